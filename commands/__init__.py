@@ -1,0 +1,1 @@
+"""Project commands (``COMMANDS_MODULE``): thin wrappers that parse arguments and call the library."""

@@ -1,0 +1,30 @@
+"""``scrapy import-dataset PATH``: load a dataset checkout or a bare metadata.csv as the released baseline."""
+
+from cli import CommandError, ProjectCommand, progress
+from exports.baseline import DatasetError, import_dataset
+from exports.csvio import MetadataFormatError
+
+
+class Command(ProjectCommand):
+    def syntax(self) -> str:
+        return "PATH"
+
+    def short_desc(self) -> str:
+        return "Import a dataset checkout (metadata.csv, images/, volumes/) or a metadata.csv as released rows"
+
+    def execute(self, args, opts):
+        if len(args) != 1:
+            raise CommandError("give one PATH: a checkout of the dataset, or a metadata.csv")
+        try:
+            report = import_dataset(args[0], self.engine(), self.media_store(), progress)
+        except (DatasetError, MetadataFormatError) as exc:
+            raise CommandError(f"{exc}\nnothing was imported; fix the file and run the import again") from None
+        for name in report.skipped_files:
+            print(f"skipped hidden file {name} (not an image; `scrapy validate` reports it)")
+        if report.unchanged:
+            print(f"{args[0]}: {report.rows} rows, {report.files} files; identical to the last import (#{report.import_id}), nothing changed")
+            return 0
+        print(f"{args[0]}: imported {report.rows} rows and {report.files} files as import #{report.import_id}")
+        print(f"  rows: {report.added} added, {report.changed} changed, {report.removed} removed")
+        print(f"  files: {report.files_added} new, {report.files_removed} removed")
+        return 0

@@ -1,0 +1,289 @@
+"""The staging model (DESIGN.md, "The staging model"), in SQLAlchemy 2 declarative form.
+
+The staging database is the single source of truth between a crawl and a release. Its schema is
+changed only through Alembic migrations in ``db/migrations/versions`` (one per change, never
+edited once merged); a test checks that these models and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Deterministic constraint names, so migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- Staging: what the spiders fetched and parsed ------------------------------------------------
+
+
+class FetchedDocument(Base):
+    """A page, API answer or file fetched from a source; the body is kept for offline re-parsing."""
+
+    __tablename__ = "fetched_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    #: Where the body is kept (a path in the media store, by its SHA-256).
+    body_path: Mapped[str | None] = mapped_column(Text)
+
+
+class Case(Base):
+    """One patient in one source document, keyed by ``(source, source_key)``."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("source", "source_key"), Index("ix_cases_review_state", "review_state"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    source_key: Mapped[str] = mapped_column(String(300))
+    canonical_url: Mapped[str] = mapped_column(Text, index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("fetched_documents.id", ondelete="SET NULL"))
+    doi: Mapped[str | None] = mapped_column(String(300), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    license_raw: Mapped[str | None] = mapped_column(Text)
+    license: Mapped[str | None] = mapped_column(String(40))
+    published: Mapped[str | None] = mapped_column(String(40))
+    authors: Mapped[str | None] = mapped_column(Text)
+    institution: Mapped[str | None] = mapped_column(Text)
+    credit: Mapped[str | None] = mapped_column(Text)
+    age_text: Mapped[str | None] = mapped_column(Text)
+    sex_text: Mapped[str | None] = mapped_column(Text)
+    history: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[str | None] = mapped_column(Text)
+    discussion: Mapped[str | None] = mapped_column(Text)
+    diagnosis: Mapped[str | None] = mapped_column(Text)
+    #: staged -> approved / rejected / needs_info / duplicate (see review/).
+    review_state: Mapped[str] = mapped_column(String(20), default="staged")
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: SHA-256 of the parsed record: a re-crawl that finds it changed puts the case back in review.
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    images: Mapped[list[Image]] = relationship(back_populates="case", order_by="Image.position", cascade="all, delete-orphan")
+    field_values: Mapped[list[FieldValue]] = relationship(back_populates="case", cascade="all, delete-orphan")
+
+
+class Image(Base):
+    """One image (or CT volume) of a case, stored in the media store by its SHA-256."""
+
+    __tablename__ = "images"
+    __table_args__ = (UniqueConstraint("case_id", "source_url", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    source_url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(20))
+    media_path: Mapped[str | None] = mapped_column(Text)
+    modality_text: Mapped[str | None] = mapped_column(Text)
+    view_text: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    date_text: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: Stack/slice or figure/panel label, as the source names it.
+    label: Mapped[str] = mapped_column(String(200), default="")
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="SET NULL"))
+    #: A reviewer may leave one image of a case out of the release.
+    included: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Transformations from the source bytes (panel crop box, conversion), parent figure, ...
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="images")
+
+
+class FieldValue(Base):
+    """A schema field of a case (``image_id`` null) or of one image, with its evidence.
+
+    ``value`` is what the normalizer produced (``rule`` at ``rule_version``) from ``raw``;
+    ``override`` is a reviewer's value, which always wins and is never touched by re-normalizing.
+    """
+
+    __tablename__ = "field_values"
+    __table_args__ = (UniqueConstraint("case_id", "image_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    raw: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(80))
+    rule_version: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    override: Mapped[str | None] = mapped_column(Text)
+    override_by: Mapped[str | None] = mapped_column(String(120))
+    override_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="field_values")
+
+    @property
+    def effective(self) -> str | None:
+        return self.override if self.override is not None else self.value
+
+
+# --- The released baseline: the dataset as imported ----------------------------------------------
+
+
+class DatasetImport(Base):
+    """One ``scrapy import-dataset`` that changed something: what was read and what it changed."""
+
+    __tablename__ = "dataset_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    metadata_sha256: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 over the sorted (path, sha256) of every image and volume file present.
+    files_sha256: Mapped[str] = mapped_column(String(64))
+    #: The header record exactly as written, and its line ending.
+    header_raw: Mapped[str] = mapped_column(Text)
+    header_ending: Mapped[str] = mapped_column(String(2))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReleasedRow(Base):
+    """A row of the released dataset, raw as written and typed, keyed by its filename.
+
+    ``row_key`` is the filename, suffixed ``#2``, ``#3``... for a filename that repeats (a defect
+    the validator reports, but one an import must still represent faithfully).
+    """
+
+    __tablename__ = "released_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_key: Mapped[str] = mapped_column(Text, unique=True)
+    #: Order of the row in the file (0-based); null once the row was removed upstream.
+    position: Mapped[int | None] = mapped_column(Integer, index=True)
+    patientid: Mapped[str] = mapped_column(String(20), index=True)
+    filename: Mapped[str] = mapped_column(Text, index=True)
+    raw: Mapped[str] = mapped_column(Text)
+    ending: Mapped[str] = mapped_column(String(2))
+    cells: Mapped[list[Any]] = mapped_column()
+    #: Typed value of every cell (None where blank or unparseable), by column name.
+    typed: Mapped[dict[str, Any]] = mapped_column()
+    first_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
+    last_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
+    removed_import_id: Mapped[int | None] = mapped_column(ForeignKey("dataset_imports.id"))
+
+
+class ReleasedRowChange(Base):
+    """What an import found added, changed or removed, with the raw record before and after."""
+
+    __tablename__ = "released_row_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id", ondelete="CASCADE"), index=True)
+    row_key: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))  # added / changed / removed
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ReleasedFile(Base):
+    """A file of the dataset's ``images/`` or ``volumes/`` as imported, with its facts."""
+
+    __tablename__ = "released_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Path relative to the checkout, e.g. ``images/16660_2_1.jpg``.
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str | None] = mapped_column(String(10))
+    bits: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    media_path: Mapped[str] = mapped_column(Text)
+    last_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
+    removed_import_id: Mapped[int | None] = mapped_column(ForeignKey("dataset_imports.id"))
+
+
+class PatientId(Base):
+    """A patientid allocated to a staged case: allocated once, never reused."""
+
+    __tablename__ = "patient_ids"
+
+    patientid: Mapped[str] = mapped_column(String(20), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    allocated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Release(Base):
+    """An export: where it went, when, and what it holds."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    metadata_sha256: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    items: Mapped[list[ReleaseItem]] = relationship(cascade="all, delete-orphan", order_by="ReleaseItem.position")
+
+
+class ReleaseItem(Base):
+    """One row of a release and what it came from (a released row, or a staged image)."""
+
+    __tablename__ = "release_items"
+    __table_args__ = (UniqueConstraint("release_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    patientid: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(Text)
+    released_row_id: Mapped[int | None] = mapped_column(ForeignKey("released_rows.id"))
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
+    sha256: Mapped[str | None] = mapped_column(String(64))

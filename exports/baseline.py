@@ -1,0 +1,230 @@
+"""Import a dataset checkout (or a bare metadata.csv) as the released baseline.
+
+Every row is kept exactly as written (raw record and line ending) beside its typed values; every
+file in ``images/`` and ``volumes/`` is copied into the media store with its facts (SHA-256,
+perceptual hash, size, real format). The whole file is checked before anything is written, and
+the database changes in one transaction, so a refused import leaves nothing behind. Importing the
+same dataset twice changes nothing; a newer version is recorded as rows added, changed, removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select, update
+
+from db.media import MediaStore
+from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
+from db.session import session_scope
+from exports.csvio import MetadataFile, MetadataFormatError, read_metadata
+from exports.schema import FOLDERS, parse_cell
+from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
+    return items
+
+
+class DatasetError(ValueError):
+    """The dataset cannot be imported; names the file and the reason."""
+
+
+@dataclass
+class ImportReport:
+    path: str
+    rows: int
+    files: int
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    files_added: int = 0
+    files_removed: int = 0
+    unchanged: bool = False
+    import_id: int | None = None
+    skipped_files: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DatasetFile:
+    relpath: str  # "images/<name>" or "volumes/<name>"
+    path: Path
+
+
+def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]]:
+    """The metadata.csv of ``path`` and the files of its images/ and volumes/ (sorted by name).
+
+    Hidden files (``.DS_Store``) are not images: they are skipped here and named in the report;
+    ``scrapy validate`` reports them as unreferenced files, because the dataset's own test would.
+    """
+    path = Path(path)
+    if path.is_file():
+        return path, [], []
+    if not path.is_dir():
+        raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
+    csv_path = path / "metadata.csv"
+    if not csv_path.is_file():
+        raise DatasetError(f"{path}: no metadata.csv in this directory (is it a checkout of the dataset?)")
+    files, skipped = [], []
+    for folder in FOLDERS:
+        directory = path / folder
+        if not directory.is_dir():
+            continue
+        for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+            if entry.name.startswith("."):
+                skipped.append(f"{folder}/{entry.name}")
+            elif entry.is_file():
+                files.append(DatasetFile(f"{folder}/{entry.name}", entry))
+    return csv_path, files, skipped
+
+
+def row_keys(metadata: MetadataFile) -> list[str]:
+    """Key each row by its filename; a repeated filename gets ``#2``, ``#3``... in file order."""
+    filename_index = metadata.columns.index("filename")
+    seen: Counter[str] = Counter()
+    keys = []
+    for record in metadata.records:
+        name = record.cells[filename_index]
+        seen[name] += 1
+        keys.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return keys
+
+
+def typed_values(columns: tuple[str, ...], cells: tuple[str, ...]) -> dict:
+    return {name: parse_cell(name, cell).value for name, cell in zip(columns, cells) if name}
+
+
+def _digest(pairs: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for name, sha in pairs:
+        digest.update(f"{name}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress: Progress = _no_progress) -> ImportReport:
+    csv_path, files, skipped = locate_dataset(path)
+    data = csv_path.read_bytes()
+    metadata = read_metadata(csv_path)  # raises MetadataFormatError with file, line and reason
+    keys = row_keys(metadata)
+
+    with session_scope(engine) as session:
+        known = {f.path: f for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None)))}
+        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+
+    # Read and judge every file before writing anything: an unreadable image refuses the import.
+    facts: dict[str, ImageFacts] = {}
+    for item in progress(files, "files", len(files)):
+        blob = item.path.read_bytes()
+        sha = sha256_hex(blob)
+        previous = known.get(item.relpath)
+        if previous is not None and previous.sha256 == sha:
+            facts[item.relpath] = ImageFacts(sha, previous.format, previous.width, previous.height,
+                                             previous.mode or "", previous.bits, previous.phash, previous.size)
+            continue
+        try:
+            facts[item.relpath] = describe_image(blob)
+        except UnreadableImage as exc:
+            raise DatasetError(f"{item.path}: unreadable image: {exc}") from None
+        store.put_bytes(blob, sha)
+
+    bare = Path(path).is_file()
+    if bare:
+        # A bare metadata.csv says nothing about the files: keep what an earlier import recorded.
+        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size)
+                 for rel, f in known.items()}
+    metadata_sha = sha256_hex(data)
+    files_sha = _digest((rel, f.sha256) for rel, f in sorted(facts.items()))
+    report = ImportReport(str(path), len(metadata.records), len(files), skipped_files=skipped)
+    if latest is not None and latest.metadata_sha256 == metadata_sha and latest.files_sha256 == files_sha:
+        report.unchanged = True
+        report.import_id = latest.id
+        return report
+
+    columns = metadata.columns
+    patient_index, filename_index = columns.index("patientid"), columns.index("filename")
+    with session_scope(engine) as session:
+        imp = DatasetImport(path=str(Path(path).resolve()), metadata_sha256=metadata_sha, files_sha256=files_sha,
+                            header_raw=metadata.header.raw, header_ending=metadata.header.ending,
+                            rows=len(metadata.records), files=len(files))
+        session.add(imp)
+        session.flush()
+
+        existing = {
+            row.row_key: row
+            for row in session.execute(
+                select(ReleasedRow.id, ReleasedRow.row_key, ReleasedRow.raw, ReleasedRow.ending,
+                       ReleasedRow.position).where(ReleasedRow.removed_import_id.is_(None))
+            )
+        }
+        removed_rows = {row.row_key: row for row in session.execute(
+            select(ReleasedRow.id, ReleasedRow.row_key).where(ReleasedRow.removed_import_id.is_not(None)))}
+        inserts, updates, changes = [], [], []
+        for position, (key, record) in enumerate(progress(list(zip(keys, metadata.records)), "rows", len(keys))):
+            values = {
+                "position": position,
+                "patientid": record.cells[patient_index],
+                "filename": record.cells[filename_index],
+                "raw": record.raw,
+                "ending": record.ending,
+                "cells": list(record.cells),
+                "typed": typed_values(columns, record.cells),
+                "last_import_id": imp.id,
+                "removed_import_id": None,
+            }
+            old = existing.pop(key, None)
+            if old is None:
+                came_back = removed_rows.get(key)
+                if came_back is not None:
+                    updates.append({"id": came_back.id, **values})
+                else:
+                    inserts.append({"row_key": key, "first_import_id": imp.id, **values})
+                changes.append({"import_id": imp.id, "row_key": key, "kind": "added", "before": None, "after": record.raw})
+                report.added += 1
+            else:
+                if old.raw != record.raw or old.ending != record.ending:
+                    changes.append({"import_id": imp.id, "row_key": key, "kind": "changed", "before": old.raw, "after": record.raw})
+                    report.changed += 1
+                updates.append({"id": old.id, **values})
+        for key, old in existing.items():
+            updates.append({"id": old.id, "position": None, "removed_import_id": imp.id})
+            changes.append({"import_id": imp.id, "row_key": key, "kind": "removed", "before": old.raw, "after": None})
+            report.removed += 1
+        if inserts:
+            session.execute(insert(ReleasedRow), inserts)
+        if updates:
+            session.execute(update(ReleasedRow), updates)
+        if changes:
+            session.execute(insert(ReleasedRowChange), changes)
+
+        file_rows, file_updates = [], []
+        all_files = {f.path: f.id for f in session.scalars(select(ReleasedFile))}
+        for rel, fact in facts.items():
+            values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "width": fact.width, "height": fact.height,
+                      "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
+                      "media_path": store.relpath(fact.sha256), "last_import_id": imp.id, "removed_import_id": None}
+            if bare:
+                continue
+            if rel in all_files:
+                file_updates.append({"id": all_files[rel], **values})
+            else:
+                file_rows.append(values)
+        report.files_added = len(file_rows)
+        for rel, previous in known.items():
+            if rel not in facts and not bare:
+                file_updates.append({"id": previous.id, "removed_import_id": imp.id})
+                report.files_removed += 1
+        if file_rows:
+            session.execute(insert(ReleasedFile), file_rows)
+        if file_updates:
+            session.execute(update(ReleasedFile), file_updates)
+        imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
+        report.import_id = imp.id
+    return report
+
+
+__all__ = ["DatasetError", "ImportReport", "MetadataFormatError", "import_dataset", "locate_dataset"]

@@ -1,0 +1,177 @@
+"""Check a release or a dataset checkout against every rule of DESIGN.md.
+
+Each violation names its rule, the CSV line, the filename and what is wrong. The rules are those
+the dataset's own CI and torchxrayvision depend on: parseable CSV, unique filenames, every file
+referenced and every reference present, real formats matching extensions, 8-bit grayscale or RGB
+X-rays, adults only, controlled views, findings safe for a regex loader, typed Y/N and numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from exports.csvio import MetadataFormatError, read_metadata
+from exports.schema import (
+    ERROR,
+    FOLDER_IMAGES,
+    FOLDER_VOLUMES,
+    FOLDERS,
+    IMAGE_FORMAT_EXTENSIONS,
+    VOLUME_FORMAT_EXTENSIONS,
+    WARNING,
+    parse_cell,
+    row_problems,
+)
+from ingest.imaging import UnreadableImage, describe_image, sniff_format
+
+#: Pillow modes an X-ray may have: 8-bit grayscale or RGB (what torchxrayvision reads safely).
+XRAY_MODES = frozenset({"L", "RGB"})
+
+Progress = Callable[[Iterable, str, int], Iterable]
+
+
+def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
+    return items
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+    severity: str = ERROR
+    line: int | None = None
+    filename: str | None = None
+    column: str | None = None
+
+    def render(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.filename:
+            where.append(self.filename)
+        if self.column:
+            where.append(self.column)
+        prefix = ", ".join(where) or "dataset"
+        return f"{self.severity.upper():7} {prefix}: [{self.rule}] {self.message}"
+
+
+def _extension_ok(filename: str, fmt: str, table: dict[str, tuple[str, ...]]) -> bool:
+    return filename.lower().endswith(table.get(fmt, ("\0",)))
+
+
+def check_file(folder: str, filename: str, data: bytes) -> list[tuple[str, str]]:
+    """Rules on one file's bytes: ``(rule, message)`` pairs."""
+    fmt = sniff_format(data)
+    if folder == FOLDER_VOLUMES:
+        if fmt != "nifti-gz":
+            return [("file.format", f"volumes/ holds gzipped NIfTI; these bytes are {fmt or 'of an unknown format'}")]
+        try:
+            describe_image(data)
+        except UnreadableImage as exc:
+            return [("file.unreadable", str(exc))]
+        return []
+    if fmt not in IMAGE_FORMAT_EXTENSIONS:
+        return [("file.format", f"images/ holds PNG or JPEG; these bytes are {fmt or 'of an unknown format'}")]
+    problems = []
+    if not _extension_ok(filename, fmt, IMAGE_FORMAT_EXTENSIONS):
+        problems.append(("file.extension", f"the bytes are {fmt.upper()} but the name ends in {Path(filename).suffix or 'nothing'}"))
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            mode = img.mode
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        return problems + [("file.unreadable", f"cannot decode: {exc}")]
+    if mode not in XRAY_MODES:
+        problems.append(("image.pixel-format", f"pixel mode {mode}: X-rays must be 8-bit grayscale (L) or RGB"))
+    return problems
+
+
+def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violation]:
+    """All violations of the release or checkout at ``path`` (a directory or a metadata.csv)."""
+    path = Path(path)
+    root = path if path.is_dir() else None
+    csv_path = path / "metadata.csv" if root else path
+    try:
+        metadata = read_metadata(csv_path)
+    except FileNotFoundError:
+        return [Violation("csv.missing", f"{csv_path} does not exist")]
+    except MetadataFormatError as exc:
+        return [Violation("csv.format", exc.reason, line=exc.line, filename=str(csv_path))]
+
+    violations: list[Violation] = []
+    columns = metadata.columns
+    if columns[-1] == "":
+        violations.append(Violation("csv.trailing-column", "the header ends with a comma: pandas reads a 30th column 'Unnamed: 29'", WARNING, line=1))
+    referenced: dict[str, int] = {}
+    by_filename: dict[str, list[int]] = defaultdict(list)
+
+    for record in metadata.records:
+        row = metadata.row_dict(record)
+        filename = row.get("filename", "")
+        by_filename[filename].append(record.line)
+
+        def add(rule: str, message: str, severity: str = ERROR, column: str | None = None) -> None:
+            violations.append(Violation(rule, message, severity, record.line, filename or None, column))
+
+        if row.get("other_notes", "").startswith(" ") and row.get("clinical_notes"):
+            add("row.shifted", "other_notes starts with a space: the tail of an unquoted clinical note spilled into it", column="other_notes")
+        for name, cell in row.items():
+            if name.startswith("#"):
+                if cell:
+                    add("row.shifted", f"a value in the unnamed last column ({cell[:40]!r}...): an unquoted comma shifted this row's cells", column=f"column {int(name[1:]) + 1}")
+                continue
+            for problem in parse_cell(name, cell).problems:
+                add(problem.rule, problem.message, problem.severity, name)
+        for problem in row_problems(row):
+            add(problem.rule, problem.message, problem.severity)
+        folder = row.get("folder") if row.get("folder") in FOLDERS else FOLDER_IMAGES
+        if filename:
+            referenced[f"{folder}/{filename}"] = record.line
+
+    for filename, lines in by_filename.items():
+        if filename and len(lines) > 1:
+            for line in lines[1:]:
+                violations.append(Violation("filename.unique", f"filename also used on line {lines[0]}", ERROR, line, filename))
+
+    if root is not None:
+        violations.extend(_check_files(root, referenced, progress))
+    violations.sort(key=lambda v: (v.line or 0, v.rule))
+    return violations
+
+
+def _check_files(root: Path, referenced: dict[str, int], progress: Progress) -> list[Violation]:
+    violations = []
+    present = set()
+    for folder in FOLDERS:
+        directory = root / folder
+        if directory.is_dir():
+            present.update(f"{folder}/{p.name}" for p in directory.iterdir())
+    for rel in sorted(present - set(referenced)):
+        violations.append(Violation("file.unreferenced", f"{rel} is in the release but no row names it (the dataset's own test fails on it)", filename=rel))
+    for rel, line in progress(sorted(referenced.items()), "files", len(referenced)):
+        folder, filename = rel.split("/", 1)
+        if rel not in present:
+            violations.append(Violation("file.missing", f"{rel} is named by a row but not in the release", line=line, filename=filename))
+            continue
+        for rule, message in check_file(folder, filename, (root / rel).read_bytes()):
+            violations.append(Violation(rule, message, line=line, filename=filename))
+    return violations
+
+
+def summarize(violations: list[Violation]) -> str:
+    counts = Counter((v.severity, v.rule) for v in violations)
+    errors = sum(n for (sev, _), n in counts.items() if sev == ERROR)
+    warnings = sum(n for (sev, _), n in counts.items() if sev == WARNING)
+    lines = [f"{errors} error(s), {warnings} warning(s)"]
+    for (severity, rule), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
+        lines.append(f"  {n:6}  {severity:7} {rule}")
+    return "\n".join(lines)
+
+
+__all__ = ["Violation", "check_file", "summarize", "validate"]
