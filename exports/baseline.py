@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +21,12 @@ from sqlalchemy import Engine, insert, select, update
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
-from exports.csvio import MetadataFile, MetadataFormatError, read_metadata
+from exports.csvio import MetadataFormatError, iter_metadata
 from exports.schema import FOLDERS, parse_cell
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+
+#: Rows written per statement: bounds memory on 100,000-row datasets.
+BATCH = 5_000
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -83,18 +87,6 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
     return csv_path, files, skipped
 
 
-def row_keys(metadata: MetadataFile) -> list[str]:
-    """Key each row by its filename; a repeated filename gets ``#2``, ``#3``... in file order."""
-    filename_index = metadata.columns.index("filename")
-    seen: Counter[str] = Counter()
-    keys = []
-    for record in metadata.records:
-        name = record.cells[filename_index]
-        seen[name] += 1
-        keys.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return keys
-
-
 def typed_values(columns: tuple[str, ...], cells: tuple[str, ...]) -> dict:
     return {name: parse_cell(name, cell).value for name, cell in zip(columns, cells) if name}
 
@@ -109,8 +101,12 @@ def _digest(pairs: Iterable[tuple[str, str]]) -> str:
 def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress: Progress = _no_progress) -> ImportReport:
     csv_path, files, skipped = locate_dataset(path)
     data = csv_path.read_bytes()
-    metadata = read_metadata(csv_path)  # raises MetadataFormatError with file, line and reason
-    keys = row_keys(metadata)
+    # First pass: check every record (a malformed one raises MetadataFormatError with its line)
+    # before anything is written. Records are not kept: the second pass reads them again.
+    header, records = iter_metadata(data, csv_path)
+    columns = header.cells
+    patient_index, filename_index = columns.index("patientid"), columns.index("filename")
+    row_count = sum(1 for _ in records)
 
     with session_scope(engine) as session:
         known = {f.path: f for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None)))}
@@ -139,92 +135,122 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
     files_sha = _digest((rel, f.sha256) for rel, f in sorted(facts.items()))
-    report = ImportReport(str(path), len(metadata.records), len(files), skipped_files=skipped)
+    report = ImportReport(str(path), row_count, len(files), skipped_files=skipped)
     if latest is not None and latest.metadata_sha256 == metadata_sha and latest.files_sha256 == files_sha:
         report.unchanged = True
         report.import_id = latest.id
         return report
 
-    columns = metadata.columns
-    patient_index, filename_index = columns.index("patientid"), columns.index("filename")
     with session_scope(engine) as session:
         imp = DatasetImport(path=str(Path(path).resolve()), metadata_sha256=metadata_sha, files_sha256=files_sha,
-                            header_raw=metadata.header.raw, header_ending=metadata.header.ending,
-                            rows=len(metadata.records), files=len(files))
+                            header_raw=header.raw, header_ending=header.ending, rows=row_count, files=len(files))
         session.add(imp)
         session.flush()
+        _import_rows(session, imp.id, columns, patient_index, filename_index, data, csv_path, row_count, report, progress)
+        _import_files(session, imp.id, facts, known, bare, store, report)
+        imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
+        report.import_id = imp.id
+    return report
 
-        existing = {
-            row.row_key: row
-            for row in session.execute(
-                select(ReleasedRow.id, ReleasedRow.row_key, ReleasedRow.raw, ReleasedRow.ending,
-                       ReleasedRow.position).where(ReleasedRow.removed_import_id.is_(None))
-            )
-        }
-        removed_rows = {row.row_key: row for row in session.execute(
-            select(ReleasedRow.id, ReleasedRow.row_key).where(ReleasedRow.removed_import_id.is_not(None)))}
+
+def _import_rows(session, import_id, columns, patient_index, filename_index, data, csv_path, row_count, report, progress) -> None:
+    """Second pass: upsert the rows in batches, recording what was added, changed and removed.
+
+    Existing rows are compared by a digest of their raw text, so memory stays bounded by the
+    number of rows, not their size.
+    """
+    existing: dict[str, tuple[int, bytes]] = {}
+    for row in session.execute(
+        select(ReleasedRow.id, ReleasedRow.row_key, ReleasedRow.raw, ReleasedRow.ending)
+        .where(ReleasedRow.removed_import_id.is_(None)).execution_options(yield_per=BATCH)
+    ):
+        existing[row.row_key] = (row.id, _row_digest(row.raw, row.ending))
+    removed_ids = dict(session.execute(
+        select(ReleasedRow.row_key, ReleasedRow.id).where(ReleasedRow.removed_import_id.is_not(None))).all())
+
+    _, records = iter_metadata(data, csv_path)
+    records = iter(progress(records, "rows", row_count))
+    seen: Counter[str] = Counter()
+    position = 0
+    while batch := list(islice(records, BATCH)):
         inserts, updates, changes = [], [], []
-        for position, (key, record) in enumerate(progress(list(zip(keys, metadata.records)), "rows", len(keys))):
+        for record in batch:
+            # Rows are keyed by filename; a repeated filename gets "#2", "#3"... in file order.
+            name = record.cells[filename_index]
+            seen[name] += 1
+            key = name if seen[name] == 1 else f"{name}#{seen[name]}"
             values = {
                 "position": position,
                 "patientid": record.cells[patient_index],
-                "filename": record.cells[filename_index],
+                "filename": name,
                 "raw": record.raw,
                 "ending": record.ending,
                 "cells": list(record.cells),
                 "typed": typed_values(columns, record.cells),
-                "last_import_id": imp.id,
+                "last_import_id": import_id,
                 "removed_import_id": None,
             }
+            position += 1
             old = existing.pop(key, None)
             if old is None:
-                came_back = removed_rows.get(key)
-                if came_back is not None:
-                    updates.append({"id": came_back.id, **values})
+                if key in removed_ids:  # a row removed by an earlier import came back
+                    updates.append({"id": removed_ids[key], **values})
                 else:
-                    inserts.append({"row_key": key, "first_import_id": imp.id, **values})
-                changes.append({"import_id": imp.id, "row_key": key, "kind": "added", "before": None, "after": record.raw})
+                    inserts.append({"row_key": key, "first_import_id": import_id, **values})
+                changes.append({"import_id": import_id, "row_key": key, "kind": "added", "before": None, "after": None})
                 report.added += 1
             else:
-                if old.raw != record.raw or old.ending != record.ending:
-                    changes.append({"import_id": imp.id, "row_key": key, "kind": "changed", "before": old.raw, "after": record.raw})
+                old_id, old_digest = old
+                if old_digest != _row_digest(record.raw, record.ending):
+                    before = session.scalar(select(ReleasedRow.raw).where(ReleasedRow.id == old_id))
+                    changes.append({"import_id": import_id, "row_key": key, "kind": "changed", "before": before, "after": record.raw})
                     report.changed += 1
-                updates.append({"id": old.id, **values})
-        for key, old in existing.items():
-            updates.append({"id": old.id, "position": None, "removed_import_id": imp.id})
-            changes.append({"import_id": imp.id, "row_key": key, "kind": "removed", "before": old.raw, "after": None})
-            report.removed += 1
-        if inserts:
-            session.execute(insert(ReleasedRow), inserts)
+                updates.append({"id": old_id, **values})
         if updates:
             session.execute(update(ReleasedRow), updates)
+        if inserts:
+            session.execute(insert(ReleasedRow), inserts)
         if changes:
             session.execute(insert(ReleasedRowChange), changes)
+    gone = list(existing.items())
+    for start in range(0, len(gone), BATCH):
+        chunk = gone[start:start + BATCH]
+        raws = dict(session.execute(select(ReleasedRow.id, ReleasedRow.raw).where(
+            ReleasedRow.id.in_([old_id for _, (old_id, _) in chunk]))).all())
+        session.execute(update(ReleasedRow), [{"id": old_id, "position": None, "removed_import_id": import_id}
+                                              for _, (old_id, _) in chunk])
+        session.execute(insert(ReleasedRowChange), [
+            {"import_id": import_id, "row_key": key, "kind": "removed", "before": raws[old_id], "after": None}
+            for key, (old_id, _) in chunk])
+        report.removed += len(chunk)
 
-        file_rows, file_updates = [], []
-        all_files = {f.path: f.id for f in session.scalars(select(ReleasedFile))}
-        for rel, fact in facts.items():
-            values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "width": fact.width, "height": fact.height,
-                      "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
-                      "media_path": store.relpath(fact.sha256), "last_import_id": imp.id, "removed_import_id": None}
-            if bare:
-                continue
-            if rel in all_files:
-                file_updates.append({"id": all_files[rel], **values})
-            else:
-                file_rows.append(values)
-        report.files_added = len(file_rows)
-        for rel, previous in known.items():
-            if rel not in facts and not bare:
-                file_updates.append({"id": previous.id, "removed_import_id": imp.id})
-                report.files_removed += 1
-        if file_rows:
-            session.execute(insert(ReleasedFile), file_rows)
-        if file_updates:
-            session.execute(update(ReleasedFile), file_updates)
-        imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
-        report.import_id = imp.id
-    return report
+
+def _import_files(session, import_id, facts, known, bare, store, report) -> None:
+    if bare:
+        return
+    all_files = dict(session.execute(select(ReleasedFile.path, ReleasedFile.id)).all())
+    file_rows, file_updates = [], []
+    for rel, fact in facts.items():
+        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "width": fact.width, "height": fact.height,
+                  "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
+                  "media_path": store.relpath(fact.sha256), "last_import_id": import_id, "removed_import_id": None}
+        if rel in all_files:
+            file_updates.append({"id": all_files[rel], **values})
+        else:
+            file_rows.append(values)
+    report.files_added = len(file_rows)
+    for rel, previous in known.items():
+        if rel not in facts:
+            file_updates.append({"id": previous.id, "removed_import_id": import_id})
+            report.files_removed += 1
+    if file_rows:
+        session.execute(insert(ReleasedFile), file_rows)
+    if file_updates:
+        session.execute(update(ReleasedFile), file_updates)
+
+
+def _row_digest(raw: str, ending: str) -> bytes:
+    return hashlib.blake2b(f"{raw}\0{ending}".encode(), digest_size=16).digest()
 
 
 __all__ = ["DatasetError", "ImportReport", "MetadataFormatError", "import_dataset", "locate_dataset"]

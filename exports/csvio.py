@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,23 +58,32 @@ def _split_cells(raw: str) -> tuple[str, ...]:
     return tuple(rows[0]) if rows else ("",)
 
 
-def _physical_records(text: str) -> Iterator[tuple[int, str, str]]:
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
+
+
+def _physical_records(data: bytes, path: str | Path) -> Iterator[tuple[int, str, str]]:
     """Yield ``(line, raw, ending)`` per record; a quoted newline continues the record.
 
-    A record ends at a line break outside quotes. Counting quote characters is enough to know
-    whether we are inside quotes, because an escaped quote is doubled (two characters).
+    Works on the bytes line by line (a newline byte never occurs inside a UTF-8 sequence), so a
+    100,000-row file is never held as one decoded string. A record ends at a line break outside
+    quotes; counting quote characters tells, because an escaped quote is doubled.
     """
     line_no = 1
     start_line = 1
     pending: list[str] = []
     quotes = 0
-    for piece in io.StringIO(text, newline=""):
-        if piece.endswith("\r\n"):
-            body, ending = piece[:-2], "\r\n"
-        elif piece.endswith(("\n", "\r")):
-            body, ending = piece[:-1], piece[-1]
+    for match in _LINE.finditer(data):
+        piece = match.group()
+        try:
+            piece_text = piece.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MetadataFormatError(path, line_no, f"not UTF-8 (byte 0x{piece[exc.start]:02x} at column {exc.start + 1})") from None
+        if piece_text.endswith("\r\n"):
+            body, ending = piece_text[:-2], "\r\n"
+        elif piece_text.endswith(("\n", "\r")):
+            body, ending = piece_text[:-1], piece_text[-1]
         else:
-            body, ending = piece, ""
+            body, ending = piece_text, ""
         if not pending:
             start_line = line_no
         pending.append(body)
@@ -85,46 +95,62 @@ def _physical_records(text: str) -> Iterator[tuple[int, str, str]]:
         else:
             pending.append(ending)
     if pending:
-        raise ValueError(f"line {start_line}: a quoted cell is never closed")
+        raise MetadataFormatError(path, start_line, "a quoted cell is never closed")
 
 
-def parse_metadata(data: bytes, path: str | Path = "metadata.csv") -> MetadataFile:
-    """Parse the bytes of a metadata.csv; refuse anything that is not one, naming line and reason."""
+def _check_bytes(data: bytes, path: str | Path) -> None:
     if data.startswith(b"\xef\xbb\xbf"):
         raise MetadataFormatError(path, 1, "starts with a UTF-8 byte order mark; pandas would read it into the first column name")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise MetadataFormatError(path, line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    if "\x00" in text:
-        raise MetadataFormatError(path, text[: text.index("\x00")].count("\n") + 1, "contains a NUL byte")
-    if not text.strip():
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise MetadataFormatError(path, data.count(b"\n", 0, nul) + 1, "contains a NUL byte")
+    if not data.strip():
         raise MetadataFormatError(path, None, "is empty")
-    records: list[Record] = []
+
+
+def iter_metadata(data: bytes, path: str | Path = "metadata.csv") -> tuple[Record, Iterator[Record]]:
+    """The header and a lazy iterator over the rows, each checked as it is read.
+
+    For large files: nothing but the current record is held. A malformed record raises
+    ``MetadataFormatError`` when the iteration reaches it.
+    """
+    _check_bytes(data, path)
+    records = _records(data, path)
+    header = next(records)
+    check_header(header, path)
+    return header, _checked_rows(records, len(header.cells), path)
+
+
+def _records(data: bytes, path: str | Path) -> Iterator[Record]:
+    first = True
     try:
-        for line, raw, ending in _physical_records(text):
-            if raw == "" and ending == "" and records:
+        for line, raw, ending in _physical_records(data, path):
+            if raw == "" and ending == "" and not first:
                 continue  # nothing after the final newline
             try:
                 cells = _split_cells(raw)
             except csv.Error as exc:
                 raise MetadataFormatError(path, line, f"unparseable CSV record: {exc}") from None
-            records.append(Record(line, raw, ending, cells))
-    except ValueError as exc:
-        if isinstance(exc, MetadataFormatError):
-            raise
-        raise MetadataFormatError(path, None, str(exc)) from None
-    header, rows = records[0], records[1:]
-    check_header(header, path)
-    width = len(header.cells)
-    for rec in rows:
+            first = False
+            yield Record(line, raw, ending, cells)
+    except MetadataFormatError as exc:
+        raise MetadataFormatError(path, exc.line, exc.reason) from None
+
+
+def _checked_rows(records: Iterator[Record], width: int, path: str | Path) -> Iterator[Record]:
+    for rec in records:
         if rec.raw.startswith("#"):
             raise MetadataFormatError(path, rec.line, "comment line; pandas.read_csv would read it as a row")
         if len(rec.cells) != width:
             raise MetadataFormatError(
                 path, rec.line, f"{len(rec.cells)} fields where the header has {width} (an unquoted comma or a missing cell)"
             )
+        yield rec
+
+
+def parse_metadata(data: bytes, path: str | Path = "metadata.csv") -> MetadataFile:
+    """Parse the bytes of a metadata.csv; refuse anything that is not one, naming line and reason."""
+    header, rows = iter_metadata(data, path)
     return MetadataFile(header, tuple(rows))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, Release, ReleaseItem
@@ -83,13 +83,15 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
         )
     }
     rows = []
+    folder_column = ReleasedRow.typed["folder"].as_string()  # JSON path: no need to load whole rows
     for row in session.execute(
         select(ReleasedRow.id, ReleasedRow.raw, ReleasedRow.ending, ReleasedRow.patientid, ReleasedRow.filename,
-               ReleasedRow.typed)
+               folder_column.label("folder"))
         .where(ReleasedRow.removed_import_id.is_(None))
         .order_by(ReleasedRow.position)
+        .execution_options(yield_per=5_000)
     ):
-        folder = row.typed.get("folder") or FOLDER_IMAGES
+        folder = row.folder or FOLDER_IMAGES
         rows.append(ReleaseRow(row.raw, row.ending, row.patientid, row.filename, folder,
                                files.get(f"{folder}/{row.filename}"), released_row_id=row.id))
     return latest, rows
@@ -139,13 +141,13 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
                           counts={"rows": report.rows, "released_rows": report.released_rows,
                                   "new_rows": report.new_rows, "files": report.files_written,
                                   "missing_files": len(report.missing_files)})
-        release.items = [
-            ReleaseItem(position=i, patientid=row.patientid, filename=row.filename,
-                        released_row_id=row.released_row_id, image_id=row.image_id, sha256=row.media_sha256)
-            for i, row in enumerate(rows)
-        ]
         session.add(release)
         session.flush()
+        session.execute(insert(ReleaseItem), [
+            {"release_id": release.id, "position": i, "patientid": row.patientid, "filename": row.filename,
+             "released_row_id": row.released_row_id, "image_id": row.image_id, "sha256": row.media_sha256}
+            for i, row in enumerate(rows)
+        ])
         report.release_id = release.id
     return report
 

@@ -1,0 +1,91 @@
+"""The staging database: migrations match the models, old revisions upgrade keeping their rows."""
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from db.models import Base, Case, FieldValue, Image
+from db.session import current_revision, head_revision, make_engine, open_database, session_scope, upgrade_database
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'sub' / 'staging.sqlite3'}"
+
+
+def test_open_database_creates_and_upgrades_to_head(url):
+    engine = open_database(url)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text("select name from sqlite_master where type='table'"))}
+    assert {"fetched_documents", "cases", "images", "field_values", "released_rows", "dataset_imports",
+            "released_files", "releases", "release_items", "patient_ids"} <= tables
+
+
+def test_migrations_and_models_agree(url):
+    engine = open_database(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_sqlite_pragmas(url):
+    engine = open_database(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_foreign_keys_are_enforced(url):
+    engine = open_database(url)
+    with pytest.raises(IntegrityError):
+        with session_scope(engine) as session:
+            session.add(Image(case_id=999, source_url="http://x/1.png"))
+
+
+def test_natural_key_is_unique(url):
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        session.add(Case(source="eurorad", source_key="16672", canonical_url="https://www.eurorad.org/case/16672"))
+    with pytest.raises(IntegrityError):
+        with session_scope(engine) as session:
+            session.add(Case(source="eurorad", source_key="16672", canonical_url="https://www.eurorad.org/case/16672"))
+
+
+def test_old_revision_database_upgrades_without_losing_rows(tmp_path):
+    """A real database at revision 0001 (written by plain sqlite3, as an old install would have)."""
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine, "0001")
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra, created_at, updated_at)"
+                     " values (1, 'radiopaedia', '75189', 'https://radiopaedia.org/cases/75189', 'approved', '[]', '{}', '2020-04-01', '2020-04-01')")
+        conn.execute("insert into images (id, case_id, source_url, position, label, included, provenance)"
+                     " values (1, 1, 'https://prod-images-static.radiopaedia.org/images/1/a.jpeg', 0, '', 1, '{}')")
+        conn.execute("insert into field_values (case_id, image_id, field, raw, value, rule, rule_version, updated_at)"
+                     " values (1, 1, 'view', 'Frontal', 'PA', 'view.plane', 1, '2020-04-01')")
+    engine = open_database(f"sqlite:///{path}")
+    assert current_revision(engine) == head_revision() != "0001"
+    with session_scope(engine) as session:
+        case = session.scalars(select(Case)).one()
+        assert (case.source, case.source_key, case.review_state) == ("radiopaedia", "75189", "approved")
+        assert [i.source_url for i in case.images] == ["https://prod-images-static.radiopaedia.org/images/1/a.jpeg"]
+        value = session.scalars(select(FieldValue)).one()
+        assert (value.field, value.value, value.effective) == ("view", "PA", "PA")
+
+
+def test_reviewer_override_wins(url):
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        case = Case(source="sirm", source_key="caso-40", canonical_url="https://sirm.org/x")
+        case.field_values.append(FieldValue(field="sex", value="M", override="F"))
+        session.add(case)
+    with session_scope(engine) as session:
+        assert session.scalars(select(FieldValue)).one().effective == "F"

@@ -1,0 +1,110 @@
+"""Shared fixtures: a scratch staging database and media store, the real sample, small releases."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE_CSV = SHARED / "reference" / "metadata-sample.csv"
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+
+
+@pytest.fixture
+def project_env(tmp_path, monkeypatch):
+    """Environment pointing every command at a scratch database and media store."""
+    env = dict(os.environ)
+    env["STAGING_DB_URL"] = f"sqlite:///{tmp_path / 'staging.sqlite3'}"
+    env["MEDIA_STORE"] = str(tmp_path / "media")
+    monkeypatch.setenv("STAGING_DB_URL", env["STAGING_DB_URL"])
+    monkeypatch.setenv("MEDIA_STORE", env["MEDIA_STORE"])
+    return env
+
+
+@pytest.fixture
+def scrapy_cmd(project_env):
+    """Run ``scrapy <args>`` as a real process in the project, returning the CompletedProcess."""
+
+    def run(*args: str, check: bool = False, input: str | None = None) -> subprocess.CompletedProcess:
+        result = subprocess.run([SCRAPY, *args], cwd=ROOT, env=project_env, capture_output=True, text=True, input=input, timeout=300)
+        if check and result.returncode != 0:
+            raise AssertionError(f"scrapy {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
+
+
+def png_bytes(width=64, height=48, mode="L", seed=0) -> bytes:
+    rng = np.random.default_rng(seed)
+    if mode == "I;16":
+        arr = rng.integers(0, 65535, (height, width), dtype=np.uint16)
+        img = Image.fromarray(arr)
+    else:
+        channels = {"L": (height, width), "RGB": (height, width, 3), "RGBA": (height, width, 4)}[mode]
+        img = Image.fromarray(rng.integers(0, 255, channels, dtype=np.uint8), mode)
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def jpeg_bytes(width=64, height=48, seed=1, mode="L") -> bytes:
+    rng = np.random.default_rng(seed)
+    shape = (height, width) if mode == "L" else (height, width, 3)
+    img = Image.fromarray(rng.integers(0, 255, shape, dtype=np.uint8))
+    if mode == "CMYK":
+        img = img.convert("CMYK")
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def nifti_gz_bytes(shape=(8, 8, 4)) -> bytes:
+    import nibabel
+
+    vol = nibabel.Nifti1Image(np.arange(np.prod(shape), dtype=np.int16).reshape(shape), np.eye(4))
+    return gzip.compress(vol.to_bytes(), mtime=0)
+
+
+HEADER = (
+    "patientid,offset,sex,age,finding,RT_PCR_positive,survival,intubated,intubation_present,went_icu,in_icu,"
+    "needed_supplemental_O2,extubated,temperature,pO2_saturation,leukocyte_count,neutrophil_count,lymphocyte_count,"
+    "view,modality,date,location,folder,filename,doi,url,license,clinical_notes,other_notes,"
+)
+CLEAN_ROWS = [
+    '2,0,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,37.8,94,5.1,3.2,0.8,PA,X-ray,"January 22, 2020","Cho Ray Hospital, Ho Chi Minh City, Vietnam",images,p2-a.png,10.1056/nejmc2001272,https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,"A 65-year-old man, fever.",,',
+    "2,3,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,,,,,,L,X-ray,2020,Vietnam,images,p2-b.jpg,,https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,,,",
+    "3,,F,54,Pneumonia/Bacterial/Streptococcus,,,,,,,,,,,,,,AP Supine,X-ray,2019,,images,p3.jpg,,https://radiopaedia.org/cases/x,CC BY-NC-SA,,\"Case courtesy of Dr X, Radiopaedia.org, rID: 1\",",
+    "4,5,M,40,Pneumonia/Viral/COVID-19,Y,,,,,,,,,,,,,Axial,CT,2020,,volumes,p4.nii.gz,,https://radiopaedia.org/cases/y,CC BY-NC-SA,,,",
+]
+
+
+def write_release(root: Path, rows=None, files=None) -> Path:
+    """A small, clean release: every rule satisfied (tests then break one rule at a time)."""
+    rows = CLEAN_ROWS if rows is None else rows
+    files = {
+        "images/p2-a.png": png_bytes(seed=1),
+        "images/p2-b.jpg": jpeg_bytes(seed=2),
+        "images/p3.jpg": jpeg_bytes(seed=3, mode="RGB"),
+        "volumes/p4.nii.gz": nifti_gz_bytes(),
+    } if files is None else files
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "images").mkdir(exist_ok=True)
+    (root / "volumes").mkdir(exist_ok=True)
+    (root / "metadata.csv").write_bytes(("\n".join([HEADER, *rows]) + "\n").encode())
+    for rel, data in files.items():
+        (root / rel).write_bytes(data)
+    return root
+
+
+@pytest.fixture
+def clean_release(tmp_path) -> Path:
+    return write_release(tmp_path / "release")
