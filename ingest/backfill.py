@@ -1,0 +1,292 @@
+"""Fill the blank cells of one ``metadata.csv`` row from the row's own columns.
+
+``backfill_row`` is pure: it never changes a non-blank cell and leaves a field blank rather than
+guess. Values are written as the CSV should hold them: vocabulary strings as in
+``exports.schema`` ("Y", "PA", "Pneumonia/Viral/COVID-19"), integers without ".0" ("65"), other
+numbers without float noise ("38.6"), dates as ISO 8601 at the precision found ("2020",
+"2020-03", "2020-03-16"; ``exports.schema.parse_dataset_date`` reads them).
+
+Per-image evidence. A row is one image, but its clinical note often describes several images of
+the patient ("(A) chest radiograph on admission ... (B) CT on day 7"). Patient-level fields (sex,
+age, finding, RT-PCR, survival, intubated, went_icu, needed_supplemental_O2, extubated) read the
+whole note; per-image fields (offset, view, modality, date, vitals and counts, intubation_present,
+in_icu) read the ``filename`` first ("-PA", "-L", "-day5") and then only the part of the note
+about this image: the panel matching the file's panel letter ("fig1a" -> "(a) ..."). When the
+note has several panels and the file names none of them, per-image fields are left blank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from exports.schema import (
+    COLUMNS,
+    CT_VIEWS,
+    FOLDER_IMAGES,
+    FOLDER_VOLUMES,
+    MODALITY_CT,
+    MODALITY_XRAY,
+    XRAY_VIEWS,
+)
+
+from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
+from .normalize.common import format_number
+from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
+from .normalize.provenance import normalize_date
+
+
+@dataclass(frozen=True)
+class Fill:
+    row: int
+    field: str
+    value: str
+    evidence: str
+    rule: str
+
+
+PATIENT_FIELDS = (
+    "sex", "age", "finding", "RT_PCR_positive", "survival", "intubated", "went_icu",
+    "needed_supplemental_O2", "extubated",
+)
+IMAGE_FIELDS = (
+    "offset", "view", "modality", "date", "temperature", "pO2_saturation", "leukocyte_count",
+    "neutrophil_count", "lymphocyte_count", "intubation_present", "in_icu",
+)
+SOURCE_FIELDS = ("folder", "location", "license", "doi", "url")
+#: Every column backfill can fill, in the schema's order.
+FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IMAGE_FIELDS + SOURCE_FIELDS)
+
+# --- What the file name says --------------------------------------------------------------------
+
+_EXTENSIONS = re.compile(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
+_DAY_IN_NAME = re.compile(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+_VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
+_PANEL_IN_NAME = re.compile(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
+
+
+def _stem(filename: str) -> str:
+    return _EXTENSIONS.sub("", filename.strip())
+
+
+def _view_from_filename(filename: str) -> Normalized:
+    stem = _stem(filename)
+    tokens = [t for t in re.split(r"[-_.\s]+", stem) if t]
+    found_views = {(_VIEW_TOKENS[t], t) for t in tokens if t in _VIEW_TOKENS}
+    if len({v for v, _ in found_views}) == 1:
+        view, token = found_views.pop()
+        m = re.search(rf"(?:^|[-_.\s]){re.escape(token)}(?=$|[-_.\s])", filename)
+        start = m.start() + (1 if m.group(0)[0] in "-_. " else 0) if m else -1
+        return Normalized(view, token, start, start + len(token) if start >= 0 else -1, "view.filename", 1)
+    if "a-letto" in stem.lower() or "portable" in stem.lower():
+        return normalize_view(stem.replace("-", " "))
+    return Normalized(None)
+
+
+def _panel_letter(filename: str) -> str | None:
+    stem = _stem(filename)
+    stem = re.sub(r"[-_]day[-_]?\d+$", "", stem, flags=re.IGNORECASE)
+    m = _PANEL_IN_NAME.search(stem)
+    return m.group(1).lower() if m else None
+
+
+# --- Panels of a note ------------------------------------------------------------------------------
+
+_PANEL_MARK = re.compile(
+    r"\(([A-Ha-h])\)"                                   # "(a) Anteroposterior radiograph"
+    r"|(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])[,:.]\s"  # "A, Chest radiograph", "B: CT"
+    r"|\bFig(?:ure)?\.?\s*\d+\s?([a-h])\b"                  # "Fig. 3a."
+    r"|\(\s*Fig(?:ure)?\.?\s*\d+\s?([A-Ha-h])\s*\)"         # "(Figure 1B)"
+)
+
+
+@lru_cache(maxsize=4096)
+def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
+    """(letter, start, end) of each panel of a note with two or more distinct panel labels."""
+    marks = []
+    for m in _PANEL_MARK.finditer(note):
+        letter = next(g for g in m.groups() if g).lower()
+        marks.append((letter, m.start()))
+    if len({l for l, _ in marks}) < 2:
+        return ()
+    spans = []
+    for i, (letter, start) in enumerate(marks):
+        end = marks[i + 1][1] if i + 1 < len(marks) else len(note)
+        spans.append((letter, start, end))
+    return tuple(spans)
+
+
+def _image_text(note: str, filename: str) -> str | None:
+    """The part of the note about this image, or None when the note has several panels and the
+    file is not one of them."""
+    panels = _panels(note)
+    if not panels:
+        return note
+    letter = _panel_letter(filename)
+    if letter is None:
+        return None
+    parts = [note[s:e] for l, s, e in panels if l == letter]
+    return " ".join(parts) if parts else None
+
+
+# --- Row --------------------------------------------------------------------------------------------
+
+
+def _cell(row: dict[str, str], column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
+def _format(value) -> str:
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def _fill(row_number: int, field: str, result: Normalized) -> Fill | None:
+    if result.value is None:
+        return None
+    return Fill(row_number, field, _format(result.value), result.evidence, f"{result.rule}@v{result.version}")
+
+
+def _source(url: str) -> str | None:
+    host = re.sub(r"^https?://(?:www\.)?", "", url.lower()).split("/")[0]
+    for name in ("radiopaedia", "eurorad", "sirm"):
+        if name in host:
+            return name
+    return None
+
+
+_URL_SLUG = re.compile(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/\d{2}/\d{2}/([\w-]+)", re.IGNORECASE)
+
+
+#: Findings a note alone does not establish: a note says "pneumonia" or "normal" about one film of
+#: a patient whose diagnosis is more specific (a COVID-19 case's admission film can be normal).
+_GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding", "Pneumonia/Aspiration"})
+
+
+def _finding(row: dict[str, str]) -> Normalized:
+    """The case title (a Radiopaedia/SIRM URL slug, a descriptive file name) names the diagnosis
+    more reliably than the note, which also discusses differentials; the note may only refine a
+    generic title with the organism it names ("cavitating pneumonia" + "Streptococcus
+    pneumoniae was cultured")."""
+    title = Normalized(None)
+    slug = _URL_SLUG.search(_cell(row, "url"))
+    if slug:
+        words = re.sub(r"-\d+$", "", slug.group(1) or slug.group(2)).replace("-", " ")
+        result = normalize_finding(words)
+        if result.value is not None:
+            title = Normalized(result.value, slug.group(0), -1, -1, "finding.url-title", result.version)
+    stem = _stem(_cell(row, "filename"))
+    if title.value is None and re.search(r"[a-z]{4,}", stem, re.IGNORECASE):
+        result = normalize_finding(re.sub(r"[-_.]+", " ", stem))
+        if result.value is not None:
+            title = Normalized(result.value, _cell(row, "filename"), -1, -1, "finding.filename", result.version)
+    note = normalize_finding(_cell(row, "clinical_notes"))
+    if note.value in _GENERIC_FINDINGS:
+        note = Normalized(None)
+    if title.value is None:
+        return note
+    if title.value in _GENERIC_FINDINGS and note.value is not None and str(note.value).startswith("Pneumonia/"):
+        return Normalized(note.value, note.evidence, note.start, note.end, "finding.title-refined-by-note", note.version)
+    return title
+
+
+def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
+    filename, folder, view = _cell(row, "filename"), _cell(row, "folder"), _cell(row, "view")
+    if not view:
+        view = str(_view_from_filename(filename).value or "")  # "-PA", "-L": an X-ray view
+    if folder == FOLDER_VOLUMES or filename.lower().endswith((".nii", ".nii.gz")):
+        return Normalized(MODALITY_CT, folder if folder == FOLDER_VOLUMES else filename, -1, -1, "modality.volume", 1)
+    if view in XRAY_VIEWS:
+        return Normalized(MODALITY_XRAY, view, -1, -1, "modality.from-view", 1)
+    if view in CT_VIEWS:
+        return Normalized(MODALITY_CT, view, -1, -1, "modality.from-view", 1)
+    by_name = normalize_modality(re.sub(r"[-_.]+", " ", _stem(filename)))
+    if by_name.value is not None:
+        return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
+    return normalize_modality(image_text) if image_text else Normalized(None)
+
+
+def _view(row: dict[str, str], image_text: str | None) -> Normalized:
+    by_name = _view_from_filename(_cell(row, "filename"))
+    if by_name.value is not None:
+        return by_name
+    modality = _cell(row, "modality") or None
+    if _cell(row, "folder") == FOLDER_VOLUMES:
+        modality = MODALITY_CT
+    if not image_text:
+        return Normalized(None)
+    return normalize_view(image_text, modality=modality)
+
+
+def _offset(row: dict[str, str], image_text: str | None) -> Normalized:
+    m = _DAY_IN_NAME.search(_stem(_cell(row, "filename")))
+    if m:
+        return Normalized(int(m.group(1)), m.group(0).strip("-_. "), -1, -1, "offset.filename-day", 1)
+    return normalize_offset(image_text) if image_text else Normalized(None)
+
+
+def _license(row: dict[str, str]) -> Normalized:
+    by_site = license_for_url(_cell(row, "url"))
+    if by_site.value is not None:
+        return by_site
+    return NORMALIZERS["license"](_cell(row, "other_notes"))
+
+
+def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0) -> list[Fill]:
+    """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``)."""
+    wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
+    blanks = [f for f in wanted if f in row and not (row.get(f) or "").strip()]
+    if not blanks:
+        return []
+    note = _cell(row, "clinical_notes")
+    other = _cell(row, "other_notes")
+    # the unquoted-comma rows spill the note's tail into other_notes; credits there say little
+    patient_text = note if not other or re.match(r"(?:Case courtesy|Credit|Image originally|Since January 2020|©)", other) else f"{note} {other}"
+    filename = _cell(row, "filename")
+    image_text = _image_text(note, filename) if note else None
+    fills: list[Fill] = []
+    for field in blanks:
+        if field == "folder":
+            if filename:
+                folder = FOLDER_VOLUMES if filename.lower().endswith((".nii", ".nii.gz")) else FOLDER_IMAGES
+                fills.append(Fill(row_number, field, folder, filename, "folder.extension@v1"))
+            continue
+        if field == "finding":
+            result = _finding(row)
+        elif field == "modality":
+            result = _modality(row, image_text)
+        elif field == "view":
+            result = _view(row, image_text)
+        elif field == "offset":
+            result = _offset(row, image_text)
+        elif field == "license":
+            result = _license(row)
+        elif field == "doi":
+            # only the case URL: DOIs inside notes are usually the references the note cites
+            result = NORMALIZERS["doi"](_cell(row, "url"))
+        elif field == "url":
+            result = NORMALIZERS["url"](other)
+            if result.rule == "url.canonical":
+                result = Normalized(None)  # any other link in the credits is a policy or a journal page
+        elif field == "location" and location_for_url(_cell(row, "url")).value is not None:
+            result = location_for_url(_cell(row, "url"))
+        elif field in ("location", "date"):
+            # A note names places and dates of travel, onset and admission: which one is the
+            # image's (and the institution's full name the dataset records) is not in the text.
+            # normalize_location/normalize_date serve the parsers' labelled fields instead.
+            continue
+        elif field in PATIENT_FIELDS:
+            result = NORMALIZERS[field](patient_text) if patient_text else Normalized(None)
+        else:  # the other per-image fields
+            result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
+        fill = _fill(row_number, field, result)
+        if fill is not None:
+            fills.append(fill)
+    return fills

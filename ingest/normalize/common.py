@@ -1,0 +1,186 @@
+"""Shared helpers of the normalizers: the result type, sentence and clause splitting, negation,
+hypothetical and other-person scopes, number words (English and Italian, some Spanish, French,
+German) and decimal parsing. Everything here is pure and cached by text, because the same clinical
+note is usually normalized once per image of a patient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Normalized:
+    value: str | int | float | None
+    evidence: str = ""
+    start: int = -1
+    end: int = -1
+    rule: str = ""
+    version: int = 1
+    reason: str = ""
+    flags: tuple[str, ...] = ()
+
+
+BLANK = Normalized(None)
+
+
+def found(value, text: str, start: int, end: int, rule: str, version: int = 1, flags: tuple[str, ...] = ()) -> Normalized:
+    """A value justified by ``text[start:end]``."""
+    return Normalized(value, text[start:end], start, end, rule, version, "", flags)
+
+
+def blank(reason: str, text: str = "", start: int = -1, end: int = -1, rule: str = "", version: int = 1) -> Normalized:
+    """No value, but something was seen: the reviewer gets the span and the reason."""
+    evidence = text[start:end] if start >= 0 else ""
+    return Normalized(None, evidence, start, end, rule, version, reason)
+
+
+# --- Sentences and clauses -----------------------------------------------------------------------
+
+# A sentence ends at . ! ? ; followed by a space, or at a line break. Decimals ("38.6") and
+# abbreviations followed by a lower-case word ("approx. 5") do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
+# Words that start a new clause inside a sentence: negation and hedges do not cross them.
+_CLAUSE_BREAK = re.compile(
+    r",\s*(?:but|however|although|though|whereas|while|yet|and then|then|ma|però|mentre|pero|aber|mais)\b"
+    r"|\s(?:but|however|although|whereas|ma|però|pero|aber|mais)\s|;|:|\(|\)|\s-\s|\s–\s",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    spans = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > pos:
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return tuple(spans)
+
+
+def sentence_at(text: str, index: int) -> tuple[int, int]:
+    for start, end in sentence_spans(text):
+        if start <= index < end:
+            return start, end
+    return 0, len(text)
+
+
+def clause_at(text: str, index: int) -> tuple[int, int]:
+    """The clause (sentence cut at contrastive words and punctuation) around ``index``."""
+    s_start, s_end = sentence_at(text, index)
+    start, end = s_start, s_end
+    for m in _CLAUSE_BREAK.finditer(text, s_start, s_end):
+        if m.end() <= index:
+            start = m.end()
+        elif m.start() > index:
+            end = m.start()
+            break
+    return start, end
+
+
+# --- Negation, hypotheticals, other people -------------------------------------------------------
+
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|denie[sd]|deny|negative\s+for|neither|nor|absence\s+of|absent|free\s+of|"
+    r"did\s*n[o']t|does\s*n[o']t|do\s*n[o']t|was\s*n[o']t|were\s*n[o']t|is\s*n[o']t|has\s*n[o']t|had\s*n[o']t|"
+    r"non|nessun[ao]?|senza|nega|assenza\s+di|sin|sans|pas|kein[e]?|nicht|ohne|ruled\s+out|"
+    r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
+    re.IGNORECASE,
+)
+_NEGATION_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:not\s+(?:required|needed|necessary|performed|indicated|done)|was\s+not|were\s+not|"
+    r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|whether|may|might|could(?!\s*(?:not|n['’]t))|would|should|consider(?:ed|ing)?|possible|possibility|potential(?:ly)?|"
+    r"risk|likely|unlikely|eventual(?:ly)?|plan(?:ned)?|candidate|prevent|in\s+case|need\s+for|"
+    r"qualora|eventuale|possibile|rischio|se)\b",
+    re.IGNORECASE,
+)
+#: Words that put a clause about someone other than the patient (relatives, other patients).
+OTHER_PERSON = re.compile(
+    r"\b(?:husband|wife|spouse|partner|son|daughter|child(?:ren)?|mother|father|parents?|brother|sister|"
+    r"sibling|family|household|relatives?|cousin|friend|colleague|contacts?|co-?workers?|"
+    r"patients|people|persons|subjects|cases|"
+    r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
+    r"esposo|esposa|hijo|hija|madre|padre|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater)\b",
+    re.IGNORECASE,
+)
+
+
+def negated(text: str, start: int, end: int, window: int = 60) -> bool:
+    """True when a negation cue governs ``text[start:end]`` within its clause."""
+    c_start, c_end = clause_at(text, start)
+    before = text[max(c_start, start - window):start]
+    if _NEGATION_BEFORE.search(before):
+        return True
+    return bool(_NEGATION_AFTER.search(text[end:c_end]))
+
+
+def hypothetical(text: str, start: int, window: int = 60) -> bool:
+    c_start, _ = clause_at(text, start)
+    return bool(_HYPOTHETICAL.search(text[max(c_start, start - window):start]))
+
+
+def about_other_person(text: str, start: int, end: int) -> bool:
+    c_start, c_end = clause_at(text, start)
+    return bool(OTHER_PERSON.search(text, c_start, c_end))
+
+
+# --- Numbers -------------------------------------------------------------------------------------
+
+NUMBER_WORDS: dict[str, int] = {}
+for _words in (
+    # English
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty",
+    # Italian
+    "zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici "
+    "quindici sedici diciassette diciotto diciannove venti",
+    # Spanish
+    "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+    "dieciséis diecisiete dieciocho diecinueve veinte",
+    # French
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+    "seize dix-sept dix-huit dix-neuf vingt",
+    # German
+    "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn "
+    "sechzehn siebzehn achtzehn neunzehn zwanzig",
+):
+    for _i, _w in enumerate(_words.split()):
+        NUMBER_WORDS.setdefault(_w, _i)
+NUMBER_WORDS.update({"a": 1, "an": 1, "una": 1, "un": 1, "thirty": 30, "trenta": 30, "single": 1})
+NUMBER_WORDS["un"] = 1
+
+_NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len, reverse=True))
+#: Digits or a number word, for use inside larger patterns (group it yourself).
+NUMBER = rf"(?:\d+|{_NUMBER_WORD_ALT})"
+
+
+def parse_int(token: str) -> int | None:
+    token = token.strip().lower()
+    if token.isdigit():
+        return int(token)
+    return NUMBER_WORDS.get(token)
+
+
+def parse_decimal(token: str) -> float | None:
+    """``38.6``, ``38,6`` (Italian), ``38·6`` (Lancet) -> 38.6."""
+    token = token.strip().replace("·", ".").replace(",", ".")
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def format_number(value: float) -> str:
+    """How the CSV writes a number: ints without ``.0``, no float noise."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")

@@ -1,0 +1,171 @@
+"""Sex and age of the patient, from the sources' demographic lines and free text.
+
+Context kwargs: ``language`` (``"it"`` lets the Italian article "il paziente" count as a male
+pronoun) is optional; every language's words are always recognized.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from exports.schema import ADULT_AGE, SEX_VALUES
+
+from .common import Normalized, OTHER_PERSON, blank, clause_at, found
+
+MALE, FEMALE = SEX_VALUES  # ("M", "F")
+
+SEX_VERSION = 1
+AGE_VERSION = 1
+
+# A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
+_SEX_LABEL = re.compile(
+    r"\b(?:gender|sex|sesso|sexo|sexe|geschlecht)\s*[:=]\s*"
+    r"(male|female|man|woman|m|f|maschile|femminile|maschio|femmina|masculino|femenino|hombre|mujer|"
+    r"masculin|féminin|homme|femme|männlich|weiblich|mann|frau)\b",
+    re.IGNORECASE,
+)
+_MALE_WORDS = (
+    r"male|man|gentleman|boy|"
+    r"maschio|uomo|signore|sesso\s+maschile|"
+    r"hombre|var[oó]n|masculino|sexo\s+masculino|"
+    r"homme|masculin|"
+    r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
+)
+_FEMALE_WORDS = (
+    r"female|woman|women|lady|girl|"
+    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|"
+    r"mujer|femenin[oa]|sexo\s+femenino|"
+    r"femme|féminin|"
+    r"Frau|weiblich|Patientin"
+)
+_SEX_WORD = re.compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
+# "84M with COPD", "44M untreated": the clinician's shorthand of age and sex.
+_AGE_SEX_SHORTHAND = re.compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
+_MALE_PRONOUNS = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_FEMALE_PRONOUNS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_IT_MALE_ARTICLE = re.compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
+# A sex word that describes someone else: "his mother, a 60-year-old woman", "her husband's".
+_POSSESSIVE_BEFORE = re.compile(
+    r"\b(?:his|her|their|whose|my|patient's|suo|sua|di\s+lei|di\s+lui)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+_WORDS_ABOUT_OTHERS = re.compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
+
+
+def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
+    hits = []
+    for m in _SEX_LABEL.finditer(text):
+        word = m.group(1).lower()
+        sex = MALE if word in {"male", "man", "m", "maschile", "maschio", "masculino", "hombre", "masculin", "homme", "männlich", "mann"} else FEMALE
+        hits.append((sex, m.start(), m.end(), "sex.label"))
+    labelled = {(s, e) for _, s, e, _ in hits}
+    for m in _SEX_WORD.finditer(text):
+        if any(s <= m.start() < e for s, e in labelled):
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        if _POSSESSIVE_BEFORE.search(before):
+            continue
+        c_start, _ = clause_at(text, m.start())
+        lead = text[c_start:m.start()]
+        if OTHER_PERSON.search(lead) or _WORDS_ABOUT_OTHERS.search(lead):
+            continue
+        hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(), "sex.words"))
+    for m in _AGE_SEX_SHORTHAND.finditer(text):
+        hits.append((MALE if m.group("s") == "M" else FEMALE, m.start(), m.end(), "sex.shorthand"))
+    return sorted(hits, key=lambda h: h[1])
+
+
+@lru_cache(maxsize=8192)
+def normalize_sex(text: str, language: str | None = None, **_context) -> Normalized:
+    """M or F from words about the patient; pronouns only when all of them agree."""
+    hits = _patient_sex_words(text)
+    sexes = {h[0] for h in hits}
+    if len(sexes) == 1:
+        sex, start, end, rule = hits[0]
+        return found(sex, text, start, end, rule, SEX_VERSION)
+    if len(sexes) > 1:
+        f_hit = next(h for h in hits if h[0] == FEMALE)
+        m_hit = next(h for h in hits if h[0] == MALE)
+        first, last = min(f_hit[1], m_hit[1]), max(f_hit[2], m_hit[2])
+        return blank("words of both sexes about the patient", text, first, last, "sex.words", SEX_VERSION)
+    male = list(_MALE_PRONOUNS.finditer(text))
+    female = list(_FEMALE_PRONOUNS.finditer(text))
+    if language == "it" or (not male and not female):
+        male += list(_IT_MALE_ARTICLE.finditer(text))
+    if male and female:
+        first = min(male[0].start(), female[0].start())
+        return blank("pronouns of both sexes: the text is about several people", text, first, max(male[0].end(), female[0].end()), "sex.pronouns", SEX_VERSION)
+    if male and not OTHER_PERSON.search(text):
+        return found(MALE, text, male[0].start(), male[0].end(), "sex.pronouns", SEX_VERSION)
+    if female and not OTHER_PERSON.search(text):
+        return found(FEMALE, text, female[0].start(), female[0].end(), "sex.pronouns", SEX_VERSION)
+    if male or female:
+        hit = (male or female)[0]
+        return blank("pronoun in a text that also mentions other people", text, hit.start(), hit.end(), "sex.pronouns", SEX_VERSION)
+    return Normalized(None)
+
+
+# --- Age -----------------------------------------------------------------------------------------
+
+_N = r"(\d{1,3}(?:[.,]\d)?)"
+_YEARS = r"(?:years?|yrs?|anni|años|ans|Jahre|jährige[rn]?|y)"
+_AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float], ...] = (
+    # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
+    (re.compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1),
+    # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
+    (re.compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1),
+    # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 ans", "65 Jahre", "65-jährige"
+    (re.compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1),
+    (re.compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1),
+    # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
+    (re.compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1),
+    (re.compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1),
+    # months and days: pediatric, kept as a fraction of a year
+    (re.compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12),
+    (re.compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25),
+    # "84M with COPD"
+    (re.compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1),
+)
+_VAGUE_AGE = re.compile(
+    r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"
+    r"elderly|middle[- ]aged|young|older|anziano|anziana|giovane|retirement[- ]aged|\d0s)\b",
+    re.IGNORECASE,
+)
+_AGE_RANGE = re.compile(r"\b\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:age\s+range|years)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def normalize_age(text: str, **_context) -> Normalized:
+    """Age in years (a fraction for months/days, flagged pediatric under 18). Several different
+    ages, an age range or a vague age ("in his sixties", "elderly") leave it blank."""
+    hits: list[tuple[float, int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, rule, divisor in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start(1) < e for s, e in taken):
+                continue
+            c_start, _ = clause_at(text, m.start())
+            if OTHER_PERSON.search(text[c_start:m.start()]) or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+                continue
+            number = float(m.group(1).replace(",", "."))
+            value = round(number / divisor, 2) if divisor != 1 else number
+            if not (0 < value <= 120):
+                continue
+            hits.append((value, m.start(), m.end(), rule))
+            taken.append((m.start(1), m.end(1)))
+    range_match = _AGE_RANGE.search(text)
+    if range_match and not hits:
+        return blank("an age range, not one patient's age", text, range_match.start(), range_match.end(), "age.range", AGE_VERSION)
+    values = {h[0] for h in hits}
+    if len(values) > 1:
+        hits.sort(key=lambda h: h[1])
+        return blank("several different ages in the text", text, hits[0][1], hits[-1][2], hits[0][3], AGE_VERSION)
+    if hits:
+        hits.sort(key=lambda h: h[1])
+        value, start, end, rule = hits[0]
+        flags = ("pediatric",) if value < ADULT_AGE else ()
+        return found(value, text, start, end, rule, AGE_VERSION, flags)
+    vague = _VAGUE_AGE.search(text)
+    if vague:
+        return blank("age given only vaguely", text, vague.start(), vague.end(), "age.vague", AGE_VERSION)
+    return Normalized(None)

@@ -1,0 +1,401 @@
+"""Per-image fields: view, modality and offset; and the finding of the case.
+
+Context kwargs:
+- ``modality`` ("X-ray"/"CT") for ``normalize_view``: restricts the answer to that modality's views.
+- ``source`` ("radiopaedia") for ``normalize_view``: the text is a ``plane_projection`` value.
+- ``previous_offset`` (int) for ``normalize_offset``: offset of the earlier image a relative phrase
+  ("two weeks later", "dopo 3 giorni") counts from; without it such phrases stay blank.
+- ``onset_date`` / ``image_date`` (ISO ``YYYY-MM-DD``) for ``normalize_offset``: the offset is their
+  difference in days.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
+
+from .common import NUMBER, OTHER_PERSON, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at
+
+PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
+AXIAL, CORONAL = CT_VIEWS
+
+VIEW_VERSION = 1
+MODALITY_VERSION = 1
+FINDING_VERSION = 1
+OFFSET_VERSION = 1
+
+# --- View ----------------------------------------------------------------------------------------
+
+# Radiopaedia's stack `plane_projection` values. "Frontal" says neither PA nor AP.
+_PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
+_VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # supine wins over AP: "AP supine", "(AP) Supino", SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
+    (AP_SUPINE, re.compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
+    (PA, re.compile(r"\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
+    (AP, re.compile(
+        r"\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|\bAP\b(?!R\b)|\ba\.p\.\s|"
+        r"\bsemi-?erect\b|\bsitting\b|\bsemi-?seduto\b|\bsemiseduto\b|\bseduto\b|\bortostatismo\b|"
+        r"\bventro-?dorsal|\bim\s+Sitzen",
+        re.IGNORECASE,
+    )),
+    (LATERAL, re.compile(r"\blateral\s+(?:view|projection|radiograph|chest|film|x-ray|image|cxr)|\blatero-?\s?lateral\w*|\bproiezione\s+laterale|\blaterale\b|\bLL\b|\bseitlich\w*|\bleft\s+lateral\b|\blateral\b(?!\s+(?:segment|basal|wall|aspect|border|part|portion|side|recess|costophrenic|chest\s+wall|margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))", re.IGNORECASE)),
+    (AXIAL, re.compile(r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b", re.IGNORECASE)),
+    (CORONAL, re.compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
+)
+_FRONTAL = re.compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
+# A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
+# does not choose between them.
+_PORTABLE = re.compile(r"\bportable\b|\bbedside\b|\bmobile\s+(?:chest\s+)?(?:x-ray|radiograph|film|cxr|unit)|\ba\s+letto\b|\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b", re.IGNORECASE)
+# An intubated or ICU patient's AP film is usually taken lying down; without a stated position
+# "AP" does not choose between AP and AP Supine.
+_LYING_PATIENT = re.compile(r"\bintubat\w*|\bventilat\w*|\bICU\b|\bintensive\s+care|\bET\s?T\b|\bendotracheal|\bnasogastric|\bNGT?\b|\bunconscious|\bcomatose", re.IGNORECASE)
+_AP_POSITION = re.compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
+_CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
+
+
+@lru_cache(maxsize=8192)
+def normalize_view(text: str, modality: str | None = None, source: str | None = None, **_context) -> Normalized:
+    """PA, AP, AP Supine, L for X-rays; Axial, Coronal for CT. Supine X-rays are AP Supine;
+    portable/bedside/sitting films are AP. Two different views in the text leave it blank."""
+    stripped = text.strip()
+    if source == "radiopaedia" or stripped.lower() in _PLANE_PROJECTION or stripped.lower() == "frontal":
+        view = _PLANE_PROJECTION.get(stripped.lower())
+        if view:
+            start = text.find(stripped)
+            return found(view, text, start, start + len(stripped), "view.plane-projection", VIEW_VERSION)
+        if stripped.lower() == "frontal":
+            start = text.find(stripped)
+            return blank("'Frontal' does not say PA or AP", text, start, start + len(stripped), "view.plane-projection", VIEW_VERSION)
+        if source == "radiopaedia":
+            return blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection", VIEW_VERSION) if stripped else Normalized(None)
+    allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
+    hits: list[tuple[str, int, int]] = []
+    for view, pattern in _VIEW_PATTERNS:
+        if view not in allowed:
+            continue
+        for m in pattern.finditer(text):
+            token = m.group(0)
+            if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
+                continue
+            if negated(text, m.start(), m.end(), window=25):
+                continue
+            hits.append((view, m.start(), m.end()))
+    views = {h[0] for h in hits}
+    # "AP supine" is one view; an AP word next to supine is not a conflict
+    if AP_SUPINE in views and AP in views:
+        views.discard(AP)
+        hits = [h for h in hits if h[0] != AP]
+    if len(views) == 1:
+        view, start, end = min(hits, key=lambda h: h[1])
+        if view == AP:
+            lying = _LYING_PATIENT.search(text)
+            if lying and not _AP_POSITION.search(text):
+                return blank("AP in an intubated or ICU patient, position not stated: AP or AP Supine", text, start, end, "view.words", VIEW_VERSION)
+        return found(view, text, start, end, "view.words", VIEW_VERSION)
+    if len(views) > 1:
+        hits.sort(key=lambda h: h[1])
+        return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2], "view.words", VIEW_VERSION)
+    portable = _PORTABLE.search(text)
+    if portable:
+        return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text, portable.start(), portable.end(), "view.words", VIEW_VERSION)
+    frontal = _FRONTAL.search(text)
+    if frontal:
+        return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words", VIEW_VERSION)
+    return Normalized(None)
+
+
+# --- Modality ------------------------------------------------------------------------------------
+
+_CT = re.compile(
+    r"\bCT\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\btomodensitom\w*|"
+    r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
+    r"\baxial\b|\bcoronal\b|\blung\s+window|\bmediastinal\s+window",
+    re.IGNORECASE,
+)
+_XRAY = re.compile(
+    r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
+    r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b",
+    re.IGNORECASE,
+)
+_CT_CASE_SENSITIVE = {"CT", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT"}
+
+
+@lru_cache(maxsize=8192)
+def normalize_modality(text: str, **_context) -> Normalized:
+    """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
+    "radiograph"); both in one text leave it blank."""
+    stripped = text.strip()
+    if stripped in (MODALITY_XRAY, MODALITY_CT):
+        start = text.find(stripped)
+        return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
+    ct_hits = [m for m in _CT.finditer(text) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0).isupper()]
+    xray_hits = [m for m in _XRAY.finditer(text) if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
+    # "CT (not available)", "no CT was performed": a CT that was not done is not the image
+    ct_hits = [m for m in ct_hits if not negated(text, m.start(), m.end(), window=20)]
+    if ct_hits and xray_hits:
+        first = min(ct_hits[0].start(), xray_hits[0].start())
+        return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()), "modality.words", MODALITY_VERSION)
+    if ct_hits:
+        return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION)
+    if xray_hits:
+        return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words", MODALITY_VERSION)
+    return Normalized(None)
+
+
+# --- Finding -------------------------------------------------------------------------------------
+
+
+def _path(path: str) -> str:
+    if path not in FINDING_PATHS:
+        raise KeyError(f"{path!r} is not in exports.schema.FINDING_PATHS")
+    return path
+
+
+_COVID_WORDS = r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|novel\s+coronavirus|coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus"
+# Ordered from specific to generic; every target is checked against the schema's vocabulary.
+_FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
+    (_path(path), pattern)
+    for path, pattern in (
+        ("Pneumonia/Viral/COVID-19", _COVID_WORDS),
+        ("Pneumonia/Viral/MERS-CoV", r"mers-?cov|\bmers\b|middle\s+east\s+respiratory\s+syndrome"),
+        ("Pneumonia/Viral/SARS", r"\bsars\b(?!-?\s?cov-?2)(?![- ]cov-?2)|severe\s+acute\s+respiratory\s+syndrome(?!\s+coronavirus\s+2)"),
+        ("Pneumonia/Viral/Influenza/H1N1", r"\bh1n1\b|swine[- ](?:origin\s+)?(?:influenza|flu)"),
+        ("Pneumonia/Viral/Varicella", r"varicella|chickenpox|chicken\s+pox"),
+        ("Pneumonia/Viral/Herpes", r"herpes(?!\s+zoster)|\bhsv\b"),
+        ("Pneumonia/Viral/Influenza", r"(?<!haemophilus\s)(?<!hemophilus\s)(?<!h\.\s)\binfluenza(?!e)\b|\bflu\b"),
+        ("Pneumonia/Bacterial/Staphylococcus/MRSA", r"\bmrsa\b|methicillin[- ]resistant\s+staph\w*"),
+        ("Pneumonia/Bacterial/Staphylococcus", r"staphylococc\w*|\bstaph\b|s\.\s?aureus"),
+        ("Pneumonia/Bacterial/Streptococcus", r"streptococc\w*|pneumococc\w*|s\.\s?pneumoniae"),
+        ("Pneumonia/Bacterial/Mycoplasma", r"mycoplasma"),
+        ("Pneumonia/Bacterial/Klebsiella", r"klebsiella"),
+        ("Pneumonia/Bacterial/Legionella", r"legionell\w*|legionnaire\w*"),
+        ("Pneumonia/Bacterial/Nocardia", r"nocardi\w*"),
+        ("Pneumonia/Bacterial/Chlamydophila", r"chlamydo?phila|chlamydia\s+pneumoniae"),
+        ("Pneumonia/Bacterial/Escherichia-Coli", r"escherichia|e\.\s?coli"),
+        ("Pneumonia/Fungal/Pneumocystis", r"pneumocystis|\bpcp\b|\bpjp\b|pneumocytis"),
+        ("Pneumonia/Fungal/Aspergillosis", r"aspergill\w*"),
+        ("Pneumonia/Lipoid", r"lipoid|fire[- ]eater|lipid\s+pneumonia"),
+        ("Pneumonia/Aspiration", r"aspiration\s+pneumonia|polmonite\s+ab\s+ingestis"),
+        ("Tuberculosis", r"tubercul\w*|\btb\b|tbc\b|koch"),
+        ("Pneumonia/Bacterial", r"bacterial\s+pneumonia|haemophilus|hemophilus|pseudomonas|moraxella|polmonite\s+batterica"),
+        ("Pneumonia/Fungal", r"fungal\s+pneumonia|mucormycosis|candida\s+pneumonia|cryptococc\w*"),
+        ("Pneumonia/Viral", r"viral\s+pneumonia|polmonite\s+virale|\brsv\b|adenovir\w*|cytomegalovir\w*|\bcmv\b"),
+        ("No Finding", r"\bno\s+finding|\bnormal\s+(?:chest|radiograph|x-ray|cxr|ct)\b|\bnormal\s+study\b|\bwithin\s+(?:the\s+)?normal\s+limits|no\s+(?:acute\s+)?(?:cardio)?pulmonary\s+(?:abnormality|disease|process)"),
+        ("Pneumonia", r"pneumonia|pneumonitis|polmonite|neumon[ií]a|pneumonie|Lungenentzündung|bronchopneumonia"),
+    )
+)
+_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE)) for path, pattern in _FINDING_LEXICON)
+_DIFFERENTIAL = re.compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
+# "history of pulmonary tuberculosis 50 years before": a past disease, not this case's finding
+_PAST_HISTORY = re.compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
+_PAST_HISTORY_AFTER = re.compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
+_BROADER = {
+    # a generic mention does not contradict a specific one of the same branch
+    "Pneumonia": "",
+    "Pneumonia/Viral": "Pneumonia/Viral/",
+    "Pneumonia/Bacterial": "Pneumonia/Bacterial/",
+    "Pneumonia/Fungal": "Pneumonia/Fungal/",
+}
+
+
+@lru_cache(maxsize=8192)
+def normalize_finding(text: str, **_context) -> Normalized:
+    """The finding hierarchy from a title, a final diagnosis, a URL slug or a note. Negated,
+    differential, hypothetical mentions and mentions about other people do not count; two
+    different diagnoses of the same level leave it blank."""
+    hits: list[tuple[str, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for path, pattern in _FINDING_RES:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            if path == "No Finding":
+                hits.append((path, m.start(), m.end()))
+                continue
+            c_start, c_end = clause_at(text, m.start())
+            s_start, s_end = sentence_at(text, m.start())
+            if negated(text, m.start(), m.end(), window=50) or OTHER_PERSON.search(text, s_start, s_end):
+                continue
+            if hypothetical(text, m.start(), window=40) or _DIFFERENTIAL.search(text, c_start, c_end):
+                continue
+            if _PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start()) or _PAST_HISTORY_AFTER.match(text, m.end()):
+                continue
+            hits.append((path, m.start(), m.end()))
+    if not hits:
+        return Normalized(None)
+    paths = {h[0] for h in hits}
+    # keep the most specific paths; a generic one is implied by a specific one below it
+    specific = {p for p in paths if not any(q != p and q.startswith(p + "/") for q in paths)}
+    if "Pneumonia" in specific and len(specific) > 1:
+        specific.discard("Pneumonia")
+    if "No Finding" in specific and len(specific) > 1:
+        return blank("'no finding' and a diagnosis in the same text", text, hits[0][1], hits[-1][2], "finding.words", FINDING_VERSION)
+    if len(specific) > 1:
+        ordered = sorted((h for h in hits if h[0] in specific), key=lambda h: h[1])
+        return blank("several diagnoses: " + ", ".join(sorted(specific)), text, ordered[0][1], ordered[-1][2], "finding.words", FINDING_VERSION)
+    path = specific.pop()
+    start, end = min((h[1], h[2]) for h in hits if h[0] == path)
+    return found(path, text, start, end, "finding.words", FINDING_VERSION)
+
+
+# --- Offset --------------------------------------------------------------------------------------
+
+_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días": 1, "jour": 1, "jours": 1, "tag": 1, "tage": 1, "tagen": 1,
+              "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7, "woche": 7, "wochen": 7,
+              "month": 30, "months": 30, "mese": 30, "mesi": 30}
+_UNIT = r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+_FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
+
+_DAY_N = re.compile(
+    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
+    re.IGNORECASE,
+)
+_ADMISSION_BASE = re.compile(r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$", re.IGNORECASE)
+_ONSET_BASE = re.compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
+_AFTER = re.compile(
+    rf"\b(?P<n>{NUMBER}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
+    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER}|{_FEW})\s+(?P<unit2>{_UNIT})",
+    re.IGNORECASE,
+)
+_AT_ADMISSION = re.compile(
+    r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
+    r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(
+    rf"\b(?P<n>{NUMBER}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
+    rf"|\bhistory\s+of\s+(?P<n2>{NUMBER}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
+    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
+    rf"|\b(?P<n4>{NUMBER}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
+    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?P<n6>{NUMBER}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+)?(?:onset|developing|symptom|first)"
+    rf"|\bsince\s+(?P<n7>{NUMBER})\s+(?P<unit7>{_UNIT})\b"
+    rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b",
+    re.IGNORECASE,
+)
+
+
+# Other moments an image can be from: with one of these beside "on admission" the note is about
+# several images.
+_OTHER_TIME = re.compile(
+    rf"\bat\s+{NUMBER}\s+{_UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{_UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
+    re.IGNORECASE,
+)
+# Words that put an image after the first one: beside "on admission" they mean several images.
+_LATER_WORDS = re.compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
+
+
+def _amount(token: str, unit: str) -> int | None:
+    token = token.lower().strip()
+    if re.fullmatch(_FEW, token, re.IGNORECASE):
+        number = 5  # the schema's convention: "a few days" is 5 days
+        if not unit.lower().startswith(("d", "g", "j", "t")):
+            return None  # "a few weeks" has no convention
+    else:
+        number = parse_int(token)
+        if number is None:
+            return None
+    factor = _UNIT_DAYS.get(unit.lower())
+    if factor is None:
+        factor = 7 if unit.lower().startswith(("sett", "sem", "woch")) else 1
+    return number * factor
+
+
+def _history(text: str) -> tuple[int, re.Match[str]] | None:
+    for m in _HISTORY.finditer(text):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8"):
+            n = m.group("n" + i) if m.group("n" + i) else None
+            if n:
+                amount = _amount(n, m.group("unit" + i))
+                if amount is not None and not about_other_person(text, m.start(), m.end()):
+                    return amount, m
+                break
+    return None
+
+
+@lru_cache(maxsize=8192)
+def normalize_offset(text: str, previous_offset: int | None = None, onset_date: str | None = None,
+                     image_date: str | None = None, **_context) -> Normalized:
+    """Days since symptom onset (or admission when onset is unknown) of the image the text is
+    about. "after a few days" is 5 days (the schema's convention)."""
+    if onset_date and image_date:
+        try:
+            days = (date.fromisoformat(image_date) - date.fromisoformat(onset_date)).days
+            return Normalized(days, "", -1, -1, "offset.dates", OFFSET_VERSION)
+        except ValueError:
+            pass
+    history = _history(text)
+    day_values: dict[int, re.Match[str]] = {}
+    since_onset = None
+    stay_day = None
+    for m in _DAY_N.finditer(text):
+        n = int(m.group("n") or m.group("n2"))
+        base = m.group("base") or m.group("base2") or ""
+        qual = (m.group("qual") or "").strip().lower()
+        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+            since_onset = since_onset or (n, m)
+        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+            # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
+            # onset when the history gives it
+            stay_day = stay_day or m
+        elif base and m.group("of" if m.group("n") else "of2"):
+            continue  # "7th day after the initiation of treatment": another base
+        else:
+            day_values.setdefault(n, m)
+    if since_onset:
+        n, m = since_onset
+        return found(n, text, m.start(), m.end(), "offset.day-of-illness", OFFSET_VERSION)
+    if len(day_values) > 1:
+        ms = sorted(day_values.values(), key=lambda m: m.start())
+        return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(), "offset.day-n", OFFSET_VERSION)
+    afters = [m for m in _AFTER.finditer(text) if not about_other_person(text, m.start(), m.end())]
+    if day_values and (afters or stay_day):
+        m = next(iter(day_values.values()))
+        return blank("'day N' and another time in the text: it describes several moments", text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
+    if day_values:
+        n, m = next(iter(day_values.items()))
+        if history:
+            return blank("'day N' and a symptom history: the base of the count is not stated", text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
+        return found(n, text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
+    if stay_day:
+        return blank("a day of the hospital stay: the base (admission day 0 or 1, or onset) is not stated", text, stay_day.start(), stay_day.end(), "offset.hospital-day", OFFSET_VERSION)
+    other_time = _OTHER_TIME.search(text)
+    if afters and other_time and not (other_time.start() >= afters[0].start() and other_time.end() <= afters[0].end()):
+        return blank("a relative time and another time in the text: it describes several moments", text, afters[0].start(), afters[0].end(), "offset.relative", OFFSET_VERSION)
+    if len(afters) > 1:
+        return blank("several relative times: the text describes several images", text, afters[0].start(), afters[-1].end(), "offset.relative", OFFSET_VERSION)
+    if afters:
+        m = afters[0]
+        n = m.group("n") or m.group("n2")
+        unit = m.group("unit") or m.group("unit2")
+        amount = _amount(n, unit)
+        base = (m.group("base") or "").lower()
+        if amount is None:
+            return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+        if re.search(r"onset|symptom|developing|illness", base):
+            return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
+        if re.search(r"admission|hospitali|presentation", base):
+            if history:
+                return blank("days after admission and a symptom history: the base is not stated", text, history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
+            return found(amount, text, m.start(), m.end(), "offset.after-admission", OFFSET_VERSION)
+        if previous_offset is not None:
+            return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
+        return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+    at_admission = _AT_ADMISSION.search(text)
+    if at_admission:
+        if history:
+            return blank("an image on admission after a symptom history: offset 0 (admission) or the history (onset)", text,
+                         min(history[1].start(), at_admission.start()), max(history[1].end(), at_admission.end()), "offset.on-admission", OFFSET_VERSION)
+        if other_time or _LATER_WORDS.search(text):
+            return blank("an image on admission and another time in the text: it describes several images", text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
+        return found(0, text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
+    if history:
+        m = history[1]
+        return blank("a symptom duration, but not when the image was taken", text, m.start(), m.end(), "offset.history", OFFSET_VERSION)
+    return Normalized(None)

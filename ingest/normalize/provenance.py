@@ -1,0 +1,353 @@
+"""Where an image comes from: date, location, license, DOI and canonical URL.
+
+Context kwargs:
+- ``normalize_date(text, day_first=None, source=None)``: slashed dates whose day and month are both
+  12 or less are ambiguous; ``day_first=True`` (or ``source`` "sirm"/"eurorad"/"it") resolves them
+  as European, ``day_first=False`` (or ``source`` "us") as American. Without it they stay blank.
+  Dotted dates (``01.04.2020``, Eurorad) are always day first.
+- ``normalize_license(text, source=None)``: ``source`` names the site when the text is a site's
+  license statement (Radiopaedia states "CC BY-NC-SA" without a version in the dataset).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from exports.schema import DOI_RE, LICENSES
+
+from .common import Normalized, blank, found
+
+DATE_VERSION = 1
+LOCATION_VERSION = 1
+LICENSE_VERSION = 1
+DOI_VERSION = 1
+URL_VERSION = 1
+
+# --- Date ----------------------------------------------------------------------------------------
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "january jan gennaio gen enero ene janvier janv januar jän",
+            "february feb febbraio febrero février févr februar",
+            "march mar marzo mars märz",
+            "april apr aprile abril avril",
+            "may maggio mag mayo mai",
+            "june jun giugno giu junio juin juni",
+            "july jul luglio lug julio juillet juil juli",
+            "august aug agosto ago août",
+            "september sep sept settembre set septiembre septembre",
+            "october oct ottobre ott octubre octobre oktober okt",
+            "november nov novembre noviembre",
+            "december dec dicembre dic diciembre décembre dezember dez",
+        )
+    )
+    for name in names.split()
+}
+_MONTH = r"(?P<mon>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), "date.iso"),
+    (re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE), "date.day-month-year"),
+    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"), "date.dotted"),
+    (re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"), "date.slashed"),
+    (re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
+    (re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})\b(?!-)"), "date.iso-month"),
+    (re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*(?:mg|ml|cases|patients))"), "date.year"),
+)
+_DAY_FIRST_SOURCES = {"sirm", "eurorad", "it", "es", "fr", "de", "eu", "hannover"}
+
+
+def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
+    try:
+        if d is not None:
+            return date(y, m, d).isoformat()
+        if m is not None:
+            return date(y, m, 1).strftime("%Y-%m")
+        return f"{y:04d}"
+    except (TypeError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=8192)
+def normalize_date(text: str, day_first: bool | None = None, source: str | None = None, **_context) -> Normalized:
+    """The first date of the text as ISO 8601 at the precision given (2020, 2020-03, 2020-03-16)."""
+    if day_first is None and source:
+        day_first = True if source.lower() in _DAY_FIRST_SOURCES else (False if source.lower() in ("us", "nejm") else None)
+    best: tuple[int, Normalized] | None = None
+    for pattern, rule in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if best and m.start() >= best[0]:
+                break
+            groups = m.groupdict()
+            y = int(groups["y"]) if groups.get("y") else None
+            if y is not None and y < 100:
+                y += 2000
+            if rule == "date.slashed":
+                a, b = int(groups["a"]), int(groups["b"])
+                if a > 12 and b <= 12:
+                    value, why = _iso(y, b, a), ""
+                elif b > 12 and a <= 12:
+                    value, why = _iso(y, a, b), ""
+                elif a == b:
+                    value, why = _iso(y, a, b), ""
+                elif day_first is None:
+                    value, why = None, "day and month order of a slashed date is ambiguous"
+                else:
+                    value, why = (_iso(y, b, a) if day_first else _iso(y, a, b)), ""
+                result = found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value else blank(why or "not a date", text, m.start(), m.end(), rule, DATE_VERSION)
+            else:
+                month = MONTHS[groups["mon"].lower()] if groups.get("mon") else (int(groups["m"]) if groups.get("m") else None)
+                d = int(groups["d"]) if groups.get("d") else None
+                value = _iso(y, month, d)
+                result = found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value else blank("not a calendar date", text, m.start(), m.end(), rule, DATE_VERSION)
+            if best is None or m.start() < best[0]:
+                best = (m.start(), result)
+            break
+    return best[1] if best else Normalized(None)
+
+
+# --- Location ------------------------------------------------------------------------------------
+
+_COUNTRIES = {
+    "italy": "Italy", "italia": "Italy", "spain": "Spain", "españa": "Spain", "spagna": "Spain", "france": "France", "francia": "France",
+    "germany": "Germany", "germania": "Germany", "deutschland": "Germany", "united kingdom": "United Kingdom", "uk": "United Kingdom",
+    "england": "United Kingdom", "scotland": "United Kingdom", "china": "China", "cina": "China", "taiwan": "Taiwan", "vietnam": "Vietnam",
+    "usa": "USA", "united states": "USA", "u.s.a.": "USA", "canada": "Canada", "australia": "Australia", "korea": "South Korea",
+    "south korea": "South Korea", "republic of korea": "South Korea", "japan": "Japan", "singapore": "Singapore", "iran": "Iran",
+    "turkey": "Turkey", "india": "India", "brazil": "Brazil", "belgium": "Belgium", "netherlands": "Netherlands", "the netherlands": "Netherlands",
+    "switzerland": "Switzerland", "austria": "Austria", "portugal": "Portugal", "greece": "Greece", "israel": "Israel", "egypt": "Egypt",
+    "saudi arabia": "Saudi Arabia", "mexico": "Mexico", "argentina": "Argentina", "chile": "Chile", "peru": "Peru", "colombia": "Colombia",
+    "pakistan": "Pakistan", "new zealand": "New Zealand", "ireland": "Ireland", "sweden": "Sweden", "norway": "Norway", "denmark": "Denmark",
+    "finland": "Finland", "poland": "Poland", "hungary": "Hungary", "ukraine": "Ukraine", "russia": "Russia", "qatar": "Qatar",
+    "lebanon": "Lebanon", "morocco": "Morocco", "algeria": "Algeria", "tunisia": "Tunisia", "south africa": "South Africa",
+    "hong kong": "Hong Kong", "thailand": "Thailand", "malaysia": "Malaysia", "indonesia": "Indonesia", "philippines": "Philippines",
+}
+_COUNTRY_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Capitalized place segments before the country: "Melbourne, Australia", "Hospital X, Milan, Italy"
+_PLACE_SEGMENT = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|di|de|del|della|of|and|the|am|an|der|la|le|&))*"
+_PLACE_BEFORE = re.compile(rf"((?:{_PLACE_SEGMENT}\s*[,–-]\s*){{1,3}})$")
+_NOT_PLACE = re.compile(r"\b(?:Dr|Prof|Director|Credit|Case|Courtesy|Department|Dept|Radiology|Radiopaedia|Figure|Image|Patient|Unit|UOC|ASST|Division)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def normalize_location(text: str, **_context) -> Normalized:
+    """"City, Country" (or "Hospital, City, Country") as written before a known country name.
+    Several different countries leave it blank."""
+    countries = {}
+    for m in _COUNTRY_RE.finditer(text):
+        if m.group(1) == "uk" or (m.group(1).isupper() is False and m.group(1).lower() in ("uk", "usa")):
+            continue  # lower-case "uk"/"usa" are not the country abbreviations
+        countries.setdefault(_COUNTRIES[m.group(1).lower()], m)
+    if not countries:
+        return Normalized(None)
+    if len(countries) > 1:
+        ms = sorted(countries.values(), key=lambda m: m.start())
+        return blank("several countries in the text", text, ms[0].start(), ms[-1].end(), "location.country", LOCATION_VERSION)
+    country, m = next(iter(countries.items()))
+    start = m.start()
+    before = _PLACE_BEFORE.search(text[max(0, start - 120):start])
+    if before:
+        segments = [s.strip() for s in re.split(r"\s*[,–]\s*", before.group(1)) if s.strip(" -")]
+        segments = [s for s in segments if not _NOT_PLACE.search(s) and not re.search(r"\d", s)]
+        if segments and len(segments[-1]) > 2:
+            place = segments[-1]
+            seg_start = text.rfind(place, 0, start)
+            if seg_start >= 0 and text[seg_start + len(place):start].strip() in (",", "-", "–"):
+                return found(f"{place}, {country}", text, seg_start, m.end(), "location.city-country", LOCATION_VERSION)
+    return found(country, text, m.start(), m.end(), "location.country", LOCATION_VERSION)
+
+
+# --- License -------------------------------------------------------------------------------------
+
+_CC_URL = re.compile(
+    r"creativecommons\.org/(?:licenses|licences)/(?P<kind>by(?:-nc)?(?:-sa|-nd)?|by-nd-nc)(?:/(?P<ver>\d\.\d))?|creativecommons\.org/publicdomain/zero/(?P<zero>1\.0)",
+    re.IGNORECASE,
+)
+_CC_TEXT = re.compile(
+    r"\bCC[\s-]?(?P<kind>BY(?:[\s-]NC)?(?:[\s-](?:SA|ND))?|NC[\s-]BY[\s-]SA|BY[\s-]ND[\s-]NC|NC[\s-]SA)(?![\w-])(?:[\s-]*(?:v|version\s*)?(?P<ver>\d\.\d))?",
+    re.IGNORECASE,
+)
+_CC_WORDS = re.compile(
+    r"\bcreative\s+commons\s+(?:attribution|attribuzione)(?P<nc>[\s-]+non-?commercial)?(?P<sa>[\s-]+share-?alike)?(?P<nd>[\s-]+no-?deriv\w*)?"
+    r"(?P<nc2>[\s-]+non-?commercial)?(?:\s+(?P<ver>\d\.\d))?(?:\s+(?:international|unported|generic))?(?:\s+(?:license|licence))?"
+    r"(?:[\s,(]*(?:version\s*)(?P<ver2>\d\.\d))?",
+    re.IGNORECASE,
+)
+_CC0 = re.compile(r"\bCC0\b(?:\s*(?P<ver>1\.0))?|\bpublic\s+domain\s+dedication", re.IGNORECASE)
+_APACHE = re.compile(r"\bApache(?:\s+License)?,?\s*(?:Version\s*|v)?2(?:\.0)?\b", re.IGNORECASE)
+_JATS_TYPE = re.compile(r"^(?:cc-?by(?:-nc)?(?:-sa|-nd)?)$", re.IGNORECASE)
+_OPEN_ACCESS_ONLY = re.compile(r"^\s*(?:open[- ]access|free\s+access|free)\s*$", re.IGNORECASE)
+
+
+def _cc(kind: str, version: str | None) -> str | None:
+    parts = [p.upper() for p in re.split(r"[\s-]+", kind) if p]
+    # "CC-NC-SA" and "NC-BY-SA" orderings seen in re-users' strings: rebuild the canonical order
+    order = [p for p in ("BY", "NC", "SA", "ND") if p in parts]
+    if "BY" not in order:
+        order.insert(0, "BY")
+    name = "CC " + "-".join(order) + (f" {version}" if version else "")
+    return name if name in LICENSES else None
+
+
+@lru_cache(maxsize=8192)
+def normalize_license(text: str, source: str | None = None, **_context) -> Normalized:
+    """Canonical license string from a license URL, a JATS ``license-type``/``ali:license_ref``,
+    "CC BY-NC-SA 4.0" written out, or the Creative Commons name in words. URL path segments are
+    matched whole, so ``by`` never matches inside ``by-nc-nd``."""
+    stripped = text.strip()
+    if _JATS_TYPE.match(stripped):
+        value = _cc(stripped[2:].lstrip("-"), None)
+        start = text.find(stripped)
+        if value:
+            return found(value, text, start, start + len(stripped), "license.jats-type", LICENSE_VERSION)
+    for m in _CC_URL.finditer(text):
+        value = "CC0 1.0" if m.group("zero") else _cc(m.group("kind"), m.group("ver"))
+        if value:
+            return found(value, text, m.start(), m.end(), "license.cc-url", LICENSE_VERSION)
+    m = _CC0.search(text)
+    if m:
+        return found("CC0 1.0", text, m.start(), m.end(), "license.cc0", LICENSE_VERSION)
+    for m in _CC_TEXT.finditer(text):
+        value = _cc(m.group("kind"), m.group("ver"))
+        if value:
+            return found(value, text, m.start(), m.end(), "license.cc-text", LICENSE_VERSION)
+    m = _CC_WORDS.search(text)
+    if m:
+        kind = "BY" + ("-NC" if (m.group("nc") or m.group("nc2")) else "") + ("-SA" if m.group("sa") else "") + ("-ND" if m.group("nd") else "")
+        value = _cc(kind, m.group("ver") or m.group("ver2"))
+        if value:
+            return found(value, text, m.start(), m.end(), "license.cc-words", LICENSE_VERSION)
+    m = _APACHE.search(text)
+    if m:
+        return found("Apache 2.0", text, m.start(), m.end(), "license.apache", LICENSE_VERSION)
+    if _OPEN_ACCESS_ONLY.match(text):
+        return blank("open or free access is not a license", text, 0, len(text), "license", LICENSE_VERSION)
+    if re.search(r"©|copyright|all\s+rights\s+reserved", text, re.IGNORECASE):
+        m = re.search(r"©|copyright|all\s+rights\s+reserved", text, re.IGNORECASE)
+        return blank("a copyright notice is not an open license", text, m.start(), m.end(), "license", LICENSE_VERSION)
+    return Normalized(None)
+
+
+#: Licenses that cover a whole site, as the dataset records them (site-notes.md and the dataset's
+#: per-source license summary). Keyed by host; a path prefix narrows it.
+SITE_LICENSES: tuple[tuple[str, str, str], ...] = (
+    ("radiopaedia.org", "/cases/", "CC BY-NC-SA"),
+    ("eurorad.org", "/case/", "CC BY-NC-SA 4.0"),
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "CC BY 3.0"),
+    ("coronacases.org", "", "Apache 2.0"),
+)
+
+
+def license_for_url(url: str) -> Normalized:
+    """The license a site states for all its cases, from a case URL."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return Normalized(None)
+    host = parts.netloc.lower().removeprefix("www.")
+    for site, prefix, value in SITE_LICENSES:
+        if host == site and parts.path.startswith(prefix):
+            start = text.find(parts.netloc)
+            return found(value, text, start, len(text), "license.site", LICENSE_VERSION)
+    return Normalized(None)
+
+
+#: Sources that are one institution's own image repository, so every image's location is known.
+SITE_LOCATIONS: tuple[tuple[str, str, str], ...] = (
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "Hannover Medical School, Hannover, Germany"),
+)
+
+
+def location_for_url(url: str) -> Normalized:
+    """The location of a single-institution source, from its URL."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return Normalized(None)
+    host = parts.netloc.lower().removeprefix("www.")
+    for site, prefix, value in SITE_LOCATIONS:
+        if host == site and parts.path.startswith(prefix):
+            start = text.find(parts.netloc)
+            return found(value, text, start, len(text), "location.site", LOCATION_VERSION)
+    return Normalized(None)
+
+
+# --- DOI -----------------------------------------------------------------------------------------
+
+_DOI_IN_TEXT = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def normalize_doi(text: str, **_context) -> Normalized:
+    """A bare DOI (``10.x/...``) from a DOI, a doi.org link or a publisher URL containing one."""
+    decoded = unquote(text)
+    offset_map = decoded is text or decoded == text
+    for m in _DOI_IN_TEXT.finditer(decoded):
+        doi = m.group(0)
+        doi = re.split(r"[?#&]|/(?:full|abstract|pdf|epdf|figures?)(?:/|$)|\.pdf$", doi)[0]
+        doi = doi.rstrip(".,;:)]}")
+        if "academic.oup.com" in decoded:
+            # OUP article URLs append the article number after the DOI: /doi/10.1093/cid/ciaa199/5766408
+            doi = re.sub(r"/\d{5,}$", "", doi)
+        if not DOI_RE.fullmatch(doi):
+            continue
+        if offset_map:
+            return found(doi, text, m.start(), m.start() + len(doi), "doi.pattern", DOI_VERSION)
+        start = text.find(doi)
+        if start >= 0:
+            return found(doi, text, start, start + len(doi), "doi.pattern", DOI_VERSION)
+        return Normalized(doi, m.group(0), -1, -1, "doi.url-decoded", DOI_VERSION)
+    return Normalized(None)
+
+
+# --- URL -----------------------------------------------------------------------------------------
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
+_TRACKING = re.compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def normalize_url(text: str, **_context) -> Normalized:
+    """Canonical URL of the case page: https, no tracking or ``lang`` query, no fragment; one form
+    per source (Radiopaedia ``/cases/<slug>``, Eurorad ``www.eurorad.org/case/<n>``, SIRM
+    ``www.sirm.org/...``, DOIs as ``https://doi.org/<doi>``)."""
+    m = _URL_IN_TEXT.search(text)
+    if not m:
+        stripped = text.strip()
+        if re.match(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+/", stripped):
+            m = re.search(re.escape(stripped), text)
+            raw = "https://" + stripped
+        else:
+            return Normalized(None)
+    else:
+        raw = m.group(0).rstrip(".,;")
+    parts = urlsplit(raw)
+    host = parts.netloc.lower()
+    path = parts.path
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    rule = "url.canonical"
+    if host.removeprefix("www.") == "radiopaedia.org":
+        host = "radiopaedia.org"
+        case = re.match(r"^/cases/([^/?#]+)", path)
+        if case:
+            path, query, rule = f"/cases/{case.group(1)}", [], "url.radiopaedia"
+    elif host.removeprefix("www.") == "eurorad.org":
+        host = "www.eurorad.org"
+        case = re.match(r"^/case/(\d+)", path)
+        if case:
+            path, query, rule = f"/case/{case.group(1)}", [], "url.eurorad"
+    elif host.removeprefix("www.") == "sirm.org":
+        host, rule = "www.sirm.org", "url.sirm"
+    elif host in ("dx.doi.org", "doi.org", "www.doi.org"):
+        host, rule = "doi.org", "url.doi"
+    url = urlunsplit(("https", host, path, urlencode(query), ""))
+    start, end = (m.start(), m.start() + len(m.group(0).rstrip(".,;"))) if m else (-1, -1)
+    return Normalized(url, text[start:end] if start >= 0 else "", start, end, rule, URL_VERSION)

@@ -1,0 +1,81 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from exports.schema import COLUMNS
+from ingest.backfill import FILLABLE, Fill, backfill_row
+
+SAMPLE = Path("/work/shared/reference/metadata-sample.csv")
+
+
+def _row(**cells):
+    row = {c: "" for c in COLUMNS}
+    row.update(cells)
+    return row
+
+
+def test_fills_only_blank_cells_and_never_changes_a_filled_one():
+    row = _row(
+        sex="F",  # deliberately contradicts the note: backfill must not touch it
+        filename="covid-19-pneumonia-15-PA.jpg",
+        url="https://radiopaedia.org/cases/covid-19-pneumonia-15?lang=us",
+        clinical_notes="A 65-year-old man, covid-19 positive. Fever (38.5 °C).",
+    )
+    fills = {f.field: f for f in backfill_row(row, row_number=7)}
+    assert "sex" not in fills
+    assert fills["age"].value == "65"
+    assert fills["view"].value == "PA"
+    assert fills["finding"].value == "Pneumonia/Viral/COVID-19"
+    assert fills["RT_PCR_positive"].value == "Unclear"
+    assert fills["license"].value == "CC BY-NC-SA"
+    assert fills["temperature"].value == "38.5"
+    assert fills["modality"].value == "X-ray"
+    assert fills["folder"].value == "images"
+    assert all(isinstance(f, Fill) and f.row == 7 and f.rule for f in fills.values())
+
+
+def test_per_image_panel_of_a_note():
+    note = ("SARS in a 46-year-old woman who presented 5 days after developing symptoms. (a) Anteroposterior radiograph "
+            "shows bilateral opacities. (b) Posteroanterior radiograph obtained on day 12 shows resolution.")
+    a = {f.field: f.value for f in backfill_row(_row(filename="sars-fig7a.jpeg", clinical_notes=note))}
+    b = {f.field: f.value for f in backfill_row(_row(filename="sars-fig7b.jpeg", clinical_notes=note))}
+    none = {f.field: f.value for f in backfill_row(_row(filename="sars.jpeg", clinical_notes=note))}
+    assert a["view"] == "AP" and b["view"] == "PA"
+    assert b["offset"] == "12"
+    assert "view" not in none and "offset" not in none  # which panel is this file? unknown
+    assert none["age"] == "46" and none["sex"] == "F"  # patient-level fields read the whole note
+
+
+def test_volume_is_ct_and_filename_day_is_the_offset():
+    fills = {f.field: f.value for f in backfill_row(_row(filename="radiopaedia_org_covid-19-pneumonia-7_85703_0-dcm.nii.gz"))}
+    assert fills == {"modality": "CT", "folder": "volumes", "finding": "Pneumonia/Viral/COVID-19"}
+    fills = {f.field: f.value for f in backfill_row(_row(filename="aspiration-pneumonia-5-day10.jpg"), ["offset"])}
+    assert fills == {"offset": "10"}
+
+
+def test_fields_argument_restricts_the_fills():
+    row = _row(clinical_notes="A 65-year-old man.", filename="x-PA.jpg")
+    assert [f.field for f in backfill_row(row, ["age"])] == ["age"]
+
+
+def _sample_rows():
+    if not SAMPLE.exists():
+        pytest.skip("shared sample not available")
+    with SAMPLE.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_real_sample_rows_are_never_overwritten():
+    for number, row in enumerate(_sample_rows(), start=2):
+        for fill in backfill_row(row, row_number=number):
+            assert not (row.get(fill.field) or "").strip(), (number, fill)
+            assert fill.field in FILLABLE
+
+
+def test_real_sample_row_refilled():
+    rows = _sample_rows()
+    row = next(r for r in rows if r["filename"] == "nejmoa2001191_f1-PA.jpeg")
+    masked = dict(row, sex="", age="", view="", modality="")
+    fills = {f.field: f.value for f in backfill_row(masked)}
+    assert fills["sex"] == "M" and fills["age"] == "35" and fills["view"] == "PA" and fills["modality"] == "X-ray"

@@ -1,0 +1,108 @@
+import pytest
+
+from ingest.normalize import (
+    normalize_extubated,
+    normalize_in_icu,
+    normalize_intubated,
+    normalize_intubation_present,
+    normalize_needed_supplemental_o2,
+    normalize_rt_pcr_positive,
+    normalize_survival,
+    normalize_went_icu,
+)
+
+from .helpers import assert_blank, assert_value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Throat swab was positive for SARS-CoV-2 by RT-PCR (Corman et al., 2020).", "Y"),
+        ("Research SARS-CoV-2 (COVID-19) RNA on nasopharyngeal swab: DETECTED.", "Y"),
+        ("lymphocytes 0.8 x 10E9 / L;PCR 95 mg / L;positive buffer for COVID19.", "Y"),
+        ("Tampone rinofaringeo positivo per SARS-CoV-2.", "Y"),
+        ("This patient tested positive for RT-PCR of SARS-COV2 thus was considered to have COVID-19 pneumonia.", "Y"),
+        ("He was diagnosed with COVID-19 pneumonia (positive throat PCR swab) and pulmonary emboli.", "Y"),
+        ("Real-time reverse transcriptase-polymerase chain reaction of a nasopharyngeal swab was positive.", "Y"),
+        ("Nucleic acid test for SARS-CoV-2 was positive.", "Y"),
+        # positive first, negative at discharge: still Y
+        ("RT-PCR was positive on admission. Repeat RT-PCR was negative and patient was discharged.", "Y"),
+        # confirmed / tested positive without a test named: the maintainers' Unclear
+        ("Elderly male, covid-19 positive.", "Unclear"),
+        ("44M untreated DM2, now confirmed #COVID-19", "Unclear"),
+        ("The patient tested positive for COVID-19.", "Unclear"),
+        # explicitly negative
+        ("Nasopharyngeal swab for SARS-CoV-2 was negative.", "N"),
+        ("RT-PCR for SARS-CoV-2: negative.", "N"),
+    ],
+)
+def test_rt_pcr(text, expected):
+    assert_value(normalize_rt_pcr_positive(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blood count, PCR and procalcitonin in the norm.",  # Italian PCR: C-reactive protein
+        "PCR 70.99 (limit 5) LDH 326 (limit 225).",
+        "Eventually patient became RT-PCR -ve and discharge home.",  # a later negative only
+        "Chest radiograph shows bilateral opacities.",
+        "No contact with positive COVID-19 patients.",
+    ],
+)
+def test_rt_pcr_stays_blank(text):
+    assert_blank(normalize_rt_pcr_positive(text), text)
+
+
+@pytest.mark.parametrize(
+    "function, text, expected",
+    [
+        (normalize_intubated, "Found unresponsive, in respiratory distress, intubated for airway protection.", "Y"),
+        (normalize_intubated, "The patient is intubated and has a central venous line.", "Y"),
+        (normalize_intubated, "The patient continued to deteriorate and necessitated intubation.", "Y"),
+        (normalize_intubated, "Paziente intubato e ventilato in terapia intensiva.", "Y"),
+        (normalize_intubated, "He was not intubated.", "N"),
+        (normalize_intubated, "So far not requiring intubation.", "N"),
+        (normalize_intubated, "The patient decided not to be treated with mechanical ventilation and died four days later.", "N"),
+        (normalize_intubation_present, "ETT tip above the carina. NGT in situ.", "Y"),
+        (normalize_intubation_present, "An endotracheal tube is shown with its tip above the level of the clavicular heads.", "Y"),
+        (normalize_intubation_present, "Extubated since the prior radiograph.", "N"),
+        (normalize_went_icu, "He was admitted to the intensive care unit.", "Y"),
+        (normalize_went_icu, "Trasferito in terapia intensiva.", "Y"),
+        (normalize_went_icu, "She did not require ICU admission.", "N"),
+        (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
+        (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
+        (normalize_needed_supplemental_o2, "He received supplemental oxygen through a nasal cannula at a rate of 5 liters per minute.", "Y"),
+        (normalize_needed_supplemental_o2, "89% on 15 litres of Oxygen via non-rebreather mask", "Y"),
+        (normalize_needed_supplemental_o2, "Her management was intravenous fluid rehydration without supplemental oxygenation.", "N"),
+        (normalize_needed_supplemental_o2, "Avviata ossigenoterapia con maschera di Venturi.", "Y"),
+        (normalize_extubated, "Extubated since the prior radiograph.", "Y"),
+        (normalize_extubated, "He could not be extubated.", "N"),
+        (normalize_survival, "The patient was discharged one week after admission with complete recovery.", "Y"),
+        (normalize_survival, "Patient developed ARDS and died 11 days after admission.", "N"),
+        (normalize_survival, "Postmortem radiography showed bilateral pulmonary opacities.", "N"),
+        (normalize_survival, "Il paziente è deceduto in terza giornata.", "N"),
+        (normalize_survival, "Dimesso dopo 10 giorni in buone condizioni.", "Y"),
+    ],
+)
+def test_flags(function, text, expected):
+    assert_value(function(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "function, text",
+    [
+        (normalize_survival, "With treatment this patient is likely to recover."),  # hypothetical
+        (normalize_survival, "Her husband died of COVID-19 last week."),  # a relative
+        (normalize_survival, "The mortality of COVID-19 patients who develop ARDS is high; many patients died."),
+        (normalize_intubated, "If the condition worsens, intubation may be needed."),
+        (normalize_intubated, "Treated with non-invasive ventilation (CPAP)."),
+        (normalize_went_icu, "His wife was admitted to the ICU."),
+        (normalize_went_icu, "The patient was intubated and ventilated."),  # intubation alone does not imply ICU
+        (normalize_needed_supplemental_o2, "Oxygen saturation was 97% on room air."),
+        (normalize_intubation_present, "He had been intubated for surgery two years ago."),
+        (normalize_survival, "The patient was discharged, then readmitted and died."),  # both: blank for the reviewer
+    ],
+)
+def test_flags_stay_blank(function, text):
+    assert_blank(function(text), text)

@@ -1,0 +1,97 @@
+import pytest
+
+from ingest.normalize import normalize_age, normalize_sex
+
+from .helpers import assert_blank, assert_value
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("34 years, male", "M"),
+        ("Gender: Female", "F"),
+        ("Age: 30 years Gender: Male", "M"),
+        ("Paziente di sesso femminile, 75 anni, diabetica.", "F"),
+        ("Maschio, 51 anni.", "M"),
+        ("Uomo di 65 anni con febbre da 5 giorni.", "M"),
+        ("Donna di 78 anni, ipertesa.", "F"),
+        ("Paciente varón de 45 años con fiebre.", "M"),
+        ("Mujer de 60 años.", "F"),
+        ("Homme de 54 ans, fébrile.", "M"),
+        ("Patientin, 70 Jahre, mit Fieber.", "F"),
+        ("Elderly male, covid-19 positive. Fever and elevated c-reactive protein.", "M"),
+        ("A 65-year-old man with a history of hypertension was admitted.", "M"),
+        ("Women, 69 years old, has reported fever since one week.", "F"),
+        ("84M with COPD, HFpEF, and BPH with recurrent UTIs.", "M"),
+        ("She presented with fever and chills. Her saturation was 92%.", "F"),
+        ("He presented with a four-day history of cough; he was admitted.", "M"),
+        # the relatives are not the patient: the sex words about them do not count
+        ("A 46-year-old woman whose husband had tested positive.", "F"),
+        ("A 40-year-old man; his mother was admitted with pneumonia.", "M"),
+    ],
+)
+def test_sex(text, expected):
+    assert_value(normalize_sex(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patient of 53 years, with arterial hypertension.",  # no word says the sex
+        "In cohabitation with her husband (case 14), whom he accompanies.",  # pronouns disagree
+        "Six patients in the 27-46 age range, three men and two women.",
+        "Chest radiograph shows bilateral opacities.",
+        "Her husband was admitted with COVID-19.",  # about the husband; the pronoun meets other people
+    ],
+)
+def test_sex_stays_blank(text):
+    assert_blank(normalize_sex(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("65-year-old man", 65),
+        ("A 65 year old woman", 65),
+        ("aged 65, he presented", 65),
+        ("Maschio, 65 anni", 65),
+        ("Paziente di anni 53, con ipertensione", 53),
+        ("Age: 30 years", 30),
+        ("34 years, male", 34),
+        ("Male, 71 years old, travels to PS for fever", 71),
+        ("Patient of 53 years, with arterial hypertension", 53),
+        ("Mujer de 60 años", 60),
+        ("84M with COPD", 84),
+        ("A 67-years-old woman", 67),
+    ],
+)
+def test_age(text, expected):
+    result = normalize_age(text)
+    assert_value(result, text, float(expected))
+    assert "pediatric" not in result.flags
+
+
+def test_age_in_months_is_a_fraction_and_pediatric():
+    text = "An 18-month-old boy with fever"
+    result = normalize_age(text)
+    assert_value(result, text, 1.5)
+    assert result.flags == ("pediatric",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man in his sixties with cough",
+        "Elderly male, covid-19 positive.",
+        "Six patients in the 27-46 age range",
+        "A 5-day history of cough and fever",  # a duration, not an age
+        "Two siblings, a 34-year-old and a 36-year-old, were admitted",
+    ],
+)
+def test_age_stays_blank(text):
+    assert_blank(normalize_age(text), text)
+
+
+def test_age_of_a_relative_is_not_the_patients():
+    text = "A 34-year-old man; his mother, a 60-year-old woman, was also ill."
+    assert_value(normalize_age(text), text, 34.0)

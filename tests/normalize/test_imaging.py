@@ -1,0 +1,156 @@
+import pytest
+
+from ingest.normalize import normalize_finding, normalize_modality, normalize_offset, normalize_view
+
+from .helpers import assert_blank, assert_value
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, expected",
+    [
+        ("Lateral", {"source": "radiopaedia"}, "L"),
+        ("Axial", {"source": "radiopaedia"}, "Axial"),
+        ("Coronal", {"source": "radiopaedia"}, "Coronal"),
+        ("(a) Anteroposterior radiograph shows bilateral multifocal opacities", {}, "AP"),
+        ("Initial posteroanterior chest radiograph", {}, "PA"),
+        ("Posteroanterior chest radiograph of patient 2", {}, "PA"),
+        ("(AP) Supino", {}, "AP Supine"),
+        ("(AP) Seduto a letto", {}, "AP"),
+        ("(AP) Semiseduto", {}, "AP"),
+        ("(AP) (Mobile) Semi-Erect", {}, "AP"),
+        ("(AP) (Mobile) Supine", {}, "AP Supine"),
+        ("SUP", {}, "AP Supine"),
+        ("Semi-Supine", {}, "AP Supine"),
+        ("Bettaufnahme", {}, "AP Supine"),
+        ("Thorax liegend", {}, "AP Supine"),
+        ("RX torace in proiezione laterale", {}, "L"),
+        ("Chest X-ray (AP in bed): we compare", {}, "AP"),
+        ("Heart is mildly enlarged (although a supine projection).", {}, "AP Supine"),
+        ("Coronal chest CT image taken on same day", {"modality": "CT"}, "Coronal"),
+        ("Axial CT scan in lung window setting", {}, "Axial"),
+    ],
+)
+def test_view(text, kwargs, expected):
+    assert_value(normalize_view(text, **kwargs), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, kwargs",
+    [
+        ("Frontal", {"source": "radiopaedia"}),
+        ("Frontal chest radiograph obtained 8 days later", {}),
+        ("Chest x-ray performed with portable device", {}),  # AP or AP Supine
+        ("Sagittal", {"source": "radiopaedia"}),
+        ("PA and lateral chest radiographs", {}),  # two images
+        ("Coronal and axial chest CT images show", {}),
+        ("Intubated patient. Chest X Ray AP view.", {}),  # supine or not, not said
+        ("PA 130/80 mmHg, FC 90", {}),  # Italian "pressione arteriosa"
+        ("small consolidation in the lateral segment of the middle lobe", {}),
+    ],
+)
+def test_view_stays_blank(text, kwargs):
+    assert_blank(normalize_view(text, **kwargs), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("X-ray", "X-ray"),
+        ("CT", "CT"),
+        ("RX torace", "X-ray"),
+        ("Rx torace a letto", "X-ray"),
+        ("TC del torace senza mdc", "CT"),
+        ("Posteroanterior chest radiograph", "X-ray"),
+        ("Axial CT scan in lung window setting", "CT"),
+        ("high-resolution computed tomography scan", "CT"),
+        ("CXR at presentation", "X-ray"),
+    ],
+)
+def test_modality(text, expected):
+    assert_value(normalize_modality(text), text, expected)
+
+
+@pytest.mark.parametrize("text", ["Chest x-ray images and chest CT images from a 38-year-old man", "Bilateral opacities."])
+def test_modality_stays_blank(text):
+    assert_blank(normalize_modality(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("COVID-19 pneumonia", "Pneumonia/Viral/COVID-19"),
+        ("COVID-19: caso 101", "Pneumonia/Viral/COVID-19"),
+        ("Swine-Origin Influenza A (H1N1) Viral Pneumonia", "Pneumonia/Viral/Influenza/H1N1"),
+        ("Complicated Legionnaires' disease.", "Pneumonia/Bacterial/Legionella"),
+        ('Disseminated "miliary" tuberculosis during biologic (adalimumab) treatment', "Tuberculosis"),
+        ("Cystic form of pneumocystis jirovecii pneumonia.", "Pneumonia/Fungal/Pneumocystis"),
+        ("Pneumocytis jiroveci pneumonia", "Pneumonia/Fungal/Pneumocystis"),
+        ("Fire-eater's pneumonia.", "Pneumonia/Lipoid"),
+        ("Community acquired methicillin resistant staphylococcus aureus pneumonia", "Pneumonia/Bacterial/Staphylococcus/MRSA"),
+        ("Klebsiella pneumonia causing a bulging fissure", "Pneumonia/Bacterial/Klebsiella"),
+        ("MERS-CoV", "Pneumonia/Viral/MERS-CoV"),
+        ("SARS in a 46-year-old woman", "Pneumonia/Viral/SARS"),
+        ("Right middle lobe pneumonia", "Pneumonia"),
+        ("Pulmonary nocardia infection in HIV", "Pneumonia/Bacterial/Nocardia"),
+        ("Aspiration pneumonia", "Pneumonia/Aspiration"),
+        ("Streptococcus pneumonia and multiple pulmonary emboli", "Pneumonia/Bacterial/Streptococcus"),
+        ("Polmonite interstiziale da SARS-CoV-2", "Pneumonia/Viral/COVID-19"),
+        ("No Finding", "No Finding"),
+    ],
+)
+def test_finding(text, expected):
+    result = normalize_finding(text)
+    assert_value(result, text, expected)
+    assert all(seg == seg.strip() and not set(seg) & set(".^$*+?{}[]\\|()") for seg in result.value.split("/"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No contact with positive COVID-19 patients or recent trips outside Spain.",
+        "Coronavirus disease (COVID-19) had recently been diagnosed in two of her household members.",
+        "Differential diagnosis: tuberculosis vs lymphoma.",
+        "The patient had a clinical history of pulmonary tuberculosis 50 years before.",
+        "Bilateral ground-glass opacities.",
+    ],
+)
+def test_finding_stays_blank(text):
+    assert_blank(normalize_finding(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, expected",
+    [
+        ("A, Chest radiograph obtained on day 7 after the onset of symptoms shows opacities", {}, 7),
+        ("Chest X-ray on day 2 of illness revealing worsening infiltrates", {}, 2),
+        ("Chest radiographs obtained on admission showed an infiltrate", {}, 0),
+        ("RX torace eseguito all'ingresso.", {}, 0),
+        ("Picture was taken five days after onset of symptoms", {}, 5),
+        ("(b) Anteroposterior radiograph obtained 12 days after admission shows a resolution", {}, 12),
+        ("Control X-ray two weeks later", {"previous_offset": 3}, 17),
+        ("Follow-up radiograph after a few days shows progression", {"previous_offset": 0}, 5),
+        ("RX di controllo dopo 3 giorni", {"previous_offset": 2}, 5),
+        ("", {"onset_date": "2020-03-01", "image_date": "2020-03-04"}, 3),
+    ],
+)
+def test_offset(text, kwargs, expected):
+    result = normalize_offset(text, **kwargs)
+    if text:
+        assert_value(result, text, expected)
+    else:
+        assert result.value == expected and result.rule == "offset.dates"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Control X-ray two weeks later",  # relative, and no earlier offset given
+        "Chest X-ray (A) Hospital day 1 and (B) Hospital day 14",
+        "For 7 days fever and asthenia.",  # when was the image taken?
+        "A 35-year-old man with a 4-day history of cough; chest radiograph on admission",  # 0 or 4?
+        "Consolidation at admission, and persisting consolidation at 1 week.",
+        "in his sixties",
+    ],
+)
+def test_offset_stays_blank(text):
+    assert_blank(normalize_offset(text), text)

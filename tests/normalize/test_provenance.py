@@ -1,0 +1,127 @@
+import pytest
+
+from exports.schema import LICENSES
+from ingest.normalize import license_for_url, normalize_date, normalize_doi, normalize_license, normalize_location, normalize_url
+
+from .helpers import assert_blank, assert_value
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, expected",
+    [
+        ("2020", {}, "2020"),
+        ("March 2020", {}, "2020-03"),
+        ("March 16, 2020", {}, "2020-03-16"),
+        ("Mar 3, 2020", {}, "2020-03-03"),
+        ("12 March 2020", {}, "2020-03-12"),
+        ("Published on 01.04.2020", {}, "2020-04-01"),
+        ("Case published: 18th Aug 2019", {}, "2019-08-18"),
+        ("3/7/2020", {"source": "us"}, "2020-03-07"),
+        ("3/7/2020", {"day_first": True}, "2020-07-03"),
+        ("entered the DEA on 13/03/2020 for fever", {}, "2020-03-13"),
+        ("03/16/20", {}, "2020-03-16"),
+        ("16 marzo 2020", {}, "2020-03-16"),
+        ("2020-03-16", {}, "2020-03-16"),
+    ],
+)
+def test_date(text, kwargs, expected):
+    assert_value(normalize_date(text, **kwargs), text, expected)
+
+
+@pytest.mark.parametrize("text", ["3/7/2020", "05/06/20", "no date here"])
+def test_date_stays_blank_when_ambiguous(text):
+    result = normalize_date(text)
+    assert_blank(result, text)
+    if "/" in text:
+        assert "ambiguous" in result.reason
+
+
+@pytest.mark.parametrize(
+    "text, kwargs, expected",
+    [
+        ("https://creativecommons.org/licenses/by-nc-sa/4.0/", {}, "CC BY-NC-SA 4.0"),
+        ("http://creativecommons.org/licenses/by/4.0/", {}, "CC BY 4.0"),
+        ("https://creativecommons.org/licenses/by-nc-nd/4.0/", {}, "CC BY-NC-ND 4.0"),
+        ('<license license-type="open-access"><ali:license_ref>https://creativecommons.org/licenses/by-nc-nd/4.0/</ali:license_ref></license>', {}, "CC BY-NC-ND 4.0"),
+        ("cc-by", {}, "CC BY"),
+        ("cc-by-nc-nd", {}, "CC BY-NC-ND"),
+        ("CC BY-NC-SA 4.0", {}, "CC BY-NC-SA 4.0"),
+        ("CC-NC-SA", {}, "CC BY-NC-SA"),
+        ("This work is licensed under a Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International License.", {}, "CC BY-NC-SA 4.0"),
+        ("https://creativecommons.org/publicdomain/zero/1.0/", {}, "CC0 1.0"),
+        ("Apache License, Version 2.0", {}, "Apache 2.0"),
+    ],
+)
+def test_license(text, kwargs, expected):
+    result = normalize_license(text, **kwargs)
+    assert_value(result, text, expected)
+    assert result.value in LICENSES
+
+
+@pytest.mark.parametrize("text", ["Free Access", "© RSNA, 2020", "listed as authorized for everyone", ""])
+def test_license_stays_blank(text):
+    assert_blank(normalize_license(text), text)
+
+
+def test_site_licenses():
+    assert license_for_url("https://radiopaedia.org/cases/covid-19-pneumonia-15?lang=us").value == "CC BY-NC-SA"
+    assert license_for_url("https://www.eurorad.org/case/16672").value == "CC BY-NC-SA 4.0"
+    assert license_for_url("https://www.sirm.org/2020/03/10/covid-19-caso-32/").value is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("https://doi.org/10.1148/radiol.2020200463", "10.1148/radiol.2020200463"),
+        ("https://www.nejm.org/doi/full/10.1056/NEJMc2001272", "10.1056/NEJMc2001272"),
+        ("https://pubs.rsna.org/doi/full/10.1148/ryct.2020200028", "10.1148/ryct.2020200028"),
+        ("https://www.jkms.org/DOIx.php?id=10.3346/jkms.2020.35.e79", "10.3346/jkms.2020.35.e79"),
+        ("doi: 10.1016/j.medcle.2020.03.004.", "10.1016/j.medcle.2020.03.004"),
+        ("https://academic.oup.com/cid/advance-article/doi/10.1093/cid/ciaa199/5766408", "10.1093/cid/ciaa199"),
+    ],
+)
+def test_doi(text, expected):
+    assert_value(normalize_doi(text), text, expected)
+
+
+def test_doi_blank():
+    assert_blank(normalize_doi("https://radiopaedia.org/cases/covid-19-pneumonia-15"), "")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("https://radiopaedia.org/cases/covid-19-pneumonia-15?lang=us", "https://radiopaedia.org/cases/covid-19-pneumonia-15"),
+        ("http://www.radiopaedia.org/cases/covid-19-pneumonia-15/studies/1?lang=gb#x", "https://radiopaedia.org/cases/covid-19-pneumonia-15"),
+        ("https://eurorad.org/case/16672?utm_source=x", "https://www.eurorad.org/case/16672"),
+        ("https://sirm.org/2020/03/10/covid-19-caso-32/", "https://www.sirm.org/2020/03/10/covid-19-caso-32/"),
+        ("https://www.nature.com/articles/s41591-020-0819-2?utm_medium=email&page=2", "https://www.nature.com/articles/s41591-020-0819-2?page=2"),
+    ],
+)
+def test_url(text, expected):
+    assert normalize_url(text).value == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Credit to ... Melbourne, Australia", "Melbourne, Australia"),
+        ("Emergency department of Cho Ray Hospital, Ho Chi Minh City, Vietnam", "Ho Chi Minh City, Vietnam"),
+        ("Italy", "Italy"),
+    ],
+)
+def test_location(text, expected):
+    assert_value(normalize_location(text), text, expected)
+
+
+def test_location_blank_with_several_countries():
+    text = "Traveled from Italy to Ukraine."
+    assert_blank(normalize_location(text), text)
+
+
+def test_site_location():
+    from ingest.normalize import location_for_url
+
+    url = "https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"
+    assert location_for_url(url).value == "Hannover Medical School, Hannover, Germany"
+    assert location_for_url("https://www.sirm.org/2020/03/10/covid-19-caso-32/").value is None
