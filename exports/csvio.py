@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +51,12 @@ class MetadataFile:
         return self.header.cells
 
     def row_dict(self, record: Record) -> dict[str, str]:
-        """Cells by column name; an unnamed column is keyed by its position (``"#29"``)."""
-        return {name or f"#{i}": cell for i, (name, cell) in enumerate(zip(self.columns, record.cells))}
+        return row_dict(self.columns, record)
+
+
+def row_dict(columns: Sequence[str], record: Record) -> dict[str, str]:
+    """Cells by column name; an unnamed column is keyed by its position (``"#29"``)."""
+    return {name or f"#{i}": cell for i, (name, cell) in enumerate(zip(columns, record.cells))}
 
 
 def _split_cells(raw: str) -> tuple[str, ...]:
@@ -217,6 +223,19 @@ def replace_cells(record: Record, changes: Mapping[int, str]) -> str:
         last = end
     pieces.append(record.raw[last:])
     return "".join(pieces)
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def render(lines: Sequence[tuple[str, str]]) -> bytes:

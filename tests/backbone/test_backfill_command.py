@@ -1,0 +1,65 @@
+"""`scrapy backfill`: fills blank cells only, keeps every other byte, writes the evidence."""
+
+import csv
+
+from tests.conftest import HEADER, SAMPLE_CSV
+
+
+def read_rows(path):
+    return list(csv.reader(open(path, newline="", encoding="utf-8")))
+
+
+def test_backfill_fills_only_blank_cells_and_keeps_the_rest(scrapy_cmd, tmp_path):
+    out, evidence = tmp_path / "out.csv", tmp_path / "evidence.csv"
+    result = scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--evidence", str(evidence), check=True)
+    before, after = read_rows(SAMPLE_CSV), read_rows(out)
+    assert len(before) == len(after) and before[0] == after[0]
+    filled = 0
+    for old_row, new_row in zip(before, after):
+        assert [c for c in old_row if c.strip()] == [n for o, n in zip(old_row, new_row) if o.strip()]
+        filled += sum(o != n for o, n in zip(old_row, new_row))
+    assert filled > 0 and f"{filled} blank cells filled" in result.stdout
+    # rows without a fill are byte-identical, quoting included
+    old_lines = SAMPLE_CSV.read_bytes().split(b"\n")
+    new_lines = out.read_bytes().split(b"\n")
+    unchanged = [i for i, (o, n) in enumerate(zip(before, after)) if o == n]
+    assert all(old_lines[i] == new_lines[i] for i in unchanged)
+    rows = read_rows(evidence)
+    assert rows[0] == ["row", "line", "field", "value", "evidence", "rule"]
+    assert len(rows) - 1 == filled
+    for row_number, line, field, value, _evidence, rule in rows[1:]:
+        assert after[int(line) - 1][before[0].index(field)] == value
+        assert "@v" in rule
+
+
+def test_backfill_restricted_to_fields(scrapy_cmd, tmp_path):
+    out = tmp_path / "out.csv"
+    scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "temperature", check=True)
+    before, after = read_rows(SAMPLE_CSV), read_rows(out)
+    t = before[0].index("temperature")
+    changed = {i for row_b, row_a in zip(before, after) for i, (x, y) in enumerate(zip(row_b, row_a)) if x != y}
+    assert changed == {t}
+
+
+def test_backfill_fills_a_blank_sex_from_the_note(scrapy_cmd, tmp_path):
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    row = '7,,,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,,X-ray,2020,,images,x-PA.jpg,,,,"A 52-year-old woman presented with fever and cough, SpO2 91% on room air.",,'
+    src.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
+    scrapy_cmd("backfill", str(src), "-o", str(out), check=True)
+    [_, filled] = read_rows(out)
+    cols = HEADER.split(",")
+    assert filled[cols.index("sex")] == "F"
+    assert filled[cols.index("age")] == "52"
+    assert filled[cols.index("pO2_saturation")] == "91"
+    assert filled[cols.index("view")] == "PA"
+
+
+def test_backfill_refuses_unknown_fields_and_malformed_input(scrapy_cmd, tmp_path):
+    out = tmp_path / "out.csv"
+    result = scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "colour")
+    assert result.returncode == 1 and "unknown field(s) colour" in result.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\n1,2,3\n", encoding="utf-8")
+    result = scrapy_cmd("backfill", str(bad), "-o", str(out))
+    assert result.returncode == 1 and "line 2: 3 fields" in result.stderr and "nothing was written" in result.stderr
+    assert not out.exists()
