@@ -1,0 +1,341 @@
+"""JATS XML (PMC OA / Europe PMC ``fullTextXML`` / NCBI efetch) -> ``Article`` with its figures.
+
+Also home of the shapes shared by every publication parser (``Article``, ``Figure``) and of the
+licence and third-party rules they all apply (site-notes §4.2).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from ingest.pages import ParseError
+
+XLINK = "http://www.w3.org/1999/xlink"
+ALI = "http://www.niso.org/schemas/ali/1.0/"
+
+#: Where Europe PMC serves the renditions of a PMC article's graphics (JPEG, whatever the source
+#: format). PMC's own blob-CDN path cannot be derived from the XML (site-notes §4.1): it comes
+#: from the article HTML, see ``papers.merge_figure_urls``.
+EUROPE_PMC_IMAGE = "https://europepmc.org/articles/{pmcid}/bin/{name}.jpg"
+
+
+class NoFullText(ParseError):
+    """Metadata-only JATS: efetch answers HTTP 200 for articles outside the open-access subset.
+
+    ``article`` keeps the metadata that was there (DOI, title, licence prose), ``full_text=False``.
+    """
+
+    def __init__(self, url: str, missing: str, article: "Article | None" = None) -> None:
+        super().__init__(url, missing)
+        self.article = article
+
+
+@dataclass
+class Figure:
+    """One figure of an article, as the article presents it (before any panel splitting)."""
+
+    id: str = ""
+    label: str = ""  # "Fig. 1", "Figure 2:", "Figura 3"
+    number: int | None = None
+    caption: str = ""
+    #: Full-size image URLs of the figure, best first; several when panels are separate files.
+    image_urls: list[str] = field(default_factory=list)
+    graphic_hrefs: list[str] = field(default_factory=list)
+    #: Figure-level licence or rights statement, when the figure carries its own.
+    license: str = ""
+    #: The article's licence does not cover this figure (reproduced / adapted / courtesy / ©).
+    third_party: bool = False
+    third_party_evidence: str = ""
+    #: Panel letter -> sub-caption, from the caption ("(a) PA radiograph on day 3").
+    panel_captions: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def image_url(self) -> str:
+        return self.image_urls[0] if self.image_urls else ""
+
+
+@dataclass
+class Article:
+    doi: str = ""
+    pmcid: str = ""
+    title: str = ""
+    journal: str = ""
+    published: str = ""
+    #: Short licence name ("CC BY-NC-ND 4.0") or "" when no open licence is stated.
+    license: str = ""
+    #: What the licence was read from (URL, or the prose) and where.
+    license_evidence: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    full_text: bool = True
+    url: str = ""
+    license_url: str = ""
+    pmid: str = ""
+    authors: list[str] = field(default_factory=list)
+    pdf_url: str = ""
+    #: Body paragraphs in order, each prefixed by its section titles ("Patient 2: ...").
+    paragraphs: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- Licences --------------------------------------------------------------------------------
+
+_CC_URL = re.compile(
+    r"creativecommons\.org/(?:licenses/(?P<kind>by(?:-nc)?(?:-nd|-sa)?)(?:/(?P<ver>\d\.\d))?|"
+    r"publicdomain/(?P<pd>zero|mark)(?:/(?P<pdver>\d\.\d))?)", re.I)
+_CC_PROSE = [
+    (re.compile(r"attribution[- ]non-?commercial[- ]no-?deriv", re.I), "by-nc-nd"),
+    (re.compile(r"attribution[- ]non-?commercial[- ]share-?alike", re.I), "by-nc-sa"),
+    (re.compile(r"attribution[- ]non-?commercial", re.I), "by-nc"),
+    (re.compile(r"attribution[- ]share-?alike", re.I), "by-sa"),
+    (re.compile(r"attribution[- ]no-?deriv", re.I), "by-nd"),
+    (re.compile(r"creative commons attribution\b", re.I), "by"),
+]
+_CC_SHORT_PROSE = re.compile(r"\bCC[ -](BY(?:-NC)?(?:-ND|-SA)?)(?:\s+(\d\.\d))?\b")
+_VERSION_PROSE = re.compile(r"\b(\d\.\d)\b")
+
+
+def normalize_license(text: str) -> str:
+    """Short licence name from a CC URL or prose, matching whole URL path segments.
+
+    ``cc-by`` as a substring also matches ``cc-by-nc-nd`` (site-notes §4.2), so URLs are read by
+    path segment and prose by full phrase. Returns "" when no open licence is named.
+    """
+    if not text:
+        return ""
+    m = _CC_URL.search(text)
+    if m:
+        if m.group("pd"):
+            return "CC0 1.0" if m.group("pd").lower() == "zero" else "Public Domain Mark"
+        name = "CC " + m.group("kind").upper()
+        return f"{name} {m.group('ver')}" if m.group("ver") else name
+    m = _CC_SHORT_PROSE.search(text)
+    if m:
+        return f"CC {m.group(1)}" + (f" {m.group(2)}" if m.group(2) else "")
+    for pattern, kind in _CC_PROSE:
+        pm = pattern.search(text)
+        if pm:
+            version = _VERSION_PROSE.search(text[pm.end():pm.end() + 40])
+            return f"CC {kind.upper()}" + (f" {version.group(1)}" if version else "")
+    return ""
+
+
+_THIRD_PARTY = re.compile(
+    r"\breproduced\b|\badapted\b|\bcourtesy\b|\breprinted\b|©|\(c\)\s*\d{4}|\bcopyright\b", re.I)
+
+
+def third_party_evidence(caption: str) -> str:
+    """The caption's words saying the figure comes from elsewhere (its sentence onwards), or ""."""
+    caption = caption or ""
+    m = _THIRD_PARTY.search(caption)
+    if not m:
+        return ""
+    # From the start of that sentence to the end of the caption: attributions come last and
+    # hold abbreviations ("et al.", "Dr.") that a sentence splitter would cut.
+    start = max(caption.rfind(". ", 0, m.start()) + 2, caption.rfind("; ", 0, m.start()) + 2, 0)
+    return caption[start:start + 300].strip()
+
+
+# --- Captions and labels -----------------------------------------------------------------------
+
+_FIG_NUMBER = re.compile(r"(\d+)")
+
+
+def figure_number(label: str) -> int | None:
+    m = _FIG_NUMBER.search(label or "")
+    return int(m.group(1)) if m else None
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
+
+
+# --- Parser ------------------------------------------------------------------------------------
+
+def _itertext(node: etree._Element | None, skip: tuple[str, ...] = ()) -> str:
+    if node is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(n: etree._Element) -> None:
+        if isinstance(n.tag, str) and etree.QName(n).localname in skip:
+            if n.tail:
+                parts.append(n.tail)
+            return
+        if n.text and isinstance(n.tag, str):
+            parts.append(n.text)
+        for child in n:
+            walk(child)
+            if isinstance(child.tag, str) and etree.QName(child).localname in ("p", "title", "label"):
+                parts.append(" ")
+        if n.tail and n is not node:
+            parts.append(n.tail)
+
+    walk(node)
+    return _clean("".join(parts))
+
+
+def _first(node: etree._Element, xpath: str) -> etree._Element | None:
+    found = node.xpath(xpath, namespaces={"xlink": XLINK, "ali": ALI})
+    return found[0] if found else None
+
+
+def _date(node: etree._Element | None) -> str:
+    if node is None:
+        return ""
+    year = _itertext(_first(node, "year"))
+    month = _itertext(_first(node, "month"))
+    day = _itertext(_first(node, "day"))
+    if not year:
+        return ""
+    if month.isdigit():
+        return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day.isdigit() else "")
+    return year
+
+
+def read_license(permissions: etree._Element | None) -> tuple[str, str, str]:
+    """(short name, licence URL, evidence) from a JATS ``permissions`` element.
+
+    Order (site-notes §4.2): ``ali:license_ref``, ``license/@xlink:href``, an ``ext-link`` in
+    ``license-p``, the prose.
+    """
+    if permissions is None:
+        return "", "", ""
+    ns = {"xlink": XLINK, "ali": ALI}
+    for ref in permissions.xpath(".//ali:license_ref", namespaces=ns):
+        url = _clean(ref.text or "")
+        if url:
+            return normalize_license(url), url, f"ali:license_ref {url}"
+    for lic in permissions.xpath("license[@xlink:href]", namespaces=ns):
+        url = lic.get(f"{{{XLINK}}}href", "").strip()
+        return normalize_license(url), url, f"license/@xlink:href {url}"
+    for link in permissions.xpath("license//ext-link[@xlink:href]", namespaces=ns):
+        url = link.get(f"{{{XLINK}}}href", "").strip()
+        if normalize_license(url):
+            return normalize_license(url), url, f"license-p ext-link {url}"
+    prose = " ".join(_itertext(p) for p in permissions.xpath("license"))
+    if prose:
+        return normalize_license(prose), "", f"license-p: {prose}"
+    statement = _itertext(_first(permissions, "copyright-statement"))
+    return "", "", f"copyright-statement: {statement}" if statement else ""
+
+
+def _parse_xml(xml: bytes | str, url: str = "") -> etree._Element:
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
+    # No DTD loading and no network: efetch and Europe PMC name remote DTDs in the DOCTYPE.
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, recover=False,
+                             remove_comments=False, huge_tree=True)
+    try:
+        root = etree.fromstring(xml.lstrip(), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(url, f"well-formed XML ({exc})") from exc
+    return root
+
+
+def parse_jats(xml: bytes | str, url: str = "") -> Article:
+    root = _parse_xml(xml, url)
+    article = root if etree.QName(root).localname == "article" else _first(root, ".//article")
+    if article is None:
+        raise ParseError(url, "JATS <article> element")
+    meta = _first(article, "front/article-meta")
+    if meta is None:
+        raise ParseError(url, "JATS front/article-meta")
+
+    ids: dict[str, str] = {}
+    for node in meta.xpath("article-id"):
+        ids.setdefault(node.get("pub-id-type", ""), _clean(node.text or ""))
+    pmcid = ids.get("pmcid") or ids.get("pmc", "")
+    if pmcid and not pmcid.upper().startswith("PMC"):
+        pmcid = "PMC" + pmcid
+    pub = None
+    for kind in ("epub", "electronic", "ppub", "print", "collection"):
+        pub = _first(meta, f"pub-date[@pub-type='{kind}' or @publication-format='{kind}']")
+        if pub is not None:
+            break
+    if pub is None:
+        pub = _first(meta, "pub-date[not(@pub-type='pmc-release')]")
+    license_name, license_url, evidence = read_license(_first(meta, "permissions"))
+    authors = [
+        _clean(f"{_itertext(_first(c, 'name/given-names'))} {_itertext(_first(c, 'name/surname'))}")
+        for c in meta.xpath("contrib-group/contrib[@contrib-type='author']")
+    ]
+    result = Article(
+        doi=ids.get("doi", ""), pmcid=pmcid, pmid=ids.get("pmid", ""), url=url,
+        title=_itertext(_first(meta, "title-group/article-title")),
+        journal=_itertext(_first(article, "front/journal-meta//journal-title")),
+        published=_date(pub), license=license_name, license_url=license_url,
+        license_evidence=evidence, authors=[a for a in authors if a],
+    )
+    body = _first(article, "body")
+    has_comment = any("does not allow downloading of the full text" in (c.text or "")
+                      for c in article.iter(etree.Comment))
+    figures_nodes = article.xpath(".//fig")
+    if has_comment or (body is None and not figures_nodes):
+        result.full_text = False
+        raise NoFullText(url or pmcid or result.doi,
+                         "full text: metadata-only JATS, the article is outside the open-access subset",
+                         article=result)
+
+    result.paragraphs = _paragraphs(body)
+    result.figures = _figures(article, pmcid, license_name)
+    return result
+
+
+def _paragraphs(body: etree._Element | None) -> list[str]:
+    if body is None:
+        return []
+    out: list[str] = []
+    for p in body.iter("p"):
+        if any(etree.QName(a).localname in ("fig", "table-wrap", "caption") for a in p.iterancestors()):
+            continue
+        titles = [_itertext(_first(s, "title")) for s in reversed(list(p.iterancestors("sec")))]
+        prefix = " / ".join(t for t in titles if t)
+        text = _itertext(p)
+        out.append(f"{prefix}: {text}" if prefix else text)
+    return out
+
+
+def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[Figure]:
+    # The same fig can appear inline and again in floats-group: the first one (document order) wins.
+    from ingest.panels import parse_subcaptions
+
+    figures: list[Figure] = []
+    seen: set[str] = set()
+    for fig in article.xpath(".//fig"):
+        hrefs = [g.get(f"{{{XLINK}}}href", "") for g in fig.xpath(".//graphic")]
+        label = _itertext(_first(fig, "label"))
+        key = fig.get("id") or f"{label}|{'|'.join(hrefs)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        caption = _itertext(_first(fig, "caption"))
+        figure = Figure(id=fig.get("id", ""), label=label, number=figure_number(label), caption=caption,
+                        graphic_hrefs=[h for h in hrefs if h])
+        figure.image_urls = [europe_pmc_image_url(pmcid, h) for h in figure.graphic_hrefs if pmcid]
+        fig_license, fig_url, fig_evidence = read_license(_first(fig, "permissions"))
+        if fig_evidence:
+            figure.license = fig_license or fig_evidence
+            if fig_license != article_license:
+                figure.third_party = True
+                figure.third_party_evidence = f"fig/permissions: {fig_evidence}"
+        caption_evidence = third_party_evidence(caption)
+        if caption_evidence:
+            figure.third_party = True
+            figure.third_party_evidence = "; ".join(
+                e for e in (figure.third_party_evidence, f"caption: {caption_evidence}") if e)
+        figure.panel_captions = parse_subcaptions(caption)
+        if etree.QName(fig.getparent()).localname == "floats-group":
+            figure.extra["from"] = "floats-group"
+        figures.append(figure)
+    return figures
+
+
+def europe_pmc_image_url(pmcid: str, href: str) -> str:
+    """Europe PMC's JPEG rendition of a JATS graphic (the href often has no extension, or .tif)."""
+    name = re.sub(r"\.(?:jpe?g|gif|png|tiff?|eps)$", "", href.strip(), flags=re.I)
+    return EUROPE_PMC_IMAGE.format(pmcid=pmcid, name=name)

@@ -1,0 +1,65 @@
+"""Panel splitting and sub-caption parsing."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ingest.panels import parse_subcaptions, split_panels
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
+from make_pdfs import composite  # noqa: E402
+
+
+def _png(array) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(array).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _iou(a, b):
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - ix * iy
+    return ix * iy / union
+
+
+@pytest.mark.parametrize("rows,cols,gutter,expected", [(1, 2, 14, 2), (2, 2, 12, 4), (1, 3, 8, None), (3, 1, 10, 3)])
+def test_split_on_gutters(rows, cols, gutter, expected):
+    array, boxes = composite(rows, cols, 200, 220, gutter, "abcdefgh", seed=3)
+    split = split_panels(_png(array), expected)
+    h, w = array.shape
+    truth = [(b[0] * w, b[1] * h, b[2] * w, b[3] * h) for b in boxes]
+    assert split.reliable
+    assert len(split.panels) == rows * cols
+    assert all(_iou(p.box, t) > 0.9 for p, t in zip(split.panels, truth))
+    assert all(Image.open(io.BytesIO(p.png)).size == (p.box[2] - p.box[0], p.box[3] - p.box[1]) for p in split.panels)
+
+
+def test_abutting_panels_are_kept_whole_and_flagged():
+    array, _ = composite(1, 3, 200, 220, 0, "abc", seed=4, background=0)
+    split = split_panels(_png(array), expected=3)
+    assert not split.reliable and len(split.panels) == 1 and split.reason
+
+
+def test_single_image_is_one_reliable_panel():
+    array, _ = composite(1, 1, 300, 300, 0, "a", seed=5)
+    split = split_panels(_png(array))
+    assert split.reliable and len(split.panels) == 1
+
+
+@pytest.mark.parametrize("caption,expected", [
+    ("(a) PA radiograph on day 3; (b) lateral view", {"a": "PA radiograph on day 3", "b": "lateral view"}),
+    ("Patient 2. (A) AP supine radiograph on admission. (B) Day 7.", {"a": "AP supine radiograph on admission", "b": "Day 7"}),
+    ("A, PA radiograph. B, Lateral radiograph.", {"a": "PA radiograph", "b": "Lateral radiograph"}),
+    ("(a, b) PA and lateral on admission; (c) CT on day 2", {"a": "PA and lateral on admission", "b": "PA and lateral on admission", "c": "CT on day 2"}),
+    ("Radiographs on admission (a) and on day 5 (b).", {"a": "Radiographs on admission", "b": "on day 5"}),
+    ("Axial CT (n = 3). Type (C) lesion.", {}),
+    ("Chest radiograph on day 3.", {}),
+])
+def test_parse_subcaptions(caption, expected):
+    assert parse_subcaptions(caption) == expected

@@ -1,0 +1,179 @@
+"""JATS, Crossref, publisher HTML and papers -> cases, against tests/fixtures/publications/*.expected.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.crossref import parse_crossref_work
+from ingest.jats import NoFullText, normalize_license, parse_jats, third_party_evidence
+from ingest.pages import ParseError
+from ingest.papers import cases_from_article, merge_figure_urls
+from ingest.publisher import Blocked, parse_article_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "publications"
+EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
+            for p in sorted(FIXTURES.glob("*.expected.json")) if not p.name.startswith("paper")}
+SOURCES = {p.stem: p for p in FIXTURES.iterdir() if p.suffix in (".xml", ".html", ".json", ".txt") and p.name != "urls.json"
+           and ".expected" not in p.name}
+ARTICLE_FIELDS = ("doi", "pmcid", "title", "journal", "published", "license", "license_evidence", "full_text", "pdf_url")
+FIGURE_FIELDS = ("id", "label", "number", "caption", "image_urls", "graphic_hrefs", "third_party",
+                 "third_party_evidence", "panel_captions")
+
+
+def _parse(name: str):
+    expected = EXPECTED[name]
+    body = SOURCES[name].read_bytes()
+    if expected["kind"] == "jats":
+        return parse_jats(body, expected["url"])
+    return parse_article_html(body.decode("utf-8"), expected["url"])
+
+
+ARTICLES = sorted(n for n, e in EXPECTED.items() if e["kind"] in ("jats", "html") and "raises" not in e)
+FAILURES = sorted(n for n, e in EXPECTED.items() if "raises" in e)
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+@pytest.mark.parametrize("field", ARTICLE_FIELDS)
+def test_article_field(name, field):
+    assert getattr(_parse(name), field) == EXPECTED[name][field]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_figure_count(name):
+    assert len(_parse(name).figures) == len(EXPECTED[name]["figures"])
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+@pytest.mark.parametrize("field", FIGURE_FIELDS)
+def test_figure_field(name, field):
+    figures = _parse(name).figures
+    assert [getattr(f, field) for f in figures] == [f[field] for f in EXPECTED[name]["figures"]]
+
+
+@pytest.mark.parametrize("name", FAILURES)
+def test_failure_pages_raise(name):
+    exception = {"NoFullText": NoFullText, "Blocked": Blocked, "ParseError": ParseError}[EXPECTED[name]["raises"]]
+    with pytest.raises(exception):
+        if EXPECTED[name]["kind"] == "crossref":
+            parse_crossref_work(SOURCES[name].read_text())
+        else:
+            _parse(name)
+
+
+def test_no_full_text_keeps_the_metadata():
+    with pytest.raises(NoFullText) as info:
+        _parse("PMC_efetch_nonOA")
+    assert info.value.article.doi == EXPECTED["PMC_efetch_nonOA"]["doi"]
+    assert info.value.article.full_text is False
+
+
+def test_floats_group_duplicate_yields_one_figure():
+    numbers = [f.number for f in _parse("PMC_fulltext").figures]
+    assert numbers.count(1) == 1
+
+
+def test_graphic_without_extension_gets_a_jpeg_url():
+    figure = _parse("PMC_fulltext").figures[0]
+    assert figure.graphic_hrefs == ["gr1"] and figure.image_url == "https://europepmc.org/articles/PMC7251234/bin/gr1.jpg"
+
+
+def test_third_party_figure_is_marked_with_evidence():
+    figure = _parse("PMC_fulltext").figures[2]
+    assert figure.third_party and "Reproduced with permission" in figure.third_party_evidence
+
+
+@pytest.mark.parametrize("text,name", [
+    ("http://creativecommons.org/licenses/by-nc-nd/4.0/", "CC BY-NC-ND 4.0"),
+    ("https://creativecommons.org/licenses/by/4.0", "CC BY 4.0"),
+    ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0"),
+    ("This is an open access article under the CC BY-NC-ND license", "CC BY-NC-ND"),
+    ("Creative Commons Attribution-NonCommercial 4.0 International License", "CC BY-NC 4.0"),
+    ("https://www.elsevier.com/tdm/userlicense/1.0/", ""),
+    ("© RSNA, 2020", ""),
+])
+def test_license_normalization_matches_whole_segments(text, name):
+    assert normalize_license(text) == name
+
+
+@pytest.mark.parametrize("caption,third_party", [
+    ("Image courtesy of Dr. A. Popescu.", True),
+    ("Adapted from Wang et al. under CC BY 4.0", True),
+    ("© 2019 RSNA", True),
+    ("PA radiograph on day 3 shows bilateral opacities.", False),
+])
+def test_third_party_caption_rule(caption, third_party):
+    assert bool(third_party_evidence(caption)) is third_party
+
+
+CROSSREF = sorted(n for n, e in EXPECTED.items() if e["kind"] == "crossref" and "raises" not in e)
+CROSSREF_FIELDS = ("doi", "title", "journal", "published", "license", "license_url", "license_start", "am_license",
+                   "pdf_urls", "xml_urls")
+
+
+@pytest.mark.parametrize("name", CROSSREF)
+@pytest.mark.parametrize("field", CROSSREF_FIELDS)
+def test_crossref_field(name, field):
+    for variant in EXPECTED[name]["variants"]:
+        work = parse_crossref_work(SOURCES[name].read_text(), as_of=variant["as_of"])
+        assert getattr(work, field) == variant[field], variant["as_of"]
+
+
+def test_crossref_am_licence_does_not_license_the_published_version():
+    work = parse_crossref_work(SOURCES["crossref_work"].read_text())
+    assert work.license == "CC BY-NC-ND 4.0" and work.am_license == "CC BY 4.0"
+
+
+def test_crossref_delayed_licence_not_in_force_before_its_start():
+    assert parse_crossref_work(SOURCES["crossref_work_delayed"].read_text(), as_of="2020-06-01").license == ""
+    assert parse_crossref_work(SOURCES["crossref_work_delayed"].read_text(), as_of="2021-06-01").license == "CC BY 4.0"
+
+
+def test_meta_tags_are_case_insensitive_and_pdf_url_resolved():
+    article = _parse("springer_landing")
+    assert article.journal == "European Radiology"  # CITATION_JOURNAL_TITLE
+    assert article.pdf_url == "https://link.springer.com/content/pdf/10.1007/s00330-020-06801-0.pdf"
+
+
+def test_rsna_free_access_is_not_an_open_licence():
+    article = _parse("rsna_landing")
+    assert article.license == "" and "© RSNA, 2020" in article.license_evidence
+
+
+def test_pmc_cdn_urls_replace_europe_pmc_guesses():
+    jats = merge_figure_urls(_parse("PMC_fulltext"), _parse("pmc_article"))
+    assert jats.figures[0].image_url.startswith("https://cdn.ncbi.nlm.nih.gov/pmc/blobs/")
+
+
+def test_several_patients_make_several_cases():
+    cases = cases_from_article(_parse("PMC_fulltext"))
+    assert [c.source_key for c in cases] == [f"10.1016/j.radcr.2020.05.017#patient{n}" for n in (1, 2, 3)]
+    assert all("several patients" in c.warnings[0] for c in cases)
+
+
+def test_panel_subcaptions_become_image_records():
+    patient1 = cases_from_article(_parse("PMC_fulltext"))[0]
+    assert [(i.label, i.caption, i.view_text, i.date_text) for i in patient1.images] == [
+        ("a", "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "PA", "day 3"),
+        ("b", "lateral view", "lateral", ""),
+    ]
+    assert patient1.images[0].extra["transform"].startswith("none")  # not split: no PanelSplit given
+
+
+def test_third_party_flag_reaches_the_image_record():
+    patient3 = cases_from_article(_parse("PMC_fulltext"))[2]
+    assert patient3.images[0].extra["third_party"] is True
+
+
+def test_single_patient_paper_is_one_case():
+    cases = cases_from_article(_parse("PMC_efetch_fulltext"))
+    assert [c.source_key for c in cases] == ["10.25122/jml-2020-0042#patient1"]
+    assert cases[0].license_text == "CC BY 4.0"
+
+
+def test_atypon_panel_files_map_to_panels():
+    cases = cases_from_article(_parse("rsna_landing"))
+    images = [i for c in cases for i in c.images if i.extra.get("figure_number") == 2]
+    assert [i.source_url.rsplit(".", 2)[-2] for i in images] == ["fig2a", "fig2b"]
