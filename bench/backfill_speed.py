@@ -1,4 +1,13 @@
-"""Time ``backfill_row`` over 100,000 rows (the real sample repeated, every row fully blankable).
+"""Time ``backfill_row`` over 100,000 rows whose clinical notes are all distinct.
+
+The target ("backfill of 100,000 rows within 60 s") is measured on rows no cache can help with:
+each generated row copies a sample row (every fillable cell blanked, so each row does the most
+work backfill can do), and gets a note never seen before: the sample note with its numbers,
+dates and ages varied, sometimes followed by a sentence of another sample note (rows without a
+note get two or three sentences of other notes). Uniqueness is checked, not assumed.
+
+The repeated-sample figure (the sample's notes repeated, so the per-text caches hit) is printed
+too, labelled as such: it is not the target's measure.
 
 Usage: python bench/backfill_speed.py [path/to/metadata.csv] [rows]
 """
@@ -6,13 +15,69 @@ Usage: python bench/backfill_speed.py [path/to/metadata.csv] [rows]
 from __future__ import annotations
 
 import csv
+import gc
+import random
+import re
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.backfill import FILLABLE, backfill_row  # noqa: E402
+import os  # noqa: E402
+
+from ingest.backfill import FILLABLE, backfill_row, backfill_rows  # noqa: E402
+
+_NUMBER = re.compile(r"\d+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def _vary_number(rng: random.Random, m: re.Match[str]) -> str:
+    token = m.group(0)
+    value = int(token)
+    if len(token) == 4 and 1990 <= value <= 2030:  # a year: keep it a plausible year
+        return str(rng.randint(2003, 2021))
+    return str(max(0, value + rng.randint(-3, 3))).zfill(len(token))
+
+
+def unique_rows(sample: list[dict[str, str]], total: int, seed: int = 7) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    blanked = [{k: ("" if k in FILLABLE else v) for k, v in row.items()} for row in sample]
+    sentences = [s for row in sample for s in _SENTENCE.split((row.get("clinical_notes") or "").strip()) if len(s) > 20]
+    seen: set[str] = set()
+    rows = []
+    for i in range(total):
+        row = dict(blanked[i % len(blanked)])
+        base = (row.get("clinical_notes") or "").strip()
+        if not base:
+            base = " ".join(rng.choice(sentences) for _ in range(rng.randint(2, 3)))
+        note = _NUMBER.sub(lambda m: _vary_number(rng, m), base)
+        if rng.random() < 0.5:
+            note = f"{note} {rng.choice(sentences)}"
+        if rng.random() < 0.3:
+            note = f"{note} Chest radiograph on {rng.choice(_MONTHS)} {rng.randint(1, 28)}, {rng.randint(2003, 2021)}."
+        while note in seen:  # numbers-free notes can repeat: add a varying clause
+            note = f"{note} Patient {rng.randint(1, 10**9)}."
+        seen.add(note)
+        row["clinical_notes"] = note
+        rows.append(row)
+    assert len(seen) == total
+    return rows
+
+
+def _clear_caches() -> None:
+    for obj in gc.get_objects():
+        if callable(obj) and hasattr(obj, "cache_clear") and getattr(obj, "__module__", "").startswith("ingest."):
+            obj.cache_clear()
+
+
+def _time(rows: list[dict[str, str]]) -> tuple[float, int]:
+    start = time.perf_counter()
+    fills = 0
+    for number, row in enumerate(rows, start=2):
+        fills += len(backfill_row(row, row_number=number))
+    return time.perf_counter() - start, fills
 
 
 def main(argv: list[str]) -> None:
@@ -20,23 +85,30 @@ def main(argv: list[str]) -> None:
     total = int(argv[1]) if len(argv) > 1 else 100_000
     with open(path, newline="", encoding="utf-8") as handle:
         sample = list(csv.DictReader(handle))
-    # blank every fillable cell so each row does the most work backfill can do
-    blanked = [{k: ("" if k in FILLABLE else v) for k, v in row.items()} for row in sample]
-    rows = (blanked * (total // len(blanked) + 1))[:total]
+
+    rows = unique_rows(sample, total)
+    _clear_caches()
+    seconds, fills = _time(rows)
+    per_100k = 100_000 * seconds / total
+    verdict = "within" if per_100k <= 60 else "OVER"
+    print(f"unique notes, one process (the target's measure): {total} rows, {len(rows)} distinct notes, {fills} fills "
+          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
+
+    _clear_caches()
     start = time.perf_counter()
-    fills = 0
-    for number, row in enumerate(rows, start=2):
-        fills += len(backfill_row(row, row_number=number))
+    pooled = backfill_rows(rows)
     seconds = time.perf_counter() - start
-    print(f"repeated sample (notes repeat, per-text caches hit): {total} rows, {fills} fills in {seconds:.2f} s: {total / seconds:,.0f} rows/s")
-    # every note made unique, so no cache helps: the cost of text never seen before
-    cold = [dict(row, clinical_notes=f"{row.get('clinical_notes', '')} #{i}") for i, row in enumerate(blanked * 4)]
-    start = time.perf_counter()
-    for number, row in enumerate(cold, start=2):
-        backfill_row(row, row_number=number)
-    cold_seconds = time.perf_counter() - start
-    rate = len(cold) / cold_seconds
-    print(f"unique notes: {len(cold)} rows in {cold_seconds:.2f} s: {rate:,.0f} rows/s, i.e. {total / rate:.0f} s for {total} rows")
+    per_100k = 100_000 * seconds / total
+    verdict = "within" if per_100k <= 60 else "OVER"
+    print(f"unique notes, backfill_rows on {os.cpu_count()} processes: {total} rows, {sum(map(len, pooled))} fills "
+          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
+
+    blanked = [{k: ("" if k in FILLABLE else v) for k, v in row.items()} for row in sample]
+    repeated = (blanked * (total // len(blanked) + 1))[:total]
+    _clear_caches()
+    seconds, fills = _time(repeated)
+    print(f"repeated sample (NOT the target's measure: notes repeat, per-text caches hit): {total} rows, "
+          f"{fills} fills in {seconds:.2f} s: {total / seconds:,.0f} rows/s")
 
 
 if __name__ == "__main__":

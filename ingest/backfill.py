@@ -33,9 +33,9 @@ from exports.schema import (
 )
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
-from .normalize.common import format_number
+from .normalize.common import format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
-from .normalize.provenance import normalize_date
+from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,41 @@ def _offset(row: dict[str, str], image_text: str | None) -> Normalized:
     return normalize_offset(image_text) if image_text else Normalized(None)
 
 
+# An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
+# 2020", "CT scan on January 9"). Words of other moments in that sentence (onset, travel,
+# admission, discharge, birth) make it another event's date.
+_IMAGE_WORD = re.compile(r"\b(?:radiograph\w*|x-?ray|cxr|ct|hrct|scan|film|image|imaging|tomograph\w*|rx|tc)\b", re.IGNORECASE)
+_OTHER_EVENT = re.compile(
+    r"\b(?:onset|symptom\w*|fever|cough|travel\w*|returned|flew|arriv\w*|admitted|admission|presented|discharged|"
+    r"died|born|contact|exposure|visited|test\w*|swab|compar\w*|previous|prior)\b",
+    re.IGNORECASE,
+)
+_FULL_DATE_RULES = ("date.iso", "date.month-day-year", "date.day-month-year", "date.dotted", "date.slashed")
+
+
+def _date(row: dict[str, str], image_text: str | None) -> Normalized:
+    by_site = date_for_url(_cell(row, "url"))
+    if by_site.value is not None or not image_text:
+        return by_site
+    dates = []
+    for pattern, rule in _DATE_PATTERNS:
+        if rule not in _FULL_DATE_RULES:
+            continue
+        for m in pattern.finditer(image_text):
+            dates.append(m)
+    if len(dates) != 1:
+        return Normalized(None)  # no date, or several: which one is the image's is not stated
+    m = dates[0]
+    s_start, s_end = sentence_at(image_text, m.start())
+    sentence = image_text[s_start:s_end]
+    if not _IMAGE_WORD.search(sentence) or _OTHER_EVENT.search(sentence):
+        return Normalized(None)
+    result = normalize_date(image_text[m.start():m.end()], source=_source(_cell(row, "url")))
+    if result.value is None:
+        return result
+    return Normalized(result.value, m.group(0), m.start(), m.end(), "date.image-sentence", result.version)
+
+
 def _license(row: dict[str, str]) -> Normalized:
     by_site = license_for_url(_cell(row, "url"))
     if by_site.value is not None:
@@ -270,17 +305,23 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
             result = _license(row)
         elif field == "doi":
             # only the case URL: DOIs inside notes are usually the references the note cites
-            result = NORMALIZERS["doi"](_cell(row, "url"))
+            result = doi_for_url(_cell(row, "url"))
+            if result.value is None:
+                result = NORMALIZERS["doi"](_cell(row, "url"))
         elif field == "url":
-            result = NORMALIZERS["url"](other)
-            if result.rule == "url.canonical":
-                result = Normalized(None)  # any other link in the credits is a policy or a journal page
+            result = url_for_doi(_cell(row, "doi")) if _cell(row, "doi") else Normalized(None)
+            if result.value is None:
+                result = NORMALIZERS["url"](other)
+                if result.rule == "url.canonical":
+                    result = Normalized(None)  # any other link in the credits is a policy or a journal page
+        elif field == "date":
+            result = _date(row, image_text)
         elif field == "location" and location_for_url(_cell(row, "url")).value is not None:
             result = location_for_url(_cell(row, "url"))
-        elif field in ("location", "date"):
-            # A note names places and dates of travel, onset and admission: which one is the
-            # image's (and the institution's full name the dataset records) is not in the text.
-            # normalize_location/normalize_date serve the parsers' labelled fields instead.
+        elif field == "location":
+            # A note names places of travel, onset and admission: the institution's full name the
+            # dataset records is not in the text. normalize_location serves the parsers' labelled
+            # fields instead.
             continue
         elif field in PATIENT_FIELDS:
             result = NORMALIZERS[field](patient_text) if patient_text else Normalized(None)
@@ -290,3 +331,26 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
         if fill is not None:
             fills.append(fill)
     return fills
+
+
+def _backfill_chunk(args: tuple[list[dict[str, str]], tuple[str, ...] | None, int]) -> list[list[Fill]]:
+    rows, fields, first = args
+    return [backfill_row(row, fields, first + i) for i, row in enumerate(rows)]
+
+
+def backfill_rows(rows: list[dict[str, str]], fields: Iterable[str] | None = None, first_row_number: int = 2,
+                  workers: int | None = None, chunk: int = 2_000) -> list[list[Fill]]:
+    """``backfill_row`` over many rows (row numbers counting from ``first_row_number``), in
+    ``workers`` processes (default: the machine's CPUs) when there are enough rows to pay for
+    them. The result is the same as the sequential loop, in row order."""
+    import os
+    from multiprocessing import get_context
+
+    fields_tuple = tuple(fields) if fields is not None else None
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(rows) < 2 * chunk:
+        return [backfill_row(row, fields_tuple, first_row_number + i) for i, row in enumerate(rows)]
+    jobs = [(rows[i:i + chunk], fields_tuple, first_row_number + i) for i in range(0, len(rows), chunk)]
+    method = "fork" if "fork" in __import__("multiprocessing").get_all_start_methods() else "spawn"
+    with get_context(method).Pool(workers) as pool:
+        return [fills for part in pool.imap(_backfill_chunk, jobs) for fills in part]

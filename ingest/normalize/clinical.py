@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
 
-from .common import Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, sentence_at
+from .common import Normalized, about_other_person, has_any, blank, clause_at, found, hypothetical, negated, sentence_at
 
 YES, NO = YES_NO_VALUES
 PCR_YES, PCR_NO, PCR_UNCLEAR = RT_PCR_VALUES
@@ -33,14 +33,19 @@ class FlagRule:
     no: re.Pattern[str] | None = None
     #: Whether "not <yes phrase>" means N (true for "not intubated", false for "not discharged").
     negation_means_no: bool = True
+    #: Lower-case words without one of which ``yes`` (``no``) cannot match: a cheap gate that
+    #: skips the regex scan. Empty: always scan.
+    yes_keys: tuple[str, ...] = ()
+    no_keys: tuple[str, ...] = ()
 
 
 def _flag(rule: FlagRule, text: str) -> Normalized:
     yes_hits: list[tuple[int, int]] = []
     no_hits: list[tuple[int, int]] = []
     skipped: tuple[int, int, str] | None = None
-    for pattern, is_yes in ((rule.yes, True), (rule.no, False)):
-        if pattern is None:
+    low = text.lower()
+    for pattern, is_yes, keys in ((rule.yes, True, rule.yes_keys), (rule.no, False, rule.no_keys)):
+        if pattern is None or (keys and not has_any(low, keys)):
             continue
         for m in pattern.finditer(text):
             start, end = m.span()
@@ -87,6 +92,7 @@ INTUBATED = FlagRule(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy|\btracheotomy|\btracheostomia|\bextubat\w*|\bestubat\w*",
         _I,
     ),
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "iot", "ventilat", "ventilaz", "ventilaci", "ventilator", "endotracheal", "ett", "et t", "et tube", "tracheost", "tracheot", "extubat", "estubat"),
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
@@ -98,6 +104,8 @@ INTUBATION_PRESENT = FlagRule(
         _I,
     ),
     re.compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
+    yes_keys=("endotracheal", "ett", "et t", "et tube", "tracheostomy", "tubo", "intubat"),
+    no_keys=("extubat", "endotracheal"),
 )
 WENT_ICU = FlagRule(
     "went_icu",
@@ -107,6 +115,7 @@ WENT_ICU = FlagRule(
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
         re.IGNORECASE,
     ),
+    yes_keys=("icu", "itu", "ccu", "uci", "uti", "intensi", "critical", "rianimazione", "animation"),
 )
 IN_ICU = FlagRule(
     "in_icu",
@@ -121,6 +130,8 @@ IN_ICU = FlagRule(
         r"\bon\s+the\s+(?:general\s+)?ward\b",
         _I,
     ),
+    yes_keys=("icu", "itu", "intensi", "rianimazione"),
+    no_keys=("icu", "itu", "hdu", "intensive", "ward"),
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
@@ -133,12 +144,15 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
         r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia",
         _I,
     ),
+    yes_keys=("supplement", "oxygen", "o2", "nasal", "rebreather", "venturi", "high flow", "high-flow", "hfnc", "hfno", "cpap", "bipap", "niv", "invasive", "ossigen", "oxigen"),
 )
 EXTUBATED = FlagRule(
     "extubated",
     1,
     re.compile(r"\bextubat\w*|\bestubat\w*|\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
     re.compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
+    yes_keys=("extubat", "estubat", "weaned"),
+    no_keys=("extubation", "intubat"),
 )
 SURVIVAL = FlagRule(
     "survival",
@@ -154,6 +168,8 @@ SURVIVAL = FlagRule(
         _I,
     ),
     negation_means_no=False,
+    yes_keys=("discharge", "home", "recover", "survived", "dimess", "guarit", "alta", "entlassen"),
+    no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso", "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy", "did not survive"),
 )
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED, SURVIVAL)}
@@ -236,16 +252,24 @@ _UNNAMED_POSITIVE = re.compile(
 )
 
 
+#: Gates: a test word, and the words of an unnamed positive.
+_TEST_KEYS = ("pcr", "polymerase", "nucleic", "naat", "swab", "tampon", "hisopo", "frotis", "abstrich", "buffer", "rna")
+_UNNAMED_KEYS = ("confirm", "positiv")
+
+
 @lru_cache(maxsize=8192)
 def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
     """The maintainers' evidence rule: Y only for an explicit positive swab/PCR/RT-PCR/nucleic acid
     test (Italian "tampone", and "buffer", its machine translation); "confirmed" or "tested positive"
     without a test named is Unclear; N only for an explicit negative test that is not a later
     negative after a positive one."""
+    low = text.lower()
+    if not has_any(low, _TEST_KEYS) and not has_any(low, _UNNAMED_KEYS):
+        return Normalized(None)
     positive: tuple[int, int] | None = None
     negative: tuple[int, int] | None = None
     later_negative: tuple[int, int] | None = None
-    for m in _TEST.finditer(text):
+    for m in (_TEST.finditer(text) if has_any(low, _TEST_KEYS) else ()):
         c_start, c_end = clause_at(text, m.start())
         # the result can sit a few words away across a comma: look in the whole sentence
         s_start, s_end = sentence_at(text, m.start())
@@ -268,7 +292,7 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
                 negative = negative or span
     if positive:
         return found(PCR_YES, text, positive[0], positive[1], "rt_pcr.test-named", RT_PCR_VERSION)
-    unnamed = _UNNAMED_POSITIVE.search(text)
+    unnamed = _UNNAMED_POSITIVE.search(text) if has_any(low, _UNNAMED_KEYS) else None
     if negative and not unnamed:
         return found(PCR_NO, text, negative[0], negative[1], "rt_pcr.test-negative", RT_PCR_VERSION)
     if unnamed and not negated(text, unnamed.start(), unnamed.end()) and not about_other_person(text, unnamed.start(), unnamed.end()):

@@ -133,6 +133,39 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     return bool(OTHER_PERSON.search(text, c_start, c_end))
 
 
+# --- Keyword gates -------------------------------------------------------------------------------
+# A regex scan of a note costs far more than ``key in lowered_note``. Each pattern that cannot
+# match without one of a few literal words is only run when one of them is in the text: the
+# result is the same, the cost of notes that do not mention the topic is a few substring tests.
+
+
+def has_any(low: str, keys: tuple[str, ...]) -> bool:
+    """True when one of ``keys`` (lower case) is a substring of ``low`` (the lower-cased text)."""
+    for key in keys:
+        if key in low:
+            return True
+    return False
+
+
+def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int = 60, after: int = 80):
+    """The matches of ``pattern`` that contain a match of the cheap ``anchor`` (a unit word, a
+    keyword), found by scanning only a window around each anchor instead of the whole text.
+    ``\\b`` and look-behinds see the real text around a window, so a match that fits its window
+    is the one a full scan finds; matches do not overlap, as with ``finditer``. ``before`` and
+    ``after`` must bound how far a match extends around its anchor."""
+    last_end = 0
+    length = len(text)
+    for a in anchor.finditer(text):
+        if a.end() <= last_end:
+            continue
+        lo = max(last_end, a.start() - before)
+        for m in pattern.finditer(text, lo, min(length, a.end() + after)):
+            if m.start() < last_end:
+                continue
+            last_end = m.end()
+            yield m
+
+
 # --- Numbers -------------------------------------------------------------------------------------
 
 NUMBER_WORDS: dict[str, int] = {}
@@ -161,6 +194,9 @@ NUMBER_WORDS["un"] = 1
 _NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len, reverse=True))
 #: Digits or a number word, for use inside larger patterns (group it yourself).
 NUMBER = rf"(?:\d+|{_NUMBER_WORD_ALT})"
+#: Digits or any word: much cheaper to scan than NUMBER; the caller checks the word with
+#: ``parse_int`` (or its own few-words list) before using the match.
+NUMBER_LIKE = r"(?:\d+|[^\W\d_]+(?:-[^\W\d_]+)?)"
 
 
 def parse_int(token: str) -> int | None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from exports.schema import ADULT_AGE, SEX_VALUES
 
-from .common import Normalized, OTHER_PERSON, blank, clause_at, found
+from .common import Normalized, OTHER_PERSON, blank, clause_at, found, has_any
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
@@ -109,22 +109,22 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
 
 _N = r"(\d{1,3}(?:[.,]\d)?)"
 _YEARS = r"(?:years?|yrs?|anni|años|ans|Jahre|jährige[rn]?|y)"
-_AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float], ...] = (
+_AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
-    (re.compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1),
+    (re.compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
-    (re.compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1),
+    (re.compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 ans", "65 Jahre", "65-jährige"
-    (re.compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1),
-    (re.compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1),
+    (re.compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
+    (re.compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
-    (re.compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1),
-    (re.compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1),
+    (re.compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
+    (re.compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1, ("year",)),
     # months and days: pediatric, kept as a fraction of a year
-    (re.compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12),
-    (re.compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25),
+    (re.compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12, ("month", "mes", "mois", "monate",)),
+    (re.compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (re.compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1),
+    (re.compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1, None),
 )
 _VAGUE_AGE = re.compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"
@@ -140,7 +140,10 @@ def normalize_age(text: str, **_context) -> Normalized:
     ages, an age range or a vague age ("in his sixties", "elderly") leave it blank."""
     hits: list[tuple[float, int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, rule, divisor in _AGE_PATTERNS:
+    low = text.lower()
+    for pattern, rule, divisor, keys in _AGE_PATTERNS:
+        if keys is not None and not has_any(low, keys):
+            continue
         for m in pattern.finditer(text):
             if any(s <= m.start(1) < e for s, e in taken):
                 continue

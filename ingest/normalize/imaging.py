@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, OTHER_PERSON, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at
+from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
@@ -45,6 +45,15 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (AXIAL, re.compile(r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b", re.IGNORECASE)),
     (CORONAL, re.compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
 )
+#: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
+_VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
+    PA: (("postero", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
+    AP: (("antero", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
+    LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
+    AXIAL: (("axial", "transverse", "assial"), ()),
+    CORONAL: (("coronal", "koronar"), ()),
+}
 _FRONTAL = re.compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
@@ -73,8 +82,12 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
             return blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection", VIEW_VERSION) if stripped else Normalized(None)
     allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
     hits: list[tuple[str, int, int]] = []
+    low = text.lower()
     for view, pattern in _VIEW_PATTERNS:
         if view not in allowed:
+            continue
+        words, tokens = _VIEW_KEYS[view]
+        if not has_any(low, words) and not any(t in text for t in tokens):
             continue
         for m in pattern.finditer(text):
             token = m.group(0)
@@ -98,10 +111,10 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
     if len(views) > 1:
         hits.sort(key=lambda h: h[1])
         return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2], "view.words", VIEW_VERSION)
-    portable = _PORTABLE.search(text)
+    portable = _PORTABLE.search(text) if has_any(low, ("portable", "bedside", "mobile", "letto", "bed")) else None
     if portable:
         return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text, portable.start(), portable.end(), "view.words", VIEW_VERSION)
-    frontal = _FRONTAL.search(text)
+    frontal = _FRONTAL.search(text) if "frontal" in low else None
     if frontal:
         return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words", VIEW_VERSION)
     return Normalized(None)
@@ -187,7 +200,36 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
         ("Pneumonia", r"pneumonia|pneumonitis|polmonite|neumon[ií]a|pneumonie|Lungenentzündung|bronchopneumonia"),
     )
 )
-_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE)) for path, pattern in _FINDING_LEXICON)
+#: Literal words (lower case) without one of which a lexicon pattern cannot match: the gate.
+_FINDING_KEYS: dict[str, tuple[str, ...]] = {
+    "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus"),
+    "Pneumonia/Viral/MERS-CoV": ("mers", "middle east"),
+    "Pneumonia/Viral/SARS": ("sars", "severe acute"),
+    "Pneumonia/Viral/Influenza/H1N1": ("h1n1", "swine"),
+    "Pneumonia/Viral/Varicella": ("varicella", "chicken"),
+    "Pneumonia/Viral/Herpes": ("herpes", "hsv"),
+    "Pneumonia/Viral/Influenza": ("influenza", "flu"),
+    "Pneumonia/Bacterial/Staphylococcus/MRSA": ("mrsa", "methicillin"),
+    "Pneumonia/Bacterial/Staphylococcus": ("staph", "aureus"),
+    "Pneumonia/Bacterial/Streptococcus": ("streptococc", "pneumococc", "pneumoniae"),
+    "Pneumonia/Bacterial/Mycoplasma": ("mycoplasma",),
+    "Pneumonia/Bacterial/Klebsiella": ("klebsiella",),
+    "Pneumonia/Bacterial/Legionella": ("legionell", "legionnaire"),
+    "Pneumonia/Bacterial/Nocardia": ("nocardi",),
+    "Pneumonia/Bacterial/Chlamydophila": ("chlamyd",),
+    "Pneumonia/Bacterial/Escherichia-Coli": ("escherichia", "coli"),
+    "Pneumonia/Fungal/Pneumocystis": ("pneumocystis", "pcp", "pjp", "pneumocytis"),
+    "Pneumonia/Fungal/Aspergillosis": ("aspergill",),
+    "Pneumonia/Lipoid": ("lipoid", "fire", "lipid"),
+    "Pneumonia/Aspiration": ("aspiration", "ingestis"),
+    "Tuberculosis": ("tubercul", "tb", "koch"),
+    "Pneumonia/Bacterial": ("bacterial", "haemophilus", "hemophilus", "pseudomonas", "moraxella", "batterica"),
+    "Pneumonia/Fungal": ("fungal", "mucormycosis", "candida", "cryptococc"),
+    "Pneumonia/Viral": ("viral", "virale", "rsv", "adenovir", "cytomegalovir", "cmv"),
+    "No Finding": ("finding", "normal"),
+    "Pneumonia": ("pneumon", "polmonit", "neumon", "lungenentz"),
+}
+_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE), _FINDING_KEYS[path]) for path, pattern in _FINDING_LEXICON)
 _DIFFERENTIAL = re.compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
 # "history of pulmonary tuberculosis 50 years before": a past disease, not this case's finding
 _PAST_HISTORY = re.compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
@@ -208,7 +250,10 @@ def normalize_finding(text: str, **_context) -> Normalized:
     different diagnoses of the same level leave it blank."""
     hits: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
-    for path, pattern in _FINDING_RES:
+    low = text.lower()
+    for path, pattern, keys in _FINDING_RES:
+        if not has_any(low, keys):
+            continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -258,8 +303,8 @@ _DAY_N = re.compile(
 _ADMISSION_BASE = re.compile(r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$", re.IGNORECASE)
 _ONSET_BASE = re.compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = re.compile(
-    rf"\b(?P<n>{NUMBER}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
-    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER}|{_FEW})\s+(?P<unit2>{_UNIT})",
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
+    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})",
     re.IGNORECASE,
 )
 _AT_ADMISSION = re.compile(
@@ -269,13 +314,13 @@ _AT_ADMISSION = re.compile(
     re.IGNORECASE,
 )
 _HISTORY = re.compile(
-    rf"\b(?P<n>{NUMBER}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
-    rf"|\bhistory\s+of\s+(?P<n2>{NUMBER}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
-    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
-    rf"|\b(?P<n4>{NUMBER}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
-    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?P<n6>{NUMBER}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+)?(?:onset|developing|symptom|first)"
-    rf"|\bsince\s+(?P<n7>{NUMBER})\s+(?P<unit7>{_UNIT})\b"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
+    rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
+    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
+    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
+    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+)?(?:onset|developing|symptom|first)"
+    rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{_UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b",
     re.IGNORECASE,
 )
@@ -289,6 +334,12 @@ _OTHER_TIME = re.compile(
 )
 # Words that put an image after the first one: beside "on admission" they mean several images.
 _LATER_WORDS = re.compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
+
+
+def _is_amount(token: str) -> bool:
+    """A number (digits or a number word) or a "few" word: what NUMBER_LIKE matched is one."""
+    token = token.lower().strip()
+    return parse_int(token) is not None or re.fullmatch(_FEW, token, re.IGNORECASE) is not None
 
 
 def _amount(token: str, unit: str) -> int | None:
@@ -307,8 +358,15 @@ def _amount(token: str, unit: str) -> int | None:
     return number * factor
 
 
+_UNIT_RE = re.compile(rf"\b{_UNIT}\b", re.IGNORECASE)
+#: Gate of the offset patterns: a time unit (lower case) must be in the text.
+_UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month", "mes")
+
+
 def _history(text: str) -> tuple[int, re.Match[str]] | None:
-    for m in _HISTORY.finditer(text):
+    if not has_any(text.lower(), _UNIT_KEYS):
+        return None
+    for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8"):
             n = m.group("n" + i) if m.group("n" + i) else None
             if n:
@@ -334,7 +392,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     day_values: dict[int, re.Match[str]] = {}
     since_onset = None
     stay_day = None
-    for m in _DAY_N.finditer(text):
+    for m in (_DAY_N.finditer(text) if has_any(text.lower(), ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
         qual = (m.group("qual") or "").strip().lower()
@@ -354,7 +412,8 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     if len(day_values) > 1:
         ms = sorted(day_values.values(), key=lambda m: m.start())
         return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(), "offset.day-n", OFFSET_VERSION)
-    afters = [m for m in _AFTER.finditer(text) if not about_other_person(text, m.start(), m.end())]
+    has_unit = has_any(text.lower(), _UNIT_KEYS)
+    afters = [m for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_unit else ()) if _is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
     if day_values and (afters or stay_day):
         m = next(iter(day_values.values()))
         return blank("'day N' and another time in the text: it describes several moments", text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)

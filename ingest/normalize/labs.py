@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from exports.schema import NUMERIC_RANGES
 
-from .common import Normalized, blank, found, parse_decimal
+from .common import Normalized, blank, found, has_any, parse_decimal
 
-TEMPERATURE_VERSION = 1
+TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
 SATURATION_VERSION = 1
 COUNT_VERSION = 1
 
@@ -26,11 +26,14 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 # --- Temperature -----------------------------------------------------------------------------------
 
-_TEMP_CUE = r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura|Temperatur|Fieber|fiebre|fièvre|\bT\s*°?|\bTC)"
+_TEMP_CUE = r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
 _TEMP_WITH_UNIT = re.compile(rf"(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/])")
 _TEMP_AFTER_CUE = re.compile(rf"{_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}", re.IGNORECASE)
 _TEMP_CUE_RE = re.compile(_TEMP_CUE, re.IGNORECASE)
+# Gate: without a degree sign or a cue word neither pattern can match.
+_TEMP_KEYS = ("°", "º", "˚", "temp", "fever", "febr", "pyrex", "piress", "fieber", "fiebre", "fièvre")
+_TEMP_T = re.compile(r"\bTC?\b")
 
 
 def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
@@ -46,6 +49,8 @@ def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
 @lru_cache(maxsize=8192)
 def normalize_temperature(text: str, **_context) -> Normalized:
     """Body temperature in °C: a degree value, or a bare number after a fever/temperature word."""
+    if not has_any(text.lower(), _TEMP_KEYS) and not _TEMP_T.search(text):
+        return Normalized(None)
     candidates = []
     for m in _TEMP_AFTER_CUE.finditer(text):
         candidates.append((m.start("num"), m.group("num"), m.group("unit"), m.start(), m.end()))
@@ -88,6 +93,8 @@ _FIO2 = re.compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
 def normalize_po2_saturation(text: str, **_context) -> Normalized:
     """Oxygen saturation in % (SpO2, SaO2, "saturation 92%", "98% pO2 saturation"). A partial
     pressure in mmHg or kPa is not a saturation and stays blank."""
+    if "%" not in text:  # both patterns need a percent sign
+        return Normalized(None)
     candidates = []
     for pattern in (_SAT_AFTER, _SAT_BEFORE):
         for m in pattern.finditer(text):
@@ -129,7 +136,17 @@ _COUNT_RES = {
 }
 
 
+#: Gate: the cue words of each count, lower case.
+_COUNT_KEYS = {
+    "leukocyte_count": ("white", "wbc", "leu", "globuli", "gb"),
+    "neutrophil_count": ("neutro", "neutró", "anc"),
+    "lymphocyte_count": ("lymph", "linfo"),
+}
+
+
 def _count(field: str, text: str) -> Normalized:
+    if not has_any(text.lower(), _COUNT_KEYS[field]):
+        return Normalized(None)
     low, high = NUMERIC_RANGES[field]
     skipped = None
     for m in _COUNT_RES[field].finditer(text):

@@ -351,3 +351,72 @@ def normalize_url(text: str, **_context) -> Normalized:
     url = urlunsplit(("https", host, path, urlencode(query), ""))
     start, end = (m.start(), m.start() + len(m.group(0).rstrip(".,;"))) if m else (-1, -1)
     return Normalized(url, text[start:end] if start >= 0 else "", start, end, rule, URL_VERSION)
+
+
+# --- Site and publisher constants: DOI <-> URL, date -----------------------------------------------
+
+#: Single-institution repositories whose every image shares one DOI and one date (the dataset's
+#: merge script writes them as constants). Keyed like SITE_LICENSES.
+SITE_DOIS: tuple[tuple[str, str, str], ...] = (
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "10.6084/m9.figshare.12275009"),
+)
+SITE_DATES: tuple[tuple[str, str, str], ...] = (
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "2020"),
+)
+#: The case URL a DOI stands for when the DOI is the repository's own (inverse of SITE_DOIS).
+DOI_SITES: dict[str, str] = {"10.6084/m9.figshare.12275009": "https://github.com/ml-workgroup/covid-19-image-repository"}
+#: Journals whose article page is a fixed function of the DOI (DOI prefix -> URL template).
+#: Only publishers with one page form per article: those with several (RSNA's /doi/ and
+#: /doi/full/, Elsevier's PII pages) are not listed, so their URL stays blank.
+DOI_URL_TEMPLATES: dict[str, str] = {
+    "10.1056": "https://www.nejm.org/doi/full/{doi}",          # NEJM
+    "10.3348": "https://www.kjronline.org/DOIx.php?id={doi}",  # Korean Journal of Radiology
+    "10.3346": "https://www.jkms.org/DOIx.php?id={doi}",       # Journal of Korean Medical Science
+    "10.1111": "https://onlinelibrary.wiley.com/doi/full/{doi}",  # Wiley
+    "10.1002": "https://onlinelibrary.wiley.com/doi/full/{doi}",  # Wiley
+    "10.2214": "https://www.ajronline.org/doi/full/{doi}",     # AJR
+}
+SITE_VERSION = 1
+
+
+def _site_constant(table: tuple[tuple[str, str, str], ...], url: str, rule: str) -> Normalized:
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return Normalized(None)
+    host = parts.netloc.lower().removeprefix("www.")
+    for site, prefix, value in table:
+        if host == site and parts.path.startswith(prefix):
+            start = text.find(parts.netloc)
+            return found(value, text, start, len(text), rule, SITE_VERSION)
+    return Normalized(None)
+
+
+def doi_for_url(url: str) -> Normalized:
+    """The DOI of a repository whose images all share one (from its URL)."""
+    return _site_constant(SITE_DOIS, url, "doi.site")
+
+
+def date_for_url(url: str) -> Normalized:
+    """The date the dataset records for every image of a single-institution repository."""
+    return _site_constant(SITE_DATES, url, "date.site")
+
+
+def url_for_doi(doi: str) -> Normalized:
+    """The case or article URL of a DOI: the repository's own page, or the journal's article page
+    for journals with one page form per DOI. Other DOIs give no URL (their page is not derivable)."""
+    text = doi.strip()
+    bare = normalize_doi(text)
+    if bare.value is None:
+        return Normalized(None)
+    value = str(bare.value)
+    start = text.find(value)
+    end = start + len(value) if start >= 0 else -1
+    site = DOI_SITES.get(value.lower())
+    if site:
+        return Normalized(site, value, start, end, "url.doi-site", SITE_VERSION)
+    template = DOI_URL_TEMPLATES.get(value.split("/", 1)[0])
+    if template:
+        return Normalized(template.format(doi=value), value, start, end, "url.doi-publisher", SITE_VERSION)
+    return Normalized(None)

@@ -1,0 +1,126 @@
+"""Tests of the keyword gates and windowed scans (same results, cheaper), the site and publisher
+constants (DOI <-> URL, dates), the image date from a note, and backfill_rows."""
+
+import re
+
+import pytest
+
+from exports.schema import COLUMNS
+from ingest.backfill import backfill_row, backfill_rows
+from ingest.normalize import normalize_offset, normalize_temperature
+from ingest.normalize.common import finditer_near
+from ingest.normalize.provenance import date_for_url, doi_for_url, url_for_doi
+
+from .helpers import assert_blank, assert_value
+
+HANNOVER = "https://github.com/ml-workgroup/covid-19-image-repository"
+
+
+def _row(**cells):
+    row = {c: "" for c in COLUMNS}
+    row.update(cells)
+    return row
+
+
+def test_finditer_near_finds_what_a_full_scan_finds():
+    pattern = re.compile(r"\b(?:for|since)\s+(\w+)\s+days\b")
+    anchor = re.compile(r"\bdays\b")
+    text = "Cough for three days. Stable since two days, then worse for many days."
+    assert [m.span() for m in finditer_near(pattern, text, anchor, 30, 10)] == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chest radiograph 3 days after the onset of symptoms.", 3),
+        ("Follow-up film after a few days.", None),  # relative to an earlier image: blank
+        ("Control radiograph seven days after admission.", 7),
+    ],
+)
+def test_offset_number_words_are_validated(text, expected):
+    result = normalize_offset(text)
+    if expected is None:
+        assert_blank(result, text)
+    else:
+        assert_value(result, text, expected)
+
+
+@pytest.mark.parametrize("text", ["Many days after admission the film improved.", "Cough for several weeks, no image date."])
+def test_offset_words_that_are_not_numbers_stay_blank(text):
+    assert_blank(normalize_offset(text), text)
+
+
+def test_temperature_capital_t_cue_still_reads_but_a_word_starting_with_t_does_not():
+    text = "On arrival T 38.5, HR 110."
+    assert_value(normalize_temperature(text), text, 38.5)
+    text = "Saturation dropped to 38 and rose to 40 over the night."
+    assert_blank(normalize_temperature(text), text)
+
+
+def test_no_keyword_no_temperature():
+    text = "Bilateral ground-glass opacities, 35 mm nodule."
+    assert_blank(normalize_temperature(text), text)
+
+
+def test_repository_doi_and_url_from_each_other():
+    result = doi_for_url(HANNOVER)
+    assert_value(result, HANNOVER, "10.6084/m9.figshare.12275009")
+    doi = "10.6084/m9.figshare.12275009"
+    assert_value(url_for_doi(doi), doi, HANNOVER)
+
+
+@pytest.mark.parametrize(
+    "doi, url",
+    [
+        ("10.1056/NEJMoa2001191", "https://www.nejm.org/doi/full/10.1056/NEJMoa2001191"),
+        ("10.3348/kjr.2020.0132", "https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.0132"),
+        ("https://doi.org/10.3346/jkms.2020.35.e79", "https://www.jkms.org/DOIx.php?id=10.3346/jkms.2020.35.e79"),
+    ],
+)
+def test_publisher_page_from_doi(doi, url):
+    assert_value(url_for_doi(doi), doi, url)
+
+
+@pytest.mark.parametrize("doi", ["10.1016/j.jmii.2020.03.003", "10.1148/radiol.2020200230", "not a doi"])
+def test_doi_whose_page_is_not_derivable_gives_no_url(doi):
+    assert_blank(url_for_doi(doi), doi)
+
+
+def test_site_date_only_for_the_repository():
+    assert_value(date_for_url(HANNOVER), HANNOVER, "2020")
+    assert_blank(date_for_url("https://radiopaedia.org/cases/covid-19-pneumonia-15"), "")
+
+
+def test_backfill_url_doi_date_of_the_repository():
+    row = _row(url=HANNOVER, doi="10.6084/m9.figshare.12275009", filename="b343e657.jpg")
+    fills = {f.field: f.value for f in backfill_row(dict(row, url="", doi="10.6084/m9.figshare.12275009"), ["url"])}
+    assert fills == {"url": HANNOVER}
+    fills = {f.field: f.value for f in backfill_row(dict(row, doi=""), ["doi", "date"])}
+    assert fills == {"doi": "10.6084/m9.figshare.12275009", "date": "2020"}
+
+
+@pytest.mark.parametrize(
+    "note, expected",
+    [
+        ("Chest radiograph on March 3, 2020 shows bilateral opacities.", "2020-03-03"),
+        ("CT scan performed on 12 February 2020: ground-glass opacities.", "2020-02-12"),
+        # a date of another event, or several dates: the image's date is not stated
+        ("Symptom onset on March 3, 2020. Chest radiograph shows opacities.", None),
+        ("Chest radiograph on March 3, 2020 and CT on March 5, 2020.", None),
+        ("Admitted on March 3, 2020 with fever; chest radiograph shows opacities.", None),
+    ],
+)
+def test_backfill_image_date_from_the_note(note, expected):
+    fills = {f.field: f for f in backfill_row(_row(clinical_notes=note, filename="x.jpg"), ["date"])}
+    if expected is None:
+        assert "date" not in fills
+    else:
+        assert fills["date"].value == expected
+        assert fills["date"].evidence in note
+
+
+def test_backfill_rows_equals_the_sequential_loop():
+    rows = [_row(clinical_notes=f"A {20 + i}-year-old man, RT-PCR positive. Chest radiograph on day {i}.", filename="a.jpg") for i in range(30)]
+    sequential = [backfill_row(r, None, 2 + i) for i, r in enumerate(rows)]
+    assert backfill_rows(rows, workers=2, chunk=10) == sequential
+    assert backfill_rows(rows, workers=1) == sequential
