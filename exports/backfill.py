@@ -1,6 +1,6 @@
 """Fill the blank cells of a dataset-shaped CSV from each row's own text, keeping every other byte.
 
-The filling itself is ``ingest.backfill.backfill_row`` (pure); this module reads and writes files:
+The filling itself is ``ingest.backfill.backfill_table`` (pure); this module reads and writes files:
 rows, order, header, quoting and line endings are kept, and only the filled cells of a row are
 re-serialised. The output and the evidence file are written atomically.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from exports.csvio import iter_metadata, render, replace_cells, row_dict, write_atomically
 from exports.schema import COLUMNS
-from ingest.backfill import Fill, backfill_row
+from ingest.backfill import Fill, backfill_table
 
 Progress = Callable[[Iterable, str, int], Iterable]
 EVIDENCE_COLUMNS = ("row", "line", "field", "value", "evidence", "rule")
@@ -48,11 +48,16 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     total = sum(1 for _ in counting)
     index = {name: i for i, name in enumerate(header.cells) if name}
     report = BackfillReport(rows=total)
+    # The whole table at once: a patient's rows share their notes as evidence for patient-level
+    # fields (sex, age, survival...), while per-image fields stay strictly per row.
+    records = list(progress(records, "rows", total))
+    fills_by_row: dict[int, list[Fill]] = {}
+    for fill in backfill_table([row_dict(header.cells, r) for r in records], fields, first_row_number=1):
+        fills_by_row.setdefault(fill.row, []).append(fill)
     lines = [(header.raw, header.ending)]
-    for number, record in enumerate(progress(records, "rows", total), start=1):
-        fills = backfill_row(row_dict(header.cells, record), fields, row_number=number)
-        # backfill_row only fills blank cells; a non-blank one is never rewritten, whatever it says
-        fills = [f for f in fills if f.field in index and not record.cells[index[f.field]].strip()]
+    for number, record in enumerate(records, start=1):
+        # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
+        fills = [f for f in fills_by_row.get(number, []) if f.field in index and not record.cells[index[f.field]].strip()]
         lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}), record.ending))
         report.fills.extend((record.line, f) for f in fills)
     write_atomically(target, render(lines))

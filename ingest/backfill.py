@@ -13,6 +13,9 @@ whole note; per-image fields (offset, view, modality, date, vitals and counts, i
 in_icu) read the ``filename`` first ("-PA", "-L", "-day5") and then only the part of the note
 about this image: the panel matching the file's panel letter ("fig1a" -> "(a) ..."). When the
 note has several panels and the file names none of them, per-image fields are left blank.
+
+``backfill_table(rows)`` does the same for a whole table, and lets patient-level fields read the
+notes (never the values) of the patient's other rows: same patientid, same case URL.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from exports.schema import (
 )
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
-from .normalize.common import format_number, sentence_at
+from .normalize.common import finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
 
@@ -241,6 +244,7 @@ _OTHER_EVENT = re.compile(
     r"died|born|contact|exposure|visited|test\w*|swab|compar\w*|previous|prior)\b",
     re.IGNORECASE,
 )
+_YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
 _FULL_DATE_RULES = ("date.iso", "date.month-day-year", "date.day-month-year", "date.dotted", "date.slashed")
 
 
@@ -249,11 +253,17 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
     if by_site.value is not None or not image_text:
         return by_site
     dates = []
+    has_year = _YEAR_ANCHOR.search(image_text) is not None
+    has_slash = "/" in image_text
     for pattern, rule in _DATE_PATTERNS:
         if rule not in _FULL_DATE_RULES:
             continue
-        for m in pattern.finditer(image_text):
-            dates.append(m)
+        if rule == "date.slashed":
+            if has_slash:
+                dates.extend(pattern.finditer(image_text))
+        elif has_year:
+            # every other full date contains a 4-digit year: scan only around the years
+            dates.extend(finditer_near(pattern, image_text, _YEAR_ANCHOR, 40, 12))
     if len(dates) != 1:
         return Normalized(None)  # no date, or several: which one is the image's is not stated
     m = dates[0]
@@ -274,6 +284,16 @@ def _license(row: dict[str, str]) -> Normalized:
     return NORMALIZERS["license"](_cell(row, "other_notes"))
 
 
+def _patient_text(row: dict[str, str]) -> str:
+    """The row's text about the patient: its note, and the note's tail when an unquoted comma spilt
+    it into other_notes (credits there say little)."""
+    note = _cell(row, "clinical_notes")
+    other = _cell(row, "other_notes")
+    if not other or re.match(r"(?:Case courtesy|Credit|Image originally|Since January 2020|©)", other):
+        return note
+    return f"{note} {other}"
+
+
 def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0) -> list[Fill]:
     """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``)."""
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
@@ -282,8 +302,7 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
         return []
     note = _cell(row, "clinical_notes")
     other = _cell(row, "other_notes")
-    # the unquoted-comma rows spill the note's tail into other_notes; credits there say little
-    patient_text = note if not other or re.match(r"(?:Case courtesy|Credit|Image originally|Since January 2020|©)", other) else f"{note} {other}"
+    patient_text = _patient_text(row)
     filename = _cell(row, "filename")
     image_text = _image_text(note, filename) if note else None
     fills: list[Fill] = []
@@ -354,3 +373,115 @@ def backfill_rows(rows: list[dict[str, str]], fields: Iterable[str] | None = Non
     method = "fork" if "fork" in __import__("multiprocessing").get_all_start_methods() else "spawn"
     with get_context(method).Pool(workers) as pool:
         return [fills for part in pool.imap(_backfill_chunk, jobs) for fills in part]
+
+
+# --- Table: a patient's rows share their notes --------------------------------------------------
+
+#: Patient-level fields whose evidence may be in the note of another image of the same patient.
+TABLE_PATIENT_FIELDS = PATIENT_FIELDS
+#: "At any point during this illness" flags: a Y in one note (an event) wins over an N in another
+#: (a moment: "not intubated on admission", then "intubated on day 5").
+_EVER_FIELDS = frozenset({"intubated", "went_icu", "needed_supplemental_O2"})
+#: RT-PCR: a positive test at any point is Y; a confirmation without a test is Unclear even beside a
+#: negative test (the rule of one note, applied to the patient's notes).
+_PCR_RANK = {"Y": 2, "Unclear": 1, "N": 0}
+
+
+def _patient_key(row: dict[str, str]) -> tuple[str, str] | None:
+    """Rows of one patient: same ``patientid`` and same case URL (scheme, ``www.``, query and
+    fragment ignored). No patientid: the row stands alone."""
+    pid = _cell(row, "patientid")
+    if not pid:
+        return None
+    url = re.sub(r"^https?://(?:www\.)?", "", _cell(row, "url").lower())
+    url = re.split(r"[?#]", url, maxsplit=1)[0].rstrip("/")
+    return pid, url
+
+
+def _combine(field: str, results: list[Normalized]) -> tuple[Normalized | None, str]:
+    """One value for the patient from the results of each distinct note, or None with the reason."""
+    stated = [r for r in results if r.value is not None]
+    if not stated:
+        return None, ""
+    values = {r.value for r in stated}
+    if len(values) == 1:
+        return stated[0], ""
+    if field in _EVER_FIELDS and "Y" in values:
+        return next(r for r in stated if r.value == "Y"), ""
+    if field == "RT_PCR_positive" and values <= set(_PCR_RANK):
+        best = max(values, key=_PCR_RANK.__getitem__)
+        return next(r for r in stated if r.value == best), ""
+    return None, "the patient's notes disagree: " + ", ".join(sorted(map(str, values)))
+
+
+def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = None, first_row_number: int = 2,
+                   workers: int | None = None) -> list[Fill]:
+    """Fills for the blank cells of all ``rows`` (a whole ``metadata.csv``), row numbers counting
+    from ``first_row_number``, in row order.
+
+    Per-image and source fields are ``backfill_row``'s, strictly per row. Patient-level fields
+    (``TABLE_PATIENT_FIELDS``) read the union of the distinct notes of the patient's rows (same
+    patientid and same case URL): each distinct note is normalized on its own and the results are
+    combined; notes that disagree leave the field blank in every row of the patient. Only the
+    other rows' TEXT is read, never their cell values, so a filled sibling cannot leak into a blank
+    one. A fill whose evidence is in another row's note has a rule prefixed ``patient:``. The
+    finding keeps ``backfill_row``'s title (URL slug, file name) first; the notes only fill it
+    when the row has no title. A row whose own note or title decides a field keeps that value
+    unless the patient's notes disagree."""
+    wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
+    per_row = backfill_rows(rows, wanted, first_row_number, workers=workers)
+    table_fields = [f for f in wanted if f in TABLE_PATIENT_FIELDS]
+    if not table_fields:
+        return [fill for fills in per_row for fill in fills]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        key = _patient_key(row)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    decided: dict[tuple[int, str], Fill | None] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        texts = list(dict.fromkeys(t for t in (_patient_text(rows[i]) for i in members) if t))
+        if len(texts) < 2:
+            continue  # one distinct note: the rows already read it
+        blank_in = {f: [i for i in members if f in rows[i] and not (rows[i].get(f) or "").strip()] for f in table_fields}
+        for field in table_fields:
+            if not blank_in[field]:
+                continue
+            normalize = normalize_finding if field == "finding" else NORMALIZERS[field]
+            results = [normalize(t) for t in texts]
+            if field == "finding":
+                results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
+            combined, _reason = _combine(field, results)
+            for i in blank_in[field]:
+                number = first_row_number + i
+                own = next((f for f in per_row[i] if f.field == field), None)
+                if field == "finding" and own is not None and own.rule.startswith(("finding.url-title", "finding.filename", "finding.title")):
+                    continue  # the case title decides the finding
+                if combined is None:
+                    decided[(i, field)] = None if (own is not None and _reason) else own
+                    continue
+                if own is not None and own.value == _format(combined.value):
+                    continue
+                if own is not None and field not in _EVER_FIELDS and field != "RT_PCR_positive":
+                    decided[(i, field)] = None  # the row's note and the patient's notes disagree
+                    continue
+                own_text = _patient_text(rows[i])
+                from_own = bool(own_text) and combined.evidence and combined.evidence in own_text and normalize(own_text).value == combined.value
+                rule = f"{combined.rule}@v{combined.version}"
+                decided[(i, field)] = Fill(number, field, _format(combined.value), combined.evidence, rule if from_own else f"patient:{rule}")
+    by_row: dict[int, dict[str, Fill | None]] = {}
+    for (i, field), fill in decided.items():
+        by_row.setdefault(i, {})[field] = fill
+    order = {f: n for n, f in enumerate(FILLABLE)}
+    out: list[Fill] = []
+    for i, fills in enumerate(per_row):
+        changes = by_row.get(i)
+        if not changes:
+            out.extend(fills)
+            continue
+        kept = [f for f in fills if f.field not in changes]
+        kept.extend(f for f in changes.values() if f is not None)
+        out.extend(sorted(kept, key=lambda f: order.get(f.field, len(order))))
+    return out

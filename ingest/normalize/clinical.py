@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
 
-from .common import Normalized, about_other_person, has_any, blank, clause_at, found, hypothetical, negated, sentence_at
+from .common import Normalized, about_other_person, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
 
 YES, NO = YES_NO_VALUES
 PCR_YES, PCR_NO, PCR_UNCLEAR = RT_PCR_VALUES
@@ -37,44 +37,59 @@ class FlagRule:
     #: skips the regex scan. Empty: always scan.
     yes_keys: tuple[str, ...] = ()
     no_keys: tuple[str, ...] = ()
+    #: Rule-name suffixes saying what fired: a yes phrase, a no phrase ("died"), a negated yes phrase.
+    #: Whole lower-case words that also open ``yes`` (``no``): short tokens ("ICU", "ETT", "NIV")
+    #: would pass a substring gate in most notes ("part-icu-lar", "univ-ers-ity").
+    yes_tokens: frozenset[str] = frozenset()
+    no_tokens: frozenset[str] = frozenset()
+    yes_name: str = "stated"
+    no_name: str = "stated-no"
 
 
 def _flag(rule: FlagRule, text: str) -> Normalized:
     yes_hits: list[tuple[int, int]] = []
-    no_hits: list[tuple[int, int]] = []
+    no_hits: list[tuple[int, int, str]] = []
     skipped: tuple[int, int, str] | None = None
-    low = text.lower()
-    for pattern, is_yes, keys in ((rule.yes, True, rule.yes_keys), (rule.no, False, rule.no_keys)):
-        if pattern is None or (keys and not has_any(low, keys)):
+    ctx = text_context(text)
+    low = ctx.lower
+    for pattern, is_yes, keys, tokens in ((rule.yes, True, rule.yes_keys, rule.yes_tokens), (rule.no, False, rule.no_keys, rule.no_tokens)):
+        if pattern is None or ((keys or tokens) and not has_any(low, keys) and not ctx.words & tokens):
             continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if about_other_person(text, start, end):
                 skipped = skipped or (start, end, "about someone other than the patient")
                 continue
-            if hypothetical(text, start):
+            if hypothetical(text, start, end=end):
                 skipped = skipped or (start, end, "hypothetical or hedged statement")
                 continue
-            if negated(text, start, end):
+            # a no phrase ("died") is negated only by a cue right before it: in "decided not to be
+            # treated with ventilation and died" the "not" is about the treatment
+            if negated(text, start, end, window=60 if is_yes else 20):
                 if is_yes and rule.negation_means_no:
-                    no_hits.append((start, end))
+                    no_hits.append((start, end, "negated"))
                 elif not is_yes:
                     skipped = skipped or (start, end, "negated negative statement")
                 else:
                     skipped = skipped or (start, end, "negation does not say the opposite")
                 continue
-            (yes_hits if is_yes else no_hits).append((start, end))
+            if is_yes:
+                yes_hits.append((start, end))
+            else:
+                no_hits.append((start, end, rule.no_name))
     if yes_hits and no_hits:
         first = min(yes_hits[0][0], no_hits[0][0])
         last = max(yes_hits[0][1], no_hits[0][1])
         return blank("the text says both yes and no", text, first, last, f"{rule.name}.conflict", rule.version)
     if yes_hits:
         start, end = yes_hits[0]
-        return found(YES, text, start, end, f"{rule.name}.stated", rule.version)
+        return found(YES, text, start, end, f"{rule.name}.{rule.yes_name}", rule.version)
     if no_hits:
-        start, end = no_hits[0]
-        c_start, c_end = clause_at(text, start)
-        return found(NO, text, max(c_start, start - 40), end, f"{rule.name}.negated", rule.version)
+        start, end, how = no_hits[0]
+        if how == "negated":
+            c_start, c_end = clause_at(text, start)
+            start = max(c_start, start - 40)
+        return found(NO, text, start, end, f"{rule.name}.{how}", rule.version)
     if skipped:
         return blank(skipped[2], text, skipped[0], skipped[1], rule.name, rule.version)
     return Normalized(None)
@@ -84,7 +99,7 @@ _I = re.IGNORECASE
 
 INTUBATED = FlagRule(
     "intubated",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\b(?:re-?)?intubat\w*|\bintubazione\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
@@ -92,11 +107,12 @@ INTUBATED = FlagRule(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy|\btracheotomy|\btracheostomia|\bextubat\w*|\bestubat\w*",
         _I,
     ),
-    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "iot", "ventilat", "ventilaz", "ventilaci", "ventilator", "endotracheal", "ett", "et t", "et tube", "tracheost", "tracheot", "extubat", "estubat"),
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "ventilator", "endotracheal", "tracheost", "tracheot", "extubat", "estubat"),
+    yes_tokens=frozenset({"iot", "ett", "et"}),
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy\s+tube|\btubo\s+(?:endo|oro)tracheale|"
         r"\b(?:is|remains|still|currently|now)\s+intubated|\bintubated\s+(?:patient|and\s+ventilated)|"
@@ -104,22 +120,25 @@ INTUBATION_PRESENT = FlagRule(
         _I,
     ),
     re.compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
-    yes_keys=("endotracheal", "ett", "et t", "et tube", "tracheostomy", "tubo", "intubat"),
+    yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat"),
+    yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),
+    no_name="extubated",
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
         re.IGNORECASE,
     ),
-    yes_keys=("icu", "itu", "ccu", "uci", "uti", "intensi", "critical", "rianimazione", "animation"),
+    yes_keys=("intensi", "critical", "rianimazione", "animation"),
+    yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
 IN_ICU = FlagRule(
     "in_icu",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\b(?:is|was|remains|still|currently|now)\s+(?:in|on)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care)|"
         r"\bin\s+(?:the\s+)?(?:ICU|ITU)\b|\bin\s+(?:the\s+)?intensive\s+care\s+unit|\bin\s+terapia\s+intensiva|\bin\s+rianimazione",
@@ -130,12 +149,15 @@ IN_ICU = FlagRule(
         r"\bon\s+the\s+(?:general\s+)?ward\b",
         _I,
     ),
-    yes_keys=("icu", "itu", "intensi", "rianimazione"),
-    no_keys=("icu", "itu", "hdu", "intensive", "ward"),
+    yes_keys=("intensi", "rianimazione"),
+    yes_tokens=frozenset({"icu", "itu"}),
+    no_keys=("intensive", "ward"),
+    no_tokens=frozenset({"icu", "itu", "hdu"}),
+    no_name="left-icu",
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
         r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
@@ -144,22 +166,24 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
         r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia",
         _I,
     ),
-    yes_keys=("supplement", "oxygen", "o2", "nasal", "rebreather", "venturi", "high flow", "high-flow", "hfnc", "hfno", "cpap", "bipap", "niv", "invasive", "ossigen", "oxigen"),
+    yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive", "ossigen", "oxigen"),
+    yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
 )
 EXTUBATED = FlagRule(
     "extubated",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(r"\bextubat\w*|\bestubat\w*|\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
     re.compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
     yes_keys=("extubat", "estubat", "weaned"),
     no_keys=("extubation", "intubat"),
+    no_name="failed-or-reintubated",
 )
 SURVIVAL = FlagRule(
     "survival",
-    1,
+    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     re.compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
-        r"\bsurvived|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
+        r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
         _I,
     ),
     re.compile(
@@ -168,8 +192,10 @@ SURVIVAL = FlagRule(
         _I,
     ),
     negation_means_no=False,
-    yes_keys=("discharge", "home", "recover", "survived", "dimess", "guarit", "alta", "entlassen"),
+    yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso", "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy", "did not survive"),
+    yes_name="discharged-or-recovered",
+    no_name="died",
 )
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED, SURVIVAL)}
@@ -219,7 +245,9 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # --- RT-PCR ----------------------------------------------------------------------------------------
 
-RT_PCR_VERSION = 1
+# v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
+# "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
+RT_PCR_VERSION = 2
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
@@ -236,13 +264,27 @@ _POSITIVE = re.compile(
     re.IGNORECASE,
 )
 _NEGATIVE = re.compile(r"\b(?:negativ\w*|not\s+detected|undetectable|non\s+rilevat[oa]|-ve)\b|\(-\)", re.IGNORECASE)
-# A negative result that follows a positive one ("repeat RT-PCR was negative", "became RT-PCR -ve")
-# says nothing against the diagnosis, so it is not N.
+# A negative result whose wording implies an earlier positive one ("repeat RT-PCR was negative",
+# "became RT-PCR -ve", "cleared", "negative at discharge") says nothing against the diagnosis and
+# does not state the first result: blank. Repeated negatives alone ("negative twice", "two
+# consecutive negative swabs") are explicit negatives: N.
 _LATER_NEGATIVE = re.compile(
-    r"\b(?:repeat\w*|again|became|turned|subsequent\w*|follow-?up|second|third|twice|consecutive|two\s+\w+\s+negative|"
-    r"discharg\w*|converted|clearance|false[- ]negative|initial(?:ly)?)\b",
+    r"\b(?:repeat(?!edly)\w*|became|turned|subsequent\w*|follow-?up|second|third|later|no\s+longer|"
+    r"discharg\w*|converted|conversion|clearance|cleared|false[- ]negative|initial(?:ly)?)\b",
     re.IGNORECASE,
 )
+# A negative then a positive of the same test: "RT-PCR was negative twice, then positive", "swab
+# negative for influenza, positive for SARS-CoV-2". Another test or a clause break between the two
+# ("swab negative; blood cultures positive") keeps the negative.
+_THEN_POSITIVE = re.compile(
+    r"(?:(?!;|\b(?:cultures?|CT|radiograph\w*|x-?ray|scan|antigen|serolog\w*|antibod\w*|Ig[GM]|sputum|blood)\b)[^.])*?"
+    r"\b(?:positiv\w*|detected|detectable|rilevat[oa])\b(?<!not\sdetected)",
+    re.IGNORECASE,
+)
+# A conditional or modal around a test result: "if RT-PCR is positive", "RT-PCR may be negative".
+_CONDITIONAL_BEFORE = re.compile(r"\b(?:if|unless|whether|in\s+case|qualora|pending|awaiting|await\w*)\b", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:may|might|could|would|should|can|will)\b(?!\s*(?:not\b|n['’]t))", re.IGNORECASE)
+_RESULT_TENSE = re.compile(r"\b(?:was|were|resulted|came\s+back|returned|proved|tested)\b", re.IGNORECASE)
 _COVID = r"(?:COVID-?19|COVID|SARS-?CoV-?2|2019-nCoV|nCoV|novel\s+coronavirus|coronavirus)"
 # Positive without a test: the maintainers' "Unclear".
 _UNNAMED_POSITIVE = re.compile(
@@ -261,14 +303,20 @@ _UNNAMED_KEYS = ("confirm", "positiv")
 def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
     """The maintainers' evidence rule: Y only for an explicit positive swab/PCR/RT-PCR/nucleic acid
     test (Italian "tampone", and "buffer", its machine translation); "confirmed" or "tested positive"
-    without a test named is Unclear; N only for an explicit negative test that is not a later
-    negative after a positive one."""
-    low = text.lower()
+    without a test named is Unclear; N only for an explicit negative test.
+
+    A positive test at any point is Y: a negative then a positive is Y, a positive then a negative
+    stays Y. A negative with no positive anywhere is N, also when repeated ("negative twice"). A
+    negative worded as following an earlier test ("repeat RT-PCR was negative", "became -ve",
+    "negative at discharge") stays blank: the earlier result is not stated. Conditionals and
+    modals around a result ("if the swab is positive", "RT-PCR may be negative") state nothing."""
+    low = text_context(text).lower
     if not has_any(low, _TEST_KEYS) and not has_any(low, _UNNAMED_KEYS):
         return Normalized(None)
     positive: tuple[int, int] | None = None
     negative: tuple[int, int] | None = None
     later_negative: tuple[int, int] | None = None
+    hedged: tuple[int, int] | None = None
     for m in (_TEST.finditer(text) if has_any(low, _TEST_KEYS) else ()):
         c_start, c_end = clause_at(text, m.start())
         # the result can sit a few words away across a comma: look in the whole sentence
@@ -279,26 +327,38 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
             continue
         pos = _POSITIVE.search(window)
         neg = _NEGATIVE.search(window)
-        if pos and not (neg and neg.start() < pos.start() and not _LATER_NEGATIVE.search(window)):
-            if hypothetical(text, m.start()) and not re.search(r"\b(?:was|were|is|resulted|came\s+back)\b", window, re.I):
+        result = pos if pos and not (neg and neg.start() < pos.start() and not _LATER_NEGATIVE.search(window)
+                                     and not _THEN_POSITIVE.match(window, neg.end(), pos.end())) else neg
+        if result is not None:
+            r_start, r_end = offset + result.start(), offset + result.end()
+            between = text[min(m.end(), r_end):max(m.start(), r_start)]
+            if (_CONDITIONAL_BEFORE.search(text, c_start, m.start()) or _MODAL.search(between)
+                    or (hypothetical(text, m.start()) and not _RESULT_TENSE.search(window))):
+                # "if RT-PCR is positive", "RT-PCR may be negative": no result stated
+                hedged = hedged or (min(m.start(), r_start), max(m.end(), r_end))
                 continue
-            span = (min(m.start(), offset + pos.start()), max(m.end(), offset + pos.end()))
+        if result is not None and result is pos:
+            span = (min(m.start(), r_start), max(m.end(), r_end))
             positive = positive or span
-        elif neg:
-            span = (min(m.start(), offset + neg.start()), max(m.end(), offset + neg.end()))
+        elif result is not None:
+            span = (min(m.start(), r_start), max(m.end(), r_end))
             if _LATER_NEGATIVE.search(window):
                 later_negative = later_negative or span
             else:
                 negative = negative or span
     if positive:
+        # a positive test at any point is Y, whatever later tests say
         return found(PCR_YES, text, positive[0], positive[1], "rt_pcr.test-named", RT_PCR_VERSION)
     unnamed = _UNNAMED_POSITIVE.search(text) if has_any(low, _UNNAMED_KEYS) else None
+    if unnamed and (negated(text, unnamed.start(), unnamed.end()) or about_other_person(text, unnamed.start(), unnamed.end())
+                    or hypothetical(text, unnamed.start(), end=unnamed.end())):
+        unnamed = None
     if negative and not unnamed:
         return found(PCR_NO, text, negative[0], negative[1], "rt_pcr.test-negative", RT_PCR_VERSION)
-    if unnamed and not negated(text, unnamed.start(), unnamed.end()) and not about_other_person(text, unnamed.start(), unnamed.end()):
+    if unnamed:
         return found(PCR_UNCLEAR, text, unnamed.start(), unnamed.end(), "rt_pcr.no-test-named", RT_PCR_VERSION)
     if later_negative:
-        return blank("a later negative test, the first result is not stated", text, later_negative[0], later_negative[1], "rt_pcr.later-negative", RT_PCR_VERSION)
-    if negative:
-        return blank("a negative test and a positive statement", text, negative[0], negative[1], "rt_pcr.conflict", RT_PCR_VERSION)
+        return blank("a negative test worded as following an earlier one whose result is not stated", text, later_negative[0], later_negative[1], "rt_pcr.later-negative", RT_PCR_VERSION)
+    if hedged:
+        return blank("a conditional or hedged test result", text, hedged[0], hedged[1], "rt_pcr.hypothetical", RT_PCR_VERSION)
     return Normalized(None)

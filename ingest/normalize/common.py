@@ -97,9 +97,10 @@ _NEGATION_AFTER = re.compile(
     r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
     re.IGNORECASE,
 )
+# English "eventually" means "in the end", not "possibly" (Italian "eventuale"): not a hedge.
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|whether|may|might|could(?!\s*(?:not|n['’]t))|would|should|consider(?:ed|ing)?|possible|possibility|potential(?:ly)?|"
-    r"risk|likely|unlikely|eventual(?:ly)?|plan(?:ned)?|candidate|prevent|in\s+case|need\s+for|"
+    r"risk|likely|unlikely|plan(?:ned)?|candidate|prevent|in\s+case|need\s+for|"
     r"qualora|eventuale|possibile|rischio|se)\b",
     re.IGNORECASE,
 )
@@ -123,9 +124,29 @@ def negated(text: str, start: int, end: int, window: int = 60) -> bool:
     return bool(_NEGATION_AFTER.search(text[end:c_end]))
 
 
-def hypothetical(text: str, start: int, window: int = 60) -> bool:
-    c_start, _ = clause_at(text, start)
-    return bool(_HYPOTHETICAL.search(text[max(c_start, start - window):start]))
+# A hedge that follows the phrase in its clause: "Intubation may be required if he deteriorates",
+# "oxygen therapy if needed", "intubazione se necessario", "ICU admission would be considered".
+# Modal verbs count only right after the phrase (a few words), so "he was intubated on day 3 and it
+# was unclear whether he would survive" keeps its Y; "could not"/"would not" are negations.
+_HYPOTHETICAL_AFTER = re.compile(
+    r"^\W{0,3}(?:\S+\s+){0,3}?(?:may|might|could|would|should)\b(?!\s*(?:not\b|n['’]t))"
+    r"|^\W{0,3}(?:\S+\s+){0,3}?(?:if|unless|whether|qualora|in\s+case|in\s+caso|se\s+necessari\w|se\s+(?:il|la|le|si)\b|"
+    r"when\s+(?:needed|necessary|required|indicated)|as\s+needed|prn)\b"
+    r"|^[^.;]{0,40}?\b(?:if\s+(?:needed|necessary|required|indicated|appropriate|(?:his|her|the)\s+(?:condition|clinical|respiratory|status)|(?:he|she|the\s+patient)\s+(?:deteriorat|worsen|fail|decompensat)\w*)|"
+    r"se\s+necessari\w|ove\s+necessari\w|in\s+case\s+of\s+(?:deteriorat|worsen)\w*)",
+    re.IGNORECASE,
+)
+
+
+def hypothetical(text: str, start: int, window: int = 60, end: int | None = None) -> bool:
+    """True when a hedge ("if", "may", "consider", "candidate for", "eventuale") governs the phrase
+    at ``text[start:end]``: before it in its clause, or (when ``end`` is given) right after it."""
+    c_start, c_end = clause_at(text, start)
+    if _HYPOTHETICAL.search(text[max(c_start, start - window):start]):
+        return True
+    if end is None:
+        return False
+    return bool(_HYPOTHETICAL_AFTER.search(text[end:c_end]))
 
 
 def about_other_person(text: str, start: int, end: int) -> bool:
@@ -137,6 +158,27 @@ def about_other_person(text: str, start: int, end: int) -> bool:
 # A regex scan of a note costs far more than ``key in lowered_note``. Each pattern that cannot
 # match without one of a few literal words is only run when one of them is in the text: the
 # result is the same, the cost of notes that do not mention the topic is a few substring tests.
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class TextContext:
+    """What several normalizers compute from one note: its lower-cased text and the set of its
+    lower-case words (for token gates: ``words & KEYS`` is one set operation, where a regex
+    alternation of dozens of words scans the whole note)."""
+
+    lower: str
+    words: frozenset[str]
+
+
+@lru_cache(maxsize=64)
+def text_context(text: str) -> TextContext:
+    """The note's context, computed once: the normalizers of one row ask for the same note in
+    turn, so a small bounded cache (not one entry per note ever seen) is enough."""
+    lower = text.lower()
+    return TextContext(lower, frozenset(_WORD.findall(lower)))
 
 
 def has_any(low: str, keys: tuple[str, ...]) -> bool:

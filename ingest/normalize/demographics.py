@@ -11,12 +11,12 @@ from functools import lru_cache
 
 from exports.schema import ADULT_AGE, SEX_VALUES
 
-from .common import Normalized, OTHER_PERSON, blank, clause_at, found, has_any
+from .common import Normalized, OTHER_PERSON, blank, clause_at, found, has_any, text_context
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
 SEX_VERSION = 1
-AGE_VERSION = 1
+AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = re.compile(
@@ -52,14 +52,26 @@ _POSSESSIVE_BEFORE = re.compile(
 _WORDS_ABOUT_OTHERS = re.compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
 
 
+#: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
+_SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
+_SEX_WORD_TOKENS = frozenset(
+    "male man gentleman boy maschio uomo signore maschile hombre varon varón masculino homme masculin mann männlich patient "
+    "female woman women lady girl femmina donna signora femminile paziente mujer femenino femenina femme féminin frau weiblich patientin".split()
+)
+_MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUN_TOKENS = frozenset({"she", "her", "hers", "herself"})
+_IT_ARTICLE_TOKENS = frozenset({"paziente"})
+
+
 def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
     hits = []
-    for m in _SEX_LABEL.finditer(text):
+    words = text_context(text).words
+    for m in (_SEX_LABEL.finditer(text) if words & _SEX_LABEL_TOKENS else ()):
         word = m.group(1).lower()
         sex = MALE if word in {"male", "man", "m", "maschile", "maschio", "masculino", "hombre", "masculin", "homme", "männlich", "mann"} else FEMALE
         hits.append((sex, m.start(), m.end(), "sex.label"))
     labelled = {(s, e) for _, s, e, _ in hits}
-    for m in _SEX_WORD.finditer(text):
+    for m in (_SEX_WORD.finditer(text) if words & _SEX_WORD_TOKENS else ()):
         if any(s <= m.start() < e for s, e in labelled):
             continue
         before = text[max(0, m.start() - 40):m.start()]
@@ -88,9 +100,10 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         m_hit = next(h for h in hits if h[0] == MALE)
         first, last = min(f_hit[1], m_hit[1]), max(f_hit[2], m_hit[2])
         return blank("words of both sexes about the patient", text, first, last, "sex.words", SEX_VERSION)
-    male = list(_MALE_PRONOUNS.finditer(text))
-    female = list(_FEMALE_PRONOUNS.finditer(text))
-    if language == "it" or (not male and not female):
+    words = text_context(text).words
+    male = list(_MALE_PRONOUNS.finditer(text)) if words & _MALE_PRONOUN_TOKENS else []
+    female = list(_FEMALE_PRONOUNS.finditer(text)) if words & _FEMALE_PRONOUN_TOKENS else []
+    if (language == "it" or (not male and not female)) and words & _IT_ARTICLE_TOKENS:
         male += list(_IT_MALE_ARTICLE.finditer(text))
     if male and female:
         first = min(male[0].start(), female[0].start())
@@ -134,13 +147,24 @@ _VAGUE_AGE = re.compile(
 _AGE_RANGE = re.compile(r"\b\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:age\s+range|years)", re.IGNORECASE)
 
 
+#: The whole text is an age in years, as a site's structured age field gives it.
+_STRUCTURED_AGE = re.compile(r"\s*(\d{1,3})\s*(?:years?|yrs?\.?|y|anni|años|ans|jahre)?\s*", re.I)
+
+
 @lru_cache(maxsize=8192)
 def normalize_age(text: str, **_context) -> Normalized:
     """Age in years (a fraction for months/days, flagged pediatric under 18). Several different
     ages, an age range or a vague age ("in his sixties", "elderly") leave it blank."""
+    structured = _STRUCTURED_AGE.fullmatch(text)
+    if structured:
+        # a site's own "Age" field ("34 years", "51"): the whole text is the patient's age
+        value = float(structured.group(1))
+        if 0 < value <= 120:
+            flags = ("pediatric",) if value < ADULT_AGE else ()
+            return found(value, text, structured.start(1), structured.end(), "age.structured", AGE_VERSION, flags)
     hits: list[tuple[float, int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    low = text.lower()
+    low = text_context(text).lower
     for pattern, rule, divisor, keys in _AGE_PATTERNS:
         if keys is not None and not has_any(low, keys):
             continue

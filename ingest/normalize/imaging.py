@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at
+from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
@@ -25,7 +25,7 @@ AXIAL, CORONAL = CT_VIEWS
 VIEW_VERSION = 1
 MODALITY_VERSION = 1
 FINDING_VERSION = 1
-OFFSET_VERSION = 1
+OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
             return blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection", VIEW_VERSION) if stripped else Normalized(None)
     allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
     hits: list[tuple[str, int, int]] = []
-    low = text.lower()
+    low = text_context(text).lower
     for view, pattern in _VIEW_PATTERNS:
         if view not in allowed:
             continue
@@ -133,6 +133,11 @@ _XRAY = re.compile(
     r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b",
     re.IGNORECASE,
 )
+#: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
+_CT_TOKENS = frozenset("ct hrct mdct nect cect ctpa tc tac scanner scan axial coronal window tomografia tomografía".split())
+_CT_KEYS = ("tomograph", "tomodensitom")
+_XRAY_TOKENS = frozenset("x ray rays xray cxr films film rx radiografia radiografía radiographie".split())
+_XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen")
 _CT_CASE_SENSITIVE = {"CT", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT"}
 
 
@@ -144,8 +149,11 @@ def normalize_modality(text: str, **_context) -> Normalized:
     if stripped in (MODALITY_XRAY, MODALITY_CT):
         start = text.find(stripped)
         return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
-    ct_hits = [m for m in _CT.finditer(text) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0).isupper()]
-    xray_hits = [m for m in _XRAY.finditer(text) if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
+    ctx = text_context(text)
+    run_ct = bool(ctx.words & _CT_TOKENS) or has_any(ctx.lower, _CT_KEYS)
+    run_xray = bool(ctx.words & _XRAY_TOKENS) or has_any(ctx.lower, _XRAY_KEYS)
+    ct_hits = [m for m in (_CT.finditer(text) if run_ct else ()) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0).isupper()]
+    xray_hits = [m for m in (_XRAY.finditer(text) if run_xray else ()) if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
     # "CT (not available)", "no CT was performed": a CT that was not done is not the image
     ct_hits = [m for m in ct_hits if not negated(text, m.start(), m.end(), window=20)]
     if ct_hits and xray_hits:
@@ -203,12 +211,12 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
 #: Literal words (lower case) without one of which a lexicon pattern cannot match: the gate.
 _FINDING_KEYS: dict[str, tuple[str, ...]] = {
     "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus"),
-    "Pneumonia/Viral/MERS-CoV": ("mers", "middle east"),
+    "Pneumonia/Viral/MERS-CoV": ("merscov", "mers-cov", "middle east"),
     "Pneumonia/Viral/SARS": ("sars", "severe acute"),
     "Pneumonia/Viral/Influenza/H1N1": ("h1n1", "swine"),
     "Pneumonia/Viral/Varicella": ("varicella", "chicken"),
-    "Pneumonia/Viral/Herpes": ("herpes", "hsv"),
-    "Pneumonia/Viral/Influenza": ("influenza", "flu"),
+    "Pneumonia/Viral/Herpes": ("herpes",),
+    "Pneumonia/Viral/Influenza": ("influenza",),
     "Pneumonia/Bacterial/Staphylococcus/MRSA": ("mrsa", "methicillin"),
     "Pneumonia/Bacterial/Staphylococcus": ("staph", "aureus"),
     "Pneumonia/Bacterial/Streptococcus": ("streptococc", "pneumococc", "pneumoniae"),
@@ -218,18 +226,28 @@ _FINDING_KEYS: dict[str, tuple[str, ...]] = {
     "Pneumonia/Bacterial/Nocardia": ("nocardi",),
     "Pneumonia/Bacterial/Chlamydophila": ("chlamyd",),
     "Pneumonia/Bacterial/Escherichia-Coli": ("escherichia", "coli"),
-    "Pneumonia/Fungal/Pneumocystis": ("pneumocystis", "pcp", "pjp", "pneumocytis"),
+    "Pneumonia/Fungal/Pneumocystis": ("pneumocystis", "pneumocytis"),
     "Pneumonia/Fungal/Aspergillosis": ("aspergill",),
     "Pneumonia/Lipoid": ("lipoid", "fire", "lipid"),
     "Pneumonia/Aspiration": ("aspiration", "ingestis"),
-    "Tuberculosis": ("tubercul", "tb", "koch"),
+    "Tuberculosis": ("tubercul", "tbc", "koch"),
     "Pneumonia/Bacterial": ("bacterial", "haemophilus", "hemophilus", "pseudomonas", "moraxella", "batterica"),
     "Pneumonia/Fungal": ("fungal", "mucormycosis", "candida", "cryptococc"),
-    "Pneumonia/Viral": ("viral", "virale", "rsv", "adenovir", "cytomegalovir", "cmv"),
+    "Pneumonia/Viral": ("viral", "virale", "adenovir", "cytomegalovir"),
     "No Finding": ("finding", "normal"),
     "Pneumonia": ("pneumon", "polmonit", "neumon", "lungenentz"),
 }
-_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE), _FINDING_KEYS[path]) for path, pattern in _FINDING_LEXICON)
+#: Whole words (lower case) that also open a lexicon pattern: short ones ("tb", "flu") would pass a
+#: substring gate in most notes ("ou-tb-reak", "flu-id").
+_FINDING_TOKENS: dict[str, frozenset[str]] = {
+    "Pneumonia/Viral/MERS-CoV": frozenset({"mers"}),
+    "Pneumonia/Viral/Herpes": frozenset({"hsv"}),
+    "Pneumonia/Viral/Influenza": frozenset({"flu"}),
+    "Pneumonia/Fungal/Pneumocystis": frozenset({"pcp", "pjp"}),
+    "Tuberculosis": frozenset({"tb"}),
+    "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
+}
+_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE), _FINDING_KEYS[path], _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
 _DIFFERENTIAL = re.compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
 # "history of pulmonary tuberculosis 50 years before": a past disease, not this case's finding
 _PAST_HISTORY = re.compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
@@ -250,9 +268,10 @@ def normalize_finding(text: str, **_context) -> Normalized:
     different diagnoses of the same level leave it blank."""
     hits: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
-    low = text.lower()
-    for path, pattern, keys in _FINDING_RES:
-        if not has_any(low, keys):
+    ctx = text_context(text)
+    low = ctx.lower
+    for path, pattern, keys, tokens in _FINDING_RES:
+        if not has_any(low, keys) and not (tokens and ctx.words & tokens):
             continue
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
@@ -304,7 +323,8 @@ _ADMISSION_BASE = re.compile(r"^(?:admission|hospitali[sz]ation|hospital|ricover
 _ONSET_BASE = re.compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = re.compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
-    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})",
+    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})"
+    rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
 )
 _AT_ADMISSION = re.compile(
@@ -336,6 +356,15 @@ _OTHER_TIME = re.compile(
 _LATER_WORDS = re.compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
 
 
+# The patient's admission told before a relative time: the base of "after a few days" when no
+# earlier image is known.
+_ADMISSION_CONTEXT = re.compile(
+    r"\b(?:admitted|admission|hospitali[sz]ed|hospitali[sz]ation|ricoverat[oa]|ricovero|presented\s+to\s+(?:the\s+|our\s+)?(?:emergency|hospital|ED|A&E))\b",
+    re.IGNORECASE,
+)
+_IMAGE_WORDS = re.compile(r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b", re.IGNORECASE)
+
+
 def _is_amount(token: str) -> bool:
     """A number (digits or a number word) or a "few" word: what NUMBER_LIKE matched is one."""
     token = token.lower().strip()
@@ -364,7 +393,7 @@ _UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "
 
 
 def _history(text: str) -> tuple[int, re.Match[str]] | None:
-    if not has_any(text.lower(), _UNIT_KEYS):
+    if not has_any(text_context(text).lower, _UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8"):
@@ -392,7 +421,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     day_values: dict[int, re.Match[str]] = {}
     since_onset = None
     stay_day = None
-    for m in (_DAY_N.finditer(text) if has_any(text.lower(), ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
         qual = (m.group("qual") or "").strip().lower()
@@ -412,7 +441,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     if len(day_values) > 1:
         ms = sorted(day_values.values(), key=lambda m: m.start())
         return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(), "offset.day-n", OFFSET_VERSION)
-    has_unit = has_any(text.lower(), _UNIT_KEYS)
+    has_unit = has_any(text_context(text).lower, _UNIT_KEYS)
     afters = [m for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_unit else ()) if _is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
     if day_values and (afters or stay_day):
         m = next(iter(day_values.values()))
@@ -434,17 +463,22 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
         n = m.group("n") or m.group("n2")
         unit = m.group("unit") or m.group("unit2")
         amount = _amount(n, unit)
-        base = (m.group("base") or "").lower()
+        base = (m.group("base") or m.group("base2") or "").lower()
         if amount is None:
             return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
         if re.search(r"onset|symptom|developing|illness", base):
             return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-        if re.search(r"admission|hospitali|presentation", base):
+        if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
             if history:
                 return blank("days after admission and a symptom history: the base is not stated", text, history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
             return found(amount, text, m.start(), m.end(), "offset.after-admission", OFFSET_VERSION)
         if previous_offset is not None:
             return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
+        if not history and _ADMISSION_CONTEXT.search(text, 0, m.start()) and not _LATER_WORDS.search(text):
+            s_start, s_end = sentence_at(text, m.start())
+            if _IMAGE_WORDS.search(text, s_start, s_end):
+                # "Admitted with fever. Chest X-ray after a few days": the first image, counted from admission
+                return found(amount, text, m.start(), m.end(), "offset.after-admission-context", OFFSET_VERSION)
         return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
     at_admission = _AT_ADMISSION.search(text)
     if at_admission:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from exports.schema import NUMERIC_RANGES
 
-from .common import Normalized, blank, found, has_any, parse_decimal
+from .common import Normalized, blank, found, has_any, parse_decimal, text_context
 
 TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
 SATURATION_VERSION = 1
@@ -49,7 +49,7 @@ def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
 @lru_cache(maxsize=8192)
 def normalize_temperature(text: str, **_context) -> Normalized:
     """Body temperature in °C: a degree value, or a bare number after a fever/temperature word."""
-    if not has_any(text.lower(), _TEMP_KEYS) and not _TEMP_T.search(text):
+    if not has_any(text_context(text).lower, _TEMP_KEYS) and not _TEMP_T.search(text):
         return Normalized(None)
     candidates = []
     for m in _TEMP_AFTER_CUE.finditer(text):
@@ -145,7 +145,7 @@ _COUNT_KEYS = {
 
 
 def _count(field: str, text: str) -> Normalized:
-    if not has_any(text.lower(), _COUNT_KEYS[field]):
+    if not has_any(text_context(text).lower, _COUNT_KEYS[field]):
         return Normalized(None)
     low, high = NUMERIC_RANGES[field]
     skipped = None

@@ -95,3 +95,15 @@ def test_age_stays_blank(text):
 def test_age_of_a_relative_is_not_the_patients():
     text = "A 34-year-old man; his mother, a 60-year-old woman, was also ill."
     assert_value(normalize_age(text), text, 34.0)
+
+
+@pytest.mark.parametrize("text,value", [("34 years", 34.0), ("51", 51.0), (" 70 years ", 70.0), ("65 anni", 65.0), ("8 years", 8.0)])
+def test_structured_age_field(text, value):
+    result = normalize_age(text)
+    assert result.value == value
+    assert result.evidence and result.evidence in text
+
+
+@pytest.mark.parametrize("text", ["34 years ago", "2020", "years", "130 years"])
+def test_structured_age_field_must_stay_blank(text):
+    assert normalize_age(text).value is None

@@ -1,0 +1,87 @@
+"""backfill_table: a patient's rows share their notes for patient-level fields, never their values."""
+
+from exports.schema import COLUMNS
+from ingest.backfill import backfill_row, backfill_table
+
+URL = "https://radiopaedia.org/cases/covid-19-pneumonia-99"
+
+
+def _row(**cells):
+    row = {c: "" for c in COLUMNS}
+    row.update(cells)
+    return row
+
+
+def _by_row(fills):
+    out = {}
+    for f in fills:
+        out.setdefault(f.row, {})[f.field] = f
+    return out
+
+
+def test_patient_fields_read_the_sibling_notes_and_per_image_fields_do_not():
+    rows = [
+        _row(patientid="7", url=URL, filename="a.jpg", clinical_notes="A 58-year-old man admitted with fever. Chest radiograph on day 2."),
+        _row(patientid="7", url=URL + "?lang=us", filename="b.jpg", clinical_notes="He was intubated and transferred to the ICU. He died two weeks later."),
+    ]
+    fills = _by_row(backfill_table(rows, ["sex", "age", "intubated", "went_icu", "survival", "offset"]))
+    assert fills[2]["age"].value == "58" and fills[2]["sex"].value == "M"
+    assert fills[2]["intubated"].value == "Y" and fills[2]["went_icu"].value == "Y" and fills[2]["survival"].value == "N"
+    # evidence from another row's note: said in the rule, and the evidence is that note's text
+    assert fills[2]["survival"].rule.startswith("patient:survival.died")
+    assert fills[2]["survival"].evidence in rows[1]["clinical_notes"]
+    assert fills[3]["age"].value == "58" and fills[3]["age"].evidence in rows[0]["clinical_notes"]
+    # offset is per image: row 3's note gives none, and row 2's day is not copied
+    assert fills[2]["offset"].value == "2" and "offset" not in fills[3]
+
+
+def test_sibling_values_never_leak():
+    rows = [
+        _row(patientid="8", url=URL, filename="a.jpg", sex="F", survival="Y", clinical_notes="Chest radiograph."),
+        _row(patientid="8", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities."),
+    ]
+    assert backfill_table(rows, ["sex", "survival"]) == []
+
+
+def test_other_patients_and_other_cases_are_not_read():
+    rows = [
+        _row(patientid="9", url=URL, filename="a.jpg", clinical_notes="A 40-year-old woman."),
+        _row(patientid="10", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities."),
+        _row(patientid="9", url="https://www.eurorad.org/case/1234", filename="c.jpg", clinical_notes="Consolidation."),
+        _row(patientid="", url=URL, filename="d.jpg", clinical_notes="Consolidation."),
+    ]
+    fills = _by_row(backfill_table(rows, ["sex", "age"]))
+    assert set(fills) == {2}
+
+
+def test_disagreeing_notes_leave_the_field_blank_in_every_row():
+    rows = [
+        _row(patientid="11", url=URL, filename="a.jpg", clinical_notes="A 40-year-old woman with fever."),
+        _row(patientid="11", url=URL, filename="b.jpg", clinical_notes="A 44-year-old woman, follow-up."),
+    ]
+    fills = _by_row(backfill_table(rows, ["age", "sex"]))
+    assert all("age" not in f for f in fills.values())
+    assert fills[2]["sex"].value == "F" and fills[3]["sex"].value == "F"
+
+
+def test_ever_flags_a_yes_in_one_note_wins_over_a_moment_no():
+    rows = [
+        _row(patientid="12", url=URL, filename="a.jpg", clinical_notes="On admission he was not intubated."),
+        _row(patientid="12", url=URL, filename="b.jpg", clinical_notes="On day 5 he was intubated."),
+    ]
+    fills = _by_row(backfill_table(rows, ["intubated"]))
+    assert fills[2]["intubated"].value == "Y" and fills[3]["intubated"].value == "Y"
+
+
+def test_hedged_sibling_note_says_nothing():
+    rows = [
+        _row(patientid="13", url=URL, filename="a.jpg", clinical_notes="Intubation may be required if he deteriorates."),
+        _row(patientid="13", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities."),
+    ]
+    assert backfill_table(rows, ["intubated"]) == []
+
+
+def test_single_rows_are_backfill_row():
+    rows = [_row(patientid=str(i), url=URL + str(i), filename=f"x{i}-PA.jpg", clinical_notes=f"A {30 + i}-year-old man.") for i in range(5)]
+    expected = [f for i, r in enumerate(rows) for f in backfill_row(r, None, 2 + i)]
+    assert backfill_table(rows) == expected
