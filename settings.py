@@ -54,3 +54,57 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # default DEBUG: a scheduled cr
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"  # default None would escape non-ASCII (Italian) text in feeds
+
+# --- Spiders, middlewares and pipelines (spiders/, middlewares.py, pipelines.py) ------------------
+
+DOWNLOADER_MIDDLEWARES = {
+    # Skip cases already staged/released; conditional requests on -a recrawl=yes. First, so a
+    # skipped case costs no request at all (not even robots.txt).
+    "middlewares.IncrementalMiddleware": 5,
+    # -a base_url=: re-address requests to the local mirror before offsite (50) and robots.txt (100).
+    "middlewares.MirrorMiddleware": 10,
+    # Recognise refusals and bot gates after retries and redirects are done (process_response
+    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, then 540).
+    "middlewares.BlockDetectionMiddleware": 540,
+    # Honour Retry-After on 429/503, which Scrapy's RetryMiddleware (550) ignores.
+    "middlewares.RetryAfterMiddleware": 560,
+}
+# 429 and 503 are left to RetryAfterMiddleware, which waits as told (default list also has 503, 429).
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+# Retry-After handling (our settings): wait at most this long (seconds) for one answer; a longer
+# Retry-After is a refusal (blocked/http-429). Without a Retry-After header, wait this long.
+RETRY_AFTER_MAX = float(os.environ.get("RETRY_AFTER_MAX", "300"))
+RETRY_AFTER_DEFAULT = 30.0
+RETRY_AFTER_TIMES = 3
+# Stop the crawl after this many block pages (0: never): a site that refuses us is left alone.
+BLOCKED_CLOSE_AFTER = 5
+
+ITEM_PIPELINES = {
+    "pipelines.ValidateCasePipeline": 100,
+    "pipelines.MediaPipeline": 200,
+    "pipelines.StagePipeline": 300,
+}
+# FilesPipeline writes under FILES_STORE (default unset = pipeline disabled): the media store.
+FILES_STORE = MEDIA_STORE
+# Image hosts redirect to CDNs; follow them for media (default False = a redirect is a failure).
+MEDIA_ALLOW_REDIRECTS = True
+# Media (our settings): refuse files over 50 MB (a chest X-ray is < 10 MB; CT slices < 1 MB) and
+# images over 64 Mpixel (a decompression bomb; radiographs are at most about 4,300 x 4,300).
+MEDIA_MAX_BYTES = 50 * 1024 * 1024
+MEDIA_MAX_PIXELS = 64_000_000
+# Any response over 100 MB is not a page or an image of ours (default 1 GB).
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+# After each crawl, warn of a likely layout change when a field's coverage (or the share of
+# pages staged) falls below this fraction of the previous run's.
+CRAWL_DROP_WARN_RATIO = 0.5
+# The crawl lock (crawl-<spider>.lock): beside the SQLite database by default; set a directory
+# shared by the machines running crawls against one server database.
+CRAWL_LOCK_DIR = os.environ.get("CRAWL_LOCK_DIR", "")
+
+# --- Releases -------------------------------------------------------------------------------------
+
+# Licenses an image may carry to leave staging in a release (`scrapy export`); the gate refuses any
+# other, and any unknown license. Default: every Creative Commons license, Apache 2.0 and CC0
+# (exports.schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
+# `-s EXPORT_LICENSES="CC BY 4.0,CC BY-SA 4.0"` or the environment variable of the same name.
+EXPORT_LICENSES = os.environ.get("EXPORT_LICENSES", "")

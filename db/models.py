@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -95,6 +96,22 @@ class Case(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: SHA-256 of the parsed record: a re-crawl that finds it changed puts the case back in review.
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # --- review (migration 0004; see review/actions.py) ---
+    #: The case repeats another staged case or a released row (review state ``duplicate``).
+    duplicate_of_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    duplicate_of_released_row_id: Mapped[int | None] = mapped_column(ForeignKey("released_rows.id"))
+    #: A reviewer confirmed the patient is an adult although the source gives no age.
+    adult_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: A reviewer looked at the near-duplicate candidates and found the images distinct.
+    distinct_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Reason given with the last reject / needs-information decision.
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    #: The case this one was split from (one source document showing several patients).
+    split_from_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    #: Review warnings as last computed (review/warnings.py), and their codes as ",a,b," for filters;
+    #: null until computed (staging leaves them null, so the queue computes them for new cases).
+    review_warnings: Mapped[list[Any] | None] = mapped_column(JSON)
+    warning_codes: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -287,3 +304,96 @@ class ReleaseItem(Base):
     released_row_id: Mapped[int | None] = mapped_column(ForeignKey("released_rows.id"))
     image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id"))
     sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+# --- Crawl runs: what each `scrapy crawl` saw, to notice a site that silently changed ------------
+
+
+class CrawlRun(Base):
+    """One ``scrapy crawl <source>``: its arguments, counts and field coverage.
+
+    Written when the crawl closes (a killed crawl leaves no row). The next run of the same source
+    compares itself with the last one: a sharp drop in coverage means the site's layout changed.
+    """
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started_at", "source", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Scrapy's finish reason: finished, shutdown, closespider_..., blocked.
+    finish_reason: Mapped[str | None] = mapped_column(String(80))
+    #: The spider arguments (-a) of the run.
+    arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    cases_seen: Mapped[int] = mapped_column(Integer, default=0)
+    cases_new: Mapped[int] = mapped_column(Integer, default=0)
+    cases_updated: Mapped[int] = mapped_column(Integer, default=0)
+    cases_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    cases_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    cases_failed: Mapped[int] = mapped_column(Integer, default=0)
+    images: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    #: Share of the cases parsed in this run that carry each field (0..1), by field name.
+    field_coverage: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Selected Scrapy stats (blocked/<reason>, cases/dropped/<reason>, bytes, ...).
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: What the comparison with the previous run found (likely layout changes).
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+
+# --- Review: the maintainers' decisions and their audit trail (migration 0004) -------------------
+
+
+class ReviewEvent(Base):
+    """One review action on a case (or one of its images): who, when, what, before and after."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: approve, reject, needs_info, duplicate, set_field, reset_field, include_image, ...
+    action: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(40))
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+#: The queue filters cases by the value of one field (``finding``) over every case.
+Index("ix_field_values_field_case_id", FieldValue.field, FieldValue.case_id)
+
+
+# --- Release marks: a reviewer's word the export gates need (migration 0005) ---------------------
+
+
+class DistinctPair(Base):
+    """A reviewer looked at two near-duplicate images and found them distinct radiographs.
+
+    ``image_id`` is a staged image; the other side is another staged image (``other_image_id``,
+    stored as the larger id of the pair) or a file of the released dataset (``released_file_id``).
+    The near-duplicate gate of ``scrapy export`` lets a marked pair through (exports/marks.py).
+    """
+
+    __tablename__ = "distinct_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
+    other_image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
+    released_file_id: Mapped[int | None] = mapped_column(ForeignKey("released_files.id", ondelete="CASCADE"), index=True)
+    marked_by: Mapped[str] = mapped_column(String(120))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdultConfirmation(Base):
+    """Who confirmed, and when, that the patient of a case of unknown age is an adult."""
+
+    __tablename__ = "adult_confirmations"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    confirmed_by: Mapped[str] = mapped_column(String(120))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,375 @@
+"""Staging a crawled case: the case, its images and field values, upserted by natural key.
+
+``stage_case`` runs inside the caller's transaction (one case = one transaction, so a crawl killed
+at any moment leaves whole cases or nothing). Re-staging the same record is a no-op ("unchanged");
+a changed record updates the case, its images (by ``(source_url, label)``) and the normalizer's
+field values, but never a value a reviewer set (``FieldValue.override`` not null).
+
+Also here: the queries the crawl's incremental logic needs (what is already known, validators of
+pages fetched before) and the crawl-run summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, ReleasedRow, utcnow
+
+__all__ = [
+    "StoredImage",
+    "StoredDocument",
+    "known_cases",
+    "known_images",
+    "document_validators",
+    "record_document",
+    "stage_case",
+    "record_content_sha256",
+    "apply_field_results",
+    "record_from_case",
+    "previous_crawl_run",
+]
+
+#: Review states that a changed re-crawl puts back in the review queue.
+_BACK_TO_REVIEW = {"approved", "needs_info"}
+#: Fields of CaseRecord copied onto Case as they are.
+_CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
+
+
+@dataclass
+class StoredImage:
+    """An image (or CT volume) of a record after the media pipeline kept its bytes."""
+
+    source_url: str
+    label: str
+    position: int
+    sha256: str
+    media_path: str
+    format: str
+    width: int | None = None
+    height: int | None = None
+    phash: str | None = None
+    modality_text: str = ""
+    view_text: str = ""
+    caption: str = ""
+    date_text: str = ""
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StoredDocument:
+    """A fetched page whose body is in the media store."""
+
+    url: str
+    status: int
+    sha256: str
+    body_path: str
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    # Keys starting with "_" carry crawl plumbing (raw bodies, stored images), not case facts.
+    return {k: v for k, v in extra.items() if not k.startswith("_")}
+
+
+def record_content_sha256(record: Any, stored_images: Iterable[StoredImage]) -> str:
+    """SHA-256 of what the case says and shows: equal hashes mean nothing to re-stage."""
+    facts = {
+        "source": record.source,
+        "source_key": record.source_key,
+        "url": record.url,
+        "doi": record.doi,
+        "license_text": record.license_text,
+        "published": record.published,
+        "warnings": list(record.warnings),
+        "extra": _public_extra(record.extra),
+        **{name: getattr(record, name) for name in _CASE_TEXT_FIELDS},
+        "images": sorted(
+            (img.source_url, img.label, img.position, img.sha256, img.view_text, img.modality_text, img.caption, img.date_text)
+            for img in stored_images
+        ),
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+def record_document(session: Session, source: str, doc: StoredDocument) -> FetchedDocument:
+    """Upsert a fetched page by URL (the newest fetch wins: its validators and body)."""
+    row = session.scalar(select(FetchedDocument).where(FetchedDocument.url == doc.url))
+    if row is None:
+        row = FetchedDocument(source=source, url=doc.url)
+        session.add(row)
+    row.source = source
+    row.fetched_at = utcnow()
+    row.status = doc.status
+    row.content_type = doc.content_type
+    row.etag = doc.etag
+    row.last_modified = doc.last_modified
+    row.sha256 = doc.sha256
+    row.body_path = doc.body_path
+    session.flush()
+    return row
+
+
+def stage_case(
+    session: Session,
+    record: Any,
+    stored_images: list[StoredImage],
+    *,
+    document: FetchedDocument | None = None,
+    normalize: Callable[[Any], list[Any]] | None = None,
+) -> tuple[Case, str]:
+    """Stage ``record`` (a CaseRecord) and its stored images; return the case and "new"/"updated"/"unchanged".
+
+    Field values come from ``ingest.case_fields.normalize_case(record)`` (``normalize`` overrides it
+    for callers that already computed them). Images no longer on the page are kept but excluded
+    (``included`` false, ``provenance.removed_upstream``): a reviewer's work on them is not lost.
+    """
+    if normalize is None:
+        from ingest.case_fields import normalize_case as normalize  # noqa: PLC0415 - keeps db/ free of ingest at import
+
+    content_sha = record_content_sha256(record, stored_images)
+    case = session.scalar(select(Case).where(Case.source == record.source, Case.source_key == record.source_key))
+    if case is not None and case.content_sha256 == content_sha:
+        if document is not None and case.document_id != document.id:
+            case.document_id = document.id
+        return case, "unchanged"
+
+    status = "new" if case is None else "updated"
+    results = normalize(record)
+    case_values = {r.field: r for r in results if r.image_position is None}
+
+    if case is None:
+        case = Case(source=record.source, source_key=record.source_key, review_state="staged")
+        session.add(case)
+    elif case.review_state in _BACK_TO_REVIEW:
+        case.review_state = "staged"
+    case.canonical_url = record.url
+    case.document_id = document.id if document is not None else case.document_id
+    case.doi = record.doi or None
+    case.license_raw = record.license_text or None
+    license_result = case_values.get("license")
+    case.license = license_result.value if license_result is not None else None
+    case.published = record.published or None
+    for name in _CASE_TEXT_FIELDS:
+        setattr(case, name, getattr(record, name) or None)
+    case.warnings = list(record.warnings)
+    case.extra = _public_extra(record.extra)
+    case.content_sha256 = content_sha
+    session.flush()
+
+    # --- images, by (source_url, label) ---
+    existing = {(img.source_url, img.label): img for img in session.scalars(select(Image).where(Image.case_id == case.id))}
+    by_position: dict[int, Image] = {}
+    seen: set[tuple[str, str]] = set()
+    for stored in stored_images:
+        key = (stored.source_url, stored.label)
+        seen.add(key)
+        image = existing.get(key)
+        if image is None:
+            image = Image(case_id=case.id, source_url=stored.source_url, label=stored.label)
+            session.add(image)
+        image.sha256 = stored.sha256
+        image.media_path = stored.media_path
+        image.format = stored.format
+        image.width = stored.width
+        image.height = stored.height
+        image.phash = stored.phash
+        image.modality_text = stored.modality_text or None
+        image.view_text = stored.view_text or None
+        image.caption = stored.caption or None
+        image.date_text = stored.date_text or None
+        image.position = stored.position
+        image.included = True
+        image.provenance = dict(stored.provenance)
+        by_position[stored.position] = image
+    for key, image in existing.items():
+        if key not in seen:
+            image.included = False
+            image.provenance = {**(image.provenance or {}), "removed_upstream": True}
+    session.flush()
+
+    apply_field_results(session, case, results, {pos: img.id for pos, img in by_position.items()})
+    session.flush()
+    return case, status
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A normalized value that changed: what re-normalizing or re-staging did to one field."""
+
+    field: str
+    image_id: int | None
+    before: str | None
+    after: str | None
+    rule: str | None
+
+
+def apply_field_results(session: Session, case: Case, results: list[Any], image_ids: dict[int, int]) -> list[FieldChange]:
+    """Write normalizer results as the case's field values; return what changed.
+
+    Values are keyed by (image, field); ``image_ids`` maps an image position to its row. A value
+    with a reviewer override is never touched, and a field the normalizers no longer produce is
+    removed unless a reviewer set it.
+    """
+    current = {(fv.image_id, fv.field): fv for fv in session.scalars(select(FieldValue).where(FieldValue.case_id == case.id))}
+    produced: set[tuple[int | None, str]] = set()
+    changes: list[FieldChange] = []
+    for result in results:
+        image_id = None
+        if result.image_position is not None:
+            image_id = image_ids.get(result.image_position)
+            if image_id is None:
+                continue  # the image was rejected by the media pipeline: no row to attach to
+        key = (image_id, result.field)
+        if key in produced:
+            continue
+        produced.add(key)
+        value = current.get(key)
+        if value is not None and value.override is not None:
+            continue
+        if value is None:
+            value = FieldValue(case_id=case.id, image_id=image_id, field=result.field)
+            session.add(value)
+            if result.value is not None:
+                changes.append(FieldChange(result.field, image_id, None, result.value, result.rule))
+        elif value.value != result.value:
+            changes.append(FieldChange(result.field, image_id, value.value, result.value, result.rule))
+        value.raw = result.raw
+        value.value = result.value
+        value.rule = result.rule
+        value.rule_version = result.version
+        value.evidence = result.evidence
+        value.reason = result.reason or None
+    for key, value in current.items():
+        if key not in produced and value.override is None:
+            if value.value is not None:
+                changes.append(FieldChange(value.field, value.image_id, value.value, None, value.rule))
+            session.delete(value)
+    return changes
+
+
+def record_from_case(case: Case) -> Any:
+    """The CaseRecord a staged case was made from (its text and images as the source gave them)."""
+    from ingest.records import CaseRecord, ImageRecord  # noqa: PLC0415 - keeps db/ free of ingest at import
+
+    images = [
+        ImageRecord(source_url=img.source_url, position=img.position, caption=img.caption or "",
+                    modality_text=img.modality_text or "", view_text=img.view_text or "", date_text=img.date_text or "",
+                    label=img.label, extra={"volume": img.format == "nifti-gz"})
+        for img in case.images if img.included
+    ]
+    return CaseRecord(source=case.source, source_key=case.source_key, url=case.canonical_url, title=case.title or "",
+                      doi=case.doi or "", license_text=case.license_raw or "", published=case.published or "",
+                      authors=case.authors or "", institution=case.institution or "", credit=case.credit or "",
+                      age_text=case.age_text or "", sex_text=case.sex_text or "", history=case.history or "",
+                      findings=case.findings or "", discussion=case.discussion or "", diagnosis=case.diagnosis or "",
+                      images=images, warnings=list(case.warnings or []), extra=dict(case.extra or {}))
+
+
+# --- What the crawl already knows -----------------------------------------------------------------
+
+
+def known_cases(session: Session, source: str, canonical: Callable[[str], str | None]) -> tuple[set[str], set[str]]:
+    """Canonical URLs and natural keys of ``source`` cases already staged or released.
+
+    ``canonical`` maps a released row's ``url`` to the source's canonical case URL, or None when
+    the URL is not one of this source's cases.
+    """
+    urls: set[str] = set()
+    keys: set[str] = set()
+    for url, key in session.execute(select(Case.canonical_url, Case.source_key).where(Case.source == source)):
+        urls.add(url)
+        keys.add(key)
+    for (url,) in session.execute(select(ReleasedRow.typed["url"].as_string()).where(ReleasedRow.removed_import_id.is_(None))):
+        if not url:
+            continue
+        try:
+            mapped = canonical(url)
+        except ValueError:
+            mapped = None
+        if mapped:
+            urls.add(mapped)
+    return urls, keys
+
+
+def known_images(session: Session, source: str) -> dict[str, dict[str, Any]]:
+    """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading)."""
+    rows = session.execute(
+        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.provenance)
+        .join(Case, Case.id == Image.case_id)
+        .where(Case.source == source, Image.sha256.is_not(None))
+    )
+    known: dict[str, dict[str, Any]] = {}
+    for url, sha, path, fmt, width, height, phash, provenance in rows:
+        known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash, "provenance": provenance or {}}
+    return known
+
+
+def document_validators(session: Session, url: str) -> tuple[str | None, str | None]:
+    """ETag and Last-Modified of the last fetch of ``url`` (None, None if never fetched)."""
+    row = session.execute(select(FetchedDocument.etag, FetchedDocument.last_modified).where(FetchedDocument.url == url)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def previous_crawl_run(session: Session, source: str, before_id: int | None = None) -> CrawlRun | None:
+    query = select(CrawlRun).where(CrawlRun.source == source)
+    if before_id is not None:
+        query = query.where(CrawlRun.id < before_id)
+    return session.scalar(query.order_by(CrawlRun.id.desc()).limit(1))
+
+
+def stored_image_from_dict(data: dict[str, Any]) -> StoredImage:
+    return StoredImage(**data)
+
+
+def stored_image_to_dict(image: StoredImage) -> dict[str, Any]:
+    return asdict(image)
+
+
+@dataclass
+class RenormalizeReport:
+    cases: int = 0
+    changed_cases: int = 0
+    changes: list[tuple[int, FieldChange]] = field(default_factory=list)  # (case id, change)
+
+    def by_field(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, change in self.changes:
+            counts[change.field] = counts.get(change.field, 0) + 1
+        return counts
+
+
+def renormalize_cases(engine, progress=None, on_changes: Callable[[Session, Case, list[FieldChange]], None] | None = None) -> RenormalizeReport:
+    """Re-run the normalizers over every staged case's raw text, one transaction per case.
+
+    Reviewer overrides are never touched (``apply_field_results``). ``on_changes`` lets the caller
+    record the changes (the review history) in the same transaction.
+    """
+    from db.session import session_scope  # noqa: PLC0415
+    from ingest.case_fields import normalize_case  # noqa: PLC0415
+
+    with session_scope(engine) as session:
+        case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+    report = RenormalizeReport(cases=len(case_ids))
+    for case_id in (progress(case_ids, "cases", len(case_ids)) if progress else case_ids):
+        with session_scope(engine) as session:
+            case = session.get(Case, case_id)
+            record = record_from_case(case)
+            image_ids = {img.position: img.id for img in case.images if img.included}
+            changes = apply_field_results(session, case, normalize_case(record), image_ids)
+            if changes:
+                license_value = next((fv.value for fv in case.field_values if fv.image_id is None and fv.field == "license"), None)
+                case.license = license_value
+                report.changed_cases += 1
+                report.changes.extend((case_id, c) for c in changes)
+                if on_changes is not None:
+                    on_changes(session, case, changes)
+    return report

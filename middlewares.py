@@ -1,0 +1,222 @@
+"""Downloader middlewares: where requests change (mirror, conditional headers) and refusals are seen.
+
+Order in ``settings.DOWNLOADER_MIDDLEWARES`` (process_request runs low -> high, process_response
+high -> low):
+
+* ``IncrementalMiddleware`` (5): drops a case page already staged or released, unless the crawl
+  was started with ``-a recrawl=yes``; then it asks the site "changed since?" with the stored
+  ``ETag``/``Last-Modified``. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
+  considered.
+* ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
+  path and query kept, naming the real host in ``X-Mirror-Host``; ``meta["real_url"]`` keeps the
+  real URL. The re-addressed request passes every other middleware (offsite, robots.txt) as a
+  request for the mirror.
+* ``RetryAfterMiddleware`` (560, before Scrapy's RetryMiddleware sees responses): 429 and 503 wait
+  ``Retry-After`` (Scrapy's retry ignores it) with the whole crawl paused, then retry; a wait
+  longer than ``RETRY_AFTER_MAX`` or too many retries is a block.
+* ``BlockDetectionMiddleware`` (540): any response that ``ingest.blocking.detect_block_page``
+  names (403/406, 429 after retries, bot gates, captchas) ends its branch: logged, counted as
+  ``blocked/<reason>``, never parsed or staged. After ``BLOCKED_CLOSE_AFTER`` blocks the crawl
+  stops: a site that refuses us is not asked again and again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from time import time
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import _schedule_coro
+
+from db.session import database_url, open_database, session_scope
+from db.staging import document_validators, known_cases
+from ingest.blocking import detect_block_page
+
+logger = logging.getLogger(__name__)
+
+MIRROR_HOST_HEADER = "X-Mirror-Host"
+
+
+class Blocked(IgnoreRequest):
+    """The site answered with a refusal, a bot gate or a captcha instead of the page."""
+
+    def __init__(self, reason: str, url: str):
+        self.reason = reason
+        self.url = url
+        super().__init__(f"blocked ({reason}): {url}")
+
+
+def _spider(crawler) -> Spider:
+    assert crawler.spider is not None
+    return crawler.spider
+
+
+class MirrorMiddleware:
+    """Re-address every request of a ``-a base_url=`` crawl to the mirror (path and query kept)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Request | None:
+        base_url = getattr(_spider(self.crawler), "base_url", None)
+        if not base_url:
+            return None
+        base = urlsplit(base_url)
+        parts = urlsplit(request.url)
+        if parts.netloc == base.netloc and parts.scheme == base.scheme:
+            return None
+        mirrored = urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
+        headers = request.headers.copy()
+        headers[MIRROR_HOST_HEADER] = parts.hostname or ""
+        return request.replace(url=mirrored, headers=headers, dont_filter=True, meta={**request.meta, "real_url": request.url})
+
+
+class IncrementalMiddleware:
+    """Never fetch again a case the database already holds; revisit with validators on recrawl."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.engine = None
+        self.urls: set[str] = set()
+        self.keys: set[str] = set()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        canonical = getattr(spider, "canonical_case_url", None)
+        source = getattr(spider, "source", None)
+        if not source or canonical is None:
+            return
+        self.engine = open_database(database_url(self.crawler.settings))
+        with session_scope(self.engine) as session:
+            self.urls, self.keys = known_cases(session, source, canonical)
+        logger.info("incremental: %d case URLs and %d keys of %s already known", len(self.urls), len(self.keys), source)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        case_url = request.meta.get("case_url")
+        if not case_url or request.meta.get("incremental_checked"):
+            return None
+        request.meta["incremental_checked"] = True
+        spider = _spider(self.crawler)
+        known = case_url in self.urls or (request.meta.get("case_key") or "") in self.keys
+        if not known:
+            return None
+        if not getattr(spider, "recrawl", False):
+            self.crawler.stats.inc_value("cases/skipped_known")
+            raise IgnoreRequest(f"already staged or released: {case_url}")
+        if self.engine is not None and not request.meta.get("unconditional"):
+            with session_scope(self.engine) as session:
+                etag, last_modified = document_validators(session, request.url)
+            if etag:
+                request.headers["If-None-Match"] = etag
+            if last_modified:
+                request.headers["If-Modified-Since"] = last_modified
+        self.crawler.stats.inc_value("cases/revisited")
+        return None
+
+
+def _retry_after_seconds(value: bytes | str | None) -> float | None:
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - time())
+    except (TypeError, ValueError):
+        return None
+
+
+class RetryAfterMiddleware:
+    """Honour ``Retry-After`` on 429/503: pause the crawl, wait, retry (Scrapy's retry ignores it)."""
+
+    STATUSES = (429, 503)
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        if not settings.getbool("RETRY_ENABLED"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.max_wait = settings.getfloat("RETRY_AFTER_MAX")
+        self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT")
+        self.max_times = settings.getint("RETRY_AFTER_TIMES")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+        if response.status not in self.STATUSES or request.meta.get("dont_retry"):
+            return response
+        retries = request.meta.get("retry_after_times", 0)
+        wait = _retry_after_seconds(response.headers.get("Retry-After"))
+        wait = self.default_wait if wait is None else wait
+        stats = self.crawler.stats
+        if retries >= self.max_times or wait > self.max_wait:
+            # Left for BlockDetectionMiddleware: a 429 that persists is a refusal.
+            stats.inc_value(f"retry_after/gave_up/{response.status}")
+            logger.warning(
+                "%s answered %d with Retry-After %s s; giving up after %d retries (we wait at most %s s)",
+                request.url, response.status, wait, retries, self.max_wait,
+            )
+            return response
+        stats.inc_value(f"retry_after/waits/{response.status}")
+        logger.info("%s answered %d: pausing the crawl for %.1f s (Retry-After)", request.url, response.status, wait)
+        engine = self.crawler.engine
+        engine.pause()
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            engine.unpause()
+        retry = request.replace(dont_filter=True, meta={**request.meta, "retry_after_times": retries + 1})
+        retry.priority = request.priority + 1
+        return retry
+
+
+class BlockDetectionMiddleware:
+    """Recognise refusals, bot gates and captchas; end that branch with a log line and a stat."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.close_after = crawler.settings.getint("BLOCKED_CLOSE_AFTER")
+        self.blocks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if 300 <= response.status < 400 or request.meta.get("allow_block_page"):
+            return response
+        real_url = request.meta.get("real_url", request.url)
+        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        reason = detect_block_page(response.status, headers, response.body, real_url)
+        if reason is None or reason == "html-instead-of-media":
+            # An HTML page where an image should be is the media pipeline's to reject (with the
+            # image named in the case's warnings), not a refusal of the crawler.
+            return response
+        self.blocks += 1
+        self.crawler.stats.inc_value(f"blocked/{reason}")
+        self.crawler.stats.inc_value("blocked")
+        logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged", reason, real_url, response.status, reason)
+        if self.close_after and self.blocks >= self.close_after and self.crawler.engine is not None:
+            logger.error("stopping the crawl: %d responses were blocks (BLOCKED_CLOSE_AFTER=%d)", self.blocks, self.close_after)
+            _schedule_coro(self.crawler.engine.close_spider_async(reason="blocked"))
+        raise Blocked(reason, real_url)
+
+    def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None) -> Any:
+        return None

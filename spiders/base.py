@@ -1,0 +1,275 @@
+"""What every case spider shares: arguments, the one-run-at-a-time lock, case requests and limits.
+
+Spiders only navigate: they ask ``ingest/`` to parse and yield ``CaseRecord`` items. Where a
+request goes (mirror), whether it goes at all (already staged), and what a refusal means are the
+downloader middlewares' business (``middlewares.py``); validation, media and staging are the item
+pipelines' (``pipelines.py``).
+
+Arguments (``-a name=value``), validated in ``from_crawler``:
+
+* ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
+  APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
+* ``limit=N``: parse at most N case pages, then stop following results.
+* ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
+* ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
+  slugs, rIDs, case numbers) instead of searching.
+* ``query=...``: the search (default ``COVID``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from sqlalchemy.engine import make_url
+
+from ingest.records import CaseRecord
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_YES = {"yes", "y", "true", "1", "on"}
+_NO = {"no", "n", "false", "0", "off", ""}
+
+
+class SpiderArgumentError(ValueError):
+    """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
+
+
+class CrawlLocked(RuntimeError):
+    """Another run of the same spider holds the lock."""
+
+
+def lock_path(settings, spider_name: str) -> Path:
+    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
+    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
+    directory = settings.get("CRAWL_LOCK_DIR")
+    if not directory:
+        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
+        parsed = make_url(url) if url else None
+        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            directory = str(Path(parsed.database).resolve().parent)
+        else:
+            directory = str(PROJECT_ROOT / "data")
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return Path(directory) / f"crawl-{spider_name}.lock"
+
+
+def acquire_lock(path: Path) -> Any:
+    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
+    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        raise CrawlLocked(
+            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
+            "Wait for it to finish; two runs would fetch and stage the same cases twice."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+class CaseSpider(scrapy.Spider):
+    """Base of the Radiopaedia and Eurorad spiders (search or explicit list -> case pages)."""
+
+    # --- read by IncrementalMiddleware and the pipelines ---
+    #: ``Case.source`` of the records this spider yields.
+    source: str = ""
+    # --- read by this class ---
+    default_query = "COVID"
+
+    #: Canonical case URL of a URL, slug or number (from ingest/); None when it is not a case.
+    def canonical_case_url(self, value: str) -> str | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def case_url(self, reference: str) -> str:  # pragma: no cover - abstract
+        """Real URL to fetch for a case reference given with ``-a cases=``."""
+        raise NotImplementedError
+
+    def case_key(self, reference: str) -> str | None:
+        """The natural key a reference names, when it names one (an rID, a case number)."""
+        return None
+
+    def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
+                 cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = self._check_base_url(base_url)
+        self.limit = self._check_limit(limit)
+        self.recrawl = self._check_yes_no("recrawl", recrawl)
+        self.query = (query if query is not None else self.default_query).strip()
+        if not self.query:
+            raise SpiderArgumentError("query: must not be empty (default COVID)")
+        self.case_refs = self._check_cases(cases, cases_file)
+        self.arguments = {k: v for k, v in {"base_url": base_url, "limit": limit, "recrawl": recrawl, "cases": cases,
+                                           "cases_file": cases_file, "query": query}.items() if v is not None}
+        if self.base_url:
+            # The mirror's host must pass the offsite filter once requests are re-addressed to it.
+            self.allowed_domains = [*getattr(self, "allowed_domains", []), urlsplit(self.base_url).hostname]
+        self.cases_parsed = 0
+        self._lock_handle = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        try:
+            spider = super().from_crawler(crawler, *args, **kwargs)
+        except SpiderArgumentError as exc:
+            # One clear line instead of a traceback; the crawl does not start.
+            logger.error("%s: bad argument: %s", cls.name, exc)
+            raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
+        try:
+            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
+        except CrawlLocked as exc:
+            logger.error("%s: %s", cls.name, exc)
+            raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
+        return spider
+
+    # --- argument checks -----------------------------------------------------------------------
+
+    @staticmethod
+    def _check_base_url(value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
+            raise SpiderArgumentError(f"base_url={value!r}: expected scheme and host only, e.g. http://127.0.0.1:8000")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @staticmethod
+    def _check_limit(value: str | None) -> int | None:
+        if value is None or value == "":
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 1:
+            raise SpiderArgumentError(f"limit={value!r}: expected a whole number of cases >= 1")
+        return number
+
+    @staticmethod
+    def _check_yes_no(name: str, value: str | bool) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        raise SpiderArgumentError(f"{name}={value!r}: expected yes or no")
+
+    def _check_cases(self, cases: str | None, cases_file: str | None) -> list[str]:
+        refs: list[str] = []
+        if cases:
+            refs += [c.strip() for c in cases.split(",") if c.strip()]
+        if cases_file:
+            path = Path(cases_file)
+            if not path.is_file():
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
+            for line in path.read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    refs.append(line)
+            if not refs:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: no case in the file")
+        if cases is not None and not refs:
+            raise SpiderArgumentError("cases: empty list")
+        for ref in refs:
+            try:
+                self.case_url(ref)
+            except ValueError as exc:
+                raise SpiderArgumentError(f"cases: {ref!r} is not a {self.name} case ({exc})") from None
+        return list(dict.fromkeys(refs))
+
+    # --- navigation helpers --------------------------------------------------------------------
+
+    def closed(self, reason: str) -> None:
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    @property
+    def limit_reached(self) -> bool:
+        return self.limit is not None and self.cases_parsed >= self.limit
+
+    def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
+        """A request for a case page, marked so IncrementalMiddleware can skip a known one.
+
+        Case pages go before further result pages (priority), so a crawl finishes cases as it goes
+        (a killed crawl has staged whole cases, and memory stays flat).
+        """
+        self.crawler.stats.inc_value("cases/requested")
+        canonical = self.canonical_case_url(url)
+        return Request(
+            url,
+            callback=callback,
+            errback=self.case_failed,
+            priority=10,
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+        )
+
+    def real_url(self, response: Response) -> str:
+        """The real site's URL of a response (the mirror's URL is an address, not an identity)."""
+        return response.meta.get("real_url", response.url)
+
+    def count_case_parsed(self) -> bool:
+        """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
+        if self.limit_reached:
+            self.crawler.stats.inc_value("cases/over_limit")
+            return False
+        self.cases_parsed += 1
+        return True
+
+    def answered_without_page(self, response: Response) -> bool:
+        """304 (unchanged since the stored validators) and 404/410 (gone) are answers, not pages."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("cases/not_modified")
+            logger.info("unchanged since last crawl (304): %s", self.real_url(response))
+            return True
+        if response.status in (404, 410):
+            self.crawler.stats.inc_value("cases/missing")
+            logger.info("case page gone (%d): %s", response.status, self.real_url(response))
+            return True
+        return False
+
+    def case_failed(self, failure) -> None:
+        if failure.check(IgnoreRequest):
+            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
+            # BlockDetectionMiddleware already logged and counted.
+            return
+        self.crawler.stats.inc_value("cases/failed")
+        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+
+    def document(self, response: Response) -> dict[str, Any]:
+        """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
+        header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
+        return {
+            "url": self.real_url(response),
+            "status": response.status,
+            "content_type": header("Content-Type"),
+            "etag": header("ETag"),
+            "last_modified": header("Last-Modified"),
+            "body": response.body,
+        }
+
+    def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
+        record.extra["_documents"] = documents
+        return record
+
+    async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+        yield

@@ -1,0 +1,72 @@
+"""Eurorad: advanced search (0-based pages) or an explicit case list -> case pages.
+
+``scrapy crawl eurorad [-a query=COVID] [-a cases=16672,16689] [-a limit=N] [-a recrawl=yes]
+[-a base_url=http://127.0.0.1:PORT]``
+
+A case page yields one CaseRecord, or several when it describes several patients (keyed
+``<case>-p<n>``); images are the page's figures at full size.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request
+from scrapy.http import Response
+
+from ingest.eurorad import canonical_eurorad_url, eurorad_case_url, eurorad_search_url, parse_eurorad_case, parse_eurorad_search
+from ingest.pages import ParseError
+from spiders.base import CaseSpider
+
+logger = logging.getLogger(__name__)
+
+
+class EuroradSpider(CaseSpider):
+    name = "eurorad"
+    # --- read by CaseSpider and the pipelines ---
+    source = "eurorad"
+    # --- read by Scrapy's OffsiteMiddleware ---
+    allowed_domains = ["eurorad.org"]
+
+    def canonical_case_url(self, value: str) -> str | None:
+        url = canonical_eurorad_url(value)
+        return url if "/case/" in url else None
+
+    def case_url(self, reference: str) -> str:
+        return eurorad_case_url(reference)
+
+    def case_key(self, reference: str) -> str | None:
+        return eurorad_case_url(reference).rsplit("/", 1)[-1]
+
+    async def start(self):
+        if self.case_refs:
+            for ref in self.case_refs:
+                yield self.case_request(self.case_url(ref), self.parse_case, key=self.case_key(ref))
+            return
+        yield Request(eurorad_search_url(self.query, 0), callback=self.parse_search)
+
+    def parse_search(self, response: Response):
+        page = parse_eurorad_search(response.text, self.real_url(response))
+        self.crawler.stats.inc_value("search/pages")
+        if not page.case_urls:
+            logger.warning("search page without results: %s", self.real_url(response))
+        for url in page.case_urls:
+            if self.limit_reached:
+                return
+            yield self.case_request(url, self.parse_case, key=url.rsplit("/", 1)[-1])
+        if page.next_url and not self.limit_reached:
+            yield Request(page.next_url, callback=self.parse_search)
+
+    def parse_case(self, response: Response):
+        if self.answered_without_page(response) or not self.count_case_parsed():
+            return
+        try:
+            records = parse_eurorad_case(response.text, self.real_url(response))
+        except ParseError as exc:
+            self.crawler.stats.inc_value("cases/parse_error")
+            logger.error("%s", exc)
+            return
+        document = self.document(response)
+        for record in records:
+            self.crawler.stats.inc_value("cases/parsed")
+            yield self.with_documents(record, [document])
