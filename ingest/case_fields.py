@@ -109,10 +109,11 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     modality = NORMALIZERS["modality"](modality_raw) if modality_raw.strip() else None
     if modality is not None:
         results.append(_result("modality", pos, modality_raw, modality))
-    if image.slice_urls and (modality is None or modality.value is None):
+    is_volume = bool(image.slice_urls) or bool(image.extra.get("volume"))
+    if is_volume and (modality is None or modality.value is None):
         # a stack of slices is a CT volume whatever its caption says
         results.append(FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, ""))
-    modality_value = modality.value if modality is not None else (MODALITY_CT if image.slice_urls else None)
+    modality_value = modality.value if modality is not None and modality.value else (MODALITY_CT if is_volume else None)
     view_raw = image.view_text or image.caption
     if view_raw.strip():
         results.append(_result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source)))

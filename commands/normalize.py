@@ -1,0 +1,16 @@
+"""``scrapy normalize``: re-run the normalizers over every staged case, keeping reviewer edits."""
+
+from cli import ProjectCommand, progress
+from db.staging import renormalize_cases
+
+
+class Command(ProjectCommand):
+    def short_desc(self) -> str:
+        return "Re-run the normalizers over the staged cases' raw text (after a normalizer improved); reviewer edits are kept"
+
+    def execute(self, args, opts):
+        report = renormalize_cases(self.engine(), progress)
+        print(f"{report.cases} staged case(s) re-normalized; {len(report.changes)} value(s) changed in {report.changed_cases} case(s)")
+        for name, n in sorted(report.by_field().items(), key=lambda kv: -kv[1]):
+            print(f"  {name:24} {n}")
+        return 0

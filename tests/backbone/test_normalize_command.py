@@ -1,0 +1,48 @@
+"""`scrapy normalize`: re-runs the normalizers over staged cases and never touches reviewer edits."""
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.models import FieldValue
+from db.session import open_database, session_scope
+from db.staging import stage_case
+from ingest.eurorad import parse_eurorad_case
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "eurorad" / "case_16672_like.html"
+
+
+def field_value(session, name):
+    return session.scalar(select(FieldValue).where(FieldValue.field == name, FieldValue.image_id.is_(None)))
+
+
+def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project_env):
+    engine = open_database(project_env["STAGING_DB_URL"])
+    [record] = parse_eurorad_case(FIXTURE.read_text(encoding="utf-8"), "https://www.eurorad.org/case/16672")
+    with session_scope(engine) as session:
+        stage_case(session, record, [])
+    with session_scope(engine) as session:
+        sex, age = field_value(session, "sex"), field_value(session, "age")
+        expected_sex, expected_age = sex.value, age.value
+        assert expected_sex in ("M", "F") and expected_age
+        sex.value, sex.rule = "stale", "sex.old"  # what an older normalizer had written
+        age.override, age.override_by = "61", "reviewer"  # a reviewer's edit
+        age.value = "stale"
+
+    result = scrapy_cmd("normalize", check=True)
+    assert "1 staged case(s) re-normalized; 1 value(s) changed in 1 case(s)" in result.stdout
+    assert "sex" in result.stdout
+
+    with session_scope(engine) as session:
+        sex, age = field_value(session, "sex"), field_value(session, "age")
+        assert sex.value == expected_sex and sex.rule != "sex.old"
+        assert sex.evidence and sex.evidence in (record.sex_text or record.history)
+        assert (age.override, age.value, age.effective) == ("61", "stale", "61")
+
+    again = scrapy_cmd("normalize", check=True)
+    assert "0 value(s) changed" in again.stdout
+
+
+def test_normalize_with_nothing_staged(scrapy_cmd):
+    result = scrapy_cmd("normalize", check=True)
+    assert "0 staged case(s) re-normalized" in result.stdout
