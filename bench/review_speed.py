@@ -1,0 +1,110 @@
+"""Server time of the review pages with 10,000 staged cases (target: queue < 300 ms, case < 100 ms).
+
+    .venv/bin/python bench/review_speed.py [--cases 10000]
+
+Builds a scratch SQLite staging DB (cases, field values, one image each with a perceptual hash,
+2,000 released files to compare against), then times the Flask app in-process (no network):
+the first queue load (which computes every case's warnings once), then the median and worst of
+repeated requests for several queue views and case pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PIL import Image as PILImage  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+
+from db.media import MediaStore  # noqa: E402
+from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile  # noqa: E402
+from db.session import open_database, session_scope  # noqa: E402
+from review.web import create_app  # noqa: E402
+
+FINDINGS = ["Pneumonia/Viral/COVID-19"] * 6 + ["Pneumonia/Bacterial/Streptococcus", "Pneumonia/Fungal/Pneumocystis", "todo", "No Finding"]
+SOURCES = ["radiopaedia", "eurorad", "sirm", "publications"]
+
+
+def build(url: str, media: str, n: int, released: int) -> None:
+    rng = random.Random(0)
+    engine = open_database(url)
+    store = MediaStore(media)
+    out = io.BytesIO()
+    PILImage.new("L", (512, 512), 90).save(out, "PNG")
+    sha = store.put_bytes(out.getvalue())
+    now = datetime.now(timezone.utc)
+    with session_scope(engine) as s:
+        imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h", header_ending="\n", rows=0)
+        s.add(imp)
+        s.flush()
+        s.execute(insert(ReleasedFile), [
+            {"path": f"images/r{i}.png", "sha256": f"{i:064x}", "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512,
+             "format": "png", "size": 1, "media_path": "x", "last_import_id": imp.id} for i in range(released)])
+        s.execute(insert(Case), [
+            {"id": i, "source": SOURCES[i % 4], "source_key": str(i), "canonical_url": f"https://example.org/case/{i}",
+             "title": f"Case {i}: {FINDINGS[i % 10]} in a {20 + i % 70}-year-old", "history": "A patient with fever. " * 20,
+             "findings": "Bilateral opacities. " * 10, "license": "CC BY-NC-SA 3.0", "review_state": "staged",
+             "warnings": [], "extra": {}, "created_at": now, "updated_at": now} for i in range(1, n + 1)])
+        s.execute(insert(Image), [
+            {"id": i, "case_id": i, "source_url": f"https://example.org/img/{i}.png", "sha256": sha if i == 1 else f"{i:064x}",
+             "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512, "format": "png", "position": 0, "label": "",
+             "included": True, "provenance": {}} for i in range(1, n + 1)])
+        rows = []
+        for i in range(1, n + 1):
+            for field, value in (("age", str(20 + i % 70) if i % 13 else None), ("sex", "M"), ("finding", FINDINGS[i % 10]),
+                                 ("license", "CC BY-NC-SA 3.0"), ("RT_PCR_positive", "Y"), ("temperature", "38.5"),
+                                 ("clinical_notes", "A patient with fever.")):
+                rows.append({"case_id": i, "image_id": None, "field": field, "raw": "text", "value": value, "rule": "r",
+                             "rule_version": 1, "evidence": "fever", "updated_at": now})
+            for field, value in (("view", "PA"), ("modality", "X-ray"), ("offset", "3")):
+                rows.append({"case_id": i, "image_id": i, "field": field, "raw": "text", "value": value, "rule": "r",
+                             "rule_version": 1, "evidence": "PA", "updated_at": now})
+        s.execute(insert(FieldValue), rows)
+    engine.dispose()
+
+
+def timed(client, path: str, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        resp = client.get(path)
+        times.append((time.perf_counter() - t) * 1000)
+        assert resp.status_code == 200, (path, resp.status_code)
+    return statistics.median(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--released", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url, media = f"sqlite:///{tmp}/staging.sqlite3", f"{tmp}/media"
+        t = time.perf_counter()
+        build(url, media, opts.cases, opts.released)
+        print(f"built {opts.cases:,} staged cases, {opts.released:,} released files in {time.perf_counter() - t:.1f} s")
+        client = create_app(url, media, reviewer="bench").test_client()
+        t = time.perf_counter()
+        client.get("/")
+        print(f"first queue load (computes the warnings of every case once): {(time.perf_counter() - t) * 1000:,.0f} ms")
+        mid = opts.cases // 2
+        print(f"{'request':62} {'median ms':>10} {'max ms':>8}")
+        for path in ("/", "/?state=staged&per_page=100", "/?source=sirm&finding=Pneumonia/Viral&sort=-title",
+                     "/?warning=age_unknown&sort=-created", f"/?page={opts.cases // 50}", "/?q=year-old&per_page=200",
+                     f"/case/{mid}", f"/case/{mid}?state=staged&sort=-title", "/case/1"):
+            median, worst = timed(client, path, opts.repeat)
+            print(f"{'GET ' + path:62} {median:10.1f} {worst:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,331 @@
+"""Read side of the review: the queue with its filters, one case with evidence, warnings, history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow
+from exports.schema import FINDING_PATHS, FINDING_PLACEHOLDERS
+from review import actions
+from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STATES, ReviewError, choices, suggestions
+from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
+
+SORTS = {
+    "id": Case.id,
+    "created": Case.created_at,
+    "updated": Case.updated_at,
+    "title": Case.title,
+    "source": Case.source,
+    "state": Case.review_state,
+}
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+NO_FINDING = "(none)"
+FINDING_FILTERS: tuple[str, ...] = (NO_FINDING,) + FINDING_PLACEHOLDERS + FINDING_PATHS
+
+
+@dataclass
+class QueueFilter:
+    state: str | None = None
+    source: str | None = None
+    finding: str | None = None
+    warning: str | None = None
+    q: str | None = None
+    sort: str = "id"
+    desc: bool = False
+    page: int = 1
+    per_page: int = 50
+
+    @classmethod
+    def parse(cls, args) -> "QueueFilter":
+        """From request or command-line arguments; an unknown value is an error, not ignored."""
+        def get(name):
+            value = args.get(name)
+            return value.strip() if isinstance(value, str) and value.strip() else None
+
+        f = cls(state=get("state"), source=get("source"), finding=get("finding"), warning=get("warning"), q=get("q"))
+        if f.state and f.state not in STATES:
+            raise ReviewError(f"unknown state {f.state!r}; states: {', '.join(STATES)}")
+        if f.finding and f.finding not in FINDING_FILTERS:
+            raise ReviewError(f"unknown finding {f.finding!r}")
+        if f.warning and f.warning not in LABELS:
+            raise ReviewError(f"unknown warning {f.warning!r}; warnings: {', '.join(LABELS)}")
+        if f.source and len(f.source) > 40:
+            raise ReviewError("source name too long")
+        if f.q and len(f.q) > 200:
+            raise ReviewError("search text too long")
+        sort = get("sort") or "id"
+        if sort.startswith("-"):
+            f.desc, sort = True, sort[1:]
+        if sort not in SORTS:
+            raise ReviewError(f"unknown sort {sort!r}; sorts: {', '.join(SORTS)}")
+        f.sort = sort
+        try:
+            f.page = int(get("page") or 1)
+            f.per_page = int(get("per_page") or 50)
+        except ValueError:
+            raise ReviewError("page and per_page must be numbers") from None
+        if f.page < 1 or f.page > 1_000_000:
+            raise ReviewError("page out of range")
+        if f.per_page not in PER_PAGE_CHOICES:
+            raise ReviewError(f"per_page must be one of {', '.join(map(str, PER_PAGE_CHOICES))}")
+        return f
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments of this filter (with changes), defaults left out."""
+        values = {"state": self.state, "source": self.source, "finding": self.finding, "warning": self.warning,
+                  "q": self.q, "sort": ("-" if self.desc else "") + self.sort, "page": self.page, "per_page": self.per_page}
+        values.update(changes)
+        defaults = {"sort": "id", "page": 1, "per_page": 50}
+        return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
+
+
+def _effective_finding():
+    return (select(func.coalesce(FieldValue.override, FieldValue.value))
+            .where(FieldValue.case_id == Case.id, FieldValue.field == "finding", FieldValue.image_id.is_(None))
+            .correlate(Case).scalar_subquery())
+
+
+def _where(f: QueueFilter, with_state: bool = True) -> list:
+    conditions = []
+    if with_state and f.state:
+        conditions.append(Case.review_state == f.state)
+    if f.source:
+        conditions.append(Case.source == f.source)
+    if f.warning:
+        conditions.append(Case.warning_codes.like(f"%,{f.warning},%"))
+    if f.q:
+        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(Case.title.like(pattern, escape="\\"), Case.canonical_url.like(pattern, escape="\\"),
+                              Case.source_key.like(pattern, escape="\\")))
+    if f.finding:
+        effective = func.coalesce(FieldValue.override, FieldValue.value)
+        base = select(FieldValue.case_id).where(FieldValue.field == "finding", FieldValue.image_id.is_(None))
+        if f.finding == NO_FINDING:
+            conditions.append(Case.id.not_in(base.where(effective.is_not(None), effective != "")))
+        elif f.finding in FINDING_PLACEHOLDERS:
+            conditions.append(Case.id.in_(base.where(effective == f.finding)))
+        else:
+            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, effective.like(f.finding + "/%")))))
+    return conditions
+
+
+@dataclass
+class QueueRow:
+    id: int
+    source: str
+    state: str
+    title: str | None
+    url: str
+    finding: str | None
+    thumbnail: str | None
+    images: int
+    warnings: list[str]
+    created_at: object
+
+
+@dataclass
+class QueuePage:
+    filter: QueueFilter
+    rows: list[QueueRow]
+    total: int
+    counts: dict[str, int]
+    sources: list[str]
+    pages: int = field(default=1)
+
+
+def state_counts(session: Session, f: QueueFilter | None = None) -> dict[str, int]:
+    query = select(Case.review_state, func.count(Case.id)).group_by(Case.review_state)
+    for condition in _where(f, with_state=False) if f else []:
+        query = query.where(condition)
+    counts = dict.fromkeys(STATES, 0)
+    counts.update({state: n for state, n in session.execute(query)})
+    return counts
+
+
+def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offset: int = 0) -> list[QueueRow]:
+    order = SORTS[f.sort]
+    order = (order.desc(), Case.id.desc()) if f.desc else (order.asc(), Case.id.asc())
+    query = (select(Case.id, Case.source, Case.review_state, Case.title, Case.canonical_url, Case.warning_codes,
+                    Case.created_at, _effective_finding().label("finding"))
+             .where(*_where(f)).order_by(*order).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    ids = [r.id for r in rows]
+    thumbs: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    if ids:
+        for case_id, sha, included in session.execute(
+                select(Image.case_id, Image.sha256, Image.included).where(Image.case_id.in_(ids))
+                .order_by(Image.case_id, Image.position, Image.id)):
+            counts[case_id] = counts.get(case_id, 0) + 1
+            if sha and included and case_id not in thumbs:
+                thumbs[case_id] = sha
+    return [QueueRow(r.id, r.source, r.review_state, r.title, r.canonical_url, r.finding, thumbs.get(r.id),
+                     counts.get(r.id, 0), [c for c in (r.warning_codes or "").split(",") if c], r.created_at)
+            for r in rows]
+
+
+def queue(session: Session, f: QueueFilter) -> QueuePage:
+    refresh_missing_warnings(session)
+    total = session.scalar(select(func.count(Case.id)).where(*_where(f))) or 0
+    rows = list_cases(session, f, limit=f.per_page, offset=(f.page - 1) * f.per_page)
+    sources = list(session.scalars(select(Case.source).distinct().order_by(Case.source)))
+    pages = max(1, -(-total // f.per_page))
+    return QueuePage(f, rows, total, state_counts(session, f), sources, pages)
+
+
+def neighbours(session: Session, f: QueueFilter, case: Case) -> tuple[int | None, int | None]:
+    """The previous and next case of the queue (same filters and order) around ``case``."""
+    column = SORTS[f.sort]
+    value = session.scalar(select(column).where(Case.id == case.id))
+    conditions = _where(f)
+
+    def step(forward: bool) -> int | None:
+        ahead = forward != f.desc
+        if value is None:
+            cmp = and_(column.is_(None), Case.id > case.id if ahead else Case.id < case.id)
+            cmp = or_(cmp, column.is_not(None)) if ahead else cmp
+        else:
+            cmp = or_(column > value if ahead else column < value,
+                      and_(column == value, Case.id > case.id if ahead else Case.id < case.id))
+            if not ahead:
+                cmp = or_(cmp, column.is_(None))
+        order = (column.asc(), Case.id.asc()) if ahead else (column.desc(), Case.id.desc())
+        return session.scalar(select(Case.id).where(*conditions, cmp).order_by(*order).limit(1))
+
+    return step(False), step(True)
+
+
+# --- one case ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    field: str
+    image_id: int | None
+    effective: str | None
+    value: str | None
+    raw: str | None
+    rule: str | None
+    evidence: str | None
+    reason: str | None
+    override: str | None
+    override_by: str | None
+    override_at: object
+    choices: tuple[str, ...] | None
+    suggestions: tuple[str, ...]
+    marker: int | None = None
+
+
+@dataclass
+class TextBlock:
+    title: str
+    segments: list[tuple[str, list[str]]]  # (text, fields whose evidence it is)
+
+
+@dataclass
+class CaseView:
+    case: Case
+    images: list[Image]
+    case_fields: list[FieldRow]
+    image_fields: dict[int, list[FieldRow]]
+    texts: list[TextBlock]
+    warnings: list[dict]
+    staging_warnings: list[str]
+    duplicate_images: dict[str, dict]  # sha256 -> what it is (for the side-by-side view)
+    events: list
+    duplicate_of_row: ReleasedRow | None
+    split_cases: list[tuple[int, str]]
+
+
+def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int | None) -> list[FieldRow]:
+    by_field = {fv.field: fv for fv in values}
+    rows = []
+    for name in names:
+        fv = by_field.get(name)
+        rows.append(FieldRow(name, image_id, fv.effective if fv else None, fv.value if fv else None, fv.raw if fv else None,
+                             (f"{fv.rule} v{fv.rule_version}" if fv and fv.rule and fv.rule_version else fv.rule if fv else None),
+                             fv.evidence if fv else None, fv.reason if fv else None, fv.override if fv else None,
+                             fv.override_by if fv else None, fv.override_at if fv else None, choices(name), suggestions(name)))
+    return rows
+
+
+def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Split ``text`` into segments, each with the fields whose evidence covers it (case-insensitive)."""
+    if not text:
+        return []
+    cover: list[set[str]] = [set() for _ in text]
+    lowered = text.lower()
+    for name, spans in evidence.items():
+        for span in spans:
+            span = span.strip()
+            if len(span) < 2:
+                continue
+            for m in re.finditer(re.escape(span.lower()), lowered):
+                for i in range(m.start(), m.end()):
+                    cover[i].add(name)
+    segments: list[tuple[str, list[str]]] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or cover[i] != cover[start]:
+            segments.append((text[start:i], sorted(cover[start])))
+            start = i
+    return segments
+
+
+def case_view(session: Session, case_id) -> CaseView:
+    case = actions.get_case(session, case_id)
+    images = list(session.scalars(select(Image).where(Image.case_id == case.id).order_by(Image.position, Image.id)))
+    values = list(session.scalars(select(FieldValue).where(FieldValue.case_id == case.id)))
+    case_values = [fv for fv in values if fv.image_id is None]
+    case_fields = _field_rows(case_values, CASE_FIELDS, None)
+    image_fields = {img.id: _field_rows([fv for fv in values if fv.image_id == img.id], IMAGE_FIELDS, img.id) for img in images}
+    evidence: dict[str, list[str]] = {}
+    for fv in values:
+        if fv.evidence and fv.rule != "text.copy":
+            evidence.setdefault(fv.field, []).append(fv.evidence)
+    texts = []
+    for title, text in (("History", case.history), ("Findings", case.findings), ("Diagnosis", case.diagnosis),
+                        ("Discussion", case.discussion), ("Age", case.age_text), ("Sex", case.sex_text),
+                        ("License", case.license_raw), ("Credit", case.credit)):
+        if text:
+            texts.append(TextBlock(title, highlight(text, evidence)))
+    for img in images:
+        for title, text in ((f"Caption of image {img.id}", img.caption), (f"View text of image {img.id}", img.view_text),
+                            (f"Date text of image {img.id}", img.date_text)):
+            if text:
+                texts.append(TextBlock(title, highlight(text, evidence)))
+    warnings = refresh_warnings(session, [case.id])[case.id]
+    duplicate_images: dict[str, dict] = {}
+    for w in warnings:
+        for c in w.get("candidates", ()):
+            if c["sha256"]:
+                duplicate_images[c["sha256"]] = c
+    staging = [w if isinstance(w, str) else actions.to_json(w) for w in (case.warnings or [])]
+    row = session.get(ReleasedRow, case.duplicate_of_released_row_id) if case.duplicate_of_released_row_id else None
+    splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
+    return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
+                    actions.events(session, case.id), row, splits)
+
+
+def media_format(session: Session, sha256: str) -> str | None:
+    """The format of a file of the media store that is an image of a case or of the release, else None.
+
+    Only those are ever served: raw pages and other bodies in the store are not.
+    """
+    fmt = session.scalar(select(Image.format).where(Image.sha256 == sha256).limit(1))
+    if fmt is None:
+        fmt = session.scalar(select(ReleasedFile.format).where(ReleasedFile.sha256 == sha256).limit(1))
+    return fmt
+
+
+def exportable_case_ids(session: Session, include_needs_info: bool = False) -> list[int]:
+    """Cases the export takes: approved ones, and those needing information only when asked
+    (their finding is then written as ``todo``)."""
+    states = ("approved", NEEDS_INFO) if include_needs_info else ("approved",)
+    return list(session.scalars(select(Case.id).where(Case.review_state.in_(states)).order_by(Case.id)))

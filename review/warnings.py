@@ -1,0 +1,287 @@
+"""What a reviewer must look at before a case leaves staging, computed for many cases at once.
+
+Warnings are derived from the database (effective field values, images, released files), stored on
+the case (``Case.review_warnings`` and ``Case.warning_codes`` for the queue's filter) and recomputed
+whenever a case is shown or acted on. Blocking warnings stop an approval until resolved: a minor
+(reject), an unknown age (a reviewer confirms an adult), an unknown or non-redistributable license
+(edit the license), an unresolved near-duplicate (mark duplicate, or confirm distinct).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Case, FieldValue, Image, ReleasedFile
+from exports.gates import DUPLICATE_THRESHOLD
+from exports.marks import adult_confirmed_cases, distinct_pairs
+from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
+
+#: Largest Hamming distance between two 64-bit perceptual hashes that is a near-duplicate: the
+#: export gate's threshold (calibrated in bench/duplicate_threshold.py), so that what a reviewer
+#: resolves here is exactly what the export would refuse.
+NEAR_DUPLICATE_MAX_DISTANCE = DUPLICATE_THRESHOLD
+#: At most this many candidates are kept per image (closest first).
+MAX_CANDIDATES = 3
+
+LABELS: dict[str, str] = {
+    "age_pediatric": "pediatric",
+    "age_unknown": "age unknown",
+    "license_unknown": "license unknown",
+    "license_not_redistributable": "license not redistributable",
+    "near_duplicate": "near-duplicate",
+    "several_patients": "several patients",
+    "view_missing": "view missing",
+    "offset_missing": "offset missing",
+}
+BLOCKING: frozenset[str] = frozenset({"age_pediatric", "age_unknown", "license_unknown", "license_not_redistributable",
+                                      "near_duplicate"})
+
+_CHUNK = 500
+_PATIENT_NUMBER = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2}|[A-D])\b", re.I)
+_SEVERAL = re.compile(r"\b(?:two|three|four|five|several|both|2|3|4|5|due|tre|quattro)\s+(?:patients|pazienti|cases|casi)\b", re.I)
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def codes_column(warnings: list[dict]) -> str:
+    """``,code,code,`` of the unresolved warnings, for ``LIKE '%,code,%'`` filters."""
+    codes = sorted({w["code"] for w in warnings if not w.get("resolved")})
+    return "," + ",".join(codes) + ("," if codes else "")
+
+
+@dataclass
+class _Owner:
+    kind: str  # "staged" or "released"
+    id: int  # image id or released file id
+    case_id: int | None
+    label: str
+    sha256: str | None
+
+
+@dataclass
+class _DupIndex:
+    signature: tuple
+    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    owners: list[_Owner] = field(default_factory=list)
+    by_sha: dict[str, list[int]] = field(default_factory=dict)
+
+
+_index_lock = threading.Lock()
+_index_cache: dict[str, _DupIndex] = {}
+
+
+def _signature(session: Session) -> tuple:
+    images = session.execute(select(func.count(Image.id), func.max(Image.id))).one()
+    files = session.execute(select(func.count(ReleasedFile.id), func.max(ReleasedFile.id))).one()
+    return tuple(images) + tuple(files)
+
+
+def duplicate_index(session: Session) -> _DupIndex:
+    """Every staged image and released file by perceptual hash and SHA-256 (cached per database)."""
+    key = str(session.get_bind().url)
+    signature = _signature(session)
+    with _index_lock:
+        cached = _index_cache.get(key)
+        if cached is not None and cached.signature == signature:
+            return cached
+    owners: list[_Owner] = []
+    hashes: list[int] = []
+    hashed: list[int] = []
+    for image_id, case_id, sha, phash in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash)):
+        owners.append(_Owner("staged", image_id, case_id, f"case {case_id}", sha))
+        if phash:
+            hashes.append(int(phash, 16))
+            hashed.append(len(owners) - 1)
+    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash)
+                           .where(ReleasedFile.removed_import_id.is_(None)))
+    for file_id, path, sha, phash in rows:
+        owners.append(_Owner("released", file_id, None, path, sha))
+        if phash:
+            hashes.append(int(phash, 16))
+            hashed.append(len(owners) - 1)
+    by_sha: dict[str, list[int]] = defaultdict(list)
+    for i, owner in enumerate(owners):
+        if owner.sha256:
+            by_sha[owner.sha256].append(i)
+    index = _DupIndex(signature, np.array(hashes, dtype=np.uint64), owners, dict(by_sha))
+    index.hashed = np.array(hashed, dtype=np.int64)  # type: ignore[attr-defined]
+    with _index_lock:
+        _index_cache[key] = index
+    return index
+
+
+def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, str | None]]) -> dict[int, list[dict]]:
+    """image id -> closest candidates in other cases or the release (exact SHA-256 first)."""
+    found: dict[int, dict[tuple[str, int], dict]] = defaultdict(dict)
+    for image_id, case_id, sha, _ in images:
+        for i in index.by_sha.get(sha or "", ()):
+            owner = index.owners[i]
+            if owner.kind == "staged" and owner.case_id == case_id:
+                continue
+            found[image_id][(owner.kind, owner.id)] = _candidate(owner, 0, exact=True, image_id=image_id)
+    hashed = [(image_id, case_id, int(ph, 16)) for image_id, case_id, _, ph in images if ph]
+    if len(index.hashes) and hashed:
+        for start in range(0, len(hashed), 256):
+            part = hashed[start:start + 256]
+            query = np.array([h for _, _, h in part], dtype=np.uint64)
+            dist = np.bitwise_count(query[:, None] ^ index.hashes[None, :])
+            rows, cols = np.nonzero(dist <= NEAR_DUPLICATE_MAX_DISTANCE)
+            for r, c in zip(rows.tolist(), cols.tolist()):
+                image_id, case_id, _ = part[r]
+                owner = index.owners[int(index.hashed[c])]  # type: ignore[attr-defined]
+                if owner.kind == "staged" and owner.case_id == case_id:
+                    continue
+                key = (owner.kind, owner.id)
+                if key not in found[image_id]:
+                    found[image_id][key] = _candidate(owner, int(dist[r, c]), exact=False, image_id=image_id)
+    return {image_id: sorted(c.values(), key=lambda c: (c["distance"], c["kind"], c["id"]))[:MAX_CANDIDATES]
+            for image_id, c in found.items() if c}
+
+
+def _candidate(owner: _Owner, distance: int, exact: bool, image_id: int) -> dict:
+    return {"image_id": image_id, "kind": owner.kind, "id": owner.id, "case_id": owner.case_id, "label": owner.label,
+            "sha256": owner.sha256, "distance": distance, "exact": exact}
+
+
+def several_patients(texts: list[str | None], extra: dict | None) -> str | None:
+    """Why the source seems to describe more than one patient, or None."""
+    if isinstance(extra, dict) and isinstance(extra.get("patients"), int) and extra["patients"] > 1:
+        return f"the source lists {extra['patients']} patients"
+    text = "\n".join(t for t in texts if t)
+    m = _SEVERAL.search(text)
+    if m:
+        return f"the text says {m.group(0)!r}"
+    numbers = {n.upper() for n in _PATIENT_NUMBER.findall(text)}
+    if len(numbers) > 1:
+        return f"the text numbers patients ({', '.join(sorted(numbers))})"
+    return None
+
+
+def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[dict]]:
+    """Case id -> warnings (dicts: code, label, message, blocking, resolved, image_ids, candidates)."""
+    out: dict[int, list[dict]] = {cid: [] for cid in case_ids}
+    if not case_ids:
+        return out
+    index = duplicate_index(session)
+    for ids in _chunks(list(case_ids)):
+        cases = session.execute(select(Case.id, Case.adult_confirmed, Case.distinct_confirmed, Case.title, Case.history,
+                                       Case.findings, Case.extra, Case.license).where(Case.id.in_(ids))).all()
+        values: dict[tuple[int, int | None, str], str | None] = {}
+        rows = session.execute(select(FieldValue.case_id, FieldValue.image_id, FieldValue.field,
+                                      func.coalesce(FieldValue.override, FieldValue.value))
+                               .where(FieldValue.case_id.in_(ids),
+                                      FieldValue.field.in_(("age", "license", "view", "offset", "modality"))))
+        for case_id, image_id, name, value in rows:
+            values[(case_id, image_id, name)] = value
+        images_by_case: dict[int, list] = defaultdict(list)
+        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.included, Image.format)
+                                   .where(Image.case_id.in_(ids)).order_by(Image.case_id, Image.position, Image.id)):
+            images_by_case[row.case_id].append(row)
+        included = [(r.id, r.case_id, r.sha256, r.phash) for rs in images_by_case.values() for r in rs if r.included]
+        dups = _near_duplicates(index, included)
+        marked = distinct_pairs(session, list(dups)) if dups else set()
+        for candidates in dups.values():
+            for c in candidates:
+                c["distinct"] = _pair(c["image_id"], c) in marked
+        confirmed = adult_confirmed_cases(session, ids)
+        for case in cases:
+            out[case.id] = _case_warnings(case, values, images_by_case.get(case.id, []), dups, case.id in confirmed)
+    return out
+
+
+def _pair(image_id: int, candidate: dict) -> tuple[str, int, int]:
+    """The key of exports.marks.distinct_pairs for this image and candidate."""
+    if candidate["kind"] == "released":
+        return ("file", image_id, candidate["id"])
+    return ("image", min(image_id, candidate["id"]), max(image_id, candidate["id"]))
+
+
+def _case_warnings(case, values, images, dups, adult_confirmed: bool) -> list[dict]:
+    warnings: list[dict] = []
+
+    def add(code: str, message: str, **extra) -> None:
+        blocking = code in BLOCKING
+        warnings.append({"code": code, "label": LABELS[code], "message": message, "blocking": blocking,
+                         "resolved": extra.pop("resolved", False), **extra})
+
+    age = values.get((case.id, None, "age"))
+    age_number = None
+    try:
+        age_number = float(age) if age not in (None, "") else None
+    except ValueError:
+        age_number = None
+    if age_number is not None and age_number < ADULT_AGE:
+        add("age_pediatric", f"age {age} is under {ADULT_AGE}: the dataset holds adults only; reject the case")
+    elif age_number is None and not adult_confirmed:
+        add("age_unknown", "the source gives no age: confirm the patient is an adult, or reject the case")
+    license_value = values.get((case.id, None, "license"))
+    if license_value is None:
+        license_value = case.license
+    if not license_value:
+        add("license_unknown", "no license is known for this source: only a known, redistributable license may leave staging")
+    elif license_value not in REDISTRIBUTABLE_LICENSES:
+        add("license_not_redistributable", f"license {license_value!r} does not allow redistribution")
+    for image in images:
+        if image.id in dups:
+            add("near_duplicate",
+                f"image {image.id} looks like " + ", ".join(
+                    f"{'released ' + c['label'] if c['kind'] == 'released' else 'image ' + str(c['id']) + ' of ' + c['label']}"
+                    f" ({'identical bytes' if c['exact'] else 'distance ' + str(c['distance'])})" for c in dups[image.id]),
+                image_ids=[image.id], candidates=dups[image.id], resolved=all(c["distinct"] for c in dups[image.id]))
+    why = several_patients([case.title, case.history, case.findings], case.extra)
+    if why:
+        add("several_patients", f"{why}: split the case so that one case is one patient")
+    no_view, no_offset = [], []
+    for image in images:
+        if not image.included:
+            continue
+        modality = values.get((case.id, image.id, "modality"))
+        if not values.get((case.id, image.id, "view")) and modality != MODALITY_CT:
+            no_view.append(image.id)
+        if values.get((case.id, image.id, "offset")) in (None, ""):
+            no_offset.append(image.id)
+    if no_view:
+        add("view_missing", f"no view for image(s) {', '.join(map(str, no_view))}: torchxrayvision drops rows without one",
+            image_ids=no_view)
+    if no_offset:
+        add("offset_missing", f"no offset (days since symptoms) for image(s) {', '.join(map(str, no_offset))}",
+            image_ids=no_offset)
+    return warnings
+
+
+def refresh_warnings(session: Session, case_ids: list[int]) -> dict[int, list[dict]]:
+    """Recompute and store the warnings of these cases (``updated_at`` kept: nothing was edited)."""
+    computed = compute_warnings(session, case_ids)
+    changes = []
+    for ids in _chunks(list(computed)):
+        for case_id, stored, codes, updated_at in session.execute(
+                select(Case.id, Case.review_warnings, Case.warning_codes, Case.updated_at).where(Case.id.in_(ids))):
+            warnings = computed[case_id]
+            new_codes = codes_column(warnings)
+            if stored != warnings or codes != new_codes:
+                changes.append({"id": case_id, "review_warnings": warnings, "warning_codes": new_codes,
+                                "updated_at": updated_at})
+    if changes:
+        session.execute(update(Case), changes)
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Case) and obj.id in computed:
+                session.expire(obj, ["review_warnings", "warning_codes", "updated_at"])
+    return computed
+
+
+def refresh_missing_warnings(session: Session) -> int:
+    """Compute the warnings of every case never computed (new from staging, or changed at source)."""
+    ids = list(session.scalars(select(Case.id).where(Case.warning_codes.is_(None))))
+    if ids:
+        refresh_warnings(session, ids)
+    return len(ids)
