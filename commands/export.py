@@ -1,30 +1,75 @@
-"""``scrapy export -o DIR``: write a release (metadata.csv, images/, volumes/) from the database."""
+"""``scrapy export``: write a release (``-o DIR``) or append approved cases to a dataset checkout
+(``--dataset PATH``); ``--license`` writes a license subset, ``--state staged`` a preview."""
 
 from cli import CommandError, ProjectCommand, progress
-from exports.release import ExportError, export_release
+from exports.gates import DEFAULT_LICENSES
+from exports.release import ExportError, ExportRefused, export_into_dataset, export_release
+from exports.rows import APPROVED, STAGED
+from exports.schema import LICENSES
+
+
+def _license_list(text: str, what: str) -> frozenset[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in LICENSES]
+    if unknown:
+        raise CommandError(f"{what}: unknown license(s) {', '.join(map(repr, unknown))}; "
+                           f"write them as the dataset does, e.g. 'CC BY 4.0', 'CC BY-NC-SA', 'Apache 2.0', 'CC0 1.0'")
+    if not names:
+        raise CommandError(f"{what}: no license given")
+    return frozenset(names)
 
 
 class Command(ProjectCommand):
     def syntax(self) -> str:
-        return "-o DIR"
+        return "(-o DIR | --dataset PATH) [--license L1,L2] [--state approved|staged]"
 
     def short_desc(self) -> str:
-        return "Write a release: the released rows byte for byte plus approved cases"
+        return "Write a release: the released rows byte for byte plus approved cases, gated"
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", dest="output", metavar="DIR", help="directory to write the release into")
-        parser.add_argument("--name", help="name recorded for this release (default: the directory name)")
+        parser.add_argument("--dataset", metavar="PATH", help="checkout of the dataset repository to append approved cases to")
+        parser.add_argument("--name", help="name recorded for this release (default: from the directory)")
+        parser.add_argument("--license", dest="licenses", metavar="L1,L2",
+                            help="write only the images under these licenses (with -o)")
+        parser.add_argument("--state", choices=(APPROVED, STAGED), default=APPROVED,
+                            help="'staged' writes a preview of staged cases (placeholder ids, gates not enforced)")
 
     def execute(self, args, opts):
-        if not opts.output:
-            raise CommandError("give the release directory with -o DIR")
+        if bool(opts.output) == bool(opts.dataset):
+            raise CommandError("give either -o DIR (a release directory) or --dataset PATH (a dataset checkout)")
+        if opts.dataset and (opts.licenses or opts.state != APPROVED):
+            raise CommandError("--license and --state write a separate release: use them with -o DIR, not --dataset")
+        setting = self.settings.get("EXPORT_LICENSES") or ""
+        allowed = _license_list(setting, "EXPORT_LICENSES") if setting.strip() else DEFAULT_LICENSES
+        subset = _license_list(opts.licenses, "--license") if opts.licenses else None
         try:
-            report = export_release(self.engine(), self.media_store(), opts.output, opts.name, progress)
+            if opts.dataset:
+                report = export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
+                                             allowed=allowed)
+            else:
+                report = export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
+                                        licenses=subset, state=opts.state, allowed=allowed)
+        except ExportRefused as exc:
+            raise CommandError(str(exc)) from None
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-        print(f"wrote {report.path}: {report.rows} rows ({report.released_rows} released, {report.new_rows} new), "
-              f"{report.files_written} files, metadata.csv sha256 {report.metadata_sha256[:12]}")
+        if report.nothing_new:
+            print(f"{report.path}: nothing new to release ({report.released_rows} rows; no approved case is missing "
+                  "from it); nothing was changed")
+        else:
+            print(f"wrote {report.path}: {report.rows} rows ({report.released_rows} released, {report.new_rows} new"
+                  f"{f', {report.removed} left out by the license subset' if report.removed else ''}), "
+                  f"{report.files_written} files, metadata.csv sha256 {report.metadata_sha256[:12]}")
+        if opts.state == STAGED:
+            print(f"  preview: placeholder patient ids 'staged-<case id>'; {len(report.failures)} gate failure(s) "
+                  "that would refuse a release:")
+            for failure in report.failures:
+                print(f"    {failure.render()}")
+        if report.preexisting:
+            print(f"  {report.preexisting} defect(s) already in the dataset are reported in manifest.json and the report "
+                  "(never rewritten); `scrapy validate` lists them")
         if report.missing_files:
             print(f"  {len(report.missing_files)} referenced file(s) are not in the media store "
                   f"(imported from a bare metadata.csv?), e.g. {report.missing_files[0]}; "

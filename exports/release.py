@@ -8,6 +8,7 @@ release untouched. The same database always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -15,14 +16,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from datetime import datetime, timezone
 
-from db.media import MediaStore
-from db.models import DatasetImport, ReleasedFile, ReleasedRow, Release, ReleaseItem
+from sqlalchemy import Engine, func, insert, select
+
+from db.media import MediaStore, file_sha256
+from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
-from exports.csvio import format_record, render
-from exports.schema import COLUMNS, FOLDER_IMAGES, FOLDERS
-from ingest.imaging import sha256_hex
+from exports.csvio import MetadataFormatError, format_record, parse_metadata, render, write_atomically
+from exports.files import FileError, NameAllocator, derive_stem, prepare_file
+from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
+                           duplicate_failures, license_failures, subject, xrv_failures)
+from exports.marks import adult_confirmed_cases, distinct_pairs
+from exports.report import write_artefacts
+from exports.rows import APPROVED, PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
+from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
+from exports.validate import Violation, validate
+from ingest.imaging import UnreadableImage, describe_image, sha256_hex
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -48,6 +58,10 @@ class ExportReport:
     missing_files: list[str] = field(default_factory=list)
     metadata_sha256: str = ""
     release_id: int | None = None
+    failures: list = field(default_factory=list)
+    preexisting: int = 0
+    removed: int = 0
+    nothing_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,8 @@ class ReleaseRow:
     media_sha256: str | None
     released_row_id: int | None = None
     image_id: int | None = None
+    #: The row's cells by column name (filled where the release needs them: license, report).
+    cells: dict | None = None
 
 
 def _check_target(out: Path) -> None:
@@ -84,72 +100,500 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
     }
     rows = []
     folder_column = ReleasedRow.typed["folder"].as_string()  # JSON path: no need to load whole rows
+    columns = _header_columns(latest)
     for row in session.execute(
         select(ReleasedRow.id, ReleasedRow.raw, ReleasedRow.ending, ReleasedRow.patientid, ReleasedRow.filename,
-               folder_column.label("folder"))
+               folder_column.label("folder"), ReleasedRow.cells)
         .where(ReleasedRow.removed_import_id.is_(None))
         .order_by(ReleasedRow.position)
         .execution_options(yield_per=5_000)
     ):
         folder = row.folder or FOLDER_IMAGES
+        cells = {name: cell for name, cell in zip(columns, row.cells) if name}
         rows.append(ReleaseRow(row.raw, row.ending, row.patientid, row.filename, folder,
-                               files.get(f"{folder}/{row.filename}"), released_row_id=row.id))
+                               files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
     return latest, rows
 
 
+def _header_columns(latest: DatasetImport | None) -> tuple[str, ...]:
+    if latest is None:
+        return COLUMNS + ("",)
+    return _split_header(latest.header_raw)
+
+
+def _split_header(raw: str) -> tuple[str, ...]:
+    import csv
+
+    return tuple(next(csv.reader([raw])))
+
+
+class ExportRefused(ExportError):
+    """The gates refused the release; ``failures`` lists every reason."""
+
+    def __init__(self, failures: list[GateFailure]):
+        self.failures = failures
+        lines = [f"the release is refused: {len(failures)} gate failure(s) in the rows it would add"]
+        lines += [f"  {f.render()}" for f in failures]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Plan:
+    """Everything a release will write, decided before a byte of the target changes."""
+
+    name: str
+    state: str
+    header_raw: str
+    header_ending: str
+    columns: tuple[str, ...]
+    base: list[ReleaseRow]
+    removed: list[tuple[ReleaseRow, str]] = field(default_factory=list)
+    new: list[NewRow] = field(default_factory=list)
+    left_out: list[tuple[NewRow, str]] = field(default_factory=list)
+    already_released: int = 0
+    failures: list[GateFailure] = field(default_factory=list)
+    preexisting: list[Violation] = field(default_factory=list)
+    allocate: dict[int, str] = field(default_factory=dict)  # case id -> new patientid
+    licenses: tuple[str, ...] | None = None
+    funnel: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def preview(self) -> bool:
+        return self.state != APPROVED
+
+    def new_line(self, row: NewRow) -> str:
+        return format_record(row.record(self.columns))
+
+
+def _previous_filenames(session) -> dict[int, str]:
+    """The filename each staged image got in an earlier release (so it never changes)."""
+    return dict(session.execute(
+        select(ReleaseItem.image_id, ReleaseItem.filename).where(ReleaseItem.image_id.is_not(None))
+        .order_by(ReleaseItem.id)).all())
+
+
+def _next_patient_number(session, base: list[ReleaseRow]) -> int:
+    numbers = [pid_number(p) for p in session.scalars(select(ReleasedRow.patientid))]
+    numbers += [pid_number(p) for p in session.scalars(select(PatientId.patientid))]
+    numbers += [pid_number(r.patientid) for r in base]
+    return max((n for n in numbers if n is not None), default=0) + 1
+
+
+def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: dict[int, str],
+                  root: Path | None) -> list[KnownImage]:
+    """Hashes of every file the base rows reference (released files, earlier exports, or read)."""
+    files = {f.path: f for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None)))}
+    by_filename: dict[str, int] = {name: image_id for image_id, name in previous.items()}
+    image_facts = {}
+    if by_filename:
+        ids = list(by_filename.values())
+        for start in range(0, len(ids), 500):
+            for image in session.scalars(select(Image).where(Image.id.in_(ids[start:start + 500]))):
+                image_facts[image.id] = image
+    known = []
+    for row in base:
+        rel = f"{row.folder}/{row.filename}"
+        f = files.get(rel)
+        if f is not None:
+            known.append(KnownImage(rel, f.phash, f.sha256, released_file_id=f.id))
+            continue
+        image = image_facts.get(by_filename.get(row.filename, -1))
+        if image is not None:
+            known.append(KnownImage(rel, image.phash, image.sha256, image_id=image.id))
+            continue
+        path = root / rel if root is not None else None
+        if path is not None and path.is_file():
+            try:
+                facts = describe_image(path.read_bytes())
+            except UnreadableImage:
+                continue
+            known.append(KnownImage(rel, facts.phash, facts.sha256))
+    return known
+
+
+def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
+    """Images at each step from fetched to exported (the ROCOv2-style funnel)."""
+    images = session.execute(select(Image.sha256, Image.duplicate_of, Image.included, Case.review_state, Case.license)
+                             .join(Case, Case.id == Image.case_id)).all()
+    fetched = len(images)
+    staged = [i for i in images if i.sha256]
+    dedup = [i for i in staged if i.duplicate_of is None and i.review_state != "duplicate"]
+    licensed = [i for i in dedup if (i.license or "") in allowed]
+    approved = [i for i in licensed if i.review_state == APPROVED and i.included]
+    return {"fetched": fetched, "staged": len(staged), "deduplicated": len(dedup), "license-passed": len(licensed),
+            "approved": len(approved), "exported": exported}
+
+
+def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
+                 base: list[ReleaseRow], root: Path | None = None, state: str = APPROVED,
+                 licenses: frozenset[str] | None = None, allowed: frozenset[str] = DEFAULT_LICENSES,
+                 preexisting_csv: Path | None = None, progress: Progress = _no_progress) -> Plan:
+    """Decide the release and write the new files into ``work`` (images/, volumes/, metadata.csv
+    with the new rows only), then run every gate. Nothing outside ``work`` is written."""
+    header_raw, header_ending = base_header
+    columns = _split_header(header_raw)
+    plan = Plan(name, state, header_raw, header_ending, columns, base,
+                licenses=tuple(sorted(licenses)) if licenses is not None else None)
+    if licenses is not None:
+        kept = []
+        for row in base:
+            value = (row.cells or {}).get("license", "").strip()
+            if value in licenses:
+                kept.append(row)
+            else:
+                plan.removed.append((row, f"license {value or 'unknown'!r} is not in the chosen subset"))
+        plan.base = kept
+    for folder in FOLDERS:
+        (work / folder).mkdir(parents=True, exist_ok=True)
+
+    with session_scope(engine) as session:
+        previous = _previous_filenames(session)
+        full_base = base  # the whole dataset: names and hashes are judged against all of it
+        base_names = {r.filename for r in full_base}
+        taken = NameAllocator(base_names)
+        if root is not None:
+            for folder in FOLDERS:
+                if (root / folder).is_dir():
+                    for p in (root / folder).iterdir():
+                        taken.reserve(p.name)
+        candidates = build_rows(session, state)
+        rows: list[NewRow] = []
+        for row in candidates:
+            recorded = previous.get(row.image_id)
+            if state == APPROVED and recorded is not None and recorded in base_names:
+                plan.already_released += 1
+                continue
+            rows.append(row)
+        # patient ids: a preview marks placeholders; a release reuses or allocates (after the gates)
+        existing_ids = dict(session.execute(select(PatientId.case_id, PatientId.patientid)
+                                            .where(PatientId.case_id.is_not(None))).all())
+        next_number = _next_patient_number(session, full_base)
+        ids: dict[int, str] = {}
+        for row in rows:
+            if row.case_id in ids:
+                continue
+            if state != APPROVED:
+                ids[row.case_id] = f"{PREVIEW_ID_PREFIX}{row.case_id}"
+            elif row.case_id in existing_ids:
+                ids[row.case_id] = existing_ids[row.case_id]
+            else:
+                ids[row.case_id] = str(next_number)
+                plan.allocate[row.case_id] = str(next_number)
+                next_number += 1
+        for row in progress(rows, "new files", len(rows)):
+            row.cells["patientid"] = ids[row.case_id]
+            if not row.media_sha256 or not store.has(row.media_sha256):
+                row.problems.append("the image's bytes are not in the media store")
+                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), ".missing")
+                continue
+            try:
+                row.file = prepare_file(store.read(row.media_sha256), row.folder)
+            except FileError as exc:
+                row.problems.append(str(exc))
+                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), ".invalid")
+                continue
+            recorded = previous.get(row.image_id)
+            if recorded is not None and recorded not in taken and recorded.endswith(row.file.extension):
+                taken.reserve(recorded)
+                row.filename = recorded
+            else:
+                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), row.file.extension)
+            if row.file.format != "nifti-gz" and (row.phash is None or row.file.converted):
+                row.phash = describe_image(row.file.data).phash
+            (work / row.folder / row.filename).write_bytes(row.file.data)
+            row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded
+            row.cells["filename"] = row.filename
+        if licenses is not None:
+            kept_new = []
+            for row in rows:
+                if row.cells.get("license", "") in licenses:
+                    kept_new.append(row)
+                else:
+                    plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} is not in the chosen subset"))
+                    if row.file is not None:
+                        (work / row.folder / row.filename).unlink(missing_ok=True)
+            rows = kept_new
+        plan.new = rows
+        for row in rows:
+            row.cells["filename"] = row.filename
+        lines = [(header_raw, "\n")] + [(plan.new_line(r), "\n") for r in rows]
+        (work / "metadata.csv").write_bytes(render(lines))
+
+        # --- the gates -----------------------------------------------------------------------
+        failures: list[GateFailure] = []
+        for row in rows:
+            for problem in row.problems:
+                failures.append(GateFailure("design", "file.source", subject(row), problem))
+        # the age gate below judges ages (with the adult confirmations); validate's age rule would repeat it
+        failures += [f for f in design_failures(work, rows) if not f.rule.startswith("age.")]
+        failures += license_failures(rows, allowed)
+        failures += age_failures(rows, adult_confirmed_cases(session, {r.case_id for r in rows}))
+        known = _known_images(session, store, full_base, previous, root)
+        failures += duplicate_failures(rows, known, distinct_pairs(session, [r.image_id for r in rows]))
+        released_findings = [((r.cells or {}).get("view", ""), (r.cells or {}).get("finding", "")) for r in plan.base]
+        failures += xrv_failures(rows, released_findings)
+        plan.failures = failures
+        plan.funnel = _funnel(session, allowed, 0)
+    if preexisting_csv is not None:
+        plan.preexisting = [v for v in validate(preexisting_csv) if v.severity == ERROR]
+    return plan
+
+
+def _metadata_lines(plan: Plan) -> list[tuple[str, str]]:
+    lines = [(plan.header_raw, plan.header_ending)]
+    total = len(plan.base) + len(plan.new)
+    for i, row in enumerate(plan.base):
+        ending = row.ending
+        if ending == "" and i < total - 1:
+            ending = plan.header_ending  # a row that was last (no newline) is followed by new rows now
+        lines.append((row.raw, ending))
+    for row in plan.new:
+        lines.append((plan.new_line(row), plan.header_ending or "\n"))
+    return lines
+
+
+def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: dict,
+            base_rows: list[ReleaseRow]) -> int:
+    """Allocate the new patient ids, record the release and its items, and the conversions."""
+    with session_scope(engine) as session:
+        for case_id, pid in plan.allocate.items():
+            session.add(PatientId(patientid=pid, case_id=case_id))
+        session.flush()
+        release = Release(name=plan.name, path=str(path), metadata_sha256=metadata_sha, counts=counts)
+        session.add(release)
+        session.flush()
+        items = [{"release_id": release.id, "position": i, "patientid": row.patientid, "filename": row.filename,
+                  "released_row_id": row.released_row_id, "image_id": row.image_id, "sha256": row.media_sha256}
+                 for i, row in enumerate(base_rows)]
+        items += [{"release_id": release.id, "position": len(base_rows) + i, "patientid": row.cells["patientid"],
+                   "filename": row.filename, "released_row_id": None, "image_id": row.image_id,
+                   "sha256": row.file.sha256 if row.file else None}
+                  for i, row in enumerate(plan.new)]
+        for start in range(0, len(items), 5_000):
+            session.execute(insert(ReleaseItem), items[start:start + 5_000])
+        converted = [row for row in plan.new if row.file is not None and row.file.converted]
+        for row in converted:
+            image = session.get(Image, row.image_id)
+            image.provenance = {**(image.provenance or {}), "release_conversion": row.file.record()}
+        return release.id
+
+
+def _check_gates(plan: Plan) -> None:
+    if plan.failures and not plan.preview:
+        raise ExportRefused(plan.failures)
+
+
 def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str | None = None,
-                   progress: Progress = _no_progress) -> ExportReport:
+                   progress: Progress = _no_progress, *, licenses: frozenset[str] | None = None,
+                   state: str = APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES) -> ExportReport:
+    """Write a release into ``out``: the released rows byte for byte, then the new rows.
+
+    ``licenses`` keeps only the rows (released and new) under those licenses; ``state="staged"``
+    writes a preview of the staged cases alone, with placeholder patient ids and the gates
+    reported, not enforced.
+    """
     out = Path(out).resolve()
     _check_target(out)
     with session_scope(engine) as session:
         latest, rows = released_release_rows(session)
-    if latest is None and not rows:
+        has_cases = session.scalar(select(Case.id).where(Case.review_state == state).limit(1)) is not None
+    if latest is None and not rows and not has_cases:
         raise ExportError("the staging database holds no released rows and no approved cases; "
                           "run `scrapy import-dataset PATH` first")
-    header_raw = latest.header_raw if latest else format_record(list(COLUMNS) + [""])
-    header_ending = latest.header_ending if latest else "\n"
-    report = ExportReport(str(out), rows=len(rows), released_rows=len(rows))
-
-    lines = [(header_raw, header_ending)]
-    for i, row in enumerate(rows):
-        ending = row.ending
-        if ending == "" and i < len(rows) - 1:
-            ending = header_ending  # a row that was last (no newline) is followed by new rows now
-        lines.append((row.raw, ending))
-    metadata = render(lines)
-    report.metadata_sha256 = sha256_hex(metadata)
-
+    header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
+    if state != APPROVED:
+        rows = []  # a preview shows what a crawl found, alone
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
+        work = staging / ".new"
+        base_csv = staging / ".base.csv"
+        base_csv.write_bytes(render([header] + [(r.raw, "\n") for r in rows]))
+        plan = plan_release(engine, store, work, name=name or out.name, base_header=header, base=rows,
+                            state=state, licenses=licenses, allowed=allowed, preexisting_csv=base_csv,
+                            progress=progress)
+        base_csv.unlink()
+        _check_gates(plan)
+        metadata = render(_metadata_lines(plan))
+        report = ExportReport(str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
+                              new_rows=len(plan.new), metadata_sha256=sha256_hex(metadata))
+        report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
+        shas: dict[str, str] = {}
         for folder in FOLDERS:
             (staging / folder).mkdir()
-        for row in progress(rows, "files", len(rows)):
+        for row in progress(plan.base, "files", len(plan.base)):
             if row.media_sha256 is None or not store.has(row.media_sha256):
                 report.missing_files.append(f"{row.folder}/{row.filename}")
                 continue
             shutil.copyfile(store.path(row.media_sha256), staging / row.folder / row.filename)
+            shas[f"{row.folder}/{row.filename}"] = row.media_sha256
             report.files_written += 1
+        for row in plan.new:
+            if row.file is not None:
+                os.rename(work / row.folder / row.filename, staging / row.folder / row.filename)
+                shas[f"{row.folder}/{row.filename}"] = row.file.sha256
+                report.files_written += 1
+        shutil.rmtree(work)
         (staging / "metadata.csv").write_bytes(metadata)
+        shas["metadata.csv"] = report.metadata_sha256
+        plan.funnel["exported"] = len(plan.new)
+        counts = _counts(plan, report.files_written)
+        write_artefacts(staging, plan, shas, counts, new_files=staging,
+                        previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
         _swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-    with session_scope(engine) as session:
-        release = Release(name=name or out.name, path=str(out), metadata_sha256=report.metadata_sha256,
-                          counts={"rows": report.rows, "released_rows": report.released_rows,
-                                  "new_rows": report.new_rows, "files": report.files_written,
-                                  "missing_files": len(report.missing_files)})
-        session.add(release)
-        session.flush()
-        session.execute(insert(ReleaseItem), [
-            {"release_id": release.id, "position": i, "patientid": row.patientid, "filename": row.filename,
-             "released_row_id": row.released_row_id, "image_id": row.image_id, "sha256": row.media_sha256}
-            for i, row in enumerate(rows)
-        ])
-        report.release_id = release.id
+    if not plan.preview:
+        report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)
     return report
+
+
+def _counts(plan: Plan, files: int) -> dict:
+    return {"rows": len(plan.base) + len(plan.new), "released_rows": len(plan.base), "new_rows": len(plan.new),
+            "removed_rows": len(plan.removed), "changed_rows": 0, "files": files,
+            "converted_files": sum(1 for r in plan.new if r.file is not None and r.file.converted),
+            "already_released": plan.already_released, "left_out": len(plan.left_out),
+            "gate_failures": len(plan.failures), "preexisting_defects": len(plan.preexisting),
+            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None}
+
+
+def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
+                        progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES) -> ExportReport:
+    """Append the approved cases to a checkout of the dataset repository.
+
+    Existing rows, files and header stay byte-identical; new files go to ``images/``/``volumes/``
+    and are never written over an existing file; ``metadata.csv`` gets the new rows at its end.
+    Everything is prepared beside the checkout first; the checkout changes only at the end (files
+    renamed in, then metadata.csv replaced atomically), and an error there undoes what was moved.
+    """
+    root = Path(dataset).resolve()
+    csv_path = root / "metadata.csv"
+    if not csv_path.is_file():
+        raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
+    original = csv_path.read_bytes()
+    try:
+        meta = parse_metadata(original, csv_path)
+    except MetadataFormatError as exc:
+        raise ExportError(f"the checkout's metadata.csv cannot be read: {exc}") from None
+    columns = meta.columns
+    missing = [c for c in COLUMNS if c not in columns]
+    if missing:
+        raise ExportError(f"the checkout's header lacks {', '.join(missing)}")
+    folder_i, file_i, pid_i = columns.index("folder"), columns.index("filename"), columns.index("patientid")
+    base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
+                       r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
+                       cells={n: c for n, c in zip(columns, r.cells) if n}) for r in meta.records]
+    with session_scope(engine) as session:
+        # released rows of an imported checkout map to their ids; filenames are the key
+        ids = dict(session.execute(select(ReleasedRow.filename, ReleasedRow.id)
+                                   .where(ReleasedRow.removed_import_id.is_(None))).all())
+        count = session.scalar(select(func.count()).select_from(Release).where(Release.path == str(root))) or 0
+    base = [ReleaseRow(r.raw, r.ending, r.patientid, r.filename, r.folder, None, ids.get(r.filename), None, r.cells)
+            for r in base]
+    name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
+    work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
+    moved: list[Path] = []
+    undo: list[Callable[[], None]] = []
+    try:
+        work = work_root / "new"
+        plan = plan_release(engine, store, work, name=name, base_header=(meta.header.raw, meta.header.ending),
+                            base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress)
+        _check_gates(plan)
+        report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
+        report.failures, report.preexisting = plan.failures, len(plan.preexisting)
+        if not plan.new:
+            report.metadata_sha256 = sha256_hex(original)
+            report.nothing_new = True
+            return report
+        for row in plan.new:
+            target = root / row.folder / row.filename
+            if target.exists() or target.is_symlink():
+                raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
+        tail = b""
+        if original and not original.endswith((b"\n", b"\r")):
+            tail = (meta.header.ending or "\n").encode()
+        new_lines = "".join(plan.new_line(r) + (meta.header.ending or "\n") for r in plan.new).encode("utf-8")
+        metadata = original + tail + new_lines
+        report.metadata_sha256 = sha256_hex(metadata)
+        plan.funnel["exported"] = len(plan.new)
+        artefacts = work_root / "artefacts"
+        artefacts.mkdir()
+        shas = _dataset_file_shas(root, plan)
+        shas["metadata.csv"] = report.metadata_sha256
+        counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
+        changelog = root / "CHANGELOG.md"
+        write_artefacts(artefacts, plan, shas, counts, new_files=work,
+                        previous_changelog=changelog if changelog.exists() else None)
+        # --- commit: the checkout changes from here on, and is restored on any error ---------
+        for folder in FOLDERS:
+            if any(r.folder == folder for r in plan.new):
+                (root / folder).mkdir(exist_ok=True)
+        for row in progress(plan.new, "commit", len(plan.new)):
+            target = root / row.folder / row.filename
+            _place(work / row.folder / row.filename, target)  # refuses an existing name: never overwrites
+            moved.append(target)
+            report.files_written += 1
+        undo.append(lambda: write_atomically(csv_path, original))
+        write_atomically(csv_path, metadata)
+        _install_artefacts(artefacts, root, undo)
+    except BaseException:
+        for action in reversed(undo):
+            action()
+        for path in reversed(moved):
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(work_root, ignore_errors=True)
+    report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
+    return report
+
+
+def _dataset_file_shas(root: Path, plan: Plan) -> dict[str, str]:
+    shas = {}
+    for folder in FOLDERS:
+        directory = root / folder
+        if directory.is_dir():
+            for p in sorted(directory.iterdir()):
+                if p.is_file():
+                    shas[f"{folder}/{p.name}"] = file_sha256(p)
+    for row in plan.new:
+        if row.file is not None:
+            shas[f"{row.folder}/{row.filename}"] = row.file.sha256
+    return dict(sorted(shas.items()))
+
+
+def _place(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target``; fails (FileExistsError) rather than replace anything."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # another file system: copy into a file opened exclusively
+        with open(source, "rb") as src, open(target, "xb") as dst:
+            shutil.copyfileobj(src, dst)
+
+
+def _install_artefacts(artefacts: Path, root: Path, undo: list[Callable[[], None]]) -> None:
+    """CHANGELOG.md and manifest.json replaced atomically; report/ swapped by renames."""
+    for name in ("CHANGELOG.md", "manifest.json"):
+        target = root / name
+        if target.exists():
+            before = target.read_bytes()
+            undo.append(lambda target=target, before=before: write_atomically(target, before))
+        else:
+            undo.append(lambda target=target: target.unlink(missing_ok=True))
+        write_atomically(target, (artefacts / name).read_bytes())
+    old = None
+    if (root / "report").exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{root.name}.report-old-", dir=root.parent))
+        os.rename(root / "report", old / "report")
+        undo.append(lambda: (shutil.rmtree(root / "report", ignore_errors=True), os.rename(old / "report", root / "report")))
+    else:
+        undo.append(lambda: shutil.rmtree(root / "report", ignore_errors=True))
+    os.rename(artefacts / "report", root / "report")
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

@@ -1,0 +1,89 @@
+"""Time and peak memory of `scrapy export --dataset` adding N approved cases to a large checkout.
+
+Builds a synthetic checkout of 100,000 rows with 1,000 images (bench/import_export.py's builder),
+imports it, stages N approved cases (default 10,000; one 96x96 PNG each, distinct images, every
+gate passing), then runs the real command as a child process and prints wall time and peak
+resident memory. The duplicate check compares every new image with every released image and with
+every other new image. Target (2-core machine): 30 s for 10,000 cases into 100,000 rows.
+
+    .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image as PILImage
+from sqlalchemy import insert, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_export import build_checkout, run  # noqa: E402
+from db.media import MediaStore  # noqa: E402
+from db.models import Case, FieldValue, Image  # noqa: E402
+from db.session import open_database, session_scope  # noqa: E402
+from ingest.imaging import describe_image  # noqa: E402
+
+
+def stage_cases(url: str, media: Path, n: int) -> None:
+    engine = open_database(url)
+    store = MediaStore(media)
+    rng = np.random.default_rng(1)
+    with session_scope(engine) as session:
+        session.execute(insert(Case), [
+            {"source": "bench", "source_key": f"{i:06d}", "canonical_url": f"https://bench.example/cases/{i}",
+             "license": "CC BY 4.0", "credit": "bench", "review_state": "approved", "warnings": [], "extra": {}}
+            for i in range(n)])
+        ids = list(session.scalars(select(Case.id).where(Case.source == "bench").order_by(Case.id)))
+        images, values = [], []
+        for case_id in ids:
+            out = io.BytesIO()
+            PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L").save(out, "PNG")
+            facts = describe_image(out.getvalue())
+            store.put_bytes(out.getvalue(), facts.sha256)
+            images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}", "sha256": facts.sha256,
+                           "phash": facts.phash, "width": 96, "height": 96, "format": "png", "position": 0,
+                           "label": "", "included": True, "provenance": {}})
+            for field, value in (("age", "54"), ("sex", "F"), ("finding", "Pneumonia/Viral/COVID-19"),
+                                 ("view", "PA"), ("modality", "X-ray"), ("offset", "2")):
+                values.append({"case_id": case_id, "image_id": None, "field": field, "value": value})
+        session.execute(insert(Image), images)
+        session.execute(insert(FieldValue), values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--images", type=int, default=1_000)
+    parser.add_argument("--cases", type=int, default=10_000)
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        build_checkout(tmp / "dataset", opts.rows, opts.images)
+        env = dict(os.environ, STAGING_DB_URL=f"sqlite:///{tmp / 'staging.sqlite3'}", MEDIA_STORE=str(tmp / "media"))
+        scrapy = str(Path(sys.executable).with_name("scrapy"))
+        seconds, _ = run([scrapy, "import-dataset", str(tmp / "dataset")], env)
+        print(f"checkout: {opts.rows:,} rows, {opts.images:,} images (imported in {seconds:.1f} s)")
+        t0 = time.perf_counter()
+        stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases)
+        print(f"staged {opts.cases:,} approved cases in {time.perf_counter() - t0:.1f} s")
+        before = (tmp / "dataset" / "metadata.csv").read_bytes()
+        seconds, peak = run([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
+        after = (tmp / "dataset" / "metadata.csv").read_bytes()
+        added = after[len(before):].count(b"\n")
+        print(f"{'step':34} {'wall s':>8} {'peak MiB':>9}")
+        print(f"{'export --dataset (gates included)':34} {seconds:8.1f} {peak:9.0f}")
+        print(f"rows added: {added:,}; existing bytes unchanged: {after.startswith(before)}; "
+              f"files in images/: {len(os.listdir(tmp / 'dataset' / 'images')):,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""File names and file bytes of new release rows.
+
+A new row's ``filename`` is derived from the source alone (source, case key, image number), so
+the same case always gets the same name; it is ASCII, has no path separator or leading dot, and
+ends with the extension of the bytes actually written. Names already used by the dataset (compared
+case-insensitively, because checkouts live on macOS and Windows too) are never taken: a clash gets
+``-2``, ``-3``... in row order.
+
+X-rays leave as 8-bit grayscale or RGB PNG/JPEG (what torchxrayvision reads safely, DESIGN.md).
+A PNG or JPEG that already is one is copied byte for byte; anything else (16-bit, CMYK, palette,
+alpha, WebP, TIFF, GIF, BMP) is converted to PNG, losslessly where the pixels allow. The source
+bytes stay in the media store; the conversion is returned so the caller records it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+from exports.schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
+from ingest.imaging import UnreadableImage, sha256_hex, sniff_format
+
+#: Longest derived name before the extension (the dataset's longest names are about 90 characters).
+MAX_STEM = 80
+#: Pillow modes written as they are.
+XRAY_MODES = frozenset({"L", "RGB"})
+EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "nifti-gz": ".nii.gz"}
+
+
+class FileError(ValueError):
+    """The bytes cannot become a release file (not an image, or a volume in the wrong format)."""
+
+
+def slug(text: str) -> str:
+    """ASCII, ``[A-Za-z0-9._-]`` only, no leading dot or dash, runs of separators collapsed."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text)
+    out = re.sub(r"-{2,}", "-", out).strip("-.")
+    return out
+
+
+def derive_stem(source: str, source_key: str, number: int) -> str:
+    """``<source>-<case key>-<image number>``, e.g. ``eurorad-16672-1``; long keys are shortened
+    with a hash of the full key so two long keys never meet."""
+    key = slug(source_key) or "case"
+    stem = f"{slug(source) or 'source'}-{key}-{number}"
+    if len(stem) > MAX_STEM:
+        digest = sha256_hex(source_key.encode())[:10]
+        keep = MAX_STEM - len(f"{slug(source)}--{digest}-{number}")
+        stem = f"{slug(source)}-{key[:max(keep, 1)].rstrip('-.')}-{digest}-{number}"
+    return stem
+
+
+class NameAllocator:
+    """Hands out file names unique (case-insensitively) across the dataset and this release."""
+
+    def __init__(self, taken: set[str] | None = None):
+        self._taken = {name.lower() for name in (taken or ())}
+
+    def take(self, stem: str, extension: str) -> str:
+        candidate, n = f"{stem}{extension}", 1
+        while candidate.lower() in self._taken:
+            n += 1
+            candidate = f"{stem}-{n}{extension}"
+        self._taken.add(candidate.lower())
+        return candidate
+
+    def reserve(self, name: str) -> None:
+        self._taken.add(name.lower())
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._taken
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """The bytes a release writes for one image, and how they came from the source bytes."""
+
+    data: bytes
+    format: str  # png / jpeg / nifti-gz
+    extension: str
+    sha256: str
+    source_sha256: str
+    #: Empty when the source bytes are written unchanged; else the steps, e.g. ["I;16 -> L ..."].
+    conversion: tuple[str, ...] = field(default=())
+
+    @property
+    def converted(self) -> bool:
+        return bool(self.conversion)
+
+    def record(self) -> dict:
+        """The transformation as recorded in provenance and the manifest."""
+        return {"source_sha256": self.source_sha256, "sha256": self.sha256, "format": self.format,
+                "steps": list(self.conversion)}
+
+
+def prepare_file(data: bytes, folder: str) -> PreparedFile:
+    """The release bytes for ``data`` in ``folder`` (``images`` or ``volumes``)."""
+    source_sha = sha256_hex(data)
+    fmt = sniff_format(data)
+    if folder == FOLDER_VOLUMES:
+        if fmt != "nifti-gz":
+            raise FileError(f"volumes/ holds gzipped NIfTI; these bytes are {fmt or 'of an unknown format'}")
+        return PreparedFile(data, fmt, EXTENSIONS[fmt], source_sha, source_sha)
+    if folder != FOLDER_IMAGES:
+        raise FileError(f"unknown folder {folder!r}")
+    if fmt in ("html", "pdf", "gzip", "nifti-gz", "nifti", "dicom", None):
+        raise FileError(f"an X-ray must be an image; these bytes are {fmt or 'of an unknown format'}")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            mode = img.mode
+            if fmt in IMAGE_FORMAT_EXTENSIONS and mode in XRAY_MODES and getattr(img, "n_frames", 1) == 1:
+                return PreparedFile(data, fmt, EXTENSIONS[fmt], source_sha, source_sha)
+            converted, steps = to_8bit(img)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, UnreadableImage) as exc:
+        raise FileError(f"cannot decode {fmt}: {exc}") from None
+    out = io.BytesIO()
+    converted.save(out, "PNG", optimize=False)
+    blob = out.getvalue()
+    steps = [f"{fmt} {mode} -> png {converted.mode}", *steps]
+    return PreparedFile(blob, "png", ".png", sha256_hex(blob), source_sha, tuple(steps))
+
+
+def to_8bit(img: Image.Image) -> tuple[Image.Image, list[str]]:
+    """An 8-bit L or RGB copy of ``img`` and the steps taken (first frame of an animation)."""
+    steps: list[str] = []
+    if getattr(img, "n_frames", 1) > 1:
+        img.seek(0)
+        steps.append(f"first of {img.n_frames} frames")
+    mode = img.mode
+    if mode in XRAY_MODES:
+        return img.copy(), steps
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F", "I;16N"):
+        arr = np.asarray(img, dtype=np.float64)
+        low, high = float(arr.min()), float(arr.max())
+        scale = 255.0 / (high - low) if high > low else 0.0
+        out = np.clip(np.rint((arr - low) * scale), 0, 255).astype(np.uint8)
+        steps.append(f"window {low:g}..{high:g} scaled linearly to 0..255")
+        return Image.fromarray(out, "L"), steps
+    if mode in ("1", "LA", "La"):
+        steps.append("alpha dropped" if mode != "1" else "1-bit to 8-bit")
+        return img.convert("L"), steps
+    if mode in ("P", "PA"):
+        rgb = img.convert("RGB")
+        arr = np.asarray(rgb)
+        if np.array_equal(arr[..., 0], arr[..., 1]) and np.array_equal(arr[..., 1], arr[..., 2]):
+            steps.append("gray palette expanded to L")
+            return rgb.convert("L"), steps
+        steps.append("palette expanded to RGB")
+        return rgb, steps
+    if mode in ("RGBA", "RGBa", "RGBX"):
+        steps.append("alpha dropped")
+        return img.convert("RGB"), steps
+    if mode == "CMYK":
+        steps.append("CMYK converted to RGB")
+        return img.convert("RGB"), steps
+    steps.append(f"{mode} converted to RGB")
+    return img.convert("RGB"), steps

@@ -1,0 +1,129 @@
+"""From reviewed cases to new ``metadata.csv`` rows: the one place that decides a new row's cells.
+
+A case in the requested review state (``approved`` for a release, ``staged`` for a preview) gives
+one row per included image, in a stable order: cases by ``(source, source_key)``, images by
+position. Cells come from the case's effective field values (a reviewer's override wins over the
+normalizer); a per-image value (``image_id`` set) wins over the case-level one for that image.
+``url`` is the case's canonical URL, ``license`` the normalized license, ``other_notes`` the
+credit; ``finding`` is never blank (``todo`` until a reviewer decides). ``folder`` follows the
+bytes: a gzipped NIfTI volume goes to ``volumes/``, every 2-D image to ``images/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Case, Image
+from exports.files import PreparedFile
+from exports.schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES
+
+APPROVED = "approved"
+STAGED = "staged"
+
+#: Fields a per-image value may set (DESIGN.md: modality, view, offset, date belong to one image).
+IMAGE_LEVEL_FIELDS = frozenset({"modality", "view", "offset", "date"})
+#: Placeholder patient ids of a preview: never a valid patientid, so nobody mistakes them for one.
+PREVIEW_ID_PREFIX = "staged-"
+
+_SPACE_RE = re.compile(r"\s+")
+_PID_NUMBER_RE = re.compile(r"\d+")
+
+
+@dataclass
+class NewRow:
+    """One row a release adds, before and after its file is prepared and its id allocated."""
+
+    case_id: int
+    image_id: int
+    source: str
+    source_key: str
+    position: int
+    folder: str
+    media_sha256: str | None
+    phash: str | None
+    duplicate_of: int | None
+    cells: dict[str, str]
+    filename: str = ""
+    file: PreparedFile | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How messages name the row before it has a filename: ``source/key #n``."""
+        return f"{self.source}/{self.source_key} image {self.position + 1}"
+
+    def record(self, columns: tuple[str, ...]) -> list[str]:
+        return [self.cells.get(name, "") if name else "" for name in columns]
+
+
+def tidy(text: str | None) -> str:
+    """A cell's text: one line (the dataset has no line breaks in values), no surrounding spaces."""
+    if text is None:
+        return ""
+    return _SPACE_RE.sub(" ", str(text)).strip()
+
+
+def pid_number(patientid: str) -> int | None:
+    """The numeric part of a patientid (``311a`` -> 311), None for ids without one."""
+    m = _PID_NUMBER_RE.match(patientid or "")
+    return int(m.group()) if m else None
+
+
+def load_cases(session: Session, state: str) -> list[Case]:
+    """Cases in ``state`` with their images and field values, in release order."""
+    return list(session.scalars(
+        select(Case).where(Case.review_state == state)
+        .order_by(Case.source, Case.source_key, Case.id)
+        .options(selectinload(Case.images), selectinload(Case.field_values))
+    ))
+
+
+def case_rows(case: Case) -> list[NewRow]:
+    """The rows of one case: one per included image, cells from its effective values."""
+    case_values: dict[str, str] = {}
+    image_values: dict[int, dict[str, str]] = {}
+    for fv in case.field_values:
+        value = fv.effective
+        if value is None:
+            continue
+        if fv.image_id is None:
+            case_values[fv.field] = value
+        else:
+            image_values.setdefault(fv.image_id, {})[fv.field] = value
+    rows = []
+    for image in sorted(case.images, key=lambda i: (i.position, i.id)):
+        if not image.included:
+            continue
+        values = dict(case_values)
+        values.update(image_values.get(image.id, {}))
+        rows.append(_row(case, image, values))
+    return rows
+
+
+def _row(case: Case, image: Image, values: dict[str, Any]) -> NewRow:
+    folder = FOLDER_VOLUMES if (image.format or "") == "nifti-gz" else FOLDER_IMAGES
+    cells = {name: tidy(values.get(name)) for name in COLUMNS}
+    cells["url"] = tidy(case.canonical_url)
+    cells["doi"] = tidy(values.get("doi") or case.doi)
+    cells["license"] = tidy(values.get("license") or case.license)
+    cells["other_notes"] = tidy(values.get("other_notes") or case.credit)
+    cells["finding"] = cells["finding"] or FINDING_TODO
+    cells["folder"] = folder
+    return NewRow(case.id, image.id, case.source, case.source_key, image.position, folder,
+                  image.sha256, image.phash, image.duplicate_of, cells)
+
+
+def build_rows(session: Session, state: str = APPROVED) -> list[NewRow]:
+    """Every new row of the cases in ``state``, in release order (no ids or files yet)."""
+    rows: list[NewRow] = []
+    for case in load_cases(session, state):
+        rows.extend(case_rows(case))
+    return rows
+
+
+__all__ = ["APPROVED", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]
