@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import struct
+import zlib
 from dataclasses import dataclass
 
 import imagehash
@@ -64,7 +65,7 @@ def _is_gzipped_nifti(data: bytes) -> bool:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
             header = fh.read(348)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):  # a corrupt body is not a volume
         return False
     if len(header) < 348:
         return False
@@ -120,7 +121,7 @@ def _nifti_dims(data: bytes) -> tuple[int | None, int | None]:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
             header = nibabel.Nifti1Header.from_fileobj(fh, check=True)
-    except (OSError, EOFError, nibabel.spatialimages.HeaderDataError) as exc:
+    except (OSError, EOFError, zlib.error, nibabel.spatialimages.HeaderDataError) as exc:
         raise UnreadableImage(f"invalid NIfTI header: {exc}") from exc
     shape = header.get_data_shape()
     if len(shape) < 2:

@@ -37,6 +37,9 @@ def _slice_array(data: bytes, index: int) -> np.ndarray:
                 array = np.asarray(img.convert("L"), dtype=np.uint8)
     except StackError:
         raise
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses images far over its limit before we can measure them ourselves
+        raise StackError(f"slice {index}: over the limit of {MAX_IMAGE_PIXELS:,} pixels ({exc})") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise StackError(f"slice {index}: not a readable image ({exc})") from exc
     return array
