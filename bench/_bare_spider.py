@@ -1,0 +1,51 @@
+"""The bare baseline of bench/crawl.py: fetch what the radiopaedia spider fetches, keep nothing.
+
+Run outside the project (no project settings, no middlewares, no pipelines) with
+``scrapy runspider bench/_bare_spider.py -a base_url=http://127.0.0.1:PORT``. It follows the search
+pages, every case page, each study's stacks JSON and every image in it, with the same request
+priorities as the real spider (cases 10, stacks 20), and does nothing with the bodies.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import scrapy
+
+
+class BareRadiopaediaSpider(scrapy.Spider):
+    name = "bare-radiopaedia"
+
+    def __init__(self, *args, base_url: str = "", query: str = "COVID", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url.rstrip("/")
+        self.query = query
+
+    def _mirror(self, url: str) -> str:
+        parts = urlsplit(url)
+        return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    async def start(self):
+        yield scrapy.Request(f"{self.base_url}/search?lang=us&page=1&q={self.query}&scope=cases", callback=self.parse_search)
+
+    def parse_search(self, response):
+        for href in response.css("a.search-result-case::attr(href)").getall():
+            yield scrapy.Request(self._mirror(response.urljoin(href)), callback=self.parse_case, priority=10)
+        next_href = response.css("a.next_page::attr(href)").get()
+        if next_href:
+            yield scrapy.Request(self._mirror(response.urljoin(next_href)), callback=self.parse_search)
+
+    def parse_case(self, response):
+        for study_id in dict.fromkeys(response.css("[data-study-id]::attr(data-study-id)").getall()):
+            yield scrapy.Request(f"{self.base_url}/studies/{study_id}/stacks?lang=us", callback=self.parse_stacks, priority=20)
+
+    def parse_stacks(self, response):
+        for stack in json.loads(response.body):
+            for image in stack.get("images") or []:
+                url = image.get("public_filename")
+                if url:
+                    yield scrapy.Request(self._mirror(url), callback=self.ignore, priority=30)
+
+    def ignore(self, response):
+        return None
