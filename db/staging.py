@@ -125,6 +125,7 @@ def stage_case(
     *,
     document: FetchedDocument | None = None,
     normalize: Callable[[Any], list[Any]] | None = None,
+    on_source_changed: Callable[[Session, Case, dict, dict], Any] | None = None,
 ) -> tuple[Case, str]:
     """Stage ``record`` (a CaseRecord) and its stored images; return the case and "new"/"updated"/"unchanged".
 
@@ -146,9 +147,12 @@ def stage_case(
     results = normalize(record)
     case_values = {r.field: r for r in results if r.image_position is None}
 
+    before = None
     if case is None:
         case = Case(source=record.source, source_key=record.source_key, review_state="staged")
         session.add(case)
+    elif on_source_changed is not None:
+        before = case_snapshot(case)
     elif case.review_state in _BACK_TO_REVIEW:
         case.review_state = "staged"
     case.canonical_url = record.url
@@ -198,7 +202,17 @@ def stage_case(
 
     apply_field_results(session, case, results, {pos: img.id for pos, img in by_position.items()})
     session.flush()
+    if before is not None:
+        session.refresh(case)
+        on_source_changed(session, case, before, case_snapshot(case))
     return case, status
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    """What a reviewer compares when the source changed: the case's text and its images."""
+    snapshot: dict[str, Any] = {name: getattr(case, name) for name in ("canonical_url", "doi", "license_raw", "published", *_CASE_TEXT_FIELDS)}
+    snapshot["images"] = sorted(f"{img.label or img.position}: {img.source_url} {img.sha256}" for img in case.images if img.included)
+    return snapshot
 
 
 @dataclass(frozen=True)

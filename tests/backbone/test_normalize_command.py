@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from db.models import FieldValue
+from db.models import FieldValue, ReviewEvent
 from db.session import open_database, session_scope
 from db.staging import stage_case
 from ingest.eurorad import parse_eurorad_case
@@ -38,6 +38,10 @@ def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project
         assert sex.value == expected_sex and sex.rule != "sex.old"
         assert sex.evidence and sex.evidence in (record.sex_text or record.history)
         assert (age.override, age.value, age.effective) == ("61", "stale", "61")
+
+        [event] = session.scalars(select(ReviewEvent)).all()
+        assert (event.action, event.field, event.before, event.after) == ("normalize", "sex", "stale", expected_sex)
+        assert event.actor.startswith("normalize")
 
     again = scrapy_cmd("normalize", check=True)
     assert "0 value(s) changed" in again.stdout
