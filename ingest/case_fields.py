@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exports.schema import MODALITY_CT
+from exports.schema import MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number
 from ingest.records import CaseRecord, ImageRecord
@@ -103,20 +103,23 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
 
 
 def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None) -> list[FieldResult]:
-    results = []
     pos = image.position
     modality_raw = image.modality_text or image.caption
-    modality = NORMALIZERS["modality"](modality_raw) if modality_raw.strip() else None
-    if modality is not None:
-        results.append(_result("modality", pos, modality_raw, modality))
-    is_volume = bool(image.slice_urls) or bool(image.extra.get("volume"))
-    if is_volume and (modality is None or modality.value is None):
-        # a stack of slices is a CT volume whatever its caption says
-        results.append(FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, ""))
-    modality_value = modality.value if modality is not None and modality.value else (MODALITY_CT if is_volume else None)
+    modality = _result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw)) if modality_raw.strip() else None
+    if image.slice_urls or image.extra.get("volume"):
+        if modality is None or modality.value is None:
+            # a stack of slices is a CT volume whatever its caption says
+            modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
+    view = None
     view_raw = image.view_text or image.caption
     if view_raw.strip():
-        results.append(_result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source)))
+        modality_value = modality.value if modality is not None else None
+        view = _result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source))
+    if (modality is None or modality.value is None) and view is not None and view.value is not None:
+        # "lateral view" names no modality, but only a radiograph has a lateral view
+        inferred = MODALITY_XRAY if view.value in XRAY_VIEWS else MODALITY_CT
+        modality = FieldResult("modality", pos, view_raw, inferred, view.evidence, "modality.from-view", 1, "")
+    results = [r for r in (modality, view) if r is not None]
     offset_raw = image.date_text or image.caption
     if offset_raw.strip():
         results.append(_result("offset", pos, offset_raw, NORMALIZERS["offset"](offset_raw, previous_offset=previous_offset)))

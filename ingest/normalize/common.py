@@ -104,15 +104,18 @@ _HYPOTHETICAL = re.compile(
     r"qualora|eventuale|possibile|rischio|se)\b",
     re.IGNORECASE,
 )
-#: Words that put a clause about someone other than the patient (relatives, other patients).
-OTHER_PERSON = re.compile(
-    r"\b(?:husband|wife|spouse|partner|son|daughter|child(?:ren)?|mother|father|parents?|brother|sister|"
+#: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
+#: "her husband" is not this patient's.
+_RELATIVE_WORDS = (
+    r"husband|wife|spouse|partner|son|daughter|child(?:ren)?|mother|father|parents?|brother|sister|"
     r"sibling|family|household|relatives?|cousin|friend|colleague|contacts?|co-?workers?|"
-    r"patients|people|persons|subjects|cases|"
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
-    r"esposo|esposa|hijo|hija|madre|padre|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater)\b",
-    re.IGNORECASE,
+    r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
 )
+RELATIVE = re.compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
+#: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
+#: this patient's sex, age or clinical course.
+OTHER_PERSON = re.compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people|persons|subjects|cases)\b", re.IGNORECASE)
 
 
 def negated(text: str, start: int, end: int, window: int = 60) -> bool:

@@ -17,14 +17,14 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
+from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, RELATIVE, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
 VIEW_VERSION = 1
 MODALITY_VERSION = 1
-FINDING_VERSION = 1
+FINDING_VERSION = 2
 OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 
 # --- View ----------------------------------------------------------------------------------------
@@ -282,7 +282,9 @@ def normalize_finding(text: str, **_context) -> Normalized:
                 continue
             c_start, c_end = clause_at(text, m.start())
             s_start, s_end = sentence_at(text, m.start())
-            if negated(text, m.start(), m.end(), window=50) or OTHER_PERSON.search(text, s_start, s_end):
+            # only relatives disqualify: "three patients with COVID-19 pneumonia" titles a case
+            # series whose patients are the cases, while "her husband had COVID-19" is not hers
+            if negated(text, m.start(), m.end(), window=50) or RELATIVE.search(text, s_start, s_end):
                 continue
             if hypothetical(text, m.start(), window=40) or _DIFFERENTIAL.search(text, c_start, c_end):
                 continue

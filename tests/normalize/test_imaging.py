@@ -154,3 +154,15 @@ def test_offset(text, kwargs, expected):
 )
 def test_offset_stays_blank(text):
     assert_blank(normalize_offset(text), text)
+
+
+def test_finding_from_a_case_series_title():
+    text = "Serial chest radiographs in three patients with COVID-19 pneumonia: a case series"
+    result = normalize_finding(text)
+    assert result.value == "Pneumonia/Viral/COVID-19"
+    assert result.evidence in text
+
+
+@pytest.mark.parametrize("text", ["Her husband had COVID-19 pneumonia.", "Il marito era affetto da COVID-19."])
+def test_finding_about_a_relative_stays_blank(text):
+    assert normalize_finding(text).value is None
