@@ -55,6 +55,7 @@ from db.staging import (
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
 from ingest.records import CaseRecord
 from ingest.volumes import StackError, stack_to_nifti
+from review.actions import source_changed
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ class MediaPipeline(FilesPipeline):
         return cls(crawler.settings.get("FILES_STORE") or crawler.settings.get("MEDIA_STORE"), crawler=crawler)
 
     def open_spider(self, spider=None) -> None:
-        super().open_spider(spider)
+        super().open_spider()  # Scrapy 2.19 deprecates passing the spider on
         source = getattr(self.crawler.spider, "source", "")
         if source:
             with session_scope(open_database(database_url(self.crawler.settings))) as session:
@@ -543,7 +544,9 @@ class StagePipeline:
                                             content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified")))
         with self.db_lock, session_scope(self.engine) as session:
             rows = [record_document(session, item.source, doc) for doc in documents]
-            case, status = stage_case(session, item, stored, document=rows[0] if rows else None)
+            # a changed source re-queues an approved case and shows the reviewer what changed
+            case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
+                                      on_source_changed=source_changed)
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))

@@ -189,6 +189,9 @@ def test_recrawl_of_a_changed_page_updates_the_case_but_never_a_reviewers_value(
     case = _case(db, "75037")
     assert "intubated on day 2" in case["history"]
     assert case["review_state"] == "staged"  # changed at the source: back to review
+    [(actor, before, after)] = rows(db, "select actor, json_extract(before, '$.history'), json_extract(after, '$.history')"
+                                        " from review_events where action = 'source_changed'")
+    assert actor == "crawler" and "intubated on day 2" not in before and "intubated on day 2" in after  # shown to the reviewer
     assert rows(db, "select value, override from field_values where field = 'sex'") == [("M", "F")]
     # Images already kept are not downloaded again (same URLs).
     assert not [path for path in mirror.requests if path.startswith("/images/")]
