@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exports.csvio import iter_metadata, render, replace_cells, row_dict, write_atomically
+from db.media import write_atomically
+from exports.csvio import iter_metadata, render, replace_cells, row_dict
 from exports.schema import COLUMNS
 from ingest.backfill import Fill, backfill_table
 

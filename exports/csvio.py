@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.media import write_atomically  # noqa: F401 - re-exported for exports.release (moves there next)
 from exports.schema import COLUMNS
 
 
@@ -223,19 +222,6 @@ def replace_cells(record: Record, changes: Mapping[int, str]) -> str:
         last = end
     pieces.append(record.raw[last:])
     return "".join(pieces)
-
-
-def write_atomically(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render(lines: Sequence[tuple[str, str]]) -> bytes:

@@ -71,6 +71,14 @@ YES_NO_FIELDS: tuple[str, ...] = (
 )
 #: RT_PCR_positive also allows "Unclear" (positive, but no test named: the maintainers' rule).
 RT_PCR_VALUES: tuple[str, ...] = ("Y", "N", "Unclear")
+#: Vital signs and laboratory values at the time of the image, in the schema's units.
+MEASUREMENT_FIELDS: tuple[str, ...] = (
+    "temperature",  # °C
+    "pO2_saturation",  # %
+    "leukocyte_count",  # 10^3/µL
+    "neutrophil_count",  # 10^3/µL
+    "lymphocyte_count",  # 10^3/µL
+)
 
 MODALITY_XRAY = "X-ray"
 MODALITY_CT = "CT"
@@ -377,7 +385,7 @@ _PARSERS: dict[str, Callable[[str], ParsedCell]] = {
     **{name: (lambda raw, name=name: _choice(name, raw, YES_NO_VALUES)) for name in YES_NO_FIELDS},
     **{
         name: (lambda raw, name=name: _number(name, raw, integer=False))
-        for name in ("temperature", "pO2_saturation", "leukocyte_count", "neutrophil_count", "lymphocyte_count")
+        for name in MEASUREMENT_FIELDS
     },
     "view": lambda raw: _choice("view", raw, XRAY_VIEWS + CT_VIEWS),
     "modality": lambda raw: _choice("modality", raw, MODALITIES),

@@ -10,27 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from exports.schema import MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
+from exports.schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number
 from ingest.records import CaseRecord, ImageRecord
 
 #: Patient-level fields read from the history and findings (the patient's own story).
-NARRATIVE_FIELDS: tuple[str, ...] = (
-    "RT_PCR_positive",
-    "survival",
-    "intubated",
-    "intubation_present",
-    "went_icu",
-    "in_icu",
-    "needed_supplemental_O2",
-    "extubated",
-    "temperature",
-    "pO2_saturation",
-    "leukocyte_count",
-    "neutrophil_count",
-    "lymphocyte_count",
-)
+NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASUREMENT_FIELDS)
 #: Fields that belong to one image rather than to the patient.
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
 
