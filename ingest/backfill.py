@@ -36,7 +36,7 @@ from exports.schema import (
 )
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
-from .normalize.common import finditer_near, format_number, sentence_at
+from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
 
@@ -64,10 +64,10 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 
 # --- What the file name says --------------------------------------------------------------------
 
-_EXTENSIONS = re.compile(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
-_DAY_IN_NAME = re.compile(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+_EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
+_DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
 _VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
-_PANEL_IN_NAME = re.compile(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
+_PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 
 
 def _stem(filename: str) -> str:
@@ -97,7 +97,7 @@ def _panel_letter(filename: str) -> str | None:
 
 # --- Panels of a note ------------------------------------------------------------------------------
 
-_PANEL_MARK = re.compile(
+_PANEL_MARK = compile_fast(
     r"\(([A-Ha-h])\)"                                   # "(a) Anteroposterior radiograph"
     r"|(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])[,:.]\s"  # "A, Chest radiograph", "B: CT"
     r"|\bFig(?:ure)?\.?\s*\d+\s?([a-h])\b"                  # "Fig. 3a."
@@ -165,7 +165,7 @@ def _source(url: str) -> str | None:
     return None
 
 
-_URL_SLUG = re.compile(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/\d{2}/\d{2}/([\w-]+)", re.IGNORECASE)
+_URL_SLUG = compile_fast(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/\d{2}/\d{2}/([\w-]+)", re.IGNORECASE)
 
 
 #: Findings a note alone does not establish: a note says "pneumonia" or "normal" about one film of
@@ -238,13 +238,13 @@ def _offset(row: dict[str, str], image_text: str | None) -> Normalized:
 # An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
 # 2020", "CT scan on January 9"). Words of other moments in that sentence (onset, travel,
 # admission, discharge, birth) make it another event's date.
-_IMAGE_WORD = re.compile(r"\b(?:radiograph\w*|x-?ray|cxr|ct|hrct|scan|film|image|imaging|tomograph\w*|rx|tc)\b", re.IGNORECASE)
-_OTHER_EVENT = re.compile(
+_IMAGE_WORD = compile_fast(r"\b(?:radiograph\w*|x-?ray|cxr|ct|hrct|scan|film|image|imaging|tomograph\w*|rx|tc)\b", re.IGNORECASE)
+_OTHER_EVENT = compile_fast(
     r"\b(?:onset|symptom\w*|fever|cough|travel\w*|returned|flew|arriv\w*|admitted|admission|presented|discharged|"
     r"died|born|contact|exposure|visited|test\w*|swab|compar\w*|previous|prior)\b",
     re.IGNORECASE,
 )
-_YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
+_YEAR_ANCHOR = compile_fast(r"(?:19|20)\d\d")
 _FULL_DATE_RULES = ("date.iso", "date.month-day-year", "date.day-month-year", "date.dotted", "date.slashed")
 
 

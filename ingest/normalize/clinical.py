@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
 
-from .common import Normalized, about_other_person, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
+from .common import Normalized, about_other_person, compile, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
 
 YES, NO = YES_NO_VALUES
 PCR_YES, PCR_NO, PCR_UNCLEAR = RT_PCR_VALUES
@@ -100,7 +100,7 @@ _I = re.IGNORECASE
 INTUBATED = FlagRule(
     "intubated",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\b(?:re-?)?intubat\w*|\bintubazione\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
         r"\bventilator\b|\bventilazione\s+(?:meccanica|invasiva)|\bventilaci[oó]n\s+mec[aá]nica|"
@@ -113,13 +113,13 @@ INTUBATED = FlagRule(
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy\s+tube|\btubo\s+(?:endo|oro)tracheale|"
         r"\b(?:is|remains|still|currently|now)\s+intubated|\bintubated\s+(?:patient|and\s+ventilated)|"
         r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]",
         _I,
     ),
-    re.compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
+    compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
     yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat"),
     yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),
@@ -128,7 +128,7 @@ INTUBATION_PRESENT = FlagRule(
 WENT_ICU = FlagRule(
     "went_icu",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
         re.IGNORECASE,
@@ -139,12 +139,12 @@ WENT_ICU = FlagRule(
 IN_ICU = FlagRule(
     "in_icu",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\b(?:is|was|remains|still|currently|now)\s+(?:in|on)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care)|"
         r"\bin\s+(?:the\s+)?(?:ICU|ITU)\b|\bin\s+(?:the\s+)?intensive\s+care\s+unit|\bin\s+terapia\s+intensiva|\bin\s+rianimazione",
         _I,
     ),
-    re.compile(
+    compile(
         r"\b(?:stepped|transferred|moved|discharged)\s+(?:down\s+)?(?:out\s+)?from\s+(?:the\s+)?(?:ICU|ITU|HDU|intensive\s+care)|"
         r"\bon\s+the\s+(?:general\s+)?ward\b",
         _I,
@@ -158,7 +158,7 @@ IN_ICU = FlagRule(
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
         r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
         r"\bnon-?invasive\s+ventilation|\b\d+\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\s+(?:of\s+)?(?:O2|oxygen)|"
@@ -172,8 +172,8 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
 EXTUBATED = FlagRule(
     "extubated",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(r"\bextubat\w*|\bestubat\w*|\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
-    re.compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
+    compile(r"\bextubat\w*|\bestubat\w*|\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
+    compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
     yes_keys=("extubat", "estubat", "weaned"),
     no_keys=("extubation", "intubat"),
     no_name="failed-or-reintubated",
@@ -181,12 +181,12 @@ EXTUBATED = FlagRule(
 SURVIVAL = FlagRule(
     "survival",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    re.compile(
+    compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
         _I,
     ),
-    re.compile(
+    compile(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
         r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive",
         _I,
@@ -251,7 +251,7 @@ RT_PCR_VERSION = 2
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
-_TEST = re.compile(
+_TEST = compile(
     r"\b(?:rRT-PCR|RT-?PCR|qRT-PCR|qPCR|real[- ]time\s+(?:reverse[- ]transcri\w+[- ])?(?:[- ]?polymerase\s+chain\s+reaction|PCR)|"
     r"reverse[- ]transcri\w+[- ]+polymerase[- ]+chain[- ]+reaction|polymerase\s+chain\s+reaction|"
     r"PCR(?!\s*[:=]?\s*(?:[<>≤≥]?\s*\d|mg|value|level|\())|"
@@ -259,16 +259,16 @@ _TEST = re.compile(
     r"buffer|viral\s+RNA|RNA\s+(?:of|for|di)\s+SARS|SARS-CoV-2\s+RNA|PCR\s+testing)\b",
     re.IGNORECASE,
 )
-_POSITIVE = re.compile(
+_POSITIVE = compile(
     r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b",
     re.IGNORECASE,
 )
-_NEGATIVE = re.compile(r"\b(?:negativ\w*|not\s+detected|undetectable|non\s+rilevat[oa]|-ve)\b|\(-\)", re.IGNORECASE)
+_NEGATIVE = compile(r"\b(?:negativ\w*|not\s+detected|undetectable|non\s+rilevat[oa]|-ve)\b|\(-\)", re.IGNORECASE)
 # A negative result whose wording implies an earlier positive one ("repeat RT-PCR was negative",
 # "became RT-PCR -ve", "cleared", "negative at discharge") says nothing against the diagnosis and
 # does not state the first result: blank. Repeated negatives alone ("negative twice", "two
 # consecutive negative swabs") are explicit negatives: N.
-_LATER_NEGATIVE = re.compile(
+_LATER_NEGATIVE = compile(
     r"\b(?:repeat(?!edly)\w*|became|turned|subsequent\w*|follow-?up|second|third|later|no\s+longer|"
     r"discharg\w*|converted|conversion|clearance|cleared|false[- ]negative|initial(?:ly)?)\b",
     re.IGNORECASE,
@@ -276,18 +276,18 @@ _LATER_NEGATIVE = re.compile(
 # A negative then a positive of the same test: "RT-PCR was negative twice, then positive", "swab
 # negative for influenza, positive for SARS-CoV-2". Another test or a clause break between the two
 # ("swab negative; blood cultures positive") keeps the negative.
-_THEN_POSITIVE = re.compile(
+_THEN_POSITIVE = compile(
     r"(?:(?!;|\b(?:cultures?|CT|radiograph\w*|x-?ray|scan|antigen|serolog\w*|antibod\w*|Ig[GM]|sputum|blood)\b)[^.])*?"
     r"\b(?:positiv\w*|detected|detectable|rilevat[oa])\b(?<!not\sdetected)",
     re.IGNORECASE,
 )
 # A conditional or modal around a test result: "if RT-PCR is positive", "RT-PCR may be negative".
-_CONDITIONAL_BEFORE = re.compile(r"\b(?:if|unless|whether|in\s+case|qualora|pending|awaiting|await\w*)\b", re.IGNORECASE)
-_MODAL = re.compile(r"\b(?:may|might|could|would|should|can|will)\b(?!\s*(?:not\b|n['’]t))", re.IGNORECASE)
-_RESULT_TENSE = re.compile(r"\b(?:was|were|resulted|came\s+back|returned|proved|tested)\b", re.IGNORECASE)
+_CONDITIONAL_BEFORE = compile(r"\b(?:if|unless|whether|in\s+case|qualora|pending|awaiting|await\w*)\b", re.IGNORECASE)
+_MODAL = compile(r"\b(?:may|might|could|would|should|can|will)\b(?!\s*(?:not\b|n['’]t))", re.IGNORECASE)
+_RESULT_TENSE = compile(r"\b(?:was|were|resulted|came\s+back|returned|proved|tested)\b", re.IGNORECASE)
 _COVID = r"(?:COVID-?19|COVID|SARS-?CoV-?2|2019-nCoV|nCoV|novel\s+coronavirus|coronavirus)"
 # Positive without a test: the maintainers' "Unclear".
-_UNNAMED_POSITIVE = re.compile(
+_UNNAMED_POSITIVE = compile(
     rf"\b(?:confirmed|tested\s+positive|test\w*\s+(?:was\s+)?positive|positive\s+(?:for|to)\s+{_COVID}|{_COVID}[- ](?:positive|confirmed)|"
     rf"confirmed\s+(?:case\s+of\s+)?{_COVID}|{_COVID}\s+(?:infection\s+)?(?:was|has\s+been)\s+confirmed|positiv[oa]\s+(?:al|per)\s+{_COVID})",
     re.IGNORECASE,

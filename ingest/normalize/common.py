@@ -7,8 +7,123 @@ note is usually normalized once per image of a patient.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+
+
+# --- Fast patterns --------------------------------------------------------------------------------
+# Python's ``re`` matches a str pattern in Unicode mode, where every case-insensitive character test
+# and every ``\b``/``\w`` test looks up Unicode tables: a scan of a note costs two to three times
+# what the same scan costs in ASCII mode. On a text that is pure ASCII the two modes agree, except
+# that Unicode ``\s`` also matches the four ASCII separators \x1c-\x1f. ``compile`` therefore keeps
+# the Unicode pattern and a twin compiled in ASCII mode (``\s`` widened to those separators), and
+# runs the twin on ASCII strings (``str.isascii`` is O(1)): the matches are the same, faster.
+
+
+def _ascii_twin_source(pattern: str) -> str | None:
+    r"""``pattern`` with ``\s``/``\S`` meaning in ASCII mode what they mean in Unicode mode on ASCII
+    text; None when the pattern cannot be twinned safely (a ``\S`` inside a class, or a non-ASCII
+    character whose case variants include an ASCII one, such as the Kelvin sign)."""
+    for ch in pattern:
+        if ord(ch) > 127 and (ch in "\u017f\u0131\u0130\u212a\u212b"
+                              or any(c.isascii() for c in (ch.lower(), ch.upper(), ch.casefold()))):
+            return None
+    out = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            esc = pattern[i + 1]
+            if esc == "s":
+                out.append(r"\s\x1c-\x1f" if in_class else r"[\s\x1c-\x1f]")
+            elif esc == "S":
+                if in_class:
+                    return None
+                out.append(r"[^\s\x1c-\x1f]")
+            else:
+                out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            elif ch == "[" and pattern.startswith("[:", i):
+                return None  # a possible nested set (a FutureWarning in re): do not touch
+            out.append(ch)
+            i += 1
+            continue
+        if ch == "[":
+            in_class = True
+            out.append(ch)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading "]" is a literal
+                out.append("]")
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+class FastPattern:
+    """A compiled pattern that runs its ASCII-mode twin on ASCII strings (same matches, faster).
+    Offers the methods of ``re.Pattern`` the normalizers use."""
+
+    __slots__ = ("unicode", "ascii", "pattern", "flags", "groups", "groupindex")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.unicode = re.compile(pattern, flags)
+        twin = _ascii_twin_source(pattern) if not flags & (re.ASCII | re.LOCALE) else None
+        try:
+            self.ascii = re.compile(twin, flags | re.ASCII) if twin is not None else self.unicode
+        except re.error:  # an inline flag the ASCII mode refuses: keep the Unicode pattern
+            self.ascii = self.unicode
+        if self.ascii.groups != self.unicode.groups or self.ascii.groupindex != self.unicode.groupindex:
+            self.ascii = self.unicode
+        self.pattern = pattern
+        self.flags = self.unicode.flags
+        self.groups = self.unicode.groups
+        self.groupindex = self.unicode.groupindex
+
+    def _for(self, string):
+        return self.ascii if string.__class__ is str and string.isascii() else self.unicode
+
+    def search(self, string, *args, **kwargs):
+        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).search(string, *args, **kwargs)
+
+    def match(self, string, *args, **kwargs):
+        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).match(string, *args, **kwargs)
+
+    def fullmatch(self, string, *args, **kwargs):
+        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).fullmatch(string, *args, **kwargs)
+
+    def finditer(self, string, *args, **kwargs):
+        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).finditer(string, *args, **kwargs)
+
+    def findall(self, string, *args, **kwargs):
+        return self._for(string).findall(string, *args, **kwargs)
+
+    def split(self, string, *args, **kwargs):
+        return self._for(string).split(string, *args, **kwargs)
+
+    def sub(self, repl, string, *args, **kwargs):
+        return self._for(string).sub(repl, string, *args, **kwargs)
+
+    def subn(self, repl, string, *args, **kwargs):
+        return self._for(string).subn(repl, string, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"FastPattern({self.pattern!r}, {self.flags!r})"
+
+
+def compile(pattern: str, flags: int = 0) -> FastPattern:  # noqa: A001 - mirrors re.compile
+    """``re.compile`` for the normalizers: a ``FastPattern``."""
+    return FastPattern(pattern, flags)
 
 
 @dataclass(frozen=True)
@@ -41,9 +156,9 @@ def blank(reason: str, text: str = "", start: int = -1, end: int = -1, rule: str
 
 # A sentence ends at . ! ? ; followed by a space, or at a line break. Decimals ("38.6") and
 # abbreviations followed by a lower-case word ("approx. 5") do not end one.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
+_SENTENCE_END = compile(r"(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
 # Words that start a new clause inside a sentence: negation and hedges do not cross them.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = compile(
     r",\s*(?:but|however|although|though|whereas|while|yet|and then|then|ma|però|mentre|pero|aber|mais)\b"
     r"|\s(?:but|however|although|whereas|ma|però|pero|aber|mais)\s|;|:|\(|\)|\s-\s|\s–\s",
     re.IGNORECASE,
@@ -63,42 +178,59 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=64)
+def _sentence_starts(text: str) -> tuple[int, ...]:
+    return tuple(start for start, _ in sentence_spans(text))
+
+
 def sentence_at(text: str, index: int) -> tuple[int, int]:
-    for start, end in sentence_spans(text):
-        if start <= index < end:
+    """The sentence span around ``index`` ((0, len(text)) between sentences)."""
+    # spans are sorted and disjoint: the only candidate is the last one starting at or before index
+    i = bisect_right(_sentence_starts(text), index) - 1
+    if i >= 0:
+        start, end = sentence_spans(text)[i]
+        if index < end:
             return start, end
     return 0, len(text)
 
 
+@lru_cache(maxsize=1024)
+def _clause_breaks(text: str, s_start: int, s_end: int) -> tuple[tuple[int, int], ...]:
+    """The clause breaks of one sentence, found once: the normalizers of a row ask for clauses of
+    the same sentences over and over."""
+    return tuple(m.span() for m in _CLAUSE_BREAK.finditer(text, s_start, s_end))
+
+
+@lru_cache(maxsize=2048)
 def clause_at(text: str, index: int) -> tuple[int, int]:
     """The clause (sentence cut at contrastive words and punctuation) around ``index``."""
     s_start, s_end = sentence_at(text, index)
     start, end = s_start, s_end
-    for m in _CLAUSE_BREAK.finditer(text, s_start, s_end):
-        if m.end() <= index:
-            start = m.end()
-        elif m.start() > index:
-            end = m.start()
+    for b_start, b_end in _clause_breaks(text, s_start, s_end):
+        if b_end <= index:
+            start = b_end
+        elif b_start > index:
+            end = b_start
             break
     return start, end
 
 
 # --- Negation, hypotheticals, other people -------------------------------------------------------
 
-_NEGATION_BEFORE = re.compile(
+_NEGATION_BEFORE = compile(
     r"\b(?:no|not|never|without|denie[sd]|deny|negative\s+for|neither|nor|absence\s+of|absent|free\s+of|"
     r"did\s*n[o']t|does\s*n[o']t|do\s*n[o']t|was\s*n[o']t|were\s*n[o']t|is\s*n[o']t|has\s*n[o']t|had\s*n[o']t|"
     r"non|nessun[ao]?|senza|nega|assenza\s+di|sin|sans|pas|kein[e]?|nicht|ohne|ruled\s+out|"
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
-_NEGATION_AFTER = re.compile(
+_NEGATION_AFTER = compile(
     r"^[^.;]{0,40}?\b(?:not\s+(?:required|needed|necessary|performed|indicated|done)|was\s+not|were\s+not|"
     r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
     re.IGNORECASE,
 )
 # English "eventually" means "in the end", not "possibly" (Italian "eventuale"): not a hedge.
-_HYPOTHETICAL = re.compile(
+_HYPOTHETICAL = compile(
     r"\b(?:if|whether|may|might|could(?!\s*(?:not|n['’]t))|would|should|consider(?:ed|ing)?|possible|possibility|potential(?:ly)?|"
     r"risk|likely|unlikely|plan(?:ned)?|candidate|prevent|in\s+case|need\s+for|"
     r"qualora|eventuale|possibile|rischio|se)\b",
@@ -112,10 +244,10 @@ _RELATIVE_WORDS = (
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
     r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
 )
-RELATIVE = re.compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
+RELATIVE = compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
 #: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
 #: this patient's sex, age or clinical course.
-OTHER_PERSON = re.compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people|persons|subjects|cases)\b", re.IGNORECASE)
+OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people|persons|subjects|cases)\b", re.IGNORECASE)
 
 
 def negated(text: str, start: int, end: int, window: int = 60) -> bool:
@@ -131,7 +263,7 @@ def negated(text: str, start: int, end: int, window: int = 60) -> bool:
 # "oxygen therapy if needed", "intubazione se necessario", "ICU admission would be considered".
 # Modal verbs count only right after the phrase (a few words), so "he was intubated on day 3 and it
 # was unclear whether he would survive" keeps its Y; "could not"/"would not" are negations.
-_HYPOTHETICAL_AFTER = re.compile(
+_HYPOTHETICAL_AFTER = compile(
     r"^\W{0,3}(?:\S+\s+){0,3}?(?:may|might|could|would|should)\b(?!\s*(?:not\b|n['’]t))"
     r"|^\W{0,3}(?:\S+\s+){0,3}?(?:if|unless|whether|qualora|in\s+case|in\s+caso|se\s+necessari\w|se\s+(?:il|la|le|si)\b|"
     r"when\s+(?:needed|necessary|required|indicated)|as\s+needed|prn)\b"
@@ -154,7 +286,18 @@ def hypothetical(text: str, start: int, window: int = 60, end: int | None = None
 
 def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
-    return bool(OTHER_PERSON.search(text, c_start, c_end))
+    return _other_person_in(text, c_start, c_end)
+
+
+def _other_person_in(text: str, start: int, end: int) -> bool:
+    return found_in(OTHER_PERSON, text, start, end)
+
+
+@lru_cache(maxsize=4096)
+def found_in(pattern: FastPattern, text: str, start: int, end: int) -> bool:
+    """Whether ``pattern`` matches in ``text[start:end]`` (as ``pattern.search(text, start, end)``),
+    remembered: the checks of one clause or sentence repeat for every phrase found in it."""
+    return pattern.search(text, start, end) is not None
 
 
 # --- Keyword gates -------------------------------------------------------------------------------
@@ -163,7 +306,7 @@ def about_other_person(text: str, start: int, end: int) -> bool:
 # result is the same, the cost of notes that do not mention the topic is a few substring tests.
 
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from exports.schema import ADULT_AGE, SEX_VALUES
 
-from .common import Normalized, OTHER_PERSON, blank, clause_at, found, has_any, text_context
+from .common import Normalized, OTHER_PERSON, blank, compile, clause_at, found, has_any, text_context
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
@@ -19,7 +19,7 @@ SEX_VERSION = 1
 AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
-_SEX_LABEL = re.compile(
+_SEX_LABEL = compile(
     r"\b(?:gender|sex|sesso|sexo|sexe|geschlecht)\s*[:=]\s*"
     r"(male|female|man|woman|m|f|maschile|femminile|maschio|femmina|masculino|femenino|hombre|mujer|"
     r"masculin|féminin|homme|femme|männlich|weiblich|mann|frau)\b",
@@ -39,17 +39,17 @@ _FEMALE_WORDS = (
     r"femme|féminin|"
     r"Frau|weiblich|Patientin"
 )
-_SEX_WORD = re.compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
+_SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex.
-_AGE_SEX_SHORTHAND = re.compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
-_MALE_PRONOUNS = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
-_FEMALE_PRONOUNS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
-_IT_MALE_ARTICLE = re.compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
+_AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
+_MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
 # A sex word that describes someone else: "his mother, a 60-year-old woman", "her husband's".
-_POSSESSIVE_BEFORE = re.compile(
+_POSSESSIVE_BEFORE = compile(
     r"\b(?:his|her|their|whose|my|patient's|suo|sua|di\s+lei|di\s+lui)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
-_WORDS_ABOUT_OTHERS = re.compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
+_WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
 
 
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
@@ -124,31 +124,31 @@ _N = r"(\d{1,3}(?:[.,]\d)?)"
 _YEARS = r"(?:years?|yrs?|anni|años|ans|Jahre|jährige[rn]?|y)"
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
-    (re.compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
+    (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
-    (re.compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
+    (compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 ans", "65 Jahre", "65-jährige"
-    (re.compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
-    (re.compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
+    (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
+    (compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
-    (re.compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
-    (re.compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1, ("year",)),
+    (compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
+    (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1, ("year",)),
     # months and days: pediatric, kept as a fraction of a year
-    (re.compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12, ("month", "mes", "mois", "monate",)),
-    (re.compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25, ("old",)),
+    (compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12, ("month", "mes", "mois", "monate",)),
+    (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (re.compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1, None),
+    (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1, None),
 )
-_VAGUE_AGE = re.compile(
+_VAGUE_AGE = compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"
     r"elderly|middle[- ]aged|young|older|anziano|anziana|giovane|retirement[- ]aged|\d0s)\b",
     re.IGNORECASE,
 )
-_AGE_RANGE = re.compile(r"\b\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:age\s+range|years)", re.IGNORECASE)
+_AGE_RANGE = compile(r"\b\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:age\s+range|years)", re.IGNORECASE)
 
 
 #: The whole text is an age in years, as a site's structured age field gives it.
-_STRUCTURED_AGE = re.compile(r"\s*(\d{1,3})\s*(?:years?|yrs?\.?|y|anni|años|ans|jahre)?\s*", re.I)
+_STRUCTURED_AGE = compile(r"\s*(\d{1,3})\s*(?:years?|yrs?\.?|y|anni|años|ans|jahre)?\s*", re.I)
 
 
 @lru_cache(maxsize=8192)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, RELATIVE, finditer_near, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
+from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, RELATIVE, compile, finditer_near, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
@@ -33,17 +33,17 @@ OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an 
 _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # supine wins over AP: "AP supine", "(AP) Supino", SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
-    (AP_SUPINE, re.compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
-    (PA, re.compile(r"\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
-    (AP, re.compile(
+    (AP_SUPINE, compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
+    (PA, compile(r"\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
+    (AP, compile(
         r"\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|\bAP\b(?!R\b)|\ba\.p\.\s|"
         r"\bsemi-?erect\b|\bsitting\b|\bsemi-?seduto\b|\bsemiseduto\b|\bseduto\b|\bortostatismo\b|"
         r"\bventro-?dorsal|\bim\s+Sitzen",
         re.IGNORECASE,
     )),
-    (LATERAL, re.compile(r"\blateral\s+(?:view|projection|radiograph|chest|film|x-ray|image|cxr)|\blatero-?\s?lateral\w*|\bproiezione\s+laterale|\blaterale\b|\bLL\b|\bseitlich\w*|\bleft\s+lateral\b|\blateral\b(?!\s+(?:segment|basal|wall|aspect|border|part|portion|side|recess|costophrenic|chest\s+wall|margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))", re.IGNORECASE)),
-    (AXIAL, re.compile(r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b", re.IGNORECASE)),
-    (CORONAL, re.compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
+    (LATERAL, compile(r"\blateral\s+(?:view|projection|radiograph|chest|film|x-ray|image|cxr)|\blatero-?\s?lateral\w*|\bproiezione\s+laterale|\blaterale\b|\bLL\b|\bseitlich\w*|\bleft\s+lateral\b|\blateral\b(?!\s+(?:segment|basal|wall|aspect|border|part|portion|side|recess|costophrenic|chest\s+wall|margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))", re.IGNORECASE)),
+    (AXIAL, compile(r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b", re.IGNORECASE)),
+    (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
 )
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -54,14 +54,14 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AXIAL: (("axial", "transverse", "assial"), ()),
     CORONAL: (("coronal", "koronar"), ()),
 }
-_FRONTAL = re.compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
+_FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
-_PORTABLE = re.compile(r"\bportable\b|\bbedside\b|\bmobile\s+(?:chest\s+)?(?:x-ray|radiograph|film|cxr|unit)|\ba\s+letto\b|\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b", re.IGNORECASE)
+_PORTABLE = compile(r"\bportable\b|\bbedside\b|\bmobile\s+(?:chest\s+)?(?:x-ray|radiograph|film|cxr|unit)|\ba\s+letto\b|\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b", re.IGNORECASE)
 # An intubated or ICU patient's AP film is usually taken lying down; without a stated position
 # "AP" does not choose between AP and AP Supine.
-_LYING_PATIENT = re.compile(r"\bintubat\w*|\bventilat\w*|\bICU\b|\bintensive\s+care|\bET\s?T\b|\bendotracheal|\bnasogastric|\bNGT?\b|\bunconscious|\bcomatose", re.IGNORECASE)
-_AP_POSITION = re.compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
+_LYING_PATIENT = compile(r"\bintubat\w*|\bventilat\w*|\bICU\b|\bintensive\s+care|\bET\s?T\b|\bendotracheal|\bnasogastric|\bNGT?\b|\bunconscious|\bcomatose", re.IGNORECASE)
+_AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 
 
@@ -122,13 +122,13 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
 
 # --- Modality ------------------------------------------------------------------------------------
 
-_CT = re.compile(
+_CT = compile(
     r"\bCT\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\btomodensitom\w*|"
     r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
     r"\baxial\b|\bcoronal\b|\blung\s+window|\bmediastinal\s+window",
     re.IGNORECASE,
 )
-_XRAY = re.compile(
+_XRAY = compile(
     r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
     r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b",
     re.IGNORECASE,
@@ -247,11 +247,11 @@ _FINDING_TOKENS: dict[str, frozenset[str]] = {
     "Tuberculosis": frozenset({"tb"}),
     "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
 }
-_FINDING_RES = tuple((path, re.compile(pattern, re.IGNORECASE), _FINDING_KEYS[path], _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
-_DIFFERENTIAL = re.compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
+_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path], _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
+_DIFFERENTIAL = compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
 # "history of pulmonary tuberculosis 50 years before": a past disease, not this case's finding
-_PAST_HISTORY = re.compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
-_PAST_HISTORY_AFTER = re.compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
+_PAST_HISTORY = compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
+_PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
 _BROADER = {
     # a generic mention does not contradict a specific one of the same branch
     "Pneumonia": "",
@@ -284,9 +284,9 @@ def normalize_finding(text: str, **_context) -> Normalized:
             s_start, s_end = sentence_at(text, m.start())
             # only relatives disqualify: "three patients with COVID-19 pneumonia" titles a case
             # series whose patients are the cases, while "her husband had COVID-19" is not hers
-            if negated(text, m.start(), m.end(), window=50) or RELATIVE.search(text, s_start, s_end):
+            if negated(text, m.start(), m.end(), window=50) or found_in(RELATIVE, text, s_start, s_end):
                 continue
-            if hypothetical(text, m.start(), window=40) or _DIFFERENTIAL.search(text, c_start, c_end):
+            if hypothetical(text, m.start(), window=40) or found_in(_DIFFERENTIAL, text, c_start, c_end):
                 continue
             if _PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start()) or _PAST_HISTORY_AFTER.match(text, m.end()):
                 continue
@@ -316,26 +316,26 @@ _UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días":
 _UNIT = r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
 
-_DAY_N = re.compile(
+_DAY_N = compile(
     r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
     r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
-_ADMISSION_BASE = re.compile(r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$", re.IGNORECASE)
-_ONSET_BASE = re.compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
-_AFTER = re.compile(
+_ADMISSION_BASE = compile(r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$", re.IGNORECASE)
+_ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
+_AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
 )
-_AT_ADMISSION = re.compile(
+_AT_ADMISSION = compile(
     r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
     r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
-_HISTORY = re.compile(
+_HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
@@ -350,21 +350,21 @@ _HISTORY = re.compile(
 
 # Other moments an image can be from: with one of these beside "on admission" the note is about
 # several images.
-_OTHER_TIME = re.compile(
+_OTHER_TIME = compile(
     rf"\bat\s+{NUMBER}\s+{_UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{_UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
     re.IGNORECASE,
 )
 # Words that put an image after the first one: beside "on admission" they mean several images.
-_LATER_WORDS = re.compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
+_LATER_WORDS = compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
 
 
 # The patient's admission told before a relative time: the base of "after a few days" when no
 # earlier image is known.
-_ADMISSION_CONTEXT = re.compile(
+_ADMISSION_CONTEXT = compile(
     r"\b(?:admitted|admission|hospitali[sz]ed|hospitali[sz]ation|ricoverat[oa]|ricovero|presented\s+to\s+(?:the\s+|our\s+)?(?:emergency|hospital|ED|A&E))\b",
     re.IGNORECASE,
 )
-_IMAGE_WORDS = re.compile(r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b", re.IGNORECASE)
+_IMAGE_WORDS = compile(r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b", re.IGNORECASE)
 
 
 def _is_amount(token: str) -> bool:
@@ -389,7 +389,7 @@ def _amount(token: str, unit: str) -> int | None:
     return number * factor
 
 
-_UNIT_RE = re.compile(rf"\b{_UNIT}\b", re.IGNORECASE)
+_UNIT_RE = compile(rf"\b{_UNIT}\b", re.IGNORECASE)
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 _UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month", "mes")
 

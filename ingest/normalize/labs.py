@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from exports.schema import NUMERIC_RANGES
 
-from .common import Normalized, blank, found, has_any, parse_decimal, text_context
+from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
 TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
 SATURATION_VERSION = 1
@@ -28,12 +28,12 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 _TEMP_CUE = r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
-_TEMP_WITH_UNIT = re.compile(rf"(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/])")
-_TEMP_AFTER_CUE = re.compile(rf"{_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}", re.IGNORECASE)
-_TEMP_CUE_RE = re.compile(_TEMP_CUE, re.IGNORECASE)
+_TEMP_WITH_UNIT = compile(rf"(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/])")
+_TEMP_AFTER_CUE = compile(rf"{_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}", re.IGNORECASE)
+_TEMP_CUE_RE = compile(_TEMP_CUE, re.IGNORECASE)
 # Gate: without a degree sign or a cue word neither pattern can match.
 _TEMP_KEYS = ("°", "º", "˚", "temp", "fever", "febr", "pyrex", "piress", "fieber", "fiebre", "fièvre")
-_TEMP_T = re.compile(r"\bTC?\b")
+_TEMP_T = compile(r"\bTC?\b")
 
 
 def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
@@ -84,9 +84,9 @@ _SAT_CUE = (
     r"(?:Sp\s?O\s?2|Sa\s?O\s?2|Sat\s?O\s?2|O2\s*sat\w*|oxygen\s+saturation|saturation|saturazione|sat\b|satting|"
     r"pulse\s+oximetry|p\s?O\s?2(?:\s+saturation)?|ossimetria|saturación|Sättigung)"
 )
-_SAT_AFTER = re.compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%", re.IGNORECASE)
-_SAT_BEFORE = re.compile(rf"(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%\s*(?:\w+\s+){{0,2}}?{_SAT_CUE}", re.IGNORECASE)
-_FIO2 = re.compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
+_SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%", re.IGNORECASE)
+_SAT_BEFORE = compile(rf"(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%\s*(?:\w+\s+){{0,2}}?{_SAT_CUE}", re.IGNORECASE)
+_FIO2 = compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -131,7 +131,7 @@ _CELL_CUES = {
     "lymphocyte_count": r"(?:lymphocytes?|linfociti|linfocitos|Lymphozyten|lymphopenia|lymphocytopenia|linfopenia|linfocitopenia|lymphopaenia)",
 }
 _COUNT_RES = {
-    field: re.compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}{_COUNT_VALUE}", re.IGNORECASE)
+    field: compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}{_COUNT_VALUE}", re.IGNORECASE)
     for field, cue in _CELL_CUES.items()
 }
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from exports.schema import DOI_RE, LICENSES
 
-from .common import Normalized, blank, found
+from .common import Normalized, blank, compile, found
 
 DATE_VERSION = 1
 LOCATION_VERSION = 1
@@ -51,14 +51,14 @@ MONTHS = {
 _MONTH = r"(?P<mon>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), "date.iso"),
-    (re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE), "date.day-month-year"),
-    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"), "date.dotted"),
-    (re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"), "date.slashed"),
-    (re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
-    (re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})\b(?!-)"), "date.iso-month"),
-    (re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*(?:mg|ml|cases|patients))"), "date.year"),
+    (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), "date.iso"),
+    (compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
+    (compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE), "date.day-month-year"),
+    (compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"), "date.dotted"),
+    (compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"), "date.slashed"),
+    (compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
+    (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})\b(?!-)"), "date.iso-month"),
+    (compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*(?:mg|ml|cases|patients))"), "date.year"),
 )
 _DAY_FIRST_SOURCES = {"sirm", "eurorad", "it", "es", "fr", "de", "eu", "hannover"}
 
@@ -128,11 +128,11 @@ _COUNTRIES = {
     "lebanon": "Lebanon", "morocco": "Morocco", "algeria": "Algeria", "tunisia": "Tunisia", "south africa": "South Africa",
     "hong kong": "Hong Kong", "thailand": "Thailand", "malaysia": "Malaysia", "indonesia": "Indonesia", "philippines": "Philippines",
 }
-_COUNTRY_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_COUNTRY_RE = compile(r"\b(" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # Capitalized place segments before the country: "Melbourne, Australia", "Hospital X, Milan, Italy"
 _PLACE_SEGMENT = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|di|de|del|della|of|and|the|am|an|der|la|le|&))*"
-_PLACE_BEFORE = re.compile(rf"((?:{_PLACE_SEGMENT}\s*[,–-]\s*){{1,3}})$")
-_NOT_PLACE = re.compile(r"\b(?:Dr|Prof|Director|Credit|Case|Courtesy|Department|Dept|Radiology|Radiopaedia|Figure|Image|Patient|Unit|UOC|ASST|Division)\b", re.IGNORECASE)
+_PLACE_BEFORE = compile(rf"((?:{_PLACE_SEGMENT}\s*[,–-]\s*){{1,3}})$")
+_NOT_PLACE = compile(r"\b(?:Dr|Prof|Director|Credit|Case|Courtesy|Department|Dept|Radiology|Radiopaedia|Figure|Image|Patient|Unit|UOC|ASST|Division)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -165,24 +165,24 @@ def normalize_location(text: str, **_context) -> Normalized:
 
 # --- License -------------------------------------------------------------------------------------
 
-_CC_URL = re.compile(
+_CC_URL = compile(
     r"creativecommons\.org/(?:licenses|licences)/(?P<kind>by(?:-nc)?(?:-sa|-nd)?|by-nd-nc)(?:/(?P<ver>\d\.\d))?|creativecommons\.org/publicdomain/zero/(?P<zero>1\.0)",
     re.IGNORECASE,
 )
-_CC_TEXT = re.compile(
+_CC_TEXT = compile(
     r"\bCC[\s-]?(?P<kind>BY(?:[\s-]NC)?(?:[\s-](?:SA|ND))?|NC[\s-]BY[\s-]SA|BY[\s-]ND[\s-]NC|NC[\s-]SA)(?![\w-])(?:[\s-]*(?:v|version\s*)?(?P<ver>\d\.\d))?",
     re.IGNORECASE,
 )
-_CC_WORDS = re.compile(
+_CC_WORDS = compile(
     r"\bcreative\s+commons\s+(?:attribution|attribuzione)(?P<nc>[\s-]+non-?commercial)?(?P<sa>[\s-]+share-?alike)?(?P<nd>[\s-]+no-?deriv\w*)?"
     r"(?P<nc2>[\s-]+non-?commercial)?(?:\s+(?P<ver>\d\.\d))?(?:\s+(?:international|unported|generic))?(?:\s+(?:license|licence))?"
     r"(?:[\s,(]*(?:version\s*)(?P<ver2>\d\.\d))?",
     re.IGNORECASE,
 )
-_CC0 = re.compile(r"\bCC0\b(?:\s*(?P<ver>1\.0))?|\bpublic\s+domain\s+dedication", re.IGNORECASE)
-_APACHE = re.compile(r"\bApache(?:\s+License)?,?\s*(?:Version\s*|v)?2(?:\.0)?\b", re.IGNORECASE)
-_JATS_TYPE = re.compile(r"^(?:cc-?by(?:-nc)?(?:-sa|-nd)?)$", re.IGNORECASE)
-_OPEN_ACCESS_ONLY = re.compile(r"^\s*(?:open[- ]access|free\s+access|free)\s*$", re.IGNORECASE)
+_CC0 = compile(r"\bCC0\b(?:\s*(?P<ver>1\.0))?|\bpublic\s+domain\s+dedication", re.IGNORECASE)
+_APACHE = compile(r"\bApache(?:\s+License)?,?\s*(?:Version\s*|v)?2(?:\.0)?\b", re.IGNORECASE)
+_JATS_TYPE = compile(r"^(?:cc-?by(?:-nc)?(?:-sa|-nd)?)$", re.IGNORECASE)
+_OPEN_ACCESS_ONLY = compile(r"^\s*(?:open[- ]access|free\s+access|free)\s*$", re.IGNORECASE)
 
 
 def _cc(kind: str, version: str | None) -> str | None:
@@ -282,7 +282,7 @@ def location_for_url(url: str) -> Normalized:
 
 # --- DOI -----------------------------------------------------------------------------------------
 
-_DOI_IN_TEXT = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
+_DOI_IN_TEXT = compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -310,8 +310,8 @@ def normalize_doi(text: str, **_context) -> Normalized:
 
 # --- URL -----------------------------------------------------------------------------------------
 
-_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
-_TRACKING = re.compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$", re.IGNORECASE)
+_URL_IN_TEXT = compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
+_TRACKING = compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)

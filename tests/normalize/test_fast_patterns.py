@@ -1,0 +1,62 @@
+"""The ASCII-mode twins of the normalizers' patterns find exactly what the Unicode patterns find."""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+
+import ingest.backfill  # noqa: F401 - compiles the backfill patterns too
+from ingest.normalize.common import FastPattern, _ascii_twin_source, clause_at, sentence_at, sentence_spans
+
+
+def _all_patterns() -> list[FastPattern]:
+    return [o for o in gc.get_objects() if isinstance(o, FastPattern)]
+
+
+def test_twins_exist_and_keep_groups():
+    patterns = _all_patterns()
+    assert len(patterns) > 100
+    for p in patterns:
+        assert p.ascii.groupindex == p.unicode.groupindex and p.ascii.groups == p.unicode.groups
+
+
+def test_unsafe_sources_are_not_twinned():
+    assert _ascii_twin_source("\u212a") is None  # the Kelvin sign folds to "k"
+    assert _ascii_twin_source(r"[\S]") is None
+    assert _ascii_twin_source(r"a\sb") == r"a[\s\x1c-\x1f]b"
+    assert _ascii_twin_source(r"[\s-]") == r"[\s\x1c-\x1f-]"
+    assert _ascii_twin_source(r"\\s") == r"\\s"
+
+
+def test_ascii_separators_match_as_in_unicode():
+    p = FastPattern(r"a\s+b\S", re.IGNORECASE)
+    for text in ("a\x1cbc", "A\x1f\x1dBc", "a bc", "a\tb\x1e"):
+        assert [m.span() for m in p.finditer(text)] == [m.span() for m in p.unicode.finditer(text)]
+
+
+def test_random_texts_match_alike():
+    rng = random.Random(5)
+    words = ("day", "days", "Day 3", "ICU", "icu", "intubated", "PA", "AP", "ap", "38.5", "°C", "C", "x-ray", "CT", "(a)", "A,", "B.",
+             "fever", "male", "woman", "his", "she", "no", "not", "but", ";", ".", ",", "\x1c", "\n", "\t", "SpO2", "92%", "WBC", "9.1",
+             "x10^9/L", "RT-PCR", "positive", "negative", "COVID-19", "pneumonia", "2020", "March", "3", "12/03/2020", "years", "old",
+             "65-year-old", "44M", "wife", "patients", "if", "may", "Fig. 2b", "after", "two", "weeks", "later", "onset", "_", "-")
+    texts = []
+    for _ in range(300):
+        texts.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))))
+        texts.append("".join(rng.choice(words) for _ in range(rng.randint(1, 20))))
+    for p in _all_patterns():
+        for text in texts:
+            expected = [(m.span(), m.groups()) for m in p.unicode.finditer(text)]
+            assert [(m.span(), m.groups()) for m in p.finditer(text)] == expected, (p.pattern, text)
+            n = len(text)
+            assert bool(p.search(text, n // 3, n)) == bool(p.unicode.search(text, n // 3, n))
+
+
+def test_sentence_and_clause_lookups():
+    text = "Fever for 3 days, but no cough. CT: ground glass;  he was intubated.\nDay 5 - improving"
+    spans = sentence_spans(text)
+    for i in range(-1, len(text) + 1):
+        expected = next(((s, e) for s, e in spans if s <= i < e), (0, len(text)))
+        assert sentence_at(text, i) == expected
+    assert clause_at(text, text.index("cough")) == (text.index(", but") + len(", but"), text.index(".") + 1)
