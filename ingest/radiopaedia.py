@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Tag
+from cssselect import HTMLTranslator
+from lxml import etree
 
-from ingest.pages import ParseError, SearchPage, block_text, squash, tidy
+from ingest.pages import ParseError, SearchPage, squash, tidy
 from ingest.records import CaseRecord, ImageRecord
 
 __all__ = [
@@ -103,18 +104,159 @@ def _is_case_path(path: str) -> bool:
     return bool(match) and match.group(1) not in {"new", "search", "index"}
 
 
+# --- lxml helpers (BeautifulSoup semantics, at lxml speed) ----------------------------------------
+#
+# The parsers used to build a BeautifulSoup tree (with the lxml parser) and query it with CSS; the
+# same libxml2 tree is now queried directly with XPath compiled once (CSS translated by cssselect).
+# The helpers below reproduce what the BeautifulSoup calls returned: ``_text`` is ``get_text``
+# (comments, <script>/<style>/<template>/<rt>/<rp> strings left out, whitespace-only strings
+# collapsed to " " or "\n" outside <pre>/<textarea>), ``_block_text`` is ``ingest.pages.block_text``.
+
+_CSS = HTMLTranslator()
+_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
+#: Tags whose strings BeautifulSoup types as Script/Stylesheet/TemplateString/Ruby*: not in get_text.
+_STRING_CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
+#: Tags inside which BeautifulSoup keeps whitespace-only strings as they are.
+_PRESERVE_WHITESPACE = frozenset({"pre", "textarea"})
+
+
+def _css(selector: str) -> etree.XPath:
+    """A CSS selector matched anywhere below (and at) the context node: ``soup.select`` on a document."""
+    return etree.XPath(_CSS.css_to_xpath(selector))
+
+
+def _css_in(selector: str) -> etree.XPath:
+    """A simple (combinator-free) CSS selector matched on the descendants of an element: ``tag.select``."""
+    return etree.XPath(_CSS.css_to_xpath(selector, prefix="descendant::"))
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _first(xpath: etree.XPath, node: Any) -> Any:
+    found = xpath(node)
+    return found[0] if found else None
+
+
+def _parse_html(html: str) -> Any:
+    """The document's root element (libxml2's HTML parser, as BeautifulSoup's "lxml" builder uses)."""
+    try:
+        root = etree.fromstring(html, etree.HTMLParser())
+    except ValueError:  # a str with an XML encoding declaration
+        root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:  # an empty document
+        root = etree.fromstring("<html></html>", etree.HTMLParser())
+    return root
+
+
+def _in_tags(element: Any, names: frozenset[str]) -> bool:
+    if element.tag in names:
+        return True
+    return any(ancestor.tag in names for ancestor in element.iterancestors())
+
+
+def _collapse(text: str, preserve: bool) -> str:
+    # BeautifulSoup turns a whitespace-only string into "\n" (if it has one) or " ".
+    if preserve or text.strip(_ASCII_SPACES):
+        return text
+    return "\n" if "\n" in text else " "
+
+
+def _strings(element: Any, hidden: bool, preserve: bool, out: list[str]) -> None:
+    text = element.text
+    if text and not hidden:
+        out.append(_collapse(text, preserve))
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):  # comments and processing instructions: only their tail counts
+            _strings(child, hidden or tag in _STRING_CONTAINERS, preserve or tag in _PRESERVE_WHITESPACE, out)
+        tail = child.tail
+        if tail and not hidden:
+            out.append(_collapse(tail, preserve))
+
+
+def _text(element: Any, separator: str = "") -> str:
+    """``element.get_text(separator)`` of BeautifulSoup."""
+    out: list[str] = []
+    _strings(element, _in_tags(element, _STRING_CONTAINERS), _in_tags(element, _PRESERVE_WHITESPACE), out)
+    return separator.join(out)
+
+
+def _classes(element: Any) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
+    "section", "article", "blockquote", "dt", "dd", "figcaption", "pre",
+})
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _block_text(node: Any, skip: tuple[etree.XPath, ...] = ()) -> str:
+    """``ingest.pages.block_text`` on an lxml element: one line per block element, inline markup flattened."""
+    if node is None:
+        return ""
+    skipped = {el for xpath in skip for el in xpath(node)}
+    parts: list[str] = []
+
+    def walk(el: Any, preserve: bool) -> None:
+        text = el.text
+        if text:
+            parts.append(_collapse(text, preserve).replace("\n", " "))
+        for child in el:
+            name = child.tag
+            if not isinstance(name, str) or child in skipped or name in _NOT_TEXT:
+                pass
+            elif name == "br":
+                parts.append("\n")
+            else:
+                block = name in _BLOCK_TAGS
+                if block:
+                    parts.append("\n")
+                walk(child, preserve or name in _PRESERVE_WHITESPACE)
+                if block:
+                    parts.append("\n")
+            tail = child.tail
+            if tail:
+                parts.append(_collapse(tail, preserve).replace("\n", " "))
+
+    walk(node, _in_tags(node, _PRESERVE_WHITESPACE))
+    return squash("".join(parts))
+
+
 # --- Search --------------------------------------------------------------------------------------
+
+_SEARCH_CONTAINER = _css("#search-results")
+_SEARCH_LISTING = _css(".search-results-listing")
+_SEARCH_CARDS = _css("a.search-result-case[href], a.search-result[href]")
+_CONTAINER_CASE_LINKS = _css_in('a[href*="/cases/"]')
+_NEXT_LINK = _css("a.next_page[href], a[rel~=next][href], li.next:not(.disabled) > a[href]")
+_CARD_TITLE = _css_in(".search-result-title")
+_CARD_H4 = _css_in("h4")
+_CARD_AUTHOR = _css_in(".search-result-author")
+_CARD_PUBLISHED = _css_in(".search-result-published_at")
+_CARD_CERTAINTY = _css_in(".search-result-diagnostic-certainty")
+_CARD_COMPLETENESS = _css_in(".search-result-completeness")
+# ".search-result-modalities span": the modalities element may be any ancestor (soupsieve semantics).
+_CARD_MODALITIES = etree.XPath(f"descendant::span[ancestor::*[{_has_class('search-result-modalities')}]]")
+
 
 def parse_radiopaedia_search(html: str, url: str) -> SearchPage:
     """Case links and the next page of a search (or ``/cases``) results page (site notes §1.2)."""
-    soup = BeautifulSoup(html, "lxml")
-    container = soup.select_one("#search-results") or soup.select_one(".search-results-listing")
-    cards = soup.select("a.search-result-case[href], a.search-result[href]")
+    root = _parse_html(html)
+    container = _first(_SEARCH_CONTAINER, root)
+    if container is None:
+        container = _first(_SEARCH_LISTING, root)
+    cards = _SEARCH_CARDS(root)
     if container is None and not cards:
         raise ParseError(url, "no #search-results container and no a.search-result cards")
     if not cards and container is not None:
         # Older/unknown card markup: any case link inside the results container.
-        cards = container.select('a[href*="/cases/"]')
+        cards = _CONTAINER_CASE_LINKS(container)
 
     page = SearchPage()
     seen: set[str] = set()
@@ -130,27 +272,27 @@ def parse_radiopaedia_search(html: str, url: str) -> SearchPage:
         page.case_urls.append(case_url)
         page.items.append(_search_card(card, case_url))
 
-    next_link = soup.select_one("a.next_page[href], a[rel~=next][href], li.next:not(.disabled) > a[href]")
-    if next_link is not None and "disabled" not in (next_link.get("class") or []):
-        href = next_link["href"].strip()
+    next_link = _first(_NEXT_LINK, root)
+    if next_link is not None and "disabled" not in _classes(next_link):
+        href = next_link.get("href").strip()
         if href and href != "#":
             page.next_url = _absolute(href, url)
     return page
 
 
-def _search_card(card: Tag, case_url: str) -> dict[str, Any]:
-    def text_of(selector: str) -> str:
-        el = card.select_one(selector)
-        return squash(el.get_text(" ")) if el else ""
+def _search_card(card: Any, case_url: str) -> dict[str, Any]:
+    def text_of(xpath: etree.XPath) -> str:
+        el = _first(xpath, card)
+        return squash(_text(el, " ")) if el is not None else ""
 
     return {
         "url": case_url,
-        "title": text_of(".search-result-title") or text_of("h4"),
-        "author": text_of(".search-result-author"),
-        "published": text_of(".search-result-published_at"),
-        "diagnostic_certainty": text_of(".search-result-diagnostic-certainty"),
-        "completeness": text_of(".search-result-completeness"),
-        "modalities": [squash(s.get_text()) for s in card.select(".search-result-modalities span") if squash(s.get_text())],
+        "title": text_of(_CARD_TITLE) or text_of(_CARD_H4),
+        "author": text_of(_CARD_AUTHOR),
+        "published": text_of(_CARD_PUBLISHED),
+        "diagnostic_certainty": text_of(_CARD_CERTAINTY),
+        "completeness": text_of(_CARD_COMPLETENESS),
+        "modalities": [squash(_text(s)) for s in _CARD_MODALITIES(card) if squash(_text(s))],
     }
 
 
@@ -178,20 +320,60 @@ _LABEL_KEYS = {
     "authors": "contributor",
 }
 
+_META_LABELS = _css("div.col-sm-3 > strong, dt, .meta-item-label, .case-meta-label")
+_ROW_VALUE_TAGS = frozenset({"div", "dd", "span"})
+_DATA_ITEMS = _css("#case-patient-data .data-item, .data-item")
+_DATA_ITEM_LABEL = _css_in(".data-item-label, strong")
+_STUDY_CONTAINERS = _css("div.case-study, .case-viewer-2022")
+# Elements that may carry a study id (a superset; _ids_in decides): see _ids_in.
+_STUDY_ID_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@data-study-id or @data-study-stacks-url or (self::a and @href)"
+    " or (@id and contains(@class, 'main-study-desc')) or contains(@class, 'data')]"
+)
+# ".study-modality .label, .study-modality span, .study-modality" below a study container.
+_STUDY_MODALITY = etree.XPath(
+    f"descendant::*[(({_has_class('label')}) or self::span) and ancestor::*[{_has_class('study-modality')}]]"
+    f" | descendant::*[{_has_class('study-modality')}]"
+)
+# ".study-desc h2, .study-title, h2" (any h2 already covers ".study-desc h2").
+_STUDY_TITLE = etree.XPath(f"descendant::*[self::h2 or ({_has_class('study-title')})]")
+_STUDY_FINDINGS = _css_in(".study-findings")
+_SECTION_SKIP = tuple(_css_in(s) for s in ("h1", "h2", "h3", ".section-title", ".quiz", ".case-quiz", "button"))
+_DISCUSSION = _css("#case-discussion, .case-discussion")
+_CASE_SECTIONS = _css(".case-section")
+_FIRST_H2_H3 = etree.XPath("descendant::*[self::h2 or self::h3][1]")
+_LICENSE_LINKS = _css('a[href*="/licence"], a[href*="/license"], a[href*="creativecommons.org/licenses"]')
+_LICENSE_HOLDER_TAGS = frozenset({"p", "div", "li", "span"})
+_TITLE = _css("h1.header-title, .header-title, #content-header h1")
+_OG_TITLE = _css('meta[property="og:title"]')
+_COURTESY = _css("#offline-workflow-footer-courtesy, .case-courtesy")
+_CANONICAL = _css('link[rel="canonical"][href*="/cases/"]')
+_META_AUTHOR = _css('meta[name="author"]')
+_CERTAINTY = _css(
+    "span.diagnostic-certainty-title, .diagnostic-certainty-title, #content-header .diagnostic-certainty, .diagnostic-certainty"
+)
+_PRESENTATION = _css("#case-patient-presentation")
+_CASE_IMAGES = _css("#case-images")
+_BODY = etree.XPath("descendant-or-self::body[1]")
+_LINKS = _css_in("a")
+_TAG_LINKS = _css_in('a[href*="/tags/"]')
+
 
 def _label(text: str) -> str:
     return squash(text).rstrip(":").strip().lower()
 
 
-def _metadata_rows(soup: BeautifulSoup) -> dict[str, Tag]:
+def _metadata_rows(root: Any) -> dict[str, Any]:
     """Label -> value element of the citation/metadata block (``div.col-sm-3 > strong`` + ``div.col-sm-8``)."""
-    rows: dict[str, Tag] = {}
-    for strong in soup.select("div.col-sm-3 > strong, dt, .meta-item-label, .case-meta-label"):
-        key = _LABEL_KEYS.get(_label(strong.get_text()))
+    rows: dict[str, Any] = {}
+    for strong in _META_LABELS(root):
+        key = _LABEL_KEYS.get(_label(_text(strong)))
         if not key or key in rows:
             continue
-        holder = strong.parent if strong.name == "strong" else strong
-        value = holder.find_next_sibling(["div", "dd", "span"])
+        holder = strong.getparent() if strong.tag == "strong" else strong
+        if holder is None:
+            continue
+        value = next((s for s in holder.itersiblings() if s.tag in _ROW_VALUE_TAGS), None)
         if value is not None:
             rows[key] = value
     return rows
@@ -208,15 +390,16 @@ def _parse_published(text: str) -> str:
     return ""
 
 
-def _data_items(soup: BeautifulSoup) -> dict[str, str]:
+def _data_items(root: Any) -> dict[str, str]:
     """Patient data ("Age: 30 years", "Gender: Male"): label element first, then "Label: value" text."""
     items: dict[str, str] = {}
-    for item in soup.select("#case-patient-data .data-item, .data-item"):
-        label_el = item.select_one(".data-item-label, strong")
-        full = squash(item.get_text(" "))
+    for item in _DATA_ITEMS(root):
+        label_el = _first(_DATA_ITEM_LABEL, item)
+        full = squash(_text(item, " "))
         if label_el is not None:
-            label = _label(label_el.get_text())
-            value = squash(full[len(squash(label_el.get_text(" "))):] if full.startswith(squash(label_el.get_text(" "))) else full)
+            label = _label(_text(label_el))
+            label_text = squash(_text(label_el, " "))
+            value = squash(full[len(label_text):] if full.startswith(label_text) else full)
         elif ":" in full:
             label, value = (part.strip() for part in full.split(":", 1))
             label = label.lower()
@@ -228,36 +411,36 @@ def _data_items(soup: BeautifulSoup) -> dict[str, str]:
     return items
 
 
-def _study_containers(soup: BeautifulSoup) -> list[Tag]:
-    found = soup.select("div.case-study, .case-viewer-2022")
+def _study_containers(root: Any) -> list[Any]:
+    found = _STUDY_CONTAINERS(root)
     # A 2022 viewer block wrapping a case-study (or the reverse) is one study, not two.
-    return [el for el in found if not any(other is not el and el in other.descendants for other in found)]
+    members = set(found)
+    return [el for el in found if not any(ancestor in members for ancestor in el.iterancestors())]
 
 
-def _ids_in(element: Tag) -> list[str]:
+def _ids_in(element: Any) -> list[str]:
     """Study ids carried by one element: data attributes, main-study-desc@id, viewer/stacks links."""
     ids: list[str] = []
     value = element.get("data-study-id")
-    if value and str(value).strip().isdigit():
-        ids.append(str(value).strip())
+    if value and value.strip().isdigit():
+        ids.append(value.strip())
     stacks_url = element.get("data-study-stacks-url")
     if stacks_url:
         match = _STUDY_HREF_RE.search(stacks_url)
         if match:
             ids.append(match.group(1))
-    classes = element.get("class") or []
+    classes = _classes(element)
     if "main-study-desc" in classes and element.get("id"):
-        match = _TRAILING_ID_RE.search(element["id"])
+        match = _TRAILING_ID_RE.search(element.get("id"))
         if match:
             ids.append(match.group(1))
-    if element.name == "a" and element.get("href") and (
-        "view-fullscreen-link" in classes or re.search(r"/cases/[^/]+/studies/\d+", element["href"])
-    ):
-        match = _STUDY_HREF_RE.search(element["href"])
+    href = element.get("href") if element.tag == "a" else None
+    if href and ("view-fullscreen-link" in classes or re.search(r"/cases/[^/]+/studies/\d+", href)):
+        match = _STUDY_HREF_RE.search(href)
         if match:
             ids.append(match.group(1))
     if "data" in classes and "hidden" in classes:
-        ids.extend(_hidden_data_study_ids(element.get_text()))
+        ids.extend(_hidden_data_study_ids(_text(element)))
     return ids
 
 
@@ -272,22 +455,20 @@ def _hidden_data_study_ids(text: str) -> list[str]:
     return []
 
 
-def _study_ids(root: Tag) -> list[str]:
+def _study_ids(root: Any) -> list[str]:
     """Every study id in document order, from all the places the markup keeps them (notes §1.6.2)."""
     ids: list[str] = []
-    for element in [root, *root.find_all(True)]:
-        if not isinstance(element, Tag):
-            continue
+    for element in _STUDY_ID_CANDIDATES(root):
         for study_id in _ids_in(element):
             if study_id not in ids:
                 ids.append(study_id)
     return ids
 
 
-def _section_text(element: Tag | None) -> str:
+def _section_text(element: Any) -> str:
     if element is None:
         return ""
-    return block_text(element, skip=("h1", "h2", "h3", ".section-title", ".quiz", ".case-quiz", "button"))
+    return _block_text(element, skip=_SECTION_SKIP)
 
 
 def _split_quiz(text: str) -> tuple[str, list[str]]:
@@ -301,20 +482,20 @@ def _split_quiz(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept), quiz
 
 
-def _studies(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _studies(root: Any) -> list[dict[str, Any]]:
     studies = []
-    for index, container in enumerate(_study_containers(soup), start=1):
+    for index, container in enumerate(_study_containers(root), start=1):
         ids = _study_ids(container)
-        modality_el = container.select_one(".study-modality .label, .study-modality span, .study-modality")
-        title_el = container.select_one(".study-desc h2, .study-title, h2")
-        findings_el = container.select_one(".study-findings")
+        modality_el = _first(_STUDY_MODALITY, container)
+        title_el = _first(_STUDY_TITLE, container)
+        findings_el = _first(_STUDY_FINDINGS, container)
         findings, quiz = _split_quiz(_section_text(findings_el))
         studies.append(
             {
                 "index": index,
                 "study_id": ids[0] if ids else "",
-                "modality": squash(modality_el.get_text(" ")) if modality_el else "",
-                "title": squash(title_el.get_text(" ")) if title_el else "",
+                "modality": squash(_text(modality_el, " ")) if modality_el is not None else "",
+                "title": squash(_text(title_el, " ")) if title_el is not None else "",
                 "findings": findings,
                 "quiz": quiz,
             }
@@ -322,34 +503,34 @@ def _studies(soup: BeautifulSoup) -> list[dict[str, Any]]:
     return studies
 
 
-def _discussion(soup: BeautifulSoup) -> Tag | None:
-    found = soup.select_one("#case-discussion, .case-discussion")
+def _discussion(root: Any) -> Any:
+    found = _first(_DISCUSSION, root)
     if found is not None:
         return found
     # Layout B fallback (notes §1.3): any case section whose heading says "discussion".
-    for section in soup.select(".case-section"):
-        heading = section.find(["h2", "h3"])
-        if heading is not None and "discussion" in heading.get_text().lower():
+    for section in _CASE_SECTIONS(root):
+        heading = _first(_FIRST_H2_H3, section)
+        if heading is not None and "discussion" in _text(heading).lower():
             return section
     return None
 
 
-def _license_text(soup: BeautifulSoup) -> tuple[str, str]:
-    for link in soup.select('a[href*="/licence"], a[href*="/license"], a[href*="creativecommons.org/licenses"]'):
-        holder = link.find_parent(["p", "div", "li", "span"]) or link
-        text = tidy(holder.get_text(" "))
+def _license_text(root: Any) -> tuple[str, str]:
+    for link in _LICENSE_LINKS(root):
+        holder = next((a for a in link.iterancestors() if a.tag in _LICENSE_HOLDER_TAGS), link)
+        text = tidy(_text(holder, " "))
         if re.search(r"creative commons|cc[ -]by|licen[cs]e", text, re.I):
             return text, "page"
     return SITE_LICENSE, "site-wide"
 
 
-def _title(soup: BeautifulSoup) -> str:
-    el = soup.select_one("h1.header-title, .header-title, #content-header h1")
-    if el is not None and squash(el.get_text(" ")):
-        return squash(el.get_text(" "))
-    og = soup.select_one('meta[property="og:title"]')
+def _title(root: Any) -> str:
+    el = _first(_TITLE, root)
+    if el is not None and squash(_text(el, " ")):
+        return squash(_text(el, " "))
+    og = _first(_OG_TITLE, root)
     if og is not None and og.get("content", "").strip():
-        return re.sub(r"\s*\|\s*Radiopaedia\.org\s*$", "", og["content"].strip(), flags=re.I)
+        return re.sub(r"\s*\|\s*Radiopaedia\.org\s*$", "", og.get("content").strip(), flags=re.I)
     return ""
 
 
@@ -360,12 +541,15 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
     ``studies`` (per-study modality/title/findings), ``diagnostic_certainty``, ``slug``,
     ``permalink``, ``citation``, ``systems``, ``tags``, ``published_iso``, ``license_source``.
     """
-    soup = BeautifulSoup(html, "lxml")
-    rows = _metadata_rows(soup)
-    title = _title(soup)
+    root = _parse_html(html)
+    rows = _metadata_rows(root)
+    title = _title(root)
+    row_texts: dict[str, str] = {}
 
     def row_text(key: str) -> str:
-        return tidy(rows[key].get_text(" ")) if key in rows else ""
+        if key not in row_texts:
+            row_texts[key] = tidy(_text(rows[key], " ")) if key in rows else ""
+        return row_texts[key]
 
     rid = ""
     rid_row = re.search(r"\d+", row_text("rid"))
@@ -375,8 +559,8 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
         if match:
             rid = match.group(1) if match.groups() else match.group(0)
             break
-    courtesy_el = soup.select_one("#offline-workflow-footer-courtesy, .case-courtesy")
-    courtesy_text = tidy(courtesy_el.get_text(" ")) if courtesy_el else ""
+    courtesy_el = _first(_COURTESY, root)
+    courtesy_text = tidy(_text(courtesy_el, " ")) if courtesy_el is not None else ""
     if not rid:
         match = _RID_RE.search(courtesy_text) or _DOI_RE.search(html)
         if match:
@@ -393,10 +577,10 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
         raise ParseError(url, f"rID {rid} page has no case title (h1.header-title)")
 
     case_url = canonical_radiopaedia_url(url)
-    canonical = soup.select_one('link[rel="canonical"][href*="/cases/"]')
+    canonical = _first(_CANONICAL, root)
     if re.fullmatch(r"https://radiopaedia\.org/cases/\d+", case_url) and canonical is not None:
         # Fetched by permalink (/cases/<rID>): the page's canonical link names the slug URL.
-        case_url = canonical_radiopaedia_url(canonical["href"])
+        case_url = canonical_radiopaedia_url(canonical.get("href"))
 
     doi = ""
     match = re.search(r"10\.53347/rID-\d+", row_text("doi") or row_text("citation"), re.I)
@@ -410,7 +594,7 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
         if match:
             authors = squash(match.group(1))
     if not authors:
-        meta_author = soup.select_one('meta[name="author"]')
+        meta_author = _first(_META_AUTHOR, root)
         if meta_author is not None:
             authors = squash(meta_author.get("content", ""))
     citation_authors = ""
@@ -427,18 +611,19 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
     else:
         credit = f"Case courtesy of {authors}, Radiopaedia.org, rID: {rid}" if authors else f"Radiopaedia.org, rID: {rid}"
 
-    certainty_el = soup.select_one(
-        "span.diagnostic-certainty-title, .diagnostic-certainty-title, #content-header .diagnostic-certainty, .diagnostic-certainty"
-    )
-    data = _data_items(soup)
-    presentation = soup.select_one("#case-patient-presentation")
-    studies = _studies(soup)
-    study_ids = _study_ids(soup.select_one("#case-images") or soup.body or soup)
+    certainty_el = _first(_CERTAINTY, root)
+    data = _data_items(root)
+    presentation = _first(_PRESENTATION, root)
+    studies = _studies(root)
+    images_root = _first(_CASE_IMAGES, root)
+    if images_root is None:
+        images_root = _first(_BODY, root)
+    study_ids = _study_ids(images_root if images_root is not None else root)
     # Ids found outside the images block (a 2022 page keeps them elsewhere) still count.
-    for study_id in _study_ids(soup):
+    for study_id in _study_ids(root):
         if study_id not in study_ids:
             study_ids.append(study_id)
-    license_text, license_source = _license_text(soup)
+    license_text, license_source = _license_text(root)
     published = row_text("published")
 
     warnings = []
@@ -460,20 +645,20 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
         sex_text=data.get("gender", data.get("sex", "")),
         history=_section_text(presentation),
         findings="\n".join(s["findings"] for s in studies if s["findings"]),
-        discussion=_section_text(_discussion(soup)),
+        discussion=_section_text(_discussion(root)),
         diagnosis="",
         warnings=warnings,
         extra={
             "study_ids": study_ids,
             "studies": studies,
-            "diagnostic_certainty": squash(certainty_el.get_text(" ")) if certainty_el else "",
+            "diagnostic_certainty": squash(_text(certainty_el, " ")) if certainty_el is not None else "",
             "slug": case_url.rsplit("/", 1)[-1],
             "permalink": row_text("permalink"),
             "citation": citation,
             "citation_authors": citation_authors,
             "published_iso": _parse_published(published) if published else "",
-            "systems": [squash(a.get_text()) for a in rows["systems"].select("a")] if "systems" in rows else [],
-            "tags": [urlsplit(a["href"]).path.rstrip("/").rsplit("/", 1)[-1] for a in rows["tags"].select('a[href*="/tags/"]')] if "tags" in rows else [],
+            "systems": [squash(_text(a)) for a in _LINKS(rows["systems"])] if "systems" in rows else [],
+            "tags": [urlsplit(a.get("href")).path.rstrip("/").rsplit("/", 1)[-1] for a in _TAG_LINKS(rows["tags"])] if "tags" in rows else [],
             "license_source": license_source,
         },
     )
