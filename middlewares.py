@@ -187,6 +187,20 @@ class RetryAfterMiddleware:
         return retry
 
 
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _is_clearly_image(request: Request, response: Response) -> bool:
+    """A 200 answer to a media request whose bytes start as a PNG or JPEG: not a gate (the media
+    pipeline checks the image itself). A Cloudflare ``cf-mitigated`` header still gets a full look."""
+    return (
+        response.status == 200
+        and bool(request.meta.get("media_kind"))
+        and response.body.startswith(_IMAGE_SIGNATURES)
+        and b"cf-mitigated" not in response.headers
+    )
+
+
 class BlockDetectionMiddleware:
     """Recognise refusals, bot gates and captchas; end that branch with a log line and a stat."""
 
@@ -202,9 +216,12 @@ class BlockDetectionMiddleware:
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if 300 <= response.status < 400 or request.meta.get("allow_block_page"):
             return response
+        if _is_clearly_image(request, response):
+            return response
         real_url = request.meta.get("real_url", request.url)
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
-        reason = detect_block_page(response.status, headers, response.body, real_url)
+        # detect_block_page reads headers through a case-insensitive lookup of (key, value) pairs,
+        # first value of each: Scrapy's Headers give it the same answers as a str dict built here.
+        reason = detect_block_page(response.status, response.headers, response.body, real_url)
         if reason is None or reason == "html-instead-of-media":
             # An HTML page where an image should be is the media pipeline's to reject (with the
             # image named in the case's warnings), not a refusal of the crawler.

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from itemadapter import ItemAdapter
 from PIL import Image as PILImage
 from scrapy import Request, signals
 from scrapy.exceptions import DropItem
@@ -114,6 +113,8 @@ class PreparedImage:
     #: Bytes to keep as well (the metadata-free original, when ``data`` is a conversion).
     original: bytes | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: Perceptual hash of the brightness-centred region (crop-tolerant near-duplicate check).
+    chash: str | None = None
 
 
 # JPEG segments that carry text about the picture or the patient: APP1 (Exif, XMP), APP12/13
@@ -214,7 +215,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
         raise MediaRejected("unreadable", str(exc)) from exc
 
     if facts.format in ("png", "jpeg") and facts.mode in ("L", "RGB"):
-        return PreparedImage(data, facts.format, facts.width, facts.height, facts.phash, provenance=provenance)
+        return PreparedImage(data, facts.format, facts.width, facts.height, facts.phash, provenance=provenance, chash=facts.chash)
 
     # The dataset holds 8-bit gray or RGB PNG/JPEG only: convert, losslessly, to PNG.
     with PILImage.open(io.BytesIO(data)) as img:
@@ -246,7 +247,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
     final = describe_image(png)
     provenance["converted"] = {"from_format": facts.format, "from_mode": mode, "to_format": "png", "to_mode": final.mode,
                                "how": how, "original_sha256": sha256_hex(data)}
-    return PreparedImage(png, "png", final.width, final.height, final.phash, original=data, provenance=provenance)
+    return PreparedImage(png, "png", final.width, final.height, final.phash, original=data, provenance=provenance, chash=final.chash)
 
 
 #: Keys of ``ImageRecord.extra`` that carry bytes, never copied into provenance (JSON).
@@ -336,18 +337,24 @@ class MediaPipeline(FilesPipeline):
         kind = request.meta.get("media_kind", "image")
         body = response.body
         self.inc_stats("downloaded")
-        prepared = await deferred_to_future(threads.deferToThread(prepare_image, body, max_bytes=self.max_bytes, max_pixels=self.max_pixels))
+        # Check, strip and write to the media store in a worker thread: file I/O stays off the reactor.
+        stored = await deferred_to_future(threads.deferToThread(self._prepare_and_store, body, kind))
+        return {"url": request.url, **stored}
+
+    def _prepare_and_store(self, body: bytes, kind: str) -> dict[str, Any]:
+        """``prepare_image`` then ``MediaStore.put_bytes`` (thread-safe: temp file + atomic rename)."""
+        prepared = prepare_image(body, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
         if kind == "slice":
             # Slices are kept as fetched (metadata-free): the volume is built from them later.
             sha = self.media.put_bytes(prepared.original if prepared.original is not None else prepared.data)
-            return {"url": request.url, "path": self.media.relpath(sha), "checksum": sha, "status": "downloaded"}
+            return {"path": self.media.relpath(sha), "checksum": sha, "status": "downloaded"}
         sha = self.media.put_bytes(prepared.data)
         provenance = dict(prepared.provenance)
         if prepared.original is not None:
             provenance["converted"]["original_media_path"] = self.media.relpath(self.media.put_bytes(prepared.original))
         known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
-                 "height": prepared.height, "phash": prepared.phash, "provenance": provenance}
-        return {"url": request.url, "path": known["media_path"], "checksum": sha, "status": "downloaded", "known": known}
+                 "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "provenance": provenance}
+        return {"path": known["media_path"], "checksum": sha, "status": "downloaded", "known": known}
 
     def media_failed(self, failure, request: Request, info):
         self.crawler.stats.inc_value("media/failed")
@@ -385,7 +392,7 @@ class MediaPipeline(FilesPipeline):
                 known = self.known.get(image.source_url)
                 if image.source_url not in outcome and image.slice_urls[0] not in outcome and known:
                     stored.append(StoredImage(sha256=known["sha256"], media_path=known["media_path"], format=known["format"], width=known["width"],
-                                              height=known["height"], phash=known["phash"], provenance=dict(known["provenance"]), **common))
+                                              height=known["height"], phash=known["phash"], chash=known.get("chash"), provenance=dict(known["provenance"]), **common))
                     continue
                 failures = [(url, outcome.get(url)) for url in image.slice_urls if not outcome.get(url, (False, None))[0]]
                 if failures:
@@ -406,7 +413,7 @@ class MediaPipeline(FilesPipeline):
                 continue
             known = value["known"]
             stored.append(StoredImage(sha256=known["sha256"], media_path=known["media_path"], format=known["format"], width=known["width"],
-                                      height=known["height"], phash=known["phash"], provenance={**record_provenance(image), **known["provenance"]},
+                                      height=known["height"], phash=known["phash"], chash=known.get("chash"), provenance={**record_provenance(image), **known["provenance"]},
                                       **common))
         item.extra.pop("_given_media", None)
         if transient:
@@ -467,7 +474,7 @@ class MediaPipeline(FilesPipeline):
                     provenance["parent_media_path"] = self.media.relpath(parent_sha)
                     provenance["parent_size"] = [kept.width, kept.height]
             known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
-                     "height": prepared.height, "phash": prepared.phash, "provenance": provenance}
+                     "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "provenance": provenance}
             results[(image.source_url, image.label)] = (True, {"known": known})
         item.extra["_given_media"] = results
 
@@ -553,7 +560,8 @@ class StagePipeline:
         self.covered_cases += 1
         for name, present in coverage_of(item).items():
             self.coverage[name] += int(present)
-        logger.info("staged %s %s %s (%d images): %s", status, item.source, item.source_key, len(stored), item.url)
+        # DEBUG: one line per case is noise in a crawl of thousands (the summary line counts them).
+        logger.debug("staged %s %s %s (%d images): %s", status, item.source, item.source_key, len(stored), item.url)
         # Free the bodies: the item goes on to feed exporters and the log.
         item.extra.pop("_documents", None)
         return item

@@ -55,6 +55,8 @@ class StoredImage:
     width: int | None = None
     height: int | None = None
     phash: str | None = None
+    #: perceptual hash of the brightness-centred region (exports.gates: near-duplicates)
+    chash: str | None = None
     modality_text: str = ""
     view_text: str = ""
     caption: str = ""
@@ -169,6 +171,12 @@ def stage_case(
     case.content_sha256 = content_sha
     session.flush()
 
+    if status == "new":
+        # A new case has no image or field value yet: insert them in two statements, not one
+        # ORM object at a time (same rows as the update path below writes).
+        _insert_new_case_rows(session, case, results, stored_images)
+        return case, status
+
     # --- images, by (source_url, label) ---
     existing = {(img.source_url, img.label): img for img in session.scalars(select(Image).where(Image.case_id == case.id))}
     by_position: dict[int, Image] = {}
@@ -186,6 +194,7 @@ def stage_case(
         image.width = stored.width
         image.height = stored.height
         image.phash = stored.phash
+        image.chash = stored.chash
         image.modality_text = stored.modality_text or None
         image.view_text = stored.view_text or None
         image.caption = stored.caption or None
@@ -206,6 +215,65 @@ def stage_case(
         session.refresh(case)
         on_source_changed(session, case, before, case_snapshot(case))
     return case, status
+
+
+_IMAGES = Image.__table__
+_FIELD_VALUES = FieldValue.__table__
+
+
+def _image_row(case_id: int, stored: StoredImage) -> dict[str, Any]:
+    """The columns of a new image row, as the update path of ``stage_case`` sets them."""
+    return {
+        "case_id": case_id,
+        "source_url": stored.source_url,
+        "label": stored.label,
+        "sha256": stored.sha256,
+        "media_path": stored.media_path,
+        "format": stored.format,
+        "width": stored.width,
+        "height": stored.height,
+        "phash": stored.phash,
+        "chash": stored.chash,
+        "modality_text": stored.modality_text or None,
+        "view_text": stored.view_text or None,
+        "caption": stored.caption or None,
+        "date_text": stored.date_text or None,
+        "position": stored.position,
+        "included": True,
+        "provenance": dict(stored.provenance),
+    }
+
+
+def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stored_images: list[StoredImage]) -> None:
+    """Images and field values of a case just inserted, in bulk (``insert().returning()`` for image ids).
+
+    Same rows as ``stage_case``'s update path and ``apply_field_results`` write for a case without
+    rows: one image row per stored image, in order; the first result of each ``(image, field)``;
+    results of images the media pipeline rejected left out.
+    """
+    image_ids: dict[int, int] = {}
+    if stored_images:
+        params = [_image_row(case.id, stored) for stored in stored_images]
+        # Core statements on the tables: the ORM's bulk-insert bookkeeping costs more than the rows.
+        ids = session.scalars(_IMAGES.insert().returning(_IMAGES.c.id, sort_by_parameter_order=True), params).all()
+        for stored, image_id in zip(stored_images, ids):
+            image_ids[stored.position] = image_id  # the last image of a position wins, as in by_position
+    values: list[dict[str, Any]] = []
+    produced: set[tuple[int | None, str]] = set()
+    for result in results:
+        image_id = None
+        if result.image_position is not None:
+            image_id = image_ids.get(result.image_position)
+            if image_id is None:
+                continue  # the image was rejected by the media pipeline: no row to attach to
+        key = (image_id, result.field)
+        if key in produced:
+            continue
+        produced.add(key)
+        values.append({"case_id": case.id, "image_id": image_id, "field": result.field, "raw": result.raw, "value": result.value,
+                       "rule": result.rule, "rule_version": result.version, "evidence": result.evidence, "reason": result.reason or None})
+    if values:
+        session.execute(_FIELD_VALUES.insert(), values)
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:
@@ -317,13 +385,14 @@ def known_cases(session: Session, source: str, canonical: Callable[[str], str | 
 def known_images(session: Session, source: str) -> dict[str, dict[str, Any]]:
     """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading)."""
     rows = session.execute(
-        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.provenance)
+        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.provenance)
         .join(Case, Case.id == Image.case_id)
         .where(Case.source == source, Image.sha256.is_not(None))
     )
     known: dict[str, dict[str, Any]] = {}
-    for url, sha, path, fmt, width, height, phash, provenance in rows:
-        known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash, "provenance": provenance or {}}
+    for url, sha, path, fmt, width, height, phash, chash, provenance in rows:
+        known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash,
+                      "chash": chash, "provenance": provenance or {}}
     return known
 
 
