@@ -25,9 +25,11 @@ from PIL import Image, ImageEnhance, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.gates import DUPLICATE_THRESHOLD  # noqa: E402
+from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
+from ingest.imaging import centred_phash, phash_distance  # noqa: E402
 
-MAX_FALSE_MATCH_RATE = 0.001
+#: The scale the false match rate is judged at: a release of 10,000 new images against 100,000.
+SCALE_NEW, SCALE_RELEASED = 10_000, 100_000
 
 
 def radiograph(rng: np.random.Generator, size: int = 512) -> Image.Image:
@@ -90,44 +92,58 @@ def edits(img: Image.Image, rng: np.random.Generator) -> dict[str, Image.Image]:
     }
 
 
+def _ints(hashes) -> np.ndarray:
+    return np.array([int(str(h), 16) for h in hashes], dtype=np.uint64)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=300)
+    parser.add_argument("--images", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     opts = parser.parse_args()
     rng = np.random.default_rng(opts.seed)
-    originals, positives = [], {}
+    orig_p, orig_c = [], []
+    pos: dict[str, list[tuple[int, int]]] = {}
     for _ in range(opts.images):
         img = radiograph(rng)
-        h = imagehash.phash(img)
-        originals.append(h)
+        p, c = imagehash.phash(img), centred_phash(img)
+        orig_p.append(str(p))
+        orig_c.append(c)
         for kind, edited in edits(img, rng).items():
-            positives.setdefault(kind, []).append(h - imagehash.phash(edited))
-    negatives = np.array([originals[i] - originals[j] for i in range(len(originals)) for j in range(i + 1, len(originals))])
-    all_pos = np.array([d for ds in positives.values() for d in ds])
-    print(f"{opts.images} synthetic radiographs, {all_pos.size} edited copies, {negatives.size} distinct pairs")
-    print(f"distinct pairs: min distance {negatives.min()}, 0.1th percentile {np.percentile(negatives, 0.1):.1f}, "
-          f"median {np.median(negatives):.0f}")
-    print("edited copies, distance per kind: " + ", ".join(
-        f"{k} max {max(v)} p95 {np.percentile(v, 95):.0f}" for k, v in positives.items()))
-    print(f"{'threshold':>9} {'true match':>11} {'false match':>12}")
-    best = 0
-    for t in range(0, 25):
-        tmr = float((all_pos <= t).mean())
-        fmr = float((negatives <= t).mean())
-        if fmr <= MAX_FALSE_MATCH_RATE:
-            best = t
-        print(f"{t:9d} {tmr:11.4f} {fmr:12.6f}")
-    while best > 0 and (all_pos <= best - 1).mean() == (all_pos <= best).mean() and (negatives <= best - 1).mean() == (negatives <= best).mean():
-        best -= 1  # pHash distances are even: the odd threshold below gives the same figures
-    tmr = float((all_pos <= best).mean())
-    fmr = float((negatives <= best).mean())
-    print(f"recommended threshold: {best} (largest with false match rate <= {MAX_FALSE_MATCH_RATE:.1%}): "
-          f"true match rate {tmr:.4f}, false match rate {fmr:.6f}")
-    per_kind = ", ".join(f"{k} {float((np.array(v) <= best).mean()):.3f}" for k, v in positives.items())
-    print(f"true match rate per edit at {best}: {per_kind}")
-    print(f"exports.gates.DUPLICATE_THRESHOLD is {DUPLICATE_THRESHOLD}: true match rate "
-          f"{float((all_pos <= DUPLICATE_THRESHOLD).mean()):.4f}, false match rate {float((negatives <= DUPLICATE_THRESHOLD).mean()):.6f}")
+            pos.setdefault(kind, []).append((p - imagehash.phash(edited), phash_distance(c, centred_phash(edited))))
+    hp, hc = _ints(orig_p), _ints(orig_c)
+    i, j = np.triu_indices(len(hp), 1)
+    neg_p = np.bitwise_count(hp[i] ^ hp[j]).astype(int)
+    neg_c = np.bitwise_count(hc[i] ^ hc[j]).astype(int)
+    n_pairs = neg_p.size
+    all_pos = np.array([d for ds in pos.values() for d in ds])
+    print(f"{opts.images} synthetic radiographs, {len(all_pos)} edited copies, {n_pairs:,} distinct pairs")
+    print(f"distinct pairs: pHash min {neg_p.min()} median {np.median(neg_p):.0f}; centred min {neg_c.min()} "
+          f"median {np.median(neg_c):.0f}; sum min {(neg_p + neg_c).min()} median {np.median(neg_p + neg_c):.0f}")
+    print("edited copies, median pHash/centred distance: " + ", ".join(
+        f"{k} {np.median([d[0] for d in v]):.0f}/{np.median([d[1] for d in v]):.0f}" for k, v in pos.items()))
+    pairs = SCALE_NEW * SCALE_RELEASED
+    rules = [("pHash <= 2 (before)", lambda p, c: p <= 2)]
+    rules += [(f"pHash <= {t} or centred <= {t}", lambda p, c, t=t: (p <= t) | (c <= t)) for t in (2, 4)]
+    rules += [(f"pHash + centred <= {t}", lambda p, c, t=t: (p + c) <= t) for t in (2, 4, 6, 7)]
+    kinds = list(pos)
+    print(f"{'rule':28} {'true all':>8} " + " ".join(f"{k[:12]:>12}" for k in kinds)
+          + f" {'false rate':>11} {'false/1e9':>10}")
+    for name, rule in rules:
+        per = [float(rule(np.array([d[0] for d in pos[k]]), np.array([d[1] for d in pos[k]])).mean()) for k in kinds]
+        tmr = float(rule(all_pos[:, 0], all_pos[:, 1]).mean())
+        hits = int(rule(neg_p, neg_c).sum())
+        fmr = hits / n_pairs
+        bound = f"<{3 / n_pairs * pairs:,.0f}" if hits == 0 else f"{fmr * pairs:,.0f}"  # rule of three if none seen
+        print(f"{name:28} {tmr:8.3f} " + " ".join(f"{x:12.3f}" for x in per) + f" {fmr:11.2e} {bound:>10}")
+    p, c = all_pos[:, 0], all_pos[:, 1]
+    rule_hits = np.array([match_distances(int(a), int(b)) is not None for a, b in zip(p, c)])
+    neg_hits = sum(1 for a, b in zip(neg_p, neg_c) if a + b <= 16 and match_distances(int(a), int(b)) is not None)
+    print(f"exports.gates.near_duplicate (pHash + centred <= {COMBINED_THRESHOLD}; pHash <= {DUPLICATE_THRESHOLD} "
+          "where a centred hash is missing): "
+          f"true match rate {rule_hits.mean():.4f}, false matches {neg_hits} of {n_pairs:,} pairs "
+          f"(expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
+          f"{'<' + format(3 / n_pairs * pairs, ',.0f') if neg_hits == 0 else format(neg_hits / n_pairs * pairs, ',.0f')})")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Builds a synthetic checkout of 100,000 rows with 1,000 images (bench/import_export.py's builder),
 imports it, stages N approved cases (default 10,000; one 96x96 PNG each, distinct images, every
 gate passing), then runs the real command as a child process and prints wall time and peak
-resident memory. The duplicate check compares every new image with every released image and with
-every other new image. Target (2-core machine): 30 s for 10,000 cases into 100,000 rows.
+resident memory and CPU time (user + system, the child and its children: the machine is shared).
+The duplicate check judges every new image against every released image and every other new image
+(through exports.gates.HashIndex: candidates from hash bands, then the rule). Target (2-core machine): 30 s for 10,000 cases into 100,000 rows.
 
     .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000]
 """
@@ -26,7 +27,7 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_export import build_checkout, run  # noqa: E402
+from bench.import_export import build_checkout  # noqa: E402
 from db.media import MediaStore  # noqa: E402
 from db.models import Case, FieldValue, Image  # noqa: E402
 from db.session import open_database, session_scope  # noqa: E402
@@ -50,13 +51,27 @@ def stage_cases(url: str, media: Path, n: int) -> None:
             facts = describe_image(out.getvalue())
             store.put_bytes(out.getvalue(), facts.sha256)
             images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}", "sha256": facts.sha256,
-                           "phash": facts.phash, "width": 96, "height": 96, "format": "png", "position": 0,
+                           "phash": facts.phash, "chash": facts.chash, "width": 96, "height": 96, "format": "png", "position": 0,
                            "label": "", "included": True, "provenance": {}})
             for field, value in (("age", "54"), ("sex", "F"), ("finding", "Pneumonia/Viral/COVID-19"),
                                  ("view", "PA"), ("modality", "X-ray"), ("offset", "2")):
                 values.append({"case_id": case_id, "image_id": None, "field": field, "value": value})
         session.execute(insert(Image), images)
         session.execute(insert(FieldValue), values)
+
+
+def run(args: list[str], env: dict) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of a child process."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed")
+    children = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, children
 
 
 def main() -> None:
@@ -70,17 +85,17 @@ def main() -> None:
         build_checkout(tmp / "dataset", opts.rows, opts.images)
         env = dict(os.environ, STAGING_DB_URL=f"sqlite:///{tmp / 'staging.sqlite3'}", MEDIA_STORE=str(tmp / "media"))
         scrapy = str(Path(sys.executable).with_name("scrapy"))
-        seconds, _ = run([scrapy, "import-dataset", str(tmp / "dataset")], env)
+        seconds, *_ = run([scrapy, "import-dataset", str(tmp / "dataset")], env)
         print(f"checkout: {opts.rows:,} rows, {opts.images:,} images (imported in {seconds:.1f} s)")
         t0 = time.perf_counter()
         stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases)
         print(f"staged {opts.cases:,} approved cases in {time.perf_counter() - t0:.1f} s")
         before = (tmp / "dataset" / "metadata.csv").read_bytes()
-        seconds, peak = run([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
+        seconds, peak, cpu, _ = run([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
         after = (tmp / "dataset" / "metadata.csv").read_bytes()
         added = after[len(before):].count(b"\n")
-        print(f"{'step':34} {'wall s':>8} {'peak MiB':>9}")
-        print(f"{'export --dataset (gates included)':34} {seconds:8.1f} {peak:9.0f}")
+        print(f"{'step':34} {'wall s':>8} {'cpu s':>7} {'peak MiB':>9}")
+        print(f"{'export --dataset (gates included)':34} {seconds:8.1f} {cpu:7.1f} {peak:9.0f}")
         print(f"rows added: {added:,}; existing bytes unchanged: {after.startswith(before)}; "
               f"files in images/: {len(os.listdir(tmp / 'dataset' / 'images')):,}")
 

@@ -130,6 +130,8 @@ class Image(Base):
     source_url: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
+    chash: Mapped[str | None] = mapped_column(String(16))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     format: Mapped[str | None] = mapped_column(String(20))
@@ -254,6 +256,8 @@ class ReleasedFile(Base):
     path: Mapped[str] = mapped_column(Text, unique=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
+    #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
+    chash: Mapped[str | None] = mapped_column(String(16))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     format: Mapped[str] = mapped_column(String(20))

@@ -118,9 +118,10 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         blob = item.path.read_bytes()
         sha = sha256_hex(blob)
         previous = known.get(item.relpath)
-        if previous is not None and previous.sha256 == sha:
+        if previous is not None and previous.sha256 == sha and (previous.chash is not None or previous.phash is None):
             facts[item.relpath] = ImageFacts(sha, previous.format, previous.width, previous.height,
-                                             previous.mode or "", previous.bits, previous.phash, previous.size)
+                                             previous.mode or "", previous.bits, previous.phash, previous.size,
+                                             previous.chash)
             continue
         try:
             facts[item.relpath] = describe_image(blob)
@@ -131,7 +132,7 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     bare = Path(path).is_file()
     if bare:
         # A bare metadata.csv says nothing about the files: keep what an earlier import recorded.
-        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size)
+        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash)
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
     files_sha = _digest((rel, f.sha256) for rel, f in sorted(facts.items()))
@@ -231,7 +232,7 @@ def _import_files(session, import_id, facts, known, bare, store, report) -> None
     all_files = dict(session.execute(select(ReleasedFile.path, ReleasedFile.id)).all())
     file_rows, file_updates = [], []
     for rel, fact in facts.items():
-        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "width": fact.width, "height": fact.height,
+        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "chash": fact.chash, "width": fact.width, "height": fact.height,
                   "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
                   "media_path": store.relpath(fact.sha256), "last_import_id": import_id, "removed_import_id": None}
         if rel in all_files:

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from exports.rows import NewRow
 from exports.schema import (
@@ -37,14 +36,14 @@ from exports.schema import (
 from exports.validate import validate
 
 #: Largest Hamming distance between 64-bit DCT pHashes (imagehash.phash) that counts as the same
-#: image. Calibrated by bench/duplicate_threshold.py (300 synthetic radiographs, 2,100 edited copies,
-#: 44,850 distinct pairs; pHash distances are even, so 2 and 3 are the same rule): at 2, true
-#: match rate 0.738 (JPEG q60-95 1.000, resizing 0.5-2x 1.000, contrast 0.983, brightness 0.997,
-#: crops <= 5 % 0.020, crop+contrast+resize+JPEG 0.163) and false match rate 0.000134 (6 pairs); at
-#: 4 the false match rate is 0.0023, which at 10,000 new x 100,000 released images would be
-#: hundreds of thousands of false alarms. Radiographs look alike (median distance between distinct
-#: ones 20 of 64), so a whole-image pHash cannot also catch crops: see the README's figures.
+#: image when only the whole-image pHash is known (an image hashed before the centred hash existed).
+#: review/warnings.py imports this name. Calibrated by bench/duplicate_threshold.py.
 DUPLICATE_THRESHOLD = 2
+#: Largest sum of the pHash distance and the centred-pHash distance (ingest.imaging.centred_phash)
+#: that counts as the same image when both hashes are known: a 128-bit distance, whose candidates
+#: come from 8 bands of 16 bits (any pair within 7 shares a band). Calibration: bench/duplicate_threshold.py
+#: and the module docstring of exports/gates.py.
+COMBINED_THRESHOLD = 6
 
 #: Default of the EXPORT_LICENSES setting: every Creative Commons license, Apache 2.0 and CC0.
 DEFAULT_LICENSES: frozenset[str] = REDISTRIBUTABLE_LICENSES
@@ -70,6 +69,7 @@ class KnownImage:
     sha256: str | None
     released_file_id: int | None = None
     image_id: int | None = None
+    chash: str | None = None
 
 
 def subject(row: NewRow) -> str:
@@ -130,22 +130,99 @@ def age_failures(rows: Iterable[NewRow], adult_confirmed: set[int]) -> list[Gate
 # --- Near-duplicates -----------------------------------------------------------------------------
 
 
-def _hash_array(hashes: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
-    valid = np.array([h is not None for h in hashes], dtype=bool)
-    values = np.array([int(h, 16) if h is not None else 0 for h in hashes], dtype=np.uint64)
-    return values, valid
+def _int(h: str | int | None) -> int | None:
+    if h is None or h == "":
+        return None
+    return h if isinstance(h, int) else int(h, 16)
+
+
+def match_distances(phash_distance: int, centred_distance: int | None) -> int | None:
+    """THE near-duplicate rule on distances: the distance reported, or None for distinct images."""
+    if centred_distance is None:
+        return phash_distance if phash_distance <= DUPLICATE_THRESHOLD else None
+    total = phash_distance + centred_distance
+    return total if total <= COMBINED_THRESHOLD else None
+
+
+def near_duplicate(a: tuple[str | int | None, str | int | None], b: tuple[str | int | None, str | int | None]) -> int | None:
+    """Whether two images are the same radiograph: ``(phash, chash)`` of each (hex or int) in,
+    the distance (pHash + centred pHash, or pHash alone when a centred hash is missing) or None."""
+    pa, pb = _int(a[0]), _int(b[0])
+    if pa is None or pb is None:
+        return None
+    ca, cb = _int(a[1]), _int(b[1])
+    centred = (ca ^ cb).bit_count() if ca is not None and cb is not None else None
+    return match_distances((pa ^ pb).bit_count(), centred)
+
+
+def describe_distance(a, b) -> str:
+    pa, pb, ca, cb = _int(a[0]), _int(b[0]), _int(a[1]), _int(b[1])
+    if ca is not None and cb is not None:
+        return f"pHash distance {(pa ^ pb).bit_count()} + centred {(ca ^ cb).bit_count()} <= {COMBINED_THRESHOLD}"
+    return f"pHash distance {(pa ^ pb).bit_count()} <= {DUPLICATE_THRESHOLD}"
+
+
+class HashIndex:
+    """Multi-index hashing: candidates for ``near_duplicate`` from dict lookups, never all pairs.
+
+    Every image is filed under the 4 16-bit bands of its pHash and, when it has a centred hash,
+    under the 8 16-bit bands of pHash+centred (128 bits). Two hashes within 3 bits share a band of
+    the first; within 7 bits, a band of the second: every pair the rule can match is a candidate
+    (``COMBINED_THRESHOLD`` and ``DUPLICATE_THRESHOLD`` stay below those bounds), then the rule decides.
+    """
+
+    def __init__(self):
+        self.hashes: list[tuple[int, int | None]] = []
+        self._bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(8)]
+
+    @staticmethod
+    def _keys(p: int, c: int | None) -> list[tuple[int, int]]:
+        keys = [(k, (p >> (16 * k)) & 0xFFFF) for k in range(4)]
+        if c is not None:
+            keys += [(4 + k, (c >> (16 * k)) & 0xFFFF) for k in range(4)]
+        return keys
+
+    def add(self, phash, chash) -> int:
+        p, c = _int(phash), _int(chash)
+        self.hashes.append((p, c))
+        n = len(self.hashes) - 1
+        if p is not None:
+            for slot, key in self._keys(p, c):
+                self._bands[slot][key].append(n)
+        return n
+
+    def matches(self, phash, chash) -> list[tuple[int, int]]:
+        """``(index, distance)`` of every filed image the rule matches with these hashes."""
+        p, c = _int(phash), _int(chash)
+        if p is None:
+            return []
+        seen: set[int] = set()
+        for slot, key in self._keys(p, c):
+            seen.update(self._bands[slot].get(key, ()))
+        out = []
+        for n in sorted(seen):
+            d = near_duplicate((p, c), self.hashes[n])
+            if d is not None:
+                out.append((n, d))
+        return out
+
+
+assert DUPLICATE_THRESHOLD <= 3 and COMBINED_THRESHOLD <= 7, "HashIndex finds candidates within 3 / 7 bits only"
 
 
 def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], marked: set[tuple[str, int, int]],
-                       threshold: int = DUPLICATE_THRESHOLD) -> list[GateFailure]:
-    """New images within ``threshold`` of a known image or of each other, unless marked distinct."""
+                       threshold: int | None = None) -> list[GateFailure]:
+    """New images the rule (``near_duplicate``) matches with a known image or each other, or with
+    identical bytes, unless marked distinct. ``threshold`` is accepted for compatibility (ignored)."""
     failures = []
-    known_hashes, known_valid = _hash_array([k.phash for k in known])
-    new_hashes, new_valid = _hash_array([r.phash for r in rows])
+    index = HashIndex()
+    for k in known:
+        index.add(k.phash, k.chash)
     known_by_sha: dict[str, list[int]] = defaultdict(list)
     for j, k in enumerate(known):
         if k.sha256:
             known_by_sha[k.sha256].append(j)
+    new_index = HashIndex()
     new_by_sha: dict[str, list[int]] = defaultdict(list)
 
     def excused_known(row: NewRow, k: KnownImage) -> bool:
@@ -158,43 +235,41 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
         return False
 
     for i, row in enumerate(rows):
-        hits: dict[int, int] = {}
-        if new_valid[i] and len(known):
-            distance = np.bitwise_count(known_hashes ^ new_hashes[i])
-            for j in np.nonzero((distance <= threshold) & known_valid)[0]:
-                hits[int(j)] = int(distance[j])
-        for sha in {row.media_sha256, row.file.sha256 if row.file else None} - {None}:
+        mine = (row.phash, getattr(row, "chash", None))
+        hits: dict[int, str] = {}
+        for j, _ in index.matches(*mine):
+            hits[j] = describe_distance(mine, (known[j].phash, known[j].chash))
+        shas = {row.media_sha256, row.file.sha256 if row.file else None} - {None}
+        for sha in shas:
             for j in known_by_sha.get(sha, ()):
-                hits[j] = 0
-        for j, d in sorted(hits.items()):
+                hits[j] = "identical bytes"
+        for j, what in sorted(hits.items()):
             if not excused_known(row, known[j]):
-                what = "identical bytes" if d == 0 and known[j].sha256 in (row.media_sha256, row.file and row.file.sha256) else f"pHash distance {d}"
                 failures.append(GateFailure("duplicate", "duplicate.released", subject(row),
-                                            f"near-duplicate of released {known[j].name} ({what} <= {threshold}); "
+                                            f"near-duplicate of released {known[j].name} ({what}); "
                                             "remove one or have a reviewer mark the pair distinct"))
-        # within the release
-        if new_valid[i] and i + 1 < len(rows):
-            distance = np.bitwise_count(new_hashes[i + 1:] ^ new_hashes[i])
-            for k in np.nonzero((distance <= threshold) & new_valid[i + 1:])[0]:
-                other = rows[i + 1 + int(k)]
-                _pair_failure(failures, row, other, f"pHash distance {int(distance[k])}", marked, threshold)
+        # within the release: against the earlier new rows
+        pair_hits: dict[int, str] = {}
+        for earlier, _ in new_index.matches(*mine):
+            pair_hits[earlier] = describe_distance((rows[earlier].phash, getattr(rows[earlier], "chash", None)), mine)
         if row.media_sha256:
             for earlier in new_by_sha.get(row.media_sha256, ()):
-                other = rows[earlier]
-                if not (new_valid[i] and new_valid[earlier]):  # else already caught by the hash
-                    _pair_failure(failures, other, row, "identical bytes", marked, threshold)
+                pair_hits.setdefault(earlier, "identical bytes")
             new_by_sha[row.media_sha256].append(i)
+        for earlier, what in sorted(pair_hits.items()):
+            _pair_failure(failures, rows[earlier], row, what, marked)
+        new_index.add(*mine)
         if row.duplicate_of is not None:
             failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
                                         f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
     return failures
 
 
-def _pair_failure(failures, a: NewRow, b: NewRow, what: str, marked, threshold) -> None:
+def _pair_failure(failures, a: NewRow, b: NewRow, what: str, marked) -> None:
     if ("image", min(a.image_id, b.image_id), max(a.image_id, b.image_id)) in marked:
         return
     failures.append(GateFailure("duplicate", "duplicate.in-release", subject(a),
-                                f"near-duplicate of {subject(b)} in this release ({what} <= {threshold}); "
+                                f"near-duplicate of {subject(b)} in this release ({what}); "
                                 "remove one or have a reviewer mark the pair distinct"))
 
 
@@ -262,5 +337,5 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
     return failures
 
 
-__all__ = ["DEFAULT_LICENSES", "DUPLICATE_THRESHOLD", "GateFailure", "KnownImage", "age_failures",
+__all__ = ["COMBINED_THRESHOLD", "DEFAULT_LICENSES", "DUPLICATE_THRESHOLD", "HashIndex", "match_distances", "near_duplicate", "GateFailure", "KnownImage", "age_failures",
            "design_failures", "duplicate_failures", "license_failures", "xrv_failures"]

@@ -13,12 +13,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 
 from db.media import MediaStore, file_sha256
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
@@ -31,10 +32,14 @@ from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
 from exports.rows import APPROVED, PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
-from exports.validate import Violation, validate
+from exports.validate import Violation, check_file, validate
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
 
 Progress = Callable[[Iterable, str, int], Iterable]
+
+#: The cells of released rows the release reads (license subset, report, torchxrayvision gate); the
+#: rest stay in the raw line, which is written byte for byte.
+REPORT_CELLS = frozenset({"license", "view", "finding", "age", "url"})
 
 #: What a release directory may contain; anything else means it is not ours to replace.
 RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, "manifest.json", "CHANGELOG.md", "report"})
@@ -109,7 +114,7 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
         .execution_options(yield_per=5_000)
     ):
         folder = row.folder or FOLDER_IMAGES
-        cells = {name: cell for name, cell in zip(columns, row.cells) if name}
+        cells = {name: cell for name, cell in zip(columns, row.cells) if name in REPORT_CELLS}
         rows.append(ReleaseRow(row.raw, row.ending, row.patientid, row.filename, folder,
                                files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
     return latest, rows
@@ -182,33 +187,76 @@ def _next_patient_number(session, base: list[ReleaseRow]) -> int:
 def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: dict[int, str],
                   root: Path | None) -> list[KnownImage]:
     """Hashes of every file the base rows reference (released files, earlier exports, or read)."""
-    files = {f.path: f for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None)))}
+    files = {r.path: r for r in session.execute(
+        select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash)
+        .where(ReleasedFile.removed_import_id.is_(None)))}
     by_filename: dict[str, int] = {name: image_id for image_id, name in previous.items()}
     image_facts = {}
     if by_filename:
         ids = list(by_filename.values())
         for start in range(0, len(ids), 500):
-            for image in session.scalars(select(Image).where(Image.id.in_(ids[start:start + 500]))):
+            for image in session.execute(select(Image.id, Image.phash, Image.chash, Image.sha256)
+                                         .where(Image.id.in_(ids[start:start + 500]))):
                 image_facts[image.id] = image
+    present: dict[str, set[str]] = {}
     known = []
     for row in base:
         rel = f"{row.folder}/{row.filename}"
         f = files.get(rel)
         if f is not None:
-            known.append(KnownImage(rel, f.phash, f.sha256, released_file_id=f.id))
+            known.append(KnownImage(rel, f.phash, f.sha256, released_file_id=f.id, chash=f.chash))
             continue
         image = image_facts.get(by_filename.get(row.filename, -1))
         if image is not None:
-            known.append(KnownImage(rel, image.phash, image.sha256, image_id=image.id))
+            known.append(KnownImage(rel, image.phash, image.sha256, image_id=image.id, chash=image.chash))
             continue
-        path = root / rel if root is not None else None
-        if path is not None and path.is_file():
+        if root is None:
+            continue
+        if row.folder not in present:  # one listing per folder, not a stat per row
+            directory = root / row.folder
+            present[row.folder] = set(os.listdir(directory)) if directory.is_dir() else set()
+        if row.filename in present[row.folder] and (root / rel).is_file():
             try:
-                facts = describe_image(path.read_bytes())
+                facts = describe_image((root / rel).read_bytes())
             except UnreadableImage:
                 continue
-            known.append(KnownImage(rel, facts.phash, facts.sha256))
+            known.append(KnownImage(rel, facts.phash, facts.sha256, chash=facts.chash))
     return known
+
+
+def _preexisting(path: Path) -> list[Violation]:
+    return [v for v in validate(path) if v.severity == ERROR]
+
+
+def _start_preexisting(path: Path | None):
+    """Check the dataset's own rows in a forked child while the release is prepared (2 cores:
+    the longest single step runs beside the rest). Falls back to inline where fork is missing."""
+    if path is None:
+        return None
+    try:
+        import multiprocessing
+
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    except (ValueError, OSError):
+        return ("inline", path)
+    return (pool, pool.submit(_preexisting, path))
+
+
+def _abandon(job) -> None:
+    if job is not None and job[0] != "inline":
+        job[0].shutdown(wait=False, cancel_futures=True)
+
+
+def _finish_preexisting(job) -> list[Violation]:
+    if job is None:
+        return []
+    first, second = job
+    if first == "inline":
+        return _preexisting(second)
+    try:
+        return second.result()
+    finally:
+        first.shutdown(wait=True, cancel_futures=True)
 
 
 def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
@@ -227,7 +275,7 @@ def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
 def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
                  base: list[ReleaseRow], root: Path | None = None, state: str = APPROVED,
                  licenses: frozenset[str] | None = None, allowed: frozenset[str] = DEFAULT_LICENSES,
-                 preexisting_csv: Path | None = None, progress: Progress = _no_progress) -> Plan:
+                 preexisting_csv: Path | None = None, progress: Progress = _no_progress, preexisting_job=None) -> Plan:
     """Decide the release and write the new files into ``work`` (images/, volumes/, metadata.csv
     with the new rows only), then run every gate. Nothing outside ``work`` is written."""
     header_raw, header_ending = base_header
@@ -245,7 +293,20 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
         plan.base = kept
     for folder in FOLDERS:
         (work / folder).mkdir(parents=True, exist_ok=True)
+    job = preexisting_job if preexisting_job is not None else _start_preexisting(preexisting_csv)
+    try:
+        _plan_into(plan, engine, store, work, base, root, state, licenses, allowed, progress)
+        plan.preexisting = _finish_preexisting(job)
+        job = None
+    finally:
+        if job is not None and job[0] != "inline":
+            job[0].shutdown(wait=False, cancel_futures=True)
+    return plan
 
+
+def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: list[ReleaseRow], root: Path | None,
+               state: str, licenses, allowed, progress: Progress) -> None:
+    header_raw = plan.header_raw
     with session_scope(engine) as session:
         previous = _previous_filenames(session)
         full_base = base  # the whole dataset: names and hashes are judged against all of it
@@ -298,8 +359,11 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
                 row.filename = recorded
             else:
                 row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), row.file.extension)
-            if row.file.format != "nifti-gz" and (row.phash is None or row.file.converted):
-                row.phash = describe_image(row.file.data).phash
+            if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.file.converted):
+                facts = describe_image(row.file.data)
+                row.phash, row.chash = facts.phash, facts.chash
+            # DESIGN.md's file rules (exports.validate.check_file) on the bytes while they are in memory
+            row.file_problems = check_file(row.folder, row.filename, row.file.data)
             (work / row.folder / row.filename).write_bytes(row.file.data)
             row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded
             row.cells["filename"] = row.filename
@@ -325,7 +389,10 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
             for problem in row.problems:
                 failures.append(GateFailure("design", "file.source", subject(row), problem))
         # the age gate below judges ages (with the adult confirmations); validate's age rule would repeat it
-        failures += [f for f in design_failures(work, rows) if not f.rule.startswith("age.")]
+        failures += [f for f in design_failures(work / "metadata.csv", rows) if not f.rule.startswith("age.")]
+        for row in rows:
+            for rule, message in row.file_problems:
+                failures.append(GateFailure("design", rule, subject(row), message))
         failures += license_failures(rows, allowed)
         failures += age_failures(rows, adult_confirmed_cases(session, {r.case_id for r in rows}))
         known = _known_images(session, store, full_base, previous, root)
@@ -334,9 +401,6 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
         failures += xrv_failures(rows, released_findings)
         plan.failures = failures
         plan.funnel = _funnel(session, allowed, 0)
-    if preexisting_csv is not None:
-        plan.preexisting = [v for v in validate(preexisting_csv) if v.severity == ERROR]
-    return plan
 
 
 def _metadata_lines(plan: Plan) -> list[tuple[str, str]]:
@@ -369,8 +433,9 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
                    "filename": row.filename, "released_row_id": None, "image_id": row.image_id,
                    "sha256": row.file.sha256 if row.file else None}
                   for i, row in enumerate(plan.new)]
+        table = ReleaseItem.__table__  # Core executemany: no ORM bookkeeping for 100,000 items
         for start in range(0, len(items), 5_000):
-            session.execute(insert(ReleaseItem), items[start:start + 5_000])
+            session.connection().execute(table.insert(), items[start:start + 5_000])
         converted = [row for row in plan.new if row.file is not None and row.file.converted]
         for row in converted:
             image = session.get(Image, row.image_id)
@@ -471,19 +536,25 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     csv_path = root / "metadata.csv"
     if not csv_path.is_file():
         raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
+    # forked first, while this process is small: the child checks the dataset's own rows meanwhile
+    job = _start_preexisting(csv_path)
     original = csv_path.read_bytes()
     try:
         meta = parse_metadata(original, csv_path)
     except MetadataFormatError as exc:
+        _abandon(job)
         raise ExportError(f"the checkout's metadata.csv cannot be read: {exc}") from None
     columns = meta.columns
     missing = [c for c in COLUMNS if c not in columns]
     if missing:
+        _abandon(job)
         raise ExportError(f"the checkout's header lacks {', '.join(missing)}")
     folder_i, file_i, pid_i = columns.index("folder"), columns.index("filename"), columns.index("patientid")
     base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
                        r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
-                       cells={n: c for n, c in zip(columns, r.cells) if n}) for r in meta.records]
+                       cells={n: c for n, c in zip(columns, r.cells) if n in REPORT_CELLS}) for r in meta.records]
+    header_raw, header_ending = meta.header.raw, meta.header.ending
+    del meta  # every cell of 100,000 rows: only REPORT_CELLS are kept
     with session_scope(engine) as session:
         # released rows of an imported checkout map to their ids; filenames are the key
         ids = dict(session.execute(select(ReleasedRow.filename, ReleasedRow.id)
@@ -497,8 +568,9 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     undo: list[Callable[[], None]] = []
     try:
         work = work_root / "new"
-        plan = plan_release(engine, store, work, name=name, base_header=(meta.header.raw, meta.header.ending),
-                            base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress)
+        plan = plan_release(engine, store, work, name=name, base_header=(header_raw, header_ending),
+                            base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress,
+                            preexisting_job=job)
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)
@@ -512,14 +584,14 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
                 raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
         tail = b""
         if original and not original.endswith((b"\n", b"\r")):
-            tail = (meta.header.ending or "\n").encode()
-        new_lines = "".join(plan.new_line(r) + (meta.header.ending or "\n") for r in plan.new).encode("utf-8")
+            tail = (header_ending or "\n").encode()
+        new_lines = "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
         metadata = original + tail + new_lines
         report.metadata_sha256 = sha256_hex(metadata)
         plan.funnel["exported"] = len(plan.new)
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
-        shas = _dataset_file_shas(root, plan)
+        shas = _dataset_file_shas(engine, root, plan)
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
         changelog = root / "CHANGELOG.md"
@@ -549,14 +621,34 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     return report
 
 
-def _dataset_file_shas(root: Path, plan: Plan) -> dict[str, str]:
+def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[str, str]:
+    """SHA-256 of every file of the checkout: the imported hash where the file is unchanged since
+    that import (same size, not modified after it), else read and hashed."""
+    with session_scope(session_engine) as session:
+        imported_at = {i: t for i, t in session.execute(select(DatasetImport.id, DatasetImport.imported_at))}
+        recorded = {r.path: r for r in session.execute(
+            select(ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.size, ReleasedFile.last_import_id)
+            .where(ReleasedFile.removed_import_id.is_(None)))}
     shas = {}
     for folder in FOLDERS:
         directory = root / folder
-        if directory.is_dir():
-            for p in sorted(directory.iterdir()):
-                if p.is_file():
-                    shas[f"{folder}/{p.name}"] = file_sha256(p)
+        if not directory.is_dir():
+            continue
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if not entry.is_file():
+                    continue
+                rel = f"{folder}/{entry.name}"
+                known = recorded.get(rel)
+                if known is not None:
+                    st = entry.stat()
+                    when = imported_at.get(known.last_import_id)
+                    if when is not None and when.tzinfo is None:
+                        when = when.replace(tzinfo=timezone.utc)
+                    if when is not None and st.st_size == known.size and st.st_mtime < when.timestamp():
+                        shas[rel] = known.sha256
+                        continue
+                shas[rel] = file_sha256(Path(entry.path))
     for row in plan.new:
         if row.file is not None:
             shas[f"{row.folder}/{row.filename}"] = row.file.sha256

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Case, Image
+from db.models import Case, FieldValue, Image
 from exports.files import PreparedFile
 from exports.schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES
 
@@ -51,6 +51,10 @@ class NewRow:
     filename: str = ""
     file: PreparedFile | None = None
     problems: list[str] = field(default_factory=list)
+    #: Content-centred pHash (ingest.imaging.centred_phash), the duplicate gate's second hash.
+    chash: str | None = None
+    #: ``(rule, message)`` of DESIGN.md's file rules on the written bytes (exports.validate.check_file).
+    file_problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -115,14 +119,46 @@ def _row(case: Case, image: Image, values: dict[str, Any]) -> NewRow:
     cells["finding"] = cells["finding"] or FINDING_TODO
     cells["folder"] = folder
     return NewRow(case.id, image.id, case.source, case.source_key, image.position, folder,
-                  image.sha256, image.phash, image.duplicate_of, cells)
+                  image.sha256, image.phash, image.duplicate_of, cells, chash=image.chash)
 
 
 def build_rows(session: Session, state: str = APPROVED) -> list[NewRow]:
-    """Every new row of the cases in ``state``, in release order (no ids or files yet)."""
+    """Every new row of the cases in ``state``, in release order (no ids or files yet).
+
+    Same rows as ``case_rows`` over ``load_cases``, read with three column queries instead of ORM
+    objects (a 10,000-case release loads in a fraction of the time)."""
+    cases = session.execute(
+        select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit)
+        .where(Case.review_state == state).order_by(Case.source, Case.source_key, Case.id)).all()
+    if not cases:
+        return []
+    in_state = select(Case.id).where(Case.review_state == state)
+    case_values: dict[int, dict[str, str]] = {}
+    image_values: dict[int, dict[str, str]] = {}
+    for case_id, image_id, name, value, override in session.execute(
+            select(FieldValue.case_id, FieldValue.image_id, FieldValue.field, FieldValue.value, FieldValue.override)
+            .where(FieldValue.case_id.in_(in_state))):
+        effective = override if override is not None else value
+        if effective is None:
+            continue
+        if image_id is None:
+            case_values.setdefault(case_id, {})[name] = effective
+        else:
+            image_values.setdefault(image_id, {})[name] = effective
+    images: dict[int, list] = {}
+    for image in session.execute(
+            select(Image.id, Image.case_id, Image.position, Image.format, Image.sha256, Image.phash, Image.chash,
+                   Image.duplicate_of)
+            .where(Image.case_id.in_(in_state), Image.included.is_(True))
+            .order_by(Image.case_id, Image.position, Image.id)):
+        images.setdefault(image.case_id, []).append(image)
     rows: list[NewRow] = []
-    for case in load_cases(session, state):
-        rows.extend(case_rows(case))
+    for case in cases:
+        base = case_values.get(case.id, {})
+        for image in images.get(case.id, ()):
+            values = dict(base)
+            values.update(image_values.get(image.id, {}))
+            rows.append(_row(case, image, values))
     return rows
 
 

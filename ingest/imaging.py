@@ -87,6 +87,9 @@ class ImageFacts:
     #: 64-bit DCT perceptual hash as 16 hex digits (None for volumes).
     phash: str | None
     size: int
+    #: 64-bit pHash of the region centred on the image's intensity centroid (``centred_phash``),
+    #: the near-duplicate gate's second hash (exports.gates.near_duplicate); None for volumes.
+    chash: str | None = None
 
 
 _BITS_BY_MODE = {"1": 1, "L": 8, "LA": 8, "P": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, "YCbCr": 8,
@@ -108,12 +111,42 @@ def describe_image(data: bytes) -> ImageFacts:
             img.load()  # decode every pixel: a truncated file fails here, not later in a loader
             mode = img.mode
             width, height = img.size
-            phash = str(imagehash.phash(img.convert("L")))
+            gray = img.convert("L")
+            phash = str(imagehash.phash(gray))
+            chash = centred_phash(gray)
     except Image.DecompressionBombError as exc:
         raise UnreadableImage(f"image larger than {MAX_IMAGE_PIXELS:,} pixels: {exc}") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableImage(f"cannot decode {fmt}: {exc}") from exc
-    return ImageFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data))
+    return ImageFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash)
+
+
+#: Half the side of the centred region, as a fraction of the image's width and height.
+CENTRED_HALF = 0.35
+
+
+def centred_phash(gray: Image.Image) -> str:
+    """pHash of the region around the intensity centroid (70 % of each side, centred on it).
+
+    The whole-image pHash moves with the frame; this one is anchored on the content, so it also
+    varies differently from it (the gate uses both: exports.gates.near_duplicate). Pure: same
+    pixels, same hash.
+    """
+    small = gray.resize((64, 64), Image.BILINEAR)
+    import numpy as np
+
+    a = np.asarray(small, dtype=np.float64)
+    a = a - a.min()
+    total = a.sum()
+    w, h = gray.size
+    if total <= 0:
+        cx = cy = 0.5
+    else:
+        cy = float((a.sum(axis=1) * (np.arange(64) + 0.5)).sum() / total / 64)
+        cx = float((a.sum(axis=0) * (np.arange(64) + 0.5)).sum() / total / 64)
+    box = (int(round((cx - CENTRED_HALF) * w)), int(round((cy - CENTRED_HALF) * h)),
+           int(round((cx + CENTRED_HALF) * w)), int(round((cy + CENTRED_HALF) * h)))
+    return str(imagehash.phash(gray.crop(box)))
 
 
 def _nifti_dims(data: bytes) -> tuple[int | None, int | None]:

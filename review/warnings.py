@@ -14,19 +14,14 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile
-from exports.gates import DUPLICATE_THRESHOLD
+from exports.gates import HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
 
-#: Largest Hamming distance between two 64-bit perceptual hashes that is a near-duplicate: the
-#: export gate's threshold (calibrated in bench/duplicate_threshold.py), so that what a reviewer
-#: resolves here is exactly what the export would refuse.
-NEAR_DUPLICATE_MAX_DISTANCE = DUPLICATE_THRESHOLD
 #: At most this many candidates are kept per image (closest first).
 MAX_CANDIDATES = 3
 
@@ -71,7 +66,9 @@ class _Owner:
 @dataclass
 class _DupIndex:
     signature: tuple
-    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    #: every hashed owner, filed under its hash bands; ``hashed[n]`` is the owner of entry n
+    hashes: HashIndex = field(default_factory=HashIndex)
+    hashed: list[int] = field(default_factory=list)
     owners: list[_Owner] = field(default_factory=list)
     by_sha: dict[str, list[int]] = field(default_factory=dict)
 
@@ -94,56 +91,51 @@ def duplicate_index(session: Session) -> _DupIndex:
         cached = _index_cache.get(key)
         if cached is not None and cached.signature == signature:
             return cached
-    owners: list[_Owner] = []
-    hashes: list[int] = []
-    hashed: list[int] = []
-    for image_id, case_id, sha, phash in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash)):
+    index = _DupIndex(signature)
+    owners = index.owners
+    for image_id, case_id, sha, phash, chash in session.execute(
+            select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash)):
         owners.append(_Owner("staged", image_id, case_id, f"case {case_id}", sha))
         if phash:
-            hashes.append(int(phash, 16))
-            hashed.append(len(owners) - 1)
-    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash)
+            index.hashes.add(phash, chash)
+            index.hashed.append(len(owners) - 1)
+    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash)
                            .where(ReleasedFile.removed_import_id.is_(None)))
-    for file_id, path, sha, phash in rows:
+    for file_id, path, sha, phash, chash in rows:
         owners.append(_Owner("released", file_id, None, path, sha))
         if phash:
-            hashes.append(int(phash, 16))
-            hashed.append(len(owners) - 1)
+            index.hashes.add(phash, chash)
+            index.hashed.append(len(owners) - 1)
     by_sha: dict[str, list[int]] = defaultdict(list)
     for i, owner in enumerate(owners):
         if owner.sha256:
             by_sha[owner.sha256].append(i)
-    index = _DupIndex(signature, np.array(hashes, dtype=np.uint64), owners, dict(by_sha))
-    index.hashed = np.array(hashed, dtype=np.int64)  # type: ignore[attr-defined]
+    index.by_sha = dict(by_sha)
     with _index_lock:
         _index_cache[key] = index
     return index
 
 
-def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, str | None]]) -> dict[int, list[dict]]:
+def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, str | None, str | None]]) -> dict[int, list[dict]]:
     """image id -> closest candidates in other cases or the release (exact SHA-256 first)."""
     found: dict[int, dict[tuple[str, int], dict]] = defaultdict(dict)
-    for image_id, case_id, sha, _ in images:
+    for image_id, case_id, sha, _, _ in images:
         for i in index.by_sha.get(sha or "", ()):
             owner = index.owners[i]
             if owner.kind == "staged" and owner.case_id == case_id:
                 continue
             found[image_id][(owner.kind, owner.id)] = _candidate(owner, 0, exact=True, image_id=image_id)
-    hashed = [(image_id, case_id, int(ph, 16)) for image_id, case_id, _, ph in images if ph]
-    if len(index.hashes) and hashed:
-        for start in range(0, len(hashed), 256):
-            part = hashed[start:start + 256]
-            query = np.array([h for _, _, h in part], dtype=np.uint64)
-            dist = np.bitwise_count(query[:, None] ^ index.hashes[None, :])
-            rows, cols = np.nonzero(dist <= NEAR_DUPLICATE_MAX_DISTANCE)
-            for r, c in zip(rows.tolist(), cols.tolist()):
-                image_id, case_id, _ = part[r]
-                owner = index.owners[int(index.hashed[c])]  # type: ignore[attr-defined]
-                if owner.kind == "staged" and owner.case_id == case_id:
-                    continue
-                key = (owner.kind, owner.id)
-                if key not in found[image_id]:
-                    found[image_id][key] = _candidate(owner, int(dist[r, c]), exact=False, image_id=image_id)
+    # the export gate's own rule (exports.gates.near_duplicate), so review and export agree
+    for image_id, case_id, _, phash, chash in images:
+        if not phash:
+            continue
+        for n, distance in index.hashes.matches(phash, chash):
+            owner = index.owners[index.hashed[n]]
+            if owner.kind == "staged" and owner.case_id == case_id:
+                continue
+            key = (owner.kind, owner.id)
+            if key not in found[image_id]:
+                found[image_id][key] = _candidate(owner, distance, exact=False, image_id=image_id)
     return {image_id: sorted(c.values(), key=lambda c: (c["distance"], c["kind"], c["id"]))[:MAX_CANDIDATES]
             for image_id, c in found.items() if c}
 
@@ -184,10 +176,10 @@ def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
         for case_id, image_id, name, value in rows:
             values[(case_id, image_id, name)] = value
         images_by_case: dict[int, list] = defaultdict(list)
-        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.included, Image.format)
+        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.included, Image.format)
                                    .where(Image.case_id.in_(ids)).order_by(Image.case_id, Image.position, Image.id)):
             images_by_case[row.case_id].append(row)
-        included = [(r.id, r.case_id, r.sha256, r.phash) for rs in images_by_case.values() for r in rs if r.included]
+        included = [(r.id, r.case_id, r.sha256, r.phash, r.chash) for rs in images_by_case.values() for r in rs if r.included]
         dups = _near_duplicates(index, included)
         marked = distinct_pairs(session, list(dups)) if dups else set()
         for candidates in dups.values():
