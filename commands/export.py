@@ -33,6 +33,8 @@ class Command(ProjectCommand):
         parser.add_argument("--name", help="name recorded for this release (default: from the directory)")
         parser.add_argument("--license", dest="licenses", metavar="L1,L2",
                             help="write only the images under these licenses (with -o)")
+        parser.add_argument("--include-needs-info", action="store_true",
+                            help="also export the cases marked 'needs information', with the finding 'todo'")
         parser.add_argument("--state", choices=(APPROVED, STAGED), default=APPROVED,
                             help="'staged' writes a preview of staged cases (placeholder ids, gates not enforced)")
 
@@ -47,10 +49,11 @@ class Command(ProjectCommand):
         try:
             if opts.dataset:
                 report = export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
-                                             allowed=allowed)
+                                             allowed=allowed, include_needs_info=opts.include_needs_info)
             else:
                 report = export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
-                                        licenses=subset, state=opts.state, allowed=allowed)
+                                        licenses=subset, state=opts.state, allowed=allowed,
+                                        include_needs_info=opts.include_needs_info)
         except ExportRefused as exc:
             raise CommandError(str(exc)) from None
         except ExportError as exc:

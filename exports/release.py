@@ -30,7 +30,7 @@ from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failur
                            duplicate_failures, license_failures, subject, xrv_failures)
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
-from exports.rows import APPROVED, PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
+from exports.rows import APPROVED, NEEDS_INFO, PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
 from exports.validate import Violation, check_file, validate
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
@@ -275,7 +275,8 @@ def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
 def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
                  base: list[ReleaseRow], root: Path | None = None, state: str = APPROVED,
                  licenses: frozenset[str] | None = None, allowed: frozenset[str] = DEFAULT_LICENSES,
-                 preexisting_csv: Path | None = None, progress: Progress = _no_progress, preexisting_job=None) -> Plan:
+                 preexisting_csv: Path | None = None, progress: Progress = _no_progress, preexisting_job=None,
+                 include_needs_info: bool = False) -> Plan:
     """Decide the release and write the new files into ``work`` (images/, volumes/, metadata.csv
     with the new rows only), then run every gate. Nothing outside ``work`` is written."""
     header_raw, header_ending = base_header
@@ -295,7 +296,7 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
         (work / folder).mkdir(parents=True, exist_ok=True)
     job = preexisting_job if preexisting_job is not None else _start_preexisting(preexisting_csv)
     try:
-        _plan_into(plan, engine, store, work, base, root, state, licenses, allowed, progress)
+        _plan_into(plan, engine, store, work, base, root, state, licenses, allowed, progress, include_needs_info)
         plan.preexisting = _finish_preexisting(job)
         job = None
     finally:
@@ -305,7 +306,7 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
 
 
 def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: list[ReleaseRow], root: Path | None,
-               state: str, licenses, allowed, progress: Progress) -> None:
+               state: str, licenses, allowed, progress: Progress, include_needs_info: bool = False) -> None:
     header_raw = plan.header_raw
     with session_scope(engine) as session:
         previous = _previous_filenames(session)
@@ -317,7 +318,7 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
                 if (root / folder).is_dir():
                     for p in (root / folder).iterdir():
                         taken.reserve(p.name)
-        candidates = build_rows(session, state)
+        candidates = build_rows(session, state, include_needs_info=include_needs_info)
         rows: list[NewRow] = []
         for row in candidates:
             recorded = previous.get(row.image_id)
@@ -450,8 +451,12 @@ def _check_gates(plan: Plan) -> None:
 
 def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str | None = None,
                    progress: Progress = _no_progress, *, licenses: frozenset[str] | None = None,
-                   state: str = APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES) -> ExportReport:
+                   state: str = APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES,
+                   include_needs_info: bool = False) -> ExportReport:
     """Write a release into ``out``: the released rows byte for byte, then the new rows.
+
+    ``include_needs_info`` also exports the cases a reviewer marked as needing information, with
+    the finding ``todo`` (the maintainers' convention for rows to finish later).
 
     ``licenses`` keeps only the rows (released and new) under those licenses; ``state="staged"``
     writes a preview of the staged cases alone, with placeholder patient ids and the gates
@@ -461,7 +466,8 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     _check_target(out)
     with session_scope(engine) as session:
         latest, rows = released_release_rows(session)
-        has_cases = session.scalar(select(Case.id).where(Case.review_state == state).limit(1)) is not None
+        states = (state, NEEDS_INFO) if include_needs_info else (state,)
+        has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
     if latest is None and not rows and not has_cases:
         raise ExportError("the staging database holds no released rows and no approved cases; "
                           "run `scrapy import-dataset PATH` first")
@@ -476,7 +482,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         base_csv.write_bytes(render([header] + [(r.raw, "\n") for r in rows]))
         plan = plan_release(engine, store, work, name=name or out.name, base_header=header, base=rows,
                             state=state, licenses=licenses, allowed=allowed, preexisting_csv=base_csv,
-                            progress=progress)
+                            progress=progress, include_needs_info=include_needs_info)
         base_csv.unlink()
         _check_gates(plan)
         metadata = render(_metadata_lines(plan))
@@ -524,8 +530,10 @@ def _counts(plan: Plan, files: int) -> dict:
 
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
-                        progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES) -> ExportReport:
-    """Append the approved cases to a checkout of the dataset repository.
+                        progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES,
+                        include_needs_info: bool = False) -> ExportReport:
+    """Append the approved cases (and, if asked, those needing information, as ``todo``) to a
+    checkout of the dataset repository.
 
     Existing rows, files and header stay byte-identical; new files go to ``images/``/``volumes/``
     and are never written over an existing file; ``metadata.csv`` gets the new rows at its end.
@@ -570,7 +578,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         work = work_root / "new"
         plan = plan_release(engine, store, work, name=name, base_header=(header_raw, header_ending),
                             base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress,
-                            preexisting_job=job)
+                            preexisting_job=job, include_needs_info=include_needs_info)
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)

@@ -23,6 +23,8 @@ from exports.files import PreparedFile
 from exports.schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES
 
 APPROVED = "approved"
+#: A reviewer's "needs information": exported (finding ``todo``) only when the export is asked to.
+NEEDS_INFO = "needs_info"
 STAGED = "staged"
 
 #: Fields a per-image value may set (DESIGN.md: modality, view, offset, date belong to one image).
@@ -122,17 +124,21 @@ def _row(case: Case, image: Image, values: dict[str, Any]) -> NewRow:
                   image.sha256, image.phash, image.duplicate_of, cells, chash=image.chash)
 
 
-def build_rows(session: Session, state: str = APPROVED) -> list[NewRow]:
+def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool = False) -> list[NewRow]:
     """Every new row of the cases in ``state``, in release order (no ids or files yet).
+
+    With ``include_needs_info``, cases needing information come too, their finding ``todo``.
 
     Same rows as ``case_rows`` over ``load_cases``, read with three column queries instead of ORM
     objects (a 10,000-case release loads in a fraction of the time)."""
+    states = (state, NEEDS_INFO) if include_needs_info else (state,)
     cases = session.execute(
-        select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit)
-        .where(Case.review_state == state).order_by(Case.source, Case.source_key, Case.id)).all()
+        select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit,
+               Case.review_state)
+        .where(Case.review_state.in_(states)).order_by(Case.source, Case.source_key, Case.id)).all()
     if not cases:
         return []
-    in_state = select(Case.id).where(Case.review_state == state)
+    in_state = select(Case.id).where(Case.review_state.in_(states))
     case_values: dict[int, dict[str, str]] = {}
     image_values: dict[int, dict[str, str]] = {}
     for case_id, image_id, name, value, override in session.execute(
@@ -158,8 +164,10 @@ def build_rows(session: Session, state: str = APPROVED) -> list[NewRow]:
         for image in images.get(case.id, ()):
             values = dict(base)
             values.update(image_values.get(image.id, {}))
+            if case.review_state == NEEDS_INFO:
+                values["finding"] = FINDING_TODO  # released to be finished later, as the maintainers do
             rows.append(_row(case, image, values))
     return rows
 
 
-__all__ = ["APPROVED", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]
+__all__ = ["APPROVED", "NEEDS_INFO", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]

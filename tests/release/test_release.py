@@ -382,3 +382,26 @@ def test_real_torchxrayvision_iterates_every_sample(env, tmp_path):
     assert len(dataset) > 0
     for i in range(len(dataset)):
         assert dataset[i]["img"].shape[0] == 1
+
+
+def test_needs_information_cases_are_exported_as_todo_only_when_asked(env, tmp_path):
+    engine, store, _ = env
+    add_case(engine, store, "9100")
+    add_case(engine, store, "9101", state="needs_info")
+    report = export_release(engine, store, tmp_path / "plain")
+    assert report.new_rows == 1
+    assert [r["filename"] for r in rows_of(tmp_path / "plain" / "metadata.csv")][-1] == "radiopaedia-9100-1.png"
+
+    export_release(engine, store, tmp_path / "asked", include_needs_info=True)
+    new = {r["filename"]: r for r in rows_of(tmp_path / "asked" / "metadata.csv")[len(CLEAN_ROWS) + 1:]}
+    assert set(new) == {"radiopaedia-9100-1.png", "radiopaedia-9101-1.png"}
+    assert new["radiopaedia-9101-1.png"]["finding"] == "todo"  # whatever the normalizer said
+    assert new["radiopaedia-9100-1.png"]["finding"] == "Pneumonia/Viral/COVID-19"
+
+
+def test_include_needs_info_on_the_command_line(env, scrapy_cmd, tmp_path):
+    engine, store, _ = env
+    add_case(engine, store, "9102", state="needs_info")
+    result = scrapy_cmd("export", "-o", str(tmp_path / "r"), "--include-needs-info", check=True)
+    assert "1 new" in result.stdout
+    assert rows_of(tmp_path / "r" / "metadata.csv")[-1]["finding"] == "todo"
