@@ -222,6 +222,23 @@ class CaseSpider(scrapy.Spider):
             meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
         )
 
+    def requests_for_case_refs(self, callback: Callable) -> list[Request]:
+        """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref)) for ref in self.case_refs]
+
+    def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
+                       next_request: Callable[[str], Request]):
+        """A search or listing page's cases (until ``limit``), then its next page."""
+        self.crawler.stats.inc_value("search/pages")
+        if not page.case_urls:
+            logger.warning("results page without cases: %s", url)
+        for case_url in page.case_urls:
+            if self.limit_reached:
+                return
+            yield case_request(case_url)
+        if page.next_url and not self.limit_reached:
+            yield next_request(page.next_url)
+
     def real_url(self, response: Response) -> str:
         """The real site's URL of a response (the mirror's URL is an address, not an identity)."""
         return response.meta.get("real_url", response.url)

@@ -61,23 +61,18 @@ class RadiopaediaSpider(CaseSpider):
 
     async def start(self):
         if self.case_refs:
-            for ref in self.case_refs:
-                yield self.case_request(self.case_url(ref), self.parse_case, key=self.case_key(ref))
+            for request in self.requests_for_case_refs(self.parse_case):
+                yield request
             return
         yield Request(radiopaedia_search_url(self.query, 1), callback=self.parse_search)
 
     def parse_search(self, response: Response):
-        page = parse_radiopaedia_search(response.text, self.real_url(response))
-        self.crawler.stats.inc_value("search/pages")
-        if not page.case_urls:
-            logger.warning("search page without results: %s", self.real_url(response))
-        for url in page.case_urls:
-            if self.limit_reached:
-                return
+        url = self.real_url(response)
+        yield from self.follow_results(
+            parse_radiopaedia_search(response.text, url), url,
             # ?lang=us as the site's own result links carry it (site notes §1.1).
-            yield self.case_request(url + "?lang=us", self.parse_case, key=None)
-        if page.next_url and not self.limit_reached:
-            yield Request(page.next_url, callback=self.parse_search)
+            lambda case_url: self.case_request(case_url + "?lang=us", self.parse_case, key=None),
+            lambda next_url: Request(next_url, callback=self.parse_search))
 
     def parse_case(self, response: Response):
         if self.answered_without_page(response) or not self.count_case_parsed():

@@ -89,8 +89,8 @@ class SirmSpider(CaseSpider):
 
     async def start(self):
         if self.case_refs:
-            for ref in self.case_refs:
-                yield self.case_request(self.case_url(ref), self.parse_post, key=self.case_key(ref))
+            for request in self.requests_for_case_refs(self.parse_post):
+                yield request
             return
         yield self.listing_request(f"https://{self.host}{LISTING_PATH}")
 
@@ -109,15 +109,11 @@ class SirmSpider(CaseSpider):
             self.crawler.stats.inc_value("search/parse_error")
             logger.error("%s", exc)
             return
-        self.crawler.stats.inc_value("search/pages")
-        if not page.case_urls:
-            logger.warning("listing page without posts: %s", url)
-        for post_url in page.case_urls:
-            if self.limit_reached:
-                return
-            yield self.case_request(post_url, self.parse_post, key=self.case_key(post_url) if _POST_PATH.match(urlsplit(post_url).path) else None)
-        if page.next_url and not self.limit_reached:
-            yield self.listing_request(page.next_url)
+        yield from self.follow_results(
+            page, url,
+            lambda post_url: self.case_request(
+                post_url, self.parse_post, key=self.case_key(post_url) if _POST_PATH.match(urlsplit(post_url).path) else None),
+            self.listing_request)
 
     def parse_post(self, response: Response):
         if self.answered_without_page(response) or not self.count_case_parsed():
