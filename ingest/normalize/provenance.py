@@ -244,19 +244,24 @@ SITE_LICENSES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def license_for_url(url: str) -> Normalized:
-    """The license a site states for all its cases, from a case URL."""
+def _site_fact(url: str, table: tuple[tuple[str, str, str], ...], rule: str, version: int) -> Normalized:
+    """The value ``table`` gives the site of ``url`` (host, path prefix), the host as evidence."""
     text = url.strip()
     try:
         parts = urlsplit(text)
     except ValueError:
         return Normalized(None)
     host = parts.netloc.lower().removeprefix("www.")
-    for site, prefix, value in SITE_LICENSES:
+    for site, prefix, value in table:
         if host == site and parts.path.startswith(prefix):
             start = text.find(parts.netloc)
-            return found(value, text, start, len(text), "license.site", LICENSE_VERSION)
+            return found(value, text, start, len(text), rule, version)
     return Normalized(None)
+
+
+def license_for_url(url: str) -> Normalized:
+    """The license a site states for all its cases, from a case URL."""
+    return _site_fact(url, SITE_LICENSES, "license.site", LICENSE_VERSION)
 
 
 #: Sources that are one institution's own image repository, so every image's location is known.
@@ -267,17 +272,7 @@ SITE_LOCATIONS: tuple[tuple[str, str, str], ...] = (
 
 def location_for_url(url: str) -> Normalized:
     """The location of a single-institution source, from its URL."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return Normalized(None)
-    host = parts.netloc.lower().removeprefix("www.")
-    for site, prefix, value in SITE_LOCATIONS:
-        if host == site and parts.path.startswith(prefix):
-            start = text.find(parts.netloc)
-            return found(value, text, start, len(text), "location.site", LOCATION_VERSION)
-    return Normalized(None)
+    return _site_fact(url, SITE_LOCATIONS, "location.site", LOCATION_VERSION)
 
 
 # --- DOI -----------------------------------------------------------------------------------------
