@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.media import write_atomically  # noqa: F401 - re-exported for exports.release (moves there next)
 from exports.schema import COLUMNS
 
 

@@ -21,10 +21,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Engine, func, select
 
-from db.media import MediaStore, file_sha256
+from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
-from exports.csvio import MetadataFormatError, format_record, parse_metadata, render, write_atomically
+from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
 from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
                            duplicate_failures, license_failures, subject, xrv_failures)

@@ -69,7 +69,7 @@ def check_file(folder: str, filename: str, data: bytes) -> list[tuple[str, str]]
     """Rules on one file's bytes: ``(rule, message)`` pairs."""
     fmt = sniff_format(data)
     if folder == FOLDER_VOLUMES:
-        if fmt != "nifti-gz":
+        if fmt not in VOLUME_FORMAT_EXTENSIONS:
             return [("file.format", f"volumes/ holds gzipped NIfTI; these bytes are {fmt or 'of an unknown format'}")]
         try:
             describe_image(data)

@@ -10,7 +10,7 @@ import json
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from cssselect import HTMLTranslator
 from lxml import etree

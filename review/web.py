@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, flash, g, redirect, render_template, request, send_file, session, url_for
+from flask import Flask, Response, abort, flash, redirect, render_template, request, send_file, session, url_for
 from PIL import Image as PILImage
 from werkzeug.exceptions import HTTPException
 

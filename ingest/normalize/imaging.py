@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, OTHER_PERSON, RELATIVE, compile, finditer_near, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
+from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS

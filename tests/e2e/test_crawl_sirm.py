@@ -95,8 +95,8 @@ def test_listing_crawl_reads_every_page_and_stages_every_post(mirror_of, crawl, 
     assert json.loads(_images(db, case100["id"])[1]["provenance"])["original_guess"].endswith("/1-3.jpg")
 
     documents = rows(db, "select url, status, etag from fetched_documents order by url")
-    assert documents == [(f"https://www.sirm.org/2020/04/22/covid-19-caso-100/", 200, documents[0][2]),
-                         (f"https://www.sirm.org/2020/04/23/covid-19-caso-101/", 200, documents[1][2])]
+    assert documents == [("https://www.sirm.org/2020/04/22/covid-19-caso-100/", 200, documents[0][2]),
+                         ("https://www.sirm.org/2020/04/23/covid-19-caso-101/", 200, documents[1][2])]
     assert case["document_id"] == rows(db, "select id from fetched_documents where url like '%caso-101/'")[0][0]
     assert rows(db, "select cases_new, images, cases_failed from crawl_runs") == [(2, 5, 0)]
 

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from db.media import MediaStore
-from db.models import Case, FieldValue, Image, PatientId, Release, ReleaseItem
+from db.models import Case, FieldValue, Image, PatientId, Release
 from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.baseline import import_dataset

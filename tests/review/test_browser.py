@@ -82,7 +82,7 @@ def test_review_a_case_in_chromium(rdb, server):
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
             page.goto(server + "/")
             assert page.locator("tr.row").count() == 2
-            page.click(f"text=COVID-19 pneumonia with bilateral")
+            page.click("text=COVID-19 pneumonia with bilateral")
             page.wait_for_url(f"**/case/{case_id}*")
             assert page.locator("img.xray").first.evaluate("img => img.complete && img.naturalWidth") == 512
             # zoom and window/level act on the image
