@@ -1,12 +1,12 @@
 import csv
-from pathlib import Path
 
 import pytest
 
 from exports.schema import COLUMNS
 from ingest.backfill import FILLABLE, Fill, backfill_row
+from tests.conftest import SAMPLE_CSV
 
-SAMPLE = Path("/work/shared/reference/metadata-sample.csv")
+SAMPLE = SAMPLE_CSV  # the real sample, in the shared folder beside the repository
 
 
 def _row(**cells):
