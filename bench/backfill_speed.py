@@ -9,11 +9,14 @@ note get two or three sentences of other notes). Uniqueness is checked, not assu
 The repeated-sample figure (the sample's notes repeated, so the per-text caches hit) is printed
 too, labelled as such: it is not the target's measure.
 
-Usage: python bench/backfill_speed.py [path/to/metadata.csv] [rows] [--only-target] [--command]
+Usage: python bench/backfill_speed.py [path/to/metadata.csv] [rows] [--only-target] [--command] [--write PATH]
 
 ``--command`` also writes the generated rows to a CSV and times the real ``scrapy backfill``
 command on it as a child process (wall, CPU of it and its worker processes, peak memory): what a
 maintainer runs, on both cores.
+
+``--write PATH`` only writes the generated rows to PATH (the CSV ``--command`` times) and exits: an
+input to compare the command's output on, byte for byte, before and after a change.
 """
 
 from __future__ import annotations
@@ -87,20 +90,25 @@ def _time(rows: list[dict[str, str]]) -> tuple[float, int, float]:
     return time.perf_counter() - start, fills, time.process_time() - cpu
 
 
+def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
+    """The generated rows as a dataset-shaped CSV (the input ``--command`` times)."""
+    from exports.csvio import format_record
+    from exports.schema import COLUMNS
+
+    header = list(COLUMNS) + [""]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(format_record(header) + "\n")
+        for row in rows:
+            handle.write(format_record([row.get(name, "") for name in header]) + "\n")
+
+
 def _time_command(rows: list[dict[str, str]]) -> None:
     import subprocess
     import tempfile
 
-    from exports.csvio import format_record
-    from exports.schema import COLUMNS
-
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
-        header = list(COLUMNS) + [""]
-        with open(src, "w", encoding="utf-8", newline="") as handle:
-            handle.write(format_record(header) + "\n")
-            for row in rows:
-                handle.write(format_record([row.get(name, "") for name in header]) + "\n")
+        write_rows(rows, src)
         scrapy = str(Path(sys.executable).with_name("scrapy"))
         load = os.getloadavg()[0]
         start = time.perf_counter()
@@ -111,27 +119,37 @@ def _time_command(rows: list[dict[str, str]]) -> None:
         first_line = proc.stdout.read().splitlines()[0]
         children = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
         verdict = "within" if 100_000 * seconds / len(rows) <= 60 else "OVER"
-        print(f"scrapy backfill command ({os.cpu_count()} CPUs): {len(rows)} rows in {seconds:.1f} s wall "
+        print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in {seconds:.1f} s wall "
               f"({verdict} the 60 s target per 100,000 rows), CPU of the command and its workers "
               f"{children.ru_utime + children.ru_stime:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB, load average at start {load:.1f}")
         print(f"  {first_line}")
 
 
 def main(argv: list[str]) -> None:
+    argv = list(argv)
+    write_to = None
+    if "--write" in argv:
+        i = argv.index("--write")
+        write_to = argv[i + 1]
+        del argv[i:i + 2]
     flags = {a for a in argv if a.startswith("--")}
     argv = [a for a in argv if not a.startswith("--")]
-    path = argv[0] if argv else "/work/shared/reference/metadata-sample.csv"
+    path = argv[0] if argv else str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "metadata-sample.csv")
     total = int(argv[1]) if len(argv) > 1 else 100_000
     with open(path, newline="", encoding="utf-8") as handle:
         sample = list(csv.DictReader(handle))
 
     rows = unique_rows(sample, total)
+    if write_to is not None:
+        write_rows(rows, write_to)
+        print(f"{len(rows)} generated rows with distinct notes written to {write_to}")
+        return
     _clear_caches()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     seconds, fills, cpu = _time(rows)
     per_100k = 100_000 * seconds / total
     verdict = "within" if per_100k <= 60 else "OVER"
-    print(f"unique notes, one process (the target's measure): {total} rows, {len(rows)} distinct notes, {fills} fills "
+    print(f"unique notes, backfill_row in one process (the normalizers' CPU cost): {total} rows, {len(rows)} distinct notes, {fills} fills "
           f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
     print(f"  CPU time of that process: {cpu:.2f} s ({100_000 * cpu / total:.1f} CPU s per 100,000 rows); "
           f"load average at start {load:.1f} on {os.cpu_count()} CPUs (a wall time far above the CPU time means the machine was shared)")

@@ -8,13 +8,15 @@ re-serialised. The output and the evidence file are written atomically.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.media import write_atomically
-from exports.csvio import iter_metadata, render, replace_cells, row_dict
+from exports.csvio import Record, iter_metadata, render, replace_cells, row_dict
 from exports.schema import COLUMNS
 from ingest.backfill import Fill, backfill_table
 
@@ -39,27 +41,58 @@ class BackfillReport:
 
 
 def backfill_file(source: str | Path, target: str | Path, fields: list[str] | None = None,
-                  evidence: str | Path | None = None, progress: Progress = _no_progress) -> BackfillReport:
+                  evidence: str | Path | None = None, progress: Progress = _no_progress,
+                  workers: int | None = None, chunk: int = 2_000) -> BackfillReport:
+    """Fill ``source``'s blank cells into ``target`` (and the evidence of each fill into
+    ``evidence``). ``workers`` and ``chunk`` are ``backfill_table``'s: the processes and the size of
+    the chunks of whole patients each one fills; the output does not depend on them."""
     unknown = sorted(set(fields or ()) - set(COLUMNS))
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are the metadata.csv columns: {', '.join(COLUMNS)}")
-    data = Path(source).read_bytes()
-    header, records = iter_metadata(data, source)
-    _, counting = iter_metadata(data, source)
-    total = sum(1 for _ in counting)
+    with _without_cyclic_gc():
+        data = Path(source).read_bytes()
+        header, records = iter_metadata(data, source)
+        records = list(records)  # read (and checked) once: the count is the list's length
+        del data
+        rows = [row_dict(header.cells, r) for r in records]
+    # The whole table at once: a patient's rows share their notes as evidence for patient-level
+    # fields (sex, age, survival...), while per-image fields stay strictly per row. (The collector
+    # runs as usual there: its worker processes inherit its state.)
+    table = backfill_table(rows, fields, first_row_number=1, workers=workers, chunk=chunk)
+    del rows
+    with _without_cyclic_gc():
+        return _write(header, records, table, target, evidence, progress)
+
+
+@contextmanager
+def _without_cyclic_gc():
+    """Millions of objects (records, cells, fills, lines) are created here and all stay alive until
+    the files are written, without reference cycles: the cyclic collector would only walk them
+    again and again as they pile up (seconds on 100,000 rows), freeing nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(header: Record, records: list[Record], table: list[Fill], target: str | Path, evidence: str | Path | None,
+           progress: Progress) -> BackfillReport:
+    total = len(records)
     index = {name: i for i, name in enumerate(header.cells) if name}
     report = BackfillReport(rows=total)
-    # The whole table at once: a patient's rows share their notes as evidence for patient-level
-    # fields (sex, age, survival...), while per-image fields stay strictly per row.
-    records = list(progress(records, "rows", total))
     fills_by_row: dict[int, list[Fill]] = {}
-    for fill in backfill_table([row_dict(header.cells, r) for r in records], fields, first_row_number=1):
+    for fill in table:
         fills_by_row.setdefault(fill.row, []).append(fill)
+    records = list(progress(records, "rows", total))
     lines = [(header.raw, header.ending)]
+    formatted: dict[str, str] = {}
     for number, record in enumerate(records, start=1):
         # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
         fills = [f for f in fills_by_row.get(number, []) if f.field in index and not record.cells[index[f.field]].strip()]
-        lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}), record.ending))
+        lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending))
         report.fills.extend((record.line, f) for f in fills)
     write_atomically(target, render(lines))
     if evidence is not None:

@@ -183,41 +183,40 @@ def format_record(cells: Sequence[str]) -> str:
     return out.getvalue()
 
 
+#: One cell of a raw record, quotes included, and its comma: an opening quote runs to its closing
+#: quote (doubled quotes inside) or to the end, then anything up to the next comma.
+_CELL = re.compile(r'((?:"(?:[^"]|"")*"?)?[^,]*),?')
+
+
 def cell_spans(raw: str) -> list[tuple[int, int]]:
     """Start and end offsets of each cell's text (quotes included) in a raw record."""
-    spans, i, n = [], 0, len(raw)
-    while True:
-        start = i
-        if i < n and raw[i] == '"':
-            i += 1
-            while i < n:
-                if raw[i] == '"':
-                    if i + 1 < n and raw[i + 1] == '"':
-                        i += 2
-                        continue
-                    i += 1
-                    break
-                i += 1
-        while i < n and raw[i] != ",":
-            i += 1
-        spans.append((start, i))
-        if i >= n:
-            return spans
-        i += 1
+    matches = list(_CELL.finditer(raw))
+    if len(matches) > 1 and matches[-2].end() == len(raw) and matches[-2].end(1) == len(raw):
+        matches.pop()  # the last cell ran to the end: the empty match after it is not a cell
+    return [m.span(1) for m in matches]
 
 
-def replace_cells(record: Record, changes: Mapping[int, str]) -> str:
-    """The record's raw text with only the cells in ``changes`` (index -> new value) rewritten."""
+def replace_cells(record: Record, changes: Mapping[int, str], formatted: dict[str, str] | None = None) -> str:
+    """The record's raw text with only the cells in ``changes`` (index -> new value) rewritten.
+
+    ``formatted`` (value -> CSV text) lets a caller rewriting a whole file serialise each distinct
+    value once.
+    """
     if not changes:
         return record.raw
     spans = cell_spans(record.raw)
     if len(spans) != len(record.cells):  # cannot happen for records parse_metadata accepted
         raise ValueError(f"line {record.line}: cell spans disagree with the CSV parser")
+    formatted = {} if formatted is None else formatted
     pieces, last = [], 0
     for index in sorted(changes):
         start, end = spans[index]
         pieces.append(record.raw[last:start])
-        pieces.append(format_record([changes[index]]) if changes[index] != "" else "")
+        value = changes[index]
+        text = formatted.get(value)
+        if text is None:
+            text = formatted[value] = format_record([value]) if value != "" else ""
+        pieces.append(text)
         last = end
     pieces.append(record.raw[last:])
     return "".join(pieces)

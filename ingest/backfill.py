@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from exports.schema import (
     COLUMNS,
@@ -173,7 +173,7 @@ _URL_SLUG = compile_fast(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/
 _GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding", "Pneumonia/Aspiration"})
 
 
-def _finding(row: dict[str, str]) -> Normalized:
+def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalized] | None = None) -> Normalized:
     """The case title (a Radiopaedia/SIRM URL slug, a descriptive file name) names the diagnosis
     more reliably than the note, which also discusses differentials; the note may only refine a
     generic title with the organism it names ("cavitating pneumonia" + "Streptococcus
@@ -190,7 +190,8 @@ def _finding(row: dict[str, str]) -> Normalized:
         result = normalize_finding(re.sub(r"[-_.]+", " ", stem))
         if result.value is not None:
             title = Normalized(result.value, _cell(row, "filename"), -1, -1, "finding.filename", result.version)
-    note = normalize_finding(_cell(row, "clinical_notes"))
+    notes = _cell(row, "clinical_notes")
+    note = normalize_note("finding", notes) if normalize_note is not None else normalize_finding(notes)
     if note.value in _GENERIC_FINDINGS:
         note = Normalized(None)
     if title.value is None:
@@ -294,8 +295,37 @@ def _patient_text(row: dict[str, str]) -> str:
     return f"{note} {other}"
 
 
+def _normalize_note(field: str, text: str) -> Normalized:
+    return NORMALIZERS[field](text)
+
+
+class _NoteResults:
+    """The normalizers' results on the notes of one chunk of rows, by (field, note text): a note is
+    normalized once per field, whether the row's own pass or its patient's pass asks first. The
+    normalizers are pure, so a remembered result is the result."""
+
+    __slots__ = ("_results",)
+
+    def __init__(self) -> None:
+        self._results: dict[tuple[str, str], Normalized] = {}
+
+    def __call__(self, field: str, text: str) -> Normalized:
+        key = (field, text)
+        result = self._results.get(key)
+        if result is None:
+            result = self._results[key] = NORMALIZERS[field](text)
+        return result
+
+
 def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0) -> list[Fill]:
     """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``)."""
+    return _row_fills(row, fields, row_number, _normalize_note)
+
+
+def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
+               normalize_note: Callable[[str, str], Normalized]) -> list[Fill]:
+    """``backfill_row``, with the normalizer calls on the note (patient fields, the note's finding)
+    made through ``normalize_note(field, text)``."""
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
     blanks = [f for f in wanted if f in row and not (row.get(f) or "").strip()]
     if not blanks:
@@ -313,7 +343,7 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
                 fills.append(Fill(row_number, field, folder, filename, "folder.extension@v1"))
             continue
         if field == "finding":
-            result = _finding(row)
+            result = _finding(row, normalize_note)
         elif field == "modality":
             result = _modality(row, image_text)
         elif field == "view":
@@ -343,7 +373,7 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
             # fields instead.
             continue
         elif field in PATIENT_FIELDS:
-            result = NORMALIZERS[field](patient_text) if patient_text else Normalized(None)
+            result = normalize_note(field, patient_text) if patient_text else Normalized(None)
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)
@@ -414,8 +444,105 @@ def _combine(field: str, results: list[Normalized]) -> tuple[Normalized | None, 
     return None, "the patient's notes disagree: " + ", ".join(sorted(map(str, values)))
 
 
+def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[list[Fill]], table_fields: list[str],
+                       first_row_number: int, normalize_note: Callable[[str, str], Normalized]) -> dict[tuple[int, str], Fill | None]:
+    """(position in ``group``, field) -> the patient-level fill replacing the row's own (None: no
+    fill) for the rows of one patient (``group``: (row index, row)), ``per_row`` their own fills."""
+    own_texts = [_patient_text(row) for _, row in group]
+    texts = list(dict.fromkeys(t for t in own_texts if t))
+    if len(texts) < 2:
+        return {}  # one distinct note: the rows already read it
+    own_fills = [{f.field: f for f in fills} for fills in per_row]
+    decided: dict[tuple[int, str], Fill | None] = {}
+    for field in table_fields:
+        blank_in = [k for k, (_, row) in enumerate(group) if field in row and not (row.get(field) or "").strip()]
+        if not blank_in:
+            continue
+        results = [normalize_note(field, t) for t in texts]
+        if field == "finding":
+            results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
+        combined, _reason = _combine(field, results)
+        for k in blank_in:
+            i, row = group[k]
+            number = first_row_number + i
+            own = own_fills[k].get(field)
+            if field == "finding" and own is not None and own.rule.startswith(("finding.url-title", "finding.filename", "finding.title")):
+                continue  # the case title decides the finding
+            if combined is None:
+                decided[(k, field)] = None if (own is not None and _reason) else own
+                continue
+            if own is not None and own.value == _format(combined.value):
+                continue
+            if own is not None and field not in _EVER_FIELDS and field != "RT_PCR_positive":
+                decided[(k, field)] = None  # the row's note and the patient's notes disagree
+                continue
+            own_text = own_texts[k]
+            from_own = bool(own_text) and combined.evidence and combined.evidence in own_text and normalize_note(field, own_text).value == combined.value
+            rule = f"{combined.rule}@v{combined.version}"
+            decided[(k, field)] = Fill(number, field, _format(combined.value), combined.evidence, rule if from_own else f"patient:{rule}")
+    return decided
+
+
+_FIELD_ORDER = {f: n for n, f in enumerate(FILLABLE)}
+
+
+def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], list[str], int]) -> list[tuple[int, list[Fill]]]:
+    """The final fills of each row of a chunk of whole patients (each a list of (row index, row)):
+    the rows' own fills and their patients' combination, computed in one process with one
+    normalization of each note per field."""
+    groups, wanted, table_fields, first_row_number = args
+    normalize_note = _NoteResults()
+    out: list[tuple[int, list[Fill]]] = []
+    for group in groups:
+        per_row = [_row_fills(row, wanted, first_row_number + i, normalize_note) for i, row in group]
+        decided = _patient_decisions(group, per_row, table_fields, first_row_number, normalize_note) \
+            if table_fields and len(group) >= 2 else {}
+        if decided:
+            by_row: dict[int, dict[str, Fill | None]] = {}
+            for (k, field), fill in decided.items():
+                by_row.setdefault(k, {})[field] = fill
+            for k, changes in by_row.items():
+                kept = [f for f in per_row[k] if f.field not in changes]
+                kept.extend(f for f in changes.values() if f is not None)
+                per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
+        out.extend((i, fills) for (i, _), fills in zip(group, per_row))
+    return out
+
+
+def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:
+    """Row indices in chunks of about ``size`` rows made of whole patients (rows without a
+    patientid stand alone), patients in the order of their first row."""
+    units: list[list[int]] = []
+    if by_patient:
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, row in enumerate(rows):
+            key = _patient_key(row)
+            if key is None:
+                units.append([i])
+                continue
+            members = groups.get(key)
+            if members is None:
+                members = groups[key] = []
+                units.append(members)
+            members.append(i)
+    else:
+        units = [[i] for i in range(len(rows))]
+    chunks: list[list[list[int]]] = []
+    current: list[list[int]] = []
+    count = 0
+    for unit in units:
+        current.append(unit)
+        count += len(unit)
+        if count >= size:
+            chunks.append(current)
+            current, count = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = None, first_row_number: int = 2,
-                   workers: int | None = None) -> list[Fill]:
+                   workers: int | None = None, chunk: int = 2_000) -> list[Fill]:
     """Fills for the blank cells of all ``rows`` (a whole ``metadata.csv``), row numbers counting
     from ``first_row_number``, in row order.
 
@@ -427,61 +554,41 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
     one. A fill whose evidence is in another row's note has a rule prefixed ``patient:``. The
     finding keeps ``backfill_row``'s title (URL slug, file name) first; the notes only fill it
     when the row has no title. A row whose own note or title decides a field keeps that value
-    unless the patient's notes disagree."""
+    unless the patient's notes disagree.
+
+    The rows are cut into chunks of about ``chunk`` rows made of whole patients, processed in
+    ``workers`` processes (default: the machine's CPUs) when there are enough rows to pay for
+    them: each worker computes its rows' own fills and their patients' combination, normalizing
+    each note once per field; this process only puts the results back in row order. The result is
+    the same whatever ``workers`` and ``chunk``."""
+    import os
+
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
-    per_row = backfill_rows(rows, wanted, first_row_number, workers=workers)
     table_fields = [f for f in wanted if f in TABLE_PATIENT_FIELDS]
-    if not table_fields:
-        return [fill for fills in per_row for fill in fills]
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, row in enumerate(rows):
-        key = _patient_key(row)
-        if key is not None:
-            groups.setdefault(key, []).append(i)
-    decided: dict[tuple[int, str], Fill | None] = {}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        texts = list(dict.fromkeys(t for t in (_patient_text(rows[i]) for i in members) if t))
-        if len(texts) < 2:
-            continue  # one distinct note: the rows already read it
-        blank_in = {f: [i for i in members if f in rows[i] and not (rows[i].get(f) or "").strip()] for f in table_fields}
-        for field in table_fields:
-            if not blank_in[field]:
-                continue
-            normalize = normalize_finding if field == "finding" else NORMALIZERS[field]
-            results = [normalize(t) for t in texts]
-            if field == "finding":
-                results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
-            combined, _reason = _combine(field, results)
-            for i in blank_in[field]:
-                number = first_row_number + i
-                own = next((f for f in per_row[i] if f.field == field), None)
-                if field == "finding" and own is not None and own.rule.startswith(("finding.url-title", "finding.filename", "finding.title")):
-                    continue  # the case title decides the finding
-                if combined is None:
-                    decided[(i, field)] = None if (own is not None and _reason) else own
-                    continue
-                if own is not None and own.value == _format(combined.value):
-                    continue
-                if own is not None and field not in _EVER_FIELDS and field != "RT_PCR_positive":
-                    decided[(i, field)] = None  # the row's note and the patient's notes disagree
-                    continue
-                own_text = _patient_text(rows[i])
-                from_own = bool(own_text) and combined.evidence and combined.evidence in own_text and normalize(own_text).value == combined.value
-                rule = f"{combined.rule}@v{combined.version}"
-                decided[(i, field)] = Fill(number, field, _format(combined.value), combined.evidence, rule if from_own else f"patient:{rule}")
-    by_row: dict[int, dict[str, Fill | None]] = {}
-    for (i, field), fill in decided.items():
-        by_row.setdefault(i, {})[field] = fill
-    order = {f: n for n, f in enumerate(FILLABLE)}
-    out: list[Fill] = []
-    for i, fills in enumerate(per_row):
-        changes = by_row.get(i)
-        if not changes:
-            out.extend(fills)
-            continue
-        kept = [f for f in fills if f.field not in changes]
-        kept.extend(f for f in changes.values() if f is not None)
-        out.extend(sorted(kept, key=lambda f: order.get(f.field, len(order))))
-    return out
+    chunks = _patient_chunks(rows, bool(table_fields), chunk)
+    jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number) for part in chunks)
+    workers = workers or os.cpu_count() or 1
+    per_row: list[list[Fill] | None] = [None] * len(rows)
+    if workers <= 1 or len(rows) < 2 * chunk:
+        parts = map(_table_chunk, jobs)
+        for part in parts:
+            for i, fills in part:
+                per_row[i] = fills
+    else:
+        import gc
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        # The objects alive now (the table) are out of the cyclic collector's sight until the pool
+        # is done: a forked worker's collections would otherwise walk the whole inherited table
+        # again and again (touching, so copying, its pages), and so would this process's while
+        # the results arrive. Nothing is freed later than it would be: these objects are alive.
+        gc.freeze()
+        try:
+            with multiprocessing.get_context(method).Pool(min(workers, len(chunks))) as pool:
+                for part in pool.imap_unordered(_table_chunk, jobs):
+                    for i, fills in part:
+                        per_row[i] = fills
+        finally:
+            gc.unfreeze()
+    return [fill for fills in per_row for fill in fills]
