@@ -259,17 +259,7 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
         for stored, image_id in zip(stored_images, ids):
             image_ids[stored.position] = image_id  # the last image of a position wins, as in by_position
     values: list[dict[str, Any]] = []
-    produced: set[tuple[int | None, str]] = set()
-    for result in results:
-        image_id = None
-        if result.image_position is not None:
-            image_id = image_ids.get(result.image_position)
-            if image_id is None:
-                continue  # the image was rejected by the media pipeline: no row to attach to
-        key = (image_id, result.field)
-        if key in produced:
-            continue
-        produced.add(key)
+    for image_id, result in _keyed_results(results, image_ids):
         values.append({"case_id": case.id, "image_id": image_id, "field": result.field, "raw": result.raw, "value": result.value,
                        "rule": result.rule, "rule_version": result.version, "evidence": result.evidence, "reason": result.reason or None})
     if values:
@@ -294,6 +284,22 @@ class FieldChange:
     rule: str | None
 
 
+def _keyed_results(results: list[Any], image_ids: dict[int, int]):
+    """``(image_id, result)`` for the first result of each (image, field); results of an image the
+    media pipeline rejected (no row to attach to) are left out."""
+    produced: set[tuple[int | None, str]] = set()
+    for result in results:
+        image_id = None
+        if result.image_position is not None:
+            image_id = image_ids.get(result.image_position)
+            if image_id is None:
+                continue
+        key = (image_id, result.field)
+        if key not in produced:
+            produced.add(key)
+            yield image_id, result
+
+
 def apply_field_results(session: Session, case: Case, results: list[Any], image_ids: dict[int, int]) -> list[FieldChange]:
     """Write normalizer results as the case's field values; return what changed.
 
@@ -304,15 +310,8 @@ def apply_field_results(session: Session, case: Case, results: list[Any], image_
     current = {(fv.image_id, fv.field): fv for fv in session.scalars(select(FieldValue).where(FieldValue.case_id == case.id))}
     produced: set[tuple[int | None, str]] = set()
     changes: list[FieldChange] = []
-    for result in results:
-        image_id = None
-        if result.image_position is not None:
-            image_id = image_ids.get(result.image_position)
-            if image_id is None:
-                continue  # the image was rejected by the media pipeline: no row to attach to
+    for image_id, result in _keyed_results(results, image_ids):
         key = (image_id, result.field)
-        if key in produced:
-            continue
         produced.add(key)
         value = current.get(key)
         if value is not None and value.override is not None:

@@ -374,28 +374,14 @@ DOI_URL_TEMPLATES: dict[str, str] = {
 SITE_VERSION = 1
 
 
-def _site_constant(table: tuple[tuple[str, str, str], ...], url: str, rule: str) -> Normalized:
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return Normalized(None)
-    host = parts.netloc.lower().removeprefix("www.")
-    for site, prefix, value in table:
-        if host == site and parts.path.startswith(prefix):
-            start = text.find(parts.netloc)
-            return found(value, text, start, len(text), rule, SITE_VERSION)
-    return Normalized(None)
-
-
 def doi_for_url(url: str) -> Normalized:
     """The DOI of a repository whose images all share one (from its URL)."""
-    return _site_constant(SITE_DOIS, url, "doi.site")
+    return _site_fact(url, SITE_DOIS, "doi.site", SITE_VERSION)
 
 
 def date_for_url(url: str) -> Normalized:
     """The date the dataset records for every image of a single-institution repository."""
-    return _site_constant(SITE_DATES, url, "date.site")
+    return _site_fact(url, SITE_DATES, "date.site", SITE_VERSION)
 
 
 def url_for_doi(doi: str) -> Normalized:
