@@ -98,10 +98,12 @@ def _panel_letter(filename: str) -> str | None:
 # --- Panels of a note ------------------------------------------------------------------------------
 
 _PANEL_MARK = compile_fast(
+    r"(?=[(\sA-HF])(?:"  # cheap first-character test: every alternative starts with one of these
     r"\(([A-Ha-h])\)"                                   # "(a) Anteroposterior radiograph"
     r"|(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])[,:.]\s"  # "A, Chest radiograph", "B: CT"
     r"|\bFig(?:ure)?\.?\s*\d+\s?([a-h])\b"                  # "Fig. 3a."
     r"|\(\s*Fig(?:ure)?\.?\s*\d+\s?([A-Ha-h])\s*\)"         # "(Figure 1B)"
+    r")"
 )
 
 

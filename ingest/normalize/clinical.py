@@ -13,12 +13,12 @@ caller passes the part of the note about that image.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
 
-from .common import Normalized, about_other_person, compile, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
+from .common import Normalized, about_other_person, compile, gate, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
 
 YES, NO = YES_NO_VALUES
 PCR_YES, PCR_NO, PCR_UNCLEAR = RT_PCR_VALUES
@@ -197,6 +197,10 @@ SURVIVAL = FlagRule(
     yes_name="discharged-or-recovered",
     no_name="died",
 )
+
+# the characters a yes phrase can start with (gate() in common)
+INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
+NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrd\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED, SURVIVAL)}
 

@@ -126,6 +126,15 @@ def compile(pattern: str, flags: int = 0) -> FastPattern:  # noqa: A001 - mirror
     return FastPattern(pattern, flags)
 
 
+def gate(pattern: FastPattern, first: str) -> FastPattern:
+    """``pattern`` behind a look-ahead on the characters a match of it can start with (``first``,
+    a character class read with the pattern's flags). ``re`` finds no literal prefix in a
+    case-insensitive alternation or one starting with ``\\b``, so a scan tries the whole pattern at
+    every position; the look-ahead rejects most positions at the cost of one character test. The
+    matches are the same as long as ``first`` covers the first character of every alternative."""
+    return FastPattern(f"(?={first})(?:{pattern.pattern})", pattern.flags & ~re.UNICODE)
+
+
 @dataclass(frozen=True)
 class Normalized:
     value: str | int | float | None
@@ -156,13 +165,14 @@ def blank(reason: str, text: str = "", start: int = -1, end: int = -1, rule: str
 
 # A sentence ends at . ! ? ; followed by a space, or at a line break. Decimals ("38.6") and
 # abbreviations followed by a lower-case word ("approx. 5") do not end one.
-_SENTENCE_END = compile(r"(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
+_SENTENCE_END = compile(r"(?=[\sA-Z])(?:(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z]))")
 # Words that start a new clause inside a sentence: negation and hedges do not cross them.
 _CLAUSE_BREAK = compile(
     r",\s*(?:but|however|although|though|whereas|while|yet|and then|then|ma|però|mentre|pero|aber|mais)\b"
     r"|\s(?:but|however|although|whereas|ma|però|pero|aber|mais)\s|;|:|\(|\)|\s-\s|\s–\s",
     re.IGNORECASE,
 )
+_CLAUSE_BREAK = gate(_CLAUSE_BREAK, r"[,\s;:()]")
 
 
 @lru_cache(maxsize=4096)
@@ -248,6 +258,9 @@ RELATIVE = compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
 #: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
 #: this patient's sex, age or clinical course.
 OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people|persons|subjects|cases)\b", re.IGNORECASE)
+# first letters of _RELATIVE_WORDS and of the group words
+RELATIVE = gate(RELATIVE, "[hwspdcmfbrgetv]")
+OTHER_PERSON = gate(OTHER_PERSON, "[hwspdcmfbrgetv]")
 
 
 def negated(text: str, start: int, end: int, window: int = 60) -> bool:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from exports.schema import ADULT_AGE, SEX_VALUES
 
-from .common import Normalized, OTHER_PERSON, blank, compile, clause_at, found, has_any, text_context
+from .common import Normalized, OTHER_PERSON, blank, compile, gate, clause_at, found, has_any, text_context
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
@@ -40,6 +40,7 @@ _FEMALE_WORDS = (
     r"Frau|weiblich|Patientin"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
+_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwld]")  # the first letters of the words
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex.
 _AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)

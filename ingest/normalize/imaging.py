@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
+from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, gate, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
@@ -390,6 +390,12 @@ def _amount(token: str, unit: str) -> int | None:
 
 
 _UNIT_RE = compile(rf"\b{_UNIT}\b", re.IGNORECASE)
+# the characters a match can start with (gate() in common)
+_UNIT_RE = gate(_UNIT_RE, "[dgjtwsm]")
+_DAY_N = gate(_DAY_N, r"[haidspgjt\d]")
+_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
+_OTHER_TIME = gate(_OTHER_TIME, "[aop]")
+_XRAY = gate(_XRAY, "[xrcp]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 _UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month", "mes")
 
