@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import os  # noqa: E402
 
+from bench._measure import run_measured  # noqa: E402
 from ingest.backfill import FILLABLE, backfill_row, backfill_rows  # noqa: E402
 
 _NUMBER = re.compile(r"\d+")
@@ -103,7 +104,6 @@ def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
 
 
 def _time_command(rows: list[dict[str, str]]) -> None:
-    import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,17 +111,12 @@ def _time_command(rows: list[dict[str, str]]) -> None:
         write_rows(rows, src)
         scrapy = str(Path(sys.executable).with_name("scrapy"))
         load = os.getloadavg()[0]
-        start = time.perf_counter()
-        proc = subprocess.Popen([scrapy, "backfill", str(src), "-o", str(out)], cwd=Path(__file__).resolve().parents[1],
-                                stdout=subprocess.PIPE, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        first_line = proc.stdout.read().splitlines()[0]
-        children = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
+        child = run_measured([scrapy, "backfill", str(src), "-o", str(out)], capture=True)
+        seconds, first_line = child.wall, child.stdout.splitlines()[0]
         verdict = "within" if 100_000 * seconds / len(rows) <= 60 else "OVER"
         print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in {seconds:.1f} s wall "
               f"({verdict} the 60 s target per 100,000 rows), CPU of the command and its workers "
-              f"{children.ru_utime + children.ru_stime:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB, load average at start {load:.1f}")
+              f"{child.cpu:.1f} s, peak RSS {child.peak_mib:.0f} MiB, load average at start {load:.1f}")
         print(f"  {first_line}")
 
 

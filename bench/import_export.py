@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._measure import run_measured  # noqa: E402
 from exports.csvio import format_record, read_metadata  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "reference" / "metadata-sample.csv"
@@ -51,16 +51,6 @@ def build_checkout(root: Path, rows: int, images: int) -> None:
     (root / "metadata.csv").write_text(out.getvalue(), encoding="utf-8")
 
 
-def run(args: list[str], env: dict) -> tuple[float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed")
-    return elapsed, usage.ru_maxrss / 1024  # KiB -> MiB on Linux
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -80,7 +70,8 @@ def main() -> None:
         ]
         print(f"{'step':28} {'wall s':>8} {'peak MiB':>9}")
         for name, args in steps:
-            seconds, peak = run(args, env)
+            child = run_measured(args, env)
+            seconds, peak = child.wall, child.peak_mib
             print(f"{name:28} {seconds:8.1f} {peak:9.0f}")
         same = (tmp / "release" / "metadata.csv").read_bytes() == (tmp / "dataset" / "metadata.csv").read_bytes()
         print(f"export identical to the input: {same}")

@@ -27,6 +27,7 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._measure import run_measured  # noqa: E402
 from bench.import_export import build_checkout  # noqa: E402
 from db.media import MediaStore  # noqa: E402
 from db.models import Case, FieldValue, Image  # noqa: E402
@@ -60,20 +61,6 @@ def stage_cases(url: str, media: Path, n: int) -> None:
         session.execute(insert(FieldValue), values)
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of a child process."""
-    import subprocess
-
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed")
-    children = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, children
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -85,13 +72,14 @@ def main() -> None:
         build_checkout(tmp / "dataset", opts.rows, opts.images)
         env = dict(os.environ, STAGING_DB_URL=f"sqlite:///{tmp / 'staging.sqlite3'}", MEDIA_STORE=str(tmp / "media"))
         scrapy = str(Path(sys.executable).with_name("scrapy"))
-        seconds, *_ = run([scrapy, "import-dataset", str(tmp / "dataset")], env)
+        seconds = run_measured([scrapy, "import-dataset", str(tmp / "dataset")], env).wall
         print(f"checkout: {opts.rows:,} rows, {opts.images:,} images (imported in {seconds:.1f} s)")
         t0 = time.perf_counter()
         stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases)
         print(f"staged {opts.cases:,} approved cases in {time.perf_counter() - t0:.1f} s")
         before = (tmp / "dataset" / "metadata.csv").read_bytes()
-        seconds, peak, cpu, _ = run([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
+        child = run_measured([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
+        seconds, peak, cpu = child.wall, child.peak_mib, child.cpu
         after = (tmp / "dataset" / "metadata.csv").read_bytes()
         added = after[len(before):].count(b"\n")
         print(f"{'step':34} {'wall s':>8} {'cpu s':>7} {'peak MiB':>9}")
