@@ -115,6 +115,8 @@ class PreparedImage:
     provenance: dict[str, Any] = field(default_factory=dict)
     #: Perceptual hash of the brightness-centred region (crop-tolerant near-duplicate check).
     chash: str | None = None
+    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail) for the crop-tolerant duplicate check.
+    thumb: bytes | None = None
 
 
 # JPEG segments that carry text about the picture or the patient: APP1 (Exif, XMP), APP12/13
@@ -215,7 +217,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
         raise MediaRejected("unreadable", str(exc)) from exc
 
     if facts.format in ("png", "jpeg") and facts.mode in ("L", "RGB"):
-        return PreparedImage(data, facts.format, facts.width, facts.height, facts.phash, provenance=provenance, chash=facts.chash)
+        return PreparedImage(data, facts.format, facts.width, facts.height, facts.phash, provenance=provenance, chash=facts.chash, thumb=facts.thumb)
 
     # The dataset holds 8-bit gray or RGB PNG/JPEG only: convert, losslessly, to PNG.
     with PILImage.open(io.BytesIO(data)) as img:
@@ -247,7 +249,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
     final = describe_image(png)
     provenance["converted"] = {"from_format": facts.format, "from_mode": mode, "to_format": "png", "to_mode": final.mode,
                                "how": how, "original_sha256": sha256_hex(data)}
-    return PreparedImage(png, "png", final.width, final.height, final.phash, original=data, provenance=provenance, chash=final.chash)
+    return PreparedImage(png, "png", final.width, final.height, final.phash, original=data, provenance=provenance, chash=final.chash, thumb=final.thumb)
 
 
 #: Keys of ``ImageRecord.extra`` that carry bytes, never copied into provenance (JSON).
@@ -353,7 +355,7 @@ class MediaPipeline(FilesPipeline):
         if prepared.original is not None:
             provenance["converted"]["original_media_path"] = self.media.relpath(self.media.put_bytes(prepared.original))
         known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
-                 "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "provenance": provenance}
+                 "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "thumb": prepared.thumb, "provenance": provenance}
         return {"path": known["media_path"], "checksum": sha, "status": "downloaded", "known": known}
 
     def media_failed(self, failure, request: Request, info):
@@ -392,7 +394,7 @@ class MediaPipeline(FilesPipeline):
                 known = self.known.get(image.source_url)
                 if image.source_url not in outcome and image.slice_urls[0] not in outcome and known:
                     stored.append(StoredImage(sha256=known["sha256"], media_path=known["media_path"], format=known["format"], width=known["width"],
-                                              height=known["height"], phash=known["phash"], chash=known.get("chash"), provenance=dict(known["provenance"]), **common))
+                                              height=known["height"], phash=known["phash"], chash=known.get("chash"), thumb=known.get("thumb"), provenance=dict(known["provenance"]), **common))
                     continue
                 failures = [(url, outcome.get(url)) for url in image.slice_urls if not outcome.get(url, (False, None))[0]]
                 if failures:
@@ -413,7 +415,7 @@ class MediaPipeline(FilesPipeline):
                 continue
             known = value["known"]
             stored.append(StoredImage(sha256=known["sha256"], media_path=known["media_path"], format=known["format"], width=known["width"],
-                                      height=known["height"], phash=known["phash"], chash=known.get("chash"), provenance={**record_provenance(image), **known["provenance"]},
+                                      height=known["height"], phash=known["phash"], chash=known.get("chash"), thumb=known.get("thumb"), provenance={**record_provenance(image), **known["provenance"]},
                                       **common))
         item.extra.pop("_given_media", None)
         if transient:
@@ -474,7 +476,7 @@ class MediaPipeline(FilesPipeline):
                     provenance["parent_media_path"] = self.media.relpath(parent_sha)
                     provenance["parent_size"] = [kept.width, kept.height]
             known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
-                     "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "provenance": provenance}
+                     "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "thumb": prepared.thumb, "provenance": provenance}
             results[(image.source_url, image.label)] = (True, {"known": known})
         item.extra["_given_media"] = results
 

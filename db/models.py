@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -132,6 +133,8 @@ class Image(Base):
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
     #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
     chash: Mapped[str | None] = mapped_column(String(16))
+    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail): the crop-tolerant duplicate check's input.
+    thumb: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     format: Mapped[str | None] = mapped_column(String(20))
@@ -258,6 +261,8 @@ class ReleasedFile(Base):
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
     #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
     chash: Mapped[str | None] = mapped_column(String(16))
+    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail): the crop-tolerant duplicate check's input.
+    thumb: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     format: Mapped[str] = mapped_column(String(20))

@@ -57,6 +57,8 @@ class StoredImage:
     phash: str | None = None
     #: perceptual hash of the brightness-centred region (exports.gates: near-duplicates)
     chash: str | None = None
+    #: 64 x 64 grayscale thumbnail (exports/crops.py: near-duplicates in another frame)
+    thumb: bytes | None = None
     modality_text: str = ""
     view_text: str = ""
     caption: str = ""
@@ -195,6 +197,7 @@ def stage_case(
         image.height = stored.height
         image.phash = stored.phash
         image.chash = stored.chash
+        image.thumb = stored.thumb
         image.modality_text = stored.modality_text or None
         image.view_text = stored.view_text or None
         image.caption = stored.caption or None
@@ -234,6 +237,7 @@ def _image_row(case_id: int, stored: StoredImage) -> dict[str, Any]:
         "height": stored.height,
         "phash": stored.phash,
         "chash": stored.chash,
+        "thumb": stored.thumb,
         "modality_text": stored.modality_text or None,
         "view_text": stored.view_text or None,
         "caption": stored.caption or None,
@@ -384,14 +388,14 @@ def known_cases(session: Session, source: str, canonical: Callable[[str], str | 
 def known_images(session: Session, source: str) -> dict[str, dict[str, Any]]:
     """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading)."""
     rows = session.execute(
-        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.provenance)
+        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.thumb, Image.provenance)
         .join(Case, Case.id == Image.case_id)
         .where(Case.source == source, Image.sha256.is_not(None))
     )
     known: dict[str, dict[str, Any]] = {}
-    for url, sha, path, fmt, width, height, phash, chash, provenance in rows:
+    for url, sha, path, fmt, width, height, phash, chash, thumb, provenance in rows:
         known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash,
-                      "chash": chash, "provenance": provenance or {}}
+                      "chash": chash, "thumb": thumb, "provenance": provenance or {}}
     return known
 
 

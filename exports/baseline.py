@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import undefer
 
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
@@ -109,7 +110,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     row_count = sum(1 for _ in records)
 
     with session_scope(engine) as session:
-        known = {f.path: f for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None)))}
+        known = {f.path: f for f in session.scalars(select(ReleasedFile).options(undefer(ReleasedFile.thumb))
+                                                     .where(ReleasedFile.removed_import_id.is_(None)))}
         latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
 
     # Read and judge every file before writing anything: an unreadable image refuses the import.
@@ -118,10 +120,10 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         blob = item.path.read_bytes()
         sha = sha256_hex(blob)
         previous = known.get(item.relpath)
-        if previous is not None and previous.sha256 == sha and (previous.chash is not None or previous.phash is None):
+        if previous is not None and previous.sha256 == sha and (previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
             facts[item.relpath] = ImageFacts(sha, previous.format, previous.width, previous.height,
                                              previous.mode or "", previous.bits, previous.phash, previous.size,
-                                             previous.chash)
+                                             previous.chash, previous.thumb)
             continue
         try:
             facts[item.relpath] = describe_image(blob)
@@ -132,7 +134,7 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     bare = Path(path).is_file()
     if bare:
         # A bare metadata.csv says nothing about the files: keep what an earlier import recorded.
-        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash)
+        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash, f.thumb)
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
     files_sha = _digest((rel, f.sha256) for rel, f in sorted(facts.items()))
@@ -232,7 +234,7 @@ def _import_files(session, import_id, facts, known, bare, store, report) -> None
     all_files = dict(session.execute(select(ReleasedFile.path, ReleasedFile.id)).all())
     file_rows, file_updates = [], []
     for rel, fact in facts.items():
-        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "chash": fact.chash, "width": fact.width, "height": fact.height,
+        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "chash": fact.chash, "thumb": fact.thumb, "width": fact.width, "height": fact.height,
                   "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
                   "media_path": store.relpath(fact.sha256), "last_import_id": import_id, "removed_import_id": None}
         if rel in all_files:

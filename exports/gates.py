@@ -5,9 +5,10 @@ The gates judge the rows a release adds; defects already in the dataset are repo
 running ``exports.validate`` itself over a directory holding only the new rows and their files,
 so the rules are written once. On top of them:
 
-- near-duplicates: a new image whose perceptual hash is within ``DUPLICATE_THRESHOLD`` bits of a
-  released image or of another new image (or whose bytes are identical), unless a reviewer marked
-  the pair distinct (exports/marks.py);
+- near-duplicates: a new image whose bytes are identical to, whose perceptual hashes are close to
+  (``near_duplicate``), or which is the same picture in a slightly different frame as
+  (exports/crops.py), a released image or another new image, unless a reviewer marked the pair
+  distinct (exports/marks.py);
 - license: known and in the allowed set (the ``EXPORT_LICENSES`` setting);
 - age: 18 or over; unknown only with a reviewer's confirmation that the patient is an adult;
 - torchxrayvision: the labels the loader would derive (every `/` segment of every finding matched
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+import numpy as np
+
+from exports.crops import CropIndex, crop_matches, thumb_array
 from exports.rows import NewRow
 from exports.schema import (
     ADULT_AGE,
@@ -70,6 +74,7 @@ class KnownImage:
     released_file_id: int | None = None
     image_id: int | None = None
     chash: str | None = None
+    thumb: bytes | None = None  # ingest.imaging.thumbnail: the crop-tolerant check's input
 
 
 def subject(row: NewRow) -> str:
@@ -212,8 +217,9 @@ assert DUPLICATE_THRESHOLD <= 3 and COMBINED_THRESHOLD <= 7, "HashIndex finds ca
 
 def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], marked: set[tuple[str, int, int]],
                        threshold: int | None = None) -> list[GateFailure]:
-    """New images the rule (``near_duplicate``) matches with a known image or each other, or with
-    identical bytes, unless marked distinct. ``threshold`` is accepted for compatibility (ignored)."""
+    """New images the rule matches with a known image or each other, unless marked distinct: identical
+    bytes, the hash rule (``near_duplicate``), or the same image in another frame (exports/crops.py,
+    for images with a thumbnail). ``threshold`` is accepted for compatibility (ignored)."""
     failures = []
     index = HashIndex()
     for k in known:
@@ -224,6 +230,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             known_by_sha[k.sha256].append(j)
     new_index = HashIndex()
     new_by_sha: dict[str, list[int]] = defaultdict(list)
+    flagged: set[tuple[int, int]] = set()  # (new row, known image) pairs already reported
+    flagged_new: set[tuple[int, int]] = set()  # (earlier new row, new row)
 
     def excused_known(row: NewRow, k: KnownImage) -> bool:
         if k.released_file_id is not None and ("file", row.image_id, k.released_file_id) in marked:
@@ -233,6 +241,13 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
                 return True
             return ("image", min(row.image_id, k.image_id), max(row.image_id, k.image_id)) in marked
         return False
+
+    def known_failure(i: int, j: int, what: str) -> None:
+        flagged.add((i, j))
+        if not excused_known(rows[i], known[j]):
+            failures.append(GateFailure("duplicate", "duplicate.released", subject(rows[i]),
+                                        f"near-duplicate of released {known[j].name} ({what}); "
+                                        "remove one or have a reviewer mark the pair distinct"))
 
     for i, row in enumerate(rows):
         mine = (row.phash, getattr(row, "chash", None))
@@ -244,10 +259,7 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             for j in known_by_sha.get(sha, ()):
                 hits[j] = "identical bytes"
         for j, what in sorted(hits.items()):
-            if not excused_known(row, known[j]):
-                failures.append(GateFailure("duplicate", "duplicate.released", subject(row),
-                                            f"near-duplicate of released {known[j].name} ({what}); "
-                                            "remove one or have a reviewer mark the pair distinct"))
+            known_failure(i, j, what)
         # within the release: against the earlier new rows
         pair_hits: dict[int, str] = {}
         for earlier, _ in new_index.matches(*mine):
@@ -257,11 +269,42 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
                 pair_hits.setdefault(earlier, "identical bytes")
             new_by_sha[row.media_sha256].append(i)
         for earlier, what in sorted(pair_hits.items()):
+            flagged_new.add((earlier, i))
             _pair_failure(failures, rows[earlier], row, what, marked)
         new_index.add(*mine)
         if row.duplicate_of is not None:
             failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
                                         f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
+
+    # the same image in another frame (a crop, a border): thumbnails aligned and compared
+    entries: list[tuple[str, int]] = []
+    thumbs = []
+    for j, k in enumerate(known):
+        t = thumb_array(k.thumb)
+        if t is not None:
+            entries.append(("known", j))
+            thumbs.append(t)
+    queries, query_entries = [], []
+    for i, row in enumerate(rows):
+        t = thumb_array(getattr(row, "thumb", None))
+        if t is not None:
+            query_entries.append(len(entries))
+            entries.append(("new", i))
+            thumbs.append(t)
+            queries.append(i)
+    if queries:
+        crop_index = CropIndex(np.stack(thumbs))
+        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[query_entries], np.array(query_entries)):
+            i = queries[q]
+            kind, j = entries[entry]
+            if kind == "known":
+                if (i, j) not in flagged:
+                    known_failure(i, j, match.describe())
+            else:
+                first, second = min(i, j), max(i, j)
+                if (first, second) not in flagged_new:
+                    flagged_new.add((first, second))
+                    _pair_failure(failures, rows[first], rows[second], match.describe(), marked)
     return failures
 
 

@@ -188,14 +188,14 @@ def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: 
                   root: Path | None) -> list[KnownImage]:
     """Hashes of every file the base rows reference (released files, earlier exports, or read)."""
     files = {r.path: r for r in session.execute(
-        select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash)
+        select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash, ReleasedFile.thumb)
         .where(ReleasedFile.removed_import_id.is_(None)))}
     by_filename: dict[str, int] = {name: image_id for image_id, name in previous.items()}
     image_facts = {}
     if by_filename:
         ids = list(by_filename.values())
         for start in range(0, len(ids), 500):
-            for image in session.execute(select(Image.id, Image.phash, Image.chash, Image.sha256)
+            for image in session.execute(select(Image.id, Image.phash, Image.chash, Image.thumb, Image.sha256)
                                          .where(Image.id.in_(ids[start:start + 500]))):
                 image_facts[image.id] = image
     present: dict[str, set[str]] = {}
@@ -204,11 +204,12 @@ def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: 
         rel = f"{row.folder}/{row.filename}"
         f = files.get(rel)
         if f is not None:
-            known.append(KnownImage(rel, f.phash, f.sha256, released_file_id=f.id, chash=f.chash))
+            known.append(KnownImage(rel, f.phash, f.sha256, released_file_id=f.id, chash=f.chash, thumb=f.thumb))
             continue
         image = image_facts.get(by_filename.get(row.filename, -1))
         if image is not None:
-            known.append(KnownImage(rel, image.phash, image.sha256, image_id=image.id, chash=image.chash))
+            known.append(KnownImage(rel, image.phash, image.sha256, image_id=image.id, chash=image.chash,
+                                    thumb=image.thumb))
             continue
         if root is None:
             continue
@@ -220,7 +221,7 @@ def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: 
                 facts = describe_image((root / rel).read_bytes())
             except UnreadableImage:
                 continue
-            known.append(KnownImage(rel, facts.phash, facts.sha256, chash=facts.chash))
+            known.append(KnownImage(rel, facts.phash, facts.sha256, chash=facts.chash, thumb=facts.thumb))
     return known
 
 
@@ -360,9 +361,10 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
                 row.filename = recorded
             else:
                 row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), row.file.extension)
-            if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.file.converted):
+            if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.thumb is None
+                                               or row.file.converted):
                 facts = describe_image(row.file.data)
-                row.phash, row.chash = facts.phash, facts.chash
+                row.phash, row.chash, row.thumb = facts.phash, facts.chash, facts.thumb
             # DESIGN.md's file rules (exports.validate.check_file) on the bytes while they are in memory
             row.file_problems = check_file(row.folder, row.filename, row.file.data)
             (work / row.folder / row.filename).write_bytes(row.file.data)

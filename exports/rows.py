@@ -55,6 +55,8 @@ class NewRow:
     problems: list[str] = field(default_factory=list)
     #: Content-centred pHash (ingest.imaging.centred_phash), the duplicate gate's second hash.
     chash: str | None = None
+    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail), the crop-tolerant duplicate check's input.
+    thumb: bytes | None = None
     #: ``(rule, message)`` of DESIGN.md's file rules on the written bytes (exports.validate.check_file).
     file_problems: list[tuple[str, str]] = field(default_factory=list)
 
@@ -121,7 +123,8 @@ def _row(case: Case, image: Image, values: dict[str, Any]) -> NewRow:
     cells["finding"] = cells["finding"] or FINDING_TODO
     cells["folder"] = folder
     return NewRow(case.id, image.id, case.source, case.source_key, image.position, folder,
-                  image.sha256, image.phash, image.duplicate_of, cells, chash=image.chash)
+                  image.sha256, image.phash, image.duplicate_of, cells, chash=image.chash,
+                  thumb=image.thumb)
 
 
 def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool = False) -> list[NewRow]:
@@ -154,7 +157,7 @@ def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool
     images: dict[int, list] = {}
     for image in session.execute(
             select(Image.id, Image.case_id, Image.position, Image.format, Image.sha256, Image.phash, Image.chash,
-                   Image.duplicate_of)
+                   Image.thumb, Image.duplicate_of)
             .where(Image.case_id.in_(in_state), Image.included.is_(True))
             .order_by(Image.case_id, Image.position, Image.id)):
         images.setdefault(image.case_id, []).append(image)

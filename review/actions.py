@@ -233,7 +233,7 @@ def set_distinct_confirmed(session: Session, case: Case, actor: str, confirmed: 
 
 def _pair_label(c: dict) -> str:
     other = f"released {c['label']}" if c["kind"] == "released" else f"image {c['id']} (case {c['case_id']})"
-    return f"image {c['image_id']} ~ {other} (distance {c['distance']})"
+    return f"image {c['image_id']} ~ {other} ({c.get('how') or 'distance ' + str(c['distance'])})"
 
 
 # --- fields and images ---------------------------------------------------------------------------

@@ -18,7 +18,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile
-from exports.gates import HashIndex
+import numpy as np
+
+from exports.crops import CropIndex, crop_matches, thumb_array
+from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
 
@@ -71,6 +74,10 @@ class _DupIndex:
     hashed: list[int] = field(default_factory=list)
     owners: list[_Owner] = field(default_factory=list)
     by_sha: dict[str, list[int]] = field(default_factory=dict)
+    #: owners with a thumbnail, for the crop-tolerant check: ``cropped[n]`` is the owner of entry n
+    cropped: list[int] = field(default_factory=list)
+    thumbs: list = field(default_factory=list)
+    crops: CropIndex | None = None
 
 
 _index_lock = threading.Lock()
@@ -93,19 +100,27 @@ def duplicate_index(session: Session) -> _DupIndex:
             return cached
     index = _DupIndex(signature)
     owners = index.owners
-    for image_id, case_id, sha, phash, chash in session.execute(
-            select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash)):
+    def file_hashes(phash, chash, thumb) -> None:
+        if phash:
+            index.hashes.add(phash, chash)
+            index.hashed.append(len(owners) - 1)
+        t = thumb_array(thumb)
+        if t is not None:
+            index.thumbs.append(t)
+            index.cropped.append(len(owners) - 1)
+
+    for image_id, case_id, sha, phash, chash, thumb in session.execute(
+            select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.thumb)):
         owners.append(_Owner("staged", image_id, case_id, f"case {case_id}", sha))
-        if phash:
-            index.hashes.add(phash, chash)
-            index.hashed.append(len(owners) - 1)
-    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash)
+        file_hashes(phash, chash, thumb)
+    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash,
+                                  ReleasedFile.thumb)
                            .where(ReleasedFile.removed_import_id.is_(None)))
-    for file_id, path, sha, phash, chash in rows:
+    for file_id, path, sha, phash, chash, thumb in rows:
         owners.append(_Owner("released", file_id, None, path, sha))
-        if phash:
-            index.hashes.add(phash, chash)
-            index.hashed.append(len(owners) - 1)
+        file_hashes(phash, chash, thumb)
+    if index.thumbs:
+        index.crops = CropIndex(np.stack(index.thumbs))
     by_sha: dict[str, list[int]] = defaultdict(list)
     for i, owner in enumerate(owners):
         if owner.sha256:
@@ -136,13 +151,30 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
             key = (owner.kind, owner.id)
             if key not in found[image_id]:
                 found[image_id][key] = _candidate(owner, distance, exact=False, image_id=image_id)
+    # ... and its crop-tolerant part (exports/crops.py): the same picture in another frame
+    if index.crops is not None:
+        entry_of = {index.owners[o].id: n for n, o in enumerate(index.cropped) if index.owners[o].kind == "staged"}
+        queried = [(image_id, case_id) for image_id, case_id, *_ in images if image_id in entry_of]
+        if queried:
+            entries = np.array([entry_of[image_id] for image_id, _ in queried])
+            for q, n, match in crop_matches(index.crops, index.crops.thumbs[entries], entries):
+                image_id, case_id = queried[q]
+                owner = index.owners[index.cropped[n]]
+                if owner.kind == "staged" and owner.case_id == case_id:
+                    continue
+                key = (owner.kind, owner.id)
+                if key not in found[image_id]:
+                    found[image_id][key] = _candidate(owner, COMBINED_THRESHOLD + 1, exact=False, image_id=image_id,
+                                                      how=f"same picture, another frame (detail {match.detail:.2f})")
     return {image_id: sorted(c.values(), key=lambda c: (c["distance"], c["kind"], c["id"]))[:MAX_CANDIDATES]
             for image_id, c in found.items() if c}
 
 
-def _candidate(owner: _Owner, distance: int, exact: bool, image_id: int) -> dict:
+def _candidate(owner: _Owner, distance: int, exact: bool, image_id: int, how: str | None = None) -> dict:
+    """``how`` says how the pair matched: identical bytes, a hash distance, or an aligned crop."""
+    how = how or ("identical bytes" if exact else f"hash distance {distance}")
     return {"image_id": image_id, "kind": owner.kind, "id": owner.id, "case_id": owner.case_id, "label": owner.label,
-            "sha256": owner.sha256, "distance": distance, "exact": exact}
+            "sha256": owner.sha256, "distance": distance, "exact": exact, "how": how}
 
 
 def several_patients(texts: list[str | None], extra: dict | None) -> str | None:
@@ -228,7 +260,7 @@ def _case_warnings(case, values, images, dups, adult_confirmed: bool) -> list[di
             add("near_duplicate",
                 f"image {image.id} looks like " + ", ".join(
                     f"{'released ' + c['label'] if c['kind'] == 'released' else 'image ' + str(c['id']) + ' of ' + c['label']}"
-                    f" ({'identical bytes' if c['exact'] else 'distance ' + str(c['distance'])})" for c in dups[image.id]),
+                    f" ({c['how']})" for c in dups[image.id]),
                 image_ids=[image.id], candidates=dups[image.id], resolved=all(c["distinct"] for c in dups[image.id]))
     why = several_patients([case.title, case.history, case.findings], case.extra)
     if why:

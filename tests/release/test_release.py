@@ -252,6 +252,41 @@ def test_gate_near_duplicate_of_a_released_image_and_within_the_release(tmp_path
     assert report.new_rows == 3
 
 
+def test_gate_same_image_in_another_frame(tmp_path, project_env):
+    """A released film re-published cropped (4 % and 3 % off two sides) and recompressed: its hashes
+    are far apart, the aligned thumbnails are not (exports/crops.py)."""
+    from bench.duplicate_threshold import radiograph
+
+    engine = open_database(project_env["STAGING_DB_URL"])
+    store = MediaStore(project_env["MEDIA_STORE"])
+    film = radiograph(np.random.default_rng(11))
+
+    def as_png(img) -> bytes:
+        out = io.BytesIO()
+        img.save(out, "PNG")
+        return out.getvalue()
+
+    w, h = film.size
+    crop = film.crop((int(0.04 * w), 0, w, h - int(0.03 * h)))
+    files = {"images/p2-a.png": as_png(film), "images/p2-b.jpg": jpeg_bytes(seed=2),
+             "images/p3.jpg": jpeg_bytes(seed=3, mode="RGB"), "volumes/p4.nii.gz": nifti_gz_bytes()}
+    checkout = write_release(tmp_path / "dataset", CLEAN_ROWS, files)
+    import_dataset(checkout, engine, store)
+    out = io.BytesIO()
+    crop.save(out, "JPEG", quality=75)
+    case = add_case(engine, store, "cropped", images=[out.getvalue()])
+    add_case(engine, store, "other", images=[as_png(radiograph(np.random.default_rng(12)))])
+    with pytest.raises(ExportRefused) as info:
+        export_into_dataset(engine, store, checkout)
+    assert [f.rule for f in info.value.failures] == ["duplicate.released"]  # the other film passes
+    message = info.value.failures[0].message
+    assert "images/p2-a.png" in message and "another frame" in message
+    with session_scope(engine) as session:
+        image = session.scalars(select(Image).where(Image.case_id == case)).one()
+        mark_distinct(session, image.id, "images/p2-a.png", "maintainer")
+    assert export_into_dataset(engine, store, checkout).new_rows == 2
+
+
 def test_gate_finding_that_would_break_torchxrayvision_and_design_rules(env):
     engine, store, checkout = env
     bad = add_case(engine, store, "regex", finding="Pneumonia/Bacterial/E.Coli", images=[png_bytes(seed=71)])

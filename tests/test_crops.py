@@ -1,0 +1,87 @@
+"""The crop-tolerant part of the duplicate rule (exports/crops.py) on generated chest films."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageEnhance
+
+from bench.duplicate_threshold import radiograph
+from exports.crops import CropIndex, crop_matches, thumb_array, verify_crop
+from exports.gates import near_duplicate
+from ingest.imaging import describe_image
+
+
+def film(seed: int) -> Image.Image:
+    return radiograph(np.random.default_rng(seed))
+
+
+def cropped(img: Image.Image, left: float, top: float, right: float, bottom: float) -> Image.Image:
+    w, h = img.size
+    return img.crop((int(w * left), int(h * top), w - int(w * right), h - int(h * bottom)))
+
+
+def jpeg(img: Image.Image, quality: int = 80) -> bytes:
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def thumb(data: bytes) -> np.ndarray:
+    return thumb_array(describe_image(data).thumb)
+
+
+@pytest.fixture(scope="module")
+def films():
+    return [film(seed) for seed in range(12)]
+
+
+@pytest.mark.parametrize("box", [(0.04, 0.01, 0.03, 0.05), (0.0, 0.05, 0.05, 0.0), (0.02, 0.02, 0.02, 0.02)])
+def test_a_small_crop_recompressed_is_the_same_image(films, box):
+    original = jpeg(films[0], 95)
+    copy = jpeg(cropped(films[0], *box), 70)
+    a, b = describe_image(original), describe_image(copy)
+    assert near_duplicate((a.phash, a.chash), (b.phash, b.chash)) is None  # the hashes alone miss it
+    match = verify_crop(thumb(original), thumb(copy))
+    assert match is not None and match.detail >= 0.9
+
+
+def test_the_released_image_may_be_the_crop(films):
+    released = jpeg(cropped(films[1], 0.05, 0.03, 0.0, 0.04))
+    new = jpeg(films[1])
+    index = CropIndex(np.stack([thumb(released)]))
+    found = list(crop_matches(index, np.stack([thumb(new)])))
+    assert [(q, e) for q, e, _ in found] == [(0, 0)]
+
+
+def test_contrast_and_resizing_on_top_of_a_crop(films):
+    img = ImageEnhance.Contrast(cropped(films[2], 0.03, 0.0, 0.01, 0.02)).enhance(1.3).resize((300, 290))
+    index = CropIndex(np.stack([thumb(jpeg(films[2]))]))
+    assert [e for _, e, _ in crop_matches(index, np.stack([thumb(jpeg(img, 85))]))] == [0]
+
+
+def test_different_films_never_match(films):
+    thumbs = np.stack([thumb(jpeg(f)) for f in films])
+    index = CropIndex(thumbs)
+    assert list(crop_matches(index, thumbs, query_entries=np.arange(len(films)))) == []
+
+
+def test_a_query_is_not_matched_with_itself_and_a_pair_is_reported_once(films):
+    a = thumb(jpeg(films[3]))
+    b = thumb(jpeg(cropped(films[3], 0.02, 0.04, 0.0, 0.01)))
+    index = CropIndex(np.stack([a, b]))
+    found = list(crop_matches(index, np.stack([a, b]), query_entries=np.array([0, 1])))
+    assert len(found) == 1 and {found[0][0], found[0][1]} == {0, 1}
+
+
+def test_a_larger_crop_is_not_taken_for_the_same_frame(films):
+    # 20 % off two sides is beyond the frames searched (about 10 %): not this check's business
+    index = CropIndex(np.stack([thumb(jpeg(films[4]))]))
+    assert list(crop_matches(index, np.stack([thumb(jpeg(cropped(films[4], 0.2, 0.2, 0.0, 0.0)))]))) == []
+
+
+def test_thumbnails_of_another_size_are_ignored():
+    assert thumb_array(b"\0" * 100) is None and thumb_array(None) is None
+    assert thumb_array(bytes(4096)).shape == (64, 64)
