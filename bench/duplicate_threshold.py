@@ -1,14 +1,21 @@
-"""Calibrate the near-duplicate threshold of the export gate (Hamming distance of 64-bit pHashes).
+"""Calibrate the near-duplicate rule of the export gate and the review page, and measure it.
 
 Generates synthetic radiograph-like images (a body outline, two lung fields, ribs, spine, heart,
 diaphragm, random anatomy proportions, blur and noise: all the "same kind" of image, as chest films
 are), then pairs each with edited copies of itself (JPEG recompression q 60-95, resizing 0.5-2x,
-crops of up to 5% per side, contrast and brightness changes, and combinations) and with every
-other generated image. Prints, per threshold, the true match rate (edited copies found) and the
-false match rate (distinct images matched), and recommends the largest threshold whose false
-match rate stays at or below 0.1 %.
+crops of up to 5% per side either way round, contrast and brightness changes, and combinations)
+and judges every other pairing as distinct. The rule has two parts:
 
-    .venv/bin/python bench/duplicate_threshold.py [--images 300] [--seed 0]
+- hashes (exports.gates.near_duplicate): pHash + brightness-centred pHash within a threshold;
+- another frame (exports/crops.py): candidates from region hashes of the 64 x 64 thumbnails,
+  thinned by their DCT coefficients, verified by the correlation of the aligned detail.
+
+Prints, for the hash part, the true and false match rates per threshold; for the crop part, the
+pairs left after each stage and the detail correlation of true and distinct candidates (the margin
+``DETAIL_MIN`` sits in); then the whole rule: true match rate per edit, false matches among all
+distinct pairs judged, and what that rate means for a release of 10,000 images against 100,000.
+
+    .venv/bin/python bench/duplicate_threshold.py [--images 1000] [--seed 0]
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import time
 from pathlib import Path
 
 import imagehash
@@ -25,11 +33,15 @@ from PIL import Image, ImageEnhance, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from exports.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, SHAPE_MIN, CropIndex, CropMatch,  # noqa: E402
+                           _frame_of_region, crop_alignments, region_signatures, thumb_array)
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
-from ingest.imaging import centred_phash, phash_distance  # noqa: E402
+from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
 #: The scale the false match rate is judged at: a release of 10,000 new images against 100,000.
 SCALE_NEW, SCALE_RELEASED = 10_000, 100_000
+#: The edit whose released copy is the crop (the new image is the whole film).
+REVERSED = "crop <=5%, released is the crop"
 
 
 def radiograph(rng: np.random.Generator, size: int = 512) -> Image.Image:
@@ -96,54 +108,143 @@ def _ints(hashes) -> np.ndarray:
     return np.array([int(str(h), 16) for h in hashes], dtype=np.uint64)
 
 
+def _bound(hits: int, pairs: int) -> str:
+    """Expected false matches at SCALE_NEW x SCALE_RELEASED (rule of three when none was seen)."""
+    scale = SCALE_NEW * SCALE_RELEASED
+    return f"<{3 / pairs * scale:,.0f}" if hits == 0 else f"{hits / pairs * scale:,.0f}"
+
+
+def _crop_stages(index: CropIndex, queries: np.ndarray, own: np.ndarray):
+    """Run the crop part as exports.crops.crop_matches does, stage by stage: the number of pairs
+    whose region hashes are close, of pairs verified (coefficients close too), and the alignment
+    of every verified pair, whatever its verdict: (query, entry, CropMatch)."""
+    hashed = 0
+    details: list[tuple[int, int, CropMatch]] = []
+    for start in range(0, len(queries), 64):
+        block = queries[start:start + 64]
+        hashes, coefficients = region_signatures(block)
+        close = np.bitwise_count(hashes[:, :, None] ^ index.hashes[None, None, :]).min(axis=1) <= CANDIDATE_BITS
+        for row in range(len(block)):
+            if own[start + row] >= 0:
+                close[row, own[start + row]] = False
+        hashed += int(close.sum())
+        found = [c for c in index.candidates(hashes, coefficients) if c[1] != own[start + c[0]]]
+        for first in range(0, len(found), 512):
+            batch = np.array(found[first:first + 512])
+            matches = crop_alignments(index.thumbs[batch[:, 1]], block[batch[:, 0]], _frame_of_region(batch[:, 2]))
+            details += [(start + int(r), int(e), m) for (r, e, _), m in zip(batch, matches)]
+    return hashed, details
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--size", type=int, default=512, help="side of the generated films in pixels")
     opts = parser.parse_args()
     rng = np.random.default_rng(opts.seed)
-    orig_p, orig_c = [], []
-    pos: dict[str, list[tuple[int, int]]] = {}
-    for _ in range(opts.images):
-        img = radiograph(rng)
-        p, c = imagehash.phash(img), centred_phash(img)
-        orig_p.append(str(p))
-        orig_c.append(c)
+    t0 = time.perf_counter()
+    orig_p, orig_c, orig_t = [], [], []
+    copies: dict[str, list[tuple[int, str, str, np.ndarray]]] = {}  # kind -> (film, phash, chash, thumb)
+    reversed_t = []
+    for n in range(opts.images):
+        img = radiograph(rng, opts.size)
+        orig_p.append(str(imagehash.phash(img)))
+        orig_c.append(centred_phash(img))
+        orig_t.append(thumb_array(thumbnail(img)))
         for kind, edited in edits(img, rng).items():
-            pos.setdefault(kind, []).append((p - imagehash.phash(edited), phash_distance(c, centred_phash(edited))))
+            copies.setdefault(kind, []).append((n, str(imagehash.phash(edited)), centred_phash(edited),
+                                                thumb_array(thumbnail(edited))))
+        reversed_t.append(thumb_array(thumbnail(crop(img, rng))))
+    kinds = list(copies) + [REVERSED]
+    print(f"{opts.images} synthetic radiographs, {sum(map(len, copies.values())) + len(reversed_t)} edited copies "
+          f"(generated in {time.perf_counter() - t0:.0f} s)")
+
+    # --- the hash part, per threshold --------------------------------------------------------------
     hp, hc = _ints(orig_p), _ints(orig_c)
     i, j = np.triu_indices(len(hp), 1)
     neg_p = np.bitwise_count(hp[i] ^ hp[j]).astype(int)
     neg_c = np.bitwise_count(hc[i] ^ hc[j]).astype(int)
-    n_pairs = neg_p.size
-    all_pos = np.array([d for ds in pos.values() for d in ds])
-    print(f"{opts.images} synthetic radiographs, {len(all_pos)} edited copies, {n_pairs:,} distinct pairs")
-    print(f"distinct pairs: pHash min {neg_p.min()} median {np.median(neg_p):.0f}; centred min {neg_c.min()} "
-          f"median {np.median(neg_c):.0f}; sum min {(neg_p + neg_c).min()} median {np.median(neg_p + neg_c):.0f}")
+    pos = {k: np.array([(phash_distance(orig_p[f], p), phash_distance(orig_c[f], c)) for f, p, c, _ in v])
+           for k, v in copies.items()}
+    print(f"\nhash part: distinct films, pHash distance min {neg_p.min()} median {np.median(neg_p):.0f}; "
+          f"pHash + centred min {(neg_p + neg_c).min()} median {np.median(neg_p + neg_c):.0f}")
     print("edited copies, median pHash/centred distance: " + ", ".join(
-        f"{k} {np.median([d[0] for d in v]):.0f}/{np.median([d[1] for d in v]):.0f}" for k, v in pos.items()))
-    pairs = SCALE_NEW * SCALE_RELEASED
-    rules = [("pHash <= 2 (before)", lambda p, c: p <= 2)]
-    rules += [(f"pHash <= {t} or centred <= {t}", lambda p, c, t=t: (p <= t) | (c <= t)) for t in (2, 4)]
-    rules += [(f"pHash + centred <= {t}", lambda p, c, t=t: (p + c) <= t) for t in (2, 4, 6, 7)]
-    kinds = list(pos)
-    print(f"{'rule':28} {'true all':>8} " + " ".join(f"{k[:12]:>12}" for k in kinds)
-          + f" {'false rate':>11} {'false/1e9':>10}")
+        f"{k} {np.median(v[:, 0]):.0f}/{np.median(v[:, 1]):.0f}" for k, v in pos.items()))
+    rules = [("pHash <= 2", lambda p, c: p <= 2)]
+    rules += [(f"pHash + centred <= {t}", lambda p, c, t=t: (p + c) <= t) for t in (4, 6, 8)]
+    print(f"{'rule':24} " + " ".join(f"{k[:12]:>12}" for k in copies) + f" {'false':>7} {'of pairs':>10}")
     for name, rule in rules:
-        per = [float(rule(np.array([d[0] for d in pos[k]]), np.array([d[1] for d in pos[k]])).mean()) for k in kinds]
-        tmr = float(rule(all_pos[:, 0], all_pos[:, 1]).mean())
-        hits = int(rule(neg_p, neg_c).sum())
-        fmr = hits / n_pairs
-        bound = f"<{3 / n_pairs * pairs:,.0f}" if hits == 0 else f"{fmr * pairs:,.0f}"  # rule of three if none seen
-        print(f"{name:28} {tmr:8.3f} " + " ".join(f"{x:12.3f}" for x in per) + f" {fmr:11.2e} {bound:>10}")
-    p, c = all_pos[:, 0], all_pos[:, 1]
-    rule_hits = np.array([match_distances(int(a), int(b)) is not None for a, b in zip(p, c)])
-    neg_hits = sum(1 for a, b in zip(neg_p, neg_c) if a + b <= 16 and match_distances(int(a), int(b)) is not None)
-    print(f"exports.gates.near_duplicate (pHash + centred <= {COMBINED_THRESHOLD}; pHash <= {DUPLICATE_THRESHOLD} "
-          "where a centred hash is missing): "
-          f"true match rate {rule_hits.mean():.4f}, false matches {neg_hits} of {n_pairs:,} pairs "
-          f"(expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
-          f"{'<' + format(3 / n_pairs * pairs, ',.0f') if neg_hits == 0 else format(neg_hits / n_pairs * pairs, ',.0f')})")
+        print(f"{name:24} " + " ".join(f"{float(rule(v[:, 0], v[:, 1]).mean()):12.3f}" for v in pos.values())
+              + f" {int(rule(neg_p, neg_c).sum()):7d} {neg_p.size:10,}")
+
+    # --- the crop part, stage by stage -------------------------------------------------------------
+    t0 = time.perf_counter()
+    index = CropIndex(np.stack(orig_t))
+    query_t = np.stack([t for v in copies.values() for *_, t in v] + orig_t)
+    owner = np.array([f for v in copies.values() for f, *_ in v] + list(range(opts.images)))
+    query_kind = [k for k, v in copies.items() for _ in v] + ["distinct"] * opts.images
+    own = np.array([-1] * (len(query_t) - opts.images) + list(range(opts.images)))  # originals skip themselves
+    hashed, details = _crop_stages(index, query_t, own)
+    reversed_index = CropIndex(np.stack(reversed_t))
+    r_hashed, r_details = _crop_stages(reversed_index, np.stack(orig_t), np.full(opts.images, -1))
+    seconds = time.perf_counter() - t0
+    n_copies = len(query_t) - opts.images
+    pairs_true = n_copies + len(reversed_t)
+    # copies x other films, films x other films (each pair twice: either may be the new one), films x other crops
+    pairs_distinct = n_copies * (opts.images - 1) + 2 * opts.images * (opts.images - 1)
+    true_matches: dict[str, list[CropMatch]] = {k: [] for k in kinds}
+    false_matches: list[CropMatch] = []
+    for q, e, m in details:
+        (true_matches[query_kind[q]] if e == owner[q] else false_matches).append(m)
+    for q, e, m in r_details:
+        (true_matches[REVERSED] if e == q else false_matches).append(m)
+    print(f"\ncrop part ({seconds:.0f} s): {pairs_true:,} true pairs, {pairs_distinct:,} distinct pairs judged")
+    print(f"  region hash within {CANDIDATE_BITS} bits: {hashed + r_hashed:,} pairs "
+          f"({(hashed + r_hashed) / (pairs_true + pairs_distinct):.2%})")
+    print(f"  coefficients >= {COEFFICIENT_MIN}: {len(details) + len(r_details):,} pairs verified, "
+          f"{len(false_matches):,} of them distinct")
+    tm = [m for v in true_matches.values() for m in v]
+    for name, attr, chosen in (("detail", "detail", DETAIL_MIN), ("picture", "shape", SHAPE_MIN)):
+        fd = np.array([getattr(m, attr) for m in false_matches] or [0.0])
+        td = np.array([getattr(m, attr) for m in tm])
+        print(f"  {name} correlation: distinct candidates max {fd.max():.4f} (99th pct {np.quantile(fd, 0.99):.4f}); "
+              f"true candidates min {td.min():.4f} (1st pct {np.quantile(td, 0.01):.4f}); chosen >= {chosen}")
+    for d_min, s_min in ((DETAIL_MIN, 0.0), (0.0, SHAPE_MIN), (0.80, SHAPE_MIN), (DETAIL_MIN, SHAPE_MIN), (0.90, 0.995)):
+        found = sum(m.detail >= d_min and m.shape >= s_min for m in tm)
+        false = sum(m.detail >= d_min and m.shape >= s_min for m in false_matches)
+        print(f"  detail >= {d_min:.2f} and picture >= {s_min:.3f}: true found {found / pairs_true:.3f}, false {false}")
+
+    # --- the whole rule ----------------------------------------------------------------------------
+    crop_true = {k: {q for q, e, m in details if query_kind[q] == k and e == owner[q] and m.same} for k in copies}
+    crop_true[REVERSED] = {q for q, e, m in r_details if e == q and m.same}
+    offsets, start = {}, 0
+    for k, v in copies.items():
+        offsets[k] = start
+        start += len(v)
+    print(f"\nthe rule (hash part: pHash + centred <= {COMBINED_THRESHOLD}, pHash <= {DUPLICATE_THRESHOLD} without a "
+          f"centred hash; crop part: detail >= {DETAIL_MIN} and picture >= {SHAPE_MIN})")
+    print(f"{'edit':34} {'hashes':>7} {'crops':>7} {'rule':>7}")
+    found_all = total = 0
+    for k in kinds:
+        if k == REVERSED:
+            by_hash = np.zeros(opts.images, dtype=bool)
+            by_crop = np.array([q in crop_true[k] for q in range(opts.images)])
+        else:
+            v = pos[k]
+            by_hash = np.array([match_distances(int(a), int(b)) is not None for a, b in v])
+            by_crop = np.array([offsets[k] + q in crop_true[k] for q in range(len(v))])
+        rule = by_hash | by_crop
+        found_all += int(rule.sum())
+        total += len(rule)
+        print(f"{k:34} {by_hash.mean():7.3f} {by_crop.mean():7.3f} {rule.mean():7.3f}")
+    hash_false = sum(1 for a, b in zip(neg_p, neg_c) if a + b <= 16 and match_distances(int(a), int(b)) is not None)
+    crop_false = sum(m.same for m in false_matches)
+    judged = pairs_distinct
+    print(f"true match rate {found_all / total:.4f} ({found_all:,} of {total:,} edited copies); "
+          f"false matches {hash_false + crop_false} (hashes {hash_false} of {neg_p.size:,} pairs, crops {crop_false} "
+          f"of {judged:,}); expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
+          f"{_bound(hash_false + crop_false, judged)}")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@ imports it, stages N approved cases (default 10,000; one 96x96 PNG each, distinc
 gate passing), then runs the real command as a child process and prints wall time and peak
 resident memory and CPU time (user + system, the child and its children: the machine is shared).
 The duplicate check judges every new image against every released image and every other new image
-(through exports.gates.HashIndex: candidates from hash bands, then the rule). Target (2-core machine): 30 s for 10,000 cases into 100,000 rows.
+(exports.gates: hash bands then the hash rule; exports/crops.py: region hashes, coefficients, then
+aligned detail). Target (2-core machine): 30 s for 10,000 cases into 100,000 rows. With
+``--look-alike`` the new images are synthetic chest films instead of noise: every image shares its
+anatomy with the others, the worst case for the number of pairs the crop check must verify.
 
-    .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000]
+    .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000] [--look-alike]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._measure import run_measured  # noqa: E402
+from bench.duplicate_threshold import radiograph  # noqa: E402
 from bench.import_export import build_checkout  # noqa: E402
 from db.media import MediaStore  # noqa: E402
 from db.models import Case, FieldValue, Image  # noqa: E402
@@ -35,7 +39,10 @@ from db.session import open_database, session_scope  # noqa: E402
 from ingest.imaging import describe_image  # noqa: E402
 
 
-def stage_cases(url: str, media: Path, n: int) -> None:
+def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None:
+    """Stage ``n`` approved cases of one image each: random noise (every image unlike the others),
+    or with ``look_alike`` synthetic chest films (bench/duplicate_threshold.py's generator), which
+    all share their anatomy: the worst case for the duplicate check's candidates."""
     engine = open_database(url)
     store = MediaStore(media)
     rng = np.random.default_rng(1)
@@ -48,11 +55,12 @@ def stage_cases(url: str, media: Path, n: int) -> None:
         images, values = [], []
         for case_id in ids:
             out = io.BytesIO()
-            PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L").save(out, "PNG")
+            picture = radiograph(rng, 96) if look_alike else PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L")
+            picture.save(out, "PNG")
             facts = describe_image(out.getvalue())
             store.put_bytes(out.getvalue(), facts.sha256)
             images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}", "sha256": facts.sha256,
-                           "phash": facts.phash, "chash": facts.chash, "width": 96, "height": 96, "format": "png", "position": 0,
+                           "phash": facts.phash, "chash": facts.chash, "thumb": facts.thumb, "width": 96, "height": 96, "format": "png", "position": 0,
                            "label": "", "included": True, "provenance": {}})
             for field, value in (("age", "54"), ("sex", "F"), ("finding", "Pneumonia/Viral/COVID-19"),
                                  ("view", "PA"), ("modality", "X-ray"), ("offset", "2")):
@@ -66,6 +74,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--images", type=int, default=1_000)
     parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--look-alike", action="store_true", help="stage synthetic chest films, not noise")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -75,8 +84,8 @@ def main() -> None:
         seconds = run_measured([scrapy, "import-dataset", str(tmp / "dataset")], env).wall
         print(f"checkout: {opts.rows:,} rows, {opts.images:,} images (imported in {seconds:.1f} s)")
         t0 = time.perf_counter()
-        stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases)
-        print(f"staged {opts.cases:,} approved cases in {time.perf_counter() - t0:.1f} s")
+        stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases, opts.look_alike)
+        print(f"staged {opts.cases:,} approved cases{' (look-alike chest films)' if opts.look_alike else ''} in {time.perf_counter() - t0:.1f} s")
         before = (tmp / "dataset" / "metadata.csv").read_bytes()
         child = run_measured([scrapy, "export", "--dataset", str(tmp / "dataset")], env)
         seconds, peak, cpu = child.wall, child.peak_mib, child.cpu

@@ -1,7 +1,38 @@
-"""``scrapy migrate``: upgrade the staging database to the newest schema revision."""
+"""``scrapy migrate``: upgrade the staging database to the newest schema revision, then describe
+again the images stored before a revision added a fact about them (thumbnails, revision 0007)."""
 
-from cli import ProjectCommand
-from db.session import database_url, head_revision, make_engine, upgrade_database
+from sqlalchemy import select, update
+
+from cli import ProjectCommand, progress
+from db.media import MediaStore
+from db.models import Image, ReleasedFile
+from db.session import database_url, head_revision, make_engine, session_scope, upgrade_database
+from ingest.imaging import UnreadableImage, describe_image
+
+
+def fill_missing_thumbnails(engine, store: MediaStore) -> tuple[int, int]:
+    """Thumbnails (and centred hashes) for stored images that lack them, read from the media
+    store; returns (filled, unreadable or missing from the store). Each batch is one transaction:
+    an interrupted run keeps what it wrote and the next run goes on from there."""
+    filled = failed = 0
+    for model in (Image, ReleasedFile):
+        with session_scope(engine) as session:
+            todo = session.execute(select(model.id, model.sha256)
+                                   .where(model.phash.is_not(None), model.thumb.is_(None))).all()
+        updates = []
+        for n, (row_id, sha) in enumerate(progress(todo, f"thumbnails ({model.__tablename__})", len(todo)), 1):
+            try:
+                facts = describe_image(store.read(sha))
+            except (OSError, UnreadableImage):
+                failed += 1
+            else:
+                updates.append({"id": row_id, "thumb": facts.thumb, "chash": facts.chash})
+            if updates and (len(updates) == 200 or n == len(todo)):
+                with session_scope(engine) as session:
+                    session.execute(update(model), updates)
+                filled += len(updates)
+                updates = []
+    return filled, failed
 
 
 class Command(ProjectCommand):
@@ -24,3 +55,9 @@ class Command(ProjectCommand):
             print(f"{shown}: already at revision {after} (newest: {head_revision()})")
         else:
             print(f"{shown}: upgraded from revision {before or 'empty'} to {after}")
+        if after != head_revision():
+            return
+        filled, failed = fill_missing_thumbnails(engine, self.media_store())
+        if filled or failed:
+            print(f"thumbnails for the duplicate check: {filled} images described again"
+                  + (f"; {failed} could not be read from the media store (re-crawl or re-import them)" if failed else ""))

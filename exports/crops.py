@@ -9,15 +9,16 @@ are found in two steps, on the 64 x 64 grayscale thumbnail stored for every imag
    a queried image is hashed on 256 regions, every combination of 0, 3.5, 7 and 10.5 % trimmed off
    each side. If one image is a crop of the other by at most 5 % per side (either way round), one
    of the 256 regions of the queried image lies within 1.75 % of the inner region of the other, and
-   their hashes are within ``CANDIDATE_BITS`` bits (found through 7 bands, pigeonhole). Those
+   their hashes are within ``CANDIDATE_BITS`` bits (found through 4 bands probed one bit around). Those
    candidates are thinned by the correlation of the real DCT coefficients the bits came from
    (``COEFFICIENT_MIN``): the hash is cheap, but look-alike films share it often.
 2. Verification. The frame of one image within the other is estimated axis by axis (the column
    and row intensity profiles, coarse then fine), the other image is resampled into that frame,
-   and the two are compared by the correlation of their high-pass detail (``DETAIL_MIN``). Copies
-   keep their detail (0.95 and above after a crop, recompression, resizing and contrast changes);
-   different films share only their low-frequency anatomy (0.85 at most among the candidates of
-   the calibration set).
+   and the two are compared by the correlation of their high-pass detail (``DETAIL_MIN``) and of
+   the pictures themselves (``SHAPE_MIN``). Copies keep both (after a crop, recompression,
+   resizing and contrast changes); different films share their low-frequency anatomy, not their
+   detail; where an image has little detail (small, smooth), the pictures' own correlation still
+   tells look-alike films apart.
 
 Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
 """
@@ -30,6 +31,7 @@ import numpy as np
 from scipy import ndimage
 
 from ingest.imaging import THUMB_SIDE  # the stored thumbnail's side; thumbnails of another size are ignored
+
 #: Fraction trimmed off each side of an indexed image before hashing its inner region.
 INNER = 0.05
 #: Fractions trimmed off each side of a queried image (every combination: 4**4 = 256 regions).
@@ -38,12 +40,19 @@ TRIMS = (0.0, 0.035, 0.07, 0.105)
 CANDIDATE_BITS = 6
 #: Least correlation of the 63 AC DCT coefficients behind the two hashes for a pair to be verified.
 COEFFICIENT_MIN = 0.97
-#: Least correlation of the aligned high-pass detail for a pair to be the same image.
-DETAIL_MIN = 0.90
+#: Least correlation of the aligned high-pass detail for a pair to be the same image ...
+DETAIL_MIN = 0.87
+#: ... and of the aligned pictures themselves (their shapes: where detail is scarce, in small or
+#: smooth images, detail alone lets look-alike films through).
+SHAPE_MIN = 0.99
 
 _HASH_SIDE = 32  # the region is resampled to 32 x 32 before its 8 x 8 low-frequency DCT, as pHash does
-_BANDS = ((0, 10), (10, 9), (19, 9), (28, 9), (37, 9), (46, 9), (55, 9))  # 7 bands: any two hashes within 6 bits share one
-assert CANDIDATE_BITS < len(_BANDS)
+_BANDS = ((0, 16), (16, 16), (32, 16), (48, 16))
+# Two hashes within 6 bits differ by at most one bit in one of the 4 bands of 16 (pigeonhole), so
+# each band is probed with its key and the 16 keys one bit away: buckets of 16 bits stay small
+# (about 0.3 entries per 20,000 images), where 7 exact bands of 9 bits would hold 40 each.
+_PROBES = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
+assert CANDIDATE_BITS < 2 * len(_BANDS)
 
 
 def _sampling(lo: float, hi: float, n_out: int, n_in: int = THUMB_SIDE) -> np.ndarray:
@@ -68,7 +77,8 @@ _WEIGHTS = np.uint64(1) << np.arange(64, dtype=np.uint64)
 
 def _pack(coefficients: np.ndarray) -> np.ndarray:
     """(..., 64) coefficients -> uint64 hashes: bit set where above the median (as pHash)."""
-    bits = coefficients > np.median(coefficients, axis=-1, keepdims=True)
+    ordered = np.sort(coefficients, axis=-1)  # numpy's vectorised sort beats partition (np.median) 5x here
+    bits = coefficients > (ordered[..., 31:32] + ordered[..., 32:33]) / 2
     return (bits.astype(np.uint64) * _WEIGHTS).sum(axis=-1, dtype=np.uint64)
 
 
@@ -81,8 +91,10 @@ def _unit_ac(coefficients: np.ndarray) -> np.ndarray:
 
 def inner_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n, 64, 64) thumbnails -> inner-region hashes (n,) and unit AC coefficients (n, 63)."""
-    coefficients = np.einsum("ai,nij,bj->nab", _M_INNER, thumbs.astype(np.float32), _M_INNER, optimize=True)
-    flat = coefficients.reshape(len(thumbs), 64)
+    flat = np.empty((len(thumbs), 64), np.float32)
+    for start in range(0, len(thumbs), 1024):  # float copies of 1,024 thumbnails at a time, not all
+        block = thumbs[start:start + 1024].astype(np.float32)
+        flat[start:start + 1024] = (_M_INNER @ block @ _M_INNER.T).reshape(len(block), 64)
     return _pack(flat), _unit_ac(flat)
 
 
@@ -104,11 +116,17 @@ class CropMatch:
 
     detail: float
     frame: tuple[float, float, float, float]
+    shape: float = 1.0
+
+    @property
+    def same(self) -> bool:
+        """THE verdict of the crop part of the rule."""
+        return self.detail >= DETAIL_MIN and self.shape >= SHAPE_MIN
 
     def describe(self) -> str:
         x0, x1, y0, y1 = self.frame
-        return (f"same image in another frame: detail correlation {self.detail:.3f} >= {DETAIL_MIN} "
-                f"after alignment (x {x0:+.3f}..{x1:.3f}, y {y0:+.3f}..{y1:.3f})")
+        return (f"same image in another frame: after alignment (x {x0:+.3f}..{x1:.3f}, y {y0:+.3f}..{y1:.3f}) "
+                f"detail correlation {self.detail:.3f} >= {DETAIL_MIN}, picture {self.shape:.4f} >= {SHAPE_MIN}")
 
 
 # --- Verification ---------------------------------------------------------------------------------
@@ -116,8 +134,8 @@ class CropMatch:
 _SAMPLES = 48
 _U = INNER + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * (1 - 2 * INNER)  # the inner region, sampled
 _T = (_U - INNER) / (1 - 2 * INNER)  # 0..1 along the inner region
-_GRID = (np.arange(THUMB_SIDE) + 0.5) / THUMB_SIDE
 _COARSE = np.arange(-0.03, 0.1801, 0.01)  # where the inner region's ends may fall in the query
+_NEAR = np.arange(-0.025, 0.02501, 0.005)  # around the frame of the region whose hash matched
 _FINE = np.arange(-0.01, 0.01001, 0.0025)
 
 
@@ -126,50 +144,87 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
 
 
-def _align_axis(indexed_profile: np.ndarray, query_profile: np.ndarray) -> tuple[float, float]:
-    """Where the indexed image's inner region starts and ends in the query, along one axis."""
-    target = _unit(np.interp(_U, _GRID, indexed_profile))
+def _weights(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation at normalized ``positions`` of a 64-sample axis: (index, next, fraction)."""
+    p = np.clip(positions * THUMB_SIDE - 0.5, 0, THUMB_SIDE - 1)
+    i0 = np.floor(p).astype(np.intp)
+    return i0, np.minimum(i0 + 1, THUMB_SIDE - 1), p - i0
 
-    def best(starts: np.ndarray, ends: np.ndarray) -> tuple[float, float]:
-        positions = starts[:, None] + _T[None, :] * (ends - starts)[:, None]
-        k = int(np.argmax(_unit(np.interp(positions, _GRID, query_profile)) @ target))
-        return float(starts[k]), float(ends[k])
 
-    starts, ends = np.meshgrid(_COARSE, 1 - _COARSE, indexing="ij")
-    s0, e0 = best(starts.ravel(), ends.ravel())
+def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated."""
+    i0, i1, f = _weights(positions)
+    rows = np.arange(len(profiles)).reshape((-1,) + (1,) * (positions.ndim - 1))
+    return profiles[rows, i0] * (1 - f) + profiles[rows, i1] * f
+
+
+def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Where each indexed image's inner region starts and ends in its query, along one axis:
+    profiles (P, 64) in, (starts, ends) (P,) out. ``hint`` (P, 2): the frame to search around."""
+    target = _unit(_sample_profiles(indexed, np.broadcast_to(_U, (len(indexed), _SAMPLES))))
+
+    def best(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        positions = starts[..., None] + _T * (ends - starts)[..., None]  # (P, C, n)
+        scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query, positions)), target)
+        k = np.argmax(scores, axis=1)
+        rows = np.arange(len(starts))
+        return starts[rows, k], ends[rows, k]
+
+    if hint is None:
+        s, e = np.meshgrid(_COARSE, 1 - _COARSE, indexing="ij")
+        starts, ends = np.broadcast_to(s.ravel(), (len(indexed), s.size)), np.broadcast_to(e.ravel(), (len(indexed), e.size))
+    else:
+        ds, de = np.meshgrid(_NEAR, _NEAR, indexing="ij")
+        starts, ends = hint[:, :1] + ds.ravel(), hint[:, 1:] + de.ravel()
+    s0, e0 = best(starts, ends)
     fs, fe = np.meshgrid(_FINE, _FINE, indexing="ij")
-    return best(s0 + fs.ravel(), e0 + fe.ravel())
+    return best(s0[:, None] + fs.ravel(), e0[:, None] + fe.ravel())
 
 
-def _bilinear(img: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    py = np.clip(ys * THUMB_SIDE - 0.5, 0, THUMB_SIDE - 1)
-    px = np.clip(xs * THUMB_SIDE - 0.5, 0, THUMB_SIDE - 1)
-    y0, x0 = np.floor(py).astype(int), np.floor(px).astype(int)
-    y1, x1 = np.minimum(y0 + 1, THUMB_SIDE - 1), np.minimum(x0 + 1, THUMB_SIDE - 1)
-    fy, fx = py - y0, px - x0
-    return ((img[y0, x0] * (1 - fx) + img[y0, x1] * fx) * (1 - fy)
-            + (img[y1, x0] * (1 - fx) + img[y1, x1] * fx) * fy)
+def _resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(P, n, 64) matrices sampling each thumbnail axis at n points from ``starts`` to ``ends``."""
+    i0, i1, f = _weights(starts[:, None] + _T * (ends - starts)[:, None])
+    out = np.zeros((len(starts), _SAMPLES, THUMB_SIDE))
+    p, n = np.ogrid[:len(starts), :_SAMPLES]
+    np.add.at(out, (p, n, i0), 1 - f)
+    np.add.at(out, (p, n, i1), f)
+    return out
 
 
-def _detail(img: np.ndarray) -> np.ndarray:
-    return (img - ndimage.gaussian_filter(img, 2.0)).ravel()
+def _detail(imgs: np.ndarray) -> np.ndarray:
+    """The finest detail of each resampled thumbnail (minus a 1-pixel Gaussian blur), flattened:
+    anatomy is shared by every chest film, detail is not. Coarser detail (sigma 1.5, 2, 3) narrows
+    the margin between copies and distinct films (bench/duplicate_threshold.py)."""
+    return (imgs - ndimage.gaussian_filter(imgs, (0, 1.0, 1.0))).reshape(len(imgs), -1)
+
+
+def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
+    """For each pair (P, 64, 64) x (P, 64, 64): the frame of the indexed image's inner region
+    within the query (found per axis by profile alignment, around ``hints`` (P, 4) when given) and,
+    once the query is resampled into it, the correlation of both pictures and of their detail."""
+    a = indexed.astype(np.float64)
+    b = queries.astype(np.float64)
+    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2])
+    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:])
+    inner = np.full(len(a), INNER)
+    rows_a, cols_a = _resampling(inner, 1 - inner), _resampling(inner, 1 - inner)
+    mine = rows_a @ a @ cols_a.transpose(0, 2, 1)
+    theirs = _resampling(y0, y1) @ b @ _resampling(x0, x1).transpose(0, 2, 1)
+    details = np.einsum("pn,pn->p", _unit(_detail(mine)), _unit(_detail(theirs)))
+    shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
+    return [CropMatch(float(d), (float(p), float(q), float(r), float(t)), float(sh))
+            for d, sh, p, q, r, t in zip(details, shapes, x0, x1, y0, y1)]
+
+
+def crop_alignment(indexed: np.ndarray, query: np.ndarray) -> CropMatch:
+    """``crop_alignments`` for one pair, searching every frame."""
+    return crop_alignments(indexed[None], query[None])[0]
 
 
 def verify_crop(indexed: np.ndarray, query: np.ndarray) -> CropMatch | None:
-    """Whether ``query`` shows the same image as ``indexed`` in a frame up to ~10 % different.
-
-    The query is resampled into the indexed image's inner region (its frame found per axis by
-    profile alignment) and the high-pass detail of both is correlated."""
-    a = indexed.astype(np.float64)
-    b = query.astype(np.float64)
-    x0, x1 = _align_axis(a.mean(axis=0), b.mean(axis=0))
-    y0, y1 = _align_axis(a.mean(axis=1), b.mean(axis=1))
-    ys, xs = np.meshgrid(_U, _U, indexing="ij")
-    ts, tx = np.meshgrid(_T, _T, indexing="ij")
-    mine = _bilinear(a, ys, xs)
-    theirs = _bilinear(b, y0 + ts * (y1 - y0), x0 + tx * (x1 - x0))
-    detail = float(_unit(_detail(mine)) @ _unit(_detail(theirs)))
-    return CropMatch(detail, (x0, x1, y0, y1)) if detail >= DETAIL_MIN else None
+    """Whether ``query`` shows the same image as ``indexed`` in a frame up to ~10 % different."""
+    match = crop_alignment(indexed, query)
+    return match if match.same else None
 
 
 # --- Candidates -----------------------------------------------------------------------------------
@@ -193,33 +248,54 @@ class CropIndex:
     def __len__(self) -> int:
         return len(self.thumbs)
 
-    def candidates(self, region_hashes: np.ndarray, region_coefficients: np.ndarray) -> list[tuple[int, int]]:
-        """(query row, indexed entry) pairs whose signatures pass both candidate tests."""
+    def candidates(self, region_hashes: np.ndarray, region_coefficients: np.ndarray) -> np.ndarray:
+        """(query row, indexed entry, region) of the pairs whose signatures pass both candidate
+        tests, one per pair: the region whose coefficients correlate best. Shape (m, 3)."""
         n = len(region_hashes)
         if not len(self) or not n:
-            return []
-        flat = region_hashes.reshape(-1)
+            return np.zeros((0, 3), np.intp)
+        per_row = region_hashes.shape[1]
+        # neighbouring regions often hash alike: probe each distinct (row, hash) once
+        order = np.argsort(region_hashes, axis=1)
+        ordered = np.take_along_axis(region_hashes, order, axis=1)
+        distinct = np.ones(ordered.shape, bool)
+        distinct[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        first = (order + (np.arange(n) * per_row)[:, None])[distinct]
+        flat = region_hashes.reshape(-1)[first]
         found = []
         for shift, width, bucket_starts, order in self._bands:
             keys = ((flat >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
-            lo = bucket_starts[keys]
-            counts = bucket_starts[keys + 1] - lo
+            probes = (keys[:, None] ^ _PROBES).reshape(-1)
+            lo = bucket_starts[probes]
+            counts = bucket_starts[probes + 1] - lo
             if not counts.sum():
                 continue
-            query = np.repeat(np.arange(len(flat)), counts)
+            query = np.repeat(np.arange(len(probes)) // len(_PROBES), counts)
             starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
             entry = order[starts + np.arange(len(query))]
             close = np.bitwise_count(flat[query] ^ self.hashes[entry]) <= CANDIDATE_BITS
-            found.append((query[close], entry[close]))
+            found.append((first[query[close]], entry[close]))
         if not found:
-            return []
+            return np.zeros((0, 3), np.intp)
         query = np.concatenate([q for q, _ in found])
         entry = np.concatenate([e for _, e in found])
-        row = query // region_hashes.shape[1]
         score = np.einsum("tc,tc->t", region_coefficients.reshape(-1, 63)[query], self.coefficients[entry])
         keep = score >= COEFFICIENT_MIN
-        pairs = np.unique(np.stack([row[keep], entry[keep]], axis=1), axis=0)
-        return [(int(r), int(e)) for r, e in pairs]
+        query, entry, score = query[keep], entry[keep], score[keep]
+        row, region = np.divmod(query, per_row)
+        order = np.lexsort((-score, entry, row))  # best region first within each (row, entry)
+        row, entry, region = row[order], entry[order], region[order]
+        first = np.ones(len(row), bool)
+        first[1:] = (row[1:] != row[:-1]) | (entry[1:] != entry[:-1])
+        return np.stack([row[first], entry[first], region[first]], axis=1)
+
+
+def _frame_of_region(region: np.ndarray) -> np.ndarray:
+    """(m,) region indexes -> (m, 4) frames (x0, x1, y0, y1): where the indexed image's inner
+    region lies in the query when that region of the query matched it."""
+    trims = np.array(_PAIRS)
+    vertical, horizontal = np.divmod(region, len(_PAIRS))
+    return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]], axis=1)
 
 
 def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = 64):
@@ -232,20 +308,24 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     done: set[tuple[int, int]] = set()
     for start in range(0, len(queries), chunk):
         block = queries[start:start + chunk]
-        hashes, coefficients = region_signatures(block)
-        for row, entry in index.candidates(hashes, coefficients):
+        pairs = []
+        for row, entry, region in index.candidates(*region_signatures(block)):
             query = start + row
             if entry == own[query]:
                 continue
-            other = entry_query.get(entry)
+            other = entry_query.get(int(entry))
             if other is not None:
                 pair = (min(query, other), max(query, other))
                 if pair in done:
                     continue
                 done.add(pair)
-            match = verify_crop(index.thumbs[entry], block[row])
-            if match is not None:
-                yield query, entry, match
+            pairs.append((row, entry, region))
+        for first in range(0, len(pairs), 512):  # bounded memory however alike the images are
+            batch = np.array(pairs[first:first + 512], dtype=np.intp)
+            matches = crop_alignments(index.thumbs[batch[:, 1]], block[batch[:, 0]], _frame_of_region(batch[:, 2]))
+            for (row, entry, _), match in zip(batch, matches):
+                if match.same:
+                    yield start + int(row), int(entry), match
 
 
 def thumb_array(thumb: bytes | None) -> np.ndarray | None:
@@ -255,5 +335,5 @@ def thumb_array(thumb: bytes | None) -> np.ndarray | None:
     return np.frombuffer(thumb, dtype=np.uint8).reshape(THUMB_SIDE, THUMB_SIDE)
 
 
-__all__ = ["CANDIDATE_BITS", "COEFFICIENT_MIN", "CropIndex", "CropMatch", "DETAIL_MIN", "THUMB_SIDE",
-           "crop_matches", "inner_signatures", "region_signatures", "thumb_array", "verify_crop"]
+__all__ = ["CANDIDATE_BITS", "COEFFICIENT_MIN", "CropIndex", "CropMatch", "DETAIL_MIN", "SHAPE_MIN", "THUMB_SIDE",
+           "crop_alignment", "crop_matches", "inner_signatures", "region_signatures", "thumb_array", "verify_crop"]

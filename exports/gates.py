@@ -294,7 +294,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             queries.append(i)
     if queries:
         crop_index = CropIndex(np.stack(thumbs))
-        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[query_entries], np.array(query_entries)):
+        first = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
+        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first:], np.array(query_entries)):
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":

@@ -89,3 +89,35 @@ def test_reviewer_override_wins(url):
         session.add(case)
     with session_scope(engine) as session:
         assert session.scalars(select(FieldValue)).one().effective == "F"
+
+
+def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env, scrapy_cmd):
+    """A database at revision 0006 (no thumbnails): `scrapy migrate` upgrades it and fills the
+    thumbnail of every image it can read from the media store, reporting the one it cannot."""
+    from db.media import MediaStore
+    from ingest.imaging import describe_image
+    from tests.conftest import png_bytes
+
+    url = project_env["STAGING_DB_URL"]
+    engine = make_engine(url)
+    upgrade_database(engine, "0006")
+    engine.dispose()
+    data = png_bytes(seed=5)
+    facts = describe_image(data)
+    MediaStore(project_env["MEDIA_STORE"]).put_bytes(data, facts.sha256)
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        conn.execute("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra, created_at, updated_at)"
+                     " values (1, 'eurorad', '16660', 'https://www.eurorad.org/case/16660', 'staged', '[]', '{}', '2020-04-01', '2020-04-01')")
+        for image_id, sha in ((1, facts.sha256), (2, "0" * 64)):
+            conn.execute("insert into images (id, case_id, source_url, sha256, phash, position, label, included, provenance)"
+                         f" values ({image_id}, 1, 'https://www.eurorad.org/{image_id}.jpg', '{sha}', '{facts.phash}',"
+                         f" {image_id}, '', 1, '{{}}')")
+    first = scrapy_cmd("migrate", check=True)
+    assert "upgraded from revision 0006" in first.stdout
+    assert "1 images described again; 1 could not be read from the media store" in first.stdout
+    with session_scope(open_database(url)) as session:
+        thumbs = dict(session.execute(select(Image.id, Image.thumb)).all())
+        assert thumbs[1] == facts.thumb and len(thumbs[1]) == 64 * 64
+        assert thumbs[2] is None
+    again = scrapy_cmd("migrate", check=True)
+    assert "already at revision" in again.stdout and "0 images described again; 1 could not" in again.stdout

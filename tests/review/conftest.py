@@ -89,7 +89,7 @@ class ReviewDB:
                 facts = describe_image(data)
                 self.store.put_bytes(data)
                 image = Image(case_id=case.id, source_url=f"https://www.eurorad.org/images/{key}/{position}.png", sha256=facts.sha256,
-                              phash=facts.phash, width=facts.width, height=facts.height, format=facts.format,
+                              phash=facts.phash, chash=facts.chash, thumb=facts.thumb, width=facts.width, height=facts.height, format=facts.format,
                               media_path=self.store.relpath(facts.sha256), position=position, label=f"Figure {position + 1}",
                               caption=f"Figure {position + 1}: chest X-ray, PA view, day 3")
                 s.add(image)
@@ -114,7 +114,8 @@ class ReviewDB:
             row = ReleasedRow(row_key=filename, position=0, patientid=patientid, filename=filename, raw="", ending="\n", cells=[],
                               typed={}, first_import_id=imp.id, last_import_id=imp.id)
             s.add(row)
-            s.add(ReleasedFile(path=f"images/{filename}", sha256=facts.sha256, phash=facts.phash, width=facts.width,
+            s.add(ReleasedFile(path=f"images/{filename}", sha256=facts.sha256, phash=facts.phash, chash=facts.chash,
+                               thumb=facts.thumb, width=facts.width,
                                height=facts.height, format=facts.format, mode="L", bits=8, size=len(data),
                                media_path=self.store.relpath(facts.sha256), last_import_id=imp.id))
             s.flush()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from PIL import Image as PILImage
 from sqlalchemy import select
 
 from db.models import Case, FieldValue, Image, ReviewEvent
@@ -129,6 +131,23 @@ def test_near_duplicates_are_shown_side_by_side_with_the_hash_distance(rdb, clie
     assert state(rdb, case_id) == "staged"
     resp = post(client, case_id, "approve", not_duplicate="1")
     assert resp.status_code == 303 and state(rdb, case_id) == "approved"
+
+
+def test_a_cropped_copy_of_a_released_film_is_a_near_duplicate(rdb, client):
+    """The released film re-published with 4 % and 5 % cut off two sides: hashes far apart, the
+    crop part of the rule (exports/crops.py) finds it, and the page says how."""
+    film = xray_png(3)
+    with PILImage.open(io.BytesIO(film)) as img:
+        w, h = img.size
+        out = io.BytesIO()
+        img.crop((int(0.04 * w), 0, w, h - int(0.05 * h))).save(out, "JPEG", quality=85)
+    rdb.add_released("16660_2_1.jpg", film)
+    case_id = rdb.add_case("10", images=[out.getvalue()])
+    unrelated = rdb.add_case("11", images=[noise_png(4, size=(300, 280))])
+    html = client.get(f"/case/{case_id}").get_data(as_text=True)
+    block = html[html.index("side-by-side"):]
+    assert "released images/16660_2_1.jpg" in block and "another frame" in block
+    assert "side-by-side" not in client.get(f"/case/{unrelated}").get_data(as_text=True)
 
 
 # --- actions --------------------------------------------------------------------------------------------
