@@ -33,8 +33,8 @@ from PIL import Image, ImageEnhance, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, SHAPE_MIN, CropIndex, CropMatch,  # noqa: E402
-                           _frame_of_region, crop_alignments, region_signatures, thumb_array)
+from exports.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, DETAIL_SHARE_MIN, SHAPE_MIN,  # noqa: E402
+                           CropIndex, CropMatch, crop_matches, detail_shares, region_signatures, thumb_array)
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
 from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
@@ -115,25 +115,19 @@ def _bound(hits: int, pairs: int) -> str:
 
 
 def _crop_stages(index: CropIndex, queries: np.ndarray, own: np.ndarray):
-    """Run the crop part as exports.crops.crop_matches does, stage by stage: the number of pairs
-    whose region hashes are close, of pairs verified (coefficients close too), and the alignment
-    of every verified pair, whatever its verdict: (query, entry, CropMatch)."""
+    """Run the crop part (exports.crops.crop_matches, every verdict kept) and count, beside it, the
+    pairs whose region hashes are close (among the thumbnails with enough detail to be judged).
+    Returns (pairs with close hashes, [(query, entry, CropMatch) of every pair verified])."""
     hashed = 0
-    details: list[tuple[int, int, CropMatch]] = []
-    for start in range(0, len(queries), 64):
-        block = queries[start:start + 64]
-        hashes, coefficients = region_signatures(block)
+    judged = np.flatnonzero(detail_shares(queries) >= DETAIL_SHARE_MIN)
+    for start in range(0, len(judged), 64):
+        rows = judged[start:start + 64]
+        hashes, _ = region_signatures(queries[rows])
         close = np.bitwise_count(hashes[:, :, None] ^ index.hashes[None, None, :]).min(axis=1) <= CANDIDATE_BITS
-        for row in range(len(block)):
-            if own[start + row] >= 0:
-                close[row, own[start + row]] = False
+        close &= index.judged[None, :]
+        close[own[rows] >= 0, own[rows][own[rows] >= 0]] = False
         hashed += int(close.sum())
-        found = [c for c in index.candidates(hashes, coefficients) if c[1] != own[start + c[0]]]
-        for first in range(0, len(found), 512):
-            batch = np.array(found[first:first + 512])
-            matches = crop_alignments(index.thumbs[batch[:, 1]], block[batch[:, 0]], _frame_of_region(batch[:, 2]))
-            details += [(start + int(r), int(e), m) for (r, e, _), m in zip(batch, matches)]
-    return hashed, details
+    return hashed, list(crop_matches(index, queries, own, verdicts=True))
 
 
 def main() -> None:
@@ -200,6 +194,9 @@ def main() -> None:
     for q, e, m in r_details:
         (true_matches[REVERSED] if e == q else false_matches).append(m)
     print(f"\ncrop part ({seconds:.0f} s): {pairs_true:,} true pairs, {pairs_distinct:,} distinct pairs judged")
+    shares = detail_shares(np.concatenate([query_t, np.stack(reversed_t)]))
+    print(f"  thumbnails with enough detail to be judged (share >= {DETAIL_SHARE_MIN}): "
+          f"{(shares >= DETAIL_SHARE_MIN).mean():.1%} (median share {np.median(shares):.4f})")
     print(f"  region hash within {CANDIDATE_BITS} bits: {hashed + r_hashed:,} pairs "
           f"({(hashed + r_hashed) / (pairs_true + pairs_distinct):.2%})")
     print(f"  coefficients >= {COEFFICIENT_MIN}: {len(details) + len(r_details):,} pairs verified, "

@@ -41,7 +41,7 @@ from ingest.imaging import describe_image  # noqa: E402
 
 def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None:
     """Stage ``n`` approved cases of one image each: random noise (every image unlike the others),
-    or with ``look_alike`` synthetic chest films (bench/duplicate_threshold.py's generator), which
+    or with ``look_alike`` 256-pixel synthetic chest films (bench/duplicate_threshold.py), which
     all share their anatomy: the worst case for the duplicate check's candidates."""
     engine = open_database(url)
     store = MediaStore(media)
@@ -55,7 +55,7 @@ def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None
         images, values = [], []
         for case_id in ids:
             out = io.BytesIO()
-            picture = radiograph(rng, 96) if look_alike else PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L")
+            picture = radiograph(rng, 256) if look_alike else PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L")
             picture.save(out, "PNG")
             facts = describe_image(out.getvalue())
             store.put_bytes(out.getvalue(), facts.sha256)

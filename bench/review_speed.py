@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/review_speed.py [--cases 10000]
 
-Builds a scratch SQLite staging DB (cases, field values, one image each with a perceptual hash,
-2,000 released files to compare against), then times the Flask app in-process (no network):
+Builds a scratch SQLite staging DB (cases, field values, one image each with a perceptual hash and
+a thumbnail, 2,000 released files to compare against, hashes and crop check both), then times the Flask app in-process (no network):
 the first queue load (which computes every case's warnings once), then the median and worst of
 repeated requests for several queue views and case pages.
 """
@@ -48,7 +48,8 @@ def build(url: str, media: str, n: int, released: int) -> None:
         s.flush()
         s.execute(insert(ReleasedFile), [
             {"path": f"images/r{i}.png", "sha256": f"{i:064x}", "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512,
-             "format": "png", "size": 1, "media_path": "x", "last_import_id": imp.id} for i in range(released)])
+             "format": "png", "size": 1, "media_path": "x", "last_import_id": imp.id, "thumb": rng.randbytes(64 * 64)}
+            for i in range(released)])
         s.execute(insert(Case), [
             {"id": i, "source": SOURCES[i % 4], "source_key": str(i), "canonical_url": f"https://example.org/case/{i}",
              "title": f"Case {i}: {FINDINGS[i % 10]} in a {20 + i % 70}-year-old", "history": "A patient with fever. " * 20,
@@ -57,7 +58,7 @@ def build(url: str, media: str, n: int, released: int) -> None:
         s.execute(insert(Image), [
             {"id": i, "case_id": i, "source_url": f"https://example.org/img/{i}.png", "sha256": sha if i == 1 else f"{i:064x}",
              "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512, "format": "png", "position": 0, "label": "",
-             "included": True, "provenance": {}} for i in range(1, n + 1)])
+             "included": True, "provenance": {}, "thumb": rng.randbytes(64 * 64)} for i in range(1, n + 1)])
         rows = []
         for i in range(1, n + 1):
             for field, value in (("age", str(20 + i % 70) if i % 13 else None), ("sex", "M"), ("finding", FINDINGS[i % 10]),

@@ -42,9 +42,13 @@ CANDIDATE_BITS = 6
 COEFFICIENT_MIN = 0.97
 #: Least correlation of the aligned high-pass detail for a pair to be the same image ...
 DETAIL_MIN = 0.87
-#: ... and of the aligned pictures themselves (their shapes: where detail is scarce, in small or
-#: smooth images, detail alone lets look-alike films through).
+#: ... and of the aligned pictures themselves (their shapes: where detail is scarce, detail alone
+#: lets look-alike films through).
 SHAPE_MIN = 0.99
+#: Least share of a thumbnail's variance in its fine detail for the crop part to judge it at all:
+#: below it (films smaller than about 200 pixels, or very smooth ones) two different look-alike
+#: films can agree in both correlations, so the crop part abstains and the hashes alone judge.
+DETAIL_SHARE_MIN = 0.01
 
 _HASH_SIDE = 32  # the region is resampled to 32 x 32 before its 8 x 8 low-frequency DCT, as pHash does
 _BANDS = ((0, 16), (16, 16), (32, 16), (48, 16))
@@ -134,9 +138,13 @@ class CropMatch:
 _SAMPLES = 48
 _U = INNER + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * (1 - 2 * INNER)  # the inner region, sampled
 _T = (_U - INNER) / (1 - 2 * INNER)  # 0..1 along the inner region
-_COARSE = np.arange(-0.03, 0.1801, 0.01)  # where the inner region's ends may fall in the query
-_NEAR = np.arange(-0.025, 0.02501, 0.005)  # around the frame of the region whose hash matched
-_FINE = np.arange(-0.01, 0.01001, 0.0025)
+_PROFILE_T = (np.arange(48) + 0.5) / 48  # samples of a profile (24 lose a crop in a hundred)
+# Frames searched, as offsets of where the inner region starts and ends in the query (every pair of
+# offsets), each stage around the best of the one before: without a hint, from anywhere a crop of
+# about 10 % could put it; with the frame of the region whose hash matched (within 1.75 % of the
+# truth), from there.
+_UNHINTED = (np.arange(-0.03, 0.1801, 0.01), np.arange(-0.01, 0.01001, 0.0025))
+_HINTED = (np.arange(-0.03, 0.03001, 0.01), np.arange(-0.005, 0.00501, 0.0025), np.arange(-0.00125, 0.00126, 0.00125))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -161,30 +169,35 @@ def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
 def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Where each indexed image's inner region starts and ends in its query, along one axis:
     profiles (P, 64) in, (starts, ends) (P,) out. ``hint`` (P, 2): the frame to search around."""
-    target = _unit(_sample_profiles(indexed, np.broadcast_to(_U, (len(indexed), _SAMPLES))))
+    indexed, query = indexed.astype(np.float32), query.astype(np.float32)
+    inner = INNER + _PROFILE_T * (1 - 2 * INNER)
+    target = _unit(_sample_profiles(indexed, np.broadcast_to(inner, (len(indexed), len(inner)))))
 
     def best(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        positions = starts[..., None] + _T * (ends - starts)[..., None]  # (P, C, n)
+        positions = starts[..., None] + _PROFILE_T * (ends - starts)[..., None]  # (P, C, n)
         scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query, positions)), target)
         k = np.argmax(scores, axis=1)
         rows = np.arange(len(starts))
         return starts[rows, k], ends[rows, k]
 
     if hint is None:
-        s, e = np.meshgrid(_COARSE, 1 - _COARSE, indexing="ij")
-        starts, ends = np.broadcast_to(s.ravel(), (len(indexed), s.size)), np.broadcast_to(e.ravel(), (len(indexed), e.size))
+        first, *stages = _UNHINTED
+        s0, e0 = np.zeros(len(indexed)), np.ones(len(indexed))
     else:
-        ds, de = np.meshgrid(_NEAR, _NEAR, indexing="ij")
-        starts, ends = hint[:, :1] + ds.ravel(), hint[:, 1:] + de.ravel()
-    s0, e0 = best(starts, ends)
-    fs, fe = np.meshgrid(_FINE, _FINE, indexing="ij")
-    return best(s0[:, None] + fs.ravel(), e0[:, None] + fe.ravel())
+        first, *stages = _HINTED
+        s0, e0 = hint[:, 0], hint[:, 1]
+    ds, de = np.meshgrid(first, -first if hint is None else first, indexing="ij")
+    s0, e0 = best(s0[:, None] + ds.ravel(), e0[:, None] + de.ravel())
+    for offsets in stages:
+        ds, de = np.meshgrid(offsets, offsets, indexing="ij")
+        s0, e0 = best(s0[:, None] + ds.ravel(), e0[:, None] + de.ravel())
+    return s0, e0
 
 
 def _resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """(P, n, 64) matrices sampling each thumbnail axis at n points from ``starts`` to ``ends``."""
     i0, i1, f = _weights(starts[:, None] + _T * (ends - starts)[:, None])
-    out = np.zeros((len(starts), _SAMPLES, THUMB_SIDE))
+    out = np.zeros((len(starts), _SAMPLES, THUMB_SIDE), np.float32)
     p, n = np.ogrid[:len(starts), :_SAMPLES]
     np.add.at(out, (p, n, i0), 1 - f)
     np.add.at(out, (p, n, i1), f)
@@ -202,8 +215,8 @@ def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray 
     """For each pair (P, 64, 64) x (P, 64, 64): the frame of the indexed image's inner region
     within the query (found per axis by profile alignment, around ``hints`` (P, 4) when given) and,
     once the query is resampled into it, the correlation of both pictures and of their detail."""
-    a = indexed.astype(np.float64)
-    b = queries.astype(np.float64)
+    a = indexed.astype(np.float32)
+    b = queries.astype(np.float32)
     x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2])
     y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:])
     inner = np.full(len(a), INNER)
@@ -230,19 +243,34 @@ def verify_crop(indexed: np.ndarray, query: np.ndarray) -> CropMatch | None:
 # --- Candidates -----------------------------------------------------------------------------------
 
 
+def detail_shares(thumbs: np.ndarray) -> np.ndarray:
+    """(n, 64, 64) thumbnails -> the share of each one's variance in its fine detail (``_detail``)."""
+    out = np.empty(len(thumbs))
+    for start in range(0, len(thumbs), 1024):
+        block = thumbs[start:start + 1024].astype(np.float32)
+        detail = _detail(block)
+        spread = block.reshape(len(block), -1)
+        spread = spread - spread.mean(axis=1, keepdims=True)
+        out[start:start + 1024] = (detail ** 2).sum(axis=1) / np.maximum((spread ** 2).sum(axis=1), 1e-9)
+    return out
+
+
 class CropIndex:
-    """Inner-region signatures of the indexed thumbnails, banded for lookups by region hashes."""
+    """Inner-region signatures of the indexed thumbnails, banded for lookups by region hashes.
+    Thumbnails with too little detail (``DETAIL_SHARE_MIN``) are kept but never found."""
 
     def __init__(self, thumbs: np.ndarray):
         self.thumbs = thumbs
         self.hashes, self.coefficients = inner_signatures(thumbs) if len(thumbs) else (
             np.zeros(0, np.uint64), np.zeros((0, 63), np.float32))
+        self.judged = detail_shares(thumbs) >= DETAIL_SHARE_MIN
+        judged = np.flatnonzero(self.judged)
         self._bands = []
         for shift, width in _BANDS:
-            keys = ((self.hashes >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
-            order = np.argsort(keys, kind="stable")
+            keys = ((self.hashes[judged] >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
+            order = judged[np.argsort(keys, kind="stable")]
             # bucket k holds order[starts[k]:starts[k + 1]]: a lookup is two gathers, no search
-            starts = np.searchsorted(keys[order], np.arange((1 << width) + 1))
+            starts = np.searchsorted(np.sort(keys), np.arange((1 << width) + 1))
             self._bands.append((shift, width, starts, order))
 
     def __len__(self) -> int:
@@ -298,19 +326,23 @@ def _frame_of_region(region: np.ndarray) -> np.ndarray:
     return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]], axis=1)
 
 
-def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = 64):
-    """Yield ``(query row, indexed entry, CropMatch)`` for every verified pair.
+def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = 64,
+                 verdicts: bool = False):
+    """Yield ``(query row, indexed entry, CropMatch)`` for every pair verified the same image (with
+    ``verdicts``, for every pair verified, whatever the verdict: the calibration bench's view).
 
     ``query_entries`` gives each query's own entry in the index (or -1): that pair is skipped, and
     a pair of two indexed queries is verified once, not once each way round."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
     entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
     done: set[tuple[int, int]] = set()
-    for start in range(0, len(queries), chunk):
-        block = queries[start:start + chunk]
+    judged = np.flatnonzero(detail_shares(queries) >= DETAIL_SHARE_MIN)  # the others: hashes only
+    for start in range(0, len(judged), chunk):
+        rows = judged[start:start + chunk]
+        block = queries[rows]
         pairs = []
         for row, entry, region in index.candidates(*region_signatures(block)):
-            query = start + row
+            query = int(rows[row])
             if entry == own[query]:
                 continue
             other = entry_query.get(int(entry))
@@ -324,8 +356,8 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
             batch = np.array(pairs[first:first + 512], dtype=np.intp)
             matches = crop_alignments(index.thumbs[batch[:, 1]], block[batch[:, 0]], _frame_of_region(batch[:, 2]))
             for (row, entry, _), match in zip(batch, matches):
-                if match.same:
-                    yield start + int(row), int(entry), match
+                if match.same or verdicts:
+                    yield int(rows[row]), int(entry), match
 
 
 def thumb_array(thumb: bytes | None) -> np.ndarray | None:
@@ -335,5 +367,6 @@ def thumb_array(thumb: bytes | None) -> np.ndarray | None:
     return np.frombuffer(thumb, dtype=np.uint8).reshape(THUMB_SIDE, THUMB_SIDE)
 
 
-__all__ = ["CANDIDATE_BITS", "COEFFICIENT_MIN", "CropIndex", "CropMatch", "DETAIL_MIN", "SHAPE_MIN", "THUMB_SIDE",
+__all__ = ["CANDIDATE_BITS", "COEFFICIENT_MIN", "CropIndex", "CropMatch", "DETAIL_MIN", "DETAIL_SHARE_MIN", "SHAPE_MIN",
+           "THUMB_SIDE", "detail_shares",
            "crop_alignment", "crop_matches", "inner_signatures", "region_signatures", "thumb_array", "verify_crop"]
