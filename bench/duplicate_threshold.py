@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from exports.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, DETAIL_SHARE_MIN, SHAPE_MIN,  # noqa: E402
-                           CropIndex, CropMatch, crop_matches, detail_shares, region_signatures, thumb_array)
+                           CropIndex, CropMatch, crop_matches, detail_shares, hash_matches_confirmed, region_signatures,
+                           thumb_array)
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
 from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
@@ -221,6 +222,7 @@ def main() -> None:
         start += len(v)
     print(f"\nthe rule (hash part: pHash + centred <= {COMBINED_THRESHOLD}, pHash <= {DUPLICATE_THRESHOLD} without a "
           f"centred hash; crop part: detail >= {DETAIL_MIN} and picture >= {SHAPE_MIN})")
+    print("(hashes: matched by the hash rule and confirmed by the aligned detail, exports.crops.hash_matches_confirmed)")
     print(f"{'edit':34} {'hashes':>7} {'crops':>7} {'rule':>7}")
     found_all = total = 0
     for k in kinds:
@@ -229,13 +231,16 @@ def main() -> None:
             by_crop = np.array([q in crop_true[k] for q in range(opts.images)])
         else:
             v = pos[k]
-            by_hash = np.array([match_distances(int(a), int(b)) is not None for a, b in v])
+            hashed = [match_distances(int(a), int(b)) is not None for a, b in v]
+            stands = iter(hash_matches_confirmed([(orig_t[f], t) for (f, *_, t), h in zip(copies[k], hashed) if h]))
+            by_hash = np.array([h and next(stands) for h in hashed])
             by_crop = np.array([offsets[k] + q in crop_true[k] for q in range(len(v))])
         rule = by_hash | by_crop
         found_all += int(rule.sum())
         total += len(rule)
         print(f"{k:34} {by_hash.mean():7.3f} {by_crop.mean():7.3f} {rule.mean():7.3f}")
-    hash_false = sum(1 for a, b in zip(neg_p, neg_c) if a + b <= 16 and match_distances(int(a), int(b)) is not None)
+    hashed_false = [(a_, b_) for a_, b_, dp, dc in zip(i, j, neg_p, neg_c) if dp + dc <= 16 and match_distances(int(dp), int(dc)) is not None]
+    hash_false = sum(hash_matches_confirmed([(orig_t[a_], orig_t[b_]) for a_, b_ in hashed_false]))
     crop_false = sum(m.same for m in false_matches)
     judged = pairs_distinct
     print(f"true match rate {found_all / total:.4f} ({found_all:,} of {total:,} edited copies); "

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from exports.crops import CropIndex, crop_matches, thumb_array
+from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.rows import NewRow
 from exports.schema import (
     ADULT_AGE,
@@ -218,8 +218,9 @@ assert DUPLICATE_THRESHOLD <= 3 and COMBINED_THRESHOLD <= 7, "HashIndex finds ca
 def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], marked: set[tuple[str, int, int]],
                        threshold: int | None = None) -> list[GateFailure]:
     """New images the rule matches with a known image or each other, unless marked distinct: identical
-    bytes, the hash rule (``near_duplicate``), or the same image in another frame (exports/crops.py,
-    for images with a thumbnail). ``threshold`` is accepted for compatibility (ignored)."""
+    bytes, the hash rule (``near_duplicate``, its matches confirmed by the aligned detail where both
+    thumbnails can be judged: exports.crops.hash_matches_confirmed), or the same image in another
+    frame (exports/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
     failures = []
     index = HashIndex()
     for k in known:
@@ -249,6 +250,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
                                         f"near-duplicate of released {known[j].name} ({what}); "
                                         "remove one or have a reviewer mark the pair distinct"))
 
+    # pairs the hashes matched, reported once their detail confirms them: (known?, i, j, what)
+    by_hash: list[tuple[bool, int, int, str]] = []
     for i, row in enumerate(rows):
         mine = (row.phash, getattr(row, "chash", None))
         hits: dict[int, str] = {}
@@ -259,22 +262,39 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             for j in known_by_sha.get(sha, ()):
                 hits[j] = "identical bytes"
         for j, what in sorted(hits.items()):
-            known_failure(i, j, what)
+            if what == "identical bytes":
+                known_failure(i, j, what)
+            else:
+                by_hash.append((True, i, j, what))
         # within the release: against the earlier new rows
         pair_hits: dict[int, str] = {}
         for earlier, _ in new_index.matches(*mine):
             pair_hits[earlier] = describe_distance((rows[earlier].phash, getattr(rows[earlier], "chash", None)), mine)
         if row.media_sha256:
             for earlier in new_by_sha.get(row.media_sha256, ()):
-                pair_hits.setdefault(earlier, "identical bytes")
+                pair_hits[earlier] = "identical bytes"
             new_by_sha[row.media_sha256].append(i)
         for earlier, what in sorted(pair_hits.items()):
-            flagged_new.add((earlier, i))
-            _pair_failure(failures, rows[earlier], row, what, marked)
+            if what == "identical bytes":
+                flagged_new.add((earlier, i))
+                _pair_failure(failures, rows[earlier], row, what, marked)
+            else:
+                by_hash.append((False, earlier, i, what))
         new_index.add(*mine)
         if row.duplicate_of is not None:
             failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
                                         f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
+    confirmed = hash_matches_confirmed([
+        (thumb_array(getattr(rows[i], "thumb", None)), thumb_array(known[j].thumb if is_known else getattr(rows[j], "thumb", None)))
+        for is_known, i, j, _ in by_hash])
+    for (is_known, i, j, what), stands in zip(by_hash, confirmed):
+        if not stands:
+            continue  # different films that share their low frequencies; the crop part judges them too
+        if is_known:
+            known_failure(i, j, what)
+        else:
+            flagged_new.add((i, j))
+            _pair_failure(failures, rows[i], rows[j], what, marked)
 
     # the same image in another frame (a crop, a border): thumbnails aligned and compared
     entries: list[tuple[str, int]] = []

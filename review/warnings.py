@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import Case, FieldValue, Image, ReleasedFile
 import numpy as np
 
-from exports.crops import CropIndex, crop_matches, thumb_array
+from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
@@ -140,7 +140,15 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
             if owner.kind == "staged" and owner.case_id == case_id:
                 continue
             found[image_id][(owner.kind, owner.id)] = _candidate(owner, 0, exact=True, image_id=image_id)
-    # the export gate's own rule (exports.gates.near_duplicate), so review and export agree
+    # the export gate's own rule (exports.gates.duplicate_failures), so review and export agree:
+    # hash matches (exports.gates.near_duplicate) that the aligned detail confirms ...
+    entry_of = {index.owners[o].id: n for n, o in enumerate(index.cropped) if index.owners[o].kind == "staged"}
+    entry_of_owner = {o: n for n, o in enumerate(index.cropped)}
+
+    def thumb(entry: int | None):
+        return None if entry is None or index.crops is None else index.crops.thumbs[entry]
+
+    by_hash = []
     for image_id, case_id, _, phash, chash in images:
         if not phash:
             continue
@@ -148,12 +156,15 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
             owner = index.owners[index.hashed[n]]
             if owner.kind == "staged" and owner.case_id == case_id:
                 continue
-            key = (owner.kind, owner.id)
-            if key not in found[image_id]:
-                found[image_id][key] = _candidate(owner, distance, exact=False, image_id=image_id)
-    # ... and its crop-tolerant part (exports/crops.py): the same picture in another frame
+            if (owner.kind, owner.id) not in found[image_id]:
+                by_hash.append((image_id, index.hashed[n], distance))
+    confirmed = hash_matches_confirmed([(thumb(entry_of.get(image_id)), thumb(entry_of_owner.get(o))) for image_id, o, _ in by_hash])
+    for (image_id, o, distance), stands in zip(by_hash, confirmed):
+        owner = index.owners[o]
+        if stands and (owner.kind, owner.id) not in found[image_id]:
+            found[image_id][(owner.kind, owner.id)] = _candidate(owner, distance, exact=False, image_id=image_id)
+    # ... and the same picture in another frame (exports/crops.py)
     if index.crops is not None:
-        entry_of = {index.owners[o].id: n for n, o in enumerate(index.cropped) if index.owners[o].kind == "staged"}
         queried = [(image_id, case_id) for image_id, case_id, *_ in images if image_id in entry_of]
         if queried:
             entries = np.array([entry_of[image_id] for image_id, _ in queried])
