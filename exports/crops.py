@@ -1,25 +1,26 @@
-"""Near-duplicates through small crops: the part of the duplicate rule that survives a new frame.
+"""Near-duplicates in another frame: the part of the duplicate rule that survives a crop.
 
-A whole-image perceptual hash moves with the frame: cropping 5 % off a side changes about 10 of
-its 64 bits, as much as two different chest films differ (bench/duplicate_threshold.py). So crops
-are found in two steps, on the 64 x 64 grayscale thumbnail stored for every image
+A whole-image perceptual hash moves with the frame: cropping 5 % off a side changes about 8 of
+its 64 bits, and two different chest films can differ by as little (bench/duplicate_threshold.py).
+So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for every image
 (``ingest.imaging.thumbnail``):
 
 1. Candidates. Every indexed image is hashed once on its inner region (5 % trimmed off each side);
    a queried image is hashed on 256 regions, every combination of 0, 3.5, 7 and 10.5 % trimmed off
    each side. If one image is a crop of the other by at most 5 % per side (either way round), one
    of the 256 regions of the queried image lies within 1.75 % of the inner region of the other, and
-   their hashes are within ``CANDIDATE_BITS`` bits (found through 4 bands probed one bit around). Those
-   candidates are thinned by the correlation of the real DCT coefficients the bits came from
+   their hashes are within ``CANDIDATE_BITS`` bits (found through 4 bands probed one bit around).
+   Those candidates are thinned by the correlation of the real DCT coefficients the bits came from
    (``COEFFICIENT_MIN``): the hash is cheap, but look-alike films share it often.
-2. Verification. The frame of one image within the other is estimated axis by axis (the column
-   and row intensity profiles, coarse then fine), the other image is resampled into that frame,
-   and the two are compared by the correlation of their high-pass detail (``DETAIL_MIN``) and of
-   the pictures themselves (``SHAPE_MIN``). Copies keep both (after a crop, recompression,
-   resizing and contrast changes); different films share their low-frequency anatomy, not their
-   detail; where an image has little detail (small, smooth), the pictures' own correlation still
-   tells look-alike films apart.
+2. Verification. The frame of one image within the other is found axis by axis (column and row
+   intensity profiles, coarse to fine around the region that matched), the query is resampled into
+   it, and the pair is the same image when the aligned pictures correlate (``SHAPE_MIN``) and so
+   does their fine detail (``DETAIL_MIN``). Copies keep both through a crop, recompression,
+   resizing and contrast changes; different films share their anatomy, not their detail.
+   Thumbnails with too little detail to judge (``DETAIL_SHARE_MIN``: small or very smooth
+   pictures) are left to the hashes.
 
+The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
 Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
 """
 

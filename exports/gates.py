@@ -6,9 +6,9 @@ running ``exports.validate`` itself over a directory holding only the new rows a
 so the rules are written once. On top of them:
 
 - near-duplicates: a new image whose bytes are identical to, whose perceptual hashes are close to
-  (``near_duplicate``), or which is the same picture in a slightly different frame as
-  (exports/crops.py), a released image or another new image, unless a reviewer marked the pair
-  distinct (exports/marks.py);
+  (``near_duplicate``, confirmed by the aligned detail of the thumbnails), or which is the same
+  picture in a slightly different frame as (exports/crops.py), a released image or another new
+  image, unless a reviewer marked the pair distinct (exports/marks.py);
 - license: known and in the allowed set (the ``EXPORT_LICENSES`` setting);
 - age: 18 or over; unknown only with a reviewer's confirmation that the patient is an adult;
 - torchxrayvision: the labels the loader would derive (every `/` segment of every finding matched
@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
 
 import numpy as np
 
@@ -314,8 +313,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             queries.append(i)
     if queries:
         crop_index = CropIndex(np.stack(thumbs))
-        first = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
-        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first:], np.array(query_entries)):
+        first_new = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
+        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries)):
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":

@@ -14,12 +14,11 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile
-import numpy as np
-
 from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
@@ -76,7 +75,6 @@ class _DupIndex:
     by_sha: dict[str, list[int]] = field(default_factory=dict)
     #: owners with a thumbnail, for the crop-tolerant check: ``cropped[n]`` is the owner of entry n
     cropped: list[int] = field(default_factory=list)
-    thumbs: list = field(default_factory=list)
     crops: CropIndex | None = None
 
 
@@ -100,13 +98,15 @@ def duplicate_index(session: Session) -> _DupIndex:
             return cached
     index = _DupIndex(signature)
     owners = index.owners
+    thumbs = []
+
     def file_hashes(phash, chash, thumb) -> None:
         if phash:
             index.hashes.add(phash, chash)
             index.hashed.append(len(owners) - 1)
         t = thumb_array(thumb)
         if t is not None:
-            index.thumbs.append(t)
+            thumbs.append(t)
             index.cropped.append(len(owners) - 1)
 
     for image_id, case_id, sha, phash, chash, thumb in session.execute(
@@ -119,8 +119,8 @@ def duplicate_index(session: Session) -> _DupIndex:
     for file_id, path, sha, phash, chash, thumb in rows:
         owners.append(_Owner("released", file_id, None, path, sha))
         file_hashes(phash, chash, thumb)
-    if index.thumbs:
-        index.crops = CropIndex(np.stack(index.thumbs))
+    if thumbs:
+        index.crops = CropIndex(np.stack(thumbs))
     by_sha: dict[str, list[int]] = defaultdict(list)
     for i, owner in enumerate(owners):
         if owner.sha256:
