@@ -186,8 +186,9 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     n_copies = len(query_t) - opts.images
     pairs_true = n_copies + len(reversed_t)
-    # copies x other films, films x other films (each pair twice: either may be the new one), films x other crops
-    pairs_distinct = n_copies * (opts.images - 1) + 2 * opts.images * (opts.images - 1)
+    # copies x other films, films x other films (once: crop_matches verifies a pair of queries once),
+    # films x the crops of other films
+    pairs_distinct = n_copies * (opts.images - 1) + opts.images * (opts.images - 1) // 2 + opts.images * (opts.images - 1)
     true_matches: dict[str, list[CropMatch]] = {k: [] for k in kinds}
     false_matches: list[CropMatch] = []
     for q, e, m in details:

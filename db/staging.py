@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -148,6 +148,7 @@ def stage_case(
         return case, "unchanged"
 
     status = "new" if case is None else "updated"
+    stored_images = _with_thumbnails(session, stored_images)
     results = normalize(record)
     case_values = {r.field: r for r in results if r.image_position is None}
 
@@ -385,17 +386,29 @@ def known_cases(session: Session, source: str, canonical: Callable[[str], str | 
     return urls, keys
 
 
+def _with_thumbnails(session: Session, stored_images: list[StoredImage]) -> list[StoredImage]:
+    """Known images come without their thumbnail (``known_images`` leaves the 4 KB out of the crawl's
+    memory): take it from a kept image with the same bytes."""
+    missing = {s.sha256 for s in stored_images if s.thumb is None and s.phash is not None}
+    if not missing:
+        return stored_images
+    thumbs = dict(session.execute(select(Image.sha256, Image.thumb)
+                                  .where(Image.sha256.in_(missing), Image.thumb.is_not(None))).all())
+    return [replace(s, thumb=thumbs[s.sha256]) if s.sha256 in thumbs else s for s in stored_images]
+
+
 def known_images(session: Session, source: str) -> dict[str, dict[str, Any]]:
-    """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading)."""
+    """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading;
+    without the thumbnail, which staging takes from the database when it needs it)."""
     rows = session.execute(
-        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.thumb, Image.provenance)
+        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.provenance)
         .join(Case, Case.id == Image.case_id)
         .where(Case.source == source, Image.sha256.is_not(None))
     )
     known: dict[str, dict[str, Any]] = {}
-    for url, sha, path, fmt, width, height, phash, chash, thumb, provenance in rows:
+    for url, sha, path, fmt, width, height, phash, chash, provenance in rows:
         known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash,
-                      "chash": chash, "thumb": thumb, "provenance": provenance or {}}
+                      "chash": chash, "provenance": provenance or {}}
     return known
 
 

@@ -50,3 +50,32 @@ def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project
 def test_normalize_with_nothing_staged(scrapy_cmd):
     result = scrapy_cmd("normalize", check=True)
     assert "0 staged case(s) re-normalized" in result.stdout
+
+
+def test_a_restaged_case_keeps_the_thumbnails_of_its_known_images(project_env):
+    """A re-crawl reuses known images without downloading them, and without their thumbnail in
+    memory (db.staging.known_images): staging takes it back from the kept image with those bytes."""
+    import dataclasses
+
+    from db.models import Image
+    from db.staging import StoredImage, known_images
+    from ingest.imaging import describe_image
+    from tests.conftest import png_bytes
+
+    engine = open_database(project_env["STAGING_DB_URL"])
+    [record] = parse_eurorad_case(FIXTURE.read_text(encoding="utf-8"), "https://www.eurorad.org/case/16672")
+    facts = describe_image(png_bytes(seed=9))
+    url = "https://www.eurorad.org/sites/default/files/images/16672/figure-1.jpg"
+    first = StoredImage(source_url=url, label="Figure 1", position=0, sha256=facts.sha256, media_path="m/x", format="png",
+                        phash=facts.phash, chash=facts.chash, thumb=facts.thumb)
+    with session_scope(engine) as session:
+        stage_case(session, record, [first])
+    with session_scope(engine) as session:
+        known = known_images(session, "eurorad")[url]
+    assert "thumb" not in known
+    again = StoredImage(source_url=url, label="Figure 1", position=0, **{k: known[k] for k in ("sha256", "media_path", "format", "phash", "chash")})
+    changed = dataclasses.replace(record, history=record.history + " Follow-up added.")
+    with session_scope(engine) as session:
+        assert stage_case(session, changed, [again])[1] == "updated"
+    with session_scope(engine) as session:
+        assert session.scalar(select(Image.thumb)) == facts.thumb
