@@ -116,12 +116,13 @@ def region_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class CropMatch:
-    """A verified pair: ``frame`` is where the inner region of the indexed image lies in the query,
-    as fractions (x0, x1, y0, y1) of the query's width and height; ``detail`` the correlation."""
+    """An aligned pair: ``frame`` is where the inner region of the indexed image lies in the query,
+    as fractions (x0, x1, y0, y1) of the query's width and height; ``detail`` and ``shape`` the
+    correlations of their fine detail and of the pictures there; ``same`` the verdict."""
 
     detail: float
     frame: tuple[float, float, float, float]
-    shape: float = 1.0
+    shape: float
 
     @property
     def same(self) -> bool:
