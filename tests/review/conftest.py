@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image as PILImage, ImageDraw, ImageFilter
 
+from sqlalchemy import select
+
 from db.media import MediaStore
-from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile, ReleasedRow
+from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent
 from db.session import open_database, session_scope
 from ingest.imaging import describe_image
 
@@ -120,6 +122,19 @@ class ReviewDB:
                                media_path=self.store.relpath(facts.sha256), last_import_id=imp.id))
             s.flush()
             return row.id
+
+
+
+def case_state(rdb: ReviewDB, case_id: int) -> str:
+    with session_scope(rdb.engine) as s:
+        return s.get(Case, case_id).review_state
+
+
+def case_events(rdb: ReviewDB, case_id: int) -> list[tuple]:
+    """The case's audit trail: (actor, action, field, before, after, reason), oldest first."""
+    with session_scope(rdb.engine) as s:
+        return [(e.actor, e.action, e.field, e.before, e.after, e.reason)
+                for e in s.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id).order_by(ReviewEvent.id))]
 
 
 @pytest.fixture

@@ -6,20 +6,9 @@ import json
 
 from sqlalchemy import select
 
-from db.models import Case, FieldValue, Image, ReviewEvent
+from db.models import Case, FieldValue, Image
 from db.session import session_scope
-from tests.review.conftest import noise_png, reencode_jpeg, xray_png
-
-
-def case_state(rdb, case_id):
-    with session_scope(rdb.engine) as s:
-        return s.get(Case, case_id).review_state
-
-
-def event_log(rdb, case_id):
-    with session_scope(rdb.engine) as s:
-        return [(e.actor, e.action, e.field, e.before, e.after, e.reason)
-                for e in s.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id).order_by(ReviewEvent.id))]
+from tests.review.conftest import case_events, case_state, noise_png, reencode_jpeg, xray_png
 
 
 def test_list_and_show(rdb, scrapy_cmd):
@@ -51,7 +40,7 @@ def test_approve_ids_is_all_or_nothing_and_audited(rdb, scrapy_cmd, project_env)
     project_env["REVIEWER"] = "carol"
     result = scrapy_cmd("cases", "approve", str(a), str(b), "--confirm-adult", check=True)
     assert result.stdout.split() == [str(a), "approved", str(b), "approved"]
-    assert [(e[0], e[1]) for e in event_log(rdb, b)] == [("carol", "confirm_adult"), ("carol", "approve")]
+    assert [(e[0], e[1]) for e in case_events(rdb, b)] == [("carol", "confirm_adult"), ("carol", "approve")]
 
 
 def test_approve_all_asks_for_confirmation(rdb, scrapy_cmd):
@@ -76,7 +65,7 @@ def test_reject_needs_info_reopen_duplicate(rdb, scrapy_cmd):
     result = scrapy_cmd("cases", "reject", str(a))
     assert result.returncode == 1 and "needs a reason" in result.stderr and case_state(rdb, a) == "staged"
     scrapy_cmd("cases", "reject", str(a), "--reason", "pediatric hospital", check=True)
-    assert case_state(rdb, a) == "rejected" and event_log(rdb, a)[-1][5] == "pediatric hospital"
+    assert case_state(rdb, a) == "rejected" and case_events(rdb, a)[-1][5] == "pediatric hospital"
     scrapy_cmd("cases", "reopen", str(a), check=True)
     scrapy_cmd("cases", "needs-info", str(a), "--reason", "which day?", check=True)
     assert case_state(rdb, a) == "needs_info"
@@ -89,7 +78,7 @@ def test_reject_needs_info_reopen_duplicate(rdb, scrapy_cmd):
     scrapy_cmd("cases", "duplicate", str(b), "--of", str(a), check=True)
     with session_scope(rdb.engine) as s:
         assert s.get(Case, b).duplicate_of_case_id == a
-    assert [e[1] for e in event_log(rdb, b)] == ["duplicate", "reopen", "duplicate"]
+    assert [e[1] for e in case_events(rdb, b)] == ["duplicate", "reopen", "duplicate"]
 
 
 def test_set_reset_include_exclude_split(rdb, scrapy_cmd):
@@ -99,7 +88,7 @@ def test_set_reset_include_exclude_split(rdb, scrapy_cmd):
     # one bad value: nothing of the command is applied
     result = scrapy_cmd("cases", "set", str(a), "sex=F", "finding=Pneumonia (viral)")
     assert result.returncode == 1 and "regex" in result.stderr and "nothing was changed" in result.stderr
-    assert event_log(rdb, a) == []
+    assert case_events(rdb, a) == []
     scrapy_cmd("cases", "set", str(a), "sex=F", "temperature=38.5", f"view@{img[0]}=AP", check=True)
     with session_scope(rdb.engine) as s:
         values = {(fv.field, fv.image_id): (fv.value, fv.override) for fv in s.scalars(select(FieldValue).where(FieldValue.case_id == a))}
@@ -117,7 +106,7 @@ def test_set_reset_include_exclude_split(rdb, scrapy_cmd):
     with session_scope(rdb.engine) as s:
         assert sorted(i.id for i in s.get(Case, new_id).images) == img[1:]
     assert scrapy_cmd("cases", "split", str(a), "--group", str(img[0])).returncode == 1  # the last image stays
-    actions = [e[1] for e in event_log(rdb, a)]
+    actions = [e[1] for e in case_events(rdb, a)]
     assert actions == ["set_field", "set_field", "set_field", "reset_field", "exclude_image", "include_image", "split"]
     history = json.loads(scrapy_cmd("cases", "show", str(a), "--json", check=True).stdout)["history"]
     assert history[-1]["action"] == "set_field" and history[-1]["before"]["value"] == "M"

@@ -9,11 +9,11 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import select
 
-from db.models import Case, FieldValue, Image, ReviewEvent
+from db.models import Case, FieldValue, Image
 from db.session import session_scope
 from review import actions
 from review.web import create_app, is_loopback, parse_bind
-from tests.review.conftest import noise_png, reencode_jpeg, xray_png
+from tests.review.conftest import case_events, case_state, noise_png, reencode_jpeg, xray_png
 
 
 @pytest.fixture
@@ -40,17 +40,6 @@ def csrf(client, case_id=None) -> str:
 def post(client, case_id, action, **data):
     data.setdefault("csrf_token", csrf(client, case_id))
     return client.post(f"/case/{case_id}/{action}", data=data)
-
-
-def state(rdb, case_id):
-    with session_scope(rdb.engine) as s:
-        return s.get(Case, case_id).review_state
-
-
-def events(rdb, case_id):
-    with session_scope(rdb.engine) as s:
-        return [(e.actor, e.action, e.field, e.before, e.after, e.reason)
-                for e in s.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id).order_by(ReviewEvent.id))]
 
 
 def error_text(resp) -> str:
@@ -128,9 +117,9 @@ def test_near_duplicates_are_shown_side_by_side_with_the_hash_distance(rdb, clie
     assert f'href="/case/{other}"' in block and "identical bytes" in block
     resp = post(client, case_id, "approve")
     assert resp.status_code == 400 and "near-duplicate" not in error_text(resp) and "looks like" in error_text(resp)
-    assert state(rdb, case_id) == "staged"
+    assert case_state(rdb, case_id) == "staged"
     resp = post(client, case_id, "approve", not_duplicate="1")
-    assert resp.status_code == 303 and state(rdb, case_id) == "approved"
+    assert resp.status_code == 303 and case_state(rdb, case_id) == "approved"
 
 
 def test_a_cropped_copy_of_a_released_film_is_a_near_duplicate(rdb, client):
@@ -157,23 +146,23 @@ def test_approve_moves_to_next_case_and_is_recorded(rdb, client):
     a, b = rdb.add_case("1"), rdb.add_case("2")
     resp = post(client, a, "approve")
     assert resp.status_code == 303 and resp.headers["Location"].startswith(f"/case/{b}")
-    assert state(rdb, a) == "approved"
-    (actor, action, _, before, after, _), = events(rdb, a)
+    assert case_state(rdb, a) == "approved"
+    (actor, action, _, before, after, _), = case_events(rdb, a)
     assert (actor, action, before["state"], after["state"]) == ("alice", "approve", "staged", "approved")
     html = client.get(f"/case/{a}").get_data(as_text=True)
     assert "action-approve" in html and "alice" in html
     assert post(client, a, "approve").status_code == 400  # already approved: error, no new event
-    assert len(events(rdb, a)) == 1
+    assert len(case_events(rdb, a)) == 1
 
 
 def test_approve_is_blocked_by_unknown_age_until_adult_confirmed(rdb, client):
     case_id = rdb.add_case("3", age=None)
     resp = post(client, case_id, "approve")
     assert resp.status_code == 400 and "no age" in error_text(resp)
-    assert state(rdb, case_id) == "staged" and events(rdb, case_id) == []
+    assert case_state(rdb, case_id) == "staged" and case_events(rdb, case_id) == []
     resp = post(client, case_id, "approve", confirm_adult="1")
-    assert resp.status_code == 303 and state(rdb, case_id) == "approved"
-    assert [e[1] for e in events(rdb, case_id)] == ["confirm_adult", "approve"]
+    assert resp.status_code == 303 and case_state(rdb, case_id) == "approved"
+    assert [e[1] for e in case_events(rdb, case_id)] == ["confirm_adult", "approve"]
 
 
 def test_confirm_adult_action(rdb, client):
@@ -189,24 +178,24 @@ def test_pediatric_and_license_block_approval(rdb, client):
     nolicense = rdb.add_case("5", license=None)
     assert "under 18" in error_text(post(client, child, "approve"))
     assert "license" in error_text(post(client, nolicense, "approve"))
-    assert state(rdb, child) == state(rdb, nolicense) == "staged"
+    assert case_state(rdb, child) == case_state(rdb, nolicense) == "staged"
 
 
 def test_reject_needs_a_reason(rdb, client):
     case_id = rdb.add_case("1")
     resp = post(client, case_id, "reject", reason="   ")
-    assert resp.status_code == 400 and "reason" in error_text(resp) and state(rdb, case_id) == "staged"
+    assert resp.status_code == 400 and "reason" in error_text(resp) and case_state(rdb, case_id) == "staged"
     assert post(client, case_id, "reject", reason="CT only, no X-ray").status_code == 303
-    assert state(rdb, case_id) == "rejected"
-    assert events(rdb, case_id)[-1][5] == "CT only, no X-ray"
+    assert case_state(rdb, case_id) == "rejected"
+    assert case_events(rdb, case_id)[-1][5] == "CT only, no X-ray"
 
 
 def test_needs_info_and_reopen(rdb, client):
     case_id = rdb.add_case("1")
     assert post(client, case_id, "needs-info", reason="ask for the age").status_code == 303
-    assert state(rdb, case_id) == "needs_info"
+    assert case_state(rdb, case_id) == "needs_info"
     assert post(client, case_id, "reopen").status_code == 303
-    assert state(rdb, case_id) == "staged"
+    assert case_state(rdb, case_id) == "staged"
     assert post(client, case_id, "reopen").status_code == 400
 
 
@@ -217,7 +206,7 @@ def test_duplicate_of_a_case_or_a_released_row(rdb, client):
     assert post(client, a, "duplicate", of="99999").status_code == 400
     assert post(client, a, "duplicate", of="released:nope.png").status_code == 400
     assert post(client, a, "duplicate", of="../../etc").status_code == 400
-    assert state(rdb, a) == "staged"
+    assert case_state(rdb, a) == "staged"
     assert post(client, a, "duplicate", of=str(b)).status_code == 303
     assert post(client, c, "duplicate", of="released:p1.png").status_code == 303
     with session_scope(rdb.engine) as s:
@@ -233,14 +222,14 @@ def test_edit_field_records_override_and_validates_against_the_schema(rdb, clien
     with session_scope(rdb.engine) as s:
         fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "finding")).one()
         assert (fv.value, fv.override, fv.override_by) == ("Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS", "alice")
-    actor, action, field, before, after, _ = events(rdb, case_id)[-1]
+    actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
     assert (action, field, before["value"], after["value"]) == ("set_field", "finding", "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS")
     for field, value in (("finding", "Pneumonia (viral)"), ("sex", "male"), ("age", "old"), ("temperature", "101F"),
                          ("view", "PA"), ("patientid", "5"), ("no_such", "x"), ("license", "whatever"), ("finding", "")):
         resp = post(client, case_id, "field", field=field, value=value)
         assert resp.status_code == 400, (field, value)
         assert error_text(resp)
-    assert len(events(rdb, case_id)) == 1
+    assert len(case_events(rdb, case_id)) == 1
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert "edited by alice" in html and 'value="Pneumonia/Viral/SARS"' in html
 
@@ -255,7 +244,7 @@ def test_edit_image_field_and_reset(rdb, client):
     assert "view missing" not in client.get(f"/case/{case_id}").get_data(as_text=True)
     assert post(client, case_id, "field/reset", field="view", image_id=str(image_id)).status_code == 303
     assert post(client, case_id, "field/reset", field="view", image_id=str(image_id)).status_code == 400
-    assert [e[1] for e in events(rdb, case_id)] == ["set_field", "reset_field"]
+    assert [e[1] for e in case_events(rdb, case_id)] == ["set_field", "reset_field"]
 
 
 def test_include_and_exclude_single_images(rdb, client):
@@ -268,7 +257,7 @@ def test_include_and_exclude_single_images(rdb, client):
     with session_scope(rdb.engine) as s:
         assert [i.included for i in s.get(Case, case_id).images] == [True, False]
     assert post(client, case_id, "image", image_id=str(second), included="1").status_code == 303
-    assert [e[1] for e in events(rdb, case_id)] == ["exclude_image", "include_image"]
+    assert [e[1] for e in case_events(rdb, case_id)] == ["exclude_image", "include_image"]
 
 
 def test_split_one_case_into_several_patients(rdb, client):
@@ -288,7 +277,7 @@ def test_split_one_case_into_several_patients(rdb, client):
         # image fields moved with their image; the new patients' age is not guessed
         assert {fv.field for fv in new[0].field_values if fv.image_id == ids[1]} == {"view", "modality", "offset"}
         assert "age" not in {fv.field for fv in new[0].field_values}
-    assert [e[1] for e in events(rdb, case_id)] == ["split"]
+    assert [e[1] for e in case_events(rdb, case_id)] == ["split"]
 
 
 def test_source_changed_requeues_an_approved_case_keeping_reviewer_edits(rdb, client):
@@ -304,7 +293,7 @@ def test_source_changed_requeues_an_approved_case_keeping_reviewer_edits(rdb, cl
         diff = actions.source_changed(s, case, {"title": "Old", "history": "fever"}, {"title": "New", "history": "fever"})
         assert diff == {"title": {"before": "Old", "after": "New"}}
         assert actions.source_changed(s, case, {"a": 1}, {"a": 1}) == {}
-    assert state(rdb, case_id) == "staged"
+    assert case_state(rdb, case_id) == "staged"
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert "action-source_changed" in html and '<td class="del">Old</td><td class="ins">New</td>' in html
     with session_scope(rdb.engine) as s:
@@ -326,7 +315,7 @@ def test_every_post_needs_the_csrf_token(rdb, client):
     assert resp.status_code == 403
     other = client.application.test_client()  # another browser: its own session, the stolen token fails
     assert other.post(f"/case/{case_id}/approve", data={"csrf_token": token}).status_code == 403
-    assert state(rdb, case_id) == "staged" and events(rdb, case_id) == []
+    assert case_state(rdb, case_id) == "staged" and case_events(rdb, case_id) == []
 
 
 def test_markup_in_scraped_text_renders_as_text(rdb, client):
