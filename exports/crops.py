@@ -60,16 +60,27 @@ _PROBES = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
 assert CANDIDATE_BITS < 2 * len(_BANDS)
 
 
-def _sampling(lo: float, hi: float, n_out: int, n_in: int = THUMB_SIDE) -> np.ndarray:
-    """Linear interpolation matrix taking ``n_in`` samples to ``n_out`` samples over [lo, hi]."""
-    pos = np.clip((lo + (np.arange(n_out) + 0.5) / n_out * (hi - lo)) * n_in - 0.5, 0, n_in - 1)
-    i0 = np.floor(pos).astype(int)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    frac = pos - i0
-    out = np.zeros((n_out, n_in))
-    np.add.at(out, (np.arange(n_out), i0), 1 - frac)
-    np.add.at(out, (np.arange(n_out), i1), frac)
+def _weights(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation at normalized ``positions`` of a 64-sample axis: (index, next, fraction)."""
+    p = np.clip(positions * THUMB_SIDE - 0.5, 0, THUMB_SIDE - 1)
+    i0 = np.floor(p).astype(np.intp)
+    return i0, np.minimum(i0 + 1, THUMB_SIDE - 1), p - i0
+
+
+def _resampling(starts: np.ndarray, ends: np.ndarray, n: int, dtype=np.float32) -> np.ndarray:
+    """(P, n, 64) matrices sampling a thumbnail axis at n evenly spaced points from each of
+    ``starts`` to the matching ``ends`` (normalized coordinates), by linear interpolation."""
+    i0, i1, f = _weights(starts[:, None] + (np.arange(n) + 0.5) / n * (ends - starts)[:, None])
+    out = np.zeros((len(starts), n, THUMB_SIDE), dtype)
+    p, k = np.ogrid[:len(starts), :n]
+    np.add.at(out, (p, k, i0), 1 - f)
+    np.add.at(out, (p, k, i1), f)
     return out
+
+
+def _sampling(lo: float, hi: float, n: int) -> np.ndarray:
+    """``_resampling`` for one span: an (n, 64) matrix."""
+    return _resampling(np.array([lo]), np.array([hi]), n, np.float64)[0]
 
 
 _DCT = np.cos(np.pi * (2 * np.arange(_HASH_SIDE)[None, :] + 1) * np.arange(8)[:, None] / (2 * _HASH_SIDE))
@@ -137,9 +148,7 @@ class CropMatch:
 
 # --- Verification ---------------------------------------------------------------------------------
 
-_SAMPLES = 48
-_U = INNER + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * (1 - 2 * INNER)  # the inner region, sampled
-_T = (_U - INNER) / (1 - 2 * INNER)  # 0..1 along the inner region
+_SAMPLES = 48  # side of the resampled pictures compared
 _PROFILE_T = (np.arange(48) + 0.5) / 48  # samples of a profile (24 lose a crop in a hundred)
 # Frames searched, as offsets of where the inner region starts and ends in the query (every pair of
 # offsets), each stage around the best of the one before: without a hint, from anywhere a crop of
@@ -152,13 +161,6 @@ _HINTED = (np.arange(-0.03, 0.03001, 0.01), np.arange(-0.005, 0.00501, 0.0025), 
 def _unit(v: np.ndarray) -> np.ndarray:
     v = v - v.mean(axis=-1, keepdims=True)
     return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
-
-
-def _weights(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Linear interpolation at normalized ``positions`` of a 64-sample axis: (index, next, fraction)."""
-    p = np.clip(positions * THUMB_SIDE - 0.5, 0, THUMB_SIDE - 1)
-    i0 = np.floor(p).astype(np.intp)
-    return i0, np.minimum(i0 + 1, THUMB_SIDE - 1), p - i0
 
 
 def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -196,16 +198,6 @@ def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None)
     return s0, e0
 
 
-def _resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(P, n, 64) matrices sampling each thumbnail axis at n points from ``starts`` to ``ends``."""
-    i0, i1, f = _weights(starts[:, None] + _T * (ends - starts)[:, None])
-    out = np.zeros((len(starts), _SAMPLES, THUMB_SIDE), np.float32)
-    p, n = np.ogrid[:len(starts), :_SAMPLES]
-    np.add.at(out, (p, n, i0), 1 - f)
-    np.add.at(out, (p, n, i1), f)
-    return out
-
-
 def _detail(imgs: np.ndarray) -> np.ndarray:
     """The finest detail of each resampled thumbnail (minus a 1-pixel Gaussian blur), flattened:
     anatomy is shared by every chest film, detail is not. Coarser detail (sigma 1.5, 2, 3) narrows
@@ -222,9 +214,9 @@ def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray 
     x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2])
     y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:])
     inner = np.full(len(a), INNER)
-    rows_a, cols_a = _resampling(inner, 1 - inner), _resampling(inner, 1 - inner)
-    mine = rows_a @ a @ cols_a.transpose(0, 2, 1)
-    theirs = _resampling(y0, y1) @ b @ _resampling(x0, x1).transpose(0, 2, 1)
+    around = _resampling(inner, 1 - inner, _SAMPLES)
+    mine = around @ a @ around.transpose(0, 2, 1)
+    theirs = _resampling(y0, y1, _SAMPLES) @ b @ _resampling(x0, x1, _SAMPLES).transpose(0, 2, 1)
     details = np.einsum("pn,pn->p", _unit(_detail(mine)), _unit(_detail(theirs)))
     shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
     return [CropMatch(float(d), (float(p), float(q), float(r), float(t)), float(sh))
@@ -338,7 +330,13 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
     entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
     done: set[tuple[int, int]] = set()
-    judged = np.flatnonzero(detail_shares(queries) >= DETAIL_SHARE_MIN)  # the others: hashes only
+    # queries with too little detail are left to the hashes; an indexed query's verdict is the index's
+    judged = np.empty(len(queries), bool)
+    indexed = own >= 0
+    judged[indexed] = index.judged[own[indexed]]
+    if not indexed.all():
+        judged[~indexed] = detail_shares(queries[~indexed]) >= DETAIL_SHARE_MIN
+    judged = np.flatnonzero(judged)
     for start in range(0, len(judged), chunk):
         rows = judged[start:start + chunk]
         block = queries[rows]
