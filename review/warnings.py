@@ -76,6 +76,9 @@ class _DupIndex:
     #: owners with a thumbnail, for the crop-tolerant check: ``cropped[n]`` is the owner of entry n
     cropped: list[int] = field(default_factory=list)
     crops: CropIndex | None = None
+    #: the other way round: owner -> entry, and staged image id -> entry
+    entry_of_owner: dict[int, int] = field(default_factory=dict)
+    entry_of_image: dict[int, int] = field(default_factory=dict)
 
 
 _index_lock = threading.Lock()
@@ -121,6 +124,8 @@ def duplicate_index(session: Session) -> _DupIndex:
         file_hashes(phash, chash, thumb)
     if thumbs:
         index.crops = CropIndex(np.stack(thumbs))
+    index.entry_of_owner = {o: n for n, o in enumerate(index.cropped)}
+    index.entry_of_image = {owners[o].id: n for n, o in enumerate(index.cropped) if owners[o].kind == "staged"}
     by_sha: dict[str, list[int]] = defaultdict(list)
     for i, owner in enumerate(owners):
         if owner.sha256:
@@ -142,8 +147,7 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
             found[image_id][(owner.kind, owner.id)] = _candidate(owner, 0, exact=True, image_id=image_id)
     # the export gate's own rule (exports.gates.duplicate_failures), so review and export agree:
     # hash matches (exports.gates.near_duplicate) that the aligned detail confirms ...
-    entry_of = {index.owners[o].id: n for n, o in enumerate(index.cropped) if index.owners[o].kind == "staged"}
-    entry_of_owner = {o: n for n, o in enumerate(index.cropped)}
+    entry_of, entry_of_owner = index.entry_of_image, index.entry_of_owner
 
     def thumb(entry: int | None):
         return None if entry is None or index.crops is None else index.crops.thumbs[entry]
