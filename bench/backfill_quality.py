@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from exports.schema import parse_dataset_date  # noqa: E402
 from ingest.backfill import FILLABLE, backfill_row, backfill_table  # noqa: E402
 
-DEFAULT = str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "metadata-sample.csv")
+DEFAULT = str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")
 NUMERIC = {"offset", "age", "temperature", "pO2_saturation", "leukocyte_count", "neutrophil_count", "lymphocyte_count"}
 
 

@@ -129,7 +129,7 @@ def main(argv: list[str]) -> None:
         del argv[i:i + 2]
     flags = {a for a in argv if a.startswith("--")}
     argv = [a for a in argv if not a.startswith("--")]
-    path = argv[0] if argv else str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "metadata-sample.csv")
+    path = argv[0] if argv else str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")
     total = int(argv[1]) if len(argv) > 1 else 100_000
     with open(path, newline="", encoding="utf-8") as handle:
         sample = list(csv.DictReader(handle))

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench._measure import run_measured  # noqa: E402
 from exports.csvio import format_record, read_metadata  # noqa: E402
 
-SAMPLE = ROOT.parent / "shared" / "reference" / "metadata-sample.csv"
+SAMPLE = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 
 
 def build_checkout(root: Path, rows: int, images: int) -> None:

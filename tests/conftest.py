@@ -14,8 +14,9 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SAMPLE_CSV = SHARED / "reference" / "metadata-sample.csv"
+#: The real sample of the dataset's metadata.csv (../shared/reference/metadata-sample.csv, copied
+#: byte for byte so that a clone works wherever it is put).
+SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
