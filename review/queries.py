@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow
+from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Release, ReleaseItem
 from exports.schema import FINDING_PATHS, FINDING_PLACEHOLDERS
 from review import actions
-from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STATES, ReviewError, choices, suggestions
+from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STAGED, STATES, ReviewError, choices, suggestions
+from review.history import HistoryEntry, timeline
 from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
 
 SORTS = {
@@ -24,6 +25,8 @@ SORTS = {
 }
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 NO_FINDING = "(none)"
+#: What a reviewer decides on first: shown at the top of the case page.
+DECISION_FIELDS = ("age", "sex", "finding", "license")
 FINDING_FILTERS: tuple[str, ...] = (NO_FINDING,) + FINDING_PLACEHOLDERS + FINDING_PATHS
 
 
@@ -181,24 +184,36 @@ def queue(session: Session, f: QueueFilter) -> QueuePage:
 
 def neighbours(session: Session, f: QueueFilter, case: Case) -> tuple[int | None, int | None]:
     """The previous and next case of the queue (same filters and order) around ``case``."""
+    return _step(session, f, case, _where(f), False), _step(session, f, case, _where(f), True)
+
+
+def next_unreviewed(session: Session, f: QueueFilter, case: Case) -> int | None:
+    """The next case that still needs a decision (staged), in the queue's order and with its other
+    filters, after ``case`` and then from the top; None when every such case is decided."""
+    conditions = [*_where(f, with_state=False), Case.review_state == STAGED, Case.id != case.id]
+    after = _step(session, f, case, conditions, True)
+    if after is not None:
+        return after
+    column = SORTS[f.sort]
+    order = (column.desc(), Case.id.desc()) if f.desc else (column.asc(), Case.id.asc())
+    return session.scalar(select(Case.id).where(*conditions).order_by(*order).limit(1))
+
+
+def _step(session: Session, f: QueueFilter, case: Case, conditions: list, forward: bool) -> int | None:
+    """The first case matching ``conditions`` before or after ``case`` in the filter's order."""
     column = SORTS[f.sort]
     value = session.scalar(select(column).where(Case.id == case.id))
-    conditions = _where(f)
-
-    def step(forward: bool) -> int | None:
-        ahead = forward != f.desc
-        if value is None:
-            cmp = and_(column.is_(None), Case.id > case.id if ahead else Case.id < case.id)
-            cmp = or_(cmp, column.is_not(None)) if ahead else cmp
-        else:
-            cmp = or_(column > value if ahead else column < value,
-                      and_(column == value, Case.id > case.id if ahead else Case.id < case.id))
-            if not ahead:
-                cmp = or_(cmp, column.is_(None))
-        order = (column.asc(), Case.id.asc()) if ahead else (column.desc(), Case.id.desc())
-        return session.scalar(select(Case.id).where(*conditions, cmp).order_by(*order).limit(1))
-
-    return step(False), step(True)
+    ahead = forward != f.desc
+    if value is None:
+        cmp = and_(column.is_(None), Case.id > case.id if ahead else Case.id < case.id)
+        cmp = or_(cmp, column.is_not(None)) if ahead else cmp
+    else:
+        cmp = or_(column > value if ahead else column < value,
+                  and_(column == value, Case.id > case.id if ahead else Case.id < case.id))
+        if not ahead:
+            cmp = or_(cmp, column.is_(None))
+    order = (column.asc(), Case.id.asc()) if ahead else (column.desc(), Case.id.desc())
+    return session.scalar(select(Case.id).where(*conditions, cmp).order_by(*order).limit(1))
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -241,6 +256,24 @@ class CaseView:
     events: list
     duplicate_of_row: ReleasedRow | None
     split_cases: list[tuple[int, str]]
+    history: list[HistoryEntry] = field(default_factory=list)
+    #: the release names this case's images went out in (the "already released" badge)
+    released_in: list[str] = field(default_factory=list)
+
+    @property
+    def decisions(self) -> list[FieldRow]:
+        """The fields a reviewer decides on first (the top of the page)."""
+        by_name = {fr.field: fr for fr in self.case_fields}
+        return [by_name[name] for name in DECISION_FIELDS if name in by_name]
+
+    @property
+    def blocking(self) -> list[dict]:
+        return [w for w in self.warnings if w["blocking"] and not w["resolved"]]
+
+    @property
+    def notes(self) -> list[dict]:
+        """Warnings that do not stop an approval (and resolved ones)."""
+        return [w for w in self.warnings if not w["blocking"] or w["resolved"]]
 
 
 def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int | None) -> list[FieldRow]:
@@ -255,18 +288,26 @@ def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int 
     return rows
 
 
+def _span_pattern(span: str) -> re.Pattern:
+    """``span`` as a case-insensitive pattern that matches whole tokens only: an edge that is a
+    letter or digit must not touch another letter or digit ("pa" is not found in "opacities")."""
+    body = re.escape(span)
+    start = r"(?<![^\W_])" if span[0].isalnum() else ""
+    end = r"(?![^\W_])" if span[-1].isalnum() else ""
+    return re.compile(start + body + end, re.IGNORECASE)
+
+
 def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """Split ``text`` into segments, each with the fields whose evidence covers it (case-insensitive)."""
+    """Split ``text`` into segments, each with the fields whose evidence covers it (case-insensitive,
+    whole tokens only)."""
     if not text:
         return []
     cover: list[set[str]] = [set() for _ in text]
-    lowered = text.lower()
     for name, spans in evidence.items():
-        for span in spans:
-            span = span.strip()
+        for span in dict.fromkeys(s.strip() for s in spans):
             if len(span) < 2:
                 continue
-            for m in re.finditer(re.escape(span.lower()), lowered):
+            for m in _span_pattern(span).finditer(text):
                 for i in range(m.start(), m.end()):
                     cover[i].add(name)
     segments: list[tuple[str, list[str]]] = []
@@ -309,8 +350,18 @@ def case_view(session: Session, case_id) -> CaseView:
     staging = [w if isinstance(w, str) else actions.to_json(w) for w in (case.warnings or [])]
     row = session.get(ReleasedRow, case.duplicate_of_released_row_id) if case.duplicate_of_released_row_id else None
     splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
+    events = actions.events(session, case.id)
     return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
-                    actions.events(session, case.id), row, splits)
+                    events, row, splits, timeline(events), released_in(session, [img.id for img in images]))
+
+
+def released_in(session: Session, image_ids: list[int]) -> list[str]:
+    """Names of the releases (previews are never recorded) that hold any of these images."""
+    if not image_ids:
+        return []
+    return list(session.scalars(select(Release.name).join(ReleaseItem, ReleaseItem.release_id == Release.id)
+                                .where(ReleaseItem.image_id.in_(image_ids)).group_by(Release.id, Release.name)
+                                .order_by(Release.id)))
 
 
 def media_format(session: Session, sha256: str) -> str | None:
