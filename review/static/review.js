@@ -139,10 +139,10 @@
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       var k = e.key;
       if (viewer && viewer.dialog.open) {  // the viewer has the keys while it is open (Esc closes it)
-        if (typing(e.target) && e.target.type !== "range" && e.target.type !== "checkbox") return;
+        if (e.target.tagName === "TEXTAREA" || (e.target.tagName === "INPUT" && e.target.type === "text")) return;
         var panes = viewer.panes.filter(function (p) { return !p.hidden; });
         var how = k === "+" || k === "=" ? "in" : k === "-" ? "out" : k === "0" ? "reset" : null;
-        if (how) panes.forEach(function (p) { p.zoom(how); });
+        if (how) { e.preventDefault(); panes.forEach(function (p) { p.zoom(how); }); }
         return;
       }
       if (typing(e.target)) { if (k === "Escape") e.target.blur(); return; }
