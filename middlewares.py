@@ -5,7 +5,8 @@ high -> low):
 
 * ``IncrementalMiddleware`` (5): drops a case page already staged or released, unless the crawl
   was started with ``-a recrawl=yes``; then it asks the site "changed since?" with the stored
-  ``ETag``/``Last-Modified``. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
+  ``ETag``/``Last-Modified``. It also applies ``-a limit=N`` to the case pages it lets through:
+  the limit counts case pages fetched, so the crawl stops after N of them. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
   considered.
 * ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
   path and query kept, naming the real host in ``X-Mirror-Host``; ``meta["real_url"]`` keeps the
@@ -112,11 +113,17 @@ class IncrementalMiddleware:
         request.meta["incremental_checked"] = True
         spider = _spider(self.crawler)
         known = case_url in self.urls or (request.meta.get("case_key") or "") in self.keys
+        if known and not getattr(spider, "recrawl", False):
+            self.crawler.stats.inc_value("cases/skipped_known")
+            request.meta["skipped"] = "known"
+            raise IgnoreRequest(f"already staged or released: {case_url}")
+        # -a limit=N counts the case pages actually fetched (known ones skipped above are free)
+        if not getattr(spider, "take_case_fetch", lambda: True)():
+            self.crawler.stats.inc_value("cases/over_limit")
+            request.meta["skipped"] = "over_limit"
+            raise IgnoreRequest(f"over -a limit={spider.limit}: {case_url}")
         if not known:
             return None
-        if not getattr(spider, "recrawl", False):
-            self.crawler.stats.inc_value("cases/skipped_known")
-            raise IgnoreRequest(f"already staged or released: {case_url}")
         if self.engine is not None and not request.meta.get("unconditional"):
             with session_scope(self.engine) as session:
                 etag, last_modified = document_validators(session, request.url)

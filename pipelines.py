@@ -40,6 +40,7 @@ from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
+from crawl_summary import CrawlCounts, summary_table
 from db.media import MediaStore
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
@@ -575,22 +576,22 @@ class StagePipeline:
             return
         stats = self.crawler.stats.get_stats()
         source = getattr(spider, "source", spider.name)
-        value = lambda key: int(stats.get(key, 0))  # noqa: E731
         coverage = {name: round(count / self.covered_cases, 3) for name, count in self.coverage.items()} if self.covered_cases else {}
+        counts = CrawlCounts.from_stats(stats)
         run = CrawlRun(
             source=source,
             started_at=self.started_at,
             finished_at=utcnow(),
             finish_reason=reason,
             arguments=dict(getattr(spider, "arguments", {})),
-            cases_seen=value("cases/requested"),
-            cases_new=value("cases/staged/new"),
-            cases_updated=value("cases/staged/updated"),
-            cases_unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
-            cases_skipped=value("cases/skipped_known"),
-            cases_failed=value("cases/failed") + value("cases/parse_error") + sum(v for k, v in stats.items() if k.startswith("cases/dropped/")),
-            images=value("images/staged"),
-            errors=value("log_count/ERROR"),
+            cases_seen=counts.seen,
+            cases_new=counts.new,
+            cases_updated=counts.updated,
+            cases_unchanged=counts.unchanged,
+            cases_skipped=counts.skipped,
+            cases_failed=counts.failed,
+            images=counts.images,
+            errors=counts.errors,
             field_coverage=coverage,
             stats={k: v for k, v in stats.items() if isinstance(v, (int, float)) and k.split("/")[0] in
                    ("cases", "images", "blocked", "media", "retry_after", "search", "papers", "file_status_count", "downloader",
@@ -603,11 +604,9 @@ class StagePipeline:
             session.add(run)
         for warning in run.warnings:
             logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
-        logger.info(
-            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d, images %d, errors %d, blocked %d; coverage %s",
-            source, run.cases_seen, run.cases_new, run.cases_updated, run.cases_unchanged, run.cases_skipped, run.cases_failed,
-            run.images, run.errors, value("blocked"), coverage,
-        )
+        table = summary_table(source, reason, counts, coverage)
+        self.crawler.crawl_summary = table  # crawl_summary.CrawlProgress shows it on the terminal
+        logger.info("%s", table)
 
     def compare(self, previous: CrawlRun | None, run: CrawlRun) -> list[str]:
         """What dropped sharply against the previous run of the same source."""

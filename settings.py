@@ -59,6 +59,14 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # default DEBUG: a scheduled cr
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"  # default None would escape non-ASCII (Italian) text in feeds
+# `-O items.jsonl` / `-o items.csv`: records as plain data, bytes left out (feeds.py).
+from feeds import FEED_EXPORTERS  # noqa: E402,F401
+
+# The crawl's running counts on the terminal, also when LOG_FILE takes the log (crawl_summary.py);
+# "auto": only when stderr is a terminal (cron and CI stay silent).
+EXTENSIONS = {"crawl_summary.CrawlProgress": 500}
+CRAWL_PROGRESS = os.environ.get("CRAWL_PROGRESS", "auto")
+CRAWL_PROGRESS_INTERVAL = 2.0
 
 # --- Spiders, middlewares and pipelines (spiders/, middlewares.py, pipelines.py) ------------------
 

@@ -9,7 +9,8 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
-* ``limit=N``: parse at most N case pages, then stop following results.
+* ``limit=N``: fetch at most N case pages (cases already known, skipped, do not count), then stop
+  following results.
 * ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
@@ -33,6 +34,7 @@ from scrapy.http import Response
 from sqlalchemy.engine import make_url
 
 from ingest.records import CaseRecord
+from middlewares import Blocked
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ class CaseSpider(scrapy.Spider):
             # The mirror's host must pass the offsite filter once requests are re-addressed to it.
             self.allowed_domains = [*getattr(self, "allowed_domains", []), urlsplit(self.base_url).hostname]
         self.cases_parsed = 0
+        self.cases_fetched = 0
+        self._requested_cases: set[str] = set()
         self._lock_handle = None
 
     @classmethod
@@ -204,7 +208,15 @@ class CaseSpider(scrapy.Spider):
 
     @property
     def limit_reached(self) -> bool:
-        return self.limit is not None and self.cases_parsed >= self.limit
+        return self.limit is not None and self.cases_fetched >= self.limit
+
+    def take_case_fetch(self) -> bool:
+        """Count one case page about to be fetched; False once ``limit`` pages were (it is then
+        dropped unfetched). Called by IncrementalMiddleware, after known cases are skipped."""
+        if self.limit_reached:
+            return False
+        self.cases_fetched += 1
+        return True
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
         """A request for a case page, marked so IncrementalMiddleware can skip a known one.
@@ -212,8 +224,10 @@ class CaseSpider(scrapy.Spider):
         Case pages go before further result pages (priority), so a crawl finishes cases as it goes
         (a killed crawl has staged whole cases, and memory stays flat).
         """
-        self.crawler.stats.inc_value("cases/requested")
         canonical = self.canonical_case_url(url)
+        if (canonical or url) not in self._requested_cases:  # the dupefilter drops a repeated link
+            self._requested_cases.add(canonical or url)
+            self.crawler.stats.inc_value("cases/requested")
         return Request(
             url,
             callback=callback,
@@ -244,8 +258,9 @@ class CaseSpider(scrapy.Spider):
         return response.meta.get("real_url", response.url)
 
     def count_case_parsed(self) -> bool:
-        """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached:
+        """Count a case page parsed. Case pages are limited when fetched (``take_case_fetch``);
+        a paper of the publications spider, fetched in several steps, is limited here."""
+        if self.limit is not None and self.cases_parsed >= self.limit:
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
@@ -264,9 +279,14 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
+        """Every case page ends in one outcome of the summary: a refusal is a failure, a request
+        dropped on purpose a skip (known cases and the limit are counted where they are dropped)."""
         if failure.check(IgnoreRequest):
-            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
-            # BlockDetectionMiddleware already logged and counted.
+            if failure.check(Blocked):  # a block page, already logged and counted as a block
+                self.crawler.stats.inc_value("cases/failed")
+                self.crawler.stats.inc_value("cases/failed_blocked")
+            elif not failure.request.meta.get("skipped"):
+                self.crawler.stats.inc_value("cases/skipped_other")  # robots.txt, offsite
             return
         self.crawler.stats.inc_value("cases/failed")
         logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
