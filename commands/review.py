@@ -39,14 +39,17 @@ class Command(ProjectCommand):
         app = create_app(database_url(self.settings), self.settings.get("MEDIA_STORE"), self.reviewer(), token=token,
                          loopback_only=loopback)
         shown = f"[{host}]" if ":" in host else host
+        from waitress.server import create_server
+
+        try:
+            server = create_server(app, host=host, port=port, threads=max(1, opts.threads), ident="review")
+        except OSError as exc:  # the port is taken (a review already running?), or not ours to bind
+            raise CommandError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; stop the other server or "
+                               f"choose another address with --bind {shown}:{port + 1 if port < 65535 else 8000}") from None
         print(f"review server on http://{shown}:{port}/ (reviewer {self.reviewer()}"
               f"{', token required' if token else ''}); Ctrl-C stops it", file=sys.stderr, flush=True)
         try:
-            from waitress import serve
-        except ImportError:  # pragma: no cover - waitress is pinned in requirements.txt
-            from werkzeug.serving import run_simple
-
-            run_simple(host, port, app, threaded=True, use_reloader=False)
-        else:
-            serve(app, host=host, port=port, threads=max(1, opts.threads), ident="review")
+            server.run()
+        except KeyboardInterrupt:
+            pass
         return 0

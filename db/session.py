@@ -73,6 +73,12 @@ def head_revision() -> str:
     return head
 
 
+def revision_order() -> list[str]:
+    """Every revision id, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
 def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision``; returns the revisions before and after."""
     before = current_revision(engine)

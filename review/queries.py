@@ -86,10 +86,15 @@ class QueueFilter:
         return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
 
 
-def _effective_finding():
+def _effective(field: str):
+    """The value of a case-level field in effect (the reviewer's, else the normalizer's)."""
     return (select(func.coalesce(FieldValue.override, FieldValue.value))
-            .where(FieldValue.case_id == Case.id, FieldValue.field == "finding", FieldValue.image_id.is_(None))
+            .where(FieldValue.case_id == Case.id, FieldValue.field == field, FieldValue.image_id.is_(None))
             .correlate(Case).scalar_subquery())
+
+
+def _effective_finding():
+    return _effective("finding")
 
 
 def _where(f: QueueFilter, with_state: bool = True) -> list:
@@ -128,6 +133,9 @@ class QueueRow:
     images: int
     warnings: list[str]
     created_at: object
+    age: str | None = None
+    sex: str | None = None
+    license: str | None = None
 
 
 @dataclass
@@ -153,7 +161,8 @@ def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offse
     order = SORTS[f.sort]
     order = (order.desc(), Case.id.desc()) if f.desc else (order.asc(), Case.id.asc())
     query = (select(Case.id, Case.source, Case.review_state, Case.title, Case.canonical_url, Case.warning_codes,
-                    Case.created_at, _effective_finding().label("finding"))
+                    Case.created_at, _effective_finding().label("finding"), _effective("age").label("age"),
+                    _effective("sex").label("sex"), func.coalesce(_effective("license"), Case.license).label("license"))
              .where(*_where(f)).order_by(*order).offset(offset))
     if limit is not None:
         query = query.limit(limit)
@@ -169,7 +178,8 @@ def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offse
             if sha and included and case_id not in thumbs:
                 thumbs[case_id] = sha
     return [QueueRow(r.id, r.source, r.review_state, r.title, r.canonical_url, r.finding, thumbs.get(r.id),
-                     counts.get(r.id, 0), [c for c in (r.warning_codes or "").split(",") if c], r.created_at)
+                     counts.get(r.id, 0), [c for c in (r.warning_codes or "").split(",") if c], r.created_at,
+                     r.age, r.sex, r.license)
             for r in rows]
 
 
