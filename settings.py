@@ -62,6 +62,10 @@ FEED_EXPORT_ENCODING = "utf-8"  # default None would escape non-ASCII (Italian) 
 # `-O items.jsonl` / `-o items.csv`: records as plain data, bytes left out (feeds.py).
 from feeds import FEED_EXPORTERS  # noqa: E402,F401
 
+# `scrapy export --dataset`: the release's CHANGELOG.md, manifest.json and report/ go to
+# RELEASE_REPORTS_DIR/<release name>/, not into the dataset checkout (--reports-in-checkout asks for that).
+RELEASE_REPORTS_DIR = os.environ.get("RELEASE_REPORTS_DIR", str(PROJECT_ROOT / "data" / "releases"))
+
 # The crawl's running counts on the terminal, also when LOG_FILE takes the log (crawl_summary.py);
 # "auto": only when stderr is a terminal (cron and CI stay silent).
 EXTENSIONS = {"crawl_summary.CrawlProgress": 500}

@@ -67,6 +67,8 @@ class ExportReport:
     preexisting: int = 0
     removed: int = 0
     nothing_new: bool = False
+    #: where CHANGELOG.md, manifest.json and report/ were written
+    artefacts: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,12 @@ class Plan:
     allocate: dict[int, str] = field(default_factory=dict)  # case id -> new patientid
     licenses: tuple[str, ...] | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    #: the same steps counted in cases (a case has one or more images)
+    funnel_cases: dict[str, int] = field(default_factory=dict)
+
+    def set_exported(self) -> None:
+        self.funnel["exported"] = len(self.new)
+        self.funnel_cases["exported"] = len({row.case_id for row in self.new})
 
     @property
     def preview(self) -> bool:
@@ -260,17 +268,18 @@ def _finish_preexisting(job) -> list[Violation]:
         first.shutdown(wait=True, cancel_futures=True)
 
 
-def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
-    """Images at each step from fetched to exported (the ROCOv2-style funnel)."""
-    images = session.execute(select(Image.sha256, Image.duplicate_of, Image.included, Case.review_state, Case.license)
-                             .join(Case, Case.id == Image.case_id)).all()
-    fetched = len(images)
+def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Images, and the cases they belong to, at each step from fetched to exported (the
+    ROCOv2-style funnel; ``exported`` is set once the release is planned)."""
+    images = session.execute(select(Image.case_id, Image.sha256, Image.duplicate_of, Image.included, Case.review_state,
+                                    Case.license).join(Case, Case.id == Image.case_id)).all()
     staged = [i for i in images if i.sha256]
     dedup = [i for i in staged if i.duplicate_of is None and i.review_state != "duplicate"]
     licensed = [i for i in dedup if (i.license or "") in allowed]
     approved = [i for i in licensed if i.review_state == APPROVED and i.included]
-    return {"fetched": fetched, "staged": len(staged), "deduplicated": len(dedup), "license-passed": len(licensed),
-            "approved": len(approved), "exported": exported}
+    steps = {"fetched": images, "staged": staged, "deduplicated": dedup, "license-passed": licensed, "approved": approved}
+    return ({name: len(rows) for name, rows in steps.items()} | {"exported": 0},
+            {name: len({r.case_id for r in rows}) for name, rows in steps.items()} | {"exported": 0})
 
 
 def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
@@ -402,8 +411,10 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         failures += duplicate_failures(rows, known, distinct_pairs(session, [r.image_id for r in rows]))
         released_findings = [((r.cells or {}).get("view", ""), (r.cells or {}).get("finding", "")) for r in plan.base]
         failures += xrv_failures(rows, released_findings)
+        if plan.preview:  # the preview's own placeholder ids are not a defect of what it shows
+            failures = [f for f in failures if not (f.rule == "patientid.format" and PREVIEW_ID_PREFIX in f.message)]
         plan.failures = failures
-        plan.funnel = _funnel(session, allowed, 0)
+        plan.funnel, plan.funnel_cases = _funnel(session, allowed)
 
 
 def _metadata_lines(plan: Plan) -> list[tuple[str, str]]:
@@ -482,14 +493,14 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         work = staging / ".new"
         base_csv = staging / ".base.csv"
         base_csv.write_bytes(render([header] + [(r.raw, "\n") for r in rows]))
-        plan = plan_release(engine, store, work, name=name or out.name, base_header=header, base=rows,
+        plan = plan_release(engine, store, work, name=name or default_name(engine, state), base_header=header, base=rows,
                             state=state, licenses=licenses, allowed=allowed, preexisting_csv=base_csv,
                             progress=progress, include_needs_info=include_needs_info)
         base_csv.unlink()
         _check_gates(plan)
         metadata = render(_metadata_lines(plan))
         report = ExportReport(str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
-                              new_rows=len(plan.new), metadata_sha256=sha256_hex(metadata))
+                              new_rows=len(plan.new), metadata_sha256=sha256_hex(metadata), artefacts=str(out))
         report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
         shas: dict[str, str] = {}
         for folder in FOLDERS:
@@ -509,7 +520,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         shutil.rmtree(work)
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
-        plan.funnel["exported"] = len(plan.new)
+        plan.set_exported()
         counts = _counts(plan, report.files_written)
         write_artefacts(staging, plan, shas, counts, new_files=staging,
                         previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
@@ -520,6 +531,17 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     if not plan.preview:
         report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)
     return report
+
+
+def default_name(engine: Engine, state: str = APPROVED) -> str:
+    """Today's date (``2026-12-04``; ``-2``, ``-3`` for a later release the same day); a preview
+    is named ``preview-<date>``."""
+    stem = f"{'preview-' if state != APPROVED else ''}{datetime.now(timezone.utc):%Y-%m-%d}"
+    with session_scope(engine) as session:
+        taken = set(session.scalars(select(Release.name).where(Release.name.like(f"{stem}%"))))
+    if stem not in taken:
+        return stem
+    return next(f"{stem}-{n}" for n in range(2, len(taken) + 3) if f"{stem}-{n}" not in taken)
 
 
 def _counts(plan: Plan, files: int) -> dict:
@@ -533,7 +555,7 @@ def _counts(plan: Plan, files: int) -> dict:
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
                         progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES,
-                        include_needs_info: bool = False) -> ExportReport:
+                        include_needs_info: bool = False, reports: str | Path | None = None) -> ExportReport:
     """Append the approved cases (and, if asked, those needing information, as ``todo``) to a
     checkout of the dataset repository.
 
@@ -541,6 +563,9 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     and are never written over an existing file; ``metadata.csv`` gets the new rows at its end.
     Everything is prepared beside the checkout first; the checkout changes only at the end (files
     renamed in, then metadata.csv replaced atomically), and an error there undoes what was moved.
+
+    The release's CHANGELOG.md, manifest.json and report/ go to ``reports/<name>/`` (the running
+    changelog is ``reports/CHANGELOG.md``), or into the checkout's root when ``reports`` is None.
     """
     root = Path(dataset).resolve()
     csv_path = root / "metadata.csv"
@@ -573,6 +598,8 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     base = [ReleaseRow(r.raw, r.ending, r.patientid, r.filename, r.folder, None, ids.get(r.filename), None, r.cells)
             for r in base]
     name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
+    home, running_changelog = (root, root / "CHANGELOG.md") if reports is None else \
+        (Path(reports).resolve() / name, Path(reports).resolve() / "CHANGELOG.md")
     work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
     moved: list[Path] = []
     undo: list[Callable[[], None]] = []
@@ -598,15 +625,14 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         new_lines = "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
         metadata = original + tail + new_lines
         report.metadata_sha256 = sha256_hex(metadata)
-        plan.funnel["exported"] = len(plan.new)
+        plan.set_exported()
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
-        changelog = root / "CHANGELOG.md"
         write_artefacts(artefacts, plan, shas, counts, new_files=work,
-                        previous_changelog=changelog if changelog.exists() else None)
+                        previous_changelog=running_changelog if running_changelog.exists() else None)
         # --- commit: the checkout changes from here on, and is restored on any error ---------
         for folder in FOLDERS:
             if any(r.folder == folder for r in plan.new):
@@ -618,7 +644,11 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
             report.files_written += 1
         undo.append(lambda: write_atomically(csv_path, original))
         write_atomically(csv_path, metadata)
-        _install_artefacts(artefacts, root, undo)
+        home.mkdir(parents=True, exist_ok=True)
+        _install_artefacts(artefacts, home, undo)
+        if running_changelog.parent != home:
+            _install_file(artefacts / "CHANGELOG.md", running_changelog, undo)
+        report.artefacts = str(home)
     except BaseException:
         for action in reversed(undo):
             action()
@@ -676,16 +706,20 @@ def _place(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, dst)
 
 
+def _install_file(source: Path, target: Path, undo: list[Callable[[], None]]) -> None:
+    """``target`` replaced atomically by ``source``'s bytes; ``undo`` learns how to put it back."""
+    if target.exists():
+        before = target.read_bytes()
+        undo.append(lambda: write_atomically(target, before))
+    else:
+        undo.append(lambda: target.unlink(missing_ok=True))
+    write_atomically(target, source.read_bytes())
+
+
 def _install_artefacts(artefacts: Path, root: Path, undo: list[Callable[[], None]]) -> None:
     """CHANGELOG.md and manifest.json replaced atomically; report/ swapped by renames."""
     for name in ("CHANGELOG.md", "manifest.json"):
-        target = root / name
-        if target.exists():
-            before = target.read_bytes()
-            undo.append(lambda target=target, before=before: write_atomically(target, before))
-        else:
-            undo.append(lambda target=target: target.unlink(missing_ok=True))
-        write_atomically(target, (artefacts / name).read_bytes())
+        _install_file(artefacts / name, root / name, undo)
     old = None
     if (root / "report").exists():
         old = Path(tempfile.mkdtemp(prefix=f".{root.name}.report-old-", dir=root.parent))
