@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Engine, func, select
 
-from db.media import MediaStore, file_sha256, write_atomically
+from db.media import MediaStore, file_sha256, umask_mode, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
@@ -489,6 +489,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         rows = []  # a preview shows what a crawl found, alone
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    os.chmod(staging, umask_mode(directory=True))  # it becomes the release: the umask's mode, not 0700
     try:
         work = staging / ".new"
         base_csv = staging / ".base.csv"
