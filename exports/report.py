@@ -122,13 +122,15 @@ def manifest(plan, shas: dict[str, str], counts: dict, now: datetime) -> dict:
 # --- report with pictures ------------------------------------------------------------------------
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1150px;margin:1.5em auto;color:#1d2126;padding:0 1em}
-h1{margin-bottom:.2em}.lead{color:#444;margin-top:0}table{border-collapse:collapse;margin:.4em 0 1.2em}
+h1{margin-bottom:.2em}.lead{color:#444;margin-top:0}table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n,th.n{text-align:right}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1em}
 .figures figure{margin:0}.figures img{max-width:100%}section{margin-bottom:2em}
 .thumbs{display:flex;flex-wrap:wrap;gap:8px}.thumbs figure{margin:0;width:170px;font-size:11px}
 .new{background:#eef3fd;border:1px solid #c6d5f5;border-radius:6px;padding:.2em 1em 1em}
-.key td:first-child{color:#555}"""
+.keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.3em 1em;margin:.5em 0}
+.keys div{background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:.2em .5em}.keys dt{font-size:12px;color:#555}
+.keys dd{margin:0;font-weight:600}"""
 FUNNEL_LABELS = {"fetched": "fetched", "staged": "stored (usable image)", "deduplicated": "not a duplicate",
                  "license-passed": "license may leave staging", "approved": "approved by a reviewer",
                  "exported": "in this release"}
@@ -228,8 +230,8 @@ def _key_figures(plan, counts: dict) -> str:
             ("license subset", license_subset_text(plan.licenses))]
     if plan.preview:
         rows.append(("gate failures (a release would be refused)", len(plan.failures)))
-    return "<table class=key>" + "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
-                                        for k, v in rows) + "</table>"
+    return "<dl class=keys>" + "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd></div>"
+                                       for k, v in rows) + "</dl>"
 
 
 def _funnel_table(plan) -> str:
@@ -258,7 +260,7 @@ def _thumbnails(directory: Path, plan, new_files: Path) -> str:
             + (f"<p>... and {more} more (manifest.json lists every file).</p>" if more > 0 else ""))
 
 
-def _new_section(directory: Path, plan, new_files: Path) -> str:
+def _new_section(directory: Path, plan, counts: dict, new_files: Path) -> str:
     new_cells = [r.cells for r in plan.new]
     figures = []
     for key, label in CATEGORIES:
@@ -267,7 +269,7 @@ def _new_section(directory: Path, plan, new_files: Path) -> str:
             _bar_chart(directory / f"new-{key}.png", f"New rows per {label}", counter)
             figures.append(f"<figure><img src='new-{key}.png' alt='new rows per {label}'>{_count_table(counter)}</figure>")
     _funnel_chart(directory / "funnel.png", plan.funnel, plan.funnel_cases)
-    return ("<section class=new id=new><h2>New in this release</h2>"
+    return ("<section class=new id=new><h2>New in this release</h2>" + _key_figures(plan, counts)
             + (f"<div class=figures>{''.join(figures)}</div>" if figures else "<p>No new row.</p>")
             + "<h3>From fetched to released</h3><div class=figures><figure><img src='funnel.png' alt='funnel'></figure>"
             + f"<figure>{_funnel_table(plan)}</figure></div>"
@@ -299,7 +301,7 @@ def report_title(plan) -> str:
 def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
     """``report/index.html``: what is new first, then the dataset as a whole."""
     directory.mkdir(parents=True, exist_ok=True)
-    sections = [_key_figures(plan, counts), _new_section(directory, plan, new_files)]
+    sections = [_new_section(directory, plan, counts, new_files)]
     if plan.failures:
         sections.append(f"<section id=gates><h2>Gate failures ({len(plan.failures)})</h2><ul>"
                         + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul></section>")

@@ -27,7 +27,8 @@ def test_report_puts_what_is_new_first_with_cases_and_images_side_by_side(env, t
     today = f"{datetime.now(timezone.utc):%Y-%m-%d}"
     assert f"<title>Release {today}</title>" in page and f"<h1>Release {today}</h1>" in page
     assert "Release release" not in page and "None" not in page
-    assert "<td>license subset</td><td>every license allowed to leave staging</td>" in page
+    assert "<dt>license subset</dt><dd>every license allowed to leave staging</dd>" in page
+    assert "<dt>new cases</dt><dd>2</dd>" in page and "<dt>new rows (images)</dt><dd>3</dd>" in page
     # the new rows first, the whole dataset after
     assert page.index('id=new') < page.index('id=dataset')
     new = section(page, "id=new", "id=dataset")
@@ -55,7 +56,7 @@ def test_a_license_subset_is_named_in_the_report(env, tmp_path, scrapy_inproc):
     out = tmp_path / "subset"
     assert scrapy_inproc("export", "-o", str(out), "--license", "CC BY 4.0", "--name", "2026-q4")[0] == 0
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
-    assert "<h1>Release 2026-q4</h1>" in page and "<td>license subset</td><td>only CC BY 4.0</td>" in page
+    assert "<h1>Release 2026-q4</h1>" in page and "<dt>license subset</dt><dd>only CC BY 4.0</dd>" in page
 
 
 def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(env, tmp_path, scrapy_inproc, monkeypatch):
