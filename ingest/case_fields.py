@@ -14,11 +14,15 @@ from exports.schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number
 from ingest.records import CaseRecord, ImageRecord
+from ingest.timeline import ImageTexts, Timeline, case_timeline
 
 #: Patient-level fields read from the history and findings (the patient's own story).
 NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASUREMENT_FIELDS)
 #: Fields that belong to one image rather than to the patient.
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
+
+#: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
+TIMELINE_VERSION = 1
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -78,17 +82,52 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         if text.strip():
             results.append(FieldResult(field, None, text, text.strip(), text.strip(), COPY_RULE, 1, ""))
 
-    previous_offset: int | None = None
-    for image in sorted(record.images, key=lambda i: i.position):
-        image_results = normalize_image(record, image, previous_offset)
-        offset = next((r for r in image_results if r.field == "offset" and r.value is not None), None)
-        if offset is not None:
-            previous_offset = int(offset.value)
-        results.extend(image_results)
+    timeline = record_timeline(record)
+    images = sorted(record.images, key=lambda i: i.position)
+    case_modality = _case_modality(record, images)
+    for image in images:
+        results.extend(normalize_image(record, image, timeline, case_modality, single_image=len(images) == 1))
     return results
 
 
-def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None) -> list[FieldResult]:
+def _study_titles(record: CaseRecord) -> dict[str, str]:
+    """Radiopaedia: study id -> the study's title ("Day 7", "2 weeks later"), the label of its images."""
+    studies = record.extra.get("studies") or []
+    return {str(s.get("study_id")): str(s.get("title") or "") for s in studies if isinstance(s, dict) and s.get("study_id")}
+
+
+def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
+    """The words that belong to one image: its caption, its own date text or its study's title, the
+    file name of its URL."""
+    titles = _study_titles(record)
+    label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
+    filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return ImageTexts(image.position, caption=image.caption, date_text=label, filename=filename)
+
+
+def record_timeline(record: CaseRecord) -> Timeline:
+    """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
+    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings)
+
+
+def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:
+    """The modality the case's own words give, used for an image without its own only when the case
+    has a single modality: its images' own modalities agree and its findings name that one alone."""
+    own = {NORMALIZERS["modality"](i.modality_text or i.caption).value for i in images if (i.modality_text or i.caption).strip()}
+    own.discard(None)
+    text = _join(record.findings, record.history)
+    words = NORMALIZERS["modality"](text) if text else Normalized(None)
+    if words.value is None or (own and own != {words.value}):
+        return None
+    return FieldResult("modality", None, text, words.value, words.evidence, "modality.case-words", 1, "")
+
+
+def normalize_image(record: CaseRecord, image: ImageRecord, timeline: Timeline | None = None,
+                    case_modality: FieldResult | None = None, single_image: bool = False) -> list[FieldResult]:
+    """The per-image fields of one image, each from the image's own evidence (stack modality and
+    plane, caption or subcaption, date text or study label, file name). The case's words fill the
+    modality only when the case has a single modality (``case_modality``) and the view only when the
+    case has a single image: "lateral" or "CT" elsewhere in a note is not this image's."""
     pos = image.position
     modality_raw = image.modality_text or image.caption
     modality = _result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw)) if modality_raw.strip() else None
@@ -101,14 +140,26 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     if view_raw.strip():
         modality_value = modality.value if modality is not None else None
         view = _result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source))
+    if (view is None or (view.value is None and not view.reason)) and single_image:
+        text = _join(record.findings)
+        if text:
+            words = NORMALIZERS["view"](text, modality=modality.value if modality is not None else None)
+            if words.value is not None or words.reason:
+                view = FieldResult("view", pos, text, csv_value(words.value), words.evidence, "view.case-words-single-image", words.version, words.reason)
     if (modality is None or modality.value is None) and view is not None and view.value is not None:
         # "lateral view" names no modality, but only a radiograph has a lateral view
         inferred = MODALITY_XRAY if view.value in XRAY_VIEWS else MODALITY_CT
         modality = FieldResult("modality", pos, view_raw, inferred, view.evidence, "modality.from-view", 1, "")
+    if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
+        modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence, case_modality.rule, 1, "")
     results = [r for r in (modality, view) if r is not None]
-    offset_raw = image.date_text or image.caption
-    if offset_raw.strip():
-        results.append(_result("offset", pos, offset_raw, NORMALIZERS["offset"](offset_raw, previous_offset=previous_offset)))
+    timeline = timeline if timeline is not None else record_timeline(record)
+    placed = timeline.offset_of(pos)
+    texts = image_texts(record, image)
+    offset_raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed and placed.value is not None else "") if t)
+    if placed is not None and (placed.value is not None or placed.reason != "no moment of this image in its own words"):
+        results.append(FieldResult("offset", pos, offset_raw or record.history, csv_value(placed.value), placed.evidence,
+                                   placed.rule, TIMELINE_VERSION, placed.reason))
     if image.date_text.strip():
         results.append(_result("date", pos, image.date_text, NORMALIZERS["date"](image.date_text, source=record.source)))
     return results

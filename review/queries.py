@@ -262,7 +262,8 @@ def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list
     cover: list[set[str]] = [set() for _ in text]
     lowered = text.lower()
     for name, spans in evidence.items():
-        for span in spans:
+        # an offset's evidence is the timeline's anchor and the image's event, joined by " … "
+        for span in (part for joined in spans for part in joined.split(" … ")):
             span = span.strip()
             if len(span) < 2:
                 continue

@@ -1,0 +1,300 @@
+"""A case's timeline: the moments its texts give, on one axis, and each image's offset on it.
+
+The dataset's ``offset`` counts days from the onset of symptoms, or from hospitalisation when the
+text does not give the onset (SCHEMA.md; "after a few days" is 5 days). A case's texts put its
+moments on different scales: the history gives the onset ("four-day history of cough"), a study
+label counts from the first film ("Day 0", "Day 7"), a caption counts from admission ("12 days
+after admission") or from the previous film ("2 weeks later"). ``case_timeline`` reads them all
+and places every image on the one axis:
+
+- the **anchor** is the onset of symptoms when the history says how long before admission they
+  began (the admission is then day G), else hospitalisation (admission is day 0);
+- each image's **own** moment (its study label, caption, filename day label, date text; never
+  another image's words) is placed on that axis: "on admission" is day G; "N days after
+  admission" G + N; "day N of illness" N; "N days later" the previous image's day + N; a bare
+  "day N" label G + N when the case's labels count from admission (a "day 0" among them, or the
+  first film is labelled with the admission's day N = G, then it counts from the onset), N when
+  the case gives no onset, and blank otherwise, because the label may count from either; a label
+  and a caption giving the same day ("day12", "12 days after admission") take the caption's base;
+- a case with one image and a history of G days: that image is the presenting film (day G).
+
+Everything here is pure. Every offset carries its evidence (the anchor's span and the event's span,
+joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from .normalize.common import about_other_person, compile as compile_fast
+from .normalize.imaging import _AFTER, _AT_ADMISSION, _DAY_N, _ONSET_BASE, _ADMISSION_BASE, _amount, _history, _is_amount
+
+#: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
+EVIDENCE_JOIN = " … "
+
+ONSET = "symptom onset"
+HOSPITALISATION = "hospitalisation"
+
+#: Kinds of an image's own moment.
+SINCE_ONSET = "since-onset"          # "day 4 of illness", "7 days after onset"
+SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admission"
+LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
+AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
+
+# A filename's day label: "-day5", "_day-0", "fig5-day12".
+_DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+# Onset told as a time before admission: "symptoms began three days before admission".
+_BEFORE_ADMISSION = compile_fast(
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s+"
+    r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
+    re.IGNORECASE,
+)
+_ONSET_WORDS = compile_fast(r"\b(?:onset|symptom\w*|fever|cough|dyspn\w+|ill|illness|sintom\w*|febbre|tosse)\b", re.IGNORECASE)
+_PRESENTATION = compile_fast(
+    r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ImageTexts:
+    """The words that belong to one image: its own caption, its study's label or date text,
+    its filename. ``position`` orders the images of the case."""
+
+    position: int
+    caption: str = ""
+    date_text: str = ""
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An image's own moment as its words give it, before it is placed on the axis."""
+
+    kind: str
+    days: int
+    evidence: str
+    where: str  # "label", "caption", "filename"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A moment placed on the case's axis (``day`` None: given, but not placeable)."""
+
+    what: str  # "admission", "image 2", ...
+    day: int | None
+    evidence: str
+    where: str
+
+
+@dataclass(frozen=True)
+class ImageOffset:
+    position: int
+    value: int | None
+    evidence: str
+    rule: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    anchor: str  # ONSET, HOSPITALISATION
+    anchor_evidence: str
+    admission_day: int | None
+    events: tuple[Event, ...] = ()
+    offsets: tuple[ImageOffset, ...] = field(default=())
+
+    def offset_of(self, position: int) -> ImageOffset | None:
+        return next((o for o in self.offsets if o.position == position), None)
+
+    def describe(self) -> str:
+        """The anchor in words, for evidence and the review page."""
+        if self.anchor == ONSET:
+            return f"day 0 = {ONSET} ({self.anchor_evidence!r}); admission = day {self.admission_day}"
+        return f"day 0 = {HOSPITALISATION}" + (f" ({self.anchor_evidence!r})" if self.anchor_evidence else "")
+
+
+# --- The onset: how many days before admission did symptoms begin ---------------------------------
+
+
+def onset_gap(history: str) -> tuple[int, str] | None:
+    """(days from the onset of symptoms to admission, evidence) as the patient's history tells
+    them: "four-day history of cough", "fever for 7 days", "presented 5 days after developing
+    symptoms", "symptoms began three days before admission". None when not told."""
+    if not history.strip():
+        return None
+    for m in _BEFORE_ADMISSION.finditer(history):
+        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        if amount is not None and not about_other_person(history, m.start(), m.end()):
+            return amount, m.group(0)
+    found = _history(history)
+    if found is None:
+        return None
+    amount, m = found
+    return amount, m.group(0)
+
+
+# --- An image's own moment -----------------------------------------------------------------------
+
+
+def filename_day(filename: str) -> tuple[int, str] | None:
+    """The day label of a file name ("...-day5.jpg", "..._day-0.png"): (N, the label)."""
+    m = _DAY_IN_NAME.search(filename)
+    return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
+
+
+def text_moments(text: str, where: str) -> list[Moment]:
+    """The moments one image's own text gives, in text order. Phrases of the history ("4-day
+    history", "presented 5 days after developing symptoms") are the onset, not the image's."""
+    if not text.strip():
+        return []
+    history = _history(text)
+    history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
+
+    def in_history(m: re.Match[str]) -> bool:
+        return history_span[0] <= m.start() < history_span[1]
+
+    moments: list[tuple[int, Moment]] = []
+    for m in _DAY_N.finditer(text):
+        n = int(m.group("n") or m.group("n2"))
+        base = m.group("base") or m.group("base2") or ""
+        qual = (m.group("qual") or "").strip().lower()
+        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+            moments.append((m.start(), Moment(SINCE_ONSET, n, m.group(0), where)))
+        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+            continue  # a day of the stay: day 1 may be the admission day or the next one
+        elif base and m.group("of" if m.group("n") else "of2"):
+            continue  # "7th day after the initiation of treatment": another base
+        else:
+            moments.append((m.start(), Moment(LABEL, n, m.group(0), where)))
+    for m in _AFTER.finditer(text):
+        if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        n = m.group("n") or m.group("n2")
+        if not _is_amount(n):
+            continue
+        amount = _amount(n, m.group("unit") or m.group("unit2"))
+        if amount is None:
+            continue
+        base = (m.group("base") or m.group("base2") or "").lower()
+        if re.search(r"onset|symptom|developing|illness", base):
+            moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
+        elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
+            moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
+        else:
+            moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
+    for m in _AT_ADMISSION.finditer(text):
+        if not in_history(m):
+            moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
+    return [moment for _, moment in sorted(moments, key=lambda p: p[0])]
+
+
+def image_moments(image: ImageTexts) -> list[Moment]:
+    """The image's moments from its own words: the study label or date text first, then the
+    filename's day label, then the caption."""
+    moments = text_moments(image.date_text, "label")
+    by_name = filename_day(image.filename)
+    if by_name is not None:
+        moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
+    return moments + text_moments(image.caption, "caption")
+
+
+# --- Placing the moments on one axis -------------------------------------------------------------
+
+
+def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
+    """The image's moment, or None with the reason when its words give several that disagree."""
+    if not moments:
+        return None, ""
+    distinct = {(m.kind, m.days) for m in moments}
+    if len(distinct) == 1:
+        return moments[0], ""
+    labels = [m for m in moments if m.where in ("label", "filename")]
+    prose = [m for m in moments if m not in labels]
+    if labels and len({(m.kind, m.days) for m in labels}) == 1:
+        # a label and its caption often say the same day twice: the caption names its base
+        # ("day12" and "12 days after admission"); otherwise the label wins over prose
+        same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
+        if same_day and len({m.kind for m in same_day}) == 1:
+            return same_day[0], ""
+        return labels[0], ""
+    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "") -> Timeline:
+    """The case's timeline: its anchor (onset when the history says how long before admission the
+    symptoms began, else hospitalisation) and every image's offset on it, in image order."""
+    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    ordered = sorted(images, key=lambda i: i.position)
+    chosen: dict[int, tuple[Moment | None, str]] = {i.position: _one_moment(image_moments(i)) for i in ordered}
+    any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values())
+    if gap is not None:
+        anchor, anchor_evidence, admission = ONSET, gap[1], gap[0]
+    elif any_onset_moment:
+        anchor, anchor_evidence, admission = ONSET, "", None
+    else:
+        anchor, anchor_evidence, admission = HOSPITALISATION, "", 0
+    labels = [m for m, _ in chosen.values() if m is not None and m.kind == LABEL]
+    # Labels count from admission when one of them is day 0.
+    admission_scale = any(m.days == 0 for m in labels)
+    timeline = Timeline(anchor, anchor_evidence, admission)
+    events: list[Event] = []
+    if gap is not None:
+        events.append(Event("symptom onset", 0, gap[1], "history"))
+        events.append(Event("admission", admission, gap[1], "history"))
+    offsets: list[ImageOffset] = []
+    previous_day: int | None = None
+    for image in ordered:
+        moment, reason = chosen[image.position]
+        day, rule = None, ""
+        if moment is None and not reason:
+            if len(ordered) == 1 and gap is not None and _PRESENTATION.search(history):
+                day, rule = admission, "timeline.presenting-image"
+                moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
+            else:
+                reason = "no moment of this image in its own words"
+        elif moment is not None:
+            first = image.position == ordered[0].position
+            day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first)
+        label = f"image {image.position + 1}"
+        events.append(Event(label, day, moment.evidence if moment else "", moment.where if moment else ""))
+        if day is not None:
+            spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
+            if moment.where != "case":
+                spans.append(moment.evidence)
+            evidence = EVIDENCE_JOIN.join(spans)
+            offsets.append(ImageOffset(image.position, day, evidence, rule))
+            previous_day = day
+        else:
+            offsets.append(ImageOffset(image.position, None, moment.evidence if moment else "", rule or "timeline", reason))
+    return Timeline(anchor, anchor_evidence, admission, tuple(events), tuple(offsets))
+
+
+def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
+           first: bool) -> tuple[int | None, str, str]:
+    """(day on the axis, rule, reason when blank) of one image's moment."""
+    admission = timeline.admission_day
+    if moment.kind == SINCE_ONSET:
+        return moment.days, "timeline.since-onset", ""
+    if moment.kind == SINCE_ADMISSION:
+        if admission is None:
+            return None, "timeline.since-admission", "counted from admission, but the admission's day after the onset is not told"
+        return admission + moment.days, "timeline.since-admission", ""
+    if moment.kind == AFTER_PREVIOUS:
+        if previous_day is None:
+            return None, "timeline.after-previous", f"{moment.evidence!r} counts from an earlier image whose day is not known"
+        return previous_day + moment.days, "timeline.after-previous", ""
+    # a bare day label
+    if timeline.anchor == HOSPITALISATION:
+        return moment.days, "timeline.day-label", ""
+    if admission is not None and (admission_scale or moment.days == 0):
+        return admission + moment.days, "timeline.day-label-from-admission", ""
+    if first and admission is not None and moment.days == admission:
+        # the first film labelled with the very day of admission: the label counts from the onset
+        return moment.days, "timeline.day-label-is-admission", ""
+    return None, "timeline.day-label", (
+        f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
+        + (f" (day {admission + moment.days})" if admission is not None else "")
+    )
