@@ -1,0 +1,91 @@
+"""The case timeline: anchor on the onset when the history gives it, each image placed by its own words."""
+
+from ingest.timeline import HOSPITALISATION, ONSET, ImageTexts, case_timeline, onset_gap
+
+
+def offsets(timeline):
+    return [o.value for o in timeline.offsets]
+
+
+def test_a_day0_label_after_a_four_day_history_is_offset_4():
+    history = "Four-day history of dry cough, myalgia, pyrexia and sore throat. Admitted to hospital for worsening dyspnea."
+    timeline = case_timeline(history, [
+        ImageTexts(0, caption="First chest radiograph on admission demonstrates multiple patchy opacities.", filename="case-day-0.jpg"),
+        ImageTexts(1, caption="Limited inspiratory effort, with radiological progression.", filename="case-day-2.jpg"),
+    ])
+    assert timeline.anchor == ONSET
+    assert timeline.admission_day == 4
+    assert offsets(timeline) == [4, 6]
+    assert timeline.offsets[0].evidence == "Four-day history … on admission"
+    assert timeline.offsets[1].rule == "timeline.day-label-from-admission"
+
+
+def test_on_admission_counts_from_the_onset_given_as_days_before_admission():
+    history = "Her symptoms began three days before admission with fever and cough."
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest X-ray on admission: bilateral opacities.")])
+    assert offsets(timeline) == [3]
+    assert timeline.offsets[0].rule == "timeline.since-admission"
+
+
+def test_without_an_onset_the_anchor_is_hospitalisation():
+    timeline = case_timeline("Admitted with dyspnoea.", [
+        ImageTexts(0, date_text="Day 1"), ImageTexts(1, date_text="2 weeks later"), ImageTexts(2, date_text="after a few days"),
+    ])
+    assert timeline.anchor == HOSPITALISATION
+    # "2 weeks later" counts from the previous study; "a few days" is 5 (SCHEMA.md)
+    assert offsets(timeline) == [1, 15, 20]
+
+
+def test_a_label_and_a_caption_naming_its_base_agree():
+    history = "SARS in a 46-year-old woman who presented 5 days after developing symptoms."
+    timeline = case_timeline(history, [
+        ImageTexts(0, caption="(a) Anteroposterior radiograph shows bilateral multifocal opacities.", filename="fig7a-day5.jpeg"),
+        ImageTexts(1, caption="(b) Anteroposterior radiograph obtained 12 days after admission shows resolution.", filename="fig7b-day12.jpeg"),
+    ])
+    assert timeline.admission_day == 5
+    assert offsets(timeline) == [5, 17]
+    assert timeline.offsets[1].evidence == "presented 5 days after developing … 12 days after admission"
+
+
+def test_a_bare_day_label_after_an_onset_history_stays_blank_with_the_reason():
+    timeline = case_timeline("Fever for 6 days.", [ImageTexts(0, date_text="Day 7"), ImageTexts(1, date_text="Day 9")])
+    assert offsets(timeline) == [None, None]
+    assert "may count from the onset (day 7) or from admission (day 13)" in timeline.offsets[0].reason
+
+
+def test_day_of_illness_is_the_offset_whatever_the_history():
+    timeline = case_timeline("A 4-day history of cough.", [ImageTexts(0, caption="CT on day 9 of illness shows consolidation.")])
+    assert offsets(timeline) == [9]
+    assert timeline.offsets[0].rule == "timeline.since-onset"
+
+
+def test_an_image_never_takes_another_images_words():
+    timeline = case_timeline("Admitted with fever.", [
+        ImageTexts(0, caption="Chest radiograph on admission."), ImageTexts(1, caption="Lateral view."),
+    ])
+    assert offsets(timeline) == [0, None]
+    assert timeline.offsets[1].reason == "no moment of this image in its own words"
+
+
+def test_relative_time_without_an_earlier_placed_image_is_blank():
+    timeline = case_timeline("Fever.", [ImageTexts(0, caption="CT scan."), ImageTexts(1, caption="Follow-up CT 10 days later.")])
+    assert offsets(timeline) == [None, None]
+    assert "earlier image" in timeline.offsets[1].reason
+
+
+def test_the_only_image_of_a_case_with_a_history_is_the_presenting_film():
+    timeline = case_timeline("A 50-year-old man presented with a 7-day history of fever and cough.", [ImageTexts(0, caption="Chest X-ray")])
+    assert offsets(timeline) == [7]
+    assert timeline.offsets[0].rule == "timeline.presenting-image"
+
+
+def test_several_moments_in_one_caption_leave_it_blank():
+    timeline = case_timeline("Fever.", [ImageTexts(0, caption="Radiograph on admission and 6 days after admission.")])
+    assert offsets(timeline) == [None]
+    assert "several moments" in timeline.offsets[0].reason
+
+
+def test_onset_gap_reads_the_history_not_other_people():
+    assert onset_gap("Her husband had a 5-day history of fever.") is None
+    assert onset_gap("Two-week history of cough") == (14, "Two-week history")
+    assert onset_gap("") is None
