@@ -228,7 +228,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     symptoms began, else hospitalisation) and every image's offset on it, in image order."""
     gap = onset_gap(history) or (onset_gap(findings) if findings else None)
     ordered = sorted(images, key=lambda i: i.position)
-    chosen: dict[int, tuple[Moment | None, str]] = {i.position: _one_moment(image_moments(i)) for i in ordered}
+    moments = {i.position: image_moments(i) for i in ordered}
+    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values())
     if gap is not None:
         anchor, anchor_evidence, admission = ONSET, gap[1], gap[0]
@@ -236,9 +237,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         anchor, anchor_evidence, admission = ONSET, "", None
     else:
         anchor, anchor_evidence, admission = HOSPITALISATION, "", 0
-    labels = [m for m, _ in chosen.values() if m is not None and m.kind == LABEL]
     # Labels count from admission when one of them is day 0.
-    admission_scale = any(m.days == 0 for m in labels)
+    admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
     timeline = Timeline(anchor, anchor_evidence, admission)
     events: list[Event] = []
     if gap is not None:
