@@ -39,6 +39,18 @@ from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_ur
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
+from .timeline import ImageTexts, case_timeline
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What the rest of the table tells about a row (the TEXT of its patient's other rows, never
+    their values): whether its note is also another row's note (then the note describes several
+    images, and the row's own facts are in the note only where a panel of it names this file), and
+    the file names of the patient's rows in table order (their day labels share one scale)."""
+
+    note_shared: bool = False
+    filenames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,11 +243,18 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     return normalize_view(image_text, modality=modality)
 
 
-def _offset(row: dict[str, str], image_text: str | None) -> Normalized:
-    m = _DAY_IN_NAME.search(_stem(_cell(row, "filename")))
-    if m:
-        return Normalized(int(m.group(1)), m.group(0).strip("-_. "), -1, -1, "offset.filename-day", 1)
-    return normalize_offset(image_text) if image_text else Normalized(None)
+def _offset(row: dict[str, str], image_text: str | None, context: RowContext) -> Normalized:
+    """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
+    history, the image's moment from its file name's day label and its own part of the note."""
+    filename = _cell(row, "filename")
+    names = context.filenames or (filename,)
+    own = names.index(filename) if filename in names else 0
+    images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]
+    timeline = case_timeline(_cell(row, "clinical_notes"), images)
+    placed = timeline.offset_of(own)
+    if placed is None or placed.value is None:
+        return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
+    return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
 
 
 # An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
@@ -319,13 +338,19 @@ class _NoteResults:
         return result
 
 
-def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0) -> list[Fill]:
-    """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``)."""
-    return _row_fills(row, fields, row_number, _normalize_note)
+def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0,
+                 context: RowContext | None = None) -> list[Fill]:
+    """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``); ``context`` is
+    what the rest of the table says about it (``backfill_table`` gives it)."""
+    return _row_fills(row, fields, row_number, _normalize_note, context or RowContext())
+
+
+#: The image's own facts: read from the note only when the note (or a panel of it) is this row's.
+_OWN_IMAGE_FIELDS = frozenset({"offset", "view", "modality", "date"})
 
 
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
-               normalize_note: Callable[[str, str], Normalized]) -> list[Fill]:
+               normalize_note: Callable[[str, str], Normalized], context: RowContext) -> list[Fill]:
     """``backfill_row``, with the normalizer calls on the note (patient fields, the note's finding)
     made through ``normalize_note(field, text)``."""
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
@@ -337,6 +362,9 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     patient_text = _patient_text(row)
     filename = _cell(row, "filename")
     image_text = _image_text(note, filename) if note else None
+    # a note shared with another image of the patient, and not split into panels, describes
+    # several images: "lateral" or "CT" in it is not this image's
+    own_text = None if (context.note_shared and image_text == note) else image_text
     fills: list[Fill] = []
     for field in blanks:
         if field == "folder":
@@ -347,11 +375,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
         if field == "finding":
             result = _finding(row, normalize_note)
         elif field == "modality":
-            result = _modality(row, image_text)
+            result = _modality(row, own_text)
         elif field == "view":
-            result = _view(row, image_text)
+            result = _view(row, own_text)
         elif field == "offset":
-            result = _offset(row, image_text)
+            result = _offset(row, own_text, context)
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -366,7 +394,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 if result.rule == "url.canonical":
                     result = Normalized(None)  # any other link in the credits is a policy or a journal page
         elif field == "date":
-            result = _date(row, image_text)
+            result = _date(row, own_text)
         elif field == "location" and location_for_url(_cell(row, "url")).value is not None:
             result = location_for_url(_cell(row, "url"))
         elif field == "location":
@@ -496,7 +524,8 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
     normalize_note = _NoteResults()
     out: list[tuple[int, list[Fill]]] = []
     for group in groups:
-        per_row = [_row_fills(row, wanted, first_row_number + i, normalize_note) for i, row in group]
+        per_row = [_row_fills(row, wanted, first_row_number + i, normalize_note, context)
+                   for (i, row), context in zip(group, _row_contexts(group))]
         decided = _patient_decisions(group, per_row, table_fields, first_row_number, normalize_note) \
             if table_fields and len(group) >= 2 else {}
         if decided:
@@ -509,6 +538,16 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
                 per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
         out.extend((i, fills) for (i, _), fills in zip(group, per_row))
     return out
+
+
+def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
+    """Each row's ``RowContext`` among the rows of its patient (``group``, in table order)."""
+    notes = [_cell(row, "clinical_notes") for _, row in group]
+    filenames = tuple(_cell(row, "filename") for _, row in group)
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note] = counts.get(note, 0) + 1
+    return [RowContext(bool(note) and counts[note] > 1, filenames if len(group) > 1 else ()) for note in notes]
 
 
 def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:

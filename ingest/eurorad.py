@@ -238,6 +238,18 @@ def _value_text(element: Tag | None) -> str:
     return text
 
 
+def _authors_line(element: Tag | None) -> str:
+    """The authors line as the page shows it (affiliation numbers included, spaces as rendered):
+    the dataset's credit is ``Credit to `` and this line, nothing appended."""
+    if element is None:
+        return ""
+    text = re.sub(r"\s+", " ", element.get_text("").replace("\xa0", " ")).strip()
+    label = element.get("data-label-text")
+    if label and text.startswith(label):
+        text = text[len(label):].strip()
+    return text
+
+
 def _authors(element: Tag | None) -> tuple[str, str]:
     """Author names without affiliation markers, and the affiliations that follow them."""
     if element is None:
@@ -458,6 +470,7 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
             published_iso = ""
 
     meta = _meta_values(soup)
+    authors_line = _authors_line(meta.get("authors"))
     authors, institution = _authors(meta.get("authors"))
     patient_line = _patient_line(soup, meta)
     age_text, sex_text = _split_patient_line(patient_line)
@@ -485,7 +498,7 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
         published=published,
         authors=authors,
         institution=institution,
-        credit=f"{authors}, Eurorad, case {case_number}" if authors else f"Eurorad, case {case_number}",
+        credit=f"Credit to {authors_line}" if authors_line else "",
         age_text=age_text,
         sex_text=sex_text,
         history=section("history"),

@@ -196,6 +196,17 @@ def _lines(p: Tag) -> list[str]:
     return [c for c in (re.sub(r"\s+", " ", c.replace("\xa0", " ")).strip() for c in chunks) if c]
 
 
+def _credit(byline: list[str], line_nodes: dict[str, Tag]) -> str:
+    """The dataset's credit: ``Credit to `` and the post's authors line as the page shows it (the
+    first paragraph of the byline, with what it holds: the curators copy it whole, institution
+    included when it shares the paragraph, and append nothing; spaces as rendered)."""
+    if not byline:
+        return ""
+    node = line_nodes.get(byline[0])
+    text = re.sub(r"\s+", " ", node.get_text("").replace("\xa0", " ")).strip() if node is not None else byline[0]
+    return "Credit to " + text if text else ""
+
+
 def _published(soup: BeautifulSoup, url: str) -> str:
     node = soup.select_one("time.entry-date.published[datetime], time.entry-date[datetime], time[datetime]")
     if node is not None:
@@ -299,6 +310,7 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
 
     # Walk the body in document order: text blocks and images interleave as the post shows them.
     blocks: list[tuple[str, object]] = []
+    line_nodes: dict[str, Tag] = {}  # each text line -> the element it was read from (first one)
     seen_imgs: set[int] = set()
     for node in content.find_all(["p", "img", "h2", "h3", "h4", "blockquote", "li"]):
         if node.name == "img":
@@ -315,6 +327,7 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
         else:
             for line in _lines(node):
                 blocks.append(("text", line))
+                line_nodes.setdefault(line, node)
 
     byline: list[str] = []
     narrative: list[str] = []
@@ -395,12 +408,11 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
     refs = re.findall(r"caso\s+clinico\s+n\.?\s*\d+|\bcaso\s+\d+\b|\(case\s+\d+\)", " ".join(narrative), re.I)
     if refs:
         extra["case_references"] = refs
-    credit_parts = [p for p in (authors, institution) if p]
     return CaseRecord(
         source=SOURCE, source_key=source_key, url=canonical, title=title,
         license_text="",  # SIRM states no licence (site-notes §3.5)
         published=_published(soup, url), authors=authors, institution=institution,
-        credit=("Credit to " + "; ".join(credit_parts)) if credit_parts else "",
+        credit=_credit(byline, line_nodes),
         age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
         history="\n".join(history), findings="\n".join(findings),
         images=images, extra=extra,

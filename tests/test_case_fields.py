@@ -12,7 +12,7 @@ def make_case(**kwargs):
     defaults = dict(source="eurorad", source_key="1", url="https://www.eurorad.org/case/1", title="COVID-19 pneumonia",
                     history="A 61-year-old woman with fever for 5 days; RT-PCR positive for SARS-CoV-2.",
                     discussion="Intubation may be required in severe cases and many patients die.",
-                    license_text="CC BY-NC-SA 4.0", credit="Jane Doe, Eurorad, case 1")
+                    license_text="CC BY-NC-SA 4.0", credit="Credit to Jane Doe1")
     defaults.update(kwargs)
     return CaseRecord(**defaults)
 
@@ -27,7 +27,7 @@ def test_patient_fields_come_from_the_history_not_the_discussion():
     assert results[("intubated", None)].value is None
     assert results[("survival", None)].value is None
     assert results[("license", None)].value == "CC BY-NC-SA 4.0"
-    assert results[("other_notes", None)].value == "Jane Doe, Eurorad, case 1"
+    assert results[("other_notes", None)].value == "Credit to Jane Doe1"
 
 
 def test_each_image_gets_its_own_view_modality_and_offset():

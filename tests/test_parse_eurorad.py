@@ -239,3 +239,10 @@ def test_urls_json_points_at_existing_files():
         for record in expected(name)["records"]:
             for image in record["images"]:
                 assert image["source_url"] in urls
+
+
+def test_credit_is_credit_to_and_the_authors_line_nothing_appended():
+    record = parse_eurorad_case(html("case_16672_like"), expected("case_16672_like")["url"])[0]
+    # affiliation numbers stay as the page renders them; no ", Eurorad, case N", no affiliations
+    assert record.credit == "Credit to Marco Rossi1, Lucia Bianchi1, Paolo Verdi1, Giulia Neri2, Andrea Russo2, Sara Colombo1"
+    assert record.authors == "Marco Rossi, Lucia Bianchi, Paolo Verdi, Giulia Neri, Andrea Russo, Sara Colombo"

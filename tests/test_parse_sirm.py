@@ -131,3 +131,13 @@ def test_case_url_from_number_and_url():
 
 def test_english_key_differs_from_italian_numbering():
     assert sirm_source_key("https://www.sirm.org/en/2020/03/31/covid-19-case-5/") == "en/covid-19-case-5"
+
+
+def test_credit_is_the_authors_line_as_the_page_shows_it_nothing_appended():
+    # caso 40: authors and institution are two paragraphs; the curators credit the authors line
+    record = parse_sirm_post(_html("post_caso_40"), EXPECTED["post_caso_40"]["fetch_url"])
+    assert record.credit == "Credit to Marco ROSSI, Chiara BIANCHI, Andrea DE LUCA, Paolo FERRARI."
+    assert "Piacenza" not in record.credit  # the separate institution paragraph is not appended
+    # caso 101: the institution shares the authors' paragraph (after a <br>): copied with it, as rendered
+    record = parse_sirm_post(_html("post_caso_101"), EXPECTED["post_caso_101"]["fetch_url"])
+    assert record.credit.endswith("LO GIUDICE.Dipartimento dei Servizi Sanitari – U.O. Radiologia – ASP Vibo Valentia")
