@@ -250,7 +250,7 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     names = context.filenames or (filename,)
     own = names.index(filename) if filename in names else 0
     images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]
-    timeline = case_timeline(_cell(row, "clinical_notes"), images)
+    timeline = case_timeline(_cell(row, "clinical_notes"), images, captions_are_notes=True)
     placed = timeline.offset_of(own)
     if placed is None or placed.value is None:
         return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")

@@ -29,10 +29,18 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .normalize.common import about_other_person, compile as compile_fast
-from .normalize.imaging import _AFTER, _AT_ADMISSION, _DAY_N, _ONSET_BASE, _ADMISSION_BASE, _amount, _history, _is_amount
+from .normalize.common import sentence_at
+from .normalize.imaging import (
+    _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _amount, _history, _is_amount,
+)
 
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
+
+#: The longest history that anchors a case on the onset: weeks of cough before a tuberculosis or a
+#: tumour is diagnosed are not the acute illness whose days the offset counts; such cases count
+#: from admission.
+MAX_ONSET_GAP = 14
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -42,6 +50,7 @@ SINCE_ONSET = "since-onset"          # "day 4 of illness", "7 days after onset"
 SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admission"
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
+UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
@@ -145,11 +154,25 @@ def filename_day(filename: str) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
 
 
-def text_moments(text: str, where: str) -> list[Moment]:
+def text_moments(text: str, where: str, image_sentences_only: bool = False) -> list[Moment]:
     """The moments one image's own text gives, in text order. Phrases of the history ("4-day
-    history", "presented 5 days after developing symptoms") are the onset, not the image's."""
+    history", "presented 5 days after developing symptoms") are the onset, not the image's. With
+    ``image_sentences_only`` (a whole clinical note) only moments in a sentence naming an image
+    count: "the nadir was on day 5 of illness" is not a film's day."""
     if not text.strip():
         return []
+    moments = _text_moments(text, where)
+    if image_sentences_only:
+        kept = []
+        for start, moment in moments:
+            s_start, s_end = sentence_at(text, start)
+            if _IMAGE_WORDS.search(text, s_start, s_end):
+                kept.append((start, moment))
+        moments = kept
+    return [moment for _, moment in moments]
+
+
+def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
 
@@ -188,17 +211,20 @@ def text_moments(text: str, where: str) -> list[Moment]:
     for m in _AT_ADMISSION.finditer(text):
         if not in_history(m):
             moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
-    return [moment for _, moment in sorted(moments, key=lambda p: p[0])]
+    for m in _OTHER_TIME.finditer(text):
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end() for start, x in moments):
+            moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+    return sorted(moments, key=lambda p: p[0])
 
 
-def image_moments(image: ImageTexts) -> list[Moment]:
+def image_moments(image: ImageTexts, caption_is_note: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
-    filename's day label, then the caption."""
+    filename's day label, then the caption (a clinical note: only its sentences about an image)."""
     moments = text_moments(image.date_text, "label")
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
-    return moments + text_moments(image.caption, "caption")
+    return moments + text_moments(image.caption, "note" if caption_is_note else "caption", image_sentences_only=caption_is_note)
 
 
 # --- Placing the moments on one axis -------------------------------------------------------------
@@ -223,12 +249,15 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
 
 
-def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "") -> Timeline:
+def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False) -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
-    symptoms began, else hospitalisation) and every image's offset on it, in image order."""
+    symptoms began, else hospitalisation) and every image's offset on it, in image order.
+    ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions."""
     gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    if gap is not None and gap[0] > MAX_ONSET_GAP:
+        gap = None
     ordered = sorted(images, key=lambda i: i.position)
-    moments = {i.position: image_moments(i) for i in ordered}
+    moments = {i.position: image_moments(i, captions_are_notes) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values())
     if gap is not None:
@@ -250,7 +279,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         moment, reason = chosen[image.position]
         day, rule = None, ""
         if moment is None and not reason:
-            if len(ordered) == 1 and gap is not None and _PRESENTATION.search(history):
+            if len(ordered) == 1 and gap is not None and not captions_are_notes and _PRESENTATION.search(history):
                 day, rule = admission, "timeline.presenting-image"
                 moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
             else:
@@ -276,6 +305,8 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
            first: bool) -> tuple[int | None, str, str]:
     """(day on the axis, rule, reason when blank) of one image's moment."""
     admission = timeline.admission_day
+    if moment.kind == UNPLACED:
+        return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == SINCE_ADMISSION:
