@@ -121,7 +121,10 @@ _PANEL_MARK = compile_fast(
 
 @lru_cache(maxsize=4096)
 def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
-    """(letter, start, end) of each panel of a note with two or more distinct panel labels."""
+    """(letter, start, end) of each panel of a note with two or more distinct panel labels. A label
+    that opens its sentence ("(a) Anteroposterior radiograph shows ...") runs to the next label; a
+    label inside a sentence ("Chest radiograph (A) shows ... . Axial CT scan (B) shows") covers its
+    own sentence only, from the sentence's start: the words before the next label are that panel's."""
     marks = []
     for m in _PANEL_MARK.finditer(note):
         letter = next(g for g in m.groups() if g).lower()
@@ -131,6 +134,12 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
     spans = []
     for i, (letter, start) in enumerate(marks):
         end = marks[i + 1][1] if i + 1 < len(marks) else len(note)
+        s_start, s_end = sentence_at(note, start)
+        opens_sentence = not note[s_start:start].strip()
+        if not opens_sentence:
+            previous_end = marks[i - 1][1] + 1 if i else 0
+            start = max(s_start, previous_end)
+            end = min(end, s_end)
         spans.append((letter, start, end))
     return tuple(spans)
 
@@ -228,7 +237,20 @@ def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
     by_name = normalize_modality(re.sub(r"[-_.]+", " ", _stem(filename)))
     if by_name.value is not None:
         return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
-    return normalize_modality(image_text) if image_text else Normalized(None)
+    if not image_text:
+        return Normalized(None)
+    result = normalize_modality(image_text)
+    if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
+        return _ct_in_whole_note(result)
+    return result
+
+
+def _ct_in_whole_note(result: Normalized) -> Normalized:
+    """A whole note (no panel of it names this file) that names a CT: the note tells the patient's
+    work-up ("a CT was performed to look for...", "HRCT criteria", "CT (not available)") more often
+    than what this image is, and the dataset's 2-D rows are mostly radiographs: blank, with why."""
+    return Normalized(None, result.evidence, result.start, result.end, result.rule, result.version,
+                      "the note names a CT, but not as this image (no panel of the note names this file)")
 
 
 def _view(row: dict[str, str], image_text: str | None) -> Normalized:
@@ -240,7 +262,10 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
         modality = MODALITY_CT
     if not image_text:
         return Normalized(None)
-    return normalize_view(image_text, modality=modality)
+    result = normalize_view(image_text, modality=modality)
+    if result.value in CT_VIEWS and image_text == _cell(row, "clinical_notes") and modality != MODALITY_CT:
+        return _ct_in_whole_note(result)  # "axial", "transverse": a CT's planes
+    return result
 
 
 def _offset(row: dict[str, str], image_text: str | None, context: RowContext) -> Normalized:
@@ -606,7 +631,9 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
 
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
     table_fields = [f for f in wanted if f in TABLE_PATIENT_FIELDS]
-    chunks = _patient_chunks(rows, bool(table_fields), chunk)
+    # whole patients per chunk: patient fields combine their notes, per-image fields need to know
+    # whether their note is shared and the day labels of their siblings (RowContext)
+    chunks = _patient_chunks(rows, True, chunk)
     jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number) for part in chunks)
     workers = workers or os.cpu_count() or 1
     per_row: list[list[Fill] | None] = [None] * len(rows)

@@ -40,7 +40,9 @@ def test_per_image_panel_of_a_note():
     b = {f.field: f.value for f in backfill_row(_row(filename="sars-fig7b.jpeg", clinical_notes=note))}
     none = {f.field: f.value for f in backfill_row(_row(filename="sars.jpeg", clinical_notes=note))}
     assert a["view"] == "AP" and b["view"] == "PA"
-    assert b["offset"] == "12"
+    # "on day 12" after symptoms began 5 days before presentation: day 12 of the illness or of the
+    # stay (17)? The timeline leaves it blank rather than guess
+    assert "offset" not in b
     assert "view" not in none and "offset" not in none  # which panel is this file? unknown
     assert none["age"] == "46" and none["sex"] == "F"  # patient-level fields read the whole note
 
