@@ -520,7 +520,50 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
     return _split_patients(base)
 
 
+# A figure of another person shown beside the patient's: "Normal chest radiograph of a 52-year-old
+# woman, for comparison", "Comparison: normal CT of a healthy volunteer".
+_COMPARISON_RE = re.compile(
+    r"\b(?:for\s+comparison|comparison\s+(?:film|image|radiograph|study|case)|as\s+a\s+(?:reference|comparison)|"
+    r"healthy\s+(?:volunteer|subject|control|individual|person)|control\s+(?:subject|patient|case))\b",
+    re.I,
+)
+_NORMAL_RE = re.compile(r"\bnormal\b|\bhealthy\b|\bwithout\s+(?:abnormalit|pathologic)\w*|\bno\s+abnormalit\w*", re.I)
+
+
+def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
+    """The normal comparison films of a page, each taken out of ``base`` into a case of its own
+    (``<case>-n<k>``, finding No Finding, age and sex from its own caption): another person's
+    film is not this patient's, and not COVID-19."""
+    comparison = [i for i in base.images if _COMPARISON_RE.search(i.caption) and _NORMAL_RE.search(i.caption)]
+    if not comparison or len(comparison) == len(base.images):
+        return []
+    base.images = [i for i in base.images if i not in comparison]
+    for position, image in enumerate(base.images):
+        image.position = position
+    cases = []
+    for k, image in enumerate(comparison, start=1):
+        caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        age, sex = _AGE_RE.search(caption), _SEX_RE.search(caption)
+        image.position = 0
+        cases.append(CaseRecord(**{
+            **base.__dict__,
+            "source_key": f"{base.source_key}-n{k}",
+            "age_text": age.group(0) if age else "", "sex_text": sex.group(1) if sex else "",
+            "history": caption.strip(), "findings": caption.strip(), "discussion": "",
+            "diagnosis": "No Finding (normal comparison film)",
+            "images": [image],
+            "warnings": [*base.warnings, f"normal comparison film {k} of case {base.source_key}, split into its own case: check the split"],
+            "extra": {**base.extra, "comparison_film": k},
+        }))
+    return cases
+
+
 def _split_patients(base: CaseRecord) -> list[CaseRecord]:
+    comparisons = _comparison_cases(base)
+    return _split_by_markers(base) + comparisons
+
+
+def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
     history_parts = _patient_segments(base.history)
     group = _GROUP_RE.search(" ".join((base.history, base.extra.get("patient_line", ""), base.title)))
     if not history_parts:
