@@ -349,7 +349,9 @@ def record_from_case(case: Case) -> Any:
     images = [
         ImageRecord(source_url=img.source_url, position=img.position, caption=img.caption or "",
                     modality_text=img.modality_text or "", view_text=img.view_text or "", date_text=img.date_text or "",
-                    label=img.label, extra={"volume": img.format == "nifti-gz"})
+                    label=img.label, extra={"volume": img.format == "nifti-gz",
+                                            # the study whose title labels the image (its day on the case's timeline)
+                                            **({"study_id": (img.provenance or {})["study_id"]} if (img.provenance or {}).get("study_id") else {})})
         for img in case.images if img.included
     ]
     return CaseRecord(source=case.source, source_key=case.source_key, url=case.canonical_url, title=case.title or "",

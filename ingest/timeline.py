@@ -96,6 +96,7 @@ class Event:
     day: int | None
     evidence: str
     where: str
+    image_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             first = image.position == ordered[0].position
             day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first)
         label = f"image {image.position + 1}"
-        events.append(Event(label, day, moment.evidence if moment else "", moment.where if moment else ""))
+        events.append(Event(label, day, moment.evidence if moment else "", moment.where if moment else "", image.position))
         if day is not None:
             spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
             if moment.where != "case":
