@@ -146,7 +146,7 @@ def captions(path: str, show_errors: str | None) -> None:
     known = filled = correct = mixed_filled = 0
     for figure in figures:
         truth = figure["figure_modality"].strip()
-        result = normalize_modality(figure["caption"])
+        result = normalize_modality(figure["caption"], figure_caption=True)
         mixed = "/" in truth
         known += not mixed
         if result.value is None:

@@ -130,7 +130,10 @@ def normalize_image(record: CaseRecord, image: ImageRecord, timeline: Timeline |
     case has a single image: "lateral" or "CT" elsewhere in a note is not this image's."""
     pos = image.position
     modality_raw = image.modality_text or image.caption
-    modality = _result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw)) if modality_raw.strip() else None
+    # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
+    figure_caption = record.source == "publications" and not image.modality_text
+    modality = (_result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw, figure_caption=figure_caption))
+                if modality_raw.strip() else None)
     if image.slice_urls or image.extra.get("volume"):
         if modality is None or modality.value is None:
             # a stack of slices is a CT volume whatever its caption says
