@@ -224,7 +224,10 @@ def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalize
     return title
 
 
-def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
+def _modality(row: dict[str, str], image_text: str | None, shared_note: str | None = None) -> Normalized:
+    """The image's modality from its own evidence (volume, view, file name, its panel or note); a
+    note shared by the patient's images (``shared_note``) only when it names radiographs alone:
+    then the case has a single modality, and a radiograph is what every image of it is."""
     filename, folder, view = _cell(row, "filename"), _cell(row, "folder"), _cell(row, "view")
     if not view:
         view = str(_view_from_filename(filename).value or "")  # "-PA", "-L": an X-ray view
@@ -238,6 +241,10 @@ def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
     if by_name.value is not None:
         return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
     if not image_text:
+        if shared_note:
+            words = normalize_modality(shared_note)
+            if words.value == MODALITY_XRAY:
+                return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end, "modality.case-words-single-modality", words.version)
         return Normalized(None)
     result = normalize_modality(image_text)
     if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
@@ -400,7 +407,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
         if field == "finding":
             result = _finding(row, normalize_note)
         elif field == "modality":
-            result = _modality(row, own_text)
+            result = _modality(row, own_text, note if own_text is None and context.note_shared else None)
         elif field == "view":
             result = _view(row, own_text)
         elif field == "offset":
