@@ -21,6 +21,9 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 #: Fields that belong to one image rather than to the patient.
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
 
+#: Sources that write slashed dates day first ("30/3").
+_DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
+
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
 TIMELINE_VERSION = 1
 
@@ -107,7 +110,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
 
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
-    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings)
+    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings,
+                         day_first=record.source in _DAY_FIRST_SOURCES)
 
 
 def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:

@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .normalize.common import about_other_person, compile as compile_fast
-from .normalize.common import sentence_at
+from datetime import date
+
+from .normalize.common import clause_at, sentence_at
+from .normalize.provenance import MONTHS, _MONTH
 from .normalize.imaging import (
     _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _amount, _history, _is_amount,
 )
@@ -51,6 +54,30 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
+
+_MONTH_NAMES = _MONTH[len("(?P<mon>"):-len(r")\.?")]  # the alternation of month names alone
+# Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
+# day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
+_NAMED_DATE = compile_fast(
+    rf"\b{_MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{_MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
+    re.IGNORECASE,
+)
+_SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Year of a date written without one: any year works, the timeline takes differences of dates.
+_SOME_YEAR = 2020
+_ONSET_CUES = compile_fast(
+    r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    r"esordio|insorgenza|comparsa|iniziat[oa])\b",
+    re.IGNORECASE,
+)
+_BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+_ADMISSION_CUES = compile_fast(
+    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|PS)\b",
+    re.IGNORECASE,
+)
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
@@ -155,6 +182,57 @@ def filename_day(filename: str) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
 
 
+def dates_in(text: str, day_first: bool = False) -> list[tuple[int, int, date]]:
+    """(start, end, date) of the dates of ``text``; a slashed date only when written day first
+    (``day_first``, or a first number over 12)."""
+    found: list[tuple[int, int, date]] = []
+    for m in _NAMED_DATE.finditer(text):
+        month = MONTHS.get((m.group("mon") or m.group("mon2") or "").lower().rstrip("."))
+        day, year = m.group("d") or m.group("d2"), m.group("y") or m.group("y2")
+        value = _date(int(year) if year else _SOME_YEAR, month, int(day)) if month else None
+        if value is not None:
+            found.append((m.start(), m.end(), value))
+    for m in _SLASHED_DATE.finditer(text):
+        a, b = int(m.group("d")), int(m.group("m"))
+        if not (day_first or a > 12) or any(s <= m.start() < e for s, e, _ in found):
+            continue
+        year = int(m.group("y")) if m.group("y") else _SOME_YEAR
+        value = _date(year + 2000 if year < 100 else year, b, a)
+        if value is not None:
+            found.append((m.start(), m.end(), value))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, str] | None, tuple[date, str] | None]:
+    """(onset date, admission date) as the history dates them, each with its words. A date belongs
+    to the moment whose words are nearest to it in its sentence ("One day before entry (January
+    18), she developed fever"); a moment dated twice differently is left out."""
+    onset: list[tuple[date, str]] = []
+    admission: list[tuple[date, str]] = []
+    for start, end, value in dates_in(history, day_first):
+        s_start, s_end = sentence_at(history, start)
+        distance = {}
+        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
+            # "before entry (January 18)": a moment before the admission, not the admission
+            spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
+                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
+            if spans:
+                distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+        if not distance or len(set(distance.values())) < len(distance):
+            continue  # no moment named, or both as near
+        kind = min(distance, key=distance.get)
+        (onset if kind == "onset" else admission).append((value, history[start:end]))
+    one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
+    return one(onset), one(admission)
+
+
 def text_moments(text: str, where: str, image_sentences_only: bool = False) -> list[Moment]:
     """The moments one image's own text gives, in text order. Phrases of the history ("4-day
     history", "presented 5 days after developing symptoms") are the onset, not the image's. With
@@ -218,14 +296,28 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
     return sorted(moments, key=lambda p: p[0])
 
 
-def image_moments(image: ImageTexts, caption_is_note: bool = False) -> list[Moment]:
+def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only: bool) -> list[Moment]:
+    moments = []
+    for start, end, value in dates_in(text, day_first):
+        if image_sentences_only:
+            s_start, s_end = sentence_at(text, start)
+            if not _IMAGE_WORDS.search(text, s_start, s_end):
+                continue
+        moments.append(Moment(DATED, value.toordinal(), text[start:end], where))
+    return moments
+
+
+def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
-    filename's day label, then the caption (a clinical note: only its sentences about an image)."""
-    moments = text_moments(image.date_text, "label")
+    filename's day label, then the caption (a clinical note: only its sentences about an image);
+    the dates among them."""
+    moments = text_moments(image.date_text, "label") + _dated_moments(image.date_text, "label", day_first, False)
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
-    return moments + text_moments(image.caption, "note" if caption_is_note else "caption", image_sentences_only=caption_is_note)
+    where = "note" if caption_is_note else "caption"
+    return (moments + text_moments(image.caption, where, image_sentences_only=caption_is_note)
+            + _dated_moments(image.caption, where, day_first, caption_is_note))
 
 
 # --- Placing the moments on one axis -------------------------------------------------------------
@@ -235,6 +327,10 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     """The image's moment, or None with the reason when its words give several that disagree."""
     if not moments:
         return None, ""
+    dated = [m for m in moments if m.kind == DATED]
+    if dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
+        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
+        moments = [m for m in moments if m.kind != DATED]
     distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
@@ -250,17 +346,22 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
 
 
-def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False) -> Timeline:
+def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
+                  day_first: bool = False) -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
-    symptoms began, else hospitalisation) and every image's offset on it, in image order.
-    ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions."""
+    symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
+    order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
+    ``day_first``: the source writes slashed dates day first (SIRM, Eurorad)."""
+    onset_date, admission_date = history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    if gap is None and onset_date and admission_date and 0 <= (admission_date[0] - onset_date[0]).days:
+        gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
     ordered = sorted(images, key=lambda i: i.position)
-    moments = {i.position: image_moments(i, captions_are_notes) for i in ordered}
+    moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
-    any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values())
+    any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()) or onset_date is not None
     if gap is not None:
         anchor, anchor_evidence, admission = ONSET, gap[1], gap[0]
     elif any_onset_moment:
@@ -270,7 +371,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
     timeline = Timeline(anchor, anchor_evidence, admission)
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
     events: list[Event] = []
+    if gap is None and onset_date is not None:
+        events.append(Event("symptom onset", 0, onset_date[1], "history"))
     if gap is not None:
         events.append(Event("symptom onset", 0, gap[1], "history"))
         events.append(Event("admission", admission, gap[1], "history"))
@@ -287,7 +391,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
                 reason = "no moment of this image in its own words"
         elif moment is not None:
             first = image.position == ordered[0].position
-            day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first)
+            day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first, dates)
         label = f"image {image.position + 1}"
         events.append(Event(label, day, moment.evidence if moment else "", moment.where if moment else "", image.position))
         if day is not None:
@@ -302,10 +406,18 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     return Timeline(anchor, anchor_evidence, admission, tuple(events), tuple(offsets))
 
 
+@dataclass(frozen=True)
+class _Dates:
+    onset: date | None
+    admission: date | None
+
+
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
-           first: bool) -> tuple[int | None, str, str]:
+           first: bool, dates: _Dates) -> tuple[int | None, str, str]:
     """(day on the axis, rule, reason when blank) of one image's moment."""
     admission = timeline.admission_day
+    if moment.kind == DATED:
+        return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     if moment.kind == SINCE_ONSET:
@@ -319,7 +431,7 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return None, "timeline.after-previous", f"{moment.evidence!r} counts from an earlier image whose day is not known"
         return previous_day + moment.days, "timeline.after-previous", ""
     # a bare day label
-    if timeline.anchor == HOSPITALISATION:
+    if timeline.anchor == HOSPITALISATION and dates.onset is None:
         return moment.days, "timeline.day-label", ""
     if admission is not None and (admission_scale or moment.days == 0):
         return admission + moment.days, "timeline.day-label-from-admission", ""
@@ -330,3 +442,19 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
         + (f" (day {admission + moment.days})" if admission is not None else "")
     )
+
+
+def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:
+    """A dated image on the axis: days since the dated onset, or since the dated admission (placed
+    on the axis)."""
+    if dates.onset is not None:
+        days = (when - dates.onset).days
+        if days < -60 or days > 365:
+            return None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: not the same illness, or the year is not told"
+        return days, "timeline.date-since-onset", ""
+    if dates.admission is not None and admission is not None:
+        days = (when - dates.admission).days
+        if days < -60 or days > 365:
+            return None, "timeline.date", f"{when.isoformat()} is {days} days from admission: not the same illness, or the year is not told"
+        return admission + days, "timeline.date-since-admission", ""
+    return None, "timeline.date", "a dated image, but neither the onset nor the admission is dated"

@@ -89,3 +89,31 @@ def test_onset_gap_reads_the_history_not_other_people():
     assert onset_gap("Her husband had a 5-day history of fever.") is None
     assert onset_gap("Two-week history of cough") == (14, "Two-week history")
     assert onset_gap("") is None
+
+
+def test_dated_images_count_from_the_dated_onset():
+    history = ("One day before entry (January 18, 2020), she developed fever, chill, and myalgia. "
+               "On admission (January 19, 2020), the physical examination revealed a temperature of 38.4°C.")
+    timeline = case_timeline(history, [
+        ImageTexts(0, caption="(A) Chest radiography taken on January 21, 2020 (3 days after the symptom onset)."),
+        ImageTexts(1, caption="(F) The chest radiography taken on January 25, 2020 began to show infiltrates."),
+    ])
+    assert timeline.admission_day == 1
+    assert offsets(timeline) == [3, 7]
+    assert timeline.offsets[1].rule == "timeline.date-since-onset"
+
+
+def test_day_first_dates_of_an_italian_post_count_from_the_dated_admission():
+    history = "Paziente di 75 anni. Giunge in PS il 30/3 per febbre e dispnea ingravescente."
+    timeline = case_timeline(history, [ImageTexts(0, date_text="30/3", caption="RX torace PA, 30/3"), ImageTexts(1, caption="TC del 2/4")],
+                             day_first=True)
+    assert timeline.anchor == HOSPITALISATION
+    assert offsets(timeline) == [0, 3]
+    # month first (an English text): 2/4 is ambiguous, and "30/3" is read only because 30 is no month
+    assert offsets(case_timeline(history, [ImageTexts(0, caption="TC del 2/4")])) == [None]
+
+
+def test_a_date_without_a_dated_onset_or_admission_stays_blank_with_the_reason():
+    timeline = case_timeline("Fever and cough.", [ImageTexts(0, caption="Chest X-ray on March 3, 2020.")])
+    assert offsets(timeline) == [None]
+    assert timeline.offsets[0].reason == "a dated image, but neither the onset nor the admission is dated"
