@@ -119,6 +119,15 @@ _PANEL_MARK = compile_fast(
 )
 
 
+_VERB_AFTER_MARK = compile_fast(r"\s*(?:shows?|showed|showing|demonstrat\w*|reveal\w*|depicts?|displays?|is|are|was|were)\b", re.IGNORECASE)
+
+
+def _mark_end(note: str, mark_start: int) -> int:
+    """The end of the panel mark starting at ``mark_start`` ("(a)", "A,", "B:")."""
+    m = re.match(r"\(?[A-Ha-h]\)?[,:.]?", note[mark_start:])
+    return mark_start + (m.end() if m else 1)
+
+
 @lru_cache(maxsize=4096)
 def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
     """(letter, start, end) of each panel of a note with two or more distinct panel labels. A label
@@ -127,17 +136,20 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
     own sentence only, from the sentence's start: the words before the next label are that panel's."""
     marks = []
     for m in _PANEL_MARK.finditer(note):
-        letter = next(g for g in m.groups() if g).lower()
-        marks.append((letter, m.start()))
-    if len({l for l, _ in marks}) < 2:
+        group = next(i for i, g in enumerate(m.groups(), start=1) if g)
+        # (letter, where the mark starts, where its own text starts: "(a)" or the bare letter)
+        mark_start = m.start(group) - (1 if note[m.start(group) - 1:m.start(group)] == "(" else 0)
+        marks.append((m.group(group).lower(), m.start(), mark_start))
+    if len({l for l, _, _ in marks}) < 2:
         return ()
     spans = []
-    for i, (letter, start) in enumerate(marks):
+    for i, (letter, start, mark_start) in enumerate(marks):
         end = marks[i + 1][1] if i + 1 < len(marks) else len(note)
-        s_start, s_end = sentence_at(note, start)
-        opens_sentence = not note[s_start:start].strip()
+        s_start, s_end = sentence_at(note, mark_start)
+        # "Chest radiograph (A) shows": the label follows its subject; "(D) CT scan on day 9": it opens
+        opens_sentence = not note[s_start:mark_start].strip(" (") or not _VERB_AFTER_MARK.match(note, _mark_end(note, mark_start))
         if not opens_sentence:
-            previous_end = marks[i - 1][1] + 1 if i else 0
+            previous_end = marks[i - 1][2] + 1 if i else 0
             start = max(s_start, previous_end)
             end = min(end, s_end)
         spans.append((letter, start, end))

@@ -77,3 +77,12 @@ def test_real_sample_row_refilled():
     masked = dict(row, sex="", age="", view="", modality="")
     fills = {f.field: f.value for f in backfill_row(masked)}
     assert fills["sex"] == "M" and fills["age"] == "35" and fills["view"] == "PA" and fills["modality"] == "X-ray"
+
+
+def test_panel_labels_inside_sentences_cover_their_own_sentence():
+    note = ("40-year-old woman. Initial posteroanterior chest radiograph and chest CT scan were performed on day of admission. "
+            "Chest radiograph(A)shows no thoracic abnormalities. Axial CT scan(B)shows GGOs in subpleural area of right lower lobe.")
+    a = {f.field: f.value for f in backfill_row(_row(filename="kjr-21-e25-g001-l-a.jpg", clinical_notes=note))}
+    b = {f.field: f.value for f in backfill_row(_row(filename="kjr-21-e25-g001-l-b.jpg", clinical_notes=note))}
+    assert a.get("modality") == "X-ray" and "view" not in a  # not the next panel's "Axial CT"
+    assert (b.get("modality"), b.get("view")) == ("CT", "Axial")
