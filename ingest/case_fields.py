@@ -8,11 +8,13 @@ teaching text about the disease ("intubation may be required"), not about this p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from exports.schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 from ingest.normalize import NORMALIZERS, Normalized
-from ingest.normalize.common import format_number
+from ingest.normalize.common import format_number, sentence_spans
+from ingest.normalize.imaging import AP, AP_SUPINE, PA
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline
 
@@ -100,12 +102,12 @@ def _study_titles(record: CaseRecord) -> dict[str, str]:
 
 
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
-    """The words that belong to one image: its caption, its own date text or its study's title, the
-    file name of its URL."""
+    """The words that belong to one image: its own words (``own_words``), its own date text or its
+    study's title, the file name of its URL."""
     titles = _study_titles(record)
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return ImageTexts(image.position, caption=image.caption, date_text=label, filename=filename)
+    return ImageTexts(image.position, caption=own_words(record, image), date_text=label, filename=filename)
 
 
 def record_timeline(record: CaseRecord) -> Timeline:
@@ -129,44 +131,111 @@ def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult
 def normalize_image(record: CaseRecord, image: ImageRecord, timeline: Timeline | None = None,
                     case_modality: FieldResult | None = None, single_image: bool = False) -> list[FieldResult]:
     """The per-image fields of one image, each from the image's own evidence (stack modality and
-    plane, caption or subcaption, date text or study label, file name). The case's words fill the
-    modality only when the case has a single modality (``case_modality``) and the view only when the
-    case has a single image: "lateral" or "CT" elsewhere in a note is not this image's."""
+    plane, caption or subcaption, the sentences of the findings citing its figure, its study's
+    findings, date text or study label, file name). The case's words fill the modality only when
+    the case has a single modality (``case_modality``) and the view only when the case has a single
+    image: "lateral" or "CT" elsewhere in a note is not this image's."""
+    words = own_words(record, image)
+    modality = _image_modality(record, image, words)
+    view = _image_view(record, image, words, modality, single_image)
     pos = image.position
-    modality_raw = image.modality_text or image.caption
-    # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
-    figure_caption = record.source == "publications" and not image.modality_text
-    modality = (_result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw, figure_caption=figure_caption))
-                if modality_raw.strip() else None)
-    if image.slice_urls or image.extra.get("volume"):
-        if modality is None or modality.value is None:
-            # a stack of slices is a CT volume whatever its caption says
-            modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
-    view = None
-    view_raw = image.view_text or image.caption
-    if view_raw.strip():
-        modality_value = modality.value if modality is not None else None
-        view = _result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source))
-    if (view is None or (view.value is None and not view.reason)) and single_image:
-        text = _join(record.findings)
-        if text:
-            words = NORMALIZERS["view"](text, modality=modality.value if modality is not None else None)
-            if words.value is not None or words.reason:
-                view = FieldResult("view", pos, text, csv_value(words.value), words.evidence, "view.case-words-single-image", words.version, words.reason)
     if (modality is None or modality.value is None) and view is not None and view.value is not None:
         # "lateral view" names no modality, but only a radiograph has a lateral view
         inferred = MODALITY_XRAY if view.value in XRAY_VIEWS else MODALITY_CT
-        modality = FieldResult("modality", pos, view_raw, inferred, view.evidence, "modality.from-view", 1, "")
+        modality = FieldResult("modality", pos, view.raw, inferred, view.evidence, "modality.from-view", 1, "")
     if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
         modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence, case_modality.rule, 1, "")
     results = [r for r in (modality, view) if r is not None]
-    timeline = timeline if timeline is not None else record_timeline(record)
-    placed = timeline.offset_of(pos)
-    texts = image_texts(record, image)
-    offset_raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed and placed.value is not None else "") if t)
-    if placed is not None and (placed.value is not None or placed.reason != "no moment of this image in its own words"):
-        results.append(FieldResult("offset", pos, offset_raw or record.history, csv_value(placed.value), placed.evidence,
-                                   placed.rule, TIMELINE_VERSION, placed.reason))
+    offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
+    if offset is not None:
+        results.append(offset)
     if image.date_text.strip():
         results.append(_result("date", pos, image.date_text, NORMALIZERS["date"](image.date_text, source=record.source)))
     return results
+
+
+_FIGURE_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d{1,2})", re.IGNORECASE)
+
+
+def _figure_number(image: ImageRecord) -> int | None:
+    figure = image.extra.get("figure")
+    if isinstance(figure, int):
+        return figure
+    m = re.match(r"Fig(?:ure)?\.?\s*(\d{1,2})", image.label or "", re.IGNORECASE)
+    return int(m.group(1)) if m else None
+
+
+def cited_sentences(text: str, figure: int) -> str:
+    """The sentences of ``text`` that cite figure ``figure`` and no other ("CT two hours later
+    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings."""
+    out = []
+    # "Fig." is no sentence end: split a same-length copy without its dots
+    for s_start, s_end in sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", text, flags=re.IGNORECASE)):
+        cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(text, s_start, s_end)}
+        if cited == {figure}:
+            out.append(text[s_start:s_end].strip())
+    return " ".join(out)
+
+
+def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
+    study_id = str(image.extra.get("study_id", ""))
+    return next((s for s in record.extra.get("studies") or [] if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
+
+
+def own_words(record: CaseRecord, image: ImageRecord) -> str:
+    """The image's own words: its caption, else the findings' sentences citing its figure alone,
+    else (Radiopaedia) its study's findings when the study holds this one image."""
+    if image.caption.strip():
+        return image.caption
+    figure = _figure_number(image)
+    if figure is not None:
+        cited = cited_sentences(_join(record.findings, record.history), figure)
+        if cited:
+            return cited
+    study = _study(record, image)
+    if study is not None:
+        siblings = [i for i in record.images if str(i.extra.get("study_id", "")) == str(study.get("study_id"))]
+        if len(siblings) == 1:
+            return str(study.get("findings") or "")
+    return ""
+
+
+def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> FieldResult | None:
+    pos = image.position
+    raw = image.modality_text or words
+    # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
+    figure_caption = record.source == "publications" and not image.modality_text
+    modality = _result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption)) if raw.strip() else None
+    if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
+        # a stack of slices is a CT volume whatever its caption says
+        modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
+    return modality
+
+
+def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: FieldResult | None, single_image: bool) -> FieldResult | None:
+    pos = image.position
+    modality_value = modality.value if modality is not None else None
+    raw = image.view_text or words
+    view = _result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source)) if raw.strip() else None
+    if view is not None and view.value is None and image.view_text and words and words != raw:
+        # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
+        by_words = NORMALIZERS["view"](words, modality=modality_value)
+        if by_words.value in (PA, AP, AP_SUPINE):
+            view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words", by_words.version, "")
+    if (view is None or (view.value is None and not view.reason)) and single_image:
+        text = _join(record.findings)
+        if text:
+            by_case = NORMALIZERS["view"](text, modality=modality_value)
+            if by_case.value is not None or by_case.reason:
+                view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence, "view.case-words-single-image", by_case.version, by_case.reason)
+    return view
+
+
+def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:
+    placed = timeline.offset_of(image.position)
+    if placed is None or (placed.value is None and placed.reason == "no moment of this image in its own words"):
+        return None
+    texts = image_texts(record, image)
+    raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed.value is not None else "") if t)
+    return FieldResult("offset", image.position, raw or record.history, csv_value(placed.value), placed.evidence,
+                       placed.rule, TIMELINE_VERSION, placed.reason)

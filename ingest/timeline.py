@@ -251,6 +251,20 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> l
     return [moment for _, moment in moments]
 
 
+# "compared with the initial radiograph", "since the admission film": another image's moment, a
+# reference of this one, not when this one was taken.
+_REFERENCE_BEFORE = compile_fast(
+    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|comparison\s+with|since|than|versus|vs\.?|relative\s+to|"
+    r"rispetto\s+(?:a|al|alla|all[’'])|confronto\s+con)\b[^.;:]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _is_reference(text: str, start: int) -> bool:
+    s_start, _ = sentence_at(text, start)
+    return bool(_REFERENCE_BEFORE.search(text, s_start, start))
+
+
 def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -293,7 +307,7 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
     for m in _OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end() for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
-    return sorted(moments, key=lambda p: p[0])
+    return sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0])
 
 
 def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only: bool) -> list[Moment]:

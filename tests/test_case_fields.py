@@ -55,3 +55,33 @@ def test_evidence_is_a_span_of_the_text_read():
     for result in normalize_case(make_case(images=[ImageRecord("https://x/1.jpg", 0, caption="Portable AP radiograph")])):
         for span in result.evidence.split(" … ") if result.evidence else ():
             assert span in result.raw or span in make_case().history, result
+
+
+def test_a_figure_without_caption_words_takes_the_findings_sentences_citing_it_alone():
+    case = make_case(
+        history="A 34-year-old man with a 7-day history of high fever and dry cough.",
+        findings=("Admission chest X-ray showed a small right perihilar opacity (Fig. 1). "
+                  "CT two hours later showed bilateral ground-glass opacities (Fig. 2). Figs. 1 and 2 are typical."),
+        images=[ImageRecord("https://x/1.jpg", 0, label="Figure 1", extra={"figure": 1}),
+                ImageRecord("https://x/2.jpg", 1, label="Figure 2", extra={"figure": 2})])
+    results = by_key(normalize_case(case))
+    assert (results[("modality", 0)].value, results[("modality", 1)].value) == ("X-ray", "CT")
+    assert results[("offset", 0)].value == "7"  # the admission film, 7 days after the onset
+    assert results[("offset", 0)].evidence == "7-day history … Admission chest X-ray"
+
+
+def test_radiopaedia_frontal_image_takes_the_view_its_own_study_names():
+    case = make_case(
+        source="radiopaedia", history="Fever and cough.",
+        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Frontal", extra={"study_id": "11"}),
+                ImageRecord("https://x/2.png", 1, modality_text="X-ray", view_text="Frontal", extra={"study_id": "12"}),
+                ImageRecord("https://x/3.png", 2, modality_text="X-ray", view_text="Lateral", extra={"study_id": "12"})],
+        extra={"studies": [{"study_id": "11", "title": "Day 1", "findings": "AP supine radiograph: bilateral opacities."},
+                           {"study_id": "12", "title": "Day 5", "findings": "PA and lateral radiographs: improvement."}]})
+    results = by_key(normalize_case(case))
+    assert (results[("view", 0)].value, results[("view", 0)].rule) == ("AP Supine", "view.own-words")
+    # study 12 holds two images: its words are not one image's
+    assert results[("view", 1)].value is None and results[("view", 1)].reason == "'Frontal' does not say PA or AP"
+    assert results[("view", 2)].value == "L"
+    # the study titles are the images' days ("Day 1", "Day 5"), anchored on hospitalisation
+    assert [results[("offset", i)].value for i in range(3)] == ["1", "5", "5"]

@@ -117,3 +117,11 @@ def test_a_date_without_a_dated_onset_or_admission_stays_blank_with_the_reason()
     timeline = case_timeline("Fever and cough.", [ImageTexts(0, caption="Chest X-ray on March 3, 2020.")])
     assert offsets(timeline) == [None]
     assert timeline.offsets[0].reason == "a dated image, but neither the onset nor the admission is dated"
+
+
+def test_a_reference_to_another_film_is_not_this_films_moment():
+    timeline = case_timeline("Admitted with fever.", [
+        ImageTexts(0, caption="Chest X-ray on admission."),
+        ImageTexts(1, caption="Worsening compared with the initial chest X-ray."),
+    ])
+    assert offsets(timeline) == [0, None]
