@@ -38,7 +38,7 @@ from exports.schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
-from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
+from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
 from .timeline import ImageTexts, case_timeline
 
 
@@ -252,6 +252,9 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     by_name = normalize_modality(re.sub(r"[-_.]+", " ", _stem(filename)))
     if by_name.value is not None:
         return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
+    by_site = modality_for_url(_cell(row, "url"))
+    if by_site.value is not None:
+        return by_site
     if not image_text:
         if shared_note:
             words = normalize_modality(shared_note)

@@ -86,3 +86,9 @@ def test_panel_labels_inside_sentences_cover_their_own_sentence():
     b = {f.field: f.value for f in backfill_row(_row(filename="kjr-21-e25-g001-l-b.jpg", clinical_notes=note))}
     assert a.get("modality") == "X-ray" and "view" not in a  # not the next panel's "Axial CT"
     assert (b.get("modality"), b.get("view")) == ("CT", "Axial")
+
+
+def test_a_one_modality_repository_gives_its_modality():
+    fills = {f.field: (f.value, f.rule) for f in backfill_row(_row(
+        filename="b343e657.jpg", url="https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"), ["modality"])}
+    assert fills == {"modality": ("X-ray", "modality.site@v1")}
