@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from .normalize.common import about_other_person, compile as compile_fast
@@ -156,6 +157,7 @@ class Timeline:
 # --- The onset: how many days before admission did symptoms begin ---------------------------------
 
 
+@lru_cache(maxsize=4096)
 def onset_gap(history: str) -> tuple[int, str] | None:
     """(days from the onset of symptoms to admission, evidence) as the patient's history tells
     them: "four-day history of cough", "fever for 7 days", "presented 5 days after developing
@@ -210,6 +212,7 @@ def _date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, str] | None, tuple[date, str] | None]:
     """(onset date, admission date) as the history dates them, each with its words. A date belongs
     to the moment whose words are nearest to it in its sentence ("One day before entry (January
