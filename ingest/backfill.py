@@ -37,7 +37,7 @@ from exports.schema import (
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
-from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
+from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
 from .timeline import ImageTexts, case_timeline
 
@@ -77,7 +77,6 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 # --- What the file name says --------------------------------------------------------------------
 
 _EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
-_DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
 _VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
 _PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 

@@ -32,7 +32,7 @@ from typing import Sequence
 from .normalize.common import about_other_person, compile as compile_fast
 from datetime import date
 
-from .normalize.common import clause_at, sentence_at
+from .normalize.common import sentence_at
 from .normalize.provenance import MONTHS, _MONTH
 from .normalize.imaging import (
     _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _amount, _history, _is_amount,
@@ -88,7 +88,6 @@ _BEFORE_ADMISSION = compile_fast(
     r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
     re.IGNORECASE,
 )
-_ONSET_WORDS = compile_fast(r"\b(?:onset|symptom\w*|fever|cough|dyspn\w+|ill|illness|sintom\w*|febbre|tosse)\b", re.IGNORECASE)
 _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
@@ -369,58 +368,59 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
     ``day_first``: the source writes slashed dates day first (SIRM, Eurorad)."""
-    onset_date, admission_date = history_dates(history, day_first)
-    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
-    if gap is None and onset_date and admission_date and 0 <= (admission_date[0] - onset_date[0]).days:
-        gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
-    if gap is not None and gap[0] > MAX_ONSET_GAP:
-        gap = None
     ordered = sorted(images, key=lambda i: i.position)
     moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
-    any_onset_moment = any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()) or onset_date is not None
-    if gap is not None:
-        anchor, anchor_evidence, admission = ONSET, gap[1], gap[0]
-    elif any_onset_moment:
-        anchor, anchor_evidence, admission = ONSET, "", None
-    else:
-        anchor, anchor_evidence, admission = HOSPITALISATION, "", 0
+    timeline, dates, events = _anchor(history, findings, day_first, any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
-    timeline = Timeline(anchor, anchor_evidence, admission)
-    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
-    events: list[Event] = []
-    if gap is None and onset_date is not None:
-        events.append(Event("symptom onset", 0, onset_date[1], "history"))
-    if gap is not None:
-        events.append(Event("symptom onset", 0, gap[1], "history"))
-        events.append(Event("admission", admission, gap[1], "history"))
+    presenting = len(ordered) == 1 and timeline.anchor_evidence != "" and not captions_are_notes and bool(_PRESENTATION.search(history))
     offsets: list[ImageOffset] = []
     previous_day: int | None = None
     for image in ordered:
         moment, reason = chosen[image.position]
         day, rule = None, ""
         if moment is None and not reason:
-            if len(ordered) == 1 and gap is not None and not captions_are_notes and _PRESENTATION.search(history):
-                day, rule = admission, "timeline.presenting-image"
+            if presenting and timeline.admission_day is not None:
+                day, rule = timeline.admission_day, "timeline.presenting-image"
                 moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
             else:
                 reason = "no moment of this image in its own words"
         elif moment is not None:
             first = image.position == ordered[0].position
             day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first, dates)
-        label = f"image {image.position + 1}"
-        events.append(Event(label, day, moment.evidence if moment else "", moment.where if moment else "", image.position))
+        events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "", moment.where if moment else "", image.position))
+        offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
-            spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
-            if moment.where != "case":
-                spans.append(moment.evidence)
-            evidence = EVIDENCE_JOIN.join(spans)
-            offsets.append(ImageOffset(image.position, day, evidence, rule))
             previous_day = day
-        else:
-            offsets.append(ImageOffset(image.position, None, moment.evidence if moment else "", rule or "timeline", reason))
-    return Timeline(anchor, anchor_evidence, admission, tuple(events), tuple(offsets))
+    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, "_Dates", list[Event]]:
+    """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
+    events the history places on it."""
+    onset_date, admission_date = history_dates(history, day_first)
+    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    if gap is None and onset_date and admission_date and 0 <= (admission_date[0] - onset_date[0]).days:
+        gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    if gap is not None and gap[0] > MAX_ONSET_GAP:
+        gap = None
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
+    if gap is not None:
+        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
+        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    if onset_moment or onset_date is not None:
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else []
+    return Timeline(HOSPITALISATION, "", 0), dates, []
+
+
+def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str, reason: str) -> ImageOffset:
+    if day is None:
+        return ImageOffset(position, None, moment.evidence if moment else "", rule or "timeline", reason)
+    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
+    if moment is not None and moment.where != "case":
+        spans.append(moment.evidence)
+    return ImageOffset(position, day, EVIDENCE_JOIN.join(spans), rule)
 
 
 @dataclass(frozen=True)
