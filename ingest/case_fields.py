@@ -74,9 +74,14 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         if raw.strip():
             results.append(_result(field, None, raw, NORMALIZERS[field](raw, **context)))
 
-    case_field("sex", record.sex_text or narrative, source=record.source)
-    case_field("age", record.age_text or narrative, source=record.source)
-    case_field("finding", record.diagnosis or record.title, source=record.source)
+    for field, labelled, label_name, other, other_name in (
+        ("sex", record.sex_text, "the patient line", narrative, "the history"),
+        ("age", record.age_text, "the patient line", narrative, "the history"),
+        ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
+    ):
+        result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if result is not None:
+            results.append(result)
     for field in NARRATIVE_FIELDS:
         case_field(field, narrative, source=record.source)
     case_field("license", record.license_text, source=record.source)
@@ -93,6 +98,33 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
     for image in images:
         results.extend(normalize_image(record, image, timeline, case_modality, single_image=len(images) == 1))
     return results
+
+
+def _agree(field: str, a: object, b: object) -> bool:
+    if field == "finding":  # a path and a path below it agree: "Pneumonia/Viral" and "Pneumonia/Viral/COVID-19"
+        a, b = str(a), str(b)
+        return a == b or a.startswith(b + "/") or b.startswith(a + "/") or "Pneumonia" in (a, b)
+    if field == "age":
+        return abs(float(a) - float(b)) <= 1  # a birthday between the two mentions
+    return a == b
+
+
+def checked_field(field: str, labelled: str, label_name: str, other: str, other_name: str, **context) -> FieldResult | None:
+    """A case field from its labelled text (a patient line, a final diagnosis), else from the other
+    text (the history, the title). When both give a value and they disagree, the field stays blank
+    with both, for the reviewer to decide: "the patient line says M, the history says F"."""
+    primary = NORMALIZERS[field](labelled, **context) if labelled.strip() else None
+    secondary = NORMALIZERS[field](other, **context) if other.strip() else None
+    if primary is not None and primary.value is not None:
+        if secondary is not None and secondary.value is not None and not _agree(field, primary.value, secondary.value):
+            reason = (f"{label_name} says {csv_value(primary.value)} ({primary.evidence!r}), "
+                      f"{other_name} says {csv_value(secondary.value)} ({secondary.evidence!r})")
+            return FieldResult(field, None, labelled, None, primary.evidence + " … " + secondary.evidence, primary.rule, primary.version, reason)
+        return _result(field, None, labelled, primary)
+    if labelled.strip():
+        return _result(field, None, labelled, primary) if primary is not None and primary.reason else (
+            _result(field, None, other, secondary) if secondary is not None else None)
+    return _result(field, None, other, secondary) if secondary is not None else None
 
 
 def _study_titles(record: CaseRecord) -> dict[str, str]:
@@ -206,10 +238,22 @@ def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> Field
     # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
     figure_caption = record.source == "publications" and not image.modality_text
     modality = _result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption)) if raw.strip() else None
+    if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
+        modality = _unless_words_disagree(modality, NORMALIZERS["modality"](words), "the source's modality", words)
     if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
         # a stack of slices is a CT volume whatever its caption says
         modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
     return modality
+
+
+def _unless_words_disagree(result: FieldResult, by_words: Normalized, what: str, words: str) -> FieldResult:
+    """``result`` (from the source's structured text: a stack's modality or plane), or blank with
+    both when the image's own words name another value."""
+    if by_words.value is None or csv_value(by_words.value) == result.value:
+        return result
+    reason = f"{what} says {result.value} ({result.evidence!r}), the image's words say {csv_value(by_words.value)} ({by_words.evidence!r})"
+    return FieldResult(result.field, result.image_position, result.raw + "\n" + words, None,
+                       result.evidence + " … " + by_words.evidence, result.rule, result.version, reason)
 
 
 def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: FieldResult | None, single_image: bool) -> FieldResult | None:
@@ -217,10 +261,16 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     modality_value = modality.value if modality is not None else None
     raw = image.view_text or words
     view = _result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source)) if raw.strip() else None
-    if view is not None and view.value is None and image.view_text and words and words != raw:
-        # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
+    if view is not None and image.view_text and words.strip() and words != raw:
         by_words = NORMALIZERS["view"](words, modality=modality_value)
-        if by_words.value in (PA, AP, AP_SUPINE):
+        if image.view_text.strip() in words and (by_words.value is not None or by_words.reason):
+            # the parser took its view word from these words (a caption): all of them decide
+            # ("PA and lateral views" is no one view)
+            view = _result("view", pos, words, by_words)
+        elif view.value is not None:
+            view = _unless_words_disagree(view, by_words, "the source's plane", words)
+        elif by_words.value in (PA, AP, AP_SUPINE):
+            # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
             view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words", by_words.version, "")
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)

@@ -548,6 +548,8 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
         cases.append(CaseRecord(**{
             **base.__dict__,
             "source_key": f"{base.source_key}-n{k}",
+            # the page's title is about its patient, not about this person
+            "title": f"Normal comparison film {k} of Eurorad case {base.source_key} ({image.label})",
             "age_text": age.group(0) if age else "", "sex_text": sex.group(1) if sex else "",
             "history": caption.strip(), "findings": caption.strip(), "discussion": "",
             "diagnosis": "No Finding (normal comparison film)",

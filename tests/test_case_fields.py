@@ -85,3 +85,34 @@ def test_radiopaedia_frontal_image_takes_the_view_its_own_study_names():
     assert results[("view", 2)].value == "L"
     # the study titles are the images' days ("Day 1", "Day 5"), anchored on hospitalisation
     assert [results[("offset", i)].value for i in range(3)] == ["1", "5", "5"]
+
+
+def test_conflicting_evidence_leaves_the_field_blank_with_both_for_the_reviewer():
+    case = make_case(sex_text="male", age_text="61 years", diagnosis="Pneumocystis pneumonia", title="COVID-19 pneumonia")
+    results = by_key(normalize_case(case))
+    # the patient line says male, the history "A 61-year-old woman"
+    assert results[("sex", None)].value is None
+    assert results[("sex", None)].reason == "the patient line says M ('male'), the history says F ('woman')"
+    assert results[("age", None)].value == "61"  # both say 61
+    assert results[("finding", None)].value is None
+    assert results[("finding", None)].reason.startswith("the final diagnosis says Pneumonia/Fungal/Pneumocystis")
+    # a generic title does not contradict a specific diagnosis
+    agreeing = by_key(normalize_case(make_case(diagnosis="COVID-19 pneumonia", title="Viral pneumonia")))
+    assert agreeing[("finding", None)].value == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_stack_plane_the_images_own_words_contradict_is_left_blank_with_both():
+    case = make_case(
+        source="radiopaedia", history="Fever.",
+        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Lateral", extra={"study_id": "21"})],
+        extra={"studies": [{"study_id": "21", "title": "", "findings": "PA radiograph: right lower lobe consolidation."}]})
+    view = by_key(normalize_case(case))[("view", 0)]
+    assert view.value is None
+    assert view.reason == "the source's plane says L ('Lateral'), the image's words say PA ('PA radiograph')"
+
+
+def test_a_caption_naming_two_views_gives_its_image_neither():
+    case = make_case(images=[ImageRecord("https://x/1.jpg", 0, caption="Chest X-ray, PA and lateral views: right basal opacity.",
+                                         modality_text="X-ray", view_text="PA")])
+    view = by_key(normalize_case(case))[("view", 0)]
+    assert view.value is None and view.reason.startswith("several views in the text")
