@@ -96,7 +96,7 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
     images = sorted(record.images, key=lambda i: i.position)
     case_modality = _case_modality(record, images)
     for image in images:
-        results.extend(normalize_image(record, image, timeline, case_modality, single_image=len(images) == 1))
+        results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality, single_image=len(images) == 1))
     return results
 
 
@@ -121,9 +121,8 @@ def checked_field(field: str, labelled: str, label_name: str, other: str, other_
                       f"{other_name} says {csv_value(secondary.value)} ({secondary.evidence!r})")
             return FieldResult(field, None, labelled, None, primary.evidence + " … " + secondary.evidence, primary.rule, primary.version, reason)
         return _result(field, None, labelled, primary)
-    if labelled.strip():
-        return _result(field, None, labelled, primary) if primary is not None and primary.reason else (
-            _result(field, None, other, secondary) if secondary is not None else None)
+    if primary is not None and primary.reason:  # the labelled text is ambiguous itself
+        return _result(field, None, labelled, primary)
     return _result(field, None, other, secondary) if secondary is not None else None
 
 
@@ -160,13 +159,14 @@ def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult
     return FieldResult("modality", None, text, words.value, words.evidence, "modality.case-words", 1, "")
 
 
-def normalize_image(record: CaseRecord, image: ImageRecord, timeline: Timeline | None = None,
+def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None = None, *, timeline: Timeline | None = None,
                     case_modality: FieldResult | None = None, single_image: bool = False) -> list[FieldResult]:
     """The per-image fields of one image, each from the image's own evidence (stack modality and
     plane, caption or subcaption, the sentences of the findings citing its figure, its study's
     findings, date text or study label, file name). The case's words fill the modality only when
     the case has a single modality (``case_modality``) and the view only when the case has a single
-    image: "lateral" or "CT" elsewhere in a note is not this image's."""
+    image: "lateral" or "CT" elsewhere in a note is not this image's. ``previous_offset`` is
+    ignored (kept for callers of the old signature): the case's timeline places relative times."""
     words = own_words(record, image)
     modality = _image_modality(record, image, words)
     view = _image_view(record, image, words, modality, single_image)
