@@ -12,7 +12,12 @@ age, finding, RT-PCR, survival, intubated, went_icu, needed_supplemental_O2, ext
 whole note; per-image fields (offset, view, modality, date, vitals and counts, intubation_present,
 in_icu) read the ``filename`` first ("-PA", "-L", "-day5") and then only the part of the note
 about this image: the panel matching the file's panel letter ("fig1a" -> "(a) ..."). When the
-note has several panels and the file names none of them, per-image fields are left blank.
+note has several panels and the file names none of them, per-image fields are left blank. The
+image's own facts (offset, view, modality, date) are read from a whole note only when the note is
+this row's alone (``RowContext``: a note shared by the patient's images gives them nothing but a
+single modality, radiographs); a CT named in a whole note is left blank with the reason. The
+offset is the image's day on its patient's timeline (``ingest.timeline``): the note's history
+anchors it on the onset, the file's day label or its own words place it.
 
 ``backfill_table(rows)`` does the same for a whole table, and lets patient-level fields read the
 notes (never the values) of the patient's other rows: same patientid, same case URL.
@@ -389,10 +394,6 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
     """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``); ``context`` is
     what the rest of the table says about it (``backfill_table`` gives it)."""
     return _row_fills(row, fields, row_number, _normalize_note, context or RowContext())
-
-
-#: The image's own facts: read from the note only when the note (or a panel of it) is this row's.
-_OWN_IMAGE_FIELDS = frozenset({"offset", "view", "modality", "date"})
 
 
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
