@@ -44,7 +44,7 @@ from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_ur
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
-from .timeline import ImageTexts, case_timeline
+from .timeline import ImageTexts, case_timeline, filename_day
 
 
 @dataclass(frozen=True)
@@ -298,6 +298,8 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
     history, the image's moment from its file name's day label and its own part of the note."""
     filename = _cell(row, "filename")
+    if not image_text and filename_day(filename) is None:
+        return Normalized(None)  # nothing of this image's own says when it was taken
     names = context.filenames or (filename,)
     own = names.index(filename) if filename in names else 0
     images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]

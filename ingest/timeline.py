@@ -32,11 +32,15 @@ from typing import Sequence
 from .normalize.common import about_other_person, compile as compile_fast
 from datetime import date
 
-from .normalize.common import sentence_at
+from .normalize.common import finditer_near, has_any, sentence_at, text_context
 from .normalize.provenance import MONTHS, _MONTH
 from .normalize.imaging import (
-    _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _amount, _history, _is_amount,
+    _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _UNIT_DAYS, _UNIT_KEYS, _UNIT_RE, _amount,
+    _history as _history_uncached, _is_amount,
 )
+
+#: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
+_history = lru_cache(maxsize=4096)(_history_uncached)
 
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
@@ -66,6 +70,10 @@ _NAMED_DATE = compile_fast(
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Gate of the named dates: a month's name as a word of the text.
+_MONTH_WORDS = frozenset(MONTHS)
+# Every date holds a day number: the named-date pattern runs only around numbers.
+_DAY_NUMBER = compile_fast(r"\d{1,2}")
 #: Year of a date written without one: any year works, the timeline takes differences of dates.
 _SOME_YEAR = 2020
 _ONSET_CUES = compile_fast(
@@ -163,7 +171,9 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     symptoms", "symptoms began three days before admission". None when not told."""
     if not history.strip():
         return None
-    for m in _BEFORE_ADMISSION.finditer(history):
+    low = text_context(history).lower
+    befores = finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60) if has_any(low, ("before", "prior", "prima")) else ()
+    for m in befores:
         amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
             return amount, m.group(0)
@@ -183,17 +193,19 @@ def filename_day(filename: str) -> tuple[int, str] | None:
     return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
 
 
-def dates_in(text: str, day_first: bool = False) -> list[tuple[int, int, date]]:
+@lru_cache(maxsize=4096)
+def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of the dates of ``text``; a slashed date only when written day first
     (``day_first``, or a first number over 12)."""
     found: list[tuple[int, int, date]] = []
-    for m in _NAMED_DATE.finditer(text):
+    named = bool(text_context(text).words & _MONTH_WORDS)
+    for m in (finditer_near(_NAMED_DATE, text, _DAY_NUMBER, 16, 12) if named else ()):
         month = MONTHS.get((m.group("mon") or m.group("mon2") or "").lower().rstrip("."))
         day, year = m.group("d") or m.group("d2"), m.group("y") or m.group("y2")
         value = _date(int(year) if year else _SOME_YEAR, month, int(day)) if month else None
         if value is not None:
             found.append((m.start(), m.end(), value))
-    for m in _SLASHED_DATE.finditer(text):
+    for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
         a, b = int(m.group("d")), int(m.group("m"))
         if not (day_first or a > 12) or any(s <= m.start() < e for s, e, _ in found):
             continue
@@ -201,7 +213,7 @@ def dates_in(text: str, day_first: bool = False) -> list[tuple[int, int, date]]:
         value = _date(year + 2000 if year < 100 else year, b, a)
         if value is not None:
             found.append((m.start(), m.end(), value))
-    return sorted(found, key=lambda f: f[0])
+    return tuple(sorted(found, key=lambda f: f[0]))
 
 
 def _date(year: int, month: int, day: int) -> date | None:
@@ -235,13 +247,14 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     return one(onset), one(admission)
 
 
-def text_moments(text: str, where: str, image_sentences_only: bool = False) -> list[Moment]:
+@lru_cache(maxsize=4096)
+def text_moments(text: str, where: str, image_sentences_only: bool = False) -> tuple[Moment, ...]:
     """The moments one image's own text gives, in text order. Phrases of the history ("4-day
     history", "presented 5 days after developing symptoms") are the onset, not the image's. With
     ``image_sentences_only`` (a whole clinical note) only moments in a sentence naming an image
     count: "the nadir was on day 5 of illness" is not a film's day."""
     if not text.strip():
-        return []
+        return ()
     moments = _text_moments(text, where)
     if image_sentences_only:
         kept = []
@@ -250,7 +263,7 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> l
             if _IMAGE_WORDS.search(text, s_start, s_end):
                 kept.append((start, moment))
         moments = kept
-    return [moment for _, moment in moments]
+    return tuple(moment for _, moment in moments)
 
 
 # "compared with the initial radiograph", "since the admission film": another image's moment, a
@@ -264,10 +277,22 @@ _REFERENCE_BEFORE = compile_fast(
 
 def _is_reference(text: str, start: int) -> bool:
     s_start, _ = sentence_at(text, start)
-    return bool(_REFERENCE_BEFORE.search(text, s_start, start))
+    # the cue is at most a few words before the moment (the pattern allows 40 characters after it)
+    return bool(_REFERENCE_BEFORE.search(text, max(s_start, start - 70), start))
+
+
+#: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
+#: cheap gate before the scans (most notes of a table are about findings only).
+_MOMENT_WORDS = frozenset({
+    *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
+    "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme",
+})
 
 
 def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
+    if not (text_context(text).words & _MOMENT_WORDS) and "day" not in text_context(text).lower:
+        return []
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
 
@@ -275,7 +300,8 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
         return history_span[0] <= m.start() < history_span[1]
 
     moments: list[tuple[int, Moment]] = []
-    for m in _DAY_N.finditer(text):
+    low = text_context(text).lower
+    for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
         qual = (m.group("qual") or "").strip().lower()
@@ -287,7 +313,7 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
             continue  # "7th day after the initiation of treatment": another base
         else:
             moments.append((m.start(), Moment(LABEL, n, m.group(0), where)))
-    for m in _AFTER.finditer(text):
+    for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
         n = m.group("n") or m.group("n2")
@@ -327,13 +353,13 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
     the dates among them."""
-    moments = text_moments(image.date_text, "label") + _dated_moments(image.date_text, "label", day_first, False)
+    moments = [*text_moments(image.date_text, "label"), *_dated_moments(image.date_text, "label", day_first, False)]
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
     where = "note" if caption_is_note else "caption"
-    return (moments + text_moments(image.caption, where, image_sentences_only=caption_is_note)
-            + _dated_moments(image.caption, where, day_first, caption_is_note))
+    return [*moments, *text_moments(image.caption, where, image_sentences_only=caption_is_note),
+            *_dated_moments(image.caption, where, day_first, caption_is_note)]
 
 
 # --- Placing the moments on one axis -------------------------------------------------------------
