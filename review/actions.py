@@ -25,6 +25,7 @@ from review.rules import (
     DUPLICATE,
     NEEDS_INFO,
     REJECTED,
+    RELEASED,
     STAGED,
     ReviewError,
     clean_reason,
@@ -88,6 +89,9 @@ def _refresh(session: Session, case: Case) -> list[dict]:
 
 def _set_state(session: Session, case: Case, actor: str, state: str, action: str, reason: str | None = None,
                extra_before: dict | None = None, extra_after: dict | None = None) -> None:
+    if case.review_state == RELEASED:
+        # Set by an export or an import (db/identity.py): its rows and patientid are in the dataset.
+        raise ReviewError(f"case {case.id} is released: its rows are in the dataset and never change")
     before = {"state": case.review_state, "reason": case.review_reason, **(extra_before or {})}
     case.review_state = state
     case.review_reason = reason

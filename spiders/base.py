@@ -214,6 +214,7 @@ class CaseSpider(scrapy.Spider):
         """
         self.crawler.stats.inc_value("cases/requested")
         canonical = self.canonical_case_url(url)
+        meta.setdefault("case_ref", url)
         return Request(
             url,
             callback=callback,
@@ -224,7 +225,12 @@ class CaseSpider(scrapy.Spider):
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
         """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
-        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref)) for ref in self.case_refs]
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref) for ref in self.case_refs]
+
+    def reached_by(self, response: Response) -> list[str]:
+        """The names that reached this case page (the reference given, the URL asked before a
+        redirect, the page's own URL): staging resolves them to the case's one identity."""
+        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
                        next_request: Callable[[str], Request]):

@@ -63,5 +63,6 @@ class EuroradSpider(CaseSpider):
             return
         document = self.document(response)
         for record in records:
+            record.aliases += self.reached_by(response)
             self.crawler.stats.inc_value("cases/parsed")
             yield self.with_documents(record, [document])

@@ -83,6 +83,7 @@ class RadiopaediaSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
+        record.aliases += self.reached_by(response)
         documents = [self.document(response)]
         study_ids = list(record.extra.get("study_ids") or [])
         yield from self._next_study(record, study_ids, [], documents)

@@ -124,5 +124,6 @@ class SirmSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
+        record.aliases += self.reached_by(response)
         self.crawler.stats.inc_value("cases/parsed")
         yield self.with_documents(record, [self.document(response)])
