@@ -5,7 +5,8 @@ request goes (mirror), whether it goes at all (already staged), and what a refus
 downloader middlewares' business (``middlewares.py``); validation, media and staging are the item
 pipelines' (``pipelines.py``).
 
-Arguments (``-a name=value``), validated in ``from_crawler``:
+Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spider takes
+(``-a case=`` for ``cases=``) is refused with the list of the known ones before anything starts:
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
@@ -18,10 +19,12 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 from __future__ import annotations
 
+import difflib
 import fcntl
+import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -124,12 +127,38 @@ class CaseSpider(scrapy.Spider):
         self._lock_handle = None
 
     @classmethod
+    def known_arguments(cls) -> list[str]:
+        """The ``-a`` arguments this spider takes: the parameters of its ``__init__`` and its bases'."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is scrapy.Spider:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names.update(p.name for p in inspect.signature(init).parameters.values()
+                             if p.name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        return sorted(names)
+
+    @classmethod
+    def check_argument_names(cls, given: Iterable[str]) -> None:
+        """Refuse an argument the spider does not take (``-a case=`` for ``cases=``): Scrapy would
+        set it as an attribute and crawl as if it were not given (a whole search, say)."""
+        known = cls.known_arguments()
+        unknown = sorted(set(given) - set(known))
+        if not unknown:
+            return
+        hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
+                 for name in unknown]
+        raise SpiderArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
+                                  f"{cls.name} takes: {', '.join(known)}")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         try:
+            cls.check_argument_names(kwargs)
             spider = super().from_crawler(crawler, *args, **kwargs)
         except SpiderArgumentError as exc:
-            # One clear line instead of a traceback; the crawl does not start.
-            logger.error("%s: bad argument: %s", cls.name, exc)
+            # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
             spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
