@@ -86,24 +86,30 @@ def load_index(session: Session, source: str) -> IdentityIndex:
     return index
 
 
-def prepare_identities(engine: Engine) -> None:
+@dataclass
+class LinkReport:
+    rows: int = 0
+    #: Cases found in the dataset and marked ``released`` (staged before the import, say).
+    released_cases: int = 0
+
+
+def prepare_identities(engine: Engine) -> tuple[int, LinkReport]:
     """Link released rows not linked yet and give cases staged before revision 0008 their identity.
 
     Safe to run from two processes at once: the loser of a race on a new alias rolls back and
-    finds the work done by the winner.
+    finds the work done by the winner. Returns the cases given an identity and what was linked.
     """
     from db.session import session_scope  # noqa: PLC0415
 
     for attempt in (1, 2):
         try:
             with session_scope(engine) as session:
-                backfill_case_identities(session)
-                link_released_rows(session)
-            return
+                return backfill_case_identities(session), link_released_rows(session)
         except IntegrityError:
             if attempt == 2:
                 raise
             logger.info("identities: another process linked them at the same time; looking again")
+    return 0, LinkReport()  # pragma: no cover - the loop returns or raises
 
 
 # --- staging ------------------------------------------------------------------------------------
@@ -192,13 +198,6 @@ def backfill_case_identities(session: Session) -> int:
 def _cell(typed: dict, name: str) -> str:
     value = (typed or {}).get(name)
     return "" if value is None else str(value)
-
-
-@dataclass
-class LinkReport:
-    rows: int = 0
-    #: Cases found in the dataset and marked ``released`` (staged before the import, say).
-    released_cases: int = 0
 
 
 def link_released_rows(session: Session) -> LinkReport:
