@@ -28,7 +28,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReviewEvent, utcnow
+from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -183,11 +183,15 @@ def backfill_case_identities(session: Session) -> int:
     """Cases staged before revision 0008: their identity key and aliases, from what they hold."""
     from db.staging import record_from_case  # noqa: PLC0415 - one definition of a case's record
 
-    cases = list(session.scalars(select(Case).where(Case.identity_key.is_(None))))
+    from ingest.identity import SITES  # noqa: PLC0415
+
+    cases = list(session.scalars(select(Case).where(Case.identity_key.is_(None), Case.source.in_(list(SITES)))))
     for case in cases:
         resolution = resolve_record(session, record_from_case(case))
-        case.identity_key = resolution.key
-        remember(session, case.source, resolution.key, resolution.aliases)
+        # The key its cases were staged under stays the paper's key (a paper keyed by its PMCID
+        # before its DOI was known keeps it).
+        case.identity_key = _site(case.source).key_of_case(case.source_key) or resolution.key
+        remember(session, case.source, case.identity_key, resolution.aliases)
         session.flush()
     return len(cases)
 
@@ -195,30 +199,26 @@ def backfill_case_identities(session: Session) -> int:
 # --- released rows ----------------------------------------------------------------------------------
 
 
-def _cell(typed: dict, name: str) -> str:
-    value = (typed or {}).get(name)
-    return "" if value is None else str(value)
-
-
 def link_released_rows(session: Session) -> LinkReport:
     """Link the released rows not linked yet to the identities their url, DOI and credit name; mark
     the staged cases of those identities ``released``."""
     from ingest.identity import SITES, released_row_aliases  # noqa: PLC0415
 
-    rows = session.execute(select(ReleasedRow.id, ReleasedRow.typed).where(
+    cells = [ReleasedRow.typed[name].as_string() for name in ("url", "doi", "clinical_notes", "other_notes")]
+    rows = session.execute(select(ReleasedRow.id, *cells).where(
         ReleasedRow.identity_linked.is_(False), ReleasedRow.removed_import_id.is_(None))).all()
     if not rows:
         return LinkReport()
-    ids = [row_id for row_id, _ in rows]
+    ids = [row[0] for row in rows]
     for start in range(0, len(ids), 5_000):
         session.execute(delete(ReleasedIdentity).where(ReleasedIdentity.released_row_id.in_(ids[start:start + 5_000])))
     keys = {source: dict(session.execute(select(CaseAlias.alias, CaseAlias.key).where(CaseAlias.source == source)).all())
             for source in SITES}
     new_aliases: list[dict] = []
     links: set[tuple[int, str, str]] = set()
-    for row_id, typed in rows:
-        notes = f"{_cell(typed, 'clinical_notes')}\n{_cell(typed, 'other_notes')}"
-        for claim in released_row_aliases(_cell(typed, "url"), _cell(typed, "doi"), notes):
+    for row_id, url, doi, clinical_notes, other_notes in rows:
+        notes = f"{clinical_notes or ''}\n{other_notes or ''}"
+        for claim in released_row_aliases(url or "", doi or "", notes):
             known = keys[claim.source]
             found = [known[a] for a in claim.aliases if a in known]
             key = found[0] if found else SITES[claim.source].document_key(claim.aliases)
@@ -243,11 +243,14 @@ def link_released_rows(session: Session) -> LinkReport:
 
 def mark_cases_in_dataset(session: Session) -> int:
     """Cases whose identity is a released row's, not yet marked: ``released``, with the row named."""
+    # Rows one of our exports wrote are the exported cases' own (marked by the export): another
+    # patient of the same paper or page is not in the dataset because of them.
+    ours = select(ReleaseItem.filename).where(ReleaseItem.image_id.is_not(None))
     found = session.execute(
         select(Case, ReleasedRow.filename, ReleasedRow.patientid)
         .join(ReleasedIdentity, (ReleasedIdentity.source == Case.source) & (ReleasedIdentity.key == Case.identity_key))
         .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != RELEASED)
+        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != RELEASED, ReleasedRow.filename.not_in(ours))
         .order_by(Case.id, ReleasedRow.position)).all()
     marked: set[int] = set()
     for case, filename, patientid in found:

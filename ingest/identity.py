@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ingest.normalize.provenance import normalize_doi
@@ -84,6 +85,10 @@ class SiteIdentity:
                 return by_kind[kind] if kind == self.bare_kind else f"{kind}:{by_kind[kind]}"
         return None
 
+    def key_of_case(self, source_key: str) -> str | None:
+        """The document key a staged case's key holds, when its form says (a paper's ``<key>#patient2``)."""
+        return None
+
     def rekey(self, source_key: str, document_key: str) -> str:
         """The key of a case of the document known as ``document_key``: case sites' keys are fixed
         by the site (an rID, a number, a slug), so the parsed key stays."""
@@ -118,13 +123,6 @@ class RadiopaediaIdentity(SiteIdentity):
         if re.fullmatch(r"[a-z0-9][a-z0-9-]*", text, re.I):
             return [f"slug:{text.lower()}"]
         return self.aliases(text)
-
-    def row_aliases(self, url: str, doi: str, notes: str) -> list[str]:
-        found = super().row_aliases(url, doi, notes)
-        if found or "radiopaedia" in (url or "").lower():
-            # The credit line names the rID only of a row that is a Radiopaedia case already.
-            found += [f"rid:{int(m.group(1))}" for m in self._CREDIT.finditer(notes or "")]
-        return _dedupe(found)
 
     def record_aliases(self, source_key: str, url: str, doi: str, names: Iterable[str]) -> list[str]:
         own = [f"rid:{int(source_key)}"] if source_key.isdigit() else []
@@ -216,6 +214,10 @@ class PaperIdentity(SiteIdentity):
                 found.append(f"url:{host}{path}")
         return _dedupe(found)
 
+    def key_of_case(self, source_key: str) -> str | None:
+        head, sep, _tail = source_key.rpartition("#")
+        return head if sep and head else None
+
     def rekey(self, source_key: str, document_key: str) -> str:
         """``<paper key>#patient<N>``: the patient part kept, the paper part the paper's one key."""
         _head, sep, tail = source_key.rpartition("#")
@@ -244,17 +246,28 @@ def released_row_aliases(url: str, doi: str, notes: str) -> list[RowAliases]:
     A case site claims the row when its URL or DOI is one of the site's; papers claim rows with a
     DOI, PMCID, PMID or PII that is not a case site's (a Radiopaedia case DOI is not a paper).
     """
+    claimed = list(_claims(url or "", doi or ""))
+    radiopaedia = SITES["radiopaedia"]
+    for i, claim in enumerate(claimed):
+        if claim.source == radiopaedia.source and notes:
+            # The credit line names the rID only of a row that is a Radiopaedia case already.
+            credit = [f"rid:{int(m.group(1))}" for m in radiopaedia._CREDIT.finditer(notes)]
+            claimed[i] = RowAliases(claim.source, tuple(_dedupe([*claim.aliases, *credit])))
+    return claimed
+
+
+@lru_cache(maxsize=65_536)
+def _claims(url: str, doi: str) -> tuple[RowAliases, ...]:
+    """What a row's url and doi name (the rows of one patient repeat them: computed once)."""
     claimed: list[RowAliases] = []
-    case_site = False
     for site in (SITES["radiopaedia"], SITES["eurorad"], SITES["sirm"]):
-        found = site.row_aliases(url, doi, notes)
+        found = site.row_aliases(url, doi, "")
         if found:
             claimed.append(RowAliases(site.source, tuple(found)))
-            case_site = True
-    if not case_site:
-        paper = [a for a in SITES["publications"].row_aliases(url, doi, notes) if not a.startswith("url:")]
+    if not claimed:
+        paper = [a for a in SITES["publications"].row_aliases(url, doi, "") if not a.startswith("url:")]
         if paper:
             # The URL names the paper too (a publisher page), once the row is known to be a paper's.
-            paper += [a for a in SITES["publications"].aliases(url or "") if a.startswith("url:")]
+            paper += [a for a in SITES["publications"].aliases(url) if a.startswith("url:")]
             claimed.append(RowAliases("publications", tuple(_dedupe(paper))))
-    return claimed
+    return tuple(claimed)

@@ -161,3 +161,41 @@ def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_b
     listed = scrapy_cmd("cases", "list", "--state", "released", check=True).stdout
     assert f"{case_id}\treleased\tradiopaedia" in listed
     assert scrapy_cmd("cases", "list", "--state", "approved", check=True).stdout.count("\t") == 0
+
+
+def test_cases_staged_before_revision_0008_get_their_identity_and_keep_their_keys(engine):
+    from db.identity import prepare_identities
+
+    with session_scope(engine) as session:
+        for key, url, doi, extra in (("pmc:PMC7251234#patient2", PMC_PAGE, DOI, {"pmcid": "PMC7251234"}),
+                                     ("16689-p2", "https://www.eurorad.org/case/16689", "", {})):
+            session.add(Case(source="publications" if "#" in key else "eurorad", source_key=key, canonical_url=url, doi=doi or None,
+                             review_state="staged", extra=extra))
+    cases, linked = prepare_identities(engine)
+    assert (cases, linked.rows) == (2, 0)
+    with session_scope(engine) as session:
+        assert dict(session.execute(select(Case.source_key, Case.identity_key)).all()) == {
+            "pmc:PMC7251234#patient2": "pmc:PMC7251234", "16689-p2": "16689"}
+    # The paper's DOI is a name of the key its cases were staged under: a record by DOI joins them.
+    assert _stage(engine, _paper(DOI, 2, doi=DOI, pmcid="PMC7251234"))[0] == "pmc:PMC7251234#patient2"
+
+
+def test_rows_an_export_wrote_do_not_release_the_other_patients_of_the_paper(engine, tmp_path, project_env):
+    store = MediaStore(project_env["MEDIA_STORE"])
+    row = "2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,https://example.org/p2,CC BY 4.0,,,"
+    checkout = write_release(tmp_path / "dataset", [row], {"images/p2-a.png": png_bytes(seed=1)})
+    import_dataset(checkout, engine, store)
+    exported = add_case(engine, store, f"{DOI}#patient1", source="publications")
+    waiting = add_case(engine, store, f"{DOI}#patient2", source="publications", state="staged")
+    with session_scope(engine) as session:
+        for case_id in (exported, waiting):
+            case = session.get(Case, case_id)
+            case.doi, case.identity_key = DOI, DOI
+        remember(session, "publications", DOI, [f"doi:{DOI}"])
+    from exports.release import export_into_dataset
+
+    assert export_into_dataset(engine, store, checkout).new_rows == 1
+    import_dataset(checkout, engine, store)  # the checkout now holds patient 1's row, with the paper's DOI
+    with session_scope(engine) as session:
+        assert session.get(Case, exported).review_state == "released"
+        assert session.get(Case, waiting).review_state == "staged"
