@@ -35,6 +35,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from sqlalchemy.engine import make_url
 
+from ingest.identity import site_identity
 from ingest.records import CaseRecord
 
 logger = logging.getLogger(__name__)
@@ -105,8 +106,11 @@ class CaseSpider(scrapy.Spider):
         raise NotImplementedError
 
     def case_key(self, reference: str) -> str | None:
-        """The natural key a reference names, when it names one (an rID, a case number)."""
-        return None
+        """The natural key a reference names, when it names one (an rID, a case number, a post
+        slug; not a Radiopaedia slug): the source's naming facts in ``ingest/identity.py``."""
+        site = site_identity(self.source)
+        prefix = f"{site.bare_kind}:" if site is not None else None
+        return next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None) if prefix else None
 
     def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
                  cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
