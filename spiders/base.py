@@ -11,7 +11,7 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
 * ``limit=N``: parse at most N case pages, then stop following results.
-* ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
+* ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
 * ``query=...``: the search (default ``COVID``).
