@@ -554,6 +554,7 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
             "history": caption.strip(), "findings": caption.strip(), "discussion": "",
             "diagnosis": "No Finding (normal comparison film)",
             "images": [image],
+            "aliases": list(base.aliases),
             "warnings": [*base.warnings, f"normal comparison film {k} of case {base.source_key}, split into its own case: check the split"],
             "extra": {**base.extra, "comparison_film": k},
         }))
