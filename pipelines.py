@@ -41,6 +41,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from db.media import MediaStore
+from faults import kill_point
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
 from db.staging import (
@@ -354,6 +355,7 @@ class MediaPipeline(FilesPipeline):
         provenance = dict(prepared.provenance)
         if prepared.original is not None:
             provenance["converted"]["original_media_path"] = self.media.relpath(self.media.put_bytes(prepared.original))
+        kill_point("media-written")
         known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
                  "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "thumb": prepared.thumb, "provenance": provenance}
         return {"path": known["media_path"], "checksum": sha, "status": "downloaded", "known": known}
@@ -550,12 +552,19 @@ class StagePipeline:
             body = doc.get("body") or b""
             sha = self.media.put_bytes(body)
             documents.append(StoredDocument(url=doc["url"], status=doc["status"], sha256=sha, body_path=self.media.relpath(sha),
-                                            content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified")))
-        with self.db_lock, session_scope(self.engine) as session:
-            rows = [record_document(session, item.source, doc) for doc in documents]
-            # a changed source re-queues an approved case and shows the reviewer what changed
-            case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
-                                      on_source_changed=source_changed)
+                                            content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified"),
+                                            case_keys=doc.get("case_keys")))
+        with self.db_lock:
+            with session_scope(self.engine) as session:
+                rows = [record_document(session, item.source, doc) for doc in documents]
+                # a changed source re-queues an approved case and shows the reviewer what changed
+                case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
+                                          on_source_changed=source_changed)
+                kill_point("staging-commit")
+            kill_point("staged")
+            page_keys = documents[0].case_keys if documents else None
+            if page_keys and item.source_key in page_keys and item.source_key != page_keys[-1]:
+                kill_point("between-patients")
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))

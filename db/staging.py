@@ -27,6 +27,7 @@ __all__ = [
     "StoredDocument",
     "known_cases",
     "known_images",
+    "incomplete_pages",
     "document_validators",
     "record_document",
     "stage_case",
@@ -77,6 +78,8 @@ class StoredDocument:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    #: Natural keys of every case parsed from the page, when it yields several (Eurorad patients).
+    case_keys: list[str] | None = None
 
 
 def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +121,7 @@ def record_document(session: Session, source: str, doc: StoredDocument) -> Fetch
     row.last_modified = doc.last_modified
     row.sha256 = doc.sha256
     row.body_path = doc.body_path
+    row.case_keys = list(doc.case_keys) if doc.case_keys else None
     session.flush()
     return row
 
@@ -374,6 +378,7 @@ def known_cases(session: Session, source: str, canonical: Callable[[str], str | 
     for url, key in session.execute(select(Case.canonical_url, Case.source_key).where(Case.source == source)):
         urls.add(url)
         keys.add(key)
+    urls -= incomplete_pages(session, source, canonical)
     for (url,) in session.execute(select(ReleasedRow.typed["url"].as_string()).where(ReleasedRow.removed_import_id.is_(None))):
         if not url:
             continue
@@ -384,6 +389,21 @@ def known_cases(session: Session, source: str, canonical: Callable[[str], str | 
         if mapped:
             urls.add(mapped)
     return urls, keys
+
+
+def incomplete_pages(session: Session, source: str, canonical: Callable[[str], str | None]) -> set[str]:
+    """Canonical URLs of ``source`` pages with several cases of which not all are staged yet
+    (a crawl killed between two patients, a patient whose image failed): fetched again."""
+    staged = set(session.scalars(select(Case.source_key).where(Case.source == source)))
+    incomplete: set[str] = set()
+    for url, keys in session.execute(select(FetchedDocument.url, FetchedDocument.case_keys)
+                                     .where(FetchedDocument.source == source, FetchedDocument.case_keys.is_not(None))):
+        if keys and not set(keys) <= staged:
+            try:
+                incomplete.add(canonical(url) or url)
+            except ValueError:
+                incomplete.add(url)
+    return incomplete
 
 
 def _with_thumbnails(session: Session, stored_images: list[StoredImage]) -> list[StoredImage]:

@@ -287,6 +287,15 @@ class CaseSpider(scrapy.Spider):
         record.extra["_documents"] = documents
         return record
 
+    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+        """The records of one page, each with the page's documents; when a page yields several
+        cases, the page remembers all their keys, so that it counts as known only once every one
+        of them is staged (``db.staging.incomplete_pages``)."""
+        if len(records) > 1 and documents:
+            documents[0]["case_keys"] = [record.source_key for record in records]
+        for record in records:
+            yield self.with_documents(record, documents)
+
     async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
         yield

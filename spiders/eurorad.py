@@ -61,7 +61,5 @@ class EuroradSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
-        document = self.document(response)
-        for record in records:
-            self.crawler.stats.inc_value("cases/parsed")
-            yield self.with_documents(record, [document])
+        self.crawler.stats.inc_value("cases/parsed", len(records))
+        yield from self.page_cases(records, [self.document(response)])
