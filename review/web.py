@@ -157,7 +157,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             view = queries.case_view(s, case_id)
             prev_id, next_id = queries.neighbours(s, f, view.case)
             html = render_template("case.html", v=view, c=view.case, f=f, back=f.args(), prev_id=prev_id,
-                                   next_id=next_id, error=error)
+                                   next_id=next_id, error=error, seen=actions.case_version(s, view.case.id))
         return html, status
 
     @app.get("/case/<int:case_id>")
@@ -176,12 +176,13 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         f = _filter_from(_back_args())
         try:
             with session_scope(engine) as s:
-                case = actions.get_case(s, case_id)
+                # every form carries the version of the case it was shown with ("seen")
+                case = actions.open_case(s, case_id, request.form.get("seen"))
                 result = fn(s, case)
                 next_id = queries.neighbours(s, f, case)[1] if advance else None
         except ReviewError as exc:
             try:
-                return render_case(case_id, error=str(exc), status=400)
+                return render_case(case_id, error=str(exc), status=409 if isinstance(exc, actions.StaleAction) else 400)
             except ReviewError:
                 abort(404, str(exc))
         flash(message(result) if callable(message) else message.replace("{case_id}", str(case_id)), "ok")
