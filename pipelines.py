@@ -199,7 +199,9 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             width, height = probe.size
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+    except PILImage.DecompressionBombError as exc:  # more pixels than Pillow itself will open
+        raise MediaRejected("too-many-pixels", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise MediaRejected("unreadable", str(exc)) from exc
     if width * height > max_pixels:
         raise MediaRejected("too-many-pixels", f"{width}x{height} > {max_pixels:,} pixels")
@@ -612,9 +614,14 @@ class StagePipeline:
             session.add(run)
         for warning in run.warnings:
             logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
+        why = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("cases/failed/")}
+        why.update({f"dropped: {k.split('/', 2)[2]}": v for k, v in stats.items() if k.startswith("cases/dropped/")})
+        if stats.get("cases/parse_error"):
+            why["parse error"] = stats["cases/parse_error"]
         logger.info(
-            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d, images %d, errors %d, blocked %d; coverage %s",
+            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d%s, images %d, errors %d, blocked %d; coverage %s",
             source, run.cases_seen, run.cases_new, run.cases_updated, run.cases_unchanged, run.cases_skipped, run.cases_failed,
+            f" ({', '.join(f'{k} {v}' for k, v in sorted(why.items()))})" if why else "",
             run.images, run.errors, value("blocked"), coverage,
         )
 

@@ -55,6 +55,9 @@ CONCURRENT_ITEMS = 16
 HTTPCACHE_DIR = str(PROJECT_ROOT / "data" / "httpcache")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # default DEBUG: a scheduled crawl's log stays readable
+# Items in log lines named, not printed whole (default scrapy.logformatter.LogFormatter printed the
+# raw page bodies a record carries: a 52 MB "Dropped" line for a 50 MB page).
+LOG_FORMATTER = "logformatter.ShortLogFormatter"
 
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -68,8 +71,10 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.IncrementalMiddleware": 5,
     # -a base_url=: re-address requests to the local mirror before offsite (50) and robots.txt (100).
     "middlewares.MirrorMiddleware": 10,
+    # A body cut short is fetched again, then fails (after Scrapy's retry at 550 gave up on errors).
+    "middlewares.TruncationMiddleware": 545,
     # Recognise refusals and bot gates after retries and redirects are done (process_response
-    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, then 540).
+    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, 545, then 540).
     "middlewares.BlockDetectionMiddleware": 540,
     # Honour Retry-After on 429/503, which Scrapy's RetryMiddleware (550) ignores.
     "middlewares.RetryAfterMiddleware": 560,

@@ -84,6 +84,38 @@ def acquire_lock(path: Path) -> Any:
     return handle
 
 
+def failure_reason(failure) -> str | None:
+    """Why a request failed, as a short name for the crawl summary; None when it was not a failure
+    (a case skipped as known, a block page, both counted where they are recognised)."""
+    meta = failure.request.meta
+    if meta.get("skipped_known") or meta.get("blocked"):
+        return None
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
+        return f"http-{response.status}"
+    if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
+        return f"truncated-{exc.reason}"
+    text = str(exc)
+    if type(exc).__name__ == "ResponseDataLossError" or "_DataLoss" in text:
+        return "truncated-content-length"  # fewer bytes than the Content-Length said (Scrapy retried it)
+    if "max redirections" in text:
+        return "redirect-loop"
+    if "robots.txt" in text:
+        return "robots-txt"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too-large"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if name in ("DownloadFailedError", "ConnectionLost", "ConnectionRefusedError", "ConnectionDone",
+                "ResponseNeverReceived", "ResponseFailed", "DNSLookupError", "ConnectError"):
+        return "connection-failed"
+    return name
+
+
 class CaseSpider(scrapy.Spider):
     """Base of the Radiopaedia and Eurorad spiders (search or explicit list -> case pages)."""
 
@@ -264,12 +296,14 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        if failure.check(IgnoreRequest):
-            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
-            # BlockDetectionMiddleware already logged and counted.
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``)."""
+        reason = failure_reason(failure)
+        if reason is None:
             return
         self.crawler.stats.inc_value("cases/failed")
-        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"cases/failed/{reason}")
+        url = failure.request.meta.get("real_url", failure.request.url)
+        logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
     def document(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""

@@ -29,10 +29,30 @@ def scrapy_run(project_env):
 
 
 def crawl_argv(spider: str, mirror, **arguments: str) -> list[str]:
-    argv = ["crawl", spider, "-a", f"base_url={mirror.base_url}", *FAST]
+    """``scrapy crawl`` arguments for a crawl of ``mirror`` (a Mirror, a FaultProxy or a base URL)."""
+    base_url = mirror if isinstance(mirror, str) else mirror.base_url
+    argv = ["crawl", spider, "-a", f"base_url={base_url}", *FAST]
     for name, value in arguments.items():
         argv += ["-a", f"{name}={value}"]
     return argv
+
+
+@pytest.fixture
+def proxied(mirror_of):
+    """``proxied(site)``: the site's mirror behind a FaultProxy (started; stopped after the test)."""
+    from tests.faults.proxy import FaultProxy
+
+    proxies = []
+
+    def start(site: str):
+        proxy = FaultProxy(mirror_of(site).base_url)
+        proxy.start()
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()
 
 
 def other_database(tmp_path, name: str) -> tuple[str, dict[str, str]]:
