@@ -55,8 +55,11 @@ def checkout_lock(root: Path) -> Iterator[None]:
     path = root / LOCK_NAME
     while True:
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # never truncate a file a link points at
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise CheckoutNotWritable(f"{path} is a symbolic link; remove it (an export never follows links out "
+                                          "of the checkout)") from None
             raise CheckoutNotWritable(f"{root}: cannot write into the checkout ({exc.strerror})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

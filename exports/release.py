@@ -503,8 +503,11 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
     if state != APPROVED:
         rows = []  # a preview shows what a crawl found, alone
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
     try:
         work = staging / ".new"
         base_csv = staging / ".base.csv"
@@ -541,6 +544,10 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         write_artefacts(staging, plan, shas, counts, new_files=staging,
                         previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
         _swap_into_place(staging, out)
+    except OSError as exc:  # a full or read-only disk: the release was built beside the target, removed again
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); nothing was changed: "
+                          "free space or choose a writable directory, then run the export again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -575,6 +582,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     csv_path = root / "metadata.csv"
     if not csv_path.is_file():
         raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
+    _refuse_links_out_of(root)
     try:
         with checkout_lock(root):
             recovered = _recover_interrupted(engine, root)
@@ -583,6 +591,18 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         raise ExportError(str(exc)) from None
     report.recovered = recovered
     return report
+
+
+def _refuse_links_out_of(root: Path) -> None:
+    """What the export reads or writes in the checkout stays in it: a symbolic link among them
+    (``images/``, ``metadata.csv``...) may only point inside the checkout."""
+    for name in ("metadata.csv", *FOLDERS, *REPLACED, "report"):
+        entry = root / name
+        if entry.is_symlink():
+            target = entry.resolve()
+            if root not in target.parents:
+                raise ExportError(f"{root}: {name} is a symbolic link to {target}, outside the checkout; an export "
+                                  "writes only inside the checkout: replace the link by the folder or file itself")
 
 
 def _recover_interrupted(engine: Engine, root: Path) -> str | None:

@@ -19,7 +19,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, send_file, session, url_for
 from PIL import Image as PILImage
@@ -100,9 +100,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
                     abort(401, "wrong review token")
                 session["auth"] = _token_mark(token)
                 if "token" in request.args and request.method == "GET":
-                    args = request.args.to_dict(flat=False)
-                    args.pop("token", None)
-                    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args), 303)
+                    return redirect(_without_token(), 303)
             elif not hmac.compare_digest(str(session.get("auth", "")), _token_mark(token)):
                 abort(401, "this review server needs its token: open it with ?token=... or send Authorization: Bearer ...")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -303,6 +301,14 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         return response
 
     return app
+
+
+def _without_token() -> str:
+    """The URL asked for, without its ``token`` (built from the request, not by ``url_for``: query
+    names such as ``endpoint`` or ``_external`` are arguments of ``url_for`` itself)."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
+    path = "/" + request.path.lstrip("/")  # never "//host": a redirect stays on this server
+    return path + (f"?{query}" if query else "")
 
 
 def _flag(name: str) -> bool:

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
+#: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
+MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
@@ -212,7 +214,16 @@ class CaseSpider(scrapy.Spider):
             path = Path(cases_file)
             if not path.is_file():
                 raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
-            for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                                          "number per line)") from None
+            if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                                          f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
