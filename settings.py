@@ -104,6 +104,9 @@ MEDIA_MAX_BYTES = 50 * 1024 * 1024
 MEDIA_MAX_PIXELS = 64_000_000
 # Any response over 100 MB is not a page or an image of ours (default 1 GB).
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+# A case page over 10 MB is not a case page (ours: 20-500 KB): refused at download ("too-large"),
+# which also bounds the text the parsers' patterns run over (our setting; media keep MEDIA_MAX_BYTES).
+PAGE_MAX_BYTES = 10 * 1024 * 1024
 # After each crawl, warn of a likely layout change when a field's coverage (or the share of
 # pages staged) falls below this fraction of the previous run's.
 CRAWL_DROP_WARN_RATIO = 0.5

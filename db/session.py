@@ -113,8 +113,8 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
 def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision`` in one transaction (see ``_migration_transaction``); returns the
     revisions before and after."""
-    before = current_revision(engine)
     with _migration_transaction(engine) as conn:
+        before = MigrationContext.configure(conn).get_current_revision()  # read under the lock
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

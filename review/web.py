@@ -311,6 +311,24 @@ def _without_token() -> str:
     return path + (f"?{query}" if query else "")
 
 
+#: waitress settings of ``scrapy review`` (defaults in brackets). Connections that send nothing, or
+#: half a request, are closed after ``channel_timeout`` seconds (120), looked for every
+#: ``cleanup_interval`` seconds (30): 150 half-open connections no longer hold the server for two
+#: minutes. At most ``connection_limit`` connections at once (100); request headers up to 64 KiB
+#: (256 KiB) and bodies up to 2 MiB (1 GiB: our forms are small, MAX_CONTENT_LENGTH says 1 MiB);
+#: poll() instead of select(), which fails beyond 1,024 descriptors.
+SERVER_SETTINGS = {"connection_limit": 100, "channel_timeout": 15, "cleanup_interval": 5,
+                   "max_request_header_size": 64 * 1024, "max_request_body_size": 2 * 1024 * 1024,
+                   "asyncore_use_poll": True}
+
+
+def make_server(app: Flask, host: str, port: int, threads: int = 8, **overrides):
+    """The waitress server of the review app (``.run()`` serves until stopped; ``.close()``)."""
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=threads, ident="review", **{**SERVER_SETTINGS, **overrides})
+
+
 def _flag(name: str) -> bool:
     return request.form.get(name) in ("1", "on", "yes", "true")
 

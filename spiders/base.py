@@ -262,7 +262,9 @@ class CaseSpider(scrapy.Spider):
             callback=callback,
             errback=self.case_failed,
             priority=10,
-            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410],
+                  # bounds the text every parser pattern sees (a case page is well under a megabyte)
+                  "download_maxsize": self.settings.getint("PAGE_MAX_BYTES") or 0, **meta},
         )
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
