@@ -628,11 +628,10 @@ def _recover_interrupted(engine: Engine, root: Path) -> str | None:
             "was undone before this one")
 
 
-def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, name: str | None, progress: Progress,
-                                allowed: frozenset[str], include_needs_info: bool) -> ExportReport:
+def _read_checkout(engine: Engine, root: Path, job) -> tuple[bytes, list[ReleaseRow], tuple[str, str], int]:
+    """The checkout's metadata.csv: its bytes, its rows (linked to the imported released rows by
+    filename), its header, and how many releases were recorded into it."""
     csv_path = root / "metadata.csv"
-    # forked first, while this process is small: the child checks the dataset's own rows meanwhile
-    job = _start_preexisting(csv_path)
     original = csv_path.read_bytes()
     try:
         meta = parse_metadata(original, csv_path)
@@ -645,18 +644,32 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
         _abandon(job)
         raise ExportError(f"the checkout's header lacks {', '.join(missing)}")
     folder_i, file_i, pid_i = columns.index("folder"), columns.index("filename"), columns.index("patientid")
-    base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
-                       r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
-                       cells={n: c for n, c in zip(columns, r.cells) if n in REPORT_CELLS}) for r in meta.records]
-    header_raw, header_ending = meta.header.raw, meta.header.ending
-    del meta  # every cell of 100,000 rows: only REPORT_CELLS are kept
     with session_scope(engine) as session:
         # released rows of an imported checkout map to their ids; filenames are the key
         ids = dict(session.execute(select(ReleasedRow.filename, ReleasedRow.id)
                                    .where(ReleasedRow.removed_import_id.is_(None))).all())
         count = session.scalar(select(func.count()).select_from(Release).where(Release.path == str(root))) or 0
-    base = [ReleaseRow(r.raw, r.ending, r.patientid, r.filename, r.folder, None, ids.get(r.filename), None, r.cells)
-            for r in base]
+    base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
+                       r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
+                       ids.get(r.cells[file_i]), None, {n: c for n, c in zip(columns, r.cells) if n in REPORT_CELLS})
+            for r in meta.records]  # only REPORT_CELLS of every row are kept
+    return original, base, (meta.header.raw, meta.header.ending), count
+
+
+def _appended(original: bytes, plan: Plan, header_ending: str) -> bytes:
+    """metadata.csv with the new rows at its end (a last line without its newline gets one)."""
+    tail = b""
+    if original and not original.endswith((b"\n", b"\r")):
+        tail = (header_ending or "\n").encode()
+    return original + tail + "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
+
+
+def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, name: str | None, progress: Progress,
+                                allowed: frozenset[str], include_needs_info: bool) -> ExportReport:
+    csv_path = root / "metadata.csv"
+    # forked first, while this process is small: the child checks the dataset's own rows meanwhile
+    job = _start_preexisting(csv_path)
+    original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
     name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
     try:
         work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
@@ -684,11 +697,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
             target = root / row.folder / row.filename
             if target.exists() or target.is_symlink():
                 raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
-        tail = b""
-        if original and not original.endswith((b"\n", b"\r")):
-            tail = (header_ending or "\n").encode()
-        new_lines = "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
-        metadata = original + tail + new_lines
+        metadata = _appended(original, plan, header_ending)
         report.metadata_sha256 = sha256_hex(metadata)
         plan.funnel["exported"] = len(plan.new)
         artefacts = work_root / "artefacts"
