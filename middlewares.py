@@ -3,7 +3,8 @@
 Order in ``settings.DOWNLOADER_MIDDLEWARES`` (process_request runs low -> high, process_response
 high -> low):
 
-* ``IncrementalMiddleware`` (5): drops a case page already staged or released, unless the crawl
+* ``IncrementalMiddleware`` (5): drops a case page already staged or released (a page with
+  several cases only once all of them are staged: ``db.staging.incomplete_pages``), unless the crawl
   was started with ``-a recrawl=yes``; then it asks the site "changed since?" with the stored
   ``ETag``/``Last-Modified``. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
   considered.

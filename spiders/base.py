@@ -96,6 +96,7 @@ def failure_reason(failure) -> str | None:
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
         return f"http-{response.status}"
+    # by name: spiders do not import the downloader middlewares (middlewares.TruncatedResponse)
     if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
         return f"truncated-{exc.reason}"
     text = str(exc)

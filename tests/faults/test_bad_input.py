@@ -32,26 +32,40 @@ def sample(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("case", ["evidence-is-input", "output-is-input", "evidence-is-output", "output-is-a-device",
-                                  "evidence-is-a-device", "input-is-a-directory"])
-def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, sample, tmp_path, scrapy_cmd):
-    out = tmp_path / "out.csv"
-    argv = {
-        "evidence-is-input": [str(sample), "-o", str(out), "--evidence", str(sample)],
-        "output-is-input": [str(sample), "-o", str(sample)],
-        "evidence-is-output": [str(sample), "-o", str(out), "--evidence", str(out)],
-        "output-is-a-device": [str(sample), "-o", "/dev/null"],
-        "evidence-is-a-device": [str(sample), "-o", str(out), "--evidence", "/dev/null"],
-        "input-is-a-directory": [str(tmp_path), "-o", str(out)],
+CASES = ["evidence-is-input", "output-is-input", "evidence-is-output", "output-is-a-device", "evidence-is-a-device",
+         "input-is-a-directory"]
+
+
+def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | None, str]:
+    """(input, -o, --evidence, what the error must name) of each bad combination."""
+    return {
+        "evidence-is-input": (str(sample), str(out), str(sample), f"--evidence {sample}"),
+        "output-is-input": (str(sample), str(sample), None, f"-o {sample}"),
+        "evidence-is-output": (str(sample), str(out), str(out), f"--evidence {out}"),
+        "output-is-a-device": (str(sample), "/dev/null", None, "-o /dev/null"),
+        "evidence-is-a-device": (str(sample), str(out), "/dev/null", "--evidence /dev/null"),
+        "input-is-a-directory": (str(sample.parent), str(out), None, str(sample.parent)),
     }[case]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, sample, tmp_path):
+    from exports.backfill import backfill_file
+
+    source, target, evidence, named = backfill_paths(case, sample, tmp_path / "out.csv")
     before = files_of(tmp_path)
-    line = one_line_error(scrapy_cmd("backfill", *argv))
-    named = {"evidence-is-input": f"--evidence {sample}", "output-is-input": f"-o {sample}",
-             "evidence-is-output": f"--evidence {out}", "output-is-a-device": "-o /dev/null",
-             "evidence-is-a-device": "--evidence /dev/null", "input-is-a-directory": str(tmp_path)}[case]
-    assert named in line
+    with pytest.raises(ValueError) as refused:
+        backfill_file(source, target, None, evidence)
+    assert named in str(refused.value) and "\n" not in str(refused.value)
     assert files_of(tmp_path) == before
     assert Path("/dev/null").is_char_device()
+
+
+def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_cmd):
+    before = files_of(tmp_path)
+    line = one_line_error(scrapy_cmd("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence", str(sample)))
+    assert line.startswith("error: --evidence ") and "is the input file" in line
+    assert files_of(tmp_path) == before
 
 
 # --- crawl arguments -------------------------------------------------------------------------------
@@ -101,9 +115,13 @@ def test_a_link_inside_the_checkout_is_imported(tmp_path, scrapy_cmd):
 
 
 @pytest.mark.parametrize("name", ["images", "metadata.csv", "report"])
-def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_cmd):
+def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_cmd, project_env):
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports.baseline import import_dataset
+
     checkout = write_release(tmp_path / "dataset")
-    assert scrapy_cmd("import-dataset", str(checkout)).returncode == 0
+    import_dataset(checkout, open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"]))
     outside = tmp_path / "outside"
     outside.mkdir()
     real = checkout / name
