@@ -44,13 +44,14 @@ def uninterrupted(tmp_path_factory):
     return snapshot(url)
 
 
-@pytest.mark.parametrize("point", ["between-patients", "staging-commit", "media-written"])
+@pytest.mark.parametrize("point", ["between-patients", "staging-commit", "media-written", "staged@2"])
 def test_a_crawl_killed_then_run_again_ends_like_an_uninterrupted_one(point, mirror_of, scrapy_run, project_env, uninterrupted):
     mirror = mirror_of("eurorad")
     db = project_env["STAGING_DB_URL"]
     killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE), kill_at=point)
     assert killed.returncode == KILLED, killed.stderr[-2000:]
-    assert staged_keys(db) == {"between-patients": ["16689-p1"], "staging-commit": [], "media-written": []}[point]
+    assert staged_keys(db) == {"between-patients": ["16689-p1"], "staging-commit": [], "media-written": [],
+                               "staged@2": ["16689-p1", "16689-p2"]}[point]
     again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
     assert again.returncode == 0, again.stderr[-2000:]
     assert staged_keys(db) == ["16689-p1", "16689-p2"]
