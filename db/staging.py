@@ -20,14 +20,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, ReleasedRow, utcnow
+from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, utcnow
 
 __all__ = [
     "StoredImage",
     "StoredDocument",
-    "known_cases",
     "known_images",
-    "incomplete_pages",
+    "incomplete_page_keys",
     "document_validators",
     "record_document",
     "stage_case",
@@ -37,7 +36,7 @@ __all__ = [
     "previous_crawl_run",
 ]
 
-#: Review states that a changed re-crawl puts back in the review queue.
+#: Review states that a changed re-crawl puts back in the review queue (a released case stays released).
 _BACK_TO_REVIEW = {"approved", "needs_info"}
 #: Fields of CaseRecord copied onto Case as they are.
 _CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
@@ -367,42 +366,16 @@ def record_from_case(case: Case) -> Any:
 # --- What the crawl already knows -----------------------------------------------------------------
 
 
-def known_cases(session: Session, source: str, canonical: Callable[[str], str | None]) -> tuple[set[str], set[str]]:
-    """Canonical URLs and natural keys of ``source`` cases already staged or released.
-
-    ``canonical`` maps a released row's ``url`` to the source's canonical case URL, or None when
-    the URL is not one of this source's cases.
-    """
-    urls: set[str] = set()
-    keys: set[str] = set()
-    for url, key in session.execute(select(Case.canonical_url, Case.source_key).where(Case.source == source)):
-        urls.add(url)
-        keys.add(key)
-    urls -= incomplete_pages(session, source, canonical)
-    for (url,) in session.execute(select(ReleasedRow.typed["url"].as_string()).where(ReleasedRow.removed_import_id.is_(None))):
-        if not url:
-            continue
-        try:
-            mapped = canonical(url)
-        except ValueError:
-            mapped = None
-        if mapped:
-            urls.add(mapped)
-    return urls, keys
-
-
-def incomplete_pages(session: Session, source: str, canonical: Callable[[str], str | None]) -> set[str]:
-    """Canonical URLs of ``source`` pages with several cases of which not all are staged yet
-    (a crawl killed between two patients, a patient whose image failed): fetched again."""
-    staged = set(session.scalars(select(Case.source_key).where(Case.source == source)))
+def incomplete_page_keys(session: Session, source: str) -> set[str]:
+    """Identity keys of ``source`` pages with several cases of which not all are staged yet (a crawl
+    killed between two patients, a patient whose image failed): such a page is not known yet, and
+    the next crawl fetches it again (``middlewares.IncrementalMiddleware``)."""
+    staged = dict(session.execute(select(Case.source_key, Case.identity_key).where(Case.source == source)).all())
     incomplete: set[str] = set()
-    for url, keys in session.execute(select(FetchedDocument.url, FetchedDocument.case_keys)
-                                     .where(FetchedDocument.source == source, FetchedDocument.case_keys.is_not(None))):
-        if keys and not set(keys) <= staged:
-            try:
-                incomplete.add(canonical(url) or url)
-            except ValueError:
-                incomplete.add(url)
+    for (keys,) in session.execute(select(FetchedDocument.case_keys)
+                                   .where(FetchedDocument.source == source, FetchedDocument.case_keys.is_not(None))):
+        if keys and not set(keys) <= staged.keys():
+            incomplete |= {staged[key] or key for key in keys if key in staged}
     return incomplete
 
 

@@ -1,10 +1,10 @@
 """page cases: the natural keys of the cases a fetched page yields (a page is known once all are staged)
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 18:30:00
 
-Written by hand (db/staging.py ``incomplete_pages``). One nullable JSON column on
+Written by hand (db/staging.py ``incomplete_page_keys``). One nullable JSON column on
 ``fetched_documents``: the keys of every case parsed from the page (a Eurorad page with two
 patients yields two). A page whose cases are not all staged (a crawl killed between two
 patients, an image of the second patient that failed) is fetched again by the next crawl. Pages
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0009"
-down_revision: Union[str, Sequence[str], None] = "0007"
+down_revision: Union[str, Sequence[str], None] = "0008"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
