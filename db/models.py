@@ -64,6 +64,9 @@ class FetchedDocument(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     #: Where the body is kept (a path in the media store, by its SHA-256).
     body_path: Mapped[str | None] = mapped_column(Text)
+    #: Natural keys of every case parsed from this page (migration 0009); the page counts as known
+    #: only once all of them are staged. NULL: one case, or fetched before 0009.
+    case_keys: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Case(Base):

@@ -75,20 +75,47 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
         return path, [], []
     if not path.is_dir():
         raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
+    root = path.resolve()
     csv_path = path / "metadata.csv"
     if not csv_path.is_file():
         raise DatasetError(f"{path}: no metadata.csv in this directory (is it a checkout of the dataset?)")
+    _inside_checkout(root, csv_path, "metadata.csv")
     files, skipped = [], []
     for folder in FOLDERS:
         directory = path / folder
         if not directory.is_dir():
             continue
+        _inside_checkout(root, directory, folder)
         for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+            rel = f"{folder}/{entry.name}"
+            if not _is_utf8(entry.name):
+                raise DatasetError(f"{path}: {folder}/{entry.name.encode('utf-8', 'surrogateescape')!r}: the file name is not "
+                                   "UTF-8, so no row of metadata.csv can name it; rename it, then import again")
             if entry.name.startswith("."):
-                skipped.append(f"{folder}/{entry.name}")
+                skipped.append(rel)
             elif entry.is_file():
-                files.append(DatasetFile(f"{folder}/{entry.name}", entry))
+                _inside_checkout(root, entry, rel)
+                files.append(DatasetFile(rel, entry))
     return csv_path, files, skipped
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of the file system name (surrogate escapes)
+        return False
+    return True
+
+
+def _inside_checkout(root: Path, entry: Path, rel: str) -> None:
+    """A symbolic link is followed only to a place inside the checkout: the import never copies a
+    file from elsewhere on the machine into the media store."""
+    if not entry.is_symlink():
+        return  # its folder was checked: a plain entry of it is inside the checkout
+    target = entry.resolve()
+    if target != root and root not in target.parents:
+        raise DatasetError(f"{root}: {rel} is a symbolic link to {target}, outside the checkout; replace it by the "
+                           "file itself (or a link inside the checkout), then import again")
 
 
 def typed_values(columns: tuple[str, ...], cells: tuple[str, ...]) -> dict:

@@ -258,7 +258,7 @@ def _authors(element: Tag | None) -> tuple[str, str]:
     for sup in names_el.find_all("sup"):
         sup.decompose()
     names = _value_text(names_el)
-    names = re.sub(r"\s+,", ",", names).strip(" ,")
+    names = re.sub(r"(?<!\s)\s+,", ",", names).strip(" ,")
     affiliations: list[str] = []
     sibling = element.find_next_sibling()
     while sibling is not None and sibling.name == "p" and not sibling.get("class", []) == ["color-grey"]:
@@ -289,16 +289,22 @@ def _split_patient_line(line: str) -> tuple[str, str]:
     return "", parts[0]
 
 
+_LICENSE_NAME_RE = re.compile(r"\b(?:Creative Commons|CC BY-NC-SA)")
+
+
 def _license(soup: BeautifulSoup) -> tuple[str, str]:
     for link in soup.select('a[href*="creativecommons.org/licenses"]'):
         holder = link.find_parent(["p", "div", "li"]) or link
         text = tidy(holder.get_text(" "))
         if text:
             return text, "page"
-    text = soup.get_text(" ")
-    match = re.search(r"[^.]*\b(Creative Commons|CC BY-NC-SA)[^.]*\.", text)
-    if match:
-        return squash(match.group(0)), "page"
+    # The first sentence naming the licence. One pass over the sentences: the pattern this
+    # replaces ("[^.]*Creative Commons[^.]*\.") rescanned the text from every position, which took
+    # minutes on a 50 MB page without full stops.
+    sentences = soup.get_text(" ").split(".")
+    for sentence in sentences[:-1]:  # the last piece ends without a full stop
+        if _LICENSE_NAME_RE.search(sentence):
+            return squash(sentence + "."), "page"
     return SITE_LICENSE, "site-wide"
 
 

@@ -231,7 +231,7 @@ def _title(soup: BeautifulSoup) -> str:
             return _text(node)
     og = soup.select_one('meta[property="og:title"][content]')
     title = og["content"] if og is not None else (soup.title.get_text() if soup.title else "")
-    return re.sub(r"\s*[–-]\s*(?:Archivio\s+)?SIRM\s*$", "", title.strip())
+    return re.sub(r"(?<!\s)\s*[–-]\s*(?:Archivio\s+)?SIRM\s*$", "", title.strip())
 
 
 def _srcset_largest(srcset: str) -> tuple[str, int] | None:

@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
+#: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
+MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
@@ -86,6 +88,39 @@ def acquire_lock(path: Path) -> Any:
     handle.write(f"pid {os.getpid()}")
     handle.flush()
     return handle
+
+
+def failure_reason(failure) -> str | None:
+    """Why a request failed, as a short name for the crawl summary; None when it was not a failure
+    (a case skipped as known, a block page, both counted where they are recognised)."""
+    meta = failure.request.meta
+    if meta.get("skipped_known") or meta.get("blocked"):
+        return None
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
+        return f"http-{response.status}"
+    # by name: spiders do not import the downloader middlewares (middlewares.TruncatedResponse)
+    if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
+        return f"truncated-{exc.reason}"
+    text = str(exc)
+    if type(exc).__name__ == "ResponseDataLossError" or "_DataLoss" in text:
+        return "truncated-content-length"  # fewer bytes than the Content-Length said (Scrapy retried it)
+    if "max redirections" in text:
+        return "redirect-loop"
+    if "robots.txt" in text:
+        return "robots-txt"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too-large"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if name in ("DownloadFailedError", "ConnectionLost", "ConnectionRefusedError", "ConnectionDone",
+                "ResponseNeverReceived", "ResponseFailed", "DNSLookupError", "ConnectError"):
+        return "connection-failed"
+    return name
 
 
 class CaseSpider(scrapy.Spider):
@@ -213,7 +248,16 @@ class CaseSpider(scrapy.Spider):
             path = Path(cases_file)
             if not path.is_file():
                 raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
-            for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                                          "number per line)") from None
+            if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                                          f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
@@ -253,7 +297,9 @@ class CaseSpider(scrapy.Spider):
             callback=callback,
             errback=self.case_failed,
             priority=10,
-            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410],
+                  # bounds the text every parser pattern sees (a case page is well under a megabyte)
+                  "download_maxsize": self.settings.getint("PAGE_MAX_BYTES") or 0, **meta},
         )
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
@@ -303,12 +349,14 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        if failure.check(IgnoreRequest):
-            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
-            # BlockDetectionMiddleware already logged and counted.
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``)."""
+        reason = failure_reason(failure)
+        if reason is None:
             return
         self.crawler.stats.inc_value("cases/failed")
-        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"cases/failed/{reason}")
+        url = failure.request.meta.get("real_url", failure.request.url)
+        logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
     def document(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
@@ -325,6 +373,15 @@ class CaseSpider(scrapy.Spider):
     def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
         record.extra["_documents"] = documents
         return record
+
+    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+        """The records of one page, each with the page's documents; when a page yields several
+        cases, the page remembers all their keys, so that it counts as known only once every one
+        of them is staged (``db.staging.incomplete_page_keys``)."""
+        if len(records) > 1 and documents:
+            documents[0]["case_keys"] = [record.source_key for record in records]
+        for record in records:
+            yield self.with_documents(record, documents)
 
     async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -153,7 +153,7 @@ def normalize_location(text: str, **_context) -> Normalized:
     start = m.start()
     before = _PLACE_BEFORE.search(text[max(0, start - 120):start])
     if before:
-        segments = [s.strip() for s in re.split(r"\s*[,–]\s*", before.group(1)) if s.strip(" -")]
+        segments = [s.strip() for s in re.split(r"(?<!\s)\s*[,–]\s*", before.group(1)) if s.strip(" -")]
         segments = [s for s in segments if not _NOT_PLACE.search(s) and not re.search(r"\d", s)]
         if segments and len(segments[-1]) > 2:
             place = segments[-1]
