@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.databases import backend_name, drop_database, new_database
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The real sample of the dataset's metadata.csv (../shared/reference/metadata-sample.csv, copied
 #: byte for byte so that a clone works wherever it is put).
@@ -20,11 +22,25 @@ SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
+def pytest_report_header(config):
+    return f"staging databases: {backend_name()} (set TEST_DATABASE_URL=postgresql+psycopg://... for a PostgreSQL server)"
+
+
 @pytest.fixture
-def project_env(tmp_path, monkeypatch):
+def staging_db_url(request, tmp_path):
+    """A staging database of this test only: SQLite by default, a fresh database on the PostgreSQL
+    server named by ``TEST_DATABASE_URL`` otherwise (tests/databases.py). At the newest revision on
+    PostgreSQL unless the test is marked ``empty_database`` (it builds an old revision itself)."""
+    url = new_database(tmp_path, migrated=request.node.get_closest_marker("empty_database") is None)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def project_env(staging_db_url, tmp_path, monkeypatch):
     """Environment pointing every command at a scratch database and media store."""
     env = dict(os.environ)
-    env["STAGING_DB_URL"] = f"sqlite:///{tmp_path / 'staging.sqlite3'}"
+    env["STAGING_DB_URL"] = staging_db_url
     env["MEDIA_STORE"] = str(tmp_path / "media")
     monkeypatch.setenv("STAGING_DB_URL", env["STAGING_DB_URL"])
     monkeypatch.setenv("MEDIA_STORE", env["MEDIA_STORE"])
