@@ -18,9 +18,7 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -30,58 +28,18 @@ import scrapy
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy.engine import make_url
-
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
 from ingest.records import CaseRecord
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
 class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
-
-
-class CrawlLocked(RuntimeError):
-    """Another run of the same spider holds the lock."""
-
-
-def lock_path(settings, spider_name: str) -> Path:
-    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
-    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
-    directory = settings.get("CRAWL_LOCK_DIR")
-    if not directory:
-        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
-        parsed = make_url(url) if url else None
-        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            directory = str(Path(parsed.database).resolve().parent)
-        else:
-            directory = str(PROJECT_ROOT / "data")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(directory) / f"crawl-{spider_name}.lock"
-
-
-def acquire_lock(path: Path) -> Any:
-    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise CrawlLocked(
-            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
-            "Wait for it to finish; two runs would fetch and stage the same cases twice."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
 
 
 class CaseSpider(scrapy.Spider):
@@ -132,7 +90,7 @@ class CaseSpider(scrapy.Spider):
             logger.error("%s: bad argument: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings)).acquire()
         except CrawlLocked as exc:
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
@@ -199,7 +157,7 @@ class CaseSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
             self._lock_handle = None
 
     @property

@@ -22,6 +22,19 @@ SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--database-tests-only", action="store_true",
+                     help="run only the tests that use a staging database (CI's second run, on PostgreSQL)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    uses_db = [i for i in items if "staging_db_url" in getattr(i, "fixturenames", ()) or i.get_closest_marker("database")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in uses_db])
+    items[:] = uses_db
+
+
 def pytest_report_header(config):
     return f"staging databases: {backend_name()} (set TEST_DATABASE_URL=postgresql+psycopg://... for a PostgreSQL server)"
 

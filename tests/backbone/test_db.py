@@ -10,6 +10,8 @@ from db.models import Base, Case, FieldValue, Image
 from db.session import current_revision, head_revision, make_engine, open_database, session_scope, upgrade_database
 from tests.databases import drop_database, new_database
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture
 def url(tmp_path):
