@@ -8,6 +8,7 @@ the same time, and a busy timeout instead of immediate "database is locked" erro
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,14 +74,36 @@ def head_revision() -> str:
     return head
 
 
+#: Key of the PostgreSQL advisory lock that serializes migrations (any constant bigint of ours).
+MIGRATION_LOCK_KEY = 0x636F7669642D6D67  # "covid-mg"
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migration at a time per database: crawl workers and commands started together on a
+    new database would otherwise all create its tables. SQLite: an ``flock`` beside the file
+    (PostgreSQL takes an advisory lock inside the migration's own transaction instead)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+
+
 def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
     """Upgrade to ``revision``; returns the revisions before and after."""
-    before = current_revision(engine)
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    return before, current_revision(engine)
+    with _migration_lock(engine):
+        before = current_revision(engine)
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Waits for a migration in progress; Alembic then reads the revision it committed.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return before, current_revision(engine)
 
 
 def open_database(url: str, upgrade: bool = True) -> Engine:

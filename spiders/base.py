@@ -29,6 +29,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from crawl_lock import CrawlLocked, crawl_lock
+from frontier import FrontierError, SharedRun
 from db.session import database_url
 from ingest.records import CaseRecord
 
@@ -90,8 +91,16 @@ class CaseSpider(scrapy.Spider):
             logger.error("%s: bad argument: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings)).acquire()
-        except CrawlLocked as exc:
+            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
+            shared = SharedRun.for_crawler(crawler)
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
+                                             shared=shared is not None).acquire()
+            if shared is not None:
+                shared.join(spider)
+                crawler.shared_run = shared
+        except (CrawlLocked, FrontierError) as exc:
+            if spider._lock_handle is not None:
+                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -161,7 +170,14 @@ class CaseSpider(scrapy.Spider):
             self._lock_handle = None
 
     @property
+    def shared_run(self) -> SharedRun | None:
+        return getattr(self.crawler, "shared_run", None)
+
+    @property
     def limit_reached(self) -> bool:
+        """``limit`` counts the case pages of the whole run, across the workers of a shared run."""
+        if self.limit is not None and self.shared_run is not None:
+            return self.shared_run.shared_limit_reached(self.limit)
         return self.limit is not None and self.cases_parsed >= self.limit
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
@@ -203,7 +219,7 @@ class CaseSpider(scrapy.Spider):
 
     def count_case_parsed(self) -> bool:
         """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached:
+        if self.limit_reached or (self.limit is not None and self.shared_run is not None and self.shared_run.count_case() > self.limit):
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
