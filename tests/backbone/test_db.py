@@ -126,17 +126,3 @@ def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env
     again = scrapy_cmd("migrate", check=True)
     assert "already at revision" in again.stdout and "0 images described again; 1 could not" in again.stdout
 
-
-def test_commands_started_together_on_a_new_database_all_find_it_migrated(url):
-    """Crawl workers started at once on an empty database: one migrates, the others wait for it."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    code = "import sys; from db.session import current_revision, open_database; print(current_revision(open_database(sys.argv[1])))"
-    processes = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(3)]
-    outputs = [p.communicate(timeout=300) for p in processes]
-    assert [p.returncode for p in processes] == [0, 0, 0], [err[-1500:] for _, err in outputs]
-    assert [out.strip().splitlines()[-1] for out, _ in outputs] == [head_revision()] * 3
