@@ -20,10 +20,8 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 from __future__ import annotations
 
 import difflib
-import fcntl
 import inspect
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -33,14 +31,15 @@ import scrapy
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy.engine import make_url
 
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
+from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
 #: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
 MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
@@ -49,45 +48,6 @@ _NO = {"no", "n", "false", "0", "off", ""}
 
 class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
-
-
-class CrawlLocked(RuntimeError):
-    """Another run of the same spider holds the lock."""
-
-
-def lock_path(settings, spider_name: str) -> Path:
-    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
-    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
-    directory = settings.get("CRAWL_LOCK_DIR")
-    if not directory:
-        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
-        parsed = make_url(url) if url else None
-        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            directory = str(Path(parsed.database).resolve().parent)
-        else:
-            directory = str(PROJECT_ROOT / "data")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(directory) / f"crawl-{spider_name}.lock"
-
-
-def acquire_lock(path: Path) -> Any:
-    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise CrawlLocked(
-            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
-            "Wait for it to finish; two runs would fetch and stage the same cases twice."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
 
 
 def failure_reason(failure) -> str | None:
@@ -200,8 +160,16 @@ class CaseSpider(scrapy.Spider):
             # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
-        except CrawlLocked as exc:
+            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
+            shared = SharedRun.for_crawler(crawler)
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
+                                             shared=shared is not None).acquire()
+            if shared is not None:
+                shared.join(spider)
+                crawler.shared_run = shared
+        except (CrawlLocked, FrontierError) as exc:
+            if spider._lock_handle is not None:
+                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -276,11 +244,18 @@ class CaseSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
             self._lock_handle = None
 
     @property
+    def shared_run(self) -> SharedRun | None:
+        return getattr(self.crawler, "shared_run", None)
+
+    @property
     def limit_reached(self) -> bool:
+        """``limit`` counts the case pages of the whole run, across the workers of a shared run."""
+        if self.limit is not None and self.shared_run is not None:
+            return self.shared_run.shared_limit_reached(self.limit)
         return self.limit is not None and self.cases_parsed >= self.limit
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
@@ -330,7 +305,7 @@ class CaseSpider(scrapy.Spider):
 
     def count_case_parsed(self) -> bool:
         """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached:
+        if self.limit_reached or (self.limit is not None and self.shared_run is not None and self.shared_run.count_case() > self.limit):
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
