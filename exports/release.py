@@ -24,6 +24,8 @@ from sqlalchemy import Engine, func, select
 from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
+from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
+from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
 from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
@@ -42,7 +44,7 @@ Progress = Callable[[Iterable, str, int], Iterable]
 REPORT_CELLS = frozenset({"license", "view", "finding", "age", "url"})
 
 #: What a release directory may contain; anything else means it is not ours to replace.
-RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, "manifest.json", "CHANGELOG.md", "report"})
+RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, ANNOTATIONS_DIR, "manifest.json", "CHANGELOG.md", "report"})
 
 
 def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
@@ -161,6 +163,8 @@ class Plan:
     allocate: dict[int, str] = field(default_factory=dict)  # case id -> new patientid
     licenses: tuple[str, ...] | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    #: The annotated images kept under their names and bytes (filled once the files are known).
+    annotated: AnnotatedCheck | None = None
 
     @property
     def preview(self) -> bool:
@@ -507,6 +511,8 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
                 shas[f"{row.folder}/{row.filename}"] = row.file.sha256
                 report.files_written += 1
         shutil.rmtree(work)
+        if not plan.preview:
+            plan.annotated = _copy_annotations(engine, store, staging, shas)
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
         plan.funnel["exported"] = len(plan.new)
@@ -522,13 +528,30 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     return report
 
 
+def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: dict[str, str]) -> AnnotatedCheck:
+    """The imported annotations/ files, byte for byte from the media store, and the check that
+    every annotated image is in the release under its name with its imported bytes."""
+    with session_scope(engine) as session:
+        copied = 0
+        for f in live_annotation_files(session):
+            if not store.has(f.sha256):
+                continue
+            target = staging / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(store.path(f.sha256), target)
+            shas[f.path] = f.sha256
+            copied += 1
+        return check_annotated(session, shas, copied)
+
+
 def _counts(plan: Plan, files: int) -> dict:
     return {"rows": len(plan.base) + len(plan.new), "released_rows": len(plan.base), "new_rows": len(plan.new),
             "removed_rows": len(plan.removed), "changed_rows": 0, "files": files,
             "converted_files": sum(1 for r in plan.new if r.file is not None and r.file.converted),
             "already_released": plan.already_released, "left_out": len(plan.left_out),
             "gate_failures": len(plan.failures), "preexisting_defects": len(plan.preexisting),
-            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None}
+            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None,
+            "annotations": plan.annotated.record() if plan.annotated is not None else None}
 
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
@@ -602,6 +625,9 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
+        with session_scope(engine) as session:
+            kept = sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file()) if (root / ANNOTATIONS_DIR).is_dir() else 0
+            plan.annotated = check_annotated(session, shas, kept)
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
         changelog = root / "CHANGELOG.md"

@@ -64,6 +64,8 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
     lines.append(f"- rows removed: {len(plan.removed)}")
     if plan.licenses is not None:
         lines.append(f"- license subset: {', '.join(plan.licenses)}")
+    if getattr(plan, "annotated", None) is not None:
+        lines.append(f"- {plan.annotated.sentence()}")
     converted = [r for r in plan.new if r.file is not None and r.file.converted]
     if converted:
         lines.append(f"- images converted to 8-bit PNG: {len(converted)} (sources kept in the media store; steps in manifest.json)")
@@ -218,6 +220,8 @@ def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
     more = sum(1 for r in plan.new if r.folder == FOLDER_IMAGES) - len(shown)
     sections.append(f"<h2>New images ({len(plan.new)} rows)</h2><div class='thumbs'>{''.join(figures)}</div>"
                     + (f"<p>... and {more} more (manifest.json lists every file).</p>" if more > 0 else ""))
+    if getattr(plan, "annotated", None) is not None:
+        sections.append(f"<h2>Annotations</h2><p>{html.escape(plan.annotated.sentence())}</p>")
     if plan.failures:
         sections.append("<h2>Gate failures</h2><ul>" + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul>")
     if plan.preexisting:

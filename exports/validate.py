@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from exports.annotations import MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
 from exports.schema import (
     ERROR,
@@ -141,6 +142,7 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
 
     if root is not None:
         violations.extend(_check_files(root, referenced, progress))
+        violations.extend(check_annotations(root, referenced))
     violations.sort(key=lambda v: (v.line or 0, v.rule))
     return violations
 
@@ -162,6 +164,51 @@ def _check_files(root: Path, referenced: dict[str, int], progress: Progress) -> 
         for rule, message in check_file(folder, filename, (root / rel).read_bytes()):
             violations.append(Violation(rule, message, line=line, filename=filename))
     return violations
+
+
+def check_annotations(root: Path, referenced: dict[str, int]) -> list[Violation]:
+    """annotations/: layouts a loader would misread, annotations naming no row
+    (``annotation.orphan``), masks whose size differs from their image's (``annotation.size``)."""
+    violations = []
+    images = {rel.split("/", 1)[1]: rel for rel in referenced if rel.startswith(f"{FOLDER_IMAGES}/")}
+    by_stem = stems(images)
+    sizes: dict[str, tuple[int, int] | None] = {}
+    for found, _, _, parsed in read_annotations(root).files:
+        for problem in parsed.problems:
+            where = f"{found.relpath}" + (f" line {problem.line}" if problem.line else "")
+            violations.append(Violation(problem.rule, problem.message, problem.severity, filename=where))
+        orphans = []
+        for a in parsed.annotations:
+            names = by_stem.get(a.key, []) if a.by_stem else ([a.key] if a.key in images else [])
+            if not names:
+                orphans.append(a)
+                continue
+            if a.kind != MASK:
+                continue
+            if len(names) > 1:
+                violations.append(Violation("annotation.ambiguous", f"{found.relpath} matches {', '.join(names)}: "
+                                            "a mask named by stem cannot tell them apart", WARNING, filename=found.relpath))
+            for name in names:
+                size = sizes[name] if name in sizes else sizes.setdefault(name, _image_size(root / images[name]))
+                mask_size = (a.values["width"], a.values["height"])
+                if size is not None and size != mask_size:
+                    violations.append(Violation("annotation.size", f"mask {mask_size[0]} x {mask_size[1]}, image {name} "
+                                                f"{size[0]} x {size[1]}: the mask does not lie on its image",
+                                                filename=found.relpath))
+        for a in orphans:
+            where = f"{found.relpath}" + (f" line {a.line}" if a.line else "")
+            what = f"stem {a.key!r}" if a.by_stem else repr(a.key)
+            violations.append(Violation("annotation.orphan", f"{a.kind} for {what}: no row of metadata.csv names this "
+                                        "image (renamed or removed?)", filename=where))
+    return violations
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None  # file.missing / file.unreadable say why
 
 
 def summarize(violations: list[Violation]) -> str:
