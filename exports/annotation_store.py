@@ -47,7 +47,8 @@ def store_annotations(session, import_id: int, read: ReadAnnotations, filenames:
         session.execute(delete(Annotation).where(Annotation.file_id == row.id))
         session.add_all(Annotation(file_id=row.id, origin=DATASET, kind=a.kind, key=a.key,
                                    filename=_resolve(a.key, a.by_stem, names, by_stem), data=a.values,
-                                   license=parsed.license, line=a.line) for a in parsed.annotations)
+                                   license=parsed.license, line=a.line, media_sha256=sha if a.kind == MASK else None)
+                        for a in parsed.annotations)
     for path, row in existing.items():
         if path not in seen and row.removed_import_id is None:
             row.removed_import_id = import_id

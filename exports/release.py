@@ -24,6 +24,8 @@ from sqlalchemy import Engine, func, select
 from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
+from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
+                                       write_into)
 from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
 from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
@@ -165,6 +167,8 @@ class Plan:
     funnel: dict[str, int] = field(default_factory=dict)
     #: The annotated images kept under their names and bytes (filled once the files are known).
     annotated: AnnotatedCheck | None = None
+    #: The reviewers' annotations this release writes (exports/annotation_release.py).
+    new_annotations: NewAnnotations | None = None
 
     @property
     def preview(self) -> bool:
@@ -447,6 +451,8 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
         for row in converted:
             image = session.get(Image, row.image_id)
             image.provenance = {**(image.provenance or {}), "release_conversion": row.file.record()}
+        if plan.new_annotations is not None:
+            mark_written(session, release.id, plan.new_annotations)
         return release.id
 
 
@@ -513,6 +519,9 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         shutil.rmtree(work)
         if not plan.preview:
             plan.annotated = _copy_annotations(engine, store, staging, shas)
+            plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
+            for path in write_into(staging, plan.new_annotations):
+                shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
         plan.funnel["exported"] = len(plan.new)
@@ -526,6 +535,31 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     if not plan.preview:
         report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)
     return report
+
+
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _plan_annotations(engine: Engine, store: MediaStore, plan: Plan, existing, skip_written_to: str | None = None) -> NewAnnotations:
+    """The reviewers' annotations of the images this release holds (new rows and released files)."""
+    with session_scope(engine) as session:
+        new_ids = [r.image_id for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES]
+        sizes = {i.id: (i.width, i.height) for i in session.scalars(select(Image).where(Image.id.in_(new_ids)))}
+        images = {r.image_id: ImageRef(r.filename, *sizes[r.image_id]) for r in plan.new
+                  if r.image_id in sizes and all(sizes[r.image_id])}
+        base_names = {r.filename for r in plan.base if r.folder == FOLDER_IMAGES}
+        released = {f.path.split("/", 1)[1]: ImageRef(f.path.split("/", 1)[1], f.width, f.height)
+                    for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None),
+                                                                       ReleasedFile.path.like("images/%")))
+                    if f.path.split("/", 1)[1] in base_names and f.width and f.height}
+        previous = _previous_filenames(session)
+        for image_id, name in previous.items():  # staged images released before: now base rows
+            if name in base_names and image_id not in images:
+                image = session.get(Image, image_id)
+                if image is not None and image.width and image.height:
+                    images[image_id] = ImageRef(name, image.width, image.height)
+        return plan_new_annotations(session, store, images, released, plan.name, existing, skip_written_to)
 
 
 def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: dict[str, str]) -> AnnotatedCheck:
@@ -551,7 +585,8 @@ def _counts(plan: Plan, files: int) -> dict:
             "already_released": plan.already_released, "left_out": len(plan.left_out),
             "gate_failures": len(plan.failures), "preexisting_defects": len(plan.preexisting),
             "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None,
-            "annotations": plan.annotated.record() if plan.annotated is not None else None}
+            "annotations": plan.annotated.record() if plan.annotated is not None else None,
+            "new_annotations": plan.new_annotations.summary() if plan.new_annotations is not None else None}
 
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
@@ -607,7 +642,9 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)
-        if not plan.new:
+        plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(root / rel),
+                                                 skip_written_to=str(root))
+        if not plan.new and plan.new_annotations.empty:
             report.metadata_sha256 = sha256_hex(original)
             report.nothing_new = True
             return report
@@ -628,6 +665,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         with session_scope(engine) as session:
             kept = sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file()) if (root / ANNOTATIONS_DIR).is_dir() else 0
             plan.annotated = check_annotated(session, shas, kept)
+        shas.update(_annotation_shas(root, plan.new_annotations))
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
         changelog = root / "CHANGELOG.md"
@@ -644,6 +682,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
             report.files_written += 1
         undo.append(lambda: write_atomically(csv_path, original))
         write_atomically(csv_path, metadata)
+        _commit_annotations(root, work_root / "annotations-new", plan.new_annotations, undo, moved)
         _install_artefacts(artefacts, root, undo)
     except BaseException:
         for action in reversed(undo):
@@ -655,6 +694,40 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         shutil.rmtree(work_root, ignore_errors=True)
     report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
     return report
+
+
+def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
+    from exports.annotations import SEVERITY_CSV
+
+    shas = {rel: sha256_hex(blob) for rel, blob in new.masks.items()}
+    if new.coco:
+        shas[new.coco_path] = sha256_hex(new.coco)
+    data = severity_bytes(new, _read_if_file(root / SEVERITY_CSV))
+    if data is not None:
+        shas[SEVERITY_CSV] = sha256_hex(data)
+    return shas
+
+
+def _commit_annotations(root: Path, work: Path, new: NewAnnotations, undo: list, moved: list[Path]) -> None:
+    """Severity rows appended (the file replaced atomically by its old bytes plus the rows), new
+    mask and box files placed without ever replacing one; each step undone on a later error."""
+    from exports.annotations import SEVERITY_CSV
+
+    path = root / SEVERITY_CSV
+    current = _read_if_file(path)
+    data = severity_bytes(new, current)
+    if data is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        undo.append((lambda: path.unlink(missing_ok=True)) if current is None else (lambda: write_atomically(path, current)))
+        write_atomically(path, data)
+    for rel, blob in list(new.masks.items()) + ([(new.coco_path, new.coco)] if new.coco else []):
+        source = work / rel
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(blob)
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _place(source, target)
+        moved.append(target)
 
 
 def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[str, str]:

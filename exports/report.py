@@ -66,6 +66,16 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
         lines.append(f"- license subset: {', '.join(plan.licenses)}")
     if getattr(plan, "annotated", None) is not None:
         lines.append(f"- {plan.annotated.sentence()}")
+    new_annotations = getattr(plan, "new_annotations", None)
+    if new_annotations is not None and not new_annotations.empty:
+        parts = []
+        if new_annotations.severity:
+            parts.append(f"{len(new_annotations.severity)} severity row(s) appended to annotations/covid-severity-scores.csv")
+        if new_annotations.masks:
+            parts.append(f"{len(new_annotations.masks)} mask(s)")
+        if new_annotations.coco_path:
+            parts.append(f"boxes in {new_annotations.coco_path}")
+        lines.append(f"- reviewers' annotations written: {'; '.join(parts)} (licences in the files)")
     converted = [r for r in plan.new if r.file is not None and r.file.converted]
     if converted:
         lines.append(f"- images converted to 8-bit PNG: {len(converted)} (sources kept in the media store; steps in manifest.json)")
