@@ -212,3 +212,63 @@ def as_json(annotation: Annotation) -> dict:
             "deleted_by": annotation.deleted_by,
             "deleted_at": annotation.deleted_at.isoformat(timespec="seconds") if annotation.deleted_at else None,
             "released": annotation.release_id is not None, "mask": bool(annotation.media_sha256 or annotation.kind == MASK)}
+
+
+# --- imports from files (scrapy cases annotate --from-coco / --from-csv) --------------------------
+
+
+def _file_target(session: Session, name: str) -> Target:
+    name = name.strip()
+    return find_target(session, name if name.startswith(("image:", "released:")) else f"released:{name}")
+
+
+def import_coco(session: Session, actor: str, data: bytes, license: str | None = None) -> list[Annotation]:
+    """Boxes of a COCO file, each on the image its ``file_name`` names (a released filename or
+    ``image:ID``); all or nothing: the first bad entry raises with its id."""
+    import json
+
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        images = {i["id"]: i["file_name"] for i in doc["images"]}
+        labels = {c["id"]: c["name"] for c in doc.get("categories", [])}
+        items = doc["annotations"]
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise ReviewError(f"not a COCO file (images, categories, annotations): {exc}") from None
+    made = []
+    for item in items:
+        where = f"annotation {item.get('id')!r}"
+        if item.get("image_id") not in images or not isinstance(item.get("bbox"), list) or len(item["bbox"]) != 4:
+            raise ReviewError(f"{where}: needs an image_id of images[] and a bbox [x, y, width, height]")
+        try:
+            target = _file_target(session, images[item["image_id"]])
+            made.append(add_box(session, target, actor, *item["bbox"], str(labels.get(item.get("category_id"), "")), license))
+        except ReviewError as exc:
+            raise ReviewError(f"{where}: {exc}") from None
+    return made
+
+
+def import_csv(session: Session, actor: str, data: bytes, license: str | None = None) -> list[Annotation]:
+    """Severity scores (``filename,geographic_mean,opacity_mean``) or boxes (``filename,x,y,width,
+    height,label``) from a CSV keyed by filename; ``#`` comment lines are skipped."""
+    import csv
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReviewError("the CSV is not UTF-8") from None
+    lines = [l for l in text.splitlines() if l.strip() and not l.startswith("#")]
+    rows = list(csv.DictReader(lines))
+    columns = set(rows[0]) if rows else set()
+    made = []
+    for number, row in enumerate(rows, 2):
+        try:
+            target = _file_target(session, row.get("filename") or "")
+            if {"geographic_mean", "opacity_mean"} <= columns:
+                made.append(set_scores(session, target, actor, row["geographic_mean"], row["opacity_mean"], license))
+            elif {"x", "y", "width", "height", "label"} <= columns:
+                made.append(add_box(session, target, actor, row["x"], row["y"], row["width"], row["height"], row["label"], license))
+            else:
+                raise ReviewError("give filename,geographic_mean,opacity_mean or filename,x,y,width,height,label columns")
+        except ReviewError as exc:
+            raise ReviewError(f"row {number} (after comments): {exc}") from None
+    return made
