@@ -35,6 +35,7 @@ def store_annotations(session, import_id: int, read: ReadAnnotations, filenames:
         row = existing.get(found.relpath)
         if row is not None and row.sha256 == sha and row.removed_import_id is None:
             row.last_import_id = import_id
+            _reresolve(session, row.id, names, by_stem)  # the rows may name (or no longer name) its images
             continue
         store.put_bytes(data, sha)
         if row is None:
@@ -54,6 +55,13 @@ def store_annotations(session, import_id: int, read: ReadAnnotations, filenames:
             row.removed_import_id = import_id
             session.execute(delete(Annotation).where(Annotation.file_id == row.id))
     return counts
+
+
+def _reresolve(session, file_id: int, names: set[str], by_stem: dict[str, list[str]]) -> None:
+    for a in session.scalars(select(Annotation).where(Annotation.file_id == file_id)):
+        resolved = _resolve(a.key or "", bool(a.data.get("by_stem")), names, by_stem)
+        if resolved != a.filename:
+            a.filename = resolved
 
 
 def _resolve(key: str, by_stem: bool, names: set[str], stem_index: dict[str, list[str]]) -> str | None:

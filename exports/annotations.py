@@ -329,7 +329,8 @@ def _read_mask(relpath: str, data: bytes) -> AnnotationFile:
         out.problems.append(LayoutProblem(
             "annotation.mask-values", f"pixel values {stray[:5]}{' ...' if len(stray) > 5 else ''} besides 0 and 255: "
             "torchxrayvision keeps mask == 255 only", severity=WARNING))
-    out.annotations.append(Annotation(MASK, key, {"width": width, "height": height, "mode": mode}, by_stem=by_stem))
+    values = {"width": width, "height": height, "mode": mode, "by_stem": by_stem}
+    out.annotations.append(Annotation(MASK, key, values, by_stem=by_stem))
     return out
 
 

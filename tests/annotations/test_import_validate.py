@@ -159,3 +159,20 @@ def test_the_published_scores_parse_without_problem():
 
     parsed = read_annotation_file("annotations/covid-severity-scores.csv", SEVERITY.read_bytes())
     assert parsed.problems == [] and len(parsed.annotations) == 94 and parsed.license == "CC BY-SA"
+
+
+def test_an_annotation_finds_its_image_when_a_later_import_adds_the_row(project_env, checkout):
+    from db.media import MediaStore
+    from db.session import open_database
+
+    engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
+    metadata = checkout.root / "metadata.csv"
+    full = metadata.read_bytes()
+    lines = full.splitlines(keepends=True)
+    masked_line = next(i for i, l in enumerate(lines) if MASKED[0].encode() in l)
+    metadata.write_bytes(b"".join(lines[:masked_line] + lines[masked_line + 1:]))
+    import_dataset(checkout.root, engine, store)
+    assert sorted(m[2] or "" for m in annotations_of(engine, "mask")) == ["", MASKED[1]]
+    metadata.write_bytes(full)
+    import_dataset(checkout.root, engine, store)
+    assert sorted(m[2] for m in annotations_of(engine, "mask")) == sorted(MASKED)
