@@ -22,6 +22,7 @@ from db.media import MediaStore
 from db.models import Annotation, Case, Image, ReleasedFile, utcnow
 from exports.annotation_store import REVIEWER
 from exports.annotations import BOX, MASK, SEVERITY, SEVERITY_RANGES, mask_array, mask_png
+from exports.schema import LICENSES
 from review.actions import record
 from review.rules import ReviewError
 
@@ -75,11 +76,19 @@ def find_target(session: Session, ref: str) -> Target:
     return Target("released", None, value, row.sha256, row.width, row.height)
 
 
+def check_license(license: str | None) -> str:
+    """The licence reviewers' annotations carry (``ANNOTATION_LICENSE``): one of the schema's."""
+    value = (license or DEFAULT_LICENSE).strip()
+    if value not in LICENSES:
+        raise ReviewError(f"ANNOTATION_LICENSE {value!r} is not a licence the dataset uses (e.g. CC BY-SA 4.0, CC BY 4.0)")
+    return value
+
+
 def _new(session: Session, target: Target, actor: str, kind: str, data: dict, license: str | None,
          media_sha256: str | None = None) -> Annotation:
     annotation = Annotation(origin=REVIEWER, kind=kind, key=target.filename, filename=target.filename,
                             image_id=target.image_id, data=data, media_sha256=media_sha256,
-                            license=license or DEFAULT_LICENSE, created_by=actor, created_at=utcnow())
+                            license=check_license(license), created_by=actor, created_at=utcnow())
     session.add(annotation)
     session.flush()
     if target.case is not None:
@@ -114,7 +123,7 @@ def add_mask(session: Session, store: MediaStore, target: Target, actor: str, ma
         raise ReviewError(f"the mask is {mask.shape[1]} x {mask.shape[0]}; the image is {target.width} x {target.height}")
     if not mask.any():
         raise ReviewError("the mask is empty: paint or outline the region first")
-    data = mask_png(mask, license or DEFAULT_LICENSE, actor)
+    data = mask_png(mask, check_license(license), actor)
     sha = store.put_bytes(data)
     return _new(session, target, actor, MASK, {"label": label, "pixels": int(mask.sum()), "width": target.width,
                                                 "height": target.height}, license, media_sha256=sha)

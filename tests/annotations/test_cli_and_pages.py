@@ -150,3 +150,10 @@ def test_case_page_shows_the_annotated_released_image_a_staged_image_repeats(imp
     assert 'id="annotations-panel"' in html
     assert f"near-duplicate of released" in html and f"released:{NAME}" in html
     assert "box, mask, severity" in html
+
+
+def test_cli_refuses_an_annotation_licence_the_dataset_does_not_use(imported, scrapy_cmd):
+    engine, _, _, _ = imported
+    result = scrapy_cmd("cases", "annotate", f"released:{NAME}", "--scores", "2,1", "-s", "ANNOTATION_LICENSE=all mine")
+    assert result.returncode == 1 and "ANNOTATION_LICENSE 'all mine'" in result.stderr
+    assert reviewer_annotations(engine) == []
