@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from exports.annotations import MASK, read_annotations, stems
+from exports.annotations import BOX, MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
 from exports.schema import (
     ERROR,
@@ -178,11 +178,20 @@ def check_annotations(root: Path, referenced: dict[str, int]) -> list[Violation]
             where = f"{found.relpath}" + (f" line {problem.line}" if problem.line else "")
             violations.append(Violation(problem.rule, problem.message, problem.severity, filename=where))
         orphans = []
+        told: set[tuple[str, str]] = set()
         for a in parsed.annotations:
             names = by_stem.get(a.key, []) if a.by_stem else ([a.key] if a.key in images else [])
             if not names:
                 orphans.append(a)
                 continue
+            if a.kind == BOX and a.values.get("image_width") and a.values.get("image_height"):
+                size = sizes[names[0]] if names[0] in sizes else sizes.setdefault(names[0], _image_size(root / images[names[0]]))
+                declared = (a.values["image_width"], a.values["image_height"])
+                if size is not None and size != declared and (found.relpath, names[0]) not in told:
+                    told.add((found.relpath, names[0]))
+                    violations.append(Violation("annotation.size", f"the file gives {names[0]} as {declared[0]} x "
+                                                f"{declared[1]}, the image is {size[0]} x {size[1]}: its boxes do not "
+                                                "lie on it", filename=found.relpath))
             if a.kind != MASK:
                 continue
             if len(names) > 1:

@@ -176,3 +176,14 @@ def test_an_annotation_finds_its_image_when_a_later_import_adds_the_row(project_
     metadata.write_bytes(full)
     import_dataset(checkout.root, engine, store)
     assert sorted(m[2] for m in annotations_of(engine, "mask")) == sorted(MASKED)
+
+
+def test_boxes_of_a_file_that_gives_another_image_size(checkout):
+    from tests.annotations.conftest import coco
+
+    sizes = dict(checkout.sizes)
+    name = sorted(BOXED)[0]
+    sizes[name] = (sizes[name][0] * 2, sizes[name][1] * 2)
+    (checkout.root / "annotations" / "generalblockchain-boxes.json").write_bytes(coco(BOXED, sizes))
+    found = [v for v in validate(checkout.root) if v.rule == "annotation.size"]
+    assert len(found) == 1 and name in found[0].message and "do not lie on it" in found[0].message
