@@ -134,10 +134,32 @@ def _read_table(relpath: str, data: bytes) -> AnnotationFile:
         return out
     lines = text.splitlines()
     delimiter = "\t" if relpath.lower().endswith(".tsv") else ","
+    header_index = _scan_lines(lines, out)
+    if header_index is None:
+        out.problems.append(LayoutProblem("annotation.layout", "no header line: only comments or nothing"))
+        return out
+    body = "\n".join(l for l in lines[header_index:] if l.strip() and not l.startswith("#"))
+    rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
+    header = [h.strip() for h in rows[0]]
+    key_index = next((i for i, h in enumerate(header) if re.sub(r"[\s_]", "", h.lower()) in FILENAME_COLUMNS), None)
+    if key_index is None:
+        out.problems.append(_no_key_column(lines[header_index], header_index + 1, delimiter))
+        return out
+    if header[key_index] != rows[0][key_index]:
+        out.problems.append(LayoutProblem("annotation.layout", f"column name {rows[0][key_index]!r} has surrounding "
+                                          "spaces: df['filename'] raises KeyError", header_index + 1))
+    data_lines = [n for n, l in enumerate(lines, 1) if n > header_index + 1 and l.strip() and not l.startswith("#")]
+    _read_rows(out, header, key_index, zip(rows[1:], data_lines))
+    _duplicates(out)
+    return out
+
+
+def _scan_lines(lines: list[str], out: AnnotationFile) -> int | None:
+    """The index of the header line (the first that is not a '#' comment or blank); licences of
+    the comment lines and every '#' inside a line are noted on the way."""
     header_index = None
     for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if not stripped:
+        if not line.strip():
             continue
         if line.startswith("#"):
             _license_from_comment(line, number, out)
@@ -149,29 +171,22 @@ def _read_table(relpath: str, data: bytes) -> AnnotationFile:
                 f"everything from it on ({line[:60]!r})", number))
         if header_index is None:
             header_index = number - 1
-    if header_index is None:
-        out.problems.append(LayoutProblem("annotation.layout", "no header line: only comments or nothing"))
-        return out
-    body = "\n".join(l for l in lines[header_index:] if l.strip() and not l.startswith("#"))
-    rows = list(csv.reader(io.StringIO(body), delimiter=delimiter))
-    header = [h.strip() for h in rows[0]]
-    key_index = next((i for i, h in enumerate(header) if re.sub(r"[\s_]", "", h.lower()) in FILENAME_COLUMNS), None)
-    if key_index is None:
-        hint = ""
-        if delimiter == "," and (";" in lines[header_index] or "\t" in lines[header_index]):
-            hint = " (the line is separated by ';' or tabs, not commas)"
-        elif lines[header_index].lstrip().startswith(("//", "%", ";")):
-            hint = " (a comment that does not start with '#' is read as the header)"
-        out.problems.append(LayoutProblem(
-            "annotation.layout", f"the first line that is not a '#' comment has no filename column{hint}: "
-            f"{lines[header_index][:80]!r}", header_index + 1))
-        return out
-    if header[key_index] != rows[0][key_index]:
-        out.problems.append(LayoutProblem("annotation.layout", f"column name {rows[0][key_index]!r} has surrounding "
-                                          "spaces: df['filename'] raises KeyError", header_index + 1))
+    return header_index
+
+
+def _no_key_column(line: str, number: int, delimiter: str) -> LayoutProblem:
+    hint = ""
+    if delimiter == "," and (";" in line or "\t" in line):
+        hint = " (the line is separated by ';' or tabs, not commas)"
+    elif line.lstrip().startswith(("//", "%", ";")):
+        hint = " (a comment that does not start with '#' is read as the header)"
+    return LayoutProblem("annotation.layout", f"the first line that is not a '#' comment has no filename column{hint}: "
+                         f"{line[:80]!r}", number)
+
+
+def _read_rows(out: AnnotationFile, header: list[str], key_index: int, numbered_rows) -> None:
     severity = all(name in header for name in SEVERITY_RANGES)
-    data_lines = [n for n, l in enumerate(lines, 1) if n > header_index + 1 and l.strip() and not l.startswith("#")]
-    for row, number in zip(rows[1:], data_lines):
+    for row, number in numbered_rows:
         if len(row) != len(header):
             out.problems.append(LayoutProblem("annotation.layout", f"{len(row)} fields where the header has "
                                               f"{len(header)}: the columns of this row shift", number))
@@ -184,8 +199,6 @@ def _read_table(relpath: str, data: bytes) -> AnnotationFile:
         if severity:
             values = _severity_values(values, number, out)
         out.annotations.append(Annotation(SEVERITY if severity else RECORD, key, values, number))
-    _duplicates(out)
-    return out
 
 
 def _license_from_comment(line: str, number: int, out: AnnotationFile) -> None:

@@ -168,48 +168,64 @@ def _check_files(root: Path, referenced: dict[str, int], progress: Progress) -> 
 
 def check_annotations(root: Path, referenced: dict[str, int]) -> list[Violation]:
     """annotations/: layouts a loader would misread, annotations naming no row
-    (``annotation.orphan``), masks whose size differs from their image's (``annotation.size``)."""
+    (``annotation.orphan``), masks or boxes that do not lie on their image (``annotation.size``)."""
     violations = []
     images = {rel.split("/", 1)[1]: rel for rel in referenced if rel.startswith(f"{FOLDER_IMAGES}/")}
     by_stem = stems(images)
-    sizes: dict[str, tuple[int, int] | None] = {}
+    sizes = _ImageSizes(root, images)
     for found, _, _, parsed in read_annotations(root).files:
         for problem in parsed.problems:
             where = f"{found.relpath}" + (f" line {problem.line}" if problem.line else "")
             violations.append(Violation(problem.rule, problem.message, problem.severity, filename=where))
-        orphans = []
-        told: set[tuple[str, str]] = set()
+        told: set[str] = set()
         for a in parsed.annotations:
             names = by_stem.get(a.key, []) if a.by_stem else ([a.key] if a.key in images else [])
             if not names:
-                orphans.append(a)
-                continue
-            if a.kind == BOX and a.values.get("image_width") and a.values.get("image_height"):
-                size = sizes[names[0]] if names[0] in sizes else sizes.setdefault(names[0], _image_size(root / images[names[0]]))
-                declared = (a.values["image_width"], a.values["image_height"])
-                if size is not None and size != declared and (found.relpath, names[0]) not in told:
-                    told.add((found.relpath, names[0]))
-                    violations.append(Violation("annotation.size", f"the file gives {names[0]} as {declared[0]} x "
-                                                f"{declared[1]}, the image is {size[0]} x {size[1]}: its boxes do not "
-                                                "lie on it", filename=found.relpath))
-            if a.kind != MASK:
-                continue
-            if len(names) > 1:
-                violations.append(Violation("annotation.ambiguous", f"{found.relpath} matches {', '.join(names)}: "
-                                            "a mask named by stem cannot tell them apart", WARNING, filename=found.relpath))
-            for name in names:
-                size = sizes[name] if name in sizes else sizes.setdefault(name, _image_size(root / images[name]))
-                mask_size = (a.values["width"], a.values["height"])
-                if size is not None and size != mask_size:
-                    violations.append(Violation("annotation.size", f"mask {mask_size[0]} x {mask_size[1]}, image {name} "
-                                                f"{size[0]} x {size[1]}: the mask does not lie on its image",
-                                                filename=found.relpath))
-        for a in orphans:
-            where = f"{found.relpath}" + (f" line {a.line}" if a.line else "")
-            what = f"stem {a.key!r}" if a.by_stem else repr(a.key)
-            violations.append(Violation("annotation.orphan", f"{a.kind} for {what}: no row of metadata.csv names this "
-                                        "image (renamed or removed?)", filename=where))
+                where = f"{found.relpath}" + (f" line {a.line}" if a.line else "")
+                what = f"stem {a.key!r}" if a.by_stem else repr(a.key)
+                violations.append(Violation("annotation.orphan", f"{a.kind} for {what}: no row of metadata.csv names "
+                                            "this image (renamed or removed?)", filename=where))
+            elif a.kind == BOX and names[0] not in told:
+                told.add(names[0])
+                violations += _box_size(found.relpath, a, names[0], sizes)
+            elif a.kind == MASK:
+                violations += _mask_size(found.relpath, a, names, sizes)
     return violations
+
+
+class _ImageSizes(dict):
+    """Pixel size of each referenced image, read once (None when unreadable)."""
+
+    def __init__(self, root: Path, images: dict[str, str]):
+        super().__init__()
+        self.root, self.images = root, images
+
+    def __missing__(self, name: str):
+        self[name] = _image_size(self.root / self.images[name])
+        return self[name]
+
+
+def _box_size(relpath: str, a, name: str, sizes: _ImageSizes) -> list[Violation]:
+    declared = (a.values.get("image_width"), a.values.get("image_height"))
+    size = sizes[name]
+    if not all(declared) or size is None or size == declared:
+        return []
+    return [Violation("annotation.size", f"the file gives {name} as {declared[0]} x {declared[1]}, the image is "
+                      f"{size[0]} x {size[1]}: its boxes do not lie on it", filename=relpath)]
+
+
+def _mask_size(relpath: str, a, names: list[str], sizes: _ImageSizes) -> list[Violation]:
+    out = []
+    if len(names) > 1:
+        out.append(Violation("annotation.ambiguous", f"{relpath} matches {', '.join(names)}: a mask named by stem "
+                             "cannot tell them apart", WARNING, filename=relpath))
+    mask_size = (a.values["width"], a.values["height"])
+    for name in names:
+        size = sizes[name]
+        if size is not None and size != mask_size:
+            out.append(Violation("annotation.size", f"mask {mask_size[0]} x {mask_size[1]}, image {name} {size[0]} x "
+                                 f"{size[1]}: the mask does not lie on its image", filename=relpath))
+    return out
 
 
 def _image_size(path: Path) -> tuple[int, int] | None:
