@@ -40,7 +40,9 @@ from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
+from db.identity import remember, resolve_record
 from db.media import MediaStore
+from faults import kill_point
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
 from db.staging import (
@@ -198,7 +200,9 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             width, height = probe.size
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+    except PILImage.DecompressionBombError as exc:  # more pixels than Pillow itself will open
+        raise MediaRejected("too-many-pixels", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise MediaRejected("unreadable", str(exc)) from exc
     if width * height > max_pixels:
         raise MediaRejected("too-many-pixels", f"{width}x{height} > {max_pixels:,} pixels")
@@ -354,6 +358,7 @@ class MediaPipeline(FilesPipeline):
         provenance = dict(prepared.provenance)
         if prepared.original is not None:
             provenance["converted"]["original_media_path"] = self.media.relpath(self.media.put_bytes(prepared.original))
+        kill_point("media-written")
         known = {"sha256": sha, "media_path": self.media.relpath(sha), "format": prepared.format, "width": prepared.width,
                  "height": prepared.height, "phash": prepared.phash, "chash": prepared.chash, "thumb": prepared.thumb, "provenance": provenance}
         return {"path": known["media_path"], "checksum": sha, "status": "downloaded", "known": known}
@@ -513,7 +518,11 @@ def coverage_of(record: CaseRecord) -> dict[str, bool]:
 
 
 class StagePipeline:
-    """Stage each case (case, images, field values, fetched pages) in one transaction; summarize the run."""
+    """Stage each case (case, images, field values, fetched pages) in one transaction; summarize the run.
+
+    Before anything is written the record's names are resolved to its one identity
+    (``db/identity.py``): a released identity is dropped, whatever reached it; a paper's case takes
+    the key its paper was first staged under."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -550,12 +559,28 @@ class StagePipeline:
             body = doc.get("body") or b""
             sha = self.media.put_bytes(body)
             documents.append(StoredDocument(url=doc["url"], status=doc["status"], sha256=sha, body_path=self.media.relpath(sha),
-                                            content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified")))
-        with self.db_lock, session_scope(self.engine) as session:
-            rows = [record_document(session, item.source, doc) for doc in documents]
-            # a changed source re-queues an approved case and shows the reviewer what changed
-            case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
-                                      on_source_changed=source_changed)
+                                            content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified"),
+                                            case_keys=doc.get("case_keys")))
+        parsed_key = item.source_key
+        with self.db_lock:
+            with session_scope(self.engine) as session:
+                # one identity per case: the key every name of the record resolves to (db/identity.py)
+                identity = resolve_record(session, item)
+                if identity.released:
+                    self.crawler.stats.inc_value("cases/skipped_released")
+                    raise DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
+                item.source_key = identity.source_key
+                rows = [record_document(session, item.source, doc) for doc in documents]
+                # a changed source re-queues an approved case and shows the reviewer what changed
+                case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
+                                          on_source_changed=source_changed)
+                case.identity_key = identity.key
+                remember(session, item.source, identity.key, identity.aliases)
+                kill_point("staging-commit")
+            kill_point("staged")
+            page_keys = documents[0].case_keys if documents else None
+            if page_keys and parsed_key in page_keys and parsed_key != page_keys[-1]:
+                kill_point("between-patients")
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))
@@ -587,7 +612,7 @@ class StagePipeline:
             cases_new=value("cases/staged/new"),
             cases_updated=value("cases/staged/updated"),
             cases_unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
-            cases_skipped=value("cases/skipped_known"),
+            cases_skipped=value("cases/skipped_known") + value("cases/skipped_released"),
             cases_failed=value("cases/failed") + value("cases/parse_error") + sum(v for k, v in stats.items() if k.startswith("cases/dropped/")),
             images=value("images/staged"),
             errors=value("log_count/ERROR"),
@@ -603,9 +628,14 @@ class StagePipeline:
             session.add(run)
         for warning in run.warnings:
             logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
+        why = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("cases/failed/")}
+        why.update({f"dropped: {k.split('/', 2)[2]}": v for k, v in stats.items() if k.startswith("cases/dropped/")})
+        if stats.get("cases/parse_error"):
+            why["parse error"] = stats["cases/parse_error"]
         logger.info(
-            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d, images %d, errors %d, blocked %d; coverage %s",
+            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d%s, images %d, errors %d, blocked %d; coverage %s",
             source, run.cases_seen, run.cases_new, run.cases_updated, run.cases_unchanged, run.cases_skipped, run.cases_failed,
+            f" ({', '.join(f'{k} {v}' for k, v in sorted(why.items()))})" if why else "",
             run.images, run.errors, value("blocked"), coverage,
         )
 

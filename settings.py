@@ -55,6 +55,9 @@ CONCURRENT_ITEMS = 16
 HTTPCACHE_DIR = str(PROJECT_ROOT / "data" / "httpcache")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # default DEBUG: a scheduled crawl's log stays readable
+# Items in log lines named, not printed whole (default scrapy.logformatter.LogFormatter printed the
+# raw page bodies a record carries: a 52 MB "Dropped" line for a 50 MB page).
+LOG_FORMATTER = "logformatter.ShortLogFormatter"
 
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -68,8 +71,10 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.IncrementalMiddleware": 5,
     # -a base_url=: re-address requests to the local mirror before offsite (50) and robots.txt (100).
     "middlewares.MirrorMiddleware": 10,
+    # A body cut short is fetched again, then fails (after Scrapy's retry at 550 gave up on errors).
+    "middlewares.TruncationMiddleware": 545,
     # Recognise refusals and bot gates after retries and redirects are done (process_response
-    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, then 540).
+    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, 545, then 540).
     "middlewares.BlockDetectionMiddleware": 540,
     # Honour Retry-After on 429/503, which Scrapy's RetryMiddleware (550) ignores.
     "middlewares.RetryAfterMiddleware": 560,
@@ -99,6 +104,9 @@ MEDIA_MAX_BYTES = 50 * 1024 * 1024
 MEDIA_MAX_PIXELS = 64_000_000
 # Any response over 100 MB is not a page or an image of ours (default 1 GB).
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+# A case page over 10 MB is not a case page (ours: 20-500 KB): refused at download ("too-large"),
+# which also bounds the text the parsers' patterns run over (our setting; media keep MEDIA_MAX_BYTES).
+PAGE_MAX_BYTES = 10 * 1024 * 1024
 # After each crawl, warn of a likely layout change when a field's coverage (or the share of
 # pages staged) falls below this fraction of the previous run's.
 CRAWL_DROP_WARN_RATIO = 0.5

@@ -2,7 +2,8 @@
 of the review pages (review/actions.py).
 
     scrapy cases list [--state S] [--source S] [--finding F] [--warning W] [--json]
-    scrapy cases show ID [--json]
+    scrapy cases show ID [--json]            (prints the case's version)
+    scrapy cases VERB ID --seen VERSION ...  (refused if the case changed after that version)
     scrapy cases approve ID... [--confirm-adult] [--not-duplicate]
     scrapy cases approve --all [--state S] [--source S] [--finding F] [--warning W] [--yes]
     scrapy cases reject ID --reason TEXT
@@ -55,7 +56,7 @@ class Command(ProjectCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--state", help="filter: review state (staged, approved, rejected, needs_info, duplicate)")
+        parser.add_argument("--state", help="filter: review state (staged, approved, rejected, needs_info, duplicate, released)")
         parser.add_argument("--source", help="filter: source (radiopaedia, eurorad, sirm, publications)")
         parser.add_argument("--finding", help="filter: finding path (includes its children)")
         parser.add_argument("--warning", help="filter: warning code (age_unknown, near_duplicate, ...)")
@@ -67,6 +68,8 @@ class Command(ProjectCommand):
         parser.add_argument("--group", action="append", default=[], help="split: comma-separated image ids of one more patient")
         parser.add_argument("--confirm-adult", action="store_true", help="approve: confirm the patient is an adult (age unknown)")
         parser.add_argument("--not-duplicate", action="store_true", help="approve: the near-duplicate candidates are different images")
+        parser.add_argument("--seen", metavar="VERSION",
+                            help="refuse the action if the case changed after this version (printed by `cases show`)")
         parser.add_argument("--box", help="annotate: a box X,Y,WIDTH,HEIGHT in pixels (with --label)")
         parser.add_argument("--mask", help="annotate: a mask image (255 inside) of the image's size (with --label lung|lesion)")
         parser.add_argument("--label", help="annotate: the box's finding (ground-glass opacity, consolidation, ...) or the mask's lung|lesion")
@@ -88,6 +91,7 @@ class Command(ProjectCommand):
             raise CommandError(f"unknown option(s): {' '.join(unknown)}")
         self.engine_ = self.engine()
         self.actor = actions.default_actor(self.settings.get("REVIEWER"))
+        self.seen = opts.seen
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(rest, opts)
         except ReviewError as exc:
@@ -113,10 +117,12 @@ class Command(ProjectCommand):
             raise ReviewError("give at least one case id")
         ids = [actions.parse_case_id(i) for i in ids]
         errors = []
+        if self.seen is not None and len(ids) != 1:
+            raise ReviewError("--seen VERSION goes with one case id")
         with session_scope(self.engine_) as s:
             for case_id in ids:
                 try:
-                    fn(s, actions.get_case(s, case_id))
+                    fn(s, actions.open_case(s, case_id, self.seen))
                 except ReviewError as exc:
                     errors.append(str(exc))
             if errors:
@@ -154,7 +160,7 @@ class Command(ProjectCommand):
             print()
             return 0
         c = data
-        print(f"case {c['id']}\t{c['state']}\t{clean(c['source'])} {clean(c['source_key'])}")
+        print(f"case {c['id']}\t{c['state']}\t{clean(c['source'])} {clean(c['source_key'])}\tversion {c['version']}")
         print(f"title\t{clean(c['title'])}")
         print(f"url\t{clean(c['url'])}")
         if c["reason"]:
@@ -207,7 +213,7 @@ class Command(ProjectCommand):
         for case_id in ids:  # one transaction per case: a blocked case changes nothing, the others go on
             try:
                 with session_scope(self.engine_) as s:
-                    actions.approve(s, actions.get_case(s, case_id), self.actor, confirm_adult=opts.confirm_adult,
+                    actions.approve(s, actions.open_case(s, case_id), self.actor, confirm_adult=opts.confirm_adult,
                                     not_duplicate=opts.not_duplicate)
                 approved.append(case_id)
             except ReviewError as exc:
@@ -282,7 +288,7 @@ class Command(ProjectCommand):
             raise ReviewError("--group takes comma-separated image ids") from None
         created = []
         with session_scope(self.engine_) as s:
-            created = [c.id for c in actions.split_case(s, actions.get_case(s, case_id), self.actor, groups)]
+            created = [c.id for c in actions.split_case(s, actions.open_case(s, case_id, self.seen), self.actor, groups)]
         print(f"{case_id}\tsplit into\t{' '.join(map(str, created))}")
         return 0
 
@@ -312,7 +318,7 @@ def _field_json(fr) -> dict:
 def _case_json(v) -> dict:
     c = v.case
     return {
-        "id": c.id, "state": c.review_state, "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
+        "id": c.id, "version": max((e.id for e in v.events), default=0), "state": c.review_state, "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
         "title": c.title, "doi": c.doi, "license_raw": c.license_raw, "reason": c.review_reason,
         "duplicate_of_case_id": c.duplicate_of_case_id, "duplicate_of_released_row_id": c.duplicate_of_released_row_id,
         "adult_confirmed": c.adult_confirmed, "distinct_confirmed": c.distinct_confirmed,

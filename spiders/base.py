@@ -5,12 +5,13 @@ request goes (mirror), whether it goes at all (already staged), and what a refus
 downloader middlewares' business (``middlewares.py``); validation, media and staging are the item
 pipelines' (``pipelines.py``).
 
-Arguments (``-a name=value``), validated in ``from_crawler``:
+Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spider takes
+(``-a case=`` for ``cases=``) is refused with the list of the known ones before anything starts:
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
 * ``limit=N``: parse at most N case pages, then stop following results.
-* ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
+* ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
 * ``query=...``: the search (default ``COVID``).
@@ -18,10 +19,12 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 from __future__ import annotations
 
+import difflib
 import fcntl
+import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,12 +35,15 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from sqlalchemy.engine import make_url
 
+from ingest.identity import site_identity
 from ingest.records import CaseRecord
 
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
+#: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
+MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
@@ -84,6 +90,39 @@ def acquire_lock(path: Path) -> Any:
     return handle
 
 
+def failure_reason(failure) -> str | None:
+    """Why a request failed, as a short name for the crawl summary; None when it was not a failure
+    (a case skipped as known, a block page, both counted where they are recognised)."""
+    meta = failure.request.meta
+    if meta.get("skipped_known") or meta.get("blocked"):
+        return None
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
+        return f"http-{response.status}"
+    # by name: spiders do not import the downloader middlewares (middlewares.TruncatedResponse)
+    if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
+        return f"truncated-{exc.reason}"
+    text = str(exc)
+    if type(exc).__name__ == "ResponseDataLossError" or "_DataLoss" in text:
+        return "truncated-content-length"  # fewer bytes than the Content-Length said (Scrapy retried it)
+    if "max redirections" in text:
+        return "redirect-loop"
+    if "robots.txt" in text:
+        return "robots-txt"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too-large"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if name in ("DownloadFailedError", "ConnectionLost", "ConnectionRefusedError", "ConnectionDone",
+                "ResponseNeverReceived", "ResponseFailed", "DNSLookupError", "ConnectError"):
+        return "connection-failed"
+    return name
+
+
 class CaseSpider(scrapy.Spider):
     """Base of the Radiopaedia and Eurorad spiders (search or explicit list -> case pages)."""
 
@@ -102,8 +141,11 @@ class CaseSpider(scrapy.Spider):
         raise NotImplementedError
 
     def case_key(self, reference: str) -> str | None:
-        """The natural key a reference names, when it names one (an rID, a case number)."""
-        return None
+        """The natural key a reference names, when it names one (an rID, a case number, a post
+        slug; not a Radiopaedia slug): the source's naming facts in ``ingest/identity.py``."""
+        site = site_identity(self.source)
+        prefix = f"{site.bare_kind}:" if site is not None else None
+        return next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None) if prefix else None
 
     def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
                  cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
@@ -124,12 +166,38 @@ class CaseSpider(scrapy.Spider):
         self._lock_handle = None
 
     @classmethod
+    def known_arguments(cls) -> list[str]:
+        """The ``-a`` arguments this spider takes: the parameters of its ``__init__`` and its bases'."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is scrapy.Spider:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names.update(p.name for p in inspect.signature(init).parameters.values()
+                             if p.name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        return sorted(names)
+
+    @classmethod
+    def check_argument_names(cls, given: Iterable[str]) -> None:
+        """Refuse an argument the spider does not take (``-a case=`` for ``cases=``): Scrapy would
+        set it as an attribute and crawl as if it were not given (a whole search, say)."""
+        known = cls.known_arguments()
+        unknown = sorted(set(given) - set(known))
+        if not unknown:
+            return
+        hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
+                 for name in unknown]
+        raise SpiderArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
+                                  f"{cls.name} takes: {', '.join(known)}")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         try:
+            cls.check_argument_names(kwargs)
             spider = super().from_crawler(crawler, *args, **kwargs)
         except SpiderArgumentError as exc:
-            # One clear line instead of a traceback; the crawl does not start.
-            logger.error("%s: bad argument: %s", cls.name, exc)
+            # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
             spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
@@ -180,7 +248,16 @@ class CaseSpider(scrapy.Spider):
             path = Path(cases_file)
             if not path.is_file():
                 raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
-            for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                                          "number per line)") from None
+            if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                                          f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
@@ -214,17 +291,25 @@ class CaseSpider(scrapy.Spider):
         """
         self.crawler.stats.inc_value("cases/requested")
         canonical = self.canonical_case_url(url)
+        meta.setdefault("case_ref", url)
         return Request(
             url,
             callback=callback,
             errback=self.case_failed,
             priority=10,
-            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410],
+                  # bounds the text every parser pattern sees (a case page is well under a megabyte)
+                  "download_maxsize": self.settings.getint("PAGE_MAX_BYTES") or 0, **meta},
         )
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
         """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
-        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref)) for ref in self.case_refs]
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref) for ref in self.case_refs]
+
+    def reached_by(self, response: Response) -> list[str]:
+        """The names that reached this case page (the reference given, the URL asked before a
+        redirect, the page's own URL): staging resolves them to the case's one identity."""
+        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
                        next_request: Callable[[str], Request]):
@@ -264,12 +349,14 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        if failure.check(IgnoreRequest):
-            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
-            # BlockDetectionMiddleware already logged and counted.
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``)."""
+        reason = failure_reason(failure)
+        if reason is None:
             return
         self.crawler.stats.inc_value("cases/failed")
-        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"cases/failed/{reason}")
+        url = failure.request.meta.get("real_url", failure.request.url)
+        logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
     def document(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
@@ -286,6 +373,15 @@ class CaseSpider(scrapy.Spider):
     def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
         record.extra["_documents"] = documents
         return record
+
+    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+        """The records of one page, each with the page's documents; when a page yields several
+        cases, the page remembers all their keys, so that it counts as known only once every one
+        of them is staged (``db.staging.incomplete_page_keys``)."""
+        if len(records) > 1 and documents:
+            documents[0]["case_keys"] = [record.source_key for record in records]
+        for record in records:
+            yield self.with_documents(record, documents)
 
     async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -1,7 +1,7 @@
 """annotations: the dataset's annotation files and every annotation, imported or drawn by reviewers
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-04 18:40:00
 
 Written by hand (exports/annotations.py, exports/annotation_store.py, review/annotate.py). New
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0010"
-down_revision: Union[str, Sequence[str], None] = "0007"
+down_revision: Union[str, Sequence[str], None] = "0009"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
