@@ -60,7 +60,7 @@ class _Thumbs:
 
 
 def create_app(db_url: str, media_root: str, reviewer: str | None = None, token: str | None = None,
-               secret_key: bytes | None = None, loopback_only: bool = True) -> Flask:
+               secret_key: bytes | None = None, loopback_only: bool = True, annotation_license: str | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),
@@ -74,7 +74,10 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
     store = MediaStore(media_root)
     actor = actions.default_actor(reviewer)
     thumbs = _Thumbs()
-    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor}
+    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor,
+                                "annotation_license": annotation_license}
+    from review.annotations_web import bp as annotations_bp  # annotations pages: a blueprint of their own
+    app.register_blueprint(annotations_bp)
 
     def csrf_token() -> str:
         if "csrf" not in session:
