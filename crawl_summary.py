@@ -5,10 +5,10 @@ Every case a crawl meets ends in exactly one outcome, so
     seen = new + updated + unchanged + skipped + failed + missing
 
 - new / updated / unchanged: staged (a 304 answer to a recrawl is unchanged);
-- skipped: not fetched on purpose (already staged or released, over ``-a limit``, robots.txt or
-  offsite, a paper named twice);
-- failed: fetched but not staged (a block page, a download error, a page that would not parse, a
-  record dropped by validation or without a usable image);
+- skipped: not fetched on purpose (already staged or released, over ``-a limit``, a paper named
+  twice);
+- failed: not staged for a fault (a block page, robots.txt, a download error, a page that would not
+  parse, a record dropped by validation or without a usable image);
 - missing: the site answered 404 or 410 (the case is gone).
 
 ``CrawlProgress`` (an extension, ``EXTENSIONS`` in settings.py) shows the running counts on the
@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -45,6 +45,8 @@ class CrawlCounts:
     images: int = 0
     errors: int = 0
     blocked: int = 0
+    #: why cases failed (``cases/failed/<reason>``: http-500, timeout, robots-txt...)
+    failed_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -64,16 +66,17 @@ class CrawlCounts:
             new=value("cases/staged/new"),
             updated=value("cases/staged/updated"),
             unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
-            skipped_known=value("cases/skipped_known"),
+            skipped_known=value("cases/skipped_known") + value("cases/skipped_released"),
             over_limit=value("cases/over_limit"),
             skipped_other=value("cases/skipped_other") + value("cases/skipped_duplicate_input"),
-            failed=value("cases/failed") + value("cases/parse_error") + dropped,
+            failed=value("cases/failed") + value("cases/failed_blocked") + value("cases/parse_error") + dropped,
             failed_blocked=value("cases/failed_blocked"),
             missing=value("cases/missing"),
             requested=value("cases/requested"),
             images=value("images/staged"),
             errors=value("log_count/ERROR"),
             blocked=value("blocked"),
+            failed_reasons={k.split("/", 2)[2]: int(v) for k, v in sorted(stats.items()) if k.startswith("cases/failed/") and v},
         )
 
 
@@ -93,8 +96,9 @@ def summary_table(source: str, reason: str, counts: CrawlCounts, coverage: dict[
         ("  updated", c.updated, "the source changed since it was staged"),
         ("  unchanged", c.unchanged, ""),
         ("  skipped", c.skipped, f"not fetched: already known {c.skipped_known}, over the limit {c.over_limit}, "
-                                 f"robots.txt/offsite/repeated {c.skipped_other}"),
-        ("  failed", c.failed, f"fetched, not staged (blocked {c.failed_blocked}; the log says why)"),
+                                 f"repeated {c.skipped_other}"),
+        ("  failed", c.failed, "not staged: " + ", ".join([f"blocked {c.failed_blocked}"]
+                                                          + [f"{why} {n}" for why, n in c.failed_reasons.items()])),
         ("  missing", c.missing, "404/410: gone from the site"),
         ("case pages requested", c.requested, ""),
         ("images staged", c.images, ""),

@@ -3,11 +3,14 @@
 Order in ``settings.DOWNLOADER_MIDDLEWARES`` (process_request runs low -> high, process_response
 high -> low):
 
-* ``IncrementalMiddleware`` (5): drops a case page already staged or released, unless the crawl
-  was started with ``-a recrawl=yes``; then it asks the site "changed since?" with the stored
-  ``ETag``/``Last-Modified``. It also applies ``-a limit=N`` to the case pages it lets through:
-  the limit counts case pages fetched, so the crawl stops after N of them. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
-  considered.
+* ``IncrementalMiddleware`` (5): drops a case page whose identity (any of its names, see
+  ``ingest/identity.py``) is released, always, or already staged, unless the crawl was started with
+  ``-a recrawl=yes``; then it asks the site "changed since?" with the stored ``ETag``/``Last-Modified``.
+  A page with several cases counts as staged only once all of them are (``db.staging.incomplete_page_keys``).
+  Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``, ``meta["case_ref"]``) to be
+  considered; a redirect is judged again by the URL it leads to.
+  It also applies ``-a limit=N`` to the case pages it lets through: the limit counts case pages
+  fetched, so the crawl stops after N of them.
 * ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
   path and query kept, naming the real host in ``X-Mirror-Host``; ``meta["real_url"]`` keeps the
   real URL. The re-addressed request passes every other middleware (offsite, robots.txt) as a
@@ -15,6 +18,10 @@ high -> low):
 * ``RetryAfterMiddleware`` (560, before Scrapy's RetryMiddleware sees responses): 429 and 503 wait
   ``Retry-After`` (Scrapy's retry ignores it) with the whole crawl paused, then retry; a wait
   longer than ``RETRY_AFTER_MAX`` or too many retries is a block.
+* ``TruncationMiddleware`` (545): a body cut short (``ingest.truncation``: fewer bytes than its
+  ``Content-Length``, an image without its end marker, an HTML document without ``</html>``) is
+  fetched again like any failed download (``RETRY_TIMES``); still cut after that, the request
+  fails with ``TruncatedResponse``: never parsed, never staged, and the case counts as failed.
 * ``BlockDetectionMiddleware`` (540): any response that ``ingest.blocking.detect_block_page``
   names (403/406, 429 after retries, bot gates, captchas) ends its branch: logged, counted as
   ``blocked/<reason>``, never parsed or staged. After ``BLOCKED_CLOSE_AFTER`` blocks the crawl
@@ -31,17 +38,29 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import _schedule_coro
 
+from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
-from db.staging import document_validators, known_cases
+from db.staging import document_validators, incomplete_page_keys
 from ingest.blocking import detect_block_page
+from ingest.identity import site_identity
+from ingest.truncation import truncation_reason
 
 logger = logging.getLogger(__name__)
 
 MIRROR_HOST_HEADER = "X-Mirror-Host"
+
+
+class TruncatedResponse(Exception):
+    """The body stayed cut short after the retries: nothing of it may be recorded."""
+
+    def __init__(self, reason: str, url: str):
+        self.reason = reason
+        super().__init__(f"body cut short ({reason}) after retries: {url}")
 
 
 class Blocked(IgnoreRequest):
@@ -83,13 +102,19 @@ class MirrorMiddleware:
 
 
 class IncrementalMiddleware:
-    """Never fetch again a case the database already holds; revisit with validators on recrawl."""
+    """Never fetch again a case the database already holds; never a released one; revisit with
+    validators on recrawl.
+
+    A case request is judged by every name it carries (``ingest/identity.py``): the reference given,
+    its URL, and after a redirect the URL it was sent to, so a released case reached by its rID is
+    recognised before the redirect (the dataset's credit line names the rID) and after it (the slug).
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.engine = None
-        self.urls: set[str] = set()
-        self.keys: set[str] = set()
+        self.index: IdentityIndex | None = None
+        self.site = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -97,41 +122,60 @@ class IncrementalMiddleware:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        canonical = getattr(spider, "canonical_case_url", None)
         source = getattr(spider, "source", None)
-        if not source or canonical is None:
+        self.site = site_identity(source or "")
+        if self.site is None or getattr(spider, "canonical_case_url", None) is None:
             return
         self.engine = open_database(database_url(self.crawler.settings))
+        prepare_identities(self.engine)
         with session_scope(self.engine) as session:
-            self.urls, self.keys = known_cases(session, source, canonical)
-        logger.info("incremental: %d case URLs and %d keys of %s already known", len(self.urls), len(self.keys), source)
+            self.index = load_index(session, source)
+            self.index.staged -= incomplete_page_keys(session, source)
+        logger.info("incremental: %d names of %d staged and %d released %s documents known",
+                    len(self.index.keys), len(self.index.staged), len(self.index.released), source)
+
+    def _real_url(self, request: Request) -> str:
+        base_url = getattr(_spider(self.crawler), "base_url", None)
+        if base_url and urlsplit(request.url).netloc == urlsplit(base_url).netloc:
+            return request.meta.get("real_url", request.url)
+        return request.url
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        case_url = request.meta.get("case_url")
-        if not case_url or request.meta.get("incremental_checked"):
+        if self.index is None or "case_url" not in request.meta:
             return None
-        request.meta["incremental_checked"] = True
+        url = self._real_url(request)
+        checked = request.meta.get("identity_checked") or []
+        if url in checked:
+            return None  # the same request re-addressed to the mirror: judged already
+        request.meta["identity_checked"] = [*checked, url]
+        names = [request.meta.get("case_ref") or "", url]
+        aliases = [a for name in names for a in self.site.reference_aliases(name)]
+        known = self.index.find(aliases, request.meta.get("case_key"))
         spider = _spider(self.crawler)
-        known = case_url in self.urls or (request.meta.get("case_key") or "") in self.keys
-        if known and not getattr(spider, "recrawl", False):
+        if known is not None and known.released:
+            # Never again, even with -a recrawl=yes: its rows and patientid are in the dataset.
+            self.crawler.stats.inc_value("cases/skipped_released")
+            request.meta["skipped_known"] = True  # on purpose, not a failure
+            raise IgnoreRequest(f"already released ({self.index.source} {known.key}): {url}")
+        if known is not None and not getattr(spider, "recrawl", False):
             self.crawler.stats.inc_value("cases/skipped_known")
-            request.meta["skipped"] = "known"
-            raise IgnoreRequest(f"already staged or released: {case_url}")
-        # -a limit=N counts the case pages actually fetched (known ones skipped above are free)
-        if not getattr(spider, "take_case_fetch", lambda: True)():
+            request.meta["skipped_known"] = True  # on purpose, not a failure (spiders.base.failure_reason)
+            raise IgnoreRequest(f"already staged: {url}")
+        # -a limit=N counts the case pages actually fetched (the known ones skipped above are free)
+        if len(checked) == 0 and not getattr(spider, "take_case_fetch", lambda: True)():
             self.crawler.stats.inc_value("cases/over_limit")
-            request.meta["skipped"] = "over_limit"
-            raise IgnoreRequest(f"over -a limit={spider.limit}: {case_url}")
-        if not known:
+            request.meta["skipped"] = "over_limit"  # on purpose, not a failure
+            raise IgnoreRequest(f"over -a limit={spider.limit}: {url}")
+        if known is None:
             return None
-        if self.engine is not None and not request.meta.get("unconditional"):
+        if len(checked) == 0 and self.engine is not None and not request.meta.get("unconditional"):
             with session_scope(self.engine) as session:
                 etag, last_modified = document_validators(session, request.url)
             if etag:
                 request.headers["If-None-Match"] = etag
             if last_modified:
                 request.headers["If-Modified-Since"] = last_modified
-        self.crawler.stats.inc_value("cases/revisited")
+            self.crawler.stats.inc_value("cases/revisited")
         return None
 
 
@@ -194,6 +238,34 @@ class RetryAfterMiddleware:
         return retry
 
 
+class TruncationMiddleware:
+    """Fetch again a body that is cut short; fail the request if it stays so (see module doc)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+        if response.status != 200 or request.method == "HEAD":
+            return response
+        header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
+        reason = truncation_reason(response.body, content_length=header("Content-Length"),
+                                   content_encoding=header("Content-Encoding"))
+        if reason is None:
+            return response
+        real_url = request.meta.get("real_url", request.url)
+        self.crawler.stats.inc_value(f"truncated/{reason}")
+        retry = get_retry_request(request, spider=_spider(self.crawler), reason=f"truncated-{reason}")
+        if retry is not None:
+            logger.info("body of %s cut short (%s, %d bytes): fetching it again", real_url, reason, len(response.body))
+            return retry
+        logger.warning("body of %s still cut short (%s) after retries: not parsed, not staged", real_url, reason)
+        raise TruncatedResponse(reason, real_url)
+
+
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
@@ -234,6 +306,7 @@ class BlockDetectionMiddleware:
             # image named in the case's warnings), not a refusal of the crawler.
             return response
         self.blocks += 1
+        request.meta["blocked"] = reason  # counted here, not again as a failed case
         self.crawler.stats.inc_value(f"blocked/{reason}")
         self.crawler.stats.inc_value("blocked")
         logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged", reason, real_url, response.status, reason)

@@ -32,9 +32,9 @@ class Command(ProjectCommand):
             raise CommandError(f"{exc}; nothing was written") from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        except OSError as exc:  # no such file, a directory, no permission: name the file
-            raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; give a readable metadata.csv and "
-                               "a writable OUT.csv; nothing was written") from None
+        except OSError as exc:  # no such file, a directory, no permission, a full disk: name the file
+            raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; nothing was written: give a readable "
+                               "metadata.csv and a writable place for OUT.csv, then run it again") from None
         counts = report.counts()
         print(f"{args[0]}: {report.rows} rows, {len(report.fills)} blank cells filled -> {opts.output}")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):

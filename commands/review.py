@@ -21,7 +21,7 @@ class Command(ProjectCommand):
         parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
     def execute(self, args, opts):
-        from review.web import create_app, is_loopback, parse_bind
+        from review.web import create_app, is_loopback, make_server, parse_bind
 
         if args:
             raise CommandError(f"unexpected argument(s): {' '.join(args)}; usage: scrapy review [--bind HOST:PORT]")
@@ -37,12 +37,10 @@ class Command(ProjectCommand):
         if token is not None and len(token) < 16:
             raise CommandError("REVIEW_TOKEN is too short: use at least 16 random characters")
         app = create_app(database_url(self.settings), self.settings.get("MEDIA_STORE"), self.reviewer(), token=token,
-                         loopback_only=loopback)
+                         loopback_only=loopback, annotation_license=self.settings.get("ANNOTATION_LICENSE"))
         shown = f"[{host}]" if ":" in host else host
-        from waitress.server import create_server
-
         try:
-            server = create_server(app, host=host, port=port, threads=max(1, opts.threads), ident="review")
+            server = make_server(app, host, port, threads=max(1, opts.threads))
         except OSError as exc:  # the port is taken (a review already running?), or not ours to bind
             raise CommandError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; stop the other server or "
                                f"choose another address with --bind {shown}:{port + 1 if port < 65535 else 8000}") from None
@@ -52,4 +50,6 @@ class Command(ProjectCommand):
             server.run()
         except KeyboardInterrupt:
             pass
+        finally:
+            server.close()
         return 0

@@ -12,7 +12,7 @@ from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Releas
 from exports.schema import FINDING_PATHS, FINDING_PLACEHOLDERS
 from review import actions
 from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STAGED, STATES, ReviewError, choices, suggestions
-from review.history import HistoryEntry, timeline
+from review.history import HistoryEntry, timeline as history_timeline
 from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
 
 SORTS = {
@@ -107,8 +107,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         conditions.append(Case.warning_codes.like(f"%,{f.warning},%"))
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Case.title.like(pattern, escape="\\"), Case.canonical_url.like(pattern, escape="\\"),
-                              Case.source_key.like(pattern, escape="\\")))
+        # ilike: SQLite's LIKE ignores case, PostgreSQL's does not; the search ignores it on both.
+        conditions.append(or_(Case.title.ilike(pattern, escape="\\"), Case.canonical_url.ilike(pattern, escape="\\"),
+                              Case.source_key.ilike(pattern, escape="\\")))
     if f.finding:
         effective = func.coalesce(FieldValue.override, FieldValue.value)
         base = select(FieldValue.case_id).where(FieldValue.field == "finding", FieldValue.image_id.is_(None))
@@ -117,7 +118,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         elif f.finding in FINDING_PLACEHOLDERS:
             conditions.append(Case.id.in_(base.where(effective == f.finding)))
         else:
-            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, effective.like(f.finding + "/%")))))
+            # A prefix compared exactly (SQLite's LIKE would ignore case, PostgreSQL's would not).
+            prefix = f.finding + "/"
+            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, func.substr(effective, 1, len(prefix)) == prefix))))
     return conditions
 
 
@@ -284,6 +287,8 @@ class CaseView:
     def notes(self) -> list[dict]:
         """Warnings that do not stop an approval (and resolved ones)."""
         return [w for w in self.warnings if not w["blocking"] or w["resolved"]]
+    #: The case's timeline (``ingest.timeline.Timeline``): anchor and each image's moment and day.
+    timeline: object = None
 
 
 def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int | None) -> list[FieldRow]:
@@ -314,7 +319,8 @@ def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list
         return []
     cover: list[set[str]] = [set() for _ in text]
     for name, spans in evidence.items():
-        for span in dict.fromkeys(s.strip() for s in spans):
+        # an offset's evidence is the timeline's anchor and the image's event, joined by " … "
+        for span in dict.fromkeys(part.strip() for joined in spans for part in joined.split(" … ")):
             if len(span) < 2:
                 continue
             for m in _span_pattern(span).finditer(text):
@@ -362,7 +368,8 @@ def case_view(session: Session, case_id) -> CaseView:
     splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
     events = actions.events(session, case.id)
     return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
-                    events, row, splits, timeline(events), released_in(session, [img.id for img in images]))
+                    events, row, splits, history=history_timeline(events), released_in=released_in(session, [img.id for img in images]),
+                    timeline=case_timeline(case))
 
 
 def released_in(session: Session, image_ids: list[int]) -> list[str]:
@@ -372,6 +379,14 @@ def released_in(session: Session, image_ids: list[int]) -> list[str]:
     return list(session.scalars(select(Release.name).join(ReleaseItem, ReleaseItem.release_id == Release.id)
                                 .where(ReleaseItem.image_id.in_(image_ids)).group_by(Release.id, Release.name)
                                 .order_by(Release.id)))
+
+
+def case_timeline(case: Case):
+    """The timeline the case's offsets were placed on, recomputed from its stored text (pure)."""
+    from db.staging import record_from_case  # noqa: PLC0415
+    from ingest.case_fields import record_timeline  # noqa: PLC0415 - the staging service's normalizers
+
+    return record_timeline(record_from_case(case))
 
 
 def media_format(session: Session, sha256: str) -> str | None:

@@ -5,13 +5,14 @@ request goes (mirror), whether it goes at all (already staged), and what a refus
 downloader middlewares' business (``middlewares.py``); validation, media and staging are the item
 pipelines' (``pipelines.py``).
 
-Arguments (``-a name=value``), validated in ``from_crawler``:
+Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spider takes
+(``-a case=`` for ``cases=``) is refused with the list of the known ones before anything starts:
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
 * ``limit=N``: fetch at most N case pages (cases already known, skipped, do not count), then stop
-  following results.
-* ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
+  following results; a shared run counts the case pages parsed by all its workers.
+* ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
 * ``query=...``: the search (default ``COVID``).
@@ -19,10 +20,10 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 from __future__ import annotations
 
-import fcntl
+import difflib
+import inspect
 import logging
-import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,15 +32,18 @@ import scrapy
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy.engine import make_url
 
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
+from frontier import FrontierError, SharedRun
+from ingest.identity import site_identity
 from ingest.records import CaseRecord
-from middlewares import Blocked
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
+#: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
+MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
@@ -47,43 +51,37 @@ class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
 
 
-class CrawlLocked(RuntimeError):
-    """Another run of the same spider holds the lock."""
-
-
-def lock_path(settings, spider_name: str) -> Path:
-    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
-    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
-    directory = settings.get("CRAWL_LOCK_DIR")
-    if not directory:
-        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
-        parsed = make_url(url) if url else None
-        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            directory = str(Path(parsed.database).resolve().parent)
-        else:
-            directory = str(PROJECT_ROOT / "data")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(directory) / f"crawl-{spider_name}.lock"
-
-
-def acquire_lock(path: Path) -> Any:
-    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise CrawlLocked(
-            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
-            "Wait for it to finish; two runs would fetch and stage the same cases twice."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
+def failure_reason(failure) -> str | None:
+    """Why a request failed, as a short name for the crawl summary; None when it was not a failure
+    (a case skipped as known, a block page, both counted where they are recognised)."""
+    meta = failure.request.meta
+    if meta.get("skipped_known") or meta.get("skipped") or meta.get("blocked"):
+        return None
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
+        return f"http-{response.status}"
+    # by name: spiders do not import the downloader middlewares (middlewares.TruncatedResponse)
+    if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
+        return f"truncated-{exc.reason}"
+    text = str(exc)
+    if type(exc).__name__ == "ResponseDataLossError" or "_DataLoss" in text:
+        return "truncated-content-length"  # fewer bytes than the Content-Length said (Scrapy retried it)
+    if "max redirections" in text:
+        return "redirect-loop"
+    if "robots.txt" in text:
+        return "robots-txt"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too-large"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if name in ("DownloadFailedError", "ConnectionLost", "ConnectionRefusedError", "ConnectionDone",
+                "ResponseNeverReceived", "ResponseFailed", "DNSLookupError", "ConnectError"):
+        return "connection-failed"
+    return name
 
 
 class CaseSpider(scrapy.Spider):
@@ -104,8 +102,11 @@ class CaseSpider(scrapy.Spider):
         raise NotImplementedError
 
     def case_key(self, reference: str) -> str | None:
-        """The natural key a reference names, when it names one (an rID, a case number)."""
-        return None
+        """The natural key a reference names, when it names one (an rID, a case number, a post
+        slug; not a Radiopaedia slug): the source's naming facts in ``ingest/identity.py``."""
+        site = site_identity(self.source)
+        prefix = f"{site.bare_kind}:" if site is not None else None
+        return next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None) if prefix else None
 
     def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
                  cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
@@ -128,16 +129,50 @@ class CaseSpider(scrapy.Spider):
         self._lock_handle = None
 
     @classmethod
+    def known_arguments(cls) -> list[str]:
+        """The ``-a`` arguments this spider takes: the parameters of its ``__init__`` and its bases'."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is scrapy.Spider:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names.update(p.name for p in inspect.signature(init).parameters.values()
+                             if p.name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        return sorted(names)
+
+    @classmethod
+    def check_argument_names(cls, given: Iterable[str]) -> None:
+        """Refuse an argument the spider does not take (``-a case=`` for ``cases=``): Scrapy would
+        set it as an attribute and crawl as if it were not given (a whole search, say)."""
+        known = cls.known_arguments()
+        unknown = sorted(set(given) - set(known))
+        if not unknown:
+            return
+        hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
+                 for name in unknown]
+        raise SpiderArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
+                                  f"{cls.name} takes: {', '.join(known)}")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         try:
+            cls.check_argument_names(kwargs)
             spider = super().from_crawler(crawler, *args, **kwargs)
         except SpiderArgumentError as exc:
-            # One clear line instead of a traceback; the crawl does not start.
-            logger.error("%s: bad argument: %s", cls.name, exc)
+            # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
-        except CrawlLocked as exc:
+            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
+            shared = SharedRun.for_crawler(crawler)
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
+                                             shared=shared is not None).acquire()
+            if shared is not None:
+                shared.join(spider)
+                crawler.shared_run = shared
+        except (CrawlLocked, FrontierError) as exc:
+            if spider._lock_handle is not None:
+                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -184,7 +219,16 @@ class CaseSpider(scrapy.Spider):
             path = Path(cases_file)
             if not path.is_file():
                 raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
-            for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                                          "number per line)") from None
+            if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                                          f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
@@ -203,17 +247,27 @@ class CaseSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
             self._lock_handle = None
 
     @property
+    def shared_run(self) -> SharedRun | None:
+        return getattr(self.crawler, "shared_run", None)
+
+    @property
     def limit_reached(self) -> bool:
+        """``limit`` counts the case pages fetched (across the workers of a shared run: parsed)."""
+        if self.limit is not None and self.shared_run is not None:
+            return self.shared_run.shared_limit_reached(self.limit)
         return self.limit is not None and self.cases_fetched >= self.limit
 
     def take_case_fetch(self) -> bool:
         """Count one case page about to be fetched; False once ``limit`` pages were (it is then
-        dropped unfetched). Called by IncrementalMiddleware, after known cases are skipped."""
-        if self.limit_reached:
+        dropped unfetched). Called by IncrementalMiddleware, after known cases are skipped. A
+        shared run limits at parse time instead (``count_case_parsed``), across its workers."""
+        if self.limit is None or self.shared_run is not None:
+            return True
+        if self.cases_fetched >= self.limit:
             return False
         self.cases_fetched += 1
         return True
@@ -228,17 +282,25 @@ class CaseSpider(scrapy.Spider):
         if (canonical or url) not in self._requested_cases:  # the dupefilter drops a repeated link
             self._requested_cases.add(canonical or url)
             self.crawler.stats.inc_value("cases/requested")
+        meta.setdefault("case_ref", url)
         return Request(
             url,
             callback=callback,
             errback=self.case_failed,
             priority=10,
-            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410],
+                  # bounds the text every parser pattern sees (a case page is well under a megabyte)
+                  "download_maxsize": self.settings.getint("PAGE_MAX_BYTES") or 0, **meta},
         )
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
         """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
-        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref)) for ref in self.case_refs]
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref) for ref in self.case_refs]
+
+    def reached_by(self, response: Response) -> list[str]:
+        """The names that reached this case page (the reference given, the URL asked before a
+        redirect, the page's own URL): staging resolves them to the case's one identity."""
+        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
                        next_request: Callable[[str], Request]):
@@ -258,9 +320,14 @@ class CaseSpider(scrapy.Spider):
         return response.meta.get("real_url", response.url)
 
     def count_case_parsed(self) -> bool:
-        """Count a case page parsed. Case pages are limited when fetched (``take_case_fetch``);
-        a paper of the publications spider, fetched in several steps, is limited here."""
-        if self.limit is not None and self.cases_parsed >= self.limit:
+        """Count a case page parsed; False once ``limit`` is reached (the page is then left alone).
+        Alone, case pages are limited when fetched (``take_case_fetch``) and a paper of the
+        publications spider, fetched in several steps, here; a shared run limits here."""
+        if self.limit is not None and self.shared_run is not None:
+            over = self.limit_reached or self.shared_run.count_case() > self.limit
+        else:
+            over = self.limit is not None and self.cases_parsed >= self.limit
+        if over:
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
@@ -279,17 +346,17 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        """Every case page ends in one outcome of the summary: a refusal is a failure, a request
-        dropped on purpose a skip (known cases and the limit are counted where they are dropped)."""
-        if failure.check(IgnoreRequest):
-            if failure.check(Blocked):  # a block page, already logged and counted as a block
-                self.crawler.stats.inc_value("cases/failed")
-                self.crawler.stats.inc_value("cases/failed_blocked")
-            elif not failure.request.meta.get("skipped"):
-                self.crawler.stats.inc_value("cases/skipped_other")  # robots.txt, offsite
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``);
+        a block page as ``cases/failed_blocked`` (one of the summary's failures, see crawl_summary)."""
+        if failure.request.meta.get("blocked"):
+            self.crawler.stats.inc_value("cases/failed_blocked")
+        reason = failure_reason(failure)
+        if reason is None:
             return
         self.crawler.stats.inc_value("cases/failed")
-        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"cases/failed/{reason}")
+        url = failure.request.meta.get("real_url", failure.request.url)
+        logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
     def document(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
@@ -306,6 +373,15 @@ class CaseSpider(scrapy.Spider):
     def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
         record.extra["_documents"] = documents
         return record
+
+    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+        """The records of one page, each with the page's documents; when a page yields several
+        cases, the page remembers all their keys, so that it counts as known only once every one
+        of them is staged (``db.staging.incomplete_page_keys``)."""
+        if len(records) > 1 and documents:
+            documents[0]["case_keys"] = [record.source_key for record in records]
+        for record in records:
+            yield self.with_documents(record, documents)
 
     async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
