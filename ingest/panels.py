@@ -44,9 +44,15 @@ class PanelSplit:
 # --- Sub-captions ------------------------------------------------------------------------------
 
 _PAREN = re.compile(
-    r"\(\s*([a-hA-H])(?:\s*(?:[-–—,&]|and|to)\s*([a-hA-H]))?\s*\)")
+    r"\(\s*([a-hA-H])(?:\s*(?:[-–—,&/]|and|to)\s*([a-hA-H]))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" at the start of the caption or a sentence.
 _LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?[,:.]\s+(?=\S)")
+# "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
+_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–,]\s*([a-hA-H]))?\s*:\s*(?=\S)")
+# Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
+_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
+
+Marker = tuple[int, int, list[str]]
 
 
 def _expand(first: str, last: str | None) -> list[str]:
@@ -56,19 +62,44 @@ def _expand(first: str, last: str | None) -> list[str]:
     return [chr(c) for c in range(ord(a), ord(b) + 1)]
 
 
+def _markers(pattern: re.Pattern[str], caption: str) -> list[Marker]:
+    return [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in pattern.finditer(caption)]
+
+
+def _introducing(markers: list[Marker]) -> list[Marker]:
+    """The markers that introduce panels, in order: a later "(B, C)" in "(B-D): Axial (B, C) and
+    sagittal (D)" refers back, and a leading "(A-D)" whose letters each get a marker of their own
+    later ("(A-D) Serial CXRs: Day 1 (A) ... (B) ...") only announces them."""
+    kept: list[Marker] = []
+    seen: set[str] = set()
+    for i, (start, end, group) in enumerate(markers):
+        later = set().union(*[set(g) for _, _, g in markers[i + 1:] if len(g) == 1]) if len(group) > 1 else set()
+        if len(group) > 1 and set(group) <= later:
+            continue
+        if set(group) & seen:
+            continue
+        seen.update(group)
+        kept.append((start, end, group))
+    return kept
+
+
 def parse_subcaptions(caption: str) -> dict[str, str]:
     """Panel letter (lower case) -> its sub-caption.
 
     ``"(a) PA radiograph on day 3; (b) lateral view"`` -> ``{"a": "PA radiograph on day 3",
-    "b": "lateral view"}``. Also ``A, ...`` / ``B: ...`` leads (RSNA), ranges ``(a-c)``/``(a, b)``
-    and letters after their text (``on admission (a) and day 7 (b)``). Letters must run from
-    ``a`` without gaps, so a stray "(n)" or "(C)" is not a panel.
+    "b": "lateral view"}``. Also ``A, ...`` / ``B: ...`` leads (RSNA), ``a: ...`` lists, Springer's
+    bare letters (``a A 35-year-old man ... b CT on day 5``), ranges ``(a-c)``/``(a, b)``/``(B/D)``,
+    later mentions of a panel already introduced, and letters after their text (``on admission (a)
+    and day 7 (b)``). Letters must run from ``a`` without gaps, so a stray "(n)" or "(C)" is not a
+    panel.
     """
     caption = re.sub(r"\s+", " ", caption or "").strip()
-    markers = [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in _PAREN.finditer(caption)]
-    if not _is_sequence(markers):
-        markers = [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in _LEAD.finditer(caption)]
-    if not _is_sequence(markers):
+    markers: list[Marker] = []
+    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+        markers = _introducing(_markers(pattern, caption))
+        if _is_sequence(markers):
+            break
+    else:
         return {}
     afters = []
     for i, (start, end, letters) in enumerate(markers):
@@ -87,14 +118,25 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     return result
 
 
+def caption_lead(caption: str) -> str:
+    """The caption's words before its first panel letter: what every panel shares ("Chest
+    radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
+    caption = re.sub(r"\s+", " ", caption or "").strip()
+    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+        markers = _introducing(_markers(pattern, caption))
+        if _is_sequence(markers):
+            return _tidy(caption[:markers[0][0]])
+    return caption
+
+
 def _tidy(text: str) -> str:
     text = text.strip()
-    text = re.sub(r"^[\s;,:.–-]+|[\s;,]+$", "", text)
+    text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
     text = re.sub(r"\s+(?:and|or)$", "", text)
     return text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
 
 
-def _is_sequence(markers: list[tuple[int, int, list[str]]]) -> bool:
+def _is_sequence(markers: list[Marker]) -> bool:
     letters = [letter for _, _, group in markers for letter in group]
     if len(letters) < 2:
         return False

@@ -18,6 +18,8 @@ PMC_PAGE = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/"
 CDN = "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/b3a1/7251234"
 RADCR_PDF = "https://www.radiologycasereports.com/article/S1930043320302934/pdf"
 CASE_SERIES_PDF = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/pdf/main.pdf"
+IDCONV_PMC = "/tools/idconv/api/v1/articles/?ids=PMC7251234&format=json"
+EFETCH = "/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml"
 CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors", "history",
                "review_state", "warnings", "extra", "document_id"]
 
@@ -47,12 +49,14 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     mirror = mirror_of("publications")
     crawl("publications", mirror, dois="PMC7251234")
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
-    # PMC page (the CDN image URLs), Crossref (once the DOI is known), Europe PMC's JATS, the two figures to split.
-    for path in ("/articles/PMC7251234/", f"/works/{DOI.replace('/', '%2F')}", "/europepmc/webservices/rest/PMC7251234/fullTextXML",
-                 "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg", "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg",
+    # The ID converter (the DOI), Crossref, NCBI efetch's JATS, PMC's page (the CDN image URLs), the figures to split.
+    for path in (IDCONV_PMC, f"/works/{DOI.replace('/', '%2F')}", EFETCH,
+                 "/articles/PMC7251234/", "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg", "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg",
                  "/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg"):
         assert mirror.count(path) == 1, path
-    assert mirror.count("/articles/PMC7251234/pdf/main.pdf") == 0  # the XML has the figures: no PDF
+    # efetch had the full text: neither Europe PMC's copy, the publisher's page nor the PDF is asked.
+    for path in ("/europepmc/webservices/rest/PMC7251234/fullTextXML", f"/{DOI}", "/articles/PMC7251234/pdf/main.pdf"):
+        assert mirror.count(path) == 0, path
 
     cases = _cases(db)
     assert sorted(cases) == [f"{DOI}#patient{n}" for n in (1, 2, 3)]
@@ -104,7 +108,14 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
 
     assert sorted(r[0] for r in rows(db, "select url from fetched_documents")) == sorted([
         PMC_PAGE, f"https://api.crossref.org/works/{DOI.replace('/', '%2F')}",
-        "https://www.ebi.ac.uk/europepmc/webservices/rest/PMC7251234/fullTextXML"])
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml"])
+    # Each figure says the route and the URLs it came from; the case keeps the whole chain.
+    assert a["route"] == "efetch-xml" and a["route_urls"] == [
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml", PMC_PAGE]
+    steps = json.loads(cases[f"{DOI}#patient1"]["extra"])["resolution"]["steps"]
+    assert [(s["step"], s["status"]) for s in steps] == [("idconv", 200), ("efetch-xml", 200), ("pmc-html", 200)]
+    assert steps[0]["outcome"] == f"PMC7251234, {DOI}"
+    assert _stats(db)["papers/route/efetch-xml"] == 1
     assert rows(db, "select cases_new, images, cases_failed from crawl_runs") == [(3, 5, 0)]
 
 
