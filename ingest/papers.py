@@ -51,16 +51,20 @@ def _key_base(article: Article) -> str:
     return article.url
 
 
-def _evidence(normalized, text: str) -> str:
-    """The words of ``text`` a normalizer read its value from ("" when it found none)."""
-    return text[normalized.start:normalized.end] if normalized.value is not None and normalized.start >= 0 else ""
+def _naming(normalize, text: str, shared: str) -> str:
+    """The text whose words name the value (the sub-caption, else what the caption says for every
+    panel), kept whole so the normalizer reads it in context; "" when neither names one."""
+    for candidate in (text, shared):
+        if candidate and normalize(candidate).value is not None:
+            return candidate
+    return ""
 
 
 def _described(text: str, shared: str = "") -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5")."""
-    modality = _evidence(normalize_modality(text), text) or (_evidence(normalize_modality(shared), shared) if shared else "")
-    view = _evidence(normalize_view(text), text) or (_evidence(normalize_view(shared), shared) if shared else "")
+    modality = _naming(normalize_modality, text, shared)
+    view = _naming(normalize_view, text, shared)
     date = _DATE.search(text)
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 

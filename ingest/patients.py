@@ -88,9 +88,13 @@ def _split_heading(paragraph: str) -> tuple[str, str]:
 def split_patients(paragraphs: list[str], captions: list[str]) -> list[PatientText]:
     """The paper's patients with their paragraphs and introducing sentence, in number order."""
     sections = [_split_heading(p) for p in paragraphs]
-    numbered = _by_number(sections)
-    if numbered:
-        return numbered
+    numbered = {p.number: p for p in _by_number(sections)}
+    # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
+    in_captions = {n for caption in captions for n in numbers_in(caption)}
+    if numbered or len(in_captions) >= 2:
+        for number in in_captions - set(numbered):
+            numbered[number] = PatientText(number, "numbered")
+        return [numbered[n] for n in sorted(numbered)]
     return _by_descriptor(sections, captions)
 
 

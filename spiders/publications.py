@@ -44,12 +44,13 @@ from twisted.internet import threads
 from db.models import Case, ReleasedRow
 from db.session import database_url, open_database, session_scope
 from ingest.crossref import CrossrefWork, parse_crossref_work
+from ingest.figure_kinds import Verdict, pixel_kind
 from ingest.jats import Article, NoFullText, parse_jats
 from ingest.pages import ParseError
 from ingest.panels import PanelSplit, split_panels
 from ingest.paper_media import assemble_article, attach_media, figures_with_urls, needs_split, pdf_article_figures
 from ingest.papers import SOURCE, cases_from_article
-from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures
+from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures, pdf_paragraphs
 from ingest.publication_ids import (
     PaperRef,
     canonical_doi,
@@ -99,6 +100,18 @@ class PaperState:
     done: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     resolution: Resolution = field(default_factory=Resolution)
+    #: Figure number -> why its pixels are not a patient image of the chest.
+    verdicts: dict[int, Verdict] = field(default_factory=dict)
+    pdf_paragraphs: list[str] = field(default_factory=list)
+
+
+def _look_at_figure(image_bytes: bytes, named_panels: int) -> tuple[Verdict | None, PanelSplit | None]:
+    """Whether a figure's pixels are a patient image, and its panels (as many as the caption
+    letters; any number when it letters none)."""
+    verdict = pixel_kind(image_bytes)
+    if verdict is not None:
+        return verdict, None
+    return None, split_panels(image_bytes, named_panels if named_panels >= 2 else None)
 
 
 class PublicationsSpider(CaseSpider):
@@ -307,7 +320,8 @@ class PublicationsSpider(CaseSpider):
             self.trail(state, response, f"unreadable answer ({exc})")
             logger.warning("identifier service answer not usable: %s", exc)
             return None
-        self.trail(state, response, ", ".join(v for v in (ids.pmcid, ids.doi) if v) or ids.error)
+        found = ", ".join(v for v in (ids.pmcid, ids.doi) if v)
+        self.trail(state, response, found if ids.pmcid or not ids.error else ids.error)
         return ids
 
     def parse_crossref(self, response: Response, state: PaperState):
@@ -399,9 +413,14 @@ class PublicationsSpider(CaseSpider):
                 self.keep(state, response)
                 self.trail(state, response, f"{len(figures)} figures")
                 state.pdf_url, state.pdf_figures = url, figures
+                state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
                 self.crawler.stats.inc_value("papers/pdf_figures", len(figures))
+                for pdf in figures:
+                    verdict = await deferred_to_future(threads.deferToThread(pixel_kind, pdf.image_bytes))
+                    if verdict is not None:
+                        state.verdicts[pdf.number] = verdict
                 for figure in pdf_article_figures(figures):
-                    if len(figure.panel_captions) >= 2:
+                    if len(figure.panel_captions) >= 2 and figure.number not in state.verdicts:
                         pdf = next(f for f in figures if f.number == figure.number)
                         split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes, len(figure.panel_captions)))
                         state.splits[figure.number] = split
@@ -414,15 +433,19 @@ class PublicationsSpider(CaseSpider):
     async def parse_figure(self, response: Response, state: PaperState):
         url, number = self.real_url(response), response.meta["figure_number"]
         if response.status == 200:
-            expected = next((n for num, u, n in needs_split(self.article(state)) if num == number), None)
+            named = next((n for num, u, n in needs_split(self.article(state)) if num == number), 0)
             try:
-                split = await deferred_to_future(threads.deferToThread(split_panels, response.body, expected))
+                verdict, split = await deferred_to_future(threads.deferToThread(_look_at_figure, response.body, named))
             except Exception as exc:  # noqa: BLE001 - an unreadable figure is the media pipeline's to reject
-                logger.warning("figure %s not split (%s): %s", number, exc, url)
+                logger.warning("figure %s not read (%s): %s", number, exc, url)
             else:
                 state.figure_bytes[url] = response.body
-                state.splits[number] = split
-                self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
+                if verdict is not None:
+                    state.verdicts[number] = verdict
+                    self.crawler.stats.inc_value("papers/figures_left_out")
+                elif split is not None:
+                    state.splits[number] = split
+                    self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
         for item in self.next_step(state):
             yield item
 
@@ -473,12 +496,15 @@ class PublicationsSpider(CaseSpider):
         article.pmcid = article.pmcid or state.pmcid
         if state.pdf_figures and not figures_with_urls(article):
             article.figures = pdf_article_figures(state.pdf_figures)
+        if not article.paragraphs:
+            article.paragraphs = list(state.pdf_paragraphs)
         self.route_of(state, article)
         article.url = url_as_curators_write(state.resolution.route, pmcid=article.pmcid,
                                             landing_url=state.html.url if state.html is not None else "",
                                             pdf_url=state.pdf_url) or article.url or state.ref.url
         self.crawler.stats.inc_value(f"papers/route/{state.resolution.route}")
-        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures, panel_splits=state.splits)
+        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures, panel_splits=state.splits,
+                                     figure_verdicts=state.verdicts)
         attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes, splits=state.splits)
         provenance = state.resolution.provenance()
         for record in records:
