@@ -306,3 +306,69 @@ def _ids_file(env: dict, lines: list[str]) -> Path:
     return path
 
 
+
+
+def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirror_of, crawl, project_env):
+    """Four papers, each reached by another identifier: a DOI (JATS figure A-D over two weeks), a
+    PMCID (three patients across figures, a timeline), a doi.org link to a publisher page (X-ray
+    and CT panels in one figure) and a PMID (efetch metadata only, then Europe PMC; histology and
+    brain MRI figures)."""
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois="10.1016/j.idcr.2020.e00812,PMC7320002,https://doi.org/10.3348/kjr.2020.0178,PMID:32600003")
+    db = project_env["STAGING_DB_URL"]
+    cases = _cases(db)
+    assert sorted(cases) == ["10.1016/j.idcr.2020.e00812#patient1", "10.1016/j.ijid.2020.04.061#patient1",
+                             "10.1016/j.ijid.2020.04.061#patient2", "10.1016/j.ijid.2020.04.061#patient3",
+                             "10.1186/s12879-020-05151-9#patient1", "10.3348/kjr.2020.0178#patient1"]
+    stats = _stats(db)
+    assert (stats["papers/route/efetch-xml"], stats["papers/route/europepmc-xml"], stats["papers/route/publisher-html"]) == (2, 1, 1)
+
+    # A-D on different days: one image per panel, each with its own view and offset.
+    idcr = cases["10.1016/j.idcr.2020.e00812#patient1"]
+    assert idcr["canonical_url"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7310001/"
+    images = _images(db, idcr["id"])
+    assert [i["label"] for i in images] == ["a", "b", "c", "d", "Fig. 2"]
+    assert [(i["width"], i["height"]) for i in images[:4]] == [(340, 380)] * 4
+    assert [i["provenance"]["panel_box"] for i in images[:4]] == [[0, 0, 340, 380], [350, 0, 690, 380], [0, 390, 340, 770], [350, 390, 690, 770]]
+    assert images[0]["provenance"]["subcaption"] == "PA radiograph on admission (day 0): patchy opacity in the right lower zone"
+    fields = _fields(db, idcr["id"])
+    assert [fields[(n, "offset")] for n in range(5)] == ["0", "4", "8", "15", "4"]
+    assert [fields[(n, "view")] for n in range(5)] == ["PA", "PA", "AP", "PA", "Axial"]
+    assert [fields[(n, "modality")] for n in range(5)] == ["X-ray", "X-ray", "X-ray", "X-ray", "CT"]
+    assert (fields[(None, "age")], fields[(None, "sex")], fields[(None, "RT_PCR_positive")]) == ("55", "F", "Y")
+    assert fields[(None, "needed_supplemental_O2")] == "Y"
+
+    # Three patients: each case has its own age, sex, outcome and figures.
+    family = {n: cases[f"10.1016/j.ijid.2020.04.061#patient{n}"] for n in (1, 2, 3)}
+    facts = {n: _fields(db, c["id"]) for n, c in family.items()}
+    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [("64", "M"), ("59", "F"), ("31", "M")]
+    assert facts[1][(None, "survival")] == "N" and facts[2][(None, "survival")] == "Y"
+    assert facts[1][(None, "intubated")] == "Y"
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == ["gr1.jpg#panel=a", "gr1.jpg#panel=b"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[2]["id"])] == ["gr2.jpg#panel=a"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[3]["id"])] == ["gr2.jpg#panel=b"]
+    assert (facts[2][(0, "modality")], facts[3][(0, "modality")]) == ("X-ray", "CT")
+    assert family[2]["history"].startswith("His 59-year-old wife developed a sore throat")
+    # The timeline is left out, with the reason the reviewer sees.
+    left = json.loads(family[1]["extra"])["left_out_figures"]
+    assert [(f["figure"], f["kind"]) for f in left] == [("Fig. 3", "chart")]
+    assert "Fig. 3 left out, not a patient image of the chest (chart): caption names chart: 'Timeline'" in json.loads(family[1]["warnings"])
+    assert mirror.count("/articles/PMC7320002/bin/gr3.jpg") == 0
+
+    # X-ray and CT panels of one figure keep each panel's modality; the publisher's page is the url.
+    kjr = cases["10.3348/kjr.2020.0178#patient1"]
+    assert kjr["canonical_url"] == "https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.0178"
+    assert kjr["license"] == "CC BY-NC 4.0"
+    fields = _fields(db, kjr["id"])
+    assert [(fields[(n, "modality")], fields[(n, "view")], fields[(n, "offset")]) for n in range(3)] == [
+        ("X-ray", "AP", "0"), ("CT", "Axial", "2"), ("CT", "Coronal", "2")]
+    assert _images(db, kjr["id"])[0]["provenance"]["route"] == "publisher-html"
+
+    # efetch said metadata only; Europe PMC had the full text. Histology and brain MRI left out.
+    bmc = cases["10.1186/s12879-020-05151-9#patient1"]
+    assert mirror.count("/entrez/eutils/efetch.fcgi?db=pmc&id=7330003&retmode=xml") == 1
+    assert mirror.count("/europepmc/webservices/rest/PMC7330003/fullTextXML") == 1
+    (xray,) = _images(db, bmc["id"])
+    assert xray["label"] == "Fig. 1" and xray["provenance"]["route"] == "europepmc-xml"
+    assert [(f["figure"], f["kind"]) for f in json.loads(bmc["extra"])["left_out_figures"]] == [("Fig. 2", "histology"), ("Fig. 3", "non-chest imaging")]
+    assert bmc["doi"] == "10.1186/s12879-020-05151-9" and json.loads(bmc["extra"])["input"] == "PMID:32600003"
