@@ -95,8 +95,10 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     """
     caption = re.sub(r"\s+", " ", caption or "").strip()
     markers: list[Marker] = []
+    raw: list[Marker] = []
     for pattern in (_PAREN, _LEAD, _COLON, _BARE):
-        markers = _introducing(_markers(pattern, caption))
+        raw = _markers(pattern, caption)
+        markers = _introducing(raw)
         if _is_sequence(markers):
             break
     else:
@@ -111,6 +113,12 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
         if trailing_style:
             begin = markers[i - 1][1] if i else max(caption.rfind(". ", 0, start) + 1, 0)
             text = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
+        elif _mid_sentence(caption, start):
+            # "Day 1 (A) showing ...; three days later (B) ...": the letter's sentence is its text.
+            begin = max([caption.rfind(". ", 0, start) + 2] + [e for _, e, _ in raw if e <= start])
+            stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
+            full_stop = caption.find(". ", end)
+            text = _tidy(caption[begin:start] + caption[end:min(stop, full_stop + 1 if full_stop >= 0 else stop)])
         else:
             text = afters[i]
         for letter in letters:
@@ -129,8 +137,16 @@ def caption_lead(caption: str) -> str:
     return caption
 
 
+def _mid_sentence(caption: str, start: int) -> bool:
+    """A marker inside a sentence ("CXR at presentation (A) shows ..."), not opening one."""
+    before = caption[:start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] == ")") and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:])
+
+
 def _tidy(text: str) -> str:
-    text = text.strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1]
     text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
     text = re.sub(r"\s+(?:and|or)$", "", text)
     return text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
