@@ -145,11 +145,12 @@ def _mid_sentence(caption: str, start: int) -> bool:
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    if text.endswith(")") and text.count(")") > text.count("("):
-        text = text[:-1]
     text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
     text = re.sub(r"\s+(?:and|or)$", "", text)
-    return text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
+    text = text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(" ;,.")
+    return text
 
 
 def _is_sequence(markers: list[Marker]) -> bool:
