@@ -83,10 +83,14 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         base_extra.update({"pdf_page": pdf.page, "pdf_bbox": list(pdf.bbox)})
     panel_files = figure.extra.get("panel_files", {})
     shared = caption_lead(figure.caption) if panels else ""
-    if not panels and split is not None and split.reliable and len(split.panels) > 1:
-        # Panels the caption does not letter: one image each, the whole caption on every one.
+    whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
+    if whole_figure and split is not None and split.reliable and len(split.panels) > 1 and len(split.panels) != len(panels):
+        # Panels the caption does not letter (or letters otherwise): one image each, the whole
+        # caption on every one, for a reviewer to tell them apart.
+        base_extra["needs_review"] = (split.reason if panels else
+                                      f"{len(split.panels)} panels the caption does not letter: each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
-        base_extra["needs_review"] = f"{len(split.panels)} panels the caption does not letter: each carries the whole caption"
+        shared = figure.caption
     if not panels:
         return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
                             extra=dict(base_extra), **_described(figure.caption))]

@@ -47,7 +47,7 @@ from ingest.crossref import CrossrefWork, parse_crossref_work
 from ingest.figure_kinds import Verdict, pixel_kind
 from ingest.jats import Article, NoFullText, parse_jats
 from ingest.pages import ParseError
-from ingest.panels import PanelSplit, split_panels
+from ingest.panels import PanelSplit, split_figure, split_panels
 from ingest.paper_media import assemble_article, attach_media, figures_with_urls, needs_split, pdf_article_figures
 from ingest.papers import SOURCE, cases_from_article
 from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures, pdf_paragraphs
@@ -111,7 +111,7 @@ def _look_at_figure(image_bytes: bytes, named_panels: int) -> tuple[Verdict | No
     verdict = pixel_kind(image_bytes)
     if verdict is not None:
         return verdict, None
-    return None, split_panels(image_bytes, named_panels if named_panels >= 2 else None)
+    return None, split_figure(image_bytes, named_panels)
 
 
 class PublicationsSpider(CaseSpider):
