@@ -433,7 +433,10 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
         whole.reason = "panels of very unequal size"
         whole.extra["candidate_boxes"] = boxes
         return whole
-    covered = sum(areas) / float(width * height)
+    # Coverage of the figure's content (a caption strip or an unlettered legend beside the panels
+    # is not a panel): panels that fill it are a layout, scattered boxes are not.
+    cx0, cy0, cx1, cy1 = _content_box(gray, whole.background, tolerance)
+    covered = sum(areas) / float(max(1, (cx1 - cx0) * (cy1 - cy0)))
     if covered < 0.5:
         whole.reason = f"panels cover only {covered:.0%} of the figure"
         whole.extra["candidate_boxes"] = boxes
@@ -452,8 +455,8 @@ def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
     if split.reliable or lettered < 2:
         return split
     own = split_panels(image_bytes, None)
-    if own.reliable and len(own.panels) > 1:
-        own.reason = f"the caption letters {lettered} panels, the image has {len(own.panels)} ({own.reason})"
+    if own.reliable and (len(own.panels) > 1 or own.panels[0].box != (0, 0, own.width, own.height)):
+        own.reason = f"the caption letters {lettered} panels, the image has {len(own.panels)} ({own.reason or 'one panel'})"
         own.extra["letters_disagree"] = True
         return own
     return split
