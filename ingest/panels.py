@@ -146,7 +146,7 @@ def _mid_sentence(caption: str, start: int) -> bool:
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
-    text = re.sub(r"\s+(?:and|or)$", "", text)
+    text = re.sub(r"(?<!\s)\s+(?:and|or)$", "", text)
     text = text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
     if text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].rstrip(" ;,.")
