@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ingest.identifiers import PaperIds, canonical_doi, canonical_pmcid, canonical_pmid, paper_ids
-from ingest.pages import ParseError
 
 EUROPE_PMC_SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
 #: Europe PMC's largest page (its documented maximum ``pageSize``).
@@ -46,6 +45,10 @@ CASE_KINDS = 'PUB_TYPE:"Case Reports" OR TITLE_ABS:("case report" OR "case serie
 CHEST_IMAGING = ('"chest radiograph" OR "chest radiography" OR "chest X-ray" OR "chest film" OR "chest CT" OR '
                  '"computed tomography" OR "CT scan" OR "CT images"')
 DEFAULT_QUERY = f"TITLE_ABS:({DISEASES}) AND ({CASE_KINDS}) AND TITLE_ABS:({CHEST_IMAGING})"
+
+
+class NotThisFormat(ValueError):
+    """The answer or file is not what its reader reads; the message names it and what was expected."""
 
 
 @dataclass
@@ -114,7 +117,7 @@ def parse_europepmc_search(body: bytes | str, query: str) -> SearchPage:
         results = data["resultList"]["result"]
         sent = (data.get("request") or {}).get("cursorMark")
     except (ValueError, KeyError, TypeError) as exc:
-        raise ParseError(f"not a Europe PMC search answer: {exc}") from None
+        raise NotThisFormat(f"not a Europe PMC search answer: {exc}") from None
     found_by = f"europepmc: {query}"
     papers = [p for p in (_europepmc_paper(r, found_by) for r in results) if p.ids]
     cursor = data.get("nextCursorMark") or ""
@@ -149,7 +152,7 @@ def parse_cord19_metadata(text: str, name: str = "metadata.csv") -> ListReading:
     found_by, reading = f"cord19: {name}", ListReading([])
     rows = _rows(text)
     if not {"cord_uid", "doi", "pmcid", "pubmed_id"} <= {(h or "").strip() for h in rows.fieldnames or []}:
-        raise ParseError(f"{name}: not a CORD-19 metadata.csv (needs the columns cord_uid, doi, pmcid, pubmed_id)")
+        raise NotThisFormat(f"{name}: not a CORD-19 metadata.csv (needs the columns cord_uid, doi, pmcid, pubmed_id)")
     for line, row in enumerate(rows, start=2):
         ids = _with_urls(PaperIds(doi=canonical_doi(row.get("doi") or ""), pmcid=canonical_pmcid(row.get("pmcid") or ""),
                                   pmid=canonical_pmid(row.get("pubmed_id") or "")), row.get("url") or "")
@@ -171,7 +174,7 @@ def parse_litcovid_tsv(text: str, name: str = "litcovid.tsv") -> ListReading:
         return reading
     rows = csv.DictReader(io.StringIO("\n".join(lines[first:])), delimiter="\t")
     if "pmid" not in {(h or "").strip().lower() for h in rows.fieldnames or []}:
-        raise ParseError(f"{name}: not a LitCovid export (no pmid column after the # comment lines)")
+        raise NotThisFormat(f"{name}: not a LitCovid export (no pmid column after the # comment lines)")
     for offset, row in enumerate(rows, start=first + 2):
         ids = PaperIds(pmid=canonical_pmid(_column(row, "pmid")), doi=canonical_doi(_column(row, "doi")),
                        pmcid=canonical_pmcid(_column(row, "pmcid")))
@@ -189,7 +192,7 @@ def parse_who_csv(text: str, name: str = "who.csv") -> ListReading:
     rows = _rows(text)
     headers = {(h or "").strip().lower() for h in rows.fieldnames or []}
     if "title" not in headers or not headers & {"doi", "accession number", "pmid", "fulltext url", "url"}:
-        raise ParseError(f"{name}: not a WHO COVID-19 database export (needs Title and DOI or Accession Number columns)")
+        raise NotThisFormat(f"{name}: not a WHO COVID-19 database export (needs Title and DOI or Accession Number columns)")
     for line, row in enumerate(rows, start=2):
         number = _column(row, "PMID", "Accession Number", "ID")
         ids = _with_urls(PaperIds(doi=canonical_doi(_column(row, "DOI")),

@@ -38,6 +38,7 @@ from ingest.literature import (
     DEFAULT_QUERY,
     LIST_READERS,
     FoundPaper,
+    NotThisFormat,
     europepmc_query,
     europepmc_search_url,
     parse_europepmc_search,
@@ -137,7 +138,7 @@ class DiscoverSpider(scrapy.Spider):
             reader = LIST_READERS[kind or sniff_list_kind(path.name, text[:4000])]
             try:
                 reading = reader(text, path.name)
-            except ParseError as exc:
+            except NotThisFormat as exc:
                 raise SpiderArgumentError(f"file={name!r}: {exc}") from None
             for line, why in reading.skipped:
                 logger.warning("%s, line %d skipped: %s", path.name, line, why)
@@ -190,7 +191,7 @@ class DiscoverSpider(scrapy.Spider):
     def parse_search(self, response: Response, query: str, purpose: str, papers: list[FoundPaper]):
         try:
             page = parse_europepmc_search(response.body, query if purpose == "search" else "lookup")
-        except ParseError as exc:
+        except NotThisFormat as exc:
             logger.error("Europe PMC answer not usable (%s): %s", exc, self.real_url(response))
             self.crawler.stats.inc_value("discover/errors")
             if purpose == "lookup":
