@@ -93,11 +93,12 @@ def list_candidates(session: Session, status: str | None = None) -> list[Candida
 
 
 def paper_reference(candidate: Candidate) -> str:
-    """What the publications spider is given for a candidate: DOI, else PMCID, else its URL."""
-    if candidate.doi:
-        return candidate.doi
+    """What the publications spider is given for a candidate: PMCID (its open JATS and PMC page
+    give the figures and patients best; the DOI is learnt from them), else DOI, else its URL."""
     if candidate.pmcid:
         return candidate.pmcid
+    if candidate.doi:
+        return candidate.doi
     if candidate.url:
         return "https://" + candidate.url
     return ""
