@@ -1,8 +1,7 @@
 """What a maintainer names a paper by (DOI, PMCID, article or PDF URL) -> one canonical reference.
 
-Pure. DOIs are compared in canonical form: ``ingest.normalize.provenance.normalize_doi`` (which
-strips ``doi:``, ``https://doi.org/``, URL-encoding and publisher path suffixes), lower-cased, since
-DOIs are case-insensitive. Also the URLs the publications spider asks, built from the ids.
+Pure. DOIs and PMCIDs are compared in canonical form (``ingest.identifiers``, the one module for
+every form of a paper's identifiers). Also the URLs the publications spider asks, built from the ids.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ingest.normalize.provenance import normalize_doi
+from ingest.identifiers import canonical_doi, canonical_pmcid  # noqa: F401 - re-exported to the spider
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"
@@ -19,7 +18,6 @@ PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
 EUROPE_PMC_XML = "https://www.ebi.ac.uk/europepmc/webservices/rest/{pmcid}/fullTextXML"
 NCBI_EFETCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id={number}&retmode=xml"
 
-_PMCID = re.compile(r"^(?:pmcid:\s*)?(PMC\d+)$", re.I)
 _PMCID_IN_URL = re.compile(r"/(PMC\d+)(?:/|$)", re.I)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "europepmc.org", "www.europepmc.org"}
@@ -34,17 +32,6 @@ class PaperRef:
     doi: str = ""
     pmcid: str = ""
     url: str = ""
-
-
-def canonical_doi(text: str) -> str:
-    """``10.1016/j.radcr.2020.05.017`` from any way of writing it, "" when there is no DOI."""
-    value = normalize_doi((text or "").strip()).value
-    return str(value).lower() if value else ""
-
-
-def canonical_pmcid(text: str) -> str:
-    m = _PMCID.match((text or "").strip())
-    return m.group(1).upper() if m else ""
 
 
 def _is_pdf_path(path: str) -> bool:
