@@ -124,9 +124,10 @@ class Command(ProjectCommand):
             for text, ids in given:
                 candidate = find_candidate(session, ids)
                 full = ids.merged(candidate_ids(candidate)) if candidate is not None else ids
-                # A DOI alone is the key every released paper row is matched on; a PMID, PMCID or
-                # PII alone may name a released DOI: trusted "new" only once discovery looked it up.
-                out[text] = (known.answer(full), candidate is not None or bool(ids.doi))
+                # A PMID, PMCID or PII alone may name a released DOI: "new" is trusted once discovery
+                # looked the paper up (it is a candidate), or for a DOI when every released row and
+                # case known by a PMID, PMCID or PII also carries its DOI.
+                out[text] = (known.answer(full), candidate is not None or (bool(ids.doi) and not known.without_doi))
         return out
 
     def _look_up(self, identifiers: list[str], base_url: str | None) -> None:

@@ -87,6 +87,9 @@ class KnownPapers:
         self.released: dict[str, list[ReleasedRowRef]] = defaultdict(list)
         self.staged: dict[str, list[StagedCaseRef]] = defaultdict(list)
         self.rejected: dict[str, list[Rejection]] = defaultdict(list)
+        #: How many released rows and cases are known by a PMID, PMCID or PII but by no DOI: while
+        #: there are any, a DOI alone cannot prove a paper new (its other forms must be looked up).
+        self.without_doi = 0
         self._load_released(session)
         self._load_cases(session)
         self._load_candidates(session)
@@ -97,7 +100,9 @@ class KnownPapers:
         for patientid, filename, position, typed in rows:
             typed = typed or {}
             ref = ReleasedRowRef(patientid, filename, (position or 0) + 1)
-            for key in ids_of_released_row(str(typed.get("doi") or ""), str(typed.get("url") or "")):
+            keys = ids_of_released_row(str(typed.get("doi") or ""), str(typed.get("url") or ""))
+            self._count_without_doi(keys)
+            for key in keys:
                 self.released[key].append(ref)
 
     def _load_cases(self, session: Session) -> None:
@@ -106,7 +111,9 @@ class KnownPapers:
             .where(ReviewEvent.action == "reject").order_by(ReviewEvent.at))}
         for case_id, key, doi, url, extra, state, reason in session.execute(
                 select(Case.id, Case.source_key, Case.doi, Case.canonical_url, Case.extra, Case.review_state, Case.review_reason)):
-            for k in _case_keys(doi, url, extra):
+            keys = _case_keys(doi, url, extra)
+            self._count_without_doi(keys)
+            for k in keys:
                 if state == "rejected":
                     by, at, why = reasons.get(case_id, ("?", None, reason or ""))
                     self.rejected[k].append(Rejection(f"case {case_id}", by, at, why or reason or "no reason given"))
@@ -114,6 +121,11 @@ class KnownPapers:
                     continue  # a released case is answered by its released rows
                 else:
                     self.staged[k].append(StagedCaseRef(case_id, key, state))
+
+    def _count_without_doi(self, keys: set[str]) -> None:
+        kinds = {k.split(":", 1)[0] for k in keys}
+        if "doi" not in kinds and kinds & {"pmid", "pmcid", "pii"}:
+            self.without_doi += 1
 
     def _load_candidates(self, session: Session) -> None:
         for c in session.scalars(select(Candidate).where(Candidate.status == "rejected")):

@@ -110,3 +110,33 @@ def test_released_wins_over_staged_and_rejected(engine):
         session.flush()
         assert KnownPapers(session).answer(parse_identifier("10.1056/NEJMoa2001191")).status == "released"
         session.rollback()
+
+
+def test_a_case_a_reviewer_rejected_is_rejected_with_who_and_why(engine):
+    from review import actions
+
+    with session_scope(engine) as session:
+        case = Case(source="publications", source_key="10.1002/ccr3.9999#patient1", review_state="staged",
+                    canonical_url="https://doi.org/10.1002/ccr3.9999", doi="10.1002/ccr3.9999")
+        session.add(case)
+        session.flush()
+        actions.reject(session, case, "bob", "figures are CT of the abdomen")
+        answer = KnownPapers(session).answer(parse_identifier("https://doi.org/10.1002/CCR3.9999"))
+        session.rollback()
+    assert answer.status == "rejected"
+    assert answer.rejections[0].what.startswith("case ") and answer.rejections[0].by == "bob"
+    assert answer.detail.endswith("UTC by bob: figures are CT of the abdomen")
+
+
+def test_every_released_row_of_the_sample_known_by_pmid_or_pmcid_also_has_its_doi(known):
+    # So a DOI alone answers "new" from the database; a row without its DOI would make it look up.
+    assert known.without_doi == 0
+
+
+def test_a_case_known_by_pmcid_alone_is_counted(engine):
+    with session_scope(engine) as session:
+        session.add(Case(source="publications", source_key="pmc:PMC7000001#patient1", review_state="staged",
+                         canonical_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7000001/", extra={"pmcid": "PMC7000001"}))
+        session.flush()
+        assert KnownPapers(session).without_doi == 1
+        session.rollback()
