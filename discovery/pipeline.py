@@ -2,8 +2,8 @@
 
 One transaction per paper (a killed crawl leaves whole candidates; a re-run completes them).
 "Already have it?" is answered against an index of the released rows, staged cases and decisions
-built once when the crawl opens (``discovery.known.KnownPapers``); the counts per answer and the
-papers offered as new are logged at the end.
+built once when the crawl opens (``discovery.known.KnownPapers``); the counts per answer are logged
+at the end and stored with the run (``crawl_runs``, source ``discover``, stats ``discover/...``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
+from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
 from discovery.known import NEW, KnownPapers
 from discovery.store import save_found
@@ -32,6 +33,7 @@ class CandidatePipeline:
         self.known: KnownPapers | None = None
         self.answers: Counter = Counter()
         self.db_lock = threading.Lock()
+        self.started_at = utcnow()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -61,10 +63,16 @@ class CandidatePipeline:
 
     def spider_closed(self, spider, reason: str) -> None:
         stats = self.crawler.stats
-        logger.warning(
+        logger.info(
             "discover finished (%s): %d papers; candidates %d new, %d updated; already have it? new %d, released %d, "
             "staged %d, rejected %d", reason, sum(self.answers.values()), stats.get_value("discover/candidates/new", 0),
             stats.get_value("discover/candidates/updated", 0), self.answers[NEW], self.answers["released"],
             self.answers["staged"], self.answers["rejected"])
-        if self.engine is not None:
-            self.engine.dispose()
+        if self.engine is None:
+            return
+        with session_scope(self.engine) as session:
+            session.add(CrawlRun(source="discover", started_at=self.started_at, finished_at=utcnow(), finish_reason=reason,
+                                 arguments=dict(getattr(spider, "arguments", {})), errors=int(stats.get_value("log_count/ERROR", 0)),
+                                 stats={k: v for k, v in stats.get_stats().items() if k.startswith("discover/")
+                                        and isinstance(v, (int, float))}))
+        self.engine.dispose()
