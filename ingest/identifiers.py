@@ -19,7 +19,8 @@ answer name the same paper in many forms; comparing any two needs one form per i
   A PII is not a DOI: it is resolved through Crossref's ``alternative-id`` (an I/O step elsewhere).
 * URL: any other URL as ``host/path?query`` without scheme, ``www.``, tracking parameters,
   fragment or trailing slash (``ingest.normalize.provenance.normalize_url`` canonicalises case-site
-  URLs: Radiopaedia, Eurorad, SIRM).
+  URLs: Radiopaedia, Eurorad, SIRM). A Eurorad case DOI (``10.35100/eurorad/case.16745``) also
+  names its case page (``eurorad.org/case/16745``), which is how the dataset's rows cite it.
 
 ``paper_ids(text)`` reads one cell or line into ``PaperIds``; ``PaperIds.keys()`` are the strings
 (``doi:...``, ``pmid:...``, ``pmcid:...``, ``pii:...``, ``url:...``) two records are matched on.
@@ -51,6 +52,8 @@ _ELSEVIER_HOSTS = ("sciencedirect.com", "linkinghub.elsevier.com", "thelancet.co
                    "journal.chestnet.org", "onlinejcf.com", "ajronline.org", "clinicalkey.com")
 #: Publishers whose article URL carries only the DOI's suffix: host -> (path prefix, DOI prefix).
 _DOI_SUFFIX_URLS = {"nature.com": ("/articles/", "10.1038/")}
+#: Case sites whose DOI names the case page: a DOI of this form is that page too (site notes §2, §4.5).
+_CASE_DOI_PAGES = ((re.compile(r"^10\.35100/eurorad/case\.(\d+)$"), "https://www.eurorad.org/case/{0}"),)
 _TRACKING = re.compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|report|print|iframe|widget|"
                        r"casa_token|dgcid|rss)$", re.I)
 
@@ -141,6 +144,13 @@ def canonical_url(text: str) -> str:
     return host + path + (f"?{query}" if query else "")
 
 
+def _case_page_of_doi(doi: str) -> str:
+    for pattern, page in _CASE_DOI_PAGES:
+        if m := pattern.match(doi):
+            return canonical_url(page.format(*m.groups()))
+    return ""
+
+
 def _ids_in_url(url: str) -> PaperIds:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
@@ -157,7 +167,9 @@ def _ids_in_url(url: str) -> PaperIds:
     if any(host == h or host.endswith("." + h) for h in _ELSEVIER_HOSTS):
         m = _PII_IN_PATH.search(path)
         pii = canonical_pii(m.group(1)) if m else ""
-    return PaperIds(doi=canonical_doi(url), pmid=pmid, pmcid=pmcid, pii=pii, url=canonical_url(url))
+    doi = canonical_doi(url)
+    # A doi.org link to a case site's DOI is that case page.
+    return PaperIds(doi=doi, pmid=pmid, pmcid=pmcid, pii=pii, url=_case_page_of_doi(doi) or canonical_url(url))
 
 
 def paper_ids(text: str) -> PaperIds:
@@ -178,7 +190,7 @@ def paper_ids(text: str) -> PaperIds:
         return PaperIds(pmid=pmid)
     if re.match(r"^(?:doi\s*:?\s*)?10\.\d{4,9}/", given, re.I) or re.search(r"\b10\.\d{4,9}/\S", given):
         if doi := canonical_doi(given):
-            return PaperIds(doi=doi)
+            return PaperIds(doi=doi, url=_case_page_of_doi(doi))
     if _PII_GIVEN.fullmatch(given):
         return PaperIds(pii=canonical_pii(given))
     return PaperIds()

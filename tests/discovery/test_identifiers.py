@@ -132,3 +132,8 @@ def test_merged_completes_without_overwriting():
 def test_best_prefers_the_doi():
     assert PaperIds(pmid="5", doi="10.1/a").best == "doi:10.1/a"
     assert PaperIds(pmid="5").best == "pmid:5"
+
+
+@pytest.mark.parametrize("text", ["10.35100/eurorad/case.16745", "https://doi.org/10.35100/eurorad/case.16745"])
+def test_eurorad_case_doi_is_its_case_page(text):
+    assert paper_ids(text).url == "eurorad.org/case/16745"

@@ -140,3 +140,7 @@ def test_a_case_known_by_pmcid_alone_is_counted(engine):
         session.flush()
         assert KnownPapers(session).without_doi == 1
         session.rollback()
+
+
+def test_a_eurorad_case_doi_finds_the_released_case_page(known):
+    assert known.answer(parse_identifier("doi:10.35100/eurorad/case.16745")).status == "released"
