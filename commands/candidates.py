@@ -6,7 +6,8 @@
     scrapy candidates check IDENTIFIER... [--json] [--offline] [--base-url http://127.0.0.1:PORT]
 
 ``list`` shows the candidates best first with the answer to "already have it?" (only those the
-dataset does not have, unless ``--all``). ``check`` answers one line per identifier, the identifier
+dataset does not have, and rejected ones, unless ``--all``), one tab-separated line each: id,
+score, decision, answer, key, title, points per factor (``--json``: every field, reasons and links). ``check`` answers one line per identifier, the identifier
 as given first: ``<identifier>\\t<new|released|staged|rejected>\\t<detail>``. It answers from the
 database (released rows, staged cases, decisions, and the identifiers discovery already learnt);
 only an identifier the database cannot complete (a PMID, PMCID or PII whose other forms are
