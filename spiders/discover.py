@@ -79,6 +79,10 @@ class DiscoverSpider(scrapy.Spider):
     def __init__(self, *args, query: str | None = None, since: str | None = None, file: str | None = None,
                  kind: str | None = None, ids: str | None = None, limit: str | None = None, figures: str = "yes",
                  base_url: str | None = None, **kwargs):
+        unknown = sorted(k for k in kwargs if k != "name")
+        if unknown:
+            raise SpiderArgumentError(f"unknown argument(s) {', '.join(unknown)}: expected query, since, file, kind, ids, "
+                                      "limit, figures, base_url")
         super().__init__(*args, **kwargs)
         self.base_url = CaseSpider._check_base_url(base_url)
         self.limit = CaseSpider._check_limit(limit)
