@@ -32,7 +32,7 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response
 
-from ingest.identifiers import PaperIds, parse_identifier
+from ingest.identifiers import PaperIds, canonical_doi, canonical_pii, parse_identifier
 from ingest.jats import NoFullText, parse_jats
 from ingest.literature import (
     DEFAULT_QUERY,
@@ -186,7 +186,7 @@ class DiscoverSpider(scrapy.Spider):
         """Europe PMC look-ups for list papers (identifiers and metadata); the rest go on as they are."""
         wanted = [p for p in papers if p.ids.doi or p.ids.pmid or p.ids.pmcid]
         for paper in papers:
-            if paper not in wanted:
+            if not (paper.ids.doi or paper.ids.pmid or paper.ids.pmcid):
                 yield from self.full_text(paper)
         for start in range(0, len(wanted), LOOKUP_BATCH):
             batch = wanted[start:start + LOOKUP_BATCH]
@@ -234,8 +234,8 @@ class DiscoverSpider(scrapy.Spider):
             items = json.loads(response.body)["message"]["items"]
         except (ValueError, KeyError, TypeError):
             items = []
-        dois = {str(i.get("DOI") or "").lower() for i in items if paper.ids.pii in
-                {str(a).upper().replace("-", "").replace("(", "").replace(")", "") for a in i.get("alternative-id") or []}}
+        dois = {canonical_doi(str(i.get("DOI") or "")) for i in items
+                if paper.ids.pii in {canonical_pii(str(a)) for a in i.get("alternative-id") or []}} - {""}
         if len(dois) == 1:
             paper.ids = paper.ids.merged(PaperIds(doi=dois.pop()))
         else:
