@@ -36,3 +36,11 @@ def test_defaults_search_europe_pmc_with_the_default_query():
 def test_lists_are_read_at_start_with_their_kind_sniffed():
     spider = DiscoverSpider(file=f"{FIXTURES / 'litcovid.tsv'},{FIXTURES / 'who_export.csv'}")
     assert [p.found_by for p in spider.listed] == ["litcovid: litcovid.tsv"] * 2 + ["who: who_export.csv"] * 2
+
+
+def test_publications_crawls_only_accepted_candidates():
+    from spiders.publications import PublicationsSpider
+
+    with pytest.raises(SpiderArgumentError, match="candidates='pending': expected candidates=accepted"):
+        PublicationsSpider(candidates="pending")
+    assert PublicationsSpider(candidates="accepted").from_candidates is True
