@@ -3,10 +3,11 @@
 Order in ``settings.DOWNLOADER_MIDDLEWARES`` (process_request runs low -> high, process_response
 high -> low):
 
-* ``IncrementalMiddleware`` (5): drops a case page already staged or released, unless the crawl
-  was started with ``-a recrawl=yes``; then it asks the site "changed since?" with the stored
-  ``ETag``/``Last-Modified``. Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``) to be
-  considered.
+* ``IncrementalMiddleware`` (5): drops a case page whose identity (any of its names, see
+  ``ingest/identity.py``) is released, always, or already staged, unless the crawl was started with
+  ``-a recrawl=yes``; then it asks the site "changed since?" with the stored ``ETag``/``Last-Modified``.
+  Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``, ``meta["case_ref"]``) to be
+  considered; a redirect is judged again by the URL it leads to.
 * ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
   path and query kept, naming the real host in ``X-Mirror-Host``; ``meta["real_url"]`` keeps the
   real URL. The re-addressed request passes every other middleware (offsite, robots.txt) as a
@@ -34,9 +35,11 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import _schedule_coro
 
+from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
-from db.staging import document_validators, known_cases
+from db.staging import document_validators
 from ingest.blocking import detect_block_page
+from ingest.identity import site_identity
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +85,19 @@ class MirrorMiddleware:
 
 
 class IncrementalMiddleware:
-    """Never fetch again a case the database already holds; revisit with validators on recrawl."""
+    """Never fetch again a case the database already holds; never a released one; revisit with
+    validators on recrawl.
+
+    A case request is judged by every name it carries (``ingest/identity.py``): the reference given,
+    its URL, and after a redirect the URL it was sent to, so a released case reached by its rID is
+    recognised before the redirect (the dataset's credit line names the rID) and after it (the slug).
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.engine = None
-        self.urls: set[str] = set()
-        self.keys: set[str] = set()
+        self.index: IdentityIndex | None = None
+        self.site = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -96,35 +105,52 @@ class IncrementalMiddleware:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
-        canonical = getattr(spider, "canonical_case_url", None)
         source = getattr(spider, "source", None)
-        if not source or canonical is None:
+        self.site = site_identity(source or "")
+        if self.site is None or getattr(spider, "canonical_case_url", None) is None:
             return
         self.engine = open_database(database_url(self.crawler.settings))
+        prepare_identities(self.engine)
         with session_scope(self.engine) as session:
-            self.urls, self.keys = known_cases(session, source, canonical)
-        logger.info("incremental: %d case URLs and %d keys of %s already known", len(self.urls), len(self.keys), source)
+            self.index = load_index(session, source)
+        logger.info("incremental: %d names of %d staged and %d released %s documents known",
+                    len(self.index.keys), len(self.index.staged), len(self.index.released), source)
+
+    def _real_url(self, request: Request) -> str:
+        base_url = getattr(_spider(self.crawler), "base_url", None)
+        if base_url and urlsplit(request.url).netloc == urlsplit(base_url).netloc:
+            return request.meta.get("real_url", request.url)
+        return request.url
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        case_url = request.meta.get("case_url")
-        if not case_url or request.meta.get("incremental_checked"):
+        if self.index is None or "case_url" not in request.meta:
             return None
-        request.meta["incremental_checked"] = True
+        url = self._real_url(request)
+        checked = request.meta.get("identity_checked") or []
+        if url in checked:
+            return None  # the same request re-addressed to the mirror: judged already
+        request.meta["identity_checked"] = [*checked, url]
+        names = [request.meta.get("case_ref") or "", url]
+        aliases = [a for name in names for a in self.site.reference_aliases(name)]
+        known = self.index.find(aliases, request.meta.get("case_key"))
+        if known is None:
+            return None
         spider = _spider(self.crawler)
-        known = case_url in self.urls or (request.meta.get("case_key") or "") in self.keys
-        if not known:
-            return None
+        if known.released:
+            # Never again, even with -a recrawl=yes: its rows and patientid are in the dataset.
+            self.crawler.stats.inc_value("cases/skipped_released")
+            raise IgnoreRequest(f"already released ({self.index.source} {known.key}): {url}")
         if not getattr(spider, "recrawl", False):
             self.crawler.stats.inc_value("cases/skipped_known")
-            raise IgnoreRequest(f"already staged or released: {case_url}")
-        if self.engine is not None and not request.meta.get("unconditional"):
+            raise IgnoreRequest(f"already staged: {url}")
+        if len(checked) == 0 and self.engine is not None and not request.meta.get("unconditional"):
             with session_scope(self.engine) as session:
                 etag, last_modified = document_validators(session, request.url)
             if etag:
                 request.headers["If-None-Match"] = etag
             if last_modified:
                 request.headers["If-Modified-Since"] = last_modified
-        self.crawler.stats.inc_value("cases/revisited")
+            self.crawler.stats.inc_value("cases/revisited")
         return None
 
 

@@ -40,6 +40,7 @@ from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
+from db.identity import remember, resolve_record
 from db.media import MediaStore
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
@@ -513,7 +514,11 @@ def coverage_of(record: CaseRecord) -> dict[str, bool]:
 
 
 class StagePipeline:
-    """Stage each case (case, images, field values, fetched pages) in one transaction; summarize the run."""
+    """Stage each case (case, images, field values, fetched pages) in one transaction; summarize the run.
+
+    Before anything is written the record's names are resolved to its one identity
+    (``db/identity.py``): a released identity is dropped, whatever reached it; a paper's case takes
+    the key its paper was first staged under."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -552,10 +557,18 @@ class StagePipeline:
             documents.append(StoredDocument(url=doc["url"], status=doc["status"], sha256=sha, body_path=self.media.relpath(sha),
                                             content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified")))
         with self.db_lock, session_scope(self.engine) as session:
+            # one identity per case: the key every name of the record resolves to (db/identity.py)
+            identity = resolve_record(session, item)
+            if identity.released:
+                self.crawler.stats.inc_value("cases/skipped_released")
+                raise DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
+            item.source_key = identity.source_key
             rows = [record_document(session, item.source, doc) for doc in documents]
             # a changed source re-queues an approved case and shows the reviewer what changed
             case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
                                       on_source_changed=source_changed)
+            case.identity_key = identity.key
+            remember(session, item.source, identity.key, identity.aliases)
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))
@@ -587,7 +600,7 @@ class StagePipeline:
             cases_new=value("cases/staged/new"),
             cases_updated=value("cases/staged/updated"),
             cases_unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
-            cases_skipped=value("cases/skipped_known"),
+            cases_skipped=value("cases/skipped_known") + value("cases/skipped_released"),
             cases_failed=value("cases/failed") + value("cases/parse_error") + sum(v for k, v in stats.items() if k.startswith("cases/dropped/")),
             images=value("images/staged"),
             errors=value("log_count/ERROR"),

@@ -50,7 +50,7 @@ class Command(ProjectCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--state", help="filter: review state (staged, approved, rejected, needs_info, duplicate)")
+        parser.add_argument("--state", help="filter: review state (staged, approved, rejected, needs_info, duplicate, released)")
         parser.add_argument("--source", help="filter: source (radiopaedia, eurorad, sirm, publications)")
         parser.add_argument("--finding", help="filter: finding path (includes its children)")
         parser.add_argument("--warning", help="filter: warning code (age_unknown, near_duplicate, ...)")

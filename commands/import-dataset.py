@@ -21,6 +21,9 @@ class Command(ProjectCommand):
             raise CommandError(f"{exc}\nnothing was imported; fix the file and run the import again") from None
         for name in report.skipped_files:
             print(f"skipped hidden file {name} (not an image; `scrapy validate` reports it)")
+        if report.released_cases:
+            print(f"{report.released_cases} staged cases are in this dataset already: marked released "
+                  "(`scrapy cases list --state released`), never exported as new patients")
         if report.unchanged:
             print(f"{args[0]}: {report.rows} rows, {report.files} files; identical to the last import (#{report.import_id}), nothing changed")
             return 0

@@ -1,9 +1,11 @@
-"""``scrapy migrate``: upgrade the staging database to the newest schema revision, then describe
-again the images stored before a revision added a fact about them (thumbnails, revision 0007)."""
+"""``scrapy migrate``: upgrade the staging database to the newest schema revision, then give the
+cases and released rows stored before revision 0008 their identities, and describe again the
+images stored before a revision added a fact about them (thumbnails, revision 0007)."""
 
 from sqlalchemy import select, update
 
 from cli import ProjectCommand, progress
+from db.identity import prepare_identities
 from db.media import MediaStore
 from db.models import Image, ReleasedFile
 from db.session import database_url, head_revision, make_engine, session_scope, upgrade_database
@@ -57,6 +59,10 @@ class Command(ProjectCommand):
             print(f"{shown}: upgraded from revision {before or 'empty'} to {after}")
         if after != head_revision():
             return
+        cases, linked = prepare_identities(engine)
+        if cases or linked.rows:
+            print(f"identities: {cases} staged cases and {linked.rows} released rows linked to their natural keys"
+                  + (f"; {linked.released_cases} staged cases are in the dataset already, marked released" if linked.released_cases else ""))
         filled, failed = fill_missing_thumbnails(engine, self.media_store())
         if filled or failed:
             print(f"thumbnails for the duplicate check: {filled} images described again"

@@ -71,7 +71,8 @@ class Case(Base):
     """One patient in one source document, keyed by ``(source, source_key)``."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("source", "source_key"), Index("ix_cases_review_state", "review_state"))
+    __table_args__ = (UniqueConstraint("source", "source_key"), Index("ix_cases_review_state", "review_state"),
+                      Index("ix_cases_source_identity_key", "source", "identity_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -92,7 +93,8 @@ class Case(Base):
     findings: Mapped[str | None] = mapped_column(Text)
     discussion: Mapped[str | None] = mapped_column(Text)
     diagnosis: Mapped[str | None] = mapped_column(Text)
-    #: staged -> approved / rejected / needs_info / duplicate (see review/).
+    #: staged -> approved / rejected / needs_info / duplicate (see review/); released once exported
+    #: or found in the imported dataset (db/identity.py).
     review_state: Mapped[str] = mapped_column(String(20), default="staged")
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -110,6 +112,9 @@ class Case(Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
     #: The case this one was split from (one source document showing several patients).
     split_from_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    #: The source document's natural key (ingest/identity.py): ``source_key`` without a patient
+    #: suffix (Eurorad ``16672`` for ``16672-p2``, a paper's key for ``<doi>#patient2``). Migration 0008.
+    identity_key: Mapped[str | None] = mapped_column(String(300))
     #: Review warnings as last computed (review/warnings.py), and their codes as ",a,b," for filters;
     #: null until computed (staging leaves them null, so the queue computes them for new cases).
     review_warnings: Mapped[list[Any] | None] = mapped_column(JSON)
@@ -235,6 +240,9 @@ class ReleasedRow(Base):
     first_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
     last_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
     removed_import_id: Mapped[int | None] = mapped_column(ForeignKey("dataset_imports.id"))
+    #: Its url/doi/notes were resolved to case identities (``released_identities``); false for a
+    #: row added or changed by an import until db/identity.py links it. Migration 0008.
+    identity_linked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReleasedRowChange(Base):
@@ -376,6 +384,36 @@ class ReviewEvent(Base):
 
 #: The queue filters cases by the value of one field (``finding``) over every case.
 Index("ix_field_values_field_case_id", FieldValue.field, FieldValue.case_id)
+
+
+# --- Identity: every name of a case -> one natural key (migration 0008; db/identity.py) ------------
+
+
+class CaseAlias(Base):
+    """One name of a source document (``rid:75037``, ``slug:covid-19-pneumonia-15``, ``doi:...``) and
+    the natural key it resolves to. The naming rules are the sites' facts in ``ingest/identity.py``."""
+
+    __tablename__ = "case_aliases"
+    __table_args__ = (UniqueConstraint("source", "alias"), Index("ix_case_aliases_source_key", "source", "key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    alias: Mapped[str] = mapped_column(String(500))
+    key: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReleasedIdentity(Base):
+    """A released row is (part of) this source document: found at import by its url, DOI and credit."""
+
+    __tablename__ = "released_identities"
+    __table_args__ = (UniqueConstraint("released_row_id", "source", "key"),
+                      Index("ix_released_identities_source_key", "source", "key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    released_row_id: Mapped[int] = mapped_column(ForeignKey("released_rows.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(300))
 
 
 # --- Release marks: a reviewer's word the export gates need (migration 0005) ---------------------

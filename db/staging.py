@@ -20,12 +20,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, ReleasedRow, utcnow
+from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, utcnow
 
 __all__ = [
     "StoredImage",
     "StoredDocument",
-    "known_cases",
     "known_images",
     "document_validators",
     "record_document",
@@ -36,7 +35,7 @@ __all__ = [
     "previous_crawl_run",
 ]
 
-#: Review states that a changed re-crawl puts back in the review queue.
+#: Review states that a changed re-crawl puts back in the review queue (a released case stays released).
 _BACK_TO_REVIEW = {"approved", "needs_info"}
 #: Fields of CaseRecord copied onto Case as they are.
 _CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
@@ -361,29 +360,6 @@ def record_from_case(case: Case) -> Any:
 
 
 # --- What the crawl already knows -----------------------------------------------------------------
-
-
-def known_cases(session: Session, source: str, canonical: Callable[[str], str | None]) -> tuple[set[str], set[str]]:
-    """Canonical URLs and natural keys of ``source`` cases already staged or released.
-
-    ``canonical`` maps a released row's ``url`` to the source's canonical case URL, or None when
-    the URL is not one of this source's cases.
-    """
-    urls: set[str] = set()
-    keys: set[str] = set()
-    for url, key in session.execute(select(Case.canonical_url, Case.source_key).where(Case.source == source)):
-        urls.add(url)
-        keys.add(key)
-    for (url,) in session.execute(select(ReleasedRow.typed["url"].as_string()).where(ReleasedRow.removed_import_id.is_(None))):
-        if not url:
-            continue
-        try:
-            mapped = canonical(url)
-        except ValueError:
-            mapped = None
-        if mapped:
-            urls.add(mapped)
-    return urls, keys
 
 
 def _with_thumbnails(session: Session, stored_images: list[StoredImage]) -> list[StoredImage]:

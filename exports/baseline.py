@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import undefer
 
+from db.identity import link_released_rows, mark_cases_in_dataset
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
@@ -53,6 +54,8 @@ class ImportReport:
     unchanged: bool = False
     import_id: int | None = None
     skipped_files: list[str] = field(default_factory=list)
+    #: Staged cases the dataset holds already (db/identity.py): marked ``released``, never exported.
+    released_cases: int = 0
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     if latest is not None and latest.metadata_sha256 == metadata_sha and latest.files_sha256 == files_sha:
         report.unchanged = True
         report.import_id = latest.id
+        with session_scope(engine) as session:
+            # rows of an import before revision 0008, and cases staged since that the dataset holds
+            report.released_cases = link_released_rows(session).released_cases + mark_cases_in_dataset(session)
         return report
 
     with session_scope(engine) as session:
@@ -153,6 +159,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         _import_files(session, imp.id, facts, known, bare, store, report)
         imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
         report.import_id = imp.id
+        # released rows -> the identities of cases (by url, DOI, credit): never staged as new again
+        report.released_cases = link_released_rows(session).released_cases
     return report
 
 
@@ -174,6 +182,8 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
     _, records = iter_metadata(data, csv_path)
     records = iter(progress(records, "rows", row_count))
     seen: Counter[str] = Counter()
+    #: Rows added or changed: their identities are linked again (db/identity.py).
+    relink: list[str] = []
     position = 0
     while batch := list(islice(records, BATCH)):
         inserts, updates, changes = [], [], []
@@ -201,12 +211,14 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
                 else:
                     inserts.append({"row_key": key, "first_import_id": import_id, **values})
                 changes.append({"import_id": import_id, "row_key": key, "kind": "added", "before": None, "after": None})
+                relink.append(key)
                 report.added += 1
             else:
                 old_id, old_digest = old
                 if old_digest != _row_digest(record.raw, record.ending):
                     before = session.scalar(select(ReleasedRow.raw).where(ReleasedRow.id == old_id))
                     changes.append({"import_id": import_id, "row_key": key, "kind": "changed", "before": before, "after": record.raw})
+                    relink.append(key)
                     report.changed += 1
                 updates.append({"id": old_id, **values})
         if updates:
@@ -215,6 +227,8 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
             session.execute(insert(ReleasedRow), inserts)
         if changes:
             session.execute(insert(ReleasedRowChange), changes)
+    for start in range(0, len(relink), BATCH):
+        session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH])).values(identity_linked=False))
     gone = list(existing.items())
     for start in range(0, len(gone), BATCH):
         chunk = gone[start:start + BATCH]

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Engine, func, select
 
+from db.identity import mark_released
 from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
@@ -30,7 +31,7 @@ from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failur
                            duplicate_failures, license_failures, subject, xrv_failures)
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
-from exports.rows import APPROVED, NEEDS_INFO, PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
+from exports.rows import APPROVED, NEEDS_INFO, PREVIEW_ID_PREFIX, RELEASED, NewRow, build_rows, pid_number
 from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
 from exports.validate import Violation, check_file, validate
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
@@ -268,7 +269,7 @@ def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
     staged = [i for i in images if i.sha256]
     dedup = [i for i in staged if i.duplicate_of is None and i.review_state != "duplicate"]
     licensed = [i for i in dedup if (i.license or "") in allowed]
-    approved = [i for i in licensed if i.review_state == APPROVED and i.included]
+    approved = [i for i in licensed if i.review_state in (APPROVED, RELEASED) and i.included]
     return {"fetched": fetched, "staged": len(staged), "deduplicated": len(dedup), "license-passed": len(licensed),
             "approved": len(approved), "exported": exported}
 
@@ -443,6 +444,9 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
         for row in converted:
             image = session.get(Image, row.image_id)
             image.provenance = {**(image.provenance or {}), "release_conversion": row.file.record()}
+        for case_id, patientid in {row.case_id: row.cells["patientid"] for row in plan.new}.items():
+            mark_released(session, session.get(Case, case_id), "export", f"exported in release {plan.name} ({path})",
+                          {"patientid": patientid, "release": plan.name})
         return release.id
 
 
@@ -469,6 +473,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     with session_scope(engine) as session:
         latest, rows = released_release_rows(session)
         states = (state, NEEDS_INFO) if include_needs_info else (state,)
+        states += (RELEASED,) if state == APPROVED else ()
         has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
     if latest is None and not rows and not has_cases:
         raise ExportError("the staging database holds no released rows and no approved cases; "

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Case, FieldValue, Image
+from db.models import Case, FieldValue, Image, PatientId
 from exports.files import PreparedFile
 from exports.schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES
 
@@ -26,6 +26,8 @@ APPROVED = "approved"
 #: A reviewer's "needs information": exported (finding ``todo``) only when the export is asked to.
 NEEDS_INFO = "needs_info"
 STAGED = "staged"
+#: Exported, or found in the imported dataset (db/identity.py sets it).
+RELEASED = "released"
 
 #: Fields a per-image value may set (DESIGN.md: modality, view, offset, date belong to one image).
 IMAGE_LEVEL_FIELDS = frozenset({"modality", "view", "offset", "date"})
@@ -135,13 +137,19 @@ def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool
     Same rows as ``case_rows`` over ``load_cases``, read with three column queries instead of ORM
     objects (a 10,000-case release loads in a fraction of the time)."""
     states = (state, NEEDS_INFO) if include_needs_info else (state,)
+    selected = Case.review_state.in_(states)
+    if state == APPROVED:
+        # Cases an earlier release exported (released, with our patientid) come again, with the same
+        # names and ids, unless the dataset holds them already (exports/release.py skips those);
+        # a case released because the imported dataset holds it (no patientid of ours) never does.
+        selected = selected | ((Case.review_state == RELEASED) & Case.id.in_(select(PatientId.case_id).where(PatientId.case_id.is_not(None))))
     cases = session.execute(
         select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit,
                Case.review_state)
-        .where(Case.review_state.in_(states)).order_by(Case.source, Case.source_key, Case.id)).all()
+        .where(selected).order_by(Case.source, Case.source_key, Case.id)).all()
     if not cases:
         return []
-    in_state = select(Case.id).where(Case.review_state.in_(states))
+    in_state = select(Case.id).where(selected)
     case_values: dict[int, dict[str, str]] = {}
     image_values: dict[int, dict[str, str]] = {}
     for case_id, image_id, name, value, override in session.execute(
@@ -173,4 +181,4 @@ def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool
     return rows
 
 
-__all__ = ["APPROVED", "NEEDS_INFO", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]
+__all__ = ["APPROVED", "NEEDS_INFO", "RELEASED", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]

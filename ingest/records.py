@@ -58,3 +58,6 @@ class CaseRecord:
     #: Things a reviewer must look at (several patients in one document, an unsplit figure, ...).
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Other names the case was reached by (the reference given with ``-a cases=``, the URL before a
+    #: redirect, a paper's PMCID): ``ingest/identity.py`` turns them into aliases of one natural key.
+    aliases: list[str] = field(default_factory=list)

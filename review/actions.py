@@ -25,6 +25,7 @@ from review.rules import (
     DUPLICATE,
     NEEDS_INFO,
     REJECTED,
+    RELEASED,
     STAGED,
     ReviewError,
     clean_reason,
@@ -86,8 +87,15 @@ def _refresh(session: Session, case: Case) -> list[dict]:
     return refresh_warnings(session, [case.id])[case.id]
 
 
+def _refuse_released(case: Case) -> None:
+    if case.review_state == RELEASED:
+        # Set by an export or an import (db/identity.py): its rows and patientid are in the dataset.
+        raise ReviewError(f"case {case.id} is released: its rows are in the dataset and never change")
+
+
 def _set_state(session: Session, case: Case, actor: str, state: str, action: str, reason: str | None = None,
                extra_before: dict | None = None, extra_after: dict | None = None) -> None:
+    _refuse_released(case)
     before = {"state": case.review_state, "reason": case.review_reason, **(extra_before or {})}
     case.review_state = state
     case.review_reason = reason
@@ -105,6 +113,7 @@ def blocking_warnings(session: Session, case: Case) -> list[dict]:
 def approve(session: Session, case: Case, actor: str, *, confirm_adult: bool = False, not_duplicate: bool = False) -> None:
     """Approve for release; blocked by a minor, an unconfirmed unknown age, an unusable license, an
     unresolved near-duplicate, or no included image."""
+    _refuse_released(case)
     if case.review_state == APPROVED:
         raise ReviewError(f"case {case.id} is already approved")
     if confirm_adult and not case.adult_confirmed:

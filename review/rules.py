@@ -26,9 +26,11 @@ APPROVED = "approved"
 REJECTED = "rejected"
 NEEDS_INFO = "needs_info"
 DUPLICATE = "duplicate"
-STATES: tuple[str, ...] = (STAGED, APPROVED, REJECTED, NEEDS_INFO, DUPLICATE)
+#: In the dataset: exported by us, or found in the imported checkout (db/identity.py sets it).
+RELEASED = "released"
+STATES: tuple[str, ...] = (STAGED, APPROVED, REJECTED, NEEDS_INFO, DUPLICATE, RELEASED)
 STATE_LABELS = {STAGED: "staged", APPROVED: "approved", REJECTED: "rejected", NEEDS_INFO: "needs information",
-                DUPLICATE: "duplicate"}
+                DUPLICATE: "duplicate", RELEASED: "released"}
 
 #: Fields of one image (the rest are the patient's, i.e. the case's).
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")

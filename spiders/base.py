@@ -5,12 +5,13 @@ request goes (mirror), whether it goes at all (already staged), and what a refus
 downloader middlewares' business (``middlewares.py``); validation, media and staging are the item
 pipelines' (``pipelines.py``).
 
-Arguments (``-a name=value``), validated in ``from_crawler``:
+Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spider takes
+(``-a case=`` for ``cases=``) is refused with the list of the known ones before anything starts:
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
 * ``limit=N``: parse at most N case pages, then stop following results.
-* ``recrawl=yes``: revisit cases already staged or released (with conditional requests).
+* ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
 * ``query=...``: the searches, several separated by ``;`` (default: the dataset's scope,
@@ -20,10 +21,12 @@ Arguments (``-a name=value``), validated in ``from_crawler``:
 
 from __future__ import annotations
 
+import difflib
 import fcntl
+import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +37,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from sqlalchemy.engine import make_url
 
+from ingest.identity import site_identity
 from ingest.records import CaseRecord
 from ingest.search_terms import CASE_SITE_QUERIES, split_queries
 
@@ -105,8 +109,11 @@ class CaseSpider(scrapy.Spider):
         raise NotImplementedError
 
     def case_key(self, reference: str) -> str | None:
-        """The natural key a reference names, when it names one (an rID, a case number)."""
-        return None
+        """The natural key a reference names, when it names one (an rID, a case number, a post
+        slug; not a Radiopaedia slug): the source's naming facts in ``ingest/identity.py``."""
+        site = site_identity(self.source)
+        prefix = f"{site.bare_kind}:" if site is not None else None
+        return next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None) if prefix else None
 
     def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
                  cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
@@ -130,12 +137,38 @@ class CaseSpider(scrapy.Spider):
         self._lock_handle = None
 
     @classmethod
+    def known_arguments(cls) -> list[str]:
+        """The ``-a`` arguments this spider takes: the parameters of its ``__init__`` and its bases'."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            if klass is scrapy.Spider:
+                break
+            init = klass.__dict__.get("__init__")
+            if init is not None:
+                names.update(p.name for p in inspect.signature(init).parameters.values()
+                             if p.name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        return sorted(names)
+
+    @classmethod
+    def check_argument_names(cls, given: Iterable[str]) -> None:
+        """Refuse an argument the spider does not take (``-a case=`` for ``cases=``): Scrapy would
+        set it as an attribute and crawl as if it were not given (a whole search, say)."""
+        known = cls.known_arguments()
+        unknown = sorted(set(given) - set(known))
+        if not unknown:
+            return
+        hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
+                 for name in unknown]
+        raise SpiderArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
+                                  f"{cls.name} takes: {', '.join(known)}")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         try:
+            cls.check_argument_names(kwargs)
             spider = super().from_crawler(crawler, *args, **kwargs)
         except SpiderArgumentError as exc:
-            # One clear line instead of a traceback; the crawl does not start.
-            logger.error("%s: bad argument: %s", cls.name, exc)
+            # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
             spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
@@ -220,6 +253,7 @@ class CaseSpider(scrapy.Spider):
         """
         self.crawler.stats.inc_value("cases/requested")
         canonical = self.canonical_case_url(url)
+        meta.setdefault("case_ref", url)
         return Request(
             url,
             callback=callback,
@@ -230,7 +264,12 @@ class CaseSpider(scrapy.Spider):
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
         """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
-        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref)) for ref in self.case_refs]
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref) for ref in self.case_refs]
+
+    def reached_by(self, response: Response) -> list[str]:
+        """The names that reached this case page (the reference given, the URL asked before a
+        redirect, the page's own URL): staging resolves them to the case's one identity."""
+        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
                        next_request: Callable[[str], Request], query: str | None = None):

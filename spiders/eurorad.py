@@ -35,9 +35,6 @@ class EuroradSpider(CaseSpider):
     def case_url(self, reference: str) -> str:
         return eurorad_case_url(reference)
 
-    def case_key(self, reference: str) -> str | None:
-        return eurorad_case_url(reference).rsplit("/", 1)[-1]
-
     async def start(self):
         if self.case_refs:
             for request in self.requests_for_case_refs(self.parse_case):
@@ -65,5 +62,6 @@ class EuroradSpider(CaseSpider):
         document = self.document(response)
         for record in records:
             self.search_query_of(record, response)
+            record.aliases += self.reached_by(response)
             self.crawler.stats.inc_value("cases/parsed")
             yield self.with_documents(record, [document])

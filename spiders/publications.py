@@ -3,11 +3,12 @@
 ``scrapy crawl publications -a dois=10.1016/j.radcr.2020.05.017,PMC7251234,https://... [-a ids_file=PATH]
 [-a recrawl=yes] [-a limit=N] [-a base_url=http://127.0.0.1:PORT]``
 
-``-a candidates=accepted`` crawls the papers accepted with ``scrapy candidates accept`` (their DOI,
-else PMCID, else URL). ``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
-suggestions. A paper whose DOI (canonical form, ``ingest.publication_ids.canonical_doi``) is in the
-released dataset or already staged is skipped, before any request when the DOI is given, as soon
-as it is learnt otherwise; ``-a recrawl=yes`` fetches it again.
+``-a candidates=accepted`` crawls the papers accepted with ``scrapy candidates accept`` (their
+PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
+suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
+in the released dataset or already staged is skipped, before any request when the name is given,
+as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
+one. Whichever name comes first, the cases are keyed by the paper's one key (``db/identity.py``).
 
 Each paper is one chain of requests, one at a time, carrying what was learnt (``PaperState``):
 
@@ -39,13 +40,13 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
-from sqlalchemy import select
 from twisted.internet import threads
 
-from db.models import Case, ReleasedRow
+from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
 from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
+from ingest.identity import site_identity
 from ingest.jats import Article, NoFullText, parse_jats
 from ingest.pages import ParseError
 from ingest.panels import PanelSplit, split_panels
@@ -115,15 +116,15 @@ class PublicationsSpider(CaseSpider):
         super().__init__(*args, **kwargs)
         self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
                                if v is not None})
-        self.known_dois: set[str] = set()
-        self.known_urls: set[str] = set()
+        #: Names of the papers already staged or released (db/identity.py), loaded when the crawl starts.
+        self.identities: IdentityIndex | None = None
         #: Canonical DOI -> the input of this run that crawls it.
         self.claimed: dict[str, str] = {}
 
     # --- CaseSpider's hooks ---
 
     def canonical_case_url(self, value: str) -> str | None:
-        return None  # papers are known by DOI (see known_papers), not by a case URL
+        return None  # papers are known by their names (see known_papers), not by a case URL
 
     def case_url(self, reference: str) -> str:
         parse_paper_reference(reference)  # raises ValueError for what names no paper
@@ -132,34 +133,37 @@ class PublicationsSpider(CaseSpider):
     # --- what is already known ---
 
     def known_papers(self) -> None:
-        """Canonical DOIs of released rows and staged papers, and the URLs of staged papers."""
+        """The names of the papers already released or staged (aliases of one paper key each)."""
         engine = open_database(database_url(self.crawler.settings))
+        prepare_identities(engine)
         with session_scope(engine) as session:
-            for doi, url, extra in session.execute(select(Case.doi, Case.canonical_url, Case.extra).where(Case.source == self.source)):
-                if doi:
-                    self.known_dois.add(canonical_doi(doi))
-                if url:
-                    self.known_urls.add(url)
-                if isinstance(extra, dict) and extra.get("pmcid"):
-                    self.known_urls.add(pmc_article_url(extra["pmcid"]))
-            for (doi,) in session.execute(select(ReleasedRow.typed["doi"].as_string()).where(ReleasedRow.removed_import_id.is_(None))):
-                if doi and canonical_doi(doi):
-                    self.known_dois.add(canonical_doi(doi))
+            self.identities = load_index(session, self.source)
         engine.dispose()
-        logger.info("publications: %d DOIs already released or staged", len(self.known_dois))
+        logger.info("publications: %d papers already released, %d staged", len(self.identities.released), len(self.identities.staged))
+
+    def paper_aliases(self, state: PaperState) -> list[str]:
+        """Every name of the paper learnt so far (ingest/identity.py: DOI, PMCID, PMID, PII, URL)."""
+        site = site_identity(self.source)
+        names = [state.ref.given, state.doi, state.pmcid, state.ref.url, state.landing_url]
+        return list(dict.fromkeys(a for name in names if name for a in site.reference_aliases(name)))
 
     def is_known(self, state: PaperState) -> bool:
-        """Skip a known paper (unless recrawl), and a paper another input of this run already took."""
+        """Skip a released paper (always), a staged one (unless recrawl), and a paper another input
+        of this run already took."""
         doi = canonical_doi(state.doi) if state.doi else ""
         owner = self.claimed.get(doi) if doi else None
         if owner is not None and owner != state.ref.given:
             self.crawler.stats.inc_value("cases/skipped_duplicate_input")
             logger.info("paper %s is named twice in this run (%s, %s): crawled once", doi, owner, state.ref.given)
             return True
-        if not self.recrawl and ((doi and doi in self.known_dois) or (state.ref.url and state.ref.url in self.known_urls)
-                                 or (state.pmcid and pmc_article_url(state.pmcid) in self.known_urls)):
+        known = self.identities.find(self.paper_aliases(state)) if self.identities is not None else None
+        if known is not None and known.released:
+            self.crawler.stats.inc_value("cases/skipped_released")
+            logger.info("already released, skipped: %s (paper %s)", doi or state.ref.given, known.key)
+            return True
+        if known is not None and not self.recrawl:
             self.crawler.stats.inc_value("cases/skipped_known")
-            logger.info("already released or staged, skipped (-a recrawl=yes to fetch it again): %s", doi or state.ref.given)
+            logger.info("already staged, skipped (-a recrawl=yes to fetch it again): %s", doi or state.ref.given)
             return True
         if doi:
             self.claimed[doi] = state.ref.given
@@ -237,12 +241,12 @@ class PublicationsSpider(CaseSpider):
 
     def learn(self, state: PaperState, article: Article) -> bool:
         """Take the DOI/PMCID an answer names; False when the paper turns out to be known."""
+        learnt = False
         if article.pmcid and not state.pmcid:
-            state.pmcid = article.pmcid
+            state.pmcid, learnt = article.pmcid, True
         if article.doi and not state.doi:
-            state.doi = canonical_doi(article.doi) or article.doi.lower()
-            return not self.is_known(state)
-        return True
+            state.doi, learnt = canonical_doi(article.doi) or article.doi.lower(), True
+        return not (learnt and self.is_known(state))
 
     def keep(self, state: PaperState, response: Response) -> None:
         state.documents.append(self.document(response))
@@ -382,6 +386,7 @@ class PublicationsSpider(CaseSpider):
                 logger.info("%s: no figure shows this patient, not staged", record.source_key)
                 continue
             record.extra["input"] = state.ref.given
+            record.aliases += [name for name in (state.ref.given, state.landing_url, state.pmcid) if name]
             if state.notes:
                 record.extra["crawl_notes"] = list(state.notes)
             self.crawler.stats.inc_value("cases/parsed")

@@ -54,11 +54,6 @@ class RadiopaediaSpider(CaseSpider):
         # As given: a permalink (/cases/<rID>) redirects to the slug page (site notes §1.1).
         return radiopaedia_case_url(reference)
 
-    def case_key(self, reference: str) -> str | None:
-        match = re.fullmatch(r"(?:rID[-: ]?)?(\d+)", reference.strip(), re.I) or re.search(r"/cases/(\d+)/?$", reference) \
-            or re.search(r"10\.53347/rID-(\d+)", reference, re.I)
-        return match.group(1) if match else None
-
     async def start(self):
         if self.case_refs:
             for request in self.requests_for_case_refs(self.parse_case):
@@ -85,6 +80,7 @@ class RadiopaediaSpider(CaseSpider):
             logger.error("%s", exc)
             return
         self.search_query_of(record, response)
+        record.aliases += self.reached_by(response)
         documents = [self.document(response)]
         study_ids = list(record.extra.get("study_ids") or [])
         yield from self._next_study(record, study_ids, [], documents)

@@ -28,7 +28,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from ingest.pages import ParseError
-from ingest.sirm import SIRM_HOSTS, canonical_sirm_url, parse_sirm_listing, parse_sirm_post, sirm_case_url, sirm_source_key
+from ingest.sirm import SIRM_HOSTS, canonical_sirm_url, parse_sirm_listing, parse_sirm_post, sirm_case_url
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
@@ -79,12 +79,6 @@ class SirmSpider(CaseSpider):
         path = parts.path if parts.path.endswith("/") else parts.path + "/"
         return urlunsplit(("https", parts.hostname.lower(), path, "", ""))
 
-    def case_key(self, reference: str) -> str | None:
-        reference = reference.strip()
-        if reference.isdigit():
-            return f"covid-19-caso-{int(reference)}"
-        return sirm_source_key(self.case_url(reference))
-
     # --- navigation ---
 
     async def start(self):
@@ -124,5 +118,6 @@ class SirmSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
+        record.aliases += self.reached_by(response)
         self.crawler.stats.inc_value("cases/parsed")
         yield self.with_documents(record, [self.document(response)])

@@ -1,0 +1,278 @@
+"""Identity of cases across aliases: the staging layer's half of ``ingest/identity.py``.
+
+Every name a source gives a document (rID, slug, case number, DOI, PMCID, URL forms) is stored in
+``case_aliases`` with the natural key it resolves to; the first key a name was given keeps it, so
+a case has one identity whatever alias reached it first. Released rows are linked to those keys
+at import (``released_identities``, by url, DOI and credit line), and a key linked to a released
+row is *released*: never staged again, whatever the entry point, the order or ``recrawl=yes``.
+
+* ``load_index``: the aliases, staged and released keys of one source, for the crawl's skip logic
+  (``middlewares.IncrementalMiddleware``, the publications spider).
+* ``resolve_record``: inside the staging transaction, the key a parsed record resolves to (a
+  paper's cases re-keyed onto the paper's first key), and whether it is released.
+* ``remember``: the record's aliases, after staging.
+* ``link_released_rows``: released rows added or changed by an import -> identities; staged cases
+  of those identities are marked ``released`` (a case staged before the baseline import is not a
+  new patient).
+* ``mark_released``: the ``released`` review state, with its audit event (export and import).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
+
+logger = logging.getLogger(__name__)
+
+#: The review state of a case that is in the dataset (review/rules.py RELEASED; db/ imports no review/).
+RELEASED = "released"
+#: Who the audit trail names for a state set by an import or a crawl.
+SYSTEM_ACTOR = "identity"
+
+
+def _site(source: str):
+    from ingest.identity import site_identity  # noqa: PLC0415 - keeps db/ importable without ingest
+
+    return site_identity(source)
+
+
+# --- what a crawl already knows --------------------------------------------------------------------
+
+
+@dataclass
+class Known:
+    """What the database knows of a document named by some aliases."""
+
+    key: str
+    released: bool
+    staged: bool
+
+
+@dataclass
+class IdentityIndex:
+    """Aliases, staged keys and released keys of one source, loaded once when a crawl opens."""
+
+    source: str
+    keys: dict[str, str] = field(default_factory=dict)
+    staged: set[str] = field(default_factory=set)
+    released: set[str] = field(default_factory=set)
+
+    def find(self, aliases: Iterable[str], key: str | None = None) -> Known | None:
+        """The known document any of ``aliases`` (or the natural ``key``) names, released first."""
+        found = [self.keys[a] for a in aliases if a in self.keys]
+        if key:
+            found.append(key)
+        for candidate in sorted(set(found), key=lambda k: (k not in self.released, k not in self.staged)):
+            if candidate in self.released or candidate in self.staged:
+                return Known(candidate, candidate in self.released, candidate in self.staged)
+        return None
+
+
+def load_index(session: Session, source: str) -> IdentityIndex:
+    index = IdentityIndex(source)
+    index.keys = dict(session.execute(select(CaseAlias.alias, CaseAlias.key).where(CaseAlias.source == source)).all())
+    index.staged = {k for (k,) in session.execute(select(Case.identity_key).where(Case.source == source)) if k}
+    index.released = set(session.scalars(
+        select(ReleasedIdentity.key).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
+        .where(ReleasedIdentity.source == source, ReleasedRow.removed_import_id.is_(None))))
+    return index
+
+
+@dataclass
+class LinkReport:
+    rows: int = 0
+    #: Cases found in the dataset and marked ``released`` (staged before the import, say).
+    released_cases: int = 0
+
+
+def prepare_identities(engine: Engine) -> tuple[int, LinkReport]:
+    """Link released rows not linked yet and give cases staged before revision 0008 their identity.
+
+    Safe to run from two processes at once: the loser of a race on a new alias rolls back and
+    finds the work done by the winner. Returns the cases given an identity and what was linked.
+    """
+    from db.session import session_scope  # noqa: PLC0415
+
+    for attempt in (1, 2):
+        try:
+            with session_scope(engine) as session:
+                return backfill_case_identities(session), link_released_rows(session)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("identities: another process linked them at the same time; looking again")
+    return 0, LinkReport()  # pragma: no cover - the loop returns or raises
+
+
+# --- staging ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The identity of a parsed record: its document key, the case's key, its aliases, released?"""
+
+    key: str
+    source_key: str
+    aliases: tuple[str, ...]
+    released: bool
+
+
+def _known_keys(session: Session, source: str, aliases: Iterable[str]) -> dict[str, str]:
+    aliases = list(aliases)
+    if not aliases:
+        return {}
+    return dict(session.execute(select(CaseAlias.alias, CaseAlias.key)
+                                .where(CaseAlias.source == source, CaseAlias.alias.in_(aliases))).all())
+
+
+def is_released(session: Session, source: str, key: str) -> bool:
+    return session.scalar(
+        select(ReleasedIdentity.id).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
+        .where(ReleasedIdentity.source == source, ReleasedIdentity.key == key, ReleasedRow.removed_import_id.is_(None))
+        .limit(1)) is not None
+
+
+def record_names(record: Any) -> list[str]:
+    """The names a record carries besides its URL and DOI: how it was reached, its paper ids."""
+    names = list(getattr(record, "aliases", None) or [])
+    extra = getattr(record, "extra", None) or {}
+    for name in ("pmcid", "pmid", "input"):
+        if extra.get(name):
+            names.append(str(extra[name]) if name != "pmid" else f"PMID: {extra[name]}")
+    return names
+
+
+def resolve_record(session: Session, record: Any) -> Resolution:
+    """The identity of ``record`` (a CaseRecord): the first key any of its aliases was given, else
+    the key its own names make (``ingest.identity``); a paper's case keeps its patient suffix."""
+    site = _site(record.source)
+    if site is None:
+        return Resolution(record.source_key, record.source_key, (), False)
+    aliases = tuple(site.record_aliases(record.source_key, record.url or "", record.doi or "", record_names(record)))
+    known = _known_keys(session, record.source, aliases)
+    # The record's own strongest name first (its rID, its DOI): aliases are listed in that order.
+    key = next((known[a] for a in aliases if a in known), None) or site.document_key(aliases) or record.source_key
+    source_key = site.rekey(record.source_key, key)
+    released = is_released(session, record.source, key) or any(
+        is_released(session, record.source, other) for other in set(known.values()) - {key})
+    return Resolution(key, source_key, aliases, released)
+
+
+def remember(session: Session, source: str, key: str, aliases: Iterable[str]) -> int:
+    """Store the aliases not known yet as names of ``key``; an alias keeps the first key it was given."""
+    aliases = list(dict.fromkeys(aliases))
+    known = _known_keys(session, source, aliases)
+    for alias, other in known.items():
+        if other != key:
+            logger.info("identity: %s %s names %s already, not %s", source, alias, other, key)
+    new = [{"source": source, "alias": alias, "key": key, "created_at": utcnow()} for alias in aliases if alias not in known]
+    if new:
+        session.execute(CaseAlias.__table__.insert(), new)
+    return len(new)
+
+
+def backfill_case_identities(session: Session) -> int:
+    """Cases staged before revision 0008: their identity key and aliases, from what they hold."""
+    from db.staging import record_from_case  # noqa: PLC0415 - one definition of a case's record
+
+    from ingest.identity import SITES  # noqa: PLC0415
+
+    cases = list(session.scalars(select(Case).where(Case.identity_key.is_(None), Case.source.in_(list(SITES)))))
+    for case in cases:
+        resolution = resolve_record(session, record_from_case(case))
+        # The key its cases were staged under stays the paper's key (a paper keyed by its PMCID
+        # before its DOI was known keeps it).
+        case.identity_key = _site(case.source).key_of_case(case.source_key) or resolution.key
+        remember(session, case.source, case.identity_key, resolution.aliases)
+        session.flush()
+    return len(cases)
+
+
+# --- released rows ----------------------------------------------------------------------------------
+
+
+def link_released_rows(session: Session) -> LinkReport:
+    """Link the released rows not linked yet to the identities their url, DOI and credit name; mark
+    the staged cases of those identities ``released``."""
+    from ingest.identity import SITES, released_row_aliases  # noqa: PLC0415
+
+    cells = [ReleasedRow.typed[name].as_string() for name in ("url", "doi", "clinical_notes", "other_notes")]
+    rows = session.execute(select(ReleasedRow.id, *cells).where(
+        ReleasedRow.identity_linked.is_(False), ReleasedRow.removed_import_id.is_(None))).all()
+    if not rows:
+        return LinkReport()
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), 5_000):
+        session.execute(delete(ReleasedIdentity).where(ReleasedIdentity.released_row_id.in_(ids[start:start + 5_000])))
+    keys = {source: dict(session.execute(select(CaseAlias.alias, CaseAlias.key).where(CaseAlias.source == source)).all())
+            for source in SITES}
+    new_aliases: list[dict] = []
+    links: set[tuple[int, str, str]] = set()
+    for row_id, url, doi, clinical_notes, other_notes in rows:
+        notes = f"{clinical_notes or ''}\n{other_notes or ''}"
+        for claim in released_row_aliases(url or "", doi or "", notes):
+            known = keys[claim.source]
+            found = [known[a] for a in claim.aliases if a in known]
+            key = found[0] if found else SITES[claim.source].document_key(claim.aliases)
+            if key is None:
+                continue
+            for alias in claim.aliases:
+                if alias not in known:
+                    known[alias] = key
+                    new_aliases.append({"source": claim.source, "alias": alias, "key": key, "created_at": utcnow()})
+            # Every document any of the row's names belongs to is released.
+            links.update((row_id, claim.source, k) for k in {key, *found})
+    if new_aliases:
+        session.execute(CaseAlias.__table__.insert(), new_aliases)
+    if links:
+        session.execute(ReleasedIdentity.__table__.insert(),
+                        [{"released_row_id": r, "source": s, "key": k} for r, s, k in sorted(links)])
+    for start in range(0, len(ids), 5_000):
+        session.execute(update(ReleasedRow).where(ReleasedRow.id.in_(ids[start:start + 5_000])).values(identity_linked=True))
+    session.flush()
+    return LinkReport(len(rows), mark_cases_in_dataset(session))
+
+
+def mark_cases_in_dataset(session: Session) -> int:
+    """Cases whose identity is a released row's, not yet marked: ``released``, with the row named."""
+    # Rows one of our exports wrote are the exported cases' own (marked by the export): another
+    # patient of the same paper or page is not in the dataset because of them.
+    ours = select(ReleaseItem.filename).where(ReleaseItem.image_id.is_not(None))
+    found = session.execute(
+        select(Case, ReleasedRow.filename, ReleasedRow.patientid)
+        .join(ReleasedIdentity, (ReleasedIdentity.source == Case.source) & (ReleasedIdentity.key == Case.identity_key))
+        .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
+        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != RELEASED, ReleasedRow.filename.not_in(ours))
+        .order_by(Case.id, ReleasedRow.position)).all()
+    marked: set[int] = set()
+    for case, filename, patientid in found:
+        if case.id in marked:
+            continue
+        marked.add(case.id)
+        mark_released(session, case, SYSTEM_ACTOR,
+                      f"already in the released dataset: patient {patientid}, {filename} (found by the import)",
+                      {"released_filename": filename, "released_patientid": patientid})
+    return len(marked)
+
+
+def mark_released(session: Session, case: Case, actor: str, reason: str, details: dict | None = None) -> None:
+    """Put ``case`` in the ``released`` state and record it in its history."""
+    before = case.review_state
+    if before == RELEASED:
+        return
+    case.review_state = RELEASED
+    session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="released",
+                            before={"state": before}, after={"state": RELEASED, **(details or {})}, reason=reason))
+
+
+__all__ = ["IdentityIndex", "Known", "LinkReport", "RELEASED", "Resolution", "backfill_case_identities", "is_released",
+           "link_released_rows", "load_index", "mark_cases_in_dataset", "mark_released", "prepare_identities",
+           "record_names", "remember", "resolve_record"]
