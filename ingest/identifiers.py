@@ -16,7 +16,8 @@ answer name the same paper in many forms; comparing any two needs one form per i
 * PII (Elsevier's Publisher Item Identifier): the compact form ``S0140673620303706`` from the
   formatted ``S0140-6736(20)30370-6``, ScienceDirect ``/pii/...``, Cell Press/Lancet
   ``/article/PIIS...`` and ``/article/S...`` paths, ``linkinghub.elsevier.com/retrieve/pii/...``.
-  A PII is not a DOI: it is resolved through Crossref's ``alternative-id`` (an I/O step elsewhere).
+  A PII is not a DOI: it is resolved through Crossref's ``alternative-id`` (an I/O step elsewhere);
+  but an Elsevier DOI of the form ``10.1016/S0140-6736(20)30370-6`` carries its PII, which is read.
 * URL: any other URL as ``host/path?query`` without scheme, ``www.``, tracking parameters,
   fragment or trailing slash (``ingest.normalize.provenance.normalize_url`` canonicalises case-site
   URLs: Radiopaedia, Eurorad, SIRM). A Eurorad case DOI (``10.35100/eurorad/case.16745``) also
@@ -144,6 +145,11 @@ def canonical_url(text: str) -> str:
     return host + path + (f"?{query}" if query else "")
 
 
+def _pii_of_doi(doi: str) -> str:
+    """Elsevier DOIs of the Lancet/Cell family are ``10.1016/`` + the formatted PII."""
+    return canonical_pii(doi[len("10.1016/"):]) if doi.startswith("10.1016/s") else ""
+
+
 def _case_page_of_doi(doi: str) -> str:
     for pattern, page in _CASE_DOI_PAGES:
         if m := pattern.match(doi):
@@ -169,7 +175,7 @@ def _ids_in_url(url: str) -> PaperIds:
         pii = canonical_pii(m.group(1)) if m else ""
     doi = canonical_doi(url)
     # A doi.org link to a case site's DOI is that case page.
-    return PaperIds(doi=doi, pmid=pmid, pmcid=pmcid, pii=pii, url=_case_page_of_doi(doi) or canonical_url(url))
+    return PaperIds(doi=doi, pmid=pmid, pmcid=pmcid, pii=pii or _pii_of_doi(doi), url=_case_page_of_doi(doi) or canonical_url(url))
 
 
 def paper_ids(text: str) -> PaperIds:
@@ -190,7 +196,7 @@ def paper_ids(text: str) -> PaperIds:
         return PaperIds(pmid=pmid)
     if re.match(r"^(?:doi\s*:?\s*)?10\.\d{4,9}/", given, re.I) or re.search(r"\b10\.\d{4,9}/\S", given):
         if doi := canonical_doi(given):
-            return PaperIds(doi=doi, url=_case_page_of_doi(doi))
+            return PaperIds(doi=doi, pii=_pii_of_doi(doi), url=_case_page_of_doi(doi))
     if _PII_GIVEN.fullmatch(given):
         return PaperIds(pii=canonical_pii(given))
     return PaperIds()

@@ -137,3 +137,12 @@ def test_best_prefers_the_doi():
 @pytest.mark.parametrize("text", ["10.35100/eurorad/case.16745", "https://doi.org/10.35100/eurorad/case.16745"])
 def test_eurorad_case_doi_is_its_case_page(text):
     assert paper_ids(text).url == "eurorad.org/case/16745"
+
+
+@pytest.mark.parametrize("text", ["10.1016/S1473-3099(20)30111-0", "https://doi.org/10.1016/S1473-3099(20)30111-0"])
+def test_elsevier_doi_carries_its_pii(text):
+    assert paper_ids(text).pii == "S1473309920301110"
+
+
+def test_other_dois_carry_no_pii():
+    assert paper_ids("10.1016/j.radi.2020.04.002").pii == ""
