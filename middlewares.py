@@ -6,6 +6,7 @@ high -> low):
 * ``IncrementalMiddleware`` (5): drops a case page whose identity (any of its names, see
   ``ingest/identity.py``) is released, always, or already staged, unless the crawl was started with
   ``-a recrawl=yes``; then it asks the site "changed since?" with the stored ``ETag``/``Last-Modified``.
+  A page with several cases counts as staged only once all of them are (``db.staging.incomplete_page_keys``).
   Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``, ``meta["case_ref"]``) to be
   considered; a redirect is judged again by the URL it leads to.
 * ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
@@ -15,6 +16,10 @@ high -> low):
 * ``RetryAfterMiddleware`` (560, before Scrapy's RetryMiddleware sees responses): 429 and 503 wait
   ``Retry-After`` (Scrapy's retry ignores it) with the whole crawl paused, then retry; a wait
   longer than ``RETRY_AFTER_MAX`` or too many retries is a block.
+* ``TruncationMiddleware`` (545): a body cut short (``ingest.truncation``: fewer bytes than its
+  ``Content-Length``, an image without its end marker, an HTML document without ``</html>``) is
+  fetched again like any failed download (``RETRY_TIMES``); still cut after that, the request
+  fails with ``TruncatedResponse``: never parsed, never staged, and the case counts as failed.
 * ``BlockDetectionMiddleware`` (540): any response that ``ingest.blocking.detect_block_page``
   names (403/406, 429 after retries, bot gates, captchas) ends its branch: logged, counted as
   ``blocked/<reason>``, never parsed or staged. After ``BLOCKED_CLOSE_AFTER`` blocks the crawl
@@ -31,19 +36,29 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import _schedule_coro
 
 from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
-from db.staging import document_validators
+from db.staging import document_validators, incomplete_page_keys
 from ingest.blocking import detect_block_page
 from ingest.identity import site_identity
+from ingest.truncation import truncation_reason
 
 logger = logging.getLogger(__name__)
 
 MIRROR_HOST_HEADER = "X-Mirror-Host"
+
+
+class TruncatedResponse(Exception):
+    """The body stayed cut short after the retries: nothing of it may be recorded."""
+
+    def __init__(self, reason: str, url: str):
+        self.reason = reason
+        super().__init__(f"body cut short ({reason}) after retries: {url}")
 
 
 class Blocked(IgnoreRequest):
@@ -113,6 +128,7 @@ class IncrementalMiddleware:
         prepare_identities(self.engine)
         with session_scope(self.engine) as session:
             self.index = load_index(session, source)
+            self.index.staged -= incomplete_page_keys(session, source)
         logger.info("incremental: %d names of %d staged and %d released %s documents known",
                     len(self.index.keys), len(self.index.staged), len(self.index.released), source)
 
@@ -139,9 +155,11 @@ class IncrementalMiddleware:
         if known.released:
             # Never again, even with -a recrawl=yes: its rows and patientid are in the dataset.
             self.crawler.stats.inc_value("cases/skipped_released")
+            request.meta["skipped_known"] = True  # on purpose, not a failure
             raise IgnoreRequest(f"already released ({self.index.source} {known.key}): {url}")
         if not getattr(spider, "recrawl", False):
             self.crawler.stats.inc_value("cases/skipped_known")
+            request.meta["skipped_known"] = True  # on purpose, not a failure (spiders.base.failure_reason)
             raise IgnoreRequest(f"already staged: {url}")
         if len(checked) == 0 and self.engine is not None and not request.meta.get("unconditional"):
             with session_scope(self.engine) as session:
@@ -213,6 +231,34 @@ class RetryAfterMiddleware:
         return retry
 
 
+class TruncationMiddleware:
+    """Fetch again a body that is cut short; fail the request if it stays so (see module doc)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+        if response.status != 200 or request.method == "HEAD":
+            return response
+        header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
+        reason = truncation_reason(response.body, content_length=header("Content-Length"),
+                                   content_encoding=header("Content-Encoding"))
+        if reason is None:
+            return response
+        real_url = request.meta.get("real_url", request.url)
+        self.crawler.stats.inc_value(f"truncated/{reason}")
+        retry = get_retry_request(request, spider=_spider(self.crawler), reason=f"truncated-{reason}")
+        if retry is not None:
+            logger.info("body of %s cut short (%s, %d bytes): fetching it again", real_url, reason, len(response.body))
+            return retry
+        logger.warning("body of %s still cut short (%s) after retries: not parsed, not staged", real_url, reason)
+        raise TruncatedResponse(reason, real_url)
+
+
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
@@ -253,6 +299,7 @@ class BlockDetectionMiddleware:
             # image named in the case's warnings), not a refusal of the crawler.
             return response
         self.blocks += 1
+        request.meta["blocked"] = reason  # counted here, not again as a failed case
         self.crawler.stats.inc_value(f"blocked/{reason}")
         self.crawler.stats.inc_value("blocked")
         logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged", reason, real_url, response.status, reason)

@@ -55,6 +55,9 @@ CONCURRENT_ITEMS = 16
 HTTPCACHE_DIR = str(PROJECT_ROOT / "data" / "httpcache")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")  # default DEBUG: a scheduled crawl's log stays readable
+# Items in log lines named, not printed whole (default scrapy.logformatter.LogFormatter printed the
+# raw page bodies a record carries: a 52 MB "Dropped" line for a 50 MB page).
+LOG_FORMATTER = "logformatter.ShortLogFormatter"
 
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -68,8 +71,10 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.IncrementalMiddleware": 5,
     # -a base_url=: re-address requests to the local mirror before offsite (50) and robots.txt (100).
     "middlewares.MirrorMiddleware": 10,
+    # A body cut short is fetched again, then fails (after Scrapy's retry at 550 gave up on errors).
+    "middlewares.TruncationMiddleware": 545,
     # Recognise refusals and bot gates after retries and redirects are done (process_response
-    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, then 540).
+    # runs from high to low numbers: 600 redirect, 560 Retry-After, 550 retry, 545, then 540).
     "middlewares.BlockDetectionMiddleware": 540,
     # Honour Retry-After on 429/503, which Scrapy's RetryMiddleware (550) ignores.
     "middlewares.RetryAfterMiddleware": 560,
@@ -83,6 +88,24 @@ RETRY_AFTER_DEFAULT = 30.0
 RETRY_AFTER_TIMES = 3
 # Stop the crawl after this many block pages (0: never): a site that refuses us is left alone.
 BLOCKED_CLOSE_AFTER = 5
+
+# --- The shared frontier (frontier.py; README "Running on several machines") ---------------------
+
+# Redis server of a shared crawl (scrapy-redis's setting; default unset: one process crawls alone).
+# With it, every `scrapy crawl <source>` of one source is a worker of one run: one request queue,
+# one duplicate filter, one summary.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Scrapy's scheduler without REDIS_URL, scrapy-redis's with it (default scrapy.core.scheduler.Scheduler).
+SCHEDULER = "frontier.FrontierScheduler"
+# Scrapy's HTTP/1.1 handler (the default for http/https), waiting for a site's turn in Redis when
+# the frontier is shared, so N workers keep the delay of one crawl per site.
+DOWNLOAD_HANDLERS = {"http": "frontier.PoliteHTTPDownloadHandler", "https": "frontier.PoliteHTTPDownloadHandler"}
+# Per-site turns shared by the workers (our setting): off only for a bench that measures raw speed.
+FRONTIER_SHARED_SLOTS = True
+# Prefix of the run's Redis keys (our setting): one per staging database sharing a Redis server.
+FRONTIER_KEY_PREFIX = os.environ.get("FRONTIER_KEY_PREFIX", "covid-ingest")
+# Only the worker that starts a shared run sends the start requests (the others take from the queue).
+SPIDER_MIDDLEWARES = {"frontier.SharedStartMiddleware": 50}
 
 ITEM_PIPELINES = {
     "pipelines.ValidateCasePipeline": 100,
@@ -99,6 +122,9 @@ MEDIA_MAX_BYTES = 50 * 1024 * 1024
 MEDIA_MAX_PIXELS = 64_000_000
 # Any response over 100 MB is not a page or an image of ours (default 1 GB).
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+# A case page over 10 MB is not a case page (ours: 20-500 KB): refused at download ("too-large"),
+# which also bounds the text the parsers' patterns run over (our setting; media keep MEDIA_MAX_BYTES).
+PAGE_MAX_BYTES = 10 * 1024 * 1024
 # After each crawl, warn of a likely layout change when a field's coverage (or the share of
 # pages staged) falls below this fraction of the previous run's.
 CRAWL_DROP_WARN_RATIO = 0.5
@@ -113,3 +139,7 @@ CRAWL_LOCK_DIR = os.environ.get("CRAWL_LOCK_DIR", "")
 # (exports.schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
 # `-s EXPORT_LICENSES="CC BY 4.0,CC BY-SA 4.0"` or the environment variable of the same name.
 EXPORT_LICENSES = os.environ.get("EXPORT_LICENSES", "")
+# Licence of the annotations reviewers make (boxes, masks, severity scores), written with them by a
+# release. CC BY-SA 4.0 by default: the published severity scores are CC BY-SA, and rows appended
+# to that file must share its licence.
+ANNOTATION_LICENSE = os.environ.get("ANNOTATION_LICENSE", "CC BY-SA 4.0")

@@ -7,11 +7,20 @@
   rows' notes.
 - ``row``: one cell masked at a time and ``backfill_row`` on that row alone (the row's own columns
   only): what a caller without the rest of the table gets.
+- ``blank`` (a real blank row, the issue-12 protocol): EVERY fillable field of every row masked at
+  once (all but the row's URL, its identity) and ``backfill_table`` on that table, so no field can lean on a neighbour's value (the view
+  on the modality, the folder on the offset...); scored per field like the others.
+
+``--captions`` scores ``normalize_modality`` on the captions of real COVID-19 paper figures
+(``../shared/reference/pmc-figures.csv``: caption and the figure's modality, ``CT``, ``X-ray`` or
+``CT/X-ray`` for a figure with both): a value on a figure with both modalities counts as wrong
+(it would give one modality to every panel); coverage is over the single-modality figures.
 
 Prints per field: known, filled, correct, precision (correct / filled) and coverage (filled /
 known); then overall.
 
-Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--protocol table|row|both]
+Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--protocol table|row|blank|all]
+       python bench/backfill_quality.py --captions [path/to/pmc-figures.csv] [--errors modality]
 """
 
 from __future__ import annotations
@@ -69,16 +78,38 @@ def _table_protocol(rows: list[dict[str, str]], field: str) -> dict[int, str]:
     return {f.row: f for f in backfill_table(masked, [field], first_row_number=2, workers=1) if f.field == field}
 
 
+#: What a new row has before any fill: its file, its notes and the URL it was found at (the row's
+#: identity: a row without it is not a row of the dataset).
+BLANK_KEEPS = ("url",)
+
+
+def _blank_protocol(rows: list[dict[str, str]]) -> dict[str, dict[int, str]]:
+    """Field -> line number -> fill, with every fillable field but ``BLANK_KEEPS`` masked in every
+    row at once."""
+    masked = [dict(row, **{f: "" for f in FILLABLE if f in row and f not in BLANK_KEEPS}) for row in rows]
+    out: dict[str, dict[int, str]] = {f: {} for f in FILLABLE}
+    for fill in backfill_table(masked, None, first_row_number=2, workers=1):
+        out[fill.field][fill.row] = fill
+    return out
+
+
 def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> None:
     label = {
-        "table": "protocol TABLE (targets): each field masked in ALL rows at once, backfill_table on the masked table",
+        "table": "protocol TABLE: each field masked in ALL rows at once, backfill_table on the masked table",
         "row": "protocol ROW: one cell masked at a time, backfill_row on that row alone",
+        "blank": "protocol BLANK (targets): EVERY fillable field masked in every row at once, backfill_table on the blank table",
     }[protocol]
     print(label)
     print(f"{'field':<24}{'known':>7}{'filled':>8}{'correct':>9}{'precision':>11}{'coverage':>10}")
     totals = [0, 0, 0]
+    all_blank = _blank_protocol(rows) if protocol == "blank" else None
     for field in FILLABLE:
-        fills = (_table_protocol if protocol == "table" else _row_protocol)(rows, field)
+        if all_blank is not None and field in BLANK_KEEPS:
+            continue
+        if all_blank is not None:
+            fills = all_blank[field]
+        else:
+            fills = (_table_protocol if protocol == "table" else _row_protocol)(rows, field)
         known = filled = correct = 0
         for number, row in enumerate(rows, start=2):
             truth = (row.get(field) or "").strip()
@@ -103,10 +134,50 @@ def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> N
     print(f"{'overall':<24}{known:>7}{filled:>8}{correct:>9}{correct / filled if filled else 0:>11.3f}{filled / known if known else 0:>10.3f}")
 
 
+CAPTIONS = str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmc-figures.csv")
+
+
+def captions(path: str, show_errors: str | None) -> None:
+    """Caption modality on real paper figures: precision and coverage."""
+    from ingest.normalize import normalize_modality  # noqa: PLC0415
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        figures = list(csv.DictReader(handle))
+    known = filled = correct = mixed_filled = 0
+    for figure in figures:
+        truth = figure["figure_modality"].strip()
+        result = normalize_modality(figure["caption"], figure_caption=True)
+        mixed = "/" in truth
+        known += not mixed
+        if result.value is None:
+            if show_errors and not mixed:
+                print(f"  blank {figure['pmcid']} {figure['figure']} ({truth}): {result.reason or 'no modality word'}: {figure['caption'][:140]!r}")
+            continue
+        filled += 1
+        mixed_filled += mixed
+        if result.value == truth:
+            correct += 1
+        elif show_errors:
+            print(f"  WRONG {figure['pmcid']} {figure['figure']} ({truth}) got {result.value} from {result.evidence!r} ({result.rule}): {figure['caption'][:140]!r}")
+    print(f"{path}: {len(figures)} figure captions ({known} of one modality, {len(figures) - known} with CT and X-ray)")
+    print(f"caption modality: filled {filled}, correct {correct}, precision {correct / filled if filled else 0:.3f}, "
+          f"coverage {filled - mixed_filled}/{known} = {(filled - mixed_filled) / known if known else 0:.3f} "
+          f"(a value on a figure with both modalities: {mixed_filled}, counted wrong)")
+
+
 def main(argv: list[str]) -> None:
+    if "--captions" in argv:
+        args = [a for a in argv if a != "--captions"]
+        show = None
+        if "--errors" in args:
+            i = args.index("--errors")
+            show = args[i + 1]
+            del args[i:i + 2]
+        captions(args[0] if args else CAPTIONS, show)
+        return
     path = DEFAULT
     show_errors = None
-    protocol = "both"
+    protocol = "all"
     args = list(argv)
     if "--errors" in args:
         i = args.index("--errors")
@@ -121,7 +192,7 @@ def main(argv: list[str]) -> None:
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     print(f"{path}: {len(rows)} rows")
-    for name in (("table", "row") if protocol == "both" else (protocol,)):
+    for name in (("blank", "table", "row") if protocol == "all" else (protocol,)):
         run(rows, name, show_errors)
         print()
 

@@ -30,6 +30,9 @@ class Command(ProjectCommand):
             raise CommandError(f"{exc}\nnothing was written") from None
         except (ValueError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:  # a full or read-only disk: written through temporary files, so nothing changed
+            raise CommandError(f"{exc.filename or opts.output}: {exc.strerror or exc}; nothing was written: "
+                               "free space or choose a writable place, then run it again") from None
         counts = report.counts()
         print(f"{args[0]}: {report.rows} rows, {len(report.fills)} blank cells filled -> {opts.output}")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):

@@ -2,7 +2,8 @@
 of the review pages (review/actions.py).
 
     scrapy cases list [--state S] [--source S] [--finding F] [--warning W] [--json]
-    scrapy cases show ID [--json]
+    scrapy cases show ID [--json]            (prints the case's version)
+    scrapy cases VERB ID --seen VERSION ...  (refused if the case changed after that version)
     scrapy cases approve ID... [--confirm-adult] [--not-duplicate]
     scrapy cases approve --all [--state S] [--source S] [--finding F] [--warning W] [--yes]
     scrapy cases reject ID --reason TEXT
@@ -14,6 +15,11 @@ of the review pages (review/actions.py).
     scrapy cases include|exclude ID IMAGE_ID...
     scrapy cases split ID --group IMAGE_ID,IMAGE_ID [--group ...]
     scrapy cases confirm-adult ID / confirm-distinct ID
+    scrapy cases annotate image:ID|released:FILENAME --box X,Y,W,H --label LABEL
+    scrapy cases annotate image:ID|released:FILENAME --mask MASK.png --label lung|lesion
+    scrapy cases annotate image:ID|released:FILENAME --scores GEOGRAPHIC,OPACITY
+    scrapy cases annotate image:ID|released:FILENAME --delete ANNOTATION_ID
+    scrapy cases annotate --from-coco BOXES.json | --from-csv SCORES_OR_BOXES.csv
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from review.rules import APPROVED, STAGED, ReviewError
 from review.warnings import refresh_missing_warnings
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
-         "split", "confirm-adult", "confirm-distinct")
+         "split", "confirm-adult", "confirm-distinct", "annotate")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -40,7 +46,7 @@ def clean(text) -> str:
 
 class Command(ProjectCommand):
     def syntax(self) -> str:
-        return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct ..."
+        return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct|annotate ..."
 
     def short_desc(self) -> str:
         return "Review staged cases from the terminal (same rules and audit trail as `scrapy review`)"
@@ -62,16 +68,30 @@ class Command(ProjectCommand):
         parser.add_argument("--group", action="append", default=[], help="split: comma-separated image ids of one more patient")
         parser.add_argument("--confirm-adult", action="store_true", help="approve: confirm the patient is an adult (age unknown)")
         parser.add_argument("--not-duplicate", action="store_true", help="approve: the near-duplicate candidates are different images")
+        parser.add_argument("--seen", metavar="VERSION",
+                            help="refuse the action if the case changed after this version (printed by `cases show`)")
+        parser.add_argument("--box", help="annotate: a box X,Y,WIDTH,HEIGHT in pixels (with --label)")
+        parser.add_argument("--mask", help="annotate: a mask image (255 inside) of the image's size (with --label lung|lesion)")
+        parser.add_argument("--label", help="annotate: the box's finding (ground-glass opacity, consolidation, ...) or the mask's lung|lesion")
+        parser.add_argument("--scores", help="annotate: GEOGRAPHIC,OPACITY severity scores (0-8, 0-6)")
+        parser.add_argument("--delete", help="annotate: the id of a reviewer's annotation to delete")
+        parser.add_argument("--from-coco", help="annotate: import the boxes of a COCO file keyed by file_name")
+        parser.add_argument("--from-csv", help="annotate: import scores or boxes from a CSV keyed by filename")
 
     def execute(self, args, opts):
         if not args or args[0] not in VERBS:
             raise CommandError(f"give a verb: {', '.join(VERBS)} (scrapy cases -h for details)")
         verb, rest = args[0], args[1:]
+        if verb == "annotate":  # its own module: annotations are a lane of their own
+            from review.annotate_cli import annotate_command
+
+            return annotate_command(self, rest, opts)
         unknown = [a for a in rest if a.startswith("--")]
         if unknown:
             raise CommandError(f"unknown option(s): {' '.join(unknown)}")
         self.engine_ = self.engine()
         self.actor = actions.default_actor(self.settings.get("REVIEWER"))
+        self.seen = opts.seen
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(rest, opts)
         except ReviewError as exc:
@@ -97,10 +117,12 @@ class Command(ProjectCommand):
             raise ReviewError("give at least one case id")
         ids = [actions.parse_case_id(i) for i in ids]
         errors = []
+        if self.seen is not None and len(ids) != 1:
+            raise ReviewError("--seen VERSION goes with one case id")
         with session_scope(self.engine_) as s:
             for case_id in ids:
                 try:
-                    fn(s, actions.get_case(s, case_id))
+                    fn(s, actions.open_case(s, case_id, self.seen))
                 except ReviewError as exc:
                     errors.append(str(exc))
             if errors:
@@ -138,7 +160,7 @@ class Command(ProjectCommand):
             print()
             return 0
         c = data
-        print(f"case {c['id']}\t{c['state']}\t{clean(c['source'])} {clean(c['source_key'])}")
+        print(f"case {c['id']}\t{c['state']}\t{clean(c['source'])} {clean(c['source_key'])}\tversion {c['version']}")
         print(f"title\t{clean(c['title'])}")
         print(f"url\t{clean(c['url'])}")
         if c["reason"]:
@@ -191,7 +213,7 @@ class Command(ProjectCommand):
         for case_id in ids:  # one transaction per case: a blocked case changes nothing, the others go on
             try:
                 with session_scope(self.engine_) as s:
-                    actions.approve(s, actions.get_case(s, case_id), self.actor, confirm_adult=opts.confirm_adult,
+                    actions.approve(s, actions.open_case(s, case_id), self.actor, confirm_adult=opts.confirm_adult,
                                     not_duplicate=opts.not_duplicate)
                 approved.append(case_id)
             except ReviewError as exc:
@@ -266,7 +288,7 @@ class Command(ProjectCommand):
             raise ReviewError("--group takes comma-separated image ids") from None
         created = []
         with session_scope(self.engine_) as s:
-            created = [c.id for c in actions.split_case(s, actions.get_case(s, case_id), self.actor, groups)]
+            created = [c.id for c in actions.split_case(s, actions.open_case(s, case_id, self.seen), self.actor, groups)]
         print(f"{case_id}\tsplit into\t{' '.join(map(str, created))}")
         return 0
 
@@ -296,7 +318,7 @@ def _field_json(fr) -> dict:
 def _case_json(v) -> dict:
     c = v.case
     return {
-        "id": c.id, "state": c.review_state, "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
+        "id": c.id, "version": max((e.id for e in v.events), default=0), "state": c.review_state, "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
         "title": c.title, "doi": c.doi, "license_raw": c.license_raw, "reason": c.review_reason,
         "duplicate_of_case_id": c.duplicate_of_case_id, "duplicate_of_released_row_id": c.duplicate_of_released_row_id,
         "adult_confirmed": c.adult_confirmed, "distinct_confirmed": c.distinct_confirmed,

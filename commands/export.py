@@ -58,6 +58,12 @@ class Command(ProjectCommand):
             raise CommandError(str(exc)) from None
         except ExportError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:  # -o on a read-only or full disk: the release was built beside it and removed
+            where = exc.filename or opts.output or opts.dataset
+            raise CommandError(f"{where}: cannot write the release ({exc.strerror or exc}); nothing was changed: "
+                               "free space or choose a writable directory, then run the export again") from None
+        if report.recovered:
+            print(f"note: {report.recovered}")
         if report.nothing_new:
             print(f"{report.path}: nothing new to release ({report.released_rows} rows; no approved case is missing "
                   "from it); nothing was changed")

@@ -21,7 +21,7 @@ class Command(ProjectCommand):
         parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
     def execute(self, args, opts):
-        from review.web import create_app, is_loopback, parse_bind
+        from review.web import create_app, is_loopback, make_server, parse_bind
 
         if args:
             raise CommandError(f"unexpected argument(s): {' '.join(args)}; usage: scrapy review [--bind HOST:PORT]")
@@ -37,16 +37,15 @@ class Command(ProjectCommand):
         if token is not None and len(token) < 16:
             raise CommandError("REVIEW_TOKEN is too short: use at least 16 random characters")
         app = create_app(database_url(self.settings), self.settings.get("MEDIA_STORE"), self.reviewer(), token=token,
-                         loopback_only=loopback)
+                         loopback_only=loopback, annotation_license=self.settings.get("ANNOTATION_LICENSE"))
         shown = f"[{host}]" if ":" in host else host
         print(f"review server on http://{shown}:{port}/ (reviewer {self.reviewer()}"
               f"{', token required' if token else ''}); Ctrl-C stops it", file=sys.stderr, flush=True)
+        server = make_server(app, host, port, threads=max(1, opts.threads))
         try:
-            from waitress import serve
-        except ImportError:  # pragma: no cover - waitress is pinned in requirements.txt
-            from werkzeug.serving import run_simple
-
-            run_simple(host, port, app, threaded=True, use_reloader=False)
-        else:
-            serve(app, host=host, port=port, threads=max(1, opts.threads), ident="review")
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
         return 0

@@ -17,14 +17,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'staging.sqlite3'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Key of the PostgreSQL advisory lock that serializes schema upgrades between processes.
+MIGRATION_LOCK_KEY = 0x636F7669  # "covi"
 
 
 def database_url(settings=None) -> str:
@@ -73,10 +76,45 @@ def head_revision() -> str:
     return head
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Upgrade to ``revision``; returns the revisions before and after."""
-    before = current_revision(engine)
+@contextmanager
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the whole upgrade, held by one process at a time.
+
+    SQLite: pysqlite runs DDL outside any transaction (it only opens one before INSERT/UPDATE/
+    DELETE), so a process killed in the middle of a revision left half a schema ("table ...
+    already exists" ever after). Here the driver's own transaction handling is switched off
+    (``AUTOCOMMIT``) and we issue ``BEGIN IMMEDIATE`` ourselves: SQLite's DDL is transactional, so a
+    kill rolls the whole upgrade back, and the write lock makes a second process wait (busy
+    timeout) until the first committed; Alembic then finds the database at head and does nothing.
+    PostgreSQL: DDL is transactional already; a transaction-scoped advisory lock serializes.
+    """
+    if engine.dialect.name == "sqlite":
+        migration_engine = create_engine(engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                                         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(migration_engine, "connect", _sqlite_pragmas)
+        try:
+            with migration_engine.connect() as conn:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+                conn.exec_driver_sql("COMMIT")
+        finally:
+            migration_engine.dispose()
+        return
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+        yield conn
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade to ``revision`` in one transaction (see ``_migration_transaction``); returns the
+    revisions before and after."""
+    with _migration_transaction(engine) as conn:
+        before = MigrationContext.configure(conn).get_current_revision()  # read under the lock
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

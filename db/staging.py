@@ -26,6 +26,7 @@ __all__ = [
     "StoredImage",
     "StoredDocument",
     "known_images",
+    "incomplete_page_keys",
     "document_validators",
     "record_document",
     "stage_case",
@@ -76,6 +77,8 @@ class StoredDocument:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    #: Natural keys of every case parsed from the page, when it yields several (Eurorad patients).
+    case_keys: list[str] | None = None
 
 
 def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +120,7 @@ def record_document(session: Session, source: str, doc: StoredDocument) -> Fetch
     row.last_modified = doc.last_modified
     row.sha256 = doc.sha256
     row.body_path = doc.body_path
+    row.case_keys = list(doc.case_keys) if doc.case_keys else None
     session.flush()
     return row
 
@@ -348,7 +352,9 @@ def record_from_case(case: Case) -> Any:
     images = [
         ImageRecord(source_url=img.source_url, position=img.position, caption=img.caption or "",
                     modality_text=img.modality_text or "", view_text=img.view_text or "", date_text=img.date_text or "",
-                    label=img.label, extra={"volume": img.format == "nifti-gz"})
+                    label=img.label, extra={"volume": img.format == "nifti-gz",
+                                            # the study whose title labels the image (its day on the case's timeline)
+                                            **({"study_id": (img.provenance or {})["study_id"]} if (img.provenance or {}).get("study_id") else {})})
         for img in case.images if img.included
     ]
     return CaseRecord(source=case.source, source_key=case.source_key, url=case.canonical_url, title=case.title or "",
@@ -360,6 +366,19 @@ def record_from_case(case: Case) -> Any:
 
 
 # --- What the crawl already knows -----------------------------------------------------------------
+
+
+def incomplete_page_keys(session: Session, source: str) -> set[str]:
+    """Identity keys of ``source`` pages with several cases of which not all are staged yet (a crawl
+    killed between two patients, a patient whose image failed): such a page is not known yet, and
+    the next crawl fetches it again (``middlewares.IncrementalMiddleware``)."""
+    staged = dict(session.execute(select(Case.source_key, Case.identity_key).where(Case.source == source)).all())
+    incomplete: set[str] = set()
+    for (keys,) in session.execute(select(FetchedDocument.case_keys)
+                                   .where(FetchedDocument.source == source, FetchedDocument.case_keys.is_not(None))):
+        if keys and not set(keys) <= staged.keys():
+            incomplete |= {staged[key] or key for key in keys if key in staged}
+    return incomplete
 
 
 def _with_thumbnails(session: Session, stored_images: list[StoredImage]) -> list[StoredImage]:

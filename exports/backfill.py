@@ -49,6 +49,7 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     unknown = sorted(set(fields or ()) - set(COLUMNS))
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are the metadata.csv columns: {', '.join(COLUMNS)}")
+    check_paths(source, target, evidence)
     with _without_cyclic_gc():
         data = Path(source).read_bytes()
         header, records = iter_metadata(data, source)
@@ -62,6 +63,26 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     del rows
     with _without_cyclic_gc():
         return _write(header, records, table, target, evidence, progress)
+
+
+def check_paths(source: str | Path, target: str | Path, evidence: str | Path | None) -> None:
+    """Refuse, before anything is read or written: an input that is not a regular file, and an
+    output that is the input, the other output, or not a regular file (a device such as
+    ``/dev/full``, a directory, a pipe: writing "atomically" would replace it by a file)."""
+    src = Path(source)
+    if not src.exists():
+        raise ValueError(f"{source}: no such file; give the metadata.csv to fill")
+    if not src.is_file():
+        raise ValueError(f"{source}: not a regular file (a directory?); give the metadata.csv to fill")
+    outputs = [("-o", target)] + ([("--evidence", evidence)] if evidence is not None else [])
+    for option, out in outputs:
+        path = Path(out)
+        if path.exists() and not path.is_file():
+            raise ValueError(f"{option} {out}: not a regular file (a device, directory or pipe); give the name of a file to write")
+        if path.resolve() == src.resolve():
+            raise ValueError(f"{option} {out}: is the input file; write to another file (the input is never changed)")
+    if evidence is not None and Path(evidence).resolve() == Path(target).resolve():
+        raise ValueError(f"--evidence {evidence}: is the -o file too; give two different files")
 
 
 @contextmanager
@@ -94,12 +115,23 @@ def _write(header: Record, records: list[Record], table: list[Fill], target: str
         fills = [f for f in fills_by_row.get(number, []) if f.field in index and not record.cells[index[f.field]].strip()]
         lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending))
         report.fills.extend((record.line, f) for f in fills)
-    write_atomically(target, render(lines))
     if evidence is not None:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(EVIDENCE_COLUMNS)
         for line, fill in report.fills:
             writer.writerow((fill.row, line, fill.field, fill.value, fill.evidence, fill.rule))
+        # the evidence first: if the second write fails, the first is taken back (nothing changed)
+        previous = Path(evidence).read_bytes() if Path(evidence).is_file() else None
         write_atomically(evidence, out.getvalue().encode("utf-8"))
+        try:
+            write_atomically(target, render(lines))
+        except BaseException:
+            if previous is not None:
+                write_atomically(evidence, previous)
+            else:
+                Path(evidence).unlink(missing_ok=True)
+            raise
+        return report
+    write_atomically(target, render(lines))
     return report

@@ -19,14 +19,19 @@ from pathlib import Path
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from db.identity import mark_released
 from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
+from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
+                                       write_into)
+from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
+from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
+from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
 from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
                            duplicate_failures, license_failures, subject, xrv_failures)
 from exports.marks import adult_confirmed_cases, distinct_pairs
@@ -34,6 +39,7 @@ from exports.report import write_artefacts
 from exports.rows import APPROVED, NEEDS_INFO, PREVIEW_ID_PREFIX, RELEASED, NewRow, build_rows, pid_number
 from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
 from exports.validate import Violation, check_file, validate
+from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
 
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -43,7 +49,7 @@ Progress = Callable[[Iterable, str, int], Iterable]
 REPORT_CELLS = frozenset({"license", "view", "finding", "age", "url"})
 
 #: What a release directory may contain; anything else means it is not ours to replace.
-RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, "manifest.json", "CHANGELOG.md", "report"})
+RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, ANNOTATIONS_DIR, "manifest.json", "CHANGELOG.md", "report"})
 
 
 def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
@@ -68,6 +74,8 @@ class ExportReport:
     preexisting: int = 0
     removed: int = 0
     nothing_new: bool = False
+    #: What was found of an earlier export that had been interrupted, and done about it.
+    recovered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,8 +168,13 @@ class Plan:
     failures: list[GateFailure] = field(default_factory=list)
     preexisting: list[Violation] = field(default_factory=list)
     allocate: dict[int, str] = field(default_factory=dict)  # case id -> new patientid
+    superseded: dict[int, str] = field(default_factory=dict)  # case id -> its stored id, taken in the dataset
     licenses: tuple[str, ...] | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    #: The annotated images kept under their names and bytes (filled once the files are known).
+    annotated: AnnotatedCheck | None = None
+    #: The reviewers' annotations this release writes (exports/annotation_release.py).
+    new_annotations: NewAnnotations | None = None
 
     @property
     def preview(self) -> bool:
@@ -183,6 +196,20 @@ def _next_patient_number(session, base: list[ReleaseRow]) -> int:
     numbers += [pid_number(p) for p in session.scalars(select(PatientId.patientid))]
     numbers += [pid_number(r.patientid) for r in base]
     return max((n for n in numbers if n is not None), default=0) + 1
+
+
+def _patientid_taken_by_others(base: list[ReleaseRow], candidates, previous: dict[int, str]) -> Callable[[int, str], bool]:
+    """``taken(case_id, patientid)``: the dataset's rows use ``patientid`` for files none of which
+    is this case's. A case's stored id comes from the release that first took it (maybe an
+    ``export -o`` into another directory); the checkout may hold that id for another patient since."""
+    files_of_id: dict[str, set[str]] = {}
+    for row in base:
+        files_of_id.setdefault(row.patientid, set()).add(row.filename)
+    own: dict[int, set[str]] = {}
+    for row in candidates:
+        if row.image_id in previous:
+            own.setdefault(row.case_id, set()).add(previous[row.image_id])
+    return lambda case_id, pid: pid in files_of_id and not files_of_id[pid] & own.get(case_id, set())
 
 
 def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: dict[int, str],
@@ -332,15 +359,20 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         existing_ids = dict(session.execute(select(PatientId.case_id, PatientId.patientid)
                                             .where(PatientId.case_id.is_not(None))).all())
         next_number = _next_patient_number(session, full_base)
+        taken_by_others = _patientid_taken_by_others(full_base, candidates, previous)
         ids: dict[int, str] = {}
         for row in rows:
             if row.case_id in ids:
                 continue
             if state != APPROVED:
                 ids[row.case_id] = f"{PREVIEW_ID_PREFIX}{row.case_id}"
-            elif row.case_id in existing_ids:
+            elif row.case_id in existing_ids and not taken_by_others(row.case_id, existing_ids[row.case_id]):
                 ids[row.case_id] = existing_ids[row.case_id]
             else:
+                if row.case_id in existing_ids:
+                    # stored by an earlier release elsewhere (export -o), but the dataset uses that id
+                    # for other rows: a new id, and the old one stays reserved, never reused
+                    plan.superseded[row.case_id] = existing_ids[row.case_id]
                 ids[row.case_id] = str(next_number)
                 plan.allocate[row.case_id] = str(next_number)
                 next_number += 1
@@ -424,6 +456,9 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
             base_rows: list[ReleaseRow]) -> int:
     """Allocate the new patient ids, record the release and its items, and the conversions."""
     with session_scope(engine) as session:
+        for case_id, pid in plan.superseded.items():
+            session.execute(update(PatientId).where(PatientId.patientid == pid).values(case_id=None))
+        session.flush()
         for case_id, pid in plan.allocate.items():
             session.add(PatientId(patientid=pid, case_id=case_id))
         session.flush()
@@ -444,6 +479,8 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
         for row in converted:
             image = session.get(Image, row.image_id)
             image.provenance = {**(image.provenance or {}), "release_conversion": row.file.record()}
+        if plan.new_annotations is not None:
+            mark_written(session, release.id, plan.new_annotations)
         for case_id, patientid in {row.case_id: row.cells["patientid"] for row in plan.new}.items():
             mark_released(session, session.get(Case, case_id), "export", f"exported in release {plan.name} ({path})",
                           {"patientid": patientid, "release": plan.name})
@@ -481,8 +518,11 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
     if state != APPROVED:
         rows = []  # a preview shows what a crawl found, alone
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
     try:
         work = staging / ".new"
         base_csv = staging / ".base.csv"
@@ -512,6 +552,11 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
                 shas[f"{row.folder}/{row.filename}"] = row.file.sha256
                 report.files_written += 1
         shutil.rmtree(work)
+        if not plan.preview:
+            plan.annotated = _copy_annotations(engine, store, staging, shas)
+            plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
+            for path in write_into(staging, plan.new_annotations):
+                shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
         plan.funnel["exported"] = len(plan.new)
@@ -519,6 +564,10 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
         write_artefacts(staging, plan, shas, counts, new_files=staging,
                         previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
         _swap_into_place(staging, out)
+    except OSError as exc:  # a full or read-only disk: the release was built beside the target, removed again
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); nothing was changed: "
+                          "free space or choose a writable directory, then run the export again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -527,13 +576,56 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     return report
 
 
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _plan_annotations(engine: Engine, store: MediaStore, plan: Plan, existing, skip_written_to: str | None = None) -> NewAnnotations:
+    """The reviewers' annotations of the images this release holds (new rows and released files)."""
+    with session_scope(engine) as session:
+        new_ids = [r.image_id for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES]
+        sizes = {i.id: (i.width, i.height) for i in session.scalars(select(Image).where(Image.id.in_(new_ids)))}
+        images = {r.image_id: ImageRef(r.filename, *sizes[r.image_id]) for r in plan.new
+                  if r.image_id in sizes and all(sizes[r.image_id])}
+        base_names = {r.filename for r in plan.base if r.folder == FOLDER_IMAGES}
+        released = {f.path.split("/", 1)[1]: ImageRef(f.path.split("/", 1)[1], f.width, f.height)
+                    for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None),
+                                                                       ReleasedFile.path.like("images/%")))
+                    if f.path.split("/", 1)[1] in base_names and f.width and f.height}
+        previous = _previous_filenames(session)
+        for image_id, name in previous.items():  # staged images released before: now base rows
+            if name in base_names and image_id not in images:
+                image = session.get(Image, image_id)
+                if image is not None and image.width and image.height:
+                    images[image_id] = ImageRef(name, image.width, image.height)
+        return plan_new_annotations(session, store, images, released, plan.name, existing, skip_written_to)
+
+
+def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: dict[str, str]) -> AnnotatedCheck:
+    """The imported annotations/ files, byte for byte from the media store, and the check that
+    every annotated image is in the release under its name with its imported bytes."""
+    with session_scope(engine) as session:
+        copied = 0
+        for f in live_annotation_files(session):
+            if not store.has(f.sha256):
+                continue
+            target = staging / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(store.path(f.sha256), target)
+            shas[f.path] = f.sha256
+            copied += 1
+        return check_annotated(session, shas, copied)
+
+
 def _counts(plan: Plan, files: int) -> dict:
     return {"rows": len(plan.base) + len(plan.new), "released_rows": len(plan.base), "new_rows": len(plan.new),
             "removed_rows": len(plan.removed), "changed_rows": 0, "files": files,
             "converted_files": sum(1 for r in plan.new if r.file is not None and r.file.converted),
             "already_released": plan.already_released, "left_out": len(plan.left_out),
             "gate_failures": len(plan.failures), "preexisting_defects": len(plan.preexisting),
-            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None}
+            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None,
+            "annotations": plan.annotated.record() if plan.annotated is not None else None,
+            "new_annotations": plan.new_annotations.summary() if plan.new_annotations is not None else None}
 
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
@@ -545,14 +637,64 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     Existing rows, files and header stay byte-identical; new files go to ``images/``/``volumes/``
     and are never written over an existing file; ``metadata.csv`` gets the new rows at its end.
     Everything is prepared beside the checkout first; the checkout changes only at the end (files
-    renamed in, then metadata.csv replaced atomically), and an error there undoes what was moved.
+    placed, then metadata.csv replaced atomically, then the artefacts), under the checkout's lock and
+    journal (exports/journal.py): an error there, or a kill, is undone (by the next export after a
+    kill) and the next export runs as if nothing had happened.
     """
     root = Path(dataset).resolve()
     csv_path = root / "metadata.csv"
     if not csv_path.is_file():
         raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
-    # forked first, while this process is small: the child checks the dataset's own rows meanwhile
-    job = _start_preexisting(csv_path)
+    _refuse_links_out_of(root)
+    try:
+        with checkout_lock(root):
+            recovered = _recover_interrupted(engine, root)
+            report = _export_into_locked_dataset(engine, store, root, name, progress, allowed, include_needs_info)
+    except (CheckoutBusy, CheckoutNotWritable) as exc:
+        raise ExportError(str(exc)) from None
+    report.recovered = recovered
+    return report
+
+
+def _refuse_links_out_of(root: Path) -> None:
+    """What the export reads or writes in the checkout stays in it: a symbolic link among them
+    (``images/``, ``metadata.csv``...) may only point inside the checkout."""
+    for name in ("metadata.csv", *FOLDERS, *REPLACED, "report"):
+        entry = root / name
+        if entry.is_symlink():
+            target = entry.resolve()
+            if root not in target.parents:
+                raise ExportError(f"{root}: {name} is a symbolic link to {target}, outside the checkout; an export "
+                                  "writes only inside the checkout: replace the link by the folder or file itself")
+
+
+def _recover_interrupted(engine: Engine, root: Path) -> str | None:
+    """Undo an export into ``root`` that was killed (its journal is still there); say what was done."""
+    try:
+        journal = Journal.load(root)
+    except RuntimeError as exc:
+        raise ExportError(str(exc)) from None
+    if journal is None:
+        return None
+    with session_scope(engine) as session:
+        recorded = session.scalar(select(Release.id).where(Release.path == str(root), Release.name == journal.name,
+                                                           Release.metadata_sha256 == journal.metadata_after_sha256))
+    if journal.phase == "recording" and recorded is not None:
+        journal.clear()
+        return f"the export {journal.name!r} (process {journal.pid}) had finished; its journal was cleared"
+    problems = journal.undo()
+    if problems:
+        raise ExportError(f"an interrupted export into {root} ({journal.name!r}, process {journal.pid}) could not be "
+                          f"undone: {'; '.join(problems)}; fix that and run the export again")
+    journal.clear()
+    return (f"an interrupted export {journal.name!r} (process {journal.pid}, stopped at step {journal.phase!r}) "
+            "was undone before this one")
+
+
+def _read_checkout(engine: Engine, root: Path, job) -> tuple[bytes, list[ReleaseRow], tuple[str, str], int]:
+    """The checkout's metadata.csv: its bytes, its rows (linked to the imported released rows by
+    filename), its header, and how many releases were recorded into it."""
+    csv_path = root / "metadata.csv"
     original = csv_path.read_bytes()
     try:
         meta = parse_metadata(original, csv_path)
@@ -565,23 +707,43 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         _abandon(job)
         raise ExportError(f"the checkout's header lacks {', '.join(missing)}")
     folder_i, file_i, pid_i = columns.index("folder"), columns.index("filename"), columns.index("patientid")
-    base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
-                       r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
-                       cells={n: c for n, c in zip(columns, r.cells) if n in REPORT_CELLS}) for r in meta.records]
-    header_raw, header_ending = meta.header.raw, meta.header.ending
-    del meta  # every cell of 100,000 rows: only REPORT_CELLS are kept
     with session_scope(engine) as session:
         # released rows of an imported checkout map to their ids; filenames are the key
         ids = dict(session.execute(select(ReleasedRow.filename, ReleasedRow.id)
                                    .where(ReleasedRow.removed_import_id.is_(None))).all())
         count = session.scalar(select(func.count()).select_from(Release).where(Release.path == str(root))) or 0
-    base = [ReleaseRow(r.raw, r.ending, r.patientid, r.filename, r.folder, None, ids.get(r.filename), None, r.cells)
-            for r in base]
+    base = [ReleaseRow(r.raw, r.ending, r.cells[pid_i], r.cells[file_i],
+                       r.cells[folder_i] if r.cells[folder_i] in FOLDERS else FOLDER_IMAGES, None,
+                       ids.get(r.cells[file_i]), None, {n: c for n, c in zip(columns, r.cells) if n in REPORT_CELLS})
+            for r in meta.records]  # only REPORT_CELLS of every row are kept
+    return original, base, (meta.header.raw, meta.header.ending), count
+
+
+def _appended(original: bytes, plan: Plan, header_ending: str) -> bytes:
+    """metadata.csv with the new rows at its end (a last line without its newline gets one)."""
+    tail = b""
+    if original and not original.endswith((b"\n", b"\r")):
+        tail = (header_ending or "\n").encode()
+    return original + tail + "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
+
+
+def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, name: str | None, progress: Progress,
+                                allowed: frozenset[str], include_needs_info: bool) -> ExportReport:
+    csv_path = root / "metadata.csv"
+    # forked first, while this process is small: the child checks the dataset's own rows meanwhile
+    job = _start_preexisting(csv_path)
+    original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
     name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
-    work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
-    moved: list[Path] = []
-    undo: list[Callable[[], None]] = []
     try:
+        work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
+    except OSError as exc:
+        _abandon(job)
+        raise ExportError(f"{root.parent}: cannot write the export's work files beside the checkout ({exc.strerror}); "
+                          "free space or make that folder writable") from None
+    journal = Journal(str(root), name, str(work_root), phase="planning", metadata_before_size=len(original),
+                      metadata_before_sha256=sha256_hex(original))
+    try:
+        journal.save()  # from here a kill leaves a journal: the next export clears the work directory
         work = work_root / "new"
         plan = plan_release(engine, store, work, name=name, base_header=(header_raw, header_ending),
                             base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress,
@@ -589,51 +751,125 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)
-        if not plan.new:
+        plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(root / rel),
+                                                 skip_written_to=str(root))
+        if not plan.new and plan.new_annotations.empty:
             report.metadata_sha256 = sha256_hex(original)
             report.nothing_new = True
+            journal.clear()
             return report
         for row in plan.new:
             target = root / row.folder / row.filename
             if target.exists() or target.is_symlink():
                 raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
-        tail = b""
-        if original and not original.endswith((b"\n", b"\r")):
-            tail = (header_ending or "\n").encode()
-        new_lines = "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
-        metadata = original + tail + new_lines
+        metadata = _appended(original, plan, header_ending)
         report.metadata_sha256 = sha256_hex(metadata)
         plan.funnel["exported"] = len(plan.new)
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
+        with session_scope(engine) as session:
+            kept = sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file()) if (root / ANNOTATIONS_DIR).is_dir() else 0
+            plan.annotated = check_annotated(session, shas, kept)
+        shas.update(_annotation_shas(root, plan.new_annotations))
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
         changelog = root / "CHANGELOG.md"
         write_artefacts(artefacts, plan, shas, counts, new_files=work,
                         previous_changelog=changelog if changelog.exists() else None)
-        # --- commit: the checkout changes from here on, and is restored on any error ---------
+    except BaseException:
+        journal.clear()
+        raise
+    kill_point("export-planned")
+    journal.metadata_after_sha256 = report.metadata_sha256
+    journal.files = [[f"{r.folder}/{r.filename}", r.file.sha256] for r in plan.new if r.file is not None]
+    _journal_annotations(journal, root, plan.new_annotations)
+    _commit_into_checkout(journal, plan, metadata, artefacts, report, progress)
+    report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
+    kill_point("export-recorded")
+    journal.clear()
+    return report
+
+
+def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path, report: ExportReport,
+                          progress: Progress) -> None:
+    """The steps that change the checkout, each journaled first; any error undoes them all."""
+    root, work = Path(journal.root), Path(journal.work) / "new"
+    try:
+        journal.save("placing")
         for folder in FOLDERS:
             if any(r.folder == folder for r in plan.new):
                 (root / folder).mkdir(exist_ok=True)
         for row in progress(plan.new, "commit", len(plan.new)):
-            target = root / row.folder / row.filename
-            _place(work / row.folder / row.filename, target)  # refuses an existing name: never overwrites
-            moved.append(target)
+            if row.file is None:
+                continue
+            _place(work / row.folder / row.filename, root / row.folder / row.filename)  # never overwrites
             report.files_written += 1
-        undo.append(lambda: write_atomically(csv_path, original))
-        write_atomically(csv_path, metadata)
-        _install_artefacts(artefacts, root, undo)
-    except BaseException:
-        for action in reversed(undo):
-            action()
-        for path in reversed(moved):
-            path.unlink(missing_ok=True)
+        kill_point("export-files-placed")
+        journal.save("metadata")
+        write_atomically(root / "metadata.csv", metadata)
+        kill_point("export-metadata-written")
+        _commit_annotations(root, Path(journal.work) / "annotations-new", plan.new_annotations)
+        _install_artefacts(artefacts, journal)
+        kill_point("export-artefacts-written")
+        journal.save("recording")
+    except BaseException as exc:
+        problems = journal.undo()
+        if problems:
+            # the journal stays: the next export tries the undo again before anything else
+            raise ExportError(f"the export into {root} failed ({exc!r}) and could not be fully undone: "
+                              f"{'; '.join(problems)}; fix that and run the export again") from exc
+        journal.clear()
+        if isinstance(exc, OSError):
+            raise ExportError(f"{root}: the export could not write into the checkout ({exc.strerror or exc}); "
+                              "nothing was changed: free space or make the checkout writable, then run it again") from None
         raise
-    finally:
-        shutil.rmtree(work_root, ignore_errors=True)
-    report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
-    return report
+
+
+def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
+    from exports.annotations import SEVERITY_CSV
+
+    shas = {rel: sha256_hex(blob) for rel, blob in new.masks.items()}
+    if new.coco:
+        shas[new.coco_path] = sha256_hex(new.coco)
+    data = severity_bytes(new, _read_if_file(root / SEVERITY_CSV))
+    if data is not None:
+        shas[SEVERITY_CSV] = sha256_hex(data)
+    return shas
+
+
+def _journal_annotations(journal: Journal, root: Path, new: NewAnnotations) -> None:
+    """What the annotations step will change, for the journal's undo: the new mask and box files,
+    and the severity file's size and SHA-256 before and after its rows are appended."""
+    from exports.annotations import SEVERITY_CSV
+
+    journal.files += [[rel, sha256_hex(blob)] for rel, blob in new.masks.items()]
+    if new.coco:
+        journal.files.append([new.coco_path, sha256_hex(new.coco)])
+    current = _read_if_file(root / SEVERITY_CSV)
+    data = severity_bytes(new, current)
+    if data is not None:
+        journal.appended[SEVERITY_CSV] = [len(current) if current is not None else -1,
+                                          sha256_hex(current or b""), sha256_hex(data)]
+
+
+def _commit_annotations(root: Path, work: Path, new: NewAnnotations) -> None:
+    """Severity rows appended (the file replaced atomically by its old bytes plus the rows), new
+    mask and box files placed without ever replacing one (the journal undoes both)."""
+    from exports.annotations import SEVERITY_CSV
+
+    path = root / SEVERITY_CSV
+    data = severity_bytes(new, _read_if_file(path))
+    if data is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+    for rel, blob in list(new.masks.items()) + ([(new.coco_path, new.coco)] if new.coco else []):
+        source = work / rel
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(blob)
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _place(source, target)
 
 
 def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[str, str]:
@@ -681,26 +917,24 @@ def _place(source: Path, target: Path) -> None:
             shutil.copyfileobj(src, dst)
 
 
-def _install_artefacts(artefacts: Path, root: Path, undo: list[Callable[[], None]]) -> None:
-    """CHANGELOG.md and manifest.json replaced atomically; report/ swapped by renames."""
-    for name in ("CHANGELOG.md", "manifest.json"):
+def _install_artefacts(artefacts: Path, journal: Journal) -> None:
+    """CHANGELOG.md and manifest.json replaced atomically (copies of the old ones kept first);
+    report/ swapped by renames (the old one kept in the work directory until the end)."""
+    root = Path(journal.root)
+    journal.backups.mkdir(exist_ok=True)
+    for name in REPLACED:
         target = root / name
+        journal.replaced_existed[name] = target.exists()
         if target.exists():
-            before = target.read_bytes()
-            undo.append(lambda target=target, before=before: write_atomically(target, before))
-        else:
-            undo.append(lambda target=target: target.unlink(missing_ok=True))
-        write_atomically(target, (artefacts / name).read_bytes())
-    old = None
-    if (root / "report").exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{root.name}.report-old-", dir=root.parent))
-        os.rename(root / "report", old / "report")
-        undo.append(lambda: (shutil.rmtree(root / "report", ignore_errors=True), os.rename(old / "report", root / "report")))
-    else:
-        undo.append(lambda: shutil.rmtree(root / "report", ignore_errors=True))
+            shutil.copyfile(target, journal.backups / name)
+        journal.replaced_after[name] = file_sha256(artefacts / name)
+    journal.report_existed = (root / "report").exists()
+    journal.save("artefacts")
+    for name in REPLACED:
+        write_atomically(root / name, (artefacts / name).read_bytes())
+    if journal.report_existed:
+        os.rename(root / "report", Path(journal.work) / "report-before")
     os.rename(artefacts / "report", root / "report")
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

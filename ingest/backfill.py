@@ -12,7 +12,12 @@ age, finding, RT-PCR, survival, intubated, went_icu, needed_supplemental_O2, ext
 whole note; per-image fields (offset, view, modality, date, vitals and counts, intubation_present,
 in_icu) read the ``filename`` first ("-PA", "-L", "-day5") and then only the part of the note
 about this image: the panel matching the file's panel letter ("fig1a" -> "(a) ..."). When the
-note has several panels and the file names none of them, per-image fields are left blank.
+note has several panels and the file names none of them, per-image fields are left blank. The
+image's own facts (offset, view, modality, date) are read from a whole note only when the note is
+this row's alone (``RowContext``: a note shared by the patient's images gives them nothing but a
+single modality, radiographs); a CT named in a whole note is left blank with the reason. The
+offset is the image's day on its patient's timeline (``ingest.timeline``): the note's history
+anchors it on the onset, the file's day label or its own words place it.
 
 ``backfill_table(rows)`` does the same for a whole table, and lets patient-level fields read the
 notes (never the values) of the patient's other rows: same patientid, same case URL.
@@ -37,8 +42,20 @@ from exports.schema import (
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
-from .normalize.imaging import normalize_finding, normalize_modality, normalize_offset, normalize_view
-from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, normalize_date, url_for_doi
+from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
+from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
+from .timeline import ImageTexts, case_timeline, filename_day
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What the rest of the table tells about a row (the TEXT of its patient's other rows, never
+    their values): whether its note is also another row's note (then the note describes several
+    images, and the row's own facts are in the note only where a panel of it names this file), and
+    the file names of the patient's rows in table order (their day labels share one scale)."""
+
+    note_shared: bool = False
+    filenames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,6 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 # --- What the file name says --------------------------------------------------------------------
 
 _EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
-_DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
 _VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
 _PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 
@@ -107,18 +123,39 @@ _PANEL_MARK = compile_fast(
 )
 
 
+_VERB_AFTER_MARK = compile_fast(r"\s*(?:shows?|showed|showing|demonstrat\w*|reveal\w*|depicts?|displays?|is|are|was|were)\b", re.IGNORECASE)
+
+
+def _mark_end(note: str, mark_start: int) -> int:
+    """The end of the panel mark starting at ``mark_start`` ("(a)", "A,", "B:")."""
+    m = re.match(r"\(?[A-Ha-h]\)?[,:.]?", note[mark_start:])
+    return mark_start + (m.end() if m else 1)
+
+
 @lru_cache(maxsize=4096)
 def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
-    """(letter, start, end) of each panel of a note with two or more distinct panel labels."""
+    """(letter, start, end) of each panel of a note with two or more distinct panel labels. A label
+    that opens its sentence ("(a) Anteroposterior radiograph shows ...") runs to the next label; a
+    label inside a sentence ("Chest radiograph (A) shows ... . Axial CT scan (B) shows") covers its
+    own sentence only, from the sentence's start: the words before the next label are that panel's."""
     marks = []
     for m in _PANEL_MARK.finditer(note):
-        letter = next(g for g in m.groups() if g).lower()
-        marks.append((letter, m.start()))
-    if len({l for l, _ in marks}) < 2:
+        group = next(i for i, g in enumerate(m.groups(), start=1) if g)
+        # (letter, where the mark starts, where its own text starts: "(a)" or the bare letter)
+        mark_start = m.start(group) - (1 if note[m.start(group) - 1:m.start(group)] == "(" else 0)
+        marks.append((m.group(group).lower(), m.start(), mark_start))
+    if len({l for l, _, _ in marks}) < 2:
         return ()
     spans = []
-    for i, (letter, start) in enumerate(marks):
+    for i, (letter, start, mark_start) in enumerate(marks):
         end = marks[i + 1][1] if i + 1 < len(marks) else len(note)
+        s_start, s_end = sentence_at(note, mark_start)
+        # "Chest radiograph (A) shows": the label follows its subject; "(D) CT scan on day 9": it opens
+        opens_sentence = not note[s_start:mark_start].strip(" (") or not _VERB_AFTER_MARK.match(note, _mark_end(note, mark_start))
+        if not opens_sentence:
+            previous_end = marks[i - 1][2] + 1 if i else 0
+            start = max(s_start, previous_end)
+            end = min(end, s_end)
         spans.append((letter, start, end))
     return tuple(spans)
 
@@ -203,7 +240,10 @@ def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalize
     return title
 
 
-def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
+def _modality(row: dict[str, str], image_text: str | None, shared_note: str | None = None) -> Normalized:
+    """The image's modality from its own evidence (volume, view, file name, its panel or note); a
+    note shared by the patient's images (``shared_note``) only when it names radiographs alone:
+    then the case has a single modality, and a radiograph is what every image of it is."""
     filename, folder, view = _cell(row, "filename"), _cell(row, "folder"), _cell(row, "view")
     if not view:
         view = str(_view_from_filename(filename).value or "")  # "-PA", "-L": an X-ray view
@@ -216,7 +256,27 @@ def _modality(row: dict[str, str], image_text: str | None) -> Normalized:
     by_name = normalize_modality(re.sub(r"[-_.]+", " ", _stem(filename)))
     if by_name.value is not None:
         return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
-    return normalize_modality(image_text) if image_text else Normalized(None)
+    by_site = modality_for_url(_cell(row, "url"))
+    if by_site.value is not None:
+        return by_site
+    if not image_text:
+        if shared_note:
+            words = normalize_modality(shared_note)
+            if words.value == MODALITY_XRAY:
+                return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end, "modality.case-words-single-modality", words.version)
+        return Normalized(None)
+    result = normalize_modality(image_text)
+    if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
+        return _ct_in_whole_note(result)
+    return result
+
+
+def _ct_in_whole_note(result: Normalized) -> Normalized:
+    """A whole note (no panel of it names this file) that names a CT: the note tells the patient's
+    work-up ("a CT was performed to look for...", "HRCT criteria", "CT (not available)") more often
+    than what this image is, and the dataset's 2-D rows are mostly radiographs: blank, with why."""
+    return Normalized(None, result.evidence, result.start, result.end, result.rule, result.version,
+                      "the note names a CT, but not as this image (no panel of the note names this file)")
 
 
 def _view(row: dict[str, str], image_text: str | None) -> Normalized:
@@ -228,14 +288,26 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
         modality = MODALITY_CT
     if not image_text:
         return Normalized(None)
-    return normalize_view(image_text, modality=modality)
+    result = normalize_view(image_text, modality=modality)
+    if result.value in CT_VIEWS and image_text == _cell(row, "clinical_notes") and modality != MODALITY_CT:
+        return _ct_in_whole_note(result)  # "axial", "transverse": a CT's planes
+    return result
 
 
-def _offset(row: dict[str, str], image_text: str | None) -> Normalized:
-    m = _DAY_IN_NAME.search(_stem(_cell(row, "filename")))
-    if m:
-        return Normalized(int(m.group(1)), m.group(0).strip("-_. "), -1, -1, "offset.filename-day", 1)
-    return normalize_offset(image_text) if image_text else Normalized(None)
+def _offset(row: dict[str, str], image_text: str | None, context: RowContext) -> Normalized:
+    """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
+    history, the image's moment from its file name's day label and its own part of the note."""
+    filename = _cell(row, "filename")
+    if not image_text and filename_day(filename) is None:
+        return Normalized(None)  # nothing of this image's own says when it was taken
+    names = context.filenames or (filename,)
+    own = names.index(filename) if filename in names else 0
+    images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]
+    timeline = case_timeline(_cell(row, "clinical_notes"), images, captions_are_notes=True)
+    placed = timeline.offset_of(own)
+    if placed is None or placed.value is None:
+        return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
+    return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
 
 
 # An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
@@ -319,13 +391,15 @@ class _NoteResults:
         return result
 
 
-def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0) -> list[Fill]:
-    """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``)."""
-    return _row_fills(row, fields, row_number, _normalize_note)
+def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_number: int = 0,
+                 context: RowContext | None = None) -> list[Fill]:
+    """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``); ``context`` is
+    what the rest of the table says about it (``backfill_table`` gives it)."""
+    return _row_fills(row, fields, row_number, _normalize_note, context or RowContext())
 
 
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
-               normalize_note: Callable[[str, str], Normalized]) -> list[Fill]:
+               normalize_note: Callable[[str, str], Normalized], context: RowContext) -> list[Fill]:
     """``backfill_row``, with the normalizer calls on the note (patient fields, the note's finding)
     made through ``normalize_note(field, text)``."""
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
@@ -337,6 +411,9 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     patient_text = _patient_text(row)
     filename = _cell(row, "filename")
     image_text = _image_text(note, filename) if note else None
+    # a note shared with another image of the patient, and not split into panels, describes
+    # several images: "lateral" or "CT" in it is not this image's
+    own_text = None if (context.note_shared and image_text == note) else image_text
     fills: list[Fill] = []
     for field in blanks:
         if field == "folder":
@@ -347,11 +424,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
         if field == "finding":
             result = _finding(row, normalize_note)
         elif field == "modality":
-            result = _modality(row, image_text)
+            result = _modality(row, own_text, note if own_text is None and context.note_shared else None)
         elif field == "view":
-            result = _view(row, image_text)
+            result = _view(row, own_text)
         elif field == "offset":
-            result = _offset(row, image_text)
+            result = _offset(row, own_text, context)
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -366,7 +443,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 if result.rule == "url.canonical":
                     result = Normalized(None)  # any other link in the credits is a policy or a journal page
         elif field == "date":
-            result = _date(row, image_text)
+            result = _date(row, own_text)
         elif field == "location" and location_for_url(_cell(row, "url")).value is not None:
             result = location_for_url(_cell(row, "url"))
         elif field == "location":
@@ -496,7 +573,8 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
     normalize_note = _NoteResults()
     out: list[tuple[int, list[Fill]]] = []
     for group in groups:
-        per_row = [_row_fills(row, wanted, first_row_number + i, normalize_note) for i, row in group]
+        per_row = [_row_fills(row, wanted, first_row_number + i, normalize_note, context)
+                   for (i, row), context in zip(group, _row_contexts(group))]
         decided = _patient_decisions(group, per_row, table_fields, first_row_number, normalize_note) \
             if table_fields and len(group) >= 2 else {}
         if decided:
@@ -509,6 +587,16 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
                 per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
         out.extend((i, fills) for (i, _), fills in zip(group, per_row))
     return out
+
+
+def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
+    """Each row's ``RowContext`` among the rows of its patient (``group``, in table order)."""
+    notes = [_cell(row, "clinical_notes") for _, row in group]
+    filenames = tuple(_cell(row, "filename") for _, row in group)
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note] = counts.get(note, 0) + 1
+    return [RowContext(bool(note) and counts[note] > 1, filenames if len(group) > 1 else ()) for note in notes]
 
 
 def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:
@@ -567,7 +655,9 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
 
     wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
     table_fields = [f for f in wanted if f in TABLE_PATIENT_FIELDS]
-    chunks = _patient_chunks(rows, bool(table_fields), chunk)
+    # whole patients per chunk: patient fields combine their notes, per-image fields need to know
+    # whether their note is shared and the day labels of their siblings (RowContext)
+    chunks = _patient_chunks(rows, True, chunk)
     jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number) for part in chunks)
     workers = workers or os.cpu_count() or 1
     per_row: list[list[Fill] | None] = [None] * len(rows)

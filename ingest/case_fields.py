@@ -8,17 +8,26 @@ teaching text about the disease ("intubation may be required"), not about this p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from exports.schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 from ingest.normalize import NORMALIZERS, Normalized
-from ingest.normalize.common import format_number
+from ingest.normalize.common import format_number, sentence_spans
+from ingest.normalize.imaging import AP, AP_SUPINE, PA
 from ingest.records import CaseRecord, ImageRecord
+from ingest.timeline import ImageTexts, Timeline, case_timeline
 
 #: Patient-level fields read from the history and findings (the patient's own story).
 NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASUREMENT_FIELDS)
 #: Fields that belong to one image rather than to the patient.
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
+
+#: Sources that write slashed dates day first ("30/3").
+_DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
+
+#: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
+TIMELINE_VERSION = 1
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -65,9 +74,14 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         if raw.strip():
             results.append(_result(field, None, raw, NORMALIZERS[field](raw, **context)))
 
-    case_field("sex", record.sex_text or narrative, source=record.source)
-    case_field("age", record.age_text or narrative, source=record.source)
-    case_field("finding", record.diagnosis or record.title, source=record.source)
+    for field, labelled, label_name, other, other_name in (
+        ("sex", record.sex_text, "the patient line", narrative, "the history"),
+        ("age", record.age_text, "the patient line", narrative, "the history"),
+        ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
+    ):
+        result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if result is not None:
+            results.append(result)
     for field in NARRATIVE_FIELDS:
         case_field(field, narrative, source=record.source)
     case_field("license", record.license_text, source=record.source)
@@ -78,37 +92,200 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         if text.strip():
             results.append(FieldResult(field, None, text, text.strip(), text.strip(), COPY_RULE, 1, ""))
 
-    previous_offset: int | None = None
-    for image in sorted(record.images, key=lambda i: i.position):
-        image_results = normalize_image(record, image, previous_offset)
-        offset = next((r for r in image_results if r.field == "offset" and r.value is not None), None)
-        if offset is not None:
-            previous_offset = int(offset.value)
-        results.extend(image_results)
+    timeline = record_timeline(record)
+    images = sorted(record.images, key=lambda i: i.position)
+    case_modality = _case_modality(record, images)
+    for image in images:
+        results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality, single_image=len(images) == 1))
     return results
 
 
-def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None) -> list[FieldResult]:
+def _agree(field: str, a: object, b: object) -> bool:
+    if field == "finding":  # a path and a path below it agree: "Pneumonia/Viral" and "Pneumonia/Viral/COVID-19"
+        a, b = str(a), str(b)
+        return a == b or a.startswith(b + "/") or b.startswith(a + "/") or "Pneumonia" in (a, b)
+    if field == "age":
+        return abs(float(a) - float(b)) <= 1  # a birthday between the two mentions
+    return a == b
+
+
+def checked_field(field: str, labelled: str, label_name: str, other: str, other_name: str, **context) -> FieldResult | None:
+    """A case field from its labelled text (a patient line, a final diagnosis), else from the other
+    text (the history, the title). When both give a value and they disagree, the field stays blank
+    with both, for the reviewer to decide: "the patient line says M, the history says F"."""
+    primary = NORMALIZERS[field](labelled, **context) if labelled.strip() else None
+    secondary = NORMALIZERS[field](other, **context) if other.strip() else None
+    if primary is not None and primary.value is not None:
+        if secondary is not None and secondary.value is not None and not _agree(field, primary.value, secondary.value):
+            reason = (f"{label_name} says {csv_value(primary.value)} ({primary.evidence!r}), "
+                      f"{other_name} says {csv_value(secondary.value)} ({secondary.evidence!r})")
+            return FieldResult(field, None, labelled, None, primary.evidence + " … " + secondary.evidence, primary.rule, primary.version, reason)
+        return _result(field, None, labelled, primary)
+    if primary is not None and primary.reason:  # the labelled text is ambiguous itself
+        return _result(field, None, labelled, primary)
+    return _result(field, None, other, secondary) if secondary is not None else None
+
+
+def _study_titles(record: CaseRecord) -> dict[str, str]:
+    """Radiopaedia: study id -> the study's title ("Day 7", "2 weeks later"), the label of its images."""
+    studies = record.extra.get("studies") or []
+    return {str(s.get("study_id")): str(s.get("title") or "") for s in studies if isinstance(s, dict) and s.get("study_id")}
+
+
+def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
+    """The words that belong to one image: its own words (``own_words``), its own date text or its
+    study's title, the file name of its URL."""
+    titles = _study_titles(record)
+    label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
+    filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return ImageTexts(image.position, caption=own_words(record, image), date_text=label, filename=filename)
+
+
+def record_timeline(record: CaseRecord) -> Timeline:
+    """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
+    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings,
+                         day_first=record.source in _DAY_FIRST_SOURCES)
+
+
+def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:
+    """The modality the case's own words give, used for an image without its own only when the case
+    has a single modality: its images' own modalities agree and its findings name that one alone."""
+    own = {NORMALIZERS["modality"](i.modality_text or i.caption).value for i in images if (i.modality_text or i.caption).strip()}
+    own.discard(None)
+    text = _join(record.findings, record.history)
+    words = NORMALIZERS["modality"](text) if text else Normalized(None)
+    if words.value is None or (own and own != {words.value}):
+        return None
+    return FieldResult("modality", None, text, words.value, words.evidence, "modality.case-words", 1, "")
+
+
+def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None = None, *, timeline: Timeline | None = None,
+                    case_modality: FieldResult | None = None, single_image: bool = False) -> list[FieldResult]:
+    """The per-image fields of one image, each from the image's own evidence (stack modality and
+    plane, caption or subcaption, the sentences of the findings citing its figure, its study's
+    findings, date text or study label, file name). The case's words fill the modality only when
+    the case has a single modality (``case_modality``) and the view only when the case has a single
+    image: "lateral" or "CT" elsewhere in a note is not this image's. ``previous_offset`` is
+    ignored (kept for callers of the old signature): the case's timeline places relative times."""
+    words = own_words(record, image)
+    modality = _image_modality(record, image, words)
+    view = _image_view(record, image, words, modality, single_image)
     pos = image.position
-    modality_raw = image.modality_text or image.caption
-    modality = _result("modality", pos, modality_raw, NORMALIZERS["modality"](modality_raw)) if modality_raw.strip() else None
-    if image.slice_urls or image.extra.get("volume"):
-        if modality is None or modality.value is None:
-            # a stack of slices is a CT volume whatever its caption says
-            modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
-    view = None
-    view_raw = image.view_text or image.caption
-    if view_raw.strip():
-        modality_value = modality.value if modality is not None else None
-        view = _result("view", pos, view_raw, NORMALIZERS["view"](view_raw, modality=modality_value, source=record.source))
     if (modality is None or modality.value is None) and view is not None and view.value is not None:
         # "lateral view" names no modality, but only a radiograph has a lateral view
         inferred = MODALITY_XRAY if view.value in XRAY_VIEWS else MODALITY_CT
-        modality = FieldResult("modality", pos, view_raw, inferred, view.evidence, "modality.from-view", 1, "")
+        modality = FieldResult("modality", pos, view.raw, inferred, view.evidence, "modality.from-view", 1, "")
+    if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
+        modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence, case_modality.rule, 1, "")
     results = [r for r in (modality, view) if r is not None]
-    offset_raw = image.date_text or image.caption
-    if offset_raw.strip():
-        results.append(_result("offset", pos, offset_raw, NORMALIZERS["offset"](offset_raw, previous_offset=previous_offset)))
+    offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
+    if offset is not None:
+        results.append(offset)
     if image.date_text.strip():
         results.append(_result("date", pos, image.date_text, NORMALIZERS["date"](image.date_text, source=record.source)))
     return results
+
+
+_FIGURE_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d{1,2})", re.IGNORECASE)
+
+
+def _figure_number(image: ImageRecord) -> int | None:
+    figure = image.extra.get("figure")
+    if isinstance(figure, int):
+        return figure
+    m = re.match(r"Fig(?:ure)?\.?\s*(\d{1,2})", image.label or "", re.IGNORECASE)
+    return int(m.group(1)) if m else None
+
+
+def cited_sentences(text: str, figure: int) -> str:
+    """The sentences of ``text`` that cite figure ``figure`` and no other ("CT two hours later
+    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings."""
+    out = []
+    # "Fig." is no sentence end: split a same-length copy without its dots
+    for s_start, s_end in sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", text, flags=re.IGNORECASE)):
+        cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(text, s_start, s_end)}
+        if cited == {figure}:
+            out.append(text[s_start:s_end].strip())
+    return " ".join(out)
+
+
+def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
+    study_id = str(image.extra.get("study_id", ""))
+    return next((s for s in record.extra.get("studies") or [] if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
+
+
+def own_words(record: CaseRecord, image: ImageRecord) -> str:
+    """The image's own words: its caption, else the findings' sentences citing its figure alone,
+    else (Radiopaedia) its study's findings when the study holds this one image."""
+    if image.caption.strip():
+        return image.caption
+    figure = _figure_number(image)
+    if figure is not None:
+        cited = cited_sentences(_join(record.findings, record.history), figure)
+        if cited:
+            return cited
+    study = _study(record, image)
+    if study is not None:
+        siblings = [i for i in record.images if str(i.extra.get("study_id", "")) == str(study.get("study_id"))]
+        if len(siblings) == 1:
+            return str(study.get("findings") or "")
+    return ""
+
+
+def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> FieldResult | None:
+    pos = image.position
+    raw = image.modality_text or words
+    # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
+    figure_caption = record.source == "publications" and not image.modality_text
+    modality = _result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption)) if raw.strip() else None
+    if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
+        modality = _unless_words_disagree(modality, NORMALIZERS["modality"](words), "the source's modality", words)
+    if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
+        # a stack of slices is a CT volume whatever its caption says
+        modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
+    return modality
+
+
+def _unless_words_disagree(result: FieldResult, by_words: Normalized, what: str, words: str) -> FieldResult:
+    """``result`` (from the source's structured text: a stack's modality or plane), or blank with
+    both when the image's own words name another value."""
+    if by_words.value is None or csv_value(by_words.value) == result.value:
+        return result
+    reason = f"{what} says {result.value} ({result.evidence!r}), the image's words say {csv_value(by_words.value)} ({by_words.evidence!r})"
+    return FieldResult(result.field, result.image_position, result.raw + "\n" + words, None,
+                       result.evidence + " … " + by_words.evidence, result.rule, result.version, reason)
+
+
+def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: FieldResult | None, single_image: bool) -> FieldResult | None:
+    pos = image.position
+    modality_value = modality.value if modality is not None else None
+    raw = image.view_text or words
+    view = _result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source)) if raw.strip() else None
+    if view is not None and image.view_text and words.strip() and words != raw:
+        by_words = NORMALIZERS["view"](words, modality=modality_value)
+        if image.view_text.strip() in words and (by_words.value is not None or by_words.reason):
+            # the parser took its view word from these words (a caption): all of them decide
+            # ("PA and lateral views" is no one view)
+            view = _result("view", pos, words, by_words)
+        elif view.value is not None:
+            view = _unless_words_disagree(view, by_words, "the source's plane", words)
+        elif by_words.value in (PA, AP, AP_SUPINE):
+            # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
+            view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words", by_words.version, "")
+    if (view is None or (view.value is None and not view.reason)) and single_image:
+        text = _join(record.findings)
+        if text:
+            by_case = NORMALIZERS["view"](text, modality=modality_value)
+            if by_case.value is not None or by_case.reason:
+                view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence, "view.case-words-single-image", by_case.version, by_case.reason)
+    return view
+
+
+def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:
+    placed = timeline.offset_of(image.position)
+    if placed is None or (placed.value is None and placed.reason == "no moment of this image in its own words"):
+        return None
+    texts = image_texts(record, image)
+    raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed.value is not None else "") if t)
+    return FieldResult("offset", image.position, raw or record.history, csv_value(placed.value), placed.evidence,
+                       placed.rule, TIMELINE_VERSION, placed.reason)

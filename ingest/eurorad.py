@@ -238,6 +238,18 @@ def _value_text(element: Tag | None) -> str:
     return text
 
 
+def _authors_line(element: Tag | None) -> str:
+    """The authors line as the page shows it (affiliation numbers included, spaces as rendered):
+    the dataset's credit is ``Credit to `` and this line, nothing appended."""
+    if element is None:
+        return ""
+    text = re.sub(r"\s+", " ", element.get_text("").replace("\xa0", " ")).strip()
+    label = element.get("data-label-text")
+    if label and text.startswith(label):
+        text = text[len(label):].strip()
+    return text
+
+
 def _authors(element: Tag | None) -> tuple[str, str]:
     """Author names without affiliation markers, and the affiliations that follow them."""
     if element is None:
@@ -246,7 +258,7 @@ def _authors(element: Tag | None) -> tuple[str, str]:
     for sup in names_el.find_all("sup"):
         sup.decompose()
     names = _value_text(names_el)
-    names = re.sub(r"\s+,", ",", names).strip(" ,")
+    names = re.sub(r"(?<!\s)\s+,", ",", names).strip(" ,")
     affiliations: list[str] = []
     sibling = element.find_next_sibling()
     while sibling is not None and sibling.name == "p" and not sibling.get("class", []) == ["color-grey"]:
@@ -277,16 +289,22 @@ def _split_patient_line(line: str) -> tuple[str, str]:
     return "", parts[0]
 
 
+_LICENSE_NAME_RE = re.compile(r"\b(?:Creative Commons|CC BY-NC-SA)")
+
+
 def _license(soup: BeautifulSoup) -> tuple[str, str]:
     for link in soup.select('a[href*="creativecommons.org/licenses"]'):
         holder = link.find_parent(["p", "div", "li"]) or link
         text = tidy(holder.get_text(" "))
         if text:
             return text, "page"
-    text = soup.get_text(" ")
-    match = re.search(r"[^.]*\b(Creative Commons|CC BY-NC-SA)[^.]*\.", text)
-    if match:
-        return squash(match.group(0)), "page"
+    # The first sentence naming the licence. One pass over the sentences: the pattern this
+    # replaces ("[^.]*Creative Commons[^.]*\.") rescanned the text from every position, which took
+    # minutes on a 50 MB page without full stops.
+    sentences = soup.get_text(" ").split(".")
+    for sentence in sentences[:-1]:  # the last piece ends without a full stop
+        if _LICENSE_NAME_RE.search(sentence):
+            return squash(sentence + "."), "page"
     return SITE_LICENSE, "site-wide"
 
 
@@ -458,6 +476,7 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
             published_iso = ""
 
     meta = _meta_values(soup)
+    authors_line = _authors_line(meta.get("authors"))
     authors, institution = _authors(meta.get("authors"))
     patient_line = _patient_line(soup, meta)
     age_text, sex_text = _split_patient_line(patient_line)
@@ -485,7 +504,7 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
         published=published,
         authors=authors,
         institution=institution,
-        credit=f"{authors}, Eurorad, case {case_number}" if authors else f"Eurorad, case {case_number}",
+        credit=f"Credit to {authors_line}" if authors_line else "",
         age_text=age_text,
         sex_text=sex_text,
         history=section("history"),
@@ -507,7 +526,53 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
     return _split_patients(base)
 
 
+# A figure of another person shown beside the patient's: "Normal chest radiograph of a 52-year-old
+# woman, for comparison", "Comparison: normal CT of a healthy volunteer".
+_COMPARISON_RE = re.compile(
+    r"\b(?:for\s+comparison|comparison\s+(?:film|image|radiograph|study|case)|as\s+a\s+(?:reference|comparison)|"
+    r"healthy\s+(?:volunteer|subject|control|individual|person)|control\s+(?:subject|patient|case))\b",
+    re.I,
+)
+_NORMAL_RE = re.compile(r"\bnormal\b|\bhealthy\b|\bwithout\s+(?:abnormalit|pathologic)\w*|\bno\s+abnormalit\w*", re.I)
+
+
+def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
+    """The normal comparison films of a page, each taken out of ``base`` into a case of its own
+    (``<case>-n<k>``, finding No Finding, age and sex from its own caption): another person's
+    film is not this patient's, and not COVID-19."""
+    comparison = [i for i in base.images if _COMPARISON_RE.search(i.caption) and _NORMAL_RE.search(i.caption)]
+    if not comparison or len(comparison) == len(base.images):
+        return []
+    base.images = [i for i in base.images if i not in comparison]
+    for position, image in enumerate(base.images):
+        image.position = position
+    cases = []
+    for k, image in enumerate(comparison, start=1):
+        caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        age, sex = _AGE_RE.search(caption), _SEX_RE.search(caption)
+        image.position = 0
+        cases.append(CaseRecord(**{
+            **base.__dict__,
+            "source_key": f"{base.source_key}-n{k}",
+            # the page's title is about its patient, not about this person
+            "title": f"Normal comparison film {k} of Eurorad case {base.source_key} ({image.label})",
+            "age_text": age.group(0) if age else "", "sex_text": sex.group(1) if sex else "",
+            "history": caption.strip(), "findings": caption.strip(), "discussion": "",
+            "diagnosis": "No Finding (normal comparison film)",
+            "images": [image],
+            "aliases": list(base.aliases),
+            "warnings": [*base.warnings, f"normal comparison film {k} of case {base.source_key}, split into its own case: check the split"],
+            "extra": {**base.extra, "comparison_film": k},
+        }))
+    return cases
+
+
 def _split_patients(base: CaseRecord) -> list[CaseRecord]:
+    comparisons = _comparison_cases(base)
+    return _split_by_markers(base) + comparisons
+
+
+def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
     history_parts = _patient_segments(base.history)
     group = _GROUP_RE.search(" ".join((base.history, base.extra.get("patient_line", ""), base.title)))
     if not history_parts:

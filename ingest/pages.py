@@ -38,7 +38,7 @@ class ParseError(ValueError):
 
 
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_NEWLINES_RE = re.compile(r"\s*\n\s*(\n\s*)+")
+_NEWLINES_RE = re.compile(r"(?<!\s)\s*\n\s*(\n\s*)+")
 
 
 def squash(text: str | None) -> str:
@@ -51,7 +51,7 @@ def squash(text: str | None) -> str:
 
 def tidy(text: str | None) -> str:
     """``squash`` without the space that ``get_text(" ")`` leaves before punctuation ("Åhre , Radiopaedia")."""
-    return re.sub(r"\s+([,.;:!?])", r"\1", squash(text))
+    return re.sub(r"(?<!\s)\s+([,.;:!?])", r"\1", squash(text))
 
 
 _BLOCK_TAGS = {

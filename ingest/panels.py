@@ -90,7 +90,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
 def _tidy(text: str) -> str:
     text = text.strip()
     text = re.sub(r"^[\s;,:.–-]+|[\s;,]+$", "", text)
-    text = re.sub(r"\s+(?:and|or)$", "", text)
+    text = re.sub(r"(?<!\s)\s+(?:and|or)$", "", text)
     return text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
 
 

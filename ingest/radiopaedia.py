@@ -43,7 +43,7 @@ SITE_LICENSE = (
 _RID_RE = re.compile(r"\brID[:\s-]*(\d{2,})", re.I)
 _DOI_RE = re.compile(r"10\.53347/rID-(\d+)", re.I)
 _STUDY_HREF_RE = re.compile(r"/studies/(\d+)")
-_TRAILING_ID_RE = re.compile(r"(\d+)$")
+_TRAILING_ID_RE = re.compile(r"(?<!\d)(\d+)$")
 _COURTESY_RE = re.compile(r"Case courtesy of\s+(.+?),\s*Radiopaedia\.org", re.I | re.S)
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".avi", ".m4v", ".ogv")
 _XRAY_MODALITIES = {"x-ray", "xray", "x ray", "radiograph", "plain radiograph", "plain film"}
@@ -381,7 +381,7 @@ def _metadata_rows(root: Any) -> dict[str, Any]:
 
 def _parse_published(text: str) -> str:
     """ISO date from "18th Aug 2019" or "18 Aug 2019" (ordinal suffixes in one source only)."""
-    cleaned = re.sub(r"(\d+)(st|nd|rd|th)\b", r"\1", squash(text))
+    cleaned = re.sub(r"(?<!\d)(\d+)(st|nd|rd|th)\b", r"\1", squash(text))
     for fmt in ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d"):
         try:
             return datetime.strptime(cleaned, fmt).date().isoformat()
@@ -530,7 +530,7 @@ def _title(root: Any) -> str:
         return squash(_text(el, " "))
     og = _first(_OG_TITLE, root)
     if og is not None and og.get("content", "").strip():
-        return re.sub(r"\s*\|\s*Radiopaedia\.org\s*$", "", og.get("content").strip(), flags=re.I)
+        return re.sub(r"(?<!\s)\s*\|\s*Radiopaedia\.org\s*$", "", og.get("content").strip(), flags=re.I)
     return ""
 
 

@@ -196,6 +196,17 @@ def _lines(p: Tag) -> list[str]:
     return [c for c in (re.sub(r"\s+", " ", c.replace("\xa0", " ")).strip() for c in chunks) if c]
 
 
+def _credit(byline: list[str], line_nodes: dict[str, Tag]) -> str:
+    """The dataset's credit: ``Credit to `` and the post's authors line as the page shows it (the
+    first paragraph of the byline, with what it holds: the curators copy it whole, institution
+    included when it shares the paragraph, and append nothing; spaces as rendered)."""
+    if not byline:
+        return ""
+    node = line_nodes.get(byline[0])
+    text = re.sub(r"\s+", " ", node.get_text("").replace("\xa0", " ")).strip() if node is not None else byline[0]
+    return "Credit to " + text if text else ""
+
+
 def _published(soup: BeautifulSoup, url: str) -> str:
     node = soup.select_one("time.entry-date.published[datetime], time.entry-date[datetime], time[datetime]")
     if node is not None:
@@ -220,7 +231,7 @@ def _title(soup: BeautifulSoup) -> str:
             return _text(node)
     og = soup.select_one('meta[property="og:title"][content]')
     title = og["content"] if og is not None else (soup.title.get_text() if soup.title else "")
-    return re.sub(r"\s*[–-]\s*(?:Archivio\s+)?SIRM\s*$", "", title.strip())
+    return re.sub(r"(?<!\s)\s*[–-]\s*(?:Archivio\s+)?SIRM\s*$", "", title.strip())
 
 
 def _srcset_largest(srcset: str) -> tuple[str, int] | None:
@@ -286,19 +297,11 @@ def _content_node(soup: BeautifulSoup, url: str) -> Tag:
     raise ParseError(url, "post body (div.entry-content)")
 
 
-def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
-    soup = _soup(html)
-    if _is_error_page(soup):
-        raise ParseError(url, "SIRM error page (WordPress 404)")
-    content = _content_node(soup, url)
-    canonical = canonical_sirm_url(url)
-    source_key = sirm_source_key(canonical)
-    lang = "en" if source_key.startswith("en/") else "it"
-    title = _title(soup)
-    number = _CASE_TITLE.search(title) or _SLUG_NUMBER.search(source_key)
-
-    # Walk the body in document order: text blocks and images interleave as the post shows them.
+def _post_blocks(content: Tag) -> tuple[list[tuple[str, object]], dict[str, Tag]]:
+    """The body in document order, text lines and images interleaved as the post shows them; and
+    each text line's element (the first one it was read from)."""
     blocks: list[tuple[str, object]] = []
+    line_nodes: dict[str, Tag] = {}
     seen_imgs: set[int] = set()
     for node in content.find_all(["p", "img", "h2", "h3", "h4", "blockquote", "li"]):
         if node.name == "img":
@@ -315,7 +318,12 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
         else:
             for line in _lines(node):
                 blocks.append(("text", line))
+                line_nodes.setdefault(line, node)
+    return blocks, line_nodes
 
+
+def _byline(blocks: list[tuple[str, object]]) -> tuple[list[str], list[str]]:
+    """(byline lines: authors and institution before the story, narrative lines)."""
     byline: list[str] = []
     narrative: list[str] = []
     for kind, value in blocks:
@@ -325,11 +333,12 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
             byline.append(value)
         else:
             narrative.append(value)
-    authors_lines = [b for b in byline if not _INSTITUTION_WORDS.search(b)]
-    institution_lines = [b for b in byline if _INSTITUTION_WORDS.search(b)]
-    authors = ", ".join(a.rstrip(" .;") for a in authors_lines)
-    institution = "; ".join(i.rstrip(" .;") for i in institution_lines)
+    return byline, narrative
 
+
+def _story(blocks: list[tuple[str, object]], byline: list[str], url: str) -> tuple[list[str], list[str], list[ImageRecord]]:
+    """(history lines, imaging findings lines, images) of the story's blocks: each image is
+    described by its caption, else by the imaging paragraph before it (its place in the post)."""
     history: list[str] = []
     findings: list[str] = []
     images: list[ImageRecord] = []
@@ -351,33 +360,123 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
             else:
                 history.append(text)
             continue
-        img = value
-        assert isinstance(img, Tag)
-        src, chosen_by = best_image_url(img, url)
-        if not src or src in seen_urls or "wp-smiley" in img.get("class", []):
-            continue
-        seen_urls.add(src)
-        caption = _image_caption(img)
-        described_by = caption or last_imaging_text
-        extra = {"chosen_by": chosen_by, "in_gallery": img.find_parent(class_=re.compile("gallery")) is not None}
-        if _WP_SIZE_SUFFIX.search(urlsplit(src).path):
-            # Only a resized WordPress variant is offered; the original is usually the same name
-            # without -WxH, but that is a guess for the downloader to try first.
-            extra["original_guess"] = _WP_SIZE_SUFFIX.sub("", src)
-        if not caption and last_imaging_text:
-            extra["caption_from"] = "preceding paragraph"
-        day = _DAY_MONTH.search(caption)
-        modality = _MODALITY.search(described_by)
-        view = _VIEW.search(described_by)
-        images.append(ImageRecord(
-            source_url=src, position=len(images), caption=caption or last_imaging_text,
-            modality_text=modality.group(0) if modality else "",
-            view_text=view.group(0) if view else "", date_text=day.group(0) if day else "",
-            extra=extra))
+        image = _image_record(value, url, last_imaging_text, len(images), seen_urls)
+        if image is not None:
+            images.append(image)
     if not findings:
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]
+    return history, findings, images
 
+
+def _image_record(img: object, url: str, last_imaging_text: str, position: int, seen_urls: set[str]) -> ImageRecord | None:
+    assert isinstance(img, Tag)
+    src, chosen_by = best_image_url(img, url)
+    if not src or src in seen_urls or "wp-smiley" in img.get("class", []):
+        return None
+    seen_urls.add(src)
+    caption = _image_caption(img)
+    described_by = caption or last_imaging_text
+    extra = {"chosen_by": chosen_by, "in_gallery": img.find_parent(class_=re.compile("gallery")) is not None}
+    if _WP_SIZE_SUFFIX.search(urlsplit(src).path):
+        # Only a resized WordPress variant is offered; the original is usually the same name
+        # without -WxH, but that is a guess for the downloader to try first.
+        extra["original_guess"] = _WP_SIZE_SUFFIX.sub("", src)
+    if not caption and last_imaging_text:
+        extra["caption_from"] = "preceding paragraph"
+    day = _DAY_MONTH.search(caption)
+    modality = _MODALITY.search(described_by)
+    view = _VIEW.search(described_by)
+    return ImageRecord(
+        source_url=src, position=position, caption=caption or last_imaging_text,
+        modality_text=modality.group(0) if modality else "",
+        view_text=view.group(0) if view else "", date_text=day.group(0) if day else "",
+        extra=extra)
+
+
+def _post_parts(html: str | bytes, url: str) -> tuple[BeautifulSoup, list[tuple[str, object]], dict[str, Tag]]:
+    soup = _soup(html)
+    if _is_error_page(soup):
+        raise ParseError(url, "SIRM error page (WordPress 404)")
+    blocks, line_nodes = _post_blocks(_content_node(soup, url))
+    return soup, blocks, line_nodes
+
+
+def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
+    """The whole post as one case (``parse_sirm_posts`` splits a post presenting several patients)."""
+    soup, blocks, line_nodes = _post_parts(html, url)
+    return _record(soup, blocks, line_nodes, url)
+
+
+# A post presenting several patients, each opened by a heading line: "Paziente 1: ...",
+# "Caso 2 –", "Patient B.", "Primo paziente", "Second case".
+_PATIENT_HEADING = re.compile(
+    r"^\W{0,3}(?:(?:paziente|patient|caso|case)\s*(?:n\.?\s*|#\s*)?(?P<n>\d{1,2}|[A-D])\b\s*[:.)–-]"
+    r"|(?P<ord>prim[oa]|second[oa]|terz[oa]|quart[oa]|first|second|third|fourth)\s+(?:paziente|caso|patient|case)\b)",
+    re.I,
+)
+
+
+def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, int]]:
+    """(patient label, first block, end block) of each patient of a post, in order; [] unless the
+    post opens at least two distinct patients with a heading line."""
+    openers: list[tuple[str, int]] = []
+    for index, (kind, value) in enumerate(blocks):
+        if kind != "text":
+            continue
+        m = _PATIENT_HEADING.match(str(value))
+        if m:
+            label = (m.group("n") or m.group("ord")).lower()
+            if label not in [o[0] for o in openers]:
+                openers.append((label, index))
+    if len(openers) < 2:
+        return []
+    return [(label, start, openers[i + 1][1] if i + 1 < len(openers) else len(blocks)) for i, (label, start) in enumerate(openers)]
+
+
+def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
+    """A post as one case per patient. A post whose patients are opened by heading lines
+    ("Paziente 1:", "Caso 2 –") gives one case each, keyed ``<slug>-p<n>``, with its own age, sex,
+    story and the images placed in its section; the post's byline credits them all. Images before
+    the first patient cannot be placed: the post stays one case, with a warning for the reviewer."""
+    soup, blocks, line_nodes = _post_parts(html, url)
+    whole = _record(soup, blocks, line_nodes, url)
+    sections = _patient_sections(blocks)
+    if not sections:
+        return [whole]
+    first = sections[0][1]
+    if any(kind == "img" for kind, _ in blocks[:first]):
+        whole.warnings.append(f"several patients in the post ({len(sections)}); images before the first one: review and split by hand")
+        return [whole]
+    byline, _ = _byline(blocks)
+    records = []
+    for number, (label, start, end) in enumerate(sections, start=1):
+        record = _record(soup, blocks[start:end], line_nodes, url, byline=byline)
+        record.source_key = f"{whole.source_key}-p{number}"
+        record.warnings.append(f"patient {number} of {len(sections)} ('{label}') split from post {whole.source_key}: check the split")
+        record.extra.update({"patient_number": number, "patients": len(sections), "patient_label": label})
+        records.append(record)
+    return records
+
+
+def _record(soup: BeautifulSoup, blocks: list[tuple[str, object]], line_nodes: dict[str, Tag], url: str,
+            byline: list[str] | None = None) -> CaseRecord:
+    canonical = canonical_sirm_url(url)
+    source_key = sirm_source_key(canonical)
+    lang = "en" if source_key.startswith("en/") else "it"
+    title = _title(soup)
+    number = _CASE_TITLE.search(title) or _SLUG_NUMBER.search(source_key)
+    own_byline, narrative = _byline(blocks)
+    if byline is None:
+        byline = own_byline
+    else:  # one patient of a post: the post's byline, and every other line is this patient's story
+        narrative = [value for kind, value in blocks if kind == "text" and value not in byline]
+    authors_lines = [b for b in byline if not _INSTITUTION_WORDS.search(b)]
+    institution_lines = [b for b in byline if _INSTITUTION_WORDS.search(b)]
+    authors = ", ".join(a.rstrip(" .;") for a in authors_lines)
+    institution = "; ".join(i.rstrip(" .;") for i in institution_lines)
+    history, findings, images = _story(blocks, byline, url)
+    narrative = [line for line in narrative if line not in byline]
     first_narrative = narrative[0] if narrative else ""
     age = _AGE.search(first_narrative)
     sex = _SEX.search(first_narrative)
@@ -395,12 +494,11 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
     refs = re.findall(r"caso\s+clinico\s+n\.?\s*\d+|\bcaso\s+\d+\b|\(case\s+\d+\)", " ".join(narrative), re.I)
     if refs:
         extra["case_references"] = refs
-    credit_parts = [p for p in (authors, institution) if p]
     return CaseRecord(
         source=SOURCE, source_key=source_key, url=canonical, title=title,
         license_text="",  # SIRM states no licence (site-notes §3.5)
         published=_published(soup, url), authors=authors, institution=institution,
-        credit=("Credit to " + "; ".join(credit_parts)) if credit_parts else "",
+        credit=_credit(byline, line_nodes),
         age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
         history="\n".join(history), findings="\n".join(findings),
         images=images, extra=extra,

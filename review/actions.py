@@ -15,7 +15,7 @@ import getpass
 import json
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent, utcnow
@@ -60,6 +60,62 @@ def get_case(session: Session, case_id) -> Case:
     if case is None:
         raise ReviewError(f"there is no case {case_id}")
     return case
+
+
+class StaleAction(ReviewError):
+    """The case changed since the reviewer saw it: the action is refused, naming who changed what."""
+
+
+def case_version(session: Session, case_id: int) -> int:
+    """What a reviewer saw of a case: the id of its newest review event (0: none yet). Every change
+    of a case (review actions, a re-crawl that found the source changed, re-normalizing) records one."""
+    return session.scalar(select(func.max(ReviewEvent.id)).where(ReviewEvent.case_id == case_id)) or 0
+
+
+def parse_version(value) -> int:
+    try:
+        version = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ReviewError(f"{value!r} is not a case version (the number `scrapy cases show` prints)") from None
+    if version < 0:
+        raise ReviewError(f"{value!r} is not a case version (a number >= 0)")
+    return version
+
+
+def open_case(session: Session, case_id, seen=None) -> Case:
+    """The case, locked for the rest of the transaction; refused if it changed after version ``seen``.
+
+    The lock comes first: an UPDATE that changes nothing takes SQLite's write lock (PostgreSQL's row
+    lock), so two reviewers acting at the same instant are serialized; the second one then reads the
+    state the first one left, and, having seen the older version, is refused. The audit trail stays a
+    chain: the before-state of every event is the after-state of the one before.
+    """
+    case_id = parse_case_id(case_id)
+    session.execute(update(Case).where(Case.id == case_id).values(updated_at=Case.updated_at)
+                    .execution_options(synchronize_session=False))
+    case = get_case(session, case_id)
+    if seen is None or seen == "":
+        return case
+    seen = parse_version(seen)
+    since = list(session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id, ReviewEvent.id > seen)
+                                 .order_by(ReviewEvent.id)))
+    if since:
+        changes = "; ".join(f"{e.actor} {_change_summary(e)} at {e.at:%Y-%m-%d %H:%M:%S}" for e in since[-3:])
+        more = f" (and {len(since) - 3} earlier change(s))" if len(since) > 3 else ""
+        raise StaleAction(f"case {case_id} changed since you saw it (version {seen}, now {since[-1].id}): {changes}{more}; "
+                          "look at it again and redo your action if it still applies")
+    return case
+
+
+def _change_summary(event: ReviewEvent) -> str:
+    before, after = event.before if isinstance(event.before, dict) else {}, event.after if isinstance(event.after, dict) else {}
+    if "state" in before or "state" in after:
+        what = f"{event.action} (state {before.get('state')} -> {after.get('state')})"
+    elif event.field:
+        what = f"{event.action} {event.field} ({before.get('value')!r} -> {after.get('value')!r})"
+    else:
+        what = event.action
+    return what[:200]
 
 
 def record(session: Session, case: Case, actor: str, action: str, *, field: str | None = None, before=None,

@@ -99,8 +99,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         conditions.append(Case.warning_codes.like(f"%,{f.warning},%"))
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Case.title.like(pattern, escape="\\"), Case.canonical_url.like(pattern, escape="\\"),
-                              Case.source_key.like(pattern, escape="\\")))
+        # ilike: SQLite's LIKE ignores case, PostgreSQL's does not; the search ignores it on both.
+        conditions.append(or_(Case.title.ilike(pattern, escape="\\"), Case.canonical_url.ilike(pattern, escape="\\"),
+                              Case.source_key.ilike(pattern, escape="\\")))
     if f.finding:
         effective = func.coalesce(FieldValue.override, FieldValue.value)
         base = select(FieldValue.case_id).where(FieldValue.field == "finding", FieldValue.image_id.is_(None))
@@ -109,7 +110,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         elif f.finding in FINDING_PLACEHOLDERS:
             conditions.append(Case.id.in_(base.where(effective == f.finding)))
         else:
-            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, effective.like(f.finding + "/%")))))
+            # A prefix compared exactly (SQLite's LIKE would ignore case, PostgreSQL's would not).
+            prefix = f.finding + "/"
+            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, func.substr(effective, 1, len(prefix)) == prefix))))
     return conditions
 
 
@@ -241,6 +244,8 @@ class CaseView:
     events: list
     duplicate_of_row: ReleasedRow | None
     split_cases: list[tuple[int, str]]
+    #: The case's timeline (``ingest.timeline.Timeline``): anchor and each image's moment and day.
+    timeline: object = None
 
 
 def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int | None) -> list[FieldRow]:
@@ -262,7 +267,8 @@ def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list
     cover: list[set[str]] = [set() for _ in text]
     lowered = text.lower()
     for name, spans in evidence.items():
-        for span in spans:
+        # an offset's evidence is the timeline's anchor and the image's event, joined by " … "
+        for span in (part for joined in spans for part in joined.split(" … ")):
             span = span.strip()
             if len(span) < 2:
                 continue
@@ -310,7 +316,15 @@ def case_view(session: Session, case_id) -> CaseView:
     row = session.get(ReleasedRow, case.duplicate_of_released_row_id) if case.duplicate_of_released_row_id else None
     splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
     return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
-                    actions.events(session, case.id), row, splits)
+                    actions.events(session, case.id), row, splits, case_timeline(case))
+
+
+def case_timeline(case: Case):
+    """The timeline the case's offsets were placed on, recomputed from its stored text (pure)."""
+    from db.staging import record_from_case  # noqa: PLC0415
+    from ingest.case_fields import record_timeline  # noqa: PLC0415 - the staging service's normalizers
+
+    return record_timeline(record_from_case(case))
 
 
 def media_format(session: Session, sha256: str) -> str | None:

@@ -19,7 +19,7 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, send_file, session, url_for
 from PIL import Image as PILImage
@@ -60,7 +60,7 @@ class _Thumbs:
 
 
 def create_app(db_url: str, media_root: str, reviewer: str | None = None, token: str | None = None,
-               secret_key: bytes | None = None, loopback_only: bool = True) -> Flask:
+               secret_key: bytes | None = None, loopback_only: bool = True, annotation_license: str | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),
@@ -74,7 +74,10 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
     store = MediaStore(media_root)
     actor = actions.default_actor(reviewer)
     thumbs = _Thumbs()
-    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor}
+    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor,
+                                "annotation_license": annotation_license}
+    from review.annotations_web import bp as annotations_bp  # annotations pages: a blueprint of their own
+    app.register_blueprint(annotations_bp)
 
     def csrf_token() -> str:
         if "csrf" not in session:
@@ -100,9 +103,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
                     abort(401, "wrong review token")
                 session["auth"] = _token_mark(token)
                 if "token" in request.args and request.method == "GET":
-                    args = request.args.to_dict(flat=False)
-                    args.pop("token", None)
-                    return redirect(url_for(request.endpoint, **(request.view_args or {}), **args), 303)
+                    return redirect(_without_token(), 303)
             elif not hmac.compare_digest(str(session.get("auth", "")), _token_mark(token)):
                 abort(401, "this review server needs its token: open it with ?token=... or send Authorization: Bearer ...")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -157,7 +158,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             view = queries.case_view(s, case_id)
             prev_id, next_id = queries.neighbours(s, f, view.case)
             html = render_template("case.html", v=view, c=view.case, f=f, back=f.args(), prev_id=prev_id,
-                                   next_id=next_id, error=error)
+                                   next_id=next_id, error=error, seen=actions.case_version(s, view.case.id))
         return html, status
 
     @app.get("/case/<int:case_id>")
@@ -176,12 +177,13 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         f = _filter_from(_back_args())
         try:
             with session_scope(engine) as s:
-                case = actions.get_case(s, case_id)
+                # every form carries the version of the case it was shown with ("seen")
+                case = actions.open_case(s, case_id, request.form.get("seen"))
                 result = fn(s, case)
                 next_id = queries.neighbours(s, f, case)[1] if advance else None
         except ReviewError as exc:
             try:
-                return render_case(case_id, error=str(exc), status=400)
+                return render_case(case_id, error=str(exc), status=409 if isinstance(exc, actions.StaleAction) else 400)
             except ReviewError:
                 abort(404, str(exc))
         flash(message(result) if callable(message) else message.replace("{case_id}", str(case_id)), "ok")
@@ -303,6 +305,32 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
 
     candidates_tab.register(app)  # the Candidates tab (discovery), a blueprint of its own
     return app
+
+
+def _without_token() -> str:
+    """The URL asked for, without its ``token`` (built from the request, not by ``url_for``: query
+    names such as ``endpoint`` or ``_external`` are arguments of ``url_for`` itself)."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "token"])
+    path = "/" + request.path.lstrip("/")  # never "//host": a redirect stays on this server
+    return path + (f"?{query}" if query else "")
+
+
+#: waitress settings of ``scrapy review`` (defaults in brackets). Connections that send nothing, or
+#: half a request, are closed after ``channel_timeout`` seconds (120), looked for every
+#: ``cleanup_interval`` seconds (30): 150 half-open connections no longer hold the server for two
+#: minutes. At most ``connection_limit`` connections at once (100); request headers up to 64 KiB
+#: (256 KiB) and bodies up to 2 MiB (1 GiB: our forms are small, MAX_CONTENT_LENGTH says 1 MiB);
+#: poll() instead of select(), which fails beyond 1,024 descriptors.
+SERVER_SETTINGS = {"connection_limit": 100, "channel_timeout": 15, "cleanup_interval": 5,
+                   "max_request_header_size": 64 * 1024, "max_request_body_size": 2 * 1024 * 1024,
+                   "asyncore_use_poll": True}
+
+
+def make_server(app: Flask, host: str, port: int, threads: int = 8, **overrides):
+    """The waitress server of the review app (``.run()`` serves until stopped; ``.close()``)."""
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=threads, ident="review", **{**SERVER_SETTINGS, **overrides})
 
 
 def _flag(name: str) -> bool:

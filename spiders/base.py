@@ -22,10 +22,8 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 from __future__ import annotations
 
 import difflib
-import fcntl
 import inspect
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,16 +33,19 @@ import scrapy
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy.engine import make_url
 
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
+from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
 from ingest.search_terms import CASE_SITE_QUERIES, split_queries
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
+#: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
+MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
@@ -52,43 +53,37 @@ class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
 
 
-class CrawlLocked(RuntimeError):
-    """Another run of the same spider holds the lock."""
-
-
-def lock_path(settings, spider_name: str) -> Path:
-    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
-    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
-    directory = settings.get("CRAWL_LOCK_DIR")
-    if not directory:
-        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
-        parsed = make_url(url) if url else None
-        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            directory = str(Path(parsed.database).resolve().parent)
-        else:
-            directory = str(PROJECT_ROOT / "data")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(directory) / f"crawl-{spider_name}.lock"
-
-
-def acquire_lock(path: Path) -> Any:
-    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise CrawlLocked(
-            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
-            "Wait for it to finish; two runs would fetch and stage the same cases twice."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
+def failure_reason(failure) -> str | None:
+    """Why a request failed, as a short name for the crawl summary; None when it was not a failure
+    (a case skipped as known, a block page, both counted where they are recognised)."""
+    meta = failure.request.meta
+    if meta.get("skipped_known") or meta.get("blocked"):
+        return None
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status", None):  # HttpError: a 4xx/5xx after the retries
+        return f"http-{response.status}"
+    # by name: spiders do not import the downloader middlewares (middlewares.TruncatedResponse)
+    if getattr(exc, "reason", None) and type(exc).__name__ == "TruncatedResponse":
+        return f"truncated-{exc.reason}"
+    text = str(exc)
+    if type(exc).__name__ == "ResponseDataLossError" or "_DataLoss" in text:
+        return "truncated-content-length"  # fewer bytes than the Content-Length said (Scrapy retried it)
+    if "max redirections" in text:
+        return "redirect-loop"
+    if "robots.txt" in text:
+        return "robots-txt"
+    if "DOWNLOAD_MAXSIZE" in text or "larger than download max size" in text:
+        return "too-large"
+    if failure.check(IgnoreRequest):
+        return "ignored"
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timeout"
+    if name in ("DownloadFailedError", "ConnectionLost", "ConnectionRefusedError", "ConnectionDone",
+                "ResponseNeverReceived", "ResponseFailed", "DNSLookupError", "ConnectError"):
+        return "connection-failed"
+    return name
 
 
 class CaseSpider(scrapy.Spider):
@@ -171,8 +166,16 @@ class CaseSpider(scrapy.Spider):
             # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
-        except CrawlLocked as exc:
+            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
+            shared = SharedRun.for_crawler(crawler)
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
+                                             shared=shared is not None).acquire()
+            if shared is not None:
+                shared.join(spider)
+                crawler.shared_run = shared
+        except (CrawlLocked, FrontierError) as exc:
+            if spider._lock_handle is not None:
+                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -219,7 +222,16 @@ class CaseSpider(scrapy.Spider):
             path = Path(cases_file)
             if not path.is_file():
                 raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
-            for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                                          "number per line)") from None
+            if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
+                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                                          f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
+            for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
@@ -238,11 +250,18 @@ class CaseSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
             self._lock_handle = None
 
     @property
+    def shared_run(self) -> SharedRun | None:
+        return getattr(self.crawler, "shared_run", None)
+
+    @property
     def limit_reached(self) -> bool:
+        """``limit`` counts the case pages of the whole run, across the workers of a shared run."""
+        if self.limit is not None and self.shared_run is not None:
+            return self.shared_run.shared_limit_reached(self.limit)
         return self.limit is not None and self.cases_parsed >= self.limit
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
@@ -259,7 +278,9 @@ class CaseSpider(scrapy.Spider):
             callback=callback,
             errback=self.case_failed,
             priority=10,
-            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410], **meta},
+            meta={"case_url": canonical, "case_key": key, "handle_httpstatus_list": [304, 404, 410],
+                  # bounds the text every parser pattern sees (a case page is well under a megabyte)
+                  "download_maxsize": self.settings.getint("PAGE_MAX_BYTES") or 0, **meta},
         )
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
@@ -304,7 +325,7 @@ class CaseSpider(scrapy.Spider):
 
     def count_case_parsed(self) -> bool:
         """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached:
+        if self.limit_reached or (self.limit is not None and self.shared_run is not None and self.shared_run.count_case() > self.limit):
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
@@ -323,12 +344,14 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        if failure.check(IgnoreRequest):
-            # Skipped on purpose (known case, robots.txt, offsite) or a block page, which
-            # BlockDetectionMiddleware already logged and counted.
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``)."""
+        reason = failure_reason(failure)
+        if reason is None:
             return
         self.crawler.stats.inc_value("cases/failed")
-        logger.error("case page failed: %s: %s", failure.request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"cases/failed/{reason}")
+        url = failure.request.meta.get("real_url", failure.request.url)
+        logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
     def document(self, response: Response) -> dict[str, Any]:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
@@ -345,6 +368,15 @@ class CaseSpider(scrapy.Spider):
     def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
         record.extra["_documents"] = documents
         return record
+
+    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+        """The records of one page, each with the page's documents; when a page yields several
+        cases, the page remembers all their keys, so that it counts as known only once every one
+        of them is staged (``db.staging.incomplete_page_keys``)."""
+        if len(records) > 1 and documents:
+            documents[0]["case_keys"] = [record.source_key for record in records]
+        for record in records:
+            yield self.with_documents(record, documents)
 
     async def start(self) -> AsyncIterator[Any]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -59,9 +59,8 @@ class EuroradSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
-        document = self.document(response)
         for record in records:
             self.search_query_of(record, response)
             record.aliases += self.reached_by(response)
-            self.crawler.stats.inc_value("cases/parsed")
-            yield self.with_documents(record, [document])
+        self.crawler.stats.inc_value("cases/parsed", len(records))
+        yield from self.page_cases(records, [self.document(response)])

@@ -28,7 +28,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from ingest.pages import ParseError
-from ingest.sirm import SIRM_HOSTS, canonical_sirm_url, parse_sirm_listing, parse_sirm_post, sirm_case_url
+from ingest.sirm import SIRM_HOSTS, canonical_sirm_url, parse_sirm_listing, parse_sirm_posts, sirm_case_url
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
@@ -113,11 +113,13 @@ class SirmSpider(CaseSpider):
         if self.answered_without_page(response) or not self.count_case_parsed():
             return
         try:
-            record = parse_sirm_post(response.text, self.real_url(response))
+            records = parse_sirm_posts(response.text, self.real_url(response))
         except (ParseError, ValueError) as exc:
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
-        record.aliases += self.reached_by(response)
         self.crawler.stats.inc_value("cases/parsed")
-        yield self.with_documents(record, [self.document(response)])
+        for record in records:  # one case per patient of the post
+            record.aliases += self.reached_by(response)
+        # a post of several patients is known only once all of them are staged
+        yield from self.page_cases(records, [self.document(response)])

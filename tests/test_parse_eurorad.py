@@ -239,3 +239,28 @@ def test_urls_json_points_at_existing_files():
         for record in expected(name)["records"]:
             for image in record["images"]:
                 assert image["source_url"] in urls
+
+
+def test_credit_is_credit_to_and_the_authors_line_nothing_appended():
+    record = parse_eurorad_case(html("case_16672_like"), expected("case_16672_like")["url"])[0]
+    # affiliation numbers stay as the page renders them; no ", Eurorad, case N", no affiliations
+    assert record.credit == "Credit to Marco Rossi1, Lucia Bianchi1, Paolo Verdi1, Giulia Neri2, Andrea Russo2, Sara Colombo1"
+    assert record.authors == "Marco Rossi, Lucia Bianchi, Paolo Verdi, Giulia Neri, Andrea Russo, Sara Colombo"
+
+
+def test_normal_comparison_films_become_cases_of_their_own():
+    """A page showing two normal films of other people for comparison: three patients, three cases."""
+    from ingest.case_fields import normalize_case
+
+    records = parse_eurorad_case(html("case_comparison_films"), "https://www.eurorad.org/case/16702")
+    assert [r.source_key for r in records] == ["16702", "16702-n1", "16702-n2"]
+    patient, first, second = records
+    assert [i.label for i in patient.images] == ["Figure 1", "Figure 2a", "Figure 2b", "Figure 3"]
+    assert [i.position for i in patient.images] == [0, 1, 2, 3]
+    assert [i.label for i in first.images] == ["Figure 4"] and [i.label for i in second.images] == ["Figure 5"]
+    values = [{(f.field, f.image_position): f.value for f in normalize_case(r)} for r in records]
+    assert (values[0][("finding", None)], values[0][("age", None)], values[0][("sex", None)]) == ("Pneumonia/Viral/COVID-19", "34", "M")
+    assert (values[1][("finding", None)], values[1][("age", None)], values[1][("sex", None)]) == ("No Finding", "41", "F")
+    assert (values[2][("finding", None)], values[2][("age", None)], values[2][("sex", None)]) == ("No Finding", "63", "M")
+    assert (values[1][("view", 0)], values[2][("view", 0)]) == ("PA", "AP")
+    assert all("comparison film" in r.warnings[-1] for r in records[1:])

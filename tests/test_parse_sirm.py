@@ -131,3 +131,39 @@ def test_case_url_from_number_and_url():
 
 def test_english_key_differs_from_italian_numbering():
     assert sirm_source_key("https://www.sirm.org/en/2020/03/31/covid-19-case-5/") == "en/covid-19-case-5"
+
+
+def test_credit_is_the_authors_line_as_the_page_shows_it_nothing_appended():
+    # caso 40: authors and institution are two paragraphs; the curators credit the authors line
+    record = parse_sirm_post(_html("post_caso_40"), EXPECTED["post_caso_40"]["fetch_url"])
+    assert record.credit == "Credit to Marco ROSSI, Chiara BIANCHI, Andrea DE LUCA, Paolo FERRARI."
+    assert "Piacenza" not in record.credit  # the separate institution paragraph is not appended
+    # caso 101: the institution shares the authors' paragraph (after a <br>): copied with it, as rendered
+    record = parse_sirm_post(_html("post_caso_101"), EXPECTED["post_caso_101"]["fetch_url"])
+    assert record.credit.endswith("LO GIUDICE.Dipartimento dei Servizi Sanitari – U.O. Radiologia – ASP Vibo Valentia")
+
+
+def test_a_post_presenting_two_patients_gives_one_case_each():
+    from ingest.case_fields import normalize_case
+    from ingest.sirm import parse_sirm_posts
+
+    records = parse_sirm_posts(_html("post_caso_102_two_patients"), "https://www.sirm.org/2020/04/23/covid-19-caso-102/")
+    assert [r.source_key for r in records] == ["covid-19-caso-102-p1", "covid-19-caso-102-p2"]
+    first, second = records
+    assert (first.age_text, first.sex_text, second.age_text, second.sex_text) == ("67 anni", "uomo", "63 anni", "donna")
+    # each patient's images are the ones in its own section of the post
+    assert [i.source_url.rsplit("/", 1)[-1] for i in first.images] == ["RX-paziente-1.jpeg"]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in second.images] == ["TC-paziente-2.jpeg"]
+    assert first.credit == second.credit == "Credit to Giovanni BIANCO, Francesca MORETTI"
+    values = [{(f.field, f.image_position): f.value for f in normalize_case(r)} for r in records]
+    assert (values[0][("modality", 0)], values[0][("view", 0)]) == ("X-ray", "PA")
+    assert values[1][("modality", 0)] == "CT"  # not the X-ray of the other patient
+    assert (values[0][("sex", None)], values[1][("sex", None)]) == ("M", "F")
+    assert all("split from post" in r.warnings[-1] for r in records)
+
+
+def test_a_post_with_one_patient_stays_one_case():
+    from ingest.sirm import parse_sirm_posts
+
+    records = parse_sirm_posts(_html("post_caso_100"), EXPECTED["post_caso_100"]["fetch_url"])
+    assert [r.source_key for r in records] == ["covid-19-caso-100"]

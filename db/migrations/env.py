@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from db.models import Base
+from faults import kill_point
 
 config = context.config
 # A caller may narrow the metadata (the migration generator does, to split revisions).
@@ -16,6 +17,8 @@ def run_migrations(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        # crash tests: INGEST_KILL_AT=migration kills the process inside the upgrade's transaction
+        on_version_apply=lambda **_: kill_point("migration"),
     )
     with context.begin_transaction():
         context.run_migrations()

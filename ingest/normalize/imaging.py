@@ -22,8 +22,8 @@ from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, gate,
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
-VIEW_VERSION = 1
-MODALITY_VERSION = 1
+VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
+MODALITY_VERSION = 2  # v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 FINDING_VERSION = 2
 OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 
@@ -34,9 +34,9 @@ _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "c
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # supine wins over AP: "AP supine", "(AP) Supino", SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
     (AP_SUPINE, compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
-    (PA, compile(r"\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
+    (PA, compile(r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
     (AP, compile(
-        r"\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|\bAP\b(?!R\b)|\ba\.p\.\s|"
+        r"\banterior[- ]posterior\b|\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|\bAP\b(?!R\b)|\ba\.p\.\s|"
         r"\bsemi-?erect\b|\bsitting\b|\bsemi-?seduto\b|\bsemiseduto\b|\bseduto\b|\bortostatismo\b|"
         r"\bventro-?dorsal|\bim\s+Sitzen",
         re.IGNORECASE,
@@ -48,8 +48,8 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
-    PA: (("postero", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
-    AP: (("antero", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
+    PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
+    AP: (("antero", "anterior", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
     LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
     AXIAL: (("axial", "transverse", "assial"), ()),
     CORONAL: (("coronal", "koronar"), ()),
@@ -123,28 +123,49 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
 # --- Modality ------------------------------------------------------------------------------------
 
 _CT = compile(
-    r"\bCT\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\btomodensitom\w*|"
+    r"\bCTs?\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bCCT\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\bcomputeri[sz]ed\s+tomograph\w*|"
+    r"\btomodensitom\w*|\btomograph(?:y|ic|ies)\b|"
     r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
-    r"\baxial\b|\bcoronal\b|\blung\s+window|\bmediastinal\s+window",
+    r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
+    r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
     re.IGNORECASE,
 )
 _XRAY = compile(
     r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
-    r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b",
+    r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b|"
+    r"\bDR\s+(?:images?|imaging|films?|examination)",
     re.IGNORECASE,
 )
 #: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
-_CT_TOKENS = frozenset("ct hrct mdct nect cect ctpa tc tac scanner scan axial coronal window tomografia tomografía".split())
+_CT_TOKENS = frozenset("ct cts hrct mdct nect cect ctpa cct tc tac scanner scan axial coronal sagittal multiplanar mpr window tomografia tomografía thickness section".split())
 _CT_KEYS = ("tomograph", "tomodensitom")
-_XRAY_TOKENS = frozenset("x ray rays xray cxr films film rx radiografia radiografía radiographie".split())
+_XRAY_TOKENS = frozenset("x ray rays xray cxr films film rx radiografia radiografía radiographie dr".split())
 _XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen")
-_CT_CASE_SENSITIVE = {"CT", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT"}
+_CT_CASE_SENSITIVE = {"CT", "CTS", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT", "CCT", "MPR"}
+# "radiographic findings/features" names imaging in general (of a CT as well), not a radiograph.
+_GENERIC_RADIOGRAPHIC = compile(
+    r"\s+(?:and\s+(?:clinical|CT)\s+)?(?:findings?|features?|manifestations?|signs?|appearances?|patterns?|characteristics?|evidence|"
+    r"progression|changes?|improvement|resolution|deterioration|course|evolution|severity|score)\b",
+    re.IGNORECASE,
+)
+# "non-contrast CT", "unenhanced CT": a kind of CT, not a CT that was not done.
+_NOT_A_NEGATION = compile(r"\bnon[- ]?(?:contrast|enhanced|ionic|gated|invasive)(?:[- ]enhanced)?\s*(?:chest\s+)?$", re.IGNORECASE)
+# Paper figures of COVID-19 pneumonia: a caption that names no modality but describes these signs
+# shows CT sections. Teaching notes of radiographs use the same words ("ground-glass", "subpleural")
+# for chest films, so the rule is for figure captions only (``figure_caption=True``).
+_CT_SIGNS = compile(
+    r"\bground[- ]?glass\b|\bGGOs?\b|\bsub-?pleural\b|\bcrazy[- ]paving\b|\bseptal\s+thickening\b|\binterlobular\b|"
+    r"\bbronchiectas\w*|\breversed\s+halo\b|\bhalo\s+sign\b|\btree[- ]in[- ]bud\b|\batoll\s+sign\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, **_context) -> Normalized:
+def normalize_modality(text: str, figure_caption: bool = False, **_context) -> Normalized:
     """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
-    "radiograph"); both in one text leave it blank."""
+    "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
+    ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
+    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT."""
     stripped = text.strip()
     if stripped in (MODALITY_XRAY, MODALITY_CT):
         start = text.find(stripped)
@@ -152,10 +173,12 @@ def normalize_modality(text: str, **_context) -> Normalized:
     ctx = text_context(text)
     run_ct = bool(ctx.words & _CT_TOKENS) or has_any(ctx.lower, _CT_KEYS)
     run_xray = bool(ctx.words & _XRAY_TOKENS) or has_any(ctx.lower, _XRAY_KEYS)
-    ct_hits = [m for m in (_CT.finditer(text) if run_ct else ()) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0).isupper()]
+    ct_hits = [m for m in (_CT.finditer(text) if run_ct else ()) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0)[:2].isupper()]
     xray_hits = [m for m in (_XRAY.finditer(text) if run_xray else ()) if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
+    xray_hits = [m for m in xray_hits if not (m.group(0).lower().startswith("radiograph") and m.group(0).lower() in ("radiographic", "radiographically")
+                                                and _GENERIC_RADIOGRAPHIC.match(text, m.end()))]
     # "CT (not available)", "no CT was performed": a CT that was not done is not the image
-    ct_hits = [m for m in ct_hits if not negated(text, m.start(), m.end(), window=20)]
+    ct_hits = [m for m in ct_hits if _NOT_A_NEGATION.search(text, max(0, m.start() - 30), m.start()) or not negated(text, m.start(), m.end(), window=20)]
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
         return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()), "modality.words", MODALITY_VERSION)
@@ -163,6 +186,10 @@ def normalize_modality(text: str, **_context) -> Normalized:
         return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION)
     if xray_hits:
         return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words", MODALITY_VERSION)
+    if figure_caption:
+        sign = _CT_SIGNS.search(text)
+        if sign:
+            return found(MODALITY_CT, text, sign.start(), sign.end(), "modality.ct-signs-in-figure-caption", MODALITY_VERSION)
     return Normalized(None)
 
 
@@ -395,7 +422,7 @@ _UNIT_RE = gate(_UNIT_RE, "[dgjtwsm]")
 _DAY_N = gate(_DAY_N, r"[haidspgjt\d]")
 _AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
-_XRAY = gate(_XRAY, "[xrcp]")
+_XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 _UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month", "mes")
 

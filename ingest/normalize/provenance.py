@@ -153,7 +153,7 @@ def normalize_location(text: str, **_context) -> Normalized:
     start = m.start()
     before = _PLACE_BEFORE.search(text[max(0, start - 120):start])
     if before:
-        segments = [s.strip() for s in re.split(r"\s*[,–]\s*", before.group(1)) if s.strip(" -")]
+        segments = [s.strip() for s in re.split(r"(?<!\s)\s*[,–]\s*", before.group(1)) if s.strip(" -")]
         segments = [s for s in segments if not _NOT_PLACE.search(s) and not re.search(r"\d", s)]
         if segments and len(segments[-1]) > 2:
             place = segments[-1]
@@ -355,6 +355,10 @@ def normalize_url(text: str, **_context) -> Normalized:
 SITE_DOIS: tuple[tuple[str, str, str], ...] = (
     ("github.com", "/ml-workgroup/covid-19-image-repository", "10.6084/m9.figshare.12275009"),
 )
+#: Repositories of one modality only (the Hannover repository holds chest radiographs alone).
+SITE_MODALITIES: tuple[tuple[str, str, str], ...] = (
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "X-ray"),
+)
 SITE_DATES: tuple[tuple[str, str, str], ...] = (
     ("github.com", "/ml-workgroup/covid-19-image-repository", "2020"),
 )
@@ -372,6 +376,11 @@ DOI_URL_TEMPLATES: dict[str, str] = {
     "10.2214": "https://www.ajronline.org/doi/full/{doi}",     # AJR
 }
 SITE_VERSION = 1
+
+
+def modality_for_url(url: str) -> Normalized:
+    """The modality of a repository that holds one modality only (from its URL)."""
+    return _site_fact(url, SITE_MODALITIES, "modality.site", SITE_VERSION)
 
 
 def doi_for_url(url: str) -> Normalized:

@@ -85,3 +85,42 @@ def test_single_rows_are_backfill_row():
     rows = [_row(patientid=str(i), url=URL + str(i), filename=f"x{i}-PA.jpg", clinical_notes=f"A {30 + i}-year-old man.") for i in range(5)]
     expected = [f for i, r in enumerate(rows) for f in backfill_row(r, None, 2 + i)]
     assert backfill_table(rows) == expected
+
+
+def test_a_note_shared_by_several_images_gives_none_of_them_its_view_or_modality():
+    from ingest.backfill import backfill_table
+
+    note = ("Chest radiograph shows bilateral opacities; a lateral projection was also obtained. "
+            "CT performed the next day showed ground-glass opacities.")
+    rows = [
+        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-1.jpg", "clinical_notes": note, "view": "", "modality": "", "offset": ""},
+        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-2.jpg", "clinical_notes": note, "view": "", "modality": "", "offset": ""},
+    ]
+    fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["view", "modality"], workers=1)}
+    assert fills == {}  # "lateral" and "CT" in the shared note are not these images'
+    alone = {(f.row, f.field): f.value for f in backfill_table(rows[:1], ["modality"], workers=1)}
+    assert alone == {}  # one image: its note names CT and X-ray, so still no modality
+
+
+def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
+    from ingest.backfill import backfill_table
+
+    note = "Four-day history of dry cough and pyrexia. Admitted to hospital for worsening dyspnoea."
+    rows = [{"patientid": "8", "url": "https://example.org/case/8", "filename": f"case8-day-{d}.jpg", "clinical_notes": note, "offset": ""}
+            for d in (0, 2)]
+    fills = {f.row: (f.value, f.evidence) for f in backfill_table(rows, ["offset"], workers=1)}
+    # day 0 is the admission, four days after the onset the curators count from
+    assert fills == {2: ("4", "Four-day history … day-0"), 3: ("6", "Four-day history … day-2")}
+
+
+def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
+    from ingest.backfill import backfill_table
+
+    note = "Chest radiographs show bilateral peripheral opacities progressing over the following week."
+    rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg", "clinical_notes": note, "modality": ""}
+            for i in (1, 2)]
+    fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
+    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v2"), (3, "X-ray", "modality.case-words-single-modality@v2")}
+    ct_note = "CT shows bilateral ground-glass opacities."
+    rows = [dict(row, clinical_notes=ct_note) for row in rows]
+    assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's

@@ -166,3 +166,44 @@ def test_finding_from_a_case_series_title():
 @pytest.mark.parametrize("text", ["Her husband had COVID-19 pneumonia.", "Il marito era affetto da COVID-19."])
 def test_finding_about_a_relative_stays_blank(text):
     assert normalize_finding(text).value is None
+
+
+# --- Modality of real figure captions (issue 12) ---------------------------------------------------
+
+@pytest.mark.parametrize("caption, modality", [
+    ("Non-contrast CT was performed on day of admission", "CT"),
+    ("Unenhanced chest CT: bilateral ground-glass opacities.", "CT"),
+    ("Postmortem anterior-posterior chest radiographs", "X-ray"),
+    ("Chest computerized tomography scan at admission with ground glass opacity.", "CT"),
+    ("Chest CT images depicting typical radiographic findings of COVID-19 pneumonia.", "CT"),
+    ("Sagittal reconstruction shows multiple atoll signs.", "CT"),
+    ("0.625 mm layer thickness display of the vessels in the lesion.", "CT"),
+    ("Follow-up chest CTs of patient 6.", "CT"),
+])
+def test_caption_modality_words(caption, modality):
+    assert normalize_modality(caption).value == modality
+
+
+def test_a_ct_that_was_not_done_is_still_not_the_image():
+    assert normalize_modality("No CT was performed. Chest X-ray on admission.").value == "X-ray"
+
+
+def test_dr_image_and_ct_in_one_caption_is_both():
+    result = normalize_modality("Case 1: A: DR image of a 29-year-old woman; CT showed multiple GGO (B-D).")
+    assert result.value is None and result.reason == "both X-ray and CT in the text"
+
+
+def test_ct_signs_say_ct_only_in_a_figure_caption():
+    caption = "Images in a 30-year-old woman. a, Subpleural GGO in the anterior segment of the left upper lobe."
+    assert normalize_modality(caption, figure_caption=True).value == "CT"
+    assert normalize_modality(caption, figure_caption=True).rule == "modality.ct-signs-in-figure-caption"
+    # a teaching note of a radiograph uses the same words: no modality from them
+    assert normalize_modality("Bilateral ground-glass opacities, more prominent in the right upper lobe.").value is None
+    # a modality word still wins over the signs
+    assert normalize_modality("Chest radiographs showing patchy ground-glass opacities.", figure_caption=True).value == "X-ray"
+
+
+def test_spelled_out_projections():
+    assert normalize_view("Postmortem anterior-posterior chest radiographs").value == "AP"
+    assert normalize_view("Posterior-anterior chest radiograph on admission").value == "PA"
+    assert normalize_view("GGO in the anterior segment and the posterior basal segment").value is None

@@ -392,3 +392,15 @@ def test_review_command_refuses_a_public_address_without_token(scrapy_cmd):
     assert result.returncode == 1 and "REVIEW_TOKEN" in result.stderr
     result = scrapy_cmd("review", "--bind", "nonsense")
     assert result.returncode == 1 and "HOST:PORT" in result.stderr
+
+
+def test_case_page_shows_the_timeline_with_its_anchor_and_each_images_moment(rdb, client):
+    case_id = rdb.add_case("31", images=[noise_png(31), noise_png(32)],
+                           history="A 45-year-old man with fever and cough for 3 days. Admitted. RT-PCR positive.")
+    html = client.get(f"/case/{case_id}").get_data(as_text=True)
+    section = re.sub(r">\s+<", "><", html[html.index('id="timeline"'):html.index('aria-label="images"')])
+    assert "day 0 = symptom onset: “for 3 days”; admission = day 3" in section
+    # image 1's "day 3" is the admission day itself; image 2's "day 3" may count from either base
+    assert "<td>image 1</td><td>3</td><td>day 3</td><td>caption</td>" in section
+    assert "<td>image 2</td><td>—</td><td>day 3</td><td>caption</td>" in section
+    assert "may count from the onset (day 3) or from admission (day 6)" in section

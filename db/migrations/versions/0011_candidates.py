@@ -1,7 +1,7 @@
 """candidates: papers found by discovery (Europe PMC search, imported lists), ranked, with decisions
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-04 18:45:00
 
 Written by hand (db/models.py Candidate, discovery/). One new table; nothing existing changes.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision: str = "0011"
-down_revision: Union[str, Sequence[str], None] = "0008"
+down_revision: Union[str, Sequence[str], None] = "0010"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,503 @@
+"""A case's timeline: the moments its texts give, on one axis, and each image's offset on it.
+
+The dataset's ``offset`` counts days from the onset of symptoms, or from hospitalisation when the
+text does not give the onset (SCHEMA.md; "after a few days" is 5 days). A case's texts put its
+moments on different scales: the history gives the onset ("four-day history of cough"), a study
+label counts from the first film ("Day 0", "Day 7"), a caption counts from admission ("12 days
+after admission") or from the previous film ("2 weeks later"). ``case_timeline`` reads them all
+and places every image on the one axis:
+
+- the **anchor** is the onset of symptoms when the history says how long before admission they
+  began (the admission is then day G), else hospitalisation (admission is day 0);
+- each image's **own** moment (its study label, caption, filename day label, date text; never
+  another image's words) is placed on that axis: "on admission" is day G; "N days after
+  admission" G + N; "day N of illness" N; "N days later" the previous image's day + N; a bare
+  "day N" label G + N when the case's labels count from admission (a "day 0" among them, or the
+  first film is labelled with the admission's day N = G, then it counts from the onset), N when
+  the case gives no onset, and blank otherwise, because the label may count from either; a label
+  and a caption giving the same day ("day12", "12 days after admission") take the caption's base;
+- a case with one image and a history of G days: that image is the presenting film (day G).
+
+Everything here is pure. Every offset carries its evidence (the anchor's span and the event's span,
+joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from .normalize.common import about_other_person, compile as compile_fast
+from datetime import date
+
+from .normalize.common import finditer_near, has_any, sentence_at, text_context
+from .normalize.provenance import MONTHS, _MONTH
+from .normalize.imaging import (
+    _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _UNIT_DAYS, _UNIT_KEYS, _UNIT_RE, _amount,
+    _history as _history_uncached, _is_amount,
+)
+
+#: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
+_history = lru_cache(maxsize=4096)(_history_uncached)
+
+#: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
+EVIDENCE_JOIN = " … "
+
+#: The longest history that anchors a case on the onset: weeks of cough before a tuberculosis or a
+#: tumour is diagnosed are not the acute illness whose days the offset counts; such cases count
+#: from admission.
+MAX_ONSET_GAP = 14
+
+ONSET = "symptom onset"
+HOSPITALISATION = "hospitalisation"
+
+#: Kinds of an image's own moment.
+SINCE_ONSET = "since-onset"          # "day 4 of illness", "7 days after onset"
+SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admission"
+LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
+AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
+UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
+
+_MONTH_NAMES = _MONTH[len("(?P<mon>"):-len(r")\.?")]  # the alternation of month names alone
+# Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
+# day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
+_NAMED_DATE = compile_fast(
+    rf"\b{_MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{_MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
+    re.IGNORECASE,
+)
+_SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Gate of the named dates: a month's name as a word of the text.
+_MONTH_WORDS = frozenset(MONTHS)
+# Every date holds a day number: the named-date pattern runs only around numbers.
+_DAY_NUMBER = compile_fast(r"\d{1,2}")
+#: Year of a date written without one: any year works, the timeline takes differences of dates.
+_SOME_YEAR = 2020
+_ONSET_CUES = compile_fast(
+    r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    r"esordio|insorgenza|comparsa|iniziat[oa])\b",
+    re.IGNORECASE,
+)
+_BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+_ADMISSION_CUES = compile_fast(
+    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|PS)\b",
+    re.IGNORECASE,
+)
+
+# A filename's day label: "-day5", "_day-0", "fig5-day12".
+_DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+# Onset told as a time before admission: "symptoms began three days before admission".
+_BEFORE_ADMISSION = compile_fast(
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s+"
+    r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
+    re.IGNORECASE,
+)
+_PRESENTATION = compile_fast(
+    r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ImageTexts:
+    """The words that belong to one image: its own caption, its study's label or date text,
+    its filename. ``position`` orders the images of the case."""
+
+    position: int
+    caption: str = ""
+    date_text: str = ""
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An image's own moment as its words give it, before it is placed on the axis."""
+
+    kind: str
+    days: int
+    evidence: str
+    where: str  # "label", "caption", "filename"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A moment placed on the case's axis (``day`` None: given, but not placeable)."""
+
+    what: str  # "admission", "image 2", ...
+    day: int | None
+    evidence: str
+    where: str
+    image_position: int | None = None
+
+
+@dataclass(frozen=True)
+class ImageOffset:
+    position: int
+    value: int | None
+    evidence: str
+    rule: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    anchor: str  # ONSET, HOSPITALISATION
+    anchor_evidence: str
+    admission_day: int | None
+    events: tuple[Event, ...] = ()
+    offsets: tuple[ImageOffset, ...] = field(default=())
+
+    def offset_of(self, position: int) -> ImageOffset | None:
+        return next((o for o in self.offsets if o.position == position), None)
+
+    def describe(self) -> str:
+        """The anchor in words, for evidence and the review page."""
+        if self.anchor == ONSET:
+            return f"day 0 = {ONSET} ({self.anchor_evidence!r}); admission = day {self.admission_day}"
+        return f"day 0 = {HOSPITALISATION}" + (f" ({self.anchor_evidence!r})" if self.anchor_evidence else "")
+
+
+# --- The onset: how many days before admission did symptoms begin ---------------------------------
+
+
+@lru_cache(maxsize=4096)
+def onset_gap(history: str) -> tuple[int, str] | None:
+    """(days from the onset of symptoms to admission, evidence) as the patient's history tells
+    them: "four-day history of cough", "fever for 7 days", "presented 5 days after developing
+    symptoms", "symptoms began three days before admission". None when not told."""
+    if not history.strip():
+        return None
+    low = text_context(history).lower
+    befores = finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60) if has_any(low, ("before", "prior", "prima")) else ()
+    for m in befores:
+        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        if amount is not None and not about_other_person(history, m.start(), m.end()):
+            return amount, m.group(0)
+    found = _history(history)
+    if found is None:
+        return None
+    amount, m = found
+    return amount, m.group(0)
+
+
+# --- An image's own moment -----------------------------------------------------------------------
+
+
+def filename_day(filename: str) -> tuple[int, str] | None:
+    """The day label of a file name ("...-day5.jpg", "..._day-0.png"): (N, the label)."""
+    m = _DAY_IN_NAME.search(filename)
+    return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
+
+
+@lru_cache(maxsize=4096)
+def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
+    """(start, end, date) of the dates of ``text``; a slashed date only when written day first
+    (``day_first``, or a first number over 12)."""
+    found: list[tuple[int, int, date]] = []
+    named = bool(text_context(text).words & _MONTH_WORDS)
+    for m in (finditer_near(_NAMED_DATE, text, _DAY_NUMBER, 16, 12) if named else ()):
+        month = MONTHS.get((m.group("mon") or m.group("mon2") or "").lower().rstrip("."))
+        day, year = m.group("d") or m.group("d2"), m.group("y") or m.group("y2")
+        value = _date(int(year) if year else _SOME_YEAR, month, int(day)) if month else None
+        if value is not None:
+            found.append((m.start(), m.end(), value))
+    for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
+        a, b = int(m.group("d")), int(m.group("m"))
+        if not (day_first or a > 12) or any(s <= m.start() < e for s, e, _ in found):
+            continue
+        year = int(m.group("y")) if m.group("y") else _SOME_YEAR
+        value = _date(year + 2000 if year < 100 else year, b, a)
+        if value is not None:
+            found.append((m.start(), m.end(), value))
+    return tuple(sorted(found, key=lambda f: f[0]))
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, str] | None, tuple[date, str] | None]:
+    """(onset date, admission date) as the history dates them, each with its words. A date belongs
+    to the moment whose words are nearest to it in its sentence ("One day before entry (January
+    18), she developed fever"); a moment dated twice differently is left out."""
+    onset: list[tuple[date, str]] = []
+    admission: list[tuple[date, str]] = []
+    for start, end, value in dates_in(history, day_first):
+        s_start, s_end = sentence_at(history, start)
+        distance = {}
+        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
+            # "before entry (January 18)": a moment before the admission, not the admission
+            spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
+                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
+            if spans:
+                distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+        if not distance or len(set(distance.values())) < len(distance):
+            continue  # no moment named, or both as near
+        kind = min(distance, key=distance.get)
+        (onset if kind == "onset" else admission).append((value, history[start:end]))
+    one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
+    return one(onset), one(admission)
+
+
+@lru_cache(maxsize=4096)
+def text_moments(text: str, where: str, image_sentences_only: bool = False) -> tuple[Moment, ...]:
+    """The moments one image's own text gives, in text order. Phrases of the history ("4-day
+    history", "presented 5 days after developing symptoms") are the onset, not the image's. With
+    ``image_sentences_only`` (a whole clinical note) only moments in a sentence naming an image
+    count: "the nadir was on day 5 of illness" is not a film's day."""
+    if not text.strip():
+        return ()
+    moments = _text_moments(text, where)
+    if image_sentences_only:
+        kept = []
+        for start, moment in moments:
+            s_start, s_end = sentence_at(text, start)
+            if _IMAGE_WORDS.search(text, s_start, s_end):
+                kept.append((start, moment))
+        moments = kept
+    return tuple(moment for _, moment in moments)
+
+
+# "compared with the initial radiograph", "since the admission film": another image's moment, a
+# reference of this one, not when this one was taken.
+_REFERENCE_BEFORE = compile_fast(
+    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|comparison\s+with|since|than|versus|vs\.?|relative\s+to|"
+    r"rispetto\s+(?:a|al|alla|all[’'])|confronto\s+con)\b[^.;:]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _is_reference(text: str, start: int) -> bool:
+    s_start, _ = sentence_at(text, start)
+    # the cue is at most a few words before the moment (the pattern allows 40 characters after it)
+    return bool(_REFERENCE_BEFORE.search(text, max(s_start, start - 70), start))
+
+
+#: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
+#: cheap gate before the scans (most notes of a table are about findings only).
+_MOMENT_WORDS = frozenset({
+    *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
+    "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme",
+})
+
+
+def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
+    if not (text_context(text).words & _MOMENT_WORDS) and "day" not in text_context(text).lower:
+        return []
+    history = _history(text)
+    history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
+
+    def in_history(m: re.Match[str]) -> bool:
+        return history_span[0] <= m.start() < history_span[1]
+
+    moments: list[tuple[int, Moment]] = []
+    low = text_context(text).lower
+    for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+        n = int(m.group("n") or m.group("n2"))
+        base = m.group("base") or m.group("base2") or ""
+        qual = (m.group("qual") or "").strip().lower()
+        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+            moments.append((m.start(), Moment(SINCE_ONSET, n, m.group(0), where)))
+        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+            continue  # a day of the stay: day 1 may be the admission day or the next one
+        elif base and m.group("of" if m.group("n") else "of2"):
+            continue  # "7th day after the initiation of treatment": another base
+        else:
+            moments.append((m.start(), Moment(LABEL, n, m.group(0), where)))
+    for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
+        if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        n = m.group("n") or m.group("n2")
+        if not _is_amount(n):
+            continue
+        amount = _amount(n, m.group("unit") or m.group("unit2"))
+        if amount is None:
+            continue
+        base = (m.group("base") or m.group("base2") or "").lower()
+        if re.search(r"onset|symptom|developing|illness", base):
+            moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
+        elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
+            moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
+        else:
+            moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
+    for m in _AT_ADMISSION.finditer(text):
+        if not in_history(m):
+            moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
+    for m in _OTHER_TIME.finditer(text):
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end() for start, x in moments):
+            moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+    return sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0])
+
+
+def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only: bool) -> list[Moment]:
+    moments = []
+    for start, end, value in dates_in(text, day_first):
+        if image_sentences_only:
+            s_start, s_end = sentence_at(text, start)
+            if not _IMAGE_WORDS.search(text, s_start, s_end):
+                continue
+        moments.append(Moment(DATED, value.toordinal(), text[start:end], where))
+    return moments
+
+
+def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
+    """The image's moments from its own words: the study label or date text first, then the
+    filename's day label, then the caption (a clinical note: only its sentences about an image);
+    the dates among them."""
+    moments = [*text_moments(image.date_text, "label"), *_dated_moments(image.date_text, "label", day_first, False)]
+    by_name = filename_day(image.filename)
+    if by_name is not None:
+        moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
+    where = "note" if caption_is_note else "caption"
+    return [*moments, *text_moments(image.caption, where, image_sentences_only=caption_is_note),
+            *_dated_moments(image.caption, where, day_first, caption_is_note)]
+
+
+# --- Placing the moments on one axis -------------------------------------------------------------
+
+
+def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
+    """The image's moment, or None with the reason when its words give several that disagree."""
+    if not moments:
+        return None, ""
+    dated = [m for m in moments if m.kind == DATED]
+    if dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
+        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
+        moments = [m for m in moments if m.kind != DATED]
+    distinct = {(m.kind, m.days) for m in moments}
+    if len(distinct) == 1:
+        return moments[0], ""
+    labels = [m for m in moments if m.where in ("label", "filename")]
+    prose = [m for m in moments if m not in labels]
+    if labels and len({(m.kind, m.days) for m in labels}) == 1:
+        # a label and its caption often say the same day twice: the caption names its base
+        # ("day12" and "12 days after admission"); otherwise the label wins over prose
+        same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
+        if same_day and len({m.kind for m in same_day}) == 1:
+            return same_day[0], ""
+        return labels[0], ""
+    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
+                  day_first: bool = False) -> Timeline:
+    """The case's timeline: its anchor (onset when the history says how long before admission the
+    symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
+    order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
+    ``day_first``: the source writes slashed dates day first (SIRM, Eurorad)."""
+    ordered = sorted(images, key=lambda i: i.position)
+    moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
+    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    timeline, dates, events = _anchor(history, findings, day_first, any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
+    # Labels count from admission when one of them is day 0.
+    admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
+    presenting = len(ordered) == 1 and timeline.anchor_evidence != "" and not captions_are_notes and bool(_PRESENTATION.search(history))
+    offsets: list[ImageOffset] = []
+    previous_day: int | None = None
+    for image in ordered:
+        moment, reason = chosen[image.position]
+        day, rule = None, ""
+        if moment is None and not reason:
+            if presenting and timeline.admission_day is not None:
+                day, rule = timeline.admission_day, "timeline.presenting-image"
+                moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
+            else:
+                reason = "no moment of this image in its own words"
+        elif moment is not None:
+            first = image.position == ordered[0].position
+            day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first, dates)
+        events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "", moment.where if moment else "", image.position))
+        offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
+        if day is not None:
+            previous_day = day
+    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, "_Dates", list[Event]]:
+    """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
+    events the history places on it."""
+    onset_date, admission_date = history_dates(history, day_first)
+    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    if gap is None and onset_date and admission_date and 0 <= (admission_date[0] - onset_date[0]).days:
+        gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    if gap is not None and gap[0] > MAX_ONSET_GAP:
+        gap = None
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
+    if gap is not None:
+        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
+        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    if onset_moment or onset_date is not None:
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else []
+    return Timeline(HOSPITALISATION, "", 0), dates, []
+
+
+def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str, reason: str) -> ImageOffset:
+    if day is None:
+        return ImageOffset(position, None, moment.evidence if moment else "", rule or "timeline", reason)
+    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
+    if moment is not None and moment.where != "case":
+        spans.append(moment.evidence)
+    return ImageOffset(position, day, EVIDENCE_JOIN.join(spans), rule)
+
+
+@dataclass(frozen=True)
+class _Dates:
+    onset: date | None
+    admission: date | None
+
+
+def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
+           first: bool, dates: _Dates) -> tuple[int | None, str, str]:
+    """(day on the axis, rule, reason when blank) of one image's moment."""
+    admission = timeline.admission_day
+    if moment.kind == DATED:
+        return _place_date(date.fromordinal(moment.days), admission, dates)
+    if moment.kind == UNPLACED:
+        return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    if moment.kind == SINCE_ONSET:
+        return moment.days, "timeline.since-onset", ""
+    if moment.kind == SINCE_ADMISSION:
+        if admission is None:
+            return None, "timeline.since-admission", "counted from admission, but the admission's day after the onset is not told"
+        return admission + moment.days, "timeline.since-admission", ""
+    if moment.kind == AFTER_PREVIOUS:
+        if previous_day is None:
+            return None, "timeline.after-previous", f"{moment.evidence!r} counts from an earlier image whose day is not known"
+        return previous_day + moment.days, "timeline.after-previous", ""
+    # a bare day label
+    if timeline.anchor == HOSPITALISATION and dates.onset is None:
+        return moment.days, "timeline.day-label", ""
+    if admission is not None and (admission_scale or moment.days == 0):
+        return admission + moment.days, "timeline.day-label-from-admission", ""
+    if first and admission is not None and moment.days == admission:
+        # the first film labelled with the very day of admission: the label counts from the onset
+        return moment.days, "timeline.day-label-is-admission", ""
+    return None, "timeline.day-label", (
+        f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
+        + (f" (day {admission + moment.days})" if admission is not None else "")
+    )
+
+
+def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:
+    """A dated image on the axis: days since the dated onset, or since the dated admission (placed
+    on the axis)."""
+    if dates.onset is not None:
+        days = (when - dates.onset).days
+        if days < -60 or days > 365:
+            return None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: not the same illness, or the year is not told"
+        return days, "timeline.date-since-onset", ""
+    if dates.admission is not None and admission is not None:
+        days = (when - dates.admission).days
+        if days < -60 or days > 365:
+            return None, "timeline.date", f"{when.isoformat()} is {days} days from admission: not the same illness, or the year is not told"
+        return admission + days, "timeline.date-since-admission", ""
+    return None, "timeline.date", "a dated image, but neither the onset nor the admission is dated"

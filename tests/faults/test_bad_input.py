@@ -1,0 +1,201 @@
+"""Bad input ends with one line naming the input and what to do, exit code 1, and nothing changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_CSV, png_bytes, write_release
+
+
+def one_line_error(result) -> str:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --- backfill --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    path = tmp_path / "metadata.csv"
+    path.write_bytes(SAMPLE_CSV.read_bytes())
+    return path
+
+
+CASES = ["evidence-is-input", "output-is-input", "evidence-is-output", "output-is-a-device", "evidence-is-a-device",
+         "input-is-a-directory"]
+
+
+def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | None, str]:
+    """(input, -o, --evidence, what the error must name) of each bad combination."""
+    return {
+        "evidence-is-input": (str(sample), str(out), str(sample), f"--evidence {sample}"),
+        "output-is-input": (str(sample), str(sample), None, f"-o {sample}"),
+        "evidence-is-output": (str(sample), str(out), str(out), f"--evidence {out}"),
+        "output-is-a-device": (str(sample), "/dev/null", None, "-o /dev/null"),
+        "evidence-is-a-device": (str(sample), str(out), "/dev/null", "--evidence /dev/null"),
+        "input-is-a-directory": (str(sample.parent), str(out), None, str(sample.parent)),
+    }[case]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, sample, tmp_path):
+    from exports.backfill import backfill_file
+
+    source, target, evidence, named = backfill_paths(case, sample, tmp_path / "out.csv")
+    before = files_of(tmp_path)
+    with pytest.raises(ValueError) as refused:
+        backfill_file(source, target, None, evidence)
+    assert named in str(refused.value) and "\n" not in str(refused.value)
+    assert files_of(tmp_path) == before
+    assert Path("/dev/null").is_char_device()
+
+
+def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_cmd):
+    before = files_of(tmp_path)
+    line = one_line_error(scrapy_cmd("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence", str(sample)))
+    assert line.startswith("error: --evidence ") and "is the input file" in line
+    assert files_of(tmp_path) == before
+
+
+# --- crawl arguments -------------------------------------------------------------------------------
+
+
+def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_cmd):
+    binary = tmp_path / "cases.txt"
+    binary.write_bytes(png_bytes())
+    result = scrapy_cmd("crawl", "eurorad", "-a", f"cases_file={binary}", "-a", "base_url=http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"cases_file={str(binary)!r}: not a text file" in result.stderr
+
+
+# --- import and export: names, links ---------------------------------------------------------------
+
+
+def test_an_image_with_a_name_that_is_not_utf8_refuses_the_import_before_anything_is_copied(tmp_path, scrapy_cmd, project_env):
+    checkout = write_release(tmp_path / "dataset")
+    os.rename(checkout / "images" / "p3.jpg", os.path.join(os.fsencode(checkout / "images"), b"p3-\xe9.jpg"))
+    result = scrapy_cmd("import-dataset", str(checkout))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the file name is not UTF-8" in result.stderr and "p3-\\xe9.jpg" in result.stderr
+    assert not Path(project_env["MEDIA_STORE"]).exists() or not any(Path(project_env["MEDIA_STORE"]).rglob("*.*"))
+
+
+def test_a_symbolic_link_out_of_the_checkout_refuses_the_import(tmp_path, scrapy_cmd, project_env):
+    secret = tmp_path / "elsewhere" / "secret.png"
+    secret.parent.mkdir()
+    secret.write_bytes(png_bytes(seed=77))
+    checkout = write_release(tmp_path / "dataset")
+    os.symlink(secret, checkout / "images" / "linked.png")
+    result = scrapy_cmd("import-dataset", str(checkout))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "images/linked.png is a symbolic link to" in result.stderr and "outside the checkout" in result.stderr
+    media = Path(project_env["MEDIA_STORE"])
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_a_link_inside_the_checkout_is_imported(tmp_path, scrapy_cmd):
+    checkout = write_release(tmp_path / "dataset")
+    (checkout / "originals").mkdir()
+    os.rename(checkout / "images" / "p3.jpg", checkout / "originals" / "p3.jpg")
+    os.symlink(checkout / "originals" / "p3.jpg", checkout / "images" / "p3.jpg")
+    result = scrapy_cmd("import-dataset", str(checkout))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", ["images", "metadata.csv", "report"])
+def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_cmd, project_env):
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports.baseline import import_dataset
+
+    checkout = write_release(tmp_path / "dataset")
+    import_dataset(checkout, open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"]))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    real = checkout / name
+    if name == "report":
+        (real / "index.html").parent.mkdir()
+        (real / "index.html").write_text("<html>the report of the last release</html>")
+    os.rename(real, outside / name)
+    os.symlink(outside / name, real)
+    before, before_outside = files_of(checkout), files_of(outside)
+    line = one_line_error(scrapy_cmd("export", "--dataset", str(checkout)))
+    assert f"{name} is a symbolic link to" in line and "outside the checkout" in line
+    assert files_of(checkout) == before and files_of(outside) == before_outside
+
+
+# --- export on a full disk -------------------------------------------------------------------------
+
+
+def _no_space(*_args, **_kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def test_an_export_o_on_a_full_disk_is_one_error_and_leaves_nothing(tmp_path, project_env, monkeypatch):
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports import release as release_module
+    from exports.baseline import import_dataset
+
+    engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
+    import_dataset(write_release(tmp_path / "dataset"), engine, store)
+    monkeypatch.setattr(release_module.shutil, "copyfile", _no_space)
+    with pytest.raises(release_module.ExportError) as refused:
+        release_module.export_release(engine, store, tmp_path / "out" / "r1")
+    assert "cannot write the release (No space left on device); nothing was changed" in str(refused.value)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_export_into_a_checkout_on_a_full_disk_is_undone(tmp_path, project_env, monkeypatch):
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports import release as release_module
+    from exports.baseline import import_dataset
+    from tests.release.test_release import add_case
+
+    engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
+    checkout = write_release(tmp_path / "dataset")
+    import_dataset(checkout, engine, store)
+    add_case(engine, store, "8300", images=[png_bytes(seed=61), png_bytes(seed=62)])
+    before = files_of(checkout)
+    real_write = release_module.write_atomically
+
+    def full_at_manifest(path, data):
+        if Path(path).name == "manifest.json":
+            _no_space()
+        real_write(path, data)
+
+    monkeypatch.setattr(release_module, "write_atomically", full_at_manifest)
+    with pytest.raises(release_module.ExportError) as refused:
+        release_module.export_into_dataset(engine, store, checkout)
+    assert "(No space left on device); nothing was changed" in str(refused.value)
+    assert files_of(checkout) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# --- the review page -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_external=1", "_scheme=javascript", "_anchor=x", "_method=POST",
+                                   "values=1&state=staged"])
+def test_query_names_that_are_url_for_arguments_are_plain_query_names(query, project_env):
+    from review.web import create_app
+
+    app = create_app(project_env["STAGING_DB_URL"], project_env["MEDIA_STORE"], reviewer="alice", token="s3cret")
+    client = app.test_client()
+    entered = client.get(f"/?token=s3cret&{query}")
+    assert entered.status_code == 303
+    assert entered.headers["Location"] == f"/?{query}"
+    assert client.get(entered.headers["Location"]).status_code == 200

@@ -1,0 +1,87 @@
+"""A crawl killed (SIGKILL) at a named point, then run again, ends with what an uninterrupted crawl gives.
+
+The Eurorad page ``/case/16689`` describes two patients (``16689-p1``, ``16689-p2``): the page counts
+as known only once both are staged, so a re-crawl after a kill between the two, or after an image of
+the second patient failed, fetches it again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, SCRAPY
+from tests.mirror import Mirror
+from tests.faults.conftest import KILLED, crawl_argv, other_database, rows, snapshot
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "16689"
+P2_IMAGE = ("https://www.eurorad.org/sites/default/files/styles/figure_image/public/figure_image/2020-03/0000016689/"
+            "16689_3_1.PNG?itok=yZ1aB2cD")
+
+
+def staged_keys(db: str) -> list[str]:
+    return [r[0] for r in rows(db, "select source_key from cases order by source_key")]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The snapshot of the same crawl, never interrupted, in a database of its own (once per module)."""
+    tmp = tmp_path_factory.mktemp("uninterrupted")
+    url, env = other_database(tmp, "db")
+    mirror = Mirror(["eurorad"])
+    mirror.start()
+    try:
+        done = subprocess.run([SCRAPY, *crawl_argv("eurorad", mirror, cases=PAGE)], cwd=ROOT, capture_output=True, text=True,
+                              env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
+    finally:
+        mirror.stop()
+    assert done.returncode == 0, done.stderr[-2000:]
+    return snapshot(url)
+
+
+@pytest.mark.parametrize("point", ["between-patients", "staging-commit", "media-written", "staged@2"])
+def test_a_crawl_killed_then_run_again_ends_like_an_uninterrupted_one(point, mirror_of, scrapy_run, project_env, uninterrupted):
+    mirror = mirror_of("eurorad")
+    db = project_env["STAGING_DB_URL"]
+    killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE), kill_at=point)
+    assert killed.returncode == KILLED, killed.stderr[-2000:]
+    assert staged_keys(db) == {"between-patients": ["16689-p1"], "staging-commit": [], "media-written": [],
+                               "staged@2": ["16689-p1", "16689-p2"]}[point]
+    again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert staged_keys(db) == ["16689-p1", "16689-p2"]
+    assert snapshot(db) == uninterrupted
+
+
+def test_a_patient_whose_image_failed_is_staged_by_the_next_crawl_even_a_recrawl(mirror_of, scrapy_run, project_env, uninterrupted):
+    mirror = mirror_of("eurorad")
+    db = project_env["STAGING_DB_URL"]
+    with urllib.request.urlopen(f"{mirror.base_url}/sites/default/files/styles/figure_image/public/figure_image/2020-03/"
+                                "0000016689/16689_3_1.PNG?itok=yZ1aB2cD") as answer:
+        image = answer.read()
+    mirror.route(P2_IMAGE, b"<html><body>Internal Server Error</body></html>", status=500)
+    first = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert staged_keys(db) == ["16689-p1"]
+    assert "failed 1" in first.stderr
+
+    mirror.route(P2_IMAGE, image, headers={"Content-Type": "image/png"})
+    mirror.reset_counters()
+    again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert mirror.count(f"/case/{PAGE}") == 1
+    assert staged_keys(db) == ["16689-p1", "16689-p2"]
+    assert snapshot(db) == uninterrupted
+
+
+def test_a_complete_page_is_known_and_not_fetched_again(mirror_of, scrapy_run, project_env):
+    mirror = mirror_of("eurorad")
+    assert scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE)).returncode == 0
+    mirror.reset_counters()
+    assert scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE)).returncode == 0
+    assert mirror.count(f"/case/{PAGE}") == 0
