@@ -1,8 +1,7 @@
 """What a maintainer names a paper by (DOI, PMCID, article or PDF URL) -> one canonical reference.
 
-Pure. DOIs are compared in canonical form: ``ingest.normalize.provenance.normalize_doi`` (which
-strips ``doi:``, ``https://doi.org/``, URL-encoding and publisher path suffixes), lower-cased, since
-DOIs are case-insensitive. Also the URLs the publications spider asks, built from the ids.
+Pure. DOIs and PMCIDs are compared in canonical form (``ingest.identifiers``, the one module for
+every form of a paper's identifiers). Also the URLs the publications spider asks, built from the ids.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ingest.normalize.provenance import normalize_doi
+from ingest.identifiers import canonical_doi, canonical_pmcid  # noqa: F401 - re-exported to the spider
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"
@@ -24,7 +23,6 @@ PMC_IDCONV = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?{query}
 EUROPE_PMC_SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search?{query}"
 CROSSREF_BY_PII = "https://api.crossref.org/works?{query}"
 
-_PMCID = re.compile(r"^(?:pmcid:\s*)?(PMC\d+)$", re.I)
 _PMCID_IN_URL = re.compile(r"/(PMC\d+)(?:/|$)", re.I)
 _PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{6,9})$", re.I)
 _PMID_IN_URL = re.compile(r"^/(?:pubmed/)?(\d{6,9})/?$")
@@ -49,18 +47,9 @@ class PaperRef:
     pii: str = ""
 
 
-def canonical_doi(text: str) -> str:
-    """``10.1016/j.radcr.2020.05.017`` from any way of writing it, "" when there is no DOI."""
-    value = normalize_doi((text or "").strip()).value
-    return str(value).lower() if value else ""
-
-
-def canonical_pmcid(text: str) -> str:
-    m = _PMCID.match((text or "").strip())
-    return m.group(1).upper() if m else ""
-
-
 def canonical_pii(text: str) -> str:
+    """The compact PII of a reference that IS a PII (anchored, unlike ``ingest.identifiers``, which
+    finds one inside a URL or DOI: here a DOI given as the reference must stay a DOI)."""
     m = _PII.match((text or "").strip())
     return re.sub(r"[-()]", "", m.group(1)).upper() if m else ""
 

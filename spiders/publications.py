@@ -3,7 +3,8 @@
 ``scrapy crawl publications -a dois=10.1016/j.radcr.2020.05.017,PMC7251234,https://... [-a ids_file=PATH]
 [-a recrawl=yes] [-a limit=N] [-a base_url=http://127.0.0.1:PORT]``
 
-``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
+``-a candidates=accepted`` crawls the papers accepted with ``scrapy candidates accept`` (their
+PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
 suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
 in the released dataset or already staged is skipped, before any request when the name is given,
 as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
@@ -43,6 +44,7 @@ from twisted.internet import threads
 
 from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
+from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
 from ingest.figure_kinds import Verdict, pixel_kind
 from ingest.identity import site_identity
@@ -122,13 +124,21 @@ class PublicationsSpider(CaseSpider):
     # No allowed_domains: papers live on any publisher's host, and every request is one we chose
     # (Crossref links, doi.org redirects, citation_pdf_url), not a followed page link.
 
-    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, **kwargs):
-        if dois is None and ids_file is None and kwargs.get("cases") is None and kwargs.get("cases_file") is None:
-            raise SpiderArgumentError("give the papers: -a dois=DOI,PMCID,URL,... or -a ids_file=PATH (one per line)")
+    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, candidates: str | None = None, **kwargs):
+        if candidates is not None and candidates != "accepted":
+            raise SpiderArgumentError(f"candidates={candidates!r}: expected candidates=accepted (the papers accepted with "
+                                      "`scrapy candidates accept`)")
+        #: -a candidates=accepted: the accepted candidates are read from the database in start().
+        self.from_candidates = candidates == "accepted"
+        if dois is None and ids_file is None and not self.from_candidates and kwargs.get("cases") is None \
+                and kwargs.get("cases_file") is None:
+            raise SpiderArgumentError("give the papers: -a dois=DOI,PMCID,URL,... or -a ids_file=PATH (one per line) "
+                                      "or -a candidates=accepted")
         kwargs.setdefault("cases", dois)
         kwargs.setdefault("cases_file", ids_file)
         super().__init__(*args, **kwargs)
-        self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file}.items() if v is not None})
+        self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
+                               if v is not None})
         #: Names of the papers already staged or released (db/identity.py), loaded when the crawl starts.
         self.identities: IdentityIndex | None = None
         #: Canonical DOI -> the input of this run that crawls it.
@@ -186,8 +196,19 @@ class PublicationsSpider(CaseSpider):
 
     # --- navigation ---
 
+    def accepted_candidates(self) -> list[str]:
+        """The references of the candidates a maintainer accepted (discovery), best first."""
+        engine = open_database(database_url(self.crawler.settings))
+        with session_scope(engine) as session:
+            refs = [paper_reference(c) for c in list_candidates(session, ACCEPTED)]
+        engine.dispose()
+        logger.info("publications: %d accepted candidates", len(refs))
+        return [r for r in refs if r]
+
     async def start(self):
         self.known_papers()
+        if self.from_candidates:
+            self.case_refs = list(dict.fromkeys([*self.case_refs, *self.accepted_candidates()]))
         for given in self.case_refs:
             ref = parse_paper_reference(given)
             self.crawler.stats.inc_value("cases/requested")
