@@ -163,7 +163,9 @@ def test_a_paper_only_open_as_a_pdf_named_by_its_pii(mirror_of, crawl, project_e
     assert steps[3][0] == "publisher-html" and steps[3][1].startswith("refused")
     fields = _fields(db, case["id"])
     assert fields[(None, "age")] == "45" and fields[(None, "sex")] == "F"
-    assert fields[(0, "offset")] == "0" and fields[(1, "offset")] == "6"
+    # Offsets count from the onset of symptoms ("fever ... for five days" before admission): the
+    # admission film is day 5, "day 6" of the stay is day 11 (the case timeline, issue 12's rule).
+    assert fields[(0, "offset")] == "5" and fields[(1, "offset")] == "11"
     assert _stats(db)["papers/route/pdf"] == 1
 
 
@@ -332,7 +334,8 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     assert [i["provenance"]["panel_box"] for i in images[:4]] == [[0, 0, 340, 380], [350, 0, 690, 380], [0, 390, 340, 770], [350, 390, 690, 770]]
     assert images[0]["provenance"]["subcaption"] == "PA radiograph on admission (day 0): patchy opacity in the right lower zone"
     fields = _fields(db, idcr["id"])
-    assert [fields[(n, "offset")] for n in range(5)] == ["0", "4", "8", "15", "4"]
+    # "a 4-day history of fever" before admission: day 0 of the stay is day 4 from the onset.
+    assert [fields[(n, "offset")] for n in range(5)] == ["4", "8", "12", "19", "8"]
     assert [fields[(n, "view")] for n in range(5)] == ["PA", "PA", "AP", "PA", "Axial"]
     assert [fields[(n, "modality")] for n in range(5)] == ["X-ray", "X-ray", "X-ray", "X-ray", "CT"]
     assert (fields[(None, "age")], fields[(None, "sex")], fields[(None, "RT_PCR_positive")]) == ("55", "F", "Y")
