@@ -29,6 +29,7 @@ import logging
 import struct
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -604,54 +605,69 @@ class StagePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.engine is None:
             return
-        stats = self.crawler.stats.get_stats()
         source = getattr(spider, "source", spider.name)
-        value = lambda key: int(stats.get(key, 0))  # noqa: E731
-        coverage = {name: round(count / self.covered_cases, 3) for name, count in self.coverage.items()} if self.covered_cases else {}
-        run = CrawlRun(
+        counts = self.run_counts()
+        started_at, arguments = self.started_at, dict(getattr(spider, "arguments", {}))
+        shared = getattr(self.crawler, "shared_run", None)
+        if shared is not None:
+            # One summary per run: each worker adds its counts, the last one writes the summary.
+            logger.info("crawl worker %s done: %s", shared.worker, _summary_line(counts))
+            finished = shared.leave(counts)
+            if finished is None:
+                return
+            run_info, counts = finished
+            started_at = datetime.fromisoformat(run_info["started_at"])
+            arguments = dict(run_info.get("arguments") or arguments)
+        run = self.crawl_run(source, counts, started_at, reason, arguments)
+        with session_scope(self.engine) as session:
+            previous = previous_crawl_run(session, source)
+            run.warnings = self.compare(previous, run, int(counts.get(_COVERED, 0)))
+            session.add(run)
+        for warning in run.warnings:
+            logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
+        logger.info("crawl summary %s: %s; coverage %s", source, _summary_line(counts), run.field_coverage)
+
+    def run_counts(self) -> dict[str, float]:
+        """This process's numbers of the run: the summary's stats and the field coverage counts."""
+        stats = self.crawler.stats.get_stats()
+        counts: dict[str, float] = {
+            k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and (
+                k.split("/")[0] in _SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method") or k == "log_count/ERROR")}
+        counts[_COVERED] = self.covered_cases
+        counts.update({f"{_COVERAGE}{name}": count for name, count in self.coverage.items()})
+        return counts
+
+    @staticmethod
+    def crawl_run(source: str, counts: dict[str, float], started_at: datetime, reason: str, arguments: dict) -> CrawlRun:
+        value = lambda key: int(counts.get(key, 0))  # noqa: E731
+        covered = value(_COVERED)
+        coverage = {k[len(_COVERAGE):]: round(v / covered, 3) for k, v in counts.items() if k.startswith(_COVERAGE)} if covered else {}
+        return CrawlRun(
             source=source,
-            started_at=self.started_at,
+            started_at=started_at,
             finished_at=utcnow(),
             finish_reason=reason,
-            arguments=dict(getattr(spider, "arguments", {})),
+            arguments=arguments,
             cases_seen=value("cases/requested"),
             cases_new=value("cases/staged/new"),
             cases_updated=value("cases/staged/updated"),
             cases_unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
             cases_skipped=value("cases/skipped_known") + value("cases/skipped_released"),
-            cases_failed=value("cases/failed") + value("cases/parse_error") + sum(v for k, v in stats.items() if k.startswith("cases/dropped/")),
+            cases_failed=value("cases/failed") + value("cases/parse_error") + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/")),
             images=value("images/staged"),
             errors=value("log_count/ERROR"),
             field_coverage=coverage,
-            stats={k: v for k, v in stats.items() if isinstance(v, (int, float)) and k.split("/")[0] in
-                   ("cases", "images", "blocked", "media", "retry_after", "search", "papers", "file_status_count", "downloader",
-                    "item_dropped_reasons_count")
-                   and not k.startswith("downloader/request_method")},
-        )
-        with session_scope(self.engine) as session:
-            previous = previous_crawl_run(session, source)
-            run.warnings = self.compare(previous, run)
-            session.add(run)
-        for warning in run.warnings:
-            logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
-        why = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("cases/failed/")}
-        why.update({f"dropped: {k.split('/', 2)[2]}": v for k, v in stats.items() if k.startswith("cases/dropped/")})
-        if stats.get("cases/parse_error"):
-            why["parse error"] = stats["cases/parse_error"]
-        logger.info(
-            "crawl summary %s: seen %d, new %d, updated %d, unchanged %d, skipped (known) %d, failed %d%s, images %d, errors %d, blocked %d; coverage %s",
-            source, run.cases_seen, run.cases_new, run.cases_updated, run.cases_unchanged, run.cases_skipped, run.cases_failed,
-            f" ({', '.join(f'{k} {v}' for k, v in sorted(why.items()))})" if why else "",
-            run.images, run.errors, value("blocked"), coverage,
+            stats={k: (int(v) if float(v).is_integer() else v) for k, v in counts.items()
+                   if k != "log_count/ERROR" and not k.startswith(_COVERAGE) and k != _COVERED},
         )
 
-    def compare(self, previous: CrawlRun | None, run: CrawlRun) -> list[str]:
+    def compare(self, previous: CrawlRun | None, run: CrawlRun, covered_cases: int) -> list[str]:
         """What dropped sharply against the previous run of the same source."""
         if previous is None:
             return []
         warnings = []
         parsed_now = run.cases_new + run.cases_updated + run.cases_unchanged
-        if previous.field_coverage and run.field_coverage and self.covered_cases >= 3:
+        if previous.field_coverage and run.field_coverage and covered_cases >= 3:
             for name, before in previous.field_coverage.items():
                 now = run.field_coverage.get(name, 0.0)
                 if before >= 0.5 and now < before * self.drop_ratio:
@@ -666,6 +682,28 @@ class StagePipeline:
         if previous.cases_seen >= 10 and run.cases_seen < previous.cases_seen * self.drop_ratio and not run.arguments.get("limit") and not run.arguments.get("cases"):
             warnings.append(f"{run.cases_seen} case links found, was {previous.cases_seen} in run {previous.id}")
         return warnings
+
+
+#: Stat groups a run's summary keeps (and the workers of a shared run add up).
+_SUMMARY_STAT_GROUPS = ("cases", "images", "blocked", "media", "retry_after", "search", "papers", "file_status_count", "downloader",
+                        "item_dropped_reasons_count", "frontier")
+#: Names of the coverage counts among a run's counts.
+_COVERED = "coverage_cases"
+_COVERAGE = "coverage/"
+
+
+def _summary_line(counts: dict[str, float]) -> str:
+    value = lambda key: int(counts.get(key, 0))  # noqa: E731
+    failed = value("cases/failed") + value("cases/parse_error") + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/"))
+    why = {k.split("/", 2)[2]: int(v) for k, v in counts.items() if k.startswith("cases/failed/")}
+    why.update({f"dropped: {k.split('/', 2)[2]}": int(v) for k, v in counts.items() if k.startswith("cases/dropped/")})
+    if value("cases/parse_error"):
+        why["parse error"] = value("cases/parse_error")
+    reasons = f" ({', '.join(f'{k} {v}' for k, v in sorted(why.items()))})" if why else ""
+    return (f"seen {value('cases/requested')}, new {value('cases/staged/new')}, updated {value('cases/staged/updated')}, "
+            f"unchanged {value('cases/staged/unchanged') + value('cases/not_modified')}, "
+            f"skipped (known) {value('cases/skipped_known') + value('cases/skipped_released')}, "
+            f"failed {failed}{reasons}, images {value('images/staged')}, errors {value('log_count/ERROR')}, blocked {value('blocked')}")
 
 
 __all__ = ["MediaPipeline", "MediaRejected", "StagePipeline", "ValidateCasePipeline", "prepare_image", "strip_jpeg_metadata", "strip_png_metadata"]

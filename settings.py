@@ -89,6 +89,24 @@ RETRY_AFTER_TIMES = 3
 # Stop the crawl after this many block pages (0: never): a site that refuses us is left alone.
 BLOCKED_CLOSE_AFTER = 5
 
+# --- The shared frontier (frontier.py; README "Running on several machines") ---------------------
+
+# Redis server of a shared crawl (scrapy-redis's setting; default unset: one process crawls alone).
+# With it, every `scrapy crawl <source>` of one source is a worker of one run: one request queue,
+# one duplicate filter, one summary.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# Scrapy's scheduler without REDIS_URL, scrapy-redis's with it (default scrapy.core.scheduler.Scheduler).
+SCHEDULER = "frontier.FrontierScheduler"
+# Scrapy's HTTP/1.1 handler (the default for http/https), waiting for a site's turn in Redis when
+# the frontier is shared, so N workers keep the delay of one crawl per site.
+DOWNLOAD_HANDLERS = {"http": "frontier.PoliteHTTPDownloadHandler", "https": "frontier.PoliteHTTPDownloadHandler"}
+# Per-site turns shared by the workers (our setting): off only for a bench that measures raw speed.
+FRONTIER_SHARED_SLOTS = True
+# Prefix of the run's Redis keys (our setting): one per staging database sharing a Redis server.
+FRONTIER_KEY_PREFIX = os.environ.get("FRONTIER_KEY_PREFIX", "covid-ingest")
+# Only the worker that starts a shared run sends the start requests (the others take from the queue).
+SPIDER_MIDDLEWARES = {"frontier.SharedStartMiddleware": 50}
+
 ITEM_PIPELINES = {
     "pipelines.ValidateCasePipeline": 100,
     "pipelines.MediaPipeline": 200,
@@ -121,3 +139,7 @@ CRAWL_LOCK_DIR = os.environ.get("CRAWL_LOCK_DIR", "")
 # (exports.schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
 # `-s EXPORT_LICENSES="CC BY 4.0,CC BY-SA 4.0"` or the environment variable of the same name.
 EXPORT_LICENSES = os.environ.get("EXPORT_LICENSES", "")
+# Licence of the annotations reviewers make (boxes, masks, severity scores), written with them by a
+# release. CC BY-SA 4.0 by default: the published severity scores are CC BY-SA, and rows appended
+# to that file must share its licence.
+ANNOTATION_LICENSE = os.environ.get("ANNOTATION_LICENSE", "CC BY-SA 4.0")

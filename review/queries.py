@@ -99,8 +99,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         conditions.append(Case.warning_codes.like(f"%,{f.warning},%"))
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Case.title.like(pattern, escape="\\"), Case.canonical_url.like(pattern, escape="\\"),
-                              Case.source_key.like(pattern, escape="\\")))
+        # ilike: SQLite's LIKE ignores case, PostgreSQL's does not; the search ignores it on both.
+        conditions.append(or_(Case.title.ilike(pattern, escape="\\"), Case.canonical_url.ilike(pattern, escape="\\"),
+                              Case.source_key.ilike(pattern, escape="\\")))
     if f.finding:
         effective = func.coalesce(FieldValue.override, FieldValue.value)
         base = select(FieldValue.case_id).where(FieldValue.field == "finding", FieldValue.image_id.is_(None))
@@ -109,7 +110,9 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         elif f.finding in FINDING_PLACEHOLDERS:
             conditions.append(Case.id.in_(base.where(effective == f.finding)))
         else:
-            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, effective.like(f.finding + "/%")))))
+            # A prefix compared exactly (SQLite's LIKE would ignore case, PostgreSQL's would not).
+            prefix = f.finding + "/"
+            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, func.substr(effective, 1, len(prefix)) == prefix))))
     return conditions
 
 

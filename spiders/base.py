@@ -14,16 +14,16 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 * ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
-* ``query=...``: the search (default ``COVID``).
+* ``query=...``: the searches, several separated by ``;`` (default: the dataset's scope,
+  ``ingest.search_terms.CASE_SITE_QUERIES``). A case listed by several searches is fetched once;
+  its record says which search found it (``extra["search_query"]``).
 """
 
 from __future__ import annotations
 
 import difflib
-import fcntl
 import inspect
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,16 @@ import scrapy
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from sqlalchemy.engine import make_url
 
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
+from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
+from ingest.search_terms import CASE_SITE_QUERIES, split_queries
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _YES = {"yes", "y", "true", "1", "on"}
 #: A list of cases is text; anything bigger than this is not one (about 100,000 URLs).
 MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
@@ -49,45 +51,6 @@ _NO = {"no", "n", "false", "0", "off", ""}
 
 class SpiderArgumentError(ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
-
-
-class CrawlLocked(RuntimeError):
-    """Another run of the same spider holds the lock."""
-
-
-def lock_path(settings, spider_name: str) -> Path:
-    """``crawl-<spider>.lock`` beside the SQLite database (so each database has its own lock),
-    or in ``CRAWL_LOCK_DIR``; ``data/`` for a server database."""
-    directory = settings.get("CRAWL_LOCK_DIR")
-    if not directory:
-        url = settings.get("STAGING_DB_URL") or os.environ.get("STAGING_DB_URL") or ""
-        parsed = make_url(url) if url else None
-        if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            directory = str(Path(parsed.database).resolve().parent)
-        else:
-            directory = str(PROJECT_ROOT / "data")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return Path(directory) / f"crawl-{spider_name}.lock"
-
-
-def acquire_lock(path: Path) -> Any:
-    """An exclusive ``flock`` on ``path``: released by the OS when the process ends, even on SIGKILL."""
-    handle = open(path, "a+")  # noqa: SIM115 - held for the life of the crawl
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        raise CrawlLocked(
-            f"another crawl of this spider is running ({holder or 'unknown process'}; lock {path}). "
-            "Wait for it to finish; two runs would fetch and stage the same cases twice."
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}")
-    handle.flush()
-    return handle
 
 
 def failure_reason(failure) -> str | None:
@@ -130,7 +93,7 @@ class CaseSpider(scrapy.Spider):
     #: ``Case.source`` of the records this spider yields.
     source: str = ""
     # --- read by this class ---
-    default_query = "COVID"
+    default_queries: tuple[str, ...] = CASE_SITE_QUERIES
 
     #: Canonical case URL of a URL, slug or number (from ingest/); None when it is not a case.
     def canonical_case_url(self, value: str) -> str | None:  # pragma: no cover - abstract
@@ -153,9 +116,12 @@ class CaseSpider(scrapy.Spider):
         self.base_url = self._check_base_url(base_url)
         self.limit = self._check_limit(limit)
         self.recrawl = self._check_yes_no("recrawl", recrawl)
-        self.query = (query if query is not None else self.default_query).strip()
-        if not self.query:
-            raise SpiderArgumentError("query: must not be empty (default COVID)")
+        try:
+            self.queries = split_queries(query) if query is not None else list(self.default_queries)
+        except ValueError as exc:
+            raise SpiderArgumentError(str(exc)) from None
+        #: Canonical case URL -> the search that listed it first (cases are fetched once).
+        self.listed_by: dict[str, str] = {}
         self.case_refs = self._check_cases(cases, cases_file)
         self.arguments = {k: v for k, v in {"base_url": base_url, "limit": limit, "recrawl": recrawl, "cases": cases,
                                            "cases_file": cases_file, "query": query}.items() if v is not None}
@@ -200,8 +166,16 @@ class CaseSpider(scrapy.Spider):
             # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
-        except CrawlLocked as exc:
+            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
+            shared = SharedRun.for_crawler(crawler)
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
+                                             shared=shared is not None).acquire()
+            if shared is not None:
+                shared.join(spider)
+                crawler.shared_run = shared
+        except (CrawlLocked, FrontierError) as exc:
+            if spider._lock_handle is not None:
+                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -276,11 +250,18 @@ class CaseSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
             self._lock_handle = None
 
     @property
+    def shared_run(self) -> SharedRun | None:
+        return getattr(self.crawler, "shared_run", None)
+
+    @property
     def limit_reached(self) -> bool:
+        """``limit`` counts the case pages of the whole run, across the workers of a shared run."""
+        if self.limit is not None and self.shared_run is not None:
+            return self.shared_run.shared_limit_reached(self.limit)
         return self.limit is not None and self.cases_parsed >= self.limit
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
@@ -312,17 +293,31 @@ class CaseSpider(scrapy.Spider):
         return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
-                       next_request: Callable[[str], Request]):
-        """A search or listing page's cases (until ``limit``), then its next page."""
+                       next_request: Callable[[str], Request], query: str | None = None):
+        """A search or listing page's cases (until ``limit``), then its next page.
+
+        A case another search of this run already listed is not requested again."""
         self.crawler.stats.inc_value("search/pages")
         if not page.case_urls:
             logger.warning("results page without cases: %s", url)
         for case_url in page.case_urls:
             if self.limit_reached:
                 return
+            canonical = self.canonical_case_url(case_url) or case_url
+            if canonical in self.listed_by:
+                self.crawler.stats.inc_value("search/listed_again")
+                continue
+            self.listed_by[canonical] = query or ""
             yield case_request(case_url)
         if page.next_url and not self.limit_reached:
             yield next_request(page.next_url)
+
+    def search_query_of(self, record: CaseRecord, response: Response) -> None:
+        """Record which search listed the case (none for a case given with ``-a cases=``)."""
+        canonical = self.canonical_case_url(self.real_url(response)) or self.real_url(response)
+        query = self.listed_by.get(canonical) or self.listed_by.get(self.canonical_case_url(record.url) or record.url)
+        if query:
+            record.extra["search_query"] = query
 
     def real_url(self, response: Response) -> str:
         """The real site's URL of a response (the mirror's URL is an address, not an identity)."""
@@ -330,7 +325,7 @@ class CaseSpider(scrapy.Spider):
 
     def count_case_parsed(self) -> bool:
         """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached:
+        if self.limit_reached or (self.limit is not None and self.shared_run is not None and self.shared_run.count_case() > self.limit):
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1

@@ -5,13 +5,18 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+
+from tests.databases import backend_name, drop_database, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The real sample of the dataset's metadata.csv (../shared/reference/metadata-sample.csv, copied
@@ -20,11 +25,38 @@ SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--database-tests-only", action="store_true",
+                     help="run only the tests that use a staging database (CI's second run, on PostgreSQL)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    uses_db = [i for i in items if "staging_db_url" in getattr(i, "fixturenames", ()) or i.get_closest_marker("database")]
+    config.hook.pytest_deselected(items=[i for i in items if i not in uses_db])
+    items[:] = uses_db
+
+
+def pytest_report_header(config):
+    return f"staging databases: {backend_name()} (set TEST_DATABASE_URL=postgresql+psycopg://... for a PostgreSQL server)"
+
+
 @pytest.fixture
-def project_env(tmp_path, monkeypatch):
+def staging_db_url(request, tmp_path):
+    """A staging database of this test only: SQLite by default, a fresh database on the PostgreSQL
+    server named by ``TEST_DATABASE_URL`` otherwise (tests/databases.py). At the newest revision on
+    PostgreSQL unless the test is marked ``empty_database`` (it builds an old revision itself)."""
+    url = new_database(tmp_path, migrated=request.node.get_closest_marker("empty_database") is None)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def project_env(staging_db_url, tmp_path, monkeypatch):
     """Environment pointing every command at a scratch database and media store."""
     env = dict(os.environ)
-    env["STAGING_DB_URL"] = f"sqlite:///{tmp_path / 'staging.sqlite3'}"
+    env["STAGING_DB_URL"] = staging_db_url
     env["MEDIA_STORE"] = str(tmp_path / "media")
     monkeypatch.setenv("STAGING_DB_URL", env["STAGING_DB_URL"])
     monkeypatch.setenv("MEDIA_STORE", env["MEDIA_STORE"])
@@ -42,6 +74,41 @@ def scrapy_cmd(project_env):
         return result
 
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Debian ``redis-server`` of this test only, on loopback, keeping nothing on disk."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)")
+    import redis
+
+    port = free_port()
+    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"redis-server did not answer on port {port}")
+        yield url
+    finally:
+        client.close()
+        server.terminate()
+        server.wait()
 
 
 def png_bytes(width=64, height=48, mode="L", seed=0) -> bytes:

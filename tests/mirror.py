@@ -38,6 +38,7 @@ import json
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
@@ -89,6 +90,8 @@ class Mirror:
     bytes_sent: Counter = field(default_factory=Counter)
     #: Every request as (method, path + query, X-Mirror-Host, conditional headers), in order.
     log: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)
+    #: When each request of ``log`` arrived (time.monotonic()): politeness is measured here.
+    arrived_at: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._routes: dict[str, list[Route]] = {}
@@ -210,6 +213,7 @@ class Mirror:
                 conditional = {k: v for k, v in self.headers.items() if k.lower() in ("if-none-match", "if-modified-since")}
                 with mirror._lock:
                     mirror.log.append((self.command, target, host_hint, conditional))
+                    mirror.arrived_at.append(time.monotonic())
                 route = mirror.resolve(target, host_hint)
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><head><title>Not found</title></head><body>404</body></html>"
@@ -264,6 +268,7 @@ class Mirror:
             self.requests.clear()
             self.bytes_sent.clear()
             self.log.clear()
+            self.arrived_at.clear()
 
     def count(self, url_or_target: str) -> int:
         """How many times the path + query of ``url_or_target`` was requested."""

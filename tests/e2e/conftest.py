@@ -46,10 +46,12 @@ def crawl(scrapy_cmd):
 
 
 def rows(db_url: str, sql: str) -> list[tuple]:
+    """The rows of ``sql`` with JSON columns as their text, on either backend (SQLite hands JSON
+    back as text, psycopg parses it)."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
+            return [tuple(json.dumps(v) if isinstance(v, (dict, list)) else v for v in r) for r in conn.execute(text(sql))]
     finally:
         engine.dispose()
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ROOT, SCRAPY
+from tests.databases import drop_database, new_database
 from tests.e2e.conftest import FAST, expected, rows, snapshot
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +49,7 @@ def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
 
 def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of, crawl, project_env):
     mirror = mirror_of("radiopaedia")
-    result = crawl("radiopaedia", mirror)
+    result = crawl("radiopaedia", mirror, query="COVID")
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
 
     # Every results page was read (1-based, to the last), every case link followed once.
@@ -134,12 +135,12 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
 
 def test_second_crawl_fetches_no_case_and_no_image_again(mirror_of, crawl, project_env):
     mirror = mirror_of("radiopaedia")
-    crawl("radiopaedia", mirror)
+    crawl("radiopaedia", mirror, query="COVID")
     before = rows(project_env["STAGING_DB_URL"], "select count(*) from cases")[0][0]
     first_bytes = sum(mirror.bytes_sent.values())
     mirror.reset_counters()
 
-    crawl("radiopaedia", mirror)
+    crawl("radiopaedia", mirror, query="COVID")
     db = project_env["STAGING_DB_URL"]
     assert rows(db, "select count(*) from cases")[0][0] == before == 2
     # Known cases are not asked for at all; no image is downloaded again.
@@ -197,7 +198,14 @@ def test_recrawl_of_a_changed_page_updates_the_case_but_never_a_reviewers_value(
     assert rows(db, "select cases_updated from crawl_runs order by id desc limit 1") == [(1,)]
 
 
-def test_a_crawl_killed_midway_and_rerun_ends_with_the_same_database(mirror_of, project_env, tmp_path):
+@pytest.fixture
+def reference_db(tmp_path):
+    url = new_database(tmp_path / "reference")
+    yield url
+    drop_database(url)
+
+
+def test_a_crawl_killed_midway_and_rerun_ends_with_the_same_database(mirror_of, project_env, tmp_path, reference_db):
     mirror = mirror_of("radiopaedia")
     cases = "covid-19-pneumonia-15,covid-19-pneumonia-12"
 
@@ -206,7 +214,7 @@ def test_a_crawl_killed_midway_and_rerun_ends_with_the_same_database(mirror_of, 
                 "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
     # Uninterrupted reference crawl into its own database.
-    reference_env = dict(project_env, STAGING_DB_URL=f"sqlite:///{tmp_path / 'reference.sqlite3'}", MEDIA_STORE=str(tmp_path / "reference-media"))
+    reference_env = dict(project_env, STAGING_DB_URL=reference_db, MEDIA_STORE=str(tmp_path / "reference-media"))
     subprocess.run(argv("0"), cwd=ROOT, env=reference_env, check=True, capture_output=True, timeout=300)
 
     # Slowed down so it can be killed between the two cases.
@@ -253,19 +261,49 @@ def test_stacks_answered_by_a_challenge_page_leave_the_case_unstaged(mirror_of, 
 
 
 def test_a_second_run_while_one_holds_the_lock_fails_fast(mirror_of, crawl, project_env, tmp_path):
-    lock = Path(project_env["STAGING_DB_URL"].removeprefix("sqlite:///")).parent / "crawl-radiopaedia.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+    """The lock of the database under test: a file beside SQLite, an advisory lock on PostgreSQL."""
+    from scrapy.settings import Settings
+
+    from crawl_lock import crawl_lock
+
+    held = crawl_lock(Settings(), "radiopaedia", project_env["STAGING_DB_URL"]).acquire()
+    try:
         mirror = mirror_of("radiopaedia")
-        started = time.monotonic()
         result = crawl("radiopaedia", mirror, cases="covid-19-pneumonia-15", check=False)
         assert result.returncode != 0
         assert "another crawl of this spider is running" in result.stderr
-        assert time.monotonic() - started < 30
+        assert f"pid {os.getpid()}" in result.stderr  # names the holder
+        # Refused before any request (no waiting for the lock: that is the "fast").
         assert mirror.requests == {} or sum(mirror.requests.values()) == 0
+    finally:
+        held.release()
+    assert crawl("radiopaedia", mirror, cases="covid-19-pneumonia-15", check=False).returncode == 0
+
+
+def test_the_lock_is_released_when_its_holder_is_killed(project_env):
+    from scrapy.settings import Settings
+
+    from crawl_lock import CrawlLocked, crawl_lock
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; from scrapy.settings import Settings; from crawl_lock import crawl_lock; "
+                               f"held = crawl_lock(Settings(), 'radiopaedia', {project_env['STAGING_DB_URL']!r}).acquire(); "
+                               "print('held', flush=True); sys.stdin.read()"],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(CrawlLocked):
+            crawl_lock(Settings(), "radiopaedia", project_env["STAGING_DB_URL"]).acquire()
+    finally:
+        holder.kill()
+        holder.wait()
+    for _ in range(100):  # the server notices the closed connection at once, but asynchronously
+        try:
+            crawl_lock(Settings(), "radiopaedia", project_env["STAGING_DB_URL"]).acquire().release()
+            break
+        except CrawlLocked:
+            time.sleep(0.05)
+    else:
+        raise AssertionError("the lock of a killed holder was never released")
 
 
 @pytest.mark.parametrize("argument, message", [
@@ -289,3 +327,19 @@ def test_limit_and_cases_file(mirror_of, crawl, project_env, tmp_path):
     cases_file.write_text("# cases we have permission for\ncovid-19-pneumonia-12\n75037\n", encoding="utf-8")
     crawl("radiopaedia", mirror, cases_file=str(cases_file), limit="1", settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
     assert rows(project_env["STAGING_DB_URL"], "select count(*) from cases") == [(1,)]
+
+
+def test_several_searches_fetch_each_case_once_and_record_the_search(mirror_of, crawl, project_env):
+    mirror = mirror_of("radiopaedia")
+    crawl("radiopaedia", mirror, query="ARDS;pneumonia")
+    db = project_env["STAGING_DB_URL"]
+    for query in ("ARDS", "pneumonia"):
+        assert mirror.count(f"/search?lang=us&page=1&q={query}&scope=cases") == 1
+    # Both searches list both cases: each case page is fetched once.
+    assert mirror.count("/cases/covid-19-pneumonia-15?lang=us") == 1
+    assert mirror.count("/cases/covid-19-pneumonia-12?lang=us") == 1
+    found = dict(rows(db, "select source_key, json_extract(extra, '$.search_query') from cases order by source_key"))
+    assert len(found) == 2
+    assert set(found.values()) <= {"ARDS", "pneumonia"} and all(found.values())
+    stats = json.loads(rows(db, "select stats from crawl_runs order by id desc limit 1")[0][0])
+    assert stats["search/listed_again"] == 2

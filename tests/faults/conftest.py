@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from tests.conftest import ROOT, SCRAPY
+from tests.databases import new_database
 from tests.e2e.conftest import FAST, crawl, mirror_of, rows, snapshot  # noqa: F401 - fixtures re-used here
 
 KILLED = -signal.SIGKILL
@@ -56,7 +57,8 @@ def proxied(mirror_of):
 
 
 def other_database(tmp_path, name: str) -> tuple[str, dict[str, str]]:
-    """A second database and media store (for the uninterrupted run to compare with)."""
-    url = f"sqlite:///{tmp_path / name / 'staging.sqlite3'}"
+    """A second database and media store (for the uninterrupted run to compare with), on the
+    backend under test (tests/databases.py; dropped when the test process ends)."""
+    url = new_database(tmp_path / name)
     (tmp_path / name).mkdir(exist_ok=True)
     return url, {"STAGING_DB_URL": url, "MEDIA_STORE": str(tmp_path / name / "media")}

@@ -17,6 +17,7 @@ from exports.baseline import import_dataset
 from exports.journal import JOURNAL_NAME, LOCK_NAME, Journal, checkout_lock
 from exports.release import export_into_dataset, export_release
 from tests.conftest import CLEAN_ROWS, png_bytes, write_release
+from tests.databases import new_database
 from tests.faults.conftest import KILLED
 from tests.release.test_release import add_case, rows_of
 
@@ -26,7 +27,7 @@ STEPS = ["export-planned", "export-files-placed", "export-metadata-written", "ex
 def prepare(base: Path) -> tuple[str, dict[str, str], Path]:
     """A checkout, its import and two approved cases (three images) in a database of their own."""
     base.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{base / 'staging.sqlite3'}"
+    url = new_database(base)  # the backend under test (dropped when the test process ends)
     env = {"STAGING_DB_URL": url, "MEDIA_STORE": str(base / "media")}
     engine = open_database(url)
     store = MediaStore(env["MEDIA_STORE"])

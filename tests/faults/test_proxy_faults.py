@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 
+from tests.databases import new_database
 from tests.faults.conftest import crawl_argv, rows
 
 pytestmark = pytest.mark.e2e
@@ -104,13 +105,13 @@ def test_an_image_bomb_is_rejected_and_named_the_case_staged_with_its_other_imag
 def test_a_latin_1_page_without_a_declared_charset_is_read_right(proxied, scrapy_run, project_env, tmp_path):
     page = "https://www.eurorad.org/case/16672"  # its history has "39 °C", its licence "©"
     proxy = proxied("eurorad")
-    plain = scrapy_run(*crawl_argv("eurorad", proxy, cases="16672"), *QUICK,
-                       "-s", f"STAGING_DB_URL=sqlite:///{tmp_path / 'plain.sqlite3'}")
+    plain_url = new_database(tmp_path / "plain")
+    plain = scrapy_run(*crawl_argv("eurorad", proxy, cases="16672"), *QUICK, "-s", f"STAGING_DB_URL={plain_url}")
     assert plain.returncode == 0, plain.stderr[-2000:]
     proxy.fault(page, "latin-1")
     recoded = scrapy_run(*crawl_argv("eurorad", proxy, cases="16672"), *QUICK)
     assert recoded.returncode == 0, recoded.stderr[-2000:]
     text = "select title, authors, institution, history, findings, discussion, license_raw from cases"
-    expected = rows(f"sqlite:///{tmp_path / 'plain.sqlite3'}", text)
+    expected = rows(plain_url, text)
     assert "°" in expected[0][3] and "©" in expected[0][6]
     assert rows(project_env["STAGING_DB_URL"], text) == expected

@@ -1,0 +1,330 @@
+"""The shared crawl frontier: several ``scrapy crawl <source>`` processes, on one machine or many,
+crawling as one run through Redis (``REDIS_URL``, the scrapy-redis setting; the environment
+variable of the same name works too). Without it, every class here steps aside and a crawl is the
+ordinary one-process crawl.
+
+* ``FrontierScheduler``: scrapy-redis's scheduler (one request queue per spider in Redis) with
+  ``SharedDupeFilter``, so every page is fetched once in all. Where scrapy-redis 0.9.1 lags Scrapy
+  2.19 the adapter is here and nowhere else: the duplicate filter fingerprints with the crawler's
+  own request fingerprinter (scrapy-redis hashes method + URL + body its own way, so it would
+  disagree with ``REQUEST_FINGERPRINTER_IMPLEMENTATION``), and neither the queue nor the filter is
+  flushed when one worker closes (scrapy-redis flushes both on close unless persisting, which
+  would make the other workers fetch everything again); the last worker of the run clears them.
+* ``PoliteHTTPDownloadHandler``: Scrapy's HTTP/1.1 handler that first waits for the site's turn
+  in a slot shared in Redis (``SharedSiteSlots``): two requests to one site, from any workers, are
+  at least the crawl's delay apart when they leave, so N workers never ask a site more often than
+  one crawl would. The turn is taken in the download handler, after Scrapy's own slot (one
+  request at a time, delay, AutoThrottle) let the request go, so nothing queues between the turn
+  and the request.
+* ``SharedRun``: the workers' run. The first worker starts it and the others join it (a worker
+  with other ``-a`` arguments is refused); an idle worker waits while another still works (its
+  pages may yield more requests); each worker adds its counts to the run when it closes, and the
+  last one writes the run's one summary, with the layout-change alarm, and clears the frontier.
+
+Workers take the crawl lock shared (crawl_lock.py), so a one-process run of the same spider and
+a shared run exclude each other. A worker killed with SIGKILL loses the requests it had taken
+from the queue (scrapy-redis pops them); the next run finds those cases not staged and fetches
+them, as after any killed crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.core.scheduler import Scheduler as ScrapyScheduler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy_redis import connection
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+
+logger = logging.getLogger(__name__)
+
+#: A worker whose heartbeat is older than this is gone (killed or cut off).
+WORKER_STALE_SECONDS = 30
+HEARTBEAT_SECONDS = 2.0
+#: How often an idle worker looks at the shared queue.
+POLL_SECONDS = 0.25
+
+
+class FrontierError(RuntimeError):
+    """The shared frontier cannot be used as asked; the message says why and what to do."""
+
+
+def redis_url(settings) -> str:
+    return (settings.get("REDIS_URL") or os.environ.get("REDIS_URL") or "").strip()
+
+
+def keys(settings, spider_name: str) -> dict[str, str]:
+    """The Redis keys of one spider's shared run (all under ``FRONTIER_KEY_PREFIX``)."""
+    base = f"{settings.get('FRONTIER_KEY_PREFIX') or 'covid-ingest'}:{spider_name}"
+    return {name: f"{base}:{name}" for name in ("requests", "dupefilter", "run", "workers", "busy", "totals", "cases")}
+
+
+def redis_client(settings):
+    """A client for ``REDIS_URL`` that answers, or a FrontierError naming the URL."""
+    url = redis_url(settings)
+    try:
+        server = connection.get_redis(url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+        server.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means the same thing
+        raise FrontierError(f"REDIS_URL={url!r}: cannot reach the Redis server ({exc}); start it or fix the URL") from None
+    return server
+
+
+class SharedDupeFilter(RFPDupeFilter):
+    """scrapy-redis's filter, fingerprinting as Scrapy does and never cleared by one worker."""
+
+    def __init__(self, server, key: str, fingerprinter, debug: bool = False):
+        super().__init__(server, key, debug)
+        self.fingerprinter = fingerprinter
+
+    def request_fingerprint(self, request: Request) -> str:
+        return self.fingerprinter.fingerprint(request).hex()
+
+    def close(self, reason: str = "") -> None:
+        """Kept for the other workers: the last worker of the run clears the filter."""
+
+
+class FrontierScheduler(RedisScheduler):
+    """The Redis scheduler when ``REDIS_URL`` is set, else Scrapy's own scheduler."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not redis_url(crawler.settings):
+            return ScrapyScheduler.from_crawler(crawler)
+        assert crawler.spider is not None
+        server = redis_client(crawler.settings)
+        names = keys(crawler.settings, crawler.spider.name)
+        dupefilter = SharedDupeFilter(server, names["dupefilter"], crawler.request_fingerprinter,
+                                      debug=crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        scheduler = cls(server=server, persist=True, queue_key=names["requests"],
+                        queue_cls="scrapy_redis.queue.PriorityQueue", dupefilter=dupefilter)
+        scheduler.stats = crawler.stats
+        return scheduler
+
+    def close(self, reason: str) -> None:
+        """Nothing to flush: the queue and the filter belong to the run (SharedRun clears them)."""
+
+
+# --- politeness across workers ----------------------------------------------------------------
+
+# Reserve the next turn of a site: at the server's clock, never earlier than the previous turn
+# plus the delay. Returns how many milliseconds to wait for it. Atomic, so two workers asking at
+# once get two turns a delay apart.
+_TAKE_TURN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free_at = tonumber(redis.call('GET', KEYS[1]) or '0')
+local turn = math.max(now, free_at)
+redis.call('SET', KEYS[1], turn + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 600000)
+return turn - now
+"""
+
+
+class SharedSiteSlots:
+    """Turns per site (Scrapy's download slot: the host), shared by every worker through Redis."""
+
+    def __init__(self, server, prefix: str):
+        self.server, self.prefix = server, prefix
+        self.take_turn = server.register_script(_TAKE_TURN)
+
+    def wait_ms(self, site: str, delay_s: float) -> int:
+        return int(self.take_turn(keys=[f"{self.prefix}:slot:{site}"], args=[int(delay_s * 1000)]))
+
+
+class PoliteHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler; with a shared frontier (and ``FRONTIER_SHARED_SLOTS``), each
+    request first waits for its site's turn in Redis."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.slots: SharedSiteSlots | None = None
+        if redis_url(crawler.settings) and crawler.settings.getbool("FRONTIER_SHARED_SLOTS"):
+            self.slots = SharedSiteSlots(redis_client(crawler.settings), crawler.settings.get("FRONTIER_KEY_PREFIX") or "covid-ingest")
+        self.min_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
+
+    def _delay(self, request: Request, site: str) -> float:
+        """The crawl's delay for the site: DOWNLOAD_DELAY, or more when AutoThrottle raised it."""
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        slot = downloader.slots.get(downloader.get_slot_key(request)) if downloader else None
+        return max(self.min_delay, getattr(slot, "delay", 0.0) or 0.0)
+
+    async def download_request(self, request: Request) -> Response:
+        if self.slots is not None:
+            site = request.meta.get("download_slot") or urlsplit(request.url).netloc
+            wait_ms = self.slots.wait_ms(site, self._delay(request, site))
+            if wait_ms > 0:
+                self.crawler.stats.inc_value("frontier/slot_waits")
+                await asyncio.sleep(wait_ms / 1000)
+        return await super().download_request(request)
+
+
+# --- the run that workers share -----------------------------------------------------------------
+
+# Leave the run: add this worker's counts, drop it (and any stale worker) from the run; when no
+# live worker is left, return the run's totals and delete every key of the run (queue and filter
+# too). ARGV: worker id, stale cutoff (epoch s), then name/count pairs.
+_LEAVE = """
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+for i = 3, #ARGV, 2 do redis.call('HINCRBYFLOAT', KEYS[4], ARGV[i], ARGV[i + 1]) end
+local live = 0
+local beats = redis.call('HGETALL', KEYS[2])
+for i = 1, #beats, 2 do if tonumber(beats[i + 1]) >= tonumber(ARGV[2]) then live = live + 1 end end
+if live > 0 then return false end
+local totals = redis.call('HGETALL', KEYS[4])
+local run = redis.call('GET', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+return {run, totals}
+"""
+
+
+class SharedRun:
+    """One worker's membership of the spider's shared run (``crawler.shared_run``), or nothing
+    without ``REDIS_URL``."""
+
+    def __init__(self, crawler, server):
+        self.crawler, self.server = crawler, server
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.keys: dict[str, str] = {}
+        self.run: dict[str, Any] = {}
+        #: This worker started the run (and so sends the spider's start requests).
+        self.started_here = False
+        self.leave_script = server.register_script(_LEAVE)
+        self._beat_task: asyncio.Task | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def for_crawler(cls, crawler) -> SharedRun | None:
+        if not redis_url(crawler.settings):
+            return None
+        return cls(crawler, redis_client(crawler.settings))
+
+    def join(self, spider) -> None:
+        """Start the run or join the one in progress; FrontierError if it was started with other
+        arguments (and still has live workers)."""
+        self.keys = keys(self.crawler.settings, spider.name)
+        wanted = {"arguments": dict(sorted(getattr(spider, "arguments", {}).items())), "id": uuid.uuid4().hex,
+                  "started_at": datetime.now(timezone.utc).isoformat()}
+        for _ in range(3):
+            if self.server.set(self.keys["run"], json.dumps(wanted), nx=True):
+                self.run, self.started_here = wanted, True
+                break
+            current = json.loads(self.server.get(self.keys["run"]) or "null")
+            if current is None:
+                continue
+            if current["arguments"] == wanted["arguments"]:
+                self.run = current
+                break
+            if self.live_workers():
+                raise FrontierError(f"a shared run of {spider.name} with other arguments is in progress "
+                                    f"({json.dumps(current['arguments'])}); start this worker with the same -a arguments, "
+                                    "or wait for that run to end")
+            logger.warning("frontier: the previous shared run of %s (%s) has no live worker; starting a new run", spider.name, current["id"])
+            self.server.delete(*self.keys.values())
+        else:
+            raise FrontierError(f"could not start or join the shared run of {spider.name}")
+        self.beat(busy=True)
+        logger.info("frontier: worker %s %s shared run %s of %s (%s)", self.worker,
+                    "started" if self.started_here else "joined", self.run["id"], spider.name, redis_url(self.crawler.settings))
+
+    def live_workers(self, exclude_self: bool = False) -> list[str]:
+        cutoff = time.time() - WORKER_STALE_SECONDS
+        return [w.decode() if isinstance(w, bytes) else w for w, beat in self.server.hgetall(self.keys["workers"]).items()
+                if float(beat) >= cutoff and not (exclude_self and (w.decode() if isinstance(w, bytes) else w) == self.worker)]
+
+    def beat(self, busy: bool) -> None:
+        pipe = self.server.pipeline()
+        pipe.hset(self.keys["workers"], self.worker, time.time())
+        pipe.hset(self.keys["busy"], self.worker, int(busy))
+        pipe.execute()
+
+    async def _beating(self) -> None:
+        ticks = 0
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            ticks += 1
+            engine = self.crawler.engine
+            if engine is None:
+                continue
+            if ticks * POLL_SECONDS >= HEARTBEAT_SECONDS:
+                ticks = 0
+                self.beat(busy=not engine.spider_is_idle())
+            # Scrapy's engine asks its scheduler again only every 5 s once it found it empty; the
+            # queue is filled by other workers too, so look sooner. (Private: Scrapy has no API.)
+            slot = getattr(engine, "_slot", None)
+            if slot is not None and engine.spider_is_idle() and self.server.zcard(self.keys["requests"]):
+                slot.nextcall.schedule()
+
+    def spider_opened(self, spider) -> None:
+        self._beat_task = asyncio.get_event_loop().create_task(self._beating())
+
+    def others_busy(self) -> bool:
+        live = set(self.live_workers(exclude_self=True))
+        busy = self.server.hgetall(self.keys["busy"])
+        return any((w.decode() if isinstance(w, bytes) else w) in live and int(flag) for w, flag in busy.items())
+
+    def spider_idle(self, spider) -> None:
+        """Idle here, but the queue has requests, or another worker's pages may still add some."""
+        self.beat(busy=False)
+        if self.server.zcard(self.keys["requests"]) or self.others_busy():
+            raise DontCloseSpider
+
+    def shared_limit_reached(self, limit: int | None) -> bool:
+        return limit is not None and int(self.server.get(self.keys["cases"]) or 0) >= limit
+
+    def count_case(self) -> int:
+        """One more case page parsed in the whole run; the run's count."""
+        return int(self.server.incr(self.keys["cases"]))
+
+    def leave(self, counts: dict[str, float]) -> tuple[dict[str, Any], dict[str, float]] | None:
+        """Add this worker's counts; the run and its totals when this was the last live worker."""
+        if self._beat_task is not None:
+            self._beat_task.cancel()
+        k = self.keys
+        args: list[Any] = [self.worker, time.time() - WORKER_STALE_SECONDS]
+        for name, value in counts.items():
+            args += [name, value]
+        result = self.leave_script(keys=[k["run"], k["workers"], k["busy"], k["totals"], k["requests"], k["dupefilter"], k["cases"]], args=args)
+        if not result:
+            return None
+        run_json, flat = result
+        totals = {_text(flat[i]): float(flat[i + 1]) for i in range(0, len(flat), 2)}
+        return (json.loads(run_json) if run_json else self.run), totals
+
+
+class SharedStartMiddleware:
+    """Spider middleware: only the worker that started a shared run sends the spider's start
+    requests (the search, the ``-a cases=`` list); the others take their work from the queue.
+    Each would be filtered as a duplicate anyway, but counted as a case requested N times."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_start(self, start):
+        shared = getattr(self.crawler, "shared_run", None)
+        if shared is not None and not shared.started_here:
+            return
+        async for request_or_item in start:
+            yield request_or_item
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,168 @@
+"""The shared frontier (frontier.py): scrapy-redis's queue and filter with our adapter, per-site
+turns shared by the workers, and the run they share; real redis-server, real crawl processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+import redis
+from scrapy import Request
+from scrapy.core.scheduler import Scheduler as ScrapyScheduler
+from scrapy.settings import Settings
+from scrapy.spiders import Spider
+from scrapy.utils.test import get_crawler
+
+from crawl_lock import CrawlLocked, crawl_lock
+from frontier import FrontierError, FrontierScheduler, SharedDupeFilter, SharedRun, SharedSiteSlots, keys, redis_client
+from tests.conftest import ROOT, SCRAPY
+from tests.databases import drop_database, new_database
+from tests.e2e.conftest import FAST, rows, snapshot
+
+pytestmark = pytest.mark.e2e
+
+CASES = "covid-19-pneumonia-15,covid-19-pneumonia-12"
+
+
+class _Spider(Spider):
+    name = "radiopaedia"
+
+    def __init__(self, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.arguments = arguments or {}
+
+
+# --- the adapter over scrapy-redis ----------------------------------------------------------------
+
+def test_duplicate_filter_fingerprints_as_scrapy_and_outlives_a_worker(redis_url):
+    crawler = get_crawler(settings_dict={"REDIS_URL": redis_url})
+    server = redis.Redis.from_url(redis_url)
+    first = SharedDupeFilter(server, "t:dupefilter", crawler.request_fingerprinter)
+    other_worker = SharedDupeFilter(server, "t:dupefilter", crawler.request_fingerprinter)
+    page = Request("https://radiopaedia.org/search?page=2&q=COVID")
+    assert first.request_fingerprint(page) == crawler.request_fingerprinter.fingerprint(page).hex()
+    assert first.request_seen(page) is False
+    # The same page, its query in another order: Scrapy's fingerprint canonicalizes the URL.
+    assert other_worker.request_seen(Request("https://radiopaedia.org/search?q=COVID&page=2")) is True
+    first.close("finished")  # one worker ends; the others still need the filter
+    assert other_worker.request_seen(page) is True
+    assert other_worker.request_seen(Request("https://radiopaedia.org/search?page=3&q=COVID")) is False
+
+
+def test_without_redis_the_scheduler_is_scrapys():
+    crawler = get_crawler(_Spider, settings_dict={"REDIS_URL": ""})
+    assert type(FrontierScheduler.from_crawler(crawler)) is ScrapyScheduler
+
+
+def test_an_unreachable_redis_is_one_clear_error():
+    with pytest.raises(FrontierError, match=r"REDIS_URL='redis://127.0.0.1:9/0': cannot reach the Redis server"):
+        redis_client(Settings({"REDIS_URL": "redis://127.0.0.1:9/0"}))
+
+
+def test_site_turns_are_a_delay_apart_whoever_asks(redis_url):
+    """Three workers asking at once get turns 0, 1 and 2 delays away; another site is free."""
+    server = redis.Redis.from_url(redis_url)
+    workers = [SharedSiteSlots(server, "t") for _ in range(3)]
+    waits = [w.wait_ms("radiopaedia.org", 0.5) for w in workers]
+    assert waits[0] == 0
+    assert 400 < waits[1] <= 500
+    assert 900 < waits[2] <= 1000
+    assert workers[0].wait_ms("www.eurorad.org", 0.5) == 0
+
+
+def test_a_worker_with_other_arguments_is_refused_while_the_run_lives(redis_url):
+    settings = {"REDIS_URL": redis_url}
+    first = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    first.join(_Spider(arguments={"cases": CASES}))
+    same = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    same.join(_Spider(arguments={"cases": CASES}))
+    assert (first.started_here, same.started_here, same.run["id"]) == (True, False, first.run["id"])
+    other = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    with pytest.raises(FrontierError, match="with other arguments is in progress"):
+        other.join(_Spider(arguments={"cases": "covid-19-pneumonia-99"}))
+
+
+def test_the_last_worker_to_leave_gets_the_totals_and_clears_the_run(redis_url):
+    settings = {"REDIS_URL": redis_url}
+    workers = [SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings)) for _ in range(2)]
+    for worker in workers:
+        worker.join(_Spider())
+    server = redis.Redis.from_url(redis_url)
+    server.zadd(workers[0].keys["requests"], {b"left over": 0})
+    assert workers[0].leave({"cases/staged/new": 3, "images/staged": 7}) is None
+    run, totals = workers[1].leave({"cases/staged/new": 2, "cases/failed": 1})
+    assert run["id"] == workers[0].run["id"]
+    assert totals == {"cases/staged/new": 5.0, "images/staged": 7.0, "cases/failed": 1.0}
+    assert not any(server.exists(key) for key in keys(Settings(), "radiopaedia").values())
+
+
+@pytest.mark.parametrize("held_shared, asked_shared", [(False, True), (True, False)])
+def test_workers_and_a_one_process_run_exclude_each_other(project_env, held_shared, asked_shared):
+    url = project_env["STAGING_DB_URL"]
+    held = crawl_lock(Settings(), "radiopaedia", url, shared=held_shared).acquire()
+    try:
+        with pytest.raises(CrawlLocked):
+            crawl_lock(Settings(), "radiopaedia", url, shared=asked_shared).acquire()
+        if held_shared:  # workers share the lock
+            crawl_lock(Settings(), "radiopaedia", url, shared=True).acquire().release()
+    finally:
+        held.release()
+
+
+# --- workers crawling the mirror ------------------------------------------------------------------
+
+def _workers(count: int, mirror, env: dict, *settings: str) -> list[subprocess.CompletedProcess]:
+    argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", *FAST, *settings]
+    processes = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        results.append(subprocess.CompletedProcess(argv, process.returncode, out, err))
+    return results
+
+
+@pytest.fixture
+def single_crawl_db(tmp_path):
+    url = new_database(tmp_path / "single")
+    yield url
+    drop_database(url)
+
+
+def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror_of, project_env, redis_url, single_crawl_db, tmp_path):
+    single_env = dict(project_env, STAGING_DB_URL=single_crawl_db, MEDIA_STORE=str(tmp_path / "single-media"))
+    single_mirror = mirror_of("radiopaedia")
+    assert all(r.returncode == 0 for r in _workers(1, single_mirror, single_env))
+
+    mirror = mirror_of("radiopaedia")
+    results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-s", "FRONTIER_SHARED_SLOTS=0")
+    assert [r.returncode for r in results] == [0, 0], [r.stderr[-2000:] for r in results]
+    # Every page and image once in all; robots.txt at most once per worker (Scrapy reads it per process).
+    assert {path: n for path, n in mirror.requests.items() if n > 1 and path != "/robots.txt"} == {}
+    assert 1 <= mirror.requests["/robots.txt"] <= 2
+    assert sorted(p for p in mirror.requests if p != "/robots.txt") == sorted(p for p in single_mirror.requests if p != "/robots.txt")
+    db = project_env["STAGING_DB_URL"]
+    assert snapshot(db) == snapshot(single_crawl_db)
+    # One summary for the run, counting what both workers did, as the single crawl's does.
+    columns = "cases_seen, cases_new, cases_updated, cases_unchanged, cases_skipped, cases_failed, images, errors, field_coverage, warnings"
+    assert rows(db, f"select {columns} from crawl_runs") == rows(single_crawl_db, f"select {columns} from crawl_runs")
+    assert sum("crawl summary radiopaedia" in r.stderr for r in results) == 1
+    assert sum("crawl worker" in r.stderr for r in results) == 2
+    assert not any(redis.Redis.from_url(redis_url).keys("covid-ingest:*"))
+
+
+def test_politeness_holds_across_workers(mirror_of, project_env, redis_url):
+    """Two workers, a delay of 0.5 s: measured at the mirror, requests are never closer than
+    one crawl's spacing (less the scheduling noise of a loaded machine) and the rate never above."""
+    mirror = mirror_of("radiopaedia")
+    delay = 0.5
+    results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-a", f"cases={CASES}", "-s", f"DOWNLOAD_DELAY={delay}",
+                       "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "FRONTIER_SHARED_SLOTS=1")
+    assert [r.returncode for r in results] == [0, 0], [r.stderr[-2000:] for r in results]
+    arrivals = sorted(mirror.arrived_at)
+    assert len(arrivals) >= 8
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    assert min(gaps) >= delay * 0.5, gaps
+    assert (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) <= 1 / delay * 1.05
+    stats = json.loads(rows(project_env["STAGING_DB_URL"], "select stats from crawl_runs")[0][0])
+    assert stats["frontier/slot_waits"] >= 1  # the turns were shared: somebody had to wait
