@@ -139,3 +139,7 @@ CRAWL_LOCK_DIR = os.environ.get("CRAWL_LOCK_DIR", "")
 # (exports.schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
 # `-s EXPORT_LICENSES="CC BY 4.0,CC BY-SA 4.0"` or the environment variable of the same name.
 EXPORT_LICENSES = os.environ.get("EXPORT_LICENSES", "")
+# Licence of the annotations reviewers make (boxes, masks, severity scores), written with them by a
+# release. CC BY-SA 4.0 by default: the published severity scores are CC BY-SA, and rows appended
+# to that file must share its licence.
+ANNOTATION_LICENSE = os.environ.get("ANNOTATION_LICENSE", "CC BY-SA 4.0")

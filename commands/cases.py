@@ -15,6 +15,11 @@ of the review pages (review/actions.py).
     scrapy cases include|exclude ID IMAGE_ID...
     scrapy cases split ID --group IMAGE_ID,IMAGE_ID [--group ...]
     scrapy cases confirm-adult ID / confirm-distinct ID
+    scrapy cases annotate image:ID|released:FILENAME --box X,Y,W,H --label LABEL
+    scrapy cases annotate image:ID|released:FILENAME --mask MASK.png --label lung|lesion
+    scrapy cases annotate image:ID|released:FILENAME --scores GEOGRAPHIC,OPACITY
+    scrapy cases annotate image:ID|released:FILENAME --delete ANNOTATION_ID
+    scrapy cases annotate --from-coco BOXES.json | --from-csv SCORES_OR_BOXES.csv
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from review.rules import APPROVED, STAGED, ReviewError
 from review.warnings import refresh_missing_warnings
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
-         "split", "confirm-adult", "confirm-distinct")
+         "split", "confirm-adult", "confirm-distinct", "annotate")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -41,7 +46,7 @@ def clean(text) -> str:
 
 class Command(ProjectCommand):
     def syntax(self) -> str:
-        return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct ..."
+        return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct|annotate ..."
 
     def short_desc(self) -> str:
         return "Review staged cases from the terminal (same rules and audit trail as `scrapy review`)"
@@ -65,11 +70,22 @@ class Command(ProjectCommand):
         parser.add_argument("--not-duplicate", action="store_true", help="approve: the near-duplicate candidates are different images")
         parser.add_argument("--seen", metavar="VERSION",
                             help="refuse the action if the case changed after this version (printed by `cases show`)")
+        parser.add_argument("--box", help="annotate: a box X,Y,WIDTH,HEIGHT in pixels (with --label)")
+        parser.add_argument("--mask", help="annotate: a mask image (255 inside) of the image's size (with --label lung|lesion)")
+        parser.add_argument("--label", help="annotate: the box's finding (ground-glass opacity, consolidation, ...) or the mask's lung|lesion")
+        parser.add_argument("--scores", help="annotate: GEOGRAPHIC,OPACITY severity scores (0-8, 0-6)")
+        parser.add_argument("--delete", help="annotate: the id of a reviewer's annotation to delete")
+        parser.add_argument("--from-coco", help="annotate: import the boxes of a COCO file keyed by file_name")
+        parser.add_argument("--from-csv", help="annotate: import scores or boxes from a CSV keyed by filename")
 
     def execute(self, args, opts):
         if not args or args[0] not in VERBS:
             raise CommandError(f"give a verb: {', '.join(VERBS)} (scrapy cases -h for details)")
         verb, rest = args[0], args[1:]
+        if verb == "annotate":  # its own module: annotations are a lane of their own
+            from review.annotate_cli import annotate_command
+
+            return annotate_command(self, rest, opts)
         unknown = [a for a in rest if a.startswith("--")]
         if unknown:
             raise CommandError(f"unknown option(s): {' '.join(unknown)}")

@@ -30,4 +30,9 @@ class Command(ProjectCommand):
         print(f"{args[0]}: imported {report.rows} rows and {report.files} files as import #{report.import_id}")
         print(f"  rows: {report.added} added, {report.changed} changed, {report.removed} removed")
         print(f"  files: {report.files_added} new, {report.files_removed} removed")
+        if report.annotations:
+            counts = report.annotations
+            kinds = ", ".join(f"{counts[k]} {k}" for k in ("severity", "mask", "box", "record") if counts.get(k))
+            print(f"  annotations: {counts.get('files', 0)} files ({kinds or 'no annotation keyed by filename'}); "
+                  "`scrapy validate` checks them")
         return 0

@@ -37,7 +37,7 @@ class Command(ProjectCommand):
         if token is not None and len(token) < 16:
             raise CommandError("REVIEW_TOKEN is too short: use at least 16 random characters")
         app = create_app(database_url(self.settings), self.settings.get("MEDIA_STORE"), self.reviewer(), token=token,
-                         loopback_only=loopback)
+                         loopback_only=loopback, annotation_license=self.settings.get("ANNOTATION_LICENSE"))
         shown = f"[{host}]" if ":" in host else host
         print(f"review server on http://{shown}:{port}/ (reviewer {self.reviewer()}"
               f"{', token required' if token else ''}); Ctrl-C stops it", file=sys.stderr, flush=True)

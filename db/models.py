@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -207,7 +208,7 @@ class DatasetImport(Base):
     path: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     metadata_sha256: Mapped[str] = mapped_column(String(64))
-    #: SHA-256 over the sorted (path, sha256) of every image and volume file present.
+    #: SHA-256 over the sorted (path, sha256) of every image, volume and annotations/ file present.
     files_sha256: Mapped[str] = mapped_column(String(64))
     #: The header record exactly as written, and its line ending.
     header_raw: Mapped[str] = mapped_column(Text)
@@ -447,3 +448,109 @@ class AdultConfirmation(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     confirmed_by: Mapped[str] = mapped_column(String(120))
     confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- Annotations: severity scores, masks and boxes keyed by filename (migration 0010) -----------
+
+
+class AnnotationFile(Base):
+    """A file of the dataset's ``annotations/`` as imported: kept byte for byte in the media store."""
+
+    __tablename__ = "annotation_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Path relative to the checkout, e.g. ``annotations/covid-severity-scores.csv``.
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_path: Mapped[str] = mapped_column(Text)
+    #: table / json / mask / document (exports.annotations).
+    kind: Mapped[str] = mapped_column(String(20))
+    license: Mapped[str | None] = mapped_column(String(40))
+    #: Where the licence was read, or why it is blank.
+    license_note: Mapped[str | None] = mapped_column(Text)
+    last_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
+    removed_import_id: Mapped[int | None] = mapped_column(ForeignKey("dataset_imports.id"))
+
+
+class Annotation(Base):
+    """One annotation of one image: a severity score pair, a mask, a box, or a row of a table.
+
+    Imported ones belong to their file (``file_id``); a reviewer's (``origin`` ``reviewer``) names a
+    staged image (``image_id``) or a released filename, carries who and when, and is written by the
+    first release that holds its image (``release_id``, ``written_path``). A deleted annotation
+    keeps its row with who deleted it and when (the audit trail).
+    """
+
+    __tablename__ = "annotations"
+    __table_args__ = (Index("ix_annotations_filename_kind", "filename", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("annotation_files.id", ondelete="CASCADE"), index=True)
+    #: dataset (imported) / reviewer (drawn in the page or given to `scrapy cases annotate`).
+    origin: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The key as the file writes it (a filename, or an image stem for ``<stem>_mask.png``).
+    key: Mapped[str | None] = mapped_column(Text)
+    #: The released image it belongs to (null while unresolved or for a staged image).
+    filename: Mapped[str | None] = mapped_column(Text)
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: A reviewer's mask: its PNG in the media store, by SHA-256.
+    media_sha256: Mapped[str | None] = mapped_column(String(64))
+    license: Mapped[str | None] = mapped_column(String(40))
+    line: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_by: Mapped[str | None] = mapped_column(String(120))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id", ondelete="SET NULL"))
+    written_path: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Discovery: papers found in the literature databases, waiting for a decision (migration 0011) --
+
+
+class Candidate(Base):
+    """A paper a discovery crawl or an imported list suggested, with its ranking and decision.
+
+    One row per paper whatever form named it: the identifiers are stored in canonical form
+    (``ingest.identifiers``) and a paper met again under another form updates the same row.
+    Whether the dataset already has it is not stored: it is answered from the released rows,
+    staged cases and decisions at the time of asking (``discovery.known``).
+    """
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The best identifier at first sight (``doi:...`` before ``pmid:`` ...); never changes.
+    key: Mapped[str] = mapped_column(String(320), unique=True)
+    doi: Mapped[str | None] = mapped_column(String(300), index=True)
+    pmid: Mapped[str | None] = mapped_column(String(20), index=True)
+    pmcid: Mapped[str | None] = mapped_column(String(20), index=True)
+    pii: Mapped[str | None] = mapped_column(String(40), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    journal: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
+    #: First publication date as given (``2020-03-10``, ``2020-03`` or ``2020``).
+    published: Mapped[str | None] = mapped_column(String(40))
+    pub_types: Mapped[list[Any]] = mapped_column(default=list)
+    license: Mapped[str | None] = mapped_column(String(120))
+    open_access: Mapped[bool | None] = mapped_column(Boolean)
+    #: Patients the paper describes, when its text says (null: not read).
+    patients: Mapped[int | None] = mapped_column(Integer)
+    #: Figures read from the open JATS: label, caption, and whether it shows chest X-ray/CT.
+    figures: Mapped[list[Any] | None] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    #: Why the score: [{"factor", "points", "why"}], in the order they were added.
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    #: Where it was found: ["europepmc: <query>", "cord19: metadata.csv", ...].
+    found_by: Mapped[list[Any]] = mapped_column(default=list)
+    #: The maintainer's decision: pending, accepted, rejected.
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -23,6 +23,7 @@ from db.identity import link_released_rows, mark_cases_in_dataset
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
+from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
 from exports.schema import FOLDERS, parse_cell
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
@@ -54,6 +55,8 @@ class ImportReport:
     unchanged: bool = False
     import_id: int | None = None
     skipped_files: list[str] = field(default_factory=list)
+    #: What annotations/ holds: files, and annotations by kind (severity, mask, box, record).
+    annotations: dict[str, int] = field(default_factory=dict)
     #: Staged cases the dataset holds already (db/identity.py): marked ``released``, never exported.
     released_cases: int = 0
 
@@ -137,12 +140,16 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     header, records = iter_metadata(data, csv_path)
     columns = header.cells
     patient_index, filename_index = columns.index("patientid"), columns.index("filename")
-    row_count = sum(1 for _ in records)
+    filenames = [record.cells[filename_index] for record in records]
+    row_count = len(filenames)
+    # annotations/ is read and parsed before anything is written, like the images
+    annotations = ReadAnnotations() if Path(path).is_file() else read_annotations(Path(path))
 
     with session_scope(engine) as session:
         known = {f.path: f for f in session.scalars(select(ReleasedFile).options(undefer(ReleasedFile.thumb))
                                                      .where(ReleasedFile.removed_import_id.is_(None)))}
         latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+        known_annotations = [(f.path, f.sha256) for f in live_annotation_files(session)]
 
     # Read and judge every file before writing anything: an unreadable image refuses the import.
     facts: dict[str, ImageFacts] = {}
@@ -167,7 +174,9 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash, f.thumb)
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
-    files_sha = _digest((rel, f.sha256) for rel, f in sorted(facts.items()))
+    # a bare metadata.csv says nothing about annotations/ either: keep what was recorded
+    annotation_pairs = known_annotations if bare else annotations.digest_pairs()
+    files_sha = _digest(sorted([(rel, f.sha256) for rel, f in facts.items()] + annotation_pairs))
     report = ImportReport(str(path), row_count, len(files), skipped_files=skipped)
     if latest is not None and latest.metadata_sha256 == metadata_sha and latest.files_sha256 == files_sha:
         report.unchanged = True
@@ -184,6 +193,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         session.flush()
         _import_rows(session, imp.id, columns, patient_index, filename_index, data, csv_path, row_count, report, progress)
         _import_files(session, imp.id, facts, known, bare, store, report)
+        if not bare:
+            report.annotations = dict(store_annotations(session, imp.id, annotations, filenames, store))
         imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
         report.import_id = imp.id
         # released rows -> the identities of cases (by url, DOI, credit): never staged as new again

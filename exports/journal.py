@@ -106,6 +106,9 @@ class Journal:
     #: name -> whether the checkout had it before (its copy is ``<work>/before/<name>``).
     replaced_existed: dict[str, bool] = field(default_factory=dict)
     report_existed: bool = False
+    #: relative path -> [size before (-1: the file was new), SHA-256 before, SHA-256 after] of a file
+    #: the export appends to (annotations/covid-severity-scores.csv).
+    appended: dict[str, list] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -144,7 +147,8 @@ class Journal:
         problems: list[str] = []
         root = Path(self.root)
         for what, step in (("report/", self._undo_report), *((name, lambda n=name: self._undo_replaced(n)) for name in REPLACED),
-                           ("metadata.csv", self._undo_metadata)):
+                           ("metadata.csv", self._undo_metadata),
+                           *((rel, lambda r=rel: self._undo_appended(r)) for rel in self.appended)):
             try:
                 step()
             except OSError as exc:
@@ -185,5 +189,19 @@ class Journal:
         with open(target, "rb") as fh:
             before = fh.read(self.metadata_before_size)
         if hashlib.sha256(before).hexdigest() != self.metadata_before_sha256:
+            raise OSError(errno.EIO, "its first rows are not those the export started from; not restored")
+        write_atomically(target, before)
+
+    def _undo_appended(self, rel: str) -> None:
+        target = Path(self.root) / rel
+        before_size, before_sha, after_sha = self.appended[rel]
+        if not target.is_file() or file_sha256(target) != after_sha:
+            return  # not appended yet (or changed since: left alone)
+        if before_size < 0:
+            target.unlink()
+            return
+        with open(target, "rb") as fh:
+            before = fh.read(before_size)
+        if hashlib.sha256(before).hexdigest() != before_sha:
             raise OSError(errno.EIO, "its first rows are not those the export started from; not restored")
         write_atomically(target, before)

@@ -25,6 +25,10 @@ from db.identity import mark_released
 from db.media import MediaStore, file_sha256, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
+from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
+                                       write_into)
+from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
+from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
 from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
@@ -45,7 +49,7 @@ Progress = Callable[[Iterable, str, int], Iterable]
 REPORT_CELLS = frozenset({"license", "view", "finding", "age", "url"})
 
 #: What a release directory may contain; anything else means it is not ours to replace.
-RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, "manifest.json", "CHANGELOG.md", "report"})
+RELEASE_ENTRIES = frozenset({"metadata.csv", *FOLDERS, ANNOTATIONS_DIR, "manifest.json", "CHANGELOG.md", "report"})
 
 
 def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
@@ -167,6 +171,10 @@ class Plan:
     superseded: dict[int, str] = field(default_factory=dict)  # case id -> its stored id, taken in the dataset
     licenses: tuple[str, ...] | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    #: The annotated images kept under their names and bytes (filled once the files are known).
+    annotated: AnnotatedCheck | None = None
+    #: The reviewers' annotations this release writes (exports/annotation_release.py).
+    new_annotations: NewAnnotations | None = None
 
     @property
     def preview(self) -> bool:
@@ -471,6 +479,8 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
         for row in converted:
             image = session.get(Image, row.image_id)
             image.provenance = {**(image.provenance or {}), "release_conversion": row.file.record()}
+        if plan.new_annotations is not None:
+            mark_written(session, release.id, plan.new_annotations)
         for case_id, patientid in {row.case_id: row.cells["patientid"] for row in plan.new}.items():
             mark_released(session, session.get(Case, case_id), "export", f"exported in release {plan.name} ({path})",
                           {"patientid": patientid, "release": plan.name})
@@ -542,6 +552,11 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
                 shas[f"{row.folder}/{row.filename}"] = row.file.sha256
                 report.files_written += 1
         shutil.rmtree(work)
+        if not plan.preview:
+            plan.annotated = _copy_annotations(engine, store, staging, shas)
+            plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
+            for path in write_into(staging, plan.new_annotations):
+                shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
         plan.funnel["exported"] = len(plan.new)
@@ -561,13 +576,56 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     return report
 
 
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _plan_annotations(engine: Engine, store: MediaStore, plan: Plan, existing, skip_written_to: str | None = None) -> NewAnnotations:
+    """The reviewers' annotations of the images this release holds (new rows and released files)."""
+    with session_scope(engine) as session:
+        new_ids = [r.image_id for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES]
+        sizes = {i.id: (i.width, i.height) for i in session.scalars(select(Image).where(Image.id.in_(new_ids)))}
+        images = {r.image_id: ImageRef(r.filename, *sizes[r.image_id]) for r in plan.new
+                  if r.image_id in sizes and all(sizes[r.image_id])}
+        base_names = {r.filename for r in plan.base if r.folder == FOLDER_IMAGES}
+        released = {f.path.split("/", 1)[1]: ImageRef(f.path.split("/", 1)[1], f.width, f.height)
+                    for f in session.scalars(select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None),
+                                                                       ReleasedFile.path.like("images/%")))
+                    if f.path.split("/", 1)[1] in base_names and f.width and f.height}
+        previous = _previous_filenames(session)
+        for image_id, name in previous.items():  # staged images released before: now base rows
+            if name in base_names and image_id not in images:
+                image = session.get(Image, image_id)
+                if image is not None and image.width and image.height:
+                    images[image_id] = ImageRef(name, image.width, image.height)
+        return plan_new_annotations(session, store, images, released, plan.name, existing, skip_written_to)
+
+
+def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: dict[str, str]) -> AnnotatedCheck:
+    """The imported annotations/ files, byte for byte from the media store, and the check that
+    every annotated image is in the release under its name with its imported bytes."""
+    with session_scope(engine) as session:
+        copied = 0
+        for f in live_annotation_files(session):
+            if not store.has(f.sha256):
+                continue
+            target = staging / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(store.path(f.sha256), target)
+            shas[f.path] = f.sha256
+            copied += 1
+        return check_annotated(session, shas, copied)
+
+
 def _counts(plan: Plan, files: int) -> dict:
     return {"rows": len(plan.base) + len(plan.new), "released_rows": len(plan.base), "new_rows": len(plan.new),
             "removed_rows": len(plan.removed), "changed_rows": 0, "files": files,
             "converted_files": sum(1 for r in plan.new if r.file is not None and r.file.converted),
             "already_released": plan.already_released, "left_out": len(plan.left_out),
             "gate_failures": len(plan.failures), "preexisting_defects": len(plan.preexisting),
-            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None}
+            "state": plan.state, "licenses": list(plan.licenses) if plan.licenses is not None else None,
+            "annotations": plan.annotated.record() if plan.annotated is not None else None,
+            "new_annotations": plan.new_annotations.summary() if plan.new_annotations is not None else None}
 
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
@@ -693,7 +751,9 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)
-        if not plan.new:
+        plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(root / rel),
+                                                 skip_written_to=str(root))
+        if not plan.new and plan.new_annotations.empty:
             report.metadata_sha256 = sha256_hex(original)
             report.nothing_new = True
             journal.clear()
@@ -708,6 +768,10 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
+        with session_scope(engine) as session:
+            kept = sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file()) if (root / ANNOTATIONS_DIR).is_dir() else 0
+            plan.annotated = check_annotated(session, shas, kept)
+        shas.update(_annotation_shas(root, plan.new_annotations))
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
         changelog = root / "CHANGELOG.md"
@@ -719,6 +783,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     kill_point("export-planned")
     journal.metadata_after_sha256 = report.metadata_sha256
     journal.files = [[f"{r.folder}/{r.filename}", r.file.sha256] for r in plan.new if r.file is not None]
+    _journal_annotations(journal, root, plan.new_annotations)
     _commit_into_checkout(journal, plan, metadata, artefacts, report, progress)
     report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
     kill_point("export-recorded")
@@ -744,6 +809,7 @@ def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefac
         journal.save("metadata")
         write_atomically(root / "metadata.csv", metadata)
         kill_point("export-metadata-written")
+        _commit_annotations(root, Path(journal.work) / "annotations-new", plan.new_annotations)
         _install_artefacts(artefacts, journal)
         kill_point("export-artefacts-written")
         journal.save("recording")
@@ -758,6 +824,52 @@ def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefac
             raise ExportError(f"{root}: the export could not write into the checkout ({exc.strerror or exc}); "
                               "nothing was changed: free space or make the checkout writable, then run it again") from None
         raise
+
+
+def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
+    from exports.annotations import SEVERITY_CSV
+
+    shas = {rel: sha256_hex(blob) for rel, blob in new.masks.items()}
+    if new.coco:
+        shas[new.coco_path] = sha256_hex(new.coco)
+    data = severity_bytes(new, _read_if_file(root / SEVERITY_CSV))
+    if data is not None:
+        shas[SEVERITY_CSV] = sha256_hex(data)
+    return shas
+
+
+def _journal_annotations(journal: Journal, root: Path, new: NewAnnotations) -> None:
+    """What the annotations step will change, for the journal's undo: the new mask and box files,
+    and the severity file's size and SHA-256 before and after its rows are appended."""
+    from exports.annotations import SEVERITY_CSV
+
+    journal.files += [[rel, sha256_hex(blob)] for rel, blob in new.masks.items()]
+    if new.coco:
+        journal.files.append([new.coco_path, sha256_hex(new.coco)])
+    current = _read_if_file(root / SEVERITY_CSV)
+    data = severity_bytes(new, current)
+    if data is not None:
+        journal.appended[SEVERITY_CSV] = [len(current) if current is not None else -1,
+                                          sha256_hex(current or b""), sha256_hex(data)]
+
+
+def _commit_annotations(root: Path, work: Path, new: NewAnnotations) -> None:
+    """Severity rows appended (the file replaced atomically by its old bytes plus the rows), new
+    mask and box files placed without ever replacing one (the journal undoes both)."""
+    from exports.annotations import SEVERITY_CSV
+
+    path = root / SEVERITY_CSV
+    data = severity_bytes(new, _read_if_file(path))
+    if data is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+    for rel, blob in list(new.masks.items()) + ([(new.coco_path, new.coco)] if new.coco else []):
+        source = work / rel
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(blob)
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _place(source, target)
 
 
 def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[str, str]:

@@ -64,6 +64,18 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
     lines.append(f"- rows removed: {len(plan.removed)}")
     if plan.licenses is not None:
         lines.append(f"- license subset: {', '.join(plan.licenses)}")
+    if getattr(plan, "annotated", None) is not None:
+        lines.append(f"- {plan.annotated.sentence()}")
+    new_annotations = getattr(plan, "new_annotations", None)
+    if new_annotations is not None and not new_annotations.empty:
+        parts = []
+        if new_annotations.severity:
+            parts.append(f"{len(new_annotations.severity)} severity row(s) appended to annotations/covid-severity-scores.csv")
+        if new_annotations.masks:
+            parts.append(f"{len(new_annotations.masks)} mask(s)")
+        if new_annotations.coco_path:
+            parts.append(f"boxes in {new_annotations.coco_path}")
+        lines.append(f"- reviewers' annotations written: {'; '.join(parts)} (licences in the files)")
     converted = [r for r in plan.new if r.file is not None and r.file.converted]
     if converted:
         lines.append(f"- images converted to 8-bit PNG: {len(converted)} (sources kept in the media store; steps in manifest.json)")
@@ -218,6 +230,8 @@ def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
     more = sum(1 for r in plan.new if r.folder == FOLDER_IMAGES) - len(shown)
     sections.append(f"<h2>New images ({len(plan.new)} rows)</h2><div class='thumbs'>{''.join(figures)}</div>"
                     + (f"<p>... and {more} more (manifest.json lists every file).</p>" if more > 0 else ""))
+    if getattr(plan, "annotated", None) is not None:
+        sections.append(f"<h2>Annotations</h2><p>{html.escape(plan.annotated.sentence())}</p>")
     if plan.failures:
         sections.append("<h2>Gate failures</h2><ul>" + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul>")
     if plan.preexisting:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from exports.annotations import BOX, MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
 from exports.schema import (
     ERROR,
@@ -141,6 +142,7 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
 
     if root is not None:
         violations.extend(_check_files(root, referenced, progress))
+        violations.extend(check_annotations(root, referenced))
     violations.sort(key=lambda v: (v.line or 0, v.rule))
     return violations
 
@@ -162,6 +164,76 @@ def _check_files(root: Path, referenced: dict[str, int], progress: Progress) -> 
         for rule, message in check_file(folder, filename, (root / rel).read_bytes()):
             violations.append(Violation(rule, message, line=line, filename=filename))
     return violations
+
+
+def check_annotations(root: Path, referenced: dict[str, int]) -> list[Violation]:
+    """annotations/: layouts a loader would misread, annotations naming no row
+    (``annotation.orphan``), masks or boxes that do not lie on their image (``annotation.size``)."""
+    violations = []
+    images = {rel.split("/", 1)[1]: rel for rel in referenced if rel.startswith(f"{FOLDER_IMAGES}/")}
+    by_stem = stems(images)
+    sizes = _ImageSizes(root, images)
+    for found, _, _, parsed in read_annotations(root).files:
+        for problem in parsed.problems:
+            where = f"{found.relpath}" + (f" line {problem.line}" if problem.line else "")
+            violations.append(Violation(problem.rule, problem.message, problem.severity, filename=where))
+        told: set[str] = set()
+        for a in parsed.annotations:
+            names = by_stem.get(a.key, []) if a.by_stem else ([a.key] if a.key in images else [])
+            if not names:
+                where = f"{found.relpath}" + (f" line {a.line}" if a.line else "")
+                what = f"stem {a.key!r}" if a.by_stem else repr(a.key)
+                violations.append(Violation("annotation.orphan", f"{a.kind} for {what}: no row of metadata.csv names "
+                                            "this image (renamed or removed?)", filename=where))
+            elif a.kind == BOX and names[0] not in told:
+                told.add(names[0])
+                violations += _box_size(found.relpath, a, names[0], sizes)
+            elif a.kind == MASK:
+                violations += _mask_size(found.relpath, a, names, sizes)
+    return violations
+
+
+class _ImageSizes(dict):
+    """Pixel size of each referenced image, read once (None when unreadable)."""
+
+    def __init__(self, root: Path, images: dict[str, str]):
+        super().__init__()
+        self.root, self.images = root, images
+
+    def __missing__(self, name: str):
+        self[name] = _image_size(self.root / self.images[name])
+        return self[name]
+
+
+def _box_size(relpath: str, a, name: str, sizes: _ImageSizes) -> list[Violation]:
+    declared = (a.values.get("image_width"), a.values.get("image_height"))
+    size = sizes[name]
+    if not all(declared) or size is None or size == declared:
+        return []
+    return [Violation("annotation.size", f"the file gives {name} as {declared[0]} x {declared[1]}, the image is "
+                      f"{size[0]} x {size[1]}: its boxes do not lie on it", filename=relpath)]
+
+
+def _mask_size(relpath: str, a, names: list[str], sizes: _ImageSizes) -> list[Violation]:
+    out = []
+    if len(names) > 1:
+        out.append(Violation("annotation.ambiguous", f"{relpath} matches {', '.join(names)}: a mask named by stem "
+                             "cannot tell them apart", WARNING, filename=relpath))
+    mask_size = (a.values["width"], a.values["height"])
+    for name in names:
+        size = sizes[name]
+        if size is not None and size != mask_size:
+            out.append(Violation("annotation.size", f"mask {mask_size[0]} x {mask_size[1]}, image {name} {size[0]} x "
+                                 f"{size[1]}: the mask does not lie on its image", filename=relpath))
+    return out
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None  # file.missing / file.unreadable say why
 
 
 def summarize(violations: list[Violation]) -> str:

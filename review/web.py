@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from db.media import MediaStore
 from db.session import open_database, session_scope
-from review import actions, queries
+from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, STATES, ReviewError
 from review.warnings import LABELS as WARNING_LABELS
 
@@ -60,7 +60,7 @@ class _Thumbs:
 
 
 def create_app(db_url: str, media_root: str, reviewer: str | None = None, token: str | None = None,
-               secret_key: bytes | None = None, loopback_only: bool = True) -> Flask:
+               secret_key: bytes | None = None, loopback_only: bool = True, annotation_license: str | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secrets.token_bytes(32),
@@ -74,7 +74,10 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
     store = MediaStore(media_root)
     actor = actions.default_actor(reviewer)
     thumbs = _Thumbs()
-    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor}
+    app.extensions["review"] = {"engine": engine, "store": store, "actor": actor,
+                                "annotation_license": annotation_license}
+    from review.annotations_web import bp as annotations_bp  # annotations pages: a blueprint of their own
+    app.register_blueprint(annotations_bp)
 
     def csrf_token() -> str:
         if "csrf" not in session:
@@ -300,6 +303,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
         return response
 
+    candidates_tab.register(app)  # the Candidates tab (discovery), a blueprint of its own
     return app
 
 

@@ -119,7 +119,7 @@ class SirmSpider(CaseSpider):
             logger.error("%s", exc)
             return
         self.crawler.stats.inc_value("cases/parsed")
-        document = self.document(response)
         for record in records:  # one case per patient of the post
             record.aliases += self.reached_by(response)
-            yield self.with_documents(record, [document])
+        # a post of several patients is known only once all of them are staged
+        yield from self.page_cases(records, [self.document(response)])
