@@ -14,6 +14,9 @@ from discovery.store import REJECTED, decide
 from exports.baseline import import_dataset
 from ingest.identifiers import parse_identifier
 from tests.conftest import SAMPLE_CSV
+from tests.databases import drop_database, new_database
+
+pytestmark = pytest.mark.database
 
 #: Papers the sample has, each written in a form its row does not use.
 RELEASED_FORMS = {
@@ -46,7 +49,8 @@ LACKING = ["10.1002/ccr3.4321", "PMC7812345", "34567890", "S2213-0071(20)30520-7
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     root = tmp_path_factory.mktemp("known")
-    engine = open_database(f"sqlite:///{root / 'staging.sqlite3'}")
+    url = new_database(root)  # the backend under test (tests/databases.py)
+    engine = open_database(url)
     import_dataset(SAMPLE_CSV, engine, MediaStore(root / "media"))
     with session_scope(engine) as session:
         session.add(Case(source="publications", source_key="10.1016/j.radcr.2020.05.017#patient1", review_state="staged",
@@ -59,6 +63,7 @@ def engine(tmp_path_factory):
         candidate.decided_at = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
     yield engine
     engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ TODAY = date(2026, 12, 4)
 
 
 @pytest.fixture
-def engine(tmp_path):
-    engine = open_database(f"sqlite:///{tmp_path / 'staging.sqlite3'}")
+def engine(staging_db_url):
+    engine = open_database(staging_db_url)
     yield engine
     engine.dispose()
 
