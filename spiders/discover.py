@@ -47,7 +47,9 @@ from ingest.literature import (
 from ingest.pages import ParseError
 from ingest.publication_ids import europe_pmc_xml_url
 from ingest.ranking import figure_note, rank_found
-from spiders.base import CaseSpider, CrawlLocked, SpiderArgumentError, acquire_lock, lock_path
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
+from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +108,16 @@ class DiscoverSpider(scrapy.Spider):
             logger.error("%s: bad argument: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
-            spider._lock_handle = acquire_lock(lock_path(crawler.settings, cls.name))
+            # One discovery run per database (crawl_lock.py): two would rank the same papers twice.
+            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings)).acquire()
         except CrawlLocked as exc:
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
 
     def closed(self, reason: str) -> None:
         if self._lock_handle is not None:
-            self._lock_handle.close()
+            self._lock_handle.release()
+            self._lock_handle = None
 
     # --- arguments -------------------------------------------------------------------------------
 
