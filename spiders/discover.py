@@ -108,6 +108,7 @@ class DiscoverSpider(scrapy.Spider):
             logger.error("%s: bad argument: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:
+            # One discovery run per database (crawl_lock.py): two would rank the same papers twice.
             spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings)).acquire()
         except CrawlLocked as exc:
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
