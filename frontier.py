@@ -214,30 +214,38 @@ class SharedRun:
         return cls(crawler, redis_client(crawler.settings))
 
     def join(self, spider) -> None:
-        """Start the run or join the one in progress; FrontierError if it was started with other
-        arguments (and still has live workers)."""
+        """Start the run, join the one in progress, or resume one whose workers all died with
+        requests still queued; FrontierError if the live run was started with other arguments."""
         self.keys = keys(self.crawler.settings, spider.name)
         wanted = {"arguments": dict(sorted(getattr(spider, "arguments", {}).items())), "id": uuid.uuid4().hex,
                   "started_at": datetime.now(timezone.utc).isoformat()}
         for _ in range(3):
+            # Alive before the run exists: a worker starting at the same moment never takes a run
+            # just started for one whose workers are all gone.
+            self.beat(busy=True)
             if self.server.set(self.keys["run"], json.dumps(wanted), nx=True):
                 self.run, self.started_here = wanted, True
                 break
             current = json.loads(self.server.get(self.keys["run"]) or "null")
             if current is None:
                 continue
-            if current["arguments"] == wanted["arguments"]:
+            same = current["arguments"] == wanted["arguments"]
+            if self.live_workers(exclude_self=True):
+                if not same:
+                    raise FrontierError(f"a shared run of {spider.name} with other arguments is in progress "
+                                        f"({json.dumps(current['arguments'])}); start this worker with the same -a arguments, "
+                                        "or wait for that run to end")
                 self.run = current
                 break
-            if self.live_workers():
-                raise FrontierError(f"a shared run of {spider.name} with other arguments is in progress "
-                                    f"({json.dumps(current['arguments'])}); start this worker with the same -a arguments, "
-                                    "or wait for that run to end")
+            if same and self.server.zcard(self.keys["requests"]):
+                self.run = current
+                logger.warning("frontier: resuming shared run %s of %s, whose workers are gone (%d requests queued)",
+                               current["id"], spider.name, self.server.zcard(self.keys["requests"]))
+                break
             logger.warning("frontier: the previous shared run of %s (%s) has no live worker; starting a new run", spider.name, current["id"])
             self.server.delete(*self.keys.values())
         else:
             raise FrontierError(f"could not start or join the shared run of {spider.name}")
-        self.beat(busy=True)
         logger.info("frontier: worker %s %s shared run %s of %s (%s)", self.worker,
                     "started" if self.started_here else "joined", self.run["id"], spider.name, redis_url(self.crawler.settings))
 

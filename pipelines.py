@@ -537,6 +537,8 @@ class StagePipeline:
         # One case at a time into the database: SQLite has one writer, and two records of one
         # page (Eurorad, several patients) upsert the same fetched document.
         self.db_lock = threading.Lock()
+        #: Keys staged so far of each page with several cases (for the kill point between them).
+        self.page_cases_staged: dict[str, set[str]] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -581,8 +583,12 @@ class StagePipeline:
                 kill_point("staging-commit")
             kill_point("staged")
             page_keys = documents[0].case_keys if documents else None
-            if page_keys and parsed_key in page_keys and parsed_key != page_keys[-1]:
-                kill_point("between-patients")
+            if page_keys and parsed_key in page_keys:
+                # the page's cases are staged in whatever order their images arrive
+                done = self.page_cases_staged.setdefault(documents[0].url, set())
+                done.add(parsed_key)
+                if len(done) < len(set(page_keys)):
+                    kill_point("between-patients")
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))

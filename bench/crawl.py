@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._radiopaedia_mirror import build_mirror  # noqa: E402
+from bench._radiopaedia_mirror import QUERY, build_mirror  # noqa: E402
 from tests.mirror import Mirror  # noqa: E402
 
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -159,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         db = tmp / "run" / "staging.sqlite3"
         (tmp / "run").mkdir()
         full_env = dict(env, STAGING_DB_URL=f"sqlite:///{db}", MEDIA_STORE=str(tmp / "run" / "media"))
-        full_argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={base}", *settings, *[a for s in args.set for a in ("-s", s)]]
+        # The generated mirror serves the COVID search only (the default searches the whole scope).
+        full_argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={base}", "-a", f"query={QUERY}", *settings, *[a for s in args.set for a in ("-s", s)]]
         try:
             first_argv = full_argv
             if args.profile:

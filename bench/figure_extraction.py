@@ -1,6 +1,20 @@
-"""Score PDF figure extraction and panel splitting on the generated papers.
+"""Score figure extraction, panel splitting and per-panel modality.
 
-    .venv/bin/python bench/figure_extraction.py
+    .venv/bin/python bench/figure_extraction.py [--csv ../shared/reference/pmc-figures.csv]
+
+Three parts:
+
+1. PDF figures and their panels on the generated papers (tests/fixtures/publications/make_pdfs.py).
+2. JATS/HTML compound figures of the mirror's papers (urls.json ``generate`` specs of kind
+   ``figure``): panel boxes against where make_figures.py drew them.
+3. Real figures: the curators' panel boxes and ct/cxr labels of NCBI's COVID-19-CT-CXR figures
+   (``pmc-figures.csv``, real captions). The collection's pixels are not redistributed, so each
+   figure is drawn again from its real layout (panels at the curators' boxes on white, a CT- or
+   radiograph-like picture by the label, the panel letter in its corner) and split as the spider
+   splits a fetched figure: as many panels as the caption letters, any number when it letters none.
+   Panel count, panel boxes (a box is found when a predicted box overlaps it with IoU >= 0.8) and
+   per-panel modality from the caption (the sub-caption's words, else what the caption says for
+   every panel) are printed as precision and recall. Figures the curators did not box are skipped.
 
 Figures are scored the way pdffigures2 is: a prediction is a true positive when it is on the same
 page, has the same figure number and its box overlaps the truth with IoU >= 0.8. Panels: for each
@@ -12,6 +26,7 @@ precision and recall >= 0.9, panel precision >= 0.85.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
@@ -27,8 +42,14 @@ sys.path.insert(0, str(FIXTURES))
 
 from make_pdfs import build  # noqa: E402
 
-from ingest.panels import split_panels  # noqa: E402
+from make_figures import figure_from_boxes, grid_figure  # noqa: E402
+
+from ingest.normalize.imaging import normalize_modality  # noqa: E402
+from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
+
+REAL_FIGURES = ROOT.parent / "shared" / "reference" / "pmc-figures.csv"
+MODALITY = {"CT": "CT", "X-ray": "X-ray"}
 
 
 def iou(a, b) -> float:
@@ -39,7 +60,7 @@ def iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def main() -> None:
+def pdf_part() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = build(Path(tmp))
     tp = fp = fn = 0
@@ -83,6 +104,110 @@ def main() -> None:
     print(f"figures: tp={tp} fp={fp} fn={fn} precision={precision:.3f} recall={recall:.3f}")
     print(f"panels: correct={panel_tp} predicted={panel_predicted} truth={panel_truth} "
           f"precision={panel_precision:.3f} recall={panel_recall:.3f}")
+
+
+def _png(array) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(array).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _match(predicted: list, truth: list) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs (predicted index, truth index) with IoU >= 0.8, best first."""
+    pairs = sorted(((iou(p, t), i, j) for i, p in enumerate(predicted) for j, t in enumerate(truth)), reverse=True)
+    used_p, used_t, matched = set(), set(), []
+    for score, i, j in pairs:
+        if score >= 0.8 and i not in used_p and j not in used_t:
+            used_p.add(i)
+            used_t.add(j)
+            matched.append((i, j))
+    return matched
+
+
+def _predicted_boxes(image_bytes: bytes, caption: str) -> list:
+    split = split_figure(image_bytes, len(parse_subcaptions(caption)))
+    if split.reliable:
+        return [p.box for p in split.panels]
+    return [(0, 0, split.width, split.height)]  # the whole figure, flagged
+
+
+def _panel_modality(caption: str, index: int) -> str | None:
+    """The modality the caption gives the index-th panel (reading order)."""
+    letters = parse_subcaptions(caption)
+    texts = list(letters.values())
+    own = texts[index] if index < len(texts) else ""
+    for text in (own, caption_lead(caption) if letters else caption):
+        value = normalize_modality(text).value if text else None
+        if value is not None:
+            return value
+    return None
+
+
+def _report(name: str, correct: int, predicted: int, truth: int) -> None:
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / truth if truth else 0.0
+    print(f"{name}: correct={correct} predicted={predicted} truth={truth} precision={precision:.3f} recall={recall:.3f}")
+
+
+def fixture_part() -> None:
+    urls = json.loads((FIXTURES / "urls.json").read_text())
+    correct = predicted = truth = 0
+    for url, entry in sorted(urls.items()):
+        spec = entry.get("generate") or {}
+        if spec.get("kind") != "figure":
+            continue
+        array, boxes = grid_figure(spec["panels"], spec["cols"], spec["panel_width"], spec["panel_height"], spec.get("gutter", 10),
+                                   spec.get("letters", ""), spec["seed"], spec.get("background", 255))
+        split = split_panels(_png(array), len(boxes))
+        found = [p.box for p in split.panels] if split.reliable else [(0, 0, split.width, split.height)]
+        correct += len(_match(found, boxes))
+        predicted += len(found)
+        truth += len(boxes)
+    _report("JATS/HTML fixture panel boxes", correct, predicted, truth)
+
+
+def real_part(path: Path) -> None:
+    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if json.loads(r["panels"])]
+    count_ok = box_correct = box_predicted = box_truth = 0
+    mod_correct = mod_predicted = mod_truth = 0
+    misses: list[str] = []
+    for n, row in enumerate(rows):
+        panels = json.loads(row["panels"])
+        boxes = [tuple(p["box"]) for p in panels]
+        kinds = ["ct" if p["modality"] == "CT" else "xray" for p in panels]
+        image = figure_from_boxes(boxes, kinds, seed=1000 + n, letters="abcdefghijklmnop")
+        found = _predicted_boxes(_png(image), row["caption"])
+        count_ok += len(found) == len(boxes)
+        matched = _match(found, boxes)
+        box_correct += len(matched)
+        box_predicted += len(found)
+        box_truth += len(boxes)
+        if len(matched) < len(boxes):
+            misses.append(f"  {row['pmcid']} {row['figure']}: {len(matched)}/{len(boxes)} boxes, {len(found)} predicted")
+        order = sorted(range(len(found)), key=lambda i: (found[i][1] // 40, found[i][0]))
+        for i, j in matched:
+            value = _panel_modality(row["caption"], order.index(i))
+            mod_truth += 1
+            if value is not None:
+                mod_predicted += 1
+                mod_correct += value == MODALITY.get(panels[j]["modality"])
+        mod_truth += len(boxes) - len(matched)
+    print(f"real figures ({path.name}): {len(rows)} figures with panel boxes, {sum(len(json.loads(r['panels'])) for r in rows)} panels")
+    print(f"panel count right: {count_ok}/{len(rows)} = {count_ok / len(rows):.3f}")
+    _report("panel boxes (IoU >= 0.8)", box_correct, box_predicted, box_truth)
+    _report("per-panel modality", mod_correct, mod_predicted, mod_truth)
+    if "-v" in sys.argv:
+        print("\n".join(misses))
+
+
+def main() -> None:
+    pdf_part()
+    fixture_part()
+    csv_path = Path(sys.argv[sys.argv.index("--csv") + 1]) if "--csv" in sys.argv else REAL_FIGURES
+    if csv_path.is_file():
+        real_part(csv_path)
+    else:
+        print(f"real figures: {csv_path} not found (give --csv PATH)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -505,3 +506,51 @@ class Annotation(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id", ondelete="SET NULL"))
     written_path: Mapped[str | None] = mapped_column(Text)
+
+
+# --- Discovery: papers found in the literature databases, waiting for a decision (migration 0011) --
+
+
+class Candidate(Base):
+    """A paper a discovery crawl or an imported list suggested, with its ranking and decision.
+
+    One row per paper whatever form named it: the identifiers are stored in canonical form
+    (``ingest.identifiers``) and a paper met again under another form updates the same row.
+    Whether the dataset already has it is not stored: it is answered from the released rows,
+    staged cases and decisions at the time of asking (``discovery.known``).
+    """
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The best identifier at first sight (``doi:...`` before ``pmid:`` ...); never changes.
+    key: Mapped[str] = mapped_column(String(320), unique=True)
+    doi: Mapped[str | None] = mapped_column(String(300), index=True)
+    pmid: Mapped[str | None] = mapped_column(String(20), index=True)
+    pmcid: Mapped[str | None] = mapped_column(String(20), index=True)
+    pii: Mapped[str | None] = mapped_column(String(40), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    journal: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
+    #: First publication date as given (``2020-03-10``, ``2020-03`` or ``2020``).
+    published: Mapped[str | None] = mapped_column(String(40))
+    pub_types: Mapped[list[Any]] = mapped_column(default=list)
+    license: Mapped[str | None] = mapped_column(String(120))
+    open_access: Mapped[bool | None] = mapped_column(Boolean)
+    #: Patients the paper describes, when its text says (null: not read).
+    patients: Mapped[int | None] = mapped_column(Integer)
+    #: Figures read from the open JATS: label, caption, and whether it shows chest X-ray/CT.
+    figures: Mapped[list[Any] | None] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float, default=0.0, index=True)
+    #: Why the score: [{"factor", "points", "why"}], in the order they were added.
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    #: Where it was found: ["europepmc: <query>", "cord19: metadata.csv", ...].
+    found_by: Mapped[list[Any]] = mapped_column(default=list)
+    #: The maintainer's decision: pending, accepted, rejected.
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -44,9 +44,15 @@ class PanelSplit:
 # --- Sub-captions ------------------------------------------------------------------------------
 
 _PAREN = re.compile(
-    r"\(\s*([a-hA-H])(?:\s*(?:[-–—,&]|and|to)\s*([a-hA-H]))?\s*\)")
+    r"\(\s*([a-hA-H])(?:\s*(?:[-–—,&/]|and|to)\s*([a-hA-H]))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" at the start of the caption or a sentence.
 _LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?[,:.]\s+(?=\S)")
+# "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
+_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–,]\s*([a-hA-H]))?\s*:\s*(?=\S)")
+# Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
+_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
+
+Marker = tuple[int, int, list[str]]
 
 
 def _expand(first: str, last: str | None) -> list[str]:
@@ -56,19 +62,46 @@ def _expand(first: str, last: str | None) -> list[str]:
     return [chr(c) for c in range(ord(a), ord(b) + 1)]
 
 
+def _markers(pattern: re.Pattern[str], caption: str) -> list[Marker]:
+    return [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in pattern.finditer(caption)]
+
+
+def _introducing(markers: list[Marker]) -> list[Marker]:
+    """The markers that introduce panels, in order: a later "(B, C)" in "(B-D): Axial (B, C) and
+    sagittal (D)" refers back, and a leading "(A-D)" whose letters each get a marker of their own
+    later ("(A-D) Serial CXRs: Day 1 (A) ... (B) ...") only announces them."""
+    kept: list[Marker] = []
+    seen: set[str] = set()
+    for i, (start, end, group) in enumerate(markers):
+        later = set().union(*[set(g) for _, _, g in markers[i + 1:] if len(g) == 1]) if len(group) > 1 else set()
+        if len(group) > 1 and set(group) <= later:
+            continue
+        if set(group) & seen:
+            continue
+        seen.update(group)
+        kept.append((start, end, group))
+    return kept
+
+
 def parse_subcaptions(caption: str) -> dict[str, str]:
     """Panel letter (lower case) -> its sub-caption.
 
     ``"(a) PA radiograph on day 3; (b) lateral view"`` -> ``{"a": "PA radiograph on day 3",
-    "b": "lateral view"}``. Also ``A, ...`` / ``B: ...`` leads (RSNA), ranges ``(a-c)``/``(a, b)``
-    and letters after their text (``on admission (a) and day 7 (b)``). Letters must run from
-    ``a`` without gaps, so a stray "(n)" or "(C)" is not a panel.
+    "b": "lateral view"}``. Also ``A, ...`` / ``B: ...`` leads (RSNA), ``a: ...`` lists, Springer's
+    bare letters (``a A 35-year-old man ... b CT on day 5``), ranges ``(a-c)``/``(a, b)``/``(B/D)``,
+    later mentions of a panel already introduced, and letters after their text (``on admission (a)
+    and day 7 (b)``). Letters must run from ``a`` without gaps, so a stray "(n)" or "(C)" is not a
+    panel.
     """
     caption = re.sub(r"\s+", " ", caption or "").strip()
-    markers = [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in _PAREN.finditer(caption)]
-    if not _is_sequence(markers):
-        markers = [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in _LEAD.finditer(caption)]
-    if not _is_sequence(markers):
+    markers: list[Marker] = []
+    raw: list[Marker] = []
+    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+        raw = _markers(pattern, caption)
+        markers = _introducing(raw)
+        if _is_sequence(markers):
+            break
+    else:
         return {}
     afters = []
     for i, (start, end, letters) in enumerate(markers):
@@ -80,6 +113,12 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
         if trailing_style:
             begin = markers[i - 1][1] if i else max(caption.rfind(". ", 0, start) + 1, 0)
             text = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
+        elif _mid_sentence(caption, start):
+            # "Day 1 (A) showing ...; three days later (B) ...": the letter's sentence is its text.
+            begin = max([caption.rfind(". ", 0, start) + 2] + [e for _, e, _ in raw if e <= start])
+            stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
+            full_stop = caption.find(". ", end)
+            text = _tidy(caption[begin:start] + caption[end:min(stop, full_stop + 1 if full_stop >= 0 else stop)])
         else:
             text = afters[i]
         for letter in letters:
@@ -87,14 +126,34 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     return result
 
 
+def caption_lead(caption: str) -> str:
+    """The caption's words before its first panel letter: what every panel shares ("Chest
+    radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
+    caption = re.sub(r"\s+", " ", caption or "").strip()
+    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+        markers = _introducing(_markers(pattern, caption))
+        if _is_sequence(markers):
+            return _tidy(caption[:markers[0][0]])
+    return caption
+
+
+def _mid_sentence(caption: str, start: int) -> bool:
+    """A marker inside a sentence ("CXR at presentation (A) shows ..."), not opening one."""
+    before = caption[:start].rstrip()
+    return bool(before) and (before[-1].isalnum() or before[-1] == ")") and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:])
+
+
 def _tidy(text: str) -> str:
-    text = text.strip()
-    text = re.sub(r"^[\s;,:.–-]+|[\s;,]+$", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
     text = re.sub(r"(?<!\s)\s+(?:and|or)$", "", text)
-    return text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
+    text = text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(" ;,.")
+    return text
 
 
-def _is_sequence(markers: list[tuple[int, int, list[str]]]) -> bool:
+def _is_sequence(markers: list[Marker]) -> bool:
     letters = [letter for _, _, group in markers for letter in group]
     if len(letters) < 2:
         return False
@@ -193,6 +252,125 @@ def _png(image: Image.Image, box: Box | None = None) -> bytes:
     return out.getvalue()
 
 
+def _content_box(gray: np.ndarray, background: int, tolerance: int) -> Box:
+    content = np.abs(gray - background) > tolerance
+    rows, cols = np.where(content.any(axis=1))[0], np.where(content.any(axis=0))[0]
+    if rows.size == 0 or cols.size == 0:
+        return (0, 0, gray.shape[1], gray.shape[0])
+    return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _has_letter(gray: np.ndarray, cell: Box) -> bool:
+    """A panel letter in the cell's top-left corner: a small, compact cluster of near-white
+    pixels on a darker picture (journals draw "A", "b" in white on radiographs and CT)."""
+    x0, y0, x1, y1 = cell
+    w, h = x1 - x0, y1 - y0
+    corner = gray[y0:y0 + max(4, h // 4), x0:x0 + max(4, w // 4)]
+    if corner.size == 0:
+        return False
+    bright = corner >= 240
+    count = int(bright.sum())
+    if count < 6 or count > 0.15 * corner.size:
+        return False
+    ys, xs = np.where(bright)
+    spread = max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)
+    # Compact (a glyph, not a bright rim) on a dark corner (not a white margin).
+    return spread <= 0.2 * max(w, h) + 4 and float(np.median(corner)) < 200
+
+
+def _letters(gray: np.ndarray) -> list[Box]:
+    """Boxes of panel letters: small compact near-white blobs on a dark surround."""
+    from scipy import ndimage  # noqa: PLC0415 - only figures without gutters need it
+
+    height, width = gray.shape
+    labels, count = ndimage.label(gray >= 240)
+    found: list[Box] = []
+    limit = 0.12 * min(width, height) + 8
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        if region is None:
+            continue
+        ys, xs = region
+        h, w = ys.stop - ys.start, xs.stop - xs.start
+        if not (4 <= max(h, w) <= limit):
+            continue
+        pixels = int((labels[region] == index).sum())
+        if pixels < 6:
+            continue
+        ring = gray[max(0, ys.start - 4):ys.stop + 4, max(0, xs.start - 4):xs.stop + 4]
+        if float(np.median(ring)) >= 200:
+            continue
+        found.append((xs.start, ys.start, xs.stop, ys.stop))
+    return _merge_glyphs(found)
+
+
+def _merge_glyphs(boxes: list[Box]) -> list[Box]:
+    """Strokes of one glyph (the two parts of "i", an anti-aliased "B") as one box."""
+    merged: list[Box] = []
+    for box in sorted(boxes):
+        for i, other in enumerate(merged):
+            if box[0] <= other[2] + 3 and other[0] <= box[2] + 3 and box[1] <= other[3] + 3 and other[1] <= box[3] + 3:
+                merged[i] = (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3]))
+                break
+        else:
+            merged.append(box)
+    return merged
+
+
+def _clusters(values: list[int], gap: int) -> list[int]:
+    """The smallest value of each cluster of close values (letters of one column or row)."""
+    out: list[int] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > gap:
+            out.append(value)
+    return out
+
+
+def _letter_anchored(gray: np.ndarray, content: Box, expected: int | None, background: int) -> list[Box]:
+    """Panels whose top-left corners the letters mark: one letter per panel, in a grid of columns
+    and rows (the rows may differ in height, the columns in width). [] when the letters do not
+    make such a grid of the expected size."""
+    x0, y0, x1, y1 = content
+    letters = [b for b in _letters(gray) if b[0] >= x0 and b[1] >= y0]
+    if len(letters) < 2 or (expected is not None and len(letters) != expected):
+        return []
+    size = max(max(b[3] - b[1], b[2] - b[0]) for b in letters)
+    cols = _clusters([b[0] for b in letters], 2 * size)
+    rows = _clusters([b[1] for b in letters], 2 * size)
+    if len(cols) * len(rows) != len(letters):
+        return []
+    # The first column's letters are as far from the panels' left edge as every other's.
+    dx = min(b[0] for b in letters if b[0] - cols[0] <= 2 * size) - x0
+    dy = min(b[1] for b in letters if b[1] - rows[0] <= 2 * size) - y0
+    lefts = [max(x0, c - dx) for c in cols] + [x1]
+    tops = [max(y0, r - dy) for r in rows] + [y1]
+    is_bg = np.abs(gray - background) <= 12
+    boxes = []
+    for r in range(len(rows)):
+        for c in range(len(cols)):
+            cell = (int(lefts[c]), int(tops[r]), int(lefts[c + 1]), int(tops[r + 1]))
+            trimmed = _cut(is_bg, cell, 10 ** 6)  # margins off, no further cut
+            boxes.append(trimmed[0] if trimmed else cell)
+    return boxes
+
+
+def _letter_grid(gray: np.ndarray, content: Box, expected: int | None) -> list[Box]:
+    """The rows x cols grid of equal cells over ``content`` whose every cell has a letter in its
+    corner (and whose cells shifted by half a cell have none): [] when no grid is that clear."""
+    x0, y0, x1, y1 = content
+    shapes = [(r, c) for r in range(1, 5) for c in range(1, 6) if r * c >= 2 and (expected is None or r * c == expected)]
+    found: list[list[Box]] = []
+    for rows, cols in shapes:
+        cw, ch = (x1 - x0) / cols, (y1 - y0) / rows
+        if min(cw, ch) < 32 or not 0.33 <= cw / ch <= 3.0:
+            continue
+        cells = [(int(round(x0 + c * cw)), int(round(y0 + r * ch)), int(round(x0 + (c + 1) * cw)), int(round(y0 + (r + 1) * ch)))
+                 for r in range(rows) for c in range(cols)]
+        if all(_has_letter(gray, cell) for cell in cells):
+            found.append(cells)
+    # The finest grid whose every cell is lettered (a 2x2 grid's letters also sit in its 1x2 halves).
+    return max(found, key=len) if found else []
+
+
 def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
     image, gray = _to_gray(image_bytes)
     height, width = gray.shape
@@ -206,8 +384,9 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
     candidates: list[tuple[list[Box], int]] = []
     for bg in (background, 255 - background):
         is_bg = np.abs(gray - bg) <= tolerance
-        for fraction in (0.012, 0.006, 0.003):
-            min_gutter = max(2, int(round(min(width, height) * fraction)))
+        # A one-pixel line is a gutter only when the caption says how many panels there are.
+        for fraction in (0.012, 0.006, 0.003) + ((0.0,) if expected else ()):
+            min_gutter = max(1 if expected else 2, int(round(min(width, height) * fraction)))
             boxes = _cut(is_bg, (0, 0, width, height), min_gutter)
             # Specks (a letter or arrow alone between panels) are not panels.
             largest = max((_area(b) for b in boxes), default=0)
@@ -230,9 +409,20 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
             boxes, min_gutter = candidates[0]
     whole.extra["min_gutter_px"] = min_gutter
 
+    if len(boxes) != (expected or len(boxes)) or len(boxes) <= 1:
+        # No gutter between (some) panels: the letters drawn in the panels' corners find the grid.
+        content = _content_box(gray, whole.background, tolerance)
+        grid = _letter_anchored(gray, content, expected, whole.background) or _letter_grid(gray, content, expected)
+        if grid:
+            panels = [Panel(box=b, png=_png(image, b)) for b in grid]
+            return PanelSplit(panels=panels, reliable=True, reason=f"{len(panels)} panels found by their letters (no gutter)",
+                              width=width, height=height, background=whole.background, extra={"min_gutter_px": 0})
     if len(boxes) <= 1:
         whole.reliable = expected in (None, 1)
         whole.reason = "no gutter found" if expected not in (None, 1) else "single panel"
+        if whole.reliable and boxes:
+            # One panel on a margin: the panel is the content, without the margin.
+            whole.panels = [Panel(box=boxes[0], png=_png(image, boxes[0]))]
         return whole
     if expected is not None and len(boxes) != expected:
         whole.reason = f"found {len(boxes)} panels where the caption names {expected}"
@@ -243,7 +433,10 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
         whole.reason = "panels of very unequal size"
         whole.extra["candidate_boxes"] = boxes
         return whole
-    covered = sum(areas) / float(width * height)
+    # Coverage of the figure's content (a caption strip or an unlettered legend beside the panels
+    # is not a panel): panels that fill it are a layout, scattered boxes are not.
+    cx0, cy0, cx1, cy1 = _content_box(gray, whole.background, tolerance)
+    covered = sum(areas) / float(max(1, (cx1 - cx0) * (cy1 - cy0)))
     if covered < 0.5:
         whole.reason = f"panels cover only {covered:.0%} of the figure"
         whole.extra["candidate_boxes"] = boxes
@@ -252,3 +445,18 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
     return PanelSplit(panels=panels, reliable=True, reason=f"{len(panels)} panels split on gutters",
                       width=width, height=height, background=whole.background,
                       extra={"min_gutter_px": min_gutter})
+
+
+def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
+    """A fetched figure's panels: as many as its caption letters (``lettered``); when the image
+    does not split that way but cleanly into panels of its own (the caption letters groups, or
+    leaves a chart unlettered), those panels, their disagreement with the caption said."""
+    split = split_panels(image_bytes, lettered if lettered >= 2 else None)
+    if split.reliable or lettered < 2:
+        return split
+    own = split_panels(image_bytes, None)
+    if own.reliable and (len(own.panels) > 1 or own.panels[0].box != (0, 0, own.width, own.height)):
+        own.reason = f"the caption letters {lettered} panels, the image has {len(own.panels)} ({own.reason or 'one panel'})"
+        own.extra["letters_disagree"] = True
+        return own
+    return split

@@ -18,6 +18,7 @@ and the media of each image record of ``papers.cases_from_article``.
 from __future__ import annotations
 
 from ingest.crossref import CrossrefWork
+from ingest.figure_kinds import caption_kind
 from ingest.jats import Article, Figure
 from ingest.panels import PanelSplit, parse_subcaptions
 from ingest.papers import merge_figure_urls
@@ -89,10 +90,13 @@ def figures_with_urls(article: Article) -> int:
 
 
 def needs_split(article: Article) -> list[tuple[int, str, int]]:
-    """(figure number, image URL, panels named) of the figures to split: one image, several panels."""
+    """(figure number, image URL, panels named) of the figures to fetch before staging: their
+    pixels say whether they are patient images (``ingest.figure_kinds``) and where their panels
+    are (``ingest.panels``). The bytes fetched are the ones staged: nothing is downloaded twice.
+    Figures whose caption already leaves them out, and panels served as separate files, are not."""
     wanted = []
     for figure in article.figures:
-        if figure.number is None or not figure.image_url or len(figure.panel_captions) < 2:
+        if figure.number is None or not figure.image_url or caption_kind(figure.caption) is not None:
             continue
         if figure.extra.get("panel_files"):
             continue  # panels are separate files already (Atypon)
@@ -136,6 +140,9 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
                     image.extra["parent_figure"] = base
                     image.extra["content_from"] = "panel cropped from the parent figure (ingest.panels.split_panels)"
                     image.extra["split"] = split.reason
+            elif pdf is None and box is None and figure_bytes.get(image.source_url) and "content" not in image.extra:
+                image.extra["content"] = Blob(figure_bytes[image.source_url])
+                image.extra["content_from"] = "figure as fetched by the spider (its pixels were checked there)"
             elif pdf is not None:
                 image.source_url = base
                 image.extra["content"] = Blob(pdf.image_bytes)

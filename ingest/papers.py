@@ -1,16 +1,19 @@
 """A parsed paper (``Article``, optionally its PDF figures and panel splits) -> ``CaseRecord``s.
 
 Natural key (``source_key``):
-* ``<doi>#patient<N>`` when the paper numbers its patients ("Patient 2", "Case 2"); N is the
-  paper's own number, fixed once published. A paper that numbers no patient is one patient:
-  ``<doi>#patient1``.
+* ``<doi>#patient<N>``: one case per patient (``ingest.patients``): N is the paper's own number
+  ("Patient 2", "Case 2"), else the order in which the paper introduces its patients ("a
+  55-year-old woman", "his 59-year-old wife"); a paper with one patient is ``<doi>#patient1``.
 * ``<doi>#fig<N>`` for a figure of a multi-patient paper whose caption names no patient: it gets
   a case of its own with a warning, for a reviewer to attach to the right patient.
 Without a DOI the PMCID (``pmc:PMC123``) stands in for it.
 
-Each figure becomes one ImageRecord, or one per panel when the caption has sub-captions: the panel
-keeps its own caption, view and date text, and ``extra`` records the parent figure, the panel box
-and the transformation when a ``PanelSplit`` was given.
+Each figure becomes one ImageRecord, or one per panel when the caption has sub-captions (or the
+image splits reliably into panels the caption does not letter): the panel keeps its own caption,
+view, modality and date text (its sub-caption's, else what the caption says for every panel), and
+``extra`` records the parent figure, the panel box and the transformation when a ``PanelSplit``
+was given. Figures that are not patient images of the chest (``ingest.figure_kinds``) are left out,
+with the reason in the case's warnings and ``extra["left_out_figures"]``.
 """
 
 from __future__ import annotations
@@ -19,25 +22,25 @@ import re
 from typing import Any
 
 from ingest.crossref import CrossrefWork
+from ingest.figure_kinds import Verdict, caption_kind
 from ingest.jats import Article, Figure
-from ingest.panels import PanelSplit
+from ingest.normalize.imaging import normalize_modality, normalize_view
+from ingest.panels import PanelSplit, caption_lead
+from ingest.patients import PatientText, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord, ImageRecord
 
 SOURCE = "publications"
 
-_PATIENT = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
-_VIEW = re.compile(r"\b(?:AP\s+supine|supine\s+AP|PA|AP|lateral|frontal|posteroanterior|anteroposterior|portable|"
-                   r"axial|coronal|sagittal|assiale|coronale|laterale|a\s+letto)\b", re.I)
-_DATE = re.compile(r"\b(?:(?:hospital\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
-                   r"\d+\s+days?\s+(?:after|later|before)[\w\s]*?(?=[,;.]|$)|follow-up|discharge|"
+_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
+                   r"\d+\s+days?\s+(?:after|later|before)[\w\s]*?(?=[,;.]|$)|\d+\s+weeks?\s+later|follow-up|discharge|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
-                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?)", re.I)
-_MODALITY = re.compile(r"\b(?:radiograph\w*|x-?ray|RX|CT|HRCT|TC|ultrasound|MRI)\b", re.I)
+                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
+                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
 
 
 def patients_in(text: str) -> list[int]:
-    return sorted({int(n) for n in _PATIENT.findall(text or "")})
+    return numbers_in(text)
 
 
 def _key_base(article: Article) -> str:
@@ -48,10 +51,22 @@ def _key_base(article: Article) -> str:
     return article.url
 
 
-def _described(text: str) -> dict[str, str]:
-    view, date, modality = _VIEW.search(text), _DATE.search(text), _MODALITY.search(text)
-    return {"view_text": view.group(0) if view else "", "date_text": date.group(0).strip() if date else "",
-            "modality_text": modality.group(0) if modality else ""}
+def _naming(normalize, text: str, shared: str) -> str:
+    """The text whose words name the value (the sub-caption, else what the caption says for every
+    panel), kept whole so the normalizer reads it in context; "" when neither names one."""
+    for candidate in (text, shared):
+        if candidate and normalize(candidate).value is not None:
+            return candidate
+    return ""
+
+
+def _described(text: str, shared: str = "") -> dict[str, str]:
+    """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
+    caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5")."""
+    modality = _naming(normalize_modality, text, shared)
+    view = _naming(normalize_view, text, shared)
+    date = _DATE.search(text)
+    return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 
 
 def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None,
@@ -67,13 +82,22 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     if pdf is not None:
         base_extra.update({"pdf_page": pdf.page, "pdf_bbox": list(pdf.bbox)})
     panel_files = figure.extra.get("panel_files", {})
-    records: list[ImageRecord] = []
+    shared = caption_lead(figure.caption) if panels else ""
+    whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
+    if whole_figure and split is not None and split.reliable and len(split.panels) > 1 and len(split.panels) != len(panels):
+        # Panels the caption does not letter (or letters otherwise): one image each, the whole
+        # caption on every one, for a reviewer to tell them apart.
+        base_extra["needs_review"] = (split.reason if panels else
+                                      f"{len(split.panels)} panels the caption does not letter: each carries the whole caption")
+        panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
+        shared = figure.caption
     if not panels:
         return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
                             extra=dict(base_extra), **_described(figure.caption))]
     reliable = split is not None and split.reliable and len(split.panels) == len(panels)
+    records: list[ImageRecord] = []
     for i, (letter, text) in enumerate(panels.items()):
-        extra = dict(base_extra, panel=letter, parent_figure=url)
+        extra = dict(base_extra, panel=letter, parent_figure=url, subcaption=text)
         panel_url = panel_files.get(letter, url)
         if panel_url != url:
             extra["transform"] = "separate panel file"
@@ -84,36 +108,49 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
-                                   extra=extra, **_described(text)))
+                                   extra=extra, **_described(text, shared)))
     return records
+
+
+def _case_texts(case: CaseRecord, patient: PatientText) -> None:
+    case.history = "\n".join(patient.paragraphs)
+    if patient.intro:
+        # The sentence introducing the patient: age and sex are read from it, with their span.
+        case.age_text = case.sex_text = patient.intro
+
+
+def left_out(figure: Figure, verdict: Verdict) -> dict[str, str]:
+    return {"figure": figure.label or str(figure.number), "kind": verdict.kind, "reason": verdict.reason,
+            "caption": figure.caption[:200], "image_url": figure.image_url}
 
 
 def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None,
                        pdf_figures: list[PdfFigure] | None = None,
                        panel_splits: dict[int, PanelSplit] | None = None,
+                       figure_verdicts: dict[int, Verdict] | None = None,
                        source: str = SOURCE) -> list[CaseRecord]:
-    """One case per patient the paper numbers (one for the whole paper when it numbers none)."""
+    """One case per patient of the paper (``ingest.patients``), each with the figures showing it.
+
+    ``figure_verdicts``: figure number -> why its pixels are not a patient image (the spider reads
+    the pixels of the figures it fetched); captions are judged here.
+    """
     panel_splits = panel_splits or {}
+    figure_verdicts = figure_verdicts or {}
     pdf_by_number = {f.number: f for f in pdf_figures or []}
     figures = list(article.figures)
     if not figures and pdf_figures:
         figures = [Figure(label=f.label, number=f.number, caption=f.caption) for f in pdf_figures]
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
-
-    # Which patient each paragraph and figure is about.
-    paragraphs: dict[int, list[str]] = {}
-    current: int | None = None
-    for paragraph in article.paragraphs:
-        heading, _, body = paragraph.rpartition(": ") if ": " in paragraph[:80] else ("", "", paragraph)
-        named = patients_in(heading) or patients_in(body[:60])
-        if named:
-            current = named[-1]
-        elif heading and current is not None and not patients_in(heading):
-            current = None if "discussion" in heading.lower() or "conclusion" in heading.lower() else current
-        if current is not None:
-            paragraphs.setdefault(current, []).append(body)
-    numbered = sorted(set(paragraphs) | {n for f in figures for n in patients_in(f.caption)})
+    excluded: list[dict[str, str]] = []
+    kept: list[Figure] = []
+    for figure in figures:
+        verdict = caption_kind(figure.caption) or figure_verdicts.get(figure.number)
+        if verdict is not None:
+            excluded.append(left_out(figure, verdict))
+        else:
+            kept.append(figure)
+    patients = split_patients(article.paragraphs, [f.caption for f in kept])
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(
@@ -124,31 +161,29 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                    "license_url": article.license_url})
 
     cases: dict[str, CaseRecord] = {}
-    if not numbered:
-        case = new_case(f"{base}#patient1", "")
-        case.history = "\n".join(article.paragraphs)
+    single = len(patients) == 1
+    for patient in patients:
+        case = new_case(f"{base}#patient{patient.number}", "" if single else f" (patient {patient.number})")
+        _case_texts(case, patient)
+        if not single:
+            case.extra["patient_number"] = patient.number
+            case.extra["patient_named_by"] = patient.named_by
         cases[case.source_key] = case
-    else:
-        for n in numbered:
-            case = new_case(f"{base}#patient{n}", f" (patient {n})")
-            case.history = "\n".join(paragraphs.get(n, []))
-            case.extra["patient_number"] = n
-            cases[case.source_key] = case
 
-    for figure in figures:
+    for figure in kept:
         subcaptions = dict(figure.panel_captions)
         pdf = pdf_by_number.get(figure.number)
         split = panel_splits.get(figure.number) if figure.number is not None else None
-        named = patients_in(figure.caption)
-        if not numbered:
-            targets = {f"{base}#patient1": subcaptions}
+        named = patients_named(figure.caption, patients)
+        if single:
+            targets = {f"{base}#patient{patients[0].number}": subcaptions}
         elif len(named) == 1:
             targets = {f"{base}#patient{named[0]}": subcaptions}
         elif len(named) > 1 and subcaptions:
             # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names.
             targets = {}
             for letter, text in subcaptions.items():
-                who = patients_in(text)
+                who = patients_named(text, patients)
                 key = f"{base}#patient{who[0]}" if len(who) == 1 else f"{base}#fig{figure.number}"
                 targets.setdefault(key, {})[letter] = text
         else:
@@ -159,16 +194,32 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                 cases[key].warnings.append(
                     f"figure {figure.number} names no single patient of this multi-patient paper: attach it to a patient")
             case = cases[key]
-            images = _images_for(figure, panels, split, pdf, len(case.images))
+            # A panel subset of a split figure keeps its own boxes: index the split by letter.
+            images = _images_for(figure, panels, _subset(split, subcaptions, panels), pdf, len(case.images))
             case.images.extend(images)
             if any(i.extra.get("needs_review") for i in images):
-                case.warnings.append(f"figure {figure.number}: panels not split reliably, whole figure kept")
+                case.warnings.append(f"figure {figure.number}: {images[0].extra['needs_review']}")
             if figure.third_party:
                 case.warnings.append(f"figure {figure.number} is third-party material: {figure.third_party_evidence}")
+    if excluded:
+        for case in cases.values():
+            case.extra["left_out_figures"] = excluded
+            for item in excluded:
+                case.warnings.append(f"{item['figure']} left out, not a patient image of the chest ({item['kind']}): {item['reason']}")
     if len(cases) > 1:
         for case in cases.values():
             case.warnings.insert(0, f"paper describes several patients ({len(cases)} cases)")
     return list(cases.values())
+
+
+def _subset(split: PanelSplit | None, all_panels: dict[str, str], panels: dict[str, str]) -> PanelSplit | None:
+    """The split restricted to ``panels`` (the letters one patient gets), in their order."""
+    if split is None or not split.reliable or len(split.panels) != len(all_panels) or len(panels) == len(all_panels):
+        return split
+    letters = list(all_panels)
+    chosen = [split.panels[letters.index(letter)] for letter in panels]
+    return PanelSplit(panels=chosen, reliable=True, reason=split.reason, width=split.width, height=split.height,
+                      background=split.background, extra=dict(split.extra))
 
 
 def merge_figure_urls(jats: Article, html: Article) -> Article:

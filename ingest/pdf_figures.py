@@ -318,3 +318,45 @@ def _figure(page, pages, page_lines, index, bbox, group, line: _Line, m: re.Matc
                      caption=caption, panel_letters=list(parse_subcaptions(caption)), image_bytes=_png(picture),
                      label=f"{m.group(1)} {number}", extra={**provenance, "caption_continues": continued,
                                                            "embedded_images": 0 if group is None else len(group)})
+
+
+def _column_lines(page) -> list[tuple[int, float, float, float, str]]:
+    """(column, top, bottom, size, text) of each text line, a word going to the left or right
+    column by where it starts (a full-width line is read as two halves, which keeps its words)."""
+    middle = float(page.width) / 2
+    rows: dict[tuple[int, int], list[dict]] = {}
+    for w in page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False):
+        rows.setdefault((int(w["x0"] >= middle), int(round(w["top"] / 2.0))), []).append(w)
+    lines = []
+    for (column, _), words in rows.items():
+        words.sort(key=lambda w: w["x0"])
+        lines.append((column, min(w["top"] for w in words), max(w["bottom"] for w in words),
+                      round(float(np.median([w["size"] for w in words])), 1), " ".join(w["text"] for w in words)))
+    return sorted(lines)
+
+
+def pdf_paragraphs(pdf_bytes: bytes) -> list[str]:
+    """The body text of a PDF as paragraphs, columns read left then right, captions and running
+    heads left out (lines in the body's font size only). A paragraph ends where the gap to the
+    next line is clearly wider than the line spacing."""
+    if not isinstance(pdf_bytes, (bytes, bytearray)) or not bytes(pdf_bytes[:5]) == b"%PDF-":
+        raise NotAPdf("body does not start with %PDF-")
+    paragraphs: list[str] = []
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            lines = _column_lines(page)
+            if not lines:
+                continue
+            sizes = [line[3] for line in lines]
+            body = max(set(sizes), key=sizes.count)
+            kept = [line for line in lines if abs(line[3] - body) <= 0.3]
+            current: list[str] = []
+            for i, (column, top, bottom, _, text) in enumerate(kept):
+                current.append(text)
+                following = kept[i + 1] if i + 1 < len(kept) else None
+                if following is None or following[0] != column or following[1] - bottom > 0.3 * body:
+                    paragraph = re.sub(r"-\s+(?=[a-z])", "", " ".join(current)).strip()
+                    if paragraph:
+                        paragraphs.append(paragraph)
+                    current = []
+    return paragraphs

@@ -1,50 +1,57 @@
 """What a maintainer names a paper by (DOI, PMCID, article or PDF URL) -> one canonical reference.
 
-Pure. DOIs are compared in canonical form: ``ingest.normalize.provenance.normalize_doi`` (which
-strips ``doi:``, ``https://doi.org/``, URL-encoding and publisher path suffixes), lower-cased, since
-DOIs are case-insensitive. Also the URLs the publications spider asks, built from the ids.
+Pure. DOIs and PMCIDs are compared in canonical form (``ingest.identifiers``, the one module for
+every form of a paper's identifiers). Also the URLs the publications spider asks, built from the ids.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ingest.normalize.provenance import normalize_doi
+from ingest.identifiers import canonical_doi, canonical_pmcid  # noqa: F401 - re-exported to the spider
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"
 PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
 EUROPE_PMC_XML = "https://www.ebi.ac.uk/europepmc/webservices/rest/{pmcid}/fullTextXML"
 NCBI_EFETCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id={number}&retmode=xml"
+#: The current ID converter; the old ``/pmc/utils/idconv/v1.0/`` 301-redirects and breaks JSON
+#: parsing (site-notes §4.1).
+PMC_IDCONV = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?{query}"
+EUROPE_PMC_SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search?{query}"
+CROSSREF_BY_PII = "https://api.crossref.org/works?{query}"
 
-_PMCID = re.compile(r"^(?:pmcid:\s*)?(PMC\d+)$", re.I)
 _PMCID_IN_URL = re.compile(r"/(PMC\d+)(?:/|$)", re.I)
+_PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{6,9})$", re.I)
+_PMID_IN_URL = re.compile(r"^/(?:pubmed/)?(\d{6,9})/?$")
+_PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov"}
+#: Elsevier's PII: "S1930043320302934", also written "S0140-6736(20)30370-6".
+_PII = re.compile(r"^(?:pii\s*:?\s*)?(S\d{4}-?\d{3}[\dX](?:\(\d{2}\)|\d{2})\d{5}-?[\dX])$", re.I)
+_PII_IN_URL = re.compile(r"/pii/(S[\dX()\-]{15,22})(?:[/?#]|$)", re.I)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "europepmc.org", "www.europepmc.org"}
 
 
 @dataclass(frozen=True)
 class PaperRef:
-    """One paper as given: ``kind`` is how to start (doi, pmcid, url = an article page, pdf)."""
+    """One paper as given: ``kind`` is how to start (doi, pmcid, pmid, pii, url = an article page, pdf)."""
 
     kind: str
     given: str
     doi: str = ""
     pmcid: str = ""
     url: str = ""
+    pmid: str = ""
+    pii: str = ""
 
 
-def canonical_doi(text: str) -> str:
-    """``10.1016/j.radcr.2020.05.017`` from any way of writing it, "" when there is no DOI."""
-    value = normalize_doi((text or "").strip()).value
-    return str(value).lower() if value else ""
-
-
-def canonical_pmcid(text: str) -> str:
-    m = _PMCID.match((text or "").strip())
-    return m.group(1).upper() if m else ""
+def canonical_pii(text: str) -> str:
+    """The compact PII of a reference that IS a PII (anchored, unlike ``ingest.identifiers``, which
+    finds one inside a URL or DOI: here a DOI given as the reference must stay a DOI)."""
+    m = _PII.match((text or "").strip())
+    return re.sub(r"[-()]", "", m.group(1)).upper() if m else ""
 
 
 def _is_pdf_path(path: str) -> bool:
@@ -59,6 +66,12 @@ def parse_paper_reference(text: str) -> PaperRef:
     pmcid = canonical_pmcid(given)
     if pmcid:
         return PaperRef("pmcid", given, pmcid=pmcid)
+    pmid = _PMID.match(given)
+    if pmid:
+        return PaperRef("pmid", given, pmid=pmid.group(1))
+    pii = canonical_pii(given)
+    if pii:
+        return PaperRef("pii", given, pii=pii)
     if re.match(r"^https?://", given, re.I):
         parts = urlsplit(given)
         host = (parts.hostname or "").lower()
@@ -74,11 +87,16 @@ def parse_paper_reference(text: str) -> PaperRef:
             return PaperRef("pdf", given, doi=doi, pmcid=pmc, url=url)
         if pmc:
             return PaperRef("pmcid", given, pmcid=pmc)
-        return PaperRef("url", given, doi=doi, url=url)
+        in_pubmed = _PMID_IN_URL.match(parts.path) if host in _PUBMED_HOSTS else None
+        if in_pubmed:
+            return PaperRef("pmid", given, pmid=in_pubmed.group(1))
+        in_path = _PII_IN_URL.search(parts.path)
+        pii = canonical_pii(in_path.group(1)) if in_path and not doi else ""
+        return PaperRef("url", given, doi=doi, url=url, pii=pii)
     doi = canonical_doi(given)
     if doi and re.match(r"^(?:doi:\s*)?10\.", given, re.I):
         return PaperRef("doi", given, doi=doi)
-    raise ValueError("expected a DOI (10.xxxx/...), a PMCID (PMC123) or an article/PDF URL")
+    raise ValueError("expected a DOI (10.xxxx/...), a PMCID (PMC123), a PMID, a PII (S...) or an article/PDF URL")
 
 
 def crossref_work_url(doi: str) -> str:
@@ -101,3 +119,17 @@ def europe_pmc_xml_url(pmcid: str) -> str:
 def efetch_url(pmcid: str) -> str:
     # efetch takes the number without the PMC prefix (site-notes §4.2).
     return NCBI_EFETCH.format(number=pmcid.upper().removeprefix("PMC"))
+
+
+def idconv_url(identifier: str) -> str:
+    """The PMC ID converter asked about one DOI, PMID or PMCID (site-notes §4.1)."""
+    return PMC_IDCONV.format(query=urlencode({"ids": identifier, "format": "json"}))
+
+
+def europe_pmc_search_url(*, doi: str = "", pmid: str = "") -> str:
+    query = f'DOI:"{doi}"' if doi else f"EXT_ID:{pmid} AND SRC:MED"
+    return EUROPE_PMC_SEARCH.format(query=urlencode({"query": query, "format": "json", "resultType": "lite"}))
+
+
+def crossref_pii_url(pii: str) -> str:
+    return CROSSREF_BY_PII.format(query=urlencode({"filter": f"alternative-id:{pii}", "rows": "2"}))

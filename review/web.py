@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from db.media import MediaStore
 from db.session import open_database, session_scope
-from review import actions, queries
+from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, STATES, ReviewError
 from review.warnings import BLOCKING as BLOCKING_WARNINGS, LABELS as WARNING_LABELS
 
@@ -345,6 +345,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
         return response
 
+    candidates_tab.register(app)  # the Candidates tab (discovery), a blueprint of its own
     return app
 
 

@@ -15,7 +15,9 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 * ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
-* ``query=...``: the search (default ``COVID``).
+* ``query=...``: the searches, several separated by ``;`` (default: the dataset's scope,
+  ``ingest.search_terms.CASE_SITE_QUERIES``). A case listed by several searches is fetched once;
+  its record says which search found it (``extra["search_query"]``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from db.session import database_url
 from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
+from ingest.search_terms import CASE_SITE_QUERIES, split_queries
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ class CaseSpider(scrapy.Spider):
     #: ``Case.source`` of the records this spider yields.
     source: str = ""
     # --- read by this class ---
-    default_query = "COVID"
+    default_queries: tuple[str, ...] = CASE_SITE_QUERIES
 
     #: Canonical case URL of a URL, slug or number (from ingest/); None when it is not a case.
     def canonical_case_url(self, value: str) -> str | None:  # pragma: no cover - abstract
@@ -114,9 +117,12 @@ class CaseSpider(scrapy.Spider):
         self.base_url = self._check_base_url(base_url)
         self.limit = self._check_limit(limit)
         self.recrawl = self._check_yes_no("recrawl", recrawl)
-        self.query = (query if query is not None else self.default_query).strip()
-        if not self.query:
-            raise SpiderArgumentError("query: must not be empty (default COVID)")
+        try:
+            self.queries = split_queries(query) if query is not None else list(self.default_queries)
+        except ValueError as exc:
+            raise SpiderArgumentError(str(exc)) from None
+        #: Canonical case URL -> the search that listed it first (cases are fetched once).
+        self.listed_by: dict[str, str] = {}
         self.case_refs = self._check_cases(cases, cases_file)
         self.arguments = {k: v for k, v in {"base_url": base_url, "limit": limit, "recrawl": recrawl, "cases": cases,
                                            "cases_file": cases_file, "query": query}.items() if v is not None}
@@ -303,17 +309,31 @@ class CaseSpider(scrapy.Spider):
         return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
-                       next_request: Callable[[str], Request]):
-        """A search or listing page's cases (until ``limit``), then its next page."""
+                       next_request: Callable[[str], Request], query: str | None = None):
+        """A search or listing page's cases (until ``limit``), then its next page.
+
+        A case another search of this run already listed is not requested again."""
         self.crawler.stats.inc_value("search/pages")
         if not page.case_urls:
             logger.warning("results page without cases: %s", url)
         for case_url in page.case_urls:
             if self.limit_reached:
                 return
+            canonical = self.canonical_case_url(case_url) or case_url
+            if canonical in self.listed_by:
+                self.crawler.stats.inc_value("search/listed_again")
+                continue
+            self.listed_by[canonical] = query or ""
             yield case_request(case_url)
         if page.next_url and not self.limit_reached:
             yield next_request(page.next_url)
+
+    def search_query_of(self, record: CaseRecord, response: Response) -> None:
+        """Record which search listed the case (none for a case given with ``-a cases=``)."""
+        canonical = self.canonical_case_url(self.real_url(response)) or self.real_url(response)
+        query = self.listed_by.get(canonical) or self.listed_by.get(self.canonical_case_url(record.url) or record.url)
+        if query:
+            record.extra["search_query"] = query
 
     def real_url(self, response: Response) -> str:
         """The real site's URL of a response (the mirror's URL is an address, not an identity)."""

@@ -1,6 +1,6 @@
 """Eurorad: advanced search (0-based pages) or an explicit case list -> case pages.
 
-``scrapy crawl eurorad [-a query=COVID] [-a cases=16672,16689] [-a limit=N] [-a recrawl=yes]
+``scrapy crawl eurorad [-a query=COVID;ARDS;...] [-a cases=16672,16689] [-a limit=N] [-a recrawl=yes]
 [-a base_url=http://127.0.0.1:PORT]``
 
 A case page yields one CaseRecord, or several when it describes several patients (keyed
@@ -40,14 +40,15 @@ class EuroradSpider(CaseSpider):
             for request in self.requests_for_case_refs(self.parse_case):
                 yield request
             return
-        yield Request(eurorad_search_url(self.query, 0), callback=self.parse_search)
+        for query in self.queries:
+            yield Request(eurorad_search_url(query, 0), callback=self.parse_search, cb_kwargs={"query": query})
 
-    def parse_search(self, response: Response):
+    def parse_search(self, response: Response, query: str):
         url = self.real_url(response)
         yield from self.follow_results(
             parse_eurorad_search(response.text, url), url,
             lambda case_url: self.case_request(case_url, self.parse_case, key=case_url.rsplit("/", 1)[-1]),
-            lambda next_url: Request(next_url, callback=self.parse_search))
+            lambda next_url: Request(next_url, callback=self.parse_search, cb_kwargs={"query": query}), query)
 
     def parse_case(self, response: Response):
         if self.answered_without_page(response) or not self.count_case_parsed():
@@ -59,6 +60,7 @@ class EuroradSpider(CaseSpider):
             logger.error("%s", exc)
             return
         for record in records:
+            self.search_query_of(record, response)
             record.aliases += self.reached_by(response)
         self.crawler.stats.inc_value("cases/parsed", len(records))
         yield from self.page_cases(records, [self.document(response)])

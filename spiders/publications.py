@@ -3,7 +3,8 @@
 ``scrapy crawl publications -a dois=10.1016/j.radcr.2020.05.017,PMC7251234,https://... [-a ids_file=PATH]
 [-a recrawl=yes] [-a limit=N] [-a base_url=http://127.0.0.1:PORT]``
 
-``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
+``-a candidates=accepted`` crawls the papers accepted with ``scrapy candidates accept`` (their
+PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
 suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
 in the released dataset or already staged is skipped, before any request when the name is given,
 as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
@@ -43,25 +44,32 @@ from twisted.internet import threads
 
 from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
+from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
+from ingest.figure_kinds import Verdict, pixel_kind
 from ingest.identity import site_identity
 from ingest.jats import Article, NoFullText, parse_jats
 from ingest.pages import ParseError
-from ingest.panels import PanelSplit, split_panels
+from ingest.panels import PanelSplit, split_figure, split_panels
 from ingest.paper_media import assemble_article, attach_media, figures_with_urls, needs_split, pdf_article_figures
 from ingest.papers import SOURCE, cases_from_article
-from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures
+from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures, pdf_paragraphs
 from ingest.publication_ids import (
     PaperRef,
     canonical_doi,
+    crossref_pii_url,
     crossref_work_url,
     doi_url,
     efetch_url,
+    europe_pmc_search_url,
     europe_pmc_xml_url,
+    idconv_url,
     parse_paper_reference,
     pmc_article_url,
 )
+from ingest.resolve import Ids, Resolution, parse_crossref_pii, parse_europe_pmc_search, parse_idconv, url_as_curators_write
 from ingest.publisher import parse_article_html
+from middlewares import Blocked
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
@@ -77,9 +85,13 @@ class PaperState:
     ref: PaperRef
     doi: str = ""
     pmcid: str = ""
+    pmid: str = ""
     crossref: CrossrefWork | None = None
+    #: The publisher's article page, and PMC's (separately: each is a route of its own).
     html: Article | None = None
+    pmc_html: Article | None = None
     jats: Article | None = None
+    jats_route: str = ""
     jats_meta: Article | None = None
     landing_url: str = ""
     pdf_candidates: list[str] = field(default_factory=list)
@@ -90,6 +102,19 @@ class PaperState:
     documents: list[dict[str, Any]] = field(default_factory=list)
     done: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    resolution: Resolution = field(default_factory=Resolution)
+    #: Figure number -> why its pixels are not a patient image of the chest.
+    verdicts: dict[int, Verdict] = field(default_factory=dict)
+    pdf_paragraphs: list[str] = field(default_factory=list)
+
+
+def _look_at_figure(image_bytes: bytes, named_panels: int) -> tuple[Verdict | None, PanelSplit | None]:
+    """Whether a figure's pixels are a patient image, and its panels (as many as the caption
+    letters; any number when it letters none)."""
+    verdict = pixel_kind(image_bytes)
+    if verdict is not None:
+        return verdict, None
+    return None, split_figure(image_bytes, named_panels)
 
 
 class PublicationsSpider(CaseSpider):
@@ -99,17 +124,27 @@ class PublicationsSpider(CaseSpider):
     # No allowed_domains: papers live on any publisher's host, and every request is one we chose
     # (Crossref links, doi.org redirects, citation_pdf_url), not a followed page link.
 
-    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, **kwargs):
-        if dois is None and ids_file is None and kwargs.get("cases") is None and kwargs.get("cases_file") is None:
-            raise SpiderArgumentError("give the papers: -a dois=DOI,PMCID,URL,... or -a ids_file=PATH (one per line)")
+    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, candidates: str | None = None, **kwargs):
+        if candidates is not None and candidates != "accepted":
+            raise SpiderArgumentError(f"candidates={candidates!r}: expected candidates=accepted (the papers accepted with "
+                                      "`scrapy candidates accept`)")
+        #: -a candidates=accepted: the accepted candidates are read from the database in start().
+        self.from_candidates = candidates == "accepted"
+        if dois is None and ids_file is None and not self.from_candidates and kwargs.get("cases") is None \
+                and kwargs.get("cases_file") is None:
+            raise SpiderArgumentError("give the papers: -a dois=DOI,PMCID,URL,... or -a ids_file=PATH (one per line) "
+                                      "or -a candidates=accepted")
         kwargs.setdefault("cases", dois)
         kwargs.setdefault("cases_file", ids_file)
         super().__init__(*args, **kwargs)
-        self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file}.items() if v is not None})
+        self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
+                               if v is not None})
         #: Names of the papers already staged or released (db/identity.py), loaded when the crawl starts.
         self.identities: IdentityIndex | None = None
         #: Canonical DOI -> the input of this run that crawls it.
         self.claimed: dict[str, str] = {}
+        #: Papers for which no route gave figures, with each route's answer (the crawl summary).
+        self.no_copy: list[tuple[str, str]] = []
 
     # --- CaseSpider's hooks ---
 
@@ -134,7 +169,7 @@ class PublicationsSpider(CaseSpider):
     def paper_aliases(self, state: PaperState) -> list[str]:
         """Every name of the paper learnt so far (ingest/identity.py: DOI, PMCID, PMID, PII, URL)."""
         site = site_identity(self.source)
-        names = [state.ref.given, state.doi, state.pmcid, state.ref.url, state.landing_url]
+        names = [state.ref.given, state.doi, state.pmcid, f"PMID:{state.pmid}" if state.pmid else "", state.ref.url, state.landing_url]
         return list(dict.fromkeys(a for name in names if name for a in site.reference_aliases(name)))
 
     def is_known(self, state: PaperState) -> bool:
@@ -161,15 +196,27 @@ class PublicationsSpider(CaseSpider):
 
     # --- navigation ---
 
+    def accepted_candidates(self) -> list[str]:
+        """The references of the candidates a maintainer accepted (discovery), best first."""
+        engine = open_database(database_url(self.crawler.settings))
+        with session_scope(engine) as session:
+            refs = [paper_reference(c) for c in list_candidates(session, ACCEPTED)]
+        engine.dispose()
+        logger.info("publications: %d accepted candidates", len(refs))
+        return [r for r in refs if r]
+
     async def start(self):
         self.known_papers()
+        if self.from_candidates:
+            self.case_refs = list(dict.fromkeys([*self.case_refs, *self.accepted_candidates()]))
         for given in self.case_refs:
             ref = parse_paper_reference(given)
             self.crawler.stats.inc_value("cases/requested")
-            state = PaperState(ref=ref, doi=ref.doi, pmcid=ref.pmcid)
+            state = PaperState(ref=ref, doi=ref.doi, pmcid=ref.pmcid, pmid=ref.pmid)
             if ref.kind == "pdf":
+                # The PDF given is the copy: its identifiers are still looked up (DOI, licence).
                 state.pdf_candidates.append(ref.url)
-                state.done.update({"landing", "xml"})
+                state.done.update({"efetch-xml", "europepmc-xml", "pmc-html", "landing"})
             elif ref.kind == "url":
                 state.landing_url = ref.url
             if (state.doi or state.pmcid or ref.kind in ("url", "pdf")) and self.is_known(state):
@@ -181,48 +228,82 @@ class PublicationsSpider(CaseSpider):
         return Request(url, callback=callback, errback=self.step_failed, priority=10, dont_filter=True,
                        cb_kwargs={"state": state}, meta={"step": step, "handle_httpstatus_list": _ANSWERS, **meta})
 
+    def _once(self, state: PaperState, step: str) -> bool:
+        """True the first time a step is asked for (each step runs at most once per paper)."""
+        if step in state.done:
+            return False
+        state.done.add(step)
+        return True
+
     def next_step(self, state: PaperState):
-        """The next request of the paper's chain, or its cases when nothing is left to fetch."""
-        if state.doi and "crossref" not in state.done:
-            state.done.add("crossref")
+        """The next request of the paper's chain, or its cases when nothing is left to fetch.
+
+        Identifiers first (they name the open copies), then the copies cheapest and most open
+        first: PMC's JATS (efetch, then Europe PMC), PMC's article page, the publisher's page, the
+        PDF. A copy that has the figures ends the search; a refusal moves on to the next one.
+        """
+        ref = state.ref
+        if ref.pii and not state.doi and self._once(state, "pii"):
+            yield self._request(crossref_pii_url(ref.pii), self.parse_pii, state, "pii")
+            return
+        if ref.kind == "url" and not (state.doi or state.pmcid) and self._once(state, "landing"):
+            yield self._request(state.landing_url, self.parse_landing, state, "publisher-html")
+            return
+        asked = state.pmcid or state.doi or state.pmid
+        if asked and not (state.doi and state.pmcid) and self._once(state, "idconv"):
+            yield self._request(idconv_url(asked), self.parse_idconv, state, "idconv")
+            return
+        if not state.pmcid and (state.doi or state.pmid) and self._once(state, "europepmc-search"):
+            yield self._request(europe_pmc_search_url(doi=state.doi, pmid=state.pmid), self.parse_search, state, "europepmc-search")
+            return
+        if state.doi and self._once(state, "crossref"):
             yield self._request(crossref_work_url(state.doi), self.parse_crossref, state, "crossref")
             return
-        if "landing" not in state.done:
-            state.done.add("landing")
-            url = state.landing_url or (pmc_article_url(state.pmcid) if state.pmcid else doi_url(state.doi) if state.doi else "")
-            if url:
-                yield self._request(url, self.parse_landing, state, "landing")
-                return
-        if state.pmcid and "xml" not in state.done:
-            state.done.add("xml")
-            yield self._request(europe_pmc_xml_url(state.pmcid), self.parse_xml, state, "xml", fallback=efetch_url(state.pmcid))
+        if state.pmcid and self._once(state, "efetch-xml"):
+            yield self._request(efetch_url(state.pmcid), self.parse_xml, state, "efetch-xml")
             return
+        if state.pmcid and state.jats is None and self._once(state, "europepmc-xml"):
+            yield self._request(europe_pmc_xml_url(state.pmcid), self.parse_xml, state, "europepmc-xml")
+            return
+        if state.pmcid and self._once(state, "pmc-html"):
+            # The JATS figures' image URLs are best taken from PMC's page (blob CDN); without JATS
+            # (outside the open-access subset) PMC's page may still show the figures.
+            yield self._request(pmc_article_url(state.pmcid), self.parse_pmc_html, state, "pmc-html")
+            return
+        article = self.article(state)
+        if not figures_with_urls(article) and ref.kind != "pdf" and self._once(state, "landing"):
+            url = state.landing_url or (doi_url(state.doi) if state.doi else "")
+            if url:
+                yield self._request(url, self.parse_landing, state, "publisher-html")
+                return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
                 if candidate and candidate not in state.pdf_candidates and f"pdf:{candidate}" not in state.done:
                     state.pdf_candidates.append(candidate)
             for candidate in state.pdf_candidates:
-                if f"pdf:{candidate}" not in state.done:
-                    state.done.add(f"pdf:{candidate}")
+                if self._once(state, f"pdf:{candidate}"):
                     yield self._request(candidate, self.parse_pdf, state, "pdf")
                     return
         for number, url, _panels in needs_split(article):
-            if f"figure:{url}" not in state.done:
-                state.done.add(f"figure:{url}")
+            if self._once(state, f"figure:{url}"):
                 yield self._request(url, self.parse_figure, state, "figure", figure_number=number)
                 return
         yield from self.finish(state, article)
 
     def article(self, state: PaperState) -> Article:
-        return assemble_article(jats=state.jats, jats_meta=state.jats_meta, html=state.html, crossref=state.crossref,
+        pmc = state.pmc_html if state.pmc_html is not None and state.pmc_html.figures else None
+        html = pmc or state.html or state.pmc_html
+        return assemble_article(jats=state.jats, jats_meta=state.jats_meta, html=html, crossref=state.crossref,
                                 landing_url=state.landing_url)
 
-    def learn(self, state: PaperState, article: Article) -> bool:
-        """Take the DOI/PMCID an answer names; False when the paper turns out to be known."""
+    def learn(self, state: PaperState, article: Article | Ids) -> bool:
+        """Take the DOI/PMCID/PMID an answer names; False when the paper turns out to be known."""
         learnt = False
         if article.pmcid and not state.pmcid:
             state.pmcid, learnt = article.pmcid, True
+        if article.pmid and not state.pmid:
+            state.pmid, learnt = str(article.pmid), True
         if article.doi and not state.doi:
             state.doi, learnt = canonical_doi(article.doi) or article.doi.lower(), True
         return not (learnt and self.is_known(state))
@@ -230,7 +311,43 @@ class PublicationsSpider(CaseSpider):
     def keep(self, state: PaperState, response: Response) -> None:
         state.documents.append(self.document(response))
 
+    def trail(self, state: PaperState, response: Response, outcome: str) -> None:
+        state.resolution.add(response.meta.get("step", ""), self.real_url(response), response.status, outcome)
+
     # --- callbacks: each reads one answer, then asks next_step ---
+
+    def parse_pii(self, response: Response, state: PaperState):
+        ids = self._ids(response, state, parse_crossref_pii, pii=state.ref.pii)
+        if ids is not None and not self.learn(state, ids):
+            return
+        yield from self.next_step(state)
+
+    def parse_idconv(self, response: Response, state: PaperState):
+        ids = self._ids(response, state, parse_idconv)
+        if ids is not None and not self.learn(state, ids):
+            return
+        yield from self.next_step(state)
+
+    def parse_search(self, response: Response, state: PaperState):
+        ids = self._ids(response, state, parse_europe_pmc_search, doi=state.doi, pmid=state.pmid)
+        if ids is not None and not self.learn(state, ids):
+            return
+        yield from self.next_step(state)
+
+    def _ids(self, response: Response, state: PaperState, parse, **context) -> Ids | None:
+        url = self.real_url(response)
+        if response.status != 200:
+            self.trail(state, response, f"HTTP {response.status}")
+            return None
+        try:
+            ids = parse(response.body, url, **context)
+        except ParseError as exc:
+            self.trail(state, response, f"unreadable answer ({exc})")
+            logger.warning("identifier service answer not usable: %s", exc)
+            return None
+        found = ", ".join(v for v in (ids.pmcid, ids.doi) if v)
+        self.trail(state, response, found if ids.pmcid or not ids.error else ids.error)
+        return ids
 
     def parse_crossref(self, response: Response, state: PaperState):
         if response.status == 200:
@@ -251,41 +368,58 @@ class PublicationsSpider(CaseSpider):
                 state.html = parse_article_html(response.text, url)
             except ParseError as exc:
                 self.crawler.stats.inc_value("papers/landing_unusable")
+                self.trail(state, response, f"not usable ({exc})")
                 logger.warning("landing page not usable: %s", exc)
             else:
                 state.landing_url = url
+                self.trail(state, response, f"{figures_with_urls(state.html)} figures")
                 self.keep(state, response)
                 if not self.learn(state, state.html):
                     return
         else:
+            self.trail(state, response, f"HTTP {response.status}")
             logger.info("landing page answered HTTP %d: %s", response.status, url)
+        yield from self.next_step(state)
+
+    def parse_pmc_html(self, response: Response, state: PaperState):
+        if response.status == 200:
+            try:
+                state.pmc_html = parse_article_html(response.text, self.real_url(response))
+            except ParseError as exc:
+                self.trail(state, response, f"not usable ({exc})")
+                logger.warning("PMC article page not usable: %s", exc)
+            else:
+                self.trail(state, response, f"{figures_with_urls(state.pmc_html)} figures")
+                self.keep(state, response)
+                if not self.learn(state, state.pmc_html):
+                    return
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
         yield from self.next_step(state)
 
     def parse_xml(self, response: Response, state: PaperState):
         url = self.real_url(response)
-        fallback = response.meta.get("fallback")
         if response.status != 200:
-            if fallback:
-                yield self._request(fallback, self.parse_xml, state, "xml")
-                return
+            self.trail(state, response, f"HTTP {response.status}")
             yield from self.next_step(state)
             return
         try:
-            state.jats = parse_jats(response.body, url)
+            jats = parse_jats(response.body, url)
         except NoFullText as exc:
             self.crawler.stats.inc_value("papers/no_full_text")
+            self.trail(state, response, "metadata only (no <body>: outside the open-access subset)")
             state.notes.append("no full text: metadata-only JATS (outside the open-access subset)")
             logger.info("no full text for %s: %s", state.pmcid, exc)
-            state.jats_meta = exc.article
+            state.jats_meta = state.jats_meta or exc.article
             self.keep(state, response)
             if exc.article is not None and not self.learn(state, exc.article):
                 return
         except ParseError as exc:
+            self.trail(state, response, f"unreadable ({exc})")
             logger.warning("JATS not usable: %s", exc)
-            if fallback:
-                yield self._request(fallback, self.parse_xml, state, "xml")
-                return
         else:
+            state.jats, state.jats_route = jats, response.meta["step"]
+            self.trail(state, response, f"full text, {len(jats.figures)} figures")
             self.keep(state, response)
             if not self.learn(state, state.jats):
                 return
@@ -298,32 +432,45 @@ class PublicationsSpider(CaseSpider):
                 figures = await deferred_to_future(threads.deferToThread(extract_pdf_figures, response.body))
             except NotAPdf as exc:
                 self.crawler.stats.inc_value("papers/pdf_rejected")
+                self.trail(state, response, f"not a PDF ({exc})")
                 logger.warning("not a PDF, rejected: %s (%s)", url, exc)
             else:
                 self.keep(state, response)
+                self.trail(state, response, f"{len(figures)} figures")
                 state.pdf_url, state.pdf_figures = url, figures
+                state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
                 self.crawler.stats.inc_value("papers/pdf_figures", len(figures))
+                for pdf in figures:
+                    verdict = await deferred_to_future(threads.deferToThread(pixel_kind, pdf.image_bytes))
+                    if verdict is not None:
+                        state.verdicts[pdf.number] = verdict
                 for figure in pdf_article_figures(figures):
-                    if len(figure.panel_captions) >= 2:
+                    if len(figure.panel_captions) >= 2 and figure.number not in state.verdicts:
                         pdf = next(f for f in figures if f.number == figure.number)
                         split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes, len(figure.panel_captions)))
                         state.splits[figure.number] = split
                         self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
         for request in self.next_step(state):
             yield request
 
     async def parse_figure(self, response: Response, state: PaperState):
         url, number = self.real_url(response), response.meta["figure_number"]
         if response.status == 200:
-            expected = next((n for num, u, n in needs_split(self.article(state)) if num == number), None)
+            named = next((n for num, u, n in needs_split(self.article(state)) if num == number), 0)
             try:
-                split = await deferred_to_future(threads.deferToThread(split_panels, response.body, expected))
+                verdict, split = await deferred_to_future(threads.deferToThread(_look_at_figure, response.body, named))
             except Exception as exc:  # noqa: BLE001 - an unreadable figure is the media pipeline's to reject
-                logger.warning("figure %s not split (%s): %s", number, exc, url)
+                logger.warning("figure %s not read (%s): %s", number, exc, url)
             else:
                 state.figure_bytes[url] = response.body
-                state.splits[number] = split
-                self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
+                if verdict is not None:
+                    state.verdicts[number] = verdict
+                    self.crawler.stats.inc_value("papers/figures_left_out")
+                elif split is not None:
+                    state.splits[number] = split
+                    self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
         for item in self.next_step(state):
             yield item
 
@@ -332,32 +479,59 @@ class PublicationsSpider(CaseSpider):
         request = failure.request
         state: PaperState = request.cb_kwargs["state"]
         step = request.meta.get("step")
+        reason = f"refused ({failure.value.reason})" if isinstance(failure.value, Blocked) else failure.getErrorMessage()
+        state.resolution.add(step, request.meta.get("real_url", request.url), None, reason)
         if not failure.check(IgnoreRequest):
             logger.warning("%s step failed for %s: %s", step, state.doi or state.ref.given, failure.getErrorMessage())
-        if step == "xml" and request.meta.get("fallback"):
-            yield self._request(request.meta["fallback"], self.parse_xml, state, "xml")
-            return
         yield from self.next_step(state)
 
     # --- the cases ---
+
+    def route_of(self, state: PaperState, article: Article) -> None:
+        """Which copy gave the figures (``state.resolution.route``) and its URLs."""
+        resolution = state.resolution
+        if state.jats is not None and state.jats.figures and article.figures:
+            resolution.route = state.jats_route
+            resolution.route_urls = [s.url for s in resolution.steps if s.step == state.jats_route and s.status == 200][-1:]
+            if state.pmc_html is not None and state.pmc_html.figures:
+                resolution.route_urls.append(state.pmc_html.url)
+        elif state.pmc_html is not None and figures_with_urls(state.pmc_html):
+            resolution.route, resolution.route_urls = "pmc-html", [state.pmc_html.url]
+        elif state.html is not None and figures_with_urls(state.html):
+            resolution.route, resolution.route_urls = "publisher-html", [state.html.url]
+        elif state.pdf_figures:
+            resolution.route, resolution.route_urls = "pdf", [state.pdf_url]
+
+    def no_open_copy(self, state: PaperState) -> None:
+        reason = state.resolution.why_no_copy()
+        self.crawler.stats.inc_value("cases/failed")
+        self.crawler.stats.inc_value("papers/no_figures")
+        self.crawler.stats.inc_value("papers/no_open_copy")
+        self.no_copy.append((state.doi or state.ref.given, reason))
+        logger.warning("paper not staged, no open copy with figures: %s (%s)", state.doi or state.ref.given, reason)
 
     def finish(self, state: PaperState, article: Article):
         if not self.count_case_parsed():
             return
         if not article.figures and not state.pdf_figures:
-            self.crawler.stats.inc_value("cases/failed")
-            self.crawler.stats.inc_value("papers/no_figures")
-            reason = "; ".join(state.notes) or "no figure in the article page, XML or PDF"
-            logger.warning("paper not staged, no figures found: %s (%s)", state.doi or state.ref.given, reason)
+            self.no_open_copy(state)
             return
         # What the input itself said, when no answer did (a PDF given alone).
         article.doi = article.doi or state.doi
         article.pmcid = article.pmcid or state.pmcid
-        article.url = article.url or state.pdf_url or state.ref.url
         if state.pdf_figures and not figures_with_urls(article):
             article.figures = pdf_article_figures(state.pdf_figures)
-        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures, panel_splits=state.splits)
+        if not article.paragraphs:
+            article.paragraphs = list(state.pdf_paragraphs)
+        self.route_of(state, article)
+        article.url = url_as_curators_write(state.resolution.route, pmcid=article.pmcid,
+                                            landing_url=state.html.url if state.html is not None else "",
+                                            pdf_url=state.pdf_url) or article.url or state.ref.url
+        self.crawler.stats.inc_value(f"papers/route/{state.resolution.route}")
+        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures, panel_splits=state.splits,
+                                     figure_verdicts=state.verdicts)
         attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes, splits=state.splits)
+        provenance = state.resolution.provenance()
         for record in records:
             if not record.images:
                 # A patient the text numbers but no figure shows: nothing to stage.
@@ -365,8 +539,22 @@ class PublicationsSpider(CaseSpider):
                 logger.info("%s: no figure shows this patient, not staged", record.source_key)
                 continue
             record.extra["input"] = state.ref.given
-            record.aliases += [name for name in (state.ref.given, state.landing_url, state.pmcid) if name]
+            record.extra["resolution"] = provenance
+            for image in record.images:
+                image.extra["route"] = provenance["route"]
+                image.extra["route_urls"] = provenance["route_urls"]
+            record.aliases += [name for name in (state.ref.given, state.landing_url, state.pmcid,
+                                                 f"PMID:{state.pmid}" if state.pmid else "") if name]
             if state.notes:
                 record.extra["crawl_notes"] = list(state.notes)
             self.crawler.stats.inc_value("cases/parsed")
             yield self.with_documents(record, state.documents)
+
+    def closed(self, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        routes = {k.removeprefix("papers/route/"): v for k, v in stats.items() if k.startswith("papers/route/")}
+        logger.info("papers by route: %s; no open copy: %d", ", ".join(f"{r} {n}" for r, n in sorted(routes.items())) or "none",
+                    len(self.no_copy))
+        for given, why in self.no_copy:
+            logger.info("  no open copy: %s (%s)", given, why)
+        super().closed(reason)

@@ -1,6 +1,6 @@
 """Radiopaedia: search results (1-based pages) or an explicit case list -> case page -> study stacks.
 
-``scrapy crawl radiopaedia [-a query=COVID] [-a cases=covid-19-pneumonia-15,74867] [-a limit=N]
+``scrapy crawl radiopaedia [-a query=COVID;ARDS;...] [-a cases=covid-19-pneumonia-15,74867] [-a limit=N]
 [-a recrawl=yes] [-a base_url=http://127.0.0.1:PORT]``
 
 Radiopaedia's terms forbid automated bulk copying without permission (site notes §1.7): crawl an
@@ -59,15 +59,16 @@ class RadiopaediaSpider(CaseSpider):
             for request in self.requests_for_case_refs(self.parse_case):
                 yield request
             return
-        yield Request(radiopaedia_search_url(self.query, 1), callback=self.parse_search)
+        for query in self.queries:
+            yield Request(radiopaedia_search_url(query, 1), callback=self.parse_search, cb_kwargs={"query": query})
 
-    def parse_search(self, response: Response):
+    def parse_search(self, response: Response, query: str):
         url = self.real_url(response)
         yield from self.follow_results(
             parse_radiopaedia_search(response.text, url), url,
             # ?lang=us as the site's own result links carry it (site notes §1.1).
             lambda case_url: self.case_request(case_url + "?lang=us", self.parse_case, key=None),
-            lambda next_url: Request(next_url, callback=self.parse_search))
+            lambda next_url: Request(next_url, callback=self.parse_search, cb_kwargs={"query": query}), query)
 
     def parse_case(self, response: Response):
         if self.answered_without_page(response) or not self.count_case_parsed():
@@ -78,6 +79,7 @@ class RadiopaediaSpider(CaseSpider):
             self.crawler.stats.inc_value("cases/parse_error")
             logger.error("%s", exc)
             return
+        self.search_query_of(record, response)
         record.aliases += self.reached_by(response)
         documents = [self.document(response)]
         study_ids = list(record.extra.get("study_ids") or [])

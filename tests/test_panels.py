@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ingest.panels import parse_subcaptions, split_panels
+from ingest.panels import caption_lead, parse_subcaptions, split_panels
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
 from make_pdfs import composite  # noqa: E402
@@ -59,7 +59,26 @@ def test_single_image_is_one_reliable_panel():
     ("(a, b) PA and lateral on admission; (c) CT on day 2", {"a": "PA and lateral on admission", "b": "PA and lateral on admission", "c": "CT on day 2"}),
     ("Radiographs on admission (a) and on day 5 (b).", {"a": "Radiographs on admission", "b": "on day 5"}),
     ("Axial CT (n = 3). Type (C) lesion.", {}),
+    # Springer's bold letters lose their bold in plain text.
+    ("a A 35-year-old male patient. CT scan shows a pure GGO. b Follow-up CT on day 7 shows consolidation",
+     {"a": "A 35-year-old male patient. CT scan shows a pure GGO", "b": "Follow-up CT on day 7 shows consolidation"}),
+    ("CT scans over time. (a: January 29; b: February 04; c: Feb. 19).", {"a": "January 29", "b": "February 04", "c": "Feb. 19"}),
+    # A range announcing panels each described later, and later mentions of panels already introduced.
+    ("(A-C) Serial CXRs: CXR at presentation (A) shows opacities. CXR (B) on the second day shows progression. Day 5 (C) improved",
+     {"a": "Serial CXRs: CXR at presentation shows opacities", "b": "CXR on the second day shows progression", "c": "Day 5 improved"}),
+    ("(A) CXR with peripheral opacities. (B-D): Axial (B, C) and Sagittal (D) CT chest show GGO",
+     {"a": "CXR with peripheral opacities", "b": "Axial (B, C) and Sagittal (D) CT chest show GGO",
+      "c": "Axial (B, C) and Sagittal (D) CT chest show GGO", "d": "Axial (B, C) and Sagittal (D) CT chest show GGO"}),
     ("Chest radiograph on day 3.", {}),
 ])
 def test_parse_subcaptions(caption, expected):
     assert parse_subcaptions(caption) == expected
+
+
+@pytest.mark.parametrize("caption,lead", [
+    ("Chest radiographs of the patient. (A) PA on admission. (B) Day 4.", "Chest radiographs of the patient"),
+    ("Axial CT images in a 62-year-old woman. (a) Day 4 (b) Day 11", "Axial CT images in a 62-year-old woman"),
+    ("Chest radiograph on day 3.", "Chest radiograph on day 3."),
+])
+def test_caption_lead_is_what_every_panel_shares(caption, lead):
+    assert caption_lead(caption) == lead

@@ -156,8 +156,9 @@ def test_several_patients_make_several_cases():
 def test_panel_subcaptions_become_image_records():
     patient1 = cases_from_article(_parse("PMC_fulltext"))[0]
     assert [(i.label, i.caption, i.view_text, i.date_text) for i in patient1.images] == [
-        ("a", "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "PA", "day 3"),
-        ("b", "lateral view", "lateral", ""),
+        ("a", "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities",
+         "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "day 3"),
+        ("b", "lateral view", "lateral view", ""),
     ]
     assert patient1.images[0].extra["transform"].startswith("none")  # not split: no PanelSplit given
 

@@ -15,7 +15,7 @@ from .common import Normalized, OTHER_PERSON, blank, compile, gate, clause_at, f
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-SEX_VERSION = 1
+SEX_VERSION = 2  # 2: relation words (wife, son, ...) of the patient introduced by them
 AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
@@ -26,14 +26,14 @@ _SEX_LABEL = compile(
     re.IGNORECASE,
 )
 _MALE_WORDS = (
-    r"male|man|gentleman|boy|"
+    r"male|man|gentleman|boy|husband|son|father|brother|grandfather|"
     r"maschio|uomo|signore|sesso\s+maschile|"
     r"hombre|var[oó]n|masculino|sexo\s+masculino|"
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
 )
 _FEMALE_WORDS = (
-    r"female|woman|women|lady|girl|"
+    r"female|woman|women|lady|girl|wife|daughter|mother|sister|grandmother|"
     r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|"
     r"mujer|femenin[oa]|sexo\s+femenino|"
     r"femme|féminin|"
@@ -56,8 +56,8 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
-    "male man gentleman boy maschio uomo signore maschile hombre varon varón masculino homme masculin mann männlich patient "
-    "female woman women lady girl femmina donna signora femminile paziente mujer femenino femenina femme féminin frau weiblich patientin".split()
+    "male man gentleman boy husband son father brother grandfather maschio uomo signore maschile hombre varon varón masculino homme masculin mann männlich patient "
+    "female woman women lady girl wife daughter mother sister grandmother femmina donna signora femminile paziente mujer femenino femenina femme féminin frau weiblich patientin".split()
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUN_TOKENS = frozenset({"she", "her", "hers", "herself"})

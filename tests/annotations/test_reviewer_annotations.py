@@ -234,3 +234,26 @@ def test_a_staged_images_annotations_follow_it_under_its_new_filename(imported, 
         assert {a.written_path for a in written} == {"annotations/reviewer-lesion-masks/radiopaedia-9401-1_mask.png",
                                                     "annotations/covid-severity-scores.csv"}
         assert all(a.release_id is not None for a in written)
+
+
+def test_a_failed_export_takes_back_the_appended_scores_and_new_files(project_env, checkout, monkeypatch):
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports import release as release_module
+    from exports.release import ExportError
+
+    name = unscored(checkout)
+    engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
+    import_dataset(checkout.root, engine, store)
+    annotate_released(engine, store, checkout, name)
+    before = tree(checkout.root)
+
+    def fail(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(release_module, "_install_artefacts", fail)
+    with pytest.raises(ExportError, match="nothing was changed"):
+        export_into_dataset(engine, store, checkout.root)
+    assert tree(checkout.root) == before  # the appended row and the mask and box files taken back
+    monkeypatch.undo()
+    export_into_dataset(engine, store, checkout.root)
+    assert tree(checkout.root) != before

@@ -16,7 +16,7 @@ IMAGE_16754_2 = ("https://www.eurorad.org/sites/default/files/styles/figure_imag
 
 def test_search_crawl_stages_every_case_and_patient(mirror_of, crawl, project_env):
     mirror = mirror_of("eurorad")
-    crawl("eurorad", mirror)
+    crawl("eurorad", mirror, query="COVID")
     db = project_env["STAGING_DB_URL"]
     for page in (0, 1, 2):  # 0-based pages, to the last
         assert mirror.count(f"/advanced-search?search=COVID&sort_by=published_at&sort_order=DESC&page={page}") == 1
@@ -52,11 +52,11 @@ def test_search_crawl_stages_every_case_and_patient(mirror_of, crawl, project_en
 
 def test_second_crawl_stages_nothing_new_and_downloads_no_image(mirror_of, crawl, project_env):
     mirror = mirror_of("eurorad")
-    crawl("eurorad", mirror)
+    crawl("eurorad", mirror, query="COVID")
     db = project_env["STAGING_DB_URL"]
     before = snapshot(db)
     mirror.reset_counters()
-    crawl("eurorad", mirror)
+    crawl("eurorad", mirror, query="COVID")
     assert snapshot(db) == before
     assert not [p for p in mirror.requests if p.startswith("/sites/")]
     assert mirror.count("/case/16672") == 0

@@ -18,6 +18,8 @@ PMC_PAGE = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/"
 CDN = "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/b3a1/7251234"
 RADCR_PDF = "https://www.radiologycasereports.com/article/S1930043320302934/pdf"
 CASE_SERIES_PDF = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/pdf/main.pdf"
+IDCONV_PMC = "/tools/idconv/api/v1/articles/?ids=PMC7251234&format=json"
+EFETCH = "/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml"
 CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors", "history",
                "review_state", "warnings", "extra", "document_id"]
 
@@ -47,12 +49,14 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     mirror = mirror_of("publications")
     crawl("publications", mirror, dois="PMC7251234")
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
-    # PMC page (the CDN image URLs), Crossref (once the DOI is known), Europe PMC's JATS, the two figures to split.
-    for path in ("/articles/PMC7251234/", f"/works/{DOI.replace('/', '%2F')}", "/europepmc/webservices/rest/PMC7251234/fullTextXML",
-                 "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg", "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg",
+    # The ID converter (the DOI), Crossref, NCBI efetch's JATS, PMC's page (the CDN image URLs), the figures to split.
+    for path in (IDCONV_PMC, f"/works/{DOI.replace('/', '%2F')}", EFETCH,
+                 "/articles/PMC7251234/", "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg", "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg",
                  "/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg"):
         assert mirror.count(path) == 1, path
-    assert mirror.count("/articles/PMC7251234/pdf/main.pdf") == 0  # the XML has the figures: no PDF
+    # efetch had the full text: neither Europe PMC's copy, the publisher's page nor the PDF is asked.
+    for path in ("/europepmc/webservices/rest/PMC7251234/fullTextXML", f"/{DOI}", "/articles/PMC7251234/pdf/main.pdf"):
+        assert mirror.count(path) == 0, path
 
     cases = _cases(db)
     assert sorted(cases) == [f"{DOI}#patient{n}" for n in (1, 2, 3)]
@@ -85,8 +89,8 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     # Each panel its own image, view and date from its sub-caption; parent, box and crop recorded.
     patient1 = _images(db, cases[f"{DOI}#patient1"]["id"])
     assert [(i["label"], i["source_url"], i["view_text"], i["date_text"] or "", i["format"], i["width"], i["height"]) for i in patient1] == [
-        ("a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a", "PA", "day 3", "png", 360, 380),
-        ("b", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b", "lateral", "", "png", 360, 380),
+        ("a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a", "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "day 3", "png", 360, 380),
+        ("b", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b", "lateral view", "", "png", 360, 380),
     ]
     a, b = (i["provenance"] for i in patient1)
     assert a["parent_figure"] == f"{CDN}/5f0c2ed4a9b1/gr1.jpg" and a["panel_box"] == [0, 0, 360, 380] and b["panel_box"] == [374, 0, 734, 380]
@@ -100,61 +104,94 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     assert fields[(0, "view")] == "PA" and fields[(1, "view")] == "L"
     assert fields[(None, "doi")] == DOI and fields[(None, "license")] == "CC BY-NC-ND 4.0"
     patient2 = _images(db, cases[f"{DOI}#patient2"]["id"])
-    assert [(i["label"], i["view_text"], i["date_text"] or "") for i in patient2] == [("a", "AP supine", "on admission"), ("b", "AP supine", "day 7")]
+    assert [(i["label"], i["view_text"], i["date_text"] or "") for i in patient2] == [
+        ("a", "AP supine radiograph on admission", "on admission"), ("b", "AP supine radiograph on day 7: worsening bilateral consolidation", "day 7")]
 
     assert sorted(r[0] for r in rows(db, "select url from fetched_documents")) == sorted([
         PMC_PAGE, f"https://api.crossref.org/works/{DOI.replace('/', '%2F')}",
-        "https://www.ebi.ac.uk/europepmc/webservices/rest/PMC7251234/fullTextXML"])
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml"])
+    # Each figure says the route and the URLs it came from; the case keeps the whole chain.
+    assert a["route"] == "efetch-xml" and a["route_urls"] == [
+        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml", PMC_PAGE]
+    steps = json.loads(cases[f"{DOI}#patient1"]["extra"])["resolution"]["steps"]
+    assert [(s["step"], s["status"]) for s in steps] == [("idconv", 200), ("efetch-xml", 200), ("pmc-html", 200)]
+    assert steps[0]["outcome"] == f"PMC7251234, {DOI}"
+    assert _stats(db)["papers/route/efetch-xml"] == 1
     assert rows(db, "select cases_new, images, cases_failed from crawl_runs") == [(3, 5, 0)]
 
 
-def test_doi_goes_through_crossref_and_doi_org_to_the_pdf(mirror_of, crawl, project_env):
+def test_the_doi_resolves_to_the_same_pmc_copy_and_the_same_cases_as_the_pmcid(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
     crawl("publications", mirror, dois=f"https://doi.org/{DOI.upper()}")
     db = project_env["STAGING_DB_URL"]
-    assert mirror.count(f"/works/{DOI.replace('/', '%2F')}") == 1 and mirror.count(f"/{DOI}") == 1  # doi.org, then its redirect
-    assert mirror.count("/retrieve/pii/S1930043320302934") == 1  # the landing page (a 404 here)
-    assert mirror.count("/article/S1930043320302934/pdf") == 1  # Crossref's link[] application/pdf
+    # The ID converter names the PMC copy: neither the publisher's page (doi.org) nor a PDF is asked.
+    assert mirror.count(f"/tools/idconv/api/v1/articles/?ids={DOI.replace('/', '%2F')}&format=json") == 1
+    assert mirror.count(EFETCH) == 1
+    for path in (f"/{DOI}", "/retrieve/pii/S1930043320302934", "/article/S1930043320302934/pdf"):
+        assert mirror.count(path) == 0, path
+    cases = _cases(db)
+    assert sorted(cases) == [f"{DOI}#patient{n}" for n in (1, 2, 3)]
+    assert {c["canonical_url"] for c in cases.values()} == {PMC_PAGE}
+    patient1 = _images(db, cases[f"{DOI}#patient1"]["id"])
+    assert [i["source_url"] for i in patient1] == [f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b"]
+    assert json.loads(cases[f"{DOI}#patient1"]["extra"])["input"] == f"https://doi.org/{DOI.upper()}"
+
+
+RMCR_DOI = "10.1016/j.rmcr.2020.101089"
+RMCR_PII = "S2213007120301998"
+RMCR_PDF = f"https://www.resmedcasereports.com/article/{RMCR_PII}/pdf"
+
+
+def test_a_paper_only_open_as_a_pdf_named_by_its_pii(mirror_of, crawl, project_env):
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois="S2213-0071(20)30199-8")
+    db = project_env["STAGING_DB_URL"]
+    assert mirror.count(f"/works?filter=alternative-id%3A{RMCR_PII}&rows=2") == 1  # Crossref: PII -> DOI
+    assert mirror.count(f"/science/article/pii/{RMCR_PII}") == 1  # the publisher's page: refused
+    assert mirror.count(f"/article/{RMCR_PII}/pdf") == 1  # Crossref's link[] application/pdf
     (case,) = _cases(db).values()
-    assert (case["source_key"], case["canonical_url"], case["doi"], case["published"]) == (
-        f"{DOI}#patient1", f"https://doi.org/{DOI}", DOI, "2020-05-27")
-    assert case["title"] == "Serial chest radiographs in three patients with COVID-19 pneumonia: a case series"
-    # No article page or XML: the Crossref version-of-record licence (not the 'am' CC BY, not 'tdm').
-    assert case["license"] == "CC BY-NC-ND 4.0" and "Crossref license[]" in json.loads(case["extra"])["license_evidence"]
+    assert case["source_key"] == f"{RMCR_DOI}#patient1"
+    assert case["doi"] == RMCR_DOI
+    assert case["canonical_url"] == RMCR_PDF  # the publisher's page could not be read: the PDF is where the figure is
+    assert case["license"] == "CC BY-NC-ND 4.0"
     images = _images(db, case["id"])
-    assert [(i["label"], i["source_url"], i["view_text"], i["date_text"] or "") for i in images] == [
-        ("a", f"{RADCR_PDF}#page=1&figure=1&panel=a", "PA", "day 3"),
-        ("b", f"{RADCR_PDF}#page=1&figure=1&panel=b", "lateral", ""),
-        ("c", f"{RADCR_PDF}#page=1&figure=1&panel=c", "AP", "day 7"),
-        ("d", f"{RADCR_PDF}#page=1&figure=1&panel=d", "AP", "day 14"),
-        ("Fig. 2", f"{RADCR_PDF}#page=2&figure=2", "Axial", "day 8"),
-    ]
-    first = images[0]["provenance"]
-    assert first["pdf_figure"]["page"] == 1 and first["pdf_figure"]["bbox"] == [54.0, 110.0, 558.0, 472.36]
-    assert first["parent_figure"] == f"{RADCR_PDF}#page=1&figure=1" and first["transform"].startswith("crop ")
-    assert images[4]["provenance"]["transform"] == "embedded image, native pixels"
-    assert all(i["format"] == "png" for i in images)
-    assert RADCR_PDF in [r[0] for r in rows(db, "select url from fetched_documents")]
+    assert [(i["label"], i["source_url"]) for i in images] == [
+        ("a", f"{RMCR_PDF}#page=1&figure=1&panel=a"), ("b", f"{RMCR_PDF}#page=1&figure=1&panel=b")]
+    assert images[0]["provenance"]["route"] == "pdf" and images[0]["provenance"]["route_urls"] == [RMCR_PDF]
+    steps = [(s["step"], s["outcome"]) for s in json.loads(case["extra"])["resolution"]["steps"]]
+    assert steps[:3] == [("pii", RMCR_DOI), ("idconv", "Identifier not found in PMC"), ("europepmc-search", "no match among 0 hits")]
+    assert steps[3][0] == "publisher-html" and steps[3][1].startswith("refused")
+    fields = _fields(db, case["id"])
+    assert fields[(None, "age")] == "45" and fields[(None, "sex")] == "F"
+    # Offsets count from the onset of symptoms ("fever ... for five days" before admission): the
+    # admission film is day 5. A bare "day 6", with no day-0 label to say which count it belongs
+    # to, could be day 6 from the onset or of the stay: the timeline leaves it blank (issue 12).
+    assert fields[(0, "offset")] == "5"
+    assert fields[(1, "offset")] is None
+    assert _stats(db)["papers/route/pdf"] == 1
 
 
 def test_a_pdf_that_is_not_a_pdf_is_rejected(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
-    mirror.route(RADCR_PDF, "<!DOCTYPE html><html><head><title>Article</title></head><body>Sign in to read</body></html>",
+    mirror.route(RMCR_PDF, "<!DOCTYPE html><html><head><title>Article</title></head><body>Sign in to read</body></html>",
                  headers={"Content-Type": "application/pdf"})
-    crawl("publications", mirror, dois=DOI)
+    result = crawl("publications", mirror, dois=RMCR_DOI)
     db = project_env["STAGING_DB_URL"]
     assert rows(db, "select count(*) from cases") == [(0,)]
     stats = _stats(db)
-    assert stats["papers/pdf_rejected"] == 1 and stats["papers/no_figures"] == 1
+    assert stats["papers/pdf_rejected"] == 1 and stats["papers/no_open_copy"] == 1
+    assert f"no open copy: {RMCR_DOI} (" in result.stderr and "pdf: not a PDF" in result.stderr
 
 
 def test_case_series_pdf_given_alone_one_case_per_patient_unreliable_split_flagged(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
     crawl("publications", mirror, dois=CASE_SERIES_PDF)
     db = project_env["STAGING_DB_URL"]
+    # The PDF given is the copy; the ID converter still names its DOI (the cases' identity).
+    assert mirror.count(IDCONV_PMC) == 1 and mirror.count(EFETCH) == 0 and mirror.count("/articles/PMC7251234/") == 0
     cases = _cases(db)
-    assert sorted(cases) == ["pmc:PMC7251234#patient1", "pmc:PMC7251234#patient2"]
-    patient1, patient2 = (_images(db, cases[f"pmc:PMC7251234#patient{n}"]["id"]) for n in (1, 2))
+    assert sorted(cases) == [f"{DOI}#patient1", f"{DOI}#patient2"]
+    patient1, patient2 = (_images(db, cases[f"{DOI}#patient{n}"]["id"]) for n in (1, 2))
     assert [(i["label"], i["source_url"]) for i in patient1] == [
         ("a", f"{CASE_SERIES_PDF}#page=1&figure=1&panel=a"), ("b", f"{CASE_SERIES_PDF}#page=1&figure=1&panel=b")]
     # Three panels without gutters: the whole figure kept for each, flagged for the reviewer.
@@ -163,9 +200,8 @@ def test_case_series_pdf_given_alone_one_case_per_patient_unreliable_split_flagg
         ("c", f"{CASE_SERIES_PDF}#page=1&figure=2", "day 6")]
     assert all(i["provenance"]["needs_review"] and i["provenance"]["transform"].startswith("none") for i in patient2)
     assert len({i["sha256"] for i in patient2}) == 1
-    assert "figure 2: panels not split reliably, whole figure kept" in json.loads(cases["pmc:PMC7251234#patient2"]["warnings"])
-    # No licence anywhere (no metadata reached): unknown, for the reviewer.
-    assert all(c["license"] is None for c in cases.values())
+    assert any(w.startswith("figure 2: ") for w in json.loads(cases[f"{DOI}#patient2"]["warnings"]))
+    assert all(c["canonical_url"] == CASE_SERIES_PDF for c in cases.values())
 
 
 def test_third_party_figure_of_a_cc_by_article_and_full_size_springer_figure(mirror_of, crawl, project_env):
@@ -188,16 +224,59 @@ def test_third_party_figure_of_a_cc_by_article_and_full_size_springer_figure(mir
     assert "third_party" not in g1["provenance"] and g2["provenance"]["third_party"] is True
 
 
-def test_no_full_text_and_refused_landing_pages_stage_nothing(mirror_of, crawl, project_env):
+RSNA_DOI = "10.1148/radiol.2020200463"
+RSNA_PMC_PAGE = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7233391/"
+RSNA_CDN = "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/9c1e/7233391"
+
+
+def test_a_refused_publisher_page_is_not_asked_when_pmc_shows_the_figures_and_papers_without_copy_say_why(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
-    result = crawl("publications", mirror, dois="PMC7233391,10.1148/radiol.2020200463,10.1148/radiol.0000000000")
+    result = crawl("publications", mirror, dois=f"{RSNA_DOI},10.1148/radiol.2020200432,10.1148/radiol.0000000000")
+    db = project_env["STAGING_DB_URL"]
+    # RSNA refuses robots (403), but the ID converter names the PMC copy: efetch says metadata only,
+    # Europe PMC has no full text, PMC's article page shows the figures. RSNA is never asked.
+    assert mirror.count(f"/doi/{RSNA_DOI}") == 0
+    assert mirror.count("/entrez/eutils/efetch.fcgi?db=pmc&id=7233391&retmode=xml") == 1
+    assert mirror.count("/europepmc/webservices/rest/PMC7233391/fullTextXML") == 1
+    cases = _cases(db)
+    # Each figure describes another patient of the cohort ("a 36-year-old man", "a 62-year-old woman").
+    assert sorted(cases) == [f"{RSNA_DOI}#patient1", f"{RSNA_DOI}#patient2"]
+    first, second = cases[f"{RSNA_DOI}#patient1"], cases[f"{RSNA_DOI}#patient2"]
+    assert first["canonical_url"] == RSNA_PMC_PAGE and second["canonical_url"] == RSNA_PMC_PAGE
+    assert first["doi"] == RSNA_DOI and second["doi"] == RSNA_DOI
+    assert first["license"] is None  # "for the duration of the pandemic" is no open licence: a reviewer decides
+    assert (_fields(db, first["id"])[(None, "age")], _fields(db, first["id"])[(None, "sex")]) == ("36", "M")
+    assert (_fields(db, second["id"])[(None, "age")], _fields(db, second["id"])[(None, "sex")]) == ("62", "F")
+    (fig1,) = _images(db, first["id"])
+    assert fig1["source_url"] == f"{RSNA_CDN}/2b7d90e1a4c3/radiol.2020200463.fig1.jpg"
+    assert fig1["provenance"]["route"] == "pmc-html" and fig1["provenance"]["route_urls"] == [RSNA_PMC_PAGE]
+    panels = _images(db, second["id"])
+    assert [i["label"] for i in panels] == ["a", "b"]
+    assert [i["source_url"] for i in panels] == [f"{RSNA_CDN}/77e0c5b2d915/radiol.2020200463.fig2.jpg#panel={x}" for x in "ab"]
+    fields = _fields(db, second["id"])
+    assert (fields[(0, "offset")], fields[(1, "offset")]) == ("4", "11")
+    assert (fields[(0, "modality")], fields[(1, "modality")]) == ("CT", "CT")
+    stats = _stats(db)
+    assert stats["papers/route/pmc-html"] == 1 and stats["papers/no_open_copy"] == 2
+    assert stats["papers/no_full_text"] == 1
+    assert ("no open copy: 10.1148/radiol.2020200432 (idconv: Identifier not found in PMC; europepmc-search: indexed, no PMC copy; "
+            "publisher-html: refused (cloudflare-challenge))") in result.stderr
+    assert "no open copy: 10.1148/radiol.0000000000 (idconv: Identifier not found in PMC; europepmc-search: no match among 0 hits" in result.stderr
+    assert "papers by route: pmc-html 1; no open copy: 2" in result.stderr
+
+
+def test_when_pmc_too_refuses_the_paper_has_no_open_copy(mirror_of, crawl, project_env):
+    mirror = mirror_of("publications")
+    mirror.route(RSNA_PMC_PAGE, (Path(__file__).parents[1] / "fixtures" / "publications" / "pmc_recaptcha.html").read_bytes(),
+                 headers={"Content-Type": "text/html; charset=utf-8"})
+    result = crawl("publications", mirror, dois="PMC7233391")
     db = project_env["STAGING_DB_URL"]
     assert rows(db, "select count(*) from cases") == [(0,)]
-    stats = _stats(db)
-    assert stats["papers/no_full_text"] == 1
-    assert stats["blocked/cloudflare-challenge"] >= 1
-    assert "no full text for PMC7233391" in result.stderr
-    assert "BLOCKED (cloudflare-challenge): https://pubs.rsna.org/doi/10.1148/radiol.2020200463" in result.stderr
+    # Every route was tried, cheapest first; the reason names each answer.
+    assert mirror.count(f"/doi/{RSNA_DOI}") == 1
+    assert (f"no open copy: {RSNA_DOI} (idconv: PMC7233391, {RSNA_DOI}; efetch-xml: metadata only (no <body>: outside the open-access subset); "
+            "europepmc-xml: HTTP 404; pmc-html: ") in result.stderr
+    assert "publisher-html: refused (cloudflare-challenge)" in result.stderr
 
 
 def test_second_crawl_stages_nothing_new_and_known_dois_are_skipped_in_any_form(mirror_of, crawl, project_env):
@@ -231,3 +310,72 @@ def _ids_file(env: dict, lines: list[str]) -> Path:
     return path
 
 
+
+
+def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirror_of, crawl, project_env):
+    """Four papers, each reached by another identifier: a DOI (JATS figure A-D over two weeks), a
+    PMCID (three patients across figures, a timeline), a doi.org link to a publisher page (X-ray
+    and CT panels in one figure) and a PMID (efetch metadata only, then Europe PMC; histology and
+    brain MRI figures)."""
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois="10.1016/j.idcr.2020.e00812,PMC7320002,https://doi.org/10.3348/kjr.2020.0178,PMID:32600003")
+    db = project_env["STAGING_DB_URL"]
+    cases = _cases(db)
+    assert sorted(cases) == ["10.1016/j.idcr.2020.e00812#patient1", "10.1016/j.ijid.2020.04.061#patient1",
+                             "10.1016/j.ijid.2020.04.061#patient2", "10.1016/j.ijid.2020.04.061#patient3",
+                             "10.1186/s12879-020-05151-9#patient1", "10.3348/kjr.2020.0178#patient1"]
+    stats = _stats(db)
+    assert (stats["papers/route/efetch-xml"], stats["papers/route/europepmc-xml"], stats["papers/route/publisher-html"]) == (2, 1, 1)
+
+    # A-D on different days: one image per panel, each with its own view and offset.
+    idcr = cases["10.1016/j.idcr.2020.e00812#patient1"]
+    assert idcr["canonical_url"] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7310001/"
+    images = _images(db, idcr["id"])
+    assert [i["label"] for i in images] == ["a", "b", "c", "d", "Fig. 2"]
+    assert [(i["width"], i["height"]) for i in images[:4]] == [(340, 380)] * 4
+    assert [i["provenance"]["panel_box"] for i in images[:4]] == [[0, 0, 340, 380], [350, 0, 690, 380], [0, 390, 340, 770], [350, 390, 690, 770]]
+    assert images[0]["provenance"]["subcaption"] == "PA radiograph on admission (day 0): patchy opacity in the right lower zone"
+    fields = _fields(db, idcr["id"])
+    # "a 4-day history of fever" before admission: day 0 of the stay is day 4 from the onset.
+    assert [fields[(n, "offset")] for n in range(5)] == ["4", "8", "12", "19", "8"]
+    assert [fields[(n, "view")] for n in range(5)] == ["PA", "PA", "AP", "PA", "Axial"]
+    assert [fields[(n, "modality")] for n in range(5)] == ["X-ray", "X-ray", "X-ray", "X-ray", "CT"]
+    assert (fields[(None, "age")], fields[(None, "sex")], fields[(None, "RT_PCR_positive")]) == ("55", "F", "Y")
+    assert fields[(None, "needed_supplemental_O2")] == "Y"
+
+    # Three patients: each case has its own age, sex, outcome and figures.
+    family = {n: cases[f"10.1016/j.ijid.2020.04.061#patient{n}"] for n in (1, 2, 3)}
+    facts = {n: _fields(db, c["id"]) for n, c in family.items()}
+    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [("64", "M"), ("59", "F"), ("31", "M")]
+    assert facts[1][(None, "survival")] == "N" and facts[2][(None, "survival")] == "Y"
+    assert facts[1][(None, "intubated")] == "Y"
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == ["gr1.jpg#panel=a", "gr1.jpg#panel=b"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[2]["id"])] == ["gr2.jpg#panel=a"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[3]["id"])] == ["gr2.jpg#panel=b"]
+    assert (facts[2][(0, "modality")], facts[3][(0, "modality")]) == ("X-ray", "CT")
+    assert family[2]["history"].startswith("His 59-year-old wife developed a sore throat")
+    # The timeline is left out, with the reason the reviewer sees.
+    left = json.loads(family[1]["extra"])["left_out_figures"]
+    assert [(f["figure"], f["kind"]) for f in left] == [("Fig. 3", "chart")]
+    assert "Fig. 3 left out, not a patient image of the chest (chart): caption names chart: 'Timeline'" in json.loads(family[1]["warnings"])
+    assert mirror.count("/articles/PMC7320002/bin/gr3.jpg") == 0
+
+    # X-ray and CT panels of one figure keep each panel's modality; the publisher's page is the url.
+    kjr = cases["10.3348/kjr.2020.0178#patient1"]
+    assert kjr["canonical_url"] == "https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.0178"
+    assert kjr["license"] == "CC BY-NC 4.0"
+    fields = _fields(db, kjr["id"])
+    # "fever and myalgia for 3 days": the admission film is day 3 from the onset; the CT panels'
+    # bare "day 2" could count from either anchor, so the timeline leaves them blank (issue 12).
+    assert [(fields[(n, "modality")], fields[(n, "view")], fields[(n, "offset")]) for n in range(3)] == [
+        ("X-ray", "AP", "3"), ("CT", "Axial", None), ("CT", "Coronal", None)]
+    assert _images(db, kjr["id"])[0]["provenance"]["route"] == "publisher-html"
+
+    # efetch said metadata only; Europe PMC had the full text. Histology and brain MRI left out.
+    bmc = cases["10.1186/s12879-020-05151-9#patient1"]
+    assert mirror.count("/entrez/eutils/efetch.fcgi?db=pmc&id=7330003&retmode=xml") == 1
+    assert mirror.count("/europepmc/webservices/rest/PMC7330003/fullTextXML") == 1
+    (xray,) = _images(db, bmc["id"])
+    assert xray["label"] == "Fig. 1" and xray["provenance"]["route"] == "europepmc-xml"
+    assert [(f["figure"], f["kind"]) for f in json.loads(bmc["extra"])["left_out_figures"]] == [("Fig. 2", "histology"), ("Fig. 3", "non-chest imaging")]
+    assert bmc["doi"] == "10.1186/s12879-020-05151-9" and json.loads(bmc["extra"])["input"] == "PMID:32600003"

@@ -49,7 +49,7 @@ def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
 
 def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of, crawl, project_env):
     mirror = mirror_of("radiopaedia")
-    result = crawl("radiopaedia", mirror)
+    result = crawl("radiopaedia", mirror, query="COVID")
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
 
     # Every results page was read (1-based, to the last), every case link followed once.
@@ -135,12 +135,12 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
 
 def test_second_crawl_fetches_no_case_and_no_image_again(mirror_of, crawl, project_env):
     mirror = mirror_of("radiopaedia")
-    crawl("radiopaedia", mirror)
+    crawl("radiopaedia", mirror, query="COVID")
     before = rows(project_env["STAGING_DB_URL"], "select count(*) from cases")[0][0]
     first_bytes = sum(mirror.bytes_sent.values())
     mirror.reset_counters()
 
-    crawl("radiopaedia", mirror)
+    crawl("radiopaedia", mirror, query="COVID")
     db = project_env["STAGING_DB_URL"]
     assert rows(db, "select count(*) from cases")[0][0] == before == 2
     # Known cases are not asked for at all; no image is downloaded again.
@@ -327,3 +327,19 @@ def test_limit_and_cases_file(mirror_of, crawl, project_env, tmp_path):
     cases_file.write_text("# cases we have permission for\ncovid-19-pneumonia-12\n75037\n", encoding="utf-8")
     crawl("radiopaedia", mirror, cases_file=str(cases_file), limit="1", settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
     assert rows(project_env["STAGING_DB_URL"], "select count(*) from cases") == [(1,)]
+
+
+def test_several_searches_fetch_each_case_once_and_record_the_search(mirror_of, crawl, project_env):
+    mirror = mirror_of("radiopaedia")
+    crawl("radiopaedia", mirror, query="ARDS;pneumonia")
+    db = project_env["STAGING_DB_URL"]
+    for query in ("ARDS", "pneumonia"):
+        assert mirror.count(f"/search?lang=us&page=1&q={query}&scope=cases") == 1
+    # Both searches list both cases: each case page is fetched once.
+    assert mirror.count("/cases/covid-19-pneumonia-15?lang=us") == 1
+    assert mirror.count("/cases/covid-19-pneumonia-12?lang=us") == 1
+    found = dict(rows(db, "select source_key, json_extract(extra, '$.search_query') from cases order by source_key"))
+    assert len(found) == 2
+    assert set(found.values()) <= {"ARDS", "pneumonia"} and all(found.values())
+    stats = json.loads(rows(db, "select stats from crawl_runs order by id desc limit 1")[0][0])
+    assert stats["search/listed_again"] == 2

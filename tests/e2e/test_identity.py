@@ -96,6 +96,12 @@ def _paper_without_its_doi(mirror) -> None:
     assert DOI not in xml
     mirror.route("https://www.ebi.ac.uk/europepmc/webservices/rest/PMC7251234/fullTextXML", xml,
                  headers={"Content-Type": "application/xml"})
+    mirror.route("https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml", xml,
+                 headers={"Content-Type": "text/xml; charset=UTF-8"})
+    # The ID converter knows the PMCID but not the DOI of this record.
+    mirror.route("https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?ids=PMC7251234&format=json",
+                 '{"status": "ok", "records": [{"pmcid": "PMC7251234", "pmid": 32501234, "requested-id": "PMC7251234"}]}',
+                 headers={"Content-Type": "application/json; charset=UTF-8"})
     mirror.route(f"https://doi.org/{DOI}", status=302, headers={"Location": PMC_PAGE})
 
 

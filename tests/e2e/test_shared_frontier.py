@@ -83,6 +83,24 @@ def test_a_worker_with_other_arguments_is_refused_while_the_run_lives(redis_url)
         other.join(_Spider(arguments={"cases": "covid-19-pneumonia-99"}))
 
 
+def test_a_run_whose_workers_died_is_resumed_while_requests_wait_else_started_anew(redis_url):
+    settings = {"REDIS_URL": redis_url}
+    server = redis.Redis.from_url(redis_url)
+    dead = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    dead.join(_Spider(arguments={"cases": CASES}))
+    server.hset(dead.keys["workers"], dead.worker, 0)  # its last heartbeat: long ago (killed)
+    server.zadd(dead.keys["requests"], {b"a request it queued": 0})
+    resumed = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    resumed.join(_Spider(arguments={"cases": CASES}))
+    assert (resumed.started_here, resumed.run["id"]) == (False, dead.run["id"])
+
+    server.hset(resumed.keys["workers"], resumed.worker, 0)
+    server.delete(resumed.keys["requests"])  # nothing left to resume
+    fresh = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
+    fresh.join(_Spider(arguments={"cases": "covid-19-pneumonia-99"}))  # other arguments: no live run to refuse them
+    assert fresh.started_here and fresh.run["id"] != dead.run["id"]
+
+
 def test_the_last_worker_to_leave_gets_the_totals_and_clears_the_run(redis_url):
     settings = {"REDIS_URL": redis_url}
     workers = [SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings)) for _ in range(2)]

@@ -81,7 +81,7 @@ def test_every_case_page_that_fails_is_counted_with_why(proxied, scrapy_run, pro
     proxy = proxied("eurorad")
     for number, (kind, options, _) in FAILURES.items():
         proxy.fault(f"https://www.eurorad.org/case/{number}", kind, **options)
-    done = scrapy_run(*crawl_argv("eurorad", proxy, cases=",".join(FAILURES)), *QUICK, "-s", "DOWNLOAD_MAXSIZE=2000000")
+    done = scrapy_run(*crawl_argv("eurorad", proxy, cases=",".join(FAILURES)), *QUICK, "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "PAGE_MAX_BYTES=2000000")
     assert done.returncode == 0, done.stderr[-2000:]
     line = summary(done.stderr)
     assert f"failed {len(FAILURES)} (" in line

@@ -1,0 +1,91 @@
+"""Is a paper's figure a patient image of the chest? From its caption and its pixels (pure).
+
+The dataset holds chest X-rays and chest CT of patients. Papers also have charts, flow charts,
+timelines, tables set as images, histology, clinical photographs, schematics and images of other
+body parts or modalities (brain MRI, abdominal CT, echocardiography). Those are left out of
+staging with the reason, which the review page shows beside the case.
+
+* Caption: words naming a non-patient kind (``_KINDS``) decide only when the caption names no
+  chest imaging at all: "Timeline of symptoms and chest CT findings" is a figure with CT panels
+  beside a timeline and is kept (a reviewer crops it).
+* Pixels: radiographs and CT are grey; a figure whose pixels are mostly saturated colour is a
+  photograph, a micrograph or a chart; one that is mostly white with few mid-grey pixels is a
+  chart, a table or a diagram. Arrows and coloured annotations on a radiograph cover a few percent
+  of it, far below the thresholds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+# Non-patient kinds, named by the words captions use for them.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
+    ("flow chart", r"\bflow[- ]?(?:chart|diagram)\b|\bflowchart\b|\bstudy (?:design|selection)\b|\binclusion and exclusion\b|\bCONSORT\b|\bPRISMA\b"),
+    ("chart", r"\b(?:bar|line|pie|box|scatter|forest|funnel|violin)[- ]?(?:chart|graph|plot)s?\b|\bgraphs?\b|\bplots?\b|\bhistograms?\b|"
+              r"\bcurves?\b|\btime ?lines?\b|\btime course\b|\bkinetics\b|\bdynamics of\b|\btrend\b|\bincidence\b|\bdistribution of (?:cases|patients)\b|\bROC\b|\bKaplan[- ]Meier\b|\bheat ?map\b"),
+    ("table", r"^\s*table\b|\blaboratory (?:results|findings|values|tests) (?:of|during|on)\b"),
+    ("histology", r"\bhisto(?:logy|logical|patholog\w*)\b|\bH\s?&\s?E\b|\bhaematoxylin|\bhematoxylin|\bmicrograph|\bmicroscop\w*|"
+                  r"\bimmunohisto\w*|\bstain(?:ing|ed)\b|\bbiopsy specimen|\bautopsy\b|\bcytolog\w*|\belectron microscop\w*"),
+    ("photograph", r"\bphotograph\w*|\bclinical (?:photo|picture)\w*|\bskin\b|\brash\b|\blesions? on the (?:hand|foot|feet|toe|finger)|\bchilblain|\bendoscop\w*|\bfundus\b"),
+    ("schematic", r"\bschemati\w*|\billustration\b|\bdiagram\b|\bcartoon\b|\bmodel of\b|\bmechanism\b|\bpathway\b|\bworkflow\b|\balgorithm\b|\bstructure of (?:the )?(?:sars|virus|spike)"),
+    ("non-chest imaging", r"\b(?:brain|head|cranial|cerebral|neck|abdomen|abdominal|pelvis|pelvic|spine|spinal|knee|hip|limb|leg|renal|kidney|liver|cardiac MRI)\b|"
+                          r"\bMRI\b|\bMR (?:image|imaging|angiograph)|\bmagnetic resonance\b|\bFLAIR\b|\bDWI\b|\bultrasound\b|\bultrasonograph\w*|\bsonograph\w*|"
+                          r"\bechocardiograph\w*|\bPET\b|\bscintigraph\w*|\bECG\b|\belectrocardiogra\w*|\bEEG\b|\bangiogra\w*"),
+))
+# Chest imaging named in a caption: the figure shows (at least partly) what the dataset holds.
+_CHEST_IMAGING = re.compile(
+    r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|\bcomputed tomograph\w*|"
+    r"\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b", re.I)
+# Chest words that do not make a non-chest image a chest one ("brain MRI in a patient with pneumonia").
+_PATIENT_CONTEXT = re.compile(r"\bpneumonia\b|\bCOVID-19\b", re.I)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a figure is not a patient image of the chest: its kind and the evidence."""
+
+    kind: str
+    reason: str
+
+
+def caption_kind(caption: str) -> Verdict | None:
+    """The non-patient kind the caption names, when it names no chest imaging; else None."""
+    text = caption or ""
+    for kind, pattern in _KINDS:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        chest = _CHEST_IMAGING.search(text)
+        if chest is not None and kind != "non-chest imaging":
+            return None
+        if kind == "non-chest imaging" and chest is not None and not _only_context(text, chest):
+            return None
+        return Verdict(kind, f"caption names {kind}: {m.group(0)!r}")
+    return None
+
+
+def _only_context(text: str, chest: re.Match[str]) -> bool:
+    """True when every chest word of a non-chest caption is about the disease, not the image."""
+    return all(_PATIENT_CONTEXT.search(text[max(0, m.start() - 12):m.end() + 12]) for m in _CHEST_IMAGING.finditer(text))
+
+
+def pixel_kind(image_bytes: bytes) -> Verdict | None:
+    """Chart/diagram or colour photograph from the pixels; None for a grey, image-like figure."""
+    with Image.open(io.BytesIO(image_bytes)) as image:
+        image.draft("RGB", (512, 512))
+        rgb = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.int16)
+    saturation = rgb.max(axis=2) - rgb.min(axis=2)
+    coloured = float(np.mean(saturation > 40))
+    if coloured > 0.25:
+        return Verdict("colour figure", f"{coloured:.0%} of the pixels are coloured (a radiograph or CT is grey)")
+    gray = rgb.mean(axis=2)
+    white = float(np.mean(gray > 235))
+    midtones = float(np.mean((gray > 40) & (gray < 215)))
+    if white > 0.6 and midtones < 0.15:
+        return Verdict("chart or diagram", f"{white:.0%} white and {midtones:.0%} mid-grey pixels (a chart, table or diagram)")
+    return None
