@@ -663,6 +663,7 @@ class StagePipeline:
             field_coverage=coverage,
             stats={k: (int(v) if float(v).is_integer() else v) for k, v in counts.items()
                    if k != "log_count/ERROR" and not k.startswith(_COVERAGE) and k != _COVERED},
+        )
 
     def compare(self, previous: CrawlRun | None, run: CrawlRun, covered_cases: int) -> list[str]:
         """What dropped sharply against the previous run of the same source."""

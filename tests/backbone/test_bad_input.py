@@ -64,7 +64,7 @@ def test_every_command_answers_bad_input_with_one_clear_line_and_exit_1(project_
                             text=True, timeout=120)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
-        "error: no spider 'eurorad-archive'; spiders: eurorad, publications, radiopaedia, sirm (scrapy crawl SPIDER)")
+        "error: no spider 'eurorad-archive'; spiders: discover, eurorad, publications, radiopaedia, sirm (scrapy crawl SPIDER)")
     # `cases list --json | head`: the reader leaves early; no BrokenPipeError
     with session_scope(engine) as s:
         s.add_all([Case(source="sirm", source_key=str(n), canonical_url=f"https://sirm.org/{n}", title="x" * 200)
