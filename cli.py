@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Iterable
 
@@ -33,6 +34,18 @@ class ProjectCommand(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings = {"LOG_ENABLED": True, "LOG_LEVEL": "WARNING"}
+    #: how many positional arguments the command takes (min, max); None: no maximum
+    positional: tuple[int, int | None] = (0, 0)
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        name = self.__module__.rsplit(".", 1)[-1]
+
+        def one_line(message: str) -> None:  # argparse prints the usage and exits 2
+            print(f"error: {message} (scrapy {name} -h for the options)", file=sys.stderr)
+            sys.exit(1)
+
+        parser.error = one_line  # type: ignore[method-assign]
 
     def engine(self):
         return open_database(database_url(self.settings))
@@ -45,10 +58,29 @@ class ProjectCommand(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
+            self.check_arguments(args)
             self.exitcode = self.execute(args, opts) or 0
+            sys.stdout.flush()
         except CommandError as exc:
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 1
+        except BrokenPipeError:
+            # the reader went away (`... | head`): no traceback; stdout is dropped so that the
+            # interpreter's own flush at exit does not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            print("error: the output was closed before the command finished (piped into head?)", file=sys.stderr)
+            self.exitcode = 1
+
+    def check_arguments(self, args: list[str]) -> None:
+        """Options Scrapy did not know arrive as arguments: name them instead of ignoring them."""
+        name = self.__module__.rsplit(".", 1)[-1]
+        unknown = [a for a in args if a.startswith("-") and len(a) > 1]
+        if unknown:
+            raise CommandError(f"unknown option(s) {' '.join(unknown)} (scrapy {name} -h for the options)")
+        low, high = self.positional
+        if len(args) < low or (high is not None and len(args) > high):
+            usage = f"scrapy {name} takes no argument" if high == 0 else f"usage: scrapy {name} {self.syntax()}"
+            raise CommandError(f"unexpected argument(s): {' '.join(args) or '(none)'}; {usage}")
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> int | None:  # pragma: no cover - abstract
         raise NotImplementedError

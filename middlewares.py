@@ -9,6 +9,8 @@ high -> low):
   A page with several cases counts as staged only once all of them are (``db.staging.incomplete_page_keys``).
   Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``, ``meta["case_ref"]``) to be
   considered; a redirect is judged again by the URL it leads to.
+  It also applies ``-a limit=N`` to the case pages it lets through: the limit counts case pages
+  fetched, so the crawl stops after N of them.
 * ``MirrorMiddleware`` (10): with ``-a base_url=``, sends a request for a real site to the mirror,
   path and query kept, naming the real host in ``X-Mirror-Host``; ``meta["real_url"]`` keeps the
   real URL. The re-addressed request passes every other middleware (offsite, robots.txt) as a
@@ -149,18 +151,23 @@ class IncrementalMiddleware:
         names = [request.meta.get("case_ref") or "", url]
         aliases = [a for name in names for a in self.site.reference_aliases(name)]
         known = self.index.find(aliases, request.meta.get("case_key"))
-        if known is None:
-            return None
         spider = _spider(self.crawler)
-        if known.released:
+        if known is not None and known.released:
             # Never again, even with -a recrawl=yes: its rows and patientid are in the dataset.
             self.crawler.stats.inc_value("cases/skipped_released")
             request.meta["skipped_known"] = True  # on purpose, not a failure
             raise IgnoreRequest(f"already released ({self.index.source} {known.key}): {url}")
-        if not getattr(spider, "recrawl", False):
+        if known is not None and not getattr(spider, "recrawl", False):
             self.crawler.stats.inc_value("cases/skipped_known")
             request.meta["skipped_known"] = True  # on purpose, not a failure (spiders.base.failure_reason)
             raise IgnoreRequest(f"already staged: {url}")
+        # -a limit=N counts the case pages actually fetched (the known ones skipped above are free)
+        if len(checked) == 0 and not getattr(spider, "take_case_fetch", lambda: True)():
+            self.crawler.stats.inc_value("cases/over_limit")
+            request.meta["skipped"] = "over_limit"  # on purpose, not a failure
+            raise IgnoreRequest(f"over -a limit={spider.limit}: {url}")
+        if known is None:
+            return None
         if len(checked) == 0 and self.engine is not None and not request.meta.get("unconditional"):
             with session_scope(self.engine) as session:
                 etag, last_modified = document_validators(session, request.url)

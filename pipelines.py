@@ -41,6 +41,7 @@ from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
+from crawl_summary import CrawlCounts, summary_table
 from db.identity import remember, resolve_record
 from db.media import MediaStore
 from faults import kill_point
@@ -625,7 +626,9 @@ class StagePipeline:
             session.add(run)
         for warning in run.warnings:
             logger.warning("LIKELY LAYOUT CHANGE on %s: %s", source, warning)
-        logger.info("crawl summary %s: %s; coverage %s", source, _summary_line(counts), run.field_coverage)
+        table = summary_table(source, reason, CrawlCounts.from_stats(counts), run.field_coverage)
+        self.crawler.crawl_summary = table  # crawl_summary.CrawlProgress shows it on the terminal
+        logger.info("%s", table)
 
     def run_counts(self) -> dict[str, float]:
         """This process's numbers of the run: the summary's stats and the field coverage counts."""
@@ -642,20 +645,21 @@ class StagePipeline:
         value = lambda key: int(counts.get(key, 0))  # noqa: E731
         covered = value(_COVERED)
         coverage = {k[len(_COVERAGE):]: round(v / covered, 3) for k, v in counts.items() if k.startswith(_COVERAGE)} if covered else {}
+        c = CrawlCounts.from_stats(counts)
         return CrawlRun(
             source=source,
             started_at=started_at,
             finished_at=utcnow(),
             finish_reason=reason,
             arguments=arguments,
-            cases_seen=value("cases/requested"),
-            cases_new=value("cases/staged/new"),
-            cases_updated=value("cases/staged/updated"),
-            cases_unchanged=value("cases/staged/unchanged") + value("cases/not_modified"),
-            cases_skipped=value("cases/skipped_known") + value("cases/skipped_released"),
-            cases_failed=value("cases/failed") + value("cases/parse_error") + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/")),
-            images=value("images/staged"),
-            errors=value("log_count/ERROR"),
+            cases_seen=c.seen,
+            cases_new=c.new,
+            cases_updated=c.updated,
+            cases_unchanged=c.unchanged,
+            cases_skipped=c.skipped,
+            cases_failed=c.failed,
+            images=c.images,
+            errors=c.errors,
             field_coverage=coverage,
             stats={k: (int(v) if float(v).is_integer() else v) for k, v in counts.items()
                    if k != "log_count/ERROR" and not k.startswith(_COVERAGE) and k != _COVERED},

@@ -62,6 +62,18 @@ LOG_FORMATTER = "logformatter.ShortLogFormatter"
 # Avoid the deprecated default (and its warning): the modern request fingerprinter.
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"  # default None would escape non-ASCII (Italian) text in feeds
+# `-O items.jsonl` / `-o items.csv`: records as plain data, bytes left out (feeds.py).
+from feeds import FEED_EXPORTERS  # noqa: E402,F401
+
+# `scrapy export --dataset`: the release's CHANGELOG.md, manifest.json and report/ go to
+# RELEASE_REPORTS_DIR/<release name>/, not into the dataset checkout (--reports-in-checkout asks for that).
+RELEASE_REPORTS_DIR = os.environ.get("RELEASE_REPORTS_DIR", str(PROJECT_ROOT / "data" / "releases"))
+
+# The crawl's running counts on the terminal, also when LOG_FILE takes the log (crawl_summary.py);
+# "auto": only when stderr is a terminal (cron and CI stay silent).
+EXTENSIONS = {"crawl_summary.CrawlProgress": 500}
+CRAWL_PROGRESS = os.environ.get("CRAWL_PROGRESS", "auto")
+CRAWL_PROGRESS_INTERVAL = 2.0
 
 # --- Spiders, middlewares and pipelines (spiders/, middlewares.py, pipelines.py) ------------------
 

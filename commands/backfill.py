@@ -6,6 +6,8 @@ from exports.csvio import MetadataFormatError
 
 
 class Command(ProjectCommand):
+    positional = (0, None)  # checked by execute, with the command's own usage line
+
     requires_project = False
 
     def syntax(self) -> str:
@@ -27,12 +29,12 @@ class Command(ProjectCommand):
         try:
             report = backfill_file(args[0], opts.output, fields, opts.evidence, progress)
         except MetadataFormatError as exc:
-            raise CommandError(f"{exc}\nnothing was written") from None
-        except (ValueError, FileNotFoundError) as exc:
+            raise CommandError(f"{exc}; nothing was written") from None
+        except ValueError as exc:
             raise CommandError(str(exc)) from None
-        except OSError as exc:  # a full or read-only disk: written through temporary files, so nothing changed
-            raise CommandError(f"{exc.filename or opts.output}: {exc.strerror or exc}; nothing was written: "
-                               "free space or choose a writable place, then run it again") from None
+        except OSError as exc:  # no such file, a directory, no permission, a full disk: name the file
+            raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; nothing was written: give a readable "
+                               "metadata.csv and a writable place for OUT.csv, then run it again") from None
         counts = report.counts()
         print(f"{args[0]}: {report.rows} rows, {len(report.fills)} blank cells filled -> {opts.output}")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):

@@ -31,8 +31,8 @@ import sys
 from cli import CommandError, ProjectCommand
 from db.session import session_scope
 from review import actions, queries
-from review.rules import APPROVED, STAGED, ReviewError
-from review.warnings import refresh_missing_warnings
+from review.rules import APPROVED, STAGED, STATES, ReviewError
+from review.warnings import BLOCKING, refresh_missing_warnings
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
          "split", "confirm-adult", "confirm-distinct", "annotate")
@@ -45,6 +45,8 @@ def clean(text) -> str:
 
 
 class Command(ProjectCommand):
+    positional = (0, None)  # checked by execute, with the command's own usage line
+
     def syntax(self) -> str:
         return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct|annotate ..."
 
@@ -56,7 +58,7 @@ class Command(ProjectCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--state", help="filter: review state (staged, approved, rejected, needs_info, duplicate, released)")
+        parser.add_argument("--state", help=f"filter: review state ({', '.join(STATES)})")
         parser.add_argument("--source", help="filter: source (radiopaedia, eurorad, sirm, publications)")
         parser.add_argument("--finding", help="filter: finding path (includes its children)")
         parser.add_argument("--warning", help="filter: warning code (age_unknown, near_duplicate, ...)")
@@ -142,12 +144,12 @@ class Command(ProjectCommand):
             rows = queries.list_cases(s, f)
         if opts.json:
             json.dump([{"id": r.id, "state": r.state, "source": r.source, "url": r.url, "title": r.title,
-                        "finding": r.finding, "images": r.images, "warnings": r.warnings} for r in rows],
+                        "age": r.age, "sex": r.sex, "license": r.license, "finding": r.finding, "images": r.images,
+                        "warnings": r.warnings, "blocking": [w for w in r.warnings if w in BLOCKING]} for r in rows],
                       sys.stdout, ensure_ascii=False, indent=1)
             print()
         else:
-            for r in rows:
-                print("\t".join(clean(x) for x in (r.id, r.state, r.source, r.url, r.title or "")))
+            print_table(rows)
         return 0
 
     def do_show(self, rest, opts):
@@ -297,6 +299,26 @@ class Command(ProjectCommand):
 
     def do_confirm_distinct(self, rest, opts):
         return self._each(rest, lambda s, c: actions.set_distinct_confirmed(s, c, self.actor, True), "not a duplicate")
+
+
+LIST_COLUMNS = ("id", "state", "source", "age", "sex", "license", "finding", "images", "warnings", "title")
+
+
+def list_row(r) -> tuple[str, ...]:
+    """One case as the list shows it; a warning that blocks approval is marked with ``!``."""
+    warnings = ",".join(("!" if w in BLOCKING else "") + w for w in sorted(r.warnings, key=lambda w: (w not in BLOCKING, w)))
+    return tuple(clean(x) for x in (r.id, r.state, r.source, r.age or "-", r.sex or "-", r.license or "-",
+                                    r.finding or "-", r.images, warnings or "-", r.title or ""))
+
+
+def print_table(rows) -> None:
+    """Aligned columns under a header; the title, last, is never cut."""
+    lines = [LIST_COLUMNS] + [list_row(r) for r in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(LIST_COLUMNS) - 1)]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)) + "  " + line[-1])
+    if rows:
+        print(f"{len(rows)} case(s); ! marks a warning that blocks approval", file=sys.stderr)
 
 
 def _field_ref(text: str) -> tuple[str, int | None]:

@@ -35,6 +35,11 @@ class Command(ProjectCommand):
                             help="write only the images under these licenses (with -o)")
         parser.add_argument("--include-needs-info", action="store_true",
                             help="also export the cases marked 'needs information', with the finding 'todo'")
+        parser.add_argument("--reports", metavar="DIR",
+                            help="with --dataset: where the release's CHANGELOG.md, manifest.json and report/ go "
+                                 "(DIR/<name>/; default RELEASE_REPORTS_DIR, data/releases)")
+        parser.add_argument("--reports-in-checkout", action="store_true",
+                            help="with --dataset: write CHANGELOG.md, manifest.json and report/ into the checkout's root")
         parser.add_argument("--state", choices=(APPROVED, STAGED), default=APPROVED,
                             help="'staged' writes a preview of staged cases (placeholder ids, gates not enforced)")
 
@@ -43,13 +48,19 @@ class Command(ProjectCommand):
             raise CommandError("give either -o DIR (a release directory) or --dataset PATH (a dataset checkout)")
         if opts.dataset and (opts.licenses or opts.state != APPROVED):
             raise CommandError("--license and --state write a separate release: use them with -o DIR, not --dataset")
+        if not opts.dataset and (opts.reports or opts.reports_in_checkout):
+            raise CommandError("--reports and --reports-in-checkout go with --dataset (a release directory holds its own)")
+        if opts.reports and opts.reports_in_checkout:
+            raise CommandError("give --reports DIR or --reports-in-checkout, not both")
+        reports = None if opts.reports_in_checkout else (opts.reports or self.settings.get("RELEASE_REPORTS_DIR"))
         setting = self.settings.get("EXPORT_LICENSES") or ""
         allowed = _license_list(setting, "EXPORT_LICENSES") if setting.strip() else DEFAULT_LICENSES
         subset = _license_list(opts.licenses, "--license") if opts.licenses else None
         try:
             if opts.dataset:
                 report = export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
-                                             allowed=allowed, include_needs_info=opts.include_needs_info)
+                                             allowed=allowed, include_needs_info=opts.include_needs_info,
+                                             reports=reports)
             else:
                 report = export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
                                         licenses=subset, state=opts.state, allowed=allowed,
@@ -71,6 +82,10 @@ class Command(ProjectCommand):
             print(f"wrote {report.path}: {report.rows} rows ({report.released_rows} released, {report.new_rows} new"
                   f"{f', {report.removed} left out by the license subset' if report.removed else ''}), "
                   f"{report.files_written} files, metadata.csv sha256 {report.metadata_sha256[:12]}")
+            home = report.artefacts
+            print(f"  report:    {home}/report/index.html\n  manifest:  {home}/manifest.json\n"
+                  f"  changelog: {home}/CHANGELOG.md"
+                  + (f" (and {reports}/CHANGELOG.md, every release)" if opts.dataset and reports else ""))
         if opts.state == STAGED:
             print(f"  preview: placeholder patient ids 'staged-<case id>'; {len(report.failures)} gate failure(s) "
                   "that would refuse a release:")

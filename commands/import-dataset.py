@@ -6,6 +6,8 @@ from exports.csvio import MetadataFormatError
 
 
 class Command(ProjectCommand):
+    positional = (0, None)  # checked by execute, with the command's own usage line
+
     def syntax(self) -> str:
         return "PATH"
 
@@ -18,7 +20,7 @@ class Command(ProjectCommand):
         try:
             report = import_dataset(args[0], self.engine(), self.media_store(), progress)
         except (DatasetError, MetadataFormatError) as exc:
-            raise CommandError(f"{exc}\nnothing was imported; fix the file and run the import again") from None
+            raise CommandError(f"{exc}; nothing was imported: fix the file and run the import again") from None
         for name in report.skipped_files:
             print(f"skipped hidden file {name} (not an image; `scrapy validate` reports it)")
         if report.released_cases:

@@ -4,11 +4,11 @@ images stored before a revision added a fact about them (thumbnails, revision 00
 
 from sqlalchemy import select, update
 
-from cli import ProjectCommand, progress
+from cli import CommandError, ProjectCommand, progress
 from db.identity import prepare_identities
 from db.media import MediaStore
 from db.models import Image, ReleasedFile
-from db.session import database_url, head_revision, make_engine, session_scope, upgrade_database
+from db.session import current_revision, database_url, head_revision, make_engine, revision_order, session_scope, upgrade_database
 from ingest.imaging import UnreadableImage, describe_image
 
 
@@ -37,6 +37,19 @@ def fill_missing_thumbnails(engine, store: MediaStore) -> tuple[int, int]:
     return filled, failed
 
 
+def check_target(target: str, current: str | None) -> None:
+    """A revision that exists and is not older than the database's: migrate only upgrades."""
+    if target == "head":
+        return
+    revisions = revision_order()
+    if target not in revisions:
+        raise CommandError(f"--revision {target!r}: no such revision; revisions: {', '.join(revisions)} (or head); "
+                           "nothing was changed")
+    if current in revisions and revisions.index(target) < revisions.index(current):
+        raise CommandError(f"--revision {target}: the database is at revision {current}, newer than {target}; "
+                           "migrate only upgrades (restore a backup to go back); nothing was changed")
+
+
 class Command(ProjectCommand):
     def syntax(self) -> str:
         return "[--revision REV]"
@@ -51,6 +64,7 @@ class Command(ProjectCommand):
     def execute(self, args, opts):
         url = database_url(self.settings)
         engine = make_engine(url)
+        check_target(opts.revision, current_revision(engine))
         before, after = upgrade_database(engine, opts.revision)
         shown = engine.url.render_as_string(hide_password=True)
         if before == after:

@@ -39,9 +39,13 @@ class Command(ProjectCommand):
         app = create_app(database_url(self.settings), self.settings.get("MEDIA_STORE"), self.reviewer(), token=token,
                          loopback_only=loopback, annotation_license=self.settings.get("ANNOTATION_LICENSE"))
         shown = f"[{host}]" if ":" in host else host
+        try:
+            server = make_server(app, host, port, threads=max(1, opts.threads))
+        except OSError as exc:  # the port is taken (a review already running?), or not ours to bind
+            raise CommandError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; stop the other server or "
+                               f"choose another address with --bind {shown}:{port + 1 if port < 65535 else 8000}") from None
         print(f"review server on http://{shown}:{port}/ (reviewer {self.reviewer()}"
               f"{', token required' if token else ''}); Ctrl-C stops it", file=sys.stderr, flush=True)
-        server = make_server(app, host, port, threads=max(1, opts.threads))
         try:
             server.run()
         except KeyboardInterrupt:

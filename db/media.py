@@ -17,6 +17,27 @@ from pathlib import Path
 _CHUNK = 1 << 20
 
 
+def process_umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux); ``os.umask``
+    would set it for a moment, racing the threads of a crawl that create files meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def umask_mode(directory: bool = False) -> int:
+    """The mode ``open``/``mkdir`` would give a new file (directory): tempfile's 0600 (0700) for a
+    private temporary is wrong once it is renamed into place as the real file."""
+    return (0o777 if directory else 0o666) & ~process_umask()
+
+
 class MediaStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -45,6 +66,7 @@ class MediaStore:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            os.fchmod(fd, umask_mode())
             os.close(fd)
             try:
                 shutil.copyfile(source, tmp)
@@ -64,6 +86,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
     try:
+        os.fchmod(fd, umask_mode())  # the file others read (a release, a backfilled CSV), not a private temporary
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

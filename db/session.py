@@ -76,6 +76,12 @@ def head_revision() -> str:
     return head
 
 
+def revision_order() -> list[str]:
+    """Every revision id, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
 @contextmanager
 def _migration_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction for the whole upgrade, held by one process at a time.

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Engine, func, select, update
 
 from db.identity import mark_released
-from db.media import MediaStore, file_sha256, write_atomically
+from db.media import MediaStore, file_sha256, umask_mode, write_atomically
 from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
 from db.session import session_scope
 from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
@@ -74,6 +74,8 @@ class ExportReport:
     preexisting: int = 0
     removed: int = 0
     nothing_new: bool = False
+    #: where CHANGELOG.md, manifest.json and report/ were written
+    artefacts: str = ""
     #: What was found of an earlier export that had been interrupted, and done about it.
     recovered: str | None = None
 
@@ -171,10 +173,16 @@ class Plan:
     superseded: dict[int, str] = field(default_factory=dict)  # case id -> its stored id, taken in the dataset
     licenses: tuple[str, ...] | None = None
     funnel: dict[str, int] = field(default_factory=dict)
+    #: the same steps counted in cases (a case has one or more images)
+    funnel_cases: dict[str, int] = field(default_factory=dict)
     #: The annotated images kept under their names and bytes (filled once the files are known).
     annotated: AnnotatedCheck | None = None
     #: The reviewers' annotations this release writes (exports/annotation_release.py).
     new_annotations: NewAnnotations | None = None
+
+    def set_exported(self) -> None:
+        self.funnel["exported"] = len(self.new)
+        self.funnel_cases["exported"] = len({row.case_id for row in self.new})
 
     @property
     def preview(self) -> bool:
@@ -288,17 +296,18 @@ def _finish_preexisting(job) -> list[Violation]:
         first.shutdown(wait=True, cancel_futures=True)
 
 
-def _funnel(session, allowed: frozenset[str], exported: int) -> dict[str, int]:
-    """Images at each step from fetched to exported (the ROCOv2-style funnel)."""
-    images = session.execute(select(Image.sha256, Image.duplicate_of, Image.included, Case.review_state, Case.license)
-                             .join(Case, Case.id == Image.case_id)).all()
-    fetched = len(images)
+def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Images, and the cases they belong to, at each step from fetched to exported (the
+    ROCOv2-style funnel; ``exported`` is set once the release is planned)."""
+    images = session.execute(select(Image.case_id, Image.sha256, Image.duplicate_of, Image.included, Case.review_state,
+                                    Case.license).join(Case, Case.id == Image.case_id)).all()
     staged = [i for i in images if i.sha256]
     dedup = [i for i in staged if i.duplicate_of is None and i.review_state != "duplicate"]
     licensed = [i for i in dedup if (i.license or "") in allowed]
     approved = [i for i in licensed if i.review_state in (APPROVED, RELEASED) and i.included]
-    return {"fetched": fetched, "staged": len(staged), "deduplicated": len(dedup), "license-passed": len(licensed),
-            "approved": len(approved), "exported": exported}
+    steps = {"fetched": images, "staged": staged, "deduplicated": dedup, "license-passed": licensed, "approved": approved}
+    return ({name: len(rows) for name, rows in steps.items()} | {"exported": 0},
+            {name: len({r.case_id for r in rows}) for name, rows in steps.items()} | {"exported": 0})
 
 
 def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
@@ -435,8 +444,10 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         failures += duplicate_failures(rows, known, distinct_pairs(session, [r.image_id for r in rows]))
         released_findings = [((r.cells or {}).get("view", ""), (r.cells or {}).get("finding", "")) for r in plan.base]
         failures += xrv_failures(rows, released_findings)
+        if plan.preview:  # the preview's own placeholder ids are not a defect of what it shows
+            failures = [f for f in failures if not (f.rule == "patientid.format" and PREVIEW_ID_PREFIX in f.message)]
         plan.failures = failures
-        plan.funnel = _funnel(session, allowed, 0)
+        plan.funnel, plan.funnel_cases = _funnel(session, allowed)
 
 
 def _metadata_lines(plan: Plan) -> list[tuple[str, str]]:
@@ -521,19 +532,20 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        os.chmod(staging, umask_mode(directory=True))  # it becomes the release: the umask's mode, not 0700
     except OSError as exc:
         raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
     try:
         work = staging / ".new"
         base_csv = staging / ".base.csv"
         base_csv.write_bytes(render([header] + [(r.raw, "\n") for r in rows]))
-        plan = plan_release(engine, store, work, name=name or out.name, base_header=header, base=rows,
+        plan = plan_release(engine, store, work, name=name or default_name(engine, state), base_header=header, base=rows,
                             state=state, licenses=licenses, allowed=allowed, preexisting_csv=base_csv,
                             progress=progress, include_needs_info=include_needs_info)
         base_csv.unlink()
         _check_gates(plan)
         metadata = render(_metadata_lines(plan))
-        report = ExportReport(str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
+        report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
                               new_rows=len(plan.new), metadata_sha256=sha256_hex(metadata))
         report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
         shas: dict[str, str] = {}
@@ -559,7 +571,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
                 shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
         (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
-        plan.funnel["exported"] = len(plan.new)
+        plan.set_exported()
         counts = _counts(plan, report.files_written)
         write_artefacts(staging, plan, shas, counts, new_files=staging,
                         previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
@@ -617,6 +629,17 @@ def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: di
         return check_annotated(session, shas, copied)
 
 
+def default_name(engine: Engine, state: str = APPROVED) -> str:
+    """Today's date (``2026-12-04``; ``-2``, ``-3`` for a later release the same day); a preview
+    is named ``preview-<date>``."""
+    stem = f"{'preview-' if state != APPROVED else ''}{datetime.now(timezone.utc):%Y-%m-%d}"
+    with session_scope(engine) as session:
+        taken = set(session.scalars(select(Release.name).where(Release.name.like(f"{stem}%"))))
+    if stem not in taken:
+        return stem
+    return next(f"{stem}-{n}" for n in range(2, len(taken) + 3) if f"{stem}-{n}" not in taken)
+
+
 def _counts(plan: Plan, files: int) -> dict:
     return {"rows": len(plan.base) + len(plan.new), "released_rows": len(plan.base), "new_rows": len(plan.new),
             "removed_rows": len(plan.removed), "changed_rows": 0, "files": files,
@@ -630,7 +653,7 @@ def _counts(plan: Plan, files: int) -> dict:
 
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
                         progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES,
-                        include_needs_info: bool = False) -> ExportReport:
+                        include_needs_info: bool = False, reports: str | Path | None = None) -> ExportReport:
     """Append the approved cases (and, if asked, those needing information, as ``todo``) to a
     checkout of the dataset repository.
 
@@ -649,7 +672,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     try:
         with checkout_lock(root):
             recovered = _recover_interrupted(engine, root)
-            report = _export_into_locked_dataset(engine, store, root, name, progress, allowed, include_needs_info)
+            report = _export_into_locked_dataset(engine, store, root, name, progress, allowed, include_needs_info, reports)
     except (CheckoutBusy, CheckoutNotWritable) as exc:
         raise ExportError(str(exc)) from None
     report.recovered = recovered
@@ -728,7 +751,10 @@ def _appended(original: bytes, plan: Plan, header_ending: str) -> bytes:
 
 
 def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, name: str | None, progress: Progress,
-                                allowed: frozenset[str], include_needs_info: bool) -> ExportReport:
+                                allowed: frozenset[str], include_needs_info: bool,
+                                reports: str | Path | None = None) -> ExportReport:
+    """``reports``: the directory whose ``<name>/`` gets the release's CHANGELOG.md, manifest.json
+    and report/ (the running changelog in ``reports/CHANGELOG.md``); None: the checkout's root."""
     csv_path = root / "metadata.csv"
     # forked first, while this process is small: the child checks the dataset's own rows meanwhile
     job = _start_preexisting(csv_path)
@@ -764,7 +790,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
                 raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
         metadata = _appended(original, plan, header_ending)
         report.metadata_sha256 = sha256_hex(metadata)
-        plan.funnel["exported"] = len(plan.new)
+        plan.set_exported()
         artefacts = work_root / "artefacts"
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
@@ -774,7 +800,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
         shas.update(_annotation_shas(root, plan.new_annotations))
         shas["metadata.csv"] = report.metadata_sha256
         counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
-        changelog = root / "CHANGELOG.md"
+        changelog = root / "CHANGELOG.md" if reports is None else Path(reports).resolve() / "CHANGELOG.md"
         write_artefacts(artefacts, plan, shas, counts, new_files=work,
                         previous_changelog=changelog if changelog.exists() else None)
     except BaseException:
@@ -784,14 +810,15 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     journal.metadata_after_sha256 = report.metadata_sha256
     journal.files = [[f"{r.folder}/{r.filename}", r.file.sha256] for r in plan.new if r.file is not None]
     _journal_annotations(journal, root, plan.new_annotations)
-    _commit_into_checkout(journal, plan, metadata, artefacts, report, progress)
+    _commit_into_checkout(journal, plan, metadata, artefacts if reports is None else None, report, progress)
+    report.artefacts = str(root) if reports is None else _install_reports(artefacts, Path(reports).resolve(), plan.name)
     report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
     kill_point("export-recorded")
     journal.clear()
     return report
 
 
-def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path, report: ExportReport,
+def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path | None, report: ExportReport,
                           progress: Progress) -> None:
     """The steps that change the checkout, each journaled first; any error undoes them all."""
     root, work = Path(journal.root), Path(journal.work) / "new"
@@ -810,7 +837,8 @@ def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefac
         write_atomically(root / "metadata.csv", metadata)
         kill_point("export-metadata-written")
         _commit_annotations(root, Path(journal.work) / "annotations-new", plan.new_annotations)
-        _install_artefacts(artefacts, journal)
+        if artefacts is not None:  # asked for: into the checkout's root
+            _install_artefacts(artefacts, journal)
         kill_point("export-artefacts-written")
         journal.save("recording")
     except BaseException as exc:
@@ -935,6 +963,21 @@ def _install_artefacts(artefacts: Path, journal: Journal) -> None:
     if journal.report_existed:
         os.rename(root / "report", Path(journal.work) / "report-before")
     os.rename(artefacts / "report", root / "report")
+
+
+def _install_reports(artefacts: Path, reports: Path, name: str) -> str:
+    """The release's CHANGELOG.md, manifest.json and report/ into ``reports/<name>/`` (outside the
+    checkout: derived files, rewritten by the next export of that name), and the running changelog
+    ``reports/CHANGELOG.md``; returns the directory."""
+    home = reports / name
+    home.mkdir(parents=True, exist_ok=True)
+    for entry in ("CHANGELOG.md", "manifest.json"):
+        write_atomically(home / entry, (artefacts / entry).read_bytes())
+    write_atomically(reports / "CHANGELOG.md", (artefacts / "CHANGELOG.md").read_bytes())
+    if (home / "report").exists():
+        shutil.rmtree(home / "report")
+    shutil.copytree(artefacts / "report", home / "report")
+    return str(home)
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

@@ -5,9 +5,11 @@
   with its reason (a license subset leaves rows out).
 - ``manifest.json``: counts, the funnel, the SHA-256 of every file, the rows added and removed,
   the conversions made, gate failures (of a preview) and the dataset's pre-existing defects.
-- ``report/index.html``: bar charts of images per source, finding, view and license (new rows
-  over all rows), an age histogram, the funnel from fetched to exported, and thumbnails of the
-  new images; PNG charts drawn with matplotlib (Agg backend, no display needed).
+- ``report/index.html``: the key figures; then what is new in this release (new rows per source,
+  finding, view and license, the funnel from fetched to released in cases and images side by
+  side, thumbnails of the new images with their case and license); then the dataset as a whole
+  (all rows per source, finding, view and license with the new ones marked, an age histogram, the
+  defects already in it); PNG charts drawn with matplotlib (Agg backend, no display needed).
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ def manifest(plan, shas: dict[str, str], counts: dict, now: datetime) -> dict:
         "state": plan.state,
         "counts": counts,
         "funnel": plan.funnel,
+        "funnel_cases": plan.funnel_cases,
         "licenses": list(plan.licenses) if plan.licenses is not None else None,
         "files": dict(sorted(shas.items())),
         "added": [{"patientid": r.cells["patientid"], "filename": r.filename, "folder": r.folder,
@@ -130,123 +133,197 @@ def manifest(plan, shas: dict[str, str], counts: dict, now: datetime) -> dict:
 
 # --- report with pictures ------------------------------------------------------------------------
 
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1150px;margin:1.5em auto;color:#1d2126;padding:0 1em}
+h1{margin-bottom:.2em}.lead{color:#444;margin-top:0}table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}
+td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n,th.n{text-align:right}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1em}
+.figures figure{margin:0}.figures img{max-width:100%}section{margin-bottom:2em}
+.thumbs{display:flex;flex-wrap:wrap;gap:8px}.thumbs figure{margin:0;width:170px;font-size:11px}
+.new{background:#eef3fd;border:1px solid #c6d5f5;border-radius:6px;padding:.2em 1em 1em}
+.keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.3em 1em;margin:.5em 0}
+.keys div{background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:.2em .5em}.keys dt{font-size:12px;color:#555}
+.keys dd{margin:0;font-weight:600}"""
+FUNNEL_LABELS = {"fetched": "fetched", "staged": "stored (usable image)", "deduplicated": "not a duplicate",
+                 "license-passed": "license may leave staging", "approved": "approved by a reviewer",
+                 "exported": "in this release"}
+CATEGORIES = (("source", "source"), ("finding", "finding"), ("view", "view"), ("license", "license"))
 
-def _bar_chart(path: Path, title: str, all_counts: Counter, new_counts: Counter) -> None:
+
+def _bar_chart(path: Path, title: str, all_counts: Counter, new_counts: Counter | None = None) -> None:
+    """Horizontal bars of ``all_counts``; ``new_counts`` drawn over them in a darker colour."""
     keys = [k for k, _ in all_counts.most_common()]
     if len(keys) > MAX_BARS:
         keep = keys[:MAX_BARS - 1]
-        other_all = sum(all_counts[k] for k in keys[MAX_BARS - 1:])
-        other_new = sum(new_counts[k] for k in keys[MAX_BARS - 1:])
-        all_counts = Counter({k: all_counts[k] for k in keep}, other=other_all)
-        new_counts = Counter({k: new_counts[k] for k in keep}, other=other_new)
+        all_counts = Counter({k: all_counts[k] for k in keep}, other=sum(all_counts[k] for k in keys[MAX_BARS - 1:]))
+        if new_counts is not None:
+            new_counts = Counter({k: new_counts[k] for k in keep}, other=sum(new_counts[k] for k in keys[MAX_BARS - 1:]))
         keys = keep + ["other"]
     keys = list(reversed(keys))
-    fig, ax = plt.subplots(figsize=(7, 0.35 * max(len(keys), 3) + 1.2), dpi=90)
-    ax.barh(keys, [all_counts[k] for k in keys], color="#c9d6e3", label="all rows")
-    ax.barh(keys, [new_counts[k] for k in keys], color="#2b6cb0", label="new in this release")
+    fig, ax = plt.subplots(figsize=(6, 0.32 * max(len(keys), 3) + 1.1), dpi=90)
+    light = new_counts is not None
+    ax.barh(keys, [all_counts[k] for k in keys], color="#c9d6e3" if light else "#2b6cb0",
+            label="all rows" if light else None)
+    if new_counts is not None:
+        ax.barh(keys, [new_counts[k] for k in keys], color="#2b6cb0", label="new in this release")
+        ax.legend(loc="lower right", fontsize=8)
     ax.set_title(title)
-    ax.set_xlabel("images")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlabel("images (rows)")
     fig.tight_layout()
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)
 
 
 def _age_histogram(path: Path, all_ages: list[float], new_ages: list[float]) -> None:
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=90)
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=90)
     bins = list(range(0, 110, 5))
     ax.hist(all_ages, bins=bins, color="#c9d6e3", label=f"all rows ({len(all_ages)} with an age)")
     ax.hist(new_ages, bins=bins, color="#2b6cb0", label=f"new ({len(new_ages)} with an age)")
     ax.axvline(18, color="#c53030", linestyle="--", linewidth=1, label="18 (adults only)")
     ax.set_title("Age")
     ax.set_xlabel("years")
-    ax.set_ylabel("images")
+    ax.set_ylabel("images (rows)")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)
 
 
-def _funnel_chart(path: Path, funnel: dict[str, int]) -> None:
-    steps = list(funnel)
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=90)
-    ax.barh(list(reversed(steps)), [funnel[s] for s in reversed(steps)], color="#2f855a")
-    for i, s in enumerate(reversed(steps)):
-        ax.text(funnel[s], i, f" {funnel[s]}", va="center", fontsize=8)
-    ax.set_title("Funnel: images from fetched to exported")
+def _funnel_chart(path: Path, images: dict[str, int], cases: dict[str, int]) -> None:
+    """Each step with its cases and its images side by side, both counted in their own unit."""
+    steps = list(images)
+    y = range(len(steps))
+    fig, ax = plt.subplots(figsize=(6.5, 3.4), dpi=90)
+    ax.barh([i + 0.2 for i in y], [cases.get(s, 0) for s in steps], height=0.38, color="#2f855a", label="cases")
+    ax.barh([i - 0.2 for i in y], [images[s] for s in steps], height=0.38, color="#9ae6b4", label="images")
+    for i, s in enumerate(steps):
+        ax.text(cases.get(s, 0), i + 0.2, f" {cases.get(s, 0)}", va="center", fontsize=8)
+        ax.text(images[s], i - 0.2, f" {images[s]}", va="center", fontsize=8)
+    ax.set_yticks(list(y), [FUNNEL_LABELS.get(s, s) for s in steps])
+    ax.invert_yaxis()
+    ax.set_title("From fetched to released: cases and their images")
+    ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)
 
 
-def _table(counter: Counter, new: Counter) -> str:
-    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{v}</td><td>{new.get(k, 0)}</td></tr>" for k, v in counter.most_common())
-    return f"<table><tr><th></th><th>all</th><th>new</th></tr>{rows}</table>"
+def _count_table(counter: Counter, new: Counter | None = None) -> str:
+    head = "<tr><th></th><th class=n>rows</th>" + ("<th class=n>new</th>" if new is not None else "") + "</tr>"
+    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td class=n>{v}</td>"
+                   + (f"<td class=n>{new.get(k, 0)}</td>" if new is not None else "") + "</tr>"
+                   for k, v in counter.most_common())
+    return f"<table>{head}{rows}</table>"
+
+
+def _counter(cells: list[dict], key: str) -> Counter:
+    if key == "source":
+        return Counter(source_of(c.get("url", "")) for c in cells)
+    return Counter((c.get(key, "") or "").strip() or "(blank)" for c in cells)
+
+
+def _ages(cells: list[dict]) -> list[float]:
+    return [float(v) for v in (parse_cell("age", c.get("age", "")).value for c in cells) if v is not None]
+
+
+def license_subset_text(licenses) -> str:
+    return "every license allowed to leave staging" if licenses is None else "only " + ", ".join(licenses)
+
+
+def _key_figures(plan, counts: dict) -> str:
+    new_cases = len({r.case_id for r in plan.new})
+    rows = [("new rows (images)", counts.get("new_rows", len(plan.new))), ("new cases", new_cases),
+            ("new patients", len({r.cells.get("patientid") for r in plan.new})),
+            ("rows released before", counts.get("released_rows", len(plan.base))),
+            ("rows in the dataset now", counts.get("rows", len(plan.base) + len(plan.new))),
+            ("rows removed", counts.get("removed_rows", 0)), ("rows changed", counts.get("changed_rows", 0)),
+            ("images converted to 8-bit PNG", counts.get("converted_files", 0)),
+            ("approved images already released", counts.get("already_released", 0)),
+            ("left out by the license subset", counts.get("left_out", 0)),
+            ("license subset", license_subset_text(plan.licenses))]
+    if plan.preview:
+        rows.append(("gate failures (a release would be refused)", len(plan.failures)))
+    return "<dl class=keys>" + "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd></div>"
+                                       for k, v in rows) + "</dl>"
+
+
+def _funnel_table(plan) -> str:
+    rows = "".join(f"<tr><td>{html.escape(FUNNEL_LABELS.get(step, step))}</td><td class=n>{plan.funnel_cases.get(step, 0)}</td>"
+                   f"<td class=n>{n}</td></tr>" for step, n in plan.funnel.items())
+    return f"<table><tr><th>step</th><th class=n>cases</th><th class=n>images</th></tr>{rows}</table>"
+
+
+def _thumbnails(directory: Path, plan, new_files: Path) -> str:
+    thumbs = directory / "thumbs"
+    thumbs.mkdir(exist_ok=True)
+    images = [r for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES]
+    figures = []
+    for row in images[:MAX_THUMBNAILS]:
+        name = f"{row.filename}.png"
+        with Image.open(new_files / row.folder / row.filename) as img:
+            img.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+            img.convert("L" if img.mode == "L" else "RGB").save(thumbs / name, "PNG")
+        lines = [row.filename, f"case {row.source} {row.source_key}, patient {row.cells['patientid']}",
+                 f"{row.cells.get('view') or 'no view'}, {row.cells.get('finding') or 'no finding'}",
+                 f"license: {row.cells.get('license') or 'unknown'}"]
+        figures.append(f"<figure><img src='thumbs/{html.escape(name)}' alt='{html.escape(row.filename)}'>"
+                       f"<figcaption>{'<br>'.join(html.escape(x) for x in lines)}</figcaption></figure>")
+    more = len(images) - len(figures)
+    return (f"<div class='thumbs'>{''.join(figures)}</div>"
+            + (f"<p>... and {more} more (manifest.json lists every file).</p>" if more > 0 else ""))
+
+
+def _new_section(directory: Path, plan, counts: dict, new_files: Path) -> str:
+    new_cells = [r.cells for r in plan.new]
+    figures = []
+    for key, label in CATEGORIES:
+        counter = _counter(new_cells, key)
+        if counter:
+            _bar_chart(directory / f"new-{key}.png", f"New rows per {label}", counter)
+            figures.append(f"<figure><img src='new-{key}.png' alt='new rows per {label}'>{_count_table(counter)}</figure>")
+    _funnel_chart(directory / "funnel.png", plan.funnel, plan.funnel_cases)
+    return ("<section class=new id=new><h2>New in this release</h2>" + _key_figures(plan, counts)
+            + (f"<div class=figures>{''.join(figures)}</div>" if figures else "<p>No new row.</p>")
+            + "<h3>From fetched to released</h3><div class=figures><figure><img src='funnel.png' alt='funnel'></figure>"
+            + f"<figure>{_funnel_table(plan)}</figure></div>"
+            + f"<h3>New images ({len(plan.new)} rows)</h3>{_thumbnails(directory, plan, new_files)}</section>")
+
+
+def _dataset_section(directory: Path, plan) -> str:
+    all_cells = [r.cells or {} for r in plan.base] + [r.cells for r in plan.new]
+    new_cells = [r.cells for r in plan.new]
+    figures = []
+    for key, label in CATEGORIES:
+        all_c, new_c = _counter(all_cells, key), _counter(new_cells, key)
+        _bar_chart(directory / f"{key}.png", f"All rows per {label}", all_c, new_c)
+        figures.append(f"<figure><img src='{key}.png' alt='all rows per {label}'>{_count_table(all_c, new_c)}</figure>")
+    _age_histogram(directory / "age.png", _ages(all_cells), _ages(new_cells))
+    figures.append("<figure><img src='age.png' alt='age histogram'></figure>")
+    out = f"<section id=dataset><h2>The dataset as a whole ({len(all_cells)} rows)</h2><div class=figures>{''.join(figures)}</div>"
+    if plan.preexisting:
+        pre = Counter(v.rule for v in plan.preexisting)
+        out += ("<h3>Defects already in the dataset (reported, never rewritten)</h3><table>" + "".join(
+            f"<tr><td>{html.escape(k)}</td><td class=n>{v}</td></tr>" for k, v in pre.most_common()) + "</table>")
+    return out + "</section>"
+
+
+def report_title(plan) -> str:
+    return f"Preview of staged cases {plan.name}" if plan.preview else f"Release {plan.name}"
 
 
 def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
+    """``report/index.html``: what is new first, then the dataset as a whole."""
     directory.mkdir(parents=True, exist_ok=True)
-    all_cells = [r.cells or {} for r in plan.base] + [r.cells for r in plan.new]
-    new_cells = [r.cells for r in plan.new]
-
-    def count(cells, key) -> Counter:
-        if key == "source":
-            return Counter(source_of(c.get("url", "")) for c in cells)
-        return Counter((c.get(key, "") or "").strip() or "(blank)" for c in cells)
-
-    sections = []
-    for key, title in (("source", "Images per source"), ("finding", "Images per finding"),
-                       ("view", "Images per view"), ("license", "Images per license")):
-        all_c, new_c = count(all_cells, key), count(new_cells, key)
-        _bar_chart(directory / f"{key}.png", title, all_c, new_c)
-        sections.append(f"<h2>{title}</h2><img src='{key}.png' alt='{title}'>{_table(all_c, new_c)}")
-
-    def ages(cells) -> list[float]:
-        out = []
-        for c in cells:
-            value = parse_cell("age", c.get("age", "")).value
-            if value is not None:
-                out.append(float(value))
-        return out
-
-    _age_histogram(directory / "age.png", ages(all_cells), ages(new_cells))
-    sections.append("<h2>Age</h2><img src='age.png' alt='age histogram'>")
-    _funnel_chart(directory / "funnel.png", plan.funnel)
-    sections.append("<h2>Funnel</h2><img src='funnel.png' alt='funnel'>" + "<table>" + "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in plan.funnel.items()) + "</table>")
-
-    thumbs = directory / "thumbs"
-    thumbs.mkdir(exist_ok=True)
-    figures = []
-    shown = [r for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES][:MAX_THUMBNAILS]
-    for row in shown:
-        source = new_files / row.folder / row.filename
-        name = f"{row.filename}.png"
-        with Image.open(source) as img:
-            img.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            img.convert("L" if img.mode == "L" else "RGB").save(thumbs / name, "PNG")
-        caption = f"{row.filename}<br>patient {row.cells['patientid']}, {row.cells.get('view') or 'no view'}<br>{row.cells.get('finding')}"
-        figures.append(f"<figure><img src='thumbs/{html.escape(name)}' alt=''><figcaption>{html.escape(caption).replace('&lt;br&gt;', '<br>')}</figcaption></figure>")
-    more = sum(1 for r in plan.new if r.folder == FOLDER_IMAGES) - len(shown)
-    sections.append(f"<h2>New images ({len(plan.new)} rows)</h2><div class='thumbs'>{''.join(figures)}</div>"
-                    + (f"<p>... and {more} more (manifest.json lists every file).</p>" if more > 0 else ""))
+    sections = [_new_section(directory, plan, counts, new_files)]
     if getattr(plan, "annotated", None) is not None:
-        sections.append(f"<h2>Annotations</h2><p>{html.escape(plan.annotated.sentence())}</p>")
+        sections.append(f"<section id=annotations><h2>Annotations</h2><p>{html.escape(plan.annotated.sentence())}</p></section>")
     if plan.failures:
-        sections.append("<h2>Gate failures</h2><ul>" + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul>")
-    if plan.preexisting:
-        pre = Counter(v.rule for v in plan.preexisting)
-        sections.append("<h2>Defects already in the dataset (reported, not rewritten)</h2><table>" + "".join(
-            f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in pre.most_common()) + "</table>")
-    summary = "".join(f"<li>{html.escape(str(k))}: {html.escape(str(v))}</li>" for k, v in counts.items())
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Release {html.escape(plan.name)}</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
-td,th{{border:1px solid #ccc;padding:2px 8px}}.thumbs{{display:flex;flex-wrap:wrap;gap:8px}}
-figure{{margin:0;width:170px;font-size:11px}}</style></head><body>
-<h1>Release {html.escape(plan.name)}{' (preview of staged cases)' if plan.preview else ''}</h1>
-<ul>{summary}</ul>
-{''.join(sections)}
-</body></html>
-"""
+        sections.append(f"<section id=gates><h2>Gate failures ({len(plan.failures)})</h2><ul>"
+                        + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul></section>")
+    sections.append(_dataset_section(directory, plan))
+    title = html.escape(report_title(plan))
+    lead = (f"{datetime.now(timezone.utc):%Y-%m-%d}: {len(plan.new)} new row(s) from "
+            f"{len({r.case_id for r in plan.new})} case(s); {license_subset_text(plan.licenses)}")
+    page = (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+            f"<style>{STYLE}</style></head><body>\n<h1>{title}</h1><p class=lead>{html.escape(lead)}</p>\n"
+            + "\n".join(sections) + "\n</body></html>\n")
     (directory / "index.html").write_text(page, encoding="utf-8")

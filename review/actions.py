@@ -294,6 +294,10 @@ def set_distinct_confirmed(session: Session, case: Case, actor: str, confirmed: 
            after={"distinct": [_pair_label(c) for c in pairs]})
     case.distinct_confirmed = True
     _refresh(session, case)
+    # the other staged case of each pair shows the same warning: resolve its badge now too
+    others = sorted({c["case_id"] for c in pairs if c["kind"] == "staged" and c["case_id"] != case.id})
+    if others:
+        refresh_warnings(session, others)
 
 
 def _pair_label(c: dict) -> str:

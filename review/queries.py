@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow
+from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Release, ReleaseItem
 from exports.schema import FINDING_PATHS, FINDING_PLACEHOLDERS
 from review import actions
-from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STATES, ReviewError, choices, suggestions
+from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STAGED, STATES, ReviewError, choices, suggestions
+from review.history import HistoryEntry, timeline as history_timeline
 from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
 
 SORTS = {
@@ -24,6 +25,8 @@ SORTS = {
 }
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 NO_FINDING = "(none)"
+#: What a reviewer decides on first: shown at the top of the case page.
+DECISION_FIELDS = ("age", "sex", "finding", "license")
 FINDING_FILTERS: tuple[str, ...] = (NO_FINDING,) + FINDING_PLACEHOLDERS + FINDING_PATHS
 
 
@@ -83,10 +86,15 @@ class QueueFilter:
         return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
 
 
-def _effective_finding():
+def _effective(field: str):
+    """The value of a case-level field in effect (the reviewer's, else the normalizer's)."""
     return (select(func.coalesce(FieldValue.override, FieldValue.value))
-            .where(FieldValue.case_id == Case.id, FieldValue.field == "finding", FieldValue.image_id.is_(None))
+            .where(FieldValue.case_id == Case.id, FieldValue.field == field, FieldValue.image_id.is_(None))
             .correlate(Case).scalar_subquery())
+
+
+def _effective_finding():
+    return _effective("finding")
 
 
 def _where(f: QueueFilter, with_state: bool = True) -> list:
@@ -128,6 +136,9 @@ class QueueRow:
     images: int
     warnings: list[str]
     created_at: object
+    age: str | None = None
+    sex: str | None = None
+    license: str | None = None
 
 
 @dataclass
@@ -153,7 +164,8 @@ def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offse
     order = SORTS[f.sort]
     order = (order.desc(), Case.id.desc()) if f.desc else (order.asc(), Case.id.asc())
     query = (select(Case.id, Case.source, Case.review_state, Case.title, Case.canonical_url, Case.warning_codes,
-                    Case.created_at, _effective_finding().label("finding"))
+                    Case.created_at, _effective_finding().label("finding"), _effective("age").label("age"),
+                    _effective("sex").label("sex"), func.coalesce(_effective("license"), Case.license).label("license"))
              .where(*_where(f)).order_by(*order).offset(offset))
     if limit is not None:
         query = query.limit(limit)
@@ -169,7 +181,8 @@ def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offse
             if sha and included and case_id not in thumbs:
                 thumbs[case_id] = sha
     return [QueueRow(r.id, r.source, r.review_state, r.title, r.canonical_url, r.finding, thumbs.get(r.id),
-                     counts.get(r.id, 0), [c for c in (r.warning_codes or "").split(",") if c], r.created_at)
+                     counts.get(r.id, 0), [c for c in (r.warning_codes or "").split(",") if c], r.created_at,
+                     r.age, r.sex, r.license)
             for r in rows]
 
 
@@ -184,24 +197,36 @@ def queue(session: Session, f: QueueFilter) -> QueuePage:
 
 def neighbours(session: Session, f: QueueFilter, case: Case) -> tuple[int | None, int | None]:
     """The previous and next case of the queue (same filters and order) around ``case``."""
+    return _step(session, f, case, _where(f), False), _step(session, f, case, _where(f), True)
+
+
+def next_unreviewed(session: Session, f: QueueFilter, case: Case) -> int | None:
+    """The next case that still needs a decision (staged), in the queue's order and with its other
+    filters, after ``case`` and then from the top; None when every such case is decided."""
+    conditions = [*_where(f, with_state=False), Case.review_state == STAGED, Case.id != case.id]
+    after = _step(session, f, case, conditions, True)
+    if after is not None:
+        return after
+    column = SORTS[f.sort]
+    order = (column.desc(), Case.id.desc()) if f.desc else (column.asc(), Case.id.asc())
+    return session.scalar(select(Case.id).where(*conditions).order_by(*order).limit(1))
+
+
+def _step(session: Session, f: QueueFilter, case: Case, conditions: list, forward: bool) -> int | None:
+    """The first case matching ``conditions`` before or after ``case`` in the filter's order."""
     column = SORTS[f.sort]
     value = session.scalar(select(column).where(Case.id == case.id))
-    conditions = _where(f)
-
-    def step(forward: bool) -> int | None:
-        ahead = forward != f.desc
-        if value is None:
-            cmp = and_(column.is_(None), Case.id > case.id if ahead else Case.id < case.id)
-            cmp = or_(cmp, column.is_not(None)) if ahead else cmp
-        else:
-            cmp = or_(column > value if ahead else column < value,
-                      and_(column == value, Case.id > case.id if ahead else Case.id < case.id))
-            if not ahead:
-                cmp = or_(cmp, column.is_(None))
-        order = (column.asc(), Case.id.asc()) if ahead else (column.desc(), Case.id.desc())
-        return session.scalar(select(Case.id).where(*conditions, cmp).order_by(*order).limit(1))
-
-    return step(False), step(True)
+    ahead = forward != f.desc
+    if value is None:
+        cmp = and_(column.is_(None), Case.id > case.id if ahead else Case.id < case.id)
+        cmp = or_(cmp, column.is_not(None)) if ahead else cmp
+    else:
+        cmp = or_(column > value if ahead else column < value,
+                  and_(column == value, Case.id > case.id if ahead else Case.id < case.id))
+        if not ahead:
+            cmp = or_(cmp, column.is_(None))
+    order = (column.asc(), Case.id.asc()) if ahead else (column.desc(), Case.id.desc())
+    return session.scalar(select(Case.id).where(*conditions, cmp).order_by(*order).limit(1))
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -244,6 +269,24 @@ class CaseView:
     events: list
     duplicate_of_row: ReleasedRow | None
     split_cases: list[tuple[int, str]]
+    history: list[HistoryEntry] = field(default_factory=list)
+    #: the release names this case's images went out in (the "already released" badge)
+    released_in: list[str] = field(default_factory=list)
+
+    @property
+    def decisions(self) -> list[FieldRow]:
+        """The fields a reviewer decides on first (the top of the page)."""
+        by_name = {fr.field: fr for fr in self.case_fields}
+        return [by_name[name] for name in DECISION_FIELDS if name in by_name]
+
+    @property
+    def blocking(self) -> list[dict]:
+        return [w for w in self.warnings if w["blocking"] and not w["resolved"]]
+
+    @property
+    def notes(self) -> list[dict]:
+        """Warnings that do not stop an approval (and resolved ones)."""
+        return [w for w in self.warnings if not w["blocking"] or w["resolved"]]
     #: The case's timeline (``ingest.timeline.Timeline``): anchor and each image's moment and day.
     timeline: object = None
 
@@ -260,19 +303,27 @@ def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int 
     return rows
 
 
+def _span_pattern(span: str) -> re.Pattern:
+    """``span`` as a case-insensitive pattern that matches whole tokens only: an edge that is a
+    letter or digit must not touch another letter or digit ("pa" is not found in "opacities")."""
+    body = re.escape(span)
+    start = r"(?<![^\W_])" if span[0].isalnum() else ""
+    end = r"(?![^\W_])" if span[-1].isalnum() else ""
+    return re.compile(start + body + end, re.IGNORECASE)
+
+
 def highlight(text: str, evidence: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """Split ``text`` into segments, each with the fields whose evidence covers it (case-insensitive)."""
+    """Split ``text`` into segments, each with the fields whose evidence covers it (case-insensitive,
+    whole tokens only)."""
     if not text:
         return []
     cover: list[set[str]] = [set() for _ in text]
-    lowered = text.lower()
     for name, spans in evidence.items():
         # an offset's evidence is the timeline's anchor and the image's event, joined by " … "
-        for span in (part for joined in spans for part in joined.split(" … ")):
-            span = span.strip()
+        for span in dict.fromkeys(part.strip() for joined in spans for part in joined.split(" … ")):
             if len(span) < 2:
                 continue
-            for m in re.finditer(re.escape(span.lower()), lowered):
+            for m in _span_pattern(span).finditer(text):
                 for i in range(m.start(), m.end()):
                     cover[i].add(name)
     segments: list[tuple[str, list[str]]] = []
@@ -315,8 +366,19 @@ def case_view(session: Session, case_id) -> CaseView:
     staging = [w if isinstance(w, str) else actions.to_json(w) for w in (case.warnings or [])]
     row = session.get(ReleasedRow, case.duplicate_of_released_row_id) if case.duplicate_of_released_row_id else None
     splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
+    events = actions.events(session, case.id)
     return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
-                    actions.events(session, case.id), row, splits, case_timeline(case))
+                    events, row, splits, history=history_timeline(events), released_in=released_in(session, [img.id for img in images]),
+                    timeline=case_timeline(case))
+
+
+def released_in(session: Session, image_ids: list[int]) -> list[str]:
+    """Names of the releases (previews are never recorded) that hold any of these images."""
+    if not image_ids:
+        return []
+    return list(session.scalars(select(Release.name).join(ReleaseItem, ReleaseItem.release_id == Release.id)
+                                .where(ReleaseItem.image_id.in_(image_ids)).group_by(Release.id, Release.name)
+                                .order_by(Release.id)))
 
 
 def case_timeline(case: Case):

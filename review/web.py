@@ -29,7 +29,7 @@ from db.media import MediaStore
 from db.session import open_database, session_scope
 from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, STATES, ReviewError
-from review.warnings import LABELS as WARNING_LABELS
+from review.warnings import BLOCKING as BLOCKING_WARNINGS, LABELS as WARNING_LABELS
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 MIME = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp", "bmp": "image/bmp"}
@@ -85,7 +85,9 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         return session["csrf"]
 
     app.jinja_env.globals.update(csrf_token=csrf_token, STATES=STATES, STATE_LABELS=STATE_LABELS,
-                                 WARNING_LABELS=WARNING_LABELS, actor=actor)
+                                 WARNING_LABELS=WARNING_LABELS, BLOCKING_WARNINGS=BLOCKING_WARNINGS,
+                                 actor=actor)
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["safe_url"] = _safe_url
     app.jinja_env.filters["short"] = lambda s, n=120: (s if s is None or len(s) <= n else s[: n - 1] + "…")
 
@@ -143,8 +145,10 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             return render_template("error.html", code=400, name="Bad filter", message=str(exc)), 400
         with session_scope(engine) as s:
             page = queries.queue(s, f)
+            missing = [r.id for r in page.rows if r.thumbnail and not store.has(r.thumbnail)]
             return render_template("queue.html", page=page, f=f, finding_filters=queries.FINDING_FILTERS,
-                                   sorts=list(queries.SORTS), per_pages=queries.PER_PAGE_CHOICES)
+                                   sorts=list(queries.SORTS), per_pages=queries.PER_PAGE_CHOICES,
+                                   missing_media=missing, media_root=store.root)
 
     def _filter_from(source) -> queries.QueueFilter:
         try:
@@ -157,8 +161,10 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         with session_scope(engine) as s:
             view = queries.case_view(s, case_id)
             prev_id, next_id = queries.neighbours(s, f, view.case)
+            missing = [img.id for img in view.images if img.sha256 and not store.has(img.sha256)]
             html = render_template("case.html", v=view, c=view.case, f=f, back=f.args(), prev_id=prev_id,
-                                   next_id=next_id, error=error, seen=actions.case_version(s, view.case.id))
+                                   next_id=next_id, error=error, missing_media=missing, media_root=store.root,
+                                   seen=actions.case_version(s, view.case.id))
         return html, status
 
     @app.get("/case/<int:case_id>")
@@ -180,16 +186,52 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
                 # every form carries the version of the case it was shown with ("seen")
                 case = actions.open_case(s, case_id, request.form.get("seen"))
                 result = fn(s, case)
-                next_id = queries.neighbours(s, f, case)[1] if advance else None
+                next_id = queries.next_unreviewed(s, f, case) if advance else None
         except ReviewError as exc:
             try:
                 return render_case(case_id, error=str(exc), status=409 if isinstance(exc, actions.StaleAction) else 400)
             except ReviewError:
                 abort(404, str(exc))
         flash(message(result) if callable(message) else message.replace("{case_id}", str(case_id)), "ok")
-        if advance and request.form.get("advance", "1") == "1" and next_id:
-            return redirect(url_for("case_page", case_id=next_id, **f.args()), 303)
+        if advance and request.form.get("advance", "1") == "1":
+            if next_id:  # the next case that still needs a decision
+                return redirect(url_for("case_page", case_id=next_id, **f.args()), 303)
+            flash("no staged case left to decide in this queue", "ok")
+            return redirect(url_for("queue_page", **f.args()), 303)
         return redirect(url_for("case_page", case_id=case_id, **f.args()), 303)
+
+    @app.post("/bulk")
+    def bulk():
+        """One decision for the cases ticked in the queue, each in its own transaction: a case the
+        rules refuse stays as it was, with the reason, and the others go on."""
+        f = _filter_from(_back_args())
+        what = request.form.get("action", "")
+        reason = request.form.get("reason")
+        run = {"approve": lambda s, c: actions.approve(s, c, actor),
+               "reject": lambda s, c: actions.reject(s, c, actor, reason),
+               "needs_info": lambda s, c: actions.needs_info(s, c, actor, reason)}.get(what)
+        raw_ids = request.form.getlist("case_id")
+        if what == "reject" and not (reason or "").strip():
+            flash("rejecting needs a reason: type it beside the Reject button", "error")
+            return redirect(url_for("queue_page", **f.args()), 303)
+        if run is None or not raw_ids or len(raw_ids) > 500:
+            flash("tick at least one case (at most 500) and choose approve, reject or needs information", "error")
+            return redirect(url_for("queue_page", **f.args()), 303)
+        done, refused = [], []
+        for raw in dict.fromkeys(raw_ids):
+            try:
+                with session_scope(engine) as s:
+                    case_id = actions.parse_case_id(raw)
+                    run(s, actions.get_case(s, case_id))
+                done.append(str(case_id))
+            except ReviewError as exc:
+                refused.append(str(exc))
+        verb = {"approve": "approved", "reject": "rejected", "needs_info": "marked as needing information"}[what]
+        if done:
+            flash(f"{len(done)} case(s) {verb}: {', '.join(done)}", "ok")
+        for why in refused:
+            flash(why, "error")
+        return redirect(url_for("queue_page", **f.args()), 303)
 
     @app.post("/case/<int:case_id>/approve")
     def approve(case_id: int):

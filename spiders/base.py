@@ -10,7 +10,8 @@ Arguments (``-a name=value``), validated in ``from_crawler``; an argument no spi
 
 * ``base_url=http://127.0.0.1:PORT``: crawl a local mirror; every request of the source (pages,
   APIs, image hosts) goes there with path and query kept. Parsers still return real-site URLs.
-* ``limit=N``: parse at most N case pages, then stop following results.
+* ``limit=N``: fetch at most N case pages (cases already known, skipped, do not count), then stop
+  following results; a shared run counts the case pages parsed by all its workers.
 * ``recrawl=yes``: revisit cases already staged (with conditional requests); a released case never.
 * ``cases=a,b,c`` / ``cases_file=PATH`` (one per line, ``#`` comments): crawl these cases (URLs,
   slugs, rIDs, case numbers) instead of searching.
@@ -57,7 +58,7 @@ def failure_reason(failure) -> str | None:
     """Why a request failed, as a short name for the crawl summary; None when it was not a failure
     (a case skipped as known, a block page, both counted where they are recognised)."""
     meta = failure.request.meta
-    if meta.get("skipped_known") or meta.get("blocked"):
+    if meta.get("skipped_known") or meta.get("skipped") or meta.get("blocked"):
         return None
     exc = failure.value
     response = getattr(exc, "response", None)
@@ -129,6 +130,8 @@ class CaseSpider(scrapy.Spider):
             # The mirror's host must pass the offsite filter once requests are re-addressed to it.
             self.allowed_domains = [*getattr(self, "allowed_domains", []), urlsplit(self.base_url).hostname]
         self.cases_parsed = 0
+        self.cases_fetched = 0
+        self._requested_cases: set[str] = set()
         self._lock_handle = None
 
     @classmethod
@@ -259,10 +262,21 @@ class CaseSpider(scrapy.Spider):
 
     @property
     def limit_reached(self) -> bool:
-        """``limit`` counts the case pages of the whole run, across the workers of a shared run."""
+        """``limit`` counts the case pages fetched (across the workers of a shared run: parsed)."""
         if self.limit is not None and self.shared_run is not None:
             return self.shared_run.shared_limit_reached(self.limit)
-        return self.limit is not None and self.cases_parsed >= self.limit
+        return self.limit is not None and self.cases_fetched >= self.limit
+
+    def take_case_fetch(self) -> bool:
+        """Count one case page about to be fetched; False once ``limit`` pages were (it is then
+        dropped unfetched). Called by IncrementalMiddleware, after known cases are skipped. A
+        shared run limits at parse time instead (``count_case_parsed``), across its workers."""
+        if self.limit is None or self.shared_run is not None:
+            return True
+        if self.cases_fetched >= self.limit:
+            return False
+        self.cases_fetched += 1
+        return True
 
     def case_request(self, url: str, callback: Callable, key: str | None = None, **meta: Any) -> Request:
         """A request for a case page, marked so IncrementalMiddleware can skip a known one.
@@ -270,8 +284,10 @@ class CaseSpider(scrapy.Spider):
         Case pages go before further result pages (priority), so a crawl finishes cases as it goes
         (a killed crawl has staged whole cases, and memory stays flat).
         """
-        self.crawler.stats.inc_value("cases/requested")
         canonical = self.canonical_case_url(url)
+        if (canonical or url) not in self._requested_cases:  # the dupefilter drops a repeated link
+            self._requested_cases.add(canonical or url)
+            self.crawler.stats.inc_value("cases/requested")
         meta.setdefault("case_ref", url)
         return Request(
             url,
@@ -324,8 +340,14 @@ class CaseSpider(scrapy.Spider):
         return response.meta.get("real_url", response.url)
 
     def count_case_parsed(self) -> bool:
-        """Count a case page; False once ``limit`` is reached (the page is then left alone)."""
-        if self.limit_reached or (self.limit is not None and self.shared_run is not None and self.shared_run.count_case() > self.limit):
+        """Count a case page parsed; False once ``limit`` is reached (the page is then left alone).
+        Alone, case pages are limited when fetched (``take_case_fetch``) and a paper of the
+        publications spider, fetched in several steps, here; a shared run limits here."""
+        if self.limit is not None and self.shared_run is not None:
+            over = self.limit_reached or self.shared_run.count_case() > self.limit
+        else:
+            over = self.limit is not None and self.cases_parsed >= self.limit
+        if over:
             self.crawler.stats.inc_value("cases/over_limit")
             return False
         self.cases_parsed += 1
@@ -344,7 +366,10 @@ class CaseSpider(scrapy.Spider):
         return False
 
     def case_failed(self, failure) -> None:
-        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``)."""
+        """A case page that could not be had: counted as failed, with why (``cases/failed/<reason>``);
+        a block page as ``cases/failed_blocked`` (one of the summary's failures, see crawl_summary)."""
+        if failure.request.meta.get("blocked"):
+            self.crawler.stats.inc_value("cases/failed_blocked")
         reason = failure_reason(failure)
         if reason is None:
             return

@@ -76,6 +76,28 @@ def scrapy_cmd(project_env):
     return run
 
 
+@pytest.fixture
+def scrapy_inproc(project_env, capsys, monkeypatch):
+    """Run ``scrapy <args>`` in this process through Scrapy's own entry point (for commands that
+    start no crawl): returns (exit code, stdout, stderr)."""
+    from scrapy.cmdline import execute
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(ROOT)
+        monkeypatch.setattr(sys, "argv", ["scrapy", *args])
+        capsys.readouterr()
+        sys.modules.pop("settings", None)  # it reads the environment (this test's database) on import
+        try:
+            execute(["scrapy", *args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -86,7 +86,7 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
     add_case(engine, store, "9001", images=[png_bytes(seed=11), png_bytes(seed=12, mode="I;16")])
     add_case(engine, store, "9000", images=[jpeg_bytes(seed=13, mode="CMYK")])
     add_case(engine, store, "9002", images=[nifti_gz_bytes((6, 6, 3))])
-    report = export_into_dataset(engine, store, checkout)
+    report = export_into_dataset(engine, store, checkout, reports=None)
     after = (checkout / "metadata.csv").read_bytes()
     assert after.startswith(before) and report.new_rows == 4
     for rel, data in old_files.items():
@@ -117,6 +117,7 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
     assert [v for v in validate(checkout) if v.severity == "error"] == []
     assert "rows added: 4" in (checkout / "CHANGELOG.md").read_text()
     assert (checkout / "report" / "index.html").exists() and (checkout / "report" / "age.png").exists()
+    assert report.artefacts == str(checkout)  # asked for: reports=None writes into the checkout
 
     # a second release: only the newly approved case is added; ids continue, none reused
     middle = (checkout / "metadata.csv").read_bytes()
@@ -346,6 +347,8 @@ def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_
     minor = add_case(engine, store, "s2", state="staged", age="10", images=[png_bytes(seed=92)])
     result = scrapy_cmd("export", "-o", str(tmp_path / "preview"), "--state", "staged", check=True)
     assert "age.adult" in result.stdout
+    assert "patientid" not in result.stdout  # its own placeholder ids are no gate failure
+    assert "1 gate failure(s)" in result.stdout
     rows = rows_of(tmp_path / "preview" / "metadata.csv")
     assert [r["patientid"] for r in rows] == [f"staged-{ok}", f"staged-{minor}"]
     assert (tmp_path / "preview" / "images" / rows[0]["filename"]).exists()

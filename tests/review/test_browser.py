@@ -13,7 +13,7 @@ from sqlalchemy import select
 from db.models import Case, FieldValue
 from db.session import session_scope
 from tests.conftest import ROOT, SCRAPY
-from tests.review.conftest import noise_png, xray_png
+from tests.review.conftest import noise_png, reencode_jpeg, xray_png
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = ROOT / "docs" / "review-case.png"
@@ -58,53 +58,134 @@ def server(rdb, project_env):
         proc.kill()
 
 
-def test_review_a_case_in_chromium(rdb, server):
+HISTORY = ("A 58-year-old man presented with fever (38.9 °C), dry cough and dyspnoea for 5 days. "
+           "RT-PCR positive for SARS-CoV-2. Oxygen saturation 89 % on room air. He was admitted to the "
+           "infectious diseases ward; no comorbidities apart from hypertension.")
+FINDINGS = ("Chest radiograph (PA view, day 5): bilateral peripheral ground-glass opacities, predominantly in "
+            "the lower zones, without pleural effusion. CT on day 7 confirmed multifocal ground-glass opacities "
+            "with crazy paving in both lower lobes.")
+
+
+@pytest.fixture
+def chromium():
     playwright = pytest.importorskip("playwright.sync_api")
-    case_id = rdb.add_case(
-        "17296", title="COVID-19 pneumonia with bilateral ground-glass opacities", images=[xray_png(0), noise_png(5)],
-        history="A 58-year-old man presented with fever (38.9 °C), dry cough and dyspnoea for 5 days. "
-                "RT-PCR positive for SARS-CoV-2. Oxygen saturation 89 % on room air.",
-        findings="Chest X-ray (PA view, day 5): bilateral peripheral ground-glass opacities, predominantly in the lower zones.",
-        age="58")
-    with session_scope(rdb.engine) as s:  # the second image is a CT slice: leave it out
-        case = s.get(Case, case_id)
-        case.images[1].included = False
-        for fv in case.field_values:
-            if fv.field == "age":
-                fv.evidence = "58-year-old"
-    next_id = rdb.add_case("17297", title="Second case in the queue")
-    errors: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1100})
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(server + "/")
-            assert page.locator("tr.row").count() == 2
-            page.click("text=COVID-19 pneumonia with bilateral")
-            page.wait_for_url(f"**/case/{case_id}*")
-            assert page.locator("img.xray").first.evaluate("img => img.complete && img.naturalWidth") == 512
-            # zoom and window/level act on the image
-            page.locator("[data-zoom=in]").first.click()
-            assert "scale(1.25)" in page.locator("img.xray").first.get_attribute("style")
-            # edit a field: the temperature
-            page.fill("#edit-temperature", "38.9")
-            page.press("#edit-temperature", "Enter")
-            page.wait_for_selector("text=saved temperature")
-            assert page.locator("#edit-temperature").input_value() == "38.9"
-            page.mouse.click(5, 300)  # leave every field, as a reviewer does
-            page.screenshot(path=str(SCREENSHOT))
-            # approve with the keyboard: the next case opens
-            page.keyboard.press("a")
-            page.wait_for_url(f"**/case/{next_id}*")
-            assert page.locator("text=case %d approved" % case_id).count() == 1
+            yield browser
         finally:
             browser.close()
+
+
+def open_page(browser, width, height, errors):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return page
+
+
+def on_first_screen(page, selector) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= page.viewport_size["height"]
+
+
+def test_case_page_in_chromium(rdb, server, chromium):
+    film = xray_png(0)
+    case_id = rdb.add_case("17296", title="COVID-19 pneumonia with bilateral ground-glass opacities", license=None,
+                           images=[film, xray_png(1), noise_png(5)], history=HISTORY, findings=FINDINGS, age="58")
+    with session_scope(rdb.engine) as s:  # the third image is a CT slice: leave it out
+        case = s.get(Case, case_id)
+        case.images[2].included = False
+        for fv in case.field_values:
+            if fv.field == "age":
+                fv.evidence = "58-year-old"
+    rdb.add_released("17296_1_1.jpg", reencode_jpeg(film))
+    decided = rdb.add_case("17297", title="An approved case", state="approved")
+    next_id = rdb.add_case("17298", title="The next case to decide")
+    errors: list[str] = []
+    for width, height in ((1366, 768), (1920, 1080)):
+        page = open_page(chromium, width, height, errors)
+        page.goto(f"{server}/case/{case_id}")
+        # the decisions, what blocks them, the buttons and the source's evidence: on the first screen
+        for selector in ("#decide-age", "#decide-sex", "#decide-finding", "#decide-license", "#approve-form button",
+                         ".warning.blocking.w-license_unknown", ".warning.blocking.w-near_duplicate",
+                         "#source-text mark[title=age]", "#source-text mark[title=view]"):
+            assert on_first_screen(page, selector), (width, height, selector)
+        assert page.locator("#decide-age").input_value() == "58"
+        assert page.locator("#source-text mark").all_inner_texts()[:1] == ["58-year-old"]
+        assert "pa" not in [t.lower() for t in page.locator("#source-text mark[title=view]").all_inner_texts() if t != "PA view"]
+        if width == 1366:
+            page.screenshot(path=str(SCREENSHOT))
+        page.close()
+    page = open_page(chromium, 1366, 768, errors)
+    page.goto(f"{server}/case/{case_id}")
+    # the full-size viewer on demand: zoom, window/level, the near-duplicate beside it
+    page.locator("button.open-viewer").first.click()
+    assert page.locator("#viewer").evaluate("d => d.open")
+    main = page.locator("#viewer-main img.xray")
+    page.wait_for_function("() => document.querySelector('#viewer-main img.xray').naturalWidth === 512")
+    assert "near-duplicate" in page.locator("#compare-with option:checked").inner_text()
+    assert page.locator("#viewer-other").is_visible()
+    page.keyboard.press("+")
+    assert "scale(1.25)" in main.get_attribute("style")
+    page.locator("#viewer-main [data-filter=contrast]").fill("200")
+    assert "contrast(200%)" in main.get_attribute("style")
+    page.screenshot(path=str(ROOT / "docs" / "review-viewer.png"))
+    page.keyboard.press("Escape")
+    assert not page.locator("#viewer").evaluate("d => d.open")
+    # decide with the keyboard: edit the licence, resolve the near-duplicate, approve
+    page.keyboard.press("e")
+    page.keyboard.press("Tab")  # age -> sex -> finding -> license: the licence is a text field
+    page.locator("#decide-license").fill("CC BY-NC-SA 4.0")
+    page.press("#decide-license", "Enter")
+    page.wait_for_selector("text=saved license")
+    page.click("#distinct-form button")
+    page.wait_for_selector("text=saved: not a duplicate")
+    assert page.locator(".warning.blocking").count() == 0
+    page.mouse.click(5, 5)
+    page.keyboard.press("a")
+    page.wait_for_url(f"**/case/{next_id}")  # the approved case in between is skipped
+    assert page.locator("text=case %d approved" % case_id).count() == 1
+    page.close()
     assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
     with session_scope(rdb.engine) as s:
-        case = s.get(Case, case_id)
-        assert case.review_state == "approved"
-        fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "temperature")).one()
-        assert (fv.override, fv.override_by) == ("38.9", "browser-reviewer")
+        assert s.get(Case, case_id).review_state == "approved"
+        assert s.get(Case, decided).review_state == "approved"
+        fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "license")).one()
+        assert (fv.override, fv.override_by) == ("CC BY-NC-SA 4.0", "browser-reviewer")
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_queue_bulk_approve_in_chromium(rdb, server, chromium):
+    ids = [rdb.add_case(str(16800 + i), title=f"COVID-19 pneumonia, case {i}", history=HISTORY, findings=FINDINGS,
+                        images=[xray_png(10 + i)]) for i in range(4)]
+    minor = rdb.add_case("16900", title="Viral pneumonia in a child", age="9", images=[xray_png(20)])
+    unknown = rdb.add_case("16901", title="Pneumonia, licence not stated", license=None, offset=None, images=[xray_png(21)])
+    errors: list[str] = []
+    page = open_page(chromium, 1366, 768, errors)
+    page.goto(server + "/")
+    assert page.locator("#bulk-approve").is_disabled()
+    row = page.locator(f"tr[data-case='{unknown}']")
+    assert row.locator(".warn.w-block").inner_text() == "license unknown"
+    assert row.locator(".warn.w-note").inner_text() == "offset missing"
+    red = row.locator(".warn.w-block").evaluate("e => getComputedStyle(e).backgroundColor")
+    amber = row.locator(".warn.w-note").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert red != amber
+    page.screenshot(path=str(ROOT / "docs" / "review-queue.png"))
+    # tick with the keyboard: j selects, x ticks; the click on a tick box does not open the case
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.locator(f"tr[data-case='{minor}'] input[name=case_id]").check()
+    assert page.url.rstrip("/") == server
+    assert page.locator("#bulk-count").inner_text() == "3 case(s) ticked:"
+    page.click("#bulk-approve")
+    page.wait_for_selector("text=2 case(s) approved")
+    assert page.locator(f"text=case {minor} cannot be approved").count() == 1
+    page.close()
+    assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
+    with session_scope(rdb.engine) as s:
+        states = {i: s.get(Case, i).review_state for i in ids + [minor, unknown]}
+    assert states == {ids[0]: "approved", ids[1]: "approved", ids[2]: "staged", ids[3]: "staged", minor: "staged",
+                      unknown: "staged"}

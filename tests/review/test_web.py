@@ -96,7 +96,7 @@ def test_case_page_shows_images_fields_evidence_warnings_and_source_link(rdb, cl
     case_id = rdb.add_case("7", age=None, license=None, view=None, images=[noise_png(3), noise_png(4)],
                            history="Two patients were admitted. Patient 1 had fever; patient 2 had cough. RT-PCR positive.")
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
-    assert html.count('class="xray"') == 2 and html.count("/media/") >= 2
+    assert html.count('class="open-viewer"') == 2 and html.count("/thumb/") == 2 and html.count("/media/") >= 2
     assert 'data-zoom="in"' in html and 'data-filter="contrast"' in html
     for label in ("age unknown", "license unknown", "several patients", "view missing"):
         assert label in html
@@ -295,7 +295,8 @@ def test_source_changed_requeues_an_approved_case_keeping_reviewer_edits(rdb, cl
         assert actions.source_changed(s, case, {"a": 1}, {"a": 1}) == {}
     assert case_state(rdb, case_id) == "staged"
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
-    assert "action-source_changed" in html and '<td class="del">Old</td><td class="ins">New</td>' in html
+    assert "action-source_changed" in html and "found the source changed (title)" in html
+    assert '<span class="what">title</span> <del>Old</del>\n          → <ins>New</ins>' in html
     with session_scope(rdb.engine) as s:
         fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "sex")).one()
         assert fv.effective == "F"

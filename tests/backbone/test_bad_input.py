@@ -1,0 +1,79 @@
+"""Every command, given bad input, says what is wrong in one line and exits 1, with no traceback
+and nothing changed (issue 16). In-process through Scrapy's own entry point where a process
+proves nothing more; a crawl (its reactor) and a closed pipe need a real process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+from db.models import Case
+from db.session import open_database, session_scope
+from tests.conftest import ROOT, SCRAPY
+
+#: (arguments, words the one line must hold)
+IN_PROCESS = [
+    (["migrate", "--revision", "bogus"], "no such revision"),
+    (["migrate", "--revision", "0005"], "newer than 0005"),
+    (["migrate", "now"], "takes no argument"),
+    (["normalize", "--everything"], "unknown option(s) --everything"),
+    (["import-dataset"], "give one PATH"),
+    (["import-dataset", "{tmp}/missing"], "no such file or directory"),
+    (["backfill", "{tmp}/missing.csv", "-o", "{tmp}/out.csv"], "missing.csv: no such file"),
+    (["backfill", "{tmp}", "-o", "{tmp}/out.csv"], "directory"),
+    (["review", "--bind", "everywhere"], "give HOST:PORT"),
+    (["review", "--threads", "many"], "invalid int value: 'many'"),
+    (["review", "--bind", "0.0.0.0:8000"], "not a loopback address"),
+    (["review", "--bind", "127.0.0.1:{busy}"], "Address already in use"),
+    (["cases"], "give a verb"),
+    (["cases", "show", "999"], "there is no case 999"),
+    (["cases", "list", "--state", "archived"], "unknown state 'archived'"),
+    (["cases", "approve", "one"], "'one' is not a case id"),
+    (["cases", "reject", "1"], "needs a reason"),
+    (["cases", "set", "1", "age"], "is not field=value"),
+    (["export"], "give either -o DIR"),
+    (["export", "-o", "{tmp}/release", "--license", "GPL"], "unknown license(s) 'GPL'"),
+    (["export", "--dataset", "{tmp}"], "no metadata.csv here"),
+    (["export", "-o", "{tmp}/release", "--state", "approved", "--format", "zip"], "unknown option(s) --format"),
+    (["validate"], "give one PATH"),
+    (["validate", "{tmp}", "--format", "xml"], "invalid choice: 'xml'"),
+]
+
+
+def test_every_command_answers_bad_input_with_one_clear_line_and_exit_1(project_env, tmp_path, scrapy_inproc):
+    engine = open_database(project_env["STAGING_DB_URL"])  # at the newest revision
+    with session_scope(engine) as s:
+        s.add(Case(source="eurorad", source_key="1", canonical_url="https://www.eurorad.org/case/1", title="t"))
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        for argv, words in IN_PROCESS:
+            argv = [a.format(tmp=tmp_path, busy=busy.getsockname()[1]) for a in argv]
+            code, out, err = scrapy_inproc(*argv)
+            lines = [line for line in err.splitlines() if line.strip()]
+            assert code == 1, (argv, code, out, err)
+            assert len(lines) == 1 and lines[0].startswith("error: ") and words.lower() in lines[0].lower(), (argv, err)
+            assert "Traceback" not in err + out, argv
+    finally:
+        busy.close()
+    with session_scope(engine) as s:  # nothing changed
+        assert [(c.review_state, c.review_reason) for c in s.query(Case)] == [("staged", None)]
+    # a crawl (its own process: Scrapy's reactor) of a spider that does not exist
+    result = subprocess.run([SCRAPY, "crawl", "eurorad-archive"], cwd=ROOT, env=project_env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: no spider 'eurorad-archive'; spiders: discover, eurorad, publications, radiopaedia, sirm (scrapy crawl SPIDER)")
+    # `cases list --json | head`: the reader leaves early; no BrokenPipeError
+    with session_scope(engine) as s:
+        s.add_all([Case(source="sirm", source_key=str(n), canonical_url=f"https://sirm.org/{n}", title="x" * 200)
+                   for n in range(2, 1500)])
+    proc = subprocess.Popen([SCRAPY, "cases", "list", "--json"], cwd=ROOT, env=project_env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout.read(100).startswith(b"[")
+    proc.stdout.close()  # as `head` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and err.strip().splitlines() == [
+        "error: the output was closed before the command finished (piped into head?)"]
