@@ -38,6 +38,11 @@ __all__ = [
 
 #: Review states that a changed re-crawl puts back in the review queue (a released case stays released).
 _BACK_TO_REVIEW = {"approved", "needs_info"}
+#: ``CaseRecord.extra`` keys that say how a crawl reached the case, not what the case says: the
+#: search that listed it first (spiders/base.py), the identifier given for a paper and the route to
+#: its open copy (spiders/publications.py). Kept for the reviewer, but never a reason to call a case
+#: "changed at the source": the same page reached by another search or identifier is unchanged.
+CRAWL_CONTEXT_EXTRA = frozenset({"search_query", "input", "resolution", "crawl_notes"})
 #: Fields of CaseRecord copied onto Case as they are.
 _CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
 
@@ -96,7 +101,7 @@ def record_content_sha256(record: Any, stored_images: Iterable[StoredImage]) -> 
         "license_text": record.license_text,
         "published": record.published,
         "warnings": list(record.warnings),
-        "extra": _public_extra(record.extra),
+        "extra": {k: v for k, v in _public_extra(record.extra).items() if k not in CRAWL_CONTEXT_EXTRA},
         **{name: getattr(record, name) for name in _CASE_TEXT_FIELDS},
         "images": sorted(
             (img.source_url, img.label, img.position, img.sha256, img.view_text, img.modality_text, img.caption, img.date_text)

@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Case, FieldValue, Image, ReleasedFile
+from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
 from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
@@ -86,9 +86,16 @@ _index_cache: dict[str, _DupIndex] = {}
 
 
 def _signature(session: Session) -> tuple:
+    """What changes whenever the index would: images added or deleted (count and highest id), a case
+    staged again (its newest update), released files imported or removed (count of those still
+    released, the newest import). Ids alone are not enough: a database emptied or made again at the
+    same URL starts its ids over, and an import that removes a file keeps its row."""
     images = session.execute(select(func.count(Image.id), func.max(Image.id))).one()
-    files = session.execute(select(func.count(ReleasedFile.id), func.max(ReleasedFile.id))).one()
-    return tuple(images) + tuple(files)
+    newest_case = session.execute(select(func.max(Case.updated_at))).scalar()
+    files = session.execute(select(func.count(ReleasedFile.id), func.max(ReleasedFile.id))
+                            .where(ReleasedFile.removed_import_id.is_(None))).one()
+    newest_import = session.execute(select(func.max(DatasetImport.imported_at))).scalar()
+    return (*images, newest_case, *files, newest_import)
 
 
 def duplicate_index(session: Session) -> _DupIndex:

@@ -3,6 +3,8 @@ the ``released`` state after an import and after an export."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -158,12 +160,12 @@ def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_b
     second = export_release(engine, store, tmp_path / "r2")
     assert second.new_rows == 1
     assert (tmp_path / "r2" / "metadata.csv").read_bytes() == (tmp_path / "r1" / "metadata.csv").read_bytes()
-    def listed(state: str) -> list[list[str]]:
-        lines = scrapy_cmd("cases", "list", "--state", state, check=True).stdout.splitlines()
-        return [line.split("\t") for line in lines if line.split("\t")[0].strip() == str(case_id)]
+    def listed(state: str) -> list[dict]:
+        cases = json.loads(scrapy_cmd("cases", "list", "--state", state, "--json", check=True).stdout)
+        return [case for case in cases if case["id"] == case_id]
 
     [released] = listed("released")
-    assert "released" in [cell.strip() for cell in released]
+    assert released["state"] == "released"
     assert listed("approved") == []
 
 
@@ -203,3 +205,19 @@ def test_rows_an_export_wrote_do_not_release_the_other_patients_of_the_paper(eng
     with session_scope(engine) as session:
         assert session.get(Case, exported).review_state == "released"
         assert session.get(Case, waiting).review_state == "staged"
+
+
+def test_the_same_page_reached_by_another_search_or_identifier_is_unchanged(engine):
+    """How a crawl reached a case (its search, the identifier given, the route) is no change of the
+    case: re-staged that way it stays as reviewed; a change of what the page says is one."""
+    def record(**extra) -> CaseRecord:
+        return CaseRecord(source="radiopaedia", source_key="75037", url="https://radiopaedia.org/cases/covid-19-pneumonia-15",
+                          title="COVID-19 pneumonia", history="Elderly man.", extra=extra)
+
+    with session_scope(engine) as session:
+        assert stage_case(session, record(search_query="COVID"), _stored(1), normalize=lambda _r: [])[1] == "new"
+    with session_scope(engine) as session:
+        again = record(search_query="ARDS", input="rID 75037", resolution={"route": "page"}, crawl_notes=["n"])
+        assert stage_case(session, again, _stored(1), normalize=lambda _r: [])[1] == "unchanged"
+    with session_scope(engine) as session:
+        assert stage_case(session, record(search_query="COVID", patient_number=2), _stored(1), normalize=lambda _r: [])[1] == "updated"

@@ -130,6 +130,16 @@ def test_workers_and_a_one_process_run_exclude_each_other(project_env, held_shar
 
 # --- workers crawling the mirror ------------------------------------------------------------------
 
+def staged_content(db_url: str) -> dict[str, list[tuple]]:
+    """The snapshot less each case's ``search_query``: the search that listed a case first, which
+    depends on which search page answered first (in one process as across workers), by design."""
+    content = snapshot(db_url)
+    extra_at = 14  # cases: ..., review_state, warnings, extra, content_sha256
+    content["cases"] = [(*row[:extra_at], json.dumps({k: v for k, v in json.loads(row[extra_at]).items() if k != "search_query"},
+                                                     sort_keys=True), *row[extra_at + 1:]) for row in content["cases"]]
+    return content
+
+
 def _workers(count: int, mirror, env: dict, *settings: str) -> list[subprocess.CompletedProcess]:
     argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", *FAST, *settings]
     processes = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(count)]
@@ -160,7 +170,7 @@ def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror
     assert 1 <= mirror.requests["/robots.txt"] <= 2
     assert sorted(p for p in mirror.requests if p != "/robots.txt") == sorted(p for p in single_mirror.requests if p != "/robots.txt")
     db = project_env["STAGING_DB_URL"]
-    assert snapshot(db) == snapshot(single_crawl_db)
+    assert staged_content(db) == staged_content(single_crawl_db)
     # One summary for the run, counting what both workers did, as the single crawl's does.
     columns = "cases_seen, cases_new, cases_updated, cases_unchanged, cases_skipped, cases_failed, images, errors, field_coverage, warnings"
     assert rows(db, f"select {columns} from crawl_runs") == rows(single_crawl_db, f"select {columns} from crawl_runs")
