@@ -417,7 +417,8 @@ def _gutter_masks(gray: np.ndarray, background: int, tolerance: int) -> list[tup
 
 def _gutter_cut(gray: np.ndarray, background: int, expected: int | None, tolerance: int = 12) -> _Cut:
     """The XY-cut giving the caption's panel count (the first found, widest gutters first); when
-    the caption names none, the first that gives several panels."""
+    the caption names none, the one giving the most panels of comparable size (white gutters may
+    part the columns while black ones part the CT slices inside them)."""
     height, width = gray.shape
     candidates: list[_Cut] = []
     for bg, is_bg, is_gap in _gutter_masks(gray, background, tolerance):
@@ -429,9 +430,13 @@ def _gutter_cut(gray: np.ndarray, background: int, expected: int | None, toleran
             largest = max((_area(b) for b in boxes), default=0)
             boxes = [b for b in boxes if _area(b) >= 0.04 * largest and min(b[2] - b[0], b[3] - b[1]) >= 16]
             candidates.append(_Cut(_reading_order(boxes), min_gutter, bg))
-            if len(boxes) > 1 and (expected is None or len(boxes) == expected):
+            if expected is not None and len(boxes) == expected:
                 return candidates[-1]
-    return candidates[0]
+    several = [c for c in candidates if len(c.boxes) > 1]
+    if expected is not None or not several:
+        return candidates[0]
+    comparable = [c for c in several if min(map(_area, c.boxes)) >= 0.2 * max(map(_area, c.boxes))]
+    return max(comparable, key=lambda c: len(c.boxes)) if comparable else several[0]
 
 
 def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
