@@ -190,39 +190,64 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def _cut(is_bg: np.ndarray, box: Box, min_gutter: int, depth: int = 0) -> list[Box]:
+def _trim(is_bg: np.ndarray, box: Box) -> Box | None:
+    """The box without its background margins (None when it holds only background)."""
     x0, y0, x1, y1 = box
     region = is_bg[y0:y1, x0:x1]
-    # Trim background margins first.
     rows = np.where(~region.all(axis=1))[0]
     cols = np.where(~region.all(axis=0))[0]
     if rows.size == 0 or cols.size == 0:
+        return None
+    return (x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1)
+
+
+def _plausible_gutters(gutters: list[tuple[int, int]], margin_bg: np.ndarray, length: int) -> list[tuple[int, int]]:
+    """Gutters of the margin colour, and dark gutters between two pieces of comparable size: a
+    dark band beside a much smaller piece is a panel's own black surround cut off by its letter
+    or a CT's arm, not the meeting of two panels."""
+    kept = list(gutters)
+    changed = True
+    while changed:
+        changed = False
+        cuts = [0] + [(s + e) // 2 for s, e in kept] + [length]
+        for i, (s, e) in enumerate(kept):
+            before, after = cuts[i + 1] - cuts[i], cuts[i + 2] - cuts[i + 1]
+            if not margin_bg[s:e].all() and min(before, after) < 0.4 * max(before, after):
+                del kept[i]
+                changed = True
+                break
+    return kept
+
+
+def _cut(is_bg: np.ndarray, box: Box, min_gutter: int, depth: int = 0, is_gap: np.ndarray | None = None) -> list[Box]:
+    """Recursive XY-cut of ``box``. ``is_gap`` (default ``is_bg``) marks the pixels a gutter may
+    be made of; panels are cut at the gutter's middle and trimmed of ``is_bg`` only, so a black
+    gutter that is really two CT slices' black surrounds meeting stays inside the two panels."""
+    is_gap = is_bg if is_gap is None else is_gap
+    trimmed = _trim(is_bg, box)
+    if trimmed is None:
         return []
-    x0, x1 = x0 + cols[0], x0 + cols[-1] + 1
-    y0, y1 = y0 + rows[0], y0 + rows[-1] + 1
-    region = is_bg[y0:y1, x0:x1]
+    x0, y0, x1, y1 = trimmed
     if depth > 6:
-        return [(x0, y0, x1, y1)]
+        return [trimmed]
+    region = is_gap[y0:y1, x0:x1]
     # A gutter tolerates a few foreground pixels (a panel letter or an arrow crossing it).
     col_bg = region.mean(axis=0) >= 0.995
     row_bg = region.mean(axis=1) >= 0.995
     for axis, line_bg in (("x", col_bg), ("y", row_bg)):
         gutters = [(s, e) for s, e in _runs(line_bg) if e - s >= min_gutter and s > 0 and e < len(line_bg)]
+        if is_gap is not is_bg:
+            margin_bg = (is_bg[y0:y1, x0:x1].mean(axis=0 if axis == "x" else 1)) >= 0.995
+            gutters = _plausible_gutters(gutters, margin_bg, len(line_bg))
         if not gutters:
             continue
-        pieces: list[Box] = []
-        start = 0
-        for s, e in gutters + [(len(line_bg), len(line_bg))]:
-            if axis == "x":
-                pieces.append((x0 + start, y0, x0 + s, y1))
-            else:
-                pieces.append((x0, y0 + start, x1, y0 + s))
-            start = e
+        cuts = [0] + [(s + e) // 2 for s, e in gutters] + [len(line_bg)]
+        pieces = [(x0 + a, y0, x0 + b, y1) if axis == "x" else (x0, y0 + a, x1, y0 + b) for a, b in zip(cuts, cuts[1:])]
         out: list[Box] = []
         for piece in pieces:
-            out.extend(_cut(is_bg, piece, min_gutter, depth + 1))
+            out.extend(_cut(is_bg, piece, min_gutter, depth + 1, is_gap))
         return out
-    return [(x0, y0, x1, y1)]
+    return [trimmed]
 
 
 def _area(box: Box) -> int:
@@ -371,6 +396,49 @@ def _letter_grid(gray: np.ndarray, content: Box, expected: int | None) -> list[B
     return max(found, key=len) if found else []
 
 
+@dataclass
+class _Cut:
+    boxes: list[Box]
+    min_gutter: int
+    #: The colour of the figure's margins the panels were trimmed of.
+    background: int
+
+
+def _gutter_masks(gray: np.ndarray, background: int, tolerance: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(margin colour, margin mask, gutter mask) to cut with, in order. Panels often touch the
+    image edge, so the border colour does not always tell the gutter colour: the border's guess
+    first, then the other one; last, gutters of either (CT slices on black meeting inside a white
+    figure: their black surrounds make the gutter, the white the margins)."""
+    near = {bg: np.abs(gray - bg) <= tolerance for bg in (255, 0)}
+    dark_or_white = (gray <= 40) | near[255]
+    return [(background, near[background], near[background]), (255 - background, near[255 - background], near[255 - background]),
+            (255, near[255], dark_or_white)]
+
+
+def _gutter_cut(gray: np.ndarray, background: int, expected: int | None, tolerance: int = 12) -> _Cut:
+    """The XY-cut giving the caption's panel count (the first found, widest gutters first); when
+    the caption names none, the one giving the most panels of comparable size (white gutters may
+    part the columns while black ones part the CT slices inside them)."""
+    height, width = gray.shape
+    candidates: list[_Cut] = []
+    for bg, is_bg, is_gap in _gutter_masks(gray, background, tolerance):
+        # A one-pixel line is a gutter only when the caption says how many panels there are.
+        for fraction in (0.012, 0.006, 0.003) + ((0.0,) if expected else ()):
+            min_gutter = max(1 if expected else 2, int(round(min(width, height) * fraction)))
+            boxes = _cut(is_bg, (0, 0, width, height), min_gutter, is_gap=is_gap)
+            # Specks (a letter or arrow alone between panels) are not panels.
+            largest = max((_area(b) for b in boxes), default=0)
+            boxes = [b for b in boxes if _area(b) >= 0.04 * largest and min(b[2] - b[0], b[3] - b[1]) >= 16]
+            candidates.append(_Cut(_reading_order(boxes), min_gutter, bg))
+            if expected is not None and len(boxes) == expected:
+                return candidates[-1]
+    several = [c for c in candidates if len(c.boxes) > 1]
+    if expected is not None or not several:
+        return candidates[0]
+    comparable = [c for c in several if min(map(_area, c.boxes)) >= 0.2 * max(map(_area, c.boxes))]
+    return max(comparable, key=lambda c: len(c.boxes)) if comparable else several[0]
+
+
 def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
     image, gray = _to_gray(image_bytes)
     height, width = gray.shape
@@ -379,34 +447,8 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
     whole = PanelSplit(panels=[Panel(box=(0, 0, width, height), png=_png(image))], reliable=False,
                        width=width, height=height, background=background)
 
-    # Panels often touch the image edge, so the border colour does not always tell the gutter
-    # colour: try the border's guess first, then the other one.
-    candidates: list[tuple[list[Box], int]] = []
-    for bg in (background, 255 - background):
-        is_bg = np.abs(gray - bg) <= tolerance
-        # A one-pixel line is a gutter only when the caption says how many panels there are.
-        for fraction in (0.012, 0.006, 0.003) + ((0.0,) if expected else ()):
-            min_gutter = max(1 if expected else 2, int(round(min(width, height) * fraction)))
-            boxes = _cut(is_bg, (0, 0, width, height), min_gutter)
-            # Specks (a letter or arrow alone between panels) are not panels.
-            largest = max((_area(b) for b in boxes), default=0)
-            boxes = [b for b in boxes if _area(b) >= 0.04 * largest and min(b[2] - b[0], b[3] - b[1]) >= 16]
-            candidates.append((_reading_order(boxes), min_gutter))
-            if len(boxes) > 1 and (expected is None or len(boxes) == expected):
-                break
-        if len(candidates[-1][0]) > 1 and (expected is None or len(candidates[-1][0]) == expected):
-            whole.background = bg
-            break
-    boxes, min_gutter = max(candidates, key=lambda c: len(c[0]) > 1) if expected is None else candidates[-1]
-    if expected is None:
-        splits = [c for c in candidates if len(c[0]) > 1]
-        boxes, min_gutter = splits[-1] if splits else candidates[0]
-    if expected is not None:
-        matching = [c for c in candidates if len(c[0]) == expected]
-        if matching:
-            boxes, min_gutter = matching[0]
-        else:
-            boxes, min_gutter = candidates[0]
+    cut = _gutter_cut(gray, background, expected)
+    boxes, min_gutter, whole.background = cut.boxes, cut.min_gutter, cut.background
     whole.extra["min_gutter_px"] = min_gutter
 
     if len(boxes) != (expected or len(boxes)) or len(boxes) <= 1:

@@ -25,6 +25,7 @@ from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind
 from ingest.jats import Article, Figure
 from ingest.normalize.imaging import normalize_modality, normalize_view
+from ingest.panel_positions import align_positions, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
@@ -84,7 +85,13 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     panel_files = figure.extra.get("panel_files", {})
     shared = caption_lead(figure.caption) if panels else ""
     whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
-    if whole_figure and split is not None and split.reliable and len(split.panels) > 1 and len(split.panels) != len(panels):
+    placed = align_positions(figure.caption, split.boxes) if not panels and split is not None and split.reliable else []
+    if whole_figure and placed:
+        # "Upper row: day 1; lower row: day 5": each panel its row's (column's) words.
+        base_extra["subcaptions_from"] = "the panels' places named in the caption (rows, columns)"
+        panels = {chr(ord("a") + i): text for i, text in enumerate(placed)}
+        shared = positions_lead(figure.caption)
+    elif whole_figure and split is not None and split.reliable and len(split.panels) > 1 and len(split.panels) != len(panels):
         # Panels the caption does not letter (or letters otherwise): one image each, the whole
         # caption on every one, for a reviewer to tell them apart.
         base_extra["needs_review"] = (split.reason if panels else

@@ -6,12 +6,14 @@ import io
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from ingest.panels import caption_lead, parse_subcaptions, split_panels
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
+from make_figures import figure_from_boxes, grid_figure, touching  # noqa: E402
 from make_pdfs import composite  # noqa: E402
 
 
@@ -50,6 +52,42 @@ def test_single_image_is_one_reliable_panel():
     array, _ = composite(1, 1, 300, 300, 0, "a", seed=5)
     split = split_panels(_png(array))
     assert split.reliable and len(split.panels) == 1
+
+
+@pytest.mark.parametrize("background,gutter,expected", [(0, 10, 4), (0, 10, None), (255, 0, 4), (255, 0, None)])
+def test_ct_grid_on_black_or_touching_gives_its_four_panels(background, gutter, expected):
+    # Black gutters, or no gutter at all: CT slices' black surrounds meet between the bodies.
+    array, truth = grid_figure(["ct"] * 4, 2, 230, 200, gutter, "", seed=7, background=background)
+    split = split_panels(_png(array), expected)
+    assert split.reliable and len(split.panels) == 4
+    assert all(_iou(p.box, t) >= 0.9 for p, t in zip(split.panels, truth))
+
+
+def test_white_columns_black_rows_in_one_figure():
+    # Two columns parted by a white gutter, the CT slices of each column touching.
+    array, truth = grid_figure(["ct"] * 4, 2, 230, 200, 0, "", seed=8)
+    array = np.insert(array, [230] * 12, 255, axis=1)
+    truth = [t if t[0] < 230 else (t[0] + 12, t[1], t[2] + 12, t[3]) for t in truth]
+    split = split_panels(_png(array))
+    assert split.reliable and len(split.panels) == 4
+    assert all(_iou(p.box, t) >= 0.9 for p, t in zip(split.panels, truth))
+
+
+def test_letter_in_a_ct_black_band_does_not_cut_the_panel():
+    # The letter breaks the black rows above the body: that band is the panel's own, not a gutter.
+    array, _ = grid_figure(["ct"], 1, 400, 260, 0, "a", seed=9)
+    framed = np.pad(array, 8, constant_values=255)
+    split = split_panels(_png(framed))
+    assert split.reliable and len(split.panels) == 1 and _iou(split.panels[0].box, (8, 8, 408, 268)) >= 0.95
+
+
+def test_bench_draws_shallow_curator_overlaps_as_touching_panels():
+    boxes = [(0, 0, 210, 200), (200, 4, 410, 200), (30, 30, 60, 60)]
+    assert touching(boxes[:2]) == [(0, 0, 205, 200), (205, 4, 410, 200)]
+    # A box deep inside another (an inset) is drawn as it is.
+    assert touching([boxes[0], boxes[2]]) == [boxes[0], boxes[2]]
+    figure = figure_from_boxes(boxes[:2], ["ct", "ct"], seed=1)
+    assert figure.shape == (206, 416)
 
 
 @pytest.mark.parametrize("caption,expected", [
