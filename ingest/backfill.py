@@ -44,7 +44,7 @@ from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_ur
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
-from .timeline import ImageTexts, case_timeline, filename_day
+from .timeline import ImageTexts, case_timeline, filename_day, tells_one_moment
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ class RowContext:
 
     note_shared: bool = False
     filenames: tuple[str, ...] = ()
+    #: The words of each of those rows about its own image (its panel of the note, or its note when
+    #: the note is that row's alone; "" otherwise): they place the siblings on the timeline, so
+    #: "7 days later" in this row's note counts from the sibling's "initial radiograph".
+    own_texts: tuple[str, ...] = ()
+    #: Every row of the patient has this row's note: the note describes all of its films.
+    note_of_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,12 +304,19 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
     history, the image's moment from its file name's day label and its own part of the note."""
     filename = _cell(row, "filename")
-    if not image_text and filename_day(filename) is None:
+    note = _cell(row, "clinical_notes")
+    # A note that tells the presentation and nothing later, this film's own or every film's of the
+    # patient, dates its films at the presentation.
+    presenting = (bool(image_text) and image_text == note or context.note_of_all) and tells_one_moment(note)
+    if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
     names = context.filenames or (filename,)
     own = names.index(filename) if filename in names else 0
-    images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]
-    timeline = case_timeline(_cell(row, "clinical_notes"), images, captions_are_notes=True)
+    siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
+    images = [ImageTexts(i, caption=(image_text or "") if i == own else siblings[i], filename=_stem(name)) for i, name in enumerate(names)]
+    # Curators count a film "on admission" after a told onset from the onset or from the admission:
+    # such films stay blank (admission_base_told=False).
+    timeline = case_timeline(note, images, captions_are_notes=True, presenting=presenting, admission_base_told=False)
     placed = timeline.offset_of(own)
     if placed is None or placed.value is None:
         return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
@@ -596,7 +609,13 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
     counts: dict[str, int] = {}
     for note in notes:
         counts[note] = counts.get(note, 0) + 1
-    return [RowContext(bool(note) and counts[note] > 1, filenames if len(group) > 1 else ()) for note in notes]
+    if len(group) < 2:
+        return [RowContext(note_of_all=True)]
+    own_texts = tuple(
+        "" if not note or (counts[note] > 1 and text == note) else (text or "")
+        for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
+    )
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group)) for note in notes]
 
 
 def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:

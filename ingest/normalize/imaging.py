@@ -368,7 +368,9 @@ _HISTORY = compile(
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+)?(?:onset|developing|symptom|first)"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
+    rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{_UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b",
     re.IGNORECASE,
@@ -431,7 +433,7 @@ def _history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, _UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
             n = m.group("n" + i) if m.group("n" + i) else None
             if n:
                 amount = _amount(n, m.group("unit" + i))

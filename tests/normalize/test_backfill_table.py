@@ -109,8 +109,12 @@ def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
     rows = [{"patientid": "8", "url": "https://example.org/case/8", "filename": f"case8-day-{d}.jpg", "clinical_notes": note, "offset": ""}
             for d in (0, 2)]
     fills = {f.row: (f.value, f.evidence) for f in backfill_table(rows, ["offset"], workers=1)}
-    # day 0 is the admission, four days after the onset the curators count from
-    assert fills == {2: ("4", "Four-day history … day-0"), 3: ("6", "Four-day history … day-2")}
+    # day 0 is the admission, four days after the onset: curators write such films as 0 and 2 (from
+    # the admission) or 4 and 6 (from the onset), so backfill leaves them blank
+    assert fills == {}
+    no_history = [dict(row, clinical_notes="Admitted to hospital for worsening dyspnoea.") for row in rows]
+    fills = {f.row: (f.value, f.evidence) for f in backfill_table(no_history, ["offset"], workers=1)}
+    assert fills == {2: ("0", "day-0"), 3: ("2", "day-2")}  # no onset told: the labels count from admission
 
 
 def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
