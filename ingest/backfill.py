@@ -89,6 +89,7 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 
 _EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
 _VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
+_LAST_VIEW_TOKENS = {"pa": "PA", "ap": "AP", "l": "L", "lat": "L", "lateral": "L", "aps": "AP Supine", "supine": "AP Supine"}
 _PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 
 
@@ -105,6 +106,12 @@ def _view_from_filename(filename: str) -> Normalized:
         m = re.search(rf"(?:^|[-_.\s]){re.escape(token)}(?=$|[-_.\s])", filename)
         start = m.start() + (1 if m.group(0)[0] in "-_. " else 0) if m else -1
         return Normalized(view, token, start, start + len(token) if start >= 0 else -1, "view.filename", 1)
+    # a lower-case view as the name's last word ("...-day1-pa.png", "...-symptoms-l.png"): a lone
+    # "l" or "a" elsewhere in a name is a size or a panel ("kjr-21-e24-g002-l-a.jpg")
+    last = tokens[-1] if tokens else ""
+    if last in _LAST_VIEW_TOKENS:
+        start = len(stem) - len(last)
+        return Normalized(_LAST_VIEW_TOKENS[last], filename[start:len(stem)], start, len(stem), "view.filename", 1)
     if "a-letto" in stem.lower() or "portable" in stem.lower():
         return normalize_view(stem.replace("-", " "))
     return Normalized(None)
@@ -271,7 +278,7 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
             if words.value == MODALITY_XRAY:
                 return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end, "modality.case-words-single-modality", words.version)
         return Normalized(None)
-    result = normalize_modality(image_text)
+    result = normalize_modality(image_text, radiograph_signs=True)
     if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
         return _ct_in_whole_note(result)
     return result

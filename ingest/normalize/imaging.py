@@ -23,7 +23,7 @@ PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
 VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
-MODALITY_VERSION = 2  # v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
+MODALITY_VERSION = 3  # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 FINDING_VERSION = 2
 OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 
@@ -160,12 +160,27 @@ _CT_SIGNS = compile(
 )
 
 
+# Words of a radiograph's reading that a CT's does not use: the lung zones and fields of a
+# projection, the silhouettes and angles of a film, Kerley lines; Italian reports' translated
+# "ipodiafania" (hypodiaphania), "ipotrasparenza" (hypotransparency), "velatura" (veiling).
+_RADIOGRAPH_SIGNS = compile(
+    r"\b(?:upper|mid|middle|lower|mid-?lower|middle-?lower|middle-?basal|basal|apical)[\s-]+(?:(?:right|left)\s+)?(?:lung\s+|pulmonary\s+)?(?:zones?|fields?)\b"
+    r"|\b(?:lung|pulmonary)\s+fields?\b|\bcostophrenic\s+(?:angles?|sinus\w*)|\bcardiothoracic\s+ratio\b"
+    r"|\bcardio-?(?:mediastinal|vasal)\s+(?:contours?|silhouette|shadow|outline)|\bcardiac\s+silhouette\b|\bKerley\b"
+    r"|\bhypo-?diaphan\w*|\bhypo-?transpar\w*|\bhypotransprence\b|\bpleural\s+veiling\b|\bsilhouette\s+sign\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, figure_caption: bool = False, **_context) -> Normalized:
+def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False, **_context) -> Normalized:
     """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
     "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
     ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
-    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT."""
+    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
+    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
+    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
+    without any modality word say X-ray."""
     stripped = text.strip()
     if stripped in (MODALITY_XRAY, MODALITY_CT):
         start = text.find(stripped)
@@ -190,7 +205,14 @@ def normalize_modality(text: str, figure_caption: bool = False, **_context) -> N
         sign = _CT_SIGNS.search(text)
         if sign:
             return found(MODALITY_CT, text, sign.start(), sign.end(), "modality.ct-signs-in-figure-caption", MODALITY_VERSION)
+    if radiograph_signs and has_any(ctx.lower, _RADIOGRAPH_SIGN_KEYS):
+        sign = _RADIOGRAPH_SIGNS.search(text)
+        if sign:
+            return found(MODALITY_XRAY, text, sign.start(), sign.end(), "modality.radiograph-signs", MODALITY_VERSION)
     return Normalized(None)
+
+
+_RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour", "outline", "kerley", "diaphan", "transpar", "transprence", "veiling")
 
 
 # --- Finding -------------------------------------------------------------------------------------
