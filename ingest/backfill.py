@@ -173,12 +173,35 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(spans)
 
 
+# A figure's legend inside a note: "Figure 2 (4 hours later). Radiological worsening ...".
+_FIGURE_MARK = compile_fast(r"\bFig(?:ure)?\.?\s*(\d{1,2})\b(?![.,]\d)(?!\s*[a-hA-H]\b)", re.IGNORECASE)
+# The figure number of a file: Eurorad's "<case>_<figure>_<image>.jpg", a paper's "-fig3.png".
+_FIGURE_IN_NAME = compile_fast(r"^\d+_(\d{1,2})_\d+$|(?:^|[-_.])fig(?:ure)?[-_]?(\d{1,2})$", re.IGNORECASE)
+
+
+def _figure_text(note: str, filename: str) -> str | None:
+    """The legend of this file's figure when the note gives the legends of two or more figures
+    ("Figure 1 (at admission). ... Figure 2 (4 hours later). ..."): from its mark to the next
+    figure's. None when the note has no such legends or none of this file's figure."""
+    if "fig" not in note.lower():
+        return None
+    marks = [(int(m.group(1)), m.start()) for m in _FIGURE_MARK.finditer(note)]
+    if len({n for n, _ in marks}) < 2:
+        return None
+    named = _FIGURE_IN_NAME.search(_stem(filename))
+    if named is None:
+        return None
+    number = int(named.group(1) or named.group(2))
+    parts = [note[start:marks[i + 1][1] if i + 1 < len(marks) else len(note)] for i, (n, start) in enumerate(marks) if n == number]
+    return " ".join(parts) if parts else None
+
+
 def _image_text(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
     file is not one of them."""
     panels = _panels(note)
     if not panels:
-        return note
+        return _figure_text(note, filename) or note
     letter = _panel_letter(filename)
     if letter is None:
         return None

@@ -260,10 +260,15 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
         kept = []
         for start, moment in moments:
             s_start, s_end = sentence_at(text, start)
-            if _IMAGE_WORDS.search(text, s_start, s_end):
+            if _IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
                 kept.append((start, moment))
         moments = kept
     return tuple(moment for _, moment in moments)
+
+
+# A figure's legend opening its sentence ("Figure 4 (Day 2). Bilateral consolidation."): about an
+# image, where a figure cited inside a sentence ("the nadir on day 5 (Figure 1C)") is not.
+_LEGEND_START = compile_fast(r"\s*(?:\(?\s*)?Fig(?:ure)?\.?\s*\d{1,2}[a-hA-H]?\b", re.IGNORECASE)
 
 
 # "compared with the initial radiograph", "since the admission film": another image's moment, a

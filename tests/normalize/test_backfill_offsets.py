@@ -82,3 +82,22 @@ def test_a_peoples_hospital_is_a_place_not_other_people():
     note = ("On February 4 a 50-year-old woman presented with fever for one week and was admitted to the "
             "First People's Hospital of the city.")
     assert onset_gap(note)[0] == 7
+
+
+def test_a_figure_legend_in_the_note_dates_its_film():
+    note = "A 70-year-old woman admitted with dyspnoea. She died 24 hours later. Figure 3 (Day 2). Bilateral alveolar consolidation."
+    fills = [f for f in backfill_row(_row(filename="16601_3_1.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
+    assert [(f.value, f.evidence) for f in fills] == [("2", "Day 2")]
+
+
+def test_a_figure_cited_inside_a_sentence_is_no_films_moment():
+    note = ("Chest radiograph showed patchy infiltrates (Figure 1B). Oxygen saturation reached a nadir on day 5 of "
+            "illness (Figure 1C).")
+    assert backfill_row(_row(filename="gr1-b.png", clinical_notes=note), ["offset"]) == []
+
+
+def test_a_note_holding_several_figure_legends_gives_each_file_its_own():
+    note = "Figure 1 (on admission). Right lower zone opacity. Figure 2 (5 days later). Lateral view: bilateral opacities."
+    rows = [_row(patientid="6", url=URL, filename=f"16700_{n}_1.jpg", clinical_notes=note) for n in (1, 2)]
+    fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["offset", "view", "modality"], workers=1)}
+    assert fills == {(2, "offset"): "0", (2, "modality"): "X-ray", (3, "offset"): "5", (3, "view"): "L"}
