@@ -1,17 +1,11 @@
 """Backfill's offsets on the wording of clinical notes: the presenting film, sibling panels, and
 the films whose base (onset or admission) curators record either way, which stay blank."""
 
-from exports.schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_table
 from ingest.timeline import ImageTexts, case_timeline, onset_gap, tells_one_moment
+from tests.normalize.helpers import blank_row as _row
 
 URL = "https://example.org/case/41"
-
-
-def _row(**cells):
-    row = {c: "" for c in COLUMNS}
-    row.update(cells)
-    return row
 
 
 def _offsets(rows):

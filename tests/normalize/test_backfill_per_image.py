@@ -3,16 +3,9 @@ the words introducing the patient, each on realistic wording."""
 
 import pytest
 
-from exports.schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_table
 from ingest.normalize import normalize_modality, normalize_sex
-from tests.normalize.helpers import assert_blank, assert_value
-
-
-def _row(**cells):
-    row = {c: "" for c in COLUMNS}
-    row.update(cells)
-    return row
+from tests.normalize.helpers import assert_blank, assert_value, blank_row as _row
 
 
 def _value(row, field):

@@ -1,15 +1,9 @@
 """backfill_table: a patient's rows share their notes for patient-level fields, never their values."""
 
-from exports.schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_table
+from tests.normalize.helpers import blank_row as _row
 
 URL = "https://radiopaedia.org/cases/covid-19-pneumonia-99"
-
-
-def _row(**cells):
-    row = {c: "" for c in COLUMNS}
-    row.update(cells)
-    return row
 
 
 def _by_row(fills):
