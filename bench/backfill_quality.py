@@ -19,13 +19,18 @@
 Prints per field: known, filled, correct, precision (correct / filled) and coverage (filled /
 known); then overall.
 
-Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--protocol table|row|blank|all]
+``--half even|odd`` keeps the rows of the patients whose patientid's number is even (or odd): the
+rules are developed on one half and checked on the other (whole patients on each side, so no
+patient's notes are on both). A change that helps only the development half is fitted to it.
+
+Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--protocol table|row|blank|all] [--half even|odd]
        python bench/backfill_quality.py --captions [path/to/pmc-figures.csv] [--errors modality]
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -56,6 +61,12 @@ def same(field: str, known: str, filled: str) -> bool:
         # wildcard), and three rows carry a trailing space ("Herpes ")
         known = known.replace("E.Coli", "Escherichia-Coli")
     return known == filled
+
+
+def patient_half(row: dict[str, str]) -> str:
+    """"even" or "odd": the parity of the number in the row's patientid ("19a" -> odd)."""
+    m = re.match(r"\d+", (row.get("patientid") or "").strip())
+    return "odd" if m and int(m.group(0)) % 2 else "even"
 
 
 def _row_protocol(rows: list[dict[str, str]], field: str) -> dict[int, str]:
@@ -187,11 +198,18 @@ def main(argv: list[str]) -> None:
         i = args.index("--protocol")
         protocol = args[i + 1]
         del args[i:i + 2]
+    half = None
+    if "--half" in args:
+        i = args.index("--half")
+        half = args[i + 1]
+        del args[i:i + 2]
     if args:
         path = args[0]
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    print(f"{path}: {len(rows)} rows")
+    if half is not None:
+        rows = [row for row in rows if patient_half(row) == half]
+    print(f"{path}: {len(rows)} rows" + (f" (patients of the {half} half)" if half else ""))
     for name in (("blank", "table", "row") if protocol == "all" else (protocol,)):
         run(rows, name, show_errors)
         print()

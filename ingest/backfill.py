@@ -44,7 +44,7 @@ from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_ur
 from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
-from .timeline import ImageTexts, case_timeline, filename_day
+from .timeline import ImageTexts, case_timeline, filename_day, tells_one_moment
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ class RowContext:
 
     note_shared: bool = False
     filenames: tuple[str, ...] = ()
+    #: The words of each of those rows about its own image (its panel of the note, or its note when
+    #: the note is that row's alone; "" otherwise): they place the siblings on the timeline, so
+    #: "7 days later" in this row's note counts from the sibling's "initial radiograph".
+    own_texts: tuple[str, ...] = ()
+    #: Every row of the patient has this row's note: the note describes all of its films.
+    note_of_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 
 _EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
 _VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
+_LAST_VIEW_TOKENS = {"pa": "PA", "ap": "AP", "l": "L", "lat": "L", "lateral": "L", "aps": "AP Supine", "supine": "AP Supine"}
 _PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 
 
@@ -99,6 +106,12 @@ def _view_from_filename(filename: str) -> Normalized:
         m = re.search(rf"(?:^|[-_.\s]){re.escape(token)}(?=$|[-_.\s])", filename)
         start = m.start() + (1 if m.group(0)[0] in "-_. " else 0) if m else -1
         return Normalized(view, token, start, start + len(token) if start >= 0 else -1, "view.filename", 1)
+    # a lower-case view as the name's last word ("...-day1-pa.png", "...-symptoms-l.png"): a lone
+    # "l" or "a" elsewhere in a name is a size or a panel ("kjr-21-e24-g002-l-a.jpg")
+    last = tokens[-1] if tokens else ""
+    if last in _LAST_VIEW_TOKENS:
+        start = len(stem) - len(last)
+        return Normalized(_LAST_VIEW_TOKENS[last], filename[start:len(stem)], start, len(stem), "view.filename", 1)
     if "a-letto" in stem.lower() or "portable" in stem.lower():
         return normalize_view(stem.replace("-", " "))
     return Normalized(None)
@@ -160,12 +173,35 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(spans)
 
 
+# A figure's legend inside a note: "Figure 2 (4 hours later). Radiological worsening ...".
+_FIGURE_MARK = compile_fast(r"\bFig(?:ure)?\.?\s*(\d{1,2})\b(?![.,]\d)(?!\s*[a-hA-H]\b)", re.IGNORECASE)
+# The figure number of a file: Eurorad's "<case>_<figure>_<image>.jpg", a paper's "-fig3.png".
+_FIGURE_IN_NAME = compile_fast(r"^\d+_(\d{1,2})_\d+$|(?:^|[-_.])fig(?:ure)?[-_]?(\d{1,2})$", re.IGNORECASE)
+
+
+def _figure_text(note: str, filename: str) -> str | None:
+    """The legend of this file's figure when the note gives the legends of two or more figures
+    ("Figure 1 (at admission). ... Figure 2 (4 hours later). ..."): from its mark to the next
+    figure's. None when the note has no such legends or none of this file's figure."""
+    if "fig" not in note.lower():
+        return None
+    marks = [(int(m.group(1)), m.start()) for m in _FIGURE_MARK.finditer(note)]
+    if len({n for n, _ in marks}) < 2:
+        return None
+    named = _FIGURE_IN_NAME.search(_stem(filename))
+    if named is None:
+        return None
+    number = int(named.group(1) or named.group(2))
+    parts = [note[start:marks[i + 1][1] if i + 1 < len(marks) else len(note)] for i, (n, start) in enumerate(marks) if n == number]
+    return " ".join(parts) if parts else None
+
+
 def _image_text(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
     file is not one of them."""
     panels = _panels(note)
     if not panels:
-        return note
+        return _figure_text(note, filename) or note
     letter = _panel_letter(filename)
     if letter is None:
         return None
@@ -265,7 +301,7 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
             if words.value == MODALITY_XRAY:
                 return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end, "modality.case-words-single-modality", words.version)
         return Normalized(None)
-    result = normalize_modality(image_text)
+    result = normalize_modality(image_text, radiograph_signs=True)
     if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
         return _ct_in_whole_note(result)
     return result
@@ -298,12 +334,19 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
     history, the image's moment from its file name's day label and its own part of the note."""
     filename = _cell(row, "filename")
-    if not image_text and filename_day(filename) is None:
+    note = _cell(row, "clinical_notes")
+    # A note that tells the presentation and nothing later, this film's own or every film's of the
+    # patient, dates its films at the presentation.
+    presenting = (bool(image_text) and image_text == note or context.note_of_all) and tells_one_moment(note)
+    if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
     names = context.filenames or (filename,)
     own = names.index(filename) if filename in names else 0
-    images = [ImageTexts(i, caption=(image_text or "") if i == own else "", filename=_stem(name)) for i, name in enumerate(names)]
-    timeline = case_timeline(_cell(row, "clinical_notes"), images, captions_are_notes=True)
+    siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
+    images = [ImageTexts(i, caption=(image_text or "") if i == own else siblings[i], filename=_stem(name)) for i, name in enumerate(names)]
+    # Curators count a film "on admission" after a told onset from the onset or from the admission:
+    # such films stay blank (admission_base_told=False).
+    timeline = case_timeline(note, images, captions_are_notes=True, presenting=presenting, admission_base_told=False)
     placed = timeline.offset_of(own)
     if placed is None or placed.value is None:
         return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
@@ -596,7 +639,13 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
     counts: dict[str, int] = {}
     for note in notes:
         counts[note] = counts.get(note, 0) + 1
-    return [RowContext(bool(note) and counts[note] > 1, filenames if len(group) > 1 else ()) for note in notes]
+    if len(group) < 2:
+        return [RowContext(note_of_all=True)]
+    own_texts = tuple(
+        "" if not note or (counts[note] > 1 and text == note) else (text or "")
+        for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
+    )
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group)) for note in notes]
 
 
 def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:

@@ -260,10 +260,15 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
         kept = []
         for start, moment in moments:
             s_start, s_end = sentence_at(text, start)
-            if _IMAGE_WORDS.search(text, s_start, s_end):
+            if _IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
                 kept.append((start, moment))
         moments = kept
     return tuple(moment for _, moment in moments)
+
+
+# A figure's legend opening its sentence ("Figure 4 (Day 2). Bilateral consolidation."): about an
+# image, where a figure cited inside a sentence ("the nadir on day 5 (Figure 1C)") is not.
+_LEGEND_START = compile_fast(r"\s*(?:\(?\s*)?Fig(?:ure)?\.?\s*\d{1,2}[a-hA-H]?\b", re.IGNORECASE)
 
 
 # "compared with the initial radiograph", "since the admission film": another image's moment, a
@@ -349,6 +354,25 @@ def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only:
     return moments
 
 
+# Words that put a film after the presentation: a note with one of them tells several moments.
+_LATER = compile_fast(
+    r"\b(?:follow-?up|subsequent\w*|repeat\w*|control|later|afterwards|then|next|worsen\w*|progress\w*|improv\w*|"
+    r"resol\w*|evolution|serial|previous|prior|compared|discharge\w*|died|death|day\s*\d|increas\w*|decreas\w*|"
+    r"interval|persist\w*|new|again|still|remain\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_one_moment(note: str, day_first: bool = False) -> bool:
+    """True when a clinical note tells the presentation and no later moment: no image moment, no
+    date in a sentence about an image, no "follow-up", "later", "worsening", "day 3"... Its
+    films are then the presenting films ("For 7 days fever and asthenia. Extended thickening in
+    the middle-lower right field.": the film is of day 7 from the onset)."""
+    if not note.strip() or _LATER.search(note):
+        return False
+    return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -389,18 +413,24 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
 
 
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
-                  day_first: bool = False) -> Timeline:
+                  day_first: bool = False, presenting: bool | None = None, admission_base_told: bool = True) -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
-    ``day_first``: the source writes slashed dates day first (SIRM, Eurorad)."""
+    ``day_first``: the source writes slashed dates day first (SIRM, Eurorad). ``presenting``: the
+    images without a moment of their own are the presenting films (default: a case with one image
+    and a history of its presentation). ``admission_base_told=False``: an image counted from the
+    admission ("on admission", "day 2", "3 days after admission") of a case whose onset came
+    earlier stays blank with the reason, because curators count such images from either base."""
     ordered = sorted(images, key=lambda i: i.position)
     moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     timeline, dates, events = _anchor(history, findings, day_first, any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
-    presenting = len(ordered) == 1 and timeline.anchor_evidence != "" and not captions_are_notes and bool(_PRESENTATION.search(history))
+    if presenting is None:
+        presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
+    presenting = presenting and timeline.anchor_evidence != ""
     offsets: list[ImageOffset] = []
     previous_day: int | None = None
     for image in ordered:
@@ -415,11 +445,22 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         elif moment is not None:
             first = image.position == ordered[0].position
             day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first, dates)
+            if day is not None and not admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
+                day, reason = None, (
+                    f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
+                    f"({timeline.anchor_evidence!r}): curators count such a film from either, day {day} or day {day - timeline.admission_day}")
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "", moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
             previous_day = day
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+# "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
+_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach)\b", re.IGNORECASE)
+
+#: Rules of a film placed by counting from the admission (a day after the onset when told).
+_FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission", "timeline.date-since-admission"})
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, "_Dates", list[Event]]:
@@ -472,6 +513,14 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == AFTER_PREVIOUS:
         if previous_day is None:
             return None, "timeline.after-previous", f"{moment.evidence!r} counts from an earlier image whose day is not known"
+        presentation = admission if admission is not None else 0
+        if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
+            # a caption's "after two months" (not "two months later"): after the previous film or
+            # after the presentation, which the words do not say (a study label counts from the
+            # previous study)
+            return None, "timeline.after-previous", (
+                f"{moment.evidence!r} may count from the previous film (day {previous_day + moment.days}) "
+                f"or from the presentation (day {presentation + moment.days})")
         return previous_day + moment.days, "timeline.after-previous", ""
     # a bare day label
     if timeline.anchor == HOSPITALISATION and dates.onset is None:

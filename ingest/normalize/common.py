@@ -256,8 +256,9 @@ _RELATIVE_WORDS = (
 )
 RELATIVE = compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
 #: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
-#: this patient's sex, age or clinical course.
-OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people|persons|subjects|cases)\b", re.IGNORECASE)
+#: this patient's sex, age or clinical course. "People's Hospital" (many Chinese hospitals) is a
+#: place.
+OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people(?![’']s\s+Hospital)|persons|subjects|cases)\b", re.IGNORECASE)
 # first letters of _RELATIVE_WORDS and of the group words
 RELATIVE = gate(RELATIVE, "[hwspdcmfbrgetv]")
 OTHER_PERSON = gate(OTHER_PERSON, "[hwspdcmfbrgetv]")

@@ -15,7 +15,7 @@ from .common import Normalized, OTHER_PERSON, blank, compile, gate, clause_at, f
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-SEX_VERSION = 2  # 2: relation words (wife, son, ...) of the patient introduced by them
+SEX_VERSION = 3  # 3: the words introducing the patient with an age outweigh the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the patient introduced by them
 AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
@@ -82,16 +82,36 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
         lead = text[c_start:m.start()]
         if OTHER_PERSON.search(lead) or _WORDS_ABOUT_OTHERS.search(lead):
             continue
-        hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(), "sex.words"))
+        introduced = _AGE_BEFORE.search(text, max(c_start, m.start() - 30), m.start()) is not None or \
+            _AGE_AFTER.match(text, m.end()) is not None
+        if m.group(0).lower() in _RELATION_WORDS and not introduced:
+            continue  # "found unresponsive by wife": a relative; "his 59-year-old wife" introduces a patient
+        hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(), "sex.introduction" if introduced else "sex.words"))
     for m in _AGE_SEX_SHORTHAND.finditer(text):
         hits.append((MALE if m.group("s") == "M" else FEMALE, m.start(), m.end(), "sex.shorthand"))
     return sorted(hits, key=lambda h: h[1])
+
+
+#: Family words: a patient's sex only when they introduce the patient with an age.
+_RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother", "sister", "grandmother"})
+# The age introducing the person a sex word names: "46-year-old female", "a 34 yo man",
+# "Women, 69 years old", "Male, 51 years".
+_AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
+_AGE_AFTER = compile(r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|y)\b(?!\s+(?:ago|before|after|later|earlier|of))", re.IGNORECASE)
+#: Rules of the words that introduce the patient: they outweigh the other sex words of a note
+#: (pronouns a translation got wrong, a relative named without a possessive).
+_INTRODUCTIONS = frozenset({"sex.introduction", "sex.shorthand", "sex.label"})
 
 
 @lru_cache(maxsize=8192)
 def normalize_sex(text: str, language: str | None = None, **_context) -> Normalized:
     """M or F from words about the patient; pronouns only when all of them agree."""
     hits = _patient_sex_words(text)
+    introductions = [h for h in hits if h[3] in _INTRODUCTIONS]
+    if introductions and len({h[0] for h in introductions}) == 1:
+        # the note introduces its patient ("46-year-old female", "84M"): other sex words are
+        # about someone else ("her husband (case 14)") or a translation's pronoun
+        hits = introductions
     sexes = {h[0] for h in hits}
     if len(sexes) == 1:
         sex, start, end, rule = hits[0]

@@ -23,7 +23,7 @@ PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
 VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
-MODALITY_VERSION = 2  # v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
+MODALITY_VERSION = 3  # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 FINDING_VERSION = 2
 OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 
@@ -160,12 +160,27 @@ _CT_SIGNS = compile(
 )
 
 
+# Words of a radiograph's reading that a CT's does not use: the lung zones and fields of a
+# projection, the silhouettes and angles of a film, Kerley lines; Italian reports' translated
+# "ipodiafania" (hypodiaphania), "ipotrasparenza" (hypotransparency), "velatura" (veiling).
+_RADIOGRAPH_SIGNS = compile(
+    r"\b(?:upper|mid|middle|lower|mid-?lower|middle-?lower|middle-?basal|basal|apical)[\s-]+(?:(?:right|left)\s+)?(?:lung\s+|pulmonary\s+)?(?:zones?|fields?)\b"
+    r"|\b(?:lung|pulmonary)\s+fields?\b|\bcostophrenic\s+(?:angles?|sinus\w*)|\bcardiothoracic\s+ratio\b"
+    r"|\bcardio-?(?:mediastinal|vasal)\s+(?:contours?|silhouette|shadow|outline)|\bcardiac\s+silhouette\b|\bKerley\b"
+    r"|\bhypo-?diaphan\w*|\bhypo-?transpar\w*|\bhypotransprence\b|\bpleural\s+veiling\b|\bsilhouette\s+sign\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, figure_caption: bool = False, **_context) -> Normalized:
+def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False, **_context) -> Normalized:
     """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
     "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
     ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
-    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT."""
+    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
+    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
+    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
+    without any modality word say X-ray."""
     stripped = text.strip()
     if stripped in (MODALITY_XRAY, MODALITY_CT):
         start = text.find(stripped)
@@ -190,7 +205,14 @@ def normalize_modality(text: str, figure_caption: bool = False, **_context) -> N
         sign = _CT_SIGNS.search(text)
         if sign:
             return found(MODALITY_CT, text, sign.start(), sign.end(), "modality.ct-signs-in-figure-caption", MODALITY_VERSION)
+    if radiograph_signs and has_any(ctx.lower, _RADIOGRAPH_SIGN_KEYS):
+        sign = _RADIOGRAPH_SIGNS.search(text)
+        if sign:
+            return found(MODALITY_XRAY, text, sign.start(), sign.end(), "modality.radiograph-signs", MODALITY_VERSION)
     return Normalized(None)
+
+
+_RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour", "outline", "kerley", "diaphan", "transpar", "transprence", "veiling")
 
 
 # --- Finding -------------------------------------------------------------------------------------
@@ -368,7 +390,9 @@ _HISTORY = compile(
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+)?(?:onset|developing|symptom|first)"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
+    rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{_UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b",
     re.IGNORECASE,
@@ -431,7 +455,7 @@ def _history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, _UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
             n = m.group("n" + i) if m.group("n" + i) else None
             if n:
                 amount = _amount(n, m.group("unit" + i))

@@ -18,3 +18,12 @@ def assert_blank(result: Normalized, text: str) -> None:
     assert result.value is None, result
     if result.evidence:
         assert result.evidence in text, result
+
+
+def blank_row(**cells) -> dict[str, str]:
+    """A metadata.csv row with every column blank but ``cells``."""
+    from exports.schema import COLUMNS
+
+    row = {c: "" for c in COLUMNS}
+    row.update(cells)
+    return row

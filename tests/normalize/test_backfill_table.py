@@ -1,15 +1,9 @@
 """backfill_table: a patient's rows share their notes for patient-level fields, never their values."""
 
-from exports.schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_table
+from tests.normalize.helpers import blank_row as _row
 
 URL = "https://radiopaedia.org/cases/covid-19-pneumonia-99"
-
-
-def _row(**cells):
-    row = {c: "" for c in COLUMNS}
-    row.update(cells)
-    return row
 
 
 def _by_row(fills):
@@ -109,8 +103,12 @@ def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
     rows = [{"patientid": "8", "url": "https://example.org/case/8", "filename": f"case8-day-{d}.jpg", "clinical_notes": note, "offset": ""}
             for d in (0, 2)]
     fills = {f.row: (f.value, f.evidence) for f in backfill_table(rows, ["offset"], workers=1)}
-    # day 0 is the admission, four days after the onset the curators count from
-    assert fills == {2: ("4", "Four-day history … day-0"), 3: ("6", "Four-day history … day-2")}
+    # day 0 is the admission, four days after the onset: curators write such films as 0 and 2 (from
+    # the admission) or 4 and 6 (from the onset), so backfill leaves them blank
+    assert fills == {}
+    no_history = [dict(row, clinical_notes="Admitted to hospital for worsening dyspnoea.") for row in rows]
+    fills = {f.row: (f.value, f.evidence) for f in backfill_table(no_history, ["offset"], workers=1)}
+    assert fills == {2: ("0", "day-0"), 3: ("2", "day-2")}  # no onset told: the labels count from admission
 
 
 def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
@@ -120,7 +118,7 @@ def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
     rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg", "clinical_notes": note, "modality": ""}
             for i in (1, 2)]
     fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
-    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v2"), (3, "X-ray", "modality.case-words-single-modality@v2")}
+    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v3"), (3, "X-ray", "modality.case-words-single-modality@v3")}
     ct_note = "CT shows bilateral ground-glass opacities."
     rows = [dict(row, clinical_notes=ct_note) for row in rows]
     assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's

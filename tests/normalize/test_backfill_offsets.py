@@ -1,0 +1,97 @@
+"""Backfill's offsets on the wording of clinical notes: the presenting film, sibling panels, and
+the films whose base (onset or admission) curators record either way, which stay blank."""
+
+from ingest.backfill import backfill_row, backfill_table
+from ingest.timeline import ImageTexts, case_timeline, onset_gap, tells_one_moment
+from tests.normalize.helpers import blank_row as _row
+
+URL = "https://example.org/case/41"
+
+
+def _offsets(rows):
+    return {f.row: (f.value, f.rule) for f in backfill_table(rows, ["offset"], workers=1) if f.field == "offset"}
+
+
+def test_a_note_telling_only_the_presentation_dates_its_film_at_the_history_length():
+    note = "Dry cough and fever for 6 days, now short of breath. Patchy opacities in both lower zones."
+    fills = [f for f in backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
+    assert [(f.value, f.evidence) for f in fills] == [("6", "for 6 days")]
+    assert fills[0].rule.startswith("timeline.presenting-image")
+
+
+def test_every_film_of_a_note_shared_by_all_of_them_is_a_presenting_film():
+    note = "Woman, 61 years old, with fever since one week. Bilateral ground-glass thickening."
+    rows = [_row(patientid="3", url=URL, filename=f"{n}.jpeg", clinical_notes=note) for n in ("x", "y")]
+    assert {row: value for row, (value, _) in _offsets(rows).items()} == {2: "7", 3: "7"}
+
+
+def test_a_note_telling_a_later_moment_dates_no_film_at_presentation():
+    for note in (
+        "Fever for 5 days. Follow-up radiograph shows worsening consolidation.",
+        "Fever for 5 days. Increasing left basal opacity.",
+        "Fever for 5 days. The patient was discharged in good condition.",
+    ):
+        assert not tells_one_moment(note), note
+        assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == []
+
+
+def test_a_film_on_admission_after_a_told_onset_stays_blank_with_the_reason():
+    note = "Five-day history of fever and cough. Chest radiograph on admission shows bilateral opacities."
+    assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == []
+    timeline = case_timeline(note, [ImageTexts(0, caption=note)], captions_are_notes=True, admission_base_told=False)
+    placed = timeline.offset_of(0)
+    assert placed.value is None and "from either" in placed.reason and "on admission" in placed.reason
+
+
+def test_the_crawler_keeps_counting_a_film_on_admission_from_the_onset():
+    note = "Five-day history of fever and cough."
+    timeline = case_timeline(note, [ImageTexts(0, caption="Chest radiograph on admission.")])
+    assert timeline.offset_of(0).value == 5
+
+
+def test_a_later_panel_counts_from_its_sibling_panel_note():
+    rows = [
+        _row(patientid="5", url=URL, filename="fig2a.png", clinical_notes="Initial chest radiograph (a) shows a right lower zone opacity."),
+        _row(patientid="5", url=URL, filename="fig2b.png", clinical_notes="A follow-up radiograph (b) obtained 6 days later shows progression."),
+    ]
+    assert _offsets(rows) == {2: ("0", "timeline.since-admission@v1"), 3: ("6", "timeline.after-previous@v1")}
+
+
+def test_after_a_time_without_its_base_stays_blank_when_base_and_previous_film_differ():
+    images = [ImageTexts(0, caption="Radiograph 3 days after presentation."), ImageTexts(1, caption="Radiograph after two months: fibrotic bands.")]
+    timeline = case_timeline("Admitted with dyspnoea.", images)
+    assert timeline.offset_of(0).value == 3
+    placed = timeline.offset_of(1)
+    assert placed.value is None and "previous film (day 63)" in placed.reason and "presentation (day 60)" in placed.reason
+
+
+def test_onset_gap_reads_admission_after_the_onset_in_several_wordings():
+    assert onset_gap("A 52-year-old man was admitted 4 days after fever began.")[0] == 4
+    assert onset_gap("She presented to the emergency department on day 7 of illness with dyspnoea.")[0] == 7
+    assert onset_gap("He was hospitalized 5 days after symptom onset.")[0] == 5
+    assert onset_gap("Admitted on day 3 of the hospital stay.") is None
+
+
+def test_a_peoples_hospital_is_a_place_not_other_people():
+    note = ("On February 4 a 50-year-old woman presented with fever for one week and was admitted to the "
+            "First People's Hospital of the city.")
+    assert onset_gap(note)[0] == 7
+
+
+def test_a_figure_legend_in_the_note_dates_its_film():
+    note = "A 70-year-old woman admitted with dyspnoea. She died 24 hours later. Figure 3 (Day 2). Bilateral alveolar consolidation."
+    fills = [f for f in backfill_row(_row(filename="16601_3_1.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
+    assert [(f.value, f.evidence) for f in fills] == [("2", "Day 2")]
+
+
+def test_a_figure_cited_inside_a_sentence_is_no_films_moment():
+    note = ("Chest radiograph showed patchy infiltrates (Figure 1B). Oxygen saturation reached a nadir on day 5 of "
+            "illness (Figure 1C).")
+    assert backfill_row(_row(filename="gr1-b.png", clinical_notes=note), ["offset"]) == []
+
+
+def test_a_note_holding_several_figure_legends_gives_each_file_its_own():
+    note = "Figure 1 (on admission). Right lower zone opacity. Figure 2 (5 days later). Lateral view: bilateral opacities."
+    rows = [_row(patientid="6", url=URL, filename=f"16700_{n}_1.jpg", clinical_notes=note) for n in (1, 2)]
+    fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["offset", "view", "modality"], workers=1)}
+    assert fills == {(2, "offset"): "0", (2, "modality"): "X-ray", (3, "offset"): "5", (3, "view"): "L"}

@@ -1,0 +1,74 @@
+"""Backfill's per-image view and modality from evidence tied to the row, and the patient's sex from
+the words introducing the patient, each on realistic wording."""
+
+import pytest
+
+from ingest.backfill import backfill_row, backfill_table
+from ingest.normalize import normalize_modality, normalize_sex
+from tests.normalize.helpers import assert_blank, assert_value, blank_row as _row
+
+
+def _value(row, field):
+    fills = [f for f in backfill_row(row, [field]) if f.field == field]
+    return fills[0].value if fills else None
+
+
+@pytest.mark.parametrize("filename, view", [
+    ("pneumonia-17-day3-pa.png", "PA"),
+    ("covid-19-pneumonia-71-l.jpg", "L"),
+    ("case-4-ap.jpeg", "AP"),
+    ("case-4-lat.png", "L"),
+])
+def test_a_lower_case_view_ending_the_file_name_is_the_view(filename, view):
+    assert _value(_row(filename=filename), "view") == view
+
+
+@pytest.mark.parametrize("filename", ["kjr-21-e24-g002-l-a.jpg", "ap-case-2.png", "lateral-lobe-1.jpg"])
+def test_a_lower_case_letter_inside_the_file_name_is_no_view(filename):
+    assert _value(_row(filename=filename), "view") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Patchy ill-defined opacities in the right mid zone and left lower zone.",
+    "Bilateral reticular thickening of both lung fields; costophrenic angles are clear.",
+    "Interstitial-alveolar hypodiaphania of the middle-basal field on the left.",
+    "Enlarged cardiac silhouette and Kerley B lines.",
+])
+def test_a_radiographs_reading_words_in_its_own_note_say_x_ray(text):
+    assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
+    assert _value(_row(filename="a.jpg", clinical_notes=text), "modality") == "X-ray"
+
+
+def test_radiograph_words_are_not_read_without_the_option_or_beside_a_ct():
+    text = "Opacities in the right lower zone."
+    assert_blank(normalize_modality(text), text)
+    both = "CT shows ground-glass opacities; the lower lung fields are involved."
+    assert normalize_modality(both, radiograph_signs=True).value == "CT"
+    assert_blank(normalize_modality("Subpleural opacity in the peripheral zone.", radiograph_signs=True), "Subpleural opacity in the peripheral zone.")
+
+
+def test_a_shared_note_with_radiograph_words_gives_no_image_its_modality():
+    # the patient's CT images share the note that reads the radiograph
+    note = "For 7 days fever. Nuanced parenchymal thickening in the middle-lower right field."
+    rows = [_row(patientid="3", url="https://example.org/3", filename=f"{n}.jpeg", clinical_notes=note) for n in ("x", "y", "z")]
+    assert [f for f in backfill_table(rows, ["modality"], workers=1)] == []
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("46-year-old female, asymptomatic. He reports low back pain. Lives with her husband (case 14).", "F"),
+    ("84M with COPD. Found unresponsive by wife at home.", "M"),
+    ("Women, 69 years old, with fever since one week. In the anamnesis, he denies pathologies.", "F"),
+])
+def test_the_words_introducing_the_patient_outweigh_other_sex_words(text, sex):
+    assert_value(normalize_sex(text), text, sex)
+
+
+def test_a_relative_named_without_an_age_is_not_the_patient():
+    text = "Found unresponsive at home by his wife; intubated in the field."
+    assert normalize_sex(text).value != "F"  # the wife is not the patient
+    assert_blank(normalize_sex("Brought in by daughter with confusion."), "Brought in by daughter with confusion.")
+
+
+def test_two_patients_introduced_with_different_sexes_stay_blank():
+    text = "A 61-year-old man and a 58-year-old woman returning from the same trip presented with fever."
+    assert_blank(normalize_sex(text), text)
