@@ -139,6 +139,9 @@ class PublicationsSpider(CaseSpider):
                                       "or -a candidates=accepted")
         kwargs.setdefault("cases", dois)
         kwargs.setdefault("cases_file", ids_file)
+        # errors about them name the arguments as given
+        self.cases_argument = "dois" if dois is not None else "cases"
+        self.cases_file_argument = "ids_file" if ids_file is not None else "cases_file"
         super().__init__(*args, **kwargs)
         self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
                                if v is not None})

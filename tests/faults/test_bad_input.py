@@ -35,7 +35,7 @@ def sample(tmp_path) -> Path:
 
 
 CASES = ["evidence-is-input", "output-is-input", "evidence-is-output", "output-is-a-device", "evidence-is-a-device",
-         "input-is-a-directory"]
+         "output-is-dev-full", "input-is-a-directory"]
 
 
 def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | None, str]:
@@ -46,6 +46,7 @@ def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | 
         "evidence-is-output": (str(sample), str(out), str(out), f"--evidence {out}"),
         "output-is-a-device": (str(sample), "/dev/null", None, "-o /dev/null"),
         "evidence-is-a-device": (str(sample), str(out), "/dev/null", "--evidence /dev/null"),
+        "output-is-dev-full": (str(sample), "/dev/full", None, "-o /dev/full"),  # as root, once replaced by a file
         "input-is-a-directory": (str(sample.parent), str(out), None, str(sample.parent)),
     }[case]
 
@@ -60,7 +61,7 @@ def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, 
         backfill_file(source, target, None, evidence)
     assert named in str(refused.value) and "\n" not in str(refused.value)
     assert files_of(tmp_path) == before
-    assert Path("/dev/null").is_char_device()
+    assert Path("/dev/null").is_char_device() and Path("/dev/full").is_char_device()
 
 
 def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_cmd):
@@ -80,6 +81,29 @@ def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_cmd):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"cases_file={str(binary)!r}: not a text file" in result.stderr
+
+
+@pytest.mark.parametrize("spider,argument,given,words", [
+    ("eurorad", "cases_file", "{tmp}", "not a regular file (a directory, device or pipe)"),
+    ("eurorad", "cases_file", "/dev/zero", "not a regular file (a directory, device or pipe)"),
+    ("eurorad", "cases_file", "{tmp}/missing.txt", "no such file"),
+    ("publications", "ids_file", "{tmp}/binary.txt", "not a text file"),
+    ("publications", "dois", "not an identifier", "is not a publications case"),
+])
+def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(spider, argument, given, words, tmp_path):
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    from spiders.base import SpiderArgumentError
+
+    (tmp_path / "binary.txt").write_bytes(png_bytes())
+    given = given.format(tmp=tmp_path)
+    spidercls = SpiderLoader.from_settings(get_project_settings()).load(spider)
+    with pytest.raises(SpiderArgumentError) as refused:
+        spidercls(**{argument: given})
+    message = str(refused.value)
+    assert message.startswith(f"{argument}={given!r}: " if argument.endswith("_file") else f"{argument}: ")
+    assert words in message and "\n" not in message
 
 
 # --- import and export: names, links ---------------------------------------------------------------
