@@ -7,16 +7,12 @@ the second patient failed, fetches it again.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, SCRAPY
-from tests.mirror import Mirror
-from tests.faults.conftest import KILLED, crawl_argv, other_database, rows, snapshot
+from tests.faults.conftest import KILLED, crawl_argv, rows, snapshot, uninterrupted_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -32,17 +28,7 @@ def staged_keys(db: str) -> list[str]:
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     """The snapshot of the same crawl, never interrupted, in a database of its own (once per module)."""
-    tmp = tmp_path_factory.mktemp("uninterrupted")
-    url, env = other_database(tmp, "db")
-    mirror = Mirror(["eurorad"])
-    mirror.start()
-    try:
-        done = subprocess.run([SCRAPY, *crawl_argv("eurorad", mirror, cases=PAGE)], cwd=ROOT, capture_output=True, text=True,
-                              env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
-    finally:
-        mirror.stop()
-    assert done.returncode == 0, done.stderr[-2000:]
-    return snapshot(url)
+    return snapshot(uninterrupted_crawl(tmp_path_factory.mktemp("uninterrupted"), "eurorad", cases=PAGE))
 
 
 @pytest.mark.parametrize("point", ["between-patients", "staging-commit", "media-written", "staged@2"])

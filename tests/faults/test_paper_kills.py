@@ -10,16 +10,12 @@ pipeline.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, SCRAPY
-from tests.mirror import Mirror
-from tests.faults.conftest import KILLED, crawl_argv, other_database, rows, snapshot
+from tests.faults.conftest import KILLED, crawl_argv, rows, snapshot, uninterrupted_crawl
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +46,7 @@ def paper_snapshot(db: str) -> dict[str, list[tuple]]:
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     """The same crawl by PMCID, never interrupted, in a database of its own (once per module)."""
-    tmp = tmp_path_factory.mktemp("uninterrupted")
-    url, env = other_database(tmp, "db")
-    mirror = Mirror(["publications"])
-    mirror.start()
-    try:
-        done = subprocess.run([SCRAPY, *crawl_argv("publications", mirror, dois=PMCID)], cwd=ROOT, capture_output=True, text=True,
-                              env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
-    finally:
-        mirror.stop()
-    assert done.returncode == 0, done.stderr[-2000:]
+    url = uninterrupted_crawl(tmp_path_factory.mktemp("uninterrupted"), "publications", dois=PMCID)
     assert staged_keys(url) == PATIENTS
     return {"full": snapshot(url), "paper": paper_snapshot(url)}
 
