@@ -28,7 +28,7 @@ import io
 import logging
 import struct
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +42,7 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
 from crawl_summary import CrawlCounts, summary_table
-from db.identity import remember, resolve_record
+from db.identity import page_case_keys, remember, resolve_record
 from db.media import MediaStore
 from faults import kill_point
 from db.models import CrawlRun, utcnow
@@ -565,7 +565,6 @@ class StagePipeline:
             documents.append(StoredDocument(url=doc["url"], status=doc["status"], sha256=sha, body_path=self.media.relpath(sha),
                                             content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified"),
                                             case_keys=doc.get("case_keys")))
-        parsed_key = item.source_key
         with self.db_lock:
             with session_scope(self.engine) as session:
                 # one identity per case: the key every name of the record resolves to (db/identity.py)
@@ -574,6 +573,9 @@ class StagePipeline:
                     self.crawler.stats.inc_value("cases/skipped_released")
                     raise DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
                 item.source_key = identity.source_key
+                # the page remembers its cases under the keys they are staged with
+                documents = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key)) if doc.case_keys else doc
+                             for doc in documents]
                 rows = [record_document(session, item.source, doc) for doc in documents]
                 # a changed source re-queues an approved case and shows the reviewer what changed
                 case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
@@ -583,10 +585,10 @@ class StagePipeline:
                 kill_point("staging-commit")
             kill_point("staged")
             page_keys = documents[0].case_keys if documents else None
-            if page_keys and parsed_key in page_keys:
+            if page_keys and item.source_key in page_keys:
                 # the page's cases are staged in whatever order their images arrive
                 done = self.page_cases_staged.setdefault(documents[0].url, set())
-                done.add(parsed_key)
+                done.add(item.source_key)
                 if len(done) < len(set(page_keys)):
                     kill_point("between-patients")
         stats = self.crawler.stats

@@ -30,6 +30,8 @@ VERBS = ("list", "accept", "reject", "check")
 
 
 class Command(ProjectCommand):
+    positional = (0, None)  # checked by execute: a verb, then its own arguments
+
     def syntax(self) -> str:
         return "list|accept|reject|check ..."
 

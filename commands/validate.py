@@ -3,6 +3,7 @@
 import csv
 import json
 import sys
+from pathlib import Path
 
 from cli import CommandError, ProjectCommand, progress
 from exports.schema import ERROR
@@ -38,6 +39,10 @@ class Command(ProjectCommand):
     def execute(self, args, opts):
         if len(args) != 1:
             raise CommandError("give one PATH: a release directory, a dataset checkout, or a metadata.csv")
+        path = Path(args[0])
+        if path.exists() and not (path.is_file() or path.is_dir()):  # /dev/zero would be read for ever
+            raise CommandError(f"{path}: not a regular file nor a directory (a device or pipe?); give a release "
+                               "directory, a dataset checkout, or a metadata.csv")
         violations = validate(args[0], progress)
         shown = [v for v in violations if v.severity == ERROR or not opts.errors_only]
         if opts.format == "json":

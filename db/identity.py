@@ -166,6 +166,13 @@ def resolve_record(session: Session, record: Any) -> Resolution:
     return Resolution(key, source_key, aliases, released)
 
 
+def page_case_keys(source: str, keys: Iterable[str], document_key: str) -> list[str]:
+    """The keys the cases of one page are staged under, once the page is known as ``document_key``
+    (a paper first staged under its PMCID keeps that key for every patient, whichever name came now)."""
+    site = _site(source)
+    return [site.rekey(key, document_key) if site is not None else key for key in keys]
+
+
 def remember(session: Session, source: str, key: str, aliases: Iterable[str]) -> int:
     """Store the aliases not known yet as names of ``key``; an alias keeps the first key it was given."""
     aliases = list(dict.fromkeys(aliases))

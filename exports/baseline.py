@@ -76,6 +76,8 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
     path = Path(path)
     if path.is_file():
         return path, [], []
+    if path.exists() and not path.is_dir():
+        raise DatasetError(f"{path}: not a regular file nor a directory (a device or pipe?); give a dataset checkout or a metadata.csv")
     if not path.is_dir():
         raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
     root = path.resolve()

@@ -12,7 +12,8 @@ unreferenced images, two releases, or a checkout without its manifest.
   what the step will change and how to take it back: the new files with their SHA-256, the size and
   SHA-256 of ``metadata.csv`` before and after, copies of the replaced ``CHANGELOG.md`` and
   ``manifest.json`` and the old ``report/`` (kept in the export's work directory beside the
-  checkout). ``undo`` takes back every step it finds done, each on its own: a step that cannot be
+  checkout); for the reports outside the checkout (``RELEASE_REPORTS_DIR``, ``--reports``) a copy
+  of the running changelog and the release's previous reports directory. ``undo`` takes back every step it finds done, each on its own: a step that cannot be
   undone is reported and the others are still undone. Only what the journal names, with the bytes
   the journal recorded, is ever removed or restored.
 
@@ -60,7 +61,8 @@ def checkout_lock(root: Path) -> Iterator[None]:
             if exc.errno == errno.ELOOP:
                 raise CheckoutNotWritable(f"{path} is a symbolic link; remove it (an export never follows links out "
                                           "of the checkout)") from None
-            raise CheckoutNotWritable(f"{root}: cannot write into the checkout ({exc.strerror})") from None
+            raise CheckoutNotWritable(f"{root}: cannot write into the checkout ({exc.strerror}); nothing was changed: "
+                                      "make it writable, then run the export again") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -109,6 +111,12 @@ class Journal:
     #: relative path -> [size before (-1: the file was new), SHA-256 before, SHA-256 after] of a file
     #: the export appends to (annotations/covid-severity-scores.csv).
     appended: dict[str, list] = field(default_factory=dict)
+    #: The reports directory outside the checkout (``--reports``, RELEASE_REPORTS_DIR) once the step
+    #: that writes ``<reports>/<name>/`` and ``<reports>/CHANGELOG.md`` started; "" before or without it.
+    reports: str = ""
+    reports_home_existed: bool = False
+    reports_changelog_existed: bool = False
+    reports_changelog_after: str = ""
 
     @property
     def path(self) -> Path:
@@ -118,15 +126,24 @@ class Journal:
     def backups(self) -> Path:
         return Path(self.work) / "before"
 
+    def reports_paths(self) -> tuple[Path, Path, Path]:
+        """``<reports>/<name>``, and beside it the new one being built and the old one kept until the end."""
+        reports = Path(self.reports)
+        return reports / self.name, reports / f".{self.name}.export-new", reports / f".{self.name}.export-before"
+
     def save(self, phase: str | None = None) -> None:
         if phase is not None:
             self.phase = phase
         write_atomically(self.path, json.dumps(asdict(self), indent=1).encode("utf-8"))
 
     def clear(self) -> None:
-        """The export is complete (or undone): forget the journal, then the work directory."""
+        """The export is complete (or undone): forget the journal, then the work directory (and the
+        old reports of the release's name, replaced)."""
         self.path.unlink(missing_ok=True)
         shutil.rmtree(self.work, ignore_errors=True)
+        if self.reports:
+            for leftover in self.reports_paths()[1:]:
+                shutil.rmtree(leftover, ignore_errors=True)
 
     @classmethod
     def load(cls, root: Path) -> Journal | None:
@@ -146,6 +163,11 @@ class Journal:
         """Take back every step found done, each on its own; returns what could not be undone."""
         problems: list[str] = []
         root = Path(self.root)
+        if self.reports:
+            try:
+                self._undo_reports()
+            except OSError as exc:
+                problems.append(f"{self.reports}: {exc.strerror or exc}")
         for what, step in (("report/", self._undo_report), *((name, lambda n=name: self._undo_replaced(n)) for name in REPLACED),
                            ("metadata.csv", self._undo_metadata),
                            *((rel, lambda r=rel: self._undo_appended(r)) for rel in self.appended)):
@@ -161,6 +183,24 @@ class Journal:
             except OSError as exc:
                 problems.append(f"{target}: {exc.strerror or exc}")
         return problems
+
+    def _undo_reports(self) -> None:
+        """The running changelog restored, ``<reports>/<name>/`` put back as it was (or removed when
+        there was none: what is there is ours)."""
+        home, new, before = self.reports_paths()
+        shutil.rmtree(new, ignore_errors=True)
+        changelog = Path(self.reports) / "CHANGELOG.md"
+        if self.reports_changelog_after and changelog.is_file() and file_sha256(changelog) == self.reports_changelog_after:
+            if self.reports_changelog_existed:
+                write_atomically(changelog, (self.backups / "reports-CHANGELOG.md").read_bytes())
+            else:
+                changelog.unlink()
+        if before.is_dir():
+            if home.exists():
+                shutil.rmtree(home)
+            os.rename(before, home)
+        elif not self.reports_home_existed and home.is_dir():
+            shutil.rmtree(home)
 
     def _undo_report(self) -> None:
         root = Path(self.root)

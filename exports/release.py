@@ -810,17 +810,21 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     journal.metadata_after_sha256 = report.metadata_sha256
     journal.files = [[f"{r.folder}/{r.filename}", r.file.sha256] for r in plan.new if r.file is not None]
     _journal_annotations(journal, root, plan.new_annotations)
-    _commit_into_checkout(journal, plan, metadata, artefacts if reports is None else None, report, progress)
-    report.artefacts = str(root) if reports is None else _install_reports(artefacts, Path(reports).resolve(), plan.name)
-    report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
+    _commit_into_checkout(journal, plan, metadata, artefacts, None if reports is None else Path(reports).resolve(), report, progress)
+    try:
+        report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
+    except BaseException as exc:
+        _undo_commit(journal, exc)
+        raise
     kill_point("export-recorded")
     journal.clear()
     return report
 
 
-def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path | None, report: ExportReport,
-                          progress: Progress) -> None:
-    """The steps that change the checkout, each journaled first; any error undoes them all."""
+def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path, reports: Path | None,
+                          report: ExportReport, progress: Progress) -> None:
+    """The steps that change the checkout (and the reports directory), each journaled first; any
+    error undoes them all. ``reports`` None: the artefacts go into the checkout's root."""
     root, work = Path(journal.root), Path(journal.work) / "new"
     try:
         journal.save("placing")
@@ -837,21 +841,33 @@ def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefac
         write_atomically(root / "metadata.csv", metadata)
         kill_point("export-metadata-written")
         _commit_annotations(root, Path(journal.work) / "annotations-new", plan.new_annotations)
-        if artefacts is not None:  # asked for: into the checkout's root
+        if reports is None:  # asked for: into the checkout's root
             _install_artefacts(artefacts, journal)
+            report.artefacts = str(root)
+        else:
+            report.artefacts = _install_reports(artefacts, reports, journal)
         kill_point("export-artefacts-written")
         journal.save("recording")
     except BaseException as exc:
-        problems = journal.undo()
-        if problems:
-            # the journal stays: the next export tries the undo again before anything else
-            raise ExportError(f"the export into {root} failed ({exc!r}) and could not be fully undone: "
-                              f"{'; '.join(problems)}; fix that and run the export again") from exc
-        journal.clear()
-        if isinstance(exc, OSError):
-            raise ExportError(f"{root}: the export could not write into the checkout ({exc.strerror or exc}); "
-                              "nothing was changed: free space or make the checkout writable, then run it again") from None
+        _undo_commit(journal, exc)
         raise
+
+
+def _undo_commit(journal: Journal, exc: BaseException) -> None:
+    """An error after the checkout began to change: undo every step (the journal is cleared), then
+    say so; the caller raises ``exc`` itself when it was not a disk's refusal."""
+    root = journal.root
+    problems = journal.undo()
+    if problems:
+        # the journal stays: the next export tries the undo again before anything else
+        raise ExportError(f"the export into {root} failed ({exc!r}) and could not be fully undone: "
+                          f"{'; '.join(problems)}; fix that and run the export again") from exc
+    journal.clear()
+    if isinstance(exc, OSError):
+        where = exc.filename if exc.filename and not str(exc.filename).startswith(root) else root
+        what = "into the checkout" if where == root else "the release's reports"
+        raise ExportError(f"{where}: the export could not write {what} ({exc.strerror or exc}); nothing was changed: "
+                          "free space or make it writable, then run the export again") from None
 
 
 def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
@@ -965,18 +981,32 @@ def _install_artefacts(artefacts: Path, journal: Journal) -> None:
     os.rename(artefacts / "report", root / "report")
 
 
-def _install_reports(artefacts: Path, reports: Path, name: str) -> str:
+def _install_reports(artefacts: Path, reports: Path, journal: Journal) -> str:
     """The release's CHANGELOG.md, manifest.json and report/ into ``reports/<name>/`` (outside the
-    checkout: derived files, rewritten by the next export of that name), and the running changelog
-    ``reports/CHANGELOG.md``; returns the directory."""
-    home = reports / name
-    home.mkdir(parents=True, exist_ok=True)
+    checkout: derived files, replaced by the next export of that name), and the running changelog
+    ``reports/CHANGELOG.md``; journaled like the checkout's steps (a copy of the running changelog,
+    the previous ``<name>/`` kept beside it until the end). Returns the directory."""
+    reports.mkdir(parents=True, exist_ok=True)
+    journal.backups.mkdir(exist_ok=True)
+    journal.reports = str(reports)
+    home, new, before = journal.reports_paths()
+    changelog = reports / "CHANGELOG.md"
+    journal.reports_home_existed = home.exists()
+    journal.reports_changelog_existed = changelog.exists()
+    if changelog.exists():
+        shutil.copyfile(changelog, journal.backups / "reports-CHANGELOG.md")
+    journal.reports_changelog_after = file_sha256(artefacts / "CHANGELOG.md")
+    journal.save("reports")
+    for leftover in (new, before):
+        shutil.rmtree(leftover, ignore_errors=True)
+    new.mkdir()
     for entry in ("CHANGELOG.md", "manifest.json"):
-        write_atomically(home / entry, (artefacts / entry).read_bytes())
-    write_atomically(reports / "CHANGELOG.md", (artefacts / "CHANGELOG.md").read_bytes())
-    if (home / "report").exists():
-        shutil.rmtree(home / "report")
-    shutil.copytree(artefacts / "report", home / "report")
+        shutil.copyfile(artefacts / entry, new / entry)
+    shutil.copytree(artefacts / "report", new / "report")
+    if home.exists():
+        os.rename(home, before)
+    os.rename(new, home)
+    write_atomically(changelog, (artefacts / "CHANGELOG.md").read_bytes())
     return str(home)
 
 

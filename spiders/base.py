@@ -217,36 +217,45 @@ class CaseSpider(scrapy.Spider):
             return False
         raise SpiderArgumentError(f"{name}={value!r}: expected yes or no")
 
+    #: The names the user gave ``cases`` and ``cases_file`` under (the publications spider: dois, ids_file).
+    cases_argument, cases_file_argument = "cases", "cases_file"
+
     def _check_cases(self, cases: str | None, cases_file: str | None) -> list[str]:
         refs: list[str] = []
         if cases:
             refs += [c.strip() for c in cases.split(",") if c.strip()]
         if cases_file:
             path = Path(cases_file)
+            named = f"{self.cases_file_argument}={cases_file!r}"
+            if not path.exists():
+                raise SpiderArgumentError(f"{named}: no such file")
             if not path.is_file():
-                raise SpiderArgumentError(f"cases_file={cases_file!r}: no such file")
+                raise SpiderArgumentError(f"{named}: not a regular file (a directory, device or pipe); give a text file, "
+                                          "one case URL, slug or number per line")
             try:
                 with open(path, "rb") as handle:
                     text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
             except UnicodeDecodeError:
-                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a text file (UTF-8, one case URL, slug or "
+                raise SpiderArgumentError(f"{named}: not a text file (UTF-8, one case URL, slug or "
                                           "number per line)") from None
+            except OSError as exc:
+                raise SpiderArgumentError(f"{named}: cannot be read ({exc.strerror or exc})") from None
             if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
-                raise SpiderArgumentError(f"cases_file={cases_file!r}: not a list of cases (binary or over "
+                raise SpiderArgumentError(f"{named}: not a list of cases (binary or over "
                                           f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
             for line in text.splitlines():
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
             if not refs:
-                raise SpiderArgumentError(f"cases_file={cases_file!r}: no case in the file")
+                raise SpiderArgumentError(f"{named}: no case in the file")
         if cases is not None and not refs:
-            raise SpiderArgumentError("cases: empty list")
+            raise SpiderArgumentError(f"{self.cases_argument}: empty list")
         for ref in refs:
             try:
                 self.case_url(ref)
             except ValueError as exc:
-                raise SpiderArgumentError(f"cases: {ref!r} is not a {self.name} case ({exc})") from None
+                raise SpiderArgumentError(f"{self.cases_argument}: {ref!r} is not a {self.name} case ({exc})") from None
         return list(dict.fromkeys(refs))
 
     # --- navigation helpers --------------------------------------------------------------------

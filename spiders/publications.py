@@ -8,7 +8,9 @@ PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` com
 suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
 in the released dataset or already staged is skipped, before any request when the name is given,
 as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
-one. Whichever name comes first, the cases are keyed by the paper's one key (``db/identity.py``).
+one. Whichever name comes first, the cases are keyed by the paper's one key (``db/identity.py``). A
+paper of several patients is known only once every patient shown in a figure is staged (a crawl
+killed between two, a patient whose figure failed: the next crawl fetches the paper again).
 
 Each paper is one chain of requests, one at a time, carrying what was learnt (``PaperState``):
 
@@ -44,6 +46,7 @@ from twisted.internet import threads
 
 from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
+from db.staging import incomplete_page_keys
 from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
 from ingest.figure_kinds import Verdict, pixel_kind
@@ -136,6 +139,9 @@ class PublicationsSpider(CaseSpider):
                                       "or -a candidates=accepted")
         kwargs.setdefault("cases", dois)
         kwargs.setdefault("cases_file", ids_file)
+        # errors about them name the arguments as given
+        self.cases_argument = "dois" if dois is not None else "cases"
+        self.cases_file_argument = "ids_file" if ids_file is not None else "cases_file"
         super().__init__(*args, **kwargs)
         self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
                                if v is not None})
@@ -163,6 +169,8 @@ class PublicationsSpider(CaseSpider):
         prepare_identities(engine)
         with session_scope(engine) as session:
             self.identities = load_index(session, self.source)
+            # a paper some of whose patients are not staged yet is not known (db.staging.incomplete_page_keys)
+            self.identities.staged -= incomplete_page_keys(session, self.source)
         engine.dispose()
         logger.info("publications: %d papers already released, %d staged", len(self.identities.released), len(self.identities.staged))
 
@@ -532,12 +540,15 @@ class PublicationsSpider(CaseSpider):
                                      figure_verdicts=state.verdicts)
         attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes, splits=state.splits)
         provenance = state.resolution.provenance()
+        shown = []
         for record in records:
             if not record.images:
                 # A patient the text numbers but no figure shows: nothing to stage.
                 self.crawler.stats.inc_value("papers/patients_without_figures")
                 logger.info("%s: no figure shows this patient, not staged", record.source_key)
                 continue
+            shown.append(record)
+        for record in shown:
             record.extra["input"] = state.ref.given
             record.extra["resolution"] = provenance
             for image in record.images:
@@ -548,7 +559,9 @@ class PublicationsSpider(CaseSpider):
             if state.notes:
                 record.extra["crawl_notes"] = list(state.notes)
             self.crawler.stats.inc_value("cases/parsed")
-            yield self.with_documents(record, state.documents)
+        # A paper of several patients counts as known only once every one is staged (a crawl killed
+        # between two, a patient whose figure failed: the next crawl fetches the paper again).
+        yield from self.page_cases(shown, state.documents)
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

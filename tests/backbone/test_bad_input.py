@@ -35,7 +35,12 @@ IN_PROCESS = [
     (["export", "-o", "{tmp}/release", "--license", "GPL"], "unknown license(s) 'GPL'"),
     (["export", "--dataset", "{tmp}"], "no metadata.csv here"),
     (["export", "-o", "{tmp}/release", "--state", "approved", "--format", "zip"], "unknown option(s) --format"),
+    (["import-dataset", "/dev/zero"], "not a regular file nor a directory"),
+    (["candidates"], "give a verb"),
+    (["candidates", "list", "everything"], "list takes no arguments"),
+    (["candidates", "reject", "1"], "--reason"),
     (["validate"], "give one PATH"),
+    (["validate", "/dev/zero"], "not a regular file nor a directory"),
     (["validate", "{tmp}", "--format", "xml"], "invalid choice: 'xml'"),
 ]
 

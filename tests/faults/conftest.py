@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 
@@ -62,3 +63,20 @@ def other_database(tmp_path, name: str) -> tuple[str, dict[str, str]]:
     url = new_database(tmp_path / name)
     (tmp_path / name).mkdir(exist_ok=True)
     return url, {"STAGING_DB_URL": url, "MEDIA_STORE": str(tmp_path / name / "media")}
+
+
+def uninterrupted_crawl(tmp_path, spider: str, **arguments: str) -> str:
+    """A crawl of ``spider``'s mirror never interrupted, in a database of its own: its URL (what a
+    killed crawl run again must end like)."""
+    from tests.mirror import Mirror
+
+    url, env = other_database(tmp_path, "db")
+    mirror = Mirror([spider])
+    mirror.start()
+    try:
+        done = subprocess.run([SCRAPY, *crawl_argv(spider, mirror, **arguments)], cwd=ROOT, capture_output=True, text=True,
+                              env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
+    finally:
+        mirror.stop()
+    assert done.returncode == 0, done.stderr[-2000:]
+    return url

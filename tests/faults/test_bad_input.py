@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_CSV, png_bytes, write_release
+from tests.conftest import ROOT, SAMPLE_CSV, SCRAPY, png_bytes, write_release
 
 
 def one_line_error(result) -> str:
@@ -33,7 +35,7 @@ def sample(tmp_path) -> Path:
 
 
 CASES = ["evidence-is-input", "output-is-input", "evidence-is-output", "output-is-a-device", "evidence-is-a-device",
-         "input-is-a-directory"]
+         "output-is-dev-full", "input-is-a-directory"]
 
 
 def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | None, str]:
@@ -44,6 +46,7 @@ def backfill_paths(case: str, sample: Path, out: Path) -> tuple[str, str, str | 
         "evidence-is-output": (str(sample), str(out), str(out), f"--evidence {out}"),
         "output-is-a-device": (str(sample), "/dev/null", None, "-o /dev/null"),
         "evidence-is-a-device": (str(sample), str(out), "/dev/null", "--evidence /dev/null"),
+        "output-is-dev-full": (str(sample), "/dev/full", None, "-o /dev/full"),  # as root, once replaced by a file
         "input-is-a-directory": (str(sample.parent), str(out), None, str(sample.parent)),
     }[case]
 
@@ -58,7 +61,7 @@ def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, 
         backfill_file(source, target, None, evidence)
     assert named in str(refused.value) and "\n" not in str(refused.value)
     assert files_of(tmp_path) == before
-    assert Path("/dev/null").is_char_device()
+    assert Path("/dev/null").is_char_device() and Path("/dev/full").is_char_device()
 
 
 def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_cmd):
@@ -78,6 +81,29 @@ def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_cmd):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"cases_file={str(binary)!r}: not a text file" in result.stderr
+
+
+@pytest.mark.parametrize("spider,argument,given,words", [
+    ("eurorad", "cases_file", "{tmp}", "not a regular file (a directory, device or pipe)"),
+    ("eurorad", "cases_file", "/dev/zero", "not a regular file (a directory, device or pipe)"),
+    ("eurorad", "cases_file", "{tmp}/missing.txt", "no such file"),
+    ("publications", "ids_file", "{tmp}/binary.txt", "not a text file"),
+    ("publications", "dois", "not an identifier", "is not a publications case"),
+])
+def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(spider, argument, given, words, tmp_path):
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    from spiders.base import SpiderArgumentError
+
+    (tmp_path / "binary.txt").write_bytes(png_bytes())
+    given = given.format(tmp=tmp_path)
+    spidercls = SpiderLoader.from_settings(get_project_settings()).load(spider)
+    with pytest.raises(SpiderArgumentError) as refused:
+        spidercls(**{argument: given})
+    message = str(refused.value)
+    assert message.startswith(f"{argument}={given!r}: " if argument.endswith("_file") else f"{argument}: ")
+    assert words in message and "\n" not in message
 
 
 # --- import and export: names, links ---------------------------------------------------------------
@@ -136,7 +162,127 @@ def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_pat
     assert files_of(checkout) == before and files_of(outside) == before_outside
 
 
-# --- export on a full disk -------------------------------------------------------------------------
+# --- export on a read-only or a full disk (real refusals by the kernel) ----------------------------
+
+
+def noise_png(size: int = 1200) -> bytes:
+    """An image of about 1.4 MB (noise does not compress): bigger than the file size limit below."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(5).integers(0, 255, (size, size), dtype=np.uint8)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def exportable(tmp_path, project_env):
+    """A checkout imported into the database and an approved case of two images (one big) to export;
+    returns (checkout, reports dir, what must stay as it is)."""
+    from db.media import MediaStore
+    from db.session import open_database
+    from exports.baseline import import_dataset
+    from tests.release.test_release import add_case
+
+    engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
+    checkout = write_release(tmp_path / "dataset")
+    import_dataset(checkout, engine, store)
+    add_case(engine, store, "8300", images=[png_bytes(seed=61), noise_png()])
+    engine.dispose()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "CHANGELOG.md").write_text("# Releases\n\n## the previous release\n")
+
+    def state() -> dict:
+        from tests.faults.test_export_kills import state_of
+
+        found = state_of(project_env["STAGING_DB_URL"], checkout)
+        found["beside"] = sorted(p.name for p in tmp_path.iterdir())
+        return found
+
+    return checkout, reports, state
+
+
+def read_only(*paths: Path) -> list[str]:
+    """Make ``paths`` read-only (directories and their files) and give the command prefix under
+    which the kernel refuses to write them: as root, without the capability that overrides
+    permissions (``setpriv``); restored by ``writable_again``."""
+    for path in paths:
+        for entry in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            entry.chmod(entry.stat().st_mode & ~0o222)
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("as root a read-only directory needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def writable_again(*paths: Path) -> None:
+    for path in paths:
+        for entry in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            entry.chmod(entry.stat().st_mode | 0o200)
+
+
+def run_export(project_env, *args: str, prefix: list[str] = (), max_file_size: int | None = None):
+    """``scrapy export ...`` as a real process (under ``prefix``; with a file size limit: a write
+    past it fails with EFBIG, as a full disk fails one with ENOSPC)."""
+    import resource
+
+    def limit() -> None:
+        if max_file_size is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
+
+    return subprocess.run([*prefix, SCRAPY, "export", *args], cwd=ROOT, env=project_env, capture_output=True, text=True,
+                          timeout=300, preexec_fn=limit)
+
+
+@pytest.mark.parametrize("what", ["checkout", "images", "reports"])
+def test_an_export_into_a_read_only_place_is_one_line_and_changes_nothing(what, exportable, project_env):
+    checkout, reports, state = exportable
+    before = state()
+    locked = {"checkout": checkout, "images": checkout / "images", "reports": reports}[what]
+    prefix = read_only(locked)
+    try:
+        result = run_export(project_env, "--dataset", str(checkout), "--reports", str(reports), prefix=prefix)
+    finally:
+        writable_again(locked)
+    line = one_line_error(result)
+    assert "(Permission denied); nothing was changed" in line and "run the export again" in line
+    assert str(reports if what == "reports" else checkout) in line
+    assert state() == before
+
+
+def test_an_export_o_into_a_read_only_directory_is_one_line_and_leaves_nothing(exportable, project_env, tmp_path):
+    _checkout, _reports, state = exportable
+    parent = tmp_path / "releases"
+    parent.mkdir()
+    before = state()
+    prefix = read_only(parent)
+    try:
+        line = one_line_error(run_export(project_env, "-o", str(parent / "r1"), prefix=prefix))
+    finally:
+        writable_again(parent)
+    assert line.startswith(f"error: {parent}") and "Permission denied" in line
+    assert list(parent.iterdir()) == [] and state() == before
+
+
+@pytest.mark.parametrize("where", ["-o", "--dataset"])
+def test_an_export_on_a_full_disk_is_one_line_and_leaves_nothing(where, exportable, project_env, tmp_path):
+    checkout, reports, state = exportable
+    before = state()
+    args = ["-o", str(tmp_path / "out" / "r1")] if where == "-o" else ["--dataset", str(checkout), "--reports", str(reports)]
+    # the database (a few hundred kB) stays under the limit; the big image does not fit
+    line = one_line_error(run_export(project_env, *args, max_file_size=1_000_000))
+    assert "(File too large); nothing was changed" in line and "run the export again" in line
+    if where == "-o":
+        assert list((tmp_path / "out").iterdir()) == []
+        before["beside"] = sorted([*before["beside"], "out"])
+    assert state() == before
+
+
+# --- export on a full disk (in-process: the step that fails chosen) -------------------------------
 
 
 def _no_space(*_args, **_kwargs):

@@ -28,7 +28,10 @@ def prepare(base: Path) -> tuple[str, dict[str, str], Path]:
     """A checkout, its import and two approved cases (three images) in a database of their own."""
     base.mkdir(parents=True, exist_ok=True)
     url = new_database(base)  # the backend under test (dropped when the test process ends)
-    env = {"STAGING_DB_URL": url, "MEDIA_STORE": str(base / "media")}
+    # the release's report, manifest and changelog go to a reports directory outside the checkout
+    env = {"STAGING_DB_URL": url, "MEDIA_STORE": str(base / "media"), "RELEASE_REPORTS_DIR": str(base / "reports")}
+    (base / "reports").mkdir()
+    (base / "reports" / "CHANGELOG.md").write_text("# Releases\n\n## the previous release\n")
     engine = open_database(url)
     store = MediaStore(env["MEDIA_STORE"])
     checkout = write_release(base / "dataset")
@@ -42,24 +45,33 @@ def prepare(base: Path) -> tuple[str, dict[str, str], Path]:
     return url, env, checkout
 
 
-def state_of(url: str, checkout: Path) -> dict:
-    """The checkout's files (manifest without its time stamp) and the releases recorded."""
+def files_of(root: Path) -> dict[str, bytes]:
+    """The files under ``root`` (a manifest without its time stamp)."""
     files = {}
-    for path in sorted(checkout.rglob("*")):
+    for path in sorted(root.rglob("*")):
         if path.is_file():
             data = path.read_bytes()
             if path.name == "manifest.json":
                 manifest = json.loads(data)
                 manifest.pop("created_at")
                 data = json.dumps(manifest, sort_keys=True).encode()
-            files[path.relative_to(checkout).as_posix()] = data
+            files[path.relative_to(root).as_posix()] = data
+    return files
+
+
+def state_of(url: str, checkout: Path) -> dict:
+    """The checkout's files, the reports beside it, and the releases recorded."""
+    files = files_of(checkout)
+    reports = files_of(checkout.parent / "reports")
     engine = open_database(url)
     with session_scope(engine) as session:
         releases = session.execute(select(Release.name, Release.metadata_sha256)).all()
         ids = sorted(session.execute(select(PatientId.patientid, PatientId.case_id)).all())
     engine.dispose()
     leftovers = sorted(p.name for p in checkout.parent.iterdir() if p.name.startswith("."))
-    return {"files": files, "releases": [tuple(r) for r in releases], "patient_ids": [tuple(i) for i in ids], "leftovers": leftovers}
+    leftovers += sorted(p.name for p in (checkout.parent / "reports").iterdir() if p.name.startswith("."))
+    return {"files": files, "reports": reports, "releases": [tuple(r) for r in releases], "patient_ids": [tuple(i) for i in ids],
+            "leftovers": leftovers}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +85,11 @@ def uninterrupted(tmp_path_factory) -> dict:
     done = subprocess.run([SCRAPY, "export", "--dataset", str(checkout)], cwd=ROOT, capture_output=True, text=True,
                           env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
     assert done.returncode == 0, done.stderr
-    return state_of(url, checkout)
+    state = state_of(url, checkout)
+    # the release's reports beside the checkout, its entry added to the running changelog
+    assert {"CHANGELOG.md", "manifest.json", "report/index.html"} <= {n.split("/", 1)[1] for n in state["reports"] if "/" in n}
+    assert state["reports"]["CHANGELOG.md"].endswith(b"## the previous release\n") and b"\n## dataset-" in state["reports"]["CHANGELOG.md"]
+    return state
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -89,6 +105,7 @@ def test_an_export_killed_at_each_step_then_run_again_ends_like_an_uninterrupted
     assert sorted(state["files"]) == sorted(uninterrupted["files"])
     for name, data in uninterrupted["files"].items():
         assert state["files"][name] == data, name
+    assert state["reports"] == uninterrupted["reports"]
     assert state["releases"] == uninterrupted["releases"]
     assert state["patient_ids"] == uninterrupted["patient_ids"]
     assert state["leftovers"] == []
