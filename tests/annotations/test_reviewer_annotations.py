@@ -172,14 +172,16 @@ def test_release_writes_reviewers_annotations_in_the_datasets_formats(project_en
         assert set(np.unique(np.asarray(img)).tolist()) == {0, 255}
         assert img.text["License"] == "CC BY-SA 4.0" and img.text["Author"] == "ann"
     assert np.array_equal(mask_array(png), mask)
-    coco = json.loads(after["annotations/reviewer-boxes/release.json"])
+    # one COCO file for the release, named after it (export_release's dated default name)
+    [coco_path] = [path for path in after if path.startswith("annotations/reviewer-boxes/") and path.endswith(".json")]
+    coco = json.loads(after[coco_path])
     assert coco["licenses"] == [{"id": 1, "name": "CC BY-SA 4.0"}]
     assert [i["file_name"] for i in coco["images"]] == [name]
     assert sorted((a["bbox"], a["attributes"]["author"]) for a in coco["annotations"]) == [
         ([4, 5, 20, 12], "ann"), ([30, 10, 15, 20], "bob")]
     manifest = json.loads((tmp_path / "release" / "manifest.json").read_text())
     assert manifest["counts"]["new_annotations"]["severity_rows"] == 1
-    assert manifest["files"][severity] and manifest["files"]["annotations/reviewer-boxes/release.json"]
+    assert manifest["files"][severity] and manifest["files"][coco_path]
     assert "reviewers' annotations written" in (tmp_path / "release" / "CHANGELOG.md").read_text()
 
 
