@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 #: byte for byte so that a clone works wherever it is put).
 SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a browser test saves its screenshot: ``docs/<name>`` with ``UPDATE_SCREENSHOTS=1`` (to
+    refresh the pictures the README shows), else a scratch folder: a test run never changes the checkout."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        return ROOT / "docs" / name
+    folder = Path(tempfile.gettempdir()) / f"covid-ingest-screenshots-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    return folder / name
 
 
 def pytest_addoption(parser):

@@ -18,12 +18,12 @@ from db.session import session_scope
 from exports.annotations import mask_array
 from exports.baseline import import_dataset
 from exports.release import export_into_dataset
-from tests.conftest import ROOT, SCRAPY
+from tests.conftest import ROOT, SCRAPY, screenshot_path
 from tests.release.test_release import add_case
 from tests.review.conftest import xray_png
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOT = ROOT / "docs" / "review-annotate.png"
+SCREENSHOT = screenshot_path("review-annotate.png")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exports.release import export_release
-from tests.conftest import ROOT, png_bytes
+from tests.conftest import png_bytes, screenshot_path
 from tests.release.test_release import add_case, env  # noqa: F401 - the fixture
 from tests.review.conftest import xray_png
 from tests.review.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -16,7 +16,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
 ]
-SCREENSHOT = ROOT / "docs" / "release-report.png"
+SCREENSHOT = screenshot_path("release-report.png")
 
 
 def test_the_report_shows_what_is_new_first(env, tmp_path):

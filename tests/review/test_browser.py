@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from db.models import Case, FieldValue
 from db.session import session_scope
-from tests.conftest import ROOT, SCRAPY
+from tests.conftest import ROOT, SCRAPY, screenshot_path
 from tests.review.conftest import noise_png, reencode_jpeg, xray_png
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOT = ROOT / "docs" / "review-case.png"
+SCREENSHOT = screenshot_path("review-case.png")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -130,7 +130,7 @@ def test_case_page_in_chromium(rdb, server, chromium):
     assert "scale(1.25)" in main.get_attribute("style")
     page.locator("#viewer-main [data-filter=contrast]").fill("200")
     assert "contrast(200%)" in main.get_attribute("style")
-    page.screenshot(path=str(ROOT / "docs" / "review-viewer.png"))
+    page.screenshot(path=str(screenshot_path("review-viewer.png")))
     page.keyboard.press("Escape")
     assert not page.locator("#viewer").evaluate("d => d.open")
     # decide with the keyboard: edit the licence, resolve the near-duplicate, approve
@@ -171,7 +171,7 @@ def test_queue_bulk_approve_in_chromium(rdb, server, chromium):
     red = row.locator(".warn.w-block").evaluate("e => getComputedStyle(e).backgroundColor")
     amber = row.locator(".warn.w-note").evaluate("e => getComputedStyle(e).backgroundColor")
     assert red != amber
-    page.screenshot(path=str(ROOT / "docs" / "review-queue.png"))
+    page.screenshot(path=str(screenshot_path("review-queue.png")))
     # tick with the keyboard: j selects, x ticks; the click on a tick box does not open the case
     page.keyboard.press("j")
     page.keyboard.press("x")
