@@ -1,17 +1,38 @@
-"""``scrapy crawl SPIDER``: Scrapy's own command, with one clear line for a spider name that does
-not exist (Scrapy prints a KeyError traceback)."""
+"""``scrapy crawl SPIDER``: Scrapy's own command, with one clear line and exit code 1 for a spider
+name that does not exist (Scrapy prints a KeyError traceback) or an argument the spider refuses.
+
+Both are checked in ``process_options``, which Scrapy runs before it makes the crawler process: the
+user sees the error alone, not after Scrapy's start-up lines (versions, overridden settings)."""
 
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.spiderloader import get_spider_loader
+
+from spiders.base import SpiderArgumentError
 
 
 class Command(ScrapyCrawl):
-    def run(self, args, opts) -> None:
-        if len(args) == 1 and self.crawler_process is not None:
-            names = sorted(self.crawler_process.spider_loader.list())
-            if args[0] not in names:
-                print(f"error: no spider {args[0]!r}; spiders: {', '.join(names)} (scrapy crawl SPIDER)", file=sys.stderr)
-                self.exitcode = 1
-                return
-        super().run(args, opts)
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # Scrapy's own usage error
+        loader = get_spider_loader(self.settings)
+        names = sorted(loader.list())
+        if args[0] not in names:
+            self._refuse(f"error: no spider {args[0]!r}; spiders: {', '.join(names)} (scrapy crawl SPIDER)")
+        spider_class = loader.load(args[0])
+        try:
+            # The names first (a misspelt one would be ignored by Scrapy), then the values, which
+            # the spider's constructor checks; it opens nothing (the crawl lock comes with the crawler).
+            check_names = getattr(spider_class, "check_argument_names", None)
+            if check_names is not None:
+                check_names(opts.spargs)
+            spider_class(**opts.spargs)
+        except SpiderArgumentError as exc:
+            self._refuse(f"error: scrapy crawl {args[0]}: bad argument: {exc}")
+
+    @staticmethod
+    def _refuse(line: str) -> None:
+        print(line, file=sys.stderr)
+        raise SystemExit(1)

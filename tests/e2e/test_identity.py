@@ -140,7 +140,7 @@ def test_an_unknown_argument_is_refused_with_the_known_ones_before_anything_star
     result = crawl("radiopaedia", mirror, check=False, case="75037")
     assert result.returncode == 1
     ours = [line for line in result.stderr.splitlines() if "bad argument" in line]
-    assert ours == ["scrapy crawl radiopaedia: bad argument: unknown argument 'case' (did you mean 'cases'?); "
+    assert ours == ["error: scrapy crawl radiopaedia: bad argument: unknown argument 'case' (did you mean 'cases'?); "
                     "radiopaedia takes: base_url, cases, cases_file, limit, query, recrawl"]
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip() == ours[0]  # the line alone, no start-up log
     assert sum(mirror.requests.values()) == 0  # no search crawl, not even robots.txt
