@@ -199,7 +199,7 @@ class FtpMediaStore(UriMediaStore):
         store_class = type("FTPFilesStore", (FTPFilesStore,), {
             "FTP_USERNAME": _setting(settings, "FTP_USER", "anonymous"),
             "FTP_PASSWORD": _setting(settings, "FTP_PASSWORD", "guest"),
-            "USE_ACTIVE_MODE": _setting(settings, "FEED_STORAGE_FTP_ACTIVE", False) in (True, "1", "True", "true")})
+            "USE_ACTIVE_MODE": settings is not None and settings.getbool("FEED_STORAGE_FTP_ACTIVE")})
         parts = urlsplit(uri)
         shown = parts._replace(netloc=f"{parts.username + '@' if parts.username else ''}{parts.hostname}:{parts.port or 21}").geturl()
         try:

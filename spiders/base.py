@@ -170,7 +170,11 @@ class CaseSpider(scrapy.Spider):
             # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
         try:  # a MEDIA_STORE that cannot be used stops the crawl before it fetches anything
-            open_media_store(crawler.settings.get("MEDIA_STORE"), crawler.settings).check()
+            store = open_media_store(crawler.settings.get("MEDIA_STORE"), crawler.settings)
+            try:
+                store.check()
+            finally:
+                store.close()
         except MediaStoreError as exc:
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None

@@ -1,13 +1,19 @@
-"""``MEDIA_STORE`` as a store URI: the one ``MediaStore`` interface on a local folder and on a real
-FTP server on loopback (pyftpdlib); a crawl of the mirror staging into it, the review page and an
-export reading back; bad URIs refused in one line."""
+"""``MEDIA_STORE`` as a store URI: the one ``MediaStore`` interface on a local folder and on real
+servers on loopback: FTP (pyftpdlib) always, S3 (moto's server mode) where botocore and moto are
+installed (not in the pinned virtualenv: botocore wants python-dateutil<3); a crawl of the mirror
+staging into the store, the review page and an export reading back; bad URIs refused in one line."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -47,28 +53,86 @@ def ftp_server(tmp_path):
     thread.join(5)
 
 
-@pytest.fixture(params=["local", "ftp"])
+def _s3_missing() -> str | None:
+    for module in ("botocore", "moto"):
+        if importlib.util.find_spec(module) is None:
+            return (f"{module} is not installed: botocore requires python-dateutil<3, we pin 4.0.0 (README, "
+                    "Running on several machines); run this in a virtualenv that has botocore and moto")
+    return None
+
+
+@pytest.fixture
+def s3_server(tmp_path, monkeypatch):
+    """A real S3-compatible server on 127.0.0.1 (moto's server mode, a child process) with a bucket:
+    ``(uri, files)``, ``files()`` the objects under the URI's prefix. Skipped without botocore and moto."""
+    missing = _s3_missing()
+    if missing:
+        pytest.skip(missing)
+    import botocore.session  # noqa: PLC0415
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for name, value in (("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}"), ("AWS_ACCESS_KEY_ID", "testing"),
+                        ("AWS_SECRET_ACCESS_KEY", "testing"), ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    client = botocore.session.get_session().create_client("s3")
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.create_bucket(Bucket="covid-media")
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+
+    def files() -> dict[str, bytes]:
+        listed = client.list_objects_v2(Bucket="covid-media", Prefix="media/").get("Contents", [])
+        return {o["Key"][len("media/"):]: client.get_object(Bucket="covid-media", Key=o["Key"])["Body"].read() for o in listed}
+
+    yield "s3://covid-media/media/", files
+    server.terminate()
+    server.wait(10)
+
+
+def _folder_files(folder: Path):
+    return lambda: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} if folder.exists() else {}
+
+
+@pytest.fixture(params=["ftp", "s3"])
+def uri_server(request):
+    """``(uri, files)`` of a real store server on loopback: FTP, and S3 where botocore and moto are installed."""
+    if request.param == "ftp":
+        uri, home = request.getfixturevalue("ftp_server")
+        return uri, _folder_files(home)
+    return request.getfixturevalue("s3_server")
+
+
+@pytest.fixture(params=["local", "ftp", "s3"])
 def store(request, tmp_path):
     if request.param == "local":
-        yield open_media_store(str(tmp_path / "media")), tmp_path / "media"
+        yield open_media_store(str(tmp_path / "media")), _folder_files(tmp_path / "media")
     else:
-        uri, home = request.getfixturevalue("ftp_server")
+        uri, files = request.getfixturevalue("ftp_server" if request.param == "ftp" else "s3_server")
+        if request.param == "ftp":
+            files = _folder_files(files)
         s = open_media_store(uri)
         s.check()
-        yield s, home
+        yield s, files
         s.close()
 
 
 def test_one_interface_on_every_backend(store, tmp_path):
-    s, folder = store
+    s, files = store
     data = png_bytes(seed=3)
     sha = hashlib.sha256(data).hexdigest()
     assert not s.has(sha)
     assert s.put_bytes(data) == sha
     assert s.has(sha) and s.read(sha) == data
     # the same layout on the server as in a folder: <sha[:2]>/<sha>, nothing else left behind
-    assert (folder / sha[:2] / sha).read_bytes() == data
-    assert [p.name for p in (folder / sha[:2]).iterdir()] == [sha]
+    assert files() == {f"{sha[:2]}/{sha}": data}
     other = tmp_path / "other.png"
     other.write_bytes(png_bytes(seed=4))
     other_sha = hashlib.sha256(other.read_bytes()).hexdigest()
@@ -126,20 +190,21 @@ def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, project_env, ftp_se
 
 
 @pytest.mark.e2e
-def test_a_crawl_stages_into_ftp_and_review_and_export_read_back(crawl, mirror_of, project_env, ftp_server, tmp_path, scrapy_cmd):
-    uri, home = ftp_server
+def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mirror_of, project_env, uri_server, tmp_path, scrapy_cmd):
+    uri, files = uri_server
+    project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
     project_env["MEDIA_STORE"] = uri
     mirror = mirror_of("eurorad")
     crawl("eurorad", mirror, cases="16672")
     db = project_env["STAGING_DB_URL"]
     images = rows(db, "select sha256, media_path from images order by id")
     assert len(images) == 4
+    on_server = files()
     for sha, media_path in images:  # every image on the server, under the layout of a folder
-        assert media_path == f"{sha[:2]}/{sha}" and hashlib.sha256((home / media_path).read_bytes()).hexdigest() == sha
+        assert media_path == f"{sha[:2]}/{sha}" and hashlib.sha256(on_server[media_path]).hexdigest() == sha
     bodies = rows(db, "select sha256, body_path from fetched_documents where body_path is not null")
-    assert bodies and all((home / path).is_file() for _, path in bodies)
-    assert not (Path(project_env["STAGING_DB_URL"].rpartition("/")[2]).parent / "media").exists()
-    assert not any(home.rglob(".tmp-*"))
+    assert bodies and all(path in on_server for _, path in bodies)
+    assert all(len(name) == 67 for name in on_server)  # nothing but <sha[:2]>/<sha>: no temporary left
 
     # the review page serves the images from the server
     app = create_app(db, open_media_store(uri))
@@ -161,13 +226,20 @@ def test_a_crawl_stages_into_ftp_and_review_and_export_read_back(crawl, mirror_o
     assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in written} <= {sha for sha, _ in images}
 
 
-def test_import_into_ftp_then_export_gives_the_same_bytes(scrapy_cmd, project_env, ftp_server, clean_release, tmp_path):
-    uri, home = ftp_server
+def test_import_into_the_store_then_export_gives_the_same_bytes(scrapy_cmd, project_env, uri_server, clean_release, tmp_path):
+    uri, files = uri_server
     project_env["MEDIA_STORE"] = uri
+    project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
     scrapy_cmd("import-dataset", str(clean_release), check=True)
-    assert len([p for p in home.rglob("*") if p.is_file()]) == 4
+    assert len(files()) == 4
     scrapy_cmd("export", "-o", str(tmp_path / "r"), check=True)
     for folder in ("images", "volumes"):
         for original in (clean_release / folder).iterdir():
             assert (tmp_path / "r" / folder / original.name).read_bytes() == original.read_bytes()
     assert (tmp_path / "r" / "metadata.csv").read_bytes() == (clean_release / "metadata.csv").read_bytes()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("botocore") is not None, reason="botocore is installed here")
+def test_s3_without_botocore_says_so():
+    with pytest.raises(MediaStoreError, match="s3:// needs botocore, which is not installed here"):
+        open_media_store("s3://bucket/media/")
