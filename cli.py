@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from scrapy.commands import ScrapyCommand
 from tqdm import tqdm
 
-from db.media import MediaStore
+from db.media import MediaStore, MediaStoreError, open_media_store
 from db.session import database_url, open_database
 
 
@@ -51,7 +51,13 @@ class ProjectCommand(ScrapyCommand):
         return open_database(database_url(self.settings))
 
     def media_store(self) -> MediaStore:
-        return MediaStore(self.settings.get("MEDIA_STORE"))
+        """The store ``MEDIA_STORE`` names, checked (a URI's server reached) before any work."""
+        try:
+            store = open_media_store(self.settings.get("MEDIA_STORE"), self.settings)
+            store.check()
+        except MediaStoreError as exc:
+            raise CommandError(str(exc)) from None
+        return store
 
     def reviewer(self) -> str:
         return self.settings.get("REVIEWER") or getpass.getuser()

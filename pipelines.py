@@ -43,7 +43,7 @@ from twisted.internet import threads
 
 from crawl_summary import CrawlCounts, summary_table
 from db.identity import page_case_keys, remember, resolve_record
-from db.media import MediaStore
+from db.media import open_media_store
 from faults import kill_point
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
@@ -285,7 +285,7 @@ class MediaPipeline(FilesPipeline):
     def __init__(self, store_uri, download_func=None, *, crawler):
         super().__init__(store_uri, crawler=crawler)
         settings = crawler.settings
-        self.media = MediaStore(settings.get("MEDIA_STORE"))
+        self.media = open_media_store(settings.get("MEDIA_STORE"), settings)
         self.max_bytes = settings.getint("MEDIA_MAX_BYTES")
         self.max_pixels = settings.getint("MEDIA_MAX_PIXELS")
         self.known: dict[str, dict[str, Any]] = {}
@@ -293,7 +293,7 @@ class MediaPipeline(FilesPipeline):
     @classmethod
     def from_crawler(cls, crawler):
         cls._update_stores(crawler.settings)
-        return cls(crawler.settings.get("FILES_STORE") or crawler.settings.get("MEDIA_STORE"), crawler=crawler)
+        return cls(crawler.settings.get("MEDIA_STORE") or crawler.settings.get("FILES_STORE"), crawler=crawler)
 
     def open_spider(self, spider=None) -> None:
         super().open_spider()  # Scrapy 2.19 deprecates passing the spider on
@@ -528,7 +528,7 @@ class StagePipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.media = MediaStore(crawler.settings.get("MEDIA_STORE"))
+        self.media = open_media_store(crawler.settings.get("MEDIA_STORE"), crawler.settings)
         self.engine = None
         self.started_at = utcnow()
         self.coverage: dict[str, int] = {name: 0 for name in COVERAGE_FIELDS}

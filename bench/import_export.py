@@ -9,6 +9,8 @@ within 20 s, export within 10 s, peak memory under 500 MB.
 PostgreSQL: ``--postgres URL`` (or ``TEST_DATABASE_URL``) names a server and a role allowed to
 create databases; the bench creates a scratch database there and drops it. Without either, SQLite
 only. (The server's own time is not in the child's CPU or memory figures, only in the wall time.)
+The import's big tables go in by each dialect's bulk path (``db/bulk.py``: executemany on SQLite,
+COPY on PostgreSQL).
 
     .venv/bin/python bench/import_export.py [--rows 100000] [--images 1000] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 """

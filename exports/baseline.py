@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import undefer
 
+from db.bulk import insert_rows
 from db.identity import link_released_rows, mark_cases_in_dataset
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
@@ -263,10 +264,8 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
                 updates.append({"id": old_id, **values})
         if updates:
             session.execute(update(ReleasedRow), updates)
-        if inserts:
-            session.execute(insert(ReleasedRow), inserts)
-        if changes:
-            session.execute(insert(ReleasedRowChange), changes)
+        insert_rows(session, ReleasedRow, inserts)
+        insert_rows(session, ReleasedRowChange, changes)
     for start in range(0, len(relink), BATCH):
         session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH])).values(identity_linked=False))
     gone = list(existing.items())

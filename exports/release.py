@@ -555,7 +555,7 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
             if row.media_sha256 is None or not store.has(row.media_sha256):
                 report.missing_files.append(f"{row.folder}/{row.filename}")
                 continue
-            shutil.copyfile(store.path(row.media_sha256), staging / row.folder / row.filename)
+            store.copy_to(row.media_sha256, staging / row.folder / row.filename)
             shas[f"{row.folder}/{row.filename}"] = row.media_sha256
             report.files_written += 1
         for row in plan.new:
@@ -623,7 +623,7 @@ def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: di
                 continue
             target = staging / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(store.path(f.sha256), target)
+            store.copy_to(f.sha256, target)
             shas[f.path] = f.sha256
             copied += 1
         return check_annotated(session, shas, copied)

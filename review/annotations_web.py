@@ -139,7 +139,7 @@ def mask_png(annotation_id: int):
         sha = annotation.media_sha256 if annotation is not None and annotation.kind == MASK else None
     if not sha or not store.has(sha):
         abort(404)
-    response = send_file(str(store.path(sha)), mimetype="image/png", max_age=31536000, etag=sha)
+    response = send_file(store.source(sha), mimetype="image/png", max_age=31536000, etag=sha)
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
 

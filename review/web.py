@@ -25,7 +25,7 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from PIL import Image as PILImage
 from werkzeug.exceptions import HTTPException
 
-from db.media import MediaStore
+from db.media import MediaStore, open_media_store
 from db.session import open_database, session_scope
 from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, STATES, ReviewError
@@ -59,7 +59,7 @@ class _Thumbs:
                 self.items.popitem(last=False)
 
 
-def create_app(db_url: str, media_root: str, reviewer: str | None = None, token: str | None = None,
+def create_app(db_url: str, media_root: str | MediaStore, reviewer: str | None = None, token: str | None = None,
                secret_key: bytes | None = None, loopback_only: bool = True, annotation_license: str | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
@@ -71,7 +71,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
         TRUSTED_HOSTS=list(LOOPBACK_HOSTS) if loopback_only else None,
     )
     engine = open_database(db_url)
-    store = MediaStore(media_root)
+    store = open_media_store(media_root)
     actor = actions.default_actor(reviewer)
     thumbs = _Thumbs()
     app.extensions["review"] = {"engine": engine, "store": store, "actor": actor,
@@ -148,7 +148,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             missing = [r.id for r in page.rows if r.thumbnail and not store.has(r.thumbnail)]
             return render_template("queue.html", page=page, f=f, finding_filters=queries.FINDING_FILTERS,
                                    sorts=list(queries.SORTS), per_pages=queries.PER_PAGE_CHOICES,
-                                   missing_media=missing, media_root=store.root)
+                                   missing_media=missing, media_root=str(store))
 
     def _filter_from(source) -> queries.QueueFilter:
         try:
@@ -163,7 +163,7 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             prev_id, next_id = queries.neighbours(s, f, view.case)
             missing = [img.id for img in view.images if img.sha256 and not store.has(img.sha256)]
             html = render_template("case.html", v=view, c=view.case, f=f, back=f.args(), prev_id=prev_id,
-                                   next_id=next_id, error=error, missing_media=missing, media_root=store.root,
+                                   next_id=next_id, error=error, missing_media=missing, media_root=str(store),
                                    seen=actions.case_version(s, view.case.id))
         return html, status
 
@@ -313,15 +313,15 @@ def create_app(db_url: str, media_root: str, reviewer: str | None = None, token:
             fmt = queries.media_format(s, sha256)
         if fmt is None or not store.has(sha256):
             abort(404)
-        return fmt, str(store.path(sha256))
+        return fmt, store.source(sha256)
 
     @app.get("/media/<sha256>")
     def media(sha256: str):
-        fmt, path = _media(sha256)
+        fmt, source = _media(sha256)
         mime = MIME.get((fmt or "").lower())
         if mime is None:
             abort(404, "not an image a browser can show")
-        response = send_file(path, mimetype=mime, max_age=31536000, etag=sha256, conditional=True)
+        response = send_file(source, mimetype=mime, max_age=31536000, etag=sha256, conditional=True)
         response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
         return response
 

@@ -36,6 +36,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawl_lock import CrawlLocked, crawl_lock
+from db.media import MediaStoreError, open_media_store
 from db.session import database_url
 from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
@@ -168,6 +169,15 @@ class CaseSpider(scrapy.Spider):
         except SpiderArgumentError as exc:
             # One clear line instead of a traceback; the crawl does not start (nothing was opened).
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
+        try:  # a MEDIA_STORE that cannot be used stops the crawl before it fetches anything
+            store = open_media_store(crawler.settings.get("MEDIA_STORE"), crawler.settings)
+            try:
+                store.check()
+            finally:
+                store.close()
+        except MediaStoreError as exc:
+            logger.error("%s: %s", cls.name, exc)
+            raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         try:
             # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
             shared = SharedRun.for_crawler(crawler)
