@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image as PILImage
+from PIL import ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -231,9 +232,12 @@ def _file_target(session: Session, name: str) -> Target:
     return find_target(session, name if name.startswith(("image:", "released:")) else f"released:{name}")
 
 
-def import_coco(session: Session, actor: str, data: bytes, license: str | None = None) -> list[Annotation]:
-    """Boxes of a COCO file, each on the image its ``file_name`` names (a released filename or
-    ``image:ID``); all or nothing: the first bad entry raises with its id."""
+def import_coco(session: Session, actor: str, data: bytes, license: str | None = None,
+                store: MediaStore | None = None) -> list[Annotation]:
+    """The annotations of a COCO file, each on the image its ``file_name`` names (a released
+    filename or ``image:ID``): a ``segmentation`` (polygons, or uncompressed RLE) of a mask label
+    (lung, lesion) becomes a mask at the image's size, else the ``bbox`` a box. All or nothing: the
+    first bad entry raises with its id."""
     import json
 
     try:
@@ -246,14 +250,47 @@ def import_coco(session: Session, actor: str, data: bytes, license: str | None =
     made = []
     for item in items:
         where = f"annotation {item.get('id')!r}"
-        if item.get("image_id") not in images or not isinstance(item.get("bbox"), list) or len(item["bbox"]) != 4:
-            raise ReviewError(f"{where}: needs an image_id of images[] and a bbox [x, y, width, height]")
+        label = str(labels.get(item.get("category_id"), ""))
         try:
+            if item.get("image_id") not in images:
+                raise ReviewError("needs an image_id of images[]")
             target = _file_target(session, images[item["image_id"]])
-            made.append(add_box(session, target, actor, *item["bbox"], str(labels.get(item.get("category_id"), "")), license))
+            if item.get("segmentation") and label.strip().lower() in MASK_LABELS:
+                if store is None:
+                    raise ReviewError("masks need the media store")
+                mask = coco_segmentation_mask(item["segmentation"], target.width, target.height)
+                made.append(add_mask(session, store, target, actor, mask, label.strip().lower(), license))
+            elif isinstance(item.get("bbox"), list) and len(item["bbox"]) == 4:
+                made.append(add_box(session, target, actor, *item["bbox"], label, license))
+            else:
+                raise ReviewError("needs a bbox [x, y, width, height], or a segmentation with a mask label "
+                                  f"({', '.join(MASK_LABELS)})")
         except ReviewError as exc:
             raise ReviewError(f"{where}: {exc}") from None
     return made
+
+
+def coco_segmentation_mask(segmentation, width: int, height: int) -> np.ndarray:
+    """A COCO ``segmentation`` as a boolean mask: polygons (``[[x1, y1, x2, y2, ...], ...]``, filled
+    as COCO's tools fill them) or uncompressed RLE (``{"counts": [...], "size": [h, w]}``, runs down
+    the columns). Compressed RLE (a string of counts) is refused: pycocotools would be needed."""
+    if isinstance(segmentation, dict):
+        counts, size = segmentation.get("counts"), segmentation.get("size")
+        if isinstance(counts, str):
+            raise ReviewError("compressed RLE is not read: give polygons or uncompressed RLE (counts as a list)")
+        if size != [height, width]:
+            raise ReviewError(f"the RLE's size {size} is not the image's [{height}, {width}]")
+        return decode_rle(counts, height, width).T  # COCO runs go down the columns
+    if not isinstance(segmentation, list) or not segmentation:
+        raise ReviewError("a segmentation is a list of polygons or an RLE object")
+    canvas = PILImage.new("1", (width, height), 0)
+    draw = ImageDraw.Draw(canvas)
+    for polygon in segmentation:
+        if (not isinstance(polygon, list) or len(polygon) < 6 or len(polygon) % 2
+                or not all(isinstance(v, (int, float)) for v in polygon)):
+            raise ReviewError("a polygon is a flat list of at least three x, y pairs")
+        draw.polygon([(float(x), float(y)) for x, y in zip(polygon[::2], polygon[1::2])], fill=1, outline=1)
+    return np.asarray(canvas, dtype=bool)
 
 
 def import_csv(session: Session, actor: str, data: bytes, license: str | None = None) -> list[Annotation]:

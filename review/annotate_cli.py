@@ -24,7 +24,7 @@ def annotate_command(command, rest: list[str], opts) -> int:
     try:
         with session_scope(command.engine()) as s:
             if imports:
-                made = _import(s, actor, opts, license)
+                made = _import(s, command.media_store(), actor, opts, license)
                 print(f"imported {len(made)} annotation(s) as {actor}")
                 return 0
             target = annotate.find_target(s, rest[0])
@@ -42,9 +42,9 @@ def _read(path: str, what: str) -> bytes:
         raise ReviewError(f"{what} {path}: {exc.strerror or exc}") from None
 
 
-def _import(s, actor: str, opts, license):
+def _import(s, store, actor: str, opts, license):
     if opts.from_coco:
-        return annotate.import_coco(s, actor, _read(opts.from_coco, "--from-coco"), license)
+        return annotate.import_coco(s, actor, _read(opts.from_coco, "--from-coco"), license, store=store)
     return annotate.import_csv(s, actor, _read(opts.from_csv, "--from-csv"), license)
 
 

@@ -12,8 +12,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from db.media import MediaStore
 from db.models import Annotation, Case, Image as ImageRow
 from db.session import session_scope
+from exports.annotations import mask_array
 from review import annotate
 from review.web import create_app
 from tests.annotations.conftest import BOXED, MASKED, coco
@@ -74,6 +76,36 @@ def test_cli_imports_coco_boxes_and_csv_scores_all_or_nothing(imported, scrapy_c
     result = scrapy_cmd("cases", "annotate", "--from-csv", str(scores))
     assert result.returncode == 1 and "row 3 (after comments)" in result.stderr
     assert [a for a in reviewer_annotations(engine) if a[0] == "severity"] == []  # the good row rolled back too
+
+
+def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, scrapy_cmd, tmp_path, project_env):
+    """A COCO file's lung polygon and lesion run lengths (uncompressed RLE: runs down the columns)
+    become masks at the image's size; an entry of another kind is refused with its id."""
+    engine, _, checkout, _ = imported
+    width, height = checkout.sizes[NAME]
+    lesion = np.zeros((height, width), dtype=bool)
+    lesion[10:20, 5:9] = True  # rows 10-19, columns 5-8
+    flat = lesion.T.ravel().astype(np.uint8)  # column by column, as COCO counts
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(flat)) + 1, [flat.size]))
+    doc = {"images": [{"id": 7, "file_name": NAME, "width": width, "height": height}],
+           "categories": [{"id": 1, "name": "lung"}, {"id": 2, "name": "Lesion"}],
+           "annotations": [
+               {"id": 1, "image_id": 7, "category_id": 1, "segmentation": [[4, 4, 30, 4, 30, 40, 4, 40]], "bbox": [4, 4, 26, 36]},
+               {"id": 2, "image_id": 7, "category_id": 2, "segmentation": {"counts": np.diff(bounds).tolist(), "size": [height, width]}}]}
+    (tmp_path / "masks.json").write_text(json.dumps(doc))
+    out = scrapy_cmd("cases", "annotate", "--from-coco", str(tmp_path / "masks.json"), check=True)
+    assert "imported 2 annotation(s)" in out.stdout
+    with session_scope(engine) as s:
+        masks = {a.data["label"]: a.media_sha256 for a in s.scalars(select(Annotation).where(Annotation.kind == "mask",
+                                                                                             Annotation.origin == "reviewer"))}
+    store = MediaStore(project_env["MEDIA_STORE"])
+    lung = mask_array(store.read(masks["lung"])) > 0
+    assert lung.shape == (height, width) and lung[4:41, 4:31].all() and lung.sum() == 37 * 27
+    assert np.array_equal(mask_array(store.read(masks["lesion"])) > 0, lesion)
+    doc["annotations"] = [{"id": 9, "image_id": 7, "category_id": 2, "segmentation": {"counts": "PQ3", "size": [height, width]}}]
+    (tmp_path / "compressed.json").write_text(json.dumps(doc))
+    result = scrapy_cmd("cases", "annotate", "--from-coco", str(tmp_path / "compressed.json"))
+    assert result.returncode == 1 and "annotation 9: compressed RLE is not read" in result.stderr
 
 
 # --- the pages -------------------------------------------------------------------------------------
