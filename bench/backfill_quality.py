@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from exports.schema import parse_dataset_date  # noqa: E402
+from schema import parse_dataset_date  # noqa: E402
 from ingest.backfill import FILLABLE, backfill_row, backfill_table  # noqa: E402
 
 DEFAULT = str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")

@@ -94,7 +94,7 @@ def _time(rows: list[dict[str, str]]) -> tuple[float, int, float]:
 def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
     """The generated rows as a dataset-shaped CSV (the input ``--command`` times)."""
     from exports.csvio import format_record
-    from exports.schema import COLUMNS
+    from schema import COLUMNS
 
     header = list(COLUMNS) + [""]
     with open(path, "w", encoding="utf-8", newline="") as handle:

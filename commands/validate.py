@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from cli import CommandError, ProjectCommand, progress
-from exports.schema import ERROR
+from schema import ERROR
 from exports.validate import summarize, validate
 
 

@@ -29,11 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
+from schema import ReviewState
 
 logger = logging.getLogger(__name__)
 
-#: The review state of a case that is in the dataset (review/rules.py RELEASED; db/ imports no review/).
-RELEASED = "released"
 #: Who the audit trail names for a state set by an import or a crawl.
 SYSTEM_ACTOR = "identity"
 
@@ -257,7 +256,7 @@ def mark_cases_in_dataset(session: Session) -> int:
         select(Case, ReleasedRow.filename, ReleasedRow.patientid)
         .join(ReleasedIdentity, (ReleasedIdentity.source == Case.source) & (ReleasedIdentity.key == Case.identity_key))
         .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != RELEASED, ReleasedRow.filename.not_in(ours))
+        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != ReviewState.RELEASED, ReleasedRow.filename.not_in(ours))
         .order_by(Case.id, ReleasedRow.position)).all()
     marked: set[int] = set()
     for case, filename, patientid in found:
@@ -273,13 +272,13 @@ def mark_cases_in_dataset(session: Session) -> int:
 def mark_released(session: Session, case: Case, actor: str, reason: str, details: dict | None = None) -> None:
     """Put ``case`` in the ``released`` state and record it in its history."""
     before = case.review_state
-    if before == RELEASED:
+    if before == ReviewState.RELEASED:
         return
-    case.review_state = RELEASED
+    case.review_state = ReviewState.RELEASED
     session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="released",
-                            before={"state": before}, after={"state": RELEASED, **(details or {})}, reason=reason))
+                            before={"state": before}, after={"state": ReviewState.RELEASED, **(details or {})}, reason=reason))
 
 
-__all__ = ["IdentityIndex", "Known", "LinkReport", "RELEASED", "Resolution", "backfill_case_identities", "is_released",
+__all__ = ["IdentityIndex", "Known", "LinkReport", "Resolution", "backfill_case_identities", "is_released",
            "link_released_rows", "load_index", "mark_cases_in_dataset", "mark_released", "prepare_identities",
            "record_names", "remember", "resolve_record"]

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, utcnow
+from schema import ReviewState
 
 __all__ = [
     "StoredImage",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: Review states that a changed re-crawl puts back in the review queue (a released case stays released).
-_BACK_TO_REVIEW = {"approved", "needs_info"}
+_BACK_TO_REVIEW = {ReviewState.APPROVED, ReviewState.NEEDS_INFO}
 #: ``CaseRecord.extra`` keys that say how a crawl reached the case, not what the case says: the
 #: search that listed it first (spiders/base.py), the identifier given for a paper and the route to
 #: its open copy (spiders/publications.py). Kept for the reviewer, but never a reason to call a case
@@ -162,12 +163,12 @@ def stage_case(
 
     before = None
     if case is None:
-        case = Case(source=record.source, source_key=record.source_key, review_state="staged")
+        case = Case(source=record.source, source_key=record.source_key, review_state=ReviewState.STAGED)
         session.add(case)
     elif on_source_changed is not None:
         before = case_snapshot(case)
     elif case.review_state in _BACK_TO_REVIEW:
-        case.review_state = "staged"
+        case.review_state = ReviewState.STAGED
     case.canonical_url = record.url
     case.document_id = document.id if document is not None else case.document_id
     case.doi = record.doi or None

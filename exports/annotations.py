@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 
-from exports.schema import ERROR, WARNING
+from schema import ERROR, WARNING
 from ingest.imaging import sha256_hex
 from ingest.normalize.provenance import normalize_license
 

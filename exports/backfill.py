@@ -17,7 +17,7 @@ from pathlib import Path
 
 from db.media import write_atomically
 from exports.csvio import Record, iter_metadata, render, replace_cells, row_dict
-from exports.schema import COLUMNS
+from schema import COLUMNS
 from ingest.backfill import Fill, backfill_table
 
 Progress = Callable[[Iterable, str, int], Iterable]

@@ -25,7 +25,7 @@ from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChang
 from db.session import session_scope
 from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
-from exports.schema import FOLDERS, parse_cell
+from schema import FOLDERS, parse_cell
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.schema import COLUMNS
+from schema import COLUMNS
 
 
 class MetadataFormatError(ValueError):

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from exports.schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
+from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
 from ingest.imaging import UnreadableImage, sha256_hex, sniff_format
 
 #: Longest derived name before the extension (the dataset's longest names are about 90 characters).

@@ -28,7 +28,7 @@ import numpy as np
 
 from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.rows import NewRow
-from exports.schema import (
+from schema import (
     ADULT_AGE,
     ERROR,
     FINDING_PLACEHOLDERS,

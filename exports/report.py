@@ -27,7 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from exports.schema import FOLDER_IMAGES, parse_cell  # noqa: E402
+from schema import FOLDER_IMAGES, parse_cell  # noqa: E402
 
 #: Thumbnails shown in the report (a 10,000-image release lists the rest in the manifest).
 MAX_THUMBNAILS = 120

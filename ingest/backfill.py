@@ -2,9 +2,9 @@
 
 ``backfill_row`` is pure: it never changes a non-blank cell and leaves a field blank rather than
 guess. Values are written as the CSV should hold them: vocabulary strings as in
-``exports.schema`` ("Y", "PA", "Pneumonia/Viral/COVID-19"), integers without ".0" ("65"), other
+``schema`` ("Y", "PA", "Pneumonia/Viral/COVID-19"), integers without ".0" ("65"), other
 numbers without float noise ("38.6"), dates as ISO 8601 at the precision found ("2020",
-"2020-03", "2020-03-16"; ``exports.schema.parse_dataset_date`` reads them).
+"2020-03", "2020-03-16"; ``schema.parse_dataset_date`` reads them).
 
 Per-image evidence. A row is one image, but its clinical note often describes several images of
 the patient ("(A) chest radiograph on admission ... (B) CT on day 7"). Patient-level fields (sex,
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from exports.schema import (
+from schema import (
     COLUMNS,
     CT_VIEWS,
     FOLDER_IMAGES,

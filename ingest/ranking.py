@@ -2,7 +2,7 @@
 
 Points (a maintainer reads the reasons, not the number):
 
-* licence: +30 when it allows redistribution (``exports.schema.REDISTRIBUTABLE_LICENSES``, read by
+* licence: +30 when it allows redistribution (``schema.REDISTRIBUTABLE_LICENSES``, read by
   ``normalize_license``); free to read without a licence: +5 (only a licence lets images leave
   staging);
 * article type: case report +25, case series +25 (publication type or the title/abstract's
@@ -22,7 +22,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from exports.schema import REDISTRIBUTABLE_LICENSES
+from schema import REDISTRIBUTABLE_LICENSES
 from ingest.literature import FoundPaper
 from ingest.normalize.imaging import normalize_modality
 from ingest.normalize.provenance import normalize_license

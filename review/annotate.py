@@ -22,7 +22,7 @@ from db.media import MediaStore
 from db.models import Annotation, Case, Image, ReleasedFile, utcnow
 from exports.annotation_store import REVIEWER
 from exports.annotations import BOX, MASK, SEVERITY, SEVERITY_RANGES, mask_array, mask_png
-from exports.schema import LICENSES
+from schema import LICENSES
 from review.actions import record
 from review.rules import ReviewError
 

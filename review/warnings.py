@@ -22,7 +22,7 @@ from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
 from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
-from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
+from schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
 
 #: At most this many candidates are kept per image (closest first).
 MAX_CANDIDATES = 3

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exports.schema import FINDING_PATHS
+from schema import FINDING_PATHS
 from ingest.search_terms import CASE_SITE_QUERIES, FINDING_QUERIES, split_queries
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from exports.schema import COLUMNS
+from schema import COLUMNS
 
 from . import clinical, demographics, imaging, labs, provenance
 from .clinical import (

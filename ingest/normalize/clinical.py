@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
+from schema import RT_PCR_VALUES, YES_NO_VALUES
 
 from .common import Normalized, about_other_person, compile, gate, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from exports.schema import ADULT_AGE, SEX_VALUES
+from schema import ADULT_AGE, SEX_VALUES
 
 from .common import Normalized, OTHER_PERSON, blank, compile, gate, clause_at, found, has_any, text_context
 

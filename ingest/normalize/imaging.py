@@ -15,7 +15,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
+from schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
 from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, gate, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
 
@@ -220,7 +220,7 @@ _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "sil
 
 def _path(path: str) -> str:
     if path not in FINDING_PATHS:
-        raise KeyError(f"{path!r} is not in exports.schema.FINDING_PATHS")
+        raise KeyError(f"{path!r} is not in schema.FINDING_PATHS")
     return path
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from exports.schema import NUMERIC_RANGES
+from schema import NUMERIC_RANGES
 
 from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from exports.schema import DOI_RE, LICENSES
+from schema import DOI_RE, LICENSES
 
 from .common import Normalized, blank, compile, found
 

@@ -1,6 +1,6 @@
 import csv
 
-from exports.schema import COLUMNS
+from schema import COLUMNS
 from ingest.backfill import FILLABLE, Fill, backfill_row
 from tests.conftest import SAMPLE_CSV
 

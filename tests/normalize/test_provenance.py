@@ -1,6 +1,6 @@
 import pytest
 
-from exports.schema import LICENSES
+from schema import LICENSES
 from ingest.normalize import license_for_url, normalize_date, normalize_doi, normalize_license, normalize_location, normalize_url
 
 from .helpers import assert_blank, assert_value

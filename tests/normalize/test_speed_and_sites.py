@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from exports.schema import COLUMNS
+from schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_rows
 from ingest.normalize import normalize_offset, normalize_temperature
 from ingest.normalize.common import finditer_near
