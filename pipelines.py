@@ -53,12 +53,12 @@ from db.staging import (
     known_images,
     previous_crawl_run,
     record_document,
+    source_changed,
     stage_case,
 )
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
 from ingest.records import CaseRecord
 from ingest.volumes import StackError, stack_to_nifti
-from review.actions import source_changed
 
 logger = logging.getLogger(__name__)
 

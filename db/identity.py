@@ -29,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
+from db.staging import record_from_case
+from ingest.identity import SITES, released_row_aliases, site_identity
 from schema import ReviewState
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,6 @@ SYSTEM_ACTOR = "identity"
 
 
 def _site(source: str):
-    from ingest.identity import site_identity  # noqa: PLC0415 - keeps db/ importable without ingest
-
     return site_identity(source)
 
 
@@ -187,10 +187,6 @@ def remember(session: Session, source: str, key: str, aliases: Iterable[str]) ->
 
 def backfill_case_identities(session: Session) -> int:
     """Cases staged before revision 0008: their identity key and aliases, from what they hold."""
-    from db.staging import record_from_case  # noqa: PLC0415 - one definition of a case's record
-
-    from ingest.identity import SITES  # noqa: PLC0415
-
     cases = list(session.scalars(select(Case).where(Case.identity_key.is_(None), Case.source.in_(list(SITES)))))
     for case in cases:
         resolution = resolve_record(session, record_from_case(case))
@@ -208,8 +204,6 @@ def backfill_case_identities(session: Session) -> int:
 def link_released_rows(session: Session) -> LinkReport:
     """Link the released rows not linked yet to the identities their url, DOI and credit name; mark
     the staged cases of those identities ``released``."""
-    from ingest.identity import SITES, released_row_aliases  # noqa: PLC0415
-
     cells = [ReleasedRow.typed[name].as_string() for name in ("url", "doi", "clinical_notes", "other_notes")]
     rows = session.execute(select(ReleasedRow.id, *cells).where(
         ReleasedRow.identity_linked.is_(False), ReleasedRow.removed_import_id.is_(None))).all()

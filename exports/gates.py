@@ -7,7 +7,7 @@ so the rules are written once. On top of them:
 
 - near-duplicates: a new image whose bytes are identical to, whose perceptual hashes are close to
   (``near_duplicate``, confirmed by the aligned detail of the thumbnails), or which is the same
-  picture in a slightly different frame as (exports/crops.py), a released image or another new
+  picture in a slightly different frame as (dedup/crops.py), a released image or another new
   image, unless a reviewer marked the pair distinct (exports/marks.py);
 - license: known and in the allowed set (the ``EXPORT_LICENSES`` setting);
 - age: 18 or over; unknown only with a reviewer's confirmation that the patient is an adult;
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
+from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.rows import NewRow
 from schema import (
     ADULT_AGE,
@@ -218,8 +218,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
                        threshold: int | None = None) -> list[GateFailure]:
     """New images the rule matches with a known image or each other, unless marked distinct: identical
     bytes, the hash rule (``near_duplicate``, its matches confirmed by the aligned detail where both
-    thumbnails can be judged: exports.crops.hash_matches_confirmed), or the same image in another
-    frame (exports/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
+    thumbnails can be judged: dedup.crops.hash_matches_confirmed), or the same image in another
+    frame (dedup/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
     failures = []
     index = HashIndex()
     for k in known:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent, utcnow
+from db.staging import jsonable
 from exports import marks
 from review.rules import ReviewError, clean_reason, validate_value
 from review.warnings import refresh_warnings
@@ -26,8 +26,6 @@ from schema import ReviewState
 
 #: Fields copied to the cases a split creates: they describe the source, not the patient.
 SOURCE_LEVEL_FIELDS: tuple[str, ...] = ("license", "doi", "url", "location", "other_notes")
-#: States a changed source sends back to the queue (a rejected or duplicate case stays decided).
-REQUEUE_ON_SOURCE_CHANGE: frozenset[str] = frozenset({ReviewState.APPROVED, ReviewState.NEEDS_INFO})
 
 
 def default_actor(reviewer: str | None = None) -> str:
@@ -112,21 +110,9 @@ def _change_summary(event: ReviewEvent) -> str:
 def record(session: Session, case: Case, actor: str, action: str, *, field: str | None = None, before=None,
            after=None, reason: str | None = None, image_id: int | None = None) -> ReviewEvent:
     event = ReviewEvent(case_id=case.id, image_id=image_id, actor=actor, at=utcnow(), action=action, field=field,
-                        before=_jsonable(before), after=_jsonable(after), reason=reason)
+                        before=jsonable(before), after=jsonable(after), reason=reason)
     session.add(event)
     return event
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
 
 
 def _refresh(session: Session, case: Case) -> list[dict]:
@@ -419,33 +405,10 @@ def split_case(session: Session, case: Case, actor: str, groups: list[list[int]]
 # --- re-crawls -----------------------------------------------------------------------------------
 
 
-def source_changed(session: Session, case: Case, before: dict, after: dict, actor: str = "crawler") -> dict:
-    """A re-crawl found the source of ``case`` changed: record the differences, re-queue if decided.
-
-    ``before`` / ``after`` are the parsed records (or any dicts of field -> value) of the previous
-    and the new crawl. Returns ``{key: {"before": ..., "after": ...}}`` of the keys that differ
-    (empty: nothing recorded). An approved (or needs-information) case goes back to ``staged`` so
-    that a reviewer looks at it again; reviewer overrides are kept. Called by the staging code.
-    """
-    before, after = _jsonable(before or {}), _jsonable(after or {})
-    diff = {k: {"before": before.get(k), "after": after.get(k)}
-            for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
-    if not diff:
-        return {}
-    old_state = case.review_state
-    if old_state in REQUEUE_ON_SOURCE_CHANGE:
-        case.review_state = ReviewState.STAGED
-    record(session, case, actor, "source_changed", before={k: d["before"] for k, d in diff.items()},
-           after={k: d["after"] for k, d in diff.items()},
-           reason=f"the source changed; state {old_state} -> {case.review_state}")
-    case.warning_codes = None  # recomputed with the new values
-    return diff
-
-
 def events(session: Session, case_id: int) -> list[ReviewEvent]:
     return list(session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id)
                                 .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())))
 
 
 def to_json(obj) -> str:
-    return json.dumps(_jsonable(obj), ensure_ascii=False, sort_keys=True)
+    return json.dumps(jsonable(obj), ensure_ascii=False, sort_keys=True)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Release, ReleaseItem
+from db.staging import case_timeline
 from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
 from review import actions
 from review.rules import CASE_FIELDS, ReviewError, choices, suggestions
@@ -381,14 +382,6 @@ def released_in(session: Session, image_ids: list[int]) -> list[str]:
                                 .order_by(Release.id)))
 
 
-def case_timeline(case: Case):
-    """The timeline the case's offsets were placed on, recomputed from its stored text (pure)."""
-    from db.staging import record_from_case  # noqa: PLC0415
-    from ingest.case_fields import record_timeline  # noqa: PLC0415 - the staging service's normalizers
-
-    return record_timeline(record_from_case(case))
-
-
 def media_format(session: Session, sha256: str) -> str | None:
     """The format of a file of the media store that is an image of a case or of the release, else None.
 
@@ -398,10 +391,3 @@ def media_format(session: Session, sha256: str) -> str | None:
     if fmt is None:
         fmt = session.scalar(select(ReleasedFile.format).where(ReleasedFile.sha256 == sha256).limit(1))
     return fmt
-
-
-def exportable_case_ids(session: Session, include_needs_info: bool = False) -> list[int]:
-    """Cases the export takes: approved ones, and those needing information only when asked
-    (their finding is then written as ``todo``)."""
-    states = ("approved", ReviewState.NEEDS_INFO) if include_needs_info else ("approved",)
-    return list(session.scalars(select(Case.id).where(Case.review_state.in_(states)).order_by(Case.id)))

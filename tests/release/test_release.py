@@ -255,7 +255,7 @@ def test_gate_near_duplicate_of_a_released_image_and_within_the_release(tmp_path
 
 def test_gate_same_image_in_another_frame(tmp_path, project_env):
     """A released film re-published cropped (4 % and 3 % off two sides) and recompressed: its hashes
-    are far apart, the aligned thumbnails are not (exports/crops.py)."""
+    are far apart, the aligned thumbnails are not (dedup/crops.py)."""
     from bench.duplicate_threshold import radiograph
 
     engine = open_database(project_env["STAGING_DB_URL"])

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import Case, FieldValue, Image
 from db.session import session_scope
+from db.staging import source_changed
 from review import actions
 from review.web import create_app, is_loopback, parse_bind
 from tests.review.conftest import case_events, case_state, noise_png, reencode_jpeg, xray_png
@@ -124,7 +125,7 @@ def test_near_duplicates_are_shown_side_by_side_with_the_hash_distance(rdb, clie
 
 def test_a_cropped_copy_of_a_released_film_is_a_near_duplicate(rdb, client):
     """The released film re-published with 4 % and 5 % cut off two sides: hashes far apart, the
-    crop part of the rule (exports/crops.py) finds it, and the page says how."""
+    crop part of the rule (dedup/crops.py) finds it, and the page says how."""
     film = xray_png(3)
     with PILImage.open(io.BytesIO(film)) as img:
         w, h = img.size
@@ -290,9 +291,9 @@ def test_source_changed_requeues_an_approved_case_keeping_reviewer_edits(rdb, cl
         fv.value, fv.rule_version = "M", 2
     with session_scope(rdb.engine) as s:
         case = s.get(Case, case_id)
-        diff = actions.source_changed(s, case, {"title": "Old", "history": "fever"}, {"title": "New", "history": "fever"})
+        diff = source_changed(s, case, {"title": "Old", "history": "fever"}, {"title": "New", "history": "fever"})
         assert diff == {"title": {"before": "Old", "after": "New"}}
-        assert actions.source_changed(s, case, {"a": 1}, {"a": 1}) == {}
+        assert source_changed(s, case, {"a": 1}, {"a": 1}) == {}
     assert case_state(rdb, case_id) == "staged"
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert "action-source_changed" in html and "found the source changed (title)" in html
