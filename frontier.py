@@ -36,7 +36,7 @@ import os
 import socket
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -218,7 +218,7 @@ class SharedRun:
         requests still queued; FrontierError if the live run was started with other arguments."""
         self.keys = keys(self.crawler.settings, spider.name)
         wanted = {"arguments": dict(sorted(getattr(spider, "arguments", {}).items())), "id": uuid.uuid4().hex,
-                  "started_at": datetime.now(timezone.utc).isoformat()}
+                  "started_at": datetime.now(UTC).isoformat()}
         for _ in range(3):
             # Alive before the run exists: a worker starting at the same moment never takes a run
             # just started for one whose workers are all gone.

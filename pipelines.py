@@ -44,7 +44,6 @@ from twisted.internet import threads
 from crawl_summary import CrawlCounts, summary_table
 from db.identity import page_case_keys, remember, resolve_record
 from db.media import MediaStore
-from faults import kill_point
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
 from db.staging import (
@@ -56,6 +55,7 @@ from db.staging import (
     source_changed,
     stage_case,
 )
+from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
 from ingest.records import CaseRecord
 from ingest.volumes import StackError, stack_to_nifti
@@ -637,7 +637,7 @@ class StagePipeline:
         stats = self.crawler.stats.get_stats()
         counts: dict[str, float] = {
             k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and (
-                k.split("/")[0] in _SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method") or k == "log_count/ERROR")}
+                (k.split("/")[0] in _SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method")) or k == "log_count/ERROR")}
         counts[_COVERED] = self.covered_cases
         counts.update({f"{_COVERAGE}{name}": count for name, count in self.coverage.items()})
         return counts

@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import os  # noqa: E402
+import os
 
-from bench._measure import run_measured  # noqa: E402
-from ingest.backfill import FILLABLE, backfill_row, backfill_rows  # noqa: E402
+from bench._measure import run_measured
+from ingest.backfill import FILLABLE, backfill_row, backfill_rows
 
 _NUMBER = re.compile(r"\d+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -33,9 +33,20 @@ from PIL import Image, ImageEnhance, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dedup.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, DETAIL_SHARE_MIN, SHAPE_MIN,  # noqa: E402
-                           CropIndex, CropMatch, crop_matches, detail_shares, hash_matches_confirmed, region_signatures,
-                           thumb_array)
+from dedup.crops import (  # noqa: E402
+    CANDIDATE_BITS,
+    COEFFICIENT_MIN,
+    DETAIL_MIN,
+    DETAIL_SHARE_MIN,
+    SHAPE_MIN,
+    CropIndex,
+    CropMatch,
+    crop_matches,
+    detail_shares,
+    hash_matches_confirmed,
+    region_signatures,
+    thumb_array,
+)
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
 from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 

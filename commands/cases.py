@@ -32,8 +32,8 @@ from cli import CommandError, ProjectCommand
 from db.session import session_scope
 from review import actions, queries
 from review.rules import ReviewError
-from schema import REVIEW_STATES, ReviewState
 from review.warnings import BLOCKING, refresh_missing_warnings
+from schema import REVIEW_STATES, ReviewState
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
          "split", "confirm-adult", "confirm-distinct", "annotate")

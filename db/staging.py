@@ -29,20 +29,20 @@ from ingest.timeline import Timeline
 from schema import ReviewState
 
 __all__ = [
-    "StoredImage",
     "StoredDocument",
-    "known_images",
-    "incomplete_page_keys",
-    "document_validators",
-    "record_document",
-    "stage_case",
-    "record_content_sha256",
+    "StoredImage",
     "apply_field_results",
-    "record_from_case",
     "case_timeline",
-    "previous_crawl_run",
-    "source_changed",
+    "document_validators",
+    "incomplete_page_keys",
     "jsonable",
+    "known_images",
+    "previous_crawl_run",
+    "record_content_sha256",
+    "record_document",
+    "record_from_case",
+    "source_changed",
+    "stage_case",
 ]
 
 #: Review states that a changed re-crawl puts back in the review queue (a released, rejected or

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
@@ -25,8 +25,8 @@ from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChang
 from db.session import session_scope
 from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
-from schema import FOLDERS, parse_cell
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+from schema import FOLDERS, parse_cell
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.
 BATCH = 5_000

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
 from ingest.imaging import UnreadableImage, sha256_hex, sniff_format
+from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
 
 #: Longest derived name before the extension (the dataset's longest names are about 90 characters).
 MAX_STEM = 80

@@ -28,6 +28,7 @@ import numpy as np
 
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.rows import NewRow
+from exports.validate import validate
 from schema import (
     ADULT_AGE,
     ERROR,
@@ -36,7 +37,6 @@ from schema import (
     REDISTRIBUTABLE_LICENSES,
     parse_cell,
 )
-from exports.validate import validate
 
 #: Largest Hamming distance between 64-bit DCT pHashes (imagehash.phash) that counts as the same
 #: image when only the whole-image pHash is known (an image hashed before the centred hash existed).
@@ -400,5 +400,18 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
     return failures
 
 
-__all__ = ["COMBINED_THRESHOLD", "DEFAULT_LICENSES", "DUPLICATE_THRESHOLD", "HashIndex", "match_distances", "near_duplicate", "GateFailure", "KnownImage", "age_failures",
-           "design_failures", "duplicate_failures", "license_failures", "xrv_failures"]
+__all__ = [
+    "COMBINED_THRESHOLD",
+    "DEFAULT_LICENSES",
+    "DUPLICATE_THRESHOLD",
+    "GateFailure",
+    "HashIndex",
+    "KnownImage",
+    "age_failures",
+    "design_failures",
+    "duplicate_failures",
+    "license_failures",
+    "match_distances",
+    "near_duplicate",
+    "xrv_failures",
+]

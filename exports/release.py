@@ -15,32 +15,46 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-
-from datetime import datetime, timezone
 
 from sqlalchemy import Engine, func, select, update
 
 from db.identity import mark_released
 from db.media import MediaStore, file_sha256, umask_mode, write_atomically
-from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
+from db.models import Case, DatasetImport, Image, PatientId, Release, ReleasedFile, ReleasedRow, ReleaseItem
 from db.session import session_scope
-from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
-                                       write_into)
+from exports.annotation_release import (
+    ImageRef,
+    NewAnnotations,
+    mark_written,
+    plan_new_annotations,
+    severity_bytes,
+    write_into,
+)
 from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
 from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
+from exports.gates import (
+    DEFAULT_LICENSES,
+    GateFailure,
+    KnownImage,
+    age_failures,
+    design_failures,
+    duplicate_failures,
+    license_failures,
+    subject,
+    xrv_failures,
+)
 from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
-from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
-                           duplicate_failures, license_failures, subject, xrv_failures)
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
 from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
-from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, ReviewState
 from exports.validate import Violation, check_file, validate
 from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
+from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, ReviewState
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -467,7 +481,7 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
             base_rows: list[ReleaseRow]) -> int:
     """Allocate the new patient ids, record the release and its items, and the conversions."""
     with session_scope(engine) as session:
-        for case_id, pid in plan.superseded.items():
+        for _case_id, pid in plan.superseded.items():
             session.execute(update(PatientId).where(PatientId.patientid == pid).values(case_id=None))
         session.flush()
         for case_id, pid in plan.allocate.items():
@@ -632,7 +646,7 @@ def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: di
 def default_name(engine: Engine, state: str = ReviewState.APPROVED) -> str:
     """Today's date (``2026-12-04``; ``-2``, ``-3`` for a later release the same day); a preview
     is named ``preview-<date>``."""
-    stem = f"{'preview-' if state != ReviewState.APPROVED else ''}{datetime.now(timezone.utc):%Y-%m-%d}"
+    stem = f"{'preview-' if state != ReviewState.APPROVED else ''}{datetime.now(UTC):%Y-%m-%d}"
     with session_scope(engine) as session:
         taken = set(session.scalars(select(Release.name).where(Release.name.like(f"{stem}%"))))
     if stem not in taken:
@@ -759,7 +773,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     # forked first, while this process is small: the child checks the dataset's own rows meanwhile
     job = _start_preexisting(csv_path)
     original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
-    name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
+    name = name or f"{root.name}-{datetime.now(UTC):%Y-%m-%d}-{count + 1}"
     try:
         work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
     except OSError as exc:
@@ -939,7 +953,7 @@ def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[s
                     st = entry.stat()
                     when = imported_at.get(known.last_import_id)
                     if when is not None and when.tzinfo is None:
-                        when = when.replace(tzinfo=timezone.utc)
+                        when = when.replace(tzinfo=UTC)
                     if when is not None and st.st_size == known.size and st.st_mtime < when.timestamp():
                         shas[rel] = known.sha256
                         continue

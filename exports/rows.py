@@ -172,4 +172,4 @@ def build_rows(session: Session, state: str = ReviewState.APPROVED, include_need
     return rows
 
 
-__all__ = ["NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]
+__all__ = ["PREVIEW_ID_PREFIX", "NewRow", "build_rows", "case_rows", "pid_number", "tidy"]

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Release, ReleaseItem
+from db.models import Case, FieldValue, Image, Release, ReleasedFile, ReleasedRow, ReleaseItem
 from db.staging import case_timeline
-from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
 from review import actions
+from review.history import HistoryEntry
+from review.history import timeline as history_timeline
 from review.rules import CASE_FIELDS, ReviewError, choices, suggestions
-from review.history import HistoryEntry, timeline as history_timeline
 from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
+from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
 
 SORTS = {
     "id": Case.id,
@@ -44,7 +45,7 @@ class QueueFilter:
     per_page: int = 50
 
     @classmethod
-    def parse(cls, args) -> "QueueFilter":
+    def parse(cls, args) -> QueueFilter:
         """From request or command-line arguments; an unknown value is an error, not ignored."""
         def get(name):
             value = args.get(name)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from schema import (
     COLUMNS,
-    IMAGE_FIELDS,
     CT_VIEWS,
     ERROR,
     FINDING_PATHS,
     FINDING_PLACEHOLDERS,
+    IMAGE_FIELDS,
     LICENSES,
     MODALITIES,
     RT_PCR_VALUES,

@@ -29,7 +29,8 @@ from db.media import MediaStore
 from db.session import open_database, session_scope
 from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, ReviewError
-from review.warnings import BLOCKING as BLOCKING_WARNINGS, LABELS as WARNING_LABELS
+from review.warnings import BLOCKING as BLOCKING_WARNINGS
+from review.warnings import LABELS as WARNING_LABELS
 from schema import REVIEW_STATES
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")

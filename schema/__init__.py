@@ -12,10 +12,11 @@ when it can be) and strict about *judging*: every deviation from the rules is re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any
 
 # --- Columns -------------------------------------------------------------------------------------
 

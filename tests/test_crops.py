@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageEnhance
 from scipy import ndimage
 
 from bench.duplicate_threshold import radiograph

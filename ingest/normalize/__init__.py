@@ -13,7 +13,7 @@ Context kwargs each normalizer understands are documented in its module: ``langu
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from schema import COLUMNS
 
@@ -99,7 +99,7 @@ RULE_VERSIONS: dict[str, int] = {
 }
 assert set(RULE_VERSIONS) == set(NORMALIZERS)
 
-__all__ = [
+__all__ = [  # noqa: PLE0604 - every normalize_* function is public, listed by name
     "NORMALIZERS",
     "RULE_VERSIONS",
     "Normalized",

@@ -320,7 +320,7 @@ def test_xrv_overlap_with_released_findings_is_caught():
 
 
 def test_license_subset_release(env, tmp_path, scrapy_cmd):
-    engine, store, checkout = env
+    engine, store, _checkout = env
     add_case(engine, store, "by", license="CC BY 4.0", images=[png_bytes(seed=81)])
     add_case(engine, store, "ncsa", license="CC BY-NC-SA 4.0", images=[png_bytes(seed=82)])
     out = tmp_path / "subset"
@@ -342,7 +342,7 @@ def test_license_subset_release(env, tmp_path, scrapy_cmd):
 
 
 def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_cmd):
-    engine, store, checkout = env
+    engine, store, _checkout = env
     ok = add_case(engine, store, "s1", state="staged", images=[png_bytes(seed=91)])
     minor = add_case(engine, store, "s2", state="staged", age="10", images=[png_bytes(seed=92)])
     result = scrapy_cmd("export", "-o", str(tmp_path / "preview"), "--state", "staged", check=True)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from PIL import Image as PILImage, ImageDraw, ImageFilter
-
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFilter
 from sqlalchemy import select
 
 from db.media import MediaStore

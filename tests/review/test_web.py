@@ -223,7 +223,7 @@ def test_edit_field_records_override_and_validates_against_the_schema(rdb, clien
     with session_scope(rdb.engine) as s:
         fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "finding")).one()
         assert (fv.value, fv.override, fv.override_by) == ("Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS", "alice")
-    actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
+    _actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
     assert (action, field, before["value"], after["value"]) == ("set_field", "finding", "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS")
     for field, value in (("finding", "Pneumonia (viral)"), ("sex", "male"), ("age", "old"), ("temperature", "101F"),
                          ("view", "PA"), ("patientid", "5"), ("no_such", "x"), ("license", "whatever"), ("finding", "")):
@@ -251,7 +251,7 @@ def test_edit_image_field_and_reset(rdb, client):
 def test_include_and_exclude_single_images(rdb, client):
     case_id = rdb.add_case("1", images=[noise_png(1), noise_png(2)])
     with session_scope(rdb.engine) as s:
-        first, second = s.scalars(select(Image.id).where(Image.case_id == case_id).order_by(Image.position)).all()
+        _first, second = s.scalars(select(Image.id).where(Image.case_id == case_id).order_by(Image.position)).all()
     assert post(client, case_id, "image", image_id=str(second), included="0").status_code == 303
     assert post(client, case_id, "image", image_id=str(second), included="0").status_code == 400
     assert post(client, case_id, "image", image_id=str(second), included="maybe").status_code == 400
