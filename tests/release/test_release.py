@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -42,7 +43,7 @@ def env(project_env, tmp_path):
 
 def add_case(engine, store, key, *, images=None, age="54", license="CC BY 4.0", finding="Pneumonia/Viral/COVID-19",
              view="PA", modality="X-ray", state="approved", source="radiopaedia") -> int:
-    images = images if images is not None else [png_bytes(seed=1000 + hash(key) % 10_000)]
+    images = images if images is not None else [png_bytes(seed=1000 + zlib.crc32(key.encode()) % 10_000)]
     with session_scope(engine) as session:
         case = Case(source=source, source_key=key, canonical_url=f"https://{source}.org/cases/{key}",
                     license=license, credit=f"Case courtesy of Dr {key}", review_state=state)
