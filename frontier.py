@@ -49,6 +49,8 @@ from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+from schema import IngestError
+
 logger = logging.getLogger(__name__)
 
 #: A worker whose heartbeat is older than this is gone (killed or cut off).
@@ -58,7 +60,7 @@ HEARTBEAT_SECONDS = 2.0
 POLL_SECONDS = 0.25
 
 
-class FrontierError(RuntimeError):
+class FrontierError(IngestError, RuntimeError):
     """The shared frontier cannot be used as asked; the message says why and what to do."""
 
 

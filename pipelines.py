@@ -59,6 +59,7 @@ from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
 from ingest.records import CaseRecord
 from ingest.volumes import StackError, stack_to_nifti
+from schema import IngestError
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class ValidateCasePipeline:
 # --- 2. Media ------------------------------------------------------------------------------------
 
 
-class MediaRejected(FileException):
+class MediaRejected(IngestError, FileException):
     """Bytes that are not an acceptable image (HTML page, bomb, unreadable): permanent, not retried."""
 
     def __init__(self, reason: str, detail: str = ""):

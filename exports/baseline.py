@@ -26,7 +26,7 @@ from db.session import session_scope
 from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
-from schema import FOLDERS, parse_cell
+from schema import FOLDERS, IngestError, parse_cell
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.
 BATCH = 5_000
@@ -38,7 +38,7 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
     return items
 
 
-class DatasetError(ValueError):
+class DatasetError(IngestError, ValueError):
     """The dataset cannot be imported; names the file and the reason."""
 
 

@@ -54,7 +54,7 @@ from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.validate import Violation, check_file, validate
 from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
-from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, ReviewState
+from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, IngestError, ReviewState
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -70,7 +70,7 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
     return items
 
 
-class ExportError(RuntimeError):
+class ExportError(IngestError, RuntimeError):
     pass
 
 

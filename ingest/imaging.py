@@ -17,13 +17,15 @@ import imagehash
 import nibabel
 from PIL import Image
 
+from schema import IngestError
+
 #: Refuse images larger than this many pixels (a decompression bomb, or not a radiograph).
 #: Chest radiographs are at most about 4,300 x 4,300 pixels; figures of papers are smaller.
 MAX_IMAGE_PIXELS = 64_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
-class UnreadableImage(ValueError):
+class UnreadableImage(IngestError, ValueError):
     """The bytes are not an image we can read (or one too large to be safe)."""
 
 

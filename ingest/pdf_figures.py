@@ -24,13 +24,14 @@ import pdfplumber
 from PIL import Image
 
 from ingest.panels import parse_subcaptions
+from schema import IngestError
 
 _JOIN_PT = 12.0
 _MIN_IMAGE_PT = 36.0
 _CAPTION = re.compile(r"^\s*(Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(\d+)\s*([.:|—–-]|\s+(?=[A-Z(\[])|$)")
 
 
-class NotAPdf(ValueError):
+class NotAPdf(IngestError, ValueError):
     """The body is not a PDF (an HTML error page saved as .pdf, a captcha, ...)."""
 
 

@@ -19,6 +19,7 @@ from schema import (
     XRAY_VIEWS,
     YES_NO_FIELDS,
     YES_NO_VALUES,
+    IngestError,
     ReviewState,
     parse_cell,
 )
@@ -41,7 +42,7 @@ MAX_VALUE_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
 
 
-class ReviewError(ValueError):
+class ReviewError(IngestError, ValueError):
     """Bad input to a review action: shown to the reviewer as is; nothing was changed."""
 
 

@@ -18,6 +18,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+# --- The project's exceptions --------------------------------------------------------------------
+
+
+class IngestError(Exception):
+    """The base of every exception the project raises on purpose (bad input, a refused export, a
+    blocked page...): ``except IngestError`` catches ours and nothing else. It adds nothing to them:
+    each keeps its own message and its other base (``ValueError``, Scrapy's ``IgnoreRequest``...)."""
+
+
 # --- Columns -------------------------------------------------------------------------------------
 
 #: The dataset's header, in order (the live file adds a trailing empty column, kept by round trips).
