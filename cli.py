@@ -17,9 +17,10 @@ from tqdm import tqdm
 
 from db.media import MediaStore, MediaStoreError, open_media_store
 from db.session import database_url, open_database
+from schema import IngestError
 
 
-class CommandError(Exception):
+class CommandError(IngestError):
     """An error the user can act on: printed as one line with what to do next, exit status 1."""
 
 

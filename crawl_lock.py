@@ -27,10 +27,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from schema import IngestError
+
 PROJECT_ROOT = Path(__file__).resolve().parent
 
 
-class CrawlLocked(RuntimeError):
+class CrawlLocked(IngestError, RuntimeError):
     """Another run of the same spider holds the lock."""
 
 

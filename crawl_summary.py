@@ -57,7 +57,7 @@ class CrawlCounts:
         return self.new + self.updated + self.unchanged + self.skipped + self.failed + self.missing
 
     @classmethod
-    def from_stats(cls, stats: dict) -> "CrawlCounts":
+    def from_stats(cls, stats: dict) -> CrawlCounts:
         def value(key: str) -> int:
             return int(stats.get(key, 0) or 0)
 

@@ -36,7 +36,7 @@ import os
 import socket
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +49,8 @@ from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
+from schema import IngestError
+
 logger = logging.getLogger(__name__)
 
 #: A worker whose heartbeat is older than this is gone (killed or cut off).
@@ -58,7 +60,7 @@ HEARTBEAT_SECONDS = 2.0
 POLL_SECONDS = 0.25
 
 
-class FrontierError(RuntimeError):
+class FrontierError(IngestError, RuntimeError):
     """The shared frontier cannot be used as asked; the message says why and what to do."""
 
 
@@ -218,7 +220,7 @@ class SharedRun:
         requests still queued; FrontierError if the live run was started with other arguments."""
         self.keys = keys(self.crawler.settings, spider.name)
         wanted = {"arguments": dict(sorted(getattr(spider, "arguments", {}).items())), "id": uuid.uuid4().hex,
-                  "started_at": datetime.now(timezone.utc).isoformat()}
+                  "started_at": datetime.now(UTC).isoformat()}
         for _ in range(3):
             # Alive before the run exists: a worker starting at the same moment never takes a run
             # just started for one whose workers are all gone.

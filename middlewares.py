@@ -49,13 +49,14 @@ from db.staging import document_validators, incomplete_page_keys
 from ingest.blocking import detect_block_page
 from ingest.identity import site_identity
 from ingest.truncation import truncation_reason
+from schema import IngestError
 
 logger = logging.getLogger(__name__)
 
 MIRROR_HOST_HEADER = "X-Mirror-Host"
 
 
-class TruncatedResponse(Exception):
+class TruncatedResponse(IngestError):
     """The body stayed cut short after the retries: nothing of it may be recorded."""
 
     def __init__(self, reason: str, url: str):
@@ -63,7 +64,7 @@ class TruncatedResponse(Exception):
         super().__init__(f"body cut short ({reason}) after retries: {url}")
 
 
-class Blocked(IgnoreRequest):
+class Blocked(IngestError, IgnoreRequest):
     """The site answered with a refusal, a bot gate or a captcha instead of the page."""
 
     def __init__(self, reason: str, url: str):

@@ -44,7 +44,6 @@ from twisted.internet import threads
 from crawl_summary import CrawlCounts, summary_table
 from db.identity import page_case_keys, remember, resolve_record
 from db.media import open_media_store
-from faults import kill_point
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
 from db.staging import (
@@ -53,12 +52,14 @@ from db.staging import (
     known_images,
     previous_crawl_run,
     record_document,
+    source_changed,
     stage_case,
 )
+from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
 from ingest.records import CaseRecord
 from ingest.volumes import StackError, stack_to_nifti
-from review.actions import source_changed
+from schema import IngestError
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class ValidateCasePipeline:
 # --- 2. Media ------------------------------------------------------------------------------------
 
 
-class MediaRejected(FileException):
+class MediaRejected(IngestError, FileException):
     """Bytes that are not an acceptable image (HTML page, bomb, unreadable): permanent, not retried."""
 
     def __init__(self, reason: str, detail: str = ""):
@@ -637,7 +638,7 @@ class StagePipeline:
         stats = self.crawler.stats.get_stats()
         counts: dict[str, float] = {
             k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and (
-                k.split("/")[0] in _SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method") or k == "log_count/ERROR")}
+                (k.split("/")[0] in _SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method")) or k == "log_count/ERROR")}
         counts[_COVERED] = self.covered_cases
         counts.update({f"{_COVERAGE}{name}": count for name, count in self.coverage.items()})
         return counts

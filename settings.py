@@ -148,7 +148,7 @@ CRAWL_LOCK_DIR = os.environ.get("CRAWL_LOCK_DIR", "")
 
 # Licenses an image may carry to leave staging in a release (`scrapy export`); the gate refuses any
 # other, and any unknown license. Default: every Creative Commons license, Apache 2.0 and CC0
-# (exports.schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
+# (schema.REDISTRIBUTABLE_LICENSES). Narrow it with a comma-separated list, e.g.
 # `-s EXPORT_LICENSES="CC BY 4.0,CC BY-SA 4.0"` or the environment variable of the same name.
 EXPORT_LICENSES = os.environ.get("EXPORT_LICENSES", "")
 # Licence of the annotations reviewers make (boxes, masks, severity scores), written with them by a

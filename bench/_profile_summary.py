@@ -15,7 +15,7 @@ from collections import Counter
 
 def load(path: str) -> list[tuple[str, list[str], int]]:
     stacks = []
-    for line in open(path, encoding="utf-8", errors="replace"):
+    for line in open(path, encoding="utf-8", errors="replace"):  # noqa: SIM115 - a short script, closed on exit
         line = line.rstrip("\n")
         if not line:
             continue

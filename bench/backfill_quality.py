@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from exports.schema import parse_dataset_date  # noqa: E402
-from ingest.backfill import FILLABLE, backfill_row, backfill_table  # noqa: E402
+from ingest.backfill import FILLABLE, backfill_row, backfill_table
+from schema import parse_dataset_date
 
 DEFAULT = str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")
 NUMERIC = {"offset", "age", "temperature", "pO2_saturation", "leukocyte_count", "neutrophil_count", "lymphocyte_count"}

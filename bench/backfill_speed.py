@@ -31,10 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import os  # noqa: E402
+import os
 
-from bench._measure import run_measured  # noqa: E402
-from ingest.backfill import FILLABLE, backfill_row, backfill_rows  # noqa: E402
+from bench._measure import run_measured
+from ingest.backfill import FILLABLE, backfill_row, backfill_rows
 
 _NUMBER = re.compile(r"\d+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -94,7 +94,7 @@ def _time(rows: list[dict[str, str]]) -> tuple[float, int, float]:
 def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
     """The generated rows as a dataset-shaped CSV (the input ``--command`` times)."""
     from exports.csvio import format_record
-    from exports.schema import COLUMNS
+    from schema import COLUMNS
 
     header = list(COLUMNS) + [""]
     with open(path, "w", encoding="utf-8", newline="") as handle:

@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._measure import ROOT, run_measured  # noqa: E402
-from ingest.literature import DEFAULT_QUERY, europepmc_search_url  # noqa: E402
-from tests.conftest import SAMPLE_CSV  # noqa: E402
-from tests.mirror import Mirror  # noqa: E402
+from bench._measure import ROOT, run_measured
+from ingest.literature import DEFAULT_QUERY, europepmc_search_url
+from tests.conftest import SAMPLE_CSV
+from tests.mirror import Mirror
 
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 PAGE = 500

@@ -125,7 +125,7 @@ def main() -> None:
             rate = staged / wall
             base_rate = base_rate or rate
             print(f"{count:7d} {wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x {sum(served.values()):8d} {duplicates:11d} "
-                  f"{served.get('/robots.txt', 0):6d} {str(content == reference):>9}", flush=True)
+                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}", flush=True)
             scratch.release(url)
 
         polite = ["-a", f"limit={opts.polite_cases}", "-s", f"DOWNLOAD_DELAY={opts.delay}", "-s", "AUTOTHROTTLE_ENABLED=0",

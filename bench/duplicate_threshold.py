@@ -7,7 +7,7 @@ crops of up to 5% per side either way round, contrast and brightness changes, an
 and judges every other pairing as distinct. The rule has two parts:
 
 - hashes (exports.gates.near_duplicate): pHash + brightness-centred pHash within a threshold;
-- another frame (exports/crops.py): candidates from region hashes of the 64 x 64 thumbnails,
+- another frame (dedup/crops.py): candidates from region hashes of the 64 x 64 thumbnails,
   thinned by their DCT coefficients, verified by the correlation of the aligned detail.
 
 Prints, for the hash part, the true and false match rates per threshold; for the crop part, the
@@ -33,9 +33,20 @@ from PIL import Image, ImageEnhance, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.crops import (CANDIDATE_BITS, COEFFICIENT_MIN, DETAIL_MIN, DETAIL_SHARE_MIN, SHAPE_MIN,  # noqa: E402
-                           CropIndex, CropMatch, crop_matches, detail_shares, hash_matches_confirmed, region_signatures,
-                           thumb_array)
+from dedup.crops import (  # noqa: E402
+    CANDIDATE_BITS,
+    COEFFICIENT_MIN,
+    DETAIL_MIN,
+    DETAIL_SHARE_MIN,
+    SHAPE_MIN,
+    CropIndex,
+    CropMatch,
+    crop_matches,
+    detail_shares,
+    hash_matches_confirmed,
+    region_signatures,
+    thumb_array,
+)
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
 from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
@@ -116,7 +127,7 @@ def _bound(hits: int, pairs: int) -> str:
 
 
 def _crop_stages(index: CropIndex, queries: np.ndarray, own: np.ndarray):
-    """Run the crop part (exports.crops.crop_matches, every verdict kept) and count, beside it, the
+    """Run the crop part (dedup.crops.crop_matches, every verdict kept) and count, beside it, the
     pairs whose region hashes are close (among the thumbnails with enough detail to be judged).
     Returns (pairs with close hashes, [(query, entry, CropMatch) of every pair verified])."""
     hashed = 0
@@ -223,7 +234,7 @@ def main() -> None:
         start += len(v)
     print(f"\nthe rule (hash part: pHash + centred <= {COMBINED_THRESHOLD}, pHash <= {DUPLICATE_THRESHOLD} without a "
           f"centred hash; crop part: detail >= {DETAIL_MIN} and picture >= {SHAPE_MIN})")
-    print("(hashes: matched by the hash rule and confirmed by the aligned detail, exports.crops.hash_matches_confirmed)")
+    print("(hashes: matched by the hash rule and confirmed by the aligned detail, dedup.crops.hash_matches_confirmed)")
     print(f"{'edit':34} {'hashes':>7} {'crops':>7} {'rule':>7}")
     found_all = total = 0
     for k in kinds:

@@ -41,9 +41,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "publications"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(FIXTURES))
 
-from make_pdfs import build  # noqa: E402
-
 from make_figures import figure_from_boxes, grid_figure  # noqa: E402
+from make_pdfs import build  # noqa: E402
 
 from ingest.normalize.imaging import normalize_modality  # noqa: E402
 from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
@@ -153,7 +152,7 @@ def _report(name: str, correct: int, predicted: int, truth: int) -> None:
 def fixture_part() -> None:
     urls = json.loads((FIXTURES / "urls.json").read_text())
     correct = predicted = truth = 0
-    for url, entry in sorted(urls.items()):
+    for _url, entry in sorted(urls.items()):
         spec = entry.get("generate") or {}
         if spec.get("kind") != "figure":
             continue

@@ -17,18 +17,18 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image as PILImage  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from PIL import Image as PILImage
+from sqlalchemy import insert
 
-from db.media import MediaStore  # noqa: E402
-from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile  # noqa: E402
-from db.session import open_database, session_scope  # noqa: E402
-from review.web import create_app  # noqa: E402
+from db.media import MediaStore
+from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
+from db.session import open_database, session_scope
+from review.web import create_app
 
 FINDINGS = ["Pneumonia/Viral/COVID-19"] * 6 + ["Pneumonia/Bacterial/Streptococcus", "Pneumonia/Fungal/Pneumocystis", "todo", "No Finding"]
 SOURCES = ["radiopaedia", "eurorad", "sirm", "publications"]
@@ -41,7 +41,7 @@ def build(url: str, media: str, n: int, released: int) -> None:
     out = io.BytesIO()
     PILImage.new("L", (512, 512), 90).save(out, "PNG")
     sha = store.put_bytes(out.getvalue())
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with session_scope(engine) as s:
         imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h", header_ending="\n", rows=0)
         s.add(imp)

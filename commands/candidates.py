@@ -23,7 +23,17 @@ import sys
 from cli import CommandError, ProjectCommand
 from db.session import session_scope
 from discovery.known import NEW, KnownPapers, candidate_ids
-from discovery.store import ACCEPTED, DECISIONS, REJECTED, CandidateError, candidate_links, decide, find_candidate, list_candidates, parse_candidate_id
+from discovery.store import (
+    ACCEPTED,
+    DECISIONS,
+    REJECTED,
+    CandidateError,
+    candidate_links,
+    decide,
+    find_candidate,
+    list_candidates,
+    parse_candidate_id,
+)
 from ingest.identifiers import PaperIds, parse_identifier
 
 VERBS = ("list", "accept", "reject", "check")

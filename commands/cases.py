@@ -31,8 +31,9 @@ import sys
 from cli import CommandError, ProjectCommand
 from db.session import session_scope
 from review import actions, queries
-from review.rules import APPROVED, STAGED, STATES, ReviewError
+from review.rules import ReviewError
 from review.warnings import BLOCKING, refresh_missing_warnings
+from schema import REVIEW_STATES, ReviewState
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
          "split", "confirm-adult", "confirm-distinct", "annotate")
@@ -58,7 +59,7 @@ class Command(ProjectCommand):
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--state", help=f"filter: review state ({', '.join(STATES)})")
+        parser.add_argument("--state", help=f"filter: review state ({', '.join(REVIEW_STATES)})")
         parser.add_argument("--source", help="filter: source (radiopaedia, eurorad, sirm, publications)")
         parser.add_argument("--finding", help="filter: finding path (includes its children)")
         parser.add_argument("--warning", help="filter: warning code (age_unknown, near_duplicate, ...)")
@@ -193,11 +194,11 @@ class Command(ProjectCommand):
                 raise ReviewError("give case ids or --all with filters, not both")
             return self._approve_all(opts)
         return self._each(rest, lambda s, c: actions.approve(s, c, self.actor, confirm_adult=opts.confirm_adult,
-                                                             not_duplicate=opts.not_duplicate), APPROVED)
+                                                             not_duplicate=opts.not_duplicate), ReviewState.APPROVED)
 
     def _approve_all(self, opts):
-        f = self._filter(opts, state_default=STAGED)
-        if f.state == APPROVED:
+        f = self._filter(opts, state_default=ReviewState.STAGED)
+        if f.state == ReviewState.APPROVED:
             raise ReviewError("--state approved: these cases are approved already")
         with session_scope(self.engine_) as s:
             refresh_missing_warnings(s)
@@ -221,7 +222,7 @@ class Command(ProjectCommand):
             except ReviewError as exc:
                 skipped.append((case_id, str(exc)))
         for case_id in approved:
-            print(f"{case_id}\t{APPROVED}")
+            print(f"{case_id}\t{ReviewState.APPROVED}")
         for case_id, why in skipped:
             print(f"{case_id}\tskipped\t{clean(why)}")
         print(f"approved {len(approved)}, skipped {len(skipped)}", file=sys.stderr)
@@ -235,7 +236,7 @@ class Command(ProjectCommand):
         return self._each(rest, lambda s, c: actions.needs_info(s, c, self.actor, opts.reason), "needs_info")
 
     def do_reopen(self, rest, opts):
-        return self._each(rest, lambda s, c: actions.reopen(s, c, self.actor, opts.reason), STAGED)
+        return self._each(rest, lambda s, c: actions.reopen(s, c, self.actor, opts.reason), ReviewState.STAGED)
 
     def do_duplicate(self, rest, opts):
         case_id = self._one_id(rest, "duplicate")

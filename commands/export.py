@@ -4,8 +4,7 @@
 from cli import CommandError, ProjectCommand, progress
 from exports.gates import DEFAULT_LICENSES
 from exports.release import ExportError, ExportRefused, export_into_dataset, export_release
-from exports.rows import APPROVED, STAGED
-from exports.schema import LICENSES
+from schema import LICENSES, ReviewState
 
 
 def _license_list(text: str, what: str) -> frozenset[str]:
@@ -40,13 +39,14 @@ class Command(ProjectCommand):
                                  "(DIR/<name>/; default RELEASE_REPORTS_DIR, data/releases)")
         parser.add_argument("--reports-in-checkout", action="store_true",
                             help="with --dataset: write CHANGELOG.md, manifest.json and report/ into the checkout's root")
-        parser.add_argument("--state", choices=(APPROVED, STAGED), default=APPROVED,
+        parser.add_argument("--state", choices=(ReviewState.APPROVED.value, ReviewState.STAGED.value),
+                            default=ReviewState.APPROVED.value,
                             help="'staged' writes a preview of staged cases (placeholder ids, gates not enforced)")
 
     def execute(self, args, opts):
         if bool(opts.output) == bool(opts.dataset):
             raise CommandError("give either -o DIR (a release directory) or --dataset PATH (a dataset checkout)")
-        if opts.dataset and (opts.licenses or opts.state != APPROVED):
+        if opts.dataset and (opts.licenses or opts.state != ReviewState.APPROVED):
             raise CommandError("--license and --state write a separate release: use them with -o DIR, not --dataset")
         if not opts.dataset and (opts.reports or opts.reports_in_checkout):
             raise CommandError("--reports and --reports-in-checkout go with --dataset (a release directory holds its own)")
@@ -86,7 +86,7 @@ class Command(ProjectCommand):
             print(f"  report:    {home}/report/index.html\n  manifest:  {home}/manifest.json\n"
                   f"  changelog: {home}/CHANGELOG.md"
                   + (f" (and {reports}/CHANGELOG.md, every release)" if opts.dataset and reports else ""))
-        if opts.state == STAGED:
+        if opts.state == ReviewState.STAGED:
             print(f"  preview: placeholder patient ids 'staged-<case id>'; {len(report.failures)} gate failure(s) "
                   "that would refuse a release:")
             for failure in report.failures:

@@ -8,7 +8,15 @@ from cli import CommandError, ProjectCommand, progress
 from db.identity import prepare_identities
 from db.media import MediaStore
 from db.models import Image, ReleasedFile
-from db.session import current_revision, database_url, head_revision, make_engine, revision_order, session_scope, upgrade_database
+from db.session import (
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    revision_order,
+    session_scope,
+    upgrade_database,
+)
 from ingest.imaging import UnreadableImage, describe_image
 
 

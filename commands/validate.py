@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 from cli import CommandError, ProjectCommand, progress
-from exports.schema import ERROR
 from exports.validate import summarize, validate
-
+from schema import ERROR
 
 FORMATS = ("text", "json", "csv")
 FIELDS = ("severity", "line", "filename", "column", "rule", "message")

@@ -29,18 +29,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
+from db.staging import record_from_case
+from ingest.identity import SITES, released_row_aliases, site_identity
+from schema import ReviewState
 
 logger = logging.getLogger(__name__)
 
-#: The review state of a case that is in the dataset (review/rules.py RELEASED; db/ imports no review/).
-RELEASED = "released"
 #: Who the audit trail names for a state set by an import or a crawl.
 SYSTEM_ACTOR = "identity"
 
 
 def _site(source: str):
-    from ingest.identity import site_identity  # noqa: PLC0415 - keeps db/ importable without ingest
-
     return site_identity(source)
 
 
@@ -188,10 +187,6 @@ def remember(session: Session, source: str, key: str, aliases: Iterable[str]) ->
 
 def backfill_case_identities(session: Session) -> int:
     """Cases staged before revision 0008: their identity key and aliases, from what they hold."""
-    from db.staging import record_from_case  # noqa: PLC0415 - one definition of a case's record
-
-    from ingest.identity import SITES  # noqa: PLC0415
-
     cases = list(session.scalars(select(Case).where(Case.identity_key.is_(None), Case.source.in_(list(SITES)))))
     for case in cases:
         resolution = resolve_record(session, record_from_case(case))
@@ -209,8 +204,6 @@ def backfill_case_identities(session: Session) -> int:
 def link_released_rows(session: Session) -> LinkReport:
     """Link the released rows not linked yet to the identities their url, DOI and credit name; mark
     the staged cases of those identities ``released``."""
-    from ingest.identity import SITES, released_row_aliases  # noqa: PLC0415
-
     cells = [ReleasedRow.typed[name].as_string() for name in ("url", "doi", "clinical_notes", "other_notes")]
     rows = session.execute(select(ReleasedRow.id, *cells).where(
         ReleasedRow.identity_linked.is_(False), ReleasedRow.removed_import_id.is_(None))).all()
@@ -257,7 +250,7 @@ def mark_cases_in_dataset(session: Session) -> int:
         select(Case, ReleasedRow.filename, ReleasedRow.patientid)
         .join(ReleasedIdentity, (ReleasedIdentity.source == Case.source) & (ReleasedIdentity.key == Case.identity_key))
         .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != RELEASED, ReleasedRow.filename.not_in(ours))
+        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != ReviewState.RELEASED, ReleasedRow.filename.not_in(ours))
         .order_by(Case.id, ReleasedRow.position)).all()
     marked: set[int] = set()
     for case, filename, patientid in found:
@@ -273,13 +266,13 @@ def mark_cases_in_dataset(session: Session) -> int:
 def mark_released(session: Session, case: Case, actor: str, reason: str, details: dict | None = None) -> None:
     """Put ``case`` in the ``released`` state and record it in its history."""
     before = case.review_state
-    if before == RELEASED:
+    if before == ReviewState.RELEASED:
         return
-    case.review_state = RELEASED
+    case.review_state = ReviewState.RELEASED
     session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="released",
-                            before={"state": before}, after={"state": RELEASED, **(details or {})}, reason=reason))
+                            before={"state": before}, after={"state": ReviewState.RELEASED, **(details or {})}, reason=reason))
 
 
-__all__ = ["IdentityIndex", "Known", "LinkReport", "RELEASED", "Resolution", "backfill_case_identities", "is_released",
+__all__ = ["IdentityIndex", "Known", "LinkReport", "Resolution", "backfill_case_identities", "is_released",
            "link_released_rows", "load_index", "mark_cases_in_dataset", "mark_released", "prepare_identities",
            "record_names", "remember", "resolve_record"]

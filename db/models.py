@@ -7,7 +7,7 @@ edited once merged); a test checks that these models and the migrated schema agr
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from schema import ReviewState
+
 #: Deterministic constraint names, so migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,7 +40,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -97,8 +99,8 @@ class Case(Base):
     discussion: Mapped[str | None] = mapped_column(Text)
     diagnosis: Mapped[str | None] = mapped_column(Text)
     #: staged -> approved / rejected / needs_info / duplicate (see review/); released once exported
-    #: or found in the imported dataset (db/identity.py).
-    review_state: Mapped[str] = mapped_column(String(20), default="staged")
+    #: or found in the imported dataset (db/identity.py). The values of ``schema.ReviewState``.
+    review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.STAGED.value)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     #: SHA-256 of the parsed record: a re-crawl that finds it changed puts the case back in review.

@@ -6,7 +6,8 @@ a changed record updates the case, its images (by ``(source_url, label)``) and t
 field values, but never a value a reviewer set (``FieldValue.override`` not null).
 
 Also here: the queries the crawl's incremental logic needs (what is already known, validators of
-pages fetched before) and the crawl-run summary.
+pages fetched before) and the crawl-run summary. With ``db/identity.py`` this module is the staging
+service (normalize, then persist): the one part of ``db/`` that calls the normalizers of ``ingest``.
 """
 
 from __future__ import annotations
@@ -14,30 +15,39 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, utcnow
+from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, ReviewEvent, utcnow
+from ingest.case_fields import normalize_case, record_timeline
+from ingest.records import CaseRecord, ImageRecord
+from ingest.timeline import Timeline
+from schema import ReviewState
 
 __all__ = [
-    "StoredImage",
     "StoredDocument",
-    "known_images",
-    "incomplete_page_keys",
-    "document_validators",
-    "record_document",
-    "stage_case",
-    "record_content_sha256",
+    "StoredImage",
     "apply_field_results",
-    "record_from_case",
+    "case_timeline",
+    "document_validators",
+    "incomplete_page_keys",
+    "jsonable",
+    "known_images",
     "previous_crawl_run",
+    "record_content_sha256",
+    "record_document",
+    "record_from_case",
+    "source_changed",
+    "stage_case",
 ]
 
-#: Review states that a changed re-crawl puts back in the review queue (a released case stays released).
-_BACK_TO_REVIEW = {"approved", "needs_info"}
+#: Review states that a changed re-crawl puts back in the review queue (a released, rejected or
+#: duplicate case stays decided).
+REQUEUE_ON_SOURCE_CHANGE: frozenset[str] = frozenset({ReviewState.APPROVED, ReviewState.NEEDS_INFO})
 #: ``CaseRecord.extra`` keys that say how a crawl reached the case, not what the case says: the
 #: search that listed it first (spiders/base.py), the identifier given for a paper and the route to
 #: its open copy (spiders/publications.py). Kept for the reviewer, but never a reason to call a case
@@ -62,7 +72,7 @@ class StoredImage:
     phash: str | None = None
     #: perceptual hash of the brightness-centred region (exports.gates: near-duplicates)
     chash: str | None = None
-    #: 64 x 64 grayscale thumbnail (exports/crops.py: near-duplicates in another frame)
+    #: 64 x 64 grayscale thumbnail (dedup/crops.py: near-duplicates in another frame)
     thumb: bytes | None = None
     modality_text: str = ""
     view_text: str = ""
@@ -146,7 +156,7 @@ def stage_case(
     (``included`` false, ``provenance.removed_upstream``): a reviewer's work on them is not lost.
     """
     if normalize is None:
-        from ingest.case_fields import normalize_case as normalize  # noqa: PLC0415 - keeps db/ free of ingest at import
+        normalize = normalize_case
 
     content_sha = record_content_sha256(record, stored_images)
     case = session.scalar(select(Case).where(Case.source == record.source, Case.source_key == record.source_key))
@@ -162,12 +172,12 @@ def stage_case(
 
     before = None
     if case is None:
-        case = Case(source=record.source, source_key=record.source_key, review_state="staged")
+        case = Case(source=record.source, source_key=record.source_key, review_state=ReviewState.STAGED)
         session.add(case)
     elif on_source_changed is not None:
         before = case_snapshot(case)
-    elif case.review_state in _BACK_TO_REVIEW:
-        case.review_state = "staged"
+    elif case.review_state in REQUEUE_ON_SOURCE_CHANGE:
+        case.review_state = ReviewState.STAGED
     case.canonical_url = record.url
     case.document_id = document.id if document is not None else case.document_id
     case.doi = record.doi or None
@@ -352,8 +362,6 @@ def apply_field_results(session: Session, case: Case, results: list[Any], image_
 
 def record_from_case(case: Case) -> Any:
     """The CaseRecord a staged case was made from (its text and images as the source gave them)."""
-    from ingest.records import CaseRecord, ImageRecord  # noqa: PLC0415 - keeps db/ free of ingest at import
-
     images = [
         ImageRecord(source_url=img.source_url, position=img.position, caption=img.caption or "",
                     modality_text=img.modality_text or "", view_text=img.view_text or "", date_text=img.date_text or "",
@@ -425,12 +433,46 @@ def previous_crawl_run(session: Session, source: str, before_id: int | None = No
     return session.scalar(query.order_by(CrawlRun.id.desc()).limit(1))
 
 
-def stored_image_from_dict(data: dict[str, Any]) -> StoredImage:
-    return StoredImage(**data)
+def case_timeline(case: Case) -> Timeline:
+    """The timeline the case's offsets were placed on, recomputed from its stored text (pure)."""
+    return record_timeline(record_from_case(case))
 
 
-def stored_image_to_dict(image: StoredImage) -> dict[str, Any]:
-    return asdict(image)
+def source_changed(session: Session, case: Case, before: dict, after: dict, actor: str = "crawler") -> dict:
+    """A re-crawl found the source of ``case`` changed: record the differences, re-queue if decided.
+
+    ``before`` / ``after`` are the parsed records (or any dicts of field -> value) of the previous
+    and the new crawl. Returns ``{key: {"before": ..., "after": ...}}`` of the keys that differ
+    (empty: nothing recorded). An approved (or needs-information) case goes back to ``staged`` so
+    that a reviewer looks at it again; reviewer overrides are kept. The pipeline hands it to
+    ``stage_case`` as ``on_source_changed``.
+    """
+    before, after = jsonable(before or {}), jsonable(after or {})
+    diff = {k: {"before": before.get(k), "after": after.get(k)}
+            for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+    if not diff:
+        return {}
+    old_state = case.review_state
+    if old_state in REQUEUE_ON_SOURCE_CHANGE:
+        case.review_state = ReviewState.STAGED
+    session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="source_changed",
+                            before={k: d["before"] for k, d in diff.items()}, after={k: d["after"] for k, d in diff.items()},
+                            reason=f"the source changed; state {old_state} -> {case.review_state}"))
+    case.warning_codes = None  # recomputed with the new values
+    return diff
+
+
+def jsonable(value):
+    """``value`` as JSON can hold it (the audit trail's before and after): dates in ISO 8601, the rest as text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass
@@ -453,7 +495,6 @@ def renormalize_cases(engine, progress=None, on_changes: Callable[[Session, Case
     record the changes (the review history) in the same transaction.
     """
     from db.session import session_scope  # noqa: PLC0415
-    from ingest.case_fields import normalize_case  # noqa: PLC0415
 
     with session_scope(engine) as session:
         case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))

@@ -130,7 +130,7 @@ class KnownPapers:
     def _load_candidates(self, session: Session) -> None:
         for c in session.scalars(select(Candidate).where(Candidate.status == "rejected")):
             rejection = Rejection(f"candidate {c.id}", c.decided_by or "?", c.decided_at, c.decision_reason or "no reason given")
-            for k in candidate_ids(c).keys():
+            for k in candidate_ids(c).keys():  # noqa: SIM118 - PaperIds has keys(), it is not iterable
                 self.rejected[k].append(rejection)
 
     def answer(self, ids: PaperIds) -> Answer:

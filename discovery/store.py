@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from db.models import Candidate, utcnow
 from ingest.identifiers import KINDS, PaperIds
 from ingest.ranking import RankedPaper
+from schema import IngestError
 
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 DECISIONS = (PENDING, ACCEPTED, REJECTED)
 
 
-class CandidateError(ValueError):
+class CandidateError(IngestError, ValueError):
     """A candidate id or decision the user gave that cannot be used; the message says why."""
 
 

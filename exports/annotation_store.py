@@ -135,6 +135,16 @@ def check_annotated(session, shas: dict[str, str], files_copied: int) -> Annotat
     return check
 
 
-__all__ = ["DATASET", "MASK", "REVIEWER", "DOCUMENT", "AnnotatedCheck", "ReadAnnotations", "annotated_files",
-           "check_annotated", "find_annotation_files", "live_annotation_files", "read_annotations",
-           "store_annotations"]
+__all__ = [
+    "DATASET",
+    "DOCUMENT",
+    "MASK",
+    "REVIEWER",
+    "AnnotatedCheck",
+    "ReadAnnotations",
+    "annotated_files",
+    "check_annotated",
+    "live_annotation_files",
+    "read_annotations",
+    "store_annotations",
+]

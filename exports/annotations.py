@@ -21,9 +21,9 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 
-from exports.schema import ERROR, WARNING
 from ingest.imaging import sha256_hex
 from ingest.normalize.provenance import normalize_license
+from schema import ERROR, WARNING
 
 ANNOTATIONS_DIR = "annotations"
 SEVERITY_CSV = "annotations/covid-severity-scores.csv"
@@ -393,7 +393,7 @@ class FoundFile:
 class ReadAnnotations:
     """Every file of a checkout's ``annotations/``, read and parsed before anything is written."""
 
-    files: list[tuple[FoundFile, bytes, str, ParsedFile]] = field(default_factory=list)
+    files: list[tuple[FoundFile, bytes, str, AnnotationFile]] = field(default_factory=list)
 
     def digest_pairs(self) -> list[tuple[str, str]]:
         return [(found.relpath, sha) for found, _, sha, _ in self.files]

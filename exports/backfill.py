@@ -17,8 +17,8 @@ from pathlib import Path
 
 from db.media import write_atomically
 from exports.csvio import Record, iter_metadata, render, replace_cells, row_dict
-from exports.schema import COLUMNS
 from ingest.backfill import Fill, backfill_table
+from schema import COLUMNS
 
 Progress = Callable[[Iterable, str, int], Iterable]
 EVIDENCE_COLUMNS = ("row", "line", "field", "value", "evidence", "rule")

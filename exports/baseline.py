@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
@@ -26,8 +26,8 @@ from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChang
 from db.session import session_scope
 from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
-from exports.schema import FOLDERS, parse_cell
 from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+from schema import FOLDERS, IngestError, parse_cell
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.
 BATCH = 5_000
@@ -39,7 +39,7 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
     return items
 
 
-class DatasetError(ValueError):
+class DatasetError(IngestError, ValueError):
     """The dataset cannot be imported; names the file and the reason."""
 
 

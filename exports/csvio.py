@@ -17,10 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exports.schema import COLUMNS
+from schema import COLUMNS, IngestError
 
 
-class MetadataFormatError(ValueError):
+class MetadataFormatError(IngestError, ValueError):
     """The file is not a readable metadata.csv; names the file, the line and the reason."""
 
     def __init__(self, path: str | Path, line: int | None, reason: str):

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from exports.schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS
 from ingest.imaging import UnreadableImage, sha256_hex, sniff_format
+from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS, IngestError
 
 #: Longest derived name before the extension (the dataset's longest names are about 90 characters).
 MAX_STEM = 80
@@ -32,7 +32,7 @@ XRAY_MODES = frozenset({"L", "RGB"})
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "nifti-gz": ".nii.gz"}
 
 
-class FileError(ValueError):
+class FileError(IngestError, ValueError):
     """The bytes cannot become a release file (not an image, or a volume in the wrong format)."""
 
 

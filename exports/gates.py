@@ -7,7 +7,7 @@ so the rules are written once. On top of them:
 
 - near-duplicates: a new image whose bytes are identical to, whose perceptual hashes are close to
   (``near_duplicate``, confirmed by the aligned detail of the thumbnails), or which is the same
-  picture in a slightly different frame as (exports/crops.py), a released image or another new
+  picture in a slightly different frame as (dedup/crops.py), a released image or another new
   image, unless a reviewer marked the pair distinct (exports/marks.py);
 - license: known and in the allowed set (the ``EXPORT_LICENSES`` setting);
 - age: 18 or over; unknown only with a reviewer's confirmation that the patient is an adult;
@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
+from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.rows import NewRow
-from exports.schema import (
+from exports.validate import validate
+from schema import (
     ADULT_AGE,
     ERROR,
     FINDING_PLACEHOLDERS,
@@ -36,7 +37,6 @@ from exports.schema import (
     REDISTRIBUTABLE_LICENSES,
     parse_cell,
 )
-from exports.validate import validate
 
 #: Largest Hamming distance between 64-bit DCT pHashes (imagehash.phash) that counts as the same
 #: image when only the whole-image pHash is known (an image hashed before the centred hash existed).
@@ -218,8 +218,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
                        threshold: int | None = None) -> list[GateFailure]:
     """New images the rule matches with a known image or each other, unless marked distinct: identical
     bytes, the hash rule (``near_duplicate``, its matches confirmed by the aligned detail where both
-    thumbnails can be judged: exports.crops.hash_matches_confirmed), or the same image in another
-    frame (exports/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
+    thumbnails can be judged: dedup.crops.hash_matches_confirmed), or the same image in another
+    frame (dedup/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
     failures = []
     index = HashIndex()
     for k in known:
@@ -400,5 +400,18 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
     return failures
 
 
-__all__ = ["COMBINED_THRESHOLD", "DEFAULT_LICENSES", "DUPLICATE_THRESHOLD", "HashIndex", "match_distances", "near_duplicate", "GateFailure", "KnownImage", "age_failures",
-           "design_failures", "duplicate_failures", "license_failures", "xrv_failures"]
+__all__ = [
+    "COMBINED_THRESHOLD",
+    "DEFAULT_LICENSES",
+    "DUPLICATE_THRESHOLD",
+    "GateFailure",
+    "HashIndex",
+    "KnownImage",
+    "age_failures",
+    "design_failures",
+    "duplicate_failures",
+    "license_failures",
+    "match_distances",
+    "near_duplicate",
+    "xrv_failures",
+]

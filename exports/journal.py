@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from db.media import file_sha256, write_atomically
+from schema import IngestError
 
 LOCK_NAME = ".ingest-export.lock"
 JOURNAL_NAME = ".ingest-export.journal.json"
@@ -42,11 +43,11 @@ JOURNAL_NAME = ".ingest-export.journal.json"
 REPLACED = ("CHANGELOG.md", "manifest.json")
 
 
-class CheckoutBusy(RuntimeError):
+class CheckoutBusy(IngestError, RuntimeError):
     """Another export into the same checkout holds its lock."""
 
 
-class CheckoutNotWritable(RuntimeError):
+class CheckoutNotWritable(IngestError, RuntimeError):
     """The checkout (or the folder beside it) cannot be written."""
 
 

@@ -15,9 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import AdultConfirmation, Case, DistinctPair, Image, ReleasedFile
+from schema import IngestError
 
 
-class MarkError(ValueError):
+class MarkError(IngestError, ValueError):
     pass
 
 

@@ -15,32 +15,46 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-
-from datetime import datetime, timezone
 
 from sqlalchemy import Engine, func, select, update
 
 from db.identity import mark_released
 from db.media import MediaStore, file_sha256, umask_mode, write_atomically
-from db.models import (Case, DatasetImport, Image, PatientId, ReleasedFile, ReleasedRow, Release, ReleaseItem)
+from db.models import Case, DatasetImport, Image, PatientId, Release, ReleasedFile, ReleasedRow, ReleaseItem
 from db.session import session_scope
-from exports.annotation_release import (ImageRef, NewAnnotations, mark_written, plan_new_annotations, severity_bytes,
-                                       write_into)
+from exports.annotation_release import (
+    ImageRef,
+    NewAnnotations,
+    mark_written,
+    plan_new_annotations,
+    severity_bytes,
+    write_into,
+)
 from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
 from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
+from exports.gates import (
+    DEFAULT_LICENSES,
+    GateFailure,
+    KnownImage,
+    age_failures,
+    design_failures,
+    duplicate_failures,
+    license_failures,
+    subject,
+    xrv_failures,
+)
 from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
-from exports.gates import (DEFAULT_LICENSES, GateFailure, KnownImage, age_failures, design_failures,
-                           duplicate_failures, license_failures, subject, xrv_failures)
 from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
-from exports.rows import APPROVED, NEEDS_INFO, PREVIEW_ID_PREFIX, RELEASED, NewRow, build_rows, pid_number
-from exports.schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS
+from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.validate import Violation, check_file, validate
 from faults import kill_point
 from ingest.imaging import UnreadableImage, describe_image, sha256_hex
+from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, IngestError, ReviewState
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -56,7 +70,7 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
     return items
 
 
-class ExportError(RuntimeError):
+class ExportError(IngestError, RuntimeError):
     pass
 
 
@@ -186,7 +200,7 @@ class Plan:
 
     @property
     def preview(self) -> bool:
-        return self.state != APPROVED
+        return self.state != ReviewState.APPROVED
 
     def new_line(self, row: NewRow) -> str:
         return format_record(row.record(self.columns))
@@ -302,16 +316,16 @@ def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str,
     images = session.execute(select(Image.case_id, Image.sha256, Image.duplicate_of, Image.included, Case.review_state,
                                     Case.license).join(Case, Case.id == Image.case_id)).all()
     staged = [i for i in images if i.sha256]
-    dedup = [i for i in staged if i.duplicate_of is None and i.review_state != "duplicate"]
+    dedup = [i for i in staged if i.duplicate_of is None and i.review_state != ReviewState.DUPLICATE]
     licensed = [i for i in dedup if (i.license or "") in allowed]
-    approved = [i for i in licensed if i.review_state in (APPROVED, RELEASED) and i.included]
+    approved = [i for i in licensed if i.review_state in (ReviewState.APPROVED, ReviewState.RELEASED) and i.included]
     steps = {"fetched": images, "staged": staged, "deduplicated": dedup, "license-passed": licensed, "approved": approved}
     return ({name: len(rows) for name, rows in steps.items()} | {"exported": 0},
             {name: len({r.case_id for r in rows}) for name, rows in steps.items()} | {"exported": 0})
 
 
 def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
-                 base: list[ReleaseRow], root: Path | None = None, state: str = APPROVED,
+                 base: list[ReleaseRow], root: Path | None = None, state: str = ReviewState.APPROVED,
                  licenses: frozenset[str] | None = None, allowed: frozenset[str] = DEFAULT_LICENSES,
                  preexisting_csv: Path | None = None, progress: Progress = _no_progress, preexisting_job=None,
                  include_needs_info: bool = False) -> Plan:
@@ -360,7 +374,7 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         rows: list[NewRow] = []
         for row in candidates:
             recorded = previous.get(row.image_id)
-            if state == APPROVED and recorded is not None and recorded in base_names:
+            if state == ReviewState.APPROVED and recorded is not None and recorded in base_names:
                 plan.already_released += 1
                 continue
             rows.append(row)
@@ -373,7 +387,7 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         for row in rows:
             if row.case_id in ids:
                 continue
-            if state != APPROVED:
+            if state != ReviewState.APPROVED:
                 ids[row.case_id] = f"{PREVIEW_ID_PREFIX}{row.case_id}"
             elif row.case_id in existing_ids and not taken_by_others(row.case_id, existing_ids[row.case_id]):
                 ids[row.case_id] = existing_ids[row.case_id]
@@ -467,7 +481,7 @@ def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: d
             base_rows: list[ReleaseRow]) -> int:
     """Allocate the new patient ids, record the release and its items, and the conversions."""
     with session_scope(engine) as session:
-        for case_id, pid in plan.superseded.items():
+        for _case_id, pid in plan.superseded.items():
             session.execute(update(PatientId).where(PatientId.patientid == pid).values(case_id=None))
         session.flush()
         for case_id, pid in plan.allocate.items():
@@ -505,7 +519,7 @@ def _check_gates(plan: Plan) -> None:
 
 def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str | None = None,
                    progress: Progress = _no_progress, *, licenses: frozenset[str] | None = None,
-                   state: str = APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES,
+                   state: str = ReviewState.APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES,
                    include_needs_info: bool = False) -> ExportReport:
     """Write a release into ``out``: the released rows byte for byte, then the new rows.
 
@@ -520,14 +534,14 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     _check_target(out)
     with session_scope(engine) as session:
         latest, rows = released_release_rows(session)
-        states = (state, NEEDS_INFO) if include_needs_info else (state,)
-        states += (RELEASED,) if state == APPROVED else ()
+        states = (state, ReviewState.NEEDS_INFO) if include_needs_info else (state,)
+        states += (ReviewState.RELEASED,) if state == ReviewState.APPROVED else ()
         has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
     if latest is None and not rows and not has_cases:
         raise ExportError("the staging database holds no released rows and no approved cases; "
                           "run `scrapy import-dataset PATH` first")
     header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
-    if state != APPROVED:
+    if state != ReviewState.APPROVED:
         rows = []  # a preview shows what a crawl found, alone
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -629,10 +643,10 @@ def _copy_annotations(engine: Engine, store: MediaStore, staging: Path, shas: di
         return check_annotated(session, shas, copied)
 
 
-def default_name(engine: Engine, state: str = APPROVED) -> str:
+def default_name(engine: Engine, state: str = ReviewState.APPROVED) -> str:
     """Today's date (``2026-12-04``; ``-2``, ``-3`` for a later release the same day); a preview
     is named ``preview-<date>``."""
-    stem = f"{'preview-' if state != APPROVED else ''}{datetime.now(timezone.utc):%Y-%m-%d}"
+    stem = f"{'preview-' if state != ReviewState.APPROVED else ''}{datetime.now(UTC):%Y-%m-%d}"
     with session_scope(engine) as session:
         taken = set(session.scalars(select(Release.name).where(Release.name.like(f"{stem}%"))))
     if stem not in taken:
@@ -759,7 +773,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     # forked first, while this process is small: the child checks the dataset's own rows meanwhile
     job = _start_preexisting(csv_path)
     original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
-    name = name or f"{root.name}-{datetime.now(timezone.utc):%Y-%m-%d}-{count + 1}"
+    name = name or f"{root.name}-{datetime.now(UTC):%Y-%m-%d}-{count + 1}"
     try:
         work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
     except OSError as exc:
@@ -939,7 +953,7 @@ def _dataset_file_shas(session_engine: Engine, root: Path, plan: Plan) -> dict[s
                     st = entry.stat()
                     when = imported_at.get(known.last_import_id)
                     if when is not None and when.tzinfo is None:
-                        when = when.replace(tzinfo=timezone.utc)
+                        when = when.replace(tzinfo=UTC)
                     if when is not None and st.st_size == known.size and st.st_mtime < when.timestamp():
                         shas[rel] = known.sha256
                         continue

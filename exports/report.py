@@ -17,17 +17,17 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from PIL import Image  # noqa: E402
+import matplotlib.pyplot as plt
+from PIL import Image
 
-from exports.schema import FOLDER_IMAGES, parse_cell  # noqa: E402
+from schema import FOLDER_IMAGES, parse_cell
 
 #: Thumbnails shown in the report (a 10,000-image release lists the rest in the manifest).
 MAX_THUMBNAILS = 120
@@ -45,7 +45,7 @@ def source_of(url: str) -> str:
 
 def write_artefacts(target: Path, plan, shas: dict[str, str], counts: dict, *, new_files: Path,
                     previous_changelog: Path | None = None) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     (target / "CHANGELOG.md").write_text(changelog(plan, now, previous_changelog), encoding="utf-8")
     (target / "manifest.json").write_text(json.dumps(manifest(plan, shas, counts, now), indent=1, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
@@ -321,7 +321,7 @@ def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
                         + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul></section>")
     sections.append(_dataset_section(directory, plan))
     title = html.escape(report_title(plan))
-    lead = (f"{datetime.now(timezone.utc):%Y-%m-%d}: {len(plan.new)} new row(s) from "
+    lead = (f"{datetime.now(UTC):%Y-%m-%d}: {len(plan.new)} new row(s) from "
             f"{len({r.case_id for r in plan.new})} case(s); {license_subset_text(plan.licenses)}")
     page = (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"<style>{STYLE}</style></head><body>\n<h1>{title}</h1><p class=lead>{html.escape(lead)}</p>\n"

@@ -20,17 +20,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import Case, FieldValue, Image, PatientId
 from exports.files import PreparedFile
-from exports.schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES
+from schema import COLUMNS, FINDING_TODO, FOLDER_IMAGES, FOLDER_VOLUMES, ReviewState
 
-APPROVED = "approved"
-#: A reviewer's "needs information": exported (finding ``todo``) only when the export is asked to.
-NEEDS_INFO = "needs_info"
-STAGED = "staged"
-#: Exported, or found in the imported dataset (db/identity.py sets it).
-RELEASED = "released"
-
-#: Fields a per-image value may set (DESIGN.md: modality, view, offset, date belong to one image).
-IMAGE_LEVEL_FIELDS = frozenset({"modality", "view", "offset", "date"})
 #: Placeholder patient ids of a preview: never a valid patientid, so nobody mistakes them for one.
 PREVIEW_ID_PREFIX = "staged-"
 
@@ -129,20 +120,20 @@ def _row(case: Case, image: Image, values: dict[str, Any]) -> NewRow:
                   thumb=image.thumb)
 
 
-def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool = False) -> list[NewRow]:
+def build_rows(session: Session, state: str = ReviewState.APPROVED, include_needs_info: bool = False) -> list[NewRow]:
     """Every new row of the cases in ``state``, in release order (no ids or files yet).
 
     With ``include_needs_info``, cases needing information come too, their finding ``todo``.
 
     Same rows as ``case_rows`` over ``load_cases``, read with three column queries instead of ORM
     objects (a 10,000-case release loads in a fraction of the time)."""
-    states = (state, NEEDS_INFO) if include_needs_info else (state,)
+    states = (state, ReviewState.NEEDS_INFO) if include_needs_info else (state,)
     selected = Case.review_state.in_(states)
-    if state == APPROVED:
+    if state == ReviewState.APPROVED:
         # Cases an earlier release exported (released, with our patientid) come again, with the same
         # names and ids, unless the dataset holds them already (exports/release.py skips those);
         # a case released because the imported dataset holds it (no patientid of ours) never does.
-        selected = selected | ((Case.review_state == RELEASED) & Case.id.in_(select(PatientId.case_id).where(PatientId.case_id.is_not(None))))
+        selected = selected | ((Case.review_state == ReviewState.RELEASED) & Case.id.in_(select(PatientId.case_id).where(PatientId.case_id.is_not(None))))
     cases = session.execute(
         select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit,
                Case.review_state)
@@ -175,10 +166,10 @@ def build_rows(session: Session, state: str = APPROVED, include_needs_info: bool
         for image in images.get(case.id, ()):
             values = dict(base)
             values.update(image_values.get(image.id, {}))
-            if case.review_state == NEEDS_INFO:
+            if case.review_state == ReviewState.NEEDS_INFO:
                 values["finding"] = FINDING_TODO  # released to be finished later, as the maintainers do
             rows.append(_row(case, image, values))
     return rows
 
 
-__all__ = ["APPROVED", "NEEDS_INFO", "RELEASED", "STAGED", "NewRow", "PREVIEW_ID_PREFIX", "build_rows", "case_rows", "pid_number", "tidy"]
+__all__ = ["PREVIEW_ID_PREFIX", "NewRow", "build_rows", "case_rows", "pid_number", "tidy"]

@@ -18,7 +18,8 @@ from PIL import Image
 
 from exports.annotations import BOX, MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
-from exports.schema import (
+from ingest.imaging import UnreadableImage, describe_image, sniff_format
+from schema import (
     ERROR,
     FOLDER_IMAGES,
     FOLDER_VOLUMES,
@@ -29,7 +30,6 @@ from exports.schema import (
     parse_cell,
     row_problems,
 )
-from ingest.imaging import UnreadableImage, describe_image, sniff_format
 
 #: Pillow modes an X-ray may have: 8-bit grayscale or RGB (what torchxrayvision reads safely).
 XRAY_MODES = frozenset({"L", "RGB"})
@@ -118,7 +118,7 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
         by_filename[filename].append(record.line)
 
         def add(rule: str, message: str, severity: str = ERROR, column: str | None = None) -> None:
-            violations.append(Violation(rule, message, severity, record.line, filename or None, column))
+            violations.append(Violation(rule, message, severity, record.line, filename or None, column))  # noqa: B023 - called in this iteration only
 
         if row.get("other_notes", "").startswith(" ") and row.get("clinical_notes"):
             add("row.shifted", "other_notes starts with a space: the tail of an unquoted clinical note spilled into it", column="other_notes")

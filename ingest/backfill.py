@@ -2,9 +2,9 @@
 
 ``backfill_row`` is pure: it never changes a non-blank cell and leaves a field blank rather than
 guess. Values are written as the CSV should hold them: vocabulary strings as in
-``exports.schema`` ("Y", "PA", "Pneumonia/Viral/COVID-19"), integers without ".0" ("65"), other
+``schema`` ("Y", "PA", "Pneumonia/Viral/COVID-19"), integers without ".0" ("65"), other
 numbers without float noise ("38.6"), dates as ISO 8601 at the precision found ("2020",
-"2020-03", "2020-03-16"; ``exports.schema.parse_dataset_date`` reads them).
+"2020-03", "2020-03-16"; ``schema.parse_dataset_date`` reads them).
 
 Per-image evidence. A row is one image, but its clinical note often describes several images of
 the patient ("(A) chest radiograph on admission ... (B) CT on day 7"). Patient-level fields (sex,
@@ -26,11 +26,11 @@ notes (never the values) of the patient's other rows: same patientid, same case 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable
 
-from exports.schema import (
+from schema import (
     COLUMNS,
     CT_VIEWS,
     FOLDER_IMAGES,
@@ -41,9 +41,17 @@ from exports.schema import (
 )
 
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
-from .normalize.common import compile as compile_fast, finditer_near, format_number, sentence_at
+from .normalize.common import compile as compile_fast
+from .normalize.common import finditer_near, format_number, sentence_at
 from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
-from .normalize.provenance import _DATE_PATTERNS, date_for_url, doi_for_url, modality_for_url, normalize_date, url_for_doi
+from .normalize.provenance import (
+    _DATE_PATTERNS,
+    date_for_url,
+    doi_for_url,
+    modality_for_url,
+    normalize_date,
+    url_for_doi,
+)
 from .timeline import ImageTexts, case_timeline, filename_day, tells_one_moment
 
 
@@ -337,7 +345,7 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     note = _cell(row, "clinical_notes")
     # A note that tells the presentation and nothing later, this film's own or every film's of the
     # patient, dates its films at the presentation.
-    presenting = (bool(image_text) and image_text == note or context.note_of_all) and tells_one_moment(note)
+    presenting = ((bool(image_text) and image_text == note) or context.note_of_all) and tells_one_moment(note)
     if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
     names = context.filenames or (filename,)
@@ -585,7 +593,7 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
             results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
         combined, _reason = _combine(field, results)
         for k in blank_in:
-            i, row = group[k]
+            i, _row = group[k]
             number = first_row_number + i
             own = own_fills[k].get(field)
             if field == "finding" and own is not None and own.rule.startswith(("finding.url-title", "finding.filename", "finding.title")):

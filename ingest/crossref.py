@@ -118,9 +118,8 @@ def parse_crossref_work(json_text: str | bytes, as_of: date | str | None = None,
         if kind == "application/pdf" or (kind in ("unspecified", "") and re.search(r"\.pdf(?:$|\?)", href, re.I)):
             if href not in pdf_urls:
                 pdf_urls.append(href)
-        elif kind in ("text/xml", "application/xml", "application/jats+xml"):
-            if href not in xml_urls:
-                xml_urls.append(href)
+        elif kind in ("text/xml", "application/xml", "application/jats+xml") and href not in xml_urls:
+            xml_urls.append(href)
 
     published = ""
     for key in ("published-online", "published-print", "published", "issued"):

@@ -261,7 +261,7 @@ def _authors(element: Tag | None) -> tuple[str, str]:
     names = re.sub(r"(?<!\s)\s+,", ",", names).strip(" ,")
     affiliations: list[str] = []
     sibling = element.find_next_sibling()
-    while sibling is not None and sibling.name == "p" and not sibling.get("class", []) == ["color-grey"]:
+    while sibling is not None and sibling.name == "p" and sibling.get("class", []) != ["color-grey"]:
         lines = block_text(sibling).split("\n")
         lines = [re.sub(r"^\s*\d+[.)]?\s*", "", line) for line in lines if line.strip()]
         if not lines or not re.search(r"(hospital|department|university|institut|clinic|radiology|centre|center)", " ".join(lines), re.I):

@@ -194,8 +194,9 @@ def paper_ids(text: str) -> PaperIds:
         return PaperIds(pmcid=pmcid)
     if pmid := canonical_pmid(given):
         return PaperIds(pmid=pmid)
-    if re.match(r"^(?:doi\s*:?\s*)?10\.\d{4,9}/", given, re.I) or re.search(r"\b10\.\d{4,9}/\S", given):
-        if doi := canonical_doi(given):
+    if (re.match(r"^(?:doi\s*:?\s*)?10\.\d{4,9}/", given, re.I) or re.search(r"\b10\.\d{4,9}/\S", given)) and (
+        doi := canonical_doi(given)
+    ):
             return PaperIds(doi=doi, pii=_pii_of_doi(doi), url=_case_page_of_doi(doi))
     if _PII_GIVEN.fullmatch(given):
         return PaperIds(pii=canonical_pii(given))

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ingest.normalize.provenance import normalize_doi
 
-__all__ = ["SiteIdentity", "SITES", "site_identity", "released_row_aliases"]
+__all__ = ["SITES", "SiteIdentity", "released_row_aliases", "site_identity"]
 
 
 def _dedupe(aliases: Iterable[str]) -> list[str]:

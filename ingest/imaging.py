@@ -17,13 +17,15 @@ import imagehash
 import nibabel
 from PIL import Image
 
+from schema import IngestError
+
 #: Refuse images larger than this many pixels (a decompression bomb, or not a radiograph).
 #: Chest radiographs are at most about 4,300 x 4,300 pixels; figures of papers are smaller.
 MAX_IMAGE_PIXELS = 64_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
-class UnreadableImage(ValueError):
+class UnreadableImage(IngestError, ValueError):
     """The bytes are not an image we can read (or one too large to be safe)."""
 
 
@@ -91,7 +93,7 @@ class ImageFacts:
     #: the near-duplicate gate's second hash (exports.gates.near_duplicate); None for volumes.
     chash: str | None = None
     #: 64 x 64 8-bit grayscale thumbnail (``thumbnail``): what the crop-tolerant part of the
-    #: duplicate rule aligns and compares (exports/crops.py); None for volumes.
+    #: duplicate rule aligns and compares (dedup/crops.py); None for volumes.
     thumb: bytes | None = None
 
 
@@ -125,14 +127,14 @@ def describe_image(data: bytes) -> ImageFacts:
     return ImageFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash, thumb)
 
 
-#: Side of the stored thumbnail; exports/crops.py reads it as THUMB_SIDE.
+#: Side of the stored thumbnail; dedup/crops.py reads it as THUMB_SIDE.
 THUMB_SIDE = 64
 
 
 def thumbnail(gray: Image.Image) -> bytes:
     """The image averaged down to 64 x 64 8-bit gray (box filter: every pixel counts once), as
     4,096 raw bytes. Small enough to keep for every image (about 400 MB per 100,000), detailed
-    enough to tell a cropped copy from a different film (exports/crops.py)."""
+    enough to tell a cropped copy from a different film (dedup/crops.py)."""
     return gray.resize((THUMB_SIDE, THUMB_SIDE), Image.BOX).tobytes()
 
 

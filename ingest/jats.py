@@ -29,7 +29,7 @@ class NoFullText(ParseError):
     ``article`` keeps the metadata that was there (DOI, title, licence prose), ``full_text=False``.
     """
 
-    def __init__(self, url: str, missing: str, article: "Article | None" = None) -> None:
+    def __init__(self, url: str, missing: str, article: Article | None = None) -> None:
         super().__init__(url, missing)
         self.article = article
 
@@ -317,7 +317,7 @@ def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[
         figure = Figure(id=fig.get("id", ""), label=label, number=figure_number(label), caption=caption,
                         graphic_hrefs=[h for h in hrefs if h])
         figure.image_urls = [europe_pmc_image_url(pmcid, h) for h in figure.graphic_hrefs if pmcid]
-        fig_license, fig_url, fig_evidence = read_license(_first(fig, "permissions"))
+        fig_license, _fig_url, fig_evidence = read_license(_first(fig, "permissions"))
         if fig_evidence:
             figure.license = fig_license or fig_evidence
             if fig_license != article_license:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ingest.identifiers import PaperIds, canonical_doi, canonical_pmcid, canonical_pmid, paper_ids
+from schema import IngestError
 
 EUROPE_PMC_SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search"
 #: Europe PMC's largest page (its documented maximum ``pageSize``).
@@ -47,7 +48,7 @@ CHEST_IMAGING = ('"chest radiograph" OR "chest radiography" OR "chest X-ray" OR 
 DEFAULT_QUERY = f"TITLE_ABS:({DISEASES}) AND ({CASE_KINDS}) AND TITLE_ABS:({CHEST_IMAGING})"
 
 
-class NotThisFormat(ValueError):
+class NotThisFormat(IngestError, ValueError):
     """The answer or file is not what its reader reads; the message names it and what was expected."""
 
 

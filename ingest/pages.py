@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from schema import IngestError
+
 __all__ = ["ParseError", "SearchPage", "block_text", "squash", "tidy"]
 
 
@@ -25,7 +27,7 @@ class SearchPage:
     items: list[dict[str, Any]] = field(default_factory=list)
 
 
-class ParseError(ValueError):
+class ParseError(IngestError, ValueError):
     """The document is not the kind of page the parser was given, or its layout changed.
 
     Raised instead of returning an empty record, so that a layout change stops a crawl loudly.

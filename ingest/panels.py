@@ -104,7 +104,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     else:
         return {}
     afters = []
-    for i, (start, end, letters) in enumerate(markers):
+    for i, (_start, end, _letters) in enumerate(markers):
         stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
         afters.append(_tidy(caption[end:stop]))
     trailing_style = sum(1 for t in afters if len(t) < 4 or re.match(r"^(?:and|or|,)\b", t)) > len(afters) / 2
@@ -308,7 +308,7 @@ def _letters(gray: np.ndarray) -> list[Box]:
     from scipy import ndimage  # noqa: PLC0415 - only figures without gutters need it
 
     height, width = gray.shape
-    labels, count = ndimage.label(gray >= 240)
+    labels, _count = ndimage.label(gray >= 240)
     found: list[Box] = []
     limit = 0.12 * min(width, height) + 8
     for index, region in enumerate(ndimage.find_objects(labels), start=1):

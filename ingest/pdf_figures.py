@@ -24,13 +24,14 @@ import pdfplumber
 from PIL import Image
 
 from ingest.panels import parse_subcaptions
+from schema import IngestError
 
 _JOIN_PT = 12.0
 _MIN_IMAGE_PT = 36.0
 _CAPTION = re.compile(r"^\s*(Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(\d+)\s*([.:|—–-]|\s+(?=[A-Z(\[])|$)")
 
 
-class NotAPdf(ValueError):
+class NotAPdf(IngestError, ValueError):
     """The body is not a PDF (an HTML error page saved as .pdf, a captcha, ...)."""
 
 
@@ -264,7 +265,7 @@ def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
             candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [(_union(g), g, None) for g in _groups(images)]
             for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
                 best = None
-                for k, (line, m) in enumerate(captions):
+                for k, (line, _m) in enumerate(captions):
                     if k in used or line.x1 < bbox[0] or line.x0 > bbox[2]:
                         continue
                     below = line.top - bbox[3]
@@ -351,7 +352,7 @@ def pdf_paragraphs(pdf_bytes: bytes) -> list[str]:
             body = max(set(sizes), key=sizes.count)
             kept = [line for line in lines if abs(line[3] - body) <= 0.3]
             current: list[str] = []
-            for i, (column, top, bottom, _, text) in enumerate(kept):
+            for i, (column, _top, bottom, _, text) in enumerate(kept):
                 current.append(text)
                 following = kept[i + 1] if i + 1 < len(kept) else None
                 if following is None or following[0] != column or following[1] - bottom > 0.3 * body:

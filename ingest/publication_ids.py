@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ingest.identifiers import canonical_doi, canonical_pmcid  # noqa: F401 - re-exported to the spider
+from ingest.identifiers import canonical_doi, canonical_pmcid
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"

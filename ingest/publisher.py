@@ -70,7 +70,7 @@ def _date(value: str) -> str:
     m = re.match(r"(\d{4})[-/ ](\d{1,2})(?:[-/ ](\d{1,2}))?", value)
     if m:
         return f"{m.group(1)}-{int(m.group(2)):02d}" + (f"-{int(m.group(3)):02d}" if m.group(3) else "")
-    months = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     m = re.match(r"(\d{4})\s+([A-Za-z]{3})[a-z]*(?:\s+(\d{1,2}))?", value)
     if m and m.group(2).lower() in months:
         month = months.index(m.group(2).lower()) + 1

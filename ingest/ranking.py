@@ -2,7 +2,7 @@
 
 Points (a maintainer reads the reasons, not the number):
 
-* licence: +30 when it allows redistribution (``exports.schema.REDISTRIBUTABLE_LICENSES``, read by
+* licence: +30 when it allows redistribution (``schema.REDISTRIBUTABLE_LICENSES``, read by
   ``normalize_license``); free to read without a licence: +5 (only a licence lets images leave
   staging);
 * article type: case report +25, case series +25 (publication type or the title/abstract's
@@ -22,15 +22,14 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from exports.schema import REDISTRIBUTABLE_LICENSES
 from ingest.literature import FoundPaper
 from ingest.normalize.imaging import normalize_modality
 from ingest.normalize.provenance import normalize_license
 from ingest.papers import patients_in
+from schema import REDISTRIBUTABLE_LICENSES
 
 CHEST_MODALITIES = frozenset({"X-ray", "CT"})
-_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve thirteen "
-                                       "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split(), start=1)}
+_NUMBERS = {w: n for n, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
 _COUNT = r"(\d{1,3}|" + "|".join(_NUMBERS) + r")"
 _PATIENTS_STATED = re.compile(
     r"\b(?:case\s+series\s+of|we\s+(?:report|describe|present)(?:\s+(?:here|the))?|series\s+of)\s+" + _COUNT +

@@ -1,7 +1,7 @@
 """What the case sites are searched for by default: the dataset's scope, from its findings vocabulary.
 
 The dataset collects COVID-19, SARS, MERS and ARDS cases and other pneumonias as comparison
-(``exports.schema.FINDING_PATHS``). A site search matches words in titles and text, not
+(``schema.FINDING_PATHS``). A site search matches words in titles and text, not
 vocabulary paths, so each finding maps to the words a case title uses ("pneumococcal pneumonia"
 for Streptococcus). ARDS is not a finding of the vocabulary (the dataset files ARDS cases under
 their cause) but the dataset collects it, so it is searched too. ``No Finding`` is not searched.
@@ -12,7 +12,7 @@ Radiopaedia and Eurorad take these queries (``-a query=`` replaces them: several
 
 from __future__ import annotations
 
-from exports.schema import FINDING_PATHS
+from schema import FINDING_PATHS
 
 #: Finding path -> the site search that finds its cases.
 FINDING_QUERIES: dict[str, str] = {

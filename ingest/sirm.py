@@ -28,9 +28,9 @@ _SLUG_NUMBER = re.compile(r"covid-19-(?:caso|case)-(\d+)")
 _WP_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z]{3,4}$)")
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|tiff?|bmp|webp)$", re.I)
 _MONTHS_IT = {m: i + 1 for i, m in enumerate(
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split())}
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"])}
 _MONTHS_EN = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])}
 
 # A narrative starts with the patient; everything before it is the byline (authors, institution).
 _NARRATIVE_START = re.compile(
@@ -309,11 +309,7 @@ def _post_blocks(content: Tag) -> tuple[list[tuple[str, object]], dict[str, Tag]
                 continue
             seen_imgs.add(id(node))
             blocks.append(("img", node))
-        elif node.name == "li" and node.find("img") is not None:
-            continue
-        elif node.find_parent(["figcaption"]) is not None or "wp-caption-text" in node.get("class", []):
-            continue
-        elif node.name == "p" and node.find_parent("li") is not None:
+        elif (node.name == "li" and node.find("img") is not None) or node.find_parent(["figcaption"]) is not None or "wp-caption-text" in node.get("class", []) or (node.name == "p" and node.find_parent("li") is not None):
             continue
         else:
             for line in _lines(node):

@@ -25,19 +25,31 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Sequence
-
-from .normalize.common import about_other_person, compile as compile_fast
 from datetime import date
+from functools import lru_cache
 
-from .normalize.common import finditer_near, has_any, sentence_at, text_context
-from .normalize.provenance import MONTHS, _MONTH
+from .normalize.common import about_other_person, finditer_near, has_any, sentence_at, text_context
+from .normalize.common import compile as compile_fast
 from .normalize.imaging import (
-    _ADMISSION_BASE, _AFTER, _AT_ADMISSION, _DAY_N, _IMAGE_WORDS, _ONSET_BASE, _OTHER_TIME, _UNIT_DAYS, _UNIT_KEYS, _UNIT_RE, _amount,
-    _history as _history_uncached, _is_amount,
+    _ADMISSION_BASE,
+    _AFTER,
+    _AT_ADMISSION,
+    _DAY_N,
+    _IMAGE_WORDS,
+    _ONSET_BASE,
+    _OTHER_TIME,
+    _UNIT_DAYS,
+    _UNIT_KEYS,
+    _UNIT_RE,
+    _amount,
+    _is_amount,
 )
+from .normalize.imaging import (
+    _history as _history_uncached,
+)
+from .normalize.provenance import _MONTH, MONTHS
 
 #: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
 _history = lru_cache(maxsize=4096)(_history_uncached)
@@ -463,12 +475,12 @@ _AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach)\b
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission", "timeline.date-since-admission"})
 
 
-def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, "_Dates", list[Event]]:
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, _Dates, list[Event]]:
     """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
     events the history places on it."""
     onset_date, admission_date = history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None)
-    if gap is None and onset_date and admission_date and 0 <= (admission_date[0] - onset_date[0]).days:
+    if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None

@@ -16,11 +16,12 @@ import numpy as np
 from PIL import Image
 
 from ingest.imaging import MAX_IMAGE_PIXELS
+from schema import IngestError
 
 __all__ = ["StackError", "stack_to_nifti"]
 
 
-class StackError(ValueError):
+class StackError(IngestError, ValueError):
     """The slices cannot make one volume (unreadable slice, sizes differ, empty stack)."""
 
 

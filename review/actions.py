@@ -13,30 +13,19 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent, utcnow
+from db.staging import jsonable
 from exports import marks
-from review.rules import (
-    APPROVED,
-    DUPLICATE,
-    NEEDS_INFO,
-    REJECTED,
-    RELEASED,
-    STAGED,
-    ReviewError,
-    clean_reason,
-    validate_value,
-)
+from review.rules import ReviewError, clean_reason, validate_value
 from review.warnings import refresh_warnings
+from schema import ReviewState
 
 #: Fields copied to the cases a split creates: they describe the source, not the patient.
 SOURCE_LEVEL_FIELDS: tuple[str, ...] = ("license", "doi", "url", "location", "other_notes")
-#: States a changed source sends back to the queue (a rejected or duplicate case stays decided).
-REQUEUE_ON_SOURCE_CHANGE: frozenset[str] = frozenset({APPROVED, NEEDS_INFO})
 
 
 def default_actor(reviewer: str | None = None) -> str:
@@ -121,21 +110,9 @@ def _change_summary(event: ReviewEvent) -> str:
 def record(session: Session, case: Case, actor: str, action: str, *, field: str | None = None, before=None,
            after=None, reason: str | None = None, image_id: int | None = None) -> ReviewEvent:
     event = ReviewEvent(case_id=case.id, image_id=image_id, actor=actor, at=utcnow(), action=action, field=field,
-                        before=_jsonable(before), after=_jsonable(after), reason=reason)
+                        before=jsonable(before), after=jsonable(after), reason=reason)
     session.add(event)
     return event
-
-
-def _jsonable(value):
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
 
 
 def _refresh(session: Session, case: Case) -> list[dict]:
@@ -144,7 +121,7 @@ def _refresh(session: Session, case: Case) -> list[dict]:
 
 
 def _refuse_released(case: Case) -> None:
-    if case.review_state == RELEASED:
+    if case.review_state == ReviewState.RELEASED:
         # Set by an export or an import (db/identity.py): its rows and patientid are in the dataset.
         raise ReviewError(f"case {case.id} is released: its rows are in the dataset and never change")
 
@@ -170,7 +147,7 @@ def approve(session: Session, case: Case, actor: str, *, confirm_adult: bool = F
     """Approve for release; blocked by a minor, an unconfirmed unknown age, an unusable license, an
     unresolved near-duplicate, or no included image."""
     _refuse_released(case)
-    if case.review_state == APPROVED:
+    if case.review_state == ReviewState.APPROVED:
         raise ReviewError(f"case {case.id} is already approved")
     if confirm_adult and not case.adult_confirmed:
         set_adult_confirmed(session, case, actor, True)
@@ -181,32 +158,32 @@ def approve(session: Session, case: Case, actor: str, *, confirm_adult: bool = F
         problems.append("no image of the case is included")
     if problems:
         raise ReviewError(f"case {case.id} cannot be approved: " + "; ".join(problems))
-    _set_state(session, case, actor, APPROVED, "approve")
+    _set_state(session, case, actor, ReviewState.APPROVED, "approve")
 
 
 def reject(session: Session, case: Case, actor: str, reason: str | None) -> None:
     reason = clean_reason(reason, required=True, what="rejecting a case")
-    if case.review_state == REJECTED and case.review_reason == reason:
+    if case.review_state == ReviewState.REJECTED and case.review_reason == reason:
         raise ReviewError(f"case {case.id} is already rejected for this reason")
-    _set_state(session, case, actor, REJECTED, "reject", reason)
+    _set_state(session, case, actor, ReviewState.REJECTED, "reject", reason)
 
 
 def needs_info(session: Session, case: Case, actor: str, reason: str | None = None) -> None:
     """Hold the case: it is exported (finding ``todo``) only when the export is asked to."""
     reason = clean_reason(reason, required=False, what="needs information")
-    if case.review_state == NEEDS_INFO and case.review_reason == reason:
+    if case.review_state == ReviewState.NEEDS_INFO and case.review_reason == reason:
         raise ReviewError(f"case {case.id} already needs information")
-    _set_state(session, case, actor, NEEDS_INFO, "needs_info", reason)
+    _set_state(session, case, actor, ReviewState.NEEDS_INFO, "needs_info", reason)
 
 
 def reopen(session: Session, case: Case, actor: str, reason: str | None = None) -> None:
     """Put a decided case back in the queue."""
     reason = clean_reason(reason, required=False, what="reopening")
-    if case.review_state == STAGED:
+    if case.review_state == ReviewState.STAGED:
         raise ReviewError(f"case {case.id} is already in the queue")
     before = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
     case.duplicate_of_case_id = case.duplicate_of_released_row_id = None
-    _set_state(session, case, actor, STAGED, "reopen", reason, extra_before=before,
+    _set_state(session, case, actor, ReviewState.STAGED, "reopen", reason, extra_before=before,
                extra_after={"duplicate_of_case_id": None, "duplicate_of_released_row_id": None})
 
 
@@ -257,7 +234,7 @@ def mark_duplicate(session: Session, case: Case, actor: str, *, of_case_id: int 
         ref = of_released if isinstance(of_released, str) else f"row:{of_released}"
         target_row = find_released_row(session, ref)
     before = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
-    if (case.review_state == DUPLICATE and case.duplicate_of_case_id == (target_case.id if target_case else None)
+    if (case.review_state == ReviewState.DUPLICATE and case.duplicate_of_case_id == (target_case.id if target_case else None)
             and case.duplicate_of_released_row_id == (target_row.id if target_row else None)):
         raise ReviewError(f"case {case.id} is already marked as this duplicate")
     case.duplicate_of_case_id = target_case.id if target_case else None
@@ -265,7 +242,7 @@ def mark_duplicate(session: Session, case: Case, actor: str, *, of_case_id: int 
     after = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
     if target_row is not None:
         after["released_filename"] = target_row.filename
-    _set_state(session, case, actor, DUPLICATE, "duplicate", reason, extra_before=before, extra_after=after)
+    _set_state(session, case, actor, ReviewState.DUPLICATE, "duplicate", reason, extra_before=before, extra_after=after)
 
 
 def set_adult_confirmed(session: Session, case: Case, actor: str, confirmed: bool = True) -> None:
@@ -402,7 +379,7 @@ def split_case(session: Session, case: Case, actor: str, groups: list[list[int]]
                    document_id=case.document_id, doi=case.doi, title=f"{case.title or ''} (patient {number})".strip(),
                    license_raw=case.license_raw, license=case.license, published=case.published, authors=case.authors,
                    institution=case.institution, credit=case.credit, history=case.history, findings=case.findings,
-                   discussion=case.discussion, diagnosis=case.diagnosis, review_state=STAGED, warnings=[],
+                   discussion=case.discussion, diagnosis=case.diagnosis, review_state=ReviewState.STAGED, warnings=[],
                    extra={"split_from": case.id}, split_from_case_id=case.id)
         session.add(new)
         session.flush()
@@ -428,33 +405,10 @@ def split_case(session: Session, case: Case, actor: str, groups: list[list[int]]
 # --- re-crawls -----------------------------------------------------------------------------------
 
 
-def source_changed(session: Session, case: Case, before: dict, after: dict, actor: str = "crawler") -> dict:
-    """A re-crawl found the source of ``case`` changed: record the differences, re-queue if decided.
-
-    ``before`` / ``after`` are the parsed records (or any dicts of field -> value) of the previous
-    and the new crawl. Returns ``{key: {"before": ..., "after": ...}}`` of the keys that differ
-    (empty: nothing recorded). An approved (or needs-information) case goes back to ``staged`` so
-    that a reviewer looks at it again; reviewer overrides are kept. Called by the staging code.
-    """
-    before, after = _jsonable(before or {}), _jsonable(after or {})
-    diff = {k: {"before": before.get(k), "after": after.get(k)}
-            for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
-    if not diff:
-        return {}
-    old_state = case.review_state
-    if old_state in REQUEUE_ON_SOURCE_CHANGE:
-        case.review_state = STAGED
-    record(session, case, actor, "source_changed", before={k: d["before"] for k, d in diff.items()},
-           after={k: d["after"] for k, d in diff.items()},
-           reason=f"the source changed; state {old_state} -> {case.review_state}")
-    case.warning_codes = None  # recomputed with the new values
-    return diff
-
-
 def events(session: Session, case_id: int) -> list[ReviewEvent]:
     return list(session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id)
                                 .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())))
 
 
 def to_json(obj) -> str:
-    return json.dumps(_jsonable(obj), ensure_ascii=False, sort_keys=True)
+    return json.dumps(jsonable(obj), ensure_ascii=False, sort_keys=True)

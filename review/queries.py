@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, Release, ReleaseItem
-from exports.schema import FINDING_PATHS, FINDING_PLACEHOLDERS
+from db.models import Case, FieldValue, Image, Release, ReleasedFile, ReleasedRow, ReleaseItem
+from db.staging import case_timeline
 from review import actions
-from review.rules import CASE_FIELDS, IMAGE_FIELDS, NEEDS_INFO, STAGED, STATES, ReviewError, choices, suggestions
-from review.history import HistoryEntry, timeline as history_timeline
+from review.history import HistoryEntry
+from review.history import timeline as history_timeline
+from review.rules import CASE_FIELDS, ReviewError, choices, suggestions
 from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
+from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
 
 SORTS = {
     "id": Case.id,
@@ -43,15 +45,15 @@ class QueueFilter:
     per_page: int = 50
 
     @classmethod
-    def parse(cls, args) -> "QueueFilter":
+    def parse(cls, args) -> QueueFilter:
         """From request or command-line arguments; an unknown value is an error, not ignored."""
         def get(name):
             value = args.get(name)
             return value.strip() if isinstance(value, str) and value.strip() else None
 
         f = cls(state=get("state"), source=get("source"), finding=get("finding"), warning=get("warning"), q=get("q"))
-        if f.state and f.state not in STATES:
-            raise ReviewError(f"unknown state {f.state!r}; states: {', '.join(STATES)}")
+        if f.state and f.state not in REVIEW_STATES:
+            raise ReviewError(f"unknown state {f.state!r}; states: {', '.join(REVIEW_STATES)}")
         if f.finding and f.finding not in FINDING_FILTERS:
             raise ReviewError(f"unknown finding {f.finding!r}")
         if f.warning and f.warning not in LABELS:
@@ -155,7 +157,7 @@ def state_counts(session: Session, f: QueueFilter | None = None) -> dict[str, in
     query = select(Case.review_state, func.count(Case.id)).group_by(Case.review_state)
     for condition in _where(f, with_state=False) if f else []:
         query = query.where(condition)
-    counts = dict.fromkeys(STATES, 0)
+    counts = dict.fromkeys(REVIEW_STATES, 0)
     counts.update({state: n for state, n in session.execute(query)})
     return counts
 
@@ -203,7 +205,7 @@ def neighbours(session: Session, f: QueueFilter, case: Case) -> tuple[int | None
 def next_unreviewed(session: Session, f: QueueFilter, case: Case) -> int | None:
     """The next case that still needs a decision (staged), in the queue's order and with its other
     filters, after ``case`` and then from the top; None when every such case is decided."""
-    conditions = [*_where(f, with_state=False), Case.review_state == STAGED, Case.id != case.id]
+    conditions = [*_where(f, with_state=False), Case.review_state == ReviewState.STAGED, Case.id != case.id]
     after = _step(session, f, case, conditions, True)
     if after is not None:
         return after
@@ -381,14 +383,6 @@ def released_in(session: Session, image_ids: list[int]) -> list[str]:
                                 .order_by(Release.id)))
 
 
-def case_timeline(case: Case):
-    """The timeline the case's offsets were placed on, recomputed from its stored text (pure)."""
-    from db.staging import record_from_case  # noqa: PLC0415
-    from ingest.case_fields import record_timeline  # noqa: PLC0415 - the staging service's normalizers
-
-    return record_timeline(record_from_case(case))
-
-
 def media_format(session: Session, sha256: str) -> str | None:
     """The format of a file of the media store that is an image of a case or of the release, else None.
 
@@ -398,10 +392,3 @@ def media_format(session: Session, sha256: str) -> str | None:
     if fmt is None:
         fmt = session.scalar(select(ReleasedFile.format).where(ReleasedFile.sha256 == sha256).limit(1))
     return fmt
-
-
-def exportable_case_ids(session: Session, include_needs_info: bool = False) -> list[int]:
-    """Cases the export takes: approved ones, and those needing information only when asked
-    (their finding is then written as ``todo``)."""
-    states = ("approved", NEEDS_INFO) if include_needs_info else ("approved",)
-    return list(session.scalars(select(Case.id).where(Case.review_state.in_(states)).order_by(Case.id)))

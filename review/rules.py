@@ -1,16 +1,17 @@
 """Review states, the fields a reviewer may edit, and the validation of a reviewer's value.
 
-Vocabularies come from ``exports.schema``; nothing here spells one.
+Vocabularies and review states come from ``schema``; nothing here spells one.
 """
 
 from __future__ import annotations
 
-from exports.schema import (
+from schema import (
     COLUMNS,
     CT_VIEWS,
     ERROR,
     FINDING_PATHS,
     FINDING_PLACEHOLDERS,
+    IMAGE_FIELDS,
     LICENSES,
     MODALITIES,
     RT_PCR_VALUES,
@@ -18,22 +19,16 @@ from exports.schema import (
     XRAY_VIEWS,
     YES_NO_FIELDS,
     YES_NO_VALUES,
+    IngestError,
+    ReviewState,
     parse_cell,
 )
 
-STAGED = "staged"
-APPROVED = "approved"
-REJECTED = "rejected"
-NEEDS_INFO = "needs_info"
-DUPLICATE = "duplicate"
-#: In the dataset: exported by us, or found in the imported checkout (db/identity.py sets it).
-RELEASED = "released"
-STATES: tuple[str, ...] = (STAGED, APPROVED, REJECTED, NEEDS_INFO, DUPLICATE, RELEASED)
-STATE_LABELS = {STAGED: "staged", APPROVED: "approved", REJECTED: "rejected", NEEDS_INFO: "needs information",
-                DUPLICATE: "duplicate", RELEASED: "released"}
+#: How the review page names each state.
+STATE_LABELS = {ReviewState.STAGED: "staged", ReviewState.APPROVED: "approved", ReviewState.REJECTED: "rejected",
+                ReviewState.NEEDS_INFO: "needs information", ReviewState.DUPLICATE: "duplicate",
+                ReviewState.RELEASED: "released"}
 
-#: Fields of one image (the rest are the patient's, i.e. the case's).
-IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
 #: Fields the export computes itself (allocated id, file layout): never edited by hand.
 COMPUTED_FIELDS: frozenset[str] = frozenset({"patientid", "folder", "filename"})
 CASE_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in COMPUTED_FIELDS and c not in IMAGE_FIELDS)
@@ -47,7 +42,7 @@ MAX_VALUE_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
 
 
-class ReviewError(ValueError):
+class ReviewError(IngestError, ValueError):
     """Bad input to a review action: shown to the reviewer as is; nothing was changed."""
 
 

@@ -19,10 +19,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
-from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
+from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from exports.gates import COMBINED_THRESHOLD, HashIndex
 from exports.marks import adult_confirmed_cases, distinct_pairs
-from exports.schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
+from schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
 
 #: At most this many candidates are kept per image (closest first).
 MAX_CANDIDATES = 3
@@ -174,7 +174,7 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
         owner = index.owners[o]
         if stands and (owner.kind, owner.id) not in found[image_id]:
             found[image_id][(owner.kind, owner.id)] = _candidate(owner, distance, exact=False, image_id=image_id)
-    # ... and the same picture in another frame (exports/crops.py)
+    # ... and the same picture in another frame (dedup/crops.py)
     if index.crops is not None:
         queried = [(image_id, case_id) for image_id, case_id, *_ in images if image_id in entry_of]
         if queried:

@@ -28,8 +28,10 @@ from werkzeug.exceptions import HTTPException
 from db.media import MediaStore, open_media_store
 from db.session import open_database, session_scope
 from review import actions, candidates_tab, queries
-from review.rules import STATE_LABELS, STATES, ReviewError
-from review.warnings import BLOCKING as BLOCKING_WARNINGS, LABELS as WARNING_LABELS
+from review.rules import STATE_LABELS, ReviewError
+from review.warnings import BLOCKING as BLOCKING_WARNINGS
+from review.warnings import LABELS as WARNING_LABELS
+from schema import REVIEW_STATES
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 MIME = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp", "bmp": "image/bmp"}
@@ -84,7 +86,7 @@ def create_app(db_url: str, media_root: str | MediaStore, reviewer: str | None =
             session["csrf"] = secrets.token_urlsafe(32)
         return session["csrf"]
 
-    app.jinja_env.globals.update(csrf_token=csrf_token, STATES=STATES, STATE_LABELS=STATE_LABELS,
+    app.jinja_env.globals.update(csrf_token=csrf_token, STATES=REVIEW_STATES, STATE_LABELS=STATE_LABELS,
                                  WARNING_LABELS=WARNING_LABELS, BLOCKING_WARNINGS=BLOCKING_WARNINGS,
                                  actor=actor)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -42,6 +42,7 @@ from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
 from ingest.search_terms import CASE_SITE_QUERIES, split_queries
+from schema import IngestError
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ MAX_CASES_FILE_BYTES = 10 * 1024 * 1024
 _NO = {"no", "n", "false", "0", "off", ""}
 
 
-class SpiderArgumentError(ValueError):
+class SpiderArgumentError(IngestError, ValueError):
     """A ``-a`` argument the spider cannot use; the message says which and what is expected."""
 
 

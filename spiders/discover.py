@@ -32,6 +32,8 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response
 
+from crawl_lock import CrawlLocked, crawl_lock
+from db.session import database_url
 from ingest.identifiers import PaperIds, canonical_doi, canonical_pii, parse_identifier
 from ingest.jats import NoFullText, parse_jats
 from ingest.literature import (
@@ -47,8 +49,6 @@ from ingest.literature import (
 from ingest.pages import ParseError
 from ingest.publication_ids import europe_pmc_xml_url
 from ingest.ranking import figure_note, rank_found
-from crawl_lock import CrawlLocked, crawl_lock
-from db.session import database_url
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,13 @@ import logging
 from scrapy import Request
 from scrapy.http import Response
 
-from ingest.eurorad import canonical_eurorad_url, eurorad_case_url, eurorad_search_url, parse_eurorad_case, parse_eurorad_search
+from ingest.eurorad import (
+    canonical_eurorad_url,
+    eurorad_case_url,
+    eurorad_search_url,
+    parse_eurorad_case,
+    parse_eurorad_search,
+)
 from ingest.pages import ParseError
 from spiders.base import CaseSpider
 

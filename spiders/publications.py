@@ -70,8 +70,15 @@ from ingest.publication_ids import (
     parse_paper_reference,
     pmc_article_url,
 )
-from ingest.resolve import Ids, Resolution, parse_crossref_pii, parse_europe_pmc_search, parse_idconv, url_as_curators_write
 from ingest.publisher import parse_article_html
+from ingest.resolve import (
+    Ids,
+    Resolution,
+    parse_crossref_pii,
+    parse_europe_pmc_search,
+    parse_idconv,
+    url_as_curators_write,
+)
 from middlewares import Blocked
 from spiders.base import CaseSpider, SpiderArgumentError
 

@@ -1,4 +1,4 @@
-"""The crop-tolerant part of the duplicate rule (exports/crops.py) on generated chest films."""
+"""The crop-tolerant part of the duplicate rule (dedup/crops.py) on generated chest films."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageEnhance
 from scipy import ndimage
 
 from bench.duplicate_threshold import radiograph
-from exports.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
+from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
 from exports.gates import near_duplicate
 from ingest.imaging import describe_image
 

@@ -188,7 +188,7 @@ def test_png_pixel_chunks_are_copied_byte_for_byte(png_with_text):
     clean, _ = strip_png_metadata(dirty)
     kept = [(kind, raw) for kind, raw in _chunks(dirty) if kind not in {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}]
     assert _chunks(clean) == kept
-    assert [kind for kind, _ in kept][0] == b"IHDR" and b"pHYs" in [kind for kind, _ in kept] and kept[-1][0] == b"IEND"
+    assert next(kind for kind, _ in kept) == b"IHDR" and b"pHYs" in [kind for kind, _ in kept] and kept[-1][0] == b"IEND"
     assert np.array_equal(_decoded(clean), _decoded(dirty))
     assert np.array_equal(_decoded(clean), _decoded(plain))
 

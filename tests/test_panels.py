@@ -13,8 +13,8 @@ from PIL import Image
 from ingest.panels import caption_lead, parse_subcaptions, split_panels
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
-from make_figures import figure_from_boxes, grid_figure, touching  # noqa: E402
-from make_pdfs import composite  # noqa: E402
+from make_figures import figure_from_boxes, grid_figure, touching
+from make_pdfs import composite
 
 
 def _png(array) -> bytes:

@@ -14,8 +14,8 @@ from ingest.figure_kinds import caption_kind, pixel_kind
 from ingest.patients import patients_named, split_patients
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
-from make_figures import chart, ct_slice, flowchart, grid_figure, histology, mri_brain  # noqa: E402
-from make_pdfs import xray  # noqa: E402
+from make_figures import chart, ct_slice, flowchart, grid_figure, histology, mri_brain
+from make_pdfs import xray
 
 SERIES = [
     "Case reports / Case 1: A 64-year-old man with type 2 diabetes presented with fever. He died on day 12.",

@@ -2,8 +2,8 @@
 
 import pytest
 
-from exports.schema import FINDING_PATHS
 from ingest.search_terms import CASE_SITE_QUERIES, FINDING_QUERIES, split_queries
+from schema import FINDING_PATHS
 
 
 @pytest.mark.parametrize("path", [p for p in FINDING_PATHS if p != "No Finding"])

@@ -13,9 +13,9 @@ Context kwargs each normalizer understands are documented in its module: ``langu
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from exports.schema import COLUMNS
+from schema import COLUMNS
 
 from . import clinical, demographics, imaging, labs, provenance
 from .clinical import (
@@ -99,7 +99,7 @@ RULE_VERSIONS: dict[str, int] = {
 }
 assert set(RULE_VERSIONS) == set(NORMALIZERS)
 
-__all__ = [
+__all__ = [  # noqa: PLE0604 - every normalize_* function is public, listed by name
     "NORMALIZERS",
     "RULE_VERSIONS",
     "Normalized",

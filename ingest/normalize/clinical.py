@@ -16,9 +16,22 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from exports.schema import RT_PCR_VALUES, YES_NO_VALUES
+from schema import RT_PCR_VALUES, YES_NO_VALUES
 
-from .common import Normalized, about_other_person, compile, gate, has_any, blank, clause_at, found, hypothetical, negated, sentence_at, text_context
+from .common import (
+    Normalized,
+    about_other_person,
+    blank,
+    clause_at,
+    compile,
+    found,
+    gate,
+    has_any,
+    hypothetical,
+    negated,
+    sentence_at,
+    text_context,
+)
 
 YES, NO = YES_NO_VALUES
 PCR_YES, PCR_NO, PCR_UNCLEAR = RT_PCR_VALUES
@@ -87,7 +100,7 @@ def _flag(rule: FlagRule, text: str) -> Normalized:
     if no_hits:
         start, end, how = no_hits[0]
         if how == "negated":
-            c_start, c_end = clause_at(text, start)
+            c_start, _c_end = clause_at(text, start)
             start = max(c_start, start - 40)
         return found(NO, text, start, end, f"{rule.name}.{how}", rule.version)
     if skipped:

@@ -11,7 +11,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 # --- Fast patterns --------------------------------------------------------------------------------
 # Python's ``re`` matches a str pattern in Unicode mode, where every case-insensitive character test
 # and every ``\b``/``\w`` test looks up Unicode tables: a scan of a note costs two to three times
@@ -74,7 +73,7 @@ class FastPattern:
     """A compiled pattern that runs its ASCII-mode twin on ASCII strings (same matches, faster).
     Offers the methods of ``re.Pattern`` the normalizers use."""
 
-    __slots__ = ("unicode", "ascii", "pattern", "flags", "groups", "groupindex")
+    __slots__ = ("ascii", "flags", "groupindex", "groups", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
         self.unicode = re.compile(pattern, flags)
@@ -343,10 +342,7 @@ def text_context(text: str) -> TextContext:
 
 def has_any(low: str, keys: tuple[str, ...]) -> bool:
     """True when one of ``keys`` (lower case) is a substring of ``low`` (the lower-cased text)."""
-    for key in keys:
-        if key in low:
-            return True
-    return False
+    return any(key in low for key in keys)
 
 
 def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int = 60, after: int = 80):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from exports.schema import ADULT_AGE, SEX_VALUES
+from schema import ADULT_AGE, SEX_VALUES
 
-from .common import Normalized, OTHER_PERSON, blank, compile, gate, clause_at, found, has_any, text_context
+from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, gate, has_any, text_context
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
@@ -56,8 +56,7 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
-    "male man gentleman boy husband son father brother grandfather maschio uomo signore maschile hombre varon varón masculino homme masculin mann männlich patient "
-    "female woman women lady girl wife daughter mother sister grandmother femmina donna signora femminile paziente mujer femenino femenina femme féminin frau weiblich patientin".split()
+    ["male", "man", "gentleman", "boy", "husband", "son", "father", "brother", "grandfather", "maschio", "uomo", "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann", "männlich", "patient", "female", "woman", "women", "lady", "girl", "wife", "daughter", "mother", "sister", "grandmother", "femmina", "donna", "signora", "femminile", "paziente", "mujer", "femenino", "femenina", "femme", "féminin", "frau", "weiblich", "patientin"]
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUN_TOKENS = frozenset({"she", "her", "hers", "herself"})

@@ -15,9 +15,28 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from exports.schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
+from schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
-from .common import NUMBER, NUMBER_LIKE, RELATIVE, compile, finditer_near, gate, found_in, has_any, Normalized, about_other_person, blank, clause_at, found, hypothetical, negated, parse_int, sentence_at, text_context
+from .common import (
+    NUMBER,
+    NUMBER_LIKE,
+    RELATIVE,
+    Normalized,
+    about_other_person,
+    blank,
+    clause_at,
+    compile,
+    finditer_near,
+    found,
+    found_in,
+    gate,
+    has_any,
+    hypothetical,
+    negated,
+    parse_int,
+    sentence_at,
+    text_context,
+)
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
@@ -137,9 +156,9 @@ _XRAY = compile(
     re.IGNORECASE,
 )
 #: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
-_CT_TOKENS = frozenset("ct cts hrct mdct nect cect ctpa cct tc tac scanner scan axial coronal sagittal multiplanar mpr window tomografia tomografía thickness section".split())
+_CT_TOKENS = frozenset(["ct", "cts", "hrct", "mdct", "nect", "cect", "ctpa", "cct", "tc", "tac", "scanner", "scan", "axial", "coronal", "sagittal", "multiplanar", "mpr", "window", "tomografia", "tomografía", "thickness", "section"])
 _CT_KEYS = ("tomograph", "tomodensitom")
-_XRAY_TOKENS = frozenset("x ray rays xray cxr films film rx radiografia radiografía radiographie dr".split())
+_XRAY_TOKENS = frozenset(["x", "ray", "rays", "xray", "cxr", "films", "film", "rx", "radiografia", "radiografía", "radiographie", "dr"])
 _XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen")
 _CT_CASE_SENSITIVE = {"CT", "CTS", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT", "CCT", "MPR"}
 # "radiographic findings/features" names imaging in general (of a CT as well), not a radiograph.
@@ -220,7 +239,7 @@ _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "sil
 
 def _path(path: str) -> str:
     if path not in FINDING_PATHS:
-        raise KeyError(f"{path!r} is not in exports.schema.FINDING_PATHS")
+        raise KeyError(f"{path!r} is not in schema.FINDING_PATHS")
     return path
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from exports.schema import NUMERIC_RANGES
+from schema import NUMERIC_RANGES
 
 from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
@@ -28,7 +28,7 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 _TEMP_CUE = r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
-_TEMP_WITH_UNIT = compile(rf"(?=\d)(?:(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{{2,3}}(?:[.,·]\d{{1,2}})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/]))")
+_TEMP_WITH_UNIT = compile(r"(?=\d)(?:(?<![\d.,·])(?P<num>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/]))")
 _TEMP_AFTER_CUE = compile(rf"(?=[tfphi]){_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}", re.IGNORECASE)
 _TEMP_CUE_RE = compile(_TEMP_CUE, re.IGNORECASE)
 # Gate: without a degree sign or a cue word neither pattern can match.
@@ -40,7 +40,7 @@ def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
     unit = (unit or "").upper().lstrip("°º")
     if unit.startswith("F") or (not unit.startswith("C") and 93 <= value <= 110):
         return round((value - 32) * 5 / 9, 1), "temperature.fahrenheit"
-    low, high = NUMERIC_RANGES["temperature"]
+    _low, _high = NUMERIC_RANGES["temperature"]
     if 34 <= value <= 43:
         return value, "temperature.celsius"
     return None, ""

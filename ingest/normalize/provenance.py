@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from exports.schema import DOI_RE, LICENSES
+from schema import DOI_RE, LICENSES
 
 from .common import Normalized, blank, compile, found
 
@@ -92,9 +92,7 @@ def normalize_date(text: str, day_first: bool | None = None, source: str | None 
                 a, b = int(groups["a"]), int(groups["b"])
                 if a > 12 and b <= 12:
                     value, why = _iso(y, b, a), ""
-                elif b > 12 and a <= 12:
-                    value, why = _iso(y, a, b), ""
-                elif a == b:
+                elif (b > 12 and a <= 12) or a == b:
                     value, why = _iso(y, a, b), ""
                 elif day_first is None:
                     value, why = None, "day and month order of a slashed date is ambiguous"

@@ -4,16 +4,17 @@ checkout and its re-import give back the same boxes (IoU 1.0) and the same mask.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import select
 
-from db.models import Annotation, AnnotationFile, Image as ImageRow
+from db.models import Annotation, AnnotationFile
+from db.models import Image as ImageRow
 from db.session import session_scope
 from exports.annotations import mask_array
 from exports.baseline import import_dataset

@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from db.media import MediaStore
-from db.models import Annotation, Case, Image as ImageRow
+from db.models import Annotation
 from db.session import session_scope
 from exports.annotations import mask_array
 from review import annotate
@@ -137,7 +137,7 @@ def test_released_browser_filters_by_annotation_kind(imported, client):
 
 
 def test_annotate_page_saves_a_box_a_mask_and_scores(imported, client):
-    engine, _, checkout, _ = imported
+    _engine, _, checkout, _ = imported
     page = f"/annotate/released:{NAME}"
     csrf = token(client, page)
     w, h = checkout.sizes[NAME]
@@ -180,7 +180,7 @@ def test_case_page_shows_the_annotated_released_image_a_staged_image_repeats(imp
     case_id = add_case(engine, store, "9500", images=[data], state="staged")
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert 'id="annotations-panel"' in html
-    assert f"near-duplicate of released" in html and f"released:{NAME}" in html
+    assert "near-duplicate of released" in html and f"released:{NAME}" in html
     assert "box, mask, severity" in html
 
 

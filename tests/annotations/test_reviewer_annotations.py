@@ -48,10 +48,9 @@ def iou(a, b):
 
 def test_box_outside_the_image_is_refused_and_nothing_saved(imported):
     engine, _, checkout, _ = imported
-    w, h = checkout.sizes[NAME]
-    with pytest.raises(ReviewError, match="leaves the"):
-        with session_scope(engine) as s:
-            annotate.add_box(s, annotate.find_target(s, f"released:{NAME}"), "ann", w - 5, 0, 10, 10, "effusion")
+    w, _h = checkout.sizes[NAME]
+    with pytest.raises(ReviewError, match="leaves the"), session_scope(engine) as s:
+        annotate.add_box(s, annotate.find_target(s, f"released:{NAME}"), "ann", w - 5, 0, 10, 10, "effusion")
     with session_scope(engine) as s:
         assert s.scalars(select(Annotation).where(Annotation.origin == "reviewer")).all() == []
 
@@ -59,17 +58,15 @@ def test_box_outside_the_image_is_refused_and_nothing_saved(imported):
 @pytest.mark.parametrize("label", ["", "  ", "<script>", "x" * 80])
 def test_box_label_must_be_a_short_name(imported, label):
     engine, _, _, _ = imported
-    with pytest.raises(ReviewError, match="label"):
-        with session_scope(engine) as s:
-            annotate.add_box(s, annotate.find_target(s, f"released:{NAME}"), "ann", 1, 1, 5, 5, label)
+    with pytest.raises(ReviewError, match="label"), session_scope(engine) as s:
+        annotate.add_box(s, annotate.find_target(s, f"released:{NAME}"), "ann", 1, 1, 5, 5, label)
 
 
 @pytest.mark.parametrize("geographic,opacity", [("8.5", "1"), ("-1", "1"), ("2", "6.1"), ("2.25", "1"), ("a", "1")])
 def test_scores_outside_the_published_scales_are_refused(imported, geographic, opacity):
     engine, _, _, _ = imported
-    with pytest.raises(ReviewError):
-        with session_scope(engine) as s:
-            annotate.set_scores(s, annotate.find_target(s, f"released:{NAME}"), "ann", geographic, opacity)
+    with pytest.raises(ReviewError), session_scope(engine) as s:
+        annotate.set_scores(s, annotate.find_target(s, f"released:{NAME}"), "ann", geographic, opacity)
 
 
 def test_scores_replace_the_reviewers_own_earlier_pair_keeping_it_in_the_trail(imported):
@@ -120,9 +117,8 @@ def test_run_lengths_round_trip_and_a_mask_of_another_size_is_refused(imported):
     assert annotate.encode_rle(starts_inside)[0] == 0
     with pytest.raises(ReviewError, match="runs cover"):
         annotate.decode_rle([5, 5], w, h)
-    with pytest.raises(ReviewError, match="the image is"):
-        with session_scope(engine) as s:
-            annotate.add_mask(s, store, annotate.find_target(s, f"released:{NAME}"), "ann", mask[:-1], "lung")
+    with pytest.raises(ReviewError, match="the image is"), session_scope(engine) as s:
+        annotate.add_mask(s, store, annotate.find_target(s, f"released:{NAME}"), "ann", mask[:-1], "lung")
 
 
 # --- releases write them; re-import gives them back -----------------------------------------------
@@ -218,7 +214,7 @@ def test_a_second_release_into_the_checkout_writes_nothing_again(imported):
 
 
 def test_a_staged_images_annotations_follow_it_under_its_new_filename(imported, tmp_path):
-    engine, store, checkout, _ = imported
+    engine, store, _checkout, _ = imported
     case_id = add_case(engine, store, "9401")
     with session_scope(engine) as s:
         from db.models import Image as ImageRow

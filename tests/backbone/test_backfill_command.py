@@ -27,7 +27,7 @@ def test_backfill_fills_only_blank_cells_and_keeps_the_rest(scrapy_cmd, tmp_path
     rows = read_rows(evidence)
     assert rows[0] == ["row", "line", "field", "value", "evidence", "rule"]
     assert len(rows) - 1 == filled
-    for row_number, line, field, value, _evidence, rule in rows[1:]:
+    for _row_number, line, field, value, _evidence, rule in rows[1:]:
         assert after[int(line) - 1][before[0].index(field)] == value
         assert "@v" in rule
 

@@ -6,10 +6,10 @@ import csv
 import io
 import json
 
-from tests.conftest import SAMPLE_CSV
-from tests.review.conftest import ReviewDB  # noqa: F401 - the staged-case builder
 from db.media import MediaStore
 from db.session import open_database
+from tests.conftest import SAMPLE_CSV
+from tests.review.conftest import ReviewDB
 
 
 def test_validate_writes_json_and_csv_with_the_same_violations_as_text(scrapy_inproc):
@@ -33,7 +33,7 @@ def test_cases_list_has_a_header_and_the_decision_columns(project_env, scrapy_in
     rdb = ReviewDB(project_env["STAGING_DB_URL"], media, open_database(project_env["STAGING_DB_URL"]), MediaStore(media))
     adult = rdb.add_case("1", title="COVID-19 pneumonia", offset=None)
     child = rdb.add_case("2", title="Pneumonia in a child", age="9", sex="F", license=None)
-    code, out, err = scrapy_inproc("cases", "list")
+    code, out, _err = scrapy_inproc("cases", "list")
     assert code == 0
     header, *lines = out.splitlines()
     assert header.split() == ["id", "state", "source", "age", "sex", "license", "finding", "images", "warnings", "title"]

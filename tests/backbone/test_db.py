@@ -47,18 +47,16 @@ def test_sqlite_pragmas(tmp_path):
 
 def test_foreign_keys_are_enforced(url):
     engine = open_database(url)
-    with pytest.raises(IntegrityError):
-        with session_scope(engine) as session:
-            session.add(Image(case_id=999, source_url="http://x/1.png"))
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.add(Image(case_id=999, source_url="http://x/1.png"))
 
 
 def test_natural_key_is_unique(url):
     engine = open_database(url)
     with session_scope(engine) as session:
         session.add(Case(source="eurorad", source_key="16672", canonical_url="https://www.eurorad.org/case/16672"))
-    with pytest.raises(IntegrityError):
-        with session_scope(engine) as session:
-            session.add(Case(source="eurorad", source_key="16672", canonical_url="https://www.eurorad.org/case/16672"))
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.add(Case(source="eurorad", source_key="16672", canonical_url="https://www.eurorad.org/case/16672"))
 
 
 def test_old_revision_database_upgrades_without_losing_rows(url):

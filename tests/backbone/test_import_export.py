@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.media import MediaStore
-from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange, Release
+from db.models import DatasetImport, Release, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.release import ExportError, export_release

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exports.schema import (
+from schema import (
     COLUMNS,
     FINDING_PATHS,
     FINDING_SEGMENTS,

@@ -15,8 +15,8 @@ from PIL import Image
 from exports.baseline import import_dataset
 from exports.release import export_into_dataset, export_release
 from tests.annotations.conftest import write_annotated_checkout
-from tests.release.test_release import add_case
 from tests.conftest import jpeg_bytes, png_bytes
+from tests.release.test_release import add_case
 
 VIEWS = (["PA", "AP"], ["AP Supine"], ["PA", "AP", "AP Supine"], ["L"])
 #: Entries of the v7labs lung masks torchxrayvision ships (exact, case-sensitive names).

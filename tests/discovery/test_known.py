@@ -2,7 +2,7 @@
 released, papers it lacks new, staged and rejected ones with who/when/why. No released paper is
 ever offered as new (the issue's target)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -60,7 +60,7 @@ def engine(tmp_path_factory):
         session.flush()
         candidate = session.query(Candidate).one()
         decide(session, [candidate.id], REJECTED, "alice", "systematic review: borrowed figures")
-        candidate.decided_at = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
+        candidate.decided_at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
     yield engine
     engine.dispose()
     drop_database(url)

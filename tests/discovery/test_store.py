@@ -57,17 +57,15 @@ def test_decide_is_all_or_none(engine):
     with session_scope(engine) as s:
         candidate, _ = save_found(s, found(PaperIds(doi="10.1000/a")))
         cid = candidate.id
-    with pytest.raises(CandidateError, match="no candidate 999"):
-        with session_scope(engine) as s:
-            decide(s, [cid, 999], ACCEPTED, "alice", None)
+    with pytest.raises(CandidateError, match="no candidate 999"), session_scope(engine) as s:
+        decide(s, [cid, 999], ACCEPTED, "alice", None)
     with session_scope(engine) as s:
         assert s.get(Candidate, cid).status == "pending"
 
 
 def test_reject_needs_a_reason(engine):
-    with session_scope(engine) as s:
-        with pytest.raises(CandidateError, match="reject needs --reason"):
-            decide(s, [1], REJECTED, "alice", "  ")
+    with session_scope(engine) as s, pytest.raises(CandidateError, match="reject needs --reason"):
+        decide(s, [1], REJECTED, "alice", "  ")
 
 
 @pytest.mark.parametrize("text", ["0", "-3", "x", "1.5", ""])

@@ -23,7 +23,7 @@ def test_search_crawl_stages_every_case_and_patient(mirror_of, crawl, project_en
 
     staged = rows(db, "select source_key, canonical_url, title, age_text, sex_text from cases order by source_key")
     assert [r[0] for r in staged] == ["16672", "16689-p1", "16689-p2", "16754"]
-    for record in expected("eurorad", "case_multi_patient")["records"] if "records" in expected("eurorad", "case_multi_patient") else []:
+    for record in expected("eurorad", "case_multi_patient").get("records", []):
         row = next(r for r in staged if r[0] == record["source_key"])
         assert row[1:] == (record["url"], record["title"], record["age_text"], record["sex_text"])
 

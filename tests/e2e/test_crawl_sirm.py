@@ -116,8 +116,8 @@ def test_case_list_reaches_both_hosts_english_posts_and_case_numbers(mirror_of, 
         "covid-19-caso-100", "covid-19-caso-40", "en/covid-19-case-5"]
     # The archive's copy is the same case as www.sirm.org's (canonical URL), its images fetched on the archive.
     _assert_case_matches(db, media, "post_caso_40_archivio")
-    assert [r[0] for r in rows(db, "select i.source_url from images i join cases c on c.id = i.case_id "
-                                   "where c.source_key = 'covid-19-caso-40'")][0].startswith("https://archivio.sirm.org/")
+    assert next(r[0] for r in rows(db, "select i.source_url from images i join cases c on c.id = i.case_id "
+                                   "where c.source_key = 'covid-19-caso-40'")).startswith("https://archivio.sirm.org/")
     english = _assert_case_matches(db, media, "post_en_case_5")
     assert json.loads(english["extra"])["lang"] == "en"
     _assert_case_matches(db, media, "post_caso_100")

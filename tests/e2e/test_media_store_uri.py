@@ -147,7 +147,7 @@ def test_one_interface_on_every_backend(store, tmp_path):
 
 
 def test_an_ftp_store_survives_a_dropped_connection(ftp_server):
-    uri, home = ftp_server
+    uri, _home = ftp_server
     s = open_media_store(uri)
     sha = s.put_bytes(b"first")
     s._local.ftp.sock.shutdown(socket.SHUT_RDWR)  # dropped (a server restart, a firewall): the next call connects again

@@ -165,7 +165,7 @@ class FaultProxy:
                 else:
                     raise ValueError(f"unknown fault {kind!r}")
 
-            def _answer(self, status: int, headers, body: bytes, announce: int | None | bool = True, close: bool = False) -> None:
+            def _answer(self, status: int, headers, body: bytes, announce: int | bool | None = True, close: bool = False) -> None:
                 self.send_response(status)
                 for name, value in headers:
                     if name.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):

@@ -22,7 +22,7 @@ def assert_blank(result: Normalized, text: str) -> None:
 
 def blank_row(**cells) -> dict[str, str]:
     """A metadata.csv row with every column blank but ``cells``."""
-    from exports.schema import COLUMNS
+    from schema import COLUMNS
 
     row = {c: "" for c in COLUMNS}
     row.update(cells)

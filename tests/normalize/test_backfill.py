@@ -1,7 +1,7 @@
 import csv
 
-from exports.schema import COLUMNS
 from ingest.backfill import FILLABLE, Fill, backfill_row
+from schema import COLUMNS
 from tests.conftest import SAMPLE_CSV
 
 SAMPLE = SAMPLE_CSV  # the real sample of the dataset (tests/fixtures/reference)

@@ -5,7 +5,8 @@ import pytest
 
 from ingest.backfill import backfill_row, backfill_table
 from ingest.normalize import normalize_modality, normalize_sex
-from tests.normalize.helpers import assert_blank, assert_value, blank_row as _row
+from tests.normalize.helpers import assert_blank, assert_value
+from tests.normalize.helpers import blank_row as _row
 
 
 def _value(row, field):

@@ -1,7 +1,14 @@
 import pytest
 
-from exports.schema import LICENSES
-from ingest.normalize import license_for_url, normalize_date, normalize_doi, normalize_license, normalize_location, normalize_url
+from ingest.normalize import (
+    license_for_url,
+    normalize_date,
+    normalize_doi,
+    normalize_license,
+    normalize_location,
+    normalize_url,
+)
+from schema import LICENSES
 
 from .helpers import assert_blank, assert_value
 

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from exports.schema import COLUMNS
 from ingest.backfill import backfill_row, backfill_rows
 from ingest.normalize import normalize_offset, normalize_temperature
 from ingest.normalize.common import finditer_near
 from ingest.normalize.provenance import date_for_url, doi_for_url, url_for_doi
+from schema import COLUMNS
 
 from .helpers import assert_blank, assert_value
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import zlib
 
 import numpy as np
 import pytest
@@ -42,7 +43,7 @@ def env(project_env, tmp_path):
 
 def add_case(engine, store, key, *, images=None, age="54", license="CC BY 4.0", finding="Pneumonia/Viral/COVID-19",
              view="PA", modality="X-ray", state="approved", source="radiopaedia") -> int:
-    images = images if images is not None else [png_bytes(seed=1000 + hash(key) % 10_000)]
+    images = images if images is not None else [png_bytes(seed=1000 + zlib.crc32(key.encode()) % 10_000)]
     with session_scope(engine) as session:
         case = Case(source=source, source_key=key, canonical_url=f"https://{source}.org/cases/{key}",
                     license=license, credit=f"Case courtesy of Dr {key}", review_state=state)
@@ -255,7 +256,7 @@ def test_gate_near_duplicate_of_a_released_image_and_within_the_release(tmp_path
 
 def test_gate_same_image_in_another_frame(tmp_path, project_env):
     """A released film re-published cropped (4 % and 3 % off two sides) and recompressed: its hashes
-    are far apart, the aligned thumbnails are not (exports/crops.py)."""
+    are far apart, the aligned thumbnails are not (dedup/crops.py)."""
     from bench.duplicate_threshold import radiograph
 
     engine = open_database(project_env["STAGING_DB_URL"])
@@ -320,7 +321,7 @@ def test_xrv_overlap_with_released_findings_is_caught():
 
 
 def test_license_subset_release(env, tmp_path, scrapy_cmd):
-    engine, store, checkout = env
+    engine, store, _checkout = env
     add_case(engine, store, "by", license="CC BY 4.0", images=[png_bytes(seed=81)])
     add_case(engine, store, "ncsa", license="CC BY-NC-SA 4.0", images=[png_bytes(seed=82)])
     out = tmp_path / "subset"
@@ -342,7 +343,7 @@ def test_license_subset_release(env, tmp_path, scrapy_cmd):
 
 
 def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_cmd):
-    engine, store, checkout = env
+    engine, store, _checkout = env
     ok = add_case(engine, store, "s1", state="staged", images=[png_bytes(seed=91)])
     minor = add_case(engine, store, "s2", state="staged", age="10", images=[png_bytes(seed=92)])
     result = scrapy_cmd("export", "-o", str(tmp_path / "preview"), "--state", "staged", check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.conftest import png_bytes
 from tests.release.test_release import add_case, env, rows_of, tree  # noqa: F401 - fixture and helpers
@@ -16,7 +16,7 @@ def section(page: str, marker: str, end: str) -> str:
 
 
 def test_report_puts_what_is_new_first_with_cases_and_images_side_by_side(env, tmp_path, scrapy_inproc):
-    engine, store, checkout = env
+    engine, store, _checkout = env
     add_case(engine, store, "9100", images=[png_bytes(seed=51), png_bytes(seed=52)], license="CC BY 4.0")
     add_case(engine, store, "9101", images=[png_bytes(seed=53)], license="CC BY-SA 4.0", finding="Pneumonia/Bacterial")
     add_case(engine, store, "9102", images=[png_bytes(seed=54)], state="staged")  # fetched, not approved
@@ -24,7 +24,7 @@ def test_report_puts_what_is_new_first_with_cases_and_images_side_by_side(env, t
     code, stdout, _ = scrapy_inproc("export", "-o", str(out))
     assert code == 0
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
-    today = f"{datetime.now(timezone.utc):%Y-%m-%d}"
+    today = f"{datetime.now(UTC):%Y-%m-%d}"
     assert f"<title>Release {today}</title>" in page and f"<h1>Release {today}</h1>" in page
     assert "Release release" not in page and "None" not in page
     assert "<dt>license subset</dt><dd>every license allowed to leave staging</dd>" in page

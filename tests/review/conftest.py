@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from PIL import Image as PILImage, ImageDraw, ImageFilter
-
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFilter
 from sqlalchemy import select
 
 from db.media import MediaStore
@@ -71,7 +72,7 @@ class ReviewDB:
                  history: str = "A 45-year-old man with fever and cough for 3 days. RT-PCR positive.",
                  findings: str = "Bilateral ground-glass opacities.", state: str = "staged", url: str | None = None,
                  extra: dict | None = None) -> int:
-        images = [noise_png(int(key) if key.isdigit() else hash(key) % 1000)] if images is None else images
+        images = [noise_png(int(key) if key.isdigit() else zlib.crc32(key.encode()) % 1000)] if images is None else images
         with session_scope(self.engine) as s:
             case = Case(source=source, source_key=key, canonical_url=url or f"https://www.eurorad.org/case/{key}", title=title,
                         license_raw=license, license=license, history=history, findings=findings, age_text=None,

@@ -93,9 +93,8 @@ def test_a_field_edit_made_since_is_named_in_the_refusal(rdb):
         seen = actions.case_version(s, case_id)
     with session_scope(rdb.engine) as s:
         actions.set_field(s, actions.open_case(s, case_id, seen), "dana", "age", "52")
-    with pytest.raises(actions.StaleAction) as refused:
-        with session_scope(rdb.engine) as s:
-            actions.approve(s, actions.open_case(s, case_id, seen), "erin")
+    with pytest.raises(actions.StaleAction) as refused, session_scope(rdb.engine) as s:
+        actions.approve(s, actions.open_case(s, case_id, seen), "erin")
     assert "dana set_field age ('45' -> '52')" in str(refused.value)
     assert case_state(rdb, case_id) == "staged"
 
@@ -103,9 +102,8 @@ def test_a_field_edit_made_since_is_named_in_the_refusal(rdb):
 @pytest.mark.parametrize("seen", ["x", "-1"])
 def test_a_version_that_is_not_a_number_is_bad_input(rdb, seen):
     case_id = rdb.add_case("504")
-    with pytest.raises(actions.ReviewError, match="is not a case version"):
-        with session_scope(rdb.engine) as s:
-            actions.open_case(s, case_id, seen)
+    with pytest.raises(actions.ReviewError, match="is not a case version"), session_scope(rdb.engine) as s:
+        actions.open_case(s, case_id, seen)
 
 
 def test_the_review_page_refuses_a_form_shown_before_another_reviewer_acted(rdb):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import Case, FieldValue, Image
 from db.session import session_scope
+from db.staging import source_changed
 from review import actions
 from review.web import create_app, is_loopback, parse_bind
 from tests.review.conftest import case_events, case_state, noise_png, reencode_jpeg, xray_png
@@ -124,7 +125,7 @@ def test_near_duplicates_are_shown_side_by_side_with_the_hash_distance(rdb, clie
 
 def test_a_cropped_copy_of_a_released_film_is_a_near_duplicate(rdb, client):
     """The released film re-published with 4 % and 5 % cut off two sides: hashes far apart, the
-    crop part of the rule (exports/crops.py) finds it, and the page says how."""
+    crop part of the rule (dedup/crops.py) finds it, and the page says how."""
     film = xray_png(3)
     with PILImage.open(io.BytesIO(film)) as img:
         w, h = img.size
@@ -222,7 +223,7 @@ def test_edit_field_records_override_and_validates_against_the_schema(rdb, clien
     with session_scope(rdb.engine) as s:
         fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "finding")).one()
         assert (fv.value, fv.override, fv.override_by) == ("Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS", "alice")
-    actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
+    _actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
     assert (action, field, before["value"], after["value"]) == ("set_field", "finding", "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS")
     for field, value in (("finding", "Pneumonia (viral)"), ("sex", "male"), ("age", "old"), ("temperature", "101F"),
                          ("view", "PA"), ("patientid", "5"), ("no_such", "x"), ("license", "whatever"), ("finding", "")):
@@ -250,7 +251,7 @@ def test_edit_image_field_and_reset(rdb, client):
 def test_include_and_exclude_single_images(rdb, client):
     case_id = rdb.add_case("1", images=[noise_png(1), noise_png(2)])
     with session_scope(rdb.engine) as s:
-        first, second = s.scalars(select(Image.id).where(Image.case_id == case_id).order_by(Image.position)).all()
+        _first, second = s.scalars(select(Image.id).where(Image.case_id == case_id).order_by(Image.position)).all()
     assert post(client, case_id, "image", image_id=str(second), included="0").status_code == 303
     assert post(client, case_id, "image", image_id=str(second), included="0").status_code == 400
     assert post(client, case_id, "image", image_id=str(second), included="maybe").status_code == 400
@@ -290,9 +291,9 @@ def test_source_changed_requeues_an_approved_case_keeping_reviewer_edits(rdb, cl
         fv.value, fv.rule_version = "M", 2
     with session_scope(rdb.engine) as s:
         case = s.get(Case, case_id)
-        diff = actions.source_changed(s, case, {"title": "Old", "history": "fever"}, {"title": "New", "history": "fever"})
+        diff = source_changed(s, case, {"title": "Old", "history": "fever"}, {"title": "New", "history": "fever"})
         assert diff == {"title": {"before": "Old", "after": "New"}}
-        assert actions.source_changed(s, case, {"a": 1}, {"a": 1}) == {}
+        assert source_changed(s, case, {"a": 1}, {"a": 1}) == {}
     assert case_state(rdb, case_id) == "staged"
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert "action-source_changed" in html and "found the source changed (title)" in html

@@ -1,8 +1,8 @@
 """The canonical schema of the dataset's ``metadata.csv``: one place for columns and vocabularies.
 
-Every other module imports its column names and controlled values from here; nothing else spells a
-vocabulary. This module imports nothing of the project, so that the pure functions of ``ingest/``
-may use it too (the only exception to "ingest imports nothing of ours but ingest").
+Every other module imports its column names, controlled values and review states from here; nothing
+else spells a vocabulary. This package is the bottom layer: it imports nothing of the project, so
+every other layer (the pure functions of ``ingest/`` included) may use it.
 
 Typed parsing is lenient about *reading* (a cell is kept as written, its typed value is computed
 when it can be) and strict about *judging*: every deviation from the rules is returned as a
@@ -12,9 +12,20 @@ when it can be) and strict about *judging*: every deviation from the rules is re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from enum import StrEnum
+from typing import Any
+
+# --- The project's exceptions --------------------------------------------------------------------
+
+
+class IngestError(Exception):
+    """The base of every exception the project raises on purpose (bad input, a refused export, a
+    blocked page...): ``except IngestError`` catches ours and nothing else. It adds nothing to them:
+    each keeps its own message and its other base (``ValueError``, Scrapy's ``IgnoreRequest``...)."""
+
 
 # --- Columns -------------------------------------------------------------------------------------
 
@@ -51,8 +62,32 @@ COLUMNS: tuple[str, ...] = (
     "other_notes",
 )
 
+#: Fields of one image (modality, view, offset, date belong to one image; the other editable columns
+#: are the patient's, i.e. the case's).
+IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
+
 #: Columns torchxrayvision's COVID19_Dataset reads; a file without them cannot be loaded at all.
 LOADER_COLUMNS: frozenset[str] = frozenset({"filename", "view", "finding", "offset"})
+
+# --- Review states ------------------------------------------------------------------------------
+
+
+class ReviewState(StrEnum):
+    """The review state of a staged case (``cases.review_state``); the values are stored as text."""
+
+    STAGED = "staged"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    #: A reviewer's "needs information": exported (finding ``todo``) only when the export is asked to.
+    NEEDS_INFO = "needs_info"
+    DUPLICATE = "duplicate"
+    #: In the dataset: exported by us, or found in the imported checkout (db/identity.py sets it).
+    RELEASED = "released"
+
+
+#: Every review state, in the order the review page shows them.
+REVIEW_STATES: tuple[ReviewState, ...] = tuple(ReviewState)
+
 
 # --- Vocabularies --------------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ _BANDS = ((0, 16), (16, 16), (32, 16), (48, 16))
 # each band is probed with its key and the 16 keys one bit away: buckets of 16 bits stay small
 # (about 0.3 entries per 20,000 images), where 7 exact bands of 9 bits would hold 40 each.
 _PROBES = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
-assert CANDIDATE_BITS < 2 * len(_BANDS)
+assert 2 * len(_BANDS) > CANDIDATE_BITS
 
 
 def _weights(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -387,6 +387,21 @@ def thumb_array(thumb: bytes | None) -> np.ndarray | None:
     return np.frombuffer(thumb, dtype=np.uint8).reshape(THUMB_SIDE, THUMB_SIDE)
 
 
-__all__ = ["CANDIDATE_BITS", "COEFFICIENT_MIN", "CropIndex", "CropMatch", "DETAIL_MIN", "DETAIL_SHARE_MIN", "SHAPE_MIN",
-           "THUMB_SIDE", "detail_shares",
-           "crop_alignment", "crop_matches", "hash_matches_confirmed", "inner_signatures", "region_signatures", "thumb_array", "verify_crop"]
+__all__ = [
+    "CANDIDATE_BITS",
+    "COEFFICIENT_MIN",
+    "DETAIL_MIN",
+    "DETAIL_SHARE_MIN",
+    "SHAPE_MIN",
+    "THUMB_SIDE",
+    "CropIndex",
+    "CropMatch",
+    "crop_alignment",
+    "crop_matches",
+    "detail_shares",
+    "hash_matches_confirmed",
+    "inner_signatures",
+    "region_signatures",
+    "thumb_array",
+    "verify_crop",
+]
