@@ -91,14 +91,16 @@ def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_cmd):
     ("publications", "dois", "not an identifier", "is not a publications case"),
 ])
 def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(spider, argument, given, words, tmp_path):
+    from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
-    from scrapy.utils.project import get_project_settings
 
     from spiders.base import SpiderArgumentError
 
     (tmp_path / "binary.txt").write_bytes(png_bytes())
     given = given.format(tmp=tmp_path)
-    spidercls = SpiderLoader.from_settings(get_project_settings()).load(spider)
+    settings = Settings()  # the project's settings module itself: get_project_settings depends on the cwd
+    settings.setmodule("settings", priority="project")
+    spidercls = SpiderLoader.from_settings(settings).load(spider)
     with pytest.raises(SpiderArgumentError) as refused:
         spidercls(**{argument: given})
     message = str(refused.value)
