@@ -18,7 +18,7 @@ from crawl_lock import CrawlLocked, crawl_lock
 from frontier import FrontierError, FrontierScheduler, SharedDupeFilter, SharedRun, SharedSiteSlots, keys, redis_client
 from tests.conftest import ROOT, SCRAPY
 from tests.databases import drop_database, new_database
-from tests.e2e.conftest import FAST, rows, snapshot
+from tests.e2e.conftest import FAST, rows, staged_content
 
 pytestmark = pytest.mark.e2e
 
@@ -129,16 +129,6 @@ def test_workers_and_a_one_process_run_exclude_each_other(project_env, held_shar
 
 
 # --- workers crawling the mirror ------------------------------------------------------------------
-
-def staged_content(db_url: str) -> dict[str, list[tuple]]:
-    """The snapshot less each case's ``search_query``: the search that listed a case first, which
-    depends on which search page answered first (in one process as across workers), by design."""
-    content = snapshot(db_url)
-    extra_at = 14  # cases: ..., review_state, warnings, extra, content_sha256
-    content["cases"] = [(*row[:extra_at], json.dumps({k: v for k, v in json.loads(row[extra_at]).items() if k != "search_query"},
-                                                     sort_keys=True), *row[extra_at + 1:]) for row in content["cases"]]
-    return content
-
 
 def _workers(count: int, mirror, env: dict, *settings: str) -> list[subprocess.CompletedProcess]:
     argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", *FAST, *settings]
