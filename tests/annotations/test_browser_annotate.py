@@ -4,9 +4,6 @@ checkout and its re-import give back the same boxes (IoU 1.0) and the same mask.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +16,7 @@ from db.session import session_scope
 from exports.annotations import mask_array
 from exports.baseline import import_dataset
 from exports.release import export_into_dataset
-from tests.conftest import ROOT, SCRAPY, screenshot_path
+from tests.conftest import review_server, screenshot_path
 from tests.release.test_release import add_case
 from tests.review.conftest import xray_png
 
@@ -36,30 +33,9 @@ pytestmark = [
 
 @pytest.fixture
 def server(imported, project_env):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {**project_env, "REVIEWER": "browser-annotator"}
-    proc = subprocess.Popen([SCRAPY, "review", "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"scrapy review exited: {proc.stdout.read()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("scrapy review did not start listening")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with review_server(env) as url:
+        yield url
 
 
 def draw(page, server, image_id):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +9,7 @@ from sqlalchemy import select
 
 from db.models import Case, FieldValue
 from db.session import session_scope
-from tests.conftest import ROOT, SCRAPY, screenshot_path
+from tests.conftest import review_server, screenshot_path
 from tests.review.conftest import noise_png, reencode_jpeg, xray_png
 
 CHROMIUM = "/usr/bin/chromium"
@@ -26,36 +23,11 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(rdb, project_env):
-    port = free_port()
     env = {**project_env, "REVIEWER": "browser-reviewer"}
-    proc = subprocess.Popen([SCRAPY, "review", "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"scrapy review exited: {proc.stdout.read()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("scrapy review did not start listening")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with review_server(env) as url:
+        yield url
 
 
 HISTORY = ("A 58-year-old man presented with fever (38.9 °C), dry cough and dyspnoea for 5 days. "
