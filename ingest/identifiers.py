@@ -130,6 +130,12 @@ def canonical_pii(text: str) -> str:
     return "S" + "".join(m.groups()).upper() if m else ""
 
 
+def given_pii(text: str) -> str:
+    """The compact PII of a text that IS a PII; "" for a DOI or URL holding one (it stays a DOI or URL)."""
+    given = (text or "").strip()
+    return canonical_pii(given) if _PII_GIVEN.fullmatch(given) else ""
+
+
 def canonical_url(text: str) -> str:
     """``host/path?query``: no scheme, ``www.``, tracking parameters, fragment or trailing slash."""
     text = (text or "").strip()
@@ -198,8 +204,8 @@ def paper_ids(text: str) -> PaperIds:
         doi := canonical_doi(given)
     ):
             return PaperIds(doi=doi, pii=_pii_of_doi(doi), url=_case_page_of_doi(doi))
-    if _PII_GIVEN.fullmatch(given):
-        return PaperIds(pii=canonical_pii(given))
+    if pii := given_pii(given):
+        return PaperIds(pii=pii)
     return PaperIds()
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ingest.normalize.provenance import normalize_doi
+from ingest.identifiers import paper_ids
 
 __all__ = ["SITES", "SiteIdentity", "released_row_aliases", "site_identity"]
 
@@ -186,28 +186,15 @@ class PaperIdentity(SiteIdentity):
     source = "publications"
     key_kinds = ("doi", "pmc", "pmid", "pii", "url")
     bare_kind = "doi"
-    _PMCID = re.compile(r"\bPMC(\d+)\b", re.I)
-    _PMID_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d+)", re.I)
-    _PMID_TEXT = re.compile(r"^\s*(?:PMID:?\s*)(\d+)\s*$", re.I)
-    # Elsevier's PII, with or without its punctuation: S0140-6736(20)30370-6 = S0140673620303706.
-    _PII = re.compile(r"\b(?:PII)?(S\d{4}-?\d{3}[\dX]\(?\d{2}\)?\d{5}-?[\dX])", re.I)
-
     def aliases(self, text: str) -> list[str]:
+        """The paper's identifiers as ``ingest.identifiers.paper_ids`` reads them (the one reading of
+        every form of a DOI, PMID, PMCID, PII), plus the article URL as a page of its own."""
         text = (text or "").strip()
         if not text:
             return []
-        found: list[str] = []
-        pmcid = self._PMCID.search(text)
-        if pmcid:
-            found.append(f"pmc:PMC{int(pmcid.group(1))}")
-        pmid = self._PMID_URL.search(text) or self._PMID_TEXT.match(text)
-        if pmid:
-            found.append(f"pmid:{int(pmid.group(1))}")
-        doi = normalize_doi(text).value
-        if doi:
-            found.append(f"doi:{str(doi).lower()}")
-        for match in self._PII.finditer(unquote(text)):
-            found.append("pii:" + re.sub(r"[-()]", "", match.group(1)).upper())
+        ids = paper_ids(text)
+        found = [f"pmc:{ids.pmcid}" if ids.pmcid else "", f"pmid:{ids.pmid}" if ids.pmid else "",
+                 f"doi:{ids.doi}" if ids.doi else "", f"pii:{ids.pii}" if ids.pii else ""]
         if re.match(r"https?://", text, re.I):
             host, path = _host_path(text, "")
             if host not in ("doi.org", "dx.doi.org") and path:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ingest.identifiers import canonical_doi, canonical_pmcid
+from ingest.identifiers import canonical_doi, canonical_pii, canonical_pmcid, given_pii
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"
@@ -27,8 +27,6 @@ _PMCID_IN_URL = re.compile(r"/(PMC\d+)(?:/|$)", re.I)
 _PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{6,9})$", re.I)
 _PMID_IN_URL = re.compile(r"^/(?:pubmed/)?(\d{6,9})/?$")
 _PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov"}
-#: Elsevier's PII: "S1930043320302934", also written "S0140-6736(20)30370-6".
-_PII = re.compile(r"^(?:pii\s*:?\s*)?(S\d{4}-?\d{3}[\dX](?:\(\d{2}\)|\d{2})\d{5}-?[\dX])$", re.I)
 _PII_IN_URL = re.compile(r"/pii/(S[\dX()\-]{15,22})(?:[/?#]|$)", re.I)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "europepmc.org", "www.europepmc.org"}
@@ -47,13 +45,6 @@ class PaperRef:
     pii: str = ""
 
 
-def canonical_pii(text: str) -> str:
-    """The compact PII of a reference that IS a PII (anchored, unlike ``ingest.identifiers``, which
-    finds one inside a URL or DOI: here a DOI given as the reference must stay a DOI)."""
-    m = _PII.match((text or "").strip())
-    return re.sub(r"[-()]", "", m.group(1)).upper() if m else ""
-
-
 def _is_pdf_path(path: str) -> bool:
     return bool(re.search(r"(?:\.pdf|/pdf|/pdf/[^/]*)/?$", path, re.I)) or "/content/pdf/" in path
 
@@ -69,7 +60,7 @@ def parse_paper_reference(text: str) -> PaperRef:
     pmid = _PMID.match(given)
     if pmid:
         return PaperRef("pmid", given, pmid=pmid.group(1))
-    pii = canonical_pii(given)
+    pii = given_pii(given)
     if pii:
         return PaperRef("pii", given, pii=pii)
     if re.match(r"^https?://", given, re.I):

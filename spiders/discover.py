@@ -26,7 +26,6 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import scrapy
 from scrapy import Request
@@ -47,13 +46,12 @@ from ingest.literature import (
     sniff_list_kind,
 )
 from ingest.pages import ParseError
-from ingest.publication_ids import europe_pmc_xml_url
+from ingest.publication_ids import crossref_pii_url, europe_pmc_xml_url
 from ingest.ranking import figure_note, rank_found
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
 
-CROSSREF_BY_PII = "https://api.crossref.org/works?filter=alternative-id:{pii}&rows=2"
 #: Papers per Europe PMC look-up of a list (keeps the URL well under common limits).
 LOOKUP_BATCH = 50
 
@@ -177,7 +175,7 @@ class DiscoverSpider(scrapy.Spider):
             return
         for paper in self.listed:
             if paper.ids.pii and not paper.ids.doi:
-                yield Request(CROSSREF_BY_PII.format(pii=quote(paper.ids.pii)), callback=self.parse_crossref_pii,
+                yield Request(crossref_pii_url(paper.ids.pii), callback=self.parse_crossref_pii,
                               errback=self.step_failed, cb_kwargs={"paper": paper}, dont_filter=True)
         for request in self.lookups([p for p in self.listed if not (p.ids.pii and not p.ids.doi)]):
             yield request

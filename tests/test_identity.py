@@ -91,9 +91,20 @@ def test_a_sirm_url_of_another_host_names_nothing():
     ("https://linkinghub.elsevier.com/retrieve/pii/S1930043320302934", "pii:S1930043320302934"),
     ("https://www.thelancet.com/journals/laninf/article/PIIS1473-3099(20)30111-0/fulltext", "pii:S1473309920301110"),
     ("10.1016/S1473-3099(20)30111-0", "pii:S1473309920301110"),
+    # Forms only ingest.identifiers read before the two readings became one.
+    ("https://europepmc.org/article/MED/32157862", "pmid:32157862"),
+    ("https://www.nature.com/articles/s41591-020-0819-2", "doi:10.1038/s41591-020-0819-2"),
+    ("32157862", "pmid:32157862"),
 ])
 def test_every_paper_identifier_form_names_the_paper(reference, alias):
     assert alias in PAPERS.reference_aliases(reference)
+
+
+def test_a_released_nature_url_and_its_doi_name_one_paper():
+    by_url = released_row_aliases("https://www.nature.com/articles/s41379-020-0536-x", "", "")
+    by_doi = released_row_aliases("", "10.1038/s41379-020-0536-x", "")
+    assert [c.source for c in by_url] == ["publications"]
+    assert set(by_url[0].aliases) & set(by_doi[0].aliases) == {"doi:10.1038/s41379-020-0536-x"}
 
 
 def test_a_paper_is_keyed_by_its_doi_when_known_else_its_pmcid():

@@ -113,7 +113,7 @@ def test_check_looks_up_what_the_database_cannot_complete(mirror_of, scrapy_cmd,
     answer = json.loads(result.stdout)[0]
     assert (answer["identifier"], answer["answer"]) == ("S1078-8174(20)30057-5", "released")
     assert [r["filename"] for r in answer["released"]] == ["fx1_lrg.jpg", "gr2_lrg-a.png", "gr2_lrg-b.png", "gr2_lrg-c.png"]
-    assert mirror.count("/works?filter=alternative-id:S1078817420300575&rows=2") == 1
+    assert mirror.count("/works?filter=alternative-id%3AS1078817420300575&rows=2") == 1
 
 
 @pytest.mark.parametrize("argv,message", [
