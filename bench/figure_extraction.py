@@ -136,7 +136,8 @@ def _panel_modality(caption: str, index: int) -> str | None:
     letters = parse_subcaptions(caption)
     texts = list(letters.values())
     own = texts[index] if index < len(texts) else ""
-    for text in (own, caption_lead(caption) if letters else caption):
+    # The chain of ingest.papers._described: the panel's own text, the caption's lead, the caption.
+    for text in (own, caption_lead(caption) if letters else caption, caption):
         value = normalize_modality(text).value if text else None
         if value is not None:
             return value

@@ -43,14 +43,28 @@ class PanelSplit:
 
 # --- Sub-captions ------------------------------------------------------------------------------
 
+# "(B)", "(b-d)", "(B/D)", "(Panel B)", and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
 _PAREN = re.compile(
-    r"\(\s*([a-hA-H])(?:\s*(?:[-–—,&/]|and|to)\s*([a-hA-H]))?\s*\)")
-# "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" at the start of the caption or a sentence.
-_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?[,:.]\s+(?=\S)")
+    r"\(\s*(?:[Pp]anels?\s+)?([a-hA-H])(?:\s*(?:[-–—,&/]|and|to)\s*([a-hA-H]))?"
+    r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
+    r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
+# "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
+# the start of the caption or a sentence.
+_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?"
+                   r"(?:[,:.)]|\s[-–])\s+(?=\S)")
+# Panels named in words: "Panel A (case 1) shows ...", "Images A and B showed ...", "panels C-D".
+_NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-H])(?:\s*(?:and|to|[-–,&])\s*([A-H]))?\b(?![-–])")
+# Panels named with their figure's number: "2A A unilateral chest CT ... 2B ...", "3A, 3B Chest CT".
+_NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-H])(?:\s*(?:and|[-–,&])\s*\d{0,2}([A-H]))?\b")
+# "(B)–(D)" is the range "(B–D)".
+_PAREN_RANGE = re.compile(r"\(\s*([a-hA-H])\s*\)\s*[-–—]\s*\(\s*([a-hA-H])\s*\)")
 # "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
 _COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–,]\s*([a-hA-H]))?\s*:\s*(?=\S)")
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
 _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
+
+#: Tried in this order; the first whose markers run a, b, c ... wins.
+_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED)
 
 Marker = tuple[int, int, list[str]]
 
@@ -93,10 +107,10 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     and day 7 (b)``). Letters must run from ``a`` without gaps, so a stray "(n)" or "(C)" is not a
     panel.
     """
-    caption = re.sub(r"\s+", " ", caption or "").strip()
+    caption = _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
     markers: list[Marker] = []
     raw: list[Marker] = []
-    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+    for pattern in _MARKER_STYLES:
         raw = _markers(pattern, caption)
         markers = _introducing(raw)
         if _is_sequence(markers):
@@ -115,7 +129,8 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             text = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
         elif _mid_sentence(caption, start):
             # "Day 1 (A) showing ...; three days later (B) ...": the letter's sentence is its text.
-            begin = max([caption.rfind(". ", 0, start) + 2] + [e for _, e, _ in raw if e <= start])
+            sentence = caption.rfind(". ", 0, start)
+            begin = max([sentence + 2 if sentence >= 0 else 0] + [e for _, e, _ in raw if e <= start])
             stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
             full_stop = caption.find(". ", end)
             text = _tidy(caption[begin:start] + caption[end:min(stop, full_stop + 1 if full_stop >= 0 else stop)])
@@ -129,8 +144,8 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
 def caption_lead(caption: str) -> str:
     """The caption's words before its first panel letter: what every panel shares ("Chest
     radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
-    caption = re.sub(r"\s+", " ", caption or "").strip()
-    for pattern in (_PAREN, _LEAD, _COLON, _BARE):
+    caption = _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
+    for pattern in _MARKER_STYLES:
         markers = _introducing(_markers(pattern, caption))
         if _is_sequence(markers):
             return _tidy(caption[:markers[0][0]])
@@ -147,7 +162,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^[\s;,:.–-]+|[\s;,(]+$", "", text)
     text = re.sub(r"(?<!\s)\s+(?:and|or)$", "", text)
-    text = text.rstrip(" ;,").rstrip(".") if not text.endswith("etc.") else text
+    text = text.rstrip(" ;,").rstrip(".").rstrip() if not text.endswith("etc.") else text
     if text.endswith(")") and text.count(")") > text.count("("):
         text = text[:-1].rstrip(" ;,.")
     return text

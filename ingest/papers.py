@@ -52,19 +52,21 @@ def _key_base(article: Article) -> str:
     return article.url
 
 
-def _naming(normalize, text: str, shared: str) -> str:
-    """The text whose words name the value (the sub-caption, else what the caption says for every
-    panel), kept whole so the normalizer reads it in context; "" when neither names one."""
-    for candidate in (text, shared):
+def _naming(normalize, *candidates: str) -> str:
+    """The first text whose words name the value (the sub-caption, else what the caption says for
+    every panel, ...), kept whole so the normalizer reads it in context; "" when none names one."""
+    for candidate in candidates:
         if candidate and normalize(candidate).value is not None:
             return candidate
     return ""
 
 
-def _described(text: str, shared: str = "") -> dict[str, str]:
+def _described(text: str, shared: str = "", whole: str = "") -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
-    caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5")."""
-    modality = _naming(normalize_modality, text, shared)
+    caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
+    modality last on the whole caption, which names it when it names one alone ("A and B) HRCT on
+    day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none)."""
+    modality = _naming(normalize_modality, text, shared, whole)
     view = _naming(normalize_view, text, shared)
     date = _DATE.search(text)
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
@@ -115,7 +117,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
-                                   extra=extra, **_described(text, shared)))
+                                   extra=extra, **_described(text, shared, figure.caption)))
     return records
 
 

@@ -108,6 +108,30 @@ def test_bench_draws_shallow_curator_overlaps_as_touching_panels():
      {"a": "CXR with peripheral opacities", "b": "Axial (B, C) and Sagittal (D) CT chest show GGO",
       "c": "Axial (B, C) and Sagittal (D) CT chest show GGO", "d": "Axial (B, C) and Sagittal (D) CT chest show GGO"}),
     ("Chest radiograph on day 3.", {}),
+    # Styles of real captions: what the panel points at inside the parentheses, a range written as
+    # two letters, a closing parenthesis only, panels named in words or with the figure's number.
+    ("CXR showed a shadow (A), and CT showed GGO at the same day (B-D, arrow). Enlarged after 5 days (E, white arrows).",
+     {"a": "CXR showed a shadow", "b": "CT showed GGO at the same day", "c": "CT showed GGO at the same day",
+      "d": "CT showed GGO at the same day", "e": "Enlarged after 5 days"}),
+    ("(A) Timeline of the illness; (B)–(D) chest CT on day 6, day 15 and day 26",
+     {"a": "Timeline of the illness", "b": "chest CT on day 6, day 15 and day 26", "c": "chest CT on day 6, day 15 and day 26",
+      "d": "chest CT on day 6, day 15 and day 26"}),
+    ("A and B) HRCT on the second day of admission. C and D) Little change (February 2, 2020).",
+     {"a": "HRCT on the second day of admission", "b": "HRCT on the second day of admission",
+      "c": "Little change (February 2, 2020)", "d": "Little change (February 2, 2020)"}),
+    ("A - Patient 1, chest CT, axial. B - Patient 2, chest radiograph.", {"a": "Patient 1, chest CT, axial", "b": "Patient 2, chest radiograph"}),
+    ("Images A and B showed GGO before treatment. Images C and D showed CT findings after 4 days.",
+     {"a": "showed GGO before treatment", "b": "showed GGO before treatment",
+      "c": "showed CT findings after 4 days", "d": "showed CT findings after 4 days"}),
+    ("Baseline ECG was normal (Panel A). CT showed bilateral ground-glass opacities (Panel B).",
+     {"a": "Baseline ECG was normal", "b": "CT showed bilateral ground-glass opacities"}),
+    ("Chest CT in children. 2A A unilateral chest CT from a boy. 2B Bilateral opacities in a girl.",
+     {"a": "A unilateral chest CT from a boy", "b": "Bilateral opacities in a girl"}),
+    # A sentence before the first letter is kept whole (its first letter was lost).
+    ("Chest CT at admission (A) of a 27-yr-old woman. Two days later (B) the opacities had progressed.",
+     {"a": "Chest CT at admission of a 27-yr-old woman", "b": "Two days later the opacities had progressed"}),
+    # Numbers and words that are not panels.
+    ("Level 1A evidence. Image quality was good in 3 of 4 patients.", {}),
 ])
 def test_parse_subcaptions(caption, expected):
     assert parse_subcaptions(caption) == expected

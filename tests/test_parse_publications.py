@@ -178,3 +178,20 @@ def test_atypon_panel_files_map_to_panels():
     cases = cases_from_article(_parse("rsna_landing"))
     images = [i for c in cases for i in c.images if i.extra.get("figure_number") == 2]
     assert [i.source_url.rsplit(".", 2)[-2] for i in images] == ["fig2a", "fig2b"]
+
+
+def test_a_panel_silent_on_modality_takes_the_one_its_caption_names():
+    from ingest.jats import Article, Figure
+    from ingest.panels import parse_subcaptions
+
+    def modalities(caption: str) -> list[str]:
+        figure = Figure(label="Figure 1", number=1, caption=caption, image_urls=["https://x/f1.jpg"],
+                        panel_captions=parse_subcaptions(caption))
+        article = Article(doi="10.1000/x", title="A case", figures=[figure], license="CC BY 4.0")
+        return [i.modality_text for c in cases_from_article(article) for i in c.images]
+
+    caption = "A and B) HRCT on the second day of admission. C and D) Little change on day 4."
+    assert modalities(caption) == ["HRCT on the second day of admission"] * 2 + [caption] * 2
+    # A caption naming CT and a radiograph names no modality for the panels that name none.
+    assert modalities("(A) Chest radiograph on admission. (B) CT on day 2. (C) Day 9.") == [
+        "Chest radiograph on admission", "CT on day 2", ""]
