@@ -84,14 +84,16 @@ def build(url: str, media: str, n: int, released: int) -> None:
     engine.dispose()
 
 
-def timed(client, path: str, repeat: int) -> tuple[float, float]:
-    times = []
+def timed(client, path: str, repeat: int) -> tuple[float, float, float]:
+    """Median and worst wall milliseconds, and median CPU milliseconds, of ``repeat`` requests."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         resp = client.get(path)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((_cpu() - c) * 1000)
         assert resp.status_code == 200, (path, resp.status_code)
-    return statistics.median(times), max(times)
+    return statistics.median(times), max(times), statistics.median(cpu)
 
 
 class Clock:
@@ -159,12 +161,12 @@ def main() -> None:
         with Clock() as clock:
             assert client.get(f"/case/{mid}").status_code == 200
         print(f"first case page: {clock}")
-        print(f"{'request':62} {'median ms':>10} {'max ms':>8}")
+        print(f"{'request':62} {'median ms':>10} {'max ms':>8} {'CPU ms':>8}")
         for path in ("/", "/?state=staged&per_page=100", "/?source=sirm&finding=Pneumonia/Viral&sort=-title",
                      "/?warning=age_unknown&sort=-created", f"/?page={opts.cases // 50}", "/?q=year-old&per_page=200",
                      f"/case/{mid}", f"/case/{mid}?state=staged&sort=-title", "/case/1"):
-            median, worst = timed(client, path, opts.repeat)
-            print(f"{'GET ' + path:62} {median:10.1f} {worst:8.1f}")
+            median, worst, cpu = timed(client, path, opts.repeat)
+            print(f"{'GET ' + path:62} {median:10.1f} {worst:8.1f} {cpu:8.1f}")
         if opts.added:
             add_cases(url, opts.cases + 1, opts.added)
             with Clock() as clock, session_scope(engine) as s:

@@ -34,9 +34,9 @@ from db.models import Case, Image, ImageCropRegions, ReleasedFile, WarningIndexE
 from dedup.crops import CANDIDATE_BITS, inner_signatures, region_signatures, thumb_array
 from review.warnings import _chunks, _signature, duplicate_index, local_inputs, refresh_warnings
 
-#: Past this many added thumbnails, comparing them with every stored region hash costs more than
-#: recomputing every case (an import of a large released baseline): every case is recomputed.
-MAX_ADDED_THUMBS = 256
+#: Past this many added thumbnails (an import of a large released baseline), finding the images
+#: they could be crop candidates of costs about as much as recomputing every case: every case is.
+MAX_ADDED_THUMBS = 2_000
 _STATE_ID = 1
 
 
@@ -65,8 +65,9 @@ def sync_warnings(session: Session) -> int:
     if state.signature == signature:
         return _refresh_missing(session)
     now = _owners(session)
-    before = {(e.kind, e.owner_id): Entry(e.case_id, e.sha256, e.phash, e.chash, e.thumb_size)
-              for e in session.scalars(select(WarningIndexEntry))}
+    before = {(r[0], r[1]): Entry(*r[2:]) for r in session.execute(
+        select(WarningIndexEntry.kind, WarningIndexEntry.owner_id, WarningIndexEntry.case_id, WarningIndexEntry.sha256,
+               WarningIndexEntry.phash, WarningIndexEntry.chash, WarningIndexEntry.thumb_size))}
     added = {k: e for k, e in now.items() if before.get(k) != e}
     removed = {k: e for k, e in before.items() if now.get(k) != e}
     _store_regions(session, [k[1] for k in added if k[0] == "staged"])
@@ -170,16 +171,24 @@ def _crop_touched(session: Session, keys: list[tuple[str, int]]) -> set[int]:
     if not blobs:
         return set()
     regions = np.frombuffer(b"".join(blobs), dtype="<u8").reshape(len(blobs), -1)
-    near = np.zeros(len(blobs), bool)
-    for start in range(0, len(regions), max(1, 65536 // len(inner))):  # blocks of ~16 M comparisons
-        block = regions[start:start + max(1, 65536 // len(inner))]
-        near[start:start + len(block)] = (np.bitwise_count(block[:, :, None] ^ inner[None, None, :]) <= CANDIDATE_BITS).any(axis=(1, 2))
-    return {case_id for case_id, hit in zip(case_ids, near) if hit}
+    # Within CANDIDATE_BITS (6) of 64 bits, some 16-bit band differs by at most one bit (the
+    # pigeonhole of dedup/crops.py): rows with a band key one bit or less from an added hash's are
+    # the only ones the exact distance is computed for.
+    probes = np.array([0] + [1 << b for b in range(16)], dtype=np.uint64)
+    maybe = np.zeros(len(regions), bool)
+    for shift in (np.uint64(0), np.uint64(16), np.uint64(32), np.uint64(48)):
+        keys_near = np.unique(((inner >> shift) & np.uint64(0xFFFF))[:, None] ^ probes[None, :])
+        maybe |= np.isin((regions >> shift) & np.uint64(0xFFFF), keys_near).any(axis=1)
+    touched = set()
+    for row in np.flatnonzero(maybe):
+        if (np.bitwise_count(regions[row][:, None] ^ inner[None, :]) <= CANDIDATE_BITS).any():
+            touched.add(case_ids[row])
+    return touched
 
 
 def _store_regions(session: Session, image_ids: list[int]) -> None:
     """The region hashes of these (new or changed) images, for ``_crop_touched`` later."""
-    for chunk in _chunks(image_ids):
+    for chunk in (image_ids[i:i + 64] for i in range(0, len(image_ids), 64)):  # crop_matches' own block size
         session.execute(delete(ImageCropRegions).where(ImageCropRegions.image_id.in_(chunk)))
         rows = [(image_id, thumb_array(thumb)) for image_id, thumb in session.execute(
             select(Image.id, Image.thumb).where(Image.id.in_(chunk)))]
