@@ -136,6 +136,23 @@ def add_cases(url: str, start: int, n: int) -> None:
     engine.dispose()
 
 
+def synced(engine, what: str) -> None:
+    """Run the sync a crawl's close runs, and print what it cost."""
+    with Clock() as clock, session_scope(engine) as s:
+        n = sync_warnings(s)
+    print(f"{what} ({n:,} cases recomputed): {clock}")
+
+
+def first_load(client, path: str, what: str) -> None:
+    with Clock() as clock:
+        assert client.get(path).status_code == 200
+    print(f"{what}: {clock}")
+
+
+def load_average() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10_000)
@@ -143,24 +160,18 @@ def main() -> None:
     parser.add_argument("--added", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=15)
     opts = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(load_average())
     with tempfile.TemporaryDirectory() as tmp:
         url, media = f"sqlite:///{tmp}/staging.sqlite3", f"{tmp}/media"
         t = time.perf_counter()
         build(url, media, opts.cases, opts.released)
         print(f"built {opts.cases:,} staged cases, {opts.released:,} released files in {time.perf_counter() - t:.1f} s")
         engine = open_database(url)
-        with Clock() as clock, session_scope(engine) as s:
-            n = sync_warnings(s)
-        print(f"warnings of every case computed and stored once ({n:,} cases, paid at staging): {clock}")
+        synced(engine, "warnings of every case computed and stored once (paid at staging)")
         client = create_app(url, media, reviewer="bench").test_client()
-        with Clock() as clock:
-            assert client.get("/").status_code == 200
-        print(f"first queue load (reads the stored warnings): {clock}")
+        first_load(client, "/", "first queue load (reads the stored warnings)")
         mid = opts.cases // 2
-        with Clock() as clock:
-            assert client.get(f"/case/{mid}").status_code == 200
-        print(f"first case page: {clock}")
+        first_load(client, f"/case/{mid}", "first case page")
         print(f"{'request':62} {'median ms':>10} {'max ms':>8} {'CPU ms':>8}")
         for path in ("/", "/?state=staged&per_page=100", "/?source=sirm&finding=Pneumonia/Viral&sort=-title",
                      "/?warning=age_unknown&sort=-created", f"/?page={opts.cases // 50}", "/?q=year-old&per_page=200",
@@ -169,15 +180,10 @@ def main() -> None:
             print(f"{'GET ' + path:62} {median:10.1f} {worst:8.1f} {cpu:8.1f}")
         if opts.added:
             add_cases(url, opts.cases + 1, opts.added)
-            with Clock() as clock, session_scope(engine) as s:
-                n = sync_warnings(s)
-            print(f"{opts.added} cases staged: incremental sync at the crawl's close ({n} cases recomputed): {clock}")
-            client = create_app(url, media, reviewer="bench").test_client()
-            with Clock() as clock:
-                assert client.get("/").status_code == 200
-            print(f"first queue load after it: {clock}")
+            synced(engine, f"{opts.added} cases staged: the incremental sync at the crawl's close")
+            first_load(create_app(url, media, reviewer="bench").test_client(), "/", "first queue load after it")
         engine.dispose()
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(load_average())
 
 
 if __name__ == "__main__":
