@@ -15,6 +15,9 @@ A case's warnings (review/warnings.py) come from two kinds of input:
   stored region hashes (``ImageCropRegions``) come within ``CANDIDATE_BITS`` of the added
   thumbnail's inner hash (every crop candidate does: dedup/crops.py ``CropIndex.candidates``).
 
+Not inputs: the review state (a release or an approval changes no warning; the import of the new
+checkout does, through the released files), annotations, other cases' text.
+
 A cheap signature (``warnings._signature``) says whether anything of the index may have changed;
 when it equals the stored one only cases never computed are computed. Without a state row (a new
 database, or one migrated from stored warnings of the old code) every case is computed once.
