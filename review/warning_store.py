@@ -18,7 +18,7 @@ A case's warnings (review/warnings.py) come from two kinds of input:
 Not inputs: the review state (a release or an approval changes no warning; the import of the new
 checkout does, through the released files), annotations, other cases' text.
 
-A cheap signature (``warnings._signature``) says whether anything of the index may have changed;
+A cheap signature (the values of ``warnings._signature``, in one statement) says whether anything of the index may have changed;
 when it equals the stored one only cases never computed are computed. Without a state row (a new
 database, or one migrated from stored warnings of the old code) every case is computed once.
 """
@@ -29,13 +29,22 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Case, Image, ImageCropRegions, ReleasedFile, WarningIndexEntry, WarningState, utcnow
+from db.models import (
+    Case,
+    DatasetImport,
+    Image,
+    ImageCropRegions,
+    ReleasedFile,
+    WarningIndexEntry,
+    WarningState,
+    utcnow,
+)
 from dedup.crops import CANDIDATE_BITS, inner_signatures, region_signatures, thumb_array
-from review.warnings import _chunks, _signature, duplicate_index, local_inputs, refresh_warnings
+from review.warnings import _chunks, duplicate_index, local_inputs, refresh_warnings
 
 #: Past this many added thumbnails (an import of a large released baseline), finding the images
 #: they could be crop candidates of costs about as much as recomputing every case: every case is.
@@ -54,17 +63,28 @@ class Entry:
     thumb_size: int | None
 
 
-def _signature_text(session: Session) -> str:
-    return json.dumps(_signature(session), default=str)
+def _probe(session: Session) -> tuple[str, str | None, bool]:
+    """In one statement (every page load runs it): the index signature now (the values of
+    ``warnings._signature``), the one stored, and whether a case has no stored warnings."""
+    files = select(ReleasedFile.id).where(ReleasedFile.removed_import_id.is_(None)).subquery()
+    row = session.execute(select(
+        select(func.count(Image.id)).scalar_subquery(), select(func.max(Image.id)).scalar_subquery(),
+        select(func.max(Case.updated_at)).scalar_subquery(),
+        select(func.count(files.c.id)).scalar_subquery(), select(func.max(files.c.id)).scalar_subquery(),
+        select(func.max(DatasetImport.imported_at)).scalar_subquery(),
+        select(WarningState.signature).where(WarningState.id == _STATE_ID).scalar_subquery(),
+        exists().where(Case.warning_codes.is_(None)),
+    )).one()
+    return json.dumps(list(row[:6]), default=str), row[6], bool(row[7])
 
 
 def sync_warnings(session: Session) -> int:
     """Bring every stored warning up to date; returns how many cases were recomputed."""
-    state = session.get(WarningState, _STATE_ID)
-    if state is not None and state.signature == _signature_text(session):
-        return _refresh_missing(session)
+    signature, stored, missing = _probe(session)
+    if stored == signature:
+        return _refresh_missing(session) if missing else 0
     state = _locked_state(session)
-    signature = _signature_text(session)
+    signature, _, _ = _probe(session)
     if state.signature == signature:
         return _refresh_missing(session)
     now = _owners(session)
