@@ -77,7 +77,10 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("source", "source_key"), Index("ix_cases_review_state", "review_state"),
-                      Index("ix_cases_source_identity_key", "source", "identity_key"))
+                      Index("ix_cases_source_identity_key", "source", "identity_key"),
+                      # every review page load asks for the newest update and for cases without
+                      # stored warnings (review/warning_store.py): answered from these (migration 0012)
+                      Index("ix_cases_updated_at", "updated_at"), Index("ix_cases_warning_codes", "warning_codes"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))

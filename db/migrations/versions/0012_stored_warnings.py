@@ -5,7 +5,8 @@ Revises: 0011
 Create Date: 2026-12-05 01:00:00
 
 Written by hand (db/models.py WarningState, WarningIndexEntry, ImageCropRegions; review/warning_store.py).
-``cases`` gains the digest of the inputs its stored warnings were computed from; three new tables
+``cases`` gains the digest of the inputs its stored warnings were computed from and two indexes
+(newest update, warnings not computed: asked on every page load); three new tables
 record what the near-duplicate part was computed against. Existing stored warnings are recomputed
 once by the first sync (no state row yet), so nothing computed by the old code is trusted.
 """
@@ -24,6 +25,10 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     # Plain ADD COLUMN, never batch mode for ``cases`` (see 0004: batch mode would drop the table).
     op.add_column("cases", sa.Column("warnings_inputs", sa.String(length=64), nullable=True))
+    # Every review page load asks for the newest update of a case and whether a case has no stored
+    # warnings: indexes answer both without reading the table. Plain CREATE INDEX (no batch mode).
+    op.create_index("ix_cases_updated_at", "cases", ["updated_at"], unique=False)
+    op.create_index("ix_cases_warning_codes", "cases", ["warning_codes"], unique=False)
     op.create_table(
         "warning_state",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,4 +61,6 @@ def downgrade() -> None:
     op.drop_table("image_crop_regions")
     op.drop_table("warning_index_entries")
     op.drop_table("warning_state")
+    op.drop_index("ix_cases_warning_codes", table_name="cases")
+    op.drop_index("ix_cases_updated_at", table_name="cases")
     op.drop_column("cases", "warnings_inputs")
