@@ -195,3 +195,19 @@ def test_the_queue_filters_on_what_is_stored(rdb):
     with session_scope(rdb.engine) as s:
         page = queue(s, QueueFilter(warning="age_unknown"))
     assert [r.id for r in page.rows] == [ids[0], ids[2]]
+
+
+def test_a_crawl_stores_the_warnings_of_what_it_staged_when_it_closes(rdb):
+    from scrapy.utils.test import get_crawler
+
+    from review.warning_sync import WarningSync
+
+    case_id = rdb.add_case("1", age=None)
+    crawler = get_crawler(settings_dict={"STAGING_DB_URL": rdb.url})
+    extension = WarningSync.from_crawler(crawler)
+    extension.spider_closed(None, "finished")
+    assert codes(rdb, case_id) is None  # nothing staged by this crawl: nothing done
+    crawler.stats.inc_value("cases/staged/new")
+    extension.spider_closed(None, "finished")
+    assert ",age_unknown," in codes(rdb, case_id)
+    assert_stored_equal_full(rdb)
