@@ -71,7 +71,12 @@ RELEASE_REPORTS_DIR = os.environ.get("RELEASE_REPORTS_DIR", str(PROJECT_ROOT / "
 
 # The crawl's running counts on the terminal, also when LOG_FILE takes the log (crawl_summary.py);
 # "auto": only when stderr is a terminal (cron and CI stay silent).
-EXTENSIONS = {"crawl_summary.CrawlProgress": 500}
+EXTENSIONS = {
+    "crawl_summary.CrawlProgress": 500,
+    # When the crawl closes, the review warnings of what it staged are computed and stored
+    # (review/warning_sync.py), so the reviewer's first queue load does not compute them.
+    "review.warning_sync.WarningSync": 600,
+}
 CRAWL_PROGRESS = os.environ.get("CRAWL_PROGRESS", "auto")
 CRAWL_PROGRESS_INTERVAL = 2.0
 

@@ -77,7 +77,10 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("source", "source_key"), Index("ix_cases_review_state", "review_state"),
-                      Index("ix_cases_source_identity_key", "source", "identity_key"))
+                      Index("ix_cases_source_identity_key", "source", "identity_key"),
+                      # every review page load asks for the newest update and for cases without
+                      # stored warnings (review/warning_store.py): answered from these (migration 0012)
+                      Index("ix_cases_updated_at", "updated_at"), Index("ix_cases_warning_codes", "warning_codes"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -124,6 +127,9 @@ class Case(Base):
     #: null until computed (staging leaves them null, so the queue computes them for new cases).
     review_warnings: Mapped[list[Any] | None] = mapped_column(JSON)
     warning_codes: Mapped[str | None] = mapped_column(String(400))
+    #: SHA-256 of the case's own inputs of those warnings when they were computed (migration 0012,
+    #: review/warning_store.py): a stored warning whose inputs changed since is recomputed, not shown.
+    warnings_inputs: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -556,3 +562,44 @@ class Candidate(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# --- Stored review warnings: what they were computed against (migration 0012) --------------------
+
+
+class WarningState(Base):
+    """One row: the near-duplicate index signature (review/warnings.py ``_signature``) the stored
+    review warnings were last brought up to date with, and the row a sync locks."""
+
+    __tablename__ = "warning_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str | None] = mapped_column(Text)
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WarningIndexEntry(Base):
+    """A staged image or released file as the stored warnings last saw it: a sync compares these
+    with the images and files now, and recomputes only the cases the differences can touch."""
+
+    __tablename__ = "warning_index_entries"
+
+    #: "staged" (``owner_id`` an image id) or "released" (a released file id); no foreign key: an
+    #: entry must outlive its image, or a deletion would go unnoticed.
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    phash: Mapped[str | None] = mapped_column(String(16))
+    chash: Mapped[str | None] = mapped_column(String(16))
+    thumb_size: Mapped[int | None] = mapped_column(Integer)
+
+
+class ImageCropRegions(Base):
+    """The 256 region hashes of an image's thumbnail (dedup.crops.region_signatures): which staged
+    images a newly added image could be a crop candidate of, without hashing every image again."""
+
+    __tablename__ = "image_crop_regions"
+
+    image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), primary_key=True)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)

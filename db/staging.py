@@ -232,6 +232,7 @@ def stage_case(
     session.flush()
 
     apply_field_results(session, case, results, {pos: img.id for pos, img in by_position.items()})
+    case.warning_codes = None  # its own inputs changed: the review warnings are computed again
     session.flush()
     if before is not None:
         session.refresh(case)
@@ -508,6 +509,7 @@ def renormalize_cases(engine, progress=None, on_changes: Callable[[Session, Case
             if changes:
                 license_value = next((fv.value for fv in case.field_values if fv.image_id is None and fv.field == "license"), None)
                 case.license = license_value
+                case.warning_codes = None  # new values: the review warnings are computed again
                 report.changed_cases += 1
                 report.changes.extend((case_id, c) for c in changes)
                 if on_changes is not None:

@@ -14,7 +14,8 @@ from review import actions
 from review.history import HistoryEntry
 from review.history import timeline as history_timeline
 from review.rules import CASE_FIELDS, ReviewError, choices, suggestions
-from review.warnings import LABELS, refresh_missing_warnings, refresh_warnings
+from review.warning_store import stored_warnings
+from review.warnings import LABELS, refresh_missing_warnings
 from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
 
 SORTS = {
@@ -359,7 +360,7 @@ def case_view(session: Session, case_id) -> CaseView:
                             (f"Date text of image {img.id}", img.date_text)):
             if text:
                 texts.append(TextBlock(title, highlight(text, evidence)))
-    warnings = refresh_warnings(session, [case.id])[case.id]
+    warnings = stored_warnings(session, case)
     duplicate_images: dict[str, dict] = {}
     for w in warnings:
         for c in w.get("candidates", ()):

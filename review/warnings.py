@@ -1,14 +1,18 @@
 """What a reviewer must look at before a case leaves staging, computed for many cases at once.
 
 Warnings are derived from the database (effective field values, images, released files), stored on
-the case (``Case.review_warnings`` and ``Case.warning_codes`` for the queue's filter) and recomputed
-whenever a case is shown or acted on. Blocking warnings stop an approval until resolved: a minor
-(reject), an unknown age (a reviewer confirms an adult), an unknown or non-redistributable license
-(edit the license), an unresolved near-duplicate (mark duplicate, or confirm distinct).
+the case (``Case.review_warnings`` and ``Case.warning_codes`` for the queue's filter, with the digest
+of the case's own inputs) and recomputed when a case is acted on, or when a change of images or
+released files can touch them (review/warning_store.py), not when a page is shown. Blocking
+warnings stop an approval until resolved: a minor (reject), an unknown age (a reviewer confirms an
+adult), an unknown or non-redistributable license (edit the license), an unresolved near-duplicate
+(mark duplicate, or confirm distinct).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from collections import defaultdict
@@ -179,7 +183,11 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
         queried = [(image_id, case_id) for image_id, case_id, *_ in images if image_id in entry_of]
         if queried:
             entries = np.array([entry_of[image_id] for image_id, _ in queried])
-            for q, n, match in crop_matches(index.crops, index.crops.thumbs[entries], entries):
+            # No query entries: given them, crop_matches verifies a pair of two queried images once,
+            # one way round, so an image's candidates would depend on which images were queried with
+            # it; without them each image's candidates are its own (its match with itself is its
+            # own case's, skipped below), so stored warnings can be recomputed a case at a time.
+            for q, n, match in crop_matches(index.crops, index.crops.thumbs[entries]):
                 image_id, case_id = queried[q]
                 owner = index.owners[index.cropped[n]]
                 if owner.kind == "staged" and owner.case_id == case_id:
@@ -305,29 +313,66 @@ def _case_warnings(case, values, images, dups, adult_confirmed: bool) -> list[di
     return warnings
 
 
+def local_inputs(session: Session, case_ids: list[int]) -> dict[int, str]:
+    """Case id -> SHA-256 of everything of its own its warnings are computed from: the case's text
+    and license, its effective age/license/view/offset/modality values, its images (hashes,
+    thumbnail size, inclusion, order), its adult confirmation and the distinct marks of its images.
+    The rest (other cases' images, released files) is the near-duplicate index: see warning_store."""
+    parts: dict[int, dict] = {}
+    for ids in _chunks(list(case_ids)):
+        for row in session.execute(select(Case.id, Case.title, Case.history, Case.findings, Case.extra, Case.license,
+                                          Case.adult_confirmed).where(Case.id.in_(ids))):
+            parts[row.id] = {"case": [row.title, row.history, row.findings, row.extra, row.license, row.adult_confirmed],
+                             "values": [], "images": [], "pairs": []}
+        for row in session.execute(select(FieldValue.case_id, FieldValue.image_id, FieldValue.field,
+                                          func.coalesce(FieldValue.override, FieldValue.value))
+                                   .where(FieldValue.case_id.in_(ids),
+                                          FieldValue.field.in_(("age", "license", "view", "offset", "modality")))):
+            parts[row[0]]["values"].append(list(row[1:]))
+        image_case: dict[int, int] = {}
+        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.included,
+                                          Image.position, func.length(Image.thumb)).where(Image.case_id.in_(ids))):
+            image_case[row.id] = row.case_id
+            parts[row.case_id]["images"].append(list(row[:1]) + list(row[2:]))
+        for case_id in adult_confirmed_cases(session, ids):
+            parts[case_id]["case"].append("adult")
+        for pair in distinct_pairs(session, list(image_case)) if image_case else ():
+            for image_id in pair[1:] if pair[0] == "image" else pair[1:2]:
+                if image_id in image_case:
+                    parts[image_case[image_id]]["pairs"].append(list(pair))
+    out = {}
+    for case_id, p in parts.items():
+        canonical = {"case": p["case"], **{k: sorted(p[k], key=repr) for k in ("values", "images", "pairs")}}
+        out[case_id] = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
+    return out
+
+
 def refresh_warnings(session: Session, case_ids: list[int]) -> dict[int, list[dict]]:
-    """Recompute and store the warnings of these cases (``updated_at`` kept: nothing was edited)."""
+    """Recompute and store the warnings of these cases (``updated_at`` kept: nothing was edited),
+    with the digest of their own inputs (``local_inputs``)."""
     computed = compute_warnings(session, case_ids)
+    inputs = local_inputs(session, list(computed))
     changes = []
     for ids in _chunks(list(computed)):
-        for case_id, stored, codes, updated_at in session.execute(
-                select(Case.id, Case.review_warnings, Case.warning_codes, Case.updated_at).where(Case.id.in_(ids))):
+        for case_id, stored, codes, digest, updated_at in session.execute(
+                select(Case.id, Case.review_warnings, Case.warning_codes, Case.warnings_inputs, Case.updated_at)
+                .where(Case.id.in_(ids))):
             warnings = computed[case_id]
             new_codes = codes_column(warnings)
-            if stored != warnings or codes != new_codes:
+            if stored != warnings or codes != new_codes or digest != inputs.get(case_id):
                 changes.append({"id": case_id, "review_warnings": warnings, "warning_codes": new_codes,
-                                "updated_at": updated_at})
+                                "warnings_inputs": inputs.get(case_id), "updated_at": updated_at})
     if changes:
         session.execute(update(Case), changes)
         for obj in list(session.identity_map.values()):
             if isinstance(obj, Case) and obj.id in computed:
-                session.expire(obj, ["review_warnings", "warning_codes", "updated_at"])
+                session.expire(obj, ["review_warnings", "warning_codes", "warnings_inputs", "updated_at"])
     return computed
 
 
 def refresh_missing_warnings(session: Session) -> int:
-    """Compute the warnings of every case never computed (new from staging, or changed at source)."""
-    ids = list(session.scalars(select(Case.id).where(Case.warning_codes.is_(None))))
-    if ids:
-        refresh_warnings(session, ids)
-    return len(ids)
+    """Bring the stored warnings up to date (review/warning_store.py ``sync_warnings``): compute
+    those never computed and those a change of images or released files can touch."""
+    from review.warning_store import sync_warnings  # noqa: PLC0415 (warning_store builds on this module)
+
+    return sync_warnings(session)

@@ -1,0 +1,45 @@
+"""A Scrapy extension: when a crawl closes, the review warnings of what it staged are computed and
+stored (review/warning_store.py), so the reviewer's first queue load reads them instead.
+
+Enabled in settings.py (``EXTENSIONS``). The sync is incremental: it costs about the cases the crawl
+staged or changed and those their images can touch. A failure is logged, not raised: the crawl's
+work is committed, and the review page brings the warnings up to date itself (more slowly).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+
+from db.session import database_url, open_database, session_scope
+from review.warning_store import sync_warnings
+
+logger = logging.getLogger(__name__)
+
+
+class WarningSync:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        stats = self.crawler.stats
+        if not any(stats.get_value(f"cases/staged/{status}") for status in ("new", "updated")):
+            return  # nothing staged or changed (pipelines.StagePipeline counts them): nothing to do
+        started = time.perf_counter()
+        try:
+            engine = open_database(database_url(self.crawler.settings))
+            with session_scope(engine) as session:
+                recomputed = sync_warnings(session)
+            engine.dispose()
+        except Exception:  # noqa: BLE001 -- the crawl is done; the review page syncs itself later
+            logger.exception("review warnings not brought up to date after the crawl (the review page will)")
+            return
+        if recomputed:
+            logger.info("review warnings of %d case(s) computed and stored in %.1f s", recomputed, time.perf_counter() - started)
