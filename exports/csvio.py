@@ -62,6 +62,49 @@ def _split_cells(raw: str) -> tuple[str, ...]:
     return tuple(rows[0]) if rows else ("",)
 
 
+class _OneRecord:
+    """The input of a reused ``csv.reader``: the record put in ``raw``, once, then the end.
+
+    The reader starts each row afresh and meets the end of its input after the one record, as
+    ``_split_cells``'s reader over ``[raw]`` does (a quote left open is "unexpected end of data"
+    in strict mode either way), without building a reader and a list per record.
+    """
+
+    __slots__ = ("raw",)
+
+    def __init__(self) -> None:
+        self.raw: str | None = None
+
+    def __iter__(self) -> _OneRecord:
+        return self
+
+    def __next__(self) -> str:
+        raw, self.raw = self.raw, None
+        if raw is None:
+            raise StopIteration
+        return raw
+
+
+class _CellSplitter:
+    """``_split_cells`` for the records of one file (not shared between threads)."""
+
+    def __init__(self) -> None:
+        self._input = _OneRecord()
+        self._reader = csv.reader(self._input, strict=True)
+
+    def __call__(self, raw: str) -> tuple[str, ...]:
+        if raw and len(raw) <= _UNQUOTED_MAX and '"' not in raw and "\n" not in raw and "\r" not in raw:
+            # Without quotes and line breaks a record is its commas' pieces exactly (the file holds
+            # no NUL); csv.reader reads "" as no cell and refuses cells over its size limit.
+            return tuple(raw.split(","))
+        self._input.raw = raw
+        row = next(self._reader, None)
+        return ("",) if row is None else tuple(row)
+
+
+#: Longest quote-less record split without csv.reader: no cell of it can pass the reader's size limit.
+_UNQUOTED_MAX = csv.field_size_limit()
+
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 
 
@@ -127,12 +170,13 @@ def iter_metadata(data: bytes, path: str | Path = "metadata.csv") -> tuple[Recor
 
 def _records(data: bytes, path: str | Path) -> Iterator[Record]:
     first = True
+    split = _CellSplitter()
     try:
         for line, raw, ending in _physical_records(data, path):
             if raw == "" and ending == "" and not first:
                 continue  # nothing after the final newline
             try:
-                cells = _split_cells(raw)
+                cells = split(raw)
             except csv.Error as exc:
                 raise MetadataFormatError(path, line, f"unparseable CSV record: {exc}") from None
             first = False
