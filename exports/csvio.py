@@ -11,10 +11,12 @@ re-serialised only when one of its cells really changes, and then only that cell
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from schema import COLUMNS, IngestError
@@ -266,6 +268,19 @@ def replace_cells(record: Record, changes: Mapping[int, str], formatted: dict[st
     return "".join(pieces)
 
 
-def render(lines: Sequence[tuple[str, str]]) -> bytes:
+def render(lines: Iterable[tuple[str, str]]) -> bytes:
     """Join ``(raw, ending)`` records (the header first) into file bytes."""
     return "".join(raw + ending for raw, ending in lines).encode("utf-8")
+
+
+def write_rendered(path: str | Path, lines: Iterable[tuple[str, str]], chunk: int = 5_000) -> str:
+    """Write ``render(lines)``'s bytes to ``path`` a few thousand records at a time (a 100,000-row
+    file is never held whole, as text nor as bytes); returns their SHA-256 (hex)."""
+    digest = hashlib.sha256()
+    lines = iter(lines)
+    with open(path, "wb") as out:
+        while pieces := [raw + ending for raw, ending in islice(lines, chunk)]:
+            data = "".join(pieces).encode("utf-8")  # UTF-8 of a concatenation is the concatenation of UTF-8s
+            digest.update(data)
+            out.write(data)
+    return digest.hexdigest()
