@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import undefer
 
-from db.bulk import insert_rows
+from db.bulk import insert_tuples
 from db.identity import link_released_rows, mark_cases_in_dataset
 from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
@@ -31,6 +32,11 @@ from schema import FOLDERS, IngestError, parse_cell
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.
 BATCH = 5_000
+#: Column keys of the tuples the import inserts (db/bulk.py's insert_tuples).
+#: New rows go in marked linked: db/identity.py links them in the same transaction (``inserted_by``).
+_ROW_KEYS = ("row_key", "first_import_id", "position", "patientid", "filename", "raw", "ending", "cells", "typed",
+             "last_import_id", "removed_import_id", "identity_linked")
+_CHANGE_KEYS = ("import_id", "row_key", "kind", "before", "after")
 
 Progress = Callable[[Iterable, str, int], Iterable]
 
@@ -128,6 +134,45 @@ def typed_values(columns: tuple[str, ...], cells: tuple[str, ...]) -> dict:
     return {name: parse_cell(name, cell).value for name, cell in zip(columns, cells) if name}
 
 
+class _ColumnValues(dict):
+    """Cell -> typed value of one column, parsed on first sight (``dict.__missing__``)."""
+
+    __slots__ = ("name",)
+
+    #: At most this many values per column, of cells at most ``LONGEST`` long: memory stays bounded.
+    LIMIT = 20_000
+    LONGEST = 200
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, cell: str):
+        value = parse_cell(self.name, cell).value
+        if len(cell) <= self.LONGEST and len(self) < self.LIMIT:
+            self[cell] = value
+        return value
+
+
+class TypedCells:
+    """``typed_values`` for the rows of one file, each distinct short cell of a column parsed once.
+
+    ``parse_cell`` is pure and its values immutable (str, int, float, None), and the dataset
+    repeats most cells (sex, finding, view, a patient's url and dates on each of its rows), so a
+    kept value is the value it would compute. Long cells (notes) are seldom repeated and not kept.
+    Same dict, same key order as ``typed_values``.
+    """
+
+    def __init__(self, columns: tuple[str, ...]):
+        named = [i for i, name in enumerate(columns) if name]
+        self._names = [columns[i] for i in named]
+        self._caches = [_ColumnValues(columns[i]) for i in named]
+        self._pick = itemgetter(*named) if len(named) > 1 else (lambda cells: (cells[named[0]],))
+
+    def __call__(self, cells: tuple[str, ...]) -> dict:
+        return dict(zip(self._names, map(_ColumnValues.__getitem__, self._caches, self._pick(cells))))
+
+
 def _digest(pairs: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
     for name, sha in pairs:
@@ -201,7 +246,7 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         imp.added, imp.changed, imp.removed = report.added, report.changed, report.removed
         report.import_id = imp.id
         # released rows -> the identities of cases (by url, DOI, credit): never staged as new again
-        report.released_cases = link_released_rows(session).released_cases
+        report.released_cases = link_released_rows(session, inserted_by=imp.id).released_cases
     return report
 
 
@@ -222,50 +267,51 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
 
     _, records = iter_metadata(data, csv_path)
     records = iter(progress(records, "rows", row_count))
+    typed = TypedCells(columns)
     seen: Counter[str] = Counter()
-    #: Rows added or changed: their identities are linked again (db/identity.py).
+    #: Rows back or changed: their identities are linked again (db/identity.py; new rows are
+    #: linked as this import's, ``link_released_rows(inserted_by=...)``).
     relink: list[str] = []
     position = 0
     while batch := list(islice(records, BATCH)):
-        inserts, updates, changes = [], [], []
+        # New rows and their "added" changes as plain tuples (db/bulk.py): no dict, no ORM object per row.
+        inserts: list[tuple] = []
+        updates, changes = [], []
         for record in batch:
             # Rows are keyed by filename; a repeated filename gets "#2", "#3"... in file order.
             name = record.cells[filename_index]
             seen[name] += 1
             key = name if seen[name] == 1 else f"{name}#{seen[name]}"
-            values = {
-                "position": position,
-                "patientid": record.cells[patient_index],
-                "filename": name,
-                "raw": record.raw,
-                "ending": record.ending,
-                "cells": list(record.cells),
-                "typed": typed_values(columns, record.cells),
-                "last_import_id": import_id,
-                "removed_import_id": None,
-            }
-            position += 1
+            cells = list(record.cells)
             old = existing.pop(key, None)
-            if old is None:
-                if key in removed_ids:  # a row removed by an earlier import came back
-                    updates.append({"id": removed_ids[key], **values})
-                else:
-                    inserts.append({"row_key": key, "first_import_id": import_id, **values})
-                changes.append({"import_id": import_id, "row_key": key, "kind": "added", "before": None, "after": None})
+            if old is None and key not in removed_ids:
+                inserts.append((key, import_id, position, record.cells[patient_index], name, record.raw, record.ending,
+                                cells, typed(record.cells), import_id, None, True))
+                changes.append((import_id, key, "added", None, None))
+                report.added += 1
+                position += 1
+                continue
+            values = {"position": position, "patientid": record.cells[patient_index], "filename": name, "raw": record.raw,
+                      "ending": record.ending, "cells": cells, "typed": typed(record.cells),
+                      "last_import_id": import_id, "removed_import_id": None}
+            position += 1
+            if old is None:  # a row removed by an earlier import came back
+                updates.append({"id": removed_ids[key], **values})
+                changes.append((import_id, key, "added", None, None))
                 relink.append(key)
                 report.added += 1
-            else:
-                old_id, old_digest = old
-                if old_digest != _row_digest(record.raw, record.ending):
-                    before = session.scalar(select(ReleasedRow.raw).where(ReleasedRow.id == old_id))
-                    changes.append({"import_id": import_id, "row_key": key, "kind": "changed", "before": before, "after": record.raw})
-                    relink.append(key)
-                    report.changed += 1
-                updates.append({"id": old_id, **values})
+                continue
+            old_id, old_digest = old
+            if old_digest != _row_digest(record.raw, record.ending):
+                before = session.scalar(select(ReleasedRow.raw).where(ReleasedRow.id == old_id))
+                changes.append((import_id, key, "changed", before, record.raw))
+                relink.append(key)
+                report.changed += 1
+            updates.append({"id": old_id, **values})
         if updates:
             session.execute(update(ReleasedRow), updates)
-        insert_rows(session, ReleasedRow, inserts)
-        insert_rows(session, ReleasedRowChange, changes)
+        insert_tuples(session, ReleasedRow, _ROW_KEYS, inserts)
+        insert_tuples(session, ReleasedRowChange, _CHANGE_KEYS, changes)
     for start in range(0, len(relink), BATCH):
         session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH])).values(identity_linked=False))
     gone = list(existing.items())

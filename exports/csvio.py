@@ -11,10 +11,12 @@ re-serialised only when one of its cells really changes, and then only that cell
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from schema import COLUMNS, IngestError
@@ -61,6 +63,49 @@ def _split_cells(raw: str) -> tuple[str, ...]:
     rows = list(csv.reader([raw], strict=True))
     return tuple(rows[0]) if rows else ("",)
 
+
+class _OneRecord:
+    """The input of a reused ``csv.reader``: the record put in ``raw``, once, then the end.
+
+    The reader starts each row afresh and meets the end of its input after the one record, as
+    ``_split_cells``'s reader over ``[raw]`` does (a quote left open is "unexpected end of data"
+    in strict mode either way), without building a reader and a list per record.
+    """
+
+    __slots__ = ("raw",)
+
+    def __init__(self) -> None:
+        self.raw: str | None = None
+
+    def __iter__(self) -> _OneRecord:
+        return self
+
+    def __next__(self) -> str:
+        raw, self.raw = self.raw, None
+        if raw is None:
+            raise StopIteration
+        return raw
+
+
+class _CellSplitter:
+    """``_split_cells`` for the records of one file (not shared between threads)."""
+
+    def __init__(self) -> None:
+        self._input = _OneRecord()
+        self._reader = csv.reader(self._input, strict=True)
+
+    def __call__(self, raw: str) -> tuple[str, ...]:
+        if raw and len(raw) <= _UNQUOTED_MAX and '"' not in raw and "\n" not in raw and "\r" not in raw:
+            # Without quotes and line breaks a record is its commas' pieces exactly (the file holds
+            # no NUL); csv.reader reads "" as no cell and refuses cells over its size limit.
+            return tuple(raw.split(","))
+        self._input.raw = raw
+        row = next(self._reader, None)
+        return ("",) if row is None else tuple(row)
+
+
+#: Longest quote-less record split without csv.reader: no cell of it can pass the reader's size limit.
+_UNQUOTED_MAX = csv.field_size_limit()
 
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 
@@ -127,12 +172,13 @@ def iter_metadata(data: bytes, path: str | Path = "metadata.csv") -> tuple[Recor
 
 def _records(data: bytes, path: str | Path) -> Iterator[Record]:
     first = True
+    split = _CellSplitter()
     try:
         for line, raw, ending in _physical_records(data, path):
             if raw == "" and ending == "" and not first:
                 continue  # nothing after the final newline
             try:
-                cells = _split_cells(raw)
+                cells = split(raw)
             except csv.Error as exc:
                 raise MetadataFormatError(path, line, f"unparseable CSV record: {exc}") from None
             first = False
@@ -222,6 +268,19 @@ def replace_cells(record: Record, changes: Mapping[int, str], formatted: dict[st
     return "".join(pieces)
 
 
-def render(lines: Sequence[tuple[str, str]]) -> bytes:
+def render(lines: Iterable[tuple[str, str]]) -> bytes:
     """Join ``(raw, ending)`` records (the header first) into file bytes."""
     return "".join(raw + ending for raw, ending in lines).encode("utf-8")
+
+
+def write_rendered(path: str | Path, lines: Iterable[tuple[str, str]], chunk: int = 5_000) -> str:
+    """Write ``render(lines)``'s bytes to ``path`` a few thousand records at a time (a 100,000-row
+    file is never held whole, as text nor as bytes); returns their SHA-256 (hex)."""
+    digest = hashlib.sha256()
+    lines = iter(lines)
+    with open(path, "wb") as out:
+        while pieces := [raw + ending for raw, ending in islice(lines, chunk)]:
+            data = "".join(pieces).encode("utf-8")  # UTF-8 of a concatenation is the concatenation of UTF-8s
+            digest.update(data)
+            out.write(data)
+    return digest.hexdigest()

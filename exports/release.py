@@ -12,10 +12,11 @@ import dataclasses
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
@@ -34,7 +35,7 @@ from exports.annotation_release import (
 )
 from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
 from exports.annotations import ANNOTATIONS_DIR
-from exports.csvio import MetadataFormatError, format_record, parse_metadata, render
+from exports.csvio import MetadataFormatError, format_record, parse_metadata, render, write_rendered
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
 from exports.gates import (
     DEFAULT_LICENSES,
@@ -94,7 +95,7 @@ class ExportReport:
     recovered: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 100,000 of them in memory during an export: no __dict__ each
 class ReleaseRow:
     raw: str
     ending: str
@@ -131,6 +132,10 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
     rows = []
     folder_column = ReleasedRow.typed["folder"].as_string()  # JSON path: no need to load whole rows
     columns = _header_columns(latest)
+    report_cells = [(i, name) for i, name in enumerate(columns) if name in REPORT_CELLS]
+    # One copy of each repeated value (a license, a finding, a patient's url on each of its rows),
+    # not one per row: the rows stay in memory for the whole export.
+    shared: dict[str, str] = {}
     for row in session.execute(
         select(ReleasedRow.id, ReleasedRow.raw, ReleasedRow.ending, ReleasedRow.patientid, ReleasedRow.filename,
                folder_column.label("folder"), ReleasedRow.cells)
@@ -138,10 +143,10 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
         .order_by(ReleasedRow.position)
         .execution_options(yield_per=5_000)
     ):
-        folder = row.folder or FOLDER_IMAGES
-        cells = {name: cell for name, cell in zip(columns, row.cells) if name in REPORT_CELLS}
-        rows.append(ReleaseRow(row.raw, row.ending, row.patientid, row.filename, folder,
-                               files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
+        folder = shared.setdefault(row.folder or FOLDER_IMAGES, row.folder or FOLDER_IMAGES)
+        cells = {name: shared.setdefault(row.cells[i], row.cells[i]) for i, name in report_cells if i < len(row.cells)}
+        rows.append(ReleaseRow(row.raw, shared.setdefault(row.ending, row.ending), shared.setdefault(row.patientid, row.patientid),
+                               row.filename, folder, files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
     return latest, rows
 
 
@@ -464,17 +469,17 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         plan.funnel, plan.funnel_cases = _funnel(session, allowed)
 
 
-def _metadata_lines(plan: Plan) -> list[tuple[str, str]]:
-    lines = [(plan.header_raw, plan.header_ending)]
+def _metadata_lines(plan: Plan) -> Iterator[tuple[str, str]]:
+    """The release's metadata.csv, record by record (``render``/``write_rendered`` join them)."""
+    yield plan.header_raw, plan.header_ending
     total = len(plan.base) + len(plan.new)
     for i, row in enumerate(plan.base):
         ending = row.ending
         if ending == "" and i < total - 1:
             ending = plan.header_ending  # a row that was last (no newline) is followed by new rows now
-        lines.append((row.raw, ending))
+        yield row.raw, ending
     for row in plan.new:
-        lines.append((plan.new_line(row), plan.header_ending or "\n"))
-    return lines
+        yield plan.new_line(row), plan.header_ending or "\n"
 
 
 def _record(engine: Engine, plan: Plan, path: Path, metadata_sha: str, counts: dict,
@@ -533,16 +538,14 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     out = Path(out).resolve()
     _check_target(out)
     with session_scope(engine) as session:
-        latest, rows = released_release_rows(session)
+        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+        has_rows = session.scalar(select(ReleasedRow.id).where(ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
         states = (state, ReviewState.NEEDS_INFO) if include_needs_info else (state,)
         states += (ReviewState.RELEASED,) if state == ReviewState.APPROVED else ()
         has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
-    if latest is None and not rows and not has_cases:
+    if latest is None and not has_rows and not has_cases:
         raise ExportError("the staging database holds no released rows and no approved cases; "
                           "run `scrapy import-dataset PATH` first")
-    header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
-    if state != ReviewState.APPROVED:
-        rows = []  # a preview shows what a crawl found, alone
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
@@ -552,15 +555,21 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     try:
         work = staging / ".new"
         base_csv = staging / ".base.csv"
-        base_csv.write_bytes(render([header] + [(r.raw, "\n") for r in rows]))
-        plan = plan_release(engine, store, work, name=name or default_name(engine, state), base_header=header, base=rows,
-                            state=state, licenses=licenses, allowed=allowed, preexisting_csv=base_csv,
-                            progress=progress, include_needs_info=include_needs_info)
+        # a preview shows what a crawl found, alone
+        header, rows, job = _load_base(engine, base_csv, preview=state != ReviewState.APPROVED)
+        try:
+            plan = plan_release(engine, store, work, name=name or default_name(engine, state), base_header=header, base=rows,
+                                state=state, licenses=licenses, allowed=allowed, preexisting_job=job,
+                                progress=progress, include_needs_info=include_needs_info)
+        except BaseException:
+            _abandon(job)
+            raise
         base_csv.unlink()
         _check_gates(plan)
-        metadata = render(_metadata_lines(plan))
+        # written now, a chunk at a time (the release's biggest file, never whole in memory)
+        metadata_sha = write_rendered(staging / "metadata.csv", _metadata_lines(plan))
         report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
-                              new_rows=len(plan.new), metadata_sha256=sha256_hex(metadata))
+                              new_rows=len(plan.new), metadata_sha256=metadata_sha)
         report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
         shas: dict[str, str] = {}
         for folder in FOLDERS:
@@ -583,7 +592,6 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
             plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
             for path in write_into(staging, plan.new_annotations):
                 shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
-        (staging / "metadata.csv").write_bytes(metadata)
         shas["metadata.csv"] = report.metadata_sha256
         plan.set_exported()
         counts = _counts(plan, report.files_written)
@@ -600,6 +608,30 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     if not plan.preview:
         report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)
     return report
+
+
+def _load_base(engine: Engine, base_csv: Path, preview: bool) -> tuple[tuple[str, str], list[ReleaseRow], object]:
+    """The header and released rows of the release (none for a preview), with their check by
+    ``scrapy validate``'s rules already running.
+
+    ``base_csv`` is written straight from the database and its check forked (``_start_preexisting``)
+    *before* the rows are loaded: the child starts as a copy of the parent, so a parent without
+    100,000 rows in memory keeps the export's peak down. Rows and file come from one transaction.
+    """
+    with session_scope(engine) as session:
+        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+        header = (latest.header_raw, latest.header_ending) if latest else (format_record(list(COLUMNS) + [""]), "\n")
+        raws = () if preview else session.execute(
+            select(ReleasedRow.raw).where(ReleasedRow.removed_import_id.is_(None)).order_by(ReleasedRow.position)
+            .execution_options(yield_per=5_000))
+        write_rendered(base_csv, chain([header], ((raw, "\n") for (raw,) in raws)))
+        job = _start_preexisting(base_csv)
+        try:
+            rows = [] if preview else released_release_rows(session)[1]
+        except BaseException:
+            _abandon(job)
+            raise
+    return header, rows, job
 
 
 def _read_if_file(path: Path) -> bytes | None:
