@@ -587,6 +587,7 @@ class StagePipeline:
         batch = self._take_batch()
         self.writing = bool(batch)
         if batch:
+            self.crawler.stats.inc_value("staging/batches")
             written = threads.deferToThread(self._stage_batch, [item for item, _ in batch])
             written.addBoth(self._batch_written, batch)
 
