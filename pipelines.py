@@ -40,6 +40,8 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawl_summary import CrawlCounts, summary_table
 from db.identity import page_case_keys, remember, resolve_record
@@ -520,12 +522,26 @@ def coverage_of(record: CaseRecord) -> dict[str, bool]:
     return {name: bool(record.images if name == "images" else getattr(record, name)) for name in COVERAGE_FIELDS}
 
 
+def _page_of_several(item: CaseRecord) -> bool:
+    """The item comes from a page with several cases (its fetched page lists their keys)."""
+    return any(doc.get("case_keys") for doc in item.extra.get("_documents") or [])
+
+
 class StagePipeline:
-    """Stage each case (case, images, field values, fetched pages) in one transaction; summarize the run.
+    """Stage each case (case, images, field values, fetched pages); summarize the run.
 
     Before anything is written the record's names are resolved to its one identity
     (``db/identity.py``): a released identity is dropped, whatever reached it; a paper's case takes
-    the key its paper was first staged under."""
+    the key its paper was first staged under.
+
+    Cases are staged by one writer at a time, in batches: every case that arrived while the previous
+    batch was being written goes into the next transaction (at most ``STAGING_BATCH_SIZE``), so a
+    busy crawl pays one thread hop, one session and one commit per batch, not per case, and a quiet
+    one stages each case at once. A crawl killed mid-batch has committed none of the batch: its
+    cases are not known, and the next crawl fetches and stages them (tests/faults). A case of a page
+    with several patients is staged in a transaction of its own (the page is known only once all are
+    staged: ``kill_point("between-patients")``). Any error in a batch rolls it back and its cases are
+    staged again one by one, so one bad case fails alone, as before batching."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -535,9 +551,13 @@ class StagePipeline:
         self.coverage: dict[str, int] = {name: 0 for name in COVERAGE_FIELDS}
         self.covered_cases = 0
         self.drop_ratio = crawler.settings.getfloat("CRAWL_DROP_WARN_RATIO")
-        # One case at a time into the database: SQLite has one writer, and two records of one
-        # page (Eurorad, several patients) upsert the same fetched document.
+        self.batch_size = max(1, crawler.settings.getint("STAGING_BATCH_SIZE", 1))
+        # One writer into the database: SQLite has one, and two records of one page (Eurorad,
+        # several patients) upsert the same fetched document.
         self.db_lock = threading.Lock()
+        #: Cases waiting for the writer, with what their ``process_item`` waits on (reactor thread only).
+        self.waiting: list[tuple[CaseRecord, Deferred]] = []
+        self.writing = False
         #: Keys staged so far of each page with several cases (for the kill point between them).
         self.page_cases_staged: dict[str, set[str]] = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -552,13 +572,80 @@ class StagePipeline:
     async def process_item(self, item: Any, spider=None) -> Any:
         if not isinstance(item, CaseRecord):
             return item
-        return await deferred_to_future(threads.deferToThread(self._stage, item))
-
-    def _stage(self, item: CaseRecord) -> CaseRecord:
-        stored = item.extra.get("_stored_images") or []
-        if not stored:
+        if not item.extra.get("_stored_images"):
             self.crawler.stats.inc_value("cases/dropped/no-usable-images")
             raise DropItem(f"no usable image: {item.source} {item.source_key}")
+        done: Deferred = Deferred()
+        self.waiting.append((item, done))
+        if not self.writing:
+            self._write_next()
+        return await deferred_to_future(done)
+
+    # --- the writer (batches start from the reactor thread, are written in the pool) ---
+
+    def _write_next(self) -> None:
+        batch = self._take_batch()
+        self.writing = bool(batch)
+        if batch:
+            self.crawler.stats.inc_value("staging/batches")
+            written = threads.deferToThread(self._stage_batch, [item for item, _ in batch])
+            written.addBoth(self._batch_written, batch)
+
+    def _take_batch(self) -> list[tuple[CaseRecord, Deferred]]:
+        """The next cases to stage together: those waiting, up to the batch size; a case of a page
+        with several patients alone."""
+        taken: list[tuple[CaseRecord, Deferred]] = []
+        while self.waiting and len(taken) < self.batch_size:
+            several = _page_of_several(self.waiting[0][0])
+            if several and taken:
+                break
+            taken.append(self.waiting.pop(0))
+            if several:
+                break
+        return taken
+
+    def _batch_written(self, outcomes: list[CaseRecord | BaseException] | Failure, batch: list[tuple[CaseRecord, Deferred]]) -> None:
+        if isinstance(outcomes, Failure):  # not raised by _stage_batch (it answers per case): fail them all
+            outcomes = [outcomes.value] * len(batch)
+        for (_, done), outcome in zip(batch, outcomes):
+            if isinstance(outcome, BaseException):
+                done.errback(Failure(outcome, type(outcome), outcome.__traceback__))
+            else:
+                done.callback(outcome)
+        self._write_next()
+
+    def _stage_batch(self, batch: list[CaseRecord]) -> list[CaseRecord | BaseException]:
+        """Stage ``batch`` in one transaction; on an error, each case again in its own (worker thread).
+        Returns each case's outcome: the item, or the exception it fails with."""
+        outcomes: list[CaseRecord | BaseException | None] = [None] * len(batch)
+        todo: list[tuple[int, CaseRecord, list[StoredDocument]]] = []
+        for index, item in enumerate(batch):
+            try:
+                todo.append((index, item, self._store_documents(item)))
+            except Exception as exc:  # this case's pages could not be kept: it fails alone
+                outcomes[index] = exc
+        keys = [item.source_key for _, item, _ in todo]
+        try:
+            with self.db_lock, session_scope(self.engine) as session:
+                results = [self._stage_in(session, item, documents) for _, item, documents in todo]
+        except Exception as exc:
+            if len(todo) == 1:
+                outcomes[todo[0][0]] = exc
+                return outcomes
+            for (index, item, _), key in zip(todo, keys):
+                item.source_key = key  # as parsed: the retry resolves its identity again
+                outcomes[index] = self._stage_batch([item])[0]
+            return outcomes
+        for (index, item, documents), result in zip(todo, results):
+            if isinstance(result, DropItem):
+                self.crawler.stats.inc_value("cases/skipped_released")
+                outcomes[index] = result
+            else:
+                outcomes[index] = self._staged(item, result, documents)
+        return outcomes
+
+    def _store_documents(self, item: CaseRecord) -> list[StoredDocument]:
+        """The fetched pages' bodies into the media store (before the transaction: content-addressed)."""
         documents = []
         for doc in item.extra.get("_documents") or []:
             body = doc.get("body") or b""
@@ -566,32 +653,39 @@ class StagePipeline:
             documents.append(StoredDocument(url=doc["url"], status=doc["status"], sha256=sha, body_path=self.media.relpath(sha),
                                             content_type=doc.get("content_type"), etag=doc.get("etag"), last_modified=doc.get("last_modified"),
                                             case_keys=doc.get("case_keys")))
-        with self.db_lock:
-            with session_scope(self.engine) as session:
-                # one identity per case: the key every name of the record resolves to (db/identity.py)
-                identity = resolve_record(session, item)
-                if identity.released:
-                    self.crawler.stats.inc_value("cases/skipped_released")
-                    raise DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
-                item.source_key = identity.source_key
-                # the page remembers its cases under the keys they are staged with
-                documents = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key)) if doc.case_keys else doc
-                             for doc in documents]
-                rows = [record_document(session, item.source, doc) for doc in documents]
-                # a changed source re-queues an approved case and shows the reviewer what changed
-                case, status = stage_case(session, item, stored, document=rows[0] if rows else None,
-                                          on_source_changed=source_changed)
-                case.identity_key = identity.key
-                remember(session, item.source, identity.key, identity.aliases)
-                kill_point("staging-commit")
-            kill_point("staged")
-            page_keys = documents[0].case_keys if documents else None
-            if page_keys and item.source_key in page_keys:
-                # the page's cases are staged in whatever order their images arrive
-                done = self.page_cases_staged.setdefault(documents[0].url, set())
-                done.add(item.source_key)
-                if len(done) < len(set(page_keys)):
-                    kill_point("between-patients")
+        return documents
+
+    def _stage_in(self, session, item: CaseRecord, documents: list[StoredDocument]) -> str | DropItem:
+        """One case's rows in the open transaction; its status, or the DropItem of a released
+        identity (nothing written for it: ``resolve_record`` only reads)."""
+        # one identity per case: the key every name of the record resolves to (db/identity.py)
+        identity = resolve_record(session, item)
+        if identity.released:
+            return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
+        item.source_key = identity.source_key
+        # the page remembers its cases under the keys they are staged with
+        documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key)) if doc.case_keys else doc
+                        for doc in documents]
+        rows = [record_document(session, item.source, doc) for doc in documents]
+        # a changed source re-queues an approved case and shows the reviewer what changed
+        case, status = stage_case(session, item, item.extra["_stored_images"], document=rows[0] if rows else None,
+                                  on_source_changed=source_changed)
+        case.identity_key = identity.key
+        remember(session, item.source, identity.key, identity.aliases)
+        kill_point("staging-commit")
+        return status
+
+    def _staged(self, item: CaseRecord, status: str, documents: list[StoredDocument]) -> CaseRecord:
+        """After the commit that staged ``item``: the kill points, its counts; the bodies freed."""
+        kill_point("staged")
+        page_keys = documents[0].case_keys if documents else None
+        if page_keys and item.source_key in page_keys:
+            # the page's cases are staged in whatever order their images arrive
+            done = self.page_cases_staged.setdefault(documents[0].url, set())
+            done.add(item.source_key)
+            if len(done) < len(set(page_keys)):
+                kill_point("between-patients")
+        stored = item.extra["_stored_images"]
         stats = self.crawler.stats
         stats.inc_value(f"cases/staged/{status}")
         stats.inc_value("images/staged", len(stored))

@@ -51,6 +51,11 @@ REACTOR_THREADPOOL_MAXSIZE = 2
 # Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see style.md.
 CONCURRENT_ITEMS = 16
 
+# Cases staged in one transaction at most (pipelines.StagePipeline, not a Scrapy setting): the cases
+# that arrived while the previous batch was written, so a busy crawl commits once per batch; a
+# killed crawl loses the uncommitted batch only, and the next crawl fetches those cases again.
+STAGING_BATCH_SIZE = 32
+
 # Cache HTTP during development only (default off): `-s HTTPCACHE_ENABLED=1`.
 HTTPCACHE_DIR = str(PROJECT_ROOT / "data" / "httpcache")
 

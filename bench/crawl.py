@@ -12,7 +12,7 @@ RSS, with the mirror's counters giving requests and bytes served:
 3. the full pipeline again, nothing changed: it should download no image and transfer at most 5%
    of the first crawl's bytes.
 
-Target: the full pipeline within 1.5x of the bare crawl (wall time). The machine's load average
+Target: the full pipeline within 1.3x of the bare crawl (wall time). The machine's load average
 during each run is printed: the cores may be shared, and the mirror's server runs in this process
 (its CPU is printed too).
 
@@ -42,7 +42,7 @@ from bench._radiopaedia_mirror import QUERY, build_mirror  # noqa: E402
 from tests.mirror import Mirror  # noqa: E402
 
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.3  # issue 18 (was 1.5)
 SECOND_CRAWL_MAX_BYTES = 0.05
 
 
@@ -229,7 +229,8 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
         print(f"  {label:<{widths[0]}}  {f:>{widths[1]}}  {bb:>{widths[2]}}  {r:>{widths[3]}}")
     print(f"  staged: {staged_cases:,} cases, {staged_images:,} images (expected {args.cases:,} and {args.cases * args.images_per_case:,}); "
           f"pipeline stats: downloaded {full_images:,}, items {full['stats'].get('item_scraped_count', 0):,}, "
-          f"dropped {full['stats'].get('item_dropped_count', 0):,}, errors {full['stats'].get('log_count/ERROR', 0):,}")
+          f"dropped {full['stats'].get('item_dropped_count', 0):,}, errors {full['stats'].get('log_count/ERROR', 0):,}, "
+          f"staging transactions {full['stats'].get('staging/batches', 0):,}")
     if bare:
         ratio = full["wall"] / bare["wall"]
         verdict = "MET" if ratio <= TARGET_RATIO else "MISSED"

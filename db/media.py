@@ -86,8 +86,11 @@ class MediaStore:
         sha256 = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, data)
+            try:
+                write_atomically(target, data)
+            except FileNotFoundError:  # the folder's first file: made then (not a mkdir call per file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(target, data)
         return sha256
 
     def put_file(self, source: str | Path, sha256: str) -> str:
@@ -407,9 +410,11 @@ def write_atomically(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so a
     crash never leaves a half-written file under the final name."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:12]}"
+    # Created with open()'s mode (0666 less the umask: the file others read, a release, a backfilled
+    # CSV), not mkstemp's private 0600; O_EXCL as mkstemp: never someone else's file.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
     try:
-        os.fchmod(fd, umask_mode())  # the file others read (a release, a backfilled CSV), not a private temporary
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
