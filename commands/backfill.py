@@ -1,8 +1,6 @@
 """``scrapy backfill IN.csv -o OUT.csv``: fill blank cells of a metadata.csv from its own text columns."""
 
 from cli import CommandError, ProjectCommand, progress
-from exports.backfill import backfill_file
-from exports.csvio import MetadataFormatError
 
 
 class Command(ProjectCommand):
@@ -23,6 +21,9 @@ class Command(ProjectCommand):
         parser.add_argument("--evidence", metavar="EVIDENCE.csv", help="also write row, field, value, evidence, rule per fill")
 
     def execute(self, args, opts):
+        from exports.backfill import backfill_file  # the normalizers: only when a file is filled
+        from exports.csvio import MetadataFormatError
+
         if len(args) != 1 or not opts.output:
             raise CommandError("usage: scrapy backfill IN.csv -o OUT.csv [--fields f1,f2] [--evidence EVIDENCE.csv]")
         fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields else None

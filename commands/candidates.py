@@ -20,21 +20,11 @@ import json
 import subprocess
 import sys
 
-from cli import CommandError, ProjectCommand
-from db.session import session_scope
-from discovery.known import NEW, KnownPapers, candidate_ids
-from discovery.store import (
-    ACCEPTED,
-    DECISIONS,
-    REJECTED,
-    CandidateError,
-    candidate_links,
-    decide,
-    find_candidate,
-    list_candidates,
-    parse_candidate_id,
-)
+from cli import CommandError, ProjectCommand, db_session, lazy_import
 from ingest.identifiers import PaperIds, parse_identifier
+
+known_papers = lazy_import("discovery.known")
+store = lazy_import("discovery.store")
 
 VERBS = ("list", "accept", "reject", "check")
 
@@ -54,7 +44,7 @@ class Command(ProjectCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("--json", action="store_true", help="machine-readable output")
-        parser.add_argument("--status", choices=DECISIONS, help="list: only candidates with this decision")
+        parser.add_argument("--status", choices=store.DECISIONS, help="list: only candidates with this decision")
         parser.add_argument("--all", action="store_true", help="list: also the papers the dataset already has")
         parser.add_argument("--reason", help="reject (required) / accept: why")
         parser.add_argument("--offline", action="store_true", help="check: answer from the database only")
@@ -67,23 +57,23 @@ class Command(ProjectCommand):
         self.engine_ = self.engine()
         try:
             return getattr(self, "do_" + verb)(rest, opts)
-        except CandidateError as exc:
+        except store.CandidateError as exc:
             raise CommandError(f"{exc}; nothing was changed") from None
 
     def do_list(self, rest, opts):
         if rest:
-            raise CandidateError("list takes no arguments (filters: --status, --all)")
-        with session_scope(self.engine_) as session:
-            known = KnownPapers(session)
+            raise store.CandidateError("list takes no arguments (filters: --status, --all)")
+        with db_session.session_scope(self.engine_) as session:
+            known = known_papers.KnownPapers(session)
             rows = []
-            for c in list_candidates(session, opts.status):
-                answer = known.answer(candidate_ids(c))
-                if answer.status != NEW and not opts.all and c.status != REJECTED:
+            for c in store.list_candidates(session, opts.status):
+                answer = known.answer(known_papers.candidate_ids(c))
+                if answer.status != known_papers.NEW and not opts.all and c.status != store.REJECTED:
                     continue
                 rows.append({"id": c.id, "score": c.score, "status": c.status, "answer": answer.status,
                              "answer_detail": answer.detail, "key": c.key, "doi": c.doi, "pmid": c.pmid, "pmcid": c.pmcid,
                              "title": c.title, "journal": c.journal, "published": c.published, "license": c.license,
-                             "reasons": c.reasons, "found_by": c.found_by, "links": dict(candidate_links(c))})
+                             "reasons": c.reasons, "found_by": c.found_by, "links": dict(store.candidate_links(c))})
         if opts.json:
             print(json.dumps(rows, indent=1, ensure_ascii=False))
             return 0
@@ -94,31 +84,31 @@ class Command(ProjectCommand):
 
     def _decide(self, rest, opts, status):
         if not rest:
-            raise CandidateError(f"give at least one candidate id (scrapy candidates {status[:-2]} ID...)")
-        ids = [parse_candidate_id(i) for i in rest]
-        with session_scope(self.engine_) as session:
-            decided = decide(session, ids, status, self.reviewer(), opts.reason)
+            raise store.CandidateError(f"give at least one candidate id (scrapy candidates {status[:-2]} ID...)")
+        ids = [store.parse_candidate_id(i) for i in rest]
+        with db_session.session_scope(self.engine_) as session:
+            decided = store.decide(session, ids, status, self.reviewer(), opts.reason)
             lines = [f"{c.id}\t{status}\t{c.key}" for c in decided]
         print("\n".join(lines))
         return 0
 
     def do_accept(self, rest, opts):
-        return self._decide(rest, opts, ACCEPTED)
+        return self._decide(rest, opts, store.ACCEPTED)
 
     def do_reject(self, rest, opts):
-        return self._decide(rest, opts, REJECTED)
+        return self._decide(rest, opts, store.REJECTED)
 
     def do_check(self, rest, opts):
         if not rest:
-            raise CandidateError("give at least one identifier (DOI, PMID, PMCID, PII or URL)")
+            raise store.CandidateError("give at least one identifier (DOI, PMID, PMCID, PII or URL)")
         given: list[tuple[str, PaperIds]] = []
         for text in rest:
             try:
                 given.append((text, parse_identifier(text)))
             except ValueError as exc:
-                raise CandidateError(str(exc)) from None
+                raise store.CandidateError(str(exc)) from None
         answers = self._answers(given)
-        unresolved = [text for text, ids in given if answers[text][0].status == NEW and not answers[text][1]]
+        unresolved = [text for text, ids in given if answers[text][0].status == known_papers.NEW and not answers[text][1]]
         if unresolved and not opts.offline:
             self._look_up(unresolved, opts.base_url)
             answers = self._answers(given)
@@ -132,11 +122,11 @@ class Command(ProjectCommand):
     def _answers(self, given):
         """identifier -> (answer, whether its identifiers are complete enough to trust "new")."""
         out = {}
-        with session_scope(self.engine_) as session:
-            known = KnownPapers(session)
+        with db_session.session_scope(self.engine_) as session:
+            known = known_papers.KnownPapers(session)
             for text, ids in given:
-                candidate = find_candidate(session, ids)
-                full = ids.merged(candidate_ids(candidate)) if candidate is not None else ids
+                candidate = store.find_candidate(session, ids)
+                full = ids.merged(known_papers.candidate_ids(candidate)) if candidate is not None else ids
                 # A PMID, PMCID or PII alone may name a released DOI: "new" is trusted once discovery
                 # looked the paper up (it is a candidate), or for a DOI when every released row and
                 # case known by a PMID, PMCID or PII also carries its DOI.

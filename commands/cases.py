@@ -28,12 +28,13 @@ import json
 import re
 import sys
 
-from cli import CommandError, ProjectCommand
-from db.session import session_scope
-from review import actions, queries
-from review.rules import ReviewError
-from review.warnings import BLOCKING, refresh_missing_warnings
+from cli import CommandError, ProjectCommand, db_session, lazy_import
 from schema import REVIEW_STATES, ReviewState
+
+actions = lazy_import("review.actions")
+queries = lazy_import("review.queries")
+rules = lazy_import("review.rules")
+review_warnings = lazy_import("review.warnings")
 
 VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
          "split", "confirm-adult", "confirm-distinct", "annotate")
@@ -97,7 +98,7 @@ class Command(ProjectCommand):
         self.seen = opts.seen
         try:
             return getattr(self, "do_" + verb.replace("-", "_"))(rest, opts)
-        except ReviewError as exc:
+        except rules.ReviewError as exc:
             raise CommandError(f"{exc}; nothing was changed") from None
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ class Command(ProjectCommand):
 
     def _one_id(self, rest, verb) -> int:
         if len(rest) != 1:
-            raise ReviewError(f"{verb} takes one case id")
+            raise rules.ReviewError(f"{verb} takes one case id")
         return actions.parse_case_id(rest[0])
 
     def _each(self, ids, fn, done: str) -> int:
@@ -117,19 +118,19 @@ class Command(ProjectCommand):
         (No savepoints: SQLite's Python driver commits on RELEASE SAVEPOINT outside a BEGIN.)
         """
         if not ids:
-            raise ReviewError("give at least one case id")
+            raise rules.ReviewError("give at least one case id")
         ids = [actions.parse_case_id(i) for i in ids]
         errors = []
         if self.seen is not None and len(ids) != 1:
-            raise ReviewError("--seen VERSION goes with one case id")
-        with session_scope(self.engine_) as s:
+            raise rules.ReviewError("--seen VERSION goes with one case id")
+        with db_session.session_scope(self.engine_) as s:
             for case_id in ids:
                 try:
                     fn(s, actions.open_case(s, case_id, self.seen))
-                except ReviewError as exc:
+                except rules.ReviewError as exc:
                     errors.append(str(exc))
             if errors:
-                raise ReviewError("\n  ".join(errors))  # rolls the whole transaction back
+                raise rules.ReviewError("\n  ".join(errors))  # rolls the whole transaction back
         for case_id in ids:
             print(f"{case_id}\t{done}")
         return 0
@@ -138,15 +139,15 @@ class Command(ProjectCommand):
 
     def do_list(self, rest, opts):
         if rest:
-            raise ReviewError("list takes no arguments (filters: --state, --source, --finding, --warning)")
+            raise rules.ReviewError("list takes no arguments (filters: --state, --source, --finding, --warning)")
         f = self._filter(opts)
-        with session_scope(self.engine_) as s:
-            refresh_missing_warnings(s)
+        with db_session.session_scope(self.engine_) as s:
+            review_warnings.refresh_missing_warnings(s)
             rows = queries.list_cases(s, f)
         if opts.json:
             json.dump([{"id": r.id, "state": r.state, "source": r.source, "url": r.url, "title": r.title,
                         "age": r.age, "sex": r.sex, "license": r.license, "finding": r.finding, "images": r.images,
-                        "warnings": r.warnings, "blocking": [w for w in r.warnings if w in BLOCKING]} for r in rows],
+                        "warnings": r.warnings, "blocking": [w for w in r.warnings if w in review_warnings.BLOCKING]} for r in rows],
                       sys.stdout, ensure_ascii=False, indent=1)
             print()
         else:
@@ -155,7 +156,7 @@ class Command(ProjectCommand):
 
     def do_show(self, rest, opts):
         case_id = self._one_id(rest, "show")
-        with session_scope(self.engine_) as s:
+        with db_session.session_scope(self.engine_) as s:
             v = queries.case_view(s, case_id)
             data = _case_json(v)
         if opts.json:
@@ -191,7 +192,7 @@ class Command(ProjectCommand):
     def do_approve(self, rest, opts):
         if opts.all:
             if rest:
-                raise ReviewError("give case ids or --all with filters, not both")
+                raise rules.ReviewError("give case ids or --all with filters, not both")
             return self._approve_all(opts)
         return self._each(rest, lambda s, c: actions.approve(s, c, self.actor, confirm_adult=opts.confirm_adult,
                                                              not_duplicate=opts.not_duplicate), ReviewState.APPROVED)
@@ -199,9 +200,9 @@ class Command(ProjectCommand):
     def _approve_all(self, opts):
         f = self._filter(opts, state_default=ReviewState.STAGED)
         if f.state == ReviewState.APPROVED:
-            raise ReviewError("--state approved: these cases are approved already")
-        with session_scope(self.engine_) as s:
-            refresh_missing_warnings(s)
+            raise rules.ReviewError("--state approved: these cases are approved already")
+        with db_session.session_scope(self.engine_) as s:
+            review_warnings.refresh_missing_warnings(s)
             ids = [r.id for r in queries.list_cases(s, f)]
         if not ids:
             print("no case matches the filters")
@@ -215,11 +216,11 @@ class Command(ProjectCommand):
         approved, skipped = [], []
         for case_id in ids:  # one transaction per case: a blocked case changes nothing, the others go on
             try:
-                with session_scope(self.engine_) as s:
+                with db_session.session_scope(self.engine_) as s:
                     actions.approve(s, actions.open_case(s, case_id), self.actor, confirm_adult=opts.confirm_adult,
                                     not_duplicate=opts.not_duplicate)
                 approved.append(case_id)
-            except ReviewError as exc:
+            except rules.ReviewError as exc:
                 skipped.append((case_id, str(exc)))
         for case_id in approved:
             print(f"{case_id}\t{ReviewState.APPROVED}")
@@ -246,19 +247,19 @@ class Command(ProjectCommand):
 
     def do_set(self, rest, opts):
         if len(rest) < 2:
-            raise ReviewError("usage: scrapy cases set ID field=value [field@IMAGE_ID=value ...]")
+            raise rules.ReviewError("usage: scrapy cases set ID field=value [field@IMAGE_ID=value ...]")
         assignments = []
         for item in rest[1:]:
             name, sep, value = item.partition("=")
             if not sep:
-                raise ReviewError(f"{item!r} is not field=value")
+                raise rules.ReviewError(f"{item!r} is not field=value")
             field, image_id = _field_ref(name)
             assignments.append((field, image_id, value))
         return self._each([rest[0]], lambda s, c: actions.set_fields(s, c, self.actor, assignments), "saved")
 
     def do_reset(self, rest, opts):
         if len(rest) < 2:
-            raise ReviewError("usage: scrapy cases reset ID field [field@IMAGE_ID ...]")
+            raise rules.ReviewError("usage: scrapy cases reset ID field [field@IMAGE_ID ...]")
         refs = [_field_ref(x) for x in rest[1:]]
 
         def run(s, c):
@@ -268,7 +269,7 @@ class Command(ProjectCommand):
 
     def _images(self, rest, included: bool):
         if len(rest) < 2:
-            raise ReviewError(f"usage: scrapy cases {'include' if included else 'exclude'} ID IMAGE_ID...")
+            raise rules.ReviewError(f"usage: scrapy cases {'include' if included else 'exclude'} ID IMAGE_ID...")
 
         def run(s, c):
             for image_id in rest[1:]:
@@ -284,13 +285,13 @@ class Command(ProjectCommand):
     def do_split(self, rest, opts):
         case_id = self._one_id(rest, "split")
         if not opts.group:
-            raise ReviewError("give the images of each other patient with --group IMAGE_ID,IMAGE_ID")
+            raise rules.ReviewError("give the images of each other patient with --group IMAGE_ID,IMAGE_ID")
         try:
             groups = [[int(x) for x in g.split(",") if x.strip()] for g in opts.group]
         except ValueError:
-            raise ReviewError("--group takes comma-separated image ids") from None
+            raise rules.ReviewError("--group takes comma-separated image ids") from None
         created = []
-        with session_scope(self.engine_) as s:
+        with db_session.session_scope(self.engine_) as s:
             created = [c.id for c in actions.split_case(s, actions.open_case(s, case_id, self.seen), self.actor, groups)]
         print(f"{case_id}\tsplit into\t{' '.join(map(str, created))}")
         return 0
@@ -307,7 +308,7 @@ LIST_COLUMNS = ("id", "state", "source", "age", "sex", "license", "finding", "im
 
 def list_row(r) -> tuple[str, ...]:
     """One case as the list shows it; a warning that blocks approval is marked with ``!``."""
-    warnings = ",".join(("!" if w in BLOCKING else "") + w for w in sorted(r.warnings, key=lambda w: (w not in BLOCKING, w)))
+    warnings = ",".join(("!" if w in review_warnings.BLOCKING else "") + w for w in sorted(r.warnings, key=lambda w: (w not in review_warnings.BLOCKING, w)))
     return tuple(clean(x) for x in (r.id, r.state, r.source, r.age or "-", r.sex or "-", r.license or "-",
                                     r.finding or "-", r.images, warnings or "-", r.title or ""))
 
@@ -329,7 +330,7 @@ def _field_ref(text: str) -> tuple[str, int | None]:
     try:
         return field.strip(), int(image)
     except ValueError:
-        raise ReviewError(f"{text!r}: write field@IMAGE_ID with a numeric image id") from None
+        raise rules.ReviewError(f"{text!r}: write field@IMAGE_ID with a numeric image id") from None
 
 
 def _field_json(fr) -> dict:

@@ -9,11 +9,11 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
-from spiders.base import SpiderArgumentError
-
 
 class Command(ScrapyCrawl):
     def process_options(self, args, opts) -> None:
+        from spiders.base import SpiderArgumentError  # the spiders' modules: only for a crawl
+
         super().process_options(args, opts)
         if len(args) != 1:
             return  # Scrapy's own usage error

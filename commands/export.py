@@ -1,10 +1,11 @@
 """``scrapy export``: write a release (``-o DIR``) or append approved cases to a dataset checkout
 (``--dataset PATH``); ``--license`` writes a license subset, ``--state staged`` a preview."""
 
-from cli import CommandError, ProjectCommand, progress
-from exports.gates import DEFAULT_LICENSES
-from exports.release import ExportError, ExportRefused, export_into_dataset, export_release
+from cli import CommandError, ProjectCommand, lazy_import, progress
 from schema import LICENSES, ReviewState
+
+gates = lazy_import("exports.gates")
+release = lazy_import("exports.release")
 
 
 def _license_list(text: str, what: str) -> frozenset[str]:
@@ -54,20 +55,20 @@ class Command(ProjectCommand):
             raise CommandError("give --reports DIR or --reports-in-checkout, not both")
         reports = None if opts.reports_in_checkout else (opts.reports or self.settings.get("RELEASE_REPORTS_DIR"))
         setting = self.settings.get("EXPORT_LICENSES") or ""
-        allowed = _license_list(setting, "EXPORT_LICENSES") if setting.strip() else DEFAULT_LICENSES
+        allowed = _license_list(setting, "EXPORT_LICENSES") if setting.strip() else gates.DEFAULT_LICENSES
         subset = _license_list(opts.licenses, "--license") if opts.licenses else None
         try:
             if opts.dataset:
-                report = export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
+                report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
                                              allowed=allowed, include_needs_info=opts.include_needs_info,
                                              reports=reports)
             else:
-                report = export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
+                report = release.export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
                                         licenses=subset, state=opts.state, allowed=allowed,
                                         include_needs_info=opts.include_needs_info)
-        except ExportRefused as exc:
+        except release.ExportRefused as exc:
             raise CommandError(str(exc)) from None
-        except ExportError as exc:
+        except release.ExportError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:  # -o on a read-only or full disk: the release was built beside it and removed
             where = exc.filename or opts.output or opts.dataset

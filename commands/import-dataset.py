@@ -1,8 +1,9 @@
 """``scrapy import-dataset PATH``: load a dataset checkout or a bare metadata.csv as the released baseline."""
 
-from cli import CommandError, ProjectCommand, progress
-from exports.baseline import DatasetError, import_dataset
-from exports.csvio import MetadataFormatError
+from cli import CommandError, ProjectCommand, lazy_import, progress
+
+baseline = lazy_import("exports.baseline")
+csvio = lazy_import("exports.csvio")
 
 
 class Command(ProjectCommand):
@@ -18,8 +19,8 @@ class Command(ProjectCommand):
         if len(args) != 1:
             raise CommandError("give one PATH: a checkout of the dataset, or a metadata.csv")
         try:
-            report = import_dataset(args[0], self.engine(), self.media_store(), progress)
-        except (DatasetError, MetadataFormatError) as exc:
+            report = baseline.import_dataset(args[0], self.engine(), self.media_store(), progress)
+        except (baseline.DatasetError, csvio.MetadataFormatError) as exc:
             raise CommandError(f"{exc}; nothing was imported: fix the file and run the import again") from None
         for name in report.skipped_files:
             print(f"skipped hidden file {name} (not an image; `scrapy validate` reports it)")

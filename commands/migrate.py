@@ -2,43 +2,35 @@
 cases and released rows stored before revision 0008 their identities, and describe again the
 images stored before a revision added a fact about them (thumbnails, revision 0007)."""
 
-from sqlalchemy import select, update
+from cli import CommandError, ProjectCommand, lazy_import, progress
 
-from cli import CommandError, ProjectCommand, progress
-from db.identity import prepare_identities
-from db.media import MediaStore
-from db.models import Image, ReleasedFile
-from db.session import (
-    current_revision,
-    database_url,
-    head_revision,
-    make_engine,
-    revision_order,
-    session_scope,
-    upgrade_database,
-)
-from ingest.imaging import UnreadableImage, describe_image
+identity = lazy_import("db.identity")
+imaging = lazy_import("ingest.imaging")
+models = lazy_import("db.models")
+session_ = lazy_import("db.session")
 
 
-def fill_missing_thumbnails(engine, store: MediaStore) -> tuple[int, int]:
+def fill_missing_thumbnails(engine, store) -> tuple[int, int]:
     """Thumbnails (and centred hashes) for stored images that lack them, read from the media
     store; returns (filled, unreadable or missing from the store). Each batch is one transaction:
     an interrupted run keeps what it wrote and the next run goes on from there."""
+    from sqlalchemy import select, update
+
     filled = failed = 0
-    for model in (Image, ReleasedFile):
-        with session_scope(engine) as session:
+    for model in (models.Image, models.ReleasedFile):
+        with session_.session_scope(engine) as session:
             todo = session.execute(select(model.id, model.sha256)
                                    .where(model.phash.is_not(None), model.thumb.is_(None))).all()
         updates = []
         for n, (row_id, sha) in enumerate(progress(todo, f"thumbnails ({model.__tablename__})", len(todo)), 1):
             try:
-                facts = describe_image(store.read(sha))
-            except (OSError, UnreadableImage):
+                facts = imaging.describe_image(store.read(sha))
+            except (OSError, imaging.UnreadableImage):
                 failed += 1
             else:
                 updates.append({"id": row_id, "thumb": facts.thumb, "chash": facts.chash})
             if updates and (len(updates) == 200 or n == len(todo)):
-                with session_scope(engine) as session:
+                with session_.session_scope(engine) as session:
                     session.execute(update(model), updates)
                 filled += len(updates)
                 updates = []
@@ -49,7 +41,7 @@ def check_target(target: str, current: str | None) -> None:
     """A revision that exists and is not older than the database's: migrate only upgrades."""
     if target == "head":
         return
-    revisions = revision_order()
+    revisions = session_.revision_order()
     if target not in revisions:
         raise CommandError(f"--revision {target!r}: no such revision; revisions: {', '.join(revisions)} (or head); "
                            "nothing was changed")
@@ -70,18 +62,18 @@ class Command(ProjectCommand):
         parser.add_argument("--revision", default="head", help="target Alembic revision (default: head)")
 
     def execute(self, args, opts):
-        url = database_url(self.settings)
-        engine = make_engine(url)
-        check_target(opts.revision, current_revision(engine))
-        before, after = upgrade_database(engine, opts.revision)
+        url = session_.database_url(self.settings)
+        engine = session_.make_engine(url)
+        check_target(opts.revision, session_.current_revision(engine))
+        before, after = session_.upgrade_database(engine, opts.revision)
         shown = engine.url.render_as_string(hide_password=True)
         if before == after:
-            print(f"{shown}: already at revision {after} (newest: {head_revision()})")
+            print(f"{shown}: already at revision {after} (newest: {session_.head_revision()})")
         else:
             print(f"{shown}: upgraded from revision {before or 'empty'} to {after}")
-        if after != head_revision():
+        if after != session_.head_revision():
             return
-        cases, linked = prepare_identities(engine)
+        cases, linked = identity.prepare_identities(engine)
         if cases or linked.rows:
             print(f"identities: {cases} staged cases and {linked.rows} released rows linked to their natural keys"
                   + (f"; {linked.released_cases} staged cases are in the dataset already, marked released" if linked.released_cases else ""))

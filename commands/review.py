@@ -3,8 +3,7 @@
 import os
 import sys
 
-from cli import CommandError, ProjectCommand
-from db.session import database_url
+from cli import CommandError, ProjectCommand, db_session
 
 
 class Command(ProjectCommand):
@@ -36,7 +35,7 @@ class Command(ProjectCommand):
                                "(every request must then carry it) or bind 127.0.0.1")
         if token is not None and len(token) < 16:
             raise CommandError("REVIEW_TOKEN is too short: use at least 16 random characters")
-        app = create_app(database_url(self.settings), self.media_store(), self.reviewer(), token=token,
+        app = create_app(db_session.database_url(self.settings), self.media_store(), self.reviewer(), token=token,
                          loopback_only=loopback, annotation_license=self.settings.get("ANNOTATION_LICENSE"))
         shown = f"[{host}]" if ":" in host else host
         try:

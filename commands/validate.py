@@ -5,9 +5,10 @@ import json
 import sys
 from pathlib import Path
 
-from cli import CommandError, ProjectCommand, progress
-from exports.validate import summarize, validate
+from cli import CommandError, ProjectCommand, lazy_import, progress
 from schema import ERROR
+
+validation = lazy_import("exports.validate")
 
 FORMATS = ("text", "json", "csv")
 FIELDS = ("severity", "line", "filename", "column", "rule", "message")
@@ -42,7 +43,7 @@ class Command(ProjectCommand):
         if path.exists() and not (path.is_file() or path.is_dir()):  # /dev/zero would be read for ever
             raise CommandError(f"{path}: not a regular file nor a directory (a device or pipe?); give a release "
                                "directory, a dataset checkout, or a metadata.csv")
-        violations = validate(args[0], progress)
+        violations = validation.validate(args[0], progress)
         shown = [v for v in violations if v.severity == ERROR or not opts.errors_only]
         if opts.format == "json":
             json.dump([dict(zip(FIELDS, _cells(v))) for v in shown], sys.stdout, ensure_ascii=False, indent=1)
@@ -54,5 +55,5 @@ class Command(ProjectCommand):
         else:
             for v in shown:
                 print(v.render())
-        print(summarize(violations), file=sys.stderr)
+        print(validation.summarize(violations), file=sys.stderr)
         return 1 if any(v.severity == ERROR for v in violations) else 0

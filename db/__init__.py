@@ -1,5 +1,5 @@
-"""The staging database: models, sessions, migrations (see DESIGN.md, "The staging model")."""
+"""The staging database: models, sessions, migrations (see DESIGN.md, "The staging model").
 
-from db.session import DEFAULT_DB_URL, database_url, open_database, session_scope, upgrade_database
-
-__all__ = ["DEFAULT_DB_URL", "database_url", "open_database", "session_scope", "upgrade_database"]
+Nothing is imported here: ``db.session`` brings SQLAlchemy and Alembic, which a command that
+does not open the database (``scrapy version``, ``scrapy backfill``) should not pay for.
+"""
