@@ -5,16 +5,19 @@ The filling itself is ``ingest.backfill`` (pure: ``backfill_table`` on a whole t
 header, quoting and line endings are kept, and only the filled cells of a row are re-serialised.
 
 The file is streamed, so memory does not grow with it: a first pass checks every record and notes
-each row's patient (the chunks of whole patients are planned from that), the second reads the
-rows again and hands each chunk to a worker as soon as its last row is read, and writes the rows
-in file order as their fills come back. The output and the evidence file are written to temporary
-names and renamed at the end, the evidence first.
+each row's patient (the chunks of whole patients are planned from that); then each pass over the
+file reads the rows of a few chunks (a patient's rows may be anywhere in the file), hands each
+chunk to a worker as soon as its last row is read, and puts the fills in a temporary file; the
+last pass writes the rows in file order, merging those files. The output and the evidence file
+are written to temporary names and renamed at the end, the evidence first.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import os
+import pickle
 import tempfile
 from array import array
 from collections import deque
@@ -22,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from db.media import umask_mode
 from exports.csvio import Record, replace_cells, row_dict, stream_metadata
@@ -63,10 +67,18 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     plan = _plan(source, chunk)
     workers = workers or os.cpu_count() or 1
     pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
-    with _Outputs(target, evidence) as out, _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
-        report = _fill_stream(source, plan, fields, filler, out, progress)
+    with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
+        spills = [_fill_wave(source, plan, wave, fields, filler, progress) for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
+    with _Outputs(target, evidence) as out:
+        report = _write(source, plan, spills, out, progress)
         out.commit()
     return report
+
+
+#: Chunks per worker read in one pass over the file: a patient's rows may be anywhere in it, so a
+#: pass holds the rows of its chunks (about ``WAVE_CHUNKS * workers * chunk`` rows) until each
+#: chunk is complete; the fills go to a temporary file and the last pass writes the rows in order.
+WAVE_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -95,60 +107,70 @@ def _plan(source: str | Path, size: int) -> _Plan:
     return _Plan(header, len(keys), chunks, chunk_of)
 
 
-def _fill_stream(source: str | Path, plan: _Plan, fields: list[str] | None, filler: _Filler, out: _Outputs,
-                 progress: Progress) -> BackfillReport:
-    """The second pass: each chunk to ``filler`` once its last row is read; rows written in file
-    order as their fills arrive. At most a few chunks are in flight (so held) at a time."""
+def _waves(plan: _Plan, per_wave: int) -> list[range]:
+    """The chunks of each pass: ``per_wave`` consecutive chunks (at least one pass, even empty)."""
+    return [range(c, min(c + per_wave, len(plan.chunks))) for c in range(0, len(plan.chunks), per_wave)] or [range(0)]
+
+
+def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] | None, filler: _Filler,
+               progress: Progress) -> IO[bytes]:
+    """One pass over the file: the rows of the ``wave``'s chunks, each chunk handed to ``filler``
+    once its last row is read; returns a temporary file of their (row index, fills) in row order."""
     records = stream_metadata(source)
     header = next(records)
-    out.start(header)
-    writer = _RowWriter(header, out)
     buffers: dict[int, dict[int, dict[str, str]]] = {}
-    remaining = [sum(map(len, part)) for part in plan.chunks]
+    remaining = {c: sum(map(len, plan.chunks[c])) for c in wave}
     in_flight: deque = deque()
-    for i, record in enumerate(progress(records, "rows", plan.rows)):
-        writer.records[i] = record
+    filled: dict[int, list[Fill]] = {}
+    for i, record in enumerate(progress(records, f"rows, pass {wave.start // max(len(wave), 1) + 1}", plan.rows)):
         c = plan.chunk_of[i]
+        if c not in remaining:
+            continue
         buffers.setdefault(c, {})[i] = row_dict(header.cells, record)
         remaining[c] -= 1
         if remaining[c] == 0:
             rows = buffers.pop(c)
-            groups = [[(i, rows[i]) for i in unit] for unit in plan.chunks[c]]
-            in_flight.append(filler.submit(groups, fields))
+            in_flight.append(filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
             while len(in_flight) > filler.window:
-                writer.add(in_flight.popleft().get())
+                filled.update(in_flight.popleft().get())
     while in_flight:
-        writer.add(in_flight.popleft().get())
-    return writer.report
+        filled.update(in_flight.popleft().get())
+    spill = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; read and closed by _write
+    for i in sorted(filled):
+        pickle.dump((i, filled[i]), spill, pickle.HIGHEST_PROTOCOL)
+    spill.seek(0)
+    return spill
 
 
-class _RowWriter:
-    """Writes each row (its blank cells filled) and its evidence in file order."""
+def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
+    with spill:
+        while True:
+            try:
+                yield pickle.load(spill)
+            except EOFError:
+                return
 
-    def __init__(self, header: Record, out: _Outputs) -> None:
-        self.index = {name: i for i, name in enumerate(header.cells) if name}
-        self.records: dict[int, Record] = {}  # read, not written yet
-        self.fills: dict[int, list[Fill]] = {}  # filled, not written yet
-        self.next = 0
-        self.out = out
-        self.report = BackfillReport()
-        self.formatted: dict[str, str] = {}
 
-    def add(self, part: list[tuple[int, list[Fill]]]) -> None:
-        for i, fills in part:
-            self.fills[i] = fills
-        index, report = self.index, self.report
-        while self.next in self.fills:
-            record = self.records.pop(self.next)
-            # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
-            fills = [f for f in self.fills.pop(self.next) if f.field in index and not record.cells[index[f.field]].strip()]
-            self.out.row(replace_cells(record, {index[f.field]: f.value for f in fills}, self.formatted), record.ending)
-            for fill in fills:
-                self.out.evidence_row((fill.row, record.line, fill.field, fill.value, fill.evidence, fill.rule))
-                report.by_field[fill.field] = report.by_field.get(fill.field, 0) + 1
-            report.filled += len(fills)
-            report.rows += 1
-            self.next += 1
+def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outputs, progress: Progress) -> BackfillReport:
+    """The last pass: every row, its blank cells filled, and the evidence, in file order."""
+    records = stream_metadata(source)
+    header = next(records)
+    out.row(header.raw, header.ending)
+    index = {name: i for i, name in enumerate(header.cells) if name}
+    report = BackfillReport()
+    formatted: dict[str, str] = {}
+    merged = heapq.merge(*map(_unspill, spills), key=lambda item: item[0])
+    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)), merged, strict=True):
+        assert i == j, (i, j)  # every row is in exactly one chunk
+        # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
+        fills = [f for f in row_fills if f.field in index and not record.cells[index[f.field]].strip()]
+        out.row(replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending)
+        for fill in fills:
+            out.evidence_row((fill.row, record.line, fill.field, fill.value, fill.evidence, fill.rule))
+            report.by_field[fill.field] = report.by_field.get(fill.field, 0) + 1
+        report.filled += len(fills)
+        report.rows += 1
+    return report
 
 
 class _Done:
@@ -214,9 +236,6 @@ class _Outputs:
             self.evidence_writer = csv.writer(self.handles[1], lineterminator="\n")
             self.evidence_writer.writerow(EVIDENCE_COLUMNS)
         return self
-
-    def start(self, header: Record) -> None:
-        self.row(header.raw, header.ending)
 
     def row(self, raw: str, ending: str) -> None:
         self.handles[0].write(raw + ending)
