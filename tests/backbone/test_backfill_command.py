@@ -137,3 +137,34 @@ def test_streamed_backfill_equals_the_whole_table_in_memory_with_patients_across
         assert (out.read_bytes(), evidence.read_bytes()) == expected, (workers, chunk)
         assert report.rows == len(records)
         assert report.filled == len(list(csv.reader(expected[1].decode("utf-8").splitlines(keepends=True)))) - 1
+
+
+def test_the_streamed_reader_refuses_what_the_whole_file_reader_refuses(tmp_path):
+    """``stream_metadata`` (the file read a line at a time) gives the records of ``iter_metadata``
+    and refuses the same files with the same message: a byte order mark, a NUL byte (its line),
+    an empty file, a row of the wrong width, a quote never closed."""
+    import pytest
+
+    from exports.csvio import MetadataFormatError, iter_metadata, stream_metadata
+
+    row = ",".join(["1"] * HEADER.count(",")) + ","
+    cases = {
+        "bom": b"\xef\xbb\xbf" + HEADER.encode() + b"\n",
+        "nul": (HEADER + "\n" + row + "\n" + row[:-1] + "\x00,\n").encode(),
+        "empty": b" \n\r\n",
+        "width": (HEADER + "\n1,2,3\n").encode(),
+        "quote": (HEADER + '\n"open\n').encode(),
+        "good": SAMPLE_CSV.read_bytes().replace(b"\n", b"\r\n", 3),
+    }
+    for name, data in cases.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        try:
+            header, rows = iter_metadata(data, path)
+            expected = [header, *rows]
+        except MetadataFormatError as exc:
+            with pytest.raises(MetadataFormatError) as refused:
+                list(stream_metadata(path))
+            assert str(refused.value) == str(exc), name
+        else:
+            assert list(stream_metadata(path)) == expected, name
