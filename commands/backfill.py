@@ -37,7 +37,7 @@ class Command(ProjectCommand):
             raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; nothing was written: give a readable "
                                "metadata.csv and a writable place for OUT.csv, then run it again") from None
         counts = report.counts()
-        print(f"{args[0]}: {report.rows} rows, {len(report.fills)} blank cells filled -> {opts.output}")
+        print(f"{args[0]}: {report.rows} rows, {report.filled} blank cells filled -> {opts.output}")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             print(f"  {name:24} {n}")
         if opts.evidence:

@@ -1,23 +1,35 @@
 """Fill the blank cells of a dataset-shaped CSV from each row's own text, keeping every other byte.
 
-The filling itself is ``ingest.backfill.backfill_table`` (pure); this module reads and writes files:
-rows, order, header, quoting and line endings are kept, and only the filled cells of a row are
-re-serialised. The output and the evidence file are written atomically.
+The filling itself is ``ingest.backfill`` (pure: ``backfill_table`` on a whole table, or
+``fill_patients`` on a chunk of whole patients); this module reads and writes files: rows, order,
+header, quoting and line endings are kept, and only the filled cells of a row are re-serialised.
+
+The file is streamed, so memory does not grow with it: a first pass checks every record and notes
+each row's patient (the chunks of whole patients are planned from that); then each pass over the
+file reads the rows of a few chunks (a patient's rows may be anywhere in the file), hands each
+chunk to a worker as soon as its last row is read, and puts the fills in a temporary file; the
+last pass writes the rows in file order, merging those files. The output and the evidence file
+are written to temporary names and renamed at the end, the evidence first.
 """
 
 from __future__ import annotations
 
 import csv
-import gc
-import io
-from collections.abc import Callable, Iterable
+import heapq
+import os
+import pickle
+import tempfile
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
-from db.media import write_atomically
-from exports.csvio import Record, iter_metadata, render, replace_cells, row_dict
-from ingest.backfill import Fill, backfill_table
+from db.media import umask_mode
+from exports.csvio import Record, replace_cells, row_dict, stream_metadata
+from ingest.backfill import Fill, fill_patients, patient_chunks, patient_key
 from schema import COLUMNS
 
 Progress = Callable[[Iterable, str, int], Iterable]
@@ -30,14 +42,15 @@ def _no_progress(items: Iterable, _label: str, _total: int) -> Iterable:
 
 @dataclass
 class BackfillReport:
+    """What was filled: counts only (the fills themselves are in the evidence file), so that the
+    report does not grow with the file."""
+
     rows: int = 0
-    fills: list[tuple[int, Fill]] = field(default_factory=list)  # (CSV line, fill)
+    filled: int = 0
+    by_field: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for _, fill in self.fills:
-            out[fill.field] = out.get(fill.field, 0) + 1
-        return out
+        return dict(self.by_field)
 
 
 def backfill_file(source: str | Path, target: str | Path, fields: list[str] | None = None,
@@ -45,24 +58,221 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
                   workers: int | None = None, chunk: int = 2_000) -> BackfillReport:
     """Fill ``source``'s blank cells into ``target`` (and the evidence of each fill into
     ``evidence``). ``workers`` and ``chunk`` are ``backfill_table``'s: the processes and the size of
-    the chunks of whole patients each one fills; the output does not depend on them."""
+    the chunks of whole patients each one fills; the output does not depend on them, and is the
+    output of ``backfill_table`` on the whole file."""
     unknown = sorted(set(fields or ()) - set(COLUMNS))
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are the metadata.csv columns: {', '.join(COLUMNS)}")
     check_paths(source, target, evidence)
-    with _without_cyclic_gc():
-        data = Path(source).read_bytes()
-        header, records = iter_metadata(data, source)
-        records = list(records)  # read (and checked) once: the count is the list's length
-        del data
-        rows = [row_dict(header.cells, r) for r in records]
-    # The whole table at once: a patient's rows share their notes as evidence for patient-level
-    # fields (sex, age, survival...), while per-image fields stay strictly per row. (The collector
-    # runs as usual there: its worker processes inherit its state.)
-    table = backfill_table(rows, fields, first_row_number=1, workers=workers, chunk=chunk)
-    del rows
-    with _without_cyclic_gc():
-        return _write(header, records, table, target, evidence, progress)
+    plan = _plan(source, chunk)
+    workers = workers or os.cpu_count() or 1
+    pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
+    with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
+        spills = [_fill_wave(source, plan, wave, fields, filler, progress) for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
+    with _Outputs(target, evidence) as out:
+        report = _write(source, plan, spills, out, progress)
+        out.commit()
+    return report
+
+
+#: Chunks per worker read in one pass over the file: a patient's rows may be anywhere in it, so a
+#: pass holds the rows of its chunks (about ``WAVE_CHUNKS * workers * chunk`` rows) until each
+#: chunk is complete; the fills go to a temporary file and the last pass writes the rows in order.
+WAVE_CHUNKS = 8
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the first pass learns: the header, the number of rows, the chunks of whole patients
+    (``patient_chunks``) and the chunk of each row."""
+
+    header: Record
+    rows: int
+    chunks: list[list[list[int]]]
+    chunk_of: array
+
+
+def _plan(source: str | Path, size: int) -> _Plan:
+    records = stream_metadata(source)
+    header = next(records)
+    names = header.cells
+    pid, url = names.index("patientid"), names.index("url")
+    keys = [patient_key(r.cells[pid], r.cells[url]) for r in records]  # every record read and checked
+    chunks = patient_chunks(keys, size)
+    chunk_of = array("l", bytes(8 * len(keys)))
+    for c, part in enumerate(chunks):
+        for unit in part:
+            for i in unit:
+                chunk_of[i] = c
+    return _Plan(header, len(keys), chunks, chunk_of)
+
+
+def _waves(plan: _Plan, per_wave: int) -> list[range]:
+    """The chunks of each pass: ``per_wave`` consecutive chunks (at least one pass, even empty)."""
+    return [range(c, min(c + per_wave, len(plan.chunks))) for c in range(0, len(plan.chunks), per_wave)] or [range(0)]
+
+
+def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] | None, filler: _Filler,
+               progress: Progress) -> IO[bytes]:
+    """One pass over the file: the rows of the ``wave``'s chunks, each chunk handed to ``filler``
+    once its last row is read; returns a temporary file of their (row index, fills) in row order."""
+    records = stream_metadata(source)
+    header = next(records)
+    buffers: dict[int, dict[int, dict[str, str]]] = {}
+    remaining = {c: sum(map(len, plan.chunks[c])) for c in wave}
+    in_flight: deque = deque()
+    filled: dict[int, list[Fill]] = {}
+    for i, record in enumerate(progress(records, f"rows, pass {wave.start // max(len(wave), 1) + 1}", plan.rows)):
+        c = plan.chunk_of[i]
+        if c not in remaining:
+            continue
+        buffers.setdefault(c, {})[i] = row_dict(header.cells, record)
+        remaining[c] -= 1
+        if remaining[c] == 0:
+            rows = buffers.pop(c)
+            in_flight.append(filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
+            while len(in_flight) > filler.window:
+                filled.update(in_flight.popleft().get())
+    while in_flight:
+        filled.update(in_flight.popleft().get())
+    spill = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; read and closed by _write
+    for i in sorted(filled):
+        pickle.dump((i, filled[i]), spill, pickle.HIGHEST_PROTOCOL)
+    spill.seek(0)
+    return spill
+
+
+def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
+    with spill:
+        while True:
+            try:
+                yield pickle.load(spill)
+            except EOFError:
+                return
+
+
+def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outputs, progress: Progress) -> BackfillReport:
+    """The last pass: every row, its blank cells filled, and the evidence, in file order."""
+    records = stream_metadata(source)
+    header = next(records)
+    out.row(header.raw, header.ending)
+    index = {name: i for i, name in enumerate(header.cells) if name}
+    report = BackfillReport()
+    formatted: dict[str, str] = {}
+    merged = heapq.merge(*map(_unspill, spills), key=lambda item: item[0])
+    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)), merged, strict=True):
+        assert i == j, (i, j)  # every row is in exactly one chunk
+        # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
+        fills = [f for f in row_fills if f.field in index and not record.cells[index[f.field]].strip()]
+        out.row(replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending)
+        for fill in fills:
+            out.evidence_row((fill.row, record.line, fill.field, fill.value, fill.evidence, fill.rule))
+            report.by_field[fill.field] = report.by_field.get(fill.field, 0) + 1
+        report.filled += len(fills)
+        report.rows += 1
+    return report
+
+
+class _Done:
+    """A chunk filled in this process, with the interface of a pool's ``AsyncResult``."""
+
+    def __init__(self, value: list[tuple[int, list[Fill]]]) -> None:
+        self.value = value
+
+    def get(self) -> list[tuple[int, list[Fill]]]:
+        return self.value
+
+
+class _Filler:
+    """Fills chunks of whole patients in this process or in a pool of ``workers``; ``window``:
+    how many chunks may wait for their results before the reader stops to write."""
+
+    def __init__(self, pool=None, workers: int = 1) -> None:
+        self.pool = pool
+        self.window = 2 * workers if pool is not None else 0
+
+    def submit(self, groups: list[list[tuple[int, dict[str, str]]]], fields: list[str] | None):
+        # row numbers from 1, as the old whole-table call gave them: the evidence file's "row"
+        if self.pool is None:
+            return _Done(fill_patients(groups, fields, 1))
+        return self.pool.apply_async(fill_patients, (groups, fields, 1))
+
+
+@contextmanager
+def _fillers(workers: int) -> Iterator[_Filler]:
+    if workers <= 1:
+        yield _Filler()
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # forked before any row is read: the workers inherit a small process, not the table
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield _Filler(pool, workers)
+
+
+class _Outputs:
+    """The output CSV and the evidence CSV written under temporary names in their folders;
+    ``commit`` renames them into place (the evidence first, taken back if the output's rename
+    fails); leaving the block without a commit removes them."""
+
+    def __init__(self, target: str | Path, evidence: str | Path | None) -> None:
+        self.paths = [Path(target)] + ([Path(evidence)] if evidence is not None else [])
+        self.temps: list[str] = []
+        self.handles: list = []
+        self.evidence_writer = None
+
+    def __enter__(self) -> _Outputs:
+        try:
+            for path in self.paths:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+                self.temps.append(tmp)
+                os.fchmod(fd, umask_mode())  # the file others read, not a private temporary
+                self.handles.append(open(fd, "w", encoding="utf-8", newline=""))
+        except BaseException:
+            self.__exit__()
+            raise
+        if len(self.paths) > 1:
+            self.evidence_writer = csv.writer(self.handles[1], lineterminator="\n")
+            self.evidence_writer.writerow(EVIDENCE_COLUMNS)
+        return self
+
+    def row(self, raw: str, ending: str) -> None:
+        self.handles[0].write(raw + ending)
+
+    def evidence_row(self, cells: tuple) -> None:
+        if self.evidence_writer is not None:
+            self.evidence_writer.writerow(cells)
+
+    def commit(self) -> None:
+        for handle in self.handles:
+            handle.close()
+        if len(self.paths) == 1:
+            os.replace(self.temps[0], self.paths[0])
+            return
+        (target, evidence), (tmp_target, tmp_evidence) = self.paths, self.temps
+        # the previous evidence kept under a second name (a link: not read into memory), to be
+        # put back if the output's rename fails
+        previous = None
+        if evidence.is_file():
+            previous = f"{tmp_evidence}.previous"
+            os.link(evidence, previous)
+            self.temps.append(previous)
+        os.replace(tmp_evidence, evidence)
+        try:
+            os.replace(tmp_target, target)
+        except BaseException:
+            if previous is not None:
+                os.replace(previous, evidence)
+            else:
+                evidence.unlink(missing_ok=True)
+            raise
+
+    def __exit__(self, *exc) -> None:
+        for handle in self.handles:
+            handle.close()
+        for tmp in self.temps:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def check_paths(source: str | Path, target: str | Path, evidence: str | Path | None) -> None:
@@ -85,53 +295,3 @@ def check_paths(source: str | Path, target: str | Path, evidence: str | Path | N
         raise ValueError(f"--evidence {evidence}: is the -o file too; give two different files")
 
 
-@contextmanager
-def _without_cyclic_gc():
-    """Millions of objects (records, cells, fills, lines) are created here and all stay alive until
-    the files are written, without reference cycles: the cyclic collector would only walk them
-    again and again as they pile up (seconds on 100,000 rows), freeing nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _write(header: Record, records: list[Record], table: list[Fill], target: str | Path, evidence: str | Path | None,
-           progress: Progress) -> BackfillReport:
-    total = len(records)
-    index = {name: i for i, name in enumerate(header.cells) if name}
-    report = BackfillReport(rows=total)
-    fills_by_row: dict[int, list[Fill]] = {}
-    for fill in table:
-        fills_by_row.setdefault(fill.row, []).append(fill)
-    records = list(progress(records, "rows", total))
-    lines = [(header.raw, header.ending)]
-    formatted: dict[str, str] = {}
-    for number, record in enumerate(records, start=1):
-        # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
-        fills = [f for f in fills_by_row.get(number, []) if f.field in index and not record.cells[index[f.field]].strip()]
-        lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending))
-        report.fills.extend((record.line, f) for f in fills)
-    if evidence is not None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(EVIDENCE_COLUMNS)
-        for line, fill in report.fills:
-            writer.writerow((fill.row, line, fill.field, fill.value, fill.evidence, fill.rule))
-        # the evidence first: if the second write fails, the first is taken back (nothing changed)
-        previous = Path(evidence).read_bytes() if Path(evidence).is_file() else None
-        write_atomically(evidence, out.getvalue().encode("utf-8"))
-        try:
-            write_atomically(target, render(lines))
-        except BaseException:
-            if previous is not None:
-                write_atomically(evidence, previous)
-            else:
-                Path(evidence).unlink(missing_ok=True)
-            raise
-        return report
-    write_atomically(target, render(lines))
-    return report

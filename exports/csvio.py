@@ -110,18 +110,20 @@ _UNQUOTED_MAX = csv.field_size_limit()
 _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
 
 
-def _physical_records(data: bytes, path: str | Path) -> Iterator[tuple[int, str, str]]:
+def _physical_records(data: bytes | Iterable[bytes], path: str | Path) -> Iterator[tuple[int, str, str]]:
     """Yield ``(line, raw, ending)`` per record; a quoted newline continues the record.
 
     Works on the bytes line by line (a newline byte never occurs inside a UTF-8 sequence), so a
     100,000-row file is never held as one decoded string. A record ends at a line break outside
-    quotes; counting quote characters tells, because an escaped quote is doubled.
+    quotes; counting quote characters tells, because an escaped quote is doubled. ``data`` may
+    also be blocks of the file each ending at a ``\n`` (a binary file's lines): the same pieces.
     """
+    blocks = (data,) if isinstance(data, bytes) else data
     line_no = 1
     start_line = 1
     pending: list[str] = []
     quotes = 0
-    for match in _LINE.finditer(data):
+    for match in (m for block in blocks for m in _LINE.finditer(block)):
         piece = match.group()
         try:
             piece_text = piece.decode("utf-8")
@@ -170,7 +172,7 @@ def iter_metadata(data: bytes, path: str | Path = "metadata.csv") -> tuple[Recor
     return header, _checked_rows(records, len(header.cells), path)
 
 
-def _records(data: bytes, path: str | Path) -> Iterator[Record]:
+def _records(data: bytes | Iterable[bytes], path: str | Path) -> Iterator[Record]:
     first = True
     split = _CellSplitter()
     try:
@@ -196,6 +198,37 @@ def _checked_rows(records: Iterator[Record], width: int, path: str | Path) -> It
                 path, rec.line, f"{len(rec.cells)} fields where the header has {width} (an unquoted comma or a missing cell)"
             )
         yield rec
+
+
+def _check_file(path: str | Path, block: int = 1 << 20) -> None:
+    """``_check_bytes`` on a file read a block at a time: the same refusals, in the same order."""
+    with open(path, "rb") as fh:
+        head = fh.read(block)
+        if head.startswith(b"\xef\xbb\xbf"):
+            _check_bytes(head, path)
+        lines, blank, data = 0, True, head
+        while data:
+            nul = data.find(b"\x00")
+            if nul >= 0:
+                raise MetadataFormatError(path, lines + data.count(b"\n", 0, nul) + 1, "contains a NUL byte")
+            lines += data.count(b"\n")
+            blank = blank and not data.strip()
+            data = fh.read(block)
+    if blank:
+        raise MetadataFormatError(path, None, "is empty")
+
+
+def stream_metadata(path: str | Path) -> Iterator[Record]:
+    """``iter_metadata`` on a file read line by line (memory does not grow with the file): the
+    header, then the rows, each checked as it is read; the file's bytes are checked first.
+    A generator: it closes the file when exhausted or closed."""
+    _check_file(path)
+    with open(path, "rb") as fh:
+        records = _records(fh, path)
+        header = next(records)
+        check_header(header, path)
+        yield header
+        yield from _checked_rows(records, len(header.cells), path)
 
 
 def parse_metadata(data: bytes, path: str | Path = "metadata.csv") -> MetadataFile:

@@ -25,6 +25,7 @@ notes (never the values) of the patient's other rows: same patientid, same case 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,7 +53,19 @@ from .normalize.provenance import (
     normalize_date,
     url_for_doi,
 )
-from .timeline import ImageTexts, case_timeline, filename_day, tells_one_moment
+from .timeline import CaseImages, ImageTexts, filename_day, tells_one_moment
+
+
+class _Siblings:
+    """The films of a patient's rows on its timeline (``CaseImages``) and the first row of each
+    file name, built when the first of the rows asks and shared by them all (their contexts):
+    placing each row's film must not read every sibling's words again."""
+
+    __slots__ = ("case", "first")
+
+    def __init__(self) -> None:
+        self.case: CaseImages | None = None
+        self.first: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,8 @@ class RowContext:
     own_texts: tuple[str, ...] = ()
     #: Every row of the patient has this row's note: the note describes all of its films.
     note_of_all: bool = False
+    #: Shared by the contexts of one patient's rows (built by ``backfill_table``): a cache.
+    siblings: _Siblings | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -348,17 +363,33 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     presenting = ((bool(image_text) and image_text == note) or context.note_of_all) and tells_one_moment(note)
     if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
-    names = context.filenames or (filename,)
-    own = names.index(filename) if filename in names else 0
-    siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
-    images = [ImageTexts(i, caption=(image_text or "") if i == own else siblings[i], filename=_stem(name)) for i, name in enumerate(names)]
+    case, first = _case_images(context, filename)
+    own = first.get(filename, 0)
+    image = ImageTexts(own, caption=image_text or "", filename=_stem((context.filenames or (filename,))[own]))
     # Curators count a film "on admission" after a told onset from the onset or from the admission:
     # such films stay blank (admission_base_told=False).
-    timeline = case_timeline(note, images, captions_are_notes=True, presenting=presenting, admission_base_told=False)
-    placed = timeline.offset_of(own)
+    placed = case.offset_of(note, image, presenting=presenting, admission_base_told=False)
     if placed is None or placed.value is None:
         return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
     return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
+
+
+def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[str, int]]:
+    """The patient's films (each sibling's own words, this row's among them) and the first
+    position of each file name: a row takes the place of the first film of its name."""
+    holder = context.siblings
+    if holder is not None and holder.case is not None:
+        return holder.case, holder.first
+    names = context.filenames or (filename,)
+    siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
+    case = CaseImages([ImageTexts(i, caption=siblings[i], filename=_stem(name)) for i, name in enumerate(names)],
+                      captions_are_notes=True)
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        first.setdefault(name, i)
+    if holder is not None:
+        holder.case, holder.first = case, first
+    return case, first
 
 
 # An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
@@ -653,27 +684,30 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         "" if not note or (counts[note] > 1 and text == note) else (text or "")
         for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
     )
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group)) for note in notes]
+    siblings = _Siblings()
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings) for note in notes]
 
 
-def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> list[list[list[int]]]:
+def patient_key(patientid: str, url: str) -> tuple[str, str] | None:
+    """The key of a row's patient from its ``patientid`` and ``url`` cells (``_patient_key``)."""
+    return _patient_key({"patientid": patientid, "url": url})
+
+
+def patient_chunks(keys: Iterable[tuple[str, str] | None], size: int) -> list[list[list[int]]]:
     """Row indices in chunks of about ``size`` rows made of whole patients (rows without a
-    patientid stand alone), patients in the order of their first row."""
+    patientid stand alone), patients in the order of their first row; ``keys`` are the rows'
+    ``patient_key``s, in table order."""
     units: list[list[int]] = []
-    if by_patient:
-        groups: dict[tuple[str, str], list[int]] = {}
-        for i, row in enumerate(rows):
-            key = _patient_key(row)
-            if key is None:
-                units.append([i])
-                continue
-            members = groups.get(key)
-            if members is None:
-                members = groups[key] = []
-                units.append(members)
-            members.append(i)
-    else:
-        units = [[i] for i in range(len(rows))]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is None:
+            units.append([i])
+            continue
+        members = groups.get(key)
+        if members is None:
+            members = groups[key] = []
+            units.append(members)
+        members.append(i)
     chunks: list[list[list[int]]] = []
     current: list[list[int]] = []
     count = 0
@@ -686,6 +720,21 @@ def _patient_chunks(rows: list[dict[str, str]], by_patient: bool, size: int) -> 
     if current:
         chunks.append(current)
     return chunks
+
+
+def _wanted(fields: Iterable[str] | None) -> tuple[list[str], list[str]]:
+    """The fillable fields asked for, and those of them a patient's rows decide together."""
+    wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
+    return wanted, [f for f in wanted if f in TABLE_PATIENT_FIELDS]
+
+
+def fill_patients(groups: list[list[tuple[int, dict[str, str]]]], fields: Iterable[str] | None = None,
+                  first_row_number: int = 2) -> list[tuple[int, list[Fill]]]:
+    """(row index, fills) of each row of whole patients (``groups``: each patient's (row index,
+    row) in table order, patients as ``patient_chunks`` orders them): what ``backfill_table`` gives
+    those rows, for a caller that reads a table a chunk of patients at a time."""
+    wanted, table_fields = _wanted(fields)
+    return _table_chunk((groups, wanted, table_fields, first_row_number))
 
 
 def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = None, first_row_number: int = 2,
@@ -710,11 +759,10 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
     the same whatever ``workers`` and ``chunk``."""
     import os
 
-    wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
-    table_fields = [f for f in wanted if f in TABLE_PATIENT_FIELDS]
+    wanted, table_fields = _wanted(fields)
     # whole patients per chunk: patient fields combine their notes, per-image fields need to know
     # whether their note is shared and the day labels of their siblings (RowContext)
-    chunks = _patient_chunks(rows, True, chunk)
+    chunks = patient_chunks(map(_patient_key, rows), chunk)
     jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number) for part in chunks)
     workers = workers or os.cpu_count() or 1
     per_row: list[list[Fill] | None] = [None] * len(rows)

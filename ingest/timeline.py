@@ -446,26 +446,109 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     offsets: list[ImageOffset] = []
     previous_day: int | None = None
     for image in ordered:
-        moment, reason = chosen[image.position]
-        day, rule = None, ""
-        if moment is None and not reason:
-            if presenting and timeline.admission_day is not None:
-                day, rule = timeline.admission_day, "timeline.presenting-image"
-                moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
-            else:
-                reason = "no moment of this image in its own words"
-        elif moment is not None:
-            first = image.position == ordered[0].position
-            day, rule, reason = _place(moment, timeline, admission_scale, previous_day, first, dates)
-            if day is not None and not admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
-                day, reason = None, (
-                    f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
-                    f"({timeline.anchor_evidence!r}): curators count such a film from either, day {day} or day {day - timeline.admission_day}")
+        first = image.position == ordered[0].position
+        moment, day, rule, reason = _placed(chosen[image.position], _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
+                                            previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "", moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
             previous_day = day
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """What placing one image needs of its case: the axis, the dated onset and admission, whether
+    the labels count from admission, and ``case_timeline``'s switches."""
+
+    timeline: Timeline
+    dates: _Dates
+    admission_scale: bool
+    presenting: bool
+    admission_base_told: bool
+
+
+def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
+            first: bool) -> tuple[Moment | None, int | None, str, str]:
+    """(moment, day, rule, reason) of one image on the axis, from its chosen moment (or the reason
+    it has none) and the day of the last image placed before it."""
+    moment, reason = chosen
+    timeline = axis.timeline
+    day, rule = None, ""
+    if moment is None and not reason:
+        if axis.presenting and timeline.admission_day is not None:
+            day, rule = timeline.admission_day, "timeline.presenting-image"
+            moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
+        else:
+            reason = "no moment of this image in its own words"
+    elif moment is not None:
+        day, rule, reason = _place(moment, timeline, axis.admission_scale, previous_day, first, axis.dates)
+        if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
+            day, reason = None, (
+                f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
+                f"({timeline.anchor_evidence!r}): curators count such a film from either, day {day} or day {day - timeline.admission_day}")
+    return moment, day, rule, reason
+
+
+def _since_onset(chosen: tuple[Moment | None, str]) -> int:
+    return int(chosen[0] is not None and chosen[0].kind == SINCE_ONSET)
+
+
+def _has_day_zero_label(moments: list[Moment]) -> int:
+    return int(any(m.kind == LABEL and m.days == 0 for m in moments))
+
+
+class CaseImages:
+    """A case's images with their moments read once, to place one image at a time: ``offset_of``
+    gives what ``case_timeline(history, images, ...).offset_of(position)`` gives with that image's
+    texts replaced, without reading the other images' words again. Backfill places each row's
+    image among all its patient's films, and a patient may have thousands of rows."""
+
+    def __init__(self, images: Sequence[ImageTexts], captions_are_notes: bool = False, day_first: bool = False):
+        self._ordered = sorted(images, key=lambda i: i.position)
+        self._index = {image.position: k for k, image in enumerate(self._ordered)}
+        self._notes, self._day_first = captions_are_notes, day_first
+        self._moments = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
+        self._chosen = [_one_moment(m) for m in self._moments]
+        # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
+        self._onset = sum(map(_since_onset, self._chosen))
+        self._day_zero = sum(map(_has_day_zero_label, self._moments))
+
+    def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
+                  admission_base_told: bool = True) -> ImageOffset:
+        """``image`` (in place of the case's image at its position) on the timeline ``history``
+        anchors; the arguments are ``case_timeline``'s."""
+        k = self._index[image.position]
+        moments = image_moments(image, self._notes, self._day_first)
+        chosen = _one_moment(moments)
+        onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
+        day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
+        timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
+        if presenting is None:
+            presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+        axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told)
+        # only a moment counted from the previous film reads the previous film's day
+        after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None, k == 0)
+        return _image_offset(timeline, image.position, moment, day, rule, reason)
+
+    def _previous_day(self, k: int, axis: _Axis) -> int | None:
+        """The day of the last image before the ``k``-th that the axis places (None: none)."""
+        for j in range(k - 1, -1, -1):
+            moment = self._chosen[j][0]
+            if moment is not None and moment.kind == AFTER_PREVIOUS:
+                break  # its day counts from its own previous film: place the films in order
+            day = _placed(self._chosen[j], axis, None, j == 0)[1]
+            if day is not None:
+                return day
+        else:
+            return None
+        previous = None
+        for j in range(k):
+            day = _placed(self._chosen[j], axis, previous, j == 0)[1]
+            if day is not None:
+                previous = day
+        return previous
 
 
 # "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
