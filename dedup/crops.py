@@ -26,6 +26,7 @@ Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, n
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing
 import os
@@ -533,6 +534,28 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
             yield from pending.popleft().get()
 
 
+def _one_blas_thread() -> None:
+    """Make this (forked worker) process's OpenBLAS run single-threaded. Its small matrix products
+    gain nothing from a second thread, and on a busy 2-core machine the threads it wakes spin
+    waiting for each other: a third of the crop part's CPU time went there (bench/release_export.py,
+    load average above 10). No pinned library sets it (threadpoolctl would), so the setter of
+    each OpenBLAS build loaded (numpy's, scipy's) is called directly; none found, nothing done.
+    Results do not change: OpenBLAS splits a product between threads by rows and columns."""
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and ".so" in line}
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
+                     "openblas_set_num_threads"):
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(1)
+                break
+
+
 def _forked_candidates(rows: np.ndarray) -> np.ndarray:
     return _chunk_candidates(_forked["work"], rows)
 
@@ -585,7 +608,7 @@ class _Forked(_Inline):
         with _fork_lock:  # one pool forks at a time, each with its own work
             _forked["work"] = work
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(workers)
+                self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_one_blas_thread)
             finally:
                 _forked.clear()
         self.candidates, self.verify = _forked_candidates, _forked_verify
