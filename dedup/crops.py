@@ -29,7 +29,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import multiprocessing
-import os
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -501,14 +500,15 @@ def _once(found: np.ndarray, entry_query: dict[int, int], done: set[tuple[int, i
 
 
 def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = _CHUNK,
-                 verdicts: bool = False, workers: int | None = None):
+                 verdicts: bool = False, workers: int = 1):
     """Yield ``(query row, indexed entry, CropMatch)`` for every pair verified the same image (with
     ``verdicts``, for every pair verified, whatever the verdict: the calibration bench's view), in
     the order of the query rows, then of the entries.
 
     ``query_entries`` gives each query's own entry in the index (or -1): that pair is skipped, and
     a pair of two indexed queries is verified once, not once each way round. ``workers``: processes
-    sharing the work (default: both cores when there are more than a few chunks of queries)."""
+    sharing the work when there are more than a few chunks of queries (forked: a caller that runs
+    threads of its own, like the review server, keeps the default, this process alone)."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
     entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
     done: set[tuple[int, int]] = set()
@@ -520,8 +520,8 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
         judged[~indexed] = detail_shares(queries[~indexed]) >= DETAIL_SHARE_MIN
     judged = np.flatnonzero(judged)
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(chunks) > _PARALLEL_CHUNKS else 1
+    if len(chunks) <= _PARALLEL_CHUNKS:
+        workers = 1
     with _pool(workers, _Work(index, queries, own)) as pool:
         pending: deque = deque()
         for found in pool.imap(pool.candidates, chunks):
