@@ -424,18 +424,25 @@ class _HashBands:
         probed = []
         for layout in self.layouts:
             probes = [(self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1) for band in layout.bands]
-            met = sum(int((s[p + 1] - s[p]).sum()) for s, p in zip(layout.starts, probes))
-            probed.append((met, probes, layout))
-        _, probes, layout = min(probed, key=lambda t: t[0])
+            met = sum((s[p + 1] - s[p]).reshape(len(hashes), -1).sum(axis=1) for s, p in zip(layout.starts, probes))
+            probed.append((int(met.sum()), met, probes, layout))
+        _, met, probes, layout = min(probed, key=lambda t: t[0])
+        # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
+        # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
+        group = (np.cumsum(met) - met) // _MET_AT_ONCE
+        cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
         found = []
-        for keys, starts, order in zip(probes, layout.starts, layout.orders):
-            lo = starts[keys]
-            counts = starts[keys + 1] - lo
-            position = np.repeat(np.arange(len(keys)) // len(layout.probes), counts)
-            entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-            close = np.bitwise_count(hashes[position] ^ self.hashes[entry]) <= radius
-            found.append(position[close] * np.int64(len(self.hashes)) + entry[close])
-        pairs = np.unique(np.concatenate(found))
+        per_hash = len(layout.probes)
+        for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
+            for keys, starts, order in zip(probes, layout.starts, layout.orders):
+                keys = keys[lo_hash * per_hash:hi_hash * per_hash]
+                lo = starts[keys]
+                counts = starts[keys + 1] - lo
+                position = lo_hash + np.repeat(np.arange(len(keys)) // per_hash, counts)
+                entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+                close = np.bitwise_count(hashes[position] ^ self.hashes[entry]) <= radius
+                found.append(position[close] * np.int64(len(self.hashes)) + entry[close])
+        pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
         return np.divmod(pairs, np.int64(len(self.hashes)))
 
 
@@ -447,6 +454,8 @@ def _frame_of_region(region: np.ndarray) -> np.ndarray:
     return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]], axis=1)
 
 
+#: Most indexed entries met by the hash lookups at once (each costs a few arrays of 8 bytes).
+_MET_AT_ONCE = 1 << 21
 #: Pairs verified at a time: pairs of one query share their sampled profiles within a batch.
 _BATCH = 1024
 #: Queries per chunk of candidates (their region signatures and bucket lookups held at once).
