@@ -9,7 +9,7 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    a queried image is hashed on 256 regions, every combination of 0, 3.5, 7 and 10.5 % trimmed off
    each side. If one image is a crop of the other by at most 5 % per side (either way round), one
    of the 256 regions of the queried image lies within 1.75 % of the inner region of the other, and
-   their hashes are within ``CANDIDATE_BITS`` bits (found through 7 bands, one of which agrees).
+   their hashes are within ``CANDIDATE_BITS`` bits (found through banded lookups, ``_HashBands``).
    Those candidates are thinned by the correlation of the real DCT coefficients the bits came from
    (``COEFFICIENT_MIN``): the hash is cheap, but look-alike films share it often.
 2. Verification. The frame of one image within the other is found axis by axis (column and row
