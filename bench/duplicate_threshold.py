@@ -139,7 +139,7 @@ def _crop_stages(index: CropIndex, queries: np.ndarray, own: np.ndarray):
         close &= index.judged[None, :]
         close[own[rows] >= 0, own[rows][own[rows] >= 0]] = False
         hashed += int(close.sum())
-    return hashed, list(crop_matches(index, queries, own, verdicts=True))
+    return hashed, list(crop_matches(index, queries, own, verdicts=True, workers=2))
 
 
 def main() -> None:

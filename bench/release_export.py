@@ -9,14 +9,17 @@ The duplicate check judges every new image against every released image and ever
 aligned detail). Target (2-core machine): 30 s for 10,000 cases into 100,000 rows. With
 ``--look-alike`` the new images are synthetic chest films instead of noise: every image shares its
 anatomy with the others, the worst case for the number of pairs the crop check must verify.
+``--released-images N`` makes the first N rows of the checkout released look-alike films too (from
+another seed; the 1,000 noise images otherwise), so that the new films meet look-alike released ones.
 
-    .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000] [--look-alike]
+    .venv/bin/python bench/release_export.py [--rows 100000] [--cases 10000] [--look-alike] [--released-images N]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -69,20 +72,42 @@ def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None
         session.execute(insert(FieldValue), values)
 
 
+def _films(args: tuple[Path, int, int]) -> None:
+    """Write the look-alike films of checkout rows ``start``..``stop`` (one seed per thousand rows)."""
+    root, start, stop = args
+    rng = np.random.default_rng([2, start])
+    for i in range(start, stop):
+        ext = ".png" if i % 2 else ".jpg"  # bench/import_export.build_checkout's file names
+        radiograph(rng, 256).save(root / "images" / f"synthetic-{i:06d}{ext}", "PNG" if ext == ".png" else "JPEG", quality=95)
+
+
+def released_films(root: Path, n: int) -> None:
+    """Give the first ``n`` rows of a checkout look-alike 256-pixel films, on both cores."""
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_films, [(root, start, min(start + 1000, n)) for start in range(0, n, 1000)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--images", type=int, default=1_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--look-alike", action="store_true", help="stage synthetic chest films, not noise")
+    parser.add_argument("--released-images", type=int, default=0,
+                        help="released look-alike films in the checkout (instead of --images noise images)")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        build_checkout(tmp / "dataset", opts.rows, opts.images)
+        build_checkout(tmp / "dataset", opts.rows, 0 if opts.released_images else opts.images)
+        if opts.released_images:
+            t0 = time.perf_counter()
+            released_films(tmp / "dataset", min(opts.released_images, opts.rows))
+            print(f"released look-alike films: {min(opts.released_images, opts.rows):,} (drawn in {time.perf_counter() - t0:.1f} s)")
         env = dict(os.environ, STAGING_DB_URL=f"sqlite:///{tmp / 'staging.sqlite3'}", MEDIA_STORE=str(tmp / "media"))
         scrapy = str(Path(sys.executable).with_name("scrapy"))
         seconds = run_measured([scrapy, "import-dataset", str(tmp / "dataset")], env).wall
-        print(f"checkout: {opts.rows:,} rows, {opts.images:,} images (imported in {seconds:.1f} s)")
+        images = min(opts.released_images, opts.rows) if opts.released_images else opts.images
+        print(f"checkout: {opts.rows:,} rows, {images:,} images (imported in {seconds:.1f} s)")
         t0 = time.perf_counter()
         stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases, opts.look_alike)
         print(f"staged {opts.cases:,} approved cases{' (look-alike chest films)' if opts.look_alike else ''} in {time.perf_counter() - t0:.1f} s")
@@ -93,7 +118,8 @@ def main() -> None:
         after = (tmp / "dataset" / "metadata.csv").read_bytes()
         added = after[len(before):].count(b"\n")
         print(f"{'step':34} {'wall s':>8} {'cpu s':>7} {'peak MiB':>9}")
-        print(f"{'export --dataset (gates included)':34} {seconds:8.1f} {cpu:7.1f} {peak:9.0f}")
+        print(f"{'export --dataset (gates included)':34} {seconds:8.1f} {cpu:7.1f} {peak:9.0f}   "
+              f"(load average {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
         if child.code:
             print(f"the release was refused (exit {child.code}): the gate failures are listed above")
         print(f"rows added: {added:,}; existing bytes unchanged: {after.startswith(before)}; "

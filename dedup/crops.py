@@ -9,7 +9,7 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    a queried image is hashed on 256 regions, every combination of 0, 3.5, 7 and 10.5 % trimmed off
    each side. If one image is a crop of the other by at most 5 % per side (either way round), one
    of the 256 regions of the queried image lies within 1.75 % of the inner region of the other, and
-   their hashes are within ``CANDIDATE_BITS`` bits (found through 4 bands probed one bit around).
+   their hashes are within ``CANDIDATE_BITS`` bits (found through banded lookups, ``_HashBands``).
    Those candidates are thinned by the correlation of the real DCT coefficients the bits came from
    (``COEFFICIENT_MIN``): the hash is cheap, but look-alike films share it often.
 2. Verification. The frame of one image within the other is found axis by axis (column and row
@@ -26,6 +26,11 @@ Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, n
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import multiprocessing
+import threading
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,12 +57,6 @@ SHAPE_MIN = 0.99
 DETAIL_SHARE_MIN = 0.01
 
 _HASH_SIDE = 32  # the region is resampled to 32 x 32 before its 8 x 8 low-frequency DCT, as pHash does
-_BANDS = ((0, 16), (16, 16), (32, 16), (48, 16))
-# Two hashes within 6 bits differ by at most one bit in one of the 4 bands of 16 (pigeonhole), so
-# each band is probed with its key and the 16 keys one bit away: buckets of 16 bits stay small
-# (about 0.3 entries per 20,000 images), where 7 exact bands of 9 bits would hold 40 each.
-_PROBES = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
-assert 2 * len(_BANDS) > CANDIDATE_BITS
 
 
 def _weights(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,16 +169,34 @@ def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return profiles[rows, i0] * (1 - f) + profiles[rows, i1] * f
 
 
-def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _shared(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``keys`` (P, k) that repeat: (the first row of each distinct key, each row's key)."""
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,
+                entries: np.ndarray | None = None, queries: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Where each indexed image's inner region starts and ends in its query, along one axis:
-    profiles (P, 64) in, (starts, ends) (P,) out. ``hint`` (P, 2): the frame to search around."""
+    profiles (P, 64) in, (starts, ends) (P,) out. ``hint`` (P, 2): the frame to search around.
+    ``entries`` and ``queries`` (P,) name the images of each pair: pairs that share an indexed image
+    share its target, and pairs of one query searching the same frames share the sampled profiles
+    (the same numbers, computed once: a query meets many look-alike films around the same hints)."""
     indexed, query = indexed.astype(np.float32), query.astype(np.float32)
     inner = INNER + _PROFILE_T * (1 - 2 * INNER)
-    target = _unit(_sample_profiles(indexed, np.broadcast_to(inner, (len(indexed), len(inner)))))
+    if entries is None:
+        target = _unit(_sample_profiles(indexed, np.broadcast_to(inner, (len(indexed), len(inner)))))
+    else:
+        first, inverse = _shared(entries[:, None])
+        target = _unit(_sample_profiles(indexed[first], np.broadcast_to(inner, (len(first), len(inner)))))[inverse]
 
     def best(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        positions = starts[..., None] + _PROFILE_T * (ends - starts)[..., None]  # (P, C, n)
-        scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query, positions)), target)
+        if queries is None:
+            first, inverse = np.arange(len(starts)), slice(None)
+        else:  # the candidate frames of a row follow from its first one
+            first, inverse = _shared(np.stack([queries, starts[:, 0], ends[:, 0]], axis=1))
+        positions = starts[first, :, None] + _PROFILE_T * (ends[first] - starts[first])[..., None]  # (P, C, n)
+        scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query[first], positions))[inverse], target)
         k = np.argmax(scores, axis=1)
         rows = np.arange(len(starts))
         return starts[rows, k], ends[rows, k]
@@ -205,22 +222,52 @@ def _detail(imgs: np.ndarray) -> np.ndarray:
     return (imgs - ndimage.gaussian_filter(imgs, (0, 1.0, 1.0))).reshape(len(imgs), -1)
 
 
+@dataclass(frozen=True)
+class _Aligned:
+    """``crop_alignments`` as arrays (P,): frames, picture correlations, detail correlations (NaN
+    where not computed: a pair whose pictures correlate under ``SHAPE_MIN`` is not the same image
+    whatever its detail)."""
+
+    x0: np.ndarray
+    x1: np.ndarray
+    y0: np.ndarray
+    y1: np.ndarray
+    shapes: np.ndarray
+    details: np.ndarray
+
+    def match(self, k: int) -> CropMatch:
+        return CropMatch(float(self.details[k]), (float(self.x0[k]), float(self.x1[k]), float(self.y0[k]), float(self.y1[k])),
+                         float(self.shapes[k]))
+
+
+def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None, entries: np.ndarray | None = None,
+             query_ids: np.ndarray | None = None, every_detail: bool = True) -> _Aligned:
+    """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
+    of each pair, to compute what depends on one image only once; without ``every_detail`` the
+    detail is computed only for the pairs whose pictures correlate enough."""
+    a = indexed.astype(np.float32)
+    b = queries.astype(np.float32)
+    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
+    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
+    first, inverse = (np.arange(len(a)), slice(None)) if entries is None else _shared(entries[:, None])
+    inner = np.full(len(first), INNER)
+    around = _resampling(inner, 1 - inner, _SAMPLES)
+    mine = (around @ a[first] @ around.transpose(0, 2, 1))[inverse]
+    theirs = _resampling(y0, y1, _SAMPLES) @ b @ _resampling(x0, x1, _SAMPLES).transpose(0, 2, 1)
+    shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
+    judged = slice(None) if every_detail else shapes >= SHAPE_MIN
+    details = np.full(len(a), np.nan, np.float32)
+    if len(mine[judged]):
+        details[judged] = np.einsum("pn,pn->p", _unit(_detail(mine[judged])), _unit(_detail(theirs[judged])))
+    return _Aligned(x0, x1, y0, y1, shapes, details)
+
+
 def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
     """For each pair (P, 64, 64) x (P, 64, 64): the frame of the indexed image's inner region
     within the query (found per axis by profile alignment, around ``hints`` (P, 4) when given) and,
     once the query is resampled into it, the correlation of both pictures and of their detail."""
-    a = indexed.astype(np.float32)
-    b = queries.astype(np.float32)
-    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2])
-    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:])
-    inner = np.full(len(a), INNER)
-    around = _resampling(inner, 1 - inner, _SAMPLES)
-    mine = around @ a @ around.transpose(0, 2, 1)
-    theirs = _resampling(y0, y1, _SAMPLES) @ b @ _resampling(x0, x1, _SAMPLES).transpose(0, 2, 1)
-    details = np.einsum("pn,pn->p", _unit(_detail(mine)), _unit(_detail(theirs)))
-    shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
-    return [CropMatch(float(d), (float(p), float(q), float(r), float(t)), float(sh))
-            for d, sh, p, q, r, t in zip(details, shapes, x0, x1, y0, y1)]
+    aligned = _aligned(indexed, queries, hints)
+    return [aligned.match(k) for k in range(len(indexed))]
 
 
 def crop_alignment(indexed: np.ndarray, query: np.ndarray) -> CropMatch:
@@ -250,7 +297,7 @@ def detail_shares(thumbs: np.ndarray) -> np.ndarray:
 
 
 class CropIndex:
-    """Inner-region signatures of the indexed thumbnails, banded for lookups by region hashes.
+    """Inner-region signatures of the indexed thumbnails, filed for lookups by region hashes.
     Thumbnails with too little detail (``DETAIL_SHARE_MIN``) are kept but never found."""
 
     def __init__(self, thumbs: np.ndarray):
@@ -258,14 +305,7 @@ class CropIndex:
         self.hashes, self.coefficients = inner_signatures(thumbs) if len(thumbs) else (
             np.zeros(0, np.uint64), np.zeros((0, 63), np.float32))
         self.judged = detail_shares(thumbs) >= DETAIL_SHARE_MIN
-        judged = np.flatnonzero(self.judged)
-        self._bands = []
-        for shift, width in _BANDS:
-            keys = ((self.hashes[judged] >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
-            order = judged[np.argsort(keys, kind="stable")]
-            # bucket k holds order[starts[k]:starts[k + 1]]: a lookup is two gathers, no search
-            starts = np.searchsorted(np.sort(keys), np.arange((1 << width) + 1))
-            self._bands.append((shift, width, starts, order))
+        self._bands = _HashBands(self.hashes, np.flatnonzero(self.judged))
 
     def __len__(self) -> int:
         return len(self.thumbs)
@@ -277,39 +317,133 @@ class CropIndex:
         if not len(self) or not n:
             return np.zeros((0, 3), np.intp)
         per_row = region_hashes.shape[1]
-        # neighbouring regions often hash alike: probe each distinct (row, hash) once
+        # neighbouring regions often hash alike: each distinct (row, hash) is tested once, with the
+        # coefficients of the region np.argsort puts first (the rule as calibrated: keep this choice)
         order = np.argsort(region_hashes, axis=1)
         ordered = np.take_along_axis(region_hashes, order, axis=1)
         distinct = np.ones(ordered.shape, bool)
         distinct[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
         first = (order + (np.arange(n) * per_row)[:, None])[distinct]
         flat = region_hashes.reshape(-1)[first]
-        found = []
-        for shift, width, bucket_starts, order in self._bands:
-            keys = ((flat >> np.uint64(shift)) & np.uint64((1 << width) - 1)).astype(np.int64)
-            probes = (keys[:, None] ^ _PROBES).reshape(-1)
-            lo = bucket_starts[probes]
-            counts = bucket_starts[probes + 1] - lo
-            if not counts.sum():
-                continue
-            query = np.repeat(np.arange(len(probes)) // len(_PROBES), counts)
-            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-            entry = order[starts + np.arange(len(query))]
-            close = np.bitwise_count(flat[query] ^ self.hashes[entry]) <= CANDIDATE_BITS
-            found.append((first[query[close]], entry[close]))
-        if not found:
+        # and rows of look-alike films share many hashes: each distinct hash is looked up once
+        unique, owner = np.unique(flat, return_inverse=True)
+        found_hash, entry = self._bands.within(unique, CANDIDATE_BITS)
+        rep = np.argsort(owner, kind="stable")  # the (row, hash) representatives of each unique hash
+        rep_starts = np.searchsorted(owner[rep], np.arange(len(unique) + 1))
+        counts = rep_starts[found_hash + 1] - rep_starts[found_hash]
+        position = rep[np.repeat(rep_starts[found_hash] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+        entry = np.repeat(entry, counts)
+        if not len(entry):
             return np.zeros((0, 3), np.intp)
-        query = np.concatenate([q for q, _ in found])
-        entry = np.concatenate([e for _, e in found])
+        query = first[position]
         score = np.einsum("tc,tc->t", region_coefficients.reshape(-1, 63)[query], self.coefficients[entry])
         keep = score >= COEFFICIENT_MIN
-        query, entry, score = query[keep], entry[keep], score[keep]
+        query, entry, score, position = query[keep], entry[keep], score[keep], position[keep]
         row, region = np.divmod(query, per_row)
-        order = np.lexsort((-score, entry, row))  # best region first within each (row, entry)
+        # best region first within each (row, entry); equal scores as the four 16-bit bands used to
+        # list them: by the first band within one bit, then by the representative's position
+        band = _first_close_band(flat[position], self.hashes[entry])
+        order = np.lexsort((position, band, -score, entry, row))
         row, entry, region = row[order], entry[order], region[order]
         first = np.ones(len(row), bool)
         first[1:] = (row[1:] != row[:-1]) | (entry[1:] != entry[:-1])
         return np.stack([row[first], entry[first], region[first]], axis=1)
+
+
+def _first_close_band(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For hashes within ``CANDIDATE_BITS``: the first of four 16-bit bands where they differ by at
+    most one bit (the order in which the first version of ``candidates`` listed a pair)."""
+    xor = a ^ b
+    band = np.full(len(a), 4, np.intp)
+    for k in range(3, -1, -1):
+        close = np.bitwise_count((xor >> np.uint64(16 * k)) & np.uint64(0xFFFF)) <= 1
+        band[close] = k
+    return band
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Hash bands and their buckets: band k's bucket of key v holds ``orders[k][starts[k][v]:starts[k][v + 1]]``."""
+
+    bands: list[np.ndarray]  # the bit positions of each band
+    probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
+    starts: list[np.ndarray]
+    orders: list[np.ndarray]
+
+
+class _HashBands:
+    """Multi-index hashing for the Hamming radius ``CANDIDATE_BITS``, in two layouts; each lookup
+    takes the one whose buckets hold fewer entries for the hashes looked up:
+
+    - 4 bands of 16 bits, each probed with its key and the 16 keys one bit away (two hashes within
+      6 bits differ by at most one bit in one band): buckets stay nearly empty on unlike images
+      (about 0.3 entries per 20,000);
+    - 7 bands, one exact lookup each (two hashes within 6 bits agree on a whole band), the bits
+      dealt by their entropy among the indexed hashes. Chest films share most of their hash (some
+      bits are set in nearly every film), which crowds the 16-bit buckets and their neighbours.
+    Either way every pair within the radius is found, and the radius decides."""
+
+    def __init__(self, hashes: np.ndarray, judged: np.ndarray):
+        assert CANDIDATE_BITS < 4 * 2  # the first layout: some band of the 4 within one bit
+        self.hashes = hashes
+        bits = self._bits(hashes[judged])
+        self.layouts = [self._layout(bits, judged, [np.arange(16 * k, 16 * k + 16) for k in range(4)], 16),
+                        self._layout(bits, judged, self._dealt(bits, CANDIDATE_BITS + 1), 0)]
+
+    def _layout(self, bits: np.ndarray, judged: np.ndarray, bands: list[np.ndarray], flips: int) -> _Layout:
+        starts, orders = [], []
+        for band in bands:
+            keys = self._keys(bits, band)
+            orders.append(judged[np.argsort(keys, kind="stable")])
+            starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
+        return _Layout(bands, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders)
+
+    @staticmethod
+    def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
+        """The 64 bit positions dealt into ``n_bands`` bands, most informative first, back and forth."""
+        p = bits.mean(axis=0) if len(bits) else np.full(64, 0.5)
+        entropy = -(p * np.log2(np.maximum(p, 1e-12)) + (1 - p) * np.log2(np.maximum(1 - p, 1e-12)))
+        bands: list[list[int]] = [[] for _ in range(n_bands)]
+        for k, bit in enumerate(np.argsort(-entropy, kind="stable")):
+            lap, at = divmod(k, n_bands)
+            bands[at if lap % 2 == 0 else n_bands - 1 - at].append(int(bit))
+        return [np.array(b) for b in bands]
+
+    @staticmethod
+    def _bits(hashes: np.ndarray) -> np.ndarray:
+        return ((hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8)
+
+    @staticmethod
+    def _keys(bits: np.ndarray, band: np.ndarray) -> np.ndarray:
+        return bits[:, band].astype(np.int64) @ (np.int64(1) << np.arange(len(band), dtype=np.int64))
+
+    def within(self, hashes: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hash position, entry) of every indexed entry within ``radius`` bits of each of ``hashes``,
+        each pair once, sorted by position then entry."""
+        bits = self._bits(hashes)
+        probed = []
+        for layout in self.layouts:
+            probes = [(self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1) for band in layout.bands]
+            met = sum((s[p + 1] - s[p]).reshape(len(hashes), -1).sum(axis=1) for s, p in zip(layout.starts, probes))
+            probed.append((int(met.sum()), met, probes, layout))
+        _, met, probes, layout = min(probed, key=lambda t: t[0])
+        # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
+        # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
+        group = (np.cumsum(met) - met) // _MET_AT_ONCE
+        cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
+        found = []
+        per_hash = len(layout.probes)
+        for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
+            for keys, starts, order in zip(probes, layout.starts, layout.orders):
+                keys = keys[lo_hash * per_hash:hi_hash * per_hash]
+                lo = starts[keys]
+                counts = starts[keys + 1] - lo
+                position = lo_hash + np.repeat(np.arange(len(keys)) // per_hash, counts)
+                entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+                close = np.bitwise_count(hashes[position] ^ self.hashes[entry]) <= radius
+                found.append(position[close] * np.int64(len(self.hashes)) + entry[close])
+        pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return np.divmod(pairs, np.int64(len(self.hashes)))
 
 
 def _frame_of_region(region: np.ndarray) -> np.ndarray:
@@ -320,13 +454,70 @@ def _frame_of_region(region: np.ndarray) -> np.ndarray:
     return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]], axis=1)
 
 
-def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = 64,
-                 verdicts: bool = False):
+#: Most indexed entries met by the hash lookups at once (each costs a few arrays of 8 bytes).
+_MET_AT_ONCE = 1 << 21
+#: Pairs verified at a time: pairs of one query share their sampled profiles within a batch.
+_BATCH = 1024
+#: Queries per chunk of candidates (their region signatures and bucket lookups held at once).
+_CHUNK = 64
+#: Chunks of queries from which the work is shared with a second process (fork): fewer stay inline.
+_PARALLEL_CHUNKS = 4
+
+
+@dataclass(frozen=True)
+class _Work:
+    index: CropIndex
+    queries: np.ndarray
+    own: np.ndarray  # each query's own entry, or -1
+
+
+# What forked workers read: set while the pool forks (under the lock), so they inherit it, no copy.
+_forked: dict[str, _Work] = {}
+_fork_lock = threading.Lock()
+
+
+def _chunk_candidates(work: _Work, rows: np.ndarray) -> np.ndarray:
+    """(query, entry, region) of the candidates of queries ``rows``, a query's own entry left out."""
+    index, queries, own = work.index, work.queries, work.own
+    found = index.candidates(*region_signatures(queries[rows]))
+    found[:, 0] = rows[found[:, 0]]
+    return found[found[:, 1] != own[found[:, 0]]]
+
+
+def _verify(work: _Work, pairs: np.ndarray, verdicts: bool) -> list[tuple[int, int, CropMatch]]:
+    """The (query, entry, match) of ``pairs`` verified the same image (with ``verdicts``, all)."""
+    index, queries = work.index, work.queries
+    aligned = _aligned(index.thumbs[pairs[:, 1]], queries[pairs[:, 0]], _frame_of_region(pairs[:, 2]),
+                       entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts)
+    keep = np.arange(len(pairs)) if verdicts else np.flatnonzero((aligned.shapes >= SHAPE_MIN) & (aligned.details >= DETAIL_MIN))
+    return [(int(pairs[k, 0]), int(pairs[k, 1]), aligned.match(k)) for k in keep]
+
+
+def _once(found: np.ndarray, entry_query: dict[int, int], done: set[tuple[int, int]]) -> np.ndarray:
+    """``found`` without the pairs of two queries verified already the other way round (``done``,
+    updated): the first query in order verifies the pair, with the region it matched."""
+    keep = np.ones(len(found), bool)
+    for k, (query, entry) in enumerate(found[:, :2].tolist()):
+        other = entry_query.get(entry)
+        if other is not None:
+            pair = (min(query, other), max(query, other))
+            if pair in done:
+                keep[k] = False
+            else:
+                done.add(pair)
+    return found[keep]
+
+
+def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = _CHUNK,
+                 verdicts: bool = False, workers: int = 1):
     """Yield ``(query row, indexed entry, CropMatch)`` for every pair verified the same image (with
-    ``verdicts``, for every pair verified, whatever the verdict: the calibration bench's view).
+    ``verdicts``, for every pair verified, whatever the verdict: the calibration bench's view), in
+    the order of the query rows, then of the entries.
 
     ``query_entries`` gives each query's own entry in the index (or -1): that pair is skipped, and
-    a pair of two indexed queries is verified once, not once each way round."""
+    a pair of two indexed queries is verified once, not once each way round. ``workers``: processes
+    sharing the work when there are more than a few chunks of queries (forked: a caller that runs
+    threads of its own, like the review server, keeps the default, this process alone)."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
     entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
     done: set[tuple[int, int]] = set()
@@ -337,27 +528,115 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     if not indexed.all():
         judged[~indexed] = detail_shares(queries[~indexed]) >= DETAIL_SHARE_MIN
     judged = np.flatnonzero(judged)
-    for start in range(0, len(judged), chunk):
-        rows = judged[start:start + chunk]
-        block = queries[rows]
-        pairs = []
-        for row, entry, region in index.candidates(*region_signatures(block)):
-            query = int(rows[row])
-            if entry == own[query]:
-                continue
-            other = entry_query.get(int(entry))
-            if other is not None:
-                pair = (min(query, other), max(query, other))
-                if pair in done:
-                    continue
-                done.add(pair)
-            pairs.append((row, entry, region))
-        for first in range(0, len(pairs), 512):  # bounded memory however alike the images are
-            batch = np.array(pairs[first:first + 512], dtype=np.intp)
-            matches = crop_alignments(index.thumbs[batch[:, 1]], block[batch[:, 0]], _frame_of_region(batch[:, 2]))
-            for (row, entry, _), match in zip(batch, matches):
-                if match.same or verdicts:
-                    yield int(rows[row]), int(entry), match
+    chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
+    if len(chunks) <= _PARALLEL_CHUNKS:
+        workers = 1
+    with _pool(workers, _Work(index, queries, own)) as pool:
+        pending: deque = deque()
+        for found in pool.imap(pool.candidates, chunks):
+            found = _once(found, entry_query, done)
+            for first in range(0, len(found), _BATCH):  # bounded memory however alike the images are
+                pending.append(pool.apply_async(pool.verify, (found[first:first + _BATCH], verdicts)))
+            while pending and (len(pending) > 4 * workers or pending[0].ready()):
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _one_blas_thread() -> None:
+    """Make this (forked worker) process's OpenBLAS run single-threaded. Its small matrix products
+    gain nothing from a second thread, and on a busy 2-core machine the threads it wakes spin
+    waiting for each other: two thirds of the crop part's CPU time went there (2,000 look-alike
+    films: 19.4 s of CPU against 6.3 s, load average 15). No pinned library sets it (threadpoolctl would), so the setter of
+    each OpenBLAS build loaded (numpy's, scipy's) is called directly; none found, nothing done.
+    Results do not change: OpenBLAS splits a product between threads by rows and columns."""
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+        paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and ".so" in line}
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
+                     "openblas_set_num_threads"):
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(1)
+                break
+
+
+def _forked_candidates(rows: np.ndarray) -> np.ndarray:
+    return _chunk_candidates(_forked["work"], rows)
+
+
+def _forked_verify(pairs: np.ndarray, verdicts: bool) -> list[tuple[int, int, CropMatch]]:
+    return _verify(_forked["work"], pairs, verdicts)
+
+
+class _Done:
+    """The result of a call already made (``multiprocessing.pool.AsyncResult``'s interface)."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self):
+        return self.result
+
+
+class _Inline:
+    """The work done in this process, through the interface of ``_Forked``."""
+
+    def __init__(self, work: _Work):
+        self.work = work
+        self.candidates = functools.partial(_chunk_candidates, work)
+        self.verify = functools.partial(_verify, work)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    @staticmethod
+    def imap(fn, items):
+        return map(fn, items)
+
+    @staticmethod
+    def apply_async(fn, args) -> _Done:
+        return _Done(fn(*args))
+
+
+class _Forked(_Inline):
+    """The work shared by forked processes, which inherit it (``_forked``) rather than receive a copy."""
+
+    def __init__(self, work: _Work, workers: int):
+        super().__init__(work)
+        with _fork_lock:  # one pool forks at a time, each with its own work
+            _forked["work"] = work
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=_one_blas_thread)
+            finally:
+                _forked.clear()
+        self.candidates, self.verify = _forked_candidates, _forked_verify
+
+    def __exit__(self, *exc) -> None:
+        self.pool.terminate()
+
+    def imap(self, fn, items):
+        return self.pool.imap(fn, items)
+
+    def apply_async(self, fn, args):
+        return self.pool.apply_async(fn, args)
+
+
+def _pool(workers: int, work: _Work) -> _Inline:
+    """``workers`` forked processes, or this process alone (one worker, or no fork on this system)."""
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _Forked(work, workers)
+    return _Inline(work)
 
 
 def hash_matches_confirmed(pairs: list[tuple[np.ndarray | None, np.ndarray | None]]) -> list[bool]:

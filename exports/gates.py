@@ -18,6 +18,7 @@ so the rules are written once. On top of them:
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -314,7 +315,8 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
     if queries:
         crop_index = CropIndex(np.stack(thumbs))
         first_new = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
-        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries)):
+        workers = min(2, os.cpu_count() or 1)  # both cores: forked workers that run numpy only (dedup.crops)
+        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries), workers=workers):
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":

@@ -1,0 +1,104 @@
+"""The crop part's indexed path (dedup.crops.crop_matches: banded hash lookups, shared alignment
+work, forked workers) gives exactly what the rule says when every pair is tested exhaustively,
+on look-alike chest films with crops and other edits among them (issue 18)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.duplicate_threshold import crop, edits, radiograph
+from dedup import crops
+from dedup.crops import (
+    CANDIDATE_BITS,
+    COEFFICIENT_MIN,
+    CropIndex,
+    _frame_of_region,
+    crop_alignments,
+    crop_matches,
+    inner_signatures,
+    region_signatures,
+    thumb_array,
+)
+from ingest.imaging import thumbnail
+
+
+@pytest.fixture(scope="module")
+def look_alike():
+    """160 "released" films and 160 new images (films of their own, edited copies of released and
+    of new films: crops either way round, recompression, resizing, contrast), as (thumbnails, number
+    of released ones): index = all of them, queries = the new ones, as in exports.gates."""
+    rng = np.random.default_rng(18)
+    films = [radiograph(rng, 256) for _ in range(240)]
+    released = films[:160]
+    new = list(films[160:])
+    for n in range(80):
+        original = films[int(rng.integers(0, len(films)))]
+        kinds = edits(original, rng)
+        new.append(crop(original, rng) if n % 3 == 0 else kinds[list(kinds)[n % len(kinds)]])
+    order = rng.permutation(len(new))
+    thumbs = [thumb_array(thumbnail(img)) for img in released + [new[k] for k in order]]
+    return np.stack(thumbs), len(released)
+
+
+def exhaustive(index: CropIndex, queries: np.ndarray, own: np.ndarray, judged: np.ndarray) -> list[tuple[int, int, object]]:
+    """The rule pair by pair: every region of every query against every judged entry (hash within
+    CANDIDATE_BITS and coefficients >= COEFFICIENT_MIN on the same region, the best region kept;
+    among regions of one hash, the one np.argsort puts first, as calibrated), each pair of two
+    queries once (the earlier query's way round), then each pair aligned on its own. ``judged``:
+    the queries with enough detail to be judged."""
+    hashes, coefficients = region_signatures(queries)
+    entry_hashes, entry_coefficients = inner_signatures(index.thumbs)
+    entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
+    done, pairs = set(), []
+    for q in range(len(queries)):
+        if not judged[q]:
+            continue
+        order = np.argsort(hashes[q])
+        first = order[np.r_[True, hashes[q][order][1:] != hashes[q][order][:-1]]]  # one region per hash
+        for e in np.flatnonzero(index.judged):
+            if e == own[q]:
+                continue
+            close = np.bitwise_count(hashes[q][first] ^ entry_hashes[e]) <= CANDIDATE_BITS
+            scores = np.einsum("tc,tc->t", coefficients[q][first], entry_coefficients[[e] * len(first)])  # as the index does
+            passing = close & (scores >= COEFFICIENT_MIN)
+            if not passing.any():
+                continue
+            other = entry_query.get(int(e))
+            if other is not None:
+                if (min(q, other), max(q, other)) in done:
+                    continue
+                done.add((min(q, other), max(q, other)))
+            pairs.append((q, int(e), int(first[passing][np.argmax(scores[passing])])))
+    if not pairs:
+        return []
+    return [(q, e, crop_alignments(index.thumbs[[e]], queries[[q]], _frame_of_region(np.array([r])))[0]) for q, e, r in pairs]
+
+
+def as_tuples(found) -> list[tuple]:
+    return [(q, e, m.detail, m.shape, m.frame) for q, e, m in found]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_indexed_path_finds_exactly_the_exhaustive_pairs(look_alike, workers, monkeypatch):
+    monkeypatch.setattr(crops, "_MET_AT_ONCE", 3000)  # the hash lookups in many small groups too
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    queries, own = thumbs[released:], np.arange(released, len(thumbs))
+    expected = exhaustive(index, queries, own, index.judged[own])
+    same = sum(m.same for *_, m in expected)
+    assert same >= 40 and len(expected) - same > 2 * same  # copies to be found, look-alike films turned down
+    every = list(crop_matches(index, queries, own, chunk=16, verdicts=True, workers=workers))
+    assert as_tuples(every) == as_tuples(expected)  # the same pairs verified, the same numbers
+    same = list(crop_matches(index, queries, own, chunk=16, workers=workers))
+    assert as_tuples(same) == as_tuples([t for t in expected if t[2].same])
+
+
+def test_queries_outside_the_index(look_alike):
+    """The review page's and the calibration's way: queries with no entry of their own."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs[:released])
+    queries, own = thumbs[released:], np.full(len(thumbs) - released, -1)
+    found = list(crop_matches(index, queries, own, chunk=16, verdicts=True, workers=2))
+    expected = exhaustive(index, queries, own, CropIndex(queries).judged)
+    assert len(expected) > 40 and as_tuples(found) == as_tuples(expected)
