@@ -5,7 +5,7 @@
 they read under ``record.extra["_documents"]``, the media pipeline its results under
 ``record.extra["_stored_images"]`` (keys starting with ``_`` never reach ``Case.extra``).
 
-Media rules (DESIGN.md): every file is kept in the content-addressed media store named by the
+Media rules (docs/design.md): every file is kept in the content-addressed media store named by the
 SHA-256 of its bytes; the format is sniffed from the bytes (an HTML error page served as ``.jpg``
 is rejected); size and pixel limits stop decompression bombs; EXIF and text metadata are removed
 without re-encoding pixels; an image the dataset cannot hold as it is (16-bit, CMYK, palette,

@@ -25,7 +25,7 @@ MEDIA_STORE = os.environ.get("MEDIA_STORE", str(PROJECT_ROOT / "data" / "media")
 # Who is reviewing, recorded with every review action (defaults to the system user).
 REVIEWER = os.environ.get("REVIEWER", "")
 
-# --- Crawling manners (DESIGN.md, "Crawling manners") ---------------------------------------------
+# --- Crawling manners (docs/design.md, "Crawling manners") ---------------------------------------------
 
 # Identify ourselves with a way to reach us (default: "Scrapy/VERSION (+https://scrapy.org)").
 USER_AGENT = os.environ.get(
@@ -48,7 +48,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # the default, kept explicit: one request
 # crawl's time at 2,000 cases). DNS lookups share the pool: at one request per site, two suffice.
 REACTOR_THREADPOOL_MAXSIZE = 2
 
-# Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see style.md.
+# Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see docs/style.md.
 CONCURRENT_ITEMS = 16
 
 # Cases staged in one transaction at most (pipelines.StagePipeline, not a Scrapy setting): the cases

@@ -1,4 +1,4 @@
-"""``scrapy validate PATH``: check a release or a dataset checkout against every rule of DESIGN.md."""
+"""``scrapy validate PATH``: check a release or a dataset checkout against every rule of docs/design.md."""
 
 import csv
 import json

@@ -1,4 +1,4 @@
-"""The staging model (DESIGN.md, "The staging model"), in SQLAlchemy 2 declarative form.
+"""The staging model (docs/design.md, "The staging model"), in SQLAlchemy 2 declarative form.
 
 The staging database is the single source of truth between a crawl and a release. Its schema is
 changed only through Alembic migrations in ``db/migrations/versions`` (one per change, never

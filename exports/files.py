@@ -6,7 +6,7 @@ ends with the extension of the bytes actually written. Names already used by the
 case-insensitively, because checkouts live on macOS and Windows too) are never taken: a clash gets
 ``-2``, ``-3``... in row order.
 
-X-rays leave as 8-bit grayscale or RGB PNG/JPEG (what torchxrayvision reads safely, DESIGN.md).
+X-rays leave as 8-bit grayscale or RGB PNG/JPEG (what torchxrayvision reads safely, docs/design.md).
 A PNG or JPEG that already is one is copied byte for byte; anything else (16-bit, CMYK, palette,
 alpha, WebP, TIFF, GIF, BMP) is converted to PNG, losslessly where the pixels allow. The source
 bytes stay in the media store; the conversion is returned so the caller records it.

@@ -1,7 +1,7 @@
 """A reviewer's marks that the export gates honour (called by the review app, and by tests).
 
 - ``confirm_adult``: the source gives no age, and a reviewer confirms the patient is an adult
-  (DESIGN.md: a case of unknown age leaves staging only with that confirmation). Sets the
+  (docs/design.md: a case of unknown age leaves staging only with that confirmation). Sets the
   review app's ``Case.adult_confirmed`` and records who and when in ``adult_confirmations``.
 - ``mark_distinct``: two images the near-duplicate gate matched are different radiographs. The
   other side is another staged image (``Image``/its id) or a released file (``ReleasedFile``, or

@@ -426,7 +426,7 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
                                                or row.file.converted):
                 facts = describe_image(row.file.data)
                 row.phash, row.chash, row.thumb = facts.phash, facts.chash, facts.thumb
-            # DESIGN.md's file rules (exports.validate.check_file) on the bytes while they are in memory
+            # docs/design.md's file rules (exports.validate.check_file) on the bytes while they are in memory
             row.file_problems = check_file(row.folder, row.filename, row.file.data)
             (work / row.folder / row.filename).write_bytes(row.file.data)
             row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded

@@ -50,7 +50,7 @@ class NewRow:
     chash: str | None = None
     #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail), the crop-tolerant duplicate check's input.
     thumb: bytes | None = None
-    #: ``(rule, message)`` of DESIGN.md's file rules on the written bytes (exports.validate.check_file).
+    #: ``(rule, message)`` of docs/design.md's file rules on the written bytes (exports.validate.check_file).
     file_problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property

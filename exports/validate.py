@@ -1,4 +1,4 @@
-"""Check a release or a dataset checkout against every rule of DESIGN.md.
+"""Check a release or a dataset checkout against every rule of docs/design.md.
 
 Each violation names its rule, the CSV line, the filename and what is wrong. The rules are those
 the dataset's own CI and torchxrayvision depend on: parseable CSV, unique filenames, every file

@@ -52,7 +52,7 @@ _CAPTCHA_MARKERS = (
     "i'm not a robot",
 )
 
-# Eurorad's gate: a bare page titled exactly "eurorad.org" that verifies the browser (site notes §2.5.10).
+# Eurorad's gate: a bare page titled exactly "eurorad.org" that verifies the browser (docs/site-notes.md §2.5.10).
 _EURORAD_GATE_TEXT = "please wait while your request is being verified"
 
 # Markup that only a real content page of each site has. A captcha widget on such a page (a

@@ -1,6 +1,6 @@
 """Crossref REST API work JSON (``api.crossref.org/works/<doi>``) -> ``CrossrefWork``.
 
-Licence choice (site-notes §4.6): ``license[]`` may hold several entries. Only the version of
+Licence choice (docs/site-notes.md §4.6): ``license[]`` may hold several entries. Only the version of
 record (``vor``, or ``unspecified``) licenses the published article and its figures; an ``am``
 licence covers the accepted manuscript only (often CC after an embargo), and ``tdm`` licences are
 for text mining. Among vor entries the one in force wins: the latest ``start`` not after
@@ -69,7 +69,7 @@ def _text(value: Any) -> str:
 
 
 def _delay(value: Any) -> int | None:
-    # One client writes delay-in-days as "" (site-notes §4.6).
+    # One client writes delay-in-days as "" (docs/site-notes.md §4.6).
     try:
         return int(value)
     except (TypeError, ValueError):

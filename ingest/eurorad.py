@@ -1,6 +1,6 @@
 """Eurorad: pure parsers for advanced-search pages and case pages.
 
-Markup follows ``site-notes.md`` §2 (Drupal pages, Bootstrap grid classes). Every URL returned
+Markup follows ``docs/site-notes.md`` §2 (Drupal pages, Bootstrap grid classes). Every URL returned
 points at the real site (``https://www.eurorad.org``); a spider crawling a mirror rewrites the host.
 """
 
@@ -28,7 +28,7 @@ __all__ = [
 
 SITE = "https://www.eurorad.org"
 SOURCE = "eurorad"
-#: Site-wide licence of Eurorad cases (site notes §2.6), used when the page states none.
+#: Site-wide licence of Eurorad cases (docs/site-notes.md §2.6), used when the page states none.
 SITE_LICENSE = "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International (CC BY-NC-SA 4.0)"
 
 _CASE_PATH_RE = re.compile(r"/case/(\d+)")
@@ -37,7 +37,7 @@ _PUBLISHED_RE = re.compile(r"Published\s+on\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})", r
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-full-src", "data-echo", "data-srcset", "srcset", "src")
 
 # Section headings, matched on the lower-cased, whitespace-collapsed heading text (the page shows
-# them in upper case through CSS only, site notes §2.5.1).
+# them in upper case through CSS only, docs/site-notes.md §2.5.1).
 _SECTIONS = (
     ("history", re.compile(r"^(clinical\s+history|history)$")),
     ("findings", re.compile(r"^(imaging\s+findings|findings)$")),
@@ -53,7 +53,7 @@ _DISCUSSION_HEADINGS = re.compile(
 )
 _META_LABELS = {"section", "case type", "authors", "author", "patient", "categories"}
 
-# Several patients in one document (site notes §2.5.8).
+# Several patients in one document (docs/site-notes.md §2.5.8).
 _PATIENT_MARKER_RE = re.compile(r"\b(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(\d{1,2})\b\s*[:.)\-–]?", re.I)
 _GROUP_RE = re.compile(
     r"\b(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:patients|cases)"
@@ -91,7 +91,7 @@ def eurorad_case_url(number_or_url: str | int) -> str:
 
 
 def eurorad_search_url(query: str, page: int = 0) -> str:
-    """Advanced-search URL, newest first; ``page`` is 0-based (site notes §2.1)."""
+    """Advanced-search URL, newest first; ``page`` is 0-based (docs/site-notes.md §2.1)."""
     if page < 0:
         raise ValueError("Eurorad search pages start at 0")
     params = {"search": query, "sort_by": "published_at", "sort_order": "DESC", "page": page}
@@ -108,7 +108,7 @@ def _absolute(href: str, page_url: str = "") -> str:
 def full_size_image_url(url: str) -> str:
     """The figure URL without the teaser image style (``figure_image_teaser_large`` -> ``figure_image``).
 
-    ieee8023 made its "high-res" URLs by deleting ``_teaser_large`` (site notes §2.1); the ``itok``
+    ieee8023 made its "high-res" URLs by deleting ``_teaser_large`` (docs/site-notes.md §2.1); the ``itok``
     query is kept as it did.
     """
     return re.sub(r"/styles/([a-z0-9_]+?)_teaser(?:_[a-z0-9]+)?/", r"/styles/\1/", url)
@@ -117,7 +117,7 @@ def full_size_image_url(url: str) -> str:
 # --- Search --------------------------------------------------------------------------------------
 
 def parse_eurorad_search(html: str, url: str) -> SearchPage:
-    """Case links and the next page of an advanced-search results page (site notes §2.2)."""
+    """Case links and the next page of an advanced-search results page (docs/site-notes.md §2.2)."""
     soup = BeautifulSoup(html, "lxml")
     links = soup.select('div.col-12.col-md-6.col-lg-4.mb-4 a[href*="/case/"]')
     if not links:
@@ -278,7 +278,7 @@ def _patient_line(soup: BeautifulSoup, meta: dict[str, Tag]) -> str:
 
 
 def _split_patient_line(line: str) -> tuple[str, str]:
-    """"34 years, male" -> ("34 years", "male") (site notes §2.5.3); either part may be missing."""
+    """"34 years, male" -> ("34 years", "male") (docs/site-notes.md §2.5.3); either part may be missing."""
     if not line:
         return "", ""
     parts = [part.strip() for part in line.split(",", 1)]
@@ -388,7 +388,7 @@ def _figures(soup: BeautifulSoup, case_number: str) -> list[ImageRecord]:
 
 
 def _caption_modality(caption: str) -> str:
-    # ieee8023 called everything not "CT" an X-ray (site notes §2.5.4); here unknown stays blank.
+    # ieee8023 called everything not "CT" an X-ray (docs/site-notes.md §2.5.4); here unknown stays blank.
     if re.search(r"\b(CT|NECT|CECT|HRCT|CTPA|computed tomography)\b", caption):
         return "CT"
     if re.search(r"\b(x-?ray|radiograph\w*|CXR|chest film)\b", caption, re.I):

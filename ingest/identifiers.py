@@ -53,7 +53,7 @@ _ELSEVIER_HOSTS = ("sciencedirect.com", "linkinghub.elsevier.com", "thelancet.co
                    "journal.chestnet.org", "onlinejcf.com", "ajronline.org", "clinicalkey.com")
 #: Publishers whose article URL carries only the DOI's suffix: host -> (path prefix, DOI prefix).
 _DOI_SUFFIX_URLS = {"nature.com": ("/articles/", "10.1038/")}
-#: Case sites whose DOI names the case page: a DOI of this form is that page too (site notes §2, §4.5).
+#: Case sites whose DOI names the case page: a DOI of this form is that page too (docs/site-notes.md §2, §4.5).
 _CASE_DOI_PAGES = ((re.compile(r"^10\.35100/eurorad/case\.(\d+)$"), "https://www.eurorad.org/case/{0}"),)
 _TRACKING = re.compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|report|print|iframe|widget|"
                        r"casa_token|dgcid|rss)$", re.I)

@@ -7,7 +7,7 @@ dataset (what a row's ``url``, ``doi`` and credit line name):
 * **Radiopaedia**: the rID (``75037``, ``rID-75037``, ``rID: 75037``), the permalink
   ``/cases/<rID>`` (which redirects to the slug page), the slug page ``/cases/<slug>`` (any host,
   ``?lang=``, trailing slash), the case DOI ``10.53347/rID-<rID>``, and the credit line re-users
-  write ("Case courtesy of ..., Radiopaedia.org, rID: 75037", site notes §1.4). Key: the rID.
+  write ("Case courtesy of ..., Radiopaedia.org, rID: 75037", docs/site-notes.md §1.4). Key: the rID.
 * **Eurorad**: the case number (``16672``, ``CASE 16672``), ``/case/<n>`` and ``/teaching-case/<n>``
   URLs (any host, query), the case DOI ``10.35100/eurorad/case.<n>``. Key: the number.
 * **SIRM**: the post slug (``covid-19-caso-40``; ``en/covid-19-case-5`` for the English sequence)

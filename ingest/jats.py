@@ -1,7 +1,7 @@
 """JATS XML (PMC OA / Europe PMC ``fullTextXML`` / NCBI efetch) -> ``Article`` with its figures.
 
 Also home of the shapes shared by every publication parser (``Article``, ``Figure``) and of the
-licence and third-party rules they all apply (site-notes §4.2).
+licence and third-party rules they all apply (docs/site-notes.md §4.2).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ XLINK = "http://www.w3.org/1999/xlink"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
 
 #: Where Europe PMC serves the renditions of a PMC article's graphics (JPEG, whatever the source
-#: format). PMC's own blob-CDN path cannot be derived from the XML (site-notes §4.1): it comes
+#: format). PMC's own blob-CDN path cannot be derived from the XML (docs/site-notes.md §4.1): it comes
 #: from the article HTML, see ``papers.merge_figure_urls``.
 EUROPE_PMC_IMAGE = "https://europepmc.org/articles/{pmcid}/bin/{name}.jpg"
 
@@ -102,7 +102,7 @@ _VERSION_PROSE = re.compile(r"\b(\d\.\d)\b")
 def normalize_license(text: str) -> str:
     """Short licence name from a CC URL or prose, matching whole URL path segments.
 
-    ``cc-by`` as a substring also matches ``cc-by-nc-nd`` (site-notes §4.2), so URLs are read by
+    ``cc-by`` as a substring also matches ``cc-by-nc-nd`` (docs/site-notes.md §4.2), so URLs are read by
     path segment and prose by full phrase. Returns "" when no open licence is named.
     """
     if not text:
@@ -200,7 +200,7 @@ def _date(node: etree._Element | None) -> str:
 def read_license(permissions: etree._Element | None) -> tuple[str, str, str]:
     """(short name, licence URL, evidence) from a JATS ``permissions`` element.
 
-    Order (site-notes §4.2): ``ali:license_ref``, ``license/@xlink:href``, an ``ext-link`` in
+    Order (docs/site-notes.md §4.2): ``ali:license_ref``, ``license/@xlink:href``, an ``ext-link`` in
     ``license-p``, the prose.
     """
     if permissions is None:

@@ -9,7 +9,7 @@ and the media of each image record of ``papers.cases_from_article``.
   ``<figure url or pdf ref>&panel=b`` (``#panel=b`` after a plain URL), with the parent figure's
   bytes for the media pipeline to keep too. The panel box and transformation are already in the
   image's ``extra`` (``papers._images_for``) and end up in the staged image's provenance.
-* Third-party figures: the article's licence does not cover them (site-notes §4.2). Their image
+* Third-party figures: the article's licence does not cover them (docs/site-notes.md §4.2). Their image
   provenance records the figure's own licence (if any) and the article's; the case's licence is
   withheld (``license_text`` empty, the article licence kept in ``extra["article_license"]``) so
   the review queue and the export's licence gate refuse the case until a reviewer decides.

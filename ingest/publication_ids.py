@@ -18,7 +18,7 @@ PMC_ARTICLE = "https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
 EUROPE_PMC_XML = "https://www.ebi.ac.uk/europepmc/webservices/rest/{pmcid}/fullTextXML"
 NCBI_EFETCH = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?db=pmc&id={number}&retmode=xml"
 #: The current ID converter; the old ``/pmc/utils/idconv/v1.0/`` 301-redirects and breaks JSON
-#: parsing (site-notes §4.1).
+#: parsing (docs/site-notes.md §4.1).
 PMC_IDCONV = "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?{query}"
 EUROPE_PMC_SEARCH = "https://www.ebi.ac.uk/europepmc/webservices/rest/search?{query}"
 CROSSREF_BY_PII = "https://api.crossref.org/works?{query}"
@@ -91,7 +91,7 @@ def parse_paper_reference(text: str) -> PaperRef:
 
 
 def crossref_work_url(doi: str) -> str:
-    # The DOI is one path segment: its slash is encoded (site-notes §4.6).
+    # The DOI is one path segment: its slash is encoded (docs/site-notes.md §4.6).
     return CROSSREF_WORK.format(doi=quote(doi, safe=""))
 
 
@@ -108,12 +108,12 @@ def europe_pmc_xml_url(pmcid: str) -> str:
 
 
 def efetch_url(pmcid: str) -> str:
-    # efetch takes the number without the PMC prefix (site-notes §4.2).
+    # efetch takes the number without the PMC prefix (docs/site-notes.md §4.2).
     return NCBI_EFETCH.format(number=pmcid.upper().removeprefix("PMC"))
 
 
 def idconv_url(identifier: str) -> str:
-    """The PMC ID converter asked about one DOI, PMID or PMCID (site-notes §4.1)."""
+    """The PMC ID converter asked about one DOI, PMID or PMCID (docs/site-notes.md §4.1)."""
     return PMC_IDCONV.format(query=urlencode({"ids": identifier, "format": "json"}))
 
 

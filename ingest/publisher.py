@@ -1,4 +1,4 @@
-"""Publisher and PMC article HTML -> ``Article``: meta tags and figures (site-notes §4.1, §4.3, §4.4).
+"""Publisher and PMC article HTML -> ``Article``: meta tags and figures (docs/site-notes.md §4.1, §4.3, §4.4).
 
 Meta tags: Highwire ``citation_*`` and Dublin Core ``dc.*``/``DC.*``/``DCTERMS.*``, whose case varies
 between publishers, so names are compared lower-cased. Figures: PMC's ``figure.fig`` with blob-CDN

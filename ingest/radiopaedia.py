@@ -1,6 +1,6 @@
 """Radiopaedia: pure parsers for search pages, case pages (classic and 2022 layouts) and study stacks.
 
-Markup follows ``site-notes.md`` §1. Every URL returned points at the real site
+Markup follows ``docs/site-notes.md`` §1. Every URL returned points at the real site
 (``https://radiopaedia.org``); a spider crawling a mirror rewrites the host itself.
 """
 
@@ -34,7 +34,7 @@ __all__ = [
 
 SITE = "https://radiopaedia.org"
 SOURCE = "radiopaedia"
-#: The site-wide licence statement (site notes §1.7), used when the page itself names none.
+#: The site-wide licence statement (docs/site-notes.md §1.7), used when the page itself names none.
 SITE_LICENSE = (
     "Modified Creative Commons Attribution-NonCommercial-ShareAlike 3.0 Unported (CC BY-NC-SA 3.0); "
     "attribution: contributor, Radiopaedia.org and rID (https://radiopaedia.org/licence)"
@@ -85,7 +85,7 @@ def radiopaedia_stacks_url(study_id: str | int) -> str:
 
 
 def radiopaedia_search_url(query: str, page: int = 1) -> str:
-    """Search URL (``page`` is 1-based on Radiopaedia, site notes §1.2)."""
+    """Search URL (``page`` is 1-based on Radiopaedia, docs/site-notes.md §1.2)."""
     if page < 1:
         raise ValueError("Radiopaedia search pages start at 1")
     return f"{SITE}/search?" + urlencode({"lang": "us", "page": page, "q": query, "scope": "cases"})
@@ -246,7 +246,7 @@ _CARD_MODALITIES = etree.XPath(f"descendant::span[ancestor::*[{_has_class('searc
 
 
 def parse_radiopaedia_search(html: str, url: str) -> SearchPage:
-    """Case links and the next page of a search (or ``/cases``) results page (site notes §1.2)."""
+    """Case links and the next page of a search (or ``/cases``) results page (docs/site-notes.md §1.2)."""
     root = _parse_html(html)
     container = _first(_SEARCH_CONTAINER, root)
     if container is None:
@@ -686,7 +686,7 @@ def _position(image: dict[str, Any], fallback: int) -> tuple[int, int]:
 
 
 def _image_url(image: dict[str, Any], base_url: str) -> str:
-    # public_filename is the largest public rendition (site notes §1.4); the extension may be
+    # public_filename is the largest public rendition (docs/site-notes.md §1.4); the extension may be
     # missing or upper-case, so the URL is kept exactly as given.
     for key in ("public_filename", "fullscreen_filename"):
         value = str(image.get(key) or "").strip()

@@ -1,6 +1,6 @@
 """SIRM (Società Italiana di Radiologia Medica) COVID-19 case posts: a WordPress blog.
 
-Pure functions: HTML text + the URL it came from -> records. See site-notes §3.
+Pure functions: HTML text + the URL it came from -> records. See docs/site-notes.md §3.
 
 Natural key: the post slug (``covid-19-caso-40``), prefixed with the language directory for the
 English mirror (``en/covid-19-case-5``) because the English posts are a separate numbering
@@ -492,7 +492,7 @@ def _record(soup: BeautifulSoup, blocks: list[tuple[str, object]], line_nodes: d
         extra["case_references"] = refs
     return CaseRecord(
         source=SOURCE, source_key=source_key, url=canonical, title=title,
-        license_text="",  # SIRM states no licence (site-notes §3.5)
+        license_text="",  # SIRM states no licence (docs/site-notes.md §3.5)
         published=_published(soup, url), authors=authors, institution=institution,
         credit=_credit(byline, line_nodes),
         age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",

@@ -3,7 +3,7 @@
 ``scrapy crawl radiopaedia [-a query=COVID;ARDS;...] [-a cases=covid-19-pneumonia-15,74867] [-a limit=N]
 [-a recrawl=yes] [-a base_url=http://127.0.0.1:PORT]``
 
-Radiopaedia's terms forbid automated bulk copying without permission (site notes §1.7): crawl an
+Radiopaedia's terms forbid automated bulk copying without permission (docs/site-notes.md §1.7): crawl an
 explicit list of cases you have permission for, or the search only with the site's agreement.
 
 One case page yields one CaseRecord after every study's stacks JSON has been read: X-ray stacks
@@ -51,7 +51,7 @@ class RadiopaediaSpider(CaseSpider):
         return url if re.fullmatch(r"https://radiopaedia\.org/cases/[^/]+", url) else None
 
     def case_url(self, reference: str) -> str:
-        # As given: a permalink (/cases/<rID>) redirects to the slug page (site notes §1.1).
+        # As given: a permalink (/cases/<rID>) redirects to the slug page (docs/site-notes.md §1.1).
         return radiopaedia_case_url(reference)
 
     async def start(self):
@@ -66,7 +66,7 @@ class RadiopaediaSpider(CaseSpider):
         url = self.real_url(response)
         yield from self.follow_results(
             parse_radiopaedia_search(response.text, url), url,
-            # ?lang=us as the site's own result links carry it (site notes §1.1).
+            # ?lang=us as the site's own result links carry it (docs/site-notes.md §1.1).
             lambda case_url: self.case_request(case_url + "?lang=us", self.parse_case, key=None),
             lambda next_url: Request(next_url, callback=self.parse_search, cb_kwargs={"query": query}), query)
 

@@ -12,7 +12,7 @@
   the dated permalink).
 
 A post yields one CaseRecord keyed by its slug (``covid-19-caso-40``, ``en/covid-19-case-5``): the
-same post on another host is the same case. SIRM states no licence (site notes §3.5): cases are
+same post on another host is the same case. SIRM states no licence (docs/site-notes.md §3.5): cases are
 staged with the licence unknown, so the review queue flags them and the export's licence gate
 refuses them until a reviewer records one; the credit line (authors; institution) is the record's
 ``credit``, which becomes ``other_notes``.

@@ -168,7 +168,7 @@ class Mirror:
                         candidates = routes
                         break
             if not candidates:
-                # Radiopaedia routes ignore ``lang`` (site notes §1.1): /cases/x and /cases/x?lang=us
+                # Radiopaedia routes ignore ``lang`` (docs/site-notes.md §1.1): /cases/x and /cases/x?lang=us
                 # are one page, whichever of the two the fixtures list.
                 parts = urlsplit(target)
                 params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]

@@ -1,4 +1,4 @@
-"""Eurorad parsers against the offline fixtures (site notes §2), one assertion per field."""
+"""Eurorad parsers against the offline fixtures (docs/site-notes.md §2), one assertion per field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Radiopaedia parsers against the offline fixtures (site notes §1), one assertion per field."""
+"""Radiopaedia parsers against the offline fixtures (docs/site-notes.md §1), one assertion per field."""
 
 from __future__ import annotations
 

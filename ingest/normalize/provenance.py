@@ -232,7 +232,7 @@ def normalize_license(text: str, source: str | None = None, **_context) -> Norma
     return Normalized(None)
 
 
-#: Licenses that cover a whole site, as the dataset records them (site-notes.md and the dataset's
+#: Licenses that cover a whole site, as the dataset records them (docs/site-notes.md and the dataset's
 #: per-source license summary). Keyed by host; a path prefix narrows it.
 SITE_LICENSES: tuple[tuple[str, str, str], ...] = (
     ("radiopaedia.org", "/cases/", "CC BY-NC-SA"),
