@@ -1,7 +1,7 @@
 """The gates a release must pass: every reason it is refused, for the rows it adds.
 
 The gates judge the rows a release adds; defects already in the dataset are reported (by
-``exports.validate`` over the dataset) and never rewritten. The DESIGN.md rules are checked by
+``exports.validate`` over the dataset) and never rewritten. The docs/design.md rules are checked by
 running ``exports.validate`` itself over a directory holding only the new rows and their files,
 so the rules are written once. On top of them:
 
@@ -81,7 +81,7 @@ def subject(row: NewRow) -> str:
     return f"{row.filename or '?'} ({row.label})"
 
 
-# --- DESIGN.md rules, through exports.validate ----------------------------------------------------
+# --- docs/design.md rules, through exports.validate ----------------------------------------------------
 
 
 def design_failures(gate_dir: Path, rows: Sequence[NewRow]) -> list[GateFailure]:
