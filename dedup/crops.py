@@ -26,7 +26,6 @@ Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, n
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import multiprocessing
 import threading
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
+from threadpoolctl import threadpool_limits
 
 from ingest.imaging import THUMB_SIDE  # the stored thumbnail's side; thumbnails of another size are ignored
 
@@ -544,25 +544,12 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
 
 
 def _one_blas_thread() -> None:
-    """Make this (forked worker) process's OpenBLAS run single-threaded. Its small matrix products
+    """Make this (forked worker) process's BLAS run single-threaded. Its small matrix products
     gain nothing from a second thread, and on a busy 2-core machine the threads it wakes spin
     waiting for each other: two thirds of the crop part's CPU time went there (2,000 look-alike
-    films: 19.4 s of CPU against 6.3 s, load average 15). No pinned library sets it (threadpoolctl would), so the setter of
-    each OpenBLAS build loaded (numpy's, scipy's) is called directly; none found, nothing done.
-    Results do not change: OpenBLAS splits a product between threads by rows and columns."""
-    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-        paths = {line.split()[-1] for line in maps if "openblas" in line.lower() and ".so" in line}
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads64_",
-                     "openblas_set_num_threads"):
-            setter = getattr(lib, name, None)
-            if setter is not None:
-                setter(1)
-                break
+    films: 19.4 s of CPU against 6.3 s, load average 15). Results do not change: BLAS splits a
+    product between threads by rows and columns. The limit lasts as long as the process."""
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _forked_candidates(rows: np.ndarray) -> np.ndarray:
