@@ -82,6 +82,9 @@ EXTENSIONS = {
     # (review/warning_sync.py), so the reviewer's first queue load does not compute them.
     "review.warning_sync.WarningSync": 600,
 }
+# Off: a crawl leaves the warnings of what it staged to the review page's next load (or to
+# `scrapy cases list`), which then pays for them; on (the default) the crawl's close does.
+REVIEW_WARNINGS_AT_CRAWL_CLOSE = os.environ.get("REVIEW_WARNINGS_AT_CRAWL_CLOSE", "1") not in ("0", "false", "no")
 CRAWL_PROGRESS = os.environ.get("CRAWL_PROGRESS", "auto")
 CRAWL_PROGRESS_INTERVAL = 2.0
 

@@ -12,6 +12,7 @@ import logging
 import time
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
 from db.session import database_url, open_database, session_scope
 from review.warning_store import sync_warnings
@@ -26,6 +27,8 @@ class WarningSync:
 
     @classmethod
     def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("REVIEW_WARNINGS_AT_CRAWL_CLOSE", True):
+            raise NotConfigured("REVIEW_WARNINGS_AT_CRAWL_CLOSE is off: the review page computes them")
         return cls(crawler)
 
     def spider_closed(self, spider, reason: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image as PILImage
 from sqlalchemy import delete, select, update
 
@@ -211,3 +212,13 @@ def test_a_crawl_stores_the_warnings_of_what_it_staged_when_it_closes(rdb):
     extension.spider_closed(None, "finished")
     assert ",age_unknown," in codes(rdb, case_id)
     assert_stored_equal_full(rdb)
+
+
+def test_a_crawl_told_not_to_leaves_the_warnings_to_the_review_page():
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from review.warning_sync import WarningSync
+
+    with pytest.raises(NotConfigured):
+        WarningSync.from_crawler(get_crawler(settings_dict={"REVIEW_WARNINGS_AT_CRAWL_CLOSE": False}))
