@@ -29,6 +29,25 @@ class IngestError(Exception):
 
 # --- Columns -------------------------------------------------------------------------------------
 
+#: Y/N fields (``YES_NO_VALUES``); blank means unknown.
+YES_NO_FIELDS: tuple[str, ...] = (
+    "survival",
+    "intubated",
+    "intubation_present",
+    "went_icu",
+    "in_icu",
+    "needed_supplemental_O2",
+    "extubated",
+)
+#: Vital signs and laboratory values at the time of the image, in the schema's units.
+MEASUREMENT_FIELDS: tuple[str, ...] = (
+    "temperature",  # °C
+    "pO2_saturation",  # %
+    "leukocyte_count",  # 10^3/µL
+    "neutrophil_count",  # 10^3/µL
+    "lymphocyte_count",  # 10^3/µL
+)
+
 #: The dataset's header, in order (the live file adds a trailing empty column, kept by round trips).
 COLUMNS: tuple[str, ...] = (
     "patientid",
@@ -37,18 +56,8 @@ COLUMNS: tuple[str, ...] = (
     "age",
     "finding",
     "RT_PCR_positive",
-    "survival",
-    "intubated",
-    "intubation_present",
-    "went_icu",
-    "in_icu",
-    "needed_supplemental_O2",
-    "extubated",
-    "temperature",
-    "pO2_saturation",
-    "leukocyte_count",
-    "neutrophil_count",
-    "lymphocyte_count",
+    *YES_NO_FIELDS,
+    *MEASUREMENT_FIELDS,
     "view",
     "modality",
     "date",
@@ -93,27 +102,10 @@ REVIEW_STATES: tuple[ReviewState, ...] = tuple(ReviewState)
 
 SEX_VALUES: tuple[str, ...] = ("M", "F")
 
-#: Y/N fields; blank means unknown.
+#: The values of ``YES_NO_FIELDS``.
 YES_NO_VALUES: tuple[str, ...] = ("Y", "N")
-YES_NO_FIELDS: tuple[str, ...] = (
-    "survival",
-    "intubated",
-    "intubation_present",
-    "went_icu",
-    "in_icu",
-    "needed_supplemental_O2",
-    "extubated",
-)
 #: RT_PCR_positive also allows "Unclear" (positive, but no test named: the maintainers' rule).
 RT_PCR_VALUES: tuple[str, ...] = ("Y", "N", "Unclear")
-#: Vital signs and laboratory values at the time of the image, in the schema's units.
-MEASUREMENT_FIELDS: tuple[str, ...] = (
-    "temperature",  # °C
-    "pO2_saturation",  # %
-    "leukocyte_count",  # 10^3/µL
-    "neutrophil_count",  # 10^3/µL
-    "lymphocyte_count",  # 10^3/µL
-)
 
 MODALITY_XRAY = "X-ray"
 MODALITY_CT = "CT"
