@@ -46,6 +46,7 @@ from make_pdfs import build  # noqa: E402
 
 from ingest.normalize.imaging import normalize_modality  # noqa: E402
 from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
+from ingest.papers import described  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
 
 REAL_FIGURES = ROOT.parent / "shared" / "reference" / "pmc-figures.csv"
@@ -136,12 +137,9 @@ def _panel_modality(caption: str, index: int) -> str | None:
     letters = parse_subcaptions(caption)
     texts = list(letters.values())
     own = texts[index] if index < len(texts) else ""
-    # The chain of ingest.papers._described: the panel's own text, the caption's lead, the caption.
-    for text in (own, caption_lead(caption) if letters else caption, caption):
-        value = normalize_modality(text).value if text else None
-        if value is not None:
-            return value
-    return None
+    # Read as the spider reads it: the panel's own text, the caption's lead, the whole caption.
+    text = described(own, caption_lead(caption) if letters else caption, caption)["modality_text"]
+    return normalize_modality(text).value if text else None
 
 
 def _report(name: str, correct: int, predicted: int, truth: int) -> None:

@@ -69,6 +69,11 @@ _MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED)
 Marker = tuple[int, int, list[str]]
 
 
+def _normalized(caption: str) -> str:
+    """One space between words, and "(B)–(D)" as the range "(B–D)"."""
+    return _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
+
+
 def _expand(first: str, last: str | None) -> list[str]:
     a, b = first.lower(), (last or first).lower()
     if b < a:
@@ -107,7 +112,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     and day 7 (b)``). Letters must run from ``a`` without gaps, so a stray "(n)" or "(C)" is not a
     panel.
     """
-    caption = _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
+    caption = _normalized(caption)
     markers: list[Marker] = []
     raw: list[Marker] = []
     for pattern in _MARKER_STYLES:
@@ -144,7 +149,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
 def caption_lead(caption: str) -> str:
     """The caption's words before its first panel letter: what every panel shares ("Chest
     radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
-    caption = _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
+    caption = _normalized(caption)
     for pattern in _MARKER_STYLES:
         markers = _introducing(_markers(pattern, caption))
         if _is_sequence(markers):

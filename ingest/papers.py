@@ -61,7 +61,7 @@ def _naming(normalize, *candidates: str) -> str:
     return ""
 
 
-def _described(text: str, shared: str = "", whole: str = "") -> dict[str, str]:
+def described(text: str, shared: str = "", whole: str = "") -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
     modality last on the whole caption, which names it when it names one alone ("A and B) HRCT on
@@ -102,7 +102,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         shared = figure.caption
     if not panels:
         return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
-                            extra=dict(base_extra), **_described(figure.caption))]
+                            extra=dict(base_extra), **described(figure.caption))]
     reliable = split is not None and split.reliable and len(split.panels) == len(panels)
     records: list[ImageRecord] = []
     for i, (letter, text) in enumerate(panels.items()):
@@ -117,7 +117,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
-                                   extra=extra, **_described(text, shared, figure.caption)))
+                                   extra=extra, **described(text, shared, figure.caption)))
     return records
 
 
