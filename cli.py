@@ -46,7 +46,7 @@ def lazy_import(name: str) -> LazyModule:
     return LazyModule(name)
 
 
-db_media = lazy_import("db.media")
+db_media = lazy_import("media.store")
 db_session = lazy_import("db.session")
 
 
@@ -82,7 +82,7 @@ class ProjectCommand(ScrapyCommand):
         return db_session.open_database(db_session.database_url(self.settings))
 
     def media_store(self):
-        """The store ``MEDIA_STORE`` names (a ``db.media.MediaStore``), checked (a URI's server
+        """The store ``MEDIA_STORE`` names (a ``media.store.MediaStore``), checked (a URI's server
         reached) before any work."""
         try:
             store = db_media.open_media_store(self.settings.get("MEDIA_STORE"), self.settings)

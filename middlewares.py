@@ -6,7 +6,7 @@ high -> low):
 * ``IncrementalMiddleware`` (5): drops a case page whose identity (any of its names, see
   ``ingest/identity.py``) is released, always, or already staged, unless the crawl was started with
   ``-a recrawl=yes``; then it asks the site "changed since?" with the stored ``ETag``/``Last-Modified``.
-  A page with several cases counts as staged only once all of them are (``db.staging.incomplete_page_keys``).
+  A page with several cases counts as staged only once all of them are (``staging.service.incomplete_page_keys``).
   Requests carry ``meta["case_url"]`` (and ``meta["case_key"]``, ``meta["case_ref"]``) to be
   considered; a redirect is judged again by the URL it leads to.
   It also applies ``-a limit=N`` to the case pages it lets through: the limit counts case pages
@@ -43,13 +43,13 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import _schedule_coro
 
-from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
-from db.staging import document_validators, incomplete_page_keys
 from ingest.blocking import detect_block_page
 from ingest.identity import site_identity
 from ingest.truncation import truncation_reason
 from schema import IngestError
+from staging.identity import IdentityIndex, load_index, prepare_identities
+from staging.service import document_validators, incomplete_page_keys
 
 logger = logging.getLogger(__name__)
 

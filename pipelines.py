@@ -44,11 +44,16 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawl_summary import CrawlCounts, summary_table
-from db.identity import page_case_keys, remember, resolve_record
-from db.media import open_media_store
 from db.models import CrawlRun, utcnow
 from db.session import database_url, open_database, session_scope
-from db.staging import (
+from faults import kill_point
+from ingest.records import CaseRecord
+from media.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
+from media.store import open_media_store
+from media.volumes import StackError, stack_to_nifti
+from schema import IngestError
+from staging.identity import page_case_keys, remember, resolve_record
+from staging.service import (
     StoredDocument,
     StoredImage,
     known_images,
@@ -57,11 +62,6 @@ from db.staging import (
     source_changed,
     stage_case,
 )
-from faults import kill_point
-from ingest.imaging import UnreadableImage, describe_image, sha256_hex, sniff_format
-from ingest.records import CaseRecord
-from ingest.volumes import StackError, stack_to_nifti
-from schema import IngestError
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class PreparedImage:
     provenance: dict[str, Any] = field(default_factory=dict)
     #: Perceptual hash of the brightness-centred region (crop-tolerant near-duplicate check).
     chash: str | None = None
-    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail) for the crop-tolerant duplicate check.
+    #: 64 x 64 grayscale thumbnail (media.imaging.thumbnail) for the crop-tolerant duplicate check.
     thumb: bytes | None = None
 
 
@@ -531,7 +531,7 @@ class StagePipeline:
     """Stage each case (case, images, field values, fetched pages); summarize the run.
 
     Before anything is written the record's names are resolved to its one identity
-    (``db/identity.py``): a released identity is dropped, whatever reached it; a paper's case takes
+    (``staging/identity.py``): a released identity is dropped, whatever reached it; a paper's case takes
     the key its paper was first staged under.
 
     Cases are staged by one writer at a time, in batches: every case that arrived while the previous
@@ -658,7 +658,7 @@ class StagePipeline:
     def _stage_in(self, session, item: CaseRecord, documents: list[StoredDocument]) -> str | DropItem:
         """One case's rows in the open transaction; its status, or the DropItem of a released
         identity (nothing written for it: ``resolve_record`` only reads)."""
-        # one identity per case: the key every name of the record resolves to (db/identity.py)
+        # one identity per case: the key every name of the record resolves to (staging/identity.py)
         identity = resolve_record(session, item)
         if identity.released:
             return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")

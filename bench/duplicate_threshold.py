@@ -48,7 +48,7 @@ from dedup.crops import (  # noqa: E402
     thumb_array,
 )
 from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
-from ingest.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
+from media.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
 #: The scale the false match rate is judged at: a release of 10,000 new images against 100,000.
 SCALE_NEW, SCALE_RELEASED = 10_000, 100_000

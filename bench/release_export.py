@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 from bench._measure import run_measured  # noqa: E402
 from bench.duplicate_threshold import radiograph  # noqa: E402
 from bench.import_export import build_checkout  # noqa: E402
-from db.media import MediaStore  # noqa: E402
 from db.models import Case, FieldValue, Image  # noqa: E402
 from db.session import open_database, session_scope  # noqa: E402
-from ingest.imaging import describe_image  # noqa: E402
+from media.imaging import describe_image  # noqa: E402
+from media.store import MediaStore  # noqa: E402
 
 
 def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None:

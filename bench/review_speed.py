@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image as PILImage
 from sqlalchemy import insert
 
-from db.media import MediaStore
 from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
 from db.session import open_database, session_scope
+from media.store import MediaStore
 from review.warning_store import sync_warnings
 from review.web import create_app
 

@@ -4,8 +4,8 @@ images stored before a revision added a fact about them (thumbnails, revision 00
 
 from cli import CommandError, ProjectCommand, lazy_import, progress
 
-identity = lazy_import("db.identity")
-imaging = lazy_import("ingest.imaging")
+identity = lazy_import("staging.identity")
+imaging = lazy_import("media.imaging")
 models = lazy_import("db.models")
 session_ = lazy_import("db.session")
 

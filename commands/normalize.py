@@ -2,7 +2,7 @@
 
 from cli import ProjectCommand, lazy_import, progress
 
-staging = lazy_import("db.staging")
+staging = lazy_import("staging.service")
 actions = lazy_import("review.actions")
 
 

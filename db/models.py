@@ -102,7 +102,7 @@ class Case(Base):
     discussion: Mapped[str | None] = mapped_column(Text)
     diagnosis: Mapped[str | None] = mapped_column(Text)
     #: staged -> approved / rejected / needs_info / duplicate (see review/); released once exported
-    #: or found in the imported dataset (db/identity.py). The values of ``schema.ReviewState``.
+    #: or found in the imported dataset (staging/identity.py). The values of ``schema.ReviewState``.
     review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.STAGED.value)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -148,9 +148,9 @@ class Image(Base):
     source_url: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
-    #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
+    #: Content-centred pHash (media.imaging.centred_phash): the near-duplicate gate's second hash.
     chash: Mapped[str | None] = mapped_column(String(16))
-    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail): the crop-tolerant duplicate check's input.
+    #: 64 x 64 grayscale thumbnail (media.imaging.thumbnail): the crop-tolerant duplicate check's input.
     thumb: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
@@ -252,7 +252,7 @@ class ReleasedRow(Base):
     last_import_id: Mapped[int] = mapped_column(ForeignKey("dataset_imports.id"))
     removed_import_id: Mapped[int | None] = mapped_column(ForeignKey("dataset_imports.id"))
     #: Its url/doi/notes were resolved to case identities (``released_identities``); false for a
-    #: row added or changed by an import until db/identity.py links it. Migration 0008.
+    #: row added or changed by an import until staging/identity.py links it. Migration 0008.
     identity_linked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -279,9 +279,9 @@ class ReleasedFile(Base):
     path: Mapped[str] = mapped_column(Text, unique=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     phash: Mapped[str | None] = mapped_column(String(16), index=True)
-    #: Content-centred pHash (ingest.imaging.centred_phash): the near-duplicate gate's second hash.
+    #: Content-centred pHash (media.imaging.centred_phash): the near-duplicate gate's second hash.
     chash: Mapped[str | None] = mapped_column(String(16))
-    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail): the crop-tolerant duplicate check's input.
+    #: 64 x 64 grayscale thumbnail (media.imaging.thumbnail): the crop-tolerant duplicate check's input.
     thumb: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
@@ -397,7 +397,7 @@ class ReviewEvent(Base):
 Index("ix_field_values_field_case_id", FieldValue.field, FieldValue.case_id)
 
 
-# --- Identity: every name of a case -> one natural key (migration 0008; db/identity.py) ------------
+# --- Identity: every name of a case -> one natural key (migration 0008; staging/identity.py) ------------
 
 
 class CaseAlias(Base):

@@ -3,7 +3,7 @@
 A whole-image perceptual hash moves with the frame: cropping 5 % off a side changes about 8 of
 its 64 bits, and two different chest films can differ by as little (bench/duplicate_threshold.py).
 So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for every image
-(``ingest.imaging.thumbnail``):
+(``media.imaging.thumbnail``):
 
 1. Candidates. Every indexed image is hashed once on its inner region (5 % trimmed off each side);
    a queried image is hashed on 256 regions, every combination of 0, 3.5, 7 and 10.5 % trimmed off
@@ -36,7 +36,7 @@ import numpy as np
 from scipy import ndimage
 from threadpoolctl import threadpool_limits
 
-from ingest.imaging import THUMB_SIDE  # the stored thumbnail's side; thumbnails of another size are ignored
+from media.imaging import THUMB_SIDE  # the stored thumbnail's side; thumbnails of another size are ignored
 
 #: Fraction trimmed off each side of an indexed image before hashing its inner region.
 INNER = 0.05

@@ -24,10 +24,10 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from sqlalchemy import select, update
 
-from db.media import MediaStore
 from db.models import Annotation, Release
 from exports.annotations import BOX, MASK, SEVERITY, SEVERITY_CSV, mask_array, mask_png
 from exports.files import slug
+from media.store import MediaStore
 
 REVIEWER = "reviewer"
 SEVERITY_HEADER = (

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 
-from db.media import MediaStore
 from db.models import Annotation, AnnotationFile, ReleasedFile
 from exports.annotations import DOCUMENT, MASK, ReadAnnotations, read_annotations, stems
+from media.store import MediaStore
 
 DATASET, REVIEWER = "dataset", "reviewer"
 

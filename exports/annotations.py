@@ -21,8 +21,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 
-from ingest.imaging import sha256_hex
 from ingest.normalize.provenance import normalize_license
+from media.imaging import sha256_hex
 from schema import ERROR, WARNING
 
 ANNOTATIONS_DIR = "annotations"

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from db.media import umask_mode
 from exports.csvio import Record, replace_cells, row_dict, stream_metadata
 from ingest.backfill import Fill, fill_patients, patient_chunks, patient_key
+from media.store import umask_mode
 from schema import COLUMNS
 
 Progress = Callable[[Iterable, str, int], Iterable]

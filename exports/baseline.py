@@ -21,19 +21,19 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import undefer
 
 from db.bulk import insert_tuples
-from db.identity import link_released_rows, mark_cases_in_dataset
-from db.media import MediaStore
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
 from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
-from ingest.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+from media.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+from media.store import MediaStore
 from schema import FOLDERS, IngestError, parse_cell
+from staging.identity import link_released_rows, mark_cases_in_dataset
 
 #: Rows written per statement: bounds memory on 100,000-row datasets.
 BATCH = 5_000
 #: Column keys of the tuples the import inserts (db/bulk.py's insert_tuples).
-#: New rows go in marked linked: db/identity.py links them in the same transaction (``inserted_by``).
+#: New rows go in marked linked: staging/identity.py links them in the same transaction (``inserted_by``).
 _ROW_KEYS = ("row_key", "first_import_id", "position", "patientid", "filename", "raw", "ending", "cells", "typed",
              "last_import_id", "removed_import_id", "identity_linked")
 _CHANGE_KEYS = ("import_id", "row_key", "kind", "before", "after")
@@ -64,7 +64,7 @@ class ImportReport:
     skipped_files: list[str] = field(default_factory=list)
     #: What annotations/ holds: files, and annotations by kind (severity, mask, box, record).
     annotations: dict[str, int] = field(default_factory=dict)
-    #: Staged cases the dataset holds already (db/identity.py): marked ``released``, never exported.
+    #: Staged cases the dataset holds already (staging/identity.py): marked ``released``, never exported.
     released_cases: int = 0
 
 
@@ -269,7 +269,7 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
     records = iter(progress(records, "rows", row_count))
     typed = TypedCells(columns)
     seen: Counter[str] = Counter()
-    #: Rows back or changed: their identities are linked again (db/identity.py; new rows are
+    #: Rows back or changed: their identities are linked again (staging/identity.py; new rows are
     #: linked as this import's, ``link_released_rows(inserted_by=...)``).
     relink: list[str] = []
     position = 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from ingest.imaging import UnreadableImage, sha256_hex, sniff_format
+from media.imaging import UnreadableImage, sha256_hex, sniff_format
 from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS, IngestError
 
 #: Longest derived name before the extension (the dataset's longest names are about 90 characters).

@@ -43,7 +43,7 @@ from schema import (
 #: image when only the whole-image pHash is known (an image hashed before the centred hash existed).
 #: review/warnings.py imports this name. Calibrated by bench/duplicate_threshold.py.
 DUPLICATE_THRESHOLD = 2
-#: Largest sum of the pHash distance and the centred-pHash distance (ingest.imaging.centred_phash)
+#: Largest sum of the pHash distance and the centred-pHash distance (media.imaging.centred_phash)
 #: that counts as the same image when both hashes are known: a 128-bit distance, whose candidates
 #: come from 8 bands of 16 bits (any pair within 7 shares a band). Calibration: bench/duplicate_threshold.py
 #: and the module docstring of exports/gates.py.
@@ -74,7 +74,7 @@ class KnownImage:
     released_file_id: int | None = None
     image_id: int | None = None
     chash: str | None = None
-    thumb: bytes | None = None  # ingest.imaging.thumbnail: the crop-tolerant check's input
+    thumb: bytes | None = None  # media.imaging.thumbnail: the crop-tolerant check's input
 
 
 def subject(row: NewRow) -> str:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from db.media import file_sha256, write_atomically
+from media.store import file_sha256, write_atomically
 from schema import IngestError
 
 LOCK_NAME = ".ingest-export.lock"

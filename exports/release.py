@@ -21,8 +21,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
 
-from db.identity import mark_released
-from db.media import MediaStore, file_sha256, umask_mode, write_atomically
 from db.models import Case, DatasetImport, Image, PatientId, Release, ReleasedFile, ReleasedRow, ReleaseItem
 from db.session import session_scope
 from exports.annotation_release import (
@@ -54,8 +52,10 @@ from exports.report import write_artefacts
 from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.validate import Violation, check_file, validate
 from faults import kill_point
-from ingest.imaging import UnreadableImage, describe_image, sha256_hex
+from media.imaging import UnreadableImage, describe_image, sha256_hex
+from media.store import MediaStore, file_sha256, umask_mode, write_atomically
 from schema import COLUMNS, ERROR, FOLDER_IMAGES, FOLDERS, IngestError, ReviewState
+from staging.identity import mark_released
 
 Progress = Callable[[Iterable, str, int], Iterable]
 

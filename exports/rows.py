@@ -46,9 +46,9 @@ class NewRow:
     filename: str = ""
     file: PreparedFile | None = None
     problems: list[str] = field(default_factory=list)
-    #: Content-centred pHash (ingest.imaging.centred_phash), the duplicate gate's second hash.
+    #: Content-centred pHash (media.imaging.centred_phash), the duplicate gate's second hash.
     chash: str | None = None
-    #: 64 x 64 grayscale thumbnail (ingest.imaging.thumbnail), the crop-tolerant duplicate check's input.
+    #: 64 x 64 grayscale thumbnail (media.imaging.thumbnail), the crop-tolerant duplicate check's input.
     thumb: bytes | None = None
     #: ``(rule, message)`` of docs/design.md's file rules on the written bytes (exports.validate.check_file).
     file_problems: list[tuple[str, str]] = field(default_factory=list)

@@ -18,7 +18,7 @@ from PIL import Image
 
 from exports.annotations import BOX, MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
-from ingest.imaging import UnreadableImage, describe_image, sniff_format
+from media.imaging import UnreadableImage, describe_image, sniff_format
 from schema import (
     ERROR,
     FOLDER_IMAGES,

@@ -18,11 +18,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent, utcnow
-from db.staging import jsonable
 from exports import marks
 from review.rules import ReviewError, clean_reason, validate_value
 from review.warnings import refresh_warnings
 from schema import ReviewState
+from staging.service import jsonable
 
 #: Fields copied to the cases a split creates: they describe the source, not the patient.
 SOURCE_LEVEL_FIELDS: tuple[str, ...] = ("license", "doi", "url", "location", "other_notes")
@@ -122,7 +122,7 @@ def _refresh(session: Session, case: Case) -> list[dict]:
 
 def _refuse_released(case: Case) -> None:
     if case.review_state == ReviewState.RELEASED:
-        # Set by an export or an import (db/identity.py): its rows and patientid are in the dataset.
+        # Set by an export or an import (staging/identity.py): its rows and patientid are in the dataset.
         raise ReviewError(f"case {case.id} is released: its rows are in the dataset and never change")
 
 

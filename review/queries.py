@@ -9,7 +9,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, FieldValue, Image, Release, ReleasedFile, ReleasedRow, ReleaseItem
-from db.staging import case_timeline
 from review import actions
 from review.history import HistoryEntry
 from review.history import timeline as history_timeline
@@ -17,6 +16,7 @@ from review.rules import CASE_FIELDS, ReviewError, choices, suggestions
 from review.warning_store import stored_warnings
 from review.warnings import LABELS, refresh_missing_warnings
 from schema import FINDING_PATHS, FINDING_PLACEHOLDERS, IMAGE_FIELDS, REVIEW_STATES, ReviewState
+from staging.service import case_timeline
 
 SORTS = {
     "id": Case.id,

@@ -25,8 +25,8 @@ from flask import Flask, Response, abort, flash, redirect, render_template, requ
 from PIL import Image as PILImage
 from werkzeug.exceptions import HTTPException
 
-from db.media import MediaStore, open_media_store
 from db.session import open_database, session_scope
+from media.store import MediaStore, open_media_store
 from review import actions, candidates_tab, queries
 from review.rules import STATE_LABELS, ReviewError
 from review.warnings import BLOCKING as BLOCKING_WARNINGS

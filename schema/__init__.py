@@ -90,7 +90,7 @@ class ReviewState(StrEnum):
     #: A reviewer's "needs information": exported (finding ``todo``) only when the export is asked to.
     NEEDS_INFO = "needs_info"
     DUPLICATE = "duplicate"
-    #: In the dataset: exported by us, or found in the imported checkout (db/identity.py sets it).
+    #: In the dataset: exported by us, or found in the imported checkout (staging/identity.py sets it).
     RELEASED = "released"
 
 

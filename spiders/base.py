@@ -36,12 +36,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawl_lock import CrawlLocked, crawl_lock
-from db.media import MediaStoreError, open_media_store
 from db.session import database_url
 from frontier import FrontierError, SharedRun
 from ingest.identity import site_identity
 from ingest.records import CaseRecord
 from ingest.search_terms import CASE_SITE_QUERIES, split_queries
+from media.store import MediaStoreError, open_media_store
 from schema import IngestError
 
 logger = logging.getLogger(__name__)
@@ -417,7 +417,7 @@ class CaseSpider(scrapy.Spider):
     def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
         """The records of one page, each with the page's documents; when a page yields several
         cases, the page remembers all their keys, so that it counts as known only once every one
-        of them is staged (``db.staging.incomplete_page_keys``)."""
+        of them is staged (``staging.service.incomplete_page_keys``)."""
         if len(records) > 1 and documents:
             documents[0]["case_keys"] = [record.source_key for record in records]
         for record in records:

@@ -8,7 +8,7 @@ PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` com
 suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
 in the released dataset or already staged is skipped, before any request when the name is given,
 as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
-one. Whichever name comes first, the cases are keyed by the paper's one key (``db/identity.py``). A
+one. Whichever name comes first, the cases are keyed by the paper's one key (``staging/identity.py``). A
 paper of several patients is known only once every patient shown in a figure is staged (a crawl
 killed between two, a patient whose figure failed: the next crawl fetches the paper again).
 
@@ -44,9 +44,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
-from db.identity import IdentityIndex, load_index, prepare_identities
 from db.session import database_url, open_database, session_scope
-from db.staging import incomplete_page_keys
 from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
 from ingest.figure_kinds import Verdict, pixel_kind
@@ -81,6 +79,8 @@ from ingest.resolve import (
 )
 from middlewares import Blocked
 from spiders.base import CaseSpider, SpiderArgumentError
+from staging.identity import IdentityIndex, load_index, prepare_identities
+from staging.service import incomplete_page_keys
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class PublicationsSpider(CaseSpider):
         super().__init__(*args, **kwargs)
         self.arguments.update({k: v for k, v in {"dois": dois, "ids_file": ids_file, "candidates": candidates}.items()
                                if v is not None})
-        #: Names of the papers already staged or released (db/identity.py), loaded when the crawl starts.
+        #: Names of the papers already staged or released (staging/identity.py), loaded when the crawl starts.
         self.identities: IdentityIndex | None = None
         #: Canonical DOI -> the input of this run that crawls it.
         self.claimed: dict[str, str] = {}
@@ -176,7 +176,7 @@ class PublicationsSpider(CaseSpider):
         prepare_identities(engine)
         with session_scope(engine) as session:
             self.identities = load_index(session, self.source)
-            # a paper some of whose patients are not staged yet is not known (db.staging.incomplete_page_keys)
+            # a paper some of whose patients are not staged yet is not known (staging.service.incomplete_page_keys)
             self.identities.staged -= incomplete_page_keys(session, self.source)
         engine.dispose()
         logger.info("publications: %d papers already released, %d staged", len(self.identities.released), len(self.identities.staged))

@@ -20,7 +20,7 @@ from dedup.crops import (
     region_signatures,
     thumb_array,
 )
-from ingest.imaging import thumbnail
+from media.imaging import thumbnail
 
 
 @pytest.fixture(scope="module")

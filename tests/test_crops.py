@@ -12,7 +12,7 @@ from scipy import ndimage
 from bench.duplicate_threshold import radiograph
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
 from exports.gates import near_duplicate
-from ingest.imaging import describe_image
+from media.imaging import describe_image
 
 
 def film(seed: int) -> Image.Image:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
-from ingest.imaging import sha256_hex
+from media.imaging import sha256_hex
 from pipelines import MediaRejected, prepare_image, strip_jpeg_metadata, strip_png_metadata
 
 LIMITS = {"max_bytes": 50 * 1024 * 1024, "max_pixels": 64_000_000}

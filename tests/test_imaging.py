@@ -1,4 +1,4 @@
-"""ingest.imaging's hashes and exports.gates' near-duplicate rule on them."""
+"""media.imaging's hashes and exports.gates' near-duplicate rule on them."""
 
 import io
 
@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from exports.gates import COMBINED_THRESHOLD, HashIndex, near_duplicate
-from ingest.imaging import describe_image
+from media.imaging import describe_image
 
 
 def _png(seed: int) -> bytes:

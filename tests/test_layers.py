@@ -14,17 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Module (or package) prefix -> its layer; the longest prefix wins (``db.staging`` before ``db``).
+#: Module (or package) prefix -> its layer; the longest prefix wins (``staging.service`` before ``db``).
 LAYER_OF: dict[str, str] = {
     "schema": "schema",
     "faults": "support",
     "logformatter": "support",
     "ingest": "ingest",
     "dedup": "dedup",
+    "media": "media",
     "db": "db",
-    # the staging service, still in db/: normalize then persist, identities of cases
-    "db.staging": "staging",
-    "db.identity": "staging",
+    "staging": "staging",
     "discovery": "discovery",
     "spiders": "crawl",
     "middlewares": "crawl",
@@ -47,14 +46,15 @@ ALL = "all"
 MAY_IMPORT: dict[str, frozenset[str] | str] = {
     "schema": frozenset(),
     "support": frozenset(),
-    "ingest": frozenset({"schema"}),
-    "dedup": frozenset({"ingest", "schema"}),
+    "media": frozenset({"schema"}),
+    "ingest": frozenset({"media", "schema"}),
+    "dedup": frozenset({"ingest", "media", "schema"}),
     "db": frozenset({"schema", "support"}),
-    "staging": frozenset({"db", "ingest", "schema", "support"}),
-    "discovery": frozenset({"db", "ingest", "schema"}),
-    "crawl": frozenset({"db", "staging", "discovery", "ingest", "schema", "support"}),
-    "review": frozenset({"db", "staging", "dedup", "discovery", "schema"}),
-    "exports": frozenset({"db", "staging", "dedup", "ingest", "schema", "support"}),
+    "staging": frozenset({"db", "ingest", "media", "schema", "support"}),
+    "discovery": frozenset({"db", "ingest", "media", "schema"}),
+    "crawl": frozenset({"db", "staging", "discovery", "ingest", "media", "schema", "support"}),
+    "review": frozenset({"db", "staging", "dedup", "discovery", "media", "schema"}),
+    "exports": frozenset({"db", "staging", "dedup", "ingest", "media", "schema", "support"}),
     "project": frozenset(),
     "commands": ALL,
     "tests": ALL,

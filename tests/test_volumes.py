@@ -1,4 +1,4 @@
-"""ingest.volumes.stack_to_nifti: ordered CT slices -> one deterministic gzipped NIfTI-1 volume."""
+"""media.volumes.stack_to_nifti: ordered CT slices -> one deterministic gzipped NIfTI-1 volume."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ingest.imaging import describe_image, sniff_format
-from ingest.volumes import StackError, stack_to_nifti
+from media.imaging import describe_image, sniff_format
+from media.volumes import StackError, stack_to_nifti
 
 WIDTH, HEIGHT = 7, 5  # deliberately not square: a transposed volume would show
 

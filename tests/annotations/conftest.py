@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from db.media import MediaStore
 from db.session import open_database
 from exports.baseline import import_dataset
 from exports.csvio import read_metadata
+from media.store import MediaStore
 from tests.conftest import SAMPLE_CSV
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "annotations"

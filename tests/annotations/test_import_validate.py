@@ -162,8 +162,8 @@ def test_the_published_scores_parse_without_problem():
 
 
 def test_an_annotation_finds_its_image_when_a_later_import_adds_the_row(project_env, checkout):
-    from db.media import MediaStore
     from db.session import open_database
+    from media.store import MediaStore
 
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
     metadata = checkout.root / "metadata.csv"

@@ -147,8 +147,8 @@ def unscored(checkout):
 
 
 def test_release_writes_reviewers_annotations_in_the_datasets_formats(project_env, checkout, tmp_path):
-    from db.media import MediaStore
     from db.session import open_database
+    from media.store import MediaStore
 
     name = unscored(checkout)
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
@@ -235,10 +235,10 @@ def test_a_staged_images_annotations_follow_it_under_its_new_filename(imported, 
 
 
 def test_a_failed_export_takes_back_the_appended_scores_and_new_files(project_env, checkout, monkeypatch):
-    from db.media import MediaStore
     from db.session import open_database
     from exports import release as release_module
     from exports.release import ExportError
+    from media.store import MediaStore
 
     name = unscored(checkout)
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from sqlalchemy import Text, cast, delete, insert, select, text
 
 from db.bulk import insert_rows, insert_tuples
-from db.identity import link_released_rows
-from db.media import MediaStore
 from db.models import DatasetImport, ReleasedIdentity, ReleasedRow, ReleasedRowChange
 from db.session import open_database, session_scope
 from exports.baseline import import_dataset, typed_values
 from exports.csvio import read_metadata
+from media.store import MediaStore
+from staging.identity import link_released_rows
 from tests.conftest import SAMPLE_CSV
 
 AWKWARD = ["tab\there", "new\nline", "back\\slash \\N", "quote \" ' ,", "", "é ü 中文 \u2028", "\\.", "trailing "]

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from db.media import MediaStore
 from db.session import open_database
+from media.store import MediaStore
 from tests.conftest import SAMPLE_CSV
 from tests.review.conftest import ReviewDB
 

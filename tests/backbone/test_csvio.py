@@ -132,7 +132,7 @@ def test_cell_splitter_agrees_with_split_cells_on_every_short_record():
 
 def test_write_rendered_writes_the_bytes_render_returns(tmp_path):
     from exports.csvio import write_rendered
-    from ingest.imaging import sha256_hex
+    from media.imaging import sha256_hex
 
     meta = read_metadata(SAMPLE_CSV)
     lines = [(meta.header.raw, meta.header.ending)] + [(r.raw, r.ending) for r in meta.records]

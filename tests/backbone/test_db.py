@@ -96,8 +96,8 @@ def test_reviewer_override_wins(url):
 def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env, scrapy_cmd):
     """A database at revision 0006 (no thumbnails): `scrapy migrate` upgrades it and fills the
     thumbnail of every image it can read from the media store, reporting the one it cannot."""
-    from db.media import MediaStore
-    from ingest.imaging import describe_image
+    from media.imaging import describe_image
+    from media.store import MediaStore
     from tests.conftest import png_bytes
 
     url = project_env["STAGING_DB_URL"]

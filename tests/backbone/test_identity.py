@@ -1,4 +1,4 @@
-"""db/identity.py: one identity per case in the staging database; released rows linked at import;
+"""staging/identity.py: one identity per case in the staging database; released rows linked at import;
 the ``released`` state after an import and after an export."""
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ import zlib
 import pytest
 from sqlalchemy import select
 
-from db.identity import load_index, remember, resolve_record
-from db.media import MediaStore
 from db.models import Case, CaseAlias, ReviewEvent
 from db.session import open_database, session_scope
-from db.staging import StoredImage, stage_case
 from exports.baseline import import_dataset
 from exports.release import export_release
 from ingest.records import CaseRecord, ImageRecord
+from media.store import MediaStore
 from review.actions import approve, reject
 from review.rules import ReviewError
+from staging.identity import load_index, remember, resolve_record
+from staging.service import StoredImage, stage_case
 from tests.conftest import SAMPLE_CSV, png_bytes, write_release
 from tests.release.test_release import add_case
 
@@ -171,7 +171,7 @@ def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_b
 
 
 def test_cases_staged_before_revision_0008_get_their_identity_and_keep_their_keys(engine):
-    from db.identity import prepare_identities
+    from staging.identity import prepare_identities
 
     with session_scope(engine) as session:
         for key, url, doi, extra in (("pmc:PMC7251234#patient2", PMC_PAGE, DOI, {"pmcid": "PMC7251234"}),

@@ -5,11 +5,11 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from db.media import MediaStore
 from db.models import DatasetImport, Release, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.release import ExportError, export_release
+from media.store import MediaStore
 from tests.conftest import CLEAN_ROWS, SAMPLE_CSV, png_bytes, write_release
 
 

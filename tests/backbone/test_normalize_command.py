@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from db.models import FieldValue, ReviewEvent
 from db.session import open_database, session_scope
-from db.staging import stage_case
 from ingest.eurorad import parse_eurorad_case
+from staging.service import stage_case
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "eurorad" / "case_16672_like.html"
 
@@ -54,12 +54,12 @@ def test_normalize_with_nothing_staged(scrapy_cmd):
 
 def test_a_restaged_case_keeps_the_thumbnails_of_its_known_images(project_env):
     """A re-crawl reuses known images without downloading them, and without their thumbnail in
-    memory (db.staging.known_images): staging takes it back from the kept image with those bytes."""
+    memory (staging.service.known_images): staging takes it back from the kept image with those bytes."""
     import dataclasses
 
     from db.models import Image
-    from db.staging import StoredImage, known_images
-    from ingest.imaging import describe_image
+    from media.imaging import describe_image
+    from staging.service import StoredImage, known_images
     from tests.conftest import png_bytes
 
     engine = open_database(project_env["STAGING_DB_URL"])

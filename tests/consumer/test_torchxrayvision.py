@@ -34,8 +34,8 @@ def v7labs_masks(xrv) -> dict[str, np.ndarray]:
 def release(tmp_path_factory, xrv):
     """An annotated checkout holding two images the shipped masks name (at the masks' size),
     imported, with staged cases of every awkward format added by a release into it."""
-    from db.media import MediaStore
     from db.session import open_database
+    from media.store import MediaStore
 
     tmp_path = tmp_path_factory.mktemp("consumer")
     checkout = write_annotated_checkout(tmp_path / "dataset")

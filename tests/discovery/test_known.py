@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from db.media import MediaStore
 from db.models import Candidate, Case
 from db.session import open_database, session_scope
 from discovery.known import KnownPapers
 from discovery.store import REJECTED, decide
 from exports.baseline import import_dataset
 from ingest.identifiers import parse_identifier
+from media.store import MediaStore
 from tests.conftest import SAMPLE_CSV
 from tests.databases import drop_database, new_database
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from db.media import MediaStore
 from db.session import open_database
 from exports.baseline import import_dataset
+from media.store import MediaStore
 from tests.conftest import SAMPLE_CSV, write_release
 from tests.e2e.conftest import FIXTURES, rows
 

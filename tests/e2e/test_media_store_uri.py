@@ -21,7 +21,7 @@ from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
 from pyftpdlib.servers import ThreadedFTPServer
 
-from db.media import FtpMediaStore, MediaStore, MediaStoreError, open_media_store
+from media.store import FtpMediaStore, MediaStore, MediaStoreError, open_media_store
 from review.web import create_app
 from tests.conftest import free_port, png_bytes
 from tests.e2e.conftest import rows

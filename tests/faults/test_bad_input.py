@@ -144,9 +144,9 @@ def test_a_link_inside_the_checkout_is_imported(tmp_path, scrapy_cmd):
 
 @pytest.mark.parametrize("name", ["images", "metadata.csv", "report"])
 def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_cmd, project_env):
-    from db.media import MediaStore
     from db.session import open_database
     from exports.baseline import import_dataset
+    from media.store import MediaStore
 
     checkout = write_release(tmp_path / "dataset")
     import_dataset(checkout, open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"]))
@@ -183,9 +183,9 @@ def noise_png(size: int = 1200) -> bytes:
 def exportable(tmp_path, project_env):
     """A checkout imported into the database and an approved case of two images (one big) to export;
     returns (checkout, reports dir, what must stay as it is)."""
-    from db.media import MediaStore
     from db.session import open_database
     from exports.baseline import import_dataset
+    from media.store import MediaStore
     from tests.release.test_release import add_case
 
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
@@ -292,10 +292,10 @@ def _no_space(*_args, **_kwargs):
 
 
 def test_an_export_o_on_a_full_disk_is_one_error_and_leaves_nothing(tmp_path, project_env, monkeypatch):
-    from db.media import MediaStore
     from db.session import open_database
     from exports import release as release_module
     from exports.baseline import import_dataset
+    from media.store import MediaStore
 
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])
     import_dataset(write_release(tmp_path / "dataset"), engine, store)
@@ -307,10 +307,10 @@ def test_an_export_o_on_a_full_disk_is_one_error_and_leaves_nothing(tmp_path, pr
 
 
 def test_an_export_into_a_checkout_on_a_full_disk_is_undone(tmp_path, project_env, monkeypatch):
-    from db.media import MediaStore
     from db.session import open_database
     from exports import release as release_module
     from exports.baseline import import_dataset
+    from media.store import MediaStore
     from tests.release.test_release import add_case
 
     engine, store = open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"])

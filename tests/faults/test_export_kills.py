@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.media import MediaStore
 from db.models import PatientId, Release
 from db.session import open_database, session_scope
 from exports.baseline import import_dataset
 from exports.journal import JOURNAL_NAME, LOCK_NAME, Journal, checkout_lock
 from exports.release import export_into_dataset, export_release
+from media.store import MediaStore
 from tests.conftest import CLEAN_ROWS, png_bytes, write_release
 from tests.databases import new_database
 from tests.faults.conftest import KILLED

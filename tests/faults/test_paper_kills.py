@@ -34,7 +34,7 @@ def staged_keys(db: str) -> list[str]:
 def paper_snapshot(db: str) -> dict[str, list[tuple]]:
     """The snapshot without what depends on the name the paper was reached by: each case's extra
     ``input`` and ``resolution`` (a PMCID asks the ID converter by PMCID, a DOI by DOI), and the
-    content hash that covers them (the reviewer's comparison, ``db.staging.case_snapshot``, does not)."""
+    content hash that covers them (the reviewer's comparison, ``staging.service.case_snapshot``, does not)."""
     found = snapshot(db)
     cases = []
     for case in found["cases"]:

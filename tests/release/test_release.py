@@ -14,7 +14,6 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import func, select
 
-from db.media import MediaStore
 from db.models import Case, FieldValue, Image, PatientId, Release
 from db.session import open_database, session_scope
 from exports import release as release_module
@@ -22,7 +21,8 @@ from exports.baseline import import_dataset
 from exports.marks import confirm_adult, mark_distinct
 from exports.release import ExportRefused, export_into_dataset, export_release
 from exports.validate import validate
-from ingest.imaging import describe_image
+from media.imaging import describe_image
+from media.store import MediaStore
 from tests.conftest import CLEAN_ROWS, jpeg_bytes, nifti_gz_bytes, png_bytes, write_release
 
 SUFFIXED = ("311a,,F,70,Pneumonia,,,,,,,,,,,,,,PA,X-ray,2020,,images,p311a.png,,https://example.org/c/311,"

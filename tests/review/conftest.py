@@ -13,10 +13,10 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 from sqlalchemy import select
 
-from db.media import MediaStore
 from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent
 from db.session import open_database, session_scope
-from ingest.imaging import describe_image
+from media.imaging import describe_image
+from media.store import MediaStore
 
 
 def noise_png(seed: int, size=(96, 80)) -> bytes:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from db.models import Case, FieldValue, Image
 from db.session import session_scope
-from db.staging import source_changed
 from review import actions
 from review.web import create_app, is_loopback, parse_bind
+from staging.service import source_changed
 from tests.review.conftest import case_events, case_state, noise_png, reencode_jpeg, xray_png
 
 

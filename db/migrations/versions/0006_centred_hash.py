@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-27 03:00:00
 
-Written by hand (exports/gates.py near_duplicate, ingest/imaging.py centred_phash). Adds one
+Written by hand (exports/gates.py near_duplicate, media/imaging.py centred_phash). Adds one
 nullable column to ``images`` and ``released_files``; rows hashed before it stay NULL and are
 judged by the whole-image pHash alone until re-hashed (re-import, or the export hashes them).
 """

@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-27 05:00:00
 
-Written by hand (ingest/imaging.py thumbnail, dedup/crops.py). Adds one nullable column to
+Written by hand (media/imaging.py thumbnail, dedup/crops.py). Adds one nullable column to
 ``images`` and ``released_files``; rows described before it stay NULL and are judged by the hashes
 alone until described again (a re-import of the dataset, or the export for the images it adds).
 """

@@ -4,8 +4,8 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-04 18:45:00
 
-Written by hand (ingest/identity.py, db/identity.py). Two new tables, and two columns:
-``cases.identity_key`` (null for cases staged before: db/identity.py fills it with their aliases the
+Written by hand (ingest/identity.py, staging/identity.py). Two new tables, and two columns:
+``cases.identity_key`` (null for cases staged before: staging/identity.py fills it with their aliases the
 next time identities are loaded) and ``released_rows.identity_linked`` (false: every released row is
 linked again by the next import, crawl or ``scrapy migrate``).
 """

@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 18:30:00
 
-Written by hand (db/staging.py ``incomplete_page_keys``). One nullable JSON column on
+Written by hand (staging/service.py ``incomplete_page_keys``). One nullable JSON column on
 ``fetched_documents``: the keys of every case parsed from the page (a Eurorad page with two
 patients yields two). A page whose cases are not all staged (a crawl killed between two
 patients, an image of the second patient that failed) is fetched again by the next crawl. Pages

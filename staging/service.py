@@ -6,8 +6,8 @@ a changed record updates the case, its images (by ``(source_url, label)``) and t
 field values, but never a value a reviewer set (``FieldValue.override`` not null).
 
 Also here: the queries the crawl's incremental logic needs (what is already known, validators of
-pages fetched before) and the crawl-run summary. With ``db/identity.py`` this module is the staging
-service (normalize, then persist): the one part of ``db/`` that calls the normalizers of ``ingest``.
+pages fetched before) and the crawl-run summary. With ``staging/identity.py`` this module is the staging
+service (normalize, then persist), the one layer that calls both the normalizers of ``ingest`` and ``db``.
 """
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 
 from db.bulk import insert_tuples
 from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
-from db.staging import record_from_case
 from ingest.identity import SITES, released_row_aliases, site_identity
 from schema import ReviewState
+from staging.service import record_from_case
 
 logger = logging.getLogger(__name__)
 

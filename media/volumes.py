@@ -15,7 +15,7 @@ import nibabel
 import numpy as np
 from PIL import Image
 
-from ingest.imaging import MAX_IMAGE_PIXELS
+from media.imaging import MAX_IMAGE_PIXELS
 from schema import IngestError
 
 __all__ = ["StackError", "stack_to_nifti"]
