@@ -46,7 +46,7 @@ def lazy_import(name: str) -> LazyModule:
     return LazyModule(name)
 
 
-db_media = lazy_import("media.store")
+media_store = lazy_import("media.store")
 db_session = lazy_import("db.session")
 
 
@@ -85,9 +85,9 @@ class ProjectCommand(ScrapyCommand):
         """The store ``MEDIA_STORE`` names (a ``media.store.MediaStore``), checked (a URI's server
         reached) before any work."""
         try:
-            store = db_media.open_media_store(self.settings.get("MEDIA_STORE"), self.settings)
+            store = media_store.open_media_store(self.settings.get("MEDIA_STORE"), self.settings)
             store.check()
-        except db_media.MediaStoreError as exc:
+        except media_store.MediaStoreError as exc:
             raise CommandError(str(exc)) from None
         return store
 

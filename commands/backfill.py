@@ -1,6 +1,10 @@
 """``scrapy backfill IN.csv -o OUT.csv``: fill blank cells of a metadata.csv from its own text columns."""
 
-from cli import CommandError, ProjectCommand, progress
+from cli import CommandError, ProjectCommand, lazy_import, progress
+
+# the normalizers: loaded only when a file is filled (Scrapy imports every command module)
+backfill = lazy_import("exports.backfill")
+csvio = lazy_import("exports.csvio")
 
 
 class Command(ProjectCommand):
@@ -21,15 +25,12 @@ class Command(ProjectCommand):
         parser.add_argument("--evidence", metavar="EVIDENCE.csv", help="also write row, field, value, evidence, rule per fill")
 
     def execute(self, args, opts):
-        from exports.backfill import backfill_file  # the normalizers: only when a file is filled
-        from exports.csvio import MetadataFormatError
-
         if len(args) != 1 or not opts.output:
             raise CommandError("usage: scrapy backfill IN.csv -o OUT.csv [--fields f1,f2] [--evidence EVIDENCE.csv]")
         fields = [f.strip() for f in opts.fields.split(",") if f.strip()] if opts.fields else None
         try:
-            report = backfill_file(args[0], opts.output, fields, opts.evidence, progress)
-        except MetadataFormatError as exc:
+            report = backfill.backfill_file(args[0], opts.output, fields, opts.evidence, progress)
+        except csvio.MetadataFormatError as exc:
             raise CommandError(f"{exc}; nothing was written") from None
         except ValueError as exc:
             raise CommandError(str(exc)) from None
