@@ -15,9 +15,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
+from curation.annotations import KINDS, MASK
 from db.models import Annotation, ReleasedFile, ReleasedRow
 from db.session import session_scope
-from exports.annotations import KINDS, MASK
 from review import annotate
 from review.rules import ReviewError
 
