@@ -6,7 +6,7 @@ are), then pairs each with edited copies of itself (JPEG recompression q 60-95, 
 crops of up to 5% per side either way round, contrast and brightness changes, and combinations)
 and judges every other pairing as distinct. The rule has two parts:
 
-- hashes (exports.gates.near_duplicate): pHash + brightness-centred pHash within a threshold;
+- hashes (dedup.hashes.near_duplicate): pHash + brightness-centred pHash within a threshold;
 - another frame (dedup/crops.py): candidates from region hashes of the 64 x 64 thumbnails,
   thinned by their DCT coefficients, verified by the correlation of the aligned detail.
 
@@ -47,7 +47,7 @@ from dedup.crops import (  # noqa: E402
     region_signatures,
     thumb_array,
 )
-from exports.gates import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
+from dedup.hashes import COMBINED_THRESHOLD, DUPLICATE_THRESHOLD, match_distances  # noqa: E402
 from media.imaging import centred_phash, phash_distance, thumbnail  # noqa: E402
 
 #: The scale the false match rate is judged at: a release of 10,000 new images against 100,000.

@@ -5,7 +5,7 @@ imports it, stages N approved cases (default 10,000; one 96x96 PNG each, distinc
 gate passing), then runs the real command as a child process and prints wall time and peak
 resident memory and CPU time (user + system, the child and its children: the machine is shared).
 The duplicate check judges every new image against every released image and every other new image
-(exports.gates: hash bands then the hash rule; dedup/crops.py: region hashes, coefficients, then
+(dedup/hashes.py: hash bands then the hash rule; dedup/crops.py: region hashes, coefficients, then
 aligned detail). Target (2-core machine): 30 s for 10,000 cases into 100,000 rows. With
 ``--look-alike`` the new images are synthetic chest films instead of noise: every image shares its
 anatomy with the others, the worst case for the number of pairs the crop check must verify.

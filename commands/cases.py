@@ -87,7 +87,7 @@ class Command(ProjectCommand):
             raise CommandError(f"give a verb: {', '.join(VERBS)} (scrapy cases -h for details)")
         verb, rest = args[0], args[1:]
         if verb == "annotate":  # its own module: annotations are a lane of their own
-            from review.annotate_cli import annotate_command
+            from commands.cases_annotate import annotate_command
 
             return annotate_command(self, rest, opts)
         unknown = [a for a in rest if a.startswith("--")]

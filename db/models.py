@@ -435,7 +435,7 @@ class DistinctPair(Base):
 
     ``image_id`` is a staged image; the other side is another staged image (``other_image_id``,
     stored as the larger id of the pair) or a file of the released dataset (``released_file_id``).
-    The near-duplicate gate of ``scrapy export`` lets a marked pair through (exports/marks.py).
+    The near-duplicate gate of ``scrapy export`` lets a marked pair through (curation/marks.py).
     """
 
     __tablename__ = "distinct_pairs"
@@ -472,7 +472,7 @@ class AnnotationFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     media_path: Mapped[str] = mapped_column(Text)
-    #: table / json / mask / document (exports.annotations).
+    #: table / json / mask / document (curation.annotations).
     kind: Mapped[str] = mapped_column(String(20))
     license: Mapped[str | None] = mapped_column(String(40))
     #: Where the licence was read, or why it is blank.

@@ -1,2 +1,3 @@
-"""Near-duplicates: the crop-tolerant part of the duplicate rule (``crops.py``), shared by the review
-page and the release gates. Imports the schema and the image facts of ``ingest`` only."""
+"""Near-duplicates: the duplicate rule shared by the review page and the release gates, on
+perceptual hashes (``hashes.py``: the rule and the index that finds its candidates) and in another
+frame (``crops.py``). Imports the schema and the image facts of ``ingest`` only."""

@@ -24,8 +24,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from sqlalchemy import select, update
 
+from curation.annotations import BOX, MASK, SEVERITY, SEVERITY_CSV, mask_array, mask_png
 from db.models import Annotation, Release
-from exports.annotations import BOX, MASK, SEVERITY, SEVERITY_CSV, mask_array, mask_png
 from exports.files import slug
 from media.store import MediaStore
 
@@ -189,7 +189,7 @@ def _scored_filenames(data: bytes) -> set[str]:
 def _file_license(data: bytes | None) -> str | None:
     if data is None:
         return None
-    from exports.annotations import read_annotation_file
+    from curation.annotations import read_annotation_file
 
     return read_annotation_file(SEVERITY_CSV, data).license
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import undefer
 
+from curation.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from db.bulk import insert_tuples
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
-from exports.annotation_store import ReadAnnotations, live_annotation_files, read_annotations, store_annotations
 from exports.csvio import MetadataFormatError, iter_metadata
 from media.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
 from media.store import MediaStore

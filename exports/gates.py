@@ -6,9 +6,9 @@ running ``exports.validate`` itself over a directory holding only the new rows a
 so the rules are written once. On top of them:
 
 - near-duplicates: a new image whose bytes are identical to, whose perceptual hashes are close to
-  (``near_duplicate``, confirmed by the aligned detail of the thumbnails), or which is the same
-  picture in a slightly different frame as (dedup/crops.py), a released image or another new
-  image, unless a reviewer marked the pair distinct (exports/marks.py);
+  (``dedup.hashes.near_duplicate``, confirmed by the aligned detail of the thumbnails), or which is
+  the same picture in a slightly different frame as (dedup/crops.py), a released image or another
+  new image, unless a reviewer marked the pair distinct (curation/marks.py);
 - license: known and in the allowed set (the ``EXPORT_LICENSES`` setting);
 - age: 18 or over; unknown only with a reviewer's confirmation that the patient is an adult;
 - torchxrayvision: the labels the loader would derive (every `/` segment of every finding matched
@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
+from dedup.hashes import HashIndex, describe_distance
 from exports.rows import NewRow
 from exports.validate import validate
 from schema import (
@@ -38,16 +39,6 @@ from schema import (
     REDISTRIBUTABLE_LICENSES,
     parse_cell,
 )
-
-#: Largest Hamming distance between 64-bit DCT pHashes (imagehash.phash) that counts as the same
-#: image when only the whole-image pHash is known (an image hashed before the centred hash existed).
-#: review/warnings.py imports this name. Calibrated by bench/duplicate_threshold.py.
-DUPLICATE_THRESHOLD = 2
-#: Largest sum of the pHash distance and the centred-pHash distance (media.imaging.centred_phash)
-#: that counts as the same image when both hashes are known: a 128-bit distance, whose candidates
-#: come from 8 bands of 16 bits (any pair within 7 shares a band). Calibration: bench/duplicate_threshold.py
-#: and the module docstring of exports/gates.py.
-COMBINED_THRESHOLD = 6
 
 #: Default of the EXPORT_LICENSES setting: every Creative Commons license, Apache 2.0 and CC0.
 DEFAULT_LICENSES: frozenset[str] = REDISTRIBUTABLE_LICENSES
@@ -135,184 +126,85 @@ def age_failures(rows: Iterable[NewRow], adult_confirmed: set[int]) -> list[Gate
 # --- Near-duplicates -----------------------------------------------------------------------------
 
 
-def _int(h: str | int | None) -> int | None:
-    if h is None or h == "":
-        return None
-    return h if isinstance(h, int) else int(h, 16)
-
-
-def match_distances(phash_distance: int, centred_distance: int | None) -> int | None:
-    """THE near-duplicate rule on distances: the distance reported, or None for distinct images."""
-    if centred_distance is None:
-        return phash_distance if phash_distance <= DUPLICATE_THRESHOLD else None
-    total = phash_distance + centred_distance
-    return total if total <= COMBINED_THRESHOLD else None
-
-
-def near_duplicate(a: tuple[str | int | None, str | int | None], b: tuple[str | int | None, str | int | None]) -> int | None:
-    """Whether two images are the same radiograph: ``(phash, chash)`` of each (hex or int) in,
-    the distance (pHash + centred pHash, or pHash alone when a centred hash is missing) or None."""
-    pa, pb = _int(a[0]), _int(b[0])
-    if pa is None or pb is None:
-        return None
-    ca, cb = _int(a[1]), _int(b[1])
-    centred = (ca ^ cb).bit_count() if ca is not None and cb is not None else None
-    return match_distances((pa ^ pb).bit_count(), centred)
-
-
-def describe_distance(a, b) -> str:
-    pa, pb, ca, cb = _int(a[0]), _int(b[0]), _int(a[1]), _int(b[1])
-    if ca is not None and cb is not None:
-        return f"pHash distance {(pa ^ pb).bit_count()} + centred {(ca ^ cb).bit_count()} <= {COMBINED_THRESHOLD}"
-    return f"pHash distance {(pa ^ pb).bit_count()} <= {DUPLICATE_THRESHOLD}"
-
-
-class HashIndex:
-    """Multi-index hashing: candidates for ``near_duplicate`` from dict lookups, never all pairs.
-
-    Every image is filed under the 4 16-bit bands of its pHash and, when it has a centred hash,
-    under the 8 16-bit bands of pHash+centred (128 bits). Two hashes within 3 bits share a band of
-    the first; within 7 bits, a band of the second: every pair the rule can match is a candidate
-    (``COMBINED_THRESHOLD`` and ``DUPLICATE_THRESHOLD`` stay below those bounds), then the rule decides.
-    """
-
-    def __init__(self):
-        self.hashes: list[tuple[int, int | None]] = []
-        self._bands: list[dict[int, list[int]]] = [defaultdict(list) for _ in range(8)]
-
-    @staticmethod
-    def _keys(p: int, c: int | None) -> list[tuple[int, int]]:
-        keys = [(k, (p >> (16 * k)) & 0xFFFF) for k in range(4)]
-        if c is not None:
-            keys += [(4 + k, (c >> (16 * k)) & 0xFFFF) for k in range(4)]
-        return keys
-
-    def add(self, phash, chash) -> int:
-        p, c = _int(phash), _int(chash)
-        self.hashes.append((p, c))
-        n = len(self.hashes) - 1
-        if p is not None:
-            for slot, key in self._keys(p, c):
-                self._bands[slot][key].append(n)
-        return n
-
-    def matches(self, phash, chash) -> list[tuple[int, int]]:
-        """``(index, distance)`` of every filed image the rule matches with these hashes."""
-        p, c = _int(phash), _int(chash)
-        if p is None:
-            return []
-        seen: set[int] = set()
-        for slot, key in self._keys(p, c):
-            seen.update(self._bands[slot].get(key, ()))
-        out = []
-        for n in sorted(seen):
-            d = near_duplicate((p, c), self.hashes[n])
-            if d is not None:
-                out.append((n, d))
-        return out
-
-
-assert DUPLICATE_THRESHOLD <= 3 and COMBINED_THRESHOLD <= 7, "HashIndex finds candidates within 3 / 7 bits only"
-
-
 def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], marked: set[tuple[str, int, int]],
                        threshold: int | None = None) -> list[GateFailure]:
     """New images the rule matches with a known image or each other, unless marked distinct: identical
     bytes, the hash rule (``near_duplicate``, its matches confirmed by the aligned detail where both
     thumbnails can be judged: dedup.crops.hash_matches_confirmed), or the same image in another
     frame (dedup/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
-    failures = []
-    index = HashIndex()
-    for k in known:
-        index.add(k.phash, k.chash)
-    known_by_sha: dict[str, list[int]] = defaultdict(list)
-    for j, k in enumerate(known):
-        if k.sha256:
-            known_by_sha[k.sha256].append(j)
-    new_index = HashIndex()
-    new_by_sha: dict[str, list[int]] = defaultdict(list)
-    flagged: set[tuple[int, int]] = set()  # (new row, known image) pairs already reported
-    flagged_new: set[tuple[int, int]] = set()  # (earlier new row, new row)
+    check = _DuplicateCheck(rows, known, marked)
+    pending = check.bytes_and_hashes()
+    check.confirm(pending)
+    check.crops()
+    return check.failures
 
-    def excused_known(row: NewRow, k: KnownImage) -> bool:
-        if k.released_file_id is not None and ("file", row.image_id, k.released_file_id) in marked:
-            return True
-        if k.image_id is not None:
-            if k.image_id == row.image_id:
-                return True
-            return ("image", min(row.image_id, k.image_id), max(row.image_id, k.image_id)) in marked
-        return False
 
-    def known_failure(i: int, j: int, what: str) -> None:
-        flagged.add((i, j))
-        if not excused_known(rows[i], known[j]):
-            failures.append(GateFailure("duplicate", "duplicate.released", subject(rows[i]),
-                                        f"near-duplicate of released {known[j].name} ({what}); "
-                                        "remove one or have a reviewer mark the pair distinct"))
+@dataclass(frozen=True)
+class _HashMatch:
+    """A pair the hashes matched, reported only once the aligned detail of the thumbnails confirms it."""
 
-    # pairs the hashes matched, reported once their detail confirms them: (known?, i, j, what)
-    by_hash: list[tuple[bool, int, int, str]] = []
-    for i, row in enumerate(rows):
-        mine = (row.phash, getattr(row, "chash", None))
-        hits: dict[int, str] = {}
-        for j, _ in index.matches(*mine):
-            hits[j] = describe_distance(mine, (known[j].phash, known[j].chash))
-        shas = {row.media_sha256, row.file.sha256 if row.file else None} - {None}
-        for sha in shas:
-            for j in known_by_sha.get(sha, ()):
-                hits[j] = "identical bytes"
-        for j, what in sorted(hits.items()):
-            if what == "identical bytes":
-                known_failure(i, j, what)
+    known: bool  # the other side is a known image (else a new row of this release)
+    first: int  # a new row
+    second: int  # the known image (``known``), or a later new row
+    what: str
+
+
+class _DuplicateCheck:
+    """The steps of ``duplicate_failures`` over one release, with the failures they find in order.
+
+    A pair found by one step is not reported again by a later one (``flagged``, ``flagged_new``).
+    """
+
+    def __init__(self, rows: Sequence[NewRow], known: Sequence[KnownImage], marked: set[tuple[str, int, int]]):
+        self.rows, self.known, self.marked = rows, known, marked
+        self.failures: list[GateFailure] = []
+        self.flagged: set[tuple[int, int]] = set()  # (new row, known image) pairs already reported
+        self.flagged_new: set[tuple[int, int]] = set()  # (earlier new row, new row)
+        self.known_index = HashIndex()
+        self.known_by_sha: dict[str, list[int]] = defaultdict(list)
+        for j, k in enumerate(known):
+            self.known_index.add(k.phash, k.chash)
+            if k.sha256:
+                self.known_by_sha[k.sha256].append(j)
+        self.new_index = HashIndex()
+        self.new_by_sha: dict[str, list[int]] = defaultdict(list)
+
+    # --- the steps, in order ---
+
+    def bytes_and_hashes(self) -> list[_HashMatch]:
+        """Identical bytes are reported at once; the hash rule's matches are returned to be confirmed."""
+        pending: list[_HashMatch] = []
+        for i, row in enumerate(self.rows):
+            mine = (row.phash, getattr(row, "chash", None))
+            pending += self._against_known(i, row, mine)
+            pending += self._against_earlier(i, row, mine)
+            self.new_index.add(*mine)
+            if row.duplicate_of is not None:
+                self.failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
+                                                 f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
+        return pending
+
+    def confirm(self, pending: list[_HashMatch]) -> None:
+        """Report the hash matches whose aligned detail stands (different films that share their low
+        frequencies do not; the crop step judges those pairs too)."""
+        confirmed = hash_matches_confirmed([
+            (thumb_array(getattr(self.rows[m.first], "thumb", None)),
+             thumb_array(self.known[m.second].thumb if m.known else getattr(self.rows[m.second], "thumb", None)))
+            for m in pending])
+        for m, stands in zip(pending, confirmed):
+            if not stands:
+                continue
+            if m.known:
+                self._known_failure(m.first, m.second, m.what)
             else:
-                by_hash.append((True, i, j, what))
-        # within the release: against the earlier new rows
-        pair_hits: dict[int, str] = {}
-        for earlier, _ in new_index.matches(*mine):
-            pair_hits[earlier] = describe_distance((rows[earlier].phash, getattr(rows[earlier], "chash", None)), mine)
-        if row.media_sha256:
-            for earlier in new_by_sha.get(row.media_sha256, ()):
-                pair_hits[earlier] = "identical bytes"
-            new_by_sha[row.media_sha256].append(i)
-        for earlier, what in sorted(pair_hits.items()):
-            if what == "identical bytes":
-                flagged_new.add((earlier, i))
-                _pair_failure(failures, rows[earlier], row, what, marked)
-            else:
-                by_hash.append((False, earlier, i, what))
-        new_index.add(*mine)
-        if row.duplicate_of is not None:
-            failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
-                                        f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
-    confirmed = hash_matches_confirmed([
-        (thumb_array(getattr(rows[i], "thumb", None)), thumb_array(known[j].thumb if is_known else getattr(rows[j], "thumb", None)))
-        for is_known, i, j, _ in by_hash])
-    for (is_known, i, j, what), stands in zip(by_hash, confirmed):
-        if not stands:
-            continue  # different films that share their low frequencies; the crop part judges them too
-        if is_known:
-            known_failure(i, j, what)
-        else:
-            flagged_new.add((i, j))
-            _pair_failure(failures, rows[i], rows[j], what, marked)
+                self.flagged_new.add((m.first, m.second))
+                _pair_failure(self.failures, self.rows[m.first], self.rows[m.second], m.what, self.marked)
 
-    # the same image in another frame (a crop, a border): thumbnails aligned and compared
-    entries: list[tuple[str, int]] = []
-    thumbs = []
-    for j, k in enumerate(known):
-        t = thumb_array(k.thumb)
-        if t is not None:
-            entries.append(("known", j))
-            thumbs.append(t)
-    queries, query_entries = [], []
-    for i, row in enumerate(rows):
-        t = thumb_array(getattr(row, "thumb", None))
-        if t is not None:
-            query_entries.append(len(entries))
-            entries.append(("new", i))
-            thumbs.append(t)
-            queries.append(i)
-    if queries:
+    def crops(self) -> None:
+        """The same image in another frame (a crop, a border): thumbnails aligned and compared."""
+        entries, thumbs, queries, query_entries = self._crop_entries()
+        if not queries:
+            return
         crop_index = CropIndex(np.stack(thumbs))
         first_new = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
         workers = min(2, os.cpu_count() or 1)  # both cores: forked workers that run numpy only (dedup.crops)
@@ -320,14 +212,84 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":
-                if (i, j) not in flagged:
-                    known_failure(i, j, match.describe())
+                if (i, j) not in self.flagged:
+                    self._known_failure(i, j, match.describe())
             else:
                 first, second = min(i, j), max(i, j)
-                if (first, second) not in flagged_new:
-                    flagged_new.add((first, second))
-                    _pair_failure(failures, rows[first], rows[second], match.describe(), marked)
-    return failures
+                if (first, second) not in self.flagged_new:
+                    self.flagged_new.add((first, second))
+                    _pair_failure(self.failures, self.rows[first], self.rows[second], match.describe(), self.marked)
+
+    # --- their parts ---
+
+    def _against_known(self, i: int, row: NewRow, mine) -> list[_HashMatch]:
+        hits: dict[int, str] = {}
+        for j, _ in self.known_index.matches(*mine):
+            hits[j] = describe_distance(mine, (self.known[j].phash, self.known[j].chash))
+        for sha in {row.media_sha256, row.file.sha256 if row.file else None} - {None}:
+            for j in self.known_by_sha.get(sha, ()):
+                hits[j] = "identical bytes"
+        pending = []
+        for j, what in sorted(hits.items()):
+            if what == "identical bytes":
+                self._known_failure(i, j, what)
+            else:
+                pending.append(_HashMatch(True, i, j, what))
+        return pending
+
+    def _against_earlier(self, i: int, row: NewRow, mine) -> list[_HashMatch]:
+        """Within the release: against the new rows before this one."""
+        hits: dict[int, str] = {}
+        for earlier, _ in self.new_index.matches(*mine):
+            hits[earlier] = describe_distance((self.rows[earlier].phash, getattr(self.rows[earlier], "chash", None)), mine)
+        if row.media_sha256:
+            for earlier in self.new_by_sha.get(row.media_sha256, ()):
+                hits[earlier] = "identical bytes"
+            self.new_by_sha[row.media_sha256].append(i)
+        pending = []
+        for earlier, what in sorted(hits.items()):
+            if what == "identical bytes":
+                self.flagged_new.add((earlier, i))
+                _pair_failure(self.failures, self.rows[earlier], row, what, self.marked)
+            else:
+                pending.append(_HashMatch(False, earlier, i, what))
+        return pending
+
+    def _crop_entries(self) -> tuple[list[tuple[str, int]], list[np.ndarray], list[int], list[int]]:
+        """Every thumbnail that can be judged, known images first: ``(entries, thumbs, queries,
+        query_entries)``, the new rows being the queries."""
+        entries: list[tuple[str, int]] = []
+        thumbs = []
+        for j, k in enumerate(self.known):
+            t = thumb_array(k.thumb)
+            if t is not None:
+                entries.append(("known", j))
+                thumbs.append(t)
+        queries, query_entries = [], []
+        for i, row in enumerate(self.rows):
+            t = thumb_array(getattr(row, "thumb", None))
+            if t is not None:
+                query_entries.append(len(entries))
+                entries.append(("new", i))
+                thumbs.append(t)
+                queries.append(i)
+        return entries, thumbs, queries, query_entries
+
+    def _excused_known(self, row: NewRow, k: KnownImage) -> bool:
+        if k.released_file_id is not None and ("file", row.image_id, k.released_file_id) in self.marked:
+            return True
+        if k.image_id is not None:
+            if k.image_id == row.image_id:
+                return True
+            return ("image", min(row.image_id, k.image_id), max(row.image_id, k.image_id)) in self.marked
+        return False
+
+    def _known_failure(self, i: int, j: int, what: str) -> None:
+        self.flagged.add((i, j))
+        if not self._excused_known(self.rows[i], self.known[j]):
+            self.failures.append(GateFailure("duplicate", "duplicate.released", subject(self.rows[i]),
+                                             f"near-duplicate of released {self.known[j].name} ({what}); "
+                                             "remove one or have a reviewer mark the pair distinct"))
 
 
 def _pair_failure(failures, a: NewRow, b: NewRow, what: str, marked) -> None:
@@ -403,17 +365,12 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
 
 
 __all__ = [
-    "COMBINED_THRESHOLD",
     "DEFAULT_LICENSES",
-    "DUPLICATE_THRESHOLD",
     "GateFailure",
-    "HashIndex",
     "KnownImage",
     "age_failures",
     "design_failures",
     "duplicate_failures",
     "license_failures",
-    "match_distances",
-    "near_duplicate",
     "xrv_failures",
 ]

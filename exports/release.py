@@ -21,6 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
 
+from curation.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
+from curation.annotations import ANNOTATIONS_DIR
+from curation.marks import adult_confirmed_cases, distinct_pairs
 from db.models import Case, DatasetImport, Image, PatientId, Release, ReleasedFile, ReleasedRow, ReleaseItem
 from db.session import session_scope
 from exports.annotation_release import (
@@ -31,8 +34,6 @@ from exports.annotation_release import (
     severity_bytes,
     write_into,
 )
-from exports.annotation_store import AnnotatedCheck, check_annotated, live_annotation_files
-from exports.annotations import ANNOTATIONS_DIR
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render, write_rendered
 from exports.files import FileError, NameAllocator, derive_stem, prepare_file
 from exports.gates import (
@@ -47,7 +48,6 @@ from exports.gates import (
     xrv_failures,
 )
 from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
-from exports.marks import adult_confirmed_cases, distinct_pairs
 from exports.report import write_artefacts
 from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
 from exports.validate import Violation, check_file, validate
@@ -917,7 +917,7 @@ def _undo_commit(journal: Journal, exc: BaseException) -> None:
 
 
 def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
-    from exports.annotations import SEVERITY_CSV
+    from curation.annotations import SEVERITY_CSV
 
     shas = {rel: sha256_hex(blob) for rel, blob in new.masks.items()}
     if new.coco:
@@ -931,7 +931,7 @@ def _annotation_shas(root: Path, new: NewAnnotations) -> dict[str, str]:
 def _journal_annotations(journal: Journal, root: Path, new: NewAnnotations) -> None:
     """What the annotations step will change, for the journal's undo: the new mask and box files,
     and the severity file's size and SHA-256 before and after its rows are appended."""
-    from exports.annotations import SEVERITY_CSV
+    from curation.annotations import SEVERITY_CSV
 
     journal.files += [[rel, sha256_hex(blob)] for rel, blob in new.masks.items()]
     if new.coco:
@@ -946,7 +946,7 @@ def _journal_annotations(journal: Journal, root: Path, new: NewAnnotations) -> N
 def _commit_annotations(root: Path, work: Path, new: NewAnnotations) -> None:
     """Severity rows appended (the file replaced atomically by its old bytes plus the rows), new
     mask and box files placed without ever replacing one (the journal undoes both)."""
-    from exports.annotations import SEVERITY_CSV
+    from curation.annotations import SEVERITY_CSV
 
     path = root / SEVERITY_CSV
     data = severity_bytes(new, _read_if_file(path))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from exports.annotations import BOX, MASK, read_annotations, stems
+from curation.annotations import BOX, MASK, read_annotations, stems
 from exports.csvio import MetadataFormatError, read_metadata
 from media.imaging import UnreadableImage, describe_image, sniff_format
 from schema import (

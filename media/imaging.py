@@ -90,7 +90,7 @@ class ImageFacts:
     phash: str | None
     size: int
     #: 64-bit pHash of the region centred on the image's intensity centroid (``centred_phash``),
-    #: the near-duplicate gate's second hash (exports.gates.near_duplicate); None for volumes.
+    #: the near-duplicate gate's second hash (dedup.hashes.near_duplicate); None for volumes.
     chash: str | None = None
     #: 64 x 64 8-bit grayscale thumbnail (``thumbnail``): what the crop-tolerant part of the
     #: duplicate rule aligns and compares (dedup/crops.py); None for volumes.
@@ -146,7 +146,7 @@ def centred_phash(gray: Image.Image) -> str:
     """pHash of the region around the intensity centroid (70 % of each side, centred on it).
 
     The whole-image pHash moves with the frame; this one is anchored on the content, so it also
-    varies differently from it (the gate uses both: exports.gates.near_duplicate). Pure: same
+    varies differently from it (the gate uses both: dedup.hashes.near_duplicate). Pure: same
     pixels, same hash.
     """
     small = gray.resize((64, 64), Image.BILINEAR)

@@ -4,5 +4,6 @@
 - ``warnings``: what a reviewer must look at (age, license, near-duplicates, several patients...);
 - ``actions``: every state change, each recorded as a ``ReviewEvent`` (who, when, before, after);
 - ``queries``: the queue, a case with its evidence and history;
-- ``web``: the Flask application behind ``scrapy review``.
+- ``web``: the Flask application behind ``scrapy review`` (its blueprints: ``queue_views``,
+  ``case_views``, ``media_views``, ``candidates_tab``, ``annotations_web``; ``security``).
 """

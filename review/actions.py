@@ -17,8 +17,8 @@ import json
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from curation import marks
 from db.models import Case, FieldValue, Image, ReleasedFile, ReleasedRow, ReviewEvent, utcnow
-from exports import marks
 from review.rules import ReviewError, clean_reason, validate_value
 from review.warnings import refresh_warnings
 from schema import ReviewState

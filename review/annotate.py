@@ -19,9 +19,9 @@ from PIL import ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from curation.annotation_store import REVIEWER
+from curation.annotations import BOX, MASK, SEVERITY, SEVERITY_RANGES, mask_array, mask_png
 from db.models import Annotation, Case, Image, ReleasedFile, utcnow
-from exports.annotation_store import REVIEWER
-from exports.annotations import BOX, MASK, SEVERITY, SEVERITY_RANGES, mask_array, mask_png
 from media.store import MediaStore
 from review.actions import record
 from review.rules import ReviewError

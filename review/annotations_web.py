@@ -6,28 +6,25 @@
   tools to add some: a box with a label, a painted or outlined mask, the two scores;
 - on the case page, the annotated released images a staged image near-duplicates.
 
-The security model of review/web.py holds: its guard (token, CSRF, origin) runs for these routes
+The security model of review/security.py holds: its guard (token, CSRF, origin) runs for these routes
 too; masks are served only from the media store by an annotation's id.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
+from curation.annotations import KINDS, MASK
 from db.models import Annotation, ReleasedFile, ReleasedRow
 from db.session import session_scope
-from exports.annotations import KINDS, MASK
 from review import annotate
 from review.rules import ReviewError
+from review.services import services
 
 bp = Blueprint("annotations", __name__)
 PER_PAGE = 60
 FILTERS = ("any", *KINDS, "none")
-
-
-def _review():
-    return current_app.extensions["review"]
 
 
 @bp.record_once
@@ -39,14 +36,12 @@ def _globals(state) -> None:
 def annotation_panel(view) -> dict:
     """For the case page: per staged image, its own annotation count and the annotated released
     images it near-duplicates (from the case's warnings)."""
-    from flask import current_app as app
-
     released_ids: dict[int, set[int]] = {}
     for warning in getattr(view, "warnings", None) or []:
         for c in warning.get("candidates", ()):
             if c.get("kind") == "released":
                 released_ids.setdefault(c.get("image_id"), set()).add(c["id"])
-    with session_scope(app.extensions["review"]["engine"]) as s:
+    with session_scope(services().engine) as s:
         own = dict(s.execute(select(Annotation.image_id, func.count()).where(
             Annotation.image_id.in_([i.id for i in view.images]), Annotation.deleted_at.is_(None))
             .group_by(Annotation.image_id)).all())
@@ -76,7 +71,7 @@ def released_page():
     except ValueError:
         abort(400, "page must be a number")
     text = (request.args.get("q") or "").strip()[:200]
-    with session_scope(_review()["engine"]) as s:
+    with session_scope(services().engine) as s:
         q = select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None), ReleasedFile.path.like("images/%"))
         annotated = select(Annotation.filename).where(Annotation.deleted_at.is_(None), Annotation.filename.is_not(None))
         if kind == "none":
@@ -111,7 +106,7 @@ def _target_or_404(s, ref: str) -> annotate.Target:
 
 @bp.get("/annotate/<path:ref>")
 def annotate_page(ref: str):
-    with session_scope(_review()["engine"]) as s:
+    with session_scope(services().engine) as s:
         target = _target_or_404(s, ref)
         history = [annotate.as_json(a) for a in annotate.live(s, target, with_deleted=True)]
         case_id = target.case.id if target.case is not None else None
@@ -122,7 +117,7 @@ def annotate_page(ref: str):
 
 @bp.get("/annotate/<path:ref>/annotations.json")
 def annotations_json(ref: str):
-    with session_scope(_review()["engine"]) as s:
+    with session_scope(services().engine) as s:
         target = _target_or_404(s, ref)
         items = [annotate.as_json(a) for a in annotate.live(s, target)]
     for item in items:
@@ -133,8 +128,8 @@ def annotations_json(ref: str):
 
 @bp.get("/annotation/<int:annotation_id>/mask.png")
 def mask_png(annotation_id: int):
-    store = _review()["store"]
-    with session_scope(_review()["engine"]) as s:
+    store = services().store
+    with session_scope(services().engine) as s:
         annotation = s.get(Annotation, annotation_id)
         sha = annotation.media_sha256 if annotation is not None and annotation.kind == MASK else None
     if not sha or not store.has(sha):
@@ -145,11 +140,11 @@ def mask_png(annotation_id: int):
 
 
 def _act(ref: str, fn, message: str, as_json: bool):
-    review = _review()
+    review = services()
     try:
-        with session_scope(review["engine"]) as s:
+        with session_scope(review.engine) as s:
             target = annotate.find_target(s, ref)
-            result = fn(s, target, review["actor"], review.get("annotation_license"))
+            result = fn(s, target, review.actor, review.annotation_license)
             made = annotate.as_json(result) if result is not None else None
     except ReviewError as exc:
         if as_json:
@@ -175,7 +170,7 @@ def add_mask(ref: str):
 
     def run(s, t, actor, lic):
         mask = annotate.decode_rle(body.get("counts"), t.width, t.height)
-        return annotate.add_mask(s, _review()["store"], t, actor, mask, body.get("label"), lic)
+        return annotate.add_mask(s, services().store, t, actor, mask, body.get("label"), lic)
     return _act(ref, run, "mask saved", True)
 
 

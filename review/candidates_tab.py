@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from db.models import Candidate
 from db.session import session_scope
 from discovery.known import NEW, Answer, KnownPapers, candidate_ids
 from discovery.store import ACCEPTED, DECISIONS, REJECTED, CandidateError, candidate_links, decide, list_candidates
+from review.services import services
 
 #: Sort keys of the table: name -> (value of a row, descending by default).
 SORTS = {"score": (lambda r: r.candidate.score, True), "published": (lambda r: r.candidate.published or "", True),
@@ -50,7 +51,7 @@ def candidates_page():
     descending = not descending if sort.startswith("-") else descending
     status = request.args.get("status") if request.args.get("status") in DECISIONS else None
     show_all = request.args.get("all") == "1"
-    with session_scope(current_app.extensions["review"]["engine"]) as session:
+    with session_scope(services().engine) as session:
         rows = sorted(_rows(session, status, show_all), key=key, reverse=descending)
         return render_template("candidates.html", rows=rows, sort=sort, status=status, show_all=show_all,
                                sorts=list(SORTS), decisions=DECISIONS)
@@ -58,17 +59,13 @@ def candidates_page():
 
 @bp.post("/candidates/<int:candidate_id>/<any(accept, reject):verb>")
 def decide_candidate(candidate_id: int, verb: str):
-    review = current_app.extensions["review"]
+    review = services()
     reason = request.form.get("reason", "").strip() or None
     try:
-        with session_scope(review["engine"]) as session:
-            decide(session, [candidate_id], ACCEPTED if verb == "accept" else REJECTED, review["actor"], reason)
+        with session_scope(review.engine) as session:
+            decide(session, [candidate_id], ACCEPTED if verb == "accept" else REJECTED, review.actor, reason)
         flash(f"candidate {candidate_id} {verb}ed", "ok")
     except CandidateError as exc:
         flash(f"candidate {candidate_id}: {exc}; nothing was changed", "error")
     back = {k: v for k, v in request.form.items() if k in ("sort", "status", "all") and v}
     return redirect(url_for("candidates.candidates_page", **back), 303)
-
-
-def register(app) -> None:
-    app.register_blueprint(bp)

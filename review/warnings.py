@@ -22,10 +22,10 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from curation.marks import adult_confirmed_cases, distinct_pairs
 from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
-from exports.gates import COMBINED_THRESHOLD, HashIndex
-from exports.marks import adult_confirmed_cases, distinct_pairs
+from dedup.hashes import COMBINED_THRESHOLD, HashIndex
 from schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
 
 #: At most this many candidates are kept per image (closest first).
@@ -157,7 +157,7 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
                 continue
             found[image_id][(owner.kind, owner.id)] = _candidate(owner, 0, exact=True, image_id=image_id)
     # the export gate's own rule (exports.gates.duplicate_failures), so review and export agree:
-    # hash matches (exports.gates.near_duplicate) that the aligned detail confirms ...
+    # hash matches (dedup.hashes.near_duplicate) that the aligned detail confirms ...
     entry_of, entry_of_owner = index.entry_of_image, index.entry_of_owner
 
     def thumb(entry: int | None):
@@ -254,7 +254,7 @@ def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
 
 
 def _pair(image_id: int, candidate: dict) -> tuple[str, int, int]:
-    """The key of exports.marks.distinct_pairs for this image and candidate."""
+    """The key of curation.marks.distinct_pairs for this image and candidate."""
     if candidate["kind"] == "released":
         return ("file", image_id, candidate["id"])
     return ("image", min(image_id, candidate["id"]), max(image_id, candidate["id"]))

@@ -11,7 +11,7 @@ from scipy import ndimage
 
 from bench.duplicate_threshold import radiograph
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
-from exports.gates import near_duplicate
+from dedup.hashes import near_duplicate
 from media.imaging import describe_image
 
 

@@ -1,11 +1,11 @@
-"""media.imaging's hashes and exports.gates' near-duplicate rule on them."""
+"""media.imaging's hashes and dedup.hashes' near-duplicate rule on them."""
 
 import io
 
 import numpy as np
 from PIL import Image
 
-from exports.gates import COMBINED_THRESHOLD, HashIndex, near_duplicate
+from dedup.hashes import COMBINED_THRESHOLD, HashIndex, near_duplicate
 from media.imaging import describe_image
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from curation.annotations import mask_array
 from db.models import Annotation, AnnotationFile
 from db.models import Image as ImageRow
 from db.session import session_scope
-from exports.annotations import mask_array
 from exports.baseline import import_dataset
 from exports.release import export_into_dataset
 from tests.conftest import review_server, screenshot_path

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from curation.annotations import mask_array
 from db.models import Annotation
 from db.session import session_scope
-from exports.annotations import mask_array
 from media.store import MediaStore
 from review import annotate
 from review.web import create_app

@@ -155,7 +155,7 @@ def test_import_command_prints_what_annotations_hold(project_env, scrapy_cmd, ch
 
 
 def test_the_published_scores_parse_without_problem():
-    from exports.annotations import read_annotation_file
+    from curation.annotations import read_annotation_file
 
     parsed = read_annotation_file("annotations/covid-severity-scores.csv", SEVERITY.read_bytes())
     assert parsed.problems == [] and len(parsed.annotations) == 94 and parsed.license == "CC BY-SA"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from exports.annotations import read_annotation_file
+from curation.annotations import read_annotation_file
 from tests.annotations.conftest import mask_bytes
 
 

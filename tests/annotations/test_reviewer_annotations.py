@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from curation.annotations import mask_array
 from db.models import Annotation, AnnotationFile, ReviewEvent
 from db.session import session_scope
-from exports.annotations import mask_array
 from exports.baseline import import_dataset
 from exports.release import export_into_dataset, export_release
 from review import annotate

@@ -14,11 +14,11 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy import func, select
 
+from curation.marks import confirm_adult, mark_distinct
 from db.models import Case, FieldValue, Image, PatientId, Release
 from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.baseline import import_dataset
-from exports.marks import confirm_adult, mark_distinct
 from exports.release import ExportRefused, export_into_dataset, export_release
 from exports.validate import validate
 from media.imaging import describe_image

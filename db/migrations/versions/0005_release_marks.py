@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-27 02:00:00
 
-Written by hand (exports/marks.py). New tables only: nothing existing is altered.
+Written by hand (curation/marks.py). New tables only: nothing existing is altered.
 """
 from typing import Sequence, Union
 

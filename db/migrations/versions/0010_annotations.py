@@ -4,7 +4,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-04 18:40:00
 
-Written by hand (exports/annotations.py, exports/annotation_store.py, review/annotate.py). New
+Written by hand (curation/annotations.py, curation/annotation_store.py, review/annotate.py). New
 tables only: nothing existing is altered.
 """
 from typing import Sequence, Union

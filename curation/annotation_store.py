@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 
+from curation.annotations import DOCUMENT, MASK, ReadAnnotations, read_annotations, stems
 from db.models import Annotation, AnnotationFile, ReleasedFile
-from exports.annotations import DOCUMENT, MASK, ReadAnnotations, read_annotations, stems
 from media.store import MediaStore
 
 DATASET, REVIEWER = "dataset", "reviewer"

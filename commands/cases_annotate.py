@@ -1,13 +1,20 @@
-"""``scrapy cases annotate``: the annotation actions of the review page, from the terminal."""
+"""``scrapy cases annotate``: the annotation actions of the review page, from the terminal.
+
+The body of one verb of ``commands/cases.py``, in a module of its own because annotations are a
+lane of their own (review/annotate.py). It holds no command class, so Scrapy lists no command for
+it; it names the review modules through ``cli.lazy_import`` like every command module, since
+Scrapy imports them all whichever command runs.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cli import CommandError
-from db.session import session_scope
-from review import actions, annotate
-from review.rules import ReviewError
+from cli import CommandError, db_session, lazy_import
+
+actions = lazy_import("review.actions")
+annotate = lazy_import("review.annotate")
+rules = lazy_import("review.rules")
 
 
 def annotate_command(command, rest: list[str], opts) -> int:
@@ -22,7 +29,7 @@ def annotate_command(command, rest: list[str], opts) -> int:
         raise CommandError("give one image (image:ID or released:FILENAME) and one of --box, --mask, --scores, "
                            "--delete; or --from-coco FILE / --from-csv FILE")
     try:
-        with session_scope(command.engine()) as s:
+        with db_session.session_scope(command.engine()) as s:
             if imports:
                 made = _import(s, command.media_store(), actor, opts, license)
                 print(f"imported {len(made)} annotation(s) as {actor}")
@@ -30,7 +37,7 @@ def annotate_command(command, rest: list[str], opts) -> int:
             target = annotate.find_target(s, rest[0])
             made = _edit(s, command.media_store(), target, actor, opts, license)
             print(f"{target.ref}\t{made}")
-    except ReviewError as exc:
+    except rules.ReviewError as exc:
         raise CommandError(f"{exc}; nothing was changed") from None
     return 0
 
@@ -39,7 +46,7 @@ def _read(path: str, what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise ReviewError(f"{what} {path}: {exc.strerror or exc}") from None
+        raise rules.ReviewError(f"{what} {path}: {exc.strerror or exc}") from None
 
 
 def _import(s, store, actor: str, opts, license):
@@ -52,7 +59,7 @@ def _edit(s, store, target, actor: str, opts, license) -> str:
     if opts.box:
         parts = opts.box.split(",")
         if len(parts) != 4:
-            raise ReviewError(f"--box {opts.box!r}: give X,Y,WIDTH,HEIGHT")
+            raise rules.ReviewError(f"--box {opts.box!r}: give X,Y,WIDTH,HEIGHT")
         a = annotate.add_box(s, target, actor, *parts, opts.label or "", license)
         return f"box {a.id} {a.data['label']} {','.join(map(str, a.data['bbox']))}"
     if opts.mask:
@@ -62,7 +69,7 @@ def _edit(s, store, target, actor: str, opts, license) -> str:
     if opts.scores:
         parts = opts.scores.split(",")
         if len(parts) != 2:
-            raise ReviewError(f"--scores {opts.scores!r}: give GEOGRAPHIC,OPACITY, e.g. 4.0,2.5")
+            raise rules.ReviewError(f"--scores {opts.scores!r}: give GEOGRAPHIC,OPACITY, e.g. 4.0,2.5")
         a = annotate.set_scores(s, target, actor, *parts, license)
         return f"severity {a.id} geographic {a.data['geographic_mean']} opacity {a.data['opacity_mean']}"
     annotate.delete(s, target, actor, opts.delete)
