@@ -19,7 +19,7 @@ from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.baseline import import_dataset
 from exports.marks import confirm_adult, mark_distinct
-from exports.release import ExportRefused, export_into_dataset, export_release
+from exports.release import ExportOptions, ExportRefused, export_into_dataset, export_release
 from exports.validate import validate
 from media.imaging import describe_image
 from media.store import MediaStore
@@ -87,7 +87,7 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
     add_case(engine, store, "9001", images=[png_bytes(seed=11), png_bytes(seed=12, mode="I;16")])
     add_case(engine, store, "9000", images=[jpeg_bytes(seed=13, mode="CMYK")])
     add_case(engine, store, "9002", images=[nifti_gz_bytes((6, 6, 3))])
-    report = export_into_dataset(engine, store, checkout, reports=None)
+    report = export_into_dataset(engine, store, checkout, ExportOptions(reports=None))
     after = (checkout / "metadata.csv").read_bytes()
     assert after.startswith(before) and report.new_rows == 4
     for rel, data in old_files.items():
@@ -203,11 +203,11 @@ def test_gate_license(env, license, rule):
     case = add_case(engine, store, "lic", license=license, images=[png_bytes(seed=61)])
     narrow = frozenset({"CC BY 4.0"})
     with pytest.raises(ExportRefused) as info:
-        export_into_dataset(engine, store, checkout, allowed=narrow)
+        export_into_dataset(engine, store, checkout, ExportOptions(allowed=narrow))
     assert [f.rule for f in info.value.failures] == [rule]
     with session_scope(engine) as session:
         session.get(Case, case).license = "CC BY 4.0"
-    export_into_dataset(engine, store, checkout, allowed=narrow)
+    export_into_dataset(engine, store, checkout, ExportOptions(allowed=narrow))
 
 
 def _recompressed(data: bytes, quality=70, scale=0.8) -> bytes:
@@ -431,7 +431,7 @@ def test_needs_information_cases_are_exported_as_todo_only_when_asked(env, tmp_p
     assert report.new_rows == 1
     assert [r["filename"] for r in rows_of(tmp_path / "plain" / "metadata.csv")][-1] == "radiopaedia-9100-1.png"
 
-    export_release(engine, store, tmp_path / "asked", include_needs_info=True)
+    export_release(engine, store, tmp_path / "asked", ExportOptions(include_needs_info=True))
     new = {r["filename"]: r for r in rows_of(tmp_path / "asked" / "metadata.csv")[len(CLEAN_ROWS) + 1:]}
     assert set(new) == {"radiopaedia-9100-1.png", "radiopaedia-9101-1.png"}
     assert new["radiopaedia-9101-1.png"]["finding"] == "todo"  # whatever the normalizer said
