@@ -51,7 +51,7 @@ OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an 
 # Radiopaedia's stack `plane_projection` values. "Frontal" says neither PA nor AP.
 _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # supine wins over AP: "AP supine", "(AP) Supino", SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
+    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
     (AP_SUPINE, compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
     (PA, compile(r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
     (AP, compile(

@@ -370,7 +370,7 @@ def test_refused_release_lists_every_reason_on_the_command_line(env, scrapy_cmd)
 
 
 def load_like_torchxrayvision(imgpath, csvpath, views=("PA", "AP", "AP Supine")):
-    """torchxrayvision's COVID19_Dataset, as documented (users-needs.md section 2), without torch."""
+    """torchxrayvision's COVID19_Dataset, as its ``datasets.py`` reads the release, without torch."""
     import pandas as pd
 
     frame = pd.read_csv(csvpath)
