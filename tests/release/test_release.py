@@ -197,6 +197,16 @@ def test_gate_minor_and_unconfirmed_age(env):
     assert rows_of(checkout / "metadata.csv")[-1]["filename"] == "radiopaedia-noage-1.png"
 
 
+@pytest.mark.parametrize("options", [ExportOptions(licenses=frozenset({"CC BY 4.0"})), ExportOptions(state="staged")])
+def test_a_checkout_gets_no_license_subset_or_preview(env, options):
+    engine, store, checkout = env
+    add_case(engine, store, "sub", images=[png_bytes(seed=63)])
+    before = tree(checkout)
+    with pytest.raises(ValueError, match="separate release"):
+        export_into_dataset(engine, store, checkout, options)
+    assert tree(checkout) == before
+
+
 @pytest.mark.parametrize("license,rule", [(None, "license.unknown"), ("CC BY-NC-SA 4.0", "license.not-allowed")])
 def test_gate_license(env, license, rule):
     engine, store, checkout = env
