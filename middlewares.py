@@ -64,8 +64,9 @@ class TruncatedResponse(IngestError):
         super().__init__(f"body cut short ({reason}) after retries: {url}")
 
 
-class Blocked(IngestError, IgnoreRequest):
-    """The site answered with a refusal, a bot gate or a captcha instead of the page."""
+class BlockedResponse(IngestError, IgnoreRequest):
+    """The site answered with a refusal, a bot gate or a captcha instead of the page: the request
+    is dropped (a Scrapy ``IgnoreRequest``) before any parser sees the body."""
 
     def __init__(self, reason: str, url: str):
         self.reason = reason
@@ -314,7 +315,7 @@ class BlockDetectionMiddleware:
         if self.close_after and self.blocks >= self.close_after and self.crawler.engine is not None:
             logger.error("stopping the crawl: %d responses were blocks (BLOCKED_CLOSE_AFTER=%d)", self.blocks, self.close_after)
             _schedule_coro(self.crawler.engine.close_spider_async(reason="blocked"))
-        raise Blocked(reason, real_url)
+        raise BlockedResponse(reason, real_url)
 
     def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None) -> Any:
         return None

@@ -12,7 +12,7 @@
   on the modality, the folder on the offset...); scored per field like the others.
 
 ``--captions`` scores ``normalize_modality`` on the captions of real COVID-19 paper figures
-(``../shared/reference/pmc-figures.csv``: caption and the figure's modality, ``CT``, ``X-ray`` or
+(``tests/fixtures/reference/pmc-figures.csv``: caption and the figure's modality, ``CT``, ``X-ray`` or
 ``CT/X-ray`` for a figure with both): a value on a figure with both modalities counts as wrong
 (it would give one modality to every panel); coverage is over the single-modality figures.
 
@@ -145,7 +145,7 @@ def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> N
     print(f"{'overall':<24}{known:>7}{filled:>8}{correct:>9}{correct / filled if filled else 0:>11.3f}{filled / known if known else 0:>10.3f}")
 
 
-CAPTIONS = str(Path(__file__).resolve().parents[2] / "shared" / "reference" / "pmc-figures.csv")
+CAPTIONS = str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "pmc-figures.csv")
 
 
 def captions(path: str, show_errors: str | None) -> None:

@@ -24,6 +24,7 @@ import argparse
 import io
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import imagehash
@@ -142,79 +143,135 @@ def _crop_stages(index: CropIndex, queries: np.ndarray, own: np.ndarray):
     return hashed, list(crop_matches(index, queries, own, verdicts=True, workers=2))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--size", type=int, default=512, help="side of the generated films in pixels")
-    opts = parser.parse_args()
-    rng = np.random.default_rng(opts.seed)
-    t0 = time.perf_counter()
-    orig_p, orig_c, orig_t = [], [], []
-    copies: dict[str, list[tuple[int, str, str, np.ndarray]]] = {}  # kind -> (film, phash, chash, thumb)
-    reversed_t = []
-    for n in range(opts.images):
-        img = radiograph(rng, opts.size)
-        orig_p.append(str(imagehash.phash(img)))
-        orig_c.append(centred_phash(img))
-        orig_t.append(thumb_array(thumbnail(img)))
-        for kind, edited in edits(img, rng).items():
-            copies.setdefault(kind, []).append((n, str(imagehash.phash(edited)), centred_phash(edited),
-                                                thumb_array(thumbnail(edited))))
-        reversed_t.append(thumb_array(thumbnail(crop(img, rng))))
-    kinds = list(copies) + [REVERSED]
-    print(f"{opts.images} synthetic radiographs, {sum(map(len, copies.values())) + len(reversed_t)} edited copies "
-          f"(generated in {time.perf_counter() - t0:.0f} s)")
+@dataclass
+class Films:
+    """The generated films' hashes and thumbnails, and those of their edited copies."""
 
-    # --- the hash part, per threshold --------------------------------------------------------------
-    hp, hc = _ints(orig_p), _ints(orig_c)
+    phash: list[str] = field(default_factory=list)
+    chash: list[str] = field(default_factory=list)
+    thumbs: list[np.ndarray] = field(default_factory=list)
+    #: edit kind -> (film, phash, chash, thumb) of each edited copy
+    copies: dict[str, list[tuple[int, str, str, np.ndarray]]] = field(default_factory=dict)
+    #: the thumbnails of a crop of each film (the released copy is the crop)
+    reversed_thumbs: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.phash)
+
+    @property
+    def kinds(self) -> list[str]:
+        return [*self.copies, REVERSED]
+
+
+@dataclass
+class HashPart:
+    """The hash distances of the edited copies to their films (per edit) and of distinct film pairs."""
+
+    #: edit kind -> (pHash distance, centred distance) of each copy to its film
+    pos: dict[str, np.ndarray]
+    #: the distinct pairs (i[k], j[k]) and their pHash and centred distances
+    i: np.ndarray
+    j: np.ndarray
+    neg_p: np.ndarray
+    neg_c: np.ndarray
+
+
+@dataclass
+class CropPart:
+    """The crop part's candidates: (query, film, match) of the copies and films against the films,
+    and of the films against the crops of the films (``reversed_details``)."""
+
+    details: list
+    reversed_details: list
+    #: pairs within the region hash's bits (copies and films; films against crops)
+    hashed: int
+    reversed_hashed: int
+    owner: np.ndarray
+    query_kind: list[str]
+    query_thumbs: np.ndarray
+    seconds: float
+    pairs_true: int
+    pairs_distinct: int
+    true_matches: dict[str, list[CropMatch]]
+    false_matches: list[CropMatch]
+
+
+def _generate(images: int, size: int, rng: np.random.Generator) -> Films:
+    films = Films()
+    for n in range(images):
+        img = radiograph(rng, size)
+        films.phash.append(str(imagehash.phash(img)))
+        films.chash.append(centred_phash(img))
+        films.thumbs.append(thumb_array(thumbnail(img)))
+        for kind, edited in edits(img, rng).items():
+            films.copies.setdefault(kind, []).append((n, str(imagehash.phash(edited)), centred_phash(edited),
+                                                      thumb_array(thumbnail(edited))))
+        films.reversed_thumbs.append(thumb_array(thumbnail(crop(img, rng))))
+    return films
+
+
+def _hash_part(films: Films) -> HashPart:
+    """The hash part, per threshold: the true match rate per edit and the false matches."""
+    hp, hc = _ints(films.phash), _ints(films.chash)
     i, j = np.triu_indices(len(hp), 1)
     neg_p = np.bitwise_count(hp[i] ^ hp[j]).astype(int)
     neg_c = np.bitwise_count(hc[i] ^ hc[j]).astype(int)
-    pos = {k: np.array([(phash_distance(orig_p[f], p), phash_distance(orig_c[f], c)) for f, p, c, _ in v])
-           for k, v in copies.items()}
+    pos = {k: np.array([(phash_distance(films.phash[f], p), phash_distance(films.chash[f], c)) for f, p, c, _ in v])
+           for k, v in films.copies.items()}
     print(f"\nhash part: distinct films, pHash distance min {neg_p.min()} median {np.median(neg_p):.0f}; "
           f"pHash + centred min {(neg_p + neg_c).min()} median {np.median(neg_p + neg_c):.0f}")
     print("edited copies, median pHash/centred distance: " + ", ".join(
         f"{k} {np.median(v[:, 0]):.0f}/{np.median(v[:, 1]):.0f}" for k, v in pos.items()))
     rules = [("pHash <= 2", lambda p, c: p <= 2)]
     rules += [(f"pHash + centred <= {t}", lambda p, c, t=t: (p + c) <= t) for t in (4, 6, 8)]
-    print(f"{'rule':24} " + " ".join(f"{k[:12]:>12}" for k in copies) + f" {'false':>7} {'of pairs':>10}")
+    print(f"{'rule':24} " + " ".join(f"{k[:12]:>12}" for k in films.copies) + f" {'false':>7} {'of pairs':>10}")
     for name, rule in rules:
         print(f"{name:24} " + " ".join(f"{float(rule(v[:, 0], v[:, 1]).mean()):12.3f}" for v in pos.values())
               + f" {int(rule(neg_p, neg_c).sum()):7d} {neg_p.size:10,}")
+    return HashPart(pos, i, j, neg_p, neg_c)
 
-    # --- the crop part, stage by stage -------------------------------------------------------------
+
+def _crop_part(films: Films) -> CropPart:
+    """The crop part's candidates, each copy and film against the films, each film against the crops."""
     t0 = time.perf_counter()
-    index = CropIndex(np.stack(orig_t))
-    query_t = np.stack([t for v in copies.values() for *_, t in v] + orig_t)
-    owner = np.array([f for v in copies.values() for f, *_ in v] + list(range(opts.images)))
-    query_kind = [k for k, v in copies.items() for _ in v] + ["distinct"] * opts.images
-    own = np.array([-1] * (len(query_t) - opts.images) + list(range(opts.images)))  # originals skip themselves
+    images = films.count
+    index = CropIndex(np.stack(films.thumbs))
+    query_t = np.stack([t for v in films.copies.values() for *_, t in v] + films.thumbs)
+    owner = np.array([f for v in films.copies.values() for f, *_ in v] + list(range(images)))
+    query_kind = [k for k, v in films.copies.items() for _ in v] + ["distinct"] * images
+    own = np.array([-1] * (len(query_t) - images) + list(range(images)))  # originals skip themselves
     hashed, details = _crop_stages(index, query_t, own)
-    reversed_index = CropIndex(np.stack(reversed_t))
-    r_hashed, r_details = _crop_stages(reversed_index, np.stack(orig_t), np.full(opts.images, -1))
+    reversed_index = CropIndex(np.stack(films.reversed_thumbs))
+    r_hashed, r_details = _crop_stages(reversed_index, np.stack(films.thumbs), np.full(images, -1))
     seconds = time.perf_counter() - t0
-    n_copies = len(query_t) - opts.images
-    pairs_true = n_copies + len(reversed_t)
+    n_copies = len(query_t) - images
     # copies x other films, films x other films (once: crop_matches verifies a pair of queries once),
     # films x the crops of other films
-    pairs_distinct = n_copies * (opts.images - 1) + opts.images * (opts.images - 1) // 2 + opts.images * (opts.images - 1)
-    true_matches: dict[str, list[CropMatch]] = {k: [] for k in kinds}
+    pairs_distinct = n_copies * (images - 1) + images * (images - 1) // 2 + images * (images - 1)
+    true_matches: dict[str, list[CropMatch]] = {k: [] for k in films.kinds}
     false_matches: list[CropMatch] = []
     for q, e, m in details:
         (true_matches[query_kind[q]] if e == owner[q] else false_matches).append(m)
     for q, e, m in r_details:
         (true_matches[REVERSED] if e == q else false_matches).append(m)
-    print(f"\ncrop part ({seconds:.0f} s): {pairs_true:,} true pairs, {pairs_distinct:,} distinct pairs judged")
-    shares = detail_shares(np.concatenate([query_t, np.stack(reversed_t)]))
+    return CropPart(details, r_details, hashed, r_hashed, owner, query_kind, query_t, seconds,
+                    n_copies + len(films.reversed_thumbs), pairs_distinct, true_matches, false_matches)
+
+
+def _print_crop_part(films: Films, part: CropPart) -> None:
+    """The pairs left after each stage, and the correlations of true and distinct candidates."""
+    pairs_true, pairs_distinct, false_matches = part.pairs_true, part.pairs_distinct, part.false_matches
+    print(f"\ncrop part ({part.seconds:.0f} s): {pairs_true:,} true pairs, {pairs_distinct:,} distinct pairs judged")
+    shares = detail_shares(np.concatenate([part.query_thumbs, np.stack(films.reversed_thumbs)]))
     print(f"  thumbnails with enough detail to be judged (share >= {DETAIL_SHARE_MIN}): "
           f"{(shares >= DETAIL_SHARE_MIN).mean():.1%} (median share {np.median(shares):.4f})")
-    print(f"  region hash within {CANDIDATE_BITS} bits: {hashed + r_hashed:,} pairs "
-          f"({(hashed + r_hashed) / (pairs_true + pairs_distinct):.2%})")
-    print(f"  coefficients >= {COEFFICIENT_MIN}: {len(details) + len(r_details):,} pairs verified, "
+    hashed = part.hashed + part.reversed_hashed
+    print(f"  region hash within {CANDIDATE_BITS} bits: {hashed:,} pairs "
+          f"({hashed / (pairs_true + pairs_distinct):.2%})")
+    print(f"  coefficients >= {COEFFICIENT_MIN}: {len(part.details) + len(part.reversed_details):,} pairs verified, "
           f"{len(false_matches):,} of them distinct")
-    tm = [m for v in true_matches.values() for m in v]
+    tm = [m for v in part.true_matches.values() for m in v]
     for name, attr, chosen in (("detail", "detail", DETAIL_MIN), ("picture", "shape", SHAPE_MIN)):
         fd = np.array([getattr(m, attr) for m in false_matches] or [0.0])
         td = np.array([getattr(m, attr) for m in tm])
@@ -225,11 +282,14 @@ def main() -> None:
         false = sum(m.detail >= d_min and m.shape >= s_min for m in false_matches)
         print(f"  detail >= {d_min:.2f} and picture >= {s_min:.3f}: true found {found / pairs_true:.3f}, false {false}")
 
-    # --- the whole rule ----------------------------------------------------------------------------
-    crop_true = {k: {q for q, e, m in details if query_kind[q] == k and e == owner[q] and m.same} for k in copies}
-    crop_true[REVERSED] = {q for q, e, m in r_details if e == q and m.same}
+
+def _print_rule(films: Films, hashes: HashPart, part: CropPart) -> None:
+    """The whole rule: the true match rate per edit, the false matches and what they mean at scale."""
+    crop_true = {k: {q for q, e, m in part.details if part.query_kind[q] == k and e == part.owner[q] and m.same}
+                 for k in films.copies}
+    crop_true[REVERSED] = {q for q, e, m in part.reversed_details if e == q and m.same}
     offsets, start = {}, 0
-    for k, v in copies.items():
+    for k, v in films.copies.items():
         offsets[k] = start
         start += len(v)
     print(f"\nthe rule (hash part: pHash + centred <= {COMBINED_THRESHOLD}, pHash <= {DUPLICATE_THRESHOLD} without a "
@@ -237,29 +297,46 @@ def main() -> None:
     print("(hashes: matched by the hash rule and confirmed by the aligned detail, dedup.crops.hash_matches_confirmed)")
     print(f"{'edit':34} {'hashes':>7} {'crops':>7} {'rule':>7}")
     found_all = total = 0
-    for k in kinds:
+    for k in films.kinds:
         if k == REVERSED:
-            by_hash = np.zeros(opts.images, dtype=bool)
-            by_crop = np.array([q in crop_true[k] for q in range(opts.images)])
+            by_hash = np.zeros(films.count, dtype=bool)
+            by_crop = np.array([q in crop_true[k] for q in range(films.count)])
         else:
-            v = pos[k]
+            v = hashes.pos[k]
             hashed = [match_distances(int(a), int(b)) is not None for a, b in v]
-            stands = iter(hash_matches_confirmed([(orig_t[f], t) for (f, *_, t), h in zip(copies[k], hashed) if h]))
+            stands = iter(hash_matches_confirmed([(films.thumbs[f], t) for (f, *_, t), h in zip(films.copies[k], hashed)
+                                                  if h]))
             by_hash = np.array([h and next(stands) for h in hashed])
             by_crop = np.array([offsets[k] + q in crop_true[k] for q in range(len(v))])
         rule = by_hash | by_crop
         found_all += int(rule.sum())
         total += len(rule)
         print(f"{k:34} {by_hash.mean():7.3f} {by_crop.mean():7.3f} {rule.mean():7.3f}")
-    hashed_false = [(a_, b_) for a_, b_, dp, dc in zip(i, j, neg_p, neg_c) if dp + dc <= 16 and match_distances(int(dp), int(dc)) is not None]
-    hash_false = sum(hash_matches_confirmed([(orig_t[a_], orig_t[b_]) for a_, b_ in hashed_false]))
-    crop_false = sum(m.same for m in false_matches)
-    judged = pairs_distinct
+    hashed_false = [(a_, b_) for a_, b_, dp, dc in zip(hashes.i, hashes.j, hashes.neg_p, hashes.neg_c)
+                    if dp + dc <= 16 and match_distances(int(dp), int(dc)) is not None]
+    hash_false = sum(hash_matches_confirmed([(films.thumbs[a_], films.thumbs[b_]) for a_, b_ in hashed_false]))
+    crop_false = sum(m.same for m in part.false_matches)
+    judged = part.pairs_distinct
     print(f"true match rate {found_all / total:.4f} ({found_all:,} of {total:,} edited copies); "
-          f"false matches {hash_false + crop_false} (hashes {hash_false} of {neg_p.size:,} pairs, crops {crop_false} "
+          f"false matches {hash_false + crop_false} (hashes {hash_false} of {hashes.neg_p.size:,} pairs, crops {crop_false} "
           f"of {judged:,}); expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
           f"{_bound(hash_false + crop_false, judged)}")
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--size", type=int, default=512, help="side of the generated films in pixels")
+    opts = parser.parse_args()
+    t0 = time.perf_counter()
+    films = _generate(opts.images, opts.size, np.random.default_rng(opts.seed))
+    copies = sum(map(len, films.copies.values())) + len(films.reversed_thumbs)
+    print(f"{opts.images} synthetic radiographs, {copies} edited copies (generated in {time.perf_counter() - t0:.0f} s)")
+    hashes = _hash_part(films)
+    part = _crop_part(films)
+    _print_crop_part(films, part)
+    _print_rule(films, hashes, part)
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,6 @@
 """Score figure extraction, panel splitting and per-panel modality.
 
-    .venv/bin/python bench/figure_extraction.py [--csv ../shared/reference/pmc-figures.csv]
+    .venv/bin/python bench/figure_extraction.py [--csv tests/fixtures/reference/pmc-figures.csv]
 
 Three parts:
 
@@ -49,7 +49,7 @@ from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_p
 from ingest.papers import described  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
 
-REAL_FIGURES = ROOT.parent / "shared" / "reference" / "pmc-figures.csv"
+REAL_FIGURES = ROOT / "tests" / "fixtures" / "reference" / "pmc-figures.csv"
 MODALITY = {"CT": "CT", "X-ray": "X-ray"}
 
 

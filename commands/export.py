@@ -59,13 +59,13 @@ class Command(ProjectCommand):
         subset = _license_list(opts.licenses, "--license") if opts.licenses else None
         try:
             if opts.dataset:
-                report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, opts.name, progress,
-                                             allowed=allowed, include_needs_info=opts.include_needs_info,
-                                             reports=reports)
+                options = release.ExportOptions(name=opts.name, allowed=allowed, reports=reports,
+                                                include_needs_info=opts.include_needs_info)
+                report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, options, progress)
             else:
-                report = release.export_release(self.engine(), self.media_store(), opts.output, opts.name, progress,
-                                        licenses=subset, state=opts.state, allowed=allowed,
-                                        include_needs_info=opts.include_needs_info)
+                options = release.ExportOptions(name=opts.name, licenses=subset, state=opts.state, allowed=allowed,
+                                                include_needs_info=opts.include_needs_info)
+                report = release.export_release(self.engine(), self.media_store(), opts.output, options, progress)
         except release.ExportRefused as exc:
             raise CommandError(str(exc)) from None
         except release.ExportError as exc:

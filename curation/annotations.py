@@ -368,11 +368,6 @@ def mask_array(data: bytes) -> np.ndarray:
         return np.asarray(img.convert("L")) == MASK_ON
 
 
-def match_stem(key: str, filenames_by_stem: dict[str, list[str]]) -> list[str]:
-    """The dataset filenames a ``<stem>_mask`` file belongs to (exact, case-sensitive stem)."""
-    return filenames_by_stem.get(key, [])
-
-
 def stems(filenames) -> dict[str, list[str]]:
     by_stem: dict[str, list[str]] = {}
     for name in filenames:

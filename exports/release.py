@@ -75,6 +75,30 @@ class ExportError(IngestError, RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export is asked for besides where it writes (``scrapy export``'s options)."""
+
+    #: The name recorded for the release; None: today's date (``export_release``), or the
+    #: checkout's name, date and count (``export_into_dataset``).
+    name: str | None = None
+    #: ``-o`` only: write only the rows (released and new) under these licenses.
+    licenses: frozenset[str] | None = None
+    #: ``-o`` only: ``approved`` writes a release; ``staged`` a preview of the staged cases
+    #: (placeholder patient ids, the gates reported, not enforced).
+    state: str = ReviewState.APPROVED
+    #: The licenses the license gate lets out (the EXPORT_LICENSES setting).
+    allowed: frozenset[str] = DEFAULT_LICENSES
+    #: Also export the cases marked as needing information, with the finding ``todo``.
+    include_needs_info: bool = False
+    #: ``--dataset`` only: the directory whose ``<name>/`` gets the release's CHANGELOG.md,
+    #: manifest.json and report/; None: the checkout's root.
+    reports: str | Path | None = None
+
+
+DEFAULT_OPTIONS = ExportOptions()
+
+
 @dataclass
 class ExportReport:
     path: str
@@ -329,31 +353,26 @@ def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str,
             {name: len({r.case_id for r in rows}) for name, rows in steps.items()} | {"exported": 0})
 
 
-def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, base_header: tuple[str, str],
-                 base: list[ReleaseRow], root: Path | None = None, state: str = ReviewState.APPROVED,
-                 licenses: frozenset[str] | None = None, allowed: frozenset[str] = DEFAULT_LICENSES,
-                 preexisting_csv: Path | None = None, progress: Progress = _no_progress, preexisting_job=None,
-                 include_needs_info: bool = False) -> Plan:
+def plan_release(engine: Engine, store: MediaStore, work: Path, options: ExportOptions, *, name: str,
+                 base_header: tuple[str, str], base: list[ReleaseRow], root: Path | None = None,
+                 preexisting_csv: Path | None = None, progress: Progress = _no_progress,
+                 preexisting_job=None) -> Plan:
     """Decide the release and write the new files into ``work`` (images/, volumes/, metadata.csv
-    with the new rows only), then run every gate. Nothing outside ``work`` is written."""
+    with the new rows only), then run every gate. Nothing outside ``work`` is written.
+
+    ``name`` is the release's name, already chosen (``options.name`` may be None)."""
     header_raw, header_ending = base_header
     columns = _split_header(header_raw)
-    plan = Plan(name, state, header_raw, header_ending, columns, base,
+    licenses = options.licenses
+    plan = Plan(name, options.state, header_raw, header_ending, columns, base,
                 licenses=tuple(sorted(licenses)) if licenses is not None else None)
     if licenses is not None:
-        kept = []
-        for row in base:
-            value = (row.cells or {}).get("license", "").strip()
-            if value in licenses:
-                kept.append(row)
-            else:
-                plan.removed.append((row, f"license {value or 'unknown'!r} is not in the chosen subset"))
-        plan.base = kept
+        plan.base = _base_in_license_subset(plan, base, licenses)
     for folder in FOLDERS:
         (work / folder).mkdir(parents=True, exist_ok=True)
     job = preexisting_job if preexisting_job is not None else _start_preexisting(preexisting_csv)
     try:
-        _plan_into(plan, engine, store, work, base, root, state, licenses, allowed, progress, include_needs_info)
+        _plan_into(plan, engine, store, work, base, root, options, progress)
         plan.preexisting = _finish_preexisting(job)
         job = None
     finally:
@@ -362,111 +381,168 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, *, name: str, ba
     return plan
 
 
+def _base_in_license_subset(plan: Plan, base: list[ReleaseRow], licenses: frozenset[str]) -> list[ReleaseRow]:
+    """The released rows under the chosen licenses; the others are noted in ``plan.removed``."""
+    kept = []
+    for row in base:
+        value = (row.cells or {}).get("license", "").strip()
+        if value in licenses:
+            kept.append(row)
+        else:
+            plan.removed.append((row, f"license {value or 'unknown'!r} is not in the chosen subset"))
+    return kept
+
+
 def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: list[ReleaseRow], root: Path | None,
-               state: str, licenses, allowed, progress: Progress, include_needs_info: bool = False) -> None:
-    header_raw = plan.header_raw
+               options: ExportOptions, progress: Progress) -> None:
+    """The planning steps, in order. ``base`` is the whole dataset (before a license subset):
+    names and hashes are judged against all of it."""
     with session_scope(engine) as session:
         previous = _previous_filenames(session)
-        full_base = base  # the whole dataset: names and hashes are judged against all of it
-        base_names = {r.filename for r in full_base}
-        taken = NameAllocator(base_names)
-        if root is not None:
-            for folder in FOLDERS:
-                if (root / folder).is_dir():
-                    for p in (root / folder).iterdir():
-                        taken.reserve(p.name)
-        candidates = build_rows(session, state, include_needs_info=include_needs_info)
-        rows: list[NewRow] = []
-        for row in candidates:
-            recorded = previous.get(row.image_id)
-            if state == ReviewState.APPROVED and recorded is not None and recorded in base_names:
-                plan.already_released += 1
-                continue
-            rows.append(row)
-        # patient ids: a preview marks placeholders; a release reuses or allocates (after the gates)
-        existing_ids = dict(session.execute(select(PatientId.case_id, PatientId.patientid)
-                                            .where(PatientId.case_id.is_not(None))).all())
-        next_number = _next_patient_number(session, full_base)
-        taken_by_others = _patientid_taken_by_others(full_base, candidates, previous)
-        ids: dict[int, str] = {}
-        for row in rows:
-            if row.case_id in ids:
-                continue
-            if state != ReviewState.APPROVED:
-                ids[row.case_id] = f"{PREVIEW_ID_PREFIX}{row.case_id}"
-            elif row.case_id in existing_ids and not taken_by_others(row.case_id, existing_ids[row.case_id]):
-                ids[row.case_id] = existing_ids[row.case_id]
-            else:
-                if row.case_id in existing_ids:
-                    # stored by an earlier release elsewhere (export -o), but the dataset uses that id
-                    # for other rows: a new id, and the old one stays reserved, never reused
-                    plan.superseded[row.case_id] = existing_ids[row.case_id]
-                ids[row.case_id] = str(next_number)
-                plan.allocate[row.case_id] = str(next_number)
-                next_number += 1
+        candidates = build_rows(session, options.state, include_needs_info=options.include_needs_info)
+        rows = _rows_not_yet_released(plan, candidates, previous, base)
+        ids = _patient_ids(session, plan, rows, candidates, previous, base)
+        taken = _names_taken(base, root)
         for row in progress(rows, "new files", len(rows)):
             row.cells["patientid"] = ids[row.case_id]
-            if not row.media_sha256 or not store.has(row.media_sha256):
-                row.problems.append("the image's bytes are not in the media store")
-                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), ".missing")
-                continue
-            try:
-                row.file = prepare_file(store.read(row.media_sha256), row.folder)
-            except FileError as exc:
-                row.problems.append(str(exc))
-                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), ".invalid")
-                continue
-            recorded = previous.get(row.image_id)
-            if recorded is not None and recorded not in taken and recorded.endswith(row.file.extension):
-                taken.reserve(recorded)
-                row.filename = recorded
-            else:
-                row.filename = taken.take(derive_stem(row.source, row.source_key, row.position + 1), row.file.extension)
-            if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.thumb is None
-                                               or row.file.converted):
-                facts = describe_image(row.file.data)
-                row.phash, row.chash, row.thumb = facts.phash, facts.chash, facts.thumb
-            # docs/design.md's file rules (exports.validate.check_file) on the bytes while they are in memory
-            row.file_problems = check_file(row.folder, row.filename, row.file.data)
-            (work / row.folder / row.filename).write_bytes(row.file.data)
-            row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded
-            row.cells["filename"] = row.filename
-        if licenses is not None:
-            kept_new = []
-            for row in rows:
-                if row.cells.get("license", "") in licenses:
-                    kept_new.append(row)
-                else:
-                    plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} is not in the chosen subset"))
-                    if row.file is not None:
-                        (work / row.folder / row.filename).unlink(missing_ok=True)
-            rows = kept_new
+            _write_new_file(row, store, work, taken, previous)
+        if options.licenses is not None:
+            rows = _new_rows_in_license_subset(plan, rows, options.licenses, work)
         plan.new = rows
-        for row in rows:
-            row.cells["filename"] = row.filename
-        lines = [(header_raw, "\n")] + [(plan.new_line(r), "\n") for r in rows]
-        (work / "metadata.csv").write_bytes(render(lines))
+        _write_new_metadata(plan, work)
+        plan.failures = _gate_failures(session, plan, work, store, base, previous, root, options.allowed)
+        plan.funnel, plan.funnel_cases = _funnel(session, options.allowed)
 
-        # --- the gates -----------------------------------------------------------------------
-        failures: list[GateFailure] = []
-        for row in rows:
-            for problem in row.problems:
-                failures.append(GateFailure("design", "file.source", subject(row), problem))
-        # the age gate below judges ages (with the adult confirmations); validate's age rule would repeat it
-        failures += [f for f in design_failures(work / "metadata.csv", rows) if not f.rule.startswith("age.")]
-        for row in rows:
-            for rule, message in row.file_problems:
-                failures.append(GateFailure("design", rule, subject(row), message))
-        failures += license_failures(rows, allowed)
-        failures += age_failures(rows, adult_confirmed_cases(session, {r.case_id for r in rows}))
-        known = _known_images(session, store, full_base, previous, root)
-        failures += duplicate_failures(rows, known, distinct_pairs(session, [r.image_id for r in rows]))
-        released_findings = [((r.cells or {}).get("view", ""), (r.cells or {}).get("finding", "")) for r in plan.base]
-        failures += xrv_failures(rows, released_findings)
-        if plan.preview:  # the preview's own placeholder ids are not a defect of what it shows
-            failures = [f for f in failures if not (f.rule == "patientid.format" and PREVIEW_ID_PREFIX in f.message)]
-        plan.failures = failures
-        plan.funnel, plan.funnel_cases = _funnel(session, allowed)
+
+def _rows_not_yet_released(plan: Plan, candidates: list[NewRow], previous: dict[int, str],
+                           base: list[ReleaseRow]) -> list[NewRow]:
+    """The candidate rows a release adds: an image whose earlier filename is among the dataset's
+    rows is there already (counted in ``plan.already_released``)."""
+    base_names = {r.filename for r in base}
+    rows: list[NewRow] = []
+    for row in candidates:
+        recorded = previous.get(row.image_id)
+        if plan.state == ReviewState.APPROVED and recorded is not None and recorded in base_names:
+            plan.already_released += 1
+            continue
+        rows.append(row)
+    return rows
+
+
+def _patient_ids(session, plan: Plan, rows: list[NewRow], candidates: list[NewRow], previous: dict[int, str],
+                 base: list[ReleaseRow]) -> dict[int, str]:
+    """Case id -> patient id: a preview marks placeholders; a release reuses the case's stored id
+    or allocates the next number (recorded in ``plan.allocate``, written only after the gates)."""
+    existing_ids = dict(session.execute(select(PatientId.case_id, PatientId.patientid)
+                                        .where(PatientId.case_id.is_not(None))).all())
+    next_number = _next_patient_number(session, base)
+    taken_by_others = _patientid_taken_by_others(base, candidates, previous)
+    ids: dict[int, str] = {}
+    for row in rows:
+        if row.case_id in ids:
+            continue
+        if plan.state != ReviewState.APPROVED:
+            ids[row.case_id] = f"{PREVIEW_ID_PREFIX}{row.case_id}"
+        elif row.case_id in existing_ids and not taken_by_others(row.case_id, existing_ids[row.case_id]):
+            ids[row.case_id] = existing_ids[row.case_id]
+        else:
+            if row.case_id in existing_ids:
+                # stored by an earlier release elsewhere (export -o), but the dataset uses that id
+                # for other rows: a new id, and the old one stays reserved, never reused
+                plan.superseded[row.case_id] = existing_ids[row.case_id]
+            ids[row.case_id] = str(next_number)
+            plan.allocate[row.case_id] = str(next_number)
+            next_number += 1
+    return ids
+
+
+def _names_taken(base: list[ReleaseRow], root: Path | None) -> NameAllocator:
+    """The filenames a new file may not take: the dataset's rows', and every file of the checkout."""
+    taken = NameAllocator({r.filename for r in base})
+    if root is not None:
+        for folder in FOLDERS:
+            if (root / folder).is_dir():
+                for p in (root / folder).iterdir():
+                    taken.reserve(p.name)
+    return taken
+
+
+def _write_new_file(row: NewRow, store: MediaStore, work: Path, taken: NameAllocator, previous: dict[int, str]) -> None:
+    """Name the row's file (its earlier name if it still fits, else a new one), prepare its bytes
+    for the dataset and write them into ``work``; a file that cannot be had is a problem of the row."""
+    stem = derive_stem(row.source, row.source_key, row.position + 1)
+    if not row.media_sha256 or not store.has(row.media_sha256):
+        row.problems.append("the image's bytes are not in the media store")
+        row.filename = taken.take(stem, ".missing")
+        return
+    try:
+        row.file = prepare_file(store.read(row.media_sha256), row.folder)
+    except FileError as exc:
+        row.problems.append(str(exc))
+        row.filename = taken.take(stem, ".invalid")
+        return
+    recorded = previous.get(row.image_id)
+    if recorded is not None and recorded not in taken and recorded.endswith(row.file.extension):
+        taken.reserve(recorded)
+        row.filename = recorded
+    else:
+        row.filename = taken.take(stem, row.file.extension)
+    if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.thumb is None
+                                       or row.file.converted):
+        facts = describe_image(row.file.data)
+        row.phash, row.chash, row.thumb = facts.phash, facts.chash, facts.thumb
+    # docs/design.md's file rules (exports.validate.check_file) on the bytes while they are in memory
+    row.file_problems = check_file(row.folder, row.filename, row.file.data)
+    (work / row.folder / row.filename).write_bytes(row.file.data)
+    row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded
+    row.cells["filename"] = row.filename
+
+
+def _new_rows_in_license_subset(plan: Plan, rows: list[NewRow], licenses: frozenset[str], work: Path) -> list[NewRow]:
+    """The new rows under the chosen licenses; the others are noted in ``plan.left_out`` and their
+    files removed from ``work``."""
+    kept = []
+    for row in rows:
+        if row.cells.get("license", "") in licenses:
+            kept.append(row)
+        else:
+            plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} is not in the chosen subset"))
+            if row.file is not None:
+                (work / row.folder / row.filename).unlink(missing_ok=True)
+    return kept
+
+
+def _write_new_metadata(plan: Plan, work: Path) -> None:
+    """``work/metadata.csv``: the header and the new rows only (what the design gate reads)."""
+    for row in plan.new:
+        row.cells["filename"] = row.filename  # rows without a file too: their reserved name
+    lines = [(plan.header_raw, "\n")] + [(plan.new_line(r), "\n") for r in plan.new]
+    (work / "metadata.csv").write_bytes(render(lines))
+
+
+def _gate_failures(session, plan: Plan, work: Path, store: MediaStore, base: list[ReleaseRow],
+                   previous: dict[int, str], root: Path | None, allowed: frozenset[str]) -> list[GateFailure]:
+    """Every gate on the new rows, in the order the report lists them: design (files, rows),
+    license, age, near-duplicates against the whole dataset, torchxrayvision."""
+    rows = plan.new
+    failures: list[GateFailure] = []
+    for row in rows:
+        for problem in row.problems:
+            failures.append(GateFailure("design", "file.source", subject(row), problem))
+    # the age gate below judges ages (with the adult confirmations); validate's age rule would repeat it
+    failures += [f for f in design_failures(work / "metadata.csv", rows) if not f.rule.startswith("age.")]
+    for row in rows:
+        for rule, message in row.file_problems:
+            failures.append(GateFailure("design", rule, subject(row), message))
+    failures += license_failures(rows, allowed)
+    failures += age_failures(rows, adult_confirmed_cases(session, {r.case_id for r in rows}))
+    known = _known_images(session, store, base, previous, root)
+    failures += duplicate_failures(rows, known, distinct_pairs(session, [r.image_id for r in rows]))
+    released_findings = [((r.cells or {}).get("view", ""), (r.cells or {}).get("finding", "")) for r in plan.base]
+    failures += xrv_failures(rows, released_findings)
+    if plan.preview:  # the preview's own placeholder ids are not a defect of what it shows
+        failures = [f for f in failures if not (f.rule == "patientid.format" and PREVIEW_ID_PREFIX in f.message)]
+    return failures
 
 
 def _metadata_lines(plan: Plan) -> Iterator[tuple[str, str]]:
@@ -522,76 +598,28 @@ def _check_gates(plan: Plan) -> None:
         raise ExportRefused(plan.failures)
 
 
-def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str | None = None,
-                   progress: Progress = _no_progress, *, licenses: frozenset[str] | None = None,
-                   state: str = ReviewState.APPROVED, allowed: frozenset[str] = DEFAULT_LICENSES,
-                   include_needs_info: bool = False) -> ExportReport:
+def export_release(engine: Engine, store: MediaStore, out: str | Path, options: ExportOptions = DEFAULT_OPTIONS,
+                   progress: Progress = _no_progress) -> ExportReport:
     """Write a release into ``out``: the released rows byte for byte, then the new rows.
 
-    ``include_needs_info`` also exports the cases a reviewer marked as needing information, with
-    the finding ``todo`` (the maintainers' convention for rows to finish later).
+    ``options.include_needs_info`` also exports the cases a reviewer marked as needing information,
+    with the finding ``todo`` (the maintainers' convention for rows to finish later).
 
-    ``licenses`` keeps only the rows (released and new) under those licenses; ``state="staged"``
-    writes a preview of the staged cases alone, with placeholder patient ids and the gates
-    reported, not enforced.
+    ``options.licenses`` keeps only the rows (released and new) under those licenses;
+    ``options.state="staged"`` writes a preview of the staged cases alone, with placeholder patient
+    ids and the gates reported, not enforced. ``options.reports`` is not used (a release directory
+    holds its own reports).
     """
     out = Path(out).resolve()
     _check_target(out)
-    with session_scope(engine) as session:
-        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
-        has_rows = session.scalar(select(ReleasedRow.id).where(ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
-        states = (state, ReviewState.NEEDS_INFO) if include_needs_info else (state,)
-        states += (ReviewState.RELEASED,) if state == ReviewState.APPROVED else ()
-        has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
-    if latest is None and not has_rows and not has_cases:
-        raise ExportError("the staging database holds no released rows and no approved cases; "
-                          "run `scrapy import-dataset PATH` first")
+    _refuse_empty_database(engine, options)
+    staging = _staging_beside(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-        os.chmod(staging, umask_mode(directory=True))  # it becomes the release: the umask's mode, not 0700
-    except OSError as exc:
-        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
-    try:
-        work = staging / ".new"
-        base_csv = staging / ".base.csv"
-        # a preview shows what a crawl found, alone
-        header, rows, job = _load_base(engine, base_csv, preview=state != ReviewState.APPROVED)
-        try:
-            plan = plan_release(engine, store, work, name=name or default_name(engine, state), base_header=header, base=rows,
-                                state=state, licenses=licenses, allowed=allowed, preexisting_job=job,
-                                progress=progress, include_needs_info=include_needs_info)
-        except BaseException:
-            _abandon(job)
-            raise
-        base_csv.unlink()
+        plan = _plan_in_staging(engine, store, staging, options, progress)
         _check_gates(plan)
-        # written now, a chunk at a time (the release's biggest file, never whole in memory)
-        metadata_sha = write_rendered(staging / "metadata.csv", _metadata_lines(plan))
-        report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
-                              new_rows=len(plan.new), metadata_sha256=metadata_sha)
-        report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
-        shas: dict[str, str] = {}
-        for folder in FOLDERS:
-            (staging / folder).mkdir()
-        for row in progress(plan.base, "files", len(plan.base)):
-            if row.media_sha256 is None or not store.has(row.media_sha256):
-                report.missing_files.append(f"{row.folder}/{row.filename}")
-                continue
-            store.copy_to(row.media_sha256, staging / row.folder / row.filename)
-            shas[f"{row.folder}/{row.filename}"] = row.media_sha256
-            report.files_written += 1
-        for row in plan.new:
-            if row.file is not None:
-                os.rename(work / row.folder / row.filename, staging / row.folder / row.filename)
-                shas[f"{row.folder}/{row.filename}"] = row.file.sha256
-                report.files_written += 1
-        shutil.rmtree(work)
+        report, shas = _write_release_files(plan, store, staging, out, progress)
         if not plan.preview:
-            plan.annotated = _copy_annotations(engine, store, staging, shas)
-            plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
-            for path in write_into(staging, plan.new_annotations):
-                shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
+            _write_release_annotations(engine, store, plan, staging, shas)
         shas["metadata.csv"] = report.metadata_sha256
         plan.set_exported()
         counts = _counts(plan, report.files_written)
@@ -608,6 +636,86 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, name: str
     if not plan.preview:
         report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)
     return report
+
+
+def _refuse_empty_database(engine: Engine, options: ExportOptions) -> None:
+    """A database with no released rows and no case to export has nothing to write: say what to do."""
+    state = options.state
+    with session_scope(engine) as session:
+        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+        has_rows = session.scalar(select(ReleasedRow.id).where(ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
+        states = (state, ReviewState.NEEDS_INFO) if options.include_needs_info else (state,)
+        states += (ReviewState.RELEASED,) if state == ReviewState.APPROVED else ()
+        has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
+    if latest is None and not has_rows and not has_cases:
+        raise ExportError("the staging database holds no released rows and no approved cases; "
+                          "run `scrapy import-dataset PATH` first")
+
+
+def _staging_beside(out: Path) -> Path:
+    """The directory the release is built in, beside ``out`` (renamed into place at the end)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        os.chmod(staging, umask_mode(directory=True))  # it becomes the release: the umask's mode, not 0700
+    except OSError as exc:
+        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
+    return staging
+
+
+def _plan_in_staging(engine: Engine, store: MediaStore, staging: Path, options: ExportOptions,
+                     progress: Progress) -> Plan:
+    """Plan the release with its new files in ``staging/.new``, the released rows checked meanwhile."""
+    work = staging / ".new"
+    base_csv = staging / ".base.csv"
+    # a preview shows what a crawl found, alone
+    header, rows, job = _load_base(engine, base_csv, preview=options.state != ReviewState.APPROVED)
+    try:
+        plan = plan_release(engine, store, work, options, name=options.name or default_name(engine, options.state),
+                            base_header=header, base=rows, preexisting_job=job, progress=progress)
+    except BaseException:
+        _abandon(job)
+        raise
+    base_csv.unlink()
+    return plan
+
+
+def _write_release_files(plan: Plan, store: MediaStore, staging: Path, out: Path,
+                         progress: Progress) -> tuple[ExportReport, dict[str, str]]:
+    """metadata.csv, then the released rows' files from the media store and the new files from
+    ``staging/.new``; the report so far and the SHA-256 of every file written."""
+    # written now, a chunk at a time (the release's biggest file, never whole in memory)
+    metadata_sha = write_rendered(staging / "metadata.csv", _metadata_lines(plan))
+    report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
+                          new_rows=len(plan.new), metadata_sha256=metadata_sha)
+    report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
+    work = staging / ".new"
+    shas: dict[str, str] = {}
+    for folder in FOLDERS:
+        (staging / folder).mkdir()
+    for row in progress(plan.base, "files", len(plan.base)):
+        if row.media_sha256 is None or not store.has(row.media_sha256):
+            report.missing_files.append(f"{row.folder}/{row.filename}")
+            continue
+        store.copy_to(row.media_sha256, staging / row.folder / row.filename)
+        shas[f"{row.folder}/{row.filename}"] = row.media_sha256
+        report.files_written += 1
+    for row in plan.new:
+        if row.file is not None:
+            os.rename(work / row.folder / row.filename, staging / row.folder / row.filename)
+            shas[f"{row.folder}/{row.filename}"] = row.file.sha256
+            report.files_written += 1
+    shutil.rmtree(work)
+    return report, shas
+
+
+def _write_release_annotations(engine: Engine, store: MediaStore, plan: Plan, staging: Path,
+                               shas: dict[str, str]) -> None:
+    """The imported annotations/ files and the reviewers' new annotations, into the release."""
+    plan.annotated = _copy_annotations(engine, store, staging, shas)
+    plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(staging / rel))
+    for path in write_into(staging, plan.new_annotations):
+        shas[path.relative_to(staging).as_posix()] = sha256_hex(path.read_bytes())
 
 
 def _load_base(engine: Engine, base_csv: Path, preview: bool) -> tuple[tuple[str, str], list[ReleaseRow], object]:
@@ -697,9 +805,8 @@ def _counts(plan: Plan, files: int) -> dict:
             "new_annotations": plan.new_annotations.summary() if plan.new_annotations is not None else None}
 
 
-def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, name: str | None = None,
-                        progress: Progress = _no_progress, *, allowed: frozenset[str] = DEFAULT_LICENSES,
-                        include_needs_info: bool = False, reports: str | Path | None = None) -> ExportReport:
+def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path,
+                        options: ExportOptions = DEFAULT_OPTIONS, progress: Progress = _no_progress) -> ExportReport:
     """Append the approved cases (and, if asked, those needing information, as ``todo``) to a
     checkout of the dataset repository.
 
@@ -710,6 +817,8 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     journal (exports/journal.py): an error there, or a kill, is undone (by the next export after a
     kill) and the next export runs as if nothing had happened.
     """
+    if options.licenses is not None or options.state != ReviewState.APPROVED:
+        raise ValueError("a license subset or a preview is a separate release (export_release), not an append")
     root = Path(dataset).resolve()
     csv_path = root / "metadata.csv"
     if not csv_path.is_file():
@@ -718,7 +827,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path, 
     try:
         with checkout_lock(root):
             recovered = _recover_interrupted(engine, root)
-            report = _export_into_locked_dataset(engine, store, root, name, progress, allowed, include_needs_info, reports)
+            report = _export_into_locked_dataset(engine, store, root, options, progress)
     except (CheckoutBusy, CheckoutNotWritable) as exc:
         raise ExportError(str(exc)) from None
     report.recovered = recovered
@@ -796,16 +905,16 @@ def _appended(original: bytes, plan: Plan, header_ending: str) -> bytes:
     return original + tail + "".join(plan.new_line(r) + (header_ending or "\n") for r in plan.new).encode("utf-8")
 
 
-def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, name: str | None, progress: Progress,
-                                allowed: frozenset[str], include_needs_info: bool,
-                                reports: str | Path | None = None) -> ExportReport:
-    """``reports``: the directory whose ``<name>/`` gets the release's CHANGELOG.md, manifest.json
+def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, options: ExportOptions,
+                                progress: Progress) -> ExportReport:
+    """``options.reports``: the directory whose ``<name>/`` gets the release's CHANGELOG.md, manifest.json
     and report/ (the running changelog in ``reports/CHANGELOG.md``); None: the checkout's root."""
+    reports = options.reports
     csv_path = root / "metadata.csv"
     # forked first, while this process is small: the child checks the dataset's own rows meanwhile
     job = _start_preexisting(csv_path)
     original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
-    name = name or f"{root.name}-{datetime.now(UTC):%Y-%m-%d}-{count + 1}"
+    name = options.name or f"{root.name}-{datetime.now(UTC):%Y-%m-%d}-{count + 1}"
     try:
         work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
     except OSError as exc:
@@ -817,9 +926,8 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, n
     try:
         journal.save()  # from here a kill leaves a journal: the next export clears the work directory
         work = work_root / "new"
-        plan = plan_release(engine, store, work, name=name, base_header=(header_raw, header_ending),
-                            base=base, root=root, allowed=allowed, preexisting_csv=csv_path, progress=progress,
-                            preexisting_job=job, include_needs_info=include_needs_info)
+        plan = plan_release(engine, store, work, options, name=name, base_header=(header_raw, header_ending),
+                            base=base, root=root, preexisting_csv=csv_path, progress=progress, preexisting_job=job)
         _check_gates(plan)
         report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)

@@ -144,21 +144,13 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     the pixels of the figures it fetched); captions are judged here.
     """
     panel_splits = panel_splits or {}
-    figure_verdicts = figure_verdicts or {}
     pdf_by_number = {f.number: f for f in pdf_figures or []}
     figures = list(article.figures)
     if not figures and pdf_figures:
         figures = [Figure(label=f.label, number=f.number, caption=f.caption) for f in pdf_figures]
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
-    excluded: list[dict[str, str]] = []
-    kept: list[Figure] = []
-    for figure in figures:
-        verdict = caption_kind(figure.caption) or figure_verdicts.get(figure.number)
-        if verdict is not None:
-            excluded.append(left_out(figure, verdict))
-        else:
-            kept.append(figure)
+    kept, excluded = _patient_figures(figures, figure_verdicts or {})
     patients = split_patients(article.paragraphs, [f.caption for f in kept])
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
@@ -180,45 +172,74 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
         cases[case.source_key] = case
 
     for figure in kept:
-        subcaptions = dict(figure.panel_captions)
-        pdf = pdf_by_number.get(figure.number)
         split = panel_splits.get(figure.number) if figure.number is not None else None
-        named = patients_named(figure.caption, patients)
-        if single:
-            targets = {f"{base}#patient{patients[0].number}": subcaptions}
-        elif len(named) == 1:
-            targets = {f"{base}#patient{named[0]}": subcaptions}
-        elif len(named) > 1 and subcaptions:
-            # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names.
-            targets = {}
-            for letter, text in subcaptions.items():
-                who = patients_named(text, patients)
-                key = f"{base}#patient{who[0]}" if len(who) == 1 else f"{base}#fig{figure.number}"
-                targets.setdefault(key, {})[letter] = text
-        else:
-            targets = {f"{base}#fig{figure.number}": subcaptions}
-        for key, panels in targets.items():
+        for key, panels in _figure_targets(figure, patients, base).items():
             if key not in cases:
                 cases[key] = new_case(key, f" (figure {figure.number})")
                 cases[key].warnings.append(
                     f"figure {figure.number} names no single patient of this multi-patient paper: attach it to a patient")
-            case = cases[key]
-            # A panel subset of a split figure keeps its own boxes: index the split by letter.
-            images = _images_for(figure, panels, _subset(split, subcaptions, panels), pdf, len(case.images))
-            case.images.extend(images)
-            if any(i.extra.get("needs_review") for i in images):
-                case.warnings.append(f"figure {figure.number}: {images[0].extra['needs_review']}")
-            if figure.third_party:
-                case.warnings.append(f"figure {figure.number} is third-party material: {figure.third_party_evidence}")
+            _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
+    _note_left_out(cases, excluded)
+    if len(cases) > 1:
+        for case in cases.values():
+            case.warnings.insert(0, f"paper describes several patients ({len(cases)} cases)")
+    return list(cases.values())
+
+
+def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tuple[list[Figure], list[dict[str, str]]]:
+    """The figures that are patient images, and what was left out and why (by caption, else by
+    the verdict on the figure's pixels)."""
+    excluded: list[dict[str, str]] = []
+    kept: list[Figure] = []
+    for figure in figures:
+        verdict = caption_kind(figure.caption) or verdicts.get(figure.number)
+        if verdict is not None:
+            excluded.append(left_out(figure, verdict))
+        else:
+            kept.append(figure)
+    return kept, excluded
+
+
+def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> dict[str, dict[str, str]]:
+    """Case key -> the figure's panels (letter -> sub-caption) that case gets: the only patient,
+    the one patient the caption names, each panel to the patient it names, else a case of the
+    figure itself (for the reviewer to attach)."""
+    subcaptions = dict(figure.panel_captions)
+    named = patients_named(figure.caption, patients)
+    if len(patients) == 1:
+        return {f"{base}#patient{patients[0].number}": subcaptions}
+    if len(named) == 1:
+        return {f"{base}#patient{named[0]}": subcaptions}
+    if len(named) > 1 and subcaptions:
+        # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names.
+        targets: dict[str, dict[str, str]] = {}
+        for letter, text in subcaptions.items():
+            who = patients_named(text, patients)
+            key = f"{base}#patient{who[0]}" if len(who) == 1 else f"{base}#fig{figure.number}"
+            targets.setdefault(key, {})[letter] = text
+        return targets
+    return {f"{base}#fig{figure.number}": subcaptions}
+
+
+def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,
+                   pdf: PdfFigure | None) -> None:
+    """The figure's images (its ``panels``) appended to the case, with its warnings."""
+    # A panel subset of a split figure keeps its own boxes: index the split by letter.
+    images = _images_for(figure, panels, _subset(split, dict(figure.panel_captions), panels), pdf, len(case.images))
+    case.images.extend(images)
+    if any(i.extra.get("needs_review") for i in images):
+        case.warnings.append(f"figure {figure.number}: {images[0].extra['needs_review']}")
+    if figure.third_party:
+        case.warnings.append(f"figure {figure.number} is third-party material: {figure.third_party_evidence}")
+
+
+def _note_left_out(cases: dict[str, CaseRecord], excluded: list[dict[str, str]]) -> None:
+    """Every case says which figures were left out and why (for the reviewer)."""
     if excluded:
         for case in cases.values():
             case.extra["left_out_figures"] = excluded
             for item in excluded:
                 case.warnings.append(f"{item['figure']} left out, not a patient image of the chest ({item['kind']}): {item['reason']}")
-    if len(cases) > 1:
-        for case in cases.values():
-            case.warnings.insert(0, f"paper describes several patients ({len(cases)} cases)")
-    return list(cases.values())
 
 
 def _subset(split: PanelSplit | None, all_panels: dict[str, str], panels: dict[str, str]) -> PanelSplit | None:

@@ -19,8 +19,9 @@ from ingest.pages import ParseError
 from ingest.panels import parse_subcaptions
 
 
-class Blocked(ParseError):
-    """A captcha, bot gate or refusal page instead of the article (PMC reCAPTCHA, RSNA 403)."""
+class BlockPageInsteadOfArticle(ParseError):
+    """The HTML handed to the parser is a captcha, bot gate or refusal page, not the article (PMC
+    reCAPTCHA, RSNA 403): found in the page itself, after the download middleware let it through."""
 
 
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
@@ -90,7 +91,7 @@ def _check_blocked(html: str, url: str) -> None:
     if reason is None and ("g-recaptcha" in lowered or "just a moment..." in lowered):
         reason = "captcha" if "g-recaptcha" in lowered else "challenge"
     if reason:
-        raise Blocked(url, f"article page (got a block page: {reason})")
+        raise BlockPageInsteadOfArticle(url, f"article page (got a block page: {reason})")
 
 
 def parse_article_html(html: str | bytes, url: str) -> Article:

@@ -25,9 +25,6 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.pages import ParseError
 
-#: Where a paper's figures came from, cheapest and most open first (the crawl summary counts them).
-ROUTES = ("efetch-xml", "europepmc-xml", "pmc-html", "publisher-html", "pdf")
-
 
 @dataclass(frozen=True)
 class Ids:

@@ -42,9 +42,6 @@ FINDING_QUERIES: dict[str, str] = {
     "Pneumonia/Lipoid": "lipoid pneumonia",
     "Pneumonia/Aspiration": "aspiration pneumonia",
 }
-#: Searched although not a vocabulary finding (see the module docstring).
-EXTRA_QUERIES: tuple[str, ...] = ("ARDS", "COVID")
-
 #: The default searches of the case sites: COVID first (the most cases), then every finding.
 CASE_SITE_QUERIES: tuple[str, ...] = tuple(dict.fromkeys(
     ["COVID", "COVID-19", "SARS", "MERS", "ARDS", *(FINDING_QUERIES[p] for p in FINDING_PATHS if p in FINDING_QUERIES)]))

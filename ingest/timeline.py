@@ -1,7 +1,7 @@
 """A case's timeline: the moments its texts give, on one axis, and each image's offset on it.
 
 The dataset's ``offset`` counts days from the onset of symptoms, or from hospitalisation when the
-text does not give the onset (SCHEMA.md; "after a few days" is 5 days). A case's texts put its
+text does not give the onset (the dataset's SCHEMA.md; "after a few days" is 5 days). A case's texts put its
 moments on different scales: the history gives the onset ("four-day history of cough"), a study
 label counts from the first film ("Day 0", "Day 7"), a caption counts from admission ("12 days
 after admission") or from the previous film ("2 weeks later"). ``case_timeline`` reads them all

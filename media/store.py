@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
+from schema import IngestError
+
 _CHUNK = 1 << 20
 
 
@@ -51,7 +53,7 @@ def umask_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~process_umask()
 
 
-class MediaStoreError(Exception):
+class MediaStoreError(IngestError):
     """A ``MEDIA_STORE`` that cannot be used (unknown scheme, unreachable server, refused login):
     one line saying what to do."""
 

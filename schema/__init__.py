@@ -75,9 +75,6 @@ COLUMNS: tuple[str, ...] = (
 #: are the patient's, i.e. the case's).
 IMAGE_FIELDS: tuple[str, ...] = ("modality", "view", "offset", "date")
 
-#: Columns torchxrayvision's COVID19_Dataset reads; a file without them cannot be loaded at all.
-LOADER_COLUMNS: frozenset[str] = frozenset({"filename", "view", "finding", "offset"})
-
 # --- Review states ------------------------------------------------------------------------------
 
 

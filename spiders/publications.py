@@ -77,7 +77,7 @@ from ingest.resolve import (
     parse_idconv,
     url_as_curators_write,
 )
-from middlewares import Blocked
+from middlewares import BlockedResponse
 from spiders.base import CaseSpider, SpiderArgumentError
 from staging.identity import IdentityIndex, load_index, prepare_identities
 from staging.service import incomplete_page_keys
@@ -494,7 +494,7 @@ class PublicationsSpider(CaseSpider):
         request = failure.request
         state: PaperState = request.cb_kwargs["state"]
         step = request.meta.get("step")
-        reason = f"refused ({failure.value.reason})" if isinstance(failure.value, Blocked) else failure.getErrorMessage()
+        reason = f"refused ({failure.value.reason})" if isinstance(failure.value, BlockedResponse) else failure.getErrorMessage()
         state.resolution.add(step, request.meta.get("real_url", request.url), None, reason)
         if not failure.check(IgnoreRequest):
             logger.warning("%s step failed for %s: %s", step, state.doi or state.ref.given, failure.getErrorMessage())

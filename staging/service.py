@@ -178,18 +178,7 @@ def stage_case(
         before = case_snapshot(case)
     elif case.review_state in REQUEUE_ON_SOURCE_CHANGE:
         case.review_state = ReviewState.STAGED
-    case.canonical_url = record.url
-    case.document_id = document.id if document is not None else case.document_id
-    case.doi = record.doi or None
-    case.license_raw = record.license_text or None
-    license_result = case_values.get("license")
-    case.license = license_result.value if license_result is not None else None
-    case.published = record.published or None
-    for name in _CASE_TEXT_FIELDS:
-        setattr(case, name, getattr(record, name) or None)
-    case.warnings = list(record.warnings)
-    case.extra = _public_extra(record.extra)
-    case.content_sha256 = content_sha
+    _copy_record_onto_case(case, record, document, case_values.get("license"), content_sha)
     session.flush()
 
     if status == "new":
@@ -198,7 +187,35 @@ def stage_case(
         _insert_new_case_rows(session, case, results, stored_images)
         return case, status
 
-    # --- images, by (source_url, label) ---
+    by_position = _upsert_images(session, case, stored_images)
+    apply_field_results(session, case, results, {pos: img.id for pos, img in by_position.items()})
+    case.warning_codes = None  # its own inputs changed: the review warnings are computed again
+    session.flush()
+    if before is not None:
+        session.refresh(case)
+        on_source_changed(session, case, before, case_snapshot(case))
+    return case, status
+
+
+def _copy_record_onto_case(case: Case, record: Any, document: FetchedDocument | None, license_result: Any,
+                           content_sha: str) -> None:
+    """The record's case-level facts onto the case row (the license as the normalizer read it)."""
+    case.canonical_url = record.url
+    case.document_id = document.id if document is not None else case.document_id
+    case.doi = record.doi or None
+    case.license_raw = record.license_text or None
+    case.license = license_result.value if license_result is not None else None
+    case.published = record.published or None
+    for name in _CASE_TEXT_FIELDS:
+        setattr(case, name, getattr(record, name) or None)
+    case.warnings = list(record.warnings)
+    case.extra = _public_extra(record.extra)
+    case.content_sha256 = content_sha
+
+
+def _upsert_images(session: Session, case: Case, stored_images: list[StoredImage]) -> dict[int, Image]:
+    """The case's images updated by ``(source_url, label)``, new ones added, those no longer on the
+    page excluded (kept for the reviewer's work on them); returns position -> image."""
     existing = {(img.source_url, img.label): img for img in session.scalars(select(Image).where(Image.case_id == case.id))}
     by_position: dict[int, Image] = {}
     seen: set[tuple[str, str]] = set()
@@ -230,14 +247,7 @@ def stage_case(
             image.included = False
             image.provenance = {**(image.provenance or {}), "removed_upstream": True}
     session.flush()
-
-    apply_field_results(session, case, results, {pos: img.id for pos, img in by_position.items()})
-    case.warning_codes = None  # its own inputs changed: the review warnings are computed again
-    session.flush()
-    if before is not None:
-        session.refresh(case)
-        on_source_changed(session, case, before, case_snapshot(case))
-    return case, status
+    return by_position
 
 
 _IMAGES = Image.__table__

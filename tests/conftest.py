@@ -22,8 +22,8 @@ from PIL import Image
 from tests.databases import backend_name, drop_database, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The real sample of the dataset's metadata.csv (../shared/reference/metadata-sample.csv, copied
-#: byte for byte so that a clone works wherever it is put).
+#: The real sample of the dataset's metadata.csv (453 published rows, byte for byte, so that a clone
+#: works wherever it is put).
 SAMPLE_CSV = ROOT / "tests" / "fixtures" / "reference" / "metadata-sample.csv"
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 

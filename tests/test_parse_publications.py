@@ -11,7 +11,7 @@ from ingest.crossref import parse_crossref_work
 from ingest.jats import NoFullText, normalize_license, parse_jats, third_party_evidence
 from ingest.pages import ParseError
 from ingest.papers import cases_from_article, merge_figure_urls
-from ingest.publisher import Blocked, parse_article_html
+from ingest.publisher import BlockPageInsteadOfArticle, parse_article_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "publications"
 EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
@@ -55,7 +55,7 @@ def test_figure_field(name, field):
 
 @pytest.mark.parametrize("name", FAILURES)
 def test_failure_pages_raise(name):
-    exception = {"NoFullText": NoFullText, "Blocked": Blocked, "ParseError": ParseError}[EXPECTED[name]["raises"]]
+    exception = {"NoFullText": NoFullText, "Blocked": BlockPageInsteadOfArticle, "ParseError": ParseError}[EXPECTED[name]["raises"]]
     with pytest.raises(exception):
         if EXPECTED[name]["kind"] == "crossref":
             parse_crossref_work(SOURCES[name].read_text())

@@ -32,7 +32,7 @@ def test_without_an_onset_the_anchor_is_hospitalisation():
         ImageTexts(0, date_text="Day 1"), ImageTexts(1, date_text="2 weeks later"), ImageTexts(2, date_text="after a few days"),
     ])
     assert timeline.anchor == HOSPITALISATION
-    # "2 weeks later" counts from the previous study; "a few days" is 5 (SCHEMA.md)
+    # "2 weeks later" counts from the previous study; "a few days" is 5 (the dataset's SCHEMA.md)
     assert offsets(timeline) == [1, 15, 20]
 
 

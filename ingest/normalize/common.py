@@ -146,9 +146,6 @@ class Normalized:
     flags: tuple[str, ...] = ()
 
 
-BLANK = Normalized(None)
-
-
 def found(value, text: str, start: int, end: int, rule: str, version: int = 1, flags: tuple[str, ...] = ()) -> Normalized:
     """A value justified by ``text[start:end]``."""
     return Normalized(value, text[start:end], start, end, rule, version, "", flags)

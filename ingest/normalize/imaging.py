@@ -51,7 +51,7 @@ OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an 
 # Radiopaedia's stack `plane_projection` values. "Frontal" says neither PA nor AP.
 _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # supine wins over AP: "AP supine", "(AP) Supino", SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
+    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
     (AP_SUPINE, compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
     (PA, compile(r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
     (AP, compile(
@@ -496,23 +496,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
         except ValueError:
             pass
     history = _history(text)
-    day_values: dict[int, re.Match[str]] = {}
-    since_onset = None
-    stay_day = None
-    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
-        n = int(m.group("n") or m.group("n2"))
-        base = m.group("base") or m.group("base2") or ""
-        qual = (m.group("qual") or "").strip().lower()
-        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
-            since_onset = since_onset or (n, m)
-        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
-            # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
-            # onset when the history gives it
-            stay_day = stay_day or m
-        elif base and m.group("of" if m.group("n") else "of2"):
-            continue  # "7th day after the initiation of treatment": another base
-        else:
-            day_values.setdefault(n, m)
+    day_values, since_onset, stay_day = _day_mentions(text)
     if since_onset:
         n, m = since_onset
         return found(n, text, m.start(), m.end(), "offset.day-of-illness", OFFSET_VERSION)
@@ -537,36 +521,70 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     if len(afters) > 1:
         return blank("several relative times: the text describes several images", text, afters[0].start(), afters[-1].end(), "offset.relative", OFFSET_VERSION)
     if afters:
-        m = afters[0]
-        n = m.group("n") or m.group("n2")
-        unit = m.group("unit") or m.group("unit2")
-        amount = _amount(n, unit)
-        base = (m.group("base") or m.group("base2") or "").lower()
-        if amount is None:
-            return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
-        if re.search(r"onset|symptom|developing|illness", base):
-            return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-        if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
-            if history:
-                return blank("days after admission and a symptom history: the base is not stated", text, history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
-            return found(amount, text, m.start(), m.end(), "offset.after-admission", OFFSET_VERSION)
-        if previous_offset is not None:
-            return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
-        if not history and _ADMISSION_CONTEXT.search(text, 0, m.start()) and not _LATER_WORDS.search(text):
-            s_start, s_end = sentence_at(text, m.start())
-            if _IMAGE_WORDS.search(text, s_start, s_end):
-                # "Admitted with fever. Chest X-ray after a few days": the first image, counted from admission
-                return found(amount, text, m.start(), m.end(), "offset.after-admission-context", OFFSET_VERSION)
-        return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+        return _offset_after(text, afters[0], history, previous_offset)
     at_admission = _AT_ADMISSION.search(text)
     if at_admission:
-        if history:
-            return blank("an image on admission after a symptom history: offset 0 (admission) or the history (onset)", text,
-                         min(history[1].start(), at_admission.start()), max(history[1].end(), at_admission.end()), "offset.on-admission", OFFSET_VERSION)
-        if other_time or _LATER_WORDS.search(text):
-            return blank("an image on admission and another time in the text: it describes several images", text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
-        return found(0, text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
+        return _offset_on_admission(text, at_admission, history, other_time)
     if history:
         m = history[1]
         return blank("a symptom duration, but not when the image was taken", text, m.start(), m.end(), "offset.history", OFFSET_VERSION)
     return Normalized(None)
+
+
+def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Match[str]] | None, re.Match[str] | None]:
+    """The text's "day N" mentions: plain days by number, the first day of illness (N and its
+    match) and the first day of the hospital stay; days counted from another base are skipped."""
+    day_values: dict[int, re.Match[str]] = {}
+    since_onset = None
+    stay_day = None
+    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+        n = int(m.group("n") or m.group("n2"))
+        base = m.group("base") or m.group("base2") or ""
+        qual = (m.group("qual") or "").strip().lower()
+        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+            since_onset = since_onset or (n, m)
+        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+            # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
+            # onset when the history gives it
+            stay_day = stay_day or m
+        elif base and m.group("of" if m.group("n") else "of2"):
+            continue  # "7th day after the initiation of treatment": another base
+        else:
+            day_values.setdefault(n, m)
+    return day_values, since_onset, stay_day
+
+
+def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]] | None,
+                  previous_offset: int | None) -> Normalized:
+    """The one relative time of the text ("5 days after onset", "after a few days"), by its base."""
+    n = m.group("n") or m.group("n2")
+    unit = m.group("unit") or m.group("unit2")
+    amount = _amount(n, unit)
+    base = (m.group("base") or m.group("base2") or "").lower()
+    if amount is None:
+        return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+    if re.search(r"onset|symptom|developing|illness", base):
+        return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
+    if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
+        if history:
+            return blank("days after admission and a symptom history: the base is not stated", text, history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
+        return found(amount, text, m.start(), m.end(), "offset.after-admission", OFFSET_VERSION)
+    if previous_offset is not None:
+        return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
+    if not history and _ADMISSION_CONTEXT.search(text, 0, m.start()) and not _LATER_WORDS.search(text):
+        s_start, s_end = sentence_at(text, m.start())
+        if _IMAGE_WORDS.search(text, s_start, s_end):
+            # "Admitted with fever. Chest X-ray after a few days": the first image, counted from admission
+            return found(amount, text, m.start(), m.end(), "offset.after-admission-context", OFFSET_VERSION)
+    return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+
+
+def _offset_on_admission(text: str, at_admission: re.Match[str], history: tuple[int, re.Match[str]] | None,
+                         other_time: re.Match[str] | None) -> Normalized:
+    """An image "on admission": offset 0 when nothing else in the text dates it."""
+    if history:
+        return blank("an image on admission after a symptom history: offset 0 (admission) or the history (onset)", text,
+                     min(history[1].start(), at_admission.start()), max(history[1].end(), at_admission.end()), "offset.on-admission", OFFSET_VERSION)
+    if other_time or _LATER_WORDS.search(text):
+        return blank("an image on admission and another time in the text: it describes several images", text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
+    return found(0, text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)

@@ -1,7 +1,7 @@
 """A dataset checkout with annotations, as the real repository lays them out.
 
 ``annotations/covid-severity-scores.csv`` is the published file (``tests/fixtures/annotations``,
-a byte-for-byte copy of ../shared/reference/annotations/) cut to the rows whose image the
+a byte-for-byte copy of the dataset repository's ``annotations/``) cut to the rows whose image the
 checkout holds: its ``##`` comment lines, header and rows keep their bytes. The metadata rows are
 the real sample's rows of those images; the images are generated at assorted sizes in the format
 their extension names. Masks follow ``annotations/lungVAE-masks/<stem>_mask.png``; boxes are a

@@ -1,5 +1,5 @@
 """A release loads and iterates in torchxrayvision's COVID19_Dataset, masks included, and the
-severity scores join its rows by filename (users-needs.md section 2)."""
+severity scores join its rows by filename (as ``torchxrayvision.datasets`` reads them)."""
 
 from __future__ import annotations
 

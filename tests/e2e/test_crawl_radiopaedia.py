@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -59,7 +60,28 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     assert mirror.count("/cases/covid-19-pneumonia-60?lang=us") == 1  # a 404 in the fixtures: answered, not staged
 
     assert [r[0] for r in rows(db, "select source_key from cases order by source_key")] == ["74867", "75037"]
+    case = _assert_case_15_staged_as_parsed(db)
+    _assert_case_15_images_and_volumes(db, media, case["id"])
+    _assert_case_15_fields(db, case["id"])
+    _assert_pages_kept_with_validators(db, media, case)
 
+    case12 = _case(db, "74867")
+    assert case12["canonical_url"] == CASE_12
+    assert [(i["format"], i["width"]) for i in _images(db, case12["id"])] == [("jpeg", 40), ("nifti-gz", 32)]
+
+    run = rows(db, "select cases_seen, cases_new, cases_skipped, images, field_coverage, stats, warnings from crawl_runs")
+    assert len(run) == 1
+    seen, new, skipped, images_count, coverage, stats, warnings = run[0]
+    assert (new, skipped, images_count) == (2, 0, 7)
+    assert seen == 43
+    assert json.loads(coverage)["title"] == 1.0
+    assert json.loads(stats)["cases/missing"] == 41
+    assert json.loads(warnings) == []
+    assert "crawl summary radiopaedia" in result.stderr
+
+
+def _assert_case_15_staged_as_parsed(db: str) -> dict:
+    """The case's text as the parser reads the fixture page, staged, without crawl plumbing."""
     want = expected("radiopaedia", "case_classic")["record"]
     case = _case(db, "75037")
     for name in ("canonical_url", "doi", "title", "authors", "age_text", "sex_text", "history", "findings", "discussion", "credit"):
@@ -68,8 +90,11 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     assert case["license"] == "CC BY-NC-SA 3.0"
     assert case["review_state"] == "staged"
     assert "_documents" not in json.loads(case["extra"]) and "_stored_images" not in json.loads(case["extra"])
+    return case
 
-    images = _images(db, case["id"])
+
+def _assert_case_15_images_and_volumes(db: str, media: Path, case_id: int) -> None:
+    images = _images(db, case_id)
     assert [(i["position"], i["label"], i["format"]) for i in images] == [
         (0, "study 86625 / stack 1", "png"),
         (1, "study 86625 / stack 1", "jpeg"),
@@ -80,8 +105,6 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     for image in images:
         stored = media / image["media_path"]
         assert stored.is_file() and image["media_path"] == f"{image['sha256'][:2]}/{image['sha256']}"
-        import hashlib
-
         assert hashlib.sha256(stored.read_bytes()).hexdigest() == image["sha256"]
     # The 16-bit PNG is kept, and converted to 8-bit for the dataset, with the conversion recorded.
     sixteen = json.loads(images[2]["provenance"])["converted"]
@@ -99,7 +122,9 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     assert json.loads(images[3]["provenance"])["built_from_slices"] == 6
     assert images[4]["width"] == 32 and json.loads(images[4]["provenance"])["built_from_slices"] == 4
 
-    fields = _fields(db, case["id"])
+
+def _assert_case_15_fields(db: str, case_id: int) -> None:
+    fields = _fields(db, case_id)
     assert fields[(None, "sex")] == "M"
     assert fields[(None, "finding")] == "Pneumonia/Viral/COVID-19"
     assert fields[(None, "doi")] == "10.53347/rID-75037"
@@ -108,7 +133,9 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     assert fields[(4, "view")] == "Coronal"
     assert fields[(0, "modality")] == "X-ray"
 
-    # The case page and the stacks answers are kept, with their validators.
+
+def _assert_pages_kept_with_validators(db: str, media: Path, case: dict) -> None:
+    """The case pages and the stacks answers are kept, with their validators."""
     documents = rows(db, "select url, status, etag, body_path from fetched_documents order by url")
     assert [d[0] for d in documents] == sorted([
         "https://radiopaedia.org/cases/covid-19-pneumonia-12?lang=us", "https://radiopaedia.org/cases/covid-19-pneumonia-15?lang=us",
@@ -117,20 +144,6 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     ])
     assert all(d[1] == 200 and d[2] and (media / d[3]).is_file() for d in documents)
     assert case["document_id"] == rows(db, f"select id from fetched_documents where url = '{CASE_15}?lang=us'")[0][0]
-
-    case12 = _case(db, "74867")
-    assert case12["canonical_url"] == CASE_12
-    assert [(i["format"], i["width"]) for i in _images(db, case12["id"])] == [("jpeg", 40), ("nifti-gz", 32)]
-
-    run = rows(db, "select cases_seen, cases_new, cases_skipped, images, field_coverage, stats, warnings from crawl_runs")
-    assert len(run) == 1
-    seen, new, skipped, images_count, coverage, stats, warnings = run[0]
-    assert (new, skipped, images_count) == (2, 0, 7)
-    assert seen == 43
-    assert json.loads(coverage)["title"] == 1.0
-    assert json.loads(stats)["cases/missing"] == 41
-    assert json.loads(warnings) == []
-    assert "crawl summary radiopaedia" in result.stderr
 
 
 def test_second_crawl_fetches_no_case_and_no_image_again(mirror_of, crawl, project_env):

@@ -19,7 +19,7 @@ from db.models import Case, FieldValue, Image, PatientId, Release
 from db.session import open_database, session_scope
 from exports import release as release_module
 from exports.baseline import import_dataset
-from exports.release import ExportRefused, export_into_dataset, export_release
+from exports.release import ExportOptions, ExportRefused, export_into_dataset, export_release
 from exports.validate import validate
 from media.imaging import describe_image
 from media.store import MediaStore
@@ -87,7 +87,7 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
     add_case(engine, store, "9001", images=[png_bytes(seed=11), png_bytes(seed=12, mode="I;16")])
     add_case(engine, store, "9000", images=[jpeg_bytes(seed=13, mode="CMYK")])
     add_case(engine, store, "9002", images=[nifti_gz_bytes((6, 6, 3))])
-    report = export_into_dataset(engine, store, checkout, reports=None)
+    report = export_into_dataset(engine, store, checkout, ExportOptions(reports=None))
     after = (checkout / "metadata.csv").read_bytes()
     assert after.startswith(before) and report.new_rows == 4
     for rel, data in old_files.items():
@@ -197,17 +197,27 @@ def test_gate_minor_and_unconfirmed_age(env):
     assert rows_of(checkout / "metadata.csv")[-1]["filename"] == "radiopaedia-noage-1.png"
 
 
+@pytest.mark.parametrize("options", [ExportOptions(licenses=frozenset({"CC BY 4.0"})), ExportOptions(state="staged")])
+def test_a_checkout_gets_no_license_subset_or_preview(env, options):
+    engine, store, checkout = env
+    add_case(engine, store, "sub", images=[png_bytes(seed=63)])
+    before = tree(checkout)
+    with pytest.raises(ValueError, match="separate release"):
+        export_into_dataset(engine, store, checkout, options)
+    assert tree(checkout) == before
+
+
 @pytest.mark.parametrize("license,rule", [(None, "license.unknown"), ("CC BY-NC-SA 4.0", "license.not-allowed")])
 def test_gate_license(env, license, rule):
     engine, store, checkout = env
     case = add_case(engine, store, "lic", license=license, images=[png_bytes(seed=61)])
     narrow = frozenset({"CC BY 4.0"})
     with pytest.raises(ExportRefused) as info:
-        export_into_dataset(engine, store, checkout, allowed=narrow)
+        export_into_dataset(engine, store, checkout, ExportOptions(allowed=narrow))
     assert [f.rule for f in info.value.failures] == [rule]
     with session_scope(engine) as session:
         session.get(Case, case).license = "CC BY 4.0"
-    export_into_dataset(engine, store, checkout, allowed=narrow)
+    export_into_dataset(engine, store, checkout, ExportOptions(allowed=narrow))
 
 
 def _recompressed(data: bytes, quality=70, scale=0.8) -> bytes:
@@ -370,7 +380,7 @@ def test_refused_release_lists_every_reason_on_the_command_line(env, scrapy_cmd)
 
 
 def load_like_torchxrayvision(imgpath, csvpath, views=("PA", "AP", "AP Supine")):
-    """torchxrayvision's COVID19_Dataset, as documented (users-needs.md section 2), without torch."""
+    """torchxrayvision's COVID19_Dataset, as its ``datasets.py`` reads the release, without torch."""
     import pandas as pd
 
     frame = pd.read_csv(csvpath)
@@ -431,7 +441,7 @@ def test_needs_information_cases_are_exported_as_todo_only_when_asked(env, tmp_p
     assert report.new_rows == 1
     assert [r["filename"] for r in rows_of(tmp_path / "plain" / "metadata.csv")][-1] == "radiopaedia-9100-1.png"
 
-    export_release(engine, store, tmp_path / "asked", include_needs_info=True)
+    export_release(engine, store, tmp_path / "asked", ExportOptions(include_needs_info=True))
     new = {r["filename"]: r for r in rows_of(tmp_path / "asked" / "metadata.csv")[len(CLEAN_ROWS) + 1:]}
     assert set(new) == {"radiopaedia-9100-1.png", "radiopaedia-9101-1.png"}
     assert new["radiopaedia-9101-1.png"]["finding"] == "todo"  # whatever the normalizer said

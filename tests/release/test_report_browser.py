@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.release import export_release
+from exports.release import ExportOptions, export_release
 from tests.conftest import png_bytes, screenshot_path
 from tests.release.test_release import add_case, env  # noqa: F401 - the fixture
 from tests.review.conftest import xray_png
@@ -27,7 +27,7 @@ def test_the_report_shows_what_is_new_first(env, tmp_path):
         add_case(engine, store, f"95{n:02d}", license=license, finding=finding, images=[xray_png(30 + n), xray_png(40 + n)])
     add_case(engine, store, "9599", state="staged", images=[png_bytes(seed=99)])
     out = tmp_path / "release"
-    export_release(engine, store, out, "2026-12-04")
+    export_release(engine, store, out, ExportOptions(name="2026-12-04"))
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from exports.backfill import backfill_file
-from exports.release import export_into_dataset, export_release
+from exports.release import ExportOptions, export_into_dataset, export_release
 from tests.conftest import SAMPLE_CSV, png_bytes
 from tests.release.test_release import add_case, env  # noqa: F401 - the fixture
 
@@ -41,7 +41,7 @@ def test_a_release_and_a_backfill_follow_the_umask(env, tmp_path, umask, mask, d
         assert mode(out / name) == file, name
     assert mode(out / "images") == directory and mode(out / "report") == directory
     add_case(engine, store, "9401", images=[png_bytes(seed=82)])
-    export_into_dataset(engine, store, checkout, reports=tmp_path / "reports")
+    export_into_dataset(engine, store, checkout, ExportOptions(reports=tmp_path / "reports"))
     assert mode(checkout / "metadata.csv") == file
     assert mode(tmp_path / "reports" / "CHANGELOG.md") == file
     filled = tmp_path / "filled.csv"

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from db.models import Case, FieldValue, Image
 from db.session import session_scope
 from exports.baseline import import_dataset
-from exports.release import export_into_dataset
+from exports.release import ExportOptions, export_into_dataset
 from review import actions
 from review import warnings as warnings_module
 from review.queries import QueueFilter, case_view, queue
@@ -165,7 +165,7 @@ def test_release_then_import_of_the_new_checkout(rdb, tmp_path):
     with session_scope(rdb.engine) as s:
         actions.approve(s, actions.open_case(s, approved), "alice")
     sync(rdb)
-    export_into_dataset(rdb.engine, rdb.store, checkout, reports=None)
+    export_into_dataset(rdb.engine, rdb.store, checkout, ExportOptions(reports=None))
     sync(rdb)
     assert_stored_equal_full(rdb)
     import_dataset(checkout, rdb.engine, rdb.store)  # the released case's film is now in the baseline
