@@ -177,11 +177,11 @@ def _strings(element: Any, hidden: bool, preserve: bool, out: list[str], skip: C
         out.append(_collapse(element.text, preserve))
     for child in element:
         tag = child.tag
-        if isinstance(tag, str) and child not in skip:  # comments: only their tail counts
+        if isinstance(tag, str):  # comments: only their tail counts
             substitute = replace(child) if replace is not None else None
-            if substitute is not None:
+            if substitute is not None:  # a replacement stands for the element, skipped or not
                 out.append(substitute)
-            else:
+            elif child not in skip:
                 _strings(child, hidden or tag in _STRING_CONTAINERS, preserve or tag in _PRESERVE_WHITESPACE,
                          out, skip, replace)
         if child.tail and not hidden:
@@ -201,9 +201,10 @@ def strings(node: Selector | Any, skip: Collection[Any] = (), replace: Replaceme
     return out
 
 
-def text(node: Selector | Any, separator: str = "", *, strip: bool = False, skip: Collection[Any] = ()) -> str:
+def text(node: Selector | Any, separator: str = "", *, strip: bool = False, skip: Collection[Any] = (),
+         replace: Replacement | None = None) -> str:
     """The text of an element: its strings joined by ``separator`` (``strip``: each stripped, empty ones dropped)."""
-    found = strings(node, skip)
+    found = strings(node, skip, replace)
     if strip:
         found = [s.strip() for s in found if s.strip()]
     return separator.join(found)
