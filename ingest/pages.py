@@ -157,8 +157,18 @@ def next_sibling(node: Selector, names: Collection[str] = ()) -> Selector | None
     return None
 
 
-def _in_tags(element: Any, names: frozenset[str]) -> bool:
-    return element.tag in names or any(a.tag in names for a in element.iterancestors())
+def _in_tags(element: Any, names: frozenset[str], within: Any = None) -> bool:
+    """``element`` or an ancestor (up to ``within``, inclusive, when given) is named one of ``names``."""
+    if element.tag in names:
+        return True
+    if element is within:
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor.tag in names:
+            return True
+        if ancestor is within:
+            break
+    return False
 
 
 def _collapse(value: str, preserve: bool) -> str:
@@ -188,23 +198,31 @@ def _strings(element: Any, hidden: bool, preserve: bool, out: list[str], skip: C
             out.append(_collapse(child.tail, preserve))
 
 
-def strings(node: Selector | Any, skip: Collection[Any] = (), replace: Replacement | None = None) -> list[str]:
+def strings(node: Selector | Any, skip: Collection[Any] = (), replace: Replacement | None = None, *,
+            own_container: bool = True, within: Any = None) -> list[str]:
     """The text strings of an element (a Selector or an lxml element), in document order.
 
     ``skip`` holds lxml elements left out (their tails kept); ``replace`` may give an element's
-    text as one string instead of its own strings.
+    text as one string instead of its own strings. An element that is itself a <script>, <style>,
+    <template>, <rt> or <rp> reads its own strings (as ``get_text`` does) unless ``own_container``
+    is False (the Radiopaedia parser has always read it as empty). ``within`` (an lxml element)
+    reads the element as if the page ended above that ancestor (the publisher's captions are read
+    from a copy of their element).
     """
     element = node.root if isinstance(node, Selector) else node
+    if own_container and element.tag in _STRING_CONTAINERS:
+        hidden = False
+    else:
+        hidden = _in_tags(element, _STRING_CONTAINERS, within)
     out: list[str] = []
-    _strings(element, _in_tags(element, _STRING_CONTAINERS), _in_tags(element, _PRESERVE_WHITESPACE), out,
-             skip, replace)
+    _strings(element, hidden, _in_tags(element, _PRESERVE_WHITESPACE, within), out, skip, replace)
     return out
 
 
 def text(node: Selector | Any, separator: str = "", *, strip: bool = False, skip: Collection[Any] = (),
-         replace: Replacement | None = None) -> str:
+         replace: Replacement | None = None, own_container: bool = True, within: Any = None) -> str:
     """The text of an element: its strings joined by ``separator`` (``strip``: each stripped, empty ones dropped)."""
-    found = strings(node, skip, replace)
+    found = strings(node, skip, replace, own_container=own_container, within=within)
     if strip:
         found = [s.strip() for s in found if s.strip()]
     return separator.join(found)

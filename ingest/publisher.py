@@ -110,11 +110,11 @@ def _springer_full(url: str) -> str:
     return re.sub(r"(//media\.springernature\.com)/lw\d+/", r"\1/full/", url)
 
 
-def _panel_letter(element: Any) -> str | None:
+def _panel_letter(element: Any, caption: Any) -> str | None:
     """A bold panel letter ("B", "(b)") as "(b)", the way the sub-captions are read; None for other elements."""
     if element.tag not in ("b", "strong"):
         return None
-    letter = text(element, strip=True)
+    letter = text(element, strip=True, within=caption)
     if re.fullmatch(r"[A-Ha-h]", letter):
         return f"({letter})"
     if re.fullmatch(r"\(([A-Ha-h])\)", letter):
@@ -124,17 +124,20 @@ def _panel_letter(element: Any) -> str | None:
 
 def _caption_with_letters(node: Selector | None) -> str:
     """Caption text with bold panel letters written as "(a)" so the sub-captions can be read;
-    the label (``.captionLabel``) left out."""
+    the label (``.captionLabel``) left out. The caption is read on its own, as a copy of its
+    element (what encloses it on the page, a stray <rt> for one, hides nothing)."""
     if node is None:
         return ""
-    own = _panel_letter(node.root)
+    caption = node.root
+    own = _panel_letter(caption, caption)
     if own is not None:
         found = own
     elif "captionLabel" in classes(node):
         found = ""
     else:
         labels = {label.root for label in below(node, ".captionLabel")}
-        found = text(node, " ", strip=True, skip=labels, replace=_panel_letter)
+        found = text(node, " ", strip=True, skip=labels, replace=lambda el: _panel_letter(el, caption),
+                     own_container=False, within=caption)
     return re.sub(r"\s+", " ", found.replace("\xa0", " ")).strip()
 
 

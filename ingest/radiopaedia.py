@@ -111,6 +111,11 @@ def _is_case_path(path: str) -> bool:
 
 # --- Search --------------------------------------------------------------------------------------
 
+def _text(node: Selector, separator: str = "") -> str:
+    # An element that is itself a <script>/<template>/... reads as empty here, as it always has.
+    return text(node, separator, own_container=False)
+
+
 def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
@@ -156,7 +161,7 @@ class RadiopaediaSearchPage(HtmlPage):
     def card(card: Selector, case_url: str) -> dict[str, Any]:
         def text_of(query: str) -> str:
             el = first_below(card, query)
-            return squash(text(el, " ")) if el is not None else ""
+            return squash(_text(el, " ")) if el is not None else ""
 
         return {
             "url": case_url,
@@ -165,7 +170,7 @@ class RadiopaediaSearchPage(HtmlPage):
             "published": text_of(".search-result-published_at"),
             "diagnostic_certainty": text_of(".search-result-diagnostic-certainty"),
             "completeness": text_of(".search-result-completeness"),
-            "modalities": [squash(text(s)) for s in card.xpath(_CARD_MODALITIES) if squash(text(s))],
+            "modalities": [squash(_text(s)) for s in card.xpath(_CARD_MODALITIES) if squash(_text(s))],
         }
 
 
@@ -254,7 +259,7 @@ def _ids_in(element: Selector) -> list[str]:
         if match:
             ids.append(match.group(1))
     if "data" in names and "hidden" in names:
-        ids.extend(_hidden_data_study_ids(text(element)))
+        ids.extend(_hidden_data_study_ids(_text(element)))
     return ids
 
 
@@ -306,7 +311,7 @@ class RadiopaediaCasePage(HtmlPage):
         """Label -> value element of the citation/metadata block (``div.col-sm-3 > strong`` + ``div.col-sm-8``)."""
         rows: dict[str, Selector] = {}
         for label in self.css("div.col-sm-3 > strong, dt, .meta-item-label, .case-meta-label"):
-            key = _LABEL_KEYS.get(_label(text(label)))
+            key = _LABEL_KEYS.get(_label(_text(label)))
             if not key or key in rows:
                 continue
             holder = label.root.getparent() if label.root.tag == "strong" else label.root
@@ -319,15 +324,15 @@ class RadiopaediaCasePage(HtmlPage):
 
     @cached_property
     def row_texts(self) -> dict[str, str]:
-        return {key: tidy(text(value, " ")) for key, value in self.rows.items()}
+        return {key: tidy(_text(value, " ")) for key, value in self.rows.items()}
 
     def row_text(self, key: str) -> str:
         return self.row_texts.get(key, "")
 
     def title(self) -> str:
         el = self.first("h1.header-title, .header-title, #content-header h1")
-        if el is not None and squash(text(el, " ")):
-            return squash(text(el, " "))
+        if el is not None and squash(_text(el, " ")):
+            return squash(_text(el, " "))
         og = self.first('meta[property="og:title"]')
         if og is not None and og.attrib.get("content", "").strip():
             return re.sub(r"(?<!\s)\s*\|\s*Radiopaedia\.org\s*$", "", og.attrib["content"].strip(), flags=re.I)
@@ -336,7 +341,7 @@ class RadiopaediaCasePage(HtmlPage):
     @cached_property
     def courtesy_text(self) -> str:
         el = self.first("#offline-workflow-footer-courtesy, .case-courtesy")
-        return tidy(text(el, " ")) if el is not None else ""
+        return tidy(_text(el, " ")) if el is not None else ""
 
     def rid(self) -> str:
         """The case's rID: metadata rows, the DOI, the permalink, the courtesy line, the URL; '' if none."""
@@ -397,10 +402,10 @@ class RadiopaediaCasePage(HtmlPage):
         items: dict[str, str] = {}
         for item in self.css("#case-patient-data .data-item, .data-item"):
             label_el = first_below(item, ".data-item-label, strong")
-            full = squash(text(item, " "))
+            full = squash(_text(item, " "))
             if label_el is not None:
-                label = _label(text(label_el))
-                label_text = squash(text(label_el, " "))
+                label = _label(_text(label_el))
+                label_text = squash(_text(label_el, " "))
                 value = squash(full[len(label_text):] if full.startswith(label_text) else full)
             elif ":" in full:
                 label, value = (part.strip() for part in full.split(":", 1))
@@ -432,8 +437,8 @@ class RadiopaediaCasePage(HtmlPage):
             studies.append({
                 "index": index,
                 "study_id": ids[0] if ids else "",
-                "modality": squash(text(modality_el, " ")) if modality_el is not None else "",
-                "title": squash(text(title_el, " ")) if title_el is not None else "",
+                "modality": squash(_text(modality_el, " ")) if modality_el is not None else "",
+                "title": squash(_text(title_el, " ")) if title_el is not None else "",
                 "findings": findings,
                 "quiz": quiz,
             })
@@ -448,7 +453,7 @@ class RadiopaediaCasePage(HtmlPage):
             # Layout B fallback (notes §1.3): any case section whose heading says "discussion".
             for section in self.css(".case-section"):
                 heading = _first(section.xpath("descendant::*[self::h2 or self::h3][1]"))
-                if heading is not None and "discussion" in text(heading).lower():
+                if heading is not None and "discussion" in _text(heading).lower():
                     found = section
                     break
         return _section_text(found)
@@ -468,7 +473,7 @@ class RadiopaediaCasePage(HtmlPage):
         """(licence text, "page" or "site-wide")."""
         for link in self.css('a[href*="/licence"], a[href*="/license"], a[href*="creativecommons.org/licenses"]'):
             holder = next((a for a in link.root.iterancestors() if a.tag in _LICENSE_HOLDER_TAGS), link.root)
-            found = tidy(text(holder, " "))
+            found = tidy(_text(holder, " "))
             if re.search(r"creative commons|cc[ -]by|licen[cs]e", found, re.I):
                 return found, "page"
         return SITE_LICENSE, "site-wide"
@@ -476,10 +481,10 @@ class RadiopaediaCasePage(HtmlPage):
     def diagnostic_certainty(self) -> str:
         el = self.first("span.diagnostic-certainty-title, .diagnostic-certainty-title, "
                         "#content-header .diagnostic-certainty, .diagnostic-certainty")
-        return squash(text(el, " ")) if el is not None else ""
+        return squash(_text(el, " ")) if el is not None else ""
 
     def systems(self) -> list[str]:
-        return [squash(text(a)) for a in below(self.rows["systems"], "a")] if "systems" in self.rows else []
+        return [squash(_text(a)) for a in below(self.rows["systems"], "a")] if "systems" in self.rows else []
 
     def tags(self) -> list[str]:
         if "tags" not in self.rows:

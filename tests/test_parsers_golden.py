@@ -82,6 +82,8 @@ def plain(value: Any) -> Any:
     """Records as JSON data (dataclasses as dicts, keys in field order); JSON round-trip included."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
+    elif isinstance(value, list):
+        value = [plain(item) for item in value]
     return json.loads(json.dumps(value, ensure_ascii=False, default=repr))
 
 
@@ -116,10 +118,12 @@ def test_same_outcome_as_before(key):
         assert got == expected
         return
     got, expected = got["returned"], expected["returned"]
-    if isinstance(expected, dict) and isinstance(got, dict):  # field by field: a readable failure
-        assert list(got) == list(expected)
-        for field_name in expected:
-            assert (field_name, got[field_name]) == (field_name, expected[field_name])
+    records = list(zip(got, expected)) if isinstance(expected, list) and isinstance(got, list) else [(got, expected)]
+    for got_record, expected_record in records:  # field by field: a readable failure
+        if isinstance(expected_record, dict) and isinstance(got_record, dict):
+            assert list(got_record) == list(expected_record)
+            for field_name in expected_record:
+                assert (field_name, got_record[field_name]) == (field_name, expected_record[field_name])
     # and the whole, key order included
     assert json.dumps(got, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
 
