@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -28,6 +28,19 @@ from ingest.pages import (
     tidy,
 )
 from ingest.records import CaseRecord, ImageRecord
+from ingest.sites.eurorad import (
+    CASE_PATH,
+    DOI_IN_TEXT,
+    HOST,
+    PUBLISHED_FORMAT,
+    SITE,
+    SITE_LICENSE,
+    SOURCE,
+    canonical_eurorad_url,
+    eurorad_case_url,
+    eurorad_credit,
+    eurorad_search_url,
+)
 
 __all__ = [
     "SITE",
@@ -40,13 +53,6 @@ __all__ = [
     "parse_eurorad_search",
 ]
 
-SITE = "https://www.eurorad.org"
-SOURCE = "eurorad"
-#: Site-wide licence of Eurorad cases (docs/site-notes.md §2.6), used when the page states none.
-SITE_LICENSE = "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International (CC BY-NC-SA 4.0)"
-
-_CASE_PATH_RE = re.compile(r"/case/(\d+)")
-_DOI_RE = re.compile(r"10\.35100/eurorad/[^\s\"'<>]+")
 _PUBLISHED_RE = re.compile(r"Published\s+on\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})", re.I)
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-full-src", "data-echo", "data-srcset", "srcset", "src")
 
@@ -83,40 +89,11 @@ _SEX_RE = re.compile(
 
 # --- URLs ----------------------------------------------------------------------------------------
 
-def canonical_eurorad_url(url: str) -> str:
-    """``https://www.eurorad.org/case/<n>`` for any case URL (``/teaching-case``, query, mirror host)."""
-    parts = urlsplit(urljoin(SITE + "/", url.strip()))
-    match = _CASE_PATH_RE.search(parts.path)
-    if match:
-        return f"{SITE}/case/{int(match.group(1))}"
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
-    return urlunsplit(("https", "www.eurorad.org", path, "", ""))
-
-
-def eurorad_case_url(number_or_url: str | int) -> str:
-    """Case URL from a case number (``16672``, ``"CASE 16672"``) or any case URL."""
-    value = str(number_or_url).strip()
-    match = re.fullmatch(r"(?:case\s*)?(\d+)", value, re.I)
-    if match:
-        return f"{SITE}/case/{int(match.group(1))}"
-    if _CASE_PATH_RE.search(value):
-        return canonical_eurorad_url(value)
-    raise ValueError(f"not a Eurorad case number or URL: {value!r}")
-
-
-def eurorad_search_url(query: str, page: int = 0) -> str:
-    """Advanced-search URL, newest first; ``page`` is 0-based (docs/site-notes.md §2.1)."""
-    if page < 0:
-        raise ValueError("Eurorad search pages start at 0")
-    params = {"search": query, "sort_by": "published_at", "sort_order": "DESC", "page": page}
-    return f"{SITE}/advanced-search?" + urlencode(params)
-
-
 def _absolute(href: str, page_url: str = "") -> str:
     """``href`` resolved against the page (a query-only href keeps the page's path), on the real host."""
     base = urljoin(SITE + "/", urlsplit(page_url).path or "/") if page_url else SITE + "/"
     parts = urlsplit(urljoin(base, href.strip()))
-    return urlunsplit(("https", "www.eurorad.org", parts.path, parts.query, ""))
+    return urlunsplit(("https", HOST, parts.path, parts.query, ""))
 
 
 def full_size_image_url(url: str) -> str:
@@ -154,7 +131,7 @@ class EuroradSearchPage(HtmlPage):
     def search_page(self) -> SearchPage:
         page = SearchPage()
         for link in self.links():
-            match = _CASE_PATH_RE.search(urlsplit(urljoin(SITE + "/", link.attrib.get("href", ""))).path)
+            match = CASE_PATH.search(urlsplit(urljoin(SITE + "/", link.attrib.get("href", ""))).path)
             if not match:
                 continue
             case_url = f"{SITE}/case/{int(match.group(1))}"
@@ -236,7 +213,7 @@ class EuroradCasePage(HtmlPage):
         match = re.search(r"case\s*(\d+)", squash(self.text(badge, " ")), re.I) if badge is not None else None
         if match:
             return match.group(1)
-        match = _CASE_PATH_RE.search(urlsplit(self.url).path)
+        match = CASE_PATH.search(urlsplit(self.url).path)
         return match.group(1) if match else ""
 
     def title(self) -> str:
@@ -449,7 +426,7 @@ class EuroradCasePage(HtmlPage):
         authors, institution = self.authors(meta.get("authors"))
         patient_line = self.patient_line(meta)
         age_text, sex_text = _split_patient_line(patient_line)
-        doi_match = _DOI_RE.search(self.html)
+        doi_match = DOI_IN_TEXT.search(self.html)
         license_text, license_source = self.license()
         ddx = self.differential_diagnosis(sections.get("ddx"))
         categories = self.value_text(meta.get("categories"))
@@ -481,14 +458,9 @@ class EuroradCasePage(HtmlPage):
 
 def _published_iso(published: str) -> str:
     try:
-        return datetime.strptime(published, "%d.%m.%Y").date().isoformat() if published else ""
+        return datetime.strptime(published, PUBLISHED_FORMAT).date().isoformat() if published else ""
     except ValueError:
         return ""
-
-
-def eurorad_credit(authors_line: str) -> str:
-    """The dataset's credit for a Eurorad case: ``Credit to `` and the authors line as shown."""
-    return f"Credit to {authors_line}" if authors_line else ""
 
 
 def _caption_modality(caption: str) -> str:

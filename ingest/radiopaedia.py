@@ -11,12 +11,27 @@ import re
 from datetime import datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
 from ingest.pages import HtmlPage, ParseError, SearchPage, below, block_text, classes, first_below, squash, text, tidy
 from ingest.records import CaseRecord, ImageRecord
+from ingest.sites.radiopaedia import (
+    CASE_DOI,
+    COURTESY,
+    HOST,
+    PUBLISHED_FORMATS,
+    RID_IN_TEXT,
+    SITE,
+    SITE_LICENSE,
+    SOURCE,
+    canonical_radiopaedia_url,
+    radiopaedia_case_url,
+    radiopaedia_credit,
+    radiopaedia_search_url,
+    radiopaedia_stacks_url,
+)
 
 __all__ = [
     "SITE",
@@ -32,75 +47,19 @@ __all__ = [
     "radiopaedia_stacks_url",
 ]
 
-SITE = "https://radiopaedia.org"
-SOURCE = "radiopaedia"
-#: The site-wide licence statement (docs/site-notes.md §1.7), used when the page itself names none.
-SITE_LICENSE = (
-    "Modified Creative Commons Attribution-NonCommercial-ShareAlike 3.0 Unported (CC BY-NC-SA 3.0); "
-    "attribution: contributor, Radiopaedia.org and rID (https://radiopaedia.org/licence)"
-)
-
-_RID_RE = re.compile(r"\brID[:\s-]*(\d{2,})", re.I)
-_DOI_RE = re.compile(r"10\.53347/rID-(\d+)", re.I)
 _STUDY_HREF_RE = re.compile(r"/studies/(\d+)")
 _TRAILING_ID_RE = re.compile(r"(?<!\d)(\d+)$")
-_COURTESY_RE = re.compile(r"Case courtesy of\s+(.+?),\s*Radiopaedia\.org", re.I | re.S)
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".avi", ".m4v", ".ogv")
 _XRAY_MODALITIES = {"x-ray", "xray", "x ray", "radiograph", "plain radiograph", "plain film"}
 
 
 # --- URLs ----------------------------------------------------------------------------------------
 
-def canonical_radiopaedia_url(url: str) -> str:
-    """``https://radiopaedia.org/<path>`` without query (``?lang=us``), fragment or trailing slash.
-
-    Any host (www., a local mirror) maps to the real one, so the record keeps the public URL.
-    """
-    parts = urlsplit(urljoin(SITE + "/", url.strip()))
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
-    return urlunsplit(("https", "radiopaedia.org", path, "", ""))
-
-
-def radiopaedia_case_url(slug_or_rid_or_url: str) -> str:
-    """Case URL from a slug (``covid-19-pneumonia-12``), an rID (``74867``, ``rID-74867``) or a URL."""
-    value = slug_or_rid_or_url.strip()
-    if not value:
-        raise ValueError("empty Radiopaedia case reference")
-    if "/" in value or value.startswith("http"):
-        parts = urlsplit(urljoin(SITE + "/", value))
-        match = re.search(r"/cases/([^/?#]+)", parts.path)
-        if match:
-            return canonical_radiopaedia_url("/cases/" + match.group(1))
-        doi = _DOI_RE.search(value)
-        if doi:
-            return canonical_radiopaedia_url("/cases/" + doi.group(1))
-        raise ValueError(f"not a Radiopaedia case URL: {value!r}")
-    rid = re.fullmatch(r"(?:rID[-: ]?)?(\d+)", value, re.I)
-    return canonical_radiopaedia_url("/cases/" + (rid.group(1) if rid else value))
-
-
-def radiopaedia_credit(authors: str, rid: str) -> str:
-    """The credit line re-users write when the page shows none (notes §1.4)."""
-    return f"Case courtesy of {authors}, Radiopaedia.org, rID: {rid}" if authors else f"Radiopaedia.org, rID: {rid}"
-
-
-def radiopaedia_stacks_url(study_id: str | int) -> str:
-    """Path-absolute URL of a study's stacks JSON; ``?lang=us`` as the site's own links carry it."""
-    return f"/studies/{int(str(study_id).strip())}/stacks?lang=us"
-
-
-def radiopaedia_search_url(query: str, page: int = 1) -> str:
-    """Search URL (``page`` is 1-based on Radiopaedia, docs/site-notes.md §1.2)."""
-    if page < 1:
-        raise ValueError("Radiopaedia search pages start at 1")
-    return f"{SITE}/search?" + urlencode({"lang": "us", "page": page, "q": query, "scope": "cases"})
-
-
 def _absolute(href: str, page_url: str = "") -> str:
     """``href`` resolved against the page (a query-only href keeps the page's path), on the real host."""
     base = urljoin(SITE + "/", urlsplit(page_url).path or "/") if page_url else SITE + "/"
     parts = urlsplit(urljoin(base, href.strip()))
-    return urlunsplit(("https", "radiopaedia.org", parts.path, parts.query, ""))
+    return urlunsplit(("https", HOST, parts.path, parts.query, ""))
 
 
 def _is_case_path(path: str) -> bool:
@@ -230,7 +189,7 @@ def _first(found: list[Selector]) -> Selector | None:
 def _parse_published(value: str) -> str:
     """ISO date from "18th Aug 2019" or "18 Aug 2019" (ordinal suffixes in one source only)."""
     cleaned = re.sub(r"(?<!\d)(\d+)(st|nd|rd|th)\b", r"\1", squash(value))
-    for fmt in ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d"):
+    for fmt in PUBLISHED_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date().isoformat()
         except ValueError:
@@ -348,11 +307,11 @@ class RadiopaediaCasePage(HtmlPage):
         rid_row = re.search(r"\d+", self.row_text("rid"))
         permalink_row = re.search(r"/cases/(\d+)\b", self.row_text("permalink"))
         # The citation holds dates too: only its DOI may give the rID.
-        for match in (rid_row, _DOI_RE.search(self.row_text("doi")), permalink_row,
-                      _DOI_RE.search(self.row_text("citation"))):
+        for match in (rid_row, CASE_DOI.search(self.row_text("doi")), permalink_row,
+                      CASE_DOI.search(self.row_text("citation"))):
             if match:
                 return match.group(1) if match.groups() else match.group(0)
-        match = _RID_RE.search(self.courtesy_text) or _DOI_RE.search(self.html)
+        match = RID_IN_TEXT.search(self.courtesy_text) or CASE_DOI.search(self.html)
         if match:
             return match.group(1)
         match = re.fullmatch(r"/cases/(\d+)/?", urlsplit(self.url).path)
@@ -380,7 +339,7 @@ class RadiopaediaCasePage(HtmlPage):
         """The contributor row, else the courtesy line's name, the author meta tag, the citation."""
         if self.row_text("contributor"):
             return self.row_text("contributor")
-        match = _COURTESY_RE.search(self.courtesy_text)
+        match = COURTESY.search(self.courtesy_text)
         if match and squash(match.group(1)):
             return squash(match.group(1))
         meta_author = self.first('meta[name="author"]')
@@ -391,9 +350,9 @@ class RadiopaediaCasePage(HtmlPage):
     def credit(self, authors: str, rid: str) -> str:
         """The courtesy line as the page writes it, else one in its form (notes §1.4)."""
         courtesy = self.courtesy_text
-        if courtesy and _COURTESY_RE.search(courtesy):
+        if courtesy and COURTESY.search(courtesy):
             credit = courtesy[courtesy.lower().index("case courtesy of"):]
-            end = _RID_RE.search(credit)
+            end = RID_IN_TEXT.search(credit)
             return credit[: end.end()] if end else credit
         return radiopaedia_credit(authors, rid)
 

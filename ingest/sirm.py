@@ -1,11 +1,7 @@
 """SIRM (Società Italiana di Radiologia Medica) COVID-19 case posts: a WordPress blog.
 
-Pure functions: HTML text + the URL it came from -> records. See docs/site-notes.md §3.
-
-Natural key: the post slug (``covid-19-caso-40``), prefixed with the language directory for the
-English mirror (``en/covid-19-case-5``) because the English posts are a separate numbering
-sequence. The slug is the same on ``www.sirm.org``, ``sirm.org`` and ``archivio.sirm.org``, while
-the case number alone is ambiguous between the two languages.
+Page objects: HTML text + the URL it came from -> records. See docs/site-notes.md §3; the site's
+facts (hosts, URL forms, the post slug as the case key) are in ``ingest/sites/sirm.py``.
 """
 
 from __future__ import annotations
@@ -19,16 +15,35 @@ from parsel import Selector
 
 from ingest.pages import HtmlPage, ParseError, SearchPage, ancestors, below, classes, first_below, parent, text
 from ingest.records import CaseRecord, ImageRecord
+from ingest.sites.sirm import (
+    CANONICAL_HOST,
+    IMAGE_EXT,
+    POST_PATH,
+    SIRM_HOSTS,
+    SITE_LICENSE,
+    SOURCE,
+    canonical_sirm_url,
+    sirm_case_url,
+    sirm_credit,
+    sirm_source_key,
+)
 
-SOURCE = "sirm"
-CANONICAL_HOST = "www.sirm.org"
-SIRM_HOSTS = {"www.sirm.org", "sirm.org", "archivio.sirm.org"}
+__all__ = [
+    "CANONICAL_HOST",
+    "SIRM_HOSTS",
+    "SOURCE",
+    "best_image_url",
+    "canonical_sirm_url",
+    "parse_sirm_listing",
+    "parse_sirm_post",
+    "parse_sirm_posts",
+    "sirm_case_url",
+    "sirm_source_key",
+]
 
-_POST_PATH = re.compile(r"^/(?:(?P<lang>en)/)?(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<slug>[^/?#]+)/?$")
 _CASE_TITLE = re.compile(r"\b(?:caso|case)\s*(?:n\.?\s*)?(\d+)\b", re.I)
 _SLUG_NUMBER = re.compile(r"covid-19-(?:caso|case)-(\d+)")
 _WP_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z]{3,4}$)")
-_IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|tiff?|bmp|webp)$", re.I)
 _MONTHS_IT = {m: i + 1 for i, m in enumerate(
     ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"])}
 _MONTHS_EN = {m: i + 1 for i, m in enumerate(
@@ -59,49 +74,9 @@ _GENDERED_PATIENT = re.compile(r"\b(?:il|la)\s+paziente\b|\bpaziente\s+(?:dimess
 
 # --- URLs ----------------------------------------------------------------------------------------
 
-def canonical_sirm_url(url: str) -> str:
-    """The URL under which a SIRM page is known, whatever host or print variant served it.
-
-    ``sirm.org`` and ``archivio.sirm.org`` serve the same WordPress paths, so the host becomes
-    ``www.sirm.org`` (the host the dataset's ``url`` column uses); the query (``?print=...``,
-    ``?lang=``) and fragment are dropped; a trailing slash is kept as WordPress writes permalinks.
-    """
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if host not in SIRM_HOSTS:
-        raise ValueError(f"not a SIRM URL: {url!r}")
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    if not path.endswith("/") and not _IMAGE_EXT.search(path):
-        path += "/"
-    return urlunsplit(("https", CANONICAL_HOST, path, "", ""))
-
-
-def sirm_case_url(number_or_url: int | str) -> str:
-    """URL of a case post from its Italian case number, or the canonical form of a post URL.
-
-    The dated permalink cannot be computed from the number, so a number yields WordPress's
-    ``?name=<slug>`` query, which WordPress answers with a redirect to the permalink.
-    """
-    if isinstance(number_or_url, int) or str(number_or_url).strip().isdigit():
-        return f"https://{CANONICAL_HOST}/?name=covid-19-caso-{int(number_or_url)}"
-    return canonical_sirm_url(str(number_or_url))
-
-
-def sirm_source_key(url: str) -> str:
-    """``covid-19-caso-40`` / ``en/covid-19-case-5`` from any post URL (any host, print variant)."""
-    parts = urlsplit(url)
-    m = _POST_PATH.match(re.sub(r"/{2,}", "/", parts.path))
-    if m:
-        return f"{m['lang']}/{m['slug']}" if m["lang"] else m["slug"]
-    name = re.search(r"(?:^|&)name=([^&]+)", parts.query)
-    if name:
-        return name.group(1)
-    raise ValueError(f"not a SIRM post URL: {url!r}")
-
-
 def _is_post_url(url: str) -> bool:
     parts = urlsplit(url)
-    return (parts.hostname or "").lower() in SIRM_HOSTS and bool(_POST_PATH.match(parts.path))
+    return (parts.hostname or "").lower() in SIRM_HOSTS and bool(POST_PATH.match(parts.path))
 
 
 def _strip_query(url: str) -> str:
@@ -232,7 +207,7 @@ def best_image_url(img: Selector, base_url: str) -> tuple[str, str]:
     lazy-load ``data-src``, then ``src``.
     """
     link = parent(img, ("a",))
-    if link is not None and link.attrib.get("href") and _IMAGE_EXT.search(urlsplit(link.attrib["href"]).path):
+    if link is not None and link.attrib.get("href") and IMAGE_EXT.search(urlsplit(link.attrib["href"]).path):
         return urljoin(base_url, link.attrib["href"]), "link"
     attrib = img.attrib
     for attr in ("data-full-url", "data-orig-file", "data-large-file"):
@@ -374,7 +349,7 @@ class SirmPostPage(SirmPage):
                 month = _MONTHS_IT.get(m.group(2).lower()) or _MONTHS_EN.get(m.group(2).lower())
                 if month:
                     return f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
-        m = _POST_PATH.match(urlsplit(self.url).path)
+        m = POST_PATH.match(urlsplit(self.url).path)
         return f"{m['y']}-{m['m']}-{m['d']}" if m else ""
 
     def content(self) -> Selector:
@@ -415,10 +390,6 @@ class SirmPostPage(SirmPage):
         node = self.line_nodes.get(byline[0])
         line = re.sub(r"\s+", " ", text(node).replace("\xa0", " ")).strip() if node is not None else byline[0]
         return sirm_credit(line)
-
-
-def sirm_credit(authors_line: str) -> str:
-    return "Credit to " + authors_line if authors_line else ""
 
 
 def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
@@ -516,7 +487,7 @@ def _record(page: SirmPostPage, blocks: Blocks, byline: list[str] | None = None)
         extra["case_references"] = refs
     return CaseRecord(
         source=SOURCE, source_key=source_key, url=canonical, title=title,
-        license_text="",  # SIRM states no licence (docs/site-notes.md §3.5)
+        license_text=SITE_LICENSE,  # SIRM states no licence (docs/site-notes.md §3.5)
         published=page.published(), authors=authors, institution=institution,
         credit=page.credit(byline),
         age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
