@@ -20,9 +20,10 @@ from ingest.pages import (
     below,
     block_text,
     classes,
-    first_below,
     next_sibling,
     parent,
+    select,
+    select_one,
     squash,
     text,
     tidy,
@@ -113,8 +114,8 @@ class EuroradSearchPage(HtmlPage):
     def links(self) -> list[Selector]:
         links = list(self.css('div.col-12.col-md-6.col-lg-4.mb-4 a[href*="/case/"]'))
         if not links:
-            main = self.first("main, #main-content, .main-content, [role=main]") or self.first("body") or self.selector
-            links = [a for a in below(main, 'a[href*="/case/"]')
+            main = self.first("main, #main-content, .main-content, [role=main]") or self.find("body") or self.selector
+            links = [a for a in select(main, 'a[href*="/case/"]')
                      if parent(a, ("header", "footer", "nav", "aside")) is None]
         has_form = self.first('form input[name="search"], form[action*="advanced-search"]') is not None
         if not links and not has_form:
@@ -227,9 +228,9 @@ class EuroradCasePage(HtmlPage):
     def sections(self) -> dict[str, Selector]:
         """Section key -> body element. Rows (``div.row > .col-md-3`` heading + ``.col-md-9`` body) first,
         then any heading element followed by its body, so a missing section shifts nothing."""
-        root = self.first("div.node-contents, .block__content.node-contents") or self.first("body") or self.selector
+        root = self.first("div.node-contents, .block__content.node-contents") or self.find("body") or self.selector
         found: dict[str, Selector] = {}
-        for heading in below(root, "div.col-md-3, h2, h3, h4, dt, .section-title"):
+        for heading in select(root, "div.col-md-3, h2, h3, h4, dt, .section-title"):
             heading_text = _norm_heading(self.text(heading, " "))
             for key, pattern in _SECTIONS:
                 if key in found or not pattern.match(heading_text):
@@ -255,8 +256,8 @@ class EuroradCasePage(HtmlPage):
         the value is the rest of the label's paragraph, else the next paragraph.
         """
         values: dict[str, Selector] = {}
-        main = self.first("div.col-12.col-lg-8") or self.first("body") or self.selector
-        for label in below(main, "span, strong, b, dt, p, div.label, .field__label"):
+        main = self.first("div.col-12.col-lg-8") or self.find("body") or self.selector
+        for label in select(main, "span, strong, b, dt, p, div.label, .field__label"):
             label_text = _norm_heading(self.text(label, " "))
             key = "authors" if label_text == "author" else label_text
             if label_text not in _META_LABELS or label_text in values or key in values:
@@ -338,7 +339,7 @@ class EuroradCasePage(HtmlPage):
     def differential_diagnosis(self, body: Selector | None) -> list[str]:
         if body is None:
             return []
-        cells = below(body, "div.col-6.pb-3")
+        cells = select(body, "div.col-6.pb-3")
         ddx = [squash(self.text(c, " ")) for c in cells] if cells else self.block_text(body).split("\n")
         return [d for d in ddx if d]
 
@@ -358,7 +359,7 @@ class EuroradCasePage(HtmlPage):
 
     def figure_urls(self, item: Selector) -> tuple[str, str] | None:
         """(full-size URL, URL shown in the gallery) of a gallery item, None without an image."""
-        img = first_below(item, 'img[typeof="foaf:Image"]') or first_below(item, "img")
+        img = select_one(item, 'img[typeof="foaf:Image"]') or select_one(item, "img")
         shown_url = _image_url(img) if img is not None else ""
         if not shown_url:
             return None
@@ -392,7 +393,7 @@ class EuroradCasePage(HtmlPage):
             if urls is None:
                 continue
             source_url, shown_url = urls
-            caption_el = first_below(item, "div.figure-gallery__item__label span.mb-1.d-block, "
+            caption_el = select_one(item, "div.figure-gallery__item__label span.mb-1.d-block, "
                                            "div.figure-gallery__item__label")
             caption = self.block_text(caption_el) if caption_el is not None else ""
             figure = last_figure = self.figure_number(item, caption, source_url, case_number, last_figure)

@@ -21,7 +21,7 @@ from schema import IngestError
 
 __all__ = [
     "HtmlPage", "ParseError", "SearchPage", "ancestors", "below", "block_text", "classes", "first_below",
-    "next_sibling", "parent", "squash", "text", "tidy",
+    "next_sibling", "parent", "select", "select_one", "squash", "text", "tidy",
 ]
 
 
@@ -98,14 +98,29 @@ class HtmlPage:
         else:
             self.selector = Selector(text=html, type="html")
 
-    def css(self, query: str) -> SelectorList[Selector]:
+    #: CSS matches the contents of <template> elements too (plain XPath), as the Radiopaedia parser
+    #: always has; otherwise they are not part of the page, as soupsieve reads them.
+    enters_templates = False
+
+    def css(self, query: str) -> list[Selector]:
         """Every element of the page matching ``query``, in document order."""
-        return self.selector.css(query)
+        if self.enters_templates:
+            return list(self.selector.css(query))
+        return select(self.selector, query, page=True)
 
     def first(self, query: str) -> Selector | None:
         """The first element of the page matching ``query`` (a selector group: the first in the page)."""
-        found = self.selector.css(query)
+        found = self.css(query)
         return found[0] if found else None
+
+    def find(self, name: str) -> Selector | None:
+        """The first element named ``name`` anywhere in the page (<template> contents included)."""
+        found = self.selector.xpath(f"descendant-or-self::{name}")
+        return found[0] if found else None
+
+    def find_all(self, name: str) -> SelectorList[Selector]:
+        """Every element named ``name`` anywhere in the page (<template> contents included)."""
+        return self.selector.xpath(f"descendant-or-self::{name}")
 
 
 @lru_cache(maxsize=512)
@@ -116,8 +131,35 @@ def _below_xpath(query: str) -> tuple[str, bool]:
     return _TRANSLATOR.css_to_xpath(query, prefix="descendant::"), False
 
 
+def _outside_templates(element: Any, top: Any) -> bool:
+    """No <template> between ``element`` and ``top`` (both excluded): soupsieve does not enter one."""
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return True
+        if ancestor.tag == "template":
+            return False
+    return True
+
+
+def select(node: Selector, query: str, *, page: bool = False) -> list[Selector]:
+    """soupsieve's ``Tag.select``: the descendants of ``node`` (and the page's root itself, for the
+    ``page``) matching ``query``, in document order; the contents of a <template> below ``node`` are
+    another tree, not entered."""
+    if page:
+        found = node.root.xpath(_TRANSLATOR.css_to_xpath(query))
+        return [Selector(root=el, type="html") for el in found if _outside_templates(el, None)]
+    element = node.root
+    return [m for m in below(node, query) if _outside_templates(m.root, element)]
+
+
+def select_one(node: Selector, query: str) -> Selector | None:
+    found = select(node, query)
+    return found[0] if found else None
+
+
 def below(node: Selector, query: str) -> list[Selector]:
-    """The descendants of ``node`` matching ``query`` in the whole page, in document order."""
+    """The descendants of ``node`` matching ``query`` in the whole page, in document order
+    (<template> contents included, as BeautifulSoup's ``find_all`` reads them)."""
     xpath, combined = _below_xpath(query)
     if not combined:
         return list(node.xpath(xpath))

@@ -17,7 +17,7 @@ from parsel import Selector
 
 from ingest.blocking import detect_block_page
 from ingest.jats import Article, Figure, figure_number, normalize_license, third_party_evidence
-from ingest.pages import HtmlPage, ParseError, below, classes, first_below, parent, text
+from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
 from ingest.panels import parse_subcaptions
 
 
@@ -135,7 +135,7 @@ def _caption_with_letters(node: Selector | None) -> str:
     elif "captionLabel" in classes(node):
         found = ""
     else:
-        labels = {label.root for label in below(node, ".captionLabel")}
+        labels = {label.root for label in select(node, ".captionLabel")}
         found = text(node, " ", strip=True, skip=labels, replace=lambda el: _panel_letter(el, caption),
                      own_container=False, within=caption)
     return re.sub(r"\s+", " ", found.replace("\xa0", " ")).strip()
@@ -147,7 +147,7 @@ class ArticlePage(HtmlPage):
     @cached_property
     def meta(self) -> Meta:
         found: Meta = {}
-        for node in self.css("meta"):
+        for node in self.find_all("meta"):
             name = (node.attrib.get("name") or node.attrib.get("property") or "").strip().lower()
             content = (node.attrib.get("content") or "").strip()
             if name:
@@ -171,7 +171,7 @@ class ArticlePage(HtmlPage):
         return doi
 
     def title(self) -> str:
-        return self.meta_value("citation_title", "dc.title", "og:title") or _text(self.first("h1"))
+        return self.meta_value("citation_title", "dc.title", "og:title") or _text(self.find("h1"))
 
     def journal(self) -> str:
         journal = self.meta_value("citation_journal_title", "prism.publicationname", "dc.source")
@@ -228,12 +228,12 @@ class ArticlePage(HtmlPage):
 
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
-        label = _text(first_below(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
+        label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
                                         ".fig-label, .label"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", "figcaption"):
-            caption_node = first_below(node, query)
+            caption_node = select_one(node, query)
             if caption_node is not None:
                 break
         caption = _caption_with_letters(caption_node)

@@ -86,6 +86,8 @@ _CARD_MODALITIES = f"descendant::span[ancestor::*[{_has_class('search-result-mod
 class RadiopaediaSearchPage(HtmlPage):
     """A search (or ``/cases``) results page: case links, what each card says, the next page (notes §1.2)."""
 
+    enters_templates = True
+
     def cards(self) -> list[Selector]:
         container = self.first("#search-results") or self.first(".search-results-listing")
         cards = list(self.css("a.search-result-case[href], a.search-result[href]"))
@@ -260,6 +262,8 @@ def _split_quiz(value: str) -> tuple[str, list[str]]:
 
 class RadiopaediaCasePage(HtmlPage):
     """A case page (classic layout A or the 2022 layout B, notes §1.3): one method per record field."""
+
+    enters_templates = True
 
     def __init__(self, html: str, url: str) -> None:
         super().__init__(html, url)

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from ingest.pages import HtmlPage, ParseError, SearchPage, ancestors, below, classes, first_below, parent, text
+from ingest.pages import HtmlPage, ParseError, SearchPage, ancestors, below, classes, parent, select_one, text
 from ingest.records import CaseRecord, ImageRecord
 from ingest.sites.sirm import (
     CANONICAL_HOST,
@@ -95,7 +95,7 @@ class SirmPage(HtmlPage):
     """A page of the SIRM WordPress site; WordPress answers a missing page with its own 404 page."""
 
     def check_not_error_page(self) -> None:
-        body = self.first("body")
+        body = self.find("body")
         if (body is not None and "error404" in classes(body)) or self.first("section.error-404") is not None:
             raise ParseError(self.url, "SIRM error page (WordPress 404)")
 
@@ -107,7 +107,7 @@ class SirmListingPage(SirmPage):
         entries = self.css("article.post, div.post, article.type-post")
         case_urls: list[str] = []
         for entry in entries:
-            link = first_below(entry, ".entry-title a[href], h2 a[href][rel~=bookmark], h1 a[href]")
+            link = select_one(entry, ".entry-title a[href], h2 a[href][rel~=bookmark], h1 a[href]")
             href = link.attrib.get("href") if link is not None else None
             absolute = _strip_query(urljoin(self.url, href.strip())) if href else ""
             if absolute and _is_post_url(absolute) and absolute not in case_urls:
@@ -231,11 +231,11 @@ def _image_caption(img: Selector) -> str:
         if "entry-content" in names:
             break
         if holder.root.tag == "figure" or "wp-caption" in names:
-            cap = first_below(holder, "figcaption, .wp-caption-text, .gallery-caption")
+            cap = select_one(holder, "figcaption, .wp-caption-text, .gallery-caption")
             if cap is not None:
                 return _text(cap)
         if "gallery-item" in names:
-            cap = first_below(holder, ".gallery-caption, .wp-caption-text, dd")
+            cap = select_one(holder, ".gallery-caption, .wp-caption-text, dd")
             return _text(cap) if cap is not None else ""
     return ""
 
@@ -332,7 +332,7 @@ class SirmPostPage(SirmPage):
         if og is not None:
             title = og.attrib["content"]
         else:
-            title_node = self.first("title")
+            title_node = self.find("title")
             title = text(title_node) if title_node is not None else ""
         return re.sub(r"(?<!\s)\s*[–-]\s*(?:Archivio\s+)?SIRM\s*$", "", title.strip())
 
