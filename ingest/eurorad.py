@@ -23,7 +23,6 @@ from ingest.pages import (
     next_sibling,
     parent,
     select,
-    select_one,
     squash,
     text,
     tidy,
@@ -203,6 +202,19 @@ class EuroradCasePage(HtmlPage):
         #: Label text of the metadata values that hold their label ("Section: Chest") -> to strip.
         self.label_texts: dict[Any, str] = {}
 
+    def is_removed(self, node: Selector) -> bool:
+        return node.root in self.removed or any(a in self.removed for a in node.root.iterancestors())
+
+    def css(self, query: str) -> list[Selector]:
+        return [el for el in super().css(query) if not self.removed or not self.is_removed(el)]
+
+    def select(self, node: Selector, query: str) -> list[Selector]:
+        return [el for el in select(node, query) if not self.removed or not self.is_removed(el)]
+
+    def select_one(self, node: Selector, query: str) -> Selector | None:
+        found = self.select(node, query)
+        return found[0] if found else None
+
     def text(self, node: Selector, separator: str = "") -> str:
         return text(node, separator, skip=self.removed)
 
@@ -230,7 +242,7 @@ class EuroradCasePage(HtmlPage):
         then any heading element followed by its body, so a missing section shifts nothing."""
         root = self.first("div.node-contents, .block__content.node-contents") or self.find("body") or self.selector
         found: dict[str, Selector] = {}
-        for heading in select(root, "div.col-md-3, h2, h3, h4, dt, .section-title"):
+        for heading in self.select(root, "div.col-md-3, h2, h3, h4, dt, .section-title"):
             heading_text = _norm_heading(self.text(heading, " "))
             for key, pattern in _SECTIONS:
                 if key in found or not pattern.match(heading_text):
@@ -257,7 +269,7 @@ class EuroradCasePage(HtmlPage):
         """
         values: dict[str, Selector] = {}
         main = self.first("div.col-12.col-lg-8") or self.find("body") or self.selector
-        for label in select(main, "span, strong, b, dt, p, div.label, .field__label"):
+        for label in self.select(main, "span, strong, b, dt, p, div.label, .field__label"):
             label_text = _norm_heading(self.text(label, " "))
             key = "authors" if label_text == "author" else label_text
             if label_text not in _META_LABELS or label_text in values or key in values:
@@ -339,7 +351,7 @@ class EuroradCasePage(HtmlPage):
     def differential_diagnosis(self, body: Selector | None) -> list[str]:
         if body is None:
             return []
-        cells = select(body, "div.col-6.pb-3")
+        cells = self.select(body, "div.col-6.pb-3")
         ddx = [squash(self.text(c, " ")) for c in cells] if cells else self.block_text(body).split("\n")
         return [d for d in ddx if d]
 
@@ -359,7 +371,7 @@ class EuroradCasePage(HtmlPage):
 
     def figure_urls(self, item: Selector) -> tuple[str, str] | None:
         """(full-size URL, URL shown in the gallery) of a gallery item, None without an image."""
-        img = select_one(item, 'img[typeof="foaf:Image"]') or select_one(item, "img")
+        img = self.select_one(item, 'img[typeof="foaf:Image"]') or self.select_one(item, "img")
         shown_url = _image_url(img) if img is not None else ""
         if not shown_url:
             return None
@@ -393,7 +405,7 @@ class EuroradCasePage(HtmlPage):
             if urls is None:
                 continue
             source_url, shown_url = urls
-            caption_el = select_one(item, "div.figure-gallery__item__label span.mb-1.d-block, "
+            caption_el = self.select_one(item, "div.figure-gallery__item__label span.mb-1.d-block, "
                                            "div.figure-gallery__item__label")
             caption = self.block_text(caption_el) if caption_el is not None else ""
             figure = last_figure = self.figure_number(item, caption, source_url, case_number, last_figure)
