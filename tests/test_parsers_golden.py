@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,11 +48,22 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "sirm_posts": parse_sirm_posts,
     "article_html": parse_article_html,
 }
+_TEMPLATE = ('<template><div class="figure-gallery__item"><img src="/t.jpg"></div><figure class="fig"><img src="t.png">'
+             '<figcaption>Figure 9</figcaption></figure><p class="color-grey">9 years, male</p>'
+             '<div class="entry-content"><p>Paziente di 9 anni</p></div><h1 class="header-title">T</h1></template>')
 #: Altered copies of some pages, so the parsers' fallbacks are exercised as well.
 VARIANTS: dict[str, Callable[[str], str]] = {
     "no-licence-link": lambda html: html.replace("creativecommons.org/licenses", "example.org/licenses"),
     "no-ids": lambda html: html.replace('id="', 'data-gone="'),
     "no-classes": lambda html: html.replace('class="', 'data-gone="'),
+    # <template> contents are not part of the page for CSS, yet BeautifulSoup's find_all enters them
+    "template": lambda html: re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _TEMPLATE, html, count=1),
+    # comments, ruby text and scripts inside the text: which strings each parser reads
+    "inline-noise": lambda html: html.replace("<p>", "<p><!-- note --><rt>r</rt> ").replace(
+        "</p>", "<script>var x = 1;</script></p>"),
+    # a licence link inside the authors' affiliation markers, bold panel letters in captions
+    "markers": lambda html: html.replace("<sup>1</sup>", '<sup>1<a href="https://creativecommons.org/licenses/by/4.0/">'
+                                         "CC BY</a></sup>").replace("(A)", "<b>A</b>").replace("(B)", "<strong>(B)</strong>"),
 }
 
 
