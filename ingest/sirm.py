@@ -381,6 +381,52 @@ class SirmPostPage(SirmPage):
         """Each text line's element (the first one it was read from)."""
         return {}
 
+    def record(self, blocks: Blocks, byline: list[str] | None = None) -> CaseRecord:
+        """The case the blocks tell: the whole post, or one patient's part of it with the post's byline."""
+        url = self.url
+        canonical = canonical_sirm_url(url)
+        source_key = sirm_source_key(canonical)
+        lang = "en" if source_key.startswith("en/") else "it"
+        title = self.title()
+        number = _CASE_TITLE.search(title) or _SLUG_NUMBER.search(source_key)
+        own_byline, narrative = _byline(blocks)
+        if byline is None:
+            byline = own_byline
+        else:  # one patient of a post: the post's byline, and every other line is this patient's story
+            narrative = [value for kind, value in blocks if kind == "text" and value not in byline]
+        authors_lines = [b for b in byline if not _INSTITUTION_WORDS.search(b)]
+        institution_lines = [b for b in byline if _INSTITUTION_WORDS.search(b)]
+        authors = ", ".join(a.rstrip(" .;") for a in authors_lines)
+        institution = "; ".join(i.rstrip(" .;") for i in institution_lines)
+        history, findings, images = _story(blocks, byline, url)
+        narrative = [line for line in narrative if line not in byline]
+        first_narrative = narrative[0] if narrative else ""
+        age = _AGE.search(first_narrative)
+        sex = _SEX.search(first_narrative)
+        extra: dict[str, object] = {
+            "lang": lang,
+            "case_number": int(number.group(1)) if number else None,
+            "fetched_url": url,
+            "narrative": "\n".join(narrative),
+        }
+        if not sex:
+            hint = _GENDERED_PATIENT.search(" ".join(narrative))
+            if hint:
+                # Italian marks sex only through the article ("il paziente"); the normalizer decides.
+                extra["sex_evidence"] = hint.group(0)
+        refs = re.findall(r"caso\s+clinico\s+n\.?\s*\d+|\bcaso\s+\d+\b|\(case\s+\d+\)", " ".join(narrative), re.I)
+        if refs:
+            extra["case_references"] = refs
+        return CaseRecord(
+            source=SOURCE, source_key=source_key, url=canonical, title=title,
+            license_text=SITE_LICENSE,  # SIRM states no licence (docs/site-notes.md §3.5)
+            published=self.published(), authors=authors, institution=institution,
+            credit=self.credit(byline),
+            age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
+            history="\n".join(history), findings="\n".join(findings),
+            images=images, extra=extra,
+        )
+
     def credit(self, byline: list[str]) -> str:
         """The dataset's credit: ``Credit to `` and the post's authors line as the page shows it (the
         first paragraph of the byline, with what it holds: the curators copy it whole, institution
@@ -395,7 +441,7 @@ class SirmPostPage(SirmPage):
 def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
     """The whole post as one case (``parse_sirm_posts`` splits a post presenting several patients)."""
     page = SirmPostPage(html, url)
-    return _record(page, page.blocks)
+    return page.record(page.blocks)
 
 
 # A post presenting several patients, each opened by a heading line: "Paziente 1: ...",
@@ -431,7 +477,7 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
     the first patient cannot be placed: the post stays one case, with a warning for the reviewer."""
     page = SirmPostPage(html, url)
     blocks = page.blocks
-    whole = _record(page, blocks)
+    whole = page.record(blocks)
     sections = _patient_sections(blocks)
     if not sections:
         return [whole]
@@ -442,55 +488,9 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
     byline, _ = _byline(blocks)
     records = []
     for number, (label, start, end) in enumerate(sections, start=1):
-        record = _record(page, blocks[start:end], byline=byline)
+        record = page.record(blocks[start:end], byline=byline)
         record.source_key = f"{whole.source_key}-p{number}"
         record.warnings.append(f"patient {number} of {len(sections)} ('{label}') split from post {whole.source_key}: check the split")
         record.extra.update({"patient_number": number, "patients": len(sections), "patient_label": label})
         records.append(record)
     return records
-
-
-def _record(page: SirmPostPage, blocks: Blocks, byline: list[str] | None = None) -> CaseRecord:
-    url = page.url
-    canonical = canonical_sirm_url(url)
-    source_key = sirm_source_key(canonical)
-    lang = "en" if source_key.startswith("en/") else "it"
-    title = page.title()
-    number = _CASE_TITLE.search(title) or _SLUG_NUMBER.search(source_key)
-    own_byline, narrative = _byline(blocks)
-    if byline is None:
-        byline = own_byline
-    else:  # one patient of a post: the post's byline, and every other line is this patient's story
-        narrative = [value for kind, value in blocks if kind == "text" and value not in byline]
-    authors_lines = [b for b in byline if not _INSTITUTION_WORDS.search(b)]
-    institution_lines = [b for b in byline if _INSTITUTION_WORDS.search(b)]
-    authors = ", ".join(a.rstrip(" .;") for a in authors_lines)
-    institution = "; ".join(i.rstrip(" .;") for i in institution_lines)
-    history, findings, images = _story(blocks, byline, url)
-    narrative = [line for line in narrative if line not in byline]
-    first_narrative = narrative[0] if narrative else ""
-    age = _AGE.search(first_narrative)
-    sex = _SEX.search(first_narrative)
-    extra: dict[str, object] = {
-        "lang": lang,
-        "case_number": int(number.group(1)) if number else None,
-        "fetched_url": url,
-        "narrative": "\n".join(narrative),
-    }
-    if not sex:
-        hint = _GENDERED_PATIENT.search(" ".join(narrative))
-        if hint:
-            # Italian marks sex only through the article ("il paziente"); the normalizer decides.
-            extra["sex_evidence"] = hint.group(0)
-    refs = re.findall(r"caso\s+clinico\s+n\.?\s*\d+|\bcaso\s+\d+\b|\(case\s+\d+\)", " ".join(narrative), re.I)
-    if refs:
-        extra["case_references"] = refs
-    return CaseRecord(
-        source=SOURCE, source_key=source_key, url=canonical, title=title,
-        license_text=SITE_LICENSE,  # SIRM states no licence (docs/site-notes.md §3.5)
-        published=page.published(), authors=authors, institution=institution,
-        credit=page.credit(byline),
-        age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
-        history="\n".join(history), findings="\n".join(findings),
-        images=images, extra=extra,
-    )
