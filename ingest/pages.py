@@ -72,8 +72,9 @@ def tidy(text: str | None) -> str:
 # and the evidence spans that point into their text, keep its way of reading text: ``text`` is
 # ``Tag.get_text`` (comments and the strings of <script>/<style>/<template>/<rt>/<rp> left out,
 # whitespace-only strings collapsed to " " or "\n" outside <pre>/<textarea>), ``block_text`` puts
-# one line per block element, and ``below`` matches a CSS selector on the descendants of an element
-# the way soupsieve's ``Tag.select`` does (the ancestors a combinator names may be outside it).
+# one line per block element, ``select`` matches CSS on the descendants of an element the way
+# soupsieve's ``Tag.select`` does (the ancestors a combinator names may be outside it, <template>
+# contents are not entered) and ``below`` the way BeautifulSoup's ``find_all`` walks (into them).
 
 _TRANSLATOR = HTMLTranslator()
 _ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
@@ -131,6 +132,11 @@ def _below_xpath(query: str) -> tuple[str, bool]:
     return _TRANSLATOR.css_to_xpath(query, prefix="descendant::"), False
 
 
+@lru_cache(maxsize=512)
+def _page_xpath(query: str) -> str:
+    return _TRANSLATOR.css_to_xpath(query)
+
+
 def _outside_templates(element: Any, top: Any) -> bool:
     """No <template> between ``element`` and ``top`` (both excluded): soupsieve does not enter one."""
     for ancestor in element.iterancestors():
@@ -146,7 +152,7 @@ def select(node: Selector, query: str, *, page: bool = False) -> list[Selector]:
     ``page``) matching ``query``, in document order; the contents of a <template> below ``node`` are
     another tree, not entered."""
     if page:
-        found = node.root.xpath(_TRANSLATOR.css_to_xpath(query))
+        found = node.root.xpath(_page_xpath(query))
         return [Selector(root=el, type="html") for el in found if _outside_templates(el, None)]
     element = node.root
     return [m for m in below(node, query) if _outside_templates(m.root, element)]
