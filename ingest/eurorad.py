@@ -8,12 +8,39 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Tag
+from parsel import Selector
 
-from ingest.pages import ParseError, SearchPage, block_text, squash, tidy
+from ingest.pages import (
+    HtmlPage,
+    ParseError,
+    SearchPage,
+    below,
+    block_text,
+    classes,
+    next_sibling,
+    parent,
+    select,
+    squash,
+    text,
+    tidy,
+)
 from ingest.records import CaseRecord, ImageRecord
+from ingest.sites.eurorad import (
+    CASE_PATH,
+    DOI_IN_TEXT,
+    HOST,
+    PUBLISHED_FORMAT,
+    SITE,
+    SITE_LICENSE,
+    SOURCE,
+    canonical_eurorad_url,
+    eurorad_case_url,
+    eurorad_credit,
+    eurorad_search_url,
+)
 
 __all__ = [
     "SITE",
@@ -26,13 +53,6 @@ __all__ = [
     "parse_eurorad_search",
 ]
 
-SITE = "https://www.eurorad.org"
-SOURCE = "eurorad"
-#: Site-wide licence of Eurorad cases (docs/site-notes.md §2.6), used when the page states none.
-SITE_LICENSE = "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International (CC BY-NC-SA 4.0)"
-
-_CASE_PATH_RE = re.compile(r"/case/(\d+)")
-_DOI_RE = re.compile(r"10\.35100/eurorad/[^\s\"'<>]+")
 _PUBLISHED_RE = re.compile(r"Published\s+on\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})", re.I)
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-full-src", "data-echo", "data-srcset", "srcset", "src")
 
@@ -69,40 +89,11 @@ _SEX_RE = re.compile(
 
 # --- URLs ----------------------------------------------------------------------------------------
 
-def canonical_eurorad_url(url: str) -> str:
-    """``https://www.eurorad.org/case/<n>`` for any case URL (``/teaching-case``, query, mirror host)."""
-    parts = urlsplit(urljoin(SITE + "/", url.strip()))
-    match = _CASE_PATH_RE.search(parts.path)
-    if match:
-        return f"{SITE}/case/{int(match.group(1))}"
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/") or "/"
-    return urlunsplit(("https", "www.eurorad.org", path, "", ""))
-
-
-def eurorad_case_url(number_or_url: str | int) -> str:
-    """Case URL from a case number (``16672``, ``"CASE 16672"``) or any case URL."""
-    value = str(number_or_url).strip()
-    match = re.fullmatch(r"(?:case\s*)?(\d+)", value, re.I)
-    if match:
-        return f"{SITE}/case/{int(match.group(1))}"
-    if _CASE_PATH_RE.search(value):
-        return canonical_eurorad_url(value)
-    raise ValueError(f"not a Eurorad case number or URL: {value!r}")
-
-
-def eurorad_search_url(query: str, page: int = 0) -> str:
-    """Advanced-search URL, newest first; ``page`` is 0-based (docs/site-notes.md §2.1)."""
-    if page < 0:
-        raise ValueError("Eurorad search pages start at 0")
-    params = {"search": query, "sort_by": "published_at", "sort_order": "DESC", "page": page}
-    return f"{SITE}/advanced-search?" + urlencode(params)
-
-
 def _absolute(href: str, page_url: str = "") -> str:
     """``href`` resolved against the page (a query-only href keeps the page's path), on the real host."""
     base = urljoin(SITE + "/", urlsplit(page_url).path or "/") if page_url else SITE + "/"
     parts = urlsplit(urljoin(base, href.strip()))
-    return urlunsplit(("https", "www.eurorad.org", parts.path, parts.query, ""))
+    return urlunsplit(("https", HOST, parts.path, parts.query, ""))
 
 
 def full_size_image_url(url: str) -> str:
@@ -116,165 +107,55 @@ def full_size_image_url(url: str) -> str:
 
 # --- Search --------------------------------------------------------------------------------------
 
+class EuroradSearchPage(HtmlPage):
+    """An advanced-search results page: case links (cards) and the next page (docs/site-notes.md §2.2)."""
+
+    def links(self) -> list[Selector]:
+        links = list(self.css('div.col-12.col-md-6.col-lg-4.mb-4 a[href*="/case/"]'))
+        if not links:
+            main = self.first("main, #main-content, .main-content, [role=main]") or self.find("body") or self.selector
+            links = [a for a in select(main, 'a[href*="/case/"]')
+                     if parent(a, ("header", "footer", "nav", "aside")) is None]
+        has_form = self.first('form input[name="search"], form[action*="advanced-search"]') is not None
+        if not links and not has_form:
+            raise ParseError(self.url, "no result cards, no case links and no search form")
+        return links
+
+    def next_url(self) -> str | None:
+        link = self.first('div.pagination a[title="Go to next page"], .pagination a[rel~=next], '
+                          'a[rel~=next][href], li.pager__item--next a[href]')
+        if link is None or link.attrib.get("href", "").strip() in ("", "#"):
+            return None
+        return _absolute(link.attrib["href"], self.url)
+
+    def search_page(self) -> SearchPage:
+        page = SearchPage()
+        for link in self.links():
+            match = CASE_PATH.search(urlsplit(urljoin(SITE + "/", link.attrib.get("href", ""))).path)
+            if not match:
+                continue
+            case_url = f"{SITE}/case/{int(match.group(1))}"
+            title = squash(text(link, " "))
+            if case_url in page.case_urls:
+                # Cards link the image and the title separately: keep the title.
+                item = page.items[page.case_urls.index(case_url)]
+                item["title"] = item["title"] or title
+                continue
+            page.case_urls.append(case_url)
+            page.items.append({"url": case_url, "case_number": match.group(1), "title": title})
+        page.next_url = self.next_url()
+        return page
+
+
 def parse_eurorad_search(html: str, url: str) -> SearchPage:
     """Case links and the next page of an advanced-search results page (docs/site-notes.md §2.2)."""
-    soup = BeautifulSoup(html, "lxml")
-    links = soup.select('div.col-12.col-md-6.col-lg-4.mb-4 a[href*="/case/"]')
-    if not links:
-        main = soup.select_one("main, #main-content, .main-content, [role=main]") or soup.body or soup
-        links = [
-            a for a in main.select('a[href*="/case/"]')
-            if a.find_parent(["header", "footer", "nav", "aside"]) is None
-        ]
-    has_form = soup.select_one('form input[name="search"], form[action*="advanced-search"]') is not None
-    if not links and not has_form:
-        raise ParseError(url, "no result cards, no case links and no search form")
-
-    page = SearchPage()
-    for link in links:
-        match = _CASE_PATH_RE.search(urlsplit(urljoin(SITE + "/", link.get("href", ""))).path)
-        if not match:
-            continue
-        case_url = f"{SITE}/case/{int(match.group(1))}"
-        title = squash(link.get_text(" "))
-        if case_url in page.case_urls:
-            # Cards link the image and the title separately: keep the title.
-            item = page.items[page.case_urls.index(case_url)]
-            item["title"] = item["title"] or title
-            continue
-        page.case_urls.append(case_url)
-        page.items.append({"url": case_url, "case_number": match.group(1), "title": title})
-
-    next_link = soup.select_one(
-        'div.pagination a[title="Go to next page"], .pagination a[rel~=next], a[rel~=next][href], li.pager__item--next a[href]'
-    )
-    if next_link is not None and next_link.get("href", "").strip() not in ("", "#"):
-        page.next_url = _absolute(next_link["href"], url)
-    return page
+    return EuroradSearchPage(html, url).search_page()
 
 
 # --- Case page -----------------------------------------------------------------------------------
 
-def _norm_heading(text: str) -> str:
-    return re.sub(r"\s+", " ", squash(text).rstrip(":").strip()).lower()
-
-
-def _sections(soup: BeautifulSoup) -> dict[str, Tag]:
-    """Section key -> body element. Rows (``div.row > .col-md-3`` heading + ``.col-md-9`` body) first,
-    then any heading element followed by its body, so a missing section shifts nothing."""
-    root = soup.select_one("div.node-contents, .block__content.node-contents") or soup.body or soup
-    found: dict[str, Tag] = {}
-    candidates = root.select("div.col-md-3, h2, h3, h4, dt, .section-title")
-    for heading in candidates:
-        text = _norm_heading(heading.get_text(" "))
-        for key, pattern in _SECTIONS:
-            if key in found or not pattern.match(text):
-                continue
-            body = heading.find_next_sibling(["div", "dd", "section"]) if "col-md-3" in (heading.get("class") or []) else None
-            if body is None:
-                body = heading.find_next_sibling()
-            if body is not None:
-                found[key] = body
-            break
-    return found
-
-
-def _discussion_parts(body: Tag | None) -> dict[str, str]:
-    """Discussion sub-headings ("Background", "Imaging Perspective", ...) -> their text."""
-    if body is None:
-        return {}
-    parts: dict[str, str] = {}
-    current = ""
-    for line in block_text(body).split("\n"):
-        if _DISCUSSION_HEADINGS.match(line):
-            current = line.rstrip(":").strip()
-            parts.setdefault(current, "")
-        elif current:
-            parts[current] = (parts[current] + "\n" + line).strip()
-    return parts
-
-
-def _meta_values(soup: BeautifulSoup) -> dict[str, Tag]:
-    """Label -> value element for Section, Case Type, Authors, Patient, Categories.
-
-    The label sits in its own element (a span hidden on small screens, or a separate column), so
-    the value is the rest of the label's paragraph, else the next paragraph.
-    """
-    values: dict[str, Tag] = {}
-    main = soup.select_one("div.col-12.col-lg-8") or soup.body or soup
-    for label in main.select("span, strong, b, dt, p, div.label, .field__label"):
-        text = _norm_heading(label.get_text(" "))
-        if text not in _META_LABELS or text in values:
-            continue
-        key = "authors" if text == "author" else text
-        if key in values:
-            continue
-        holder = label.parent if label.name in ("span", "strong", "b") else label
-        rest = squash(holder.get_text(" "))[len(squash(label.get_text(" "))):].strip() if holder is not label else ""
-        if rest:
-            values[key] = holder
-            holder.attrs.setdefault("data-label-text", squash(label.get_text(" ")))
-        else:
-            sibling = holder.find_next_sibling()
-            if sibling is not None:
-                values[key] = sibling
-    # Positional fallback from [E2]: p[1] section, p[2] case type, p[4] authors.
-    container = soup.select_one("div.col-12.order-0.col-md-8.order-md-1.col-lg-9.mb-3 > div > div")
-    if container is not None:
-        paras = container.find_all("p", recursive=False)
-        for key, index in (("section", 0), ("case type", 1), ("authors", 3)):
-            if key not in values and len(paras) > index:
-                values[key] = paras[index]
-    return values
-
-
-def _value_text(element: Tag | None) -> str:
-    if element is None:
-        return ""
-    text = squash(element.get_text(" "))
-    label = element.get("data-label-text")
-    if label and text.startswith(label):
-        text = text[len(label):].strip()
-    return text
-
-
-def _authors_line(element: Tag | None) -> str:
-    """The authors line as the page shows it (affiliation numbers included, spaces as rendered):
-    the dataset's credit is ``Credit to `` and this line, nothing appended."""
-    if element is None:
-        return ""
-    text = re.sub(r"\s+", " ", element.get_text("").replace("\xa0", " ")).strip()
-    label = element.get("data-label-text")
-    if label and text.startswith(label):
-        text = text[len(label):].strip()
-    return text
-
-
-def _authors(element: Tag | None) -> tuple[str, str]:
-    """Author names without affiliation markers, and the affiliations that follow them."""
-    if element is None:
-        return "", ""
-    names_el = element
-    for sup in names_el.find_all("sup"):
-        sup.decompose()
-    names = _value_text(names_el)
-    names = re.sub(r"(?<!\s)\s+,", ",", names).strip(" ,")
-    affiliations: list[str] = []
-    sibling = element.find_next_sibling()
-    while sibling is not None and sibling.name == "p" and sibling.get("class", []) != ["color-grey"]:
-        lines = block_text(sibling).split("\n")
-        lines = [re.sub(r"^\s*\d+[.)]?\s*", "", line) for line in lines if line.strip()]
-        if not lines or not re.search(r"(hospital|department|university|institut|clinic|radiology|centre|center)", " ".join(lines), re.I):
-            break
-        affiliations.extend(lines)
-        sibling = sibling.find_next_sibling()
-    return names, "; ".join(affiliations)
-
-
-def _patient_line(soup: BeautifulSoup, meta: dict[str, Tag]) -> str:
-    el = soup.select_one("p.color-grey")
-    text = squash(el.get_text(" ")) if el is not None else _value_text(meta.get("patient"))
-    return re.sub(r"^patient\s*:?\s*", "", text, flags=re.I).strip()
+def _norm_heading(value: str) -> str:
+    return re.sub(r"\s+", " ", squash(value).rstrip(":").strip()).lower()
 
 
 def _split_patient_line(line: str) -> tuple[str, str]:
@@ -292,25 +173,9 @@ def _split_patient_line(line: str) -> tuple[str, str]:
 _LICENSE_NAME_RE = re.compile(r"\b(?:Creative Commons|CC BY-NC-SA)")
 
 
-def _license(soup: BeautifulSoup) -> tuple[str, str]:
-    for link in soup.select('a[href*="creativecommons.org/licenses"]'):
-        holder = link.find_parent(["p", "div", "li"]) or link
-        text = tidy(holder.get_text(" "))
-        if text:
-            return text, "page"
-    # The first sentence naming the licence. One pass over the sentences: the pattern this
-    # replaces ("[^.]*Creative Commons[^.]*\.") rescanned the text from every position, which took
-    # minutes on a 50 MB page without full stops.
-    sentences = soup.get_text(" ").split(".")
-    for sentence in sentences[:-1]:  # the last piece ends without a full stop
-        if _LICENSE_NAME_RE.search(sentence):
-            return squash(sentence + "."), "page"
-    return SITE_LICENSE, "site-wide"
-
-
-def _image_url(img: Tag) -> str:
+def _image_url(img: Selector) -> str:
     for attr in _LAZY_ATTRS:
-        value = (img.get(attr) or "").strip()
+        value = (img.attrib.get(attr) or "").strip()
         if not value or value.startswith("data:"):
             continue
         if attr.endswith("srcset"):
@@ -322,69 +187,293 @@ def _image_url(img: Tag) -> str:
 _FIGURE_RE = re.compile(r"^\s*(?:figure|fig\.?)\s*(\d+)\s*([a-z])?\b", re.I)
 
 
-def _figures(soup: BeautifulSoup, case_number: str) -> list[ImageRecord]:
-    items = soup.select("div.figure-gallery__item")
-    records: list[ImageRecord] = []
-    figure_counts: dict[int, int] = {}
-    last_figure = 0
-    for position, item in enumerate(items):
-        img = item.select_one('img[typeof="foaf:Image"]') or item.select_one("img")
-        if img is None:
-            continue
-        shown_url = _image_url(img)
-        if not shown_url:
-            continue
-        link = img.find_parent("a")
-        link_href = (link.get("href") or "").strip() if link is not None else ""
-        if link_href and link_href != "#" and "/files/" in link_href:
-            source_url = _absolute(link_href)
-        else:
-            source_url = full_size_image_url(shown_url)
-        caption_el = item.select_one("div.figure-gallery__item__label span.mb-1.d-block, div.figure-gallery__item__label")
-        caption = block_text(caption_el) if caption_el is not None else ""
+class EuroradCasePage(HtmlPage):
+    """A case page (Drupal, Bootstrap grid classes, notes §2.5): one method per record field.
 
+    The author names are read without their affiliation markers (``<sup>``): from then on the page
+    is read without them (``removed``), as the records have always been made.
+    """
+
+    def __init__(self, html: str, url: str) -> None:
+        super().__init__(html, url)
+        self.html = html
+        #: Elements read as gone (lxml elements): the authors' <sup> markers once the names are read.
+        self.removed: set[Any] = set()
+        #: Label text of the metadata values that hold their label ("Section: Chest") -> to strip.
+        self.label_texts: dict[Any, str] = {}
+
+    def is_removed(self, node: Selector) -> bool:
+        return node.root in self.removed or any(a in self.removed for a in node.root.iterancestors())
+
+    def css(self, query: str) -> list[Selector]:
+        return [el for el in super().css(query) if not self.removed or not self.is_removed(el)]
+
+    def select(self, node: Selector, query: str) -> list[Selector]:
+        return [el for el in select(node, query) if not self.removed or not self.is_removed(el)]
+
+    def select_one(self, node: Selector, query: str) -> Selector | None:
+        found = self.select(node, query)
+        return found[0] if found else None
+
+    def text(self, node: Selector, separator: str = "") -> str:
+        return text(node, separator, skip=self.removed)
+
+    def block_text(self, node: Selector | None) -> str:
+        return block_text(node, removed=self.removed)
+
+    def case_number(self) -> str:
+        badge = self.first("span.d-block.text-uppercase.font-size-3.text-center")
+        match = re.search(r"case\s*(\d+)", squash(self.text(badge, " ")), re.I) if badge is not None else None
+        if match:
+            return match.group(1)
+        match = CASE_PATH.search(urlsplit(self.url).path)
+        return match.group(1) if match else ""
+
+    def title(self) -> str:
+        title_el = self.first("h1.color-color.mb-3, div.col-12.col-lg-8 h1, h1")
+        title = squash(self.text(title_el, " ")) if title_el is not None else ""
+        if not title:
+            og = self.first('meta[property="og:title"]')
+            title = squash(og.attrib.get("content", "")) if og is not None else ""
+        return title
+
+    def sections(self) -> dict[str, Selector]:
+        """Section key -> body element. Rows (``div.row > .col-md-3`` heading + ``.col-md-9`` body) first,
+        then any heading element followed by its body, so a missing section shifts nothing."""
+        root = self.first("div.node-contents, .block__content.node-contents") or self.find("body") or self.selector
+        found: dict[str, Selector] = {}
+        for heading in self.select(root, "div.col-md-3, h2, h3, h4, dt, .section-title"):
+            heading_text = _norm_heading(self.text(heading, " "))
+            for key, pattern in _SECTIONS:
+                if key in found or not pattern.match(heading_text):
+                    continue
+                body = next_sibling(heading, ("div", "dd", "section")) if "col-md-3" in classes(heading) else None
+                if body is None:
+                    body = next_sibling(heading)
+                if body is not None:
+                    found[key] = body
+                break
+        return found
+
+    def published(self) -> str:
+        published_el = self.first("span.d-block.font-size-1.text-center")
+        match = (_PUBLISHED_RE.search(squash(self.text(published_el, " ")) if published_el is not None else "")
+                 or _PUBLISHED_RE.search(self.text(self.selector, " ")))
+        return match.group(1) if match else ""
+
+    def meta_values(self) -> dict[str, Selector]:
+        """Label -> value element for Section, Case Type, Authors, Patient, Categories.
+
+        The label sits in its own element (a span hidden on small screens, or a separate column), so
+        the value is the rest of the label's paragraph, else the next paragraph.
+        """
+        values: dict[str, Selector] = {}
+        main = self.first("div.col-12.col-lg-8") or self.find("body") or self.selector
+        for label in self.select(main, "span, strong, b, dt, p, div.label, .field__label"):
+            label_text = _norm_heading(self.text(label, " "))
+            key = "authors" if label_text == "author" else label_text
+            if label_text not in _META_LABELS or label_text in values or key in values:
+                continue
+            holder = parent(label) if label.root.tag in ("span", "strong", "b") else label
+            shown = squash(self.text(label, " "))
+            rest = squash(self.text(holder, " "))[len(shown):].strip() if holder.root is not label.root else ""
+            if rest:
+                values[key] = holder
+                self.label_texts.setdefault(holder.root, shown)
+            else:
+                sibling = next_sibling(holder)
+                if sibling is not None:
+                    values[key] = sibling
+        # Positional fallback from [E2]: p[1] section, p[2] case type, p[4] authors.
+        container = self.first("div.col-12.order-0.col-md-8.order-md-1.col-lg-9.mb-3 > div > div")
+        if container is not None:
+            paras = container.xpath("./p")
+            for key, index in (("section", 0), ("case type", 1), ("authors", 3)):
+                if key not in values and len(paras) > index:
+                    values[key] = paras[index]
+        return values
+
+    def without_label(self, element: Selector, value: str) -> str:
+        label = element.root.get("data-label-text")
+        if label is None:
+            label = self.label_texts.get(element.root)
+        return value[len(label):].strip() if label and value.startswith(label) else value
+
+    def value_text(self, element: Selector | None) -> str:
+        if element is None:
+            return ""
+        return self.without_label(element, squash(self.text(element, " ")))
+
+    def authors_line(self, element: Selector | None) -> str:
+        """The authors line as the page shows it (affiliation numbers included, spaces as rendered):
+        the dataset's credit is ``Credit to `` and this line, nothing appended."""
+        if element is None:
+            return ""
+        return self.without_label(element, re.sub(r"\s+", " ", self.text(element).replace("\xa0", " ")).strip())
+
+    def authors(self, element: Selector | None) -> tuple[str, str]:
+        """Author names without affiliation markers, and the affiliations that follow them."""
+        if element is None:
+            return "", ""
+        self.removed.update(sup.root for sup in below(element, "sup"))
+        names = re.sub(r"(?<!\s)\s+,", ",", self.value_text(element)).strip(" ,")
+        affiliations: list[str] = []
+        sibling = next_sibling(element)
+        while sibling is not None and sibling.root.tag == "p" and classes(sibling) != ["color-grey"]:
+            lines = [re.sub(r"^\s*\d+[.)]?\s*", "", line) for line in self.block_text(sibling).split("\n") if line.strip()]
+            if not lines or not re.search(r"(hospital|department|university|institut|clinic|radiology|centre|center)",
+                                          " ".join(lines), re.I):
+                break
+            affiliations.extend(lines)
+            sibling = next_sibling(sibling)
+        return names, "; ".join(affiliations)
+
+    def patient_line(self, meta: dict[str, Selector]) -> str:
+        el = self.first("p.color-grey")
+        line = squash(self.text(el, " ")) if el is not None else self.value_text(meta.get("patient"))
+        return re.sub(r"^patient\s*:?\s*", "", line, flags=re.I).strip()
+
+    def license(self) -> tuple[str, str]:
+        """(licence text, "page" or "site-wide")."""
+        for link in self.css('a[href*="creativecommons.org/licenses"]'):
+            found = tidy(self.text(parent(link, ("p", "div", "li")) or link, " "))
+            if found:
+                return found, "page"
+        # The first sentence naming the licence. One pass over the sentences: the pattern this
+        # replaces ("[^.]*Creative Commons[^.]*\.") rescanned the text from every position, which took
+        # minutes on a 50 MB page without full stops.
+        sentences = self.text(self.selector, " ").split(".")
+        for sentence in sentences[:-1]:  # the last piece ends without a full stop
+            if _LICENSE_NAME_RE.search(sentence):
+                return squash(sentence + "."), "page"
+        return SITE_LICENSE, "site-wide"
+
+    def differential_diagnosis(self, body: Selector | None) -> list[str]:
+        if body is None:
+            return []
+        cells = self.select(body, "div.col-6.pb-3")
+        ddx = [squash(self.text(c, " ")) for c in cells] if cells else self.block_text(body).split("\n")
+        return [d for d in ddx if d]
+
+    def discussion_parts(self, body: Selector | None) -> dict[str, str]:
+        """Discussion sub-headings ("Background", "Imaging Perspective", ...) -> their text."""
+        if body is None:
+            return {}
+        parts: dict[str, str] = {}
+        current = ""
+        for line in self.block_text(body).split("\n"):
+            if _DISCUSSION_HEADINGS.match(line):
+                current = line.rstrip(":").strip()
+                parts.setdefault(current, "")
+            elif current:
+                parts[current] = (parts[current] + "\n" + line).strip()
+        return parts
+
+    def figure_urls(self, item: Selector) -> tuple[str, str] | None:
+        """(full-size URL, URL shown in the gallery) of a gallery item, None without an image."""
+        img = self.select_one(item, 'img[typeof="foaf:Image"]') or self.select_one(item, "img")
+        shown_url = _image_url(img) if img is not None else ""
+        if not shown_url:
+            return None
+        link = parent(img, ("a",))
+        link_href = (link.attrib.get("href") or "").strip() if link is not None else ""
+        if link_href and link_href != "#" and "/files/" in link_href:
+            return _absolute(link_href), shown_url
+        return full_size_image_url(shown_url), shown_url
+
+    @staticmethod
+    def figure_number(item: Selector, caption: str, source_url: str, case_number: str, last_figure: int) -> int:
+        """The figure an image belongs to: the item's data attribute, the caption, the file name, the order."""
         figure = None
         for attr in ("data-figure", "data-figure-index", "data-figure-number"):
-            if str(item.get(attr, "")).isdigit():
-                figure = int(item[attr])
+            if str(item.attrib.get(attr, "")).isdigit():
+                figure = int(item.attrib[attr])
         caption_match = _FIGURE_RE.match(caption)
         if figure is None and caption_match:
             figure = int(caption_match.group(1))
         name_match = re.search(rf"/{case_number}_(\d+)_(\d+)\.[A-Za-z]+", source_url) if case_number else None
         if figure is None and name_match:
             figure = int(name_match.group(1))
-        if figure is None:
-            figure = last_figure + 1
-        last_figure = figure
-        figure_counts[figure] = figure_counts.get(figure, 0) + 1
+        return last_figure + 1 if figure is None else figure
 
-        origin = ""
-        origin_match = re.search(r"^Origin\s*:\s*(.+)$", caption, re.M)
-        if origin_match:
-            origin = origin_match.group(1).strip()
-        records.append(
-            ImageRecord(
-                source_url=source_url,
-                position=len(records),
-                caption=caption,
-                modality_text=_caption_modality(caption),
-                view_text=_caption_view(caption),
+    def figures(self, case_number: str) -> list[ImageRecord]:
+        records: list[ImageRecord] = []
+        figure_counts: dict[int, int] = {}
+        last_figure = 0
+        for position, item in enumerate(self.css("div.figure-gallery__item")):
+            urls = self.figure_urls(item)
+            if urls is None:
+                continue
+            source_url, shown_url = urls
+            caption_el = self.select_one(item, "div.figure-gallery__item__label span.mb-1.d-block, "
+                                           "div.figure-gallery__item__label")
+            caption = self.block_text(caption_el) if caption_el is not None else ""
+            figure = last_figure = self.figure_number(item, caption, source_url, case_number, last_figure)
+            figure_counts[figure] = figure_counts.get(figure, 0) + 1
+            origin_match = re.search(r"^Origin\s*:\s*(.+)$", caption, re.M)
+            records.append(ImageRecord(
+                source_url=source_url, position=len(records), caption=caption,
+                modality_text=_caption_modality(caption), view_text=_caption_view(caption),
                 label=f"Figure {figure}",
-                extra={
-                    "figure": figure,
-                    "subimage": figure_counts[figure],
-                    "shown_url": shown_url,
-                    "origin": origin,
-                    "gallery_index": position,
-                },
-            )
+                extra={"figure": figure, "subimage": figure_counts[figure], "shown_url": shown_url,
+                       "origin": origin_match.group(1).strip() if origin_match else "", "gallery_index": position},
+            ))
+        # Sub-images get letters only when a figure has several: "Figure 2a", "Figure 2b".
+        for record in records:
+            figure = record.extra["figure"]
+            if figure_counts[figure] > 1:
+                record.label = f"Figure {figure}{chr(ord('a') + record.extra['subimage'] - 1)}"
+        return records
+
+    def record(self) -> CaseRecord:
+        """The page as one CaseRecord (``_split_patients`` splits it); the fields are read in the
+        order that decides what the authors' markers hide (see ``removed``)."""
+        case_number, title, sections = self.case_number(), self.title(), self.sections()
+        if not title or not (sections or self.first("div.figure-gallery__item")):
+            raise ParseError(self.url, "no case title (h1) or no case sections/figures (div.node-contents rows)")
+        if not case_number:
+            raise ParseError(self.url, f"case {title!r} has no case number (badge or /case/<n> URL)")
+        published = self.published()
+        meta = self.meta_values()
+        authors_line = self.authors_line(meta.get("authors"))
+        authors, institution = self.authors(meta.get("authors"))
+        patient_line = self.patient_line(meta)
+        age_text, sex_text = _split_patient_line(patient_line)
+        doi_match = DOI_IN_TEXT.search(self.html)
+        license_text, license_source = self.license()
+        ddx = self.differential_diagnosis(sections.get("ddx"))
+        categories = self.value_text(meta.get("categories"))
+        images = self.figures(case_number)
+
+        def section(key: str) -> str:
+            return self.block_text(sections.get(key)) if key in sections else ""
+
+        return CaseRecord(
+            source=SOURCE, source_key=case_number, url=canonical_eurorad_url(f"/case/{case_number}"), title=title,
+            doi=doi_match.group(0).rstrip(".,;)") if doi_match else "",
+            license_text=license_text, published=published, authors=authors, institution=institution,
+            credit=eurorad_credit(authors_line), age_text=age_text, sex_text=sex_text,
+            history=section("history"), findings=section("findings"), discussion=section("discussion"),
+            diagnosis=squash(section("diagnosis")).replace("\n", " "),
+            images=images,
+            extra={
+                "section": self.value_text(meta.get("section")),
+                "case_type": self.value_text(meta.get("case type")),
+                "categories": categories,
+                "patient_line": patient_line,
+                "differential_diagnosis": ddx,
+                "discussion_sections": self.discussion_parts(sections.get("discussion")),
+                "published_iso": _published_iso(published),
+                "license_source": license_source,
+            },
         )
-    # Sub-images get letters only when a figure has several: "Figure 2a", "Figure 2b".
-    for record in records:
-        figure = record.extra["figure"]
-        if sum(1 for r in records if r.extra["figure"] == figure) > 1:
-            record.label = f"Figure {figure}{chr(ord('a') + record.extra['subimage'] - 1)}"
-    return records
+
+
+def _published_iso(published: str) -> str:
+    try:
+        return datetime.strptime(published, PUBLISHED_FORMAT).date().isoformat() if published else ""
+    except ValueError:
+        return ""
 
 
 def _caption_modality(caption: str) -> str:
@@ -443,87 +532,7 @@ def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
     ``patient_line``, ``differential_diagnosis`` (list), ``discussion_sections``, ``published_iso``,
     ``license_source``.
     """
-    soup = BeautifulSoup(html, "lxml")
-    badge = soup.select_one("span.d-block.text-uppercase.font-size-3.text-center")
-    number_match = re.search(r"case\s*(\d+)", squash(badge.get_text(" ")), re.I) if badge is not None else None
-    case_number = number_match.group(1) if number_match else ""
-    if not case_number:
-        match = _CASE_PATH_RE.search(urlsplit(url).path)
-        case_number = match.group(1) if match else ""
-
-    title_el = soup.select_one("h1.color-color.mb-3, div.col-12.col-lg-8 h1, h1")
-    title = squash(title_el.get_text(" ")) if title_el is not None else ""
-    if not title:
-        og = soup.select_one('meta[property="og:title"]')
-        title = squash(og.get("content", "")) if og is not None else ""
-    sections = _sections(soup)
-    if not title or not (sections or soup.select_one("div.figure-gallery__item")):
-        raise ParseError(url, "no case title (h1) or no case sections/figures (div.node-contents rows)")
-    if not case_number:
-        raise ParseError(url, f"case {title!r} has no case number (badge or /case/<n> URL)")
-
-    page_text = soup.get_text(" ")
-    published = ""
-    published_el = soup.select_one("span.d-block.font-size-1.text-center")
-    match = _PUBLISHED_RE.search(squash(published_el.get_text(" ")) if published_el is not None else "") or _PUBLISHED_RE.search(page_text)
-    if match:
-        published = match.group(1)
-    published_iso = ""
-    if published:
-        try:
-            published_iso = datetime.strptime(published, "%d.%m.%Y").date().isoformat()
-        except ValueError:
-            published_iso = ""
-
-    meta = _meta_values(soup)
-    authors_line = _authors_line(meta.get("authors"))
-    authors, institution = _authors(meta.get("authors"))
-    patient_line = _patient_line(soup, meta)
-    age_text, sex_text = _split_patient_line(patient_line)
-    doi_match = _DOI_RE.search(html)
-    license_text, license_source = _license(soup)
-
-    def section(key: str) -> str:
-        return block_text(sections.get(key)) if key in sections else ""
-
-    ddx_body = sections.get("ddx")
-    ddx: list[str] = []
-    if ddx_body is not None:
-        cells = ddx_body.select("div.col-6.pb-3")
-        ddx = [squash(c.get_text(" ")) for c in cells] if cells else block_text(ddx_body).split("\n")
-        ddx = [d for d in ddx if d]
-    categories = _value_text(meta.get("categories"))
-    images = _figures(soup, case_number)
-    base = CaseRecord(
-        source=SOURCE,
-        source_key=case_number,
-        url=canonical_eurorad_url(f"/case/{case_number}"),
-        title=title,
-        doi=doi_match.group(0).rstrip(".,;)") if doi_match else "",
-        license_text=license_text,
-        published=published,
-        authors=authors,
-        institution=institution,
-        credit=f"Credit to {authors_line}" if authors_line else "",
-        age_text=age_text,
-        sex_text=sex_text,
-        history=section("history"),
-        findings=section("findings"),
-        discussion=section("discussion"),
-        diagnosis=squash(section("diagnosis")).replace("\n", " "),
-        images=images,
-        extra={
-            "section": _value_text(meta.get("section")),
-            "case_type": _value_text(meta.get("case type")),
-            "categories": categories,
-            "patient_line": patient_line,
-            "differential_diagnosis": ddx,
-            "discussion_sections": _discussion_parts(sections.get("discussion")),
-            "published_iso": published_iso,
-            "license_source": license_source,
-        },
-    )
-    return _split_patients(base)
+    return _split_patients(EuroradCasePage(html, url).record())
 
 
 # A figure of another person shown beside the patient's: "Normal chest radiograph of a 52-year-old

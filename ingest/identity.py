@@ -1,8 +1,9 @@
 """One identity per case: every name a source gives a case -> aliases -> one natural key. Pure.
 
-The sites' facts about names live here, in one place, for the spiders (what a reference or a
-request URL names), the staging layer (what a parsed record names) and the import of the released
-dataset (what a row's ``url``, ``doi`` and credit line name):
+How the sites' names resolve to one key lives here, in one place, for the spiders (what a reference
+or a request URL names), the staging layer (what a parsed record names) and the import of the
+released dataset (what a row's ``url``, ``doi`` and credit line name); the patterns themselves are
+the sites' facts in ``ingest/sites/``:
 
 * **Radiopaedia**: the rID (``75037``, ``rID-75037``, ``rID: 75037``), the permalink
   ``/cases/<rID>`` (which redirects to the slug page), the slug page ``/cases/<slug>`` (any host,
@@ -33,6 +34,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ingest.identifiers import paper_ids
+from ingest.sites import eurorad, radiopaedia, sirm
 
 __all__ = ["SITES", "SiteIdentity", "released_row_aliases", "site_identity"]
 
@@ -96,21 +98,21 @@ class SiteIdentity:
 
 
 class RadiopaediaIdentity(SiteIdentity):
-    source = "radiopaedia"
+    source = radiopaedia.SOURCE
     key_kinds = ("rid", "slug")
     bare_kind = "rid"
-    _RID = re.compile(r"(?:rID[-:\s]*)?(\d+)", re.I)
-    _DOI = re.compile(r"10\.53347/rID-(\d+)", re.I)
+    _RID = radiopaedia.RID_REFERENCE
+    _DOI = radiopaedia.CASE_DOI
     #: The credit line of re-users (and of the dataset's other_notes): "..., Radiopaedia.org, rID: 75037".
-    _CREDIT = re.compile(r"Radiopaedia\.org,?\s*rID:?\s*(\d+)", re.I)
+    _CREDIT = radiopaedia.CREDIT_RID
 
     def aliases(self, text: str) -> list[str]:
         text = (text or "").strip()
         found = [f"rid:{int(m.group(1))}" for m in self._DOI.finditer(text)]
         if re.match(r"(?:https?://|/)", text, re.I):
-            host, path = _host_path(text, "https://radiopaedia.org")
+            host, path = _host_path(text, radiopaedia.SITE)
             match = re.match(r"/cases/([^/]+)", path)
-            if host == "radiopaedia.org" and match:
+            if host == radiopaedia.HOST and match:
                 name = match.group(1).lower()
                 found.append(f"rid:{int(name)}" if name.isdigit() else f"slug:{name}")
         return _dedupe(found)
@@ -130,20 +132,20 @@ class RadiopaediaIdentity(SiteIdentity):
 
 
 class EuroradIdentity(SiteIdentity):
-    source = "eurorad"
+    source = eurorad.SOURCE
     key_kinds = ("case",)
     bare_kind = "case"
-    _NUMBER = re.compile(r"(?:case\s*)?(\d+)", re.I)
-    _PATH = re.compile(r"/(?:teaching-)?case/(\d+)(?:/|$)")
-    _DOI = re.compile(r"10\.35100/eurorad/case\.(\d+)", re.I)
+    _NUMBER = eurorad.CASE_NUMBER_REFERENCE
+    _PATH = eurorad.CASE_OR_TEACHING_PATH
+    _DOI = eurorad.CASE_DOI
 
     def aliases(self, text: str) -> list[str]:
         text = (text or "").strip()
         found = [f"case:{int(m.group(1))}" for m in self._DOI.finditer(text)]
         if re.match(r"(?:https?://|/)", text, re.I):
-            host, path = _host_path(text, "https://www.eurorad.org")
+            host, path = _host_path(text, eurorad.SITE)
             match = self._PATH.search(path + "/")
-            if host == "eurorad.org" and match:
+            if host == eurorad.HOST.removeprefix("www.") and match:
                 found.append(f"case:{int(match.group(1))}")
         return _dedupe(found)
 
@@ -153,13 +155,14 @@ class EuroradIdentity(SiteIdentity):
 
 
 class SirmIdentity(SiteIdentity):
-    source = "sirm"
+    source = sirm.SOURCE
     key_kinds = ("slug",)
     bare_kind = "slug"
-    HOSTS = frozenset({"sirm.org", "archivio.sirm.org"})
+    #: The site's hosts as ``_host_path`` reads them (without ``www.``).
+    HOSTS = frozenset(host.removeprefix("www.") for host in sirm.SIRM_HOSTS)
     # Dated permalink, or the undated one WordPress redirects to it.
-    _POST = re.compile(r"^/(?:(en)/)?(?:\d{4}/\d{2}/\d{2}/)?(covid-19-(?:caso|case)-\d+)$", re.I)
-    _NAME = re.compile(r"(?:^|&)name=(covid-19-(?:caso|case)-\d+)(?:&|$)", re.I)
+    _POST = sirm.SLUG_PATH
+    _NAME = sirm.SLUG_QUERY
 
     def aliases(self, text: str) -> list[str]:
         text = (text or "").strip()

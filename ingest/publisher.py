@@ -9,13 +9,15 @@ Springer Nature's ``c-article-section__figure`` and any plain ``figure``/``figca
 from __future__ import annotations
 
 import re
+from functools import cached_property
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Tag
+from parsel import Selector
 
 from ingest.blocking import detect_block_page
 from ingest.jats import Article, Figure, figure_number, normalize_license, third_party_evidence
-from ingest.pages import ParseError
+from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
 from ingest.panels import parse_subcaptions
 
 
@@ -29,28 +31,13 @@ _PMCID = re.compile(r"\bPMC\d+\b")
 _LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, list[tuple[str, Tag]]]:
-    found: dict[str, list[tuple[str, Tag]]] = {}
-    for node in soup.find_all("meta"):
-        name = (node.get("name") or node.get("property") or "").strip().lower()
-        content = (node.get("content") or "").strip()
-        if name:
-            found.setdefault(name, []).append((content, node))
-    return found
+Meta = dict[str, list[tuple[str, Selector]]]
 
 
-def _first(meta: dict[str, list[tuple[str, Tag]]], *names: str) -> str:
-    for name in names:
-        for content, _ in meta.get(name, []):
-            if content:
-                return content
-    return ""
-
-
-def _text(node: Tag | None) -> str:
+def _text(node: Selector | None) -> str:
     if node is None:
         return ""
-    return re.sub(r"\s+", " ", node.get_text(" ", strip=True).replace("\xa0", " ")).strip()
+    return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ")).strip()
 
 
 def _resolve(url: str, page_url: str) -> str:
@@ -94,75 +81,18 @@ def _check_blocked(html: str, url: str) -> None:
         raise BlockPageInsteadOfArticle(url, f"article page (got a block page: {reason})")
 
 
-def parse_article_html(html: str | bytes, url: str) -> Article:
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    _check_blocked(html, url)
-    soup = BeautifulSoup(html, "lxml")
-    meta = _meta(soup)
-    if not meta.get("citation_title") and not meta.get("dc.title") and not soup.select("figure, h1"):
-        raise ParseError(url, "article meta tags (citation_title / dc.Title)")
-
-    doi = _doi(_first(meta, "citation_doi"))
-    if not doi:
-        for content, node in meta.get("dc.identifier", []):
-            if (node.get("scheme", "").lower() in ("doi", "") and _doi(content)):
-                doi = _doi(content)
-                break
-    title = _first(meta, "citation_title", "dc.title", "og:title") or _text(soup.find("h1"))
-    journal = _first(meta, "citation_journal_title", "prism.publicationname", "dc.source")
-    if journal.startswith("http"):
-        journal = ""
-    published = _date(_first(meta, "citation_online_date", "citation_publication_date", "citation_date",
-                             "dcterms.issued", "dc.date", "article:published_time"))
-    pmcid = ""
-    pcid = _first(meta, "ncbi_pcid") or url
-    m = _PMCID.search(pcid)
-    if m and ("ncbi.nlm.nih.gov" in url or "ncbi_pcid" in meta):
-        pmcid = m.group(0)
-    article = Article(
-        doi=doi, pmcid=pmcid, pmid=_first(meta, "citation_pmid"), title=title, journal=journal,
-        published=published, url=url, pdf_url=_resolve(_first(meta, "citation_pdf_url"), url),
-        authors=[c for c, _ in meta.get("citation_author", [])] or [c for c, _ in meta.get("dc.creator", [])],
-    )
-    _license(article, soup, meta)
-    article.figures = _figures(soup, url)
-    article.paragraphs = [_text(p) for p in soup.select(
-        "section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p") if _text(p)]
-    article.full_text = bool(article.figures or article.paragraphs)
-    return article
-
-
-def _license(article: Article, soup: BeautifulSoup, meta: dict[str, list[tuple[str, Tag]]]) -> None:
-    rights = _first(meta, "dc.rights", "dcterms.rights", "citation_license")
-    if normalize_license(rights):
-        article.license, article.license_url = normalize_license(rights), rights if rights.startswith("http") else ""
-        article.license_evidence = f"meta DC.rights {rights}"
-        return
-    # PMC's "Copyright and License information" panel links the CC deed.
-    for a in soup.select('#clp_a a[href], .permissions a[href], .license a[href], a[rel="license"][href]'):
-        if normalize_license(a["href"]):
-            article.license, article.license_url = normalize_license(a["href"]), a["href"]
-            article.license_evidence = f"licence link {a['href']}"
-            return
-    if rights:
-        article.license_evidence = f"meta DC.rights {rights}"
-        return
-    copy = soup.select_one(".article__copy, .copyright, #clp_a")
-    if copy is not None:
-        article.license_evidence = f"copyright: {_text(copy)}"
-
-
-def _largest_src(img: Tag, page_url: str) -> tuple[str, str]:
+def _largest_src(img: Selector, page_url: str) -> tuple[str, str]:
+    attrib = img.attrib
     for attr in ("data-lg-src", "data-large-src", "data-full-src", "data-original"):
-        if img.get(attr):
-            return urljoin(page_url, img[attr]), attr
-    link = img.find_parent("a")
-    if link is not None and link.get("href") and _IMAGE_PATH.search(urlsplit(link["href"]).path):
-        return urljoin(page_url, link["href"]), "link"
+        if attrib.get(attr):
+            return urljoin(page_url, attrib[attr]), attr
+    link = parent(img, ("a",))
+    if link is not None and link.attrib.get("href") and _IMAGE_PATH.search(urlsplit(link.attrib["href"]).path):
+        return urljoin(page_url, link.attrib["href"]), "link"
     best, best_w = "", -1
-    candidates = [img.get("srcset", "")] + [s.get("srcset", "") for s in (
-        img.find_parent("picture").find_all("source") if img.find_parent("picture") else [])]
+    picture = parent(img, ("picture",))
+    candidates = [attrib.get("srcset", "")] + [s.attrib.get("srcset", "") for s in (
+        below(picture, "source") if picture is not None else [])]
     for srcset in candidates:
         for item in srcset.split(","):
             bits = item.strip().split()
@@ -170,8 +100,8 @@ def _largest_src(img: Tag, page_url: str) -> tuple[str, str]:
                 width = int(bits[1][:-1]) if len(bits) > 1 and bits[1].endswith("w") and bits[1][:-1].isdigit() else 0
                 if width > best_w and "webp" not in bits[0]:
                     best, best_w = bits[0], width
-    src = img.get("src") or img.get("data-src") or ""
-    if best and best_w > int(img.get("width") or 0):
+    src = attrib.get("src") or attrib.get("data-src") or ""
+    if best and best_w > int(attrib.get("width") or 0):
         return urljoin(page_url, best), "srcset"
     return (urljoin(page_url, src), "src") if src and not src.startswith("data:") else ("", "")
 
@@ -181,41 +111,130 @@ def _springer_full(url: str) -> str:
     return re.sub(r"(//media\.springernature\.com)/lw\d+/", r"\1/full/", url)
 
 
-def _caption_with_letters(node: Tag | None) -> str:
-    """Caption text with bold panel letters written as "(a)" so the sub-captions can be read."""
+def _panel_letter(element: Any, caption: Any) -> str | None:
+    """A bold panel letter ("B", "(b)") as "(b)", the way the sub-captions are read; None for other elements."""
+    if element.tag not in ("b", "strong"):
+        return None
+    letter = text(element, strip=True, within=caption)
+    if re.fullmatch(r"[A-Ha-h]", letter):
+        return f"({letter})"
+    if re.fullmatch(r"\(([A-Ha-h])\)", letter):
+        return letter
+    return None
+
+
+def _caption_with_letters(node: Selector | None) -> str:
+    """Caption text with bold panel letters written as "(a)" so the sub-captions can be read;
+    the label (``.captionLabel``) left out. The caption is read on its own, as a copy of its
+    element (what encloses it on the page, a stray <rt> for one, hides nothing)."""
     if node is None:
         return ""
-    copy = BeautifulSoup(str(node), "lxml")
-    for bold in copy.find_all(["b", "strong"]):
-        letter = bold.get_text(strip=True)
-        if re.fullmatch(r"[A-Ha-h]", letter):
-            bold.replace_with(f"({letter})")
-        elif re.fullmatch(r"\(([A-Ha-h])\)", letter):
-            bold.replace_with(letter)
-    for label in copy.select(".captionLabel"):
-        label.decompose()
-    return _text(copy)
+    caption = node.root
+    own = _panel_letter(caption, caption)
+    if own is not None:
+        found = own
+    elif "captionLabel" in classes(node):
+        found = ""
+    else:
+        labels = {label.root for label in select(node, ".captionLabel")}
+        found = text(node, " ", strip=True, skip=labels, replace=lambda el: _panel_letter(el, caption),
+                     own_container=False, within=caption)
+    return re.sub(r"\s+", " ", found.replace("\xa0", " ")).strip()
 
 
-def _figures(soup: BeautifulSoup, page_url: str) -> list[Figure]:
-    figures: list[Figure] = []
-    containers = soup.select(
-        "figure.fig, figure.article__inlineFigure, div.c-article-section__figure, article figure, main figure")
-    seen: set[int] = set()
-    for node in containers:
-        if id(node) in seen or any(id(p) in seen for p in node.parents):
-            continue
-        seen.add(id(node))
-        if "visualAbstract" in node.get("class", []):
-            continue
-        imgs = node.find_all("img")
-        if not imgs:
-            continue
-        label = _text(node.select_one("h4.obj_head, .captionLabel, .c-article-section__figure-caption, .fig-label, .label"))
+class ArticlePage(HtmlPage):
+    """A publisher's or PMC's article page: meta tags, licence, figures, paragraphs (one method each)."""
+
+    @cached_property
+    def meta(self) -> Meta:
+        found: Meta = {}
+        for node in self.find_all("meta"):
+            name = (node.attrib.get("name") or node.attrib.get("property") or "").strip().lower()
+            content = (node.attrib.get("content") or "").strip()
+            if name:
+                found.setdefault(name, []).append((content, node))
+        return found
+
+    def meta_value(self, *names: str) -> str:
+        """The first non-empty content of the first of ``names`` present."""
+        for name in names:
+            for content, _ in self.meta.get(name, []):
+                if content:
+                    return content
+        return ""
+
+    def doi(self) -> str:
+        doi = _doi(self.meta_value("citation_doi"))
+        if not doi:
+            for content, node in self.meta.get("dc.identifier", []):
+                if node.attrib.get("scheme", "").lower() in ("doi", "") and _doi(content):
+                    return _doi(content)
+        return doi
+
+    def title(self) -> str:
+        return self.meta_value("citation_title", "dc.title", "og:title") or _text(self.find("h1"))
+
+    def journal(self) -> str:
+        journal = self.meta_value("citation_journal_title", "prism.publicationname", "dc.source")
+        return "" if journal.startswith("http") else journal
+
+    def published(self) -> str:
+        return _date(self.meta_value("citation_online_date", "citation_publication_date", "citation_date",
+                                     "dcterms.issued", "dc.date", "article:published_time"))
+
+    def pmcid(self) -> str:
+        m = _PMCID.search(self.meta_value("ncbi_pcid") or self.url)
+        return m.group(0) if m and ("ncbi.nlm.nih.gov" in self.url or "ncbi_pcid" in self.meta) else ""
+
+    def authors(self) -> list[str]:
+        return [c for c, _ in self.meta.get("citation_author", [])] or [c for c, _ in self.meta.get("dc.creator", [])]
+
+    def paragraphs(self) -> list[str]:
+        found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
+        return [_text(p) for p in found if _text(p)]
+
+    def license(self, article: Article) -> None:
+        """The licence (and its evidence) from the rights meta tag, a licence link, the copyright line."""
+        rights = self.meta_value("dc.rights", "dcterms.rights", "citation_license")
+        if normalize_license(rights):
+            article.license, article.license_url = normalize_license(rights), rights if rights.startswith("http") else ""
+            article.license_evidence = f"meta DC.rights {rights}"
+            return
+        # PMC's "Copyright and License information" panel links the CC deed.
+        for a in self.css('#clp_a a[href], .permissions a[href], .license a[href], a[rel="license"][href]'):
+            href = a.attrib["href"]
+            if normalize_license(href):
+                article.license, article.license_url = normalize_license(href), href
+                article.license_evidence = f"licence link {href}"
+                return
+        if rights:
+            article.license_evidence = f"meta DC.rights {rights}"
+            return
+        copy = self.first(".article__copy, .copyright, #clp_a")
+        if copy is not None:
+            article.license_evidence = f"copyright: {_text(copy)}"
+
+    def figure_containers(self) -> list[Selector]:
+        """Figure elements, outermost only, without visual abstracts and figures without images."""
+        found: list[Selector] = []
+        seen: set[Any] = set()
+        for node in self.css("figure.fig, figure.article__inlineFigure, div.c-article-section__figure, "
+                             "article figure, main figure"):
+            if node.root in seen or any(a in seen for a in node.root.iterancestors()):
+                continue
+            seen.add(node.root)
+            if "visualAbstract" not in classes(node) and node.xpath("descendant::img"):
+                found.append(node)
+        return found
+
+    @staticmethod
+    def label_and_caption(node: Selector) -> tuple[str, str]:
+        label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
+                                        ".fig-label, .label"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
-        for selector in (".c-article-section__figure-description", "figcaption .caption", ".caption", "figcaption"):
-            caption_node = node.select_one(selector)
+        for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", "figcaption"):
+            caption_node = select_one(node, query)
             if caption_node is not None:
                 break
         caption = _caption_with_letters(caption_node)
@@ -225,14 +244,18 @@ def _figures(soup: BeautifulSoup, page_url: str) -> list[Figure]:
             m = _LABEL.match(caption)
             if m:
                 label, caption = m.group(1), caption[m.end():]
+        return label, caption
+
+    def figure(self, node: Selector) -> Figure:
+        label, caption = self.label_and_caption(node)
         urls: list[str] = []
         how: list[str] = []
-        for img in imgs:
-            src, chosen = _largest_src(img, page_url)
+        for img in node.xpath("descendant::img"):
+            src, chosen = _largest_src(img, self.url)
             if src and src not in urls:
                 urls.append(src)
                 how.append(chosen)
-        figure = Figure(id=node.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
+        figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
                         caption=caption, image_urls=urls, extra={"chosen_by": how})
         full = [_springer_full(u) for u in urls if _springer_full(u) != u]
         if full:
@@ -245,5 +268,25 @@ def _figures(soup: BeautifulSoup, page_url: str) -> list[Figure]:
         if evidence:
             figure.third_party, figure.third_party_evidence = True, f"caption: {evidence}"
         figure.panel_captions = parse_subcaptions(caption)
-        figures.append(figure)
-    return figures
+        return figure
+
+    def article(self) -> Article:
+        if not self.meta.get("citation_title") and not self.meta.get("dc.title") and not self.css("figure, h1"):
+            raise ParseError(self.url, "article meta tags (citation_title / dc.Title)")
+        article = Article(
+            doi=self.doi(), pmcid=self.pmcid(), pmid=self.meta_value("citation_pmid"), title=self.title(),
+            journal=self.journal(), published=self.published(), url=self.url,
+            pdf_url=_resolve(self.meta_value("citation_pdf_url"), self.url), authors=self.authors(),
+        )
+        self.license(article)
+        article.figures = [self.figure(node) for node in self.figure_containers()]
+        article.paragraphs = self.paragraphs()
+        article.full_text = bool(article.figures or article.paragraphs)
+        return article
+
+
+def parse_article_html(html: str | bytes, url: str) -> Article:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    _check_blocked(html, url)
+    return ArticlePage(html, url).article()

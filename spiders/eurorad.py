@@ -22,6 +22,7 @@ from ingest.eurorad import (
     parse_eurorad_search,
 )
 from ingest.pages import ParseError
+from ingest.sites import eurorad as site
 from spiders.base import CaseSpider
 
 logger = logging.getLogger(__name__)
@@ -30,13 +31,13 @@ logger = logging.getLogger(__name__)
 class EuroradSpider(CaseSpider):
     name = "eurorad"
     # --- read by CaseSpider and the pipelines ---
-    source = "eurorad"
+    source = site.SOURCE
     # --- read by Scrapy's OffsiteMiddleware ---
-    allowed_domains = ["eurorad.org"]
+    allowed_domains = site.ALLOWED_DOMAINS
 
     def canonical_case_url(self, value: str) -> str | None:
         url = canonical_eurorad_url(value)
-        return url if "/case/" in url else None
+        return url if site.is_case_url(url) else None
 
     def case_url(self, reference: str) -> str:
         return eurorad_case_url(reference)

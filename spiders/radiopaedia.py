@@ -15,7 +15,6 @@ case is complete or not yielded at all.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import urljoin
 
@@ -34,6 +33,7 @@ from ingest.radiopaedia import (
     radiopaedia_stacks_url,
 )
 from ingest.records import CaseRecord
+from ingest.sites import radiopaedia as site
 from spiders.base import CaseSpider
 
 logger = logging.getLogger(__name__)
@@ -42,13 +42,13 @@ logger = logging.getLogger(__name__)
 class RadiopaediaSpider(CaseSpider):
     name = "radiopaedia"
     # --- read by CaseSpider and the pipelines ---
-    source = "radiopaedia"
+    source = site.SOURCE
     # --- read by Scrapy's OffsiteMiddleware: site pages and the image CDN (prod-images-static.) ---
-    allowed_domains = ["radiopaedia.org"]
+    allowed_domains = site.ALLOWED_DOMAINS
 
     def canonical_case_url(self, value: str) -> str | None:
         url = canonical_radiopaedia_url(value)
-        return url if re.fullmatch(r"https://radiopaedia\.org/cases/[^/]+", url) else None
+        return url if site.is_case_url(url) else None
 
     def case_url(self, reference: str) -> str:
         # As given: a permalink (/cases/<rID>) redirects to the slug page (docs/site-notes.md §1.1).

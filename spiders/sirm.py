@@ -29,21 +29,21 @@ from scrapy.http import Response
 
 from ingest.pages import ParseError
 from ingest.sirm import SIRM_HOSTS, canonical_sirm_url, parse_sirm_listing, parse_sirm_posts, sirm_case_url
+from ingest.sites import sirm as site
 from spiders.base import CaseSpider, SpiderArgumentError
 
 logger = logging.getLogger(__name__)
 
-LISTING_PATH = "/category/senza-categoria/covid-19/"
-_POST_PATH = re.compile(r"^/(?:en/)?\d{4}/\d{2}/\d{2}/[^/]+/?$")
-_LISTING_HOSTS = ("www.sirm.org", "archivio.sirm.org")
+# The site's facts (ingest/sites/sirm.py): the category listing, its hosts, a dated post's path.
+_POST_PATH, _LISTING_HOSTS = site.POST_PATH, site.LISTING_HOSTS
 
 
 class SirmSpider(CaseSpider):
     name = "sirm"
     # --- read by CaseSpider and the pipelines ---
-    source = "sirm"
+    source = site.SOURCE
     # --- read by Scrapy's OffsiteMiddleware: www., bare and archivio. hosts, and their uploads ---
-    allowed_domains = ["sirm.org"]
+    allowed_domains = site.ALLOWED_DOMAINS
 
     def __init__(self, *args, host: str = "www.sirm.org", **kwargs):
         host = (host or "").strip().lower()
@@ -86,7 +86,7 @@ class SirmSpider(CaseSpider):
             for request in self.requests_for_case_refs(self.parse_post):
                 yield request
             return
-        yield self.listing_request(f"https://{self.host}{LISTING_PATH}")
+        yield self.listing_request(f"https://{self.host}{site.LISTING_PATH}")
 
     def listing_request(self, url: str) -> Request:
         # WordPress answers 404 one page past the end: that is the end of the listing, not an error.

@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from ingest.sites import DAY_FIRST_SOURCES, eurorad, radiopaedia, sirm
 from schema import DOI_RE, LICENSES
 
 from .common import Normalized, blank, compile, found
@@ -60,7 +61,8 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})\b(?!-)"), "date.iso-month"),
     (compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*(?:mg|ml|cases|patients))"), "date.year"),
 )
-_DAY_FIRST_SOURCES = {"sirm", "eurorad", "it", "es", "fr", "de", "eu", "hannover"}
+#: The case sites whose dates put the day first (ingest/sites/), and language or country hints.
+_DAY_FIRST_SOURCES = {*DAY_FIRST_SOURCES, "it", "es", "fr", "de", "eu", "hannover"}
 
 
 def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
@@ -235,8 +237,8 @@ def normalize_license(text: str, source: str | None = None, **_context) -> Norma
 #: Licenses that cover a whole site, as the dataset records them (docs/site-notes.md and the dataset's
 #: per-source license summary). Keyed by host; a path prefix narrows it.
 SITE_LICENSES: tuple[tuple[str, str, str], ...] = (
-    ("radiopaedia.org", "/cases/", "CC BY-NC-SA"),
-    ("eurorad.org", "/case/", "CC BY-NC-SA 4.0"),
+    (radiopaedia.HOST, radiopaedia.CASE_PATH_PREFIX, radiopaedia.LICENSE_NAME),
+    (eurorad.HOST.removeprefix("www."), eurorad.CASE_PATH_PREFIX, eurorad.LICENSE_NAME),
     ("github.com", "/ml-workgroup/covid-19-image-repository", "CC BY 3.0"),
     ("coronacases.org", "", "Apache 2.0"),
 )
@@ -327,18 +329,18 @@ def normalize_url(text: str, **_context) -> Normalized:
     path = parts.path
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     rule = "url.canonical"
-    if host.removeprefix("www.") == "radiopaedia.org":
-        host = "radiopaedia.org"
+    if host.removeprefix("www.") == radiopaedia.HOST:
+        host = radiopaedia.HOST
         case = re.match(r"^/cases/([^/?#]+)", path)
         if case:
             path, query, rule = f"/cases/{case.group(1)}", [], "url.radiopaedia"
-    elif host.removeprefix("www.") == "eurorad.org":
-        host = "www.eurorad.org"
+    elif host.removeprefix("www.") == eurorad.HOST.removeprefix("www."):
+        host = eurorad.HOST
         case = re.match(r"^/case/(\d+)", path)
         if case:
             path, query, rule = f"/case/{case.group(1)}", [], "url.eurorad"
-    elif host.removeprefix("www.") == "sirm.org":
-        host, rule = "www.sirm.org", "url.sirm"
+    elif host.removeprefix("www.") == sirm.CANONICAL_HOST.removeprefix("www."):
+        host, rule = sirm.CANONICAL_HOST, "url.sirm"
     elif host in ("dx.doi.org", "doi.org", "www.doi.org"):
         host, rule = "doi.org", "url.doi"
     url = urlunsplit(("https", host, path, urlencode(query), ""))
