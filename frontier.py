@@ -329,7 +329,7 @@ class SharedStartMiddleware:
         return cls(crawler)
 
     async def process_start(self, start):
-        shared = getattr(self.crawler, "shared_run", None)
+        shared = getattr(self.crawler.spider, "shared_run", None)  # a CaseSpider's (crawl_summary.CrawlRecorder)
         if shared is not None and not shared.started_here:
             return
         async for request_or_item in start:

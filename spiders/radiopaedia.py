@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -33,7 +32,7 @@ from ingest.radiopaedia import (
     radiopaedia_search_url,
     radiopaedia_stacks_url,
 )
-from ingest.records import CaseRecord
+from ingest.records import CaseRecord, FetchedPage
 from spiders.base import CaseSpider
 
 logger = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ class RadiopaediaSpider(CaseSpider):
         study_ids = list(record.extra.get("study_ids") or [])
         yield from self._next_study(record, study_ids, [], documents)
 
-    def _next_study(self, record: CaseRecord, study_ids: list[str], images: list, documents: list[dict[str, Any]]):
+    def _next_study(self, record: CaseRecord, study_ids: list[str], images: list, documents: list[FetchedPage]):
         if not study_ids:
             record.images = images
             self.crawler.stats.inc_value("cases/parsed")
