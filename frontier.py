@@ -194,8 +194,8 @@ return {run, totals}
 
 
 class SharedRun:
-    """One worker's membership of the spider's shared run (``crawler.shared_run``), or nothing
-    without ``REDIS_URL``."""
+    """One worker's membership of the spider's shared run (``CrawlRecorder.shared_run``, read through
+    the spider's ``shared_run``), or nothing without ``REDIS_URL``."""
 
     def __init__(self, crawler, server):
         self.crawler, self.server = crawler, server

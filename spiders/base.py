@@ -1,4 +1,5 @@
-"""What every case spider shares: arguments, the one-run-at-a-time lock, case requests and limits.
+"""What every case spider shares: arguments, case requests and limits; it asks for the one-run-at-a-time
+lock (``one_run_per_database``, taken by ``crawl_summary.CrawlRecorder``).
 
 Spiders only navigate: they ask ``ingest/`` to parse and yield ``CaseRecord`` items. Where a
 request goes (mirror), whether it goes at all (already staged), and what a refusal means are the
