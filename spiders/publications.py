@@ -576,4 +576,3 @@ class PublicationsSpider(CaseSpider):
                     len(self.no_copy))
         for given, why in self.no_copy:
             logger.info("  no open copy: %s (%s)", given, why)
-        super().closed(reason)
