@@ -1,9 +1,10 @@
 """Feed exporters for ``scrapy crawl ... -O items.jsonl`` (``FEED_EXPORTERS`` in settings.py).
 
-A crawled ``CaseRecord`` carries bytes on its way through the pipelines (images given by a PDF,
-thumbnails of stored images) and the pipelines' own state under ``extra["_..."]``. A feed gets the
-record as plain data: bytes are left out (the media store has them, named by SHA-256), the stored
-images are listed with their SHA-256 and media path, and the rest of the pipelines' state is dropped.
+A crawled ``CaseRecord`` carries bytes and the pipelines' work on its way to the database (the
+fields marked ``CRAWL_ONLY`` in ingest/records.py: pages read, images given by a PDF, thumbnails).
+A feed gets the record as plain data: bytes and crawl-only fields are left out (the media store has
+the bytes, named by SHA-256), except the stored images, listed under ``extra.stored_images`` with
+their SHA-256 and media path.
 """
 
 from __future__ import annotations
@@ -20,22 +21,29 @@ from scrapy.exporters import (
     XmlItemExporter,
 )
 
-#: Pipeline state a feed keeps, under the name it gets there.
-KEPT_STATE = {"_stored_images": "stored_images"}
+
+def _fields(record: Any) -> dict[str, Any]:
+    """A dataclass's fields but the crawl-only ones; a case's stored images go into its ``extra``
+    (before the media checks' ``rejected_images``, where the pipelines have always put them)."""
+    fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if not f.metadata.get("crawl_only")}
+    stored = getattr(record, "stored_images", None)
+    if stored and isinstance(fields.get("extra"), dict):
+        extra = {k: v for k, v in fields["extra"].items() if k != "rejected_images"}
+        extra["stored_images"] = stored
+        if "rejected_images" in fields["extra"]:
+            extra["rejected_images"] = fields["extra"]["rejected_images"]
+        fields["extra"] = extra
+    return fields
 
 
 def plain(value: Any) -> Any:
     """``value`` as JSON-able data: dataclasses and dicts to dicts, sequences to lists, bytes out."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        value = _fields(value)
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             key = key if isinstance(key, str) else "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
-            if key.startswith("_"):
-                if key not in KEPT_STATE:
-                    continue
-                key = KEPT_STATE[key]
             if isinstance(item, (bytes, bytearray, memoryview)):
                 continue
             out[key] = plain(item)

@@ -194,8 +194,8 @@ return {run, totals}
 
 
 class SharedRun:
-    """One worker's membership of the spider's shared run (``crawler.shared_run``), or nothing
-    without ``REDIS_URL``."""
+    """One worker's membership of the spider's shared run (``CrawlRecorder.shared_run``, read through
+    the spider's ``shared_run``), or nothing without ``REDIS_URL``."""
 
     def __init__(self, crawler, server):
         self.crawler, self.server = crawler, server
@@ -329,7 +329,7 @@ class SharedStartMiddleware:
         return cls(crawler)
 
     async def process_start(self, start):
-        shared = getattr(self.crawler, "shared_run", None)
+        shared = getattr(self.crawler.spider, "shared_run", None)  # a CaseSpider's (crawl_summary.CrawlRecorder)
         if shared is not None and not shared.started_here:
             return
         async for request_or_item in start:

@@ -41,9 +41,10 @@ from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.defer import deferred_from_coro
 
-from db.session import database_url, open_database, session_scope
+from crawl_summary import crawl_database
+from db.session import session_scope
 from ingest.blocking import detect_block_page
 from ingest.identity import site_identity
 from ingest.truncation import truncation_reason
@@ -128,7 +129,7 @@ class IncrementalMiddleware:
         self.site = site_identity(source or "")
         if self.site is None or getattr(spider, "canonical_case_url", None) is None:
             return
-        self.engine = open_database(database_url(self.crawler.settings))
+        self.engine = crawl_database(self.crawler)
         prepare_identities(self.engine)
         with session_scope(self.engine) as session:
             self.index = load_index(session, source)
@@ -314,7 +315,9 @@ class BlockDetectionMiddleware:
         logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged", reason, real_url, response.status, reason)
         if self.close_after and self.blocks >= self.close_after and self.crawler.engine is not None:
             logger.error("stopping the crawl: %d responses were blocks (BLOCKED_CLOSE_AFTER=%d)", self.blocks, self.close_after)
-            _schedule_coro(self.crawler.engine.close_spider_async(reason="blocked"))
+            # Scrapy's public wrapper of a coroutine (it schedules it as its private _schedule_coro does).
+            closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
+            closing.addErrback(lambda failure: logger.error("closing the blocked crawl failed: %s", failure.getErrorMessage()))
         raise BlockedResponse(reason, real_url)
 
     def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None) -> Any:

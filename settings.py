@@ -81,6 +81,11 @@ EXTENSIONS = {
     # When the crawl closes, the review warnings of what it staged are computed and stored
     # (review/warning_sync.py), so the reviewer's first queue load does not compute them.
     "review.warning_sync.WarningSync": 600,
+    # What belongs to the crawl as a whole, not to one pipeline (crawl_summary.py): the crawl lock
+    # (taken when the crawler is made, so a refused crawl opens nothing), the one database engine
+    # the pipelines and middlewares share, and at the close the run's summary with the
+    # layout-change alarm. Last, so the summary is written after the warnings, as it always was.
+    "crawl_summary.CrawlRecorder": 700,
 }
 # Off: a crawl leaves the warnings of what it staged to the review page's next load (or to
 # `scrapy cases list`), which then pays for them; on (the default) the crawl's close does.

@@ -25,7 +25,7 @@ from db.bulk import insert_tuples
 from db.models import DatasetImport, ReleasedFile, ReleasedRow, ReleasedRowChange
 from db.session import session_scope
 from exports.csvio import MetadataFormatError, iter_metadata
-from media.imaging import ImageFacts, UnreadableImage, describe_image, sha256_hex
+from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_hex
 from media.store import MediaStore
 from schema import FOLDERS, IngestError, parse_cell
 from staging.identity import link_released_rows, mark_cases_in_dataset
@@ -200,13 +200,13 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         known_annotations = [(f.path, f.sha256) for f in live_annotation_files(session)]
 
     # Read and judge every file before writing anything: an unreadable image refuses the import.
-    facts: dict[str, ImageFacts] = {}
+    facts: dict[str, MediaFacts] = {}
     for item in progress(files, "files", len(files)):
         blob = item.path.read_bytes()
         sha = sha256_hex(blob)
         previous = known.get(item.relpath)
         if previous is not None and previous.sha256 == sha and (previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
-            facts[item.relpath] = ImageFacts(sha, previous.format, previous.width, previous.height,
+            facts[item.relpath] = MediaFacts(sha, previous.format, previous.width, previous.height,
                                              previous.mode or "", previous.bits, previous.phash, previous.size,
                                              previous.chash, previous.thumb)
             continue
@@ -219,7 +219,7 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     bare = Path(path).is_file()
     if bare:
         # A bare metadata.csv says nothing about the files: keep what an earlier import recorded.
-        facts = {rel: ImageFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash, f.thumb)
+        facts = {rel: MediaFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash, f.thumb)
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
     # a bare metadata.csv says nothing about annotations/ either: keep what was recorded

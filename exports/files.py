@@ -19,16 +19,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import numpy as np
 from PIL import Image
 
+from media.convert import EIGHT_BIT_MODES, EightBit, png_bytes, to_8bit
 from media.imaging import UnreadableImage, sha256_hex, sniff_format
 from schema import FOLDER_IMAGES, FOLDER_VOLUMES, IMAGE_FORMAT_EXTENSIONS, IngestError
 
 #: Longest derived name before the extension (the dataset's longest names are about 90 characters).
 MAX_STEM = 80
-#: Pillow modes written as they are.
-XRAY_MODES = frozenset({"L", "RGB"})
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "nifti-gz": ".nii.gz"}
 
 
@@ -115,50 +113,30 @@ def prepare_file(data: bytes, folder: str) -> PreparedFile:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
             mode = img.mode
-            if fmt in IMAGE_FORMAT_EXTENSIONS and mode in XRAY_MODES and getattr(img, "n_frames", 1) == 1:
+            if fmt in IMAGE_FORMAT_EXTENSIONS and mode in EIGHT_BIT_MODES and getattr(img, "n_frames", 1) == 1:
                 return PreparedFile(data, fmt, EXTENSIONS[fmt], source_sha, source_sha)
-            converted, steps = to_8bit(img)
+            step = to_8bit(img)
+            converted, steps = step.image, release_steps(step, img.mode)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, UnreadableImage) as exc:
         raise FileError(f"cannot decode {fmt}: {exc}") from None
-    out = io.BytesIO()
-    converted.save(out, "PNG", optimize=False)
-    blob = out.getvalue()
+    blob = png_bytes(converted)
     steps = [f"{fmt} {mode} -> png {converted.mode}", *steps]
     return PreparedFile(blob, "png", ".png", sha256_hex(blob), source_sha, tuple(steps))
 
 
-def to_8bit(img: Image.Image) -> tuple[Image.Image, list[str]]:
-    """An 8-bit L or RGB copy of ``img`` and the steps taken (first frame of an animation)."""
-    steps: list[str] = []
-    if getattr(img, "n_frames", 1) > 1:
-        img.seek(0)
-        steps.append(f"first of {img.n_frames} frames")
-    mode = img.mode
-    if mode in XRAY_MODES:
-        return img.copy(), steps
-    if mode in ("I;16", "I;16B", "I;16L", "I", "F", "I;16N"):
-        arr = np.asarray(img, dtype=np.float64)
-        low, high = float(arr.min()), float(arr.max())
-        scale = 255.0 / (high - low) if high > low else 0.0
-        out = np.clip(np.rint((arr - low) * scale), 0, 255).astype(np.uint8)
-        steps.append(f"window {low:g}..{high:g} scaled linearly to 0..255")
-        return Image.fromarray(out, "L"), steps
-    if mode in ("1", "LA", "La"):
+def release_steps(step: EightBit, mode: str) -> list[str]:
+    """``media.convert.to_8bit``'s work as the release manifest words it (``steps``)."""
+    steps = [f"first of {step.frames} frames"] if step.frames > 1 else []
+    if step.kind == "window":
+        steps.append(f"window {step.low:g}..{step.high:g} scaled linearly to 0..255")
+    elif step.kind == "gray":
         steps.append("alpha dropped" if mode != "1" else "1-bit to 8-bit")
-        return img.convert("L"), steps
-    if mode in ("P", "PA"):
-        rgb = img.convert("RGB")
-        arr = np.asarray(rgb)
-        if np.array_equal(arr[..., 0], arr[..., 1]) and np.array_equal(arr[..., 1], arr[..., 2]):
-            steps.append("gray palette expanded to L")
-            return rgb.convert("L"), steps
-        steps.append("palette expanded to RGB")
-        return rgb, steps
-    if mode in ("RGBA", "RGBa", "RGBX"):
+    elif step.kind == "palette":
+        steps.append("gray palette expanded to L" if step.image.mode == "L" else "palette expanded to RGB")
+    elif step.kind == "alpha":
         steps.append("alpha dropped")
-        return img.convert("RGB"), steps
-    if mode == "CMYK":
+    elif step.kind == "cmyk":
         steps.append("CMYK converted to RGB")
-        return img.convert("RGB"), steps
-    steps.append(f"{mode} converted to RGB")
-    return img.convert("RGB"), steps
+    elif step.kind == "other":
+        steps.append(f"{mode} converted to RGB")
+    return steps

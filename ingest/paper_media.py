@@ -26,13 +26,6 @@ from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord
 
 
-class Blob(bytes):
-    """Bytes that print as their size: records carrying images stay readable in logs."""
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} bytes>"
-
-
 def assemble_article(*, jats: Article | None, jats_meta: Article | None, html: Article | None,
                      crossref: CrossrefWork | None, landing_url: str = "") -> Article:
     """One Article from the JATS full text, the article HTML, metadata-only JATS and Crossref."""
@@ -135,17 +128,17 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
                 panel = next((p for p in split.panels if list(p.box) == list(box)), None)
                 if panel is not None:
                     image.source_url = _with_fragment(base, f"panel={image.label}")
-                    image.extra["content"] = Blob(panel.png)
-                    image.extra["parent_content"] = Blob(parent)
+                    image.content = panel.png
+                    image.parent_content = parent
                     image.extra["parent_figure"] = base
                     image.extra["content_from"] = "panel cropped from the parent figure (ingest.panels.split_panels)"
                     image.extra["split"] = split.reason
-            elif pdf is None and box is None and figure_bytes.get(image.source_url) and "content" not in image.extra:
-                image.extra["content"] = Blob(figure_bytes[image.source_url])
+            elif pdf is None and box is None and figure_bytes.get(image.source_url) and image.content is None:
+                image.content = figure_bytes[image.source_url]
                 image.extra["content_from"] = "figure as fetched by the spider (its pixels were checked there)"
             elif pdf is not None:
                 image.source_url = base
-                image.extra["content"] = Blob(pdf.image_bytes)
+                image.content = pdf.image_bytes
                 image.extra["content_from"] = "figure extracted from the PDF (ingest.pdf_figures)"
                 image.extra.setdefault("transform", pdf.extra.get("transform") or "embedded image(s) of the PDF page, as PNG")
             if image.extra.get("third_party"):

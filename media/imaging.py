@@ -77,18 +77,24 @@ def _is_gzipped_nifti(data: bytes) -> bool:
 
 
 @dataclass(frozen=True)
-class ImageFacts:
+class MediaFacts:
+    """What the bytes of one image or volume are: format, size, hashes. The one type for these facts,
+    from the media checks of a crawl (``media.convert.prepare_image``) to the staged image
+    (``ingest.records.StoredImage.facts``) and a dataset import (``exports/baseline.py``)."""
+
     sha256: str
     format: str
     width: int | None
     height: int | None
-    #: Pillow mode ("L", "RGB", "I;16", "CMYK", "P", ...) for 2-D images; "" for volumes.
-    mode: str
+    #: Pillow mode ("L", "RGB", "I;16", "CMYK", "P", ...) for 2-D images; "" for volumes and for
+    #: facts read back from the database (which keeps no mode).
+    mode: str = ""
     #: Bits per sample: 8 for ordinary PNG/JPEG, 16 for 16-bit PNG.
-    bits: int | None
+    bits: int | None = None
     #: 64-bit DCT perceptual hash as 16 hex digits (None for volumes).
-    phash: str | None
-    size: int
+    phash: str | None = None
+    #: Length of the bytes (0 when read back from the database).
+    size: int = 0
     #: 64-bit pHash of the region centred on the image's intensity centroid (``centred_phash``),
     #: the near-duplicate gate's second hash (dedup.hashes.near_duplicate); None for volumes.
     chash: str | None = None
@@ -101,14 +107,14 @@ _BITS_BY_MODE = {"1": 1, "L": 8, "LA": 8, "P": 8, "RGB": 8, "RGBA": 8, "CMYK": 8
                  "I;16": 16, "I;16B": 16, "I;16L": 16, "I": 32, "F": 32}
 
 
-def describe_image(data: bytes) -> ImageFacts:
+def describe_image(data: bytes) -> MediaFacts:
     """Read ``data`` fully and return its facts; raise ``UnreadableImage`` with the reason."""
     fmt = sniff_format(data)
     if fmt is None:
         raise UnreadableImage("unknown file format (no image signature in the first bytes)")
     if fmt == "nifti-gz":
         width, height = _nifti_dims(data)
-        return ImageFacts(sha256_hex(data), fmt, width, height, "", None, None, len(data))
+        return MediaFacts(sha256_hex(data), fmt, width, height, "", None, None, len(data))
     if fmt in ("html", "pdf", "gzip", "dicom", "nifti"):
         raise UnreadableImage(f"{fmt} content, not an image")
     try:
@@ -124,7 +130,7 @@ def describe_image(data: bytes) -> ImageFacts:
         raise UnreadableImage(f"image larger than {MAX_IMAGE_PIXELS:,} pixels: {exc}") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableImage(f"cannot decode {fmt}: {exc}") from exc
-    return ImageFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash, thumb)
+    return MediaFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash, thumb)
 
 
 #: Side of the stored thumbnail; dedup/crops.py reads it as THUMB_SIDE.

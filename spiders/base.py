@@ -1,4 +1,5 @@
-"""What every case spider shares: arguments, the one-run-at-a-time lock, case requests and limits.
+"""What every case spider shares: arguments, case requests and limits; it asks for the one-run-at-a-time
+lock (``one_run_per_database``, taken by ``crawl_summary.CrawlRecorder``).
 
 Spiders only navigate: they ask ``ingest/`` to parse and yield ``CaseRecord`` items. Where a
 request goes (mirror), whether it goes at all (already staged), and what a refusal means are the
@@ -35,11 +36,10 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawl_lock import CrawlLocked, crawl_lock
-from db.session import database_url
-from frontier import FrontierError, SharedRun
+from crawl_summary import crawl_recorder
+from frontier import SharedRun
 from ingest.identity import site_identity
-from ingest.records import CaseRecord
+from ingest.records import CaseRecord, FetchedPage
 from ingest.search_terms import CASE_SITE_QUERIES, split_queries
 from media.store import MediaStoreError, open_media_store
 from schema import IngestError
@@ -95,6 +95,11 @@ class CaseSpider(scrapy.Spider):
     # --- read by IncrementalMiddleware and the pipelines ---
     #: ``Case.source`` of the records this spider yields.
     source: str = ""
+    # --- read by crawl_summary.CrawlRecorder, which takes the crawl lock (crawl_lock.py) ---
+    #: One run of the spider per database at a time: two would fetch and stage the same cases twice.
+    one_run_per_database = True
+    #: With REDIS_URL, a worker of the spider's shared run (frontier.py), holding the lock shared.
+    joins_shared_run = True
     # --- read by this class ---
     default_queries: tuple[str, ...] = CASE_SITE_QUERIES
 
@@ -134,7 +139,6 @@ class CaseSpider(scrapy.Spider):
         self.cases_parsed = 0
         self.cases_fetched = 0
         self._requested_cases: set[str] = set()
-        self._lock_handle = None
 
     @classmethod
     def known_arguments(cls) -> list[str]:
@@ -177,19 +181,6 @@ class CaseSpider(scrapy.Spider):
             finally:
                 store.close()
         except MediaStoreError as exc:
-            logger.error("%s: %s", cls.name, exc)
-            raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
-        try:
-            # With REDIS_URL the workers of one shared run hold the lock together (frontier.py).
-            shared = SharedRun.for_crawler(crawler)
-            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings),
-                                             shared=shared is not None).acquire()
-            if shared is not None:
-                shared.join(spider)
-                crawler.shared_run = shared
-        except (CrawlLocked, FrontierError) as exc:
-            if spider._lock_handle is not None:
-                spider._lock_handle.release()
             logger.error("%s: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
@@ -271,14 +262,10 @@ class CaseSpider(scrapy.Spider):
 
     # --- navigation helpers --------------------------------------------------------------------
 
-    def closed(self, reason: str) -> None:
-        if self._lock_handle is not None:
-            self._lock_handle.release()
-            self._lock_handle = None
-
     @property
     def shared_run(self) -> SharedRun | None:
-        return getattr(self.crawler, "shared_run", None)
+        recorder = crawl_recorder(self.crawler)
+        return recorder.shared_run if recorder is not None else None
 
     @property
     def limit_reached(self) -> bool:
@@ -398,28 +385,22 @@ class CaseSpider(scrapy.Spider):
         url = failure.request.meta.get("real_url", failure.request.url)
         logger.error("case page failed (%s): %s: %s", reason, url, failure.getErrorMessage()[:300])
 
-    def document(self, response: Response) -> dict[str, Any]:
+    def document(self, response: Response) -> FetchedPage:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
         header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
-        return {
-            "url": self.real_url(response),
-            "status": response.status,
-            "content_type": header("Content-Type"),
-            "etag": header("ETag"),
-            "last_modified": header("Last-Modified"),
-            "body": response.body,
-        }
+        return FetchedPage(url=self.real_url(response), status=response.status, body=response.body, content_type=header("Content-Type"),
+                           etag=header("ETag"), last_modified=header("Last-Modified"))
 
-    def with_documents(self, record: CaseRecord, documents: list[dict[str, Any]]) -> CaseRecord:
-        record.extra["_documents"] = documents
+    def with_documents(self, record: CaseRecord, documents: list[FetchedPage]) -> CaseRecord:
+        record.documents = documents
         return record
 
-    def page_cases(self, records: list[CaseRecord], documents: list[dict[str, Any]]):
+    def page_cases(self, records: list[CaseRecord], documents: list[FetchedPage]):
         """The records of one page, each with the page's documents; when a page yields several
         cases, the page remembers all their keys, so that it counts as known only once every one
         of them is staged (``staging.service.incomplete_page_keys``)."""
         if len(records) > 1 and documents:
-            documents[0]["case_keys"] = [record.source_key for record in records]
+            documents[0].case_keys = [record.source_key for record in records]
         for record in records:
             yield self.with_documents(record, documents)
 

@@ -31,8 +31,6 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response
 
-from crawl_lock import CrawlLocked, crawl_lock
-from db.session import database_url
 from ingest.identifiers import PaperIds, canonical_doi, canonical_pii, parse_identifier
 from ingest.jats import NoFullText, parse_jats
 from ingest.literature import (
@@ -75,6 +73,9 @@ class DiscoverSpider(scrapy.Spider):
     source = "discover"
     # Candidates, not cases: their own pipeline; the case pipelines have nothing to do here.
     custom_settings = {"ITEM_PIPELINES": {"discovery.pipeline.CandidatePipeline": 300}}
+    #: One discovery run per database (crawl_summary.CrawlRecorder takes the crawl lock): two would
+    #: rank the same papers twice.
+    one_run_per_database = True
 
     def __init__(self, *args, query: str | None = None, since: str | None = None, file: str | None = None,
                  kind: str | None = None, ids: str | None = None, limit: str | None = None, figures: str = "yes",
@@ -96,7 +97,6 @@ class DiscoverSpider(scrapy.Spider):
                                            "limit": limit, "figures": figures, "base_url": base_url}.items() if v is not None}
         self.today = date.today()
         self.results = 0
-        self._lock_handle = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -105,17 +105,7 @@ class DiscoverSpider(scrapy.Spider):
         except SpiderArgumentError as exc:
             logger.error("%s: bad argument: %s", cls.name, exc)
             raise SystemExit(f"scrapy crawl {cls.name}: bad argument: {exc}") from None
-        try:
-            # One discovery run per database (crawl_lock.py): two would rank the same papers twice.
-            spider._lock_handle = crawl_lock(crawler.settings, cls.name, database_url(crawler.settings)).acquire()
-        except CrawlLocked as exc:
-            raise SystemExit(f"scrapy crawl {cls.name}: {exc}") from None
         return spider
-
-    def closed(self, reason: str) -> None:
-        if self._lock_handle is not None:
-            self._lock_handle.release()
-            self._lock_handle = None
 
     # --- arguments -------------------------------------------------------------------------------
 

@@ -44,7 +44,8 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
-from db.session import database_url, open_database, session_scope
+from crawl_summary import crawl_database
+from db.session import session_scope
 from discovery.store import ACCEPTED, list_candidates, paper_reference
 from ingest.crossref import CrossrefWork, parse_crossref_work
 from ingest.figure_kinds import Verdict, pixel_kind
@@ -69,6 +70,7 @@ from ingest.publication_ids import (
     pmc_article_url,
 )
 from ingest.publisher import parse_article_html
+from ingest.records import FetchedPage
 from ingest.resolve import (
     Ids,
     Resolution,
@@ -109,7 +111,7 @@ class PaperState:
     pdf_figures: list[PdfFigure] = field(default_factory=list)
     figure_bytes: dict[str, bytes] = field(default_factory=dict)
     splits: dict[int, PanelSplit] = field(default_factory=dict)
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[FetchedPage] = field(default_factory=list)
     done: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     resolution: Resolution = field(default_factory=Resolution)
@@ -172,13 +174,12 @@ class PublicationsSpider(CaseSpider):
 
     def known_papers(self) -> None:
         """The names of the papers already released or staged (aliases of one paper key each)."""
-        engine = open_database(database_url(self.crawler.settings))
+        engine = crawl_database(self.crawler)
         prepare_identities(engine)
         with session_scope(engine) as session:
             self.identities = load_index(session, self.source)
             # a paper some of whose patients are not staged yet is not known (staging.service.incomplete_page_keys)
             self.identities.staged -= incomplete_page_keys(session, self.source)
-        engine.dispose()
         logger.info("publications: %d papers already released, %d staged", len(self.identities.released), len(self.identities.staged))
 
     def paper_aliases(self, state: PaperState) -> list[str]:
@@ -213,10 +214,8 @@ class PublicationsSpider(CaseSpider):
 
     def accepted_candidates(self) -> list[str]:
         """The references of the candidates a maintainer accepted (discovery), best first."""
-        engine = open_database(database_url(self.crawler.settings))
-        with session_scope(engine) as session:
+        with session_scope(crawl_database(self.crawler)) as session:
             refs = [paper_reference(c) for c in list_candidates(session, ACCEPTED)]
-        engine.dispose()
         logger.info("publications: %d accepted candidates", len(refs))
         return [r for r in refs if r]
 
@@ -577,4 +576,3 @@ class PublicationsSpider(CaseSpider):
                     len(self.no_copy))
         for given, why in self.no_copy:
             logger.info("  no open copy: %s (%s)", given, why)
-        super().closed(reason)

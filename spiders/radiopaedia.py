@@ -15,7 +15,6 @@ case is complete or not yielded at all.
 from __future__ import annotations
 
 import logging
-from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -32,7 +31,7 @@ from ingest.radiopaedia import (
     radiopaedia_search_url,
     radiopaedia_stacks_url,
 )
-from ingest.records import CaseRecord
+from ingest.records import CaseRecord, FetchedPage
 from ingest.sites import radiopaedia as site
 from spiders.base import CaseSpider
 
@@ -85,7 +84,7 @@ class RadiopaediaSpider(CaseSpider):
         study_ids = list(record.extra.get("study_ids") or [])
         yield from self._next_study(record, study_ids, [], documents)
 
-    def _next_study(self, record: CaseRecord, study_ids: list[str], images: list, documents: list[dict[str, Any]]):
+    def _next_study(self, record: CaseRecord, study_ids: list[str], images: list, documents: list[FetchedPage]):
         if not study_ids:
             record.images = images
             self.crawler.stats.inc_value("cases/parsed")

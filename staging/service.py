@@ -24,12 +24,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, CrawlRun, FetchedDocument, FieldValue, Image, ReviewEvent, utcnow
 from ingest.case_fields import normalize_case, record_timeline
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import CaseRecord, FetchedPage, ImageRecord, StoredImage
 from ingest.timeline import Timeline
 from schema import ReviewState
 
 __all__ = [
-    "StoredDocument",
     "StoredImage",
     "apply_field_results",
     "case_timeline",
@@ -57,45 +56,6 @@ CRAWL_CONTEXT_EXTRA = frozenset({"search_query", "input", "resolution", "crawl_n
 _CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
 
 
-@dataclass
-class StoredImage:
-    """An image (or CT volume) of a record after the media pipeline kept its bytes."""
-
-    source_url: str
-    label: str
-    position: int
-    sha256: str
-    media_path: str
-    format: str
-    width: int | None = None
-    height: int | None = None
-    phash: str | None = None
-    #: perceptual hash of the brightness-centred region (exports.gates: near-duplicates)
-    chash: str | None = None
-    #: 64 x 64 grayscale thumbnail (dedup/crops.py: near-duplicates in another frame)
-    thumb: bytes | None = None
-    modality_text: str = ""
-    view_text: str = ""
-    caption: str = ""
-    date_text: str = ""
-    provenance: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class StoredDocument:
-    """A fetched page whose body is in the media store."""
-
-    url: str
-    status: int
-    sha256: str
-    body_path: str
-    content_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    #: Natural keys of every case parsed from the page, when it yields several (Eurorad patients).
-    case_keys: list[str] | None = None
-
-
 def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
     # Keys starting with "_" carry crawl plumbing (raw bodies, stored images), not case facts.
     return {k: v for k, v in extra.items() if not k.startswith("_")}
@@ -121,7 +81,7 @@ def record_content_sha256(record: Any, stored_images: Iterable[StoredImage]) -> 
     return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
-def record_document(session: Session, source: str, doc: StoredDocument) -> FetchedDocument:
+def record_document(session: Session, source: str, doc: FetchedPage) -> FetchedDocument:
     """Upsert a fetched page by URL (the newest fetch wins: its validators and body)."""
     row = session.scalar(select(FetchedDocument).where(FetchedDocument.url == doc.url))
     if row is None:

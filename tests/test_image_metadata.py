@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
+from media.convert import MediaRejected, prepare_image, strip_jpeg_metadata, strip_png_metadata
 from media.imaging import sha256_hex
-from pipelines import MediaRejected, prepare_image, strip_jpeg_metadata, strip_png_metadata
 
 LIMITS = {"max_bytes": 50 * 1024 * 1024, "max_pixels": 64_000_000}
 PATIENT = b"Jane Doe, born 1950-02-03, MRN 0012345"
@@ -224,7 +224,7 @@ def test_non_png_bytes_are_left_alone(data):
 def test_prepare_strips_a_jpeg_without_reencoding(jpeg_with_everything):
     _, dirty = jpeg_with_everything
     prepared = prepare_image(dirty, **LIMITS)
-    assert prepared.format == "jpeg" and (prepared.width, prepared.height) == (24, 16)
+    assert prepared.facts.format == "jpeg" and (prepared.facts.width, prepared.facts.height) == (24, 16)
     assert prepared.original is None
     assert PATIENT not in prepared.data
     assert prepared.data == strip_jpeg_metadata(dirty)[0]
@@ -232,13 +232,13 @@ def test_prepare_strips_a_jpeg_without_reencoding(jpeg_with_everything):
     assert prepared.provenance["source_sha256"] == sha256_hex(dirty)
     assert prepared.provenance["source_format"] == "jpeg"
     assert "APP13 (IPTC)" in prepared.provenance["metadata_removed"]
-    assert prepared.phash and len(prepared.phash) == 16
+    assert prepared.facts.phash and len(prepared.facts.phash) == 16
 
 
 def test_prepare_strips_a_png_and_records_what_was_removed(png_with_text):
     _, dirty = png_with_text
     prepared = prepare_image(dirty, **LIMITS)
-    assert prepared.format == "png" and PATIENT not in prepared.data
+    assert prepared.facts.format == "png" and PATIENT not in prepared.data
     assert np.array_equal(_decoded(prepared.data), _decoded(dirty))
     assert sorted(prepared.provenance["metadata_removed"]) == sorted(["tEXt", "zTXt", "iTXt", "eXIf", "tIME"])
 
@@ -256,7 +256,7 @@ def test_a_converted_image_keeps_a_metadata_free_original():
     out = io.BytesIO()
     Image.fromarray(sixteen).save(out, "PNG", pnginfo=info)  # uint16 -> mode I;16
     prepared = prepare_image(out.getvalue(), **LIMITS)
-    assert prepared.format == "png" and prepared.provenance["converted"]["from_mode"] == "I;16"
+    assert prepared.facts.format == "png" and prepared.provenance["converted"]["from_mode"] == "I;16"
     assert prepared.original is not None and PATIENT not in prepared.original and PATIENT not in prepared.data
     assert np.array_equal(_decoded(prepared.original), sixteen)
 

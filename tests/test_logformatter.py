@@ -7,7 +7,7 @@ import logging
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import CaseRecord, FetchedPage, ImageRecord
 from logformatter import LOG_TEXT_MAX, ShortLogFormatter
 
 
@@ -15,7 +15,7 @@ def test_a_dropped_case_is_named_not_printed():
     body = b"<html>" + b"x" * 5_000_000 + b"</html>"
     record = CaseRecord(source="eurorad", source_key="16672", url="https://www.eurorad.org/case/16672",
                         history="h" * 100_000, images=[ImageRecord(source_url="https://x/1.jpg", position=0)],
-                        extra={"_documents": [{"url": "https://www.eurorad.org/case/16672", "body": body}]})
+                        documents=[FetchedPage(url="https://www.eurorad.org/case/16672", status=200, body=body)])
     crawler = get_crawler(settings_dict={"DEFAULT_DROPITEM_LOG_LEVEL": "WARNING"})
     crawler.spider = object.__new__(type("S", (), {"crawler": crawler}))
     result = ShortLogFormatter().dropped(record, DropItem("no-images: " + "y" * 1_000_000), None, crawler.spider)

@@ -263,6 +263,7 @@ def test_a_refused_publisher_page_is_not_asked_when_pmc_shows_the_figures_and_pa
             "publisher-html: refused (cloudflare-challenge))") in result.stderr
     assert "no open copy: 10.1148/radiol.0000000000 (idconv: Identifier not found in PMC; europepmc-search: no match among 0 hits" in result.stderr
     assert "papers by route: pmc-html 1; no open copy: 2" in result.stderr
+    assert "Traceback" not in result.stderr  # the spider's close (these lines) and the crawl's end raise nothing
 
 
 def test_when_pmc_too_refuses_the_paper_has_no_open_copy(mirror_of, crawl, project_env):
