@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from tests.databases import backend_name, drop_database, new_database
+from tests.inprocess import run_scrapy
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The real sample of the dataset's metadata.csv (../shared/reference/metadata-sample.csv, copied
@@ -76,37 +77,34 @@ def project_env(staging_db_url, tmp_path, monkeypatch):
     return env
 
 
+def _checked(args: tuple[str, ...], result: subprocess.CompletedProcess, check: bool) -> subprocess.CompletedProcess:
+    if check and result.returncode != 0:
+        raise AssertionError(f"scrapy {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
 @pytest.fixture
 def scrapy_cmd(project_env):
-    """Run ``scrapy <args>`` as a real process in the project, returning the CompletedProcess."""
+    """Run ``scrapy <args>`` as a real process in the project, returning the CompletedProcess: for
+    crawls (Twisted's reactor runs once per process), kills, and each command's one smoke test
+    (tests/backbone/test_commands_as_processes.py). Other tests use ``scrapy_inproc``."""
 
     def run(*args: str, check: bool = False, input: str | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run([SCRAPY, *args], cwd=ROOT, env=project_env, capture_output=True, text=True, input=input, timeout=300)
-        if check and result.returncode != 0:
-            raise AssertionError(f"scrapy {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-        return result
+        return _checked(args, result, check)
 
     return run
 
 
 @pytest.fixture
-def scrapy_inproc(project_env, capsys, monkeypatch):
-    """Run ``scrapy <args>`` in this process through Scrapy's own entry point (for commands that
-    start no crawl): returns (exit code, stdout, stderr)."""
-    from scrapy.cmdline import execute
+def scrapy_inproc(project_env):
+    """Run ``scrapy <args>`` in this process through Scrapy's own entry point (tests/inprocess.py),
+    for commands that start no crawl: the CompletedProcess a real process would give (exit code,
+    stdout, stderr), about a second of CPU less per command. The environment is this process's with
+    ``project_env`` over it, read at each call (a test may change either)."""
 
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.chdir(ROOT)
-        monkeypatch.setattr(sys, "argv", ["scrapy", *args])
-        capsys.readouterr()
-        sys.modules.pop("settings", None)  # it reads the environment (this test's database) on import
-        try:
-            execute(["scrapy", *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
+    def run(*args: str, check: bool = False, input: str | None = None) -> subprocess.CompletedProcess:
+        return _checked(args, run_scrapy(args, {**os.environ, **project_env}, input), check)
 
     return run
 
