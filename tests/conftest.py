@@ -59,8 +59,9 @@ def pytest_report_header(config):
 @pytest.fixture
 def staging_db_url(request, tmp_path):
     """A staging database of this test only: SQLite by default, a fresh database on the PostgreSQL
-    server named by ``TEST_DATABASE_URL`` otherwise (tests/databases.py). At the newest revision on
-    PostgreSQL unless the test is marked ``empty_database`` (it builds an old revision itself)."""
+    server named by ``TEST_DATABASE_URL`` otherwise (tests/databases.py). At the newest revision
+    unless the test is marked ``empty_database`` (it builds an old revision itself, or has a command
+    create the database)."""
     url = new_database(tmp_path, migrated=request.node.get_closest_marker("empty_database") is None)
     yield url
     drop_database(url)
