@@ -14,7 +14,8 @@ gives back:
 - the exit code is the interpreter's: ``SystemExit``'s code, 1 and the traceback on stderr for an
   uncaught exception;
 - ``logging`` with no handler of the test run attached, so that a warning reaches stderr through
-  ``logging.lastResort`` as in a process where nothing configured logging;
+  ``logging.lastResort`` as in a process where nothing configured logging; Python's warnings
+  printed on stderr under the interpreter's default filters, not collected by pytest;
 - the project's ``settings`` module imported again (it reads the environment on import).
 
 All of it is put back afterwards, so tests (and pytest-xdist workers) share nothing through it.
@@ -33,6 +34,7 @@ import os
 import subprocess
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -62,6 +64,27 @@ class _Pipe(io.TextIOWrapper):
         return data.replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: The interpreter's default warning filters (``python -W`` and ``PYTHONWARNINGS`` unset), the last first.
+_DEFAULT_WARNING_FILTERS = (("ignore", ResourceWarning), ("ignore", ImportWarning), ("ignore", PendingDeprecationWarning),
+                            ("ignore", DeprecationWarning))
+
+
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+@contextlib.contextmanager
+def _process_warnings() -> Iterator[None]:
+    """Warnings as a new process shows them: on stderr, under the default filters."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for action, category in _DEFAULT_WARNING_FILTERS:
+            warnings.simplefilter(action, category)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        warnings.showwarning = _print_warning
+        yield
+
+
 @contextlib.contextmanager
 def _process_state(env: dict[str, str], stdin: _Pipe, stdout: _Pipe, stderr: _Pipe) -> Iterator[None]:
     """This process made to look like a new ``scrapy`` process for the block; everything put back after."""
@@ -77,7 +100,7 @@ def _process_state(env: dict[str, str], stdin: _Pipe, stdout: _Pipe, stderr: _Pi
         sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
         root.handlers = []
         with mock.patch("scrapy.cmdline.CrawlerProcess", _refuse_crawler_process), \
-                mock.patch("scrapy.cmdline.AsyncCrawlerProcess", _refuse_crawler_process):
+                mock.patch("scrapy.cmdline.AsyncCrawlerProcess", _refuse_crawler_process), _process_warnings():
             yield
     finally:
         root.handlers = saved_handlers

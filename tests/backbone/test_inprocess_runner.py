@@ -26,6 +26,27 @@ def test_an_uncaught_exception_is_a_traceback_on_stderr_and_exit_1(scrapy_inproc
     assert result.stderr.endswith("RuntimeError: the disk went away\n")
 
 
+def test_warnings_and_log_records_reach_stderr_as_in_a_process(scrapy_inproc, monkeypatch):
+    import db.session
+
+    opened = db.session.open_database
+
+    def noisy(*args, **kwargs):
+        import warnings
+
+        warnings.warn("the index is stale", UserWarning, stacklevel=1)
+        warnings.warn("old API", DeprecationWarning, stacklevel=1)  # not shown by a process
+        logging.getLogger("staging.identity").warning("a warning logged")
+        logging.getLogger("staging.identity").info("an info logged")  # below lastResort's level
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(db.session, "open_database", noisy)
+    result = scrapy_inproc("normalize", check=True)
+    assert result.stderr.startswith(f"{__file__}:{noisy.__code__.co_firstlineno + 3}: UserWarning: the index is stale\n")
+    assert "DeprecationWarning" not in result.stderr and "old API" not in result.stderr
+    assert result.stderr.splitlines()[-1] == "a warning logged" and "an info logged" not in result.stderr
+
+
 def test_exit_codes_stdin_and_the_environment_of_the_command(scrapy_inproc, project_env, monkeypatch):
     assert scrapy_inproc("no-such-command").returncode == 2  # Scrapy's own usage error
     project_env["REVIEWER"] = "erin"
