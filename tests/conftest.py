@@ -58,9 +58,9 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     Every test makes its own review app, and every app its own Jinja environment, which compiled
     the same templates again (4.3 s of the 19.9 s of tests/review/test_web.py under cProfile, 0.9 s
-    with this cache). A template is still compiled
-    from its source once per test process, and again whenever its source changes (the cache is
-    keyed by the source's checksum); the apps are all configured alike by ``create_app``."""
+    with this cache). A template is still compiled from its source once per test process, and again
+    whenever its source changes (the cache is keyed by the source's checksum); the apps are all
+    configured alike by ``create_app``."""
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}

@@ -1,7 +1,7 @@
 """Scratch staging databases for tests and benches: SQLite files, or databases on a PostgreSQL server.
 
 Without ``TEST_DATABASE_URL`` every test gets a SQLite file in its own temporary directory: a copy
-of a template file the process migrated once (a millisecond, where migrating costs about 0.1 s of
+of a template file the process migrated once (a millisecond, where migrating cost 0.06 to 0.1 s of
 CPU per test), or, for ``migrated=False``, a file not created yet (the first command creates and
 migrates it, as on a user's machine; the tests of migrations ask for that).
 
