@@ -1,7 +1,9 @@
 """Scratch staging databases for tests and benches: SQLite files, or databases on a PostgreSQL server.
 
-Without ``TEST_DATABASE_URL`` every test gets a SQLite file in its own temporary directory (not
-created yet: the first command creates and migrates it, as on a user's machine).
+Without ``TEST_DATABASE_URL`` every test gets a SQLite file in its own temporary directory: a copy
+of a template file the process migrated once (a millisecond, where migrating cost 0.06 to 0.1 s of
+CPU per test), or, for ``migrated=False``, a file not created yet (the first command creates and
+migrates it, as on a user's machine; the tests of migrations ask for that).
 
 With ``TEST_DATABASE_URL=postgresql+psycopg://USER@HOST:PORT/postgres`` (a role allowed to
 ``CREATE DATABASE``) every test gets a database of its own on that server. Running the migrations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -151,11 +155,34 @@ def _postgres() -> PostgresScratch:
     return _scratch
 
 
+_sqlite_template: Path | None = None
+
+
+def _migrated_sqlite_file() -> Path:
+    """This process's SQLite database at the newest revision, made on first use, to be copied."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        from db.session import open_database
+
+        folder = Path(tempfile.mkdtemp(prefix=f"covid-test-template-{os.getpid()}-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "staging.sqlite3"
+        # Disposed: the last connection closed checkpoints the WAL into the file, which is then whole.
+        open_database(f"sqlite:///{path}").dispose()
+        _sqlite_template = path
+    return _sqlite_template
+
+
 def new_database(directory: Path, migrated: bool = True) -> str:
-    """A staging DB URL nobody else uses. SQLite: a file in ``directory``, not created yet (so
-    ``migrated`` makes no difference: every command migrates on start). PostgreSQL: a new database."""
+    """A staging DB URL nobody else uses, at the newest revision or (``migrated=False``) empty.
+    SQLite: a file in ``directory`` (made if needed), a copy of the migrated template or not created
+    yet. PostgreSQL: a new database."""
     if not server_url():
-        return f"sqlite:///{directory / 'staging.sqlite3'}"
+        path = directory / "staging.sqlite3"
+        if migrated:
+            directory.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(_migrated_sqlite_file(), path)
+        return f"sqlite:///{path}"
     return _postgres().create(migrated=migrated)
 
 

@@ -1,4 +1,4 @@
-"""`scrapy cases annotate` as a real process, and the annotation pages over HTTP (Flask's test
+"""`scrapy cases annotate` (run in-process, tests/inprocess.py), and the annotation pages over HTTP (Flask's test
 client on the real app, real database and media store)."""
 
 from __future__ import annotations
@@ -32,17 +32,17 @@ def reviewer_annotations(engine):
 # --- the terminal ----------------------------------------------------------------------------------
 
 
-def test_cli_box_scores_and_mask(imported, scrapy_cmd, tmp_path, project_env):
+def test_cli_box_scores_and_mask(imported, scrapy_inproc, tmp_path, project_env):
     engine, _, checkout, _ = imported
     project_env["REVIEWER"] = "carol"
-    out = scrapy_cmd("cases", "annotate", f"released:{NAME}", "--box", "3,4,10,9", "--label", "consolidation", check=True)
+    out = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--box", "3,4,10,9", "--label", "consolidation", check=True)
     assert re.search(r"box \d+ consolidation 3,4,10,9", out.stdout)
-    scrapy_cmd("cases", "annotate", f"released:{NAME}", "--scores", "4.5,3", check=True)
+    scrapy_inproc("cases", "annotate", f"released:{NAME}", "--scores", "4.5,3", check=True)
     w, h = checkout.sizes[NAME]
     arr = np.zeros((h, w), dtype=np.uint8)
     arr[5:20, 6:18] = 255
     Image.fromarray(arr, "L").save(tmp_path / "m.png")
-    scrapy_cmd("cases", "annotate", f"released:{NAME}", "--mask", str(tmp_path / "m.png"), "--label", "lung", check=True)
+    scrapy_inproc("cases", "annotate", f"released:{NAME}", "--mask", str(tmp_path / "m.png"), "--label", "lung", check=True)
     got = reviewer_annotations(engine)
     assert got[0] == ("box", NAME, {"bbox": [3, 4, 10, 9], "label": "consolidation"}, "carol")
     assert got[1] == ("severity", NAME, {"geographic_mean": 4.5, "opacity_mean": 3.0}, "carol")
@@ -56,29 +56,29 @@ def test_cli_box_scores_and_mask(imported, scrapy_cmd, tmp_path, project_env):
     ([f"released:{NAME}"], "give one image"),
     (["--from-coco", "/nonexistent/boxes.json"], "--from-coco /nonexistent/boxes.json"),
 ])
-def test_cli_bad_input_is_one_line_and_changes_nothing(imported, scrapy_cmd, args, message):
+def test_cli_bad_input_is_one_line_and_changes_nothing(imported, scrapy_inproc, args, message):
     engine, _, _, _ = imported
-    result = scrapy_cmd("cases", "annotate", *args)
+    result = scrapy_inproc("cases", "annotate", *args)
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert reviewer_annotations(engine) == []
 
 
-def test_cli_imports_coco_boxes_and_csv_scores_all_or_nothing(imported, scrapy_cmd, tmp_path):
+def test_cli_imports_coco_boxes_and_csv_scores_all_or_nothing(imported, scrapy_inproc, tmp_path):
     engine, _, checkout, _ = imported
     (tmp_path / "boxes.json").write_bytes(coco(BOXED, checkout.sizes))
-    out = scrapy_cmd("cases", "annotate", "--from-coco", str(tmp_path / "boxes.json"), check=True)
+    out = scrapy_inproc("cases", "annotate", "--from-coco", str(tmp_path / "boxes.json"), check=True)
     assert "imported 3 annotation(s)" in out.stdout
     boxes = sorted((a[1], a[2]["bbox"], a[2]["label"]) for a in reviewer_annotations(engine))
     assert boxes == sorted((n, list(b[:4]), b[4]) for n, bs in BOXED.items() for b in bs)
     scores = tmp_path / "scores.csv"
     scores.write_text(f"## License: CC BY-SA\nfilename,geographic_mean,opacity_mean\n{NAME},2.0,1.0\nmissing.png,1,1\n")
-    result = scrapy_cmd("cases", "annotate", "--from-csv", str(scores))
+    result = scrapy_inproc("cases", "annotate", "--from-csv", str(scores))
     assert result.returncode == 1 and "row 3 (after comments)" in result.stderr
     assert [a for a in reviewer_annotations(engine) if a[0] == "severity"] == []  # the good row rolled back too
 
 
-def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, scrapy_cmd, tmp_path, project_env):
+def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, scrapy_inproc, tmp_path, project_env):
     """A COCO file's lung polygon and lesion run lengths (uncompressed RLE: runs down the columns)
     become masks at the image's size; an entry of another kind is refused with its id."""
     engine, _, checkout, _ = imported
@@ -93,7 +93,7 @@ def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, sc
                {"id": 1, "image_id": 7, "category_id": 1, "segmentation": [[4, 4, 30, 4, 30, 40, 4, 40]], "bbox": [4, 4, 26, 36]},
                {"id": 2, "image_id": 7, "category_id": 2, "segmentation": {"counts": np.diff(bounds).tolist(), "size": [height, width]}}]}
     (tmp_path / "masks.json").write_text(json.dumps(doc))
-    out = scrapy_cmd("cases", "annotate", "--from-coco", str(tmp_path / "masks.json"), check=True)
+    out = scrapy_inproc("cases", "annotate", "--from-coco", str(tmp_path / "masks.json"), check=True)
     assert "imported 2 annotation(s)" in out.stdout
     with session_scope(engine) as s:
         masks = {a.data["label"]: a.media_sha256 for a in s.scalars(select(Annotation).where(Annotation.kind == "mask",
@@ -104,7 +104,7 @@ def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, sc
     assert np.array_equal(mask_array(store.read(masks["lesion"])) > 0, lesion)
     doc["annotations"] = [{"id": 9, "image_id": 7, "category_id": 2, "segmentation": {"counts": "PQ3", "size": [height, width]}}]
     (tmp_path / "compressed.json").write_text(json.dumps(doc))
-    result = scrapy_cmd("cases", "annotate", "--from-coco", str(tmp_path / "compressed.json"))
+    result = scrapy_inproc("cases", "annotate", "--from-coco", str(tmp_path / "compressed.json"))
     assert result.returncode == 1 and "annotation 9: compressed RLE is not read" in result.stderr
 
 
@@ -184,8 +184,8 @@ def test_case_page_shows_the_annotated_released_image_a_staged_image_repeats(imp
     assert "box, mask, severity" in html
 
 
-def test_cli_refuses_an_annotation_licence_the_dataset_does_not_use(imported, scrapy_cmd):
+def test_cli_refuses_an_annotation_licence_the_dataset_does_not_use(imported, scrapy_inproc):
     engine, _, _, _ = imported
-    result = scrapy_cmd("cases", "annotate", f"released:{NAME}", "--scores", "2,1", "-s", "ANNOTATION_LICENSE=all mine")
+    result = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--scores", "2,1", "-s", "ANNOTATION_LICENSE=all mine")
     assert result.returncode == 1 and "ANNOTATION_LICENSE 'all mine'" in result.stderr
     assert reviewer_annotations(engine) == []

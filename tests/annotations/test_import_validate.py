@@ -149,8 +149,8 @@ def test_scores_outside_the_published_scale_and_duplicate_rows(checkout):
     assert any(rule == "annotation.duplicate" for rule, _ in found)
 
 
-def test_import_command_prints_what_annotations_hold(project_env, scrapy_cmd, checkout):
-    result = scrapy_cmd("import-dataset", str(checkout.root), check=True)
+def test_import_command_prints_what_annotations_hold(project_env, scrapy_inproc, checkout):
+    result = scrapy_inproc("import-dataset", str(checkout.root), check=True)
     assert f"annotations: 5 files ({len(checkout.filenames)} severity, 2 mask, 3 box)" in result.stdout
 
 

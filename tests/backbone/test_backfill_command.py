@@ -9,9 +9,9 @@ def read_rows(path):
     return list(csv.reader(open(path, newline="", encoding="utf-8")))
 
 
-def test_backfill_fills_only_blank_cells_and_keeps_the_rest(scrapy_cmd, tmp_path):
+def test_backfill_fills_only_blank_cells_and_keeps_the_rest(scrapy_inproc, tmp_path):
     out, evidence = tmp_path / "out.csv", tmp_path / "evidence.csv"
-    result = scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--evidence", str(evidence), check=True)
+    result = scrapy_inproc("backfill", str(SAMPLE_CSV), "-o", str(out), "--evidence", str(evidence), check=True)
     before, after = read_rows(SAMPLE_CSV), read_rows(out)
     assert len(before) == len(after) and before[0] == after[0]
     filled = 0
@@ -32,20 +32,20 @@ def test_backfill_fills_only_blank_cells_and_keeps_the_rest(scrapy_cmd, tmp_path
         assert "@v" in rule
 
 
-def test_backfill_restricted_to_fields(scrapy_cmd, tmp_path):
+def test_backfill_restricted_to_fields(scrapy_inproc, tmp_path):
     out = tmp_path / "out.csv"
-    scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "temperature", check=True)
+    scrapy_inproc("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "temperature", check=True)
     before, after = read_rows(SAMPLE_CSV), read_rows(out)
     t = before[0].index("temperature")
     changed = {i for row_b, row_a in zip(before, after) for i, (x, y) in enumerate(zip(row_b, row_a)) if x != y}
     assert changed == {t}
 
 
-def test_backfill_fills_a_blank_sex_from_the_note(scrapy_cmd, tmp_path):
+def test_backfill_fills_a_blank_sex_from_the_note(scrapy_inproc, tmp_path):
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     row = '7,,,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,,X-ray,2020,,images,x-PA.jpg,,,,"A 52-year-old woman presented with fever and cough, SpO2 91% on room air.",,'
     src.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
-    scrapy_cmd("backfill", str(src), "-o", str(out), check=True)
+    scrapy_inproc("backfill", str(src), "-o", str(out), check=True)
     [_, filled] = read_rows(out)
     cols = HEADER.split(",")
     assert filled[cols.index("sex")] == "F"
@@ -54,13 +54,13 @@ def test_backfill_fills_a_blank_sex_from_the_note(scrapy_cmd, tmp_path):
     assert filled[cols.index("view")] == "PA"
 
 
-def test_backfill_refuses_unknown_fields_and_malformed_input(scrapy_cmd, tmp_path):
+def test_backfill_refuses_unknown_fields_and_malformed_input(scrapy_inproc, tmp_path):
     out = tmp_path / "out.csv"
-    result = scrapy_cmd("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "colour")
+    result = scrapy_inproc("backfill", str(SAMPLE_CSV), "-o", str(out), "--fields", "colour")
     assert result.returncode == 1 and "unknown field(s) colour" in result.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "\n1,2,3\n", encoding="utf-8")
-    result = scrapy_cmd("backfill", str(bad), "-o", str(out))
+    result = scrapy_inproc("backfill", str(bad), "-o", str(out))
     assert result.returncode == 1 and "line 2: 3 fields" in result.stderr and "nothing was written" in result.stderr
     assert not out.exists()
 

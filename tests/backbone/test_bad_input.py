@@ -60,7 +60,8 @@ def test_every_command_answers_bad_input_with_one_clear_line_and_exit_1(project_
     try:
         for argv, words in IN_PROCESS:
             argv = [a.format(tmp=tmp_path, busy=busy.getsockname()[1]) for a in argv]
-            code, out, err = scrapy_inproc(*argv)
+            result = scrapy_inproc(*argv)
+            code, out, err = result.returncode, result.stdout, result.stderr
             lines = [line for line in err.splitlines() if line.strip()]
             assert code == 1, (argv, code, out, err)
             assert len(lines) == 1 and lines[0].startswith("error: ") and words.lower() in lines[0].lower(), (argv, err)

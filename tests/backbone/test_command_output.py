@@ -13,10 +13,13 @@ from tests.review.conftest import ReviewDB
 
 
 def test_validate_writes_json_and_csv_with_the_same_violations_as_text(scrapy_inproc):
-    code, text, _ = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only")
+    as_text = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only")
+    code, text = as_text.returncode, as_text.stdout
     assert code == 1
-    code_json, out_json, err_json = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only", "--format", "json")
-    code_csv, out_csv, _ = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only", "--format", "csv")
+    json_run = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only", "--format", "json")
+    csv_run = scrapy_inproc("validate", str(SAMPLE_CSV), "--errors-only", "--format", "csv")
+    code_json, out_json, err_json = json_run.returncode, json_run.stdout, json_run.stderr
+    code_csv, out_csv = csv_run.returncode, csv_run.stdout
     assert code_json == code_csv == 1
     as_json = json.loads(out_json)
     as_csv = list(csv.DictReader(io.StringIO(out_csv)))
@@ -33,7 +36,8 @@ def test_cases_list_has_a_header_and_the_decision_columns(project_env, scrapy_in
     rdb = ReviewDB(project_env["STAGING_DB_URL"], media, open_database(project_env["STAGING_DB_URL"]), MediaStore(media))
     adult = rdb.add_case("1", title="COVID-19 pneumonia", offset=None)
     child = rdb.add_case("2", title="Pneumonia in a child", age="9", sex="F", license=None)
-    code, out, _err = scrapy_inproc("cases", "list")
+    listed = scrapy_inproc("cases", "list")
+    code, out = listed.returncode, listed.stdout
     assert code == 0
     header, *lines = out.splitlines()
     assert header.split() == ["id", "state", "source", "age", "sex", "license", "finding", "images", "warnings", "title"]
@@ -42,10 +46,10 @@ def test_cases_list_has_a_header_and_the_decision_columns(project_env, scrapy_in
     assert rows[child][3:6] == ["9", "F", "-"]
     assert "!age_pediatric,!license_unknown" in lines[1]  # blocking first, marked
     assert "offset_missing" in lines[0] and "!offset_missing" not in lines[0]
-    _, out, _ = scrapy_inproc("cases", "list", "--json")
+    out = scrapy_inproc("cases", "list", "--json").stdout
     listed = {r["id"]: r for r in json.loads(out)}
     assert (listed[child]["age"], listed[child]["sex"], listed[child]["license"]) == ("9", "F", None)
     assert listed[child]["blocking"] == ["age_pediatric", "license_unknown"]
     # a state filter over the review states (and `released` once it is one of them)
-    _, out, _ = scrapy_inproc("cases", "list", "--state", "approved")
+    out = scrapy_inproc("cases", "list", "--state", "approved").stdout
     assert out.splitlines()[1:] == []

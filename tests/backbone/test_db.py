@@ -93,7 +93,7 @@ def test_reviewer_override_wins(url):
 
 
 @pytest.mark.empty_database
-def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env, scrapy_cmd):
+def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env, scrapy_inproc):
     """A database at revision 0006 (no thumbnails): `scrapy migrate` upgrades it and fills the
     thumbnail of every image it can read from the media store, reporting the one it cannot."""
     from media.imaging import describe_image
@@ -114,13 +114,13 @@ def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env
                               " values (:id, 1, :url, :sha, :phash, :id, '', :yes, '{}')"),
                          {"id": image_id, "url": f"https://www.eurorad.org/{image_id}.jpg", "sha": sha, "phash": facts.phash, "yes": True})
     engine.dispose()
-    first = scrapy_cmd("migrate", check=True)
+    first = scrapy_inproc("migrate", check=True)
     assert "upgraded from revision 0006" in first.stdout
     assert "1 images described again; 1 could not be read from the media store" in first.stdout
     with session_scope(open_database(url)) as session:
         thumbs = dict(session.execute(select(Image.id, Image.thumb)).all())
         assert thumbs[1] == facts.thumb and len(thumbs[1]) == 64 * 64
         assert thumbs[2] is None
-    again = scrapy_cmd("migrate", check=True)
+    again = scrapy_inproc("migrate", check=True)
     assert "already at revision" in again.stdout and "0 images described again; 1 could not" in again.stdout
 

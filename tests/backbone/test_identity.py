@@ -144,7 +144,7 @@ def test_a_case_staged_before_the_baseline_import_is_marked_released_and_never_e
     assert exported.new_rows == 0 and exported.released_rows == 1
 
 
-def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_bytes(engine, tmp_path, project_env, scrapy_cmd):
+def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_bytes(engine, tmp_path, project_env, scrapy_inproc):
     store = MediaStore(project_env["MEDIA_STORE"])
     row = "2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,https://example.org/p2,CC BY 4.0,,,"
     import_dataset(write_release(tmp_path / "dataset", [row], {"images/p2-a.png": png_bytes(seed=1)}), engine, store)
@@ -162,7 +162,7 @@ def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_b
     assert second.new_rows == 1
     assert (tmp_path / "r2" / "metadata.csv").read_bytes() == (tmp_path / "r1" / "metadata.csv").read_bytes()
     def listed(state: str) -> list[dict]:
-        cases = json.loads(scrapy_cmd("cases", "list", "--state", state, "--json", check=True).stdout)
+        cases = json.loads(scrapy_inproc("cases", "list", "--state", state, "--json", check=True).stdout)
         return [case for case in cases if case["id"] == case_id]
 
     [released] = listed("released")

@@ -1,4 +1,4 @@
-"""`scrapy import-dataset` and `scrapy export` as real processes, on the real sample and on checkouts."""
+"""`scrapy import-dataset` and `scrapy export` (run in-process, tests/inprocess.py), on the real sample and on checkouts."""
 
 import shutil
 
@@ -18,24 +18,24 @@ def count(engine, model):
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_sample_import_then_export_is_byte_identical(scrapy_cmd, tmp_path):
-    result = scrapy_cmd("import-dataset", str(SAMPLE_CSV), check=True)
+def test_sample_import_then_export_is_byte_identical(scrapy_inproc, tmp_path):
+    result = scrapy_inproc("import-dataset", str(SAMPLE_CSV), check=True)
     assert "imported 453 rows" in result.stdout
-    scrapy_cmd("export", "-o", str(tmp_path / "r"), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "r"), check=True)
     assert (tmp_path / "r" / "metadata.csv").read_bytes() == SAMPLE_CSV.read_bytes()
 
 
-def test_importing_the_same_dataset_twice_changes_nothing(scrapy_cmd, project_env):
-    scrapy_cmd("import-dataset", str(SAMPLE_CSV), check=True)
+def test_importing_the_same_dataset_twice_changes_nothing(scrapy_inproc, project_env):
+    scrapy_inproc("import-dataset", str(SAMPLE_CSV), check=True)
     engine = open_database(project_env["STAGING_DB_URL"])
     before = (count(engine, DatasetImport), count(engine, ReleasedRow), count(engine, ReleasedRowChange))
-    result = scrapy_cmd("import-dataset", str(SAMPLE_CSV), check=True)
+    result = scrapy_inproc("import-dataset", str(SAMPLE_CSV), check=True)
     assert "nothing changed" in result.stdout
     assert (count(engine, DatasetImport), count(engine, ReleasedRow), count(engine, ReleasedRowChange)) == before
 
 
-def test_released_rows_keep_raw_cells_and_typed_values(scrapy_cmd, project_env):
-    scrapy_cmd("import-dataset", str(SAMPLE_CSV), check=True)
+def test_released_rows_keep_raw_cells_and_typed_values(scrapy_inproc, project_env):
+    scrapy_inproc("import-dataset", str(SAMPLE_CSV), check=True)
     engine = open_database(project_env["STAGING_DB_URL"])
     with session_scope(engine) as session:
         rows = session.scalars(select(ReleasedRow).order_by(ReleasedRow.position)).all()
@@ -49,8 +49,8 @@ def test_released_rows_keep_raw_cells_and_typed_values(scrapy_cmd, project_env):
         assert shifted.typed["other_notes"] == shifted.cells[28].strip()
 
 
-def test_checkout_import_records_file_facts_and_exports_the_files(scrapy_cmd, project_env, clean_release, tmp_path):
-    result = scrapy_cmd("import-dataset", str(clean_release), check=True)
+def test_checkout_import_records_file_facts_and_exports_the_files(scrapy_inproc, project_env, clean_release, tmp_path):
+    result = scrapy_inproc("import-dataset", str(clean_release), check=True)
     assert "imported 4 rows and 4 files" in result.stdout
     engine = open_database(project_env["STAGING_DB_URL"])
     with session_scope(engine) as session:
@@ -62,17 +62,17 @@ def test_checkout_import_records_file_facts_and_exports_the_files(scrapy_cmd, pr
     assert files["volumes/p4.nii.gz"].format == "nifti-gz" and files["volumes/p4.nii.gz"].phash is None
     assert MediaStore(project_env["MEDIA_STORE"]).has(png.sha256)
 
-    scrapy_cmd("export", "-o", str(tmp_path / "out1"), check=True)
-    scrapy_cmd("export", "-o", str(tmp_path / "out2"), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "out1"), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "out2"), check=True)
     for rel in ["metadata.csv", "images/p2-a.png", "images/p2-b.jpg", "images/p3.jpg", "volumes/p4.nii.gz"]:
         assert (tmp_path / "out1" / rel).read_bytes() == (clean_release / rel).read_bytes()
         assert (tmp_path / "out2" / rel).read_bytes() == (tmp_path / "out1" / rel).read_bytes()
     assert count(engine, Release) == 2
 
 
-def test_newer_version_records_added_changed_removed(scrapy_cmd, project_env, tmp_path):
+def test_newer_version_records_added_changed_removed(scrapy_inproc, project_env, tmp_path):
     v1 = write_release(tmp_path / "v1")
-    scrapy_cmd("import-dataset", str(v1), check=True)
+    scrapy_inproc("import-dataset", str(v1), check=True)
     rows = list(CLEAN_ROWS)
     rows[0] = rows[0].replace("37.8", "38.1")  # changed
     del rows[1]  # removed (p2-b.jpg)
@@ -80,7 +80,7 @@ def test_newer_version_records_added_changed_removed(scrapy_cmd, project_env, tm
     files = {"images/p2-a.png": png_bytes(seed=1), "images/p3.jpg": (v1 / "images/p3.jpg").read_bytes(),
              "volumes/p4.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes(), "volumes/p5.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes()}
     v2 = write_release(tmp_path / "v2", rows, files)
-    result = scrapy_cmd("import-dataset", str(v2), check=True)
+    result = scrapy_inproc("import-dataset", str(v2), check=True)
     assert "1 added, 1 changed, 1 removed" in result.stdout
     engine = open_database(project_env["STAGING_DB_URL"])
     with session_scope(engine) as session:
@@ -88,7 +88,7 @@ def test_newer_version_records_added_changed_removed(scrapy_cmd, project_env, tm
         assert changes == {("added", "p5.nii.gz"), ("changed", "p2-a.png"), ("removed", "p2-b.jpg")}
         removed = session.scalars(select(ReleasedRow).where(ReleasedRow.row_key == "p2-b.jpg")).one()
         assert removed.removed_import_id == 2 and removed.position is None
-    scrapy_cmd("export", "-o", str(tmp_path / "out"), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "out"), check=True)
     assert (tmp_path / "out" / "metadata.csv").read_bytes() == (v2 / "metadata.csv").read_bytes()
     assert not (tmp_path / "out" / "images" / "p2-b.jpg").exists()
 
@@ -99,30 +99,30 @@ def test_newer_version_records_added_changed_removed(scrapy_cmd, project_env, tm
     (lambda root: (root / "images" / "p3.jpg").write_bytes(b"<html><body>404 Not Found</body></html>"), "p3.jpg: unreadable image: html content"),
     (lambda root: (root / "images" / "p2-a.png").write_bytes(png_bytes()[:60]), "p2-a.png: unreadable image"),
 ])
-def test_malformed_dataset_is_refused_and_nothing_is_imported(scrapy_cmd, project_env, tmp_path, mutate, expected):
+def test_malformed_dataset_is_refused_and_nothing_is_imported(scrapy_inproc, project_env, tmp_path, mutate, expected):
     good = write_release(tmp_path / "good")
-    scrapy_cmd("import-dataset", str(good), check=True)
+    scrapy_inproc("import-dataset", str(good), check=True)
     engine = open_database(project_env["STAGING_DB_URL"])
     before = (count(engine, DatasetImport), count(engine, ReleasedRow), count(engine, ReleasedFile))
     bad = write_release(tmp_path / "bad")
     mutate(bad)
-    result = scrapy_cmd("import-dataset", str(bad))
+    result = scrapy_inproc("import-dataset", str(bad))
     assert result.returncode == 1
     assert expected in result.stderr
     assert "nothing was imported" in result.stderr
     assert (count(engine, DatasetImport), count(engine, ReleasedRow), count(engine, ReleasedFile)) == before
 
 
-def test_export_without_anything_imported_says_what_to_do(scrapy_cmd, tmp_path):
-    result = scrapy_cmd("export", "-o", str(tmp_path / "r"))
+def test_export_without_anything_imported_says_what_to_do(scrapy_inproc, tmp_path):
+    result = scrapy_inproc("export", "-o", str(tmp_path / "r"))
     assert result.returncode == 1 and "scrapy import-dataset" in result.stderr
 
 
-def test_export_refuses_to_replace_a_directory_it_did_not_write(scrapy_cmd, tmp_path):
-    scrapy_cmd("import-dataset", str(SAMPLE_CSV), check=True)
+def test_export_refuses_to_replace_a_directory_it_did_not_write(scrapy_inproc, tmp_path):
+    scrapy_inproc("import-dataset", str(SAMPLE_CSV), check=True)
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "thesis.tex").write_text("precious")
-    result = scrapy_cmd("export", "-o", str(tmp_path / "home"))
+    result = scrapy_inproc("export", "-o", str(tmp_path / "home"))
     assert result.returncode == 1 and "thesis.tex" in result.stderr
     assert (tmp_path / "home" / "thesis.tex").read_text() == "precious"
 

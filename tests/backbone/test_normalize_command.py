@@ -16,7 +16,7 @@ def field_value(session, name):
     return session.scalar(select(FieldValue).where(FieldValue.field == name, FieldValue.image_id.is_(None)))
 
 
-def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project_env):
+def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_inproc, project_env):
     engine = open_database(project_env["STAGING_DB_URL"])
     [record] = parse_eurorad_case(FIXTURE.read_text(encoding="utf-8"), "https://www.eurorad.org/case/16672")
     with session_scope(engine) as session:
@@ -29,7 +29,7 @@ def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project
         age.override, age.override_by = "61", "reviewer"  # a reviewer's edit
         age.value = "stale"
 
-    result = scrapy_cmd("normalize", check=True)
+    result = scrapy_inproc("normalize", check=True)
     assert "1 staged case(s) re-normalized; 1 value(s) changed in 1 case(s)" in result.stdout
     assert "sex" in result.stdout
 
@@ -43,12 +43,12 @@ def test_normalize_restores_stale_values_and_keeps_overrides(scrapy_cmd, project
         assert (event.action, event.field, event.before, event.after) == ("normalize", "sex", "stale", expected_sex)
         assert event.actor.startswith("normalize")
 
-    again = scrapy_cmd("normalize", check=True)
+    again = scrapy_inproc("normalize", check=True)
     assert "0 value(s) changed" in again.stdout
 
 
-def test_normalize_with_nothing_staged(scrapy_cmd):
-    result = scrapy_cmd("normalize", check=True)
+def test_normalize_with_nothing_staged(scrapy_inproc):
+    result = scrapy_inproc("normalize", check=True)
     assert "0 staged case(s) re-normalized" in result.stdout
 
 

@@ -10,9 +10,9 @@ def errors(path):
     return sorted({(v.rule, v.line, v.filename) for v in validate(path) if v.severity == "error"})
 
 
-def test_clean_release_passes(clean_release, scrapy_cmd):
+def test_clean_release_passes(clean_release, scrapy_inproc):
     assert errors(clean_release) == []
-    result = scrapy_cmd("validate", str(clean_release))
+    result = scrapy_inproc("validate", str(clean_release))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stderr
 
@@ -75,8 +75,8 @@ def test_volume_rules(tmp_path):
     assert ("folder.extension", 5, "p4.nii.gz") in errors(root)
 
 
-def test_real_sample_defects_are_found(scrapy_cmd):
-    result = scrapy_cmd("validate", str(SAMPLE_CSV))
+def test_real_sample_defects_are_found(scrapy_inproc):
+    result = scrapy_inproc("validate", str(SAMPLE_CSV))
     assert result.returncode == 1
     out = result.stdout
     assert "[finding.regex] segment 'E.Coli'" in out

@@ -174,15 +174,17 @@ def test_an_unreachable_server_or_a_refused_login_is_one_line():
         open_media_store(f"ftp://u:p@127.0.0.1:{free_port()}/media").check()
 
 
-def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, project_env, ftp_server):
+def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, scrapy_inproc, project_env, ftp_server):
     uri, _ = ftp_server
+    sample = Path(__file__).parent.parent / "fixtures" / "reference" / "metadata-sample.csv"
     for store, words in ((f"ftp://u:p@127.0.0.1:{free_port()}/media", "Connection refused"),
                          (uri.replace(PASSWORD, "wrong"), "530"),
                          ("gopher://127.0.0.1/x", "unknown scheme gopher://")):
         project_env["MEDIA_STORE"] = store
-        for argv in (("import-dataset", str(Path(__file__).parent.parent / "fixtures" / "reference" / "metadata-sample.csv")),
-                     ("crawl", "eurorad", "-a", "cases=16672", "-a", "base_url=http://127.0.0.1:9")):
-            result = scrapy_cmd(*argv)
+        # the crawl refuses the store once its crawler exists: a process (Twisted's reactor)
+        for run, argv in ((scrapy_inproc, ("import-dataset", str(sample))),
+                          (scrapy_cmd, ("crawl", "eurorad", "-a", "cases=16672", "-a", "base_url=http://127.0.0.1:9"))):
+            result = run(*argv)
             lines = [line for line in result.stderr.splitlines() if not line.startswith(("20", "  "))]
             assert result.returncode == 1, (argv, result.stderr)
             assert any(words in line for line in lines) and "Traceback" not in result.stderr, (argv, result.stderr)
@@ -190,7 +192,7 @@ def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, project_env, ftp_se
 
 
 @pytest.mark.e2e
-def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mirror_of, project_env, uri_server, tmp_path, scrapy_cmd):
+def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mirror_of, project_env, uri_server, tmp_path, scrapy_inproc):
     uri, files = uri_server
     project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
     project_env["MEDIA_STORE"] = uri
@@ -218,21 +220,21 @@ def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mi
 
     # an export of an approved case copies its files from the server into local files
     last = rows(db, f"select max(id) from images where case_id = {case_id}")[0][0]
-    scrapy_cmd("cases", "exclude", str(case_id), str(last), check=True)  # the fixture's 4th image repeats its 1st
-    scrapy_cmd("cases", "approve", str(case_id), check=True)
-    scrapy_cmd("export", "-o", str(tmp_path / "release"), check=True)
+    scrapy_inproc("cases", "exclude", str(case_id), str(last), check=True)  # the fixture's 4th image repeats its 1st
+    scrapy_inproc("cases", "approve", str(case_id), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "release"), check=True)
     written = sorted((tmp_path / "release" / "images").iterdir())
     assert len(written) == 3
     assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in written} <= {sha for sha, _ in images}
 
 
-def test_import_into_the_store_then_export_gives_the_same_bytes(scrapy_cmd, project_env, uri_server, clean_release, tmp_path):
+def test_import_into_the_store_then_export_gives_the_same_bytes(scrapy_inproc, project_env, uri_server, clean_release, tmp_path):
     uri, files = uri_server
     project_env["MEDIA_STORE"] = uri
     project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
-    scrapy_cmd("import-dataset", str(clean_release), check=True)
+    scrapy_inproc("import-dataset", str(clean_release), check=True)
     assert len(files()) == 4
-    scrapy_cmd("export", "-o", str(tmp_path / "r"), check=True)
+    scrapy_inproc("export", "-o", str(tmp_path / "r"), check=True)
     for folder in ("images", "volumes"):
         for original in (clean_release / folder).iterdir():
             assert (tmp_path / "r" / folder / original.name).read_bytes() == original.read_bytes()

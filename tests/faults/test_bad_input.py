@@ -64,9 +64,9 @@ def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, 
     assert Path("/dev/null").is_char_device() and Path("/dev/full").is_char_device()
 
 
-def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_cmd):
+def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_inproc):
     before = files_of(tmp_path)
-    line = one_line_error(scrapy_cmd("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence", str(sample)))
+    line = one_line_error(scrapy_inproc("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence", str(sample)))
     assert line.startswith("error: --evidence ") and "is the input file" in line
     assert files_of(tmp_path) == before
 
@@ -74,10 +74,10 @@ def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tm
 # --- crawl arguments -------------------------------------------------------------------------------
 
 
-def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_cmd):
+def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_inproc):
     binary = tmp_path / "cases.txt"
     binary.write_bytes(png_bytes())
-    result = scrapy_cmd("crawl", "eurorad", "-a", f"cases_file={binary}", "-a", "base_url=http://127.0.0.1:9")
+    result = scrapy_inproc("crawl", "eurorad", "-a", f"cases_file={binary}", "-a", "base_url=http://127.0.0.1:9")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"cases_file={str(binary)!r}: not a text file" in result.stderr
@@ -111,39 +111,39 @@ def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given
 # --- import and export: names, links ---------------------------------------------------------------
 
 
-def test_an_image_with_a_name_that_is_not_utf8_refuses_the_import_before_anything_is_copied(tmp_path, scrapy_cmd, project_env):
+def test_an_image_with_a_name_that_is_not_utf8_refuses_the_import_before_anything_is_copied(tmp_path, scrapy_inproc, project_env):
     checkout = write_release(tmp_path / "dataset")
     os.rename(checkout / "images" / "p3.jpg", os.path.join(os.fsencode(checkout / "images"), b"p3-\xe9.jpg"))
-    result = scrapy_cmd("import-dataset", str(checkout))
+    result = scrapy_inproc("import-dataset", str(checkout))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the file name is not UTF-8" in result.stderr and "p3-\\xe9.jpg" in result.stderr
     assert not Path(project_env["MEDIA_STORE"]).exists() or not any(Path(project_env["MEDIA_STORE"]).rglob("*.*"))
 
 
-def test_a_symbolic_link_out_of_the_checkout_refuses_the_import(tmp_path, scrapy_cmd, project_env):
+def test_a_symbolic_link_out_of_the_checkout_refuses_the_import(tmp_path, scrapy_inproc, project_env):
     secret = tmp_path / "elsewhere" / "secret.png"
     secret.parent.mkdir()
     secret.write_bytes(png_bytes(seed=77))
     checkout = write_release(tmp_path / "dataset")
     os.symlink(secret, checkout / "images" / "linked.png")
-    result = scrapy_cmd("import-dataset", str(checkout))
+    result = scrapy_inproc("import-dataset", str(checkout))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "images/linked.png is a symbolic link to" in result.stderr and "outside the checkout" in result.stderr
     media = Path(project_env["MEDIA_STORE"])
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
-def test_a_link_inside_the_checkout_is_imported(tmp_path, scrapy_cmd):
+def test_a_link_inside_the_checkout_is_imported(tmp_path, scrapy_inproc):
     checkout = write_release(tmp_path / "dataset")
     (checkout / "originals").mkdir()
     os.rename(checkout / "images" / "p3.jpg", checkout / "originals" / "p3.jpg")
     os.symlink(checkout / "originals" / "p3.jpg", checkout / "images" / "p3.jpg")
-    result = scrapy_cmd("import-dataset", str(checkout))
+    result = scrapy_inproc("import-dataset", str(checkout))
     assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("name", ["images", "metadata.csv", "report"])
-def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_cmd, project_env):
+def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_path, scrapy_inproc, project_env):
     from db.session import open_database
     from exports.baseline import import_dataset
     from media.store import MediaStore
@@ -159,7 +159,7 @@ def test_an_export_never_writes_through_a_link_out_of_the_checkout(name, tmp_pat
     os.rename(real, outside / name)
     os.symlink(outside / name, real)
     before, before_outside = files_of(checkout), files_of(outside)
-    line = one_line_error(scrapy_cmd("export", "--dataset", str(checkout)))
+    line = one_line_error(scrapy_inproc("export", "--dataset", str(checkout)))
     assert f"{name} is a symbolic link to" in line and "outside the checkout" in line
     assert files_of(checkout) == before and files_of(outside) == before_outside
 

@@ -330,12 +330,12 @@ def test_xrv_overlap_with_released_findings_is_caught():
 # --- license subsets and previews ----------------------------------------------------------------
 
 
-def test_license_subset_release(env, tmp_path, scrapy_cmd):
+def test_license_subset_release(env, tmp_path, scrapy_inproc):
     engine, store, _checkout = env
     add_case(engine, store, "by", license="CC BY 4.0", images=[png_bytes(seed=81)])
     add_case(engine, store, "ncsa", license="CC BY-NC-SA 4.0", images=[png_bytes(seed=82)])
     out = tmp_path / "subset"
-    result = scrapy_cmd("export", "-o", str(out), "--license", "CC BY 4.0,CC BY-SA 4.0", check=True)
+    result = scrapy_inproc("export", "-o", str(out), "--license", "CC BY 4.0,CC BY-SA 4.0", check=True)
     assert "left out by the license subset" in result.stdout
     rows = rows_of(out / "metadata.csv")
     assert {r["license"] for r in rows} == {"CC BY 4.0"}
@@ -348,15 +348,15 @@ def test_license_subset_release(env, tmp_path, scrapy_cmd):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["licenses"] == ["CC BY 4.0", "CC BY-SA 4.0"]
     assert manifest["left_out"][0]["case"] == "radiopaedia/ncsa"
-    bad = scrapy_cmd("export", "-o", str(tmp_path / "x"), "--license", "CC-BY")
+    bad = scrapy_inproc("export", "-o", str(tmp_path / "x"), "--license", "CC-BY")
     assert bad.returncode == 1 and "unknown license" in bad.stderr
 
 
-def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_cmd):
+def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_inproc):
     engine, store, _checkout = env
     ok = add_case(engine, store, "s1", state="staged", images=[png_bytes(seed=91)])
     minor = add_case(engine, store, "s2", state="staged", age="10", images=[png_bytes(seed=92)])
-    result = scrapy_cmd("export", "-o", str(tmp_path / "preview"), "--state", "staged", check=True)
+    result = scrapy_inproc("export", "-o", str(tmp_path / "preview"), "--state", "staged", check=True)
     assert "age.adult" in result.stdout
     assert "patientid" not in result.stdout  # its own placeholder ids are no gate failure
     assert "1 gate failure(s)" in result.stdout
@@ -368,10 +368,10 @@ def test_staged_preview_reserves_no_ids_and_reports_gates(env, tmp_path, scrapy_
         assert session.scalar(select(func.count()).select_from(Release)) == 0
 
 
-def test_refused_release_lists_every_reason_on_the_command_line(env, scrapy_cmd):
+def test_refused_release_lists_every_reason_on_the_command_line(env, scrapy_inproc):
     engine, store, checkout = env
     add_case(engine, store, "r1", age="15", license=None, images=[png_bytes(seed=95)])
-    result = scrapy_cmd("export", "--dataset", str(checkout))
+    result = scrapy_inproc("export", "--dataset", str(checkout))
     assert result.returncode == 1
     assert "age.adult" in result.stderr and "license.unknown" in result.stderr and "2 gate failure(s)" in result.stderr
 
@@ -448,9 +448,9 @@ def test_needs_information_cases_are_exported_as_todo_only_when_asked(env, tmp_p
     assert new["radiopaedia-9100-1.png"]["finding"] == "Pneumonia/Viral/COVID-19"
 
 
-def test_include_needs_info_on_the_command_line(env, scrapy_cmd, tmp_path):
+def test_include_needs_info_on_the_command_line(env, scrapy_inproc, tmp_path):
     engine, store, _ = env
     add_case(engine, store, "9102", state="needs_info")
-    result = scrapy_cmd("export", "-o", str(tmp_path / "r"), "--include-needs-info", check=True)
+    result = scrapy_inproc("export", "-o", str(tmp_path / "r"), "--include-needs-info", check=True)
     assert "1 new" in result.stdout
     assert rows_of(tmp_path / "r" / "metadata.csv")[-1]["finding"] == "todo"

@@ -21,7 +21,8 @@ def test_report_puts_what_is_new_first_with_cases_and_images_side_by_side(env, t
     add_case(engine, store, "9101", images=[png_bytes(seed=53)], license="CC BY-SA 4.0", finding="Pneumonia/Bacterial")
     add_case(engine, store, "9102", images=[png_bytes(seed=54)], state="staged")  # fetched, not approved
     out = tmp_path / "release"
-    code, stdout, _ = scrapy_inproc("export", "-o", str(out))
+    result = scrapy_inproc("export", "-o", str(out))
+    code, stdout = result.returncode, result.stdout
     assert code == 0
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
     today = f"{datetime.now(UTC):%Y-%m-%d}"
@@ -54,7 +55,7 @@ def test_a_license_subset_is_named_in_the_report(env, tmp_path, scrapy_inproc):
     engine, store, _ = env
     add_case(engine, store, "9200", images=[png_bytes(seed=61)])
     out = tmp_path / "subset"
-    assert scrapy_inproc("export", "-o", str(out), "--license", "CC BY 4.0", "--name", "2026-q4")[0] == 0
+    assert scrapy_inproc("export", "-o", str(out), "--license", "CC BY 4.0", "--name", "2026-q4").returncode == 0
     page = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Release 2026-q4</h1>" in page and "<dt>license subset</dt><dd>only CC BY 4.0</dd>" in page
 
@@ -64,7 +65,8 @@ def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(
     reports = tmp_path / "releases"
     monkeypatch.setenv("RELEASE_REPORTS_DIR", str(reports))
     add_case(engine, store, "9300", images=[png_bytes(seed=71)])
-    code, stdout, _ = scrapy_inproc("export", "--dataset", str(checkout), "--name", "r1")
+    result = scrapy_inproc("export", "--dataset", str(checkout), "--name", "r1")
+    code, stdout = result.returncode, result.stdout
     assert code == 0
     assert not (checkout / "CHANGELOG.md").exists() and not (checkout / "manifest.json").exists()
     assert not (checkout / "report").exists()
@@ -73,12 +75,13 @@ def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(
     assert f"report:    {reports}/r1/report/index.html" in stdout and f"manifest:  {reports}/r1/manifest.json" in stdout
     # the next release adds its entry on top of the running changelog
     add_case(engine, store, "9301", images=[png_bytes(seed=72)])
-    assert scrapy_inproc("export", "--dataset", str(checkout), "--name", "r2")[0] == 0
+    assert scrapy_inproc("export", "--dataset", str(checkout), "--name", "r2").returncode == 0
     changelog = (reports / "CHANGELOG.md").read_text()
     assert changelog.index("## r2") < changelog.index("## r1")
     assert (reports / "r2" / "CHANGELOG.md").read_text() == changelog
     # asked for: into the checkout's root
     add_case(engine, store, "9302", images=[png_bytes(seed=73)])
-    code, stdout, _ = scrapy_inproc("export", "--dataset", str(checkout), "--name", "r3", "--reports-in-checkout")
+    result = scrapy_inproc("export", "--dataset", str(checkout), "--name", "r3", "--reports-in-checkout")
+    code, stdout = result.returncode, result.stdout
     assert code == 0 and (checkout / "report" / "index.html").is_file()
     assert f"manifest:  {checkout}/manifest.json" in stdout

@@ -130,12 +130,12 @@ def test_the_review_page_refuses_a_form_shown_before_another_reviewer_acted(rdb)
     assert case_state(rdb, case_id) == "approved"
 
 
-def test_the_terminal_refuses_an_action_on_a_version_it_did_not_show(rdb, scrapy_cmd):
+def test_the_terminal_refuses_an_action_on_a_version_it_did_not_show(rdb, scrapy_inproc):
     case_id = rdb.add_case("506")
-    shown = scrapy_cmd("cases", "show", str(case_id), check=True).stdout
+    shown = scrapy_inproc("cases", "show", str(case_id), check=True).stdout
     version = shown.split("\tversion ", 1)[1].split()[0]
-    scrapy_cmd("cases", "reject", str(case_id), "--reason", "a child", check=True, )
-    late = scrapy_cmd("cases", "approve", str(case_id), "--seen", version)
+    scrapy_inproc("cases", "reject", str(case_id), "--reason", "a child", check=True, )
+    late = scrapy_inproc("cases", "approve", str(case_id), "--seen", version)
     assert late.returncode == 1
     assert "changed since you saw it" in late.stderr and "reject (state staged -> rejected)" in late.stderr
     assert late.stderr.strip().count("\n") == 0

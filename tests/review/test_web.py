@@ -389,10 +389,10 @@ def test_bind_parsing_and_loopback():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
 
 
-def test_review_command_refuses_a_public_address_without_token(scrapy_cmd):
-    result = scrapy_cmd("review", "--bind", "0.0.0.0:18765")
+def test_review_command_refuses_a_public_address_without_token(scrapy_inproc):
+    result = scrapy_inproc("review", "--bind", "0.0.0.0:18765")
     assert result.returncode == 1 and "REVIEW_TOKEN" in result.stderr
-    result = scrapy_cmd("review", "--bind", "nonsense")
+    result = scrapy_inproc("review", "--bind", "nonsense")
     assert result.returncode == 1 and "HOST:PORT" in result.stderr
 
 
