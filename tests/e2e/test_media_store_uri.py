@@ -56,7 +56,7 @@ def ftp_server(tmp_path):
 def _s3_missing() -> str | None:
     for module in ("botocore", "moto"):
         if importlib.util.find_spec(module) is None:
-            return (f"{module} is not installed: botocore requires python-dateutil<3, we pin 4.0.0 (README, "
+            return (f"{module} is not installed: botocore requires python-dateutil<3, pandas installs 4.0.0 (README, "
                     "Running on several machines); run this in a virtualenv that has botocore and moto")
     return None
 
