@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from PIL import Image
 
+from media.convert import preview
 from schema import FOLDER_IMAGES, parse_cell
 
 #: Thumbnails shown in the report (a 10,000-image release lists the rest in the manifest).
@@ -260,8 +261,8 @@ def _thumbnails(directory: Path, plan, new_files: Path) -> str:
     for row in images[:MAX_THUMBNAILS]:
         name = f"{row.filename}.png"
         with Image.open(new_files / row.folder / row.filename) as img:
-            img.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            img.convert("L" if img.mode == "L" else "RGB").save(thumbs / name, "PNG")
+            # released files are 8-bit gray or RGB (media.convert.to_8bit): previewed as they are
+            preview(img, (THUMBNAIL_SIZE, THUMBNAIL_SIZE)).save(thumbs / name, "PNG")
         lines = [row.filename, f"case {row.source} {row.source_key}, patient {row.cells['patientid']}",
                  f"{row.cells.get('view') or 'no view'}, {row.cells.get('finding') or 'no finding'}",
                  f"license: {row.cells.get('license') or 'unknown'}"]

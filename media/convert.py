@@ -1,4 +1,5 @@
-"""The one policy for bytes the dataset cannot hold as they are: 8-bit conversion and metadata removal.
+"""The one policy for bytes the dataset cannot hold as they are (8-bit conversion, metadata removal),
+and for the previews people look at (``preview``).
 
 The dataset holds 8-bit gray or RGB PNG/JPEG only (what torchxrayvision reads safely). Two paths
 meet other bytes: the crawl (``prepare_image``: a downloaded image, checked, stripped of its EXIF
@@ -77,6 +78,18 @@ def to_8bit(img: Image.Image) -> EightBit:
     if mode == "CMYK":
         return EightBit(img.convert("RGB"), "cmyk", frames)
     return EightBit(img.convert("RGB"), "other", frames)
+
+
+#: Modes whose preview is grayscale; every other mode is previewed in RGB.
+GRAY_PREVIEW_MODES = frozenset({"1", "L", "LA", "I", "I;16"})
+
+
+def preview(img: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """``img`` shrunk to fit ``box`` (aspect kept), gray for a gray image, else RGB: the one policy of
+    the pictures people look at (the review page's thumbnails, the release report's). Not the
+    near-duplicate thumbnail (``media.imaging.thumbnail``), which is a measurement, not a picture."""
+    img.thumbnail(box)
+    return img.convert("L" if img.mode in GRAY_PREVIEW_MODES else "RGB")
 
 
 def png_bytes(img: Image.Image) -> bytes:

@@ -16,6 +16,7 @@ from flask import Blueprint, abort, current_app, send_file
 from PIL import Image as PILImage
 
 from db.session import session_scope
+from media.convert import preview
 from review import queries
 from review.services import services
 
@@ -96,9 +97,8 @@ def _thumbnail(path) -> bytes:
     read (a volume)."""
     try:
         with PILImage.open(path) as im:
-            im.draft("L", THUMB_SIZE)
-            im.thumbnail(THUMB_SIZE)
-            im = im.convert("L" if im.mode in ("L", "LA", "I", "I;16", "1") else "RGB")
+            im.draft("L", THUMB_SIZE)  # a JPEG decodes small and gray: the thumbnail needs no more
+            im = preview(im, THUMB_SIZE)
             out = io.BytesIO()
             im.save(out, "JPEG", quality=80)
             return out.getvalue()

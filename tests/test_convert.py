@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from exports.files import prepare_file, release_steps
-from media.convert import crawl_wording, prepare_image, to_8bit
+from media.convert import crawl_wording, prepare_image, preview, to_8bit
 
 
 def crawl_before(img: Image.Image, fmt: str) -> tuple[Image.Image, str]:
@@ -182,3 +182,16 @@ def test_crawl_and_release_write_the_same_png(mode):
     staged = prepare_image(data, max_bytes=10**8, max_pixels=10**8)
     released = prepare_file(data, "images")
     assert staged.data == released.data and staged.facts.format == released.format == "png"
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("1", "L"), ("L", "L"), ("LA", "L"), ("I", "L"), ("I;16", "L"),
+                                                ("RGB", "RGB"), ("RGBA", "RGB"), ("P", "RGB"), ("CMYK", "RGB")])
+def test_a_preview_is_gray_for_gray_images_and_fits_its_box(mode, expected):
+    img = Image.new(mode, (300, 120))
+    shown = preview(img, (240, 240))
+    assert shown.mode == expected
+    assert shown.size == (240, 96)  # shrunk to the box, aspect kept
+
+
+def test_a_preview_never_enlarges():
+    assert preview(Image.new("L", (50, 20)), (160, 160)).size == (50, 20)
