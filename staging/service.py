@@ -57,7 +57,9 @@ _CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "s
 
 
 def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
-    # Keys starting with "_" carry crawl plumbing (raw bodies, stored images), not case facts.
+    # The crawl's plumbing (pages read, bytes, stored images) travels in typed fields of the record
+    # now (ingest/records.py, CRAWL_ONLY), never in ``extra``; a "_" key that a spider still put there
+    # would be plumbing, not a fact of the case, and is kept out of the database and the content hash.
     return {k: v for k, v in extra.items() if not k.startswith("_")}
 
 
