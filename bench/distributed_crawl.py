@@ -52,7 +52,8 @@ def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(work)],
+    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(work)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     for _ in range(200):
@@ -78,7 +79,8 @@ def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> float:
     return time.perf_counter() - started
 
 
-def crawl_run(count: int, scratch: PostgresScratch, redis_url: str, mirror: Mirror, work: Path, settings: list[str]) -> tuple[float, str]:
+def crawl_run(count: int, scratch: PostgresScratch, redis_url: str, mirror: Mirror, work: Path,
+              settings: list[str]) -> tuple[float, str]:
     """One run of ``count`` workers into a fresh database; (wall seconds, database URL)."""
     redis.Redis.from_url(redis_url).flushdb()
     mirror.reset_counters()
@@ -93,13 +95,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS_PER_DOMAIN per worker (politeness off)")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="CONCURRENT_REQUESTS_PER_DOMAIN per worker (politeness off)")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--delay", type=float, default=0.25, help="DOWNLOAD_DELAY of the politeness run")
     parser.add_argument("--polite-cases", type=int, default=15, help="limit of the politeness run")
     opts = parser.parse_args()
     if not opts.postgres:
-        raise SystemExit("a PostgreSQL server is needed: --postgres postgresql+psycopg://USER@HOST:PORT/postgres (or TEST_DATABASE_URL)")
+        raise SystemExit("a PostgreSQL server is needed: "
+                         "--postgres postgresql+psycopg://USER@HOST:PORT/postgres (or TEST_DATABASE_URL)")
     counts = [int(n) for n in opts.workers.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
     scratch = PostgresScratch(opts.postgres)
@@ -107,13 +111,16 @@ def main() -> None:
     try:
         began = time.perf_counter()
         built = build_mirror(work / "mirror", cases=opts.cases)
-        print(f"mirror: {built['cases']:,} cases, {built['images']:,} images, generated in {time.perf_counter() - began:.1f} s; "
+        print(f"mirror: {built['cases']:,} cases, {built['images']:,} images, "
+              f"generated in {time.perf_counter() - began:.1f} s; "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         mirror = Mirror(["radiopaedia"], fixtures=work / "mirror")
         mirror.start()
-        fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={opts.concurrency}",
+        fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={opts.concurrency}",
                 "-s", "FRONTIER_SHARED_SLOTS=0", "-s", "LOG_LEVEL=INFO"]
-        print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} {'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
+        print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} "
+              f"{'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
         reference, base_rate = None, None
         for count in counts:
             wall, url = crawl_run(count, scratch, redis_url, mirror, work, fast)
@@ -125,20 +132,25 @@ def main() -> None:
             differing = [table for table in content if content[table] != reference[table]]
             rate = staged / wall
             base_rate = base_rate or rate
-            print(f"{count:7d} {wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x {sum(served.values()):8d} {duplicates:11d} "
-                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
+            print(f"{count:7d} {wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x "
+                  f"{sum(served.values()):8d} {duplicates:11d} "
+                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}"
+                  f"{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
             scratch.release(url)
 
-        polite = ["-a", f"limit={opts.polite_cases}", "-s", f"DOWNLOAD_DELAY={opts.delay}", "-s", "AUTOTHROTTLE_ENABLED=0",
-                  "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "FRONTIER_SHARED_SLOTS=1", "-s", "LOG_LEVEL=INFO"]
-        print(f"\npoliteness on (DOWNLOAD_DELAY={opts.delay}, limit={opts.polite_cases} cases), measured at the mirror:")
+        polite = ["-a", f"limit={opts.polite_cases}", "-s", f"DOWNLOAD_DELAY={opts.delay}",
+                  "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                  "-s", "FRONTIER_SHARED_SLOTS=1", "-s", "LOG_LEVEL=INFO"]
+        print(f"\npoliteness on (DOWNLOAD_DELAY={opts.delay}, limit={opts.polite_cases} cases), "
+              "measured at the mirror:")
         print(f"{'workers':>7} {'requests':>8} {'req/s':>6} {'max allowed':>11} {'smallest gap s':>14}")
         for count in sorted({1, max(counts)}):
             _, url = crawl_run(count, scratch, redis_url, mirror, work, polite)
             arrivals = sorted(mirror.arrived_at)
             gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
             rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
-            print(f"{count:7d} {len(arrivals):8d} {rate:6.2f} {1 / opts.delay:11.2f} {min(gaps) if gaps else 0:14.3f}", flush=True)
+            print(f"{count:7d} {len(arrivals):8d} {rate:6.2f} {1 / opts.delay:11.2f} "
+                  f"{min(gaps) if gaps else 0:14.3f}", flush=True)
             scratch.release(url)
         mirror.stop()
     finally:

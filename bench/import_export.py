@@ -71,7 +71,8 @@ def main() -> None:
         tmp = Path(tmp)
         t0 = time.perf_counter()
         build_checkout(tmp / "dataset", opts.rows, opts.images)
-        print(f"synthetic checkout: {opts.rows:,} rows, {opts.images:,} images, built in {time.perf_counter() - t0:.1f} s")
+        print(f"synthetic checkout: {opts.rows:,} rows, {opts.images:,} images, "
+              f"built in {time.perf_counter() - t0:.1f} s")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{'database':11} {'step':28} {'wall s':>8} {'CPU s':>7} {'peak MiB':>9}")
         measure(tmp / "sqlite", tmp / "dataset", f"sqlite:///{tmp / 'sqlite' / 'staging.sqlite3'}", "sqlite")
@@ -97,7 +98,8 @@ def measure(work: Path, dataset: Path, url: str, label: str) -> None:
         child = run_measured(args, env)
         print(f"{label:11} {name:28} {child.wall:8.1f} {child.cpu:7.1f} {child.peak_mib:9.0f}")
     same = (work / "release" / "metadata.csv").read_bytes() == (dataset / "metadata.csv").read_bytes()
-    print(f"{label:11} export identical to the input: {same}; load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{label:11} export identical to the input: {same}; "
+          f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

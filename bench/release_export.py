@@ -58,13 +58,14 @@ def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None
         images, values = [], []
         for case_id in ids:
             out = io.BytesIO()
-            picture = radiograph(rng, 256) if look_alike else PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L")
+            picture = (radiograph(rng, 256) if look_alike
+                       else PILImage.fromarray(rng.integers(0, 255, (96, 96), dtype=np.uint8), "L"))
             picture.save(out, "PNG")
             facts = describe_image(out.getvalue())
             store.put_bytes(out.getvalue(), facts.sha256)
             images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}", "sha256": facts.sha256,
-                           "phash": facts.phash, "chash": facts.chash, "thumb": facts.thumb, "width": 96, "height": 96, "format": "png", "position": 0,
-                           "label": "", "included": True, "provenance": {}})
+                           "phash": facts.phash, "chash": facts.chash, "thumb": facts.thumb, "width": 96, "height": 96,
+                           "format": "png", "position": 0, "label": "", "included": True, "provenance": {}})
             for field, value in (("age", "54"), ("sex", "F"), ("finding", "Pneumonia/Viral/COVID-19"),
                                  ("view", "PA"), ("modality", "X-ray"), ("offset", "2")):
                 values.append({"case_id": case_id, "image_id": None, "field": field, "value": value})
@@ -78,7 +79,8 @@ def _films(args: tuple[Path, int, int]) -> None:
     rng = np.random.default_rng([2, start])
     for i in range(start, stop):
         ext = ".png" if i % 2 else ".jpg"  # bench/import_export.build_checkout's file names
-        radiograph(rng, 256).save(root / "images" / f"synthetic-{i:06d}{ext}", "PNG" if ext == ".png" else "JPEG", quality=95)
+        radiograph(rng, 256).save(root / "images" / f"synthetic-{i:06d}{ext}", "PNG" if ext == ".png" else "JPEG",
+                                  quality=95)
 
 
 def released_films(root: Path, n: int) -> None:
@@ -102,7 +104,8 @@ def main() -> None:
         if opts.released_images:
             t0 = time.perf_counter()
             released_films(tmp / "dataset", min(opts.released_images, opts.rows))
-            print(f"released look-alike films: {min(opts.released_images, opts.rows):,} (drawn in {time.perf_counter() - t0:.1f} s)")
+            print(f"released look-alike films: {min(opts.released_images, opts.rows):,} "
+                  f"(drawn in {time.perf_counter() - t0:.1f} s)")
         env = dict(os.environ, STAGING_DB_URL=f"sqlite:///{tmp / 'staging.sqlite3'}", MEDIA_STORE=str(tmp / "media"))
         scrapy = str(Path(sys.executable).with_name("scrapy"))
         seconds = run_measured([scrapy, "import-dataset", str(tmp / "dataset")], env).wall
@@ -110,7 +113,8 @@ def main() -> None:
         print(f"checkout: {opts.rows:,} rows, {images:,} images (imported in {seconds:.1f} s)")
         t0 = time.perf_counter()
         stage_cases(env["STAGING_DB_URL"], tmp / "media", opts.cases, opts.look_alike)
-        print(f"staged {opts.cases:,} approved cases{' (look-alike chest films)' if opts.look_alike else ''} in {time.perf_counter() - t0:.1f} s")
+        print(f"staged {opts.cases:,} approved cases{' (look-alike chest films)' if opts.look_alike else ''} "
+              f"in {time.perf_counter() - t0:.1f} s")
         before = (tmp / "dataset" / "metadata.csv").read_bytes()
         # look-alike films may be refused (a pair the rule takes for one image, listed above): timed all the same
         child = run_measured([scrapy, "export", "--dataset", str(tmp / "dataset")], env, may_fail=opts.look_alike)

@@ -41,7 +41,8 @@ from media.store import MediaStore
 from review.warning_store import sync_warnings
 from review.web import create_app
 
-FINDINGS = ["Pneumonia/Viral/COVID-19"] * 6 + ["Pneumonia/Bacterial/Streptococcus", "Pneumonia/Fungal/Pneumocystis", "todo", "No Finding"]
+FINDINGS = ["Pneumonia/Viral/COVID-19"] * 6 + ["Pneumonia/Bacterial/Streptococcus", "Pneumonia/Fungal/Pneumocystis",
+                                               "todo", "No Finding"]
 SOURCES = ["radiopaedia", "eurorad", "sirm", "publications"]
 
 
@@ -54,29 +55,34 @@ def build(url: str, media: str, n: int, released: int) -> None:
     sha = store.put_bytes(out.getvalue())
     now = datetime.now(UTC)
     with session_scope(engine) as s:
-        imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h", header_ending="\n", rows=0)
+        imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                            header_ending="\n", rows=0)
         s.add(imp)
         s.flush()
         s.execute(insert(ReleasedFile), [
-            {"path": f"images/r{i}.png", "sha256": f"{i:064x}", "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512,
-             "format": "png", "size": 1, "media_path": "x", "last_import_id": imp.id, "thumb": rng.randbytes(64 * 64)}
+            {"path": f"images/r{i}.png", "sha256": f"{i:064x}", "phash": f"{rng.getrandbits(64):016x}",
+             "width": 512, "height": 512, "format": "png", "size": 1, "media_path": "x", "last_import_id": imp.id,
+             "thumb": rng.randbytes(64 * 64)}
             for i in range(released)])
         s.execute(insert(Case), [
             {"id": i, "source": SOURCES[i % 4], "source_key": str(i), "canonical_url": f"https://example.org/case/{i}",
-             "title": f"Case {i}: {FINDINGS[i % 10]} in a {20 + i % 70}-year-old", "history": "A patient with fever. " * 20,
-             "findings": "Bilateral opacities. " * 10, "license": "CC BY-NC-SA 3.0", "review_state": "staged",
-             "warnings": [], "extra": {}, "created_at": now, "updated_at": now} for i in range(1, n + 1)])
+             "title": f"Case {i}: {FINDINGS[i % 10]} in a {20 + i % 70}-year-old",
+             "history": "A patient with fever. " * 20, "findings": "Bilateral opacities. " * 10,
+             "license": "CC BY-NC-SA 3.0", "review_state": "staged", "warnings": [], "extra": {}, "created_at": now,
+             "updated_at": now} for i in range(1, n + 1)])
         s.execute(insert(Image), [
-            {"id": i, "case_id": i, "source_url": f"https://example.org/img/{i}.png", "sha256": sha if i == 1 else f"{i:064x}",
-             "phash": f"{rng.getrandbits(64):016x}", "width": 512, "height": 512, "format": "png", "position": 0, "label": "",
-             "included": True, "provenance": {}, "thumb": rng.randbytes(64 * 64)} for i in range(1, n + 1)])
+            {"id": i, "case_id": i, "source_url": f"https://example.org/img/{i}.png",
+             "sha256": sha if i == 1 else f"{i:064x}", "phash": f"{rng.getrandbits(64):016x}", "width": 512,
+             "height": 512, "format": "png", "position": 0, "label": "", "included": True, "provenance": {},
+             "thumb": rng.randbytes(64 * 64)} for i in range(1, n + 1)])
         rows = []
         for i in range(1, n + 1):
-            for field, value in (("age", str(20 + i % 70) if i % 13 else None), ("sex", "M"), ("finding", FINDINGS[i % 10]),
-                                 ("license", "CC BY-NC-SA 3.0"), ("RT_PCR_positive", "Y"), ("temperature", "38.5"),
+            for field, value in (("age", str(20 + i % 70) if i % 13 else None), ("sex", "M"),
+                                 ("finding", FINDINGS[i % 10]), ("license", "CC BY-NC-SA 3.0"),
+                                 ("RT_PCR_positive", "Y"), ("temperature", "38.5"),
                                  ("clinical_notes", "A patient with fever.")):
-                rows.append({"case_id": i, "image_id": None, "field": field, "raw": "text", "value": value, "rule": "r",
-                             "rule_version": 1, "evidence": "fever", "updated_at": now})
+                rows.append({"case_id": i, "image_id": None, "field": field, "raw": "text", "value": value,
+                             "rule": "r", "rule_version": 1, "evidence": "fever", "updated_at": now})
             for field, value in (("view", "PA"), ("modality", "X-ray"), ("offset", "3")):
                 rows.append({"case_id": i, "image_id": i, "field": field, "raw": "text", "value": value, "rule": "r",
                              "rule_version": 1, "evidence": "PA", "updated_at": now})
@@ -125,8 +131,9 @@ def add_cases(url: str, start: int, n: int) -> None:
         copy = s.get(Image, 2)
         s.execute(insert(Case), [
             {"id": i, "source": "eurorad", "source_key": str(i), "canonical_url": f"https://example.org/case/{i}",
-             "title": f"Case {i}", "history": "A patient with fever.", "findings": "Opacities.", "license": "CC BY-NC-SA 3.0",
-             "review_state": "staged", "warnings": [], "extra": {}, "created_at": now, "updated_at": now}
+             "title": f"Case {i}", "history": "A patient with fever.", "findings": "Opacities.",
+             "license": "CC BY-NC-SA 3.0", "review_state": "staged", "warnings": [], "extra": {}, "created_at": now,
+             "updated_at": now}
             for i in range(start, start + n)])
         s.execute(insert(Image), [
             {"id": i, "case_id": i, "source_url": f"https://example.org/img/{i}.png", "sha256": f"{i:064x}",
@@ -165,7 +172,8 @@ def main() -> None:
         url, media = f"sqlite:///{tmp}/staging.sqlite3", f"{tmp}/media"
         t = time.perf_counter()
         build(url, media, opts.cases, opts.released)
-        print(f"built {opts.cases:,} staged cases, {opts.released:,} released files in {time.perf_counter() - t:.1f} s")
+        print(f"built {opts.cases:,} staged cases, {opts.released:,} released files "
+              f"in {time.perf_counter() - t:.1f} s")
         engine = open_database(url)
         synced(engine, "warnings of every case computed and stored once (paid at staging)")
         client = create_app(url, media, reviewer="bench").test_client()

@@ -20,7 +20,8 @@ from media.store import MediaStore
 DATASET, REVIEWER = "dataset", "reviewer"
 
 
-def store_annotations(session, import_id: int, read: ReadAnnotations, filenames: list[str], store: MediaStore) -> Counter:
+def store_annotations(session, import_id: int, read: ReadAnnotations, filenames: list[str],
+                      store: MediaStore) -> Counter:
     """Upsert the files and their annotations; returns counts by kind of what the checkout holds."""
     existing = {f.path: f for f in session.scalars(select(AnnotationFile))}
     by_stem = stems(filenames)

@@ -95,7 +95,8 @@ class KnownPapers:
         self._load_candidates(session)
 
     def _load_released(self, session: Session) -> None:
-        rows = session.execute(select(ReleasedRow.patientid, ReleasedRow.filename, ReleasedRow.position, ReleasedRow.typed)
+        rows = session.execute(select(ReleasedRow.patientid, ReleasedRow.filename, ReleasedRow.position,
+                                      ReleasedRow.typed)
                                .where(ReleasedRow.removed_import_id.is_(None)).order_by(ReleasedRow.position))
         for patientid, filename, position, typed in rows:
             typed = typed or {}
@@ -110,7 +111,8 @@ class KnownPapers:
             select(ReviewEvent.case_id, ReviewEvent.actor, ReviewEvent.at, ReviewEvent.reason)
             .where(ReviewEvent.action == "reject").order_by(ReviewEvent.at))}
         for case_id, key, doi, url, extra, state, reason in session.execute(
-                select(Case.id, Case.source_key, Case.doi, Case.canonical_url, Case.extra, Case.review_state, Case.review_reason)):
+                select(Case.id, Case.source_key, Case.doi, Case.canonical_url, Case.extra, Case.review_state,
+                       Case.review_reason)):
             keys = _case_keys(doi, url, extra)
             self._count_without_doi(keys)
             for k in keys:
@@ -129,7 +131,8 @@ class KnownPapers:
 
     def _load_candidates(self, session: Session) -> None:
         for c in session.scalars(select(Candidate).where(Candidate.status == "rejected")):
-            rejection = Rejection(f"candidate {c.id}", c.decided_by or "?", c.decided_at, c.decision_reason or "no reason given")
+            rejection = Rejection(f"candidate {c.id}", c.decided_by or "?", c.decided_at,
+                                  c.decision_reason or "no reason given")
             for k in candidate_ids(c).keys():  # noqa: SIM118 - PaperIds has keys(), it is not iterable
                 self.rejected[k].append(rejection)
 

@@ -124,7 +124,8 @@ def build_rows(session: Session, state: str = ReviewState.APPROVED, include_need
         # Cases an earlier release exported (released, with our patientid) come again, with the same
         # names and ids, unless the dataset holds them already (exports/release.py skips those);
         # a case released because the imported dataset holds it (no patientid of ours) never does.
-        selected = selected | ((Case.review_state == ReviewState.RELEASED) & Case.id.in_(select(PatientId.case_id).where(PatientId.case_id.is_not(None))))
+        selected = selected | ((Case.review_state == ReviewState.RELEASED)
+                               & Case.id.in_(select(PatientId.case_id).where(PatientId.case_id.is_not(None))))
     cases = session.execute(
         select(Case.id, Case.source, Case.source_key, Case.canonical_url, Case.doi, Case.license, Case.credit,
                Case.review_state)

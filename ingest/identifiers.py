@@ -146,7 +146,8 @@ def canonical_url(text: str) -> str:
     host = (parts.hostname or "").lower().removeprefix("www.")
     if not host:
         return ""
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)))
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _TRACKING.match(k)))
     path = unquote(parts.path).rstrip("/")
     return host + path + (f"?{query}" if query else "")
 
@@ -181,7 +182,8 @@ def _ids_in_url(url: str) -> PaperIds:
         pii = canonical_pii(m.group(1)) if m else ""
     doi = canonical_doi(url)
     # A doi.org link to a case site's DOI is that case page.
-    return PaperIds(doi=doi, pmid=pmid, pmcid=pmcid, pii=pii or _pii_of_doi(doi), url=_case_page_of_doi(doi) or canonical_url(url))
+    return PaperIds(doi=doi, pmid=pmid, pmcid=pmcid, pii=pii or _pii_of_doi(doi),
+                    url=_case_page_of_doi(doi) or canonical_url(url))
 
 
 def paper_ids(text: str) -> PaperIds:

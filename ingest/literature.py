@@ -155,7 +155,8 @@ def parse_cord19_metadata(text: str, name: str = "metadata.csv") -> ListReading:
     if not {"cord_uid", "doi", "pmcid", "pubmed_id"} <= {(h or "").strip() for h in rows.fieldnames or []}:
         raise NotThisFormat(f"{name}: not a CORD-19 metadata.csv (needs the columns cord_uid, doi, pmcid, pubmed_id)")
     for line, row in enumerate(rows, start=2):
-        ids = _with_urls(PaperIds(doi=canonical_doi(row.get("doi") or ""), pmcid=canonical_pmcid(row.get("pmcid") or ""),
+        ids = _with_urls(PaperIds(doi=canonical_doi(row.get("doi") or ""),
+                                  pmcid=canonical_pmcid(row.get("pmcid") or ""),
                                   pmid=canonical_pmid(row.get("pubmed_id") or "")), row.get("url") or "")
         if not ids:
             reading.skipped.append((line, "no DOI, PMCID, PubMed id or URL"))
@@ -193,7 +194,8 @@ def parse_who_csv(text: str, name: str = "who.csv") -> ListReading:
     rows = _rows(text)
     headers = {(h or "").strip().lower() for h in rows.fieldnames or []}
     if "title" not in headers or not headers & {"doi", "accession number", "pmid", "fulltext url", "url"}:
-        raise NotThisFormat(f"{name}: not a WHO COVID-19 database export (needs Title and DOI or Accession Number columns)")
+        raise NotThisFormat(f"{name}: not a WHO COVID-19 database export "
+                            "(needs Title and DOI or Accession Number columns)")
     for line, row in enumerate(rows, start=2):
         number = _column(row, "PMID", "Accession Number", "ID")
         ids = _with_urls(PaperIds(doi=canonical_doi(_column(row, "DOI")),
@@ -203,7 +205,8 @@ def parse_who_csv(text: str, name: str = "who.csv") -> ListReading:
             reading.skipped.append((line, "no DOI, PubMed number or URL"))
             continue
         reading.papers.append(FoundPaper(
-            ids=ids, found_by=found_by, title=_text(_column(row, "Title")), journal=_text(_column(row, "Journal", "Source")),
+            ids=ids, found_by=found_by, title=_text(_column(row, "Title")),
+            journal=_text(_column(row, "Journal", "Source")),
             authors=_text(_column(row, "Authors")), published=_text(_column(row, "Published Year", "Year")),
             pub_types=[t for t in [_text(_column(row, "Type"))] if t], abstract=_text(_column(row, "Abstract"))))
     return reading
@@ -225,12 +228,14 @@ def parse_id_list(text: str, name: str = "ids.txt") -> ListReading:
 
 
 #: ``-a file=`` kinds and their readers.
-LIST_READERS = {"cord19": parse_cord19_metadata, "litcovid": parse_litcovid_tsv, "who": parse_who_csv, "ids": parse_id_list}
+LIST_READERS = {"cord19": parse_cord19_metadata, "litcovid": parse_litcovid_tsv, "who": parse_who_csv,
+                "ids": parse_id_list}
 
 
 def sniff_list_kind(name: str, head: str) -> str:
     """Which reader fits a file, from its first lines (the file name breaks ties)."""
-    first = next((line for line in head.lstrip("\ufeff").splitlines() if line.strip() and not line.startswith("#")), "")
+    first = next((line for line in head.lstrip("\ufeff").splitlines()
+                  if line.strip() and not line.startswith("#")), "")
     lowered = first.lower()
     if "cord_uid" in lowered:
         return "cord19"
