@@ -63,9 +63,10 @@ def stage_cases(url: str, media: Path, n: int, look_alike: bool = False) -> None
             picture.save(out, "PNG")
             facts = describe_image(out.getvalue())
             store.put_bytes(out.getvalue(), facts.sha256)
-            images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}", "sha256": facts.sha256,
-                           "phash": facts.phash, "chash": facts.chash, "thumb": facts.thumb, "width": 96, "height": 96,
-                           "format": "png", "position": 0, "label": "", "included": True, "provenance": {}})
+            images.append({"case_id": case_id, "source_url": f"https://bench.example/img/{case_id}",
+                           "sha256": facts.sha256, "phash": facts.phash, "chash": facts.chash, "thumb": facts.thumb,
+                           "width": 96, "height": 96, "format": "png", "position": 0, "label": "", "included": True,
+                           "provenance": {}})
             for field, value in (("age", "54"), ("sex", "F"), ("finding", "Pneumonia/Viral/COVID-19"),
                                  ("view", "PA"), ("modality", "X-ray"), ("offset", "2")):
                 values.append({"case_id": case_id, "image_id": None, "field": field, "value": value})

@@ -45,9 +45,11 @@ _CASE_TITLE = re.compile(r"\b(?:caso|case)\s*(?:n\.?\s*)?(\d+)\b", re.I)
 _SLUG_NUMBER = re.compile(r"covid-19-(?:caso|case)-(\d+)")
 _WP_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z]{3,4}$)")
 _MONTHS_IT = {m: i + 1 for i, m in enumerate(
-    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"])}
+    ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
+     "novembre", "dicembre"])}
 _MONTHS_EN = {m: i + 1 for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])}
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"])}
 
 # A narrative starts with the patient; everything before it is the byline (authors, institution).
 _NARRATIVE_START = re.compile(
@@ -126,7 +128,8 @@ class SirmListingPage(SirmPage):
     def next_url(self) -> str | None:
         # In a newest-first WordPress listing the next page holds older posts; themes call that link
         # "next" (paginate_links), "nav-previous" (twentyten-style "Articoli meno recenti") or rel=next.
-        for query in ("a.next.page-numbers[href]", "link[rel=next][href]", ".nav-previous a[href]", "a[rel=next][href]"):
+        for query in ("a.next.page-numbers[href]", "link[rel=next][href]", ".nav-previous a[href]",
+                      "a[rel=next][href]"):
             node = self.first(query)
             if node is not None:
                 href = urljoin(self.url, node.attrib["href"])
@@ -258,7 +261,8 @@ def _byline(blocks: list[tuple[str, object]]) -> tuple[list[str], list[str]]:
     return byline, narrative
 
 
-def _story(blocks: list[tuple[str, object]], byline: list[str], url: str) -> tuple[list[str], list[str], list[ImageRecord]]:
+def _story(blocks: list[tuple[str, object]], byline: list[str],
+           url: str) -> tuple[list[str], list[str], list[ImageRecord]]:
     """(history lines, imaging findings lines, images) of the story's blocks: each image is
     described by its caption, else by the imaging paragraph before it (its place in the post)."""
     history: list[str] = []
@@ -291,7 +295,8 @@ def _story(blocks: list[tuple[str, object]], byline: list[str], url: str) -> tup
     return history, findings, images
 
 
-def _image_record(img: object, url: str, last_imaging_text: str, position: int, seen_urls: set[str]) -> ImageRecord | None:
+def _image_record(img: object, url: str, last_imaging_text: str, position: int,
+                  seen_urls: set[str]) -> ImageRecord | None:
     assert isinstance(img, Selector)
     src, chosen_by = best_image_url(img, url)
     if not src or src in seen_urls or "wp-smiley" in classes(img):
@@ -467,7 +472,8 @@ def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, 
                 openers.append((label, index))
     if len(openers) < 2:
         return []
-    return [(label, start, openers[i + 1][1] if i + 1 < len(openers) else len(blocks)) for i, (label, start) in enumerate(openers)]
+    return [(label, start, openers[i + 1][1] if i + 1 < len(openers) else len(blocks))
+            for i, (label, start) in enumerate(openers)]
 
 
 def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
@@ -483,14 +489,16 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
         return [whole]
     first = sections[0][1]
     if any(kind == "img" for kind, _ in blocks[:first]):
-        whole.warnings.append(f"several patients in the post ({len(sections)}); images before the first one: review and split by hand")
+        whole.warnings.append(f"several patients in the post ({len(sections)}); images before the first one: "
+                              "review and split by hand")
         return [whole]
     byline, _ = _byline(blocks)
     records = []
     for number, (label, start, end) in enumerate(sections, start=1):
         record = page.record(blocks[start:end], byline=byline)
         record.source_key = f"{whole.source_key}-p{number}"
-        record.warnings.append(f"patient {number} of {len(sections)} ('{label}') split from post {whole.source_key}: check the split")
+        record.warnings.append(f"patient {number} of {len(sections)} ('{label}') split from post "
+                               f"{whole.source_key}: check the split")
         record.extra.update({"patient_number": number, "patients": len(sections), "patient_label": label})
         records.append(record)
     return records

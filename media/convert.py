@@ -242,6 +242,7 @@ def prepare_image(data: bytes, *, max_bytes: int, max_pixels: int) -> PreparedIm
         step = to_8bit(img)
     png = png_bytes(step.image)
     final = describe_image(png)
-    provenance["converted"] = {"from_format": facts.format, "from_mode": mode, "to_format": "png", "to_mode": final.mode,
-                               "how": crawl_wording(step, facts.format, mode), "original_sha256": sha256_hex(data)}
+    provenance["converted"] = {"from_format": facts.format, "from_mode": mode, "to_format": "png",
+                               "to_mode": final.mode, "how": crawl_wording(step, facts.format, mode),
+                               "original_sha256": sha256_hex(data)}
     return PreparedImage(png, final, original=data, provenance=provenance)

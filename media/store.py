@@ -206,7 +206,8 @@ class FtpMediaStore(UriMediaStore):
             "FTP_PASSWORD": _setting(settings, "FTP_PASSWORD", "guest"),
             "USE_ACTIVE_MODE": settings is not None and settings.getbool("FEED_STORAGE_FTP_ACTIVE")})
         parts = urlsplit(uri)
-        shown = parts._replace(netloc=f"{parts.username + '@' if parts.username else ''}{parts.hostname}:{parts.port or 21}").geturl()
+        shown = parts._replace(
+            netloc=f"{parts.username + '@' if parts.username else ''}{parts.hostname}:{parts.port or 21}").geturl()
         try:
             if parts.port is None:  # Scrapy's store wants the port spelled out
                 uri = parts._replace(netloc=f"{parts.netloc}:21").geturl()
@@ -251,7 +252,8 @@ class FtpMediaStore(UriMediaStore):
                 self._local.ftp = None
                 ftp.close()
                 if attempt == 2:
-                    raise MediaStoreError(f"MEDIA_STORE {self.shown}: the FTP server failed ({_reason(exc)})") from None
+                    raise MediaStoreError(
+                        f"MEDIA_STORE {self.shown}: the FTP server failed ({_reason(exc)})") from None
         return None
 
     def check(self) -> None:
@@ -323,8 +325,8 @@ class S3MediaStore(UriMediaStore):
 
         if not uri.endswith("/"):
             uri += "/"
-        names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION_NAME",
-                 "AWS_USE_SSL", "AWS_VERIFY")
+        names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",
+                 "AWS_REGION_NAME", "AWS_USE_SSL", "AWS_VERIFY")
         store_class = type("S3FilesStore", (S3FilesStore,), {n: _setting(settings, n, None) for n in names}
                            | {"POLICY": _setting(settings, "FILES_STORE_S3_ACL", "private") or "private"})
         try:

@@ -83,7 +83,8 @@ class QueueFilter:
     def args(self, **changes) -> dict:
         """Query-string arguments of this filter (with changes), defaults left out."""
         values = {"state": self.state, "source": self.source, "finding": self.finding, "warning": self.warning,
-                  "q": self.q, "sort": ("-" if self.desc else "") + self.sort, "page": self.page, "per_page": self.per_page}
+                  "q": self.q, "sort": ("-" if self.desc else "") + self.sort, "page": self.page,
+                  "per_page": self.per_page}
         values.update(changes)
         defaults = {"sort": "id", "page": 1, "per_page": 50}
         return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
@@ -123,7 +124,8 @@ def _where(f: QueueFilter, with_state: bool = True) -> list:
         else:
             # A prefix compared exactly (SQLite's LIKE would ignore case, PostgreSQL's would not).
             prefix = f.finding + "/"
-            conditions.append(Case.id.in_(base.where(or_(effective == f.finding, func.substr(effective, 1, len(prefix)) == prefix))))
+            conditions.append(Case.id.in_(base.where(
+                or_(effective == f.finding, func.substr(effective, 1, len(prefix)) == prefix))))
     return conditions
 
 
@@ -168,7 +170,8 @@ def list_cases(session: Session, f: QueueFilter, limit: int | None = None, offse
     order = (order.desc(), Case.id.desc()) if f.desc else (order.asc(), Case.id.asc())
     query = (select(Case.id, Case.source, Case.review_state, Case.title, Case.canonical_url, Case.warning_codes,
                     Case.created_at, _effective_finding().label("finding"), _effective("age").label("age"),
-                    _effective("sex").label("sex"), func.coalesce(_effective("license"), Case.license).label("license"))
+                    _effective("sex").label("sex"),
+                    func.coalesce(_effective("license"), Case.license).label("license"))
              .where(*_where(f)).order_by(*order).offset(offset))
     if limit is not None:
         query = query.limit(limit)
@@ -299,10 +302,13 @@ def _field_rows(values: list[FieldValue], names: tuple[str, ...], image_id: int 
     rows = []
     for name in names:
         fv = by_field.get(name)
-        rows.append(FieldRow(name, image_id, fv.effective if fv else None, fv.value if fv else None, fv.raw if fv else None,
-                             (f"{fv.rule} v{fv.rule_version}" if fv and fv.rule and fv.rule_version else fv.rule if fv else None),
+        rows.append(FieldRow(name, image_id, fv.effective if fv else None, fv.value if fv else None,
+                             fv.raw if fv else None,
+                             (f"{fv.rule} v{fv.rule_version}" if fv and fv.rule and fv.rule_version
+                              else fv.rule if fv else None),
                              fv.evidence if fv else None, fv.reason if fv else None, fv.override if fv else None,
-                             fv.override_by if fv else None, fv.override_at if fv else None, choices(name), suggestions(name)))
+                             fv.override_by if fv else None, fv.override_at if fv else None, choices(name),
+                             suggestions(name)))
     return rows
 
 
@@ -344,7 +350,8 @@ def case_view(session: Session, case_id) -> CaseView:
     values = list(session.scalars(select(FieldValue).where(FieldValue.case_id == case.id)))
     case_values = [fv for fv in values if fv.image_id is None]
     case_fields = _field_rows(case_values, CASE_FIELDS, None)
-    image_fields = {img.id: _field_rows([fv for fv in values if fv.image_id == img.id], IMAGE_FIELDS, img.id) for img in images}
+    image_fields = {img.id: _field_rows([fv for fv in values if fv.image_id == img.id], IMAGE_FIELDS, img.id)
+                    for img in images}
     evidence: dict[str, list[str]] = {}
     for fv in values:
         if fv.evidence and fv.rule != "text.copy":
@@ -356,7 +363,8 @@ def case_view(session: Session, case_id) -> CaseView:
         if text:
             texts.append(TextBlock(title, highlight(text, evidence)))
     for img in images:
-        for title, text in ((f"Caption of image {img.id}", img.caption), (f"View text of image {img.id}", img.view_text),
+        for title, text in ((f"Caption of image {img.id}", img.caption),
+                            (f"View text of image {img.id}", img.view_text),
                             (f"Date text of image {img.id}", img.date_text)):
             if text:
                 texts.append(TextBlock(title, highlight(text, evidence)))
@@ -368,10 +376,12 @@ def case_view(session: Session, case_id) -> CaseView:
                 duplicate_images[c["sha256"]] = c
     staging = [w if isinstance(w, str) else actions.to_json(w) for w in (case.warnings or [])]
     row = session.get(ReleasedRow, case.duplicate_of_released_row_id) if case.duplicate_of_released_row_id else None
-    splits = [(c.id, c.title or "") for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
+    splits = [(c.id, c.title or "")
+              for c in session.scalars(select(Case).where(Case.split_from_case_id == case.id).order_by(Case.id))]
     events = actions.events(session, case.id)
     return CaseView(case, images, case_fields, image_fields, texts, warnings, staging, duplicate_images,
-                    events, row, splits, history=history_timeline(events), released_in=released_in(session, [img.id for img in images]),
+                    events, row, splits, history=history_timeline(events),
+                    released_in=released_in(session, [img.id for img in images]),
                     timeline=case_timeline(case))
 
 

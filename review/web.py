@@ -31,7 +31,8 @@ from schema import REVIEW_STATES
 
 
 def create_app(db_url: str, media_root: str | MediaStore, reviewer: str | None = None, token: str | None = None,
-               secret_key: bytes | None = None, loopback_only: bool = True, annotation_license: str | None = None) -> Flask:
+               secret_key: bytes | None = None, loopback_only: bool = True,
+               annotation_license: str | None = None) -> Flask:
     app = Flask(__name__)
     security.configure(app, token=token, loopback_only=loopback_only, secret_key=secret_key)
     actor = actions.default_actor(reviewer)
@@ -78,7 +79,8 @@ def make_server(app: Flask, host: str, port: int, threads: int = 8, **overrides)
     """The waitress server of the review app (``.run()`` serves until stopped; ``.close()``)."""
     from waitress.server import create_server
 
-    return create_server(app, host=host, port=port, threads=threads, ident="review", **{**SERVER_SETTINGS, **overrides})
+    return create_server(app, host=host, port=port, threads=threads, ident="review",
+                         **{**SERVER_SETTINGS, **overrides})
 
 
 def is_loopback(host: str) -> bool:

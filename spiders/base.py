@@ -116,7 +116,8 @@ class CaseSpider(scrapy.Spider):
         slug; not a Radiopaedia slug): the source's naming facts in ``ingest/identity.py``."""
         site = site_identity(self.source)
         prefix = f"{site.bare_kind}:" if site is not None else None
-        return next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None) if prefix else None
+        return (next((a.removeprefix(prefix) for a in site.reference_aliases(reference) if a.startswith(prefix)), None)
+                if prefix else None)
 
     def __init__(self, *args, base_url: str | None = None, limit: str | None = None, recrawl: str = "no",
                  cases: str | None = None, cases_file: str | None = None, query: str | None = None, **kwargs):
@@ -161,7 +162,8 @@ class CaseSpider(scrapy.Spider):
         unknown = sorted(set(given) - set(known))
         if not unknown:
             return
-        hints = [f"{name!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
+        hints = [f"{name!r} (did you mean {close[0]!r}?)"
+                 if (close := difflib.get_close_matches(name, known, n=1)) else repr(name)
                  for name in unknown]
         raise SpiderArgumentError(f"unknown argument{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; "
                                   f"{cls.name} takes: {', '.join(known)}")
@@ -232,8 +234,8 @@ class CaseSpider(scrapy.Spider):
             if not path.exists():
                 raise SpiderArgumentError(f"{named}: no such file")
             if not path.is_file():
-                raise SpiderArgumentError(f"{named}: not a regular file (a directory, device or pipe); give a text file, "
-                                          "one case URL, slug or number per line")
+                raise SpiderArgumentError(f"{named}: not a regular file (a directory, device or pipe); "
+                                          "give a text file, one case URL, slug or number per line")
             try:
                 with open(path, "rb") as handle:
                     text = handle.read(MAX_CASES_FILE_BYTES + 1).decode("utf-8")
@@ -257,7 +259,8 @@ class CaseSpider(scrapy.Spider):
             try:
                 self.case_url(ref)
             except ValueError as exc:
-                raise SpiderArgumentError(f"{self.cases_argument}: {ref!r} is not a {self.name} case ({exc})") from None
+                raise SpiderArgumentError(
+                    f"{self.cases_argument}: {ref!r} is not a {self.name} case ({exc})") from None
         return list(dict.fromkeys(refs))
 
     # --- navigation helpers --------------------------------------------------------------------
@@ -308,12 +311,14 @@ class CaseSpider(scrapy.Spider):
 
     def requests_for_case_refs(self, callback: Callable) -> list[Request]:
         """The case pages named with ``-a cases=`` / ``-a cases_file=``."""
-        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref) for ref in self.case_refs]
+        return [self.case_request(self.case_url(ref), callback, key=self.case_key(ref), case_ref=ref)
+                for ref in self.case_refs]
 
     def reached_by(self, response: Response) -> list[str]:
         """The names that reached this case page (the reference given, the URL asked before a
         redirect, the page's own URL): staging resolves them to the case's one identity."""
-        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"), self.real_url(response)) if name]
+        return [name for name in (response.meta.get("case_ref"), response.meta.get("case_url"),
+                                  self.real_url(response)) if name]
 
     def follow_results(self, page: Any, url: str, case_request: Callable[[str], Request],
                        next_request: Callable[[str], Request], query: str | None = None):
@@ -388,7 +393,8 @@ class CaseSpider(scrapy.Spider):
     def document(self, response: Response) -> FetchedPage:
         """The fetched page as the pipelines store it (body in the media store, validators in the DB)."""
         header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
-        return FetchedPage(url=self.real_url(response), status=response.status, body=response.body, content_type=header("Content-Type"),
+        return FetchedPage(url=self.real_url(response), status=response.status, body=response.body,
+                           content_type=header("Content-Type"),
                            etag=header("ETag"), last_modified=header("Last-Modified"))
 
     def with_documents(self, record: CaseRecord, documents: list[FetchedPage]) -> CaseRecord:

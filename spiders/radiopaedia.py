@@ -100,7 +100,8 @@ class RadiopaediaSpider(CaseSpider):
             dont_filter=True,  # two cases may share a study; each needs the answer
         )
 
-    def parse_stacks(self, response: Response, record: CaseRecord, study_id: str, rest: list[str], images: list, documents: list):
+    def parse_stacks(self, response: Response, record: CaseRecord, study_id: str, rest: list[str], images: list,
+                     documents: list):
         try:
             found = parse_radiopaedia_stacks(response.body, study_id, SITE, first_position=len(images))
         except ParseError as exc:

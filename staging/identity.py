@@ -180,7 +180,8 @@ def remember(session: Session, source: str, key: str, aliases: Iterable[str]) ->
     for alias, other in known.items():
         if other != key:
             logger.info("identity: %s %s names %s already, not %s", source, alias, other, key)
-    new = [{"source": source, "alias": alias, "key": key, "created_at": utcnow()} for alias in aliases if alias not in known]
+    new = [{"source": source, "alias": alias, "key": key, "created_at": utcnow()}
+           for alias in aliases if alias not in known]
     if new:
         session.execute(CaseAlias.__table__.insert(), new)
     return len(new)
@@ -220,7 +221,8 @@ def link_released_rows(session: Session, inserted_by: int | None = None) -> Link
     ranges = _id_ranges(row[0] for row in rows)
     for where in _in_ranges(ReleasedIdentity.released_row_id, ranges):
         session.execute(delete(ReleasedIdentity).where(where))
-    keys = {source: dict(session.execute(select(CaseAlias.alias, CaseAlias.key).where(CaseAlias.source == source)).all())
+    keys = {source: dict(session.execute(select(CaseAlias.alias, CaseAlias.key)
+                                         .where(CaseAlias.source == source)).all())
             for source in SITES}
     new_aliases: list[dict] = []
     links: set[tuple[int, str, str]] = set()
@@ -275,7 +277,8 @@ def mark_cases_in_dataset(session: Session) -> int:
         select(Case, ReleasedRow.filename, ReleasedRow.patientid)
         .join(ReleasedIdentity, (ReleasedIdentity.source == Case.source) & (ReleasedIdentity.key == Case.identity_key))
         .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != ReviewState.RELEASED, ReleasedRow.filename.not_in(ours))
+        .where(ReleasedRow.removed_import_id.is_(None), Case.review_state != ReviewState.RELEASED,
+               ReleasedRow.filename.not_in(ours))
         .order_by(Case.id, ReleasedRow.position)).all()
     marked: set[int] = set()
     for case, filename, patientid in found:
@@ -295,7 +298,8 @@ def mark_released(session: Session, case: Case, actor: str, reason: str, details
         return
     case.review_state = ReviewState.RELEASED
     session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="released",
-                            before={"state": before}, after={"state": ReviewState.RELEASED, **(details or {})}, reason=reason))
+                            before={"state": before}, after={"state": ReviewState.RELEASED, **(details or {})},
+                            reason=reason))
 
 
 __all__ = ["IdentityIndex", "Known", "LinkReport", "Resolution", "backfill_case_identities", "is_released",
