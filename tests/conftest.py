@@ -48,7 +48,8 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     if not config.getoption("--database-tests-only"):
         return
-    uses_db = [i for i in items if "staging_db_url" in getattr(i, "fixturenames", ()) or i.get_closest_marker("database")]
+    uses_db = [i for i in items
+               if "staging_db_url" in getattr(i, "fixturenames", ()) or i.get_closest_marker("database")]
     config.hook.pytest_deselected(items=[i for i in items if i not in uses_db])
     items[:] = uses_db
 
@@ -87,7 +88,8 @@ def templates_compiled_once():
 
 
 def pytest_report_header(config):
-    return f"staging databases: {backend_name()} (set TEST_DATABASE_URL=postgresql+psycopg://... for a PostgreSQL server)"
+    return (f"staging databases: {backend_name()} "
+            "(set TEST_DATABASE_URL=postgresql+psycopg://... for a PostgreSQL server)")
 
 
 @pytest.fixture
@@ -114,7 +116,8 @@ def project_env(staging_db_url, tmp_path, monkeypatch):
 
 def _checked(args: tuple[str, ...], result: subprocess.CompletedProcess, check: bool) -> subprocess.CompletedProcess:
     if check and result.returncode != 0:
-        raise AssertionError(f"scrapy {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(f"scrapy {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout}\n{result.stderr}")
     return result
 
 
@@ -125,7 +128,8 @@ def scrapy_cmd(project_env):
     (tests/backbone/test_commands_as_processes.py). Other tests use ``scrapy_inproc``."""
 
     def run(*args: str, check: bool = False, input: str | None = None) -> subprocess.CompletedProcess:
-        result = subprocess.run([SCRAPY, *args], cwd=ROOT, env=project_env, capture_output=True, text=True, input=input, timeout=300)
+        result = subprocess.run([SCRAPY, *args], cwd=ROOT, env=project_env, capture_output=True, text=True,
+                                input=input, timeout=300)
         return _checked(args, result, check)
 
     return run
@@ -187,8 +191,9 @@ def redis_url(tmp_path):
     import redis
 
     port = free_port()
-    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     try:
@@ -244,10 +249,15 @@ HEADER = (
     "view,modality,date,location,folder,filename,doi,url,license,clinical_notes,other_notes,"
 )
 CLEAN_ROWS = [
-    '2,0,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,37.8,94,5.1,3.2,0.8,PA,X-ray,"January 22, 2020","Cho Ray Hospital, Ho Chi Minh City, Vietnam",images,p2-a.png,10.1056/nejmc2001272,https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,"A 65-year-old man, fever.",,',
-    "2,3,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,,,,,,L,X-ray,2020,Vietnam,images,p2-b.jpg,,https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,,,",
-    "3,,F,54,Pneumonia/Bacterial/Streptococcus,,,,,,,,,,,,,,AP Supine,X-ray,2019,,images,p3.jpg,,https://radiopaedia.org/cases/x,CC BY-NC-SA,,\"Case courtesy of Dr X, Radiopaedia.org, rID: 1\",",
-    "4,5,M,40,Pneumonia/Viral/COVID-19,Y,,,,,,,,,,,,,Axial,CT,2020,,volumes,p4.nii.gz,,https://radiopaedia.org/cases/y,CC BY-NC-SA,,,",
+    '2,0,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,37.8,94,5.1,3.2,0.8,PA,X-ray,"January 22, 2020",'
+    '"Cho Ray Hospital, Ho Chi Minh City, Vietnam",images,p2-a.png,10.1056/nejmc2001272,'
+    'https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,"A 65-year-old man, fever.",,',
+    "2,3,M,65,Pneumonia/Viral/COVID-19,Y,Y,N,N,N,N,Y,,,,,,,L,X-ray,2020,Vietnam,images,p2-b.jpg,,"
+    "https://www.nejm.org/doi/full/10.1056/NEJMc2001272,CC BY 4.0,,,",
+    "3,,F,54,Pneumonia/Bacterial/Streptococcus,,,,,,,,,,,,,,AP Supine,X-ray,2019,,images,p3.jpg,,"
+    "https://radiopaedia.org/cases/x,CC BY-NC-SA,,\"Case courtesy of Dr X, Radiopaedia.org, rID: 1\",",
+    "4,5,M,40,Pneumonia/Viral/COVID-19,Y,,,,,,,,,,,,,Axial,CT,2020,,volumes,p4.nii.gz,,"
+    "https://radiopaedia.org/cases/y,CC BY-NC-SA,,,",
 ]
 
 

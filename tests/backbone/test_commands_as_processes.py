@@ -19,7 +19,8 @@ from tests.review.conftest import ReviewDB
 
 def same_in_process(process, scrapy_inproc, *args: str) -> None:
     in_process = scrapy_inproc(*args)
-    assert (in_process.returncode, in_process.stdout, in_process.stderr) == (process.returncode, process.stdout, process.stderr)
+    assert ((in_process.returncode, in_process.stdout, in_process.stderr)
+            == (process.returncode, process.stdout, process.stderr))
 
 
 def test_validate_runs_as_a_process(scrapy_cmd, scrapy_inproc):

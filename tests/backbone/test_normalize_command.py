@@ -66,14 +66,15 @@ def test_a_restaged_case_keeps_the_thumbnails_of_its_known_images(project_env):
     [record] = parse_eurorad_case(FIXTURE.read_text(encoding="utf-8"), "https://www.eurorad.org/case/16672")
     facts = describe_image(png_bytes(seed=9))
     url = "https://www.eurorad.org/sites/default/files/images/16672/figure-1.jpg"
-    first = StoredImage(source_url=url, label="Figure 1", position=0, sha256=facts.sha256, media_path="m/x", format="png",
-                        phash=facts.phash, chash=facts.chash, thumb=facts.thumb)
+    first = StoredImage(source_url=url, label="Figure 1", position=0, sha256=facts.sha256, media_path="m/x",
+                        format="png", phash=facts.phash, chash=facts.chash, thumb=facts.thumb)
     with session_scope(engine) as session:
         stage_case(session, record, [first])
     with session_scope(engine) as session:
         known = known_images(session, "eurorad")[url]
     assert "thumb" not in known
-    again = StoredImage(source_url=url, label="Figure 1", position=0, **{k: known[k] for k in ("sha256", "media_path", "format", "phash", "chash")})
+    again = StoredImage(source_url=url, label="Figure 1", position=0,
+                        **{k: known[k] for k in ("sha256", "media_path", "format", "phash", "chash")})
     changed = dataclasses.replace(record, history=record.history + " Follow-up added.")
     with session_scope(engine) as session:
         assert stage_case(session, changed, [again])[1] == "updated"

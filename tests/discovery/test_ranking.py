@@ -10,7 +10,8 @@ TODAY = date(2026, 12, 4)
 
 
 def rank(**overrides):
-    args = dict(license_text="", open_access=None, pub_types=[], title="", abstract="", published="", figures=None, today=TODAY)
+    args = dict(license_text="", open_access=None, pub_types=[], title="", abstract="", published="", figures=None,
+                today=TODAY)
     args.update(overrides)
     ranking = rank_paper(**args)
     return {r.factor: r for r in ranking.reasons}, ranking

@@ -25,7 +25,8 @@ def summary_row(db) -> dict:
             "missing": json.loads(stats).get("cases/missing", 0), "stats": json.loads(stats)}
 
 
-def test_limit_counts_fetched_pages_the_feed_holds_the_records_and_the_summary_adds_up(mirror_of, crawl, project_env, tmp_path):
+def test_limit_counts_fetched_pages_the_feed_holds_the_records_and_the_summary_adds_up(mirror_of, crawl, project_env,
+                                                                                       tmp_path):
     mirror = mirror_of("eurorad")
     feed = tmp_path / "items.jsonl"
     result = crawl("eurorad", mirror, limit="16", settings={"FEEDS": json.dumps({str(feed): {"format": "jsonlines"}})})
@@ -37,7 +38,8 @@ def test_limit_counts_fetched_pages_the_feed_holds_the_records_and_the_summary_a
     assert s["stats"]["cases/over_limit"] == s["skipped"] > 0
     # the feed: one JSON record per staged case, no bytes, stored images named by SHA-256
     records = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
-    staged = rows(db, "select c.source_key, i.sha256 from images i join cases c on c.id = i.case_id order by c.source_key, i.position")
+    staged = rows(db, "select c.source_key, i.sha256 from images i join cases c on c.id = i.case_id "
+                      "order by c.source_key, i.position")
     assert sorted(r["source_key"] for r in records) == sorted({key for key, _ in staged})
     fed = sorted((r["source_key"], img["sha256"]) for r in records for img in r["extra"]["stored_images"])
     assert fed == sorted(staged)
@@ -53,7 +55,8 @@ def test_limit_counts_fetched_pages_the_feed_holds_the_records_and_the_summary_a
     crawl("eurorad", mirror, limit="2")
     assert len(case_pages(mirror)) == 2
     s = summary_row(db)
-    assert s["new"] == 0 and s["skipped"] == s["stats"].get("cases/skipped_known", 0) + s["stats"].get("cases/over_limit", 0)
+    assert s["new"] == 0 and s["skipped"] == (s["stats"].get("cases/skipped_known", 0)
+                                              + s["stats"].get("cases/over_limit", 0))
     assert s["seen"] == s["new"] + s["updated"] + s["unchanged"] + s["skipped"] + s["failed"] + s["missing"]
 
 

@@ -132,7 +132,8 @@ def test_workers_and_a_one_process_run_exclude_each_other(project_env, held_shar
 
 def _workers(count: int, mirror, env: dict, *settings: str) -> list[subprocess.CompletedProcess]:
     argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", *FAST, *settings]
-    processes = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(count)]
+    processes = [subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(count)]
     results = []
     for process in processes:
         out, err = process.communicate(timeout=600)
@@ -147,7 +148,8 @@ def single_crawl_db(tmp_path):
     drop_database(url)
 
 
-def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror_of, project_env, redis_url, single_crawl_db, tmp_path):
+def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror_of, project_env, redis_url,
+                                                                          single_crawl_db, tmp_path):
     single_env = dict(project_env, STAGING_DB_URL=single_crawl_db, MEDIA_STORE=str(tmp_path / "single-media"))
     single_mirror = mirror_of("radiopaedia")
     assert all(r.returncode == 0 for r in _workers(1, single_mirror, single_env))
@@ -158,11 +160,13 @@ def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror
     # Every page and image once in all; robots.txt at most once per worker (Scrapy reads it per process).
     assert {path: n for path, n in mirror.requests.items() if n > 1 and path != "/robots.txt"} == {}
     assert 1 <= mirror.requests["/robots.txt"] <= 2
-    assert sorted(p for p in mirror.requests if p != "/robots.txt") == sorted(p for p in single_mirror.requests if p != "/robots.txt")
+    assert (sorted(p for p in mirror.requests if p != "/robots.txt")
+            == sorted(p for p in single_mirror.requests if p != "/robots.txt"))
     db = project_env["STAGING_DB_URL"]
     assert staged_content(db) == staged_content(single_crawl_db)
     # One summary for the run, counting what both workers did, as the single crawl's does.
-    columns = "cases_seen, cases_new, cases_updated, cases_unchanged, cases_skipped, cases_failed, images, errors, field_coverage, warnings"
+    columns = ("cases_seen, cases_new, cases_updated, cases_unchanged, cases_skipped, cases_failed, images, errors, "
+               "field_coverage, warnings")
     assert rows(db, f"select {columns} from crawl_runs") == rows(single_crawl_db, f"select {columns} from crawl_runs")
     assert sum("crawl summary radiopaedia" in r.stderr for r in results) == 1
     assert sum("crawl worker" in r.stderr for r in results) == 2
@@ -174,8 +178,9 @@ def test_politeness_holds_across_workers(mirror_of, project_env, redis_url):
     one crawl's spacing (less the scheduling noise of a loaded machine) and the rate never above."""
     mirror = mirror_of("radiopaedia")
     delay = 0.5
-    results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-a", f"cases={CASES}", "-s", f"DOWNLOAD_DELAY={delay}",
-                       "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "FRONTIER_SHARED_SLOTS=1")
+    results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-a", f"cases={CASES}",
+                       "-s", f"DOWNLOAD_DELAY={delay}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                       "-s", "FRONTIER_SHARED_SLOTS=1")
     assert [r.returncode for r in results] == [0, 0], [r.stderr[-2000:] for r in results]
     arrivals = sorted(mirror.arrived_at)
     assert len(arrivals) >= 8

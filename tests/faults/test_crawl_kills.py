@@ -32,13 +32,15 @@ def uninterrupted(tmp_path_factory):
 
 
 @pytest.mark.parametrize("point", ["between-patients", "staging-commit", "media-written", "staged@2"])
-def test_a_crawl_killed_then_run_again_ends_like_an_uninterrupted_one(point, mirror_of, scrapy_run, project_env, uninterrupted):
+def test_a_crawl_killed_then_run_again_ends_like_an_uninterrupted_one(point, mirror_of, scrapy_run, project_env,
+                                                                      uninterrupted):
     mirror = mirror_of("eurorad")
     db = project_env["STAGING_DB_URL"]
     killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE), kill_at=point)
     assert killed.returncode == KILLED, killed.stderr[-2000:]
     # the two patients are staged in the order their images arrive: one of them, before the kill
-    assert len(staged_keys(db)) == {"between-patients": 1, "staging-commit": 0, "media-written": 0, "staged@2": 2}[point]
+    assert len(staged_keys(db)) == {"between-patients": 1, "staging-commit": 0, "media-written": 0,
+                                    "staged@2": 2}[point]
     assert set(staged_keys(db)) <= {"16689-p1", "16689-p2"}
     again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
     assert again.returncode == 0, again.stderr[-2000:]
@@ -46,11 +48,12 @@ def test_a_crawl_killed_then_run_again_ends_like_an_uninterrupted_one(point, mir
     assert snapshot(db) == uninterrupted
 
 
-def test_a_patient_whose_image_failed_is_staged_by_the_next_crawl_even_a_recrawl(mirror_of, scrapy_run, project_env, uninterrupted):
+def test_a_patient_whose_image_failed_is_staged_by_the_next_crawl_even_a_recrawl(mirror_of, scrapy_run, project_env,
+                                                                                 uninterrupted):
     mirror = mirror_of("eurorad")
     db = project_env["STAGING_DB_URL"]
-    with urllib.request.urlopen(f"{mirror.base_url}/sites/default/files/styles/figure_image/public/figure_image/2020-03/"
-                                "0000016689/16689_3_1.PNG?itok=yZ1aB2cD") as answer:
+    with urllib.request.urlopen(f"{mirror.base_url}/sites/default/files/styles/figure_image/public/"
+                                "figure_image/2020-03/0000016689/16689_3_1.PNG?itok=yZ1aB2cD") as answer:
         image = answer.read()
     mirror.route(P2_IMAGE, b"<html><body>Internal Server Error</body></html>", status=500)
     first = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
