@@ -70,7 +70,8 @@ def test_modality(text, expected):
     assert_value(normalize_modality(text), text, expected)
 
 
-@pytest.mark.parametrize("text", ["Chest x-ray images and chest CT images from a 38-year-old man", "Bilateral opacities."])
+@pytest.mark.parametrize("text", ["Chest x-ray images and chest CT images from a 38-year-old man",
+                                  "Bilateral opacities."])
 def test_modality_stays_blank(text):
     assert_blank(normalize_modality(text), text)
 
@@ -86,7 +87,8 @@ def test_modality_stays_blank(text):
         ("Cystic form of pneumocystis jirovecii pneumonia.", "Pneumonia/Fungal/Pneumocystis"),
         ("Pneumocytis jiroveci pneumonia", "Pneumonia/Fungal/Pneumocystis"),
         ("Fire-eater's pneumonia.", "Pneumonia/Lipoid"),
-        ("Community acquired methicillin resistant staphylococcus aureus pneumonia", "Pneumonia/Bacterial/Staphylococcus/MRSA"),
+        ("Community acquired methicillin resistant staphylococcus aureus pneumonia",
+         "Pneumonia/Bacterial/Staphylococcus/MRSA"),
         ("Klebsiella pneumonia causing a bulging fissure", "Pneumonia/Bacterial/Klebsiella"),
         ("MERS-CoV", "Pneumonia/Viral/MERS-CoV"),
         ("SARS in a 46-year-old woman", "Pneumonia/Viral/SARS"),
@@ -198,9 +200,11 @@ def test_ct_signs_say_ct_only_in_a_figure_caption():
     assert normalize_modality(caption, figure_caption=True).value == "CT"
     assert normalize_modality(caption, figure_caption=True).rule == "modality.ct-signs-in-figure-caption"
     # a teaching note of a radiograph uses the same words: no modality from them
-    assert normalize_modality("Bilateral ground-glass opacities, more prominent in the right upper lobe.").value is None
+    assert normalize_modality(
+        "Bilateral ground-glass opacities, more prominent in the right upper lobe.").value is None
     # a modality word still wins over the signs
-    assert normalize_modality("Chest radiographs showing patchy ground-glass opacities.", figure_caption=True).value == "X-ray"
+    assert normalize_modality("Chest radiographs showing patchy ground-glass opacities.",
+                              figure_caption=True).value == "X-ray"
 
 
 def test_spelled_out_projections():

@@ -49,12 +49,14 @@ def test_date_stays_blank_when_ambiguous(text):
         ("https://creativecommons.org/licenses/by-nc-sa/4.0/", {}, "CC BY-NC-SA 4.0"),
         ("http://creativecommons.org/licenses/by/4.0/", {}, "CC BY 4.0"),
         ("https://creativecommons.org/licenses/by-nc-nd/4.0/", {}, "CC BY-NC-ND 4.0"),
-        ('<license license-type="open-access"><ali:license_ref>https://creativecommons.org/licenses/by-nc-nd/4.0/</ali:license_ref></license>', {}, "CC BY-NC-ND 4.0"),
+        ('<license license-type="open-access"><ali:license_ref>https://creativecommons.org/licenses/by-nc-nd/4.0/'
+         '</ali:license_ref></license>', {}, "CC BY-NC-ND 4.0"),
         ("cc-by", {}, "CC BY"),
         ("cc-by-nc-nd", {}, "CC BY-NC-ND"),
         ("CC BY-NC-SA 4.0", {}, "CC BY-NC-SA 4.0"),
         ("CC-NC-SA", {}, "CC BY-NC-SA"),
-        ("This work is licensed under a Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International License.", {}, "CC BY-NC-SA 4.0"),
+        ("This work is licensed under a Creative Commons "
+         "Attribution-NonCommercial-ShareAlike 4.0 International License.", {}, "CC BY-NC-SA 4.0"),
         ("https://creativecommons.org/publicdomain/zero/1.0/", {}, "CC0 1.0"),
         ("Apache License, Version 2.0", {}, "Apache 2.0"),
     ],

@@ -100,7 +100,8 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
         ("314", "radiopaedia-9002-1.nii.gz")]
     assert [r["folder"] for r in new] == ["images", "images", "images", "volumes"]
     assert new[0]["finding"] == "Pneumonia/Viral/COVID-19" and new[0]["url"] == "https://radiopaedia.org/cases/9000"
-    assert new[0]["clinical_notes"] == "Patient 9000, fever, cough" and new[0]["other_notes"] == "Case courtesy of Dr 9000"
+    assert (new[0]["clinical_notes"] == "Patient 9000, fever, cough"
+            and new[0]["other_notes"] == "Case courtesy of Dr 9000")
     assert list(rows[0].keys())[-1] == ""  # the trailing empty header column is kept
     assert after.decode().splitlines()[0] == before.decode().splitlines()[0]
     # CMYK JPEG and 16-bit PNG converted to 8-bit PNG, source kept and conversion recorded
@@ -129,7 +130,8 @@ def test_dataset_export_appends_rows_keeps_bytes_and_allocates_ids(env):
     last = rows_of(checkout / "metadata.csv")[-1]
     assert (last["patientid"], last["filename"]) == ("315", "radiopaedia-8999-1.png")
     changelog = (checkout / "CHANGELOG.md").read_text()
-    assert len(re.findall(r"^## ", changelog, re.M)) == 2 and changelog.index("rows added: 1") < changelog.index("rows added: 4")
+    assert (len(re.findall(r"^## ", changelog, re.M)) == 2
+            and changelog.index("rows added: 1") < changelog.index("rows added: 4"))
 
 
 def test_a_release_that_adds_nothing_changes_no_byte(env):
@@ -232,7 +234,8 @@ def smooth(seed: int, size=128) -> bytes:
     """A smooth radiograph-like image (recompression and resizing keep its pHash)."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:size, 0:size] / size
-    arr = sum(rng.uniform(0.2, 1) * np.exp(-((x - rng.uniform()) ** 2 + (y - rng.uniform()) ** 2) / rng.uniform(0.01, 0.05))
+    arr = sum(rng.uniform(0.2, 1)
+              * np.exp(-((x - rng.uniform()) ** 2 + (y - rng.uniform()) ** 2) / rng.uniform(0.01, 0.05))
               for _ in range(6))
     img = PILImage.fromarray((255 * arr / arr.max()).astype(np.uint8), "L")
     out = io.BytesIO()
@@ -309,9 +312,11 @@ def test_gate_finding_that_would_break_torchxrayvision_and_design_rules(env):
     reasons = refused(engine, store, checkout)
     assert "design:finding.regex" in reasons and "design:view.volume" in reasons
     with session_scope(engine) as session:
-        session.scalars(select(FieldValue).where(FieldValue.case_id == bad, FieldValue.field == "finding")).one().override = \
+        session.scalars(select(FieldValue).where(FieldValue.case_id == bad,
+                                                 FieldValue.field == "finding")).one().override = \
             "Pneumonia/Bacterial/Escherichia-Coli"
-        session.scalars(select(FieldValue).where(FieldValue.case_id == view, FieldValue.field == "view")).one().override = "Axial"
+        session.scalars(select(FieldValue).where(FieldValue.case_id == view,
+                                                 FieldValue.field == "view")).one().override = "Axial"
     export_into_dataset(engine, store, checkout)
 
 
@@ -402,7 +407,8 @@ def load_like_torchxrayvision(imgpath, csvpath, views=("PA", "AP", "AP Supine"))
 def demo_release(env, tmp_path):
     engine, store, checkout = env
     add_case(engine, store, "d1", images=[png_bytes(seed=101, mode="I;16"), jpeg_bytes(seed=102)], view="AP Supine")
-    add_case(engine, store, "d2", finding="Pneumonia/Bacterial/Streptococcus", images=[jpeg_bytes(seed=103, mode="CMYK")])
+    add_case(engine, store, "d2", finding="Pneumonia/Bacterial/Streptococcus",
+             images=[jpeg_bytes(seed=103, mode="CMYK")])
     add_case(engine, store, "d3", finding="todo", view="L", images=[png_bytes(seed=104, mode="RGBA")])
     export_into_dataset(engine, store, checkout)
     return checkout

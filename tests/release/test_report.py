@@ -39,7 +39,8 @@ def test_report_puts_what_is_new_first_with_cases_and_images_side_by_side(env, t
     # the funnel: one row per step, cases and images side by side
     funnel = {step: (int(cases), int(images)) for step, cases, images in
               re.findall(r"<tr><td>([^<]+)</td><td class=n>(\d+)</td><td class=n>(\d+)</td></tr>", new)}
-    assert funnel["fetched"] == (3, 4) and funnel["approved by a reviewer"] == (2, 3) and funnel["in this release"] == (2, 3)
+    assert (funnel["fetched"] == (3, 4) and funnel["approved by a reviewer"] == (2, 3)
+            and funnel["in this release"] == (2, 3))
     # thumbnails with their case and license
     assert "case radiopaedia 9101, patient" in new and "license: CC BY-SA 4.0" in new
     assert len(list((out / "report" / "thumbs").iterdir())) == 3
@@ -60,7 +61,8 @@ def test_a_license_subset_is_named_in_the_report(env, tmp_path, scrapy_inproc):
     assert "<h1>Release 2026-q4</h1>" in page and "<dt>license subset</dt><dd>only CC BY 4.0</dd>" in page
 
 
-def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(env, tmp_path, scrapy_inproc, monkeypatch):
+def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(env, tmp_path, scrapy_inproc,
+                                                                                monkeypatch):
     engine, store, checkout = env
     reports = tmp_path / "releases"
     monkeypatch.setenv("RELEASE_REPORTS_DIR", str(reports))
@@ -72,7 +74,8 @@ def test_dataset_export_writes_report_and_manifest_beside_not_into_the_checkout(
     assert not (checkout / "report").exists()
     assert (reports / "r1" / "report" / "index.html").is_file() and (reports / "r1" / "manifest.json").is_file()
     assert "rows added: 1" in (reports / "CHANGELOG.md").read_text()
-    assert f"report:    {reports}/r1/report/index.html" in stdout and f"manifest:  {reports}/r1/manifest.json" in stdout
+    assert (f"report:    {reports}/r1/report/index.html" in stdout
+            and f"manifest:  {reports}/r1/manifest.json" in stdout)
     # the next release adds its entry on top of the running changelog
     add_case(engine, store, "9301", images=[png_bytes(seed=72)])
     assert scrapy_inproc("export", "--dataset", str(checkout), "--name", "r2").returncode == 0
