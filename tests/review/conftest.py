@@ -67,16 +67,18 @@ class ReviewDB:
     store: MediaStore
 
     def add_case(self, key: str = "1", *, source: str = "eurorad", title: str = "COVID-19 pneumonia",
-                 age: str | None = "45", license: str | None = "CC BY-NC-SA 4.0", finding: str | None = "Pneumonia/Viral/COVID-19",
-                 sex: str | None = "M", images: list[bytes] | None = None, view: str | None = "PA", offset: str | None = "3",
+                 age: str | None = "45", license: str | None = "CC BY-NC-SA 4.0",
+                 finding: str | None = "Pneumonia/Viral/COVID-19", sex: str | None = "M",
+                 images: list[bytes] | None = None, view: str | None = "PA", offset: str | None = "3",
                  history: str = "A 45-year-old man with fever and cough for 3 days. RT-PCR positive.",
                  findings: str = "Bilateral ground-glass opacities.", state: str = "staged", url: str | None = None,
                  extra: dict | None = None) -> int:
-        images = [noise_png(int(key) if key.isdigit() else zlib.crc32(key.encode()) % 1000)] if images is None else images
+        images = ([noise_png(int(key) if key.isdigit() else zlib.crc32(key.encode()) % 1000)]
+                  if images is None else images)
         with session_scope(self.engine) as s:
-            case = Case(source=source, source_key=key, canonical_url=url or f"https://www.eurorad.org/case/{key}", title=title,
-                        license_raw=license, license=license, history=history, findings=findings, age_text=None,
-                        review_state=state, warnings=[], extra=extra or {})
+            case = Case(source=source, source_key=key, canonical_url=url or f"https://www.eurorad.org/case/{key}",
+                        title=title, license_raw=license, license=license, history=history, findings=findings,
+                        age_text=None, review_state=state, warnings=[], extra=extra or {})
             s.add(case)
             s.flush()
             for field, value, raw, evidence, rule in (
@@ -87,21 +89,24 @@ class ReviewDB:
                 ("RT_PCR_positive", "Y", history, "RT-PCR positive", "rt_pcr.evidence"),
             ):
                 if value is not None:
-                    s.add(FieldValue(case_id=case.id, field=field, raw=raw, value=value, evidence=evidence, rule=rule, rule_version=1))
+                    s.add(FieldValue(case_id=case.id, field=field, raw=raw, value=value, evidence=evidence, rule=rule,
+                                     rule_version=1))
             for position, data in enumerate(images):
                 facts = describe_image(data)
                 self.store.put_bytes(data)
-                image = Image(case_id=case.id, source_url=f"https://www.eurorad.org/images/{key}/{position}.png", sha256=facts.sha256,
-                              phash=facts.phash, chash=facts.chash, thumb=facts.thumb, width=facts.width, height=facts.height, format=facts.format,
-                              media_path=self.store.relpath(facts.sha256), position=position, label=f"Figure {position + 1}",
+                image = Image(case_id=case.id, source_url=f"https://www.eurorad.org/images/{key}/{position}.png",
+                              sha256=facts.sha256, phash=facts.phash, chash=facts.chash, thumb=facts.thumb,
+                              width=facts.width, height=facts.height, format=facts.format,
+                              media_path=self.store.relpath(facts.sha256), position=position,
+                              label=f"Figure {position + 1}",
                               caption=f"Figure {position + 1}: chest X-ray, PA view, day 3")
                 s.add(image)
                 s.flush()
                 if view:
-                    s.add(FieldValue(case_id=case.id, image_id=image.id, field="view", raw="PA view", value=view, evidence="PA view",
-                                     rule="view.plane", rule_version=1))
-                s.add(FieldValue(case_id=case.id, image_id=image.id, field="modality", raw="chest X-ray", value="X-ray",
-                                 evidence="X-ray", rule="modality.words", rule_version=1))
+                    s.add(FieldValue(case_id=case.id, image_id=image.id, field="view", raw="PA view", value=view,
+                                     evidence="PA view", rule="view.plane", rule_version=1))
+                s.add(FieldValue(case_id=case.id, image_id=image.id, field="modality", raw="chest X-ray",
+                                 value="X-ray", evidence="X-ray", rule="modality.words", rule_version=1))
                 if offset:
                     s.add(FieldValue(case_id=case.id, image_id=image.id, field="offset", raw="day 3", value=offset,
                                      evidence="day 3", rule="offset.day", rule_version=1))
@@ -111,11 +116,12 @@ class ReviewDB:
         facts = describe_image(data)
         self.store.put_bytes(data)
         with session_scope(self.engine) as s:
-            imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h", header_ending="\n", rows=1)
+            imp = DatasetImport(path="/x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                                header_ending="\n", rows=1)
             s.add(imp)
             s.flush()
-            row = ReleasedRow(row_key=filename, position=0, patientid=patientid, filename=filename, raw="", ending="\n", cells=[],
-                              typed={}, first_import_id=imp.id, last_import_id=imp.id)
+            row = ReleasedRow(row_key=filename, position=0, patientid=patientid, filename=filename, raw="",
+                              ending="\n", cells=[], typed={}, first_import_id=imp.id, last_import_id=imp.id)
             s.add(row)
             s.add(ReleasedFile(path=f"images/{filename}", sha256=facts.sha256, phash=facts.phash, chash=facts.chash,
                                thumb=facts.thumb, width=facts.width,

@@ -18,10 +18,11 @@ def client(rdb):
             Candidate(key="doi:10.1000/low", doi="10.1000/low", title="A review of chest CT", score=-15.0,
                       reasons=[{"factor": "article type", "points": -20, "why": "review, meta-analysis or guideline"}],
                       found_by=["europepmc: q"], published="2021-02-10"),
-            Candidate(key="doi:10.1000/high", doi="10.1000/high", pmcid="PMC1", title="Three patients: a case series", score=91.0,
-                      reasons=[{"factor": "licence", "points": 30, "why": "CC BY allows redistribution"}],
+            Candidate(key="doi:10.1000/high", doi="10.1000/high", pmcid="PMC1", title="Three patients: a case series",
+                      score=91.0, reasons=[{"factor": "licence", "points": 30, "why": "CC BY allows redistribution"}],
                       found_by=["europepmc: q"], published="2020-05-27", license="cc by"),
-            Candidate(key="doi:10.1000/staged", doi="10.1000/staged", title="Already staged", score=50.0, reasons=[], found_by=[]),
+            Candidate(key="doi:10.1000/staged", doi="10.1000/staged", title="Already staged", score=50.0, reasons=[],
+                      found_by=[]),
         ])
         s.add(Case(source="publications", source_key="10.1000/staged#patient1", canonical_url="https://doi.org/10.1000/staged",
                    doi="10.1000/staged", review_state="staged"))
@@ -38,7 +39,8 @@ def test_tab_lists_new_candidates_best_first_with_reasons_and_links(client):
     html = client.get("/candidates").get_data(as_text=True)
     assert _order(html) == ["Three patients: a case series", "A review of chest CT"]
     assert "CC BY allows redistribution" in html
-    assert 'href="https://pmc.ncbi.nlm.nih.gov/articles/PMC1/"' in html and 'href="https://doi.org/10.1000/high"' in html
+    assert ('href="https://pmc.ncbi.nlm.nih.gov/articles/PMC1/"' in html
+            and 'href="https://doi.org/10.1000/high"' in html)
 
 
 def test_tab_sorts_by_score_reversed(client):
@@ -65,10 +67,12 @@ def test_accept_and_reject_are_recorded_with_the_reviewer(client, rdb):
     with session_scope(rdb.engine) as s:
         high, low = (s.query(Candidate).filter_by(key=k).one().id for k in ("doi:10.1000/high", "doi:10.1000/low"))
     assert client.post(f"/candidates/{high}/accept", data={"csrf_token": token}).status_code == 303
-    assert client.post(f"/candidates/{low}/reject", data={"csrf_token": token, "reason": "borrowed figures"}).status_code == 303
+    assert client.post(f"/candidates/{low}/reject",
+                       data={"csrf_token": token, "reason": "borrowed figures"}).status_code == 303
     with session_scope(rdb.engine) as s:
         assert (s.get(Candidate, high).status, s.get(Candidate, high).decided_by) == ("accepted", "alice")
-        assert (s.get(Candidate, low).status, s.get(Candidate, low).decision_reason) == ("rejected", "borrowed figures")
+        assert ((s.get(Candidate, low).status, s.get(Candidate, low).decision_reason)
+                == ("rejected", "borrowed figures"))
 
 
 def test_reject_without_reason_changes_nothing(client, rdb):
