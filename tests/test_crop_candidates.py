@@ -41,7 +41,8 @@ def look_alike():
     return np.stack(thumbs), len(released)
 
 
-def exhaustive(index: CropIndex, queries: np.ndarray, own: np.ndarray, judged: np.ndarray) -> list[tuple[int, int, object]]:
+def exhaustive(index: CropIndex, queries: np.ndarray, own: np.ndarray,
+               judged: np.ndarray) -> list[tuple[int, int, object]]:
     """The rule pair by pair: every region of every query against every judged entry (hash within
     CANDIDATE_BITS and coefficients >= COEFFICIENT_MIN on the same region, the best region kept;
     among regions of one hash, the one np.argsort puts first, as calibrated), each pair of two
@@ -60,7 +61,8 @@ def exhaustive(index: CropIndex, queries: np.ndarray, own: np.ndarray, judged: n
             if e == own[q]:
                 continue
             close = np.bitwise_count(hashes[q][first] ^ entry_hashes[e]) <= CANDIDATE_BITS
-            scores = np.einsum("tc,tc->t", coefficients[q][first], entry_coefficients[[e] * len(first)])  # as the index does
+            scores = np.einsum("tc,tc->t", coefficients[q][first],
+                               entry_coefficients[[e] * len(first)])  # as the index does
             passing = close & (scores >= COEFFICIENT_MIN)
             if not passing.any():
                 continue
@@ -72,7 +74,8 @@ def exhaustive(index: CropIndex, queries: np.ndarray, own: np.ndarray, judged: n
             pairs.append((q, int(e), int(first[passing][np.argmax(scores[passing])])))
     if not pairs:
         return []
-    return [(q, e, crop_alignments(index.thumbs[[e]], queries[[q]], _frame_of_region(np.array([r])))[0]) for q, e, r in pairs]
+    return [(q, e, crop_alignments(index.thumbs[[e]], queries[[q]], _frame_of_region(np.array([r])))[0])
+            for q, e, r in pairs]
 
 
 def as_tuples(found) -> list[tuple]:

@@ -86,7 +86,8 @@ def test_teaser_url_kept_as_shown_url():
 
 
 def test_caption_origin_line():
-    assert records("case_16672_like")[0].images[0].extra["origin"] == "Department of Radiology, Ospedale di Cattinara, Trieste, Italy"
+    assert (records("case_16672_like")[0].images[0].extra["origin"]
+            == "Department of Radiology, Ospedale di Cattinara, Trieste, Italy")
 
 
 def test_gallery_tabs_and_close_link_stay_out_of_captions():
@@ -99,7 +100,9 @@ def test_headings_in_upper_case_and_title_case_are_matched():
 
 
 def test_missing_section_shifts_nothing():
-    page = re.sub(r'<div class="row mb-4">\s*<div class="col-12 col-md-3"><h2[^>]*>Imaging Findings.*?</div>\s*</div>\n', "", html("case_16672_like"), count=1, flags=re.S)
+    page = re.sub(
+        r'<div class="row mb-4">\s*<div class="col-12 col-md-3"><h2[^>]*>Imaging Findings.*?</div>\s*</div>\n',
+        "", html("case_16672_like"), count=1, flags=re.S)
     record = parse_eurorad_case(page, expected("case_16672_like")["url"])[0]
     assert record.findings == "" and record.discussion == expected("case_16672_like")["records"][0]["discussion"]
 
@@ -108,7 +111,8 @@ def test_ddx_without_cells_is_split_on_lines():
     page = html("case_16672_like").replace('<div class="row"><div class="col-6 pb-3">', "<p>").replace(
         '</div><div class="col-6 pb-3">', "</p><p>").replace("Pulmonary oedema</div></div>", "Pulmonary oedema</p>")
     record = parse_eurorad_case(page, expected("case_16672_like")["url"])[0]
-    assert record.extra["differential_diagnosis"] == expected("case_16672_like")["records"][0]["extra"]["differential_diagnosis"]
+    assert (record.extra["differential_diagnosis"]
+            == expected("case_16672_like")["records"][0]["extra"]["differential_diagnosis"])
 
 
 def test_other_lazy_attribute_names():
@@ -120,7 +124,8 @@ def test_other_lazy_attribute_names():
 def test_positional_fallback_when_labels_are_lost():
     page = re.sub(r'<span class="d-none d-md-inline-block[^"]*">[^<]*</span>', "", html("case_16672_like"))
     record = parse_eurorad_case(page, expected("case_16672_like")["url"])[0]
-    assert (record.extra["section"], record.authors) == ("Chest imaging", expected("case_16672_like")["records"][0]["authors"])
+    assert ((record.extra["section"], record.authors)
+            == ("Chest imaging", expected("case_16672_like")["records"][0]["authors"]))
 
 
 def test_patient_line_missing_gives_blank_age_and_sex():
@@ -244,7 +249,8 @@ def test_urls_json_points_at_existing_files():
 def test_credit_is_credit_to_and_the_authors_line_nothing_appended():
     record = parse_eurorad_case(html("case_16672_like"), expected("case_16672_like")["url"])[0]
     # affiliation numbers stay as the page renders them; no ", Eurorad, case N", no affiliations
-    assert record.credit == "Credit to Marco Rossi1, Lucia Bianchi1, Paolo Verdi1, Giulia Neri2, Andrea Russo2, Sara Colombo1"
+    assert record.credit == ("Credit to Marco Rossi1, Lucia Bianchi1, Paolo Verdi1, Giulia Neri2, Andrea Russo2, "
+                             "Sara Colombo1")
     assert record.authors == "Marco Rossi, Lucia Bianchi, Paolo Verdi, Giulia Neri, Andrea Russo, Sara Colombo"
 
 
@@ -259,8 +265,11 @@ def test_normal_comparison_films_become_cases_of_their_own():
     assert [i.position for i in patient.images] == [0, 1, 2, 3]
     assert [i.label for i in first.images] == ["Figure 4"] and [i.label for i in second.images] == ["Figure 5"]
     values = [{(f.field, f.image_position): f.value for f in normalize_case(r)} for r in records]
-    assert (values[0][("finding", None)], values[0][("age", None)], values[0][("sex", None)]) == ("Pneumonia/Viral/COVID-19", "34", "M")
-    assert (values[1][("finding", None)], values[1][("age", None)], values[1][("sex", None)]) == ("No Finding", "41", "F")
-    assert (values[2][("finding", None)], values[2][("age", None)], values[2][("sex", None)]) == ("No Finding", "63", "M")
+    assert ((values[0][("finding", None)], values[0][("age", None)], values[0][("sex", None)])
+            == ("Pneumonia/Viral/COVID-19", "34", "M"))
+    assert ((values[1][("finding", None)], values[1][("age", None)], values[1][("sex", None)])
+            == ("No Finding", "41", "F"))
+    assert ((values[2][("finding", None)], values[2][("age", None)], values[2][("sex", None)])
+            == ("No Finding", "63", "M"))
     assert (values[1][("view", 0)], values[2][("view", 0)]) == ("PA", "AP")
     assert all("comparison film" in r.warnings[-1] for r in records[1:])

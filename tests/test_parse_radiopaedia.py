@@ -57,7 +57,8 @@ def test_case_field(name, field):
     assert getattr(case(name), field) == expected(name)["record"][field]
 
 
-@pytest.mark.parametrize("key", ["study_ids", "diagnostic_certainty", "published_iso", "slug", "systems", "tags", "license_source"])
+@pytest.mark.parametrize("key", ["study_ids", "diagnostic_certainty", "published_iso", "slug", "systems", "tags",
+                                 "license_source"])
 @pytest.mark.parametrize("name", CASES)
 def test_case_extra(name, key):
     assert case(name).extra[key] == expected(name)["extra"][key]
@@ -146,7 +147,8 @@ def test_credit_built_from_contributor_without_courtesy_footer():
 
 
 def test_rid_from_courtesy_line_when_metadata_rows_are_gone():
-    page = re.sub(r'<div class="col-xs-12 case-meta">.*?</div>\s*</div>\s*</div>', "</div>", html("case_classic"), flags=re.S)
+    page = re.sub(r'<div class="col-xs-12 case-meta">.*?</div>\s*</div>\s*</div>', "</div>", html("case_classic"),
+                  flags=re.S)
     page = page.replace("https://doi.org/10.53347/rID-75037", "")
     record = parse_radiopaedia_case(page, expected("case_classic")["url"])
     assert record.source_key == "75037"
@@ -238,7 +240,8 @@ def test_stacks_first_position_offsets():
 
 
 def test_stacks_relative_urls_use_base_url():
-    payload = json.dumps([{"modality": "X-ray", "images": [{"id": 1, "position": 0, "public_filename": "/images/1/a.png", "plane_projection": "PA"}]}])
+    payload = json.dumps([{"modality": "X-ray", "images": [
+        {"id": 1, "position": 0, "public_filename": "/images/1/a.png", "plane_projection": "PA"}]}])
     images = parse_radiopaedia_stacks(payload, "1", "http://127.0.0.1:9000")
     assert images[0].source_url == "http://127.0.0.1:9000/images/1/a.png"
 
@@ -249,7 +252,8 @@ def test_stacks_missing_position_keeps_json_order_after_positioned():
     assert [i.source_url for i in parse_radiopaedia_stacks(payload, "1")] == ["https://x/2.png", "https://x/1.png"]
 
 
-@pytest.mark.parametrize("body", [(FIXTURES / "cloudflare_challenge.html").read_text(), "", '{"error": "not found"}', "[1, 2"])
+@pytest.mark.parametrize("body", [(FIXTURES / "cloudflare_challenge.html").read_text(), "", '{"error": "not found"}',
+                                  "[1, 2"])
 def test_stacks_non_json_raises(body):
     with pytest.raises(ParseError):
         parse_radiopaedia_stacks(body, "86625")

@@ -123,7 +123,8 @@ def test_rgb_and_gray_slices_of_one_size_are_not_a_mismatch():
     assert _load(stack_to_nifti([_encode(_slice(0)), _encode(rgb)])).shape == (WIDTH, HEIGHT, 2)
 
 
-@pytest.mark.parametrize("junk", [b"", b"<!doctype html><html><body>429</body></html>", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, b"%PDF-1.4"])
+@pytest.mark.parametrize("junk", [b"", b"<!doctype html><html><body>429</body></html>",
+                                  b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, b"%PDF-1.4"])
 def test_a_slice_that_is_not_an_image_is_refused_with_its_index(junk):
     with pytest.raises(StackError, match=r"slice 1: not a readable image"):
         stack_to_nifti([_encode(_slice(0)), junk])
@@ -138,7 +139,8 @@ def _png_header_only(width: int, height: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+            + chunk(b"IEND", b""))
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
