@@ -42,9 +42,12 @@ PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
 VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
-MODALITY_VERSION = 3  # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
+# v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
+# tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
+MODALITY_VERSION = 3
 FINDING_VERSION = 2
-OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
+# v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
+OFFSET_VERSION = 2
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -52,16 +55,35 @@ OFFSET_VERSION = 2  # v2: "after N days of admission"; a relative time after an 
 _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
-    (AP_SUPINE, compile(r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b", re.IGNORECASE)),
-    (PA, compile(r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral", re.IGNORECASE)),
+    (AP_SUPINE, compile(
+        r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|"
+        r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b",
+        re.IGNORECASE,
+    )),
+    (PA, compile(
+        r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|"
+        r"\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|"
+        r"\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral",
+        re.IGNORECASE,
+    )),
     (AP, compile(
-        r"\banterior[- ]posterior\b|\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|\bAP\b(?!R\b)|\ba\.p\.\s|"
+        r"\banterior[- ]posterior\b|\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|"
+        r"\bAP\b(?!R\b)|\ba\.p\.\s|"
         r"\bsemi-?erect\b|\bsitting\b|\bsemi-?seduto\b|\bsemiseduto\b|\bseduto\b|\bortostatismo\b|"
         r"\bventro-?dorsal|\bim\s+Sitzen",
         re.IGNORECASE,
     )),
-    (LATERAL, compile(r"\blateral\s+(?:view|projection|radiograph|chest|film|x-ray|image|cxr)|\blatero-?\s?lateral\w*|\bproiezione\s+laterale|\blaterale\b|\bLL\b|\bseitlich\w*|\bleft\s+lateral\b|\blateral\b(?!\s+(?:segment|basal|wall|aspect|border|part|portion|side|recess|costophrenic|chest\s+wall|margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))", re.IGNORECASE)),
-    (AXIAL, compile(r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b", re.IGNORECASE)),
+    (LATERAL, compile(
+        r"\blateral\s+(?:view|projection|radiograph|chest|film|x-ray|image|cxr)|\blatero-?\s?lateral\w*|"
+        r"\bproiezione\s+laterale|\blaterale\b|\bLL\b|\bseitlich\w*|\bleft\s+lateral\b|"
+        r"\blateral\b(?!\s+(?:segment|basal|wall|aspect|border|part|portion|side|recess|costophrenic|chest\s+wall|"
+        r"margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))",
+        re.IGNORECASE,
+    )),
+    (AXIAL, compile(
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b",
+        re.IGNORECASE,
+    )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
 )
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
@@ -76,10 +98,18 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
-_PORTABLE = compile(r"\bportable\b|\bbedside\b|\bmobile\s+(?:chest\s+)?(?:x-ray|radiograph|film|cxr|unit)|\ba\s+letto\b|\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b", re.IGNORECASE)
+_PORTABLE = compile(
+    r"\bportable\b|\bbedside\b|\bmobile\s+(?:chest\s+)?(?:x-ray|radiograph|film|cxr|unit)|\ba\s+letto\b|"
+    r"\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b",
+    re.IGNORECASE,
+)
 # An intubated or ICU patient's AP film is usually taken lying down; without a stated position
 # "AP" does not choose between AP and AP Supine.
-_LYING_PATIENT = compile(r"\bintubat\w*|\bventilat\w*|\bICU\b|\bintensive\s+care|\bET\s?T\b|\bendotracheal|\bnasogastric|\bNGT?\b|\bunconscious|\bcomatose", re.IGNORECASE)
+_LYING_PATIENT = compile(
+    r"\bintubat\w*|\bventilat\w*|\bICU\b|\bintensive\s+care|\bET\s?T\b|\bendotracheal|\bnasogastric|\bNGT?\b|"
+    r"\bunconscious|\bcomatose",
+    re.IGNORECASE,
+)
 _AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 
@@ -96,9 +126,11 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
             return found(view, text, start, start + len(stripped), "view.plane-projection", VIEW_VERSION)
         if stripped.lower() == "frontal":
             start = text.find(stripped)
-            return blank("'Frontal' does not say PA or AP", text, start, start + len(stripped), "view.plane-projection", VIEW_VERSION)
+            return blank("'Frontal' does not say PA or AP", text, start, start + len(stripped),
+                         "view.plane-projection", VIEW_VERSION)
         if source == "radiopaedia":
-            return blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection", VIEW_VERSION) if stripped else Normalized(None)
+            return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
+                          VIEW_VERSION) if stripped else Normalized(None))
     allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
     hits: list[tuple[str, int, int]] = []
     low = text_context(text).lower
@@ -125,17 +157,21 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         if view == AP:
             lying = _LYING_PATIENT.search(text)
             if lying and not _AP_POSITION.search(text):
-                return blank("AP in an intubated or ICU patient, position not stated: AP or AP Supine", text, start, end, "view.words", VIEW_VERSION)
+                return blank("AP in an intubated or ICU patient, position not stated: AP or AP Supine", text,
+                             start, end, "view.words", VIEW_VERSION)
         return found(view, text, start, end, "view.words", VIEW_VERSION)
     if len(views) > 1:
         hits.sort(key=lambda h: h[1])
-        return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2], "view.words", VIEW_VERSION)
+        return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2],
+                     "view.words", VIEW_VERSION)
     portable = _PORTABLE.search(text) if has_any(low, ("portable", "bedside", "mobile", "letto", "bed")) else None
     if portable:
-        return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text, portable.start(), portable.end(), "view.words", VIEW_VERSION)
+        return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text,
+                     portable.start(), portable.end(), "view.words", VIEW_VERSION)
     frontal = _FRONTAL.search(text) if "frontal" in low else None
     if frontal:
-        return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words", VIEW_VERSION)
+        return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words",
+                     VIEW_VERSION)
     return Normalized(None)
 
 
@@ -145,7 +181,8 @@ _CT = compile(
     r"\bCTs?\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bCCT\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\bcomputeri[sz]ed\s+tomograph\w*|"
     r"\btomodensitom\w*|\btomograph(?:y|ic|ies)\b|"
     r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
-    r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
+    r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|"
+    r"\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
     r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
     re.IGNORECASE,
 )
@@ -156,9 +193,12 @@ _XRAY = compile(
     re.IGNORECASE,
 )
 #: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
-_CT_TOKENS = frozenset(["ct", "cts", "hrct", "mdct", "nect", "cect", "ctpa", "cct", "tc", "tac", "scanner", "scan", "axial", "coronal", "sagittal", "multiplanar", "mpr", "window", "tomografia", "tomografía", "thickness", "section"])
+_CT_TOKENS = frozenset(["ct", "cts", "hrct", "mdct", "nect", "cect", "ctpa", "cct", "tc", "tac", "scanner", "scan",
+                        "axial", "coronal", "sagittal", "multiplanar", "mpr", "window", "tomografia", "tomografía",
+                        "thickness", "section"])
 _CT_KEYS = ("tomograph", "tomodensitom")
-_XRAY_TOKENS = frozenset(["x", "ray", "rays", "xray", "cxr", "films", "film", "rx", "radiografia", "radiografía", "radiographie", "dr"])
+_XRAY_TOKENS = frozenset(["x", "ray", "rays", "xray", "cxr", "films", "film", "rx", "radiografia", "radiografía",
+                          "radiographie", "dr"])
 _XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen")
 _CT_CASE_SENSITIVE = {"CT", "CTS", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT", "CCT", "MPR"}
 # "radiographic findings/features" names imaging in general (of a CT as well), not a radiograph.
@@ -168,7 +208,10 @@ _GENERIC_RADIOGRAPHIC = compile(
     re.IGNORECASE,
 )
 # "non-contrast CT", "unenhanced CT": a kind of CT, not a CT that was not done.
-_NOT_A_NEGATION = compile(r"\bnon[- ]?(?:contrast|enhanced|ionic|gated|invasive)(?:[- ]enhanced)?\s*(?:chest\s+)?$", re.IGNORECASE)
+_NOT_A_NEGATION = compile(
+    r"\bnon[- ]?(?:contrast|enhanced|ionic|gated|invasive)(?:[- ]enhanced)?\s*(?:chest\s+)?$",
+    re.IGNORECASE,
+)
 # Paper figures of COVID-19 pneumonia: a caption that names no modality but describes these signs
 # shows CT sections. Teaching notes of radiographs use the same words ("ground-glass", "subpleural")
 # for chest films, so the rule is for figure captions only (``figure_caption=True``).
@@ -192,7 +235,8 @@ _RADIOGRAPH_SIGNS = compile(
 
 
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False, **_context) -> Normalized:
+def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
+                       **_context) -> Normalized:
     """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
     "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
     ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
@@ -207,15 +251,21 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
     ctx = text_context(text)
     run_ct = bool(ctx.words & _CT_TOKENS) or has_any(ctx.lower, _CT_KEYS)
     run_xray = bool(ctx.words & _XRAY_TOKENS) or has_any(ctx.lower, _XRAY_KEYS)
-    ct_hits = [m for m in (_CT.finditer(text) if run_ct else ()) if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0)[:2].isupper()]
-    xray_hits = [m for m in (_XRAY.finditer(text) if run_xray else ()) if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
-    xray_hits = [m for m in xray_hits if not (m.group(0).lower().startswith("radiograph") and m.group(0).lower() in ("radiographic", "radiographically")
-                                                and _GENERIC_RADIOGRAPHIC.match(text, m.end()))]
+    ct_hits = [m for m in (_CT.finditer(text) if run_ct else ())
+               if m.group(0).upper() not in _CT_CASE_SENSITIVE or m.group(0)[:2].isupper()]
+    xray_hits = [m for m in (_XRAY.finditer(text) if run_xray else ())
+                 if m.group(0).lower() != "rx" or m.group(0) in ("RX", "Rx")]
+    xray_hits = [m for m in xray_hits
+                 if not (m.group(0).lower().startswith("radiograph")
+                         and m.group(0).lower() in ("radiographic", "radiographically")
+                         and _GENERIC_RADIOGRAPHIC.match(text, m.end()))]
     # "CT (not available)", "no CT was performed": a CT that was not done is not the image
-    ct_hits = [m for m in ct_hits if _NOT_A_NEGATION.search(text, max(0, m.start() - 30), m.start()) or not negated(text, m.start(), m.end(), window=20)]
+    ct_hits = [m for m in ct_hits if _NOT_A_NEGATION.search(text, max(0, m.start() - 30), m.start())
+               or not negated(text, m.start(), m.end(), window=20)]
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
-        return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()), "modality.words", MODALITY_VERSION)
+        return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()),
+                     "modality.words", MODALITY_VERSION)
     if ct_hits:
         return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION)
     if xray_hits:
@@ -223,7 +273,8 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
     if figure_caption:
         sign = _CT_SIGNS.search(text)
         if sign:
-            return found(MODALITY_CT, text, sign.start(), sign.end(), "modality.ct-signs-in-figure-caption", MODALITY_VERSION)
+            return found(MODALITY_CT, text, sign.start(), sign.end(), "modality.ct-signs-in-figure-caption",
+                         MODALITY_VERSION)
     if radiograph_signs and has_any(ctx.lower, _RADIOGRAPH_SIGN_KEYS):
         sign = _RADIOGRAPH_SIGNS.search(text)
         if sign:
@@ -231,7 +282,8 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
     return Normalized(None)
 
 
-_RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour", "outline", "kerley", "diaphan", "transpar", "transprence", "veiling")
+_RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
+                         "outline", "kerley", "diaphan", "transpar", "transprence", "veiling")
 
 
 # --- Finding -------------------------------------------------------------------------------------
@@ -243,14 +295,18 @@ def _path(path: str) -> str:
     return path
 
 
-_COVID_WORDS = r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|novel\s+coronavirus|coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus"
+_COVID_WORDS = (
+    r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|novel\s+coronavirus|coronavirus\s+disease\s+(?:2019)?|"
+    r"wuhan\s+coronavirus"
+)
 # Ordered from specific to generic; every target is checked against the schema's vocabulary.
 _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
     (_path(path), pattern)
     for path, pattern in (
         ("Pneumonia/Viral/COVID-19", _COVID_WORDS),
         ("Pneumonia/Viral/MERS-CoV", r"mers-?cov|\bmers\b|middle\s+east\s+respiratory\s+syndrome"),
-        ("Pneumonia/Viral/SARS", r"\bsars\b(?!-?\s?cov-?2)(?![- ]cov-?2)|severe\s+acute\s+respiratory\s+syndrome(?!\s+coronavirus\s+2)"),
+        ("Pneumonia/Viral/SARS",
+         r"\bsars\b(?!-?\s?cov-?2)(?![- ]cov-?2)|severe\s+acute\s+respiratory\s+syndrome(?!\s+coronavirus\s+2)"),
         ("Pneumonia/Viral/Influenza/H1N1", r"\bh1n1\b|swine[- ](?:origin\s+)?(?:influenza|flu)"),
         ("Pneumonia/Viral/Varicella", r"varicella|chickenpox|chicken\s+pox"),
         ("Pneumonia/Viral/Herpes", r"herpes(?!\s+zoster)|\bhsv\b"),
@@ -269,10 +325,14 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
         ("Pneumonia/Lipoid", r"lipoid|fire[- ]eater|lipid\s+pneumonia"),
         ("Pneumonia/Aspiration", r"aspiration\s+pneumonia|polmonite\s+ab\s+ingestis"),
         ("Tuberculosis", r"tubercul\w*|\btb\b|tbc\b|koch"),
-        ("Pneumonia/Bacterial", r"bacterial\s+pneumonia|haemophilus|hemophilus|pseudomonas|moraxella|polmonite\s+batterica"),
+        ("Pneumonia/Bacterial",
+         r"bacterial\s+pneumonia|haemophilus|hemophilus|pseudomonas|moraxella|polmonite\s+batterica"),
         ("Pneumonia/Fungal", r"fungal\s+pneumonia|mucormycosis|candida\s+pneumonia|cryptococc\w*"),
         ("Pneumonia/Viral", r"viral\s+pneumonia|polmonite\s+virale|\brsv\b|adenovir\w*|cytomegalovir\w*|\bcmv\b"),
-        ("No Finding", r"\bno\s+finding|\bnormal\s+(?:chest|radiograph|x-ray|cxr|ct)\b|\bnormal\s+study\b|\bwithin\s+(?:the\s+)?normal\s+limits|no\s+(?:acute\s+)?(?:cardio)?pulmonary\s+(?:abnormality|disease|process)"),
+        ("No Finding",
+         r"\bno\s+finding|\bnormal\s+(?:chest|radiograph|x-ray|cxr|ct)\b|\bnormal\s+study\b|"
+         r"\bwithin\s+(?:the\s+)?normal\s+limits|"
+         r"no\s+(?:acute\s+)?(?:cardio)?pulmonary\s+(?:abnormality|disease|process)"),
         ("Pneumonia", r"pneumonia|pneumonitis|polmonite|neumon[ií]a|pneumonie|Lungenentzündung|bronchopneumonia"),
     )
 )
@@ -315,10 +375,17 @@ _FINDING_TOKENS: dict[str, frozenset[str]] = {
     "Tuberculosis": frozenset({"tb"}),
     "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
 }
-_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path], _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
-_DIFFERENTIAL = compile(r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b", re.IGNORECASE)
+_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path],
+                      _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
+_DIFFERENTIAL = compile(
+    r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b",
+    re.IGNORECASE,
+)
 # "history of pulmonary tuberculosis 50 years before": a past disease, not this case's finding
-_PAST_HISTORY = compile(r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b", re.IGNORECASE)
+_PAST_HISTORY = compile(
+    r"\b(?:history\s+of|previous|prior|past|former|treated\s+for|pregress[ao]|anamnesi\s+di|precedente)\b",
+    re.IGNORECASE,
+)
 _PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
 _BROADER = {
     # a generic mention does not contradict a specific one of the same branch
@@ -356,7 +423,8 @@ def normalize_finding(text: str, **_context) -> Normalized:
                 continue
             if hypothetical(text, m.start(), window=40) or found_in(_DIFFERENTIAL, text, c_start, c_end):
                 continue
-            if _PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start()) or _PAST_HISTORY_AFTER.match(text, m.end()):
+            if (_PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start())
+                    or _PAST_HISTORY_AFTER.match(text, m.end())):
                 continue
             hits.append((path, m.start(), m.end()))
     if not hits:
@@ -367,10 +435,12 @@ def normalize_finding(text: str, **_context) -> Normalized:
     if "Pneumonia" in specific and len(specific) > 1:
         specific.discard("Pneumonia")
     if "No Finding" in specific and len(specific) > 1:
-        return blank("'no finding' and a diagnosis in the same text", text, hits[0][1], hits[-1][2], "finding.words", FINDING_VERSION)
+        return blank("'no finding' and a diagnosis in the same text", text, hits[0][1], hits[-1][2], "finding.words",
+                     FINDING_VERSION)
     if len(specific) > 1:
         ordered = sorted((h for h in hits if h[0] in specific), key=lambda h: h[1])
-        return blank("several diagnoses: " + ", ".join(sorted(specific)), text, ordered[0][1], ordered[-1][2], "finding.words", FINDING_VERSION)
+        return blank("several diagnoses: " + ", ".join(sorted(specific)), text, ordered[0][1], ordered[-1][2],
+                     "finding.words", FINDING_VERSION)
     path = specific.pop()
     start, end = min((h[1], h[2]) for h in hits if h[0] == path)
     return found(path, text, start, end, "finding.words", FINDING_VERSION)
@@ -378,10 +448,14 @@ def normalize_finding(text: str, **_context) -> Normalized:
 
 # --- Offset --------------------------------------------------------------------------------------
 
-_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días": 1, "jour": 1, "jours": 1, "tag": 1, "tage": 1, "tagen": 1,
-              "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7, "woche": 7, "wochen": 7,
+_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días": 1, "jour": 1, "jours": 1, "tag": 1,
+              "tage": 1, "tagen": 1,
+              "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
+              "semaines": 7, "woche": 7, "wochen": 7,
               "month": 30, "months": 30, "mese": 30, "mesi": 30}
-_UNIT = r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+_UNIT = (
+    r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+)
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
 
 _DAY_N = compile(
@@ -389,7 +463,10 @@ _DAY_N = compile(
     r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
-_ADMISSION_BASE = compile(r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$", re.IGNORECASE)
+_ADMISSION_BASE = compile(
+    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$",
+    re.IGNORECASE,
+)
 _ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
@@ -425,7 +502,10 @@ _OTHER_TIME = compile(
     re.IGNORECASE,
 )
 # Words that put an image after the first one: beside "on admission" they mean several images.
-_LATER_WORDS = compile(r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b", re.IGNORECASE)
+_LATER_WORDS = compile(
+    r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b",
+    re.IGNORECASE,
+)
 
 
 # The patient's admission told before a relative time: the base of "after a few days" when no
@@ -434,7 +514,10 @@ _ADMISSION_CONTEXT = compile(
     r"\b(?:admitted|admission|hospitali[sz]ed|hospitali[sz]ation|ricoverat[oa]|ricovero|presented\s+to\s+(?:the\s+|our\s+)?(?:emergency|hospital|ED|A&E))\b",
     re.IGNORECASE,
 )
-_IMAGE_WORDS = compile(r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b", re.IGNORECASE)
+_IMAGE_WORDS = compile(
+    r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_amount(token: str) -> bool:
@@ -467,7 +550,8 @@ _AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
 _XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
-_UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month", "mes")
+_UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month",
+              "mes")
 
 
 def _history(text: str) -> tuple[int, re.Match[str]] | None:
@@ -502,24 +586,31 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
         return found(n, text, m.start(), m.end(), "offset.day-of-illness", OFFSET_VERSION)
     if len(day_values) > 1:
         ms = sorted(day_values.values(), key=lambda m: m.start())
-        return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(), "offset.day-n", OFFSET_VERSION)
+        return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(),
+                     "offset.day-n", OFFSET_VERSION)
     has_unit = has_any(text_context(text).lower, _UNIT_KEYS)
-    afters = [m for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_unit else ()) if _is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
+    afters = [m for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_unit else ())
+              if _is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
     if day_values and (afters or stay_day):
         m = next(iter(day_values.values()))
-        return blank("'day N' and another time in the text: it describes several moments", text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
+        return blank("'day N' and another time in the text: it describes several moments", text, m.start(), m.end(),
+                     "offset.day-n", OFFSET_VERSION)
     if day_values:
         n, m = next(iter(day_values.items()))
         if history:
-            return blank("'day N' and a symptom history: the base of the count is not stated", text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
+            return blank("'day N' and a symptom history: the base of the count is not stated", text,
+                         m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
         return found(n, text, m.start(), m.end(), "offset.day-n", OFFSET_VERSION)
     if stay_day:
-        return blank("a day of the hospital stay: the base (admission day 0 or 1, or onset) is not stated", text, stay_day.start(), stay_day.end(), "offset.hospital-day", OFFSET_VERSION)
+        return blank("a day of the hospital stay: the base (admission day 0 or 1, or onset) is not stated", text,
+                     stay_day.start(), stay_day.end(), "offset.hospital-day", OFFSET_VERSION)
     other_time = _OTHER_TIME.search(text)
     if afters and other_time and not (other_time.start() >= afters[0].start() and other_time.end() <= afters[0].end()):
-        return blank("a relative time and another time in the text: it describes several moments", text, afters[0].start(), afters[0].end(), "offset.relative", OFFSET_VERSION)
+        return blank("a relative time and another time in the text: it describes several moments", text,
+                     afters[0].start(), afters[0].end(), "offset.relative", OFFSET_VERSION)
     if len(afters) > 1:
-        return blank("several relative times: the text describes several images", text, afters[0].start(), afters[-1].end(), "offset.relative", OFFSET_VERSION)
+        return blank("several relative times: the text describes several images", text,
+                     afters[0].start(), afters[-1].end(), "offset.relative", OFFSET_VERSION)
     if afters:
         return _offset_after(text, afters[0], history, previous_offset)
     at_admission = _AT_ADMISSION.search(text)
@@ -527,17 +618,20 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
         return _offset_on_admission(text, at_admission, history, other_time)
     if history:
         m = history[1]
-        return blank("a symptom duration, but not when the image was taken", text, m.start(), m.end(), "offset.history", OFFSET_VERSION)
+        return blank("a symptom duration, but not when the image was taken", text, m.start(), m.end(),
+                     "offset.history", OFFSET_VERSION)
     return Normalized(None)
 
 
-def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Match[str]] | None, re.Match[str] | None]:
+def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Match[str]] | None,
+                                      re.Match[str] | None]:
     """The text's "day N" mentions: plain days by number, the first day of illness (N and its
     match) and the first day of the hospital stay; days counted from another base are skipped."""
     day_values: dict[int, re.Match[str]] = {}
     since_onset = None
     stay_day = None
-    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag"))
+              else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
         qual = (m.group("qual") or "").strip().lower()
@@ -562,12 +656,14 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     amount = _amount(n, unit)
     base = (m.group("base") or m.group("base2") or "").lower()
     if amount is None:
-        return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+        return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
+                     OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
     if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
         if history:
-            return blank("days after admission and a symptom history: the base is not stated", text, history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
+            return blank("days after admission and a symptom history: the base is not stated", text,
+                         history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
         return found(amount, text, m.start(), m.end(), "offset.after-admission", OFFSET_VERSION)
     if previous_offset is not None:
         return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
@@ -576,15 +672,18 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
         if _IMAGE_WORDS.search(text, s_start, s_end):
             # "Admitted with fever. Chest X-ray after a few days": the first image, counted from admission
             return found(amount, text, m.start(), m.end(), "offset.after-admission-context", OFFSET_VERSION)
-    return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative", OFFSET_VERSION)
+    return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative",
+                 OFFSET_VERSION)
 
 
 def _offset_on_admission(text: str, at_admission: re.Match[str], history: tuple[int, re.Match[str]] | None,
                          other_time: re.Match[str] | None) -> Normalized:
     """An image "on admission": offset 0 when nothing else in the text dates it."""
     if history:
-        return blank("an image on admission after a symptom history: offset 0 (admission) or the history (onset)", text,
-                     min(history[1].start(), at_admission.start()), max(history[1].end(), at_admission.end()), "offset.on-admission", OFFSET_VERSION)
+        return blank("an image on admission after a symptom history: offset 0 (admission) or the history (onset)",
+                     text, min(history[1].start(), at_admission.start()), max(history[1].end(), at_admission.end()),
+                     "offset.on-admission", OFFSET_VERSION)
     if other_time or _LATER_WORDS.search(text):
-        return blank("an image on admission and another time in the text: it describes several images", text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
+        return blank("an image on admission and another time in the text: it describes several images", text,
+                     at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
     return found(0, text, at_admission.start(), at_admission.end(), "offset.on-admission", OFFSET_VERSION)
