@@ -180,7 +180,7 @@ def _no_key_column(line: str, number: int, delimiter: str) -> LayoutProblem:
         hint = " (the line is separated by ';' or tabs, not commas)"
     elif line.lstrip().startswith(("//", "%", ";")):
         hint = " (a comment that does not start with '#' is read as the header)"
-    return LayoutProblem("annotation.layout", f"the first line that is not a '#' comment has no filename "
+    return LayoutProblem("annotation.layout", "the first line that is not a '#' comment has no filename "
                          f"column{hint}: {line[:80]!r}", number)
 
 

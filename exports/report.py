@@ -329,7 +329,7 @@ def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     sections = [_new_section(directory, plan, counts, new_files)]
     if getattr(plan, "annotated", None) is not None:
-        sections.append(f"<section id=annotations><h2>Annotations</h2>"
+        sections.append("<section id=annotations><h2>Annotations</h2>"
                         f"<p>{html.escape(plan.annotated.sentence())}</p></section>")
     if plan.failures:
         sections.append(f"<section id=gates><h2>Gate failures ({len(plan.failures)})</h2><ul>"

@@ -75,7 +75,7 @@ def test_cli_imports_coco_boxes_and_csv_scores_all_or_nothing(imported, scrapy_i
     boxes = sorted((a[1], a[2]["bbox"], a[2]["label"]) for a in reviewer_annotations(engine))
     assert boxes == sorted((n, list(b[:4]), b[4]) for n, bs in BOXED.items() for b in bs)
     scores = tmp_path / "scores.csv"
-    scores.write_text(f"## License: CC BY-SA\nfilename,geographic_mean,opacity_mean\n"
+    scores.write_text("## License: CC BY-SA\nfilename,geographic_mean,opacity_mean\n"
                       f"{NAME},2.0,1.0\nmissing.png,1,1\n")
     result = scrapy_inproc("cases", "annotate", "--from-csv", str(scores))
     assert result.returncode == 1 and "row 3 (after comments)" in result.stderr

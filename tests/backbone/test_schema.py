@@ -168,8 +168,8 @@ def test_row_rules_tie_view_modality_and_folder():
     ok = {"modality": "CT", "view": "Axial", "folder": "volumes", "filename": "a.nii.gz"}
     assert row_problems(ok) == []
     assert [p.rule for p in row_problems({**ok, "view": "PA"})] == ["view.modality", "view.volume"]
-    assert [p.rule for p in row_problems({**ok, "modality": "X-ray", "view": ""})] == ["folder.modality",
-                                                                                       "view.missing"]
+    assert [p.rule for p in row_problems({**ok, "modality": "X-ray", "view": ""})] == [
+        "folder.modality", "view.missing"]
     assert [p.rule for p in row_problems({"modality": "X-ray", "view": "PA", "folder": "images",
                                           "filename": "a.nii.gz"})] == ["folder.extension"]
     assert [p.rule for p in row_problems({**ok, "filename": "a.png"})] == ["folder.extension"]

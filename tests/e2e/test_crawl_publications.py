@@ -41,7 +41,7 @@ def _images(db: str, case_id: int) -> list[dict]:
 
 def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
     return {(pos, field): value for pos, field, value in rows(
-        db, f"select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id "
+        db, "select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id "
             f"where f.case_id = {case_id}")}
 
 
@@ -371,12 +371,12 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     # Three patients: each case has its own age, sex, outcome and figures.
     family = {n: cases[f"10.1016/j.ijid.2020.04.061#patient{n}"] for n in (1, 2, 3)}
     facts = {n: _fields(db, c["id"]) for n, c in family.items()}
-    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [("64", "M"), ("59", "F"),
-                                                                                         ("31", "M")]
+    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [
+        ("64", "M"), ("59", "F"), ("31", "M")]
     assert facts[1][(None, "survival")] == "N" and facts[2][(None, "survival")] == "Y"
     assert facts[1][(None, "intubated")] == "Y"
-    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == ["gr1.jpg#panel=a",
-                                                                                          "gr1.jpg#panel=b"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == [
+        "gr1.jpg#panel=a", "gr1.jpg#panel=b"]
     assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[2]["id"])] == ["gr2.jpg#panel=a"]
     assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[3]["id"])] == ["gr2.jpg#panel=b"]
     assert (facts[2][(0, "modality")], facts[3][(0, "modality")]) == ("X-ray", "CT")

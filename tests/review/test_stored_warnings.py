@@ -29,8 +29,8 @@ def cropped_jpeg(data: bytes, box=(0.04, 0.0, 0.0, 0.05)) -> bytes:
     with PILImage.open(io.BytesIO(data)) as img:
         w, h = img.size
         out = io.BytesIO()
-        img.crop((int(box[0] * w), int(box[1] * h), w - int(box[2] * w), h - int(box[3] * h))).save(out, "JPEG",
-                                                                                                   quality=85)
+        img.crop((int(box[0] * w), int(box[1] * h), w - int(box[2] * w), h - int(box[3] * h))).save(
+            out, "JPEG", quality=85)
     return out.getvalue()
 
 
