@@ -81,7 +81,8 @@ def redis_client(settings):
         server = connection.get_redis(url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
         server.ping()
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means the same thing
-        raise FrontierError(f"REDIS_URL={url!r}: cannot reach the Redis server ({exc}); start it or fix the URL") from None
+        raise FrontierError(f"REDIS_URL={url!r}: cannot reach the Redis server ({exc}); "
+                            "start it or fix the URL") from None
     return server
 
 
@@ -154,7 +155,8 @@ class PoliteHTTPDownloadHandler(HTTP11DownloadHandler):
         super().__init__(crawler)
         self.slots: SharedSiteSlots | None = None
         if redis_url(crawler.settings) and crawler.settings.getbool("FRONTIER_SHARED_SLOTS"):
-            self.slots = SharedSiteSlots(redis_client(crawler.settings), crawler.settings.get("FRONTIER_KEY_PREFIX") or "covid-ingest")
+            self.slots = SharedSiteSlots(redis_client(crawler.settings),
+                                         crawler.settings.get("FRONTIER_KEY_PREFIX") or "covid-ingest")
         self.min_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
 
     def _delay(self, request: Request, site: str) -> float:
@@ -235,8 +237,8 @@ class SharedRun:
             if self.live_workers(exclude_self=True):
                 if not same:
                     raise FrontierError(f"a shared run of {spider.name} with other arguments is in progress "
-                                        f"({json.dumps(current['arguments'])}); start this worker with the same -a arguments, "
-                                        "or wait for that run to end")
+                                        f"({json.dumps(current['arguments'])}); "
+                                        "start this worker with the same -a arguments, or wait for that run to end")
                 self.run = current
                 break
             if same and self.server.zcard(self.keys["requests"]):
@@ -244,17 +246,21 @@ class SharedRun:
                 logger.warning("frontier: resuming shared run %s of %s, whose workers are gone (%d requests queued)",
                                current["id"], spider.name, self.server.zcard(self.keys["requests"]))
                 break
-            logger.warning("frontier: the previous shared run of %s (%s) has no live worker; starting a new run", spider.name, current["id"])
+            logger.warning("frontier: the previous shared run of %s (%s) has no live worker; starting a new run",
+                           spider.name, current["id"])
             self.server.delete(*self.keys.values())
         else:
             raise FrontierError(f"could not start or join the shared run of {spider.name}")
         logger.info("frontier: worker %s %s shared run %s of %s (%s)", self.worker,
-                    "started" if self.started_here else "joined", self.run["id"], spider.name, redis_url(self.crawler.settings))
+                    "started" if self.started_here else "joined", self.run["id"], spider.name,
+                    redis_url(self.crawler.settings))
 
     def live_workers(self, exclude_self: bool = False) -> list[str]:
         cutoff = time.time() - WORKER_STALE_SECONDS
-        return [w.decode() if isinstance(w, bytes) else w for w, beat in self.server.hgetall(self.keys["workers"]).items()
-                if float(beat) >= cutoff and not (exclude_self and (w.decode() if isinstance(w, bytes) else w) == self.worker)]
+        return [w.decode() if isinstance(w, bytes) else w
+                for w, beat in self.server.hgetall(self.keys["workers"]).items()
+                if float(beat) >= cutoff
+                and not (exclude_self and (w.decode() if isinstance(w, bytes) else w) == self.worker)]
 
     def beat(self, busy: bool) -> None:
         pipe = self.server.pipeline()
@@ -308,7 +314,9 @@ class SharedRun:
         args: list[Any] = [self.worker, time.time() - WORKER_STALE_SECONDS]
         for name, value in counts.items():
             args += [name, value]
-        result = self.leave_script(keys=[k["run"], k["workers"], k["busy"], k["totals"], k["requests"], k["dupefilter"], k["cases"]], args=args)
+        result = self.leave_script(
+            keys=[k["run"], k["workers"], k["busy"], k["totals"], k["requests"], k["dupefilter"], k["cases"]],
+            args=args)
         if not result:
             return None
         run_json, flat = result

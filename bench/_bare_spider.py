@@ -27,7 +27,8 @@ class BareRadiopaediaSpider(scrapy.Spider):
         return self.base_url + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     async def start(self):
-        yield scrapy.Request(f"{self.base_url}/search?lang=us&page=1&q={self.query}&scope=cases", callback=self.parse_search)
+        yield scrapy.Request(f"{self.base_url}/search?lang=us&page=1&q={self.query}&scope=cases",
+                             callback=self.parse_search)
 
     def parse_search(self, response):
         for href in response.css("a.search-result-case::attr(href)").getall():
@@ -38,7 +39,8 @@ class BareRadiopaediaSpider(scrapy.Spider):
 
     def parse_case(self, response):
         for study_id in dict.fromkeys(response.css("[data-study-id]::attr(data-study-id)").getall()):
-            yield scrapy.Request(f"{self.base_url}/studies/{study_id}/stacks?lang=us", callback=self.parse_stacks, priority=20)
+            yield scrapy.Request(f"{self.base_url}/studies/{study_id}/stacks?lang=us", callback=self.parse_stacks,
+                                 priority=20)
 
     def parse_stacks(self, response):
         for stack in json.loads(response.body):

@@ -75,7 +75,8 @@ def radiograph(rng: np.random.Generator, size: int = 512) -> Image.Image:
             img += 0.25 * np.exp(-(((x - ox) ** 2 + (y - oy) ** 2) / (2 * r * r))) * lung
     spine = np.abs(x - cx) < rng.uniform(0.03, 0.05)
     img[spine & body] += 0.2
-    heart = ((x - cx - rng.uniform(0.02, 0.08)) / rng.uniform(0.1, 0.16)) ** 2 + ((y - rng.uniform(0.6, 0.68)) / rng.uniform(0.1, 0.14)) ** 2 < 1
+    heart = (((x - cx - rng.uniform(0.02, 0.08)) / rng.uniform(0.1, 0.16)) ** 2
+             + ((y - rng.uniform(0.6, 0.68)) / rng.uniform(0.1, 0.14)) ** 2 < 1)
     img[heart] = np.maximum(img[heart], rng.uniform(0.6, 0.8))
     period = rng.uniform(0.045, 0.065)
     phase = rng.uniform(0, period)
@@ -277,10 +278,12 @@ def _print_crop_part(films: Films, part: CropPart) -> None:
         td = np.array([getattr(m, attr) for m in tm])
         print(f"  {name} correlation: distinct candidates max {fd.max():.4f} (99th pct {np.quantile(fd, 0.99):.4f}); "
               f"true candidates min {td.min():.4f} (1st pct {np.quantile(td, 0.01):.4f}); chosen >= {chosen}")
-    for d_min, s_min in ((DETAIL_MIN, 0.0), (0.0, SHAPE_MIN), (0.80, SHAPE_MIN), (DETAIL_MIN, SHAPE_MIN), (0.90, 0.995)):
+    for d_min, s_min in ((DETAIL_MIN, 0.0), (0.0, SHAPE_MIN), (0.80, SHAPE_MIN), (DETAIL_MIN, SHAPE_MIN),
+                         (0.90, 0.995)):
         found = sum(m.detail >= d_min and m.shape >= s_min for m in tm)
         false = sum(m.detail >= d_min and m.shape >= s_min for m in false_matches)
-        print(f"  detail >= {d_min:.2f} and picture >= {s_min:.3f}: true found {found / pairs_true:.3f}, false {false}")
+        print(f"  detail >= {d_min:.2f} and picture >= {s_min:.3f}: "
+              f"true found {found / pairs_true:.3f}, false {false}")
 
 
 def _print_rule(films: Films, hashes: HashPart, part: CropPart) -> None:
@@ -304,8 +307,8 @@ def _print_rule(films: Films, hashes: HashPart, part: CropPart) -> None:
         else:
             v = hashes.pos[k]
             hashed = [match_distances(int(a), int(b)) is not None for a, b in v]
-            stands = iter(hash_matches_confirmed([(films.thumbs[f], t) for (f, *_, t), h in zip(films.copies[k], hashed)
-                                                  if h]))
+            stands = iter(hash_matches_confirmed([(films.thumbs[f], t)
+                                                  for (f, *_, t), h in zip(films.copies[k], hashed) if h]))
             by_hash = np.array([h and next(stands) for h in hashed])
             by_crop = np.array([offsets[k] + q in crop_true[k] for q in range(len(v))])
         rule = by_hash | by_crop
@@ -318,8 +321,8 @@ def _print_rule(films: Films, hashes: HashPart, part: CropPart) -> None:
     crop_false = sum(m.same for m in part.false_matches)
     judged = part.pairs_distinct
     print(f"true match rate {found_all / total:.4f} ({found_all:,} of {total:,} edited copies); "
-          f"false matches {hash_false + crop_false} (hashes {hash_false} of {hashes.neg_p.size:,} pairs, crops {crop_false} "
-          f"of {judged:,}); expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
+          f"false matches {hash_false + crop_false} (hashes {hash_false} of {hashes.neg_p.size:,} pairs, "
+          f"crops {crop_false} of {judged:,}); expected per {SCALE_NEW:,} new x {SCALE_RELEASED:,} released: "
           f"{_bound(hash_false + crop_false, judged)}")
 
 
@@ -332,7 +335,8 @@ def main() -> None:
     t0 = time.perf_counter()
     films = _generate(opts.images, opts.size, np.random.default_rng(opts.seed))
     copies = sum(map(len, films.copies.values())) + len(films.reversed_thumbs)
-    print(f"{opts.images} synthetic radiographs, {copies} edited copies (generated in {time.perf_counter() - t0:.0f} s)")
+    print(f"{opts.images} synthetic radiographs, {copies} edited copies "
+          f"(generated in {time.perf_counter() - t0:.0f} s)")
     hashes = _hash_part(films)
     part = _crop_part(films)
     _print_crop_part(films, part)

@@ -28,7 +28,8 @@ class Command(ProjectCommand):
             print(f"{report.released_cases} staged cases are in this dataset already: marked released "
                   "(`scrapy cases list --state released`), never exported as new patients")
         if report.unchanged:
-            print(f"{args[0]}: {report.rows} rows, {report.files} files; identical to the last import (#{report.import_id}), nothing changed")
+            print(f"{args[0]}: {report.rows} rows, {report.files} files; "
+                  f"identical to the last import (#{report.import_id}), nothing changed")
             return 0
         print(f"{args[0]}: imported {report.rows} rows and {report.files} files as import #{report.import_id}")
         print(f"  rows: {report.added} added, {report.changed} changed, {report.removed} removed")

@@ -180,8 +180,8 @@ def _no_key_column(line: str, number: int, delimiter: str) -> LayoutProblem:
         hint = " (the line is separated by ';' or tabs, not commas)"
     elif line.lstrip().startswith(("//", "%", ";")):
         hint = " (a comment that does not start with '#' is read as the header)"
-    return LayoutProblem("annotation.layout", f"the first line that is not a '#' comment has no filename column{hint}: "
-                         f"{line[:80]!r}", number)
+    return LayoutProblem("annotation.layout", "the first line that is not a '#' comment has no filename "
+                         f"column{hint}: {line[:80]!r}", number)
 
 
 def _read_rows(out: AnnotationFile, header: list[str], key_index: int, numbered_rows) -> None:
@@ -265,7 +265,8 @@ def _read_json(relpath: str, data: bytes) -> AnnotationFile:
                 out.problems.append(LayoutProblem("annotation.layout", "an entry without a filename key: "
                                                   f"{sorted(item)[:6]}"))
                 break
-            out.annotations.append(Annotation(RECORD, str(item[key_name]), {k: v for k, v in item.items() if k != key_name}))
+            out.annotations.append(Annotation(RECORD, str(item[key_name]),
+                                              {k: v for k, v in item.items() if k != key_name}))
     else:
         out.problems.append(LayoutProblem("annotation.layout", "neither COCO (images + annotations), an object keyed "
                                           "by filename nor a list of entries with a filename: nothing here is keyed "
@@ -306,7 +307,8 @@ def _read_coco(doc: dict, out: AnnotationFile) -> None:
             continue
         x, y, w, h = bbox
         iw, ih = image.get("width"), image.get("height")
-        if w <= 0 or h <= 0 or x < 0 or y < 0 or (isinstance(iw, int) and x + w > iw) or (isinstance(ih, int) and y + h > ih):
+        if (w <= 0 or h <= 0 or x < 0 or y < 0 or (isinstance(iw, int) and x + w > iw)
+                or (isinstance(ih, int) and y + h > ih)):
             out.problems.append(LayoutProblem("annotation.value", f"{image['file_name']}: box {bbox} is empty or "
                                               f"leaves the image ({iw} x {ih})"))
         label = categories.get(item.get("category_id"), item.get("category_id"))

@@ -133,7 +133,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    images: Mapped[list[Image]] = relationship(back_populates="case", order_by="Image.position", cascade="all, delete-orphan")
+    images: Mapped[list[Image]] = relationship(back_populates="case", order_by="Image.position",
+                                               cascade="all, delete-orphan")
     field_values: Mapped[list[FieldValue]] = relationship(back_populates="case", cascade="all, delete-orphan")
 
 
@@ -443,7 +444,8 @@ class DistinctPair(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
     other_image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
-    released_file_id: Mapped[int | None] = mapped_column(ForeignKey("released_files.id", ondelete="CASCADE"), index=True)
+    released_file_id: Mapped[int | None] = mapped_column(ForeignKey("released_files.id", ondelete="CASCADE"),
+                                                         index=True)
     marked_by: Mapped[str] = mapped_column(String(120))
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

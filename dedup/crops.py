@@ -236,12 +236,14 @@ class _Aligned:
     details: np.ndarray
 
     def match(self, k: int) -> CropMatch:
-        return CropMatch(float(self.details[k]), (float(self.x0[k]), float(self.x1[k]), float(self.y0[k]), float(self.y1[k])),
+        return CropMatch(float(self.details[k]),
+                         (float(self.x0[k]), float(self.x1[k]), float(self.y0[k]), float(self.y1[k])),
                          float(self.shapes[k]))
 
 
-def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None, entries: np.ndarray | None = None,
-             query_ids: np.ndarray | None = None, every_detail: bool = True) -> _Aligned:
+def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None,
+             entries: np.ndarray | None = None, query_ids: np.ndarray | None = None,
+             every_detail: bool = True) -> _Aligned:
     """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
     of each pair, to compute what depends on one image only once; without ``every_detail`` the
     detail is computed only for the pairs whose pictures correlate enough."""
@@ -331,7 +333,8 @@ class CropIndex:
         rep = np.argsort(owner, kind="stable")  # the (row, hash) representatives of each unique hash
         rep_starts = np.searchsorted(owner[rep], np.arange(len(unique) + 1))
         counts = rep_starts[found_hash + 1] - rep_starts[found_hash]
-        position = rep[np.repeat(rep_starts[found_hash] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+        position = rep[np.repeat(rep_starts[found_hash] - np.cumsum(counts) + counts, counts)
+                       + np.arange(counts.sum())]
         entry = np.repeat(entry, counts)
         if not len(entry):
             return np.zeros((0, 3), np.intp)
@@ -451,7 +454,8 @@ def _frame_of_region(region: np.ndarray) -> np.ndarray:
     region lies in the query when that region of the query matched it."""
     trims = np.array(_PAIRS)
     vertical, horizontal = np.divmod(region, len(_PAIRS))
-    return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]], axis=1)
+    return np.stack([trims[horizontal, 0], 1 - trims[horizontal, 1], trims[vertical, 0], 1 - trims[vertical, 1]],
+                    axis=1)
 
 
 #: Most indexed entries met by the hash lookups at once (each costs a few arrays of 8 bytes).
@@ -489,7 +493,8 @@ def _verify(work: _Work, pairs: np.ndarray, verdicts: bool) -> list[tuple[int, i
     index, queries = work.index, work.queries
     aligned = _aligned(index.thumbs[pairs[:, 1]], queries[pairs[:, 0]], _frame_of_region(pairs[:, 2]),
                        entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts)
-    keep = np.arange(len(pairs)) if verdicts else np.flatnonzero((aligned.shapes >= SHAPE_MIN) & (aligned.details >= DETAIL_MIN))
+    keep = (np.arange(len(pairs)) if verdicts
+            else np.flatnonzero((aligned.shapes >= SHAPE_MIN) & (aligned.details >= DETAIL_MIN)))
     return [(int(pairs[k, 0]), int(pairs[k, 1]), aligned.match(k)) for k in keep]
 
 

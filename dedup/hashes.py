@@ -38,7 +38,8 @@ def match_distances(phash_distance: int, centred_distance: int | None) -> int | 
     return total if total <= COMBINED_THRESHOLD else None
 
 
-def near_duplicate(a: tuple[str | int | None, str | int | None], b: tuple[str | int | None, str | int | None]) -> int | None:
+def near_duplicate(a: tuple[str | int | None, str | int | None],
+                   b: tuple[str | int | None, str | int | None]) -> int | None:
     """Whether two images are the same radiograph: ``(phash, chash)`` of each (hex or int) in,
     the distance (pHash + centred pHash, or pHash alone when a centred hash is missing) or None."""
     pa, pb = _int(a[0]), _int(b[0])

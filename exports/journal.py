@@ -13,9 +13,10 @@ unreferenced images, two releases, or a checkout without its manifest.
   SHA-256 of ``metadata.csv`` before and after, copies of the replaced ``CHANGELOG.md`` and
   ``manifest.json`` and the old ``report/`` (kept in the export's work directory beside the
   checkout); for the reports outside the checkout (``RELEASE_REPORTS_DIR``, ``--reports``) a copy
-  of the running changelog and the release's previous reports directory. ``undo`` takes back every step it finds done, each on its own: a step that cannot be
-  undone is reported and the others are still undone. Only what the journal names, with the bytes
-  the journal recorded, is ever removed or restored.
+  of the running changelog and the release's previous reports directory. ``undo`` takes back every
+  step it finds done, each on its own: a step that cannot be undone is reported and the others are
+  still undone. Only what the journal names, with the bytes the journal recorded, is ever removed or
+  restored.
 
 The next export into the checkout finds the journal and undoes the interrupted export (or, when the
 release was recorded already, only clears the journal), then exports as if nothing had happened.
@@ -169,7 +170,8 @@ class Journal:
                 self._undo_reports()
             except OSError as exc:
                 problems.append(f"{self.reports}: {exc.strerror or exc}")
-        for what, step in (("report/", self._undo_report), *((name, lambda n=name: self._undo_replaced(n)) for name in REPLACED),
+        for what, step in (("report/", self._undo_report),
+                           *((name, lambda n=name: self._undo_replaced(n)) for name in REPLACED),
                            ("metadata.csv", self._undo_metadata),
                            *((rel, lambda r=rel: self._undo_appended(r)) for rel in self.appended)):
             try:
@@ -191,7 +193,8 @@ class Journal:
         home, new, before = self.reports_paths()
         shutil.rmtree(new, ignore_errors=True)
         changelog = Path(self.reports) / "CHANGELOG.md"
-        if self.reports_changelog_after and changelog.is_file() and file_sha256(changelog) == self.reports_changelog_after:
+        if (self.reports_changelog_after and changelog.is_file()
+                and file_sha256(changelog) == self.reports_changelog_after):
             if self.reports_changelog_existed:
                 write_atomically(changelog, (self.backups / "reports-CHANGELOG.md").read_bytes())
             else:

@@ -48,8 +48,8 @@ def write_artefacts(target: Path, plan, shas: dict[str, str], counts: dict, *, n
                     previous_changelog: Path | None = None) -> None:
     now = datetime.now(UTC)
     (target / "CHANGELOG.md").write_text(changelog(plan, now, previous_changelog), encoding="utf-8")
-    (target / "manifest.json").write_text(json.dumps(manifest(plan, shas, counts, now), indent=1, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+    (target / "manifest.json").write_text(
+        json.dumps(manifest(plan, shas, counts, now), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_report(target / "report", plan, counts, new_files)
 
 
@@ -62,7 +62,8 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
     if plan.preview:
         lines += ["Preview of staged cases: placeholder patient ids (`staged-<case id>`), not a release.", ""]
     new_ids = sorted({r.cells["patientid"] for r in plan.new}, key=lambda p: (len(p), p))
-    lines.append(f"- rows added: {len(plan.new)}" + (f" (patients {new_ids[0]} to {new_ids[-1]}, {len(new_ids)} new)" if new_ids else ""))
+    lines.append(f"- rows added: {len(plan.new)}"
+                 + (f" (patients {new_ids[0]} to {new_ids[-1]}, {len(new_ids)} new)" if new_ids else ""))
     lines.append("- rows changed: 0 (released rows are written byte for byte)")
     lines.append(f"- rows removed: {len(plan.removed)}")
     if plan.licenses is not None:
@@ -73,7 +74,8 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
     if new_annotations is not None and not new_annotations.empty:
         parts = []
         if new_annotations.severity:
-            parts.append(f"{len(new_annotations.severity)} severity row(s) appended to annotations/covid-severity-scores.csv")
+            parts.append(f"{len(new_annotations.severity)} severity row(s) appended to "
+                         "annotations/covid-severity-scores.csv")
         if new_annotations.masks:
             parts.append(f"{len(new_annotations.masks)} mask(s)")
         if new_annotations.coco_path:
@@ -81,12 +83,14 @@ def changelog(plan, now: datetime, previous: Path | None) -> str:
         lines.append(f"- reviewers' annotations written: {'; '.join(parts)} (licences in the files)")
     converted = [r for r in plan.new if r.file is not None and r.file.converted]
     if converted:
-        lines.append(f"- images converted to 8-bit PNG: {len(converted)} (sources kept in the media store; steps in manifest.json)")
+        lines.append(f"- images converted to 8-bit PNG: {len(converted)} "
+                     "(sources kept in the media store; steps in manifest.json)")
     if plan.new:
         lines += ["", "### Added", ""]
         for row in plan.new[:MAX_CHANGELOG_LINES]:
             lines.append(f"- `{row.filename}`: patient {row.cells['patientid']}, {row.cells.get('finding')}, "
-                         f"{row.cells.get('view') or 'no view'}, {row.cells.get('license') or 'no license'}, {row.cells.get('url')}")
+                         f"{row.cells.get('view') or 'no view'}, {row.cells.get('license') or 'no license'}, "
+                         f"{row.cells.get('url')}")
         if len(plan.new) > MAX_CHANGELOG_LINES:
             lines.append(f"- ... and {len(plan.new) - MAX_CHANGELOG_LINES} more (manifest.json lists every row)")
     if plan.removed:
@@ -124,8 +128,10 @@ def manifest(plan, shas: dict[str, str], counts: dict, now: datetime) -> dict:
         "added": [{"patientid": r.cells["patientid"], "filename": r.filename, "folder": r.folder,
                    "case": f"{r.source}/{r.source_key}", "image_id": r.image_id, "license": r.cells.get("license"),
                    "sha256": r.file.sha256 if r.file else None} for r in plan.new],
-        "removed": [{"filename": r.filename, "patientid": r.patientid, "reason": reason} for r, reason in plan.removed],
-        "left_out": [{"filename": r.filename, "case": f"{r.source}/{r.source_key}", "reason": reason} for r, reason in plan.left_out],
+        "removed": [{"filename": r.filename, "patientid": r.patientid, "reason": reason}
+                    for r, reason in plan.removed],
+        "left_out": [{"filename": r.filename, "case": f"{r.source}/{r.source_key}", "reason": reason}
+                     for r, reason in plan.left_out],
         "conversions": {r.filename: r.file.record() for r in plan.new if r.file is not None and r.file.converted},
         "gate_failures": [f.render() for f in plan.failures],
         "preexisting_defects": dict(sorted(preexisting.items())),
@@ -134,7 +140,7 @@ def manifest(plan, shas: dict[str, str], counts: dict, now: datetime) -> dict:
 
 # --- report with pictures ------------------------------------------------------------------------
 
-STYLE = """body{font-family:system-ui,sans-serif;max-width:1150px;margin:1.5em auto;color:#1d2126;padding:0 1em}
+STYLE = ("""body{font-family:system-ui,sans-serif;max-width:1150px;margin:1.5em auto;color:#1d2126;padding:0 1em}
 h1{margin-bottom:.2em}.lead{color:#444;margin-top:0}table{border-collapse:collapse;margin:.4em 0 1.2em;font-size:13px}
 td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n,th.n{text-align:right}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:1em}
@@ -142,8 +148,9 @@ td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}td.n,th.n{text-align
 .thumbs{display:flex;flex-wrap:wrap;gap:8px}.thumbs figure{margin:0;width:170px;font-size:11px}
 .new{background:#eef3fd;border:1px solid #c6d5f5;border-radius:6px;padding:.2em 1em 1em}
 .keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.3em 1em;margin:.5em 0}
-.keys div{background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:.2em .5em}.keys dt{font-size:12px;color:#555}
-.keys dd{margin:0;font-weight:600}"""
+.keys div{background:#fff;border:1px solid #e3e3e3;border-radius:4px;padding:.2em .5em}"""
+         """.keys dt{font-size:12px;color:#555}
+.keys dd{margin:0;font-weight:600}""")
 FUNNEL_LABELS = {"fetched": "fetched", "staged": "stored (usable image)", "deduplicated": "not a duplicate",
                  "license-passed": "license may leave staging", "approved": "approved by a reviewer",
                  "exported": "in this release"}
@@ -157,7 +164,8 @@ def _bar_chart(path: Path, title: str, all_counts: Counter, new_counts: Counter 
         keep = keys[:MAX_BARS - 1]
         all_counts = Counter({k: all_counts[k] for k in keep}, other=sum(all_counts[k] for k in keys[MAX_BARS - 1:]))
         if new_counts is not None:
-            new_counts = Counter({k: new_counts[k] for k in keep}, other=sum(new_counts[k] for k in keys[MAX_BARS - 1:]))
+            new_counts = Counter({k: new_counts[k] for k in keep},
+                                 other=sum(new_counts[k] for k in keys[MAX_BARS - 1:]))
         keys = keep + ["other"]
     keys = list(reversed(keys))
     fig, ax = plt.subplots(figsize=(6, 0.32 * max(len(keys), 3) + 1.1), dpi=90)
@@ -248,8 +256,9 @@ def _key_figures(plan, counts: dict) -> str:
 
 
 def _funnel_table(plan) -> str:
-    rows = "".join(f"<tr><td>{html.escape(FUNNEL_LABELS.get(step, step))}</td><td class=n>{plan.funnel_cases.get(step, 0)}</td>"
-                   f"<td class=n>{n}</td></tr>" for step, n in plan.funnel.items())
+    rows = "".join(f"<tr><td>{html.escape(FUNNEL_LABELS.get(step, step))}</td>"
+                   f"<td class=n>{plan.funnel_cases.get(step, 0)}</td><td class=n>{n}</td></tr>"
+                   for step, n in plan.funnel.items())
     return f"<table><tr><th>step</th><th class=n>cases</th><th class=n>images</th></tr>{rows}</table>"
 
 
@@ -280,11 +289,13 @@ def _new_section(directory: Path, plan, counts: dict, new_files: Path) -> str:
         counter = _counter(new_cells, key)
         if counter:
             _bar_chart(directory / f"new-{key}.png", f"New rows per {label}", counter)
-            figures.append(f"<figure><img src='new-{key}.png' alt='new rows per {label}'>{_count_table(counter)}</figure>")
+            figures.append(f"<figure><img src='new-{key}.png' alt='new rows per {label}'>"
+                           f"{_count_table(counter)}</figure>")
     _funnel_chart(directory / "funnel.png", plan.funnel, plan.funnel_cases)
     return ("<section class=new id=new><h2>New in this release</h2>" + _key_figures(plan, counts)
             + (f"<div class=figures>{''.join(figures)}</div>" if figures else "<p>No new row.</p>")
-            + "<h3>From fetched to released</h3><div class=figures><figure><img src='funnel.png' alt='funnel'></figure>"
+            + "<h3>From fetched to released</h3>"
+              "<div class=figures><figure><img src='funnel.png' alt='funnel'></figure>"
             + f"<figure>{_funnel_table(plan)}</figure></div>"
             + f"<h3>New images ({len(plan.new)} rows)</h3>{_thumbnails(directory, plan, new_files)}</section>")
 
@@ -296,10 +307,12 @@ def _dataset_section(directory: Path, plan) -> str:
     for key, label in CATEGORIES:
         all_c, new_c = _counter(all_cells, key), _counter(new_cells, key)
         _bar_chart(directory / f"{key}.png", f"All rows per {label}", all_c, new_c)
-        figures.append(f"<figure><img src='{key}.png' alt='all rows per {label}'>{_count_table(all_c, new_c)}</figure>")
+        figures.append(f"<figure><img src='{key}.png' alt='all rows per {label}'>"
+                       f"{_count_table(all_c, new_c)}</figure>")
     _age_histogram(directory / "age.png", _ages(all_cells), _ages(new_cells))
     figures.append("<figure><img src='age.png' alt='age histogram'></figure>")
-    out = f"<section id=dataset><h2>The dataset as a whole ({len(all_cells)} rows)</h2><div class=figures>{''.join(figures)}</div>"
+    out = (f"<section id=dataset><h2>The dataset as a whole ({len(all_cells)} rows)</h2>"
+           f"<div class=figures>{''.join(figures)}</div>")
     if plan.preexisting:
         pre = Counter(v.rule for v in plan.preexisting)
         out += ("<h3>Defects already in the dataset (reported, never rewritten)</h3><table>" + "".join(
@@ -316,7 +329,8 @@ def write_report(directory: Path, plan, counts: dict, new_files: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     sections = [_new_section(directory, plan, counts, new_files)]
     if getattr(plan, "annotated", None) is not None:
-        sections.append(f"<section id=annotations><h2>Annotations</h2><p>{html.escape(plan.annotated.sentence())}</p></section>")
+        sections.append("<section id=annotations><h2>Annotations</h2>"
+                        f"<p>{html.escape(plan.annotated.sentence())}</p></section>")
     if plan.failures:
         sections.append(f"<section id=gates><h2>Gate failures ({len(plan.failures)})</h2><ul>"
                         + "".join(f"<li>{html.escape(f.render())}</li>" for f in plan.failures) + "</ul></section>")

@@ -94,7 +94,8 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
     images = sorted(record.images, key=lambda i: i.position)
     case_modality = _case_modality(record, images)
     for image in images:
-        results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality, single_image=len(images) == 1))
+        results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality,
+                                       single_image=len(images) == 1))
     return results
 
 
@@ -107,7 +108,8 @@ def _agree(field: str, a: object, b: object) -> bool:
     return a == b
 
 
-def checked_field(field: str, labelled: str, label_name: str, other: str, other_name: str, **context) -> FieldResult | None:
+def checked_field(field: str, labelled: str, label_name: str, other: str, other_name: str,
+                  **context) -> FieldResult | None:
     """A case field from its labelled text (a patient line, a final diagnosis), else from the other
     text (the history, the title). When both give a value and they disagree, the field stays blank
     with both, for the reviewer to decide: "the patient line says M, the history says F"."""
@@ -117,7 +119,8 @@ def checked_field(field: str, labelled: str, label_name: str, other: str, other_
         if secondary is not None and secondary.value is not None and not _agree(field, primary.value, secondary.value):
             reason = (f"{label_name} says {csv_value(primary.value)} ({primary.evidence!r}), "
                       f"{other_name} says {csv_value(secondary.value)} ({secondary.evidence!r})")
-            return FieldResult(field, None, labelled, None, primary.evidence + " … " + secondary.evidence, primary.rule, primary.version, reason)
+            return FieldResult(field, None, labelled, None, primary.evidence + " … " + secondary.evidence,
+                               primary.rule, primary.version, reason)
         return _result(field, None, labelled, primary)
     if primary is not None and primary.reason:  # the labelled text is ambiguous itself
         return _result(field, None, labelled, primary)
@@ -127,7 +130,8 @@ def checked_field(field: str, labelled: str, label_name: str, other: str, other_
 def _study_titles(record: CaseRecord) -> dict[str, str]:
     """Radiopaedia: study id -> the study's title ("Day 7", "2 weeks later"), the label of its images."""
     studies = record.extra.get("studies") or []
-    return {str(s.get("study_id")): str(s.get("title") or "") for s in studies if isinstance(s, dict) and s.get("study_id")}
+    return {str(s.get("study_id")): str(s.get("title") or "")
+            for s in studies if isinstance(s, dict) and s.get("study_id")}
 
 
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
@@ -148,7 +152,8 @@ def record_timeline(record: CaseRecord) -> Timeline:
 def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:
     """The modality the case's own words give, used for an image without its own only when the case
     has a single modality: its images' own modalities agree and its findings name that one alone."""
-    own = {NORMALIZERS["modality"](i.modality_text or i.caption).value for i in images if (i.modality_text or i.caption).strip()}
+    own = {NORMALIZERS["modality"](i.modality_text or i.caption).value
+           for i in images if (i.modality_text or i.caption).strip()}
     own.discard(None)
     text = _join(record.findings, record.history)
     words = NORMALIZERS["modality"](text) if text else Normalized(None)
@@ -157,8 +162,9 @@ def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult
     return FieldResult("modality", None, text, words.value, words.evidence, "modality.case-words", 1, "")
 
 
-def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None = None, *, timeline: Timeline | None = None,
-                    case_modality: FieldResult | None = None, single_image: bool = False) -> list[FieldResult]:
+def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int | None = None, *,
+                    timeline: Timeline | None = None, case_modality: FieldResult | None = None,
+                    single_image: bool = False) -> list[FieldResult]:
     """The per-image fields of one image, each from the image's own evidence (stack modality and
     plane, caption or subcaption, the sentences of the findings citing its figure, its study's
     findings, date text or study label, file name). The case's words fill the modality only when
@@ -174,13 +180,15 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
         inferred = MODALITY_XRAY if view.value in XRAY_VIEWS else MODALITY_CT
         modality = FieldResult("modality", pos, view.raw, inferred, view.evidence, "modality.from-view", 1, "")
     if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
-        modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence, case_modality.rule, 1, "")
+        modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence,
+                               case_modality.rule, 1, "")
     results = [r for r in (modality, view) if r is not None]
     offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
     if offset is not None:
         results.append(offset)
     if image.date_text.strip():
-        results.append(_result("date", pos, image.date_text, NORMALIZERS["date"](image.date_text, source=record.source)))
+        results.append(_result("date", pos, image.date_text,
+                               NORMALIZERS["date"](image.date_text, source=record.source)))
     return results
 
 
@@ -209,7 +217,8 @@ def cited_sentences(text: str, figure: int) -> str:
 
 def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
     study_id = str(image.extra.get("study_id", ""))
-    return next((s for s in record.extra.get("studies") or [] if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
+    return next((s for s in record.extra.get("studies") or []
+                 if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
 
 
 def own_words(record: CaseRecord, image: ImageRecord) -> str:
@@ -235,7 +244,8 @@ def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> Field
     raw = image.modality_text or words
     # a paper's figure caption: CT's signs without a modality word say CT (normalize_modality)
     figure_caption = record.source == "publications" and not image.modality_text
-    modality = _result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption)) if raw.strip() else None
+    modality = (_result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption))
+                if raw.strip() else None)
     if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
         modality = _unless_words_disagree(modality, NORMALIZERS["modality"](words), "the source's modality", words)
     if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
@@ -249,16 +259,19 @@ def _unless_words_disagree(result: FieldResult, by_words: Normalized, what: str,
     both when the image's own words name another value."""
     if by_words.value is None or csv_value(by_words.value) == result.value:
         return result
-    reason = f"{what} says {result.value} ({result.evidence!r}), the image's words say {csv_value(by_words.value)} ({by_words.evidence!r})"
+    reason = (f"{what} says {result.value} ({result.evidence!r}), "
+              f"the image's words say {csv_value(by_words.value)} ({by_words.evidence!r})")
     return FieldResult(result.field, result.image_position, result.raw + "\n" + words, None,
                        result.evidence + " … " + by_words.evidence, result.rule, result.version, reason)
 
 
-def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: FieldResult | None, single_image: bool) -> FieldResult | None:
+def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: FieldResult | None,
+                single_image: bool) -> FieldResult | None:
     pos = image.position
     modality_value = modality.value if modality is not None else None
     raw = image.view_text or words
-    view = _result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source)) if raw.strip() else None
+    view = (_result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source))
+            if raw.strip() else None)
     if view is not None and image.view_text and words.strip() and words != raw:
         by_words = NORMALIZERS["view"](words, modality=modality_value)
         if image.view_text.strip() in words and (by_words.value is not None or by_words.reason):
@@ -269,13 +282,15 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             view = _unless_words_disagree(view, by_words, "the source's plane", words)
         elif by_words.value in (PA, AP, AP_SUPINE):
             # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
-            view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words", by_words.version, "")
+            view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words",
+                               by_words.version, "")
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
             by_case = NORMALIZERS["view"](text, modality=modality_value)
             if by_case.value is not None or by_case.reason:
-                view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence, "view.case-words-single-image", by_case.version, by_case.reason)
+                view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
+                                   "view.case-words-single-image", by_case.version, by_case.reason)
     return view
 
 
@@ -284,6 +299,7 @@ def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) ->
     if placed is None or (placed.value is None and placed.reason == "no moment of this image in its own words"):
         return None
     texts = image_texts(record, image)
-    raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed.value is not None else "") if t)
+    raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed.value is not None else "")
+                    if t)
     return FieldResult("offset", image.position, raw or record.history, csv_value(placed.value), placed.evidence,
                        placed.rule, TIMELINE_VERSION, placed.reason)

@@ -26,7 +26,8 @@ _HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype
 _HTML_END = re.compile(rb"</html\s*>", re.I)
 
 
-def truncation_reason(body: bytes, *, content_length: str | None = None, content_encoding: str | None = None) -> str | None:
+def truncation_reason(body: bytes, *, content_length: str | None = None,
+                      content_encoding: str | None = None) -> str | None:
     """Why ``body`` is cut short ("content-length", "png-end", "html-end"...), or None when whole."""
     if content_length and not content_encoding:
         try:

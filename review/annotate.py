@@ -81,7 +81,8 @@ def check_license(license: str | None) -> str:
     """The licence reviewers' annotations carry (``ANNOTATION_LICENSE``): one of the schema's."""
     value = (license or DEFAULT_LICENSE).strip()
     if value not in LICENSES:
-        raise ReviewError(f"ANNOTATION_LICENSE {value!r} is not a licence the dataset uses (e.g. CC BY-SA 4.0, CC BY 4.0)")
+        raise ReviewError(f"ANNOTATION_LICENSE {value!r} is not a licence the dataset uses "
+                          "(e.g. CC BY-SA 4.0, CC BY 4.0)")
     return value
 
 
@@ -107,7 +108,8 @@ def clean_label(label: str | None, allowed: tuple[str, ...] | None = None) -> st
     return text
 
 
-def add_box(session: Session, target: Target, actor: str, x, y, w, h, label: str, license: str | None = None) -> Annotation:
+def add_box(session: Session, target: Target, actor: str, x, y, w, h, label: str,
+            license: str | None = None) -> Annotation:
     try:
         x, y, w, h = (int(round(float(v))) for v in (x, y, w, h))
     except (TypeError, ValueError):
@@ -121,7 +123,8 @@ def add_mask(session: Session, store: MediaStore, target: Target, actor: str, ma
              license: str | None = None) -> Annotation:
     label = clean_label(label, MASK_LABELS)
     if mask.shape != (target.height, target.width):
-        raise ReviewError(f"the mask is {mask.shape[1]} x {mask.shape[0]}; the image is {target.width} x {target.height}")
+        raise ReviewError(f"the mask is {mask.shape[1]} x {mask.shape[0]}; "
+                          f"the image is {target.width} x {target.height}")
     if not mask.any():
         raise ReviewError("the mask is empty: paint or outline the region first")
     data = mask_png(mask, check_license(license), actor)
@@ -141,9 +144,11 @@ def parse_score(name: str, value) -> float:
     return score
 
 
-def set_scores(session: Session, target: Target, actor: str, geographic, opacity, license: str | None = None) -> Annotation:
+def set_scores(session: Session, target: Target, actor: str, geographic, opacity,
+               license: str | None = None) -> Annotation:
     """The reviewer's scores for this image; replaces this reviewer's earlier pair (kept, deleted)."""
-    data = {"geographic_mean": parse_score("geographic_mean", geographic), "opacity_mean": parse_score("opacity_mean", opacity)}
+    data = {"geographic_mean": parse_score("geographic_mean", geographic),
+            "opacity_mean": parse_score("opacity_mean", opacity)}
     for old in live(session, target, SEVERITY):
         if old.created_by == actor and old.origin == REVIEWER:
             _delete(session, target, actor, old, "replaced")
@@ -152,7 +157,8 @@ def set_scores(session: Session, target: Target, actor: str, geographic, opacity
 
 def live(session: Session, target: Target, kind: str | None = None, *, with_deleted: bool = False) -> list[Annotation]:
     q = select(Annotation)
-    q = q.where(Annotation.image_id == target.image_id) if target.kind == "image" else q.where(Annotation.filename == target.filename)
+    q = (q.where(Annotation.image_id == target.image_id) if target.kind == "image"
+         else q.where(Annotation.filename == target.filename))
     if kind:
         q = q.where(Annotation.kind == kind)
     if not with_deleted:
@@ -211,7 +217,8 @@ def read_mask_file(data: bytes, target: Target) -> np.ndarray:
         raise ReviewError(f"cannot read the mask image: {exc}") from None
     mask = mask_array(data) if mode != "1" else np.asarray(PILImage.open(io.BytesIO(data)))
     if mask.shape != (target.height, target.width):
-        raise ReviewError(f"the mask is {mask.shape[1]} x {mask.shape[0]}; {target.name} is {target.width} x {target.height}")
+        raise ReviewError(f"the mask is {mask.shape[1]} x {mask.shape[0]}; "
+                          f"{target.name} is {target.width} x {target.height}")
     return mask.astype(bool)
 
 
@@ -221,7 +228,8 @@ def as_json(annotation: Annotation) -> dict:
             "at": annotation.created_at.isoformat(timespec="seconds") if annotation.created_at else None,
             "deleted_by": annotation.deleted_by,
             "deleted_at": annotation.deleted_at.isoformat(timespec="seconds") if annotation.deleted_at else None,
-            "released": annotation.release_id is not None, "mask": bool(annotation.media_sha256 or annotation.kind == MASK)}
+            "released": annotation.release_id is not None,
+            "mask": bool(annotation.media_sha256 or annotation.kind == MASK)}
 
 
 # --- imports from files (scrapy cases annotate --from-coco / --from-csv) --------------------------
@@ -312,9 +320,11 @@ def import_csv(session: Session, actor: str, data: bytes, license: str | None = 
             if {"geographic_mean", "opacity_mean"} <= columns:
                 made.append(set_scores(session, target, actor, row["geographic_mean"], row["opacity_mean"], license))
             elif {"x", "y", "width", "height", "label"} <= columns:
-                made.append(add_box(session, target, actor, row["x"], row["y"], row["width"], row["height"], row["label"], license))
+                made.append(add_box(session, target, actor, row["x"], row["y"], row["width"], row["height"],
+                                    row["label"], license))
             else:
-                raise ReviewError("give filename,geographic_mean,opacity_mean or filename,x,y,width,height,label columns")
+                raise ReviewError("give filename,geographic_mean,opacity_mean "
+                                  "or filename,x,y,width,height,label columns")
         except ReviewError as exc:
             raise ReviewError(f"row {number} (after comments): {exc}") from None
     return made

@@ -73,7 +73,8 @@ def released_page():
     text = (request.args.get("q") or "").strip()[:200]
     with session_scope(services().engine) as s:
         q = select(ReleasedFile).where(ReleasedFile.removed_import_id.is_(None), ReleasedFile.path.like("images/%"))
-        annotated = select(Annotation.filename).where(Annotation.deleted_at.is_(None), Annotation.filename.is_not(None))
+        annotated = select(Annotation.filename).where(Annotation.deleted_at.is_(None),
+                                                      Annotation.filename.is_not(None))
         if kind == "none":
             q = q.where(func.substr(ReleasedFile.path, 8).not_in(annotated))
         elif kind != "any":
@@ -159,8 +160,8 @@ def _act(ref: str, fn, message: str, as_json: bool):
 @bp.post("/annotate/<path:ref>/box")
 def add_box(ref: str):
     body = request.get_json(silent=True) or request.form
-    return _act(ref, lambda s, t, actor, lic: annotate.add_box(s, t, actor, body.get("x"), body.get("y"), body.get("w"),
-                                                               body.get("h"), body.get("label"), lic),
+    return _act(ref, lambda s, t, actor, lic: annotate.add_box(s, t, actor, body.get("x"), body.get("y"),
+                                                               body.get("w"), body.get("h"), body.get("label"), lic),
                 "box saved", request.is_json)
 
 

@@ -45,4 +45,5 @@ class WarningSync:
             logger.exception("review warnings not brought up to date after the crawl (the review page will)")
             return
         if recomputed:
-            logger.info("review warnings of %d case(s) computed and stored in %.1f s", recomputed, time.perf_counter() - started)
+            logger.info("review warnings of %d case(s) computed and stored in %.1f s", recomputed,
+                        time.perf_counter() - started)

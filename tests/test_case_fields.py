@@ -39,7 +39,8 @@ def test_each_image_gets_its_own_view_modality_and_offset():
     ])
     results = by_key(normalize_case(case))
     # "fever for 5 days": the curators count from the onset, so the admission film is day 5
-    assert (results[("view", 0)].value, results[("modality", 0)].value, results[("offset", 0)].value) == ("PA", "X-ray", "5")
+    assert (results[("view", 0)].value, results[("modality", 0)].value, results[("offset", 0)].value) == (
+        "PA", "X-ray", "5")
     assert results[("offset", 0)].evidence == "for 5 days … on admission"
     assert (results[("view", 1)].value, results[("modality", 1)].value) == ("L", "X-ray")
     assert results[("modality", 1)].rule == "modality.from-view"
@@ -52,7 +53,8 @@ def test_each_image_gets_its_own_view_modality_and_offset():
 
 
 def test_evidence_is_a_span_of_the_text_read():
-    for result in normalize_case(make_case(images=[ImageRecord("https://x/1.jpg", 0, caption="Portable AP radiograph")])):
+    for result in normalize_case(make_case(images=[ImageRecord("https://x/1.jpg", 0,
+                                                               caption="Portable AP radiograph")])):
         for span in result.evidence.split(" … ") if result.evidence else ():
             assert span in result.raw or span in make_case().history, result
 
@@ -73,11 +75,16 @@ def test_a_figure_without_caption_words_takes_the_findings_sentences_citing_it_a
 def test_radiopaedia_frontal_image_takes_the_view_its_own_study_names():
     case = make_case(
         source="radiopaedia", history="Fever and cough.",
-        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Frontal", extra={"study_id": "11"}),
-                ImageRecord("https://x/2.png", 1, modality_text="X-ray", view_text="Frontal", extra={"study_id": "12"}),
-                ImageRecord("https://x/3.png", 2, modality_text="X-ray", view_text="Lateral", extra={"study_id": "12"})],
-        extra={"studies": [{"study_id": "11", "title": "Day 1", "findings": "AP supine radiograph: bilateral opacities."},
-                           {"study_id": "12", "title": "Day 5", "findings": "PA and lateral radiographs: improvement."}]})
+        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Frontal",
+                            extra={"study_id": "11"}),
+                ImageRecord("https://x/2.png", 1, modality_text="X-ray", view_text="Frontal",
+                            extra={"study_id": "12"}),
+                ImageRecord("https://x/3.png", 2, modality_text="X-ray", view_text="Lateral",
+                            extra={"study_id": "12"})],
+        extra={"studies": [{"study_id": "11", "title": "Day 1",
+                            "findings": "AP supine radiograph: bilateral opacities."},
+                           {"study_id": "12", "title": "Day 5",
+                            "findings": "PA and lateral radiographs: improvement."}]})
     results = by_key(normalize_case(case))
     assert (results[("view", 0)].value, results[("view", 0)].rule) == ("AP Supine", "view.own-words")
     # study 12 holds two images: its words are not one image's
@@ -88,7 +95,8 @@ def test_radiopaedia_frontal_image_takes_the_view_its_own_study_names():
 
 
 def test_conflicting_evidence_leaves_the_field_blank_with_both_for_the_reviewer():
-    case = make_case(sex_text="male", age_text="61 years", diagnosis="Pneumocystis pneumonia", title="COVID-19 pneumonia")
+    case = make_case(sex_text="male", age_text="61 years", diagnosis="Pneumocystis pneumonia",
+                     title="COVID-19 pneumonia")
     results = by_key(normalize_case(case))
     # the patient line says male, the history "A 61-year-old woman"
     assert results[("sex", None)].value is None
@@ -104,15 +112,18 @@ def test_conflicting_evidence_leaves_the_field_blank_with_both_for_the_reviewer(
 def test_a_stack_plane_the_images_own_words_contradict_is_left_blank_with_both():
     case = make_case(
         source="radiopaedia", history="Fever.",
-        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Lateral", extra={"study_id": "21"})],
-        extra={"studies": [{"study_id": "21", "title": "", "findings": "PA radiograph: right lower lobe consolidation."}]})
+        images=[ImageRecord("https://x/1.png", 0, modality_text="X-ray", view_text="Lateral",
+                            extra={"study_id": "21"})],
+        extra={"studies": [{"study_id": "21", "title": "",
+                            "findings": "PA radiograph: right lower lobe consolidation."}]})
     view = by_key(normalize_case(case))[("view", 0)]
     assert view.value is None
     assert view.reason == "the source's plane says L ('Lateral'), the image's words say PA ('PA radiograph')"
 
 
 def test_a_caption_naming_two_views_gives_its_image_neither():
-    case = make_case(images=[ImageRecord("https://x/1.jpg", 0, caption="Chest X-ray, PA and lateral views: right basal opacity.",
+    case = make_case(images=[ImageRecord("https://x/1.jpg", 0,
+                                         caption="Chest X-ray, PA and lateral views: right basal opacity.",
                                          modality_text="X-ray", view_text="PA")])
     view = by_key(normalize_case(case))[("view", 0)]
     assert view.value is None and view.reason.startswith("several views in the text")

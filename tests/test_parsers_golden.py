@@ -48,8 +48,9 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "sirm_posts": parse_sirm_posts,
     "article_html": parse_article_html,
 }
-_TEMPLATE = ('<template><div class="figure-gallery__item"><img src="/t.jpg"></div><figure class="fig"><img src="t.png">'
-             '<figcaption>Figure 9</figcaption></figure><p class="color-grey">9 years, male</p>'
+_TEMPLATE = ('<template><div class="figure-gallery__item"><img src="/t.jpg"></div>'
+             '<figure class="fig"><img src="t.png"><figcaption>Figure 9</figcaption></figure>'
+             '<p class="color-grey">9 years, male</p>'
              '<div class="entry-content"><p>Paziente di 9 anni</p></div><h1 class="header-title">T</h1></template>')
 #: Altered copies of some pages, so the parsers' fallbacks are exercised as well.
 VARIANTS: dict[str, Callable[[str], str]] = {
@@ -63,7 +64,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
         "</p>", "<script>var x = 1;</script></p>"),
     # a licence link inside the authors' affiliation markers, bold panel letters in captions
     "markers": lambda html: html.replace("<sup>1</sup>", '<sup>1<a href="https://creativecommons.org/licenses/by/4.0/">'
-                                         "CC BY</a></sup>").replace("(A)", "<b>A</b>").replace("(B)", "<strong>(B)</strong>"),
+                                         "CC BY</a></sup>").replace("(A)", "<b>A</b>").replace(
+        "(B)", "<strong>(B)</strong>"),
 }
 
 

@@ -40,14 +40,16 @@ def test_intro_drops_the_possessive():
 
 
 def test_unnumbered_patients_in_order_of_introduction():
-    captions = ["Axial CT image in a 36-year-old man with fever.", "Axial CT images in a 62-year-old woman. (a) day 4 (b) day 11"]
+    captions = ["Axial CT image in a 36-year-old man with fever.",
+                "Axial CT images in a 62-year-old woman. (a) day 4 (b) day 11"]
     patients = split_patients(["Results: Early CT scans were normal in 20 of 36 patients."], captions)
     assert [(p.number, p.descriptor.age, p.descriptor.sex) for p in patients] == [(1, 36, "M"), (2, 62, "F")]
     assert [patients_named(c, patients) for c in captions] == [[1], [2]]
 
 
 def test_the_same_patient_described_twice_is_one_patient():
-    paragraphs = ["Case presentation: A 55-year-old woman presented with fever.", "Case presentation: The 55-year-old woman was discharged."]
+    paragraphs = ["Case presentation: A 55-year-old woman presented with fever.",
+                  "Case presentation: The 55-year-old woman was discharged."]
     assert len(split_patients(paragraphs, ["Chest radiograph of the 55-year-old woman."])) == 1
 
 
@@ -91,7 +93,8 @@ def _encoded(array, fmt="PNG") -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("make,kind", [(chart, "chart or diagram"), (flowchart, "chart or diagram"), (histology, "colour figure")])
+@pytest.mark.parametrize("make,kind", [(chart, "chart or diagram"), (flowchart, "chart or diagram"),
+                                       (histology, "colour figure")])
 def test_pixels_of_charts_diagrams_and_micrographs(make, kind):
     verdict = pixel_kind(_encoded(make(600, 420, 7)))
     assert verdict is not None and verdict.kind == kind

@@ -8,9 +8,11 @@ def offsets(timeline):
 
 
 def test_a_day0_label_after_a_four_day_history_is_offset_4():
-    history = "Four-day history of dry cough, myalgia, pyrexia and sore throat. Admitted to hospital for worsening dyspnea."
+    history = ("Four-day history of dry cough, myalgia, pyrexia and sore throat. "
+               "Admitted to hospital for worsening dyspnea.")
     timeline = case_timeline(history, [
-        ImageTexts(0, caption="First chest radiograph on admission demonstrates multiple patchy opacities.", filename="case-day-0.jpg"),
+        ImageTexts(0, caption="First chest radiograph on admission demonstrates multiple patchy opacities.",
+                   filename="case-day-0.jpg"),
         ImageTexts(1, caption="Limited inspiratory effort, with radiological progression.", filename="case-day-2.jpg"),
     ])
     assert timeline.anchor == ONSET
@@ -29,7 +31,8 @@ def test_on_admission_counts_from_the_onset_given_as_days_before_admission():
 
 def test_without_an_onset_the_anchor_is_hospitalisation():
     timeline = case_timeline("Admitted with dyspnoea.", [
-        ImageTexts(0, date_text="Day 1"), ImageTexts(1, date_text="2 weeks later"), ImageTexts(2, date_text="after a few days"),
+        ImageTexts(0, date_text="Day 1"), ImageTexts(1, date_text="2 weeks later"),
+        ImageTexts(2, date_text="after a few days"),
     ])
     assert timeline.anchor == HOSPITALISATION
     # "2 weeks later" counts from the previous study; "a few days" is 5 (the dataset's SCHEMA.md)
@@ -39,8 +42,10 @@ def test_without_an_onset_the_anchor_is_hospitalisation():
 def test_a_label_and_a_caption_naming_its_base_agree():
     history = "SARS in a 46-year-old woman who presented 5 days after developing symptoms."
     timeline = case_timeline(history, [
-        ImageTexts(0, caption="(a) Anteroposterior radiograph shows bilateral multifocal opacities.", filename="fig7a-day5.jpeg"),
-        ImageTexts(1, caption="(b) Anteroposterior radiograph obtained 12 days after admission shows resolution.", filename="fig7b-day12.jpeg"),
+        ImageTexts(0, caption="(a) Anteroposterior radiograph shows bilateral multifocal opacities.",
+                   filename="fig7a-day5.jpeg"),
+        ImageTexts(1, caption="(b) Anteroposterior radiograph obtained 12 days after admission shows resolution.",
+                   filename="fig7b-day12.jpeg"),
     ])
     assert timeline.admission_day == 5
     assert offsets(timeline) == [5, 17]
@@ -54,7 +59,8 @@ def test_a_bare_day_label_after_an_onset_history_stays_blank_with_the_reason():
 
 
 def test_day_of_illness_is_the_offset_whatever_the_history():
-    timeline = case_timeline("A 4-day history of cough.", [ImageTexts(0, caption="CT on day 9 of illness shows consolidation.")])
+    timeline = case_timeline("A 4-day history of cough.",
+                             [ImageTexts(0, caption="CT on day 9 of illness shows consolidation.")])
     assert offsets(timeline) == [9]
     assert timeline.offsets[0].rule == "timeline.since-onset"
 
@@ -68,13 +74,15 @@ def test_an_image_never_takes_another_images_words():
 
 
 def test_relative_time_without_an_earlier_placed_image_is_blank():
-    timeline = case_timeline("Fever.", [ImageTexts(0, caption="CT scan."), ImageTexts(1, caption="Follow-up CT 10 days later.")])
+    timeline = case_timeline("Fever.", [ImageTexts(0, caption="CT scan."),
+                                        ImageTexts(1, caption="Follow-up CT 10 days later.")])
     assert offsets(timeline) == [None, None]
     assert "earlier image" in timeline.offsets[1].reason
 
 
 def test_the_only_image_of_a_case_with_a_history_is_the_presenting_film():
-    timeline = case_timeline("A 50-year-old man presented with a 7-day history of fever and cough.", [ImageTexts(0, caption="Chest X-ray")])
+    timeline = case_timeline("A 50-year-old man presented with a 7-day history of fever and cough.",
+                             [ImageTexts(0, caption="Chest X-ray")])
     assert offsets(timeline) == [7]
     assert timeline.offsets[0].rule == "timeline.presenting-image"
 
@@ -105,8 +113,8 @@ def test_dated_images_count_from_the_dated_onset():
 
 def test_day_first_dates_of_an_italian_post_count_from_the_dated_admission():
     history = "Paziente di 75 anni. Giunge in PS il 30/3 per febbre e dispnea ingravescente."
-    timeline = case_timeline(history, [ImageTexts(0, date_text="30/3", caption="RX torace PA, 30/3"), ImageTexts(1, caption="TC del 2/4")],
-                             day_first=True)
+    timeline = case_timeline(history, [ImageTexts(0, date_text="30/3", caption="RX torace PA, 30/3"),
+                                       ImageTexts(1, caption="TC del 2/4")], day_first=True)
     assert timeline.anchor == HOSPITALISATION
     assert offsets(timeline) == [0, 3]
     # month first (an English text): 2/4 is ambiguous, and "30/3" is read only because 30 is no month

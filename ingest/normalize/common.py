@@ -93,16 +93,20 @@ class FastPattern:
         return self.ascii if string.__class__ is str and string.isascii() else self.unicode
 
     def search(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).search(string, *args, **kwargs)
+        return (self.ascii if string.__class__ is str and string.isascii()
+                else self.unicode).search(string, *args, **kwargs)
 
     def match(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).match(string, *args, **kwargs)
+        return (self.ascii if string.__class__ is str and string.isascii()
+                else self.unicode).match(string, *args, **kwargs)
 
     def fullmatch(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).fullmatch(string, *args, **kwargs)
+        return (self.ascii if string.__class__ is str and string.isascii()
+                else self.unicode).fullmatch(string, *args, **kwargs)
 
     def finditer(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii() else self.unicode).finditer(string, *args, **kwargs)
+        return (self.ascii if string.__class__ is str and string.isascii()
+                else self.unicode).finditer(string, *args, **kwargs)
 
     def findall(self, string, *args, **kwargs):
         return self._for(string).findall(string, *args, **kwargs)
@@ -146,7 +150,8 @@ class Normalized:
     flags: tuple[str, ...] = ()
 
 
-def found(value, text: str, start: int, end: int, rule: str, version: int = 1, flags: tuple[str, ...] = ()) -> Normalized:
+def found(value, text: str, start: int, end: int, rule: str, version: int = 1,
+          flags: tuple[str, ...] = ()) -> Normalized:
     """A value justified by ``text[start:end]``."""
     return Normalized(value, text[start:end], start, end, rule, version, "", flags)
 
@@ -254,7 +259,8 @@ RELATIVE = compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
 #: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
 #: this patient's sex, age or clinical course. "People's Hospital" (many Chinese hospitals) is a
 #: place.
-OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people(?![’']s\s+Hospital)|persons|subjects|cases)\b", re.IGNORECASE)
+OTHER_PERSON = compile(rf"\b(?:{_RELATIVE_WORDS}|patients|people(?![’']s\s+Hospital)|persons|subjects|cases)\b",
+                       re.IGNORECASE)
 # first letters of _RELATIVE_WORDS and of the group words
 RELATIVE = gate(RELATIVE, "[hwspdcmfbrgetv]")
 OTHER_PERSON = gate(OTHER_PERSON, "[hwspdcmfbrgetv]")
@@ -389,7 +395,8 @@ for _words in (
 NUMBER_WORDS.update({"a": 1, "an": 1, "una": 1, "un": 1, "thirty": 30, "trenta": 30, "single": 1})
 NUMBER_WORDS["un"] = 1
 
-_NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len, reverse=True))
+_NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len,
+                                   reverse=True))
 #: Digits or a number word, for use inside larger patterns (group it yourself).
 NUMBER = rf"(?:\d+|{_NUMBER_WORD_ALT})"
 #: Digits or any word: much cheaper to scan than NUMBER; the caller checks the word with

@@ -26,7 +26,8 @@ NAME = MASKED[0]
 def reviewer_annotations(engine):
     with session_scope(engine) as s:
         return [(a.kind, a.filename, a.data, a.created_by) for a in s.scalars(
-            select(Annotation).where(Annotation.origin == "reviewer", Annotation.deleted_at.is_(None)).order_by(Annotation.id))]
+            select(Annotation).where(Annotation.origin == "reviewer", Annotation.deleted_at.is_(None))
+            .order_by(Annotation.id))]
 
 
 # --- the terminal ----------------------------------------------------------------------------------
@@ -35,14 +36,16 @@ def reviewer_annotations(engine):
 def test_cli_box_scores_and_mask(imported, scrapy_inproc, tmp_path, project_env):
     engine, _, checkout, _ = imported
     project_env["REVIEWER"] = "carol"
-    out = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--box", "3,4,10,9", "--label", "consolidation", check=True)
+    out = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--box", "3,4,10,9", "--label", "consolidation",
+                        check=True)
     assert re.search(r"box \d+ consolidation 3,4,10,9", out.stdout)
     scrapy_inproc("cases", "annotate", f"released:{NAME}", "--scores", "4.5,3", check=True)
     w, h = checkout.sizes[NAME]
     arr = np.zeros((h, w), dtype=np.uint8)
     arr[5:20, 6:18] = 255
     Image.fromarray(arr, "L").save(tmp_path / "m.png")
-    scrapy_inproc("cases", "annotate", f"released:{NAME}", "--mask", str(tmp_path / "m.png"), "--label", "lung", check=True)
+    scrapy_inproc("cases", "annotate", f"released:{NAME}", "--mask", str(tmp_path / "m.png"), "--label", "lung",
+                  check=True)
     got = reviewer_annotations(engine)
     assert got[0] == ("box", NAME, {"bbox": [3, 4, 10, 9], "label": "consolidation"}, "carol")
     assert got[1] == ("severity", NAME, {"geographic_mean": 4.5, "opacity_mean": 3.0}, "carol")
@@ -72,7 +75,8 @@ def test_cli_imports_coco_boxes_and_csv_scores_all_or_nothing(imported, scrapy_i
     boxes = sorted((a[1], a[2]["bbox"], a[2]["label"]) for a in reviewer_annotations(engine))
     assert boxes == sorted((n, list(b[:4]), b[4]) for n, bs in BOXED.items() for b in bs)
     scores = tmp_path / "scores.csv"
-    scores.write_text(f"## License: CC BY-SA\nfilename,geographic_mean,opacity_mean\n{NAME},2.0,1.0\nmissing.png,1,1\n")
+    scores.write_text("## License: CC BY-SA\nfilename,geographic_mean,opacity_mean\n"
+                      f"{NAME},2.0,1.0\nmissing.png,1,1\n")
     result = scrapy_inproc("cases", "annotate", "--from-csv", str(scores))
     assert result.returncode == 1 and "row 3 (after comments)" in result.stderr
     assert [a for a in reviewer_annotations(engine) if a[0] == "severity"] == []  # the good row rolled back too
@@ -90,19 +94,23 @@ def test_cli_imports_coco_segmentations_as_masks_at_the_images_size(imported, sc
     doc = {"images": [{"id": 7, "file_name": NAME, "width": width, "height": height}],
            "categories": [{"id": 1, "name": "lung"}, {"id": 2, "name": "Lesion"}],
            "annotations": [
-               {"id": 1, "image_id": 7, "category_id": 1, "segmentation": [[4, 4, 30, 4, 30, 40, 4, 40]], "bbox": [4, 4, 26, 36]},
-               {"id": 2, "image_id": 7, "category_id": 2, "segmentation": {"counts": np.diff(bounds).tolist(), "size": [height, width]}}]}
+               {"id": 1, "image_id": 7, "category_id": 1, "segmentation": [[4, 4, 30, 4, 30, 40, 4, 40]],
+                "bbox": [4, 4, 26, 36]},
+               {"id": 2, "image_id": 7, "category_id": 2,
+                "segmentation": {"counts": np.diff(bounds).tolist(), "size": [height, width]}}]}
     (tmp_path / "masks.json").write_text(json.dumps(doc))
     out = scrapy_inproc("cases", "annotate", "--from-coco", str(tmp_path / "masks.json"), check=True)
     assert "imported 2 annotation(s)" in out.stdout
     with session_scope(engine) as s:
-        masks = {a.data["label"]: a.media_sha256 for a in s.scalars(select(Annotation).where(Annotation.kind == "mask",
-                                                                                             Annotation.origin == "reviewer"))}
+        masks = {a.data["label"]: a.media_sha256
+                 for a in s.scalars(select(Annotation).where(Annotation.kind == "mask",
+                                                             Annotation.origin == "reviewer"))}
     store = MediaStore(project_env["MEDIA_STORE"])
     lung = mask_array(store.read(masks["lung"])) > 0
     assert lung.shape == (height, width) and lung[4:41, 4:31].all() and lung.sum() == 37 * 27
     assert np.array_equal(mask_array(store.read(masks["lesion"])) > 0, lesion)
-    doc["annotations"] = [{"id": 9, "image_id": 7, "category_id": 2, "segmentation": {"counts": "PQ3", "size": [height, width]}}]
+    doc["annotations"] = [{"id": 9, "image_id": 7, "category_id": 2,
+                           "segmentation": {"counts": "PQ3", "size": [height, width]}}]
     (tmp_path / "compressed.json").write_text(json.dumps(doc))
     result = scrapy_inproc("cases", "annotate", "--from-coco", str(tmp_path / "compressed.json"))
     assert result.returncode == 1 and "annotation 9: compressed RLE is not read" in result.stderr
@@ -141,11 +149,13 @@ def test_annotate_page_saves_a_box_a_mask_and_scores(imported, client):
     page = f"/annotate/released:{NAME}"
     csrf = token(client, page)
     w, h = checkout.sizes[NAME]
-    r = client.post(f"{page}/box", json={"x": 2, "y": 3, "w": 11, "h": 7, "label": "effusion"}, headers={"X-CSRF-Token": csrf})
+    r = client.post(f"{page}/box", json={"x": 2, "y": 3, "w": 11, "h": 7, "label": "effusion"},
+                    headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200 and r.get_json()["annotation"]["data"] == {"bbox": [2, 3, 11, 7], "label": "effusion"}
     mask = np.zeros((h, w), dtype=bool)
     mask[4:9, 5:30] = True
-    r = client.post(f"{page}/mask", json={"label": "lesion", "counts": annotate.encode_rle(mask)}, headers={"X-CSRF-Token": csrf})
+    r = client.post(f"{page}/mask", json={"label": "lesion", "counts": annotate.encode_rle(mask)},
+                    headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200
     r = client.post(f"{page}/scores", data={"geographic_mean": "6", "opacity_mean": "4.5", "csrf_token": csrf})
     assert r.status_code == 303
@@ -163,7 +173,8 @@ def test_annotate_page_refuses_bad_input_and_foreign_posts(imported, client):
     engine, _, _, _ = imported
     page = f"/annotate/released:{NAME}"
     csrf = token(client, page)
-    r = client.post(f"{page}/box", json={"x": -1, "y": 3, "w": 11, "h": 7, "label": "effusion"}, headers={"X-CSRF-Token": csrf})
+    r = client.post(f"{page}/box", json={"x": -1, "y": 3, "w": 11, "h": 7, "label": "effusion"},
+                    headers={"X-CSRF-Token": csrf})
     assert r.status_code == 400 and "leaves the" in r.get_json()["error"]
     r = client.post(f"{page}/mask", json={"label": "lung", "counts": [1, 2]}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 400
@@ -186,6 +197,7 @@ def test_case_page_shows_the_annotated_released_image_a_staged_image_repeats(imp
 
 def test_cli_refuses_an_annotation_licence_the_dataset_does_not_use(imported, scrapy_inproc):
     engine, _, _, _ = imported
-    result = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--scores", "2,1", "-s", "ANNOTATION_LICENSE=all mine")
+    result = scrapy_inproc("cases", "annotate", f"released:{NAME}", "--scores", "2,1",
+                           "-s", "ANNOTATION_LICENSE=all mine")
     assert result.returncode == 1 and "ANNOTATION_LICENSE 'all mine'" in result.stderr
     assert reviewer_annotations(engine) == []

@@ -47,7 +47,8 @@ def test_invalid_json_names_the_line():
 def test_mask_named_after_the_whole_filename_keys_by_filename():
     parsed = read_annotation_file("annotations/v7/16745_2_2.PNG", mask_bytes((20, 10)))
     (a,) = parsed.annotations
-    assert (a.kind, a.key, a.by_stem, a.values["width"], a.values["height"]) == ("mask", "16745_2_2.PNG", False, 20, 10)
+    assert (a.kind, a.key, a.by_stem, a.values["width"], a.values["height"]) == (
+        "mask", "16745_2_2.PNG", False, 20, 10)
 
 
 def test_table_row_with_a_different_field_count():

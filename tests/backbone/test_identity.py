@@ -43,7 +43,8 @@ def _stage(engine, record: CaseRecord) -> tuple[str, str] | None:
         if identity.released:
             return None
         record.source_key = identity.source_key
-        case, status = stage_case(session, record, _stored(zlib.crc32(record.source_key.encode()) % 1000), normalize=lambda _r: [])
+        case, status = stage_case(session, record, _stored(zlib.crc32(record.source_key.encode()) % 1000),
+                                  normalize=lambda _r: [])
         case.identity_key = identity.key
         remember(session, record.source, identity.key, identity.aliases)
         return case.source_key, status
@@ -84,8 +85,8 @@ def test_a_paper_first_known_by_its_doi_keeps_its_cases_when_reached_by_pmcid(en
 
 
 def _radiopaedia(rid: str = "75037", slug: str = "covid-19-pneumonia-15", reached_by: str = "75037") -> CaseRecord:
-    return CaseRecord(source="radiopaedia", source_key=rid, url=f"https://radiopaedia.org/cases/{slug}", doi=f"10.53347/rID-{rid}",
-                      title="COVID-19 pneumonia", aliases=[reached_by, f"https://radiopaedia.org/cases/{rid}"],
+    return CaseRecord(source="radiopaedia", source_key=rid, url=f"https://radiopaedia.org/cases/{slug}",
+                      doi=f"10.53347/rID-{rid}", title="COVID-19 pneumonia", aliases=[reached_by, f"https://radiopaedia.org/cases/{rid}"],
                       images=[ImageRecord(source_url="https://img.example/a.png", position=0)])
 
 
@@ -97,7 +98,8 @@ RELEASED_15 = ("20,,M,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,imag
                "https://radiopaedia.org/cases/covid-19-pneumonia-15,CC BY-NC-SA,,,")
 
 
-def test_a_released_case_reached_by_its_rid_is_released_although_the_row_names_only_the_slug(engine, tmp_path, project_env):
+def test_a_released_case_reached_by_its_rid_is_released_although_the_row_names_only_the_slug(engine, tmp_path,
+                                                                                              project_env):
     import_dataset(_checkout(tmp_path, [RELEASED_15]) / "metadata.csv", engine, MediaStore(project_env["MEDIA_STORE"]))
     with session_scope(engine) as session:
         index = load_index(session, "radiopaedia")
@@ -144,9 +146,11 @@ def test_a_case_staged_before_the_baseline_import_is_marked_released_and_never_e
     assert exported.new_rows == 0 and exported.released_rows == 1
 
 
-def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_bytes(engine, tmp_path, project_env, scrapy_inproc):
+def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_bytes(engine, tmp_path, project_env,
+                                                                                     scrapy_inproc):
     store = MediaStore(project_env["MEDIA_STORE"])
-    row = "2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,https://example.org/p2,CC BY 4.0,,,"
+    row = ("2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,"
+           "https://example.org/p2,CC BY 4.0,,,")
     import_dataset(write_release(tmp_path / "dataset", [row], {"images/p2-a.png": png_bytes(seed=1)}), engine, store)
     case_id = add_case(engine, store, "rp-1")
     first = export_release(engine, store, tmp_path / "r1")
@@ -154,7 +158,8 @@ def test_an_export_marks_its_cases_released_and_the_next_export_gives_the_same_b
     with session_scope(engine) as session:
         case = session.get(Case, case_id)
         assert case.review_state == "released"
-        event = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case_id, ReviewEvent.action == "released"))
+        event = session.scalar(select(ReviewEvent).where(ReviewEvent.case_id == case_id,
+                                                         ReviewEvent.action == "released"))
         assert event.actor == "export" and event.after["patientid"] == "3"
         with pytest.raises(ReviewError, match="is released"):
             reject(session, case, "maintainer", "changed my mind")
@@ -176,8 +181,8 @@ def test_cases_staged_before_revision_0008_get_their_identity_and_keep_their_key
     with session_scope(engine) as session:
         for key, url, doi, extra in (("pmc:PMC7251234#patient2", PMC_PAGE, DOI, {"pmcid": "PMC7251234"}),
                                      ("16689-p2", "https://www.eurorad.org/case/16689", "", {})):
-            session.add(Case(source="publications" if "#" in key else "eurorad", source_key=key, canonical_url=url, doi=doi or None,
-                             review_state="staged", extra=extra))
+            session.add(Case(source="publications" if "#" in key else "eurorad", source_key=key, canonical_url=url,
+                             doi=doi or None, review_state="staged", extra=extra))
     cases, linked = prepare_identities(engine)
     assert (cases, linked.rows) == (2, 0)
     with session_scope(engine) as session:
@@ -189,7 +194,8 @@ def test_cases_staged_before_revision_0008_get_their_identity_and_keep_their_key
 
 def test_rows_an_export_wrote_do_not_release_the_other_patients_of_the_paper(engine, tmp_path, project_env):
     store = MediaStore(project_env["MEDIA_STORE"])
-    row = "2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,https://example.org/p2,CC BY 4.0,,,"
+    row = ("2,0,M,65,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,p2-a.png,,"
+           "https://example.org/p2,CC BY 4.0,,,")
     checkout = write_release(tmp_path / "dataset", [row], {"images/p2-a.png": png_bytes(seed=1)})
     import_dataset(checkout, engine, store)
     exported = add_case(engine, store, f"{DOI}#patient1", source="publications")
@@ -221,4 +227,5 @@ def test_the_same_page_reached_by_another_search_or_identifier_is_unchanged(engi
         again = record(search_query="ARDS", input="rID 75037", resolution={"route": "page"}, crawl_notes=["n"])
         assert stage_case(session, again, _stored(1), normalize=lambda _r: [])[1] == "unchanged"
     with session_scope(engine) as session:
-        assert stage_case(session, record(search_query="COVID", patient_number=2), _stored(1), normalize=lambda _r: [])[1] == "updated"
+        assert stage_case(session, record(search_query="COVID", patient_number=2), _stored(1),
+                          normalize=lambda _r: [])[1] == "updated"

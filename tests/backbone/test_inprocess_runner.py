@@ -42,7 +42,8 @@ def test_warnings_and_log_records_reach_stderr_as_in_a_process(scrapy_inproc, mo
 
     monkeypatch.setattr(db.session, "open_database", noisy)
     result = scrapy_inproc("normalize", check=True)
-    assert result.stderr.startswith(f"{__file__}:{noisy.__code__.co_firstlineno + 3}: UserWarning: the index is stale\n")
+    assert result.stderr.startswith(
+        f"{__file__}:{noisy.__code__.co_firstlineno + 3}: UserWarning: the index is stale\n")
     assert "DeprecationWarning" not in result.stderr and "old API" not in result.stderr
     assert result.stderr.splitlines()[-1] == "a warning logged" and "an info logged" not in result.stderr
 
@@ -55,8 +56,8 @@ def test_exit_codes_stdin_and_the_environment_of_the_command(scrapy_inproc, proj
     from media.store import MediaStore
     from tests.review.conftest import ReviewDB
 
-    rdb = ReviewDB(project_env["STAGING_DB_URL"], project_env["MEDIA_STORE"], open_database(project_env["STAGING_DB_URL"]),
-                   MediaStore(project_env["MEDIA_STORE"]))
+    rdb = ReviewDB(project_env["STAGING_DB_URL"], project_env["MEDIA_STORE"],
+                   open_database(project_env["STAGING_DB_URL"]), MediaStore(project_env["MEDIA_STORE"]))
     case_id = rdb.add_case("1")
     refused = scrapy_inproc("cases", "approve", "--all", input="n\n")
     assert refused.returncode == 1 and "not confirmed" in refused.stderr

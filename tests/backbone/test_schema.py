@@ -74,12 +74,14 @@ def test_numbers_outside_plausible_ranges(column, raw, rule):
     assert rules(column, raw) == [rule]
 
 
-@pytest.mark.parametrize("column,raw", [("temperature", "38.5"), ("pO2_saturation", "94"), ("leukocyte_count", "0.22"), ("neutrophil_count", "3.2")])
+@pytest.mark.parametrize("column,raw", [("temperature", "38.5"), ("pO2_saturation", "94"), ("leukocyte_count", "0.22"),
+                                        ("neutrophil_count", "3.2")])
 def test_numbers_inside_plausible_ranges(column, raw):
     assert rules(column, raw) == []
 
 
-@pytest.mark.parametrize("column", ["survival", "intubated", "intubation_present", "went_icu", "in_icu", "needed_supplemental_O2", "extubated"])
+@pytest.mark.parametrize("column", ["survival", "intubated", "intubation_present", "went_icu", "in_icu",
+                                    "needed_supplemental_O2", "extubated"])
 def test_yes_no_fields(column):
     assert rules(column, "Y") == rules(column, "N") == rules(column, "") == []
     assert rules(column, "Unclear") == [f"{column}.vocabulary"]
@@ -106,7 +108,8 @@ def test_sex_is_m_f_or_blank():
     assert rules("sex", "male") == ["sex.vocabulary"]
 
 
-@pytest.mark.parametrize("finding", ["todo", "Unknown", "Pneumonia/Viral/COVID-19", "No Finding", "Tuberculosis", "Pneumonia/Bacterial/Staphylococcus/MRSA"])
+@pytest.mark.parametrize("finding", ["todo", "Unknown", "Pneumonia/Viral/COVID-19", "No Finding", "Tuberculosis",
+                                     "Pneumonia/Bacterial/Staphylococcus/MRSA"])
 def test_findings_that_torchxrayvision_reads_safely(finding):
     assert finding_problems(finding) == []
 
@@ -165,6 +168,8 @@ def test_row_rules_tie_view_modality_and_folder():
     ok = {"modality": "CT", "view": "Axial", "folder": "volumes", "filename": "a.nii.gz"}
     assert row_problems(ok) == []
     assert [p.rule for p in row_problems({**ok, "view": "PA"})] == ["view.modality", "view.volume"]
-    assert [p.rule for p in row_problems({**ok, "modality": "X-ray", "view": ""})] == ["folder.modality", "view.missing"]
-    assert [p.rule for p in row_problems({"modality": "X-ray", "view": "PA", "folder": "images", "filename": "a.nii.gz"})] == ["folder.extension"]
+    assert [p.rule for p in row_problems({**ok, "modality": "X-ray", "view": ""})] == [
+        "folder.modality", "view.missing"]
+    assert [p.rule for p in row_problems({"modality": "X-ray", "view": "PA", "folder": "images",
+                                          "filename": "a.nii.gz"})] == ["folder.extension"]
     assert [p.rule for p in row_problems({**ok, "filename": "a.png"})] == ["folder.extension"]

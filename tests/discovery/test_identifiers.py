@@ -33,7 +33,8 @@ def test_doi_forms_are_one(text):
 
 
 def test_url_encoded_doi_in_a_publisher_url():
-    assert canonical_doi("https://link.springer.com/article/10.1007%2Fs11547-020-01200-3") == "10.1007/s11547-020-01200-3"
+    assert (canonical_doi("https://link.springer.com/article/10.1007%2Fs11547-020-01200-3")
+            == "10.1007/s11547-020-01200-3")
 
 
 def test_doi_suffix_only_url_of_nature():
@@ -80,7 +81,8 @@ def test_pii_forms_are_one(text):
 
 
 def test_pii_in_lancet_and_chest_paths():
-    assert paper_ids("https://www.thelancet.com/journals/laninf/article/PIIS1473-3099(20)30111-0/fulltext").pii == "S1473309920301110"
+    assert (paper_ids("https://www.thelancet.com/journals/laninf/article/PIIS1473-3099(20)30111-0/fulltext").pii
+            == "S1473309920301110")
     assert paper_ids("https://journal.chestnet.org/article/S0012-3692(20)30764-9/pdf").pii == "S0012369220307649"
 
 
@@ -95,7 +97,8 @@ def test_url_key_drops_scheme_www_tracking_and_trailing_slash():
 
 
 def test_case_site_urls_use_the_sites_canonical_form():
-    assert paper_ids("https://radiopaedia.org/cases/pneumococcal-pneumonia?lang=us").url == "radiopaedia.org/cases/pneumococcal-pneumonia"
+    assert (paper_ids("https://radiopaedia.org/cases/pneumococcal-pneumonia?lang=us").url
+            == "radiopaedia.org/cases/pneumococcal-pneumonia")
 
 
 def test_a_url_keeps_its_url_key_beside_the_ids():

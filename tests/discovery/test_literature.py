@@ -57,7 +57,8 @@ def test_search_result_without_doi_keeps_its_pmid(page1):
 
 
 def test_search_title(page1):
-    assert page1.papers[0].title == "Serial chest radiographs in three patients with COVID-19 pneumonia: a case series."
+    assert page1.papers[0].title == ("Serial chest radiographs in three patients with COVID-19 pneumonia: "
+                                     "a case series.")
 
 
 def test_search_journal_from_core_journal_info(page1):

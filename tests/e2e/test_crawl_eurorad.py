@@ -27,10 +27,11 @@ def test_search_crawl_stages_every_case_and_patient(mirror_of, crawl, project_en
         row = next(r for r in staged if r[0] == record["source_key"])
         assert row[1:] == (record["url"], record["title"], record["age_text"], record["sex_text"])
 
-    images = rows(db, "select c.source_key, i.position, i.label, i.format, i.width, i.height, i.source_url, i.provenance "
-                      "from images i join cases c on c.id = i.case_id order by c.source_key, i.position")
+    images = rows(db, "select c.source_key, i.position, i.label, i.format, i.width, i.height, i.source_url, "
+                      "i.provenance from images i join cases c on c.id = i.case_id order by c.source_key, i.position")
     assert [(r[0], r[2], r[3]) for r in images] == [
-        ("16672", "Figure 1", "jpeg"), ("16672", "Figure 2a", "jpeg"), ("16672", "Figure 2b", "png"), ("16672", "Figure 3", "jpeg"),
+        ("16672", "Figure 1", "jpeg"), ("16672", "Figure 2a", "jpeg"), ("16672", "Figure 2b", "png"),
+        ("16672", "Figure 3", "jpeg"),
         ("16689-p1", "Figure 1", "jpeg"), ("16689-p1", "Figure 2", "jpeg"),
         ("16689-p2", "Figure 3a", "png"), ("16689-p2", "Figure 3b", "png"),
         ("16754", "Figure 1", "jpeg"), ("16754", "Figure 2", "png"),
@@ -40,9 +41,11 @@ def test_search_crawl_stages_every_case_and_patient(mirror_of, crawl, project_en
     cmyk = json.loads(images[2][7])["converted"]
     assert (cmyk["from_mode"], cmyk["to_mode"]) == ("CMYK", "RGB")
     # The two patients of one page share the page, kept once.
-    assert rows(db, "select count(*) from fetched_documents where url = 'https://www.eurorad.org/case/16689'") == [(1,)]
+    assert rows(db, "select count(*) from fetched_documents "
+                    "where url = 'https://www.eurorad.org/case/16689'") == [(1,)]
     assert rows(db, "select count(distinct document_id) from cases where source_key like '16689-%'") == [(1,)]
-    fields = {f: (raw, value) for f, raw, value in rows(db, "select f.field, f.raw, f.value from field_values f join cases c on c.id = f.case_id "
+    fields = {f: (raw, value) for f, raw, value in rows(db, "select f.field, f.raw, f.value from field_values f "
+                                                          "join cases c on c.id = f.case_id "
                                                           "where c.source_key = '16672' and f.image_id is null")}
     assert fields["sex"] == ("male", "M")
     assert fields["age"][0] == "34 years"  # the value is the age normalizer's business (tests/normalize)
@@ -79,7 +82,8 @@ def test_retry_after_is_honoured_then_the_page_is_staged(mirror_of, crawl, proje
     mirror = mirror_of("eurorad")
     # The first answer is "429, come back in 1 s"; the mirror then serves the page.
     html = (ROOT / "tests/fixtures/eurorad/case_minimal.html").read_text(encoding="utf-8")
-    mirror.route("https://www.eurorad.org/case/16754", "<html><body>Too many requests</body></html>", status=429, headers={"Retry-After": "1"})
+    mirror.route("https://www.eurorad.org/case/16754", "<html><body>Too many requests</body></html>", status=429,
+                 headers={"Retry-After": "1"})
     import threading
 
     def serve_page_later():
@@ -96,7 +100,8 @@ def test_retry_after_is_honoured_then_the_page_is_staged(mirror_of, crawl, proje
 
 def test_an_html_page_served_as_an_image_is_rejected_not_staged(mirror_of, crawl, project_env):
     mirror = mirror_of("eurorad")
-    mirror.route(IMAGE_16754_2, "<!DOCTYPE html><html><head><title>Error</title></head><body>Server error</body></html>",
+    mirror.route(IMAGE_16754_2, "<!DOCTYPE html><html><head><title>Error</title></head>"
+                                "<body>Server error</body></html>",
                  headers={"Content-Type": "image/jpeg"})
     crawl("eurorad", mirror, cases="16754")
     db = project_env["STAGING_DB_URL"]

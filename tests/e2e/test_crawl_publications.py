@@ -20,17 +20,20 @@ RADCR_PDF = "https://www.radiologycasereports.com/article/S1930043320302934/pdf"
 CASE_SERIES_PDF = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/pdf/main.pdf"
 IDCONV_PMC = "/tools/idconv/api/v1/articles/?ids=PMC7251234&format=json"
 EFETCH = "/entrez/eutils/efetch.fcgi?db=pmc&id=7251234&retmode=xml"
-CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors", "history",
-               "review_state", "warnings", "extra", "document_id"]
+CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors",
+               "history", "review_state", "warnings", "extra", "document_id"]
 
 
 def _cases(db: str) -> dict[str, dict]:
-    return {r[1]: dict(zip(CASE_FIELDS, r)) for r in rows(db, f"select {', '.join(CASE_FIELDS)} from cases where source = 'publications'")}
+    return {r[1]: dict(zip(CASE_FIELDS, r))
+            for r in rows(db, f"select {', '.join(CASE_FIELDS)} from cases where source = 'publications'")}
 
 
 def _images(db: str, case_id: int) -> list[dict]:
-    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "caption", "view_text", "date_text", "provenance"]
-    found = [dict(zip(names, r)) for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} order by position")]
+    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "caption",
+             "view_text", "date_text", "provenance"]
+    found = [dict(zip(names, r))
+             for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} order by position")]
     for image in found:
         image["provenance"] = json.loads(image["provenance"])
     return found
@@ -38,7 +41,8 @@ def _images(db: str, case_id: int) -> list[dict]:
 
 def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
     return {(pos, field): value for pos, field, value in rows(
-        db, f"select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id where f.case_id = {case_id}")}
+        db, "select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id "
+            f"where f.case_id = {case_id}")}
 
 
 def _stats(db: str) -> dict:
@@ -51,8 +55,8 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
     # The ID converter (the DOI), Crossref, NCBI efetch's JATS, PMC's page (the CDN image URLs), the figures to split.
     for path in (IDCONV_PMC, f"/works/{DOI.replace('/', '%2F')}", EFETCH,
-                 "/articles/PMC7251234/", "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg", "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg",
-                 "/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg"):
+                 "/articles/PMC7251234/", "/pmc/blobs/b3a1/7251234/5f0c2ed4a9b1/gr1.jpg",
+                 "/pmc/blobs/b3a1/7251234/0e9d1c7f4b22/gr2.jpg", "/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg"):
         assert mirror.count(path) == 1, path
     # efetch had the full text: neither Europe PMC's copy, the publisher's page nor the PDF is asked.
     for path in ("/europepmc/webservices/rest/PMC7251234/fullTextXML", f"/{DOI}", "/articles/PMC7251234/pdf/main.pdf"):
@@ -62,10 +66,12 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     assert sorted(cases) == [f"{DOI}#patient{n}" for n in (1, 2, 3)]
     title = "Serial chest radiographs in three patients with COVID-19 pneumonia: a case series"
     for n, case in ((n, cases[f"{DOI}#patient{n}"]) for n in (1, 2, 3)):
-        assert (case["canonical_url"], case["doi"], case["title"], case["published"], case["authors"], case["review_state"]) == (
+        assert (case["canonical_url"], case["doi"], case["title"], case["published"], case["authors"],
+                case["review_state"]) == (
             PMC_PAGE, DOI, f"{title} (patient {n})", "2020-05-27", "Laura Moretti, Daniel Okafor", "staged")
         extra = json.loads(case["extra"])
-        assert (extra["pmcid"], extra["patient_number"], extra["journal"], extra["input"]) == ("PMC7251234", n, "Radiology Case Reports", "PMC7251234")
+        assert (extra["pmcid"], extra["patient_number"], extra["journal"], extra["input"]) == (
+            "PMC7251234", n, "Radiology Case Reports", "PMC7251234")
         assert json.loads(case["warnings"])[0] == "paper describes several patients (3 cases)"
     assert cases[f"{DOI}#patient1"]["history"].startswith("A 58-year-old man presented with fever")
     assert cases[f"{DOI}#patient2"]["history"].startswith("A 71-year-old woman with diabetes")
@@ -82,18 +88,22 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     assert any(w.startswith("licence withheld: Fig. 3 is third-party") for w in json.loads(third["warnings"]))
     (gr3,) = _images(db, third["id"])
     assert gr3["source_url"] == f"{CDN}/91ab0c33de57/gr3.jpg" and gr3["format"] == "jpeg"
-    assert gr3["provenance"]["third_party"] is True and "Reproduced with permission" in gr3["provenance"]["third_party_evidence"]
-    assert gr3["provenance"]["article_license"] == "CC BY-NC-ND 4.0" and "Radiological Society" in gr3["provenance"]["license"]
+    assert (gr3["provenance"]["third_party"] is True
+            and "Reproduced with permission" in gr3["provenance"]["third_party_evidence"])
+    assert (gr3["provenance"]["article_license"] == "CC BY-NC-ND 4.0"
+            and "Radiological Society" in gr3["provenance"]["license"])
     assert (None, "license") not in _fields(db, third["id"])
 
     # Each panel its own image, view and date from its sub-caption; parent, box and crop recorded.
     patient1 = _images(db, cases[f"{DOI}#patient1"]["id"])
-    assert [(i["label"], i["source_url"], i["view_text"], i["date_text"] or "", i["format"], i["width"], i["height"]) for i in patient1] == [
-        ("a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a", "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "day 3", "png", 360, 380),
-        ("b", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b", "lateral view", "", "png", 360, 380),
-    ]
+    assert [(i["label"], i["source_url"], i["view_text"], i["date_text"] or "", i["format"], i["width"], i["height"])
+            for i in patient1] == [
+        ("a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a",
+         "PA radiograph on day 3 shows bilateral peripheral ground-glass opacities", "day 3", "png", 360, 380),
+        ("b", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b", "lateral view", "", "png", 360, 380)]
     a, b = (i["provenance"] for i in patient1)
-    assert a["parent_figure"] == f"{CDN}/5f0c2ed4a9b1/gr1.jpg" and a["panel_box"] == [0, 0, 360, 380] and b["panel_box"] == [374, 0, 734, 380]
+    assert (a["parent_figure"] == f"{CDN}/5f0c2ed4a9b1/gr1.jpg" and a["panel_box"] == [0, 0, 360, 380]
+            and b["panel_box"] == [374, 0, 734, 380])
     assert a["transform"] == "crop (0, 0, 360, 380) of the 734x380 figure" and a["parent_size"] == [734, 380]
     assert a["parent_sha256"] == b["parent_sha256"] and (media / a["parent_media_path"]).is_file()
     with Image.open(media / a["parent_media_path"]) as parent, Image.open(media / patient1[0]["media_path"]) as panel:
@@ -105,7 +115,8 @@ def test_pmcid_yields_one_case_per_patient_with_split_panels_and_licences(mirror
     assert fields[(None, "doi")] == DOI and fields[(None, "license")] == "CC BY-NC-ND 4.0"
     patient2 = _images(db, cases[f"{DOI}#patient2"]["id"])
     assert [(i["label"], i["view_text"], i["date_text"] or "") for i in patient2] == [
-        ("a", "AP supine radiograph on admission", "on admission"), ("b", "AP supine radiograph on day 7: worsening bilateral consolidation", "day 7")]
+        ("a", "AP supine radiograph on admission", "on admission"),
+        ("b", "AP supine radiograph on day 7: worsening bilateral consolidation", "day 7")]
 
     assert sorted(r[0] for r in rows(db, "select url from fetched_documents")) == sorted([
         PMC_PAGE, f"https://api.crossref.org/works/{DOI.replace('/', '%2F')}",
@@ -133,7 +144,8 @@ def test_the_doi_resolves_to_the_same_pmc_copy_and_the_same_cases_as_the_pmcid(m
     assert sorted(cases) == [f"{DOI}#patient{n}" for n in (1, 2, 3)]
     assert {c["canonical_url"] for c in cases.values()} == {PMC_PAGE}
     patient1 = _images(db, cases[f"{DOI}#patient1"]["id"])
-    assert [i["source_url"] for i in patient1] == [f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a", f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b"]
+    assert [i["source_url"] for i in patient1] == [f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=a",
+                                                   f"{CDN}/5f0c2ed4a9b1/gr1.jpg#panel=b"]
     assert json.loads(cases[f"{DOI}#patient1"]["extra"])["input"] == f"https://doi.org/{DOI.upper()}"
 
 
@@ -159,7 +171,8 @@ def test_a_paper_only_open_as_a_pdf_named_by_its_pii(mirror_of, crawl, project_e
         ("a", f"{RMCR_PDF}#page=1&figure=1&panel=a"), ("b", f"{RMCR_PDF}#page=1&figure=1&panel=b")]
     assert images[0]["provenance"]["route"] == "pdf" and images[0]["provenance"]["route_urls"] == [RMCR_PDF]
     steps = [(s["step"], s["outcome"]) for s in json.loads(case["extra"])["resolution"]["steps"]]
-    assert steps[:3] == [("pii", RMCR_DOI), ("idconv", "Identifier not found in PMC"), ("europepmc-search", "no match among 0 hits")]
+    assert steps[:3] == [("pii", RMCR_DOI), ("idconv", "Identifier not found in PMC"),
+                         ("europepmc-search", "no match among 0 hits")]
     assert steps[3][0] == "publisher-html" and steps[3][1].startswith("refused")
     fields = _fields(db, case["id"])
     assert fields[(None, "age")] == "45" and fields[(None, "sex")] == "F"
@@ -173,7 +186,8 @@ def test_a_paper_only_open_as_a_pdf_named_by_its_pii(mirror_of, crawl, project_e
 
 def test_a_pdf_that_is_not_a_pdf_is_rejected(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
-    mirror.route(RMCR_PDF, "<!DOCTYPE html><html><head><title>Article</title></head><body>Sign in to read</body></html>",
+    mirror.route(RMCR_PDF, "<!DOCTYPE html><html><head><title>Article</title></head>"
+                           "<body>Sign in to read</body></html>",
                  headers={"Content-Type": "application/pdf"})
     result = crawl("publications", mirror, dois=RMCR_DOI)
     db = project_env["STAGING_DB_URL"]
@@ -196,7 +210,8 @@ def test_case_series_pdf_given_alone_one_case_per_patient_unreliable_split_flagg
         ("a", f"{CASE_SERIES_PDF}#page=1&figure=1&panel=a"), ("b", f"{CASE_SERIES_PDF}#page=1&figure=1&panel=b")]
     # Three panels without gutters: the whole figure kept for each, flagged for the reviewer.
     assert [(i["label"], i["source_url"], i["date_text"]) for i in patient2] == [
-        ("a", f"{CASE_SERIES_PDF}#page=1&figure=2", "on admission"), ("b", f"{CASE_SERIES_PDF}#page=1&figure=2", "day 5"),
+        ("a", f"{CASE_SERIES_PDF}#page=1&figure=2", "on admission"),
+        ("b", f"{CASE_SERIES_PDF}#page=1&figure=2", "day 5"),
         ("c", f"{CASE_SERIES_PDF}#page=1&figure=2", "day 6")]
     assert all(i["provenance"]["needs_review"] and i["provenance"]["transform"].startswith("none") for i in patient2)
     assert len({i["sha256"] for i in patient2}) == 1
@@ -206,7 +221,8 @@ def test_case_series_pdf_given_alone_one_case_per_patient_unreliable_split_flagg
 
 def test_third_party_figure_of_a_cc_by_article_and_full_size_springer_figure(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
-    crawl("publications", mirror, ids_file=str(_ids_file(project_env, ["# from suggestions", "https://doi.org/10.1007/s00330-020-06801-0", "PMC7260001"])))
+    crawl("publications", mirror, ids_file=str(_ids_file(project_env, [
+        "# from suggestions", "https://doi.org/10.1007/s00330-020-06801-0", "PMC7260001"])))
     db = project_env["STAGING_DB_URL"]
     cases = _cases(db)
     assert sorted(cases) == ["10.1007/s00330-020-06801-0#patient1", "10.25122/jml-2020-0042#patient1"]
@@ -229,7 +245,8 @@ RSNA_PMC_PAGE = "https://pmc.ncbi.nlm.nih.gov/articles/PMC7233391/"
 RSNA_CDN = "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/9c1e/7233391"
 
 
-def test_a_refused_publisher_page_is_not_asked_when_pmc_shows_the_figures_and_papers_without_copy_say_why(mirror_of, crawl, project_env):
+def test_a_refused_publisher_page_is_not_asked_when_pmc_shows_the_figures_and_papers_without_copy_say_why(
+        mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
     result = crawl("publications", mirror, dois=f"{RSNA_DOI},10.1148/radiol.2020200432,10.1148/radiol.0000000000")
     db = project_env["STAGING_DB_URL"]
@@ -252,30 +269,34 @@ def test_a_refused_publisher_page_is_not_asked_when_pmc_shows_the_figures_and_pa
     assert fig1["provenance"]["route"] == "pmc-html" and fig1["provenance"]["route_urls"] == [RSNA_PMC_PAGE]
     panels = _images(db, second["id"])
     assert [i["label"] for i in panels] == ["a", "b"]
-    assert [i["source_url"] for i in panels] == [f"{RSNA_CDN}/77e0c5b2d915/radiol.2020200463.fig2.jpg#panel={x}" for x in "ab"]
+    assert [i["source_url"] for i in panels] == [f"{RSNA_CDN}/77e0c5b2d915/radiol.2020200463.fig2.jpg#panel={x}"
+                                                 for x in "ab"]
     fields = _fields(db, second["id"])
     assert (fields[(0, "offset")], fields[(1, "offset")]) == ("4", "11")
     assert (fields[(0, "modality")], fields[(1, "modality")]) == ("CT", "CT")
     stats = _stats(db)
     assert stats["papers/route/pmc-html"] == 1 and stats["papers/no_open_copy"] == 2
     assert stats["papers/no_full_text"] == 1
-    assert ("no open copy: 10.1148/radiol.2020200432 (idconv: Identifier not found in PMC; europepmc-search: indexed, no PMC copy; "
-            "publisher-html: refused (cloudflare-challenge))") in result.stderr
-    assert "no open copy: 10.1148/radiol.0000000000 (idconv: Identifier not found in PMC; europepmc-search: no match among 0 hits" in result.stderr
+    assert ("no open copy: 10.1148/radiol.2020200432 (idconv: Identifier not found in PMC; "
+            "europepmc-search: indexed, no PMC copy; publisher-html: refused (cloudflare-challenge))") in result.stderr
+    assert ("no open copy: 10.1148/radiol.0000000000 (idconv: Identifier not found in PMC; "
+            "europepmc-search: no match among 0 hits") in result.stderr
     assert "papers by route: pmc-html 1; no open copy: 2" in result.stderr
     assert "Traceback" not in result.stderr  # the spider's close (these lines) and the crawl's end raise nothing
 
 
 def test_when_pmc_too_refuses_the_paper_has_no_open_copy(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
-    mirror.route(RSNA_PMC_PAGE, (Path(__file__).parents[1] / "fixtures" / "publications" / "pmc_recaptcha.html").read_bytes(),
+    mirror.route(RSNA_PMC_PAGE,
+                 (Path(__file__).parents[1] / "fixtures" / "publications" / "pmc_recaptcha.html").read_bytes(),
                  headers={"Content-Type": "text/html; charset=utf-8"})
     result = crawl("publications", mirror, dois="PMC7233391")
     db = project_env["STAGING_DB_URL"]
     assert rows(db, "select count(*) from cases") == [(0,)]
     # Every route was tried, cheapest first; the reason names each answer.
     assert mirror.count(f"/doi/{RSNA_DOI}") == 1
-    assert (f"no open copy: {RSNA_DOI} (idconv: PMC7233391, {RSNA_DOI}; efetch-xml: metadata only (no <body>: outside the open-access subset); "
+    assert (f"no open copy: {RSNA_DOI} (idconv: PMC7233391, {RSNA_DOI}; "
+            "efetch-xml: metadata only (no <body>: outside the open-access subset); "
             "europepmc-xml: HTTP 404; pmc-html: ") in result.stderr
     assert "publisher-html: refused (cloudflare-challenge)" in result.stderr
 
@@ -326,7 +347,8 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
                              "10.1016/j.ijid.2020.04.061#patient2", "10.1016/j.ijid.2020.04.061#patient3",
                              "10.1186/s12879-020-05151-9#patient1", "10.3348/kjr.2020.0178#patient1"]
     stats = _stats(db)
-    assert (stats["papers/route/efetch-xml"], stats["papers/route/europepmc-xml"], stats["papers/route/publisher-html"]) == (2, 1, 1)
+    assert (stats["papers/route/efetch-xml"], stats["papers/route/europepmc-xml"],
+            stats["papers/route/publisher-html"]) == (2, 1, 1)
 
     # A-D on different days: one image per panel, each with its own view and offset.
     idcr = cases["10.1016/j.idcr.2020.e00812#patient1"]
@@ -334,8 +356,10 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     images = _images(db, idcr["id"])
     assert [i["label"] for i in images] == ["a", "b", "c", "d", "Fig. 2"]
     assert [(i["width"], i["height"]) for i in images[:4]] == [(340, 380)] * 4
-    assert [i["provenance"]["panel_box"] for i in images[:4]] == [[0, 0, 340, 380], [350, 0, 690, 380], [0, 390, 340, 770], [350, 390, 690, 770]]
-    assert images[0]["provenance"]["subcaption"] == "PA radiograph on admission (day 0): patchy opacity in the right lower zone"
+    assert [i["provenance"]["panel_box"] for i in images[:4]] == [[0, 0, 340, 380], [350, 0, 690, 380],
+                                                                  [0, 390, 340, 770], [350, 390, 690, 770]]
+    assert images[0]["provenance"]["subcaption"] == ("PA radiograph on admission (day 0): "
+                                                     "patchy opacity in the right lower zone")
     fields = _fields(db, idcr["id"])
     # "a 4-day history of fever" before admission: day 0 of the stay is day 4 from the onset.
     assert [fields[(n, "offset")] for n in range(5)] == ["4", "8", "12", "19", "8"]
@@ -347,10 +371,12 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     # Three patients: each case has its own age, sex, outcome and figures.
     family = {n: cases[f"10.1016/j.ijid.2020.04.061#patient{n}"] for n in (1, 2, 3)}
     facts = {n: _fields(db, c["id"]) for n, c in family.items()}
-    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [("64", "M"), ("59", "F"), ("31", "M")]
+    assert [(facts[n][(None, "age")], facts[n][(None, "sex")]) for n in (1, 2, 3)] == [
+        ("64", "M"), ("59", "F"), ("31", "M")]
     assert facts[1][(None, "survival")] == "N" and facts[2][(None, "survival")] == "Y"
     assert facts[1][(None, "intubated")] == "Y"
-    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == ["gr1.jpg#panel=a", "gr1.jpg#panel=b"]
+    assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[1]["id"])] == [
+        "gr1.jpg#panel=a", "gr1.jpg#panel=b"]
     assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[2]["id"])] == ["gr2.jpg#panel=a"]
     assert [i["source_url"].rsplit("/", 1)[1] for i in _images(db, family[3]["id"])] == ["gr2.jpg#panel=b"]
     assert (facts[2][(0, "modality")], facts[3][(0, "modality")]) == ("X-ray", "CT")
@@ -358,7 +384,8 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     # The timeline is left out, with the reason the reviewer sees.
     left = json.loads(family[1]["extra"])["left_out_figures"]
     assert [(f["figure"], f["kind"]) for f in left] == [("Fig. 3", "chart")]
-    assert "Fig. 3 left out, not a patient image of the chest (chart): caption names chart: 'Timeline'" in json.loads(family[1]["warnings"])
+    assert ("Fig. 3 left out, not a patient image of the chest (chart): caption names chart: 'Timeline'"
+            in json.loads(family[1]["warnings"]))
     assert mirror.count("/articles/PMC7320002/bin/gr3.jpg") == 0
 
     # X-ray and CT panels of one figure keep each panel's modality; the publisher's page is the url.
@@ -378,5 +405,6 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     assert mirror.count("/europepmc/webservices/rest/PMC7330003/fullTextXML") == 1
     (xray,) = _images(db, bmc["id"])
     assert xray["label"] == "Fig. 1" and xray["provenance"]["route"] == "europepmc-xml"
-    assert [(f["figure"], f["kind"]) for f in json.loads(bmc["extra"])["left_out_figures"]] == [("Fig. 2", "histology"), ("Fig. 3", "non-chest imaging")]
+    assert [(f["figure"], f["kind"]) for f in json.loads(bmc["extra"])["left_out_figures"]] == [
+        ("Fig. 2", "histology"), ("Fig. 3", "non-chest imaging")]
     assert bmc["doi"] == "10.1186/s12879-020-05151-9" and json.loads(bmc["extra"])["input"] == "PMID:32600003"

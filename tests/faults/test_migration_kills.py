@@ -30,21 +30,25 @@ def schema(url: str) -> tuple[list[tuple], list[tuple]]:
             if engine.dialect.name == "sqlite":
                 # a table rebuilt by a batch migration lists its constraints in no fixed order: compared as a set
                 tables = [(kind, name, sorted((sql or "").replace(")", ",").split(",")))
-                          for kind, name, sql in conn.execute(text("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name"))]
+                          for kind, name, sql in conn.execute(text("select type, name, sql from sqlite_master "
+                                                                   "where name not like 'sqlite_%' order by name"))]
             else:
                 found = inspect(conn)
                 tables = [(name, repr([(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(name)]),
-                           repr(sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(name))),
+                           repr(sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                                       for i in found.get_indexes(name))),
                            repr(sorted(str(u["column_names"]) for u in found.get_unique_constraints(name))))
                           for name in sorted(found.get_table_names())]
-            version = [tuple(r) for r in conn.execute(text("select version_num from alembic_version"))] if tables else []
+            version = ([tuple(r) for r in conn.execute(text("select version_num from alembic_version"))]
+                       if tables else [])
         return tables, version
     finally:
         engine.dispose()
 
 
 @pytest.mark.parametrize("passes", [1, 4])
-def test_a_migration_killed_inside_the_upgrade_leaves_nothing_and_the_next_one_completes(passes, scrapy_run, project_env, tmp_path):
+def test_a_migration_killed_inside_the_upgrade_leaves_nothing_and_the_next_one_completes(
+        passes, scrapy_run, project_env, tmp_path):
     url = project_env["STAGING_DB_URL"]
     killed = scrapy_run("migrate", kill_at=f"migration@{passes}")
     assert killed.returncode == KILLED, killed.stderr

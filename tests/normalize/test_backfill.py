@@ -34,8 +34,9 @@ def test_fills_only_blank_cells_and_never_changes_a_filled_one():
 
 
 def test_per_image_panel_of_a_note():
-    note = ("SARS in a 46-year-old woman who presented 5 days after developing symptoms. (a) Anteroposterior radiograph "
-            "shows bilateral opacities. (b) Posteroanterior radiograph obtained on day 12 shows resolution.")
+    note = ("SARS in a 46-year-old woman who presented 5 days after developing symptoms. "
+            "(a) Anteroposterior radiograph shows bilateral opacities. "
+            "(b) Posteroanterior radiograph obtained on day 12 shows resolution.")
     a = {f.field: f.value for f in backfill_row(_row(filename="sars-fig7a.jpeg", clinical_notes=note))}
     b = {f.field: f.value for f in backfill_row(_row(filename="sars-fig7b.jpeg", clinical_notes=note))}
     none = {f.field: f.value for f in backfill_row(_row(filename="sars.jpeg", clinical_notes=note))}
@@ -48,7 +49,8 @@ def test_per_image_panel_of_a_note():
 
 
 def test_volume_is_ct_and_filename_day_is_the_offset():
-    fills = {f.field: f.value for f in backfill_row(_row(filename="radiopaedia_org_covid-19-pneumonia-7_85703_0-dcm.nii.gz"))}
+    fills = {f.field: f.value
+             for f in backfill_row(_row(filename="radiopaedia_org_covid-19-pneumonia-7_85703_0-dcm.nii.gz"))}
     assert fills == {"modality": "CT", "folder": "volumes", "finding": "Pneumonia/Viral/COVID-19"}
     fills = {f.field: f.value for f in backfill_row(_row(filename="aspiration-pneumonia-5-day10.jpg"), ["offset"])}
     assert fills == {"offset": "10"}
@@ -80,8 +82,9 @@ def test_real_sample_row_refilled():
 
 
 def test_panel_labels_inside_sentences_cover_their_own_sentence():
-    note = ("40-year-old woman. Initial posteroanterior chest radiograph and chest CT scan were performed on day of admission. "
-            "Chest radiograph(A)shows no thoracic abnormalities. Axial CT scan(B)shows GGOs in subpleural area of right lower lobe.")
+    note = ("40-year-old woman. Initial posteroanterior chest radiograph and chest CT scan were performed "
+            "on day of admission. Chest radiograph(A)shows no thoracic abnormalities. "
+            "Axial CT scan(B)shows GGOs in subpleural area of right lower lobe.")
     a = {f.field: f.value for f in backfill_row(_row(filename="kjr-21-e25-g001-l-a.jpg", clinical_notes=note))}
     b = {f.field: f.value for f in backfill_row(_row(filename="kjr-21-e25-g001-l-b.jpg", clinical_notes=note))}
     assert a.get("modality") == "X-ray" and "view" not in a  # not the next panel's "Axial CT"
@@ -90,5 +93,6 @@ def test_panel_labels_inside_sentences_cover_their_own_sentence():
 
 def test_a_one_modality_repository_gives_its_modality():
     fills = {f.field: (f.value, f.rule) for f in backfill_row(_row(
-        filename="b343e657.jpg", url="https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"), ["modality"])}
+        filename="b343e657.jpg", url="https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"),
+        ["modality"])}
     assert fills == {"modality": ("X-ray", "modality.site@v1")}

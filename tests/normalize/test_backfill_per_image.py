@@ -45,13 +45,15 @@ def test_radiograph_words_are_not_read_without_the_option_or_beside_a_ct():
     assert_blank(normalize_modality(text), text)
     both = "CT shows ground-glass opacities; the lower lung fields are involved."
     assert normalize_modality(both, radiograph_signs=True).value == "CT"
-    assert_blank(normalize_modality("Subpleural opacity in the peripheral zone.", radiograph_signs=True), "Subpleural opacity in the peripheral zone.")
+    assert_blank(normalize_modality("Subpleural opacity in the peripheral zone.", radiograph_signs=True),
+                 "Subpleural opacity in the peripheral zone.")
 
 
 def test_a_shared_note_with_radiograph_words_gives_no_image_its_modality():
     # the patient's CT images share the note that reads the radiograph
     note = "For 7 days fever. Nuanced parenchymal thickening in the middle-lower right field."
-    rows = [_row(patientid="3", url="https://example.org/3", filename=f"{n}.jpeg", clinical_notes=note) for n in ("x", "y", "z")]
+    rows = [_row(patientid="3", url="https://example.org/3", filename=f"{n}.jpeg", clinical_notes=note)
+            for n in ("x", "y", "z")]
     assert [f for f in backfill_table(rows, ["modality"], workers=1)] == []
 
 

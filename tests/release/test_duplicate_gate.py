@@ -31,8 +31,10 @@ def test_identical_bytes_and_close_hashes_of_released_images_are_refused_in_row_
              KnownImage("images/b.png", "0" * 15 + "1", None, released_file_id=11)]
     rows = [row(1, phash=FAR[3], sha="s-a"), row(2)]
     assert verdicts(rows, known) == [
-        ("duplicate.released", "1.png (test/k1 image 1)", "near-duplicate of released images/a.png (identical bytes)" + ASK),
-        ("duplicate.released", "2.png (test/k2 image 1)", "near-duplicate of released images/b.png (pHash distance 1 <= 2)" + ASK),
+        ("duplicate.released", "1.png (test/k1 image 1)",
+         "near-duplicate of released images/a.png (identical bytes)" + ASK),
+        ("duplicate.released", "2.png (test/k2 image 1)",
+         "near-duplicate of released images/b.png (pHash distance 1 <= 2)" + ASK),
     ]
 
 
@@ -41,8 +43,9 @@ def test_a_marked_pair_and_the_image_itself_are_excused():
              KnownImage("staged", ZERO, None, image_id=3),
              KnownImage("itself", ZERO, None, image_id=1)]
     rows = [row(1)]
-    assert [v[2] for v in verdicts(rows, known)] == ["near-duplicate of released images/a.png (pHash distance 0 <= 2)" + ASK,
-                                                    "near-duplicate of released staged (pHash distance 0 <= 2)" + ASK]
+    assert [v[2] for v in verdicts(rows, known)] == [
+        "near-duplicate of released images/a.png (pHash distance 0 <= 2)" + ASK,
+        "near-duplicate of released staged (pHash distance 0 <= 2)" + ASK]
     assert verdicts(rows, known, {("file", 1, 10), ("image", 1, 3)}) == []
 
 

@@ -29,7 +29,8 @@ def cropped_jpeg(data: bytes, box=(0.04, 0.0, 0.0, 0.05)) -> bytes:
     with PILImage.open(io.BytesIO(data)) as img:
         w, h = img.size
         out = io.BytesIO()
-        img.crop((int(box[0] * w), int(box[1] * h), w - int(box[2] * w), h - int(box[3] * h))).save(out, "JPEG", quality=85)
+        img.crop((int(box[0] * w), int(box[1] * h), w - int(box[2] * w), h - int(box[3] * h))).save(
+            out, "JPEG", quality=85)
     return out.getvalue()
 
 
@@ -127,7 +128,8 @@ def test_a_change_no_path_reported_is_recomputed_on_the_case_page(rdb):
     sync(rdb)
     assert "age_pediatric" not in codes(rdb, case_id)
     with session_scope(rdb.engine) as s:
-        s.execute(update(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "age").values(value="12"))
+        s.execute(update(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "age")
+                  .values(value="12"))
     with session_scope(rdb.engine) as s:
         view = case_view(s, case_id)
     assert any(w["code"] == "age_pediatric" for w in view.warnings)
@@ -151,7 +153,8 @@ def test_import_of_the_released_dataset_adds_and_removes_candidates(rdb, tmp_pat
     assert any(c["kind"] == "released" for w in full[crop_case] for c in w.get("candidates", ()))
     # the next import no longer holds the copy of the film: the candidate goes
     del files["images/p2-a.png"]
-    import_dataset(write_release(tmp_path / "v2", [r for r in rows if ",p2-a.png," not in r], files), rdb.engine, rdb.store)
+    import_dataset(write_release(tmp_path / "v2", [r for r in rows if ",p2-a.png," not in r], files), rdb.engine,
+                   rdb.store)
     sync(rdb)
     full = assert_stored_equal_full(rdb)
     assert not any(w["code"] == "near_duplicate" for w in full[case_id])
