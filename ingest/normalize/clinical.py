@@ -213,7 +213,8 @@ SURVIVAL = FlagRule(
     negation_means_no=False,
     yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
-             "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy", "did not survive"),
+             "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
+             "did not survive"),
     yes_name="discharged-or-recovered",
     no_name="died",
 )
