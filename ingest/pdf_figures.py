@@ -192,8 +192,8 @@ def _caption_text(lines: list[_Line], start: _Line, next_lines: list[_Line] | No
     if not finished and next_lines and (line is None or line.top - previous.bottom > 1.2 * start.size):
         previous = None
         for nl in next_lines:
-            if abs(nl.size - start.size) > 0.3 or (previous is not None
-                                                   and nl.top - previous.bottom > 1.2 * start.size):
+            if abs(nl.size - start.size) > 0.3 or (
+                    previous is not None and nl.top - previous.bottom > 1.2 * start.size):
                 break
             text.append(nl.text)
             previous = nl
@@ -264,8 +264,8 @@ def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
             page_area = float(page.width * page.height)
             scans = [i for i in images if (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.6 * page_area]
             images = [i for i in images if i not in scans]
-            candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [(_union(g), g, None)
-                                                                              for g in _groups(images)]
+            candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [
+                (_union(g), g, None) for g in _groups(images)]
             for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
                 best = None
                 for k, (line, _m) in enumerate(captions):
