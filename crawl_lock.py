@@ -42,7 +42,8 @@ def _holder_text(holder: str) -> str:
 
 def _message(holder: str, where: str, shared: bool) -> str:
     if shared:
-        return (f"a crawl of this spider outside the shared frontier is running ({_holder_text(holder)}; lock {where}). "
+        return ("a crawl of this spider outside the shared frontier is running "
+                f"({_holder_text(holder)}; lock {where}). "
                 "Wait for it to finish; a worker would fetch and stage its cases a second time.")
     return (f"another crawl of this spider is running ({_holder_text(holder)}; lock {where}). "
             "Wait for it to finish; two runs would fetch and stage the same cases twice.")
@@ -111,7 +112,8 @@ class AdvisoryLock:
         rows = self.connection.execute(text(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
-            "AND l.classid::bigint = (:key >> 32) & 4294967295 AND l.objid::bigint = :key & 4294967295"), {"key": self.key}).scalars()
+            "AND l.classid::bigint = (:key >> 32) & 4294967295 AND l.objid::bigint = :key & 4294967295"),
+            {"key": self.key}).scalars()
         return ", ".join(sorted(r for r in rows if r))
 
     def release(self) -> None:

@@ -48,9 +48,11 @@ def _case_page(template: str, i: int) -> str:
     html = template[:start] + "        </div>\n" + template[end:]  # the CT study and #case-images' end tag
     rid, study = 100000 + i, 500000 + i
     html = html.replace("covid-19-pneumonia-15", _slug(i)).replace("75037", str(rid)).replace("86625", str(study))
-    html = html.replace("<strong class=\"data-item-label\">Age:</strong> 70 years", f"<strong class=\"data-item-label\">Age:</strong> {20 + i % 70} years")
+    html = html.replace("<strong class=\"data-item-label\">Age:</strong> 70 years",
+                        f"<strong class=\"data-item-label\">Age:</strong> {20 + i % 70} years")
     if i % 2:
-        html = html.replace("<strong class=\"data-item-label\">Gender:</strong> Male", "<strong class=\"data-item-label\">Gender:</strong> Female")
+        html = html.replace("<strong class=\"data-item-label\">Gender:</strong> Male",
+                            "<strong class=\"data-item-label\">Gender:</strong> Female")
         html = html.replace("Elderly man", "Elderly woman")
     return html
 
@@ -60,7 +62,8 @@ def _image_bytes(index: int, size: int, fmt: str) -> bytes:
     rng = np.random.default_rng(index)
     y, x = np.mgrid[0:size, 0:size].astype(np.float32) / size
     body = 200 * np.exp(-(((x - 0.5) / 0.35) ** 2 + ((y - 0.55) / 0.45) ** 2))
-    lungs = 90 * (np.exp(-(((x - 0.33) / 0.12) ** 2 + ((y - 0.5) / 0.25) ** 2)) + np.exp(-(((x - 0.67) / 0.12) ** 2 + ((y - 0.5) / 0.25) ** 2)))
+    lungs = 90 * (np.exp(-(((x - 0.33) / 0.12) ** 2 + ((y - 0.5) / 0.25) ** 2))
+                  + np.exp(-(((x - 0.67) / 0.12) ** 2 + ((y - 0.5) / 0.25) ** 2)))
     pixels = np.clip(body - lungs + rng.normal(0, 12, (size, size)), 0, 255).astype(np.uint8)
     img = Image.fromarray(pixels, "L")
     out = io.BytesIO()
@@ -110,19 +113,25 @@ def _search_page(template: str, card: str, slugs: list[str], page: int, pages: i
     listing = f'    <div class="col-xs-12 search-results-listing">\n{cards}    </div>\n  </div>\n'
 
     def link(n: int, text: str, cls: str = "", rel: str = "") -> str:
-        return f'<a{f" class={chr(34)}{cls}{chr(34)}" if cls else ""} rel="{rel}" href="/search?lang=us&amp;page={n}&amp;q={QUERY}&amp;scope=cases">{text}</a>'
+        return (f'<a{f" class={chr(34)}{cls}{chr(34)}" if cls else ""} rel="{rel}" '
+                f'href="/search?lang=us&amp;page={n}&amp;q={QUERY}&amp;scope=cases">{text}</a>')
 
-    prev = link(page - 1, "&#8592; Previous", "previous_page", "prev") if page > 1 else '<span class="previous_page disabled">&#8592; Previous</span>'
-    nxt = link(page + 1, "Next &#8594;", "next_page", "next") if page < pages else '<span class="next_page disabled">Next &#8594;</span>'
-    numbers = " ".join(f'<em class="current">{n}</em>' if n == page else link(n, str(n)) for n in range(max(1, page - 2), min(pages, page + 2) + 1))
-    pagination = (f'  <div class="pagination-wrapper">\n    <div class="pagination" role="navigation" aria-label="Pagination">'
+    prev = (link(page - 1, "&#8592; Previous", "previous_page", "prev") if page > 1
+            else '<span class="previous_page disabled">&#8592; Previous</span>')
+    nxt = (link(page + 1, "Next &#8594;", "next_page", "next") if page < pages
+           else '<span class="next_page disabled">Next &#8594;</span>')
+    numbers = " ".join(f'<em class="current">{n}</em>' if n == page else link(n, str(n))
+                       for n in range(max(1, page - 2), min(pages, page + 2) + 1))
+    pagination = (f'  <div class="pagination-wrapper">\n'
+                  f'    <div class="pagination" role="navigation" aria-label="Pagination">'
                   f"{prev} {numbers} {nxt}</div>\n  </div>\n")
     after = template.index("</div>\n", template.index('<div class="pagination"', listing_end)) + len("</div>\n")
     after = template.index("</div>\n", after) + len("</div>\n")  # pagination-wrapper
     return template[:listing_start] + listing + pagination + template[after:]
 
 
-def build_mirror(root: Path, cases: int = 2000, images_per_case: int = 4, per_page: int = 20, image_size: int = 128) -> dict:
+def build_mirror(root: Path, cases: int = 2000, images_per_case: int = 4, per_page: int = 20,
+                 image_size: int = 128) -> dict:
     """Write the mirror under ``root/radiopaedia``; return counts and byte totals by kind."""
     site = root / "radiopaedia"
     (site / "images").mkdir(parents=True, exist_ok=True)
@@ -139,24 +148,28 @@ def build_mirror(root: Path, cases: int = 2000, images_per_case: int = 4, per_pa
     for i in range(cases):
         name = f"cases/{_slug(i)}.html"
         (site / name).write_text(_case_page(case_template, i), encoding="utf-8")
-        routes[f"{SITE}/cases/{_slug(i)}?lang=us"] = {"file": name, "status": 200, "headers": {"Content-Type": "text/html; charset=utf-8"}}
+        routes[f"{SITE}/cases/{_slug(i)}?lang=us"] = {"file": name, "status": 200,
+                                                      "headers": {"Content-Type": "text/html; charset=utf-8"}}
         stacks = _stacks(template_image, i, images_per_case, site, image_size, routes)
         name = f"stacks/{500000 + i}.json"
         (site / name).write_text(json.dumps(stacks), encoding="utf-8")
-        routes[f"{SITE}/studies/{500000 + i}/stacks?lang=us"] = {"file": name, "status": 200,
-                                                                 "headers": {"Content-Type": "application/json; charset=utf-8"}}
+        routes[f"{SITE}/studies/{500000 + i}/stacks?lang=us"] = {
+            "file": name, "status": 200, "headers": {"Content-Type": "application/json; charset=utf-8"}}
     pages = max(1, -(-cases // per_page))
     for page in range(1, pages + 1):
         slugs = [_slug(i) for i in range((page - 1) * per_page, min(cases, page * per_page))]
         name = f"search_{page}.html"
         (site / name).write_text(_search_page(search_template, card, slugs, page, pages), encoding="utf-8")
-        routes[search_url(page)] = {"file": name, "status": 200, "headers": {"Content-Type": "text/html; charset=utf-8"}}
+        routes[search_url(page)] = {"file": name, "status": 200,
+                                    "headers": {"Content-Type": "text/html; charset=utf-8"}}
     (site / "urls.json").write_text(json.dumps(routes, indent=1), encoding="utf-8")
 
     sizes: dict[str, int] = {"search": 0, "case": 0, "stacks": 0, "image": 0}
     for spec in routes.values():
         kind = ("search" if spec["file"].startswith("search_") else "case" if spec["file"].startswith("cases/")
-                else "stacks" if spec["file"].startswith("stacks/") else "image" if spec["file"].startswith("images/") else None)
+                else "stacks" if spec["file"].startswith("stacks/")
+                else "image" if spec["file"].startswith("images/") else None)
         if kind:
             sizes[kind] += (site / spec["file"]).stat().st_size
-    return {"cases": cases, "images": cases * images_per_case, "search_pages": pages, "routes": len(routes), "bytes": sizes}
+    return {"cases": cases, "images": cases * images_per_case, "search_pages": pages, "routes": len(routes),
+            "bytes": sizes}

@@ -8,8 +8,9 @@
 - ``row``: one cell masked at a time and ``backfill_row`` on that row alone (the row's own columns
   only): what a caller without the rest of the table gets.
 - ``blank`` (a real blank row, the issue-12 protocol): EVERY fillable field of every row masked at
-  once (all but the row's URL, its identity) and ``backfill_table`` on that table, so no field can lean on a neighbour's value (the view
-  on the modality, the folder on the offset...); scored per field like the others.
+  once (all but the row's URL, its identity) and ``backfill_table`` on that table, so no field can
+  lean on a neighbour's value (the view on the modality, the folder on the offset...); scored per
+  field like the others.
 
 ``--captions`` scores ``normalize_modality`` on the captions of real COVID-19 paper figures
 (``tests/fixtures/reference/pmc-figures.csv``: caption and the figure's modality, ``CT``, ``X-ray`` or
@@ -23,7 +24,8 @@ known); then overall.
 rules are developed on one half and checked on the other (whole patients on each side, so no
 patient's notes are on both). A change that helps only the development half is fitted to it.
 
-Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--protocol table|row|blank|all] [--half even|odd]
+Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD]
+           [--protocol table|row|blank|all] [--half even|odd]
        python bench/backfill_quality.py --captions [path/to/pmc-figures.csv] [--errors modality]
 """
 
@@ -108,7 +110,8 @@ def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> N
     label = {
         "table": "protocol TABLE: each field masked in ALL rows at once, backfill_table on the masked table",
         "row": "protocol ROW: one cell masked at a time, backfill_row on that row alone",
-        "blank": "protocol BLANK (targets): EVERY fillable field masked in every row at once, backfill_table on the blank table",
+        "blank": "protocol BLANK (targets): EVERY fillable field masked in every row at once, "
+                 "backfill_table on the blank table",
     }[protocol]
     print(label)
     print(f"{'field':<24}{'known':>7}{'filled':>8}{'correct':>9}{'precision':>11}{'coverage':>10}")
@@ -134,7 +137,8 @@ def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> N
             if same(field, truth, fill.value):
                 correct += 1
             elif show_errors in (field, "all"):
-                print(f"  line {number} {field}: known {truth!r} filled {fill.value!r} by {fill.rule} from {fill.evidence[:90]!r}")
+                print(f"  line {number} {field}: known {truth!r} filled {fill.value!r} by {fill.rule} "
+                      f"from {fill.evidence[:90]!r}")
         totals[0] += known
         totals[1] += filled
         totals[2] += correct
@@ -142,7 +146,8 @@ def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> N
         coverage = f"{filled / known:.3f}" if known else "-"
         print(f"{field:<24}{known:>7}{filled:>8}{correct:>9}{precision:>11}{coverage:>10}")
     known, filled, correct = totals
-    print(f"{'overall':<24}{known:>7}{filled:>8}{correct:>9}{correct / filled if filled else 0:>11.3f}{filled / known if known else 0:>10.3f}")
+    print(f"{'overall':<24}{known:>7}{filled:>8}{correct:>9}"
+          f"{correct / filled if filled else 0:>11.3f}{filled / known if known else 0:>10.3f}")
 
 
 CAPTIONS = str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "pmc-figures.csv")
@@ -162,15 +167,18 @@ def captions(path: str, show_errors: str | None) -> None:
         known += not mixed
         if result.value is None:
             if show_errors and not mixed:
-                print(f"  blank {figure['pmcid']} {figure['figure']} ({truth}): {result.reason or 'no modality word'}: {figure['caption'][:140]!r}")
+                print(f"  blank {figure['pmcid']} {figure['figure']} ({truth}): "
+                      f"{result.reason or 'no modality word'}: {figure['caption'][:140]!r}")
             continue
         filled += 1
         mixed_filled += mixed
         if result.value == truth:
             correct += 1
         elif show_errors:
-            print(f"  WRONG {figure['pmcid']} {figure['figure']} ({truth}) got {result.value} from {result.evidence!r} ({result.rule}): {figure['caption'][:140]!r}")
-    print(f"{path}: {len(figures)} figure captions ({known} of one modality, {len(figures) - known} with CT and X-ray)")
+            print(f"  WRONG {figure['pmcid']} {figure['figure']} ({truth}) got {result.value} "
+                  f"from {result.evidence!r} ({result.rule}): {figure['caption'][:140]!r}")
+    print(f"{path}: {len(figures)} figure captions ({known} of one modality, "
+          f"{len(figures) - known} with CT and X-ray)")
     print(f"caption modality: filled {filled}, correct {correct}, precision {correct / filled if filled else 0:.3f}, "
           f"coverage {filled - mixed_filled}/{known} = {(filled - mixed_filled) / known if known else 0:.3f} "
           f"(a value on a figure with both modalities: {mixed_filled}, counted wrong)")

@@ -32,7 +32,8 @@ from tests.mirror import Mirror
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 PAGE = 500
 JATS = (ROOT / "tests" / "fixtures" / "publications" / "PMC_fulltext.xml").read_bytes()
-RELEASED_DOIS = ["10.1056/NEJMoa2001191", "10.1016/J.EJRNM.2015.11.004", "10.1148/radiol.2020201160", "10.3348/kjr.2020.0132"]
+RELEASED_DOIS = ["10.1056/NEJMoa2001191", "10.1016/J.EJRNM.2015.11.004", "10.1148/radiol.2020201160",
+                 "10.3348/kjr.2020.0132"]
 
 
 def result(i: int) -> dict:
@@ -58,9 +59,11 @@ def build_mirror(total: int) -> Mirror:
         chunk = results[n * PAGE:(n + 1) * PAGE]
         nxt = cursors[n + 1] if (n + 1) * PAGE < total else cursors[n]
         body = {"version": "6.9", "hitCount": total, "nextCursorMark": nxt,
-                "request": {"queryString": DEFAULT_QUERY, "resultType": "core", "cursorMark": cursors[n], "pageSize": 1000},
+                "request": {"queryString": DEFAULT_QUERY, "resultType": "core", "cursorMark": cursors[n],
+                            "pageSize": 1000},
                 "resultList": {"result": chunk}}
-        mirror.route(europepmc_search_url(DEFAULT_QUERY, cursors[n]), json.dumps(body), headers={"Content-Type": "application/json"})
+        mirror.route(europepmc_search_url(DEFAULT_QUERY, cursors[n]), json.dumps(body),
+                     headers={"Content-Type": "application/json"})
     for r in results:
         if "pmcid" in r:
             mirror.route(f"https://www.ebi.ac.uk/europepmc/webservices/rest/{r['pmcid']}/fullTextXML", JATS,
@@ -78,8 +81,9 @@ def main() -> None:
         subprocess.run([SCRAPY, "import-dataset", str(SAMPLE_CSV)], cwd=ROOT, env=env, check=True, capture_output=True)
         mirror = build_mirror(args.results)
         try:
-            run = run_measured([SCRAPY, "crawl", "discover", "-a", f"base_url={mirror.base_url}", "-s", "DOWNLOAD_DELAY=0",
-                                "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+            run = run_measured([SCRAPY, "crawl", "discover", "-a", f"base_url={mirror.base_url}",
+                                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+                                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
                                 "-s", "CONCURRENT_REQUESTS=16", "-s", "LOG_LEVEL=WARNING"], env=env)
         finally:
             mirror.stop()
@@ -91,8 +95,9 @@ def main() -> None:
         counts: dict[str, int] = {}
         for row in json.loads(answers):
             counts[row["answer"]] = counts.get(row["answer"], 0) + 1
-    print(f"results {args.results}: wall {run.wall:.1f} s (target 60), CPU {run.cpu:.1f} s, peak {run.peak_mib:.0f} MiB; "
-          f"{sum(mirror.requests.values())} requests; candidates {candidates} ({read} full texts read); answers {counts}; "
+    print(f"results {args.results}: wall {run.wall:.1f} s (target 60), CPU {run.cpu:.1f} s, "
+          f"peak {run.peak_mib:.0f} MiB; {sum(mirror.requests.values())} requests; "
+          f"candidates {candidates} ({read} full texts read); answers {counts}; "
           f"load average {os.getloadavg()[0]:.1f}")
 
 

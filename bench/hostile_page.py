@@ -58,7 +58,8 @@ def main() -> None:
             outcome = f"{len(records) if isinstance(records, list) else 1} record(s)"
         except ParseError as exc:
             outcome = f"ParseError: {str(exc)[:60]}"
-        print(f"  {site:15} {time.perf_counter() - started:7.1f} s wall {time.process_time() - cpu:7.1f} s CPU  ({outcome}; {path.name})")
+        print(f"  {site:15} {time.perf_counter() - started:7.1f} s wall {time.process_time() - cpu:7.1f} s CPU  "
+              f"({outcome}; {path.name})")
     print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     old = re.compile(r"[^.]*\b(Creative Commons|CC BY-NC-SA)[^.]*\.")
     for mb in (0.01, 0.02):

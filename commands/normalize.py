@@ -11,19 +11,22 @@ def record_changes(actor: str):
 
     def on_changes(session, case, changes) -> None:
         for change in changes:
-            actions.record(session, case, actor, "normalize", field=change.field, before=change.before, after=change.after,
-                   reason=f"re-normalized by rule {change.rule}", image_id=change.image_id)
+            actions.record(session, case, actor, "normalize", field=change.field, before=change.before,
+                           after=change.after, reason=f"re-normalized by rule {change.rule}",
+                           image_id=change.image_id)
 
     return on_changes
 
 
 class Command(ProjectCommand):
     def short_desc(self) -> str:
-        return "Re-run the normalizers over the staged cases' raw text (after a normalizer improved); reviewer edits are kept"
+        return ("Re-run the normalizers over the staged cases' raw text (after a normalizer improved); "
+                "reviewer edits are kept")
 
     def execute(self, args, opts):
         report = staging.renormalize_cases(self.engine(), progress, record_changes(f"normalize ({self.reviewer()})"))
-        print(f"{report.cases} staged case(s) re-normalized; {len(report.changes)} value(s) changed in {report.changed_cases} case(s)")
+        print(f"{report.cases} staged case(s) re-normalized; {len(report.changes)} value(s) changed "
+              f"in {report.changed_cases} case(s)")
         for name, n in sorted(report.by_field().items(), key=lambda kv: -kv[1]):
             print(f"  {name:24} {n}")
         return 0

@@ -62,13 +62,15 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     output of ``backfill_table`` on the whole file."""
     unknown = sorted(set(fields or ()) - set(COLUMNS))
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(unknown)}; fields are the metadata.csv columns: {', '.join(COLUMNS)}")
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}; "
+                         f"fields are the metadata.csv columns: {', '.join(COLUMNS)}")
     check_paths(source, target, evidence)
     plan = _plan(source, chunk)
     workers = workers or os.cpu_count() or 1
     pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
     with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
-        spills = [_fill_wave(source, plan, wave, fields, filler, progress) for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
+        spills = [_fill_wave(source, plan, wave, fields, filler, progress)
+                  for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
     with _Outputs(target, evidence) as out:
         report = _write(source, plan, spills, out, progress)
         out.commit()
@@ -151,7 +153,8 @@ def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
                 return
 
 
-def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outputs, progress: Progress) -> BackfillReport:
+def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outputs,
+           progress: Progress) -> BackfillReport:
     """The last pass: every row, its blank cells filled, and the evidence, in file order."""
     records = stream_metadata(source)
     header = next(records)
@@ -160,7 +163,8 @@ def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outpu
     report = BackfillReport()
     formatted: dict[str, str] = {}
     merged = heapq.merge(*map(_unspill, spills), key=lambda item: item[0])
-    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)), merged, strict=True):
+    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)), merged,
+                                           strict=True):
         assert i == j, (i, j)  # every row is in exactly one chunk
         # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
         fills = [f for f in row_fills if f.field in index and not record.cells[index[f.field]].strip()]
@@ -288,7 +292,8 @@ def check_paths(source: str | Path, target: str | Path, evidence: str | Path | N
     for option, out in outputs:
         path = Path(out)
         if path.exists() and not path.is_file():
-            raise ValueError(f"{option} {out}: not a regular file (a device, directory or pipe); give the name of a file to write")
+            raise ValueError(f"{option} {out}: not a regular file (a device, directory or pipe); "
+                             "give the name of a file to write")
         if path.resolve() == src.resolve():
             raise ValueError(f"{option} {out}: is the input file; write to another file (the input is never changed)")
     if evidence is not None and Path(evidence).resolve() == Path(target).resolve():

@@ -84,7 +84,8 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
     if path.is_file():
         return path, [], []
     if path.exists() and not path.is_dir():
-        raise DatasetError(f"{path}: not a regular file nor a directory (a device or pipe?); give a dataset checkout or a metadata.csv")
+        raise DatasetError(f"{path}: not a regular file nor a directory (a device or pipe?); "
+                           "give a dataset checkout or a metadata.csv")
     if not path.is_dir():
         raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
     root = path.resolve()
@@ -101,8 +102,9 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
         for entry in sorted(directory.iterdir(), key=lambda p: p.name):
             rel = f"{folder}/{entry.name}"
             if not _is_utf8(entry.name):
-                raise DatasetError(f"{path}: {folder}/{entry.name.encode('utf-8', 'surrogateescape')!r}: the file name is not "
-                                   "UTF-8, so no row of metadata.csv can name it; rename it, then import again")
+                raise DatasetError(f"{path}: {folder}/{entry.name.encode('utf-8', 'surrogateescape')!r}: "
+                                   "the file name is not UTF-8, so no row of metadata.csv can name it; "
+                                   "rename it, then import again")
             if entry.name.startswith("."):
                 skipped.append(rel)
             elif entry.is_file():
@@ -180,7 +182,8 @@ def _digest(pairs: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress: Progress = _no_progress) -> ImportReport:
+def import_dataset(path: str | Path, engine: Engine, store: MediaStore,
+                   progress: Progress = _no_progress) -> ImportReport:
     csv_path, files, skipped = locate_dataset(path)
     data = csv_path.read_bytes()
     # First pass: check every record (a malformed one raises MetadataFormatError with its line)
@@ -205,7 +208,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
         blob = item.path.read_bytes()
         sha = sha256_hex(blob)
         previous = known.get(item.relpath)
-        if previous is not None and previous.sha256 == sha and (previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
+        if previous is not None and previous.sha256 == sha and (
+                previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
             facts[item.relpath] = MediaFacts(sha, previous.format, previous.width, previous.height,
                                              previous.mode or "", previous.bits, previous.phash, previous.size,
                                              previous.chash, previous.thumb)
@@ -219,7 +223,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     bare = Path(path).is_file()
     if bare:
         # A bare metadata.csv says nothing about the files: keep what an earlier import recorded.
-        facts = {rel: MediaFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size, f.chash, f.thumb)
+        facts = {rel: MediaFacts(f.sha256, f.format, f.width, f.height, f.mode or "", f.bits, f.phash, f.size,
+                                 f.chash, f.thumb)
                  for rel, f in known.items()}
     metadata_sha = sha256_hex(data)
     # a bare metadata.csv says nothing about annotations/ either: keep what was recorded
@@ -239,7 +244,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
                             header_raw=header.raw, header_ending=header.ending, rows=row_count, files=len(files))
         session.add(imp)
         session.flush()
-        _import_rows(session, imp.id, columns, patient_index, filename_index, data, csv_path, row_count, report, progress)
+        _import_rows(session, imp.id, columns, patient_index, filename_index, data, csv_path, row_count, report,
+                     progress)
         _import_files(session, imp.id, facts, known, bare, store, report)
         if not bare:
             report.annotations = dict(store_annotations(session, imp.id, annotations, filenames, store))
@@ -250,7 +256,8 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore, progress
     return report
 
 
-def _import_rows(session, import_id, columns, patient_index, filename_index, data, csv_path, row_count, report, progress) -> None:
+def _import_rows(session, import_id, columns, patient_index, filename_index, data, csv_path, row_count, report,
+                 progress) -> None:
     """Second pass: upsert the rows in batches, recording what was added, changed and removed.
 
     Existing rows are compared by a digest of their raw text, so memory stays bounded by the
@@ -291,7 +298,8 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
                 report.added += 1
                 position += 1
                 continue
-            values = {"position": position, "patientid": record.cells[patient_index], "filename": name, "raw": record.raw,
+            values = {"position": position, "patientid": record.cells[patient_index], "filename": name,
+                      "raw": record.raw,
                       "ending": record.ending, "cells": cells, "typed": typed(record.cells),
                       "last_import_id": import_id, "removed_import_id": None}
             position += 1
@@ -313,7 +321,8 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
         insert_tuples(session, ReleasedRow, _ROW_KEYS, inserts)
         insert_tuples(session, ReleasedRowChange, _CHANGE_KEYS, changes)
     for start in range(0, len(relink), BATCH):
-        session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH])).values(identity_linked=False))
+        session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH]))
+                        .values(identity_linked=False))
     gone = list(existing.items())
     for start in range(0, len(gone), BATCH):
         chunk = gone[start:start + BATCH]
@@ -333,7 +342,8 @@ def _import_files(session, import_id, facts, known, bare, store, report) -> None
     all_files = dict(session.execute(select(ReleasedFile.path, ReleasedFile.id)).all())
     file_rows, file_updates = [], []
     for rel, fact in facts.items():
-        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "chash": fact.chash, "thumb": fact.thumb, "width": fact.width, "height": fact.height,
+        values = {"path": rel, "sha256": fact.sha256, "phash": fact.phash, "chash": fact.chash, "thumb": fact.thumb,
+                  "width": fact.width, "height": fact.height,
                   "format": fact.format, "mode": fact.mode or None, "bits": fact.bits, "size": fact.size,
                   "media_path": store.relpath(fact.sha256), "last_import_id": import_id, "removed_import_id": None}
         if rel in all_files:

@@ -128,7 +128,8 @@ def _physical_records(data: bytes | Iterable[bytes], path: str | Path) -> Iterat
         try:
             piece_text = piece.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MetadataFormatError(path, line_no, f"not UTF-8 (byte 0x{piece[exc.start]:02x} at column {exc.start + 1})") from None
+            raise MetadataFormatError(path, line_no,
+                                      f"not UTF-8 (byte 0x{piece[exc.start]:02x} at column {exc.start + 1})") from None
         if piece_text.endswith("\r\n"):
             body, ending = piece_text[:-2], "\r\n"
         elif piece_text.endswith(("\n", "\r")):
@@ -151,7 +152,8 @@ def _physical_records(data: bytes | Iterable[bytes], path: str | Path) -> Iterat
 
 def _check_bytes(data: bytes, path: str | Path) -> None:
     if data.startswith(b"\xef\xbb\xbf"):
-        raise MetadataFormatError(path, 1, "starts with a UTF-8 byte order mark; pandas would read it into the first column name")
+        raise MetadataFormatError(path, 1, "starts with a UTF-8 byte order mark; "
+                                           "pandas would read it into the first column name")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise MetadataFormatError(path, data.count(b"\n", 0, nul) + 1, "contains a NUL byte")
@@ -195,7 +197,8 @@ def _checked_rows(records: Iterator[Record], width: int, path: str | Path) -> It
             raise MetadataFormatError(path, rec.line, "comment line; pandas.read_csv would read it as a row")
         if len(rec.cells) != width:
             raise MetadataFormatError(
-                path, rec.line, f"{len(rec.cells)} fields where the header has {width} (an unquoted comma or a missing cell)"
+                path, rec.line,
+                f"{len(rec.cells)} fields where the header has {width} (an unquoted comma or a missing cell)"
             )
         yield rec
 

@@ -111,8 +111,10 @@ FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IM
 # --- What the file name says --------------------------------------------------------------------
 
 _EXTENSIONS = compile_fast(r"(?:\.nii)?\.gz$|\.(?:jpe?g|png|gif|bmp|tiff?|webp)$", re.IGNORECASE)
-_VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine", "SUPINE": "AP Supine"}
-_LAST_VIEW_TOKENS = {"pa": "PA", "ap": "AP", "l": "L", "lat": "L", "lateral": "L", "aps": "AP Supine", "supine": "AP Supine"}
+_VIEW_TOKENS = {"PA": "PA", "AP": "AP", "L": "L", "LAT": "L", "LATERAL": "L", "APS": "AP Supine",
+                "SUPINE": "AP Supine"}
+_LAST_VIEW_TOKENS = {"pa": "PA", "ap": "AP", "l": "L", "lat": "L", "lateral": "L", "aps": "AP Supine",
+                     "supine": "AP Supine"}
 _PANEL_IN_NAME = compile_fast(r"(?:[-_.](?:fig)?\d*|fig\d+|f\d+|g\d+|\d)([a-hA-H])\d?$")
 
 
@@ -159,7 +161,8 @@ _PANEL_MARK = compile_fast(
 )
 
 
-_VERB_AFTER_MARK = compile_fast(r"\s*(?:shows?|showed|showing|demonstrat\w*|reveal\w*|depicts?|displays?|is|are|was|were)\b", re.IGNORECASE)
+_VERB_AFTER_MARK = compile_fast(
+    r"\s*(?:shows?|showed|showing|demonstrat\w*|reveal\w*|depicts?|displays?|is|are|was|were)\b", re.IGNORECASE)
 
 
 def _mark_end(note: str, mark_start: int) -> int:
@@ -187,7 +190,8 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
         end = marks[i + 1][1] if i + 1 < len(marks) else len(note)
         s_start, s_end = sentence_at(note, mark_start)
         # "Chest radiograph (A) shows": the label follows its subject; "(D) CT scan on day 9": it opens
-        opens_sentence = not note[s_start:mark_start].strip(" (") or not _VERB_AFTER_MARK.match(note, _mark_end(note, mark_start))
+        opens_sentence = (not note[s_start:mark_start].strip(" (")
+                          or not _VERB_AFTER_MARK.match(note, _mark_end(note, mark_start)))
         if not opens_sentence:
             previous_end = marks[i - 1][2] + 1 if i else 0
             start = max(s_start, previous_end)
@@ -215,7 +219,8 @@ def _figure_text(note: str, filename: str) -> str | None:
     if named is None:
         return None
     number = int(named.group(1) or named.group(2))
-    parts = [note[start:marks[i + 1][1] if i + 1 < len(marks) else len(note)] for i, (n, start) in enumerate(marks) if n == number]
+    parts = [note[start:marks[i + 1][1] if i + 1 < len(marks) else len(note)]
+             for i, (n, start) in enumerate(marks) if n == number]
     return " ".join(parts) if parts else None
 
 
@@ -268,7 +273,8 @@ _URL_SLUG = compile_fast(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/
 
 #: Findings a note alone does not establish: a note says "pneumonia" or "normal" about one film of
 #: a patient whose diagnosis is more specific (a COVID-19 case's admission film can be normal).
-_GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding", "Pneumonia/Aspiration"})
+_GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding",
+                               "Pneumonia/Aspiration"})
 
 
 def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalized] | None = None) -> Normalized:
@@ -295,7 +301,8 @@ def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalize
     if title.value is None:
         return note
     if title.value in _GENERIC_FINDINGS and note.value is not None and str(note.value).startswith("Pneumonia/"):
-        return Normalized(note.value, note.evidence, note.start, note.end, "finding.title-refined-by-note", note.version)
+        return Normalized(note.value, note.evidence, note.start, note.end, "finding.title-refined-by-note",
+                          note.version)
     return title
 
 
@@ -322,7 +329,8 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
         if shared_note:
             words = normalize_modality(shared_note)
             if words.value == MODALITY_XRAY:
-                return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end, "modality.case-words-single-modality", words.version)
+                return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end,
+                                  "modality.case-words-single-modality", words.version)
         return Normalized(None)
     result = normalize_modality(image_text, radiograph_signs=True)
     if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
@@ -370,7 +378,8 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     # such films stay blank (admission_base_told=False).
     placed = case.offset_of(note, image, presenting=presenting, admission_base_told=False)
     if placed is None or placed.value is None:
-        return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1, placed.reason if placed else "")
+        return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1,
+                          placed.reason if placed else "")
     return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
 
 
@@ -395,7 +404,8 @@ def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[s
 # An image word in the sentence of a date: the date is the image's ("Chest radiograph on March 3,
 # 2020", "CT scan on January 9"). Words of other moments in that sentence (onset, travel,
 # admission, discharge, birth) make it another event's date.
-_IMAGE_WORD = compile_fast(r"\b(?:radiograph\w*|x-?ray|cxr|ct|hrct|scan|film|image|imaging|tomograph\w*|rx|tc)\b", re.IGNORECASE)
+_IMAGE_WORD = compile_fast(
+    r"\b(?:radiograph\w*|x-?ray|cxr|ct|hrct|scan|film|image|imaging|tomograph\w*|rx|tc)\b", re.IGNORECASE)
 _OTHER_EVENT = compile_fast(
     r"\b(?:onset|symptom\w*|fever|cough|travel\w*|returned|flew|arriv\w*|admitted|admission|presented|discharged|"
     r"died|born|contact|exposure|visited|test\w*|swab|compar\w*|previous|prior)\b",
@@ -606,7 +616,8 @@ def _combine(field: str, results: list[Normalized]) -> tuple[Normalized | None, 
 
 
 def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[list[Fill]], table_fields: list[str],
-                       first_row_number: int, normalize_note: Callable[[str, str], Normalized]) -> dict[tuple[int, str], Fill | None]:
+                       first_row_number: int,
+                       normalize_note: Callable[[str, str], Normalized]) -> dict[tuple[int, str], Fill | None]:
     """(position in ``group``, field) -> the patient-level fill replacing the row's own (None: no
     fill) for the rows of one patient (``group``: (row index, row)), ``per_row`` their own fills."""
     own_texts = [_patient_text(row) for _, row in group]
@@ -627,7 +638,8 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
             i, _row = group[k]
             number = first_row_number + i
             own = own_fills[k].get(field)
-            if field == "finding" and own is not None and own.rule.startswith(("finding.url-title", "finding.filename", "finding.title")):
+            if field == "finding" and own is not None and own.rule.startswith(
+                    ("finding.url-title", "finding.filename", "finding.title")):
                 continue  # the case title decides the finding
             if combined is None:
                 decided[(k, field)] = None if (own is not None and _reason) else own
@@ -638,16 +650,19 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
                 decided[(k, field)] = None  # the row's note and the patient's notes disagree
                 continue
             own_text = own_texts[k]
-            from_own = bool(own_text) and combined.evidence and combined.evidence in own_text and normalize_note(field, own_text).value == combined.value
+            from_own = (bool(own_text) and combined.evidence and combined.evidence in own_text
+                        and normalize_note(field, own_text).value == combined.value)
             rule = f"{combined.rule}@v{combined.version}"
-            decided[(k, field)] = Fill(number, field, _format(combined.value), combined.evidence, rule if from_own else f"patient:{rule}")
+            decided[(k, field)] = Fill(number, field, _format(combined.value), combined.evidence,
+                                       rule if from_own else f"patient:{rule}")
     return decided
 
 
 _FIELD_ORDER = {f: n for n, f in enumerate(FILLABLE)}
 
 
-def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], list[str], int]) -> list[tuple[int, list[Fill]]]:
+def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], list[str], int]
+                 ) -> list[tuple[int, list[Fill]]]:
     """The final fills of each row of a chunk of whole patients (each a list of (row index, row)):
     the rows' own fills and their patients' combination, computed in one process with one
     normalization of each note per field."""
@@ -685,7 +700,8 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
     )
     siblings = _Siblings()
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings) for note in notes]
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings)
+            for note in notes]
 
 
 def patient_key(patientid: str, url: str) -> tuple[str, str] | None:
@@ -763,7 +779,8 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
     # whole patients per chunk: patient fields combine their notes, per-image fields need to know
     # whether their note is shared and the day labels of their siblings (RowContext)
     chunks = patient_chunks(map(_patient_key, rows), chunk)
-    jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number) for part in chunks)
+    jobs = (([[(i, rows[i]) for i in unit] for unit in part], wanted, table_fields, first_row_number)
+            for part in chunks)
     workers = workers or os.cpu_count() or 1
     per_row: list[list[Fill] | None] = [None] * len(rows)
     if workers <= 1 or len(rows) < 2 * chunk:

@@ -25,22 +25,32 @@ from PIL import Image
 
 # Non-patient kinds, named by the words captions use for them.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
-    ("flow chart", r"\bflow[- ]?(?:chart|diagram)\b|\bflowchart\b|\bstudy (?:design|selection)\b|\binclusion and exclusion\b|\bCONSORT\b|\bPRISMA\b"),
-    ("chart", r"\b(?:bar|line|pie|box|scatter|forest|funnel|violin)[- ]?(?:chart|graph|plot)s?\b|\bgraphs?\b|\bplots?\b|\bhistograms?\b|"
-              r"\bcurves?\b|\btime ?lines?\b|\btime course\b|\bkinetics\b|\bdynamics of\b|\btrend\b|\bincidence\b|\bdistribution of (?:cases|patients)\b|\bROC\b|\bKaplan[- ]Meier\b|\bheat ?map\b"),
+    ("flow chart", r"\bflow[- ]?(?:chart|diagram)\b|\bflowchart\b|\bstudy (?:design|selection)\b|"
+                   r"\binclusion and exclusion\b|\bCONSORT\b|\bPRISMA\b"),
+    ("chart", r"\b(?:bar|line|pie|box|scatter|forest|funnel|violin)[- ]?(?:chart|graph|plot)s?\b|"
+              r"\bgraphs?\b|\bplots?\b|\bhistograms?\b|\bcurves?\b|\btime ?lines?\b|\btime course\b|\bkinetics\b|"
+              r"\bdynamics of\b|\btrend\b|\bincidence\b|\bdistribution of (?:cases|patients)\b|\bROC\b|"
+              r"\bKaplan[- ]Meier\b|\bheat ?map\b"),
     ("table", r"^\s*table\b|\blaboratory (?:results|findings|values|tests) (?:of|during|on)\b"),
-    ("histology", r"\bhisto(?:logy|logical|patholog\w*)\b|\bH\s?&\s?E\b|\bhaematoxylin|\bhematoxylin|\bmicrograph|\bmicroscop\w*|"
-                  r"\bimmunohisto\w*|\bstain(?:ing|ed)\b|\bbiopsy specimen|\bautopsy\b|\bcytolog\w*|\belectron microscop\w*"),
-    ("photograph", r"\bphotograph\w*|\bclinical (?:photo|picture)\w*|\bskin\b|\brash\b|\blesions? on the (?:hand|foot|feet|toe|finger)|\bchilblain|\bendoscop\w*|\bfundus\b"),
-    ("schematic", r"\bschemati\w*|\billustration\b|\bdiagram\b|\bcartoon\b|\bmodel of\b|\bmechanism\b|\bpathway\b|\bworkflow\b|\balgorithm\b|\bstructure of (?:the )?(?:sars|virus|spike)"),
-    ("non-chest imaging", r"\b(?:brain|head|cranial|cerebral|neck|abdomen|abdominal|pelvis|pelvic|spine|spinal|knee|hip|limb|leg|renal|kidney|liver|cardiac MRI)\b|"
-                          r"\bMRI\b|\bMR (?:image|imaging|angiograph)|\bmagnetic resonance\b|\bFLAIR\b|\bDWI\b|\bultrasound\b|\bultrasonograph\w*|\bsonograph\w*|"
-                          r"\bechocardiograph\w*|\bPET\b|\bscintigraph\w*|\bECG\b|\belectrocardiogra\w*|\bEEG\b|\bangiogra\w*"),
+    ("histology", r"\bhisto(?:logy|logical|patholog\w*)\b|\bH\s?&\s?E\b|\bhaematoxylin|\bhematoxylin|\bmicrograph|"
+                  r"\bmicroscop\w*|\bimmunohisto\w*|\bstain(?:ing|ed)\b|\bbiopsy specimen|\bautopsy\b|\bcytolog\w*|"
+                  r"\belectron microscop\w*"),
+    ("photograph", r"\bphotograph\w*|\bclinical (?:photo|picture)\w*|\bskin\b|\brash\b|"
+                   r"\blesions? on the (?:hand|foot|feet|toe|finger)|\bchilblain|\bendoscop\w*|\bfundus\b"),
+    ("schematic", r"\bschemati\w*|\billustration\b|\bdiagram\b|\bcartoon\b|\bmodel of\b|\bmechanism\b|\bpathway\b|"
+                  r"\bworkflow\b|\balgorithm\b|\bstructure of (?:the )?(?:sars|virus|spike)"),
+    ("non-chest imaging",
+     r"\b(?:brain|head|cranial|cerebral|neck|abdomen|abdominal|pelvis|pelvic|spine|spinal|knee|hip|limb|leg|"
+     r"renal|kidney|liver|cardiac MRI)\b|"
+     r"\bMRI\b|\bMR (?:image|imaging|angiograph)|\bmagnetic resonance\b|\bFLAIR\b|\bDWI\b|\bultrasound\b|"
+     r"\bultrasonograph\w*|\bsonograph\w*|\bechocardiograph\w*|\bPET\b|\bscintigraph\w*|\bECG\b|"
+     r"\belectrocardiogra\w*|\bEEG\b|\bangiogra\w*"),
 ))
 # Chest imaging named in a caption: the figure shows (at least partly) what the dataset holds.
 _CHEST_IMAGING = re.compile(
-    r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|\bcomputed tomograph\w*|"
-    r"\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b", re.I)
+    r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|"
+    r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b",
+    re.I)
 # Chest words that do not make a non-chest image a chest one ("brain MRI in a patient with pneumonia").
 _PATIENT_CONTEXT = re.compile(r"\bpneumonia\b|\bCOVID-19\b", re.I)
 
@@ -71,7 +81,8 @@ def caption_kind(caption: str) -> Verdict | None:
 
 def _only_context(text: str, chest: re.Match[str]) -> bool:
     """True when every chest word of a non-chest caption is about the disease, not the image."""
-    return all(_PATIENT_CONTEXT.search(text[max(0, m.start() - 12):m.end() + 12]) for m in _CHEST_IMAGING.finditer(text))
+    return all(_PATIENT_CONTEXT.search(text[max(0, m.start() - 12):m.end() + 12])
+               for m in _CHEST_IMAGING.finditer(text))
 
 
 def pixel_kind(image_bytes: bytes) -> Verdict | None:
@@ -87,5 +98,6 @@ def pixel_kind(image_bytes: bytes) -> Verdict | None:
     white = float(np.mean(gray > 235))
     midtones = float(np.mean((gray > 40) & (gray < 215)))
     if white > 0.6 and midtones < 0.15:
-        return Verdict("chart or diagram", f"{white:.0%} white and {midtones:.0%} mid-grey pixels (a chart, table or diagram)")
+        return Verdict("chart or diagram",
+                       f"{white:.0%} white and {midtones:.0%} mid-grey pixels (a chart, table or diagram)")
     return None

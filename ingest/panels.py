@@ -160,7 +160,8 @@ def caption_lead(caption: str) -> str:
 def _mid_sentence(caption: str, start: int) -> bool:
     """A marker inside a sentence ("CXR at presentation (A) shows ..."), not opening one."""
     before = caption[:start].rstrip()
-    return bool(before) and (before[-1].isalnum() or before[-1] == ")") and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:])
+    return (bool(before) and (before[-1].isalnum() or before[-1] == ")")
+            and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:]))
 
 
 def _tidy(text: str) -> str:
@@ -262,7 +263,8 @@ def _cut(is_bg: np.ndarray, box: Box, min_gutter: int, depth: int = 0, is_gap: n
         if not gutters:
             continue
         cuts = [0] + [(s + e) // 2 for s, e in gutters] + [len(line_bg)]
-        pieces = [(x0 + a, y0, x0 + b, y1) if axis == "x" else (x0, y0 + a, x1, y0 + b) for a, b in zip(cuts, cuts[1:])]
+        pieces = [(x0 + a, y0, x0 + b, y1) if axis == "x" else (x0, y0 + a, x1, y0 + b)
+                  for a, b in zip(cuts, cuts[1:])]
         out: list[Box] = []
         for piece in pieces:
             out.extend(_cut(is_bg, piece, min_gutter, depth + 1, is_gap))
@@ -280,7 +282,8 @@ def _reading_order(boxes: list[Box]) -> list[Box]:
     for box in sorted(boxes, key=lambda b: (b[1], b[0])):
         for row in rows:
             ref = row[0]
-            if box[1] < ref[3] and box[3] > ref[1] and abs((box[1] + box[3]) / 2 - (ref[1] + ref[3]) / 2) < (ref[3] - ref[1]) / 2:
+            if (box[1] < ref[3] and box[3] > ref[1]
+                    and abs((box[1] + box[3]) / 2 - (ref[1] + ref[3]) / 2) < (ref[3] - ref[1]) / 2):
                 row.append(box)
                 break
         else:
@@ -354,7 +357,8 @@ def _merge_glyphs(boxes: list[Box]) -> list[Box]:
     for box in sorted(boxes):
         for i, other in enumerate(merged):
             if box[0] <= other[2] + 3 and other[0] <= box[2] + 3 and box[1] <= other[3] + 3 and other[1] <= box[3] + 3:
-                merged[i] = (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3]))
+                merged[i] = (min(box[0], other[0]), min(box[1], other[1]),
+                             max(box[2], other[2]), max(box[3], other[3]))
                 break
         else:
             merged.append(box)
@@ -402,13 +406,15 @@ def _letter_grid(gray: np.ndarray, content: Box, expected: int | None) -> list[B
     """The rows x cols grid of equal cells over ``content`` whose every cell has a letter in its
     corner (and whose cells shifted by half a cell have none): [] when no grid is that clear."""
     x0, y0, x1, y1 = content
-    shapes = [(r, c) for r in range(1, 5) for c in range(1, 6) if r * c >= 2 and (expected is None or r * c == expected)]
+    shapes = [(r, c) for r in range(1, 5) for c in range(1, 6)
+              if r * c >= 2 and (expected is None or r * c == expected)]
     found: list[list[Box]] = []
     for rows, cols in shapes:
         cw, ch = (x1 - x0) / cols, (y1 - y0) / rows
         if min(cw, ch) < 32 or not 0.33 <= cw / ch <= 3.0:
             continue
-        cells = [(int(round(x0 + c * cw)), int(round(y0 + r * ch)), int(round(x0 + (c + 1) * cw)), int(round(y0 + (r + 1) * ch)))
+        cells = [(int(round(x0 + c * cw)), int(round(y0 + r * ch)),
+                  int(round(x0 + (c + 1) * cw)), int(round(y0 + (r + 1) * ch)))
                  for r in range(rows) for c in range(cols)]
         if all(_has_letter(gray, cell) for cell in cells):
             found.append(cells)
@@ -431,7 +437,8 @@ def _gutter_masks(gray: np.ndarray, background: int, tolerance: int) -> list[tup
     figure: their black surrounds make the gutter, the white the margins)."""
     near = {bg: np.abs(gray - bg) <= tolerance for bg in (255, 0)}
     dark_or_white = (gray <= 40) | near[255]
-    return [(background, near[background], near[background]), (255 - background, near[255 - background], near[255 - background]),
+    return [(background, near[background], near[background]),
+            (255 - background, near[255 - background], near[255 - background]),
             (255, near[255], dark_or_white)]
 
 
@@ -477,7 +484,8 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
         grid = _letter_anchored(gray, content, expected, whole.background) or _letter_grid(gray, content, expected)
         if grid:
             panels = [Panel(box=b, png=_png(image, b)) for b in grid]
-            return PanelSplit(panels=panels, reliable=True, reason=f"{len(panels)} panels found by their letters (no gutter)",
+            return PanelSplit(panels=panels, reliable=True,
+                              reason=f"{len(panels)} panels found by their letters (no gutter)",
                               width=width, height=height, background=whole.background, extra={"min_gutter_px": 0})
     if len(boxes) <= 1:
         whole.reliable = expected in (None, 1)
@@ -518,7 +526,8 @@ def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
         return split
     own = split_panels(image_bytes, None)
     if own.reliable and (len(own.panels) > 1 or own.panels[0].box != (0, 0, own.width, own.height)):
-        own.reason = f"the caption letters {lettered} panels, the image has {len(own.panels)} ({own.reason or 'one panel'})"
+        own.reason = (f"the caption letters {lettered} panels, the image has {len(own.panels)} "
+                      f"({own.reason or 'one panel'})")
         own.extra["letters_disagree"] = True
         return own
     return split

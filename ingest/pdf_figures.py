@@ -192,7 +192,8 @@ def _caption_text(lines: list[_Line], start: _Line, next_lines: list[_Line] | No
     if not finished and next_lines and (line is None or line.top - previous.bottom > 1.2 * start.size):
         previous = None
         for nl in next_lines:
-            if abs(nl.size - start.size) > 0.3 or (previous is not None and nl.top - previous.bottom > 1.2 * start.size):
+            if abs(nl.size - start.size) > 0.3 or (
+                    previous is not None and nl.top - previous.bottom > 1.2 * start.size):
                 break
             text.append(nl.text)
             previous = nl
@@ -258,11 +259,13 @@ def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
             lines = page_lines[index]
             captions = [(l, m) for l in lines if (m := _is_caption(l))]
             used: set[int] = set()
-            images = [i for i in page.images if (i["x1"] - i["x0"]) >= _MIN_IMAGE_PT and (i["bottom"] - i["top"]) >= _MIN_IMAGE_PT]
+            images = [i for i in page.images
+                      if (i["x1"] - i["x0"]) >= _MIN_IMAGE_PT and (i["bottom"] - i["top"]) >= _MIN_IMAGE_PT]
             page_area = float(page.width * page.height)
             scans = [i for i in images if (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.6 * page_area]
             images = [i for i in images if i not in scans]
-            candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [(_union(g), g, None) for g in _groups(images)]
+            candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [
+                (_union(g), g, None) for g in _groups(images)]
             for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
                 best = None
                 for k, (line, _m) in enumerate(captions):
@@ -295,7 +298,8 @@ def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
     return unique
 
 
-def _figure(page, pages, page_lines, index, bbox, group, line: _Line, m: re.Match, scan: dict | None = None) -> PdfFigure:
+def _figure(page, pages, page_lines, index, bbox, group, line: _Line, m: re.Match,
+            scan: dict | None = None) -> PdfFigure:
     lines = page_lines[index]
     middle = float(page.width) / 2
     next_lines: list[_Line] = []

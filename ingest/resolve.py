@@ -121,7 +121,8 @@ def parse_europe_pmc_search(body: bytes | str, url: str = "", *, doi: str = "", 
     for hit in results:
         if not isinstance(hit, dict):
             continue
-        same = (doi and str(hit.get("doi") or "").lower() == doi.lower()) or (pmid and str(hit.get("pmid") or "") == pmid)
+        same = ((doi and str(hit.get("doi") or "").lower() == doi.lower())
+                or (pmid and str(hit.get("pmid") or "") == pmid))
         if not same:
             continue
         pmcid = _pmcid(hit.get("pmcid"))
@@ -135,7 +136,8 @@ def parse_crossref_pii(body: bytes | str, url: str = "", *, pii: str = "") -> Id
     """Crossref ``works?filter=alternative-id:<PII>`` -> the DOI of the one work carrying that PII."""
     data = _json(body, url, "Crossref works")
     items = (((data or {}).get("message") or {}).get("items") or []) if isinstance(data, dict) else []
-    matching = [i for i in items if isinstance(i, dict) and pii.upper() in [str(a).upper() for a in i.get("alternative-id") or []]]
+    matching = [i for i in items
+                if isinstance(i, dict) and pii.upper() in [str(a).upper() for a in i.get("alternative-id") or []]]
     if len(matching) != 1:
         return Ids(error=f"{len(matching)} Crossref works carry this PII")
     return Ids(doi=str(matching[0].get("DOI") or "").lower())

@@ -44,7 +44,8 @@ FINDING_QUERIES: dict[str, str] = {
 }
 #: The default searches of the case sites: COVID first (the most cases), then every finding.
 CASE_SITE_QUERIES: tuple[str, ...] = tuple(dict.fromkeys(
-    ["COVID", "COVID-19", "SARS", "MERS", "ARDS", *(FINDING_QUERIES[p] for p in FINDING_PATHS if p in FINDING_QUERIES)]))
+    ["COVID", "COVID-19", "SARS", "MERS", "ARDS",
+     *(FINDING_QUERIES[p] for p in FINDING_PATHS if p in FINDING_QUERIES)]))
 
 
 def split_queries(text: str) -> list[str]:

@@ -96,7 +96,8 @@ def validate_value(field: str, value: str, image_level: bool) -> str:
         raise ReviewError("finding cannot be blank: write `todo` (not yet known) or `Unknown`")
     if value == "":
         return value
-    problems = [p for p in parse_cell(field, value).problems if p.severity == ERROR and p.rule not in RECORDABLE_PROBLEMS]
+    problems = [p for p in parse_cell(field, value).problems
+                if p.severity == ERROR and p.rule not in RECORDABLE_PROBLEMS]
     if field == "license" and value not in LICENSES:
         raise ReviewError(f"license {value!r} is not one of the known licenses ({', '.join(LICENSES[:3])}, ...)")
     if problems:

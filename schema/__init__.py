@@ -299,17 +299,20 @@ def finding_problems(finding: str) -> list[Problem]:
     for seg in segments:
         if seg != seg.strip():
             problems.append(
-                Problem("finding.whitespace", f"segment {seg!r} has surrounding whitespace: torchxrayvision makes it a separate label")
+                Problem("finding.whitespace",
+                        f"segment {seg!r} has surrounding whitespace: torchxrayvision makes it a separate label")
             )
         bad = sorted(set(seg) & REGEX_METACHARACTERS)
         if bad:
             problems.append(
-                Problem("finding.regex", f"segment {seg!r} contains regex metacharacters {''.join(bad)!r}: torchxrayvision matches segments as regular expressions")
+                Problem("finding.regex", f"segment {seg!r} contains regex metacharacters {''.join(bad)!r}: "
+                                         "torchxrayvision matches segments as regular expressions")
             )
     if not problems and finding not in FINDING_PATHS:
         unknown = [s for s in segments if s not in FINDING_SEGMENTS]
         if unknown:
-            problems.append(Problem("finding.vocabulary", f"segment(s) {', '.join(map(repr, unknown))} not in the finding vocabulary"))
+            problems.append(Problem("finding.vocabulary",
+                                    f"segment(s) {', '.join(map(repr, unknown))} not in the finding vocabulary"))
         else:
             problems.append(Problem("finding.path", f"{finding!r} is not a path of the finding hierarchy"))
     return problems
@@ -335,7 +338,8 @@ def _number(column: str, raw: str, integer: bool) -> ParsedCell:
     problems = []
     low, high = NUMERIC_RANGES.get(column, (None, None))
     if low is not None and not (low <= value <= high):
-        problems.append(Problem(f"{column}.range", f"{raw.strip()} is outside the plausible range {low:g} to {high:g}"))
+        problems.append(Problem(f"{column}.range",
+                                f"{raw.strip()} is outside the plausible range {low:g} to {high:g}"))
     if column == "age" and value < ADULT_AGE:
         problems.append(Problem("age.adult", f"age {raw.strip()} is under {ADULT_AGE}: no minors in the dataset"))
     return ParsedCell(value, tuple(problems))
@@ -352,7 +356,8 @@ def _choice(column: str, raw: str, allowed: tuple[str, ...]) -> ParsedCell:
 def _parse_patientid(raw: str) -> ParsedCell:
     if PATIENTID_RE.fullmatch(raw):
         return ParsedCell(raw)
-    return ParsedCell(raw or None, (Problem("patientid.format", f"patientid {raw!r} is not a number with an optional letter suffix"),))
+    return ParsedCell(raw or None, (Problem("patientid.format",
+                                            f"patientid {raw!r} is not a number with an optional letter suffix"),))
 
 
 def _parse_date(raw: str) -> ParsedCell:
@@ -383,7 +388,8 @@ def _parse_license(raw: str) -> ParsedCell:
         return ParsedCell(None)
     if text in LICENSES:
         return ParsedCell(text)
-    return ParsedCell(text, (Problem("license.vocabulary", f"license {raw!r} is not a recognised license string", WARNING),))
+    return ParsedCell(text, (Problem("license.vocabulary", f"license {raw!r} is not a recognised license string",
+                                     WARNING),))
 
 
 def _parse_filename(raw: str) -> ParsedCell:
@@ -431,7 +437,8 @@ def parse_cell(column: str, raw: str) -> ParsedCell:
         extra = Problem(f"{column}.whitespace", f"{raw!r} has stray surrounding whitespace", WARNING)
         return ParsedCell(parsed.value, parsed.problems + (extra,))
     if raw and not raw.strip():
-        return ParsedCell(None, (Problem(f"{column}.whitespace", f"{raw!r} is whitespace only; write a blank cell", WARNING),))
+        return ParsedCell(None, (Problem(f"{column}.whitespace", f"{raw!r} is whitespace only; write a blank cell",
+                                         WARNING),))
     return parsed
 
 
@@ -440,13 +447,16 @@ def row_problems(row: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
     modality, view, folder = row.get("modality", ""), row.get("view", ""), row.get("folder", "")
     filename = row.get("filename", "")
-    if modality in VIEWS_BY_MODALITY and view and view in XRAY_VIEWS + CT_VIEWS and view not in VIEWS_BY_MODALITY[modality]:
-        problems.append(Problem("view.modality", f"view {view!r} is not a {modality} view ({', '.join(VIEWS_BY_MODALITY[modality])})"))
+    if (modality in VIEWS_BY_MODALITY and view and view in XRAY_VIEWS + CT_VIEWS
+            and view not in VIEWS_BY_MODALITY[modality]):
+        problems.append(Problem("view.modality",
+                                f"view {view!r} is not a {modality} view ({', '.join(VIEWS_BY_MODALITY[modality])})"))
     if folder == FOLDER_VOLUMES:
         if modality != MODALITY_CT:
             problems.append(Problem("folder.modality", f"a file in volumes/ must be CT, not {modality or 'blank'}"))
         if view in XRAY_VIEWS:
-            problems.append(Problem("view.volume", f"a CT volume never carries an X-ray view ({view!r}); torchxrayvision would try to read it as an image"))
+            problems.append(Problem("view.volume", f"a CT volume never carries an X-ray view ({view!r}); "
+                                                   "torchxrayvision would try to read it as an image"))
         if not filename.lower().endswith(".nii.gz"):
             problems.append(Problem("folder.extension", f"volumes/ holds gzipped NIfTI (.nii.gz), not {filename!r}"))
     elif folder == FOLDER_IMAGES and filename.lower().endswith((".nii", ".nii.gz")):

@@ -105,7 +105,8 @@ class PostgresScratch:
         not the template's."""
         name = make_url(url).database
         # A test may leave an engine behind, its pooled connections even inside a transaction.
-        self._execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        self._execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                      " AND pid <> pg_backend_pid()")
         engine = create_engine(self.url_of(name), poolclass=NullPool)
         try:
             if self._template_ready and self._empty_if_head(engine):
@@ -126,12 +127,14 @@ class PostgresScratch:
         if current_revision(engine) != head_revision():
             return False
         with engine.begin() as conn:
-            present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+            present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+                          .scalars())
             if present != {t.name for t in Base.metadata.sorted_tables} | {"alembic_version"}:
                 return False
             for table in reversed(Base.metadata.sorted_tables):  # children before parents
                 conn.execute(table.delete())
-            for sequence in conn.execute(text("SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = current_schema()")).scalars():
+            for sequence in conn.execute(text("SELECT quote_ident(sequencename) FROM pg_sequences"
+                                              " WHERE schemaname = current_schema()")).scalars():
                 conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
         return True
 

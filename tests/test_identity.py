@@ -30,8 +30,8 @@ def test_every_radiopaedia_slug_form_names_the_slug(reference):
 
 
 def test_a_radiopaedia_case_is_known_by_its_rid_slug_doi_and_the_permalink_that_reached_it():
-    aliases = RADIOPAEDIA.record_aliases("75037", "https://radiopaedia.org/cases/covid-19-pneumonia-15", "10.53347/rID-75037",
-                                         ["75037", "https://radiopaedia.org/cases/75037"])
+    aliases = RADIOPAEDIA.record_aliases("75037", "https://radiopaedia.org/cases/covid-19-pneumonia-15",
+                                         "10.53347/rID-75037", ["75037", "https://radiopaedia.org/cases/75037"])
     assert aliases == ["rid:75037", "slug:covid-19-pneumonia-15"]
     assert RADIOPAEDIA.document_key(aliases) == "75037"
 
@@ -49,8 +49,9 @@ def test_a_credit_line_alone_claims_no_row_of_another_site():
 
 
 @pytest.mark.parametrize("reference", [
-    "16672", "CASE 16672", "https://www.eurorad.org/case/16672", "https://eurorad.org/case/16672/", "https://www.eurorad.org/case/16672?lang=en",
-    "https://www.eurorad.org/case/16672/teaching-case", "https://www.eurorad.org/teaching-case/16672", "10.35100/eurorad/case.16672",
+    "16672", "CASE 16672", "https://www.eurorad.org/case/16672", "https://eurorad.org/case/16672/",
+    "https://www.eurorad.org/case/16672?lang=en", "https://www.eurorad.org/case/16672/teaching-case",
+    "https://www.eurorad.org/teaching-case/16672", "10.35100/eurorad/case.16672",
 ])
 def test_every_eurorad_form_names_the_case_number(reference):
     assert EURORAD.reference_aliases(reference) == ["case:16672"]
@@ -64,8 +65,9 @@ def test_a_eurorad_patient_of_a_multi_patient_page_keeps_its_own_key_under_the_p
 
 @pytest.mark.parametrize("reference", [
     "40", "https://www.sirm.org/2020/03/11/covid-19-caso-40/", "https://sirm.org/2020/03/11/covid-19-caso-40",
-    "https://archivio.sirm.org/2020/03/11/covid-19-caso-40/", "https://archivio.sirm.org/2020/03/11/covid-19-caso-40/?print=print",
-    "https://www.sirm.org/covid-19-caso-40/", "https://www.sirm.org/?name=covid-19-caso-40", "www.sirm.org/2020/03/11/covid-19-caso-40/",
+    "https://archivio.sirm.org/2020/03/11/covid-19-caso-40/",
+    "https://archivio.sirm.org/2020/03/11/covid-19-caso-40/?print=print", "https://www.sirm.org/covid-19-caso-40/",
+    "https://www.sirm.org/?name=covid-19-caso-40", "www.sirm.org/2020/03/11/covid-19-caso-40/",
 ])
 def test_every_sirm_host_and_permalink_names_the_post_slug(reference):
     assert SIRM.reference_aliases(reference) == ["slug:covid-19-caso-40"]
@@ -108,12 +110,14 @@ def test_a_released_nature_url_and_its_doi_name_one_paper():
 
 
 def test_a_paper_is_keyed_by_its_doi_when_known_else_its_pmcid():
-    assert PAPERS.document_key(PAPERS.reference_aliases("PMC7251234") + ["doi:10.1016/j.radcr.2020.05.017"]) == "10.1016/j.radcr.2020.05.017"
+    assert PAPERS.document_key(PAPERS.reference_aliases("PMC7251234") + ["doi:10.1016/j.radcr.2020.05.017"]) == (
+        "10.1016/j.radcr.2020.05.017")
     assert PAPERS.document_key(PAPERS.reference_aliases("PMC7251234")) == "pmc:PMC7251234"
 
 
 def test_a_papers_case_takes_the_papers_key_and_keeps_its_patient():
-    assert PAPERS.rekey("pmc:PMC7251234#patient2", "10.1016/j.radcr.2020.05.017") == "10.1016/j.radcr.2020.05.017#patient2"
+    assert PAPERS.rekey("pmc:PMC7251234#patient2", "10.1016/j.radcr.2020.05.017") == (
+        "10.1016/j.radcr.2020.05.017#patient2")
     assert PAPERS.rekey("10.1016/j.radcr.2020.05.017#fig3", "pmc:PMC7251234") == "pmc:PMC7251234#fig3"
 
 
@@ -135,5 +139,6 @@ def test_rows_of_the_real_sample_are_claimed_by_the_source_their_url_names():
     for source, count in hosts.items():
         assert claimed[source] == count, source
     # Every row with a DOI that is not a case site's is a paper's.
-    papers = sum(1 for r in rows if r["doi"].strip() and not any(h in r["url"] for h in ("radiopaedia", "eurorad", "sirm")))
+    papers = sum(1 for r in rows
+                 if r["doi"].strip() and not any(h in r["url"] for h in ("radiopaedia", "eurorad", "sirm")))
     assert claimed["publications"] >= papers

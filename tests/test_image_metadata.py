@@ -71,7 +71,8 @@ def jpeg_with_everything() -> tuple[bytes, bytes]:
     plain = out.getvalue()
     assert plain[2:4] == b"\xff\xe0"  # APP0 JFIF first
     app0_end = 4 + struct.unpack(">H", plain[4:6])[0]
-    extra = (_segment(0xE1, b"Exif\x00\x00" + _exif_block()) + _segment(0xE1, XMP) + _segment(0xE2, ICC) + _segment(0xEC, DUCKY)
+    extra = (_segment(0xE1, b"Exif\x00\x00" + _exif_block()) + _segment(0xE1, XMP) + _segment(0xE2, ICC)
+             + _segment(0xEC, DUCKY)
              + _segment(0xED, IPTC) + _segment(0xFE, b"scanned by " + PATIENT))
     return plain, plain[:app0_end] + extra + plain[app0_end:]
 
@@ -126,7 +127,8 @@ def test_fill_bytes_before_a_marker_are_tolerated(jpeg_with_everything):
     assert np.array_equal(_decoded(clean), _decoded(plain))
 
 
-@pytest.mark.parametrize("data", [b"", b"<!doctype html><html>not an image</html>", b"\x89PNG\r\n\x1a\n" + b"\x00" * 30, b"\xff\xd8"])
+@pytest.mark.parametrize("data", [b"", b"<!doctype html><html>not an image</html>",
+                                  b"\x89PNG\r\n\x1a\n" + b"\x00" * 30, b"\xff\xd8"])
 def test_non_jpeg_bytes_are_left_alone(data):
     assert strip_jpeg_metadata(data) == (data, [])
 
@@ -150,7 +152,8 @@ def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+    return (struct.pack(">I", len(payload)) + kind + payload
+            + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
 
 
 @pytest.fixture
@@ -188,7 +191,8 @@ def test_png_pixel_chunks_are_copied_byte_for_byte(png_with_text):
     clean, _ = strip_png_metadata(dirty)
     kept = [(kind, raw) for kind, raw in _chunks(dirty) if kind not in {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}]
     assert _chunks(clean) == kept
-    assert next(kind for kind, _ in kept) == b"IHDR" and b"pHYs" in [kind for kind, _ in kept] and kept[-1][0] == b"IEND"
+    assert (next(kind for kind, _ in kept) == b"IHDR" and b"pHYs" in [kind for kind, _ in kept]
+            and kept[-1][0] == b"IEND")
     assert np.array_equal(_decoded(clean), _decoded(dirty))
     assert np.array_equal(_decoded(clean), _decoded(plain))
 

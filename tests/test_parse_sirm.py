@@ -11,7 +11,8 @@ from ingest.pages import ParseError
 from ingest.sirm import canonical_sirm_url, parse_sirm_listing, parse_sirm_post, sirm_case_url, sirm_source_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sirm"
-EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.expected.json"))}
+EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
+            for p in sorted(FIXTURES.glob("*.expected.json"))}
 LISTINGS = sorted(n for n, e in EXPECTED.items() if e["kind"] == "listing")
 POSTS = sorted(n for n, e in EXPECTED.items() if e["kind"] == "post")
 POST_FIELDS = ("source", "source_key", "url", "title", "license_text", "published", "authors", "institution",
@@ -150,7 +151,8 @@ def test_a_post_presenting_two_patients_gives_one_case_each():
     records = parse_sirm_posts(_html("post_caso_102_two_patients"), "https://www.sirm.org/2020/04/23/covid-19-caso-102/")
     assert [r.source_key for r in records] == ["covid-19-caso-102-p1", "covid-19-caso-102-p2"]
     first, second = records
-    assert (first.age_text, first.sex_text, second.age_text, second.sex_text) == ("67 anni", "uomo", "63 anni", "donna")
+    assert (first.age_text, first.sex_text, second.age_text, second.sex_text) == (
+        "67 anni", "uomo", "63 anni", "donna")
     # each patient's images are the ones in its own section of the post
     assert [i.source_url.rsplit("/", 1)[-1] for i in first.images] == ["RX-paziente-1.jpeg"]
     assert [i.source_url.rsplit("/", 1)[-1] for i in second.images] == ["TC-paziente-2.jpeg"]

@@ -11,7 +11,8 @@ def test_every_finding_has_a_search(path):
     assert FINDING_QUERIES[path] in CASE_SITE_QUERIES
 
 
-@pytest.mark.parametrize("query", ["COVID", "COVID-19", "SARS", "MERS", "ARDS", "pneumocystis pneumonia", "pneumococcal pneumonia"])
+@pytest.mark.parametrize("query", ["COVID", "COVID-19", "SARS", "MERS", "ARDS", "pneumocystis pneumonia",
+                                   "pneumococcal pneumonia"])
 def test_the_issues_scope_is_searched(query):
     assert query in CASE_SITE_QUERIES
 

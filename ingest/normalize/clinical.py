@@ -65,7 +65,8 @@ def _flag(rule: FlagRule, text: str) -> Normalized:
     skipped: tuple[int, int, str] | None = None
     ctx = text_context(text)
     low = ctx.lower
-    for pattern, is_yes, keys, tokens in ((rule.yes, True, rule.yes_keys, rule.yes_tokens), (rule.no, False, rule.no_keys, rule.no_tokens)):
+    for pattern, is_yes, keys, tokens in ((rule.yes, True, rule.yes_keys, rule.yes_tokens),
+                                          (rule.no, False, rule.no_keys, rule.no_tokens)):
         if pattern is None or ((keys or tokens) and not has_any(low, keys) and not ctx.words & tokens):
             continue
         for m in pattern.finditer(text):
@@ -120,7 +121,8 @@ INTUBATED = FlagRule(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy|\btracheotomy|\btracheostomia|\bextubat\w*|\bestubat\w*",
         _I,
     ),
-    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "ventilator", "endotracheal", "tracheost", "tracheot", "extubat", "estubat"),
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "ventilator",
+              "endotracheal", "tracheost", "tracheot", "extubat", "estubat"),
     yes_tokens=frozenset({"iot", "ett", "et"}),
 )
 INTUBATION_PRESENT = FlagRule(
@@ -132,7 +134,8 @@ INTUBATION_PRESENT = FlagRule(
         r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]",
         _I,
     ),
-    compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
+    compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|"
+            r"\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
     yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat"),
     yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),
@@ -173,19 +176,22 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
-        r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
+        r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|"
+        r"\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
         r"\bnon-?invasive\s+ventilation|\b\d+\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\s+(?:of\s+)?(?:O2|oxygen)|"
         r"\boxygen\s+(?:requirements?|via|by\s+mask|mask|through)|\b(?:requir\w+|needing|needed|dependent\s+on|on)\s+(?:supplemental\s+)?oxygen\b|"
         r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia",
         _I,
     ),
-    yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive", "ossigen", "oxigen"),
+    yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive",
+              "ossigen", "oxigen"),
     yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
 )
 EXTUBATED = FlagRule(
     "extubated",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
-    compile(r"\bextubat\w*|\bestubat\w*|\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
+    compile(r"\bextubat\w*|\bestubat\w*|"
+            r"\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
     compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
     yes_keys=("extubat", "estubat", "weaned"),
     no_keys=("extubation", "intubat"),
@@ -206,7 +212,9 @@ SURVIVAL = FlagRule(
     ),
     negation_means_no=False,
     yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
-    no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso", "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy", "did not survive"),
+    no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
+             "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
+             "did not survive"),
     yes_name="discharged-or-recovered",
     no_name="died",
 )
@@ -215,7 +223,8 @@ SURVIVAL = FlagRule(
 INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrd\d]"))
 
-FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED, SURVIVAL)}
+FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
+                                  SURVIVAL)}
 
 
 @lru_cache(maxsize=8192)
@@ -269,7 +278,8 @@ RT_PCR_VERSION = 2
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
 _TEST = compile(
-    r"\b(?:rRT-PCR|RT-?PCR|qRT-PCR|qPCR|real[- ]time\s+(?:reverse[- ]transcri\w+[- ])?(?:[- ]?polymerase\s+chain\s+reaction|PCR)|"
+    r"\b(?:rRT-PCR|RT-?PCR|qRT-PCR|qPCR|"
+    r"real[- ]time\s+(?:reverse[- ]transcri\w+[- ])?(?:[- ]?polymerase\s+chain\s+reaction|PCR)|"
     r"reverse[- ]transcri\w+[- ]+polymerase[- ]+chain[- ]+reaction|polymerase\s+chain\s+reaction|"
     r"PCR(?!\s*[:=]?\s*(?:[<>≤≥]?\s*\d|mg|value|level|\())|"
     r"nucleic\s+acid(?:\s+(?:test|amplification|testing|detection))?|NAAT|swabs?|tampon[ei]|tamponi|hisopo|frotis|Abstrich|"
@@ -305,14 +315,17 @@ _RESULT_TENSE = compile(r"\b(?:was|were|resulted|came\s+back|returned|proved|tes
 _COVID = r"(?:COVID-?19|COVID|SARS-?CoV-?2|2019-nCoV|nCoV|novel\s+coronavirus|coronavirus)"
 # Positive without a test: the maintainers' "Unclear".
 _UNNAMED_POSITIVE = compile(
-    rf"\b(?:confirmed|tested\s+positive|test\w*\s+(?:was\s+)?positive|positive\s+(?:for|to)\s+{_COVID}|{_COVID}[- ](?:positive|confirmed)|"
-    rf"confirmed\s+(?:case\s+of\s+)?{_COVID}|{_COVID}\s+(?:infection\s+)?(?:was|has\s+been)\s+confirmed|positiv[oa]\s+(?:al|per)\s+{_COVID})",
+    rf"\b(?:confirmed|tested\s+positive|test\w*\s+(?:was\s+)?positive|positive\s+(?:for|to)\s+{_COVID}|"
+    rf"{_COVID}[- ](?:positive|confirmed)|"
+    rf"confirmed\s+(?:case\s+of\s+)?{_COVID}|{_COVID}\s+(?:infection\s+)?(?:was|has\s+been)\s+confirmed|"
+    rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
     re.IGNORECASE,
 )
 
 
 #: Gates: a test word, and the words of an unnamed positive.
-_TEST_KEYS = ("pcr", "polymerase", "nucleic", "naat", "swab", "tampon", "hisopo", "frotis", "abstrich", "buffer", "rna")
+_TEST_KEYS = ("pcr", "polymerase", "nucleic", "naat", "swab", "tampon", "hisopo", "frotis", "abstrich", "buffer",
+              "rna")
 _UNNAMED_KEYS = ("confirm", "positiv")
 
 
@@ -340,7 +353,8 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
         s_start, s_end = sentence_at(text, m.start())
         window = text[max(s_start, m.start() - 80):min(s_end, m.end() + 80)]
         offset = max(s_start, m.start() - 80)
-        if about_other_person(text, m.start(), m.end()) and not re.search(r"\b(?:patient|he|she|his|her)\b", text[c_start:c_end], re.I):
+        if about_other_person(text, m.start(), m.end()) and not re.search(r"\b(?:patient|he|she|his|her)\b",
+                                                                          text[c_start:c_end], re.I):
             continue
         pos = _POSITIVE.search(window)
         neg = _NEGATIVE.search(window)
@@ -367,7 +381,8 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
         # a positive test at any point is Y, whatever later tests say
         return found(PCR_YES, text, positive[0], positive[1], "rt_pcr.test-named", RT_PCR_VERSION)
     unnamed = _UNNAMED_POSITIVE.search(text) if has_any(low, _UNNAMED_KEYS) else None
-    if unnamed and (negated(text, unnamed.start(), unnamed.end()) or about_other_person(text, unnamed.start(), unnamed.end())
+    if unnamed and (negated(text, unnamed.start(), unnamed.end())
+                    or about_other_person(text, unnamed.start(), unnamed.end())
                     or hypothetical(text, unnamed.start(), end=unnamed.end())):
         unnamed = None
     if negative and not unnamed:
@@ -375,7 +390,9 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
     if unnamed:
         return found(PCR_UNCLEAR, text, unnamed.start(), unnamed.end(), "rt_pcr.no-test-named", RT_PCR_VERSION)
     if later_negative:
-        return blank("a negative test worded as following an earlier one whose result is not stated", text, later_negative[0], later_negative[1], "rt_pcr.later-negative", RT_PCR_VERSION)
+        return blank("a negative test worded as following an earlier one whose result is not stated", text,
+                     later_negative[0], later_negative[1], "rt_pcr.later-negative", RT_PCR_VERSION)
     if hedged:
-        return blank("a conditional or hedged test result", text, hedged[0], hedged[1], "rt_pcr.hypothetical", RT_PCR_VERSION)
+        return blank("a conditional or hedged test result", text, hedged[0], hedged[1], "rt_pcr.hypothetical",
+                     RT_PCR_VERSION)
     return Normalized(None)

@@ -54,7 +54,8 @@ _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), "date.iso"),
     (compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
-    (compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE), "date.day-month-year"),
+    (compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b",
+             re.IGNORECASE), "date.day-month-year"),
     (compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"), "date.dotted"),
     (compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"), "date.slashed"),
     (compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
@@ -80,7 +81,8 @@ def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
 def normalize_date(text: str, day_first: bool | None = None, source: str | None = None, **_context) -> Normalized:
     """The first date of the text as ISO 8601 at the precision given (2020, 2020-03, 2020-03-16)."""
     if day_first is None and source:
-        day_first = True if source.lower() in _DAY_FIRST_SOURCES else (False if source.lower() in ("us", "nejm") else None)
+        day_first = (True if source.lower() in _DAY_FIRST_SOURCES
+                     else (False if source.lower() in ("us", "nejm") else None))
     best: tuple[int, Normalized] | None = None
     for pattern, rule in _DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -100,12 +102,15 @@ def normalize_date(text: str, day_first: bool | None = None, source: str | None 
                     value, why = None, "day and month order of a slashed date is ambiguous"
                 else:
                     value, why = (_iso(y, b, a) if day_first else _iso(y, a, b)), ""
-                result = found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value else blank(why or "not a date", text, m.start(), m.end(), rule, DATE_VERSION)
+                result = (found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value
+                          else blank(why or "not a date", text, m.start(), m.end(), rule, DATE_VERSION))
             else:
-                month = MONTHS[groups["mon"].lower()] if groups.get("mon") else (int(groups["m"]) if groups.get("m") else None)
+                month = (MONTHS[groups["mon"].lower()] if groups.get("mon")
+                         else (int(groups["m"]) if groups.get("m") else None))
                 d = int(groups["d"]) if groups.get("d") else None
                 value = _iso(y, month, d)
-                result = found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value else blank("not a calendar date", text, m.start(), m.end(), rule, DATE_VERSION)
+                result = (found(value, text, m.start(), m.end(), rule, DATE_VERSION) if value
+                          else blank("not a calendar date", text, m.start(), m.end(), rule, DATE_VERSION))
             if best is None or m.start() < best[0]:
                 best = (m.start(), result)
             break
@@ -115,24 +120,30 @@ def normalize_date(text: str, day_first: bool | None = None, source: str | None 
 # --- Location ------------------------------------------------------------------------------------
 
 _COUNTRIES = {
-    "italy": "Italy", "italia": "Italy", "spain": "Spain", "españa": "Spain", "spagna": "Spain", "france": "France", "francia": "France",
-    "germany": "Germany", "germania": "Germany", "deutschland": "Germany", "united kingdom": "United Kingdom", "uk": "United Kingdom",
-    "england": "United Kingdom", "scotland": "United Kingdom", "china": "China", "cina": "China", "taiwan": "Taiwan", "vietnam": "Vietnam",
-    "usa": "USA", "united states": "USA", "u.s.a.": "USA", "canada": "Canada", "australia": "Australia", "korea": "South Korea",
-    "south korea": "South Korea", "republic of korea": "South Korea", "japan": "Japan", "singapore": "Singapore", "iran": "Iran",
-    "turkey": "Turkey", "india": "India", "brazil": "Brazil", "belgium": "Belgium", "netherlands": "Netherlands", "the netherlands": "Netherlands",
-    "switzerland": "Switzerland", "austria": "Austria", "portugal": "Portugal", "greece": "Greece", "israel": "Israel", "egypt": "Egypt",
-    "saudi arabia": "Saudi Arabia", "mexico": "Mexico", "argentina": "Argentina", "chile": "Chile", "peru": "Peru", "colombia": "Colombia",
-    "pakistan": "Pakistan", "new zealand": "New Zealand", "ireland": "Ireland", "sweden": "Sweden", "norway": "Norway", "denmark": "Denmark",
-    "finland": "Finland", "poland": "Poland", "hungary": "Hungary", "ukraine": "Ukraine", "russia": "Russia", "qatar": "Qatar",
-    "lebanon": "Lebanon", "morocco": "Morocco", "algeria": "Algeria", "tunisia": "Tunisia", "south africa": "South Africa",
-    "hong kong": "Hong Kong", "thailand": "Thailand", "malaysia": "Malaysia", "indonesia": "Indonesia", "philippines": "Philippines",
+    "italy": "Italy", "italia": "Italy", "spain": "Spain", "españa": "Spain", "spagna": "Spain", "france": "France",
+    "francia": "France", "germany": "Germany", "germania": "Germany", "deutschland": "Germany",
+    "united kingdom": "United Kingdom", "uk": "United Kingdom", "england": "United Kingdom",
+    "scotland": "United Kingdom", "china": "China", "cina": "China", "taiwan": "Taiwan", "vietnam": "Vietnam",
+    "usa": "USA", "united states": "USA", "u.s.a.": "USA", "canada": "Canada", "australia": "Australia",
+    "korea": "South Korea", "south korea": "South Korea", "republic of korea": "South Korea", "japan": "Japan",
+    "singapore": "Singapore", "iran": "Iran", "turkey": "Turkey", "india": "India", "brazil": "Brazil",
+    "belgium": "Belgium", "netherlands": "Netherlands", "the netherlands": "Netherlands", "switzerland": "Switzerland",
+    "austria": "Austria", "portugal": "Portugal", "greece": "Greece", "israel": "Israel", "egypt": "Egypt",
+    "saudi arabia": "Saudi Arabia", "mexico": "Mexico", "argentina": "Argentina", "chile": "Chile", "peru": "Peru",
+    "colombia": "Colombia", "pakistan": "Pakistan", "new zealand": "New Zealand", "ireland": "Ireland",
+    "sweden": "Sweden", "norway": "Norway", "denmark": "Denmark", "finland": "Finland", "poland": "Poland",
+    "hungary": "Hungary", "ukraine": "Ukraine", "russia": "Russia", "qatar": "Qatar", "lebanon": "Lebanon",
+    "morocco": "Morocco", "algeria": "Algeria", "tunisia": "Tunisia", "south africa": "South Africa",
+    "hong kong": "Hong Kong", "thailand": "Thailand", "malaysia": "Malaysia", "indonesia": "Indonesia",
+    "philippines": "Philippines",
 }
-_COUNTRY_RE = compile(r"\b(" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_COUNTRY_RE = compile(r"\b(" + "|".join(sorted((re.escape(c) for c in _COUNTRIES), key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
 # Capitalized place segments before the country: "Melbourne, Australia", "Hospital X, Milan, Italy"
 _PLACE_SEGMENT = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|di|de|del|della|of|and|the|am|an|der|la|le|&))*"
 _PLACE_BEFORE = compile(rf"((?:{_PLACE_SEGMENT}\s*[,–-]\s*){{1,3}})$")
-_NOT_PLACE = compile(r"\b(?:Dr|Prof|Director|Credit|Case|Courtesy|Department|Dept|Radiology|Radiopaedia|Figure|Image|Patient|Unit|UOC|ASST|Division)\b", re.IGNORECASE)
+_NOT_PLACE = compile(r"\b(?:Dr|Prof|Director|Credit|Case|Courtesy|Department|Dept|Radiology|Radiopaedia|Figure|Image|"
+                     r"Patient|Unit|UOC|ASST|Division)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -148,7 +159,8 @@ def normalize_location(text: str, **_context) -> Normalized:
         return Normalized(None)
     if len(countries) > 1:
         ms = sorted(countries.values(), key=lambda m: m.start())
-        return blank("several countries in the text", text, ms[0].start(), ms[-1].end(), "location.country", LOCATION_VERSION)
+        return blank("several countries in the text", text, ms[0].start(), ms[-1].end(), "location.country",
+                     LOCATION_VERSION)
     country, m = next(iter(countries.items()))
     start = m.start()
     before = _PLACE_BEFORE.search(text[max(0, start - 120):start])
@@ -159,7 +171,8 @@ def normalize_location(text: str, **_context) -> Normalized:
             place = segments[-1]
             seg_start = text.rfind(place, 0, start)
             if seg_start >= 0 and text[seg_start + len(place):start].strip() in (",", "-", "–"):
-                return found(f"{place}, {country}", text, seg_start, m.end(), "location.city-country", LOCATION_VERSION)
+                return found(f"{place}, {country}", text, seg_start, m.end(), "location.city-country",
+                             LOCATION_VERSION)
     return found(country, text, m.start(), m.end(), "location.country", LOCATION_VERSION)
 
 
@@ -219,7 +232,8 @@ def normalize_license(text: str, source: str | None = None, **_context) -> Norma
             return found(value, text, m.start(), m.end(), "license.cc-text", LICENSE_VERSION)
     m = _CC_WORDS.search(text)
     if m:
-        kind = "BY" + ("-NC" if (m.group("nc") or m.group("nc2")) else "") + ("-SA" if m.group("sa") else "") + ("-ND" if m.group("nd") else "")
+        kind = ("BY" + ("-NC" if (m.group("nc") or m.group("nc2")) else "") + ("-SA" if m.group("sa") else "")
+                + ("-ND" if m.group("nd") else ""))
         value = _cc(kind, m.group("ver") or m.group("ver2"))
         if value:
             return found(value, text, m.start(), m.end(), "license.cc-words", LICENSE_VERSION)
@@ -306,7 +320,8 @@ def normalize_doi(text: str, **_context) -> Normalized:
 # --- URL -----------------------------------------------------------------------------------------
 
 _URL_IN_TEXT = compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
-_TRACKING = compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$", re.IGNORECASE)
+_TRACKING = compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$",
+                    re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)

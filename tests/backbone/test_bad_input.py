@@ -43,7 +43,8 @@ IN_PROCESS = [
     (["validate", "/dev/zero"], "not a regular file nor a directory"),
     (["validate", "{tmp}", "--format", "xml"], "invalid choice: 'xml'"),
     # crawls: refused before Scrapy starts its crawler process (commands/crawl.py)
-    (["crawl", "eurorad-archive"], "no spider 'eurorad-archive'; spiders: discover, eurorad, publications, radiopaedia, sirm"),
+    (["crawl", "eurorad-archive"],
+     "no spider 'eurorad-archive'; spiders: discover, eurorad, publications, radiopaedia, sirm"),
     (["crawl", "eurorad", "-a", "case=16754"], "unknown argument 'case' (did you mean 'cases'?)"),
     (["crawl", "radiopaedia", "-a", "limit=lots"], "limit='lots': expected a whole number"),
     (["crawl", "sirm", "-a", "cases_file={tmp}"], "not a regular file"),
@@ -64,7 +65,8 @@ def test_every_command_answers_bad_input_with_one_clear_line_and_exit_1(project_
             code, out, err = result.returncode, result.stdout, result.stderr
             lines = [line for line in err.splitlines() if line.strip()]
             assert code == 1, (argv, code, out, err)
-            assert len(lines) == 1 and lines[0].startswith("error: ") and words.lower() in lines[0].lower(), (argv, err)
+            assert (len(lines) == 1 and lines[0].startswith("error: ")
+                    and words.lower() in lines[0].lower()), (argv, err)
             assert "Traceback" not in err + out, argv
     finally:
         busy.close()

@@ -65,11 +65,15 @@ def test_old_revision_database_upgrades_without_losing_rows(url):
     upgrade_database(engine, "0001")
     assert current_revision(engine) == "0001"
     with engine.begin() as conn:
-        conn.execute(text("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra, created_at, updated_at)"
-                          " values (1, 'radiopaedia', '75189', 'https://radiopaedia.org/cases/75189', 'approved', '[]', '{}', '2020-04-01', '2020-04-01')"))
+        conn.execute(text("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra,"
+                          " created_at, updated_at)"
+                          " values (1, 'radiopaedia', '75189', 'https://radiopaedia.org/cases/75189', 'approved',"
+                          " '[]', '{}', '2020-04-01', '2020-04-01')"))
         conn.execute(text("insert into images (id, case_id, source_url, position, label, included, provenance)"
-                          " values (1, 1, 'https://prod-images-static.radiopaedia.org/images/1/a.jpeg', 0, '', :yes, '{}')"), {"yes": True})
-        conn.execute(text("insert into field_values (case_id, image_id, field, raw, value, rule, rule_version, updated_at)"
+                          " values (1, 1, 'https://prod-images-static.radiopaedia.org/images/1/a.jpeg', 0, '', :yes,"
+                          " '{}')"), {"yes": True})
+        conn.execute(text("insert into field_values (case_id, image_id, field, raw, value, rule, rule_version,"
+                          " updated_at)"
                           " values (1, 1, 'view', 'Frontal', 'PA', 'view.plane', 1, '2020-04-01')"))
     engine.dispose()
     engine = open_database(url)
@@ -107,12 +111,16 @@ def test_migrate_describes_images_stored_before_thumbnails(tmp_path, project_env
     facts = describe_image(data)
     MediaStore(project_env["MEDIA_STORE"]).put_bytes(data, facts.sha256)
     with engine.begin() as conn:
-        conn.execute(text("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra, created_at, updated_at)"
-                          " values (1, 'eurorad', '16660', 'https://www.eurorad.org/case/16660', 'staged', '[]', '{}', '2020-04-01', '2020-04-01')"))
+        conn.execute(text("insert into cases (id, source, source_key, canonical_url, review_state, warnings, extra,"
+                          " created_at, updated_at)"
+                          " values (1, 'eurorad', '16660', 'https://www.eurorad.org/case/16660', 'staged', '[]', '{}',"
+                          " '2020-04-01', '2020-04-01')"))
         for image_id, sha in ((1, facts.sha256), (2, "0" * 64)):
-            conn.execute(text("insert into images (id, case_id, source_url, sha256, phash, position, label, included, provenance)"
+            conn.execute(text("insert into images (id, case_id, source_url, sha256, phash, position, label, included,"
+                              " provenance)"
                               " values (:id, 1, :url, :sha, :phash, :id, '', :yes, '{}')"),
-                         {"id": image_id, "url": f"https://www.eurorad.org/{image_id}.jpg", "sha": sha, "phash": facts.phash, "yes": True})
+                         {"id": image_id, "url": f"https://www.eurorad.org/{image_id}.jpg", "sha": sha,
+                          "phash": facts.phash, "yes": True})
     engine.dispose()
     first = scrapy_inproc("migrate", check=True)
     assert "upgraded from revision 0006" in first.stdout

@@ -1,4 +1,5 @@
-"""`scrapy import-dataset` and `scrapy export` (run in-process, tests/inprocess.py), on the real sample and on checkouts."""
+"""`scrapy import-dataset` and `scrapy export` (run in-process, tests/inprocess.py), on the real sample and on
+checkouts."""
 
 import shutil
 
@@ -78,13 +79,15 @@ def test_newer_version_records_added_changed_removed(scrapy_inproc, project_env,
     del rows[1]  # removed (p2-b.jpg)
     rows.append(rows[-1].replace("p4.nii.gz", "p5.nii.gz").replace("4,5,", "5,2,"))  # added
     files = {"images/p2-a.png": png_bytes(seed=1), "images/p3.jpg": (v1 / "images/p3.jpg").read_bytes(),
-             "volumes/p4.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes(), "volumes/p5.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes()}
+             "volumes/p4.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes(),
+             "volumes/p5.nii.gz": (v1 / "volumes/p4.nii.gz").read_bytes()}
     v2 = write_release(tmp_path / "v2", rows, files)
     result = scrapy_inproc("import-dataset", str(v2), check=True)
     assert "1 added, 1 changed, 1 removed" in result.stdout
     engine = open_database(project_env["STAGING_DB_URL"])
     with session_scope(engine) as session:
-        changes = {(c.kind, c.row_key) for c in session.scalars(select(ReleasedRowChange).where(ReleasedRowChange.import_id == 2))}
+        changes = {(c.kind, c.row_key)
+                   for c in session.scalars(select(ReleasedRowChange).where(ReleasedRowChange.import_id == 2))}
         assert changes == {("added", "p5.nii.gz"), ("changed", "p2-a.png"), ("removed", "p2-b.jpg")}
         removed = session.scalars(select(ReleasedRow).where(ReleasedRow.row_key == "p2-b.jpg")).one()
         assert removed.removed_import_id == 2 and removed.position is None
@@ -94,9 +97,12 @@ def test_newer_version_records_added_changed_removed(scrapy_inproc, project_env,
 
 
 @pytest.mark.parametrize("mutate,expected", [
-    (lambda root: (root / "metadata.csv").write_bytes((root / "metadata.csv").read_bytes().replace(b"p3.jpg,", b"p3.jpg")), "line 4: 29 fields"),
-    (lambda root: (root / "metadata.csv").write_bytes((root / "metadata.csv").read_bytes().replace(b"went_icu", b"icu")), "line 1: unknown header"),
-    (lambda root: (root / "images" / "p3.jpg").write_bytes(b"<html><body>404 Not Found</body></html>"), "p3.jpg: unreadable image: html content"),
+    (lambda root: (root / "metadata.csv").write_bytes(
+        (root / "metadata.csv").read_bytes().replace(b"p3.jpg,", b"p3.jpg")), "line 4: 29 fields"),
+    (lambda root: (root / "metadata.csv").write_bytes(
+        (root / "metadata.csv").read_bytes().replace(b"went_icu", b"icu")), "line 1: unknown header"),
+    (lambda root: (root / "images" / "p3.jpg").write_bytes(b"<html><body>404 Not Found</body></html>"),
+     "p3.jpg: unreadable image: html content"),
     (lambda root: (root / "images" / "p2-a.png").write_bytes(png_bytes()[:60]), "p2-a.png: unreadable image"),
 ])
 def test_malformed_dataset_is_refused_and_nothing_is_imported(scrapy_inproc, project_env, tmp_path, mutate, expected):

@@ -14,7 +14,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"
 @pytest.mark.parametrize("kwargs,message", [
     ({"since": "2020-02-30"}, "since='2020-02-30': expected a date YYYY-MM-DD"),
     ({"file": "/no/such.csv"}, "file='/no/such.csv': no such file"),
-    ({"kind": "pubmed", "file": str(FIXTURES / "ids.txt")}, "kind='pubmed': expected one of cord19, litcovid, who, ids"),
+    ({"kind": "pubmed", "file": str(FIXTURES / "ids.txt")},
+     "kind='pubmed': expected one of cord19, litcovid, who, ids"),
     ({"ids": "10.1000/a,hello"}, "ids: 'hello' is not a DOI"),
     ({"query": "TITLE:x", "ids": "10.1000/a"}, "give either a search (-a query=) or a list"),
     ({"figures": "maybe"}, "figures='maybe': expected yes or no"),

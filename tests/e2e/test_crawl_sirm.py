@@ -13,8 +13,9 @@ from tests.e2e.conftest import expected, rows, snapshot
 pytestmark = pytest.mark.e2e
 
 LISTING = "/category/senza-categoria/covid-19/"
-CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors", "institution", "credit",
-               "age_text", "sex_text", "history", "findings", "discussion", "diagnosis", "review_state", "warnings", "extra", "document_id"]
+CASE_FIELDS = ["id", "source_key", "canonical_url", "doi", "title", "published", "license_raw", "license", "authors",
+               "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis",
+               "review_state", "warnings", "extra", "document_id"]
 
 
 def _case(db: str, key: str) -> dict:
@@ -24,14 +25,16 @@ def _case(db: str, key: str) -> dict:
 
 
 def _images(db: str, case_id: int) -> list[dict]:
-    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "caption", "view_text", "modality_text",
-             "date_text", "included", "provenance"]
-    return [dict(zip(names, r)) for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} order by position")]
+    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "caption",
+             "view_text", "modality_text", "date_text", "included", "provenance"]
+    return [dict(zip(names, r))
+            for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} order by position")]
 
 
 def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
     return {(pos, field): value for pos, field, value in rows(
-        db, f"select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id where f.case_id = {case_id}")}
+        db, f"select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id"
+            f" where f.case_id = {case_id}")}
 
 
 def _assert_case_matches(db: str, media: Path, fixture: str) -> dict:
@@ -39,7 +42,8 @@ def _assert_case_matches(db: str, media: Path, fixture: str) -> dict:
     want = expected("sirm", fixture)
     case = _case(db, want["source_key"])
     assert case["canonical_url"] == want["url"]
-    for name in ("title", "published", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings"):
+    for name in ("title", "published", "authors", "institution", "credit", "age_text", "sex_text", "history",
+                 "findings"):
         assert (case[name] or "") == want[name], name
     assert (case["doi"], case["discussion"], case["diagnosis"]) == (None, None, None)
     # SIRM states no licence: staged unknown, for the reviewer to decide (the export gate refuses it).
@@ -81,7 +85,8 @@ def test_listing_crawl_reads_every_page_and_stages_every_post(mirror_of, crawl, 
     assert mirror.count(f"{LISTING}page/3/") == 1
     assert mirror.count("/2020/04/23/covid-19-caso-101/") == 1
     assert mirror.count("/2020/05/08/covid-19-caso-111/") == 1  # a 404 in the fixtures: answered, not staged
-    assert rows(project_env["STAGING_DB_URL"], "select source_key from cases order by source_key") == [("covid-19-caso-100",), ("covid-19-caso-101",)]
+    assert rows(project_env["STAGING_DB_URL"], "select source_key from cases order by source_key") == [
+        ("covid-19-caso-100",), ("covid-19-caso-101",)]
 
     case = _assert_case_matches(db, media, "post_caso_101")
     fields = _fields(db, case["id"])
@@ -136,9 +141,11 @@ def test_second_crawl_stages_nothing_new_and_fetches_no_post(mirror_of, crawl, p
     # Same post on another host, or by number: the same case, already staged.
     crawl("sirm", mirror, cases="https://www.sirm.org/2020/03/11/covid-19-caso-40/,101,https://sirm.org/2020/03/11/covid-19-caso-40/")
     assert snapshot(db) == before
-    assert not [p for p in mirror.requests if "wp-content" in p or p.endswith(("caso-100/", "caso-101/", "caso-40/")) or "?name=" in p]
+    assert not [p for p in mirror.requests
+                if "wp-content" in p or p.endswith(("caso-100/", "caso-101/", "caso-40/")) or "?name=" in p]
     assert mirror.count(f"{LISTING}page/2/") == 1  # the listing is read again: new posts appear on top
-    assert rows(db, "select cases_new, cases_skipped, images from crawl_runs order by id desc limit 2") == [(0, 3, 0), (0, 2, 0)]
+    assert rows(db, "select cases_new, cases_skipped, images from crawl_runs order by id desc limit 2") == [
+        (0, 3, 0), (0, 2, 0)]
 
 
 def test_recrawl_asks_with_validators_and_changes_nothing(mirror_of, crawl, project_env):

@@ -33,7 +33,8 @@ def _last_run(db: str) -> tuple:
 
 
 @pytest.mark.parametrize("recrawl", ["no", "yes"])
-def test_a_released_radiopaedia_case_named_by_its_rid_is_never_fetched_nor_staged(mirror_of, crawl, project_env, recrawl):
+def test_a_released_radiopaedia_case_named_by_its_rid_is_never_fetched_nor_staged(mirror_of, crawl, project_env,
+                                                                                  recrawl):
     # The real sample: covid-19-pneumonia-15 is released, its credit line names rID 75037.
     _import(project_env, SAMPLE_CSV)
     mirror = mirror_of("radiopaedia")
@@ -46,7 +47,8 @@ def test_a_released_radiopaedia_case_named_by_its_rid_is_never_fetched_nor_stage
 
 
 @pytest.mark.parametrize("recrawl", ["no", "yes"])
-def test_a_released_case_whose_row_names_only_the_slug_is_recognised_after_the_redirect(mirror_of, crawl, project_env, tmp_path, recrawl):
+def test_a_released_case_whose_row_names_only_the_slug_is_recognised_after_the_redirect(mirror_of, crawl, project_env,
+                                                                                        tmp_path, recrawl):
     row = ("20,,M,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,rp15.png,,"
            "https://radiopaedia.org/cases/covid-19-pneumonia-15?lang=us,CC BY-NC-SA,,,")
     _import(project_env, write_release(tmp_path / "dataset", [row], files={}) / "metadata.csv")
@@ -71,7 +73,8 @@ def test_eurorad_numbers_and_url_forms_are_one_case_and_released_pages_stay_out(
     _import(project_env, SAMPLE_CSV)
     crawl("eurorad", mirror, cases="https://www.eurorad.org/case/16689?utm_source=x", recrawl="yes")
     assert mirror.count("/case/16689") == 0
-    assert rows(db, "select source_key, review_state from cases") == [("16672", "released")]  # the sample holds 16672 too
+    # the sample holds 16672 too
+    assert rows(db, "select source_key, review_state from cases") == [("16672", "released")]
 
 
 def test_a_released_sirm_post_reached_on_the_archive_host_is_not_staged(mirror_of, crawl, project_env):
@@ -100,7 +103,8 @@ def _paper_without_its_doi(mirror) -> None:
                  headers={"Content-Type": "text/xml; charset=UTF-8"})
     # The ID converter knows the PMCID but not the DOI of this record.
     mirror.route("https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/?ids=PMC7251234&format=json",
-                 '{"status": "ok", "records": [{"pmcid": "PMC7251234", "pmid": 32501234, "requested-id": "PMC7251234"}]}',
+                 '{"status": "ok", "records": [{"pmcid": "PMC7251234", "pmid": 32501234,'
+                 ' "requested-id": "PMC7251234"}]}',
                  headers={"Content-Type": "application/json; charset=UTF-8"})
     mirror.route(f"https://doi.org/{DOI}", status=302, headers={"Location": PMC_PAGE})
 

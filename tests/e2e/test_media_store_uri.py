@@ -90,7 +90,8 @@ def s3_server(tmp_path, monkeypatch):
 
     def files() -> dict[str, bytes]:
         listed = client.list_objects_v2(Bucket="covid-media", Prefix="media/").get("Contents", [])
-        return {o["Key"][len("media/"):]: client.get_object(Bucket="covid-media", Key=o["Key"])["Body"].read() for o in listed}
+        return {o["Key"][len("media/"):]: client.get_object(Bucket="covid-media", Key=o["Key"])["Body"].read()
+                for o in listed}
 
     yield "s3://covid-media/media/", files
     server.terminate()
@@ -98,7 +99,8 @@ def s3_server(tmp_path, monkeypatch):
 
 
 def _folder_files(folder: Path):
-    return lambda: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()} if folder.exists() else {}
+    return lambda: ({p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+                    if folder.exists() else {})
 
 
 @pytest.fixture(params=["ftp", "s3"])
@@ -150,7 +152,8 @@ def test_an_ftp_store_survives_a_dropped_connection(ftp_server):
     uri, _home = ftp_server
     s = open_media_store(uri)
     sha = s.put_bytes(b"first")
-    s._local.ftp.sock.shutdown(socket.SHUT_RDWR)  # dropped (a server restart, a firewall): the next call connects again
+    # dropped (a server restart, a firewall): the next call connects again
+    s._local.ftp.sock.shutdown(socket.SHUT_RDWR)
     assert s.read(sha) == b"first"
     assert isinstance(s, FtpMediaStore) and PASSWORD not in str(s)
 
@@ -192,7 +195,8 @@ def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, scrapy_inproc, proj
 
 
 @pytest.mark.e2e
-def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mirror_of, project_env, uri_server, tmp_path, scrapy_inproc):
+def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mirror_of, project_env, uri_server,
+                                                                       tmp_path, scrapy_inproc):
     uri, files = uri_server
     project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))
     project_env["MEDIA_STORE"] = uri
@@ -228,7 +232,8 @@ def test_a_crawl_stages_into_the_store_and_review_and_export_read_back(crawl, mi
     assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in written} <= {sha for sha, _ in images}
 
 
-def test_import_into_the_store_then_export_gives_the_same_bytes(scrapy_inproc, project_env, uri_server, clean_release, tmp_path):
+def test_import_into_the_store_then_export_gives_the_same_bytes(scrapy_inproc, project_env, uri_server, clean_release,
+                                                                tmp_path):
     uri, files = uri_server
     project_env["MEDIA_STORE"] = uri
     project_env.update((k, v) for k, v in os.environ.items() if k.startswith("AWS_"))

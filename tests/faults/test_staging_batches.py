@@ -42,7 +42,8 @@ def staged(db: str, media: Path) -> dict:
                                        "join cases c on c.id = i.case_id order by c.source_key, i.position")
     content["aliases"] = rows(db, "select source, alias, key from case_aliases order by source, alias")
     # a temporary file a kill left behind (".<sha>.tmp-...") is no stored file
-    content["media"] = sorted((str(p.relative_to(media)), p.read_bytes()) for p in media.rglob("*") if p.is_file() and not p.name.startswith("."))
+    content["media"] = sorted((str(p.relative_to(media)), p.read_bytes())
+                              for p in media.rglob("*") if p.is_file() and not p.name.startswith("."))
     return content
 
 
@@ -59,7 +60,8 @@ def one_by_one(generated, tmp_path_factory):
 
 
 @pytest.mark.parametrize("point", ["staging-commit@5", "staged@5"])
-def test_a_crawl_killed_in_a_batch_then_run_again_stages_each_case_once_as_one_by_one(point, generated, scrapy_run, project_env, one_by_one):
+def test_a_crawl_killed_in_a_batch_then_run_again_stages_each_case_once_as_one_by_one(point, generated, scrapy_run,
+                                                                                      project_env, one_by_one):
     db, media = project_env["STAGING_DB_URL"], Path(project_env["MEDIA_STORE"])
     argv = [*crawl_argv("radiopaedia", generated, query=QUERY), "-s", "STAGING_BATCH_SIZE=32"]
     killed = scrapy_run(*argv, kill_at=point)

@@ -36,8 +36,9 @@ def corpus():
         notes = sorted({row["clinical_notes"] for row in csv.DictReader(fh) if row["clinical_notes"]})
     texts = []
     for note in notes:
-        texts += [note, note.upper(), note.swapcase(), note.replace("i", "ı").replace("I", "İ"), note.replace("s", "ſ"),
-                  "(" + note.replace(" ", "\u00a0") + ")", note.replace(",", ";").replace(".", ":")]
+        texts += [note, note.upper(), note.swapcase(), note.replace("i", "ı").replace("I", "İ"),
+                  note.replace("s", "ſ"), "(" + note.replace(" ", "\u00a0") + ")",
+                  note.replace(",", ";").replace(".", ":")]
     texts += ["Patient intubated on day 3; O2 via nasal cannula.", "Maschio, 51 anni, TC e RX torace dopo 3 giorni.",
               "Temperatura 38,5 °C; SpO2 91%.", "Her husband and two co-workers were ill.", "à l'admission, J3."]
     return texts

@@ -26,7 +26,8 @@ def test_finditer_near_finds_what_a_full_scan_finds():
     pattern = re.compile(r"\b(?:for|since)\s+(\w+)\s+days\b")
     anchor = re.compile(r"\bdays\b")
     text = "Cough for three days. Stable since two days, then worse for many days."
-    assert [m.span() for m in finditer_near(pattern, text, anchor, 30, 10)] == [m.span() for m in pattern.finditer(text)]
+    assert ([m.span() for m in finditer_near(pattern, text, anchor, 30, 10)]
+            == [m.span() for m in pattern.finditer(text)])
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,8 @@ def test_offset_number_words_are_validated(text, expected):
         assert_value(result, text, expected)
 
 
-@pytest.mark.parametrize("text", ["Many days after admission the film improved.", "Cough for several weeks, no image date."])
+@pytest.mark.parametrize("text", ["Many days after admission the film improved.",
+                                  "Cough for several weeks, no image date."])
 def test_offset_words_that_are_not_numbers_stay_blank(text):
     assert_blank(normalize_offset(text), text)
 
@@ -120,7 +122,8 @@ def test_backfill_image_date_from_the_note(note, expected):
 
 
 def test_backfill_rows_equals_the_sequential_loop():
-    rows = [_row(clinical_notes=f"A {20 + i}-year-old man, RT-PCR positive. Chest radiograph on day {i}.", filename="a.jpg") for i in range(30)]
+    rows = [_row(clinical_notes=f"A {20 + i}-year-old man, RT-PCR positive. Chest radiograph on day {i}.",
+                 filename="a.jpg") for i in range(30)]
     sequential = [backfill_row(r, None, 2 + i) for i, r in enumerate(rows)]
     assert backfill_rows(rows, workers=2, chunk=10) == sequential
     assert backfill_rows(rows, workers=1) == sequential

@@ -22,7 +22,8 @@ ROUNDS = 30
 def state_chain(rdb, case_id: int) -> list[tuple[str | None, str | None]]:
     with session_scope(rdb.engine) as s:
         events = s.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case_id).order_by(ReviewEvent.id))
-        return [(e.before.get("state"), e.after.get("state")) for e in events if isinstance(e.before, dict) and "state" in e.before]
+        return [(e.before.get("state"), e.after.get("state"))
+                for e in events if isinstance(e.before, dict) and "state" in e.before]
 
 
 def race(rdb, case_id: int, decisions: dict, seen: int | None) -> dict[str, BaseException | None]:
@@ -118,13 +119,15 @@ def test_the_review_page_refuses_a_form_shown_before_another_reviewer_acted(rdb)
         app.config["TESTING"] = True
         client = app.test_client()
         html = client.get(f"/case/{case_id}").get_data(as_text=True)
-        form = re.search(r'id="reject-form".*?name="csrf_token" value="([^"]+)"><input type="hidden" name="seen" value="(\d+)"', html, re.S)
+        form = re.search(r'id="reject-form".*?name="csrf_token" value="([^"]+)">'
+                         r'<input type="hidden" name="seen" value="(\d+)"', html, re.S)
         pages.append((client, form.group(1), form.group(2)))
     (alice, alice_csrf, alice_seen), (bob, bob_csrf, bob_seen) = pages
     assert alice_seen == bob_seen
     done = alice.post(f"/case/{case_id}/approve", data={"csrf_token": alice_csrf, "seen": alice_seen})
     assert done.status_code == 303
-    late = bob.post(f"/case/{case_id}/reject", data={"csrf_token": bob_csrf, "seen": bob_seen, "reason": "not COVID-19"})
+    late = bob.post(f"/case/{case_id}/reject",
+                    data={"csrf_token": bob_csrf, "seen": bob_seen, "reason": "not COVID-19"})
     assert late.status_code == 409
     assert "changed since you saw it" in late.get_data(as_text=True) and "alice approve" in late.get_data(as_text=True)
     assert case_state(rdb, case_id) == "approved"
