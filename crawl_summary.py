@@ -402,8 +402,8 @@ def layout_change(previous: CrawlRun | None, run: CrawlRun, covered_cases: int, 
 def summary_line(counts: dict[str, float]) -> str:
     """A shared run's worker's counts in one line (the run's summary comes from the last worker)."""
     value = lambda key: int(counts.get(key, 0))  # noqa: E731
-    failed = value("cases/failed") + value("cases/parse_error") + sum(int(v) for k, v in counts.items()
-                                                                      if k.startswith("cases/dropped/"))
+    failed = (value("cases/failed") + value("cases/parse_error")
+              + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/")))
     why = {k.split("/", 2)[2]: int(v) for k, v in counts.items() if k.startswith("cases/failed/")}
     why.update({f"dropped: {k.split('/', 2)[2]}": int(v) for k, v in counts.items() if k.startswith("cases/dropped/")})
     if value("cases/parse_error"):
