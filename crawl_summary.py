@@ -90,7 +90,8 @@ class CrawlCounts:
             images=value("images/staged"),
             errors=value("log_count/ERROR"),
             blocked=value("blocked"),
-            failed_reasons={k.split("/", 2)[2]: int(v) for k, v in sorted(stats.items()) if k.startswith("cases/failed/") and v},
+            failed_reasons={k.split("/", 2)[2]: int(v) for k, v in sorted(stats.items())
+                            if k.startswith("cases/failed/") and v},
         )
 
 
@@ -153,7 +154,8 @@ class CrawlProgress:
         c = CrawlCounts.from_stats(self.crawler.stats.get_stats())
         spider = self.crawler.spider
         elapsed = int(time.monotonic() - self.started)
-        return (f"[{getattr(spider, 'name', 'crawl')} {elapsed // 60:02d}:{elapsed % 60:02d}] seen {c.seen}: new {c.new}, "
+        return (f"[{getattr(spider, 'name', 'crawl')} {elapsed // 60:02d}:{elapsed % 60:02d}] "
+                f"seen {c.seen}: new {c.new}, "
                 f"updated {c.updated}, unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}, "
                 f"missing {c.missing}; images {c.images}")
 
@@ -188,10 +190,11 @@ class CrawlProgress:
 # --- the run: lock, database, summary -------------------------------------------------------------
 
 #: Fields whose coverage is compared run to run (present in most cases of a healthy crawl).
-COVERAGE_FIELDS = ("title", "age_text", "sex_text", "history", "findings", "discussion", "license_text", "doi", "authors", "published", "images")
+COVERAGE_FIELDS = ("title", "age_text", "sex_text", "history", "findings", "discussion", "license_text", "doi",
+                   "authors", "published", "images")
 #: Stat groups a run's summary keeps (and the workers of a shared run add up).
-SUMMARY_STAT_GROUPS = ("cases", "images", "blocked", "media", "retry_after", "search", "papers", "file_status_count", "downloader",
-                       "item_dropped_reasons_count", "frontier")
+SUMMARY_STAT_GROUPS = ("cases", "images", "blocked", "media", "retry_after", "search", "papers", "file_status_count",
+                       "downloader", "item_dropped_reasons_count", "frontier")
 #: Names of the coverage counts among a run's counts.
 COVERED = "coverage_cases"
 COVERAGE = "coverage/"
@@ -339,7 +342,8 @@ class CrawlRecorder:
         stats = self.crawler.stats.get_stats()
         counts: dict[str, float] = {
             k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and (
-                (k.split("/")[0] in SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method")) or k == "log_count/ERROR")}
+                (k.split("/")[0] in SUMMARY_STAT_GROUPS and not k.startswith("downloader/request_method"))
+                or k == "log_count/ERROR")}
         counts[COVERED] = self.covered_cases
         counts.update({f"{COVERAGE}{name}": count for name, count in self.coverage.items()})
         return counts
@@ -348,7 +352,8 @@ class CrawlRecorder:
 def crawl_run(source: str, counts: dict[str, float], started_at: datetime, reason: str, arguments: dict) -> CrawlRun:
     """The ``CrawlRun`` row of a run's counts."""
     covered = int(counts.get(COVERED, 0))
-    coverage = {k[len(COVERAGE):]: round(v / covered, 3) for k, v in counts.items() if k.startswith(COVERAGE)} if covered else {}
+    coverage = ({k[len(COVERAGE):]: round(v / covered, 3) for k, v in counts.items() if k.startswith(COVERAGE)}
+                if covered else {})
     c = CrawlCounts.from_stats(counts)
     return CrawlRun(
         source=source,
@@ -388,7 +393,8 @@ def layout_change(previous: CrawlRun | None, run: CrawlRun, covered_cases: int, 
         ok_now = parsed_now / fetched_now
         if ok_before >= 0.3 and ok_now < ok_before * drop_ratio:
             warnings.append(f"{ok_now:.0%} of fetched case pages staged, was {ok_before:.0%} in run {previous.id}")
-    if previous.cases_seen >= 10 and run.cases_seen < previous.cases_seen * drop_ratio and not run.arguments.get("limit") and not run.arguments.get("cases"):
+    if (previous.cases_seen >= 10 and run.cases_seen < previous.cases_seen * drop_ratio
+            and not run.arguments.get("limit") and not run.arguments.get("cases")):
         warnings.append(f"{run.cases_seen} case links found, was {previous.cases_seen} in run {previous.id}")
     return warnings
 
@@ -396,13 +402,16 @@ def layout_change(previous: CrawlRun | None, run: CrawlRun, covered_cases: int, 
 def summary_line(counts: dict[str, float]) -> str:
     """A shared run's worker's counts in one line (the run's summary comes from the last worker)."""
     value = lambda key: int(counts.get(key, 0))  # noqa: E731
-    failed = value("cases/failed") + value("cases/parse_error") + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/"))
+    failed = (value("cases/failed") + value("cases/parse_error")
+              + sum(int(v) for k, v in counts.items() if k.startswith("cases/dropped/")))
     why = {k.split("/", 2)[2]: int(v) for k, v in counts.items() if k.startswith("cases/failed/")}
     why.update({f"dropped: {k.split('/', 2)[2]}": int(v) for k, v in counts.items() if k.startswith("cases/dropped/")})
     if value("cases/parse_error"):
         why["parse error"] = value("cases/parse_error")
     reasons = f" ({', '.join(f'{k} {v}' for k, v in sorted(why.items()))})" if why else ""
-    return (f"seen {value('cases/requested')}, new {value('cases/staged/new')}, updated {value('cases/staged/updated')}, "
+    return (f"seen {value('cases/requested')}, new {value('cases/staged/new')}, "
+            f"updated {value('cases/staged/updated')}, "
             f"unchanged {value('cases/staged/unchanged') + value('cases/not_modified')}, "
             f"skipped (known) {value('cases/skipped_known') + value('cases/skipped_released')}, "
-            f"failed {failed}{reasons}, images {value('images/staged')}, errors {value('log_count/ERROR')}, blocked {value('blocked')}")
+            f"failed {failed}{reasons}, images {value('images/staged')}, errors {value('log_count/ERROR')}, "
+            f"blocked {value('blocked')}")

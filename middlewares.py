@@ -101,7 +101,8 @@ class MirrorMiddleware:
         mirrored = urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
         headers = request.headers.copy()
         headers[MIRROR_HOST_HEADER] = parts.hostname or ""
-        return request.replace(url=mirrored, headers=headers, dont_filter=True, meta={**request.meta, "real_url": request.url})
+        return request.replace(url=mirrored, headers=headers, dont_filter=True,
+                               meta={**request.meta, "real_url": request.url})
 
 
 class IncrementalMiddleware:
@@ -213,7 +214,8 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+    async def process_response(self, request: Request, response: Response,
+                               spider: Spider | None = None) -> Request | Response:
         if response.status not in self.STATUSES or request.meta.get("dont_retry"):
             return response
         retries = request.meta.get("retry_after_times", 0)
@@ -251,7 +253,8 @@ class TruncationMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+    def process_response(self, request: Request, response: Response,
+                         spider: Spider | None = None) -> Request | Response:
         if response.status != 200 or request.method == "HEAD":
             return response
         header = lambda name: (response.headers.get(name) or b"").decode("latin-1") or None  # noqa: E731
@@ -312,12 +315,15 @@ class BlockDetectionMiddleware:
         request.meta["blocked"] = reason  # counted here, not again as a failed case
         self.crawler.stats.inc_value(f"blocked/{reason}")
         self.crawler.stats.inc_value("blocked")
-        logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged", reason, real_url, response.status, reason)
+        logger.warning("BLOCKED (%s): %s answered HTTP %d with a %s page; not parsed, not staged",
+                       reason, real_url, response.status, reason)
         if self.close_after and self.blocks >= self.close_after and self.crawler.engine is not None:
-            logger.error("stopping the crawl: %d responses were blocks (BLOCKED_CLOSE_AFTER=%d)", self.blocks, self.close_after)
+            logger.error("stopping the crawl: %d responses were blocks (BLOCKED_CLOSE_AFTER=%d)",
+                         self.blocks, self.close_after)
             # Scrapy's public wrapper of a coroutine (it schedules it as its private _schedule_coro does).
             closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
-            closing.addErrback(lambda failure: logger.error("closing the blocked crawl failed: %s", failure.getErrorMessage()))
+            closing.addErrback(lambda failure: logger.error("closing the blocked crawl failed: %s",
+                                                            failure.getErrorMessage()))
         raise BlockedResponse(reason, real_url)
 
     def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None) -> Any:

@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     inclusive: Counter = Counter()
     matched: Counter = Counter()
     for thread, frames, count in stacks:
-        name = "MainThread" if "MainThread" in thread else "worker threads" if "ThreadPool" in thread or "Thread-" in thread or "worker" in thread else thread
+        name = ("MainThread" if "MainThread" in thread
+                else "worker threads" if "ThreadPool" in thread or "Thread-" in thread or "worker" in thread
+                else thread)
         threads[name] += count
         if frames:
             self_time[_func(frames[-1])] += count

@@ -100,7 +100,8 @@ def run_child(argv: list[str], *, cwd: Path, env: dict[str, str], log_path: Path
         "case_pages": sum(n for path, n in requests.items() if path.startswith("/cases/")),
         "images_fetched": sum(n for path, n in requests.items() if path.startswith("/images/")),
         "image_bytes": sum(n for path, n in sent.items() if path.startswith("/images/")),
-        "server_cpu": (server_after.ru_utime + server_after.ru_stime) - (server_before.ru_utime + server_before.ru_stime),
+        "server_cpu": ((server_after.ru_utime + server_after.ru_stime)
+                       - (server_before.ru_utime + server_before.ru_stime)),
         "load_mean": load_mean,
         "load_max": load_max,
         "stats": _stats(text),
@@ -109,7 +110,8 @@ def run_child(argv: list[str], *, cwd: Path, env: dict[str, str], log_path: Path
 
 
 def crawl_settings(concurrency: int, robots: bool) -> list[str]:
-    return ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
+    return ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
             "-s", f"ROBOTSTXT_OBEY={'True' if robots else 'False'}", "-s", "LOG_LEVEL=INFO"]
 
 
@@ -134,39 +136,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-page", type=int, default=20, help="results per search page (default 20)")
     parser.add_argument("--image-size", type=int, default=128, help="image side in pixels (default 128)")
     parser.add_argument("--concurrency", type=int, default=16, help="CONCURRENT_REQUESTS_PER_DOMAIN (default 16)")
-    parser.add_argument("--robots", choices=("yes", "no"), default="yes", help="ROBOTSTXT_OBEY for every crawl (default yes)")
+    parser.add_argument("--robots", choices=("yes", "no"), default="yes",
+                        help="ROBOTSTXT_OBEY for every crawl (default yes)")
     parser.add_argument("--skip-bare", action="store_true", help="do not run the bare baseline")
-    parser.add_argument("--profile", metavar="FILE", help="run crawl 1 under py-spy (collapsed stacks to FILE, all threads); its figures are distorted")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="run crawl 1 under py-spy (collapsed stacks to FILE, all threads); "
+                             "its figures are distorted")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="extra -s setting for the full-pipeline crawls (to try a change, e.g. ITEM_PIPELINES=...)")
+                        help="extra -s setting for the full-pipeline crawls "
+                             "(to try a change, e.g. ITEM_PIPELINES=...)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (mirror, DB, media, logs)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     try:
         began = time.perf_counter()
-        built = build_mirror(tmp / "mirror", cases=args.cases, images_per_case=args.images_per_case, per_page=args.per_page,
-                             image_size=args.image_size)
-        print(f"mirror: {built['cases']:,} cases, {built['images']:,} images ({args.image_size}x{args.image_size} PNG/JPEG), "
-              f"{built['search_pages']} search pages, {built['routes']:,} URLs; generated in {time.perf_counter() - began:.1f} s")
+        built = build_mirror(tmp / "mirror", cases=args.cases, images_per_case=args.images_per_case,
+                             per_page=args.per_page, image_size=args.image_size)
+        print(f"mirror: {built['cases']:,} cases, {built['images']:,} images "
+              f"({args.image_size}x{args.image_size} PNG/JPEG), "
+              f"{built['search_pages']} search pages, {built['routes']:,} URLs; "
+              f"generated in {time.perf_counter() - began:.1f} s")
         print("  bytes: " + ", ".join(f"{kind} {size / 1e6:.1f} MB" for kind, size in built["bytes"].items()))
         print(f"machine: {os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.2f}")
 
         mirror = Mirror(["radiopaedia"], fixtures=tmp / "mirror")
         base = mirror.start()
         settings = crawl_settings(args.concurrency, args.robots == "yes")
-        env = {k: v for k, v in os.environ.items() if k not in ("SCRAPY_SETTINGS_MODULE", "CRAWL_LOCK_DIR", "LOG_LEVEL")}
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("SCRAPY_SETTINGS_MODULE", "CRAWL_LOCK_DIR", "LOG_LEVEL")}
         db = tmp / "run" / "staging.sqlite3"
         (tmp / "run").mkdir()
         full_env = dict(env, STAGING_DB_URL=f"sqlite:///{db}", MEDIA_STORE=str(tmp / "run" / "media"))
         # The generated mirror serves the COVID search only (the default searches the whole scope).
-        full_argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={base}", "-a", f"query={QUERY}", *settings, *[a for s in args.set for a in ("-s", s)]]
+        full_argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={base}", "-a", f"query={QUERY}", *settings,
+                     *[a for s in args.set for a in ("-s", s)]]
         try:
             first_argv = full_argv
             if args.profile:
                 first_argv = [_py_spy(), "record", "--format", "raw", "--threads", "--rate", "200", "--nonblocking",
                               "-o", str(Path(args.profile).resolve()), "--", *full_argv]
-            print(f"\n[1/3] full pipeline: scrapy crawl radiopaedia ({'under py-spy' if args.profile else 'measured'}) ...", flush=True)
+            print(f"\n[1/3] full pipeline: scrapy crawl radiopaedia "
+                  f"({'under py-spy' if args.profile else 'measured'}) ...", flush=True)
             full = run_child(first_argv, cwd=ROOT, env=full_env, log_path=tmp / "full-1.log", mirror=mirror)
             staged_cases, staged_images = db_counts(db)
             print(f"      {full['wall']:.1f} s; staged {staged_cases:,} cases, {staged_images:,} images", flush=True)
@@ -175,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_bare:
                 print("[2/3] bare scrapy: scrapy runspider bench/_bare_spider.py ...", flush=True)
                 (tmp / "bare").mkdir()
-                bare = run_child([SCRAPY, "runspider", str(ROOT / "bench" / "_bare_spider.py"), "-a", f"base_url={base}", *settings],
+                bare = run_child([SCRAPY, "runspider", str(ROOT / "bench" / "_bare_spider.py"),
+                                  "-a", f"base_url={base}", *settings],
                                  cwd=tmp / "bare", env=env, log_path=tmp / "bare.log", mirror=mirror)
                 print(f"      {bare['wall']:.1f} s", flush=True)
 
@@ -194,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int, staged_images: int, cases_after: int, images_after: int) -> None:
+def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int, staged_images: int,
+           cases_after: int, images_after: int) -> None:
     full_images = full["stats"].get("file_status_count/downloaded", full["images_fetched"])
     rows: list[tuple[str, str, str, str]] = []
 
@@ -212,7 +225,8 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("requests/s (served)", full["requests"] / full["wall"], b["requests"] / b["wall"] if bare else None, ".0f")
     row("CPU s (user+sys)", full["cpu"], b.get("cpu"), ".1f")
     row("  of which sys", full["sys"], b.get("sys"), ".1f")
-    row("CPU ms per case", 1000 * full["cpu"] / max(per_case, 1), 1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
+    row("CPU ms per case", 1000 * full["cpu"] / max(per_case, 1),
+        1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     row("CPU utilisation (cores)", full["cpu"] / full["wall"], b["cpu"] / b["wall"] if bare else None, ".2f")
     row("peak RSS (MB)", full["rss_mb"], b.get("rss_mb"), ".0f")
     row("requests served", full["requests"], b.get("requests"), ",.0f")
@@ -221,27 +235,35 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("load avg 1-min (mean)", full["load_mean"], b.get("load_mean"), ".2f", ratio=False)
     row("load avg 1-min (max)", full["load_max"], b.get("load_max"), ".2f", ratio=False)
 
-    print(f"\n{args.cases:,} cases x {args.images_per_case} images, CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}, "
-          f"ROBOTSTXT_OBEY={args.robots}, no delay, no AutoThrottle" + ("  [crawl 1 under py-spy: distorted]" if args.profile else "")
+    print(f"\n{args.cases:,} cases x {args.images_per_case} images, "
+          f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}, "
+          f"ROBOTSTXT_OBEY={args.robots}, no delay, no AutoThrottle"
+          + ("  [crawl 1 under py-spy: distorted]" if args.profile else "")
           + (f"; full crawls with {' '.join(args.set)}" if args.set else ""))
     widths = [max(len(r[i]) for r in [("", "full pipeline", "bare scrapy", "full/bare"), *rows]) for i in range(4)]
     for label, f, bb, r in [("", "full pipeline", "bare scrapy", "full/bare"), *rows]:
         print(f"  {label:<{widths[0]}}  {f:>{widths[1]}}  {bb:>{widths[2]}}  {r:>{widths[3]}}")
-    print(f"  staged: {staged_cases:,} cases, {staged_images:,} images (expected {args.cases:,} and {args.cases * args.images_per_case:,}); "
+    print(f"  staged: {staged_cases:,} cases, {staged_images:,} images "
+          f"(expected {args.cases:,} and {args.cases * args.images_per_case:,}); "
           f"pipeline stats: downloaded {full_images:,}, items {full['stats'].get('item_scraped_count', 0):,}, "
-          f"dropped {full['stats'].get('item_dropped_count', 0):,}, errors {full['stats'].get('log_count/ERROR', 0):,}, "
+          f"dropped {full['stats'].get('item_dropped_count', 0):,}, "
+          f"errors {full['stats'].get('log_count/ERROR', 0):,}, "
           f"staging transactions {full['stats'].get('staging/batches', 0):,}")
     if bare:
         ratio = full["wall"] / bare["wall"]
         verdict = "MET" if ratio <= TARGET_RATIO else "MISSED"
-        print(f"  target full <= {TARGET_RATIO}x bare (wall): {ratio:.2f}x -> {verdict}; CPU {full['cpu'] / bare['cpu']:.2f}x")
+        print(f"  target full <= {TARGET_RATIO}x bare (wall): {ratio:.2f}x -> {verdict}; "
+              f"CPU {full['cpu'] / bare['cpu']:.2f}x")
 
     share = second["bytes"] / full["bytes"] if full["bytes"] else 0.0
     print("\nsecond crawl, nothing changed:")
-    print(f"  wall {second['wall']:.1f} s, CPU {second['cpu']:.1f} s, peak RSS {second['rss_mb']:.0f} MB, load avg {second['load_mean']:.2f}")
-    print(f"  requests {second['requests']:,} (case pages {second['case_pages']:,}), images downloaded {second['images_fetched']:,}, "
+    print(f"  wall {second['wall']:.1f} s, CPU {second['cpu']:.1f} s, peak RSS {second['rss_mb']:.0f} MB, "
+          f"load avg {second['load_mean']:.2f}")
+    print(f"  requests {second['requests']:,} (case pages {second['case_pages']:,}), "
+          f"images downloaded {second['images_fetched']:,}, "
           f"{second['bytes'] / 1e6:.2f} MB served = {share:.1%} of the first crawl's {full['bytes'] / 1e6:.1f} MB")
-    print(f"  DB after: {cases_after:,} cases, {images_after:,} images; skipped known {second['stats'].get('cases/skipped_known', 0):,}")
+    print(f"  DB after: {cases_after:,} cases, {images_after:,} images; "
+          f"skipped known {second['stats'].get('cases/skipped_known', 0):,}")
     ok = second["images_fetched"] == 0 and share <= SECOND_CRAWL_MAX_BYTES
     print(f"  target: no image and <= {SECOND_CRAWL_MAX_BYTES:.0%} of the bytes -> {'MET' if ok else 'MISSED'}")
 

@@ -21,8 +21,10 @@ class Command(ProjectCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", dest="output", metavar="OUT.csv", help="where to write the filled CSV")
-        parser.add_argument("--fields", help="comma-separated columns to fill (default: every column a rule exists for)")
-        parser.add_argument("--evidence", metavar="EVIDENCE.csv", help="also write row, field, value, evidence, rule per fill")
+        parser.add_argument("--fields",
+                            help="comma-separated columns to fill (default: every column a rule exists for)")
+        parser.add_argument("--evidence", metavar="EVIDENCE.csv",
+                            help="also write row, field, value, evidence, rule per fill")
 
     def execute(self, args, opts):
         if len(args) != 1 or not opts.output:
@@ -35,8 +37,9 @@ class Command(ProjectCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:  # no such file, a directory, no permission, a full disk: name the file
-            raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; nothing was written: give a readable "
-                               "metadata.csv and a writable place for OUT.csv, then run it again") from None
+            raise CommandError(f"{exc.filename or args[0]}: {exc.strerror or exc}; nothing was written: "
+                               "give a readable metadata.csv and a writable place for OUT.csv, "
+                               "then run it again") from None
         counts = report.counts()
         print(f"{args[0]}: {report.rows} rows, {report.filled} blank cells filled -> {opts.output}")
         for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):

@@ -29,7 +29,8 @@ class Command(ProjectCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", dest="output", metavar="DIR", help="directory to write the release into")
-        parser.add_argument("--dataset", metavar="PATH", help="checkout of the dataset repository to append approved cases to")
+        parser.add_argument("--dataset", metavar="PATH",
+                            help="checkout of the dataset repository to append approved cases to")
         parser.add_argument("--name", help="name recorded for this release (default: from the directory)")
         parser.add_argument("--license", dest="licenses", metavar="L1,L2",
                             help="write only the images under these licenses (with -o)")
@@ -39,7 +40,8 @@ class Command(ProjectCommand):
                             help="with --dataset: where the release's CHANGELOG.md, manifest.json and report/ go "
                                  "(DIR/<name>/; default RELEASE_REPORTS_DIR, data/releases)")
         parser.add_argument("--reports-in-checkout", action="store_true",
-                            help="with --dataset: write CHANGELOG.md, manifest.json and report/ into the checkout's root")
+                            help="with --dataset: write CHANGELOG.md, manifest.json and report/ "
+                                 "into the checkout's root")
         parser.add_argument("--state", choices=(ReviewState.APPROVED.value, ReviewState.STAGED.value),
                             default=ReviewState.APPROVED.value,
                             help="'staged' writes a preview of staged cases (placeholder ids, gates not enforced)")
@@ -50,7 +52,8 @@ class Command(ProjectCommand):
         if opts.dataset and (opts.licenses or opts.state != ReviewState.APPROVED):
             raise CommandError("--license and --state write a separate release: use them with -o DIR, not --dataset")
         if not opts.dataset and (opts.reports or opts.reports_in_checkout):
-            raise CommandError("--reports and --reports-in-checkout go with --dataset (a release directory holds its own)")
+            raise CommandError("--reports and --reports-in-checkout go with --dataset "
+                               "(a release directory holds its own)")
         if opts.reports and opts.reports_in_checkout:
             raise CommandError("give --reports DIR or --reports-in-checkout, not both")
         reports = None if opts.reports_in_checkout else (opts.reports or self.settings.get("RELEASE_REPORTS_DIR"))
@@ -61,7 +64,8 @@ class Command(ProjectCommand):
             if opts.dataset:
                 options = release.ExportOptions(name=opts.name, allowed=allowed, reports=reports,
                                                 include_needs_info=opts.include_needs_info)
-                report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, options, progress)
+                report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, options,
+                                                     progress)
             else:
                 options = release.ExportOptions(name=opts.name, licenses=subset, state=opts.state, allowed=allowed,
                                                 include_needs_info=opts.include_needs_info)
@@ -93,8 +97,8 @@ class Command(ProjectCommand):
             for failure in report.failures:
                 print(f"    {failure.render()}")
         if report.preexisting:
-            print(f"  {report.preexisting} defect(s) already in the dataset are reported in manifest.json and the report "
-                  "(never rewritten); `scrapy validate` lists them")
+            print(f"  {report.preexisting} defect(s) already in the dataset are reported in manifest.json "
+                  "and the report (never rewritten); `scrapy validate` lists them")
         if report.missing_files:
             print(f"  {len(report.missing_files)} referenced file(s) are not in the media store "
                   f"(imported from a bare metadata.csv?), e.g. {report.missing_files[0]}; "

@@ -16,7 +16,8 @@ class Command(ProjectCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("--bind", default="127.0.0.1:8000", metavar="HOST:PORT",
-                            help="address to listen on (default 127.0.0.1:8000); a non-loopback address needs REVIEW_TOKEN")
+                            help="address to listen on (default 127.0.0.1:8000); "
+                                 "a non-loopback address needs REVIEW_TOKEN")
         parser.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
     def execute(self, args, opts):
@@ -41,8 +42,9 @@ class Command(ProjectCommand):
         try:
             server = make_server(app, host, port, threads=max(1, opts.threads))
         except OSError as exc:  # the port is taken (a review already running?), or not ours to bind
-            raise CommandError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; stop the other server or "
-                               f"choose another address with --bind {shown}:{port + 1 if port < 65535 else 8000}") from None
+            raise CommandError(f"cannot listen on {shown}:{port}: {exc.strerror or exc}; "
+                               "stop the other server or choose another address with "
+                               f"--bind {shown}:{port + 1 if port < 65535 else 8000}") from None
         print(f"review server on http://{shown}:{port}/ (reviewer {self.reviewer()}"
               f"{', token required' if token else ''}); Ctrl-C stops it", file=sys.stderr, flush=True)
         try:

@@ -76,7 +76,8 @@ def insert_tuples(session: Session, model: Any, keys: Sequence[str], rows: Itera
     table = model.__table__
     keys = tuple(keys)
     plan = _plan(table, keys, dialect)
-    fast = plan is not None and (dialect.name == "sqlite" or (dialect.name == "postgresql" and dialect.driver == "psycopg"))
+    fast = plan is not None and (dialect.name == "sqlite"
+                                 or (dialect.name == "postgresql" and dialect.driver == "psycopg"))
     iterator = iter(rows)
     if not fast:
         while chunk := list(islice(iterator, CHUNK)):

@@ -33,8 +33,8 @@ REVIEWER = "reviewer"
 SEVERITY_HEADER = (
     "## COVID-19 Pneumonia Severity Scores\n"
     "## License: {license}\n"
-    "## geographic_extent_mean: The extent of lung involvement by ground glass opacity or consolidation for each lung. "
-    "The total extent score ranged from 0 to 8.\n"
+    "## geographic_extent_mean: The extent of lung involvement by ground glass opacity or consolidation "
+    "for each lung. The total extent score ranged from 0 to 8.\n"
     "## opacity_mean: The degree of opacity. The total opacity score ranged from 0 to 6.\n"
     "filename,geographic_mean,opacity_mean\n"
 )
@@ -165,7 +165,8 @@ def _plan_boxes(out: NewAnnotations, by_image, refs, release_name: str) -> None:
                  "contributor": ", ".join(sorted({a.created_by or "" for _, a in boxes}))},
         "licenses": [{"id": i + 1, "name": name} for i, name in enumerate(licenses)],
         "categories": [{"id": i + 1, "name": label} for i, label in enumerate(labels)],
-        "images": [{"id": i + 1, "file_name": n, "width": refs[n].width, "height": refs[n].height} for i, n in enumerate(names)],
+        "images": [{"id": i + 1, "file_name": n, "width": refs[n].width, "height": refs[n].height}
+                   for i, n in enumerate(names)],
         "annotations": [],
     }
     for filename, a in boxes:
@@ -173,7 +174,8 @@ def _plan_boxes(out: NewAnnotations, by_image, refs, release_name: str) -> None:
         doc["annotations"].append({"id": len(doc["annotations"]) + 1, "image_id": names.index(filename) + 1,
                                    "category_id": labels.index(a.data["label"]) + 1, "bbox": [x, y, w, h],
                                    "area": w * h, "iscrowd": 0, "license": licenses.index(a.license or "") + 1,
-                                   "attributes": {"author": a.created_by, "created_at": a.created_at.isoformat(timespec="seconds")}})
+                                   "attributes": {"author": a.created_by,
+                                                  "created_at": a.created_at.isoformat(timespec="seconds")}})
     out.coco_path = f"annotations/reviewer-boxes/{slug(release_name) or 'release'}.json"
     out.coco = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     for _, a in boxes:

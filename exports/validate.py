@@ -81,7 +81,8 @@ def check_file(folder: str, filename: str, data: bytes) -> list[tuple[str, str]]
         return [("file.format", f"images/ holds PNG or JPEG; these bytes are {fmt or 'of an unknown format'}")]
     problems = []
     if not _extension_ok(filename, fmt, IMAGE_FORMAT_EXTENSIONS):
-        problems.append(("file.extension", f"the bytes are {fmt.upper()} but the name ends in {Path(filename).suffix or 'nothing'}"))
+        problems.append(("file.extension",
+                         f"the bytes are {fmt.upper()} but the name ends in {Path(filename).suffix or 'nothing'}"))
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()
@@ -108,7 +109,9 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
     violations: list[Violation] = []
     columns = metadata.columns
     if columns[-1] == "":
-        violations.append(Violation("csv.trailing-column", "the header ends with a comma: pandas reads a 30th column 'Unnamed: 29'", WARNING, line=1))
+        violations.append(Violation("csv.trailing-column",
+                                    "the header ends with a comma: pandas reads a 30th column 'Unnamed: 29'",
+                                    WARNING, line=1))
     referenced: dict[str, int] = {}
     by_filename: dict[str, list[int]] = defaultdict(list)
 
@@ -121,11 +124,15 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
             violations.append(Violation(rule, message, severity, record.line, filename or None, column))  # noqa: B023 - called in this iteration only
 
         if row.get("other_notes", "").startswith(" ") and row.get("clinical_notes"):
-            add("row.shifted", "other_notes starts with a space: the tail of an unquoted clinical note spilled into it", column="other_notes")
+            add("row.shifted",
+                "other_notes starts with a space: the tail of an unquoted clinical note spilled into it",
+                column="other_notes")
         for name, cell in row.items():
             if name.startswith("#"):
                 if cell:
-                    add("row.shifted", f"a value in the unnamed last column ({cell[:40]!r}...): an unquoted comma shifted this row's cells", column=f"column {int(name[1:]) + 1}")
+                    add("row.shifted", f"a value in the unnamed last column ({cell[:40]!r}...): "
+                                       "an unquoted comma shifted this row's cells",
+                        column=f"column {int(name[1:]) + 1}")
                 continue
             for problem in parse_cell(name, cell).problems:
                 add(problem.rule, problem.message, problem.severity, name)
@@ -138,7 +145,8 @@ def validate(path: str | Path, progress: Progress = _no_progress) -> list[Violat
     for filename, lines in by_filename.items():
         if filename and len(lines) > 1:
             for line in lines[1:]:
-                violations.append(Violation("filename.unique", f"filename also used on line {lines[0]}", ERROR, line, filename))
+                violations.append(Violation("filename.unique", f"filename also used on line {lines[0]}", ERROR,
+                                            line, filename))
 
     if root is not None:
         violations.extend(_check_files(root, referenced, progress))
@@ -155,11 +163,15 @@ def _check_files(root: Path, referenced: dict[str, int], progress: Progress) -> 
         if directory.is_dir():
             present.update(f"{folder}/{p.name}" for p in directory.iterdir())
     for rel in sorted(present - set(referenced)):
-        violations.append(Violation("file.unreferenced", f"{rel} is in the release but no row names it (the dataset's own test fails on it)", filename=rel))
+        violations.append(Violation("file.unreferenced",
+                                    f"{rel} is in the release but no row names it "
+                                    "(the dataset's own test fails on it)",
+                                    filename=rel))
     for rel, line in progress(sorted(referenced.items()), "files", len(referenced)):
         folder, filename = rel.split("/", 1)
         if rel not in present:
-            violations.append(Violation("file.missing", f"{rel} is named by a row but not in the release", line=line, filename=filename))
+            violations.append(Violation("file.missing", f"{rel} is named by a row but not in the release",
+                                        line=line, filename=filename))
             continue
         for rule, message in check_file(folder, filename, (root / rel).read_bytes()):
             violations.append(Violation(rule, message, line=line, filename=filename))

@@ -54,7 +54,8 @@ __all__ = [
 ]
 
 _PUBLISHED_RE = re.compile(r"Published\s+on\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4})", re.I)
-_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-full-src", "data-echo", "data-srcset", "srcset", "src")
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-full-src", "data-echo", "data-srcset", "srcset",
+               "src")
 
 # Section headings, matched on the lower-cased, whitespace-collapsed heading text (the page shows
 # them in upper case through CSS only, docs/site-notes.md §2.5.1).
@@ -320,7 +321,8 @@ class EuroradCasePage(HtmlPage):
         affiliations: list[str] = []
         sibling = next_sibling(element)
         while sibling is not None and sibling.root.tag == "p" and classes(sibling) != ["color-grey"]:
-            lines = [re.sub(r"^\s*\d+[.)]?\s*", "", line) for line in self.block_text(sibling).split("\n") if line.strip()]
+            lines = [re.sub(r"^\s*\d+[.)]?\s*", "", line) for line in self.block_text(sibling).split("\n")
+                     if line.strip()]
             if not lines or not re.search(r"(hospital|department|university|institut|clinic|radiology|centre|center)",
                                           " ".join(lines), re.I):
                 break
@@ -570,7 +572,8 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
             "diagnosis": "No Finding (normal comparison film)",
             "images": [image],
             "aliases": list(base.aliases),
-            "warnings": [*base.warnings, f"normal comparison film {k} of case {base.source_key}, split into its own case: check the split"],
+            "warnings": [*base.warnings, f"normal comparison film {k} of case {base.source_key}, "
+                                         "split into its own case: check the split"],
             "extra": {**base.extra, "comparison_film": k},
         }))
     return cases
@@ -622,7 +625,8 @@ def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
                 "images": images,
                 "warnings": [
                     *base.warnings,
-                    f"patient {number} of {len(numbers)} split from multi-patient case {base.source_key}: check the split",
+                    f"patient {number} of {len(numbers)} split from multi-patient case {base.source_key}: "
+                    "check the split",
                 ],
                 "extra": {**base.extra, "patient_number": number, "patients": len(numbers)},
             }

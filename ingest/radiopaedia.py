@@ -615,7 +615,8 @@ class RadiopaediaStudy:
         return records
 
 
-def _image_extra(image: dict[str, Any], stack: dict[str, Any], study_id: str, stack_index: int, base_url: str) -> dict[str, Any]:
+def _image_extra(image: dict[str, Any], stack: dict[str, Any], study_id: str, stack_index: int,
+                 base_url: str) -> dict[str, Any]:
     download = str(image.get("download_image_url") or "")
     return {
         "study_id": study_id,
@@ -672,7 +673,8 @@ def extract_stacked_images(html: str) -> str | None:
     return None
 
 
-def parse_radiopaedia_study_viewer(html: str, url: str, base_url: str = SITE, *, first_position: int = 0) -> list[ImageRecord]:
+def parse_radiopaedia_study_viewer(html: str, url: str, base_url: str = SITE, *,
+                                   first_position: int = 0) -> list[ImageRecord]:
     """Images of a study viewer page (``/cases/<case>/studies/<id>``) from its inline ``stackedImages``."""
     payload = extract_stacked_images(html)
     match = _STUDY_HREF_RE.search(urlsplit(url).path)

@@ -108,8 +108,9 @@ class StoredImage:
         """``image`` as kept: its words from the record, its facts from the bytes."""
         facts = kept.facts
         return cls(source_url=image.source_url, label=image.label, position=image.position, sha256=facts.sha256,
-                   media_path=kept.media_path, format=facts.format, width=facts.width, height=facts.height, phash=facts.phash,
-                   chash=facts.chash, thumb=facts.thumb, modality_text=image.modality_text, view_text=image.view_text,
+                   media_path=kept.media_path, format=facts.format, width=facts.width, height=facts.height,
+                   phash=facts.phash, chash=facts.chash, thumb=facts.thumb, modality_text=image.modality_text,
+                   view_text=image.view_text,
                    caption=image.caption, date_text=image.date_text, provenance=provenance)
 
 

@@ -184,7 +184,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if not history.strip():
         return None
     low = text_context(history).lower
-    befores = finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60) if has_any(low, ("before", "prior", "prima")) else ()
+    befores = (finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60)
+               if has_any(low, ("before", "prior", "prima")) else ())
     for m in befores:
         amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
@@ -350,7 +351,8 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
         if not in_history(m):
             moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
     for m in _OTHER_TIME.finditer(text):
-        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end() for start, x in moments):
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0])
 
@@ -425,7 +427,8 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
 
 
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
-                  day_first: bool = False, presenting: bool | None = None, admission_base_told: bool = True) -> Timeline:
+                  day_first: bool = False, presenting: bool | None = None,
+                  admission_base_told: bool = True) -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
@@ -437,7 +440,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     ordered = sorted(images, key=lambda i: i.position)
     moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
-    timeline, dates, events = _anchor(history, findings, day_first, any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
+    timeline, dates, events = _anchor(history, findings, day_first,
+                                      any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
     if presenting is None:
@@ -447,9 +451,11 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     previous_day: int | None = None
     for image in ordered:
         first = image.position == ordered[0].position
-        moment, day, rule, reason = _placed(chosen[image.position], _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
+        moment, day, rule, reason = _placed(chosen[image.position],
+                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
                                             previous_day, first)
-        events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "", moment.where if moment else "", image.position))
+        events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
+                            moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
             previous_day = day
@@ -486,7 +492,8 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
         if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
             day, reason = None, (
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
-                f"({timeline.anchor_evidence!r}): curators count such a film from either, day {day} or day {day - timeline.admission_day}")
+                f"({timeline.anchor_evidence!r}): curators count such a film from either, "
+                f"day {day} or day {day - timeline.admission_day}")
     return moment, day, rule, reason
 
 
@@ -529,7 +536,8 @@ class CaseImages:
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told)
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None, k == 0)
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None,
+                                            k == 0)
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
     def _previous_day(self, k: int, axis: _Axis) -> int | None:
@@ -555,7 +563,8 @@ class CaseImages:
 _AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach)\b", re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
-_FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission", "timeline.date-since-admission"})
+_FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",
+                             "timeline.date-since-admission"})
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, _Dates, list[Event]]:
@@ -572,11 +581,13 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) ->
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
     if onset_moment or onset_date is not None:
-        return Timeline(ONSET, "", None), dates, [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else []
+        return (Timeline(ONSET, "", None), dates,
+                [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
     return Timeline(HOSPITALISATION, "", 0), dates, []
 
 
-def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str, reason: str) -> ImageOffset:
+def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,
+                  reason: str) -> ImageOffset:
     if day is None:
         return ImageOffset(position, None, moment.evidence if moment else "", rule or "timeline", reason)
     spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
@@ -603,11 +614,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return moment.days, "timeline.since-onset", ""
     if moment.kind == SINCE_ADMISSION:
         if admission is None:
-            return None, "timeline.since-admission", "counted from admission, but the admission's day after the onset is not told"
+            return (None, "timeline.since-admission",
+                    "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
     if moment.kind == AFTER_PREVIOUS:
         if previous_day is None:
-            return None, "timeline.after-previous", f"{moment.evidence!r} counts from an earlier image whose day is not known"
+            return (None, "timeline.after-previous",
+                    f"{moment.evidence!r} counts from an earlier image whose day is not known")
         presentation = admission if admission is not None else 0
         if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
             # a caption's "after two months" (not "two months later"): after the previous film or
@@ -637,11 +650,13 @@ def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int |
     if dates.onset is not None:
         days = (when - dates.onset).days
         if days < -60 or days > 365:
-            return None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: not the same illness, or the year is not told"
+            return (None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: "
+                                           "not the same illness, or the year is not told")
         return days, "timeline.date-since-onset", ""
     if dates.admission is not None and admission is not None:
         days = (when - dates.admission).days
         if days < -60 or days > 365:
-            return None, "timeline.date", f"{when.isoformat()} is {days} days from admission: not the same illness, or the year is not told"
+            return (None, "timeline.date", f"{when.isoformat()} is {days} days from admission: "
+                                           "not the same illness, or the year is not told")
         return admission + days, "timeline.date-since-admission", ""
     return None, "timeline.date", "a dated image, but neither the onset nor the admission is dated"

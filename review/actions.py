@@ -91,13 +91,14 @@ def open_case(session: Session, case_id, seen=None) -> Case:
     if since:
         changes = "; ".join(f"{e.actor} {_change_summary(e)} at {e.at:%Y-%m-%d %H:%M:%S}" for e in since[-3:])
         more = f" (and {len(since) - 3} earlier change(s))" if len(since) > 3 else ""
-        raise StaleAction(f"case {case_id} changed since you saw it (version {seen}, now {since[-1].id}): {changes}{more}; "
-                          "look at it again and redo your action if it still applies")
+        raise StaleAction(f"case {case_id} changed since you saw it (version {seen}, now {since[-1].id}): "
+                          f"{changes}{more}; look at it again and redo your action if it still applies")
     return case
 
 
 def _change_summary(event: ReviewEvent) -> str:
-    before, after = event.before if isinstance(event.before, dict) else {}, event.after if isinstance(event.after, dict) else {}
+    before, after = (event.before if isinstance(event.before, dict) else {},
+                     event.after if isinstance(event.after, dict) else {})
     if "state" in before or "state" in after:
         what = f"{event.action} (state {before.get('state')} -> {after.get('state')})"
     elif event.field:
@@ -143,7 +144,8 @@ def blocking_warnings(session: Session, case: Case) -> list[dict]:
     return [w for w in _refresh(session, case) if w["blocking"] and not w["resolved"]]
 
 
-def approve(session: Session, case: Case, actor: str, *, confirm_adult: bool = False, not_duplicate: bool = False) -> None:
+def approve(session: Session, case: Case, actor: str, *, confirm_adult: bool = False,
+            not_duplicate: bool = False) -> None:
     """Approve for release; blocked by a minor, an unconfirmed unknown age, an unusable license, an
     unresolved near-duplicate, or no included image."""
     _refuse_released(case)
@@ -181,7 +183,8 @@ def reopen(session: Session, case: Case, actor: str, reason: str | None = None) 
     reason = clean_reason(reason, required=False, what="reopening")
     if case.review_state == ReviewState.STAGED:
         raise ReviewError(f"case {case.id} is already in the queue")
-    before = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
+    before = {"duplicate_of_case_id": case.duplicate_of_case_id,
+              "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
     case.duplicate_of_case_id = case.duplicate_of_released_row_id = None
     _set_state(session, case, actor, ReviewState.STAGED, "reopen", reason, extra_before=before,
                extra_after={"duplicate_of_case_id": None, "duplicate_of_released_row_id": None})
@@ -233,16 +236,20 @@ def mark_duplicate(session: Session, case: Case, actor: str, *, of_case_id: int 
     else:
         ref = of_released if isinstance(of_released, str) else f"row:{of_released}"
         target_row = find_released_row(session, ref)
-    before = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
-    if (case.review_state == ReviewState.DUPLICATE and case.duplicate_of_case_id == (target_case.id if target_case else None)
+    before = {"duplicate_of_case_id": case.duplicate_of_case_id,
+              "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
+    if (case.review_state == ReviewState.DUPLICATE
+            and case.duplicate_of_case_id == (target_case.id if target_case else None)
             and case.duplicate_of_released_row_id == (target_row.id if target_row else None)):
         raise ReviewError(f"case {case.id} is already marked as this duplicate")
     case.duplicate_of_case_id = target_case.id if target_case else None
     case.duplicate_of_released_row_id = target_row.id if target_row else None
-    after = {"duplicate_of_case_id": case.duplicate_of_case_id, "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
+    after = {"duplicate_of_case_id": case.duplicate_of_case_id,
+             "duplicate_of_released_row_id": case.duplicate_of_released_row_id}
     if target_row is not None:
         after["released_filename"] = target_row.filename
-    _set_state(session, case, actor, ReviewState.DUPLICATE, "duplicate", reason, extra_before=before, extra_after=after)
+    _set_state(session, case, actor, ReviewState.DUPLICATE, "duplicate", reason, extra_before=before,
+               extra_after=after)
 
 
 def set_adult_confirmed(session: Session, case: Case, actor: str, confirmed: bool = True) -> None:
@@ -261,7 +268,8 @@ def set_distinct_confirmed(session: Session, case: Case, actor: str, confirmed: 
     so a near-duplicate found later is not excused)."""
     if not confirmed:
         raise ReviewError("a distinct mark cannot be withdrawn here")
-    pairs = [c for w in _refresh(session, case) if w["code"] == "near_duplicate" for c in w["candidates"] if not c["distinct"]]
+    pairs = [c for w in _refresh(session, case) if w["code"] == "near_duplicate"
+             for c in w["candidates"] if not c["distinct"]]
     if not pairs:
         raise ReviewError(f"case {case.id} has no unresolved near-duplicate")
     for c in pairs:
@@ -316,7 +324,8 @@ def set_field(session: Session, case: Case, actor: str, field: str, value: str, 
     before = {"value": fv.effective, "override": fv.override, "normalized": fv.value}
     fv.override, fv.override_by, fv.override_at = value, actor, utcnow()
     after = {"value": value, "override": value, "normalized": fv.value}
-    record(session, case, actor, "set_field", field=field, before=before, after=after, image_id=image.id if image else None)
+    record(session, case, actor, "set_field", field=field, before=before, after=after,
+           image_id=image.id if image else None)
     _refresh(session, case)
     return True
 
@@ -375,8 +384,9 @@ def split_case(session: Session, case: Case, actor: str, groups: list[list[int]]
         while session.scalar(select(Case.id).where(Case.source == case.source,
                                                    Case.source_key == f"{case.source_key}#patient-{number}")):
             number += 1
-        new = Case(source=case.source, source_key=f"{case.source_key}#patient-{number}", canonical_url=case.canonical_url,
-                   document_id=case.document_id, doi=case.doi, title=f"{case.title or ''} (patient {number})".strip(),
+        new = Case(source=case.source, source_key=f"{case.source_key}#patient-{number}",
+                   canonical_url=case.canonical_url, document_id=case.document_id, doi=case.doi,
+                   title=f"{case.title or ''} (patient {number})".strip(),
                    license_raw=case.license_raw, license=case.license, published=case.published, authors=case.authors,
                    institution=case.institution, credit=case.credit, history=case.history, findings=case.findings,
                    discussion=case.discussion, diagnosis=case.diagnosis, review_state=ReviewState.STAGED, warnings=[],
@@ -393,7 +403,8 @@ def split_case(session: Session, case: Case, actor: str, groups: list[list[int]]
             for fv in list(case.field_values):
                 if fv.image_id == image_id:
                     fv.case = new
-        record(session, new, actor, "split_from", before={"case_id": case.id}, after={"case_id": new.id, "images": group})
+        record(session, new, actor, "split_from", before={"case_id": case.id},
+               after={"case_id": new.id, "images": group})
         created.append(new)
     record(session, case, actor, "split", before={"images": sorted(own)},
            after={"images": sorted(set(own) - seen), "new_cases": {str(c.id): g for c, g in zip(created, groups)}})

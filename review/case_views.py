@@ -129,7 +129,8 @@ def image_included(case_id: int):
     if included not in ("0", "1"):
         return render_case(case_id, error="say whether the image is included (1) or excluded (0)", status=400)
     actor = services().actor
-    return act(case_id, lambda s, c: actions.set_image_included(s, c, actor, request.form.get("image_id"), included == "1"),
+    return act(case_id,
+               lambda s, c: actions.set_image_included(s, c, actor, request.form.get("image_id"), included == "1"),
                "image " + ("included" if included == "1" else "excluded"))
 
 

@@ -18,9 +18,10 @@ A case's warnings (review/warnings.py) come from two kinds of input:
 Not inputs: the review state (a release or an approval changes no warning; the import of the new
 checkout does, through the released files), annotations, other cases' text.
 
-A cheap signature (the values of ``warnings._signature``, in one statement) says whether anything of the index may have changed;
-when it equals the stored one only cases never computed are computed. Without a state row (a new
-database, or one migrated from stored warnings of the old code) every case is computed once.
+A cheap signature (the values of ``warnings._signature``, in one statement) says whether anything of
+the index may have changed; when it equals the stored one only cases never computed are computed.
+Without a state row (a new database, or one migrated from stored warnings of the old code) every
+case is computed once.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ def _owners(session: Session) -> dict[tuple[str, int], Entry]:
     owners = {("staged", r[0]): Entry(*r[1:]) for r in session.execute(
         select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, func.length(Image.thumb)))}
     owners.update({("released", r[0]): Entry(None, *r[1:]) for r in session.execute(
-        select(ReleasedFile.id, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash, func.length(ReleasedFile.thumb))
+        select(ReleasedFile.id, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash,
+               func.length(ReleasedFile.thumb))
         .where(ReleasedFile.removed_import_id.is_(None)))})
     return owners
 
@@ -150,7 +152,8 @@ def _touched(session: Session, added: dict[tuple[str, int], Entry], removed: dic
     touched = {e.case_id for e in [*added.values(), *removed.values()] if e.case_id is not None}
     if removed:
         gone = set(removed)
-        for case_id, warnings in session.execute(select(Case.id, Case.review_warnings).where(Case.review_warnings.is_not(None))):
+        for case_id, warnings in session.execute(select(Case.id, Case.review_warnings)
+                                                 .where(Case.review_warnings.is_not(None))):
             if any((c["kind"], c["id"]) in gone for w in warnings or () for c in w.get("candidates", ())):
                 touched.add(case_id)
     if not added:
@@ -222,11 +225,13 @@ def _store_regions(session: Session, image_ids: list[int]) -> None:
                                                        for (image_id, _), h in zip(rows, hashes)])
 
 
-def _store_entries(session: Session, added: dict[tuple[str, int], Entry], removed: dict[tuple[str, int], Entry]) -> None:
+def _store_entries(session: Session, added: dict[tuple[str, int], Entry],
+                   removed: dict[tuple[str, int], Entry]) -> None:
     for kind in ("staged", "released"):
         stale = [owner_id for k, owner_id in [*removed, *added] if k == kind]
         for chunk in _chunks(sorted(set(stale))):
-            session.execute(delete(WarningIndexEntry).where(WarningIndexEntry.kind == kind, WarningIndexEntry.owner_id.in_(chunk)))
+            session.execute(delete(WarningIndexEntry).where(WarningIndexEntry.kind == kind,
+                                                            WarningIndexEntry.owner_id.in_(chunk)))
     rows = [{"kind": kind, "owner_id": owner_id, "case_id": e.case_id, "sha256": e.sha256, "phash": e.phash,
              "chash": e.chash, "thumb_size": e.thumb_size} for (kind, owner_id), e in added.items()]
     for start in range(0, len(rows), 5000):

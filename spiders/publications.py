@@ -4,13 +4,14 @@
 [-a recrawl=yes] [-a limit=N] [-a base_url=http://127.0.0.1:PORT]``
 
 ``-a candidates=accepted`` crawls the papers accepted with ``scrapy candidates accept`` (their
-PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` comments), as maintainers collect them from
-suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL: ``ingest/identity.py``) is
-in the released dataset or already staged is skipped, before any request when the name is given,
-as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one again, never a released
-one. Whichever name comes first, the cases are keyed by the paper's one key (``staging/identity.py``). A
-paper of several patients is known only once every patient shown in a figure is staged (a crawl
-killed between two, a patient whose figure failed: the next crawl fetches the paper again).
+PMCID, else DOI, else URL). ``ids_file`` holds one reference per line (``#`` comments), as
+maintainers collect them from suggestions. A paper any of whose names (DOI, PMCID, PMID, PII, URL:
+``ingest/identity.py``) is in the released dataset or already staged is skipped, before any request
+when the name is given, as soon as it is learnt otherwise; ``-a recrawl=yes`` fetches a staged one
+again, never a released one. Whichever name comes first, the cases are keyed by the paper's one key
+(``staging/identity.py``). A paper of several patients is known only once every patient shown in a
+figure is staged (a crawl killed between two, a patient whose figure failed: the next crawl fetches
+the paper again).
 
 Each paper is one chain of requests, one at a time, carrying what was learnt (``PaperState``):
 
@@ -136,10 +137,11 @@ class PublicationsSpider(CaseSpider):
     # No allowed_domains: papers live on any publisher's host, and every request is one we chose
     # (Crossref links, doi.org redirects, citation_pdf_url), not a followed page link.
 
-    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, candidates: str | None = None, **kwargs):
+    def __init__(self, *args, dois: str | None = None, ids_file: str | None = None, candidates: str | None = None,
+                 **kwargs):
         if candidates is not None and candidates != "accepted":
-            raise SpiderArgumentError(f"candidates={candidates!r}: expected candidates=accepted (the papers accepted with "
-                                      "`scrapy candidates accept`)")
+            raise SpiderArgumentError(f"candidates={candidates!r}: expected candidates=accepted "
+                                      "(the papers accepted with `scrapy candidates accept`)")
         #: -a candidates=accepted: the accepted candidates are read from the database in start().
         self.from_candidates = candidates == "accepted"
         if dois is None and ids_file is None and not self.from_candidates and kwargs.get("cases") is None \
@@ -180,12 +182,14 @@ class PublicationsSpider(CaseSpider):
             self.identities = load_index(session, self.source)
             # a paper some of whose patients are not staged yet is not known (staging.service.incomplete_page_keys)
             self.identities.staged -= incomplete_page_keys(session, self.source)
-        logger.info("publications: %d papers already released, %d staged", len(self.identities.released), len(self.identities.staged))
+        logger.info("publications: %d papers already released, %d staged", len(self.identities.released),
+                    len(self.identities.staged))
 
     def paper_aliases(self, state: PaperState) -> list[str]:
         """Every name of the paper learnt so far (ingest/identity.py: DOI, PMCID, PMID, PII, URL)."""
         site = site_identity(self.source)
-        names = [state.ref.given, state.doi, state.pmcid, f"PMID:{state.pmid}" if state.pmid else "", state.ref.url, state.landing_url]
+        names = [state.ref.given, state.doi, state.pmcid, f"PMID:{state.pmid}" if state.pmid else "", state.ref.url,
+                 state.landing_url]
         return list(dict.fromkeys(a for name in names if name for a in site.reference_aliases(name)))
 
     def is_known(self, state: PaperState) -> bool:
@@ -268,7 +272,8 @@ class PublicationsSpider(CaseSpider):
             yield self._request(idconv_url(asked), self.parse_idconv, state, "idconv")
             return
         if not state.pmcid and (state.doi or state.pmid) and self._once(state, "europepmc-search"):
-            yield self._request(europe_pmc_search_url(doi=state.doi, pmid=state.pmid), self.parse_search, state, "europepmc-search")
+            yield self._request(europe_pmc_search_url(doi=state.doi, pmid=state.pmid), self.parse_search, state,
+                                "europepmc-search")
             return
         if state.doi and self._once(state, "crossref"):
             yield self._request(crossref_work_url(state.doi), self.parse_crossref, state, "crossref")
@@ -461,9 +466,11 @@ class PublicationsSpider(CaseSpider):
                 for figure in pdf_article_figures(figures):
                     if len(figure.panel_captions) >= 2 and figure.number not in state.verdicts:
                         pdf = next(f for f in figures if f.number == figure.number)
-                        split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes, len(figure.panel_captions)))
+                        split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes,
+                                                                               len(figure.panel_captions)))
                         state.splits[figure.number] = split
-                        self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
+                        self.crawler.stats.inc_value("papers/panels_split" if split.reliable
+                                                     else "papers/panels_not_split")
         else:
             self.trail(state, response, f"HTTP {response.status}")
         for request in self.next_step(state):
@@ -484,7 +491,8 @@ class PublicationsSpider(CaseSpider):
                     self.crawler.stats.inc_value("papers/figures_left_out")
                 elif split is not None:
                     state.splits[number] = split
-                    self.crawler.stats.inc_value("papers/panels_split" if split.reliable else "papers/panels_not_split")
+                    self.crawler.stats.inc_value("papers/panels_split" if split.reliable
+                                                 else "papers/panels_not_split")
         for item in self.next_step(state):
             yield item
 
@@ -493,7 +501,8 @@ class PublicationsSpider(CaseSpider):
         request = failure.request
         state: PaperState = request.cb_kwargs["state"]
         step = request.meta.get("step")
-        reason = f"refused ({failure.value.reason})" if isinstance(failure.value, BlockedResponse) else failure.getErrorMessage()
+        reason = (f"refused ({failure.value.reason})" if isinstance(failure.value, BlockedResponse)
+                  else failure.getErrorMessage())
         state.resolution.add(step, request.meta.get("real_url", request.url), None, reason)
         if not failure.check(IgnoreRequest):
             logger.warning("%s step failed for %s: %s", step, state.doi or state.ref.given, failure.getErrorMessage())
@@ -506,7 +515,8 @@ class PublicationsSpider(CaseSpider):
         resolution = state.resolution
         if state.jats is not None and state.jats.figures and article.figures:
             resolution.route = state.jats_route
-            resolution.route_urls = [s.url for s in resolution.steps if s.step == state.jats_route and s.status == 200][-1:]
+            resolution.route_urls = [s.url for s in resolution.steps
+                                     if s.step == state.jats_route and s.status == 200][-1:]
             if state.pmc_html is not None and state.pmc_html.figures:
                 resolution.route_urls.append(state.pmc_html.url)
         elif state.pmc_html is not None and figures_with_urls(state.pmc_html):
@@ -542,9 +552,10 @@ class PublicationsSpider(CaseSpider):
                                             landing_url=state.html.url if state.html is not None else "",
                                             pdf_url=state.pdf_url) or article.url or state.ref.url
         self.crawler.stats.inc_value(f"papers/route/{state.resolution.route}")
-        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures, panel_splits=state.splits,
-                                     figure_verdicts=state.verdicts)
-        attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes, splits=state.splits)
+        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures,
+                                     panel_splits=state.splits, figure_verdicts=state.verdicts)
+        attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes,
+                     splits=state.splits)
         provenance = state.resolution.provenance()
         shown = []
         for record in records:
@@ -572,7 +583,7 @@ class PublicationsSpider(CaseSpider):
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         routes = {k.removeprefix("papers/route/"): v for k, v in stats.items() if k.startswith("papers/route/")}
-        logger.info("papers by route: %s; no open copy: %d", ", ".join(f"{r} {n}" for r, n in sorted(routes.items())) or "none",
-                    len(self.no_copy))
+        logger.info("papers by route: %s; no open copy: %d",
+                    ", ".join(f"{r} {n}" for r, n in sorted(routes.items())) or "none", len(self.no_copy))
         for given, why in self.no_copy:
             logger.info("  no open copy: %s (%s)", given, why)

@@ -126,7 +126,8 @@ class Mirror:
                 path = self._generated()[Path(file_name).name] if spec.get("generated") else site_dir / file_name
                 if spec.get("generate") and not path.is_file():
                     path = self._make(site, file_name, spec["generate"])
-            route = Route(urlsplit(url).hostname or "", int(spec.get("status", 200)), dict(spec.get("headers") or {}), path=path)
+            route = Route(urlsplit(url).hostname or "", int(spec.get("status", 200)), dict(spec.get("headers") or {}),
+                          path=path)
             self._routes.setdefault(path_query(url), []).append(route)
 
     def _make(self, site: str, file_name: str, spec: dict) -> Path:
@@ -149,7 +150,8 @@ class Mirror:
             out.write_bytes(make_media.image_bytes(spec, out))
         return out
 
-    def route(self, url: str, body: bytes | str = b"", status: int = 200, headers: dict[str, str] | None = None) -> None:
+    def route(self, url: str, body: bytes | str = b"", status: int = 200,
+              headers: dict[str, str] | None = None) -> None:
         """Serve ``body`` at ``url``'s path + query (replacing what the fixtures serve there)."""
         data = body.encode("utf-8") if isinstance(body, str) else body
         route = Route(urlsplit(url).hostname or "", status, dict(headers or {}), body=data, override=True)
@@ -210,13 +212,15 @@ class Mirror:
             def _serve(self, send_body: bool) -> None:
                 target = self.path
                 host_hint = self.headers.get("X-Mirror-Host", "")
-                conditional = {k: v for k, v in self.headers.items() if k.lower() in ("if-none-match", "if-modified-since")}
+                conditional = {k: v for k, v in self.headers.items()
+                               if k.lower() in ("if-none-match", "if-modified-since")}
                 with mirror._lock:
                     mirror.log.append((self.command, target, host_hint, conditional))
                     mirror.arrived_at.append(time.monotonic())
                 route = mirror.resolve(target, host_hint)
                 if route is None:
-                    status, headers, body = 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><head><title>Not found</title></head><body>404</body></html>"
+                    status, headers, body = (404, {"Content-Type": "text/html; charset=utf-8"},
+                                             b"<html><head><title>Not found</title></head><body>404</body></html>")
                 else:
                     status, headers, body = route.status, dict(route.headers), route.payload()
                 if status == 200:
@@ -286,7 +290,8 @@ class Mirror:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
-    parser.add_argument("--sites", default="radiopaedia,eurorad", help="comma list of fixture sites; first wins on shared paths")
+    parser.add_argument("--sites", default="radiopaedia,eurorad",
+                        help="comma list of fixture sites; first wins on shared paths")
     args = parser.parse_args(argv)
     mirror = Mirror([s.strip() for s in args.sites.split(",") if s.strip()], port=args.port)
     base = mirror.start()

@@ -46,7 +46,8 @@ def test_a_place_the_split_does_not_have_aligns_nothing():
     assert align_positions("Upper row: day 1; lower row: day 5.", ROW) == []
     # "Middle" names the middle of three columns only.
     assert align_positions("Left: a. Middle: b. Right: c.", ROW) == []
-    assert align_positions("Left: a. Middle: b. Right: c.", [(0, 0, 9, 9), (10, 0, 19, 9), (20, 0, 29, 9)]) == ["a", "b", "c"]
+    assert align_positions("Left: a. Middle: b. Right: c.",
+                           [(0, 0, 9, 9), (10, 0, 19, 9), (20, 0, 29, 9)]) == ["a", "b", "c"]
 
 
 def test_unlettered_caption_with_rows_gives_each_panel_its_row_s_day():
@@ -54,7 +55,8 @@ def test_unlettered_caption_with_rows_gives_each_panel_its_row_s_day():
     split = PanelSplit(panels=[Panel(box=b, png=b"") for b in GRID], reliable=True, width=210, height=210)
     images = _images_for(figure, {}, split, None, 0)
     assert [(i.label, i.caption, i.date_text, i.modality_text) for i in images] == [
-        (letter, day, day, "Axial CT of patient 1") for letter, day in zip("abcd", ["day 1", "day 1", "day 5", "day 5"])]
+        (letter, day, day, "Axial CT of patient 1")
+        for letter, day in zip("abcd", ["day 1", "day 1", "day 5", "day 5"])]
     assert [i.extra["panel_box"] for i in images] == [list(b) for b in GRID]
     assert all("needs_review" not in i.extra for i in images)
 

@@ -16,7 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "publications"
 sys.path.insert(0, str(FIXTURES))
 from make_pdfs import build  # noqa: E402
 
-EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text()) for p in sorted(FIXTURES.glob("paper*.expected.json"))}
+EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
+            for p in sorted(FIXTURES.glob("paper*.expected.json"))}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,9 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-SEX_VERSION = 3  # 3: the words introducing the patient with an age outweigh the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the patient introduced by them
+# 3: the words introducing the patient with an age outweigh the note's other sex words; a relative named
+# without an age is not the patient. 2: relation words (wife, son, ...) of the patient introduced by them
+SEX_VERSION = 3
 AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
@@ -56,7 +58,11 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
-    ["male", "man", "gentleman", "boy", "husband", "son", "father", "brother", "grandfather", "maschio", "uomo", "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann", "männlich", "patient", "female", "woman", "women", "lady", "girl", "wife", "daughter", "mother", "sister", "grandmother", "femmina", "donna", "signora", "femminile", "paziente", "mujer", "femenino", "femenina", "femme", "féminin", "frau", "weiblich", "patientin"]
+    ["male", "man", "gentleman", "boy", "husband", "son", "father", "brother", "grandfather", "maschio", "uomo",
+     "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann", "männlich",
+     "patient", "female", "woman", "women", "lady", "girl", "wife", "daughter", "mother", "sister", "grandmother",
+     "femmina", "donna", "signora", "femminile", "paziente", "mujer", "femenino", "femenina", "femme", "féminin",
+     "frau", "weiblich", "patientin"]
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUN_TOKENS = frozenset({"she", "her", "hers", "herself"})
@@ -68,7 +74,8 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
     words = text_context(text).words
     for m in (_SEX_LABEL.finditer(text) if words & _SEX_LABEL_TOKENS else ()):
         word = m.group(1).lower()
-        sex = MALE if word in {"male", "man", "m", "maschile", "maschio", "masculino", "hombre", "masculin", "homme", "männlich", "mann"} else FEMALE
+        sex = MALE if word in {"male", "man", "m", "maschile", "maschio", "masculino", "hombre", "masculin", "homme",
+                               "männlich", "mann"} else FEMALE
         hits.append((sex, m.start(), m.end(), "sex.label"))
     labelled = {(s, e) for _, s, e, _ in hits}
     for m in (_SEX_WORD.finditer(text) if words & _SEX_WORD_TOKENS else ()):
@@ -85,18 +92,24 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
             _AGE_AFTER.match(text, m.end()) is not None
         if m.group(0).lower() in _RELATION_WORDS and not introduced:
             continue  # "found unresponsive by wife": a relative; "his 59-year-old wife" introduces a patient
-        hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(), "sex.introduction" if introduced else "sex.words"))
+        hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(),
+                     "sex.introduction" if introduced else "sex.words"))
     for m in _AGE_SEX_SHORTHAND.finditer(text):
         hits.append((MALE if m.group("s") == "M" else FEMALE, m.start(), m.end(), "sex.shorthand"))
     return sorted(hits, key=lambda h: h[1])
 
 
 #: Family words: a patient's sex only when they introduce the patient with an age.
-_RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother", "sister", "grandmother"})
+_RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother",
+                             "sister", "grandmother"})
 # The age introducing the person a sex word names: "46-year-old female", "a 34 yo man",
 # "Women, 69 years old", "Male, 51 years".
-_AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
-_AGE_AFTER = compile(r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|y)\b(?!\s+(?:ago|before|after|later|earlier|of))", re.IGNORECASE)
+_AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$",
+                      re.IGNORECASE)
+_AGE_AFTER = compile(
+    r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|y)\b(?!\s+(?:ago|before|after|later|earlier|of))",
+    re.IGNORECASE,
+)
 #: Rules of the words that introduce the patient: they outweigh the other sex words of a note
 #: (pronouns a translation got wrong, a relative named without a possessive).
 _INTRODUCTIONS = frozenset({"sex.introduction", "sex.shorthand", "sex.label"})
@@ -127,14 +140,16 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         male += list(_IT_MALE_ARTICLE.finditer(text))
     if male and female:
         first = min(male[0].start(), female[0].start())
-        return blank("pronouns of both sexes: the text is about several people", text, first, max(male[0].end(), female[0].end()), "sex.pronouns", SEX_VERSION)
+        return blank("pronouns of both sexes: the text is about several people", text, first,
+                     max(male[0].end(), female[0].end()), "sex.pronouns", SEX_VERSION)
     if male and not OTHER_PERSON.search(text):
         return found(MALE, text, male[0].start(), male[0].end(), "sex.pronouns", SEX_VERSION)
     if female and not OTHER_PERSON.search(text):
         return found(FEMALE, text, female[0].start(), female[0].end(), "sex.pronouns", SEX_VERSION)
     if male or female:
         hit = (male or female)[0]
-        return blank("pronoun in a text that also mentions other people", text, hit.start(), hit.end(), "sex.pronouns", SEX_VERSION)
+        return blank("pronoun in a text that also mentions other people", text, hit.start(), hit.end(),
+                     "sex.pronouns", SEX_VERSION)
     return Normalized(None)
 
 
@@ -144,18 +159,27 @@ _N = r"(\d{1,3}(?:[.,]\d)?)"
 _YEARS = r"(?:years?|yrs?|anni|años|ans|Jahre|jährige[rn]?|y)"
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
-    (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
+    (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE),
+     "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
-    (compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
+    (compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE),
+     "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 ans", "65 Jahre", "65-jährige"
     (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
-    (compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE), "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
+    (compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE),
+     "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
     (compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
-    (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE), "age.patient-line", 1, ("year",)),
+    (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
+             r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE),
+     "age.patient-line", 1, ("year",)),
     # months and days: pediatric, kept as a fraction of a year
-    (compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)", re.IGNORECASE), "age.months", 12, ("month", "mes", "mois", "monate",)),
-    (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), "age.days", 365.25, ("old",)),
+    (compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?"
+             r"(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)",
+             re.IGNORECASE),
+     "age.months", 12, ("month", "mes", "mois", "monate",)),
+    (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
+     "age.days", 365.25, ("old",)),
     # "84M with COPD"
     (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1, None),
 )
@@ -192,7 +216,8 @@ def normalize_age(text: str, **_context) -> Normalized:
             if any(s <= m.start(1) < e for s, e in taken):
                 continue
             c_start, _ = clause_at(text, m.start())
-            if OTHER_PERSON.search(text[c_start:m.start()]) or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            if (OTHER_PERSON.search(text[c_start:m.start()])
+                    or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()])):
                 continue
             number = float(m.group(1).replace(",", "."))
             value = round(number / divisor, 2) if divisor != 1 else number
@@ -202,7 +227,8 @@ def normalize_age(text: str, **_context) -> Normalized:
             taken.append((m.start(1), m.end(1)))
     range_match = _AGE_RANGE.search(text)
     if range_match and not hits:
-        return blank("an age range, not one patient's age", text, range_match.start(), range_match.end(), "age.range", AGE_VERSION)
+        return blank("an age range, not one patient's age", text, range_match.start(), range_match.end(),
+                     "age.range", AGE_VERSION)
     values = {h[0] for h in hits}
     if len(values) > 1:
         hits.sort(key=lambda h: h[1])

@@ -26,10 +26,19 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 # --- Temperature -----------------------------------------------------------------------------------
 
-_TEMP_CUE = r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
+_TEMP_CUE = (
+    r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura"
+    r"|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
+)
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
-_TEMP_WITH_UNIT = compile(r"(?=\d)(?:(?<![\d.,·])(?P<num>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b|(?<![\d.,·])(?P<num2>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/]))")
-_TEMP_AFTER_CUE = compile(rf"(?=[tfphi]){_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}", re.IGNORECASE)
+_TEMP_WITH_UNIT = compile(
+    r"(?=\d)(?:(?<![\d.,·])(?P<num>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?:°|º|˚)\s*(?P<unit>C|F)?\b"
+    r"|(?<![\d.,·])(?P<num2>\d{2,3}(?:[.,·]\d{1,2})?)\s*(?P<unit2>°C|ºC|°F|C|F)\b(?!\s*[-/]))"
+)
+_TEMP_AFTER_CUE = compile(
+    rf"(?=[tfphi]){_TEMP_CUE}[^\d.;]{{0,25}}?(?<![\d.,·])(?P<num>\d{{2,3}}(?:[.,·]\d{{1,2}})?){_DEGREE}",
+    re.IGNORECASE,
+)
 _TEMP_CUE_RE = compile(_TEMP_CUE, re.IGNORECASE)
 # Gate: without a degree sign or a cue word neither pattern can match.
 _TEMP_KEYS = ("°", "º", "˚", "temp", "fever", "febr", "pyrex", "piress", "fieber", "fiebre", "fièvre")
@@ -74,7 +83,8 @@ def normalize_temperature(text: str, **_context) -> Normalized:
             continue
         return found(celsius, text, start, end, rule, TEMPERATURE_VERSION)
     if rejected:
-        return blank("number out of the range of a body temperature", text, rejected[0], rejected[1], "temperature", TEMPERATURE_VERSION)
+        return blank("number out of the range of a body temperature", text, rejected[0], rejected[1], "temperature",
+                     TEMPERATURE_VERSION)
     return Normalized(None)
 
 
@@ -118,20 +128,33 @@ _PER_NANOLITRE = (
     r"|\s*(?:G|K|k)\s*/\s*(?:L|l|[µμu][lL])\b|\s*10\s*(?:\^|E)?\s*9\s*/\s*L\b"
     r"|\s*U\s*/\s*[lL]\b)"  # "0.7 U / L": the SIRM translations' rendering of 10^9/L
 )
-_PER_MICROLITRE = r"(?:\s*(?:cells?\s*)?(?:/|per\s+)\s*(?:[µμu]\s*[lL]|mm\s*(?:3|³)|mmc|cmm|microlit\w+)|\s*[µμ]\s*/\s*L)"
+_PER_MICROLITRE = (
+    r"(?:\s*(?:cells?\s*)?(?:/|per\s+)\s*(?:[µμu]\s*[lL]|mm\s*(?:3|³)|mmc|cmm|microlit\w+)"
+    r"|\s*[µμ]\s*/\s*L)"
+)
 _COUNT_VALUE = (
     r"(?<![\d.,·])(?P<num>\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,·]\d+)?)"
     rf"(?:(?P<nano>{_PER_NANOLITRE})|(?P<micro>{_PER_MICROLITRE})|(?P<pct>\s*%))?"
 )
-_FILLER = r"(?:\s*(?:count|counts|number|level|value|was|were|of|at|:|=|\(|,|is|are|only|of\s+only|decreased\s+to|increased\s+to|elevated\s+at|elevated|reduced|low|high|raised|abs\.?|absolute|totali|pari\s+a|di)\s*){0,4}"
+_FILLER = (
+    r"(?:\s*(?:count|counts|number|level|value|was|were|of|at|:|=|\(|,|is|are|only|of\s+only|decreased\s+to"
+    r"|increased\s+to|elevated\s+at|elevated|reduced|low|high|raised|abs\.?|absolute|totali|pari\s+a|di)\s*){0,4}"
+)
 
 _CELL_CUES = {
-    "leukocyte_count": r"(?:white\s+blood\s+cells?(?:\s+\(WBC\))?|white\s+(?:cell|count)|WBCs?|leu[ck]ocytes?|leucociti|leucocitos|Leukozyten|globuli\s+bianchi|\bGB\b|leu[ck]ocytosis|leucocitosi|leu[ck]openia|leucopenia)",
+    "leukocyte_count": (
+        r"(?:white\s+blood\s+cells?(?:\s+\(WBC\))?|white\s+(?:cell|count)|WBCs?|leu[ck]ocytes?|leucociti|leucocitos"
+        r"|Leukozyten|globuli\s+bianchi|\bGB\b|leu[ck]ocytosis|leucocitosi|leu[ck]openia|leucopenia)"
+    ),
     "neutrophil_count": r"(?:neutrophils?|neutrofili|neutrófilos|Neutrophile|\bANC\b|neutrophilia|neutropenia)",
-    "lymphocyte_count": r"(?:lymphocytes?|linfociti|linfocitos|Lymphozyten|lymphopenia|lymphocytopenia|linfopenia|linfocitopenia|lymphopaenia)",
+    "lymphocyte_count": (
+        r"(?:lymphocytes?|linfociti|linfocitos|Lymphozyten|lymphopenia|lymphocytopenia|linfopenia|linfocitopenia"
+        r"|lymphopaenia)"
+    ),
 }
 _COUNT_RES = {
-    field: compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}{_COUNT_VALUE}", re.IGNORECASE)
+    field: compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}{_COUNT_VALUE}",
+                   re.IGNORECASE)
     for field, cue in _CELL_CUES.items()
 }
 

@@ -61,7 +61,8 @@ def coco(boxes: dict, sizes: dict, license_name="CC BY 4.0") -> bytes:
     labels = sorted({b[4] for bs in boxes.values() for b in bs})
     doc = {"info": {"description": "boxes"}, "licenses": [{"id": 1, "name": license_name}],
            "categories": [{"id": i + 1, "name": label} for i, label in enumerate(labels)],
-           "images": [{"id": i + 1, "file_name": n, "width": sizes[n][0], "height": sizes[n][1]} for i, n in enumerate(names)],
+           "images": [{"id": i + 1, "file_name": n, "width": sizes[n][0], "height": sizes[n][1]}
+                      for i, n in enumerate(names)],
            "annotations": []}
     for i, name in enumerate(names):
         for x, y, w, h, label in boxes[name]:

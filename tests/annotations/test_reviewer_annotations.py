@@ -103,7 +103,8 @@ def test_annotating_a_staged_image_is_in_its_cases_history(imported):
 def test_published_annotations_cannot_be_deleted(imported):
     engine, _, _, _ = imported
     with session_scope(engine) as s:
-        published = s.scalars(select(Annotation).where(Annotation.filename == NAME, Annotation.kind == "severity")).one()
+        published = s.scalars(select(Annotation).where(Annotation.filename == NAME,
+                                                       Annotation.kind == "severity")).one()
         with pytest.raises(ReviewError, match="published"):
             annotate.delete(s, annotate.find_target(s, f"released:{NAME}"), "ann", published.id)
 
@@ -160,7 +161,8 @@ def test_release_writes_reviewers_annotations_in_the_datasets_formats(project_en
     severity = "annotations/covid-severity-scores.csv"
     assert after[severity].startswith(before[severity])  # existing bytes untouched
     assert after[severity][len(before[severity]):] == f"{name},4.5,2.5\n".encode()  # the mean of ann and bob
-    assert {k: v for k, v in after.items() if k in before and k != severity} == {k: v for k, v in before.items() if k != severity}
+    assert ({k: v for k, v in after.items() if k in before and k != severity}
+            == {k: v for k, v in before.items() if k != severity})
     stem = name.rsplit(".", 1)[0]
     png = after[f"annotations/reviewer-lung-masks/{stem}_mask.png"]
     with Image.open(io.BytesIO(png)) as img:
@@ -225,7 +227,8 @@ def test_a_staged_images_annotations_follow_it_under_its_new_filename(imported, 
         annotate.set_scores(s, t, "ann", "1.5", "1")
     export_release(engine, store, tmp_path / "release")
     out = tmp_path / "release" / "annotations"
-    assert np.array_equal(mask_array((out / "reviewer-lesion-masks" / "radiopaedia-9401-1_mask.png").read_bytes()), mask)
+    assert np.array_equal(mask_array((out / "reviewer-lesion-masks" / "radiopaedia-9401-1_mask.png").read_bytes()),
+                          mask)
     assert (out / "covid-severity-scores.csv").read_text().endswith("radiopaedia-9401-1.png,1.5,1.0\n")
     with session_scope(engine) as s:
         written = s.scalars(select(Annotation).where(Annotation.origin == "reviewer")).all()

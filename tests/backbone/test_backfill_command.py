@@ -43,7 +43,8 @@ def test_backfill_restricted_to_fields(scrapy_inproc, tmp_path):
 
 def test_backfill_fills_a_blank_sex_from_the_note(scrapy_inproc, tmp_path):
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
-    row = '7,,,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,,X-ray,2020,,images,x-PA.jpg,,,,"A 52-year-old woman presented with fever and cough, SpO2 91% on room air.",,'
+    row = ('7,,,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,,X-ray,2020,,images,x-PA.jpg,,,,'
+           '"A 52-year-old woman presented with fever and cough, SpO2 91% on room air.",,')
     src.write_text(HEADER + "\n" + row + "\n", encoding="utf-8")
     scrapy_inproc("backfill", str(src), "-o", str(out), check=True)
     [_, filled] = read_rows(out)
@@ -105,7 +106,8 @@ def _in_memory_backfill(source):
     writer = csv.writer(evidence, lineterminator="\n")
     writer.writerow(("row", "line", "field", "value", "evidence", "rule"))
     for number, record in enumerate(table.records, start=1):
-        fills = [f for f in fills_by_row.get(number, []) if f.field in index and not record.cells[index[f.field]].strip()]
+        fills = [f for f in fills_by_row.get(number, [])
+                 if f.field in index and not record.cells[index[f.field]].strip()]
         lines.append((replace_cells(record, {index[f.field]: f.value for f in fills}), record.ending))
         writer.writerows((f.row, record.line, f.field, f.value, f.evidence, f.rule) for f in fills)
     return render(lines), evidence.getvalue().encode("utf-8")

@@ -22,8 +22,9 @@ def _rows(prefix: str, import_id: int, n: int) -> list[dict]:
     for i in range(n):
         word = AWKWARD[i % len(AWKWARD)]
         out.append({"row_key": f"{prefix}{i}", "first_import_id": import_id, "position": i if i % 5 else None,
-                    "patientid": str(i), "filename": f"{word}{i}.png", "raw": f"{i},{word}", "ending": "\r\n" if i % 2 else "\n",
-                    "cells": [word, None, i, 1.5, True], "typed": {"age": i or None, "note": word, "nested": {"a": [1, None]}},
+                    "patientid": str(i), "filename": f"{word}{i}.png", "raw": f"{i},{word}",
+                    "ending": "\r\n" if i % 2 else "\n", "cells": [word, None, i, 1.5, True],
+                    "typed": {"age": i or None, "note": word, "nested": {"a": [1, None]}},
                     "last_import_id": import_id, "removed_import_id": None})
     return out
 
@@ -38,14 +39,16 @@ def _stored(session, model, prefix: str, key: str) -> list[tuple]:
 def test_insert_rows_stores_what_insert_stores(staging_db_url):
     engine = open_database(staging_db_url)
     with session_scope(engine) as session:
-        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h", header_ending="\n", rows=0, files=0)
+        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                            header_ending="\n", rows=0, files=0)
         session.add(imp)
         session.flush()
         session.execute(insert(ReleasedRow), _rows("a-", imp.id, 40))
         insert_rows(session, ReleasedRow, _rows("b-", imp.id, 40))
         keys = tuple(_rows("c-", imp.id, 1)[0])
         insert_tuples(session, ReleasedRow, keys, (tuple(row.values()) for row in _rows("c-", imp.id, 40)))
-        changes = [{"import_id": imp.id, "row_key": f"{p}{i}", "kind": "changed", "before": AWKWARD[i % 8], "after": None}
+        changes = [{"import_id": imp.id, "row_key": f"{p}{i}", "kind": "changed", "before": AWKWARD[i % 8],
+                    "after": None}
                    for p in ("a-", "b-") for i in range(20)]
         session.execute(insert(ReleasedRowChange), changes[:20])
         insert_rows(session, ReleasedRowChange, changes[20:])
@@ -53,9 +56,11 @@ def test_insert_rows_stores_what_insert_stores(staging_db_url):
         assert _stored(session, ReleasedRow, "a-", "row_key") == _stored(session, ReleasedRow, "b-", "row_key")
         assert _stored(session, ReleasedRow, "a-", "row_key") == _stored(session, ReleasedRow, "c-", "row_key")
         # the JSON text itself, byte for byte, on every dialect
-        texts = dict(session.execute(select(ReleasedRow.row_key, cast(ReleasedRow.cells, Text) + cast(ReleasedRow.typed, Text))).all())
+        texts = dict(session.execute(select(ReleasedRow.row_key,
+                                            cast(ReleasedRow.cells, Text) + cast(ReleasedRow.typed, Text))).all())
         assert all(texts[f"a-{i}"] == texts[f"b-{i}"] == texts[f"c-{i}"] for i in range(40))
-        assert _stored(session, ReleasedRowChange, "a-", "row_key") == _stored(session, ReleasedRowChange, "b-", "row_key")
+        assert (_stored(session, ReleasedRowChange, "a-", "row_key")
+                == _stored(session, ReleasedRowChange, "b-", "row_key"))
         if engine.dialect.name == "postgresql":  # the JSON text itself, byte for byte
             texts = dict(session.execute(text("select row_key, cells::text || typed::text from released_rows")).all())
             assert all(texts[f"a-{i}"] == texts[f"b-{i}"] for i in range(40))
@@ -70,8 +75,9 @@ def _snapshot(session) -> dict:
                                 .order_by(ReleasedRow.position)).all(),
         "changes": session.execute(select(ReleasedRowChange.row_key, ReleasedRowChange.kind, ReleasedRowChange.before,
                                           ReleasedRowChange.after).order_by(ReleasedRowChange.id)).all(),
-        "identities": sorted(session.execute(select(ReleasedRow.row_key, ReleasedIdentity.source, ReleasedIdentity.key)
-                                             .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)).all()),
+        "identities": sorted(session.execute(
+            select(ReleasedRow.row_key, ReleasedIdentity.source, ReleasedIdentity.key)
+            .join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)).all()),
     }
 
 
@@ -100,8 +106,9 @@ def test_import_stores_what_the_insert_path_stored(staging_db_url, tmp_path):
         key = name if seen[name] == 1 else f"{name}#{seen[name]}"
         rows.append({"row_key": key, "first_import_id": import_id, "position": position,
                      "patientid": record.cells[columns.index("patientid")], "filename": name, "raw": record.raw,
-                     "ending": record.ending, "cells": list(record.cells), "typed": typed_values(columns, record.cells),
-                     "last_import_id": import_id, "removed_import_id": None})
+                     "ending": record.ending, "cells": list(record.cells),
+                     "typed": typed_values(columns, record.cells), "last_import_id": import_id,
+                     "removed_import_id": None})
         changes.append({"import_id": import_id, "row_key": key, "kind": "added", "before": None, "after": None})
     with session_scope(engine) as session:
         session.execute(insert(ReleasedRow), rows)

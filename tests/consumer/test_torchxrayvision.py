@@ -54,7 +54,8 @@ def release(tmp_path_factory, xrv):
     engine, store = open_database(f"sqlite:///{tmp_path / 'staging.sqlite3'}"), MediaStore(str(tmp_path / "media"))
     import_dataset(checkout.root, engine, store)
     add_case(engine, store, "c1", images=[png_bytes(seed=201, mode="I;16"), jpeg_bytes(seed=202)], view="AP Supine")
-    add_case(engine, store, "c2", images=[jpeg_bytes(seed=203, mode="CMYK")], finding="Pneumonia/Bacterial/Streptococcus")
+    add_case(engine, store, "c2", images=[jpeg_bytes(seed=203, mode="CMYK")],
+             finding="Pneumonia/Bacterial/Streptococcus")
     add_case(engine, store, "c3", images=[png_bytes(seed=204, mode="RGBA")], view="L")
     export_into_dataset(engine, store, checkout.root)
     out = tmp_path / "release"

@@ -29,8 +29,8 @@ def found(ids: PaperIds, found_by="list: ids.txt", **fields):
 def test_same_paper_under_another_identifier_completes_one_candidate(engine):
     with session_scope(engine) as s:
         first, created = save_found(s, found(PaperIds(pmid="32157862"), "litcovid: litcovid.tsv"))
-        second, created_again = save_found(s, found(PaperIds(pmid="32157862", doi="10.4274/balkanmedj.x"), "europepmc: q",
-                                                    title="A case", license="cc by"))
+        second, created_again = save_found(s, found(PaperIds(pmid="32157862", doi="10.4274/balkanmedj.x"),
+                                                    "europepmc: q", title="A case", license="cc by"))
         assert (created, created_again) == (True, False)
         assert first.id == second.id and s.query(Candidate).count() == 1
         assert (second.key, second.doi, second.title) == ("pmid:32157862", "10.4274/balkanmedj.x", "A case")
@@ -42,7 +42,8 @@ def test_score_and_reasons_follow_the_latest_ranking(engine):
         save_found(s, found(PaperIds(doi="10.1000/a")))
         candidate, _ = save_found(s, found(PaperIds(doi="10.1000/a"), license="cc by"))
         assert candidate.score == 30.0
-        assert candidate.reasons[0] == {"factor": "licence", "points": 30, "why": "CC BY (given as 'cc by') allows redistribution"}
+        assert candidate.reasons[0] == {"factor": "licence", "points": 30,
+                                        "why": "CC BY (given as 'cc by') allows redistribution"}
 
 
 def test_a_decision_survives_the_paper_being_found_again(engine):
@@ -50,7 +51,8 @@ def test_a_decision_survives_the_paper_being_found_again(engine):
         candidate, _ = save_found(s, found(PaperIds(doi="10.1000/a")))
         decide(s, [candidate.id], REJECTED, "alice", "no chest imaging")
         again, _ = save_found(s, found(PaperIds(doi="10.1000/a", pmcid="PMC5")))
-        assert (again.status, again.decided_by, again.decision_reason, again.pmcid) == ("rejected", "alice", "no chest imaging", "PMC5")
+        assert ((again.status, again.decided_by, again.decision_reason, again.pmcid)
+                == ("rejected", "alice", "no chest imaging", "PMC5"))
 
 
 def test_decide_is_all_or_none(engine):
@@ -81,6 +83,7 @@ def test_publications_gets_the_pmcid_first_then_the_doi():
 
 
 def test_lookup_query_names_every_identifier_once():
-    papers = [FoundPaper(ids=PaperIds(doi="10.1000/a", pmid="5"), found_by="x"), FoundPaper(ids=PaperIds(pmcid="PMC7"), found_by="x"),
+    papers = [FoundPaper(ids=PaperIds(doi="10.1000/a", pmid="5"), found_by="x"),
+              FoundPaper(ids=PaperIds(pmcid="PMC7"), found_by="x"),
               FoundPaper(ids=PaperIds(doi="10.1000/a"), found_by="x")]
     assert lookup_query(papers) == 'DOI:"10.1000/a" OR (EXT_ID:5 AND SRC:MED) OR PMCID:PMC7'

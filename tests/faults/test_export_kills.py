@@ -21,7 +21,8 @@ from tests.databases import new_database
 from tests.faults.conftest import KILLED
 from tests.release.test_release import add_case, rows_of
 
-STEPS = ["export-planned", "export-files-placed", "export-metadata-written", "export-artefacts-written", "export-recorded"]
+STEPS = ["export-planned", "export-files-placed", "export-metadata-written", "export-artefacts-written",
+         "export-recorded"]
 
 
 def prepare(base: Path) -> tuple[str, dict[str, str], Path]:
@@ -70,8 +71,8 @@ def state_of(url: str, checkout: Path) -> dict:
     engine.dispose()
     leftovers = sorted(p.name for p in checkout.parent.iterdir() if p.name.startswith("."))
     leftovers += sorted(p.name for p in (checkout.parent / "reports").iterdir() if p.name.startswith("."))
-    return {"files": files, "reports": reports, "releases": [tuple(r) for r in releases], "patient_ids": [tuple(i) for i in ids],
-            "leftovers": leftovers}
+    return {"files": files, "reports": reports, "releases": [tuple(r) for r in releases],
+            "patient_ids": [tuple(i) for i in ids], "leftovers": leftovers}
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +88,16 @@ def uninterrupted(tmp_path_factory) -> dict:
     assert done.returncode == 0, done.stderr
     state = state_of(url, checkout)
     # the release's reports beside the checkout, its entry added to the running changelog
-    assert {"CHANGELOG.md", "manifest.json", "report/index.html"} <= {n.split("/", 1)[1] for n in state["reports"] if "/" in n}
-    assert state["reports"]["CHANGELOG.md"].endswith(b"## the previous release\n") and b"\n## dataset-" in state["reports"]["CHANGELOG.md"]
+    assert {"CHANGELOG.md", "manifest.json", "report/index.html"} <= {n.split("/", 1)[1] for n in state["reports"]
+                                                                        if "/" in n}
+    assert (state["reports"]["CHANGELOG.md"].endswith(b"## the previous release\n")
+            and b"\n## dataset-" in state["reports"]["CHANGELOG.md"])
     return state
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_an_export_killed_at_each_step_then_run_again_ends_like_an_uninterrupted_one(step, tmp_path, scrapy_run, uninterrupted):
+def test_an_export_killed_at_each_step_then_run_again_ends_like_an_uninterrupted_one(step, tmp_path, scrapy_run,
+                                                                                     uninterrupted):
     url, env, checkout = prepare(tmp_path)
     killed = scrapy_run("export", "--dataset", str(checkout), kill_at=step, env=env)
     assert killed.returncode == KILLED, killed.stderr
@@ -128,7 +132,8 @@ def test_an_undo_that_fails_on_its_first_step_still_undoes_the_rest(tmp_path, mo
     before = (checkout / "metadata.csv").read_bytes()
     engine = open_database(url)
     store = MediaStore(env["MEDIA_STORE"])
-    monkeypatch.setattr(Journal, "_undo_report", lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    monkeypatch.setattr(Journal, "_undo_report",
+                        lambda self: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
     real_save = Journal.save
 
     def fail_after_artefacts(self, phase=None):
@@ -150,7 +155,8 @@ def test_an_undo_that_fails_on_its_first_step_still_undoes_the_rest(tmp_path, mo
         assert session.scalar(select(func.count()).select_from(Release)) == 0
 
 
-def test_a_patient_id_stored_by_an_earlier_export_o_is_not_reused_when_the_checkout_gave_it_to_another(tmp_path, project_env):
+def test_a_patient_id_stored_by_an_earlier_export_o_is_not_reused_when_the_checkout_gave_it_to_another(
+        tmp_path, project_env):
     engine = open_database(project_env["STAGING_DB_URL"])
     store = MediaStore(project_env["MEDIA_STORE"])
     checkout = write_release(tmp_path / "dataset")

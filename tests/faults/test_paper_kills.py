@@ -74,10 +74,12 @@ def test_a_paper_crawl_killed_then_run_again_by_any_name_ends_like_an_uninterrup
     mirror.reset_counters()
     for name in (PMCID, DOI):
         assert scrapy_run(*crawl_argv("publications", mirror, dois=name)).returncode == 0
-    assert mirror.count(f"/articles/{PMCID}/") == 0 and mirror.count("/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg") == 0
+    assert (mirror.count(f"/articles/{PMCID}/") == 0
+            and mirror.count("/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg") == 0)
 
 
-def test_a_patient_whose_figure_failed_is_staged_by_the_next_crawl_by_another_name(mirror_of, scrapy_run, project_env, uninterrupted):
+def test_a_patient_whose_figure_failed_is_staged_by_the_next_crawl_by_another_name(mirror_of, scrapy_run, project_env,
+                                                                                   uninterrupted):
     mirror = mirror_of("publications")
     db = project_env["STAGING_DB_URL"]
     with urllib.request.urlopen(f"{mirror.base_url}/pmc/blobs/b3a1/7251234/91ab0c33de57/gr3.jpg") as answer:

@@ -51,18 +51,22 @@ def test_the_crawler_keeps_counting_a_film_on_admission_from_the_onset():
 
 def test_a_later_panel_counts_from_its_sibling_panel_note():
     rows = [
-        _row(patientid="5", url=URL, filename="fig2a.png", clinical_notes="Initial chest radiograph (a) shows a right lower zone opacity."),
-        _row(patientid="5", url=URL, filename="fig2b.png", clinical_notes="A follow-up radiograph (b) obtained 6 days later shows progression."),
+        _row(patientid="5", url=URL, filename="fig2a.png",
+             clinical_notes="Initial chest radiograph (a) shows a right lower zone opacity."),
+        _row(patientid="5", url=URL, filename="fig2b.png",
+             clinical_notes="A follow-up radiograph (b) obtained 6 days later shows progression."),
     ]
     assert _offsets(rows) == {2: ("0", "timeline.since-admission@v1"), 3: ("6", "timeline.after-previous@v1")}
 
 
 def test_after_a_time_without_its_base_stays_blank_when_base_and_previous_film_differ():
-    images = [ImageTexts(0, caption="Radiograph 3 days after presentation."), ImageTexts(1, caption="Radiograph after two months: fibrotic bands.")]
+    images = [ImageTexts(0, caption="Radiograph 3 days after presentation."),
+              ImageTexts(1, caption="Radiograph after two months: fibrotic bands.")]
     timeline = case_timeline("Admitted with dyspnoea.", images)
     assert timeline.offset_of(0).value == 3
     placed = timeline.offset_of(1)
-    assert placed.value is None and "previous film (day 63)" in placed.reason and "presentation (day 60)" in placed.reason
+    assert (placed.value is None and "previous film (day 63)" in placed.reason
+            and "presentation (day 60)" in placed.reason)
 
 
 def test_onset_gap_reads_admission_after_the_onset_in_several_wordings():
@@ -79,8 +83,10 @@ def test_a_peoples_hospital_is_a_place_not_other_people():
 
 
 def test_a_figure_legend_in_the_note_dates_its_film():
-    note = "A 70-year-old woman admitted with dyspnoea. She died 24 hours later. Figure 3 (Day 2). Bilateral alveolar consolidation."
-    fills = [f for f in backfill_row(_row(filename="16601_3_1.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
+    note = ("A 70-year-old woman admitted with dyspnoea. She died 24 hours later. "
+            "Figure 3 (Day 2). Bilateral alveolar consolidation.")
+    fills = [f for f in backfill_row(_row(filename="16601_3_1.jpg", clinical_notes=note), ["offset"])
+             if f.field == "offset"]
     assert [(f.value, f.evidence) for f in fills] == [("2", "Day 2")]
 
 
@@ -91,7 +97,8 @@ def test_a_figure_cited_inside_a_sentence_is_no_films_moment():
 
 
 def test_a_note_holding_several_figure_legends_gives_each_file_its_own():
-    note = "Figure 1 (on admission). Right lower zone opacity. Figure 2 (5 days later). Lateral view: bilateral opacities."
+    note = ("Figure 1 (on admission). Right lower zone opacity. "
+            "Figure 2 (5 days later). Lateral view: bilateral opacities.")
     rows = [_row(patientid="6", url=URL, filename=f"16700_{n}_1.jpg", clinical_notes=note) for n in (1, 2)]
     fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["offset", "view", "modality"], workers=1)}
     assert fills == {(2, "offset"): "0", (2, "modality"): "X-ray", (3, "offset"): "5", (3, "view"): "L"}
@@ -104,16 +111,19 @@ def test_placing_one_film_among_its_case_equals_the_whole_case_timeline():
     backward walk), day-0 labels (the admission scale) and moments since the onset (the anchor)."""
     from ingest.timeline import CaseImages
 
-    captions = ["Chest radiograph on admission.", "Follow-up radiograph 3 days later.", "", "CT 2 days later showed progression.",
-                "Radiograph on day 9 of illness.", "Radiograph 5 days after admission.", "Repeat film after a few days."]
+    captions = ["Chest radiograph on admission.", "Follow-up radiograph 3 days later.", "",
+                "CT 2 days later showed progression.", "Radiograph on day 9 of illness.",
+                "Radiograph 5 days after admission.", "Repeat film after a few days."]
     names = ["a-day0", "b", "c-day4", "d", "e", "f", "g-day12"]
-    histories = ["Fever and cough for 4 days before admission.", "Admitted with dyspnoea.", "Fever since 18 January; admitted on 21 January.", ""]
+    histories = ["Fever and cough for 4 days before admission.", "Admitted with dyspnoea.",
+                 "Fever since 18 January; admitted on 21 January.", ""]
     base = [ImageTexts(i, caption=c, filename=n) for i, (c, n) in enumerate(zip(captions, names))]
     case = CaseImages(base, captions_are_notes=True)
     checked = 0
     for history in histories:
         for own in range(len(base)):
-            for caption in (captions[own], "Radiograph 2 days later.", "Chest radiograph on day 0.", "Radiograph on day 3 of illness.", ""):
+            for caption in (captions[own], "Radiograph 2 days later.", "Chest radiograph on day 0.",
+                            "Radiograph on day 3 of illness.", ""):
                 image = ImageTexts(own, caption=caption, filename=names[own])
                 images = [image if i == own else b for i, b in enumerate(base)]
                 for presenting, told in ((False, False), (True, False), (None, True)):

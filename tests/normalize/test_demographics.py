@@ -97,7 +97,8 @@ def test_age_of_a_relative_is_not_the_patients():
     assert_value(normalize_age(text), text, 34.0)
 
 
-@pytest.mark.parametrize("text,value", [("34 years", 34.0), ("51", 51.0), (" 70 years ", 70.0), ("65 anni", 65.0), ("8 years", 8.0)])
+@pytest.mark.parametrize("text,value", [("34 years", 34.0), ("51", 51.0), (" 70 years ", 70.0), ("65 anni", 65.0),
+                                        ("8 years", 8.0)])
 def test_structured_age_field(text, value):
     result = normalize_age(text)
     assert result.value == value

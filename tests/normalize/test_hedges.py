@@ -68,7 +68,8 @@ def test_hedges_before_or_after_the_phrase_leave_it_blank_with_a_reason(function
     "function, text, expected",
     [
         # a modal far from the phrase, or a negated modal, does not hedge it
-        (normalize_intubated, "He was intubated on day 3 and for a week it was unclear whether he would recover.", "Y"),
+        (normalize_intubated,
+         "He was intubated on day 3 and for a week it was unclear whether he would recover.", "Y"),
         (normalize_extubated, "He could not be extubated.", "N"),
         (normalize_intubated, "Intubation was not required.", "N"),
         (normalize_went_icu, "He was admitted to the ICU, where he stayed ten days.", "Y"),
@@ -144,7 +145,8 @@ def test_changed_rules_have_new_versions():
     [
         ("after a few days", {"previous_offset": 3}, 8, "offset.after-previous"),
         ("dopo 3 giorni", {"previous_offset": 2}, 5, "offset.after-previous"),
-        ("Admitted with fever. Chest X-ray after a few days showed opacities.", {}, 5, "offset.after-admission-context"),
+        ("Admitted with fever. Chest X-ray after a few days showed opacities.", {}, 5,
+         "offset.after-admission-context"),
         ("Chest X-ray after a few days of admission.", {}, 5, "offset.after-admission"),
         ("Radiografia dopo 3 giorni dal ricovero.", {}, 3, "offset.after-admission"),
     ],
@@ -177,7 +179,8 @@ def test_offset_relative_time_without_a_base_stays_blank(text):
         (normalize_survival, "After clinical recovery, chest X-rays showed regression.", "Y"),
         (normalize_survival, "At the time of writing, she is alive.", "Y"),
         # the "not" is about the treatment, not the death
-        (normalize_survival, "The patient decided not to be treated with mechanical ventilation and died four days later.", "N"),
+        (normalize_survival,
+         "The patient decided not to be treated with mechanical ventilation and died four days later.", "N"),
     ],
 )
 def test_survival_phrasings(function, text, expected):

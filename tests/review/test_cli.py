@@ -15,9 +15,11 @@ def test_list_and_show(rdb, scrapy_inproc):
     a = rdb.add_case("1", title="Ground-glass\x1b[31m opacities\nsecond line")
     b = rdb.add_case("2", source="sirm", title="Polmonite", age=None)
     out = scrapy_inproc("cases", "list", check=True).stdout.splitlines()
-    assert out[0].split() == ["id", "state", "source", "age", "sex", "license", "finding", "images", "warnings", "title"]
-    assert out[1].split() == [str(a), "staged", "eurorad", "45", "M", "CC", "BY-NC-SA", "4.0", "Pneumonia/Viral/COVID-19", "1",
-                              "-", "Ground-glass", "[31m", "opacities", "second", "line"]  # no escape, one line
+    assert out[0].split() == ["id", "state", "source", "age", "sex", "license", "finding", "images", "warnings",
+                              "title"]
+    assert out[1].split() == [str(a), "staged", "eurorad", "45", "M", "CC", "BY-NC-SA", "4.0",
+                              "Pneumonia/Viral/COVID-19", "1", "-", "Ground-glass", "[31m", "opacities", "second",
+                              "line"]  # no escape, one line
     assert out[2].split()[:3] == [str(b), "staged", "sirm"] and out[2].endswith("!age_unknown  Polmonite")
     rows = json.loads(scrapy_inproc("cases", "list", "--source", "sirm", "--json", check=True).stdout)
     assert [(r["id"], r["state"], r["warnings"]) for r in rows] == [(b, "staged", ["age_unknown"])]
@@ -93,7 +95,8 @@ def test_set_reset_include_exclude_split(rdb, scrapy_inproc):
     assert case_events(rdb, a) == []
     scrapy_inproc("cases", "set", str(a), "sex=F", "temperature=38.5", f"view@{img[0]}=AP", check=True)
     with session_scope(rdb.engine) as s:
-        values = {(fv.field, fv.image_id): (fv.value, fv.override) for fv in s.scalars(select(FieldValue).where(FieldValue.case_id == a))}
+        values = {(fv.field, fv.image_id): (fv.value, fv.override)
+                  for fv in s.scalars(select(FieldValue).where(FieldValue.case_id == a))}
     assert values[("sex", None)] == ("M", "F") and values[("temperature", None)] == (None, "38.5")
     assert values[("view", img[0])] == ("PA", "AP")
     scrapy_inproc("cases", "reset", str(a), "sex", check=True)

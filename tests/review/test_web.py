@@ -83,7 +83,8 @@ def test_queue_lists_staged_cases_with_thumbnails_counts_filters_sorting_paging(
     assert client.get("/?per_page=25&page=3").get_data(as_text=True).count('class="row"') == 10
 
 
-@pytest.mark.parametrize("query", ["state=bogus", "sort=password", "per_page=7", "page=x", "warning=<b>", "finding=Nope"])
+@pytest.mark.parametrize("query", ["state=bogus", "sort=password", "per_page=7", "page=x", "warning=<b>",
+                                   "finding=Nope"])
 def test_queue_rejects_bad_filters_clearly(client, rdb, query):
     resp = client.get("/?" + query)
     assert resp.status_code == 400
@@ -95,7 +96,8 @@ def test_queue_rejects_bad_filters_clearly(client, rdb, query):
 
 def test_case_page_shows_images_fields_evidence_warnings_and_source_link(rdb, client):
     case_id = rdb.add_case("7", age=None, license=None, view=None, images=[noise_png(3), noise_png(4)],
-                           history="Two patients were admitted. Patient 1 had fever; patient 2 had cough. RT-PCR positive.")
+                           history="Two patients were admitted. Patient 1 had fever; patient 2 had cough. "
+                                   "RT-PCR positive.")
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert html.count('class="open-viewer"') == 2 and html.count("/thumb/") == 2 and html.count("/media/") >= 2
     assert 'data-zoom="in"' in html and 'data-filter="contrast"' in html
@@ -224,9 +226,11 @@ def test_edit_field_records_override_and_validates_against_the_schema(rdb, clien
         fv = s.scalars(select(FieldValue).where(FieldValue.case_id == case_id, FieldValue.field == "finding")).one()
         assert (fv.value, fv.override, fv.override_by) == ("Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS", "alice")
     _actor, action, field, before, after, _ = case_events(rdb, case_id)[-1]
-    assert (action, field, before["value"], after["value"]) == ("set_field", "finding", "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS")
+    assert ((action, field, before["value"], after["value"])
+            == ("set_field", "finding", "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/SARS"))
     for field, value in (("finding", "Pneumonia (viral)"), ("sex", "male"), ("age", "old"), ("temperature", "101F"),
-                         ("view", "PA"), ("patientid", "5"), ("no_such", "x"), ("license", "whatever"), ("finding", "")):
+                         ("view", "PA"), ("patientid", "5"), ("no_such", "x"), ("license", "whatever"),
+                         ("finding", "")):
         resp = post(client, case_id, "field", field=field, value=value)
         assert resp.status_code == 400, (field, value)
         assert error_text(resp)
@@ -346,7 +350,8 @@ def test_media_is_served_only_by_hash_of_a_known_image(rdb, client, tmp_path):
     with session_scope(rdb.engine) as s:
         sha = s.scalars(select(Image.sha256).where(Image.case_id == case_id)).one()
     resp = client.get(f"/media/{sha}")
-    assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert (resp.status_code == 200 and resp.mimetype == "image/png"
+            and resp.headers["X-Content-Type-Options"] == "nosniff")
     page = rdb.store.put_bytes(b"<html><script>alert(1)</script></html>")  # a raw page body in the store
     assert client.get(f"/media/{page}").status_code == 404
     assert client.get(f"/thumb/{page}").status_code == 404
