@@ -475,8 +475,11 @@ class RenormalizeReport:
         return counts
 
 
-def renormalize_cases(engine, progress=None,
-                      on_changes: Callable[[Session, Case, list[FieldChange]], None] | None = None) -> RenormalizeReport:
+def renormalize_cases(
+    engine,
+    progress=None,
+    on_changes: Callable[[Session, Case, list[FieldChange]], None] | None = None,
+) -> RenormalizeReport:
     """Re-run the normalizers over every staged case's raw text, one transaction per case.
 
     Reviewer overrides are never touched (``apply_field_results``). ``on_changes`` lets the caller
