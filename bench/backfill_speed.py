@@ -118,8 +118,8 @@ def _time_command(rows: list[dict[str, str]]) -> None:
         verdict = "within" if 100_000 * seconds / len(rows) <= 25 else "OVER"
         memory = "within" if child.peak_mib <= 500 else "OVER"
         print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in "
-              f"{seconds:.1f} s wall "
-              f"({verdict} issue 18's 25 s target per 100,000 rows), CPU of the command and its workers "
+              f"{seconds:.1f} s wall ({verdict} issue 18's 25 s target per 100,000 rows), CPU of the command and "
+              f"its workers "
               f"{child.cpu:.1f} s, peak RSS {child.peak_mib:.0f} MiB ({memory} the 500 MiB target; the largest "
               f"process), load average at start {load:.1f}, at the end {os.getloadavg()[0]:.1f}")
         print(f"  {first_line}")
@@ -151,12 +151,11 @@ def main(argv: list[str]) -> None:
     per_100k = 100_000 * seconds / total
     verdict = "within" if per_100k <= 60 else "OVER"
     print(f"unique notes, backfill_row in one process (the normalizers' CPU cost): {total} rows, "
-          f"{len(rows)} distinct notes, {fills} fills "
-          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows "
-          f"({verdict} the 60 s target)")
+          f"{len(rows)} distinct notes, {fills} fills in {seconds:.2f} s: {total / seconds:,.0f} rows/s, "
+          f"{per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
     print(f"  CPU time of that process: {cpu:.2f} s ({100_000 * cpu / total:.1f} CPU s per 100,000 rows); "
           f"load average at start {load:.1f} on {os.cpu_count()} CPUs (a wall time far above the CPU time "
-          f"means the machine was shared)")
+          "means the machine was shared)")
     if "--command" in flags:
         _time_command(rows)
     if "--only-target" in flags:

@@ -8,9 +8,9 @@
 ``list`` shows the candidates best first with the answer to "already have it?" (only those the
 dataset does not have, and rejected ones, unless ``--all``), one tab-separated line each: id,
 score, decision, answer, key, title, points per factor (``--json``: every field, reasons and links).
-``check`` answers one line per identifier, the identifier
-as given first: ``<identifier>\\t<new|released|staged|rejected>\\t<detail>``. It answers from the
-database (released rows, staged cases, decisions, and the identifiers discovery already learnt);
+``check`` answers one line per identifier, the identifier as given first:
+``<identifier>\\t<new|released|staged|rejected>\\t<detail>``. It answers from the database
+(released rows, staged cases, decisions, and the identifiers discovery already learnt);
 only an identifier the database cannot complete (a PMID, PMCID or PII whose other forms are
 unknown) is looked up with ``scrapy crawl discover -a ids=...`` first (``--offline``: never).
 """
@@ -73,9 +73,9 @@ class Command(ProjectCommand):
                     continue
                 rows.append({"id": c.id, "score": c.score, "status": c.status, "answer": answer.status,
                              "answer_detail": answer.detail, "key": c.key, "doi": c.doi, "pmid": c.pmid,
-                             "pmcid": c.pmcid,
-                             "title": c.title, "journal": c.journal, "published": c.published, "license": c.license,
-                             "reasons": c.reasons, "found_by": c.found_by, "links": dict(store.candidate_links(c))})
+                             "pmcid": c.pmcid, "title": c.title, "journal": c.journal, "published": c.published,
+                             "license": c.license, "reasons": c.reasons, "found_by": c.found_by,
+                             "links": dict(store.candidate_links(c))})
         if opts.json:
             print(json.dumps(rows, indent=1, ensure_ascii=False))
             return 0

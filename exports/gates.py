@@ -336,7 +336,7 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
             for row in owners:
                 failures.append(GateFailure("torchxrayvision", "finding.xrv-regex", subject(row),
                                             f"segment {seg!r} is not a valid regular expression ({exc}): "
-                                            f"the loader fails at construction"))
+                                            "the loader fails at construction"))
     labels_cache: dict[str, set[str]] = {}
 
     def labels(finding: str, among: Iterable[str]) -> set[str]:

@@ -512,7 +512,7 @@ def _new_rows_in_license_subset(plan: Plan, rows: list[NewRow], licenses: frozen
             kept.append(row)
         else:
             plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} "
-                                       f"is not in the chosen subset"))
+                                       "is not in the chosen subset"))
             if row.file is not None:
                 (work / row.folder / row.filename).unlink(missing_ok=True)
     return kept
@@ -635,8 +635,8 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, options: 
     except OSError as exc:  # a full or read-only disk: the release was built beside the target, removed again
         shutil.rmtree(staging, ignore_errors=True)
         raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); "
-                          "nothing was changed: "
-                          "free space or choose a writable directory, then run the export again") from None
+                          "nothing was changed: free space or choose a writable directory, then run the export "
+                          "again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -696,8 +696,7 @@ def _write_release_files(plan: Plan, store: MediaStore, staging: Path, out: Path
     # written now, a chunk at a time (the release's biggest file, never whole in memory)
     metadata_sha = write_rendered(staging / "metadata.csv", _metadata_lines(plan))
     report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new),
-                          released_rows=len(plan.base),
-                          new_rows=len(plan.new), metadata_sha256=metadata_sha)
+                          released_rows=len(plan.base), new_rows=len(plan.new), metadata_sha256=metadata_sha)
     report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
     work = staging / ".new"
     shas: dict[str, str] = {}

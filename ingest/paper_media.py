@@ -55,7 +55,7 @@ def assemble_article(*, jats: Article | None, jats_meta: Article | None, html: A
                 setattr(article, name, value)
         if not article.license and crossref.license:
             article.license, article.license_url = crossref.license, crossref.license_url
-            article.license_evidence = (f"Crossref license[] (version of record, from "
+            article.license_evidence = ("Crossref license[] (version of record, from "
                                         f"{crossref.license_start or '?'}): {crossref.license_url}")
     article.doi = article.doi.lower()
     # The staged URL is the article's page (where a reader sees it), not an API or XML address.
@@ -158,7 +158,7 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
             case.extra["article_license"] = case.license_text
             case.license_text = ""
             case.warnings.append(
-                f"licence withheld: {', '.join(dict.fromkeys(third_party))} is third-party material "
-                f"not covered by the article's "
-                f"{case.extra['article_license']}; record the licence (or exclude the image) after review")
+                f"licence withheld: {', '.join(dict.fromkeys(third_party))} is third-party material not covered "
+                f"by the article's {case.extra['article_license']}; record the licence (or exclude the image) "
+                "after review")
     return cases

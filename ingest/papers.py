@@ -100,7 +100,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         # caption on every one, for a reviewer to tell them apart.
         base_extra["needs_review"] = (split.reason if panels else
                                       f"{len(split.panels)} panels the caption does not letter: "
-                                      f"each carries the whole caption")
+                                      "each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
         shared = figure.caption
     if not panels:
@@ -182,7 +182,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                 cases[key] = new_case(key, f" (figure {figure.number})")
                 cases[key].warnings.append(
                     f"figure {figure.number} names no single patient of this multi-patient paper: "
-                    f"attach it to a patient")
+                    "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
     _note_left_out(cases, excluded)
     if len(cases) > 1:

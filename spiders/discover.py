@@ -83,8 +83,7 @@ class DiscoverSpider(scrapy.Spider):
         unknown = sorted(k for k in kwargs if k != "name")
         if unknown:
             raise SpiderArgumentError(f"unknown argument(s) {', '.join(unknown)}: "
-                                      "expected query, since, file, kind, ids, "
-                                      "limit, figures, base_url")
+                                      "expected query, since, file, kind, ids, limit, figures, base_url")
         super().__init__(*args, **kwargs)
         self.base_url = CaseSpider._check_base_url(base_url)
         self.limit = CaseSpider._check_limit(limit)

@@ -311,10 +311,10 @@ def test_the_lock_is_released_when_its_holder_is_killed(project_env):
 
     from crawl_lock import CrawlLocked, crawl_lock
 
-    holder = subprocess.Popen([sys.executable, "-c", "import sys; from scrapy.settings import Settings; "
-                               "from crawl_lock import crawl_lock; "
-                               f"held = crawl_lock(Settings(), 'radiopaedia', {project_env['STAGING_DB_URL']!r})"
-                               ".acquire(); "
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys; from scrapy.settings import Settings; from crawl_lock import crawl_lock; "
+                               "held = crawl_lock(Settings(), 'radiopaedia', "
+                               f"{project_env['STAGING_DB_URL']!r}).acquire(); "
                                "print('held', flush=True); sys.stdin.read()"],
                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
