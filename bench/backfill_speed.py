@@ -119,7 +119,7 @@ def _time_command(rows: list[dict[str, str]]) -> None:
         memory = "within" if child.peak_mib <= 500 else "OVER"
         print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in "
               f"{seconds:.1f} s wall ({verdict} issue 18's 25 s target per 100,000 rows), CPU of the command and "
-              f"its workers "
+              "its workers "
               f"{child.cpu:.1f} s, peak RSS {child.peak_mib:.0f} MiB ({memory} the 500 MiB target; the largest "
               f"process), load average at start {load:.1f}, at the end {os.getloadavg()[0]:.1f}")
         print(f"  {first_line}")

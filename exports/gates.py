@@ -184,7 +184,7 @@ class _DuplicateCheck:
             self.new_index.add(*mine)
             if row.duplicate_of is not None:
                 self.failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
-                                                 f"staging recorded this image as a duplicate of image "
+                                                 "staging recorded this image as a duplicate of image "
                                                  f"{row.duplicate_of}"))
         return pending
 
