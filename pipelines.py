@@ -146,14 +146,16 @@ class MediaPipeline(FilesPipeline):
             else:
                 urls = [image.source_url]
             for url in urls:
-                requests.append(Request(url, meta={"download_maxsize": self.max_bytes, "media_kind": "slice" if image.slice_urls else "image"}))
+                requests.append(Request(url, meta={"download_maxsize": self.max_bytes,
+                                                   "media_kind": "slice" if image.slice_urls else "image"}))
         return requests
 
     def media_to_download(self, request: Request, info, *, item: Any = None):
         known = self.known.get(request.url)
         if known and request.meta.get("media_kind") == "image" and self.media.has(known.facts.sha256):
             self.inc_stats("uptodate")
-            return {"url": request.url, "path": known.media_path, "checksum": known.facts.sha256, "status": "uptodate", "known": known}
+            return {"url": request.url, "path": known.media_path, "checksum": known.facts.sha256,
+                    "status": "uptodate", "known": known}
         return None
 
     def file_path(self, request: Request, response=None, info=None, *, item: Any = None) -> str:
@@ -179,7 +181,8 @@ class MediaPipeline(FilesPipeline):
         sha = self.media.put_bytes(prepared.data)
         provenance = dict(prepared.provenance)
         if prepared.original is not None:
-            provenance["converted"]["original_media_path"] = self.media.relpath(self.media.put_bytes(prepared.original))
+            provenance["converted"]["original_media_path"] = self.media.relpath(
+                self.media.put_bytes(prepared.original))
         return KeptMedia(self.media.relpath(sha), replace(prepared.facts, sha256=sha), provenance), prepared.original
 
     def _prepare_and_store(self, body: bytes, kind: str) -> dict[str, Any]:
@@ -231,10 +234,12 @@ class MediaPipeline(FilesPipeline):
             # A network failure is not a fact about the case: leave it unstaged, the next crawl retries.
             self.crawler.stats.inc_value("cases/failed")
             self.crawler.stats.inc_value("cases/failed/media")
-            raise DropItem(f"media not downloaded ({len(transient)} files, e.g. {transient[0]}): {item.source} {item.source_key}")
+            raise DropItem(f"media not downloaded ({len(transient)} files, e.g. {transient[0]}): "
+                           f"{item.source} {item.source_key}")
         if rejected:
             item.extra["rejected_images"] = rejected
-            item.warnings.append(f"{len(rejected)} image(s) rejected by the media checks: " + "; ".join(f"{r['url']} ({r['reason']})" for r in rejected))
+            item.warnings.append(f"{len(rejected)} image(s) rejected by the media checks: "
+                                 + "; ".join(f"{r['url']} ({r['reason']})" for r in rejected))
         return item
 
     def _stack_completed(self, item: CaseRecord, image: ImageRecord, outcome: dict[str, tuple[bool, Any]],
@@ -247,7 +252,8 @@ class MediaPipeline(FilesPipeline):
         failures = [(url, outcome.get(url)) for url in image.slice_urls if not outcome.get(url, (False, None))[0]]
         if failures:
             reason = self._failure_reason(failures[0][1])
-            (rejected.append({"url": failures[0][0], "reason": reason}) if reason.startswith("rejected:") else transient.append(failures[0][0]))
+            (rejected.append({"url": failures[0][0], "reason": reason}) if reason.startswith("rejected:")
+             else transient.append(failures[0][0]))
             return
         item.pending_volumes.append(PendingVolume(image, [outcome[url][1]["checksum"] for url in image.slice_urls]))
 
@@ -298,7 +304,8 @@ class MediaPipeline(FilesPipeline):
             kept.provenance["bytes_from"] = image.extra.get("content_from") or "the record (no URL of its own)"
             if image.parent_content:
                 try:
-                    prepared = prepare_image(bytes(image.parent_content), max_bytes=self.max_bytes, max_pixels=self.max_pixels)
+                    prepared = prepare_image(bytes(image.parent_content), max_bytes=self.max_bytes,
+                                             max_pixels=self.max_pixels)
                 except MediaRejected as exc:
                     kept.provenance["parent_rejected"] = exc.reason
                 else:
@@ -319,7 +326,8 @@ class MediaPipeline(FilesPipeline):
                 volume = stack_to_nifti([self.media.read(sha) for sha in stack.slice_sha256])
                 facts = describe_image(volume)
             except (StackError, UnreadableImage) as exc:
-                item.extra.setdefault("rejected_images", []).append({"url": image.source_url, "reason": f"stack: {exc}"})
+                item.extra.setdefault("rejected_images", []).append({"url": image.source_url,
+                                                                     "reason": f"stack: {exc}"})
                 item.warnings.append(f"CT stack {image.label} not staged: {exc}")
                 self.crawler.stats.inc_value("images/rejected/stack")
                 continue
@@ -414,7 +422,8 @@ class StagePipeline:
                 break
         return taken
 
-    def _batch_written(self, outcomes: list[CaseRecord | BaseException] | Failure, batch: list[tuple[CaseRecord, Deferred]]) -> None:
+    def _batch_written(self, outcomes: list[CaseRecord | BaseException] | Failure,
+                       batch: list[tuple[CaseRecord, Deferred]]) -> None:
         if isinstance(outcomes, Failure):  # not raised by _stage_batch (it answers per case): fail them all
             outcomes = [outcomes.value] * len(batch)
         for (_, done), outcome in zip(batch, outcomes):
@@ -472,7 +481,8 @@ class StagePipeline:
             return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
         item.source_key = identity.source_key
         # the page remembers its cases under the keys they are staged with
-        documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key)) if doc.case_keys else doc
+        documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key))
+                        if doc.case_keys else doc
                         for doc in documents]
         rows = [record_document(session, item.source, doc) for doc in documents]
         # a changed source re-queues an approved case and shows the reviewer what changed

@@ -38,7 +38,8 @@ from ingest.backfill import FILLABLE, backfill_row, backfill_rows
 
 _NUMBER = re.compile(r"\d+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 def _vary_number(rng: random.Random, m: re.Match[str]) -> str:
@@ -52,7 +53,8 @@ def _vary_number(rng: random.Random, m: re.Match[str]) -> str:
 def unique_rows(sample: list[dict[str, str]], total: int, seed: int = 7) -> list[dict[str, str]]:
     rng = random.Random(seed)
     blanked = [{k: ("" if k in FILLABLE else v) for k, v in row.items()} for row in sample]
-    sentences = [s for row in sample for s in _SENTENCE.split((row.get("clinical_notes") or "").strip()) if len(s) > 20]
+    sentences = [s for row in sample for s in _SENTENCE.split((row.get("clinical_notes") or "").strip())
+                 if len(s) > 20]
     seen: set[str] = set()
     rows = []
     for i in range(total):
@@ -115,8 +117,9 @@ def _time_command(rows: list[dict[str, str]]) -> None:
         seconds, first_line = child.wall, child.stdout.splitlines()[0]
         verdict = "within" if 100_000 * seconds / len(rows) <= 25 else "OVER"
         memory = "within" if child.peak_mib <= 500 else "OVER"
-        print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in {seconds:.1f} s wall "
-              f"({verdict} issue 18's 25 s target per 100,000 rows), CPU of the command and its workers "
+        print(f"scrapy backfill command, the target's measure ({os.cpu_count()} CPUs): {len(rows)} rows in "
+              f"{seconds:.1f} s wall ({verdict} issue 18's 25 s target per 100,000 rows), CPU of the command and "
+              "its workers "
               f"{child.cpu:.1f} s, peak RSS {child.peak_mib:.0f} MiB ({memory} the 500 MiB target; the largest "
               f"process), load average at start {load:.1f}, at the end {os.getloadavg()[0]:.1f}")
         print(f"  {first_line}")
@@ -131,7 +134,8 @@ def main(argv: list[str]) -> None:
         del argv[i:i + 2]
     flags = {a for a in argv if a.startswith("--")}
     argv = [a for a in argv if not a.startswith("--")]
-    path = argv[0] if argv else str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")
+    path = argv[0] if argv else str(
+        Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "reference" / "metadata-sample.csv")
     total = int(argv[1]) if len(argv) > 1 else 100_000
     with open(path, newline="", encoding="utf-8") as handle:
         sample = list(csv.DictReader(handle))
@@ -146,10 +150,12 @@ def main(argv: list[str]) -> None:
     seconds, fills, cpu = _time(rows)
     per_100k = 100_000 * seconds / total
     verdict = "within" if per_100k <= 60 else "OVER"
-    print(f"unique notes, backfill_row in one process (the normalizers' CPU cost): {total} rows, {len(rows)} distinct notes, {fills} fills "
-          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
+    print(f"unique notes, backfill_row in one process (the normalizers' CPU cost): {total} rows, "
+          f"{len(rows)} distinct notes, {fills} fills in {seconds:.2f} s: {total / seconds:,.0f} rows/s, "
+          f"{per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
     print(f"  CPU time of that process: {cpu:.2f} s ({100_000 * cpu / total:.1f} CPU s per 100,000 rows); "
-          f"load average at start {load:.1f} on {os.cpu_count()} CPUs (a wall time far above the CPU time means the machine was shared)")
+          f"load average at start {load:.1f} on {os.cpu_count()} CPUs (a wall time far above the CPU time "
+          "means the machine was shared)")
     if "--command" in flags:
         _time_command(rows)
     if "--only-target" in flags:
@@ -162,7 +168,8 @@ def main(argv: list[str]) -> None:
     per_100k = 100_000 * seconds / total
     verdict = "within" if per_100k <= 60 else "OVER"
     print(f"unique notes, backfill_rows on {os.cpu_count()} processes: {total} rows, {sum(map(len, pooled))} fills "
-          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows ({verdict} the 60 s target)")
+          f"in {seconds:.2f} s: {total / seconds:,.0f} rows/s, {per_100k:.1f} s per 100,000 rows "
+          f"({verdict} the 60 s target)")
 
     blanked = [{k: ("" if k in FILLABLE else v) for k, v in row.items()} for row in sample]
     repeated = (blanked * (total // len(blanked) + 1))[:total]

@@ -94,7 +94,8 @@ def pdf_part() -> None:
                       and all(iou(b, t) >= 0.8 for b, t in zip(boxes, expected_panels["boxes"])))
                 panel_tp += ok
                 if not ok:
-                    print(f"  panel miss {name} fig {figure.number}: {len(boxes)} panels, expected {expected_panels['count']}")
+                    print(f"  panel miss {name} fig {figure.number}: {len(boxes)} panels, "
+                          f"expected {expected_panels['count']}")
         for t in unmatched:
             fn += 1
             print(f"  FN {name} fig {t['number']} p{t['page']}")
@@ -145,7 +146,8 @@ def _panel_modality(caption: str, index: int) -> str | None:
 def _report(name: str, correct: int, predicted: int, truth: int) -> None:
     precision = correct / predicted if predicted else 0.0
     recall = correct / truth if truth else 0.0
-    print(f"{name}: correct={correct} predicted={predicted} truth={truth} precision={precision:.3f} recall={recall:.3f}")
+    print(f"{name}: correct={correct} predicted={predicted} truth={truth} precision={precision:.3f} "
+          f"recall={recall:.3f}")
 
 
 def fixture_part() -> None:
@@ -155,8 +157,9 @@ def fixture_part() -> None:
         spec = entry.get("generate") or {}
         if spec.get("kind") != "figure":
             continue
-        array, boxes = grid_figure(spec["panels"], spec["cols"], spec["panel_width"], spec["panel_height"], spec.get("gutter", 10),
-                                   spec.get("letters", ""), spec["seed"], spec.get("background", 255))
+        array, boxes = grid_figure(spec["panels"], spec["cols"], spec["panel_width"], spec["panel_height"],
+                                   spec.get("gutter", 10), spec.get("letters", ""), spec["seed"],
+                                   spec.get("background", 255))
         split = split_panels(_png(array), len(boxes))
         found = [p.box for p in split.panels] if split.reliable else [(0, 0, split.width, split.height)]
         correct += len(_match(found, boxes))

@@ -7,9 +7,10 @@
 
 ``list`` shows the candidates best first with the answer to "already have it?" (only those the
 dataset does not have, and rejected ones, unless ``--all``), one tab-separated line each: id,
-score, decision, answer, key, title, points per factor (``--json``: every field, reasons and links). ``check`` answers one line per identifier, the identifier
-as given first: ``<identifier>\\t<new|released|staged|rejected>\\t<detail>``. It answers from the
-database (released rows, staged cases, decisions, and the identifiers discovery already learnt);
+score, decision, answer, key, title, points per factor (``--json``: every field, reasons and links).
+``check`` answers one line per identifier, the identifier as given first:
+``<identifier>\\t<new|released|staged|rejected>\\t<detail>``. It answers from the database
+(released rows, staged cases, decisions, and the identifiers discovery already learnt);
 only an identifier the database cannot complete (a PMID, PMCID or PII whose other forms are
 unknown) is looked up with ``scrapy crawl discover -a ids=...`` first (``--offline``: never).
 """
@@ -71,9 +72,10 @@ class Command(ProjectCommand):
                 if answer.status != known_papers.NEW and not opts.all and c.status != store.REJECTED:
                     continue
                 rows.append({"id": c.id, "score": c.score, "status": c.status, "answer": answer.status,
-                             "answer_detail": answer.detail, "key": c.key, "doi": c.doi, "pmid": c.pmid, "pmcid": c.pmcid,
-                             "title": c.title, "journal": c.journal, "published": c.published, "license": c.license,
-                             "reasons": c.reasons, "found_by": c.found_by, "links": dict(store.candidate_links(c))})
+                             "answer_detail": answer.detail, "key": c.key, "doi": c.doi, "pmid": c.pmid,
+                             "pmcid": c.pmcid, "title": c.title, "journal": c.journal, "published": c.published,
+                             "license": c.license, "reasons": c.reasons, "found_by": c.found_by,
+                             "links": dict(store.candidate_links(c))})
         if opts.json:
             print(json.dumps(rows, indent=1, ensure_ascii=False))
             return 0
@@ -108,7 +110,8 @@ class Command(ProjectCommand):
             except ValueError as exc:
                 raise store.CandidateError(str(exc)) from None
         answers = self._answers(given)
-        unresolved = [text for text, ids in given if answers[text][0].status == known_papers.NEW and not answers[text][1]]
+        unresolved = [text for text, ids in given
+                      if answers[text][0].status == known_papers.NEW and not answers[text][1]]
         if unresolved and not opts.offline:
             self._look_up(unresolved, opts.base_url)
             answers = self._answers(given)
@@ -135,7 +138,8 @@ class Command(ProjectCommand):
 
     def _look_up(self, identifiers: list[str], base_url: str | None) -> None:
         """``scrapy crawl discover -a ids=...`` on the same database (the environment carries the rest)."""
-        argv = [sys.executable, "-m", "scrapy", "crawl", "discover", "-a", "ids=" + ",".join(identifiers), "-s", "LOG_LEVEL=WARNING"]
+        argv = [sys.executable, "-m", "scrapy", "crawl", "discover", "-a", "ids=" + ",".join(identifiers),
+                "-s", "LOG_LEVEL=WARNING"]
         if self.settings.get("STAGING_DB_URL"):
             argv += ["-s", f"STAGING_DB_URL={self.settings.get('STAGING_DB_URL')}"]
         if base_url:
@@ -143,7 +147,8 @@ class Command(ProjectCommand):
         done = subprocess.run(argv, capture_output=True, text=True)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise CommandError(f"looking up {', '.join(identifiers)} failed (scrapy crawl discover exit {done.returncode}: "
+            raise CommandError(f"looking up {', '.join(identifiers)} failed "
+                               f"(scrapy crawl discover exit {done.returncode}: "
                                f"{last}); answer from the database alone with --offline")
 
 

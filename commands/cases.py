@@ -36,8 +36,8 @@ queries = lazy_import("review.queries")
 rules = lazy_import("review.rules")
 review_warnings = lazy_import("review.warnings")
 
-VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include", "exclude",
-         "split", "confirm-adult", "confirm-distinct", "annotate")
+VERBS = ("list", "show", "approve", "reject", "needs-info", "reopen", "set", "reset", "duplicate", "include",
+         "exclude", "split", "confirm-adult", "confirm-distinct", "annotate")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -50,7 +50,8 @@ class Command(ProjectCommand):
     positional = (0, None)  # checked by execute, with the command's own usage line
 
     def syntax(self) -> str:
-        return "list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|confirm-adult|confirm-distinct|annotate ..."
+        return ("list|show|approve|reject|needs-info|reopen|set|reset|duplicate|include|exclude|split|"
+                "confirm-adult|confirm-distinct|annotate ...")
 
     def short_desc(self) -> str:
         return "Review staged cases from the terminal (same rules and audit trail as `scrapy review`)"
@@ -69,14 +70,19 @@ class Command(ProjectCommand):
         parser.add_argument("--yes", action="store_true", help="approve --all: do not ask for confirmation")
         parser.add_argument("--reason", help="reject / needs-info / duplicate / reopen: the reason")
         parser.add_argument("--of", help="duplicate: the case id, released:FILENAME or row:ID it duplicates")
-        parser.add_argument("--group", action="append", default=[], help="split: comma-separated image ids of one more patient")
-        parser.add_argument("--confirm-adult", action="store_true", help="approve: confirm the patient is an adult (age unknown)")
-        parser.add_argument("--not-duplicate", action="store_true", help="approve: the near-duplicate candidates are different images")
+        parser.add_argument("--group", action="append", default=[],
+                            help="split: comma-separated image ids of one more patient")
+        parser.add_argument("--confirm-adult", action="store_true",
+                            help="approve: confirm the patient is an adult (age unknown)")
+        parser.add_argument("--not-duplicate", action="store_true",
+                            help="approve: the near-duplicate candidates are different images")
         parser.add_argument("--seen", metavar="VERSION",
                             help="refuse the action if the case changed after this version (printed by `cases show`)")
         parser.add_argument("--box", help="annotate: a box X,Y,WIDTH,HEIGHT in pixels (with --label)")
-        parser.add_argument("--mask", help="annotate: a mask image (255 inside) of the image's size (with --label lung|lesion)")
-        parser.add_argument("--label", help="annotate: the box's finding (ground-glass opacity, consolidation, ...) or the mask's lung|lesion")
+        parser.add_argument("--mask",
+                            help="annotate: a mask image (255 inside) of the image's size (with --label lung|lesion)")
+        parser.add_argument("--label", help="annotate: the box's finding (ground-glass opacity, consolidation, ...) "
+                                            "or the mask's lung|lesion")
         parser.add_argument("--scores", help="annotate: GEOGRAPHIC,OPACITY severity scores (0-8, 0-6)")
         parser.add_argument("--delete", help="annotate: the id of a reviewer's annotation to delete")
         parser.add_argument("--from-coco", help="annotate: import the boxes of a COCO file keyed by file_name")
@@ -147,7 +153,8 @@ class Command(ProjectCommand):
         if opts.json:
             json.dump([{"id": r.id, "state": r.state, "source": r.source, "url": r.url, "title": r.title,
                         "age": r.age, "sex": r.sex, "license": r.license, "finding": r.finding, "images": r.images,
-                        "warnings": r.warnings, "blocking": [w for w in r.warnings if w in review_warnings.BLOCKING]} for r in rows],
+                        "warnings": r.warnings, "blocking": [w for w in r.warnings if w in review_warnings.BLOCKING]}
+                       for r in rows],
                       sys.stdout, ensure_ascii=False, indent=1)
             print()
         else:
@@ -175,7 +182,8 @@ class Command(ProjectCommand):
         for fr in c["fields"]:
             if fr["value"] is not None or fr["normalized"] is not None:
                 print(f"  {fr['field']:24} {clean(fr['value'])} | {clean(fr['normalized'])} | {clean(fr['rule'])} | "
-                      f"{clean((fr['raw'] or '')[:60])}{' [edited by ' + clean(fr['override_by']) + ']' if fr['override'] is not None else ''}")
+                      f"{clean((fr['raw'] or '')[:60])}"
+                      f"{' [edited by ' + clean(fr['override_by']) + ']' if fr['override'] is not None else ''}")
         for img in c["images"]:
             print(f"image {img['id']}\t{'included' if img['included'] else 'EXCLUDED'}\t{img['format']} "
                   f"{img['width']}x{img['height']}\t{clean(img['source_url'])}")
@@ -185,7 +193,8 @@ class Command(ProjectCommand):
         print("history:")
         for e in c["history"]:
             print(f"  {e['at']}\t{clean(e['actor'])}\t{e['action']}\t{clean(e['field'] or '')}\t"
-                  f"{clean(json.dumps(e['before'], ensure_ascii=False))} -> {clean(json.dumps(e['after'], ensure_ascii=False))}"
+                  f"{clean(json.dumps(e['before'], ensure_ascii=False))} -> "
+                  f"{clean(json.dumps(e['after'], ensure_ascii=False))}"
                   f"{chr(9) + clean(e['reason']) if e['reason'] else ''}")
         return 0
 
@@ -207,7 +216,8 @@ class Command(ProjectCommand):
         if not ids:
             print("no case matches the filters")
             return 0
-        described = ", ".join(f"{k}={v}" for k, v in f.args().items() if k in ("state", "source", "finding", "warning"))
+        described = ", ".join(f"{k}={v}" for k, v in f.args().items()
+                              if k in ("state", "source", "finding", "warning"))
         if not opts.yes:
             print(f"approve {len(ids)} case(s) ({described})? [y/N] ", end="", file=sys.stderr, flush=True)
             answer = sys.stdin.readline().strip().lower()
@@ -243,7 +253,8 @@ class Command(ProjectCommand):
         case_id = self._one_id(rest, "duplicate")
         of_case, of_row = actions.parse_duplicate_target(opts.of or "")
         return self._each([case_id], lambda s, c: actions.mark_duplicate(s, c, self.actor, of_case_id=of_case,
-                                                                         of_released=of_row, reason=opts.reason), "duplicate")
+                                                                         of_released=of_row, reason=opts.reason),
+                          "duplicate")
 
     def do_set(self, rest, opts):
         if len(rest) < 2:
@@ -292,7 +303,8 @@ class Command(ProjectCommand):
             raise rules.ReviewError("--group takes comma-separated image ids") from None
         created = []
         with db_session.session_scope(self.engine_) as s:
-            created = [c.id for c in actions.split_case(s, actions.open_case(s, case_id, self.seen), self.actor, groups)]
+            created = [c.id for c in actions.split_case(s, actions.open_case(s, case_id, self.seen), self.actor,
+                                                        groups)]
         print(f"{case_id}\tsplit into\t{' '.join(map(str, created))}")
         return 0
 
@@ -308,7 +320,8 @@ LIST_COLUMNS = ("id", "state", "source", "age", "sex", "license", "finding", "im
 
 def list_row(r) -> tuple[str, ...]:
     """One case as the list shows it; a warning that blocks approval is marked with ``!``."""
-    warnings = ",".join(("!" if w in review_warnings.BLOCKING else "") + w for w in sorted(r.warnings, key=lambda w: (w not in review_warnings.BLOCKING, w)))
+    warnings = ",".join(("!" if w in review_warnings.BLOCKING else "") + w
+                        for w in sorted(r.warnings, key=lambda w: (w not in review_warnings.BLOCKING, w)))
     return tuple(clean(x) for x in (r.id, r.state, r.source, r.age or "-", r.sex or "-", r.license or "-",
                                     r.finding or "-", r.images, warnings or "-", r.title or ""))
 
@@ -342,7 +355,8 @@ def _field_json(fr) -> dict:
 def _case_json(v) -> dict:
     c = v.case
     return {
-        "id": c.id, "version": max((e.id for e in v.events), default=0), "state": c.review_state, "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
+        "id": c.id, "version": max((e.id for e in v.events), default=0), "state": c.review_state,
+        "source": c.source, "source_key": c.source_key, "url": c.canonical_url,
         "title": c.title, "doi": c.doi, "license_raw": c.license_raw, "reason": c.review_reason,
         "duplicate_of_case_id": c.duplicate_of_case_id, "duplicate_of_released_row_id": c.duplicate_of_released_row_id,
         "adult_confirmed": c.adult_confirmed, "distinct_confirmed": c.distinct_confirmed,
@@ -353,6 +367,7 @@ def _case_json(v) -> dict:
         "images": [{"id": i.id, "included": i.included, "sha256": i.sha256, "format": i.format, "width": i.width,
                     "height": i.height, "source_url": i.source_url, "label": i.label, "caption": i.caption,
                     "fields": [_field_json(fr) for fr in v.image_fields[i.id]]} for i in v.images],
-        "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "field": e.field, "image_id": e.image_id,
-                     "before": e.before, "after": e.after, "reason": e.reason} for e in v.events],
+        "history": [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "field": e.field,
+                     "image_id": e.image_id, "before": e.before, "after": e.after, "reason": e.reason}
+                    for e in v.events],
     }

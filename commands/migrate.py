@@ -76,8 +76,10 @@ class Command(ProjectCommand):
         cases, linked = identity.prepare_identities(engine)
         if cases or linked.rows:
             print(f"identities: {cases} staged cases and {linked.rows} released rows linked to their natural keys"
-                  + (f"; {linked.released_cases} staged cases are in the dataset already, marked released" if linked.released_cases else ""))
+                  + (f"; {linked.released_cases} staged cases are in the dataset already, marked released"
+                     if linked.released_cases else ""))
         filled, failed = fill_missing_thumbnails(engine, self.media_store())
         if filled or failed:
             print(f"thumbnails for the duplicate check: {filled} images described again"
-                  + (f"; {failed} could not be read from the media store (re-crawl or re-import them)" if failed else ""))
+                  + (f"; {failed} could not be read from the media store (re-crawl or re-import them)"
+                     if failed else ""))

@@ -75,7 +75,8 @@ def mark_distinct(session: Session, image_id: int, other, actor: str) -> Distinc
     existing = session.scalars(select(DistinctPair).where(
         DistinctPair.image_id == image_id,
         DistinctPair.other_image_id.is_(None) if other_image is None else DistinctPair.other_image_id == other_image,
-        DistinctPair.released_file_id.is_(None) if released_file is None else DistinctPair.released_file_id == released_file,
+        DistinctPair.released_file_id.is_(None) if released_file is None
+        else DistinctPair.released_file_id == released_file,
     )).first()
     if existing is not None:
         return existing

@@ -65,14 +65,16 @@ class CandidatePipeline:
         stats = self.crawler.stats
         logger.info(
             "discover finished (%s): %d papers; candidates %d new, %d updated; already have it? new %d, released %d, "
-            "staged %d, rejected %d", reason, sum(self.answers.values()), stats.get_value("discover/candidates/new", 0),
+            "staged %d, rejected %d", reason, sum(self.answers.values()),
+            stats.get_value("discover/candidates/new", 0),
             stats.get_value("discover/candidates/updated", 0), self.answers[NEW], self.answers["released"],
             self.answers["staged"], self.answers["rejected"])
         if self.engine is None:
             return
         with session_scope(self.engine) as session:
-            session.add(CrawlRun(source="discover", started_at=self.started_at, finished_at=utcnow(), finish_reason=reason,
-                                 arguments=dict(getattr(spider, "arguments", {})), errors=int(stats.get_value("log_count/ERROR", 0)),
+            session.add(CrawlRun(source="discover", started_at=self.started_at, finished_at=utcnow(),
+                                 finish_reason=reason, arguments=dict(getattr(spider, "arguments", {})),
+                                 errors=int(stats.get_value("log_count/ERROR", 0)),
                                  stats={k: v for k, v in stats.get_stats().items() if k.startswith("discover/")
                                         and isinstance(v, (int, float))}))
         self.engine.dispose()

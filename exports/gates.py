@@ -101,7 +101,8 @@ def license_failures(rows: Iterable[NewRow], allowed: frozenset[str]) -> list[Ga
         value = row.cells.get("license", "")
         if not value:
             failures.append(GateFailure("license", "license.unknown", subject(row),
-                                        "no license: only images whose license is known and allows redistribution may leave staging"))
+                                        "no license: only images whose license is known and allows redistribution "
+                                        "may leave staging"))
         elif value not in allowed:
             failures.append(GateFailure("license", "license.not-allowed", subject(row),
                                         f"license {value!r} is not in the allowed set (EXPORT_LICENSES)"))
@@ -114,12 +115,14 @@ def age_failures(rows: Iterable[NewRow], adult_confirmed: set[int]) -> list[Gate
         parsed = parse_cell("age", row.cells.get("age", ""))
         if parsed.value is None:
             if row.cells.get("age", "").strip():
-                failures.append(GateFailure("age", "age.number", subject(row), f"age {row.cells['age']!r} is not a number"))
+                failures.append(GateFailure("age", "age.number", subject(row),
+                                            f"age {row.cells['age']!r} is not a number"))
             elif row.case_id not in adult_confirmed:
                 failures.append(GateFailure("age", "age.unconfirmed", subject(row),
                                             "age unknown and no reviewer confirmed the patient is an adult"))
         elif parsed.value < ADULT_AGE:
-            failures.append(GateFailure("age", "age.adult", subject(row), f"age {row.cells['age']} is under {ADULT_AGE}"))
+            failures.append(GateFailure("age", "age.adult", subject(row),
+                                        f"age {row.cells['age']} is under {ADULT_AGE}"))
     return failures
 
 
@@ -181,7 +184,8 @@ class _DuplicateCheck:
             self.new_index.add(*mine)
             if row.duplicate_of is not None:
                 self.failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
-                                                 f"staging recorded this image as a duplicate of image {row.duplicate_of}"))
+                                                 "staging recorded this image as a duplicate of image "
+                                                 f"{row.duplicate_of}"))
         return pending
 
     def confirm(self, pending: list[_HashMatch]) -> None:
@@ -208,7 +212,8 @@ class _DuplicateCheck:
         crop_index = CropIndex(np.stack(thumbs))
         first_new = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
         workers = min(2, os.cpu_count() or 1)  # both cores: forked workers that run numpy only (dedup.crops)
-        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries), workers=workers):
+        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries),
+                                            workers=workers):
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":
@@ -241,7 +246,8 @@ class _DuplicateCheck:
         """Within the release: against the new rows before this one."""
         hits: dict[int, str] = {}
         for earlier, _ in self.new_index.matches(*mine):
-            hits[earlier] = describe_distance((self.rows[earlier].phash, getattr(self.rows[earlier], "chash", None)), mine)
+            hits[earlier] = describe_distance((self.rows[earlier].phash, getattr(self.rows[earlier], "chash", None)),
+                                              mine)
         if row.media_sha256:
             for earlier in self.new_by_sha.get(row.media_sha256, ()):
                 hits[earlier] = "identical bytes"
@@ -329,7 +335,8 @@ def xrv_failures(new_rows: Sequence[NewRow], released: Sequence[tuple[str, str]]
             owners = [row for row, f in new_findings if seg in f.split("/")]
             for row in owners:
                 failures.append(GateFailure("torchxrayvision", "finding.xrv-regex", subject(row),
-                                            f"segment {seg!r} is not a valid regular expression ({exc}): the loader fails at construction"))
+                                            f"segment {seg!r} is not a valid regular expression ({exc}): "
+                                            "the loader fails at construction"))
     labels_cache: dict[str, set[str]] = {}
 
     def labels(finding: str, among: Iterable[str]) -> set[str]:

@@ -169,8 +169,9 @@ def released_release_rows(session) -> tuple[DatasetImport | None, list[ReleaseRo
     ):
         folder = shared.setdefault(row.folder or FOLDER_IMAGES, row.folder or FOLDER_IMAGES)
         cells = {name: shared.setdefault(row.cells[i], row.cells[i]) for i, name in report_cells if i < len(row.cells)}
-        rows.append(ReleaseRow(row.raw, shared.setdefault(row.ending, row.ending), shared.setdefault(row.patientid, row.patientid),
-                               row.filename, folder, files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
+        rows.append(ReleaseRow(row.raw, shared.setdefault(row.ending, row.ending),
+                               shared.setdefault(row.patientid, row.patientid), row.filename, folder,
+                               files.get(f"{folder}/{row.filename}"), released_row_id=row.id, cells=cells))
     return latest, rows
 
 
@@ -249,7 +250,8 @@ def _next_patient_number(session, base: list[ReleaseRow]) -> int:
     return max((n for n in numbers if n is not None), default=0) + 1
 
 
-def _patientid_taken_by_others(base: list[ReleaseRow], candidates, previous: dict[int, str]) -> Callable[[int, str], bool]:
+def _patientid_taken_by_others(base: list[ReleaseRow], candidates,
+                               previous: dict[int, str]) -> Callable[[int, str], bool]:
     """``taken(case_id, patientid)``: the dataset's rows use ``patientid`` for files none of which
     is this case's. A case's stored id comes from the release that first took it (maybe an
     ``export -o`` into another directory); the checkout may hold that id for another patient since."""
@@ -267,7 +269,8 @@ def _known_images(session, store: MediaStore, base: list[ReleaseRow], previous: 
                   root: Path | None) -> list[KnownImage]:
     """Hashes of every file the base rows reference (released files, earlier exports, or read)."""
     files = {r.path: r for r in session.execute(
-        select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash, ReleasedFile.thumb)
+        select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash,
+               ReleasedFile.thumb)
         .where(ReleasedFile.removed_import_id.is_(None)))}
     by_filename: dict[str, int] = {name: image_id for image_id, name in previous.items()}
     image_facts = {}
@@ -348,7 +351,8 @@ def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str,
     dedup = [i for i in staged if i.duplicate_of is None and i.review_state != ReviewState.DUPLICATE]
     licensed = [i for i in dedup if (i.license or "") in allowed]
     approved = [i for i in licensed if i.review_state in (ReviewState.APPROVED, ReviewState.RELEASED) and i.included]
-    steps = {"fetched": images, "staged": staged, "deduplicated": dedup, "license-passed": licensed, "approved": approved}
+    steps = {"fetched": images, "staged": staged, "deduplicated": dedup, "license-passed": licensed,
+             "approved": approved}
     return ({name: len(rows) for name, rows in steps.items()} | {"exported": 0},
             {name: len({r.case_id for r in rows}) for name, rows in steps.items()} | {"exported": 0})
 
@@ -467,7 +471,8 @@ def _names_taken(base: list[ReleaseRow], root: Path | None) -> NameAllocator:
     return taken
 
 
-def _write_new_file(row: NewRow, store: MediaStore, work: Path, taken: NameAllocator, previous: dict[int, str]) -> None:
+def _write_new_file(row: NewRow, store: MediaStore, work: Path, taken: NameAllocator,
+                    previous: dict[int, str]) -> None:
     """Name the row's file (its earlier name if it still fits, else a new one), prepare its bytes
     for the dataset and write them into ``work``; a file that cannot be had is a problem of the row."""
     stem = derive_stem(row.source, row.source_key, row.position + 1)
@@ -506,7 +511,8 @@ def _new_rows_in_license_subset(plan: Plan, rows: list[NewRow], licenses: frozen
         if row.cells.get("license", "") in licenses:
             kept.append(row)
         else:
-            plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} is not in the chosen subset"))
+            plan.left_out.append((row, f"license {row.cells.get('license') or 'unknown'!r} "
+                                       "is not in the chosen subset"))
             if row.file is not None:
                 (work / row.folder / row.filename).unlink(missing_ok=True)
     return kept
@@ -628,8 +634,9 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, options: 
         _swap_into_place(staging, out)
     except OSError as exc:  # a full or read-only disk: the release was built beside the target, removed again
         shutil.rmtree(staging, ignore_errors=True)
-        raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); nothing was changed: "
-                          "free space or choose a writable directory, then run the export again") from None
+        raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); "
+                          "nothing was changed: free space or choose a writable directory, then run the export "
+                          "again") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -643,7 +650,8 @@ def _refuse_empty_database(engine: Engine, options: ExportOptions) -> None:
     state = options.state
     with session_scope(engine) as session:
         latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
-        has_rows = session.scalar(select(ReleasedRow.id).where(ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
+        has_rows = session.scalar(
+            select(ReleasedRow.id).where(ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
         states = (state, ReviewState.NEEDS_INFO) if options.include_needs_info else (state,)
         states += (ReviewState.RELEASED,) if state == ReviewState.APPROVED else ()
         has_cases = session.scalar(select(Case.id).where(Case.review_state.in_(states)).limit(1)) is not None
@@ -659,7 +667,8 @@ def _staging_beside(out: Path) -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
         os.chmod(staging, umask_mode(directory=True))  # it becomes the release: the umask's mode, not 0700
     except OSError as exc:
-        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); choose a writable directory") from None
+        raise ExportError(f"{out.parent}: cannot write there ({exc.strerror or exc}); "
+                          "choose a writable directory") from None
     return staging
 
 
@@ -686,8 +695,8 @@ def _write_release_files(plan: Plan, store: MediaStore, staging: Path, out: Path
     ``staging/.new``; the report so far and the SHA-256 of every file written."""
     # written now, a chunk at a time (the release's biggest file, never whole in memory)
     metadata_sha = write_rendered(staging / "metadata.csv", _metadata_lines(plan))
-    report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new), released_rows=len(plan.base),
-                          new_rows=len(plan.new), metadata_sha256=metadata_sha)
+    report = ExportReport(str(out), artefacts=str(out), rows=len(plan.base) + len(plan.new),
+                          released_rows=len(plan.base), new_rows=len(plan.new), metadata_sha256=metadata_sha)
     report.failures, report.preexisting, report.removed = plan.failures, len(plan.preexisting), len(plan.removed)
     work = staging / ".new"
     shas: dict[str, str] = {}
@@ -746,7 +755,8 @@ def _read_if_file(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def _plan_annotations(engine: Engine, store: MediaStore, plan: Plan, existing, skip_written_to: str | None = None) -> NewAnnotations:
+def _plan_annotations(engine: Engine, store: MediaStore, plan: Plan, existing,
+                      skip_written_to: str | None = None) -> NewAnnotations:
     """The reviewers' annotations of the images this release holds (new rows and released files)."""
     with session_scope(engine) as session:
         new_ids = [r.image_id for r in plan.new if r.file is not None and r.folder == FOLDER_IMAGES]
@@ -929,7 +939,8 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
         plan = plan_release(engine, store, work, options, name=name, base_header=(header_raw, header_ending),
                             base=base, root=root, preexisting_csv=csv_path, progress=progress, preexisting_job=job)
         _check_gates(plan)
-        report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base), new_rows=len(plan.new))
+        report = ExportReport(str(root), rows=len(base) + len(plan.new), released_rows=len(base),
+                              new_rows=len(plan.new))
         report.failures, report.preexisting = plan.failures, len(plan.preexisting)
         plan.new_annotations = _plan_annotations(engine, store, plan, lambda rel: _read_if_file(root / rel),
                                                  skip_written_to=str(root))
@@ -949,7 +960,8 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
         artefacts.mkdir()
         shas = _dataset_file_shas(engine, root, plan)
         with session_scope(engine) as session:
-            kept = sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file()) if (root / ANNOTATIONS_DIR).is_dir() else 0
+            kept = (sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file())
+                    if (root / ANNOTATIONS_DIR).is_dir() else 0)
             plan.annotated = check_annotated(session, shas, kept)
         shas.update(_annotation_shas(root, plan.new_annotations))
         shas["metadata.csv"] = report.metadata_sha256
@@ -964,7 +976,8 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
     journal.metadata_after_sha256 = report.metadata_sha256
     journal.files = [[f"{r.folder}/{r.filename}", r.file.sha256] for r in plan.new if r.file is not None]
     _journal_annotations(journal, root, plan.new_annotations)
-    _commit_into_checkout(journal, plan, metadata, artefacts, None if reports is None else Path(reports).resolve(), report, progress)
+    _commit_into_checkout(journal, plan, metadata, artefacts, None if reports is None else Path(reports).resolve(),
+                          report, progress)
     try:
         report.release_id = _record(engine, plan, root, report.metadata_sha256, counts, base)
     except BaseException as exc:

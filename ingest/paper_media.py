@@ -44,7 +44,8 @@ def assemble_article(*, jats: Article | None, jats_meta: Article | None, html: A
         if not article.authors and other.authors:
             article.authors = list(other.authors)
         if not article.license and other.license:
-            article.license, article.license_url, article.license_evidence = other.license, other.license_url, other.license_evidence
+            article.license, article.license_url, article.license_evidence = (
+                other.license, other.license_url, other.license_evidence)
         elif not article.license_evidence and other.license_evidence:
             article.license_evidence = other.license_evidence
     if crossref is not None:
@@ -54,7 +55,8 @@ def assemble_article(*, jats: Article | None, jats_meta: Article | None, html: A
                 setattr(article, name, value)
         if not article.license and crossref.license:
             article.license, article.license_url = crossref.license, crossref.license_url
-            article.license_evidence = f"Crossref license[] (version of record, from {crossref.license_start or '?'}): {crossref.license_url}"
+            article.license_evidence = ("Crossref license[] (version of record, from "
+                                        f"{crossref.license_start or '?'}): {crossref.license_url}")
     article.doi = article.doi.lower()
     # The staged URL is the article's page (where a reader sees it), not an API or XML address.
     if html is not None and html.url:
@@ -75,7 +77,8 @@ def pdf_article_figures(pdf_figures: list[PdfFigure]) -> list[Figure]:
     """The figures of a paper known only from its PDF, with their sub-captions (so that each panel
     becomes its own image, with its own view and date text)."""
     return [Figure(label=f.label, number=f.number, caption=f.caption, panel_captions=parse_subcaptions(f.caption),
-                   extra={"from": "pdf", "pdf_page": f.page}) for f in pdf_figures if not f.extra.get("duplicate_number")]
+                   extra={"from": "pdf", "pdf_page": f.page})
+            for f in pdf_figures if not f.extra.get("duplicate_number")]
 
 
 def figures_with_urls(article: Article) -> int:
@@ -102,7 +105,8 @@ def _with_fragment(base: str, part: str) -> str:
 
 
 def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: list[PdfFigure] | None = None,
-                 figure_bytes: dict[str, bytes] | None = None, splits: dict[int, PanelSplit] | None = None) -> list[CaseRecord]:
+                 figure_bytes: dict[str, bytes] | None = None,
+                 splits: dict[int, PanelSplit] | None = None) -> list[CaseRecord]:
     """Give every image record the bytes or URL the media pipeline needs; withhold licences of
     cases showing third-party figures. Returns ``cases`` (changed in place)."""
     pdf_by_number = {f.number: f for f in pdf_figures or [] if not f.extra.get("duplicate_number")}
@@ -116,8 +120,10 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
             if pdf is not None:
                 base = f"{pdf_url}#page={pdf.page}&figure={number}"
                 parent = pdf.image_bytes
-                image.extra["pdf_figure"] = {"url": pdf_url, "page": pdf.page, "bbox": list(pdf.bbox), "label": pdf.label,
-                                             **{k: v for k, v in pdf.extra.items() if isinstance(v, (str, int, float, bool))}}
+                image.extra["pdf_figure"] = {"url": pdf_url, "page": pdf.page, "bbox": list(pdf.bbox),
+                                             "label": pdf.label,
+                                             **{k: v for k, v in pdf.extra.items()
+                                                if isinstance(v, (str, int, float, bool))}}
                 image.extra.setdefault("parent_figure", base)
             else:
                 base = image.extra.get("parent_figure") or image.source_url
@@ -140,16 +146,19 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
                 image.source_url = base
                 image.content = pdf.image_bytes
                 image.extra["content_from"] = "figure extracted from the PDF (ingest.pdf_figures)"
-                image.extra.setdefault("transform", pdf.extra.get("transform") or "embedded image(s) of the PDF page, as PNG")
+                image.extra.setdefault("transform",
+                                       pdf.extra.get("transform") or "embedded image(s) of the PDF page, as PNG")
             if image.extra.get("third_party"):
                 image.extra["license"] = image.extra.get("figure_license") or ""
                 image.extra["article_license"] = case.license_text
-                image.extra["license_note"] = "third-party figure: the article's licence does not cover it; a reviewer decides"
+                image.extra["license_note"] = ("third-party figure: the article's licence does not cover it; "
+                                               "a reviewer decides")
                 third_party.append(str(image.extra.get("figure_label") or number))
         if third_party and case.license_text:
             case.extra["article_license"] = case.license_text
             case.license_text = ""
             case.warnings.append(
-                f"licence withheld: {', '.join(dict.fromkeys(third_party))} is third-party material not covered by the article's "
-                f"{case.extra['article_license']}; record the licence (or exclude the image) after review")
+                f"licence withheld: {', '.join(dict.fromkeys(third_party))} is third-party material not covered "
+                f"by the article's {case.extra['article_license']}; record the licence (or exclude the image) "
+                "after review")
     return cases

@@ -87,17 +87,20 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     panel_files = figure.extra.get("panel_files", {})
     shared = caption_lead(figure.caption) if panels else ""
     whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
-    placed = align_positions(figure.caption, split.boxes) if not panels and split is not None and split.reliable else []
+    placed = (align_positions(figure.caption, split.boxes)
+              if not panels and split is not None and split.reliable else [])
     if whole_figure and placed:
         # "Upper row: day 1; lower row: day 5": each panel its row's (column's) words.
         base_extra["subcaptions_from"] = "the panels' places named in the caption (rows, columns)"
         panels = {chr(ord("a") + i): text for i, text in enumerate(placed)}
         shared = positions_lead(figure.caption)
-    elif whole_figure and split is not None and split.reliable and len(split.panels) > 1 and len(split.panels) != len(panels):
+    elif (whole_figure and split is not None and split.reliable and len(split.panels) > 1
+          and len(split.panels) != len(panels)):
         # Panels the caption does not letter (or letters otherwise): one image each, the whole
         # caption on every one, for a reviewer to tell them apart.
         base_extra["needs_review"] = (split.reason if panels else
-                                      f"{len(split.panels)} panels the caption does not letter: each carries the whole caption")
+                                      f"{len(split.panels)} panels the caption does not letter: "
+                                      "each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
         shared = figure.caption
     if not panels:
@@ -155,7 +158,8 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(
-            source=source, source_key=key, url=article.url or (f"https://doi.org/{article.doi}" if article.doi else ""),
+            source=source, source_key=key,
+            url=article.url or (f"https://doi.org/{article.doi}" if article.doi else ""),
             title=article.title + title_suffix, doi=article.doi, license_text=license_text,
             published=article.published, authors=", ".join(article.authors),
             extra={"journal": article.journal, "pmcid": article.pmcid, "license_evidence": article.license_evidence,
@@ -177,7 +181,8 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
             if key not in cases:
                 cases[key] = new_case(key, f" (figure {figure.number})")
                 cases[key].warnings.append(
-                    f"figure {figure.number} names no single patient of this multi-patient paper: attach it to a patient")
+                    f"figure {figure.number} names no single patient of this multi-patient paper: "
+                    "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
     _note_left_out(cases, excluded)
     if len(cases) > 1:
@@ -239,7 +244,8 @@ def _note_left_out(cases: dict[str, CaseRecord], excluded: list[dict[str, str]])
         for case in cases.values():
             case.extra["left_out_figures"] = excluded
             for item in excluded:
-                case.warnings.append(f"{item['figure']} left out, not a patient image of the chest ({item['kind']}): {item['reason']}")
+                case.warnings.append(f"{item['figure']} left out, not a patient image of the chest "
+                                     f"({item['kind']}): {item['reason']}")
 
 
 def _subset(split: PanelSplit | None, all_panels: dict[str, str], panels: dict[str, str]) -> PanelSplit | None:

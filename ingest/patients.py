@@ -137,7 +137,8 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
         if order:
             patient.descriptor, patient.intro = order[0], intros[(order[0].age, order[0].sex)]
         return [patient]
-    patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d) for i, d in enumerate(order)]
+    patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d)
+                for i, d in enumerate(order)]
     index = {(d.age, d.sex): i for i, d in enumerate(order)}
     current: int | None = None
     for heading, body in sections:
@@ -160,6 +161,7 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
     for descriptor, _, _ in descriptors_in(text):
         for patient in patients:
             d = patient.descriptor
-            if d is not None and d.age == descriptor.age and (d.sex == descriptor.sex or not descriptor.sex) and patient.number not in named:
+            if (d is not None and d.age == descriptor.age and (d.sex == descriptor.sex or not descriptor.sex)
+                    and patient.number not in named):
                 named.append(patient.number)
     return sorted(set(named))

@@ -197,7 +197,8 @@ class ArticlePage(HtmlPage):
         """The licence (and its evidence) from the rights meta tag, a licence link, the copyright line."""
         rights = self.meta_value("dc.rights", "dcterms.rights", "citation_license")
         if normalize_license(rights):
-            article.license, article.license_url = normalize_license(rights), rights if rights.startswith("http") else ""
+            article.license, article.license_url = (normalize_license(rights),
+                                                    rights if rights.startswith("http") else "")
             article.license_evidence = f"meta DC.rights {rights}"
             return
         # PMC's "Copyright and License information" panel links the CC deed.

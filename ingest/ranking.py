@@ -29,7 +29,9 @@ from ingest.papers import patients_in
 from schema import REDISTRIBUTABLE_LICENSES
 
 CHEST_MODALITIES = frozenset({"X-ray", "CT"})
-_NUMBERS = {w: n for n, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
+_NUMBERS = {w: n for n, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                                        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                                        "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
 _COUNT = r"(\d{1,3}|" + "|".join(_NUMBERS) + r")"
 _PATIENTS_STATED = re.compile(
     r"\b(?:case\s+series\s+of|we\s+(?:report|describe|present)(?:\s+(?:here|the))?|series\s+of)\s+" + _COUNT +
@@ -87,7 +89,8 @@ def _licence_reason(license_text: str, open_access: bool | None) -> Reason:
     if value and value in REDISTRIBUTABLE_LICENSES:
         return Reason("licence", 30, f"{value} (given as {license_text!r}) allows redistribution")
     if open_access:
-        return Reason("licence", 5, f"free to read, but no licence that allows redistribution ({license_text or 'none given'})")
+        return Reason("licence", 5,
+                      f"free to read, but no licence that allows redistribution ({license_text or 'none given'})")
     return Reason("licence", 0, f"no licence that allows redistribution ({license_text or 'none given'})")
 
 
@@ -97,7 +100,8 @@ def _type_reason(pub_types: list[str], title: str, abstract: str) -> Reason:
     if _SERIES.search(words):
         return Reason("article type", 25, "case series (" + _SERIES.search(words).group(0) + ")")
     if "case reports" in types or _CASE_REPORT.search(title):
-        return Reason("article type", 25, "case report" + (" (publication type)" if "case reports" in types else " (title)"))
+        return Reason("article type", 25,
+                      "case report" + (" (publication type)" if "case reports" in types else " (title)"))
     if any(_REVIEWS.search(t) for t in types) or _REVIEWS.search(title):
         return Reason("article type", -20, "review, meta-analysis or guideline: figures mostly borrowed")
     return Reason("article type", 0, "not a case report or series: " + (", ".join(pub_types) or "type not given"))
@@ -111,9 +115,11 @@ def _figure_reason(figures: list[FigureNote] | None, abstract: str) -> Reason:
         return Reason("figures", 0, "full text not read; the abstract names no chest X-ray or CT")
     shown = [f for f in figures if f.modality]
     if not shown:
-        return Reason("figures", -10, f"full text read: none of its {len(figures)} figure captions shows a chest X-ray or CT")
+        return Reason("figures", -10,
+                      f"full text read: none of its {len(figures)} figure captions shows a chest X-ray or CT")
     labels = ", ".join(f"{f.label or 'figure'} ({f.modality})" for f in shown)
-    return Reason("figures", min(30, 10 * len(shown)), f"{len(shown)} of {len(figures)} figures show chest imaging: {labels}")
+    return Reason("figures", min(30, 10 * len(shown)),
+                  f"{len(shown)} of {len(figures)} figures show chest imaging: {labels}")
 
 
 def _patients(figures: list[FigureNote] | None, abstract: str) -> tuple[int | None, str]:

@@ -130,7 +130,8 @@ def describe_image(data: bytes) -> MediaFacts:
         raise UnreadableImage(f"image larger than {MAX_IMAGE_PIXELS:,} pixels: {exc}") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableImage(f"cannot decode {fmt}: {exc}") from exc
-    return MediaFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash, thumb)
+    return MediaFacts(sha256_hex(data), fmt, width, height, mode, _BITS_BY_MODE.get(mode), phash, len(data), chash,
+                      thumb)
 
 
 #: Side of the stored thumbnail; dedup/crops.py reads it as THUMB_SIDE.

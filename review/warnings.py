@@ -46,7 +46,8 @@ BLOCKING: frozenset[str] = frozenset({"age_pediatric", "age_unknown", "license_u
 
 _CHUNK = 500
 _PATIENT_NUMBER = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2}|[A-D])\b", re.I)
-_SEVERAL = re.compile(r"\b(?:two|three|four|five|several|both|2|3|4|5|due|tre|quattro)\s+(?:patients|pazienti|cases|casi)\b", re.I)
+_SEVERAL = re.compile(r"\b(?:two|three|four|five|several|both|2|3|4|5|due|tre|quattro)\s+"
+                      r"(?:patients|pazienti|cases|casi)\b", re.I)
 
 
 def _chunks(ids: list[int]):
@@ -127,8 +128,8 @@ def duplicate_index(session: Session) -> _DupIndex:
             select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.thumb)):
         owners.append(_Owner("staged", image_id, case_id, f"case {case_id}", sha))
         file_hashes(phash, chash, thumb)
-    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash, ReleasedFile.chash,
-                                  ReleasedFile.thumb)
+    rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash,
+                                  ReleasedFile.chash, ReleasedFile.thumb)
                            .where(ReleasedFile.removed_import_id.is_(None)))
     for file_id, path, sha, phash, chash, thumb in rows:
         owners.append(_Owner("released", file_id, None, path, sha))
@@ -147,7 +148,8 @@ def duplicate_index(session: Session) -> _DupIndex:
     return index
 
 
-def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, str | None, str | None]]) -> dict[int, list[dict]]:
+def _near_duplicates(index: _DupIndex,
+                     images: list[tuple[int, int, str | None, str | None, str | None]]) -> dict[int, list[dict]]:
     """image id -> closest candidates in other cases or the release (exact SHA-256 first)."""
     found: dict[int, dict[tuple[str, int], dict]] = defaultdict(dict)
     for image_id, case_id, sha, _, _ in images:
@@ -173,7 +175,8 @@ def _near_duplicates(index: _DupIndex, images: list[tuple[int, int, str | None, 
                 continue
             if (owner.kind, owner.id) not in found[image_id]:
                 by_hash.append((image_id, index.hashed[n], distance))
-    confirmed = hash_matches_confirmed([(thumb(entry_of.get(image_id)), thumb(entry_of_owner.get(o))) for image_id, o, _ in by_hash])
+    confirmed = hash_matches_confirmed([(thumb(entry_of.get(image_id)), thumb(entry_of_owner.get(o)))
+                                        for image_id, o, _ in by_hash])
     for (image_id, o, distance), stands in zip(by_hash, confirmed):
         owner = index.owners[o]
         if stands and (owner.kind, owner.id) not in found[image_id]:
@@ -228,8 +231,9 @@ def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
         return out
     index = duplicate_index(session)
     for ids in _chunks(list(case_ids)):
-        cases = session.execute(select(Case.id, Case.adult_confirmed, Case.distinct_confirmed, Case.title, Case.history,
-                                       Case.findings, Case.extra, Case.license).where(Case.id.in_(ids))).all()
+        cases = session.execute(select(Case.id, Case.adult_confirmed, Case.distinct_confirmed, Case.title,
+                                       Case.history, Case.findings, Case.extra, Case.license)
+                                .where(Case.id.in_(ids))).all()
         values: dict[tuple[int, int | None, str], str | None] = {}
         rows = session.execute(select(FieldValue.case_id, FieldValue.image_id, FieldValue.field,
                                       func.coalesce(FieldValue.override, FieldValue.value))
@@ -238,10 +242,12 @@ def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
         for case_id, image_id, name, value in rows:
             values[(case_id, image_id, name)] = value
         images_by_case: dict[int, list] = defaultdict(list)
-        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.included, Image.format)
+        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash,
+                                          Image.included, Image.format)
                                    .where(Image.case_id.in_(ids)).order_by(Image.case_id, Image.position, Image.id)):
             images_by_case[row.case_id].append(row)
-        included = [(r.id, r.case_id, r.sha256, r.phash, r.chash) for rs in images_by_case.values() for r in rs if r.included]
+        included = [(r.id, r.case_id, r.sha256, r.phash, r.chash)
+                    for rs in images_by_case.values() for r in rs if r.included]
         dups = _near_duplicates(index, included)
         marked = distinct_pairs(session, list(dups)) if dups else set()
         for candidates in dups.values():
@@ -282,14 +288,16 @@ def _case_warnings(case, values, images, dups, adult_confirmed: bool) -> list[di
     if license_value is None:
         license_value = case.license
     if not license_value:
-        add("license_unknown", "no license is known for this source: only a known, redistributable license may leave staging")
+        add("license_unknown",
+            "no license is known for this source: only a known, redistributable license may leave staging")
     elif license_value not in REDISTRIBUTABLE_LICENSES:
         add("license_not_redistributable", f"license {license_value!r} does not allow redistribution")
     for image in images:
         if image.id in dups:
             add("near_duplicate",
                 f"image {image.id} looks like " + ", ".join(
-                    f"{'released ' + c['label'] if c['kind'] == 'released' else 'image ' + str(c['id']) + ' of ' + c['label']}"
+                    f"""{'released ' + c['label'] if c['kind'] == 'released'
+                         else 'image ' + str(c['id']) + ' of ' + c['label']}"""
                     f" ({c['how']})" for c in dups[image.id]),
                 image_ids=[image.id], candidates=dups[image.id], resolved=all(c["distinct"] for c in dups[image.id]))
     why = several_patients([case.title, case.history, case.findings], case.extra)
@@ -305,7 +313,8 @@ def _case_warnings(case, values, images, dups, adult_confirmed: bool) -> list[di
         if values.get((case.id, image.id, "offset")) in (None, ""):
             no_offset.append(image.id)
     if no_view:
-        add("view_missing", f"no view for image(s) {', '.join(map(str, no_view))}: torchxrayvision drops rows without one",
+        add("view_missing",
+            f"no view for image(s) {', '.join(map(str, no_view))}: torchxrayvision drops rows without one",
             image_ids=no_view)
     if no_offset:
         add("offset_missing", f"no offset (days since symptoms) for image(s) {', '.join(map(str, no_offset))}",
@@ -322,7 +331,8 @@ def local_inputs(session: Session, case_ids: list[int]) -> dict[int, str]:
     for ids in _chunks(list(case_ids)):
         for row in session.execute(select(Case.id, Case.title, Case.history, Case.findings, Case.extra, Case.license,
                                           Case.adult_confirmed).where(Case.id.in_(ids))):
-            parts[row.id] = {"case": [row.title, row.history, row.findings, row.extra, row.license, row.adult_confirmed],
+            parts[row.id] = {"case": [row.title, row.history, row.findings, row.extra, row.license,
+                                      row.adult_confirmed],
                              "values": [], "images": [], "pairs": []}
         for row in session.execute(select(FieldValue.case_id, FieldValue.image_id, FieldValue.field,
                                           func.coalesce(FieldValue.override, FieldValue.value))
@@ -330,8 +340,9 @@ def local_inputs(session: Session, case_ids: list[int]) -> dict[int, str]:
                                           FieldValue.field.in_(("age", "license", "view", "offset", "modality")))):
             parts[row[0]]["values"].append(list(row[1:]))
         image_case: dict[int, int] = {}
-        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.included,
-                                          Image.position, func.length(Image.thumb)).where(Image.case_id.in_(ids))):
+        for row in session.execute(select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash,
+                                          Image.included, Image.position, func.length(Image.thumb))
+                                   .where(Image.case_id.in_(ids))):
             image_case[row.id] = row.case_id
             parts[row.case_id]["images"].append(list(row[:1]) + list(row[2:]))
         for case_id in adult_confirmed_cases(session, ids):

@@ -82,8 +82,8 @@ class DiscoverSpider(scrapy.Spider):
                  base_url: str | None = None, **kwargs):
         unknown = sorted(k for k in kwargs if k != "name")
         if unknown:
-            raise SpiderArgumentError(f"unknown argument(s) {', '.join(unknown)}: expected query, since, file, kind, ids, "
-                                      "limit, figures, base_url")
+            raise SpiderArgumentError(f"unknown argument(s) {', '.join(unknown)}: "
+                                      "expected query, since, file, kind, ids, limit, figures, base_url")
         super().__init__(*args, **kwargs)
         self.base_url = CaseSpider._check_base_url(base_url)
         self.limit = CaseSpider._check_limit(limit)
@@ -94,7 +94,8 @@ class DiscoverSpider(scrapy.Spider):
         self.query = (query or DEFAULT_QUERY).strip()
         self.listed = self._read_lists(file, kind) + self._read_ids(ids)
         self.arguments = {k: v for k, v in {"query": query, "since": since, "file": file, "kind": kind, "ids": ids,
-                                           "limit": limit, "figures": figures, "base_url": base_url}.items() if v is not None}
+                                           "limit": limit, "figures": figures, "base_url": base_url}.items()
+                          if v is not None}
         self.today = date.today()
         self.results = 0
 

@@ -106,7 +106,8 @@ class SirmSpider(CaseSpider):
         yield from self.follow_results(
             page, url,
             lambda post_url: self.case_request(
-                post_url, self.parse_post, key=self.case_key(post_url) if _POST_PATH.match(urlsplit(post_url).path) else None),
+                post_url, self.parse_post,
+                key=self.case_key(post_url) if _POST_PATH.match(urlsplit(post_url).path) else None),
             self.listing_request)
 
     def parse_post(self, response: Response):

@@ -53,7 +53,8 @@ REQUEUE_ON_SOURCE_CHANGE: frozenset[str] = frozenset({ReviewState.APPROVED, Revi
 #: "changed at the source": the same page reached by another search or identifier is unchanged.
 CRAWL_CONTEXT_EXTRA = frozenset({"search_query", "input", "resolution", "crawl_notes"})
 #: Fields of CaseRecord copied onto Case as they are.
-_CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings", "discussion", "diagnosis")
+_CASE_TEXT_FIELDS = ("title", "authors", "institution", "credit", "age_text", "sex_text", "history", "findings",
+                     "discussion", "diagnosis")
 
 
 def _public_extra(extra: dict[str, Any]) -> dict[str, Any]:
@@ -76,11 +77,13 @@ def record_content_sha256(record: Any, stored_images: Iterable[StoredImage]) -> 
         "extra": {k: v for k, v in _public_extra(record.extra).items() if k not in CRAWL_CONTEXT_EXTRA},
         **{name: getattr(record, name) for name in _CASE_TEXT_FIELDS},
         "images": sorted(
-            (img.source_url, img.label, img.position, img.sha256, img.view_text, img.modality_text, img.caption, img.date_text)
+            (img.source_url, img.label, img.position, img.sha256, img.view_text, img.modality_text, img.caption,
+             img.date_text)
             for img in stored_images
         ),
     }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
 def record_document(session: Session, source: str, doc: FetchedPage) -> FetchedDocument:
@@ -178,7 +181,8 @@ def _copy_record_onto_case(case: Case, record: Any, document: FetchedDocument | 
 def _upsert_images(session: Session, case: Case, stored_images: list[StoredImage]) -> dict[int, Image]:
     """The case's images updated by ``(source_url, label)``, new ones added, those no longer on the
     page excluded (kept for the reviewer's work on them); returns position -> image."""
-    existing = {(img.source_url, img.label): img for img in session.scalars(select(Image).where(Image.case_id == case.id))}
+    existing = {(img.source_url, img.label): img
+                for img in session.scalars(select(Image).where(Image.case_id == case.id))}
     by_position: dict[int, Image] = {}
     seen: set[tuple[str, str]] = set()
     for stored in stored_images:
@@ -256,16 +260,19 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
             image_ids[stored.position] = image_id  # the last image of a position wins, as in by_position
     values: list[dict[str, Any]] = []
     for image_id, result in _keyed_results(results, image_ids):
-        values.append({"case_id": case.id, "image_id": image_id, "field": result.field, "raw": result.raw, "value": result.value,
-                       "rule": result.rule, "rule_version": result.version, "evidence": result.evidence, "reason": result.reason or None})
+        values.append({"case_id": case.id, "image_id": image_id, "field": result.field, "raw": result.raw,
+                       "value": result.value, "rule": result.rule, "rule_version": result.version,
+                       "evidence": result.evidence, "reason": result.reason or None})
     if values:
         session.execute(_FIELD_VALUES.insert(), values)
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:
     """What a reviewer compares when the source changed: the case's text and its images."""
-    snapshot: dict[str, Any] = {name: getattr(case, name) for name in ("canonical_url", "doi", "license_raw", "published", *_CASE_TEXT_FIELDS)}
-    snapshot["images"] = sorted(f"{img.label or img.position}: {img.source_url} {img.sha256}" for img in case.images if img.included)
+    snapshot: dict[str, Any] = {name: getattr(case, name)
+                                for name in ("canonical_url", "doi", "license_raw", "published", *_CASE_TEXT_FIELDS)}
+    snapshot["images"] = sorted(f"{img.label or img.position}: {img.source_url} {img.sha256}"
+                                for img in case.images if img.included)
     return snapshot
 
 
@@ -296,14 +303,16 @@ def _keyed_results(results: list[Any], image_ids: dict[int, int]):
             yield image_id, result
 
 
-def apply_field_results(session: Session, case: Case, results: list[Any], image_ids: dict[int, int]) -> list[FieldChange]:
+def apply_field_results(session: Session, case: Case, results: list[Any],
+                        image_ids: dict[int, int]) -> list[FieldChange]:
     """Write normalizer results as the case's field values; return what changed.
 
     Values are keyed by (image, field); ``image_ids`` maps an image position to its row. A value
     with a reviewer override is never touched, and a field the normalizers no longer produce is
     removed unless a reviewer set it.
     """
-    current = {(fv.image_id, fv.field): fv for fv in session.scalars(select(FieldValue).where(FieldValue.case_id == case.id))}
+    current = {(fv.image_id, fv.field): fv
+               for fv in session.scalars(select(FieldValue).where(FieldValue.case_id == case.id))}
     produced: set[tuple[int | None, str]] = set()
     changes: list[FieldChange] = []
     for image_id, result in _keyed_results(results, image_ids):
@@ -337,10 +346,12 @@ def record_from_case(case: Case) -> Any:
     """The CaseRecord a staged case was made from (its text and images as the source gave them)."""
     images = [
         ImageRecord(source_url=img.source_url, position=img.position, caption=img.caption or "",
-                    modality_text=img.modality_text or "", view_text=img.view_text or "", date_text=img.date_text or "",
+                    modality_text=img.modality_text or "", view_text=img.view_text or "",
+                    date_text=img.date_text or "",
                     label=img.label, extra={"volume": img.format == "nifti-gz",
                                             # the study whose title labels the image (its day on the case's timeline)
-                                            **({"study_id": (img.provenance or {})["study_id"]} if (img.provenance or {}).get("study_id") else {})})
+                                            **({"study_id": (img.provenance or {})["study_id"]}
+                                               if (img.provenance or {}).get("study_id") else {})})
         for img in case.images if img.included
     ]
     return CaseRecord(source=case.source, source_key=case.source_key, url=case.canonical_url, title=case.title or "",
@@ -382,20 +393,22 @@ def known_images(session: Session, source: str) -> dict[str, dict[str, Any]]:
     """Images of ``source`` already kept, by source URL: their stored facts (to avoid re-downloading;
     without the thumbnail, which staging takes from the database when it needs it)."""
     rows = session.execute(
-        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash, Image.chash, Image.provenance)
+        select(Image.source_url, Image.sha256, Image.media_path, Image.format, Image.width, Image.height, Image.phash,
+               Image.chash, Image.provenance)
         .join(Case, Case.id == Image.case_id)
         .where(Case.source == source, Image.sha256.is_not(None))
     )
     known: dict[str, dict[str, Any]] = {}
     for url, sha, path, fmt, width, height, phash, chash, provenance in rows:
-        known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height, "phash": phash,
-                      "chash": chash, "provenance": provenance or {}}
+        known[url] = {"sha256": sha, "media_path": path, "format": fmt, "width": width, "height": height,
+                      "phash": phash, "chash": chash, "provenance": provenance or {}}
     return known
 
 
 def document_validators(session: Session, url: str) -> tuple[str | None, str | None]:
     """ETag and Last-Modified of the last fetch of ``url`` (None, None if never fetched)."""
-    row = session.execute(select(FetchedDocument.etag, FetchedDocument.last_modified).where(FetchedDocument.url == url)).first()
+    row = session.execute(select(FetchedDocument.etag, FetchedDocument.last_modified)
+                          .where(FetchedDocument.url == url)).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -429,7 +442,8 @@ def source_changed(session: Session, case: Case, before: dict, after: dict, acto
     if old_state in REQUEUE_ON_SOURCE_CHANGE:
         case.review_state = ReviewState.STAGED
     session.add(ReviewEvent(case_id=case.id, actor=actor, at=utcnow(), action="source_changed",
-                            before={k: d["before"] for k, d in diff.items()}, after={k: d["after"] for k, d in diff.items()},
+                            before={k: d["before"] for k, d in diff.items()},
+                            after={k: d["after"] for k, d in diff.items()},
                             reason=f"the source changed; state {old_state} -> {case.review_state}"))
     case.warning_codes = None  # recomputed with the new values
     return diff
@@ -461,7 +475,11 @@ class RenormalizeReport:
         return counts
 
 
-def renormalize_cases(engine, progress=None, on_changes: Callable[[Session, Case, list[FieldChange]], None] | None = None) -> RenormalizeReport:
+def renormalize_cases(
+    engine,
+    progress=None,
+    on_changes: Callable[[Session, Case, list[FieldChange]], None] | None = None,
+) -> RenormalizeReport:
     """Re-run the normalizers over every staged case's raw text, one transaction per case.
 
     Reviewer overrides are never touched (``apply_field_results``). ``on_changes`` lets the caller
@@ -479,7 +497,8 @@ def renormalize_cases(engine, progress=None, on_changes: Callable[[Session, Case
             image_ids = {img.position: img.id for img in case.images if img.included}
             changes = apply_field_results(session, case, normalize_case(record), image_ids)
             if changes:
-                license_value = next((fv.value for fv in case.field_values if fv.image_id is None and fv.field == "license"), None)
+                license_value = next((fv.value for fv in case.field_values
+                                      if fv.image_id is None and fv.field == "license"), None)
                 case.license = license_value
                 case.warning_codes = None  # new values: the review warnings are computed again
                 report.changed_cases += 1

@@ -65,8 +65,8 @@ class _Pipe(io.TextIOWrapper):
 
 
 #: The interpreter's default warning filters (``python -W`` and ``PYTHONWARNINGS`` unset), the last first.
-_DEFAULT_WARNING_FILTERS = (("ignore", ResourceWarning), ("ignore", ImportWarning), ("ignore", PendingDeprecationWarning),
-                            ("ignore", DeprecationWarning))
+_DEFAULT_WARNING_FILTERS = (("ignore", ResourceWarning), ("ignore", ImportWarning),
+                            ("ignore", PendingDeprecationWarning), ("ignore", DeprecationWarning))
 
 
 def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:

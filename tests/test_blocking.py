@@ -46,7 +46,8 @@ def test_content_page_as_str_is_not_blocked(site, name, url):
 
 
 def test_cloudflare_challenge_served_with_200_is_still_a_challenge():
-    assert detect_block_page(200, HTML, body("radiopaedia", "cloudflare_challenge"), "https://radiopaedia.org/cases/x") == "cloudflare-challenge"
+    assert detect_block_page(200, HTML, body("radiopaedia", "cloudflare_challenge"),
+                             "https://radiopaedia.org/cases/x") == "cloudflare-challenge"
 
 
 def test_cloudflare_challenge_header_alone():
@@ -61,7 +62,8 @@ def test_header_names_are_case_insensitive_and_may_be_bytes_lists():
 
 def test_cloudflare_server_header_on_a_real_page_is_not_a_block():
     headers = {**HTML, "Server": "cloudflare", "CF-RAY": "8c1f2e3d4b5a6978-FRA", "Set-Cookie": "__cf_bm=abc; path=/"}
-    assert detect_block_page(200, headers, body("radiopaedia", "case_classic"), "https://radiopaedia.org/cases/covid-19-pneumonia-15") is None
+    assert detect_block_page(200, headers, body("radiopaedia", "case_classic"),
+                             "https://radiopaedia.org/cases/covid-19-pneumonia-15") is None
 
 
 def test_cloudflare_challenge_on_stacks_json_endpoint():
@@ -80,9 +82,11 @@ def test_stacks_json_is_not_blocked():
     assert detect_block_page(200, {"Content-Type": "application/json"}, payload, url) is None
 
 
-@pytest.mark.parametrize("status, reason", [(401, "http-401"), (403, "http-403"), (406, "http-406"), (429, "http-429"), (451, "http-451")])
+@pytest.mark.parametrize("status, reason", [(401, "http-401"), (403, "http-403"), (406, "http-406"), (429, "http-429"),
+                                            (451, "http-451")])
 def test_refusal_statuses(status, reason):
-    assert detect_block_page(status, HTML, b"<html><body>Not acceptable</body></html>", "https://radiopaedia.org/cases/x") == reason
+    assert detect_block_page(status, HTML, b"<html><body>Not acceptable</body></html>",
+                             "https://radiopaedia.org/cases/x") == reason
 
 
 @pytest.mark.parametrize("status", [404, 410, 500, 502, 503, 301])
@@ -91,7 +95,8 @@ def test_missing_pages_and_server_errors_are_not_blocks(status):
 
 
 def test_429_wins_over_cloudflare_markup():
-    assert detect_block_page(429, {"Retry-After": "10"}, body("radiopaedia", "cloudflare_challenge"), "https://radiopaedia.org/cases/x") == "http-429"
+    assert detect_block_page(429, {"Retry-After": "10"}, body("radiopaedia", "cloudflare_challenge"),
+                             "https://radiopaedia.org/cases/x") == "http-429"
 
 
 def test_eurorad_gate_title_only_on_eurorad():
@@ -107,7 +112,8 @@ def test_eurorad_case_page_title_is_not_the_gate_title():
 
 
 def test_captcha_widget_on_a_content_page_is_not_a_gate():
-    page = body("eurorad", "case_minimal").replace(b"</body>", b'<div class="g-recaptcha" data-sitekey="x"></div></body>')
+    page = body("eurorad", "case_minimal").replace(b"</body>",
+                                                   b'<div class="g-recaptcha" data-sitekey="x"></div></body>')
     assert detect_block_page(200, HTML, page, "https://www.eurorad.org/case/16754") is None
 
 
@@ -120,12 +126,14 @@ def test_generic_captcha_pages(marker):
 
 def test_html_served_for_an_image():
     url = "https://prod-images-static.radiopaedia.org/images/52431099/abc.PNG"
-    assert detect_block_page(200, {"Content-Type": "image/png"}, body("radiopaedia", "404"), url) == "html-instead-of-media"
+    assert detect_block_page(200, {"Content-Type": "image/png"}, body("radiopaedia", "404"),
+                             url) == "html-instead-of-media"
 
 
 def test_real_image_bytes_are_not_blocked():
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-    assert detect_block_page(200, {"Content-Type": "image/png"}, png, "https://www.eurorad.org/sites/default/files/a.png") is None
+    assert detect_block_page(200, {"Content-Type": "image/png"}, png,
+                             "https://www.eurorad.org/sites/default/files/a.png") is None
 
 
 def test_empty_body():

@@ -16,9 +16,11 @@ from ingest.publisher import BlockPageInsteadOfArticle, parse_article_html
 FIXTURES = Path(__file__).parent / "fixtures" / "publications"
 EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
             for p in sorted(FIXTURES.glob("*.expected.json")) if not p.name.startswith("paper")}
-SOURCES = {p.stem: p for p in FIXTURES.iterdir() if p.suffix in (".xml", ".html", ".json", ".txt") and p.name != "urls.json"
+SOURCES = {p.stem: p for p in FIXTURES.iterdir()
+           if p.suffix in (".xml", ".html", ".json", ".txt") and p.name != "urls.json"
            and ".expected" not in p.name}
-ARTICLE_FIELDS = ("doi", "pmcid", "title", "journal", "published", "license", "license_evidence", "full_text", "pdf_url")
+ARTICLE_FIELDS = ("doi", "pmcid", "title", "journal", "published", "license", "license_evidence", "full_text",
+                  "pdf_url")
 FIGURE_FIELDS = ("id", "label", "number", "caption", "image_urls", "graphic_hrefs", "third_party",
                  "third_party_evidence", "panel_captions")
 
@@ -55,7 +57,8 @@ def test_figure_field(name, field):
 
 @pytest.mark.parametrize("name", FAILURES)
 def test_failure_pages_raise(name):
-    exception = {"NoFullText": NoFullText, "Blocked": BlockPageInsteadOfArticle, "ParseError": ParseError}[EXPECTED[name]["raises"]]
+    exception = {"NoFullText": NoFullText, "Blocked": BlockPageInsteadOfArticle,
+                 "ParseError": ParseError}[EXPECTED[name]["raises"]]
     with pytest.raises(exception):
         if EXPECTED[name]["kind"] == "crossref":
             parse_crossref_work(SOURCES[name].read_text())

@@ -53,11 +53,13 @@ def test_europe_pmc_search_ignores_hits_for_another_paper():
 
 
 def test_europe_pmc_search_empty():
-    assert parse_europe_pmc_search(_read("europepmc_search_empty.json"), doi="10.1148/radiol.0000000000").error == "no match among 0 hits"
+    assert parse_europe_pmc_search(_read("europepmc_search_empty.json"),
+                                   doi="10.1148/radiol.0000000000").error == "no match among 0 hits"
 
 
 def test_crossref_pii_search_gives_the_doi():
-    assert parse_crossref_pii(_read("crossref_pii_rmcr.json"), pii="S2213007120301998").doi == "10.1016/j.rmcr.2020.101089"
+    assert parse_crossref_pii(_read("crossref_pii_rmcr.json"),
+                              pii="S2213007120301998").doi == "10.1016/j.rmcr.2020.101089"
 
 
 def test_crossref_pii_search_for_another_pii_gives_nothing():
@@ -83,7 +85,8 @@ def test_article_url_with_a_pii_keeps_the_page_and_the_pii():
 
 def test_service_urls_encode_the_identifier():
     assert idconv_url("10.1148/radiol.2020200463").endswith("?ids=10.1148%2Fradiol.2020200463&format=json")
-    assert europe_pmc_search_url(doi="10.1/x").endswith("search?query=DOI%3A%2210.1%2Fx%22&format=json&resultType=lite")
+    assert europe_pmc_search_url(doi="10.1/x").endswith(
+        "search?query=DOI%3A%2210.1%2Fx%22&format=json&resultType=lite")
 
 
 @pytest.mark.parametrize("route,expected", [

@@ -53,7 +53,8 @@ def test_every_file_is_kept_byte_for_byte_with_its_licence(imported):
     engine, store, checkout, _ = imported
     with session_scope(engine) as s:
         files = {f.path: (f.sha256, f.kind, f.license, f.license_note) for f in s.scalars(select(AnnotationFile))}
-    assert set(files) == {p.relative_to(checkout.root).as_posix() for p in (checkout.root / "annotations").rglob("*") if p.is_file()}
+    assert set(files) == {p.relative_to(checkout.root).as_posix()
+                          for p in (checkout.root / "annotations").rglob("*") if p.is_file()}
     for path, (sha, _, _, _) in files.items():
         assert store.read(sha) == (checkout.root / path).read_bytes()
     assert files["annotations/covid-severity-scores.csv"][1:3] == ("table", "CC BY-SA")
@@ -96,7 +97,8 @@ def test_orphan_annotation_names_no_row(checkout):
 def test_mask_of_another_size_than_its_image(checkout):
     name = MASKED[0]
     w, h = checkout.sizes[name]
-    (checkout.root / "annotations" / "lungVAE-masks" / f"{name.rsplit('.', 1)[0]}_mask.png").write_bytes(mask_bytes((w * 2, h * 2)))
+    (checkout.root / "annotations" / "lungVAE-masks" / f"{name.rsplit('.', 1)[0]}_mask.png").write_bytes(
+        mask_bytes((w * 2, h * 2)))
     found = [v for v in validate(checkout.root) if v.rule == "annotation.size"]
     assert len(found) == 1 and f"{w * 2} x {h * 2}" in found[0].message and f"{w} x {h}" in found[0].message
 
@@ -145,7 +147,8 @@ def test_scores_outside_the_published_scale_and_duplicate_rows(checkout):
     name = checkout.filenames[0]
     path.write_bytes(path.read_bytes() + f"{name},9.5,2.0\n".encode())
     found = rules(validate(checkout.root))
-    assert ("annotation.value", f"annotations/covid-severity-scores.csv line {len(path.read_bytes().splitlines())}") in found
+    assert ("annotation.value",
+            f"annotations/covid-severity-scores.csv line {len(path.read_bytes().splitlines())}") in found
     assert any(rule == "annotation.duplicate" for rule, _ in found)
 
 

@@ -17,4 +17,5 @@ import pytest
 def xrv():
     if os.environ.get("REQUIRE_TORCHXRAYVISION") == "1":
         return importlib.import_module("torchxrayvision")
-    return pytest.importorskip("torchxrayvision", reason="torchxrayvision is not installed here: run bin/test-consumer")
+    return pytest.importorskip("torchxrayvision",
+                               reason="torchxrayvision is not installed here: run bin/test-consumer")

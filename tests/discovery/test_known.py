@@ -53,8 +53,9 @@ def engine(tmp_path_factory):
     engine = open_database(url)
     import_dataset(SAMPLE_CSV, engine, MediaStore(root / "media"))
     with session_scope(engine) as session:
-        session.add(Case(source="publications", source_key="10.1016/j.radcr.2020.05.017#patient1", review_state="staged",
-                         canonical_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/", doi="10.1016/j.radcr.2020.05.017",
+        session.add(Case(source="publications", source_key="10.1016/j.radcr.2020.05.017#patient1",
+                         review_state="staged", canonical_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/",
+                         doi="10.1016/j.radcr.2020.05.017",
                          extra={"pmcid": "PMC7251234"}))
         session.add(Candidate(key="doi:10.1007/s00330-021-07715-1", doi="10.1007/s00330-021-07715-1", pmid="33456789"))
         session.flush()
@@ -111,7 +112,8 @@ def test_rejected_candidate_says_when_who_why(known, given):
 def test_released_wins_over_staged_and_rejected(engine):
     with session_scope(engine) as session:
         session.add(Case(source="publications", source_key="10.1056/nejmoa2001191#patient1", review_state="staged",
-                         canonical_url="https://www.nejm.org/doi/full/10.1056/NEJMoa2001191", doi="10.1056/nejmoa2001191"))
+                         canonical_url="https://www.nejm.org/doi/full/10.1056/NEJMoa2001191",
+                         doi="10.1056/nejmoa2001191"))
         session.flush()
         assert KnownPapers(session).answer(parse_identifier("10.1056/NEJMoa2001191")).status == "released"
         session.rollback()
@@ -141,7 +143,8 @@ def test_every_released_row_of_the_sample_known_by_pmid_or_pmcid_also_has_its_do
 def test_a_case_known_by_pmcid_alone_is_counted(engine):
     with session_scope(engine) as session:
         session.add(Case(source="publications", source_key="pmc:PMC7000001#patient1", review_state="staged",
-                         canonical_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7000001/", extra={"pmcid": "PMC7000001"}))
+                         canonical_url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7000001/",
+                         extra={"pmcid": "PMC7000001"}))
         session.flush()
         assert KnownPapers(session).without_doi == 1
         session.rollback()

@@ -31,21 +31,25 @@ _MISSING = [f"covid-19-pneumonia-{n}" for n in [*range(20, 38), *range(40, 58), 
 
 
 def _case(db: str, key: str) -> dict:
-    names = ["id", "source", "source_key", "canonical_url", "doi", "title", "license_raw", "license", "authors", "age_text", "sex_text",
-             "history", "findings", "discussion", "credit", "review_state", "document_id", "extra"]
+    names = ["id", "source", "source_key", "canonical_url", "doi", "title", "license_raw", "license", "authors",
+             "age_text", "sex_text", "history", "findings", "discussion", "credit", "review_state", "document_id",
+             "extra"]
     found = rows(db, f"select {', '.join(names)} from cases where source = 'radiopaedia' and source_key = '{key}'")
     assert len(found) == 1, f"case {key} staged {len(found)} times"
     return dict(zip(names, found[0]))
 
 
 def _images(db: str, case_id: int) -> list[dict]:
-    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "view_text", "modality_text", "provenance"]
-    return [dict(zip(names, r)) for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} order by position")]
+    names = ["position", "label", "source_url", "sha256", "format", "width", "height", "media_path", "view_text",
+             "modality_text", "provenance"]
+    return [dict(zip(names, r)) for r in rows(db, f"select {', '.join(names)} from images where case_id = {case_id} "
+                                                  "order by position")]
 
 
 def _fields(db: str, case_id: int) -> dict[tuple, str | None]:
     return {(pos, field): value for pos, field, value in rows(
-        db, f"select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id where f.case_id = {case_id}")}
+        db, "select i.position, f.field, f.value from field_values f left join images i on i.id = f.image_id "
+            f"where f.case_id = {case_id}")}
 
 
 def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of, crawl, project_env):
@@ -69,7 +73,8 @@ def test_search_crawl_stages_every_case_with_images_volumes_and_fields(mirror_of
     assert case12["canonical_url"] == CASE_12
     assert [(i["format"], i["width"]) for i in _images(db, case12["id"])] == [("jpeg", 40), ("nifti-gz", 32)]
 
-    run = rows(db, "select cases_seen, cases_new, cases_skipped, images, field_coverage, stats, warnings from crawl_runs")
+    run = rows(db, "select cases_seen, cases_new, cases_skipped, images, field_coverage, stats, warnings "
+                   "from crawl_runs")
     assert len(run) == 1
     seen, new, skipped, images_count, coverage, stats, warnings = run[0]
     assert (new, skipped, images_count) == (2, 0, 7)
@@ -84,7 +89,8 @@ def _assert_case_15_staged_as_parsed(db: str) -> dict:
     """The case's text as the parser reads the fixture page, staged, without crawl plumbing."""
     want = expected("radiopaedia", "case_classic")["record"]
     case = _case(db, "75037")
-    for name in ("canonical_url", "doi", "title", "authors", "age_text", "sex_text", "history", "findings", "discussion", "credit"):
+    for name in ("canonical_url", "doi", "title", "authors", "age_text", "sex_text", "history", "findings",
+                 "discussion", "credit"):
         key = "url" if name == "canonical_url" else name
         assert case[name] == want[key], name
     assert case["license"] == "CC BY-NC-SA 3.0"
@@ -164,7 +170,8 @@ def test_second_crawl_fetches_no_case_and_no_image_again(mirror_of, crawl, proje
     assert {p for p in asked if p.startswith("/cases/")} == {f"/cases/{slug}?lang=us" for slug in _MISSING}
     assert asked - {p for p in asked if p.startswith(("/cases/", "/search?"))} == {"/robots.txt"}
     assert sum(mirror.bytes_sent.values()) < first_bytes
-    last = rows(db, "select cases_new, cases_updated, cases_skipped, images from crawl_runs order by id desc limit 1")[0]
+    last = rows(db, "select cases_new, cases_updated, cases_skipped, images from crawl_runs "
+                    "order by id desc limit 1")[0]
     assert last == (0, 0, 2, 0)
 
 
@@ -195,16 +202,20 @@ def test_recrawl_of_a_changed_page_updates_the_case_but_never_a_reviewers_value(
     engine.dispose()
     html = (ROOT / "tests/fixtures/radiopaedia/case_classic.html").read_text(encoding="utf-8")
     assert "Elderly man" in html
-    mirror.route("https://radiopaedia.org/cases/covid-19-pneumonia-15", html.replace("Elderly man", "Elderly man, intubated on day 2"))
+    mirror.route("https://radiopaedia.org/cases/covid-19-pneumonia-15",
+                 html.replace("Elderly man", "Elderly man, intubated on day 2"))
     mirror.reset_counters()
 
     crawl("radiopaedia", mirror, cases="covid-19-pneumonia-15", recrawl="yes")
     case = _case(db, "75037")
     assert "intubated on day 2" in case["history"]
     assert case["review_state"] == "staged"  # changed at the source: back to review
-    [(actor, before, after)] = [(actor, json.loads(before)["history"], json.loads(after)["history"]) for actor, before, after
-                                in rows(db, "select actor, before, after from review_events where action = 'source_changed'")]
-    assert actor == "crawler" and "intubated on day 2" not in before and "intubated on day 2" in after  # shown to the reviewer
+    [(actor, before, after)] = [(actor, json.loads(before)["history"], json.loads(after)["history"])
+                                for actor, before, after
+                                in rows(db, "select actor, before, after from review_events "
+                                            "where action = 'source_changed'")]
+    # shown to the reviewer
+    assert actor == "crawler" and "intubated on day 2" not in before and "intubated on day 2" in after
     assert rows(db, "select value, override from field_values where field = 'sex'") == [("M", "F")]
     # Images already kept are not downloaded again (same URLs).
     assert not [path for path in mirror.requests if path.startswith("/images/")]
@@ -223,8 +234,8 @@ def test_a_crawl_killed_midway_and_rerun_ends_with_the_same_database(mirror_of, 
     cases = "covid-19-pneumonia-15,covid-19-pneumonia-12"
 
     def argv(extra_delay: str) -> list[str]:
-        return [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", "-a", f"cases={cases}", *FAST, "-s", f"DOWNLOAD_DELAY={extra_delay}",
-                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        return [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", "-a", f"cases={cases}", *FAST,
+                "-s", f"DOWNLOAD_DELAY={extra_delay}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
     # Uninterrupted reference crawl into its own database.
     reference_env = dict(project_env, STAGING_DB_URL=reference_db, MEDIA_STORE=str(tmp_path / "reference-media"))
@@ -232,7 +243,8 @@ def test_a_crawl_killed_midway_and_rerun_ends_with_the_same_database(mirror_of, 
 
     # Slowed down so it can be killed between the two cases.
     db = project_env["STAGING_DB_URL"]
-    process = subprocess.Popen(argv("0.3"), cwd=ROOT, env=project_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv("0.3"), cwd=ROOT, env=project_env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     staged = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -267,7 +279,8 @@ def test_block_pages_are_never_staged(mirror_of, crawl, project_env):
 def test_stacks_answered_by_a_challenge_page_leave_the_case_unstaged(mirror_of, crawl, project_env):
     mirror = mirror_of("radiopaedia")
     challenge = (ROOT / "tests/fixtures/radiopaedia/cloudflare_challenge.html").read_text(encoding="utf-8")
-    mirror.route("https://radiopaedia.org/studies/86302/stacks?lang=us", challenge, headers={"Content-Type": "text/html"})
+    mirror.route("https://radiopaedia.org/studies/86302/stacks?lang=us", challenge,
+                 headers={"Content-Type": "text/html"})
     result = crawl("radiopaedia", mirror, cases="covid-19-pneumonia-12")
     assert rows(project_env["STAGING_DB_URL"], "select count(*) from cases") == [(0,)]
     assert "BLOCKED (" in result.stderr
@@ -298,8 +311,10 @@ def test_the_lock_is_released_when_its_holder_is_killed(project_env):
 
     from crawl_lock import CrawlLocked, crawl_lock
 
-    holder = subprocess.Popen([sys.executable, "-c", "import sys; from scrapy.settings import Settings; from crawl_lock import crawl_lock; "
-                               f"held = crawl_lock(Settings(), 'radiopaedia', {project_env['STAGING_DB_URL']!r}).acquire(); "
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys; from scrapy.settings import Settings; from crawl_lock import crawl_lock; "
+                               "held = crawl_lock(Settings(), 'radiopaedia', "
+                               f"{project_env['STAGING_DB_URL']!r}).acquire(); "
                                "print('held', flush=True); sys.stdin.read()"],
                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -338,7 +353,8 @@ def test_limit_and_cases_file(mirror_of, crawl, project_env, tmp_path):
     mirror = mirror_of("radiopaedia")
     cases_file = tmp_path / "cases.txt"
     cases_file.write_text("# cases we have permission for\ncovid-19-pneumonia-12\n75037\n", encoding="utf-8")
-    crawl("radiopaedia", mirror, cases_file=str(cases_file), limit="1", settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
+    crawl("radiopaedia", mirror, cases_file=str(cases_file), limit="1",
+          settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
     assert rows(project_env["STAGING_DB_URL"], "select count(*) from cases") == [(1,)]
 
 
@@ -351,7 +367,8 @@ def test_several_searches_fetch_each_case_once_and_record_the_search(mirror_of, 
     # Both searches list both cases: each case page is fetched once.
     assert mirror.count("/cases/covid-19-pneumonia-15?lang=us") == 1
     assert mirror.count("/cases/covid-19-pneumonia-12?lang=us") == 1
-    found = {key: json.loads(extra).get("search_query") for key, extra in rows(db, "select source_key, extra from cases")}
+    found = {key: json.loads(extra).get("search_query")
+             for key, extra in rows(db, "select source_key, extra from cases")}
     assert len(found) == 2
     assert set(found.values()) <= {"ARDS", "pneumonia"} and all(found.values())
     stats = json.loads(rows(db, "select stats from crawl_runs order by id desc limit 1")[0][0])

@@ -22,7 +22,8 @@ def released(scrapy_inproc):
 
 
 def _candidates(db: str) -> dict[str, dict]:
-    names = ["id", "key", "doi", "pmid", "pmcid", "pii", "score", "reasons", "found_by", "figures", "patients", "status", "license"]
+    names = ["id", "key", "doi", "pmid", "pmcid", "pii", "score", "reasons", "found_by", "figures", "patients",
+             "status", "license"]
     found = {}
     for r in rows(db, f"select {', '.join(names)} from candidates"):
         c = dict(zip(names, r))
@@ -53,14 +54,16 @@ def test_search_to_staged_figures(mirror_of, crawl, scrapy_inproc, project_env, 
     assert [c["key"] for c in listed] == ["doi:10.1016/j.radcr.2020.05.017", "doi:10.1186/s13256-021-02655-8",
                                           "doi:10.1002/ccr3.4321", "doi:10.1007/s00330-021-07715-1"]
     assert all(c["answer"] == "new" for c in listed)
-    everything = {c["key"]: c for c in json.loads(scrapy_inproc("candidates", "list", "--all", "--json", check=True).stdout)}
+    everything = {c["key"]: c
+                  for c in json.loads(scrapy_inproc("candidates", "list", "--all", "--json", check=True).stdout)}
     assert everything["doi:10.1016/j.ejrnm.2015.11.004"]["answer"] == "released"
     assert everything["pmid:32157862"]["answer_detail"] == "patientid 333; rows 312 (BMJ-37-163-g1.jpg)"
 
     accepted = scrapy_inproc("candidates", "accept", str(radcr["id"]), check=True)
     assert accepted.stdout == f"{radcr['id']}\taccepted\tdoi:10.1016/j.radcr.2020.05.017\n"
     crawl("publications", mirror, candidates="accepted")
-    staged = rows(db, "select c.source_key, count(i.id) from cases c join images i on i.case_id = c.id group by c.source_key order by 1")
+    staged = rows(db, "select c.source_key, count(i.id) from cases c join images i on i.case_id = c.id "
+                      "group by c.source_key order by 1")
     assert [key for key, _ in staged] == [f"10.1016/j.radcr.2020.05.017#patient{n}" for n in (1, 2, 3)]
     assert all(count >= 1 for _, count in staged)
     check = scrapy_inproc("candidates", "check", "10.1016/j.radcr.2020.05.017", check=True)
@@ -98,8 +101,8 @@ def test_lists_and_a_pii_resolved_through_crossref(mirror_of, crawl, scrapy_inpr
 
 def test_check_answers_from_the_database_without_a_crawl(mirror_of, scrapy_inproc, released):
     mirror = mirror_of("discovery", "publications")
-    result = scrapy_inproc("candidates", "check", "https://dx.doi.org/10.1056/NEJMoa2001191", "PMC7151400", "10.1002/ccr3.4321",
-                        "--base-url", mirror.base_url, check=True)
+    result = scrapy_inproc("candidates", "check", "https://dx.doi.org/10.1056/NEJMoa2001191", "PMC7151400",
+                           "10.1002/ccr3.4321", "--base-url", mirror.base_url, check=True)
     lines = result.stdout.splitlines()
     assert lines[0].startswith("https://dx.doi.org/10.1056/NEJMoa2001191\treleased\tpatientid 13; rows ")
     assert lines[1].startswith("PMC7151400\treleased\tpatientid 324a, 324b; rows ")
@@ -109,19 +112,24 @@ def test_check_answers_from_the_database_without_a_crawl(mirror_of, scrapy_inpro
 
 def test_check_looks_up_what_the_database_cannot_complete(mirror_of, scrapy_inproc, released):
     mirror = mirror_of("discovery", "publications")
-    result = scrapy_inproc("candidates", "check", "S1078-8174(20)30057-5", "--json", "--base-url", mirror.base_url, check=True)
+    result = scrapy_inproc("candidates", "check", "S1078-8174(20)30057-5", "--json", "--base-url", mirror.base_url,
+                           check=True)
     answer = json.loads(result.stdout)[0]
     assert (answer["identifier"], answer["answer"]) == ("S1078-8174(20)30057-5", "released")
-    assert [r["filename"] for r in answer["released"]] == ["fx1_lrg.jpg", "gr2_lrg-a.png", "gr2_lrg-b.png", "gr2_lrg-c.png"]
+    assert [r["filename"] for r in answer["released"]] == ["fx1_lrg.jpg", "gr2_lrg-a.png", "gr2_lrg-b.png",
+                                                           "gr2_lrg-c.png"]
     assert mirror.count("/works?filter=alternative-id%3AS1078817420300575&rows=2") == 1
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["candidates", "check", "hello"], "error: 'hello' is not a DOI (10.xxxx/...), PMID (digits), PMCID (PMC123), PII"),
+    (["candidates", "check", "hello"],
+     "error: 'hello' is not a DOI (10.xxxx/...), PMID (digits), PMCID (PMC123), PII"),
     (["candidates", "reject", "1"], "error: reject needs --reason TEXT"),
     (["candidates", "accept", "99"], "error: no candidate 99 (see `scrapy candidates list`); nothing was changed"),
-    (["crawl", "discover", "-a", "since=2020-13-01"], "scrapy crawl discover: bad argument: since='2020-13-01': expected a date YYYY-MM-DD"),
-    (["crawl", "discover", "-a", "file=/no/such.csv"], "scrapy crawl discover: bad argument: file='/no/such.csv': no such file"),
+    (["crawl", "discover", "-a", "since=2020-13-01"],
+     "scrapy crawl discover: bad argument: since='2020-13-01': expected a date YYYY-MM-DD"),
+    (["crawl", "discover", "-a", "file=/no/such.csv"],
+     "scrapy crawl discover: bad argument: file='/no/such.csv': no such file"),
 ])
 def test_bad_input_is_one_line_and_exit_1(scrapy_inproc, argv, message):
     result = scrapy_inproc(*argv)

@@ -74,8 +74,9 @@ def uninterrupted_crawl(tmp_path, spider: str, **arguments: str) -> str:
     mirror = Mirror([spider])
     mirror.start()
     try:
-        done = subprocess.run([SCRAPY, *crawl_argv(spider, mirror, **arguments)], cwd=ROOT, capture_output=True, text=True,
-                              env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env}, timeout=300)
+        done = subprocess.run([SCRAPY, *crawl_argv(spider, mirror, **arguments)], cwd=ROOT, capture_output=True,
+                              text=True, env={**{k: v for k, v in os.environ.items() if k != "INGEST_KILL_AT"}, **env},
+                              timeout=300)
     finally:
         mirror.stop()
     assert done.returncode == 0, done.stderr[-2000:]

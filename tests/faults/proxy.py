@@ -107,7 +107,8 @@ class FaultProxy:
     def _forward(self, method: str, target: str, headers) -> tuple[int, list[tuple[str, str]], bytes]:
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
         try:
-            sent = {k: v for k, v in headers.items() if k.lower() in ("x-mirror-host", "if-none-match", "if-modified-since", "user-agent")}
+            sent = {k: v for k, v in headers.items()
+                    if k.lower() in ("x-mirror-host", "if-none-match", "if-modified-since", "user-agent")}
             connection.request(method, target, headers=sent)
             answer = connection.getresponse()
             return answer.status, answer.getheaders(), answer.read()
@@ -152,7 +153,8 @@ class FaultProxy:
                 elif kind == "status":
                     self._answer(fault.status, headers, body)
                 elif kind == "gzip-bomb":
-                    self._answer(200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")], gzip_bomb(fault.bomb_bytes))
+                    self._answer(200, [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+                                 gzip_bomb(fault.bomb_bytes))
                 elif kind == "pixel-bomb":
                     self._answer(200, [("Content-Type", "image/png")], pixel_bomb_png())
                 elif kind == "huge":
@@ -165,7 +167,8 @@ class FaultProxy:
                 else:
                     raise ValueError(f"unknown fault {kind!r}")
 
-            def _answer(self, status: int, headers, body: bytes, announce: int | bool | None = True, close: bool = False) -> None:
+            def _answer(self, status: int, headers, body: bytes, announce: int | bool | None = True,
+                        close: bool = False) -> None:
                 self.send_response(status)
                 for name, value in headers:
                     if name.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):

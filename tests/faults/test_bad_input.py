@@ -66,7 +66,8 @@ def test_backfill_refuses_paths_that_would_overwrite_an_input_or_a_device(case, 
 
 def test_backfill_on_the_command_line_says_it_in_one_line_and_exits_1(sample, tmp_path, scrapy_inproc):
     before = files_of(tmp_path)
-    line = one_line_error(scrapy_inproc("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence", str(sample)))
+    line = one_line_error(scrapy_inproc("backfill", str(sample), "-o", str(tmp_path / "out.csv"), "--evidence",
+                                        str(sample)))
     assert line.startswith("error: --evidence ") and "is the input file" in line
     assert files_of(tmp_path) == before
 
@@ -90,7 +91,8 @@ def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_inproc):
     ("publications", "ids_file", "{tmp}/binary.txt", "not a text file"),
     ("publications", "dois", "not an identifier", "is not a publications case"),
 ])
-def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(spider, argument, given, words, tmp_path):
+def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(
+        spider, argument, given, words, tmp_path):
     from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
 
@@ -111,7 +113,8 @@ def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given
 # --- import and export: names, links ---------------------------------------------------------------
 
 
-def test_an_image_with_a_name_that_is_not_utf8_refuses_the_import_before_anything_is_copied(tmp_path, scrapy_inproc, project_env):
+def test_an_image_with_a_name_that_is_not_utf8_refuses_the_import_before_anything_is_copied(
+        tmp_path, scrapy_inproc, project_env):
     checkout = write_release(tmp_path / "dataset")
     os.rename(checkout / "images" / "p3.jpg", os.path.join(os.fsencode(checkout / "images"), b"p3-\xe9.jpg"))
     result = scrapy_inproc("import-dataset", str(checkout))
@@ -236,8 +239,8 @@ def run_export(project_env, *args: str, prefix: list[str] = (), max_file_size: i
         if max_file_size is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
 
-    return subprocess.run([*prefix, SCRAPY, "export", *args], cwd=ROOT, env=project_env, capture_output=True, text=True,
-                          timeout=300, preexec_fn=limit)
+    return subprocess.run([*prefix, SCRAPY, "export", *args], cwd=ROOT, env=project_env, capture_output=True,
+                          text=True, timeout=300, preexec_fn=limit)
 
 
 @pytest.mark.parametrize("what", ["checkout", "images", "reports"])
@@ -274,7 +277,8 @@ def test_an_export_o_into_a_read_only_directory_is_one_line_and_leaves_nothing(e
 def test_an_export_on_a_full_disk_is_one_line_and_leaves_nothing(where, exportable, project_env, tmp_path):
     checkout, reports, state = exportable
     before = state()
-    args = ["-o", str(tmp_path / "out" / "r1")] if where == "-o" else ["--dataset", str(checkout), "--reports", str(reports)]
+    args = (["-o", str(tmp_path / "out" / "r1")] if where == "-o"
+            else ["--dataset", str(checkout), "--reports", str(reports)])
     # the database (a few hundred kB) stays under the limit; the big image does not fit
     line = one_line_error(run_export(project_env, *args, max_file_size=1_000_000))
     assert "(File too large); nothing was changed" in line and "run the export again" in line

@@ -25,7 +25,8 @@ QUICK = ["-s", "DOWNLOAD_TIMEOUT=3"]
 
 
 def staged(db: str) -> list[tuple]:
-    return rows(db, "select c.source_key, i.label, i.sha256 from cases c join images i on i.case_id = c.id order by i.position")
+    return rows(db, "select c.source_key, i.label, i.sha256 from cases c join images i on i.case_id = c.id "
+                    "order by i.position")
 
 
 def failed_row(stderr: str) -> tuple[int, str]:
@@ -50,7 +51,8 @@ def test_an_image_cut_short_once_is_fetched_again_and_staged_whole(proxied, scra
     assert failed_row(done.stderr)[0] == 0
 
 
-def test_bodies_still_cut_short_after_the_retries_stage_nothing_until_a_crawl_gets_them_whole(proxied, scrapy_run, project_env):
+def test_bodies_still_cut_short_after_the_retries_stage_nothing_until_a_crawl_gets_them_whole(
+        proxied, scrapy_run, project_env):
     db = project_env["STAGING_DB_URL"]
     proxy = proxied("eurorad")
     proxy.fault(IMAGE, "truncate-unannounced")  # an image of 16754, no Content-Length
@@ -67,7 +69,8 @@ def test_bodies_still_cut_short_after_the_retries_stage_nothing_until_a_crawl_ge
     proxy.clear()
     again = scrapy_run(*crawl_argv("eurorad", proxy, cases="16754,16672,16689"), *QUICK)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert rows(db, "select source_key from cases order by source_key") == [("16672",), ("16689-p1",), ("16689-p2",), ("16754",)]
+    assert rows(db, "select source_key from cases order by source_key") == [("16672",), ("16689-p1",),
+                                                                            ("16689-p2",), ("16754",)]
     assert failed_row(again.stderr)[0] == 0
 
 
@@ -85,7 +88,8 @@ def test_every_case_page_that_fails_is_counted_with_why(proxied, scrapy_run, pro
     proxy = proxied("eurorad")
     for number, (kind, options, _) in FAILURES.items():
         proxy.fault(f"https://www.eurorad.org/case/{number}", kind, **options)
-    done = scrapy_run(*crawl_argv("eurorad", proxy, cases=",".join(FAILURES)), *QUICK, "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "PAGE_MAX_BYTES=2000000")
+    done = scrapy_run(*crawl_argv("eurorad", proxy, cases=",".join(FAILURES)), *QUICK,
+                      "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "PAGE_MAX_BYTES=2000000")
     assert done.returncode == 0, done.stderr[-2000:]
     failed, stated = failed_row(done.stderr)
     assert failed == len(FAILURES)

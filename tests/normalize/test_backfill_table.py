@@ -15,12 +15,15 @@ def _by_row(fills):
 
 def test_patient_fields_read_the_sibling_notes_and_per_image_fields_do_not():
     rows = [
-        _row(patientid="7", url=URL, filename="a.jpg", clinical_notes="A 58-year-old man admitted with fever. Chest radiograph on day 2."),
-        _row(patientid="7", url=URL + "?lang=us", filename="b.jpg", clinical_notes="He was intubated and transferred to the ICU. He died two weeks later."),
+        _row(patientid="7", url=URL, filename="a.jpg",
+             clinical_notes="A 58-year-old man admitted with fever. Chest radiograph on day 2."),
+        _row(patientid="7", url=URL + "?lang=us", filename="b.jpg",
+             clinical_notes="He was intubated and transferred to the ICU. He died two weeks later."),
     ]
     fills = _by_row(backfill_table(rows, ["sex", "age", "intubated", "went_icu", "survival", "offset"]))
     assert fills[2]["age"].value == "58" and fills[2]["sex"].value == "M"
-    assert fills[2]["intubated"].value == "Y" and fills[2]["went_icu"].value == "Y" and fills[2]["survival"].value == "N"
+    assert (fills[2]["intubated"].value == "Y" and fills[2]["went_icu"].value == "Y"
+            and fills[2]["survival"].value == "N")
     # evidence from another row's note: said in the rule, and the evidence is that note's text
     assert fills[2]["survival"].rule.startswith("patient:survival.died")
     assert fills[2]["survival"].evidence in rows[1]["clinical_notes"]
@@ -41,7 +44,8 @@ def test_other_patients_and_other_cases_are_not_read():
     rows = [
         _row(patientid="9", url=URL, filename="a.jpg", clinical_notes="A 40-year-old woman."),
         _row(patientid="10", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities."),
-        _row(patientid="9", url="https://www.eurorad.org/case/1234", filename="c.jpg", clinical_notes="Consolidation."),
+        _row(patientid="9", url="https://www.eurorad.org/case/1234", filename="c.jpg",
+             clinical_notes="Consolidation."),
         _row(patientid="", url=URL, filename="d.jpg", clinical_notes="Consolidation."),
     ]
     fills = _by_row(backfill_table(rows, ["sex", "age"]))
@@ -69,14 +73,16 @@ def test_ever_flags_a_yes_in_one_note_wins_over_a_moment_no():
 
 def test_hedged_sibling_note_says_nothing():
     rows = [
-        _row(patientid="13", url=URL, filename="a.jpg", clinical_notes="Intubation may be required if he deteriorates."),
+        _row(patientid="13", url=URL, filename="a.jpg",
+             clinical_notes="Intubation may be required if he deteriorates."),
         _row(patientid="13", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities."),
     ]
     assert backfill_table(rows, ["intubated"]) == []
 
 
 def test_single_rows_are_backfill_row():
-    rows = [_row(patientid=str(i), url=URL + str(i), filename=f"x{i}-PA.jpg", clinical_notes=f"A {30 + i}-year-old man.") for i in range(5)]
+    rows = [_row(patientid=str(i), url=URL + str(i), filename=f"x{i}-PA.jpg",
+                 clinical_notes=f"A {30 + i}-year-old man.") for i in range(5)]
     expected = [f for i, r in enumerate(rows) for f in backfill_row(r, None, 2 + i)]
     assert backfill_table(rows) == expected
 
@@ -87,8 +93,10 @@ def test_a_note_shared_by_several_images_gives_none_of_them_its_view_or_modality
     note = ("Chest radiograph shows bilateral opacities; a lateral projection was also obtained. "
             "CT performed the next day showed ground-glass opacities.")
     rows = [
-        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-1.jpg", "clinical_notes": note, "view": "", "modality": "", "offset": ""},
-        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-2.jpg", "clinical_notes": note, "view": "", "modality": "", "offset": ""},
+        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-1.jpg", "clinical_notes": note,
+         "view": "", "modality": "", "offset": ""},
+        {"patientid": "7", "url": "https://example.org/case/7", "filename": "case7-2.jpg", "clinical_notes": note,
+         "view": "", "modality": "", "offset": ""},
     ]
     fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["view", "modality"], workers=1)}
     assert fills == {}  # "lateral" and "CT" in the shared note are not these images'
@@ -100,7 +108,8 @@ def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
     from ingest.backfill import backfill_table
 
     note = "Four-day history of dry cough and pyrexia. Admitted to hospital for worsening dyspnoea."
-    rows = [{"patientid": "8", "url": "https://example.org/case/8", "filename": f"case8-day-{d}.jpg", "clinical_notes": note, "offset": ""}
+    rows = [{"patientid": "8", "url": "https://example.org/case/8", "filename": f"case8-day-{d}.jpg",
+             "clinical_notes": note, "offset": ""}
             for d in (0, 2)]
     fills = {f.row: (f.value, f.evidence) for f in backfill_table(rows, ["offset"], workers=1)}
     # day 0 is the admission, four days after the onset: curators write such films as 0 and 2 (from
@@ -115,10 +124,12 @@ def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
     from ingest.backfill import backfill_table
 
     note = "Chest radiographs show bilateral peripheral opacities progressing over the following week."
-    rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg", "clinical_notes": note, "modality": ""}
+    rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg",
+             "clinical_notes": note, "modality": ""}
             for i in (1, 2)]
     fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
-    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v3"), (3, "X-ray", "modality.case-words-single-modality@v3")}
+    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v3"),
+                     (3, "X-ray", "modality.case-words-single-modality@v3")}
     ct_note = "CT shows bilateral ground-glass opacities."
     rows = [dict(row, clinical_notes=ct_note) for row in rows]
     assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's

@@ -66,7 +66,8 @@ def test_saturation_stays_blank(text):
 @pytest.mark.parametrize(
     "function, text, expected",
     [
-        (normalize_leukocyte_count, "a slight reduction in white blood cells (3.47 x10 ^ 3 / ul; vn 4.5 - 10.0)", 3.47),
+        (normalize_leukocyte_count,
+         "a slight reduction in white blood cells (3.47 x10 ^ 3 / ul; vn 4.5 - 10.0)", 3.47),
         (normalize_leukocyte_count, "WBC 6.37 D-DIMERO <150", 6.37),
         (normalize_leukocyte_count, "normal white cell count (9500 μ/L)", 9.5),
         (normalize_leukocyte_count, "leucociti 5.600/mm3", 5.6),

@@ -19,7 +19,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
 ]
 
 
@@ -85,7 +86,8 @@ def test_case_page_in_chromium(rdb, server, chromium):
             assert on_first_screen(page, selector), (width, height, selector)
         assert page.locator("#decide-age").input_value() == "58"
         assert page.locator("#source-text mark").all_inner_texts()[:1] == ["58-year-old"]
-        assert "pa" not in [t.lower() for t in page.locator("#source-text mark[title=view]").all_inner_texts() if t != "PA view"]
+        assert "pa" not in [t.lower() for t in page.locator("#source-text mark[title=view]").all_inner_texts()
+                            if t != "PA view"]
         if width == 1366:
             page.screenshot(path=str(SCREENSHOT))
         page.close()
@@ -132,7 +134,8 @@ def test_queue_bulk_approve_in_chromium(rdb, server, chromium):
     ids = [rdb.add_case(str(16800 + i), title=f"COVID-19 pneumonia, case {i}", history=HISTORY, findings=FINDINGS,
                         images=[xray_png(10 + i)]) for i in range(4)]
     minor = rdb.add_case("16900", title="Viral pneumonia in a child", age="9", images=[xray_png(20)])
-    unknown = rdb.add_case("16901", title="Pneumonia, licence not stated", license=None, offset=None, images=[xray_png(21)])
+    unknown = rdb.add_case("16901", title="Pneumonia, licence not stated", license=None, offset=None,
+                           images=[xray_png(21)])
     errors: list[str] = []
     page = open_page(chromium, 1366, 768, errors)
     page.goto(server + "/")

@@ -39,7 +39,8 @@ def test_first_screen_holds_the_decisions_then_the_source_text_then_the_images(r
     assert 'id="decide-finding" value="Pneumonia/Viral/COVID-19"' in decisions
     assert 'id="decide-license" value=""' in decisions
     warnings = html[html.index('id="warning-list"'):html.index('id="source-text"')]
-    assert re.search(r'class="warning blocking w-license_unknown"><strong>license unknown</strong> <span class="blocks">blocks approval', warnings)
+    assert re.search(r'class="warning blocking w-license_unknown"><strong>license unknown</strong> '
+                     r'<span class="blocks">blocks approval', warnings)
     assert 'class="warning note w-offset_missing' not in warnings  # every image has an offset
     text = html[html.index('id="source-text"'):html.index('id="images"')]
     assert '<mark title="view" data-fields="view">PA view</mark>' in text
@@ -70,9 +71,11 @@ def test_after_an_action_the_next_case_needing_a_decision_opens(rdb, client):
 def test_bulk_approve_approves_what_the_rules_allow_and_says_why_not_for_the_rest(rdb, client):
     good, also_good, minor = rdb.add_case("41"), rdb.add_case("42"), rdb.add_case("43", age="12")
     token = csrf(client)
-    resp = client.post("/bulk", data={"csrf_token": token, "action": "approve", "case_id": [str(good), str(also_good), str(minor)]})
+    resp = client.post("/bulk", data={"csrf_token": token, "action": "approve",
+                                      "case_id": [str(good), str(also_good), str(minor)]})
     assert resp.status_code == 303
-    assert (case_state(rdb, good), case_state(rdb, also_good), case_state(rdb, minor)) == ("approved", "approved", "staged")
+    assert ((case_state(rdb, good), case_state(rdb, also_good), case_state(rdb, minor))
+            == ("approved", "approved", "staged"))
     html = client.get("/").get_data(as_text=True)
     assert f"2 case(s) approved: {good}, {also_good}" in html
     assert f"case {minor} cannot be approved: age 12 is under 18" in html
@@ -85,7 +88,8 @@ def test_bulk_reject_needs_a_reason_and_changes_nothing_without_one(rdb, client)
     client.post("/bulk", data={"csrf_token": token, "action": "reject", "case_id": [str(a)]})
     assert case_state(rdb, a) == "staged"
     assert "rejecting needs a reason" in client.get("/").get_data(as_text=True)
-    client.post("/bulk", data={"csrf_token": token, "action": "reject", "reason": "pediatric ward", "case_id": [str(a)]})
+    client.post("/bulk", data={"csrf_token": token, "action": "reject", "reason": "pediatric ward",
+                               "case_id": [str(a)]})
     assert case_state(rdb, a) == "rejected" and case_events(rdb, a)[0][5] == "pediatric ward"
     assert client.post("/bulk", data={"action": "approve", "case_id": [str(a)]}).status_code == 403  # CSRF
 
@@ -114,7 +118,8 @@ def test_already_released_badge(rdb, client):
         release = Release(name="2026-12-01", path="/srv/release", metadata_sha256="0" * 64, counts={})
         s.add(release)
         s.flush()
-        s.add(ReleaseItem(release_id=release.id, position=0, patientid="1001", filename="eurorad-61-1.png", image_id=image.id))
+        s.add(ReleaseItem(release_id=release.id, position=0, patientid="1001", filename="eurorad-61-1.png",
+                          image_id=image.id))
     html = client.get(f"/case/{case_id}").get_data(as_text=True)
     assert re.search(r'id="released-badge"[^>]*>already released \(2026-12-01\)', html)
 
