@@ -208,8 +208,14 @@ class SharedRun:
         self.started_here = False
         self.leave_script = server.register_script(_LEAVE)
         self._beat_task: asyncio.Task | None = None
+        #: When this worker reached each point of its run (epoch s) and its CPU seconds then,
+        #: logged at its end: the bench reads it to tell start-up, crawl, idle wait and close apart.
+        self.timeline: dict[str, float] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
     def for_crawler(cls, crawler) -> SharedRun | None:
@@ -254,6 +260,8 @@ class SharedRun:
         logger.info("frontier: worker %s %s shared run %s of %s (%s)", self.worker,
                     "started" if self.started_here else "joined", self.run["id"], spider.name,
                     redis_url(self.crawler.settings))
+        self.timeline["joined"] = time.time()
+        self.timeline["cpu_joined"] = time.process_time()
 
     def live_workers(self, exclude_self: bool = False) -> list[str]:
         cutoff = time.time() - WORKER_STALE_SECONDS
@@ -285,7 +293,23 @@ class SharedRun:
             if slot is not None and engine.spider_is_idle() and self.server.zcard(self.keys["requests"]):
                 slot.nextcall.schedule()
 
+    def response_received(self, response, request, spider) -> None:
+        now = time.time()
+        self.timeline.setdefault("first_response", now)
+        self.timeline["last_response"] = now
+        self.timeline.pop("idle_since", None)  # busy again: the idle stretch that counts is the last
+
+    def item_scraped(self, item, response, spider) -> None:
+        self.timeline["last_item"] = time.time()
+        self.timeline["cpu_last_item"] = time.process_time()
+
+    def engine_stopped(self) -> None:
+        self.timeline["engine_stopped"] = time.time()
+        self.timeline["cpu_engine_stopped"] = time.process_time()
+        logger.info("frontier: timeline %s", json.dumps({"worker": self.worker, **self.timeline}))
+
     def spider_opened(self, spider) -> None:
+        self.timeline["opened"] = time.time()
         self._beat_task = asyncio.get_event_loop().create_task(self._beating())
 
     def others_busy(self) -> bool:
@@ -295,9 +319,11 @@ class SharedRun:
 
     def spider_idle(self, spider) -> None:
         """Idle here, but the queue has requests, or another worker's pages may still add some."""
+        self.timeline.setdefault("idle_since", time.time())
         self.beat(busy=False)
         if self.server.zcard(self.keys["requests"]) or self.others_busy():
             raise DontCloseSpider
+        self.timeline["closing"] = time.time()
 
     def shared_limit_reached(self, limit: int | None) -> bool:
         return limit is not None and int(self.server.get(self.keys["cases"]) or 0) >= limit

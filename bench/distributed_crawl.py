@@ -23,29 +23,49 @@ databases) and Debian's ``redis-server`` (started here on a free loopback port).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
 
+from bench._proc_cpu import CpuSampler, postgres_backends  # noqa: E402
 from bench._radiopaedia_mirror import build_mirror  # noqa: E402
 from tests.databases import PostgresScratch  # noqa: E402
 from tests.e2e.conftest import rows, staged_content  # noqa: E402
+from tests.fast_mirror import Counters, MirrorProcess  # noqa: E402
 from tests.mirror import Mirror  # noqa: E402
 
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
-def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
+@dataclass
+class RedisServer:
+    process: subprocess.Popen
+    url: str
+
+    @property
+    def client(self):
+        return redis.Redis.from_url(self.url)
+
+
+def start_redis(work: Path) -> RedisServer:
     executable = shutil.which("redis-server")
     if executable is None:
         raise SystemExit("redis-server is not installed (Debian: apt-get install redis-server)")
@@ -59,103 +79,227 @@ def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
     for _ in range(200):
         try:
             redis.Redis.from_url(url).ping()
-            return server, url
+            return RedisServer(server, url)
         except redis.ConnectionError:
             time.sleep(0.05)
     raise SystemExit("redis-server did not start")
 
 
-def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> float:
-    started = time.perf_counter()
-    processes = []
+@dataclass
+class Worker:
+    """One ``scrapy crawl`` worker process, seen from the bench."""
+    spawned: float  # epoch s
+    exited: float = 0.0
+    cpu: float = 0.0  # user + system seconds (os.wait4)
+    code: int = 0
+    log: Path = Path()
+    timeline: dict = field(default_factory=dict)  # frontier.SharedRun's, from the log
+
+
+@dataclass
+class RunResult:
+    count: int
+    wall: float  # first worker's start to the last worker's exit
+    workers: list[Worker]
+    cpu: dict[str, float]  # mirror, redis, postgres (the run's backends), bench process
+    lock_waits: int  # samples (every 0.2 s) of a backend of the run waiting for a lock
+    load: tuple[float, float]  # 1-minute load average before and after
+    url: str = ""
+
+
+def _wait(worker: Worker, process: subprocess.Popen) -> None:
+    _, status, usage = os.wait4(process.pid, 0)
+    worker.exited = time.time()
+    worker.code = os.waitstatus_to_exitcode(status)
+    worker.cpu = usage.ru_utime + usage.ru_stime
+    process.returncode = worker.code  # reaped here: Popen must not wait for it again
+
+
+def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> list[Worker]:
+    """Start ``count`` workers at once and wait for all; each one's exit time and CPU."""
+    workers, waiters = [], []
     for i in range(count):
-        log = open(logs / f"worker-{count}-{i}.log", "wb")  # noqa: SIM115 - closed below
-        processes.append((subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-    for process, log in processes:
-        code = process.wait()
-        log.close()
-        if code != 0:
-            raise SystemExit(f"a worker failed (exit {code}); see {log.name}")
-    return time.perf_counter() - started
+        log = logs / f"worker-{count}-{i}.log"
+        with open(log, "wb") as out:
+            worker = Worker(spawned=time.time(), log=log)
+            process = subprocess.Popen([a.replace("%d", str(i)) if a.endswith(".prof") else a for a in argv], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        waiters.append(threading.Thread(target=_wait, args=(worker, process)))
+        waiters[-1].start()
+        workers.append(worker)
+    for waiter in waiters:
+        waiter.join()
+    for worker in workers:
+        if worker.code != 0:
+            raise SystemExit(f"a worker failed (exit {worker.code}); see {worker.log}")
+        found = re.findall(r"frontier: timeline (\{.*\})", worker.log.read_text(errors="replace"))
+        worker.timeline = json.loads(found[-1]) if found else {}
+    return workers
 
 
-def crawl_run(count: int, scratch: PostgresScratch, redis_url: str, mirror: Mirror, work: Path,
-              settings: list[str]) -> tuple[float, str]:
-    """One run of ``count`` workers into a fresh database; (wall seconds, database URL)."""
-    redis.Redis.from_url(redis_url).flushdb()
+def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, work: Path,
+              settings: list[str], logs: Path) -> RunResult:
+    """One run of ``count`` workers into a fresh database, measured."""
+    redis.client.flushdb()
     mirror.reset_counters()
     url = scratch.create(migrated=True)
-    env = dict(os.environ, STAGING_DB_URL=url, MEDIA_STORE=str(work / f"media-{count}"), REDIS_URL=redis_url)
+    database = make_url(url).database
+    env = dict(os.environ, STAGING_DB_URL=url, MEDIA_STORE=str(work / f"media-{count}"), REDIS_URL=redis.url)
     env.pop("CRAWL_LOCK_DIR", None)
     argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={mirror.base_url}", *settings]
-    return run_workers(count, argv, env, work), url
+    if os.environ.get("BENCH_PROFILE"):  # a folder: each worker under cProfile (slower; to find costs)
+        argv = [sys.executable, "-m", "cProfile", "-o", f"{os.environ['BENCH_PROFILE']}/worker-{count}-%d.prof",
+                *argv]
+    lock_waits = []
+    watcher = create_engine(scratch.url_of("postgres"), poolclass=NullPool)
+
+    def count_lock_waits() -> None:
+        with watcher.connect() as conn:
+            lock_waits.append(conn.execute(text(
+                "select count(*) from pg_stat_activity where datname = :d and wait_event_type = 'Lock'"),
+                {"d": database}).scalar_one())
+
+    groups = {"redis": lambda: [redis.process.pid], "postgres": lambda: postgres_backends(database)}
+    if isinstance(mirror, MirrorProcess):
+        groups["mirror"] = lambda: [mirror.pid]
+    load_before = os.getloadavg()[0]
+    bench_before = resource.getrusage(resource.RUSAGE_SELF)
+    with CpuSampler(groups, on_tick=count_lock_waits) as sampler:
+        workers = run_workers(count, argv, env, logs)
+    bench_after = resource.getrusage(resource.RUSAGE_SELF)
+    watcher.dispose()
+    cpu = {name: sampler.seconds(name) for name in groups}
+    own = (bench_after.ru_utime + bench_after.ru_stime) - (bench_before.ru_utime + bench_before.ru_stime)
+    # The bench process: the sampler and, with --mirror-in-process, the mirror itself.
+    cpu["bench" if "mirror" in cpu else "mirror+bench"] = own
+    wall = max(w.exited for w in workers) - min(w.spawned for w in workers)
+    return RunResult(count, wall, workers, cpu, sum(lock_waits), (load_before, os.getloadavg()[0]), url)
+
+
+def print_timelines(result: RunResult, staged: int) -> None:
+    """Each worker's run, in seconds from its start, and its CPU per case of the run (and the CPU
+    seconds it had spent by the time it joined the run and staged its last case)."""
+    nan = float("nan")
+    for i, w in enumerate(result.workers):
+        t = w.timeline
+        stopped = t.get("engine_stopped", w.exited)
+        at = {name: (t[name] - w.spawned) if name in t else nan
+              for name in ("joined", "first_response", "last_item", "idle_since", "closing", "engine_stopped")}
+        print(f"  worker {i}: joined {at['joined']:5.1f}  first response {at['first_response']:5.1f}  "
+              f"last case staged {at['last_item']:6.1f}  idle from {at['idle_since']:6.1f}  "
+              f"closing {at['closing']:6.1f}  closed {at['engine_stopped']:6.1f}  exit {w.exited - w.spawned:6.1f}  "
+              f"| idle wait {at['closing'] - at['idle_since']:4.1f} s, close work "
+              f"{at['engine_stopped'] - at['closing']:4.1f} s, exit {w.exited - stopped:4.1f} s"
+              f" | CPU {w.cpu:6.1f} s = {1000 * w.cpu / max(staged, 1):5.1f} ms/case: start-up "
+              f"{t.get('cpu_joined', nan):4.1f}, crawl {t.get('cpu_last_item', nan) - t.get('cpu_joined', nan):5.1f},"
+              f" after {w.cpu - t.get('cpu_last_item', nan):4.1f}")
+    others = "  ".join(f"{name} {seconds:5.1f} s ({1000 * seconds / max(staged, 1):4.1f} ms/case)"
+                       for name, seconds in result.cpu.items())
+    total = sum(w.cpu for w in result.workers) + sum(result.cpu.values())
+    print(f"  CPU: {others}  | all {total:6.1f} s = {1000 * total / max(staged, 1):5.1f} ms/case on "
+          f"{result.wall:.1f} s x {os.cpu_count()} cores | lock-wait samples {result.lock_waits} "
+          f"| load average {result.load[0]:.2f} -> {result.load[1]:.2f}", flush=True)
+
+
+def throughput(counts: list[int], scratch: PostgresScratch, redis: RedisServer, mirror, work: Path,
+               fast: list[str], repeat: int, logs: Path) -> None:
+    print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} "
+          f"{'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
+    reference, base_rate = None, None
+    for _ in range(repeat):
+        for count in counts:
+            result = crawl_run(count, scratch, redis, mirror, work, fast, logs)
+            staged = rows(result.url, "select count(*) from cases")[0][0]
+            served = mirror_counters(mirror).requests
+            duplicates = sum(n - 1 for path, n in served.items() if n > 1 and path != "/robots.txt")
+            content = staged_content(result.url)  # the search that listed a case first may differ, by design
+            reference = reference or content
+            differing = [table for table in content if content[table] != reference[table]]
+            rate = staged / result.wall
+            base_rate = base_rate or rate
+            print(f"{count:7d} {result.wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x "
+                  f"{sum(served.values()):8d} {duplicates:11d} "
+                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}"
+                  f"{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
+            print_timelines(result, staged)
+            scratch.release(result.url)
+
+
+def politeness(counts: list[int], scratch: PostgresScratch, redis: RedisServer, mirror, work: Path, opts,
+               logs: Path) -> None:
+    polite = ["-a", f"limit={opts.polite_cases}", "-s", f"DOWNLOAD_DELAY={opts.delay}",
+              "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+              "-s", "FRONTIER_SHARED_SLOTS=1", "-s", "LOG_LEVEL=INFO"]
+    print(f"\npoliteness on (DOWNLOAD_DELAY={opts.delay}, limit={opts.polite_cases} cases), "
+          "measured at the mirror:")
+    print(f"{'workers':>7} {'requests':>8} {'req/s':>6} {'max allowed':>11} {'smallest gap s':>14}")
+    for count in sorted({1, max(counts)}):
+        result = crawl_run(count, scratch, redis, mirror, work, polite, logs)
+        arrivals = sorted(mirror_counters(mirror).arrived_at)
+        gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+        rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+        print(f"{count:7d} {len(arrivals):8d} {rate:6.2f} {1 / opts.delay:11.2f} "
+              f"{min(gaps) if gaps else 0:14.3f}", flush=True)
+        scratch.release(result.url)
+
+
+def mirror_counters(mirror) -> Counters:
+    if isinstance(mirror, MirrorProcess):
+        return mirror.counters()
+    return Counters(Counter(mirror.requests), list(mirror.arrived_at))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--repeat", type=int, default=1, help="run the worker counts this many times, alternating")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="CONCURRENT_REQUESTS_PER_DOMAIN per worker (politeness off)")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--delay", type=float, default=0.25, help="DOWNLOAD_DELAY of the politeness run")
-    parser.add_argument("--polite-cases", type=int, default=15, help="limit of the politeness run")
+    parser.add_argument("--polite-cases", type=int, default=15, help="limit of the politeness run (0: no such run)")
+    parser.add_argument("--mirror-in-process", action="store_true",
+                        help="serve the mirror from this process with tests.mirror's threads (as before; to compare)")
+    parser.add_argument("--logs", type=Path, help="keep the workers' logs in this folder (worker-COUNT-I.log)")
+    parser.add_argument("--warnings-at-close", action="store_true",
+                        help="keep REVIEW_WARNINGS_AT_CRAWL_CLOSE on (the default of a crawl; off here: the crawl is "
+                             "measured, not the review warnings' sync)")
     opts = parser.parse_args()
     if not opts.postgres:
         raise SystemExit("a PostgreSQL server is needed: "
                          "--postgres postgresql+psycopg://USER@HOST:PORT/postgres (or TEST_DATABASE_URL)")
     counts = [int(n) for n in opts.workers.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
+    logs = opts.logs or work
+    logs.mkdir(parents=True, exist_ok=True)
     scratch = PostgresScratch(opts.postgres)
-    redis_server, redis_url = start_redis(work)
+    redis = start_redis(work)
+    mirror = None
     try:
         began = time.perf_counter()
         built = build_mirror(work / "mirror", cases=opts.cases)
         print(f"mirror: {built['cases']:,} cases, {built['images']:,} images, "
               f"generated in {time.perf_counter() - began:.1f} s; "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
-        mirror = Mirror(["radiopaedia"], fixtures=work / "mirror")
+        if opts.mirror_in_process:
+            mirror = Mirror(["radiopaedia"], fixtures=work / "mirror")
+        else:
+            mirror = MirrorProcess(["radiopaedia"], fixtures=work / "mirror")
         mirror.start()
+        print(f"mirror served {'in this process (threads)' if opts.mirror_in_process else 'by its own process'}; "
+              f"REVIEW_WARNINGS_AT_CRAWL_CLOSE {'on' if opts.warnings_at_close else 'off'}")
         fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
                 "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={opts.concurrency}",
-                "-s", "FRONTIER_SHARED_SLOTS=0", "-s", "LOG_LEVEL=INFO"]
-        print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} "
-              f"{'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
-        reference, base_rate = None, None
-        for count in counts:
-            wall, url = crawl_run(count, scratch, redis_url, mirror, work, fast)
-            staged = rows(url, "select count(*) from cases")[0][0]
-            served = dict(mirror.requests)
-            duplicates = sum(n - 1 for path, n in served.items() if n > 1 and path != "/robots.txt")
-            content = staged_content(url)  # the search that listed a case first may differ, by design
-            reference = reference or content
-            differing = [table for table in content if content[table] != reference[table]]
-            rate = staged / wall
-            base_rate = base_rate or rate
-            print(f"{count:7d} {wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x "
-                  f"{sum(served.values()):8d} {duplicates:11d} "
-                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}"
-                  f"{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
-            scratch.release(url)
-
-        polite = ["-a", f"limit={opts.polite_cases}", "-s", f"DOWNLOAD_DELAY={opts.delay}",
-                  "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                  "-s", "FRONTIER_SHARED_SLOTS=1", "-s", "LOG_LEVEL=INFO"]
-        print(f"\npoliteness on (DOWNLOAD_DELAY={opts.delay}, limit={opts.polite_cases} cases), "
-              "measured at the mirror:")
-        print(f"{'workers':>7} {'requests':>8} {'req/s':>6} {'max allowed':>11} {'smallest gap s':>14}")
-        for count in sorted({1, max(counts)}):
-            _, url = crawl_run(count, scratch, redis_url, mirror, work, polite)
-            arrivals = sorted(mirror.arrived_at)
-            gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
-            rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
-            print(f"{count:7d} {len(arrivals):8d} {rate:6.2f} {1 / opts.delay:11.2f} "
-                  f"{min(gaps) if gaps else 0:14.3f}", flush=True)
-            scratch.release(url)
-        mirror.stop()
+                "-s", "FRONTIER_SHARED_SLOTS=0", "-s", "LOG_LEVEL=INFO",
+                "-s", f"REVIEW_WARNINGS_AT_CRAWL_CLOSE={int(opts.warnings_at_close)}"]
+        throughput(counts, scratch, redis, mirror, work, fast, opts.repeat, logs)
+        if opts.polite_cases:
+            politeness(counts, scratch, redis, mirror, work, opts, logs)
     finally:
-        redis_server.terminate()
-        redis_server.wait()
+        if mirror is not None:
+            mirror.stop()
+        redis.process.terminate()
+        redis.process.wait()
         scratch.close()
         shutil.rmtree(work, ignore_errors=True)
 

@@ -187,6 +187,38 @@ class Mirror:
                         return route
             return candidates[0]
 
+    # --- answers (one code path for every server: ``start``'s threads, ``tests.fast_mirror``) -----
+
+    def answer(self, command: str, target: str, request_headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Log the request and answer it: (status, headers without Content-Length, body)."""
+        lower = {k.lower(): v for k, v in request_headers.items()}
+        host_hint = lower.get("x-mirror-host", "")
+        conditional = {k: v for k, v in request_headers.items() if k.lower() in ("if-none-match", "if-modified-since")}
+        with self._lock:
+            self.log.append((command, target, host_hint, conditional))
+            self.arrived_at.append(time.monotonic())
+        route = self.resolve(target, host_hint)
+        if route is None:
+            status, headers, body = (404, {"Content-Type": "text/html; charset=utf-8"},
+                                     b"<html><head><title>Not found</title></head><body>404</body></html>")
+        else:
+            status, headers, body = route.status, dict(route.headers), route.payload()
+        if status == 200:
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers.setdefault("ETag", etag)
+            headers.setdefault("Last-Modified", LAST_MODIFIED)
+            if _not_modified(lower, headers["ETag"]):
+                status, body = 304, b""
+                headers = {"ETag": headers["ETag"], "Last-Modified": headers["Last-Modified"]}
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "connection")}
+        return status, headers, body
+
+    def served(self, target: str, sent: int) -> None:
+        """Count a request once its answer is sent (``sent``: body bytes, 0 for HEAD)."""
+        with self._lock:
+            self.requests[target] += 1
+            self.bytes_sent[target] += sent
+
     # --- server ------------------------------------------------------------------------------
 
     @property
@@ -210,49 +242,15 @@ class Mirror:
                 self._serve(send_body=True)
 
             def _serve(self, send_body: bool) -> None:
-                target = self.path
-                host_hint = self.headers.get("X-Mirror-Host", "")
-                conditional = {k: v for k, v in self.headers.items()
-                               if k.lower() in ("if-none-match", "if-modified-since")}
-                with mirror._lock:
-                    mirror.log.append((self.command, target, host_hint, conditional))
-                    mirror.arrived_at.append(time.monotonic())
-                route = mirror.resolve(target, host_hint)
-                if route is None:
-                    status, headers, body = (404, {"Content-Type": "text/html; charset=utf-8"},
-                                             b"<html><head><title>Not found</title></head><body>404</body></html>")
-                else:
-                    status, headers, body = route.status, dict(route.headers), route.payload()
-                if status == 200:
-                    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-                    headers.setdefault("ETag", etag)
-                    headers.setdefault("Last-Modified", LAST_MODIFIED)
-                    if self._not_modified(headers["ETag"]):
-                        status, body = 304, b""
-                        headers = {"ETag": headers["ETag"], "Last-Modified": headers["Last-Modified"]}
+                status, headers, body = mirror.answer(self.command, self.path, dict(self.headers.items()))
                 self.send_response(status)
                 for name, value in headers.items():
-                    if name.lower() not in ("content-length", "connection"):
-                        self.send_header(name, value)
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if send_body and body:
                     self.wfile.write(body)
-                with mirror._lock:
-                    mirror.requests[target] += 1
-                    mirror.bytes_sent[target] += len(body) if send_body else 0
-
-            def _not_modified(self, etag: str) -> bool:
-                if_none_match = self.headers.get("If-None-Match")
-                if if_none_match is not None:
-                    return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
-                since = self.headers.get("If-Modified-Since")
-                if since:
-                    try:
-                        return parsedate_to_datetime(since).timestamp() >= LAST_MODIFIED_EPOCH
-                    except (TypeError, ValueError):
-                        return False
-                return False
+                mirror.served(self.path, len(body) if send_body else 0)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
@@ -285,6 +283,19 @@ class Mirror:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _not_modified(lower_headers: dict[str, str], etag: str) -> bool:
+    if_none_match = lower_headers.get("if-none-match")
+    if if_none_match is not None:
+        return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    since = lower_headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since).timestamp() >= LAST_MODIFIED_EPOCH
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

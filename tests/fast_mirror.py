@@ -1,0 +1,177 @@
+"""The fixture mirror (tests/mirror.py) served from a process of its own by a small asyncio server:
+for benches, where the mirror stands for a remote site and should cost the machine as little as
+possible. ``tests.mirror.Mirror.start`` serves with a thread per connection and
+``http.server``'s parsing in the caller's process: under a crawl of thousands of pages that
+process holds the GIL and a good part of a core, and when it is the bench's process it competes
+with the crawl it measures.
+
+Same answers (``Mirror.answer``: routes, ETag, 304s, 404s), HTTP/1.1 with keep-alive, GET and HEAD;
+requests are counted as ``Mirror`` counts them. Two paths under ``/__mirror__/`` are for the
+process that started the mirror and are not counted: ``counters`` (JSON: requests per path + query,
+arrival times on the machine's monotonic clock) and ``reset``.
+
+    with MirrorProcess(["radiopaedia"], fixtures=root) as mirror:
+        ... mirror.base_url ... mirror.counters() ... mirror.reset_counters()
+
+Command line: ``python -m tests.fast_mirror --sites radiopaedia --fixtures DIR`` prints the base URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.mirror import FIXTURES, Mirror
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTROL = "/__mirror__/"
+_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 403: "Forbidden",
+            404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
+            503: "Service Unavailable"}
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: requests parsed from the byte stream, answered in order."""
+
+    def __init__(self, mirror: Mirror):
+        self.mirror = mirror
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while self.transport is not None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.buffer[:end].decode("latin-1").split("\r\n")
+            headers = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+            headers = {k.strip(): v.strip() for k, v in headers.items()}
+            length = int(next((v for k, v in headers.items() if k.lower() == "content-length"), 0) or 0)
+            if len(self.buffer) < end + 4 + length:
+                return  # a request body (none expected) not all here yet
+            self.buffer = self.buffer[end + 4 + length:]
+            method, target = (lines[0].split(" ") + ["", ""])[:2]
+            self.answer(method, target, headers)
+
+    def answer(self, method: str, target: str, headers: dict[str, str]) -> None:
+        if target.startswith(CONTROL):
+            status, out, body = self.control(target[len(CONTROL):])
+        else:
+            status, out, body = self.mirror.answer(method, target, headers)
+        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}", *(f"{k}: {v}" for k, v in out.items()),
+                f"Content-Length: {len(body)}", "", ""]
+        assert self.transport is not None
+        self.transport.write("\r\n".join(head).encode("latin-1") + (body if method != "HEAD" else b""))
+        if not target.startswith(CONTROL):
+            self.mirror.served(target, len(body) if method != "HEAD" else 0)
+        if any(k.lower() == "connection" and v.lower() == "close" for k, v in headers.items()):
+            self.transport.close()
+            self.transport = None
+
+    def control(self, command: str) -> tuple[int, dict[str, str], bytes]:
+        if command == "reset":
+            self.mirror.reset_counters()
+            return 200, {"Content-Type": "text/plain"}, b"reset"
+        if command == "counters":
+            body = json.dumps({"requests": dict(self.mirror.requests), "arrived_at": self.mirror.arrived_at})
+            return 200, {"Content-Type": "application/json"}, body.encode()
+        return 404, {"Content-Type": "text/plain"}, b"unknown control path"
+
+    def connection_lost(self, exc) -> None:
+        self.transport = None
+
+
+async def serve(mirror: Mirror, port: int) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _Connection(mirror), "127.0.0.1", port, backlog=256)
+    print(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+@dataclass
+class Counters:
+    requests: Counter
+    arrived_at: list[float]
+
+
+class MirrorProcess:
+    """``python -m tests.fast_mirror`` started and stopped from Python, with its counters."""
+
+    def __init__(self, sites: list[str], fixtures: Path = FIXTURES):
+        self.sites, self.fixtures = sites, fixtures
+        self.process: subprocess.Popen | None = None
+        self.base_url = ""
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.fast_mirror", "--sites", ",".join(self.sites), "--fixtures",
+             str(self.fixtures)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.base_url = self.process.stdout.readline().strip()
+        if not self.base_url.startswith("http://"):
+            raise RuntimeError(f"the mirror process did not start (exit {self.process.poll()})")
+        return self.base_url
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def _get(self, command: str) -> bytes:
+        with urllib.request.urlopen(self.base_url + CONTROL + command, timeout=60) as answer:
+            return answer.read()
+
+    def counters(self) -> Counters:
+        data = json.loads(self._get("counters"))
+        return Counters(Counter(data["requests"]), data["arrived_at"])
+
+    def reset_counters(self) -> None:
+        self._get("reset")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self) -> MirrorProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
+    parser.add_argument("--sites", default="radiopaedia",
+                        help="comma list of fixture sites; first wins on shared paths")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="the fixtures folder (default: the tests')")
+    args = parser.parse_args(argv)
+    mirror = Mirror([s.strip() for s in args.sites.split(",") if s.strip()], fixtures=args.fixtures)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # terminate(): clean up the mirror's temporary files
+    try:
+        asyncio.run(serve(mirror, args.port))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        mirror.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
