@@ -36,6 +36,8 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,8 +102,28 @@ class SharedDupeFilter(RFPDupeFilter):
         """Kept for the other workers: the last worker of the run clears the filter."""
 
 
+# Enqueue a request unless the run has seen it: the duplicate filter's SADD and the queue's ZADD in
+# one round trip (scrapy-redis makes two). ARGV: score (-priority), serialized request, 1 when the
+# request is not to be filtered (dont_filter), fingerprint.
+_ENQUEUE = """
+if ARGV[3] == '1' or redis.call('SADD', KEYS[2], ARGV[4]) == 1 then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
 class FrontierScheduler(RedisScheduler):
-    """The Redis scheduler when ``REDIS_URL`` is set, else Scrapy's own scheduler."""
+    """The Redis scheduler when ``REDIS_URL`` is set, else Scrapy's own scheduler.
+
+    Per request, scrapy-redis makes three round trips to Redis (the filter's SADD, the queue's ZADD,
+    a MULTI pop), each blocking the worker's reactor until Redis answers: on a loaded machine, a
+    wait for the Redis process to be scheduled every time. Here a request costs about one: the
+    filter and the push are one script, and a pop takes up to ``FRONTIER_PREFETCH`` requests at
+    once (ZPOPMIN, atomic) into a small local buffer. Requests of that buffer not yet sent when
+    the worker closes go back to the shared queue; a worker killed with SIGKILL loses them, as it
+    loses the requests it has in flight (the next run, incremental, fetches those cases)."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -115,10 +137,51 @@ class FrontierScheduler(RedisScheduler):
         scheduler = cls(server=server, persist=True, queue_key=names["requests"],
                         queue_cls="scrapy_redis.queue.PriorityQueue", dupefilter=dupefilter)
         scheduler.stats = crawler.stats
+        scheduler.prefetch = max(1, crawler.settings.getint("FRONTIER_PREFETCH", 1))
+        scheduler.enqueue_script = server.register_script(_ENQUEUE)
         return scheduler
 
+    prefetch = 1
+    enqueue_script = None
+
+    def open(self, spider):
+        super().open(spider)
+        #: Requests popped from the shared queue and not yet handed to the engine: (data, score).
+        self.local: deque[tuple[bytes, float]] = deque()
+
+    def enqueue_request(self, request: Request) -> bool:
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        added = self.enqueue_script(keys=[self.queue.key, self.df.key],
+                                    args=[-request.priority, self.queue._encode_request(request),
+                                          int(request.dont_filter), fingerprint])
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        if not self.local:
+            self.local.extend(self.server.zpopmin(self.queue.key, self.prefetch))
+            if not self.local:
+                return None
+        data, _ = self.local.popleft()
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return self.queue._decode_request(data)
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local) or len(self.queue) > 0
+
+    def __len__(self) -> int:
+        return len(self.local) + len(self.queue)
+
     def close(self, reason: str) -> None:
-        """Nothing to flush: the queue and the filter belong to the run (SharedRun clears them)."""
+        """The requests taken from the queue and not sent go back for the other workers. Nothing
+        else to flush: the queue and the filter belong to the run (SharedRun clears them)."""
+        local = getattr(self, "local", None)
+        if local:
+            self.server.zadd(self.queue.key, dict(local))
+            local.clear()
 
 
 # --- politeness across workers ----------------------------------------------------------------
@@ -208,12 +271,17 @@ class SharedRun:
         self.started_here = False
         self.leave_script = server.register_script(_LEAVE)
         self._beat_task: asyncio.Task | None = None
-        #: When this worker reached each point of its run (epoch s) and its CPU seconds then,
-        #: logged at its end: the bench reads it to tell start-up, crawl, idle wait and close apart.
+        #: When this worker reached each point of its run (epoch s), logged at its end: the bench
+        #: reads it to tell start-up, crawl, idle wait and close work apart.
         self.timeline: dict[str, float] = {}
+        #: What this worker last told the others (its ``busy`` flag).
+        self.flagged_busy = False
+        #: Called with the run's totals by ``leave`` when this worker is the run's last.
+        self.on_last: list[Callable[[dict[str, float]], None]] = []
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.request_reached_downloader, signal=signals.request_reached_downloader)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
@@ -271,6 +339,7 @@ class SharedRun:
                 and not (exclude_self and (w.decode() if isinstance(w, bytes) else w) == self.worker)]
 
     def beat(self, busy: bool) -> None:
+        self.flagged_busy = busy
         pipe = self.server.pipeline()
         pipe.hset(self.keys["workers"], self.worker, time.time())
         pipe.hset(self.keys["busy"], self.worker, int(busy))
@@ -287,11 +356,19 @@ class SharedRun:
             if ticks * POLL_SECONDS >= HEARTBEAT_SECONDS:
                 ticks = 0
                 self.beat(busy=not engine.spider_is_idle())
-            # Scrapy's engine asks its scheduler again only every 5 s once it found it empty; the
-            # queue is filled by other workers too, so look sooner. (Private: Scrapy has no API.)
+            # Scrapy's engine asks its scheduler again, and so its spider_idle handlers, only every
+            # 5 s once it found it empty; the queue is filled by other workers too, and the other
+            # workers going idle lets this one close: look every poll, not 5 s late. (Private:
+            # Scrapy has no API for it.)
             slot = getattr(engine, "_slot", None)
-            if slot is not None and engine.spider_is_idle() and self.server.zcard(self.keys["requests"]):
+            if slot is not None and engine.spider_is_idle():
                 slot.nextcall.schedule()
+
+    def request_reached_downloader(self, request, spider) -> None:
+        # Busy again (it took a request from the queue): tell the others now, not at the next beat,
+        # so an idle worker keeps waiting for the requests this one's pages may add.
+        if not self.flagged_busy:
+            self.beat(busy=True)
 
     def response_received(self, response, request, spider) -> None:
         now = time.time()
@@ -347,6 +424,8 @@ class SharedRun:
             return None
         run_json, flat = result
         totals = {_text(flat[i]): float(flat[i + 1]) for i in range(0, len(flat), 2)}
+        for callback in self.on_last:
+            callback(totals)
         return (json.loads(run_json) if run_json else self.run), totals
 
 

@@ -132,6 +132,9 @@ SCHEDULER = "frontier.FrontierScheduler"
 DOWNLOAD_HANDLERS = {"http": "frontier.PoliteHTTPDownloadHandler", "https": "frontier.PoliteHTTPDownloadHandler"}
 # Per-site turns shared by the workers (our setting): off only for a bench that measures raw speed.
 FRONTIER_SHARED_SLOTS = True
+# Requests a worker takes from the shared queue in one round trip (our setting): each round trip
+# blocks the worker until Redis answers; 8 is a small share of a worker's 16 requests in flight.
+FRONTIER_PREFETCH = 8
 # Prefix of the run's Redis keys (our setting): one per staging database sharing a Redis server.
 FRONTIER_KEY_PREFIX = os.environ.get("FRONTIER_KEY_PREFIX", "covid-ingest")
 # Only the worker that starts a shared run sends the start requests (the others take from the queue).

@@ -102,7 +102,7 @@ class RunResult:
     wall: float  # first worker's start to the last worker's exit
     workers: list[Worker]
     cpu: dict[str, float]  # mirror, redis, postgres (the run's backends), bench process
-    lock_waits: int  # samples (every 0.2 s) of a backend of the run waiting for a lock
+    lock_waits: int  # samples (every 0.5 s) of a backend of the run waiting for a lock
     load: tuple[float, float]  # 1-minute load average before and after
     url: str = ""
 
@@ -122,7 +122,8 @@ def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> list[Work
         log = logs / f"worker-{count}-{i}.log"
         with open(log, "wb") as out:
             worker = Worker(spawned=time.time(), log=log)
-            process = subprocess.Popen([a.replace("%d", str(i)) if a.endswith(".prof") else a for a in argv], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            args = [a.replace("%d", str(i)) if a.endswith(".prof") else a for a in argv]
+            process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         waiters.append(threading.Thread(target=_wait, args=(worker, process)))
         waiters[-1].start()
         workers.append(worker)
@@ -163,7 +164,7 @@ def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, 
         groups["mirror"] = lambda: [mirror.pid]
     load_before = os.getloadavg()[0]
     bench_before = resource.getrusage(resource.RUSAGE_SELF)
-    with CpuSampler(groups, on_tick=count_lock_waits) as sampler:
+    with CpuSampler(groups, interval=0.5, on_tick=count_lock_waits) as sampler:
         workers = run_workers(count, argv, env, logs)
     bench_after = resource.getrusage(resource.RUSAGE_SELF)
     watcher.dispose()

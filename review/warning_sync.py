@@ -32,9 +32,25 @@ class WarningSync:
         return cls(crawler)
 
     def spider_closed(self, spider, reason: str) -> None:
-        stats = self.crawler.stats
-        if not any(stats.get_value(f"cases/staged/{status}") for status in ("new", "updated")):
-            return  # nothing staged or changed (pipelines.StagePipeline counts them): nothing to do
+        shared = getattr(spider, "shared_run", None)  # a worker of a shared run (frontier.SharedRun)
+        if shared is not None:
+            # Once per run, by its last worker, for what every worker staged: workers closing
+            # together would each compute the same cases and wait for each other's row locks.
+            shared.on_last.append(self.run_finished)
+            return
+        if self.staged_or_changed(self.crawler.stats.get_stats()):
+            self.sync()
+
+    @staticmethod
+    def staged_or_changed(counts: dict) -> bool:
+        """Nothing staged or changed (pipelines.StagePipeline counts them): nothing to do."""
+        return any(counts.get(f"cases/staged/{status}") for status in ("new", "updated"))
+
+    def run_finished(self, totals: dict[str, float]) -> None:
+        if self.staged_or_changed(totals):
+            self.sync()
+
+    def sync(self) -> None:
         started = time.perf_counter()
         try:
             engine = open_database(database_url(self.crawler.settings))

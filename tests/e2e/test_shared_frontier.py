@@ -3,19 +3,23 @@ turns shared by the workers, and the run they share; real redis-server, real cra
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
+from types import SimpleNamespace
 
 import pytest
 import redis
 from scrapy import Request
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
 from scrapy.spiders import Spider
 from scrapy.utils.test import get_crawler
 
 from crawl_lock import CrawlLocked, crawl_lock
 from frontier import FrontierError, FrontierScheduler, SharedDupeFilter, SharedRun, SharedSiteSlots, keys, redis_client
+from review.warning_sync import WarningSync
 from tests.conftest import ROOT, SCRAPY
 from tests.databases import drop_database, new_database
 from tests.e2e.conftest import FAST, rows, staged_content
@@ -126,6 +130,101 @@ def test_workers_and_a_one_process_run_exclude_each_other(project_env, held_shar
             crawl_lock(Settings(), "radiopaedia", url, shared=True).acquire().release()
     finally:
         held.release()
+
+
+def _scheduler(settings: dict) -> FrontierScheduler:
+    crawler = get_crawler(_Spider, settings_dict=settings)
+    crawler.spider = _Spider()
+    scheduler = FrontierScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler
+
+
+def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send(redis_url):
+    settings = {"REDIS_URL": redis_url, "FRONTIER_PREFETCH": 3}
+    first, second = _scheduler(settings), _scheduler(settings)
+    urls = [f"https://radiopaedia.org/cases/c-{i}" for i in range(5)]
+    assert [first.enqueue_request(Request(url, priority=i)) for i, url in enumerate(urls)] == [True] * 5
+    assert second.enqueue_request(Request(urls[0])) is False  # the run has seen it (filter and push: one script)
+    assert second.enqueue_request(Request(urls[0], dont_filter=True)) is True
+    assert first.next_request().url == urls[4]  # highest priority first; c-3 and c-2 taken with it
+    assert [r.url for r in (second.next_request(), second.next_request())] == [urls[1], urls[0]]
+    # The shared queue is empty, all of it in the workers' hands; first still has work of its own.
+    assert redis.Redis.from_url(redis_url).zcard(first.queue.key) == 0
+    assert first.has_pending_requests() and len(first) == 2
+    first.close("shutdown")  # c-3 and c-2 were not sent: back to the shared queue, for the other workers
+    third = _scheduler(settings)
+    assert [third.next_request().url for _ in range(2)] == [urls[3], urls[2]]
+    assert [second.next_request().url, second.next_request()] == [urls[0], None]  # the dont_filter copy
+
+
+def test_an_idle_worker_waits_while_another_works_and_closes_once_none_does(redis_url):
+    """An empty queue does not close a worker while another one has requests in flight (their
+    pages may add requests); closing an idle worker never loses a request: what it took, it sent."""
+    settings = {"REDIS_URL": redis_url}
+    idle, working = (SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings)) for _ in range(2))
+    spider = _Spider()
+    idle.join(spider)
+    working.join(spider)
+    working.beat(busy=False)
+    working.request_reached_downloader(Request("https://radiopaedia.org/cases/a"), spider)  # busy at once
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle(spider)
+    server = redis.Redis.from_url(redis_url)
+    server.zadd(idle.keys["requests"], {b"a request its page added": 0})
+    with pytest.raises(DontCloseSpider):  # done with its own, but the queue is not empty
+        working.spider_idle(spider)
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle(spider)
+    server.delete(idle.keys["requests"])  # taken and sent by a worker, which then went idle
+    working.spider_idle(spider)  # nobody works, nothing queued: both close
+    idle.spider_idle(spider)
+
+
+def test_an_idle_worker_looks_again_every_poll_not_at_scrapys_5_s_heartbeat(redis_url):
+    """Scrapy asks an idle spider again only every 5 s; an idle worker asks its engine every poll,
+    so it closes (or takes new requests) within a poll of the others going idle."""
+    crawler = get_crawler(_Spider, settings_dict={"REDIS_URL": redis_url})
+    run = SharedRun.for_crawler(crawler)
+    run.join(_Spider())
+    engine = SimpleNamespace(idle=True, calls=0, spider_is_idle=lambda: engine.idle)
+    engine._slot = SimpleNamespace(
+        nextcall=SimpleNamespace(schedule=lambda: setattr(engine, "calls", engine.calls + 1)))
+    crawler.engine = engine
+
+    async def watch() -> tuple[int, int]:
+        run.spider_opened(None)
+        for _ in range(200):  # the first look, however loaded the machine (up to 10 s)
+            await asyncio.sleep(0.05)
+            if engine.calls:
+                break
+        idle_calls, engine.idle = engine.calls, False
+        await asyncio.sleep(0.6)
+        busy_calls = engine.calls - idle_calls
+        run._beat_task.cancel()
+        return idle_calls, busy_calls
+
+    idle_calls, busy_calls = asyncio.run(watch())
+    assert idle_calls >= 1  # with the queue empty: the old code looked only when requests were queued
+    assert busy_calls <= 1  # a working engine is left alone (one look may have been on its way)
+
+
+def test_the_review_warnings_are_synced_once_by_the_runs_last_worker(redis_url, monkeypatch):
+    synced = []
+    monkeypatch.setattr(WarningSync, "sync", lambda self: synced.append(self))
+    settings = {"REDIS_URL": redis_url}
+    workers = [SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings)) for _ in range(2)]
+    syncs = [WarningSync(get_crawler(_Spider, settings_dict=settings)) for _ in workers]
+    for worker, sync in zip(workers, syncs):
+        spider = _Spider()
+        worker.join(spider)
+        spider.shared_run = worker
+        sync.spider_closed(spider, "finished")
+    assert synced == []
+    workers[0].leave({"cases/staged/new": 3})
+    assert synced == []
+    workers[1].leave({"cases/staged/new": 0})  # the last: it syncs what every worker staged
+    assert synced == [syncs[1]]
 
 
 # --- workers crawling the mirror ------------------------------------------------------------------
