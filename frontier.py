@@ -374,7 +374,10 @@ class SharedRun:
         now = time.time()
         self.timeline.setdefault("first_response", now)
         self.timeline["last_response"] = now
-        self.timeline.pop("idle_since", None)  # busy again: the idle stretch that counts is the last
+        idle_since = self.timeline.pop("idle_since", None)  # busy again: the idle stretch that counts is the last
+        if idle_since is not None:  # idle in the crawl: the queue was empty, waiting for another page
+            self.timeline["idle_in_crawl"] = self.timeline.get("idle_in_crawl", 0.0) + now - idle_since
+            self.timeline["idle_stretches"] = self.timeline.get("idle_stretches", 0) + 1
 
     def item_scraped(self, item, response, spider) -> None:
         self.timeline["last_item"] = time.time()

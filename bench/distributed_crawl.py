@@ -1,14 +1,25 @@
 """Crawl throughput of 1, 2 and 4 workers sharing one frontier (Redis) and one staging database
-(PostgreSQL), and politeness across workers, measured at the mirror.
+(PostgreSQL), where a run's time goes, and politeness across workers, measured at the mirror.
 
 The generated Radiopaedia mirror of N cases (default 2,000; ``bench/_radiopaedia_mirror.py``, as in
-bench/crawl.py) is served on loopback by ``tests.mirror`` in this process. For each worker count,
-a fresh database on the PostgreSQL server, a fresh media store and an empty Redis; the workers are
-``scrapy crawl radiopaedia`` processes started together with ``REDIS_URL``, politeness off (no
-delay, no AutoThrottle, no shared turns; 16 requests per domain per worker). Printed per worker
-count: wall time of the run (first start to last exit), cases staged per second, the speed-up over
-one worker, requests served, duplicate fetches (a path served more than once, robots.txt aside:
-Scrapy reads it once per process) and whether the staged content equals the one-worker run's.
+bench/crawl.py) is served on loopback by ``tests.fast_mirror``: a process of its own answering from
+memory, as cheap as we can make it, since it stands for a remote site that costs this machine
+nothing (``--mirror-in-process``: ``tests.mirror``'s threads in this process, as before, to
+compare). For each worker count, a fresh database on the PostgreSQL server, a fresh media store and
+an empty Redis; the workers are ``scrapy crawl radiopaedia`` processes started together with
+``REDIS_URL``, politeness off (no delay, no AutoThrottle, no shared turns; 16 requests per domain
+per worker). The crawl is measured, as issue 14 asks: ``REVIEW_WARNINGS_AT_CRAWL_CLOSE`` is off
+(the review warnings' sync at the close is review work, computed once per run by its last worker;
+``--warnings-at-close`` keeps it).
+
+Printed per worker count: wall time of the run (first worker's start to the last worker's exit),
+cases staged per second, the speed-up over one worker, requests served, duplicate fetches (a path
+served more than once, robots.txt aside: Scrapy reads it once per process) and whether the staged
+content equals the one-worker run's; then each worker's timeline in seconds from its start (joined
+the run, first response, last case staged, idle from, closing, closed, exit: the idle wait, the
+close work, the exit) with its CPU (start-up, crawl, after), and the CPU of the mirror, redis-server,
+the run's PostgreSQL backends and this process, per case, with the samples of a backend waiting
+for a lock and the load average before and after.
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
@@ -17,7 +28,7 @@ requests, as the mirror saw them, against one crawl's.
 Needs a PostgreSQL server (``--postgres URL`` or ``TEST_DATABASE_URL``; a role allowed to create
 databases) and Debian's ``redis-server`` (started here on a free loopback port).
 
-    .venv/bin/python bench/distributed_crawl.py [--cases 2000] [--workers 1,2,4] [--postgres URL]
+    .venv/bin/python bench/distributed_crawl.py [--cases 2000] [--workers 1,2,4] [--repeat N] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -102,7 +113,7 @@ class RunResult:
     wall: float  # first worker's start to the last worker's exit
     workers: list[Worker]
     cpu: dict[str, float]  # mirror, redis, postgres (the run's backends), bench process
-    lock_waits: int  # samples (every 0.5 s) of a backend of the run waiting for a lock
+    lock_waits: int  # samples (every 1 s) of a backend of the run waiting for a lock
     load: tuple[float, float]  # 1-minute load average before and after
     url: str = ""
 
@@ -164,7 +175,7 @@ def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, 
         groups["mirror"] = lambda: [mirror.pid]
     load_before = os.getloadavg()[0]
     bench_before = resource.getrusage(resource.RUSAGE_SELF)
-    with CpuSampler(groups, interval=0.5, on_tick=count_lock_waits) as sampler:
+    with CpuSampler(groups, interval=1.0, on_tick=count_lock_waits) as sampler:
         workers = run_workers(count, argv, env, logs)
     bench_after = resource.getrusage(resource.RUSAGE_SELF)
     watcher.dispose()
@@ -189,7 +200,8 @@ def print_timelines(result: RunResult, staged: int) -> None:
               f"last case staged {at['last_item']:6.1f}  idle from {at['idle_since']:6.1f}  "
               f"closing {at['closing']:6.1f}  closed {at['engine_stopped']:6.1f}  exit {w.exited - w.spawned:6.1f}  "
               f"| idle wait {at['closing'] - at['idle_since']:4.1f} s, close work "
-              f"{at['engine_stopped'] - at['closing']:4.1f} s, exit {w.exited - stopped:4.1f} s"
+              f"{at['engine_stopped'] - at['closing']:4.1f} s, exit {w.exited - stopped:4.1f} s, idle in the crawl "
+              f"{t.get('idle_in_crawl', 0.0):4.1f} s ({t.get('idle_stretches', 0)} times)"
               f" | CPU {w.cpu:6.1f} s = {1000 * w.cpu / max(staged, 1):5.1f} ms/case: start-up "
               f"{t.get('cpu_joined', nan):4.1f}, crawl {t.get('cpu_last_item', nan) - t.get('cpu_joined', nan):5.1f},"
               f" after {w.cpu - t.get('cpu_last_item', nan):4.1f}")
