@@ -1,8 +1,9 @@
 """A Scrapy extension: when a crawl closes, the review warnings of what it staged are computed and
 stored (review/warning_store.py), so the reviewer's first queue load reads them instead.
 
-Enabled in settings.py (``EXTENSIONS``). The sync is incremental: it costs about the cases the crawl
-staged or changed and those their images can touch. A failure is logged, not raised: the crawl's
+Enabled in settings.py (``EXTENSIONS``). In a shared run (frontier.py: several workers) the run's
+last worker syncs, once, for what every worker staged. The sync is incremental: it costs about the
+cases the crawl staged or changed and those their images can touch. A failure is logged, not raised: the crawl's
 work is committed, and the review page brings the warnings up to date itself (more slowly).
 """
 
