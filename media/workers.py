@@ -25,6 +25,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import resource
@@ -75,8 +76,14 @@ class MediaWorkers:
         executor = concurrent.futures.ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("fork"),
             initializer=_init_worker, initargs=(os.getpid(),))
-        # With fork the workers start at the first job: start them now, from this thread.
-        executor.submit(os.getpid).result()
+        # The crawl's objects frozen while the workers are forked: a worker's garbage collector then
+        # never walks them, which would write to (and so copy) every page of the crawl's heap.
+        gc.freeze()
+        try:
+            # With fork the workers start at the first job: start them now, from this thread.
+            executor.submit(os.getpid).result()
+        finally:
+            gc.unfreeze()
         return executor
 
     def submit(self, fn, *args: Any) -> concurrent.futures.Future:
