@@ -43,9 +43,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0  # default 5.0: our first request is already a second apart
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # the default, kept explicit: one request in flight per site
 
-# Media checks and staging run in the reactor's thread pool; their work holds the GIL, so more
-# threads than cores only add lock hand-offs (default 10; bench/crawl.py: 1.63x -> 1.42x the bare
-# crawl's time at 2,000 cases). DNS lookups share the pool: at one request per site, two suffice.
+# Staging (and the media checks with MEDIA_PROCESSES=0) run in the reactor's thread pool; their
+# work holds the GIL, so more threads than cores only add lock hand-offs (default 10;
+# bench/crawl.py: 1.63x -> 1.42x the bare crawl's time at 2,000 cases). DNS lookups share the
+# pool: at one request per site, two suffice.
 REACTOR_THREADPOOL_MAXSIZE = 2
 
 # Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see docs/style.md.
