@@ -35,7 +35,7 @@ class WarningSync:
         if not any(stats.get_value(f"cases/staged/{status}") for status in ("new", "updated")):
             return  # nothing staged or changed (pipelines.StagePipeline counts them): nothing to do
         started = time.perf_counter()
-        # Imported here: the warnings' near-duplicate checks bring scipy.ndimage (0.9 s of CPU), which
+        # Imported here: the warnings' near-duplicate checks bring scipy.ndimage (0.3-0.7 s of CPU), which
         # a crawl with REVIEW_WARNINGS_AT_CRAWL_CLOSE off, or one that stages nothing, never needs.
         from review.warning_store import sync_warnings  # noqa: PLC0415
 
