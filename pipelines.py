@@ -37,7 +37,7 @@ from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredSemaphore
 from twisted.python.failure import Failure
 
 from crawl_summary import crawl_database, crawl_recorder
@@ -46,8 +46,9 @@ from faults import kill_point
 from ingest.records import CaseRecord, FetchedPage, ImageRecord, KeptMedia, PendingVolume, StoredImage
 from media.convert import MediaRejected, prepare_image
 from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_hex
-from media.store import open_media_store
+from media.store import MediaStore, open_media_store
 from media.volumes import StackError, stack_to_nifti
+from media.workers import BrokenProcessPool, MediaWorkers
 from staging.identity import page_case_keys, remember, resolve_record
 from staging.service import known_images, record_document, source_changed, stage_case
 
@@ -94,6 +95,40 @@ def record_provenance(image: ImageRecord) -> dict[str, Any]:
     return {k: v for k, v in image.extra.items() if not isinstance(v, (bytes, bytearray))}
 
 
+def keep_image(media: MediaStore, data: bytes, max_bytes: int, max_pixels: int) -> tuple[KeptMedia, bytes | None]:
+    """``prepare_image`` then ``MediaStore.put_bytes`` (thread-safe: temp file + atomic rename);
+    the metadata-free original of a conversion kept too. Also returns that original."""
+    prepared = prepare_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    sha = media.put_bytes(prepared.data, prepared.facts.sha256)  # the facts' SHA-256 is of these bytes
+    provenance = dict(prepared.provenance)
+    if prepared.original is not None:
+        provenance["converted"]["original_media_path"] = media.relpath(media.put_bytes(prepared.original))
+    return KeptMedia(media.relpath(sha), replace(prepared.facts, sha256=sha), provenance), prepared.original
+
+
+def keep_download(media: MediaStore, body: bytes, kind: str, max_bytes: int, max_pixels: int) -> dict[str, Any]:
+    """One downloaded image (or CT slice) checked, stripped, converted if need be and written into
+    the store: what ``MediaPipeline`` runs in a media worker process (``MEDIA_PROCESSES``) or in a
+    thread. A function of its arguments only (the store is a local folder in a worker), so that a
+    process can run it; ``MediaRejected`` says why the bytes were refused."""
+    if kind == "slice":
+        # Slices are kept as fetched (metadata-free): the volume is built from them later.
+        prepared = prepare_image(body, max_bytes=max_bytes, max_pixels=max_pixels)
+        sha = media.put_bytes(prepared.original if prepared.original is not None else prepared.data)
+        return {"path": media.relpath(sha), "checksum": sha, "status": "downloaded"}
+    kept, _ = keep_image(media, body, max_bytes, max_pixels)
+    return {"path": kept.media_path, "checksum": kept.facts.sha256, "status": "downloaded", "known": kept}
+
+
+def _settle(done: Deferred, future) -> None:
+    """Fire ``done`` (on the reactor thread) with what a media worker's job gave."""
+    exc = future.exception()
+    if exc is None:
+        done.callback(future.result())
+    else:
+        done.errback(Failure(exc, type(exc), exc.__traceback__))
+
+
 def kept_from_database(known: dict[str, Any]) -> KeptMedia:
     """An image kept by an earlier crawl (``staging.service.known_images``), as ``KeptMedia``."""
     facts = MediaFacts(known["sha256"], known["format"], known["width"], known["height"], phash=known["phash"],
@@ -116,9 +151,21 @@ class MediaPipeline(FilesPipeline):
         self.max_bytes = settings.getint("MEDIA_MAX_BYTES")
         self.max_pixels = settings.getint("MEDIA_MAX_PIXELS")
         self.known: dict[str, KeptMedia] = {}
+        # The checks of downloads in worker processes (media/workers.py); 0, or a store URI (whose
+        # connections are the crawl's), in the reactor's threads.
+        self.processes = settings.getint("MEDIA_PROCESSES") if self.media.local else 0
+        self.workers: MediaWorkers | None = None
+        # Backpressure: at most as many jobs handed to the workers as requests in flight.
+        self.worker_slots = DeferredSemaphore(max(1, settings.getint("CONCURRENT_REQUESTS")))
+        self.reactor = None
 
     def open_spider(self, spider=None) -> None:
         super().open_spider()  # Scrapy 2.19 deprecates passing the spider on
+        if self.processes > 0:
+            from twisted.internet import reactor  # noqa: PLC0415 (the installed one, known once the crawl runs)
+
+            self.reactor = reactor
+            self.workers = MediaWorkers(self.processes)
         source = getattr(self.crawler.spider, "source", "")
         if source:
             with session_scope(crawl_database(self.crawler)) as session:
@@ -170,30 +217,35 @@ class MediaPipeline(FilesPipeline):
         kind = request.meta.get("media_kind", "image")
         body = response.body
         self.inc_stats("downloaded")
-        # Check, strip and write to the media store in a worker thread: file I/O stays off the reactor.
-        stored = await deferred_to_future(threads.deferToThread(self._prepare_and_store, body, kind))
+        job = (keep_download, self.media, body, kind, self.max_bytes, self.max_pixels)
+        if self.workers is not None:
+            stored = await deferred_to_future(self.worker_slots.run(self._in_workers, *job))
+        else:  # file I/O stays off the reactor
+            stored = await deferred_to_future(threads.deferToThread(*job))
+        if kind != "slice":
+            kill_point("media-written")
         return {"url": request.url, **stored}
 
-    def _keep(self, data: bytes) -> tuple[KeptMedia, bytes | None]:
-        """``prepare_image`` then ``MediaStore.put_bytes`` (thread-safe: temp file + atomic rename);
-        the metadata-free original of a conversion kept too. Also returns that original."""
-        prepared = prepare_image(data, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
-        sha = self.media.put_bytes(prepared.data)
-        provenance = dict(prepared.provenance)
-        if prepared.original is not None:
-            provenance["converted"]["original_media_path"] = self.media.relpath(
-                self.media.put_bytes(prepared.original))
-        return KeptMedia(self.media.relpath(sha), replace(prepared.facts, sha256=sha), provenance), prepared.original
+    def _in_workers(self, fn, *args) -> Deferred:
+        """``fn(*args)`` in a media worker process; its result, or its exception, on the reactor thread."""
+        done: Deferred = Deferred()
+        future = self.workers.submit(fn, *args)
+        future.add_done_callback(lambda f: self.reactor.callFromThread(_settle, done, f))
+        done.addErrback(self._worker_lost)
+        return done
 
-    def _prepare_and_store(self, body: bytes, kind: str) -> dict[str, Any]:
-        if kind == "slice":
-            # Slices are kept as fetched (metadata-free): the volume is built from them later.
-            prepared = prepare_image(body, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
-            sha = self.media.put_bytes(prepared.original if prepared.original is not None else prepared.data)
-            return {"path": self.media.relpath(sha), "checksum": sha, "status": "downloaded"}
-        kept, _ = self._keep(body)
-        kill_point("media-written")
-        return {"path": kept.media_path, "checksum": kept.facts.sha256, "status": "downloaded", "known": kept}
+    def _worker_lost(self, failure: Failure) -> Failure:
+        if failure.check(BrokenProcessPool):  # its images fail as a network error would: retried next crawl
+            logger.error("a media worker process died: %s", failure.getErrorMessage())
+            self.crawler.stats.inc_value("media/workers_broken")
+        return failure
+
+    def close_spider(self, spider=None) -> None:
+        if self.workers is not None:
+            workers, self.workers = self.workers, None
+            self.crawler.stats.set_value("media/workers_cpu_ms", round(1000 * workers.close()))
+            if workers.restarts:
+                self.crawler.stats.set_value("media/workers_restarts", workers.restarts)
 
     def media_failed(self, failure, request: Request, info):
         self.crawler.stats.inc_value("media/failed")
@@ -296,7 +348,7 @@ class MediaPipeline(FilesPipeline):
             if not image.content:
                 continue
             try:
-                kept, _ = self._keep(bytes(image.content))
+                kept, _ = keep_image(self.media, bytes(image.content), self.max_bytes, self.max_pixels)
             except MediaRejected as exc:
                 results[(image.source_url, image.label)] = exc.reason
                 continue

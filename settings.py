@@ -43,9 +43,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0  # default 5.0: our first request is already a second apart
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # the default, kept explicit: one request in flight per site
 
-# Media checks and staging run in the reactor's thread pool; their work holds the GIL, so more
-# threads than cores only add lock hand-offs (default 10; bench/crawl.py: 1.63x -> 1.42x the bare
-# crawl's time at 2,000 cases). DNS lookups share the pool: at one request per site, two suffice.
+# Staging (and the media checks with MEDIA_PROCESSES=0) run in the reactor's thread pool; their
+# work holds the GIL, so more threads than cores only add lock hand-offs (default 10;
+# bench/crawl.py: 1.63x -> 1.42x the bare crawl's time at 2,000 cases). DNS lookups share the
+# pool: at one request per site, two suffice.
 REACTOR_THREADPOOL_MAXSIZE = 2
 
 # Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see docs/style.md.
@@ -153,6 +154,12 @@ MEDIA_ALLOW_REDIRECTS = True
 # images over 64 Mpixel (a decompression bomb; radiographs are at most about 4,300 x 4,300).
 MEDIA_MAX_BYTES = 50 * 1024 * 1024
 MEDIA_MAX_PIXELS = 64_000_000
+# Worker processes that check, hash, thumbnail, convert and write each downloaded image
+# (media/workers.py; our setting). The checks hold the GIL like the rest of the crawl, so in a
+# thread they share one core with it; in a process they use another (bench/crawl.py). One is
+# enough beside a crawl that keeps one core busy; 0 runs them in the reactor's threads as before
+# (no process forked: a tiny crawl, a debugger). A store URI (ftp://, s3://) always uses the threads.
+MEDIA_PROCESSES = int(os.environ.get("MEDIA_PROCESSES", "1"))
 # Any response over 100 MB is not a page or an image of ours (default 1 GB).
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 # A case page over 10 MB is not a case page (ours: 20-500 KB): refused at download ("too-large"),

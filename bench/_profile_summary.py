@@ -21,8 +21,18 @@ def load(path: str) -> list[tuple[str, list[str], int]]:
             continue
         body, _, count = line.rpartition(" ")
         frames = body.split(";")
-        thread = frames[0]
-        stacks.append((thread, frames[1:], int(count)))
+        # py-spy --subprocesses: "process PID:cmd;" before the thread, one more for a forked child
+        processes = 0
+        while frames and frames[0].startswith("process "):
+            processes += 1
+            frames = frames[1:]
+        thread, frames = frames[0], frames[1:]
+        if processes > 1:
+            # a media worker forked in the middle of the crawl's stack: only its own frames count
+            starts = [i for i, f in enumerate(frames) if f.startswith("_process_worker ")]
+            frames = frames[starts[-1]:] if starts else frames
+            thread = "media worker process"
+        stacks.append((thread, frames, int(count)))
     return stacks
 
 
@@ -44,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     inclusive: Counter = Counter()
     matched: Counter = Counter()
     for thread, frames, count in stacks:
-        name = ("MainThread" if "MainThread" in thread
+        name = (thread if thread == "media worker process"
+                else "MainThread" if "MainThread" in thread
                 else "worker threads" if "ThreadPool" in thread or "Thread-" in thread or "worker" in thread
                 else thread)
         threads[name] += count

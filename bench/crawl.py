@@ -12,17 +12,29 @@ RSS, with the mirror's counters giving requests and bytes served:
 3. the full pipeline again, nothing changed: it should download no image and transfer at most 5%
    of the first crawl's bytes.
 
-Target: the full pipeline within 1.3x of the bare crawl (wall time). The machine's load average
-during each run is printed: the cores may be shared, and the mirror's server runs in this process
-(its CPU is printed too).
+Target: the full pipeline within 1.3x of the bare crawl (wall time), the crawl alone: the full
+crawls run with ``REVIEW_WARNINGS_AT_CRAWL_CLOSE=0`` unless ``--warnings-at-close`` (the default of
+``scrapy crawl``, which then computes the review warnings of what it staged: work the bare crawl
+has no part of). The machine's load average during each run is printed: the cores may be shared,
+and the mirror's server runs in this process (its CPU is printed too). The full crawl's CPU is
+the crawl process and its media workers (``MEDIA_PROCESSES``), also printed apart: on 2 cores the
+crawl process's own CPU is what bounds its wall time.
+
+``--code DIR`` runs the full crawls from another checkout (``git worktree add /tmp/base main``):
+the same mirror, the same bench, for an A/B comparison. ``--digest FILE`` writes a digest of what
+crawl 1 staged (cases, images with their hashes and thumbnails, field values, fetched pages,
+aliases, every file of the media store), to compare two runs' files: equal digests, equal content.
 
     .venv/bin/python bench/crawl.py [--cases 2000] [--concurrency 16] [--keep]
+    .venv/bin/python bench/crawl.py --cases 500 --code /tmp/base --digest /tmp/base.json   # the old code
     .venv/bin/python bench/crawl.py --cases 300 --profile /tmp/full.txt   # py-spy of crawl 1 (figures distorted)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import re
 import resource
@@ -115,6 +127,37 @@ def crawl_settings(concurrency: int, robots: bool) -> list[str]:
             "-s", f"ROBOTSTXT_OBEY={'True' if robots else 'False'}", "-s", "LOG_LEVEL=INFO"]
 
 
+#: What a crawl staged, without ids and timestamps (the queries of tests/faults/test_staging_batches.py).
+STAGED_QUERIES = {
+    "cases": "select source, source_key, canonical_url, doi, title, license, authors, age_text, sex_text, "
+             "history, findings, discussion, review_state, warnings, extra, content_sha256 from cases "
+             "order by source, source_key",
+    "images": "select c.source_key, i.source_url, i.label, i.position, i.sha256, i.format, i.width, i.height, "
+              "i.media_path, i.included, i.provenance, i.phash, i.chash, i.thumb from images i "
+              "join cases c on c.id = i.case_id order by c.source_key, i.position, i.source_url",
+    "fields": "select c.source_key, i.position, f.field, f.raw, f.value, f.rule, f.rule_version, f.evidence "
+              "from field_values f join cases c on c.id = f.case_id left join images i on i.id = f.image_id "
+              "order by c.source_key, i.position, f.field",
+    "documents": "select url, status, sha256, etag, body_path from fetched_documents order by url",
+    "aliases": "select source, alias, key from case_aliases order by source, alias",
+}
+
+
+def staged_digest(db_path: Path, media: Path) -> dict[str, dict]:
+    """Row count and SHA-256 of each kind of staged content, and of the media store's files."""
+    digest = {}
+    with sqlite3.connect(db_path) as conn:
+        for name, sql in STAGED_QUERIES.items():
+            rows = conn.execute(sql).fetchall()
+            digest[name] = {"rows": len(rows), "sha256": hashlib.sha256(repr(rows).encode()).hexdigest()}
+    files = sorted(p for p in media.rglob("*") if p.is_file() and not p.name.startswith("."))
+    listing = hashlib.sha256()
+    for path in files:
+        listing.update(f"{path.relative_to(media)} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    digest["media_files"] = {"rows": len(files), "sha256": listing.hexdigest()}
+    return digest
+
+
 def db_counts(db_path: Path) -> tuple[int, int]:
     with sqlite3.connect(db_path) as conn:
         cases = conn.execute("select count(*) from cases").fetchone()[0]
@@ -146,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="extra -s setting for the full-pipeline crawls "
                              "(to try a change, e.g. ITEM_PIPELINES=...)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (mirror, DB, media, logs)")
+    parser.add_argument("--warnings-at-close", action="store_true",
+                        help="full crawls compute the review warnings at their close (scrapy crawl's default)")
+    parser.add_argument("--code", metavar="DIR", type=Path, default=ROOT,
+                        help="checkout whose scrapy crawl runs the full crawls (default: this one)")
+    parser.add_argument("--digest", metavar="FILE", help="write the digest of what crawl 1 staged to FILE (JSON)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
@@ -167,19 +215,25 @@ def main(argv: list[str] | None = None) -> int:
                if k not in ("SCRAPY_SETTINGS_MODULE", "CRAWL_LOCK_DIR", "LOG_LEVEL")}
         db = tmp / "run" / "staging.sqlite3"
         (tmp / "run").mkdir()
-        full_env = dict(env, STAGING_DB_URL=f"sqlite:///{db}", MEDIA_STORE=str(tmp / "run" / "media"))
+        full_env = dict(env, STAGING_DB_URL=f"sqlite:///{db}", MEDIA_STORE=str(tmp / "run" / "media"),
+                        REVIEW_WARNINGS_AT_CRAWL_CLOSE="1" if args.warnings_at_close else "0")
         # The generated mirror serves the COVID search only (the default searches the whole scope).
         full_argv = [SCRAPY, "crawl", "radiopaedia", "-a", f"base_url={base}", "-a", f"query={QUERY}", *settings,
                      *[a for s in args.set for a in ("-s", s)]]
         try:
             first_argv = full_argv
             if args.profile:
-                first_argv = [_py_spy(), "record", "--format", "raw", "--threads", "--rate", "200", "--nonblocking",
-                              "-o", str(Path(args.profile).resolve()), "--", *full_argv]
+                first_argv = [_py_spy(), "record", "--format", "raw", "--threads", "--subprocesses", "--rate", "200",
+                              "--nonblocking", "-o", str(Path(args.profile).resolve()), "--", *full_argv]
             print(f"\n[1/3] full pipeline: scrapy crawl radiopaedia "
                   f"({'under py-spy' if args.profile else 'measured'}) ...", flush=True)
-            full = run_child(first_argv, cwd=ROOT, env=full_env, log_path=tmp / "full-1.log", mirror=mirror)
+            full = run_child(first_argv, cwd=args.code, env=full_env, log_path=tmp / "full-1.log", mirror=mirror)
             staged_cases, staged_images = db_counts(db)
+            if args.digest:
+                digest = staged_digest(db, tmp / "run" / "media")
+                Path(args.digest).write_text(json.dumps(digest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+                print("      staged digest (" + args.digest + "): "
+                      + ", ".join(f"{k} {v['rows']:,} {v['sha256'][:12]}" for k, v in digest.items()), flush=True)
             print(f"      {full['wall']:.1f} s; staged {staged_cases:,} cases, {staged_images:,} images", flush=True)
 
             bare = None
@@ -192,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"      {bare['wall']:.1f} s", flush=True)
 
             print("[3/3] full pipeline again, nothing changed ...", flush=True)
-            second = run_child(full_argv, cwd=ROOT, env=full_env, log_path=tmp / "full-2.log", mirror=mirror)
+            second = run_child(full_argv, cwd=args.code, env=full_env, log_path=tmp / "full-2.log", mirror=mirror)
             cases_after, images_after = db_counts(db)
         finally:
             mirror.stop()
@@ -227,6 +281,10 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("  of which sys", full["sys"], b.get("sys"), ".1f")
     row("CPU ms per case", 1000 * full["cpu"] / max(per_case, 1),
         1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
+    workers_cpu = full["stats"].get("media/workers_cpu_ms", 0) / 1000
+    row("  of which the media workers", 1000 * workers_cpu / max(per_case, 1), None, ".1f", ratio=False)
+    row("  the crawl process alone", 1000 * (full["cpu"] - workers_cpu) / max(per_case, 1),
+        1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     row("CPU utilisation (cores)", full["cpu"] / full["wall"], b["cpu"] / b["wall"] if bare else None, ".2f")
     row("peak RSS (MB)", full["rss_mb"], b.get("rss_mb"), ".0f")
     row("requests served", full["requests"], b.get("requests"), ",.0f")
@@ -239,7 +297,9 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
           f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}, "
           f"ROBOTSTXT_OBEY={args.robots}, no delay, no AutoThrottle"
           + ("  [crawl 1 under py-spy: distorted]" if args.profile else "")
-          + (f"; full crawls with {' '.join(args.set)}" if args.set else ""))
+          + (f"; full crawls with {' '.join(args.set)}" if args.set else "")
+          + ("; review warnings at the close" if args.warnings_at_close else "; REVIEW_WARNINGS_AT_CRAWL_CLOSE=0")
+          + (f"; code of {args.code}" if args.code != ROOT else ""))
     widths = [max(len(r[i]) for r in [("", "full pipeline", "bare scrapy", "full/bare"), *rows]) for i in range(4)]
     for label, f, bb, r in [("", "full pipeline", "bare scrapy", "full/bare"), *rows]:
         print(f"  {label:<{widths[0]}}  {f:>{widths[1]}}  {bb:>{widths[2]}}  {r:>{widths[3]}}")

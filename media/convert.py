@@ -171,8 +171,13 @@ class MediaRejected(IngestError, ValueError):
     """Bytes that are not an acceptable image (HTML page, bomb, unreadable): permanent, not retried."""
 
     def __init__(self, reason: str, detail: str = ""):
-        self.reason = reason
+        self.reason, self.detail = reason, detail
         super().__init__(f"rejected:{reason}: {detail}" if detail else f"rejected:{reason}")
+
+    def __reduce__(self):
+        # Pickled back from a media worker process (media/workers.py) as raised: the reason, not the
+        # message, is what the pipeline reads.
+        return type(self), (self.reason, self.detail)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from db.session import database_url, open_database, session_scope
-from review.warning_store import sync_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +52,10 @@ class WarningSync:
 
     def sync(self) -> None:
         started = time.perf_counter()
+        # Imported here: the warnings' near-duplicate checks bring scipy.ndimage (0.3-0.7 s of CPU), which
+        # a crawl with REVIEW_WARNINGS_AT_CRAWL_CLOSE off, or one that stages nothing, never needs.
+        from review.warning_store import sync_warnings  # noqa: PLC0415
+
         try:
             engine = open_database(database_url(self.crawler.settings))
             with session_scope(engine) as session:
