@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Text, cast, delete, insert, select, text
 
 from db.bulk import insert_rows, insert_tuples
 from db.models import DatasetImport, ReleasedIdentity, ReleasedRow, ReleasedRowChange
 from db.session import open_database, session_scope
-from exports.baseline import import_dataset, typed_values
+from exports.baseline import JsonCells, import_dataset, typed_values
 from exports.csvio import read_metadata
 from media.store import MediaStore
 from staging.identity import link_released_rows
@@ -118,3 +120,26 @@ def test_import_stores_what_the_insert_path_stored(staging_db_url, tmp_path):
         old = _snapshot(session)
     assert len(new["rows"]) == 454 and new["identities"]
     assert new == old
+
+
+#: Cells whose typed value or JSON text is easy to get wrong: numbers of every shape, escapes,
+#: non-ASCII, line separators, control characters, blanks and spaces.
+JSON_CELLS = ["", " ", "0", "-0", "007", "1.5", "-1.50", "1e3", "1E400", "nan", "NaN", "inf", "-Infinity",
+              "12345678901234567890", "0.1", "65", " 65 ", "Y", "N", "M", "F", "PA", "X-ray", "images", "a/b", ".x",
+              "2020-01-22", "January 22, 2020",
+              "10.1056/NEJMc2001272", "CC BY 4.0", '"quoted"', "back\\slash", "tab\there", "new\nline", "\u2028\u2029",
+              "é ü 中文 😀", "\x00\x1f\x7f", "</script>", "x" * 300]
+
+
+def test_json_cells_is_json_dumps():
+    """``JsonCells`` (the import's JSON text, from pieces) is ``json.dumps`` of the list of cells and
+    of ``typed_values``, byte for byte: for every cell above in every column, and every sample row."""
+    meta = read_metadata(SAMPLE_CSV)
+    columns = meta.columns
+    as_json = JsonCells(columns)
+    rows = [record.cells for record in meta.records]
+    for i in range(len(columns)):
+        for cell in JSON_CELLS:
+            rows.append(tuple(cell if j == i else "" for j in range(len(columns))))
+    for cells in rows * 2:  # the second time from the pieces kept
+        assert as_json(cells) == (json.dumps(list(cells)), json.dumps(typed_values(columns, cells)))
