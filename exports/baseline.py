@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from json.encoder import encode_basestring_ascii
@@ -221,6 +223,54 @@ class JsonCells:
                 f"{{{', '.join(map(_TypedJson.__getitem__, self._typed, self._pick(cells)))}}}")
 
 
+def _first_pass(data: bytes, path: str, filename_index: int) -> list[str] | tuple[str, int | None, str]:
+    """Every record checked; their filenames, or the refusal (path, line, reason) of the first bad one."""
+    try:
+        _, records = iter_metadata(data, path)
+        return [record.cells[filename_index] for record in records]
+    except MetadataFormatError as exc:  # as a tuple: the exception does not pickle (its __init__)
+        return exc.path, exc.line, exc.reason
+
+
+class FirstPass:
+    """The first pass over the records (each checked, their filenames kept), in a forked process
+    while this one reads annotations/ and the files: two cores for the two reads of a big import.
+    A file under ``FORK_FROM`` bytes, or a platform without ``fork``, is read here, at once.
+    """
+
+    #: Files smaller than this are checked in this process (a fork costs more than their check).
+    FORK_FROM = 4 << 20
+
+    def __init__(self, data: bytes, path: str | Path, filename_index: int):
+        self._args = (data, str(path), filename_index)
+        self._executor: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+        self._result: list[str] | tuple | None = None
+
+    def __enter__(self) -> FirstPass:
+        if len(self._args[0]) >= self.FORK_FROM and "fork" in multiprocessing.get_all_start_methods():
+            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._executor.submit(_first_pass, *self._args)
+        else:
+            self._result = _first_pass(*self._args)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def filenames(self) -> list[str]:
+        """The rows' filenames, in file order; raises ``MetadataFormatError`` for a malformed record."""
+        if self._result is None:
+            self._result = self._future.result()
+        if isinstance(self._result, tuple):
+            raise MetadataFormatError(*self._result)
+        return self._result
+
+
 def _digest(pairs: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
     for name, sha in pairs:
@@ -232,39 +282,27 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore,
                    progress: Progress = _no_progress) -> ImportReport:
     csv_path, files, skipped = locate_dataset(path)
     data = csv_path.read_bytes()
-    # First pass: check every record (a malformed one raises MetadataFormatError with its line)
-    # before anything is written. Records are not kept: the second pass reads them again.
-    header, records = iter_metadata(data, csv_path)
+    # The file's bytes and header are checked here, every record by the first pass (a malformed
+    # one raises MetadataFormatError with its line), all before anything is written. Records are
+    # not kept: the second pass reads them again.
+    header, _ = iter_metadata(data, csv_path)
     columns = header.cells
     patient_index, filename_index = columns.index("patientid"), columns.index("filename")
-    filenames = [record.cells[filename_index] for record in records]
-    row_count = len(filenames)
-    # annotations/ is read and parsed before anything is written, like the images
-    annotations = ReadAnnotations() if Path(path).is_file() else read_annotations(Path(path))
-
-    with session_scope(engine) as session:
-        known = {f.path: f for f in session.scalars(select(ReleasedFile).options(undefer(ReleasedFile.thumb))
-                                                     .where(ReleasedFile.removed_import_id.is_(None)))}
-        latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
-        known_annotations = [(f.path, f.sha256) for f in live_annotation_files(session)]
-
-    # Read and judge every file before writing anything: an unreadable image refuses the import.
-    facts: dict[str, MediaFacts] = {}
-    for item in progress(files, "files", len(files)):
-        blob = item.path.read_bytes()
-        sha = sha256_hex(blob)
-        previous = known.get(item.relpath)
-        if previous is not None and previous.sha256 == sha and (
-                previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
-            facts[item.relpath] = MediaFacts(sha, previous.format, previous.width, previous.height,
-                                             previous.mode or "", previous.bits, previous.phash, previous.size,
-                                             previous.chash, previous.thumb)
-            continue
+    with FirstPass(data, csv_path, filename_index) as first_pass:
         try:
-            facts[item.relpath] = describe_image(blob)
-        except UnreadableImage as exc:
-            raise DatasetError(f"{item.path}: unreadable image: {exc}") from None
-        store.put_bytes(blob, sha)
+            # annotations/ is read and parsed before anything is written, like the images
+            annotations = ReadAnnotations() if Path(path).is_file() else read_annotations(Path(path))
+            with session_scope(engine) as session:
+                known = {f.path: f for f in session.scalars(select(ReleasedFile).options(undefer(ReleasedFile.thumb))
+                                                             .where(ReleasedFile.removed_import_id.is_(None)))}
+                latest = session.scalars(select(DatasetImport).order_by(DatasetImport.id.desc()).limit(1)).first()
+                known_annotations = [(f.path, f.sha256) for f in live_annotation_files(session)]
+            facts = _read_files(files, known, store, first_pass, progress)
+        except Exception:
+            first_pass.filenames()  # a malformed record is what the import says first, as when read first
+            raise
+        filenames = first_pass.filenames()
+    row_count = len(filenames)
 
     bare = Path(path).is_file()
     if bare:
@@ -301,6 +339,41 @@ def import_dataset(path: str | Path, engine: Engine, store: MediaStore,
             # released rows -> the identities of cases (by url, DOI, credit): never staged as new again
             report.released_cases = link_released_rows(session, inserted_by=imp.id).released_cases
     return report
+
+
+def _read_files(files: list[DatasetFile], known: dict, store: MediaStore, first_pass: FirstPass,
+                progress: Progress) -> dict[str, MediaFacts]:
+    """Read and judge every file before writing anything: an unreadable image refuses the import.
+
+    New files go into the media store once the first pass found every record sound; those read
+    while it still runs wait in memory (about a second's worth of files: with a small file, none).
+    """
+    facts: dict[str, MediaFacts] = {}
+    waiting: list[tuple[bytes, str]] = []
+    for item in progress(files, "files", len(files)):
+        blob = item.path.read_bytes()
+        sha = sha256_hex(blob)
+        previous = known.get(item.relpath)
+        if previous is not None and previous.sha256 == sha and (
+                previous.phash is None or (previous.chash is not None and previous.thumb is not None)):
+            facts[item.relpath] = MediaFacts(sha, previous.format, previous.width, previous.height,
+                                             previous.mode or "", previous.bits, previous.phash, previous.size,
+                                             previous.chash, previous.thumb)
+            continue
+        try:
+            facts[item.relpath] = describe_image(blob)
+        except UnreadableImage as exc:
+            raise DatasetError(f"{item.path}: unreadable image: {exc}") from None
+        waiting.append((blob, sha))
+        if not first_pass.running():
+            first_pass.filenames()  # raises if a record is malformed
+            for blob, sha in waiting:
+                store.put_bytes(blob, sha)
+            waiting.clear()
+    first_pass.filenames()
+    for blob, sha in waiting:
+        store.put_bytes(blob, sha)
+    return facts
 
 
 def _import_rows(session, import_id, columns, patient_index, filename_index, data, csv_path, row_count, report,
