@@ -215,7 +215,10 @@ def link_released_rows(session: Session, inserted_by: int | None = None) -> Link
     unlinked = ReleasedRow.identity_linked.is_(False) & ReleasedRow.removed_import_id.is_(None)
     if inserted_by is not None:
         unlinked = unlinked | (ReleasedRow.first_import_id == inserted_by)
-    rows = session.execute(select(ReleasedRow.id, *cells, ReleasedRow.identity_linked).where(unlinked)).all()
+    # in id order: the first key a name is given keeps it, and PostgreSQL's (parallel) scan of a big
+    # table returned the rows in another order from one run to the next (aliases numbered differently)
+    rows = session.execute(select(ReleasedRow.id, *cells, ReleasedRow.identity_linked).where(unlinked)
+                           .order_by(ReleasedRow.id)).all()
     if not rows:
         return LinkReport()
     ranges = _id_ranges(row[0] for row in rows)
