@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,7 +70,11 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=1_000)
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""),
                         help="a PostgreSQL server (maintenance database URL) to measure too")
+    parser.add_argument("--digest", metavar="URL", help=argparse.SUPPRESS)  # staged_digest(URL), for measure()
     opts = parser.parse_args()
+    if opts.digest:
+        print(staged_digest(opts.digest))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         t0 = time.perf_counter()
@@ -101,7 +106,11 @@ def measure(work: Path, dataset: Path, url: str, label: str) -> None:
         child = run_measured(args, env)
         print(f"{label:11} {name:28} {child.wall:8.1f} {child.cpu:7.1f} {child.peak_mib:9.0f}")
         if name == "import-dataset (first)":
-            print(f"{label:11} staged after the first import: {staged_digest(url)}")
+            # in a child: the rows read would stay in this process's memory, and a child's peak
+            # memory (ru_maxrss) starts from its parent's at the fork
+            digest = subprocess.run([sys.executable, __file__, "--digest", url], check=True, capture_output=True,
+                                    text=True).stdout.strip()
+            print(f"{label:11} staged after the first import: {digest}")
     same = (work / "release" / "metadata.csv").read_bytes() == (dataset / "metadata.csv").read_bytes()
     print(f"{label:11} export identical to the input: {same}; "
           f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -128,9 +137,11 @@ def staged_digest(url: str) -> str:
             kept = [c for c in table.columns
                     if not isinstance(c.type, DateTime) and (name, c.key) != ("dataset_imports", "path")]
             columns = [cast(c, Text) if isinstance(c.type, JSON) else c for c in kept]
-            rows = connection.execute(select(*columns).order_by(*table.primary_key.columns)).all()
-            digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()[:12]
-            out.append(f"{name} {len(rows)} {digest}")
+            digest, count = hashlib.sha256(), 0
+            for row in connection.execute(select(*columns).order_by(*table.primary_key.columns)):
+                digest.update(repr(tuple(row)).encode())
+                count += 1
+            out.append(f"{name} {count} {digest.hexdigest()[:12]}")
     engine.dispose()
     return ", ".join(out)
 
