@@ -143,3 +143,27 @@ def test_json_cells_is_json_dumps():
             rows.append(tuple(cell if j == i else "" for j in range(len(columns))))
     for cells in rows * 2:  # the second time from the pieces kept
         assert as_json(cells) == (json.dumps(list(cells)), json.dumps(typed_values(columns, cells)))
+
+
+def test_json_text_through_insert_where_there_is_no_bulk_path(staging_db_url, monkeypatch):
+    """Where ``insert`` stores the rows (another driver, a callable default), JSON given as text is
+    stored as the values it is the text of: not a JSON string of that text."""
+    import db.bulk  # noqa: PLC0415
+
+    engine = open_database(staging_db_url)
+    with session_scope(engine) as session:
+        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                            header_ending="\n", rows=0, files=0)
+        session.add(imp)
+        session.flush()
+        rows = _rows("a-", imp.id, 16)
+        session.execute(insert(ReleasedRow), rows)
+        keys = tuple(_rows("t-", imp.id, 1)[0])
+        texts = [{**row, "cells": json.dumps(row["cells"]), "typed": json.dumps(row["typed"])}
+                 for row in _rows("t-", imp.id, 16)]
+        monkeypatch.setattr(db.bulk, "_plan", lambda *_args: None)
+        insert_tuples(session, ReleasedRow, keys, (tuple(row.values()) for row in texts), json_text={"cells", "typed"})
+    with session_scope(engine) as session:
+        assert _stored(session, ReleasedRow, "a-", "row_key") == _stored(session, ReleasedRow, "t-", "row_key")
+        stored = dict(session.execute(select(ReleasedRow.row_key, cast(ReleasedRow.typed, Text))).all())
+        assert all(stored[f"a-{i}"] == stored[f"t-{i}"] for i in range(16))
