@@ -4,8 +4,10 @@ on SQLite and on PostgreSQL.
 Builds a checkout of N rows (default 100,000: the real sample's rows repeated with unique
 filenames) with 1,000 small images, then runs the real commands as child processes and prints
 wall time, CPU (user + system, children included) and peak resident memory of each, once per
-database, with the load average (wall time means little on a busy machine). Targets (2-core
-machine, issue 18): import of 100,000 rows within 8 s, export peak memory under 500 MB.
+database, with the load average (wall time means little on a busy machine), and a digest of the
+tables the first import wrote (``staged_digest``: compare it between versions and databases).
+Targets (2-core machine, issue 18): import of 100,000 rows within 8 s, export peak memory under
+500 MB.
 
 PostgreSQL: ``--postgres URL`` (or ``TEST_DATABASE_URL``) names a server and a role allowed to
 create databases; the bench creates a scratch database there and drops it. Without either, SQLite
@@ -19,8 +21,10 @@ on SQLite, COPY on PostgreSQL).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,11 +70,21 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=1_000)
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""),
                         help="a PostgreSQL server (maintenance database URL) to measure too")
+    parser.add_argument("--digest", metavar="URL", help=argparse.SUPPRESS)  # staged_digest(URL), for measure()
+    parser.add_argument("--build", metavar="DIR", help=argparse.SUPPRESS)  # build_checkout(DIR), for main()
     opts = parser.parse_args()
+    if opts.digest:
+        print(staged_digest(opts.digest))
+        return
+    if opts.build:
+        build_checkout(Path(opts.build), opts.rows, opts.images)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         t0 = time.perf_counter()
-        build_checkout(tmp / "dataset", opts.rows, opts.images)
+        # in a child, as the digest: a command's peak memory (ru_maxrss) starts from the bench's at the fork
+        subprocess.run([sys.executable, __file__, "--build", str(tmp / "dataset"), "--rows", str(opts.rows),
+                        "--images", str(opts.images)], check=True)
         print(f"synthetic checkout: {opts.rows:,} rows, {opts.images:,} images, "
               f"built in {time.perf_counter() - t0:.1f} s")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -97,9 +111,45 @@ def measure(work: Path, dataset: Path, url: str, label: str) -> None:
     for name, args in steps:
         child = run_measured(args, env)
         print(f"{label:11} {name:28} {child.wall:8.1f} {child.cpu:7.1f} {child.peak_mib:9.0f}")
+        if name == "import-dataset (first)":
+            # in a child: the rows read would stay in this process's memory, and a child's peak
+            # memory (ru_maxrss) starts from its parent's at the fork
+            digest = subprocess.run([sys.executable, __file__, "--digest", url], check=True, capture_output=True,
+                                    text=True).stdout.strip()
+            print(f"{label:11} staged after the first import: {digest}")
     same = (work / "release" / "metadata.csv").read_bytes() == (dataset / "metadata.csv").read_bytes()
     print(f"{label:11} export identical to the input: {same}; "
           f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+#: What an import stores, for ``staged_digest``: every column but timestamps, in id order.
+STAGED = ("released_rows", "released_row_changes", "released_identities", "case_aliases", "released_files",
+          "dataset_imports")
+
+
+def staged_digest(url: str) -> str:
+    """Rows and SHA-256 (first 12 hex digits) of each table an import writes, JSON as its stored
+    text, timestamps and the checkout's (temporary) path left out: the same on both databases and
+    from one version of the code to the next, unless what is stored changed."""
+    from sqlalchemy import JSON, DateTime, Text, cast, create_engine, select  # noqa: PLC0415
+
+    from db.models import Base  # noqa: PLC0415
+
+    engine = create_engine(url)
+    out = []
+    with engine.connect() as connection:
+        for name in STAGED:
+            table = Base.metadata.tables[name]
+            kept = [c for c in table.columns
+                    if not isinstance(c.type, DateTime) and (name, c.key) != ("dataset_imports", "path")]
+            columns = [cast(c, Text) if isinstance(c.type, JSON) else c for c in kept]
+            digest, count = hashlib.sha256(), 0
+            for row in connection.execute(select(*columns).order_by(*table.primary_key.columns)):
+                digest.update(repr(tuple(row)).encode())
+                count += 1
+            out.append(f"{name} {count} {digest.hexdigest()[:12]}")
+    engine.dispose()
+    return ", ".join(out)
 
 
 if __name__ == "__main__":

@@ -215,7 +215,10 @@ def link_released_rows(session: Session, inserted_by: int | None = None) -> Link
     unlinked = ReleasedRow.identity_linked.is_(False) & ReleasedRow.removed_import_id.is_(None)
     if inserted_by is not None:
         unlinked = unlinked | (ReleasedRow.first_import_id == inserted_by)
-    rows = session.execute(select(ReleasedRow.id, *cells, ReleasedRow.identity_linked).where(unlinked)).all()
+    # in id order: the first key a name is given keeps it, and PostgreSQL's (parallel) scan of a big
+    # table returned the rows in another order from one run to the next (aliases numbered differently)
+    rows = session.execute(select(ReleasedRow.id, *cells, ReleasedRow.identity_linked).where(unlinked)
+                           .order_by(ReleasedRow.id)).all()
     if not rows:
         return LinkReport()
     ranges = _id_ranges(row[0] for row in rows)
@@ -226,20 +229,18 @@ def link_released_rows(session: Session, inserted_by: int | None = None) -> Link
             for source in SITES}
     new_aliases: list[dict] = []
     links: set[tuple[int, str, str]] = set()
-    for row_id, url, doi, clinical_notes, other_notes, _linked in rows:
-        notes = f"{clinical_notes or ''}\n{other_notes or ''}"
-        for claim in released_row_aliases(url or "", doi or "", notes):
-            known = keys[claim.source]
-            found = [known[a] for a in claim.aliases if a in known]
-            key = found[0] if found else SITES[claim.source].document_key(claim.aliases)
-            if key is None:
-                continue
-            for alias in claim.aliases:
-                if alias not in known:
-                    known[alias] = key
-                    new_aliases.append({"source": claim.source, "alias": alias, "key": key, "created_at": utcnow()})
-            # Every document any of the row's names belongs to is released.
-            links.update((row_id, claim.source, k) for k in {key, *found})
+    # The documents a row's names belong to, by its (url, doi, clinical_notes, other_notes): once a
+    # row's names were resolved, each is known (new ones given the key found), so a row naming the
+    # same again resolves to the same documents and adds no alias.
+    resolved: dict[tuple, list[tuple[str, str]]] = {}
+    for row_id, *names, _linked in rows:
+        names = tuple(names)
+        documents = resolved.get(names)
+        if documents is None:
+            documents, final = _row_documents(*names, keys, new_aliases)
+            if final:
+                resolved[names] = documents
+        links.update([(row_id, source, key) for source, key in documents])
     if new_aliases:
         session.execute(CaseAlias.__table__.insert(), new_aliases)
     insert_tuples(session, ReleasedIdentity, ("released_row_id", "source", "key"), sorted(links))
@@ -247,6 +248,30 @@ def link_released_rows(session: Session, inserted_by: int | None = None) -> Link
         session.execute(update(ReleasedRow).where(where).values(identity_linked=True))
     session.flush()
     return LinkReport(len(rows), mark_cases_in_dataset(session))
+
+
+def _row_documents(url, doi, clinical_notes, other_notes, keys: dict[str, dict[str, str]],
+                   new_aliases: list[dict]) -> tuple[list[tuple[str, str]], bool]:
+    """The (source, key) of every document a released row's names belong to; its names not known
+    yet are given their document's key (in ``keys`` and ``new_aliases``). Final unless a claim
+    found no document: a later row may name one of its aliases."""
+    documents: list[tuple[str, str]] = []
+    final = True
+    notes = f"{clinical_notes or ''}\n{other_notes or ''}"
+    for claim in released_row_aliases(url or "", doi or "", notes):
+        known = keys[claim.source]
+        found = [known[a] for a in claim.aliases if a in known]
+        key = found[0] if found else SITES[claim.source].document_key(claim.aliases)
+        if key is None:
+            final = False
+            continue
+        for alias in claim.aliases:
+            if alias not in known:
+                known[alias] = key
+                new_aliases.append({"source": claim.source, "alias": alias, "key": key, "created_at": utcnow()})
+        # Every document any of the row's names belongs to is released.
+        documents.extend((claim.source, k) for k in {key, *found})
+    return documents, final
 
 
 def _id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:

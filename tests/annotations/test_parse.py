@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from pathlib import PurePosixPath
 
-from curation.annotations import read_annotation_file
+from curation.annotations import read_annotation_file, stems
 from tests.annotations.conftest import mask_bytes
 
 
@@ -67,3 +69,12 @@ def test_filename_with_spaces_around_it_joins_nothing():
 def test_not_utf8():
     parsed = read_annotation_file("annotations/g.csv", "filename,note\na.png,caf\u00e9\n".encode("latin-1"))
     assert parsed.problems[0].rule == "annotation.layout" and "UTF-8" in parsed.problems[0].message
+
+
+def test_stems_are_the_paths_stems():
+    """``stems`` cuts a name's stem without a PurePosixPath: the same stem for every name of up to
+    five characters of ``a./ `` and some awkward ones."""
+    names = ["", ".", "..", "a.tar.gz", "x/y.png", "a//b.c", "é.PNG", "\\b.c", ".. .x"]
+    names += ["".join(chars) for k in range(1, 6) for chars in itertools.product("a./ ", repeat=k)]
+    assert stems(names) == {stem: [n for n in names if PurePosixPath(n).stem == stem]
+                            for stem in dict.fromkeys(PurePosixPath(n).stem for n in names)}

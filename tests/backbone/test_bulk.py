@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Text, cast, delete, insert, select, text
 
 from db.bulk import insert_rows, insert_tuples
 from db.models import DatasetImport, ReleasedIdentity, ReleasedRow, ReleasedRowChange
 from db.session import open_database, session_scope
-from exports.baseline import import_dataset, typed_values
+from exports.baseline import JsonCells, import_dataset, typed_values
 from exports.csvio import read_metadata
 from media.store import MediaStore
 from staging.identity import link_released_rows
@@ -118,3 +120,50 @@ def test_import_stores_what_the_insert_path_stored(staging_db_url, tmp_path):
         old = _snapshot(session)
     assert len(new["rows"]) == 454 and new["identities"]
     assert new == old
+
+
+#: Cells whose typed value or JSON text is easy to get wrong: numbers of every shape, escapes,
+#: non-ASCII, line separators, control characters, blanks and spaces.
+JSON_CELLS = ["", " ", "0", "-0", "007", "1.5", "-1.50", "1e3", "1E400", "nan", "NaN", "inf", "-Infinity",
+              "12345678901234567890", "0.1", "65", " 65 ", "Y", "N", "M", "F", "PA", "X-ray", "images", "a/b", ".x",
+              "2020-01-22", "January 22, 2020",
+              "10.1056/NEJMc2001272", "CC BY 4.0", '"quoted"', "back\\slash", "tab\there", "new\nline", "\u2028\u2029",
+              "é ü 中文 😀", "\x00\x1f\x7f", "</script>", "x" * 300]
+
+
+def test_json_cells_is_json_dumps():
+    """``JsonCells`` (the import's JSON text, from pieces) is ``json.dumps`` of the list of cells and
+    of ``typed_values``, byte for byte: for every cell above in every column, and every sample row."""
+    meta = read_metadata(SAMPLE_CSV)
+    columns = meta.columns
+    as_json = JsonCells(columns)
+    rows = [record.cells for record in meta.records]
+    for i in range(len(columns)):
+        for cell in JSON_CELLS:
+            rows.append(tuple(cell if j == i else "" for j in range(len(columns))))
+    for cells in rows * 2:  # the second time from the pieces kept
+        assert as_json(cells) == (json.dumps(list(cells)), json.dumps(typed_values(columns, cells)))
+
+
+def test_json_text_through_insert_where_there_is_no_bulk_path(staging_db_url, monkeypatch):
+    """Where ``insert`` stores the rows (another driver, a callable default), JSON given as text is
+    stored as the values it is the text of: not a JSON string of that text."""
+    import db.bulk  # noqa: PLC0415
+
+    engine = open_database(staging_db_url)
+    with session_scope(engine) as session:
+        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                            header_ending="\n", rows=0, files=0)
+        session.add(imp)
+        session.flush()
+        rows = _rows("a-", imp.id, 16)
+        session.execute(insert(ReleasedRow), rows)
+        keys = tuple(_rows("t-", imp.id, 1)[0])
+        texts = [{**row, "cells": json.dumps(row["cells"]), "typed": json.dumps(row["typed"])}
+                 for row in _rows("t-", imp.id, 16)]
+        monkeypatch.setattr(db.bulk, "_plan", lambda *_args: None)
+        insert_tuples(session, ReleasedRow, keys, (tuple(row.values()) for row in texts), json_text={"cells", "typed"})
+    with session_scope(engine) as session:
+        assert _stored(session, ReleasedRow, "a-", "row_key") == _stored(session, ReleasedRow, "t-", "row_key")
+        stored = dict(session.execute(select(ReleasedRow.row_key, cast(ReleasedRow.typed, Text))).all())
+        assert all(stored[f"a-{i}"] == stored[f"t-{i}"] for i in range(16))
