@@ -158,15 +158,32 @@ _HINTED = (np.arange(-0.03, 0.03001, 0.01), np.arange(-0.005, 0.00501, 0.0025), 
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
+    """Centred and scaled to unit length along the last axis (np.linalg.norm's own arithmetic, in place)."""
     v = v - v.mean(axis=-1, keepdims=True)
-    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
+    norm = np.add.reduce(v * v, axis=-1, keepdims=True)
+    np.sqrt(norm, out=norm)
+    norm += 1e-9
+    v /= norm
+    return v
 
 
 def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated."""
-    i0, i1, f = _weights(positions)
-    rows = np.arange(len(profiles)).reshape((-1,) + (1,) * (positions.ndim - 1))
-    return profiles[rows, i0] * (1 - f) + profiles[rows, i1] * f
+    """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated (as
+    ``_weights`` says, through flat indexes: the same numbers, fewer passes)."""
+    p = positions * THUMB_SIDE - 0.5
+    np.maximum(p, 0, out=p)
+    np.minimum(p, THUMB_SIDE - 1, out=p)
+    i0 = p.astype(np.intp)  # p >= 0: truncation is the floor
+    f = p - i0
+    # each profile followed by its last value again: index + 1 is _weights' next index, even at the end
+    padded = np.concatenate([profiles, profiles[:, -1:]], axis=1, dtype=np.float64).ravel()  # the weights are float64
+    i0 += (np.arange(len(profiles)) * (THUMB_SIDE + 1)).reshape((-1,) + (1,) * (positions.ndim - 1))
+    low = padded[i0]
+    i0 += 1
+    low *= 1 - f
+    f *= padded[i0]
+    low += f
+    return low
 
 
 def _shared(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -241,27 +258,125 @@ class _Aligned:
                          float(self.shapes[k]))
 
 
-def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None,
-             entries: np.ndarray | None = None, query_ids: np.ndarray | None = None,
-             every_detail: bool = True) -> _Aligned:
-    """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
-    of each pair, to compute what depends on one image only once; without ``every_detail`` the
-    detail is computed only for the pairs whose pictures correlate enough."""
-    a = indexed.astype(np.float32)
-    b = queries.astype(np.float32)
-    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
-    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
-    first, inverse = (np.arange(len(a)), slice(None)) if entries is None else _shared(entries[:, None])
-    inner = np.full(len(first), INNER)
+def _mine(indexed: np.ndarray) -> np.ndarray:
+    """(k, 64, 64) float32 thumbnails -> their inner regions resampled to 48 x 48 (what a query is compared with)."""
+    inner = np.full(len(indexed), INNER)
     around = _resampling(inner, 1 - inner, _SAMPLES)
-    mine = (around @ a[first] @ around.transpose(0, 2, 1))[inverse]
+    return around @ indexed @ around.transpose(0, 2, 1)
+
+
+def _compared(a: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...], entries: np.ndarray | None,
+              every_detail: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The picture and detail correlations of pairs (P, 64, 64) x (P, 64, 64) once the query is
+    resampled into its frame (x0, x1, y0, y1); detail NaN where not computed (``_aligned``)."""
+    x0, x1, y0, y1 = frames
+    first, inverse = (np.arange(len(a)), slice(None)) if entries is None else _shared(entries[:, None])
+    mine = _mine(a[first])[inverse]
     theirs = _resampling(y0, y1, _SAMPLES) @ b @ _resampling(x0, x1, _SAMPLES).transpose(0, 2, 1)
     shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
     judged = slice(None) if every_detail else shapes >= SHAPE_MIN
     details = np.full(len(a), np.nan, np.float32)
     if len(mine[judged]):
         details[judged] = np.einsum("pn,pn->p", _unit(_detail(mine[judged])), _unit(_detail(theirs[judged])))
+    return shapes, details
+
+
+def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None,
+             entries: np.ndarray | None = None, query_ids: np.ndarray | None = None,
+             every_detail: bool = True, blocks: _EntryBlocks | None = None) -> _Aligned:
+    """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
+    of each pair, to compute what depends on one image only once; without ``every_detail`` the
+    detail is computed only for the pairs whose pictures correlate enough, and with ``blocks`` (the
+    indexed images' block means, ``entries`` given) the pictures are compared only where
+    ``_may_correlate`` says they could correlate enough (elsewhere shape and detail are NaN)."""
+    a = indexed.astype(np.float32)
+    b = queries.astype(np.float32)
+    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
+    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
+    if every_detail or blocks is None or entries is None:
+        shapes, details = _compared(a, b, (x0, x1, y0, y1), entries, every_detail)
+        return _Aligned(x0, x1, y0, y1, shapes, details)
+    shapes = np.full(len(a), np.nan, np.float32)
+    details = np.full(len(a), np.nan, np.float32)
+    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), b, (x0, x1, y0, y1)))
+    if len(k):
+        shapes[k], details[k] = _compared(a[k], b[k], (x0[k], x1[k], y0[k], y1[k]), entries[k], False)
     return _Aligned(x0, x1, y0, y1, shapes, details)
+
+
+# --- A necessary condition for the pictures to correlate (before they are resampled in full) -------
+
+_BLOCKS = 12  # the 48 x 48 pictures compared, averaged over 4 x 4 blocks: a 12 x 12 projection
+#: What the bound is lowered by before it turns a pair away: float32 rounding moves the computed
+#: correlation by under 1e-4 and the bound by as little (``_may_correlate``).
+_BOUND_SLACK = 0.002
+
+
+def _block_resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(P, 12, 64): ``_resampling(starts, ends, 48)`` (float64 weights) with each 4 consecutive rows
+    averaged, so that L_y @ thumb @ L_x.T is the 12 x 12 block means of the resampled picture."""
+    i0, i1, f = _weights(starts[:, None] + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * (ends - starts)[:, None])
+    side = _SAMPLES // _BLOCKS
+    rows = (np.arange(len(starts))[:, None] * _BLOCKS + np.arange(_SAMPLES) // side) * THUMB_SIDE
+    size = len(starts) * _BLOCKS * THUMB_SIDE
+    out = (np.bincount((rows + i0).ravel(), ((1 - f) / side).ravel(), size)
+           + np.bincount((rows + i1).ravel(), (f / side).ravel(), size))
+    return out.reshape(len(starts), _BLOCKS, THUMB_SIDE)
+
+
+def _block_vectors(pictures: np.ndarray) -> np.ndarray:
+    """(P, 48, 48) -> (P, 144) float64: P(x - mean) / |x - mean|, scaled so that its length is that
+    of the projection of the unit picture: |m|^2 = the share of the picture's variance in its block means."""
+    x = pictures.astype(np.float64)
+    x -= x.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((x * x).sum(axis=(1, 2)))
+    side = _SAMPLES // _BLOCKS
+    means = x.reshape(len(x), _BLOCKS, side, _BLOCKS, side).mean(axis=(2, 4)).reshape(len(x), -1)
+    return np.where(norm[:, None] > 0, means * side / np.maximum(norm, 1e-300)[:, None], 0.0)
+
+
+class _EntryBlocks:
+    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once per
+    process, the first time a pair needs it (float32: rounding well within ``_BOUND_SLACK``)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.vectors: np.ndarray | None = None
+        self.known = np.zeros(size, bool)
+
+    def of(self, indexed: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """The vectors of ``entries`` (P,), whose thumbnails are ``indexed`` (P, 64, 64)."""
+        if self.vectors is None:  # pages are touched only for the entries met
+            self.vectors = np.zeros((self.size, _BLOCKS * _BLOCKS), np.float32)
+        new, at = np.unique(entries[~self.known[entries]], return_index=True)
+        if len(new):
+            rows = np.flatnonzero(~self.known[entries])[at]
+            self.vectors[new] = _block_vectors(_mine(indexed[rows].astype(np.float32)))
+            self.known[new] = True
+        return self.vectors[entries].astype(np.float64)
+
+
+def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether the aligned pictures of each pair may correlate at ``SHAPE_MIN``: False only where
+    they cannot. ``mine`` (P, 144): the indexed pictures' ``_block_vectors``; ``b`` the queries.
+
+    For centred pictures x, y of unit length and P the orthogonal projection onto block-constant
+    pictures (block means: P x is known, |P x| = a), write y = P y + Q y. Then
+    x . y = P x . P y + Q x . Q y <= a c cos t + sqrt(1 - a^2) sqrt(1 - c^2), t the angle between P x
+    and P y (which P y's direction alone gives) and c = |P y| unknown in [0, 1]; the largest value
+    over c is sqrt(1 - a^2 sin^2 t) (sqrt(1 - a^2) when cos t <= 0). The query's block means need
+    12 x 64 x 64 products, not the 48 x 48 picture: look-alike films differing in their details
+    share all but a few per cent of their variance with their block means, and fail there."""
+    x0, x1, y0, y1 = frames
+    theirs = (_block_resampling(y0, y1).astype(np.float32) @ b
+              @ _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)).astype(np.float64)
+    theirs = theirs.reshape(len(b), -1)
+    theirs -= theirs.mean(axis=1, keepdims=True)
+    length = np.sqrt((theirs * theirs).sum(axis=1))
+    direction = theirs / np.maximum(length, 1e-300)[:, None]
+    along = np.where(length > 0, np.maximum((mine * direction).sum(axis=1), 0.0), 0.0)
+    bound = np.sqrt(np.maximum(1 - (mine * mine).sum(axis=1) + along * along, 0.0))
+    return bound >= SHAPE_MIN - _BOUND_SLACK
 
 
 def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
@@ -369,6 +484,7 @@ class _Layout:
     """Hash bands and their buckets: band k's bucket of key v holds ``orders[k][starts[k][v]:starts[k][v + 1]]``."""
 
     bands: list[np.ndarray]  # the bit positions of each band
+    masks: list[np.uint64]  # the same as bit masks
     probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
     starts: list[np.ndarray]
     orders: list[np.ndarray]
@@ -399,7 +515,8 @@ class _HashBands:
             keys = self._keys(bits, band)
             orders.append(judged[np.argsort(keys, kind="stable")])
             starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
-        return _Layout(bands, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders)
+        masks = [np.bitwise_or.reduce(np.uint64(1) << band.astype(np.uint64)) for band in bands]
+        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders)
 
     @staticmethod
     def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
@@ -422,7 +539,7 @@ class _HashBands:
 
     def within(self, hashes: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
         """(hash position, entry) of every indexed entry within ``radius`` bits of each of ``hashes``,
-        each pair once, sorted by position then entry."""
+        each pair once (found through the first band that finds it), in no particular order."""
         bits = self._bits(hashes)
         probed = []
         for layout in self.layouts:
@@ -434,19 +551,27 @@ class _HashBands:
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
-        found = []
+        positions, entries = [], []
         per_hash = len(layout.probes)
+        flips = 1 if per_hash > 1 else 0  # a band finds the entries within this many bits of its key
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
-            for keys, starts, order in zip(probes, layout.starts, layout.orders):
+            for k, (keys, starts, order) in enumerate(zip(probes, layout.starts, layout.orders)):
                 keys = keys[lo_hash * per_hash:hi_hash * per_hash]
                 lo = starts[keys]
                 counts = starts[keys + 1] - lo
                 position = lo_hash + np.repeat(np.arange(len(keys)) // per_hash, counts)
                 entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-                close = np.bitwise_count(hashes[position] ^ self.hashes[entry]) <= radius
-                found.append(position[close] * np.int64(len(self.hashes)) + entry[close])
-        pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-        return np.divmod(pairs, np.int64(len(self.hashes)))
+                xor = hashes[position] ^ self.hashes[entry]
+                close = np.bitwise_count(xor) <= radius
+                position, entry, xor = position[close], entry[close], xor[close]
+                first = np.ones(len(xor), bool)  # the bands before this one did not find the pair
+                for mask in layout.masks[:k]:
+                    first &= np.bitwise_count(xor & mask) > flips
+                positions.append(position[first])
+                entries.append(entry[first])
+        if not positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(positions), np.concatenate(entries)
 
 
 def _frame_of_region(region: np.ndarray) -> np.ndarray:
@@ -473,6 +598,7 @@ class _Work:
     index: CropIndex
     queries: np.ndarray
     own: np.ndarray  # each query's own entry, or -1
+    blocks: _EntryBlocks  # filled in each process as its pairs need them
 
 
 # What forked workers read: set while the pool forks (under the lock), so they inherit it, no copy.
@@ -492,7 +618,7 @@ def _verify(work: _Work, pairs: np.ndarray, verdicts: bool) -> list[tuple[int, i
     """The (query, entry, match) of ``pairs`` verified the same image (with ``verdicts``, all)."""
     index, queries = work.index, work.queries
     aligned = _aligned(index.thumbs[pairs[:, 1]], queries[pairs[:, 0]], _frame_of_region(pairs[:, 2]),
-                       entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts)
+                       entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts, blocks=work.blocks)
     keep = (np.arange(len(pairs)) if verdicts
             else np.flatnonzero((aligned.shapes >= SHAPE_MIN) & (aligned.details >= DETAIL_MIN)))
     return [(int(pairs[k, 0]), int(pairs[k, 1]), aligned.match(k)) for k in keep]
@@ -536,7 +662,7 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
-    with _pool(workers, _Work(index, queries, own)) as pool:
+    with _pool(workers, _Work(index, queries, own, _EntryBlocks(len(index)))) as pool:
         pending: deque = deque()
         for found in pool.imap(pool.candidates, chunks):
             found = _once(found, entry_query, done)
