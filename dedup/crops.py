@@ -356,9 +356,10 @@ class _EntryBlocks:
         return self.vectors[entries].astype(np.float64)
 
 
-def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Whether the aligned pictures of each pair may correlate at ``SHAPE_MIN``: False only where
-    they cannot. ``mine`` (P, 144): the indexed pictures' ``_block_vectors``; ``b`` the queries.
+def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+    """An upper bound of the correlation of each pair's aligned pictures (``_compared``'s shape),
+    from block means alone. ``mine`` (P, 144): the indexed pictures' ``_block_vectors``; ``b`` (P,
+    64, 64) the queries, ``frames`` where they are resampled.
 
     For centred pictures x, y of unit length and P the orthogonal projection onto block-constant
     pictures (block means: P x is known, |P x| = a), write y = P y + Q y. Then
@@ -368,15 +369,20 @@ def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ..
     12 x 64 x 64 products, not the 48 x 48 picture: look-alike films differing in their details
     share all but a few per cent of their variance with their block means, and fail there."""
     x0, x1, y0, y1 = frames
-    theirs = (_block_resampling(y0, y1).astype(np.float32) @ b
+    theirs = (_block_resampling(y0, y1).astype(np.float32) @ b.astype(np.float32)
               @ _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)).astype(np.float64)
     theirs = theirs.reshape(len(b), -1)
     theirs -= theirs.mean(axis=1, keepdims=True)
     length = np.sqrt((theirs * theirs).sum(axis=1))
     direction = theirs / np.maximum(length, 1e-300)[:, None]
     along = np.where(length > 0, np.maximum((mine * direction).sum(axis=1), 0.0), 0.0)
-    bound = np.sqrt(np.maximum(1 - (mine * mine).sum(axis=1) + along * along, 0.0))
-    return bound >= SHAPE_MIN - _BOUND_SLACK
+    return np.sqrt(np.maximum(1 - (mine * mine).sum(axis=1) + along * along, 0.0))
+
+
+def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether the aligned pictures of each pair may correlate at ``SHAPE_MIN``: False only where
+    ``_shape_bounds`` proves they cannot (with ``_BOUND_SLACK`` for rounding)."""
+    return _shape_bounds(mine, b, frames) >= SHAPE_MIN - _BOUND_SLACK
 
 
 def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
@@ -454,7 +460,7 @@ class CropIndex:
         if not len(entry):
             return np.zeros((0, 3), np.intp)
         query = first[position]
-        score = np.einsum("tc,tc->t", region_coefficients.reshape(-1, 63)[query], self.coefficients[entry])
+        score = _dots(region_coefficients.reshape(-1, 63), query, self.coefficients, entry)
         keep = score >= COEFFICIENT_MIN
         query, entry, score, position = query[keep], entry[keep], score[keep], position[keep]
         row, region = np.divmod(query, per_row)
@@ -466,6 +472,21 @@ class CropIndex:
         first = np.ones(len(row), bool)
         first[1:] = (row[1:] != row[:-1]) | (entry[1:] != entry[:-1])
         return np.stack([row[first], entry[first], region[first]], axis=1)
+
+
+def _dots(a: np.ndarray, rows_a: np.ndarray, b: np.ndarray, rows_b: np.ndarray, piece: int = 4096) -> np.ndarray:
+    """The dot products of rows ``a[rows_a]`` and ``b[rows_b]``, the same numbers as an einsum of the
+    two gathered arrays, gathered a piece at a time into the same buffers (held in the cache, not
+    hundreds of megabytes written and read again)."""
+    out = np.empty(len(rows_a), np.result_type(a, b))
+    left = np.empty((min(piece, len(rows_a)), a.shape[1]), a.dtype)
+    right = np.empty((len(left), b.shape[1]), b.dtype)
+    for lo in range(0, len(rows_a), piece):
+        n = len(rows_a[lo:lo + piece])
+        np.take(a, rows_a[lo:lo + piece], axis=0, out=left[:n])
+        np.take(b, rows_b[lo:lo + piece], axis=0, out=right[:n])
+        out[lo:lo + n] = np.einsum("tc,tc->t", left[:n], right[:n])
+    return out
 
 
 def _first_close_band(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -488,6 +509,7 @@ class _Layout:
     probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
     starts: list[np.ndarray]
     orders: list[np.ndarray]
+    filed: list[np.ndarray]  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
 
 class _HashBands:
@@ -516,7 +538,8 @@ class _HashBands:
             orders.append(judged[np.argsort(keys, kind="stable")])
             starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
         masks = [np.bitwise_or.reduce(np.uint64(1) << band.astype(np.uint64)) for band in bands]
-        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders)
+        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders,
+                       [self.hashes[order] for order in orders])
 
     @staticmethod
     def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
@@ -555,20 +578,24 @@ class _HashBands:
         per_hash = len(layout.probes)
         flips = 1 if per_hash > 1 else 0  # a band finds the entries within this many bits of its key
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
-            for k, (keys, starts, order) in enumerate(zip(probes, layout.starts, layout.orders)):
+            probed_hashes = np.repeat(hashes[lo_hash:hi_hash], per_hash)
+            for k, (keys, starts, order, filed) in enumerate(zip(probes, layout.starts, layout.orders, layout.filed)):
                 keys = keys[lo_hash * per_hash:hi_hash * per_hash]
                 lo = starts[keys]
                 counts = starts[keys + 1] - lo
-                position = lo_hash + np.repeat(np.arange(len(keys)) // per_hash, counts)
-                entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-                xor = hashes[position] ^ self.hashes[entry]
-                close = np.bitwise_count(xor) <= radius
-                position, entry, xor = position[close], entry[close], xor[close]
+                ends = np.cumsum(counts)
+                at = np.repeat(lo - ends + counts, counts)  # each entry met: its place in the band's order
+                at += np.arange(len(at))
+                xor = np.repeat(probed_hashes, counts)
+                xor ^= filed[at]
+                met = np.flatnonzero(np.bitwise_count(xor) <= radius)
+                xor = xor[met]
                 first = np.ones(len(xor), bool)  # the bands before this one did not find the pair
                 for mask in layout.masks[:k]:
                     first &= np.bitwise_count(xor & mask) > flips
-                positions.append(position[first])
-                entries.append(entry[first])
+                met = met[first]
+                positions.append(lo_hash + np.searchsorted(ends, met, side="right") // per_hash)
+                entries.append(order[at[met]])
         if not positions:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(positions), np.concatenate(entries)
