@@ -192,6 +192,24 @@ def _shared(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, inverse.reshape(-1)
 
 
+def _frame_scores(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inverse, target: np.ndarray,
+                  piece: int = 64) -> np.ndarray:
+    """The correlation of each pair's target (P, n) with its query's profile sampled in each frame:
+    ``profiles`` (D, 64), ``starts`` and ``ends`` (D, C) for D distinct rows, ``inverse`` each pair's
+    row. Computed a piece of rows at a time (the same numbers: every step is per row), so that the
+    (rows, C, n) arrays stay in the cache rather than in memory."""
+    rows = np.arange(len(profiles)) if isinstance(inverse, slice) else inverse
+    unit = np.empty(starts.shape + (len(_PROFILE_T),))
+    for lo in range(0, len(profiles), piece):
+        s, e = starts[lo:lo + piece], ends[lo:lo + piece]
+        unit[lo:lo + piece] = _unit(_sample_profiles(profiles[lo:lo + piece],
+                                                     s[:, :, None] + _PROFILE_T * (e - s)[..., None]))
+    scores = np.empty((len(rows), starts.shape[1]))
+    for lo in range(0, len(rows), piece):
+        scores[lo:lo + piece] = np.einsum("pcn,pn->pc", unit[rows[lo:lo + piece]], target[lo:lo + piece])
+    return scores
+
+
 def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,
                 entries: np.ndarray | None = None, queries: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Where each indexed image's inner region starts and ends in its query, along one axis:
@@ -212,8 +230,7 @@ def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,
             first, inverse = np.arange(len(starts)), slice(None)
         else:  # the candidate frames of a row follow from its first one
             first, inverse = _shared(np.stack([queries, starts[:, 0], ends[:, 0]], axis=1))
-        positions = starts[first, :, None] + _PROFILE_T * (ends[first] - starts[first])[..., None]  # (P, C, n)
-        scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query[first], positions))[inverse], target)
+        scores = _frame_scores(query[first], starts[first], ends[first], inverse, target)
         k = np.argmax(scores, axis=1)
         rows = np.arange(len(starts))
         return starts[rows, k], ends[rows, k]
