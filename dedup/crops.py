@@ -668,19 +668,34 @@ def _verify(work: _Work, pairs: np.ndarray, verdicts: bool) -> list[tuple[int, i
     return [(int(pairs[k, 0]), int(pairs[k, 1]), aligned.match(k)) for k in keep]
 
 
-def _once(found: np.ndarray, entry_query: dict[int, int], done: set[tuple[int, int]]) -> np.ndarray:
-    """``found`` without the pairs of two queries verified already the other way round (``done``,
-    updated): the first query in order verifies the pair, with the region it matched."""
-    keep = np.ones(len(found), bool)
-    for k, (query, entry) in enumerate(found[:, :2].tolist()):
-        other = entry_query.get(entry)
-        if other is not None:
-            pair = (min(query, other), max(query, other))
-            if pair in done:
-                keep[k] = False
-            else:
-                done.add(pair)
-    return found[keep]
+class _Once:
+    """Drops the pairs of two queries already verified the other way round: the first query in
+    order verifies the pair, with the region it matched. Chunks come in query order, so a pair
+    (q, o) with o < q was verified iff o's chunk found it: what each chunk finds is filed under the
+    chunk of the other query, and read when that chunk comes (arrays, not a set of every pair)."""
+
+    def __init__(self, own: np.ndarray, size: int, chunks: list[np.ndarray]):
+        self.entry_query = np.full(size, -1)
+        self.entry_query[own[own >= 0]] = np.flatnonzero(own >= 0)
+        self.chunk_of = np.full(len(own), -1)
+        for k, rows in enumerate(chunks):
+            self.chunk_of[rows] = k
+        self.queries = len(own)
+        self.filed: dict[int, list[np.ndarray]] = {}
+
+    def __call__(self, found: np.ndarray, chunk: int) -> np.ndarray:
+        """``found`` (query, entry, region) of chunk number ``chunk``, in query order, once."""
+        query, other = found[:, 0], self.entry_query[found[:, 1]]
+        later = other > query  # the pair's first time: kept, and filed for the other query's chunk
+        for k in np.unique(self.chunk_of[other[later]]):
+            mine = later & (self.chunk_of[other] == k)
+            self.filed.setdefault(int(k), []).append(query[mine] * self.queries + other[mine])
+        earlier = np.flatnonzero((other >= 0) & (other < query))
+        seen = self.filed.pop(chunk, [])
+        drop = earlier[np.isin(other[earlier] * self.queries + query[earlier], np.concatenate(seen))] if seen else []
+        keep = np.ones(len(found), bool)
+        keep[drop] = False
+        return found[keep]
 
 
 def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = _CHUNK,
@@ -694,8 +709,6 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     sharing the work when there are more than a few chunks of queries (forked: a caller that runs
     threads of its own, like the review server, keeps the default, this process alone)."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
-    entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
-    done: set[tuple[int, int]] = set()
     # queries with too little detail are left to the hashes; an indexed query's verdict is the index's
     judged = np.empty(len(queries), bool)
     indexed = own >= 0
@@ -706,10 +719,11 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
+    once = _Once(own, len(index), chunks)
     with _pool(workers, _Work(index, queries, own, _EntryBlocks(len(index)))) as pool:
         pending: deque = deque()
-        for found in pool.imap(pool.candidates, chunks):
-            found = _once(found, entry_query, done)
+        for number, found in enumerate(pool.imap(pool.candidates, chunks)):
+            found = once(found, number)
             for first in range(0, len(found), _BATCH):  # bounded memory however alike the images are
                 pending.append(pool.apply_async(pool.verify, (found[first:first + _BATCH], verdicts)))
             while pending and (len(pending) > 4 * workers or pending[0].ready()):
