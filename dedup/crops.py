@@ -18,7 +18,9 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    does their fine detail (``DETAIL_MIN``). Copies keep both through a crop, recompression,
    resizing and contrast changes; different films share their anatomy, not their detail.
    Thumbnails with too little detail to judge (``DETAIL_SHARE_MIN``: small or very smooth
-   pictures) are left to the hashes.
+   pictures) are left to the hashes. Where only verdicts are wanted, a pair is compared in full
+   only if the 12 x 12 block means of the two pictures (on the frame found) allow a correlation
+   of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
 Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
