@@ -18,7 +18,9 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    does their fine detail (``DETAIL_MIN``). Copies keep both through a crop, recompression,
    resizing and contrast changes; different films share their anatomy, not their detail.
    Thumbnails with too little detail to judge (``DETAIL_SHARE_MIN``: small or very smooth
-   pictures) are left to the hashes.
+   pictures) are left to the hashes. Where only verdicts are wanted, a pair is compared in full
+   only if the 12 x 12 block means of the two pictures (on the frame found) allow a correlation
+   of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
 Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
@@ -158,21 +160,56 @@ _HINTED = (np.arange(-0.03, 0.03001, 0.01), np.arange(-0.005, 0.00501, 0.0025), 
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
+    """Centred and scaled to unit length along the last axis (np.linalg.norm's own arithmetic, in place)."""
     v = v - v.mean(axis=-1, keepdims=True)
-    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
+    norm = np.add.reduce(v * v, axis=-1, keepdims=True)
+    np.sqrt(norm, out=norm)
+    norm += 1e-9
+    v /= norm
+    return v
 
 
 def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated."""
-    i0, i1, f = _weights(positions)
-    rows = np.arange(len(profiles)).reshape((-1,) + (1,) * (positions.ndim - 1))
-    return profiles[rows, i0] * (1 - f) + profiles[rows, i1] * f
+    """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated (as
+    ``_weights`` says, through flat indexes: the same numbers, fewer passes)."""
+    p = positions * THUMB_SIDE - 0.5
+    np.maximum(p, 0, out=p)
+    np.minimum(p, THUMB_SIDE - 1, out=p)
+    i0 = p.astype(np.intp)  # p >= 0: truncation is the floor
+    f = p - i0
+    # each profile followed by its last value again: index + 1 is _weights' next index, even at the end
+    padded = np.concatenate([profiles, profiles[:, -1:]], axis=1, dtype=np.float64).ravel()  # the weights are float64
+    i0 += (np.arange(len(profiles)) * (THUMB_SIDE + 1)).reshape((-1,) + (1,) * (positions.ndim - 1))
+    low = padded[i0]
+    i0 += 1
+    low *= 1 - f
+    f *= padded[i0]
+    low += f
+    return low
 
 
 def _shared(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``keys`` (P, k) that repeat: (the first row of each distinct key, each row's key)."""
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
+
+
+def _frame_scores(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inverse, target: np.ndarray,
+                  piece: int = 64) -> np.ndarray:
+    """The correlation of each pair's target (P, n) with its query's profile sampled in each frame:
+    ``profiles`` (D, 64), ``starts`` and ``ends`` (D, C) for D distinct rows, ``inverse`` each pair's
+    row. Computed a piece of rows at a time (the same numbers: every step is per row), so that the
+    (rows, C, n) arrays stay in the cache rather than in memory."""
+    rows = np.arange(len(profiles)) if isinstance(inverse, slice) else inverse
+    unit = np.empty(starts.shape + (len(_PROFILE_T),))
+    for lo in range(0, len(profiles), piece):
+        s, e = starts[lo:lo + piece], ends[lo:lo + piece]
+        unit[lo:lo + piece] = _unit(_sample_profiles(profiles[lo:lo + piece],
+                                                     s[:, :, None] + _PROFILE_T * (e - s)[..., None]))
+    scores = np.empty((len(rows), starts.shape[1]))
+    for lo in range(0, len(rows), piece):
+        scores[lo:lo + piece] = np.einsum("pcn,pn->pc", unit[rows[lo:lo + piece]], target[lo:lo + piece])
+    return scores
 
 
 def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,
@@ -195,8 +232,7 @@ def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,
             first, inverse = np.arange(len(starts)), slice(None)
         else:  # the candidate frames of a row follow from its first one
             first, inverse = _shared(np.stack([queries, starts[:, 0], ends[:, 0]], axis=1))
-        positions = starts[first, :, None] + _PROFILE_T * (ends[first] - starts[first])[..., None]  # (P, C, n)
-        scores = np.einsum("pcn,pn->pc", _unit(_sample_profiles(query[first], positions))[inverse], target)
+        scores = _frame_scores(query[first], starts[first], ends[first], inverse, target)
         k = np.argmax(scores, axis=1)
         rows = np.arange(len(starts))
         return starts[rows, k], ends[rows, k]
@@ -241,27 +277,131 @@ class _Aligned:
                          float(self.shapes[k]))
 
 
-def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None,
-             entries: np.ndarray | None = None, query_ids: np.ndarray | None = None,
-             every_detail: bool = True) -> _Aligned:
-    """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
-    of each pair, to compute what depends on one image only once; without ``every_detail`` the
-    detail is computed only for the pairs whose pictures correlate enough."""
-    a = indexed.astype(np.float32)
-    b = queries.astype(np.float32)
-    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
-    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
-    first, inverse = (np.arange(len(a)), slice(None)) if entries is None else _shared(entries[:, None])
-    inner = np.full(len(first), INNER)
+def _mine(indexed: np.ndarray) -> np.ndarray:
+    """(k, 64, 64) float32 thumbnails -> their inner regions resampled to 48 x 48 (what a query is compared with)."""
+    inner = np.full(len(indexed), INNER)
     around = _resampling(inner, 1 - inner, _SAMPLES)
-    mine = (around @ a[first] @ around.transpose(0, 2, 1))[inverse]
+    return around @ indexed @ around.transpose(0, 2, 1)
+
+
+def _compared(a: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...], entries: np.ndarray | None,
+              every_detail: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The picture and detail correlations of pairs (P, 64, 64) x (P, 64, 64) once the query is
+    resampled into its frame (x0, x1, y0, y1); detail NaN where not computed (``_aligned``)."""
+    x0, x1, y0, y1 = frames
+    first, inverse = (np.arange(len(a)), slice(None)) if entries is None else _shared(entries[:, None])
+    mine = _mine(a[first])[inverse]
     theirs = _resampling(y0, y1, _SAMPLES) @ b @ _resampling(x0, x1, _SAMPLES).transpose(0, 2, 1)
     shapes = np.einsum("pn,pn->p", _unit(mine.reshape(len(a), -1)), _unit(theirs.reshape(len(a), -1)))
     judged = slice(None) if every_detail else shapes >= SHAPE_MIN
     details = np.full(len(a), np.nan, np.float32)
     if len(mine[judged]):
         details[judged] = np.einsum("pn,pn->p", _unit(_detail(mine[judged])), _unit(_detail(theirs[judged])))
+    return shapes, details
+
+
+def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None,
+             entries: np.ndarray | None = None, query_ids: np.ndarray | None = None,
+             every_detail: bool = True, blocks: _EntryBlocks | None = None) -> _Aligned:
+    """The computation of ``crop_alignments``; ``entries`` and ``query_ids`` (P,) name the images
+    of each pair, to compute what depends on one image only once; without ``every_detail`` the
+    detail is computed only for the pairs whose pictures correlate enough, and with ``blocks`` (the
+    indexed images' block means, ``entries`` given) the pictures are compared only where
+    ``_may_correlate`` says they could correlate enough (elsewhere shape and detail are NaN)."""
+    a = indexed.astype(np.float32)
+    b = queries.astype(np.float32)
+    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
+    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
+    if every_detail or blocks is None or entries is None:
+        shapes, details = _compared(a, b, (x0, x1, y0, y1), entries, every_detail)
+        return _Aligned(x0, x1, y0, y1, shapes, details)
+    shapes = np.full(len(a), np.nan, np.float32)
+    details = np.full(len(a), np.nan, np.float32)
+    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), b, (x0, x1, y0, y1)))
+    if len(k):
+        shapes[k], details[k] = _compared(a[k], b[k], (x0[k], x1[k], y0[k], y1[k]), entries[k], False)
     return _Aligned(x0, x1, y0, y1, shapes, details)
+
+
+# --- A necessary condition for the pictures to correlate (before they are resampled in full) -------
+
+_BLOCKS = 12  # the 48 x 48 pictures compared, averaged over 4 x 4 blocks: a 12 x 12 projection
+#: What the bound is lowered by before it turns a pair away: float32 rounding moves the computed
+#: correlation by under 1e-4 and the bound by as little (``_may_correlate``).
+_BOUND_SLACK = 0.002
+
+
+def _block_resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(P, 12, 64): ``_resampling(starts, ends, 48)`` (float64 weights) with each 4 consecutive rows
+    averaged, so that L_y @ thumb @ L_x.T is the 12 x 12 block means of the resampled picture."""
+    i0, i1, f = _weights(starts[:, None] + (np.arange(_SAMPLES) + 0.5) / _SAMPLES * (ends - starts)[:, None])
+    side = _SAMPLES // _BLOCKS
+    rows = (np.arange(len(starts))[:, None] * _BLOCKS + np.arange(_SAMPLES) // side) * THUMB_SIDE
+    size = len(starts) * _BLOCKS * THUMB_SIDE
+    out = (np.bincount((rows + i0).ravel(), ((1 - f) / side).ravel(), size)
+           + np.bincount((rows + i1).ravel(), (f / side).ravel(), size))
+    return out.reshape(len(starts), _BLOCKS, THUMB_SIDE)
+
+
+def _block_vectors(pictures: np.ndarray) -> np.ndarray:
+    """(P, 48, 48) -> (P, 144) float64: P(x - mean) / |x - mean|, scaled so that its length is that
+    of the projection of the unit picture: |m|^2 = the share of the picture's variance in its block means."""
+    x = pictures.astype(np.float64)
+    x -= x.mean(axis=(1, 2), keepdims=True)
+    norm = np.sqrt((x * x).sum(axis=(1, 2)))
+    side = _SAMPLES // _BLOCKS
+    means = x.reshape(len(x), _BLOCKS, side, _BLOCKS, side).mean(axis=(2, 4)).reshape(len(x), -1)
+    return np.where(norm[:, None] > 0, means * side / np.maximum(norm, 1e-300)[:, None], 0.0)
+
+
+class _EntryBlocks:
+    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once per
+    process, the first time a pair needs it (float32: rounding well within ``_BOUND_SLACK``)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.vectors: np.ndarray | None = None
+        self.known = np.zeros(size, bool)
+
+    def of(self, indexed: np.ndarray, entries: np.ndarray) -> np.ndarray:
+        """The vectors of ``entries`` (P,), whose thumbnails are ``indexed`` (P, 64, 64)."""
+        if self.vectors is None:  # pages are touched only for the entries met
+            self.vectors = np.zeros((self.size, _BLOCKS * _BLOCKS), np.float32)
+        new, at = np.unique(entries[~self.known[entries]], return_index=True)
+        if len(new):
+            rows = np.flatnonzero(~self.known[entries])[at]
+            self.vectors[new] = _block_vectors(_mine(indexed[rows].astype(np.float32)))
+            self.known[new] = True
+        return self.vectors[entries].astype(np.float64)
+
+
+def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+    """An upper bound of the correlation of each pair's aligned pictures (``_compared``'s shape),
+    from block means alone. ``mine`` (P, 144): the indexed pictures' ``_block_vectors``; ``b`` (P,
+    64, 64) the queries, ``frames`` where they are resampled.
+
+    For centred pictures x, y of unit length and P the orthogonal projection onto block-constant
+    pictures (block means: P x is known, |P x| = a), write y = P y + Q y. Then
+    x . y = P x . P y + Q x . Q y <= a c cos t + sqrt(1 - a^2) sqrt(1 - c^2), t the angle between P x
+    and P y (which P y's direction alone gives) and c = |P y| unknown in [0, 1]; the largest value
+    over c is sqrt(1 - a^2 sin^2 t) (sqrt(1 - a^2) when cos t <= 0). The query's block means need
+    12 x 64 x 64 products, not the 48 x 48 picture: look-alike films differing in their details
+    share all but a few per cent of their variance with their block means, and fail there."""
+    x0, x1, y0, y1 = frames
+    theirs = (_block_resampling(y0, y1).astype(np.float32) @ b.astype(np.float32)
+              @ _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)).astype(np.float64)
+    theirs = theirs.reshape(len(b), -1)
+    theirs -= theirs.mean(axis=1, keepdims=True)
+    length = np.sqrt((theirs * theirs).sum(axis=1))
+    direction = theirs / np.maximum(length, 1e-300)[:, None]
+    along = np.where(length > 0, np.maximum((mine * direction).sum(axis=1), 0.0), 0.0)
+    return np.sqrt(np.maximum(1 - (mine * mine).sum(axis=1) + along * along, 0.0))
+
+
+def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether the aligned pictures of each pair may correlate at ``SHAPE_MIN``: False only where
+    ``_shape_bounds`` proves they cannot (with ``_BOUND_SLACK`` for rounding)."""
+    return _shape_bounds(mine, b, frames) >= SHAPE_MIN - _BOUND_SLACK
 
 
 def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
@@ -339,7 +479,7 @@ class CropIndex:
         if not len(entry):
             return np.zeros((0, 3), np.intp)
         query = first[position]
-        score = np.einsum("tc,tc->t", region_coefficients.reshape(-1, 63)[query], self.coefficients[entry])
+        score = _dots(region_coefficients.reshape(-1, 63), query, self.coefficients, entry)
         keep = score >= COEFFICIENT_MIN
         query, entry, score, position = query[keep], entry[keep], score[keep], position[keep]
         row, region = np.divmod(query, per_row)
@@ -351,6 +491,21 @@ class CropIndex:
         first = np.ones(len(row), bool)
         first[1:] = (row[1:] != row[:-1]) | (entry[1:] != entry[:-1])
         return np.stack([row[first], entry[first], region[first]], axis=1)
+
+
+def _dots(a: np.ndarray, rows_a: np.ndarray, b: np.ndarray, rows_b: np.ndarray, piece: int = 4096) -> np.ndarray:
+    """The dot products of rows ``a[rows_a]`` and ``b[rows_b]``, the same numbers as an einsum of the
+    two gathered arrays, gathered a piece at a time into the same buffers (held in the cache, not
+    hundreds of megabytes written and read again)."""
+    out = np.empty(len(rows_a), np.result_type(a, b))
+    left = np.empty((min(piece, len(rows_a)), a.shape[1]), a.dtype)
+    right = np.empty((len(left), b.shape[1]), b.dtype)
+    for lo in range(0, len(rows_a), piece):
+        n = len(rows_a[lo:lo + piece])
+        np.take(a, rows_a[lo:lo + piece], axis=0, out=left[:n])
+        np.take(b, rows_b[lo:lo + piece], axis=0, out=right[:n])
+        out[lo:lo + n] = np.einsum("tc,tc->t", left[:n], right[:n])
+    return out
 
 
 def _first_close_band(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -369,9 +524,11 @@ class _Layout:
     """Hash bands and their buckets: band k's bucket of key v holds ``orders[k][starts[k][v]:starts[k][v + 1]]``."""
 
     bands: list[np.ndarray]  # the bit positions of each band
+    masks: list[np.uint64]  # the same as bit masks
     probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
     starts: list[np.ndarray]
     orders: list[np.ndarray]
+    filed: list[np.ndarray]  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
 
 class _HashBands:
@@ -399,7 +556,9 @@ class _HashBands:
             keys = self._keys(bits, band)
             orders.append(judged[np.argsort(keys, kind="stable")])
             starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
-        return _Layout(bands, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders)
+        masks = [np.bitwise_or.reduce(np.uint64(1) << band.astype(np.uint64)) for band in bands]
+        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders,
+                       [self.hashes[order] for order in orders])
 
     @staticmethod
     def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
@@ -422,7 +581,7 @@ class _HashBands:
 
     def within(self, hashes: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
         """(hash position, entry) of every indexed entry within ``radius`` bits of each of ``hashes``,
-        each pair once, sorted by position then entry."""
+        each pair once (found through the first band that finds it), in no particular order."""
         bits = self._bits(hashes)
         probed = []
         for layout in self.layouts:
@@ -434,19 +593,31 @@ class _HashBands:
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
-        found = []
+        positions, entries = [], []
         per_hash = len(layout.probes)
+        flips = 1 if per_hash > 1 else 0  # a band finds the entries within this many bits of its key
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
-            for keys, starts, order in zip(probes, layout.starts, layout.orders):
+            probed_hashes = np.repeat(hashes[lo_hash:hi_hash], per_hash)
+            for k, (keys, starts, order, filed) in enumerate(zip(probes, layout.starts, layout.orders, layout.filed)):
                 keys = keys[lo_hash * per_hash:hi_hash * per_hash]
                 lo = starts[keys]
                 counts = starts[keys + 1] - lo
-                position = lo_hash + np.repeat(np.arange(len(keys)) // per_hash, counts)
-                entry = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-                close = np.bitwise_count(hashes[position] ^ self.hashes[entry]) <= radius
-                found.append(position[close] * np.int64(len(self.hashes)) + entry[close])
-        pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
-        return np.divmod(pairs, np.int64(len(self.hashes)))
+                ends = np.cumsum(counts)
+                at = np.repeat(lo - ends + counts, counts)  # each entry met: its place in the band's order
+                at += np.arange(len(at))
+                xor = np.repeat(probed_hashes, counts)
+                xor ^= filed[at]
+                met = np.flatnonzero(np.bitwise_count(xor) <= radius)
+                xor = xor[met]
+                first = np.ones(len(xor), bool)  # the bands before this one did not find the pair
+                for mask in layout.masks[:k]:
+                    first &= np.bitwise_count(xor & mask) > flips
+                met = met[first]
+                positions.append(lo_hash + np.searchsorted(ends, met, side="right") // per_hash)
+                entries.append(order[at[met]])
+        if not positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(positions), np.concatenate(entries)
 
 
 def _frame_of_region(region: np.ndarray) -> np.ndarray:
@@ -473,6 +644,7 @@ class _Work:
     index: CropIndex
     queries: np.ndarray
     own: np.ndarray  # each query's own entry, or -1
+    blocks: _EntryBlocks  # filled in each process as its pairs need them
 
 
 # What forked workers read: set while the pool forks (under the lock), so they inherit it, no copy.
@@ -492,25 +664,40 @@ def _verify(work: _Work, pairs: np.ndarray, verdicts: bool) -> list[tuple[int, i
     """The (query, entry, match) of ``pairs`` verified the same image (with ``verdicts``, all)."""
     index, queries = work.index, work.queries
     aligned = _aligned(index.thumbs[pairs[:, 1]], queries[pairs[:, 0]], _frame_of_region(pairs[:, 2]),
-                       entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts)
+                       entries=pairs[:, 1], query_ids=pairs[:, 0], every_detail=verdicts, blocks=work.blocks)
     keep = (np.arange(len(pairs)) if verdicts
             else np.flatnonzero((aligned.shapes >= SHAPE_MIN) & (aligned.details >= DETAIL_MIN)))
     return [(int(pairs[k, 0]), int(pairs[k, 1]), aligned.match(k)) for k in keep]
 
 
-def _once(found: np.ndarray, entry_query: dict[int, int], done: set[tuple[int, int]]) -> np.ndarray:
-    """``found`` without the pairs of two queries verified already the other way round (``done``,
-    updated): the first query in order verifies the pair, with the region it matched."""
-    keep = np.ones(len(found), bool)
-    for k, (query, entry) in enumerate(found[:, :2].tolist()):
-        other = entry_query.get(entry)
-        if other is not None:
-            pair = (min(query, other), max(query, other))
-            if pair in done:
-                keep[k] = False
-            else:
-                done.add(pair)
-    return found[keep]
+class _Once:
+    """Drops the pairs of two queries already verified the other way round: the first query in
+    order verifies the pair, with the region it matched. Chunks come in query order, so a pair
+    (q, o) with o < q was verified iff o's chunk found it: what each chunk finds is filed under the
+    chunk of the other query, and read when that chunk comes (arrays, not a set of every pair)."""
+
+    def __init__(self, own: np.ndarray, size: int, chunks: list[np.ndarray]):
+        self.entry_query = np.full(size, -1)
+        self.entry_query[own[own >= 0]] = np.flatnonzero(own >= 0)
+        self.chunk_of = np.full(len(own), -1)
+        for k, rows in enumerate(chunks):
+            self.chunk_of[rows] = k
+        self.queries = len(own)
+        self.filed: dict[int, list[np.ndarray]] = {}
+
+    def __call__(self, found: np.ndarray, chunk: int) -> np.ndarray:
+        """``found`` (query, entry, region) of chunk number ``chunk``, in query order, once."""
+        query, other = found[:, 0], self.entry_query[found[:, 1]]
+        later = other > query  # the pair's first time: kept, and filed for the other query's chunk
+        for k in np.unique(self.chunk_of[other[later]]):
+            mine = later & (self.chunk_of[other] == k)
+            self.filed.setdefault(int(k), []).append(query[mine] * self.queries + other[mine])
+        earlier = np.flatnonzero((other >= 0) & (other < query))
+        seen = self.filed.pop(chunk, [])
+        drop = earlier[np.isin(other[earlier] * self.queries + query[earlier], np.concatenate(seen))] if seen else []
+        keep = np.ones(len(found), bool)
+        keep[drop] = False
+        return found[keep]
 
 
 def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None, chunk: int = _CHUNK,
@@ -524,8 +711,6 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     sharing the work when there are more than a few chunks of queries (forked: a caller that runs
     threads of its own, like the review server, keeps the default, this process alone)."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
-    entry_query = {int(e): q for q, e in enumerate(own) if e >= 0}
-    done: set[tuple[int, int]] = set()
     # queries with too little detail are left to the hashes; an indexed query's verdict is the index's
     judged = np.empty(len(queries), bool)
     indexed = own >= 0
@@ -536,10 +721,11 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
-    with _pool(workers, _Work(index, queries, own)) as pool:
+    once = _Once(own, len(index), chunks)
+    with _pool(workers, _Work(index, queries, own, _EntryBlocks(len(index)))) as pool:
         pending: deque = deque()
-        for found in pool.imap(pool.candidates, chunks):
-            found = _once(found, entry_query, done)
+        for number, found in enumerate(pool.imap(pool.candidates, chunks)):
+            found = once(found, number)
             for first in range(0, len(found), _BATCH):  # bounded memory however alike the images are
                 pending.append(pool.apply_async(pool.verify, (found[first:first + _BATCH], verdicts)))
             while pending and (len(pending) > 4 * workers or pending[0].ready()):

@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageEnhance
 
 from bench.duplicate_threshold import crop, edits, radiograph
 from dedup import crops
 from dedup.crops import (
     CANDIDATE_BITS,
     COEFFICIENT_MIN,
+    SHAPE_MIN,
     CropIndex,
+    _aligned,
+    _block_vectors,
     _frame_of_region,
+    _may_correlate,
+    _mine,
+    _shape_bounds,
     crop_alignments,
     crop_matches,
     inner_signatures,
@@ -105,3 +112,46 @@ def test_queries_outside_the_index(look_alike):
     found = list(crop_matches(index, queries, own, chunk=16, verdicts=True, workers=2))
     expected = exhaustive(index, queries, own, CropIndex(queries).judged)
     assert len(expected) > 40 and as_tuples(found) == as_tuples(expected)
+
+
+def _bounds(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None):
+    """Each pair's full comparison (``_aligned``) and the pre-check's bound on the frame it found."""
+    aligned = _aligned(indexed, queries, hints)
+    frames = (aligned.x0, aligned.x1, aligned.y0, aligned.y1)
+    mine = _block_vectors(_mine(indexed.astype(np.float32)))
+    return aligned.shapes, _shape_bounds(mine, queries, frames), _may_correlate(mine, queries, frames)
+
+
+def test_the_block_bound_turns_away_no_pair_the_rule_accepts(look_alike):
+    """The check before the pictures are compared in full (crops._may_correlate, used when only
+    verdicts are wanted) proves a pair's pictures cannot correlate at SHAPE_MIN: its bound is never
+    under the correlation the full comparison computes. Checked on the candidate pairs of the
+    look-alike films and on adversarial pairs around the threshold: a film with another blended in
+    (2-30 %), as it is, cropped, or with its contrast changed."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    own = np.arange(released, len(thumbs))
+    pairs = np.array([(q, e, r) for q, e, r in _candidate_pairs(index, thumbs[released:], own)])
+    shapes, bounds, may = _bounds(thumbs[pairs[:, 1]], thumbs[released:][pairs[:, 0]], _frame_of_region(pairs[:, 2]))
+    assert (bounds >= shapes - 1e-4).all() and may[shapes >= SHAPE_MIN].all()
+    assert (~may).sum() > 0.8 * (shapes < SHAPE_MIN).sum()  # what it is for: most distinct films turned away
+
+    rng = np.random.default_rng(7)
+    films = [radiograph(rng, 256) for _ in range(6)]
+    originals, edited = [], []
+    for n, film in enumerate(films):
+        for share in np.linspace(0.02, 0.3, 15):
+            mixed = Image.blend(film, films[(n + 1) % len(films)], float(share))
+            for copy in (mixed, crop(mixed, rng), ImageEnhance.Contrast(mixed).enhance(float(rng.uniform(0.7, 1.4)))):
+                originals.append(thumb_array(thumbnail(film)))
+                edited.append(thumb_array(thumbnail(copy)))
+    shapes, bounds, may = _bounds(np.stack(originals), np.stack(edited))
+    assert ((shapes >= 0.985) & (shapes < SHAPE_MIN)).sum() > 20 and (shapes >= SHAPE_MIN).sum() > 20  # both sides
+    assert (bounds >= shapes - 1e-4).all() and may[shapes >= SHAPE_MIN].all()
+
+
+def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> list[tuple[int, int, int]]:
+    """(query, entry, region) of every candidate pair, as the verification receives them."""
+    found = [index.candidates(*region_signatures(queries[k:k + 16])) for k in range(0, len(queries), 16)]
+    pairs = [(q + k, e, r) for k, chunk in zip(range(0, len(queries), 16), found) for q, e, r in chunk.tolist()]
+    return [(q, e, r) for q, e, r in pairs if e != own[q]]
