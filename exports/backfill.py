@@ -69,8 +69,7 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     workers = workers or os.cpu_count() or 1
     pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
     with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
-        spills = [_fill_wave(source, plan, wave, fields, filler, progress)
-                  for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
+        spills = _fill_waves(source, plan, _waves(plan, WAVE_CHUNKS * max(workers, 1)), fields, filler, progress)
     with _Outputs(target, evidence) as out:
         report = _write(source, plan, spills, out, progress)
         out.commit()
@@ -114,17 +113,41 @@ def _waves(plan: _Plan, per_wave: int) -> list[range]:
     return [range(c, min(c + per_wave, len(plan.chunks))) for c in range(0, len(plan.chunks), per_wave)] or [range(0)]
 
 
-def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] | None, filler: _Filler,
-               progress: Progress) -> IO[bytes]:
+def _fill_waves(source: str | Path, plan: _Plan, waves: list[range], fields: list[str] | None, filler: _Filler,
+                progress: Progress) -> list[IO[bytes]]:
+    """One pass over the file per wave; returns a temporary file per wave of its rows' (row index,
+    fills) in row order. A wave's chunks complete near the end of its pass (a patient's rows are
+    spread over the file), so the workers would wait while this process reads the next pass: the
+    last chunks of a wave (up to ``filler.window``) are still being filled while the next pass is
+    read, and a wave is spilled once the next one has been read."""
+    in_flight: deque = deque()  # (wave, pending result), in the order submitted
+    filled: list[dict[int, list[Fill]]] = [{} for _ in waves]
+    spills: list[IO[bytes]] = []
+    for w, wave in enumerate(waves):
+        _read_wave(source, plan, wave, w, fields, filler, progress, in_flight, filled)
+        while in_flight and in_flight[0][0] < w:  # the previous wave's last chunks
+            k, result = in_flight.popleft()
+            filled[k].update(result.get())
+        if w:
+            spills.append(_spill(filled[w - 1]))
+            filled[w - 1] = {}
+    while in_flight:
+        k, result = in_flight.popleft()
+        filled[k].update(result.get())
+    spills.append(_spill(filled[-1]))
+    return spills
+
+
+def _read_wave(source: str | Path, plan: _Plan, wave: range, w: int, fields: list[str] | None, filler: _Filler,
+               progress: Progress, in_flight: deque, filled: list[dict[int, list[Fill]]]) -> None:
     """One pass over the file: the rows of the ``wave``'s chunks, each chunk handed to ``filler``
-    once its last row is read; returns a temporary file of their (row index, fills) in row order."""
+    once its last row is read (``in_flight``); results taken while more than ``filler.window``
+    chunks wait go to ``filled`` (by wave)."""
     records = stream_metadata(source)
     header = next(records)
     buffers: dict[int, dict[int, dict[str, str]]] = {}
     remaining = {c: sum(map(len, plan.chunks[c])) for c in wave}
-    in_flight: deque = deque()
-    filled: dict[int, list[Fill]] = {}
-    for i, record in enumerate(progress(records, f"rows, pass {wave.start // max(len(wave), 1) + 1}", plan.rows)):
+    for i, record in enumerate(progress(records, f"rows, pass {w + 1}", plan.rows)):
         c = plan.chunk_of[i]
         if c not in remaining:
             continue
@@ -132,14 +155,22 @@ def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] |
         remaining[c] -= 1
         if remaining[c] == 0:
             rows = buffers.pop(c)
-            in_flight.append(filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
+            in_flight.append((w, filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields)))
             while len(in_flight) > filler.window:
-                filled.update(in_flight.popleft().get())
-    while in_flight:
-        filled.update(in_flight.popleft().get())
+                k, result = in_flight.popleft()
+                filled[k].update(result.get())
+
+
+#: Rows per pickled record of a spill: one ``pickle.dump`` per row cost more than the fills' bytes.
+SPILL_BATCH = 1_000
+
+
+def _spill(filled: dict[int, list[Fill]]) -> IO[bytes]:
+    """A temporary file of the (row index, fills) of ``filled`` in row order, in batches."""
     spill = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; read and closed by _write
-    for i in sorted(filled):
-        pickle.dump((i, filled[i]), spill, pickle.HIGHEST_PROTOCOL)
+    order = sorted(filled)
+    for b in range(0, len(order), SPILL_BATCH):
+        pickle.dump([(i, filled[i]) for i in order[b:b + SPILL_BATCH]], spill, pickle.HIGHEST_PROTOCOL)
     spill.seek(0)
     return spill
 
@@ -148,7 +179,7 @@ def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
     with spill:
         while True:
             try:
-                yield pickle.load(spill)
+                yield from pickle.load(spill)
             except EOFError:
                 return
 
