@@ -7,7 +7,7 @@ note is usually normalized once per image of a patient.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -351,19 +351,27 @@ def has_any(low: str, keys: tuple[str, ...]) -> bool:
     return False
 
 
-def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int = 60, after: int = 80):
+def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int = 60, after: int = 80,
+                  need: tuple[int, ...] | None = None):
     """The matches of ``pattern`` that contain a match of the cheap ``anchor`` (a unit word, a
     keyword), found by scanning only a window around each anchor instead of the whole text.
     ``\\b`` and look-behinds see the real text around a window, so a match that fits its window
     is the one a full scan finds; matches do not overlap, as with ``finditer``. ``before`` and
-    ``after`` must bound how far a match extends around its anchor."""
+    ``after`` must bound how far a match extends around its anchor. ``need``: sorted positions one
+    of which every match of ``pattern`` contains (where a month's name starts, for a named date): a
+    window holding none of them holds no match, and is skipped without a scan (same matches)."""
     last_end = 0
     length = len(text)
     for a in anchor.finditer(text):
         if a.end() <= last_end:
             continue
         lo = max(last_end, a.start() - before)
-        for m in pattern.finditer(text, lo, min(length, a.end() + after)):
+        hi = min(length, a.end() + after)
+        if need is not None:
+            k = bisect_left(need, lo)
+            if k == len(need) or need[k] >= hi:
+                continue
+        for m in pattern.finditer(text, lo, hi):
             if m.start() < last_end:
                 continue
             last_end = m.end()
