@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from .normalize.common import about_other_person, finditer_near, gate, has_any, sentence_at, text_context
+from .normalize.common import (
+    about_other_person,
+    fast_init,
+    finditer_near,
+    gate,
+    has_any,
+    sentence_at,
+    text_context,
+)
 from .normalize.common import compile as compile_fast
 from .normalize.imaging import (
     _ADMISSION_BASE,
@@ -117,6 +125,7 @@ _PRESENTATION = compile_fast(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class ImageTexts:
     """The words that belong to one image: its own caption, its study's label or date text,
@@ -128,6 +137,7 @@ class ImageTexts:
     filename: str = ""
 
 
+@fast_init
 @dataclass(frozen=True)
 class Moment:
     """An image's own moment as its words give it, before it is placed on the axis."""
@@ -138,6 +148,7 @@ class Moment:
     where: str  # "label", "caption", "filename"
 
 
+@fast_init
 @dataclass(frozen=True)
 class Event:
     """A moment placed on the case's axis (``day`` None: given, but not placeable)."""
@@ -149,6 +160,7 @@ class Event:
     image_position: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class ImageOffset:
     position: int
