@@ -231,6 +231,7 @@ def _figure_text(note: str, filename: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
+@lru_cache(maxsize=4096)  # asked by the row's patient context and by the row itself
 def _image_text(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
     file is not one of them."""

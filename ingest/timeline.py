@@ -553,8 +553,11 @@ class CaseImages:
         """``image`` (in place of the case's image at its position) on the timeline ``history``
         anchors; the arguments are ``case_timeline``'s."""
         k = self._index[image.position]
-        moments = image_moments(image, self._notes, self._day_first)
-        chosen = _one_moment(moments)
+        if image == self._ordered[k]:  # the film as the case holds it: its moments are read already
+            moments, chosen = self._moments[k], self._chosen[k]
+        else:
+            moments = image_moments(image, self._notes, self._day_first)
+            chosen = _one_moment(moments)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
