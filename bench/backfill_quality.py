@@ -185,41 +185,34 @@ def captions(path: str, show_errors: str | None) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if "--captions" in argv:
-        args = [a for a in argv if a != "--captions"]
-        show = None
-        if "--errors" in args:
-            i = args.index("--errors")
-            show = args[i + 1]
-            del args[i:i + 2]
-        captions(args[0] if args else CAPTIONS, show)
+    import argparse  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(
+        prog="bench/backfill_quality.py", description="Precision and coverage of backfill on the real sample.",
+        epilog="Protocols and --half are described at the top of this file.")
+    parser.add_argument("path", nargs="?",
+                        help="the metadata.csv to score (default tests/fixtures/reference/metadata-sample.csv); "
+                             "with --captions, the figures' CSV (default tests/fixtures/reference/pmc-figures.csv)")
+    parser.add_argument("--errors", metavar="FIELD",
+                        help="also print the wrong fills of FIELD ('all': of every field; with --captions: any value)")
+    parser.add_argument("--protocol", choices=("table", "row", "blank", "all"), default="all",
+                        help="which protocol to run (default: all three)")
+    parser.add_argument("--half", choices=("even", "odd"),
+                        help="only the patients whose patientid's number is even (odd)")
+    parser.add_argument("--captions", action="store_true",
+                        help="score normalize_modality on real paper figure captions instead")
+    args = parser.parse_args(argv)
+    if args.captions:
+        captions(args.path or CAPTIONS, args.errors)
         return
-    path = DEFAULT
-    show_errors = None
-    protocol = "all"
-    args = list(argv)
-    if "--errors" in args:
-        i = args.index("--errors")
-        show_errors = args[i + 1]
-        del args[i:i + 2]
-    if "--protocol" in args:
-        i = args.index("--protocol")
-        protocol = args[i + 1]
-        del args[i:i + 2]
-    half = None
-    if "--half" in args:
-        i = args.index("--half")
-        half = args[i + 1]
-        del args[i:i + 2]
-    if args:
-        path = args[0]
+    path = args.path or DEFAULT
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    if half is not None:
-        rows = [row for row in rows if patient_half(row) == half]
-    print(f"{path}: {len(rows)} rows" + (f" (patients of the {half} half)" if half else ""))
-    for name in (("blank", "table", "row") if protocol == "all" else (protocol,)):
-        run(rows, name, show_errors)
+    if args.half is not None:
+        rows = [row for row in rows if patient_half(row) == args.half]
+    print(f"{path}: {len(rows)} rows" + (f" (patients of the {args.half} half)" if args.half else ""))
+    for name in (("blank", "table", "row") if args.protocol == "all" else (args.protocol,)):
+        run(rows, name, args.errors)
         print()
 
 

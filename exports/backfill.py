@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO
 
 from exports.csvio import Record, replace_cells, row_dict, stream_metadata
-from ingest.backfill import Fill, fill_patients, patient_chunks, patient_key
+from ingest.backfill import Fill, fill_patients, patient_chunks, patient_key, worker_init
 from media.store import umask_mode
 from schema import COLUMNS
 
@@ -69,8 +69,7 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     workers = workers or os.cpu_count() or 1
     pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
     with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
-        spills = [_fill_wave(source, plan, wave, fields, filler, progress)
-                  for wave in _waves(plan, WAVE_CHUNKS * max(workers, 1))]
+        spills = _fill_waves(source, plan, _waves(plan, WAVE_CHUNKS * max(workers, 1)), fields, filler, progress)
     with _Outputs(target, evidence) as out:
         report = _write(source, plan, spills, out, progress)
         out.commit()
@@ -114,17 +113,31 @@ def _waves(plan: _Plan, per_wave: int) -> list[range]:
     return [range(c, min(c + per_wave, len(plan.chunks))) for c in range(0, len(plan.chunks), per_wave)] or [range(0)]
 
 
-def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] | None, filler: _Filler,
-               progress: Progress) -> IO[bytes]:
+def _fill_waves(source: str | Path, plan: _Plan, waves: list[range], fields: list[str] | None, filler: _Filler,
+                progress: Progress) -> list[IO[bytes]]:
+    """One pass over the file per wave; returns a temporary file per wave of its rows' (row index,
+    fills) in row order. A wave's chunks complete near the end of its pass (a patient's rows are
+    spread over the file), so the workers would wait while this process reads the next pass: the
+    last chunks of a wave (up to ``filler.window``) are still being filled while the next pass is
+    read (``_Results``)."""
+    results = _Results(len(waves), filler.window)
+    for w, wave in enumerate(waves):
+        _read_wave(source, plan, wave, w, fields, filler, progress, results)
+        results.close(w)
+    return results.finish()
+
+
+def _read_wave(source: str | Path, plan: _Plan, wave: range, w: int, fields: list[str] | None, filler: _Filler,
+               progress: Progress, results: _Results) -> None:
     """One pass over the file: the rows of the ``wave``'s chunks, each chunk handed to ``filler``
-    once its last row is read; returns a temporary file of their (row index, fills) in row order."""
+    once its last row is read, its result to ``results``."""
     records = stream_metadata(source)
     header = next(records)
     buffers: dict[int, dict[int, dict[str, str]]] = {}
     remaining = {c: sum(map(len, plan.chunks[c])) for c in wave}
-    in_flight: deque = deque()
-    filled: dict[int, list[Fill]] = {}
-    for i, record in enumerate(progress(records, f"rows, pass {wave.start // max(len(wave), 1) + 1}", plan.rows)):
+    for i, record in enumerate(progress(records, f"rows, pass {w + 1}", plan.rows)):
+        if not i & 1023:
+            results.poll()
         c = plan.chunk_of[i]
         if c not in remaining:
             continue
@@ -132,14 +145,64 @@ def _fill_wave(source: str | Path, plan: _Plan, wave: range, fields: list[str] |
         remaining[c] -= 1
         if remaining[c] == 0:
             rows = buffers.pop(c)
-            in_flight.append(filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
-            while len(in_flight) > filler.window:
-                filled.update(in_flight.popleft().get())
-    while in_flight:
-        filled.update(in_flight.popleft().get())
+            results.submit(w, filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
+
+
+class _Results:
+    """The chunks handed to the workers (in the order submitted, at most ``window`` waiting) and
+    the fills of each wave until it is spilled: as soon as its last chunk is done, also while the
+    next pass is read, so that a wave's fills do not wait in memory through the next pass."""
+
+    def __init__(self, waves: int, window: int) -> None:
+        self.window = window
+        self.in_flight: deque = deque()  # (wave, pending result)
+        self.filled: list[dict[int, list[Fill]]] = [{} for _ in range(waves)]
+        self.waiting = [0] * waves  # chunks of each wave submitted and not taken yet
+        self.closed = [False] * waves  # every chunk of the wave submitted
+        self.spills: list[IO[bytes] | None] = [None] * waves
+
+    def submit(self, wave: int, pending) -> None:
+        self.in_flight.append((wave, pending))
+        self.waiting[wave] += 1
+        while len(self.in_flight) > self.window:
+            self._take()
+
+    def poll(self) -> None:
+        """Take the results that are ready, without waiting."""
+        while self.in_flight and self.in_flight[0][1].ready():
+            self._take()
+
+    def close(self, wave: int) -> None:
+        self.closed[wave] = True
+        self._spill_if_done(wave)
+
+    def finish(self) -> list[IO[bytes]]:
+        while self.in_flight:
+            self._take()
+        return [spill for spill in self.spills if spill is not None]
+
+    def _take(self) -> None:
+        wave, pending = self.in_flight.popleft()
+        self.filled[wave].update(pending.get())
+        self.waiting[wave] -= 1
+        self._spill_if_done(wave)
+
+    def _spill_if_done(self, wave: int) -> None:
+        if self.closed[wave] and not self.waiting[wave] and self.spills[wave] is None:
+            self.spills[wave] = _spill(self.filled[wave])
+            self.filled[wave] = {}
+
+
+#: Rows per pickled record of a spill: one ``pickle.dump`` per row cost more than the fills' bytes.
+SPILL_BATCH = 1_000
+
+
+def _spill(filled: dict[int, list[Fill]]) -> IO[bytes]:
+    """A temporary file of the (row index, fills) of ``filled`` in row order, in batches."""
     spill = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; read and closed by _write
-    for i in sorted(filled):
-        pickle.dump((i, filled[i]), spill, pickle.HIGHEST_PROTOCOL)
+    order = sorted(filled)
+    for b in range(0, len(order), SPILL_BATCH):
+        pickle.dump([(i, filled[i]) for i in order[b:b + SPILL_BATCH]], spill, pickle.HIGHEST_PROTOCOL)
     spill.seek(0)
     return spill
 
@@ -148,7 +211,7 @@ def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
     with spill:
         while True:
             try:
-                yield pickle.load(spill)
+                yield from pickle.load(spill)
             except EOFError:
                 return
 
@@ -186,6 +249,9 @@ class _Done:
     def get(self) -> list[tuple[int, list[Fill]]]:
         return self.value
 
+    def ready(self) -> bool:
+        return True
+
 
 class _Filler:
     """Fills chunks of whole patients in this process or in a pool of ``workers``; ``window``:
@@ -211,7 +277,7 @@ def _fillers(workers: int) -> Iterator[_Filler]:
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     # forked before any row is read: the workers inherit a small process, not the table
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    with multiprocessing.get_context(method).Pool(workers, initializer=worker_init) as pool:
         yield _Filler(pool, workers)
 
 

@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from .normalize.common import about_other_person, finditer_near, has_any, sentence_at, text_context
+from .normalize.common import (
+    about_other_person,
+    fast_init,
+    finditer_near,
+    gate,
+    has_any,
+    sentence_at,
+    text_context,
+)
 from .normalize.common import compile as compile_fast
 from .normalize.imaging import (
     _ADMISSION_BASE,
@@ -82,6 +90,9 @@ _NAMED_DATE = compile_fast(
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
+_MONTH_START = compile_fast(rf"\b(?=(?:{_MONTH_NAMES}))", re.IGNORECASE)
+_MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
 #: Gate of the named dates: a month's name as a word of the text.
 _MONTH_WORDS = frozenset(MONTHS)
 # Every date holds a day number: the named-date pattern runs only around numbers.
@@ -114,6 +125,7 @@ _PRESENTATION = compile_fast(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class ImageTexts:
     """The words that belong to one image: its own caption, its study's label or date text,
@@ -125,6 +137,7 @@ class ImageTexts:
     filename: str = ""
 
 
+@fast_init
 @dataclass(frozen=True)
 class Moment:
     """An image's own moment as its words give it, before it is placed on the axis."""
@@ -135,6 +148,7 @@ class Moment:
     where: str  # "label", "caption", "filename"
 
 
+@fast_init
 @dataclass(frozen=True)
 class Event:
     """A moment placed on the case's axis (``day`` None: given, but not placeable)."""
@@ -146,6 +160,7 @@ class Event:
     image_position: int | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class ImageOffset:
     position: int
@@ -212,7 +227,10 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     (``day_first``, or a first number over 12)."""
     found: list[tuple[int, int, date]] = []
     named = bool(text_context(text).words & _MONTH_WORDS)
-    for m in (finditer_near(_NAMED_DATE, text, _DAY_NUMBER, 16, 12) if named else ()):
+    # every named date holds a month's name: the windows around numbers far from one ("may" is a
+    # month and a verb) are not scanned
+    months = tuple(m.start() for m in _MONTH_START.finditer(text)) if named else ()
+    for m in (finditer_near(_NAMED_DATE, text, _DAY_NUMBER, 16, 12, need=months) if named else ()):
         month = MONTHS.get((m.group("mon") or m.group("mon2") or "").lower().rstrip("."))
         day, year = m.group("d") or m.group("d2"), m.group("y") or m.group("y2")
         value = _date(int(year) if year else _SOME_YEAR, month, int(day)) if month else None
@@ -308,9 +326,13 @@ _MOMENT_WORDS = frozenset({
 })
 
 
-def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
+@lru_cache(maxsize=4096)
+def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
+    """(start, moment) of each moment of ``text``, in text order; remembered, because a note is read
+    for the film it belongs to (``text_moments``) and for whether it tells one moment
+    (``tells_one_moment``)."""
     if not (text_context(text).words & _MOMENT_WORDS) and "day" not in text_context(text).lower:
-        return []
+        return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
 
@@ -354,10 +376,12 @@ def _text_moments(text: str, where: str) -> list[tuple[int, Moment]]:
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
-    return sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0])
+    return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
 
 
-def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only: bool) -> list[Moment]:
+@lru_cache(maxsize=4096)
+def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only: bool) -> tuple[Moment, ...]:
+    """The dates of ``text`` as moments; remembered like ``_text_moments``."""
     moments = []
     for start, end, value in dates_in(text, day_first):
         if image_sentences_only:
@@ -365,7 +389,7 @@ def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only:
             if not _IMAGE_WORDS.search(text, s_start, s_end):
                 continue
         moments.append(Moment(DATED, value.toordinal(), text[start:end], where))
-    return moments
+    return tuple(moments)
 
 
 # Words that put a film after the presentation: a note with one of them tells several moments.
@@ -375,6 +399,9 @@ _LATER = compile_fast(
     r"interval|persist\w*|new|again|still|remain\w*)\b",
     re.IGNORECASE,
 )
+# the characters a match can start with (gate() in common): most notes have no such word, and
+# without the gate the whole note is tried at every position
+_LATER = gate(_LATER, "[fsrclatnwpide]")
 
 
 def tells_one_moment(note: str, day_first: bool = False) -> bool:
@@ -526,8 +553,11 @@ class CaseImages:
         """``image`` (in place of the case's image at its position) on the timeline ``history``
         anchors; the arguments are ``case_timeline``'s."""
         k = self._index[image.position]
-        moments = image_moments(image, self._notes, self._day_first)
-        chosen = _one_moment(moments)
+        if image == self._ordered[k]:  # the film as the case holds it: its moments are read already
+            moments, chosen = self._moments[k], self._chosen[k]
+        else:
+            moments = image_moments(image, self._notes, self._day_first)
+            chosen = _one_moment(moments)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)

@@ -1,0 +1,83 @@
+"""The shortcuts of issue 18's backfill speed give what the plain computation gives.
+
+- Named dates: ``dates_in`` scans the window around a number only when a month's name starts in it
+  (``finditer_near(..., need=...)``); the plain scan tries every window.
+- Moments: ``_text_moments`` and ``_dated_moments`` are remembered, and ``tells_one_moment`` reads
+  the remembered moments of the note its film was placed with: the answers must not depend on
+  which caller asked first.
+"""
+
+import csv
+import itertools
+
+import pytest
+
+from ingest import timeline
+from ingest.normalize.common import finditer_near
+from ingest.normalize.provenance import MONTHS
+from tests.conftest import SAMPLE_CSV
+
+
+def _notes() -> list[str]:
+    with open(SAMPLE_CSV, newline="", encoding="utf-8") as fh:
+        return sorted({row["clinical_notes"] for row in csv.DictReader(fh) if row["clinical_notes"]})
+
+
+def _date_texts() -> list[str]:
+    """Every month's name in the shapes of both alternatives of the named date, in three cases,
+    beside numbers that are no date, with the month near a window's edge (spaces before it)."""
+    texts = []
+    for name, (k, case) in zip(sorted(MONTHS), itertools.cycle(enumerate((str.lower, str.title, str.upper)))):
+        month = case(name)
+        pad = " " * (k * 3 % 14)
+        texts += [
+            f"Fever for 3 days; on {12 + k % 9} {month} 2020 a chest radiograph. She may need 2 L of oxygen.",
+            f"CT on {month}.{pad}{k % 28 + 1}, 2021, then 14 days later; 38.5 °C, 7 {month}",
+            f"{k % 28 + 1}th of{pad} {month}, radiograph. Aged 45, day 7: {month}{k} is no date; 3 {month}x.",
+            f"{month} {k % 28 + 1} and {month}",
+        ]
+    return texts
+
+
+def _named_dates(text: str, fast: bool) -> list[tuple[tuple[int, int], tuple]]:
+    need = tuple(m.start() for m in timeline._MONTH_START.finditer(text)) if fast else None
+    return [(m.span(), m.groups())
+            for m in finditer_near(timeline._NAMED_DATE, text, timeline._DAY_NUMBER, 16, 12, need=need)]
+
+
+@pytest.mark.parametrize("source", ["notes", "dates"])
+def test_named_date_windows_without_a_month_hold_no_date(source):
+    texts = _notes() if source == "notes" else _date_texts()
+    texts += [t.upper() for t in texts] + [t.replace("a", "à") for t in texts]
+    found = 0
+    for text in texts:
+        plain = _named_dates(text, fast=False)
+        assert _named_dates(text, fast=True) == plain, text[:120]
+        found += len(plain)
+    # the texts do hold dates: the comparison is not vacuous
+    assert found > (len(texts) // 4 if source == "dates" else 20)
+
+
+def _clear() -> None:
+    for cached in (timeline._text_moments, timeline._dated_moments, timeline.text_moments, timeline.dates_in):
+        cached.cache_clear()
+
+
+def test_remembered_moments_equal_the_plain_ones_whoever_asks_first():
+    notes = _notes() + _date_texts()
+    plain = [(timeline._text_moments.__wrapped__(n, "note"),
+              timeline._dated_moments.__wrapped__(n, "note", False, True)) for n in notes]
+    _clear()
+    told_first = [timeline.tells_one_moment(n) for n in notes]
+    moments_after = [timeline.image_moments(timeline.ImageTexts(0, caption=n), caption_is_note=True) for n in notes]
+    _clear()
+    moments_first = [timeline.image_moments(timeline.ImageTexts(0, caption=n), caption_is_note=True) for n in notes]
+    told_after = [timeline.tells_one_moment(n) for n in notes]
+    assert told_first == told_after
+    assert moments_first == moments_after
+    for note, (text_moments, dated), told in zip(notes, plain, told_first):
+        assert timeline._text_moments(note, "note") == text_moments
+        assert timeline._dated_moments(note, "note", False, True) == dated
+        later = timeline._LATER.unicode.search(note) is not None
+        assert told == (bool(note.strip()) and not later and not text_moments and not dated), note[:120]
+    assert any(told_first) and not all(told_first)
