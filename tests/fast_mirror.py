@@ -18,7 +18,6 @@ Command line: ``python -m tests.fast_mirror --sites radiopaedia --fixtures DIR``
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import signal
@@ -30,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.mirror import FIXTURES, Mirror
+from tests.mirror import FIXTURES, Mirror, mirror_arguments
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTROL = "/__mirror__/"
@@ -183,13 +182,10 @@ class MirrorProcess:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
-    parser.add_argument("--sites", default="radiopaedia",
-                        help="comma list of fixture sites; first wins on shared paths")
+    parser = mirror_arguments(__doc__.split("\n\n")[0], "radiopaedia")
     parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="the fixtures folder (default: the tests')")
     args = parser.parse_args(argv)
-    mirror = Mirror([s.strip() for s in args.sites.split(",") if s.strip()], fixtures=args.fixtures)
+    mirror = Mirror(args.sites, fixtures=args.fixtures)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # terminate(): clean up the mirror's temporary files
     try:
         asyncio.run(serve(mirror, args.port))

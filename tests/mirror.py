@@ -298,13 +298,18 @@ def _not_modified(lower_headers: dict[str, str], etag: str) -> bool:
     return False
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def mirror_arguments(description: str, default_sites: str) -> argparse.ArgumentParser:
+    """The command line of a mirror (this one, tests/fast_mirror.py): ``--port``, ``--sites``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
-    parser.add_argument("--sites", default="radiopaedia,eurorad",
-                        help="comma list of fixture sites; first wins on shared paths")
-    args = parser.parse_args(argv)
-    mirror = Mirror([s.strip() for s in args.sites.split(",") if s.strip()], port=args.port)
+    parser.add_argument("--sites", type=lambda text: [s.strip() for s in text.split(",") if s.strip()],
+                        default=default_sites, help="comma list of fixture sites; first wins on shared paths")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = mirror_arguments(__doc__.split("\n\n")[0], "radiopaedia,eurorad").parse_args(argv)
+    mirror = Mirror(args.sites, port=args.port)
     base = mirror.start()
     print(base, flush=True)
     try:

@@ -38,13 +38,19 @@ def _stored(session, model, prefix: str, key: str) -> list[tuple]:
     return sorted((r[0][len(prefix):], *r[1:]) for r in result)
 
 
+def _new_import(session) -> DatasetImport:
+    """An empty import for rows to belong to."""
+    imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
+                        header_ending="\n", rows=0, files=0)
+    session.add(imp)
+    session.flush()
+    return imp
+
+
 def test_insert_rows_stores_what_insert_stores(staging_db_url):
     engine = open_database(staging_db_url)
     with session_scope(engine) as session:
-        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
-                            header_ending="\n", rows=0, files=0)
-        session.add(imp)
-        session.flush()
+        imp = _new_import(session)
         session.execute(insert(ReleasedRow), _rows("a-", imp.id, 40))
         insert_rows(session, ReleasedRow, _rows("b-", imp.id, 40))
         keys = tuple(_rows("c-", imp.id, 1)[0])
@@ -152,10 +158,7 @@ def test_json_text_through_insert_where_there_is_no_bulk_path(staging_db_url, mo
 
     engine = open_database(staging_db_url)
     with session_scope(engine) as session:
-        imp = DatasetImport(path="x", metadata_sha256="0" * 64, files_sha256="0" * 64, header_raw="h",
-                            header_ending="\n", rows=0, files=0)
-        session.add(imp)
-        session.flush()
+        imp = _new_import(session)
         rows = _rows("a-", imp.id, 16)
         session.execute(insert(ReleasedRow), rows)
         keys = tuple(_rows("t-", imp.id, 1)[0])
