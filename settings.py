@@ -134,7 +134,8 @@ DOWNLOAD_HANDLERS = {"http": "frontier.PoliteHTTPDownloadHandler", "https": "fro
 # Per-site turns shared by the workers (our setting): off only for a bench that measures raw speed.
 FRONTIER_SHARED_SLOTS = True
 # Requests a worker takes from the shared queue in one round trip (our setting): each round trip
-# blocks the worker until Redis answers; 8 is a small share of a worker's 16 requests in flight.
+# blocks the worker until Redis answers; 8 is a small share of a worker's 16 requests in flight,
+# and a worker never takes more than its downloader can start (frontier.FrontierScheduler.wanted).
 FRONTIER_PREFETCH = 8
 # Prefix of the run's Redis keys (our setting): one per staging database sharing a Redis server.
 FRONTIER_KEY_PREFIX = os.environ.get("FRONTIER_KEY_PREFIX", "covid-ingest")

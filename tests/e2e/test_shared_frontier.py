@@ -158,6 +158,22 @@ def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send
     assert [second.next_request().url, second.next_request()] == [urls[0], None]  # the dont_filter copy
 
 
+
+def test_a_worker_takes_no_more_requests_than_its_downloader_can_start(redis_url):
+    """Requests taken and not sent are out of the other workers' reach: a worker takes what its
+    free download slots can start now (at most FRONTIER_PREFETCH), the rest stays shared."""
+    settings = {"REDIS_URL": redis_url, "FRONTIER_PREFETCH": 8, "CONCURRENT_REQUESTS": 4}
+    busy, idle = _scheduler(settings), _scheduler(settings)
+    downloader = SimpleNamespace(total_concurrency=4, active={"in flight", "another"})
+    busy.spider.crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader))
+    urls = [f"https://radiopaedia.org/cases/c-{i}" for i in range(6)]
+    assert all(busy.enqueue_request(Request(url)) for url in urls)
+    assert busy.next_request() is not None and len(busy) == 6 - 1  # two free slots: two taken
+    assert len(busy.local) == 1 and redis.Redis.from_url(redis_url).zcard(busy.queue.key) == 4
+    assert len([idle.next_request() for _ in range(4)]) == 4  # the other worker's share
+    downloader.active = {"a", "b", "c", "d"}  # no free slot (Scrapy would not ask): one at a time
+    assert busy.next_request() is not None and busy.next_request() is None
+
 def test_an_idle_worker_waits_while_another_works_and_closes_once_none_does(redis_url):
     """An empty queue does not close a worker while another one has requests in flight (their
     pages may add requests); closing an idle worker never loses a request: what it took, it sent."""
