@@ -43,7 +43,8 @@ class WarningSync:
 
     @staticmethod
     def staged_or_changed(counts: dict) -> bool:
-        """Nothing staged or changed (pipelines.StagePipeline counts them): nothing to do."""
+        """Whether the crawl (or the shared run: ``counts`` its totals) staged a new case or changed
+        one (pipelines.StagePipeline counts them): if not, there is nothing to sync."""
         return any(counts.get(f"cases/staged/{status}") for status in ("new", "updated"))
 
     def run_finished(self, totals: dict[str, float]) -> None:
