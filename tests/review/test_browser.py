@@ -57,6 +57,14 @@ def open_page(browser, width, height, errors):
     return page
 
 
+def landed(page, text: str) -> None:
+    """Wait for the page a form led to: its ``text``, then its load event. The text is there as soon
+    as the HTML is parsed; the keyboard shortcuts only once the deferred review.js has run, which
+    may first revalidate the script with the server (a key pressed in between is lost)."""
+    page.wait_for_selector(f"text={text}")
+    page.wait_for_load_state("load")
+
+
 def on_first_screen(page, selector) -> bool:
     box = page.locator(selector).first.bounding_box()
     return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= page.viewport_size["height"]
@@ -112,9 +120,9 @@ def test_case_page_in_chromium(rdb, server, chromium):
     page.keyboard.press("Tab")  # age -> sex -> finding -> license: the licence is a text field
     page.locator("#decide-license").fill("CC BY-NC-SA 4.0")
     page.press("#decide-license", "Enter")
-    page.wait_for_selector("text=saved license")
+    landed(page, "saved license")
     page.click("#distinct-form button")
-    page.wait_for_selector("text=saved: not a duplicate")
+    landed(page, "saved: not a duplicate")
     assert page.locator(".warning.blocking").count() == 0
     page.mouse.click(5, 5)
     page.keyboard.press("a")
