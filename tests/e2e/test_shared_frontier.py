@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -197,32 +199,103 @@ def test_an_idle_worker_waits_while_another_works_and_closes_once_none_does(redi
     idle.spider_idle(spider)
 
 
+def _engine(*, queued: bool, in_flight: bool, full: bool = False) -> SimpleNamespace:
+    """What ``SharedRun._wake`` reads of Scrapy's engine, as Scrapy 2.19 answers it: idle only with
+    nothing in flight and nothing queued (``spider_is_idle`` asks the scheduler)."""
+    engine = SimpleNamespace(calls=0, downloader=SimpleNamespace(active={"a request"} if in_flight else set()))
+    engine.spider_is_idle = lambda: not queued and not in_flight
+    engine.needs_backout = lambda: full
+    engine._slot = SimpleNamespace(
+        nextcall=SimpleNamespace(schedule=lambda: setattr(engine, "calls", engine.calls + 1)),
+        scheduler=SimpleNamespace(has_pending_requests=lambda: queued))
+    return engine
+
+
+def test_an_engine_with_nothing_in_flight_is_woken_when_other_workers_queued_requests(redis_url):
+    """Scrapy asks its scheduler when one of its downloads ends, else every 5 s (its heartbeat): a
+    worker with nothing in flight took the requests another worker queued up to 5 s late (the
+    joining worker of the 2,000-case bench started 3-6 s late). The poll wakes the engine whenever
+    it could start a request; the old poll looked only while ``spider_is_idle()``, which is False
+    as soon as requests are queued, so it never woke an engine that had work waiting."""
+    run = SharedRun.for_crawler(get_crawler(_Spider, settings_dict={"REDIS_URL": redis_url}))
+    run.join(_Spider())
+    waiting = _engine(queued=True, in_flight=False)
+    run._wake(waiting)
+    assert waiting.calls == 1 and run.timeline["woken_with_requests"] == 1
+    idle = _engine(queued=False, in_flight=False)  # looks at its spider_idle handlers: may close now
+    run._wake(idle)
+    assert idle.calls == 1
+    working = _engine(queued=True, in_flight=True)  # free slots: takes the queued requests now too
+    run._wake(working)
+    assert working.calls == 1 and run.timeline["woken_with_requests"] == 1
+    full = _engine(queued=True, in_flight=True, full=True)  # its downloader is full: nothing to start
+    run._wake(full)
+    assert full.calls == 0
+
+
 def test_an_idle_worker_looks_again_every_poll_not_at_scrapys_5_s_heartbeat(redis_url):
-    """Scrapy asks an idle spider again only every 5 s; an idle worker asks its engine every poll,
-    so it closes (or takes new requests) within a poll of the others going idle."""
+    """The poll runs from the spider's opening to the worker's leaving, every POLL_SECONDS."""
     crawler = get_crawler(_Spider, settings_dict={"REDIS_URL": redis_url})
     run = SharedRun.for_crawler(crawler)
     run.join(_Spider())
-    engine = SimpleNamespace(idle=True, calls=0, spider_is_idle=lambda: engine.idle)
-    engine._slot = SimpleNamespace(
-        nextcall=SimpleNamespace(schedule=lambda: setattr(engine, "calls", engine.calls + 1)))
-    crawler.engine = engine
+    engine = crawler.engine = _engine(queued=True, in_flight=False)
 
-    async def watch() -> tuple[int, int]:
+    async def watch() -> int:
         run.spider_opened(None)
-        for _ in range(200):  # the first look, however loaded the machine (up to 10 s)
+        for _ in range(200):  # a few looks, however loaded the machine (up to 10 s)
             await asyncio.sleep(0.05)
-            if engine.calls:
+            if engine.calls >= 3:
                 break
-        idle_calls, engine.idle = engine.calls, False
-        await asyncio.sleep(0.6)
-        busy_calls = engine.calls - idle_calls
-        run._beat_task.cancel()
-        return idle_calls, busy_calls
+        run.leave({})  # stops the poll
+        return engine.calls
 
-    idle_calls, busy_calls = asyncio.run(watch())
-    assert idle_calls >= 1  # with the queue empty: the old code looked only when requests were queued
-    assert busy_calls <= 1  # a working engine is left alone (one look may have been on its way)
+    assert asyncio.run(watch()) >= 3  # the old poll never woke it: requests were queued
+
+
+def _until(condition, seconds: float = 60.0) -> bool:
+    """Wait for ``condition()``, however loaded the machine (bounded)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_worker_that_found_the_queue_empty_takes_what_another_worker_queues_later(redis_url):
+    """A real Scrapy engine (tests/e2e/waiting_worker.py), its 5 s heartbeat off: it joins the run,
+    finds the queue empty and goes idle (another worker is busy); a request queued afterwards is
+    fetched, so our poll woke the engine. The old poll never did (the worker of the bench that
+    joined before the first search page was parsed waited for Scrapy's heartbeat: 3-6 s late)."""
+    other = SharedRun.for_crawler(get_crawler(_Spider, settings_dict={"REDIS_URL": redis_url}))
+    other.join(_Spider())  # started the run, busy: the waiting worker does not close
+    server = redis.Redis.from_url(redis_url)
+    worker = subprocess.Popen([sys.executable, "-m", "tests.e2e.waiting_worker", redis_url], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def went_idle() -> bool:  # its spider_idle handler ran with the queue empty
+            flags = {_name(w): int(f) for w, f in server.hgetall(other.keys["busy"]).items()}
+            return any(w != other.worker and f == 0 for w, f in flags.items())
+
+        assert _until(lambda: went_idle() or worker.poll() is not None), "the worker never went idle"
+        queue = _scheduler({"REDIS_URL": redis_url})
+        assert queue.enqueue_request(Request("data:,queued-later"))
+        taken = _until(lambda: server.zcard(other.keys["requests"]) == 0 or worker.poll() is not None)
+        assert taken, "the request queued after the worker went idle was never taken (nothing woke its engine)"
+        other.beat(busy=False)  # the other worker is done: the waiting one closes at its next poll
+        out, err = worker.communicate(timeout=120)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, err[-3000:]
+    report = json.loads(out.strip().splitlines()[-1])
+    assert report["fetched"] == ["data:,queued-later"] and report["reason"] == "finished"
+    assert report["timeline"]["woken_with_requests"] >= 1
+
+
+def _name(worker) -> str:
+    return worker.decode() if isinstance(worker, bytes) else worker
 
 
 def test_the_review_warnings_are_synced_once_by_the_runs_last_worker(redis_url, monkeypatch):
