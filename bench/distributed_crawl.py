@@ -17,9 +17,11 @@ cases staged per second, the speed-up over one worker, requests served, duplicat
 served more than once, robots.txt aside: Scrapy reads it once per process) and whether the staged
 content equals the one-worker run's; then each worker's timeline in seconds from its start (joined
 the run, first response, last case staged, idle from, closing, closed, exit: the idle wait, the
-close work, the exit) with its CPU (start-up, crawl, after), and the CPU of the mirror, redis-server,
-the run's PostgreSQL backends and this process, per case, with the samples of a backend waiting
-for a lock and the load average before and after.
+close work, the exit; how often the frontier's poll woke its engine, nothing in flight, to take
+requests other workers had queued, which Scrapy would have left to its 5 s heartbeat) with its CPU
+(start-up, crawl, after), and the CPU of the mirror, redis-server, the run's PostgreSQL backends
+and this process, per case, with the samples of a backend waiting for a lock and the load average
+before and after.
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
@@ -201,7 +203,8 @@ def print_timelines(result: RunResult, staged: int) -> None:
               f"closing {at['closing']:6.1f}  closed {at['engine_stopped']:6.1f}  exit {w.exited - w.spawned:6.1f}  "
               f"| idle wait {at['closing'] - at['idle_since']:4.1f} s, close work "
               f"{at['engine_stopped'] - at['closing']:4.1f} s, exit {w.exited - stopped:4.1f} s, idle in the crawl "
-              f"{t.get('idle_in_crawl', 0.0):4.1f} s ({t.get('idle_stretches', 0)} times)"
+              f"{t.get('idle_in_crawl', 0.0):4.1f} s ({t.get('idle_stretches', 0)} times), woken by the poll with "
+              f"requests queued {t.get('woken_with_requests', 0)} times"
               f" | CPU {w.cpu:6.1f} s = {1000 * w.cpu / max(staged, 1):5.1f} ms/case: start-up "
               f"{t.get('cpu_joined', nan):4.1f}, crawl {t.get('cpu_last_item', nan) - t.get('cpu_joined', nan):5.1f},"
               f" after {w.cpu - t.get('cpu_last_item', nan):4.1f}")
