@@ -390,6 +390,7 @@ class SharedRun:
         slot.nextcall.schedule()
 
     def request_reached_downloader(self, request, spider) -> None:
+        self.timeline.setdefault("first_request", time.time())
         # Busy again (it took a request from the queue): tell the others now, not at the next beat,
         # so an idle worker keeps waiting for the requests this one's pages may add.
         if not self.flagged_busy:

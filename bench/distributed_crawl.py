@@ -16,12 +16,12 @@ Printed per worker count: wall time of the run (first worker's start to the last
 cases staged per second, the speed-up over one worker, requests served, duplicate fetches (a path
 served more than once, robots.txt aside: Scrapy reads it once per process) and whether the staged
 content equals the one-worker run's; then each worker's timeline in seconds from its start (joined
-the run, first response, last case staged, idle from, closing, closed, exit: the idle wait, the
-close work, the exit; how often the frontier's poll woke its engine, nothing in flight, to take
-requests other workers had queued, which Scrapy would have left to its 5 s heartbeat) with its CPU
-(start-up, crawl, after), and the CPU of the mirror, redis-server, the run's PostgreSQL backends
-and this process, per case, with the samples of a backend waiting for a lock and the load average
-before and after.
+the run, spider opened, first request sent, first response, last case staged, idle from, closing,
+closed, exit: the idle wait, the close work, the exit; how often the frontier's poll woke its
+engine, nothing in flight, to take requests other workers had queued, which Scrapy would have left
+to its 5 s heartbeat) with its CPU (start-up, crawl, after), and the CPU of the mirror,
+redis-server, the run's PostgreSQL backends and this process, per case, with the samples of a
+backend waiting for a lock and the load average before and after.
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
@@ -128,11 +128,11 @@ def _wait(worker: Worker, process: subprocess.Popen) -> None:
     process.returncode = worker.code  # reaped here: Popen must not wait for it again
 
 
-def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> list[Worker]:
+def run_workers(count: int, argv: list[str], env: dict, logs: Path, tag: str) -> list[Worker]:
     """Start ``count`` workers at once and wait for all; each one's exit time and CPU."""
     workers, waiters = [], []
     for i in range(count):
-        log = logs / f"worker-{count}-{i}.log"
+        log = logs / f"worker-{tag}-{count}-{i}.log"
         with open(log, "wb") as out:
             worker = Worker(spawned=time.time(), log=log)
             args = [a.replace("%d", str(i)) if a.endswith(".prof") else a for a in argv]
@@ -151,7 +151,7 @@ def run_workers(count: int, argv: list[str], env: dict, logs: Path) -> list[Work
 
 
 def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, work: Path,
-              settings: list[str], logs: Path) -> RunResult:
+              settings: list[str], logs: Path, tag: str) -> RunResult:
     """One run of ``count`` workers into a fresh database, measured."""
     redis.client.flushdb()
     mirror.reset_counters()
@@ -178,7 +178,7 @@ def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, 
     load_before = os.getloadavg()[0]
     bench_before = resource.getrusage(resource.RUSAGE_SELF)
     with CpuSampler(groups, interval=1.0, on_tick=count_lock_waits) as sampler:
-        workers = run_workers(count, argv, env, logs)
+        workers = run_workers(count, argv, env, logs, tag)
     bench_after = resource.getrusage(resource.RUSAGE_SELF)
     watcher.dispose()
     cpu = {name: sampler.seconds(name) for name in groups}
@@ -197,8 +197,10 @@ def print_timelines(result: RunResult, staged: int) -> None:
         t = w.timeline
         stopped = t.get("engine_stopped", w.exited)
         at = {name: (t[name] - w.spawned) if name in t else nan
-              for name in ("joined", "first_response", "last_item", "idle_since", "closing", "engine_stopped")}
-        print(f"  worker {i}: joined {at['joined']:5.1f}  first response {at['first_response']:5.1f}  "
+              for name in ("joined", "opened", "first_request", "first_response", "last_item", "idle_since",
+                           "closing", "engine_stopped")}
+        print(f"  worker {i}: joined {at['joined']:5.1f}  opened {at['opened']:5.1f}  first request "
+              f"{at['first_request']:5.1f}  first response {at['first_response']:5.1f}  "
               f"last case staged {at['last_item']:6.1f}  idle from {at['idle_since']:6.1f}  "
               f"closing {at['closing']:6.1f}  closed {at['engine_stopped']:6.1f}  exit {w.exited - w.spawned:6.1f}  "
               f"| idle wait {at['closing'] - at['idle_since']:4.1f} s, close work "
@@ -221,9 +223,9 @@ def throughput(counts: list[int], scratch: PostgresScratch, redis: RedisServer, 
     print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} "
           f"{'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
     reference, base_rate = None, None
-    for _ in range(repeat):
+    for round_ in range(1, repeat + 1):
         for count in counts:
-            result = crawl_run(count, scratch, redis, mirror, work, fast, logs)
+            result = crawl_run(count, scratch, redis, mirror, work, fast, logs, f"run{round_}")
             staged = rows(result.url, "select count(*) from cases")[0][0]
             served = mirror_counters(mirror).requests
             duplicates = sum(n - 1 for path, n in served.items() if n > 1 and path != "/robots.txt")
@@ -249,7 +251,7 @@ def politeness(counts: list[int], scratch: PostgresScratch, redis: RedisServer, 
           "measured at the mirror:")
     print(f"{'workers':>7} {'requests':>8} {'req/s':>6} {'max allowed':>11} {'smallest gap s':>14}")
     for count in sorted({1, max(counts)}):
-        result = crawl_run(count, scratch, redis, mirror, work, polite, logs)
+        result = crawl_run(count, scratch, redis, mirror, work, polite, logs, "polite")
         arrivals = sorted(mirror_counters(mirror).arrived_at)
         gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
         rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
@@ -276,7 +278,8 @@ def main() -> None:
     parser.add_argument("--polite-cases", type=int, default=15, help="limit of the politeness run (0: no such run)")
     parser.add_argument("--mirror-in-process", action="store_true",
                         help="serve the mirror from this process with tests.mirror's threads (as before; to compare)")
-    parser.add_argument("--logs", type=Path, help="keep the workers' logs in this folder (worker-COUNT-I.log)")
+    parser.add_argument("--logs", type=Path,
+                        help="keep the workers' logs in this folder (worker-RUN-COUNT-I.log; RUN: run1, run2, polite)")
     parser.add_argument("--warnings-at-close", action="store_true",
                         help="keep REVIEW_WARNINGS_AT_CRAWL_CLOSE on (the default of a crawl; off here: the crawl is "
                              "measured, not the review warnings' sync)")
