@@ -372,20 +372,21 @@ class SharedRun:
     def _wake(self, engine) -> None:
         """Have the engine look at the shared queue (and, idle, at its spider_idle handlers) now.
 
-        Scrapy's engine asks its scheduler for requests when one of its own downloads ends, else
-        only at its 5 s heartbeat. An engine with nothing in flight therefore waited up to 5 s for
-        requests another worker queued: a worker joining the run before the first search page was
-        parsed found the queue empty, and its first request left 3-6 s late. Looking only while
-        ``spider_is_idle()`` could not help: that is False as soon as the queue holds requests
-        (``has_pending_requests``), which is exactly when the engine has work to take. So the
-        engine looks every poll while it could start a request (a pop from Redis, which finds
-        nothing when nothing is queued), and not while its downloader is full. (Private: Scrapy
-        has no API for it.)"""
+        Scrapy's engine asks its scheduler for requests when one of its own downloads ends or its
+        own pages queue requests, else only at its 5 s heartbeat. An engine with nothing in flight
+        therefore took the requests other workers queued up to 5 s late: a worker joining the run
+        before the first search page was parsed found the queue empty, went idle, and waited for
+        its heartbeat. Looking only while ``spider_is_idle()`` could not help: that is False as
+        soon as the queue holds requests (``has_pending_requests``), which is exactly when the
+        engine has work to take. So the engine looks every poll while it could start a request (a
+        pop from Redis, which finds nothing when nothing is queued), and not while its downloader
+        is full. (Private: Scrapy has no API for it.)"""
         slot = getattr(engine, "_slot", None)
         if slot is None or engine.needs_backout():
             return
         if not engine.downloader.active and slot.scheduler.has_pending_requests():
-            # Requests waiting and nothing in flight: Scrapy would have waited for its heartbeat.
+            # Requests waiting, nothing in flight: unless its own pages just queued them, Scrapy
+            # would have waited for its heartbeat (counted for the bench: an upper bound).
             self.timeline["woken_with_requests"] = self.timeline.get("woken_with_requests", 0) + 1
         slot.nextcall.schedule()
 
