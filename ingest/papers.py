@@ -103,6 +103,11 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                       "each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
         shared = figure.caption
+    if not panels and panel_files and not figure.panel_captions:
+        # Panels served as separate files the caption does not letter: one image per file.
+        panels = {letter: figure.caption for letter in panel_files}
+        base_extra["needs_review"] = (f"{len(panel_files)} panel files the caption does not letter: "
+                                      "each carries the whole caption")
     if not panels:
         return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
                             extra=dict(base_extra), **described(figure.caption))]
@@ -111,7 +116,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     for i, (letter, text) in enumerate(panels.items()):
         extra = dict(base_extra, panel=letter, parent_figure=url, subcaption=text)
         panel_url = panel_files.get(letter, url)
-        if panel_url != url:
+        if letter in panel_files:
             extra["transform"] = "separate panel file"
         elif reliable:
             box = split.panels[i].box
@@ -278,4 +283,10 @@ def merge_figure_urls(jats: Article, html: Article) -> Article:
         if not found and figure.number is not None:
             found = by_number.get(figure.number, [])
         figure.image_urls = found + [u for u in figure.image_urls if u not in found]
+        files = figure.extra.get("panel_files")
+        if files:
+            # Panels as separate graphics: each letter's file at its CDN address too.
+            for letter, url in files.items():
+                stem = re.sub(r"\.[A-Za-z]+$", "", url.rsplit("/", 1)[-1]).lower()
+                files[letter] = (by_stem.get(stem) or [url])[0]
     return jats
