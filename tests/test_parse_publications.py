@@ -198,3 +198,74 @@ def test_a_panel_silent_on_modality_takes_the_one_its_caption_names():
     # A caption naming CT and a radiograph names no modality for the panels that name none.
     assert modalities("(A) Chest radiograph on admission. (B) CT on day 2. (C) Day 9.") == [
         "Chest radiograph on admission", "CT on day 2", ""]
+
+
+# --- figure markup variants (site-notes §2.5.6 lazy images, §4.1 PMC layouts, §4.2 JATS fig variants) ---
+
+def test_lazy_placeholders_are_never_the_figure():
+    """A data: URI or a loading GIF in ``src`` is a placeholder: the real file is in data-src,
+    data-lazy-src or data-srcset, and no figure is lost or staged as the placeholder."""
+    figures = _parse("publisher_lazy").figures
+    urls = [u for f in figures for u in f.image_urls]
+    assert len([f for f in figures if f.image_urls]) == 4
+    assert not [u for u in urls if u.startswith("data:") or "loading" in u or u.endswith(".svg")]
+
+
+def test_pmc_classic_layout_takes_the_large_rendition():
+    figures = _parse("pmc_article_classic").figures
+    assert [f.image_urls for f in figures] == [
+        ["https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7151400/bin/fx1_lrg.jpg"],
+        ["https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7151400/bin/gr2_lrg.jpg"]]
+
+
+def test_high_res_download_link_comes_first_and_is_not_a_panel():
+    figure = _parse("sciencedirect_article").figures[0]
+    assert figure.image_url.endswith("-gr1_lrg.jpg") and "panel_files" not in figure.extra
+
+
+def _images(name):
+    return [image for case in cases_from_article(_parse(name)) for image in case.images]
+
+
+def test_fig_group_is_one_figure_with_one_image_per_panel_file():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 1]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["gr1a.jpg", "gr1b.jpg"]
+    assert [i.label for i in images] == ["a", "b"]
+    assert [i.modality_text for i in images] == ["PA radiograph on admission",
+                                                 "Axial CT on day 5 shows bilateral ground-glass opacities"]
+    assert [i.date_text for i in images] == ["on admission", "day 5"]
+    assert [i.extra["transform"] for i in images] == ["separate panel file"] * 2
+    assert not any("needs_review" in i.extra for i in images)
+
+
+def test_unlettered_panel_files_each_staged_and_flagged():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 2]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["gr2a.jpg", "gr2b.jpg"]
+    assert all("does not letter" in i.extra["needs_review"] for i in images)
+
+
+def test_alternatives_renditions_are_one_image():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 3]
+    assert [i.source_url for i in images] == ["https://europepmc.org/articles/PMC7340004/bin/gr3.jpg"]
+
+
+def test_html_figure_with_one_img_per_panel():
+    images = [i for i in _images("publisher_lazy") if i.extra["figure_number"] == 4]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["jci-2020-0042-g004-left.jpg",
+                                                                "jci-2020-0042-g004-right.jpg"]
+    assert [i.view_text for i in images] == ["PA radiograph on day 20", "Lateral radiograph on day 20"]
+
+
+def test_panel_files_follow_pmc_cdn_addresses():
+    jats = _parse("PMC_fig_group")
+    html = parse_article_html(
+        '<html><head><meta name="citation_title" content="T"><meta name="ncbi_pcid" content="PMC7340004"></head>'
+        '<body><main><figure class="fig" id="fig1"><h4 class="obj_head">Figure 1</h4>'
+        '<img src="https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/0123456789ab/gr1a.jpg">'
+        '<img src="https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/ba9876543210/gr1b.jpg">'
+        '<figcaption>Imaging</figcaption></figure></main></body></html>',
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC7340004/")
+    merged = merge_figure_urls(jats, html)
+    assert merged.figures[0].extra["panel_files"] == {
+        "a": "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/0123456789ab/gr1a.jpg",
+        "b": "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/ba9876543210/gr1b.jpg"}
