@@ -61,12 +61,48 @@ def _naming(normalize, *candidates: str) -> str:
     return ""
 
 
-def described(text: str, shared: str = "", whole: str = "") -> dict[str, str]:
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9-]{0,7}[A-Z0-9]s?\s?[,=:]\s?[A-Za-z]")
+_SENTENCE_END = re.compile(r"[.;]\s+(?=[A-Z(])")
+
+
+def without_glossary(text: str) -> str:
+    """The caption without its closing list of abbreviations ("CXR, chest radiograph; GGO,
+    ground-glass opacity."): a modality spelt out there is not what any panel shows."""
+    stripped = text.rstrip()
+    start = max(stripped.rfind(". ", 0, len(stripped) - 1), stripped.rfind(") ", 0, len(stripped) - 1))
+    tail = stripped[start + 2:] if start >= 0 else stripped
+    items = [item.strip() for item in tail.rstrip(".").split(";")]
+    if len(items) >= 2 and all(_ABBREVIATION.match(item) for item in items):
+        return stripped[:start + 1].rstrip() if start >= 0 else ""
+    return text
+
+
+def _first_sentence(text: str) -> str:
+    m = _SENTENCE_END.search(text)
+    return text[:m.start()] if m else ""
+
+
+def _modality_naming(text: str, *others: str, own: bool = True) -> str:
+    """``_naming`` for the modality. A panel's own sub-caption naming two modalities ("CXR shows
+    ... A CT chest was subsequently performed") is read by its first sentence, the panel's
+    subject; not a text several panels share ("(A-E) CXR day 1 (A) ... CT (C, D) ..."), nor the
+    caption's lead."""
+    if text and normalize_modality(text).value is None and own and "both" in normalize_modality(text).reason:
+        first = _first_sentence(text)
+        if first and normalize_modality(first).value is not None:
+            return first
+    return _naming(normalize_modality, text, *others)
+
+
+def described(text: str, shared: str = "", whole: str = "", own: bool = True) -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
     modality last on the whole caption, which names it when it names one alone ("A and B) HRCT on
-    day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none)."""
-    modality = _naming(normalize_modality, text, shared, whole)
+    day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none).
+    ``own``: ``text`` is this panel's alone (not shared by a range of panels). A closing list of
+    abbreviations is not read (``without_glossary``)."""
+    text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
+    modality = _modality_naming(text, shared, whole, own=own)
     view = _naming(normalize_view, text, shared)
     date = _DATE.search(text)
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
@@ -125,7 +161,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
-                                   extra=extra, **described(text, shared, figure.caption)))
+                                   extra=extra, **described(text, shared, figure.caption,
+                                                            own=list(panels.values()).count(text) == 1)))
     return records
 
 
