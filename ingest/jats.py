@@ -316,6 +316,22 @@ def _graphic_hrefs(fig: etree._Element) -> list[str]:
     return hrefs
 
 
+def _caption_text(caption: etree._Element | None) -> str:
+    """The caption's text; its ``<title>`` ended as a sentence ("Chest imaging of patient 1" then
+    "(A) PA radiograph ..."), so the title is the caption's lead, not part of panel A's words."""
+    if caption is None:
+        return ""
+    title = _first(caption, "title")
+    text = _itertext(caption)
+    if title is None:
+        return text
+    title_text = _itertext(title)
+    rest = _itertext(caption, skip=("title",))
+    if not title_text or not rest:
+        return text
+    return f"{title_text}{'' if title_text[-1] in '.:;!?' else '.'} {rest}"
+
+
 def _panel_letter(label: str) -> str:
     m = re.fullmatch(r"\(?([A-Ha-h])[).:]?", label.strip())
     return m.group(1).lower() if m else ""
@@ -334,7 +350,7 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
     node = group if group is not None else fig
     hrefs = [h for member in (members or [fig]) for h in _graphic_hrefs(member)]
     label = _itertext(_first(node, "label"))
-    caption = _itertext(_first(node, "caption"))
+    caption = _caption_text(_first(node, "caption"))
     figure = Figure(id=node.get("id", ""), label=label, number=figure_number(label), caption=caption,
                     graphic_hrefs=hrefs)
     figure.image_urls = [europe_pmc_image_url(pmcid, h) for h in hrefs if pmcid]
