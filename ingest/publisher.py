@@ -153,6 +153,41 @@ def _download_link(node: Selector, page_url: str) -> str:
     return min(found)[1] if found else ""
 
 
+_FIGURE_PAGE = re.compile(r"/figures?/[\w.-]+/?$|/doi/figure/|[?&]fig(?:ure)?=", re.I)
+_THUMBNAIL = re.compile(r"thumb|small|/medium/|[_-](?:s|sm|tn)\.(?:gif|jpe?g|png)$", re.I)
+
+
+def _figure_page(node: Selector, img: Selector | None, page_url: str) -> str:
+    """The figure's own page (PMC's ``figure/F1/``, Atypon's ``/doi/figure/...``, BMC's
+    ``/figures/1``) when the article shows only a thumbnail of it: the page has the large image."""
+    if img is None:
+        return ""
+    width, height = img.attrib.get("width", ""), img.attrib.get("height", "")
+    small = (width.isdigit() and int(width) < 300) or (height.isdigit() and int(height) < 200)
+    if not (small or _THUMBNAIL.search(urlsplit(img.attrib.get("src", "")).path)
+            or "thumb" in " ".join(classes(img))):
+        return ""
+    for a in node.xpath("descendant::a[@href]"):
+        href = urljoin(page_url, a.attrib["href"])
+        if _FIGURE_PAGE.search(href) and not _IMAGE_PATH.search(urlsplit(href).path):
+            return href
+    return ""
+
+
+def figure_page_image(html: str | bytes, url: str) -> str:
+    """The largest image of a figure's own page ("" for a block page or a page without one)."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    _check_blocked(html, url)
+    page = ArticlePage(html, url)
+    for node in page.figure_containers() or page.css("main, article, body"):
+        for img in node.xpath("descendant::img"):
+            src, _how = _largest_src(img, url)
+            if src and not urlsplit(src).path.lower().endswith(".svg") and not _THUMBNAIL.search(urlsplit(src).path):
+                return src
+    return ""
+
+
 def _springer_full(url: str) -> str:
     # Springer Nature's media server offers the same file at /full/ on the figure page.
     return re.sub(r"(//media\.springernature\.com)/lw\d+/", r"\1/full/", url)
@@ -311,6 +346,9 @@ class ArticlePage(HtmlPage):
             urls, how = [download, *urls], ["download link", *how]
         figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
                         caption=caption, image_urls=urls, extra={"chosen_by": how})
+        page = _figure_page(node, node.xpath("descendant::img")[0], self.url) if how == ["src"] else ""
+        if page:
+            figure.extra["figure_page"] = page
         full = [_springer_full(u) for u in urls if _springer_full(u) != u]
         if full:
             figure.extra["full_size_guess"] = full

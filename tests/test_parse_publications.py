@@ -12,7 +12,7 @@ from ingest.jats import Article, Figure, NoFullText, normalize_license, parse_ja
 from ingest.pages import ParseError
 from ingest.panels import parse_subcaptions
 from ingest.papers import cases_from_article, described, merge_figure_urls, without_glossary
-from ingest.publisher import BlockPageInsteadOfArticle, parse_article_html
+from ingest.publisher import BlockPageInsteadOfArticle, figure_page_image, parse_article_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "publications"
 EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
@@ -208,8 +208,21 @@ def test_lazy_placeholders_are_never_the_figure():
     data-lazy-src or data-srcset, and no figure is lost or staged as the placeholder."""
     figures = _parse("publisher_lazy").figures
     urls = [u for f in figures for u in f.image_urls]
-    assert len([f for f in figures if f.image_urls]) == 4
+    assert len([f for f in figures if f.image_urls]) == 5
     assert not [u for u in urls if u.startswith("data:") or "loading" in u or u.endswith(".svg")]
+
+
+def test_a_thumbnail_names_its_figure_page_and_the_page_gives_the_large_image():
+    figures = _parse("publisher_lazy").figures
+    assert [f.extra.get("figure_page", "") for f in figures] == [
+        "", "", "", "", "https://www.jci-example.org/article/10.5555/jci.2020.0042/figures/5"]
+    page = SOURCES["publisher_figure_page"].read_text()
+    assert figure_page_image(page, "https://www.jci-example.org/article/10.5555/jci.2020.0042/figures/5") == (
+        "https://www.jci-example.org/content/figures/jci-2020-0042-g005.jpg")
+    # PMC's figures are full size on the article page: its "Open in a new tab" page is not asked for
+    assert not [f for f in _parse("pmc_article").figures if "figure_page" in f.extra]
+    with pytest.raises(BlockPageInsteadOfArticle):
+        figure_page_image(SOURCES["pmc_recaptcha"].read_text(), "https://pmc.ncbi.nlm.nih.gov/articles/PMC1/figure/F1/")
 
 
 def test_pmc_classic_layout_takes_the_large_rendition():

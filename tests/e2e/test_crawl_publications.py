@@ -423,14 +423,19 @@ def test_lazy_loaded_figures_and_one_img_per_panel_on_a_publisher_page(mirror_of
     assert case["license"] == "CC BY 4.0"
     # The placeholders are never fetched; each real file once.
     assert mirror.count("/assets/img/loading.gif") == 0
-    for name in ("g001.jpg", "g002.jpg", "g003-1600.jpg", "g004-left.jpg", "g004-right.jpg"):
+    for name in ("g001.jpg", "g002.jpg", "g003-1600.jpg", "g004-left.jpg", "g004-right.jpg", "g005.jpg"):
         assert mirror.count(f"/content/figures/jci-2020-0042-{name}") == 1, name
+    # Figure 5 is a thumbnail in the article: its own page is read for the large image, the thumbnail not fetched.
+    assert mirror.count("/article/10.5555/jci.2020.0042/figures/5") == 1
+    assert mirror.count("/content/figures/thumb/jci-2020-0042-g005.gif") == 0
     images = _images(db, case["id"])
-    assert [i["label"] for i in images] == ["a", "b", "Figure 2", "Figure 3", "a", "b"]
-    assert [i["source_url"].rsplit("/", 1)[-1] for i in images[4:]] == ["jci-2020-0042-g004-left.jpg",
+    assert [i["label"] for i in images] == ["a", "b", "Figure 2", "Figure 3", "a", "b", "Figure 5"]
+    assert images[6]["source_url"] == "https://www.jci-example.org/content/figures/jci-2020-0042-g005.jpg"
+    assert (images[6]["width"], images[6]["height"]) == (600, 520)
+    assert [i["source_url"].rsplit("/", 1)[-1] for i in images[4:6]] == ["jci-2020-0042-g004-left.jpg",
                                                                          "jci-2020-0042-g004-right.jpg"]
     assert all(i["provenance"]["route"] == "publisher-html" for i in images)
     fields = _fields(db, case["id"])
-    assert [fields[(n, "modality")] for n in range(6)] == ["X-ray", "X-ray", "CT", "CT", "X-ray", "X-ray"]
-    assert [fields[(n, "view")] for n in range(6)] == ["PA", "AP Supine", "Axial", "Coronal", "PA", "L"]
+    assert [fields[(n, "modality")] for n in range(7)] == ["X-ray", "X-ray", "CT", "CT", "X-ray", "X-ray", "X-ray"]
+    assert [fields[(n, "view")] for n in range(7)] == ["PA", "AP Supine", "Axial", "Coronal", "PA", "L", "PA"]
     assert (fields[(None, "age")], fields[(None, "sex")]) == ("47", "M")
