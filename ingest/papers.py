@@ -104,7 +104,10 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
     text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
     modality = _modality_naming(text, shared, whole, own=own)
     view = _naming(normalize_view, text, shared)
-    date = _DATE.search(text)
+    dates = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(text)))
+    # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
+    # does not say which is this panel's: no date text rather than the first one.
+    date = _DATE.search(text) if own or len(dates) < 2 else None
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 
 

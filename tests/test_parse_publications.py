@@ -256,6 +256,8 @@ def test_unlettered_panel_files_each_staged_and_flagged():
     images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 2]
     assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["gr2a.jpg", "gr2b.jpg"]
     assert all("does not letter" in i.extra["needs_review"] for i in images)
+    # "on day 10 and day 16": which file is which day is not said, so neither gets a date text
+    assert [i.date_text for i in images] == ["", ""]
 
 
 def test_alternatives_renditions_are_one_image():
