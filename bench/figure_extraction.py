@@ -133,14 +133,22 @@ def _predicted_boxes(image_bytes: bytes, caption: str) -> list:
     return [(0, 0, split.width, split.height)]  # the whole figure, flagged
 
 
-def _panel_modality(caption: str, index: int) -> str | None:
-    """The modality the caption gives the index-th panel (reading order)."""
+def _panel_modality(caption: str, index: int, panels: int = 1) -> str | None:
+    """The modality the pipeline gives the index-th panel (reading order), read as
+    ``ingest.case_fields._image_modality`` reads a paper's image: the modality words
+    ``papers.described`` picked (the panel's own text, the caption's lead, the whole caption),
+    blank when the panel's own words name another; without such words, the panel's own text as a
+    figure caption (CT's signs without a modality word say CT)."""
     letters = parse_subcaptions(caption)
     texts = list(letters.values())
-    own = texts[index] if index < len(texts) else ""
-    # Read as the spider reads it: the panel's own text, the caption's lead, the whole caption.
-    text = described(own, caption_lead(caption) if letters else caption, caption)["modality_text"]
-    return normalize_modality(text).value if text else None
+    own = (texts[index] if index < len(texts) else "") if letters else caption
+    chosen = described(own, caption_lead(caption) if letters else caption, caption,
+                       own=texts.count(own) == 1 if letters else panels == 1)["modality_text"]
+    if not chosen:
+        return normalize_modality(own, figure_caption=True).value if own.strip() else None
+    value = normalize_modality(chosen).value
+    by_words = normalize_modality(own).value if own.strip() and own != chosen else None
+    return None if by_words is not None and by_words != value else value
 
 
 def _report(name: str, correct: int, predicted: int, truth: int) -> None:
@@ -194,7 +202,7 @@ def _score_row(row: dict, n: int) -> dict:
              "truth": len(boxes), "mod_correct": 0, "mod_predicted": 0, "mod_truth": len(boxes)}
     order = sorted(range(len(found)), key=lambda i: (found[i][1] // 40, found[i][0]))
     for i, j in matched:
-        value = _panel_modality(row["caption"], order.index(i))
+        value = _panel_modality(row["caption"], order.index(i), len(found))
         if value is not None:
             score["mod_predicted"] += 1
             score["mod_correct"] += value == MODALITY.get(panels[j]["modality"])

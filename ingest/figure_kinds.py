@@ -63,11 +63,31 @@ class Verdict:
     reason: str
 
 
+# An organ named as the patient's history, not as the imaged region: "a kidney transplant
+# recipient", "renal failure", "liver disease".
+_HISTORY_AFTER = re.compile(r"(?:transplant\w*|failure|injury|disease|insufficiency|donor|recipient|"
+                            r"function|impairment|dysfunction|cirrhosis|cancer|tumou?r|metastas\w*)\b", re.I)
+
+
+_ORGANS = {"brain", "head", "neck", "abdomen", "abdominal", "pelvis", "pelvic", "spine", "spinal", "knee", "hip",
+           "limb", "leg", "renal", "kidney", "liver", "cerebral", "cranial"}
+
+
+def _imaged(kind: str, pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match naming the kind; for non-chest imaging, not an organ of the history."""
+    for m in pattern.finditer(text):
+        after = text[m.end():m.end() + 40].lstrip()
+        if kind == "non-chest imaging" and m.group(0).lower() in _ORGANS and _HISTORY_AFTER.match(after):
+            continue
+        return m
+    return None
+
+
 def caption_kind(caption: str) -> Verdict | None:
     """The non-patient kind the caption names, when it names no chest imaging; else None."""
     text = caption or ""
     for kind, pattern in _KINDS:
-        m = pattern.search(text)
+        m = _imaged(kind, pattern, text)
         if m is None:
             continue
         chest = _CHEST_IMAGING.search(text)

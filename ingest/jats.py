@@ -300,36 +300,106 @@ def _paragraphs(body: etree._Element | None) -> list[str]:
     return out
 
 
-def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[Figure]:
-    # The same fig can appear inline and again in floats-group: the first one (document order) wins.
+def _graphic_hrefs(fig: etree._Element) -> list[str]:
+    """The fig's graphics, one per image: renditions of one graphic in ``<alternatives>`` (a TIFF
+    and its web JPEG) count once, the first; an ``inline-graphic`` in the caption is not one."""
+    hrefs: list[str] = []
+    stems: set[str] = set()
+    for graphic in fig.xpath(".//graphic"):
+        href = graphic.get(f"{{{XLINK}}}href", "")
+        stem = re.sub(r"\.(?:jpe?g|gif|png|tiff?|eps)$", "", href, flags=re.I)
+        parent = graphic.getparent()
+        alternative = parent is not None and etree.QName(parent).localname == "alternatives"
+        if href and stem not in stems and not (alternative and graphic.getprevious() is not None):
+            hrefs.append(href)
+            stems.add(stem)
+    return hrefs
+
+
+def _caption_text(caption: etree._Element | None) -> str:
+    """The caption's text; its ``<title>`` ended as a sentence ("Chest imaging of patient 1" then
+    "(A) PA radiograph ..."), so the title is the caption's lead, not part of panel A's words."""
+    if caption is None:
+        return ""
+    title = _first(caption, "title")
+    text = _itertext(caption)
+    if title is None:
+        return text
+    title_text = _itertext(title)
+    rest = _itertext(caption, skip=("title",))
+    if not title_text or not rest:
+        return text
+    return f"{title_text}{'' if title_text[-1] in '.:;!?' else '.'} {rest}"
+
+
+def _panel_letter(label: str) -> str:
+    m = re.fullmatch(r"\(?([A-Ha-h])[).:]?", label.strip())
+    return m.group(1).lower() if m else ""
+
+
+def _group_figures(article: etree._Element) -> dict[Any, tuple[etree._Element, list[etree._Element]]]:
+    """``fig-group``: a compound figure whose panels are figs of their own, each with its graphic
+    and often only a letter for label. Group element -> (group, its figs)."""
+    return {group: (group, group.xpath("fig")) for group in article.xpath(".//fig-group")}
+
+
+def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree._Element | None = None) -> Figure:
     from ingest.panels import parse_subcaptions
 
+    members = group.xpath("fig") if group is not None else []
+    node = group if group is not None else fig
+    hrefs = [h for member in (members or [fig]) for h in _graphic_hrefs(member)]
+    label = _itertext(_first(node, "label"))
+    caption = _caption_text(_first(node, "caption"))
+    figure = Figure(id=node.get("id", ""), label=label, number=figure_number(label), caption=caption,
+                    graphic_hrefs=hrefs)
+    figure.image_urls = [europe_pmc_image_url(pmcid, h) for h in hrefs if pmcid]
+    fig_license, _fig_url, fig_evidence = read_license(_first(node, "permissions"))
+    if fig_evidence:
+        figure.license = fig_license or fig_evidence
+        if fig_license != article_license:
+            figure.third_party = True
+            figure.third_party_evidence = f"fig/permissions: {fig_evidence}"
+    caption_evidence = third_party_evidence(caption)
+    if caption_evidence:
+        figure.third_party = True
+        figure.third_party_evidence = "; ".join(
+            e for e in (figure.third_party_evidence, f"caption: {caption_evidence}") if e)
+    figure.panel_captions = parse_subcaptions(caption)
+    if members:
+        # Each member fig is one panel: its own letter and caption, else the next letter in order.
+        figure.extra["from"] = "fig-group"
+        for i, member in enumerate(members):
+            letter = _panel_letter(_itertext(_first(member, "label"))) or chr(ord("a") + i)
+            own = _itertext(_first(member, "caption"))
+            if own or letter not in figure.panel_captions:
+                figure.panel_captions[letter] = own or figure.panel_captions.get(letter, "")
+    if len(figure.image_urls) > 1:
+        # Panels as separate graphics (a fig-group's figs, or several graphics in one fig).
+        letters = list(figure.panel_captions) if len(figure.panel_captions) == len(hrefs) else []
+        letters = letters or [chr(ord("a") + i) for i in range(len(hrefs))]
+        figure.extra["panel_files"] = dict(zip(letters, figure.image_urls))
+    return figure
+
+
+def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[Figure]:
+    # The same fig can appear inline and again in floats-group: the first one (document order) wins.
     figures: list[Figure] = []
     seen: set[str] = set()
-    for fig in article.xpath(".//fig"):
-        hrefs = [g.get(f"{{{XLINK}}}href", "") for g in fig.xpath(".//graphic")]
+    groups = _group_figures(article)
+    for fig in article.xpath(".//fig | .//fig-group"):
+        parent = fig.getparent()
+        if etree.QName(fig).localname == "fig" and parent is not None and parent in groups:
+            continue  # a panel of a fig-group: read with its group
+        group = fig if fig in groups else None
+        hrefs = [h for member in (group.xpath("fig") if group is not None else [fig]) for h in _graphic_hrefs(member)]
         label = _itertext(_first(fig, "label"))
         key = fig.get("id") or f"{label}|{'|'.join(hrefs)}"
         if key in seen:
             continue
         seen.add(key)
-        caption = _itertext(_first(fig, "caption"))
-        figure = Figure(id=fig.get("id", ""), label=label, number=figure_number(label), caption=caption,
-                        graphic_hrefs=[h for h in hrefs if h])
-        figure.image_urls = [europe_pmc_image_url(pmcid, h) for h in figure.graphic_hrefs if pmcid]
-        fig_license, _fig_url, fig_evidence = read_license(_first(fig, "permissions"))
-        if fig_evidence:
-            figure.license = fig_license or fig_evidence
-            if fig_license != article_license:
-                figure.third_party = True
-                figure.third_party_evidence = f"fig/permissions: {fig_evidence}"
-        caption_evidence = third_party_evidence(caption)
-        if caption_evidence:
-            figure.third_party = True
-            figure.third_party_evidence = "; ".join(
-                e for e in (figure.third_party_evidence, f"caption: {caption_evidence}") if e)
-        figure.panel_captions = parse_subcaptions(caption)
-        if etree.QName(fig.getparent()).localname == "floats-group":
+        figure = _figure(fig, pmcid, article_license, group)
+        if parent is not None and etree.QName(parent).localname == "floats-group":
             figure.extra["from"] = "floats-group"
         figures.append(figure)
     return figures

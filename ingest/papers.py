@@ -61,14 +61,53 @@ def _naming(normalize, *candidates: str) -> str:
     return ""
 
 
-def described(text: str, shared: str = "", whole: str = "") -> dict[str, str]:
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9-]{0,7}[A-Z0-9]s?\s?[,=:]\s?[A-Za-z]")
+_SENTENCE_END = re.compile(r"[.;]\s+(?=[A-Z(])")
+
+
+def without_glossary(text: str) -> str:
+    """The caption without its closing list of abbreviations ("CXR, chest radiograph; GGO,
+    ground-glass opacity."): a modality spelt out there is not what any panel shows."""
+    stripped = text.rstrip()
+    start = max(stripped.rfind(". ", 0, len(stripped) - 1), stripped.rfind(") ", 0, len(stripped) - 1))
+    tail = stripped[start + 2:] if start >= 0 else stripped
+    items = [item.strip() for item in tail.rstrip(".").split(";")]
+    if len(items) >= 2 and all(_ABBREVIATION.match(item) for item in items):
+        return stripped[:start + 1].rstrip() if start >= 0 else ""
+    return text
+
+
+def _first_sentence(text: str) -> str:
+    m = _SENTENCE_END.search(text)
+    return text[:m.start()] if m else ""
+
+
+def _modality_naming(text: str, *others: str, own: bool = True) -> str:
+    """``_naming`` for the modality. A panel's own sub-caption naming two modalities ("CXR shows
+    ... A CT chest was subsequently performed") is read by its first sentence, the panel's
+    subject; not a text several panels share ("(A-E) CXR day 1 (A) ... CT (C, D) ..."), nor the
+    caption's lead."""
+    if text and normalize_modality(text).value is None and own and "both" in normalize_modality(text).reason:
+        first = _first_sentence(text)
+        if first and normalize_modality(first).value is not None:
+            return first
+    return _naming(normalize_modality, text, *others)
+
+
+def described(text: str, shared: str = "", whole: str = "", own: bool = True) -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
     modality last on the whole caption, which names it when it names one alone ("A and B) HRCT on
-    day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none)."""
-    modality = _naming(normalize_modality, text, shared, whole)
+    day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none).
+    ``own``: ``text`` is this panel's alone (not shared by a range of panels). A closing list of
+    abbreviations is not read (``without_glossary``)."""
+    text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
+    modality = _modality_naming(text, shared, whole, own=own)
     view = _naming(normalize_view, text, shared)
-    date = _DATE.search(text)
+    dates = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(text)))
+    # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
+    # does not say which is this panel's: no date text rather than the first one.
+    date = _DATE.search(text) if own or len(dates) < 2 else None
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 
 
@@ -103,6 +142,11 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                       "each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
         shared = figure.caption
+    if not panels and panel_files and not figure.panel_captions:
+        # Panels served as separate files the caption does not letter: one image per file.
+        panels = {letter: figure.caption for letter in panel_files}
+        base_extra["needs_review"] = (f"{len(panel_files)} panel files the caption does not letter: "
+                                      "each carries the whole caption")
     if not panels:
         return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
                             extra=dict(base_extra), **described(figure.caption))]
@@ -111,7 +155,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     for i, (letter, text) in enumerate(panels.items()):
         extra = dict(base_extra, panel=letter, parent_figure=url, subcaption=text)
         panel_url = panel_files.get(letter, url)
-        if panel_url != url:
+        if letter in panel_files:
             extra["transform"] = "separate panel file"
         elif reliable:
             box = split.panels[i].box
@@ -120,7 +164,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
-                                   extra=extra, **described(text, shared, figure.caption)))
+                                   extra=extra, **described(text, shared, figure.caption,
+                                                            own=list(panels.values()).count(text) == 1)))
     return records
 
 
@@ -278,4 +323,10 @@ def merge_figure_urls(jats: Article, html: Article) -> Article:
         if not found and figure.number is not None:
             found = by_number.get(figure.number, [])
         figure.image_urls = found + [u for u in figure.image_urls if u not in found]
+        files = figure.extra.get("panel_files")
+        if files:
+            # Panels as separate graphics: each letter's file at its CDN address too.
+            for letter, url in files.items():
+                stem = re.sub(r"\.[A-Za-z]+$", "", url.rsplit("/", 1)[-1]).lower()
+                files[letter] = (by_stem.get(stem) or [url])[0]
     return jats

@@ -81,29 +81,111 @@ def _check_blocked(html: str, url: str) -> None:
         raise BlockPageInsteadOfArticle(url, f"article page (got a block page: {reason})")
 
 
+#: Attributes holding an explicitly larger rendition (Atypon's data-lg-src, old PMC's src-large).
+_LARGE_ATTRS = ("data-lg-src", "data-large-src", "data-full-src", "src-large", "data-original")
+#: Lazy-loading attributes: the real image while ``src`` is a placeholder (site-notes §2.5.6).
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "lazy-src", "data-echo")
+_PLACEHOLDER = re.compile(r"^data:|(?:^|/)(?:blank|spacer|loading|loader|placeholder|lazy|pixel|transparent|"
+                          r"grey|gray|empty|1x1)[\w.-]*\.(?:gif|png|svg)(?:$|\?)", re.I)
+
+
+def _is_placeholder(src: str) -> bool:
+    return not src or bool(_PLACEHOLDER.search(src.strip()))
+
+
+def _srcset_best(srcsets: list[str], own_width: int) -> tuple[str, int]:
+    """The widest candidate of the srcsets (``Nw``; ``Nx`` counts as N times the image's own
+    width), WebP left out (the dataset keeps JPEG/PNG)."""
+    best, best_w = "", -1
+    for srcset in srcsets:
+        for item in srcset.split(","):
+            bits = item.strip().split()
+            if not bits or bits[0].startswith("data:") or "webp" in bits[0]:
+                continue
+            size = bits[1] if len(bits) > 1 else ""
+            width = 0
+            if size.endswith("w") and size[:-1].isdigit():
+                width = int(size[:-1])
+            elif re.fullmatch(r"\d+(?:\.\d+)?x", size) and float(size[:-1]) > 1:
+                width = int(float(size[:-1]) * max(own_width, 1))
+            if width > best_w:
+                best, best_w = bits[0], width
+    return best, best_w
+
+
 def _largest_src(img: Selector, page_url: str) -> tuple[str, str]:
     attrib = img.attrib
-    for attr in ("data-lg-src", "data-large-src", "data-full-src", "data-original"):
-        if attrib.get(attr):
+    for attr in _LARGE_ATTRS:
+        if attrib.get(attr) and not _is_placeholder(attrib[attr]):
             return urljoin(page_url, attrib[attr]), attr
     link = parent(img, ("a",))
     if link is not None and link.attrib.get("href") and _IMAGE_PATH.search(urlsplit(link.attrib["href"]).path):
         return urljoin(page_url, link.attrib["href"]), "link"
-    best, best_w = "", -1
     picture = parent(img, ("picture",))
-    candidates = [attrib.get("srcset", "")] + [s.attrib.get("srcset", "") for s in (
-        below(picture, "source") if picture is not None else [])]
-    for srcset in candidates:
-        for item in srcset.split(","):
-            bits = item.strip().split()
-            if bits:
-                width = int(bits[1][:-1]) if len(bits) > 1 and bits[1].endswith("w") and bits[1][:-1].isdigit() else 0
-                if width > best_w and "webp" not in bits[0]:
-                    best, best_w = bits[0], width
-    src = attrib.get("src") or attrib.get("data-src") or ""
-    if best and best_w > int(attrib.get("width") or 0):
+    sources = below(picture, "source") if picture is not None else []
+    srcsets = [attrib.get("srcset", ""), attrib.get("data-srcset", "")]
+    srcsets += [s.attrib.get(a, "") for s in sources for a in ("srcset", "data-srcset")]
+    own_width = int(attrib.get("width") or 0) if (attrib.get("width") or "").isdigit() else 0
+    best, best_w = _srcset_best(srcsets, own_width)
+    src = attrib.get("src", "")
+    lazy = next(((attrib[a], a) for a in _LAZY_ATTRS if attrib.get(a) and not _is_placeholder(attrib[a])), None)
+    if best and (best_w > own_width or (_is_placeholder(src) and lazy is None)):
         return urljoin(page_url, best), "srcset"
-    return (urljoin(page_url, src), "src") if src and not src.startswith("data:") else ("", "")
+    if not _is_placeholder(src):
+        return urljoin(page_url, src), "src"
+    # A lazy-loaded image: ``src`` is a data: URI or a loading GIF until the page's script runs.
+    return (urljoin(page_url, lazy[0]), lazy[1]) if lazy else ("", "")
+
+
+_HIGH_RES = re.compile(r"high[- ]?res|full[- ]?size|larger? image|original image|download", re.I)
+
+
+def _download_link(node: Selector, page_url: str) -> str:
+    """A figure's own link to its high-resolution file ("Download high-res image", "Full size
+    image") when it points at an image file: ScienceDirect's ``..._lrg.jpg`` beside the page's
+    rendition."""
+    found = []
+    for a in node.xpath("descendant::a[@href]"):
+        href = a.attrib["href"]
+        label = f"{_text(a)} {a.attrib.get('title', '')}"
+        if _IMAGE_PATH.search(urlsplit(href).path) and _HIGH_RES.search(label):
+            found.append((0 if re.search(r"high[- ]?res", label, re.I) else 1, urljoin(page_url, href)))
+    return min(found)[1] if found else ""
+
+
+_FIGURE_PAGE = re.compile(r"/figures?/[\w.-]+/?$|/doi/figure/|[?&]fig(?:ure)?=", re.I)
+_THUMBNAIL = re.compile(r"thumb|small|/medium/|[_-](?:s|sm|tn)\.(?:gif|jpe?g|png)$", re.I)
+
+
+def _figure_page(node: Selector, img: Selector | None, page_url: str) -> str:
+    """The figure's own page (PMC's ``figure/F1/``, Atypon's ``/doi/figure/...``, BMC's
+    ``/figures/1``) when the article shows only a thumbnail of it: the page has the large image."""
+    if img is None:
+        return ""
+    width, height = img.attrib.get("width", ""), img.attrib.get("height", "")
+    small = (width.isdigit() and int(width) < 300) or (height.isdigit() and int(height) < 200)
+    if not (small or _THUMBNAIL.search(urlsplit(img.attrib.get("src", "")).path)
+            or "thumb" in " ".join(classes(img))):
+        return ""
+    for a in node.xpath("descendant::a[@href]"):
+        href = urljoin(page_url, a.attrib["href"])
+        if _FIGURE_PAGE.search(href) and not _IMAGE_PATH.search(urlsplit(href).path):
+            return href
+    return ""
+
+
+def figure_page_image(html: str | bytes, url: str) -> str:
+    """The largest image of a figure's own page ("" for a block page or a page without one)."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    _check_blocked(html, url)
+    page = ArticlePage(html, url)
+    for node in page.figure_containers() or page.css("main, article, body"):
+        for img in node.xpath("descendant::img"):
+            src, _how = _largest_src(img, url)
+            if src and not urlsplit(src).path.lower().endswith(".svg") and not _THUMBNAIL.search(urlsplit(src).path):
+                return src
+    return ""
 
 
 def _springer_full(url: str) -> str:
@@ -219,7 +301,8 @@ class ArticlePage(HtmlPage):
         """Figure elements, outermost only, without visual abstracts and figures without images."""
         found: list[Selector] = []
         seen: set[Any] = set()
-        for node in self.css("figure.fig, figure.article__inlineFigure, div.c-article-section__figure, "
+        # div.fig: PMC's classic layout (``?report=classic``), thumbnails with ``src-large``.
+        for node in self.css("figure.fig, div.fig, figure.article__inlineFigure, div.c-article-section__figure, "
                              "article figure, main figure"):
             if node.root in seen or any(a in seen for a in node.root.iterancestors()):
                 continue
@@ -231,16 +314,18 @@ class ArticlePage(HtmlPage):
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
         label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
-                                        ".fig-label, .label"))
+                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
-        for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", "figcaption"):
+        # ScienceDirect's is ``span.captions``, Wiley's ``.figure__caption``.
+        for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
+                      ".figure__caption", "figcaption"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break
         caption = _caption_with_letters(caption_node)
         if label and caption.startswith(label):
-            caption = caption[len(label):].strip()
+            caption = caption[len(label):].lstrip(" .:|")
         if not label:
             m = _LABEL.match(caption)
             if m:
@@ -253,18 +338,28 @@ class ArticlePage(HtmlPage):
         how: list[str] = []
         for img in node.xpath("descendant::img"):
             src, chosen = _largest_src(img, self.url)
-            if src and src not in urls:
+            if src and src not in urls and not urlsplit(src).path.lower().endswith(".svg"):
                 urls.append(src)
                 how.append(chosen)
+        download = _download_link(node, self.url) if len(urls) == 1 and how[0] == "src" else ""
+        if download and download not in urls:
+            urls, how = [download, *urls], ["download link", *how]
         figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
                         caption=caption, image_urls=urls, extra={"chosen_by": how})
+        page = _figure_page(node, node.xpath("descendant::img")[0], self.url) if how == ["src"] else ""
+        if page:
+            figure.extra["figure_page"] = page
         full = [_springer_full(u) for u in urls if _springer_full(u) != u]
         if full:
             figure.extra["full_size_guess"] = full
-        if len(urls) > 1:
-            # Atypon serves panels as separate files: ...fig2a.gif, ...fig2b.gif.
+        if len(urls) > 1 and how[0] != "download link":
+            # Atypon serves panels as separate files: ...fig2a.gif, ...fig2b.gif; other pages put
+            # one <img> per panel in the figure, in reading order.
             letters = [re.search(r"fig\d+([a-z])\.", u) for u in urls]
-            figure.extra["panel_files"] = {m.group(1): u for m, u in zip(letters, urls) if m}
+            if all(letters) and len({m.group(1) for m in letters if m}) == len(urls):
+                figure.extra["panel_files"] = {m.group(1): u for m, u in zip(letters, urls) if m}
+            else:
+                figure.extra["panel_files"] = {chr(ord("a") + i): u for i, u in enumerate(urls)}
         evidence = third_party_evidence(caption)
         if evidence:
             figure.third_party, figure.third_party_evidence = True, f"caption: {evidence}"

@@ -25,7 +25,9 @@ Each paper is one chain of requests, one at a time, carrying what was learnt (``
 4. when no figure with an image URL was found: the PDF (``citation_pdf_url``, Crossref's PDF links,
    or the PDF given); a body not starting with ``%PDF-`` is rejected and the next candidate tried;
    figures come from ``ingest.pdf_figures``;
-5. each figure with one image and several sub-captions is fetched and split
+5. a figure the page shows only as a thumbnail linked to its own page (``figure/F1/``,
+   ``/doi/figure/``, ``/figures/1``): that page, for the large image (``ingest.publisher.figure_page_image``);
+6. each figure with one image and several sub-captions is fetched and split
    (``ingest.panels.split_panels``); a split that is not reliable keeps the whole figure, flagged.
 
 Then ``ingest.papers.cases_from_article`` makes the cases and ``ingest.paper_media.attach_media``
@@ -70,7 +72,7 @@ from ingest.publication_ids import (
     parse_paper_reference,
     pmc_article_url,
 )
-from ingest.publisher import parse_article_html
+from ingest.publisher import figure_page_image, parse_article_html
 from ingest.records import FetchedPage
 from ingest.resolve import (
     Ids,
@@ -119,6 +121,8 @@ class PaperState:
     #: Figure number -> why its pixels are not a patient image of the chest.
     verdicts: dict[int, Verdict] = field(default_factory=dict)
     pdf_paragraphs: list[str] = field(default_factory=list)
+    #: A figure's own page (the article showed a thumbnail) -> the large image it shows.
+    figure_pages: dict[str, str] = field(default_factory=dict)
 
 
 def _look_at_figure(image_bytes: bytes, named_panels: int) -> tuple[Verdict | None, PanelSplit | None]:
@@ -304,6 +308,11 @@ class PublicationsSpider(CaseSpider):
                 if self._once(state, f"pdf:{candidate}"):
                     yield self._request(candidate, self.parse_pdf, state, "pdf")
                     return
+        for figure in article.figures:
+            page = figure.extra.get("figure_page")
+            if page and self._once(state, f"figure-page:{page}"):
+                yield self._request(page, self.parse_figure_page, state, "figure-page", figure_page=page)
+                return
         for number, url, _panels in needs_split(article):
             if self._once(state, f"figure:{url}"):
                 yield self._request(url, self.parse_figure, state, "figure", figure_number=number)
@@ -313,8 +322,13 @@ class PublicationsSpider(CaseSpider):
     def article(self, state: PaperState) -> Article:
         pmc = state.pmc_html if state.pmc_html is not None and state.pmc_html.figures else None
         html = pmc or state.html or state.pmc_html
-        return assemble_article(jats=state.jats, jats_meta=state.jats_meta, html=html, crossref=state.crossref,
-                                landing_url=state.landing_url)
+        article = assemble_article(jats=state.jats, jats_meta=state.jats_meta, html=html, crossref=state.crossref,
+                                   landing_url=state.landing_url)
+        for figure in article.figures:
+            large = state.figure_pages.get(figure.extra.get("figure_page", ""))
+            if large and large not in figure.image_urls:
+                figure.image_urls.insert(0, large)
+        return article
 
     def learn(self, state: PaperState, article: Article | Ids) -> bool:
         """Take the DOI/PMCID/PMID an answer names; False when the paper turns out to be known."""
@@ -475,6 +489,23 @@ class PublicationsSpider(CaseSpider):
             self.trail(state, response, f"HTTP {response.status}")
         for request in self.next_step(state):
             yield request
+
+    def parse_figure_page(self, response: Response, state: PaperState):
+        """A figure's own page: its large image replaces the article's thumbnail (a refusal or a
+        page without one keeps the thumbnail)."""
+        url = self.real_url(response)
+        if response.status == 200:
+            try:
+                large = figure_page_image(response.text, url)
+            except ParseError as exc:
+                self.trail(state, response, f"not usable ({exc})")
+            else:
+                self.trail(state, response, large or "no image")
+                if large:
+                    state.figure_pages[response.meta["figure_page"]] = large
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
+        yield from self.next_step(state)
 
     async def parse_figure(self, response: Response, state: PaperState):
         url, number = self.real_url(response), response.meta["figure_number"]

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from ingest.crossref import parse_crossref_work
-from ingest.jats import NoFullText, normalize_license, parse_jats, third_party_evidence
+from ingest.jats import Article, Figure, NoFullText, normalize_license, parse_jats, third_party_evidence
 from ingest.pages import ParseError
-from ingest.papers import cases_from_article, merge_figure_urls
-from ingest.publisher import BlockPageInsteadOfArticle, parse_article_html
+from ingest.panels import parse_subcaptions
+from ingest.papers import cases_from_article, described, merge_figure_urls, without_glossary
+from ingest.publisher import BlockPageInsteadOfArticle, figure_page_image, parse_article_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "publications"
 EXPECTED = {p.name.replace(".expected.json", ""): json.loads(p.read_text())
@@ -198,3 +199,130 @@ def test_a_panel_silent_on_modality_takes_the_one_its_caption_names():
     # A caption naming CT and a radiograph names no modality for the panels that name none.
     assert modalities("(A) Chest radiograph on admission. (B) CT on day 2. (C) Day 9.") == [
         "Chest radiograph on admission", "CT on day 2", ""]
+
+
+# --- figure markup variants (site-notes §2.5.6 lazy images, §4.1 PMC layouts, §4.2 JATS fig variants) ---
+
+def test_lazy_placeholders_are_never_the_figure():
+    """A data: URI or a loading GIF in ``src`` is a placeholder: the real file is in data-src,
+    data-lazy-src or data-srcset, and no figure is lost or staged as the placeholder."""
+    figures = _parse("publisher_lazy").figures
+    urls = [u for f in figures for u in f.image_urls]
+    assert len([f for f in figures if f.image_urls]) == 5
+    assert not [u for u in urls if u.startswith("data:") or "loading" in u or u.endswith(".svg")]
+
+
+def test_a_thumbnail_names_its_figure_page_and_the_page_gives_the_large_image():
+    figures = _parse("publisher_lazy").figures
+    assert [f.extra.get("figure_page", "") for f in figures] == [
+        "", "", "", "", "https://www.jci-example.org/article/10.5555/jci.2020.0042/figures/5"]
+    page = SOURCES["publisher_figure_page"].read_text()
+    assert figure_page_image(page, "https://www.jci-example.org/article/10.5555/jci.2020.0042/figures/5") == (
+        "https://www.jci-example.org/content/figures/jci-2020-0042-g005.jpg")
+    # PMC's figures are full size on the article page: its "Open in a new tab" page is not asked for
+    assert not [f for f in _parse("pmc_article").figures if "figure_page" in f.extra]
+    with pytest.raises(BlockPageInsteadOfArticle):
+        figure_page_image(SOURCES["pmc_recaptcha"].read_text(), "https://pmc.ncbi.nlm.nih.gov/articles/PMC1/figure/F1/")
+
+
+def test_pmc_classic_layout_takes_the_large_rendition():
+    figures = _parse("pmc_article_classic").figures
+    assert [f.image_urls for f in figures] == [
+        ["https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7151400/bin/fx1_lrg.jpg"],
+        ["https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7151400/bin/gr2_lrg.jpg"]]
+
+
+def test_high_res_download_link_comes_first_and_is_not_a_panel():
+    figure = _parse("sciencedirect_article").figures[0]
+    assert figure.image_url.endswith("-gr1_lrg.jpg") and "panel_files" not in figure.extra
+
+
+def _images(name):
+    return [image for case in cases_from_article(_parse(name)) for image in case.images]
+
+
+def test_fig_group_is_one_figure_with_one_image_per_panel_file():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 1]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["gr1a.jpg", "gr1b.jpg"]
+    assert [i.label for i in images] == ["a", "b"]
+    assert [i.modality_text for i in images] == ["PA radiograph on admission",
+                                                 "Axial CT on day 5 shows bilateral ground-glass opacities"]
+    assert [i.date_text for i in images] == ["on admission", "day 5"]
+    assert [i.extra["transform"] for i in images] == ["separate panel file"] * 2
+    assert not any("needs_review" in i.extra for i in images)
+
+
+def test_unlettered_panel_files_each_staged_and_flagged():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 2]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["gr2a.jpg", "gr2b.jpg"]
+    assert all("does not letter" in i.extra["needs_review"] for i in images)
+    # "on day 10 and day 16": which file is which day is not said, so neither gets a date text
+    assert [i.date_text for i in images] == ["", ""]
+
+
+def test_alternatives_renditions_are_one_image():
+    images = [i for i in _images("PMC_fig_group") if i.extra["figure_number"] == 3]
+    assert [i.source_url for i in images] == ["https://europepmc.org/articles/PMC7340004/bin/gr3.jpg"]
+
+
+def test_html_figure_with_one_img_per_panel():
+    images = [i for i in _images("publisher_lazy") if i.extra["figure_number"] == 4]
+    assert [i.source_url.rsplit("/", 1)[-1] for i in images] == ["jci-2020-0042-g004-left.jpg",
+                                                                "jci-2020-0042-g004-right.jpg"]
+    assert [i.view_text for i in images] == ["PA radiograph on day 20", "Lateral radiograph on day 20"]
+
+
+def test_panel_files_follow_pmc_cdn_addresses():
+    jats = _parse("PMC_fig_group")
+    html = parse_article_html(
+        '<html><head><meta name="citation_title" content="T"><meta name="ncbi_pcid" content="PMC7340004"></head>'
+        '<body><main><figure class="fig" id="fig1"><h4 class="obj_head">Figure 1</h4>'
+        '<img src="https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/0123456789ab/gr1a.jpg">'
+        '<img src="https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/ba9876543210/gr1b.jpg">'
+        '<figcaption>Imaging</figcaption></figure></main></body></html>',
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC7340004/")
+    merged = merge_figure_urls(jats, html)
+    assert merged.figures[0].extra["panel_files"] == {
+        "a": "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/0123456789ab/gr1a.jpg",
+        "b": "https://cdn.ncbi.nlm.nih.gov/pmc/blobs/aa11/7340004/ba9876543210/gr1b.jpg"}
+
+
+# --- how captions are written: rules developed on the even rows of pmc-figures.csv, checked on the odd ---
+
+@pytest.mark.parametrize("caption,kept", [
+    ("Axial CT on day 4 shows GGO. CT, computed tomography; GGO, ground-glass opacity.",
+     "Axial CT on day 4 shows GGO."),
+    ("(B) Axial CT. CXR, chest radiograph; RT-PCR, reverse transcription polymerase chain reaction",
+     "(B) Axial CT."),
+    # one definition alone, or prose with semicolons, is not a glossary
+    ("Axial CT shows GGO. CXR, chest radiograph.", "Axial CT shows GGO. CXR, chest radiograph."),
+    ("PA radiograph on day 1; lateral radiograph on day 1.", "PA radiograph on day 1; lateral radiograph on day 1."),
+])
+def test_closing_abbreviation_list_is_not_read(caption, kept):
+    assert without_glossary(caption) == kept
+
+
+def test_a_glossary_does_not_make_a_ct_caption_mixed():
+    caption = "Axial CT on day 4 shows ground-glass opacities. CT, computed tomography; CXR, chest radiograph."
+    assert described(caption)["modality_text"] == "Axial CT on day 4 shows ground-glass opacities."
+
+
+def test_a_panel_naming_two_modalities_is_read_by_its_first_sentence():
+    own = "Chest radiograph shows a right basal opacity. CT was then performed"
+    assert described(own)["modality_text"] == "Chest radiograph shows a right basal opacity"
+    # ... but not a text several panels share (a range of panels), which stays blank
+    assert described(own, own=False)["modality_text"] == ""
+    # ... nor a first sentence that names none
+    assert described("Day 3. Radiograph and CT were obtained")["modality_text"] == ""
+
+
+def test_panels_sharing_a_range_text_do_not_take_its_first_sentence():
+    caption = ("(A-D) Radiograph on day 1 (A) shows hazy opacities. Radiograph 3 hours later (B) shows "
+               "worsening. CT (C, D) shows consolidation.")
+    figure = Figure(label="Figure 1", number=1, caption=caption, image_urls=["https://example.org/f1.jpg"],
+                    panel_captions=parse_subcaptions(caption))
+    article = Article(doi="10.1/x", title="T", figures=[figure], paragraphs=["A 50-year-old man."])
+    images = [i for c in cases_from_article(article) for i in c.images]
+    # "(A-D)" gives the four panels one text: its first sentence (a radiograph) is not theirs
+    assert [i.label for i in images] == ["a", "b", "c", "d"]
+    assert [i.modality_text for i in images] == ["", "", "", ""]

@@ -72,6 +72,7 @@ def test_order_of_the_paragraphs_decides_not_the_order_of_crawling():
     ("Axial FLAIR MRI of the brain on day 10: no acute infarct", "non-chest imaging"),
     ("Brain MRI performed 20 hours after admission.", "non-chest imaging"),
     ("Schematic illustration of the SARS-CoV-2 spike protein", "schematic"),
+    ("Renal ultrasound of a patient in acute renal failure", "non-chest imaging"),
 ])
 def test_captions_naming_non_patient_figures(caption, kind):
     assert caption_kind(caption).kind == kind
@@ -82,6 +83,9 @@ def test_captions_naming_non_patient_figures(caption, kind):
     "Axial CT image on day 4 shows peripheral ground-glass opacities in both lower lobes.",
     "(A) PA chest radiograph on admission. (B) Day 5.",
     "Brain CT was normal; chest CT showed bilateral ground-glass opacities.",
+    # an organ of the patient's history is not the imaged region (the pixels decide)
+    "Imaging findings of a kidney transplant recipient infected with SARS-CoV-2; male, 58 years old.",
+    "Findings in a liver transplant recipient, day 6 of illness.",
 ])
 def test_captions_of_chest_images_are_kept(caption):
     assert caption_kind(caption) is None

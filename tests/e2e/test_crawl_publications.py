@@ -408,3 +408,34 @@ def test_compound_figures_patients_mixed_modalities_and_non_patient_figures(mirr
     assert [(f["figure"], f["kind"]) for f in json.loads(bmc["extra"])["left_out_figures"]] == [
         ("Fig. 2", "histology"), ("Fig. 3", "non-chest imaging")]
     assert bmc["doi"] == "10.1186/s12879-020-05151-9" and json.loads(bmc["extra"])["input"] == "PMID:32600003"
+
+
+def test_lazy_loaded_figures_and_one_img_per_panel_on_a_publisher_page(mirror_of, crawl, project_env):
+    """A paper PMC does not know, open only on its publisher's page, whose figures are lazy-loaded
+    (a data: URI or a loading GIF in ``src``, the file in ``data-src`` / ``data-lazy-src`` /
+    ``data-srcset``) and whose last figure has one <img> per panel (site-notes §2.5.6, §4.4)."""
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois="10.5555/jci.2020.0042")
+    db = project_env["STAGING_DB_URL"]
+    (case,) = _cases(db).values()
+    assert case["source_key"] == "10.5555/jci.2020.0042#patient1"
+    assert case["canonical_url"] == "https://www.jci-example.org/article/10.5555/jci.2020.0042"
+    assert case["license"] == "CC BY 4.0"
+    # The placeholders are never fetched; each real file once.
+    assert mirror.count("/assets/img/loading.gif") == 0
+    for name in ("g001.jpg", "g002.jpg", "g003-1600.jpg", "g004-left.jpg", "g004-right.jpg", "g005.jpg"):
+        assert mirror.count(f"/content/figures/jci-2020-0042-{name}") == 1, name
+    # Figure 5 is a thumbnail in the article: its own page is read for the large image, the thumbnail not fetched.
+    assert mirror.count("/article/10.5555/jci.2020.0042/figures/5") == 1
+    assert mirror.count("/content/figures/thumb/jci-2020-0042-g005.gif") == 0
+    images = _images(db, case["id"])
+    assert [i["label"] for i in images] == ["a", "b", "Figure 2", "Figure 3", "a", "b", "Figure 5"]
+    assert images[6]["source_url"] == "https://www.jci-example.org/content/figures/jci-2020-0042-g005.jpg"
+    assert (images[6]["width"], images[6]["height"]) == (600, 520)
+    assert [i["source_url"].rsplit("/", 1)[-1] for i in images[4:6]] == ["jci-2020-0042-g004-left.jpg",
+                                                                         "jci-2020-0042-g004-right.jpg"]
+    assert all(i["provenance"]["route"] == "publisher-html" for i in images)
+    fields = _fields(db, case["id"])
+    assert [fields[(n, "modality")] for n in range(7)] == ["X-ray", "X-ray", "CT", "CT", "X-ray", "X-ray", "X-ray"]
+    assert [fields[(n, "view")] for n in range(7)] == ["PA", "AP Supine", "Axial", "Coronal", "PA", "L", "PA"]
+    assert (fields[(None, "age")], fields[(None, "sex")]) == ("47", "M")
