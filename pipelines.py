@@ -49,8 +49,8 @@ from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_he
 from media.store import MediaStore, open_media_store
 from media.volumes import StackError, stack_to_nifti
 from media.workers import BrokenProcessPool, MediaWorkers
-from staging.identity import page_case_keys, remember, resolve_record
-from staging.service import known_images, record_document, source_changed, stage_case
+from staging.identity import any_released, page_case_keys, remember, resolve_record
+from staging.service import known_images, record_documents, source_changed, stage_case
 
 logger = logging.getLogger(__name__)
 
@@ -498,7 +498,10 @@ class StagePipeline:
         keys = [item.source_key for _, item, _ in todo]
         try:
             with self.db_lock, session_scope(self.engine) as session:
-                results = [self._stage_in(session, item, documents) for _, item, documents in todo]
+                # Released identities are written by imports and exports, not by this transaction:
+                # asked once per source and batch, not once per case and key.
+                released: dict[str, bool] = {}
+                results = [self._stage_in(session, item, documents, released) for _, item, documents in todo]
         except Exception as exc:
             if len(todo) == 1:
                 outcomes[todo[0][0]] = exc
@@ -524,11 +527,15 @@ class StagePipeline:
             documents.append(replace(doc, body=b"", sha256=sha, body_path=self.media.relpath(sha)))
         return documents
 
-    def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage]) -> str | DropItem:
+    def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage],
+                  released: dict[str, bool]) -> str | DropItem:
         """One case's rows in the open transaction; its status, or the DropItem of a released
-        identity (nothing written for it: ``resolve_record`` only reads)."""
+        identity (nothing written for it: ``resolve_record`` only reads). ``released``: whether a
+        source has released identities, as found earlier in the transaction."""
+        if item.source not in released:
+            released[item.source] = any_released(session, item.source)
         # one identity per case: the key every name of the record resolves to (staging/identity.py)
-        identity = resolve_record(session, item)
+        identity = resolve_record(session, item, released_exist=released[item.source])
         if identity.released:
             return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
         item.source_key = identity.source_key
@@ -536,12 +543,12 @@ class StagePipeline:
         documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key))
                         if doc.case_keys else doc
                         for doc in documents]
-        rows = [record_document(session, item.source, doc) for doc in documents]
+        rows = record_documents(session, item.source, documents)
         # a changed source re-queues an approved case and shows the reviewer what changed
         case, status = stage_case(session, item, item.stored_images, document=rows[0] if rows else None,
-                                  on_source_changed=source_changed)
-        case.identity_key = identity.key
-        remember(session, item.source, identity.key, identity.aliases)
+                                  on_source_changed=source_changed, identity_key=identity.key)
+        case.identity_key = identity.key  # a case staged before: in the commit's UPDATE, if it changed
+        remember(session, item.source, identity.key, identity.aliases, identity.known)
         kill_point("staging-commit")
         return status
 
