@@ -120,6 +120,23 @@ def keep_download(media: MediaStore, body: bytes, kind: str, max_bytes: int, max
     return {"path": kept.media_path, "checksum": kept.facts.sha256, "status": "downloaded", "known": kept}
 
 
+def keep_pages(media: MediaStore, bodies: list[bytes]) -> list[str]:
+    """The fetched pages' bodies written into the store (content-addressed); their SHA-256s. What
+    ``MediaPipeline`` hands a media worker process for a case's pages (a function of its arguments)."""
+    return [media.put_bytes(body) for body in bodies]
+
+
+def stored_pages(media: MediaStore, documents: list[FetchedPage], shas: list[str]) -> list[FetchedPage]:
+    """Copies of ``documents`` naming their bodies in the store, without the bytes (the records of
+    one page share their pages: each gets its own copies)."""
+    return [replace(doc, body=b"", sha256=sha, body_path=media.relpath(sha)) for doc, sha in zip(documents, shas)]
+
+
+def _pages_stored(doc: FetchedPage) -> bool:
+    """A page whose body the media pipeline has already written (``stored_pages``)."""
+    return bool(doc.sha256 and doc.body_path and not doc.body)
+
+
 def _settle(done: Deferred, future) -> None:
     """Fire ``done`` (on the reactor thread) with what a media worker's job gave."""
     exc = future.exception()
@@ -263,6 +280,16 @@ class MediaPipeline(FilesPipeline):
         result = await super().process_item(item)
         if isinstance(result, CaseRecord) and result.pending_volumes:
             await deferred_to_future(threads.deferToThread(self._build_volumes, result))
+        if isinstance(result, CaseRecord) and result.stored_images and self.workers is not None:
+            # The pages' bodies too are written by the worker process, not by the crawl's staging
+            # thread (file creation is system time on the crawl's core); only for a case the
+            # staging pipeline takes (it drops a case without usable images), as it wrote them.
+            pages = [doc for doc in result.documents if not _pages_stored(doc)]
+            if pages:
+                job = (keep_pages, self.media, [doc.body or b"" for doc in pages])
+                shas = await deferred_to_future(self.worker_slots.run(self._in_workers, *job))
+                stored = iter(stored_pages(self.media, pages, shas))
+                result.documents = [doc if _pages_stored(doc) else next(stored) for doc in result.documents]
         return result
 
     def item_completed(self, results, item: Any, info) -> Any:
@@ -522,9 +549,12 @@ class StagePipeline:
         """The fetched pages' bodies into the media store (before the transaction: content-addressed)."""
         documents = []
         for doc in item.documents:
+            if _pages_stored(doc):  # written by the media pipeline's worker process
+                documents.append(replace(doc))
+                continue
             sha = self.media.put_bytes(doc.body or b"")
             # a copy: the records of one page share their pages
-            documents.append(replace(doc, body=b"", sha256=sha, body_path=self.media.relpath(sha)))
+            documents.extend(stored_pages(self.media, [doc], [sha]))
         return documents
 
     def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage],
