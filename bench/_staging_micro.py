@@ -4,7 +4,8 @@ The records are the crawl's own: a kept ``bench/crawl.py --keep`` directory's mi
 by the Radiopaedia parser, each image given the facts crawl 1 stored for it (hashes, thumbnail,
 provenance), and both fetched pages with their bodies. They are staged in batches (default 3, about
 what the crawl's batches hold) into a fresh SQLite database and media store, in the reactor's
-worker thread's place, and the process's CPU time (user + sys) is measured around it. ``--code DIR``
+worker thread's place, and the process's CPU time (user + sys) and the SQL statements sent are
+measured around it. ``--code DIR``
 stages with another checkout's code (an A/B on the same records; alternate the two).
 
     .venv/bin/python bench/_staging_micro.py /tmp/bench-crawl-XXXX [--code /tmp/base] [--cases 500]
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sqlite3
 import sys
@@ -43,7 +45,8 @@ def load_records(kept: Path, cases: int):
             continue
         html = (mirror / entry["file"]).read_bytes()
         record = parse_radiopaedia_case(html.decode("utf-8"), url.split("?")[0])
-        documents = [FetchedPage(url=url.split("?")[0], status=200, body=html, content_type=entry["headers"]["Content-Type"])]
+        documents = [FetchedPage(url=url.split("?")[0], status=200, body=html,
+                                 content_type=entry["headers"]["Content-Type"])]
         images = []
         for study in record.extra.get("study_ids") or []:
             stacks_url = f"{SITE}/studies/{study}/stacks?lang=us"
@@ -85,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=3)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.code))
+    from sqlalchemy import event
+
     from db.session import open_database
     from media.store import MediaStore
     from pipelines import StagePipeline
@@ -92,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     records = load_records(args.kept, args.cases)
     tmp = Path(tempfile.mkdtemp(prefix="staging-micro-"))
     engine = open_database(f"sqlite:///{tmp / 'staging.sqlite3'}")
+    statements = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(*_args) -> None:  # an executemany counts once: one round trip
+        statements[0] += 1
+
     stager = object.__new__(StagePipeline)
     stager.crawler, stager.media, stager.engine = _Crawler(), MediaStore(tmp / "media"), engine
     stager.db_lock, stager.page_cases_staged, stager.batch_size = threading.Lock(), {}, args.batch
@@ -109,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     cpu, wall = _cpu() - cpu, time.perf_counter() - began
     failed = [o for o in outcomes if isinstance(o, BaseException)]
     print(f"{args.code}: {len(records)} cases in {len(batches)} batches: {1000 * cpu / len(records):.2f} CPU ms "
-          f"per case, {1000 * wall / len(records):.2f} wall ms; failed {len(failed)}; "
-          f"load {open('/proc/loadavg').read().split()[0]}")
+          f"per case, {1000 * wall / len(records):.2f} wall ms, {statements[0] / len(records):.1f} SQL statements "
+          f"per case; failed {len(failed)}; "
+          f"load {os.getloadavg()[0]:.2f}")
     return 1 if failed else 0
 
 
