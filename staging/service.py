@@ -281,7 +281,7 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
     if stored_images:
         params = [_image_row(case.id, stored) for stored in stored_images]
         # Core statements on the tables: the ORM's bulk-insert bookkeeping costs more than the rows.
-        ids = session.scalars(_IMAGES.insert().returning(_IMAGES.c.id, sort_by_parameter_order=True), params).all()
+        ids = _insert_images(session, case.id, params)
         for stored, image_id in zip(stored_images, ids):
             image_ids[stored.position] = image_id  # the last image of a position wins, as in by_position
     values: list[dict[str, Any]] = []
@@ -291,6 +291,20 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
                        "evidence": result.evidence, "reason": result.reason or None})
     if values:
         session.execute(_FIELD_VALUES.insert(), values)
+
+
+def _insert_images(session: Session, case_id: int, params: list[dict[str, Any]]) -> list[int]:
+    """Insert a new case's image rows; their ids in the order of ``params``.
+
+    SQLite cannot return the ids of one multi-row insert in order, so SQLAlchemy sends
+    ``insert().returning(sort_by_parameter_order=True)`` one row at a time; there one executemany
+    then one query suffices: SQLite gives rowids in the order the rows are inserted, and the case is
+    new in this transaction (its id reused only after its images were deleted with it: foreign keys
+    cascade), so its image rows are these. Another database keeps the ordered RETURNING."""
+    if session.get_bind().dialect.name != "sqlite":
+        return list(session.scalars(_IMAGES.insert().returning(_IMAGES.c.id, sort_by_parameter_order=True), params))
+    session.execute(_IMAGES.insert(), params)
+    return list(session.scalars(select(_IMAGES.c.id).where(_IMAGES.c.case_id == case_id).order_by(_IMAGES.c.id)))
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:

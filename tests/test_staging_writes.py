@@ -15,7 +15,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from db.models import Case, CaseAlias, FetchedDocument
+from db.models import Case, CaseAlias, FetchedDocument, Image
 from db.session import open_database, session_scope
 from exports.baseline import import_dataset
 from ingest.records import CaseRecord, FetchedPage, ImageRecord
@@ -153,3 +153,31 @@ def test_the_pipelines_staging_path_writes_the_rows_of_the_plain_calls(engines, 
     assert _documents(fast) == _documents(plain)
     cases, aliases = _rows(fast)
     assert all(case[3] for case in cases) and aliases  # every case has its identity key; names remembered
+
+
+def test_a_new_cases_image_ids_come_in_the_order_of_its_rows_on_sqlite(engines):
+    """``_insert_images`` (one executemany and a query on SQLite): each id is its own row's, also for
+    a case whose id SQLite reused after the case before it was deleted with its images."""
+    from staging.service import _insert_images
+
+    engine, _ = engines
+    rows = lambda case_id, urls: [{"case_id": case_id, "source_url": url, "label": "", "sha256": "0" * 64,
+                                   "media_path": "00/x", "format": "png", "position": n, "included": True,
+                                   "provenance": {}} for n, url in enumerate(urls)]
+    with session_scope(engine) as session:
+        gone = Case(source="radiopaedia", source_key="gone", canonical_url="https://radiopaedia.org/cases/gone")
+        session.add(gone)
+        session.flush()
+        _insert_images(session, gone.id, rows(gone.id, ["https://img.example/old.png"]))
+        gone_id = gone.id
+        session.delete(gone)
+    urls = [f"https://img.example/{name}.png" for name in ("d", "a", "c", "b", "e")]
+    with session_scope(engine) as session:
+        case = Case(source="radiopaedia", source_key="new", canonical_url="https://radiopaedia.org/cases/new")
+        session.add(case)
+        session.flush()
+        assert case.id == gone_id  # SQLite reused the id
+        ids = _insert_images(session, case.id, rows(case.id, urls))
+        assert len(ids) == len(urls)
+        for image_id, url in zip(ids, urls):
+            assert session.scalar(select(Image.source_url).where(Image.id == image_id)) == url
