@@ -29,6 +29,7 @@ file of the media store), to compare two runs' files: equal digests, equal conte
     .venv/bin/python bench/crawl.py [--cases 2000] [--concurrency 16] [--keep]
     .venv/bin/python bench/crawl.py --cases 500 --code /tmp/base --digest /tmp/base.json   # the old code
     .venv/bin/python bench/crawl.py --cases 300 --profile /tmp/full.txt   # py-spy of crawl 1 (figures distorted)
+    .venv/bin/python bench/crawl.py --cases 500 --profile /tmp/gil.txt --profile-gil --skip-bare   # GIL holder only
 """
 
 from __future__ import annotations
