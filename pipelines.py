@@ -49,8 +49,8 @@ from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_he
 from media.store import MediaStore, open_media_store
 from media.volumes import StackError, stack_to_nifti
 from media.workers import BrokenProcessPool, MediaWorkers
-from staging.identity import page_case_keys, remember, resolve_record
-from staging.service import known_images, record_document, source_changed, stage_case
+from staging.identity import any_released, page_case_keys, remember, resolve_record
+from staging.service import known_images, record_documents, source_changed, stage_case
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,23 @@ def keep_download(media: MediaStore, body: bytes, kind: str, max_bytes: int, max
         return {"path": media.relpath(sha), "checksum": sha, "status": "downloaded"}
     kept, _ = keep_image(media, body, max_bytes, max_pixels)
     return {"path": kept.media_path, "checksum": kept.facts.sha256, "status": "downloaded", "known": kept}
+
+
+def keep_pages(media: MediaStore, bodies: list[bytes]) -> list[str]:
+    """The fetched pages' bodies written into the store (content-addressed); their SHA-256s. What
+    ``MediaPipeline`` hands a media worker process for a case's pages (a function of its arguments)."""
+    return [media.put_bytes(body) for body in bodies]
+
+
+def stored_pages(media: MediaStore, documents: list[FetchedPage], shas: list[str]) -> list[FetchedPage]:
+    """Copies of ``documents`` naming their bodies in the store, without the bytes (the records of
+    one page share their pages: each gets its own copies)."""
+    return [replace(doc, body=b"", sha256=sha, body_path=media.relpath(sha)) for doc, sha in zip(documents, shas)]
+
+
+def _pages_stored(doc: FetchedPage) -> bool:
+    """A page whose body the media pipeline has already written (``stored_pages``)."""
+    return bool(doc.sha256 and doc.body_path and not doc.body)
 
 
 def _settle(done: Deferred, future) -> None:
@@ -263,6 +280,16 @@ class MediaPipeline(FilesPipeline):
         result = await super().process_item(item)
         if isinstance(result, CaseRecord) and result.pending_volumes:
             await deferred_to_future(threads.deferToThread(self._build_volumes, result))
+        if isinstance(result, CaseRecord) and result.stored_images and self.workers is not None:
+            # The pages' bodies too are written by the worker process, not by the crawl's staging
+            # thread (file creation is system time on the crawl's core); only for a case the
+            # staging pipeline takes (it drops a case without usable images), as it wrote them.
+            pages = [doc for doc in result.documents if not _pages_stored(doc)]
+            if pages:
+                job = (keep_pages, self.media, [doc.body or b"" for doc in pages])
+                shas = await deferred_to_future(self.worker_slots.run(self._in_workers, *job))
+                stored = iter(stored_pages(self.media, pages, shas))
+                result.documents = [doc if _pages_stored(doc) else next(stored) for doc in result.documents]
         return result
 
     def item_completed(self, results, item: Any, info) -> Any:
@@ -498,7 +525,10 @@ class StagePipeline:
         keys = [item.source_key for _, item, _ in todo]
         try:
             with self.db_lock, session_scope(self.engine) as session:
-                results = [self._stage_in(session, item, documents) for _, item, documents in todo]
+                # Released identities are written by imports and exports, not by this transaction:
+                # asked once per source and batch, not once per case and key.
+                released: dict[str, bool] = {}
+                results = [self._stage_in(session, item, documents, released) for _, item, documents in todo]
         except Exception as exc:
             if len(todo) == 1:
                 outcomes[todo[0][0]] = exc
@@ -519,16 +549,23 @@ class StagePipeline:
         """The fetched pages' bodies into the media store (before the transaction: content-addressed)."""
         documents = []
         for doc in item.documents:
+            if _pages_stored(doc):  # written by the media pipeline's worker process
+                documents.append(replace(doc))
+                continue
             sha = self.media.put_bytes(doc.body or b"")
             # a copy: the records of one page share their pages
-            documents.append(replace(doc, body=b"", sha256=sha, body_path=self.media.relpath(sha)))
+            documents.extend(stored_pages(self.media, [doc], [sha]))
         return documents
 
-    def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage]) -> str | DropItem:
+    def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage],
+                  released: dict[str, bool]) -> str | DropItem:
         """One case's rows in the open transaction; its status, or the DropItem of a released
-        identity (nothing written for it: ``resolve_record`` only reads)."""
+        identity (nothing written for it: ``resolve_record`` only reads). ``released``: whether a
+        source has released identities, as found earlier in the transaction."""
+        if item.source not in released:
+            released[item.source] = any_released(session, item.source)
         # one identity per case: the key every name of the record resolves to (staging/identity.py)
-        identity = resolve_record(session, item)
+        identity = resolve_record(session, item, released_exist=released[item.source])
         if identity.released:
             return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
         item.source_key = identity.source_key
@@ -536,12 +573,12 @@ class StagePipeline:
         documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key))
                         if doc.case_keys else doc
                         for doc in documents]
-        rows = [record_document(session, item.source, doc) for doc in documents]
+        rows = record_documents(session, item.source, documents)
         # a changed source re-queues an approved case and shows the reviewer what changed
         case, status = stage_case(session, item, item.stored_images, document=rows[0] if rows else None,
-                                  on_source_changed=source_changed)
-        case.identity_key = identity.key
-        remember(session, item.source, identity.key, identity.aliases)
+                                  on_source_changed=source_changed, identity_key=identity.key)
+        case.identity_key = identity.key  # a case staged before: in the commit's UPDATE, if it changed
+        remember(session, item.source, identity.key, identity.aliases, identity.known)
         kill_point("staging-commit")
         return status
 

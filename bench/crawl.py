@@ -22,12 +22,14 @@ crawl process's own CPU is what bounds its wall time.
 
 ``--code DIR`` runs the full crawls from another checkout (``git worktree add /tmp/base main``):
 the same mirror, the same bench, for an A/B comparison. ``--digest FILE`` writes a digest of what
-crawl 1 staged (cases, images with their hashes and thumbnails, field values, fetched pages,
-aliases, every file of the media store), to compare two runs' files: equal digests, equal content.
+the crawls staged (every column but ids and timestamps of cases, images with their hashes and
+thumbnails, field values, fetched pages, aliases and review events; both crawls' summaries; every
+file of the media store), to compare two runs' files: equal digests, equal content.
 
     .venv/bin/python bench/crawl.py [--cases 2000] [--concurrency 16] [--keep]
     .venv/bin/python bench/crawl.py --cases 500 --code /tmp/base --digest /tmp/base.json   # the old code
     .venv/bin/python bench/crawl.py --cases 300 --profile /tmp/full.txt   # py-spy of crawl 1 (figures distorted)
+    .venv/bin/python bench/crawl.py --cases 500 --profile /tmp/gil.txt --profile-gil --skip-bare   # GIL holder only
 """
 
 from __future__ import annotations
@@ -127,29 +129,58 @@ def crawl_settings(concurrency: int, robots: bool) -> list[str]:
             "-s", f"ROBOTSTXT_OBEY={'True' if robots else 'False'}", "-s", "LOG_LEVEL=INFO"]
 
 
-#: What a crawl staged, without ids and timestamps (the queries of tests/faults/test_staging_batches.py).
+#: What a crawl staged: every column but ids and timestamps (rows named by their natural keys), so
+#: two runs whose cases arrived in another order compare equal (the queries of
+#: tests/faults/test_staging_batches.py, with every other column added).
+_CASE_KEY = "(select k.source || ' ' || k.source_key from cases k where k.id = {})"
 STAGED_QUERIES = {
-    "cases": "select source, source_key, canonical_url, doi, title, license, authors, age_text, sex_text, "
-             "history, findings, discussion, review_state, warnings, extra, content_sha256 from cases "
-             "order by source, source_key",
+    "cases": "select c.source, c.source_key, c.canonical_url, d.url, c.doi, c.title, c.license_raw, c.license, "
+             "c.published, c.authors, c.institution, c.credit, c.age_text, c.sex_text, c.history, c.findings, "
+             "c.discussion, c.diagnosis, c.review_state, c.warnings, c.extra, c.content_sha256, "
+             f"{_CASE_KEY.format('c.duplicate_of_case_id')}, c.duplicate_of_released_row_id, c.adult_confirmed, "
+             f"c.distinct_confirmed, c.review_reason, {_CASE_KEY.format('c.split_from_case_id')}, "
+             "c.review_warnings, c.warning_codes, c.identity_key, c.warnings_inputs "
+             "from cases c left join fetched_documents d on d.id = c.document_id order by c.source, c.source_key",
     "images": "select c.source_key, i.source_url, i.label, i.position, i.sha256, i.format, i.width, i.height, "
-              "i.media_path, i.included, i.provenance, i.phash, i.chash, i.thumb from images i "
+              "i.media_path, i.included, i.provenance, i.phash, i.chash, i.thumb, i.modality_text, i.view_text, "
+              "i.caption, i.date_text, i.duplicate_of is null from images i "
               "join cases c on c.id = i.case_id order by c.source_key, i.position, i.source_url",
-    "fields": "select c.source_key, i.position, f.field, f.raw, f.value, f.rule, f.rule_version, f.evidence "
+    "fields": "select c.source_key, i.position, f.field, f.raw, f.value, f.rule, f.rule_version, f.evidence, "
+              "f.reason, f.override, f.override_by "
               "from field_values f join cases c on c.id = f.case_id left join images i on i.id = f.image_id "
               "order by c.source_key, i.position, f.field",
-    "documents": "select url, status, sha256, etag, body_path from fetched_documents order by url",
+    "documents": "select source, url, status, content_type, etag, last_modified, sha256, body_path, case_keys "
+                 "from fetched_documents order by url",
     "aliases": "select source, alias, key from case_aliases order by source, alias",
+    "review_events": f"select {_CASE_KEY.format('case_id')}, image_id is null, actor, action, field, before, after, "
+                     "reason from review_events order by 1, action, field, before, after",
 }
+#: Stats of the crawl's summary row that measure the run, not what it did.
+_VARYING_STATS = ("media/workers_cpu_ms", "downloader/request_bytes")
+
+
+def crawl_summary_digest(conn: sqlite3.Connection) -> list:
+    """The crawl summary rows (``crawl_runs``) without times and the stats that measure the run."""
+    rows = conn.execute("select source, finish_reason, cases_seen, cases_new, cases_updated, cases_unchanged, "
+                        "cases_skipped, cases_failed, images, errors, field_coverage, stats, warnings "
+                        "from crawl_runs order by id").fetchall()
+    out = []
+    for row in rows:
+        stats = {k: v for k, v in json.loads(row[11]).items() if k not in _VARYING_STATS}
+        out.append((*row[:11], sorted(stats.items()), row[12]))
+    return out
 
 
 def staged_digest(db_path: Path, media: Path) -> dict[str, dict]:
-    """Row count and SHA-256 of each kind of staged content, and of the media store's files."""
+    """Row count and SHA-256 of each kind of staged content, of the crawl summary, and of the media
+    store's files."""
     digest = {}
     with sqlite3.connect(db_path) as conn:
         for name, sql in STAGED_QUERIES.items():
             rows = conn.execute(sql).fetchall()
             digest[name] = {"rows": len(rows), "sha256": hashlib.sha256(repr(rows).encode()).hexdigest()}
+        summary = crawl_summary_digest(conn)
+        digest["crawl_summary"] = {"rows": len(summary), "sha256": hashlib.sha256(repr(summary).encode()).hexdigest()}
     files = sorted(p for p in media.rglob("*") if p.is_file() and not p.name.startswith("."))
     listing = hashlib.sha256()
     for path in files:
@@ -185,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="FILE",
                         help="run crawl 1 under py-spy (collapsed stacks to FILE, all threads); "
                              "its figures are distorted")
+    parser.add_argument("--profile-gil", action="store_true",
+                        help="with --profile: sample only the thread holding the GIL (py-spy --gil), i.e. "
+                             "where the crawl process's Python time goes, not its threads' waits")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra -s setting for the full-pipeline crawls "
                              "(to try a change, e.g. ITEM_PIPELINES=...)")
@@ -193,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="full crawls compute the review warnings at their close (scrapy crawl's default)")
     parser.add_argument("--code", metavar="DIR", type=Path, default=ROOT,
                         help="checkout whose scrapy crawl runs the full crawls (default: this one)")
-    parser.add_argument("--digest", metavar="FILE", help="write the digest of what crawl 1 staged to FILE (JSON)")
+    parser.add_argument("--digest", metavar="FILE", help="write the digest of what the crawls staged to FILE (JSON)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
@@ -224,16 +258,12 @@ def main(argv: list[str] | None = None) -> int:
             first_argv = full_argv
             if args.profile:
                 first_argv = [_py_spy(), "record", "--format", "raw", "--threads", "--subprocesses", "--rate", "200",
-                              "--nonblocking", "-o", str(Path(args.profile).resolve()), "--", *full_argv]
+                              *(["--gil"] if args.profile_gil else []), "--nonblocking",
+                              "-o", str(Path(args.profile).resolve()), "--", *full_argv]
             print(f"\n[1/3] full pipeline: scrapy crawl radiopaedia "
                   f"({'under py-spy' if args.profile else 'measured'}) ...", flush=True)
             full = run_child(first_argv, cwd=args.code, env=full_env, log_path=tmp / "full-1.log", mirror=mirror)
             staged_cases, staged_images = db_counts(db)
-            if args.digest:
-                digest = staged_digest(db, tmp / "run" / "media")
-                Path(args.digest).write_text(json.dumps(digest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-                print("      staged digest (" + args.digest + "): "
-                      + ", ".join(f"{k} {v['rows']:,} {v['sha256'][:12]}" for k, v in digest.items()), flush=True)
             print(f"      {full['wall']:.1f} s; staged {staged_cases:,} cases, {staged_images:,} images", flush=True)
 
             bare = None
@@ -248,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
             print("[3/3] full pipeline again, nothing changed ...", flush=True)
             second = run_child(full_argv, cwd=args.code, env=full_env, log_path=tmp / "full-2.log", mirror=mirror)
             cases_after, images_after = db_counts(db)
+            if args.digest:
+                digest = staged_digest(db, tmp / "run" / "media")
+                Path(args.digest).write_text(json.dumps(digest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+                print("      digest after both crawls (" + args.digest + "): "
+                      + ", ".join(f"{k} {v['rows']:,} {v['sha256'][:12]}" for k, v in digest.items()), flush=True)
         finally:
             mirror.stop()
 

@@ -123,6 +123,9 @@ class Resolution:
     source_key: str
     aliases: tuple[str, ...]
     released: bool
+    #: The keys the aliases already had when resolved (``remember`` of the same transaction needs
+    #: them again: no second query).
+    known: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 def _known_keys(session: Session, source: str, aliases: Iterable[str]) -> dict[str, str]:
@@ -131,6 +134,13 @@ def _known_keys(session: Session, source: str, aliases: Iterable[str]) -> dict[s
         return {}
     return dict(session.execute(select(CaseAlias.alias, CaseAlias.key)
                                 .where(CaseAlias.source == source, CaseAlias.alias.in_(aliases))).all())
+
+
+def any_released(session: Session, source: str) -> bool:
+    """Whether any identity of ``source`` is released (none: ``resolve_record`` need not ask per key)."""
+    return session.scalar(
+        select(ReleasedIdentity.id).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
+        .where(ReleasedIdentity.source == source, ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
 
 
 def is_released(session: Session, source: str, key: str) -> bool:
@@ -150,9 +160,11 @@ def record_names(record: Any) -> list[str]:
     return names
 
 
-def resolve_record(session: Session, record: Any) -> Resolution:
+def resolve_record(session: Session, record: Any, *, released_exist: bool = True) -> Resolution:
     """The identity of ``record`` (a CaseRecord): the first key any of its aliases was given, else
-    the key its own names make (``ingest.identity``); a paper's case keeps its patient suffix."""
+    the key its own names make (``ingest.identity``); a paper's case keeps its patient suffix.
+    ``released_exist=False``: the caller found no released identity of the source in this
+    transaction (``any_released``), so none is looked up per key."""
     site = _site(record.source)
     if site is None:
         return Resolution(record.source_key, record.source_key, (), False)
@@ -161,9 +173,9 @@ def resolve_record(session: Session, record: Any) -> Resolution:
     # The record's own strongest name first (its rID, its DOI): aliases are listed in that order.
     key = next((known[a] for a in aliases if a in known), None) or site.document_key(aliases) or record.source_key
     source_key = site.rekey(record.source_key, key)
-    released = is_released(session, record.source, key) or any(
-        is_released(session, record.source, other) for other in set(known.values()) - {key})
-    return Resolution(key, source_key, aliases, released)
+    released = released_exist and (is_released(session, record.source, key) or any(
+        is_released(session, record.source, other) for other in set(known.values()) - {key}))
+    return Resolution(key, source_key, aliases, released, known)
 
 
 def page_case_keys(source: str, keys: Iterable[str], document_key: str) -> list[str]:
@@ -173,10 +185,16 @@ def page_case_keys(source: str, keys: Iterable[str], document_key: str) -> list[
     return [site.rekey(key, document_key) if site is not None else key for key in keys]
 
 
-def remember(session: Session, source: str, key: str, aliases: Iterable[str]) -> int:
-    """Store the aliases not known yet as names of ``key``; an alias keeps the first key it was given."""
+def remember(session: Session, source: str, key: str, aliases: Iterable[str],
+             known: dict[str, str] | None = None) -> int:
+    """Store the aliases not known yet as names of ``key``; an alias keeps the first key it was given.
+    ``known``: their keys as ``resolve_record`` found them in this transaction (no alias of the
+    source stored since), else looked up."""
     aliases = list(dict.fromkeys(aliases))
-    known = _known_keys(session, source, aliases)
+    if known is None:
+        known = _known_keys(session, source, aliases)
+    else:
+        known = {alias: known[alias] for alias in aliases if alias in known}
     for alias, other in known.items():
         if other != key:
             logger.info("identity: %s %s names %s already, not %s", source, alias, other, key)

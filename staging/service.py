@@ -39,6 +39,7 @@ __all__ = [
     "previous_crawl_run",
     "record_content_sha256",
     "record_document",
+    "record_documents",
     "record_from_case",
     "source_changed",
     "stage_case",
@@ -89,6 +90,28 @@ def record_content_sha256(record: Any, stored_images: Iterable[StoredImage]) -> 
 def record_document(session: Session, source: str, doc: FetchedPage) -> FetchedDocument:
     """Upsert a fetched page by URL (the newest fetch wins: its validators and body)."""
     row = session.scalar(select(FetchedDocument).where(FetchedDocument.url == doc.url))
+    row = _document_row(session, source, doc, row)
+    session.flush()
+    return row
+
+
+def record_documents(session: Session, source: str, docs: list[FetchedPage]) -> list[FetchedDocument]:
+    """``record_document`` of each page in turn, the same rows, in one query and one flush (a case's
+    page and its stacks JSON: the crawl's staging writes per case, issue 18)."""
+    if not docs:
+        return []
+    found = {row.url: row for row in session.scalars(
+        select(FetchedDocument).where(FetchedDocument.url.in_({doc.url for doc in docs})))}
+    rows = []
+    for doc in docs:
+        # a page listed twice is upserted twice, as one record_document after the other did
+        found[doc.url] = _document_row(session, source, doc, found.get(doc.url))
+        rows.append(found[doc.url])
+    session.flush()
+    return rows
+
+
+def _document_row(session: Session, source: str, doc: FetchedPage, row: FetchedDocument | None) -> FetchedDocument:
     if row is None:
         row = FetchedDocument(source=source, url=doc.url)
         session.add(row)
@@ -101,7 +124,6 @@ def record_document(session: Session, source: str, doc: FetchedPage) -> FetchedD
     row.sha256 = doc.sha256
     row.body_path = doc.body_path
     row.case_keys = list(doc.case_keys) if doc.case_keys else None
-    session.flush()
     return row
 
 
@@ -113,12 +135,15 @@ def stage_case(
     document: FetchedDocument | None = None,
     normalize: Callable[[Any], list[Any]] | None = None,
     on_source_changed: Callable[[Session, Case, dict, dict], Any] | None = None,
+    identity_key: str | None = None,
 ) -> tuple[Case, str]:
     """Stage ``record`` (a CaseRecord) and its stored images; return the case and "new"/"updated"/"unchanged".
 
     Field values come from ``ingest.case_fields.normalize_case(record)`` (``normalize`` overrides it
     for callers that already computed them). Images no longer on the page are kept but excluded
     (``included`` false, ``provenance.removed_upstream``): a reviewer's work on them is not lost.
+    ``identity_key`` goes into a new case's row as it is inserted (the caller sets it on a case
+    already staged: it is not part of what changed).
     """
     if normalize is None:
         normalize = normalize_case
@@ -137,7 +162,8 @@ def stage_case(
 
     before = None
     if case is None:
-        case = Case(source=record.source, source_key=record.source_key, review_state=ReviewState.STAGED)
+        case = Case(source=record.source, source_key=record.source_key, review_state=ReviewState.STAGED,
+                    identity_key=identity_key)
         session.add(case)
     elif on_source_changed is not None:
         before = case_snapshot(case)
@@ -255,7 +281,7 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
     if stored_images:
         params = [_image_row(case.id, stored) for stored in stored_images]
         # Core statements on the tables: the ORM's bulk-insert bookkeeping costs more than the rows.
-        ids = session.scalars(_IMAGES.insert().returning(_IMAGES.c.id, sort_by_parameter_order=True), params).all()
+        ids = _insert_images(session, case.id, params)
         for stored, image_id in zip(stored_images, ids):
             image_ids[stored.position] = image_id  # the last image of a position wins, as in by_position
     values: list[dict[str, Any]] = []
@@ -265,6 +291,20 @@ def _insert_new_case_rows(session: Session, case: Case, results: list[Any], stor
                        "evidence": result.evidence, "reason": result.reason or None})
     if values:
         session.execute(_FIELD_VALUES.insert(), values)
+
+
+def _insert_images(session: Session, case_id: int, params: list[dict[str, Any]]) -> list[int]:
+    """Insert a new case's image rows; their ids in the order of ``params``.
+
+    SQLite cannot return the ids of one multi-row insert in order, so SQLAlchemy sends
+    ``insert().returning(sort_by_parameter_order=True)`` one row at a time; there one executemany
+    then one query suffices: SQLite gives rowids in the order the rows are inserted, and the case is
+    new in this transaction (its id reused only after its images were deleted with it: foreign keys
+    cascade), so its image rows are these. Another database keeps the ordered RETURNING."""
+    if session.get_bind().dialect.name != "sqlite":
+        return list(session.scalars(_IMAGES.insert().returning(_IMAGES.c.id, sort_by_parameter_order=True), params))
+    session.execute(_IMAGES.insert(), params)
+    return list(session.scalars(select(_IMAGES.c.id).where(_IMAGES.c.case_id == case_id).order_by(_IMAGES.c.id)))
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:
