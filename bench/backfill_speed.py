@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import os
 
-from bench._measure import ChildRun
+from bench._measure import ROOT, ChildRun
 from bench._proc_cpu import CpuSampler
 from ingest.backfill import FILLABLE, backfill_row, backfill_rows
 
@@ -106,7 +106,7 @@ def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
             handle.write(format_record([row.get(name, "") for name in header]) + "\n")
 
 
-def _run_sampled(args: list[str]) -> tuple[ChildRun, float]:
+def _run_sampled(args: list[str], cwd: Path = ROOT) -> tuple[ChildRun, float]:
     """``run_measured``'s figures of ``args``, and the CPU of the command's own process alone (read
     from ``/proc`` while it lives, the last 0.2 s missed): the parent reads, hands out and writes
     the rows while its workers fill them, and its serial passes bound the wall time."""
@@ -115,7 +115,7 @@ def _run_sampled(args: list[str]) -> tuple[ChildRun, float]:
 
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out)  # the project's scrapy.cfg: its commands
         with CpuSampler({"parent": lambda: [proc.pid]}) as sampler:
             _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
