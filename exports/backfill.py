@@ -8,7 +8,7 @@ The file is streamed, so memory does not grow with it: a first pass checks every
 each row's patient (the chunks of whole patients are planned from that); then each pass over the
 file reads the rows of a few chunks (a patient's rows may be anywhere in the file), hands each
 chunk to a worker as soon as its last row is read, and puts the fills in a temporary file; the
-last pass writes the rows in file order, merging those files. The output and the evidence file
+last pass writes the rows in file order, merging the chunks' fills from that file. The output and the evidence file
 are written to temporary names and renamed at the end, the evidence first.
 """
 
@@ -22,13 +22,13 @@ import tempfile
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import IO
 
-from exports.csvio import Record, replace_cells, row_dict, stream_metadata
-from ingest.backfill import Fill, fill_patients, patient_chunks, patient_key, worker_init
+from exports.csvio import Record, replace_cells, stream_metadata
+from ingest.backfill import fill_patients, patient_chunks, patient_key, worker_init
 from media.store import umask_mode
 from schema import COLUMNS
 
@@ -69,9 +69,9 @@ def backfill_file(source: str | Path, target: str | Path, fields: list[str] | No
     workers = workers or os.cpu_count() or 1
     pooled = workers > 1 and plan.rows >= 2 * chunk  # backfill_table's rule: a pool pays off on enough rows
     with _fillers(min(workers, len(plan.chunks)) if pooled else 1) as filler:
-        spills = _fill_waves(source, plan, _waves(plan, WAVE_CHUNKS * max(workers, 1)), fields, filler, progress)
-    with _Outputs(target, evidence) as out:
-        report = _write(source, plan, spills, out, progress)
+        spill = _fill_waves(source, plan, _waves(plan, WAVE_CHUNKS * max(workers, 1)), fields, filler, progress)
+    with closing(spill), _Outputs(target, evidence) as out:
+        report = _write(source, plan, spill, out, progress)
         out.commit()
     return report
 
@@ -114,26 +114,33 @@ def _waves(plan: _Plan, per_wave: int) -> list[range]:
 
 
 def _fill_waves(source: str | Path, plan: _Plan, waves: list[range], fields: list[str] | None, filler: _Filler,
-                progress: Progress) -> list[IO[bytes]]:
-    """One pass over the file per wave; returns a temporary file per wave of its rows' (row index,
-    fills) in row order. A wave's chunks complete near the end of its pass (a patient's rows are
-    spread over the file), so the workers would wait while this process reads the next pass: the
-    last chunks of a wave (up to ``filler.window``) are still being filled while the next pass is
-    read (``_Results``)."""
-    results = _Results(len(waves), filler.window)
-    for w, wave in enumerate(waves):
-        _read_wave(source, plan, wave, w, fields, filler, progress, results)
-        results.close(w)
-    return results.finish()
+                progress: Progress) -> _Spill:
+    """One pass over the file per wave; the fills of every chunk go to one temporary file
+    (``_Spill``) as soon as its worker returns them. A wave's chunks complete near the end of its
+    pass (a patient's rows are spread over the file), so the workers would wait while this process
+    reads the next pass: the last chunks of a wave (up to ``filler.window``) are still being filled
+    while the next pass is read (``_Results``)."""
+    spill = _Spill(len(plan.chunks))
+    try:
+        results = _Results(spill, filler.window)
+        for w, wave in enumerate(waves):
+            _read_wave(source, plan, wave, w, fields, filler, progress, results)
+        results.finish()
+    except BaseException:
+        spill.close()
+        raise
+    return spill
 
 
 def _read_wave(source: str | Path, plan: _Plan, wave: range, w: int, fields: list[str] | None, filler: _Filler,
                progress: Progress, results: _Results) -> None:
     """One pass over the file: the rows of the ``wave``'s chunks, each chunk handed to ``filler``
-    once its last row is read, its result to ``results``."""
+    once its last row is read, its result to ``results``. Rows travel as their cells (the worker
+    makes the dicts): a tuple of strings pickles faster than a dict of 30 keys."""
     records = stream_metadata(source)
     header = next(records)
-    buffers: dict[int, dict[int, dict[str, str]]] = {}
+    columns = row_keys(header.cells)
+    buffers: dict[int, dict[int, tuple[str, ...]]] = {}
     remaining = {c: sum(map(len, plan.chunks[c])) for c in wave}
     for i, record in enumerate(progress(records, f"rows, pass {w + 1}", plan.rows)):
         if not i & 1023:
@@ -141,29 +148,83 @@ def _read_wave(source: str | Path, plan: _Plan, wave: range, w: int, fields: lis
         c = plan.chunk_of[i]
         if c not in remaining:
             continue
-        buffers.setdefault(c, {})[i] = row_dict(header.cells, record)
+        buffers.setdefault(c, {})[i] = record.cells
         remaining[c] -= 1
         if remaining[c] == 0:
             rows = buffers.pop(c)
-            results.submit(w, filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], fields))
+            results.submit(c, filler.submit([[(i, rows[i]) for i in unit] for unit in plan.chunks[c]], columns,
+                                            fields))
+
+
+def row_keys(columns: tuple[str, ...]) -> list[str]:
+    """The keys ``row_dict`` gives a row's cells (an unnamed column is keyed by its position):
+    ``dict(zip(row_keys(columns), cells))`` is ``row_dict(columns, record)``."""
+    return [name or f"#{i}" for i, name in enumerate(columns)]
+
+
+#: A filled row as it crosses the pipe and the spill file: (row index, ((row, field, value,
+#: evidence, rule), ...)). Plain tuples, not ``Fill``s: pickling a dataclass instance (its class
+#: and its ``__dict__``) cost the parent more CPU than reading the file (unpickled from the pipe,
+#: pickled to the spill and unpickled again at the end).
+PackedRow = tuple[int, tuple[tuple[int, str, str, str, str], ...]]
+
+#: Rows per pickled batch of a chunk's fills: the last pass holds one batch per chunk at a time.
+PACK_ROWS = 128
+
+
+def _fill_packed(groups: list[list[tuple[int, tuple[str, ...]]]], columns: list[str],
+                 fields: list[str] | None) -> list[bytes]:
+    """A worker's job: ``fill_patients`` on a chunk of whole patients (each row as its cells,
+    ``columns`` their keys), the chunk's ``PackedRow``s in row order, pickled in batches of
+    ``PACK_ROWS`` rows. The parent writes the bytes to the spill file as they are."""
+    rows = [[(i, dict(zip(columns, cells))) for i, cells in unit] for unit in groups]
+    # row numbers from 1, as the old whole-table call gave them: the evidence file's "row"
+    filled = sorted(fill_patients(rows, fields, 1), key=itemgetter(0))
+    packed = [(i, tuple((f.row, f.field, f.value, f.evidence, f.rule) for f in fills)) for i, fills in filled]
+    return [pickle.dumps(packed[b:b + PACK_ROWS], pickle.HIGHEST_PROTOCOL) for b in range(0, len(packed), PACK_ROWS)]
+
+
+class _Spill:
+    """The fills of every chunk in one temporary file, as its worker pickled them (each chunk's
+    rows in row order, in batches), and where each chunk's batches are: the last pass merges the
+    chunks' rows into file order, reading one batch per chunk at a time."""
+
+    def __init__(self, chunks: int) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), after the last pass
+        self.size = 0
+        self.batches: list[list[tuple[int, int]]] = [[] for _ in range(chunks)]  # (offset, length)
+
+    def add(self, chunk: int, blobs: list[bytes]) -> None:
+        for blob in blobs:
+            self.file.write(blob)
+            self.batches[chunk].append((self.size, len(blob)))
+            self.size += len(blob)
+
+    def _rows(self, chunk: int) -> Iterator[PackedRow]:
+        for offset, length in self.batches[chunk]:
+            self.file.seek(offset)
+            yield from pickle.loads(self.file.read(length))
+
+    def merged(self) -> Iterator[PackedRow]:
+        """Every row's fills in row order (a row is in exactly one chunk, so rows compare by index)."""
+        self.file.flush()
+        return heapq.merge(*map(self._rows, range(len(self.batches))))
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class _Results:
-    """The chunks handed to the workers (in the order submitted, at most ``window`` waiting) and
-    the fills of each wave until it is spilled: as soon as its last chunk is done, also while the
-    next pass is read, so that a wave's fills do not wait in memory through the next pass."""
+    """The chunks handed to the workers, in the order submitted, at most ``window`` waiting; each
+    result goes to the spill file as soon as it is taken (also while the next pass is read)."""
 
-    def __init__(self, waves: int, window: int) -> None:
+    def __init__(self, spill: _Spill, window: int) -> None:
+        self.spill = spill
         self.window = window
-        self.in_flight: deque = deque()  # (wave, pending result)
-        self.filled: list[dict[int, list[Fill]]] = [{} for _ in range(waves)]
-        self.waiting = [0] * waves  # chunks of each wave submitted and not taken yet
-        self.closed = [False] * waves  # every chunk of the wave submitted
-        self.spills: list[IO[bytes] | None] = [None] * waves
+        self.in_flight: deque = deque()  # (chunk, pending result)
 
-    def submit(self, wave: int, pending) -> None:
-        self.in_flight.append((wave, pending))
-        self.waiting[wave] += 1
+    def submit(self, chunk: int, pending) -> None:
+        self.in_flight.append((chunk, pending))
         while len(self.in_flight) > self.window:
             self._take()
 
@@ -172,52 +233,16 @@ class _Results:
         while self.in_flight and self.in_flight[0][1].ready():
             self._take()
 
-    def close(self, wave: int) -> None:
-        self.closed[wave] = True
-        self._spill_if_done(wave)
-
-    def finish(self) -> list[IO[bytes]]:
+    def finish(self) -> None:
         while self.in_flight:
             self._take()
-        return [spill for spill in self.spills if spill is not None]
 
     def _take(self) -> None:
-        wave, pending = self.in_flight.popleft()
-        self.filled[wave].update(pending.get())
-        self.waiting[wave] -= 1
-        self._spill_if_done(wave)
-
-    def _spill_if_done(self, wave: int) -> None:
-        if self.closed[wave] and not self.waiting[wave] and self.spills[wave] is None:
-            self.spills[wave] = _spill(self.filled[wave])
-            self.filled[wave] = {}
+        chunk, pending = self.in_flight.popleft()
+        self.spill.add(chunk, pending.get())
 
 
-#: Rows per pickled record of a spill: one ``pickle.dump`` per row cost more than the fills' bytes.
-SPILL_BATCH = 1_000
-
-
-def _spill(filled: dict[int, list[Fill]]) -> IO[bytes]:
-    """A temporary file of the (row index, fills) of ``filled`` in row order, in batches."""
-    spill = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; read and closed by _write
-    order = sorted(filled)
-    for b in range(0, len(order), SPILL_BATCH):
-        pickle.dump([(i, filled[i]) for i in order[b:b + SPILL_BATCH]], spill, pickle.HIGHEST_PROTOCOL)
-    spill.seek(0)
-    return spill
-
-
-def _unspill(spill: IO[bytes]) -> Iterator[tuple[int, list[Fill]]]:
-    with spill:
-        while True:
-            try:
-                yield from pickle.load(spill)
-            except EOFError:
-                return
-
-
-def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outputs,
-           progress: Progress) -> BackfillReport:
+def _write(source: str | Path, plan: _Plan, spill: _Spill, out: _Outputs, progress: Progress) -> BackfillReport:
     """The last pass: every row, its blank cells filled, and the evidence, in file order."""
     records = stream_metadata(source)
     header = next(records)
@@ -225,16 +250,16 @@ def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outpu
     index = {name: i for i, name in enumerate(header.cells) if name}
     report = BackfillReport()
     formatted: dict[str, str] = {}
-    merged = heapq.merge(*map(_unspill, spills), key=lambda item: item[0])
-    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)), merged,
-                                           strict=True):
+    for (i, record), (j, row_fills) in zip(enumerate(progress(records, "rows written", plan.rows)),
+                                           spill.merged(), strict=True):
         assert i == j, (i, j)  # every row is in exactly one chunk
         # only blank cells are filled; a non-blank one is never rewritten, whatever a rule says
-        fills = [f for f in row_fills if f.field in index and not record.cells[index[f.field]].strip()]
-        out.row(replace_cells(record, {index[f.field]: f.value for f in fills}, formatted), record.ending)
-        for fill in fills:
-            out.evidence_row((fill.row, record.line, fill.field, fill.value, fill.evidence, fill.rule))
-            report.by_field[fill.field] = report.by_field.get(fill.field, 0) + 1
+        fills = [f for f in row_fills if f[1] in index and not record.cells[index[f[1]]].strip()]
+        out.row(replace_cells(record, {index[name]: value for _, name, value, _, _ in fills}, formatted),
+                record.ending)
+        for row, name, value, evidence, rule in fills:
+            out.evidence_row((row, record.line, name, value, evidence, rule))
+            report.by_field[name] = report.by_field.get(name, 0) + 1
         report.filled += len(fills)
         report.rows += 1
     return report
@@ -243,10 +268,10 @@ def _write(source: str | Path, plan: _Plan, spills: list[IO[bytes]], out: _Outpu
 class _Done:
     """A chunk filled in this process, with the interface of a pool's ``AsyncResult``."""
 
-    def __init__(self, value: list[tuple[int, list[Fill]]]) -> None:
+    def __init__(self, value: list[bytes]) -> None:
         self.value = value
 
-    def get(self) -> list[tuple[int, list[Fill]]]:
+    def get(self) -> list[bytes]:
         return self.value
 
     def ready(self) -> bool:
@@ -261,11 +286,10 @@ class _Filler:
         self.pool = pool
         self.window = 2 * workers if pool is not None else 0
 
-    def submit(self, groups: list[list[tuple[int, dict[str, str]]]], fields: list[str] | None):
-        # row numbers from 1, as the old whole-table call gave them: the evidence file's "row"
+    def submit(self, groups: list[list[tuple[int, tuple[str, ...]]]], columns: list[str], fields: list[str] | None):
         if self.pool is None:
-            return _Done(fill_patients(groups, fields, 1))
-        return self.pool.apply_async(fill_patients, (groups, fields, 1))
+            return _Done(_fill_packed(groups, columns, fields))
+        return self.pool.apply_async(_fill_packed, (groups, columns, fields))
 
 
 @contextmanager
