@@ -71,7 +71,8 @@ def normalize_temperature(text: str, **_context) -> Normalized:
         if m.group("num2") and "°" not in (unit or "") and not _TEMP_CUE_RE.search(text, max(0, start - 40), start):
             continue
         candidates.append((start, num, unit, m.start(), m.end()))
-    candidates.sort()
+    # by position; a unit missing in one reading of a number ("39.6°c") sorts before one given
+    candidates.sort(key=lambda c: (c[0], c[1], c[2] or "", c[3], c[4]))
     rejected = None
     for _, num, unit, start, end in candidates:
         value = parse_decimal(num)

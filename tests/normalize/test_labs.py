@@ -24,6 +24,9 @@ from .helpers import assert_blank, assert_value
         ("Temperature 102.2 °F on arrival", 39.0),
         ("febbre (38,5 °C) e tosse", 38.5),
         ("Onset March 1, 2020 with pyrexia 39 °.", 39.0),
+        # lower case: the two readings of "39.6°c" (one with its unit, one without) once crashed the sort
+        ("a high-grade fever (39.6°c [103.28°c]), cough", 39.6),
+        ("FEVER (38.5 °C) AND COUGH", 38.5),
     ],
 )
 def test_temperature(text, expected):
