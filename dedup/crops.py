@@ -189,9 +189,17 @@ def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 
 def _shared(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``keys`` (P, k) that repeat: (the first row of each distinct key, each row's key)."""
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
+    """Rows of ``keys`` (P, k) that repeat: (the first row of each distinct key, each row's key).
+    The keys are sorted column by column (np.unique over rows sorts their bytes, several times
+    slower); in which order the distinct keys come does not matter to the callers, which compute
+    each distinct row's numbers on their own and gather them by ``inverse``."""
+    order = np.lexsort(keys.T[::-1])  # stable: the first of equal keys is the first row to hold it
+    ordered = keys[order]
+    starts = np.ones(len(keys), bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(len(keys), np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    return order[starts], inverse
 
 
 def _frame_scores(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inverse, target: np.ndarray,
@@ -308,19 +316,35 @@ def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None 
     detail is computed only for the pairs whose pictures correlate enough, and with ``blocks`` (the
     indexed images' block means, ``entries`` given) the pictures are compared only where
     ``_may_correlate`` says they could correlate enough (elsewhere shape and detail are NaN)."""
-    a = indexed.astype(np.float32)
-    b = queries.astype(np.float32)
-    x0, x1 = _align_axis(a.mean(axis=1), b.mean(axis=1), None if hints is None else hints[:, :2], entries, query_ids)
-    y0, y1 = _align_axis(a.mean(axis=2), b.mean(axis=2), None if hints is None else hints[:, 2:], entries, query_ids)
+    a_columns, a_rows = _profiles(indexed, entries)
+    b_columns, b_rows = _profiles(queries, query_ids)
+    x0, x1 = _align_axis(a_columns, b_columns, None if hints is None else hints[:, :2], entries, query_ids)
+    y0, y1 = _align_axis(a_rows, b_rows, None if hints is None else hints[:, 2:], entries, query_ids)
     if every_detail or blocks is None or entries is None:
-        shapes, details = _compared(a, b, (x0, x1, y0, y1), entries, every_detail)
+        shapes, details = _compared(indexed.astype(np.float32), queries.astype(np.float32), (x0, x1, y0, y1),
+                                    entries, every_detail)
         return _Aligned(x0, x1, y0, y1, shapes, details)
-    shapes = np.full(len(a), np.nan, np.float32)
-    details = np.full(len(a), np.nan, np.float32)
-    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), b, (x0, x1, y0, y1)))
-    if len(k):
-        shapes[k], details[k] = _compared(a[k], b[k], (x0[k], x1[k], y0[k], y1[k]), entries[k], False)
+    shapes = np.full(len(indexed), np.nan, np.float32)
+    details = np.full(len(indexed), np.nan, np.float32)
+    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), queries, (x0, x1, y0, y1)))
+    if len(k):  # float32 copies of the few pairs compared in full only
+        shapes[k], details[k] = _compared(indexed[k].astype(np.float32), queries[k].astype(np.float32),
+                                          (x0[k], x1[k], y0[k], y1[k]), entries[k], False)
     return _Aligned(x0, x1, y0, y1, shapes, details)
+
+
+def _profiles(thumbs: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The column and row profiles (P, 64) of thumbnails (P, 64, 64): their float32 means over rows
+    and over columns, as ``thumbs.astype(np.float32).mean(axis=...)`` gives them. For 8-bit
+    thumbnails named by ``ids`` (P,) each image's are computed once, from its 8-bit values: a sum of
+    64 of them stays under 2**24, so float32 adds them exactly in any order and the division by 64 is
+    exact too (the same numbers, without a float copy of every pair's two thumbnails)."""
+    if ids is None or thumbs.dtype != np.uint8:
+        floats = thumbs.astype(np.float32)
+        return floats.mean(axis=1), floats.mean(axis=2)
+    first, inverse = _shared(ids[:, None])
+    distinct = thumbs[first]
+    return distinct.mean(axis=1, dtype=np.float32)[inverse], distinct.mean(axis=2, dtype=np.float32)[inverse]
 
 
 # --- A necessary condition for the pictures to correlate (before they are resampled in full) -------

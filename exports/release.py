@@ -35,7 +35,7 @@ from exports.annotation_release import (
     write_into,
 )
 from exports.csvio import MetadataFormatError, format_record, parse_metadata, render, write_rendered
-from exports.files import FileError, NameAllocator, derive_stem, prepare_file
+from exports.files import NameAllocator, derive_stem
 from exports.gates import (
     DEFAULT_LICENSES,
     GateFailure,
@@ -48,9 +48,10 @@ from exports.gates import (
     xrv_failures,
 )
 from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
+from exports.new_files import FileJob, PreparedRow, prepared_rows
 from exports.report import write_artefacts
 from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
-from exports.validate import Violation, check_file, validate
+from exports.validate import Violation, validate
 from faults import kill_point
 from media.imaging import UnreadableImage, describe_image, sha256_hex
 from media.store import MediaStore, file_sha256, umask_mode, write_atomically
@@ -407,9 +408,11 @@ def _plan_into(plan: Plan, engine: Engine, store: MediaStore, work: Path, base: 
         rows = _rows_not_yet_released(plan, candidates, previous, base)
         ids = _patient_ids(session, plan, rows, candidates, previous, base)
         taken = _names_taken(base, root)
-        for row in progress(rows, "new files", len(rows)):
+        jobs = [FileJob(row.media_sha256, row.folder, row.phash is None or row.chash is None or row.thumb is None)
+                for row in rows]
+        for row, prepared in zip(progress(rows, "new files", len(rows)), prepared_rows(store, jobs), strict=True):
             row.cells["patientid"] = ids[row.case_id]
-            _write_new_file(row, store, work, taken, previous)
+            _write_new_file(row, prepared, work, taken, previous)
         if options.licenses is not None:
             rows = _new_rows_in_license_subset(plan, rows, options.licenses, work)
         plan.new = rows
@@ -471,33 +474,32 @@ def _names_taken(base: list[ReleaseRow], root: Path | None) -> NameAllocator:
     return taken
 
 
-def _write_new_file(row: NewRow, store: MediaStore, work: Path, taken: NameAllocator,
+def _write_new_file(row: NewRow, prepared: PreparedRow, work: Path, taken: NameAllocator,
                     previous: dict[int, str]) -> None:
-    """Name the row's file (its earlier name if it still fits, else a new one), prepare its bytes
-    for the dataset and write them into ``work``; a file that cannot be had is a problem of the row."""
+    """Name the row's file (its earlier name if it still fits, else a new one) and write its
+    prepared bytes (``exports.new_files``: the work on the bytes alone, done on both cores) into
+    ``work``; a file that cannot be had is a problem of the row."""
     stem = derive_stem(row.source, row.source_key, row.position + 1)
-    if not row.media_sha256 or not store.has(row.media_sha256):
+    if prepared.missing:
         row.problems.append("the image's bytes are not in the media store")
         row.filename = taken.take(stem, ".missing")
         return
-    try:
-        row.file = prepare_file(store.read(row.media_sha256), row.folder)
-    except FileError as exc:
-        row.problems.append(str(exc))
+    if prepared.problem is not None:
+        row.problems.append(prepared.problem)
         row.filename = taken.take(stem, ".invalid")
         return
+    row.file = prepared.file
     recorded = previous.get(row.image_id)
     if recorded is not None and recorded not in taken and recorded.endswith(row.file.extension):
         taken.reserve(recorded)
         row.filename = recorded
     else:
         row.filename = taken.take(stem, row.file.extension)
-    if row.file.format != "nifti-gz" and (row.phash is None or row.chash is None or row.thumb is None
-                                       or row.file.converted):
-        facts = describe_image(row.file.data)
-        row.phash, row.chash, row.thumb = facts.phash, facts.chash, facts.thumb
-    # docs/design.md's file rules (exports.validate.check_file) on the bytes while they are in memory
-    row.file_problems = check_file(row.folder, row.filename, row.file.data)
+    if prepared.facts is not None:
+        row.phash, row.chash, row.thumb = prepared.facts
+    # docs/design.md's file rules (exports.validate.check_file), judged on the bytes by the worker:
+    # the name it was given ends with row.file.extension, as this one does (exports.new_files.prepare_row)
+    row.file_problems = list(prepared.file_problems)
     (work / row.folder / row.filename).write_bytes(row.file.data)
     row.file = dataclasses.replace(row.file, data=b"")  # on disk now: memory stays bounded
     row.cells["filename"] = row.filename

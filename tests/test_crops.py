@@ -10,7 +10,7 @@ from PIL import Image, ImageEnhance
 from scipy import ndimage
 
 from bench.duplicate_threshold import radiograph
-from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
+from dedup.crops import CropIndex, _profiles, _shared, crop_matches, hash_matches_confirmed, thumb_array, verify_crop
 from dedup.hashes import near_duplicate
 from media.imaging import describe_image
 
@@ -103,3 +103,17 @@ def test_a_hash_match_between_different_films_is_not_confirmed(films):
     assert hash_matches_confirmed([(thumb_array(a.thumb), thumb_array(b.thumb)),
                                    (thumb_array(a.thumb), thumb_array(copy.thumb)),
                                    (thumb_array(a.thumb), None)]) == [False, True, True]
+
+
+def test_profiles_once_per_image_equal_the_float_means():
+    """dedup.crops._profiles: the 8-bit path (each image once, by ids) gives exactly the float32 means."""
+    rng = np.random.default_rng(7)
+    images = rng.integers(0, 256, (30, 64, 64), dtype=np.uint8)
+    images[0] = 255  # the largest sums
+    ids = rng.integers(0, 30, 500)
+    columns, rows = _profiles(images[ids], ids)
+    floats = images[ids].astype(np.float32)
+    assert np.array_equal(columns, floats.mean(axis=1)) and np.array_equal(rows, floats.mean(axis=2))
+    first, inverse = _shared(np.stack([ids, ids % 7], axis=1).astype(np.float64))
+    assert np.array_equal(ids[first][inverse], ids) and len(first) == len(np.unique(ids))
+    assert all(first[inverse[k]] <= k for k in range(len(ids)))  # each key's first row
