@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,6 +93,9 @@ class Mirror:
     log: list[tuple[str, str, str, dict[str, str]]] = field(default_factory=list)
     #: When each request of ``log`` arrived (time.monotonic()): politeness is measured here.
     arrived_at: list[float] = field(default_factory=list)
+    #: The first request is answered only once this says so (polled, at most 60 s): crawl workers
+    #: started together then overlap however long each took to start on a loaded machine.
+    hold_first_until: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
         self._routes: dict[str, list[Route]] = {}
@@ -197,6 +201,11 @@ class Mirror:
         with self._lock:
             self.log.append((command, target, host_hint, conditional))
             self.arrived_at.append(time.monotonic())
+            first = len(self.log) == 1
+        if first and self.hold_first_until is not None:
+            deadline = time.monotonic() + 60
+            while not self.hold_first_until() and time.monotonic() < deadline:
+                time.sleep(0.05)
         route = self.resolve(target, host_hint)
         if route is None:
             status, headers, body = (404, {"Content-Type": "text/html; charset=utf-8"},

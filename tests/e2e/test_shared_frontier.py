@@ -365,6 +365,9 @@ def test_politeness_holds_across_workers(mirror_of, project_env, redis_url):
     """Two workers, a delay of 0.5 s: measured at the mirror, requests are never closer than
     one crawl's spacing (less the scheduling noise of a loaded machine) and the rate never above."""
     mirror = mirror_of("radiopaedia")
+    # the first worker's first answer waits until the other worker joined the run: they overlap
+    workers = redis.Redis.from_url(redis_url)
+    mirror.hold_first_until = lambda: workers.hlen("covid-ingest:radiopaedia:workers") >= 2
     delay = 0.5
     results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-a", f"cases={CASES}",
                        "-s", f"DOWNLOAD_DELAY={delay}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
