@@ -496,7 +496,8 @@ class PublicationsSpider(CaseSpider):
         url = self.real_url(response)
         if response.status == 200:
             try:
-                large = figure_page_image(response.text, url)
+                # the body, not .text: an answer that is not text (an image, a PDF) has no .text
+                large = figure_page_image(response.body, url)
             except ParseError as exc:
                 self.trail(state, response, f"not usable ({exc})")
             else:

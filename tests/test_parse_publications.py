@@ -223,6 +223,10 @@ def test_a_thumbnail_names_its_figure_page_and_the_page_gives_the_large_image():
     assert not [f for f in _parse("pmc_article").figures if "figure_page" in f.extra]
     with pytest.raises(BlockPageInsteadOfArticle):
         figure_page_image(SOURCES["pmc_recaptcha"].read_text(), "https://pmc.ncbi.nlm.nih.gov/articles/PMC1/figure/F1/")
+    # the spider passes the body: a figure link answered with the image itself is no page, not a crash
+    assert figure_page_image(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8", "https://example.org/figures/5") == ""
+    assert figure_page_image(page.encode(), "https://www.jci-example.org/article/10.5555/jci.2020.0042/figures/5") == (
+        "https://www.jci-example.org/content/figures/jci-2020-0042-g005.jpg")
 
 
 def test_pmc_classic_layout_takes_the_large_rendition():
