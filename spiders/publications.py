@@ -43,7 +43,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import deferred_to_future
 from twisted.internet import threads
 
@@ -123,6 +123,12 @@ class PaperState:
     pdf_paragraphs: list[str] = field(default_factory=list)
     #: A figure's own page (the article showed a thumbnail) -> the large image it shows.
     figure_pages: dict[str, str] = field(default_factory=dict)
+
+
+def _page_text(response: Response) -> str | bytes:
+    """The page's text as Scrapy decoded it; the bytes of an answer that is not text (an image where
+    a page was expected has no ``.text``): the parser then finds no article in it."""
+    return response.text if isinstance(response, TextResponse) else response.body
 
 
 def _look_at_figure(image_bytes: bytes, named_panels: int) -> tuple[Verdict | None, PanelSplit | None]:
@@ -394,11 +400,22 @@ class PublicationsSpider(CaseSpider):
             logger.info("%s: not a Crossref DOI (HTTP %d)", state.doi, response.status)
         yield from self.next_step(state)
 
-    def parse_landing(self, response: Response, state: PaperState):
+    async def parse_landing(self, response: Response, state: PaperState):
         url = self.real_url(response)
+        if response.status == 200 and response.body.startswith(b"%PDF-"):
+            # The address answered the article's PDF itself (a link or a DOI that resolves straight
+            # to it): read as the paper's PDF, not fetched again.
+            state.done.add(f"pdf:{url}")
+            async for request in self.parse_pdf(response, state):
+                yield request
+            return
+        for request in self._landing(response, state, url):
+            yield request
+
+    def _landing(self, response: Response, state: PaperState, url: str):
         if response.status == 200:
             try:
-                state.html = parse_article_html(response.text, url)
+                state.html = parse_article_html(_page_text(response), url)
             except ParseError as exc:
                 self.crawler.stats.inc_value("papers/landing_unusable")
                 self.trail(state, response, f"not usable ({exc})")
@@ -417,7 +434,7 @@ class PublicationsSpider(CaseSpider):
     def parse_pmc_html(self, response: Response, state: PaperState):
         if response.status == 200:
             try:
-                state.pmc_html = parse_article_html(response.text, self.real_url(response))
+                state.pmc_html = parse_article_html(_page_text(response), self.real_url(response))
             except ParseError as exc:
                 self.trail(state, response, f"not usable ({exc})")
                 logger.warning("PMC article page not usable: %s", exc)
@@ -496,8 +513,7 @@ class PublicationsSpider(CaseSpider):
         url = self.real_url(response)
         if response.status == 200:
             try:
-                # the body, not .text: an answer that is not text (an image, a PDF) has no .text
-                large = figure_page_image(response.body, url)
+                large = figure_page_image(_page_text(response), url)
             except ParseError as exc:
                 self.trail(state, response, f"not usable ({exc})")
             else:

@@ -184,6 +184,29 @@ def test_a_paper_only_open_as_a_pdf_named_by_its_pii(mirror_of, crawl, project_e
     assert _stats(db)["papers/route/pdf"] == 1
 
 
+def test_a_publisher_page_that_answers_the_pdf_itself_is_read_as_the_pdf(mirror_of, crawl, project_env):
+    """The article's address answers its PDF (a link or DOI resolving straight to it): the crawl
+    reads it as the paper's PDF, once, instead of failing on a page that is not text."""
+    mirror = mirror_of("publications")
+    pdf = mirror.resolve(f"/article/{RMCR_PII}/pdf", "www.resmedcasereports.com").payload()
+    page = f"https://www.sciencedirect.com/science/article/pii/{RMCR_PII}"
+    mirror.route(page, pdf, headers={"Content-Type": "application/pdf"})
+    crawl("publications", mirror, dois="S2213-0071(20)30199-8")
+    db = project_env["STAGING_DB_URL"]
+    assert mirror.count(f"/science/article/pii/{RMCR_PII}") == 1
+    assert mirror.count(f"/article/{RMCR_PII}/pdf") == 0  # the PDF was had: Crossref's link not needed
+    (case,) = _cases(db).values()
+    assert case["canonical_url"] == page
+    images = _images(db, case["id"])
+    assert [i["label"] for i in images] == ["a", "b"]
+    assert images[0]["source_url"] == f"{page}#page=1&figure=1&panel=a"
+    assert images[0]["provenance"]["route"] == "pdf"
+    steps = [(s["step"], s["outcome"]) for s in json.loads(case["extra"])["resolution"]["steps"]]
+    assert ("publisher-html", "1 figures") in steps
+    assert _stats(db)["papers/route/pdf"] == 1
+    assert "spider_exceptions" not in " ".join(_stats(db))
+
+
 def test_a_pdf_that_is_not_a_pdf_is_rejected(mirror_of, crawl, project_env):
     mirror = mirror_of("publications")
     mirror.route(RMCR_PDF, "<!DOCTYPE html><html><head><title>Article</title></head>"
