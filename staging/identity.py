@@ -136,18 +136,19 @@ def _known_keys(session: Session, source: str, aliases: Iterable[str]) -> dict[s
                                 .where(CaseAlias.source == source, CaseAlias.alias.in_(aliases))).all())
 
 
+def _released(source: str):
+    """The identities of ``source`` in the released dataset (rows not removed by a later import)."""
+    return (select(ReleasedIdentity.id).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
+            .where(ReleasedIdentity.source == source, ReleasedRow.removed_import_id.is_(None)))
+
+
 def any_released(session: Session, source: str) -> bool:
     """Whether any identity of ``source`` is released (none: ``resolve_record`` need not ask per key)."""
-    return session.scalar(
-        select(ReleasedIdentity.id).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedIdentity.source == source, ReleasedRow.removed_import_id.is_(None)).limit(1)) is not None
+    return session.scalar(_released(source).limit(1)) is not None
 
 
 def is_released(session: Session, source: str, key: str) -> bool:
-    return session.scalar(
-        select(ReleasedIdentity.id).join(ReleasedRow, ReleasedRow.id == ReleasedIdentity.released_row_id)
-        .where(ReleasedIdentity.source == source, ReleasedIdentity.key == key, ReleasedRow.removed_import_id.is_(None))
-        .limit(1)) is not None
+    return session.scalar(_released(source).where(ReleasedIdentity.key == key).limit(1)) is not None
 
 
 def record_names(record: Any) -> list[str]:
