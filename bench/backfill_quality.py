@@ -24,7 +24,11 @@ known); then overall.
 rules are developed on one half and checked on the other (whole patients on each side, so no
 patient's notes are on both). A change that helps only the development half is fitted to it.
 
-Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD]
+``--misses FIELD`` (protocol BLANK) prints the rows whose FIELD the sample knows and backfill left
+blank, with the evidence the row had (file name, URL, the start of its note): where to look for a
+rule, biggest fields first.
+
+Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--misses FIELD]
            [--protocol table|row|blank|all] [--half even|odd]
        python bench/backfill_quality.py --captions [path/to/pmc-figures.csv] [--errors modality]
 """
@@ -104,6 +108,17 @@ def _blank_protocol(rows: list[dict[str, str]]) -> dict[str, dict[int, str]]:
     for fill in backfill_table(masked, None, first_row_number=2, workers=1):
         out[fill.field][fill.row] = fill
     return out
+
+
+def misses(rows: list[dict[str, str]], field: str) -> None:
+    """The rows whose ``field`` is known and left blank under protocol BLANK, with their evidence."""
+    fills = _blank_protocol(rows)[field]
+    print(f"misses of {field} (protocol BLANK): patientid | known | filename | url | note")
+    for number, row in enumerate(rows, start=2):
+        truth = (row.get(field) or "").strip()
+        if truth and number not in fills:
+            print(f"  line {number} {row.get('patientid', '')} | {truth} | {row.get('filename', '')} | "
+                  f"{(row.get('url') or '')[:70]} | {(row.get('clinical_notes') or '')[:160]!r}")
 
 
 def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> None:
@@ -195,6 +210,8 @@ def main(argv: list[str]) -> None:
                              "with --captions, the figures' CSV (default tests/fixtures/reference/pmc-figures.csv)")
     parser.add_argument("--errors", metavar="FIELD",
                         help="also print the wrong fills of FIELD ('all': of every field; with --captions: any value)")
+    parser.add_argument("--misses", metavar="FIELD",
+                        help="print the rows whose FIELD is known and left blank (protocol BLANK), then stop")
     parser.add_argument("--protocol", choices=("table", "row", "blank", "all"), default="all",
                         help="which protocol to run (default: all three)")
     parser.add_argument("--half", choices=("even", "odd"),
@@ -211,6 +228,9 @@ def main(argv: list[str]) -> None:
     if args.half is not None:
         rows = [row for row in rows if patient_half(row) == args.half]
     print(f"{path}: {len(rows)} rows" + (f" (patients of the {args.half} half)" if args.half else ""))
+    if args.misses:
+        misses(rows, args.misses)
+        return
     for name in (("blank", "table", "row") if args.protocol == "all" else (args.protocol,)):
         run(rows, name, args.errors)
         print()

@@ -333,6 +333,9 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     by_site = modality_for_url(_cell(row, "url"))
     if by_site.value is not None:
         return by_site
+    heading = _heading_modality(image_text)
+    if heading.value is not None:
+        return heading
     if not image_text:
         if shared_note:
             words = normalize_modality(shared_note)
@@ -344,6 +347,40 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
         return _ct_in_whole_note(result)
     return result
+
+
+# A legend's heading: the note opens by naming what the image is, then a colon ("CT scan – axial
+# view: bilateral GGOs", "Patient 3 - CXR: normal", "Chest radiograph, PA: ..."): the way case
+# sites and papers label each image's own legend. A patient label ("Patient 3 -", "Case 2:") may
+# come first. No sentence (no verb, no full stop) fits in the heading.
+_LEGEND_HEADING = compile_fast(
+    r"^\s*(?:(?:patient|case)\s*[\w]{1,3}\s*[-\u2013\u2014:,.]\s*)?([^:.;!?()]{2,60}?)\s*:(?!\d)", re.IGNORECASE)
+_HEADING_VERB = compile_fast(
+    r"\b(?:shows?|showed|showing|demonstrat\w*|reveal\w*|performed|obtained|taken|was|were|is|are|has|had)\b",
+    re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _legend_heading(text: str) -> tuple[str, int, int] | None:
+    """(heading, start, end) when ``text`` opens with a legend's heading naming a modality."""
+    m = _LEGEND_HEADING.match(text)
+    if m is None or _HEADING_VERB.search(m.group(1)):
+        return None
+    if normalize_modality(m.group(1)).value is None:
+        return None
+    return m.group(1), m.start(1), m.end(1)
+
+
+def _heading_modality(image_text: str | None) -> Normalized:
+    """The modality a note's legend heading names: the image's own label, so a CT named there is
+    this image (not the patient's work-up, unlike a CT named anywhere in a whole note)."""
+    heading = _legend_heading(image_text) if image_text else None
+    if heading is None:
+        return Normalized(None)
+    text, start, _end = heading
+    result = normalize_modality(text)
+    return Normalized(result.value, result.evidence, start + result.start, start + result.end,
+                      "modality.legend-heading", result.version)
 
 
 def _ct_in_whole_note(result: Normalized) -> Normalized:
@@ -363,6 +400,14 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
         modality = MODALITY_CT
     if not image_text:
         return Normalized(None)
+    heading = _legend_heading(image_text)
+    if heading is not None:
+        # the legend's heading names the image's view with its modality ("CT scan – axial view:")
+        text, start, _end = heading
+        by_heading = normalize_view(text, modality=modality or _heading_modality(image_text).value)
+        if by_heading.value is not None:
+            return Normalized(by_heading.value, by_heading.evidence, start + by_heading.start,
+                              start + by_heading.end, "view.legend-heading", by_heading.version)
     result = normalize_view(image_text, modality=modality)
     if result.value in CT_VIEWS and image_text == _cell(row, "clinical_notes") and modality != MODALITY_CT:
         return _ct_in_whole_note(result)  # "axial", "transverse": a CT's planes

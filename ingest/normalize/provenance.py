@@ -278,9 +278,14 @@ def license_for_url(url: str) -> Normalized:
     return _site_fact(url, SITE_LICENSES, "license.site", LICENSE_VERSION)
 
 
-#: Sources that are one institution's own image repository, so every image's location is known.
+#: Sources that are one institution's own image repository, so every image's location is known,
+#: and national case collections, whose every case is from the country: SIRM's COVID-19 cases are
+#: the Italian Society of Medical and Interventional Radiology's collection of cases from Italian
+#: hospitals (its posts name the hospital rarely and inconsistently; the dataset records the country).
 SITE_LOCATIONS: tuple[tuple[str, str, str], ...] = (
     ("github.com", "/ml-workgroup/covid-19-image-repository", "Hannover Medical School, Hannover, Germany"),
+    ("sirm.org", "/", "Italy"),
+    ("archivio.sirm.org", "/", "Italy"),
 )
 
 

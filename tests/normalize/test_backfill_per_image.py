@@ -75,3 +75,39 @@ def test_a_relative_named_without_an_age_is_not_the_patient():
 def test_two_patients_introduced_with_different_sexes_stay_blank():
     text = "A 61-year-old man and a 58-year-old woman returning from the same trip presented with fever."
     assert_blank(normalize_sex(text), text)
+
+
+@pytest.mark.parametrize("note, modality, view", [
+    ("Patient 3 - CT scan – axial view: bilateral and diffuse peripheral areas of GGOs.", "CT", "Axial"),
+    ("Patient 5 - CT scan - coronal view: bilateral peripheral areas of GGOs.", "CT", "Coronal"),
+    ("CT, axial plane: ground-glass opacities in both lower lobes.", "CT", "Axial"),
+    ("Case 2: HRCT: crazy paving in the right upper lobe.", "CT", None),
+    ("Patient 3 - CXR: two areas of consolidation in the LUL and RLL.", "X-ray", None),
+    ("Chest radiograph, PA: bilateral peripheral opacities.", "X-ray", "PA"),
+])
+def test_a_legend_heading_names_the_images_modality_and_view(note, modality, view):
+    # the image's own legend opens with what it is: a CT named there is this image
+    row = _row(filename="16745_4_2.png", clinical_notes=note)
+    assert _value(row, "modality") == modality
+    assert _value(row, "view") == view
+
+
+@pytest.mark.parametrize("note", [
+    "History: fever for 5 days. A CT was performed to rule out embolism. Consolidation in the right lower zone.",
+    "CT was performed: ground-glass opacities.",             # a sentence, not a heading
+    "Findings: ground-glass opacities on the axial CT, lateral view unremarkable.",  # no modality heading
+    "Presentation: cough. Imaging notes: CT shows ground-glass opacities.",
+    "Time: 10:30, chest CT and radiograph obtained.",
+])
+def test_a_ct_named_outside_a_legend_heading_stays_blank_in_a_whole_note(note):
+    row = _row(filename="a.png", clinical_notes=note)
+    assert _value(row, "modality") in (None, "X-ray")
+    assert _value(row, "modality") != "CT"
+
+
+def test_a_shared_note_with_a_legend_heading_gives_no_image_its_modality():
+    # one note over several images: its heading is the first image's, not every image's
+    note = "CT scan – axial view: bilateral GGOs."
+    rows = [_row(patientid="3", url="https://example.org/3", filename=f"{n}.png", clinical_notes=note)
+            for n in ("x", "y")]
+    assert [f for f in backfill_table(rows, ["modality", "view"], workers=1)] == []

@@ -133,4 +133,10 @@ def test_site_location():
 
     url = "https://github.com/ml-workgroup/covid-19-image-repository/tree/master/png"
     assert location_for_url(url).value == "Hannover Medical School, Hannover, Germany"
-    assert location_for_url("https://www.sirm.org/2020/03/10/covid-19-caso-32/").value is None
+    # a national case collection: the country of every case
+    assert location_for_url("https://www.sirm.org/2020/03/10/covid-19-caso-32/").value == "Italy"
+    assert location_for_url("https://sirm.org/2020/05/14/covid-19-caso-85/").value == "Italy"
+    # sites of cases from many countries, another repository on the same host: no location
+    assert location_for_url("https://www.eurorad.org/case/16745").value is None
+    assert location_for_url("https://radiopaedia.org/cases/covid-19-pneumonia-12").value is None
+    assert location_for_url("https://github.com/ieee8023/covid-chestxray-dataset").value is None
