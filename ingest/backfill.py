@@ -383,6 +383,17 @@ def _heading_modality(image_text: str | None) -> Normalized:
                       "modality.legend-heading", result.version)
 
 
+def _study_note_modality(row: dict[str, str], note: str) -> Normalized:
+    """A Radiopaedia row's note shared with other rows: Radiopaedia writes its findings per study
+    (one modality, a radiograph's PA and lateral films or a CT's planes), and the dataset's note of
+    a film is its study's text, so a note shared by films is their study's: what it says of the
+    modality is every one of its films' (not their view: PA and lateral share the text)."""
+    result = _modality(row, note)
+    if result.rule not in ("modality.words", "modality.radiograph-signs"):
+        return result
+    return Normalized(result.value, result.evidence, result.start, result.end, "modality.study-note", result.version)
+
+
 def _ct_in_whole_note(result: Normalized) -> Normalized:
     """A whole note (no panel of it names this file) that names a CT: the note tells the patient's
     work-up ("a CT was performed to look for...", "HRCT criteria", "CT (not available)") more often
@@ -569,7 +580,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
         if field == "finding":
             result = _finding(row, normalize_note)
         elif field == "modality":
-            result = _modality(row, own_text, note if own_text is None and context.note_shared else None)
+            shared = note if own_text is None and context.note_shared else None
+            if shared and _source(_cell(row, "url")) == "radiopaedia":
+                result = _study_note_modality(row, shared)
+            else:
+                result = _modality(row, own_text, shared)
         elif field == "view":
             result = _view(row, own_text)
         elif field == "offset":

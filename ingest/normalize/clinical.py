@@ -273,7 +273,7 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 2
+RT_PCR_VERSION = 3  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
@@ -321,6 +321,27 @@ _UNNAMED_POSITIVE = compile(
     rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
     re.IGNORECASE,
 )
+
+
+# "Sputum culture confirmed Streptococcus pneumoniae", "biopsy confirmed organising pneumonia": a
+# bare "confirmed" whose sentence names another test and not COVID-19 confirms another diagnosis.
+_OTHER_CONFIRMATION = compile(
+    r"\b(?:cultures?|cultured|biopsy|histolog\w*|patholog\w*|cytolog\w*|bronchoalveolar|BAL|sputum|stain\w*|"
+    r"antigen|serolog\w*|urinary)\b", re.IGNORECASE)
+_COVID_WORD = compile(_COVID, re.IGNORECASE)
+
+
+def _unnamed_positive(text: str) -> re.Match | None:
+    """The first "confirmed"/"tested positive" about COVID-19 (``_UNNAMED_POSITIVE``), skipping a
+    bare "confirmed" in a sentence confirming another diagnosis by another test."""
+    for m in _UNNAMED_POSITIVE.finditer(text):
+        if m.group(0).lower() == "confirmed":
+            s_start, s_end = sentence_at(text, m.start())
+            sentence = text[s_start:s_end]
+            if _OTHER_CONFIRMATION.search(sentence) and not _COVID_WORD.search(sentence):
+                continue
+        return m
+    return None
 
 
 #: Gates: a test word, and the words of an unnamed positive.
@@ -380,7 +401,7 @@ def normalize_rt_pcr_positive(text: str, **_context) -> Normalized:
     if positive:
         # a positive test at any point is Y, whatever later tests say
         return found(PCR_YES, text, positive[0], positive[1], "rt_pcr.test-named", RT_PCR_VERSION)
-    unnamed = _UNNAMED_POSITIVE.search(text) if has_any(low, _UNNAMED_KEYS) else None
+    unnamed = _unnamed_positive(text) if has_any(low, _UNNAMED_KEYS) else None
     if unnamed and (negated(text, unnamed.start(), unnamed.end())
                     or about_other_person(text, unnamed.start(), unnamed.end())
                     or hypothetical(text, unnamed.start(), end=unnamed.end())):

@@ -111,3 +111,34 @@ def test_a_shared_note_with_a_legend_heading_gives_no_image_its_modality():
     rows = [_row(patientid="3", url="https://example.org/3", filename=f"{n}.png", clinical_notes=note)
             for n in ("x", "y")]
     assert [f for f in backfill_table(rows, ["modality", "view"], workers=1)] == []
+
+
+def _table_modalities(url, notes):
+    rows = [_row(patientid="7", url=url, filename=f"{n}.jpeg", clinical_notes=note)
+            for n, note in zip("abcd", notes)]
+    return [f.value for f in backfill_table(rows, ["modality"], workers=1)]
+
+
+@pytest.mark.parametrize("note, modality", [
+    ("Cough. Fever. Consolidation in the left lower lobe. Normal cardiomediastinal contour.", "X-ray"),
+    ("Shortness of breath. Blunting of the left costophrenic angle.", "X-ray"),
+    ("Presentation: cough. Imaging notes: frontal and lateral chest radiographs show a right effusion.", "X-ray"),
+])
+def test_a_radiopaedia_study_note_shared_by_its_films_gives_their_modality(note, modality):
+    # Radiopaedia writes findings per study, one modality: a note shared by two films is their study's
+    url = "https://radiopaedia.org/cases/chronic-eosinophilic-pneumonia?lang=us"
+    assert _table_modalities(url, [note, note]) == [modality, modality]
+
+
+@pytest.mark.parametrize("url, note", [
+    # another site's note shared by films: the case's history, which may be over X-ray and CT images
+    ("https://www.sirm.org/2020/03/10/covid-19-caso-32/",
+     "For 7 days fever. Nuanced parenchymal thickening in the middle-lower right field."),
+    # a study note naming a CT as a comparison: the whole-note CT rule still holds
+    ("https://radiopaedia.org/cases/covid-19-pneumonia-12",
+     "Bilateral opacities as demonstrated on the recent CT."),
+    # a study note with no modality words
+    ("https://radiopaedia.org/cases/covid-19-pneumonia-8", "Dry cough, chest pain and dyspnea."),
+])
+def test_a_shared_note_without_a_studys_modality_stays_blank(url, note):
+    assert _table_modalities(url, [note, note]) == []

@@ -31,6 +31,10 @@ from .helpers import assert_blank, assert_value
         ("Elderly male, covid-19 positive.", "Unclear"),
         ("44M untreated DM2, now confirmed #COVID-19", "Unclear"),
         ("The patient tested positive for COVID-19.", "Unclear"),
+        # "confirmed" beside another test, but of COVID-19: still the maintainers' Unclear
+        ("Sputum culture was negative; COVID-19 was confirmed on day 3.", "Unclear"),
+        ("Confirmed COVID-19 case, blood cultures pending.", "Unclear"),
+        ("Sputum culture grew nothing. Infection confirmed by the regional laboratory.", "Unclear"),
         # explicitly negative
         ("Nasopharyngeal swab for SARS-CoV-2 was negative.", "N"),
         ("RT-PCR for SARS-CoV-2: negative.", "N"),
@@ -48,6 +52,11 @@ def test_rt_pcr(text, expected):
         "Eventually patient became RT-PCR -ve and discharge home.",  # a later negative only
         "Chest radiograph shows bilateral opacities.",
         "No contact with positive COVID-19 patients.",
+        # a bare "confirmed" of another diagnosis by another test
+        "Sputum culture confirmed Streptococcus pneumoniae with the diagnosis of pneumococcal pneumonia.",
+        "Transbronchial biopsy confirmed organising pneumonia.",
+        "Blood cultures confirmed Klebsiella bacteraemia.",
+        "Bronchoalveolar lavage confirmed Pneumocystis jirovecii.",
     ],
 )
 def test_rt_pcr_stays_blank(text):
