@@ -44,7 +44,7 @@ AXIAL, CORONAL = CT_VIEWS
 VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
-MODALITY_VERSION = 3
+MODALITY_VERSION = 4  # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 2
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 OFFSET_VERSION = 2
@@ -225,8 +225,14 @@ _CT_SIGNS = compile(
 # Words of a radiograph's reading that a CT's does not use: the lung zones and fields of a
 # projection, the silhouettes and angles of a film, Kerley lines; Italian reports' translated
 # "ipodiafania" (hypodiaphania), "ipotrasparenza" (hypotransparency), "velatura" (veiling).
+# A film's zones are also named in pairs ("mid and lower zone consolidation", "both lung mid lower
+# zones"); the heart's borders are a film's outlines ("loss of the right heart border": the
+# silhouette sign), a CT shows the heart itself.
+_ZONE = r"(?:upper|mid|middle|lower|mid-?lower|middle-?lower|middle-?basal|basal|apical)"
 _RADIOGRAPH_SIGNS = compile(
-    r"\b(?:upper|mid|middle|lower|mid-?lower|middle-?lower|middle-?basal|basal|apical)[\s-]+(?:(?:right|left)\s+)?(?:lung\s+|pulmonary\s+)?(?:zones?|fields?)\b"
+    rf"\b{_ZONE}(?:[\s-]+(?:and|or|to)[\s-]+{_ZONE}|\s+(?=(?:lower|basal)\s))?"
+    r"[\s-]+(?:(?:right|left)\s+)?(?:lung\s+|pulmonary\s+)?(?:zones?|fields?)\b"
+    r"|\b(?:right|left)\s+(?:heart|cardiac)\s+(?:border|contour)s?\b"
     r"|\b(?:lung|pulmonary)\s+fields?\b|\bcostophrenic\s+(?:angles?|sinus\w*)|\bcardiothoracic\s+ratio\b"
     r"|\bcardio-?(?:mediastinal|vasal)\s+(?:contours?|silhouette|shadow|outline)|\bcardiac\s+silhouette\b|\bKerley\b"
     r"|\bhypo-?diaphan\w*|\bhypo-?transpar\w*|\bhypotransprence\b|\bpleural\s+veiling\b|\bsilhouette\s+sign\b",
@@ -283,7 +289,7 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
 
 
 _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
-                         "outline", "kerley", "diaphan", "transpar", "transprence", "veiling")
+                         "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border")
 
 
 # --- Finding -------------------------------------------------------------------------------------

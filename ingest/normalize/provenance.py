@@ -403,9 +403,27 @@ def modality_for_url(url: str) -> Normalized:
     return _site_fact(url, SITE_MODALITIES, "modality.site", SITE_VERSION)
 
 
+# Springer Nature's article pages are named by the DOI's suffix under the publisher's prefix
+# 10.1038: nature.com/articles/s41379-020-0536-x is 10.1038/s41379-020-0536-x.
+_NATURE_ARTICLE = compile(
+    r"^https?://(?:www\.)?nature\.com/articles/([a-z]*\d[\w.-]*?)(?:\.pdf)?(?:/figures/\d+)?/?(?:[?#].*)?$",
+    re.IGNORECASE)
+
+
 def doi_for_url(url: str) -> Normalized:
-    """The DOI of a repository whose images all share one (from its URL)."""
-    return _site_fact(url, SITE_DOIS, "doi.site", SITE_VERSION)
+    """The DOI of a repository whose images all share one, or of a publisher whose article URLs
+    spell the DOI's suffix (from its URL)."""
+    site = _site_fact(url, SITE_DOIS, "doi.site", SITE_VERSION)
+    if site.value is not None:
+        return site
+    text = url.strip()
+    m = _NATURE_ARTICLE.match(text)
+    if m is None:
+        return Normalized(None)
+    doi = "10.1038/" + m.group(1)
+    if not DOI_RE.fullmatch(doi):
+        return Normalized(None)
+    return found(doi, text, m.start(1), m.end(1), "doi.publisher-article-url", SITE_VERSION)
 
 
 def date_for_url(url: str) -> Normalized:

@@ -142,3 +142,22 @@ def test_a_radiopaedia_study_note_shared_by_its_films_gives_their_modality(note,
 ])
 def test_a_shared_note_without_a_studys_modality_stays_blank(url, note):
     assert _table_modalities(url, [note, note]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Extensive bilateral mid and lower zone consolidation is noted.",
+    "Patchy air space opacities are seen in both lung mid lower zones.",
+    "There is loss of clarity of the right cardiac border.",
+    "The right heart border is obscured by consolidation in the middle lobe.",
+])
+def test_a_films_zones_in_pairs_and_heart_borders_say_x_ray(text):
+    assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
+
+
+@pytest.mark.parametrize("text", [
+    "Consolidation in the upper and lower lobes.",          # lobes: CT and film alike
+    "The heart is normal in size; no pericardial effusion.",
+    "Ground-glass opacities at the border of the consolidation.",
+])
+def test_lobes_and_the_heart_itself_say_no_modality(text):
+    assert_blank(normalize_modality(text, radiograph_signs=True), text)

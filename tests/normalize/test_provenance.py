@@ -140,3 +140,28 @@ def test_site_location():
     assert location_for_url("https://www.eurorad.org/case/16745").value is None
     assert location_for_url("https://radiopaedia.org/cases/covid-19-pneumonia-12").value is None
     assert location_for_url("https://github.com/ieee8023/covid-chestxray-dataset").value is None
+
+
+@pytest.mark.parametrize("url, doi", [
+    ("https://www.nature.com/articles/s41379-020-0536-x", "10.1038/s41379-020-0536-x"),
+    ("https://nature.com/articles/s41591-020-0931-3?error=cookies_not_supported", "10.1038/s41591-020-0931-3"),
+    ("https://www.nature.com/articles/s41379-020-0536-x.pdf", "10.1038/s41379-020-0536-x"),
+    ("https://www.nature.com/articles/s41379-020-0536-x/figures/2", "10.1038/s41379-020-0536-x"),
+])
+def test_a_nature_article_url_spells_its_doi(url, doi):
+    from ingest.normalize.provenance import doi_for_url
+
+    assert doi_for_url(url).value == doi
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.nature.com/articles/",
+    "https://www.nature.com/subjects/lung-cancer",
+    "https://www.nature.com/nature/articles?type=article",
+    "https://www.thno.org/v10p5641.htm",
+    "https://www.cureus.com/articles/30976-corona-virus-disease-2019",  # the number is not the DOI's
+])
+def test_other_article_urls_give_no_doi(url):
+    from ingest.normalize.provenance import doi_for_url
+
+    assert doi_for_url(url).value is None
