@@ -28,7 +28,12 @@ patient's notes are on both). A change that helps only the development half is f
 blank, with the evidence the row had (file name, URL, the start of its note): where to look for a
 rule, biggest fields first.
 
-Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--misses FIELD]
+``--attribution`` (protocol BLANK) counts the per-image fills (modality, view, offset, date) by
+whether the row's note is shared with another row of its patient, by rule, and by whether the
+fill's evidence is in the row's own text (its part of the note, file name, URL or folder): issue
+12's "a per-image field is filled only from evidence tied to that row", checked.
+
+Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--misses FIELD] [--attribution]
            [--protocol table|row|blank|all] [--half even|odd]
        python bench/backfill_quality.py --captions [path/to/pmc-figures.csv] [--errors modality]
 """
@@ -119,6 +124,33 @@ def misses(rows: list[dict[str, str]], field: str) -> None:
         if truth and number not in fills:
             print(f"  line {number} {row.get('patientid', '')} | {truth} | {row.get('filename', '')} | "
                   f"{(row.get('url') or '')[:70]} | {(row.get('clinical_notes') or '')[:160]!r}")
+
+
+def attribution(rows: list[dict[str, str]]) -> None:
+    """Per-image fills under protocol BLANK, counted by (field, note shared or own, rule, evidence
+    in the row's own text or elsewhere)."""
+    from collections import Counter  # noqa: PLC0415
+
+    from ingest.backfill import _image_text, _patient_key  # noqa: PLC0415
+
+    fills = _blank_protocol(rows)
+    notes_of: dict[object, list[str]] = {}
+    for row in rows:
+        notes_of.setdefault(_patient_key(row) or id(row), []).append((row.get("clinical_notes") or "").strip())
+    counts: Counter = Counter()
+    for field in ("modality", "view", "offset", "date"):
+        for number, fill in fills[field].items():
+            row = rows[number - 2]
+            note = (row.get("clinical_notes") or "").strip()
+            shared = bool(note) and notes_of[_patient_key(row) or id(row)].count(note) > 1
+            own = (_image_text(note, (row.get("filename") or "").strip()) if note else None) or ""
+            texts = (own, row.get("filename") or "", row.get("url") or "", row.get("folder") or "")
+            tied = bool(fill.evidence) and any(fill.evidence in t for t in texts)
+            counts[(field, "shared note" if shared else "own note", fill.rule.split("@")[0],
+                    "evidence in the row" if tied else "evidence elsewhere")] += 1
+    print("per-image fills (protocol BLANK): count, field, note, rule, evidence")
+    for key, count in sorted(counts.items()):
+        print(f"{count:>5}  " + " | ".join(key))
 
 
 def run(rows: list[dict[str, str]], protocol: str, show_errors: str | None) -> None:
@@ -212,6 +244,8 @@ def main(argv: list[str]) -> None:
                         help="also print the wrong fills of FIELD ('all': of every field; with --captions: any value)")
     parser.add_argument("--misses", metavar="FIELD",
                         help="print the rows whose FIELD is known and left blank (protocol BLANK), then stop")
+    parser.add_argument("--attribution", action="store_true",
+                        help="count the per-image fills by shared/own note, rule and where their evidence is; stop")
     parser.add_argument("--protocol", choices=("table", "row", "blank", "all"), default="all",
                         help="which protocol to run (default: all three)")
     parser.add_argument("--half", choices=("even", "odd"),
@@ -230,6 +264,9 @@ def main(argv: list[str]) -> None:
     print(f"{path}: {len(rows)} rows" + (f" (patients of the {args.half} half)" if args.half else ""))
     if args.misses:
         misses(rows, args.misses)
+        return
+    if args.attribution:
+        attribution(rows)
         return
     for name in (("blank", "table", "row") if args.protocol == "all" else (args.protocol,)):
         run(rows, name, args.errors)
