@@ -57,6 +57,9 @@ class FlagRule:
     no_tokens: frozenset[str] = frozenset()
     yes_name: str = "stated"
     no_name: str = "stated-no"
+    #: A no phrase told after every yes phrase is the outcome: "discharged ... passed away 24 hours
+    #: later" (a narrative tells events in order, and death is final), so N, not a conflict.
+    later_no_wins: bool = False
 
 
 def _flag(rule: FlagRule, text: str) -> Normalized:
@@ -91,6 +94,10 @@ def _flag(rule: FlagRule, text: str) -> Normalized:
                 yes_hits.append((start, end))
             else:
                 no_hits.append((start, end, rule.no_name))
+    if yes_hits and no_hits and rule.later_no_wins and all(how == rule.no_name for _, _, how in no_hits) \
+            and no_hits[0][0] > yes_hits[-1][1]:
+        start, end, _how = no_hits[0]
+        return found(NO, text, start, end, f"{rule.name}.{rule.no_name}-after", rule.version)
     if yes_hits and no_hits:
         first = min(yes_hits[0][0], no_hits[0][0])
         last = max(yes_hits[0][1], no_hits[0][1])
@@ -199,7 +206,7 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
@@ -217,6 +224,7 @@ SURVIVAL = FlagRule(
              "did not survive"),
     yes_name="discharged-or-recovered",
     no_name="died",
+    later_no_wins=True,
 )
 
 # the characters a yes phrase can start with (gate() in common)

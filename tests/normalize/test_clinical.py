@@ -96,6 +96,13 @@ def test_rt_pcr_stays_blank(text):
         (normalize_survival, "Postmortem radiography showed bilateral pulmonary opacities.", "N"),
         (normalize_survival, "Il paziente è deceduto in terza giornata.", "N"),
         (normalize_survival, "Dimesso dopo 10 giorni in buone condizioni.", "Y"),
+        # a death told after every discharge or recovery is the outcome: death is final
+        (normalize_survival, "The patient was discharged, then readmitted and died.", "N"),
+        (normalize_survival, "She was discharged from hospital because she did not present alarm criteria at that "
+                             "time. The patient passed away 24 hours later.", "N"),
+        (normalize_survival, "Initial clinical recovery; on day 20 he succumbed to a second pneumonia.", "N"),
+        # a death of someone else after a discharge: the patient's discharge stands
+        (normalize_survival, "He was discharged on day 12. His father died of COVID-19 a week later.", "Y"),
     ],
 )
 def test_flags(function, text, expected):
@@ -114,7 +121,9 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "The patient was intubated and ventilated."),  # intubation alone does not imply ICU
         (normalize_needed_supplemental_o2, "Oxygen saturation was 97% on room air."),
         (normalize_intubation_present, "He had been intubated for surgery two years ago."),
-        (normalize_survival, "The patient was discharged, then readmitted and died."),  # both: blank for the reviewer
+        # a death told before a discharge: the order does not say the outcome, blank for the reviewer
+        (normalize_survival, "The patient died at home. He had been discharged two weeks earlier."),
+        (normalize_survival, "Death was certified on day 9 after she was discharged from the ICU and recovered."),
     ],
 )
 def test_flags_stay_blank(function, text):
