@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from ingest.blocking import detect_block_page
-from ingest.jats import Article, Figure, figure_number, normalize_license, third_party_evidence
+from ingest.jats import Article, Figure, Table, figure_number, normalize_license, third_party_evidence
 from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
 from ingest.panels import parse_subcaptions
 
@@ -38,6 +38,9 @@ def _text(node: Selector | None) -> str:
     if node is None:
         return ""
     return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ")).strip()
+
+
+_TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
 
 
 def _resolve(url: str, page_url: str) -> str:
@@ -275,6 +278,28 @@ class ArticlePage(HtmlPage):
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
         return [_text(p) for p in found if _text(p)]
 
+    def tables(self) -> list[Table]:
+        """The page's tables as text cells, each labelled by its own <caption> or its wrapper's heading
+        ("Table 1": PMC's ``section.tw``, a publisher's table figure)."""
+        found: list[Table] = []
+        for table in self.css("table"):
+            rows = [[_text(cell) for cell in select(tr, "th, td")] for tr in select(table, "tr")]
+            rows = [row for row in rows if any(row)]
+            if not rows:
+                continue
+            caption = _text(select_one(table, "caption"))
+            label = _TABLE_LABEL.search(caption)
+            wrapper = parent(table, ("section", "div", "figure"))
+            for _ in range(3):
+                if label or wrapper is None:
+                    break
+                heading = select_one(wrapper, "h2, h3, h4, .obj_head, .label, .captionLabel, figcaption, .caption")
+                caption = caption or _text(heading)
+                label = _TABLE_LABEL.search(_text(heading))
+                wrapper = parent(wrapper, ("section", "div", "figure"))
+            found.append(Table(label=label.group(0) if label else "", caption=caption, rows=rows))
+        return found
+
     def license(self, article: Article) -> None:
         """The licence (and its evidence) from the rights meta tag, a licence link, the copyright line."""
         rights = self.meta_value("dc.rights", "dcterms.rights", "citation_license")
@@ -377,6 +402,7 @@ class ArticlePage(HtmlPage):
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()]
         article.paragraphs = self.paragraphs()
+        article.tables = self.tables()
         article.full_text = bool(article.figures or article.paragraphs)
         return article
 
