@@ -114,10 +114,30 @@ def _split_heading(paragraph: str) -> tuple[str, str]:
     return "", paragraph
 
 
+# "... with fever. Case 2: a 62-year-old woman ...": a patient's own label opening a sentence.
+_INLINE_LABEL = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?\d{1,2}\s*[:.]\s)", re.I)
+
+
+def _sections(paragraphs: list[str]) -> list[tuple[str, str]]:
+    """(heading, body) of each paragraph; a paragraph whose sentences open with several patients'
+    labels ("Case 1: ... Case 2: ...", a page's paragraph under its section title) is one section
+    per label, the label added to the heading."""
+    sections = []
+    for paragraph in paragraphs:
+        heading, body = _split_heading(paragraph)
+        for piece in _INLINE_LABEL.split(body):
+            own, rest = _split_heading(piece)
+            if own and numbers_in(own) and len(own) <= 20:
+                sections.append((f"{heading} / {own}" if heading else own, rest))
+            else:
+                sections.append((heading, piece))
+    return sections
+
+
 def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[Table] = ()) -> list[PatientText]:
     """The paper's patients with their paragraphs and introducing sentence, in number order;
     ``tables``: the paper's tables, read for tables of patients (``patients_in_tables``)."""
-    sections = [_split_heading(p) for p in paragraphs]
+    sections = _sections(paragraphs)
     numbered = {p.number: p for p in _by_number(sections)}
     # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
     in_captions = {n for caption in captions for n in numbers_in(caption)}

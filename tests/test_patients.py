@@ -234,3 +234,51 @@ def test_descriptor_wordings(text, expected):
 ])
 def test_patients_named_by_letter_or_roman_numeral(text, expected):
     assert numbers_in(text) == expected
+
+
+# --- The HTML route: section titles, captions, a table of patients by column (issue 11) ----------
+
+from ingest.normalize.demographics import normalize_age, normalize_sex  # noqa: E402
+from ingest.papers import cases_from_article  # noqa: E402
+from ingest.publisher import parse_article_html  # noqa: E402
+
+PUBLICATIONS = Path(__file__).parent / "fixtures" / "publications"
+
+
+def _html_cases(name: str, url: str):
+    return cases_from_article(parse_article_html((PUBLICATIONS / name).read_text(encoding="utf-8"), url))
+
+
+def test_a_page_paragraph_carries_its_section_titles_and_captions_are_not_body_text():
+    article = parse_article_html((PUBLICATIONS / "pmc_article.html").read_text(encoding="utf-8"),
+                                 "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/")
+    assert [p.split(": ", 1)[0] for p in article.paragraphs] == [
+        "Abstract", "Case presentation / Patient 1", "Case presentation / Patient 2", "Case presentation / Patient 3"]
+    assert not any("radiograph on admission" in p for p in article.paragraphs)
+
+
+def test_a_page_case_series_reads_each_patient_from_its_section_like_the_jats():
+    cases = _html_cases("pmc_article.html", "https://pmc.ncbi.nlm.nih.gov/articles/PMC7251234/")
+    assert [(normalize_age(c.age_text).value, normalize_sex(c.sex_text).value) for c in cases] == [
+        (58, "M"), (71, "F"), (45, "M")]
+    assert cases[1].history.startswith("A 71-year-old woman with diabetes")
+
+
+def test_a_page_case_series_numbered_by_roman_numerals_with_a_table_by_column():
+    cases = _html_cases("pmc_case_series_table.html", "https://pmc.ncbi.nlm.nih.gov/articles/PMC7350005/")
+    assert [c.source_key.rsplit("#", 1)[1] for c in cases] == ["patient1", "patient2", "patient3"]
+    assert [(normalize_age(c.age_text).value, normalize_sex(c.sex_text).value) for c in cases] == [
+        (91, "M"), (84, "F"), (88, "F")]
+    # Case III's own sentence says it: the body text is the evidence, the table agrees.
+    assert cases[2].age_text.startswith("88-year-old woman")
+    assert cases[0].age_text == "Table 1, Case I: Age: 91; Sex: M"
+    assert [[(i.label, i.date_text) for i in c.images] for c in cases] == [
+        [("a", "on admission"), ("b", "4 days later")], [("a", "on admission")], [("b", "on admission")]]
+    assert cases[1].history.startswith("The second resident, who shared a room with Case I")
+
+
+def test_several_patients_labelled_inside_one_paragraph():
+    patients = split_patients(["Case series: Case 1: a 44-year-old man with fever. Case 2: a 62-year-old woman with "
+                               "cough."], ["Case 1. a Chest radiograph (PA) on admission."])
+    assert [(p.number, p.descriptor.age, p.descriptor.sex, p.paragraphs) for p in patients] == [
+        (1, 44, "M", ["a 44-year-old man with fever."]), (2, 62, "F", ["a 62-year-old woman with cough."])]
