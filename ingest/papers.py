@@ -175,7 +175,13 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
 
 
 def _case_texts(case: CaseRecord, patient: PatientText) -> None:
-    case.history = "\n".join(patient.paragraphs)
+    paragraphs = list(patient.paragraphs)
+    if patient.intro and not any(patient.intro in p for p in paragraphs):
+        # A patient only a caption introduces ("SARS in a 46-year-old woman who presented 5 days
+        # after developing symptoms. (a) ..."): that sentence is all the paper says of the history
+        # (the onset the offsets count from), as the curators' notes copy it.
+        paragraphs.insert(0, patient.intro)
+    case.history = "\n".join(paragraphs)
     if patient.intro:
         # The sentence introducing the patient: age and sex are read from it, with their span.
         case.age_text = case.sex_text = patient.intro

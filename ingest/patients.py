@@ -102,7 +102,7 @@ def numbers_in(text: str) -> list[int]:
 
 def _sentence_at(text: str, start: int) -> str:
     """From ``start`` to the end of its sentence (abbreviations like "vs." rarely open a case)."""
-    end = re.search(r"(?<=[.!?])\s+(?=[A-Z])", text[start:])
+    end = re.search(r"(?<=[.!?])\s+(?=[A-Z(])", text[start:])
     return text[start:start + end.start()] if end else text[start:]
 
 

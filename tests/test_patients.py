@@ -282,3 +282,29 @@ def test_several_patients_labelled_inside_one_paragraph():
                                "cough."], ["Case 1. a Chest radiograph (PA) on admission."])
     assert [(p.number, p.descriptor.age, p.descriptor.sex, p.paragraphs) for p in patients] == [
         (1, 44, "M", ["a 44-year-old man with fever."]), (2, 62, "F", ["a 62-year-old woman with cough."])]
+
+
+def test_a_patient_only_a_caption_introduces_has_that_sentence_as_history():
+    """A curators' row kind: the paper's figure says all ("SARS in a 46-year-old woman who presented
+    5 days after developing symptoms. (a) ... (b) ... 12 days after admission"): the sentence is the
+    case's history, so the offset counts from the onset as the curators' (17, not 12)."""
+    from ingest.case_fields import normalize_case, normalize_image
+    from ingest.jats import Article, Figure
+    from ingest.panels import parse_subcaptions
+
+    caption = ("SARS in a 46-year-old woman who presented 5 days after developing symptoms. (a) Anteroposterior "
+               "radiograph shows bilateral multifocal opacities. (b) Anteroposterior radiograph obtained 12 days "
+               "after admission shows a resolution of central airspace consolidation.")
+    figure = Figure(label="Fig. 7", number=7, caption=caption, image_urls=["https://example.org/f7.jpg"],
+                    panel_captions=parse_subcaptions(caption))
+    (case,) = cases_from_article(Article(doi="10.1/x", title="T", figures=[figure]))
+    assert case.history == "46-year-old woman who presented 5 days after developing symptoms."
+    fields = {r.field: r.value for r in normalize_case(case)}
+    assert (fields["age"], fields["sex"]) == ("46", "F")
+    offsets = [{r.field: r.value for r in normalize_image(case, image)}.get("offset") for image in case.images]
+    assert offsets[1] == "17"
+
+
+def test_an_intro_sentence_ends_before_the_panel_letters():
+    (patient,) = split_patients([], ["Axial CT images in a 62-year-old woman. (a) Image obtained 4 days after onset."])
+    assert patient.intro == "62-year-old woman."
