@@ -166,8 +166,11 @@ def caption_lead(caption: str) -> str:
 def _mid_sentence(caption: str, start: int) -> bool:
     """A marker inside a sentence ("CXR at presentation (A) shows ..."), not opening one."""
     before = caption[:start].rstrip()
+    # A short word opening the sentence is a letter's lead ("B, CT (C)"), unless it is an
+    # abbreviation naming the image ("CT (C, D) shows", "CXR (E) day 6").
     return (bool(before) and (before[-1].isalnum() or before[-1] == ")")
-            and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:]))
+            and (not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:])
+                 or bool(re.search(r"(?:^|[.;:]\s)(?:CT|CXR|MRI|HRCT)$", before))))
 
 
 def _tidy(text: str) -> str:
