@@ -60,6 +60,15 @@ class Figure:
 
 
 @dataclass
+class Table:
+    """A table of the article's body as text cells, row by row (header rows first)."""
+
+    label: str = ""
+    caption: str = ""
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
 class Article:
     doi: str = ""
     pmcid: str = ""
@@ -80,6 +89,8 @@ class Article:
     #: Body paragraphs in order, each prefixed by its section titles ("Patient 2: ...").
     paragraphs: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The body's tables (a case series often gives each patient's age and sex only there).
+    tables: list[Table] = field(default_factory=list)
 
 
 # --- Licences --------------------------------------------------------------------------------
@@ -282,6 +293,7 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
                          article=result)
 
     result.paragraphs = _paragraphs(body)
+    result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
     return result
 
@@ -298,6 +310,18 @@ def _paragraphs(body: etree._Element | None) -> list[str]:
         text = _itertext(p)
         out.append(f"{prefix}: {text}" if prefix else text)
     return out
+
+
+def _tables(article: etree._Element) -> list[Table]:
+    """Every ``table-wrap``'s cells (``th``/``td`` text per ``tr``), with its label and caption."""
+    found: list[Table] = []
+    for wrap in article.xpath(".//table-wrap"):
+        rows = [[_itertext(cell) for cell in tr.xpath("th|td")] for tr in wrap.xpath(".//tr")]
+        rows = [row for row in rows if any(row)]
+        if rows:
+            found.append(Table(label=_itertext(_first(wrap, "label")), caption=_itertext(_first(wrap, "caption")),
+                               rows=rows))
+    return found
 
 
 def _graphic_hrefs(fig: etree._Element) -> list[str]:

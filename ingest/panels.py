@@ -92,7 +92,11 @@ def _introducing(markers: list[Marker]) -> list[Marker]:
     kept: list[Marker] = []
     seen: set[str] = set()
     for i, (start, end, group) in enumerate(markers):
-        later = set().union(*[set(g) for _, _, g in markers[i + 1:] if len(g) == 1]) if len(group) > 1 else set()
+        # A range opening the caption ("(A-E) CXR day 1 (A) ... Initial CT (C, D): ...") is announced
+        # by later markers naming fewer of its letters; elsewhere ("(B-D): Axial (B, C) and
+        # sagittal (D)") only by single letters, the others referring back.
+        most = len(group) - 1 if start == 0 else 1
+        later = set().union(*[set(g) for _, _, g in markers[i + 1:] if len(g) <= most]) if len(group) > 1 else set()
         if len(group) > 1 and set(group) <= later:
             continue
         if set(group) & seen:
@@ -151,17 +155,22 @@ def caption_lead(caption: str) -> str:
     radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
     caption = _normalized(caption)
     for pattern in _MARKER_STYLES:
-        markers = _introducing(_markers(pattern, caption))
+        raw = _markers(pattern, caption)
+        markers = _introducing(raw)
         if _is_sequence(markers):
-            return _tidy(caption[:markers[0][0]])
+            # "(A-D) Radiograph on day 1 (A) ...": the words after an announcing range are panel A's.
+            return "" if raw[0][0] == 0 else _tidy(caption[:markers[0][0]])
     return caption
 
 
 def _mid_sentence(caption: str, start: int) -> bool:
     """A marker inside a sentence ("CXR at presentation (A) shows ..."), not opening one."""
     before = caption[:start].rstrip()
+    # A short word opening the sentence is a letter's lead ("B, CT (C)"), unless it is an
+    # abbreviation naming the image ("CT (C, D) shows", "CXR (E) day 6").
     return (bool(before) and (before[-1].isalnum() or before[-1] == ")")
-            and not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:]))
+            and (not re.search(r"(?:^|[.;:]\s*)\S{0,3}$", before[-4:])
+                 or bool(re.search(r"(?:^|[.;:]\s)(?:CT|CXR|MRI|HRCT)$", before))))
 
 
 def _tidy(text: str) -> str:

@@ -27,14 +27,19 @@ from ingest.jats import Article, Figure
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, positions_lead
 from ingest.panels import PanelSplit, caption_lead
-from ingest.patients import PatientText, numbers_in, patients_named, split_patients
+from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord, ImageRecord
 
 SOURCE = "publications"
 
+#: Counts captions spell out ("two days after admission").
+_COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+#: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
+_TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
-                   r"\d+\s+days?\s+(?:after|later|before)[\w\s]*?(?=[,;.]|$)|\d+\s+weeks?\s+later|follow-up|discharge|"
+                   rf"(?:\d+|{_COUNTS})\s+days?\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   rf"(?:\d+|{_COUNTS})\s+weeks?\s+later|follow-up|discharge|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
@@ -170,10 +175,25 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
 
 
 def _case_texts(case: CaseRecord, patient: PatientText) -> None:
-    case.history = "\n".join(patient.paragraphs)
+    paragraphs = list(patient.paragraphs)
+    if patient.intro and not any(patient.intro in p for p in paragraphs):
+        # A patient only a caption introduces ("SARS in a 46-year-old woman who presented 5 days
+        # after developing symptoms. (a) ..."): that sentence is all the paper says of the history
+        # (the onset the offsets count from), as the curators' notes copy it.
+        paragraphs.insert(0, patient.intro)
+    case.history = "\n".join(paragraphs)
     if patient.intro:
         # The sentence introducing the patient: age and sex are read from it, with their span.
         case.age_text = case.sex_text = patient.intro
+    if patient.table_text:
+        # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
+        # ..." without age or sex): the table's line, which names the table, is the evidence.
+        said = descriptors_in(patient.intro)
+        if not (said and said[0][0].age) and "Age: " in patient.table_text:
+            case.age_text = patient.table_text
+        if not (said and said[0][0].sex) and "Sex: " in patient.table_text:
+            case.sex_text = patient.table_text
+        case.extra["patient_table"] = patient.table_text
 
 
 def left_out(figure: Figure, verdict: Verdict) -> dict[str, str]:
@@ -199,7 +219,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
     kept, excluded = _patient_figures(figures, figure_verdicts or {})
-    patients = split_patients(article.paragraphs, [f.caption for f in kept])
+    patients = split_patients(article.paragraphs, [f.caption for f in kept], article.tables)
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(

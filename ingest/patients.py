@@ -10,6 +10,11 @@ patient. Patients are recognised
    introduces them (body paragraphs first, then figure captions by figure number);
 3. else the paper is one patient.
 
+A table of patients (one row or one column per "Patient 2", "Case 3" or numbered "No." row, with
+an Age, Sex or Age/Sex entry: ``patients_in_tables``) names patients too, and gives the age and sex
+of those the body text does not describe; a patient the body introduces by age and sex takes the
+number of the table's patient with that age and sex.
+
 A paragraph belongs to the patient its section or its opening names, and the paragraphs after it
 follow until another patient is named or a Discussion/Conclusion section starts. Each patient's
 ``intro`` is the sentence introducing them (age and sex come from it, with their evidence), and
@@ -19,18 +24,33 @@ follow until another patient is named or a Discussion/Conclusion section starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.jats import Table
+
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
+# "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
+_LETTERED = re.compile(r"\b(?i:patient|case)\s+([A-H])\b(?![-–/)]|\.\w)")
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+# "Case III", "Patient II": the word capitalised, as a heading or a name ("in case I" is a pronoun).
+_ROMAN_NAMED = re.compile(r"\b(?:Patient|Case|PATIENT|CASE)\s+(X|IX|VIII|VII|VI|V|IV|III|II|I)\b(?![-–/)]|\.\w)")
 _RELATIONS_M = "husband|son|father|brother|grandfather|uncle|nephew|grandson"
 _RELATIONS_F = "wife|daughter|mother|sister|grandmother|aunt|niece|granddaughter"
+_WHO = (rf"(?:business|sales|police|fisher)?(?:man|woman)|wom[ae]n|male|female|boy|girl|gentleman|lady|"
+        rf"{_RELATIONS_M}|{_RELATIONS_F}|patient")
+#: Words a descriptor may hold between the age and who ("previously healthy", "retired", "Italian"):
+#: not a function word, which would reach a person of another clause ("a 55-year-old with her son").
+_QUALIFIER = (r"(?:(?!(?:with|and|or|of|who|whose|was|were|is|had|has|in|on|from|at|to|for|by|her|his|their|"
+              r"the|an?|presented|presenting|admitted|developed)\b)[A-Za-z][\w-]*,?\s+)")
 _DESCRIPTOR = re.compile(
-    r"\b(?:(?P<det>an?|the|his|her|their|one)\s+)?(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old\s+"
-    r"(?:(?:previously\s+healthy|healthy|obese|pregnant|chinese|caucasian|asian|african|hispanic|white|black)\s+)?"
-    rf"(?P<who>man|woman|male|female|boy|girl|gentleman|lady|{_RELATIONS_M}|{_RELATIONS_F}|patient)\b", re.I)
+    r"\b(?:(?P<det>an?|the|his|her|their|one)\s+)?(?P<age>\d{1,3})[- ](?:year|yr)s?[- ]old(?:,?\s+|-(?=[a-z]))"
+    rf"{_QUALIFIER}{{0,3}}?(?P<who>{_WHO})\b"
+    # "a man aged 63 (years)": the age after who.
+    rf"|\b(?:(?P<det2>an?|the|his|her|their|one)\s+)?(?P<who2>{_WHO})\s*,?\s+aged\s+(?P<age2>\d{{1,3}})\b", re.I)
 # "a male patient, 37 years old" / "a 37-year-old patient" without sex: a descriptor of its own.
-_MALE = re.compile(rf"^(?:man|male|boy|gentleman|{_RELATIONS_M})$", re.I)
-_FEMALE = re.compile(rf"^(?:woman|female|girl|lady|{_RELATIONS_F})$", re.I)
+_MALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?man|men|male|boy|gentleman|{_RELATIONS_M})$", re.I)
+_FEMALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?woman|women|female|girl|lady|{_RELATIONS_F})$", re.I)
 _ENDS_PATIENT = re.compile(r"\b(?:discussion|conclusions?|summary|limitations|references|acknowledg\w*)\b", re.I)
 _CASE_SECTION = re.compile(r"\b(?:case|patient|presentation|report|history|clinical|description)\b", re.I)
 
@@ -55,25 +75,34 @@ class PatientText:
     #: wife developed a sore throat ..." rather than "His 59-year-old wife ...".
     intro: str = ""
     descriptor: Descriptor | None = None
+    #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
+    table_text: str = ""
 
 
 def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
     found = []
     for m in _DESCRIPTOR.finditer(text or ""):
-        who = m.group("who")
+        age = "age" if m.group("age") else "age2"
+        who = m.group("who") or m.group("who2")
         sex = "M" if _MALE.match(who) else "F" if _FEMALE.match(who) else ""
-        start = m.start("age")
-        found.append((Descriptor(int(m.group("age")), sex, text[start:m.end()]), start, m.end()))
+        # The words from the age on ("55-year-old woman"), or from who ("man aged 63"): no possessive.
+        start = m.start("age") if age == "age" else m.start("who2")
+        found.append((Descriptor(int(m.group(age)), sex, text[start:m.end()]), start, m.end()))
     return found
 
 
 def numbers_in(text: str) -> list[int]:
-    return sorted({int(n) for n in _NUMBERED.findall(text or "")})
+    """The patients' numbers the text names: "Patient 2", "case 3", and the series that name them by
+    letter ("patient B" is 2) or by Roman numeral ("Case III" is 3)."""
+    found = {int(n) for n in _NUMBERED.findall(text or "")}
+    found |= {ord(letter) - ord("A") + 1 for letter in _LETTERED.findall(text or "")}
+    found |= {_ROMAN.index(numeral) + 1 for numeral in _ROMAN_NAMED.findall(text or "")}
+    return sorted(found)
 
 
 def _sentence_at(text: str, start: int) -> str:
     """From ``start`` to the end of its sentence (abbreviations like "vs." rarely open a case)."""
-    end = re.search(r"(?<=[.!?])\s+(?=[A-Z])", text[start:])
+    end = re.search(r"(?<=[.!?])\s+(?=[A-Z(])", text[start:])
     return text[start:start + end.start()] if end else text[start:]
 
 
@@ -85,17 +114,81 @@ def _split_heading(paragraph: str) -> tuple[str, str]:
     return "", paragraph
 
 
-def split_patients(paragraphs: list[str], captions: list[str]) -> list[PatientText]:
-    """The paper's patients with their paragraphs and introducing sentence, in number order."""
-    sections = [_split_heading(p) for p in paragraphs]
+# "... with fever. Case 2: a 62-year-old woman ...": a patient's own label opening a sentence.
+_INLINE_LABEL = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?\d{1,2}\s*[:.]\s)", re.I)
+
+
+def _sections(paragraphs: list[str]) -> list[tuple[str, str]]:
+    """(heading, body) of each paragraph; a paragraph whose sentences open with several patients'
+    labels ("Case 1: ... Case 2: ...", a page's paragraph under its section title) is one section
+    per label, the label added to the heading."""
+    sections = []
+    for paragraph in paragraphs:
+        heading, body = _split_heading(paragraph)
+        for piece in _INLINE_LABEL.split(body):
+            own, rest = _split_heading(piece)
+            if own and numbers_in(own) and len(own) <= 20:
+                sections.append((f"{heading} / {own}" if heading else own, rest))
+            else:
+                sections.append((heading, piece))
+    return sections
+
+
+def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[Table] = ()) -> list[PatientText]:
+    """The paper's patients with their paragraphs and introducing sentence, in number order;
+    ``tables``: the paper's tables, read for tables of patients (``patients_in_tables``)."""
+    sections = _sections(paragraphs)
     numbered = {p.number: p for p in _by_number(sections)}
     # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
     in_captions = {n for caption in captions for n in numbers_in(caption)}
+    in_tables = patients_in_tables(tables)
     if numbered or len(in_captions) >= 2:
         for number in in_captions - set(numbered):
             numbered[number] = PatientText(number, "numbered")
-        return [numbered[n] for n in sorted(numbered)]
-    return _by_descriptor(sections, captions)
+        return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
+    patients = _by_descriptor(sections, captions)
+    if len(in_tables) >= 2:
+        patients = _numbered_by_table(patients, in_tables, in_captions)
+    return _with_table(patients, in_tables)
+
+
+def _numbered_by_table(patients: list[PatientText], in_tables: dict[int, TablePatient],
+                       in_captions: set[int]) -> list[PatientText]:
+    """A series the body introduces by age and sex takes the numbers of its table of patients (each
+    introduced patient the one table patient of that age and sex); a body introducing at most one
+    patient gives way to the table's patients (and a patient only a caption numbers)."""
+    if patients[0].named_by == "introduced":
+        matches = []
+        for patient in patients:
+            d = patient.descriptor
+            same = [e.number for e in in_tables.values() if d is not None and (e.age, e.sex) == (d.age, d.sex)]
+            matches.append(same[0] if len(same) == 1 else None)
+        if None in matches or len(set(matches)) != len(matches):
+            return patients
+        renumbered = {n: PatientText(n, "numbered", p.paragraphs, p.intro, p.descriptor)
+                      for n, p in zip(matches, patients)}
+    else:
+        renumbered = {}
+    for number in (set(in_tables) | in_captions) - set(renumbered):
+        renumbered[number] = PatientText(number, "numbered")
+    return [renumbered[n] for n in sorted(renumbered)]
+
+
+def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient]) -> list[PatientText]:
+    """Each numbered patient (the single patient of a one-patient table) given what the table says."""
+    for patient in patients:
+        if patient.named_by == "numbered":
+            entry = in_tables.get(patient.number)
+        elif patient.named_by == "single" and len(in_tables) == 1:
+            entry = next(iter(in_tables.values()))
+        else:
+            entry = None
+        if entry is None:
+            continue
+        patient.table_text = entry.text
+        if patient.descriptor is None and entry.age is not None:
+            patient.descriptor = Descriptor(entry.age, entry.sex, entry.text)
+    return patients
 
 
 def _by_number(sections: list[tuple[str, str]]) -> list[PatientText]:
@@ -165,3 +258,114 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
                     and patient.number not in named):
                 named.append(patient.number)
     return sorted(set(named))
+
+
+# --- Tables of patients ------------------------------------------------------------------------
+
+_TABLE_ID = re.compile(r"(?:(?P<word>patient|case|pt\.?|p)\s*(?:no\.?\s*|#\s*)?)?(?P<n>\d{1,2})", re.I)
+#: A header over a column of bare numbers that are the patients' own ("No.", "Patient", "Case #").
+_ID_HEADER = re.compile(r"(?:patients?|cases?|pt\.?|no\.?|#|(?:patient|case)\s*(?:no\.?|#|number))", re.I)
+_AGE_HEADER = re.compile(r"age\b(?!\s*(?:group|range|at\s+onset\s+of))", re.I)
+_SEX_HEADER = re.compile(r"(?:sex|gender)\b", re.I)
+_AGE_SEX_HEADER = re.compile(r"(?:age\s*[/,]\s*(?:sex|gender)|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
+_AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
+_SEX_WORDS = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
+_AGE_SEX_CELL = re.compile(r"(?P<a1>\d{1,3})\s*(?:y|yrs?|years?)?\s*[/,]?\s*(?P<s1>male|female|man|woman|m|f)"
+                           r"|(?P<s2>male|female|man|woman|m|f)\s*[/,]?\s*(?P<a2>\d{1,3})", re.I)
+
+
+@dataclass(frozen=True)
+class TablePatient:
+    """One patient's row (or column) of a table of patients: age in years, sex, where it was read."""
+
+    number: int
+    age: int | None
+    sex: str
+    #: "Table 1, Patient 2: Age: 63; Sex: F": the table, the patient and the values, for the
+    #: normalizer to read with their evidence.
+    text: str
+
+
+def _table_id(cell: str, bare: bool) -> int | None:
+    """The patient number a row's (column's) first cell gives: "Patient 2", "Case 3", "P1", or a
+    bare "2" under a header naming patients (``bare``)."""
+    m = _TABLE_ID.fullmatch(cell.strip().rstrip("."))
+    if m is None:
+        # "Patient B", "Case III" (a cell of its own, not a sentence naming one)
+        named = numbers_in(cell) if len(cell.strip()) <= 12 else []
+        return named[0] if len(named) == 1 else None
+    return int(m.group("n")) if m.group("word") or bare else None
+
+
+def _age_sex(kind: str, cell: str) -> tuple[int | None, str]:
+    cell = cell.strip()
+    if kind == "age":
+        m = _AGE_CELL.fullmatch(cell)
+        return (int(m.group(1)) if m and 0 < int(m.group(1)) <= 120 else None), ""
+    if kind == "sex":
+        return None, _SEX_WORDS.get(cell.lower().rstrip("."), "")
+    m = _AGE_SEX_CELL.fullmatch(cell)
+    if m is None:
+        return None, ""
+    age = int(m.group("a1") or m.group("a2"))
+    return (age if 0 < age <= 120 else None), _SEX_WORDS[(m.group("s1") or m.group("s2")).lower()]
+
+
+def _kind(header: str) -> str:
+    header = header.strip()
+    if _AGE_SEX_HEADER.match(header):
+        return "age/sex"
+    if _AGE_HEADER.match(header):
+        return "age"
+    return "sex" if _SEX_HEADER.match(header) else ""
+
+
+def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, list[str]]]) -> list[TablePatient]:
+    """Patients from their ids (cell, number) and the (kind, cells) of the age and sex entries, the
+    cells in the ids' order."""
+    found = []
+    for i, (cell, number) in enumerate(ids):
+        age, sex = None, ""
+        for kind, cells in fields:
+            a, s = _age_sex(kind, cells[i] if i < len(cells) else "")
+            age, sex = age if age is not None else a, sex or s
+        if age is None and not sex:
+            continue
+        said = [f"Age: {age}"] if age is not None else []
+        said += [f"Sex: {sex}"] if sex else []
+        who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
+        found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said)))
+    return found
+
+
+def _read_table(table: Table) -> list[TablePatient]:
+    """Patients one per row (first column their ids, a header row naming Age/Sex) or one per column
+    (first row their ids, rows headed Age/Sex); a table of anything else gives none."""
+    rows = [row for row in table.rows if row]
+    if len(rows) < 2:
+        return []
+    header = rows[0]
+    bare = bool(_ID_HEADER.fullmatch(header[0].strip().rstrip(":")))
+    ids = [(row[0], _table_id(row[0], bare)) for row in rows[1:]]
+    columns = [(j, _kind(h)) for j, h in enumerate(header) if j and _kind(h)]
+    if columns and ids and all(n is not None for _, n in ids):
+        fields = [(kind, [row[j] if j < len(row) else "" for row in rows[1:]]) for j, kind in columns]
+        return _entries(table.label, [(c, n) for c, n in ids if n is not None], fields)
+    by_column = [(cell, _table_id(cell, bare)) for cell in header[1:]]
+    fields = [(_kind(row[0]), row[1:]) for row in rows[1:] if _kind(row[0])]
+    if by_column and fields and all(n is not None for _, n in by_column):
+        return _entries(table.label, [(c, n) for c, n in by_column if n is not None], fields)
+    return []
+
+
+def patients_in_tables(tables: Sequence[Table]) -> dict[int, TablePatient]:
+    """Patient number -> what the paper's tables of patients say of them (the first table naming
+    a patient wins; a table numbering a patient twice is not a table of patients)."""
+    found: dict[int, TablePatient] = {}
+    for table in tables:
+        entries = _read_table(table)
+        if len({e.number for e in entries}) != len(entries):
+            continue
+        for entry in entries:
+            found.setdefault(entry.number, entry)
+    return found

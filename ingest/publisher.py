@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from ingest.blocking import detect_block_page
-from ingest.jats import Article, Figure, figure_number, normalize_license, third_party_evidence
+from ingest.jats import Article, Figure, Table, figure_number, normalize_license, third_party_evidence
 from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
 from ingest.panels import parse_subcaptions
 
@@ -38,6 +38,35 @@ def _text(node: Selector | None) -> str:
     if node is None:
         return ""
     return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ")).strip()
+
+
+_TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
+
+
+#: What holds a figure or a table (its caption's paragraphs are not body text): PMC's ``figure.fig``
+#: and ``section.tw``, Springer's figure and table containers, a generic <figure>/<table>.
+_FLOAT_TAGS = ("figure", "figcaption", "table")
+_FLOAT_CLASSES = {"fig", "tw", "table-wrap", "c-article-section__figure", "c-article-table", "figure", "tables"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _in_float(element: Any) -> bool:
+    return any(a.tag in _FLOAT_TAGS or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
+               for a in element.iterancestors())
+
+
+def _section_titles(element: Any) -> list[str]:
+    """The titles of the sections holding ``element``, outermost first: a section's ``data-title``
+    (Springer Nature) or its own first heading (PMC's ``h2/h3.pmc_sec_title``)."""
+    titles = []
+    for section in element.iterancestors("section"):
+        title = section.get("data-title") or ""
+        if not title:
+            heading = next((child for child in section if child.tag in _HEADINGS), None)
+            title = _text(Selector(root=heading, type="html")) if heading is not None else ""
+        if title:
+            titles.append(title)
+    return titles[::-1]
 
 
 def _resolve(url: str, page_url: str) -> str:
@@ -272,8 +301,40 @@ class ArticlePage(HtmlPage):
         return [c for c, _ in self.meta.get("citation_author", [])] or [c for c, _ in self.meta.get("dc.creator", [])]
 
     def paragraphs(self) -> list[str]:
+        """Body paragraphs, each prefixed by its sections' titles as the JATS ones are ("Case
+        presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
+        numbers its patients in its section titles, and a caption is not a description of one."""
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
-        return [_text(p) for p in found if _text(p)]
+        out = []
+        for p in found:
+            said = _text(p)
+            if not said or _in_float(p.root):
+                continue
+            titles = _section_titles(p.root)
+            out.append(f"{' / '.join(titles)}: {said}" if titles else said)
+        return out
+
+    def tables(self) -> list[Table]:
+        """The page's tables as text cells, each labelled by its own <caption> or its wrapper's heading
+        ("Table 1": PMC's ``section.tw``, a publisher's table figure)."""
+        found: list[Table] = []
+        for table in self.css("table"):
+            rows = [[_text(cell) for cell in select(tr, "th, td")] for tr in select(table, "tr")]
+            rows = [row for row in rows if any(row)]
+            if not rows:
+                continue
+            caption = _text(select_one(table, "caption"))
+            label = _TABLE_LABEL.search(caption)
+            wrapper = parent(table, ("section", "div", "figure"))
+            for _ in range(3):
+                if label or wrapper is None:
+                    break
+                heading = select_one(wrapper, "h2, h3, h4, .obj_head, .label, .captionLabel, figcaption, .caption")
+                caption = caption or _text(select_one(wrapper, ".caption, figcaption")) or _text(heading)
+                label = _TABLE_LABEL.search(_text(heading))
+                wrapper = parent(wrapper, ("section", "div", "figure"))
+            found.append(Table(label=label.group(0) if label else "", caption=caption, rows=rows))
+        return found
 
     def license(self, article: Article) -> None:
         """The licence (and its evidence) from the rights meta tag, a licence link, the copyright line."""
@@ -377,6 +438,7 @@ class ArticlePage(HtmlPage):
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()]
         article.paragraphs = self.paragraphs()
+        article.tables = self.tables()
         article.full_text = bool(article.figures or article.paragraphs)
         return article
 

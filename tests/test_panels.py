@@ -151,3 +151,15 @@ def test_parse_subcaptions(caption, expected):
 ])
 def test_caption_lead_is_what_every_panel_shares(caption, lead):
     assert caption_lead(caption) == lead
+
+
+def test_a_range_opening_the_caption_announces_panels_its_sentences_name_in_groups():
+    caption = ("(A-E) CXR Day 1 (A) shows hazy opacities (arrows). CXR 3 hours later (B) shows worsening. "
+               "Initial CT (C, D): dependent consolidation (asterisks). Follow-up CXR (E) day 6 shows a "
+               "pneumothorax.")
+    assert parse_subcaptions(caption) == {
+        "a": "CXR Day 1 shows hazy opacities (arrows)", "b": "CXR 3 hours later shows worsening",
+        "c": "Initial CT : dependent consolidation (asterisks)",
+        "d": "Initial CT : dependent consolidation (asterisks)",
+        "e": "Follow-up CXR day 6 shows a pneumothorax"}
+    assert caption_lead(caption) == ""

@@ -327,6 +327,10 @@ def test_panels_sharing_a_range_text_do_not_take_its_first_sentence():
                     panel_captions=parse_subcaptions(caption))
     article = Article(doi="10.1/x", title="T", figures=[figure], paragraphs=["A 50-year-old man."])
     images = [i for c in cases_from_article(article) for i in c.images]
-    # "(A-D)" gives the four panels one text: its first sentence (a radiograph) is not theirs
+    # "(A-D)" opening the caption only announces the panels the sentences then name one by one
+    # ("(A)", "(B)", "(C, D)"): each panel its own sentence, not the caption's first for all; "CT"
+    # before "(C, D)" is the sentence's subject, not a letter's lead.
     assert [i.label for i in images] == ["a", "b", "c", "d"]
-    assert [i.modality_text for i in images] == ["", "", "", ""]
+    assert [i.modality_text for i in images] == ["Radiograph on day 1 shows hazy opacities",
+                                                 "Radiograph 3 hours later shows worsening",
+                                                 "CT shows consolidation", "CT shows consolidation"]
