@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA
+from ingest.normalize.imaging import AP, AP_SUPINE, PA, views_in_order
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline
 from schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
@@ -140,7 +140,20 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     titles = _study_titles(record)
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return ImageTexts(image.position, caption=own_words(record, image), date_text=label, filename=filename)
+    words = own_words(record, image)
+    return ImageTexts(image.position, caption=words, date_text=label, filename=filename,
+                      group=_exam(image, words))
+
+
+def _exam(image: ImageRecord, words: str) -> str:
+    """The exam an image belongs to, for the timeline: its study (Radiopaedia), its figure
+    (Eurorad's sub-images), else the words it shares with its neighbours (the SIRM paragraph
+    before a gallery); "" when nothing ties it to another film."""
+    if image.extra.get("study_id"):
+        return f"study {image.extra['study_id']}"
+    if image.extra.get("figure") is not None:
+        return f"figure {image.extra['figure']}"
+    return f"words {words}" if words.strip() else ""
 
 
 def record_timeline(record: CaseRecord) -> Timeline:
@@ -291,7 +304,29 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             if by_case.value is not None or by_case.reason:
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
+    if view is not None and view.value is None and view.reason.startswith("several views"):
+        view = _listed_view(record, image, words, modality_value) or view
     return view
+
+
+def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """The image's view from words that list the views of its exam's films in order ("RX torace in
+    due proiezioni (PA e LL)" before two films, "PA (a) and lateral (b) views" of a figure's two
+    sub-images): the k-th film has the k-th view, when there are as many distinct views as films."""
+    group = _exam(image, words)
+    if not group or image.extra.get("study_id"):
+        return None  # a film of its own, or a Radiopaedia stack (its plane says its view)
+    ordered = sorted(record.images, key=lambda i: i.position)
+    films = [i for i in ordered if _exam(i, own_words(record, i)) == group]
+    first = ordered.index(films[0])
+    if ordered[first:first + len(films)] != films:
+        return None  # the films sharing these words are not one run: not one exam
+    hits = views_in_order(words, modality)
+    if len(hits) != len(films) or len({h[0] for h in hits}) != len(hits):
+        return None
+    k = films.index(image)
+    evidence = words[hits[0][1]:hits[-1][2]]
+    return FieldResult("view", image.position, words, hits[k][0], evidence, "view.listed-in-order", 1, "")
 
 
 def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:

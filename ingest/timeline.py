@@ -31,11 +31,13 @@ from datetime import date
 from functools import lru_cache
 
 from .normalize.common import (
+    NUMBER_LIKE,
     about_other_person,
     fast_init,
     finditer_near,
     gate,
     has_any,
+    parse_int,
     sentence_at,
     text_context,
 )
@@ -48,6 +50,7 @@ from .normalize.imaging import (
     _IMAGE_WORDS,
     _ONSET_BASE,
     _OTHER_TIME,
+    _UNIT,
     _UNIT_DAYS,
     _UNIT_KEYS,
     _UNIT_RE,
@@ -129,12 +132,15 @@ _PRESENTATION = compile_fast(
 @dataclass(frozen=True)
 class ImageTexts:
     """The words that belong to one image: its own caption, its study's label or date text,
-    its filename. ``position`` orders the images of the case."""
+    its filename. ``position`` orders the images of the case. ``group`` names the exam the image
+    belongs to (a study, a figure's sub-images, the films one paragraph describes; "": its own):
+    a "2 weeks later" counts from the previous exam, not from the other film of its own exam."""
 
     position: int
     caption: str = ""
     date_text: str = ""
     filename: str = ""
+    group: str = ""
 
 
 @fast_init
@@ -317,12 +323,67 @@ def _is_reference(text: str, start: int) -> bool:
     return bool(_REFERENCE_BEFORE.search(text, max(s_start, start - 70), start))
 
 
+# Moments counted from the previous film (or the named base) in hours or in a word of a day, as
+# captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
+# after admission", "on the same day", "the following day", "il giorno successivo", and Italian
+# "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after").
+_SOON_AFTER = compile_fast(
+    rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
+    r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
+    rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?the\s+same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata)\b"
+    r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
+    rf"|\ba\s+distanza\s+di\s+(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da)\s*(?:ricovero|ingresso|esordio|inizio\s+dei\s+sintomi|comparsa))?",
+    re.IGNORECASE,
+)
+# (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
+
+
+def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
+    (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
+    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza")):
+        return []
+    found = []
+    for m in _SOON_AFTER.finditer(text):
+        if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        if m.group("same") or m.group("next"):
+            found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
+            continue
+        if m.group("n"):
+            amount = _amount(m.group("n"), m.group("unit"))
+            if amount is not None:
+                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
+                                                                              m.group("base")) else (
+                    SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
+                found.append((m.start(), Moment(kind, amount, m.group(0), where)))
+            continue
+        token = (m.group("h") or m.group("h2")).lower()
+        hours = parse_int(token) if _is_amount(token) and parse_int(token) is not None else (
+            1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
+        if hours is None:
+            continue
+        kind = SINCE_ADMISSION if m.group("hbase") else AFTER_PREVIOUS
+        if hours < 24 or hours % 24 == 0:
+            found.append((m.start(), Moment(kind, hours // 24, m.group(0), where)))
+        else:
+            found.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+    return found
+
+
+#: Connectors of a "day N <connector> admission" that count the days from the admission.
+_COUNTED_FROM = frozenset({"post", "after", "since", "from"})
+
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme",
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", *_SOON_WORDS,
 })
 
 
@@ -331,7 +392,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     """(start, moment) of each moment of ``text``, in text order; remembered, because a note is read
     for the film it belongs to (``text_moments``) and for whether it tells one moment
     (``tells_one_moment``)."""
-    if not (text_context(text).words & _MOMENT_WORDS) and "day" not in text_context(text).lower:
+    if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower, ("day", "indomani")):
         return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -347,8 +408,11 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         qual = (m.group("qual") or "").strip().lower()
         if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
             moments.append((m.start(), Moment(SINCE_ONSET, n, m.group(0), where)))
+        elif _ADMISSION_BASE.match(base) and m.group("of").split()[0].lower() in _COUNTED_FROM:
+            # "Day 5 post admission", "day 3 after admission": days counted from the admission
+            moments.append((m.start(), Moment(SINCE_ADMISSION, n, m.group(0), where)))
         elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
-            continue  # a day of the stay: day 1 may be the admission day or the next one
+            continue  # a day of the stay ("day 3 of admission"): day 1 may be the admission day or the next one
         elif base and m.group("of" if m.group("n") else "of2"):
             continue  # "7th day after the initiation of treatment": another base
         else:
@@ -362,7 +426,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         amount = _amount(n, m.group("unit") or m.group("unit2"))
         if amount is None:
             continue
-        base = (m.group("base") or m.group("base2") or "").lower()
+        base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
@@ -372,6 +436,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     for m in _AT_ADMISSION.finditer(text):
         if not in_history(m):
             moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
+    moments.extend(_soon_after(text, low, in_history, where))
     for m in _OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
@@ -414,11 +479,29 @@ def tells_one_moment(note: str, day_first: bool = False) -> bool:
     return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
 
 
+# A study label that is the presentation alone ("Presentation", "Initial", "Admission", "Study 1:
+# X-ray - baseline"): Radiopaedia titles a case's first study so, and the presenting film is the
+# admission's day, as "on admission" is.
+_LABEL_PRESENTATION = compile_fast(
+    r"^\s*(?:study\s*\d+\s*[:.-]?\s*)?(?:(?:x-?ray|ct|radiograph|chest\s+x-?ray|cxr|rx|tc)\s*[:,-]?\s*)?"
+    r"\(?(?:initial|baseline|presentation|presenting|admission|at\s+presentation|ingresso|all[’']\s?ingresso)"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr|imaging))?\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _label_moments(label: str) -> list[Moment]:
+    moments = list(text_moments(label, "label"))
+    if not moments and _LABEL_PRESENTATION.match(label):
+        moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
+    return moments
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
     the dates among them."""
-    moments = [*text_moments(image.date_text, "label"), *_dated_moments(image.date_text, "label", day_first, False)]
+    moments = [*_label_moments(image.date_text), *_dated_moments(image.date_text, "label", day_first, False)]
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
@@ -475,9 +558,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
     offsets: list[ImageOffset] = []
-    previous_day: int | None = None
-    for image in ordered:
+    last_day: int | None = None  # the day of the last image placed
+    previous_day: int | None = None  # the day of the last image placed before the image's exam
+    for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
+        if not _same_exam(ordered, k):
+            previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
                                             previous_day, first)
@@ -485,8 +571,13 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
-            previous_day = day
+            last_day = day
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
+    """True when the ``k``-th image belongs to the exam of the image before it."""
+    return k > 0 and ordered[k].group != "" and ordered[k].group == ordered[k - 1].group
 
 
 @dataclass(frozen=True)
@@ -571,8 +662,11 @@ class CaseImages:
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
     def _previous_day(self, k: int, axis: _Axis) -> int | None:
-        """The day of the last image before the ``k``-th that the axis places (None: none)."""
-        for j in range(k - 1, -1, -1):
+        """The day of the last image before the ``k``-th's exam that the axis places (None: none)."""
+        start = k
+        while _same_exam(self._ordered, start):
+            start -= 1  # the films of the image's own exam are not its previous films
+        for j in range(start - 1, -1, -1):
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
                 break  # its day counts from its own previous film: place the films in order
@@ -581,16 +675,18 @@ class CaseImages:
                 return day
         else:
             return None
-        previous = None
-        for j in range(k):
+        last, previous = None, None
+        for j in range(start):
+            if not _same_exam(self._ordered, j):
+                previous = last
             day = _placed(self._chosen[j], axis, previous, j == 0)[1]
             if day is not None:
-                previous = day
-        return previous
+                last = day
+        return last
 
 
 # "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach)\b", re.IGNORECASE)
+_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di)\b", re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",

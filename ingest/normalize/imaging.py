@@ -114,6 +114,40 @@ _AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 
 
+def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
+    """(view, start, end) of every view word of ``text`` a film of ``modality`` can have."""
+    allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
+    hits: list[tuple[str, int, int]] = []
+    low = text_context(text).lower
+    for view, pattern in _VIEW_PATTERNS:
+        if view not in allowed:
+            continue
+        words, tokens = _VIEW_KEYS[view]
+        if not has_any(low, words) and not any(t in text for t in tokens):
+            continue
+        for m in pattern.finditer(text):
+            token = m.group(0)
+            if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
+                continue
+            if negated(text, m.start(), m.end(), window=25):
+                continue
+            hits.append((view, m.start(), m.end()))
+    # "AP supine" is one view; an AP word next to supine is not a conflict
+    if any(h[0] == AP_SUPINE for h in hits) and any(h[0] == AP for h in hits):
+        hits = [h for h in hits if h[0] != AP]
+    return hits
+
+
+def views_in_order(text: str, modality: str | None = None) -> tuple[tuple[str, int, int], ...]:
+    """(view, start, end) of the views ``text`` names, in the order it names them ("PA e LL": PA,
+    L), one per place in the text (overlapping words are one view)."""
+    ordered: list[tuple[str, int, int]] = []
+    for hit in sorted(_view_hits(text, modality), key=lambda h: (h[1], -h[2])):
+        if not ordered or hit[1] >= ordered[-1][2]:
+            ordered.append(hit)
+    return tuple(ordered)
+
+
 @lru_cache(maxsize=8192)
 def normalize_view(text: str, modality: str | None = None, source: str | None = None, **_context) -> Normalized:
     """PA, AP, AP Supine, L for X-rays; Axial, Coronal for CT. Supine X-rays are AP Supine;
@@ -131,27 +165,9 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         if source == "radiopaedia":
             return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
                           VIEW_VERSION) if stripped else Normalized(None))
-    allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
-    hits: list[tuple[str, int, int]] = []
-    low = text_context(text).lower
-    for view, pattern in _VIEW_PATTERNS:
-        if view not in allowed:
-            continue
-        words, tokens = _VIEW_KEYS[view]
-        if not has_any(low, words) and not any(t in text for t in tokens):
-            continue
-        for m in pattern.finditer(text):
-            token = m.group(0)
-            if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
-                continue
-            if negated(text, m.start(), m.end(), window=25):
-                continue
-            hits.append((view, m.start(), m.end()))
+    hits = _view_hits(text, modality)
     views = {h[0] for h in hits}
-    # "AP supine" is one view; an AP word next to supine is not a conflict
-    if AP_SUPINE in views and AP in views:
-        views.discard(AP)
-        hits = [h for h in hits if h[0] != AP]
+    low = text_context(text).lower
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])
         if view == AP:
@@ -475,7 +491,7 @@ _ADMISSION_BASE = compile(
 )
 _ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -660,7 +676,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     n = m.group("n") or m.group("n2")
     unit = m.group("unit") or m.group("unit2")
     amount = _amount(n, unit)
-    base = (m.group("base") or m.group("base2") or "").lower()
+    base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)
