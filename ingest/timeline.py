@@ -326,7 +326,8 @@ def _is_reference(text: str, start: int) -> bool:
 # Moments counted from the previous film (or the named base) in hours or in a word of a day, as
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
-# "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after").
+# "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
+# "a 10 giorni dal ricovero".
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
@@ -334,7 +335,7 @@ _SOON_AFTER = compile_fast(
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?the\s+same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata)\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    rf"|\ba\s+distanza\s+di\s+(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    rf"|\ba\s+(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da)\s*(?:ricovero|ingresso|esordio|inizio\s+dei\s+sintomi|comparsa))?",
     re.IGNORECASE,
 )
@@ -355,6 +356,8 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
             continue
         if m.group("n"):
+            if not (m.group("dist") or m.group("base")):
+                continue  # "a 10 giorni" without its base: from what, the words do not say
             amount = _amount(m.group("n"), m.group("unit"))
             if amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
@@ -376,7 +379,38 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
 
 
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
-_COUNTED_FROM = frozenset({"post", "after", "since", "from"})
+_COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
+
+_ORDINALS = {w: k for k, w in enumerate(
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)}
+_ORDINALS.update({w: k for k, w in enumerate(
+    ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima"), start=1)})
+# A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
+# ricovero" (the digits, "5th day", are _DAY_N's).
+_ORDINAL_DAY = compile_fast(
+    r"\bthe\s+(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+day\b"
+    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
+    r"|\b(?P<ord_it>prima|seconda|terza|quarta|quinta|sesta|settima|ottava|nona|decima)\s+giornata\b"
+    r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
+    re.IGNORECASE,
+)
+
+
+def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
+    """The moment of a "day N" (a label, a day of illness, a day counted from admission), or None
+    when it counts from another base ("7th day after the initiation of treatment")."""
+    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+        return Moment(SINCE_ONSET, n, evidence, where)
+    if _ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
+        # "Day 5 post admission", "day 3 after admission": days counted from the admission
+        return Moment(SINCE_ADMISSION, n, evidence, where)
+    if qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+        # a day of the stay ("day 3 of admission"): day 1 may be the admission day or the next one;
+        # told, it is the film's moment (not the presenting film's), but its day is not
+        return Moment(UNPLACED, -1, evidence, where)
+    if base and connector:
+        return None  # another base
+    return Moment(LABEL, n, evidence, where)
 
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
@@ -404,19 +438,16 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     low = text_context(text).lower
     for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         n = int(m.group("n") or m.group("n2"))
-        base = m.group("base") or m.group("base2") or ""
-        qual = (m.group("qual") or "").strip().lower()
-        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
-            moments.append((m.start(), Moment(SINCE_ONSET, n, m.group(0), where)))
-        elif _ADMISSION_BASE.match(base) and m.group("of").split()[0].lower() in _COUNTED_FROM:
-            # "Day 5 post admission", "day 3 after admission": days counted from the admission
-            moments.append((m.start(), Moment(SINCE_ADMISSION, n, m.group(0), where)))
-        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
-            continue  # a day of the stay ("day 3 of admission"): day 1 may be the admission day or the next one
-        elif base and m.group("of" if m.group("n") else "of2"):
-            continue  # "7th day after the initiation of treatment": another base
-        else:
-            moments.append((m.start(), Moment(LABEL, n, m.group(0), where)))
+        moment = _day_moment(n, (m.group("qual") or "").strip().lower(), m.group("of") or m.group("of2") or "",
+                             m.group("base") or m.group("base2") or "", m.group(0), where)
+        if moment is not None:
+            moments.append((m.start(), moment))
+    for m in (_ORDINAL_DAY.finditer(text) if has_any(low, ("day", "giornata")) else ()):
+        n = _ORDINALS[(m.group("ord") or m.group("ord_it")).lower()]
+        connector, base = m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or ""
+        moment = _day_moment(n, "", connector, base, m.group(0), where)
+        if moment is not None:
+            moments.append((m.start(), moment))
     for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue

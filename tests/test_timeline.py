@@ -233,3 +233,26 @@ def test_case_images_places_a_film_of_an_exam_as_the_case_timeline_does():
     whole = case_timeline("Fever for 3 days.", images)
     case = CaseImages(images)
     assert [case.offset_of("Fever for 3 days.", i).value for i in images] == offsets(whole) == [3, 8, 8, 11]
+
+
+def test_a_day_of_the_stay_is_the_films_moment_not_the_presentation():
+    # told, a day of the hospital stay makes the single film no presenting film; its day is not told
+    for caption in ("Chest X-ray, day 3 of admission: bilateral opacities.",
+                    "Chest X-ray on the fifth day of hospitalisation.", "RX torace in terza giornata di ricovero."):
+        timeline = case_timeline(H7, [ImageTexts(0, caption=caption)], day_first=True)
+        assert offsets(timeline) == [None], caption
+        assert "its day is not told" in timeline.offsets[0].reason
+    # an ordinal day of the illness is counted from the onset
+    timeline = case_timeline("Fever.", [ImageTexts(0, caption="Chest X-ray on the third day of illness.")])
+    assert offsets(timeline) == [3]
+
+
+def test_italian_days_from_the_admission():
+    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                      ImageTexts(1, caption="RX a 10 giorni dal ricovero.")],
+                             day_first=True)
+    assert offsets(timeline) == [5, 15]
+    # "a 10 giorni" alone does not say from what
+    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                      ImageTexts(1, caption="RX a 10 giorni.")], day_first=True)
+    assert offsets(timeline) == [5, None]
