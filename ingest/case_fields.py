@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA, views_in_order
+from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline
-from schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
+from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
 NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASUREMENT_FIELDS)
@@ -260,7 +260,17 @@ def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> Field
     modality = (_result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption))
                 if raw.strip() else None)
     if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
-        modality = _unless_words_disagree(modality, NORMALIZERS["modality"](words), "the source's modality", words)
+        by_words = NORMALIZERS["modality"](words)
+        if image.modality_text.strip() in words and not image.extra.get("study_id") and by_words.reason:
+            # the parser took its modality word from these words (a caption, the paragraph before
+            # the films): all of them decide, and "RX torace e TC" is no one modality
+            modality = _result("modality", pos, words, by_words)
+        else:
+            modality = _unless_words_disagree(modality, by_words, "the source's modality", words)
+    if modality is None or modality.value is None:
+        # the words list the exam's films in order, or the file is named after its modality
+        modality = (_listed(record, image, words, modalities_in_order(words), "modality")
+                    or _filename_modality(image) or modality)
     if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
         # a stack of slices is a CT volume whatever its caption says
         modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
@@ -306,27 +316,54 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                                    "view.case-words-single-image", by_case.version, by_case.reason)
     if view is not None and view.value is None and view.reason.startswith("several views"):
         view = _listed_view(record, image, words, modality_value) or view
+    fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
+    if view is not None and view.value is not None and fits is not None and view.value not in fits:
+        # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
+        view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
+                           f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
 
 
 def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
     """The image's view from words that list the views of its exam's films in order ("RX torace in
     due proiezioni (PA e LL)" before two films, "PA (a) and lateral (b) views" of a figure's two
-    sub-images): the k-th film has the k-th view, when there are as many distinct views as films."""
+    sub-images)."""
+    return _listed(record, image, words, views_in_order(words, modality), "view")
+
+
+def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tuple[str, int, int], ...],
+            field: str) -> FieldResult | None:
+    """The k-th of ``hits`` (values the words name in order) for the k-th film of the image's exam,
+    when there are as many distinct values as films; else None."""
     group = _exam(image, words)
-    if not group or image.extra.get("study_id"):
-        return None  # a film of its own, or a Radiopaedia stack (its plane says its view)
+    if not group or image.extra.get("study_id") or len(hits) < 2:
+        return None  # a film of its own, or a Radiopaedia stack (its stack says its modality and plane)
     ordered = sorted(record.images, key=lambda i: i.position)
     films = [i for i in ordered if _exam(i, own_words(record, i)) == group]
     first = ordered.index(films[0])
     if ordered[first:first + len(films)] != films:
         return None  # the films sharing these words are not one run: not one exam
-    hits = views_in_order(words, modality)
     if len(hits) != len(films) or len({h[0] for h in hits}) != len(hits):
         return None
     k = films.index(image)
     evidence = words[hits[0][1]:hits[-1][2]]
-    return FieldResult("view", image.position, words, hits[k][0], evidence, "view.listed-in-order", 1, "")
+    return FieldResult(field, image.position, words, hits[k][0], evidence, f"{field}.listed-in-order", 1, "")
+
+
+# A file named after its modality: SIRM's "RX-TORACE1.jpeg", "TC-1.jpeg" (camera and UUID names
+# cannot spell these: T and R, X are no hex digits).
+_NAME_MODALITY = re.compile(r"(?:^|[-_.\s])(?:(?P<ct>TC|CT|HRCT|tc|ct|hrct)|(?P<xray>RX|CXR|rx|cxr|x-?ray|X-?RAY))"
+                            r"(?=$|[-_.\s\d])")
+
+
+def _filename_modality(image: ImageRecord) -> FieldResult | None:
+    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    found = {("ct" if m.group("ct") else "xray"): m for m in _NAME_MODALITY.finditer(name)}
+    if len(found) != 1:
+        return None  # none, or both: the name does not say
+    kind, m = next(iter(found.items()))
+    value = MODALITY_CT if kind == "ct" else MODALITY_XRAY
+    return FieldResult("modality", image.position, name, value, m.group(0).strip("-_. "), "modality.filename", 1, "")
 
 
 def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:

@@ -104,3 +104,38 @@ def test_sirm_dates_and_a_paragraph_listing_two_projections():
     # onset 21/3, admission 25/3: the films of 25/3 are day 4, the CT of 28/3 day 7
     assert column(images, "offset") == ["4", "4", "7"]
     assert results[("offset", 2)].rule == "timeline.date-since-onset"
+
+
+def test_sirm_paragraph_naming_rx_and_tc_gives_each_film_its_own_modality():
+    html = (FIXTURES / "sirm" / "post_caso_88_mixed.html").read_text()
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/09/covid-19-caso-88/")
+    case, images, results = fields(record)
+    assert (case["sex"], case["age"]) == ("F", "71")
+    # "esegue RX torace e TC del torace" before a gallery: the files are named after their modality;
+    # "RX e TC di controllo" before two camera-named films: the words list them in order
+    assert column(images, "modality") == ["X-ray", "CT", "CT", "X-ray", "CT"]
+    assert [results[("modality", k)].rule for k in range(5)] == ["modality.filename"] * 3 + [
+        "modality.listed-in-order"] * 2
+    assert column(images, "offset") == ["5", "5", "5", "12", "12"]
+
+
+def test_sirm_paragraph_naming_rx_and_tc_leaves_unnamed_films_of_another_count_blank():
+    html = (FIXTURES / "sirm" / "post_caso_88_mixed.html").read_text()
+    # three camera-named films after "RX torace e TC": neither their names nor a list say which is which
+    html = html.replace("RX-TORACE", "1C4B7E90-AAAA").replace("TC-TORACE-1", "2D5C8F01-BBBB").replace(
+        "TC-TORACE-2", "3E6D9A12-CCCC")
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/09/covid-19-caso-88/")
+    _, images, results = fields(record)
+    assert column(images, "modality")[:3] == [None, None, None]
+    assert results[("modality", 0)].reason == "both X-ray and CT in the text"
+
+
+def test_eurorad_sub_images_of_an_xray_and_a_ct_take_their_listed_modality_and_a_fitting_view():
+    html = (FIXTURES / "eurorad" / "case_16751_mixed_figure.html").read_text()
+    [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/16751")
+    _, images, results = fields(record)
+    # "Chest X-ray (a) and axial CT image (b)": the parser's caption word said CT for both
+    assert column(images, "modality") == ["X-ray", "CT"]
+    assert column(images, "view") == [None, "Axial"]
+    assert "is no view of a X-ray image" in results[("view", 0)].reason
+    assert column(images, "offset") == ["4", "4"]

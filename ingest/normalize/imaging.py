@@ -257,19 +257,8 @@ _RADIOGRAPH_SIGNS = compile(
 
 
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
-                       **_context) -> Normalized:
-    """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
-    "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
-    ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
-    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
-    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
-    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
-    without any modality word say X-ray."""
-    stripped = text.strip()
-    if stripped in (MODALITY_XRAY, MODALITY_CT):
-        start = text.find(stripped)
-        return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
+def _modality_hits(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The CT words and the X-ray words of ``text`` that name the image's modality."""
     ctx = text_context(text)
     run_ct = bool(ctx.words & _CT_TOKENS) or has_any(ctx.lower, _CT_KEYS)
     run_xray = bool(ctx.words & _XRAY_TOKENS) or has_any(ctx.lower, _XRAY_KEYS)
@@ -284,6 +273,39 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
     # "CT (not available)", "no CT was performed": a CT that was not done is not the image
     ct_hits = [m for m in ct_hits if _NOT_A_NEGATION.search(text, max(0, m.start() - 30), m.start())
                or not negated(text, m.start(), m.end(), window=20)]
+    return ct_hits, xray_hits
+
+
+def modalities_in_order(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(modality, start, end) of each run of one modality's words in ``text``, in text order ("Chest
+    X-ray (a) and axial CT image (b)": X-ray, then CT); empty when a modality comes back after
+    another ("X-ray, CT, then X-ray again": not a list of the films in order)."""
+    hits = sorted([(MODALITY_CT, m.start(), m.end()) for m in _modality_hits(text)[0]]
+                  + [(MODALITY_XRAY, m.start(), m.end()) for m in _modality_hits(text)[1]], key=lambda h: h[1])
+    runs: list[tuple[str, int, int]] = []
+    for hit in hits:
+        if runs and runs[-1][0] == hit[0]:
+            runs[-1] = (hit[0], runs[-1][1], hit[2])
+        else:
+            runs.append(hit)
+    return tuple(runs) if len({r[0] for r in runs}) == len(runs) else ()
+
+
+def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
+                       **_context) -> Normalized:
+    """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
+    "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
+    ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
+    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
+    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
+    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
+    without any modality word say X-ray."""
+    stripped = text.strip()
+    if stripped in (MODALITY_XRAY, MODALITY_CT):
+        start = text.find(stripped)
+        return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
+    ctx = text_context(text)
+    ct_hits, xray_hits = _modality_hits(text)
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
         return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()),
