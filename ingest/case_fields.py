@@ -78,6 +78,8 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
     ):
         result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if field == "finding" and (result is None or (result.value is None and not result.reason)):
+            result = _patient_finding(record) or result
         if result is not None:
             results.append(result)
     for field in NARRATIVE_FIELDS:
@@ -97,6 +99,16 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality,
                                        single_image=len(images) == 1))
     return results
+
+
+def _patient_finding(record: CaseRecord) -> FieldResult | None:
+    """The finding of one patient of a page presenting several, from the patient's own history,
+    when the page's title or diagnosis, about all of them ("COVID-19 pneumonia in a mother and her
+    daughter"), gives none."""
+    if int(record.extra.get("patients") or 1) < 2 or not record.history.strip():
+        return None
+    normalized = NORMALIZERS["finding"](record.history, source=record.source)
+    return _result("finding", None, record.history, normalized) if normalized.value is not None else None
 
 
 def _agree(field: str, a: object, b: object) -> bool:

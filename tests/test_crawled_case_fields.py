@@ -139,3 +139,12 @@ def test_eurorad_sub_images_of_an_xray_and_a_ct_take_their_listed_modality_and_a
     assert column(images, "view") == [None, "Axial"]
     assert "is no view of a X-ray image" in results[("view", 0)].reason
     assert column(images, "offset") == ["4", "4"]
+
+
+def test_each_patient_of_a_family_page_takes_the_finding_of_its_own_history():
+    html = (FIXTURES / "eurorad" / "case_multi_patient.html").read_text()
+    records = parse_eurorad_case(html, "https://www.eurorad.org/case/16689")
+    # the title ("COVID-19 pneumonia in a mother and her daughter") is about both patients
+    assert [fields(r)[0]["finding"] for r in records] == ["Pneumonia/Viral/COVID-19"] * 2
+    assert [(fields(r)[0]["sex"], fields(r)[0]["age"]) for r in records] == [("F", "78"), ("F", "45")]
+    assert fields(records[1])[2][("finding", None)].evidence in records[1].history
