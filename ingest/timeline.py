@@ -107,6 +107,7 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+_SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
@@ -120,6 +121,13 @@ _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.I
 _BEFORE_ADMISSION = compile_fast(
     r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s+"
     r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
+    re.IGNORECASE,
+)
+# The admission told as a time after the onset: "Five days after the onset of fever she was admitted",
+# "7 giorni dopo l'esordio dei sintomi giunge in PS" (the sentence must name the admission).
+_AFTER_ONSET = compile_fast(
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:after|dopo)\s+"
+    r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
 _PRESENTATION = compile_fast(
@@ -211,6 +219,12 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
             return amount, m.group(0)
+    for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
+        s_start, s_end = sentence_at(history, m.start())
+        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
+                and not about_other_person(history, m.start(), m.end())):
+            return amount, m.group(0)
     found = _history(history)
     if found is None:
         return None
@@ -276,6 +290,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+        if _SINCE_DATE.search(history, max(s_start, start - 12), start):
+            distance = {"onset": 0}  # "dal 10 marzo febbre", "since March 10 he had fever": when it began
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)

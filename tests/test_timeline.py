@@ -256,3 +256,16 @@ def test_italian_days_from_the_admission():
     timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
                                                       ImageTexts(1, caption="RX a 10 giorni.")], day_first=True)
     assert offsets(timeline) == [5, None]
+
+
+def test_the_onset_told_as_the_admission_n_days_after_it_or_as_the_date_symptoms_began():
+    assert onset_gap("Five days after the onset of fever she was admitted to our hospital.") == (
+        5, "Five days after the onset")
+    assert onset_gap("7 giorni dopo l’esordio dei sintomi giunge in PS.")[0] == 7
+    # the admission must be told: "five days after the onset the rash faded" is no anchor
+    assert onset_gap("Five days after the onset of fever the rash faded.") is None
+    assert onset_gap("Febbre e tosse da 3 gg.") == (3, "da 3 gg")
+    timeline = case_timeline("Dal 10 marzo febbre e tosse; ricoverato il 14 marzo.",
+                             [ImageTexts(0, caption="RX torace del 14 marzo."), ImageTexts(1, caption="TC del 16 marzo.")],
+                             day_first=True)
+    assert offsets(timeline) == [4, 6]

@@ -492,13 +492,13 @@ def normalize_finding(text: str, **_context) -> Normalized:
 
 # --- Offset --------------------------------------------------------------------------------------
 
-_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días": 1, "jour": 1, "jours": 1, "tag": 1,
-              "tage": 1, "tagen": 1,
+_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, "días": 1, "jour": 1, "jours": 1,
+              "tag": 1, "tage": 1, "tagen": 1,
               "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
               "semaines": 7, "woche": 7, "wochen": 7,
               "month": 30, "months": 30, "mese": 30, "mesi": 30}
 _UNIT = (
-    r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+    r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
 )
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
 
@@ -594,8 +594,9 @@ _AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
 _XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
-_UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month",
-              "mes")
+# ("gg": the Italian notes' "da 3 gg", days)
+_UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche",
+              "month", "mes")
 
 
 def _history(text: str) -> tuple[int, re.Match[str]] | None:
