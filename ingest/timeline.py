@@ -394,6 +394,26 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
     return found
 
 
+# What follows a relative time when it names its own base, another event than a film ("3 weeks
+# after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
+# bare "after" are followed by punctuation or the film's words instead.
+_OTHER_BASE = compile_fast(
+    r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?"
+    r"(?!(?:first|initial|previous|prior|last|baseline|earlier|precedente|primo|prima|that|this|which|then)\b)"
+    r"(?P<word>[^\W\d_]{3,})"
+    r"|(?<=\w)\s+(?:of|from|since|di|dal|dalla|dall[’'])\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+)?"
+    r"(?P<word2>(?!(?:first|initial|previous|prior|last|baseline|earlier)\b)[^\W\d_]{3,})",
+    re.IGNORECASE,
+)
+
+# The axis's own moments after a bare "after": the scan's window may end before a base the pattern
+# names ("12 days after | admission"), which is then read as before (after the previous film).
+_AXIS_WORD = compile_fast(
+    r"(?:admission|admitted|hospitali[sz]\w*|presentation|arrival|onset|symptoms?|developing|illness|ricovero|"
+    r"ingresso|esordio)\b",
+    re.IGNORECASE,
+)
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -479,7 +499,13 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
-            moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
+            other = _OTHER_BASE.match(text, m.end())
+            word = (other.group("word") or other.group("word2")) if other else ""
+            if other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+                # "3 weeks after discharge", "dopo la dimissione": counted from a moment not on the axis
+                moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            else:
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     for m in _AT_ADMISSION.finditer(text):
         if not in_history(m):
             moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
@@ -571,6 +597,11 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
+    based = {(kind, days) for kind, days in distinct if kind != LABEL}
+    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET) and all(
+            days == next(iter(based))[1] for kind, days in distinct if kind == LABEL):
+        # "on admission (day 0)", "day 9 (9 days after the onset)": one moment, the words name its base
+        return next(m for m in moments if m.kind != LABEL), ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:

@@ -266,6 +266,31 @@ def test_the_onset_told_as_the_admission_n_days_after_it_or_as_the_date_symptoms
     assert onset_gap("Five days after the onset of fever the rash faded.") is None
     assert onset_gap("Febbre e tosse da 3 gg.") == (3, "da 3 gg")
     timeline = case_timeline("Dal 10 marzo febbre e tosse; ricoverato il 14 marzo.",
-                             [ImageTexts(0, caption="RX torace del 14 marzo."), ImageTexts(1, caption="TC del 16 marzo.")],
-                             day_first=True)
+                             [ImageTexts(0, caption="RX torace del 14 marzo."),
+                              ImageTexts(1, caption="TC del 16 marzo.")], day_first=True)
     assert offsets(timeline) == [4, 6]
+
+
+def test_a_relative_time_counted_from_another_event_is_not_after_the_previous_film():
+    for caption in ("Chest X-ray 3 weeks after discharge.", "CT 2 weeks after the start of treatment.",
+                    "RX 3 settimane dopo la dimissione.", "CT after 3 weeks of treatment."):
+        timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption="Chest X-ray on admission."),
+                                                        ImageTexts(1, caption=caption)], day_first=True)
+        assert offsets(timeline) == [4, None], caption
+        assert "its day is not told" in timeline.offsets[1].reason
+    for caption, day in (("Chest X-ray 5 days after, showing progression.", 9), ("CT 5 days after the first CT.", 9),
+                         ("Chest X-ray 2 days after CT.", 6)):
+        timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption="Chest X-ray on admission."),
+                                                        ImageTexts(1, caption=caption)])
+        assert offsets(timeline) == [4, day], caption
+
+
+def test_a_day_label_beside_the_moment_it_names_is_one_moment():
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="Chest X-ray on admission (day 0).")])
+    assert offsets(timeline) == [4]
+    assert timeline.offsets[0].rule == "timeline.since-admission"
+    # a label naming another day than the words' moment still leaves the film blank
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="Chest X-ray on admission (day 3).")])
+    assert offsets(timeline) == [None]
