@@ -111,6 +111,8 @@ _LYING_PATIENT = compile(
     re.IGNORECASE,
 )
 _AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
+# The AP pattern's words that name the patient's position, not a projection (a list of views skips them).
+_POSITION_ONLY = compile(r"semi-?erect|sitting|semi-?seduto|semiseduto|seduto|ortostatismo|im\s+Sitzen", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 
 
@@ -141,8 +143,11 @@ def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
 def views_in_order(text: str, modality: str | None = None) -> tuple[tuple[str, int, int], ...]:
     """(view, start, end) of the views ``text`` names, in the order it names them ("PA e LL": PA,
     L), one per place in the text (overlapping words are one view)."""
+    hits = _view_hits(text, modality)
+    # a position ("in ortostatismo (PA e LL)", "sitting") qualifies the views named beside it
+    named = [h for h in hits if not _POSITION_ONLY.fullmatch(text, h[1], h[2])]
     ordered: list[tuple[str, int, int]] = []
-    for hit in sorted(_view_hits(text, modality), key=lambda h: (h[1], -h[2])):
+    for hit in sorted(named or hits, key=lambda h: (h[1], -h[2])):
         if not ordered or hit[1] >= ordered[-1][2]:
             ordered.append(hit)
     return tuple(ordered)
