@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
+from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
@@ -153,8 +154,29 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     words = own_words(record, image)
-    return ImageTexts(image.position, caption=words, date_text=label, filename=filename,
-                      group=_exam(image, words))
+    own = _sub_image_words(record, image, words)
+    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
+    return ImageTexts(image.position, caption=own, date_text=label, filename=filename,
+                      group=_exam(image, words) if own == words else "")
+
+
+def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
+    """A Eurorad sub-image's own part of its figure's caption, for its moment: the caption's lead
+    and the sub-caption its letter opens ("Chest radiographs: (a) PA view on admission; (b) AP view
+    5 days later" -> b: "Chest radiographs: 5 days later"), when the letters open their parts and
+    number the figure's sub-images; else the whole caption."""
+    figure, sub = image.extra.get("figure"), image.extra.get("subimage")
+    if figure is None or not isinstance(sub, int) or not words.strip():
+        return words
+    count = sum(1 for i in record.images if i.extra.get("figure") == figure)
+    parts = parse_subcaptions(words)
+    letters = "abcdefghij"[:count]
+    if count < 2 or sub > count or sorted(parts) != list(letters):
+        return words
+    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) for k in letters]
+    if not all(opens) or any(b.start() <= a.start() for a, b in zip(opens, opens[1:])):
+        return words  # letters after their text ("X-ray (a) and CT (b) on admission"): the parts share words
+    return f"{words[:opens[0].start()].strip()} {parts[letters[sub - 1]]}".strip()
 
 
 def _exam(image: ImageRecord, words: str) -> str:

@@ -148,3 +148,16 @@ def test_each_patient_of_a_family_page_takes_the_finding_of_its_own_history():
     assert [fields(r)[0]["finding"] for r in records] == ["Pneumonia/Viral/COVID-19"] * 2
     assert [(fields(r)[0]["sex"], fields(r)[0]["age"]) for r in records] == [("F", "78"), ("F", "45")]
     assert fields(records[1])[2][("finding", None)].evidence in records[1].history
+
+
+def test_eurorad_sub_captions_opened_by_their_letters_give_each_sub_image_its_own_moment():
+    html = (FIXTURES / "eurorad" / "case_16747_timeline.html").read_text().replace(
+        "Chest radiographs on admission, PA (a) and lateral (b) views: subtle peripheral opacities in both lower zones.",
+        "Chest radiographs: (a) PA view on admission, subtle peripheral opacities; (b) AP view 5 days later, "
+        "progression to consolidations.")
+    [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/16747")
+    _, images, results = fields(record)
+    assert column(images, "view")[:2] == ["PA", "AP"]
+    # (b) is its own film, 5 days after (a); the CT "the following day" counts from (b), the film before it
+    assert column(images, "offset")[:3] == ["4", "9", "10"]
+    assert results[("offset", 1)].evidence == "for 4 days … 5 days later"
