@@ -152,7 +152,8 @@ def test_each_patient_of_a_family_page_takes_the_finding_of_its_own_history():
 
 def test_eurorad_sub_captions_opened_by_their_letters_give_each_sub_image_its_own_moment():
     html = (FIXTURES / "eurorad" / "case_16747_timeline.html").read_text().replace(
-        "Chest radiographs on admission, PA (a) and lateral (b) views: subtle peripheral opacities in both lower zones.",
+        "Chest radiographs on admission, PA (a) and lateral (b) views: subtle peripheral opacities in both lower "
+        "zones.",
         "Chest radiographs: (a) PA view on admission, subtle peripheral opacities; (b) AP view 5 days later, "
         "progression to consolidations.")
     [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/16747")
