@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA
+from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
+from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline
-from schema import MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
+from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
 NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASUREMENT_FIELDS)
@@ -78,6 +79,8 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
     ):
         result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if field == "finding" and (result is None or (result.value is None and not result.reason)):
+            result = _patient_finding(record) or result
         if result is not None:
             results.append(result)
     for field in NARRATIVE_FIELDS:
@@ -97,6 +100,16 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality,
                                        single_image=len(images) == 1))
     return results
+
+
+def _patient_finding(record: CaseRecord) -> FieldResult | None:
+    """The finding of one patient of a page presenting several, from the patient's own history,
+    when the page's title or diagnosis, about all of them ("COVID-19 pneumonia in a mother and her
+    daughter"), gives none."""
+    if int(record.extra.get("patients") or 1) < 2 or not record.history.strip():
+        return None
+    normalized = NORMALIZERS["finding"](record.history, source=record.source)
+    return _result("finding", None, record.history, normalized) if normalized.value is not None else None
 
 
 def _agree(field: str, a: object, b: object) -> bool:
@@ -140,7 +153,41 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     titles = _study_titles(record)
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return ImageTexts(image.position, caption=own_words(record, image), date_text=label, filename=filename)
+    words = own_words(record, image)
+    own = _sub_image_words(record, image, words)
+    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
+    return ImageTexts(image.position, caption=own, date_text=label, filename=filename,
+                      group=_exam(image, words) if own == words else "")
+
+
+def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
+    """A Eurorad sub-image's own part of its figure's caption, for its moment: the caption's lead
+    and the sub-caption its letter opens ("Chest radiographs: (a) PA view on admission; (b) AP view
+    5 days later" -> b: "Chest radiographs: 5 days later"), when the letters open their parts and
+    number the figure's sub-images; else the whole caption."""
+    figure, sub = image.extra.get("figure"), image.extra.get("subimage")
+    if figure is None or not isinstance(sub, int) or not words.strip():
+        return words
+    count = sum(1 for i in record.images if i.extra.get("figure") == figure)
+    parts = parse_subcaptions(words)
+    letters = "abcdefghij"[:count]
+    if count < 2 or sub > count or sorted(parts) != list(letters):
+        return words
+    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) for k in letters]
+    if not all(opens) or any(b.start() <= a.start() for a, b in zip(opens, opens[1:])):
+        return words  # letters after their text ("X-ray (a) and CT (b) on admission"): the parts share words
+    return f"{words[:opens[0].start()].strip()} {parts[letters[sub - 1]]}".strip()
+
+
+def _exam(image: ImageRecord, words: str) -> str:
+    """The exam an image belongs to, for the timeline: its study (Radiopaedia), its figure
+    (Eurorad's sub-images), else the words it shares with its neighbours (the SIRM paragraph
+    before a gallery); "" when nothing ties it to another film."""
+    if image.extra.get("study_id"):
+        return f"study {image.extra['study_id']}"
+    if image.extra.get("figure") is not None:
+        return f"figure {image.extra['figure']}"
+    return f"words {words}" if words.strip() else ""
 
 
 def record_timeline(record: CaseRecord) -> Timeline:
@@ -247,7 +294,17 @@ def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> Field
     modality = (_result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption))
                 if raw.strip() else None)
     if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
-        modality = _unless_words_disagree(modality, NORMALIZERS["modality"](words), "the source's modality", words)
+        by_words = NORMALIZERS["modality"](words)
+        if image.modality_text.strip() in words and not image.extra.get("study_id") and by_words.reason:
+            # the parser took its modality word from these words (a caption, the paragraph before
+            # the films): all of them decide, and "RX torace e TC" is no one modality
+            modality = _result("modality", pos, words, by_words)
+        else:
+            modality = _unless_words_disagree(modality, by_words, "the source's modality", words)
+    if modality is None or modality.value is None:
+        # the words list the exam's films in order, or the file is named after its modality
+        modality = (_listed(record, image, words, modalities_in_order(words), "modality")
+                    or _filename_modality(image) or modality)
     if (image.slice_urls or image.extra.get("volume")) and (modality is None or modality.value is None):
         # a stack of slices is a CT volume whatever its caption says
         modality = FieldResult("modality", pos, "stack of slices", MODALITY_CT, "", "modality.stack", 1, "")
@@ -291,7 +348,56 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             if by_case.value is not None or by_case.reason:
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
+    if view is not None and view.value is None and view.reason.startswith("several views"):
+        view = _listed_view(record, image, words, modality_value) or view
+    fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
+    if view is not None and view.value is not None and fits is not None and view.value not in fits:
+        # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
+        view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
+                           f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """The image's view from words that list the views of its exam's films in order ("RX torace in
+    due proiezioni (PA e LL)" before two films, "PA (a) and lateral (b) views" of a figure's two
+    sub-images)."""
+    return _listed(record, image, words, views_in_order(words, modality), "view")
+
+
+def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tuple[str, int, int], ...],
+            field: str) -> FieldResult | None:
+    """The k-th of ``hits`` (values the words name in order) for the k-th film of the image's exam,
+    when there are as many distinct values as films; else None."""
+    group = _exam(image, words)
+    if not group or image.extra.get("study_id") or len(hits) < 2:
+        return None  # a film of its own, or a Radiopaedia stack (its stack says its modality and plane)
+    ordered = sorted(record.images, key=lambda i: i.position)
+    films = [i for i in ordered if _exam(i, own_words(record, i)) == group]
+    first = ordered.index(films[0])
+    if ordered[first:first + len(films)] != films:
+        return None  # the films sharing these words are not one run: not one exam
+    if len(hits) != len(films) or len({h[0] for h in hits}) != len(hits):
+        return None
+    k = films.index(image)
+    evidence = words[hits[0][1]:hits[-1][2]]
+    return FieldResult(field, image.position, words, hits[k][0], evidence, f"{field}.listed-in-order", 1, "")
+
+
+# A file named after its modality: SIRM's "RX-TORACE1.jpeg", "TC-1.jpeg" (camera and UUID names
+# cannot spell these: T and R, X are no hex digits).
+_NAME_MODALITY = re.compile(r"(?:^|[-_.\s])(?:(?P<ct>TC|CT|HRCT|tc|ct|hrct)|(?P<xray>RX|CXR|rx|cxr|x-?ray|X-?RAY))"
+                            r"(?=$|[-_.\s\d])")
+
+
+def _filename_modality(image: ImageRecord) -> FieldResult | None:
+    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    found = {("ct" if m.group("ct") else "xray"): m for m in _NAME_MODALITY.finditer(name)}
+    if len(found) != 1:
+        return None  # none, or both: the name does not say
+    kind, m = next(iter(found.items()))
+    value = MODALITY_CT if kind == "ct" else MODALITY_XRAY
+    return FieldResult("modality", image.position, name, value, m.group(0).strip("-_. "), "modality.filename", 1, "")
 
 
 def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:

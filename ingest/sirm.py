@@ -63,6 +63,14 @@ _INSTITUTION_WORDS = re.compile(
 _IMAGING_START = re.compile(
     r"^\s*(?:fig(?:ura|\.)?\s*\d*|rx|radiografia|radiogramma|tc|hrct|angio-?tc|l[’']esame\s+tc|"
     r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
+# A paragraph telling an exam done, wherever its words start: "In data 25/3 esegue RX torace in due
+# proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
+# The films after it are that exam's (a paragraph with the patient's age is the presentation).
+_EXAM_DONE = re.compile(
+    r"\b(?:esegue|eseguit[oa]|effettua|effettuat[oa]|sottopost[oa]\s+a|ripete|performed|underwent|obtained)\b"
+    r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT)\b"
+    r"|\b(?:RX|radiografia|TC|HRCT|chest\s+x-?ray|CT)\b[^.;]{0,40}?\b(?:esegui\w+|effettuat\w+|performed|obtained)\b",
+    re.I)
 _VIEW = re.compile(
     r"\b(?:AP\s+(?:a\s+letto|supino|in\s+piedi)|AP\s+supine|AP|PA|latero-?laterale|laterale|lateral|"
     r"supino|a\s+letto|assiale|axial|coronale|coronal|sagittale|sagittal)\b", re.I)
@@ -276,7 +284,7 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
             text = value
             if text in byline:
                 continue
-            if _IMAGING_START.search(text):
+            if _IMAGING_START.search(text) or (_EXAM_DONE.search(text) and not _AGE.search(text)):
                 in_imaging = True
                 last_imaging_text = text
                 findings.append(text)

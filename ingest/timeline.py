@@ -31,11 +31,13 @@ from datetime import date
 from functools import lru_cache
 
 from .normalize.common import (
+    NUMBER_LIKE,
     about_other_person,
     fast_init,
     finditer_near,
     gate,
     has_any,
+    parse_int,
     sentence_at,
     text_context,
 )
@@ -48,6 +50,7 @@ from .normalize.imaging import (
     _IMAGE_WORDS,
     _ONSET_BASE,
     _OTHER_TIME,
+    _UNIT,
     _UNIT_DAYS,
     _UNIT_KEYS,
     _UNIT_RE,
@@ -104,6 +107,7 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+_SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
@@ -119,6 +123,13 @@ _BEFORE_ADMISSION = compile_fast(
     r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
     re.IGNORECASE,
 )
+# The admission told as a time after the onset: "Five days after the onset of fever she was admitted",
+# "7 giorni dopo l'esordio dei sintomi giunge in PS" (the sentence must name the admission).
+_AFTER_ONSET = compile_fast(
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:after|dopo)\s+"
+    r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
+    re.IGNORECASE,
+)
 _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
@@ -129,12 +140,15 @@ _PRESENTATION = compile_fast(
 @dataclass(frozen=True)
 class ImageTexts:
     """The words that belong to one image: its own caption, its study's label or date text,
-    its filename. ``position`` orders the images of the case."""
+    its filename. ``position`` orders the images of the case. ``group`` names the exam the image
+    belongs to (a study, a figure's sub-images, the films one paragraph describes; "": its own):
+    a "2 weeks later" counts from the previous exam, not from the other film of its own exam."""
 
     position: int
     caption: str = ""
     date_text: str = ""
     filename: str = ""
+    group: str = ""
 
 
 @fast_init
@@ -205,6 +219,12 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
             return amount, m.group(0)
+    for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
+        s_start, s_end = sentence_at(history, m.start())
+        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
+                and not about_other_person(history, m.start(), m.end())):
+            return amount, m.group(0)
     found = _history(history)
     if found is None:
         return None
@@ -270,6 +290,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+        if _SINCE_DATE.search(history, max(s_start, start - 12), start):
+            distance = {"onset": 0}  # "dal 10 marzo febbre", "since March 10 he had fever": when it began
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
@@ -317,12 +339,121 @@ def _is_reference(text: str, start: int) -> bool:
     return bool(_REFERENCE_BEFORE.search(text, max(s_start, start - 70), start))
 
 
+# Moments counted from the previous film (or the named base) in hours or in a word of a day, as
+# captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
+# after admission", "on the same day", "the following day", "il giorno successivo", and Italian
+# "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
+# "a 10 giorni dal ricovero".
+_SOON_AFTER = compile_fast(
+    rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
+    r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
+    rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?the\s+same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata)\b"
+    r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
+    rf"|\ba\s+(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da)\s*(?:ricovero|ingresso|esordio|inizio\s+dei\s+sintomi|comparsa))?",
+    re.IGNORECASE,
+)
+# (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
+
+
+def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
+    (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
+    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza")):
+        return []
+    found = []
+    for m in _SOON_AFTER.finditer(text):
+        if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        if m.group("same") or m.group("next"):
+            found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
+            continue
+        if m.group("n"):
+            if not (m.group("dist") or m.group("base")):
+                continue  # "a 10 giorni" without its base: from what, the words do not say
+            amount = _amount(m.group("n"), m.group("unit"))
+            if amount is not None:
+                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
+                                                                              m.group("base")) else (
+                    SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
+                found.append((m.start(), Moment(kind, amount, m.group(0), where)))
+            continue
+        token = (m.group("h") or m.group("h2")).lower()
+        hours = parse_int(token) if _is_amount(token) and parse_int(token) is not None else (
+            1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
+        if hours is None:
+            continue
+        kind = SINCE_ADMISSION if m.group("hbase") else AFTER_PREVIOUS
+        if hours < 24 or hours % 24 == 0:
+            found.append((m.start(), Moment(kind, hours // 24, m.group(0), where)))
+        else:
+            found.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+    return found
+
+
+# What follows a relative time when it names its own base, another event than a film ("3 weeks
+# after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
+# bare "after" are followed by punctuation or the film's words instead.
+_OTHER_BASE = compile_fast(
+    r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?"
+    r"(?!(?:first|initial|previous|prior|last|baseline|earlier|precedente|primo|prima|that|this|which|then)\b)"
+    r"(?P<word>[^\W\d_]{3,})"
+    r"|(?<=\w)\s+(?:of|from|since|di|dal|dalla|dall[’'])\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+)?"
+    r"(?P<word2>(?!(?:first|initial|previous|prior|last|baseline|earlier)\b)[^\W\d_]{3,})",
+    re.IGNORECASE,
+)
+
+# The axis's own moments after a bare "after": the scan's window may end before a base the pattern
+# names ("12 days after | admission"), which is then read as before (after the previous film).
+_AXIS_WORD = compile_fast(
+    r"(?:admission|admitted|hospitali[sz]\w*|presentation|arrival|onset|symptoms?|developing|illness|ricovero|"
+    r"ingresso|esordio)\b",
+    re.IGNORECASE,
+)
+
+#: Connectors of a "day N <connector> admission" that count the days from the admission.
+_COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
+
+_ORDINALS = {w: k for k, w in enumerate(
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)}
+_ORDINALS.update({w: k for k, w in enumerate(
+    ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima"), start=1)})
+# A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
+# ricovero" (the digits, "5th day", are _DAY_N's).
+_ORDINAL_DAY = compile_fast(
+    r"\bthe\s+(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+day\b"
+    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
+    r"|\b(?P<ord_it>prima|seconda|terza|quarta|quinta|sesta|settima|ottava|nona|decima)\s+giornata\b"
+    r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
+    re.IGNORECASE,
+)
+
+
+def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
+    """The moment of a "day N" (a label, a day of illness, a day counted from admission), or None
+    when it counts from another base ("7th day after the initiation of treatment")."""
+    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+        return Moment(SINCE_ONSET, n, evidence, where)
+    if _ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
+        # "Day 5 post admission", "day 3 after admission": days counted from the admission
+        return Moment(SINCE_ADMISSION, n, evidence, where)
+    if qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+        # a day of the stay ("day 3 of admission"): day 1 may be the admission day or the next one;
+        # told, it is the film's moment (not the presenting film's), but its day is not
+        return Moment(UNPLACED, -1, evidence, where)
+    if base and connector:
+        return None  # another base
+    return Moment(LABEL, n, evidence, where)
+
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme",
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", *_SOON_WORDS,
 })
 
 
@@ -331,7 +462,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     """(start, moment) of each moment of ``text``, in text order; remembered, because a note is read
     for the film it belongs to (``text_moments``) and for whether it tells one moment
     (``tells_one_moment``)."""
-    if not (text_context(text).words & _MOMENT_WORDS) and "day" not in text_context(text).lower:
+    if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower, ("day", "indomani")):
         return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -343,16 +474,16 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     low = text_context(text).lower
     for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         n = int(m.group("n") or m.group("n2"))
-        base = m.group("base") or m.group("base2") or ""
-        qual = (m.group("qual") or "").strip().lower()
-        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
-            moments.append((m.start(), Moment(SINCE_ONSET, n, m.group(0), where)))
-        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
-            continue  # a day of the stay: day 1 may be the admission day or the next one
-        elif base and m.group("of" if m.group("n") else "of2"):
-            continue  # "7th day after the initiation of treatment": another base
-        else:
-            moments.append((m.start(), Moment(LABEL, n, m.group(0), where)))
+        moment = _day_moment(n, (m.group("qual") or "").strip().lower(), m.group("of") or m.group("of2") or "",
+                             m.group("base") or m.group("base2") or "", m.group(0), where)
+        if moment is not None:
+            moments.append((m.start(), moment))
+    for m in (_ORDINAL_DAY.finditer(text) if has_any(low, ("day", "giornata")) else ()):
+        n = _ORDINALS[(m.group("ord") or m.group("ord_it")).lower()]
+        connector, base = m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or ""
+        moment = _day_moment(n, "", connector, base, m.group(0), where)
+        if moment is not None:
+            moments.append((m.start(), moment))
     for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
@@ -362,16 +493,23 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         amount = _amount(n, m.group("unit") or m.group("unit2"))
         if amount is None:
             continue
-        base = (m.group("base") or m.group("base2") or "").lower()
+        base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
-            moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
+            other = _OTHER_BASE.match(text, m.end())
+            word = (other.group("word") or other.group("word2")) if other else ""
+            if other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+                # "3 weeks after discharge", "dopo la dimissione": counted from a moment not on the axis
+                moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            else:
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     for m in _AT_ADMISSION.finditer(text):
         if not in_history(m):
             moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
+    moments.extend(_soon_after(text, low, in_history, where))
     for m in _OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
@@ -414,11 +552,29 @@ def tells_one_moment(note: str, day_first: bool = False) -> bool:
     return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
 
 
+# A study label that is the presentation alone ("Presentation", "Initial", "Admission", "Study 1:
+# X-ray - baseline"): Radiopaedia titles a case's first study so, and the presenting film is the
+# admission's day, as "on admission" is.
+_LABEL_PRESENTATION = compile_fast(
+    r"^\s*(?:study\s*\d+\s*[:.-]?\s*)?(?:(?:x-?ray|ct|radiograph|chest\s+x-?ray|cxr|rx|tc)\s*[:,-]?\s*)?"
+    r"\(?(?:initial|baseline|presentation|presenting|admission|at\s+presentation|ingresso|all[’']\s?ingresso)"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr|imaging))?\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _label_moments(label: str) -> list[Moment]:
+    moments = list(text_moments(label, "label"))
+    if not moments and _LABEL_PRESENTATION.match(label):
+        moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
+    return moments
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
     the dates among them."""
-    moments = [*text_moments(image.date_text, "label"), *_dated_moments(image.date_text, "label", day_first, False)]
+    moments = [*_label_moments(image.date_text), *_dated_moments(image.date_text, "label", day_first, False)]
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
@@ -441,6 +597,11 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
+    based = {(kind, days) for kind, days in distinct if kind != LABEL}
+    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET) and all(
+            days == next(iter(based))[1] for kind, days in distinct if kind == LABEL):
+        # "on admission (day 0)", "day 9 (9 days after the onset)": one moment, the words name its base
+        return next(m for m in moments if m.kind != LABEL), ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
@@ -475,9 +636,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
     offsets: list[ImageOffset] = []
-    previous_day: int | None = None
-    for image in ordered:
+    last_day: int | None = None  # the day of the last image placed
+    previous_day: int | None = None  # the day of the last image placed before the image's exam
+    for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
+        if not _same_exam(ordered, k):
+            previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
                                             previous_day, first)
@@ -485,8 +649,13 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
-            previous_day = day
+            last_day = day
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
+    """True when the ``k``-th image belongs to the exam of the image before it."""
+    return k > 0 and ordered[k].group != "" and ordered[k].group == ordered[k - 1].group
 
 
 @dataclass(frozen=True)
@@ -571,8 +740,11 @@ class CaseImages:
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
     def _previous_day(self, k: int, axis: _Axis) -> int | None:
-        """The day of the last image before the ``k``-th that the axis places (None: none)."""
-        for j in range(k - 1, -1, -1):
+        """The day of the last image before the ``k``-th's exam that the axis places (None: none)."""
+        start = k
+        while _same_exam(self._ordered, start):
+            start -= 1  # the films of the image's own exam are not its previous films
+        for j in range(start - 1, -1, -1):
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
                 break  # its day counts from its own previous film: place the films in order
@@ -581,16 +753,18 @@ class CaseImages:
                 return day
         else:
             return None
-        previous = None
-        for j in range(k):
+        last, previous = None, None
+        for j in range(start):
+            if not _same_exam(self._ordered, j):
+                previous = last
             day = _placed(self._chosen[j], axis, previous, j == 0)[1]
             if day is not None:
-                previous = day
-        return previous
+                last = day
+        return last
 
 
 # "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach)\b", re.IGNORECASE)
+_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di)\b", re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",

@@ -133,3 +133,164 @@ def test_a_reference_to_another_film_is_not_this_films_moment():
         ImageTexts(1, caption="Worsening compared with the initial chest X-ray."),
     ])
     assert offsets(timeline) == [0, None]
+
+
+# --- Soon-after moments, presentation labels and exams (issue 12's audit from the sites' side) ----
+
+H7 = "A 34-year-old man presented with a 7-day history of fever and cough."
+
+
+def test_hours_and_day_words_count_from_the_previous_film():
+    cases = {
+        "Axial CT, two hours later: ground-glass opacities.": 7,   # Eurorad caption
+        "CT performed on the same day.": 7,
+        "Axial CT image, lung window, obtained the following day.": 8,
+        "CT the next day.": 8,
+        "Chest X-ray 48 hours later: progression.": 9,
+    }
+    for caption, day in cases.items():
+        timeline = case_timeline(H7, [ImageTexts(0, caption="Chest X-ray, AP view, on admission."),
+                                      ImageTexts(1, caption=caption)])
+        assert offsets(timeline) == [7, day], caption
+        assert timeline.offsets[1].rule == "timeline.after-previous"
+
+
+def test_hours_that_are_not_whole_days_leave_the_film_blank_with_the_reason():
+    timeline = case_timeline(H7, [ImageTexts(0, caption="Chest X-ray on admission."),
+                                  ImageTexts(1, caption="Chest X-ray, PA view, 36 hours later: unchanged.")])
+    assert offsets(timeline) == [7, None]
+    assert "'36 hours later': its day is not told" in timeline.offsets[1].reason
+
+
+def test_hours_after_admission_count_from_the_admission():
+    timeline = case_timeline("Fever and dry cough for 4 days.", [
+        ImageTexts(0, caption="Bedside AP chest radiograph 48 hours after admission.")])
+    assert offsets(timeline) == [6]
+    assert timeline.offsets[0].rule == "timeline.since-admission"
+
+
+def test_italian_next_day_and_a_distanza_di():
+    history = "Uomo di 62 anni, giunge in PS per febbre e tosse secca da 6 giorni."
+    timeline = case_timeline(history, [
+        ImageTexts(0, caption="RX torace eseguito all’ingresso in PS (proiezione PA)."),
+        ImageTexts(1, caption="L’esame TC eseguito il giorno successivo documenta aree a vetro smerigliato."),
+        ImageTexts(2, caption="RX torace di controllo a distanza di 5 giorni dal ricovero."),
+        ImageTexts(3, caption="RX torace 48 ore dopo: ulteriore estensione."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, 11, 13]
+    assert timeline.offsets[2].rule == "timeline.since-admission"
+
+
+def test_a_distanza_di_without_its_base_is_read_like_after():
+    # 4 days after the CT (day 7) or after the presentation (day 6): the words do not say
+    timeline = case_timeline("Febbre da 6 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
+        ImageTexts(2, caption="RX di controllo a distanza di 4 giorni."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, None]
+    assert "may count from the previous film (day 11) or from the presentation (day 10)" in \
+        timeline.offsets[2].reason
+
+
+def test_a_study_labelled_as_the_presentation_is_the_admission_day():
+    for label in ("Presentation", "Initial", "Admission", "Study 1: Baseline", "X-ray - initial"):
+        timeline = case_timeline("Fever and cough for 4 days.", [
+            ImageTexts(0, date_text=label), ImageTexts(1, date_text="1 week later")])
+        assert offsets(timeline) == [4, 11], label
+    # a label that is not the presentation alone gives no moment
+    timeline = case_timeline("Fever and cough for 4 days.", [ImageTexts(0, date_text="Follow-up")])
+    assert offsets(timeline) == [None]
+
+
+def test_days_post_admission_count_from_the_admission():
+    history = "Fever and cough for 4 days."
+    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 5 post admission")])) == [9]
+    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Admission"),
+                                           ImageTexts(1, date_text="10 days post-admission")])) == [4, 14]
+    # "day 3 of admission" may count the admission as day 0 or day 1: blank
+    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 3 of admission")])) == [None]
+
+
+def test_a_later_film_counts_from_the_previous_exam_not_from_its_own_exams_other_film():
+    # a study with a frontal and a lateral stack: both are "5 days later", from the presentation
+    images = [ImageTexts(0, date_text="Presentation", group="study 1"),
+              ImageTexts(1, date_text="Presentation", group="study 1"),
+              ImageTexts(2, date_text="5 days later", group="study 2"),
+              ImageTexts(3, date_text="5 days later", group="study 2"),
+              ImageTexts(4, date_text="2 weeks later", group="study 3")]
+    assert offsets(case_timeline("Fever for 3 days.", images)) == [3, 3, 8, 8, 22]
+    # without the exams, each film counts from the one before it
+    ungrouped = [ImageTexts(i.position, date_text=i.date_text) for i in images]
+    assert offsets(case_timeline("Fever for 3 days.", ungrouped)) == [3, 3, 8, 13, 27]
+
+
+def test_case_images_places_a_film_of_an_exam_as_the_case_timeline_does():
+    from ingest.timeline import CaseImages
+
+    images = [ImageTexts(0, date_text="Presentation", group="s1"),
+              ImageTexts(1, date_text="5 days later", group="s2"), ImageTexts(2, date_text="5 days later", group="s2"),
+              ImageTexts(3, date_text="3 days later", group="s3")]
+    whole = case_timeline("Fever for 3 days.", images)
+    case = CaseImages(images)
+    assert [case.offset_of("Fever for 3 days.", i).value for i in images] == offsets(whole) == [3, 8, 8, 11]
+
+
+def test_a_day_of_the_stay_is_the_films_moment_not_the_presentation():
+    # told, a day of the hospital stay makes the single film no presenting film; its day is not told
+    for caption in ("Chest X-ray, day 3 of admission: bilateral opacities.",
+                    "Chest X-ray on the fifth day of hospitalisation.", "RX torace in terza giornata di ricovero."):
+        timeline = case_timeline(H7, [ImageTexts(0, caption=caption)], day_first=True)
+        assert offsets(timeline) == [None], caption
+        assert "its day is not told" in timeline.offsets[0].reason
+    # an ordinal day of the illness is counted from the onset
+    timeline = case_timeline("Fever.", [ImageTexts(0, caption="Chest X-ray on the third day of illness.")])
+    assert offsets(timeline) == [3]
+
+
+def test_italian_days_from_the_admission():
+    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                      ImageTexts(1, caption="RX a 10 giorni dal ricovero.")],
+                             day_first=True)
+    assert offsets(timeline) == [5, 15]
+    # "a 10 giorni" alone does not say from what
+    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                      ImageTexts(1, caption="RX a 10 giorni.")], day_first=True)
+    assert offsets(timeline) == [5, None]
+
+
+def test_the_onset_told_as_the_admission_n_days_after_it_or_as_the_date_symptoms_began():
+    assert onset_gap("Five days after the onset of fever she was admitted to our hospital.") == (
+        5, "Five days after the onset")
+    assert onset_gap("7 giorni dopo l’esordio dei sintomi giunge in PS.")[0] == 7
+    # the admission must be told: "five days after the onset the rash faded" is no anchor
+    assert onset_gap("Five days after the onset of fever the rash faded.") is None
+    assert onset_gap("Febbre e tosse da 3 gg.") == (3, "da 3 gg")
+    timeline = case_timeline("Dal 10 marzo febbre e tosse; ricoverato il 14 marzo.",
+                             [ImageTexts(0, caption="RX torace del 14 marzo."),
+                              ImageTexts(1, caption="TC del 16 marzo.")], day_first=True)
+    assert offsets(timeline) == [4, 6]
+
+
+def test_a_relative_time_counted_from_another_event_is_not_after_the_previous_film():
+    for caption in ("Chest X-ray 3 weeks after discharge.", "CT 2 weeks after the start of treatment.",
+                    "RX 3 settimane dopo la dimissione.", "CT after 3 weeks of treatment."):
+        timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption="Chest X-ray on admission."),
+                                                        ImageTexts(1, caption=caption)], day_first=True)
+        assert offsets(timeline) == [4, None], caption
+        assert "its day is not told" in timeline.offsets[1].reason
+    for caption, day in (("Chest X-ray 5 days after, showing progression.", 9), ("CT 5 days after the first CT.", 9),
+                         ("Chest X-ray 2 days after CT.", 6)):
+        timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption="Chest X-ray on admission."),
+                                                        ImageTexts(1, caption=caption)])
+        assert offsets(timeline) == [4, day], caption
+
+
+def test_a_day_label_beside_the_moment_it_names_is_one_moment():
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="Chest X-ray on admission (day 0).")])
+    assert offsets(timeline) == [4]
+    assert timeline.offsets[0].rule == "timeline.since-admission"
+    # a label naming another day than the words' moment still leaves the film blank
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="Chest X-ray on admission (day 3).")])
+    assert offsets(timeline) == [None]

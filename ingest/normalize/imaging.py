@@ -111,7 +111,46 @@ _LYING_PATIENT = compile(
     re.IGNORECASE,
 )
 _AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
+# The AP pattern's words that name the patient's position, not a projection (a list of views skips them).
+_POSITION_ONLY = compile(r"semi-?erect|sitting|semi-?seduto|semiseduto|seduto|ortostatismo|im\s+Sitzen", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
+
+
+def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
+    """(view, start, end) of every view word of ``text`` a film of ``modality`` can have."""
+    allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
+    hits: list[tuple[str, int, int]] = []
+    low = text_context(text).lower
+    for view, pattern in _VIEW_PATTERNS:
+        if view not in allowed:
+            continue
+        words, tokens = _VIEW_KEYS[view]
+        if not has_any(low, words) and not any(t in text for t in tokens):
+            continue
+        for m in pattern.finditer(text):
+            token = m.group(0)
+            if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
+                continue
+            if negated(text, m.start(), m.end(), window=25):
+                continue
+            hits.append((view, m.start(), m.end()))
+    # "AP supine" is one view; an AP word next to supine is not a conflict
+    if any(h[0] == AP_SUPINE for h in hits) and any(h[0] == AP for h in hits):
+        hits = [h for h in hits if h[0] != AP]
+    return hits
+
+
+def views_in_order(text: str, modality: str | None = None) -> tuple[tuple[str, int, int], ...]:
+    """(view, start, end) of the views ``text`` names, in the order it names them ("PA e LL": PA,
+    L), one per place in the text (overlapping words are one view)."""
+    hits = _view_hits(text, modality)
+    # a position ("in ortostatismo (PA e LL)", "sitting") qualifies the views named beside it
+    named = [h for h in hits if not _POSITION_ONLY.fullmatch(text, h[1], h[2])]
+    ordered: list[tuple[str, int, int]] = []
+    for hit in sorted(named or hits, key=lambda h: (h[1], -h[2])):
+        if not ordered or hit[1] >= ordered[-1][2]:
+            ordered.append(hit)
+    return tuple(ordered)
 
 
 @lru_cache(maxsize=8192)
@@ -131,27 +170,9 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         if source == "radiopaedia":
             return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
                           VIEW_VERSION) if stripped else Normalized(None))
-    allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
-    hits: list[tuple[str, int, int]] = []
-    low = text_context(text).lower
-    for view, pattern in _VIEW_PATTERNS:
-        if view not in allowed:
-            continue
-        words, tokens = _VIEW_KEYS[view]
-        if not has_any(low, words) and not any(t in text for t in tokens):
-            continue
-        for m in pattern.finditer(text):
-            token = m.group(0)
-            if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
-                continue
-            if negated(text, m.start(), m.end(), window=25):
-                continue
-            hits.append((view, m.start(), m.end()))
+    hits = _view_hits(text, modality)
     views = {h[0] for h in hits}
-    # "AP supine" is one view; an AP word next to supine is not a conflict
-    if AP_SUPINE in views and AP in views:
-        views.discard(AP)
-        hits = [h for h in hits if h[0] != AP]
+    low = text_context(text).lower
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])
         if view == AP:
@@ -241,19 +262,8 @@ _RADIOGRAPH_SIGNS = compile(
 
 
 @lru_cache(maxsize=8192)
-def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
-                       **_context) -> Normalized:
-    """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
-    "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
-    ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
-    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
-    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
-    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
-    without any modality word say X-ray."""
-    stripped = text.strip()
-    if stripped in (MODALITY_XRAY, MODALITY_CT):
-        start = text.find(stripped)
-        return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
+def _modality_hits(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The CT words and the X-ray words of ``text`` that name the image's modality."""
     ctx = text_context(text)
     run_ct = bool(ctx.words & _CT_TOKENS) or has_any(ctx.lower, _CT_KEYS)
     run_xray = bool(ctx.words & _XRAY_TOKENS) or has_any(ctx.lower, _XRAY_KEYS)
@@ -268,6 +278,39 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
     # "CT (not available)", "no CT was performed": a CT that was not done is not the image
     ct_hits = [m for m in ct_hits if _NOT_A_NEGATION.search(text, max(0, m.start() - 30), m.start())
                or not negated(text, m.start(), m.end(), window=20)]
+    return ct_hits, xray_hits
+
+
+def modalities_in_order(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(modality, start, end) of each run of one modality's words in ``text``, in text order ("Chest
+    X-ray (a) and axial CT image (b)": X-ray, then CT); empty when a modality comes back after
+    another ("X-ray, CT, then X-ray again": not a list of the films in order)."""
+    hits = sorted([(MODALITY_CT, m.start(), m.end()) for m in _modality_hits(text)[0]]
+                  + [(MODALITY_XRAY, m.start(), m.end()) for m in _modality_hits(text)[1]], key=lambda h: h[1])
+    runs: list[tuple[str, int, int]] = []
+    for hit in hits:
+        if runs and runs[-1][0] == hit[0]:
+            runs[-1] = (hit[0], runs[-1][1], hit[2])
+        else:
+            runs.append(hit)
+    return tuple(runs) if len({r[0] for r in runs}) == len(runs) else ()
+
+
+def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
+                       **_context) -> Normalized:
+    """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
+    "radiograph", "non-contrast CT", "DR image"); both in one text leave it blank.
+    ``figure_caption``: the text is the caption (or subcaption) of a paper's figure; then CT's
+    signs (ground-glass, subpleural, crazy paving...) without any modality word also say CT.
+    ``radiograph_signs``: the text is about one image (its own note or panel); then a radiograph's
+    reading words ("right mid zone", "lung fields", "costophrenic angles", "cardiac silhouette")
+    without any modality word say X-ray."""
+    stripped = text.strip()
+    if stripped in (MODALITY_XRAY, MODALITY_CT):
+        start = text.find(stripped)
+        return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
+    ctx = text_context(text)
+    ct_hits, xray_hits = _modality_hits(text)
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
         return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()),
@@ -454,13 +497,13 @@ def normalize_finding(text: str, **_context) -> Normalized:
 
 # --- Offset --------------------------------------------------------------------------------------
 
-_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "día": 1, "días": 1, "jour": 1, "jours": 1, "tag": 1,
-              "tage": 1, "tagen": 1,
+_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, "días": 1, "jour": 1, "jours": 1,
+              "tag": 1, "tage": 1, "tagen": 1,
               "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
               "semaines": 7, "woche": 7, "wochen": 7,
               "month": 30, "months": 30, "mese": 30, "mesi": 30}
 _UNIT = (
-    r"(?:days?|giorn[oi]|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+    r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
 )
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
 
@@ -475,7 +518,7 @@ _ADMISSION_BASE = compile(
 )
 _ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post-?(?:admission|onset))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -556,8 +599,9 @@ _AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
 _XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
-_UNIT_KEYS = ("day", "giorn", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche", "month",
-              "mes")
+# ("gg": the Italian notes' "da 3 gg", days)
+_UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche",
+              "month", "mes")
 
 
 def _history(text: str) -> tuple[int, re.Match[str]] | None:
@@ -660,7 +704,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     n = m.group("n") or m.group("n2")
     unit = m.group("unit") or m.group("unit2")
     amount = _amount(n, unit)
-    base = (m.group("base") or m.group("base2") or "").lower()
+    base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)

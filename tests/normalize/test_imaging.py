@@ -211,3 +211,16 @@ def test_spelled_out_projections():
     assert normalize_view("Postmortem anterior-posterior chest radiographs").value == "AP"
     assert normalize_view("Posterior-anterior chest radiograph on admission").value == "PA"
     assert normalize_view("GGO in the anterior segment and the posterior basal segment").value is None
+
+
+def test_views_and_modalities_listed_in_order():
+    from ingest.normalize.imaging import modalities_in_order, views_in_order
+
+    assert [h[0] for h in views_in_order("RX torace in due proiezioni (PA e LL)")] == ["PA", "L"]
+    # a position qualifies the views beside it: it is no film of the list
+    assert [h[0] for h in views_in_order("RX torace in ortostatismo (PA e LL)")] == ["PA", "L"]
+    assert [h[0] for h in views_in_order("RX torace seduto")] == ["AP"]
+    assert [h[0] for h in views_in_order("Axial (a) and coronal (b) CT images", "CT")] == ["Axial", "Coronal"]
+    assert [h[0] for h in modalities_in_order("Chest X-ray (a) and axial CT image (b)")] == ["X-ray", "CT"]
+    # a modality named again after another is no list of the films in order
+    assert modalities_in_order("Chest X-ray, CT, then a chest X-ray again") == ()
