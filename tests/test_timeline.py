@@ -294,3 +294,42 @@ def test_a_day_label_beside_the_moment_it_names_is_one_moment():
     timeline = case_timeline("Fever and cough for 4 days.",
                              [ImageTexts(0, caption="Chest X-ray on admission (day 3).")])
     assert offsets(timeline) == [None]
+
+
+def test_another_further_and_more_days_count_like_n_days_later():
+    for caption in ("Follow-up radiograph obtained a further 3 days later.", "Chest X-ray 3 more days later.",
+                    "Another 3 days later, the CT shows progression."):
+        timeline = case_timeline("Admitted with fever.", [
+            ImageTexts(0, date_text="Day 4"), ImageTexts(1, caption=caption)])
+        assert offsets(timeline) == [4, 7], caption
+    # in a study label "after another 7 days" counts from the previous study
+    timeline = case_timeline("Admitted with fever.", [
+        ImageTexts(0, date_text="Day 4"), ImageTexts(1, date_text="after another 7 days")])
+    assert offsets(timeline) == [4, 11]
+
+
+def test_after_another_n_days_in_a_caption_names_both_possible_bases():
+    # the sample's one such film ("obtained after another 7 days", after "5 days later") is day 7 for
+    # the curators: from the presentation, not from the previous film; blank with both days
+    timeline = case_timeline("Admitted with fever.", [
+        ImageTexts(0, caption="Frontal chest radiograph obtained at clinical presentation."),
+        ImageTexts(1, caption="Follow-up chest radiograph obtained 5 days later."),
+        ImageTexts(2, caption="Subsequent follow-up chest radiograph obtained after another 7 days."),
+    ])
+    assert offsets(timeline) == [0, 5, None]
+    assert "previous film (day 12) or from the presentation (day 7)" in timeline.offsets[2].reason
+
+
+def test_presentation_and_admission_moments_in_other_words():
+    history = "Fever and cough for 4 days; she was admitted."
+    for caption in ("Chest X-ray at clinical presentation shows opacities.", "CT at presentation.",
+                    "CT at the time of presentation.", "Radiograph upon arrival at the emergency department.",
+                    "CT at the time of hospitalization shows ground-glass opacities.",
+                    "CT at the time of admission."):
+        timeline = case_timeline(history, [ImageTexts(0, caption=caption), ImageTexts(1, caption="CT 5 days later.")])
+        assert offsets(timeline) == [4, 9], caption
+    # counter-examples: a span of the stay, and an earlier presentation than the admission
+    for caption in ("CT during hospitalization shows ground-glass opacities.",
+                    "AP chest X-ray at initial presentation demonstrated interstitial markings."):
+        timeline = case_timeline(history, [ImageTexts(0, caption=caption), ImageTexts(1, caption="CT 5 days later.")])
+        assert offsets(timeline)[0] is None, caption

@@ -15,9 +15,10 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 3: the words introducing the patient with an age outweigh the note's other sex words; a relative named
-# without an age is not the patient. 2: relation words (wife, son, ...) of the patient introduced by them
-SEX_VERSION = 3
+# 4: "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh
+# the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife,
+# son, ...) of the patient introduced by them
+SEX_VERSION = 4
 AGE_VERSION = 2
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
@@ -28,14 +29,14 @@ _SEX_LABEL = compile(
     re.IGNORECASE,
 )
 _MALE_WORDS = (
-    r"male|man|gentleman|boy|husband|son|father|brother|grandfather|"
+    r"male|man|gentleman|businessman|boy|husband|son|father|brother|grandfather|"
     r"maschio|uomo|signore|sesso\s+maschile|"
     r"hombre|var[oó]n|masculino|sexo\s+masculino|"
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
 )
 _FEMALE_WORDS = (
-    r"female|woman|women|lady|girl|wife|daughter|mother|sister|grandmother|"
+    r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
     r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|"
     r"mujer|femenin[oa]|sexo\s+femenino|"
     r"femme|féminin|"
@@ -58,9 +59,11 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
-    ["male", "man", "gentleman", "boy", "husband", "son", "father", "brother", "grandfather", "maschio", "uomo",
-     "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann", "männlich",
-     "patient", "female", "woman", "women", "lady", "girl", "wife", "daughter", "mother", "sister", "grandmother",
+    ["male", "man", "gentleman", "businessman", "boy", "husband", "son", "father", "brother", "grandfather",
+     "maschio", "uomo", "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann",
+     "männlich",
+     "patient", "female", "woman", "women", "lady", "businesswoman", "housewife", "girl", "wife", "daughter",
+     "mother", "sister", "grandmother",
      "femmina", "donna", "signora", "femminile", "paziente", "mujer", "femenino", "femenina", "femme", "féminin",
      "frau", "weiblich", "patientin"]
 )

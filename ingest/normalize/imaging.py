@@ -47,7 +47,8 @@ VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
 MODALITY_VERSION = 4  # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 2
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
-OFFSET_VERSION = 2
+# v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
+OFFSET_VERSION = 3
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -506,6 +507,11 @@ _UNIT = (
     r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
 )
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
+# "after another 7 days", "after a further 3 days", "7 more days later": read like "after 7 days" and
+# "7 days later" (the timeline places them the same way; a caption's "after another 7 days" stays
+# ambiguous, because the curators counted the sample's one such film from the presentation).
+_ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri)\s+)?"
+_MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 _DAY_N = compile(
     r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
@@ -518,13 +524,15 @@ _ADMISSION_BASE = compile(
 )
 _ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
 _AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
-    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{_UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
 )
 _AT_ADMISSION = compile(
     r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
+    r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
+    r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,

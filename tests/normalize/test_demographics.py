@@ -28,6 +28,16 @@ from .helpers import assert_blank, assert_value
         # the relatives are not the patient: the sex words about them do not count
         ("A 46-year-old woman whose husband had tested positive.", "F"),
         ("A 40-year-old man; his mother was admitted with pneumonia.", "M"),
+        # occupations and forms of address that name the patient's sex
+        ("A 45-year-old businessman returning from Wuhan with fever.", "M"),
+        ("A 38-year-old businesswoman, back from Milan, with cough.", "F"),
+        ("Housewife, 62 years, with fever and dyspnoea for 5 days.", "F"),
+        ("A 70-year-old gentleman with dyspnea.", "M"),
+        ("An 80-year-old lady with fever.", "F"),
+        ("A 54-year-old male patient presented with fever.", "M"),
+        ("Paziente di sesso maschile di 65 anni.", "M"),
+        ("Signora di 80 anni, febbre.", "F"),
+        ("Varón de 60 años con fiebre.", "M"),
     ],
 )
 def test_sex(text, expected):
@@ -42,6 +52,8 @@ def test_sex(text, expected):
         "Six patients in the 27-46 age range, three men and two women.",
         "Chest radiograph shows bilateral opacities.",
         "Her husband was admitted with COVID-19.",  # about the husband; the pronoun meets other people
+        "Contact with a businessman returning from Wuhan. Chest radiograph shows opacities.",  # a contact
+        "Her husband, a businessman, was admitted with COVID-19.",  # the husband's occupation
     ],
 )
 def test_sex_stays_blank(text):
@@ -108,3 +120,10 @@ def test_structured_age_field(text, value):
 @pytest.mark.parametrize("text", ["34 years ago", "2020", "years", "130 years"])
 def test_structured_age_field_must_stay_blank(text):
     assert normalize_age(text).value is None
+
+
+def test_a_boy_or_girl_gives_the_sex_and_keeps_the_minor_age():
+    assert_value(normalize_sex("A 12-year-old boy with fever."), "A 12-year-old boy with fever.", "M")
+    assert normalize_age("A 12-year-old boy with fever.").value == 12
+    assert_value(normalize_sex("A 9-year-old girl with cough."), "A 9-year-old girl with cough.", "F")
+    assert normalize_age("A 9-year-old girl with cough.").value == 9
