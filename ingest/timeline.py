@@ -83,6 +83,8 @@ LABEL = "label"                      # "Day 7", "day0": a day of the case's own 
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
+PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
+                                     # nothing else dates it ("first": and the history tells the presentation)
 
 _MONTH_NAMES = _MONTH[len("(?P<mon>"):-len(r")\.?")]  # the alternation of month names alone
 # Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
@@ -453,7 +455,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", *_SOON_WORDS,
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", *_SOON_WORDS,
 })
 
 
@@ -508,13 +510,23 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     for m in _AT_ADMISSION.finditer(text):
         if not in_history(m):
-            moments.append((m.start(), Moment(SINCE_ADMISSION, 0, m.group(0), where)))
+            kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
+            moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
+    for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
+        if not in_history(m) and not any(start == m.start() for start, _ in moments):
+            moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
     for m in _OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+# The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
+# presenting film, unless its words give it another moment ("initial CT on day 3 of illness").
+_FIRST_FILM = compile_fast(
+    r"\b(?:first|initial|baseline)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -590,6 +602,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     """The image's moment, or None with the reason when its words give several that disagree."""
     if not moments:
         return None, ""
+    if any(m.kind != PRESENTING for m in moments):
+        # "initial CT on day 3 of illness": the other words date the film
+        moments = [m for m in moments if m.kind != PRESENTING]
     dated = [m for m in moments if m.kind == DATED]
     if dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
         # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
@@ -643,7 +658,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told),
+                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told,
+                                                  _history_presents(history, timeline)),
                                             previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
@@ -668,6 +684,7 @@ class _Axis:
     admission_scale: bool
     presenting: bool
     admission_base_told: bool
+    history_presents: bool = True  # the history tells the presentation (a "first CT" is then its film)
 
 
 def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
@@ -683,14 +700,25 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
             moment = Moment(SINCE_ADMISSION, 0, "the case's only image, at presentation", "case")
         else:
             reason = "no moment of this image in its own words"
+    elif (moment is not None and moment.kind == PRESENTING and not axis.history_presents
+          and moment.evidence[:5].lower() == "first"):
+        # "initial"/"baseline" name the presenting film themselves (the sample's curators place them
+        # at the presentation even when only a caption tells it); "first" only orders the films
+        reason = f"{moment.evidence!r} is the first film, but the history does not tell the presentation"
     elif moment is not None:
-        day, rule, reason = _place(moment, timeline, axis.admission_scale, previous_day, first, axis.dates)
+        placed = Moment(SINCE_ADMISSION, 0, moment.evidence, moment.where) if moment.kind == PRESENTING else moment
+        day, rule, reason = _place(placed, timeline, axis.admission_scale, previous_day, first, axis.dates)
         if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
             day, reason = None, (
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
                 f"({timeline.anchor_evidence!r}): curators count such a film from either, "
                 f"day {day} or day {day - timeline.admission_day}")
     return moment, day, rule, reason
+
+
+def _history_presents(history: str, timeline: Timeline) -> bool:
+    """True when the history places the presentation (its onset gap, or words of the admission)."""
+    return timeline.anchor_evidence != "" or bool(_PRESENTATION.search(history))
 
 
 def _since_onset(chosen: tuple[Moment | None, str]) -> int:
@@ -732,7 +760,8 @@ class CaseImages:
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
-        axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told)
+        axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
+                     _history_presents(history, timeline))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
         moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None,

@@ -333,3 +333,19 @@ def test_presentation_and_admission_moments_in_other_words():
                     "AP chest X-ray at initial presentation demonstrated interstitial markings."):
         timeline = case_timeline(history, [ImageTexts(0, caption=caption), ImageTexts(1, caption="CT 5 days later.")])
         assert offsets(timeline)[0] is None, caption
+
+
+def test_the_first_film_is_the_presenting_film_when_nothing_else_dates_it():
+    history = "Fever and cough for 4 days; she was admitted."
+    for caption in ("First CT shows ground-glass opacities.", "Initial chest radiograph: right basal opacity.",
+                    "Baseline CT shows bilateral ground-glass opacities."):
+        timeline = case_timeline(history, [ImageTexts(0, caption=caption), ImageTexts(1, caption="CT 5 days later.")])
+        assert offsets(timeline) == [4, 9], caption
+    # its own words date it otherwise: they win ("day 6 of illness"), where both used to stay blank
+    timeline = case_timeline(history, [ImageTexts(0, caption="Initial chest radiograph on day 6 of illness.")])
+    assert offsets(timeline) == [6]
+    # "first" only orders the films: without a history of the presentation it stays blank, with the reason
+    timeline = case_timeline("", [ImageTexts(0, caption="First CT shows ground-glass opacities."),
+                                  ImageTexts(1, caption="Second CT 5 days later.")])
+    assert offsets(timeline) == [None, None]
+    assert "history does not tell the presentation" in timeline.offsets[0].reason
