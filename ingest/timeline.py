@@ -82,6 +82,8 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": day 1 is the
+                                     # admission day, so the film is N - 1 days after the admission
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
@@ -434,6 +436,10 @@ _ORDINAL_DAY = compile_fast(
 )
 
 
+# The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).
+_HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
+
+
 def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
     """The moment of a "day N" (a label, a day of illness, a day counted from admission), or None
     when it counts from another base ("7th day after the initiation of treatment")."""
@@ -442,8 +448,12 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     if _ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
         # "Day 5 post admission", "day 3 after admission": days counted from the admission
         return Moment(SINCE_ADMISSION, n, evidence, where)
-    if qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
-        # a day of the stay ("day 3 of admission"): day 1 may be the admission day or the next one;
+    if qual == "hospital" or (_ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
+        # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero"):
+        # hospital day 1 is the admission day
+        return Moment(HOSPITAL_DAY, n, evidence, where)
+    if qual in ("admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+        # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
         # told, it is the film's moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
     if base and connector:
@@ -455,7 +465,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", *_SOON_WORDS,
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", "hd", *_SOON_WORDS,
 })
 
 
@@ -480,6 +490,8 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
                              m.group("base") or m.group("base2") or "", m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
+    for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
+        moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
     for m in (_ORDINAL_DAY.finditer(text) if has_any(low, ("day", "giornata")) else ()):
         n = _ORDINALS[(m.group("ord") or m.group("ord_it")).lower()]
         connector, base = m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or ""
@@ -797,7 +809,7 @@ _AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",
-                             "timeline.date-since-admission"})
+                             "timeline.date-since-admission", "timeline.hospital-day"})
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, _Dates, list[Event]]:
@@ -845,6 +857,12 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind == HOSPITAL_DAY:
+        if timeline.anchor != ONSET or admission is None:
+            return None, "timeline.hospital-day", (
+                f"{moment.evidence!r} is {moment.days - 1} days after the admission, but the history does not "
+                "say how long after the onset of symptoms the patient was admitted")
+        return admission + moment.days - 1, "timeline.hospital-day", ""
     if moment.kind == SINCE_ADMISSION:
         if admission is None:
             return (None, "timeline.since-admission",

@@ -207,8 +207,8 @@ def test_days_post_admission_count_from_the_admission():
     assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 5 post admission")])) == [9]
     assert offsets(case_timeline(history, [ImageTexts(0, date_text="Admission"),
                                            ImageTexts(1, date_text="10 days post-admission")])) == [4, 14]
-    # "day 3 of admission" may count the admission as day 0 or day 1: blank
-    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 3 of admission")])) == [None]
+    # "day 3 of admission" is a day of the stay: day 1 is the admission day (4), day 3 is 2 days later
+    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 3 of admission")])) == [6]
 
 
 def test_a_later_film_counts_from_the_previous_exam_not_from_its_own_exams_other_film():
@@ -236,12 +236,14 @@ def test_case_images_places_a_film_of_an_exam_as_the_case_timeline_does():
 
 
 def test_a_day_of_the_stay_is_the_films_moment_not_the_presentation():
-    # told, a day of the hospital stay makes the single film no presenting film; its day is not told
-    for caption in ("Chest X-ray, day 3 of admission: bilateral opacities.",
-                    "Chest X-ray on the fifth day of hospitalisation.", "RX torace in terza giornata di ricovero."):
+    # told, a day of the hospital stay makes the single film no presenting film: hospital day 1 is the
+    # admission day (7 days after the onset)
+    for caption, day in (("Chest X-ray, day 3 of admission: bilateral opacities.", 9),
+                         ("Chest X-ray on the fifth day of hospitalisation.", 11),
+                         ("RX torace in terza giornata di ricovero.", 9)):
         timeline = case_timeline(H7, [ImageTexts(0, caption=caption)], day_first=True)
-        assert offsets(timeline) == [None], caption
-        assert "its day is not told" in timeline.offsets[0].reason
+        assert offsets(timeline) == [day], caption
+        assert timeline.offsets[0].rule == "timeline.hospital-day"
     # an ordinal day of the illness is counted from the onset
     timeline = case_timeline("Fever.", [ImageTexts(0, caption="Chest X-ray on the third day of illness.")])
     assert offsets(timeline) == [3]
@@ -349,3 +351,20 @@ def test_the_first_film_is_the_presenting_film_when_nothing_else_dates_it():
                                   ImageTexts(1, caption="Second CT 5 days later.")])
     assert offsets(timeline) == [None, None]
     assert "history does not tell the presentation" in timeline.offsets[0].reason
+
+
+def test_a_hospital_day_counts_from_the_admission_day_as_day_1():
+    history = "Fever and cough; she was admitted 5 days after symptom onset."
+    for caption in ("CT on hospital day 3 shows progression.", "Chest radiograph on HD 3.",
+                    "CT on day 3 of hospitalization.", "CT on the third day of hospitalization."):
+        timeline = case_timeline(history, [ImageTexts(0, caption="Initial chest radiograph."),
+                                           ImageTexts(1, caption=caption)])
+        assert offsets(timeline) == [5, 7], caption
+        assert timeline.offsets[1].evidence.startswith("admitted 5 days after symptom … "), caption
+    assert offsets(case_timeline(history, [ImageTexts(0, caption="CT on hospital day 1.")])) == [5]
+    # without the onset, the day of the stay stays blank with the reason; "hd" in lower case is no hospital day
+    timeline = case_timeline("Admitted with fever and cough.", [ImageTexts(0, caption="CT on hospital day 3.")])
+    assert offsets(timeline) == [None]
+    assert "does not say how long after the onset" in timeline.offsets[0].reason
+    timeline = case_timeline(history, [ImageTexts(0, caption="Initial CT."), ImageTexts(1, caption="hd 3 images.")])
+    assert offsets(timeline) == [5, None]
