@@ -368,3 +368,18 @@ def test_a_hospital_day_counts_from_the_admission_day_as_day_1():
     assert "does not say how long after the onset" in timeline.offsets[0].reason
     timeline = case_timeline(history, [ImageTexts(0, caption="Initial CT."), ImageTexts(1, caption="hd 3 images.")])
     assert offsets(timeline) == [5, None]
+
+
+def test_case_images_places_the_new_moments_as_the_case_timeline_does():
+    from ingest.timeline import CaseImages
+
+    for history in ("Fever and cough; she was admitted 5 days after symptom onset.", "", "Admitted with fever."):
+        images = [ImageTexts(0, caption="First CT shows ground-glass opacities."),
+                  ImageTexts(1, caption="CT on hospital day 3."),
+                  ImageTexts(2, caption="Chest X-ray a further 2 days later."),
+                  ImageTexts(3, caption="Chest X-ray after another 4 days."),
+                  ImageTexts(4, caption="CT at the time of admission.")]
+        whole = case_timeline(history, images)
+        case = CaseImages(images)
+        assert [case.offset_of(history, i).value for i in images] == offsets(whole), history
+        assert [case.offset_of(history, i).reason for i in images] == [o.reason for o in whole.offsets], history
