@@ -156,7 +156,7 @@ STAGED_QUERIES = {
                      "reason from review_events order by 1, action, field, before, after",
 }
 #: Stats of the crawl's summary row that measure the run, not what it did.
-_VARYING_STATS = ("media/workers_cpu_ms", "downloader/request_bytes")
+_VARYING_STATS = ("media/workers_cpu_ms", "staging/process_cpu_ms", "downloader/request_bytes")
 
 
 def crawl_summary_digest(conn: sqlite3.Connection) -> list:
@@ -317,8 +317,10 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("CPU ms per case", 1000 * full["cpu"] / max(per_case, 1),
         1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     workers_cpu = full["stats"].get("media/workers_cpu_ms", 0) / 1000
+    staging_cpu = full["stats"].get("staging/process_cpu_ms", 0) / 1000
     row("  of which the media workers", 1000 * workers_cpu / max(per_case, 1), None, ".1f", ratio=False)
-    row("  the crawl process alone", 1000 * (full["cpu"] - workers_cpu) / max(per_case, 1),
+    row("  of which the staging process", 1000 * staging_cpu / max(per_case, 1), None, ".1f", ratio=False)
+    row("  the crawl process alone", 1000 * (full["cpu"] - workers_cpu - staging_cpu) / max(per_case, 1),
         1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     row("CPU utilisation (cores)", full["cpu"] / full["wall"], b["cpu"] / b["wall"] if bare else None, ".2f")
     row("peak RSS (MB)", full["rss_mb"], b.get("rss_mb"), ".0f")
