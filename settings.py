@@ -12,6 +12,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 
 BOT_NAME = "covid-chestxray-ingest"
 SPIDER_MODULES = ["spiders"]
+# Import a spider's own module (spiders/<name>.py) for a crawl, not every spider's (default
+# scrapy.spiderloader.SpiderLoader imports them all at start-up: pdfplumber and the papers' modules
+# for a Radiopaedia crawl); `scrapy list` still loads them all (spiders/loader.py).
+SPIDER_LOADER_CLASS = "spiders.loader.OwnModuleSpiderLoader"
 NEWSPIDER_MODULE = "spiders"
 # Our own commands (import-dataset, export, validate, migrate, ...) live in commands/.
 COMMANDS_MODULE = "commands"
