@@ -213,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--robots", choices=("yes", "no"), default="yes",
                         help="ROBOTSTXT_OBEY for every crawl (default yes)")
     parser.add_argument("--skip-bare", action="store_true", help="do not run the bare baseline")
+    parser.add_argument("--mirror-hop", action="store_true",
+                        help="also run the bare crawl with the full crawl's re-addressing to the mirror "
+                             "(MirrorMiddleware: each request sent again): what the mirror costs the full crawl")
     parser.add_argument("--profile", metavar="FILE",
                         help="run crawl 1 under py-spy (collapsed stacks to FILE, all threads); "
                              "its figures are distorted")
@@ -266,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             staged_cases, staged_images = db_counts(db)
             print(f"      {full['wall']:.1f} s; staged {staged_cases:,} cases, {staged_images:,} images", flush=True)
 
-            bare = None
+            bare = hop = None
             if not args.skip_bare:
                 print("[2/3] bare scrapy: scrapy runspider bench/_bare_spider.py ...", flush=True)
                 (tmp / "bare").mkdir()
@@ -274,6 +277,13 @@ def main(argv: list[str] | None = None) -> int:
                                   "-a", f"base_url={base}", *settings],
                                  cwd=tmp / "bare", env=env, log_path=tmp / "bare.log", mirror=mirror)
                 print(f"      {bare['wall']:.1f} s", flush=True)
+                if args.mirror_hop:
+                    print("[2b] bare scrapy with the mirror hop ...", flush=True)
+                    hop = run_child([SCRAPY, "runspider", str(ROOT / "bench" / "_bare_spider.py"),
+                                     "-a", f"base_url={base}", "-a", "mirror_hop=yes", *settings,
+                                     "-s", 'DOWNLOADER_MIDDLEWARES={"_bare_spider.MirrorHop": 10}'],
+                                    cwd=tmp / "bare", env=env, log_path=tmp / "bare-hop.log", mirror=mirror)
+                    print(f"      {hop['wall']:.1f} s", flush=True)
 
             print("[3/3] full pipeline again, nothing changed ...", flush=True)
             second = run_child(full_argv, cwd=args.code, env=full_env, log_path=tmp / "full-2.log", mirror=mirror)
@@ -287,12 +297,25 @@ def main(argv: list[str] | None = None) -> int:
             mirror.stop()
 
         report(args, full, bare, second, staged_cases, staged_images, cases_after, images_after)
+        if bare and hop:
+            report_hop(bare, hop)
         if args.keep:
             print(f"\nkept: {tmp} (mirror/, run/staging.sqlite3, run/media/, full-1.log, bare.log, full-2.log)")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def report_hop(bare: dict, hop: dict) -> None:
+    """What the bench's re-addressing to the mirror costs a crawl (the full crawl pays it, the bare
+    one and a real crawl do not)."""
+    per_case = lambda run: 1000 * run["cpu"] / max(run["case_pages"], 1)  # noqa: E731
+    print(f"\nbare crawl with the mirror hop (each request re-addressed and sent again, as MirrorMiddleware "
+          f"does for the full crawl): wall {hop['wall']:.1f} s against {bare['wall']:.1f} s, "
+          f"CPU {per_case(hop):.1f} against {per_case(bare):.1f} ms per case "
+          f"(the hop: {per_case(hop) - per_case(bare):+.1f} ms per case); requests served {hop['requests']:,}, "
+          f"load avg {hop['load_mean']:.2f}")
 
 
 def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int, staged_images: int,
