@@ -24,8 +24,15 @@ class MirrorHop:
     its scheduler (a page) or its downloader middlewares (an image) again. It measures what the
     mirror costs the full crawl, which a real crawl does not pay."""
 
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
     def process_request(self, request, spider=None):
-        base = urlsplit(spider.base_url if spider is not None else "")
+        base = urlsplit(self.crawler.spider.base_url)
         parts = urlsplit(request.url)
         if parts.netloc == base.netloc and parts.scheme == base.scheme:
             return None
