@@ -149,6 +149,22 @@ def _settle(done: Deferred, future) -> None:
         done.errback(Failure(exc, type(exc), exc.__traceback__))
 
 
+def in_worker_process(workers: MediaWorkers, reactor, fn, *args) -> Deferred:
+    """``fn(*args)`` in one of ``workers``' processes; its result, or its exception, on the reactor thread."""
+    done: Deferred = Deferred()
+    future = workers.submit(fn, *args)
+    future.add_done_callback(lambda f: reactor.callFromThread(_settle, done, f))
+    return done
+
+
+def worker_lost(failure: Failure, crawler, what: str, stat: str) -> Failure:
+    """Errback of ``in_worker_process``: a process that died is logged and counted; the failure goes on."""
+    if failure.check(BrokenProcessPool):
+        logger.error("%s died: %s", what, failure.getErrorMessage())
+        crawler.stats.inc_value(stat)
+    return failure
+
+
 def kept_from_database(known: dict[str, Any]) -> KeptMedia:
     """An image kept by an earlier crawl (``staging.service.known_images``), as ``KeptMedia``."""
     facts = MediaFacts(known["sha256"], known["format"], known["width"], known["height"], phash=known["phash"],
@@ -247,18 +263,11 @@ class MediaPipeline(FilesPipeline):
         return {"url": request.url, **stored}
 
     def _in_workers(self, fn, *args) -> Deferred:
-        """``fn(*args)`` in a media worker process; its result, or its exception, on the reactor thread."""
-        done: Deferred = Deferred()
-        future = self.workers.submit(fn, *args)
-        future.add_done_callback(lambda f: self.reactor.callFromThread(_settle, done, f))
-        done.addErrback(self._worker_lost)
+        """``fn(*args)`` in a media worker process; its result, or its exception, on the reactor thread.
+        A dead worker fails its images as a network error would: retried next crawl."""
+        done = in_worker_process(self.workers, self.reactor, fn, *args)
+        done.addErrback(worker_lost, self.crawler, "a media worker process", "media/workers_broken")
         return done
-
-    def _worker_lost(self, failure: Failure) -> Failure:
-        if failure.check(BrokenProcessPool):  # its images fail as a network error would: retried next crawl
-            logger.error("a media worker process died: %s", failure.getErrorMessage())
-            self.crawler.stats.inc_value("media/workers_broken")
-        return failure
 
     def close_spider(self, spider=None) -> None:
         if self.workers is not None:
@@ -626,19 +635,12 @@ class StagePipeline:
             written.addBoth(self._batch_written, batch)
 
     def _in_process(self, items: list[CaseRecord]) -> Deferred:
-        """``stage_batch`` of ``items`` in the staging process; its outcomes on the reactor thread."""
-        done: Deferred = Deferred()
+        """``stage_batch`` of ``items`` in the staging process; its outcomes on the reactor thread.
+        A dead process fails its cases as a network error would: staged next crawl."""
         url = self.engine.url.render_as_string(hide_password=False)
-        future = self.process.submit(stage_batch_in_process, url, self.media, items)
-        future.add_done_callback(lambda f: self.reactor.callFromThread(_settle, done, f))
-        done.addErrback(self._process_lost)
+        done = in_worker_process(self.process, self.reactor, stage_batch_in_process, url, self.media, items)
+        done.addErrback(worker_lost, self.crawler, "the staging process", "staging/process_broken")
         return done
-
-    def _process_lost(self, failure: Failure) -> Failure:
-        if failure.check(BrokenProcessPool):  # its cases fail as after a network error: staged next crawl
-            logger.error("the staging process died: %s", failure.getErrorMessage())
-            self.crawler.stats.inc_value("staging/process_broken")
-        return failure
 
     def _take_batch(self) -> list[tuple[CaseRecord, Deferred]]:
         """The next cases to stage together: those waiting, up to the batch size; a case of a page

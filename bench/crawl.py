@@ -17,8 +17,12 @@ crawls run with ``REVIEW_WARNINGS_AT_CRAWL_CLOSE=0`` unless ``--warnings-at-clos
 ``scrapy crawl``, which then computes the review warnings of what it staged: work the bare crawl
 has no part of). The machine's load average during each run is printed: the cores may be shared,
 and the mirror's server runs in this process (its CPU is printed too). The full crawl's CPU is
-the crawl process and its media workers (``MEDIA_PROCESSES``), also printed apart: on 2 cores the
-crawl process's own CPU is what bounds its wall time.
+the crawl process, its media workers (``MEDIA_PROCESSES``) and its staging process
+(``STAGING_PROCESS``), each printed apart: on 2 cores the crawl process's own CPU is what bounds its
+wall time. ``--mirror-hop`` also runs the bare crawl with the full crawl's re-addressing of every
+request to the mirror (``MirrorMiddleware`` answers a request for the real site with a new one for
+the mirror, which Scrapy sends through its scheduler or its downloader middlewares again): what
+that costs the full crawl, and a real crawl does not pay.
 
 ``--code DIR`` runs the full crawls from another checkout (``git worktree add /tmp/base main``):
 the same mirror, the same bench, for an A/B comparison. ``--digest FILE`` writes a digest of what
@@ -30,6 +34,7 @@ file of the media store), to compare two runs' files: equal digests, equal conte
     .venv/bin/python bench/crawl.py --cases 500 --code /tmp/base --digest /tmp/base.json   # the old code
     .venv/bin/python bench/crawl.py --cases 300 --profile /tmp/full.txt   # py-spy of crawl 1 (figures distorted)
     .venv/bin/python bench/crawl.py --cases 500 --profile /tmp/gil.txt --profile-gil --skip-bare   # GIL holder only
+    .venv/bin/python bench/crawl.py --cases 500 --mirror-hop   # also the bare crawl with the mirror's hop
 """
 
 from __future__ import annotations
