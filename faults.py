@@ -24,6 +24,15 @@ import threading
 ENV = "INGEST_KILL_AT"
 _passes: dict[str, int] = {}
 _lock = threading.Lock()
+#: The process a worker process does this work for (``acting_for``): killed with it at a point.
+_principal: dict[str, int] = {}
+
+
+def acting_for(pid: int) -> None:
+    """Mark this process as a worker doing ``pid``'s work (the crawl's staging process): a kill point
+    reached here kills ``pid`` first, then this process, as it killed the crawl when the work ran in
+    the crawl's own threads."""
+    _principal["pid"] = pid
 
 
 def _wanted() -> dict[str, int]:
@@ -45,4 +54,6 @@ def kill_point(name: str) -> None:
     with _lock:
         _passes[name] = _passes.get(name, 0) + 1
         if _passes[name] == wanted:
+            if "pid" in _principal:
+                os.kill(_principal["pid"], signal.SIGKILL)
             os.kill(os.getpid(), signal.SIGKILL)

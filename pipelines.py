@@ -25,10 +25,13 @@ copied into ``Image.provenance`` under the download facts, which win on a clash.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
+import pickle
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scrapy import Request
@@ -41,8 +44,8 @@ from twisted.internet.defer import Deferred, DeferredSemaphore
 from twisted.python.failure import Failure
 
 from crawl_summary import crawl_database, crawl_recorder
-from db.session import session_scope
-from faults import kill_point
+from db.session import make_engine, session_scope
+from faults import acting_for, kill_point
 from ingest.records import CaseRecord, FetchedPage, ImageRecord, KeptMedia, PendingVolume, StoredImage
 from media.convert import MediaRejected, prepare_image
 from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_hex
@@ -146,6 +149,22 @@ def _settle(done: Deferred, future) -> None:
         done.errback(Failure(exc, type(exc), exc.__traceback__))
 
 
+def in_worker_process(workers: MediaWorkers, reactor, fn, *args) -> Deferred:
+    """``fn(*args)`` in one of ``workers``' processes; its result, or its exception, on the reactor thread."""
+    done: Deferred = Deferred()
+    future = workers.submit(fn, *args)
+    future.add_done_callback(lambda f: reactor.callFromThread(_settle, done, f))
+    return done
+
+
+def worker_lost(failure: Failure, crawler, what: str, stat: str) -> Failure:
+    """Errback of ``in_worker_process``: a process that died is logged and counted; the failure goes on."""
+    if failure.check(BrokenProcessPool):
+        logger.error("%s died: %s", what, failure.getErrorMessage())
+        crawler.stats.inc_value(stat)
+    return failure
+
+
 def kept_from_database(known: dict[str, Any]) -> KeptMedia:
     """An image kept by an earlier crawl (``staging.service.known_images``), as ``KeptMedia``."""
     facts = MediaFacts(known["sha256"], known["format"], known["width"], known["height"], phash=known["phash"],
@@ -244,18 +263,11 @@ class MediaPipeline(FilesPipeline):
         return {"url": request.url, **stored}
 
     def _in_workers(self, fn, *args) -> Deferred:
-        """``fn(*args)`` in a media worker process; its result, or its exception, on the reactor thread."""
-        done: Deferred = Deferred()
-        future = self.workers.submit(fn, *args)
-        future.add_done_callback(lambda f: self.reactor.callFromThread(_settle, done, f))
-        done.addErrback(self._worker_lost)
+        """``fn(*args)`` in a media worker process; its result, or its exception, on the reactor thread.
+        A dead worker fails its images as a network error would: retried next crawl."""
+        done = in_worker_process(self.workers, self.reactor, fn, *args)
+        done.addErrback(worker_lost, self.crawler, "a media worker process", "media/workers_broken")
         return done
-
-    def _worker_lost(self, failure: Failure) -> Failure:
-        if failure.check(BrokenProcessPool):  # its images fail as a network error would: retried next crawl
-            logger.error("a media worker process died: %s", failure.getErrorMessage())
-            self.crawler.stats.inc_value("media/workers_broken")
-        return failure
 
     def close_spider(self, spider=None) -> None:
         if self.workers is not None:
@@ -427,6 +439,113 @@ def _page_of_several(item: CaseRecord) -> bool:
     return any(doc.case_keys for doc in item.documents)
 
 
+@dataclass
+class StagingOutcome:
+    """What the staging writes gave one case of a batch; crosses back from the staging process pickled.
+
+    ``result``: the status ("new", "updated", "unchanged"), the ``DropItem`` of a released identity,
+    or the exception the case failed with. ``source_key`` and ``documents``: the key the case was
+    staged under and its pages naming their cases by it (the writer changed its own copies)."""
+
+    result: str | BaseException
+    source_key: str
+    documents: list[FetchedPage]
+
+
+def store_documents(media: MediaStore, item: CaseRecord) -> list[FetchedPage]:
+    """The fetched pages' bodies into the media store (before the transaction: content-addressed)."""
+    documents = []
+    for doc in item.documents:
+        if _pages_stored(doc):  # written by the media pipeline's worker process
+            documents.append(replace(doc))
+            continue
+        sha = media.put_bytes(doc.body or b"")
+        # a copy: the records of one page share their pages
+        documents.extend(stored_pages(media, [doc], [sha]))
+    return documents
+
+
+def stage_in(session, item: CaseRecord, documents: list[FetchedPage], released: dict[str, bool]) -> str | DropItem:
+    """One case's rows in the open transaction; its status, or the DropItem of a released
+    identity (nothing written for it: ``resolve_record`` only reads). ``released``: whether a
+    source has released identities, as found earlier in the transaction."""
+    if item.source not in released:
+        released[item.source] = any_released(session, item.source)
+    # one identity per case: the key every name of the record resolves to (staging/identity.py)
+    identity = resolve_record(session, item, released_exist=released[item.source])
+    if identity.released:
+        return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
+    item.source_key = identity.source_key
+    # the page remembers its cases under the keys they are staged with
+    documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key))
+                    if doc.case_keys else doc
+                    for doc in documents]
+    rows = record_documents(session, item.source, documents)
+    # a changed source re-queues an approved case and shows the reviewer what changed
+    case, status = stage_case(session, item, item.stored_images, document=rows[0] if rows else None,
+                              on_source_changed=source_changed, identity_key=identity.key)
+    case.identity_key = identity.key  # a case staged before: in the commit's UPDATE, if it changed
+    remember(session, item.source, identity.key, identity.aliases, identity.known)
+    kill_point("staging-commit")
+    return status
+
+
+def stage_batch(engine, media: MediaStore, batch: list[CaseRecord], lock=None) -> list[StagingOutcome]:
+    """Stage ``batch`` in one transaction; on an error, each case again in its own. The writes alone
+    (no stats, no Scrapy): what ``StagePipeline`` runs in its thread or its staging process."""
+    outcomes: list[StagingOutcome | None] = [None] * len(batch)
+    todo: list[tuple[int, CaseRecord, list[FetchedPage]]] = []
+    for index, item in enumerate(batch):
+        try:
+            todo.append((index, item, store_documents(media, item)))
+        except Exception as exc:  # this case's pages could not be kept: it fails alone
+            outcomes[index] = StagingOutcome(exc, item.source_key, [])
+    keys = [item.source_key for _, item, _ in todo]
+    try:
+        with lock or contextlib.nullcontext(), session_scope(engine) as session:
+            # Released identities are written by imports and exports, not by this transaction:
+            # asked once per source and batch, not once per case and key.
+            released: dict[str, bool] = {}
+            results = [stage_in(session, item, documents, released) for _, item, documents in todo]
+    except Exception as exc:
+        if len(todo) == 1:
+            outcomes[todo[0][0]] = StagingOutcome(exc, todo[0][1].source_key, todo[0][2])
+            return outcomes
+        for (index, item, _), key in zip(todo, keys):
+            item.source_key = key  # as parsed: the retry resolves its identity again
+            outcomes[index] = stage_batch(engine, media, [item], lock)[0]
+        return outcomes
+    for (index, item, documents), result in zip(todo, results):
+        outcomes[index] = StagingOutcome(result, item.source_key, documents)
+    return outcomes
+
+
+#: The staging process's engines, by URL (made in the process: a connection never crosses a fork).
+_process_engines: dict[str, Any] = {}
+
+
+def stage_batch_in_process(url: str, media: MediaStore, batch: list[CaseRecord]) -> list[StagingOutcome]:
+    """``stage_batch`` in the staging process (``StagePipeline``)."""
+    acting_for(os.getppid())  # a kill point here is the crawl's (tests/faults)
+    engine = _process_engines.get(url)
+    if engine is None:
+        engine = _process_engines[url] = make_engine(url)
+    outcomes = stage_batch(engine, media, batch)
+    for outcome in outcomes:
+        if isinstance(outcome.result, BaseException):
+            outcome.result = _picklable(outcome.result)
+    return outcomes
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """``exc``, or a RuntimeError naming it if it cannot cross back to the crawl (a driver's error)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
 class StagePipeline:
     """Stage each case (case, images, field values, fetched pages).
 
@@ -436,18 +555,31 @@ class StagePipeline:
 
     Cases are staged by one writer at a time, in batches: every case that arrived while the previous
     batch was being written goes into the next transaction (at most ``STAGING_BATCH_SIZE``), so a
-    busy crawl pays one thread hop, one session and one commit per batch, not per case, and a quiet
+    busy crawl pays one hop, one session and one commit per batch, not per case, and a quiet
     one stages each case at once. A crawl killed mid-batch has committed none of the batch: its
     cases are not known, and the next crawl fetches and stages them (tests/faults). A case of a page
     with several patients is staged in a transaction of its own (the page is known only once all are
     staged: ``kill_point("between-patients")``). Any error in a batch rolls it back and its cases are
-    staged again one by one, so one bad case fails alone, as before batching."""
+    staged again one by one, so one bad case fails alone, as before batching.
+
+    The writer is a process of its own (``STAGING_PROCESS``, with ``MEDIA_PROCESSES`` > 0 and a local
+    media store), forked once as the spider opens like the media workers: SQLAlchemy's work then
+    runs on the other core, not in the crawl's (README, Figures: "Crawl"). Otherwise a thread of
+    the reactor's pool, as before. The stats, the logs and the kill points after a commit stay the
+    crawl's (``_staged``, on the reactor thread); a kill point in the transaction kills the crawl too
+    (``faults.acting_for``); a staging process that dies fails its batch (those cases are left for
+    the next crawl) and the next batch gets a new one."""
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.media = open_media_store(crawler.settings.get("MEDIA_STORE"), crawler.settings)
+        settings = crawler.settings
+        self.media = open_media_store(settings.get("MEDIA_STORE"), settings)
         self.engine = None
-        self.batch_size = max(1, crawler.settings.getint("STAGING_BATCH_SIZE", 1))
+        self.batch_size = max(1, settings.getint("STAGING_BATCH_SIZE", 1))
+        self.in_process = (settings.getbool("STAGING_PROCESS", False) and settings.getint("MEDIA_PROCESSES") > 0
+                           and self.media.local)
+        self.process: MediaWorkers | None = None
+        self.reactor = None
         # One writer into the database: SQLite has one, and two records of one page (Eurorad,
         # several patients) upsert the same fetched document.
         self.db_lock = threading.Lock()
@@ -465,6 +597,16 @@ class StagePipeline:
         # The crawl's engine; asking for it as the stager gives the run its summary (crawl_summary.py).
         recorder = crawl_recorder(self.crawler)
         self.engine = recorder.staging_database() if recorder is not None else crawl_database(self.crawler)
+        if self.in_process:
+            from twisted.internet import reactor  # noqa: PLC0415 (the installed one, known once the crawl runs)
+
+            self.reactor = reactor
+            self.process = MediaWorkers(1)
+
+    def close_spider(self, spider=None) -> None:
+        if self.process is not None:
+            process, self.process = self.process, None
+            self.crawler.stats.set_value("staging/process_cpu_ms", round(1000 * process.close()))
 
     async def process_item(self, item: Any, spider=None) -> Any:
         if not isinstance(item, CaseRecord):
@@ -478,15 +620,27 @@ class StagePipeline:
             self._write_next()
         return await deferred_to_future(done)
 
-    # --- the writer (batches start from the reactor thread, are written in the pool) ---
+    # --- the writer (batches start from the reactor thread, are written in the pool or the process) ---
 
     def _write_next(self) -> None:
         batch = self._take_batch()
         self.writing = bool(batch)
         if batch:
             self.crawler.stats.inc_value("staging/batches")
-            written = threads.deferToThread(self._stage_batch, [item for item, _ in batch])
+            items = [item for item, _ in batch]
+            if self.process is not None:
+                written = self._in_process(items)
+            else:
+                written = threads.deferToThread(stage_batch, self.engine, self.media, items, self.db_lock)
             written.addBoth(self._batch_written, batch)
+
+    def _in_process(self, items: list[CaseRecord]) -> Deferred:
+        """``stage_batch`` of ``items`` in the staging process; its outcomes on the reactor thread.
+        A dead process fails its cases as a network error would: staged next crawl."""
+        url = self.engine.url.render_as_string(hide_password=False)
+        done = in_worker_process(self.process, self.reactor, stage_batch_in_process, url, self.media, items)
+        done.addErrback(worker_lost, self.crawler, "the staging process", "staging/process_broken")
+        return done
 
     def _take_batch(self) -> list[tuple[CaseRecord, Deferred]]:
         """The next cases to stage together: those waiting, up to the batch size; a case of a page
@@ -501,86 +655,30 @@ class StagePipeline:
                 break
         return taken
 
-    def _batch_written(self, outcomes: list[CaseRecord | BaseException] | Failure,
+    def _batch_written(self, outcomes: list[StagingOutcome] | Failure,
                        batch: list[tuple[CaseRecord, Deferred]]) -> None:
-        if isinstance(outcomes, Failure):  # not raised by _stage_batch (it answers per case): fail them all
-            outcomes = [outcomes.value] * len(batch)
-        for (_, done), outcome in zip(batch, outcomes):
-            if isinstance(outcome, BaseException):
-                done.errback(Failure(outcome, type(outcome), outcome.__traceback__))
-            else:
-                done.callback(outcome)
-        self._write_next()
-
-    def _stage_batch(self, batch: list[CaseRecord]) -> list[CaseRecord | BaseException]:
-        """Stage ``batch`` in one transaction; on an error, each case again in its own (worker thread).
-        Returns each case's outcome: the item, or the exception it fails with."""
-        outcomes: list[CaseRecord | BaseException | None] = [None] * len(batch)
-        todo: list[tuple[int, CaseRecord, list[FetchedPage]]] = []
-        for index, item in enumerate(batch):
-            try:
-                todo.append((index, item, self._store_documents(item)))
-            except Exception as exc:  # this case's pages could not be kept: it fails alone
-                outcomes[index] = exc
-        keys = [item.source_key for _, item, _ in todo]
-        try:
-            with self.db_lock, session_scope(self.engine) as session:
-                # Released identities are written by imports and exports, not by this transaction:
-                # asked once per source and batch, not once per case and key.
-                released: dict[str, bool] = {}
-                results = [self._stage_in(session, item, documents, released) for _, item, documents in todo]
-        except Exception as exc:
-            if len(todo) == 1:
-                outcomes[todo[0][0]] = exc
-                return outcomes
-            for (index, item, _), key in zip(todo, keys):
-                item.source_key = key  # as parsed: the retry resolves its identity again
-                outcomes[index] = self._stage_batch([item])[0]
-            return outcomes
-        for (index, item, documents), result in zip(todo, results):
+        if isinstance(outcomes, Failure):  # not raised by stage_batch (it answers per case): fail them all
+            outcomes = [StagingOutcome(outcomes.value, item.source_key, []) for item, _ in batch]
+        for (item, done), outcome in zip(batch, outcomes):
+            item.source_key = outcome.source_key  # the staging process changed its own copy
+            result = outcome.result
             if isinstance(result, DropItem):
                 self.crawler.stats.inc_value("cases/skipped_released")
-                outcomes[index] = result
-            else:
-                outcomes[index] = self._staged(item, result, documents)
-        return outcomes
-
-    def _store_documents(self, item: CaseRecord) -> list[FetchedPage]:
-        """The fetched pages' bodies into the media store (before the transaction: content-addressed)."""
-        documents = []
-        for doc in item.documents:
-            if _pages_stored(doc):  # written by the media pipeline's worker process
-                documents.append(replace(doc))
+            if isinstance(result, BaseException):
+                done.errback(Failure(result, type(result), result.__traceback__))
                 continue
-            sha = self.media.put_bytes(doc.body or b"")
-            # a copy: the records of one page share their pages
-            documents.extend(stored_pages(self.media, [doc], [sha]))
-        return documents
+            try:
+                staged = self._staged(item, result, outcome.documents)
+            except Exception as exc:
+                done.errback(Failure(exc, type(exc), exc.__traceback__))
+            else:
+                done.callback(staged)
+        self._write_next()
 
     def _stage_in(self, session, item: CaseRecord, documents: list[FetchedPage],
                   released: dict[str, bool]) -> str | DropItem:
-        """One case's rows in the open transaction; its status, or the DropItem of a released
-        identity (nothing written for it: ``resolve_record`` only reads). ``released``: whether a
-        source has released identities, as found earlier in the transaction."""
-        if item.source not in released:
-            released[item.source] = any_released(session, item.source)
-        # one identity per case: the key every name of the record resolves to (staging/identity.py)
-        identity = resolve_record(session, item, released_exist=released[item.source])
-        if identity.released:
-            return DropItem(f"already released, not staged again: {item.source} {identity.key} ({item.url})")
-        item.source_key = identity.source_key
-        # the page remembers its cases under the keys they are staged with
-        documents[:] = [replace(doc, case_keys=page_case_keys(item.source, doc.case_keys, identity.key))
-                        if doc.case_keys else doc
-                        for doc in documents]
-        rows = record_documents(session, item.source, documents)
-        # a changed source re-queues an approved case and shows the reviewer what changed
-        case, status = stage_case(session, item, item.stored_images, document=rows[0] if rows else None,
-                                  on_source_changed=source_changed, identity_key=identity.key)
-        case.identity_key = identity.key  # a case staged before: in the commit's UPDATE, if it changed
-        remember(session, item.source, identity.key, identity.aliases, identity.known)
-        kill_point("staging-commit")
-        return status
+        """``stage_in`` (tests/test_staging_writes.py calls it as the pipeline's)."""
+        return stage_in(session, item, documents, released)
 
     def _staged(self, item: CaseRecord, status: str, documents: list[FetchedPage]) -> CaseRecord:
         """After the commit that staged ``item``: the kill points, its counts; the bodies freed."""

@@ -12,6 +12,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 
 BOT_NAME = "covid-chestxray-ingest"
 SPIDER_MODULES = ["spiders"]
+# Import a spider's own module (spiders/<name>.py) for a crawl, not every spider's (default
+# scrapy.spiderloader.SpiderLoader imports them all at start-up: pdfplumber and the papers' modules
+# for a Radiopaedia crawl); `scrapy list` still loads them all (spiders/loader.py).
+SPIDER_LOADER_CLASS = "spiders.loader.OwnModuleSpiderLoader"
 NEWSPIDER_MODULE = "spiders"
 # Our own commands (import-dataset, export, validate, migrate, ...) live in commands/.
 COMMANDS_MODULE = "commands"
@@ -61,6 +65,11 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # that arrived while the previous batch was written, so a busy crawl commits once per batch; a
 # killed crawl loses the uncommitted batch only, and the next crawl fetches those cases again.
 STAGING_BATCH_SIZE = 32
+# The staging writes in a process of their own, forked as the spider opens (pipelines.StagePipeline;
+# our setting): SQLAlchemy's work per case holds the GIL, and in the crawl's thread pool it shared
+# the crawl's core (bench/crawl.py). Only with MEDIA_PROCESSES > 0 and a local media store; off, or
+# MEDIA_PROCESSES=0, stages in the reactor's threads as before.
+STAGING_PROCESS = os.environ.get("STAGING_PROCESS", "1") not in ("0", "false", "no")
 
 # Cache HTTP during development only (default off): `-s HTTPCACHE_ENABLED=1`.
 HTTPCACHE_DIR = str(PROJECT_ROOT / "data" / "httpcache")

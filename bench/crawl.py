@@ -17,8 +17,12 @@ crawls run with ``REVIEW_WARNINGS_AT_CRAWL_CLOSE=0`` unless ``--warnings-at-clos
 ``scrapy crawl``, which then computes the review warnings of what it staged: work the bare crawl
 has no part of). The machine's load average during each run is printed: the cores may be shared,
 and the mirror's server runs in this process (its CPU is printed too). The full crawl's CPU is
-the crawl process and its media workers (``MEDIA_PROCESSES``), also printed apart: on 2 cores the
-crawl process's own CPU is what bounds its wall time.
+the crawl process, its media workers (``MEDIA_PROCESSES``) and its staging process
+(``STAGING_PROCESS``), each printed apart: on 2 cores the crawl process's own CPU is what bounds its
+wall time. ``--mirror-hop`` also runs the bare crawl with the full crawl's re-addressing of every
+request to the mirror (``MirrorMiddleware`` answers a request for the real site with a new one for
+the mirror, which Scrapy sends through its scheduler or its downloader middlewares again): what
+that costs the full crawl, and a real crawl does not pay.
 
 ``--code DIR`` runs the full crawls from another checkout (``git worktree add /tmp/base main``):
 the same mirror, the same bench, for an A/B comparison. ``--digest FILE`` writes a digest of what
@@ -30,6 +34,7 @@ file of the media store), to compare two runs' files: equal digests, equal conte
     .venv/bin/python bench/crawl.py --cases 500 --code /tmp/base --digest /tmp/base.json   # the old code
     .venv/bin/python bench/crawl.py --cases 300 --profile /tmp/full.txt   # py-spy of crawl 1 (figures distorted)
     .venv/bin/python bench/crawl.py --cases 500 --profile /tmp/gil.txt --profile-gil --skip-bare   # GIL holder only
+    .venv/bin/python bench/crawl.py --cases 500 --mirror-hop   # also the bare crawl with the mirror's hop
 """
 
 from __future__ import annotations
@@ -156,7 +161,7 @@ STAGED_QUERIES = {
                      "reason from review_events order by 1, action, field, before, after",
 }
 #: Stats of the crawl's summary row that measure the run, not what it did.
-_VARYING_STATS = ("media/workers_cpu_ms", "downloader/request_bytes")
+_VARYING_STATS = ("media/workers_cpu_ms", "staging/process_cpu_ms", "downloader/request_bytes")
 
 
 def crawl_summary_digest(conn: sqlite3.Connection) -> list:
@@ -213,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--robots", choices=("yes", "no"), default="yes",
                         help="ROBOTSTXT_OBEY for every crawl (default yes)")
     parser.add_argument("--skip-bare", action="store_true", help="do not run the bare baseline")
+    parser.add_argument("--mirror-hop", action="store_true",
+                        help="also run the bare crawl with the full crawl's re-addressing to the mirror "
+                             "(MirrorMiddleware: each request sent again): what the mirror costs the full crawl")
     parser.add_argument("--profile", metavar="FILE",
                         help="run crawl 1 under py-spy (collapsed stacks to FILE, all threads); "
                              "its figures are distorted")
@@ -266,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             staged_cases, staged_images = db_counts(db)
             print(f"      {full['wall']:.1f} s; staged {staged_cases:,} cases, {staged_images:,} images", flush=True)
 
-            bare = None
+            bare = hop = None
             if not args.skip_bare:
                 print("[2/3] bare scrapy: scrapy runspider bench/_bare_spider.py ...", flush=True)
                 (tmp / "bare").mkdir()
@@ -274,6 +282,13 @@ def main(argv: list[str] | None = None) -> int:
                                   "-a", f"base_url={base}", *settings],
                                  cwd=tmp / "bare", env=env, log_path=tmp / "bare.log", mirror=mirror)
                 print(f"      {bare['wall']:.1f} s", flush=True)
+                if args.mirror_hop:
+                    print("[2b] bare scrapy with the mirror hop ...", flush=True)
+                    hop = run_child([SCRAPY, "runspider", str(ROOT / "bench" / "_bare_spider.py"),
+                                     "-a", f"base_url={base}", "-a", "mirror_hop=yes", *settings,
+                                     "-s", 'DOWNLOADER_MIDDLEWARES={"_bare_spider.MirrorHop": 10}'],
+                                    cwd=tmp / "bare", env=env, log_path=tmp / "bare-hop.log", mirror=mirror)
+                    print(f"      {hop['wall']:.1f} s", flush=True)
 
             print("[3/3] full pipeline again, nothing changed ...", flush=True)
             second = run_child(full_argv, cwd=args.code, env=full_env, log_path=tmp / "full-2.log", mirror=mirror)
@@ -287,12 +302,25 @@ def main(argv: list[str] | None = None) -> int:
             mirror.stop()
 
         report(args, full, bare, second, staged_cases, staged_images, cases_after, images_after)
+        if bare and hop:
+            report_hop(bare, hop)
         if args.keep:
             print(f"\nkept: {tmp} (mirror/, run/staging.sqlite3, run/media/, full-1.log, bare.log, full-2.log)")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def report_hop(bare: dict, hop: dict) -> None:
+    """What the bench's re-addressing to the mirror costs a crawl (the full crawl pays it, the bare
+    one and a real crawl do not)."""
+    per_case = lambda run: 1000 * run["cpu"] / max(run["case_pages"], 1)  # noqa: E731
+    print(f"\nbare crawl with the mirror hop (each request re-addressed and sent again, as MirrorMiddleware "
+          f"does for the full crawl): wall {hop['wall']:.1f} s against {bare['wall']:.1f} s, "
+          f"CPU {per_case(hop):.1f} against {per_case(bare):.1f} ms per case "
+          f"(the hop: {per_case(hop) - per_case(bare):+.1f} ms per case); requests served {hop['requests']:,}, "
+          f"load avg {hop['load_mean']:.2f}")
 
 
 def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int, staged_images: int,
@@ -317,8 +345,10 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("CPU ms per case", 1000 * full["cpu"] / max(per_case, 1),
         1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     workers_cpu = full["stats"].get("media/workers_cpu_ms", 0) / 1000
+    staging_cpu = full["stats"].get("staging/process_cpu_ms", 0) / 1000
     row("  of which the media workers", 1000 * workers_cpu / max(per_case, 1), None, ".1f", ratio=False)
-    row("  the crawl process alone", 1000 * (full["cpu"] - workers_cpu) / max(per_case, 1),
+    row("  of which the staging process", 1000 * staging_cpu / max(per_case, 1), None, ".1f", ratio=False)
+    row("  the crawl process alone", 1000 * (full["cpu"] - workers_cpu - staging_cpu) / max(per_case, 1),
         1000 * b["cpu"] / max(bare_cases, 1) if bare else None, ".1f")
     row("CPU utilisation (cores)", full["cpu"] / full["wall"], b["cpu"] / b["wall"] if bare else None, ".2f")
     row("peak RSS (MB)", full["rss_mb"], b.get("rss_mb"), ".0f")

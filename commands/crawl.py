@@ -18,10 +18,11 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             return  # Scrapy's own usage error
         loader = get_spider_loader(self.settings)
-        names = sorted(loader.list())
-        if args[0] not in names:
+        try:
+            spider_class = loader.load(args[0])  # its own module only (spiders/loader.py), not them all
+        except KeyError:
+            names = sorted(loader.list())
             self._refuse(f"error: no spider {args[0]!r}; spiders: {', '.join(names)} (scrapy crawl SPIDER)")
-        spider_class = loader.load(args[0])
         try:
             # The names first (a misspelt one would be ignored by Scrapy), then the values, which
             # the spider's constructor checks; it opens nothing (the crawl lock comes with the crawler).

@@ -70,6 +70,7 @@ class MediaWorkers:
         self.processes = max(1, processes)
         self.restarts = 0
         self._children_cpu = _children_cpu()
+        self._ended_cpu = 0.0  # CPU of the pools that broke, as they were reaped
         self._executor = self._start()
 
     def _start(self) -> concurrent.futures.ProcessPoolExecutor:
@@ -90,7 +91,9 @@ class MediaWorkers:
         try:
             return self._executor.submit(fn, *args)
         except BrokenProcessPool:  # a worker died since the last job: a new pool for this one
+            before = _children_cpu()
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._ended_cpu += _children_cpu() - before
             self.restarts += 1
             self._executor = self._start()
             return self._executor.submit(fn, *args)
@@ -101,9 +104,24 @@ class MediaWorkers:
 
     def close(self) -> float:
         """Stop the workers (jobs not started are cancelled) and wait for them; returns the CPU
-        seconds (user + system) they used, for the crawl's stats."""
+        seconds (user + system) they used, for the crawl's stats: read from /proc just before they
+        exit, as the crawl's other pools (the staging process) end meanwhile and the children's
+        total would count theirs too; elsewhere that total."""
+        live = [_proc_cpu(pid) for pid in self.pids()]
         self._executor.shutdown(wait=True, cancel_futures=True)
-        return _children_cpu() - self._children_cpu
+        if live and None not in live:
+            return self._ended_cpu + sum(live)
+        return _children_cpu() - self._children_cpu  # no /proc: every child reaped since the start
+
+
+def _proc_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
 
 
 def _children_cpu() -> float:

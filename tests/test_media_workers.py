@@ -136,3 +136,23 @@ def test_closing_waits_for_the_workers():
     pids = workers.pids()
     workers.close()
     assert len(pids) == 2 and not any(_alive(p) for p in pids)  # exited and reaped
+
+
+def _burn(seconds: float) -> float:
+    """Spend ``seconds`` of this process's CPU; how much it spent."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return time.process_time() - start
+
+
+def test_a_pools_cpu_is_its_own_workers_not_another_pools_that_ended_meanwhile():
+    """The crawl's staging process (another ``MediaWorkers``) ends before its media workers: their
+    CPU (``media/workers_cpu_ms``) must not count it, as the children's total since the start did."""
+    idle, busy = MediaWorkers(1), MediaWorkers(1)
+    spent = busy.submit(_burn, 0.5).result(timeout=60)
+    busy_cpu = busy.close()
+    idle_cpu = idle.close()
+    # /proc counts in clock ticks (10 ms): the busy pool's at least most of its 0.5 s
+    assert spent >= 0.5 and busy_cpu >= 0.4
+    assert idle_cpu < 0.25  # its own start only; the busy pool's 0.5 s are not its

@@ -10,9 +10,14 @@ and compares every row but the timestamps.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
+from scrapy.exceptions import DropItem
 from sqlalchemy import select
 
 from db.models import Case, CaseAlias, FetchedDocument, Image
@@ -23,7 +28,7 @@ from media.store import MediaStore
 from pipelines import StagePipeline
 from staging.identity import any_released, page_case_keys, remember, resolve_record
 from staging.service import StoredImage, record_document, record_documents, source_changed, stage_case
-from tests.conftest import write_release
+from tests.conftest import ROOT, write_release
 
 RELEASED_15 = ("20,,M,,Pneumonia/Viral/COVID-19,,,,,,,,,,,,,,PA,X-ray,2020,,images,rp15.png,,"
                "https://radiopaedia.org/cases/covid-19-pneumonia-15,CC BY-NC-SA,,,")
@@ -181,3 +186,66 @@ def test_a_new_cases_image_ids_come_in_the_order_of_its_rows_on_sqlite(engines):
         assert len(ids) == len(urls)
         for image_id, url in zip(ids, urls):
             assert session.scalar(select(Image.source_url).where(Image.id == image_id)) == url
+
+
+def _batch() -> list[CaseRecord]:
+    """A batch with a case whose stored image is no image (an error in the transaction), so the
+    batch is staged again case by case and that case fails alone."""
+    records = []
+    for record, documents in _records():
+        record.documents = documents
+        record.stored_images = _stored(record)
+        records.append(record)
+    bad = records[2]
+    bad.stored_images = [None]
+    return records
+
+
+def _outcomes(outcomes) -> list[tuple]:
+    return [(o.result if isinstance(o.result, str) else type(o.result).__name__, o.source_key,
+             [(d.url, d.case_keys, d.body_path) for d in o.documents]) for o in outcomes]
+
+
+@pytest.mark.parametrize("released", [False, True], ids=["nothing-released", "a-released-case"])
+def test_a_batch_staged_in_the_staging_process_writes_and_answers_what_a_thread_did(engines, tmp_path, released):
+    """``StagePipeline`` with ``STAGING_PROCESS``: ``stage_batch_in_process`` in a forked process (its
+    own engine, the outcomes pickled back) against ``stage_batch`` in this process, as in a thread."""
+    from media.workers import MediaWorkers
+    from pipelines import stage_batch, stage_batch_in_process
+
+    in_thread, in_process = engines
+    media = MediaStore(tmp_path / "media")
+    if released:
+        write_release(tmp_path / "dataset", [RELEASED_15], files={})
+        for engine in engines:
+            import_dataset(tmp_path / "dataset" / "metadata.csv", engine, media)
+    threaded = stage_batch(in_thread, media, _batch())
+    workers = MediaWorkers(1)
+    try:
+        url = in_process.url.render_as_string(hide_password=False)
+        forked = workers.submit(stage_batch_in_process, url, media, _batch()).result(timeout=60)
+        assert workers.pids() and os.getpid() not in workers.pids()
+    finally:
+        workers.close()
+    assert _outcomes(forked) == _outcomes(threaded)
+    results = [o.result for o in forked]
+    assert isinstance(results[2], Exception) and not isinstance(results[2], DropItem)  # failed alone
+    assert [isinstance(r, DropItem) for r in results[:2]] == [released, released]
+    assert results[3:] == ["new", "updated", "new"]  # the paper reached again by its DOI: the same case
+    assert _rows(in_process) == _rows(in_thread)
+    assert _documents(in_process) == _documents(in_thread)
+
+
+def test_a_kill_point_in_a_process_acting_for_another_kills_both(tmp_path):
+    """``faults.acting_for``: the staging process's kill point ("staging-commit") kills the crawl too."""
+    crawl = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        worker = subprocess.run(
+            [sys.executable, "-c", f"import faults; faults.acting_for({crawl.pid}); "
+                                   "faults.kill_point('staging-commit'); print('not killed')"],
+            env={**os.environ, "INGEST_KILL_AT": "staging-commit", "PYTHONPATH": str(ROOT)},
+            capture_output=True, text=True, timeout=60)
+        assert worker.returncode == -signal.SIGKILL and "not killed" not in worker.stdout
+        assert crawl.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        crawl.kill()
