@@ -47,6 +47,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.http.request import _find_method
 from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -102,16 +103,38 @@ class SharedDupeFilter(RFPDupeFilter):
         """Kept for the other workers: the last worker of the run clears the filter."""
 
 
-# Enqueue a request unless the run has seen it: the duplicate filter's SADD and the queue's ZADD in
-# one round trip (scrapy-redis makes two). ARGV: score (-priority), serialized request, 1 when the
-# request is not to be filtered (dont_filter), fingerprint.
+# Push the worker's pending requests (those it need not ask about: ``dont_filter``), then, when a
+# request to filter is given, enqueue it unless the run has seen it (the duplicate filter's SADD and
+# the queue's ZADD), then pop up to a count of requests: all in one round trip (scrapy-redis makes
+# one per SADD, ZADD and pop). KEYS: queue, filter. ARGV: the number of pending requests, then
+# (score, serialized request) per pending request, then score, serialized request and fingerprint
+# of the request to filter (or three empty strings), then how many requests to pop (0: none).
+# Returns {1 when the filtered request was added (or none was given) else 0, popped member, score, ...}.
 _ENQUEUE = """
-if ARGV[3] == '1' or redis.call('SADD', KEYS[2], ARGV[4]) == 1 then
-  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-  return 1
+local pending = tonumber(ARGV[1])
+for i = 2, 2 * pending, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local at = 2 * pending + 2
+local added = 1
+if ARGV[at + 1] ~= '' then
+  if redis.call('SADD', KEYS[2], ARGV[at + 2]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[at], ARGV[at + 1])
+  else
+    added = 0
+  end
 end
-return 0
+local out = {added}
+local count = tonumber(ARGV[at + 3])
+if count > 0 then
+  local popped = redis.call('ZPOPMIN', KEYS[1], count)
+  for i = 1, #popped do out[#out + 1] = popped[i] end
+end
+return out
 """
+
+#: How long a worker keeps requests it need not ask about (``dont_filter``) before pushing them
+#: alone, when no pop or filtered request has carried them first (its downloader full): short, so
+#: the other workers see them at once; long enough to gather what one page yields.
+PUSH_AFTER_SECONDS = 0.01
 
 
 class FrontierScheduler(RedisScheduler):
@@ -119,11 +142,15 @@ class FrontierScheduler(RedisScheduler):
 
     Per request, scrapy-redis makes three round trips to Redis (the filter's SADD, the queue's ZADD,
     a MULTI pop), each blocking the worker's reactor until Redis answers: on a loaded machine, a
-    wait for the Redis process to be scheduled every time. Here a request costs about one: the
-    filter and the push are one script, and a pop takes up to ``FRONTIER_PREFETCH`` requests at
-    once (ZPOPMIN, atomic) into a small local buffer. Requests of that buffer not yet sent when
-    the worker closes go back to the shared queue; a worker killed with SIGKILL loses them, as it
-    loses the requests it has in flight (the next run, incremental, fetches those cases)."""
+    wait for the Redis process to be scheduled every time. Here the round trips are fewer than the
+    requests: a request to filter is one script (filter and push); a request not to filter
+    (``dont_filter``: its answer is always "queued") waits in ``pending`` for the next round trip of
+    the worker (a pop, a request to filter, ``PUSH_AFTER_SECONDS`` at most) and goes with it; a pop
+    takes up to ``FRONTIER_PREFETCH`` requests at once (ZPOPMIN, atomic) into a small local buffer.
+    Requests pending or in that buffer when the worker closes go to the shared queue; a worker
+    killed with SIGKILL loses them, as it loses the requests it has in flight (the next run,
+    incremental, fetches those cases). A request is serialized as scrapy-redis does (``to_dict`` and
+    pickle), the names of its callback and errback looked up once per method (``encode``)."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -148,21 +175,78 @@ class FrontierScheduler(RedisScheduler):
         super().open(spider)
         #: Requests popped from the shared queue and not yet handed to the engine: (data, score).
         self.local: deque[tuple[bytes, float]] = deque()
+        #: Requests not to filter, queued here and not yet pushed: (score, data).
+        self.pending: list[tuple[int, bytes]] = []
+        self._push_timer: asyncio.TimerHandle | None = None
+        #: Callback and errback names per function (``encode``).
+        self.method_names: dict[Any, str] = {}
+
+    def encode(self, request: Request) -> bytes:
+        """``self.queue._encode_request(request)``, the same bytes, cheaper: scrapy's ``to_dict``
+        finds a callback's name by listing every method of the spider (``inspect.getmembers``),
+        for each request; here the name found once for a function is reused while the spider
+        still has it under that name."""
+        d = {"url": request.url, "callback": self._method_name(request.callback),
+             "errback": self._method_name(request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            d.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            d["_class"] = request.__module__ + "." + request.__class__.__name__
+        return self.queue.serializer.dumps(d)
+
+    def _method_name(self, func):
+        if not callable(func):
+            return func
+        function = getattr(func, "__func__", None)
+        name = self.method_names.get(function) if getattr(func, "__self__", None) is self.spider else None
+        if name is None or getattr(getattr(self.spider, name, None), "__func__", None) is not function:
+            name = _find_method(self.spider, func)  # scrapy's own look-up (ValueError as it raises)
+            self.method_names[function] = name
+        return name
 
     def enqueue_request(self, request: Request) -> bool:
-        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        added = self.enqueue_script(keys=[self.queue.key, self.df.key],
-                                    args=[-request.priority, self.queue._encode_request(request),
-                                          int(request.dont_filter), fingerprint])
+        if request.dont_filter:
+            self.pending.append((-request.priority, self.encode(request)))
+            self._push_soon()
+            self.stats.inc_value("scheduler/enqueued/redis")
+            return True
+        fingerprint = self.df.request_fingerprint(request)
+        added, _ = self._round_trip((-request.priority, self.encode(request), fingerprint), 0)
         if not added:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def _round_trip(self, filtered: tuple[int, bytes, str] | None, pop: int) -> tuple[bool, list]:
+        """One script: push the pending requests, filter and push ``filtered``, pop ``pop``."""
+        args: list[Any] = [len(self.pending)]
+        for score, data in self.pending:
+            args += [score, data]
+        args += list(filtered) if filtered else ["", "", ""]
+        args.append(pop)
+        self.pending.clear()
+        out = self.enqueue_script(keys=[self.queue.key, self.df.key], args=args)
+        popped = [(out[i], float(out[i + 1])) for i in range(1, len(out), 2)]
+        return bool(out[0]), popped
+
+    def _push_soon(self) -> None:
+        if self._push_timer is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no reactor running (a test driving the scheduler): pushed at the next round trip
+            return
+        self._push_timer = loop.call_later(PUSH_AFTER_SECONDS, self.push_pending)
+
+    def push_pending(self) -> None:
+        self._push_timer = None
+        if self.pending:
+            self._round_trip(None, 0)
+
     def next_request(self) -> Request | None:
         if not self.local:
-            self.local.extend(self.server.zpopmin(self.queue.key, self.wanted()))
+            self.local.extend(self._round_trip(None, self.wanted())[1])
             if not self.local:
                 return None
         data, _ = self.local.popleft()
@@ -181,14 +265,20 @@ class FrontierScheduler(RedisScheduler):
         return max(1, min(self.prefetch, downloader.total_concurrency - len(downloader.active)))
 
     def has_pending_requests(self) -> bool:
-        return bool(self.local) or len(self.queue) > 0
+        return bool(self.local) or bool(self.pending) or len(self.queue) > 0
 
     def __len__(self) -> int:
-        return len(self.local) + len(self.queue)
+        return len(self.local) + len(self.pending) + len(self.queue)
 
     def close(self, reason: str) -> None:
-        """The requests taken from the queue and not sent go back for the other workers. Nothing
-        else to flush: the queue and the filter belong to the run (SharedRun clears them)."""
+        """The requests pending here, and those taken from the queue and not sent, go to the shared
+        queue for the other workers. Nothing else to flush: the queue and the filter belong to the
+        run (SharedRun clears them)."""
+        if getattr(self, "_push_timer", None) is not None:
+            self._push_timer.cancel()
+            self._push_timer = None
+        if getattr(self, "pending", None):
+            self._round_trip(None, 0)
         local = getattr(self, "local", None)
         if local:
             self.server.zadd(self.queue.key, dict(local))

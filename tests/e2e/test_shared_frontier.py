@@ -19,6 +19,7 @@ from scrapy.settings import Settings
 from scrapy.spiders import Spider
 from scrapy.utils.test import get_crawler
 
+import frontier
 from crawl_lock import CrawlLocked, crawl_lock
 from frontier import FrontierError, FrontierScheduler, SharedDupeFilter, SharedRun, SharedSiteSlots, keys, redis_client
 from review.warning_sync import WarningSync
@@ -159,6 +160,107 @@ def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send
     assert [third.next_request().url for _ in range(2)] == [urls[3], urls[2]]
     assert [second.next_request().url, second.next_request()] == [urls[0], None]  # the dont_filter copy
 
+
+
+class _CaseSpider(_Spider):
+    """Callbacks as the crawl's spiders have them, one with two names (Scrapy picks the first)."""
+
+    def parse_case(self, response):
+        pass
+
+    def step_failed(self, failure):
+        pass
+
+    alias_of_case = parse_case
+
+
+def test_a_request_is_serialized_to_the_bytes_scrapy_redis_makes(redis_url):
+    """The cheaper encoding (method names looked up once) gives scrapy-redis's own bytes."""
+    from scrapy import FormRequest
+    from scrapy.http import JsonRequest
+
+    crawler = get_crawler(_CaseSpider, settings_dict={"REDIS_URL": redis_url})
+    crawler.spider = spider = _CaseSpider()
+    scheduler = FrontierScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    requests = [
+        Request("https://radiopaedia.org/cases/a", callback=spider.parse_case, errback=spider.step_failed,
+                priority=3, meta={"case": {"id": 7}}, cb_kwargs={"query": "COVID"}, headers={"X-A": "1"}),
+        Request("https://radiopaedia.org/cases/b", callback=spider.alias_of_case, dont_filter=True),
+        Request("https://radiopaedia.org/search?q=x"),
+        FormRequest("https://radiopaedia.org/form", formdata={"q": "COVID"}, callback=spider.parse_case),
+        JsonRequest("https://radiopaedia.org/api", data={"a": 1}, errback=spider.step_failed),
+    ]
+    for _ in range(2):  # the second time from the cache of names
+        for request in requests:
+            assert scheduler.encode(request) == scheduler.queue._encode_request(request)
+            decoded = scheduler.queue._decode_request(scheduler.encode(request))
+            assert (type(decoded), decoded.url, decoded.callback, decoded.errback) == (
+                type(request), request.url, request.callback, request.errback)
+    # A callback that is not the spider's method fails as scrapy-redis's encoding does.
+    other = _CaseSpider()
+    with pytest.raises(ValueError):
+        scheduler.queue._encode_request(Request("https://radiopaedia.org/x", callback=lambda r: None))
+    with pytest.raises(ValueError):
+        scheduler.encode(Request("https://radiopaedia.org/x", callback=lambda r: None))
+    assert scheduler.encode(Request("https://radiopaedia.org/o", callback=other.parse_case)) == \
+        scheduler.queue._encode_request(Request("https://radiopaedia.org/o", callback=other.parse_case))
+
+
+def _counting_round_trips(scheduler: FrontierScheduler) -> list:
+    calls = []
+    script = scheduler.enqueue_script
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return script(**kwargs)
+
+    scheduler.enqueue_script = counted
+    return calls
+
+
+def test_requests_not_to_filter_go_with_the_workers_next_round_trip(redis_url):
+    """A dont_filter request costs no round trip of its own: it is pushed with the worker's next
+    one (a request to filter, a pop, or at close), before what that round trip pops, so priorities
+    hold as if it had been pushed at once."""
+    settings = {"REDIS_URL": redis_url, "FRONTIER_PREFETCH": 2}
+    worker, other = _scheduler(settings), _scheduler(settings)
+    server = redis.Redis.from_url(redis_url)
+    trips = _counting_round_trips(worker)
+    urls = [f"https://radiopaedia.org/studies/s-{i}" for i in range(4)]
+    assert all(worker.enqueue_request(Request(url, priority=i, dont_filter=True)) for i, url in enumerate(urls))
+    assert trips == [] and server.zcard(worker.queue.key) == 0
+    assert worker.has_pending_requests() and len(worker) == 4
+    # A request to filter takes the pending ones with it: one round trip for five requests.
+    assert worker.enqueue_request(Request("https://radiopaedia.org/cases/c-1", priority=10)) is True
+    assert len(trips) == 1 and server.zcard(worker.queue.key) == 5 and len(worker) == 5
+    assert worker.enqueue_request(Request(urls[0], dont_filter=True, priority=20)) is True  # pending again
+    # The other worker sees the five (takes two: c-1 and s-3).
+    assert other.next_request().url == "https://radiopaedia.org/cases/c-1"
+    # The pop pushes the pending one first: it is the highest priority, taken in the same round trip.
+    assert [worker.next_request().url for _ in range(2)] == [urls[0], urls[2]]
+    assert len(trips) == 2 and worker.pending == []
+    worker.enqueue_request(Request(urls[1], dont_filter=True, priority=30))
+    worker.close("shutdown")  # pending and not sent: to the shared queue
+    assert [other.next_request().url for _ in range(4)] == [urls[3], urls[1], urls[1], urls[0]]
+    assert other.next_request() is None
+
+
+def test_pending_requests_are_pushed_alone_when_no_round_trip_carries_them(redis_url):
+    """A worker whose downloader is full asks nothing of Redis for a while: its pending requests
+    are pushed after PUSH_AFTER_SECONDS all the same, so the other workers can take them."""
+    worker = _scheduler({"REDIS_URL": redis_url})
+    server = redis.Redis.from_url(redis_url)
+
+    async def enqueue_and_wait() -> tuple[int, int]:
+        worker.enqueue_request(Request("https://radiopaedia.org/studies/s-1", dont_filter=True))
+        worker.enqueue_request(Request("https://radiopaedia.org/studies/s-2", dont_filter=True))
+        before = server.zcard(worker.queue.key)
+        await asyncio.sleep(frontier.PUSH_AFTER_SECONDS * 20)
+        return before, server.zcard(worker.queue.key)
+
+    assert asyncio.run(enqueue_and_wait()) == (0, 2)
+    assert worker.pending == []
 
 
 def test_a_worker_takes_no_more_requests_than_its_downloader_can_start(redis_url):
