@@ -103,27 +103,24 @@ class SharedDupeFilter(RFPDupeFilter):
         """Kept for the other workers: the last worker of the run clears the filter."""
 
 
-# Push the worker's pending requests (those it need not ask about: ``dont_filter``), then, when a
-# request to filter is given, enqueue it unless the run has seen it (the duplicate filter's SADD and
-# the queue's ZADD), then pop up to a count of requests: all in one round trip (scrapy-redis makes
-# one per SADD, ZADD and pop). KEYS: queue, filter. ARGV: the number of pending requests, then
-# (score, serialized request) per pending request, then score, serialized request and fingerprint
-# of the request to filter (or three empty strings), then how many requests to pop (0: none).
-# Returns {1 when the filtered request was added (or none was given) else 0, popped member, score, ...}.
+# Push the worker's pending requests, each unless the run has seen it (the duplicate filter's SADD,
+# then the queue's ZADD; a request not to filter has no fingerprint and is pushed), then pop up to a
+# count of requests: all in one round trip (scrapy-redis makes one per SADD, ZADD and pop). KEYS:
+# queue, filter. ARGV: how many to pop (0: none), then (score, serialized request, fingerprint or '')
+# per pending request. Returns {the number of requests the run had seen, their positions among the
+# pending (1-based), then popped member, score, ...}.
 _ENQUEUE = """
-local pending = tonumber(ARGV[1])
-for i = 2, 2 * pending, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
-local at = 2 * pending + 2
-local added = 1
-if ARGV[at + 1] ~= '' then
-  if redis.call('SADD', KEYS[2], ARGV[at + 2]) == 1 then
-    redis.call('ZADD', KEYS[1], ARGV[at], ARGV[at + 1])
+local seen = {}
+for i = 2, #ARGV, 3 do
+  if ARGV[i + 2] == '' or redis.call('SADD', KEYS[2], ARGV[i + 2]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
   else
-    added = 0
+    seen[#seen + 1] = (i + 1) / 3
   end
 end
-local out = {added}
-local count = tonumber(ARGV[at + 3])
+local out = {#seen}
+for i = 1, #seen do out[#out + 1] = seen[i] end
+local count = tonumber(ARGV[1])
 if count > 0 then
   local popped = redis.call('ZPOPMIN', KEYS[1], count)
   for i = 1, #popped do out[#out + 1] = popped[i] end
@@ -131,9 +128,9 @@ end
 return out
 """
 
-#: How long a worker keeps requests it need not ask about (``dont_filter``) before pushing them
-#: alone, when no pop or filtered request has carried them first (its downloader full): short, so
-#: the other workers see them at once; long enough to gather what one page yields.
+#: How long a worker keeps the requests it queued before pushing them alone, when no pop has
+#: carried them first (its downloader full): short, so the other workers see them at once; long
+#: enough to gather what one page yields.
 PUSH_AFTER_SECONDS = 0.01
 
 
@@ -143,14 +140,16 @@ class FrontierScheduler(RedisScheduler):
     Per request, scrapy-redis makes three round trips to Redis (the filter's SADD, the queue's ZADD,
     a MULTI pop), each blocking the worker's reactor until Redis answers: on a loaded machine, a
     wait for the Redis process to be scheduled every time. Here the round trips are fewer than the
-    requests: a request to filter is one script (filter and push); a request not to filter
-    (``dont_filter``: its answer is always "queued") waits in ``pending`` for the next round trip of
-    the worker (a pop, a request to filter, ``PUSH_AFTER_SECONDS`` at most) and goes with it; a pop
-    takes up to ``FRONTIER_PREFETCH`` requests at once (ZPOPMIN, atomic) into a small local buffer.
-    Requests pending or in that buffer when the worker closes go to the shared queue; a worker
-    killed with SIGKILL loses them, as it loses the requests it has in flight (the next run,
-    incremental, fetches those cases). A request is serialized as scrapy-redis does (``to_dict`` and
-    pickle), the names of its callback and errback looked up once per method (``encode``)."""
+    requests: a request queued waits in ``pending`` for the worker's next round trip (a pop, or
+    ``PUSH_AFTER_SECONDS`` at most) and goes with it, filtered and pushed by one script; a pop takes
+    up to ``FRONTIER_PREFETCH`` requests at once (ZPOPMIN, atomic) into a small local buffer. So
+    ``enqueue_request`` answers True at once; a request the run had already seen is dropped at the
+    push, where it is logged and counted as the duplicate filter does and ``request_dropped`` is
+    sent, as Scrapy's engine sends it for a False answer. Requests pending or in that buffer when the
+    worker closes go to the shared queue; a worker killed with SIGKILL loses them, as it loses the
+    requests it has in flight (the next run, incremental, fetches those cases). A request is
+    serialized as scrapy-redis does (``to_dict`` and pickle), the names of its callback and errback
+    looked up once per method (``encode``)."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -164,19 +163,21 @@ class FrontierScheduler(RedisScheduler):
         scheduler = cls(server=server, persist=True, queue_key=names["requests"],
                         queue_cls="scrapy_redis.queue.PriorityQueue", dupefilter=dupefilter)
         scheduler.stats = crawler.stats
+        scheduler.signals = crawler.signals
         scheduler.prefetch = max(1, crawler.settings.getint("FRONTIER_PREFETCH", 1))
         scheduler.enqueue_script = server.register_script(_ENQUEUE)
         return scheduler
 
     prefetch = 1
     enqueue_script = None
+    signals = None
 
     def open(self, spider):
         super().open(spider)
         #: Requests popped from the shared queue and not yet handed to the engine: (data, score).
         self.local: deque[tuple[bytes, float]] = deque()
-        #: Requests not to filter, queued here and not yet pushed: (score, data).
-        self.pending: list[tuple[int, bytes]] = []
+        #: Requests queued here and not yet pushed: (score, data, fingerprint or "", the request).
+        self.pending: list[tuple[int, bytes, str, Request]] = []
         self._push_timer: asyncio.TimerHandle | None = None
         #: Callback and errback names per function (``encode``).
         self.method_names: dict[Any, str] = {}
@@ -205,30 +206,28 @@ class FrontierScheduler(RedisScheduler):
         return name
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.dont_filter:
-            self.pending.append((-request.priority, self.encode(request)))
-            self._push_soon()
-            self.stats.inc_value("scheduler/enqueued/redis")
-            return True
-        fingerprint = self.df.request_fingerprint(request)
-        added, _ = self._round_trip((-request.priority, self.encode(request), fingerprint), 0)
-        if not added:
-            self.df.log(request, self.spider)
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        self.pending.append((-request.priority, self.encode(request), fingerprint, request))
+        self._push_soon()
         return True
 
-    def _round_trip(self, filtered: tuple[int, bytes, str] | None, pop: int) -> tuple[bool, list]:
-        """One script: push the pending requests, filter and push ``filtered``, pop ``pop``."""
-        args: list[Any] = [len(self.pending)]
-        for score, data in self.pending:
-            args += [score, data]
-        args += list(filtered) if filtered else ["", "", ""]
-        args.append(pop)
-        self.pending.clear()
+    def _round_trip(self, pop: int) -> list[tuple[bytes, float]]:
+        """One script: push the pending requests (filtered), pop ``pop``; the popped (data, score)."""
+        pending, self.pending = self.pending, []
+        args: list[Any] = [pop]
+        for score, data, fingerprint, _ in pending:
+            args += [score, data, fingerprint]
         out = self.enqueue_script(keys=[self.queue.key, self.df.key], args=args)
-        popped = [(out[i], float(out[i + 1])) for i in range(1, len(out), 2)]
-        return bool(out[0]), popped
+        seen = {int(i) - 1 for i in out[1:1 + int(out[0])]}
+        for i, (_, _, _, request) in enumerate(pending):
+            if i in seen:
+                self.df.log(request, self.spider)
+                if self.signals is not None:
+                    self.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
+            else:
+                self.stats.inc_value("scheduler/enqueued/redis")
+        rest = out[1 + int(out[0]):]
+        return [(rest[i], float(rest[i + 1])) for i in range(0, len(rest), 2)]
 
     def _push_soon(self) -> None:
         if self._push_timer is not None:
@@ -242,11 +241,11 @@ class FrontierScheduler(RedisScheduler):
     def push_pending(self) -> None:
         self._push_timer = None
         if self.pending:
-            self._round_trip(None, 0)
+            self._round_trip(0)
 
     def next_request(self) -> Request | None:
         if not self.local:
-            self.local.extend(self._round_trip(None, self.wanted())[1])
+            self.local.extend(self._round_trip(self.wanted()))
             if not self.local:
                 return None
         data, _ = self.local.popleft()
@@ -278,7 +277,7 @@ class FrontierScheduler(RedisScheduler):
             self._push_timer.cancel()
             self._push_timer = None
         if getattr(self, "pending", None):
-            self._round_trip(None, 0)
+            self._round_trip(0)
         local = getattr(self, "local", None)
         if local:
             self.server.zadd(self.queue.key, dict(local))

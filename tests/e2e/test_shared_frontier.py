@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
@@ -148,10 +148,15 @@ def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send
     first, second = _scheduler(settings), _scheduler(settings)
     urls = [f"https://radiopaedia.org/cases/c-{i}" for i in range(5)]
     assert [first.enqueue_request(Request(url, priority=i)) for i, url in enumerate(urls)] == [True] * 5
-    assert second.enqueue_request(Request(urls[0])) is False  # the run has seen it (filter and push: one script)
+    dropped = []
+    second.signals.connect(lambda request, spider: dropped.append(request), signal=signals.request_dropped,
+                           weak=False)
+    # Queued (True), pushed with second's next round trip, where the run has seen it: dropped there.
+    assert second.enqueue_request(Request(urls[0])) is True
     assert second.enqueue_request(Request(urls[0], dont_filter=True)) is True
     assert first.next_request().url == urls[4]  # highest priority first; c-3 and c-2 taken with it
     assert [r.url for r in (second.next_request(), second.next_request())] == [urls[1], urls[0]]
+    assert [(r.url, r.dont_filter) for r in dropped] == [(urls[0], False)]
     # The shared queue is empty, all of it in the workers' hands; first still has work of its own.
     assert redis.Redis.from_url(redis_url).zcard(first.queue.key) == 0
     assert first.has_pending_requests() and len(first) == 2
@@ -219,30 +224,37 @@ def _counting_round_trips(scheduler: FrontierScheduler) -> list:
     return calls
 
 
-def test_requests_not_to_filter_go_with_the_workers_next_round_trip(redis_url):
-    """A dont_filter request costs no round trip of its own: it is pushed with the worker's next
-    one (a request to filter, a pop, or at close), before what that round trip pops, so priorities
-    hold as if it had been pushed at once."""
+def test_queued_requests_go_with_the_workers_next_round_trip(redis_url):
+    """Queuing a request costs no round trip of its own: what a worker queued goes with its next one
+    (a pop, or at close), filtered there, before what that round trip pops, so priorities hold as if
+    each request had been pushed at once; a request the run has seen is dropped there, and Scrapy's
+    ``request_dropped`` sent for it as the engine sends it for a refused request."""
     settings = {"REDIS_URL": redis_url, "FRONTIER_PREFETCH": 2}
     worker, other = _scheduler(settings), _scheduler(settings)
+    dropped = []
+    for scheduler in (worker, other):
+        scheduler.signals.connect(lambda request, spider: dropped.append(request.url),
+                                  signal=signals.request_dropped, weak=False)
     server = redis.Redis.from_url(redis_url)
     trips = _counting_round_trips(worker)
+    case = "https://radiopaedia.org/cases/c-1"
     urls = [f"https://radiopaedia.org/studies/s-{i}" for i in range(4)]
     assert all(worker.enqueue_request(Request(url, priority=i, dont_filter=True)) for i, url in enumerate(urls))
+    assert worker.enqueue_request(Request(case, priority=10)) is True
+    assert worker.enqueue_request(Request(case, priority=10)) is True  # the same page again
     assert trips == [] and server.zcard(worker.queue.key) == 0
-    assert worker.has_pending_requests() and len(worker) == 4
-    # A request to filter takes the pending ones with it: one round trip for five requests.
-    assert worker.enqueue_request(Request("https://radiopaedia.org/cases/c-1", priority=10)) is True
-    assert len(trips) == 1 and server.zcard(worker.queue.key) == 5 and len(worker) == 5
-    assert worker.enqueue_request(Request(urls[0], dont_filter=True, priority=20)) is True  # pending again
-    # The other worker sees the five (takes two: c-1 and s-3).
-    assert other.next_request().url == "https://radiopaedia.org/cases/c-1"
-    # The pop pushes the pending one first: it is the highest priority, taken in the same round trip.
-    assert [worker.next_request().url for _ in range(2)] == [urls[0], urls[2]]
-    assert len(trips) == 2 and worker.pending == []
-    worker.enqueue_request(Request(urls[1], dont_filter=True, priority=30))
-    worker.close("shutdown")  # pending and not sent: to the shared queue
-    assert [other.next_request().url for _ in range(4)] == [urls[3], urls[1], urls[1], urls[0]]
+    assert worker.has_pending_requests() and len(worker) == 6
+    # One round trip: six pushed, the repeated page dropped, the two of highest priority popped.
+    assert worker.next_request().url == case
+    assert len(trips) == 1 and dropped == [case] and server.zcard(worker.queue.key) == 3
+    assert worker.stats.get_value("scheduler/enqueued/redis") == 5 and worker.pending == []
+    # Another worker finds the page seen too, and takes the next two studies.
+    assert other.enqueue_request(Request(case)) is True
+    assert other.next_request().url == urls[2] and dropped == [case, case]
+    worker.enqueue_request(Request(urls[0], dont_filter=True, priority=20))
+    worker.close("shutdown")  # pending, and s-3 taken and not sent: to the shared queue
+    assert len(trips) == 2
+    assert [other.next_request().url for _ in range(4)] == [urls[1], urls[0], urls[3], urls[0]]
     assert other.next_request() is None
 
 
@@ -382,6 +394,7 @@ def test_a_worker_that_found_the_queue_empty_takes_what_another_worker_queues_la
         assert _until(lambda: went_idle() or worker.poll() is not None), "the worker never went idle"
         queue = _scheduler({"REDIS_URL": redis_url})
         assert queue.enqueue_request(Request("data:,queued-later"))
+        queue.push_pending()  # what a worker's loop does PUSH_AFTER_SECONDS later (none runs here)
         taken = _until(lambda: server.zcard(other.keys["requests"]) == 0 or worker.poll() is not None)
         assert taken, "the request queued after the worker went idle was never taken (nothing woke its engine)"
         other.beat(busy=False)  # the other worker is done: the waiting one closes at its next poll
