@@ -21,7 +21,8 @@ closed, exit: the idle wait, the close work, the exit; how often the frontier's 
 engine, nothing in flight, to take requests other workers had queued, which Scrapy would have left
 to its 5 s heartbeat) with its CPU (start-up, crawl, after), and the CPU of the mirror,
 redis-server, the run's PostgreSQL backends and this process, per case, with the samples of a
-backend waiting for a lock and the load average before and after.
+backend waiting for a lock and the load average before and after; and the commands Redis ran per
+case (``INFO commandstats``: a script is one round trip, the commands it runs inside counted too).
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
