@@ -47,6 +47,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.http.request import _find_method
 from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
@@ -102,16 +103,35 @@ class SharedDupeFilter(RFPDupeFilter):
         """Kept for the other workers: the last worker of the run clears the filter."""
 
 
-# Enqueue a request unless the run has seen it: the duplicate filter's SADD and the queue's ZADD in
-# one round trip (scrapy-redis makes two). ARGV: score (-priority), serialized request, 1 when the
-# request is not to be filtered (dont_filter), fingerprint.
+# Push the worker's pending requests, each unless the run has seen it (the duplicate filter's SADD,
+# then the queue's ZADD; a request not to filter has no fingerprint and is pushed), then pop up to a
+# count of requests: all in one round trip (scrapy-redis makes one per SADD, ZADD and pop). KEYS:
+# queue, filter. ARGV: how many to pop (0: none), then (score, serialized request, fingerprint or '')
+# per pending request. Returns {the number of requests the run had seen, their positions among the
+# pending (1-based), then popped member, score, ...}.
 _ENQUEUE = """
-if ARGV[3] == '1' or redis.call('SADD', KEYS[2], ARGV[4]) == 1 then
-  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-  return 1
+local seen = {}
+for i = 2, #ARGV, 3 do
+  if ARGV[i + 2] == '' or redis.call('SADD', KEYS[2], ARGV[i + 2]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+  else
+    seen[#seen + 1] = (i + 1) / 3
+  end
 end
-return 0
+local out = {#seen}
+for i = 1, #seen do out[#out + 1] = seen[i] end
+local count = tonumber(ARGV[1])
+if count > 0 then
+  local popped = redis.call('ZPOPMIN', KEYS[1], count)
+  for i = 1, #popped do out[#out + 1] = popped[i] end
+end
+return out
 """
+
+#: How long a worker keeps the requests it queued before pushing them alone, when no pop has
+#: carried them first (its downloader full): short, so the other workers see them at once; long
+#: enough to gather what one page yields.
+PUSH_AFTER_SECONDS = 0.01
 
 
 class FrontierScheduler(RedisScheduler):
@@ -119,11 +139,17 @@ class FrontierScheduler(RedisScheduler):
 
     Per request, scrapy-redis makes three round trips to Redis (the filter's SADD, the queue's ZADD,
     a MULTI pop), each blocking the worker's reactor until Redis answers: on a loaded machine, a
-    wait for the Redis process to be scheduled every time. Here a request costs about one: the
-    filter and the push are one script, and a pop takes up to ``FRONTIER_PREFETCH`` requests at
-    once (ZPOPMIN, atomic) into a small local buffer. Requests of that buffer not yet sent when
-    the worker closes go back to the shared queue; a worker killed with SIGKILL loses them, as it
-    loses the requests it has in flight (the next run, incremental, fetches those cases)."""
+    wait for the Redis process to be scheduled every time. Here the round trips are fewer than the
+    requests: a request queued waits in ``pending`` for the worker's next round trip (a pop, or
+    ``PUSH_AFTER_SECONDS`` at most) and goes with it, filtered and pushed by one script; a pop takes
+    up to ``FRONTIER_PREFETCH`` requests at once (ZPOPMIN, atomic) into a small local buffer. So
+    ``enqueue_request`` answers True at once; a request the run had already seen is dropped at the
+    push, where it is logged and counted as the duplicate filter does and ``request_dropped`` is
+    sent, as Scrapy's engine sends it for a False answer. Requests pending or in that buffer when the
+    worker closes go to the shared queue; a worker killed with SIGKILL loses them, as it loses the
+    requests it has in flight (the next run, incremental, fetches those cases). A request is
+    serialized as scrapy-redis does (``to_dict`` and pickle), the names of its callback and errback
+    looked up once per method (``encode``)."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -137,32 +163,89 @@ class FrontierScheduler(RedisScheduler):
         scheduler = cls(server=server, persist=True, queue_key=names["requests"],
                         queue_cls="scrapy_redis.queue.PriorityQueue", dupefilter=dupefilter)
         scheduler.stats = crawler.stats
+        scheduler.signals = crawler.signals
         scheduler.prefetch = max(1, crawler.settings.getint("FRONTIER_PREFETCH", 1))
         scheduler.enqueue_script = server.register_script(_ENQUEUE)
         return scheduler
 
     prefetch = 1
     enqueue_script = None
+    signals = None
 
     def open(self, spider):
         super().open(spider)
         #: Requests popped from the shared queue and not yet handed to the engine: (data, score).
         self.local: deque[tuple[bytes, float]] = deque()
+        #: Requests queued here and not yet pushed: (score, data, fingerprint or "", the request).
+        self.pending: list[tuple[int, bytes, str, Request]] = []
+        self._push_timer: asyncio.TimerHandle | None = None
+        #: Callback and errback names per function (``encode``).
+        self.method_names: dict[Any, str] = {}
+
+    def encode(self, request: Request) -> bytes:
+        """``self.queue._encode_request(request)``, the same bytes, cheaper: scrapy's ``to_dict``
+        finds a callback's name by listing every method of the spider (``inspect.getmembers``),
+        for each request; here the name found once for a function is reused while the spider
+        still has it under that name."""
+        d = {"url": request.url, "callback": self._method_name(request.callback),
+             "errback": self._method_name(request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            d.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            d["_class"] = request.__module__ + "." + request.__class__.__name__
+        return self.queue.serializer.dumps(d)
+
+    def _method_name(self, func):
+        if not callable(func):
+            return func
+        function = getattr(func, "__func__", None)
+        name = self.method_names.get(function) if getattr(func, "__self__", None) is self.spider else None
+        if name is None or getattr(getattr(self.spider, name, None), "__func__", None) is not function:
+            name = _find_method(self.spider, func)  # scrapy's own look-up (ValueError as it raises)
+            self.method_names[function] = name
+        return name
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        added = self.enqueue_script(keys=[self.queue.key, self.df.key],
-                                    args=[-request.priority, self.queue._encode_request(request),
-                                          int(request.dont_filter), fingerprint])
-        if not added:
-            self.df.log(request, self.spider)
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
+        self.pending.append((-request.priority, self.encode(request), fingerprint, request))
+        self._push_soon()
         return True
+
+    def _round_trip(self, pop: int) -> list[tuple[bytes, float]]:
+        """One script: push the pending requests (filtered), pop ``pop``; the popped (data, score)."""
+        pending, self.pending = self.pending, []
+        args: list[Any] = [pop]
+        for score, data, fingerprint, _ in pending:
+            args += [score, data, fingerprint]
+        out = self.enqueue_script(keys=[self.queue.key, self.df.key], args=args)
+        seen = {int(i) - 1 for i in out[1:1 + int(out[0])]}
+        for i, (_, _, _, request) in enumerate(pending):
+            if i in seen:
+                self.df.log(request, self.spider)
+                if self.signals is not None:
+                    self.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
+            else:
+                self.stats.inc_value("scheduler/enqueued/redis")
+        rest = out[1 + int(out[0]):]
+        return [(rest[i], float(rest[i + 1])) for i in range(0, len(rest), 2)]
+
+    def _push_soon(self) -> None:
+        if self._push_timer is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no reactor running (a test driving the scheduler): pushed at the next round trip
+            return
+        self._push_timer = loop.call_later(PUSH_AFTER_SECONDS, self.push_pending)
+
+    def push_pending(self) -> None:
+        self._push_timer = None
+        if self.pending:
+            self._round_trip(0)
 
     def next_request(self) -> Request | None:
         if not self.local:
-            self.local.extend(self.server.zpopmin(self.queue.key, self.wanted()))
+            self.local.extend(self._round_trip(self.wanted()))
             if not self.local:
                 return None
         data, _ = self.local.popleft()
@@ -181,14 +264,20 @@ class FrontierScheduler(RedisScheduler):
         return max(1, min(self.prefetch, downloader.total_concurrency - len(downloader.active)))
 
     def has_pending_requests(self) -> bool:
-        return bool(self.local) or len(self.queue) > 0
+        return bool(self.local) or bool(self.pending) or len(self.queue) > 0
 
     def __len__(self) -> int:
-        return len(self.local) + len(self.queue)
+        return len(self.local) + len(self.pending) + len(self.queue)
 
     def close(self, reason: str) -> None:
-        """The requests taken from the queue and not sent go back for the other workers. Nothing
-        else to flush: the queue and the filter belong to the run (SharedRun clears them)."""
+        """The requests pending here, and those taken from the queue and not sent, go to the shared
+        queue for the other workers. Nothing else to flush: the queue and the filter belong to the
+        run (SharedRun clears them)."""
+        if getattr(self, "_push_timer", None) is not None:
+            self._push_timer.cancel()
+            self._push_timer = None
+        if getattr(self, "pending", None):
+            self._round_trip(0)
         local = getattr(self, "local", None)
         if local:
             self.server.zadd(self.queue.key, dict(local))

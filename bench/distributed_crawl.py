@@ -21,7 +21,8 @@ closed, exit: the idle wait, the close work, the exit; how often the frontier's 
 engine, nothing in flight, to take requests other workers had queued, which Scrapy would have left
 to its 5 s heartbeat) with its CPU (start-up, crawl, after), and the CPU of the mirror,
 redis-server, the run's PostgreSQL backends and this process, per case, with the samples of a
-backend waiting for a lock and the load average before and after.
+backend waiting for a lock and the load average before and after; and the commands Redis ran per
+case (``INFO commandstats``: a script is one round trip, the commands it runs inside counted too).
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
@@ -115,6 +116,7 @@ class RunResult:
     wall: float  # first worker's start to the last worker's exit
     workers: list[Worker]
     cpu: dict[str, float]  # mirror, redis, postgres (the run's backends), bench process
+    redis_calls: dict[str, int]  # commands Redis ran in the run, per command (INFO commandstats)
     lock_waits: int  # samples (every 1 s) of a backend of the run waiting for a lock
     load: tuple[float, float]  # 1-minute load average before and after
     url: str = ""
@@ -154,6 +156,7 @@ def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, 
               settings: list[str], logs: Path, tag: str) -> RunResult:
     """One run of ``count`` workers into a fresh database, measured."""
     redis.client.flushdb()
+    redis.client.config_resetstat()
     mirror.reset_counters()
     url = scratch.create(migrated=True)
     database = make_url(url).database
@@ -181,12 +184,14 @@ def crawl_run(count: int, scratch: PostgresScratch, redis: RedisServer, mirror, 
         workers = run_workers(count, argv, env, logs, tag)
     bench_after = resource.getrusage(resource.RUSAGE_SELF)
     watcher.dispose()
+    calls = {name.removeprefix("cmdstat_"): int(stat["calls"])
+             for name, stat in redis.client.info("commandstats").items()}
     cpu = {name: sampler.seconds(name) for name in groups}
     own = (bench_after.ru_utime + bench_after.ru_stime) - (bench_before.ru_utime + bench_before.ru_stime)
     # The bench process: the sampler and, with --mirror-in-process, the mirror itself.
     cpu["bench" if "mirror" in cpu else "mirror+bench"] = own
     wall = max(w.exited for w in workers) - min(w.spawned for w in workers)
-    return RunResult(count, wall, workers, cpu, sum(lock_waits), (load_before, os.getloadavg()[0]), url)
+    return RunResult(count, wall, workers, cpu, calls, sum(lock_waits), (load_before, os.getloadavg()[0]), url)
 
 
 def print_timelines(result: RunResult, staged: int) -> None:
@@ -216,6 +221,11 @@ def print_timelines(result: RunResult, staged: int) -> None:
     print(f"  CPU: {others}  | all {total:6.1f} s = {1000 * total / max(staged, 1):5.1f} ms/case on "
           f"{result.wall:.1f} s x {os.cpu_count()} cores | lock-wait samples {result.lock_waits} "
           f"| load average {result.load[0]:.2f} -> {result.load[1]:.2f}", flush=True)
+    # Per case, as Redis counts them (INFO commandstats): a script (evalsha) is one round trip, and the
+    # commands it runs inside are counted too; every other command is a round trip of its own.
+    print("  Redis commands per case: " + ", ".join(
+        f"{name} {n / max(staged, 1):.2f}" for name, n in sorted(result.redis_calls.items(), key=lambda kv: -kv[1])
+        if "|" not in name and name != "info"), flush=True)
 
 
 def throughput(counts: list[int], scratch: PostgresScratch, redis: RedisServer, mirror, work: Path,

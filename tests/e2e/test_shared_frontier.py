@@ -12,13 +12,14 @@ from types import SimpleNamespace
 
 import pytest
 import redis
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
 from scrapy.spiders import Spider
 from scrapy.utils.test import get_crawler
 
+import frontier
 from crawl_lock import CrawlLocked, crawl_lock
 from frontier import FrontierError, FrontierScheduler, SharedDupeFilter, SharedRun, SharedSiteSlots, keys, redis_client
 from review.warning_sync import WarningSync
@@ -147,10 +148,15 @@ def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send
     first, second = _scheduler(settings), _scheduler(settings)
     urls = [f"https://radiopaedia.org/cases/c-{i}" for i in range(5)]
     assert [first.enqueue_request(Request(url, priority=i)) for i, url in enumerate(urls)] == [True] * 5
-    assert second.enqueue_request(Request(urls[0])) is False  # the run has seen it (filter and push: one script)
+    dropped = []
+    second.signals.connect(lambda request, spider: dropped.append(request), signal=signals.request_dropped,
+                           weak=False)
+    # Queued (True), pushed with second's next round trip, where the run has seen it: dropped there.
+    assert second.enqueue_request(Request(urls[0])) is True
     assert second.enqueue_request(Request(urls[0], dont_filter=True)) is True
     assert first.next_request().url == urls[4]  # highest priority first; c-3 and c-2 taken with it
     assert [r.url for r in (second.next_request(), second.next_request())] == [urls[1], urls[0]]
+    assert [(r.url, r.dont_filter) for r in dropped] == [(urls[0], False)]
     # The shared queue is empty, all of it in the workers' hands; first still has work of its own.
     assert redis.Redis.from_url(redis_url).zcard(first.queue.key) == 0
     assert first.has_pending_requests() and len(first) == 2
@@ -159,6 +165,114 @@ def test_a_worker_takes_requests_in_batches_and_gives_back_those_it_did_not_send
     assert [third.next_request().url for _ in range(2)] == [urls[3], urls[2]]
     assert [second.next_request().url, second.next_request()] == [urls[0], None]  # the dont_filter copy
 
+
+
+class _CaseSpider(_Spider):
+    """Callbacks as the crawl's spiders have them, one with two names (Scrapy picks the first)."""
+
+    def parse_case(self, response):
+        pass
+
+    def step_failed(self, failure):
+        pass
+
+    alias_of_case = parse_case
+
+
+def test_a_request_is_serialized_to_the_bytes_scrapy_redis_makes(redis_url):
+    """The cheaper encoding (method names looked up once) gives scrapy-redis's own bytes."""
+    from scrapy import FormRequest
+    from scrapy.http import JsonRequest
+
+    crawler = get_crawler(_CaseSpider, settings_dict={"REDIS_URL": redis_url})
+    crawler.spider = spider = _CaseSpider()
+    scheduler = FrontierScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    requests = [
+        Request("https://radiopaedia.org/cases/a", callback=spider.parse_case, errback=spider.step_failed,
+                priority=3, meta={"case": {"id": 7}}, cb_kwargs={"query": "COVID"}, headers={"X-A": "1"}),
+        Request("https://radiopaedia.org/cases/b", callback=spider.alias_of_case, dont_filter=True),
+        Request("https://radiopaedia.org/search?q=x"),
+        FormRequest("https://radiopaedia.org/form", formdata={"q": "COVID"}, callback=spider.parse_case),
+        JsonRequest("https://radiopaedia.org/api", data={"a": 1}, errback=spider.step_failed),
+    ]
+    for _ in range(2):  # the second time from the cache of names
+        for request in requests:
+            assert scheduler.encode(request) == scheduler.queue._encode_request(request)
+            decoded = scheduler.queue._decode_request(scheduler.encode(request))
+            assert (type(decoded), decoded.url, decoded.callback, decoded.errback) == (
+                type(request), request.url, request.callback, request.errback)
+    # A callback that is not the spider's method fails as scrapy-redis's encoding does.
+    other = _CaseSpider()
+    with pytest.raises(ValueError):
+        scheduler.queue._encode_request(Request("https://radiopaedia.org/x", callback=lambda r: None))
+    with pytest.raises(ValueError):
+        scheduler.encode(Request("https://radiopaedia.org/x", callback=lambda r: None))
+    assert scheduler.encode(Request("https://radiopaedia.org/o", callback=other.parse_case)) == \
+        scheduler.queue._encode_request(Request("https://radiopaedia.org/o", callback=other.parse_case))
+
+
+def _counting_round_trips(scheduler: FrontierScheduler) -> list:
+    calls = []
+    script = scheduler.enqueue_script
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return script(**kwargs)
+
+    scheduler.enqueue_script = counted
+    return calls
+
+
+def test_queued_requests_go_with_the_workers_next_round_trip(redis_url):
+    """Queuing a request costs no round trip of its own: what a worker queued goes with its next one
+    (a pop, or at close), filtered there, before what that round trip pops, so priorities hold as if
+    each request had been pushed at once; a request the run has seen is dropped there, and Scrapy's
+    ``request_dropped`` sent for it as the engine sends it for a refused request."""
+    settings = {"REDIS_URL": redis_url, "FRONTIER_PREFETCH": 2}
+    worker, other = _scheduler(settings), _scheduler(settings)
+    dropped = []
+    for scheduler in (worker, other):
+        scheduler.signals.connect(lambda request, spider: dropped.append(request.url),
+                                  signal=signals.request_dropped, weak=False)
+    server = redis.Redis.from_url(redis_url)
+    trips = _counting_round_trips(worker)
+    case = "https://radiopaedia.org/cases/c-1"
+    urls = [f"https://radiopaedia.org/studies/s-{i}" for i in range(4)]
+    assert all(worker.enqueue_request(Request(url, priority=i, dont_filter=True)) for i, url in enumerate(urls))
+    assert worker.enqueue_request(Request(case, priority=10)) is True
+    assert worker.enqueue_request(Request(case, priority=10)) is True  # the same page again
+    assert trips == [] and server.zcard(worker.queue.key) == 0
+    assert worker.has_pending_requests() and len(worker) == 6
+    # One round trip: six pushed, the repeated page dropped, the two of highest priority popped.
+    assert worker.next_request().url == case
+    assert len(trips) == 1 and dropped == [case] and server.zcard(worker.queue.key) == 3
+    assert worker.stats.get_value("scheduler/enqueued/redis") == 5 and worker.pending == []
+    # Another worker finds the page seen too, and takes the next two studies.
+    assert other.enqueue_request(Request(case)) is True
+    assert other.next_request().url == urls[2] and dropped == [case, case]
+    worker.enqueue_request(Request(urls[0], dont_filter=True, priority=20))
+    worker.close("shutdown")  # pending, and s-3 taken and not sent: to the shared queue
+    assert len(trips) == 2
+    assert [other.next_request().url for _ in range(4)] == [urls[1], urls[0], urls[3], urls[0]]
+    assert other.next_request() is None
+
+
+def test_pending_requests_are_pushed_alone_when_no_round_trip_carries_them(redis_url):
+    """A worker whose downloader is full asks nothing of Redis for a while: its pending requests
+    are pushed after PUSH_AFTER_SECONDS all the same, so the other workers can take them."""
+    worker = _scheduler({"REDIS_URL": redis_url})
+    server = redis.Redis.from_url(redis_url)
+
+    async def enqueue_and_wait() -> tuple[int, int]:
+        worker.enqueue_request(Request("https://radiopaedia.org/studies/s-1", dont_filter=True))
+        worker.enqueue_request(Request("https://radiopaedia.org/studies/s-2", dont_filter=True))
+        before = server.zcard(worker.queue.key)
+        await asyncio.sleep(frontier.PUSH_AFTER_SECONDS * 20)
+        return before, server.zcard(worker.queue.key)
+
+    assert asyncio.run(enqueue_and_wait()) == (0, 2)
+    assert worker.pending == []
 
 
 def test_a_worker_takes_no_more_requests_than_its_downloader_can_start(redis_url):
@@ -280,6 +394,7 @@ def test_a_worker_that_found_the_queue_empty_takes_what_another_worker_queues_la
         assert _until(lambda: went_idle() or worker.poll() is not None), "the worker never went idle"
         queue = _scheduler({"REDIS_URL": redis_url})
         assert queue.enqueue_request(Request("data:,queued-later"))
+        queue.push_pending()  # what a worker's loop does PUSH_AFTER_SECONDS later (none runs here)
         taken = _until(lambda: server.zcard(other.keys["requests"]) == 0 or worker.poll() is not None)
         assert taken, "the request queued after the worker went idle was never taken (nothing woke its engine)"
         other.beat(busy=False)  # the other worker is done: the waiting one closes at its next poll
