@@ -155,3 +155,32 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
     found = [index.candidates(*region_signatures(queries[k:k + 16])) for k in range(0, len(queries), 16)]
     pairs = [(q + k, e, r) for k, chunk in zip(range(0, len(queries), 16), found) for q, e, r in chunk.tolist()]
     return [(q, e, r) for q, e, r in pairs if e != own[q]]
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout):
+    """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
+    within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
+    entry finds."""
+    thumbs, _ = look_alike
+    index = CropIndex(thumbs)
+    bands = index._bands
+    bands.layouts = [bands.layouts[layout]]
+    hashes = np.unique(region_signatures(thumbs[::4])[0])
+    found, entries = bands.within(hashes, CANDIDATE_BITS)
+    judged = np.flatnonzero(index.judged)
+    close = np.bitwise_count(hashes[:, None] ^ index.hashes[judged][None, :]) <= CANDIDATE_BITS
+    expected = sorted(zip(*(a.tolist() for a in (np.nonzero(close)[0], judged[np.nonzero(close)[1]]))))
+    assert len(expected) > 1000 and sorted(zip(found.tolist(), entries.tolist())) == expected
+
+
+def test_profiles_kept_per_image_equal_those_of_each_batch(look_alike):
+    """dedup.crops._ImageProfiles (each image's profiles once per process) gives _profiles' numbers."""
+    thumbs, _ = look_alike
+    kept = crops._ImageProfiles(len(thumbs))
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        ids = rng.integers(0, len(thumbs), 400)
+        columns, rows = kept.of(thumbs, ids)
+        expected = crops._profiles(thumbs[ids], ids)
+        assert np.array_equal(columns, expected[0]) and np.array_equal(rows, expected[1])
