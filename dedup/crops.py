@@ -159,9 +159,13 @@ _UNHINTED = (np.arange(-0.03, 0.1801, 0.01), np.arange(-0.01, 0.01001, 0.0025))
 _HINTED = (np.arange(-0.03, 0.03001, 0.01), np.arange(-0.005, 0.00501, 0.0025), np.arange(-0.00125, 0.00126, 0.00125))
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    """Centred and scaled to unit length along the last axis (np.linalg.norm's own arithmetic, in place)."""
-    v = v - v.mean(axis=-1, keepdims=True)
+def _unit(v: np.ndarray, own: bool = False) -> np.ndarray:
+    """Centred and scaled to unit length along the last axis (np.linalg.norm's own arithmetic, in
+    place; with ``own`` in ``v`` itself, a scratch array of the caller's: the same numbers)."""
+    if own:
+        v -= v.mean(axis=-1, keepdims=True)
+    else:
+        v = v - v.mean(axis=-1, keepdims=True)
     norm = np.add.reduce(v * v, axis=-1, keepdims=True)
     np.sqrt(norm, out=norm)
     norm += 1e-9
@@ -169,21 +173,25 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _sample_profiles(profiles: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _sample_profiles(profiles: np.ndarray, positions: np.ndarray, out: np.ndarray | None = None,
+                     own: bool = False) -> np.ndarray:
     """profiles (P, 64), positions (P, ..., n) -> values (P, ..., n), linearly interpolated (as
-    ``_weights`` says, through flat indexes: the same numbers, fewer passes)."""
-    p = positions * THUMB_SIDE - 0.5
-    np.maximum(p, 0, out=p)
-    np.minimum(p, THUMB_SIDE - 1, out=p)
+    ``_weights`` says, through flat indexes: the same numbers, fewer passes). ``out``: where the
+    values go; ``own``: ``positions`` is a scratch array of the caller's, overwritten. Every step is
+    the same IEEE operation on each element as ``_weights``' (np.clip is np.maximum then np.minimum,
+    np.take is indexing): only the passes over memory and the temporary arrays are fewer."""
+    p = np.multiply(positions, THUMB_SIDE, out=positions if own else None)
+    p -= 0.5
+    np.clip(p, 0, THUMB_SIDE - 1, out=p)
     i0 = p.astype(np.intp)  # p >= 0: truncation is the floor
-    f = p - i0
+    f = np.subtract(p, i0, out=p)
     # each profile followed by its last value again: index + 1 is _weights' next index, even at the end
     padded = np.concatenate([profiles, profiles[:, -1:]], axis=1, dtype=np.float64).ravel()  # the weights are float64
     i0 += (np.arange(len(profiles)) * (THUMB_SIDE + 1)).reshape((-1,) + (1,) * (positions.ndim - 1))
-    low = padded[i0]
-    i0 += 1
+    low = np.take(padded, i0, out=out, mode="clip")  # every index is in range: "clip" only skips a buffered copy
+    high = np.take(padded[1:], i0, mode="clip")  # the next value
     low *= 1 - f
-    f *= padded[i0]
+    f *= high
     low += f
     return low
 
@@ -210,10 +218,13 @@ def _frame_scores(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, in
     (rows, C, n) arrays stay in the cache rather than in memory."""
     rows = np.arange(len(profiles)) if isinstance(inverse, slice) else inverse
     unit = np.empty(starts.shape + (len(_PROFILE_T),))
+    positions = np.empty((min(piece, len(profiles)),) + unit.shape[1:])  # one scratch array for every piece
     for lo in range(0, len(profiles), piece):
         s, e = starts[lo:lo + piece], ends[lo:lo + piece]
-        unit[lo:lo + piece] = _unit(_sample_profiles(profiles[lo:lo + piece],
-                                                     s[:, :, None] + _PROFILE_T * (e - s)[..., None]))
+        at = positions[:len(s)]
+        np.multiply(_PROFILE_T, (e - s)[..., None], out=at)  # s + T (e - s), as the frame's samples
+        at += s[:, :, None]
+        _unit(_sample_profiles(profiles[lo:lo + piece], at, out=unit[lo:lo + piece], own=True), own=True)
     scores = np.empty((len(rows), starts.shape[1]))
     for lo in range(0, len(rows), piece):
         scores[lo:lo + piece] = np.einsum("pcn,pn->pc", unit[rows[lo:lo + piece]], target[lo:lo + piece])

@@ -184,3 +184,24 @@ def test_profiles_kept_per_image_equal_those_of_each_batch(look_alike):
         columns, rows = kept.of(thumbs, ids)
         expected = crops._profiles(thumbs[ids], ids)
         assert np.array_equal(columns, expected[0]) and np.array_equal(rows, expected[1])
+
+
+def test_frame_scores_equal_the_plain_interpolation():
+    """dedup.crops._frame_scores (profiles sampled through flat indexes in scratch arrays, a piece
+    of rows at a time) gives, to the last bit, what ``_weights``' linear interpolation, centring,
+    scaling and one einsum over every pair give: the frames the search picks cannot move."""
+    rng = np.random.default_rng(11)
+    for distinct, frames in ((5, 49), (130, 25), (70, 9)):
+        profiles = (rng.random((distinct, 64)) * 255).astype(np.float32)
+        starts = rng.uniform(-0.1, 0.3, (distinct, frames))  # beyond the picture too: clipped
+        ends = rng.uniform(0.7, 1.1, (distinct, frames))
+        rows = np.concatenate([np.arange(distinct), rng.integers(0, distinct, 2 * distinct)])
+        target = rng.random((len(rows), len(crops._PROFILE_T)))
+        i0, i1, f = crops._weights(starts[:, :, None] + crops._PROFILE_T * (ends - starts)[..., None])
+        values = profiles.astype(np.float64)[np.arange(distinct)[:, None, None], i0] * (1 - f)
+        values += f * profiles.astype(np.float64)[np.arange(distinct)[:, None, None], i1]
+        values = values - values.mean(axis=-1, keepdims=True)
+        values /= np.sqrt(np.add.reduce(values * values, axis=-1, keepdims=True)) + 1e-9
+        plain = np.einsum("pcn,pn->pc", values[rows], target)
+        fast = crops._frame_scores(profiles, starts, ends, rows, target, piece=16)
+        assert fast.tobytes() == plain.tobytes()
