@@ -774,6 +774,14 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     a pair of two indexed queries is verified once, not once each way round. ``workers``: processes
     sharing the work when there are more than a few chunks of queries (forked: a caller that runs
     threads of its own, like the review server, keeps the default, this process alone)."""
+    chunks, once, work, workers = _matching(index, queries, query_entries, chunk, workers)
+    with _pool(workers, work) as pool:
+        yield from _matches(pool, chunks, once, verdicts, workers)
+
+
+def _matching(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None, chunk: int,
+              workers: int) -> tuple[list[np.ndarray], _Once, _Work, int]:
+    """What ``crop_matches`` shares out: the chunks of judged queries, their ``_Once``, the work, the workers."""
     own = np.full(len(queries), -1) if query_entries is None else np.asarray(query_entries)
     # queries with too little detail are left to the hashes; an indexed query's verdict is the index's
     judged = np.empty(len(queries), bool)
@@ -785,19 +793,66 @@ def crop_matches(index: CropIndex, queries: np.ndarray, query_entries: np.ndarra
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
-    once = _Once(own, len(index), chunks)
     work = _Work(index, queries, own, _EntryBlocks(len(index)),
                  (_ImageProfiles(len(index)), _ImageProfiles(len(queries))))
-    with _pool(workers, work) as pool:
-        pending: deque = deque()
-        for number, found in enumerate(pool.imap(pool.candidates, chunks)):
-            found = once(found, number)
-            for first in range(0, len(found), _BATCH):  # bounded memory however alike the images are
-                pending.append(pool.apply_async(pool.verify, (found[first:first + _BATCH], verdicts)))
-            while pending and (len(pending) > 4 * workers or pending[0].ready()):
-                yield from pending.popleft().get()
-        while pending:
+    return chunks, _Once(own, len(index), chunks), work, workers
+
+
+def _matches(pool: _Inline, chunks: list[np.ndarray], once: _Once, verdicts: bool, workers: int):
+    """``crop_matches``' results, from the work shared by ``pool``."""
+    pending: deque = deque()
+    for number, found in enumerate(pool.imap(pool.candidates, chunks)):
+        found = once(found, number)
+        for first in range(0, len(found), _BATCH):  # bounded memory however alike the images are
+            pending.append(pool.apply_async(pool.verify, (found[first:first + _BATCH], verdicts)))
+        while pending and (len(pending) > 4 * workers or pending[0].ready()):
             yield from pending.popleft().get()
+    while pending:
+        yield from pending.popleft().get()
+
+
+class CropMatchesAhead:
+    """``crop_matches`` (verdicts only) started now and collected while the caller does other work:
+    the workers are forked here, in the calling thread (so that no other thread of this process is
+    copied half-way), and a thread of this process hands them the work and gathers their matches,
+    waiting on them most of the time. The export's gate runs its hash rule meanwhile, on one core
+    that would otherwise idle. ``result()`` gives exactly ``list(crop_matches(...))``; with one
+    worker (or no fork) the matches are computed in ``result()``, in this thread, as before.
+    Use as a context manager: leaving it stops the workers, whatever happened."""
+
+    def __init__(self, index: CropIndex, queries: np.ndarray, query_entries: np.ndarray | None = None,
+                 workers: int = 1):
+        chunks, once, work, workers = _matching(index, queries, query_entries, _CHUNK, workers)
+        self.pool = _pool(workers, work)
+        self.matches = _matches(self.pool, chunks, once, False, workers)
+        self.found: list[tuple[int, int, CropMatch]] = []
+        self.error: BaseException | None = None
+        self.thread = None
+        if isinstance(self.pool, _Forked):
+            self.thread = threading.Thread(target=self._collect, name="crop-matches", daemon=True)
+            self.thread.start()
+
+    def _collect(self) -> None:
+        try:
+            self.found.extend(self.matches)
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self.error = exc
+
+    def result(self) -> list[tuple[int, int, CropMatch]]:
+        if self.thread is None:
+            return list(self.matches)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.found
+
+    def __enter__(self) -> CropMatchesAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # the workers stopped; after result() the thread has ended, and after an error elsewhere a
+        # thread still waiting on them is left waiting (a daemon: it does not keep the process alive)
+        self.pool.__exit__(*exc)
 
 
 def _one_blas_thread() -> None:
@@ -919,6 +974,7 @@ __all__ = [
     "THUMB_SIDE",
     "CropIndex",
     "CropMatch",
+    "CropMatchesAhead",
     "crop_alignment",
     "crop_matches",
     "detail_shares",

@@ -205,3 +205,37 @@ def test_frame_scores_equal_the_plain_interpolation():
         plain = np.einsum("pcn,pn->pc", values[rows], target)
         fast = crops._frame_scores(profiles, starts, ends, rows, target, piece=16)
         assert fast.tobytes() == plain.tobytes()
+
+
+def test_the_gate_with_its_crop_part_started_ahead_reports_what_it_reported_inline(look_alike, monkeypatch):
+    """exports.gates.duplicate_failures forks the crop part's workers before its hash rule
+    (dedup.crops.CropMatchesAhead, a thread gathering their matches): the failures, in order, are
+    those of the crop part run in this process after the hash rule."""
+    from exports.gates import KnownImage, duplicate_failures
+    from exports.rows import NewRow
+
+    thumbs, released = look_alike
+    known = [KnownImage(f"images/{k}.png", None, None, released_file_id=k, thumb=thumbs[k].tobytes())
+             for k in range(released)]
+    rows = [NewRow(case_id=k, image_id=k, source="test", source_key=f"k{k}", position=0, folder="images",
+                   media_sha256=None, phash=None, duplicate_of=None, cells={}, filename=f"{k}.png",
+                   thumb=thumbs[k].tobytes())
+            for k in range(released, len(thumbs))]
+    monkeypatch.setattr(crops, "_CHUNK", 16)  # enough chunks of queries to share them out
+    ahead = [f.render() for f in duplicate_failures(rows, known, set())]
+    assert crops._forked == {} and len(ahead) >= 40  # the copies among the new images are refused
+    monkeypatch.setattr("exports.gates.os.cpu_count", lambda: 1)  # one worker: all in this process
+    assert [f.render() for f in duplicate_failures(rows, known, set())] == ahead
+
+
+def test_crop_matches_ahead_equal_crop_matches(look_alike, monkeypatch):
+    """CropMatchesAhead.result() is list(crop_matches(...)), forked or not."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    queries, own = thumbs[released:], np.arange(released, len(thumbs))
+    monkeypatch.setattr(crops, "_CHUNK", 16)
+    expected = as_tuples(crop_matches(index, queries, own, chunk=16))
+    for workers in (1, 2):
+        with crops.CropMatchesAhead(index, queries, own, workers=workers) as ahead:
+            assert isinstance(ahead.pool, crops._Forked) == (workers == 2)
+            assert as_tuples(ahead.result()) == expected
