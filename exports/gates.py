@@ -18,6 +18,7 @@ so the rules are written once. On top of them:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import defaultdict
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
+from dedup.crops import CropIndex, CropMatchesAhead, hash_matches_confirmed, thumb_array
 from dedup.hashes import HashIndex, describe_distance
 from exports.rows import NewRow
 from exports.validate import validate
@@ -136,9 +137,12 @@ def duplicate_failures(rows: Sequence[NewRow], known: Sequence[KnownImage], mark
     thumbnails can be judged: dedup.crops.hash_matches_confirmed), or the same image in another
     frame (dedup/crops.py). ``threshold`` is accepted for compatibility (ignored)."""
     check = _DuplicateCheck(rows, known, marked)
-    pending = check.bytes_and_hashes()
-    check.confirm(pending)
-    check.crops()
+    # the crop part's workers start first and run while this process applies the hash rule (on one
+    # core, which they share); their matches are reported after the hash rule's, as they always were
+    with check.crops_ahead() as ahead:
+        pending = check.bytes_and_hashes()
+        check.confirm(pending)
+        check.crops(ahead)
     return check.failures
 
 
@@ -204,16 +208,23 @@ class _DuplicateCheck:
                 self.flagged_new.add((m.first, m.second))
                 _pair_failure(self.failures, self.rows[m.first], self.rows[m.second], m.what, self.marked)
 
-    def crops(self) -> None:
-        """The same image in another frame (a crop, a border): thumbnails aligned and compared."""
-        entries, thumbs, queries, query_entries = self._crop_entries()
-        if not queries:
-            return
+    def crops_ahead(self) -> CropMatchesAhead | contextlib.nullcontext:
+        """The crop part started (dedup.crops.CropMatchesAhead): the thumbnails of the known images
+        and of the new rows indexed, the new rows the queries."""
+        self.crop_entries, thumbs, self.crop_queries, query_entries = self._crop_entries()
+        if not self.crop_queries:
+            return contextlib.nullcontext()
         crop_index = CropIndex(np.stack(thumbs))
         first_new = query_entries[0]  # the new rows' entries follow the known images': a view, not a copy
         workers = min(2, os.cpu_count() or 1)  # both cores: forked workers that run numpy only (dedup.crops)
-        for q, entry, match in crop_matches(crop_index, crop_index.thumbs[first_new:], np.array(query_entries),
-                                            workers=workers):
+        return CropMatchesAhead(crop_index, crop_index.thumbs[first_new:], np.array(query_entries), workers=workers)
+
+    def crops(self, ahead: CropMatchesAhead | None) -> None:
+        """The same image in another frame (a crop, a border): thumbnails aligned and compared."""
+        if ahead is None:
+            return
+        entries, queries = self.crop_entries, self.crop_queries
+        for q, entry, match in ahead.result():
             i = queries[q]
             kind, j = entries[entry]
             if kind == "known":

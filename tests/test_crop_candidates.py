@@ -155,3 +155,87 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
     found = [index.candidates(*region_signatures(queries[k:k + 16])) for k in range(0, len(queries), 16)]
     pairs = [(q + k, e, r) for k, chunk in zip(range(0, len(queries), 16), found) for q, e, r in chunk.tolist()]
     return [(q, e, r) for q, e, r in pairs if e != own[q]]
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout):
+    """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
+    within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
+    entry finds."""
+    thumbs, _ = look_alike
+    index = CropIndex(thumbs)
+    bands = index._bands
+    bands.layouts = [bands.layouts[layout]]
+    hashes = np.unique(region_signatures(thumbs[::4])[0])
+    found, entries = bands.within(hashes, CANDIDATE_BITS)
+    judged = np.flatnonzero(index.judged)
+    close = np.bitwise_count(hashes[:, None] ^ index.hashes[judged][None, :]) <= CANDIDATE_BITS
+    expected = sorted(zip(*(a.tolist() for a in (np.nonzero(close)[0], judged[np.nonzero(close)[1]]))))
+    assert len(expected) > 1000 and sorted(zip(found.tolist(), entries.tolist())) == expected
+
+
+def test_profiles_kept_per_image_equal_those_of_each_batch(look_alike):
+    """dedup.crops._ImageProfiles (each image's profiles once per process) gives _profiles' numbers."""
+    thumbs, _ = look_alike
+    kept = crops._ImageProfiles(len(thumbs))
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        ids = rng.integers(0, len(thumbs), 400)
+        columns, rows = kept.of(thumbs, ids)
+        expected = crops._profiles(thumbs[ids], ids)
+        assert np.array_equal(columns, expected[0]) and np.array_equal(rows, expected[1])
+
+
+def test_frame_scores_equal_the_plain_interpolation():
+    """dedup.crops._frame_scores (profiles sampled through flat indexes in scratch arrays, a piece
+    of rows at a time) gives, to the last bit, what ``_weights``' linear interpolation, centring,
+    scaling and one einsum over every pair give: the frames the search picks cannot move."""
+    rng = np.random.default_rng(11)
+    for distinct, frames in ((5, 49), (130, 25), (70, 9)):
+        profiles = (rng.random((distinct, 64)) * 255).astype(np.float32)
+        starts = rng.uniform(-0.1, 0.3, (distinct, frames))  # beyond the picture too: clipped
+        ends = rng.uniform(0.7, 1.1, (distinct, frames))
+        rows = np.concatenate([np.arange(distinct), rng.integers(0, distinct, 2 * distinct)])
+        target = rng.random((len(rows), len(crops._PROFILE_T)))
+        i0, i1, f = crops._weights(starts[:, :, None] + crops._PROFILE_T * (ends - starts)[..., None])
+        values = profiles.astype(np.float64)[np.arange(distinct)[:, None, None], i0] * (1 - f)
+        values += f * profiles.astype(np.float64)[np.arange(distinct)[:, None, None], i1]
+        values = values - values.mean(axis=-1, keepdims=True)
+        values /= np.sqrt(np.add.reduce(values * values, axis=-1, keepdims=True)) + 1e-9
+        plain = np.einsum("pcn,pn->pc", values[rows], target)
+        fast = crops._frame_scores(profiles, starts, ends, rows, target, piece=16)
+        assert fast.tobytes() == plain.tobytes()
+
+
+def test_the_gate_with_its_crop_part_started_ahead_reports_what_it_reported_inline(look_alike, monkeypatch):
+    """exports.gates.duplicate_failures forks the crop part's workers before its hash rule
+    (dedup.crops.CropMatchesAhead, a thread gathering their matches): the failures, in order, are
+    those of the crop part run in this process after the hash rule."""
+    from exports.gates import KnownImage, duplicate_failures
+    from exports.rows import NewRow
+
+    thumbs, released = look_alike
+    known = [KnownImage(f"images/{k}.png", None, None, released_file_id=k, thumb=thumbs[k].tobytes())
+             for k in range(released)]
+    rows = [NewRow(case_id=k, image_id=k, source="test", source_key=f"k{k}", position=0, folder="images",
+                   media_sha256=None, phash=None, duplicate_of=None, cells={}, filename=f"{k}.png",
+                   thumb=thumbs[k].tobytes())
+            for k in range(released, len(thumbs))]
+    monkeypatch.setattr(crops, "_CHUNK", 16)  # enough chunks of queries to share them out
+    ahead = [f.render() for f in duplicate_failures(rows, known, set())]
+    assert crops._forked == {} and len(ahead) >= 40  # the copies among the new images are refused
+    monkeypatch.setattr("exports.gates.os.cpu_count", lambda: 1)  # one worker: all in this process
+    assert [f.render() for f in duplicate_failures(rows, known, set())] == ahead
+
+
+def test_crop_matches_ahead_equal_crop_matches(look_alike, monkeypatch):
+    """CropMatchesAhead.result() is list(crop_matches(...)), forked or not."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    queries, own = thumbs[released:], np.arange(released, len(thumbs))
+    monkeypatch.setattr(crops, "_CHUNK", 16)
+    expected = as_tuples(crop_matches(index, queries, own, chunk=16))
+    for workers in (1, 2):
+        with crops.CropMatchesAhead(index, queries, own, workers=workers) as ahead:
+            assert isinstance(ahead.pool, crops._Forked) == (workers == 2)
+            assert as_tuples(ahead.result()) == expected
