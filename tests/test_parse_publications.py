@@ -334,3 +334,22 @@ def test_panels_sharing_a_range_text_do_not_take_its_first_sentence():
     assert [i.modality_text for i in images] == ["Radiograph on day 1 shows hazy opacities",
                                                  "Radiograph 3 hours later shows worsening",
                                                  "CT shows consolidation", "CT shows consolidation"]
+
+
+def test_supplementary_images_are_figures_numbered_apart_and_other_files_are_skipped():
+    article = parse_jats((FIXTURES / "PMC7360006_efetch.xml").read_bytes())
+    assert [(f.number, f.label, f.image_urls, f.extra.get("supplementary")) for f in article.figures] == [
+        (1, "Fig. 1", ["https://europepmc.org/articles/PMC7360006/bin/gr1.jpg"], None),
+        (101, "Supplementary Figure S1", ["https://europepmc.org/articles/PMC7360006/bin/mmc1.jpg"], True)]
+    assert [s["file"] for s in article.extra["supplementary_skipped"]] == ["mmc2.pdf", "mmc3.docx"]
+    # A <fig> inside <supplementary-material> is read as a figure, and "Figure S2" is not Figure 2.
+    xml = (FIXTURES / "PMC7360006_efetch.xml").read_text().replace(
+        '<supplementary-material content-type="local-data" id="ec0010">',
+        '<supplementary-material content-type="local-data" id="ec0020"><fig id="sf2"><label>Figure S2</label>'
+        '<caption><p>(a) PA radiograph on day 12; (b) CT on day 12.</p></caption><graphic xlink:href="mmc4"/></fig>'
+        '</supplementary-material><supplementary-material content-type="local-data" id="ec0010">')
+    figures = parse_jats(xml).figures
+    assert [(f.number, f.label, f.extra.get("from")) for f in figures] == [
+        (102, "Figure S2", "supplementary-material"), (1, "Fig. 1", "floats-group"),
+        (101, "Supplementary Figure S1", "supplementary-material")]
+    assert figures[0].panel_captions == {"a": "PA radiograph on day 12", "b": "CT on day 12"}

@@ -490,3 +490,33 @@ def test_a_series_whose_ages_and_sexes_are_in_a_table_of_patients(mirror_of, cra
     assert (facts[0][(0, "offset")], facts[2][(0, "offset")]) == ("4", "2")
     assert images[2][0]["date_text"] == "two days after admission"
     assert all(f[(None, "url")] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7340004/" for f in facts)
+
+
+def test_a_supplementary_figure_is_staged_like_a_figure_and_other_files_are_skipped_with_the_reason(
+        mirror_of, crawl, project_env):
+    """JATS ``<supplementary-material>`` whose file is an image (the CT the body cites as
+    "Supplementary Figure S1") is staged like a figure: its caption, the article's licence, the
+    route it came from; the supplementary PDF and Word file are skipped, with the reason."""
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois="PMC7360006")
+    db = project_env["STAGING_DB_URL"]
+    cases = _cases(db)
+    assert list(cases) == ["10.1016/j.idcr.2020.e00891#patient1"]
+    case = cases["10.1016/j.idcr.2020.e00891#patient1"]
+    assert mirror.count("/articles/PMC7360006/bin/mmc1.jpg") == 1
+    assert mirror.count("/articles/PMC7360006/bin/mmc2.pdf") == 0
+    images = _images(db, case["id"])
+    assert [i["source_url"] for i in images] == ["https://europepmc.org/articles/PMC7360006/bin/gr1.jpg",
+                                                 "https://europepmc.org/articles/PMC7360006/bin/mmc1.jpg"]
+    supplement = images[1]
+    assert supplement["caption"].startswith("Axial chest CT on hospital day 9")
+    assert supplement["provenance"]["supplementary"] is True
+    assert supplement["provenance"]["route"] == "efetch-xml"
+    assert supplement["provenance"]["figure_label"] == "Supplementary Figure S1"
+    facts = _fields(db, case["id"])
+    assert (facts[(0, "modality")], facts[(1, "modality")]) == ("X-ray", "CT")
+    assert case["license"] == "CC BY-NC-ND 4.0"
+    extra = json.loads(case["extra"])
+    assert extra["supplementary_skipped"] == [
+        {"file": "mmc2.pdf", "label": "", "reason": "supplementary material is a PDF, not an image"},
+        {"file": "mmc3.docx", "label": "", "reason": "supplementary material is a Word file, not an image"}]
