@@ -614,5 +614,12 @@ def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
         own.reason = (f"the caption letters {lettered} panels, the image has {len(own.panels)} "
                       f"({own.reason or 'one panel'})")
         own.extra["letters_disagree"] = True
+        if len(own.panels) == 1:
+            # Films touching without a white line. A cut at the strongest vertical edge near
+            # width/N was tried on radiographs drawn side by side and on single ones: a film's own
+            # edges (body outline, mediastinum) are as strong as the seam, so it is not made.
+            own.reason += (f"; no gutter between the {lettered} panels the caption names (films touching?):"
+                           " kept whole for the reviewer to crop")
+            own.extra["no_gutter"] = True
         return own
     return split

@@ -208,3 +208,17 @@ def test_each_panel_of_a_sentence_gets_its_own_day_and_modality():
     facts = {letter: described(text, caption_lead(caption), caption) for letter, text in panels.items()}
     assert {k: (normalize_modality(v["modality_text"]).value, v["date_text"]) for k, v in facts.items()} == {
         "a": ("CT", "day 3"), "b": ("CT", "day 3"), "c": ("CT", "day 3"), "d": ("X-ray", "day 7")}
+
+
+def test_two_radiographs_touching_without_a_gutter_stay_whole_for_the_reviewer_with_the_reason():
+    """No white line between two films the caption letters: no cut at a guessed edge (a film's
+    own edges are as strong as the seam), the whole figure flagged with why."""
+    from ingest.panels import split_figure
+
+    pixels = figure_from_boxes([(0, 0, 400, 450), (400, 0, 800, 450)], ["xray", "xray"], seed=5)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="PNG")
+    split = split_figure(out.getvalue(), 2)
+    assert len(split.panels) == 1 and split.extra["no_gutter"] and split.extra["letters_disagree"]
+    assert "no gutter between the 2 panels the caption names" in split.reason
+    assert split.panels[0].box[2] - split.panels[0].box[0] >= 800
