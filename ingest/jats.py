@@ -448,8 +448,8 @@ def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[
 #: Supplementary figures are numbered after the article's own (S1 is 101): the crawl keys a figure's
 #: fetched pixels, split and verdict by its number, and "Figure S1" must not be taken for Figure 1.
 SUPPLEMENT_NUMBER = 100
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|tiff?)$", re.I)
-_FILE_KINDS = {"pdf": "a PDF", "doc": "a Word file", "docx": "a Word file", "zip": "a zip archive",
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|tiff?)$", re.I)
+FILE_KINDS = {"pdf": "a PDF", "doc": "a Word file", "docx": "a Word file", "zip": "a zip archive",
                "xls": "a spreadsheet", "xlsx": "a spreadsheet", "csv": "a table", "mp4": "a video",
                "avi": "a video", "mov": "a video"}
 
@@ -480,9 +480,9 @@ def _supplementary(article: etree._Element, pmcid: str, article_license: str) ->
         mimetype = (media.get("mimetype", "") if media is not None else "") or node.get("mimetype", "")
         if not href:
             continue
-        if not (_IMAGE_FILE.search(href) or mimetype == "image"):
+        if not (IMAGE_FILE.search(href) or mimetype == "image"):
             extension = href.rsplit(".", 1)[-1].lower() if "." in href else ""
-            kind = _FILE_KINDS.get(extension, f"a {extension or mimetype or 'non-image'} file")
+            kind = FILE_KINDS.get(extension, f"a {extension or mimetype or 'non-image'} file")
             skipped.append({"file": href, "label": label, "reason": f"supplementary material is {kind}, not an image"})
             continue
         from ingest.panels import parse_subcaptions
