@@ -21,6 +21,8 @@ ALI = "http://www.niso.org/schemas/ali/1.0/"
 #: format). PMC's own blob-CDN path cannot be derived from the XML (docs/site-notes.md §4.1): it comes
 #: from the article HTML, see ``papers.merge_figure_urls``.
 EUROPE_PMC_IMAGE = "https://europepmc.org/articles/{pmcid}/bin/{name}.jpg"
+#: A supplementary file under its own name (its extension kept: it is not a rendition).
+EUROPE_PMC_FILE = "https://europepmc.org/articles/{pmcid}/bin/{name}"
 
 
 class NoFullText(ParseError):
@@ -295,6 +297,10 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
     result.paragraphs = _paragraphs(body)
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
+    supplementary, skipped = _supplementary(article, pmcid, license_name)
+    result.figures += supplementary
+    if skipped:
+        result.extra["supplementary_skipped"] = skipped
     return result
 
 
@@ -384,11 +390,7 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
         if fig_license != article_license:
             figure.third_party = True
             figure.third_party_evidence = f"fig/permissions: {fig_evidence}"
-    caption_evidence = third_party_evidence(caption)
-    if caption_evidence:
-        figure.third_party = True
-        figure.third_party_evidence = "; ".join(
-            e for e in (figure.third_party_evidence, f"caption: {caption_evidence}") if e)
+    _third_party(figure, caption)
     figure.panel_captions = parse_subcaptions(caption)
     if members:
         # Each member fig is one panel: its own letter and caption, else the next letter in order.
@@ -404,6 +406,14 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
         letters = letters or [chr(ord("a") + i) for i in range(len(hrefs))]
         figure.extra["panel_files"] = dict(zip(letters, figure.image_urls))
     return figure
+
+
+def _third_party(figure: Figure, caption: str) -> None:
+    caption_evidence = third_party_evidence(caption)
+    if caption_evidence:
+        figure.third_party = True
+        figure.third_party_evidence = "; ".join(
+            e for e in (figure.third_party_evidence, f"caption: {caption_evidence}") if e)
 
 
 def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[Figure]:
@@ -425,8 +435,66 @@ def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[
         figure = _figure(fig, pmcid, article_license, group)
         if parent is not None and etree.QName(parent).localname == "floats-group":
             figure.extra["from"] = "floats-group"
+        if _in_supplement(fig):
+            # "Figure S1" inside <supplementary-material>: not the article's Figure 1.
+            figure.number = _supplement_number(label, len(figures) + 1)
+            figure.extra.update({"from": "supplementary-material", "supplementary": True})
         figures.append(figure)
     return figures
+
+
+# --- Supplementary material --------------------------------------------------------------------
+
+#: Supplementary figures are numbered after the article's own (S1 is 101): the crawl keys a figure's
+#: fetched pixels, split and verdict by its number, and "Figure S1" must not be taken for Figure 1.
+SUPPLEMENT_NUMBER = 100
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|tiff?)$", re.I)
+FILE_KINDS = {"pdf": "a PDF", "doc": "a Word file", "docx": "a Word file", "zip": "a zip archive",
+               "xls": "a spreadsheet", "xlsx": "a spreadsheet", "csv": "a table", "mp4": "a video",
+               "avi": "a video", "mov": "a video"}
+
+
+def _in_supplement(node: etree._Element) -> bool:
+    return any(etree.QName(a).localname == "supplementary-material" for a in node.iterancestors())
+
+
+def _supplement_number(label: str, index: int) -> int:
+    number = figure_number(label)
+    return SUPPLEMENT_NUMBER + (number if number is not None else index)
+
+
+def _supplementary(article: etree._Element, pmcid: str, article_license: str) -> tuple[list[Figure], list[dict]]:
+    """``<supplementary-material>`` whose file is an image (the curators took such images when they
+    were the case's films): one figure each, its caption and the article's licence, served by
+    Europe PMC beside the article's figures. A PDF, Word, zip or video file is skipped with the
+    reason; a ``<fig>`` inside is read with the article's figures."""
+    figures: list[Figure] = []
+    skipped: list[dict] = []
+    for index, node in enumerate(article.xpath(".//supplementary-material"), start=1):
+        if node.xpath(".//fig"):
+            continue
+        media = _first(node, ".//media") if _first(node, ".//media") is not None else _first(node, ".//graphic")
+        href = (media.get(f"{{{XLINK}}}href", "") if media is not None else "") or node.get(f"{{{XLINK}}}href", "")
+        label = _itertext(_first(node, "label")) or _itertext(_first(node, ".//media/label"))
+        caption = _caption_text(_first(node, "caption")) or _caption_text(_first(node, ".//caption"))
+        mimetype = (media.get("mimetype", "") if media is not None else "") or node.get("mimetype", "")
+        if not href:
+            continue
+        if not (IMAGE_FILE.search(href) or mimetype == "image"):
+            extension = href.rsplit(".", 1)[-1].lower() if "." in href else ""
+            kind = FILE_KINDS.get(extension, f"a {extension or mimetype or 'non-image'} file")
+            skipped.append({"file": href, "label": label, "reason": f"supplementary material is {kind}, not an image"})
+            continue
+        from ingest.panels import parse_subcaptions
+
+        figure = Figure(id=node.get("id", ""), label=label or f"Supplementary material {index}",
+                        number=_supplement_number(label, index), caption=caption, graphic_hrefs=[href],
+                        panel_captions=parse_subcaptions(caption))
+        figure.image_urls = [EUROPE_PMC_FILE.format(pmcid=pmcid, name=href.strip())] if pmcid else []
+        figure.extra.update({"from": "supplementary-material", "supplementary": True})
+        _third_party(figure, caption)
+        figures.append(figure)
+    return figures, skipped
 
 
 def europe_pmc_image_url(pmcid: str, href: str) -> str:

@@ -43,9 +43,10 @@ class PanelSplit:
 
 # --- Sub-captions ------------------------------------------------------------------------------
 
-# "(B)", "(b-d)", "(B/D)", "(Panel B)", and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
+# "(B)", "(b-d)", "(B/D)", "(Panel B)", a list "(A, B, and C)" (its first and last letters: the
+# letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
 _PAREN = re.compile(
-    r"\(\s*(?:[Pp]anels?\s+)?([a-hA-H])(?:\s*(?:[-–—,&/]|and|to)\s*([a-hA-H]))?"
+    r"\(\s*(?:[Pp]anels?\s+)?([a-hA-H])(?:(?:\s*,\s*[a-hA-H](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-hA-H]))?"
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
     r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
@@ -82,7 +83,17 @@ def _expand(first: str, last: str | None) -> list[str]:
 
 
 def _markers(pattern: re.Pattern[str], caption: str) -> list[Marker]:
-    return [(m.start(), m.end(), _expand(m.group(1), m.group(2))) for m in pattern.finditer(caption)]
+    return [(m.start(), m.end(), _letters_of(m, caption)) for m in pattern.finditer(caption)]
+
+
+def _letters_of(match: re.Match[str], caption: str) -> list[str]:
+    """The letters a marker names: its range, or each letter of a list ("(A, C, and D)" is a, c, d,
+    not a-d: a list names its letters, a range the ones between)."""
+    span = caption[match.start(1):match.end(2)] if match.group(2) else ""
+    listed = re.findall(r"(?<![A-Za-z])[a-hA-H](?![A-Za-z])", span)
+    if len(listed) > 2 and not re.search(r"[-–—]|\bto\b", span):
+        return [letter.lower() for letter in listed]
+    return _expand(match.group(1), match.group(2))
 
 
 def _introducing(markers: list[Marker]) -> list[Marker]:
@@ -132,22 +143,87 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
         afters.append(_tidy(caption[end:stop]))
     trailing_style = sum(1 for t in afters if len(t) < 4 or re.match(r"^(?:and|or|,)\b", t)) > len(afters) / 2
     result: dict[str, str] = {}
-    for i, (start, end, letters) in enumerate(markers):
+    previous = ""  # the words before the previous letter, which a bare "day 5 (B)" shares
+    for i, (start, _end, letters) in enumerate(markers):
         if trailing_style:
             begin = markers[i - 1][1] if i else max(caption.rfind(". ", 0, start) + 1, 0)
-            text = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
+            left = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
+            text = _with_head(left, previous if i and ". " not in caption[begin:start] else "")
+            previous = text
         elif _mid_sentence(caption, start):
-            # "Day 1 (A) showing ...; three days later (B) ...": the letter's sentence is its text.
-            sentence = caption.rfind(". ", 0, start)
-            begin = max([sentence + 2 if sentence >= 0 else 0] + [e for _, e, _ in raw if e <= start])
-            stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
-            full_stop = caption.find(". ", end)
-            text = _tidy(caption[begin:start] + caption[end:min(stop, full_stop + 1 if full_stop >= 0 else stop)])
+            text, previous = _mid_text(caption, markers, raw, i, previous)
         else:
-            text = afters[i]
+            text, previous = _opening_text(caption, markers, i, afters[i]), ""
         for letter in letters:
             result.setdefault(letter, text)
     return result
+
+
+def _opening_text(caption: str, markers: list[Marker], i: int, after: str) -> str:
+    """A letter opening its words ("(A) Radiograph. Chest CT with axial (B) ..."): they end with
+    the last sentence before a next letter inside its sentence, whose sentence is that letter's."""
+    if i + 1 >= len(markers) or not _mid_sentence(caption, markers[i + 1][0]):
+        return after
+    words = caption[markers[i][1]:markers[i + 1][0]]
+    full_stop = words.rfind(". ")
+    return _tidy(words[:full_stop + 1]) if full_stop >= 0 else after
+
+
+# Where a sentence's coordinated parts meet: "CT (a-c) shows ... and radiograph (d) ...". A bare
+# comma is not one ("... (A) His follow-up CT ..., it looks like ... (B)").
+_CLAUSE = re.compile(r",?\s+(?:and|or|while|whereas|but)\s+|;\s*")
+_IMAGE_WORD = re.compile(r"\b(?:CT|HRCT|CXR|MRI|X-?rays?|radiograph\w*|tomograph\w*|scans?|films?|images?|imaging"
+                         r"|views?)\b", re.I)
+
+
+def _gap_cut(gap: str) -> int:
+    """Where the words between two letters of one sentence part: a gap opening with a comma is the
+    next letter's ("at admission (A), 3rd day of hospitalization, ... (B)") from its last ", and";
+    else the last place the sentence's coordinated parts meet; -1 when none (both letters share
+    the words)."""
+    cuts = list(_CLAUSE.finditer(gap))
+    if re.match(r"\s*[,;]", gap):
+        # "... 38-year-old male (A and B), who reached ..., and the other ... (C)": the clause
+        # after the comma is A's, up to a comma and a conjunction.
+        cuts = [c for c in cuts if c.group(0).startswith((",", ";")) and c.start() > 0]
+        return cuts[-1].start() if cuts else 0
+    return cuts[-1].start() if cuts else -1
+
+
+def _mid_text(caption: str, markers: list[Marker], raw: list[Marker], i: int, previous: str) -> tuple[str, str]:
+    """A letter inside a sentence ("Day 1 (A) showing ...; three days later (B) ..."): the words of
+    its part of the sentence, before and after it. Between two letters of one sentence the words
+    are cut where its coordinated parts meet ("CT images (a-c) on day 3 show GGO and radiograph (d)
+    on day 7": a-c end before "and", d begins after it). Returns (text, the words before it)."""
+    start, end, _ = markers[i]
+    sentence = caption.rfind(". ", 0, start)
+    sentence_start = sentence + 2 if sentence >= 0 else 0
+    begin = max([sentence_start] + [e for _, e, _ in raw if e <= start])
+    left = caption[begin:start]
+    joined = begin > sentence_start and i > 0 and markers[i - 1][1] == begin
+    if joined and (cut := _gap_cut(left)) >= 0:
+        left = _CLAUSE.sub("", left[cut:], count=1) if _CLAUSE.match(left, cut) else left[cut:]
+    stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
+    full_stop = caption.find(". ", end)
+    right_end = min(stop, full_stop + 1 if full_stop >= 0 else stop)
+    right = caption[end:right_end]
+    if right_end == stop and i + 1 < len(markers) and _mid_sentence(caption, stop) and (cut := _gap_cut(right)) >= 0:
+        right = right[:cut]
+    head = _with_head(_tidy(left), previous) if joined else _tidy(left)
+    return _tidy((left if head == _tidy(left) else f"{head} ") + right), head
+
+
+def _with_head(left: str, previous: str) -> str:
+    """A letter after a bare modifier shares the noun of the letter before ("Chest radiographs on
+    admission (A), day 5 (B)": B is "Chest radiographs day 5"; "CT of the left (A) and right (B)
+    lung": B is "CT of the right lung"): the previous words less as many words as this one has.
+    A part naming its own image ("and CT on day 5 (B)") keeps its words."""
+    words, before = left.split(), previous.split()
+    if not words or len(words) > 3 or len(before) <= len(words) or _IMAGE_WORD.search(left):
+        return left
+    shared = before[:len(before) - len(words)]
+    # Only a noun naming the image is shared: "Mucoid impactions (a), tree-in-bud (b)" is a list.
+    return " ".join(shared + words) if _IMAGE_WORD.search(" ".join(shared)) else left
 
 
 def caption_lead(caption: str) -> str:
@@ -538,5 +614,12 @@ def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
         own.reason = (f"the caption letters {lettered} panels, the image has {len(own.panels)} "
                       f"({own.reason or 'one panel'})")
         own.extra["letters_disagree"] = True
+        if len(own.panels) == 1:
+            # Films touching without a white line. A cut at the strongest vertical edge near
+            # width/N was tried on radiographs drawn side by side and on single ones: a film's own
+            # edges (body outline, mediastinum) are as strong as the seam, so it is not made.
+            own.reason += (f"; no gutter between the {lettered} panels the caption names (films touching?):"
+                           " kept whole for the reviewer to crop")
+            own.extra["no_gutter"] = True
         return own
     return split

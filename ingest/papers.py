@@ -125,6 +125,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         base_extra["third_party_evidence"] = figure.third_party_evidence
     if figure.license:
         base_extra["figure_license"] = figure.license
+    if figure.extra.get("supplementary"):
+        base_extra["supplementary"] = True
     url = figure.image_url
     if pdf is not None:
         base_extra.update({"pdf_page": pdf.page, "pdf_bbox": list(pdf.bbox)})
@@ -250,6 +252,9 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
     _note_left_out(cases, excluded)
+    for case in cases.values() if article.extra.get("supplementary_skipped") else ():
+        # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
+        case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
     if len(cases) > 1:
         for case in cases.values():
             case.warnings.insert(0, f"paper describes several patients ({len(cases)} cases)")

@@ -16,7 +16,17 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from ingest.blocking import detect_block_page
-from ingest.jats import Article, Figure, Table, figure_number, normalize_license, third_party_evidence
+from ingest.jats import (
+    FILE_KINDS,
+    IMAGE_FILE,
+    SUPPLEMENT_NUMBER,
+    Article,
+    Figure,
+    Table,
+    figure_number,
+    normalize_license,
+    third_party_evidence,
+)
 from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
 from ingest.panels import parse_subcaptions
 
@@ -427,6 +437,54 @@ class ArticlePage(HtmlPage):
         figure.panel_captions = parse_subcaptions(caption)
         return figure
 
+    def supplementary_links(self) -> list[tuple[Selector, str]]:
+        """Links to files in the page's supplementary material: a section titled so ("Supplementary
+        material", Springer's "Supplementary Information", ScienceDirect's "Appendix A.
+        Supplementary data") or an element classed or named "supplementary"."""
+        found: list[tuple[Selector, str]] = []
+        for link in self.css("a[href]"):
+            root = link.root
+            holders = [root, *root.iterancestors()]
+            inside = any("supplement" in f"{h.get('class') or ''} {h.get('id') or ''}".lower() for h in holders)
+            if not inside and not any(re.search(r"supplement", t, re.I) for t in _section_titles(root)):
+                continue
+            url = _resolve(link.attrib.get("href", ""), self.url)
+            if url and re.search(r"\.[A-Za-z0-9]{2,4}$", urlsplit(url).path) and url not in {u for _, u in found}:
+                found.append((link, url))
+        return found
+
+    def supplementary(self, article: Article) -> None:
+        """Supplementary files that are images become figures (the curators took such images when
+        they were the case's films), numbered after the article's own as in ``ingest.jats``; a PDF,
+        Word, zip or video file is named in ``extra["supplementary_skipped"]`` with the reason."""
+        shown = {u for f in article.figures for u in f.image_urls}
+        skipped: list[dict] = []
+        for index, (link, url) in enumerate(self.supplementary_links(), start=1):
+            name = urlsplit(url).path.rsplit("/", 1)[-1]
+            block = next((a for a in link.root.iterancestors() if a.tag in ("li", "div", "p", "figure")), None)
+            label = _text(link).rstrip(" .:")
+            whole = _text(Selector(root=block, type="html")) if block is not None else label
+            caption = whole[len(label):].lstrip(" .:") if whole.startswith(label) else whole
+            if not IMAGE_FILE.search(name):
+                extension = name.rsplit(".", 1)[-1].lower()
+                kind = FILE_KINDS.get(extension, f"a {extension} file")
+                skipped.append({"file": name, "label": label,
+                                "reason": f"supplementary material is {kind}, not an image"})
+                continue
+            if url in shown:
+                continue
+            number = figure_number(label)
+            figure = Figure(label=label or f"Supplementary material {index}",
+                            number=SUPPLEMENT_NUMBER + (number if number is not None else index), caption=caption,
+                            image_urls=[url], panel_captions=parse_subcaptions(caption),
+                            extra={"from": "supplementary-material", "supplementary": True})
+            evidence = third_party_evidence(caption)
+            if evidence:
+                figure.third_party, figure.third_party_evidence = True, f"caption: {evidence}"
+            article.figures.append(figure)
+        if skipped:
+            article.extra["supplementary_skipped"] = skipped
+
     def article(self) -> Article:
         if not self.meta.get("citation_title") and not self.meta.get("dc.title") and not self.css("figure, h1"):
             raise ParseError(self.url, "article meta tags (citation_title / dc.Title)")
@@ -437,6 +495,7 @@ class ArticlePage(HtmlPage):
         )
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()]
+        self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()
         article.full_text = bool(article.figures or article.paragraphs)

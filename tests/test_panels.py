@@ -163,3 +163,62 @@ def test_a_range_opening_the_caption_announces_panels_its_sentences_name_in_grou
         "d": "Initial CT : dependent consolidation (asterisks)",
         "e": "Follow-up CXR day 6 shows a pneumothorax"}
     assert caption_lead(caption) == ""
+
+
+# Letters inside a caption's sentences: each panel its own words (day, view, modality) where the
+# sentence ties them, not its neighbours'.
+@pytest.mark.parametrize("caption,expected", [
+    ("Chest radiographs on admission (A), day 5 (B) and day 9 (C).",
+     {"a": "Chest radiographs on admission", "b": "Chest radiographs day 5", "c": "Chest radiographs day 9"}),
+    ("(A, B, and C) axial CT images show ground-glass opacities; (D) radiograph on day 3.",
+     {"a": "axial CT images show ground-glass opacities", "b": "axial CT images show ground-glass opacities",
+      "c": "axial CT images show ground-glass opacities", "d": "radiograph on day 3"}),
+    ("CT images (a-c) on day 3 show bilateral GGO and radiograph (d) on day 7 shows consolidation.",
+     {"a": "CT images on day 3 show bilateral GGO", "b": "CT images on day 3 show bilateral GGO",
+      "c": "CT images on day 3 show bilateral GGO", "d": "radiograph on day 7 shows consolidation"}),
+    ("Panels A and B show CT on admission. Panel C shows a radiograph on day 6.",
+     {"a": "show CT on admission", "b": "show CT on admission", "c": "shows a radiograph on day 6"}),
+    ("Axial CT images of the left (A) and right (B) lower lobes on day 4.",
+     {"a": "Axial CT images of the left", "b": "Axial CT images of the right lower lobes on day 4"}),
+    ("Unenhanced chest CT with axial (B), coronal (C) and sagittal (D) reformats. (A) Radiograph.", {}),
+    ("(A) Radiograph. Unenhanced chest CT with axial (B), coronal (C) and sagittal (D) reformats.",
+     {"a": "Radiograph", "b": "Unenhanced chest CT with axial", "c": "Unenhanced chest CT with coronal",
+      "d": "Unenhanced chest CT with sagittal reformats"}),
+    # A clause after a comma is the next letter's: "at admission (A), 3rd day ..., GGOs (B)".
+    ("Chest radiographs, at admission (A), 3rd day of hospitalization, GGOs in both lungs (B), 6th day, "
+     "GGOs and nodules (C).",
+     {"a": "Chest radiographs, at admission", "b": "3rd day of hospitalization, GGOs in both lungs",
+      "c": "6th day, GGOs and nodules"}),
+    # A list is not an image's words: nothing shared ("Mucoid tree-in-bud" would be wrong).
+    ("CT features. Mucoid impactions (a), tree-in-bud (b), septal lines (c)",
+     {"a": "Mucoid impactions", "b": "tree-in-bud", "c": "septal lines"}),
+    # A list names its letters, a range the ones between: "(A, C, and D)" is not a run from a.
+    ("(A, C, and D) CT; (B) radiograph.", {}),
+])
+def test_letters_inside_sentences_give_each_panel_its_own_words(caption, expected):
+    assert parse_subcaptions(caption) == expected
+
+
+def test_each_panel_of_a_sentence_gets_its_own_day_and_modality():
+    from ingest.normalize.imaging import normalize_modality
+    from ingest.papers import described
+
+    caption = "CT images (a-c) on day 3 show bilateral GGO and radiograph (d) on day 7 shows consolidation."
+    panels = parse_subcaptions(caption)
+    facts = {letter: described(text, caption_lead(caption), caption) for letter, text in panels.items()}
+    assert {k: (normalize_modality(v["modality_text"]).value, v["date_text"]) for k, v in facts.items()} == {
+        "a": ("CT", "day 3"), "b": ("CT", "day 3"), "c": ("CT", "day 3"), "d": ("X-ray", "day 7")}
+
+
+def test_two_radiographs_touching_without_a_gutter_stay_whole_for_the_reviewer_with_the_reason():
+    """No white line between two films the caption letters: no cut at a guessed edge (a film's
+    own edges are as strong as the seam), the whole figure flagged with why."""
+    from ingest.panels import split_figure
+
+    pixels = figure_from_boxes([(0, 0, 400, 450), (400, 0, 800, 450)], ["xray", "xray"], seed=5)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="PNG")
+    split = split_figure(out.getvalue(), 2)
+    assert len(split.panels) == 1 and split.extra["no_gutter"] and split.extra["letters_disagree"]
+    assert "no gutter between the 2 panels the caption names" in split.reason
+    assert split.panels[0].box[2] - split.panels[0].box[0] >= 800

@@ -334,3 +334,41 @@ def test_panels_sharing_a_range_text_do_not_take_its_first_sentence():
     assert [i.modality_text for i in images] == ["Radiograph on day 1 shows hazy opacities",
                                                  "Radiograph 3 hours later shows worsening",
                                                  "CT shows consolidation", "CT shows consolidation"]
+
+
+def test_supplementary_images_are_figures_numbered_apart_and_other_files_are_skipped():
+    article = parse_jats((FIXTURES / "PMC7360006_efetch.xml").read_bytes())
+    assert [(f.number, f.label, f.image_urls, f.extra.get("supplementary")) for f in article.figures] == [
+        (1, "Fig. 1", ["https://europepmc.org/articles/PMC7360006/bin/gr1.jpg"], None),
+        (101, "Supplementary Figure S1", ["https://europepmc.org/articles/PMC7360006/bin/mmc1.jpg"], True)]
+    assert [s["file"] for s in article.extra["supplementary_skipped"]] == ["mmc2.pdf", "mmc3.docx"]
+    # A <fig> inside <supplementary-material> is read as a figure, and "Figure S2" is not Figure 2.
+    xml = (FIXTURES / "PMC7360006_efetch.xml").read_text().replace(
+        '<supplementary-material content-type="local-data" id="ec0010">',
+        '<supplementary-material content-type="local-data" id="ec0020"><fig id="sf2"><label>Figure S2</label>'
+        '<caption><p>(a) PA radiograph on day 12; (b) CT on day 12.</p></caption><graphic xlink:href="mmc4"/></fig>'
+        '</supplementary-material><supplementary-material content-type="local-data" id="ec0010">')
+    figures = parse_jats(xml).figures
+    assert [(f.number, f.label, f.extra.get("from")) for f in figures] == [
+        (102, "Figure S2", "supplementary-material"), (1, "Fig. 1", "floats-group"),
+        (101, "Supplementary Figure S1", "supplementary-material")]
+    assert figures[0].panel_captions == {"a": "PA radiograph on day 12", "b": "CT on day 12"}
+
+
+def test_a_publisher_pages_supplementary_image_is_a_figure_and_its_word_file_is_skipped():
+    """Springer's "Supplementary Information": Additional file 1 (a JPEG, the CT the body cites as
+    Figure S1) is staged like a figure with its description as caption; file 2 (.docx) is skipped."""
+    url = "https://bmcinfectdis.biomedcentral.com/articles/10.1186/s12879-020-05299-4"
+    article = parse_article_html((FIXTURES / "springer_supplementary.html").read_bytes(), url)
+    assert [(f.number, f.label, f.extra.get("supplementary")) for f in article.figures] == [
+        (1, "Fig. 1", None), (101, "Additional file 1: Figure S1", True)]
+    supplement = article.figures[1]
+    assert supplement.image_urls == ["https://static-content.springer.com/esm/art%3A10.1186%2Fs12879-020-05299-4/"
+                                     "MediaObjects/12879_2020_5299_MOESM1_ESM.jpg"]
+    assert supplement.caption == "Axial chest CT on day 4: pneumomediastinum and bilateral ground-glass opacities."
+    assert article.extra["supplementary_skipped"] == [
+        {"file": "12879_2020_5299_MOESM2_ESM.docx", "label": "Additional file 2: Table S1",
+         "reason": "supplementary material is a Word file, not an image"}]
+    case, = cases_from_article(article)
+    assert [i.extra.get("supplementary") for i in case.images] == [None, True]
+    assert case.extra["supplementary_skipped"][0]["file"].endswith(".docx")

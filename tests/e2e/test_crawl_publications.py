@@ -490,3 +490,56 @@ def test_a_series_whose_ages_and_sexes_are_in_a_table_of_patients(mirror_of, cra
     assert (facts[0][(0, "offset")], facts[2][(0, "offset")]) == ("4", "2")
     assert images[2][0]["date_text"] == "two days after admission"
     assert all(f[(None, "url")] == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7340004/" for f in facts)
+
+
+def _one_paper_case(mirror_of, crawl, project_env, given: str, doi: str):
+    """Crawl one paper given as ``given``: the mirror, the staging DB and its only case."""
+    mirror = mirror_of("publications")
+    crawl("publications", mirror, dois=given)
+    db = project_env["STAGING_DB_URL"]
+    cases = _cases(db)
+    assert list(cases) == [f"{doi}#patient1"]
+    return mirror, db, cases[f"{doi}#patient1"]
+
+
+def test_a_supplementary_figure_is_staged_like_a_figure_and_other_files_are_skipped_with_the_reason(
+        mirror_of, crawl, project_env):
+    """JATS ``<supplementary-material>`` whose file is an image (the CT the body cites as
+    "Supplementary Figure S1") is staged like a figure: its caption, the article's licence, the
+    route it came from; the supplementary PDF and Word file are skipped, with the reason."""
+    mirror, db, case = _one_paper_case(mirror_of, crawl, project_env, "PMC7360006", "10.1016/j.idcr.2020.e00891")
+    assert mirror.count("/articles/PMC7360006/bin/mmc1.jpg") == 1
+    assert mirror.count("/articles/PMC7360006/bin/mmc2.pdf") == 0
+    images = _images(db, case["id"])
+    assert [i["source_url"] for i in images] == ["https://europepmc.org/articles/PMC7360006/bin/gr1.jpg",
+                                                 "https://europepmc.org/articles/PMC7360006/bin/mmc1.jpg"]
+    supplement = images[1]
+    assert supplement["caption"].startswith("Axial chest CT on hospital day 9")
+    assert supplement["provenance"]["supplementary"] is True
+    assert supplement["provenance"]["route"] == "efetch-xml"
+    assert supplement["provenance"]["figure_label"] == "Supplementary Figure S1"
+    facts = _fields(db, case["id"])
+    assert (facts[(0, "modality")], facts[(1, "modality")]) == ("X-ray", "CT")
+    assert case["license"] == "CC BY-NC-ND 4.0"
+    extra = json.loads(case["extra"])
+    assert extra["supplementary_skipped"] == [
+        {"file": "mmc2.pdf", "label": "", "reason": "supplementary material is a PDF, not an image"},
+        {"file": "mmc3.docx", "label": "", "reason": "supplementary material is a Word file, not an image"}]
+
+
+def test_a_publisher_pages_supplementary_image_is_staged_and_its_word_file_skipped(mirror_of, crawl, project_env):
+    """A paper PMC does not have: the publisher's page (BMC, Springer's markup) has one figure and,
+    under "Supplementary Information", the CT as Additional file 1 (a JPEG) and a Word table."""
+    doi = "10.1186/s12879-020-05299-4"
+    mirror, db, case = _one_paper_case(mirror_of, crawl, project_env, doi, doi)
+    assert case["canonical_url"] == "https://bmcinfectdis.biomedcentral.com/articles/10.1186/s12879-020-05299-4"
+    images = _images(db, case["id"])
+    assert [i["source_url"].rsplit("/", 1)[1] for i in images] == ["12879_2020_5299_Fig1_HTML.png",
+                                                                   "12879_2020_5299_MOESM1_ESM.jpg"]
+    assert images[1]["provenance"]["supplementary"] is True
+    assert images[1]["provenance"]["route"] == "publisher-html"
+    assert images[1]["caption"].startswith("Axial chest CT on day 4")
+    facts = _fields(db, case["id"])
+    assert (facts[(0, "modality")], facts[(1, "modality")]) == ("X-ray", "CT")
+    assert mirror.count("/esm/art%3A10.1186%2Fs12879-020-05299-4/MediaObjects/12879_2020_5299_MOESM2_ESM.docx") == 0
+    assert json.loads(case["extra"])["supplementary_skipped"][0]["file"] == "12879_2020_5299_MOESM2_ESM.docx"
