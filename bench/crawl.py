@@ -4,7 +4,8 @@ A generated mirror of N cases (default 2,000) with 4 X-ray images each, built fr
 fixture templates (``bench/_radiopaedia_mirror.py``), is served on loopback by ``tests.mirror``.
 Politeness is switched off (no delay, no AutoThrottle, 16 requests per domain). Three crawls run
 as child processes, each measured for wall time, CPU (``os.wait4`` rusage, user + sys) and peak
-RSS, with the mirror's counters giving requests and bytes served:
+RSS, with the mirror's counters giving requests and bytes served and the TCP connections it
+accepted:
 
 1. ``scrapy crawl radiopaedia`` into a fresh staging DB and media store (the full pipeline);
 2. ``scrapy runspider bench/_bare_spider.py`` outside the project: the same pages and images
