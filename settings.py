@@ -53,6 +53,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # the default, kept explicit: one request
 # pool: at one request per site, two suffice.
 REACTOR_THREADPOOL_MAXSIZE = 2
 
+# Scrapy's downloader, but a request counts against CONCURRENT_REQUESTS_PER_DOMAIN as soon as it is
+# taken from its slot's queue (default scrapy.core.downloader.Downloader counts it a loop turn later,
+# so a burst of image requests all went out at once: up to 67 in flight at 16 per site, and Twisted's
+# pool, which keeps 16 idle connections per site, closed the rest; downloader.py).
+DOWNLOADER = "downloader.SlotBoundDownloader"
+
 # Callbacks yield few items each; fewer concurrent item tasks is faster (default 100), see docs/style.md.
 CONCURRENT_ITEMS = 16
 # Scrapy reads the source of each callback's generator again for every response to warn of a

@@ -4,7 +4,8 @@ A generated mirror of N cases (default 2,000) with 4 X-ray images each, built fr
 fixture templates (``bench/_radiopaedia_mirror.py``), is served on loopback by ``tests.mirror``.
 Politeness is switched off (no delay, no AutoThrottle, 16 requests per domain). Three crawls run
 as child processes, each measured for wall time, CPU (``os.wait4`` rusage, user + sys) and peak
-RSS, with the mirror's counters giving requests and bytes served:
+RSS, with the mirror's counters giving requests and bytes served and the TCP connections it
+accepted:
 
 1. ``scrapy crawl radiopaedia`` into a fresh staging DB and media store (the full pipeline);
 2. ``scrapy runspider bench/_bare_spider.py`` outside the project: the same pages and images
@@ -89,8 +90,28 @@ def _stats(log: str) -> dict[str, int]:
     return {name: int(value) for name, value in re.findall(r"^\s*'([^']+)': (\d+),?\}?$", log, re.M)}
 
 
+class ConnectionCounter:
+    """TCP connections the mirror accepted: its server's ``process_request`` (one call per accepted
+    connection) wrapped. Scrapy keeps connections alive, so a crawl should open about as many as it
+    has requests in flight; each new one costs both ends CPU (and a real site, politeness)."""
+
+    def __init__(self, mirror: Mirror):
+        server = mirror._server
+        assert server is not None, "start the mirror first"
+        self.accepted = 0
+        accept = server.process_request
+
+        def counted(request, client_address) -> None:
+            self.accepted += 1  # the server's own thread: one writer
+            accept(request, client_address)
+
+        server.process_request = counted
+
+
 def run_child(argv: list[str], *, cwd: Path, env: dict[str, str], log_path: Path, mirror: Mirror) -> dict:
     mirror.reset_counters()
+    connections = getattr(mirror, "connection_counter", None)
+    opened_before = connections.accepted if connections else 0
     sampler = LoadSampler()
     sampler.start()
     server_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -115,6 +136,7 @@ def run_child(argv: list[str], *, cwd: Path, env: dict[str, str], log_path: Path
         "sys": usage.ru_stime,
         "rss_mb": usage.ru_maxrss / 1024,
         "requests": sum(requests.values()),
+        "connections": (connections.accepted - opened_before) if connections else 0,
         "bytes": sum(sent.values()),
         "case_pages": sum(n for path, n in requests.items() if path.startswith("/cases/")),
         "images_fetched": sum(n for path, n in requests.items() if path.startswith("/images/")),
@@ -252,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
         mirror = Mirror(["radiopaedia"], fixtures=tmp / "mirror")
         base = mirror.start()
+        mirror.connection_counter = ConnectionCounter(mirror)
         settings = crawl_settings(args.concurrency, args.robots == "yes")
         env = {k: v for k, v in os.environ.items()
                if k not in ("SCRAPY_SETTINGS_MODULE", "CRAWL_LOCK_DIR", "LOG_LEVEL")}
@@ -353,6 +376,7 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     row("CPU utilisation (cores)", full["cpu"] / full["wall"], b["cpu"] / b["wall"] if bare else None, ".2f")
     row("peak RSS (MB)", full["rss_mb"], b.get("rss_mb"), ".0f")
     row("requests served", full["requests"], b.get("requests"), ",.0f")
+    row("TCP connections opened", full["connections"], b.get("connections"), ",.0f")
     row("MB served", full["bytes"] / 1e6, b["bytes"] / 1e6 if bare else None, ".1f")
     row("mirror server CPU s", full["server_cpu"], b.get("server_cpu"), ".1f")
     row("load avg 1-min (mean)", full["load_mean"], b.get("load_mean"), ".2f", ratio=False)
@@ -385,6 +409,7 @@ def report(args, full: dict, bare: dict | None, second: dict, staged_cases: int,
     print(f"  wall {second['wall']:.1f} s, CPU {second['cpu']:.1f} s, peak RSS {second['rss_mb']:.0f} MB, "
           f"load avg {second['load_mean']:.2f}")
     print(f"  requests {second['requests']:,} (case pages {second['case_pages']:,}), "
+          f"TCP connections {second['connections']:,}, "
           f"images downloaded {second['images_fetched']:,}, "
           f"{second['bytes'] / 1e6:.2f} MB served = {share:.1%} of the first crawl's {full['bytes'] / 1e6:.1f} MB")
     print(f"  DB after: {cases_after:,} cases, {images_after:,} images; "

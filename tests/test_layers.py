@@ -32,6 +32,7 @@ LAYER_OF: dict[str, str] = {
     "crawl_summary": "crawl",
     "crawl_lock": "crawl",
     "frontier": "crawl",
+    "downloader": "crawl",
     "review": "review",
     "exports": "exports",
     "settings": "project",
