@@ -246,9 +246,9 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
         split = panel_splits.get(figure.number) if figure.number is not None else None
         for key, panels in _figure_targets(figure, patients, base).items():
             if key not in cases:
-                cases[key] = new_case(key, f" (figure {figure.number})")
+                cases[key] = new_case(key, f" ({figure_name(figure)})")
                 cases[key].warnings.append(
-                    f"figure {figure.number} names no single patient of this multi-patient paper: "
+                    f"{figure_name(figure)} names no single patient of this multi-patient paper: "
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
     _note_left_out(cases, excluded)
@@ -296,6 +296,14 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> d
     return {f"{base}#fig{figure.number}": subcaptions}
 
 
+def figure_name(figure: Figure) -> str:
+    """The figure as the reviewer finds it in the paper: "figure 2", or a supplementary figure's own
+    label ("Supplementary Figure S1"), not the number it is kept under apart from the article's
+    figures (``jats.SUPPLEMENT_NUMBER``: S1 is 101)."""
+    label = figure.label.strip(" .:")
+    return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
+
+
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,
                    pdf: PdfFigure | None) -> None:
     """The figure's images (its ``panels``) appended to the case, with its warnings."""
@@ -303,9 +311,9 @@ def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], spl
     images = _images_for(figure, panels, _subset(split, dict(figure.panel_captions), panels), pdf, len(case.images))
     case.images.extend(images)
     if any(i.extra.get("needs_review") for i in images):
-        case.warnings.append(f"figure {figure.number}: {images[0].extra['needs_review']}")
+        case.warnings.append(f"{figure_name(figure)}: {images[0].extra['needs_review']}")
     if figure.third_party:
-        case.warnings.append(f"figure {figure.number} is third-party material: {figure.third_party_evidence}")
+        case.warnings.append(f"{figure_name(figure)} is third-party material: {figure.third_party_evidence}")
 
 
 def _note_left_out(cases: dict[str, CaseRecord], excluded: list[dict[str, str]]) -> None:

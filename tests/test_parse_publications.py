@@ -372,3 +372,15 @@ def test_a_publisher_pages_supplementary_image_is_a_figure_and_its_word_file_is_
     case, = cases_from_article(article)
     assert [i.extra.get("supplementary") for i in case.images] == [None, True]
     assert case.extra["supplementary_skipped"][0]["file"].endswith(".docx")
+
+
+def test_a_warning_names_a_supplementary_figure_by_its_own_label():
+    """The reviewer looks for "Supplementary Figure S1" in the paper, not the number it is kept
+    under apart from the article's figures (101); the article's own figures keep "figure N"."""
+    article = parse_jats((FIXTURES / "PMC7360006_efetch.xml").read_bytes())
+    for figure in article.figures:
+        figure.third_party, figure.third_party_evidence = True, "Reprinted from an earlier report"
+    case, = cases_from_article(article)
+    third_party = [w for w in case.warnings if "third-party" in w]
+    assert third_party == ["figure 1 is third-party material: Reprinted from an earlier report",
+                           "Supplementary Figure S1 is third-party material: Reprinted from an earlier report"]
