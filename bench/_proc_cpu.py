@@ -4,21 +4,14 @@ so a sampler thread keeps the last value it saw of every process (Linux only).""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK")
+from media.workers import proc_cpu
 
-
-def cpu_seconds(pid: int) -> float | None:
-    """user + system seconds of a live process, or None once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15 of stat)
+#: user + system seconds of a live process, or None once it is gone (the media workers' reader).
+cpu_seconds = proc_cpu
 
 
 def postgres_backends(database: str) -> list[int]:

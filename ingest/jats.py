@@ -437,7 +437,7 @@ def _figures(article: etree._Element, pmcid: str, article_license: str) -> list[
             figure.extra["from"] = "floats-group"
         if _in_supplement(fig):
             # "Figure S1" inside <supplementary-material>: not the article's Figure 1.
-            figure.number = _supplement_number(label, len(figures) + 1)
+            figure.number = supplement_number(label, len(figures) + 1)
             figure.extra.update({"from": "supplementary-material", "supplementary": True})
         figures.append(figure)
     return figures
@@ -458,9 +458,20 @@ def _in_supplement(node: etree._Element) -> bool:
     return any(etree.QName(a).localname == "supplementary-material" for a in node.iterancestors())
 
 
-def _supplement_number(label: str, index: int) -> int:
+def supplement_number(label: str, index: int) -> int:
+    """The number a supplementary figure is kept under: its own ("Figure S2" is 102), else its place."""
     number = figure_number(label)
     return SUPPLEMENT_NUMBER + (number if number is not None else index)
+
+
+def not_an_image(name: str, label: str, mimetype: str = "") -> dict[str, str] | None:
+    """The record of a supplementary file skipped as no image (a PDF, Word, zip or video file:
+    ``extra["supplementary_skipped"]``, with the reason); None for an image file."""
+    if IMAGE_FILE.search(name) or mimetype == "image":
+        return None
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    kind = FILE_KINDS.get(extension, f"a {extension or mimetype or 'non-image'} file")
+    return {"file": name, "label": label, "reason": f"supplementary material is {kind}, not an image"}
 
 
 def _supplementary(article: etree._Element, pmcid: str, article_license: str) -> tuple[list[Figure], list[dict]]:
@@ -468,6 +479,8 @@ def _supplementary(article: etree._Element, pmcid: str, article_license: str) ->
     were the case's films): one figure each, its caption and the article's licence, served by
     Europe PMC beside the article's figures. A PDF, Word, zip or video file is skipped with the
     reason; a ``<fig>`` inside is read with the article's figures."""
+    from ingest.panels import parse_subcaptions  # as _figure does
+
     figures: list[Figure] = []
     skipped: list[dict] = []
     for index, node in enumerate(article.xpath(".//supplementary-material"), start=1):
@@ -480,15 +493,12 @@ def _supplementary(article: etree._Element, pmcid: str, article_license: str) ->
         mimetype = (media.get("mimetype", "") if media is not None else "") or node.get("mimetype", "")
         if not href:
             continue
-        if not (IMAGE_FILE.search(href) or mimetype == "image"):
-            extension = href.rsplit(".", 1)[-1].lower() if "." in href else ""
-            kind = FILE_KINDS.get(extension, f"a {extension or mimetype or 'non-image'} file")
-            skipped.append({"file": href, "label": label, "reason": f"supplementary material is {kind}, not an image"})
+        skip = not_an_image(href, label, mimetype)
+        if skip is not None:
+            skipped.append(skip)
             continue
-        from ingest.panels import parse_subcaptions
-
         figure = Figure(id=node.get("id", ""), label=label or f"Supplementary material {index}",
-                        number=_supplement_number(label, index), caption=caption, graphic_hrefs=[href],
+                        number=supplement_number(label, index), caption=caption, graphic_hrefs=[href],
                         panel_captions=parse_subcaptions(caption))
         figure.image_urls = [EUROPE_PMC_FILE.format(pmcid=pmcid, name=href.strip())] if pmcid else []
         figure.extra.update({"from": "supplementary-material", "supplementary": True})

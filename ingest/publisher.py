@@ -17,14 +17,13 @@ from parsel import Selector
 
 from ingest.blocking import detect_block_page
 from ingest.jats import (
-    FILE_KINDS,
-    IMAGE_FILE,
-    SUPPLEMENT_NUMBER,
     Article,
     Figure,
     Table,
     figure_number,
     normalize_license,
+    not_an_image,
+    supplement_number,
     third_party_evidence,
 )
 from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
@@ -465,17 +464,14 @@ class ArticlePage(HtmlPage):
             label = _text(link).rstrip(" .:")
             whole = _text(Selector(root=block, type="html")) if block is not None else label
             caption = whole[len(label):].lstrip(" .:") if whole.startswith(label) else whole
-            if not IMAGE_FILE.search(name):
-                extension = name.rsplit(".", 1)[-1].lower()
-                kind = FILE_KINDS.get(extension, f"a {extension} file")
-                skipped.append({"file": name, "label": label,
-                                "reason": f"supplementary material is {kind}, not an image"})
+            skip = not_an_image(name, label)
+            if skip is not None:
+                skipped.append(skip)
                 continue
             if url in shown:
                 continue
-            number = figure_number(label)
             figure = Figure(label=label or f"Supplementary material {index}",
-                            number=SUPPLEMENT_NUMBER + (number if number is not None else index), caption=caption,
+                            number=supplement_number(label, index), caption=caption,
                             image_urls=[url], panel_captions=parse_subcaptions(caption),
                             extra={"from": "supplementary-material", "supplementary": True})
             evidence = third_party_evidence(caption)

@@ -107,19 +107,19 @@ class MediaWorkers:
         seconds (user + system) they used, for the crawl's stats: read from /proc just before they
         exit, as the crawl's other pools (the staging process) end meanwhile and the children's
         total would count theirs too; elsewhere that total."""
-        live = [_proc_cpu(pid) for pid in self.pids()]
+        live = [proc_cpu(pid) for pid in self.pids()]
         self._executor.shutdown(wait=True, cancel_futures=True)
         if live and None not in live:
             return self._ended_cpu + sum(live)
         return _children_cpu() - self._children_cpu  # no /proc: every child reaped since the start
 
 
-def _proc_cpu(pid: int) -> float | None:
-    """User + system CPU seconds of a live process (Linux /proc), or None."""
+def proc_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (Linux /proc), or None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
             fields = stat.read().rsplit(b")", 1)[1].split()
-    except OSError:
+    except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
 
