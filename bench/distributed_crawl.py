@@ -12,17 +12,21 @@ per worker). The crawl is measured, as issue 14 asks: ``REVIEW_WARNINGS_AT_CRAWL
 (the review warnings' sync at the close is review work, computed once per run by its last worker;
 ``--warnings-at-close`` keeps it).
 
-Printed per worker count: wall time of the run (first worker's start to the last worker's exit),
-cases staged per second, the speed-up over one worker, requests served, duplicate fetches (a path
-served more than once, robots.txt aside: Scrapy reads it once per process) and whether the staged
-content equals the one-worker run's; then each worker's timeline in seconds from its start (joined
-the run, spider opened, first request sent, first response, last case staged, idle from, closing,
-closed, exit: the idle wait, the close work, the exit; how often the frontier's poll woke its
-engine, nothing in flight, to take requests other workers had queued, which Scrapy would have left
-to its 5 s heartbeat) with its CPU (start-up, crawl, after), and the CPU of the mirror,
-redis-server, the run's PostgreSQL backends and this process, per case, with the samples of a
-backend waiting for a lock and the load average before and after; and the commands Redis ran per
-case (``INFO commandstats``: a script is one round trip, the commands it runs inside counted too).
+Each worker count runs in each of the workers' process layouts (``--layouts``, default both):
+``default``, as ``scrapy crawl`` runs out of the box (the media checks and the staging writes in a
+process each, three per worker), and ``one`` (``MEDIA_PROCESSES=0 STAGING_PROCESS=0``: one process
+per worker). Printed per layout and worker count: wall time of the run (first worker's start to the
+last worker's exit), cases staged per second, the speed-up over the same layout's one worker,
+requests served, duplicate fetches (a path served more than once, robots.txt aside: Scrapy reads it
+once per process) and whether the staged content equals the first run's; then each worker's
+timeline in seconds from its start (joined the run, spider opened, first request sent, first
+response, last case staged, idle from, closing, closed, exit: the idle wait, the close work, the
+exit; how often the frontier's poll woke its engine, nothing in flight, to take requests other
+workers had queued, which Scrapy would have left to its 5 s heartbeat) with its CPU (start-up,
+crawl, after), and the CPU of the mirror, redis-server, the run's PostgreSQL backends and this
+process, per case, with the samples of a backend waiting for a lock and the load average before and
+after; and the commands Redis ran per case (``INFO commandstats``: a script is one round trip, the
+commands it runs inside counted too).
 
 Then politeness on: the same workers with ``DOWNLOAD_DELAY`` (default 0.25 s) and the shared
 per-site turns, on a ``limit`` of cases: the request rate and the smallest gap between two
@@ -31,7 +35,8 @@ requests, as the mirror saw them, against one crawl's.
 Needs a PostgreSQL server (``--postgres URL`` or ``TEST_DATABASE_URL``; a role allowed to create
 databases) and Debian's ``redis-server`` (started here on a free loopback port).
 
-    .venv/bin/python bench/distributed_crawl.py [--cases 2000] [--workers 1,2,4] [--repeat N] [--postgres URL]
+    .venv/bin/python bench/distributed_crawl.py [--cases 2000] [--workers 1,2,4] [--layouts default,one] [--repeat N]
+        [--postgres URL]
 """
 
 from __future__ import annotations
@@ -228,28 +233,42 @@ def print_timelines(result: RunResult, staged: int) -> None:
         if "|" not in name and name != "info"), flush=True)
 
 
+# A worker's process layouts the bench can compare. "default": as `scrapy crawl` runs out of the
+# box, the media checks and the staging writes each in a process of the worker's own (three
+# processes per worker); "one": everything in the worker's process (MEDIA_PROCESSES=0,
+# STAGING_PROCESS=0), which "Running on several machines" recommends where cores are fewer than
+# three per worker.
+LAYOUTS = {"default": [], "one": ["-s", "MEDIA_PROCESSES=0", "-s", "STAGING_PROCESS=0"]}
+
+
 def throughput(counts: list[int], scratch: PostgresScratch, redis: RedisServer, mirror, work: Path,
-               fast: list[str], repeat: int, logs: Path) -> None:
-    print(f"\n{'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} {'requests':>8} "
-          f"{'dup fetches':>11} {'robots':>6} {'same as 1':>9}")
-    reference, base_rate = None, None
+               fast: list[str], repeat: int, logs: Path, layouts: list[str]) -> None:
+    """Each layout's worker counts, alternating, ``repeat`` rounds; the speed-up is over the same
+    layout's one-worker run of the same round, the content compared with the very first run's."""
+    print(f"\n{'layout':>7} {'workers':>7} {'wall s':>7} {'cases':>6} {'cases/s':>8} {'speed-up':>8} "
+          f"{'requests':>8} {'dup fetches':>11} {'robots':>6} {'TCP conns':>9} {'same as 1':>9}")
+    reference = None
     for round_ in range(1, repeat + 1):
-        for count in counts:
-            result = crawl_run(count, scratch, redis, mirror, work, fast, logs, f"run{round_}")
-            staged = rows(result.url, "select count(*) from cases")[0][0]
-            served = mirror_counters(mirror).requests
-            duplicates = sum(n - 1 for path, n in served.items() if n > 1 and path != "/robots.txt")
-            content = staged_content(result.url)  # the search that listed a case first may differ, by design
-            reference = reference or content
-            differing = [table for table in content if content[table] != reference[table]]
-            rate = staged / result.wall
-            base_rate = base_rate or rate
-            print(f"{count:7d} {result.wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x "
-                  f"{sum(served.values()):8d} {duplicates:11d} "
-                  f"{served.get('/robots.txt', 0):6d} {content == reference!s:>9}"
-                  f"{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
-            print_timelines(result, staged)
-            scratch.release(result.url)
+        for layout in layouts:
+            base_rate = None
+            for count in counts:
+                result = crawl_run(count, scratch, redis, mirror, work, fast + LAYOUTS[layout], logs,
+                                   f"run{round_}-{layout}")
+                staged = rows(result.url, "select count(*) from cases")[0][0]
+                counters = mirror_counters(mirror)
+                served = counters.requests
+                duplicates = sum(n - 1 for path, n in served.items() if n > 1 and path != "/robots.txt")
+                content = staged_content(result.url)  # the search that listed a case first may differ, by design
+                reference = reference or content
+                differing = [table for table in content if content[table] != reference[table]]
+                rate = staged / result.wall
+                base_rate = base_rate or rate
+                print(f"{layout:>7} {count:7d} {result.wall:7.1f} {staged:6d} {rate:8.1f} {rate / base_rate:7.2f}x "
+                      f"{sum(served.values()):8d} {duplicates:11d} {served.get('/robots.txt', 0):6d} "
+                      f"{_count(counters.connections):>9} {content == reference!s:>9}"
+                      f"{'  (differs: ' + ', '.join(differing) + ')' if differing else ''}", flush=True)
+                print_timelines(result, staged)
+                scratch.release(result.url)
 
 
 def politeness(counts: list[int], scratch: PostgresScratch, redis: RedisServer, mirror, work: Path, opts,
@@ -270,6 +289,10 @@ def politeness(counts: list[int], scratch: PostgresScratch, redis: RedisServer, 
         scratch.release(result.url)
 
 
+def _count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"  # the in-process mirror does not count connections
+
+
 def mirror_counters(mirror) -> Counters:
     if isinstance(mirror, MirrorProcess):
         return mirror.counters()
@@ -286,6 +309,8 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--delay", type=float, default=0.25, help="DOWNLOAD_DELAY of the politeness run")
     parser.add_argument("--polite-cases", type=int, default=15, help="limit of the politeness run (0: no such run)")
+    parser.add_argument("--layouts", default="default,one",
+                        help="each worker's process layouts to compare, comma-separated: " + ", ".join(LAYOUTS))
     parser.add_argument("--mirror-in-process", action="store_true",
                         help="serve the mirror from this process with tests.mirror's threads (as before; to compare)")
     parser.add_argument("--logs", type=Path,
@@ -298,6 +323,9 @@ def main() -> None:
         raise SystemExit("a PostgreSQL server is needed: "
                          "--postgres postgresql+psycopg://USER@HOST:PORT/postgres (or TEST_DATABASE_URL)")
     counts = [int(n) for n in opts.workers.split(",")]
+    layouts = opts.layouts.split(",")
+    if unknown := [name for name in layouts if name not in LAYOUTS]:
+        raise SystemExit(f"--layouts: unknown layout {', '.join(unknown)}; choose among {', '.join(LAYOUTS)}")
     work = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
     logs = opts.logs or work
     logs.mkdir(parents=True, exist_ok=True)
@@ -321,7 +349,7 @@ def main() -> None:
                 "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={opts.concurrency}",
                 "-s", "FRONTIER_SHARED_SLOTS=0", "-s", "LOG_LEVEL=INFO",
                 "-s", f"REVIEW_WARNINGS_AT_CRAWL_CLOSE={int(opts.warnings_at_close)}"]
-        throughput(counts, scratch, redis, mirror, work, fast, opts.repeat, logs)
+        throughput(counts, scratch, redis, mirror, work, fast, opts.repeat, logs, layouts)
         if opts.polite_cases:
             politeness(counts, scratch, redis, mirror, work, opts, logs)
     finally:

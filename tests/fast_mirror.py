@@ -59,6 +59,10 @@ def _head(status: int, headers: dict[str, str], length: int) -> bytes:
 class _Connection(asyncio.Protocol):
     """One client connection: requests parsed from the byte stream, answered in order."""
 
+    # TCP connections accepted since the counters' last reset (a crawl keeping its connections opens
+    # about as many as it allows requests in flight per site; bench/distributed_crawl.py prints it).
+    accepted = 0
+
     def __init__(self, mirror: Mirror, rendered: dict[str, bytes]):
         self.mirror, self.rendered = mirror, rendered
         self.buffer = b""
@@ -66,6 +70,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport) -> None:
         self.transport = transport
+        _Connection.accepted += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -108,9 +113,11 @@ class _Connection(asyncio.Protocol):
     def control(self, command: str) -> tuple[int, dict[str, str], bytes]:
         if command == "reset":
             self.mirror.reset_counters()
+            _Connection.accepted = 0  # the reset's own connection is not the crawl's
             return 200, {"Content-Type": "text/plain"}, b"reset"
         if command == "counters":
-            body = json.dumps({"requests": dict(self.mirror.requests), "arrived_at": self.mirror.arrived_at})
+            body = json.dumps({"requests": dict(self.mirror.requests), "arrived_at": self.mirror.arrived_at,
+                               "connections": _Connection.accepted - 1})  # less the asker's own
             return 200, {"Content-Type": "application/json"}, body.encode()
         return 404, {"Content-Type": "text/plain"}, b"unknown control path"
 
@@ -131,6 +138,7 @@ async def serve(mirror: Mirror, port: int) -> None:
 class Counters:
     requests: Counter
     arrived_at: list[float]
+    connections: int | None = None  # TCP connections accepted since the reset; None: not counted
 
 
 class MirrorProcess:
@@ -162,7 +170,7 @@ class MirrorProcess:
 
     def counters(self) -> Counters:
         data = json.loads(self._get("counters"))
-        return Counters(Counter(data["requests"]), data["arrived_at"])
+        return Counters(Counter(data["requests"]), data["arrived_at"], data["connections"])
 
     def reset_counters(self) -> None:
         self._get("reset")

@@ -3,9 +3,11 @@ threaded mirror of tests/mirror.py does, and counts what it served the same way.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from tests.fast_mirror import MirrorProcess
 from tests.mirror import FIXTURES, Mirror, path_query
@@ -46,3 +48,19 @@ def test_the_mirror_process_answers_and_counts_as_the_threaded_mirror():
         assert len(counters.arrived_at) == sum(counters.requests.values())
         process.reset_counters()
         assert process.counters().requests == {}
+
+
+def test_the_mirror_process_counts_the_connections_a_client_opened():
+    with MirrorProcess(["radiopaedia"]) as process:
+        process.reset_counters()
+        _fetch(process.base_url, "/no/such/page")  # urllib: one connection per request
+        _fetch(process.base_url, "/no/such/page")
+        address = urlsplit(process.base_url)
+        kept = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        for _ in range(3):  # keep-alive: three requests, one connection
+            kept.request("GET", "/no/such/page")
+            kept.getresponse().read()
+        kept.close()
+        assert process.counters().connections == 3
+        process.reset_counters()
+        assert process.counters().connections == 0
