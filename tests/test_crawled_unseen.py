@@ -1,0 +1,103 @@
+"""Crawled case pages written blind (``tests/fixtures/<site>/unseen/``, committed with the rows a
+curator would write before any parser ran on them; ``tests/crawled_rows.py`` scores them): the
+general causes of the wrong cells they showed, one writing or markup pattern per test, each field
+its own assertion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.normalize import NORMALIZERS
+from ingest.sirm import parse_sirm_posts
+from tests.crawled_rows import SITES, records, score_site, staged_rows
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_film_a_curator_names_is_staged_and_no_other(site):
+    score = score_site(site)
+    lost = [w for w in score.wrong if w[4] == "(film lost)"]
+    extra = [w for w in score.wrong if w[3] == "(no such row)"]
+    assert lost == []
+    assert extra == []
+
+
+def test_eurorad_patients_named_by_ordinal_words_are_split_each_with_its_own_age_and_sex():
+    # "The first patient, a 58-year-old man ... The second patient, his 55-year-old wife ..."; the
+    # captions open with "First patient." / "Second patient."
+    records_ = records("eurorad", FIXTURES / "eurorad" / "unseen" / "eu_three_patients.html",
+                       "https://www.eurorad.org/case/16823")
+    assert [r.source_key for r in records_] == ["16823-p1", "16823-p2", "16823-p3"]
+    rows = [staged_rows(r) for r in records_]
+    assert [list(r) for r in rows] == [["0000016823/16823_1_1.jpg"], ["0000016823/16823_2_1.jpg"],
+                                       ["0000016823/16823_3_1.jpg"]]
+    assert [next(iter(r.values()))["sex"] for r in rows] == ["M", "F", "M"]
+    assert [next(iter(r.values()))["age"] for r in rows] == ["58", "55", "29"]
+    assert [next(iter(r.values()))["finding"] for r in rows] == ["Pneumonia/Viral/COVID-19"] * 3
+
+
+def test_eurorad_patients_own_earlier_normal_film_keeps_the_patients_sex_not_his_age():
+    rows = {}
+    for record in records("eurorad", FIXTURES / "eurorad" / "unseen" / "eu_own_prior_film.html",
+                          "https://www.eurorad.org/case/16845"):
+        rows.update(staged_rows(record))
+    prior = rows["0000016845/16845_2_1.jpg"]
+    assert prior["finding"] == "No Finding"
+    assert prior["sex"] == "M"
+    assert prior["age"] is None
+    assert prior["offset"] is None
+    assert rows["0000016845/16845_1_1.jpg"]["finding"] == "Pneumonia/Viral/COVID-19"
+
+
+def test_sirm_exam_told_at_the_end_of_a_patients_paragraph_describes_the_film_after_it():
+    # "Primo paziente: uomo di 45 anni, febbre e tosse da 5 giorni. Tampone positivo. RX torace (PA)
+    # all'ingresso: ..." then the film: the film is that RX's (its view, its moment)
+    rows = {}
+    for record in records("sirm", FIXTURES / "sirm" / "unseen" / "caso_115_father_son.html",
+                          "https://www.sirm.org/2020/04/28/covid-19-caso-115/"):
+        rows.update(staged_rows(record))
+    father, son = rows["04/padre-RX.jpeg"], rows["04/figlio-RX.jpeg"]
+    assert father["view"] == "PA"
+    assert father["offset"] == "5"
+    assert father["age"] == "45"
+    assert son["view"] == "AP"
+    assert son["age"] == "8"
+
+
+def test_sirm_history_keeps_the_story_and_findings_take_the_exam_sentences():
+    [father, _son] = records("sirm", FIXTURES / "sirm" / "unseen" / "caso_115_father_son.html",
+                             "https://www.sirm.org/2020/04/28/covid-19-caso-115/")
+    assert father.history.endswith("Tampone positivo.")
+    assert father.findings.startswith("RX torace (PA) all’ingresso")
+
+
+def test_italian_words_for_a_child_give_the_sex():
+    assert NORMALIZERS["sex"]("Secondo paziente: bambino di 8 anni, figlio del primo.", source="sirm").value == "M"
+    assert NORMALIZERS["sex"]("Bambina di 6 anni con febbre.", source="sirm").value == "F"
+    assert NORMALIZERS["sex"]("Ragazzo di 16 anni.", source="sirm").value == "M"
+    assert NORMALIZERS["sex"]("Ragazza di 17 anni.", source="sirm").value == "F"
+
+
+def test_sirm_earlier_year_normal_film_is_its_own_no_finding_case():
+    found = records("sirm", FIXTURES / "sirm" / "unseen" / "caso_113_baseline_2019.html",
+                    "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
+    assert [r.source_key for r in found] == ["covid-19-caso-113", "covid-19-caso-113-n1"]
+    covid, earlier = (staged_rows(r) for r in found)
+    assert list(covid) == ["03/RX-TORACE-PS.jpeg", "03/TC-1.jpeg"]
+    row = earlier["03/RX-2019.jpeg"]
+    assert row["finding"] == "No Finding"
+    assert row["sex"] == "M"
+    assert row["age"] is None
+    assert row["modality"] == "X-ray"
+    # the 2019 paragraph is no longer the COVID-19 case's finding text
+    assert "2019" not in found[0].findings
+
+
+def test_sirm_normal_film_of_the_same_year_stays_with_the_case():
+    html = (FIXTURES / "sirm" / "unseen" / "caso_113_baseline_2019.html").read_text().replace(
+        "a maggio 2019", "a febbraio 2020")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
+    assert [r.source_key for r in found] == ["covid-19-caso-113"]
