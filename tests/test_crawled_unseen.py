@@ -101,3 +101,38 @@ def test_sirm_normal_film_of_the_same_year_stays_with_the_case():
         "a maggio 2019", "a febbraio 2020")
     found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
     assert [r.source_key for r in found] == ["covid-19-caso-113"]
+
+
+def _radiopaedia_study(findings: str, planes: tuple[str, ...]):
+    from ingest.records import CaseRecord, ImageRecord
+    images = [ImageRecord(f"https://x/{k}.png", k, modality_text="X-ray", view_text=plane, extra={"study_id": "7"})
+              for k, plane in enumerate(planes)]
+    return CaseRecord(source="radiopaedia", source_key="1", url="https://radiopaedia.org/cases/x", title="COVID-19",
+                      images=images, extra={"studies": [{"study_id": "7", "title": "", "findings": findings}]})
+
+
+def test_radiopaedia_frontal_stack_takes_the_one_frontal_projection_its_study_names():
+    from ingest.case_fields import normalize_case
+    results = {(r.field, r.image_position): r for r in normalize_case(
+        _radiopaedia_study("PA and lateral chest radiographs: subtle opacity.", ("Frontal", "Lateral")))}
+    assert results[("view", 0)].value == "PA"
+    assert results[("view", 0)].evidence == "PA"
+    assert results[("view", 1)].value == "L"
+
+
+def test_radiopaedia_frontal_stacks_a_study_names_two_frontal_projections_of_stay_blank():
+    from ingest.case_fields import normalize_case
+    results = {(r.field, r.image_position): r for r in normalize_case(
+        _radiopaedia_study("PA radiograph, then AP supine after intubation.", ("Frontal", "Frontal")))}
+    assert results[("view", 0)].value is None
+    assert results[("view", 1)].value is None
+    results = {(r.field, r.image_position): r for r in normalize_case(
+        _radiopaedia_study("PA and AP radiographs.", ("Frontal", "Lateral")))}
+    assert results[("view", 0)].value is None
+
+
+def test_radiopaedia_stack_without_a_plane_is_described_by_its_studys_words():
+    from ingest.case_fields import normalize_case
+    results = {(r.field, r.image_position): r for r in normalize_case(
+        _radiopaedia_study("Portable AP supine radiograph in ICU: dense bilateral consolidation.", ("",)))}
+    assert results[("view", 0)].value == "AP Supine"
