@@ -136,3 +136,13 @@ def test_radiopaedia_stack_without_a_plane_is_described_by_its_studys_words():
     results = {(r.field, r.image_position): r for r in normalize_case(
         _radiopaedia_study("Portable AP supine radiograph in ICU: dense bilateral consolidation.", ("",)))}
     assert results[("view", 0)].value == "AP Supine"
+
+
+def test_sirm_post_without_a_date_keeps_its_films_together():
+    # no publication date (a print rendering, odd markup): no year to compare with, nothing split
+    html = (FIXTURES / "sirm" / "unseen" / "caso_113_baseline_2019.html").read_text()
+    html = html.replace('datetime="2020-03-25T18:00:00+01:00">25 Marzo 2020', 'datetime="">')
+    html = html.replace('content="2020-03-11T18:32:07+00:00"', 'content=""')
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
+    assert [len(r.images) for r in found] == [3]
+    assert found[0].source_key == "covid-19-caso-113"
