@@ -539,6 +539,11 @@ _NORMAL_IT = re.compile(
     r"(?:mostrava|evidenziava|documentava)\s+(?:alterazioni|lesioni|reperti)\b|\bnormal\b|\bunremarkable\b", re.I)
 
 
+_LESION_WORDS = re.compile(
+    r"\b(?:opacit\w*|vetro\s+smerigliato|consolidaz\w*|addensament\w*|polmonite|ground[- ]glass|"
+    r"consolidation\w*|infiltrat\w*|crazy\s+paving)\b", re.I)
+
+
 def _earlier_normal_films(record: CaseRecord) -> list[CaseRecord]:
     """The films of ``record`` its words date to a year before the post's and call normal, each taken
     out into a case of its own (``<key>-n<k>``, No Finding, the patient's sex, no age: the age then is
@@ -548,8 +553,13 @@ def _earlier_normal_films(record: CaseRecord) -> list[CaseRecord]:
         return []
 
     def earlier_normal(image: ImageRecord) -> bool:
-        years = [int(y) for y in _YEAR.findall(image.caption)]
-        return bool(years) and max(years) < year and bool(_NORMAL_IT.search(image.caption))
+        # the whole text about the film is of that year and normal: one sentence naming the exam, an
+        # earlier year and normal, and no sentence of lesions ("TC: vetro smerigliato ... Intervento
+        # nel 2015, primo tampone negativo" is a COVID-19 film)
+        sentences = re.split(r"(?<=[.;])\s+", image.caption)
+        dated = [t for t in sentences if _MODALITY.search(t) and _NORMAL_IT.search(t)
+                 and (years := [int(y) for y in _YEAR.findall(t)]) and max(years) < year]
+        return bool(dated) and not _LESION_WORDS.search(image.caption)
 
     earlier = [i for i in record.images if earlier_normal(i)]
     if not earlier or len(earlier) == len(record.images):

@@ -146,3 +146,12 @@ def test_sirm_post_without_a_date_keeps_its_films_together():
     found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
     assert [len(r.images) for r in found] == [3]
     assert found[0].source_key == "covid-19-caso-113"
+
+
+def test_sirm_covid_film_whose_paragraph_names_an_earlier_year_and_a_negative_swab_stays_with_the_case():
+    html = (FIXTURES / "sirm" / "unseen" / "caso_113_baseline_2019.html").read_text().replace(
+        "Un RX torace eseguito a maggio 2019 per controllo preoperatorio era nella norma.",
+        "RX torace: tenui opacità periferiche. Intervento di by-pass nel 2015; primo tampone negativo.")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
+    assert [r.source_key for r in found] == ["covid-19-caso-113"]
+    assert len(found[0].images) == 3
