@@ -6,8 +6,9 @@ the target names. The page goes through its parser and ``normalize_case``, as a 
 (a Radiopaedia page with its studies' ``stacks_<id>.json`` beside it). A film the parser loses
 counts wrong in every field, and so does a film no curator row names.
 
-``python -m tests.crawled_rows`` prints the table per site and field (and the wrong cells with
-``-v``).
+``python -m tests.crawled_rows [BATCH ...] [-v]`` prints the table per site and field (and the
+wrong cells with ``-v``) of the pages of ``unseen/`` (the first blind batch), or of the batches named
+(``unseen2``: the second, written after the first batch's fixes).
 """
 
 from __future__ import annotations
@@ -90,9 +91,9 @@ def score_page(site: str, expected_path: Path, score: Score) -> None:
         score.wrong.extend((html_path.name, key, name, "(no such row)", got[key][name]) for name in FIELDS)
 
 
-def score_site(site: str) -> Score:
+def score_site(site: str, batch: str = "unseen") -> Score:
     score = Score()
-    for path in sorted((FIXTURES / site / "unseen").glob("*.rows.json")):
+    for path in sorted((FIXTURES / site / batch).glob("*.rows.json")):
         score_page(site, path, score)
     return score
 
@@ -111,7 +112,15 @@ def table(scores: dict[str, Score]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    scores = {site: score_site(site) for site in SITES}
+    batches = [a for a in argv if not a.startswith("-")] or ["unseen"]
+    scores = {site: Score() for site in SITES}
+    for batch in batches:
+        for site in SITES:
+            found = score_site(site, batch)
+            scores[site].rows += found.rows
+            scores[site].wrong += found.wrong
+            for name in FIELDS:
+                scores[site].right[name] += found.right[name]
     print(table(scores))
     if "-v" in argv:
         for score in scores.values():

@@ -16,9 +16,10 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.mark.parametrize("batch", ["unseen", "unseen2"])
 @pytest.mark.parametrize("site", SITES)
-def test_every_film_a_curator_names_is_staged_and_no_other(site):
-    score = score_site(site)
+def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
+    score = score_site(site, batch)
     lost = [w for w in score.wrong if w[4] == "(film lost)"]
     extra = [w for w in score.wrong if w[3] == "(no such row)"]
     assert lost == []
