@@ -537,8 +537,6 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NORMAL_IT = re.compile(
     r"\bnella\s+norma\b|\bnormal[ei]\b|\bnegativ[oa]\b|\bsenza\s+(?:alterazioni|reperti)\b|\bnon\s+"
     r"(?:mostrava|evidenziava|documentava)\s+(?:alterazioni|lesioni|reperti)\b|\bnormal\b|\bunremarkable\b", re.I)
-
-
 _LESION_WORDS = re.compile(
     r"\b(?:opacit\w*|vetro\s+smerigliato|consolidaz\w*|addensament\w*|polmonite|ground[- ]glass|"
     r"consolidation\w*|infiltrat\w*|crazy\s+paving)\b", re.I)
