@@ -327,7 +327,10 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     pos = image.position
     modality_value = modality.value if modality is not None else None
     raw = image.view_text or words
-    view = (_result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value, source=record.source))
+    # the source's vocabulary is that of its planes ("Frontal", "Axial"): a stack without a plane is
+    # described by its words ("Portable AP supine radiograph"), read as words
+    view = (_result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value,
+                                                          source=record.source if image.view_text.strip() else None))
             if raw.strip() else None)
     if view is not None and image.view_text and words.strip() and words != raw:
         by_words = NORMALIZERS["view"](words, modality=modality_value)
@@ -341,6 +344,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             # "Frontal" says neither PA nor AP: the image's own words may ("AP supine radiograph")
             view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words",
                                by_words.version, "")
+    if view is not None and view.value is None and view.reason == "'Frontal' does not say PA or AP":
+        view = _study_frontal_view(record, image, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
@@ -356,6 +361,23 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
         view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
                            f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _study_frontal_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A Radiopaedia study's one "Frontal" stack takes the one frontal projection its findings name
+    beside the lateral ("PA and lateral chest radiographs" over a Frontal and a Lateral stack)."""
+    study = _study(record, image)
+    if study is None:
+        return None
+    study_id = str(study.get("study_id"))
+    frontal = [i for i in record.images
+               if str(i.extra.get("study_id", "")) == study_id and i.view_text.strip().lower() == "frontal"]
+    text = str(study.get("findings") or "")
+    hits = [h for h in views_in_order(text, modality) if h[0] in (PA, AP, AP_SUPINE)]
+    if frontal != [image] or len({h[0] for h in hits}) != 1:
+        return None
+    value, start, end = hits[0]
+    return FieldResult("view", image.position, text, value, text[start:end], "view.study-frontal", 1, "")
 
 
 def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:

@@ -75,7 +75,13 @@ _DISCUSSION_HEADINGS = re.compile(
 _META_LABELS = {"section", "case type", "authors", "author", "patient", "categories"}
 
 # Several patients in one document (docs/site-notes.md §2.5.8).
-_PATIENT_MARKER_RE = re.compile(r"\b(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(\d{1,2})\b\s*[:.)\-–]?", re.I)
+# A patient is named by number ("Patient 2:", "Case 3.") or by an ordinal word ("The second patient,
+# his 55-year-old wife", "Third patient. Axial CT ...").
+_ORDINAL_NUMBERS = {w: k for k, w in enumerate(
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)}
+_PATIENT_MARKER_RE = re.compile(
+    r"\b(?:(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(?P<n>\d{1,2})\b\s*[:.)\-–]?"
+    r"|(?:the\s+)?(?P<ord>" + "|".join(_ORDINAL_NUMBERS) + r")\s+(?:patient|case)\b)", re.I)
 _GROUP_RE = re.compile(
     r"\b(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:patients|cases)"
     r"|mother\s+and\s+(?:her\s+)?(?:daughter|son)|father\s+and\s+(?:his\s+)?(?:daughter|son)"
@@ -498,20 +504,24 @@ def _caption_view(caption: str) -> str:
     return match.group(1) if match else ""
 
 
+def _marker_number(marker: re.Match[str]) -> int:
+    return int(marker.group("n")) if marker.group("n") else _ORDINAL_NUMBERS[marker.group("ord").lower()]
+
+
 def _patient_segments(text: str) -> dict[int, str]:
     """Split a text on "Patient 1"/"Case 2" markers; {} unless at least two distinct patients appear."""
-    markers = [m for m in _PATIENT_MARKER_RE.finditer(text) if 0 < int(m.group(1)) <= 20]
+    markers = [m for m in _PATIENT_MARKER_RE.finditer(text) if 0 < _marker_number(m) <= 20]
     numbers = []
     for m in markers:
-        if int(m.group(1)) not in numbers:
-            numbers.append(int(m.group(1)))
+        if _marker_number(m) not in numbers:
+            numbers.append(_marker_number(m))
     if len(numbers) < 2:
         return {}
     segments: dict[int, str] = {}
     # Only the first mention of each number opens its segment; later mentions are cross-references.
     openers = []
     for m in markers:
-        number = int(m.group(1))
+        number = _marker_number(m)
         if number not in [o[0] for o in openers]:
             openers.append((number, m.start()))
     for index, (number, start) in enumerate(openers):
@@ -521,7 +531,7 @@ def _patient_segments(text: str) -> dict[int, str]:
 
 
 def _caption_patient(caption: str) -> int | None:
-    numbers = {int(m.group(1)) for m in _PATIENT_MARKER_RE.finditer(caption)}
+    numbers = {_marker_number(m) for m in _PATIENT_MARKER_RE.finditer(caption)}
     return numbers.pop() if len(numbers) == 1 else None
 
 
@@ -544,6 +554,9 @@ _COMPARISON_RE = re.compile(
     r"healthy\s+(?:volunteer|subject|control|individual|person)|control\s+(?:subject|patient|case))\b",
     re.I,
 )
+_SAME_PATIENT_RE = re.compile(
+    r"\b(?:(?:of\s+)?(?:the\s+)?same\s+patient|the\s+patient['’]s|(?:previous|prior|earlier|old)\s+"
+    r"(?:[\w-]+\s+){0,3}(?:x-ray|radiograph|film|ct|scan|study|examination))\b", re.I)
 _NORMAL_RE = re.compile(r"\bnormal\b|\bhealthy\b|\bwithout\s+(?:abnormalit|pathologic)\w*|\bno\s+abnormalit\w*", re.I)
 
 
@@ -561,13 +574,18 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
     for k, image in enumerate(comparison, start=1):
         caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
         age, sex = _AGE_RE.search(caption), _SEX_RE.search(caption)
+        age_text, sex_text = age.group(0) if age else "", sex.group(1) if sex else ""
+        if _SAME_PATIENT_RE.search(caption) and not (age or sex):
+            # the patient's own earlier normal film ("Previous PA chest X-ray of the same patient
+            # from 2018, normal"): the patient's sex; the age then is not the age now
+            sex_text = base.sex_text or next(iter(_SEX_RE.findall(base.history)), "")
         image.position = 0
         cases.append(CaseRecord(**{
             **base.__dict__,
             "source_key": f"{base.source_key}-n{k}",
             # the page's title is about its patient, not about this person
             "title": f"Normal comparison film {k} of Eurorad case {base.source_key} ({image.label})",
-            "age_text": age.group(0) if age else "", "sex_text": sex.group(1) if sex else "",
+            "age_text": age_text, "sex_text": sex_text,
             "history": caption.strip(), "findings": caption.strip(), "discussion": "",
             "diagnosis": "No Finding (normal comparison film)",
             "images": [image],

@@ -292,7 +292,13 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
                 last_imaging_text = text
                 findings.append(text)
             else:
-                history.append(text)
+                before, exam = _exam_tail(text)
+                if before:
+                    history.append(before)
+                if exam:
+                    in_imaging = True
+                    last_imaging_text = exam
+                    findings.append(exam)
             continue
         image = _image_record(value, url, last_imaging_text, len(images), seen_urls)
         if image is not None:
@@ -301,6 +307,18 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]
     return history, findings, images
+
+
+# A sentence opening with an exam, inside a paragraph that starts with the patient: "Primo paziente:
+# uomo di 45 anni, febbre da 5 giorni. Tampone positivo. RX torace (PA) all'ingresso: addensamenti ...".
+_EXAM_SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=" + _IMAGING_START.pattern.replace("^\\s*", "") + ")", re.I)
+
+
+def _exam_tail(text: str) -> tuple[str, str]:
+    """(the story before, the exam sentences) of a paragraph whose last sentences tell an exam (the
+    films after the paragraph are that exam's); (text, "") when none does."""
+    m = _EXAM_SENTENCE.search(text)
+    return (text[:m.start()].strip(), text[m.end():].strip()) if m else (text, "")
 
 
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,
@@ -494,7 +512,7 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
     whole = page.record(blocks)
     sections = _patient_sections(blocks)
     if not sections:
-        return [whole]
+        return [whole, *_earlier_normal_films(whole)]
     first = sections[0][1]
     if any(kind == "img" for kind, _ in blocks[:first]):
         whole.warnings.append(f"several patients in the post ({len(sections)}); images before the first one: "
@@ -508,5 +526,58 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
         record.warnings.append(f"patient {number} of {len(sections)} ('{label}') split from post "
                                f"{whole.source_key}: check the split")
         record.extra.update({"patient_number": number, "patients": len(sections), "patient_label": label})
-        records.append(record)
+        records += [record, *_earlier_normal_films(record)]
     return records
+
+
+# A film of an earlier year told normal, shown beside the COVID-19 films ("Un RX torace eseguito a
+# maggio 2019 per controllo preoperatorio era nella norma"; docs/site-notes.md §3.4.3: caso 13's 2019
+# films are "No Finding" in the dataset).
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NORMAL_IT = re.compile(
+    r"\bnella\s+norma\b|\bnormal[ei]\b|\bnegativ[oa]\b|\bsenza\s+(?:alterazioni|reperti)\b|\bnon\s+"
+    r"(?:mostrava|evidenziava|documentava)\s+(?:alterazioni|lesioni|reperti)\b|\bnormal\b|\bunremarkable\b", re.I)
+_LESION_WORDS = re.compile(
+    r"\b(?:opacit\w*|vetro\s+smerigliato|consolidaz\w*|addensament\w*|polmonite|ground[- ]glass|"
+    r"consolidation\w*|infiltrat\w*|crazy\s+paving)\b", re.I)
+
+
+def _earlier_normal_films(record: CaseRecord) -> list[CaseRecord]:
+    """The films of ``record`` its words date to a year before the post's and call normal, each taken
+    out into a case of its own (``<key>-n<k>``, No Finding, the patient's sex, no age: the age then is
+    not told); the paragraph leaves the patient's findings, so its date is no moment of the illness."""
+    year = int(record.published[:4]) if record.published[:4].isdigit() else None
+    if year is None:
+        return []
+
+    def earlier_normal(image: ImageRecord) -> bool:
+        # the whole text about the film is of that year and normal: one sentence naming the exam, an
+        # earlier year and normal, and no sentence of lesions ("TC: vetro smerigliato ... Intervento
+        # nel 2015, primo tampone negativo" is a COVID-19 film)
+        sentences = re.split(r"(?<=[.;])\s+", image.caption)
+        dated = [t for t in sentences if _MODALITY.search(t) and _NORMAL_IT.search(t)
+                 and (years := [int(y) for y in _YEAR.findall(t)]) and max(years) < year]
+        return bool(dated) and not _LESION_WORDS.search(image.caption)
+
+    earlier = [i for i in record.images if earlier_normal(i)]
+    if not earlier or len(earlier) == len(record.images):
+        return []
+    record.images = [i for i in record.images if i not in earlier]
+    for position, image in enumerate(record.images):
+        image.position = position
+    record.findings = "\n".join(line for line in record.findings.split("\n")
+                                if line not in {i.caption for i in earlier})
+    cases = []
+    for k, image in enumerate(earlier, start=1):
+        image.position = 0
+        cases.append(CaseRecord(**{
+            **record.__dict__, "source_key": f"{record.source_key}-n{k}", "age_text": "",
+            # the post's title is about the COVID-19 case, not about this earlier film
+            "title": f"Earlier normal film {k} of SIRM case {record.extra.get('case_number') or ''}".rstrip(),
+            "history": image.caption, "findings": image.caption, "diagnosis": "No Finding (normal earlier film)",
+            "images": [image], "aliases": list(record.aliases),
+            "warnings": [*record.warnings, f"earlier normal film {k} of {record.source_key}, split into its own "
+                                           "case: check the split"],
+            "extra": {**record.extra, "earlier_normal_film": k},
+        }))
+    return cases

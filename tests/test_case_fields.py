@@ -87,8 +87,9 @@ def test_radiopaedia_frontal_image_takes_the_view_its_own_study_names():
                             "findings": "PA and lateral radiographs: improvement."}]})
     results = by_key(normalize_case(case))
     assert (results[("view", 0)].value, results[("view", 0)].rule) == ("AP Supine", "view.own-words")
-    # study 12 holds two images: its words are not one image's
-    assert results[("view", 1)].value is None and results[("view", 1)].reason == "'Frontal' does not say PA or AP"
+    # study 12 holds two images, a Frontal and a Lateral stack: its words are not one image's, but
+    # the one frontal projection they name ("PA and lateral") is its one Frontal stack's
+    assert (results[("view", 1)].value, results[("view", 1)].rule) == ("PA", "view.study-frontal")
     assert results[("view", 2)].value == "L"
     # the study titles are the images' days ("Day 1", "Day 5"), anchored on hospitalisation
     assert [results[("offset", i)].value for i in range(3)] == ["1", "5", "5"]

@@ -30,20 +30,20 @@ _SEX_LABEL = compile(
 )
 _MALE_WORDS = (
     r"male|man|gentleman|businessman|boy|husband|son|father|brother|grandfather|"
-    r"maschio|uomo|signore|sesso\s+maschile|"
+    r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|"
     r"hombre|var[oó]n|masculino|sexo\s+masculino|"
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
 )
 _FEMALE_WORDS = (
     r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
-    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|"
+    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|"
     r"mujer|femenin[oa]|sexo\s+femenino|"
     r"femme|féminin|"
     r"Frau|weiblich|Patientin"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
-_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwld]")  # the first letters of the words
+_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldr]")  # the first letters of the words
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex.
 _AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
@@ -60,11 +60,13 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
     ["male", "man", "gentleman", "businessman", "boy", "husband", "son", "father", "brother", "grandfather",
-     "maschio", "uomo", "signore", "maschile", "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann",
+     "maschio", "uomo", "signore", "maschile", "bambino", "ragazzo",
+     "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann",
      "männlich",
      "patient", "female", "woman", "women", "lady", "businesswoman", "housewife", "girl", "wife", "daughter",
      "mother", "sister", "grandmother",
-     "femmina", "donna", "signora", "femminile", "paziente", "mujer", "femenino", "femenina", "femme", "féminin",
+     "femmina", "donna", "signora", "femminile", "bambina", "ragazza",
+     "paziente", "mujer", "femenino", "femenina", "femme", "féminin",
      "frau", "weiblich", "patientin"]
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
