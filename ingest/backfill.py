@@ -402,15 +402,42 @@ def _ct_in_whole_note(result: Normalized) -> Normalized:
                       "the note names a CT, but not as this image (no panel of the note names this file)")
 
 
+def _is_volume(row: dict[str, str]) -> bool:
+    return _cell(row, "folder") == FOLDER_VOLUMES or _cell(row, "filename").lower().endswith((".nii", ".nii.gz"))
+
+
+def _volume_view(row: dict[str, str], image_text: str | None) -> Normalized:
+    """A CT volume's view. A scanner acquires a CT series as transverse slices and a volume file
+    (NIfTI) stores the series, so a volume is Axial; a coronal reconstruction is its own series,
+    named so in the file name ("...-coronal.nii.gz"). A note naming another plane (or two) may be
+    telling a reconstruction or the figures beside the volume: blank, with why."""
+    filename = _cell(row, "filename")
+    by_name = normalize_view(_stem(filename).replace("_", " ").replace("-", " "), modality=MODALITY_CT)
+    if by_name.value is not None:
+        return Normalized(by_name.value, by_name.evidence, by_name.start, by_name.end, "view.filename", 1)
+    by_words = by_name if by_name.reason else (
+        normalize_view(image_text, modality=MODALITY_CT) if image_text else Normalized(None))
+    if by_words.value == CT_VIEWS[0]:
+        return by_words
+    if by_words.value is not None or by_words.reason:
+        return Normalized(None, by_words.evidence, by_words.start, by_words.end, "view.volume-axial", 1,
+                          f"a CT volume is its axial series, but its text names {by_words.value or by_words.reason}")
+    return Normalized(CT_VIEWS[0], filename, 0, len(filename), "view.volume-axial", 1)
+
+
 def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     by_name = _view_from_filename(_cell(row, "filename"))
     if by_name.value is not None:
         return by_name
-    modality = _cell(row, "modality") or None
-    if _cell(row, "folder") == FOLDER_VOLUMES:
-        modality = MODALITY_CT
+    if _is_volume(row):
+        return _volume_view(row, image_text)
     if not image_text:
         return Normalized(None)
+    return _view_words(row, image_text, _cell(row, "modality") or None)
+
+
+def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
+    """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
     if heading is not None:
         # the legend's heading names the image's view with its modality ("CT scan – axial view:")
