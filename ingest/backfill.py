@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,6 +87,10 @@ class RowContext:
     note_of_all: bool = False
     #: Shared by the contexts of one patient's rows (built by ``backfill_table``): a cache.
     siblings: _Siblings | None = dataclasses.field(default=None, compare=False, repr=False)
+    #: The end of this row's note after the case history its siblings' notes repeat word for word
+    #: (``own_legends``): this image's own legend (its study's, when the note is shared: the PA and
+    #: lateral films of one radiograph), "" when there is none.
+    own_legend: str = ""
 
 
 @fast_init
@@ -383,6 +387,37 @@ def _heading_modality(image_text: str | None) -> Normalized:
                       "modality.legend-heading", result.version)
 
 
+def _legend_modality(row: dict[str, str], legend: str) -> Normalized:
+    """The modality this image's own legend names (``own_legends``): its heading ("CT axial view,
+    lung window:") or its words ("Chest X-ray showing ..."); a CT named there is the image. Only
+    for a row whose file name, folder or view say nothing (``_modality`` reads them first)."""
+    if not legend:
+        return Normalized(None)
+    by_row = _modality(row, None)
+    if by_row.value is not None:
+        return Normalized(None)  # the file, folder or view decide, as they do without a legend
+    result = _heading_modality(legend)
+    if result.value is None:
+        result = normalize_modality(legend, radiograph_signs=True)
+    if result.value is None:
+        return Normalized(None)
+    return Normalized(result.value, result.evidence, result.start, result.end, "modality.own-legend", result.version)
+
+
+def _legend_view(row: dict[str, str], legend: str) -> Normalized:
+    """The view this image's own legend's heading names ("AP chest radiography:", "CT axial view,
+    lung window:"), as a note opening with such a heading does (``_view``); the file name first."""
+    heading = _legend_heading(legend) if legend else None
+    if heading is None or _view_from_filename(_cell(row, "filename")).value is not None:
+        return Normalized(None)
+    text, start, _end = heading
+    result = normalize_view(text, modality=_cell(row, "modality") or _heading_modality(legend).value)
+    if result.value is None:
+        return Normalized(None)
+    return Normalized(result.value, result.evidence, start + result.start, start + result.end,
+                      "view.own-legend-heading", result.version)
+
+
 def _study_note_modality(row: dict[str, str], note: str) -> Normalized:
     """A Radiopaedia row's note shared with other rows: Radiopaedia writes its findings per study
     (one modality, a radiograph's PA and lateral films or a CT's planes), and the dataset's note of
@@ -608,12 +643,15 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = _finding(row, normalize_note)
         elif field == "modality":
             shared = note if own_text is None and context.note_shared else None
-            if shared and _source(_cell(row, "url")) == "radiopaedia":
-                result = _study_note_modality(row, shared)
-            else:
-                result = _modality(row, own_text, shared)
+            result = _legend_modality(row, context.own_legend)
+            if result.value is None:
+                result = (_study_note_modality(row, shared) if shared and _source(_cell(row, "url")) == "radiopaedia"
+                          else _modality(row, own_text, shared))
         elif field == "view":
-            result = _view(row, own_text)
+            # a legend shared by two films (PA and lateral) names their study, not each one's view
+            result = _legend_view(row, "" if context.note_shared else context.own_legend)
+            if result.value is None:
+                result = _view(row, own_text)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":
@@ -825,8 +863,43 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
     )
     siblings = _Siblings()
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings)
-            for note in notes]
+    legends = own_legends(notes)
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings,
+                       legend)
+            for note, legend in zip(notes, legends)]
+
+
+#: The shortest history two notes must repeat for their ends to be each image's own legend.
+_MIN_SHARED_HISTORY = 80
+_SENTENCE_END = compile_fast(r"[.!?](?:\s+|$)")
+
+
+def own_legends(notes: Sequence[str]) -> tuple[str, ...]:
+    """Each note's own legend: case sites and papers' rows repeat the case's history in every
+    image's note and append that image's legend ("<history> CT axial view, lung window: GGOs";
+    "<history> Figure 2 (4 hours later). Worsening"). The text after the longest history a note
+    shares word for word with another of the patient's different notes (at least
+    ``_MIN_SHARED_HISTORY`` characters, cut back to a sentence's end) is the image's own words;
+    "" for a note that shares none or ends where the history does."""
+    distinct = list(dict.fromkeys(n for n in notes if n))
+    legends: dict[str, str] = {}
+    for note in distinct:
+        shared = max((_common_prefix(note, other) for other in distinct if other != note), default=0)
+        if shared < _MIN_SHARED_HISTORY:
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(note, 0, shared + 1)]
+        cut = ends[-1] if ends else 0
+        if cut >= _MIN_SHARED_HISTORY and note[cut:].strip():
+            legends[note] = note[cut:].strip()
+    return tuple(legends.get(n, "") for n in notes)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
 
 
 def patient_key(patientid: str, url: str) -> tuple[str, str] | None:

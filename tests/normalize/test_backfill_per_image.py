@@ -3,7 +3,7 @@ the words introducing the patient, each on realistic wording."""
 
 import pytest
 
-from ingest.backfill import backfill_row, backfill_table
+from ingest.backfill import backfill_row, backfill_table, own_legends
 from ingest.normalize import normalize_modality, normalize_sex
 from tests.normalize.helpers import assert_blank, assert_value
 from tests.normalize.helpers import blank_row as _row
@@ -161,3 +161,50 @@ def test_a_films_zones_in_pairs_and_heart_borders_say_x_ray(text):
 ])
 def test_lobes_and_the_heart_itself_say_no_modality(text):
     assert_blank(normalize_modality(text, radiograph_signs=True), text)
+
+
+_HISTORY = ("A 58-year old male non-smoking patient presented to our Emergency Department with progressive "
+            "dyspnoea. Five days earlier, he complained of fever, sore throat and cough. ")
+
+
+def _fills_of(rows, field):
+    return {f.row: f.value for f in backfill_table(rows, [field], workers=1) if f.field == field}
+
+
+def test_each_images_legend_after_the_shared_history_names_its_modality_and_view():
+    legends = ("AP chest radiography: bilateral diffuse alveolar consolidations.",
+               "CT axial view, lung window: bilateral ground-glass opacities in the upper lobes.",
+               "CT axial view, lung window: lesion in the right lower lobe with a reverse halo sign.")
+    rows = [_row(patientid="7", url="https://example.org/case/7", filename=f"77_{k}_1.jpg",
+                 clinical_notes=_HISTORY + legend) for k, legend in enumerate(legends, start=1)]
+    assert _fills_of(rows, "modality") == {2: "X-ray", 3: "CT", 4: "CT"}
+    assert _fills_of(rows, "view") == {2: "AP", 3: "Axial", 4: "Axial"}
+
+
+def test_a_legend_shared_by_two_films_names_their_modality_not_their_view():
+    rows = [_row(patientid="8", url="https://example.org/case/8", filename=name, clinical_notes=_HISTORY + legend)
+            for name, legend in (("a1.jpg", "Chest radiograph, PA: consolidation."),
+                                 ("a2.jpg", "Chest radiograph, PA: consolidation."),
+                                 ("b1.jpg", "Follow-up chest radiographs showed resolution."),
+                                 ("b2.jpg", "Follow-up chest radiographs showed resolution."))]
+    assert _fills_of(rows, "modality") == {2: "X-ray", 3: "X-ray", 4: "X-ray", 5: "X-ray"}
+    assert _fills_of(rows, "view") == {}
+
+
+@pytest.mark.parametrize("notes, expected", [
+    # no history repeated: each note is the image's own, no legend is cut from it
+    (("Chest X-ray showing consolidation.", "CT showing GGOs."), ("", "")),
+    # a short shared opening is not a history
+    (("Patient 3 - CXR: normal.", "Patient 3 - CT: GGOs."), ("", "")),
+    ((_HISTORY + "Chest X-ray: GGOs.", _HISTORY + "Follow-up CT: worse.", _HISTORY),
+     ("Chest X-ray: GGOs.", "Follow-up CT: worse.", "")),
+])
+def test_own_legends(notes, expected):
+    assert own_legends(notes) == expected
+
+
+def test_a_legend_naming_ct_and_x_ray_gives_no_modality():
+    legends = ("Chest radiograph and CT at admission: GGOs.", "Day 5: worse.")
+    rows = [_row(patientid="9", url="https://example.org/case/9", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + legend) for k, legend in enumerate(legends)]
+    assert 2 not in _fills_of(rows, "modality")
