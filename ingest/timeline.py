@@ -347,7 +347,7 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
-# "a 10 giorni dal ricovero".
+# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
@@ -363,6 +363,18 @@ _SOON_AFTER = compile_fast(
 _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
 
 
+# A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
+_FILM_OR_CONTROL = compile_fast(r"\bcontroll[oi]\b|\bfollow-?up\b", re.IGNORECASE)
+
+
+def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
+    """A bare Italian "a 10 giorni" in a sentence naming a film or a control: "RX di controllo a 10
+    giorni" is the control film N days on, read like "a distanza di N giorni" (after the previous
+    film, or the presentation: the two must agree, else the film stays blank)."""
+    s_start, s_end = sentence_at(text, start)
+    return bool(_IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
+
+
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
@@ -376,8 +388,8 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
             continue
         if m.group("n"):
-            if not (m.group("dist") or m.group("base")):
-                continue  # "a 10 giorni" without its base: from what, the words do not say
+            if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
+                continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = _amount(m.group("n"), m.group("unit"))
             if amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
@@ -804,8 +816,9 @@ class CaseImages:
         return last
 
 
-# "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di)\b", re.IGNORECASE)
+# "after 3 days", "dopo 3 giorni", "a 3 giorni": a time after a moment the words do not name.
+_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+giorn))\b",
+                                   re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",

@@ -254,9 +254,23 @@ def test_italian_days_from_the_admission():
                                                       ImageTexts(1, caption="RX a 10 giorni dal ricovero.")],
                              day_first=True)
     assert offsets(timeline) == [5, 15]
-    # "a 10 giorni" alone does not say from what
-    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
-                                                      ImageTexts(1, caption="RX a 10 giorni.")], day_first=True)
+    # a film's bare "a 10 giorni" is read like "a distanza di": after the previous film, or after the
+    # presentation; here the previous film is the presentation's, so both say day 15
+    for caption in ("RX a 10 giorni.", "Controllo a 10 giorni: peggioramento.", "RX torace di controllo a 10 giorni"):
+        timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                          ImageTexts(1, caption=caption)], day_first=True)
+        assert offsets(timeline) == [5, 15], caption
+    # the previous film (day 7) and the presentation (day 6) disagree: blank, with both readings
+    timeline = case_timeline("Febbre da 6 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
+        ImageTexts(2, caption="RX di controllo a 4 giorni."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, None]
+    assert "may count from the previous film (day 11) or from the presentation (day 10)" in timeline.offsets[2].reason
+    # outside a film's sentence "a 10 giorni" is a therapy's or a dose's day
+    timeline = case_timeline("Febbre da 5 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."),
+        ImageTexts(1, caption="Terapia antibiotica sospesa a 10 giorni. Miglioramento clinico.")], day_first=True)
     assert offsets(timeline) == [5, None]
 
 
