@@ -690,6 +690,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
             last_day = day
+        elif chosen[image.position] != (None, ""):
+            # a film telling a moment the axis cannot place: the next film's "3 days later" counts
+            # from it, so its day is not known either (a film telling none is passed over)
+            last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
 
 
@@ -804,6 +808,11 @@ class CaseImages:
             day = _placed(self._chosen[j], axis, None, j == 0)[1]
             if day is not None:
                 return day
+            if self._told_a_moment(j):
+                # the previous film tells its moment, but the axis cannot place it: a film "3 days
+                # later" than it is not 3 days after an earlier film (only a film whose words tell
+                # no moment at all, a lateral beside its PA, is passed over)
+                return None
         else:
             return None
         last, previous = None, None
@@ -813,7 +822,14 @@ class CaseImages:
             day = _placed(self._chosen[j], axis, previous, j == 0)[1]
             if day is not None:
                 last = day
+            elif self._told_a_moment(j):
+                last = None
         return last
+
+    def _told_a_moment(self, j: int) -> bool:
+        """True when the ``j``-th film's own words tell a moment (or several that disagree)."""
+        moment, reason = self._chosen[j]
+        return moment is not None or bool(reason)
 
 
 # "after 3 days", "dopo 3 giorni", "a 3 giorni": a time after a moment the words do not name.

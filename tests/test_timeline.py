@@ -397,3 +397,22 @@ def test_case_images_places_the_new_moments_as_the_case_timeline_does():
         case = CaseImages(images)
         assert [case.offset_of(history, i).value for i in images] == offsets(whole), history
         assert [case.offset_of(history, i).reason for i in images] == [o.reason for o in whole.offsets], history
+
+
+def test_a_later_film_does_not_skip_a_previous_film_whose_day_is_not_known():
+    from ingest.timeline import CaseImages
+
+    # the CT's "hospital day 3" cannot be placed without the onset: "2 days later" than it is unknown,
+    # not 2 days after the first film
+    images = [ImageTexts(0, caption="Chest X-ray on admission."),
+              ImageTexts(1, caption="CT on hospital day 3."),
+              ImageTexts(2, caption="Chest X-ray 2 days later.")]
+    timeline = case_timeline("Admitted with fever.", images)
+    assert offsets(timeline) == [0, None, None]
+    assert "counts from an earlier image whose day is not known" in timeline.offsets[2].reason
+    assert [CaseImages(images).offset_of("Admitted with fever.", i).value for i in images] == [0, None, None]
+    # a film whose words tell no moment (the lateral beside the PA) is passed over
+    images = [ImageTexts(0, caption="PA chest X-ray on admission."), ImageTexts(1, caption="Lateral view."),
+              ImageTexts(2, caption="Chest X-ray 2 days later.")]
+    assert offsets(case_timeline("Admitted with fever.", images)) == [0, None, 2]
+    assert [CaseImages(images).offset_of("Admitted with fever.", i).value for i in images] == [0, None, 2]
