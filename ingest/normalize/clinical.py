@@ -298,8 +298,19 @@ def _ventilated(text: str) -> Normalized:
 
 @lru_cache(maxsize=8192)
 def normalize_in_icu(text: str, **_context) -> Normalized:
-    """Y if the patient is in the ICU at the time of the image."""
-    return _flag(IN_ICU, text)
+    """Y if the patient is in the ICU at the time of the image: said so, or intubated at that time
+    ("the patient is intubated", an endotracheal tube on the film: invasive ventilation is
+    intensive care, as for ``went_icu``). The ICU's own words win; a "left the ICU" beside a tube
+    is a conflict left blank."""
+    by_unit = _flag(IN_ICU, text)
+    intubated_now = _flag(INTUBATION_PRESENT, text)
+    if by_unit.value is None and not by_unit.reason and intubated_now.value == YES:
+        return Normalized(YES, intubated_now.evidence, intubated_now.start, intubated_now.end,
+                          "in_icu.intubated-now", 3)
+    if by_unit.value == NO and intubated_now.value == YES:
+        return blank("an intubated patient and 'out of the ICU' in the same text", text, by_unit.start, by_unit.end,
+                     "in_icu.conflict", 3)
+    return by_unit
 
 
 @lru_cache(maxsize=8192)

@@ -89,6 +89,10 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
+        # intubated at the time of the film: an ICU patient then
+        (normalize_in_icu, "Progressive bilateral opacities. The patient is intubated and has a central line.", "Y"),
+        (normalize_in_icu, "Endotracheal tube tip 3 cm above the carina; bilateral consolidation.", "Y"),
+        (normalize_in_icu, "AP portable film of the intubated patient: diffuse opacities.", "Y"),
         (normalize_needed_supplemental_o2,
          "He received supplemental oxygen through a nasal cannula at a rate of 5 liters per minute.", "Y"),
         (normalize_needed_supplemental_o2, "89% on 15 litres of Oxygen via non-rebreather mask", "Y"),
@@ -126,6 +130,9 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "His wife was admitted to the ICU."),
         # an intubation for an operation, a tracheostomy, a mask, a refusal or a negation: no ICU stated
         (normalize_went_icu, "He was intubated for surgery under general anaesthesia two years ago."),
+        # intubated once, not at the film's time; a tube and "back on the ward": a conflict
+        (normalize_in_icu, "He had been intubated for surgery two years ago."),
+        (normalize_in_icu, "Endotracheal tube in place. Now on the ward."),
         (normalize_went_icu, "Laryngeal carcinoma in 2007, laryngectomy and tracheostomy."),
         (normalize_went_icu, "Treated with non-invasive ventilation (CPAP) on the ward."),
         (normalize_went_icu, "She did not require intubation."),
