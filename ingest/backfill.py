@@ -881,10 +881,16 @@ def own_legends(notes: Sequence[str]) -> tuple[str, ...]:
     shares word for word with another of the patient's different notes (at least
     ``_MIN_SHARED_HISTORY`` characters, cut back to a sentence's end) is the image's own words;
     "" for a note that shares none or ends where the history does."""
-    distinct = list(dict.fromkeys(n for n in notes if n))
+    # the longest prefix a note shares with any other is the one it shares with a neighbour in
+    # sorted order: one pass, not every pair (a patient may have thousands of rows)
+    distinct = sorted(set(n for n in notes if n))
+    shared_with = [0] * len(distinct)
+    for k in range(1, len(distinct)):
+        length = _common_prefix(distinct[k - 1], distinct[k])
+        shared_with[k - 1] = max(shared_with[k - 1], length)
+        shared_with[k] = max(shared_with[k], length)
     legends: dict[str, str] = {}
-    for note in distinct:
-        shared = max((_common_prefix(note, other) for other in distinct if other != note), default=0)
+    for note, shared in zip(distinct, shared_with):
         if shared < _MIN_SHARED_HISTORY:
             continue
         ends = [m.end() for m in _SENTENCE_END.finditer(note, 0, shared + 1)]
@@ -895,11 +901,15 @@ def own_legends(notes: Sequence[str]) -> tuple[str, ...]:
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
+    """The length of the common prefix of ``a`` and ``b`` (binary search on slices: C comparisons)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def patient_key(patientid: str, url: str) -> tuple[str, str] | None:

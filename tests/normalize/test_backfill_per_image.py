@@ -208,3 +208,37 @@ def test_a_legend_naming_ct_and_x_ray_gives_no_modality():
     rows = [_row(patientid="9", url="https://example.org/case/9", filename=f"{k}.jpg",
                  clinical_notes=_HISTORY + legend) for k, legend in enumerate(legends)]
     assert 2 not in _fills_of(rows, "modality")
+
+
+def test_own_legends_read_neighbours_in_sorted_order_as_all_pairs_would():
+    import random
+
+    from ingest.backfill import _MIN_SHARED_HISTORY, _common_prefix
+
+    def plain(notes):  # every pair: the definition
+        out = []
+        for note in notes:
+            shared = max((len(_prefix(note, o)) for o in notes if o and o != note), default=0)
+            ends = [i + 1 for i, ch in enumerate(note[:shared + 1]) if ch in ".!?"
+                    and (i + 1 == len(note[:shared + 1]) or note[i + 1].isspace())]
+            cut = ends[-1] if ends else 0
+            while cut < len(note) and note[cut].isspace():
+                cut += 1
+            ok = note and shared >= _MIN_SHARED_HISTORY and cut >= _MIN_SHARED_HISTORY and note[cut:].strip()
+            out.append(note[cut:].strip() if ok else "")
+        return tuple(out)
+
+    def _prefix(a, b):
+        k = 0
+        while k < min(len(a), len(b)) and a[k] == b[k]:
+            k += 1
+        return a[:k]
+
+    rng = random.Random(7)
+    sentences = [_HISTORY, "Fever for 5 days. ", "CT axial view: GGOs. ", "Chest X-ray: normal. ",
+                 "Follow-up CT: worse. ", "Day 3. ", "Figure 2 (4 hours later). Worsening."]
+    for _ in range(300):
+        notes = ["".join(rng.choice(sentences) for _ in range(rng.randint(0, 4))).strip()
+                 for _ in range(rng.randint(1, 6))]
+        assert own_legends(notes) == plain(notes), notes
+    assert _common_prefix("abcdef", "abcxyz") == 3 and _common_prefix("", "a") == 0
