@@ -387,6 +387,46 @@ def _heading_modality(image_text: str | None) -> Normalized:
                       "modality.legend-heading", result.version)
 
 
+# A film's own legend saying the film is normal: curators record such a film (a normal comparison
+# film, the first film of a patient whose later films show the disease) as "No Finding", film by
+# film. The legend's body is the whole statement: "Normal", "normal chest radiograph", "did not show
+# obvious parenchymal consolidation or pleural effusion", "reveals no lung pathology".
+_NORMAL_FILM = compile_fast(
+    r"^\s*(?:(?:the\s+)?(?:chest\s+)?(?:x-?ray|radiograph|film|study|examination|ct)\s+(?:is|was)\s+)?normal"
+    r"(?:\s+(?:study|examination|exam|chest\s+(?:x-?ray|radiograph|film)|findings))?\s*\.?\s*$"
+    r"|\b(?:did|does|do)\s+not\s+show\s+(?:any\s+)?(?:obvious\s+|significant\s+|evident\s+)?"
+    r"(?:parenchymal\s+|pulmonary\s+|lung\s+)?(?:consolidations?|abnormalit(?:y|ies)|opacit(?:y|ies)|lesions?|pathology)\b"
+    r"|\breveals?\s+no\s+(?:lung|pulmonary|parenchymal)\s+(?:pathology|abnormalit(?:y|ies)|lesions?)\b",
+    re.IGNORECASE,
+)
+# A qualified statement is not a normal film ("normal but for a small effusion", "mild", "subtle").
+_NOT_ALL_NORMAL = compile_fast(r"\b(?:but|however|except|although|apart|besides|mild\w*|minimal|subtle|slight\w*|"
+                               r"small|new|persist\w*|residual|worse\w*|improv\w*|progress\w*)\b", re.IGNORECASE)
+
+
+def _normal_film(context: RowContext, own_text: str | None) -> Normalized:
+    """"No Finding" for a film whose own words (its legend after the history its siblings repeat,
+    or its own note opening with a legend's heading, "Patient 5 - CXR: Normal") say it is normal,
+    in one short statement without a qualification; nothing otherwise."""
+    if context.note_shared:
+        return Normalized(None)  # a note shared by several films is no one film's
+    text = context.own_legend
+    if not text and own_text and _legend_heading(own_text) is not None:
+        text = own_text
+    if not text or len(text) > 200:
+        return Normalized(None)
+    heading = _legend_heading(text)
+    body_start = text.index(":", heading[2]) + 1 if heading is not None else 0
+    body = text[body_start:]
+    if len(re.findall(r"[.!?](?:\s|$)", body.strip())) > 1 or _NOT_ALL_NORMAL.search(body):
+        return Normalized(None)
+    m = _NORMAL_FILM.search(body)
+    if m is None:
+        return Normalized(None)
+    return Normalized("No Finding", body[m.start():m.end()].strip(), body_start + m.start(), body_start + m.end(),
+                      "finding.normal-film", 1)
+
+
 def _legend_modality(row: dict[str, str], legend: str) -> Normalized:
     """The modality this image's own legend names (``own_legends``): its heading ("CT axial view,
     lung window:") or its words ("Chest X-ray showing ..."); a CT named there is the image. Only
@@ -640,7 +680,9 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 fills.append(Fill(row_number, field, folder, filename, "folder.extension@v1"))
             continue
         if field == "finding":
-            result = _finding(row, normalize_note)
+            result = _normal_film(context, own_text)
+            if result.value is None:
+                result = _finding(row, normalize_note)
         elif field == "modality":
             shared = note if own_text is None and context.note_shared else None
             result = _legend_modality(row, context.own_legend)
@@ -772,8 +814,8 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
             number = first_row_number + i
             own = own_fills[k].get(field)
             if field == "finding" and own is not None and own.rule.startswith(
-                    ("finding.url-title", "finding.filename", "finding.title")):
-                continue  # the case title decides the finding
+                    ("finding.url-title", "finding.filename", "finding.title", "finding.normal-film")):
+                continue  # the case title decides the finding; a normal film is its own
             if combined is None:
                 decided[(k, field)] = None if (own is not None and _reason) else own
                 continue

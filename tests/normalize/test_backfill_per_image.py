@@ -242,3 +242,45 @@ def test_own_legends_read_neighbours_in_sorted_order_as_all_pairs_would():
                  for _ in range(rng.randint(1, 6))]
         assert own_legends(notes) == plain(notes), notes
     assert _common_prefix("abcdef", "abcxyz") == 3 and _common_prefix("", "a") == 0
+
+
+@pytest.mark.parametrize("legend", [
+    "Chest X-ray: the only antero-posterior view performed at bedside did not show obvious parenchymal "
+    "consolidation or pleural effusion.",
+    "Admission chest film reveals no lung pathology.",
+    "Chest radiograph: normal.",
+])
+def test_a_films_own_legend_saying_it_is_normal_is_no_finding_for_that_film(legend):
+    rows = [_row(patientid="11", url="https://example.org/case/11", filename="1.jpg",
+                 clinical_notes=_HISTORY + "COVID-19 was confirmed by RT-PCR. " + legend),
+            _row(patientid="11", url="https://example.org/case/11", filename="2.jpg",
+                 clinical_notes=_HISTORY + "COVID-19 was confirmed by RT-PCR. Chest X-ray performed 3 days later "
+                                           "showed small bilateral basal consolidations.")]
+    fills = _fills_of(rows, "finding")
+    assert fills[2] == "No Finding"
+    assert fills[3] == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_normal_film_heading_of_a_multi_patient_page():
+    assert _value(_row(filename="16745_6_1.png", clinical_notes="Patient 5 - CXR: Normal"), "finding") == "No Finding"
+
+
+@pytest.mark.parametrize("legend", [
+    "Chest X-ray: normal heart size, bilateral peripheral opacities.",  # a normal structure, not the film
+    "Chest X-ray: normal but for a small left pleural effusion.",
+    "CT: no new consolidation; persistent ground-glass opacities.",
+    "Follow-up chest radiograph did not show any consolidation. Mild residual reticulation.",
+])
+def test_a_qualified_or_partial_normal_is_no_normal_film(legend):
+    rows = [_row(patientid="12", url="https://example.org/case/12", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + text)
+            for k, text in enumerate((legend, "Chest X-ray on day 5: worse."))]
+    assert _fills_of(rows, "finding").get(2) != "No Finding"
+
+
+def test_a_shared_note_saying_normal_gives_no_film_no_finding():
+    rows = [_row(patientid="13", url="https://example.org/case/13", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + text)
+            for k, text in enumerate(("Chest radiograph: normal.", "Chest radiograph: normal.", "CT: GGOs."))]
+    fills = _fills_of(rows, "finding")
+    assert fills.get(2) != "No Finding" and fills.get(3) != "No Finding"
