@@ -17,7 +17,11 @@ image's own facts (offset, view, modality, date) are read from a whole note only
 this row's alone (``RowContext``: a note shared by the patient's images gives them nothing but a
 single modality, radiographs); a CT named in a whole note is left blank with the reason. The
 offset is the image's day on its patient's timeline (``ingest.timeline``): the note's history
-anchors it on the onset, the file's day label or its own words place it.
+anchors it on the onset, the file's day label or its own words place it. When the patient's notes
+repeat the case's history and each appends its image's legend (Eurorad, papers), the end of a
+row's note after that shared history is its own legend (``own_legends``): it names the image's
+modality, its view (by the legend's heading, when the note is the row's alone) and, when it says
+the film is normal, the film's "No Finding".
 
 ``backfill_table(rows)`` does the same for a whole table, and lets patient-level fields read the
 notes (never the values) of the patient's other rows: same patientid, same case URL.
