@@ -50,7 +50,7 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
-from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
+from .normalize.imaging import _AT_ADMISSION, normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import (
     _DATE_PATTERNS,
     date_for_url,
@@ -59,7 +59,7 @@ from .normalize.provenance import (
     normalize_date,
     url_for_doi,
 )
-from .timeline import CaseImages, ImageTexts, filename_day, tells_one_moment
+from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
 
 
 class _Siblings:
@@ -601,8 +601,11 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
         elif has_year:
             # every other full date contains a 4-digit year: scan only around the years
             dates.extend(finditer_near(pattern, image_text, _YEAR_ANCHOR, 40, 12))
+    if not any(_IMAGE_WORD.search(image_text, *sentence_at(image_text, m.start())) for m in dates):
+        # no date in a sentence about a film: a film "on admission" may take the admission's
+        return _admission_film_date(row, image_text)
     if len(dates) != 1:
-        return Normalized(None)  # no date, or several: which one is the image's is not stated
+        return Normalized(None)  # several dates: which one is the image's is not stated
     m = dates[0]
     s_start, s_end = sentence_at(image_text, m.start())
     sentence = image_text[s_start:s_end]
@@ -612,6 +615,34 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
     if result.value is None:
         return result
     return Normalized(result.value, m.group(0), m.start(), m.end(), "date.image-sentence", result.version)
+
+
+# The admission's own words in the moment ("on admission", "at presentation", "admission chest
+# X-ray", "all'ingresso"): not "initial" or "baseline", which order the films.
+_ADMISSION_WORD = compile_fast(r"admission|presentation|arrival|hospitali[sz]ation|ingresso|accesso|arrivo|ricovero|"
+                               r"ammissione|ingreso|Aufnahme", re.IGNORECASE)
+
+
+def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
+    """A film taken on admission ("Chest radiographs obtained on admission showed ...", its own
+    sentence) has the admission's date when the history dates the admission ("On January 22,
+    2020, a 65-year-old man ... was admitted"; ``timeline.history_dates``), and no other date of
+    the text is in a sentence about a film."""
+    for m in _AT_ADMISSION.finditer(image_text):
+        s_start, s_end = sentence_at(image_text, m.start())
+        if _ADMISSION_WORD.search(m.group(0)) and _IMAGE_WORD.search(image_text, s_start, s_end):
+            break
+    else:
+        return Normalized(None)
+    source = _source(_cell(row, "url"))
+    day_first = normalize_date("1/2/2020", source=source).value == "2020-02-01"
+    _onset, admission = history_dates(image_text, day_first)
+    if admission is None:
+        return Normalized(None)
+    when, evidence = admission
+    start = image_text.find(evidence)
+    return Normalized(when.isoformat(), evidence, start, start + len(evidence) if start >= 0 else -1,
+                      "date.admission-film", 1)
 
 
 def _license(row: dict[str, str]) -> Normalized:
