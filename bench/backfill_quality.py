@@ -30,7 +30,8 @@ rule, biggest fields first.
 
 ``--attribution`` (protocol BLANK) counts the per-image fills (modality, view, offset, date) by
 whether the row's note is shared with another row of its patient, by rule, and by whether the
-fill's evidence is in the row's own text (its part of the note, file name, URL or folder): issue
+fill's evidence is in the row's own text (its part of the note, its note's own legend after the
+history its siblings repeat, file name, URL or folder): issue
 12's "a per-image field is filled only from evidence tied to that row", checked.
 
 Usage: python bench/backfill_quality.py [path/to/metadata.csv] [--errors FIELD] [--misses FIELD] [--attribution]
@@ -131,12 +132,14 @@ def attribution(rows: list[dict[str, str]]) -> None:
     in the row's own text or elsewhere)."""
     from collections import Counter  # noqa: PLC0415
 
-    from ingest.backfill import _image_text, _patient_key  # noqa: PLC0415
+    from ingest.backfill import _image_text, _patient_key, own_legends  # noqa: PLC0415
 
     fills = _blank_protocol(rows)
     notes_of: dict[object, list[str]] = {}
     for row in rows:
         notes_of.setdefault(_patient_key(row) or id(row), []).append((row.get("clinical_notes") or "").strip())
+    # a note's own legend: its end after the history its patient's other notes repeat
+    legend_of = {note: legend for notes in notes_of.values() for note, legend in zip(notes, own_legends(notes))}
     counts: Counter = Counter()
     for field in ("modality", "view", "offset", "date"):
         for number, fill in fills[field].items():
@@ -144,7 +147,8 @@ def attribution(rows: list[dict[str, str]]) -> None:
             note = (row.get("clinical_notes") or "").strip()
             shared = bool(note) and notes_of[_patient_key(row) or id(row)].count(note) > 1
             own = (_image_text(note, (row.get("filename") or "").strip()) if note else None) or ""
-            texts = (own, row.get("filename") or "", row.get("url") or "", row.get("folder") or "")
+            texts = (own, legend_of.get(note, ""), row.get("filename") or "", row.get("url") or "",
+                     row.get("folder") or "")
             tied = bool(fill.evidence) and any(fill.evidence in t for t in texts)
             counts[(field, "shared note" if shared else "own note", fill.rule.split("@")[0],
                     "evidence in the row" if tied else "evidence elsewhere")] += 1

@@ -17,7 +17,11 @@ image's own facts (offset, view, modality, date) are read from a whole note only
 this row's alone (``RowContext``: a note shared by the patient's images gives them nothing but a
 single modality, radiographs); a CT named in a whole note is left blank with the reason. The
 offset is the image's day on its patient's timeline (``ingest.timeline``): the note's history
-anchors it on the onset, the file's day label or its own words place it.
+anchors it on the onset, the file's day label or its own words place it. When the patient's notes
+repeat the case's history and each appends its image's legend (Eurorad, papers), the end of a
+row's note after that shared history is its own legend (``own_legends``): it names the image's
+modality, its view (by the legend's heading, when the note is the row's alone) and, when it says
+the film is normal, the film's "No Finding".
 
 ``backfill_table(rows)`` does the same for a whole table, and lets patient-level fields read the
 notes (never the values) of the patient's other rows: same patientid, same case URL.
@@ -28,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,7 +50,7 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
-from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
+from .normalize.imaging import _AT_ADMISSION, normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import (
     _DATE_PATTERNS,
     date_for_url,
@@ -55,7 +59,7 @@ from .normalize.provenance import (
     normalize_date,
     url_for_doi,
 )
-from .timeline import CaseImages, ImageTexts, filename_day, tells_one_moment
+from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
 
 
 class _Siblings:
@@ -87,6 +91,10 @@ class RowContext:
     note_of_all: bool = False
     #: Shared by the contexts of one patient's rows (built by ``backfill_table``): a cache.
     siblings: _Siblings | None = dataclasses.field(default=None, compare=False, repr=False)
+    #: The end of this row's note after the case history its siblings' notes repeat word for word
+    #: (``own_legends``): this image's own legend (its study's, when the note is shared: the PA and
+    #: lateral films of one radiograph), "" when there is none.
+    own_legend: str = ""
 
 
 @fast_init
@@ -383,6 +391,77 @@ def _heading_modality(image_text: str | None) -> Normalized:
                       "modality.legend-heading", result.version)
 
 
+# A film's own legend saying the film is normal: curators record such a film (a normal comparison
+# film, the first film of a patient whose later films show the disease) as "No Finding", film by
+# film. The legend's body is the whole statement: "Normal", "normal chest radiograph", "did not show
+# obvious parenchymal consolidation or pleural effusion", "reveals no lung pathology".
+_NORMAL_FILM = compile_fast(
+    r"^\s*(?:(?:the\s+)?(?:chest\s+)?(?:x-?ray|radiograph|film|study|examination|ct)\s+(?:is|was)\s+)?normal"
+    r"(?:\s+(?:study|examination|exam|chest\s+(?:x-?ray|radiograph|film)|findings))?\s*\.?\s*$"
+    r"|\b(?:did|does|do)\s+not\s+show\s+(?:any\s+)?(?:obvious\s+|significant\s+|evident\s+)?"
+    r"(?:parenchymal\s+|pulmonary\s+|lung\s+)?(?:consolidations?|abnormalit(?:y|ies)|opacit(?:y|ies)|lesions?|pathology)\b"
+    r"|\breveals?\s+no\s+(?:lung|pulmonary|parenchymal)\s+(?:pathology|abnormalit(?:y|ies)|lesions?)\b",
+    re.IGNORECASE,
+)
+# A qualified statement is not a normal film ("normal but for a small effusion", "mild", "subtle").
+_NOT_ALL_NORMAL = compile_fast(r"\b(?:but|however|except|although|apart|besides|mild\w*|minimal|subtle|slight\w*|"
+                               r"small|new|persist\w*|residual|worse\w*|improv\w*|progress\w*)\b", re.IGNORECASE)
+
+
+def _normal_film(context: RowContext, own_text: str | None) -> Normalized:
+    """"No Finding" for a film whose own words (its legend after the history its siblings repeat,
+    or its own note opening with a legend's heading, "Patient 5 - CXR: Normal") say it is normal,
+    in one short statement without a qualification; nothing otherwise."""
+    if context.note_shared:
+        return Normalized(None)  # a note shared by several films is no one film's
+    text = context.own_legend
+    if not text and own_text and _legend_heading(own_text) is not None:
+        text = own_text
+    if not text or len(text) > 200:
+        return Normalized(None)
+    heading = _legend_heading(text)
+    body_start = text.index(":", heading[2]) + 1 if heading is not None else 0
+    body = text[body_start:]
+    if len(re.findall(r"[.!?](?:\s|$)", body.strip())) > 1 or _NOT_ALL_NORMAL.search(body):
+        return Normalized(None)
+    m = _NORMAL_FILM.search(body)
+    if m is None:
+        return Normalized(None)
+    return Normalized("No Finding", body[m.start():m.end()].strip(), body_start + m.start(), body_start + m.end(),
+                      "finding.normal-film", 1)
+
+
+def _legend_modality(row: dict[str, str], legend: str) -> Normalized:
+    """The modality this image's own legend names (``own_legends``): its heading ("CT axial view,
+    lung window:") or its words ("Chest X-ray showing ..."); a CT named there is the image. Only
+    for a row whose file name, folder or view say nothing (``_modality`` reads them first)."""
+    if not legend:
+        return Normalized(None)
+    by_row = _modality(row, None)
+    if by_row.value is not None:
+        return Normalized(None)  # the file, folder or view decide, as they do without a legend
+    result = _heading_modality(legend)
+    if result.value is None:
+        result = normalize_modality(legend, radiograph_signs=True)
+    if result.value is None:
+        return Normalized(None)
+    return Normalized(result.value, result.evidence, result.start, result.end, "modality.own-legend", result.version)
+
+
+def _legend_view(row: dict[str, str], legend: str) -> Normalized:
+    """The view this image's own legend's heading names ("AP chest radiography:", "CT axial view,
+    lung window:"), as a note opening with such a heading does (``_view``); the file name first."""
+    heading = _legend_heading(legend) if legend else None
+    if heading is None or _view_from_filename(_cell(row, "filename")).value is not None:
+        return Normalized(None)
+    text, start, _end = heading
+    result = normalize_view(text, modality=_cell(row, "modality") or _heading_modality(legend).value)
+    if result.value is None:
+        return Normalized(None)
+    return Normalized(result.value, result.evidence, start + result.start, start + result.end,
+                      "view.own-legend-heading", result.version)
+
+
 def _study_note_modality(row: dict[str, str], note: str) -> Normalized:
     """A Radiopaedia row's note shared with other rows: Radiopaedia writes its findings per study
     (one modality, a radiograph's PA and lateral films or a CT's planes), and the dataset's note of
@@ -402,15 +481,42 @@ def _ct_in_whole_note(result: Normalized) -> Normalized:
                       "the note names a CT, but not as this image (no panel of the note names this file)")
 
 
+def _is_volume(row: dict[str, str]) -> bool:
+    return _cell(row, "folder") == FOLDER_VOLUMES or _cell(row, "filename").lower().endswith((".nii", ".nii.gz"))
+
+
+def _volume_view(row: dict[str, str], image_text: str | None) -> Normalized:
+    """A CT volume's view. A scanner acquires a CT series as transverse slices and a volume file
+    (NIfTI) stores the series, so a volume is Axial; a coronal reconstruction is its own series,
+    named so in the file name ("...-coronal.nii.gz"). A note naming another plane (or two) may be
+    telling a reconstruction or the figures beside the volume: blank, with why."""
+    filename = _cell(row, "filename")
+    by_name = normalize_view(_stem(filename).replace("_", " ").replace("-", " "), modality=MODALITY_CT)
+    if by_name.value is not None:
+        return Normalized(by_name.value, by_name.evidence, by_name.start, by_name.end, "view.filename", 1)
+    by_words = by_name if by_name.reason else (
+        normalize_view(image_text, modality=MODALITY_CT) if image_text else Normalized(None))
+    if by_words.value == CT_VIEWS[0]:
+        return by_words
+    if by_words.value is not None or by_words.reason:
+        return Normalized(None, by_words.evidence, by_words.start, by_words.end, "view.volume-axial", 1,
+                          f"a CT volume is its axial series, but its text names {by_words.value or by_words.reason}")
+    return Normalized(CT_VIEWS[0], filename, 0, len(filename), "view.volume-axial", 1)
+
+
 def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     by_name = _view_from_filename(_cell(row, "filename"))
     if by_name.value is not None:
         return by_name
-    modality = _cell(row, "modality") or None
-    if _cell(row, "folder") == FOLDER_VOLUMES:
-        modality = MODALITY_CT
+    if _is_volume(row):
+        return _volume_view(row, image_text)
     if not image_text:
         return Normalized(None)
+    return _view_words(row, image_text, _cell(row, "modality") or None)
+
+
+def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
+    """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
     if heading is not None:
         # the legend's heading names the image's view with its modality ("CT scan – axial view:")
@@ -495,8 +601,11 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
         elif has_year:
             # every other full date contains a 4-digit year: scan only around the years
             dates.extend(finditer_near(pattern, image_text, _YEAR_ANCHOR, 40, 12))
+    if not any(_IMAGE_WORD.search(image_text, *sentence_at(image_text, m.start())) for m in dates):
+        # no date in a sentence about a film: a film "on admission" may take the admission's
+        return _admission_film_date(row, image_text)
     if len(dates) != 1:
-        return Normalized(None)  # no date, or several: which one is the image's is not stated
+        return Normalized(None)  # several dates: which one is the image's is not stated
     m = dates[0]
     s_start, s_end = sentence_at(image_text, m.start())
     sentence = image_text[s_start:s_end]
@@ -506,6 +615,34 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
     if result.value is None:
         return result
     return Normalized(result.value, m.group(0), m.start(), m.end(), "date.image-sentence", result.version)
+
+
+# The admission's own words in the moment ("on admission", "at presentation", "admission chest
+# X-ray", "all'ingresso"): not "initial" or "baseline", which order the films.
+_ADMISSION_WORD = compile_fast(r"admission|presentation|arrival|hospitali[sz]ation|ingresso|accesso|arrivo|ricovero|"
+                               r"ammissione|ingreso|Aufnahme", re.IGNORECASE)
+
+
+def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
+    """A film taken on admission ("Chest radiographs obtained on admission showed ...", its own
+    sentence) has the admission's date when the history dates the admission ("On January 22,
+    2020, a 65-year-old man ... was admitted"; ``timeline.history_dates``), and no other date of
+    the text is in a sentence about a film."""
+    for m in _AT_ADMISSION.finditer(image_text):
+        s_start, s_end = sentence_at(image_text, m.start())
+        if _ADMISSION_WORD.search(m.group(0)) and _IMAGE_WORD.search(image_text, s_start, s_end):
+            break
+    else:
+        return Normalized(None)
+    source = _source(_cell(row, "url"))
+    day_first = normalize_date("1/2/2020", source=source).value == "2020-02-01"
+    _onset, admission = history_dates(image_text, day_first)
+    if admission is None:
+        return Normalized(None)
+    when, evidence = admission
+    start = image_text.find(evidence)
+    return Normalized(when.isoformat(), evidence, start, start + len(evidence) if start >= 0 else -1,
+                      "date.admission-film", 1)
 
 
 def _license(row: dict[str, str]) -> Normalized:
@@ -578,15 +715,20 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 fills.append(Fill(row_number, field, folder, filename, "folder.extension@v1"))
             continue
         if field == "finding":
-            result = _finding(row, normalize_note)
+            result = _normal_film(context, own_text)
+            if result.value is None:
+                result = _finding(row, normalize_note)
         elif field == "modality":
             shared = note if own_text is None and context.note_shared else None
-            if shared and _source(_cell(row, "url")) == "radiopaedia":
-                result = _study_note_modality(row, shared)
-            else:
-                result = _modality(row, own_text, shared)
+            result = _legend_modality(row, context.own_legend)
+            if result.value is None:
+                result = (_study_note_modality(row, shared) if shared and _source(_cell(row, "url")) == "radiopaedia"
+                          else _modality(row, own_text, shared))
         elif field == "view":
-            result = _view(row, own_text)
+            # a legend shared by two films (PA and lateral) names their study, not each one's view
+            result = _legend_view(row, "" if context.note_shared else context.own_legend)
+            if result.value is None:
+                result = _view(row, own_text)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":
@@ -707,8 +849,8 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
             number = first_row_number + i
             own = own_fills[k].get(field)
             if field == "finding" and own is not None and own.rule.startswith(
-                    ("finding.url-title", "finding.filename", "finding.title")):
-                continue  # the case title decides the finding
+                    ("finding.url-title", "finding.filename", "finding.title", "finding.normal-film")):
+                continue  # the case title decides the finding; a normal film is its own
             if combined is None:
                 decided[(k, field)] = None if (own is not None and _reason) else own
                 continue
@@ -798,8 +940,53 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
     )
     siblings = _Siblings()
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings)
-            for note in notes]
+    legends = own_legends(notes)
+    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings,
+                       legend)
+            for note, legend in zip(notes, legends)]
+
+
+#: The shortest history two notes must repeat for their ends to be each image's own legend.
+_MIN_SHARED_HISTORY = 80
+_SENTENCE_END = compile_fast(r"[.!?](?:\s+|$)")
+
+
+def own_legends(notes: Sequence[str]) -> tuple[str, ...]:
+    """Each note's own legend: case sites and papers' rows repeat the case's history in every
+    image's note and append that image's legend ("<history> CT axial view, lung window: GGOs";
+    "<history> Figure 2 (4 hours later). Worsening"). The text after the longest history a note
+    shares word for word with another of the patient's different notes (at least
+    ``_MIN_SHARED_HISTORY`` characters, cut back to a sentence's end) is the image's own words;
+    "" for a note that shares none or ends where the history does."""
+    # the longest prefix a note shares with any other is the one it shares with a neighbour in
+    # sorted order: one pass, not every pair (a patient may have thousands of rows)
+    distinct = sorted(set(n for n in notes if n))
+    shared_with = [0] * len(distinct)
+    for k in range(1, len(distinct)):
+        length = _common_prefix(distinct[k - 1], distinct[k])
+        shared_with[k - 1] = max(shared_with[k - 1], length)
+        shared_with[k] = max(shared_with[k], length)
+    legends: dict[str, str] = {}
+    for note, shared in zip(distinct, shared_with):
+        if shared < _MIN_SHARED_HISTORY:
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(note, 0, shared + 1)]
+        cut = ends[-1] if ends else 0
+        if cut >= _MIN_SHARED_HISTORY and note[cut:].strip():
+            legends[note] = note[cut:].strip()
+    return tuple(legends.get(n, "") for n in notes)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the common prefix of ``a`` and ``b`` (binary search on slices: C comparisons)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def patient_key(patientid: str, url: str) -> tuple[str, str] | None:

@@ -347,7 +347,7 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
-# "a 10 giorni dal ricovero".
+# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
@@ -363,6 +363,18 @@ _SOON_AFTER = compile_fast(
 _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
 
 
+# A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
+_FILM_OR_CONTROL = compile_fast(r"\bcontroll[oi]\b|\bfollow-?up\b", re.IGNORECASE)
+
+
+def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
+    """A bare Italian "a 10 giorni" in a sentence naming a film or a control: "RX di controllo a 10
+    giorni" is the control film N days on, read like "a distanza di N giorni" (after the previous
+    film, or the presentation: the two must agree, else the film stays blank)."""
+    s_start, s_end = sentence_at(text, start)
+    return bool(_IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
+
+
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
@@ -376,8 +388,8 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
             continue
         if m.group("n"):
-            if not (m.group("dist") or m.group("base")):
-                continue  # "a 10 giorni" without its base: from what, the words do not say
+            if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
+                continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = _amount(m.group("n"), m.group("unit"))
             if amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
@@ -678,6 +690,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
         if day is not None:
             last_day = day
+        elif chosen[image.position] != (None, ""):
+            # a film telling a moment the axis cannot place: the next film's "3 days later" counts
+            # from it, so its day is not known either (a film telling none is passed over)
+            last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
 
 
@@ -792,6 +808,11 @@ class CaseImages:
             day = _placed(self._chosen[j], axis, None, j == 0)[1]
             if day is not None:
                 return day
+            if self._told_a_moment(j):
+                # the previous film tells its moment, but the axis cannot place it: a film "3 days
+                # later" than it is not 3 days after an earlier film (only a film whose words tell
+                # no moment at all, a lateral beside its PA, is passed over)
+                return None
         else:
             return None
         last, previous = None, None
@@ -801,11 +822,19 @@ class CaseImages:
             day = _placed(self._chosen[j], axis, previous, j == 0)[1]
             if day is not None:
                 last = day
+            elif self._told_a_moment(j):
+                last = None
         return last
 
+    def _told_a_moment(self, j: int) -> bool:
+        """True when the ``j``-th film's own words tell a moment (or several that disagree)."""
+        moment, reason = self._chosen[j]
+        return moment is not None or bool(reason)
 
-# "after 3 days", "dopo 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di)\b", re.IGNORECASE)
+
+# "after 3 days", "dopo 3 giorni", "a 3 giorni": a time after a moment the words do not name.
+_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+giorn))\b",
+                                   re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",

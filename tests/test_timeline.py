@@ -254,9 +254,23 @@ def test_italian_days_from_the_admission():
                                                       ImageTexts(1, caption="RX a 10 giorni dal ricovero.")],
                              day_first=True)
     assert offsets(timeline) == [5, 15]
-    # "a 10 giorni" alone does not say from what
-    timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
-                                                      ImageTexts(1, caption="RX a 10 giorni.")], day_first=True)
+    # a film's bare "a 10 giorni" is read like "a distanza di": after the previous film, or after the
+    # presentation; here the previous film is the presentation's, so both say day 15
+    for caption in ("RX a 10 giorni.", "Controllo a 10 giorni: peggioramento.", "RX torace di controllo a 10 giorni"):
+        timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
+                                                          ImageTexts(1, caption=caption)], day_first=True)
+        assert offsets(timeline) == [5, 15], caption
+    # the previous film (day 7) and the presentation (day 6) disagree: blank, with both readings
+    timeline = case_timeline("Febbre da 6 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
+        ImageTexts(2, caption="RX di controllo a 4 giorni."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, None]
+    assert "may count from the previous film (day 11) or from the presentation (day 10)" in timeline.offsets[2].reason
+    # outside a film's sentence "a 10 giorni" is a therapy's or a dose's day
+    timeline = case_timeline("Febbre da 5 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."),
+        ImageTexts(1, caption="Terapia antibiotica sospesa a 10 giorni. Miglioramento clinico.")], day_first=True)
     assert offsets(timeline) == [5, None]
 
 
@@ -383,3 +397,22 @@ def test_case_images_places_the_new_moments_as_the_case_timeline_does():
         case = CaseImages(images)
         assert [case.offset_of(history, i).value for i in images] == offsets(whole), history
         assert [case.offset_of(history, i).reason for i in images] == [o.reason for o in whole.offsets], history
+
+
+def test_a_later_film_does_not_skip_a_previous_film_whose_day_is_not_known():
+    from ingest.timeline import CaseImages
+
+    # the CT's "hospital day 3" cannot be placed without the onset: "2 days later" than it is unknown,
+    # not 2 days after the first film
+    images = [ImageTexts(0, caption="Chest X-ray on admission."),
+              ImageTexts(1, caption="CT on hospital day 3."),
+              ImageTexts(2, caption="Chest X-ray 2 days later.")]
+    timeline = case_timeline("Admitted with fever.", images)
+    assert offsets(timeline) == [0, None, None]
+    assert "counts from an earlier image whose day is not known" in timeline.offsets[2].reason
+    assert [CaseImages(images).offset_of("Admitted with fever.", i).value for i in images] == [0, None, None]
+    # a film whose words tell no moment (the lateral beside the PA) is passed over
+    images = [ImageTexts(0, caption="PA chest X-ray on admission."), ImageTexts(1, caption="Lateral view."),
+              ImageTexts(2, caption="Chest X-ray 2 days later.")]
+    assert offsets(case_timeline("Admitted with fever.", images)) == [0, None, 2]
+    assert [CaseImages(images).offset_of("Admitted with fever.", i).value for i in images] == [0, None, 2]

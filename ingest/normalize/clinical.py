@@ -159,6 +159,28 @@ WENT_ICU = FlagRule(
     yes_keys=("intensi", "critical", "rianimazione", "animation"),
     yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
+# Invasive ventilation is intensive care: a patient intubated or on a ventilator for the illness was
+# in an ICU (or was an ICU's patient where the intubation happened). Not a tracheostomy (a laryngectomy
+# patient breathes through one for years) nor a non-invasive mask, and not an intubation for an
+# operation (general anaesthesia intubates every surgical patient): those sentences are skipped.
+_INVASIVE_VENTILATION = FlagRule(
+    "went_icu",
+    3,
+    compile(
+        r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
+        r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
+        r"\bon\s+(?:a|the)\s+ventilator\b|\bventilazione\s+(?:meccanica|invasiva)|\bventilaci[oó]n\s+mec[aá]nica|"
+        r"\bextubat(?:ed|ion)\b",
+        _I,
+    ),
+    negation_means_no=False,  # "was not intubated" says nothing of the ICU
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "extubat"),
+    yes_tokens=frozenset({"iot"}),
+    yes_name="invasive-ventilation",
+)
+_FOR_AN_OPERATION = compile(
+    r"\b(?:surgery|surgical|operation|operating\s+(?:room|theatre)|an(?:a)?esthes\w*|bronchoscop\w*|endoscop\w*)\b",
+    _I)
 IN_ICU = FlagRule(
     "in_icu",
     2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
@@ -249,14 +271,46 @@ def normalize_intubation_present(text: str, **_context) -> Normalized:
 
 @lru_cache(maxsize=8192)
 def normalize_went_icu(text: str, **_context) -> Normalized:
-    """Y if the patient was in an ICU/CCU at any point. Intubation alone does not imply it."""
-    return _flag(WENT_ICU, text)
+    """Y if the patient was in an ICU/CCU at any point, or was intubated or mechanically ventilated
+    for the illness (invasive ventilation is intensive care). The ICU's own words win, and a "not
+    admitted to ICU" beside an intubation is a conflict left blank; an intubation for an operation
+    or a tracheostomy says nothing."""
+    by_unit = _flag(WENT_ICU, text)
+    if by_unit.value is not None or by_unit.reason:
+        if by_unit.value == NO and _ventilated(text).value == YES:
+            return blank("an intubation and 'no ICU' in the same text", text, by_unit.start, by_unit.end,
+                         "went_icu.conflict", WENT_ICU.version)
+        return by_unit
+    return _ventilated(text)
+
+
+def _ventilated(text: str) -> Normalized:
+    """Y from an intubation or mechanical ventilation of the patient outside a sentence about an
+    operation; nothing otherwise."""
+    result = _flag(_INVASIVE_VENTILATION, text)
+    if result.value != YES:
+        return Normalized(None)
+    s_start, s_end = sentence_at(text, result.start)
+    if _FOR_AN_OPERATION.search(text, s_start, s_end):
+        return Normalized(None)
+    return result
 
 
 @lru_cache(maxsize=8192)
 def normalize_in_icu(text: str, **_context) -> Normalized:
-    """Y if the patient is in the ICU at the time of the image."""
-    return _flag(IN_ICU, text)
+    """Y if the patient is in the ICU at the time of the image: said so, or intubated at that time
+    ("the patient is intubated", an endotracheal tube on the film: invasive ventilation is
+    intensive care, as for ``went_icu``). The ICU's own words win; a "left the ICU" beside a tube
+    is a conflict left blank."""
+    by_unit = _flag(IN_ICU, text)
+    intubated_now = _flag(INTUBATION_PRESENT, text)
+    if by_unit.value is None and not by_unit.reason and intubated_now.value == YES:
+        return Normalized(YES, intubated_now.evidence, intubated_now.start, intubated_now.end,
+                          "in_icu.intubated-now", 3)
+    if by_unit.value == NO and intubated_now.value == YES:
+        return blank("an intubated patient and 'out of the ICU' in the same text", text, by_unit.start, by_unit.end,
+                     "in_icu.conflict", 3)
+    return by_unit
 
 
 @lru_cache(maxsize=8192)

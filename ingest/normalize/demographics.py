@@ -15,11 +15,14 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 4: "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh
-# the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife,
-# son, ...) of the patient introduced by them
-SEX_VERSION = 4
-AGE_VERSION = 2
+# 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman", "businesswoman",
+# "housewife". 3: the words introducing the patient with an age outweigh the note's other sex words;
+# a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
+# patient introduced by them
+SEX_VERSION = 5
+# 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
+# "Housewife, 62 years": an age after the patient's occupation
+AGE_VERSION = 3
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -44,8 +47,12 @@ _FEMALE_WORDS = (
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
 _SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldr]")  # the first letters of the words
-# "84M with COPD", "44M untreated": the clinician's shorthand of age and sex.
-_AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)")
+# "84M with COPD", "44M untreated": the clinician's shorthand of age and sex. A number and F before a
+# device ("two 8F multi-hole drainages", "a 14 F chest tube", "12F pigtail catheter") is the device's
+# French gauge, the way catheters, drains and sheaths are sized, not a woman's age.
+_FRENCH_GAUGE_AFTER = (r"(?!\s*(?:[\w-]+\s+){0,2}(?:catheters?|drains?|drainages?|tubes?|sheaths?|cannulas?|cannulae|"
+                       r"introducers?|stents?|pigtails?|needles?|trocars?)\b)")
+_AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
@@ -178,6 +185,15 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
              r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE),
      "age.patient-line", 1, ("year",)),
+    # the note opening with the patient's occupation in place of a sex word, then the age, as
+    # translated case-society notes write their patient line: "Housewife, 62 years, fever for 5
+    # days", "Retired teacher, 70 years." Only the text's first clause, and only a noun of a person
+    # (teacher, pensioner, housewife, journalist, employee...): a habit or a disease then years
+    # ("Smoker, 30 years", "Asthma, 10 years") is how long it has lasted
+    (compile(rf"^\s*(?:[A-Z][a-z]+\s)?(?!(?:smoker|drinker|fever|cancer|ulcer|tumou?r|disorder)\b)"
+             rf"[A-Za-z]*(?:er|or|ist|ian|wife|man|woman|ee|nurse)\s*,\s*{_N}\s*years?(?:\s+old)?"
+             r"(?=\s*(?:[,.;:]|$))", re.IGNORECASE),
+     "age.occupation-line", 1, ("year",)),
     # months and days: pediatric, kept as a fraction of a year
     (compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?"
              r"(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)",
@@ -186,7 +202,7 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
      "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)"), "age.shorthand", 1, None),
+    (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER), "age.shorthand", 1, None),
 )
 _VAGUE_AGE = compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"

@@ -571,8 +571,12 @@ _ADMISSION_CONTEXT = compile(
     r"\b(?:admitted|admission|hospitali[sz]ed|hospitali[sz]ation|ricoverat[oa]|ricovero|presented\s+to\s+(?:the\s+|our\s+)?(?:emergency|hospital|ED|A&E))\b",
     re.IGNORECASE,
 )
+# A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
+# five days after onset of symptoms", as case sites' authors caption a figure); a "clinical picture"
+# is the patient's state, not a film.
 _IMAGE_WORDS = compile(
-    r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|image|imaging|rx|tc|radiografia|tomograph\w*)\b",
+    r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|images?|imaging|rx|tc|radiografia|tomograph\w*|"
+    r"(?<!clinical\s)pictures?)\b",
     re.IGNORECASE,
 )
 

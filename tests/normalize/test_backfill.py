@@ -1,5 +1,7 @@
 import csv
 
+import pytest
+
 from ingest.backfill import FILLABLE, Fill, backfill_row
 from schema import COLUMNS
 from tests.conftest import SAMPLE_CSV
@@ -51,9 +53,29 @@ def test_per_image_panel_of_a_note():
 def test_volume_is_ct_and_filename_day_is_the_offset():
     fills = {f.field: f.value
              for f in backfill_row(_row(filename="radiopaedia_org_covid-19-pneumonia-7_85703_0-dcm.nii.gz"))}
-    assert fills == {"modality": "CT", "folder": "volumes", "finding": "Pneumonia/Viral/COVID-19"}
+    assert fills == {"modality": "CT", "folder": "volumes", "finding": "Pneumonia/Viral/COVID-19", "view": "Axial"}
     fills = {f.field: f.value for f in backfill_row(_row(filename="aspiration-pneumonia-5-day10.jpg"), ["offset"])}
     assert fills == {"offset": "10"}
+
+
+@pytest.mark.parametrize("filename, note, expected", [
+    ("coronacases_org_004.nii.gz", "CT images demonstrate ground-glass opacities in the left lower lobe.", "Axial"),
+    ("radiopaedia_org_covid-19-pneumonia-36_86526_0-dcm.nii.gz", "", "Axial"),
+    ("case-12.nii.gz", "Axial CT images show bilateral peripheral GGOs.", "Axial"),
+    ("case-12-coronal.nii.gz", "", "Coronal"),  # a coronal reconstruction, named so
+])
+def test_a_ct_volume_is_its_axial_series(filename, note, expected):
+    fills = {f.field: f for f in backfill_row(_row(filename=filename, clinical_notes=note), ["view"])}
+    assert fills["view"].value == expected
+
+
+@pytest.mark.parametrize("note", [
+    "Coronal reformats show bilateral consolidation.",  # a reconstruction, or the figure beside it?
+    "Axial and coronal images show ground-glass opacities.",
+])
+def test_a_volume_whose_note_names_another_plane_stays_blank(note):
+    row = _row(filename="case-12.nii.gz", clinical_notes=note)
+    assert not [f for f in backfill_row(row, ["view"]) if f.field == "view"]
 
 
 def test_fields_argument_restricts_the_fills():

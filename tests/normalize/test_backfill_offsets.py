@@ -132,3 +132,25 @@ def test_placing_one_film_among_its_case_equals_the_whole_case_timeline():
                     assert case.offset_of(history, image, presenting=presenting, admission_base_told=told) == expected
                     checked += expected.value is not None
     assert checked > 50  # most of them placed, not all blank
+
+
+def test_a_picture_or_images_sentence_is_about_a_film():
+    history = ("48-year-old male patient with a five-day history of cough and fever. The patient was admitted "
+               "to the ward and discharged one week after admission with complete recovery. ")
+    rows = [
+        _row(patientid="5", url=URL, filename="16_1_1.jpg",
+             clinical_notes=history + "Chest X-ray: peripheral opacities. Picture was taken five days after onset "
+                                      "of symptoms"),
+        _row(patientid="5", url=URL, filename="16_2_1.jpg",
+             clinical_notes=history + "AP bedside chest X-ray: Three days later the patient deteriorated."),
+    ]
+    assert {row: value for row, (value, _) in _offsets(rows).items()} == {2: "5", 3: "8"}
+    note = "Fever for 4 days. Images obtained 3 days after admission show bilateral GGOs."
+    assert tells_one_moment(note) is False
+
+
+def test_a_clinical_picture_is_no_film():
+    # "the clinical picture worsened on day 5": the patient's state, not a film's day
+    note = "A 60-year-old man with fever for 3 days. The clinical picture worsened on day 5 of illness."
+    fills = [f for f in backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
+    assert fills == []

@@ -3,7 +3,7 @@ the words introducing the patient, each on realistic wording."""
 
 import pytest
 
-from ingest.backfill import backfill_row, backfill_table
+from ingest.backfill import backfill_row, backfill_table, own_legends
 from ingest.normalize import normalize_modality, normalize_sex
 from tests.normalize.helpers import assert_blank, assert_value
 from tests.normalize.helpers import blank_row as _row
@@ -161,3 +161,126 @@ def test_a_films_zones_in_pairs_and_heart_borders_say_x_ray(text):
 ])
 def test_lobes_and_the_heart_itself_say_no_modality(text):
     assert_blank(normalize_modality(text, radiograph_signs=True), text)
+
+
+_HISTORY = ("A 58-year old male non-smoking patient presented to our Emergency Department with progressive "
+            "dyspnoea. Five days earlier, he complained of fever, sore throat and cough. ")
+
+
+def _fills_of(rows, field):
+    return {f.row: f.value for f in backfill_table(rows, [field], workers=1) if f.field == field}
+
+
+def test_each_images_legend_after_the_shared_history_names_its_modality_and_view():
+    legends = ("AP chest radiography: bilateral diffuse alveolar consolidations.",
+               "CT axial view, lung window: bilateral ground-glass opacities in the upper lobes.",
+               "CT axial view, lung window: lesion in the right lower lobe with a reverse halo sign.")
+    rows = [_row(patientid="7", url="https://example.org/case/7", filename=f"77_{k}_1.jpg",
+                 clinical_notes=_HISTORY + legend) for k, legend in enumerate(legends, start=1)]
+    assert _fills_of(rows, "modality") == {2: "X-ray", 3: "CT", 4: "CT"}
+    assert _fills_of(rows, "view") == {2: "AP", 3: "Axial", 4: "Axial"}
+
+
+def test_a_legend_shared_by_two_films_names_their_modality_not_their_view():
+    rows = [_row(patientid="8", url="https://example.org/case/8", filename=name, clinical_notes=_HISTORY + legend)
+            for name, legend in (("a1.jpg", "Chest radiograph, PA: consolidation."),
+                                 ("a2.jpg", "Chest radiograph, PA: consolidation."),
+                                 ("b1.jpg", "Follow-up chest radiographs showed resolution."),
+                                 ("b2.jpg", "Follow-up chest radiographs showed resolution."))]
+    assert _fills_of(rows, "modality") == {2: "X-ray", 3: "X-ray", 4: "X-ray", 5: "X-ray"}
+    assert _fills_of(rows, "view") == {}
+
+
+@pytest.mark.parametrize("notes, expected", [
+    # no history repeated: each note is the image's own, no legend is cut from it
+    (("Chest X-ray showing consolidation.", "CT showing GGOs."), ("", "")),
+    # a short shared opening is not a history
+    (("Patient 3 - CXR: normal.", "Patient 3 - CT: GGOs."), ("", "")),
+    ((_HISTORY + "Chest X-ray: GGOs.", _HISTORY + "Follow-up CT: worse.", _HISTORY),
+     ("Chest X-ray: GGOs.", "Follow-up CT: worse.", "")),
+])
+def test_own_legends(notes, expected):
+    assert own_legends(notes) == expected
+
+
+def test_a_legend_naming_ct_and_x_ray_gives_no_modality():
+    legends = ("Chest radiograph and CT at admission: GGOs.", "Day 5: worse.")
+    rows = [_row(patientid="9", url="https://example.org/case/9", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + legend) for k, legend in enumerate(legends)]
+    assert 2 not in _fills_of(rows, "modality")
+
+
+def test_own_legends_read_neighbours_in_sorted_order_as_all_pairs_would():
+    import random
+
+    from ingest.backfill import _MIN_SHARED_HISTORY, _common_prefix
+
+    def plain(notes):  # every pair: the definition
+        out = []
+        for note in notes:
+            shared = max((len(_prefix(note, o)) for o in notes if o and o != note), default=0)
+            ends = [i + 1 for i, ch in enumerate(note[:shared + 1]) if ch in ".!?"
+                    and (i + 1 == len(note[:shared + 1]) or note[i + 1].isspace())]
+            cut = ends[-1] if ends else 0
+            while cut < len(note) and note[cut].isspace():
+                cut += 1
+            ok = note and shared >= _MIN_SHARED_HISTORY and cut >= _MIN_SHARED_HISTORY and note[cut:].strip()
+            out.append(note[cut:].strip() if ok else "")
+        return tuple(out)
+
+    def _prefix(a, b):
+        k = 0
+        while k < min(len(a), len(b)) and a[k] == b[k]:
+            k += 1
+        return a[:k]
+
+    rng = random.Random(7)
+    sentences = [_HISTORY, "Fever for 5 days. ", "CT axial view: GGOs. ", "Chest X-ray: normal. ",
+                 "Follow-up CT: worse. ", "Day 3. ", "Figure 2 (4 hours later). Worsening."]
+    for _ in range(300):
+        notes = ["".join(rng.choice(sentences) for _ in range(rng.randint(0, 4))).strip()
+                 for _ in range(rng.randint(1, 6))]
+        assert own_legends(notes) == plain(notes), notes
+    assert _common_prefix("abcdef", "abcxyz") == 3 and _common_prefix("", "a") == 0
+
+
+@pytest.mark.parametrize("legend", [
+    "Chest X-ray: the only antero-posterior view performed at bedside did not show obvious parenchymal "
+    "consolidation or pleural effusion.",
+    "Admission chest film reveals no lung pathology.",
+    "Chest radiograph: normal.",
+])
+def test_a_films_own_legend_saying_it_is_normal_is_no_finding_for_that_film(legend):
+    rows = [_row(patientid="11", url="https://example.org/case/11", filename="1.jpg",
+                 clinical_notes=_HISTORY + "COVID-19 was confirmed by RT-PCR. " + legend),
+            _row(patientid="11", url="https://example.org/case/11", filename="2.jpg",
+                 clinical_notes=_HISTORY + "COVID-19 was confirmed by RT-PCR. Chest X-ray performed 3 days later "
+                                           "showed small bilateral basal consolidations.")]
+    fills = _fills_of(rows, "finding")
+    assert fills[2] == "No Finding"
+    assert fills[3] == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_normal_film_heading_of_a_multi_patient_page():
+    assert _value(_row(filename="16745_6_1.png", clinical_notes="Patient 5 - CXR: Normal"), "finding") == "No Finding"
+
+
+@pytest.mark.parametrize("legend", [
+    "Chest X-ray: normal heart size, bilateral peripheral opacities.",  # a normal structure, not the film
+    "Chest X-ray: normal but for a small left pleural effusion.",
+    "CT: no new consolidation; persistent ground-glass opacities.",
+    "Follow-up chest radiograph did not show any consolidation. Mild residual reticulation.",
+])
+def test_a_qualified_or_partial_normal_is_no_normal_film(legend):
+    rows = [_row(patientid="12", url="https://example.org/case/12", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + text)
+            for k, text in enumerate((legend, "Chest X-ray on day 5: worse."))]
+    assert _fills_of(rows, "finding").get(2) != "No Finding"
+
+
+def test_a_shared_note_saying_normal_gives_no_film_no_finding():
+    rows = [_row(patientid="13", url="https://example.org/case/13", filename=f"{k}.jpg",
+                 clinical_notes=_HISTORY + text)
+            for k, text in enumerate(("Chest radiograph: normal.", "Chest radiograph: normal.", "CT: GGOs."))]
+    fills = _fills_of(rows, "finding")
+    assert fills.get(2) != "No Finding" and fills.get(3) != "No Finding"

@@ -81,8 +81,18 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "He was admitted to the intensive care unit.", "Y"),
         (normalize_went_icu, "Trasferito in terapia intensiva.", "Y"),
         (normalize_went_icu, "She did not require ICU admission.", "N"),
+        # invasive ventilation is intensive care
+        (normalize_went_icu, "The patient is intubated and has a central venous line.", "Y"),
+        (normalize_went_icu, "Due to worsening hypoxemia he was intubated on the 7th day after symptom onset.", "Y"),
+        (normalize_went_icu, "Worsened over the next 2 days, at which time mechanical ventilation was started.", "Y"),
+        (normalize_went_icu, "Arrived to ED in respiratory distress, intubated for airway protection.", "Y"),
+        (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
+        # intubated at the time of the film: an ICU patient then
+        (normalize_in_icu, "Progressive bilateral opacities. The patient is intubated and has a central line.", "Y"),
+        (normalize_in_icu, "Endotracheal tube tip 3 cm above the carina; bilateral consolidation.", "Y"),
+        (normalize_in_icu, "AP portable film of the intubated patient: diffuse opacities.", "Y"),
         (normalize_needed_supplemental_o2,
          "He received supplemental oxygen through a nasal cannula at a rate of 5 liters per minute.", "Y"),
         (normalize_needed_supplemental_o2, "89% on 15 litres of Oxygen via non-rebreather mask", "Y"),
@@ -118,7 +128,19 @@ def test_flags(function, text, expected):
         (normalize_intubated, "If the condition worsens, intubation may be needed."),
         (normalize_intubated, "Treated with non-invasive ventilation (CPAP)."),
         (normalize_went_icu, "His wife was admitted to the ICU."),
-        (normalize_went_icu, "The patient was intubated and ventilated."),  # intubation alone does not imply ICU
+        # an intubation for an operation, a tracheostomy, a mask, a refusal or a negation: no ICU stated
+        (normalize_went_icu, "He was intubated for surgery under general anaesthesia two years ago."),
+        # intubated once, not at the film's time; a tube and "back on the ward": a conflict
+        (normalize_in_icu, "He had been intubated for surgery two years ago."),
+        (normalize_in_icu, "Endotracheal tube in place. Now on the ward."),
+        (normalize_went_icu, "Laryngeal carcinoma in 2007, laryngectomy and tracheostomy."),
+        (normalize_went_icu, "Treated with non-invasive ventilation (CPAP) on the ward."),
+        (normalize_went_icu, "She did not require intubation."),
+        (normalize_went_icu, "DNI status: intubation declined by the family."),
+        (normalize_went_icu, "If the condition worsens, intubation may be needed."),
+        (normalize_went_icu, "Her husband was intubated last week."),
+        # "not admitted to ICU" beside an intubation: a conflict for the reviewer
+        (normalize_went_icu, "He was intubated in the emergency department. He was not admitted to the ICU."),
         (normalize_needed_supplemental_o2, "Oxygen saturation was 97% on room air."),
         (normalize_intubation_present, "He had been intubated for surgery two years ago."),
         # a death told before a discharge: the order does not say the outcome, blank for the reviewer

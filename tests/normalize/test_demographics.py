@@ -104,6 +104,56 @@ def test_age_stays_blank(text):
     assert_blank(normalize_age(text), text)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a catheter's, drain's or sheath's French gauge is not a woman's age
+        ("A 63-year-old woman. After local anesthesia, two 8F multi-hole drainages were inserted.", 63),
+        ("A 70-year-old man; a 28F chest drain was placed on the right.", 70),
+        ("72 year old male. A 12 F pigtail catheter was left in place.", 72),
+        ("56F with fever and cough", 56),  # the shorthand is still the patient's
+        ("56F, catheter-related bloodstream infection", 56),
+    ],
+)
+def test_french_gauge_is_not_an_age(text, expected):
+    assert_value(normalize_age(text), text, float(expected))
+
+
+@pytest.mark.parametrize("text", ["Two 8F multi-hole drainages were inserted.", "a 14 F chest tube was placed",
+                                  "through a 6F introducer sheath"])
+def test_french_gauge_alone_gives_no_age_or_sex(text):
+    assert_blank(normalize_age(text), text)
+    assert_blank(normalize_sex(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a translated patient line opening with the occupation instead of the sex word
+        ("Housewife, 62 years, fever and cough for 5 days.", 62),
+        ("Retired teacher, 70 years. Dyspnoea since yesterday.", 70),
+        ("Pensioner, 81 years, brought to the ER for fever.", 81),
+        ("Nurse, 34 years, contact of a positive colleague.", 34),
+    ],
+)
+def test_age_after_an_occupation(text, expected):
+    assert_value(normalize_age(text), text, float(expected))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smoker, 30 years. Cough and fever.",  # how long the habit lasted
+        "Asthma, 10 years. Now fever.",
+        "Fever, 3 years after a transplant.",
+        "Cough and fever. Farmer, 20 years in the fields.",  # not the note's opening clause
+        "Teacher, 12 years ago treated for tuberculosis.",
+    ],
+)
+def test_years_after_a_habit_or_disease_are_not_an_age(text):
+    assert_blank(normalize_age(text), text)
+
+
 def test_age_of_a_relative_is_not_the_patients():
     text = "A 34-year-old man; his mother, a 60-year-old woman, was also ill."
     assert_value(normalize_age(text), text, 34.0)

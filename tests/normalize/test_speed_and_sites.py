@@ -110,6 +110,17 @@ def test_backfill_url_doi_date_of_the_repository():
         ("Symptom onset on March 3, 2020. Chest radiograph shows opacities.", None),
         ("Chest radiograph on March 3, 2020 and CT on March 5, 2020.", None),
         ("Admitted on March 3, 2020 with fever; chest radiograph shows opacities.", None),
+        # a film on admission takes the admission's date the history gives
+        ("On January 22, 2020, a 65-year-old man was admitted to the emergency department for fever. "
+         "Chest radiographs obtained on admission showed an infiltrate in the left upper lobe.", "2020-01-22"),
+        ("A 70-year-old woman was admitted to our hospital on 4 March 2020. The admission chest X-ray "
+         "showed bilateral opacities.", "2020-03-04"),
+        # "initial" orders the films, a film without the admission's words, or an undated admission
+        ("On January 22, 2020, he was admitted for fever. The initial chest radiograph showed opacities.", None),
+        ("On January 22, 2020, he was admitted for fever. A chest radiograph showed opacities.", None),
+        ("He was admitted for fever. Chest radiographs obtained on admission showed opacities.", None),
+        # the onset's date is not the admission's
+        ("Fever began on January 17, 2020. Chest radiograph on admission showed opacities.", None),
     ],
 )
 def test_backfill_image_date_from_the_note(note, expected):
