@@ -57,6 +57,12 @@ _TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
 _FLOAT_TAGS = ("figure", "figcaption", "table")
 _FLOAT_CLASSES = {"fig", "tw", "table-wrap", "c-article-section__figure", "c-article-table", "figure", "tables"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: Header lines of an article page that are not body text (authors, affiliations, the citation).
+_FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-header|copyright|license)\b", re.I)
+#: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``.
+_FIGURE_HOLDER = re.compile(r"^(?:fig|figure)(?:[-_](?:item|wrap|wrapper|container|box|block|panel))?$", re.I)
+#: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
+_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
 
 
 def _in_float(element: Any) -> bool:
@@ -314,6 +320,14 @@ class ArticlePage(HtmlPage):
         presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
         numbers its patients in its section titles, and a caption is not a description of one."""
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
+        if not found:
+            # A journal's own platform (no PMC, Atypon or Springer classes): the paragraphs of its
+            # article body, a <div class="article-body"> or the page's <main>/<article>, without
+            # the header's author, affiliation and citation lines.
+            found = [p for p in self.css("[class*='article-body'] p, [class*='article-text'] p, main p, article p")
+                     if not any(a.tag in ("header", "footer", "nav") or _FRONT_MATTER.search(a.get("class") or "")
+                                for a in [p.root, *p.root.iterancestors()])]
+            found = list({id(p.root): p for p in found}.values())
         out = []
         for p in found:
             said = _text(p)
@@ -379,17 +393,35 @@ class ArticlePage(HtmlPage):
             seen.add(node.root)
             if "visualAbstract" not in classes(node) and node.xpath("descendant::img"):
                 found.append(node)
+        if not found:
+            # No <figure> nor a known platform's classes: a holder classed as a figure with an image
+            # ("figure-item" on a journal's figures tab).
+            for node in self.css("div[class], li[class]"):
+                if (any(_FIGURE_HOLDER.match(c) for c in classes(node)) and node.xpath("descendant::img")
+                        and not any(a in seen for a in node.root.iterancestors())):
+                    seen.add(node.root)
+                    found.append(node)
         return found
+
+    def figures_tab(self) -> str:
+        """The article's own figures page ("Figures & Data" tab) when this page shows no figure."""
+        for a in self.css("a[href]"):
+            href = _resolve(a.attrib["href"], self.url)
+            if (_FIGURES_TAB.match(_text(a)) and href.rstrip("/") != self.url.rstrip("/")
+                    and not _IMAGE_PATH.search(urlsplit(href).path)
+                    and urlsplit(href).netloc == urlsplit(self.url).netloc):
+                return href
+        return ""
 
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
         label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
-                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup"))
+                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup, .figure-label"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
         # ScienceDirect's is ``span.captions``, Wiley's ``.figure__caption``.
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
-                      ".figure__caption", "figcaption"):
+                      ".figure__caption", "figcaption", ".figure-caption, .fig-caption"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break
@@ -491,6 +523,8 @@ class ArticlePage(HtmlPage):
         )
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()]
+        if not article.figures and self.figures_tab():
+            article.extra["figures_tab"] = self.figures_tab()
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()

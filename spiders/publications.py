@@ -305,6 +305,11 @@ class PublicationsSpider(CaseSpider):
             if url:
                 yield self._request(url, self.parse_landing, state, "publisher-html")
                 return
+        tab = state.html.extra.get("figures_tab", "") if state.html is not None else ""
+        if tab and not figures_with_urls(self.article(state)) and self._once(state, "figures-tab"):
+            # A landing page showing no figure but a "Figures" tab: the figures are on that page.
+            yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -429,6 +434,22 @@ class PublicationsSpider(CaseSpider):
         else:
             self.trail(state, response, f"HTTP {response.status}")
             logger.info("landing page answered HTTP %d: %s", response.status, url)
+        yield from self.next_step(state)
+
+    def parse_figures_tab(self, response: Response, state: PaperState):
+        """The article's figures tab: its figures join the landing page's text (the rows' url stays
+        the landing page's, where the article is)."""
+        if response.status == 200 and state.html is not None:
+            try:
+                tab = parse_article_html(_page_text(response), self.real_url(response))
+            except ParseError as exc:
+                self.trail(state, response, f"not usable ({exc})")
+            else:
+                state.html.figures = tab.figures
+                self.trail(state, response, f"{figures_with_urls(tab)} figures")
+                self.keep(state, response)
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
         yield from self.next_step(state)
 
     def parse_pmc_html(self, response: Response, state: PaperState):
