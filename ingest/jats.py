@@ -295,6 +295,11 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
                          article=result)
 
     result.paragraphs = _paragraphs(body)
+    # A case report may introduce its patient only in the abstract ("We report a 47-year-old woman
+    # ..."); a graphical abstract or teaser is no description.
+    abstract = [_itertext(p) for a in meta.xpath("abstract[not(@abstract-type)]") for p in a.iter("p")]
+    if any(abstract):
+        result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
     supplementary, skipped = _supplementary(article, pmcid, license_name)

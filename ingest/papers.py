@@ -183,10 +183,17 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         # after developing symptoms. (a) ..."): that sentence is all the paper says of the history
         # (the onset the offsets count from), as the curators' notes copy it.
         paragraphs.insert(0, patient.intro)
+    if "symptom onset " in patient.table_text:
+        # The table's onset-to-admission days are the anchor of the patient's offsets.
+        paragraphs.append(patient.table_text)
     case.history = "\n".join(paragraphs)
     if patient.intro:
         # The sentence introducing the patient: age and sex are read from it, with their span.
         case.age_text = case.sex_text = patient.intro
+        if not any(d.sex for d, _, _ in descriptors_in(patient.intro)):
+            # "The first patient, a 41-year-old teacher, presented ... She had ...": the sex is told
+            # by the pronouns of the paragraph introducing the patient.
+            case.sex_text = next((p for p in paragraphs if patient.intro in p), patient.intro)
     if patient.table_text:
         # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
         # ..." without age or sex): the table's line, which names the table, is the evidence.
@@ -221,7 +228,9 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
     kept, excluded = _patient_figures(figures, figure_verdicts or {})
-    patients = split_patients(article.paragraphs, [f.caption for f in kept], article.tables)
+    # A fig-group's member figs have captions of their own ("Patient 1: axial image ...").
+    captions = [text for f in kept for text in dict.fromkeys([f.caption, *f.panel_captions.values()])]
+    patients = split_patients(article.paragraphs, captions, article.tables, article.extra.get("abstract", ()))
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(
@@ -285,8 +294,10 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> d
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
-    if len(named) > 1 and subcaptions:
-        # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names.
+    if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
+        # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names;
+        # so does each fig of a fig-group whose shared caption names none ("Chest CT on admission."
+        # then "Patient 1: axial image ...", "Patient 3: coronal ...").
         targets: dict[str, dict[str, str]] = {}
         for letter, text in subcaptions.items():
             who = patients_named(text, patients)

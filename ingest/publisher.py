@@ -320,14 +320,14 @@ class ArticlePage(HtmlPage):
         presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
         numbers its patients in its section titles, and a caption is not a description of one."""
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
-        if not found:
-            # A journal's own platform (no PMC, Atypon or Springer classes): the paragraphs of its
-            # article body, a <div class="article-body"> or the page's <main>/<article>, without
-            # the header's author, affiliation and citation lines.
+        if not found and (self.meta.get("citation_title") or self.meta.get("dc.title")):
+            # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
+            # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
+            # the page's <main>/<article>, without the header's author, affiliation, citation lines.
             found = [p for p in self.css("[class*='article-body'] p, [class*='article-text'] p, main p, article p")
                      if not any(a.tag in ("header", "footer", "nav") or _FRONT_MATTER.search(a.get("class") or "")
                                 for a in [p.root, *p.root.iterancestors()])]
-            found = list({id(p.root): p for p in found}.values())
+            found = list({p.root: p for p in found}.values())
         out = []
         for p in found:
             said = _text(p)
