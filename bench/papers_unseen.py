@@ -58,8 +58,9 @@ def staged_images(db: str) -> list[Staged]:
     sql = ("select i.id, i.case_id, i.source_url, c.canonical_url from images i join cases c on c.id = i.case_id "
            "where c.source = 'publications' and i.included")
     for image_id, case_id, source_url, canonical in rows(db, sql):
+        # "...gr1.jpg#panel=a"; a PDF's figure "...pdf#page=1&figure=1&panel=a" is its PDF's.
         base, _, fragment = source_url.partition("#")
-        panel = fragment.removeprefix("panel=") if fragment.startswith("panel=") else ""
+        panel = next((p.removeprefix("panel=") for p in fragment.split("&") if p.startswith("panel=")), "")
         values = {"url": canonical or "", **case_values.get(case_id, {}), **image_values.get(image_id, {})}
         found.append(Staged(base, panel.lower(), values))
     return found

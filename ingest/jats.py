@@ -163,8 +163,14 @@ def figure_number(label: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+#: Wiley, Elsevier and PMC's own records write "71‐year‐old", "10‐day history" with the Unicode
+#: hyphen (U+2010, or the non-breaking U+2011) and break words with a soft hyphen: ASCII for every
+#: reader downstream (ages, offsets, views); dashes of ranges ("0–2 days") are kept.
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None})
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
+    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ").translate(HYPHENS)).strip()
 
 
 # --- Parser ------------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ _COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirte
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
-                   rf"(?:\d+|{_COUNTS})\s+days?\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   # "2 weeks after admission" is that moment, not the admission's.
+                   rf"(?:\d+|{_COUNTS})\s+(?:days?|weeks?)\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+weeks?\s+later|follow-up|discharge|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"

@@ -17,6 +17,7 @@ from parsel import Selector
 
 from ingest.blocking import detect_block_page
 from ingest.jats import (
+    HYPHENS,
     Article,
     Figure,
     Table,
@@ -46,7 +47,7 @@ Meta = dict[str, list[tuple[str, Selector]]]
 def _text(node: Selector | None) -> str:
     if node is None:
         return ""
-    return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ")).strip()
+    return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ").translate(HYPHENS)).strip()
 
 
 _TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
@@ -416,12 +417,15 @@ class ArticlePage(HtmlPage):
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
         label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
-                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup, .figure-label"))
+                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup, .figure-label, "
+                                        ".figure__title"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
         # ScienceDirect's is ``span.captions``, Wiley's ``.figure__caption``.
+        # Wiley's ``.figure__caption-text`` is the caption alone (its ``.figure__caption`` also holds the
+        # label and an "Open in figure viewer" link).
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
-                      ".figure__caption", "figcaption", ".figure-caption, .fig-caption"):
+                      ".figure__caption-text", ".figure__caption", "figcaption", ".figure-caption, .fig-caption"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break

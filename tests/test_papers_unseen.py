@@ -88,3 +88,27 @@ def test_each_patient_of_a_table_and_each_fig_of_a_fig_group_to_its_patient():
     # The table's onset-to-admission days, in the words the timeline reads.
     assert cases["patient2"].history.endswith("Table 1, patient 2: Age: 45; Sex: F; "
                                               "symptom onset 4 days before admission")
+
+
+WILEY = "https://onlinelibrary.wiley.com/doi/10.1002/rcr2.620"
+
+
+def test_wiley_caption_text_without_its_header_and_viewer_link_and_ascii_hyphens():
+    article = parse_article_html((UNSEEN / "wiley_rcr2_620.html").read_text(), WILEY)
+    first, _second = article.figures
+    assert (first.label, first.caption) == (
+        "Figure 1", "Chest radiograph (A) and chest computed tomography (CT) (B) on admission showing "
+                    "consolidation in the right lower lobe.")
+    assert first.image_urls == ["https://onlinelibrary.wiley.com/cms/asset/8c41a7d2-5e3b-4f9a-b0d6-2a9e7c5f1b34/"
+                                "rcr2620-fig-0001-m.jpg"]
+    # "71\u2010year\u2010old", "10\u2010day history" (U+2010): read as the ASCII hyphen they are.
+    (case,) = cases_from_article(article)
+    assert (_value("age", case.age_text), _value("sex", case.sex_text)) == (71, "M")
+    assert "a 10-day history of fever" in case.history and "\u2010" not in case.history
+    # "2 weeks after admission" is the moment of the second figure, not the admission's.
+    assert case.images[-1].date_text == "2 weeks after admission"
+
+
+def test_unicode_hyphens_of_a_jats_record_are_ascii():
+    xml = (UNSEEN / "PMC7810011_efetch.xml").read_bytes().replace(b"47-year-old", "47\u2010year\u2010old".encode())
+    assert parse_jats(xml).extra["abstract"][1].startswith("We report a 47-year-old woman")
