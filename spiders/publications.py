@@ -19,7 +19,8 @@ Each paper is one chain of requests, one at a time, carrying what was learnt (``
    (a 404 is "not a Crossref DOI", not a failure);
 2. the landing page: ``doi.org/<doi>`` (redirects followed), the PMC article page of a PMCID, or
    the URL given; its ``citation_*``/``dc.*`` tags give the DOI, the PMCID, ``citation_pdf_url``
-   and the figures at their largest size. A refusal (RSNA's 403) ends only this step;
+   and the figures at their largest size; a page showing no figure but a "Figures" tab of its own
+   has them read from that tab (step ``figures-tab``). A refusal (RSNA's 403) ends only this step;
 3. when a PMCID is known: Europe PMC's ``fullTextXML``, else NCBI efetch. Metadata-only XML (an
    article outside the open-access subset) is recognised as "no full text";
 4. when no figure with an image URL was found: the PDF (``citation_pdf_url``, Crossref's PDF links,
