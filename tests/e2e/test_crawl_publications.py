@@ -571,3 +571,14 @@ def test_the_papers_never_seen_end_to_end_against_the_curators_rows(mirror_of, c
     (crpcc,) = [c for c in _cases(db).values() if c["doi"] == "10.5555/crpcc.2020.118"]
     steps = [s["step"] for s in json.loads(crpcc["extra"])["resolution"]["steps"]]
     assert steps[-2:] == ["publisher-html", "figures-tab"]
+
+
+def test_a_refused_figures_tab_ends_the_paper_as_without_an_open_copy(mirror_of, crawl, project_env):
+    mirror = mirror_of("papers_unseen")
+    mirror.route("https://www.crpcc-example.org/article/10.5555/crpcc.2020.118/figures", "Forbidden", status=403)
+    result = crawl("publications", mirror, dois="10.5555/crpcc.2020.118")
+    db = project_env["STAGING_DB_URL"]
+    assert mirror.count("/article/10.5555/crpcc.2020.118/figures") == 1
+    assert _stats(db)["papers/no_open_copy"] == 1
+    assert rows(db, "select count(*) from images") == [(0,)]
+    assert "publisher-html: 0 figures; figures-tab: refused (http-403))" in result.stderr
