@@ -114,6 +114,11 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
     date = _DATE.search(text) if own or len(dates) < 2 else None
+    lead = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(shared)))
+    if date is None and not dates and len(lead) == 1:
+        # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
+        # names is every panel's that names none of its own.
+        date = _DATE.search(shared)
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 
 

@@ -60,14 +60,16 @@ _FLOAT_CLASSES = {"fig", "tw", "table-wrap", "c-article-section__figure", "c-art
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Header lines of an article page that are not body text (authors, affiliations, the citation).
 _FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-header|copyright|license)\b", re.I)
-#: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``.
-_FIGURE_HOLDER = re.compile(r"^(?:fig|figure)(?:[-_](?:item|wrap|wrapper|container|box|block|panel))?$", re.I)
+#: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``,
+#: Frontiers' ``FigureDesc`` (the image and its caption paragraph).
+_FIGURE_HOLDER = re.compile(r"^(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
 _FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
 
 
 def _in_float(element: Any) -> bool:
     return any(a.tag in _FLOAT_TAGS or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
+               or any(_FIGURE_HOLDER.match(c) for c in (a.get("class") or "").split())
                for a in element.iterancestors())
 
 
@@ -325,7 +327,10 @@ class ArticlePage(HtmlPage):
             # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
             # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
             # the page's <main>/<article>, without the header's author, affiliation, citation lines.
-            found = [p for p in self.css("[class*='article-body'] p, [class*='article-text'] p, main p, article p")
+            # Frontiers' ``JournalFullText`` is in none of these: then the paragraphs of the body.
+            found = (self.css("[class*='article-body'] p, [class*='article-text'] p, main p, article p")
+                     or self.css("body p"))
+            found = [p for p in found
                      if not any(a.tag in ("header", "footer", "nav") or _FRONT_MATTER.search(a.get("class") or "")
                                 for a in [p.root, *p.root.iterancestors()])]
             found = list({p.root: p for p in found}.values())
@@ -429,6 +434,9 @@ class ArticlePage(HtmlPage):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break
+        if caption_node is None:
+            # A holder without a caption element (Frontiers: the image link, then a <p> "Figure 1. ...").
+            caption_node = select_one(node, "p")
         caption = _caption_with_letters(caption_node)
         if label and caption.startswith(label):
             caption = caption[len(label):].lstrip(" .:|")

@@ -112,3 +112,22 @@ def test_wiley_caption_text_without_its_header_and_viewer_link_and_ascii_hyphens
 def test_unicode_hyphens_of_a_jats_record_are_ascii():
     xml = (UNSEEN / "PMC7810011_efetch.xml").read_bytes().replace(b"47-year-old", "47\u2010year\u2010old".encode())
     assert parse_jats(xml).extra["abstract"][1].startswith("We report a 47-year-old woman")
+
+
+FRONTIERS = "https://www.frontiersin.org/articles/10.3389/fmed.2020.572913/full"
+
+
+def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
+    article = parse_article_html((UNSEEN / "frontiers_fmed_572913.html").read_text(), FRONTIERS)
+    assert [(f.label, f.image_urls[0].rsplit("/", 1)[1]) for f in article.figures] == [
+        ("Figure 1", "fmed-07-572913-g001.jpg"), ("Figure 2", "fmed-07-572913-g002.jpg")]
+    assert article.figures[0].panel_captions == {
+        "a": "axial image showing bilateral peripheral ground-glass opacities",
+        "b": "coronal reconstruction showing the predominantly basal distribution"}
+    # The body's paragraphs (no <main>/<article>), without the captions and the copyright line.
+    assert any(p.startswith("A 34-year-old pregnant woman") for p in article.paragraphs)
+    assert not any(p.startswith(("Figure", "Copyright")) or "Creative Commons" in p for p in article.paragraphs)
+    (case,) = cases_from_article(article)
+    # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
+    assert [(i.label, i.date_text) for i in case.images] == [
+        ("a", "on admission"), ("b", "on admission"), ("Figure 2", "10 days after admission")]
