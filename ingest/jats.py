@@ -163,8 +163,14 @@ def figure_number(label: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+#: Wiley, Elsevier and PMC's own records write "71‐year‐old", "10‐day history" with the Unicode
+#: hyphen (U+2010, or the non-breaking U+2011) and break words with a soft hyphen: ASCII for every
+#: reader downstream (ages, offsets, views); dashes of ranges ("0–2 days") are kept.
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None})
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
+    return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ").translate(HYPHENS)).strip()
 
 
 # --- Parser ------------------------------------------------------------------------------------
@@ -295,6 +301,11 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
                          article=result)
 
     result.paragraphs = _paragraphs(body)
+    # A case report may introduce its patient only in the abstract ("We report a 47-year-old woman
+    # ..."); a graphical abstract or teaser is no description.
+    abstract = [_itertext(p) for a in meta.xpath("abstract[not(@abstract-type)]") for p in a.iter("p")]
+    if any(abstract):
+        result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
     supplementary, skipped = _supplementary(article, pmcid, license_name)
@@ -362,6 +373,46 @@ def _caption_text(caption: etree._Element | None) -> str:
     return f"{title_text}{'' if title_text[-1] in '.:;!?' else '.'} {rest}"
 
 
+# Springer/BMC JATS letter a caption's panels in bold at the head of each panel's sentence
+# ("<bold>a</bold> Posteroanterior chest X-ray ... <bold>b</bold> Axial CT ..."), often after a lead
+# naming them in groups ("patient 1 (<bold>a</bold>, <bold>b</bold>) and patient 2 (<bold>c</bold>,
+# <bold>d</bold>)"), which the plain-text reading takes for the panels' own words. The markup says
+# which letters open a panel's text: a bold letter alone, opening the caption or a sentence.
+_LEAD_MARK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;:]))\s*\ue001([a-h])\ue002\s+(?=[A-Z0-9(])")
+
+
+def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
+    """Panel letter -> its words, from bold letters heading the panels' sentences (empty unless
+    they run a, b, c ... from a, two at least)."""
+    if caption is None:
+        return {}
+    copy = etree.fromstring(etree.tostring(caption))
+    for bold in copy.xpath(".//*[local-name()='bold' or local-name()='b']"):
+        letter = (bold.text or "").strip()
+        if len(bold) == 0 and len(letter) == 1 and letter.lower() in "abcdefgh":
+            bold.text = f"\ue001{letter.lower()}\ue002"
+    text = re.sub(r"\s+", " ", _itertext(copy, skip=("title",))).strip()
+    leads = list(_LEAD_MARK.finditer(text))
+    letters = [m.group(1) for m in leads]
+    if len(letters) < 2 or letters != [chr(ord("a") + i) for i in range(len(letters))]:
+        return {}
+    found = {}
+    for i, m in enumerate(leads):
+        stop = leads[i + 1].start() if i + 1 < len(leads) else len(text)
+        words = re.sub(r"\ue001([a-h])\ue002", r"\1", text[m.end():stop]).strip(" ;.")
+        found[m.group(1)] = words
+    return found
+
+
+def _better_subcaptions(parsed: dict[str, str], marked: dict[str, str]) -> dict[str, str]:
+    """The bold-letter reading where the plain one gave several panels one text (a lead's group
+    taken for their words) or found fewer panels; else the plain reading (unchanged records)."""
+    if not marked or not set(parsed) <= set(marked):
+        return parsed
+    shared = len(set(parsed.values())) < len(parsed)
+    return marked if shared or len(parsed) < len(marked) else parsed
+
+
 def _panel_letter(label: str) -> str:
     m = re.fullmatch(r"\(?([A-Ha-h])[).:]?", label.strip())
     return m.group(1).lower() if m else ""
@@ -391,7 +442,7 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
             figure.third_party = True
             figure.third_party_evidence = f"fig/permissions: {fig_evidence}"
     _third_party(figure, caption)
-    figure.panel_captions = parse_subcaptions(caption)
+    figure.panel_captions = _better_subcaptions(parse_subcaptions(caption), _bold_subcaptions(_first(node, "caption")))
     if members:
         # Each member fig is one panel: its own letter and caption, else the next letter in order.
         figure.extra["from"] = "fig-group"

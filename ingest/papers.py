@@ -38,7 +38,8 @@ _COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirte
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
-                   rf"(?:\d+|{_COUNTS})\s+days?\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   # "2 weeks after admission" is that moment, not the admission's.
+                   rf"(?:\d+|{_COUNTS})\s+(?:days?|weeks?)\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+weeks?\s+later|follow-up|discharge|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
@@ -113,6 +114,11 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
     date = _DATE.search(text) if own or len(dates) < 2 else None
+    lead = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(shared)))
+    if date is None and not dates and len(lead) == 1:
+        # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
+        # names is every panel's that names none of its own.
+        date = _DATE.search(shared)
     return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
 
 
@@ -183,10 +189,17 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         # after developing symptoms. (a) ..."): that sentence is all the paper says of the history
         # (the onset the offsets count from), as the curators' notes copy it.
         paragraphs.insert(0, patient.intro)
+    if "symptom onset " in patient.table_text:
+        # The table's onset-to-admission days are the anchor of the patient's offsets.
+        paragraphs.append(patient.table_text)
     case.history = "\n".join(paragraphs)
     if patient.intro:
         # The sentence introducing the patient: age and sex are read from it, with their span.
         case.age_text = case.sex_text = patient.intro
+        if not any(d.sex for d, _, _ in descriptors_in(patient.intro)):
+            # "The first patient, a 41-year-old teacher, presented ... She had ...": the sex is told
+            # by the pronouns of the paragraph introducing the patient.
+            case.sex_text = next((p for p in paragraphs if patient.intro in p), patient.intro)
     if patient.table_text:
         # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
         # ..." without age or sex): the table's line, which names the table, is the evidence.
@@ -221,7 +234,9 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
     kept, excluded = _patient_figures(figures, figure_verdicts or {})
-    patients = split_patients(article.paragraphs, [f.caption for f in kept], article.tables)
+    # A fig-group's member figs have captions of their own ("Patient 1: axial image ...").
+    captions = [text for f in kept for text in dict.fromkeys([f.caption, *f.panel_captions.values()])]
+    patients = split_patients(article.paragraphs, captions, article.tables, article.extra.get("abstract", ()))
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(
@@ -285,8 +300,10 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> d
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
-    if len(named) > 1 and subcaptions:
-        # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names.
+    if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
+        # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names;
+        # so does each fig of a fig-group whose shared caption names none ("Chest CT on admission."
+        # then "Patient 1: axial image ...", "Patient 3: coronal ...").
         targets: dict[str, dict[str, str]] = {}
         for letter, text in subcaptions.items():
             who = patients_named(text, patients)

@@ -91,10 +91,23 @@ def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
     return found
 
 
-def numbers_in(text: str) -> list[int]:
+# "The first patient, a 41-year-old teacher, ...", "Second patient. (A) ...": a series told in
+# order. Only where the paper names two of them at least ("the first case of COVID-19 in ..." is
+# no number): ``ordinal_numbers``.
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth")
+_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)})\s+(?:patient|case)\b(?!\s+(?:of|in|with|to)\b)", re.I)
+
+
+def ordinal_numbers(text: str) -> list[int]:
+    return sorted({_ORDINAL_WORDS.index(w.lower()) + 1 for w in _ORDINAL.findall(text or "")})
+
+
+def numbers_in(text: str, ordinals: bool = False) -> list[int]:
     """The patients' numbers the text names: "Patient 2", "case 3", and the series that name them by
-    letter ("patient B" is 2) or by Roman numeral ("Case III" is 3)."""
+    letter ("patient B" is 2) or by Roman numeral ("Case III" is 3); with ``ordinals``, by order
+    ("the second patient" is 2)."""
     found = {int(n) for n in _NUMBERED.findall(text or "")}
+    found |= set(ordinal_numbers(text)) if ordinals else set()
     found |= {ord(letter) - ord("A") + 1 for letter in _LETTERED.findall(text or "")}
     found |= {_ROMAN.index(numeral) + 1 for numeral in _ROMAN_NAMED.findall(text or "")}
     return sorted(found)
@@ -134,22 +147,40 @@ def _sections(paragraphs: list[str]) -> list[tuple[str, str]]:
     return sections
 
 
-def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[Table] = ()) -> list[PatientText]:
+def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[Table] = (),
+                   abstract: Sequence[str] = ()) -> list[PatientText]:
     """The paper's patients with their paragraphs and introducing sentence, in number order;
-    ``tables``: the paper's tables, read for tables of patients (``patients_in_tables``)."""
+    ``tables``: the paper's tables, read for tables of patients (``patients_in_tables``);
+    ``abstract``: the abstract's paragraphs, read for a single patient the body does not introduce."""
     sections = _sections(paragraphs)
-    numbered = {p.number: p for p in _by_number(sections)}
+    ordinals = len({n for text in [*paragraphs, *captions] for n in ordinal_numbers(text)}) >= 2
+    numbered = {p.number: p for p in _by_number(sections, ordinals)}
     # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
-    in_captions = {n for caption in captions for n in numbers_in(caption)}
+    in_captions = {n for caption in captions for n in numbers_in(caption, ordinals)}
     in_tables = patients_in_tables(tables)
     if numbered or len(in_captions) >= 2:
-        for number in in_captions - set(numbered):
+        # ... and so is each patient of a table of patients, when the body names only some of them
+        # ("the radiograph of patient 2 ...": Table 1 has patients 1 to 3).
+        for number in (in_captions | (set(in_tables) if len(in_tables) >= 2 else set())) - set(numbered):
             numbered[number] = PatientText(number, "numbered")
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
         patients = _numbered_by_table(patients, in_tables, in_captions)
-    return _with_table(patients, in_tables)
+    return _with_abstract(_with_table(patients, in_tables), abstract)
+
+
+def _with_abstract(patients: list[PatientText], abstract: Sequence[str]) -> list[PatientText]:
+    """A case report whose body never introduces its patient ("The patient had no relevant history
+    ...") introduces them in the abstract ("We report a 47-year-old woman who presented with an
+    eight-day history of fever"): that sentence is the patient's introduction (age, sex, onset)."""
+    if len(patients) != 1 or patients[0].descriptor is not None or patients[0].named_by != "single":
+        return patients
+    found = {(d.age, d.sex): (d, text, start) for text in abstract for d, start, _ in descriptors_in(text)}
+    if len(found) == 1:
+        descriptor, text, start = next(iter(found.values()))
+        patients[0].descriptor, patients[0].intro = descriptor, _sentence_at(text, start)
+    return patients
 
 
 def _numbered_by_table(patients: list[PatientText], in_tables: dict[int, TablePatient],
@@ -191,11 +222,11 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
     return patients
 
 
-def _by_number(sections: list[tuple[str, str]]) -> list[PatientText]:
+def _by_number(sections: list[tuple[str, str]], ordinals: bool = False) -> list[PatientText]:
     patients: dict[int, PatientText] = {}
     current: int | None = None
     for heading, body in sections:
-        named = numbers_in(heading) or numbers_in(body[:60])
+        named = numbers_in(heading, ordinals) or numbers_in(body[:60], ordinals)
         if named:
             current = named[-1]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
@@ -209,7 +240,7 @@ def _by_number(sections: list[tuple[str, str]]) -> list[PatientText]:
             if found:
                 patient.descriptor = found[0][0]
                 patient.intro = _sentence_at(body, found[0][1])
-            elif numbers_in(body[:60]):
+            elif numbers_in(body[:60], ordinals):
                 patient.intro = _sentence_at(body, 0)
     return [patients[n] for n in sorted(patients)]
 
@@ -250,7 +281,8 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
     if not patients or (len(patients) == 1 and patients[0].named_by == "single"):
         return [patients[0].number] if patients else []
     known = {p.number for p in patients}
-    named = [n for n in numbers_in(text) if n in known]
+    ordered = any(p.named_by == "numbered" for p in patients) and len(known) >= 2
+    named = [n for n in numbers_in(text, ordinals=ordered) if n in known]
     for descriptor, _, _ in descriptors_in(text):
         for patient in patients:
             d = patient.descriptor
@@ -267,6 +299,12 @@ _TABLE_ID = re.compile(r"(?:(?P<word>patient|case|pt\.?|p)\s*(?:no\.?\s*|#\s*)?)
 _ID_HEADER = re.compile(r"(?:patients?|cases?|pt\.?|no\.?|#|(?:patient|case)\s*(?:no\.?|#|number))", re.I)
 _AGE_HEADER = re.compile(r"age\b(?!\s*(?:group|range|at\s+onset\s+of))", re.I)
 _SEX_HEADER = re.compile(r"(?:sex|gender)\b", re.I)
+#: "Symptom onset to admission (days)", "Days from onset to admission", "Duration of symptoms before
+#: admission": how long before admission each patient's symptoms began (the offsets' anchor).
+_ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:to|until|before)\s+"
+                           r"(?:admission|hospitali[sz]ation|presentation)"
+                           r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
+_DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
 _AGE_SEX_HEADER = re.compile(r"(?:age\s*[/,]\s*(?:sex|gender)|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
 _AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
 _SEX_WORDS = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
@@ -315,6 +353,8 @@ def _kind(header: str) -> str:
     header = header.strip()
     if _AGE_SEX_HEADER.match(header):
         return "age/sex"
+    if _ONSET_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
+        return "onset"
     if _AGE_HEADER.match(header):
         return "age"
     return "sex" if _SEX_HEADER.match(header) else ""
@@ -325,14 +365,21 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
     cells in the ids' order."""
     found = []
     for i, (cell, number) in enumerate(ids):
-        age, sex = None, ""
+        age, sex, onset = None, "", None
         for kind, cells in fields:
-            a, s = _age_sex(kind, cells[i] if i < len(cells) else "")
+            value = cells[i].strip() if i < len(cells) else ""
+            if kind == "onset":
+                m = _DAYS_CELL.fullmatch(value)
+                onset = int(m.group(1)) if m and onset is None else onset
+                continue
+            a, s = _age_sex(kind, value)
             age, sex = age if age is not None else a, sex or s
         if age is None and not sex:
             continue
         said = [f"Age: {age}"] if age is not None else []
         said += [f"Sex: {sex}"] if sex else []
+        # In the words the timeline reads ("symptom onset 4 days before admission").
+        said += [f"symptom onset {onset} days before admission"] if onset is not None else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
         found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said)))
     return found

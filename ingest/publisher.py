@@ -17,6 +17,7 @@ from parsel import Selector
 
 from ingest.blocking import detect_block_page
 from ingest.jats import (
+    HYPHENS,
     Article,
     Figure,
     Table,
@@ -46,7 +47,7 @@ Meta = dict[str, list[tuple[str, Selector]]]
 def _text(node: Selector | None) -> str:
     if node is None:
         return ""
-    return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ")).strip()
+    return re.sub(r"\s+", " ", text(node, " ", strip=True).replace("\xa0", " ").translate(HYPHENS)).strip()
 
 
 _TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
@@ -57,10 +58,18 @@ _TABLE_LABEL = re.compile(r"\bTable\s+[A-Z]?\d+\b", re.I)
 _FLOAT_TAGS = ("figure", "figcaption", "table")
 _FLOAT_CLASSES = {"fig", "tw", "table-wrap", "c-article-section__figure", "c-article-table", "figure", "tables"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: Header lines of an article page that are not body text (authors, affiliations, the citation).
+_FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-header|copyright|license)\b", re.I)
+#: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``,
+#: Frontiers' ``FigureDesc`` (the image and its caption paragraph).
+_FIGURE_HOLDER = re.compile(r"^(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
+#: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
+_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
 
 
 def _in_float(element: Any) -> bool:
     return any(a.tag in _FLOAT_TAGS or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
+               or any(_FIGURE_HOLDER.match(c) for c in (a.get("class") or "").split())
                for a in element.iterancestors())
 
 
@@ -314,6 +323,17 @@ class ArticlePage(HtmlPage):
         presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
         numbers its patients in its section titles, and a caption is not a description of one."""
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
+        if not found and (self.meta.get("citation_title") or self.meta.get("dc.title")):
+            # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
+            # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
+            # the page's <main>/<article>, without the header's author, affiliation, citation lines.
+            # Frontiers' ``JournalFullText`` is in none of these: then the paragraphs of the body.
+            found = (self.css("[class*='article-body'] p, [class*='article-text'] p, main p, article p")
+                     or self.css("body p"))
+            found = [p for p in found
+                     if not any(a.tag in ("header", "footer", "nav") or _FRONT_MATTER.search(a.get("class") or "")
+                                for a in [p.root, *p.root.iterancestors()])]
+            found = list({p.root: p for p in found}.values())
         out = []
         for p in found:
             said = _text(p)
@@ -379,20 +399,44 @@ class ArticlePage(HtmlPage):
             seen.add(node.root)
             if "visualAbstract" not in classes(node) and node.xpath("descendant::img"):
                 found.append(node)
+        if not found:
+            # No <figure> nor a known platform's classes: a holder classed as a figure with an image
+            # ("figure-item" on a journal's figures tab).
+            for node in self.css("div[class], li[class]"):
+                if (any(_FIGURE_HOLDER.match(c) for c in classes(node)) and node.xpath("descendant::img")
+                        and not any(a in seen for a in node.root.iterancestors())):
+                    seen.add(node.root)
+                    found.append(node)
         return found
+
+    def figures_tab(self) -> str:
+        """The article's own figures page ("Figures & Data" tab) when this page shows no figure."""
+        for a in self.css("a[href]"):
+            href = _resolve(a.attrib["href"], self.url)
+            if (_FIGURES_TAB.match(_text(a)) and href.rstrip("/") != self.url.rstrip("/")
+                    and not _IMAGE_PATH.search(urlsplit(href).path)
+                    and urlsplit(href).netloc == urlsplit(self.url).netloc):
+                return href
+        return ""
 
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
         label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
-                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup"))
+                                        ".fig-label, .label, .icnblk_cntnt > div > a.figpopup, .figure-label, "
+                                        ".figure__title"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
         # ScienceDirect's is ``span.captions``, Wiley's ``.figure__caption``.
+        # Wiley's ``.figure__caption-text`` is the caption alone (its ``.figure__caption`` also holds the
+        # label and an "Open in figure viewer" link).
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
-                      ".figure__caption", "figcaption"):
+                      ".figure__caption-text", ".figure__caption", "figcaption", ".figure-caption, .fig-caption"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break
+        if caption_node is None:
+            # A holder without a caption element (Frontiers: the image link, then a <p> "Figure 1. ...").
+            caption_node = select_one(node, "p")
         caption = _caption_with_letters(caption_node)
         if label and caption.startswith(label):
             caption = caption[len(label):].lstrip(" .:|")
@@ -491,6 +535,8 @@ class ArticlePage(HtmlPage):
         )
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()]
+        if not article.figures and self.figures_tab():
+            article.extra["figures_tab"] = self.figures_tab()
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()

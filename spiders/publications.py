@@ -19,7 +19,8 @@ Each paper is one chain of requests, one at a time, carrying what was learnt (``
    (a 404 is "not a Crossref DOI", not a failure);
 2. the landing page: ``doi.org/<doi>`` (redirects followed), the PMC article page of a PMCID, or
    the URL given; its ``citation_*``/``dc.*`` tags give the DOI, the PMCID, ``citation_pdf_url``
-   and the figures at their largest size. A refusal (RSNA's 403) ends only this step;
+   and the figures at their largest size; a page showing no figure but a "Figures" tab of its own
+   has them read from that tab (step ``figures-tab``). A refusal (RSNA's 403) ends only this step;
 3. when a PMCID is known: Europe PMC's ``fullTextXML``, else NCBI efetch. Metadata-only XML (an
    article outside the open-access subset) is recognised as "no full text";
 4. when no figure with an image URL was found: the PDF (``citation_pdf_url``, Crossref's PDF links,
@@ -305,6 +306,11 @@ class PublicationsSpider(CaseSpider):
             if url:
                 yield self._request(url, self.parse_landing, state, "publisher-html")
                 return
+        tab = state.html.extra.get("figures_tab", "") if state.html is not None else ""
+        if tab and not figures_with_urls(self.article(state)) and self._once(state, "figures-tab"):
+            # A landing page showing no figure but a "Figures" tab: the figures are on that page.
+            yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -429,6 +435,22 @@ class PublicationsSpider(CaseSpider):
         else:
             self.trail(state, response, f"HTTP {response.status}")
             logger.info("landing page answered HTTP %d: %s", response.status, url)
+        yield from self.next_step(state)
+
+    def parse_figures_tab(self, response: Response, state: PaperState):
+        """The article's figures tab: its figures join the landing page's text (the rows' url stays
+        the landing page's, where the article is)."""
+        if response.status == 200 and state.html is not None:
+            try:
+                tab = parse_article_html(_page_text(response), self.real_url(response))
+            except ParseError as exc:
+                self.trail(state, response, f"not usable ({exc})")
+            else:
+                state.html.figures = tab.figures
+                self.trail(state, response, f"{figures_with_urls(tab)} figures")
+                self.keep(state, response)
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
         yield from self.next_step(state)
 
     def parse_pmc_html(self, response: Response, state: PaperState):

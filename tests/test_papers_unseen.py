@@ -1,0 +1,133 @@
+"""Writing and markup patterns of the papers the team had not seen (tests/fixtures/papers_unseen/),
+each through the parser or the patients' reading it broke on the first crawl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.jats import parse_jats
+from ingest.normalize import NORMALIZERS
+from ingest.papers import cases_from_article
+from ingest.patients import split_patients
+from ingest.publisher import parse_article_html
+
+UNSEEN = Path(__file__).parent / "fixtures" / "papers_unseen"
+CRPCC = "https://www.crpcc-example.org/article/10.5555/crpcc.2020.118"
+
+
+def _jats(name: str):
+    return parse_jats((UNSEEN / name).read_bytes())
+
+
+def _value(field: str, text: str):
+    return NORMALIZERS[field](text).value
+
+
+def test_bold_letters_heading_the_panels_of_a_springer_jats_caption_are_the_panels_words():
+    # "Chest imaging of patient 1 (a, b) and patient 2 (c, d). a Posteroanterior ... b Axial CT ...":
+    # the lead's groups are not the panels' own words.
+    (figure,) = _jats("PMC7810066_efetch.xml").figures
+    assert list(figure.panel_captions) == ["a", "b", "c", "d"]
+    assert figure.panel_captions["a"].startswith("Posteroanterior chest X-ray of patient 1, 4 days after")
+    assert figure.panel_captions["d"].startswith("Coronal CT reconstruction of patient 2 on admission")
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(_jats("PMC7810066_efetch.xml"))}
+    assert [(i.label, i.modality_text.split()[0]) for i in cases["patient1"].images] == [
+        ("a", "Posteroanterior"), ("b", "Axial")]
+    assert [i.label for i in cases["patient2"].images] == ["c", "d"]
+
+
+def test_an_article_page_of_a_journals_own_platform_gives_its_body_and_its_figures_tab():
+    article = parse_article_html((UNSEEN / "crj_landing.html").read_text(), CRPCC)
+    assert article.figures == []
+    assert article.extra["figures_tab"] == f"{CRPCC}/figures"
+    assert [p.split(":")[0] for p in article.paragraphs] == [
+        "Abstract", "Introduction", "Case presentation", "Case presentation", "Discussion"]
+    assert not any("Nwosu" in p or "Hamburg" in p or "open access article" in p for p in article.paragraphs)
+
+
+def test_figure_holders_classed_as_figures_on_a_figures_tab():
+    article = parse_article_html((UNSEEN / "crj_figures.html").read_text(), f"{CRPCC}/figures")
+    assert [(f.label, f.number, f.image_urls) for f in article.figures] == [
+        ("Figure 1", 1, ["https://www.crpcc-example.org/content/crpcc/8/118/F1.large.jpg"]),
+        ("Figure 2", 2, ["https://www.crpcc-example.org/content/crpcc/8/118/F2.large.jpg"])]
+    assert article.figures[0].panel_captions == {
+        "a": "Posteroanterior view showing bilateral patchy opacities predominantly in the lower zones",
+        "b": "Lateral view"}
+    assert "figures_tab" not in article.extra
+
+
+def test_patients_told_in_order_are_numbered_and_their_sex_read_from_the_pronouns():
+    cases = cases_from_article(_jats("PMC7810044_fullTextXML.xml"))
+    assert [c.source_key.rsplit("#", 1)[1] for c in cases] == ["patient1", "patient2"]
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [(41, "F"), (68, "M")]
+    assert [[i.label for i in c.images] for c in cases] == [["Fig. 1"], ["a", "b"]]
+
+
+def test_one_ordinal_is_no_numbering():
+    patients = split_patients(["Case: We report the first case of COVID-19 pneumonia in Gotland, a 50-year-old man."],
+                              [])
+    assert [(p.number, p.named_by) for p in patients] == [(1, "single")]
+
+
+def test_the_abstract_introduces_a_patient_the_body_does_not():
+    article = _jats("PMC7810011_efetch.xml")
+    assert article.extra["abstract"][1].startswith("We report a 47-year-old woman")
+    (case,) = cases_from_article(article)
+    assert (_value("age", case.age_text), _value("sex", case.sex_text)) == (47, "F")
+    # The onset the offsets count from is the abstract's ("an eight-day history"), read first.
+    assert case.history.startswith("47-year-old woman who presented with an eight-day history")
+
+
+def test_each_patient_of_a_table_and_each_fig_of_a_fig_group_to_its_patient():
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(_jats("PMC7810022_efetch.xml"))}
+    assert sorted(cases) == ["patient1", "patient2", "patient3"]
+    assert [i.source_url.rsplit("/", 1)[1] for i in cases["patient1"].images] == ["jcm-09-01822-g002a.jpg"]
+    assert [i.source_url.rsplit("/", 1)[1] for i in cases["patient3"].images] == ["jcm-09-01822-g002b.jpg"]
+    assert sorted((k, _value("age", c.age_text), _value("sex", c.sex_text)) for k, c in cases.items()) == [
+        ("patient1", 52, "M"), ("patient2", 45, "F"), ("patient3", 78, "M")]
+    # The table's onset-to-admission days, in the words the timeline reads.
+    assert cases["patient2"].history.endswith("Table 1, patient 2: Age: 45; Sex: F; "
+                                              "symptom onset 4 days before admission")
+
+
+WILEY = "https://onlinelibrary.wiley.com/doi/10.1002/rcr2.620"
+
+
+def test_wiley_caption_text_without_its_header_and_viewer_link_and_ascii_hyphens():
+    article = parse_article_html((UNSEEN / "wiley_rcr2_620.html").read_text(), WILEY)
+    first, _second = article.figures
+    assert (first.label, first.caption) == (
+        "Figure 1", "Chest radiograph (A) and chest computed tomography (CT) (B) on admission showing "
+                    "consolidation in the right lower lobe.")
+    assert first.image_urls == ["https://onlinelibrary.wiley.com/cms/asset/8c41a7d2-5e3b-4f9a-b0d6-2a9e7c5f1b34/"
+                                "rcr2620-fig-0001-m.jpg"]
+    # "71\u2010year\u2010old", "10\u2010day history" (U+2010): read as the ASCII hyphen they are.
+    (case,) = cases_from_article(article)
+    assert (_value("age", case.age_text), _value("sex", case.sex_text)) == (71, "M")
+    assert "a 10-day history of fever" in case.history and "\u2010" not in case.history
+    # "2 weeks after admission" is the moment of the second figure, not the admission's.
+    assert case.images[-1].date_text == "2 weeks after admission"
+
+
+def test_unicode_hyphens_of_a_jats_record_are_ascii():
+    xml = (UNSEEN / "PMC7810011_efetch.xml").read_bytes().replace(b"47-year-old", "47\u2010year\u2010old".encode())
+    assert parse_jats(xml).extra["abstract"][1].startswith("We report a 47-year-old woman")
+
+
+FRONTIERS = "https://www.frontiersin.org/articles/10.3389/fmed.2020.572913/full"
+
+
+def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
+    article = parse_article_html((UNSEEN / "frontiers_fmed_572913.html").read_text(), FRONTIERS)
+    assert [(f.label, f.image_urls[0].rsplit("/", 1)[1]) for f in article.figures] == [
+        ("Figure 1", "fmed-07-572913-g001.jpg"), ("Figure 2", "fmed-07-572913-g002.jpg")]
+    assert article.figures[0].panel_captions == {
+        "a": "axial image showing bilateral peripheral ground-glass opacities",
+        "b": "coronal reconstruction showing the predominantly basal distribution"}
+    # The body's paragraphs (no <main>/<article>), without the captions and the copyright line.
+    assert any(p.startswith("A 34-year-old pregnant woman") for p in article.paragraphs)
+    assert not any(p.startswith(("Figure", "Copyright")) or "Creative Commons" in p for p in article.paragraphs)
+    (case,) = cases_from_article(article)
+    # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
+    assert [(i.label, i.date_text) for i in case.images] == [
+        ("a", "on admission"), ("b", "on admission"), ("Figure 2", "10 days after admission")]
