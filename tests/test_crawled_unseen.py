@@ -16,7 +16,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -187,3 +187,12 @@ def test_offsets_the_first_batch_missed_each_a_writing_pattern():
 def test_radiopaedia_title_naming_a_child_gives_the_finding():
     rows = _page_rows("radiopaedia", "rp_child_boy.html", "https://radiopaedia.org/cases/covid-19-pneumonia-in-a-child")
     assert [row["finding"] for row in rows.values()] == ["Pneumonia/Viral/COVID-19"]
+
+
+def test_sirm_plural_plane_words_give_the_view():
+    rows = {}
+    for record in records("sirm", FIXTURES / "sirm" / "unseen3" / "caso_117_date_e_distanza.html",
+                          "https://www.sirm.org/2020/03/24/covid-19-caso-117/"):
+        rows.update(staged_rows(record))
+    assert rows["03/TC-16-3.jpeg"]["view"] == "Axial"
+    assert rows["03/TC-16-3.jpeg"]["modality"] == "CT"

@@ -81,8 +81,9 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))",
         re.IGNORECASE,
     )),
+    # Italian "assiale" and its plural ("scansioni assiali")
     (AXIAL, compile(
-        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b",
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b",
         re.IGNORECASE,
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),

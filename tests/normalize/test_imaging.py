@@ -234,3 +234,12 @@ def test_a_child_is_the_patient_of_a_paediatric_case_not_a_relative():
     # another person's child, and children in general, are not this patient
     assert normalize_finding("Her child had COVID-19 pneumonia.").value is None
     assert normalize_finding("The patient's child tested positive for COVID-19.").value is None
+
+
+def test_italian_plural_of_a_plane_gives_the_view():
+    from ingest.normalize.imaging import normalize_view
+
+    assert normalize_view("TC del torace, scansioni assiali: vetro smerigliato.").value == "Axial"
+    assert normalize_view("TC del torace, scansione assiale.").value == "Axial"
+    # "assiale" is no part of another word
+    assert normalize_view("Radiografia con assialità conservata.").value is None
