@@ -73,7 +73,7 @@ _EXAM_DONE = re.compile(
     re.I)
 _VIEW = re.compile(
     r"\b(?:AP\s+(?:a\s+letto|supino|in\s+piedi)|AP\s+supine|AP|PA|latero-?laterale|laterale|lateral|"
-    r"supino|a\s+letto|assiale|axial|coronale|coronal|sagittale|sagittal)\b", re.I)
+    r"supino|a\s+letto|assial[ei]|axial|coronal[ei]|coronal|sagittal[ei]|sagittal)\b", re.I)
 _MODALITY = re.compile(r"\b(?:RX|radiografia|radiogramma|chest\s+x-?ray|x-?ray|TC|HRCT|CT|ecografia|RM)\b", re.I)
 _AGE = re.compile(r"\b(?:di\s+)?anni\s+\d{1,3}\b|\b\d{1,3}\s*(?:anni|years?(?:\s+old)?)\b|\b\d{1,3}-year-old\b", re.I)
 _SEX = re.compile(

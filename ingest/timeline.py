@@ -82,8 +82,8 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
-HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": day 1 is the
-                                     # admission day, so the film is N - 1 days after the admission
+HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
+                                     # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
@@ -231,9 +231,27 @@ def onset_gap(history: str) -> tuple[int, str] | None:
             return amount, m.group(0)
     found = _history(history)
     if found is None:
-        return None
+        return _presented_on_day_of_illness(history, low)
     amount, m = found
     return amount, m.group(0)
+
+
+def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:
+    """The presentation told as a day of the illness ("was brought to the emergency department on
+    the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
+    naming a film gives that film's day instead, and one about another person not this patient's."""
+    if not has_any(low, ("day", "giornata")):
+        return None
+    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (_DAY_N, _day_n_parts)):
+        for m in pattern.finditer(history):
+            n, qual, connector, base = parts(m)
+            moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
+            s_start, s_end = sentence_at(history, m.start())
+            if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
+                    and not _IMAGE_WORDS.search(history, s_start, s_end)
+                    and not about_other_person(history, m.start(), m.end())):
+                return n, m.group(0)
+    return None
 
 
 # --- An image's own moment -----------------------------------------------------------------------
@@ -461,8 +479,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         # "Day 5 post admission", "day 3 after admission": days counted from the admission
         return Moment(SINCE_ADMISSION, n, evidence, where)
     if qual == "hospital" or (_ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
-        # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero"):
-        # hospital day 1 is the admission day
+        # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
     if qual in ("admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
         # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
@@ -472,12 +489,24 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         return None  # another base
     return Moment(LABEL, n, evidence, where)
 
+def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
+    """(N, qualifier, connector, base) of a ``_DAY_N`` match, as ``_day_moment`` reads them."""
+    return (int(m.group("n") or m.group("n2")), (m.group("qual") or "").strip().lower(),
+            m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
+
+
+def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
+    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever")."""
+    return (_ORDINALS[(m.group("ord") or m.group("ord_it")).lower()], "",
+            m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
+
+
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", "hd", *_SOON_WORDS,
+    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", "hd", "ps", "soccorso", *_SOON_WORDS,
 })
 
 
@@ -497,17 +526,13 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
     for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
-        n = int(m.group("n") or m.group("n2"))
-        moment = _day_moment(n, (m.group("qual") or "").strip().lower(), m.group("of") or m.group("of2") or "",
-                             m.group("base") or m.group("base2") or "", m.group(0), where)
+        moment = _day_moment(*_day_n_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
     for m in (_ORDINAL_DAY.finditer(text) if has_any(low, ("day", "giornata")) else ()):
-        n = _ORDINALS[(m.group("ord") or m.group("ord_it")).lower()]
-        connector, base = m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or ""
-        moment = _day_moment(n, "", connector, base, m.group(0), where)
+        moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
@@ -887,11 +912,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == HOSPITAL_DAY:
-        if timeline.anchor != ONSET or admission is None:
-            return None, "timeline.hospital-day", (
-                f"{moment.evidence!r} is {moment.days - 1} days after the admission, but the history does not "
-                "say how long after the onset of symptoms the patient was admitted")
-        return admission + moment.days - 1, "timeline.hospital-day", ""
+        # the sample's curators count "day N of admission" and "hospital day N" as N days after the
+        # admission ("Chest X-ray on presentation" 0, "on day 2 of admission" 2; "at hospital day 6" 6,
+        # no onset told), not with the admission as day 1
+        if admission is None:
+            return (None, "timeline.hospital-day",
+                    "a day of the hospital stay, but the admission's day after the onset is not told")
+        return admission + moment.days, "timeline.hospital-day", ""
     if moment.kind == SINCE_ADMISSION:
         if admission is None:
             return (None, "timeline.since-admission",

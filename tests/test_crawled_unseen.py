@@ -16,7 +16,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -156,3 +156,43 @@ def test_sirm_covid_film_whose_paragraph_names_an_earlier_year_and_a_negative_sw
     found = parse_sirm_posts(html, "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
     assert [r.source_key for r in found] == ["covid-19-caso-113"]
     assert len(found[0].images) == 3
+
+
+def _page_rows(site: str, name: str, url: str) -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for record in records(site, FIXTURES / site / "unseen" / name, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_offsets_the_first_batch_missed_each_a_writing_pattern():
+    # "brought to the emergency department on the fourth day of fever": the presentation is day 4
+    child = _page_rows("eurorad", "eu_child.html", "https://www.eurorad.org/case/16834")
+    assert [child[k]["offset"] for k in ("0000016834/16834_1_1.jpg", "0000016834/16834_2_1.jpg")] == ["4", "6"]
+    # "The second patient, his 55-year-old wife, had ... for 4 days": the wife is the second patient
+    household = _page_rows("eurorad", "eu_three_patients.html", "https://www.eurorad.org/case/16823")
+    assert [household[f"0000016823/16823_{k}_1.jpg"]["offset"] for k in (1, 2, 3)] == ["6", "4", "2"]
+    # "bambino di 8 anni, figlio del primo, febbricola da 2 giorni": the son is the second patient
+    family = _page_rows("sirm", "caso_115_father_son.html", "https://www.sirm.org/2020/04/28/covid-19-caso-115/")
+    assert family["04/figlio-RX.jpeg"]["offset"] == "2"
+    # "RX torace in PS" is the presenting film; "il giorno successivo" the day after it
+    ps = _page_rows("sirm", "caso_113_baseline_2019.html", "https://www.sirm.org/2020/03/25/covid-19-caso-113/")
+    assert [ps[k]["offset"] for k in ("03/RX-TORACE-PS.jpeg", "03/TC-1.jpeg")] == ["6", "7"]
+    # "Day 4 of admission" is 4 days after the admission, as the sample's curators count it
+    days = _page_rows("radiopaedia", "rp_2022_admission_days.html",
+                      "https://radiopaedia.org/cases/covid-19-pneumonia-progression-3")
+    assert sorted(row["offset"] for row in days.values()) == ["10", "10", "14", "14"]
+
+
+def test_radiopaedia_title_naming_a_child_gives_the_finding():
+    rows = _page_rows("radiopaedia", "rp_child_boy.html", "https://radiopaedia.org/cases/covid-19-pneumonia-in-a-child")
+    assert [row["finding"] for row in rows.values()] == ["Pneumonia/Viral/COVID-19"]
+
+
+def test_sirm_plural_plane_words_give_the_view():
+    rows = {}
+    for record in records("sirm", FIXTURES / "sirm" / "unseen3" / "caso_117_date_e_distanza.html",
+                          "https://www.sirm.org/2020/03/24/covid-19-caso-117/"):
+        rows.update(staged_rows(record))
+    assert rows["03/TC-16-3.jpeg"]["view"] == "Axial"
+    assert rows["03/TC-16-3.jpeg"]["modality"] == "CT"

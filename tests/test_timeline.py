@@ -207,8 +207,8 @@ def test_days_post_admission_count_from_the_admission():
     assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 5 post admission")])) == [9]
     assert offsets(case_timeline(history, [ImageTexts(0, date_text="Admission"),
                                            ImageTexts(1, date_text="10 days post-admission")])) == [4, 14]
-    # "day 3 of admission" is a day of the stay: day 1 is the admission day (4), day 3 is 2 days later
-    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 3 of admission")])) == [6]
+    # "day 3 of admission" is 3 days after the admission (4), as the sample's curators count it
+    assert offsets(case_timeline(history, [ImageTexts(0, date_text="Day 3 of admission")])) == [7]
 
 
 def test_a_later_film_counts_from_the_previous_exam_not_from_its_own_exams_other_film():
@@ -236,11 +236,11 @@ def test_case_images_places_a_film_of_an_exam_as_the_case_timeline_does():
 
 
 def test_a_day_of_the_stay_is_the_films_moment_not_the_presentation():
-    # told, a day of the hospital stay makes the single film no presenting film: hospital day 1 is the
-    # admission day (7 days after the onset)
-    for caption, day in (("Chest X-ray, day 3 of admission: bilateral opacities.", 9),
-                         ("Chest X-ray on the fifth day of hospitalisation.", 11),
-                         ("RX torace in terza giornata di ricovero.", 9)):
+    # told, a day of the hospital stay makes the single film no presenting film: day N of the stay is
+    # N days after the admission (7 days after the onset)
+    for caption, day in (("Chest X-ray, day 3 of admission: bilateral opacities.", 10),
+                         ("Chest X-ray on the fifth day of hospitalisation.", 12),
+                         ("RX torace in terza giornata di ricovero.", 10)):
         timeline = case_timeline(H7, [ImageTexts(0, caption=caption)], day_first=True)
         assert offsets(timeline) == [day], caption
         assert timeline.offsets[0].rule == "timeline.hospital-day"
@@ -367,19 +367,25 @@ def test_the_first_film_is_the_presenting_film_when_nothing_else_dates_it():
     assert "history does not tell the presentation" in timeline.offsets[0].reason
 
 
-def test_a_hospital_day_counts_from_the_admission_day_as_day_1():
+def test_a_hospital_day_counts_n_days_from_the_admission():
+    # the sample's curators: "Chest X-ray on presentation" 0 and "on day 2 of admission" 2; "at hospital
+    # day 6" 6 (patients 337 and 319a, no onset told)
     history = "Fever and cough; she was admitted 5 days after symptom onset."
     for caption in ("CT on hospital day 3 shows progression.", "Chest radiograph on HD 3.",
                     "CT on day 3 of hospitalization.", "CT on the third day of hospitalization."):
         timeline = case_timeline(history, [ImageTexts(0, caption="Initial chest radiograph."),
                                            ImageTexts(1, caption=caption)])
-        assert offsets(timeline) == [5, 7], caption
+        assert offsets(timeline) == [5, 8], caption
         assert timeline.offsets[1].evidence.startswith("admitted 5 days after symptom … "), caption
-    assert offsets(case_timeline(history, [ImageTexts(0, caption="CT on hospital day 1.")])) == [5]
-    # without the onset, the day of the stay stays blank with the reason; "hd" in lower case is no hospital day
+    assert offsets(case_timeline(history, [ImageTexts(0, caption="CT on hospital day 1.")])) == [6]
+    # without the onset, the days count from the admission
     timeline = case_timeline("Admitted with fever and cough.", [ImageTexts(0, caption="CT on hospital day 3.")])
+    assert offsets(timeline) == [3]
+    # an onset dated but not the admission: the day of the stay stays blank with the reason;
+    # "hd" in lower case is no hospital day
+    timeline = case_timeline("Fever since March 1, 2020.", [ImageTexts(0, caption="CT on hospital day 3.")])
     assert offsets(timeline) == [None]
-    assert "does not say how long after the onset" in timeline.offsets[0].reason
+    assert "the admission's day after the onset is not told" in timeline.offsets[0].reason
     timeline = case_timeline(history, [ImageTexts(0, caption="Initial CT."), ImageTexts(1, caption="hd 3 images.")])
     assert offsets(timeline) == [5, None]
 
@@ -402,10 +408,10 @@ def test_case_images_places_the_new_moments_as_the_case_timeline_does():
 def test_a_later_film_does_not_skip_a_previous_film_whose_day_is_not_known():
     from ingest.timeline import CaseImages
 
-    # the CT's "hospital day 3" cannot be placed without the onset: "2 days later" than it is unknown,
-    # not 2 days after the first film
+    # the CT's "admission day 3" cannot be placed (day 1 may be the admission's or the next): "2 days
+    # later" than it is unknown, not 2 days after the first film
     images = [ImageTexts(0, caption="Chest X-ray on admission."),
-              ImageTexts(1, caption="CT on hospital day 3."),
+              ImageTexts(1, caption="CT on admission day 3."),
               ImageTexts(2, caption="Chest X-ray 2 days later.")]
     timeline = case_timeline("Admitted with fever.", images)
     assert offsets(timeline) == [0, None, None]
@@ -416,3 +422,50 @@ def test_a_later_film_does_not_skip_a_previous_film_whose_day_is_not_known():
               ImageTexts(2, caption="Chest X-ray 2 days later.")]
     assert offsets(case_timeline("Admitted with fever.", images)) == [0, None, 2]
     assert [CaseImages(images).offset_of("Admitted with fever.", i).value for i in images] == [0, None, 2]
+
+
+def test_the_presentation_on_an_ordinal_day_of_the_illness_is_the_onset_gap():
+    assert onset_gap("An 8-year-old boy was brought to the emergency department on the fourth day of fever, "
+                     "with cough.") == (4, "the fourth day of fever")
+    assert onset_gap("She was admitted on day 6 of symptoms.") == (6, "admitted on day 6 of symptoms")
+    assert onset_gap("Ricoverato in quinta giornata di febbre.") == (5, "quinta giornata di febbre")
+    images = [ImageTexts(0, caption="AP chest radiograph at presentation."),
+              ImageTexts(1, caption="Low-dose CT 2 days later.")]
+    history = "A boy came to the emergency department on the fourth day of fever."
+    assert offsets(case_timeline(history, images)) == [4, 6]
+    # counter-examples: a film's own day of the illness, another person's, a day of the stay
+    assert onset_gap("A CT on the fourth day of illness showed ground-glass opacities; she was admitted.") is None
+    assert onset_gap("His wife was admitted on the fourth day of fever.") is None
+    assert onset_gap("She was admitted; on the fourth day of hospitalisation she needed oxygen.") is None
+
+
+def test_a_film_in_the_emergency_department_italian_ps_is_the_presenting_film():
+    images = [ImageTexts(0, caption="RX torace in PS (PA): opacità interstiziali bilaterali."),
+              ImageTexts(1, caption="La TC eseguita il giorno successivo conferma vetro smerigliato.")]
+    history = "Maschio, 51 anni. Da 6 giorni febbre e tosse secca; giunge in PS per dispnea."
+    assert offsets(case_timeline(history, images, day_first=True)) == [6, 7]
+    assert offsets(case_timeline(history, [ImageTexts(0, caption="Radiografia del torace eseguita al pronto "
+                                                                 "soccorso.")], day_first=True)) == [6]
+    # the patient arriving "in PS" is the presentation, not a film's moment: the note's own words tell none
+    note = "Donna di 72 anni giunge in PS con febbre da 3 giorni. Consolidazioni bilaterali."
+    assert offsets(case_timeline("", [ImageTexts(0, caption=note)], captions_are_notes=True)) == [None]
+
+
+def test_a_split_patient_named_by_the_relation_to_another_patient_is_this_patient():
+    assert onset_gap("The second patient, his 55-year-old wife, had had fatigue and anosmia for 4 days.") == (
+        4, "for 4 days")
+    assert onset_gap("Secondo paziente: bambino di 8 anni, figlio del primo, febbricola da 2 giorni.") == (
+        2, "da 2 giorni")
+    assert onset_gap("Patient 2 (the wife of patient 1) had fever for 3 days.") == (3, "for 3 days")
+    # counter-examples: the relative is someone else, told in a clause of its own
+    assert onset_gap("The second patient, whose wife had fever for 4 days, was well.") is None
+    assert onset_gap("The second patient said his wife had fever for 4 days.") is None
+    assert onset_gap("A 60-year-old man. His wife had fever for 4 days.") is None
+
+
+def test_italian_symptoms_for_n_days_give_the_onset():
+    for history, gap in (("Febbricola da 2 giorni.", 2), ("Tosse secca da 5 giorni, febbre.", 5),
+                         ("Dispnea ingravescente da 3 giorni.", 3), ("Astenia e febbre da circa 7 giorni.", 7),
+                         ("Da 4 gg febbre e tosse.", 4)):
+        assert onset_gap(history)[0] == gap, history
+    assert onset_gap("La moglie ha febbre da 3 giorni.") is None

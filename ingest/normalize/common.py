@@ -275,9 +275,10 @@ _HYPOTHETICAL = compile(
     re.IGNORECASE,
 )
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
-#: "her husband" is not this patient's.
+#: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
+#: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative.
 _RELATIVE_WORDS = (
-    r"husband|wife|spouse|partner|son|daughter|child(?:ren)?|mother|father|parents?|brother|sister|"
+    r"husband|wife|spouse|partner|son|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
     r"sibling|family|household|relatives?|cousin|friend|colleague|contacts?|co-?workers?|"
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
     r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
@@ -329,7 +330,47 @@ def hypothetical(text: str, start: int, window: int = 60, end: int | None = None
 
 def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
-    return _other_person_in(text, c_start, c_end)
+    if not _other_person_in(text, c_start, c_end):
+        return False
+    # a relation set off beside the patient who is the case names that patient, not someone else
+    s_start, _ = sentence_at(text, start)
+    named = _NAMED_PATIENT.match(text, s_start)
+    if named is None:
+        return True
+    return any(not _in_apposition(text, named.end(), m.start(), m.end())
+               for m in OTHER_PERSON.finditer(text, c_start, c_end))
+
+
+#: A sentence opening with the patient it is about, as a page presenting several patients names
+#: each: "The second patient, ...", "Patient 2: ...", "Secondo paziente: ...".
+_NAMED_PATIENT = compile(
+    r"\s*(?:(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|last|other)\s+(?:patient|case)"
+    r"|(?:patient|case)\s+(?:\d{1,2}|[A-H])\b"
+    r"|(?:prim|second|terz|quart|quint|sest|ultim)[oa]\s+(?:paziente|caso)|(?:paziente|caso)\s+\d{1,2}\b)"
+    r"\s*(?=[,:(])",
+    re.IGNORECASE,
+)
+#: An apposition's own words: a verb or a relative pronoun makes it a clause about someone else
+#: ("The second patient, whose wife had fever, ...").
+_CLAUSE_WORDS = compile(r"\b(?:who|whose|whom|which|that|had|has|have|was|were|is|with|and|che|aveva|ha|era|con|e)\b",
+                        re.IGNORECASE)
+
+
+_APPOSITION_END = re.compile(r"[,)]")
+
+
+def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` (a relative's word) is in the apposition set off right after the
+    named patient (from ``after``): "The second patient, his 55-year-old wife, had fever for 4 days",
+    "Secondo paziente: bambino di 8 anni, figlio del primo, febbricola da 2 giorni": the wife and
+    the son are the patient, named by their relation to the first one."""
+    close = _APPOSITION_END.search(text, end, end + 40)
+    if close is None or "." in text[end:close.start()] or _CLAUSE_WORDS.search(text, end, close.start()):
+        return False
+    between = text[after:start]
+    # the apposition opens right after the naming, and runs over at most two comma-separated parts
+    return (between[:1] in ",:(" and between.count(",") + between.count(":") <= 2 and "." not in between
+            and not _CLAUSE_WORDS.search(between))
 
 
 def _other_person_in(text: str, start: int, end: int) -> bool:

@@ -81,8 +81,9 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))",
         re.IGNORECASE,
     )),
+    # Italian "assiale" and its plural ("scansioni assiali")
     (AXIAL, compile(
-        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassiale?\b|\baxiale?\b",
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b",
         re.IGNORECASE,
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
@@ -522,7 +523,8 @@ _ADMISSION_BASE = compile(
     r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$",
     re.IGNORECASE,
 )
-_ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|esordio|sintom\w*|inizio)$", re.IGNORECASE)
+_ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
+                      re.IGNORECASE)
 _AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{_UNIT})"
@@ -534,7 +536,7 @@ _AT_ADMISSION = compile(
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
-    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
 _HISTORY = compile(
@@ -607,7 +609,7 @@ _UNIT_RE = compile(rf"\b{_UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 _UNIT_RE = gate(_UNIT_RE, "[dgjtwsm]")
 _DAY_N = gate(_DAY_N, r"[haidspgjt\d]")
-_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpà]")
+_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpàrtcx]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
 _XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.

@@ -224,3 +224,22 @@ def test_views_and_modalities_listed_in_order():
     assert [h[0] for h in modalities_in_order("Chest X-ray (a) and axial CT image (b)")] == ["X-ray", "CT"]
     # a modality named again after another is no list of the films in order
     assert modalities_in_order("Chest X-ray, CT, then a chest X-ray again") == ()
+
+
+def test_a_child_is_the_patient_of_a_paediatric_case_not_a_relative():
+    from ingest.normalize.imaging import normalize_finding
+
+    assert normalize_finding("COVID-19 pneumonia in a child").value == "Pneumonia/Viral/COVID-19"
+    assert normalize_finding("A child with COVID-19 pneumonia.").value == "Pneumonia/Viral/COVID-19"
+    # another person's child, and children in general, are not this patient
+    assert normalize_finding("Her child had COVID-19 pneumonia.").value is None
+    assert normalize_finding("The patient's child tested positive for COVID-19.").value is None
+
+
+def test_italian_plural_of_a_plane_gives_the_view():
+    from ingest.normalize.imaging import normalize_view
+
+    assert normalize_view("TC del torace, scansioni assiali: vetro smerigliato.").value == "Axial"
+    assert normalize_view("TC del torace, scansione assiale.").value == "Axial"
+    # "assiale" is no part of another word
+    assert normalize_view("Radiografia con assialità conservata.").value is None
