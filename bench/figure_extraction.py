@@ -44,12 +44,16 @@ sys.path.insert(0, str(FIXTURES))
 from make_figures import figure_from_boxes, grid_figure  # noqa: E402
 from make_pdfs import build  # noqa: E402
 
-from ingest.normalize.imaging import normalize_modality  # noqa: E402
+from ingest.normalize.imaging import normalize_modality, normalize_view  # noqa: E402
 from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
 from ingest.papers import described  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
 
 REAL_FIGURES = ROOT / "tests" / "fixtures" / "reference" / "pmc-figures.csv"
+#: Hand-checked view and moment of some panels of REAL_FIGURES, written from the captions before the
+#: code read them: ``view`` as the dataset writes it ("" when the caption states none, "?" not
+#: scored), ``date`` the words naming the panel's moment ("|" between alternatives, "" none).
+PANEL_FACTS = ROOT / "tests" / "fixtures" / "reference" / "panel-facts.csv"
 MODALITY = {"CT": "CT", "X-ray": "X-ray"}
 
 
@@ -232,12 +236,60 @@ def real_part(path: Path) -> None:
         print("\n".join(s["miss"] for _, s in scores if s["miss"]))
 
 
+def _panel_facts(caption: str, letter: str) -> tuple[str, str] | None:
+    """(view, date words) the pipeline gives the lettered panel, read as ``papers._images_for``
+    reads them; None when the caption's letters do not give that panel."""
+    letters = parse_subcaptions(caption)
+    if letter not in letters:
+        return None
+    text = letters[letter]
+    said = described(text, caption_lead(caption), caption, own=list(letters.values()).count(text) == 1)
+    modality = normalize_modality(said["modality_text"]).value if said["modality_text"] else None
+    view = normalize_view(said["view_text"], modality).value if said["view_text"] else None
+    return view or "", said["date_text"].lower()
+
+
+def _fact_scores(facts: list[dict], rows: list[dict]) -> dict[str, list[int]]:
+    """Per kind: [right, stated by the hand list (scored), given wrong]."""
+    score = {"view": [0, 0, 0], "date": [0, 0, 0]}
+    for fact in facts:
+        got = _panel_facts(rows[int(fact["row"])]["caption"], fact["panel"])
+        for kind, value in (("view", got[0] if got else None), ("date", got[1] if got else None)):
+            expected = fact[kind]
+            if expected == "?":
+                continue
+            score[kind][1] += 1
+            if kind == "view":
+                right = value == expected
+            else:
+                right = value == "" if expected == "" else value is not None and any(
+                    key in value for key in expected.split("|"))
+            score[kind][0] += right
+            score[kind][2] += (not right) and bool(value)
+            if not right and "-v" in sys.argv:
+                print(f"    {kind} row {fact['row']} {fact['pmcid']} {fact['figure']} {fact['panel']}: "
+                      f"{value!r}, hand list {expected!r}")
+    return score
+
+
+def facts_part(path: Path, facts_path: Path) -> None:
+    """Per-panel view and moment words against the hand-checked list, even and odd rows apart."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    facts = list(csv.DictReader(facts_path.open(encoding="utf-8")))
+    for name, half in (("even rows (developed on)", 0), ("odd rows (held out)", 1)):
+        score = _fact_scores([f for f in facts if int(f["row"]) % 2 == half], rows)
+        print(f"per-panel facts, {name}: " + "; ".join(
+            f"{kind} right {right}/{stated} = {right / stated:.3f} ({wrong} given wrong)"
+            for kind, (right, stated, wrong) in score.items()))
+
+
 def main() -> None:
     pdf_part()
     fixture_part()
     csv_path = Path(sys.argv[sys.argv.index("--csv") + 1]) if "--csv" in sys.argv else REAL_FIGURES
     if csv_path.is_file():
         real_part(csv_path)
+        facts_part(csv_path, PANEL_FACTS)
     else:
         print(f"real figures: {csv_path} not found (give --csv PATH)")
 

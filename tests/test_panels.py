@@ -222,3 +222,31 @@ def test_two_radiographs_touching_without_a_gutter_stay_whole_for_the_reviewer_w
     assert len(split.panels) == 1 and split.extra["no_gutter"] and split.extra["letters_disagree"]
     assert "no gutter between the 2 panels the caption names" in split.reason
     assert split.panels[0].box[2] - split.panels[0].box[0] >= 800
+
+
+# The moment a panel's words name, as curators write the offset: ordinal days, "after N days",
+# hours and "d" as units; a day before a vague moment ("on admission day 1"); a date restated in
+# parentheses counted once. Counter-examples: a shared text naming two moments gives none, a
+# number that is no moment ("24 h urine", "2nd dose") gives none.
+@pytest.mark.parametrize("text,own,date", [
+    ("Chest CT on the 1st day after admission demonstrated GGO", True, "1st day after admission"),
+    ("3rd day of hospitalization, peribronchial GGOs in both lungs", True, "3rd day of hospitalization"),
+    ("Chest CT performed on the fourth day since symptom onset demonstrates consolidation", True,
+     "fourth day since symptom onset"),
+    ("The lesions were enlarged after 5 days", True, "after 5 days"),
+    ("Bilateral consolidations 19 d after an elective hernia repair", True, "19 d after an elective hernia repair"),
+    ("Chest X-ray performed 24 h after bilateral pleural drainages shows resolution", True,
+     "24 h after bilateral pleural drainages"),
+    ("CXR 3 hours later shows worsening", True, "3 hours later"),
+    ("normal findings on admission day 1", True, "day 1"),
+    ("Follow-up CXR day 6 shows a pneumothorax", True, "day 6"),
+    ("CXR at presentation shows opacities", True, "at presentation"),
+    ("HRCT on the second day of admission (January 31, 2020) showed GGO", False, "second day of admission"),
+    ("Illness day 16 (at hospital discharge) images showed more GGO", False, "Illness day 16"),
+    ("PA radiographs on day 1 and day 7", False, ""),
+    ("CT after the 2nd dose of vaccine; 24 h urine was normal", True, ""),
+])
+def test_a_panels_moment_is_read_from_its_words(text, own, date):
+    from ingest.papers import described
+
+    assert described(text, own=own)["date_text"] == date
