@@ -46,7 +46,7 @@ class PanelSplit:
 # "(B)", "(b-d)", "(B/D)", "(Panel B)", a list "(A, B, and C)" (its first and last letters: the
 # letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
 _PAREN = re.compile(
-    r"\(\s*(?:[Pp]anels?\s+)?([a-hA-H])(?:(?:\s*,\s*[a-hA-H](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-hA-H]))?"
+    r"\(\s*(?:(?:[Pp]anels?|[Ii]mages?)\s+)?([a-hA-H])(?:(?:\s*,\s*[a-hA-H](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-hA-H]))?"
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
     r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
@@ -91,7 +91,7 @@ def _letters_of(match: re.Match[str], caption: str) -> list[str]:
     not a-d: a list names its letters, a range the ones between)."""
     span = caption[match.start(1):match.end(2)] if match.group(2) else ""
     listed = re.findall(r"(?<![A-Za-z])[a-hA-H](?![A-Za-z])", span)
-    if len(listed) > 2 and not re.search(r"[-–—]|\bto\b", span):
+    if len(listed) >= 2 and not re.search(r"[-–—/]|\bto\b", span):
         return [letter.lower() for letter in listed]
     return _expand(match.group(1), match.group(2))
 
@@ -156,7 +156,41 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             text, previous = _opening_text(caption, markers, i, afters[i]), ""
         for letter in letters:
             result.setdefault(letter, text)
-    return result
+    return _own_views(dict(sorted(result.items())), caption, raw)
+
+
+# A view word naming the panels of the marker right after it: "Axial (B, C) and coronal (D) CT".
+_VIEW_BEFORE = re.compile(r"\b(axial|coronal|sagittal|transverse|lateral|oblique|posteroanterior|anteroposterior"
+                          r"|PA|AP)\s*$", re.I)
+
+
+def _own_views(result: dict[str, str], caption: str, raw: list[Marker]) -> dict[str, str]:
+    """Panels sharing words that tie views to letters ("(B-D) Axial (B, C) and coronal (D) CT
+    chest ...") each keep their own view: the other letters' view words are taken out of their
+    text, and their view put first when their words lost it. Only where the caption ties views to
+    letters of at least two markers (a single "axial (A)" leaves every text as it is)."""
+    tied: list[tuple[str, str, list[str]]] = []  # (view word, the marker as written, its letters)
+    for start, end, letters in raw:
+        m = _VIEW_BEFORE.search(caption, max(0, start - 20), start)
+        if m:
+            tied.append((m.group(1), caption[start:end], letters))
+    if len({view.lower() for view, _, _ in tied}) < 2:
+        return result
+    out = {}
+    for letter, text in result.items():
+        own = {view for view, _, letters in tied if letter in letters}
+        if len({v.lower() for v in own}) != 1:
+            out[letter] = text
+            continue
+        for view, marker, letters in tied:
+            tie = rf"{re.escape(view)}\s*{re.escape(marker)}"
+            if letter in letters:
+                text = re.sub(rf"(?<={re.escape(view)})\s*{re.escape(marker)}", "", text)
+            else:
+                text = re.sub(rf"(?:,?\s*\b(?:and|or)\s+|,\s*)?{tie}(?:\s*,|\s+(?:and|or)\b)?", "", text)
+        view = next(iter(own))
+        out[letter] = _tidy(text if re.search(rf"\b{re.escape(view)}\b", text, re.I) else f"{view} {text}")
+    return out
 
 
 def _opening_text(caption: str, markers: list[Marker], i: int, after: str) -> str:
@@ -260,10 +294,12 @@ def _tidy(text: str) -> str:
 
 
 def _is_sequence(markers: list[Marker]) -> bool:
+    """The markers name each of a, b, c ... once; in any order, since a caption may name its
+    panels by what they show ("Axial (A and C) and coronal (D) images ... middle (B)")."""
     letters = [letter for _, _, group in markers for letter in group]
     if len(letters) < 2:
         return False
-    return letters == [chr(ord("a") + i) for i in range(len(letters))]
+    return sorted(letters) == [chr(ord("a") + i) for i in range(len(letters))]
 
 
 # --- Splitting ---------------------------------------------------------------------------------
