@@ -64,10 +64,38 @@ _COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
 _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
 
+# The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
+# B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
+_BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-H])(?:\s*[-–,]\s*([A-H]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
+
 #: Tried in this order; the first whose markers run a, b, c ... wins.
-_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED)
+_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)
+#: Two styles in one caption ("A, Axial CT ... Coronal (B) and sagittal (C) ..."; "a Baseline
+#: radiograph ... at day 4 (b) and day 5 (c)"), tried when no style alone names the panels.
+# Not the capital bare letters: "A 35-year-old man. Chest X-ray (b) on day 3" has no panel A.
+_MIXED_STYLES = ((_LEAD, _PAREN), (_BARE, _PAREN), (_COLON, _PAREN))
 
 Marker = tuple[int, int, list[str]]
+
+
+def _chosen_markers(caption: str) -> tuple[list[Marker], list[Marker]] | None:
+    """(every marker of the style read, those introducing panels) or None when no style names
+    a, b, c ... each once."""
+    for pattern in _MARKER_STYLES:
+        raw = _markers(pattern, caption)
+        markers = _introducing(raw)
+        if _is_sequence(markers):
+            return raw, markers
+    for first, second in _MIXED_STYLES:
+        ones, twos = _markers(first, caption), _markers(second, caption)
+        if not ones or not twos:
+            continue
+        # A marker of the second style inside one of the first (or the reverse) is the same letter.
+        raw = sorted(ones + [m for m in twos if not any(o[0] < m[1] and m[0] < o[1] for o in ones)])
+        markers = _introducing(raw)
+        if _is_sequence(markers):
+            return raw, markers
+    return None
 
 
 def _normalized(caption: str) -> str:
@@ -128,15 +156,10 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     panel.
     """
     caption = _normalized(caption)
-    markers: list[Marker] = []
-    raw: list[Marker] = []
-    for pattern in _MARKER_STYLES:
-        raw = _markers(pattern, caption)
-        markers = _introducing(raw)
-        if _is_sequence(markers):
-            break
-    else:
+    chosen = _chosen_markers(caption)
+    if chosen is None:
         return {}
+    raw, markers = chosen
     afters = []
     for i, (_start, end, _letters) in enumerate(markers):
         stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
@@ -145,10 +168,13 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     result: dict[str, str] = {}
     previous = ""  # the words before the previous letter, which a bare "day 5 (B)" shares
     for i, (start, _end, letters) in enumerate(markers):
-        if trailing_style:
-            begin = markers[i - 1][1] if i else max(caption.rfind(". ", 0, start) + 1, 0)
+        if trailing_style and _mid_sentence(caption, start):
+            # (a letter opening its sentence opens its words: "a Baseline film. Day 4 (b) and day 5 (c)")
+            # The words back to the previous letter, within this letter's sentence.
+            after_previous = markers[i - 1][1] if i else 0
+            begin = max(after_previous, caption.rfind(". ", 0, start) + 1)
             left = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
-            text = _with_head(left, previous if i and ". " not in caption[begin:start] else "")
+            text = _with_head(left, previous if i and ". " not in caption[after_previous:start] else "")
             previous = text
         elif _mid_sentence(caption, start):
             text, previous = _mid_text(caption, markers, raw, i, previous)
@@ -156,7 +182,36 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             text, previous = _opening_text(caption, markers, i, afters[i]), ""
         for letter in letters:
             result.setdefault(letter, text)
+    result = _with_headings(result, caption, raw, markers)
     return _own_views(dict(sorted(result.items())), caption, raw)
+
+
+def _with_headings(result: dict[str, str], caption: str, raw: list[Marker], markers: list[Marker]) -> dict[str, str]:
+    """A range announcing panels described one by one later says what they share: "A and B:
+    Anteroposterior chest X-ray of the patient at; A: the first hospital ... B: after intubation.
+    C and D: Chest CT scan; C: ..." gives A "Anteroposterior chest X-ray of the patient at the
+    first hospital ...", and B's words end where "C and D:" begins. When the range's words run
+    into its first letter's ("(A-C) Serial CXRs: Day 1 (A) showing ..."), only the words before a
+    colon are shared ("Serial CXRs"); without a colon they are the first letter's alone."""
+    kept = {m[0] for m in markers}
+    for start, end, letters in raw:
+        before = [m for m in markers if m[0] < start and set(m[2]) & set(letters)]
+        if len(letters) < 2 or start in kept or before:
+            continue  # not an announcing range (a kept marker, or one referring back)
+        following = [m for m in raw if m[0] >= end]
+        stop = following[0][0] if following else len(caption)
+        heading = caption[end:stop]
+        if following and _mid_sentence(caption, stop):
+            heading = heading.split(":")[0] if ":" in heading else ""
+        heading = _tidy(heading)
+        literal = caption[start:end].strip()
+        for letter, text in result.items():
+            if literal in text and not text.startswith(literal):
+                result[letter] = text = _tidy(text.split(literal)[0])  # the words before the next range
+            if letter in letters and heading and not text.startswith(heading):
+                joint = " " if re.search(r"\b(?:at|on|of|in|from|with|after|before)$", heading) else ": "
+                result[letter] = f"{heading}{joint}{text}"
+    return result
 
 
 # A view word naming the panels of the marker right after it: "Axial (B, C) and coronal (D) CT".
@@ -189,6 +244,7 @@ def _own_views(result: dict[str, str], caption: str, raw: list[Marker]) -> dict[
             else:
                 text = re.sub(rf"(?:,?\s*\b(?:and|or)\s+|,\s*)?{tie}(?:\s*,|\s+(?:and|or)\b)?", "", text)
         view = next(iter(own))
+        text = re.sub(r"^(?:and|or)\s+", "", _tidy(text))
         out[letter] = _tidy(text if re.search(rf"\b{re.escape(view)}\b", text, re.I) else f"{view} {text}")
     return out
 
@@ -264,13 +320,12 @@ def caption_lead(caption: str) -> str:
     """The caption's words before its first panel letter: what every panel shares ("Chest
     radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
     caption = _normalized(caption)
-    for pattern in _MARKER_STYLES:
-        raw = _markers(pattern, caption)
-        markers = _introducing(raw)
-        if _is_sequence(markers):
-            # "(A-D) Radiograph on day 1 (A) ...": the words after an announcing range are panel A's.
-            return "" if raw[0][0] == 0 else _tidy(caption[:markers[0][0]])
-    return caption
+    chosen = _chosen_markers(caption)
+    if chosen is None:
+        return caption
+    raw = chosen[0]
+    # "(A-D) Radiograph on day 1 (A) ...": the words after an announcing range are panel A's.
+    return "" if raw[0][0] == 0 else _tidy(caption[:raw[0][0]])
 
 
 def _mid_sentence(caption: str, start: int) -> bool:

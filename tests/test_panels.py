@@ -107,8 +107,8 @@ def test_bench_draws_shallow_curator_overlaps_as_touching_panels():
     # A range announcing panels each described later, and later mentions of panels already introduced.
     ("(A-C) Serial CXRs: CXR at presentation (A) shows opacities. CXR (B) on the second day shows progression. "
      "Day 5 (C) improved",
-     {"a": "Serial CXRs: CXR at presentation shows opacities", "b": "CXR on the second day shows progression",
-      "c": "Day 5 improved"}),
+     {"a": "Serial CXRs: CXR at presentation shows opacities",
+      "b": "Serial CXRs: CXR on the second day shows progression", "c": "Serial CXRs: Day 5 improved"}),
     ("(A) CXR with peripheral opacities. (B-D): Axial (B, C) and Sagittal (D) CT chest show GGO",
      {"a": "CXR with peripheral opacities", "b": "Axial CT chest show GGO", "c": "Axial CT chest show GGO",
       "d": "Sagittal CT chest show GGO"}),
@@ -284,3 +284,50 @@ def test_views_tied_to_letters_go_to_their_panels_only(caption, views):
 
     panels = parse_subcaptions(caption)
     assert {k: normalize_view(described(v)["view_text"]).value for k, v in panels.items()} == views
+
+
+# A range announcing panels described one by one later: its words are every member's, and a
+# member's words end where the next range begins.
+@pytest.mark.parametrize("caption,expected", [
+    ("Imaging of the patient. A and B: Anteroposterior chest X-ray of the patient at; A: the first hospital, "
+     "faint opacities. B: after intubation, central opacities. C and D: Chest CT scan of the patient; C: in the "
+     "first hospital, GGO. D: after intubation, consolidation.",
+     {"a": "Anteroposterior chest X-ray of the patient at the first hospital, faint opacities",
+      "b": "Anteroposterior chest X-ray of the patient at after intubation, central opacities",
+      "c": "Chest CT scan of the patient: in the first hospital, GGO",
+      "d": "Chest CT scan of the patient: after intubation, consolidation"}),
+    ("(A-D) Chest CT of a 56-year-old man. (A) Day 1. (B) Day 3. (C) Day 7. (D) Day 10.",
+     {"a": "Chest CT of a 56-year-old man: Day 1", "b": "Chest CT of a 56-year-old man: Day 3",
+      "c": "Chest CT of a 56-year-old man: Day 7", "d": "Chest CT of a 56-year-old man: Day 10"}),
+    # The range's words run into its first letter's: only the words before a colon are shared ...
+    ("(A-C) Serial CXRs: Day 1 (A) showing opacities. Nine days later (B) worsening. Day 16 (C) improving.",
+     {"a": "Serial CXRs: Day 1 showing opacities", "b": "Serial CXRs: Nine days later worsening",
+      "c": "Serial CXRs: Day 16 improving"}),
+    # ... and without a colon they are the first letter's alone.
+    ("(A-C) CXR Day 1 (A) shows opacities. CT 3 hours later (B) shows GGO. Day 5 (C) improving.",
+     {"a": "CXR Day 1 shows opacities", "b": "CT 3 hours later shows GGO", "c": "Day 5 improving"}),
+    # A range whose letters are not described one by one shares its words as before.
+    ("(A-C) CT on day 3 shows GGO. (D) Radiograph on day 7.",
+     {"a": "CT on day 3 shows GGO", "b": "CT on day 3 shows GGO", "c": "CT on day 3 shows GGO",
+      "d": "Radiograph on day 7"}),
+])
+def test_a_range_announcing_its_panels_gives_each_its_words(caption, expected):
+    assert parse_subcaptions(caption) == expected
+
+
+# Two lettering styles in one caption, and capital letters without punctuation.
+@pytest.mark.parametrize("caption,expected", [
+    ("Patient 3. A, Axial CT scan shows GGO. Coronal (B) and sagittal (C) reconstructed CT images show GGO.",
+     {"a": "Axial CT scan shows GGO", "b": "Coronal", "c": "sagittal reconstructed CT images show GGO"}),
+    ("Serial chest X-rays. a Baseline radiograph on the day of admission. Radiographic follow-ups at day 4 (b) "
+     "and day 5 (c).", {"a": "Baseline radiograph on the day of admission", "b": "Radiographic follow-ups at day 4",
+                        "c": "Radiographic follow-ups at day 5"}),
+    ("A Chest X-ray shows bilateral pleural effusion. B Chest X-ray performed 24 h after drainage shows resolution",
+     {"a": "Chest X-ray shows bilateral pleural effusion",
+      "b": "Chest X-ray performed 24 h after drainage shows resolution"}),
+    # The article "A" opening a caption is no letter without a B.
+    ("A CT scan of a 45-year-old man shows GGO. CT on day 5 shows consolidation.", {}),
+    ("A 35-year-old man. Chest X-ray (b) on day 3.", {}),
+])
+def test_captions_mixing_two_lettering_styles(caption, expected):
+    assert parse_subcaptions(caption) == expected
