@@ -45,6 +45,7 @@ from make_figures import figure_from_boxes, grid_figure  # noqa: E402
 from make_pdfs import build  # noqa: E402
 
 from ingest.normalize.imaging import normalize_modality, normalize_view  # noqa: E402
+from ingest.panel_positions import align_positions, positions_lead  # noqa: E402
 from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
 from ingest.papers import described  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
@@ -155,6 +156,12 @@ def _panel_modality(caption: str, index: int, panels: int = 1) -> str | None:
     return None if by_words is not None and by_words != value else value
 
 
+def _placed_modality(caption: str, own: str) -> str | None:
+    """The modality of a panel given its place's words (``panel_positions.align_positions``)."""
+    chosen = described(own, positions_lead(caption), caption)["modality_text"]
+    return normalize_modality(chosen).value if chosen else None
+
+
 def _report(name: str, correct: int, predicted: int, truth: int) -> None:
     precision = correct / predicted if predicted else 0.0
     recall = correct / truth if truth else 0.0
@@ -205,8 +212,11 @@ def _score_row(row: dict, n: int) -> dict:
     score = {"count_ok": len(found) == len(boxes), "correct": len(matched), "predicted": len(found),
              "truth": len(boxes), "mod_correct": 0, "mod_predicted": 0, "mod_truth": len(boxes)}
     order = sorted(range(len(found)), key=lambda i: (found[i][1] // 40, found[i][0]))
+    # Unlettered panels named by place ("Left: chest radiograph. Right: CT"), as papers._images_for reads them.
+    placed = align_positions(row["caption"], found) if not parse_subcaptions(row["caption"]) else []
     for i, j in matched:
-        value = _panel_modality(row["caption"], order.index(i), len(found))
+        value = (_placed_modality(row["caption"], placed[i]) if placed
+                 else _panel_modality(row["caption"], order.index(i), len(found)))
         if value is not None:
             score["mod_predicted"] += 1
             score["mod_correct"] += value == MODALITY.get(panels[j]["modality"])
