@@ -1,6 +1,6 @@
 """Score figure extraction, panel splitting and per-panel modality.
 
-    .venv/bin/python bench/figure_extraction.py [--csv tests/fixtures/reference/pmc-figures.csv]
+    .venv/bin/python bench/figure_extraction.py [--csv tests/fixtures/reference/pmc-figures.csv] [--radiographs] [-v]
 
 Three parts:
 
@@ -200,7 +200,9 @@ def _draw_real(row: dict, n: int):
     unlettered caption usually has an unlettered figure)."""
     panels = json.loads(row["panels"])
     boxes = [tuple(p["box"]) for p in panels]
-    kinds = ["ct" if p["modality"] == "CT" else "xray" for p in panels]
+    # --radiographs: every panel drawn as a radiograph (a grey body on a dark surround, no black CT
+    # frame), the harder case of panels touching without a gutter.
+    kinds = ["xray" if "--radiographs" in sys.argv or p["modality"] != "CT" else "ct" for p in panels]
     letters = "abcdefghijklmnop" if _LETTERED.search(row["caption"].strip()) else ""
     return figure_from_boxes(boxes, kinds, seed=1000 + n, letters=letters), boxes, panels
 

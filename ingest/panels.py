@@ -693,22 +693,86 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
                       extra={"min_gutter_px": min_gutter})
 
 
+def _seams(region: np.ndarray, count: int) -> list[int] | None:
+    """Where ``count`` films side by side in ``region`` (columns) meet without a gutter, or None.
+
+    A radiograph or CT slice has a dark border (the air around the body) and a bright middle
+    (mediastinum, spine, the body): where two films touch, their dark borders make a band dark
+    from top to bottom near width/count, which no single film has there (its middle is the body;
+    its lungs are dark but never over the whole height). The band must be as dark as the figure's
+    own outer edges in at least 95% of the rows, and narrow; the cut is where the band's two
+    films differ most (a step in brightness), else its middle."""
+    height, width = region.shape
+    if not 0.5 <= (width / count) / height <= 2.0:
+        return None
+    edge = max(2, width // 50)
+    outer = np.concatenate([region[:, :edge].ravel(), region[:, -edge:].ravel()])
+    if float(np.median(outer)) > 90:
+        return None  # films without dark borders: a seam cannot be told from the film's own edges
+    dark = (region <= np.percentile(outer, 90) + 10).mean(axis=0)
+    means = region.mean(axis=0)
+    cuts = []
+    for k in range(1, count):
+        lo, hi = int(k * width / count - 0.08 * width), int(k * width / count + 0.08 * width)
+        x = lo + int(np.argmax(dark[lo:hi]))
+        if dark[x] < 0.95:
+            return None
+        start, stop = x, x + 1
+        while start > lo and dark[start - 1] >= 0.95:
+            start -= 1
+        while stop < hi and dark[stop] >= 0.95:
+            stop += 1
+        if stop - start > 0.25 * width / count:
+            return None  # a wide dark area is part of a film, not two borders meeting
+        jumps = np.abs(np.diff(means[start:stop + 1])) if stop - start > 1 else np.zeros(1)
+        cuts.append(start + 1 + int(np.argmax(jumps)) if jumps.max() >= 8 else (start + stop) // 2)
+    bounds = [0, *cuts, width]
+    if any(float(dark[a:b].mean()) > 0.7 for a, b in zip(bounds, bounds[1:])):
+        return None  # a "film" that is mostly dark is no film
+    return cuts
+
+
+def _seam_split(image_bytes: bytes, box: Box, count: int) -> PanelSplit | None:
+    """The one piece ``box`` of a figure whose caption names ``count`` panels, cut where that many
+    films touch in a row (or a column) without a gutter (``_seams``); None when no seam is clear."""
+    image, gray = _to_gray(image_bytes)
+    x0, y0, x1, y1 = box
+    region = gray[y0:y1, x0:x1]
+    for axis, pixels in (("x", region), ("y", region.T)):
+        cuts = _seams(pixels, count)
+        if cuts is None:
+            continue
+        bounds = [0, *cuts, pixels.shape[1]]
+        boxes = [(x0 + a, y0, x0 + b, y1) if axis == "x" else (x0, y0 + a, x1, y0 + b)
+                 for a, b in zip(bounds, bounds[1:])]
+        panels = [Panel(box=b, png=_png(image, b)) for b in boxes]
+        where = "side by side" if axis == "x" else "one above the other"
+        return PanelSplit(panels=panels, reliable=True, width=gray.shape[1], height=gray.shape[0],
+                          reason=f"{count} films {where} touching without a gutter, cut where their dark borders meet",
+                          background=_background(gray), extra={"seam_cut": True, "min_gutter_px": 0})
+    return None
+
+
 def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
     """A fetched figure's panels: as many as its caption letters (``lettered``); when the image
     does not split that way but cleanly into panels of its own (the caption letters groups, or
-    leaves a chart unlettered), those panels, their disagreement with the caption said."""
+    leaves a chart unlettered), those panels, their disagreement with the caption said; when it is
+    one piece, the films the caption names touching without a gutter (``_seams``)."""
     split = split_panels(image_bytes, lettered if lettered >= 2 else None)
     if split.reliable or lettered < 2:
         return split
     own = split_panels(image_bytes, None)
+    if own.reliable and len(own.panels) == 1:
+        seams = _seam_split(image_bytes, own.panels[0].box, lettered)
+        if seams is not None:
+            return seams
     if own.reliable and (len(own.panels) > 1 or own.panels[0].box != (0, 0, own.width, own.height)):
         own.reason = (f"the caption letters {lettered} panels, the image has {len(own.panels)} "
                       f"({own.reason or 'one panel'})")
         own.extra["letters_disagree"] = True
         if len(own.panels) == 1:
-            # Films touching without a white line. A cut at the strongest vertical edge near
-            # width/N was tried on radiographs drawn side by side and on single ones: a film's own
-            # edges (body outline, mediastinum) are as strong as the seam, so it is not made.
+            # Films touching without a white line, and no dark band where their borders would meet
+            # (a cut at the strongest edge near width/N was tried: a film's own edges are as strong).
             own.reason += (f"; no gutter between the {lettered} panels the caption names (films touching?):"
                            " kept whole for the reviewer to crop")
             own.extra["no_gutter"] = True

@@ -13,8 +13,8 @@ from PIL import Image
 from ingest.panels import caption_lead, parse_subcaptions, split_panels
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "publications"))
-from make_figures import figure_from_boxes, grid_figure, touching
-from make_pdfs import composite
+from make_figures import ct_slice, figure_from_boxes, grid_figure, touching
+from make_pdfs import composite, xray
 
 
 def _png(array) -> bytes:
@@ -225,15 +225,52 @@ def test_each_panel_of_a_sentence_gets_its_own_day_and_modality():
         "a": ("CT", "day 3"), "b": ("CT", "day 3"), "c": ("CT", "day 3"), "d": ("X-ray", "day 7")}
 
 
-def test_two_radiographs_touching_without_a_gutter_stay_whole_for_the_reviewer_with_the_reason():
-    """No white line between two films the caption letters: no cut at a guessed edge (a film's
-    own edges are as strong as the seam), the whole figure flagged with why."""
+def _films(*films: np.ndarray, axis: int = 1) -> bytes:
+    return _png(np.concatenate(films, axis=axis))
+
+
+def _brighter(film: np.ndarray, by: int) -> np.ndarray:
+    return np.clip(film.astype(int) + by, 0, 255).astype(np.uint8)
+
+
+# Films touching without a gutter: cut where their dark borders meet, when the caption names
+# that many panels; a single film (its middle is the body, not a dark band) is never cut.
+@pytest.mark.parametrize("films,axis,count,truth", [
+    ([xray(400, 450, 5), xray(400, 450, 6)], 1, 2, [(0, 0, 400, 450), (400, 0, 800, 450)]),
+    # different brightness and texture, different widths
+    ([xray(400, 450, 5), _brighter(xray(380, 450, 6), 30)], 1, 2, [(0, 0, 400, 450), (400, 0, 780, 450)]),
+    ([xray(300, 400, 1), xray(330, 400, 2), xray(300, 400, 3)], 1, 3,
+     [(0, 0, 300, 400), (300, 0, 630, 400), (630, 0, 930, 400)]),
+    ([xray(400, 380, 1), xray(400, 380, 2)], 0, 2, [(0, 0, 400, 380), (0, 380, 400, 760)]),
+])
+def test_films_touching_without_a_gutter_are_cut_where_their_borders_meet(films, axis, count, truth):
     from ingest.panels import split_figure
 
-    pixels = figure_from_boxes([(0, 0, 400, 450), (400, 0, 800, 450)], ["xray", "xray"], seed=5)
-    out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="PNG")
-    split = split_figure(out.getvalue(), 2)
+    split = split_figure(_films(*films, axis=axis), count)
+    assert split.reliable and split.extra["seam_cut"] and "touching without a gutter" in split.reason
+    assert len(split.panels) == count
+    assert all(_iou(p.box, t) >= 0.95 for p, t in zip(split.panels, truth))
+
+
+@pytest.mark.parametrize("film,count", [
+    (xray(800, 450, 7), 2), (xray(900, 450, 7), 3), (xray(450, 450, 7), 2), (ct_slice(600, 300, 1), 2),
+])
+def test_a_single_film_is_not_cut_where_the_caption_names_several_panels(film, count):
+    from ingest.panels import split_figure
+
+    split = split_figure(_png(film), count)
+    assert not split.reliable and len(split.panels) == 1 and "no gutter" in split.reason
+
+
+def test_films_touching_without_dark_borders_stay_whole_for_the_reviewer_with_the_reason():
+    """Films whose borders are not dark (a grey surround): a seam cannot be told from a film's
+    own edges, so no cut; the whole figure flagged with why."""
+    from ingest.panels import split_figure
+
+    films = np.concatenate([xray(400, 450, 5), xray(400, 450, 6)], axis=1)
+    pixels = np.full((456, 806), 255, dtype=np.uint8)  # on a white page
+    pixels[:450, :800] = (films.astype(float) * 0.5 + 100).astype(np.uint8)  # 110-217: a grey surround
+    split = split_figure(_png(pixels), 2)
     assert len(split.panels) == 1 and split.extra["no_gutter"] and split.extra["letters_disagree"]
     assert "no gutter between the 2 panels the caption names" in split.reason
     assert split.panels[0].box[2] - split.panels[0].box[0] >= 800
