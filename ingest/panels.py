@@ -46,27 +46,27 @@ class PanelSplit:
 # "(B)", "(b-d)", "(B/D)", "(Panel B)", a list "(A, B, and C)" (its first and last letters: the
 # letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
 _PAREN = re.compile(
-    r"\(\s*(?:(?:[Pp]anels?|[Ii]mages?)\s+)?([a-hA-H])(?:(?:\s*,\s*[a-hA-H](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-hA-H]))?"
+    r"\(\s*(?:(?:[Pp]anels?|[Ii]mages?)\s+)?([a-pA-P])(?:(?:\s*,\s*[a-pA-P](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-pA-P]))?"
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
     r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
 # the start of the caption or a sentence.
-_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?"
-                   r"(?:[,:.)]|\s[-–])\s+(?=\S)")
+_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-P])(?:\s*(?:and|[-–,&])\s*([A-P]))?"
+                   r"(?:[,:.)]|\s[-–]|(?=\s\((?![a-pA-P]\))))\s+(?=\S)")
 # Panels named in words: "Panel A (case 1) shows ...", "Images A and B showed ...", "panels C-D".
-_NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-H])(?:\s*(?:and|to|[-–,&])\s*([A-H]))?\b(?![-–])")
+_NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-P])(?:\s*(?:and|to|[-–,&])\s*([A-P]))?\b(?![-–])")
 # Panels named with their figure's number: "2A A unilateral chest CT ... 2B ...", "3A, 3B Chest CT".
-_NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-H])(?:\s*(?:and|[-–,&])\s*\d{0,2}([A-H]))?\b")
+_NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-P])(?:\s*(?:and|[-–,&])\s*\d{0,2}([A-P]))?\b")
 # "(B)–(D)" is the range "(B–D)".
-_PAREN_RANGE = re.compile(r"\(\s*([a-hA-H])\s*\)\s*[-–—]\s*\(\s*([a-hA-H])\s*\)")
+_PAREN_RANGE = re.compile(r"\(\s*([a-pA-P])\s*\)\s*[-–—]\s*\(\s*([a-pA-P])\s*\)")
 # "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
-_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–,]\s*([a-hA-H]))?\s*:\s*(?=\S)")
+_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-pA-P])(?:\s*[-–,]\s*([a-pA-P]))?\s*:\s*(?=\S)")
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
-_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
+_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
 
 # The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
 # B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
-_BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-H])(?:\s*[-–,]\s*([A-H]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
+_BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-P])(?:\s*[-–,]\s*([A-P]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
 
 #: Tried in this order; the first whose markers run a, b, c ... wins.
 _MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)

@@ -368,3 +368,13 @@ def test_a_range_announcing_its_panels_gives_each_its_words(caption, expected):
 ])
 def test_captions_mixing_two_lettering_styles(caption, expected):
     assert parse_subcaptions(caption) == expected
+
+
+def test_figures_of_more_than_eight_panels_letter_past_h():
+    caption = ("a–c CT shows GGO on day 2. d–f CT on day 7 shows more GGO. g–i CT on day 9 shows consolidation. "
+               "j–l CT on day 11 shows linear opacities.")
+    panels = parse_subcaptions(caption)
+    assert list(panels) == list("abcdefghijkl")
+    assert panels["i"] == "CT on day 9 shows consolidation" and panels["l"] == "CT on day 11 shows linear opacities"
+    # Roman numerals are not letters i, v, x of a run from a.
+    assert parse_subcaptions("Two findings: (i) GGO in the left lobe; (ii) consolidation.") == {}
