@@ -50,8 +50,8 @@ _PAREN = re.compile(
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
     r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
-# the start of the caption or a sentence.
-_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-P])(?:\s*(?:and|[-–,&])\s*([A-P]))?"
+# the start of the caption or a sentence; "B:" also after a comma ("..., left cord shadow, D: Bilateral").
+_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:])|(?<=,\s)(?=[A-P]:\s))\s*([A-P])(?:\s*(?:and|[-–,&])\s*([A-P]))?"
                    r"(?:[,:.)]|\s[-–]|(?=\s\((?![a-pA-P]\))))\s+(?=\S)")
 # Panels named in words: "Panel A (case 1) shows ...", "Images A and B showed ...", "panels C-D".
 _NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-P])(?:\s*(?:and|to|[-–,&])\s*([A-P]))?\b(?![-–])")

@@ -362,6 +362,13 @@ def test_a_range_announcing_its_panels_gives_each_its_words(caption, expected):
     ("A Chest X-ray shows bilateral pleural effusion. B Chest X-ray performed 24 h after drainage shows resolution",
      {"a": "Chest X-ray shows bilateral pleural effusion",
       "b": "Chest X-ray performed 24 h after drainage shows resolution"}),
+    # A letter with its colon after a comma.
+    ("A: Case 1: blurred plaques in both lungs. B: pericardial effusion. C: Case 2 with ground glass patches, "
+     "left upper lobe cord shadow, D: Bilateral pleural effusion",
+     {"a": "Case 1: blurred plaques in both lungs", "b": "pericardial effusion",
+      "c": "Case 2 with ground glass patches, left upper lobe cord shadow", "d": "Bilateral pleural effusion"}),
+    ("A: CT on day 1, B: CT on day 5", {"a": "CT on day 1", "b": "CT on day 5"}),
+    ("CT of the chest, A: not a panel", {}),
     # The article "A" opening a caption is no letter without a B.
     ("A CT scan of a 45-year-old man shows GGO. CT on day 5 shows consolidation.", {}),
     ("A 35-year-old man. Chest X-ray (b) on day 3.", {}),
