@@ -41,7 +41,7 @@ _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _ORDINALS = r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next"
 #: Units of a "3 days after ..." moment ("19 d after surgery", "72 h later").
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
-_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
+_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|day\s+of\s+(?:admission|presentation)|on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"

@@ -295,6 +295,8 @@ def test_films_touching_without_dark_borders_stay_whole_for_the_reviewer_with_th
     ("CXR at presentation shows opacities", True, "at presentation"),
     ("HRCT on the second day of admission (January 31, 2020) showed GGO", False, "second day of admission"),
     ("Illness day 16 (at hospital discharge) images showed more GGO", False, "Illness day 16"),
+    ("Chest X-ray on day of admission. Respiratory failure on the second day of hospitalization.", True,
+     "day of admission"),
     ("PA radiographs on day 1 and day 7", False, ""),
     ("CT after the 2nd dose of vaccine; 24 h urine was normal", True, ""),
 ])
