@@ -219,13 +219,18 @@ _VIEW_BEFORE = re.compile(r"\b(axial|coronal|sagittal|transverse|lateral|oblique
                           r"|PA|AP)\s*$", re.I)
 
 
+def _hashable(marker: Marker) -> tuple[int, int, tuple[str, ...]]:
+    return marker[0], marker[1], tuple(marker[2])
+
+
 def _own_views(result: dict[str, str], caption: str, raw: list[Marker]) -> dict[str, str]:
     """Panels sharing words that tie views to letters ("(B-D) Axial (B, C) and coronal (D) CT
     chest ...") each keep their own view: the other letters' view words are taken out of their
     text, and their view put first when their words lost it. Only where the caption ties views to
     letters of at least two markers (a single "axial (A)" leaves every text as it is)."""
     tied: list[tuple[str, str, list[str]]] = []  # (view word, the marker as written, its letters)
-    for start, end, letters in raw:
+    # "(C)" ties a view to its panel whatever style letters the caption ("C and D: ... Axial (C) and coronal (D)").
+    for start, end, letters in sorted(set(map(_hashable, raw)) | set(map(_hashable, _markers(_PAREN, caption)))):
         m = _VIEW_BEFORE.search(caption, max(0, start - 20), start)
         if m:
             tied.append((m.group(1), caption[start:end], letters))

@@ -387,3 +387,24 @@ def test_figures_of_more_than_eight_panels_letter_past_h():
     assert panels["i"] == "CT on day 9 shows consolidation" and panels["l"] == "CT on day 11 shows linear opacities"
     # Roman numerals are not letters i, v, x of a run from a.
     assert parse_subcaptions("Two findings: (i) GGO in the left lobe; (ii) consolidation.") == {}
+
+
+def test_a_papers_panels_keep_their_own_modality_view_and_moment():
+    """Through ``papers.cases_from_article``: each staged panel's words say its modality, view and
+    moment, from a range that announces them and from views tied to letters."""
+    from ingest.jats import Article, Figure
+    from ingest.normalize.imaging import normalize_modality, normalize_view
+    from ingest.papers import cases_from_article
+
+    caption = ("Imaging of the patient. A and B: Anteroposterior chest X-ray of the patient; A: on admission, faint "
+               "opacities. B: on the 3rd day of hospitalization, central opacities. C and D: Chest CT 5 days after "
+               "admission: Axial (C) and coronal (D) images show consolidation.")
+    figure = Figure(label="Figure 1", number=1, caption=caption, image_urls=["https://example.org/f1.jpg"],
+                    panel_captions=parse_subcaptions(caption))
+    article = Article(doi="10.1/x", title="A case", figures=[figure], paragraphs=["A 50-year-old man."])
+    images = cases_from_article(article)[0].images
+    facts = [(i.label, normalize_modality(i.modality_text).value,
+              normalize_view(i.view_text, normalize_modality(i.modality_text).value).value, i.date_text)
+             for i in images]
+    assert facts == [("a", "X-ray", "AP", "on admission"), ("b", "X-ray", "AP", "3rd day of hospitalization"),
+                     ("c", "CT", "Axial", "5 days after admission"), ("d", "CT", "Coronal", "5 days after admission")]
