@@ -109,6 +109,9 @@ def _modality_naming(text: str, *others: str, own: bool = True) -> str:
     return _naming(normalize_modality, text, *others)
 
 
+_UNLISTED_VIEW = re.compile(r"\b(?:sagittal|oblique|three-dimensional|3D|volume[- ]rendered)\b", re.I)
+
+
 def described(text: str, shared: str = "", whole: str = "", own: bool = True) -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
@@ -118,7 +121,9 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
     abbreviations is not read (``without_glossary``)."""
     text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
     modality = _modality_naming(text, shared, whole, own=own)
-    view = _naming(normalize_view, text, shared)
+    # A panel whose own words name a view the dataset has no value for ("sagittal") does not take
+    # the caption's ("in axial (a) and sagittal (b) planes": b is not Axial).
+    view = _naming(normalize_view, text, *(() if _UNLISTED_VIEW.search(text) else (shared,)))
     moments = _moments(text)
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.

@@ -408,3 +408,15 @@ def test_a_papers_panels_keep_their_own_modality_view_and_moment():
              for i in images]
     assert facts == [("a", "X-ray", "AP", "on admission"), ("b", "X-ray", "AP", "3rd day of hospitalization"),
                      ("c", "CT", "Axial", "5 days after admission"), ("d", "CT", "Coronal", "5 days after admission")]
+
+
+def test_a_panel_naming_a_view_the_dataset_has_no_value_for_does_not_take_the_captions():
+    from ingest.normalize.imaging import normalize_view
+    from ingest.papers import described
+
+    caption = "Lung analysis with the software in axial (a) and sagittal (b) planes"
+    lead, panels = caption_lead(caption), parse_subcaptions(caption)
+    views = {k: normalize_view(described(v, lead, caption)["view_text"]).value for k, v in panels.items()}
+    assert views == {"a": "Axial", "b": None}
+    # A panel naming no view at all still takes the caption's.
+    assert described("day 5", "Axial CT images", "")["view_text"] == "Axial CT images"
