@@ -194,6 +194,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         elif reliable:
             box = split.panels[i].box
             extra.update(panel_box=list(box), transform=f"crop {box} of the {split.width}x{split.height} figure")
+            if split.extra.get("seam_cut"):
+                extra["transform"] += f" ({split.reason})"  # no gutter: the reviewer sees how it was cut
         else:
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"

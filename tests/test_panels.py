@@ -420,3 +420,18 @@ def test_a_panel_naming_a_view_the_dataset_has_no_value_for_does_not_take_the_ca
     assert views == {"a": "Axial", "b": None}
     # A panel naming no view at all still takes the caption's.
     assert described("day 5", "Axial CT images", "")["view_text"] == "Axial CT images"
+
+
+def test_a_panel_cut_where_films_touch_says_so_in_its_provenance():
+    from ingest.jats import Article, Figure
+    from ingest.panels import split_figure
+    from ingest.papers import cases_from_article
+
+    caption = "(A) Chest radiograph on admission. (B) Chest radiograph on day 5."
+    split = split_figure(_films(xray(400, 450, 5), _brighter(xray(400, 450, 6), 20)), 2)
+    figure = Figure(label="Figure 1", number=1, caption=caption, image_urls=["https://example.org/f1.jpg"],
+                    panel_captions=parse_subcaptions(caption))
+    article = Article(doi="10.1/x", title="A case", figures=[figure], paragraphs=["A 50-year-old man."])
+    images = cases_from_article(article, panel_splits={1: split})[0].images
+    assert [i.extra["panel_box"] for i in images] == [[0, 0, 400, 450], [400, 0, 800, 450]]
+    assert all("touching without a gutter" in i.extra["transform"] for i in images)
