@@ -1,6 +1,6 @@
 """Score figure extraction, panel splitting and per-panel modality.
 
-    .venv/bin/python bench/figure_extraction.py [--csv tests/fixtures/reference/pmc-figures.csv]
+    .venv/bin/python bench/figure_extraction.py [--csv tests/fixtures/reference/pmc-figures.csv] [--radiographs] [-v]
 
 Three parts:
 
@@ -44,12 +44,17 @@ sys.path.insert(0, str(FIXTURES))
 from make_figures import figure_from_boxes, grid_figure  # noqa: E402
 from make_pdfs import build  # noqa: E402
 
-from ingest.normalize.imaging import normalize_modality  # noqa: E402
+from ingest.normalize.imaging import normalize_modality, normalize_view  # noqa: E402
+from ingest.panel_positions import align_positions, positions_lead  # noqa: E402
 from ingest.panels import caption_lead, parse_subcaptions, split_figure, split_panels  # noqa: E402
 from ingest.papers import described  # noqa: E402
 from ingest.pdf_figures import extract_pdf_figures  # noqa: E402
 
 REAL_FIGURES = ROOT / "tests" / "fixtures" / "reference" / "pmc-figures.csv"
+#: Hand-checked view and moment of some panels of REAL_FIGURES, written from the captions before the
+#: code read them: ``view`` as the dataset writes it ("" when the caption states none, "?" not
+#: scored), ``date`` the words naming the panel's moment ("|" between alternatives, "" none).
+PANEL_FACTS = ROOT / "tests" / "fixtures" / "reference" / "panel-facts.csv"
 MODALITY = {"CT": "CT", "X-ray": "X-ray"}
 
 
@@ -151,6 +156,12 @@ def _panel_modality(caption: str, index: int, panels: int = 1) -> str | None:
     return None if by_words is not None and by_words != value else value
 
 
+def _placed_modality(caption: str, own: str) -> str | None:
+    """The modality of a panel given its place's words (``panel_positions.align_positions``)."""
+    chosen = described(own, positions_lead(caption), caption)["modality_text"]
+    return normalize_modality(chosen).value if chosen else None
+
+
 def _report(name: str, correct: int, predicted: int, truth: int) -> None:
     precision = correct / predicted if predicted else 0.0
     recall = correct / truth if truth else 0.0
@@ -189,7 +200,9 @@ def _draw_real(row: dict, n: int):
     unlettered caption usually has an unlettered figure)."""
     panels = json.loads(row["panels"])
     boxes = [tuple(p["box"]) for p in panels]
-    kinds = ["ct" if p["modality"] == "CT" else "xray" for p in panels]
+    # --radiographs: every panel drawn as a radiograph (a grey body on a dark surround, no black CT
+    # frame), the harder case of panels touching without a gutter.
+    kinds = ["xray" if "--radiographs" in sys.argv or p["modality"] != "CT" else "ct" for p in panels]
     letters = "abcdefghijklmnop" if _LETTERED.search(row["caption"].strip()) else ""
     return figure_from_boxes(boxes, kinds, seed=1000 + n, letters=letters), boxes, panels
 
@@ -201,8 +214,11 @@ def _score_row(row: dict, n: int) -> dict:
     score = {"count_ok": len(found) == len(boxes), "correct": len(matched), "predicted": len(found),
              "truth": len(boxes), "mod_correct": 0, "mod_predicted": 0, "mod_truth": len(boxes)}
     order = sorted(range(len(found)), key=lambda i: (found[i][1] // 40, found[i][0]))
+    # Unlettered panels named by place ("Left: chest radiograph. Right: CT"), as papers._images_for reads them.
+    placed = align_positions(row["caption"], found) if not parse_subcaptions(row["caption"]) else []
     for i, j in matched:
-        value = _panel_modality(row["caption"], order.index(i), len(found))
+        value = (_placed_modality(row["caption"], placed[i]) if placed
+                 else _panel_modality(row["caption"], order.index(i), len(found)))
         if value is not None:
             score["mod_predicted"] += 1
             score["mod_correct"] += value == MODALITY.get(panels[j]["modality"])
@@ -232,12 +248,60 @@ def real_part(path: Path) -> None:
         print("\n".join(s["miss"] for _, s in scores if s["miss"]))
 
 
+def _panel_facts(caption: str, letter: str) -> tuple[str, str] | None:
+    """(view, date words) the pipeline gives the lettered panel, read as ``papers._images_for``
+    reads them; None when the caption's letters do not give that panel."""
+    letters = parse_subcaptions(caption)
+    if letter not in letters:
+        return None
+    text = letters[letter]
+    said = described(text, caption_lead(caption), caption, own=list(letters.values()).count(text) == 1)
+    modality = normalize_modality(said["modality_text"]).value if said["modality_text"] else None
+    view = normalize_view(said["view_text"], modality).value if said["view_text"] else None
+    return view or "", said["date_text"].lower()
+
+
+def _fact_scores(facts: list[dict], rows: list[dict]) -> dict[str, list[int]]:
+    """Per kind: [right, stated by the hand list (scored), given wrong]."""
+    score = {"view": [0, 0, 0], "date": [0, 0, 0]}
+    for fact in facts:
+        got = _panel_facts(rows[int(fact["row"])]["caption"], fact["panel"])
+        for kind, value in (("view", got[0] if got else None), ("date", got[1] if got else None)):
+            expected = fact[kind]
+            if expected == "?":
+                continue
+            score[kind][1] += 1
+            if kind == "view":
+                right = value == expected
+            else:
+                right = value == "" if expected == "" else value is not None and any(
+                    key in value for key in expected.split("|"))
+            score[kind][0] += right
+            score[kind][2] += (not right) and bool(value)
+            if not right and "-v" in sys.argv:
+                print(f"    {kind} row {fact['row']} {fact['pmcid']} {fact['figure']} {fact['panel']}: "
+                      f"{value!r}, hand list {expected!r}")
+    return score
+
+
+def facts_part(path: Path, facts_path: Path) -> None:
+    """Per-panel view and moment words against the hand-checked list, even and odd rows apart."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    facts = list(csv.DictReader(facts_path.open(encoding="utf-8")))
+    for name, half in (("even rows (developed on)", 0), ("odd rows (held out)", 1)):
+        score = _fact_scores([f for f in facts if int(f["row"]) % 2 == half], rows)
+        print(f"per-panel facts, {name}: " + "; ".join(
+            f"{kind} right {right}/{stated} = {right / stated:.3f} ({wrong} given wrong)"
+            for kind, (right, stated, wrong) in score.items()))
+
+
 def main() -> None:
     pdf_part()
     fixture_part()
     csv_path = Path(sys.argv[sys.argv.index("--csv") + 1]) if "--csv" in sys.argv else REAL_FIGURES
     if csv_path.is_file():
         real_part(csv_path)
+        facts_part(csv_path, PANEL_FACTS)
     else:
         print(f"real figures: {csv_path} not found (give --csv PATH)")
 

@@ -46,28 +46,56 @@ class PanelSplit:
 # "(B)", "(b-d)", "(B/D)", "(Panel B)", a list "(A, B, and C)" (its first and last letters: the
 # letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
 _PAREN = re.compile(
-    r"\(\s*(?:[Pp]anels?\s+)?([a-hA-H])(?:(?:\s*,\s*[a-hA-H](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-hA-H]))?"
+    r"\(\s*(?:(?:[Pp]anels?|[Ii]mages?)\s+)?([a-pA-P])(?:(?:\s*,\s*[a-pA-P](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-pA-P]))?"
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
     r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
-# the start of the caption or a sentence.
-_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([A-H])(?:\s*(?:and|[-–,&])\s*([A-H]))?"
-                   r"(?:[,:.)]|\s[-–])\s+(?=\S)")
+# the start of the caption or a sentence; "B:" also after a comma ("..., left cord shadow, D: Bilateral").
+_LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:])|(?<=,\s)(?=[A-P]:\s))\s*([A-P])(?:\s*(?:and|[-–,&])\s*([A-P]))?"
+                   r"(?:[,:.)]|\s[-–]|(?=\s\((?![a-pA-P]\))))\s+(?=\S)")
 # Panels named in words: "Panel A (case 1) shows ...", "Images A and B showed ...", "panels C-D".
-_NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-H])(?:\s*(?:and|to|[-–,&])\s*([A-H]))?\b(?![-–])")
+_NAMED = re.compile(r"\b(?:[Pp]anels?|[Ii]mages?)\s+([A-P])(?:\s*(?:and|to|[-–,&])\s*([A-P]))?\b(?![-–])")
 # Panels named with their figure's number: "2A A unilateral chest CT ... 2B ...", "3A, 3B Chest CT".
-_NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-H])(?:\s*(?:and|[-–,&])\s*\d{0,2}([A-H]))?\b")
+_NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-P])(?:\s*(?:and|[-–,&])\s*\d{0,2}([A-P]))?\b")
 # "(B)–(D)" is the range "(B–D)".
-_PAREN_RANGE = re.compile(r"\(\s*([a-hA-H])\s*\)\s*[-–—]\s*\(\s*([a-hA-H])\s*\)")
+_PAREN_RANGE = re.compile(r"\(\s*([a-pA-P])\s*\)\s*[-–—]\s*\(\s*([a-pA-P])\s*\)")
 # "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
-_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-hA-H])(?:\s*[-–,]\s*([a-hA-H]))?\s*:\s*(?=\S)")
+_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-pA-P])(?:\s*[-–,]\s*([a-pA-P]))?\s*:\s*(?=\S)")
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
-_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-h])(?:\s*[-–,]\s*([a-h]))?\s+(?=[A-Z0-9(])")
+_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
+
+# The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
+# B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
+_BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-P])(?:\s*[-–,]\s*([A-P]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
 
 #: Tried in this order; the first whose markers run a, b, c ... wins.
-_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED)
+_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)
+#: Two styles in one caption ("A, Axial CT ... Coronal (B) and sagittal (C) ..."; "a Baseline
+#: radiograph ... at day 4 (b) and day 5 (c)"), tried when no style alone names the panels.
+# Not the capital bare letters: "A 35-year-old man. Chest X-ray (b) on day 3" has no panel A.
+_MIXED_STYLES = ((_LEAD, _PAREN), (_BARE, _PAREN), (_COLON, _PAREN))
 
 Marker = tuple[int, int, list[str]]
+
+
+def _chosen_markers(caption: str) -> tuple[list[Marker], list[Marker]] | None:
+    """(every marker of the style read, those introducing panels) or None when no style names
+    a, b, c ... each once."""
+    for pattern in _MARKER_STYLES:
+        raw = _markers(pattern, caption)
+        markers = _introducing(raw)
+        if _is_sequence(markers):
+            return raw, markers
+    for first, second in _MIXED_STYLES:
+        ones, twos = _markers(first, caption), _markers(second, caption)
+        if not ones or not twos:
+            continue
+        # A marker of the second style inside one of the first (or the reverse) is the same letter.
+        raw = sorted(ones + [m for m in twos if not any(o[0] < m[1] and m[0] < o[1] for o in ones)])
+        markers = _introducing(raw)
+        if _is_sequence(markers):
+            return raw, markers
+    return None
 
 
 def _normalized(caption: str) -> str:
@@ -91,7 +119,7 @@ def _letters_of(match: re.Match[str], caption: str) -> list[str]:
     not a-d: a list names its letters, a range the ones between)."""
     span = caption[match.start(1):match.end(2)] if match.group(2) else ""
     listed = re.findall(r"(?<![A-Za-z])[a-hA-H](?![A-Za-z])", span)
-    if len(listed) > 2 and not re.search(r"[-–—]|\bto\b", span):
+    if len(listed) >= 2 and not re.search(r"[-–—/]|\bto\b", span):
         return [letter.lower() for letter in listed]
     return _expand(match.group(1), match.group(2))
 
@@ -128,15 +156,10 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     panel.
     """
     caption = _normalized(caption)
-    markers: list[Marker] = []
-    raw: list[Marker] = []
-    for pattern in _MARKER_STYLES:
-        raw = _markers(pattern, caption)
-        markers = _introducing(raw)
-        if _is_sequence(markers):
-            break
-    else:
+    chosen = _chosen_markers(caption)
+    if chosen is None:
         return {}
+    raw, markers = chosen
     afters = []
     for i, (_start, end, _letters) in enumerate(markers):
         stop = markers[i + 1][0] if i + 1 < len(markers) else len(caption)
@@ -145,10 +168,13 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     result: dict[str, str] = {}
     previous = ""  # the words before the previous letter, which a bare "day 5 (B)" shares
     for i, (start, _end, letters) in enumerate(markers):
-        if trailing_style:
-            begin = markers[i - 1][1] if i else max(caption.rfind(". ", 0, start) + 1, 0)
+        if trailing_style and _mid_sentence(caption, start):
+            # (a letter opening its sentence opens its words: "a Baseline film. Day 4 (b) and day 5 (c)")
+            # The words back to the previous letter, within this letter's sentence.
+            after_previous = markers[i - 1][1] if i else 0
+            begin = max(after_previous, caption.rfind(". ", 0, start) + 1)
             left = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
-            text = _with_head(left, previous if i and ". " not in caption[begin:start] else "")
+            text = _with_head(left, previous if i and ". " not in caption[after_previous:start] else "")
             previous = text
         elif _mid_sentence(caption, start):
             text, previous = _mid_text(caption, markers, raw, i, previous)
@@ -156,7 +182,76 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             text, previous = _opening_text(caption, markers, i, afters[i]), ""
         for letter in letters:
             result.setdefault(letter, text)
+    result = _with_headings(result, caption, raw, markers)
+    return _own_views(dict(sorted(result.items())), caption, raw)
+
+
+def _with_headings(result: dict[str, str], caption: str, raw: list[Marker], markers: list[Marker]) -> dict[str, str]:
+    """A range announcing panels described one by one later says what they share: "A and B:
+    Anteroposterior chest X-ray of the patient at; A: the first hospital ... B: after intubation.
+    C and D: Chest CT scan; C: ..." gives A "Anteroposterior chest X-ray of the patient at the
+    first hospital ...", and B's words end where "C and D:" begins. When the range's words run
+    into its first letter's ("(A-C) Serial CXRs: Day 1 (A) showing ..."), only the words before a
+    colon are shared ("Serial CXRs"); without a colon they are the first letter's alone."""
+    kept = {m[0] for m in markers}
+    for start, end, letters in raw:
+        before = [m for m in markers if m[0] < start and set(m[2]) & set(letters)]
+        if len(letters) < 2 or start in kept or before:
+            continue  # not an announcing range (a kept marker, or one referring back)
+        following = [m for m in raw if m[0] >= end]
+        stop = following[0][0] if following else len(caption)
+        heading = caption[end:stop]
+        if following and _mid_sentence(caption, stop):
+            heading = heading.split(":")[0] if ":" in heading else ""
+        heading = _tidy(heading)
+        literal = caption[start:end].strip()
+        for letter, text in result.items():
+            if literal in text and not text.startswith(literal):
+                result[letter] = text = _tidy(text.split(literal)[0])  # the words before the next range
+            if letter in letters and heading and not text.startswith(heading):
+                joint = " " if re.search(r"\b(?:at|on|of|in|from|with|after|before)$", heading) else ": "
+                result[letter] = f"{heading}{joint}{text}"
     return result
+
+
+# A view word naming the panels of the marker right after it: "Axial (B, C) and coronal (D) CT".
+_VIEW_BEFORE = re.compile(r"\b(axial|coronal|sagittal|transverse|lateral|oblique|posteroanterior|anteroposterior"
+                          r"|PA|AP)\s*$", re.I)
+
+
+def _hashable(marker: Marker) -> tuple[int, int, tuple[str, ...]]:
+    return marker[0], marker[1], tuple(marker[2])
+
+
+def _own_views(result: dict[str, str], caption: str, raw: list[Marker]) -> dict[str, str]:
+    """Panels sharing words that tie views to letters ("(B-D) Axial (B, C) and coronal (D) CT
+    chest ...") each keep their own view: the other letters' view words are taken out of their
+    text, and their view put first when their words lost it. Only where the caption ties views to
+    letters of at least two markers (a single "axial (A)" leaves every text as it is)."""
+    tied: list[tuple[str, str, list[str]]] = []  # (view word, the marker as written, its letters)
+    # "(C)" ties a view to its panel whatever style letters the caption ("C and D: ... Axial (C) and coronal (D)").
+    for start, end, letters in sorted(set(map(_hashable, raw)) | set(map(_hashable, _markers(_PAREN, caption)))):
+        m = _VIEW_BEFORE.search(caption, max(0, start - 20), start)
+        if m:
+            tied.append((m.group(1), caption[start:end], letters))
+    if len({view.lower() for view, _, _ in tied}) < 2:
+        return result
+    out = {}
+    for letter, text in result.items():
+        own = {view for view, _, letters in tied if letter in letters}
+        if len({v.lower() for v in own}) != 1:
+            out[letter] = text
+            continue
+        for view, marker, letters in tied:
+            tie = rf"{re.escape(view)}\s*{re.escape(marker)}"
+            if letter in letters:
+                text = re.sub(rf"(?<={re.escape(view)})\s*{re.escape(marker)}", "", text)
+            else:
+                text = re.sub(rf"(?:,?\s*\b(?:and|or)\s+|,\s*)?{tie}(?:\s*,|\s+(?:and|or)\b)?", "", text)
+        view = next(iter(own))
+        text = re.sub(r"^(?:and|or)\s+", "", _tidy(text))
+        out[letter] = _tidy(text if re.search(rf"\b{re.escape(view)}\b", text, re.I) else f"{view} {text}")
+    return out
 
 
 def _opening_text(caption: str, markers: list[Marker], i: int, after: str) -> str:
@@ -230,13 +325,12 @@ def caption_lead(caption: str) -> str:
     """The caption's words before its first panel letter: what every panel shares ("Chest
     radiographs of the patient.", "Axial CT images in a 62-year-old woman.")."""
     caption = _normalized(caption)
-    for pattern in _MARKER_STYLES:
-        raw = _markers(pattern, caption)
-        markers = _introducing(raw)
-        if _is_sequence(markers):
-            # "(A-D) Radiograph on day 1 (A) ...": the words after an announcing range are panel A's.
-            return "" if raw[0][0] == 0 else _tidy(caption[:markers[0][0]])
-    return caption
+    chosen = _chosen_markers(caption)
+    if chosen is None:
+        return caption
+    raw = chosen[0]
+    # "(A-D) Radiograph on day 1 (A) ...": the words after an announcing range are panel A's.
+    return "" if raw[0][0] == 0 else _tidy(caption[:raw[0][0]])
 
 
 def _mid_sentence(caption: str, start: int) -> bool:
@@ -260,10 +354,12 @@ def _tidy(text: str) -> str:
 
 
 def _is_sequence(markers: list[Marker]) -> bool:
+    """The markers name each of a, b, c ... once; in any order, since a caption may name its
+    panels by what they show ("Axial (A and C) and coronal (D) images ... middle (B)")."""
     letters = [letter for _, _, group in markers for letter in group]
     if len(letters) < 2:
         return False
-    return letters == [chr(ord("a") + i) for i in range(len(letters))]
+    return sorted(letters) == [chr(ord("a") + i) for i in range(len(letters))]
 
 
 # --- Splitting ---------------------------------------------------------------------------------
@@ -602,22 +698,86 @@ def split_panels(image_bytes: bytes, expected: int | None = None) -> PanelSplit:
                       extra={"min_gutter_px": min_gutter})
 
 
+def _seams(region: np.ndarray, count: int) -> list[int] | None:
+    """Where ``count`` films side by side in ``region`` (columns) meet without a gutter, or None.
+
+    A radiograph or CT slice has a dark border (the air around the body) and a bright middle
+    (mediastinum, spine, the body): where two films touch, their dark borders make a band dark
+    from top to bottom near width/count, which no single film has there (its middle is the body;
+    its lungs are dark but never over the whole height). The band must be as dark as the figure's
+    own outer edges in at least 95% of the rows, and narrow; the cut is where the band's two
+    films differ most (a step in brightness), else its middle."""
+    height, width = region.shape
+    if not 0.5 <= (width / count) / height <= 2.0:
+        return None
+    edge = max(2, width // 50)
+    outer = np.concatenate([region[:, :edge].ravel(), region[:, -edge:].ravel()])
+    if float(np.median(outer)) > 90:
+        return None  # films without dark borders: a seam cannot be told from the film's own edges
+    dark = (region <= np.percentile(outer, 90) + 10).mean(axis=0)
+    means = region.mean(axis=0)
+    cuts = []
+    for k in range(1, count):
+        lo, hi = int(k * width / count - 0.08 * width), int(k * width / count + 0.08 * width)
+        x = lo + int(np.argmax(dark[lo:hi]))
+        if dark[x] < 0.95:
+            return None
+        start, stop = x, x + 1
+        while start > lo and dark[start - 1] >= 0.95:
+            start -= 1
+        while stop < hi and dark[stop] >= 0.95:
+            stop += 1
+        if stop - start > 0.25 * width / count:
+            return None  # a wide dark area is part of a film, not two borders meeting
+        jumps = np.abs(np.diff(means[start:stop + 1])) if stop - start > 1 else np.zeros(1)
+        cuts.append(start + 1 + int(np.argmax(jumps)) if jumps.max() >= 8 else (start + stop) // 2)
+    bounds = [0, *cuts, width]
+    if any(float(dark[a:b].mean()) > 0.7 for a, b in zip(bounds, bounds[1:])):
+        return None  # a "film" that is mostly dark is no film
+    return cuts
+
+
+def _seam_split(image_bytes: bytes, box: Box, count: int) -> PanelSplit | None:
+    """The one piece ``box`` of a figure whose caption names ``count`` panels, cut where that many
+    films touch in a row (or a column) without a gutter (``_seams``); None when no seam is clear."""
+    image, gray = _to_gray(image_bytes)
+    x0, y0, x1, y1 = box
+    region = gray[y0:y1, x0:x1]
+    for axis, pixels in (("x", region), ("y", region.T)):
+        cuts = _seams(pixels, count)
+        if cuts is None:
+            continue
+        bounds = [0, *cuts, pixels.shape[1]]
+        boxes = [(x0 + a, y0, x0 + b, y1) if axis == "x" else (x0, y0 + a, x1, y0 + b)
+                 for a, b in zip(bounds, bounds[1:])]
+        panels = [Panel(box=b, png=_png(image, b)) for b in boxes]
+        where = "side by side" if axis == "x" else "one above the other"
+        return PanelSplit(panels=panels, reliable=True, width=gray.shape[1], height=gray.shape[0],
+                          reason=f"{count} films {where} touching without a gutter, cut where their dark borders meet",
+                          background=_background(gray), extra={"seam_cut": True, "min_gutter_px": 0})
+    return None
+
+
 def split_figure(image_bytes: bytes, lettered: int) -> PanelSplit:
     """A fetched figure's panels: as many as its caption letters (``lettered``); when the image
     does not split that way but cleanly into panels of its own (the caption letters groups, or
-    leaves a chart unlettered), those panels, their disagreement with the caption said."""
+    leaves a chart unlettered), those panels, their disagreement with the caption said; when it is
+    one piece, the films the caption names touching without a gutter (``_seams``)."""
     split = split_panels(image_bytes, lettered if lettered >= 2 else None)
     if split.reliable or lettered < 2:
         return split
     own = split_panels(image_bytes, None)
+    if own.reliable and len(own.panels) == 1:
+        seams = _seam_split(image_bytes, own.panels[0].box, lettered)
+        if seams is not None:
+            return seams
     if own.reliable and (len(own.panels) > 1 or own.panels[0].box != (0, 0, own.width, own.height)):
         own.reason = (f"the caption letters {lettered} panels, the image has {len(own.panels)} "
                       f"({own.reason or 'one panel'})")
         own.extra["letters_disagree"] = True
         if len(own.panels) == 1:
-            # Films touching without a white line. A cut at the strongest vertical edge near
-            # width/N was tried on radiographs drawn side by side and on single ones: a film's own
-            # edges (body outline, mediastinum) are as strong as the seam, so it is not made.
+            # Films touching without a white line, and no dark band where their borders would meet
+            # (a cut at the strongest edge near width/N was tried: a film's own edges are as strong).
             own.reason += (f"; no gutter between the {lettered} panels the caption names (films touching?):"
                            " kept whole for the reviewer to crop")
             own.extra["no_gutter"] = True

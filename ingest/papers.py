@@ -37,13 +37,22 @@ SOURCE = "publications"
 _COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
-_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|on\s+admission|at\s+admission|admission|"
-                   # "2 weeks after admission" is that moment, not the admission's.
-                   rf"(?:\d+|{_COUNTS})\s+(?:days?|weeks?)\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
-                   rf"(?:\d+|{_COUNTS})\s+weeks?\s+later|follow-up|discharge|"
+#: Ordinal days ("on the 2nd day of hospitalization", "the fourth day since symptom onset").
+_ORDINALS = r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next"
+#: Units of a "3 days after ..." moment ("19 d after surgery", "72 h later").
+_UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
+_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|day\s+of\s+(?:admission|presentation)|"
+                   r"on\s+admission|at\s+admission|admission|"
+                   rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
+                   rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"
+                   r"follow-up|discharge|(?:at|on)\s+presentation|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
+#: Moments that only place a film roughly: a text naming one of them and a day ("on admission day
+#: 1", "Follow-up CXR (E) day 6") is dated by the day.
+_VAGUE = re.compile(r"(?:on\s+|at\s+)?(?:admission|follow-up|discharge|presentation)", re.I)
 
 
 def patients_in(text: str) -> list[int]:
@@ -100,6 +109,9 @@ def _modality_naming(text: str, *others: str, own: bool = True) -> str:
     return _naming(normalize_modality, text, *others)
 
 
+_UNLISTED_VIEW = re.compile(r"\b(?:sagittal|oblique|three-dimensional|3D|volume[- ]rendered)\b", re.I)
+
+
 def described(text: str, shared: str = "", whole: str = "", own: bool = True) -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
@@ -109,17 +121,31 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
     abbreviations is not read (``without_glossary``)."""
     text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
     modality = _modality_naming(text, shared, whole, own=own)
-    view = _naming(normalize_view, text, shared)
-    dates = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(text)))
+    # A panel whose own words name a view the dataset has no value for ("sagittal") does not take
+    # the caption's ("in axial (a) and sagittal (b) planes": b is not Axial).
+    view = _naming(normalize_view, text, *(() if _UNLISTED_VIEW.search(text) else (shared,)))
+    moments = _moments(text)
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
-    date = _DATE.search(text) if own or len(dates) < 2 else None
-    lead = list(dict.fromkeys(m.group(0).strip().lower() for m in _DATE.finditer(shared)))
-    if date is None and not dates and len(lead) == 1:
+    date = moments[0] if moments and (own or len({m.lower() for m in moments}) < 2) else ""
+    lead = _moments(shared)
+    if not moments and len({m.lower() for m in lead}) == 1:
         # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
         # names is every panel's that names none of its own.
-        date = _DATE.search(shared)
-    return {"modality_text": modality, "view_text": view, "date_text": date.group(0).strip() if date else ""}
+        date = lead[0]
+    return {"modality_text": modality, "view_text": view, "date_text": date}
+
+
+def _moments(text: str) -> list[str]:
+    """The moments a text names, the precise ones (a day, a date, "3 days later") first; a moment
+    restated in parentheses ("on the second day of admission (January 31, 2020)") counts once."""
+    found: list[re.Match[str]] = []
+    for m in _DATE.finditer(text):
+        if found and re.fullmatch(r"[\s,]*\(\s*", text[found[-1].end():m.start()]):
+            continue
+        found.append(m)
+    precise = [m.group(0).strip() for m in found if not _VAGUE.fullmatch(m.group(0).strip())]
+    return precise or [m.group(0).strip() for m in found]
 
 
 def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None,
@@ -173,6 +199,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
         elif reliable:
             box = split.panels[i].box
             extra.update(panel_box=list(box), transform=f"crop {box} of the {split.width}x{split.height} figure")
+            if split.extra.get("seam_cut"):
+                extra["transform"] += f" ({split.reason})"  # no gutter: the reviewer sees how it was cut
         else:
             extra["transform"] = "none: whole figure kept, panel not split"
             extra["needs_review"] = split.reason if split is not None else "panels not split"
