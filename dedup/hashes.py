@@ -3,7 +3,9 @@
 Two images are the same radiograph when their 64-bit DCT pHashes (``media.imaging``) are close:
 the pHash distance plus the distance of the brightness-centred pHash within ``COMBINED_THRESHOLD``,
 or the pHash distance alone within ``DUPLICATE_THRESHOLD`` when an image has no centred hash.
-``HashIndex`` finds every pair the rule can match by dict lookups instead of comparing all pairs.
+``HashIndex`` finds every pair the rule can match by dict lookups instead of comparing all pairs
+(one image at a time: the review page); ``all_matches`` gives the same lists for a whole release at
+once, on arrays (the release gate, whose look-alike films crowd the index's buckets).
 One definition for the review page's warnings (review/warnings.py) and the release gate
 (exports/gates.py), so that what the page warns about is what the release refuses; the part that
 survives a crop is ``crops.py``. Pure: no I/O, no database.
