@@ -118,6 +118,23 @@ def _hash_arrays(hashes: Sequence[tuple[str | int | None, str | int | None]]) ->
     return p, np.array([a is not None for a, _ in ints], bool), c, np.array([b is not None for _, b in ints], bool)
 
 
+def _fit_64_bits(hashes: Sequence[tuple[str | int | None, str | int | None]]) -> bool:
+    return all((_int(h) or 0) >> 64 == 0 for pair in hashes for h in pair)
+
+
+def _indexed_matches(queries, filed) -> list[list[tuple[int, int]]]:
+    """``all_matches`` through ``HashIndex``, one query at a time (hashes of any width)."""
+    index = HashIndex()
+    for h in filed or ():
+        index.add(*h)
+    out = []
+    for h in queries:
+        out.append(index.matches(*h))
+        if filed is None:
+            index.add(*h)
+    return out
+
+
 def all_matches(queries: Sequence[tuple[str | int | None, str | int | None]],
                 filed: Sequence[tuple[str | int | None, str | int | None]] | None = None,
                 cells: int = 1 << 20) -> list[list[tuple[int, int]]]:
@@ -129,6 +146,8 @@ def all_matches(queries: Sequence[tuple[str | int | None, str | int | None]],
     of every pair, a block of queries at a time, are a few vectorised passes. The rule is applied
     to exact integer distances: the same pairs, the same distances. ``cells``: pairs held at once
     (a block of queries against every filed image: memory bounded however many are filed)."""
+    if not _fit_64_bits(queries) or (filed is not None and not _fit_64_bits(filed)):
+        return _indexed_matches(queries, filed)  # wider hashes than media.imaging's: the index's own lookups
     qp, q_has_p, qc, q_has_c = _hash_arrays(queries)
     fp, f_has_p, fc, f_has_c = (qp, q_has_p, qc, q_has_c) if filed is None else _hash_arrays(filed)
     widest = max(DUPLICATE_THRESHOLD, COMBINED_THRESHOLD)  # either branch of the rule needs the pHashes this close

@@ -57,3 +57,12 @@ def test_all_matches_with_nothing_filed_or_queried():
     assert all_matches([], [("0f", "0f")]) == []
     assert all_matches([("0f", None)], []) == [[]]
     assert all_matches([]) == []
+
+
+def test_hashes_wider_than_64_bits_are_matched_as_the_index_does():
+    wide = [(1 << 70, None), ((1 << 70) | 1, None), (3, 5), (7, 5)]
+    index = HashIndex()
+    for h in wide[:2]:
+        index.add(*h)
+    assert all_matches(wide[2:] + wide[:1], wide[:2]) == [index.matches(*q) for q in wide[2:] + wide[:1]]
+    assert all_matches(wide) == [[], [(0, 1)], [(1, 2)], [(2, 1)]]  # bit 70 counted: the pHash alone within 2
