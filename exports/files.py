@@ -86,6 +86,10 @@ class PreparedFile:
     source_sha256: str
     #: Empty when the source bytes are written unchanged; else the steps, e.g. ["I;16 -> L ..."].
     conversion: tuple[str, ...] = field(default=())
+    #: The pixel mode of ``data`` when ``prepare_file`` decoded these very bytes in full without
+    #: error (the source bytes kept unchanged), so that ``exports.validate.check_file`` need not
+    #: decode them a second time; None otherwise (converted bytes, volumes).
+    decoded_mode: str | None = None
 
     @property
     def converted(self) -> bool:
@@ -114,7 +118,7 @@ def prepare_file(data: bytes, folder: str) -> PreparedFile:
             img.load()
             mode = img.mode
             if fmt in IMAGE_FORMAT_EXTENSIONS and mode in EIGHT_BIT_MODES and getattr(img, "n_frames", 1) == 1:
-                return PreparedFile(data, fmt, EXTENSIONS[fmt], source_sha, source_sha)
+                return PreparedFile(data, fmt, EXTENSIONS[fmt], source_sha, source_sha, decoded_mode=mode)
             step = to_8bit(img)
             converted, steps = step.image, release_steps(step, img.mode)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, UnreadableImage) as exc:

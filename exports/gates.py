@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from dedup.crops import CropIndex, CropMatchesAhead, hash_matches_confirmed, thumb_array
-from dedup.hashes import HashIndex, describe_distance
+from dedup.hashes import all_matches, describe_distance
 from exports.rows import NewRow
 from exports.validate import validate
 from schema import (
@@ -167,13 +167,10 @@ class _DuplicateCheck:
         self.failures: list[GateFailure] = []
         self.flagged: set[tuple[int, int]] = set()  # (new row, known image) pairs already reported
         self.flagged_new: set[tuple[int, int]] = set()  # (earlier new row, new row)
-        self.known_index = HashIndex()
         self.known_by_sha: dict[str, list[int]] = defaultdict(list)
         for j, k in enumerate(known):
-            self.known_index.add(k.phash, k.chash)
             if k.sha256:
                 self.known_by_sha[k.sha256].append(j)
-        self.new_index = HashIndex()
         self.new_by_sha: dict[str, list[int]] = defaultdict(list)
 
     # --- the steps, in order ---
@@ -181,11 +178,13 @@ class _DuplicateCheck:
     def bytes_and_hashes(self) -> list[_HashMatch]:
         """Identical bytes are reported at once; the hash rule's matches are returned to be confirmed."""
         pending: list[_HashMatch] = []
+        hashes = [(row.phash, getattr(row, "chash", None)) for row in self.rows]
+        # every row's hash matches at once (what dedup.hashes.HashIndex gave row by row, the same lists)
+        known = all_matches(hashes, [(k.phash, k.chash) for k in self.known])
+        earlier = all_matches(hashes)
         for i, row in enumerate(self.rows):
-            mine = (row.phash, getattr(row, "chash", None))
-            pending += self._against_known(i, row, mine)
-            pending += self._against_earlier(i, row, mine)
-            self.new_index.add(*mine)
+            pending += self._against_known(i, row, hashes[i], known[i])
+            pending += self._against_earlier(i, row, hashes[i], earlier[i])
             if row.duplicate_of is not None:
                 self.failures.append(GateFailure("duplicate", "duplicate.staging", subject(row),
                                                  "staging recorded this image as a duplicate of image "
@@ -238,9 +237,9 @@ class _DuplicateCheck:
 
     # --- their parts ---
 
-    def _against_known(self, i: int, row: NewRow, mine) -> list[_HashMatch]:
+    def _against_known(self, i: int, row: NewRow, mine, matches: list[tuple[int, int]]) -> list[_HashMatch]:
         hits: dict[int, str] = {}
-        for j, _ in self.known_index.matches(*mine):
+        for j, _ in matches:
             hits[j] = describe_distance(mine, (self.known[j].phash, self.known[j].chash))
         for sha in {row.media_sha256, row.file.sha256 if row.file else None} - {None}:
             for j in self.known_by_sha.get(sha, ()):
@@ -253,10 +252,10 @@ class _DuplicateCheck:
                 pending.append(_HashMatch(True, i, j, what))
         return pending
 
-    def _against_earlier(self, i: int, row: NewRow, mine) -> list[_HashMatch]:
-        """Within the release: against the new rows before this one."""
+    def _against_earlier(self, i: int, row: NewRow, mine, matches: list[tuple[int, int]]) -> list[_HashMatch]:
+        """Within the release: against the new rows before this one (``matches``: the hash rule's)."""
         hits: dict[int, str] = {}
-        for earlier, _ in self.new_index.matches(*mine):
+        for earlier, _ in matches:
             hits[earlier] = describe_distance((self.rows[earlier].phash, getattr(self.rows[earlier], "chash", None)),
                                               mine)
         if row.media_sha256:

@@ -67,7 +67,8 @@ def prepare_row(store: MediaStore, job: FileJob) -> PreparedRow:
     if prepared.format != "nifti-gz" and (job.facts_missing or prepared.converted):
         described = describe_image(prepared.data)
         facts = (described.phash, described.chash, described.thumb)
-    problems = check_file(job.folder, f"file{prepared.extension}", prepared.data)
+    # decoded once: prepare_file's decode of unchanged bytes tells check_file their mode (the same verdict)
+    problems = check_file(job.folder, f"file{prepared.extension}", prepared.data, prepared.decoded_mode)
     return PreparedRow(prepared, facts=facts, file_problems=tuple(problems))
 
 
