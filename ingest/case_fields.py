@@ -26,7 +26,8 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 2  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1)
+TIMELINE_VERSION = 3  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+#                      v3: N - 1 days after it where the case's text makes the admission day 1
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

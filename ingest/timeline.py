@@ -134,6 +134,18 @@ _AFTER_ONSET = compile_fast(
     r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
+# A text's own count of the stay, with the admission as its day 1: "On admission (hospital day 1)",
+# "hospital day 1 (admission)", "the day of admission was defined as day 1". Such a text's "hospital
+# day 5" is 4 days after the admission; the sample's curators count a hospital day N as N days after
+# it, where no text says otherwise ("admission, day 1 of illness" is the onset's count, not the stay's).
+_DAY_ONE = r"(?:hospital(?:i[sz]ation)?\s+)?day\s*(?:1|one)\b(?!\s*(?:of\s+(?:illness|disease|symptoms?|fever|onset)|after|since|post|from)\b)"
+_ADMISSION_IS_DAY_ONE = compile_fast(
+    rf"\badmission\s*[(,:=\u2013-]\s*(?:=\s*)?{_DAY_ONE}"
+    rf"|\b{_DAY_ONE}(?:\s+of\s+(?:the\s+)?(?:hospitali[sz]ation|stay))?\s*[(,:=\u2013-]\s*(?:on\s+|at\s+|the\s+day\s+of\s+)?admission\b"
+    rf"|\badmission\s+(?:was|is|being)\s+(?:considered(?:\s+as)?|defined\s+as|designated(?:\s+as)?|counted\s+as|taken\s+as)\s+"
+    rf"{_DAY_ONE}",
+    re.IGNORECASE,
+)
 _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
@@ -678,6 +690,27 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
 
 
+def admission_is_day_one(*texts: str) -> str:
+    """The words of the first of ``texts`` that make the admission the stay's day 1 ("On admission
+    (hospital day 1)"), or "" when none does."""
+    for text in texts:
+        m = _ADMISSION_IS_DAY_ONE.search(text) if text and has_any(text_context(text).lower, ("day",)) else None
+        if m:
+            return m.group(0)
+    return ""
+
+
+def _rebased(moments: list[Moment], day_one: str) -> list[Moment]:
+    """The moments of a case whose text makes the admission day 1 (``day_one``): its "hospital day
+    N" and bare "day N" are N - 1 days after the admission, and the definition joins their evidence."""
+    if not day_one:
+        return moments
+    return [Moment(SINCE_ADMISSION, m.days - 1,
+                   m.evidence if day_one in m.evidence else f"{day_one}{EVIDENCE_JOIN}{m.evidence}", m.where)
+            if m.kind in (HOSPITAL_DAY, LABEL) and m.days >= 1 and m.where != "filename" else m
+            for m in moments]
+
+
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
                   day_first: bool = False, presenting: bool | None = None,
                   admission_base_told: bool = True) -> Timeline:
@@ -690,7 +723,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     admission ("on admission", "day 2", "3 days after admission") of a case whose onset came
     earlier stays blank with the reason, because curators count such images from either base."""
     ordered = sorted(images, key=lambda i: i.position)
-    moments = {i.position: image_moments(i, captions_are_notes, day_first) for i in ordered}
+    day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
@@ -792,21 +826,36 @@ class CaseImages:
         self._ordered = sorted(images, key=lambda i: i.position)
         self._index = {image.position: k for k, image in enumerate(self._ordered)}
         self._notes, self._day_first = captions_are_notes, day_first
-        self._moments = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
-        self._chosen = [_one_moment(m) for m in self._moments]
-        # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
-        self._onset = sum(map(_since_onset, self._chosen))
-        self._day_zero = sum(map(_has_day_zero_label, self._moments))
+        self._raw = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
+        # the films' own words making the admission day 1 (case_timeline reads them after the history's)
+        self._day_ones = [admission_is_day_one(i.date_text, i.caption) for i in self._ordered]
+        self._read: dict[str, tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
+        self._use("")
+
+    def _use(self, day_one: str) -> None:
+        """The films' moments on the count ``day_one`` gives (read once per count: most cases have one)."""
+        if day_one not in self._read:
+            moments = [_rebased(m, day_one) for m in self._raw]
+            chosen = [_one_moment(m) for m in moments]
+            # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
+            self._read[day_one] = (moments, chosen, sum(map(_since_onset, chosen)),
+                                   sum(map(_has_day_zero_label, moments)))
+        self._moments, self._chosen, self._onset, self._day_zero = self._read[day_one]
 
     def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
                   admission_base_told: bool = True) -> ImageOffset:
         """``image`` (in place of the case's image at its position) on the timeline ``history``
         anchors; the arguments are ``case_timeline``'s."""
         k = self._index[image.position]
-        if image == self._ordered[k]:  # the film as the case holds it: its moments are read already
+        same = image == self._ordered[k]
+        own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
+        day_one = admission_is_day_one(history, findings) or next(
+            (d for d in (*self._day_ones[:k], own, *self._day_ones[k + 1:]) if d), "")
+        self._use(day_one)
+        if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
         else:
-            moments = image_moments(image, self._notes, self._day_first)
+            moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)

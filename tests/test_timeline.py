@@ -469,3 +469,33 @@ def test_italian_symptoms_for_n_days_give_the_onset():
                          ("Da 4 gg febbre e tosse.", 4)):
         assert onset_gap(history)[0] == gap, history
     assert onset_gap("La moglie ha febbre da 3 giorni.") is None
+
+
+def test_a_text_making_the_admission_day_1_counts_day_n_as_n_minus_1_days_after_it():
+    # 10.1016/j.clinimag.2020.06.031: "(A) On admission (hospital day 1) ... (B) Hospital day 5": the
+    # curators' 4, 8, 15 for a history of four days
+    from ingest.timeline import CaseImages, admission_is_day_one
+
+    history = "She presented with fever and dry cough, which had started four days before admission."
+    images = [ImageTexts(0, caption="Chest radiographs. (A) On admission (hospital day 1): patchy opacities."),
+              ImageTexts(1, caption="(B) Hospital day 5: progression."),
+              ImageTexts(2, caption="(C) Hospital day 12: partial resolution.")]
+    timeline = case_timeline(history, images)
+    assert offsets(timeline) == [4, 8, 15]
+    assert "admission (hospital day 1" in timeline.offsets[1].evidence
+    assert [CaseImages(images).offset_of(history, i).value for i in images] == [4, 8, 15]
+    # the definition in the history, or with a bare "day N"
+    for defined, later in (("Hospital day 1 (admission): fever.", "CT on hospital day 3."),
+                           ("The day of admission was defined as day 1.", "Chest X-ray, day 3."),
+                           ("Fever for four days. On admission (day 1) she was hypoxic.", "CT on day 3.")):
+        text = "Fever for four days. " + defined
+        images = [ImageTexts(0, caption="Chest X-ray on admission."), ImageTexts(1, caption=later)]
+        assert offsets(case_timeline(text, images)) == [4, 6], defined
+        assert [CaseImages(images).offset_of(text, i).value for i in images] == [4, 6], defined
+    # without the definition the default holds: hospital day N is N days after the admission
+    images = [ImageTexts(0, caption="Chest X-ray on admission."), ImageTexts(1, caption="CT on hospital day 3.")]
+    assert offsets(case_timeline(history, images)) == [4, 7]
+    # counter-examples: no definition of the stay's day 1
+    for text in ("On admission, day 1 of illness, she had a fever.", "CT on day 1 after admission.",
+                 "Chest X-ray on admission (day 0).", "CT on hospital day 1.", "Admission (day 10): CT."):
+        assert admission_is_day_one(text) == "", text
