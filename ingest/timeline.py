@@ -138,7 +138,8 @@ _AFTER_ONSET = compile_fast(
 # "hospital day 1 (admission)", "the day of admission was defined as day 1". Such a text's "hospital
 # day 5" is 4 days after the admission; the sample's curators count a hospital day N as N days after
 # it, where no text says otherwise ("admission, day 1 of illness" is the onset's count, not the stay's).
-_DAY_ONE = r"(?:hospital(?:i[sz]ation)?\s+)?day\s*(?:1|one)\b(?!\s*(?:of\s+(?:illness|disease|symptoms?|fever|onset)|after|since|post|from)\b)"
+_DAY_ONE = (r"(?:hospital(?:i[sz]ation)?\s+)?day\s*(?:1|one)\b"
+            r"(?!\s*(?:of\s+(?:illness|disease|symptoms?|fever|onset)|after|since|post|from)\b)")
 _ADMISSION_IS_DAY_ONE = compile_fast(
     rf"\badmission\s*[(,:=\u2013-]\s*(?:=\s*)?{_DAY_ONE}"
     rf"|\b{_DAY_ONE}(?:\s+of\s+(?:the\s+)?(?:hospitali[sz]ation|stay))?\s*[(,:=\u2013-]\s*(?:on\s+|at\s+|the\s+day\s+of\s+)?admission\b"
