@@ -147,6 +147,12 @@ def test_each_patient_of_a_family_page_takes_the_finding_of_its_own_history():
     # the title ("COVID-19 pneumonia in a mother and her daughter") is about both patients
     assert [fields(r)[0]["finding"] for r in records] == ["Pneumonia/Viral/COVID-19"] * 2
     assert [(fields(r)[0]["sex"], fields(r)[0]["age"]) for r in records] == [("F", "78"), ("F", "45")]
+    # the title names the family as the patients: its finding is each patient's
+    assert fields(records[1])[2][("finding", None)].evidence in records[1].title
+    # a title naming them otherwise gives none: each patient's own history does
+    html = html.replace("in a mother and her daughter", "with a mother and her daughter")
+    records = parse_eurorad_case(html, "https://www.eurorad.org/case/16689")
+    assert [fields(r)[0]["finding"] for r in records] == ["Pneumonia/Viral/COVID-19"] * 2
     assert fields(records[1])[2][("finding", None)].evidence in records[1].history
 
 

@@ -1,5 +1,7 @@
 """The case timeline: anchor on the onset when the history gives it, each image placed by its own words."""
 
+import pytest
+
 from ingest.timeline import HOSPITALISATION, ONSET, ImageTexts, case_timeline, onset_gap
 
 
@@ -499,3 +501,44 @@ def test_a_text_making_the_admission_day_1_counts_day_n_as_n_minus_1_days_after_
     for text in ("On admission, day 1 of illness, she had a fever.", "CT on day 1 after admission.",
                  "Chest X-ray on admission (day 0).", "CT on hospital day 1.", "Admission (day 10): CT."):
         assert admission_is_day_one(text) == "", text
+
+
+@pytest.mark.parametrize("history, gap", [
+    # the papers never seen (bench/papers_unseen.py): 10.5555/crpcc.2020.118
+    ("A 33-year-old man presented to our emergency department with fever up to 39.4 °C, dry cough and myalgia "
+     "that had begun three days earlier.", 3),
+    ("Her symptoms began 2 days ago, with fever and a sore throat.", 2),
+    ("She was referred with a dry cough which had started 4 days earlier.", 4),
+    ("He had been febrile for the previous 5 days.", 5),
+    ("She presented with fever and cough for the past week.", 7),
+    # forms read before this round
+    ("He was admitted after 9 days of fever and progressive dyspnoea.", 9),
+    ("A 45-year-old woman presented with a 5-day history of cough.", 5),
+    ("He had fever and cough since 4 days.", 4),
+    ("Onset of symptoms 10 days before admission.", 10),
+])
+def test_the_onset_told_as_a_time_before_the_presentation(history, gap):
+    assert onset_gap(history)[0] == gap
+
+
+@pytest.mark.parametrize("history", [
+    "A rash had appeared two years earlier; she presented with fever.",   # no symptom before the onset's verb
+    "She had been diagnosed with asthma 10 years earlier.",
+    "He had travelled to Wuhan 5 days earlier and presented with cough today.",
+    "Her husband had fever that had begun three days earlier.",            # another person's
+    "The chest X-ray 3 days earlier was normal.",
+    "His cough started 2 days before the CT scan.",                        # before a film, not the presentation
+])
+def test_times_before_that_tell_no_onset(history):
+    assert onset_gap(history) is None
+
+
+def test_a_case_series_patient_whose_history_opens_with_a_relative_is_that_relative():
+    # 10.1186/s13256-020-02431-7, patient 2: the curators' offset 9 for the films on admission
+    history = ("Her 75-year-old father, a retired farmer with chronic kidney disease, was admitted after 9 days of "
+               "fever and progressive dyspnoea. His portable chest X-ray and CT on admission showed extensive "
+               "bilateral disease.")
+    assert onset_gap(history) == (9, "9 days of fever")
+    assert offsets(case_timeline(history, [ImageTexts(0, caption="(c) Portable chest X-ray on admission.")])) == [9]
+    # a relative later in the history is someone else
+    assert onset_gap("She was admitted with cough. Her 75-year-old father was admitted after 9 days of fever.") is None

@@ -332,13 +332,56 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
     if not _other_person_in(text, c_start, c_end):
         return False
-    # a relation set off beside the patient who is the case names that patient, not someone else
     s_start, _ = sentence_at(text, start)
+    if _names_the_patients(text, s_start, OTHER_PERSON, c_start, c_end):
+        return False
+    # a relation set off beside the patient who is the case names that patient, not someone else
     named = _NAMED_PATIENT.match(text, s_start)
     if named is None:
         return True
     return any(not _in_apposition(text, named.end(), m.start(), m.end())
                for m in OTHER_PERSON.finditer(text, c_start, c_end))
+
+
+_AGED = r"(?:\d{1,3}-year-old\s+|(?:elderly|young|adult)\s+)?"
+_ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
+#: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
+#: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
+#: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
+#: admitted ...": a case series' second patient, whose own history it is; no patient precedes).
+_FAMILY_OF_PATIENTS = compile(
+    rf"\b(?:in|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:a|an)\s+{_AGED}(?:{_RELATIVE_WORDS})"
+    rf"(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}|(?:two|three|four)\s+{_AGED}(?:{_RELATIVE_WORDS})s?)\b",
+    re.IGNORECASE,
+)
+_OPENING_RELATIVE = compile(rf"\s*(?:her|his|their|the\s+patient[’']s)\s+\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b",
+                            re.IGNORECASE)
+
+
+def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
+    """The spans of the sentence at ``s_start`` whose relatives are the patients
+    (``_FAMILY_OF_PATIENTS``, ``_OPENING_RELATIVE`` at the text's start)."""
+    s_end = sentence_at(text, s_start)[1]
+    spans = [m.span() for m in _FAMILY_OF_PATIENTS.finditer(text, s_start, s_end)] if s_end > s_start else []
+    if not text[:s_start].strip():
+        opening = _OPENING_RELATIVE.match(text, s_start)
+        if opening is not None:
+            spans.append(opening.span())
+    return spans
+
+
+def _names_the_patients(text: str, s_start: int, pattern: FastPattern, start: int, end: int) -> bool:
+    """True when every match of ``pattern`` (relatives, groups) in ``text[start:end]`` is among the
+    words of the sentence at ``s_start`` naming the patients."""
+    spans = _patient_spans(text, s_start)
+    return bool(spans) and all(any(a <= m.start() and m.end() <= b for a, b in spans)
+                               for m in pattern.finditer(text, start, end))
+
+
+def other_relative_in(text: str, start: int, end: int) -> bool:
+    """True when the sentence ``text[start:end]`` names a relative who is not one of the patients
+    ("COVID-19 pneumonia in a woman whose husband died", not "... in a daughter and her father")."""
+    return found_in(RELATIVE, text, start, end) and not _names_the_patients(text, start, RELATIVE, start, end)
 
 
 #: A sentence opening with the patient it is about, as a page presenting several patients names

@@ -20,7 +20,6 @@ from schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIE
 from .common import (
     NUMBER,
     NUMBER_LIKE,
-    RELATIVE,
     Normalized,
     about_other_person,
     blank,
@@ -33,6 +32,7 @@ from .common import (
     has_any,
     hypothetical,
     negated,
+    other_relative_in,
     parse_int,
     sentence_at,
     text_context,
@@ -470,7 +470,7 @@ def normalize_finding(text: str, **_context) -> Normalized:
             s_start, s_end = sentence_at(text, m.start())
             # only relatives disqualify: "three patients with COVID-19 pneumonia" titles a case
             # series whose patients are the cases, while "her husband had COVID-19" is not hers
-            if negated(text, m.start(), m.end(), window=50) or found_in(RELATIVE, text, s_start, s_end):
+            if negated(text, m.start(), m.end(), window=50) or other_relative_in(text, s_start, s_end):
                 continue
             if hypothetical(text, m.start(), window=40) or found_in(_DIFFERENTIAL, text, c_start, c_end):
                 continue
@@ -542,14 +542,27 @@ _AT_ADMISSION = compile(
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
-    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
+    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
     rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{_UNIT})\b"
-    rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b",
+    rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
+    # "fever for the past week": one unit
+    rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
+    # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
+    # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
+    rf"|\b(?:began|begun|started|appeared|developed|commenced)\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{_UNIT})\s+(?:earlier|ago|previously|before(?=\s*[.,;)]))",
+    re.IGNORECASE,
+)
+#: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
+#: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
+_ONSET_SYMPTOM = compile(
+    r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
+    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness)\b",
     re.IGNORECASE,
 )
 
@@ -622,9 +635,11 @@ def _history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, _UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9"):
-            n = m.group("n" + i) if m.group("n" + i) else None
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"):
+            n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
+                if i == "11" and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
+                    break
                 amount = _amount(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
                     return amount, m

@@ -243,3 +243,25 @@ def test_italian_plural_of_a_plane_gives_the_view():
     assert normalize_view("TC del torace, scansione assiale.").value == "Axial"
     # "assiale" is no part of another word
     assert normalize_view("Radiografia con assialità conservata.").value is None
+
+
+@pytest.mark.parametrize("title", [
+    "COVID-19 pneumonia in a daughter and her father: two case reports",
+    "COVID-19 pneumonia in a mother and her son",
+    "Severe COVID-19 in a 62-year-old husband and his wife",
+    "COVID-19 in a father, his wife and their son",
+    "COVID-19 pneumonia in two brothers",
+    "We describe a husband and wife with COVID-19 pneumonia.",
+])
+def test_a_family_named_as_the_patients_of_a_title_gives_its_finding(title):
+    assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
+
+
+@pytest.mark.parametrize("title", [
+    "COVID-19 pneumonia in a woman whose husband died",
+    "Her husband had COVID-19 pneumonia.",
+    "She had contact with a mother and her son with COVID-19.",
+    "Pneumonia in a daughter; her father had COVID-19.",
+])
+def test_a_relative_beside_the_patient_still_gives_no_finding(title):
+    assert normalize_finding(title).value is None
