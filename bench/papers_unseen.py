@@ -113,9 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=Path, help="write each curator row beside the staged values (CSV)")
     parser.add_argument("--keep", type=Path, help="keep the scratch database and media here")
+    parser.add_argument("--only", nargs="+", metavar="DOI",
+                        help="crawl and score only these inputs (one batch's first run, e.g. the fourth batch)")
     options = parser.parse_args()
     with (PAPERS / "curators.csv").open(encoding="utf-8") as handle:
-        curated = list(csv.DictReader(handle))
+        curated = [r for r in csv.DictReader(handle) if not options.only or r["input"] in options.only]
     work = Path(options.keep or tempfile.mkdtemp(prefix="papers-unseen-"))
     work.mkdir(parents=True, exist_ok=True)
     ids_file = work / "ids.txt"

@@ -131,3 +131,28 @@ def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
     # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
     assert [(i.label, i.date_text) for i in case.images] == [
         ("a", "on admission"), ("b", "on admission"), ("Figure 2", "10 days after admission")]
+
+
+MDPI = "https://www.mdpi.com/2075-4418/10/9/654"
+BMJ = "https://casereports.bmj.com/content/13/9/e237112"
+
+
+def test_mdpi_html_fig_wraps_their_large_pngs_descriptions_and_html_p_paragraphs():
+    # MDPI's own page: <div class="html-fig_wrap">, <img data-large=... data-lsrc=...-550.jpg>,
+    # the caption in div.html-fig_description with bold panel letters, paragraphs as div.html-p.
+    article = parse_article_html((UNSEEN / "mdpi_diagnostics_10_654.html").read_text(), MDPI)
+    images = "https://www.mdpi.com/diagnostics/diagnostics-10-00654/article_deploy/html/images"
+    assert [(f.label, f.image_urls) for f in article.figures] == [
+        ("Figure 1", [f"{images}/diagnostics-10-00654-g001.png"]),
+        ("Figure 2", [f"{images}/diagnostics-10-00654-g002.png"])]
+    assert list(article.figures[0].panel_captions) == ["a", "b"]
+    assert any(p.startswith("2. Case Presentation: A 31-year-old woman") for p in article.paragraphs)
+    (case,) = cases_from_article(article)
+    assert case.age_text and "31" in case.age_text
+
+
+def test_highwire_colorbox_link_resizing_query_is_left_out_of_the_figures_url():
+    # BMJ's (HighWire) image link: F1.large.jpg?width=800&height=600&carousel=1, a resized rendition.
+    article = parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ)
+    assert [f.image_urls for f in article.figures] == [
+        [f"https://casereports.bmj.com/content/bmjcr/13/9/e237112/F{n}.large.jpg"] for n in (1, 2)]
