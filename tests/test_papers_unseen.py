@@ -156,3 +156,30 @@ def test_highwire_colorbox_link_resizing_query_is_left_out_of_the_figures_url():
     article = parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ)
     assert [f.image_urls for f in article.figures] == [
         [f"https://casereports.bmj.com/content/bmjcr/13/9/e237112/F{n}.large.jpg"] for n in (1, 2)]
+
+
+def test_a_single_patient_introduced_by_age_and_occupation_has_the_paragraphs_pronouns_as_sex():
+    # "A 64-year-old retired teacher presented ... She had type 2 diabetes ...": no person's word.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ))
+    assert case.age_text.startswith("A 64-year-old retired teacher presented")
+    assert _value("age", case.age_text) == 64
+    assert "She had type 2 diabetes" in case.sex_text
+    assert _value("sex", case.sex_text) == "F"
+
+
+def test_numbered_patients_introduced_in_passing_in_a_shared_paragraph():
+    # "We describe a married couple ... Patient 1, a 36-year-old man, developed ... His 33-year-old
+    # wife (Patient 2) developed ...": each descriptor to the one patient its sentence names.
+    page = parse_article_html((UNSEEN / "oup_jtm_taaa041.html").read_text(),
+                              "https://academic.oup.com/jtm/article/27/3/taaa041/5809508")
+    cases = cases_from_article(page)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [(36, "M"), (33, "F")]
+    # The shared paragraph is no one's history: its first age is patient 1's.
+    assert "36-year-old" not in cases[1].history
+
+
+def test_a_captions_day_of_admission_keeps_what_it_counts_from():
+    # "CT pulmonary angiogram on day 3 of admission. (A) Axial ...": "day 3" alone has no anchor.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ))
+    assert [(i.label, i.date_text) for i in case.images] == [
+        ("Figure 1", "on admission"), ("a", "day 3 of admission"), ("b", "day 3 of admission")]
