@@ -183,3 +183,17 @@ def test_a_captions_day_of_admission_keeps_what_it_counts_from():
     (case,) = cases_from_article(parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ))
     assert [(i.label, i.date_text) for i in case.images] == [
         ("Figure 1", "on admission"), ("a", "day 3 of admission"), ("b", "day 3 of admission")]
+
+
+def test_a_signed_image_query_is_kept_only_resizing_queries_are_dropped():
+    # Oxford Academic's lazy data-src is a signed CDN URL: its query is the permission, not a size.
+    page = parse_article_html((UNSEEN / "oup_jtm_taaa041.html").read_text(),
+                              "https://academic.oup.com/jtm/article/27/3/taaa041/5809508")
+    ((url,),) = [f.image_urls for f in page.figures]
+    assert url.endswith("taaa041f1.jpeg?Expires=1893456000&Signature=Qm7x2Lk9dPz~aT4vYw0bN3cR8eHs1uJf"
+                        "&Key-Pair-Id=APKAIE5G5CRDK6RD3PGA")
+    odd = ('<html><head><meta name="citation_title" content="x"></head><body><article><figure>'
+           '<a href="/F1.large.jpg?width=800&width=&carousel"><img src="/F1.small.gif"></a>'
+           '<a href="/F2.large.jpg?"><img src="/F2.small.gif"></a></figure></article></body></html>')
+    urls = [u for f in parse_article_html(odd, "https://example.org/a").figures for u in f.image_urls]
+    assert urls == ["https://example.org/F1.large.jpg", "https://example.org/F2.large.jpg"]
