@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/papers_unseen.py [--rows OUT.csv] [--keep DIR]
 
-``tests/fixtures/papers_unseen/`` holds six papers written as a new user meets them (real markup of
+``tests/fixtures/papers_unseen/`` holds fifteen papers (four batches) written as a new user meets them (real markup of
 the sites, generated pixels) and ``curators.csv``: the rows a curator would make from them (one per
 panel image a curator would crop), written and committed before the spider first crawled them. The
 bench serves the papers from the local mirror, runs ``scrapy crawl publications -a ids_file=...``
@@ -113,9 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=Path, help="write each curator row beside the staged values (CSV)")
     parser.add_argument("--keep", type=Path, help="keep the scratch database and media here")
+    parser.add_argument("--only", nargs="+", metavar="DOI",
+                        help="crawl and score only these inputs (one batch's first run, e.g. the fourth batch)")
     options = parser.parse_args()
     with (PAPERS / "curators.csv").open(encoding="utf-8") as handle:
-        curated = list(csv.DictReader(handle))
+        curated = [r for r in csv.DictReader(handle) if not options.only or r["input"] in options.only]
     work = Path(options.keep or tempfile.mkdtemp(prefix="papers-unseen-"))
     work.mkdir(parents=True, exist_ok=True)
     ids_file = work / "ids.txt"

@@ -41,7 +41,9 @@ _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _ORDINALS = r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next"
 #: Units of a "3 days after ..." moment ("19 d after surgery", "72 h later").
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
-_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+|day\s+of\s+(?:admission|presentation)|"
+#: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
+_DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
+_DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|day\s+of\s+(?:admission|presentation)|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"

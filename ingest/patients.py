@@ -163,11 +163,29 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
         # ("the radiograph of patient 2 ...": Table 1 has patients 1 to 3).
         for number in (in_captions | (set(in_tables) if len(in_tables) >= 2 else set())) - set(numbered):
             numbered[number] = PatientText(number, "numbered")
+        _introduced_in_passing(numbered, sections, ordinals)
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
         patients = _numbered_by_table(patients, in_tables, in_captions)
     return _with_abstract(_with_table(patients, in_tables), abstract)
+
+
+def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
+                           ordinals: bool) -> None:
+    """A paragraph introducing numbered patients in passing, not at its start ("We describe a married
+    couple ... Patient 1, a 36-year-old man, developed fever ... His 33-year-old wife (Patient 2)
+    developed anosmia ..."): each descriptor whose sentence names one patient, and that patient has
+    none, is that patient's introduction. The paragraph, telling of both, is not made one of theirs:
+    its first age would be read as the second patient's too."""
+    for _, body in sections:
+        for descriptor, start, _ in descriptors_in(body):
+            opening = max((m.end() for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(])", body[:start])), default=0)
+            named = numbers_in(_sentence_at(body, opening), ordinals)
+            patient = numbered.get(named[0]) if len(named) == 1 else None
+            if patient is None or patient.descriptor is not None:
+                continue
+            patient.descriptor, patient.intro = descriptor, _sentence_at(body, start)
 
 
 def _with_abstract(patients: list[PatientText], abstract: Sequence[str]) -> list[PatientText]:
@@ -260,6 +278,10 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
         patient = PatientText(1, "single", paragraphs=[b for _, b in (case_sections or sections)])
         if order:
             patient.descriptor, patient.intro = order[0], intros[(order[0].age, order[0].sex)]
+        else:
+            # "A 64-year-old retired teacher presented ... She had ...": an age before an occupation,
+            # not a person's word; the sentence introduces the patient (sex then from the pronouns).
+            patient.descriptor, patient.intro = _by_age_alone(patient.paragraphs)
         return [patient]
     patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d)
                 for i, d in enumerate(order)]
@@ -274,6 +296,18 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
         if current is not None:
             patients[current].paragraphs.append(body)
     return patients
+
+
+_AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)
+
+
+def _by_age_alone(paragraphs: list[str]) -> tuple[Descriptor | None, str]:
+    """The single patient's introduction by age alone: the case's first "a 64-year-old ..." sentence."""
+    for body in paragraphs:
+        m = _AGE_ALONE.search(body)
+        if m:
+            return Descriptor(int(m.group(1)), "", m.group(0)), _sentence_at(body, m.start())
+    return None, ""
 
 
 def patients_named(text: str, patients: list[PatientText]) -> list[int]:

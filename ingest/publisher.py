@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -61,8 +61,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Header lines of an article page that are not body text (authors, affiliations, the citation).
 _FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-header|copyright|license)\b", re.I)
 #: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``,
-#: Frontiers' ``FigureDesc`` (the image and its caption paragraph).
-_FIGURE_HOLDER = re.compile(r"^(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
+#: Frontiers' ``FigureDesc`` (the image and its caption paragraph), MDPI's ``html-fig_wrap``.
+_FIGURE_HOLDER = re.compile(
+    r"^(?:html[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
 _FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
 
@@ -128,8 +129,12 @@ def _check_blocked(html: str, url: str) -> None:
         raise BlockPageInsteadOfArticle(url, f"article page (got a block page: {reason})")
 
 
-#: Attributes holding an explicitly larger rendition (Atypon's data-lg-src, old PMC's src-large).
-_LARGE_ATTRS = ("data-lg-src", "data-large-src", "data-full-src", "src-large", "data-original")
+#: Attributes holding an explicitly larger rendition (Atypon's data-lg-src, old PMC's src-large, MDPI's
+#: data-large beside its 550-pixel data-lsrc).
+_LARGE_ATTRS = ("data-lg-src", "data-large-src", "data-large", "data-full-src", "src-large", "data-original")
+#: Query keys that only ask an image server for a resized rendition (HighWire's colorbox link
+#: ``F1.large.jpg?width=800&height=600&carousel=1``): the file itself is the URL without them.
+_RESIZE_KEYS = {"width", "height", "carousel", "w", "h"}
 #: Lazy-loading attributes: the real image while ``src`` is a placeholder (site-notes §2.5.6).
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-lazy", "lazy-src", "data-echo")
 _PLACEHOLDER = re.compile(r"^data:|(?:^|/)(?:blank|spacer|loading|loader|placeholder|lazy|pixel|transparent|"
@@ -167,7 +172,7 @@ def _largest_src(img: Selector, page_url: str) -> tuple[str, str]:
             return urljoin(page_url, attrib[attr]), attr
     link = parent(img, ("a",))
     if link is not None and link.attrib.get("href") and _IMAGE_PATH.search(urlsplit(link.attrib["href"]).path):
-        return urljoin(page_url, link.attrib["href"]), "link"
+        return _without_resize_query(urljoin(page_url, link.attrib["href"])), "link"
     picture = parent(img, ("picture",))
     sources = below(picture, "source") if picture is not None else []
     srcsets = [attrib.get("srcset", ""), attrib.get("data-srcset", "")]
@@ -182,6 +187,15 @@ def _largest_src(img: Selector, page_url: str) -> tuple[str, str]:
         return urljoin(page_url, src), "src"
     # A lazy-loaded image: ``src`` is a data: URI or a loading GIF until the page's script runs.
     return (urljoin(page_url, lazy[0]), lazy[1]) if lazy else ("", "")
+
+
+def _without_resize_query(url: str) -> str:
+    """The image's own URL when its query only asks for a resized rendition; else ``url`` as it is."""
+    parts = urlsplit(url)
+    keys = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if keys and keys <= _RESIZE_KEYS:
+        return urlunsplit(parts._replace(query=""))
+    return url
 
 
 _HIGH_RES = re.compile(r"high[- ]?res|full[- ]?size|larger? image|original image|download", re.I)
@@ -322,7 +336,9 @@ class ArticlePage(HtmlPage):
         """Body paragraphs, each prefixed by its sections' titles as the JATS ones are ("Case
         presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
         numbers its patients in its section titles, and a caption is not a description of one."""
-        found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p")
+        # MDPI's paragraphs are ``<div class="html-p">`` in its ``html-body``.
+        found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p, "
+                         ".html-body .html-p")
         if not found and (self.meta.get("citation_title") or self.meta.get("dc.title")):
             # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
             # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
@@ -430,7 +446,8 @@ class ArticlePage(HtmlPage):
         # Wiley's ``.figure__caption-text`` is the caption alone (its ``.figure__caption`` also holds the
         # label and an "Open in figure viewer" link).
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
-                      ".figure__caption-text", ".figure__caption", "figcaption", ".figure-caption, .fig-caption"):
+                      ".figure__caption-text", ".figure__caption", "figcaption", ".figure-caption, .fig-caption",
+                      ".html-fig_description"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break

@@ -131,3 +131,69 @@ def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
     # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
     assert [(i.label, i.date_text) for i in case.images] == [
         ("a", "on admission"), ("b", "on admission"), ("Figure 2", "10 days after admission")]
+
+
+MDPI = "https://www.mdpi.com/2075-4418/10/9/654"
+BMJ = "https://casereports.bmj.com/content/13/9/e237112"
+
+
+def test_mdpi_html_fig_wraps_their_large_pngs_descriptions_and_html_p_paragraphs():
+    # MDPI's own page: <div class="html-fig_wrap">, <img data-large=... data-lsrc=...-550.jpg>,
+    # the caption in div.html-fig_description with bold panel letters, paragraphs as div.html-p.
+    article = parse_article_html((UNSEEN / "mdpi_diagnostics_10_654.html").read_text(), MDPI)
+    images = "https://www.mdpi.com/diagnostics/diagnostics-10-00654/article_deploy/html/images"
+    assert [(f.label, f.image_urls) for f in article.figures] == [
+        ("Figure 1", [f"{images}/diagnostics-10-00654-g001.png"]),
+        ("Figure 2", [f"{images}/diagnostics-10-00654-g002.png"])]
+    assert list(article.figures[0].panel_captions) == ["a", "b"]
+    assert any(p.startswith("2. Case Presentation: A 31-year-old woman") for p in article.paragraphs)
+    (case,) = cases_from_article(article)
+    assert case.age_text and "31" in case.age_text
+
+
+def test_highwire_colorbox_link_resizing_query_is_left_out_of_the_figures_url():
+    # BMJ's (HighWire) image link: F1.large.jpg?width=800&height=600&carousel=1, a resized rendition.
+    article = parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ)
+    assert [f.image_urls for f in article.figures] == [
+        [f"https://casereports.bmj.com/content/bmjcr/13/9/e237112/F{n}.large.jpg"] for n in (1, 2)]
+
+
+def test_a_single_patient_introduced_by_age_and_occupation_has_the_paragraphs_pronouns_as_sex():
+    # "A 64-year-old retired teacher presented ... She had type 2 diabetes ...": no person's word.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ))
+    assert case.age_text.startswith("A 64-year-old retired teacher presented")
+    assert _value("age", case.age_text) == 64
+    assert "She had type 2 diabetes" in case.sex_text
+    assert _value("sex", case.sex_text) == "F"
+
+
+def test_numbered_patients_introduced_in_passing_in_a_shared_paragraph():
+    # "We describe a married couple ... Patient 1, a 36-year-old man, developed ... His 33-year-old
+    # wife (Patient 2) developed ...": each descriptor to the one patient its sentence names.
+    page = parse_article_html((UNSEEN / "oup_jtm_taaa041.html").read_text(),
+                              "https://academic.oup.com/jtm/article/27/3/taaa041/5809508")
+    cases = cases_from_article(page)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [(36, "M"), (33, "F")]
+    # The shared paragraph is no one's history: its first age is patient 1's.
+    assert "36-year-old" not in cases[1].history
+
+
+def test_a_captions_day_of_admission_keeps_what_it_counts_from():
+    # "CT pulmonary angiogram on day 3 of admission. (A) Axial ...": "day 3" alone has no anchor.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "bmj_bcr_237112.html").read_text(), BMJ))
+    assert [(i.label, i.date_text) for i in case.images] == [
+        ("Figure 1", "on admission"), ("a", "day 3 of admission"), ("b", "day 3 of admission")]
+
+
+def test_a_signed_image_query_is_kept_only_resizing_queries_are_dropped():
+    # Oxford Academic's lazy data-src is a signed CDN URL: its query is the permission, not a size.
+    page = parse_article_html((UNSEEN / "oup_jtm_taaa041.html").read_text(),
+                              "https://academic.oup.com/jtm/article/27/3/taaa041/5809508")
+    ((url,),) = [f.image_urls for f in page.figures]
+    assert url.endswith("taaa041f1.jpeg?Expires=1893456000&Signature=Qm7x2Lk9dPz~aT4vYw0bN3cR8eHs1uJf"
+                        "&Key-Pair-Id=APKAIE5G5CRDK6RD3PGA")
+    odd = ('<html><head><meta name="citation_title" content="x"></head><body><article><figure>'
+           '<a href="/F1.large.jpg?width=800&width=&carousel"><img src="/F1.small.gif"></a>'
+           '<a href="/F2.large.jpg?"><img src="/F2.small.gif"></a></figure></article></body></html>')
+    urls = [u for f in parse_article_html(odd, "https://example.org/a").figures for u in f.image_urls]
+    assert urls == ["https://example.org/F1.large.jpg", "https://example.org/F2.large.jpg"]
