@@ -348,10 +348,14 @@ _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
 #: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
-#: admitted ...": a case series' second patient, whose own history it is; no patient precedes).
+#: admitted ...": a case series' second patient, whose own history it is; no patient precedes). A
+#: family cluster a report is about ("... in Patients from a Single Family Cluster", "a familial
+#: cluster of COVID-19") is its patients: the cases of one household.
 _FAMILY_OF_PATIENTS = compile(
     rf"\b(?:in|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:a|an)\s+{_AGED}(?:{_RELATIVE_WORDS})"
-    rf"(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}|(?:two|three|four)\s+{_AGED}(?:{_RELATIVE_WORDS})s?)\b",
+    rf"(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}|(?:two|three|four)\s+{_AGED}(?:{_RELATIVE_WORDS})s?)\b"
+    r"|\b(?:in|from|of|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:a|an|the|one)?\s*(?:single\s+)?"
+    r"(?:family|familial|household)\s+clusters?\b",
     re.IGNORECASE,
 )
 _OPENING_RELATIVE = compile(rf"\s*(?:her|his|their|the\s+patient[’']s)\s+\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b",

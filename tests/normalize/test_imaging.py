@@ -252,6 +252,10 @@ def test_italian_plural_of_a_plane_gives_the_view():
     "COVID-19 in a father, his wife and their son",
     "COVID-19 pneumonia in two brothers",
     "We describe a husband and wife with COVID-19 pneumonia.",
+    # the cases of one household a report is about
+    "Chest CT Findings of COVID-19 Pneumonia in Patients from a Single Family Cluster",
+    "COVID-19 pneumonia in a family cluster",
+    "A familial cluster of COVID-19 pneumonia",
 ])
 def test_a_family_named_as_the_patients_of_a_title_gives_its_finding(title):
     assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
@@ -262,6 +266,8 @@ def test_a_family_named_as_the_patients_of_a_title_gives_its_finding(title):
     "Her husband had COVID-19 pneumonia.",
     "She had contact with a mother and her son with COVID-19.",
     "Pneumonia in a daughter; her father had COVID-19.",
+    "COVID-19 pneumonia in a woman whose family had fever",
+    "The family cluster of his wife had COVID-19 pneumonia.",
 ])
 def test_a_relative_beside_the_patient_still_gives_no_finding(title):
     assert normalize_finding(title).value is None
