@@ -68,8 +68,16 @@ _FIGURE_HOLDER = re.compile(
 _FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
 
 
+def _is_layout_table(element: Any) -> bool:
+    """A <table> laying out the page (Karger's and other old platforms' plain HTML: the whole article
+    in a cell beside the navigation), not a table of data nor a figure: it holds headings or tables."""
+    return element.tag == "table" and bool(element.xpath(
+        "descendant::table | descendant::h1 | descendant::h2 | descendant::h3 | descendant::h4"))
+
+
 def _in_float(element: Any) -> bool:
-    return any(a.tag in _FLOAT_TAGS or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
+    return any((a.tag in _FLOAT_TAGS and not _is_layout_table(a))
+               or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
                or any(_FIGURE_HOLDER.match(c) for c in (a.get("class") or "").split())
                for a in element.iterancestors())
 
@@ -282,7 +290,10 @@ def _caption_with_letters(node: Selector | None) -> str:
         labels = {label.root for label in select(node, ".captionLabel")}
         found = text(node, " ", strip=True, skip=labels, replace=lambda el: _panel_letter(el, caption),
                      own_container=False, within=caption)
-    return re.sub(r"\s+", " ", found.replace("\xa0", " ")).strip()
+    found = re.sub(r"\s+", " ", found.replace("\xa0", " ")).strip()
+    # A bold letter its caption already puts in parentheses ("axial (<b>a</b>) and coronal (<b>b</b>)",
+    # Karger) is one panel letter, not "( (a) )".
+    return re.sub(r"\(\s*(\([A-Ha-h]\))\s*\)", r"\1", found)
 
 
 class ArticlePage(HtmlPage):
@@ -364,6 +375,8 @@ class ArticlePage(HtmlPage):
         ("Table 1": PMC's ``section.tw``, a publisher's table figure)."""
         found: list[Table] = []
         for table in self.css("table"):
+            if _is_layout_table(table.root) or any(_FIGURE_HOLDER.match(c) for c in classes(table)):
+                continue  # the page's layout, or a figure laid out as a table (Karger's ``table.figure``)
             rows = [[_text(cell) for cell in select(tr, "th, td")] for tr in select(table, "tr")]
             rows = [row for row in rows if any(row)]
             if not rows:
@@ -417,8 +430,9 @@ class ArticlePage(HtmlPage):
                 found.append(node)
         if not found:
             # No <figure> nor a known platform's classes: a holder classed as a figure with an image
-            # ("figure-item" on a journal's figures tab).
-            for node in self.css("div[class], li[class]"):
+            # ("figure-item" on a journal's figures tab; Karger's plain HTML lays one out as a
+            # ``<table class="figure">``: the image's row, then the caption's ``td.figcaption``).
+            for node in self.css("div[class], li[class], table[class]"):
                 if (any(_FIGURE_HOLDER.match(c) for c in classes(node)) and node.xpath("descendant::img")
                         and not any(a in seen for a in node.root.iterancestors())):
                     seen.add(node.root)
@@ -447,7 +461,7 @@ class ArticlePage(HtmlPage):
         # label and an "Open in figure viewer" link).
         for query in (".c-article-section__figure-description", "figcaption .caption", ".caption", ".captions",
                       ".figure__caption-text", ".figure__caption", "figcaption", ".figure-caption, .fig-caption",
-                      ".html-fig_description"):
+                      ".html-fig_description", ".figcaption"):
             caption_node = select_one(node, query)
             if caption_node is not None:
                 break

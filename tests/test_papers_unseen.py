@@ -197,3 +197,22 @@ def test_a_signed_image_query_is_kept_only_resizing_queries_are_dropped():
            '<a href="/F2.large.jpg?"><img src="/F2.small.gif"></a></figure></article></body></html>')
     urls = [u for f in parse_article_html(odd, "https://example.org/a").figures for u in f.image_urls]
     assert urls == ["https://example.org/F1.large.jpg", "https://example.org/F2.large.jpg"]
+
+
+KARGER = "https://www.karger.com/Article/FullText/509876"
+
+
+def test_karger_table_layout_its_figure_tables_captions_and_paragraphs():
+    # Karger's plain HTML: the whole article in a layout table's cell, each figure a <table class="figure">
+    # (an image row, then td.figcaption "<b>Fig. 2.</b> Chest CT, axial (<b>a</b>) and coronal (<b>b</b>) ...").
+    article = parse_article_html((UNSEEN / "karger_crp_509876.html").read_text(), KARGER)
+    assert [(f.label, f.image_urls) for f in article.figures] == [
+        ("Fig. 1", [f"{KARGER}/img/crp-0008-0101-g01.jpg"]), ("Fig. 2", [f"{KARGER}/img/crp-0008-0101-g02.jpg"])]
+    assert article.figures[1].caption.startswith("Chest CT, axial (a) and coronal (b) reconstructions")
+    assert list(article.figures[1].panel_captions) == ["a", "b"]
+    # The body's paragraphs (a layout table is no float), not the captions; neither table is a table of data.
+    assert any(p.startswith("A 66-year-old man") for p in article.paragraphs)
+    assert not any(p.startswith("Fig.") for p in article.paragraphs)
+    assert article.tables == []
+    (case,) = cases_from_article(article)
+    assert case.age_text and "66" in case.age_text
