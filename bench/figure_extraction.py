@@ -255,7 +255,8 @@ def _panel_facts(caption: str, letter: str) -> tuple[str, str] | None:
     if letter not in letters:
         return None
     text = letters[letter]
-    said = described(text, caption_lead(caption), caption, own=list(letters.values()).count(text) == 1)
+    said = described(text, caption_lead(caption), caption, own=list(letters.values()).count(text) == 1,
+                     letter=letter)
     modality = normalize_modality(said["modality_text"]).value if said["modality_text"] else None
     view = normalize_view(said["view_text"], modality).value if said["view_text"] else None
     return view or "", said["date_text"].lower()

@@ -114,13 +114,13 @@ def _modality_naming(text: str, *others: str, own: bool = True) -> str:
 _UNLISTED_VIEW = re.compile(r"\b(?:sagittal|oblique|three-dimensional|3D|volume[- ]rendered)\b", re.I)
 
 
-def described(text: str, shared: str = "", whole: str = "", own: bool = True) -> dict[str, str]:
+def described(text: str, shared: str = "", whole: str = "", own: bool = True, letter: str = "") -> dict[str, str]:
     """Modality, view and date words of a (sub-)caption; modality and view fall back on what the
     caption says for every panel (``shared``) when the sub-caption names none ("(B) day 5"), and
     modality last on the whole caption, which names it when it names one alone ("A and B) HRCT on
     day 2. C and D) Little change." : every panel CT; a caption naming CT and X-ray names none).
-    ``own``: ``text`` is this panel's alone (not shared by a range of panels). A closing list of
-    abbreviations is not read (``without_glossary``)."""
+    ``own``: ``text`` is this panel's alone (not shared by a range of panels); ``letter``: the panel's
+    letter in ``whole``. A closing list of abbreviations is not read (``without_glossary``)."""
     text, shared, whole = without_glossary(text), without_glossary(shared), without_glossary(whole)
     modality = _modality_naming(text, shared, whole, own=own)
     # A panel whose own words name a view the dataset has no value for ("sagittal") does not take
@@ -135,7 +135,34 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True) ->
         # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
         # names is every panel's that names none of its own.
         date = lead[0]
+    if not date and letter:
+        date = _list_tail_moment(whole, letter)
     return {"modality_text": modality, "view_text": view, "date_text": date}
+
+
+#: A panel letter in parentheses inside a caption's sentence ("Chest radiograph (A) and chest CT (B) ...").
+_LETTER_MARK = re.compile(r"\(([A-Ha-h])\)")
+#: Words of a panel's own description: "(A) ... showing X (B) ..." describes A, it does not list it.
+_DESCRIBING = re.compile(r"\b(?:show|reveal|demonstrat|with\b|arrow)", re.I)
+
+
+def _list_tail_moment(caption: str, letter: str) -> str:
+    """The moment after a list of lettered panels in one sentence, for every panel of the list:
+    "Chest radiograph (A) and chest CT (B) on admission", "axial (a) and coronal (b) reconstructions,
+    8 days after admission" (the letters trail their panels' words, so the sub-caption of A stops
+    before the moment). The list is short words joined by "and" or commas, none describing a panel;
+    "" when the panel is the list's last (its own words hold the moment) or the tail names several."""
+    for sentence in re.split(r"(?<=[.;:])\s+", caption):
+        marks = list(_LETTER_MARK.finditer(sentence))
+        if letter.lower() not in [m.group(1).lower() for m in marks[:-1]]:
+            continue
+        between = sentence[marks[0].end():marks[-1].start()]
+        if len(between.split()) > 3 * len(marks) or _DESCRIBING.search(between) or _moments(between):
+            continue
+        tail = sentence[marks[-1].end():]
+        if len({m.group(0).strip().lower() for m in _DATE.finditer(tail)}) == 1:
+            return _moments(tail)[0]
+    return ""
 
 
 def _moments(text: str) -> list[str]:
@@ -208,7 +235,8 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
             extra["needs_review"] = split.reason if split is not None else "panels not split"
         records.append(ImageRecord(source_url=panel_url, position=position + i, caption=text, label=letter,
                                    extra=extra, **described(text, shared, figure.caption,
-                                                            own=list(panels.values()).count(text) == 1)))
+                                                            own=list(panels.values()).count(text) == 1,
+                                                            letter=letter)))
     return records
 
 
@@ -297,6 +325,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
     _note_left_out(cases, excluded)
+    _dates_from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -349,6 +378,57 @@ def figure_name(figure: Figure) -> str:
     figures (``jats.SUPPLEMENT_NUMBER``: S1 is 101)."""
     label = figure.label.strip(" .:")
     return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
+
+
+#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names.
+_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013,]|and|&)?\s*[A-Ha-h](?![\w-]))*)")
+#: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
+_BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
+
+
+def _cited_letters(letters: str) -> set[str]:
+    """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
+    found = re.findall(r"[A-Ha-h]", letters)
+    named = {c.lower() for c in found}
+    for a, b in re.findall(r"([A-Ha-h])\s*[-\u2013]\s*([A-Ha-h])", letters):
+        named.update(chr(c) for c in range(ord(a.lower()), ord(b.lower()) + 1))
+    return named
+
+
+def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
+    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
+    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
+    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+    for paragraph in paragraphs:
+        # The citation's parentheses end a moment as a caption's punctuation does.
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", re.sub(r"\s*[()]\s*", ", ", paragraph))
+        for k, sentence in enumerate(sentences):
+            cited = [m for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
+            if not cited or (letter and all(_cited_letters(m.group(2)) and letter.lower()
+                                            not in _cited_letters(m.group(2)) for m in cited)):
+                continue
+            told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
+            if not told and k and _BACK_REFERENCE.search(sentence):
+                sentence = sentences[k - 1]
+                told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
+            if len(told) == 1:
+                return _moments(sentence)[0]
+    return ""
+
+
+def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:
+    """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
+    the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
+    ... (Fig. 2)"), with that sentence as evidence for the reviewer."""
+    for case in cases:
+        for image in case.images:
+            number = image.extra.get("figure_number")
+            if image.date_text or not isinstance(number, int):
+                continue
+            moment = _cited_moment(paragraphs, number, str(image.extra.get("panel", "")))
+            if moment:
+                image.date_text = moment
+                image.extra["date_from"] = "the text's sentence citing the figure"
 
 
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,

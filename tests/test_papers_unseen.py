@@ -216,3 +216,48 @@ def test_karger_table_layout_its_figure_tables_captions_and_paragraphs():
     assert article.tables == []
     (case,) = cases_from_article(article)
     assert case.age_text and "66" in case.age_text
+
+
+def test_the_moment_after_a_list_of_lettered_panels_is_every_listed_panels():
+    # "Chest radiograph (A) and chest CT (B) on admission showing ...": the letters trail their panels'
+    # words, so A's sub-caption stops before the moment; the moment after the list is both panels'.
+    article = parse_article_html((UNSEEN / "wiley_rcr2_620.html").read_text(), WILEY)
+    case = cases_from_article(article)[0]
+    assert [(i.label, i.date_text) for i in case.images][:2] == [("a", "on admission"), ("b", "on admission")]
+    karger = cases_from_article(parse_article_html((UNSEEN / "karger_crp_509876.html").read_text(), KARGER))[0]
+    assert [(i.label, i.date_text) for i in karger.images][1:] == [
+        ("a", "8 days after admission"), ("b", "8 days after admission")]
+
+
+def test_a_list_of_panels_each_with_its_moment_or_describing_its_panel_gives_no_shared_moment():
+    from ingest.papers import _list_tail_moment
+
+    assert _list_tail_moment("Chest radiograph (A) on admission and chest CT (B) on day 5.", "a") == ""
+    assert _list_tail_moment("Chest radiograph (A) and chest CT (B) on admission and on day 5.", "a") == ""
+    assert _list_tail_moment("(A) Axial CT showing consolidation (B) coronal image on day 5", "a") == ""
+    assert _list_tail_moment("Chest radiograph (A) and chest CT (B) on admission.", "b") == ""  # B's own words
+    assert _list_tail_moment("((A) (", "a") == "" and _list_tail_moment("", "") == ""
+
+
+def test_a_caption_without_a_moment_takes_the_one_its_citing_sentence_names():
+    # Elsevier JATS: "Axial CT pulmonary angiogram (lung window) showing ..." names no moment; the text
+    # does: "A CT pulmonary angiogram four days after admission excluded ... (Fig. 2)."
+    (case,) = cases_from_article(_jats("PMC7810188_efetch.xml"))
+    assert [(i.label, i.date_text) for i in case.images] == [
+        ("a", "On admission"), ("b", "Three days after admission"),
+        ("Fig. 2", "four days after admission excluded pulmonary embolism and showed extensive bilateral "
+                   "ground-glass opacities and consolidation")]
+    assert case.images[2].extra["date_from"] == "the text's sentence citing the figure"
+    # "On the sixth day after admission, ... Chest CT at that time showed ... (Figure 2A–C)": the sentence before.
+    (case,) = cases_from_article(_jats("PMC7810177_efetch.xml"))
+    assert [i.date_text for i in case.images][1] == "sixth day after admission"
+
+
+def test_a_citing_sentence_naming_two_moments_or_other_panels_gives_none():
+    from ingest.papers import _cited_moment
+
+    assert _cited_moment(["CT on admission and on day 5 showed opacities (Fig. 2)."], 2, "") == ""
+    assert _cited_moment(["CT four days after admission showed opacities (Fig. 2b)."], 2, "a") == ""
+    assert _cited_moment(["CT four days after admission showed opacities (Fig. 2a-c)."], 2, "b") != ""
+    assert _cited_moment(["CT four days after admission showed opacities (Fig. 3)."], 2, "") == ""
+    assert _cited_moment(["Figure (", "", "Fig. 2 (( )"], 2, "a") == ""
