@@ -868,8 +868,10 @@ def _one_blas_thread() -> None:
     """Make this (forked worker) process's BLAS run single-threaded. Its small matrix products
     gain nothing from a second thread, and on a busy 2-core machine the threads it wakes spin
     waiting for each other: two thirds of the crop part's CPU time went there (2,000 look-alike
-    films: 19.4 s of CPU against 6.3 s, load average 15). Results do not change: BLAS splits a
-    product between threads by rows and columns. The limit lasts as long as the process."""
+    films: 19.4 s of CPU against 6.3 s, load average 15). The signatures' products do round
+    differently on two threads: they run on one wherever they are called (``inner_signatures``);
+    the inline path and the workers verify the same pairs to the last bit (2,000 look-alike films,
+    README). The limit lasts as long as the process."""
     threadpool_limits(limits=1, user_api="blas")
 
 
