@@ -60,6 +60,20 @@ DETAIL_SHARE_MIN = 0.01
 
 #: The BLAS libraries loaded with numpy, found once (not on every call that limits their threads).
 _BLAS = ThreadpoolController()
+#: The limit is the process's: threads of one process (the review server's) take it in turn, or one
+#: could restore two BLAS threads while another's signatures are being computed.
+_BLAS_LIMIT = threading.Lock()
+
+
+def _on_one_blas_thread(fn):
+    """``fn`` run with BLAS on one thread (its products then round the same in every process)."""
+
+    @functools.wraps(fn)
+    def limited(*args, **kwargs):
+        with _BLAS_LIMIT, _BLAS.limit(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+
+    return limited
 
 _HASH_SIDE = 32  # the region is resampled to 32 x 32 before its 8 x 8 low-frequency DCT, as pHash does
 
@@ -109,7 +123,7 @@ def _unit_ac(coefficients: np.ndarray) -> np.ndarray:
     return (ac / (np.linalg.norm(ac, axis=-1, keepdims=True) + 1e-9)).astype(np.float32)
 
 
-@_BLAS.wrap(limits=1, user_api="blas")
+@_on_one_blas_thread
 def inner_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n, 64, 64) thumbnails -> inner-region hashes (n,) and unit AC coefficients (n, 63). On one
     BLAS thread, as the forked workers run (``_one_blas_thread``): split between threads, the
@@ -121,7 +135,7 @@ def inner_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _pack(flat), _unit_ac(flat)
 
 
-@_BLAS.wrap(limits=1, user_api="blas")
+@_on_one_blas_thread
 def region_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n, 64, 64) thumbnails -> hashes (n, 256) and unit AC coefficients (n, 256, 63) of every
     trimmed region (index = 16 * vertical trim pair + horizontal trim pair). On one BLAS thread,
