@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from media.imaging import THUMB_SIDE  # the stored thumbnail's side; thumbnails of another size are ignored
 
@@ -57,6 +57,23 @@ SHAPE_MIN = 0.99
 #: below it (films smaller than about 200 pixels, or very smooth ones) two different look-alike
 #: films can agree in both correlations, so the crop part abstains and the hashes alone judge.
 DETAIL_SHARE_MIN = 0.01
+
+#: The BLAS libraries loaded with numpy, found once (not on every call that limits their threads).
+_BLAS = ThreadpoolController()
+#: The limit is the process's: threads of one process (the review server's) take it in turn, or one
+#: could restore two BLAS threads while another's signatures are being computed.
+_BLAS_LIMIT = threading.Lock()
+
+
+def _on_one_blas_thread(fn):
+    """``fn`` run with BLAS on one thread (its products then round the same in every process)."""
+
+    @functools.wraps(fn)
+    def limited(*args, **kwargs):
+        with _BLAS_LIMIT, _BLAS.limit(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+
+    return limited
 
 _HASH_SIDE = 32  # the region is resampled to 32 x 32 before its 8 x 8 low-frequency DCT, as pHash does
 
@@ -106,8 +123,11 @@ def _unit_ac(coefficients: np.ndarray) -> np.ndarray:
     return (ac / (np.linalg.norm(ac, axis=-1, keepdims=True) + 1e-9)).astype(np.float32)
 
 
+@_on_one_blas_thread
 def inner_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(n, 64, 64) thumbnails -> inner-region hashes (n,) and unit AC coefficients (n, 63)."""
+    """(n, 64, 64) thumbnails -> inner-region hashes (n,) and unit AC coefficients (n, 63). On one
+    BLAS thread, as the forked workers run (``_one_blas_thread``): split between threads, the
+    products round differently, and a hash bit or a coefficient test at its threshold can follow."""
     flat = np.empty((len(thumbs), 64), np.float32)
     for start in range(0, len(thumbs), 1024):  # float copies of 1,024 thumbnails at a time, not all
         block = thumbs[start:start + 1024].astype(np.float32)
@@ -115,9 +135,12 @@ def inner_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return _pack(flat), _unit_ac(flat)
 
 
+@_on_one_blas_thread
 def region_signatures(thumbs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(n, 64, 64) thumbnails -> hashes (n, 256) and unit AC coefficients (n, 256, 63) of every
-    trimmed region (index = 16 * vertical trim pair + horizontal trim pair)."""
+    trimmed region (index = 16 * vertical trim pair + horizontal trim pair). On one BLAS thread,
+    whatever the caller's (``inner_signatures``): with two, 3 in 4 coefficients of 64 look-alike
+    films came out different in their last bits, and the candidates of 2,000 films by one pair."""
     n = len(thumbs)
     cols = _M_TRIMS.reshape(-1, THUMB_SIDE)  # (16*8, 64)
     half = thumbs.astype(np.float32) @ cols.T  # (n, 64, 128): every horizontal trim
@@ -859,8 +882,10 @@ def _one_blas_thread() -> None:
     """Make this (forked worker) process's BLAS run single-threaded. Its small matrix products
     gain nothing from a second thread, and on a busy 2-core machine the threads it wakes spin
     waiting for each other: two thirds of the crop part's CPU time went there (2,000 look-alike
-    films: 19.4 s of CPU against 6.3 s, load average 15). Results do not change: BLAS splits a
-    product between threads by rows and columns. The limit lasts as long as the process."""
+    films: 19.4 s of CPU against 6.3 s, load average 15). The signatures' products do round
+    differently on two threads: they run on one wherever they are called (``inner_signatures``);
+    the inline path and the workers verify the same pairs to the last bit (2,000 look-alike films,
+    README). The limit lasts as long as the process."""
     threadpool_limits(limits=1, user_api="blas")
 
 

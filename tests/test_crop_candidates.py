@@ -239,3 +239,17 @@ def test_crop_matches_ahead_equal_crop_matches(look_alike, monkeypatch):
         with crops.CropMatchesAhead(index, queries, own, workers=workers) as ahead:
             assert isinstance(ahead.pool, crops._Forked) == (workers == 2)
             assert as_tuples(ahead.result()) == expected
+
+
+def test_the_signatures_do_not_depend_on_the_blas_threads(look_alike):
+    """The inline path (the review page, one worker) and the forked workers (one BLAS thread each)
+    hash the same regions to the same bits and coefficients: a product split between BLAS threads
+    rounds differently, so the signatures are computed on one thread whatever the caller's."""
+    from threadpoolctl import threadpool_limits
+
+    thumbs, _ = look_alike
+    found = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            found.append([a.tobytes() for a in region_signatures(thumbs[:64]) + inner_signatures(thumbs)])
+    assert found[0] == found[1]
