@@ -695,10 +695,18 @@ def admission_is_day_one(*texts: str) -> str:
     """The words of the first of ``texts`` that make the admission the stay's day 1 ("On admission
     (hospital day 1)"), or "" when none does."""
     for text in texts:
-        m = _ADMISSION_IS_DAY_ONE.search(text) if text and has_any(text_context(text).lower, ("day",)) else None
-        if m:
-            return m.group(0)
+        words = _day_one_words(text) if text else ""
+        if words:
+            return words
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _day_one_words(text: str) -> str:
+    """``admission_is_day_one`` of one text, remembered: backfill asks it of each note twice, as a
+    film's caption when its patient's films are read (``CaseImages``) and as its row's history."""
+    m = _ADMISSION_IS_DAY_ONE.search(text) if has_any(text_context(text).lower, ("day",)) else None
+    return m.group(0) if m else ""
 
 
 def _rebased(moments: list[Moment], day_one: str) -> list[Moment]:

@@ -81,3 +81,39 @@ def test_remembered_moments_equal_the_plain_ones_whoever_asks_first():
         later = timeline._LATER.unicode.search(note) is not None
         assert told == (bool(note.strip()) and not later and not text_moments and not dated), note[:120]
     assert any(told_first) and not all(told_first)
+
+
+def _plain_day_one(*texts: str) -> str:
+    # admission_is_day_one before its per-text answers were remembered: the whole pattern on each text
+    for text in texts:
+        m = timeline._ADMISSION_IS_DAY_ONE.search(text) if text else None
+        if m:
+            return m.group(0)
+    return ""
+
+
+def test_remembered_day_one_words_equal_the_plain_search():
+    told = ["On admission (hospital day 1) a chest radiograph.", "Day 1 (admission): fever.",
+            "Admission was considered day one. CT on day 4.", "ADMISSION = DAY 1", "Admission, day 1 of illness."]
+    notes = _notes() + told
+    timeline._day_one_words.cache_clear()
+    for _ in range(2):  # the first round fills the cache, the second reads it
+        for note in notes:
+            assert timeline.admission_is_day_one(note) == _plain_day_one(note), note[:120]
+        for first, second in zip(["", *notes], [*notes, ""]):
+            assert timeline.admission_is_day_one(first, second) == _plain_day_one(first, second)
+    # the texts do tell the admission as day 1: the comparison is not vacuous
+    assert sum(bool(_plain_day_one(n)) for n in notes) >= 4
+
+
+def test_a_text_context_shared_longer_cannot_be_changed():
+    # text_context now keeps 4,096 notes' contexts: sharing one between rows is safe only while
+    # no caller can change it
+    from dataclasses import FrozenInstanceError
+
+    from ingest.normalize.common import text_context
+
+    context = text_context("Fever and cough. A chest radiograph on admission.")
+    with pytest.raises(FrozenInstanceError):
+        context.lower = ""
+    assert isinstance(context.words, frozenset)
