@@ -400,8 +400,11 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
     sentence before it when the citing one points back to it ("On the sixth day after admission, ...
     Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
     for paragraph in paragraphs:
-        # The citation's parentheses end a moment as a caption's punctuation does.
-        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", re.sub(r"\s*[()]\s*", ", ", paragraph))
+        # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
+        # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
+        # position; tests/test_linear_patterns.py.)
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])",
+                             re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
             cited = [m for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
             if not cited or (letter and all(_cited_letters(m.group(2)) and letter.lower()
