@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN
 from ingest.pages import (
     HtmlPage,
     ParseError,
@@ -77,11 +78,9 @@ _META_LABELS = {"section", "case type", "authors", "author", "patient", "categor
 # Several patients in one document (docs/site-notes.md §2.5.8).
 # A patient is named by number ("Patient 2:", "Case 3.") or by an ordinal word ("The second patient,
 # his 55-year-old wife", "Third patient. Axial CT ...").
-_ORDINAL_NUMBERS = {w: k for k, w in enumerate(
-    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)}
 _PATIENT_MARKER_RE = re.compile(
     r"\b(?:(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(?P<n>\d{1,2})\b\s*[:.)\-–]?"
-    r"|(?:the\s+)?(?P<ord>" + "|".join(_ORDINAL_NUMBERS) + r")\s+(?:patient|case)\b)", re.I)
+    r"|(?:the\s+)?(?P<ord>" + "|".join(ORDINALS_EN) + r")\s+(?:patient|case)\b)", re.I)
 _GROUP_RE = re.compile(
     r"\b(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:patients|cases)"
     r"|mother\s+and\s+(?:her\s+)?(?:daughter|son)|father\s+and\s+(?:his\s+)?(?:daughter|son)"
@@ -505,7 +504,7 @@ def _caption_view(caption: str) -> str:
 
 
 def _marker_number(marker: re.Match[str]) -> int:
-    return int(marker.group("n")) if marker.group("n") else _ORDINAL_NUMBERS[marker.group("ord").lower()]
+    return int(marker.group("n")) if marker.group("n") else ORDINAL_NUMBERS[marker.group("ord").lower()]
 
 
 def _patient_segments(text: str) -> dict[int, str]:

@@ -24,6 +24,7 @@ from typing import Any
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind
 from ingest.jats import Article, Figure
+from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, positions_lead
 from ingest.panels import PanelSplit, caption_lead
@@ -38,7 +39,7 @@ _COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirte
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 #: Ordinal days ("on the 2nd day of hospitalization", "the fourth day since symptom onset").
-_ORDINALS = r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next"
+_ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 #: Units of a "3 days after ..." moment ("19 d after surgery", "72 h later").
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.jats import Table
+from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
@@ -94,12 +95,11 @@ def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
 # "The first patient, a 41-year-old teacher, ...", "Second patient. (A) ...": a series told in
 # order. Only where the paper names two of them at least ("the first case of COVID-19 in ..." is
 # no number): ``ordinal_numbers``.
-_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth")
-_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)})\s+(?:patient|case)\b(?!\s+(?:of|in|with|to)\b)", re.I)
+_ORDINAL = re.compile(rf"\b({'|'.join(ORDINALS_EN[:6])})\s+(?:patient|case)\b(?!\s+(?:of|in|with|to)\b)", re.I)
 
 
 def ordinal_numbers(text: str) -> list[int]:
-    return sorted({_ORDINAL_WORDS.index(w.lower()) + 1 for w in _ORDINAL.findall(text or "")})
+    return sorted({ORDINAL_NUMBERS[w.lower()] for w in _ORDINAL.findall(text or "")})
 
 
 def numbers_in(text: str, ordinals: bool = False) -> list[int]:

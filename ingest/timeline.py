@@ -32,6 +32,9 @@ from functools import lru_cache
 
 from .normalize.common import (
     NUMBER_LIKE,
+    ORDINAL_NUMBERS,
+    ORDINALS_EN,
+    ORDINALS_IT,
     about_other_person,
     fast_init,
     finditer_near,
@@ -464,16 +467,12 @@ _AXIS_WORD = compile_fast(
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
-_ORDINALS = {w: k for k, w in enumerate(
-    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), start=1)}
-_ORDINALS.update({w: k for k, w in enumerate(
-    ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima"), start=1)})
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
 # ricovero" (the digits, "5th day", are _DAY_N's).
 _ORDINAL_DAY = compile_fast(
-    r"\bthe\s+(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+day\b"
+    rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
-    r"|\b(?P<ord_it>prima|seconda|terza|quarta|quinta|sesta|settima|ottava|nona|decima)\s+giornata\b"
+    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)})\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
     re.IGNORECASE,
 )
@@ -510,7 +509,7 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever")."""
-    return (_ORDINALS[(m.group("ord") or m.group("ord_it")).lower()], "",
+    return (ORDINAL_NUMBERS[(m.group("ord") or m.group("ord_it")).lower()], "",
             m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
 
 

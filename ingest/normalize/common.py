@@ -523,6 +523,12 @@ for _words in (
 NUMBER_WORDS.update({"a": 1, "an": 1, "una": 1, "un": 1, "thirty": 30, "trenta": 30, "single": 1})
 NUMBER_WORDS["un"] = 1
 
+#: Ordinal words, first to tenth: English (patients told in order, "the fourth day of fever") and
+#: Italian feminine ("in terza giornata di ricovero"); ``ORDINAL_NUMBERS`` gives their numbers.
+ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ORDINALS_IT = ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima")
+ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT) for k, w in enumerate(words, start=1)}
+
 _NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len,
                                    reverse=True))
 #: Digits or a number word, for use inside larger patterns (group it yourself).
