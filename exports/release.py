@@ -9,11 +9,11 @@ release untouched. The same database always gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
@@ -312,35 +312,74 @@ def _preexisting(path: Path) -> list[Violation]:
     return [v for v in validate(path) if v.severity == ERROR]
 
 
-def _start_preexisting(path: Path | None):
-    """Check the dataset's own rows in a forked child while the release is prepared (2 cores:
-    the longest single step runs beside the rest). Falls back to inline where fork is missing."""
-    if path is None:
-        return None
+class PreexistingCheck:
+    """``scrapy validate``'s check of the dataset's own rows, in a forked child while the release is
+    prepared (2 cores: the longest single step runs beside the rest); inline where fork is missing.
+
+    A plain child and a pipe rather than a ``ProcessPoolExecutor``: an export that fails stops the
+    child at once (``abandon``) and leaves no executor thread behind, whose exit hook raced the
+    closing of its own pipe and printed a traceback after the export's one-line error (CI, once).
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._process = self._receiver = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_preexisting, args=(path, sender), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> list[Violation]:
+        if self._process is None:
+            return _preexisting(self._path)
+        try:
+            failed, value = self._receiver.recv()
+        except EOFError:
+            raise ExportError(f"{self._path}: the check of the dataset's rows stopped without an answer "
+                              "(out of memory?); run the export again") from None
+        finally:
+            self.abandon()
+        if failed:
+            raise value
+        return value
+
+    def abandon(self) -> None:
+        """Stop the child (its check is pure: nothing is lost) and close the pipe; safe to repeat."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._receiver.close()
+            self._process = None
+            self._path = None
+
+
+def _send_preexisting(path: Path, sender) -> None:
     try:
-        import multiprocessing
-
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    except (ValueError, OSError):
-        return ("inline", path)
-    return (pool, pool.submit(_preexisting, path))
-
-
-def _abandon(job) -> None:
-    if job is not None and job[0] != "inline":
-        job[0].shutdown(wait=False, cancel_futures=True)
-
-
-def _finish_preexisting(job) -> list[Violation]:
-    if job is None:
-        return []
-    first, second = job
-    if first == "inline":
-        return _preexisting(second)
+        answer = (False, _preexisting(path))
+    except Exception as exc:  # handed to the parent, which raises it
+        answer = (True, exc)
     try:
-        return second.result()
-    finally:
-        first.shutdown(wait=True, cancel_futures=True)
+        sender.send(answer)
+    except Exception as exc:  # an exception that does not pickle still reaches the parent, as text
+        sender.send((True, ExportError(f"the check of the dataset's rows failed: {answer[1]!r} ({exc})")))
+    sender.close()
+
+
+def _start_preexisting(path: Path | None) -> PreexistingCheck | None:
+    return PreexistingCheck(path) if path is not None else None
+
+
+def _abandon(job: PreexistingCheck | None) -> None:
+    if job is not None:
+        job.abandon()
+
+
+def _finish_preexisting(job: PreexistingCheck | None) -> list[Violation]:
+    return job.result() if job is not None else []
 
 
 def _funnel(session, allowed: frozenset[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -381,8 +420,7 @@ def plan_release(engine: Engine, store: MediaStore, work: Path, options: ExportO
         plan.preexisting = _finish_preexisting(job)
         job = None
     finally:
-        if job is not None and job[0] != "inline":
-            job[0].shutdown(wait=False, cancel_futures=True)
+        _abandon(job)
     return plan
 
 

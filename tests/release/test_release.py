@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import re
+import threading
 import zlib
 
 import numpy as np
@@ -173,6 +175,38 @@ def test_interrupted_dataset_export_leaves_the_checkout_untouched(env, monkeypat
     assert [p.name for p in checkout.parent.iterdir() if p.name.startswith(".")] == []
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Release)) == 0
+
+
+def test_an_export_failing_while_the_rows_are_checked_stops_the_check(env, monkeypatch):
+    """The forked check of the dataset's rows ends with the export, not at the interpreter's exit
+    (where an executor's exit hook once printed a traceback after the one-line error, CI)."""
+    engine, store, checkout = env
+    add_case(engine, store, "6001", images=[png_bytes(seed=44)])
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(release_module, "_plan_into", full_disk)
+    with pytest.raises(OSError):
+        export_into_dataset(engine, store, checkout)
+    assert multiprocessing.active_children() == []
+    assert [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon] == []
+
+
+def test_the_forked_check_of_the_dataset_rows_answers_as_the_inline_one(env, tmp_path):
+    _engine, _store, checkout = env
+    broken = tmp_path / "metadata.csv"
+    text = (checkout / "metadata.csv").read_text()
+    broken.write_text(text + text.splitlines()[-1] + "\n")  # a row twice: a pre-existing error
+    forked = release_module.PreexistingCheck(broken)
+    assert multiprocessing.active_children() != []
+    inline = release_module._preexisting(broken)
+    assert inline and forked.result() == inline
+    assert multiprocessing.active_children() == []
+    stopped = release_module.PreexistingCheck(broken)
+    stopped.abandon()
+    stopped.abandon()  # safe to repeat, as every error path may
+    assert multiprocessing.active_children() == []
 
 
 # --- gates: each one refusing, then passing ------------------------------------------------------
