@@ -16,7 +16,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -196,3 +196,32 @@ def test_sirm_plural_plane_words_give_the_view():
         rows.update(staged_rows(record))
     assert rows["03/TC-16-3.jpeg"]["view"] == "Axial"
     assert rows["03/TC-16-3.jpeg"]["modality"] == "CT"
+
+
+def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for record in records(site, FIXTURES / site / batch / name, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_sirm_patients_opened_by_a_heading_line_of_their_own_are_split():
+    # the block editor's "<p><strong>Caso 1</strong></p>", then the patient's own paragraphs
+    url = "https://www.sirm.org/2020/04/06/covid-19-caso-119/"
+    found = records("sirm", FIXTURES / "sirm" / "unseen4" / "caso_119_caso1_caso2.html", url)
+    assert [r.source_key for r in found] == ["covid-19-caso-119-p1", "covid-19-caso-119-p2"]
+    rows = _batch_rows("sirm", "unseen4", "caso_119_caso1_caso2.html", url)
+    assert [(rows[k]["sex"], rows[k]["age"]) for k in ("04/caso1-RX-PS.jpeg", "04/caso2-RX-1.jpeg")] == [
+        ("M", "72"), ("F", "49")]
+    # each patient's dates on his own timeline: "da 10 giorni; giunge in PS il 12/03/2020", "febbre dal 14/03/2020"
+    assert [rows[k]["offset"] for k in ("04/caso1-RX-PS.jpeg", "04/caso1-TC.jpeg", "04/caso2-RX-1.jpeg",
+                                        "04/caso2-RX-2.jpeg")] == ["10", "11", "3", "10"]
+
+
+def test_sirm_heading_needs_two_patients_and_a_line_of_its_own():
+    html = (FIXTURES / "sirm" / "unseen4" / "caso_119_caso1_caso2.html").read_text()
+    one = html.replace("<p><strong>Caso 2</strong></p>", "")
+    assert len(parse_sirm_posts(one, "https://www.sirm.org/2020/04/06/covid-19-caso-119/")) == 1
+    # "caso 2" inside a sentence is a reference, not a heading
+    inline = html.replace("<p><strong>Caso 2</strong></p>", "<p>Caso 2 della serie descritta sotto.</p>")
+    assert len(parse_sirm_posts(inline, "https://www.sirm.org/2020/04/06/covid-19-caso-119/")) == 1
