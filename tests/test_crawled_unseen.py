@@ -225,3 +225,13 @@ def test_sirm_heading_needs_two_patients_and_a_line_of_its_own():
     # "caso 2" inside a sentence is a reference, not a heading
     inline = html.replace("<p><strong>Caso 2</strong></p>", "<p>Caso 2 della serie descritta sotto.</p>")
     assert len(parse_sirm_posts(inline, "https://www.sirm.org/2020/04/06/covid-19-caso-119/")) == 1
+
+
+def test_italian_relative_introduced_with_an_age_is_the_patient():
+    sex = NORMALIZERS["sex"]
+    assert sex("Paziente 2 – Madre del paziente 1, 41 anni. Febbre da 5 giorni.", source="sirm").value == "F"
+    assert sex("Padre, 70 anni, iperteso.", source="sirm").value == "M"
+    assert sex("Mother of patient 1, 41 years, fever for 5 days.", source="sirm").value == "F"
+    # a relative named without an age is not the patient
+    assert sex("Uomo di 60 anni. La moglie è risultata positiva.", source="sirm").value == "M"
+    assert sex("Donna di 50 anni; il marito è il paziente del caso 3.", source="sirm").value == "F"
