@@ -35,6 +35,8 @@ from .normalize.common import (
     ORDINAL_NUMBERS,
     ORDINALS_EN,
     ORDINALS_IT,
+    ROMAN_NUMBERS,
+    ROMAN_NUMERALS,
     about_other_person,
     fast_init,
     finditer_near,
@@ -468,11 +470,13 @@ _AXIS_WORD = compile_fast(
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
-# ricovero" (the digits, "5th day", are _DAY_N's).
+# ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
+# are _DAY_N's).
 _ORDINAL_DAY = compile_fast(
     rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
-    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)})\s+giornata\b"
+    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
+    r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
     re.IGNORECASE,
 )
@@ -508,8 +512,9 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever")."""
-    return (ORDINAL_NUMBERS[(m.group("ord") or m.group("ord_it")).lower()], "",
+    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
+    word = m.group("ord") or m.group("ord_it")
+    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], "",
             m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
 
 

@@ -235,3 +235,18 @@ def test_italian_relative_introduced_with_an_age_is_the_patient():
     # a relative named without an age is not the patient
     assert sex("Uomo di 60 anni. La moglie è risultata positiva.", source="sirm").value == "M"
     assert sex("Donna di 50 anni; il marito è il paziente del caso 3.", source="sirm").value == "F"
+
+
+def test_sirm_days_of_the_stay_in_roman_numerals():
+    from ingest.timeline import text_moments
+    rows = _batch_rows("sirm", "unseen4", "caso_120_ecmo_giornate.html",
+                       "https://www.sirm.org/2020/04/15/covid-19-caso-120/")
+    # "da 6 giorni; ricoverato il 20/3", then "in XII giornata di ricovero": 6 + 12
+    assert rows["04/RX-ECMO-XII.jpeg"]["offset"] == "18"
+    [moment] = text_moments("RX torace in XXIV giornata di ricovero.", "caption")
+    assert (moment.kind, moment.days) == ("hospital-day", 24)
+    # lower case "vi", "i" are words, not numerals; "IIII" is no numeral
+    assert text_moments("RX in vi giornata di ricovero.", "caption") == ()
+    assert text_moments("RX in IIII giornata di ricovero.", "caption") == ()
+    # a bare "in XV giornata" (of the stay or of the illness?) stays blank
+    assert rows["04/TC-XV-giornata.jpeg"]["offset"] is None
