@@ -250,3 +250,19 @@ def test_sirm_days_of_the_stay_in_roman_numerals():
     assert text_moments("RX in IIII giornata di ricovero.", "caption") == ()
     # a bare "in XV giornata" (of the stay or of the illness?) stays blank
     assert rows["04/TC-XV-giornata.jpeg"]["offset"] is None
+
+
+def test_eurorad_sub_image_letters_after_their_own_moments():
+    # "Bedside AP chest X-rays on admission (a) and on day 4 of hospitalisation (b): ..." after "for 8 days"
+    url = "https://www.eurorad.org/case/16944"
+    rows = _batch_rows("eurorad", "unseen4", "eu_fifties_day_of_hospitalisation.html", url)
+    assert [rows[f"0000016944/16944_1_{k}.jpg"]["offset"] for k in (1, 2)] == ["8", "12"]
+    # letters whose parts tell no moment share the words after the last one
+    html = (FIXTURES / "eurorad" / "unseen4" / "eu_fifties_day_of_hospitalisation.html").read_text().replace(
+        "Bedside AP chest X-rays on admission (a) and on day 4 of hospitalisation (b):",
+        "Bedside AP (a) and PA (b) chest X-rays on admission:")
+    from ingest.eurorad import parse_eurorad_case
+    shared = {}
+    for record in parse_eurorad_case(html, url):
+        shared.update(staged_rows(record))
+    assert [shared[f"0000016944/16944_1_{k}.jpg"]["offset"] for k in (1, 2)] == ["8", "8"]
