@@ -266,3 +266,14 @@ def test_eurorad_sub_image_letters_after_their_own_moments():
     for record in parse_eurorad_case(html, url):
         shared.update(staged_rows(record))
     assert [shared[f"0000016944/16944_1_{k}.jpg"]["offset"] for k in (1, 2)] == ["8", "8"]
+
+
+def test_a_reconstruction_of_the_same_ct_and_a_same_day_label_take_the_previous_films_day():
+    rows = _batch_rows("eurorad", "unseen4", "eu_fifties_day_of_hospitalisation.html",
+                       "https://www.eurorad.org/case/16944")
+    assert rows["0000016944/16944_3_1.jpg"]["offset"] == "10"  # "Coronal reconstruction of the same CT"
+    from ingest.timeline import text_moments
+    for words in ("Same day", "CT on the same day", "Ricostruzione coronale della stessa TC"):
+        [moment] = text_moments(words, "label")
+        assert (moment.kind, moment.days) == ("after-previous", 0), words
+    assert text_moments("The same patient had a CT.", "caption") == ()
