@@ -16,7 +16,10 @@ and places every image on the one axis:
   first film is labelled with the admission's day N = G, then it counts from the onset), N when
   the case gives no onset, and blank otherwise, because the label may count from either; a label
   and a caption giving the same day ("day12", "12 days after admission") take the caption's base;
-- a case with one image and a history of G days: that image is the presenting film (day G).
+- a case with one image and a history of G days: that image is the presenting film (day G); so is
+  the first exam whose words tell no moment when the next exam counts from it ("Same day", "1 month
+  later"), and the first, earliest film of films dated only (study labels "14 Mar 2020") when the
+  history dates neither the onset nor the admission.
 
 Everything here is pure. Every offset carries its evidence (the anchor's span and the event's span,
 joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
@@ -748,6 +751,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     if presenting is None:
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
+    chosen_in_order = [chosen[i.position] for i in ordered]
+    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    if not captions_are_notes:
+        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -756,8 +763,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told,
-                                                  _history_presents(history, timeline)),
+                                            _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
+                                                  admission_base_told, _history_presents(history, timeline)),
                                             previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
@@ -769,6 +776,49 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+# Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
+# "radiograph in the ICU", "RX durante la degenza") or at a presentation that may be another than
+# the admission ("at initial presentation"): such a film is no presenting film by default.
+_TIME_WORDS = compile_fast(
+    r"\b(?:during|while|throughout|durante|hospitali[sz]\w*|admission|admitted|ricover\w*|degenza|ICU|ITU|"
+    r"intensive\s+care|terapia\s+intensiva|rianimazione|intubat\w*|present\w*|initial|arrival|arrivo|"
+    r"ingresso|accesso|soccorso)\b", re.IGNORECASE)
+
+
+def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                           timeline: Timeline) -> set[int]:
+    """The indexes of the case's first exam when it is the presentation's though its own words tell
+    no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
+    the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
+    stesso giorno"), which makes the first the reference the case's films count from, its
+    presenting film; else none."""
+    if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
+        return set()
+    end = 1
+    while end < len(ordered) and _same_exam(ordered, end):
+        end += 1
+    if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
+            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+        return set()
+    after = chosen[end][0]
+    return set(range(end)) if after is not None and after.kind == AFTER_PREVIOUS else set()
+
+
+def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
+                                   dates: _Dates) -> _Dates:
+    """The case's dates with the first film's date as the admission's, when the history tells how
+    long the symptoms had lasted at the presentation but dates neither the onset nor the admission,
+    and the films are dated (Radiopaedia studies labelled "14 Mar 2020", "17 Mar 2020"): the first
+    and earliest dated film is the presentation's, as a "Day 0" label is; else ``dates``."""
+    if dates.onset is not None or dates.admission is not None or not timeline.anchor_evidence or not chosen:
+        return dates
+    first = chosen[0][0]
+    dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
+    if first is None or first.kind != DATED or first.days != min(dated):
+        return dates
+    return _Dates(None, date.fromordinal(first.days))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -877,6 +927,10 @@ class CaseImages:
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+        if not self._notes:
+            chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
+            presenting = presenting or k in _presenting_first_exam(self._ordered, chosen_all, timeline)
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline))
         # only a moment counted from the previous film reads the previous film's day
