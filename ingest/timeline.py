@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -927,20 +927,24 @@ class CaseImages:
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+        first_exam: set[int] = set()
         if not self._notes:
             chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
-            presenting = presenting or k in _presenting_first_exam(self._ordered, chosen_all, timeline)
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            presenting = presenting or k in first_exam
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None,
-                                            k == 0)
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
+                                            else None, k == 0)
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
-    def _previous_day(self, k: int, axis: _Axis) -> int | None:
-        """The day of the last image before the ``k``-th's exam that the axis places (None: none)."""
+    def _previous_day(self, k: int, axis: _Axis, first_exam: set[int]) -> int | None:
+        """The day of the last image before the ``k``-th's exam that the axis places (None: none);
+        the films of ``first_exam`` are the presenting ones (``_presenting_first_exam``)."""
+        presenting = replace(axis, presenting=True)
         start = k
         while _same_exam(self._ordered, start):
             start -= 1  # the films of the image's own exam are not its previous films
@@ -948,7 +952,7 @@ class CaseImages:
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
                 break  # its day counts from its own previous film: place the films in order
-            day = _placed(self._chosen[j], axis, None, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, None, j == 0)[1]
             if day is not None:
                 return day
             if self._told_a_moment(j):
@@ -962,7 +966,7 @@ class CaseImages:
         for j in range(start):
             if not _same_exam(self._ordered, j):
                 previous = last
-            day = _placed(self._chosen[j], axis, previous, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, previous, j == 0)[1]
             if day is not None:
                 last = day
             elif self._told_a_moment(j):

@@ -323,3 +323,23 @@ def test_radiopaedia_studies_labelled_by_dates_only_count_from_the_first():
     # no onset gap told: nothing to count from
     images = [ImageTexts(0, date_text="14 Mar 2020"), ImageTexts(1, date_text="17 Mar 2020")]
     assert [o.value for o in case_timeline("Fever and cough.", images).offsets] == [None, None]
+
+
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4"])
+def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
+    # backfill's one-film-at-a-time placing (CaseImages) and the crawl's case_timeline must agree,
+    # the first exam taken as the presentation's included (a later film counts from it)
+    import json
+
+    from ingest.case_fields import _DAY_FIRST_SOURCES, image_texts
+    from ingest.timeline import CaseImages, case_timeline
+    for site in SITES:
+        for rows in sorted((FIXTURES / site / batch).glob("*.rows.json")):
+            url = json.loads(rows.read_text())["url"]
+            for record in records(site, rows.with_name(rows.name.replace(".rows.json", ".html")), url):
+                texts = [image_texts(record, i) for i in record.images]
+                day_first = record.source in _DAY_FIRST_SOURCES
+                whole = case_timeline(record.history, texts, findings=record.findings, day_first=day_first)
+                case = CaseImages(texts, day_first=day_first)
+                assert [case.offset_of(record.history, t, findings=record.findings).value for t in texts] == [
+                    whole.offset_of(t.position).value for t in texts], rows.name
