@@ -28,12 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.jats import Table
-from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN
+from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
 _LETTERED = re.compile(r"\b(?i:patient|case)\s+([A-H])\b(?![-–/)]|\.\w)")
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+_ROMAN = ROMAN_NUMERALS[:10]
 # "Case III", "Patient II": the word capitalised, as a heading or a name ("in case I" is a pronoun).
 _ROMAN_NAMED = re.compile(r"\b(?:Patient|Case|PATIENT|CASE)\s+(X|IX|VIII|VII|VI|V|IV|III|II|I)\b(?![-–/)]|\.\w)")
 _RELATIONS_M = "husband|son|father|brother|grandfather|uncle|nephew|grandson"

@@ -16,7 +16,10 @@ and places every image on the one axis:
   first film is labelled with the admission's day N = G, then it counts from the onset), N when
   the case gives no onset, and blank otherwise, because the label may count from either; a label
   and a caption giving the same day ("day12", "12 days after admission") take the caption's base;
-- a case with one image and a history of G days: that image is the presenting film (day G).
+- a case with one image and a history of G days: that image is the presenting film (day G); so is
+  the first exam whose words tell no moment when the next exam counts from it ("Same day", "1 month
+  later"), and the first, earliest film of films dated only (study labels "14 Mar 2020") when the
+  history dates neither the onset nor the admission.
 
 Everything here is pure. Every offset carries its evidence (the anchor's span and the event's span,
 joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -35,6 +38,8 @@ from .normalize.common import (
     ORDINAL_NUMBERS,
     ORDINALS_EN,
     ORDINALS_IT,
+    ROMAN_NUMBERS,
+    ROMAN_NUMERALS,
     about_other_person,
     fast_init,
     finditer_near,
@@ -381,12 +386,14 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
+# a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
-    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?the\s+same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata)\b"
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
+    r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
@@ -394,7 +401,7 @@ _SOON_AFTER = compile_fast(
     re.IGNORECASE,
 )
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
-_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
 
 
 # A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
@@ -468,11 +475,13 @@ _AXIS_WORD = compile_fast(
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
-# ricovero" (the digits, "5th day", are _DAY_N's).
+# ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
+# are _DAY_N's).
 _ORDINAL_DAY = compile_fast(
     rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
-    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)})\s+giornata\b"
+    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
+    r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
     re.IGNORECASE,
 )
@@ -508,8 +517,9 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever")."""
-    return (ORDINAL_NUMBERS[(m.group("ord") or m.group("ord_it")).lower()], "",
+    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
+    word = m.group("ord") or m.group("ord_it")
+    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], "",
             m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
 
 
@@ -741,6 +751,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     if presenting is None:
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
+    chosen_in_order = [chosen[i.position] for i in ordered]
+    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    if not captions_are_notes:
+        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -749,8 +763,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told,
-                                                  _history_presents(history, timeline)),
+                                            _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
+                                                  admission_base_told, _history_presents(history, timeline)),
                                             previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
@@ -762,6 +776,49 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+# Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
+# "radiograph in the ICU", "RX durante la degenza") or at a presentation that may be another than
+# the admission ("at initial presentation"): such a film is no presenting film by default.
+_TIME_WORDS = compile_fast(
+    r"\b(?:during|while|throughout|durante|hospitali[sz]\w*|admission|admitted|ricover\w*|degenza|ICU|ITU|"
+    r"intensive\s+care|terapia\s+intensiva|rianimazione|intubat\w*|present\w*|initial|arrival|arrivo|"
+    r"ingresso|accesso|soccorso)\b", re.IGNORECASE)
+
+
+def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                           timeline: Timeline) -> set[int]:
+    """The indexes of the case's first exam when it is the presentation's though its own words tell
+    no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
+    the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
+    stesso giorno"), which makes the first the reference the case's films count from, its
+    presenting film; else none."""
+    if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
+        return set()
+    end = 1
+    while end < len(ordered) and _same_exam(ordered, end):
+        end += 1
+    if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
+            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+        return set()
+    after = chosen[end][0]
+    return set(range(end)) if after is not None and after.kind == AFTER_PREVIOUS else set()
+
+
+def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
+                                   dates: _Dates) -> _Dates:
+    """The case's dates with the first film's date as the admission's, when the history tells how
+    long the symptoms had lasted at the presentation but dates neither the onset nor the admission,
+    and the films are dated (Radiopaedia studies labelled "14 Mar 2020", "17 Mar 2020"): the first
+    and earliest dated film is the presentation's, as a "Day 0" label is; else ``dates``."""
+    if dates.onset is not None or dates.admission is not None or not timeline.anchor_evidence or not chosen:
+        return dates
+    first = chosen[0][0]
+    dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
+    if first is None or first.kind != DATED or first.days != min(dated):
+        return dates
+    return _Dates(None, date.fromordinal(first.days))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -870,16 +927,24 @@ class CaseImages:
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+        first_exam: set[int] = set()
+        if not self._notes:
+            chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            presenting = presenting or k in first_exam
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None,
-                                            k == 0)
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
+                                            else None, k == 0)
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
-    def _previous_day(self, k: int, axis: _Axis) -> int | None:
-        """The day of the last image before the ``k``-th's exam that the axis places (None: none)."""
+    def _previous_day(self, k: int, axis: _Axis, first_exam: set[int]) -> int | None:
+        """The day of the last image before the ``k``-th's exam that the axis places (None: none);
+        the films of ``first_exam`` are the presenting ones (``_presenting_first_exam``)."""
+        presenting = replace(axis, presenting=True)
         start = k
         while _same_exam(self._ordered, start):
             start -= 1  # the films of the image's own exam are not its previous films
@@ -887,7 +952,7 @@ class CaseImages:
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
                 break  # its day counts from its own previous film: place the films in order
-            day = _placed(self._chosen[j], axis, None, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, None, j == 0)[1]
             if day is not None:
                 return day
             if self._told_a_moment(j):
@@ -901,7 +966,7 @@ class CaseImages:
         for j in range(start):
             if not _same_exam(self._ordered, j):
                 previous = last
-            day = _placed(self._chosen[j], axis, previous, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, previous, j == 0)[1]
             if day is not None:
                 last = day
             elif self._told_a_moment(j):

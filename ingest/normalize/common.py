@@ -529,6 +529,17 @@ ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh"
 ORDINALS_IT = ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima")
 ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT) for k, w in enumerate(words, start=1)}
 
+
+def _roman(n: int) -> str:
+    tens, units = divmod(n, 10)
+    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]
+
+
+#: Roman numerals I to XXX, as Italian notes number the days of a stay ("in XII giornata di
+#: ricovero") and case series their patients ("Case III"); ``ROMAN_NUMBERS`` gives their numbers.
+ROMAN_NUMERALS = tuple(_roman(n) for n in range(1, 31))
+ROMAN_NUMBERS: dict[str, int] = {r: k for k, r in enumerate(ROMAN_NUMERALS, start=1)}
+
 _NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len,
                                    reverse=True))
 #: Digits or a number word, for use inside larger patterns (group it yourself).

@@ -15,11 +15,12 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman", "businesswoman",
+# 6: Italian relation words ("Madre del paziente 1, 41 anni": a relative introduced with an age is a
+# patient of the post). 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman", "businesswoman",
 # "housewife". 3: the words introducing the patient with an age outweigh the note's other sex words;
 # a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 5
+SEX_VERSION = 6
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation
 AGE_VERSION = 3
@@ -31,22 +32,26 @@ _SEX_LABEL = compile(
     r"masculin|féminin|homme|femme|männlich|weiblich|mann|frau)\b",
     re.IGNORECASE,
 )
+#: Italian family words, masculine and feminine: sex words (``_SEX_WORD``) and relation words.
+_RELATIVES_IT_M = ("marito", "figlio", "padre", "fratello", "nonno")
+_RELATIVES_IT_F = ("moglie", "figlia", "madre", "sorella", "nonna")
+_RELATION_WORDS_IT = (*_RELATIVES_IT_M, *_RELATIVES_IT_F)
 _MALE_WORDS = (
     r"male|man|gentleman|businessman|boy|husband|son|father|brother|grandfather|"
-    r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|"
+    r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|" + "|".join(_RELATIVES_IT_M) + "|"
     r"hombre|var[oó]n|masculino|sexo\s+masculino|"
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
 )
 _FEMALE_WORDS = (
     r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
-    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|"
+    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|" + "|".join(_RELATIVES_IT_F) + "|"
     r"mujer|femenin[oa]|sexo\s+femenino|"
     r"femme|féminin|"
     r"Frau|weiblich|Patientin"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
-_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldr]")  # the first letters of the words
+_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrn]")  # the first letters of the words
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex. A number and F before a
 # device ("two 8F multi-hole drainages", "a 14 F chest tube", "12F pigtail catheter") is the device's
 # French gauge, the way catheters, drains and sheaths are sized, not a woman's age.
@@ -67,7 +72,7 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
     ["male", "man", "gentleman", "businessman", "boy", "husband", "son", "father", "brother", "grandfather",
-     "maschio", "uomo", "signore", "maschile", "bambino", "ragazzo",
+     "maschio", "uomo", "signore", "maschile", "bambino", "ragazzo", *_RELATION_WORDS_IT,
      "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann",
      "männlich",
      "patient", "female", "woman", "women", "lady", "businesswoman", "housewife", "girl", "wife", "daughter",
@@ -113,12 +118,14 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
 
 #: Family words: a patient's sex only when they introduce the patient with an age.
 _RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother",
-                             "sister", "grandmother"})
+                             "sister", "grandmother", *_RELATION_WORDS_IT})
 # The age introducing the person a sex word names: "46-year-old female", "a 34 yo man",
 # "Women, 69 years old", "Male, 51 years".
 _AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$",
                       re.IGNORECASE)
+# ("Madre del paziente 1, 41 anni", "mother of patient 1, 41 years": the relative is the post's next patient)
 _AGE_AFTER = compile(
+    r"(?:\s+(?:of|del|della|di)\s+(?:the\s+)?(?:first\s+|primo\s+)?(?:patient|paziente)(?:\s+\d{1,2})?)?"
     r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|y)\b(?!\s+(?:ago|before|after|later|earlier|of))",
     re.IGNORECASE,
 )
