@@ -50,7 +50,13 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
-from .normalize.imaging import _AT_ADMISSION, normalize_finding, normalize_modality, normalize_view
+from .normalize.imaging import (
+    _AT_ADMISSION,
+    FINDING_NORMAL_FILMS_RULE,
+    normalize_finding,
+    normalize_modality,
+    normalize_view,
+)
 from .normalize.provenance import (
     _DATE_PATTERNS,
     date_for_url,
@@ -844,6 +850,12 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
         if field == "finding":
             results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
         combined, _reason = _combine(field, results)
+        if field == "finding" and combined is not None:
+            # a note of the same history that says the disease's films were normal: which films
+            # show it (if any) is not said, so the patient's finding is not established
+            doubt = next((r for r in results if r.rule == FINDING_NORMAL_FILMS_RULE), None)
+            if doubt is not None:
+                combined, _reason = None, doubt.reason
         for k in blank_in:
             i, _row = group[k]
             number = first_row_number + i

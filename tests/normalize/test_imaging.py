@@ -165,6 +165,25 @@ def test_finding_from_a_case_series_title():
     assert result.evidence in text
 
 
+@pytest.mark.parametrize("text", [
+    "At diagnosis of HIV infection with Pneumocystis jirovecii pneumonia, the chest radiograph did not show "
+    "abnormal findings. One month after starting antiretroviral therapy he developed fever and hilar adenopathy.",
+    "When PCP was diagnosed the chest X-ray was normal; three weeks later a new right basal infiltrate appeared.",
+    "Influenza A was confirmed on a nasal swab while his chest film showed no opacities. He returned ten days "
+    "later with a productive cough.",
+])
+def test_a_disease_whose_films_the_note_says_were_normal_is_no_finding(text):
+    result = normalize_finding(text)
+    assert_blank(result, text)
+    assert result.rule == "finding.films-normal" and "were normal" in result.reason
+
+
+def test_a_normal_film_of_one_disease_leaves_another_diagnosis_of_the_note():
+    text = ("At diagnosis of Pneumocystis pneumonia the chest X-ray was normal. Two months later CT showed a "
+            "cavitating nodule and bronchoalveolar lavage grew Aspergillus fumigatus.")
+    assert_value(normalize_finding(text), text, "Pneumonia/Fungal/Aspergillosis")
+
+
 @pytest.mark.parametrize("text", ["Her husband had COVID-19 pneumonia.", "Il marito era affetto da COVID-19."])
 def test_finding_about_a_relative_stays_blank(text):
     assert normalize_finding(text).value is None
