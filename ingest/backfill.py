@@ -53,6 +53,7 @@ from .normalize.common import fast_init, finditer_near, format_number, sentence_
 from .normalize.imaging import (
     _AT_ADMISSION,
     FINDING_NORMAL_FILMS_RULE,
+    MODALITY_BESIDE_COMPARED_STUDY,
     normalize_finding,
     normalize_modality,
     normalize_view,
@@ -353,7 +354,8 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     if not image_text:
         if shared_note:
             words = normalize_modality(shared_note)
-            if words.value == MODALITY_XRAY:
+            # a CT named for comparison may be another of the patient's images
+            if words.value == MODALITY_XRAY and MODALITY_BESIDE_COMPARED_STUDY not in words.flags:
                 return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end,
                                   "modality.case-words-single-modality", words.version)
         return Normalized(None)
