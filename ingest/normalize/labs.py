@@ -20,7 +20,7 @@ from .common import Normalized, blank, compile, found, has_any, parse_decimal, t
 
 TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
 SATURATION_VERSION = 1
-COUNT_VERSION = 1
+COUNT_VERSION = 2  # v2: "count,3.13" (a comma glued to the cue)
 
 _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
@@ -133,8 +133,9 @@ _PER_MICROLITRE = (
     r"(?:\s*(?:cells?\s*)?(?:/|per\s+)\s*(?:[µμu]\s*[lL]|mm\s*(?:3|³)|mmc|cmm|microlit\w+)"
     r"|\s*[µμ]\s*/\s*L)"
 )
+# a comma glued to the word before the number ("cell count,3.13") is no decimal comma
 _COUNT_VALUE = (
-    r"(?<![\d.,·])(?P<num>\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,·]\d+)?)"
+    r"(?<![\d.·])(?<!\d,)(?P<num>\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,·]\d+)?)"
     rf"(?:(?P<nano>{_PER_NANOLITRE})|(?P<micro>{_PER_MICROLITRE})|(?P<pct>\s*%))?"
 )
 _FILLER = (

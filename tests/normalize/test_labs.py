@@ -83,6 +83,9 @@ def test_saturation_stays_blank(text):
         (normalize_lymphocyte_count, "linfociti 1,2 x10^9/L", 1.2),
         (normalize_neutrophil_count, "neutrophils (6.3 × 109 cells per liter (range, 2.0 × 109 to 8.0 × 109", 6.3),
         (normalize_neutrophil_count, "neutrophil count 5100/µL", 5.1),
+        # copied text: a comma glued to the cue
+        (normalize_leukocyte_count, "Leukopenia (white blood cell count,2.9×109/L, neutrophil count 1.5×109/L)", 2.9),
+        (normalize_lymphocyte_count, "Lymphopenia (lymphocyte count,0.62×109/L)", 0.62),
     ],
 )
 def test_counts(function, text, expected):
@@ -96,6 +99,7 @@ def test_counts(function, text, expected):
         (normalize_lymphocyte_count, "normal lymphocytes"),
         (normalize_neutrophil_count, "the neutrophil to lymphocyte ratio in the normal range"),
         (normalize_leukocyte_count, "normal white blood cell (WBC) counts without lymphocytopenia"),
+        (normalize_lymphocyte_count, "lymphocytes 3,5%"),  # an Italian decimal comma stays one number
     ],
 )
 def test_counts_stay_blank(function, text):
