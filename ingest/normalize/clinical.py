@@ -150,32 +150,36 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
-        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
+        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
         re.IGNORECASE,
     ),
     yes_keys=("intensi", "critical", "rianimazione", "animation"),
     yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
-# Invasive ventilation is intensive care: a patient intubated or on a ventilator for the illness was
-# in an ICU (or was an ICU's patient where the intubation happened). Not a tracheostomy (a laryngectomy
-# patient breathes through one for years) nor a non-invasive mask, and not an intubation for an
-# operation (general anaesthesia intubates every surgical patient): those sentences are skipped.
+# Invasive ventilation (and ECMO, which only an ICU runs) is intensive care: a patient intubated or on a
+# ventilator for the illness was in an ICU (or was an ICU's patient where the intubation happened).
+# Not a tracheostomy (a laryngectomy patient breathes through one for years) nor a non-invasive mask,
+# and not an intubation for an operation (general anaesthesia intubates every surgical patient): those
+# sentences are skipped.
 _INVASIVE_VENTILATION = FlagRule(
     "went_icu",
-    3,
+    4,  # v4: ECMO (only an ICU runs it)
     compile(
         r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
         r"\bon\s+(?:a|the)\s+ventilator\b|\bventilazione\s+(?:meccanica|invasiva)|\bventilaci[oó]n\s+mec[aá]nica|"
-        r"\bextubat(?:ed|ion)\b",
+        r"\bextubat(?:ed|ion)\b|"
+        r"(?:\bECMO\b|\bextra-?corporeal\s+membrane\s+oxygenation)(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))",
         _I,
     ),
     negation_means_no=False,  # "was not intubated" says nothing of the ICU
-    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "extubat"),
-    yes_tokens=frozenset({"iot"}),
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "extubat",
+              "extracorporeal", "extra-corporeal"),
+    yes_tokens=frozenset({"iot", "ecmo"}),
     yes_name="invasive-ventilation",
 )
 _FOR_AN_OPERATION = compile(

@@ -87,6 +87,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "Worsened over the next 2 days, at which time mechanical ventilation was started.", "Y"),
         (normalize_went_icu, "Arrived to ED in respiratory distress, intubated for airway protection.", "Y"),
         (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
+        (normalize_went_icu, "Despite prone positioning, veno-venous ECMO was started on day 9.", "Y"),
+        (normalize_went_icu, "She required extracorporeal membrane oxygenation for refractory hypoxaemia.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
         # intubated at the time of the film: an ICU patient then
@@ -137,6 +139,10 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "Treated with non-invasive ventilation (CPAP) on the ward."),
         (normalize_went_icu, "She did not require intubation."),
         (normalize_went_icu, "DNI status: intubation declined by the family."),
+        # a step-down unit (Italian "terapia sub-intensiva" in translation) is no ICU
+        (normalize_went_icu, "He was transferred to the sub-intensive care unit and started on CPAP."),
+        (normalize_went_icu, "Admitted to a semi-intensive care unit for helmet CPAP."),
+        (normalize_went_icu, "He was not considered a candidate for ECMO."),
         (normalize_went_icu, "If the condition worsens, intubation may be needed."),
         (normalize_went_icu, "Her husband was intubated last week."),
         # "not admitted to ICU" beside an intubation: a conflict for the reviewer
