@@ -206,18 +206,26 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
         r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|"
         r"\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
         r"\bnon-?invasive\s+ventilation|\b\d+\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\s+(?:of\s+)?(?:O2|oxygen)|"
         r"\boxygen\s+(?:requirements?|via|by\s+mask|mask|through)|\b(?:requir\w+|needing|needed|dependent\s+on|on)\s+(?:supplemental\s+)?oxygen\b|"
-        r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia",
+        r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia|"
+        # "oxygen inhalation" (papers from China), "oxygen support", "was given oxygen", "oxygen was started"
+        r"\b(?:oxygen|O2)\s+(?:inhalation|support|supply|supplementation)|\bnasal\s+catheter|\breservoir\s+mask|"
+        r"\b(?:received|receiving|given|administered|started\s+on|put\s+on|placed\s+on|treated\s+with)\s+"
+        r"(?:(?:low|high)[- ]flow\s+|nasal\s+)?(?:oxygen|O2)\b(?!\s+saturation)|"
+        r"\b(?:oxygen|O2)(?:\s+therapy)?\s+(?:was|were)\s+(?:started|given|administered|delivered|provided|initiated)|"
+        # an inspired fraction above room air's 21% ("FiO2 50%", "FiO2 of 0.4"); not a PaO2/FiO2 ratio
+        r"(?<![/\w])Fi\s?O\s?2\b(?!\s*(?:ratio|/))\s*(?:of|was|at|:|=)?\s*(?:(?:2[4-9]|[3-9]\d|100)\s*%|0?\.(?:2[4-9]|[3-9])\d*\b)",
         _I,
     ),
     yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive",
-              "ossigen", "oxigen"),
+              "ossigen", "oxigen", "reservoir", "fio2", "fi o2"),
     yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
 )
 EXTUBATED = FlagRule(
@@ -255,7 +263,7 @@ SURVIVAL = FlagRule(
 
 # the characters a yes phrase can start with (gate() in common)
 INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
-NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrd\d]"))
+NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrdgatpF\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
                                   SURVIVAL)}

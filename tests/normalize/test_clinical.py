@@ -101,6 +101,11 @@ def test_rt_pcr_stays_blank(text):
         (normalize_needed_supplemental_o2,
          "Her management was intravenous fluid rehydration without supplemental oxygenation.", "N"),
         (normalize_needed_supplemental_o2, "Avviata ossigenoterapia con maschera di Venturi.", "Y"),
+        (normalize_needed_supplemental_o2, "He was treated with antiviral drugs and oxygen inhalation.", "Y"),
+        (normalize_needed_supplemental_o2, "She received oxygen and intravenous antibiotics on the ward.", "Y"),
+        (normalize_needed_supplemental_o2, "Oxygen was started at 3 L/min because of desaturation.", "Y"),
+        (normalize_needed_supplemental_o2, "Despite an FiO2 of 0.6 the saturation remained at 88%.", "Y"),
+        (normalize_needed_supplemental_o2, "Arterial blood gas on FiO2 40%: PaO2 62 mmHg.", "Y"),
         (normalize_extubated, "Extubated since the prior radiograph.", "Y"),
         (normalize_extubated, "He could not be extubated.", "N"),
         (normalize_survival, "The patient was discharged one week after admission with complete recovery.", "Y"),
@@ -148,6 +153,9 @@ def test_flags(function, text, expected):
         # "not admitted to ICU" beside an intubation: a conflict for the reviewer
         (normalize_went_icu, "He was intubated in the emergency department. He was not admitted to the ICU."),
         (normalize_needed_supplemental_o2, "Oxygen saturation was 97% on room air."),
+        (normalize_needed_supplemental_o2, "The PaO2/FiO2 ratio was 210 mmHg."),
+        (normalize_needed_supplemental_o2, "Blood gas at FiO2 21%: PaO2 58 mmHg."),  # room air
+        (normalize_needed_supplemental_o2, "He received O2 saturation monitoring only."),
         (normalize_intubation_present, "He had been intubated for surgery two years ago."),
         # a death told before a discharge: the order does not say the outcome, blank for the reviewer
         (normalize_survival, "The patient died at home. He had been discharged two weeks earlier."),
