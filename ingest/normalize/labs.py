@@ -19,7 +19,7 @@ from schema import NUMERIC_RANGES
 from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
 TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
-SATURATION_VERSION = 1
+SATURATION_VERSION = 2  # v2: "sats 91%", "saturating 88%", "90 percent"
 COUNT_VERSION = 2  # v2: "count,3.13" (a comma glued to the cue)
 
 _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
@@ -92,19 +92,21 @@ def normalize_temperature(text: str, **_context) -> Normalized:
 # --- Oxygen saturation -------------------------------------------------------------------------------
 
 _SAT_CUE = (
-    r"(?:Sp\s?O\s?2|Sa\s?O\s?2|Sat\s?O\s?2|O2\s*sat\w*|oxygen\s+saturation|saturation|saturazione|sat\b|satting|"
+    r"(?:Sp\s?O\s?2|Sa\s?O\s?2|Sat\s?O\s?2|O2\s*sat\w*|oxygen\s+saturation|saturation|saturazione|sats?\b|satting|saturating|"
     r"pulse\s+oximetry|p\s?O\s?2(?:\s+saturation)?|ossimetria|saturación|Sättigung)"
 )
-_SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%", re.IGNORECASE)
+_PERCENT = r"(?:\s*%|\s*per\s?cent\b)"
+_SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?){_PERCENT}", re.IGNORECASE)
 _SAT_BEFORE = compile(rf"(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%\s*(?:\w+\s+){{0,2}}?{_SAT_CUE}", re.IGNORECASE)
 _FIO2 = compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def normalize_po2_saturation(text: str, **_context) -> Normalized:
-    """Oxygen saturation in % (SpO2, SaO2, "saturation 92%", "98% pO2 saturation"). A partial
+    """Oxygen saturation in % (SpO2, SaO2, "saturation 92%", "98% pO2 saturation", "sats 91%",
+    "saturation of 90 percent"). A partial
     pressure in mmHg or kPa is not a saturation and stays blank."""
-    if "%" not in text:  # both patterns need a percent sign
+    if "%" not in text and "cent" not in text:  # both patterns need a percent sign or word
         return Normalized(None)
     candidates = []
     for pattern in (_SAT_AFTER, _SAT_BEFORE):

@@ -52,6 +52,9 @@ def test_temperature_stays_blank(text):
         ("SpO2 88% in aria ambiente", 88.0),
         ("SaO2: 91 %", 91.0),
         ("saturazione 93% in aria ambiente", 93.0),
+        ("Tachypnoeic, sats 91% on room air.", 91.0),
+        ("He was saturating 86% on room air on arrival.", 86.0),
+        ("an oxygen saturation of 90 percent while he was breathing ambient air", 90.0),
     ],
 )
 def test_saturation(text, expected):
@@ -60,7 +63,8 @@ def test_saturation(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["hypoxemia (PaO2 63.4 mmHg)", "on Venturi Mask at a FIO 50% with a stable O2 sat", "saturation was normal"],
+    ["hypoxemia (PaO2 63.4 mmHg)", "on Venturi Mask at a FIO 50% with a stable O2 sat", "saturation was normal",
+     "the satellite unit reported 95 percent occupancy"],
 )
 def test_saturation_stays_blank(text):
     assert_blank(normalize_po2_saturation(text), text)
