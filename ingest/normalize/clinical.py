@@ -134,16 +134,19 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy\s+tube|\btubo\s+(?:endo|oro)tracheale|"
         r"\b(?:is|remains|still|currently|now)\s+intubated|\bintubated\s+(?:patient|and\s+ventilated)|"
-        r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]",
+        r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]|"
+        r"\b(?:is|remains|still|currently|now)\s+(?:on|under|receiving)\s+(?:invasive\s+)?mechanical\s+ventilation|"
+        r"\bmechanically\s+ventilated\s+patient",
         _I,
     ),
     compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|"
             r"\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
-    yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat"),
+    yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat", "mechanical"),
     yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),
     no_name="extubated",
@@ -240,7 +243,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    3,  # v3: a death told after every discharge or recovery is the outcome (N)
+    4,  # v4: "fatal outcome", "proved fatal", "non-survivor"
+    # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
@@ -248,14 +252,15 @@ SURVIVAL = FlagRule(
     ),
     compile(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
-        r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive",
+        r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive|"
+        r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor",
         _I,
     ),
     negation_means_no=False,
     yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
              "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
-             "did not survive"),
+             "did not survive", "fatal", "survivor"),
     yes_name="discharged-or-recovered",
     no_name="died",
     later_no_wins=True,

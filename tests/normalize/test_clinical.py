@@ -78,6 +78,9 @@ def test_rt_pcr_stays_blank(text):
         (normalize_intubation_present,
          "An endotracheal tube is shown with its tip above the level of the clavicular heads.", "Y"),
         (normalize_intubation_present, "Extubated since the prior radiograph.", "N"),
+        (normalize_intubation_present, "The patient is still on mechanical ventilation; new bilateral opacities.",
+         "Y"),
+        (normalize_intubation_present, "Bedside radiograph of a mechanically ventilated patient.", "Y"),
         (normalize_went_icu, "He was admitted to the intensive care unit.", "Y"),
         (normalize_went_icu, "Trasferito in terapia intensiva.", "Y"),
         (normalize_went_icu, "She did not require ICU admission.", "N"),
@@ -113,6 +116,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_survival, "Postmortem radiography showed bilateral pulmonary opacities.", "N"),
         (normalize_survival, "Il paziente è deceduto in terza giornata.", "N"),
         (normalize_survival, "Dimesso dopo 10 giorni in buone condizioni.", "Y"),
+        (normalize_survival, "Respiratory failure progressed, with a fatal outcome on day 12.", "N"),
+        (normalize_survival, "Despite maximal support the infection proved fatal.", "N"),
         # a death told after every discharge or recovery is the outcome: death is final
         (normalize_survival, "The patient was discharged, then readmitted and died.", "N"),
         (normalize_survival, "She was discharged from hospital because she did not present alarm criteria at that "
@@ -131,6 +136,8 @@ def test_flags(function, text, expected):
     [
         (normalize_survival, "With treatment this patient is likely to recover."),  # hypothetical
         (normalize_survival, "Her husband died of COVID-19 last week."),  # a relative
+        (normalize_survival, "COVID-19 pneumonia can be fatal in elderly patients."),  # no outcome of this patient
+        (normalize_intubation_present, "He was on mechanical ventilation for nine days in 2015."),  # not at the film
         (normalize_survival, "The mortality of COVID-19 patients who develop ARDS is high; many patients died."),
         (normalize_intubated, "If the condition worsens, intubation may be needed."),
         (normalize_intubated, "Treated with non-invasive ventilation (CPAP)."),
