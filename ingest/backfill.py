@@ -523,6 +523,33 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     return _view_words(row, image_text, _cell(row, "modality") or None)
 
 
+# A radiograph's two films told in order: "Chest X-ray (PA and lateral projections)", "frontal and
+# lateral radiographs". Their files lettered a and b are those films in that order.
+_VIEWS_IN_ORDER = compile_fast(
+    r"\b(?P<first>PA|AP|postero-?anterior|antero-?posterior|frontal)\s+(?:and|&)\s+(?P<second>lateral)\s+"
+    r"(?:chest\s+)?(?:radiographs?|x-?rays?|views?|projections?|films?|images?)\b",
+    re.IGNORECASE,
+)
+
+
+def _view_in_told_order(row: dict[str, str], legend: str) -> Normalized:
+    """The view of a film lettered a or b (its file name) whose legend, shared with its sibling,
+    names the radiograph's two films in order ("frontal and lateral projections"): b is the
+    lateral, a the first view when that is PA or AP ("frontal" does not say which)."""
+    letter = _panel_letter(_cell(row, "filename"))
+    if letter not in ("a", "b") or not legend:
+        return Normalized(None)
+    told = list(_VIEWS_IN_ORDER.finditer(legend))
+    if len(told) != 1 or normalize_modality(legend).value == MODALITY_CT or normalize_modality(legend).reason:
+        return Normalized(None)  # several pairs, or a CT among the films: the letters are not these two
+    m = told[0]
+    group = "second" if letter == "b" else "first"
+    view = normalize_view(m.group(group)).value
+    if view not in XRAY_VIEWS:
+        return Normalized(None)
+    return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 1)
+
+
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
     """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
@@ -737,6 +764,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = _legend_view(row, "" if context.note_shared else context.own_legend)
             if result.value is None:
                 result = _view(row, own_text)
+            if result.value is None and context.note_shared:
+                result = _view_in_told_order(row, context.own_legend or note)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":
