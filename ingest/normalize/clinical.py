@@ -134,7 +134,8 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    3,  # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
+    4,  # v4: a film after extubation ("7 days after extubation", "post-extubation")
+    # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy\s+tube|\btubo\s+(?:endo|oro)tracheale|"
@@ -145,7 +146,9 @@ INTUBATION_PRESENT = FlagRule(
         _I,
     ),
     compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|"
-            r"\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
+            r"\bremoval\s+of\s+the\s+endotracheal\s+tube|"
+            # a film "taken 7 days after extubation", "post-extubation radiograph"
+            r"\b(?:after|following)\s+(?:(?:his|her|the)\s+)?extubation\b|\bpost-?extubation\b", _I),
     yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat", "mechanical"),
     yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),

@@ -81,6 +81,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_intubation_present, "The patient is still on mechanical ventilation; new bilateral opacities.",
          "Y"),
         (normalize_intubation_present, "Bedside radiograph of a mechanically ventilated patient.", "Y"),
+        (normalize_intubation_present, "Routine chest radiograph taken 5 days after extubation.", "N"),
+        (normalize_intubation_present, "Post-extubation chest film: left basal atelectasis.", "N"),
         (normalize_went_icu, "He was admitted to the intensive care unit.", "Y"),
         (normalize_went_icu, "Trasferito in terapia intensiva.", "Y"),
         (normalize_went_icu, "She did not require ICU admission.", "N"),
