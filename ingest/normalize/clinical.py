@@ -246,24 +246,30 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    4,  # v4: "fatal outcome", "proved fatal", "non-survivor"
+    5,  # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
+    # v4: "fatal outcome", "proved fatal", "non-survivor"
     # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
-        r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
+        r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
+        # a follow-up film showing the disease gone: the patient lived through it
+        r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b",
         _I,
     ),
     compile(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
         r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive|"
-        r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor",
+        r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor|"
+        r"\bterminal(?:ly)?\s+extubat\w*",
         _I,
     ),
     negation_means_no=False,
-    yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
+    yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen",
+              "resolution", "regression", "clearing"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
              "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
-             "did not survive", "fatal", "survivor"),
+             "did not survive", "fatal", "survivor", "terminal"),
     yes_name="discharged-or-recovered",
     no_name="died",
     later_no_wins=True,

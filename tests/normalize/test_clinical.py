@@ -120,6 +120,11 @@ def test_rt_pcr_stays_blank(text):
         (normalize_survival, "Dimesso dopo 10 giorni in buone condizioni.", "Y"),
         (normalize_survival, "Respiratory failure progressed, with a fatal outcome on day 12.", "N"),
         (normalize_survival, "Despite maximal support the infection proved fatal.", "N"),
+        (normalize_survival, "Follow-up radiograph at 5 weeks shows almost complete resolution of the consolidation.",
+         "Y"),
+        (normalize_survival, "CT a month later: complete radiological resolution of the ground-glass opacities.", "Y"),
+        (normalize_survival, "Complete resolution of the consolidation; she died of a stroke two days later.", "N"),
+        (normalize_survival, "On day 3 the patient underwent terminal extubation with comfort measures.", "N"),
         # a death told after every discharge or recovery is the outcome: death is final
         (normalize_survival, "The patient was discharged, then readmitted and died.", "N"),
         (normalize_survival, "She was discharged from hospital because she did not present alarm criteria at that "
@@ -139,6 +144,8 @@ def test_flags(function, text, expected):
         (normalize_survival, "With treatment this patient is likely to recover."),  # hypothetical
         (normalize_survival, "Her husband died of COVID-19 last week."),  # a relative
         (normalize_survival, "COVID-19 pneumonia can be fatal in elderly patients."),  # no outcome of this patient
+        (normalize_survival, "Complete resolution of the opacities is expected within weeks."),  # a prognosis
+        (normalize_survival, "Partial resolution of the consolidation on day 10."),  # the patient may still die
         (normalize_intubation_present, "He was on mechanical ventilation for nine days in 2015."),  # not at the film
         (normalize_survival, "The mortality of COVID-19 patients who develop ARDS is high; many patients died."),
         (normalize_intubated, "If the condition worsens, intubation may be needed."),
