@@ -18,7 +18,8 @@ from schema import NUMERIC_RANGES
 
 from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
-TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
+TEMPERATURE_VERSION = 3  # v3: "Tmax 39.2"
+# v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
 SATURATION_VERSION = 2  # v2: "sats 91%", "saturating 88%", "90 percent"
 COUNT_VERSION = 2  # v2: "count,3.13" (a comma glued to the cue)
 
@@ -28,7 +29,7 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 _TEMP_CUE = (
     r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura"
-    r"|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
+    r"|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT(?:max)?\b)\s*°?|(?-i:\bTC\b))"
 )
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
 _TEMP_WITH_UNIT = compile(
@@ -42,7 +43,7 @@ _TEMP_AFTER_CUE = compile(
 _TEMP_CUE_RE = compile(_TEMP_CUE, re.IGNORECASE)
 # Gate: without a degree sign or a cue word neither pattern can match.
 _TEMP_KEYS = ("°", "º", "˚", "temp", "fever", "febr", "pyrex", "piress", "fieber", "fiebre", "fièvre")
-_TEMP_T = compile(r"\bTC?\b")
+_TEMP_T = compile(r"\bT(?:C|max)?\b")
 
 
 def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:

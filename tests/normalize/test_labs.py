@@ -27,6 +27,7 @@ from .helpers import assert_blank, assert_value
         # lower case: the two readings of "39.6°c" (one with its unit, one without) once crashed the sort
         ("a high-grade fever (39.6°c [103.28°c]), cough", 39.6),
         ("FEVER (38.5 °C) AND COUGH", 38.5),
+        ("Tmax 39.2 overnight, now afebrile", 39.2),
     ],
 )
 def test_temperature(text, expected):
