@@ -311,6 +311,7 @@ def negated(text: str, start: int, end: int, window: int = 60) -> bool:
 # was unclear whether he would survive" keeps its Y; "could not"/"would not" are negations.
 _HYPOTHETICAL_AFTER = compile(
     r"^\W{0,3}(?:\S+\s+){0,3}?(?:may|might|could|would|should)\b(?!\s*(?:not\b|n['’]t))"
+    r"|^\W{0,3}(?:\S+\s+){0,3}?(?:is|are)\s+(?:expected|anticipated)\b"  # "resolution is expected within weeks"
     r"|^\W{0,3}(?:\S+\s+){0,3}?(?:if|unless|whether|qualora|in\s+case|in\s+caso|se\s+necessari\w|se\s+(?:il|la|le|si)\b|"
     r"when\s+(?:needed|necessary|required|indicated)|as\s+needed|prn)\b"
     r"|^[^.;]{0,40}?\b(?:if\s+(?:needed|necessary|required|indicated|appropriate|(?:his|her|the)\s+(?:condition|clinical|respiratory|status)|(?:he|she|the\s+patient)\s+(?:deteriorat|worsen|fail|decompensat)\w*)|"

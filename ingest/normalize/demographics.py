@@ -20,10 +20,10 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "housewife". 3: the words introducing the patient with an age outweigh the note's other sex words;
 # a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 6
+SEX_VERSION = 7  # v7: the age's unit inside the shorthand ("65 yo M"); not "101.5F", "100F" (Fahrenheit)
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation
-AGE_VERSION = 3
+AGE_VERSION = 4  # v4: the shorthand as sex reads it ("65 yo M"; not "101.5F", "100F")
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -57,7 +57,11 @@ _SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrn]")  # the first letters of the word
 # French gauge, the way catheters, drains and sheaths are sized, not a woman's age.
 _FRENCH_GAUGE_AFTER = (r"(?!\s*(?:[\w-]+\s+){0,2}(?:catheters?|drains?|drainages?|tubes?|sheaths?|cannulas?|cannulae|"
                        r"introducers?|stents?|pigtails?|needles?|trocars?)\b)")
-_AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
+# With the age's unit between them: "65 yo M", "72 y/o F". Not the decimals of a number ("38.5F") nor a
+# body temperature in Fahrenheit ("Tmax 101F", "100.4F"): no age of 93-119 is written that way.
+AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3})\s?(?:(?:yo|y/o|y\.o\.)\s?)?"
+                            r"(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
+_AGE_SEX_SHORTHAND = compile(AGE_SEX_SHORTHAND_SOURCE)
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
@@ -209,7 +213,7 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
      "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER), "age.shorthand", 1, None),
+    (compile(AGE_SEX_SHORTHAND_SOURCE), "age.shorthand", 1, None),
 )
 _VAGUE_AGE = compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"

@@ -44,8 +44,9 @@ AXIAL, CORONAL = CT_VIEWS
 VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
-MODALITY_VERSION = 4  # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 2
+MODALITY_VERSION = 5  # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
+# v4: radiograph zones named in pairs, the heart's borders
+FINDING_VERSION = 3  # v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
 OFFSET_VERSION = 3
@@ -263,6 +264,28 @@ _RADIOGRAPH_SIGNS = compile(
 )
 
 
+# A study the text compares the image with, not the image: "as demonstrated on the recent CT",
+# "compared with the previous radiograph", "rispetto alla precedente TC". Read only where the text
+# also names the other modality (the image's own), whose words then decide.
+_COMPARED_STUDY = compile(
+    r"\b(?:(?:compared|comparison|comparing)\s+(?:with|to)|relative\s+to|since|"
+    r"as\s+(?:(?:previously|already)\s+)?(?:seen|shown|demonstrated|noted|described|depicted|visible|documented)\s+(?:on|in|at|by)|"
+    r"rispetto\s+(?:al(?:la|lo)?|a)|(?:prior|previous|preceding|earlier|recent|former|outside|precedente))"
+    r"(?:\s+(?:the|a|an|his|her|prior|previous|preceding|earlier|recent|former|outside|precedente|chest|"
+    r"admission|initial|last))*\s+$",
+    re.IGNORECASE,
+)
+
+
+#: The flag of a modality read beside a study of the other modality named for comparison: that
+#: study may be another image of the same case.
+MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
+
+
+def _compared_study(text: str, match: re.Match[str]) -> bool:
+    return _COMPARED_STUDY.search(text, max(0, match.start() - 60), match.start()) is not None
+
+
 @lru_cache(maxsize=8192)
 def _modality_hits(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The CT words and the X-ray words of ``text`` that name the image's modality."""
@@ -313,14 +336,22 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
         return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
     ctx = text_context(text)
     ct_hits, xray_hits = _modality_hits(text)
+    flags: tuple[str, ...] = ()
+    if ct_hits and xray_hits:
+        own_ct = [m for m in ct_hits if not _compared_study(text, m)]
+        own_xray = [m for m in xray_hits if not _compared_study(text, m)]
+        if bool(own_ct) != bool(own_xray):
+            ct_hits, xray_hits, flags = own_ct, own_xray, (MODALITY_BESIDE_COMPARED_STUDY,)
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
         return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()),
                      "modality.words", MODALITY_VERSION)
     if ct_hits:
-        return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION)
+        return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION,
+                     flags)
     if xray_hits:
-        return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words", MODALITY_VERSION)
+        return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words",
+                     MODALITY_VERSION, flags)
     if figure_caption:
         sign = _CT_SIGNS.search(text)
         if sign:
@@ -438,6 +469,21 @@ _PAST_HISTORY = compile(
     re.IGNORECASE,
 )
 _PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
+# "At diagnosis of ... Pneumocystis pneumonia, chest radiograph did not show abnormal changes": the
+# films of that disease were normal, so the case's abnormal films show something else (or the note
+# does not say which films are the disease's): the disease is not read as the case's finding.
+_NORMAL_FILM_OF_IT = compile(
+    r"\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:was|were|is|appeared)\s+"
+    r"(?:completely\s+|entirely\s+)?(?:normal|unremarkable)\b"
+    r"|\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:did|does|do)\s+not\s+(?:show|reveal|demonstrate)\s+"
+    r"(?:any\s+)?(?:abnormal\w*|patholog\w*|lesions?|opacit\w+|consolidations?|infiltrates?)"
+    r"|\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:showed|shows|revealed|reveals)\s+no\s+"
+    r"(?:abnormal\w*|patholog\w*|lesions?|opacit\w+|consolidations?|infiltrates?)",
+    re.IGNORECASE,
+)
+#: The rule of a blank finding whose note says the disease's films were normal (``backfill`` reads it
+#: as doubt on the patient's other notes).
+FINDING_NORMAL_FILMS_RULE = "finding.films-normal"
 _BROADER = {
     # a generic mention does not contradict a specific one of the same branch
     "Pneumonia": "",
@@ -453,6 +499,7 @@ def normalize_finding(text: str, **_context) -> Normalized:
     differential, hypothetical mentions and mentions about other people do not count; two
     different diagnoses of the same level leave it blank."""
     hits: list[tuple[str, int, int]] = []
+    normal_films_of: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     ctx = text_context(text)
     low = ctx.lower
@@ -477,7 +524,16 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if (_PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start())
                     or _PAST_HISTORY_AFTER.match(text, m.end())):
                 continue
+            if found_in(_NORMAL_FILM_OF_IT, text, s_start, s_end):
+                normal_films_of.append((path, m.start(), m.end()))
+                continue
             hits.append((path, m.start(), m.end()))
+    if normal_films_of:
+        hits = [h for h in hits if not any(h[0] == n[0] for n in normal_films_of)]
+        if not hits:
+            path, start, end = normal_films_of[0]
+            return blank(f"the note says the films of {path} were normal", text, start, end,
+                         FINDING_NORMAL_FILMS_RULE, FINDING_VERSION)
     if not hits:
         return Normalized(None)
     paths = {h[0] for h in hits}
