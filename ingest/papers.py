@@ -51,6 +51,11 @@ _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|da
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
+                   # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",
+                   # "10 dias após a admissão"
+                   r"al\s+ingreso|(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)|"
+                   rf"a\s+los\s+\d+\s+d[ií]as\s+del?\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   rf"\d+\s+dias\s+ap[oó]s\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day

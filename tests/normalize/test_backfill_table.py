@@ -128,8 +128,8 @@ def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
              "clinical_notes": note, "modality": ""}
             for i in (1, 2)]
     fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
-    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v4"),
-                     (3, "X-ray", "modality.case-words-single-modality@v4")}
+    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v5"),
+                     (3, "X-ray", "modality.case-words-single-modality@v5")}
     ct_note = "CT shows bilateral ground-glass opacities."
     rows = [dict(row, clinical_notes=ct_note) for row in rows]
     assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's
