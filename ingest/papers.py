@@ -198,7 +198,9 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     if pdf is not None:
         base_extra.update({"pdf_page": pdf.page, "pdf_bbox": list(pdf.bbox)})
     panel_files = figure.extra.get("panel_files", {})
-    shared = caption_lead(figure.caption) if panels else ""
+    # Panels named by place (``_placed_panels``) share the words before the first place.
+    by_place = bool(panels) and not figure.panel_captions and not panel_files
+    shared = (positions_lead(figure.caption) if by_place else caption_lead(figure.caption)) if panels else ""
     whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
     placed = (align_positions(figure.caption, split.boxes)
               if not panels and split is not None and split.reliable else [])
@@ -323,13 +325,14 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
 
     for figure in kept:
         split = panel_splits.get(figure.number) if figure.number is not None else None
-        for key, panels in _figure_targets(figure, patients, base).items():
+        placed = _placed_panels(figure, split)
+        for key, panels in _figure_targets(figure, patients, base, placed).items():
             if key not in cases:
                 cases[key] = new_case(key, f" ({figure_name(figure)})")
                 cases[key].warnings.append(
                     f"{figure_name(figure)} names no single patient of this multi-patient paper: "
                     "attach it to a patient")
-            _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
+            _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
     _dates_from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
@@ -355,16 +358,29 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
     return kept, excluded
 
 
-def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> dict[str, dict[str, str]]:
+def _placed_panels(figure: Figure, split: PanelSplit | None) -> dict[str, str]:
+    """Letter -> the words of a panel the caption names by its place ("Left, patient 1: ...; right,
+    patient 2: ..."), for a figure whose caption letters no panel and whose split is reliable; {}
+    otherwise."""
+    if figure.panel_captions or split is None or not split.reliable or figure.extra.get("panel_files"):
+        return {}
+    return {chr(ord("a") + i): text for i, text in enumerate(align_positions(figure.caption, split.boxes))}
+
+
+def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
+                    placed: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Case key -> the figure's panels (letter -> sub-caption) that case gets: the only patient,
-    the one patient the caption names, each panel to the patient it names, else a case of the
-    figure itself (for the reviewer to attach)."""
+    the one patient the caption names, each panel to the patient it names (by its letter, or by its
+    place when the caption letters none: ``placed``), else a case of the figure itself (for the
+    reviewer to attach)."""
     subcaptions = dict(figure.panel_captions)
     named = patients_named(figure.caption, patients)
     if len(patients) == 1:
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
+    if len(named) > 1 and not subcaptions and placed:
+        subcaptions = placed
     if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
         # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names;
         # so does each fig of a fig-group whose shared caption names none ("Chest CT on admission."
@@ -441,10 +457,12 @@ def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:
 
 
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,
-                   pdf: PdfFigure | None) -> None:
-    """The figure's images (its ``panels``) appended to the case, with its warnings."""
+                   pdf: PdfFigure | None, placed: dict[str, str] | None = None) -> None:
+    """The figure's images (its ``panels``) appended to the case, with its warnings. ``placed``:
+    every panel's words when the caption names the panels by place, not by letter."""
     # A panel subset of a split figure keeps its own boxes: index the split by letter.
-    images = _images_for(figure, panels, _subset(split, dict(figure.panel_captions), panels), pdf, len(case.images))
+    all_panels = dict(figure.panel_captions) or (dict(placed or {}) if panels else {})
+    images = _images_for(figure, panels, _subset(split, all_panels, panels), pdf, len(case.images))
     case.images.extend(images)
     if any(i.extra.get("needs_review") for i in images):
         case.warnings.append(f"{figure_name(figure)}: {images[0].extra['needs_review']}")

@@ -88,3 +88,28 @@ def test_a_spanish_and_a_portuguese_caption_lead_date_every_panel():
     lead = "TC de tórax sin contraste a los 4 días del ingreso"
     assert described("Corte axial: consolidaciones periféricas", lead)["date_text"] == "a los 4 días del ingreso"
     assert described("Corte coronal", "Radiografias realizadas na admissão")["date_text"] == "na admissão"
+
+
+def _split(boxes):
+    from ingest.panels import Panel, PanelSplit
+
+    return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=800, height=800)
+
+
+def test_panels_named_by_place_and_patient_go_to_each_patients_case():
+    # "Left, patient 1: ... Right, patient 2: ..." and "Upper row, patient 1, ...: ... Lower row, patient 2, ...":
+    # no letters in the caption; the split's places say which panel is whose
+    from ingest.jats import parse_jats
+    from ingest.papers import cases_from_article
+
+    article = parse_jats((UNSEEN2 / "PMC7920011_efetch.xml").read_bytes())
+    splits = {1: _split([(0, 0, 360, 400), (372, 0, 732, 400)]),
+              2: _split([(0, 0, 330, 330), (342, 0, 672, 330), (0, 342, 330, 672), (342, 342, 672, 672)])}
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(article, panel_splits=splits)}
+    assert sorted(cases) == ["patient1", "patient2"]
+    assert [(i.extra["figure_number"], i.label) for i in cases["patient1"].images] == [(1, "a"), (2, "a"), (2, "b")]
+    assert [(i.extra["figure_number"], i.label) for i in cases["patient2"].images] == [(1, "b"), (2, "c"), (2, "d")]
+    first, *_ = cases["patient1"].images
+    assert first.extra["panel_box"] == [0, 0, 360, 400]
+    assert (first.modality_text, first.date_text) == ("Anteroposterior chest radiographs on admission", "on admission")
+    assert cases["patient2"].images[1].view_text.startswith("Axial chest CT images")
