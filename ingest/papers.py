@@ -26,7 +26,7 @@ from ingest.figure_kinds import Verdict, caption_kind
 from ingest.jats import Article, Figure
 from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
-from ingest.panel_positions import align_positions, positions_lead
+from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
@@ -245,7 +245,21 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                    extra=extra, **described(text, shared, figure.caption,
                                                             own=list(panels.values()).count(text) == 1,
                                                             letter=letter)))
+    if whole_figure and placed:
+        _date_columns(records, figure.caption, split)
     return records
+
+
+def _date_columns(records: list[ImageRecord], caption: str, split: PanelSplit | None) -> None:
+    """Each panel of a whole figure (``records`` in the order of the split's panels) named by its column
+    inside its row's words ("on admission (left) and five days after
+    admission (right)") takes the one moment of its own words, not the row's first."""
+    if split is None or not split.reliable or len(split.panels) != len(records):
+        return
+    for record, own in zip(records, column_words(caption, [p.box for p in split.panels])):
+        moments = _moments(own)
+        if len({m.lower() for m in moments}) == 1:
+            record.date_text = moments[0]
 
 
 def _case_texts(case: CaseRecord, patient: PatientText) -> None:

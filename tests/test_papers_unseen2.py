@@ -113,3 +113,26 @@ def test_panels_named_by_place_and_patient_go_to_each_patients_case():
     assert first.extra["panel_box"] == [0, 0, 360, 400]
     assert (first.modality_text, first.date_text) == ("Anteroposterior chest radiographs on admission", "on admission")
     assert cases["patient2"].images[1].view_text.startswith("Axial chest CT images")
+
+
+def test_columns_named_inside_a_rows_words_date_each_panel_by_its_own_words():
+    # the author manuscript's "Upper row: ... on admission (left) and five days after admission (right)"
+    from ingest.jats import parse_jats
+    from ingest.papers import cases_from_article
+
+    article = parse_jats((UNSEEN2 / "PMC7920022_efetch.xml").read_bytes())
+    boxes = [(0, 0, 340, 360), (352, 0, 692, 360), (0, 372, 340, 732), (352, 372, 692, 732)]
+    (case,) = cases_from_article(article, panel_splits={1: _split(boxes)})
+    assert [i.date_text for i in case.images] == [
+        "on admission", "five days after admission", "five days after admission", "five days after admission"]
+
+
+def test_column_words_are_read_only_where_a_row_names_each_of_its_columns():
+    from ingest.panel_positions import column_words
+
+    grid = [(0, 0, 300, 300), (310, 0, 610, 300), (0, 310, 300, 610), (310, 310, 610, 610)]
+    caption = ("Top row: CT on day 2 (left) and day 9 (right). Bottom row: radiographs on admission and "
+               "at discharge.")
+    assert column_words(caption, grid) == ["CT on day 2", "day 9", "", ""]
+    # one column named in the row: nothing is its own
+    assert column_words("Upper row: CT (left) and radiograph. Lower row: MRI.", grid) == ["", "", "", ""]
