@@ -65,7 +65,9 @@ _FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-
 _FIGURE_HOLDER = re.compile(
     r"^(?:html[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
-_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media))$", re.I)
+# The tab of the same article that shows its figures when this page shows none: "Figures & Data", or the
+# "Full Text" tab of a landing page showing the abstract only (HighWire's medRxiv and bioRxiv).
+_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media)|full[\s-]?text)$", re.I)
 
 
 def _is_layout_table(element: Any) -> bool:

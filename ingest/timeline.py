@@ -396,8 +396,9 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    rf"|\ba\s+(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
-    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da)\s*(?:ricovero|ingresso|esordio|inizio\s+dei\s+sintomi|comparsa))?",
+    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
+    r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
 )
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
@@ -419,7 +420,8 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
-    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza")):
+    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
+                                                                           "día", "dia")):
         return []
     found = []
     for m in _SOON_AFTER.finditer(text):
@@ -433,7 +435,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = _amount(m.group("n"), m.group("unit"))
             if amount is not None:
-                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
+                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
@@ -528,7 +530,8 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 _MOMENT_WORDS = frozenset({
     *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", "hd", "ps", "soccorso", *_SOON_WORDS,
+    "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
+    "soccorso", *_SOON_WORDS,
 })
 
 
@@ -569,7 +572,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
-        elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
+        elif re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres|stay", base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
             other = _OTHER_BASE.match(text, m.end())

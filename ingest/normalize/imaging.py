@@ -41,15 +41,18 @@ from .common import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
-VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
+VIEW_VERSION = 3  # v3: Portuguese and Spanish "axiais", "axiales"; v2: "anterior-posterior", "posterior-anterior"
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
-MODALITY_VERSION = 5  # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
+MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
+# v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 3  # v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
-OFFSET_VERSION = 3
+# v4: the Romance histories ("de 5 días de evolución", "havia 8 dias", "insorte 6 giorni prima"), "of six days'
+# duration"; Portuguese "na admissão", "N dias após a admissão"
+OFFSET_VERSION = 4
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -82,9 +85,10 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))",
         re.IGNORECASE,
     )),
-    # Italian "assiale" and its plural ("scansioni assiali")
+    # Italian "assiale" and its plural ("scansioni assiali"); the Portuguese and Spanish plurals
+    # ("cortes axiais", "imágenes axiales")
     (AXIAL, compile(
-        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b",
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b|\baxia(?:is|les)\b",
         re.IGNORECASE,
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
@@ -95,7 +99,7 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
     LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
-    AXIAL: (("axial", "transverse", "assial"), ()),
+    AXIAL: (("axia", "transverse", "assial"), ()),
     CORONAL: (("coronal", "koronar"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
@@ -204,7 +208,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
 _CT = compile(
     r"\bCTs?\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bCCT\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\bcomputeri[sz]ed\s+tomograph\w*|"
     r"\btomodensitom\w*|\btomograph(?:y|ic|ies)\b|"
-    r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
+    r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\btomografia\s+computadorizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
     r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|"
     r"\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
     r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
@@ -582,7 +586,7 @@ _ADMISSION_BASE = compile(
 _ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
                       re.IGNORECASE)
 _AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{_UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{_UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{_UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -592,11 +596,13 @@ _AT_ADMISSION = compile(
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
-    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
+# Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
+_ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
 _HISTORY = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[- ](?:history|duration|course)\b"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
@@ -610,15 +616,21 @@ _HISTORY = compile(
     rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\b(?:began|begun|started|appeared|developed|commenced)\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{_UNIT})\s+(?:earlier|ago|previously|before(?=\s*[.,;)]))",
+    rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{_UNIT})\s+(?:earlier|ago|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
+    # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
+    rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
+    rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{_UNIT})\b"
+    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{_UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
 #: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
 _ONSET_SYMPTOM = compile(
     r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
-    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness)\b",
+    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|"
+    r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
 )
 
@@ -678,7 +690,7 @@ _UNIT_RE = compile(rf"\b{_UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 _UNIT_RE = gate(_UNIT_RE, "[dgjtwsm]")
 _DAY_N = gate(_DAY_N, r"[haidspgjt\d]")
-_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpàrtcx]")
+_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpàrtcxn]")
 _OTHER_TIME = gate(_OTHER_TIME, "[aop]")
 _XRAY = gate(_XRAY, "[xrcpd]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
@@ -691,10 +703,10 @@ def _history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, _UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
-                if i == "11" and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
+                if i in ("11", "12") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
                     break
                 amount = _amount(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
@@ -795,7 +807,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
                      OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-    if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
+    if re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres", base):
         if history:
             return blank("days after admission and a symptom history: the base is not stated", text,
                          history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)
