@@ -122,14 +122,15 @@ def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
 
 def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
     from ingest.backfill import backfill_table
+    from ingest.normalize.imaging import MODALITY_VERSION
 
     note = "Chest radiographs show bilateral peripheral opacities progressing over the following week."
     rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg",
              "clinical_notes": note, "modality": ""}
             for i in (1, 2)]
     fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
-    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v5"),
-                     (3, "X-ray", "modality.case-words-single-modality@v5")}
+    rule = f"modality.case-words-single-modality@v{MODALITY_VERSION}"
+    assert fills == {(2, "X-ray", rule), (3, "X-ray", rule)}
     ct_note = "CT shows bilateral ground-glass opacities."
     rows = [dict(row, clinical_notes=ct_note) for row in rows]
     assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's
