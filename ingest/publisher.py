@@ -257,9 +257,20 @@ def figure_page_image(html: str | bytes, url: str) -> str:
     return ""
 
 
-def _springer_full(url: str) -> str:
-    # Springer Nature's media server offers the same file at /full/ on the figure page.
-    return re.sub(r"(//media\.springernature\.com)/lw\d+/", r"\1/full/", url)
+#: Where a site's page shows a resized rendition and its figure viewer the full-size file at a known
+#: address: Springer Nature's media server (``/lw685/`` -> ``/full/``); Taylor & Francis' figure
+#: viewer (its page holds only the ``..._f0001_b.gif`` thumbnail, the viewer ``..._f0001_oc.jpg``).
+_FULL_SIZE_RULES = (
+    (re.compile(r"(//media\.springernature\.com)/lw\d+/"), r"\1/full/"),
+    (re.compile(r"(//(?:www\.)?tandfonline\.com/cms/asset/[\w-]+/[^/]+_f\d+)_b\.(?:gif|jpe?g)$"), r"\1_oc.jpg"),
+)
+
+
+def _full_size(url: str) -> str:
+    """The full-size file of a site's resized rendition (``url`` itself when no rule applies)."""
+    for pattern, replacement in _FULL_SIZE_RULES:
+        url = pattern.sub(replacement, url)
+    return url
 
 
 def _panel_letter(element: Any, caption: Any) -> str | None:
@@ -494,7 +505,7 @@ class ArticlePage(HtmlPage):
         page = _figure_page(node, node.xpath("descendant::img")[0], self.url) if how == ["src"] else ""
         if page:
             figure.extra["figure_page"] = page
-        full = [_springer_full(u) for u in urls if _springer_full(u) != u]
+        full = [_full_size(u) for u in urls if _full_size(u) != u]
         if full:
             figure.extra["full_size_guess"] = full
         if len(urls) > 1 and how[0] != "download link":

@@ -261,3 +261,19 @@ def test_a_citing_sentence_naming_two_moments_or_other_panels_gives_none():
     assert _cited_moment(["CT four days after admission showed opacities (Fig. 2a-c)."], 2, "b") != ""
     assert _cited_moment(["CT four days after admission showed opacities (Fig. 3)."], 2, "") == ""
     assert _cited_moment(["Figure (", "", "Fig. 2 (( )"], 2, "a") == ""
+
+
+def test_taylor_and_francis_thumbnail_gives_the_figure_viewers_full_size_file_first():
+    # T&F's page holds only the figure viewer's ..._f0001_b.gif thumbnail; the viewer shows ..._f0001_oc.jpg.
+    page = parse_article_html((UNSEEN / "tandf_iidi_1789456.html").read_text(),
+                              "https://www.tandfonline.com/doi/full/10.1080/23744235.2020.1789456")
+    assets = ["https://www.tandfonline.com/cms/asset/5d1e8a3c-7b2f-4e6a-9c0d-1f2e3a4b5c6d/iidi_a_1789456_f0001",
+              "https://www.tandfonline.com/cms/asset/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/iidi_a_1789456_f0002"]
+    assert [f.extra.get("full_size_guess") for f in page.figures] == [[f"{a}_oc.jpg"] for a in assets]
+    assert [f.image_urls for f in page.figures] == [[f"{a}_b.gif"] for a in assets]
+    # A file of another site, or T&F's full size itself, is left as it is.
+    other = ('<html><head><meta name="citation_title" content="x"></head><body><article><figure>'
+             '<img src="/cms/asset/5d1e/x_f0001_oc.jpg"><img src="https://example.org/cms/asset/1/x_f0001_b.gif">'
+             '</figure></article></body></html>')
+    assert [f.extra.get("full_size_guess") for f in parse_article_html(other, "https://www.tandfonline.com/doi/x")
+            .figures] == [None]
