@@ -93,6 +93,26 @@ def _section_titles(element: Any) -> list[str]:
             title = _text(Selector(root=heading, type="html")) if heading is not None else ""
         if title:
             titles.append(title)
+    return titles[::-1] or _preceding_headings(element)
+
+
+def _preceding_headings(element: Any) -> list[str]:
+    """Flat markup's section titles (Hindawi, Dove, Karger, Taylor & Francis: headings beside the
+    paragraphs, no <section>): the nearest heading before the element (or before its nearest
+    ancestor that has one), then the nearest of each higher level before that, down to ``h2`` (the
+    page's ``h1`` is the article's title), outermost first."""
+    titles: list[str] = []
+    level = 7
+    node = element
+    while node is not None and node.tag not in ("body", "html") and level > 2:
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag not in _HEADINGS[1:] or int(sibling.tag[1]) >= level:
+                continue
+            title = _text(Selector(root=sibling, type="html"))
+            if title:
+                titles.append(title)
+                level = int(sibling.tag[1])
+        node = node.getparent()
     return titles[::-1]
 
 

@@ -125,7 +125,8 @@ def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
         "a": "axial image showing bilateral peripheral ground-glass opacities",
         "b": "coronal reconstruction showing the predominantly basal distribution"}
     # The body's paragraphs (no <main>/<article>), without the captions and the copyright line.
-    assert any(p.startswith("A 34-year-old pregnant woman") for p in article.paragraphs)
+    # (each under its heading's title, as the JATS ones: "Case Description: A 34-year-old ...").
+    assert any(p.startswith("Case Description: A 34-year-old pregnant woman") for p in article.paragraphs)
     assert not any(p.startswith(("Figure", "Copyright")) or "Creative Commons" in p for p in article.paragraphs)
     (case,) = cases_from_article(article)
     # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
@@ -211,7 +212,7 @@ def test_karger_table_layout_its_figure_tables_captions_and_paragraphs():
     assert article.figures[1].caption.startswith("Chest CT, axial (a) and coronal (b) reconstructions")
     assert list(article.figures[1].panel_captions) == ["a", "b"]
     # The body's paragraphs (a layout table is no float), not the captions; neither table is a table of data.
-    assert any(p.startswith("A 66-year-old man") for p in article.paragraphs)
+    assert any(p.startswith("Case Report: A 66-year-old man") for p in article.paragraphs)
     assert not any(p.startswith("Fig.") for p in article.paragraphs)
     assert article.tables == []
     (case,) = cases_from_article(article)
@@ -277,3 +278,23 @@ def test_taylor_and_francis_thumbnail_gives_the_figure_viewers_full_size_file_fi
              '</figure></article></body></html>')
     assert [f.extra.get("full_size_guess") for f in parse_article_html(other, "https://www.tandfonline.com/doi/x")
             .figures] == [None]
+
+
+HINDAWI = "https://www.hindawi.com/journals/criid/2020/8841234/"
+
+
+def test_flat_markup_headings_are_the_paragraphs_sections_and_number_their_patients():
+    # Hindawi: <h2>2. Case Presentation</h2><h3>2.1. Case 1</h3><p>A 44-year-old man ...</p> ...
+    # <h3>2.2. Case 2</h3><p>The 41-year-old wife of case 1 ...</p><h3>2.3. Case 3</h3><p>Their 12-year-old son ...
+    # No <section>: the headings before a paragraph are its section's titles.
+    article = parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI)
+    assert "2. Case Presentation / 2.2. Case 2: The 41-year-old wife of case 1 developed" in "\n".join(
+        article.paragraphs)
+    assert any(p.startswith("3. Discussion: The three cases") for p in article.paragraphs)
+    cases = cases_from_article(article)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [
+        (44, "M"), (41, "F"), (12, "M")]
+    # Each case has its own figures: the son's CT is his (age 12: never released).
+    assert [[i.source_url.rsplit("/", 1)[-1] for i in c.images] for c in cases] == [
+        ["8841234.fig.001.jpg", "8841234.fig.002.jpg", "8841234.fig.002.jpg"], ["8841234.fig.003.jpg"],
+        ["8841234.fig.004.jpg"]]
