@@ -298,3 +298,16 @@ def test_flat_markup_headings_are_the_paragraphs_sections_and_number_their_patie
     assert [[i.source_url.rsplit("/", 1)[-1] for i in c.images] for c in cases] == [
         ["8841234.fig.001.jpg", "8841234.fig.002.jpg", "8841234.fig.002.jpg"], ["8841234.fig.003.jpg"],
         ["8841234.fig.004.jpg"]]
+
+
+DOVE = ("https://www.dovepress.com/spontaneous-pneumomediastinum-in-three-patients-with-covid-19-pneumonia"
+        "-peer-reviewed-fulltext-article-IMCRJ")
+
+
+def test_a_table_of_patients_headed_age_with_its_unit_then_sex():
+    # Dove: "Age (Years)/Sex" over "54/M", "Days from Symptom Onset to Admission" over "6".
+    article = parse_article_html((UNSEEN / "dove_imcrj_271234.html").read_text(), DOVE)
+    cases = cases_from_article(article)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [
+        (54, "M"), (47, "F"), (61, "M")]
+    assert "symptom onset 6 days before admission" in cases[0].age_text
