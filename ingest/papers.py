@@ -381,15 +381,18 @@ def figure_name(figure: Figure) -> str:
     return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
 
 
-#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names.
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013,]|and|&)?\s*[A-Ha-h](?![\w-]))*)")
+#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
+#: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
+#: commas first: "Figures 2, a, and 2, b").
+_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+                       r"[A-Ha-h](?![\w-]))*)")
 #: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
 _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
 
 
 def _cited_letters(letters: str) -> set[str]:
     """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
-    found = re.findall(r"[A-Ha-h]", letters)
+    found = re.findall(r"(?<![A-Za-z])[A-Ha-h](?![A-Za-z])", letters)  # not the "a" and "d" of "and"
     named = {c.lower() for c in found}
     for a, b in re.findall(r"([A-Ha-h])\s*[-\u2013]\s*([A-Ha-h])", letters):
         named.update(chr(c) for c in range(ord(a.lower()), ord(b.lower()) + 1))

@@ -468,9 +468,10 @@ _AXIS_WORD = compile_fast(
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
-# ricovero" (the digits, "5th day", are _DAY_N's).
+# ricovero" (the digits, "5th day", are _DAY_N's); without its "the" as a caption's moment taken from
+# the text is ("sixth day after admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
-    rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)})\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ingest.jats import parse_jats
 from ingest.normalize import NORMALIZERS
-from ingest.papers import cases_from_article
+from ingest.papers import _CITATION, _cited_letters, cases_from_article
 from ingest.patients import split_patients
 from ingest.publisher import parse_article_html
+from ingest.timeline import SINCE_ADMISSION, Moment, text_moments
 
 UNSEEN = Path(__file__).parent / "fixtures" / "papers_unseen"
 CRPCC = "https://www.crpcc-example.org/article/10.5555/crpcc.2020.118"
@@ -311,3 +312,18 @@ def test_a_table_of_patients_headed_age_with_its_unit_then_sex():
     assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [
         (54, "M"), (47, "F"), (61, "M")]
     assert "symptom onset 6 days before admission" in cases[0].age_text
+
+
+def test_an_ordinal_day_after_admission_is_counted_and_hindawis_panel_citations_name_each_panel():
+    # "On the third day after admission, ... a chest CT scan was performed, which showed ... (Figures 2(a)
+    # and 2(b))": both panels cited.
+    cases = cases_from_article(parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI))
+    assert [(i.label, i.date_text) for i in cases[0].images] == [
+        ("Figure 1", "on admission"), ("a", "third day after admission"), ("b", "third day after admission")]
+    # ... which the timeline counts without the "the" the citing sentence's moment leaves behind.
+    assert text_moments("third day after admission", "caption") == (
+        Moment(SINCE_ADMISSION, 3, "third day after admission", "caption"),)
+    # The "a" and "d" of "and" are no panels: "Figure 2A and B" cites a and b only.
+    assert [(m.group(1), sorted(_cited_letters(m.group(2)))) for m in _CITATION.finditer(
+        "Figure 2A and B, Figures 3, a, and 3, c, Figures 4, a, and 5, b")] == [
+        ("2", ["a", "b"]), ("3", ["a", "c"]), ("4", ["a"])]
