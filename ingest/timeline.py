@@ -114,6 +114,11 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+#: "admitted to the intensive care unit on 22 March", "ICU admission": a transfer within the stay, not
+#: the hospital admission the offsets count from.
+_TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
+                       re.IGNORECASE)
+_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
@@ -325,7 +330,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
+                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _to_icu(history, m, s_start)))]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
@@ -336,6 +342,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     return one(onset), one(admission)
+
+
+def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:
+    """An admission cue of the intensive care unit ("admitted to the ICU", "ICU admission")."""
+    return bool(_TO_ICU.match(history, cue.end()) or _ICU_BEFORE.search(history, max(s_start, cue.start() - 24),
+                                                                          cue.start()))
 
 
 @lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@ each through the parser or the patients' reading it broke on the first crawl."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ingest.jats import parse_jats
@@ -10,7 +11,7 @@ from ingest.normalize import NORMALIZERS
 from ingest.papers import _CITATION, _cited_letters, cases_from_article
 from ingest.patients import split_patients
 from ingest.publisher import parse_article_html
-from ingest.timeline import SINCE_ADMISSION, Moment, text_moments
+from ingest.timeline import SINCE_ADMISSION, Moment, history_dates, text_moments
 
 UNSEEN = Path(__file__).parent / "fixtures" / "papers_unseen"
 CRPCC = "https://www.crpcc-example.org/article/10.5555/crpcc.2020.118"
@@ -327,3 +328,15 @@ def test_an_ordinal_day_after_admission_is_counted_and_hindawis_panel_citations_
     assert [(m.group(1), sorted(_cited_letters(m.group(2)))) for m in _CITATION.finditer(
         "Figure 2A and B, Figures 3, a, and 3, c, Figures 4, a, and 5, b")] == [
         ("2", ["a", "b"]), ("3", ["a", "c"]), ("4", ["a"])]
+
+
+def test_an_admission_to_the_intensive_care_unit_is_not_the_hospital_admission_the_offsets_count_from():
+    # T&F: "developed fever and dry cough on 14 March 2020. He was admitted to our hospital on 18 March 2020
+    # ... He was admitted to the intensive care unit on 22 March ...": the admission is 18 March.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "tandf_iidi_1789456.html").read_text(),
+                                                    "https://www.tandfonline.com/doi/full/10.1080/23744235.2020.1789456"))
+    assert "admitted to the intensive care unit on 22 March" in case.history
+    assert history_dates(case.history) == ((date(2020, 3, 14), "14 March 2020"), (date(2020, 3, 18), "18 March 2020"))
+    for icu in ("An ICU admission on 22 March followed.", "She was moved and admitted into the ICU on 22 March."):
+        assert history_dates(f"Fever began on 14 March. She was admitted on 18 March. {icu}")[1] == (
+            date(2020, 3, 18), "18 March")
