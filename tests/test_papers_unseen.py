@@ -340,3 +340,22 @@ def test_an_admission_to_the_intensive_care_unit_is_not_the_hospital_admission_t
     for icu in ("An ICU admission on 22 March followed.", "She was moved and admitted into the ICU on 22 March."):
         assert history_dates(f"Fever began on 14 March. She was admitted on 18 March. {icu}")[1] == (
             date(2020, 3, 18), "18 March")
+
+
+def test_a_radiograph_whose_caption_names_no_view_takes_the_one_its_citing_sentence_names():
+    # Hindawi: caption "Case 1. Chest radiograph on admission ..."; text "The posteroanterior chest radiograph on
+    # admission showed ... (Figure 1)".
+    cases = cases_from_article(parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI))
+    first = cases[0].images[0]
+    assert first.view_text.startswith("The posteroanterior chest radiograph on admission showed")
+    assert _value("view", first.view_text) == "PA"
+    assert first.extra["view_from"] == "the text's sentence citing the figure"
+    # A CT is not given an X-ray's view; nor is a panel the sentence does not cite by its letter.
+    assert [i.view_text for i in cases[0].images[1:]] == ["", ""]
+    # SAGE: "(A) on presentation, ...; (B) on hospital day 5, ...; (C) 6 weeks after discharge, ...": C's citing
+    # sentence names PA; A's and B's say "portable" (AP or AP Supine: the view rule leaves it blank).
+    (case,) = cases_from_article(_jats("PMC7810199_efetch.xml"))
+    views = [i.view_text for i in case.images]
+    assert views[2] == ("A posteroanterior chest radiograph at her clinic visit 6 weeks after discharge showed "
+                        "near-complete resolution")
+    assert [_value("view", v) for v in views] == [None, None, "PA"]
