@@ -11,7 +11,16 @@ from ingest.normalize import NORMALIZERS
 from ingest.papers import _CITATION, _cited_letters, cases_from_article
 from ingest.patients import split_patients
 from ingest.publisher import parse_article_html
-from ingest.timeline import SINCE_ADMISSION, Moment, history_dates, text_moments
+from ingest.timeline import (
+    HOSPITAL_DAY,
+    SINCE_ADMISSION,
+    ImageTexts,
+    Moment,
+    case_timeline,
+    discharge_moment,
+    history_dates,
+    text_moments,
+)
 
 UNSEEN = Path(__file__).parent / "fixtures" / "papers_unseen"
 CRPCC = "https://www.crpcc-example.org/article/10.5555/crpcc.2020.118"
@@ -359,3 +368,24 @@ def test_a_radiograph_whose_caption_names_no_view_takes_the_one_its_citing_sente
     assert views[2] == ("A posteroanterior chest radiograph at her clinic visit 6 weeks after discharge showed "
                         "near-complete resolution")
     assert [_value("view", v) for v in views] == [None, None, "PA"]
+
+
+def test_a_film_weeks_after_discharge_counts_from_the_day_the_history_discharges_the_patient():
+    # "She was discharged 15 days after admission" (AJCR), "He was discharged on 2 April 2020" (T&F), "discharged
+    # home on hospital day 12" (SAGE), "discharged ... on April 10" (Wiley): each its one discharge moment.
+    assert [(m.kind, m.days) for m in (discharge_moment(h) for h in (
+        "She was discharged 15 days after admission. A follow-up radiograph is shown in the Appendix.",
+        "She was discharged home on hospital day 12 without supplemental oxygen."))] == [
+        (SINCE_ADMISSION, 15), (HOSPITAL_DAY, 12)]
+    assert discharge_moment("He was discharged on 2 April 2020.").days == date(2020, 4, 2).toordinal()
+    # Another person's discharge, or two different days, give none.
+    assert discharge_moment("Her husband was discharged on day 3.") is None
+    assert discharge_moment("He was discharged on 2 April. He was discharged again 9 days after admission.") is None
+    timeline = case_timeline("Fever for 4 days. She was discharged 15 days after admission.", [
+        ImageTexts(0, caption="Chest X-ray on admission."),
+        ImageTexts(1, caption="Chest X-ray 4 weeks after discharge.")])
+    assert [o.value for o in timeline.offsets] == [4, 47]
+    assert timeline.offsets[1].rule == "timeline.after-discharge"
+    (case,) = cases_from_article(_jats("PMC7810211_efetch.xml"))  # Wiley: "D, ... 2 weeks after discharge"
+    assert case.images[3].date_text == "2 weeks after discharge"
+    assert discharge_moment(case.history).evidence == "April 10"
