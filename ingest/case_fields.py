@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
+from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline, text_moments
@@ -256,6 +256,10 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
         modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence,
                                case_modality.rule, 1, "")
+    if (modality is not None and modality.value == MODALITY_CT and not image.slice_urls
+            and not image.extra.get("volume") and (view is None or (view.value is None and not view.reason))):
+        text = words if words.strip() else modality.evidence  # the CT's words, else what made it CT
+        view = _result("view", pos, text, ct_slice_view(text))
     results = [r for r in (modality, view) if r is not None]
     offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
     if offset is not None:

@@ -41,7 +41,9 @@ from .common import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
-VIEW_VERSION = 3  # v3: Portuguese and Spanish "axiais", "axiales"; v2: "anterior-posterior", "posterior-anterior"
+# v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
+# v2: "anterior-posterior", "posterior-anterior"
+VIEW_VERSION = 4
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
@@ -201,6 +203,28 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words",
                      VIEW_VERSION)
     return Normalized(None)
+
+
+# Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
+# scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
+_NOT_A_SLICE = compile(
+    r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
+    r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
+    r"minimum[- ]intensity|topogram|scout|scanogram|localizer|virtual\s+bronchoscop\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def ct_slice_view(words: str) -> Normalized:
+    """The view of a CT image whose words name no plane: Axial, the plane a chest CT is acquired
+    and read in (the dataset's curators write Axial for every such CT of the shared sample, and a
+    coronal image only where its text says coronal); blank, with why, when its words name another
+    plane, a reconstruction or the scout."""
+    other = _NOT_A_SLICE.search(words)
+    if other:
+        return blank(f"a CT image named {other.group(0)!r}: not a transverse slice", words, other.start(),
+                     other.end(), "view.ct-slice", VIEW_VERSION)
+    return found(AXIAL, words, 0, len(words), "view.ct-slice", VIEW_VERSION)
 
 
 # --- Modality ------------------------------------------------------------------------------------
