@@ -50,15 +50,16 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
-from .normalize.imaging import _AT_ADMISSION, normalize_finding, normalize_modality, normalize_view
+from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
 from .normalize.provenance import (
-    _DATE_PATTERNS,
+    DATE_PATTERNS,
     date_for_url,
     doi_for_url,
     modality_for_url,
     normalize_date,
     url_for_doi,
 )
+from .normalize.time_words import AT_ADMISSION
 from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
 
 
@@ -592,7 +593,7 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
     dates = []
     has_year = _YEAR_ANCHOR.search(image_text) is not None
     has_slash = "/" in image_text
-    for pattern, rule in _DATE_PATTERNS:
+    for pattern, rule in DATE_PATTERNS:
         if rule not in _FULL_DATE_RULES:
             continue
         if rule == "date.slashed":
@@ -628,7 +629,7 @@ def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
     sentence) has the admission's date when the history dates the admission ("On January 22,
     2020, a 65-year-old man ... was admitted"; ``timeline.history_dates``), and no other date of
     the text is in a sentence about a film."""
-    for m in _AT_ADMISSION.finditer(image_text):
+    for m in AT_ADMISSION.finditer(image_text):
         s_start, s_end = sentence_at(image_text, m.start())
         if _ADMISSION_WORD.search(m.group(0)) and _IMAGE_WORD.search(image_text, s_start, s_end):
             break
