@@ -241,7 +241,7 @@ def _figure_text(note: str, filename: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)  # asked by the row's patient context and by the row itself
-def _image_text(note: str, filename: str) -> str | None:
+def image_note(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
     file is not one of them."""
     panels = _panels(note)
@@ -704,7 +704,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     other = _cell(row, "other_notes")
     patient_text = _patient_text(row)
     filename = _cell(row, "filename")
-    image_text = _image_text(note, filename) if note else None
+    image_text = image_note(note, filename) if note else None
     # a note shared with another image of the patient, and not split into panels, describes
     # several images: "lateral" or "CT" in it is not this image's
     own_text = None if (context.note_shared and image_text == note) else image_text
@@ -938,7 +938,7 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         return [RowContext(note_of_all=True)]
     own_texts = tuple(
         "" if not note or (counts[note] > 1 and text == note) else (text or "")
-        for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
+        for note, text in ((note, image_note(note, name) if note else None) for note, name in zip(notes, filenames))
     )
     siblings = _Siblings()
     legends = own_legends(notes)
