@@ -1,8 +1,8 @@
 """Papers end to end on papers the team had not seen: rows found and each field right, against the curators.
 
-    .venv/bin/python bench/papers_unseen.py [--rows OUT.csv] [--keep DIR]
+    .venv/bin/python bench/papers_unseen.py [--papers DIR] [--rows OUT.csv] [--keep DIR]
 
-``tests/fixtures/papers_unseen/`` holds twenty papers (six batches) written as a new user meets them (real markup of
+``tests/fixtures/papers_unseen/`` holds 27 papers (7 batches) written as a new user meets them (real markup of
 the sites, generated pixels) and ``curators.csv``: the rows a curator would make from them (one per
 panel image a curator would crop), written and committed before the spider first crawled them. The
 bench serves the papers from the local mirror, runs ``scrapy crawl publications -a ids_file=...``
@@ -12,6 +12,9 @@ a field is right when the staged value equals the curator's (ages and offsets as
 without case). Printed: rows found, each field right (of all the curators' rows: a row not found
 has every field wrong), images staged that no curator row names, and each wrong cell. Issue 11's
 targets: rows found >= 0.9, sex, age, modality, view, offset and url each >= 0.85.
+
+``--papers DIR`` scores another blind batch kept in its own fixtures directory (its ``urls.json``
+served by the mirror, its ``curators.csv``), e.g. ``tests/fixtures/papers_unseen2``.
 """
 
 from __future__ import annotations
@@ -111,12 +114,17 @@ def crawl(mirror: Mirror, env: dict, ids_file: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=Path, default=PAPERS,
+                        help="the batch's fixtures directory (urls.json, curators.csv); default %(default)s")
     parser.add_argument("--rows", type=Path, help="write each curator row beside the staged values (CSV)")
     parser.add_argument("--keep", type=Path, help="keep the scratch database and media here")
     parser.add_argument("--only", nargs="+", metavar="DOI",
                         help="crawl and score only these inputs (one batch's first run, e.g. the fourth batch)")
     options = parser.parse_args()
-    with (PAPERS / "curators.csv").open(encoding="utf-8") as handle:
+    papers = options.papers.resolve()
+    if not (papers / "curators.csv").is_file() or not (papers / "urls.json").is_file():
+        parser.error(f"{papers} holds no curators.csv and urls.json")
+    with (papers / "curators.csv").open(encoding="utf-8") as handle:
         curated = [r for r in csv.DictReader(handle) if not options.only or r["input"] in options.only]
     work = Path(options.keep or tempfile.mkdtemp(prefix="papers-unseen-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -125,7 +133,7 @@ def main() -> None:
     db = f"sqlite:///{work / 'staging.db'}"
     (work / "staging.db").unlink(missing_ok=True)
     env = {**os.environ, "STAGING_DB_URL": db, "MEDIA_STORE": str(work / "media")}
-    mirror = Mirror(["papers_unseen"])
+    mirror = Mirror([papers.name], fixtures=papers.parent)
     mirror.start()
     try:
         cpu = crawl(mirror, env, ids_file)

@@ -50,7 +50,13 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
-from .normalize.imaging import normalize_finding, normalize_modality, normalize_view
+from .normalize.imaging import (
+    FINDING_NORMAL_FILMS_RULE,
+    MODALITY_BESIDE_COMPARED_STUDY,
+    normalize_finding,
+    normalize_modality,
+    normalize_view,
+)
 from .normalize.provenance import (
     DATE_PATTERNS,
     date_for_url,
@@ -348,7 +354,8 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     if not image_text:
         if shared_note:
             words = normalize_modality(shared_note)
-            if words.value == MODALITY_XRAY:
+            # a CT named for comparison may be another of the patient's images
+            if words.value == MODALITY_XRAY and MODALITY_BESIDE_COMPARED_STUDY not in words.flags:
                 return Normalized(MODALITY_XRAY, words.evidence, words.start, words.end,
                                   "modality.case-words-single-modality", words.version)
         return Normalized(None)
@@ -514,6 +521,33 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     if not image_text:
         return Normalized(None)
     return _view_words(row, image_text, _cell(row, "modality") or None)
+
+
+# A radiograph's two films told in order: "Chest X-ray (PA and lateral projections)", "frontal and
+# lateral radiographs". Their files lettered a and b are those films in that order.
+_VIEWS_IN_ORDER = compile_fast(
+    r"\b(?P<first>PA|AP|postero-?anterior|antero-?posterior|frontal)\s+(?:and|&)\s+(?P<second>lateral)\s+"
+    r"(?:chest\s+)?(?:radiographs?|x-?rays?|views?|projections?|films?|images?)\b",
+    re.IGNORECASE,
+)
+
+
+def _view_in_told_order(row: dict[str, str], legend: str) -> Normalized:
+    """The view of a film lettered a or b (its file name) whose legend, shared with its sibling,
+    names the radiograph's two films in order ("frontal and lateral projections"): b is the
+    lateral, a the first view when that is PA or AP ("frontal" does not say which)."""
+    letter = _panel_letter(_cell(row, "filename"))
+    if letter not in ("a", "b") or not legend:
+        return Normalized(None)
+    told = list(_VIEWS_IN_ORDER.finditer(legend))
+    if len(told) != 1 or normalize_modality(legend).value == MODALITY_CT or normalize_modality(legend).reason:
+        return Normalized(None)  # several pairs, or a CT among the films: the letters are not these two
+    m = told[0]
+    group = "second" if letter == "b" else "first"
+    view = normalize_view(m.group(group)).value
+    if view not in XRAY_VIEWS:
+        return Normalized(None)
+    return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 1)
 
 
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
@@ -730,6 +764,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = _legend_view(row, "" if context.note_shared else context.own_legend)
             if result.value is None:
                 result = _view(row, own_text)
+            if result.value is None and context.note_shared:
+                result = _view_in_told_order(row, context.own_legend or note)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":
@@ -845,6 +881,12 @@ def _patient_decisions(group: list[tuple[int, dict[str, str]]], per_row: list[li
         if field == "finding":
             results = [r if r.value not in _GENERIC_FINDINGS else Normalized(None) for r in results]
         combined, _reason = _combine(field, results)
+        if field == "finding" and combined is not None:
+            # a note of the same history that says the disease's films were normal: which films
+            # show it (if any) is not said, so the patient's finding is not established
+            doubt = next((r for r in results if r.rule == FINDING_NORMAL_FILMS_RULE), None)
+            if doubt is not None:
+                combined, _reason = None, doubt.reason
         for k in blank_in:
             i, _row = group[k]
             number = first_row_number + i

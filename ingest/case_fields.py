@@ -16,7 +16,7 @@ from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
-from ingest.timeline import ImageTexts, Timeline, case_timeline
+from ingest.timeline import ImageTexts, Timeline, case_timeline, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
@@ -26,8 +26,10 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 3  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
-#                      v3: N - 1 days after it where the case's text makes the admission day 1
+TIMELINE_VERSION = 5  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+#                      v3: N - 1 days after it where the case's text makes the admission day 1;
+#                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
+#                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -170,14 +172,38 @@ def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
     if figure is None or not isinstance(sub, int) or not words.strip():
         return words
     count = sum(1 for i in record.images if i.extra.get("figure") == figure)
-    parts = parse_subcaptions(words)
     letters = "abcdefghij"[:count]
-    if count < 2 or sub > count or sorted(parts) != list(letters):
+    if count < 2 or sub > count:
         return words
-    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) for k in letters]
-    if not all(opens) or any(b.start() <= a.start() for a, b in zip(opens, opens[1:])):
-        return words  # letters after their text ("X-ray (a) and CT (b) on admission"): the parts share words
+    parts = parse_subcaptions(words)
+    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) if k in parts
+             else None for k in letters]
+    if sorted(parts) != list(letters) or not all(opens) or any(
+            b.start() <= a.start() for a, b in zip(opens, opens[1:])):
+        # letters after their text: each closes its own moment ("on admission (a) and on day 4 (b)"),
+        # or the parts share words ("X-ray (a) and CT (b) on admission")
+        closed = _closed_parts(words, letters)
+        return closed[sub - 1] if closed else words
     return f"{words[:opens[0].start()].strip()} {parts[letters[sub - 1]]}".strip()
+
+
+# A sub-image letter in parentheses, wherever it stands in the caption.
+_LETTER = re.compile(r"\(([a-j])\)")
+
+
+def _closed_parts(words: str, letters: str) -> list[str] | None:
+    """The parts of a caption whose letters close them, each after its own moment ("Chest X-rays on
+    admission (a) and on day 4 of hospitalisation (b): opacities" -> "Chest X-rays on admission",
+    "and on day 4 of hospitalisation"); None unless the letters are ``letters`` in order, every part
+    tells a moment and the words after the last letter tell none (they would be every film's)."""
+    marks = list(_LETTER.finditer(words))
+    if "".join(m.group(1) for m in marks) != letters:
+        return None
+    starts = [0, *(m.end() for m in marks[:-1])]
+    parts = [words[start:m.start()].strip(" ,;") for start, m in zip(starts, marks)]
+    if text_moments(words[marks[-1].end():], "caption") or not all(text_moments(p, "caption") for p in parts):
+        return None
+    return parts
 
 
 def _exam(image: ImageRecord, words: str) -> str:

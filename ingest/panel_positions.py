@@ -130,6 +130,36 @@ def align_positions(caption: str, boxes: list[Box]) -> list[str]:
     return ["; ".join(texts[i]) for i in range(len(boxes))]
 
 
+def _columns_within(text: str, row: list[int]) -> dict[int, str]:
+    """Box index -> its own words, when a row's text names each of its columns in parentheses
+    ("on admission (left) and five days after admission (right)"); {} otherwise."""
+    marks = [(m, _place(m.group(1), m.group(2))) for m in _TRAIL.finditer(text)]
+    if len(marks) != len(row) or any(p is None or p.axis != "col" for _, p in marks):
+        return {}
+    starts = [0] + [m.end() for m, _ in marks[:-1]]
+    own: dict[int, str] = {}
+    for (m, place), start in zip(marks, starts):
+        index = _resolve(place, len(row))
+        words = _tidy(text[start:m.start()])
+        if index is None or row[index] in own or not words:
+            return {}
+        own[row[index]] = words
+    return own
+
+
+def column_words(caption: str, boxes: list[Box]) -> list[str]:
+    """Each box's own words inside its row's text, in the order of ``boxes`` ("" where the row names no
+    columns): "Upper row: radiographs on admission (left) and five days after admission (right)" gives
+    the right panel "five days after admission", which ``align_positions`` leaves in the row's words."""
+    own: dict[int, str] = {}
+    rows = _rows(boxes)
+    for place, text in positional_subcaptions(caption):
+        index = _resolve(place, len(rows)) if place.axis == "row" else None
+        if index is not None:
+            own.update(_columns_within(text, rows[index]))
+    return [own.get(i, "") for i in range(len(boxes))]
+
+
 def positions_lead(caption: str) -> str:
     """The caption's words before its first place: what every panel shares."""
     caption = re.sub(r"\s+", " ", caption or "").strip()

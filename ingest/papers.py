@@ -26,7 +26,7 @@ from ingest.figure_kinds import Verdict, caption_kind
 from ingest.jats import Article, Figure
 from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
-from ingest.panel_positions import align_positions, positions_lead
+from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
@@ -51,6 +51,11 @@ _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|da
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
+                   # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",
+                   # "10 dias após a admissão"
+                   r"al\s+ingreso|(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)|"
+                   rf"a\s+los\s+\d+\s+d[ií]as\s+del?\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   rf"\d+\s+dias\s+ap[oó]s\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day
@@ -193,7 +198,9 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     if pdf is not None:
         base_extra.update({"pdf_page": pdf.page, "pdf_bbox": list(pdf.bbox)})
     panel_files = figure.extra.get("panel_files", {})
-    shared = caption_lead(figure.caption) if panels else ""
+    # Panels named by place (``_placed_panels``) share the words before the first place.
+    by_place = bool(panels) and not figure.panel_captions and not panel_files
+    shared = (positions_lead(figure.caption) if by_place else caption_lead(figure.caption)) if panels else ""
     whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
     placed = (align_positions(figure.caption, split.boxes)
               if not panels and split is not None and split.reliable else [])
@@ -238,7 +245,21 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                    extra=extra, **described(text, shared, figure.caption,
                                                             own=list(panels.values()).count(text) == 1,
                                                             letter=letter)))
+    if whole_figure and placed:
+        _date_columns(records, figure.caption, split)
     return records
+
+
+def _date_columns(records: list[ImageRecord], caption: str, split: PanelSplit | None) -> None:
+    """Each panel of a whole figure (``records`` in the order of the split's panels) named by its column
+    inside its row's words ("on admission (left) and five days after
+    admission (right)") takes the one moment of its own words, not the row's first."""
+    if split is None or not split.reliable or len(split.panels) != len(records):
+        return
+    for record, own in zip(records, column_words(caption, [p.box for p in split.panels])):
+        moments = _moments(own)
+        if len({m.lower() for m in moments}) == 1:
+            record.date_text = moments[0]
 
 
 def _case_texts(case: CaseRecord, patient: PatientText) -> None:
@@ -318,15 +339,16 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
 
     for figure in kept:
         split = panel_splits.get(figure.number) if figure.number is not None else None
-        for key, panels in _figure_targets(figure, patients, base).items():
+        placed = _placed_panels(figure, split)
+        for key, panels in _figure_targets(figure, patients, base, placed).items():
             if key not in cases:
                 cases[key] = new_case(key, f" ({figure_name(figure)})")
                 cases[key].warnings.append(
                     f"{figure_name(figure)} names no single patient of this multi-patient paper: "
                     "attach it to a patient")
-            _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number))
+            _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
-    _dates_from_citations(cases.values(), article.paragraphs)
+    _from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -350,16 +372,29 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
     return kept, excluded
 
 
-def _figure_targets(figure: Figure, patients: list[PatientText], base: str) -> dict[str, dict[str, str]]:
+def _placed_panels(figure: Figure, split: PanelSplit | None) -> dict[str, str]:
+    """Letter -> the words of a panel the caption names by its place ("Left, patient 1: ...; right,
+    patient 2: ..."), for a figure whose caption letters no panel and whose split is reliable; {}
+    otherwise."""
+    if figure.panel_captions or split is None or not split.reliable or figure.extra.get("panel_files"):
+        return {}
+    return {chr(ord("a") + i): text for i, text in enumerate(align_positions(figure.caption, split.boxes))}
+
+
+def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
+                    placed: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Case key -> the figure's panels (letter -> sub-caption) that case gets: the only patient,
-    the one patient the caption names, each panel to the patient it names, else a case of the
-    figure itself (for the reviewer to attach)."""
+    the one patient the caption names, each panel to the patient it names (by its letter, or by its
+    place when the caption letters none: ``placed``), else a case of the figure itself (for the
+    reviewer to attach)."""
     subcaptions = dict(figure.panel_captions)
     named = patients_named(figure.caption, patients)
     if len(patients) == 1:
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
+    if len(named) > 1 and not subcaptions and placed:
+        subcaptions = placed
     if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
         # "(a) Patient 1 on day 3; (b) Patient 2 ...": each panel goes to the patient it names;
         # so does each fig of a fig-group whose shared caption names none ("Chest CT on admission."
@@ -381,25 +416,27 @@ def figure_name(figure: Figure) -> str:
     return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
 
 
-#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names.
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013,]|and|&)?\s*[A-Ha-h](?![\w-]))*)")
+#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
+#: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
+#: commas first: "Figures 2, a, and 2, b").
+_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+                       r"[A-Ha-h](?![\w-]))*)")
 #: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
 _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
 
 
 def _cited_letters(letters: str) -> set[str]:
     """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
-    found = re.findall(r"[A-Ha-h]", letters)
+    found = re.findall(r"(?<![A-Za-z])[A-Ha-h](?![A-Za-z])", letters)  # not the "a" and "d" of "and"
     named = {c.lower() for c in found}
     for a, b in re.findall(r"([A-Ha-h])\s*[-\u2013]\s*([A-Ha-h])", letters):
         named.update(chr(c) for c in range(ord(a.lower()), ord(b.lower()) + 1))
     return named
 
 
-def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
-    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
-    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
-    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bool = False):
+    """(the paragraph's sentences, index) of each sentence of the text citing figure ``number``
+    (panel ``letter``; a citation of the whole figure cites every panel unless ``named``)."""
     for paragraph in paragraphs:
         # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
         # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
@@ -407,39 +444,67 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
         sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])",
                              re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
-            cited = [m for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
-            if not cited or (letter and all(_cited_letters(m.group(2)) and letter.lower()
-                                            not in _cited_letters(m.group(2)) for m in cited)):
-                continue
-            told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
-            if not told and k and _BACK_REFERENCE.search(sentence):
-                sentence = sentences[k - 1]
-                told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
-            if len(told) == 1:
-                return _moments(sentence)[0]
+            cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
+            if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
+                yield sentences, k
+
+
+def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
+    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
+    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
+    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter):
+        sentence = sentences[k]
+        told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
+        if not told and k and _BACK_REFERENCE.search(sentence):
+            sentence = sentences[k - 1]
+            told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
+        if len(told) == 1:
+            return _moments(sentence)[0]
     return ""
 
 
-def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:
+def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
+    """The text's sentence citing an X-ray (its panel by letter) when it is about a radiograph alone
+    and names one view ("The posteroanterior chest radiograph on admission showed ... (Figure 1)");
+    "" otherwise (a CT named too, two views, "portable": the view rule's blanks)."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter, named=True):
+        # the citation's place left as one comma, none at the end: "... showed near-complete resolution"
+        sentence = re.sub(r"(?<![,\s])(?:\s*,)+", ",", _CITATION.sub("", sentences[k])).rstrip(" ,.")
+        if normalize_modality(sentence).value == "X-ray" and normalize_view(sentence, "X-ray").value is not None:
+            return sentence
+    return ""
+
+
+def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
-    ... (Fig. 2)"), with that sentence as evidence for the reviewer."""
+    ... (Fig. 2)"), and a radiograph whose caption names no view the one its citing sentence names,
+    with that sentence as evidence for the reviewer."""
     for case in cases:
         for image in case.images:
             number = image.extra.get("figure_number")
-            if image.date_text or not isinstance(number, int):
+            if not isinstance(number, int):
                 continue
-            moment = _cited_moment(paragraphs, number, str(image.extra.get("panel", "")))
+            letter = str(image.extra.get("panel", ""))
+            moment = "" if image.date_text else _cited_moment(paragraphs, number, letter)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"
+            xray = normalize_modality(image.modality_text).value == "X-ray"
+            view = _cited_view(paragraphs, number, letter) if xray and not image.view_text else ""
+            if view:
+                image.view_text = view
+                image.extra["view_from"] = "the text's sentence citing the figure"
 
 
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,
-                   pdf: PdfFigure | None) -> None:
-    """The figure's images (its ``panels``) appended to the case, with its warnings."""
+                   pdf: PdfFigure | None, placed: dict[str, str] | None = None) -> None:
+    """The figure's images (its ``panels``) appended to the case, with its warnings. ``placed``:
+    every panel's words when the caption names the panels by place, not by letter."""
     # A panel subset of a split figure keeps its own boxes: index the split by letter.
-    images = _images_for(figure, panels, _subset(split, dict(figure.panel_captions), panels), pdf, len(case.images))
+    all_panels = dict(figure.panel_captions) or (dict(placed or {}) if panels else {})
+    images = _images_for(figure, panels, _subset(split, all_panels, panels), pdf, len(case.images))
     case.images.extend(images)
     if any(i.extra.get("needs_review") for i in images):
         case.warnings.append(f"{figure_name(figure)}: {images[0].extra['needs_review']}")

@@ -28,12 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.jats import Table
-from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN
+from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
 _LETTERED = re.compile(r"\b(?i:patient|case)\s+([A-H])\b(?![-–/)]|\.\w)")
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+_ROMAN = ROMAN_NUMERALS[:10]
 # "Case III", "Patient II": the word capitalised, as a heading or a name ("in case I" is a pronoun).
 _ROMAN_NAMED = re.compile(r"\b(?:Patient|Case|PATIENT|CASE)\s+(X|IX|VIII|VII|VI|V|IV|III|II|I)\b(?![-–/)]|\.\w)")
 _RELATIONS_M = "husband|son|father|brother|grandfather|uncle|nephew|grandson"
@@ -339,7 +339,9 @@ _ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:
                            r"(?:admission|hospitali[sz]ation|presentation)"
                            r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
-_AGE_SEX_HEADER = re.compile(r"(?:age\s*[/,]\s*(?:sex|gender)|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
+#: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
+_AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
+                             r"|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
 _AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
 _SEX_WORDS = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
 _AGE_SEX_CELL = re.compile(r"(?P<a1>\d{1,3})\s*(?:y|yrs?|years?)?\s*[/,]?\s*(?P<s1>male|female|man|woman|m|f)"

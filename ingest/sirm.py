@@ -476,9 +476,10 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
 
 
 # A post presenting several patients, each opened by a heading line: "Paziente 1: ...",
-# "Caso 2 –", "Patient B.", "Primo paziente", "Second case".
+# "Caso 2 –", "Patient B.", "Primo paziente", "Second case", or a line of its own ("<strong>Caso
+# 1</strong>" as its own paragraph, the block editor's habit).
 _PATIENT_HEADING = re.compile(
-    r"^\W{0,3}(?:(?:paziente|patient|caso|case)\s*(?:n\.?\s*|#\s*)?(?P<n>\d{1,2}|[A-D])\b\s*[:.)–-]"
+    r"^\W{0,3}(?:(?:paziente|patient|caso|case)\s*(?:n\.?\s*|#\s*)?(?P<n>\d{1,2}|[A-D])\b\s*(?:[:.)–-]|$)"
     r"|(?P<ord>prim[oa]|second[oa]|terz[oa]|quart[oa]|first|second|third|fourth)\s+(?:paziente|caso|patient|case)\b)",
     re.I,
 )

@@ -16,7 +16,10 @@ and places every image on the one axis:
   first film is labelled with the admission's day N = G, then it counts from the onset), N when
   the case gives no onset, and blank otherwise, because the label may count from either; a label
   and a caption giving the same day ("day12", "12 days after admission") take the caption's base;
-- a case with one image and a history of G days: that image is the presenting film (day G).
+- a case with one image and a history of G days: that image is the presenting film (day G); so is
+  the first exam whose words tell no moment when the next exam counts from it ("Same day", "1 month
+  later"), and the first, earliest film of films dated only (study labels "14 Mar 2020") when the
+  history dates neither the onset nor the admission.
 
 Everything here is pure. Every offset carries its evidence (the anchor's span and the event's span,
 joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -35,6 +38,8 @@ from .normalize.common import (
     ORDINAL_NUMBERS,
     ORDINALS_EN,
     ORDINALS_IT,
+    ROMAN_NUMBERS,
+    ROMAN_NUMERALS,
     about_other_person,
     fast_init,
     finditer_near,
@@ -85,6 +90,7 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
@@ -113,6 +119,11 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+#: "admitted to the intensive care unit on 22 March", "ICU admission": a transfer within the stay, not
+#: the hospital admission the offsets count from.
+_TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
+                       re.IGNORECASE)
+_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
@@ -324,7 +335,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
+                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _to_icu(history, m, s_start)))]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
@@ -335,6 +347,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     return one(onset), one(admission)
+
+
+def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:
+    """An admission cue of the intensive care unit ("admitted to the ICU", "ICU admission")."""
+    return bool(_TO_ICU.match(history, cue.end()) or _ICU_BEFORE.search(history, max(s_start, cue.start() - 24),
+                                                                          cue.start()))
 
 
 @lru_cache(maxsize=4096)
@@ -380,20 +398,23 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
+# a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
-    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?the\s+same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata)\b"
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
+    r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    rf"|\ba\s+(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
-    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da)\s*(?:ricovero|ingresso|esordio|inizio\s+dei\s+sintomi|comparsa))?",
+    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
+    r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
+    r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
 )
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
-_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore"})
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
 
 
 # A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
@@ -411,7 +432,8 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
-    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza")):
+    if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
+                                                                           "día", "dia")):
         return []
     found = []
     for m in _SOON_AFTER.finditer(text):
@@ -425,7 +447,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = amount_in_days(m.group("n"), m.group("unit"))
             if amount is not None:
-                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|comparsa",
+                kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
@@ -467,11 +489,14 @@ _AXIS_WORD = compile_fast(
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
-# ricovero" (the digits, "5th day", are DAY_N's).
+# ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
+# are DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
+# admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
-    rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
-    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)})\s+giornata\b"
+    rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
+    r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
     re.IGNORECASE,
 )
@@ -507,8 +532,9 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever")."""
-    return (ORDINAL_NUMBERS[(m.group("ord") or m.group("ord_it")).lower()], "",
+    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
+    word = m.group("ord") or m.group("ord_it")
+    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], "",
             m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
 
 
@@ -517,7 +543,8 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
-    "arrivo", "ricovero", "ammissione", "ingreso", "aufnahme", "first", "hd", "ps", "soccorso", *_SOON_WORDS,
+    "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
+    "soccorso", *_SOON_WORDS,
 })
 
 
@@ -558,13 +585,16 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
-        elif re.search(r"admission|hospitali|presentation|ricovero|ingresso|stay", base):
+        elif re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres|stay", base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
             other = _OTHER_BASE.match(text, m.end())
             word = (other.group("word") or other.group("word2")) if other else ""
-            if other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
-                # "3 weeks after discharge", "dopo la dimissione": counted from a moment not on the axis
+            if other and word.lower().startswith(("discharg", "dimission")):
+                # "4 weeks after discharge": placed when the history tells the discharge's day
+                moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
+            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+                # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
@@ -740,6 +770,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     if presenting is None:
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
+    chosen_in_order = [chosen[i.position] for i in ordered]
+    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    if not captions_are_notes:
+        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -748,8 +782,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting, admission_base_told,
-                                                  _history_presents(history, timeline)),
+                                            _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
+                                                  admission_base_told, _history_presents(history, timeline)),
                                             previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
@@ -761,6 +795,49 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+# Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
+# "radiograph in the ICU", "RX durante la degenza") or at a presentation that may be another than
+# the admission ("at initial presentation"): such a film is no presenting film by default.
+_TIME_WORDS = compile_fast(
+    r"\b(?:during|while|throughout|durante|hospitali[sz]\w*|admission|admitted|ricover\w*|degenza|ICU|ITU|"
+    r"intensive\s+care|terapia\s+intensiva|rianimazione|intubat\w*|present\w*|initial|arrival|arrivo|"
+    r"ingresso|accesso|soccorso)\b", re.IGNORECASE)
+
+
+def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                           timeline: Timeline) -> set[int]:
+    """The indexes of the case's first exam when it is the presentation's though its own words tell
+    no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
+    the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
+    stesso giorno"), which makes the first the reference the case's films count from, its
+    presenting film; else none."""
+    if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
+        return set()
+    end = 1
+    while end < len(ordered) and _same_exam(ordered, end):
+        end += 1
+    if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
+            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+        return set()
+    after = chosen[end][0]
+    return set(range(end)) if after is not None and after.kind == AFTER_PREVIOUS else set()
+
+
+def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
+                                   dates: _Dates) -> _Dates:
+    """The case's dates with the first film's date as the admission's, when the history tells how
+    long the symptoms had lasted at the presentation but dates neither the onset nor the admission,
+    and the films are dated (Radiopaedia studies labelled "14 Mar 2020", "17 Mar 2020"): the first
+    and earliest dated film is the presentation's, as a "Day 0" label is; else ``dates``."""
+    if dates.onset is not None or dates.admission is not None or not timeline.anchor_evidence or not chosen:
+        return dates
+    first = chosen[0][0]
+    dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
+    if first is None or first.kind != DATED or first.days != min(dated):
+        return dates
+    return _Dates(None, date.fromordinal(first.days))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -869,16 +946,24 @@ class CaseImages:
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+        first_exam: set[int] = set()
+        if not self._notes:
+            chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            presenting = presenting or k in first_exam
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis) if after_previous else None,
-                                            k == 0)
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
+                                            else None, k == 0)
         return _image_offset(timeline, image.position, moment, day, rule, reason)
 
-    def _previous_day(self, k: int, axis: _Axis) -> int | None:
-        """The day of the last image before the ``k``-th's exam that the axis places (None: none)."""
+    def _previous_day(self, k: int, axis: _Axis, first_exam: set[int]) -> int | None:
+        """The day of the last image before the ``k``-th's exam that the axis places (None: none);
+        the films of ``first_exam`` are the presenting ones (``_presenting_first_exam``)."""
+        presenting = replace(axis, presenting=True)
         start = k
         while _same_exam(self._ordered, start):
             start -= 1  # the films of the image's own exam are not its previous films
@@ -886,7 +971,7 @@ class CaseImages:
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
                 break  # its day counts from its own previous film: place the films in order
-            day = _placed(self._chosen[j], axis, None, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, None, j == 0)[1]
             if day is not None:
                 return day
             if self._told_a_moment(j):
@@ -900,7 +985,7 @@ class CaseImages:
         for j in range(start):
             if not _same_exam(self._ordered, j):
                 previous = last
-            day = _placed(self._chosen[j], axis, previous, j == 0)[1]
+            day = _placed(self._chosen[j], presenting if j in first_exam else axis, previous, j == 0)[1]
             if day is not None:
                 last = day
             elif self._told_a_moment(j):
@@ -931,7 +1016,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) ->
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
-    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
+                   discharge_moment(history, day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -955,6 +1041,28 @@ def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day:
 class _Dates:
     onset: date | None
     admission: date | None
+    #: When the history discharges the patient ("discharged 15 days after admission", "on 2 April").
+    discharge: Moment | None = None
+
+
+_DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
+_DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
+
+
+def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences discharging the patient give ("She was discharged 15
+    days after admission", "discharged home on hospital day 12", "He was discharged on 2 April
+    2020"); None when they give none or several."""
+    found = set()
+    for m in (_DISCHARGED.finditer(history) if has_any(text_context(history).lower, ("discharged", "dimess")) else ()):
+        start, end = sentence_at(history, m.start())
+        sentence = history[start:end]
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
+        found.update(_dated_moments(sentence, "history", day_first, False))
+    days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
@@ -965,6 +1073,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    if moment.kind == AFTER_DISCHARGE:
+        discharged = dates.discharge
+        day = _place(discharged, timeline, admission_scale, None, False, dates)[0] if discharged else None
+        if day is None:
+            return (None, "timeline.after-discharge",
+                    f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
+        return day + moment.days, "timeline.after-discharge", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == HOSPITAL_DAY:

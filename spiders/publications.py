@@ -613,10 +613,13 @@ class PublicationsSpider(CaseSpider):
         # What the input itself said, when no answer did (a PDF given alone).
         article.doi = article.doi or state.doi
         article.pmcid = article.pmcid or state.pmcid
-        if state.pdf_figures and not figures_with_urls(article):
+        from_pdf = bool(state.pdf_figures) and not figures_with_urls(article)
+        if from_pdf:
             article.figures = pdf_article_figures(state.pdf_figures)
-        if not article.paragraphs:
-            article.paragraphs = list(state.pdf_paragraphs)
+        if not article.paragraphs or (from_pdf and state.pdf_paragraphs):
+            # The figures' PDF is the paper's text too: a landing page that shows no figure shows
+            # its abstract at most, not the case description the offsets and patients come from.
+            article.paragraphs = list(state.pdf_paragraphs) or article.paragraphs
         self.route_of(state, article)
         article.url = url_as_curators_write(state.resolution.route, pmcid=article.pmcid,
                                             landing_url=state.html.url if state.html is not None else "",

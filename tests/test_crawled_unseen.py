@@ -16,7 +16,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -196,3 +196,150 @@ def test_sirm_plural_plane_words_give_the_view():
         rows.update(staged_rows(record))
     assert rows["03/TC-16-3.jpeg"]["view"] == "Axial"
     assert rows["03/TC-16-3.jpeg"]["modality"] == "CT"
+
+
+def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for record in records(site, FIXTURES / site / batch / name, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4"])
+@pytest.mark.parametrize("site", SITES)
+def test_no_batch_loses_a_right_cell(site, batch):
+    # the cells every batch had right after round 37 (unseen3's two blank offsets are still open)
+    wrong = [w for w in score_site(site, batch).wrong if not (batch == "unseen3" and w[2] == "offset")]
+    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2}.get((batch, site), 0)
+    assert len(wrong) == left, wrong
+
+
+def test_sirm_patients_opened_by_a_heading_line_of_their_own_are_split():
+    # the block editor's "<p><strong>Caso 1</strong></p>", then the patient's own paragraphs
+    url = "https://www.sirm.org/2020/04/06/covid-19-caso-119/"
+    found = records("sirm", FIXTURES / "sirm" / "unseen4" / "caso_119_caso1_caso2.html", url)
+    assert [r.source_key for r in found] == ["covid-19-caso-119-p1", "covid-19-caso-119-p2"]
+    rows = _batch_rows("sirm", "unseen4", "caso_119_caso1_caso2.html", url)
+    assert [(rows[k]["sex"], rows[k]["age"]) for k in ("04/caso1-RX-PS.jpeg", "04/caso2-RX-1.jpeg")] == [
+        ("M", "72"), ("F", "49")]
+    # each patient's dates on his own timeline: "da 10 giorni; giunge in PS il 12/03/2020", "febbre dal 14/03/2020"
+    assert [rows[k]["offset"] for k in ("04/caso1-RX-PS.jpeg", "04/caso1-TC.jpeg", "04/caso2-RX-1.jpeg",
+                                        "04/caso2-RX-2.jpeg")] == ["10", "11", "3", "10"]
+
+
+def test_sirm_heading_needs_two_patients_and_a_line_of_its_own():
+    html = (FIXTURES / "sirm" / "unseen4" / "caso_119_caso1_caso2.html").read_text()
+    one = html.replace("<p><strong>Caso 2</strong></p>", "")
+    assert len(parse_sirm_posts(one, "https://www.sirm.org/2020/04/06/covid-19-caso-119/")) == 1
+    # "caso 2" inside a sentence is a reference, not a heading
+    inline = html.replace("<p><strong>Caso 2</strong></p>", "<p>Caso 2 della serie descritta sotto.</p>")
+    assert len(parse_sirm_posts(inline, "https://www.sirm.org/2020/04/06/covid-19-caso-119/")) == 1
+
+
+def test_italian_relative_introduced_with_an_age_is_the_patient():
+    sex = NORMALIZERS["sex"]
+    assert sex("Paziente 2 – Madre del paziente 1, 41 anni. Febbre da 5 giorni.", source="sirm").value == "F"
+    assert sex("Padre, 70 anni, iperteso.", source="sirm").value == "M"
+    assert sex("Mother of patient 1, 41 years, fever for 5 days.", source="sirm").value == "F"
+    # a relative named without an age is not the patient
+    assert sex("Uomo di 60 anni. La moglie è risultata positiva.", source="sirm").value == "M"
+    assert sex("Donna di 50 anni; il marito è il paziente del caso 3.", source="sirm").value == "F"
+
+
+def test_sirm_days_of_the_stay_in_roman_numerals():
+    from ingest.timeline import text_moments
+    rows = _batch_rows("sirm", "unseen4", "caso_120_ecmo_giornate.html",
+                       "https://www.sirm.org/2020/04/15/covid-19-caso-120/")
+    # "da 6 giorni; ricoverato il 20/3", then "in XII giornata di ricovero": 6 + 12
+    assert rows["04/RX-ECMO-XII.jpeg"]["offset"] == "18"
+    [moment] = text_moments("RX torace in XXIV giornata di ricovero.", "caption")
+    assert (moment.kind, moment.days) == ("hospital-day", 24)
+    # lower case "vi", "i" are words, not numerals; "IIII" is no numeral
+    assert text_moments("RX in vi giornata di ricovero.", "caption") == ()
+    assert text_moments("RX in IIII giornata di ricovero.", "caption") == ()
+    # a bare "in XV giornata" (of the stay or of the illness?) stays blank
+    assert rows["04/TC-XV-giornata.jpeg"]["offset"] is None
+
+
+def test_eurorad_sub_image_letters_after_their_own_moments():
+    # "Bedside AP chest X-rays on admission (a) and on day 4 of hospitalisation (b): ..." after "for 8 days"
+    url = "https://www.eurorad.org/case/16944"
+    rows = _batch_rows("eurorad", "unseen4", "eu_fifties_day_of_hospitalisation.html", url)
+    assert [rows[f"0000016944/16944_1_{k}.jpg"]["offset"] for k in (1, 2)] == ["8", "12"]
+    # letters whose parts tell no moment share the words after the last one
+    html = (FIXTURES / "eurorad" / "unseen4" / "eu_fifties_day_of_hospitalisation.html").read_text().replace(
+        "Bedside AP chest X-rays on admission (a) and on day 4 of hospitalisation (b):",
+        "Bedside AP (a) and PA (b) chest X-rays on admission:")
+    from ingest.eurorad import parse_eurorad_case
+    shared = {}
+    for record in parse_eurorad_case(html, url):
+        shared.update(staged_rows(record))
+    assert [shared[f"0000016944/16944_1_{k}.jpg"]["offset"] for k in (1, 2)] == ["8", "8"]
+
+
+def test_a_reconstruction_of_the_same_ct_and_a_same_day_label_take_the_previous_films_day():
+    rows = _batch_rows("eurorad", "unseen4", "eu_fifties_day_of_hospitalisation.html",
+                       "https://www.eurorad.org/case/16944")
+    assert rows["0000016944/16944_3_1.jpg"]["offset"] == "10"  # "Coronal reconstruction of the same CT"
+    from ingest.timeline import text_moments
+    for words in ("Same day", "CT on the same day", "Ricostruzione coronale della stessa TC"):
+        [moment] = text_moments(words, "label")
+        assert (moment.kind, moment.days) == ("after-previous", 0), words
+    assert text_moments("The same patient had a CT.", "caption") == ()
+
+
+def test_first_study_without_a_moment_is_the_presentation_when_the_next_counts_from_it():
+    # "Ten days of cough and fever": the unlabelled first study, then "Same day" and "1 month later"
+    rows = _batch_rows("radiopaedia", "unseen4", "rp_classic_pa_lateral_ct_month.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-ct-series-2")
+    assert [row["offset"] for row in rows.values()] == ["10", "10", "10", "10", "40"]
+    # SIRM: "da 5 giorni", the RX without a moment, then "TC del torace lo stesso giorno"
+    rows = _batch_rows("sirm", "unseen4", "caso_121_bambino_e_madre.html",
+                       "https://www.sirm.org/2020/04/20/covid-19-caso-121/")
+    assert [rows[f"04/paziente2-{k}.jpeg"]["offset"] for k in ("RX", "TC-1", "TC-2")] == ["5", "5", "5"]
+
+
+def test_first_film_placed_within_the_stay_is_no_presenting_film():
+    from ingest.timeline import ImageTexts, case_timeline
+    for caption in ("Portable radiograph in the ICU.", "RX torace durante la degenza.", "CT."):
+        timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption=caption, group="a"),
+                                                       ImageTexts(1, caption="CT 3 days later.", group="b")])
+        assert [o.value for o in timeline.offsets] == ([4, 7] if caption == "CT." else [None, None]), caption
+    # no relative film after it: a lone unlabelled study stays blank (unseen/rp_ct_planes)
+    timeline = case_timeline("Fever for 4 days.", [ImageTexts(0, caption="CT.", group="a"),
+                                                   ImageTexts(1, caption="CT.", group="a")])
+    assert [o.value for o in timeline.offsets] == [None, None]
+
+
+def test_radiopaedia_studies_labelled_by_dates_only_count_from_the_first():
+    # "for 6 days", then studies "14 Mar 2020", "17 Mar 2020", "30 Mar 2020": the first is the presentation's
+    rows = _batch_rows("radiopaedia", "unseen4", "rp_2022_date_labels.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-serial-radiographs-4")
+    assert [row["offset"] for row in rows.values()] == ["6", "9", "22"]
+    from ingest.timeline import ImageTexts, case_timeline
+    # the first film is not the earliest: the dates do not say which is the presentation's
+    images = [ImageTexts(0, date_text="17 Mar 2020"), ImageTexts(1, date_text="14 Mar 2020")]
+    assert [o.value for o in case_timeline("Fever for 6 days.", images).offsets] == [None, None]
+    # no onset gap told: nothing to count from
+    images = [ImageTexts(0, date_text="14 Mar 2020"), ImageTexts(1, date_text="17 Mar 2020")]
+    assert [o.value for o in case_timeline("Fever and cough.", images).offsets] == [None, None]
+
+
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4"])
+def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
+    # backfill's one-film-at-a-time placing (CaseImages) and the crawl's case_timeline must agree,
+    # the first exam taken as the presentation's included (a later film counts from it)
+    import json
+
+    from ingest.case_fields import _DAY_FIRST_SOURCES, image_texts
+    from ingest.timeline import CaseImages, case_timeline
+    for site in SITES:
+        for rows in sorted((FIXTURES / site / batch).glob("*.rows.json")):
+            url = json.loads(rows.read_text())["url"]
+            for record in records(site, rows.with_name(rows.name.replace(".rows.json", ".html")), url):
+                texts = [image_texts(record, i) for i in record.images]
+                day_first = record.source in _DAY_FIRST_SOURCES
+                whole = case_timeline(record.history, texts, findings=record.findings, day_first=day_first)
+                case = CaseImages(texts, day_first=day_first)
+                assert [case.offset_of(record.history, t, findings=record.findings).value for t in texts] == [
+                    whole.offset_of(t.position).value for t in texts], rows.name

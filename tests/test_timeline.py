@@ -516,6 +516,16 @@ def test_a_text_making_the_admission_day_1_counts_day_n_as_n_minus_1_days_after_
     ("A 45-year-old woman presented with a 5-day history of cough.", 5),
     ("He had fever and cough since 4 days.", 4),
     ("Onset of symptoms 10 days before admission.", 10),
+    # the second blind batch (tests/fixtures/papers_unseen2): a possessive duration, Romance histories
+    ("She was seen for fever and a productive cough of four days’ duration.", 4),
+    ("He reported breathlessness of 3 days' duration.", 3),
+    ("Mujer de 45 años que consulta por tos y fiebre de 3 días de evolución.", 3),
+    ("Refere febre e mialgia com 6 dias de evolução.", 6),
+    ("Paciente con tos seca desde hace 4 días.", 4),
+    ("Procurou atendimento por febre e tosse havia 5 dias.", 5),
+    ("Quadro de febre e dispneia iniciado há 7 dias.", 7),
+    ("Giunge in PS per febbre e tosse insorte 4 giorni prima.", 4),
+    ("Riferisce sintomi iniziati 2 giorni prima.", 2),
 ])
 def test_the_onset_told_as_a_time_before_the_presentation(history, gap):
     assert onset_gap(history)[0] == gap
@@ -528,6 +538,9 @@ def test_the_onset_told_as_a_time_before_the_presentation(history, gap):
     "Her husband had fever that had begun three days earlier.",            # another person's
     "The chest X-ray 3 days earlier was normal.",
     "His cough started 2 days before the CT scan.",                        # before a film, not the presentation
+    "Hace 3 días se realizó una TC de control.",                           # no symptom before the time
+    "A TC realizada há 2 dias era normal.",
+    "Il paziente era stato dimesso 5 giorni prima.",
 ])
 def test_times_before_that_tell_no_onset(history):
     assert onset_gap(history) is None

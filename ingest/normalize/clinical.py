@@ -134,48 +134,58 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    4,  # v4: a film after extubation ("7 days after extubation", "post-extubation")
+    # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bendotracheal\s+tube|\bET\s?T\b|\bET\s+tube|\btracheostomy\s+tube|\btubo\s+(?:endo|oro)tracheale|"
         r"\b(?:is|remains|still|currently|now)\s+intubated|\bintubated\s+(?:patient|and\s+ventilated)|"
-        r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]",
+        r"\bpatient\s+intubated|\bpaziente\s+intubat[oa]|"
+        r"\b(?:is|remains|still|currently|now)\s+(?:on|under|receiving)\s+(?:invasive\s+)?mechanical\s+ventilation|"
+        r"\bmechanically\s+ventilated\s+patient",
         _I,
     ),
     compile(r"\bextubated\s+since|\bhas\s+been\s+extubated|\bnow\s+extubated|"
-            r"\bremoval\s+of\s+the\s+endotracheal\s+tube", _I),
-    yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat"),
+            r"\bremoval\s+of\s+the\s+endotracheal\s+tube|"
+            # a film "taken 7 days after extubation", "post-extubation radiograph"
+            r"\b(?:after|following)\s+(?:(?:his|her|the)\s+)?extubation\b|\bpost-?extubation\b", _I),
+    yes_keys=("endotracheal", "tracheostomy", "tubo", "intubat", "mechanical"),
     yes_tokens=frozenset({"ett", "et"}),
     no_keys=("extubat", "endotracheal"),
     no_name="extubated",
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
-        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
+        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
         re.IGNORECASE,
     ),
     yes_keys=("intensi", "critical", "rianimazione", "animation"),
     yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
-# Invasive ventilation is intensive care: a patient intubated or on a ventilator for the illness was
-# in an ICU (or was an ICU's patient where the intubation happened). Not a tracheostomy (a laryngectomy
-# patient breathes through one for years) nor a non-invasive mask, and not an intubation for an
-# operation (general anaesthesia intubates every surgical patient): those sentences are skipped.
+# Invasive ventilation (and ECMO, which only an ICU runs) is intensive care: a patient intubated or on a
+# ventilator for the illness was in an ICU (or was an ICU's patient where the intubation happened).
+# Not a tracheostomy (a laryngectomy patient breathes through one for years) nor a non-invasive mask,
+# and not an intubation for an operation (general anaesthesia intubates every surgical patient): those
+# sentences are skipped.
 _INVASIVE_VENTILATION = FlagRule(
     "went_icu",
-    3,
+    4,  # v4: ECMO (only an ICU runs it)
     compile(
         r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
         r"\bon\s+(?:a|the)\s+ventilator\b|\bventilazione\s+(?:meccanica|invasiva)|\bventilaci[oó]n\s+mec[aá]nica|"
-        r"\bextubat(?:ed|ion)\b",
+        r"\bextubat(?:ed|ion)\b|"
+        r"(?:\bECMO\b|\bextra-?corporeal\s+membrane\s+oxygenation)(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))",
         _I,
     ),
     negation_means_no=False,  # "was not intubated" says nothing of the ICU
-    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "extubat"),
-    yes_tokens=frozenset({"iot"}),
+    yes_keys=("intubat", "intubaz", "intubaci", "intubiert", "ventilat", "ventilaz", "ventilaci", "extubat",
+              "extracorporeal", "extra-corporeal"),
+    yes_tokens=frozenset({"iot", "ecmo"}),
     yes_name="invasive-ventilation",
 )
 _FOR_AN_OPERATION = compile(
@@ -202,18 +212,26 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
         r"\bnasal\s+(?:cannula|prongs)|\bnon-?rebreather|\bventuri\b|\bhigh[- ]flow|"
         r"\bHFNC\b|\bHFNO\b|\bCPAP\b|\bBiPAP\b|\bNIV\b|"
         r"\bnon-?invasive\s+ventilation|\b\d+\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\s+(?:of\s+)?(?:O2|oxygen)|"
         r"\boxygen\s+(?:requirements?|via|by\s+mask|mask|through)|\b(?:requir\w+|needing|needed|dependent\s+on|on)\s+(?:supplemental\s+)?oxygen\b|"
-        r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia",
+        r"\bossigenoterapia|\bossigeno\s+terapia|\bsupporto\s+(?:di\s+)?(?:ossigeno|O2)|\boxigenoterapia|"
+        # "oxygen inhalation" (papers from China), "oxygen support", "was given oxygen", "oxygen was started"
+        r"\b(?:oxygen|O2)\s+(?:inhalation|support|supply|supplementation)|\bnasal\s+catheter|\breservoir\s+mask|"
+        r"\b(?:received|receiving|given|administered|started\s+on|put\s+on|placed\s+on|treated\s+with)\s+"
+        r"(?:(?:low|high)[- ]flow\s+|nasal\s+)?(?:oxygen|O2)\b(?!\s+saturation)|"
+        r"\b(?:oxygen|O2)(?:\s+therapy)?\s+(?:was|were)\s+(?:started|given|administered|delivered|provided|initiated)|"
+        # an inspired fraction above room air's 21% ("FiO2 50%", "FiO2 of 0.4"); not a PaO2/FiO2 ratio
+        r"(?<![/\w])Fi\s?O\s?2\b(?!\s*(?:ratio|/))\s*(?:of|was|at|:|=)?\s*(?:(?:2[4-9]|[3-9]\d|100)\s*%|0?\.(?:2[4-9]|[3-9])\d*\b)",
         _I,
     ),
     yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive",
-              "ossigen", "oxigen"),
+              "ossigen", "oxigen", "reservoir", "fio2", "fi o2"),
     yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
 )
 EXTUBATED = FlagRule(
@@ -228,22 +246,30 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    3,  # v3: a death told after every discharge or recovery is the outcome (N)
+    5,  # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
+    # v4: "fatal outcome", "proved fatal", "non-survivor"
+    # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
-        r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b",
+        r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
+        # a follow-up film showing the disease gone: the patient lived through it
+        r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b",
         _I,
     ),
     compile(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
-        r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive",
+        r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive|"
+        r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor|"
+        r"\bterminal(?:ly)?\s+extubat\w*",
         _I,
     ),
     negation_means_no=False,
-    yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen"),
+    yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen",
+              "resolution", "regression", "clearing"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
              "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
-             "did not survive"),
+             "did not survive", "fatal", "survivor", "terminal"),
     yes_name="discharged-or-recovered",
     no_name="died",
     later_no_wins=True,
@@ -251,7 +277,7 @@ SURVIVAL = FlagRule(
 
 # the characters a yes phrase can start with (gate() in common)
 INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
-NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrd\d]"))
+NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrdgatpF\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
                                   SURVIVAL)}

@@ -311,6 +311,7 @@ def negated(text: str, start: int, end: int, window: int = 60) -> bool:
 # was unclear whether he would survive" keeps its Y; "could not"/"would not" are negations.
 _HYPOTHETICAL_AFTER = compile(
     r"^\W{0,3}(?:\S+\s+){0,3}?(?:may|might|could|would|should)\b(?!\s*(?:not\b|n['’]t))"
+    r"|^\W{0,3}(?:\S+\s+){0,3}?(?:is|are)\s+(?:expected|anticipated)\b"  # "resolution is expected within weeks"
     r"|^\W{0,3}(?:\S+\s+){0,3}?(?:if|unless|whether|qualora|in\s+case|in\s+caso|se\s+necessari\w|se\s+(?:il|la|le|si)\b|"
     r"when\s+(?:needed|necessary|required|indicated)|as\s+needed|prn)\b"
     r"|^[^.;]{0,40}?\b(?:if\s+(?:needed|necessary|required|indicated|appropriate|(?:his|her|the)\s+(?:condition|clinical|respiratory|status)|(?:he|she|the\s+patient)\s+(?:deteriorat|worsen|fail|decompensat)\w*)|"
@@ -528,6 +529,17 @@ NUMBER_WORDS["un"] = 1
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 ORDINALS_IT = ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima")
 ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT) for k, w in enumerate(words, start=1)}
+
+
+def _roman(n: int) -> str:
+    tens, units = divmod(n, 10)
+    return "X" * tens + ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")[units]
+
+
+#: Roman numerals I to XXX, as Italian notes number the days of a stay ("in XII giornata di
+#: ricovero") and case series their patients ("Case III"); ``ROMAN_NUMBERS`` gives their numbers.
+ROMAN_NUMERALS = tuple(_roman(n) for n in range(1, 31))
+ROMAN_NUMBERS: dict[str, int] = {r: k for k, r in enumerate(ROMAN_NUMERALS, start=1)}
 
 _NUMBER_WORD_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if len(w) > 1 or w == "a"), key=len,
                                    reverse=True))

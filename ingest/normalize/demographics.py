@@ -15,14 +15,17 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman", "businesswoman",
-# "housewife". 3: the words introducing the patient with an age outweigh the note's other sex words;
-# a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
-# patient introduced by them
-SEX_VERSION = 5
+# 8: Portuguese sex words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand
+# ("65 yo M"); not "101.5F", "100F" (Fahrenheit). 6: Italian relation words ("Madre del paziente 1, 41 anni": a
+# relative introduced with an age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand
+# "56F". 4: "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh
+# the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife, son,
+# ...) of the patient introduced by them
+SEX_VERSION = 8
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
-# "Housewife, 62 years": an age after the patient's occupation
-AGE_VERSION = 3
+# "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
+# "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age
+AGE_VERSION = 5
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -31,28 +34,36 @@ _SEX_LABEL = compile(
     r"masculin|féminin|homme|femme|männlich|weiblich|mann|frau)\b",
     re.IGNORECASE,
 )
+#: Italian family words, masculine and feminine: sex words (``_SEX_WORD``) and relation words.
+_RELATIVES_IT_M = ("marito", "figlio", "padre", "fratello", "nonno")
+_RELATIVES_IT_F = ("moglie", "figlia", "madre", "sorella", "nonna")
+_RELATION_WORDS_IT = (*_RELATIVES_IT_M, *_RELATIVES_IT_F)
 _MALE_WORDS = (
     r"male|man|gentleman|businessman|boy|husband|son|father|brother|grandfather|"
-    r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|"
-    r"hombre|var[oó]n|masculino|sexo\s+masculino|"
+    r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|" + "|".join(_RELATIVES_IT_M) + "|"
+    r"hombre|var[oó]n|masculino|sexo\s+masculino|homem|"
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
 )
 _FEMALE_WORDS = (
     r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
-    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|"
-    r"mujer|femenin[oa]|sexo\s+femenino|"
+    r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|" + "|".join(_RELATIVES_IT_F) + "|"
+    r"mujer|femenin[oa]|sexo\s+femenino|mulher|feminin[oa]|sexo\s+feminino|"
     r"femme|féminin|"
     r"Frau|weiblich|Patientin"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
-_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldr]")  # the first letters of the words
+_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrn]")  # the first letters of the words
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex. A number and F before a
 # device ("two 8F multi-hole drainages", "a 14 F chest tube", "12F pigtail catheter") is the device's
 # French gauge, the way catheters, drains and sheaths are sized, not a woman's age.
 _FRENCH_GAUGE_AFTER = (r"(?!\s*(?:[\w-]+\s+){0,2}(?:catheters?|drains?|drainages?|tubes?|sheaths?|cannulas?|cannulae|"
                        r"introducers?|stents?|pigtails?|needles?|trocars?)\b)")
-_AGE_SEX_SHORTHAND = compile(r"\b(\d{1,3})\s?(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
+# With the age's unit between them: "65 yo M", "72 y/o F". Not the decimals of a number ("38.5F") nor a
+# body temperature in Fahrenheit ("Tmax 101F", "100.4F"): no age of 93-119 is written that way.
+AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3})\s?(?:(?:yo|y/o|y\.o\.)\s?)?"
+                            r"(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
+_AGE_SEX_SHORTHAND = compile(AGE_SEX_SHORTHAND_SOURCE)
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
@@ -67,13 +78,13 @@ _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\
 _SEX_LABEL_TOKENS = frozenset({"gender", "sex", "sesso", "sexo", "sexe", "geschlecht"})
 _SEX_WORD_TOKENS = frozenset(
     ["male", "man", "gentleman", "businessman", "boy", "husband", "son", "father", "brother", "grandfather",
-     "maschio", "uomo", "signore", "maschile", "bambino", "ragazzo",
-     "hombre", "varon", "varón", "masculino", "homme", "masculin", "mann",
+     "maschio", "uomo", "signore", "maschile", "bambino", "ragazzo", *_RELATION_WORDS_IT,
+     "hombre", "varon", "varón", "masculino", "homem", "homme", "masculin", "mann",
      "männlich",
      "patient", "female", "woman", "women", "lady", "businesswoman", "housewife", "girl", "wife", "daughter",
      "mother", "sister", "grandmother",
      "femmina", "donna", "signora", "femminile", "bambina", "ragazza",
-     "paziente", "mujer", "femenino", "femenina", "femme", "féminin",
+     "paziente", "mujer", "femenino", "femenina", "mulher", "feminino", "feminina", "femme", "féminin",
      "frau", "weiblich", "patientin"]
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
@@ -113,13 +124,15 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
 
 #: Family words: a patient's sex only when they introduce the patient with an age.
 _RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother",
-                             "sister", "grandmother"})
+                             "sister", "grandmother", *_RELATION_WORDS_IT})
 # The age introducing the person a sex word names: "46-year-old female", "a 34 yo man",
 # "Women, 69 years old", "Male, 51 years".
 _AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$",
                       re.IGNORECASE)
+# ("Madre del paziente 1, 41 anni", "mother of patient 1, 41 years": the relative is the post's next patient)
 _AGE_AFTER = compile(
-    r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|y)\b(?!\s+(?:ago|before|after|later|earlier|of))",
+    r"(?:\s+(?:of|del|della|di)\s+(?:the\s+)?(?:first\s+|primo\s+)?(?:patient|paziente)(?:\s+\d{1,2})?)?"
+    r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|años|anos|y)\b(?!\s+(?:ago|before|after|later|earlier|of))",
     re.IGNORECASE,
 )
 #: Rules of the words that introduce the patient: they outweigh the other sex words of a note
@@ -168,7 +181,7 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
 # --- Age -----------------------------------------------------------------------------------------
 
 _N = r"(\d{1,3}(?:[.,]\d)?)"
-_YEARS = r"(?:years?|yrs?|anni|años|ans|Jahre|jährige[rn]?|y)"
+_YEARS = r"(?:years?|yrs?|anni|años|anos|ans|Jahre|jährige[rn]?|y)"
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
     (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE),
@@ -176,10 +189,13 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
     (compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
-    # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 ans", "65 Jahre", "65-jährige"
+    # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
+    # "65-jährige"
+    # (not a time ago: "hace 10 años", "há 10 anos")
     (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
-    (compile(rf"\b{_N}[\s-]*(?:anni|años|ans|Jahre\s+alt|jährige[rn]?)\b", re.IGNORECASE),
-     "age.words", 1, ("anni", "años", "ans", "jahre", "jährig",)),
+    (compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*(?:anni|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
+             re.IGNORECASE),
+     "age.words", 1, ("anni", "años", "anos", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
     (compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
     (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
@@ -202,7 +218,7 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
      "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (compile(r"\b(\d{1,3})\s?[MF]\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER), "age.shorthand", 1, None),
+    (compile(AGE_SEX_SHORTHAND_SOURCE), "age.shorthand", 1, None),
 )
 _VAGUE_AGE = compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"

@@ -52,14 +52,18 @@ from .time_words import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
-VIEW_VERSION = 2  # v2: "anterior-posterior", "posterior-anterior"
+VIEW_VERSION = 3  # v3: Portuguese and Spanish "axiais", "axiales"; v2: "anterior-posterior", "posterior-anterior"
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
-MODALITY_VERSION = 4  # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 2
+MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
+# v5: a study named for comparison ("as seen on the recent CT") beside the image's own
+# v4: radiograph zones named in pairs, the heart's borders
+FINDING_VERSION = 3  # v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
-OFFSET_VERSION = 3
+# v4: the Romance histories ("de 5 días de evolución", "havia 8 dias", "insorte 6 giorni prima"), "of six days'
+# duration"; Portuguese "na admissão", "N dias após a admissão"
+OFFSET_VERSION = 4
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -92,9 +96,10 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"margin|to|of|and\s+posterior|ventricle|lobe|zone|third|rib|thoracic))",
         re.IGNORECASE,
     )),
-    # Italian "assiale" and its plural ("scansioni assiali")
+    # Italian "assiale" and its plural ("scansioni assiali"); the Portuguese and Spanish plurals
+    # ("cortes axiais", "imágenes axiales")
     (AXIAL, compile(
-        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b",
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b|\baxia(?:is|les)\b",
         re.IGNORECASE,
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
@@ -105,7 +110,7 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
     LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
-    AXIAL: (("axial", "transverse", "assial"), ()),
+    AXIAL: (("axia", "transverse", "assial"), ()),
     CORONAL: (("coronal", "koronar"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
@@ -214,7 +219,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
 _CT = compile(
     r"\bCTs?\b|\bHRCT\b|\bMDCT\b|\bNECT\b|\bCECT\b|\bCTPA\b|\bCCT\b|\bcomputed\s+tomograph\w*|\bcomputer\s+tomograph\w*|\bcomputeri[sz]ed\s+tomograph\w*|"
     r"\btomodensitom\w*|\btomograph(?:y|ic|ies)\b|"
-    r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
+    r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\btomografia\s+computadorizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
     r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|"
     r"\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
     r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
@@ -275,6 +280,28 @@ _RADIOGRAPH_SIGNS = compile(
 )
 
 
+# A study the text compares the image with, not the image: "as demonstrated on the recent CT",
+# "compared with the previous radiograph", "rispetto alla precedente TC". Read only where the text
+# also names the other modality (the image's own), whose words then decide.
+_COMPARED_STUDY = compile(
+    r"\b(?:(?:compared|comparison|comparing)\s+(?:with|to)|relative\s+to|since|"
+    r"as\s+(?:(?:previously|already)\s+)?(?:seen|shown|demonstrated|noted|described|depicted|visible|documented)\s+(?:on|in|at|by)|"
+    r"rispetto\s+(?:al(?:la|lo)?|a)|(?:prior|previous|preceding|earlier|recent|former|outside|precedente))"
+    r"(?:\s+(?:the|a|an|his|her|prior|previous|preceding|earlier|recent|former|outside|precedente|chest|"
+    r"admission|initial|last))*\s+$",
+    re.IGNORECASE,
+)
+
+
+#: The flag of a modality read beside a study of the other modality named for comparison: that
+#: study may be another image of the same case.
+MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
+
+
+def _compared_study(text: str, match: re.Match[str]) -> bool:
+    return _COMPARED_STUDY.search(text, max(0, match.start() - 60), match.start()) is not None
+
+
 @lru_cache(maxsize=8192)
 def _modality_hits(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The CT words and the X-ray words of ``text`` that name the image's modality."""
@@ -325,14 +352,22 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
         return found(stripped, text, start, start + len(stripped), "modality.stack", MODALITY_VERSION)
     ctx = text_context(text)
     ct_hits, xray_hits = _modality_hits(text)
+    flags: tuple[str, ...] = ()
+    if ct_hits and xray_hits:
+        own_ct = [m for m in ct_hits if not _compared_study(text, m)]
+        own_xray = [m for m in xray_hits if not _compared_study(text, m)]
+        if bool(own_ct) != bool(own_xray):
+            ct_hits, xray_hits, flags = own_ct, own_xray, (MODALITY_BESIDE_COMPARED_STUDY,)
     if ct_hits and xray_hits:
         first = min(ct_hits[0].start(), xray_hits[0].start())
         return blank("both X-ray and CT in the text", text, first, max(ct_hits[0].end(), xray_hits[0].end()),
                      "modality.words", MODALITY_VERSION)
     if ct_hits:
-        return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION)
+        return found(MODALITY_CT, text, ct_hits[0].start(), ct_hits[0].end(), "modality.words", MODALITY_VERSION,
+                     flags)
     if xray_hits:
-        return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words", MODALITY_VERSION)
+        return found(MODALITY_XRAY, text, xray_hits[0].start(), xray_hits[0].end(), "modality.words",
+                     MODALITY_VERSION, flags)
     if figure_caption:
         sign = _CT_SIGNS.search(text)
         if sign:
@@ -450,6 +485,21 @@ _PAST_HISTORY = compile(
     re.IGNORECASE,
 )
 _PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago|earlier|prior)\b", re.IGNORECASE)
+# "At diagnosis of ... Pneumocystis pneumonia, chest radiograph did not show abnormal changes": the
+# films of that disease were normal, so the case's abnormal films show something else (or the note
+# does not say which films are the disease's): the disease is not read as the case's finding.
+_NORMAL_FILM_OF_IT = compile(
+    r"\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:was|were|is|appeared)\s+"
+    r"(?:completely\s+|entirely\s+)?(?:normal|unremarkable)\b"
+    r"|\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:did|does|do)\s+not\s+(?:show|reveal|demonstrate)\s+"
+    r"(?:any\s+)?(?:abnormal\w*|patholog\w*|lesions?|opacit\w+|consolidations?|infiltrates?)"
+    r"|\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:showed|shows|revealed|reveals)\s+no\s+"
+    r"(?:abnormal\w*|patholog\w*|lesions?|opacit\w+|consolidations?|infiltrates?)",
+    re.IGNORECASE,
+)
+#: The rule of a blank finding whose note says the disease's films were normal (``backfill`` reads it
+#: as doubt on the patient's other notes).
+FINDING_NORMAL_FILMS_RULE = "finding.films-normal"
 _BROADER = {
     # a generic mention does not contradict a specific one of the same branch
     "Pneumonia": "",
@@ -465,6 +515,7 @@ def normalize_finding(text: str, **_context) -> Normalized:
     differential, hypothetical mentions and mentions about other people do not count; two
     different diagnoses of the same level leave it blank."""
     hits: list[tuple[str, int, int]] = []
+    normal_films_of: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     ctx = text_context(text)
     low = ctx.lower
@@ -489,7 +540,16 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if (_PAST_HISTORY.search(text, max(c_start, m.start() - 50), m.start())
                     or _PAST_HISTORY_AFTER.match(text, m.end())):
                 continue
+            if found_in(_NORMAL_FILM_OF_IT, text, s_start, s_end):
+                normal_films_of.append((path, m.start(), m.end()))
+                continue
             hits.append((path, m.start(), m.end()))
+    if normal_films_of:
+        hits = [h for h in hits if not any(h[0] == n[0] for n in normal_films_of)]
+        if not hits:
+            path, start, end = normal_films_of[0]
+            return blank(f"the note says the films of {path} were normal", text, start, end,
+                         FINDING_NORMAL_FILMS_RULE, FINDING_VERSION)
     if not hits:
         return Normalized(None)
     paths = {h[0] for h in hits}
@@ -511,7 +571,7 @@ def normalize_finding(text: str, **_context) -> Normalized:
 
 # --- Offset --------------------------------------------------------------------------------------
 
-# The time vocabulary (units, amounts, "day N", relative times, the admission and onset anchors, the
+# The time vocabulary (units, amounts, \"day N\", relative times, the admission and onset anchors, the
 # symptom history) is ``time_words``'s, shared with the timeline.
 
 # Words that put an image after the first one: beside "on admission" they mean several images.
@@ -621,7 +681,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
                      OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-    if re.search(r"admission|hospitali|presentation|ricovero|ingresso", base):
+    if re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres", base):
         if history:
             return blank("days after admission and a symptom history: the base is not stated", text,
                          history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)

@@ -18,9 +18,10 @@ from schema import NUMERIC_RANGES
 
 from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
-TEMPERATURE_VERSION = 2  # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
-SATURATION_VERSION = 1
-COUNT_VERSION = 1
+TEMPERATURE_VERSION = 3  # v3: "Tmax 39.2"
+# v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
+SATURATION_VERSION = 2  # v2: "sats 91%", "saturating 88%", "90 percent"
+COUNT_VERSION = 2  # v2: "count,3.13" (a comma glued to the cue)
 
 _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
@@ -28,7 +29,7 @@ _NUM = r"(\d{1,3}(?:[.,·]\d{1,3})?)"
 
 _TEMP_CUE = (
     r"(?:temperature|temp\.?|fever|febrile|pyrexia\w*|hyperpyrexia|febbre|febbricola|iperpiressia|temperatura"
-    r"|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT\b)\s*°?|(?-i:\bTC\b))"
+    r"|Temperatur|Fieber|fiebre|fièvre|(?-i:\bT(?:max)?\b)\s*°?|(?-i:\bTC\b))"
 )
 _DEGREE = r"\s*(?:°|º|˚|degrees?|gradi|grados)?\s*(?P<unit>C\b|F\b|Celsius|Fahrenheit)?"
 _TEMP_WITH_UNIT = compile(
@@ -42,7 +43,7 @@ _TEMP_AFTER_CUE = compile(
 _TEMP_CUE_RE = compile(_TEMP_CUE, re.IGNORECASE)
 # Gate: without a degree sign or a cue word neither pattern can match.
 _TEMP_KEYS = ("°", "º", "˚", "temp", "fever", "febr", "pyrex", "piress", "fieber", "fiebre", "fièvre")
-_TEMP_T = compile(r"\bTC?\b")
+_TEMP_T = compile(r"\bT(?:C|max)?\b")
 
 
 def _celsius(value: float, unit: str | None) -> tuple[float | None, str]:
@@ -92,19 +93,21 @@ def normalize_temperature(text: str, **_context) -> Normalized:
 # --- Oxygen saturation -------------------------------------------------------------------------------
 
 _SAT_CUE = (
-    r"(?:Sp\s?O\s?2|Sa\s?O\s?2|Sat\s?O\s?2|O2\s*sat\w*|oxygen\s+saturation|saturation|saturazione|sat\b|satting|"
+    r"(?:Sp\s?O\s?2|Sa\s?O\s?2|Sat\s?O\s?2|O2\s*sat\w*|oxygen\s+saturation|saturation|saturazione|sats?\b|satting|saturating|"
     r"pulse\s+oximetry|p\s?O\s?2(?:\s+saturation)?|ossimetria|saturación|Sättigung)"
 )
-_SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%", re.IGNORECASE)
+_PERCENT = r"(?:\s*%|\s*per\s?cent\b)"
+_SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?){_PERCENT}", re.IGNORECASE)
 _SAT_BEFORE = compile(rf"(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%\s*(?:\w+\s+){{0,2}}?{_SAT_CUE}", re.IGNORECASE)
 _FIO2 = compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
 def normalize_po2_saturation(text: str, **_context) -> Normalized:
-    """Oxygen saturation in % (SpO2, SaO2, "saturation 92%", "98% pO2 saturation"). A partial
+    """Oxygen saturation in % (SpO2, SaO2, "saturation 92%", "98% pO2 saturation", "sats 91%",
+    "saturation of 90 percent"). A partial
     pressure in mmHg or kPa is not a saturation and stays blank."""
-    if "%" not in text:  # both patterns need a percent sign
+    if "%" not in text and "cent" not in text:  # both patterns need a percent sign or word
         return Normalized(None)
     candidates = []
     for pattern in (_SAT_AFTER, _SAT_BEFORE):
@@ -133,8 +136,9 @@ _PER_MICROLITRE = (
     r"(?:\s*(?:cells?\s*)?(?:/|per\s+)\s*(?:[µμu]\s*[lL]|mm\s*(?:3|³)|mmc|cmm|microlit\w+)"
     r"|\s*[µμ]\s*/\s*L)"
 )
+# a comma glued to the word before the number ("cell count,3.13") is no decimal comma
 _COUNT_VALUE = (
-    r"(?<![\d.,·])(?P<num>\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,·]\d+)?)"
+    r"(?<![\d.·])(?<!\d,)(?P<num>\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,·]\d+)?)"
     rf"(?:(?P<nano>{_PER_NANOLITRE})|(?P<micro>{_PER_MICROLITRE})|(?P<pct>\s*%))?"
 )
 _FILLER = (

@@ -82,7 +82,7 @@ ADMISSION_BASE = compile(
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
                      re.IGNORECASE)
 AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|after(?:wards)?\b(?P<base>\s+(?:the\s+)?(?:onset|(?:first\s+)?symptoms?|admission|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -92,11 +92,13 @@ AT_ADMISSION = compile(
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
-    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
+# Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
+_ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
 _HISTORY = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[- ](?:history|duration|course)\b"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
@@ -110,15 +112,21 @@ _HISTORY = compile(
     rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\b(?:began|begun|started|appeared|developed|commenced)\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|previously|before(?=\s*[.,;)]))",
+    rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
+    # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
+    rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
+    rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
+    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
 #: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
 _ONSET_SYMPTOM = compile(
     r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
-    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness)\b",
+    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|"
+    r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
 )
 
@@ -166,7 +174,7 @@ UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 UNIT_RE = gate(UNIT_RE, "[dgjtwsm]")
 DAY_N = gate(DAY_N, r"[haidspgjt\d]")
-AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcx]")
+AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxn]")
 OTHER_TIME = gate(OTHER_TIME, "[aop]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 # ("gg": the Italian notes' "da 3 gg", days)
@@ -179,10 +187,10 @@ def symptom_history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
-                if i == "11" and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
+                if i in ("11", "12") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
                     break
                 amount = amount_in_days(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):

@@ -458,6 +458,10 @@ def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror
     assert all(r.returncode == 0 for r in _workers(1, single_mirror, single_env))
 
     mirror = mirror_of("radiopaedia")
+    # both workers join one run: on a loaded machine the first could otherwise finish the whole
+    # crawl before the second started, which then begins a new run and fetches it all again (CI load)
+    workers = redis.Redis.from_url(redis_url)
+    mirror.hold_first_until = lambda: workers.hlen("covid-ingest:radiopaedia:workers") >= 2
     results = _workers(2, mirror, dict(project_env, REDIS_URL=redis_url), "-s", "FRONTIER_SHARED_SLOTS=0")
     assert [r.returncode for r in results] == [0, 0], [r.stderr[-2000:] for r in results]
     # Every page and image once in all; robots.txt at most once per worker (Scrapy reads it per process).

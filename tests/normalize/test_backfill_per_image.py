@@ -284,3 +284,27 @@ def test_a_shared_note_saying_normal_gives_no_film_no_finding():
             for k, text in enumerate(("Chest radiograph: normal.", "Chest radiograph: normal.", "CT: GGOs."))]
     fills = _fills_of(rows, "finding")
     assert fills.get(2) != "No Finding" and fills.get(3) != "No Finding"
+
+
+@pytest.mark.parametrize("legend, views", [
+    ("Chest X-ray (frontal and lateral projections) shows a right hilar opacity.", {2: None, 3: "L"}),
+    ("PA and lateral chest radiographs: left lower lobe consolidation with air bronchograms.", {2: "PA", 3: "L"}),
+])
+def test_a_radiographs_films_told_in_order_give_their_lettered_files_the_views(legend, views):
+    rows = [_row(patientid="21", url="https://www.eurorad.org/case/9021", filename=f"000001-9-{letter}.jpg",
+                 clinical_notes="A 51-year-old man with fever and chest pain. " + legend)
+            for letter in "ab"]
+    fills = {f.row: f.value for f in backfill_table(rows, ["view"], workers=1)}
+    assert {number: fills.get(number) for number in (2, 3)} == views
+
+
+@pytest.mark.parametrize("legend", [
+    "PA and lateral chest radiographs (a, b) and axial CT (c) show a right upper lobe consolidation.",
+    "Lateral chest radiograph: retrocardiac opacity.",  # one film: no order to read
+])
+def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
+    rows = [_row(patientid="22", url="https://www.eurorad.org/case/9022", filename=f"000001-9-{letter}.jpg",
+                 clinical_notes="A 51-year-old man with fever. " + legend)
+            for letter in "ab"]
+    assert "L" not in {f.value for f in backfill_table(rows, ["view"], workers=1) if f.row == 2}
+    assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]

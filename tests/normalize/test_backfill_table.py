@@ -122,14 +122,34 @@ def test_filename_day_labels_share_one_scale_on_the_patients_timeline():
 
 def test_a_shared_note_naming_radiographs_alone_gives_each_image_x_ray():
     from ingest.backfill import backfill_table
+    from ingest.normalize.imaging import MODALITY_VERSION
 
     note = "Chest radiographs show bilateral peripheral opacities progressing over the following week."
     rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": f"case9-{i}.jpg",
              "clinical_notes": note, "modality": ""}
             for i in (1, 2)]
     fills = {(f.row, f.value, f.rule) for f in backfill_table(rows, ["modality"], workers=1)}
-    assert fills == {(2, "X-ray", "modality.case-words-single-modality@v4"),
-                     (3, "X-ray", "modality.case-words-single-modality@v4")}
+    rule = f"modality.case-words-single-modality@v{MODALITY_VERSION}"
+    assert fills == {(2, "X-ray", rule), (3, "X-ray", rule)}
     ct_note = "CT shows bilateral ground-glass opacities."
     rows = [dict(row, clinical_notes=ct_note) for row in rows]
     assert backfill_table(rows, ["modality"], workers=1) == []  # a CT named in the patient's note is not every image's
+    # a CT the radiographs are compared with may be one of the patient's images: not a single modality
+    compared = "Chest radiographs show bilateral opacities, as demonstrated on the recent CT."
+    rows = [dict(row, clinical_notes=compared) for row in rows]
+    assert backfill_table(rows, ["modality"], workers=1) == []
+
+
+def test_a_history_saying_the_diseases_films_were_normal_gives_no_image_that_finding():
+    """Each film's note repeats the history (a disease named at the start) and adds its own legend;
+    one legend says the films at that disease's diagnosis were normal: the films of the case show
+    something the notes do not name, so no row gets the history's disease."""
+    history = ("A 38-year-old man with newly diagnosed HIV infection and Pneumocystis jirovecii pneumonia was "
+               "started on antiretroviral therapy. ")
+    legends = ("At the diagnosis of Pneumocystis pneumonia the chest radiograph was normal.",
+               "Six weeks later the chest radiograph showed right paratracheal lymphadenopathy.",
+               "Follow-up radiograph: new left basal consolidation.")
+    rows = [_row(patientid="15", url="https://www.eurorad.org/case/9001", filename=f"{k}.jpg",
+                 clinical_notes=history + legend) for k, legend in enumerate(legends, start=1)]
+    fills = _by_row(backfill_table(rows, ["finding"]))
+    assert all("finding" not in fills.get(number, {}) for number in (2, 3, 4)), fills

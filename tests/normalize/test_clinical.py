@@ -78,6 +78,11 @@ def test_rt_pcr_stays_blank(text):
         (normalize_intubation_present,
          "An endotracheal tube is shown with its tip above the level of the clavicular heads.", "Y"),
         (normalize_intubation_present, "Extubated since the prior radiograph.", "N"),
+        (normalize_intubation_present, "The patient is still on mechanical ventilation; new bilateral opacities.",
+         "Y"),
+        (normalize_intubation_present, "Bedside radiograph of a mechanically ventilated patient.", "Y"),
+        (normalize_intubation_present, "Routine chest radiograph taken 5 days after extubation.", "N"),
+        (normalize_intubation_present, "Post-extubation chest film: left basal atelectasis.", "N"),
         (normalize_went_icu, "He was admitted to the intensive care unit.", "Y"),
         (normalize_went_icu, "Trasferito in terapia intensiva.", "Y"),
         (normalize_went_icu, "She did not require ICU admission.", "N"),
@@ -87,6 +92,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "Worsened over the next 2 days, at which time mechanical ventilation was started.", "Y"),
         (normalize_went_icu, "Arrived to ED in respiratory distress, intubated for airway protection.", "Y"),
         (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
+        (normalize_went_icu, "Despite prone positioning, veno-venous ECMO was started on day 9.", "Y"),
+        (normalize_went_icu, "She required extracorporeal membrane oxygenation for refractory hypoxaemia.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
         # intubated at the time of the film: an ICU patient then
@@ -99,6 +106,11 @@ def test_rt_pcr_stays_blank(text):
         (normalize_needed_supplemental_o2,
          "Her management was intravenous fluid rehydration without supplemental oxygenation.", "N"),
         (normalize_needed_supplemental_o2, "Avviata ossigenoterapia con maschera di Venturi.", "Y"),
+        (normalize_needed_supplemental_o2, "He was treated with antiviral drugs and oxygen inhalation.", "Y"),
+        (normalize_needed_supplemental_o2, "She received oxygen and intravenous antibiotics on the ward.", "Y"),
+        (normalize_needed_supplemental_o2, "Oxygen was started at 3 L/min because of desaturation.", "Y"),
+        (normalize_needed_supplemental_o2, "Despite an FiO2 of 0.6 the saturation remained at 88%.", "Y"),
+        (normalize_needed_supplemental_o2, "Arterial blood gas on FiO2 40%: PaO2 62 mmHg.", "Y"),
         (normalize_extubated, "Extubated since the prior radiograph.", "Y"),
         (normalize_extubated, "He could not be extubated.", "N"),
         (normalize_survival, "The patient was discharged one week after admission with complete recovery.", "Y"),
@@ -106,6 +118,13 @@ def test_rt_pcr_stays_blank(text):
         (normalize_survival, "Postmortem radiography showed bilateral pulmonary opacities.", "N"),
         (normalize_survival, "Il paziente è deceduto in terza giornata.", "N"),
         (normalize_survival, "Dimesso dopo 10 giorni in buone condizioni.", "Y"),
+        (normalize_survival, "Respiratory failure progressed, with a fatal outcome on day 12.", "N"),
+        (normalize_survival, "Despite maximal support the infection proved fatal.", "N"),
+        (normalize_survival, "Follow-up radiograph at 5 weeks shows almost complete resolution of the consolidation.",
+         "Y"),
+        (normalize_survival, "CT a month later: complete radiological resolution of the ground-glass opacities.", "Y"),
+        (normalize_survival, "Complete resolution of the consolidation; she died of a stroke two days later.", "N"),
+        (normalize_survival, "On day 3 the patient underwent terminal extubation with comfort measures.", "N"),
         # a death told after every discharge or recovery is the outcome: death is final
         (normalize_survival, "The patient was discharged, then readmitted and died.", "N"),
         (normalize_survival, "She was discharged from hospital because she did not present alarm criteria at that "
@@ -124,6 +143,10 @@ def test_flags(function, text, expected):
     [
         (normalize_survival, "With treatment this patient is likely to recover."),  # hypothetical
         (normalize_survival, "Her husband died of COVID-19 last week."),  # a relative
+        (normalize_survival, "COVID-19 pneumonia can be fatal in elderly patients."),  # no outcome of this patient
+        (normalize_survival, "Complete resolution of the opacities is expected within weeks."),  # a prognosis
+        (normalize_survival, "Partial resolution of the consolidation on day 10."),  # the patient may still die
+        (normalize_intubation_present, "He was on mechanical ventilation for nine days in 2015."),  # not at the film
         (normalize_survival, "The mortality of COVID-19 patients who develop ARDS is high; many patients died."),
         (normalize_intubated, "If the condition worsens, intubation may be needed."),
         (normalize_intubated, "Treated with non-invasive ventilation (CPAP)."),
@@ -137,11 +160,18 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "Treated with non-invasive ventilation (CPAP) on the ward."),
         (normalize_went_icu, "She did not require intubation."),
         (normalize_went_icu, "DNI status: intubation declined by the family."),
+        # a step-down unit (Italian "terapia sub-intensiva" in translation) is no ICU
+        (normalize_went_icu, "He was transferred to the sub-intensive care unit and started on CPAP."),
+        (normalize_went_icu, "Admitted to a semi-intensive care unit for helmet CPAP."),
+        (normalize_went_icu, "He was not considered a candidate for ECMO."),
         (normalize_went_icu, "If the condition worsens, intubation may be needed."),
         (normalize_went_icu, "Her husband was intubated last week."),
         # "not admitted to ICU" beside an intubation: a conflict for the reviewer
         (normalize_went_icu, "He was intubated in the emergency department. He was not admitted to the ICU."),
         (normalize_needed_supplemental_o2, "Oxygen saturation was 97% on room air."),
+        (normalize_needed_supplemental_o2, "The PaO2/FiO2 ratio was 210 mmHg."),
+        (normalize_needed_supplemental_o2, "Blood gas at FiO2 21%: PaO2 58 mmHg."),  # room air
+        (normalize_needed_supplemental_o2, "He received O2 saturation monitoring only."),
         (normalize_intubation_present, "He had been intubated for surgery two years ago."),
         # a death told before a discharge: the order does not say the outcome, blank for the reviewer
         (normalize_survival, "The patient died at home. He had been discharged two weeks earlier."),

@@ -120,8 +120,10 @@ def test_french_gauge_is_not_an_age(text, expected):
 
 
 @pytest.mark.parametrize("text", ["Two 8F multi-hole drainages were inserted.", "a 14 F chest tube was placed",
-                                  "through a 6F introducer sheath"])
-def test_french_gauge_alone_gives_no_age_or_sex(text):
+                                  "through a 6F introducer sheath",
+                                  # a temperature in Fahrenheit is no woman's age
+                                  "Febrile overnight, Tmax was 101.5F, HR 112.", "Temp 100F on arrival, SpO2 91%."])
+def test_a_french_gauge_or_a_fahrenheit_temperature_gives_no_age_or_sex(text):
     assert_blank(normalize_age(text), text)
     assert_blank(normalize_sex(text), text)
 
@@ -177,3 +179,12 @@ def test_a_boy_or_girl_gives_the_sex_and_keeps_the_minor_age():
     assert normalize_age("A 12-year-old boy with fever.").value == 12
     assert_value(normalize_sex("A 9-year-old girl with cough."), "A 9-year-old girl with cough.", "F")
     assert normalize_age("A 9-year-old girl with cough.").value == 9
+
+
+@pytest.mark.parametrize("text, age, sex", [
+    ("65 yo M with fever and cough for 4 days.", 65, "M"),
+    ("72 y/o F presenting with dyspnea, Tmax 101.5F.", 72, "F"),
+])
+def test_the_shorthand_with_the_ages_unit_gives_age_and_sex(text, age, sex):
+    assert_value(normalize_age(text), text, float(age))
+    assert_value(normalize_sex(text), text, sex)

@@ -64,6 +64,14 @@ def test_view_stays_blank(text, kwargs):
         ("Axial CT scan in lung window setting", "CT"),
         ("high-resolution computed tomography scan", "CT"),
         ("CXR at presentation", "X-ray"),
+        # a study named for comparison is not the image's modality
+        ("AP chest radiograph for line position shows extensive bilateral ground-glass opacities as demonstrated on "
+         "the recent CT.", "X-ray"),
+        ("Portable chest X-ray: the right basal consolidation seen on the prior CT is now more extensive.", "X-ray"),
+        ("Axial CT image shows crazy paving, progressed compared with the previous chest radiograph.", "CT"),
+        ("Follow-up chest film: opacities smaller than on the previous CT scan of 3 days before.", "X-ray"),
+        ("TC del torace: aumento delle opacità rispetto alla precedente RX.", "CT"),
+        ("Compared with the previous radiograph, the CT shows new consolidation.", "CT"),
     ],
 )
 def test_modality(text, expected):
@@ -71,7 +79,9 @@ def test_modality(text, expected):
 
 
 @pytest.mark.parametrize("text", ["Chest x-ray images and chest CT images from a 38-year-old man",
-                                  "Bilateral opacities."])
+                                  "Bilateral opacities.",
+                                  # two studies of the image's own, neither a comparison
+                                  "Chest radiograph and CT obtained on admission show bilateral opacities."])
 def test_modality_stays_blank(text):
     assert_blank(normalize_modality(text), text)
 
@@ -163,6 +173,25 @@ def test_finding_from_a_case_series_title():
     result = normalize_finding(text)
     assert result.value == "Pneumonia/Viral/COVID-19"
     assert result.evidence in text
+
+
+@pytest.mark.parametrize("text", [
+    "At diagnosis of HIV infection with Pneumocystis jirovecii pneumonia, the chest radiograph did not show "
+    "abnormal findings. One month after starting antiretroviral therapy he developed fever and hilar adenopathy.",
+    "When PCP was diagnosed the chest X-ray was normal; three weeks later a new right basal infiltrate appeared.",
+    "Influenza A was confirmed on a nasal swab while his chest film showed no opacities. He returned ten days "
+    "later with a productive cough.",
+])
+def test_a_disease_whose_films_the_note_says_were_normal_is_no_finding(text):
+    result = normalize_finding(text)
+    assert_blank(result, text)
+    assert result.rule == "finding.films-normal" and "were normal" in result.reason
+
+
+def test_a_normal_film_of_one_disease_leaves_another_diagnosis_of_the_note():
+    text = ("At diagnosis of Pneumocystis pneumonia the chest X-ray was normal. Two months later CT showed a "
+            "cavitating nodule and bronchoalveolar lavage grew Aspergillus fumigatus.")
+    assert_value(normalize_finding(text), text, "Pneumonia/Fungal/Aspergillosis")
 
 
 @pytest.mark.parametrize("text", ["Her husband had COVID-19 pneumonia.", "Il marito era affetto da COVID-19."])

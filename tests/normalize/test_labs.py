@@ -27,6 +27,7 @@ from .helpers import assert_blank, assert_value
         # lower case: the two readings of "39.6°c" (one with its unit, one without) once crashed the sort
         ("a high-grade fever (39.6°c [103.28°c]), cough", 39.6),
         ("FEVER (38.5 °C) AND COUGH", 38.5),
+        ("Tmax 39.2 overnight, now afebrile", 39.2),
     ],
 )
 def test_temperature(text, expected):
@@ -52,6 +53,9 @@ def test_temperature_stays_blank(text):
         ("SpO2 88% in aria ambiente", 88.0),
         ("SaO2: 91 %", 91.0),
         ("saturazione 93% in aria ambiente", 93.0),
+        ("Tachypnoeic, sats 91% on room air.", 91.0),
+        ("He was saturating 86% on room air on arrival.", 86.0),
+        ("an oxygen saturation of 90 percent while he was breathing ambient air", 90.0),
     ],
 )
 def test_saturation(text, expected):
@@ -60,7 +64,8 @@ def test_saturation(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["hypoxemia (PaO2 63.4 mmHg)", "on Venturi Mask at a FIO 50% with a stable O2 sat", "saturation was normal"],
+    ["hypoxemia (PaO2 63.4 mmHg)", "on Venturi Mask at a FIO 50% with a stable O2 sat", "saturation was normal",
+     "the satellite unit reported 95 percent occupancy"],
 )
 def test_saturation_stays_blank(text):
     assert_blank(normalize_po2_saturation(text), text)
@@ -83,6 +88,9 @@ def test_saturation_stays_blank(text):
         (normalize_lymphocyte_count, "linfociti 1,2 x10^9/L", 1.2),
         (normalize_neutrophil_count, "neutrophils (6.3 × 109 cells per liter (range, 2.0 × 109 to 8.0 × 109", 6.3),
         (normalize_neutrophil_count, "neutrophil count 5100/µL", 5.1),
+        # copied text: a comma glued to the cue
+        (normalize_leukocyte_count, "Leukopenia (white blood cell count,2.9×109/L, neutrophil count 1.5×109/L)", 2.9),
+        (normalize_lymphocyte_count, "Lymphopenia (lymphocyte count,0.62×109/L)", 0.62),
     ],
 )
 def test_counts(function, text, expected):
@@ -96,6 +104,7 @@ def test_counts(function, text, expected):
         (normalize_lymphocyte_count, "normal lymphocytes"),
         (normalize_neutrophil_count, "the neutrophil to lymphocyte ratio in the normal range"),
         (normalize_leukocyte_count, "normal white blood cell (WBC) counts without lymphocytopenia"),
+        (normalize_lymphocyte_count, "lymphocytes 3,5%"),  # an Italian decimal comma stays one number
     ],
 )
 def test_counts_stay_blank(function, text):
