@@ -50,28 +50,28 @@ from .normalize.common import (
     text_context,
 )
 from .normalize.common import compile as compile_fast
-from .normalize.imaging import (
-    _ADMISSION_BASE,
-    _AFTER,
-    _AT_ADMISSION,
-    _DAY_N,
-    _IMAGE_WORDS,
-    _ONSET_BASE,
-    _OTHER_TIME,
-    _UNIT,
-    _UNIT_DAYS,
-    _UNIT_KEYS,
-    _UNIT_RE,
-    _amount,
-    _is_amount,
+from .normalize.time_words import (
+    ADMISSION_BASE,
+    AFTER,
+    AT_ADMISSION,
+    DAY_N,
+    IMAGE_WORDS,
+    MONTH,
+    MONTH_NAMES,
+    MONTHS,
+    ONSET_BASE,
+    OTHER_TIME,
+    UNIT,
+    UNIT_DAYS,
+    UNIT_KEYS,
+    UNIT_RE,
+    amount_in_days,
+    is_amount,
+    symptom_history,
 )
-from .normalize.imaging import (
-    _history as _history_uncached,
-)
-from .normalize.provenance import _MONTH, MONTHS
 
 #: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
-_history = lru_cache(maxsize=4096)(_history_uncached)
+_history = lru_cache(maxsize=4096)(symptom_history)
 
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
@@ -97,17 +97,16 @@ DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is t
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
 
-_MONTH_NAMES = _MONTH[len("(?P<mon>"):-len(r")\.?")]  # the alternation of month names alone
 # Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
 # day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
 _NAMED_DATE = compile_fast(
-    rf"\b{_MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
-    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{_MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
+    rf"\b{MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
-_MONTH_START = compile_fast(rf"\b(?=(?:{_MONTH_NAMES}))", re.IGNORECASE)
+_MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
 #: Gate of the named dates: a month's name as a word of the text.
 _MONTH_WORDS = frozenset(MONTHS)
@@ -244,15 +243,15 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if not history.strip():
         return None
     low = text_context(history).lower
-    befores = (finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60)
+    befores = (finditer_near(_BEFORE_ADMISSION, history, UNIT_RE, 20, 60)
                if has_any(low, ("before", "prior", "prima")) else ())
     for m in befores:
-        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
             return amount, m.group(0)
     for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
         s_start, s_end = sentence_at(history, m.start())
-        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
                 and not about_other_person(history, m.start(), m.end())):
             return amount, m.group(0)
@@ -269,13 +268,13 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not has_any(low, ("day", "giornata")):
         return None
-    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (_DAY_N, _day_n_parts)):
+    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (DAY_N, _day_n_parts)):
         for m in pattern.finditer(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
             if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
-                    and not _IMAGE_WORDS.search(history, s_start, s_end)
+                    and not IMAGE_WORDS.search(history, s_start, s_end)
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
     return None
@@ -369,7 +368,7 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
         kept = []
         for start, moment in moments:
             s_start, s_end = sentence_at(text, start)
-            if _IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
+            if IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
                 kept.append((start, moment))
         moments = kept
     return tuple(moment for _, moment in moments)
@@ -409,7 +408,7 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
@@ -427,7 +426,7 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
     giorni" is the control film N days on, read like "a distanza di N giorni" (after the previous
     film, or the presentation: the two must agree, else the film stays blank)."""
     s_start, s_end = sentence_at(text, start)
-    return bool(_IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
+    return bool(IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
 
 
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
@@ -446,7 +445,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
         if m.group("n"):
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
-            amount = _amount(m.group("n"), m.group("unit"))
+            amount = amount_in_days(m.group("n"), m.group("unit"))
             if amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
@@ -454,7 +453,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
             continue
         token = (m.group("h") or m.group("h2")).lower()
-        hours = parse_int(token) if _is_amount(token) and parse_int(token) is not None else (
+        hours = parse_int(token) if is_amount(token) and parse_int(token) is not None else (
             1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
         if hours is None:
             continue
@@ -491,7 +490,7 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
 # ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
-# are _DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
+# are DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
 # admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
@@ -510,15 +509,15 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
     """The moment of a "day N" (a label, a day of illness, a day counted from admission), or None
     when it counts from another base ("7th day after the initiation of treatment")."""
-    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
         return Moment(SINCE_ONSET, n, evidence, where)
-    if _ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
+    if ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
         # "Day 5 post admission", "day 3 after admission": days counted from the admission
         return Moment(SINCE_ADMISSION, n, evidence, where)
-    if qual == "hospital" or (_ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
+    if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
-    if qual in ("admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+    if qual in ("admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
         # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
         # told, it is the film's moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
@@ -527,7 +526,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     return Moment(LABEL, n, evidence, where)
 
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of a ``_DAY_N`` match, as ``_day_moment`` reads them."""
+    """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
     return (int(m.group("n") or m.group("n2")), (m.group("qual") or "").strip().lower(),
             m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
 
@@ -542,7 +541,7 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
-    *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
+    *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
     "soccorso", *_SOON_WORDS,
@@ -564,7 +563,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
 
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
-    for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+    for m in (DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
@@ -574,13 +573,13 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
-    for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
+    for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
         n = m.group("n") or m.group("n2")
-        if not _is_amount(n):
+        if not is_amount(n):
             continue
-        amount = _amount(n, m.group("unit") or m.group("unit2"))
+        amount = amount_in_days(n, m.group("unit") or m.group("unit2"))
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
@@ -594,12 +593,12 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             if other and word.lower().startswith(("discharg", "dimission")):
                 # "4 weeks after discharge": placed when the history tells the discharge's day
                 moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
-            elif other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
-    for m in _AT_ADMISSION.finditer(text):
+    for m in AT_ADMISSION.finditer(text):
         if not in_history(m):
             kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
             moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
@@ -607,7 +606,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
-    for m in _OTHER_TIME.finditer(text):
+    for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
@@ -627,7 +626,7 @@ def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only:
     for start, end, value in dates_in(text, day_first):
         if image_sentences_only:
             s_start, s_end = sentence_at(text, start)
-            if not _IMAGE_WORDS.search(text, s_start, s_end):
+            if not IMAGE_WORDS.search(text, s_start, s_end):
                 continue
         moments.append(Moment(DATED, value.toordinal(), text[start:end], where))
     return tuple(moments)
