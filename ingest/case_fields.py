@@ -9,14 +9,14 @@ teaching text about the disease ("intubation may be required"), not about this p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
-from ingest.timeline import ImageTexts, Timeline, case_timeline, text_moments
+from ingest.timeline import ImageTexts, Timeline, case_timeline, image_moments, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
@@ -158,8 +158,14 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     words = own_words(record, image)
     own = _sub_image_words(record, image, words)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
-    return ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                      group=_exam(image, words) if own == words else "")
+    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
+                       group=_exam(image, words) if own == words else "")
+    paragraph = str(image.extra.get("paragraph") or "")
+    if paragraph and not image_moments(texts):
+        # a short caption telling no moment ("TC, scansione assiale"): the paragraph above the
+        # figure tells its exam's ("TC del torace eseguita dopo 48 ore")
+        texts = replace(texts, caption=_join(own, paragraph))
+    return texts
 
 
 def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:

@@ -343,3 +343,26 @@ def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
                 case = CaseImages(texts, day_first=day_first)
                 assert [case.offset_of(record.history, t, findings=record.findings).value for t in texts] == [
                     whole.offset_of(t.position).value for t in texts], rows.name
+
+
+def test_sirm_block_figure_short_caption_takes_the_moment_of_the_paragraph_above_it():
+    # "TC del torace eseguita dopo 48 ore: ..." then a figure captioned "TC, scansione assiale"
+    rows = _batch_rows("sirm", "unseen5", "caso_122_paziente_ricoverata.html",
+                 "https://www.sirm.org/2020/04/22/covid-19-caso-122/")
+    assert rows["04/caso122-RX-ingresso.jpeg"]["offset"] == "4"
+    assert rows["04/caso122-TC-assiale.jpeg"]["offset"] == "6"
+    assert rows["04/caso122-TC-assiale.jpeg"]["view"] == "Axial"
+
+
+def test_sirm_paragraph_of_another_exam_gives_no_moment_to_a_figure():
+    # a CT figure under a paragraph telling a radiograph "dopo 48 ore" is not that radiograph
+    html = """<html><body><article><div class="entry-content">
+<p>Uomo di 60 anni, febbre da 5 giorni. Tampone positivo.</p>
+<p>RX torace eseguita dopo 48 ore dal ricovero: addensamenti bilaterali.</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/tc-1.jpeg" alt="">
+<figcaption>TC, scansione assiale</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/30/covid-19-caso-130/")
+    assert "paragraph" not in record.images[0].extra
+    assert staged_rows(record)["04/tc-1.jpeg"]["offset"] is None
+
