@@ -26,9 +26,11 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 4  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 5  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
-#                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies
+#                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
+#                      v5: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
+#                          the onset gap of the discussion's sentences about the patient
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -225,7 +227,7 @@ def _exam(image: ImageRecord, words: str) -> str:
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
     return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings,
-                         day_first=record.source in _DAY_FIRST_SOURCES)
+                         day_first=record.source in _DAY_FIRST_SOURCES, discussion=record.discussion)
 
 
 def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:
