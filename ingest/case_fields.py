@@ -26,10 +26,11 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 5  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 6  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
-#                      v5: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
+#                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
+#                      v6: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
 #                          the onset gap of the discussion's sentences about the patient
 
 #: Rule name of fields copied from the source text as they are (notes, credit).

@@ -348,7 +348,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
-    _dates_from_citations(cases.values(), article.paragraphs)
+    _from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -416,25 +416,27 @@ def figure_name(figure: Figure) -> str:
     return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
 
 
-#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names.
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013,]|and|&)?\s*[A-Ha-h](?![\w-]))*)")
+#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
+#: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
+#: commas first: "Figures 2, a, and 2, b").
+_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+                       r"[A-Ha-h](?![\w-]))*)")
 #: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
 _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
 
 
 def _cited_letters(letters: str) -> set[str]:
     """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
-    found = re.findall(r"[A-Ha-h]", letters)
+    found = re.findall(r"(?<![A-Za-z])[A-Ha-h](?![A-Za-z])", letters)  # not the "a" and "d" of "and"
     named = {c.lower() for c in found}
     for a, b in re.findall(r"([A-Ha-h])\s*[-\u2013]\s*([A-Ha-h])", letters):
         named.update(chr(c) for c in range(ord(a.lower()), ord(b.lower()) + 1))
     return named
 
 
-def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
-    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
-    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
-    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bool = False):
+    """(the paragraph's sentences, index) of each sentence of the text citing figure ``number``
+    (panel ``letter``; a citation of the whole figure cites every panel unless ``named``)."""
     for paragraph in paragraphs:
         # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
         # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
@@ -442,32 +444,58 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
         sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])",
                              re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
-            cited = [m for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
-            if not cited or (letter and all(_cited_letters(m.group(2)) and letter.lower()
-                                            not in _cited_letters(m.group(2)) for m in cited)):
-                continue
-            told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
-            if not told and k and _BACK_REFERENCE.search(sentence):
-                sentence = sentences[k - 1]
-                told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
-            if len(told) == 1:
-                return _moments(sentence)[0]
+            cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
+            if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
+                yield sentences, k
+
+
+def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
+    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
+    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
+    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter):
+        sentence = sentences[k]
+        told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
+        if not told and k and _BACK_REFERENCE.search(sentence):
+            sentence = sentences[k - 1]
+            told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
+        if len(told) == 1:
+            return _moments(sentence)[0]
     return ""
 
 
-def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:
+def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
+    """The text's sentence citing an X-ray (its panel by letter) when it is about a radiograph alone
+    and names one view ("The posteroanterior chest radiograph on admission showed ... (Figure 1)");
+    "" otherwise (a CT named too, two views, "portable": the view rule's blanks)."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter, named=True):
+        # the citation's place left as one comma, none at the end: "... showed near-complete resolution"
+        sentence = re.sub(r"(?<![,\s])(?:\s*,)+", ",", _CITATION.sub("", sentences[k])).rstrip(" ,.")
+        if normalize_modality(sentence).value == "X-ray" and normalize_view(sentence, "X-ray").value is not None:
+            return sentence
+    return ""
+
+
+def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
-    ... (Fig. 2)"), with that sentence as evidence for the reviewer."""
+    ... (Fig. 2)"), and a radiograph whose caption names no view the one its citing sentence names,
+    with that sentence as evidence for the reviewer."""
     for case in cases:
         for image in case.images:
             number = image.extra.get("figure_number")
-            if image.date_text or not isinstance(number, int):
+            if not isinstance(number, int):
                 continue
-            moment = _cited_moment(paragraphs, number, str(image.extra.get("panel", "")))
+            letter = str(image.extra.get("panel", ""))
+            moment = "" if image.date_text else _cited_moment(paragraphs, number, letter)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"
+            xray = normalize_modality(image.modality_text).value == "X-ray"
+            view = _cited_view(paragraphs, number, letter) if xray and not image.view_text else ""
+            if view:
+                image.view_text = view
+                image.extra["view_from"] = "the text's sentence citing the figure"
 
 
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,

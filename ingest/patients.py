@@ -339,7 +339,9 @@ _ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:
                            r"(?:admission|hospitali[sz]ation|presentation)"
                            r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
-_AGE_SEX_HEADER = re.compile(r"(?:age\s*[/,]\s*(?:sex|gender)|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
+#: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
+_AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
+                             r"|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
 _AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
 _SEX_WORDS = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
 _AGE_SEX_CELL = re.compile(r"(?P<a1>\d{1,3})\s*(?:y|yrs?|years?)?\s*[/,]?\s*(?P<s1>male|female|man|woman|m|f)"

@@ -91,6 +91,7 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
@@ -120,6 +121,11 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+#: "admitted to the intensive care unit on 22 March", "ICU admission": a transfer within the stay, not
+#: the hospital admission the offsets count from.
+_TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
+                       re.IGNORECASE)
+_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
@@ -331,7 +337,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))]
+                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _to_icu(history, m, s_start)))]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
@@ -342,6 +349,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     return one(onset), one(admission)
+
+
+def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:
+    """An admission cue of the intensive care unit ("admitted to the ICU", "ICU admission")."""
+    return bool(_TO_ICU.match(history, cue.end()) or _ICU_BEFORE.search(history, max(s_start, cue.start() - 24),
+                                                                          cue.start()))
 
 
 @lru_cache(maxsize=4096)
@@ -479,9 +492,10 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
 # ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
-# are _DAY_N's).
+# are _DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
+# admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
-    rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -578,8 +592,11 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         else:
             other = _OTHER_BASE.match(text, m.end())
             word = (other.group("word") or other.group("word2")) if other else ""
-            if other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
-                # "3 weeks after discharge", "dopo la dimissione": counted from a moment not on the axis
+            if other and word.lower().startswith(("discharg", "dimission")):
+                # "4 weeks after discharge": placed when the history tells the discharge's day
+                moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
+            elif other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+                # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
@@ -1025,7 +1042,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
-    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
+                   discharge_moment(history, day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1049,6 +1067,28 @@ def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day:
 class _Dates:
     onset: date | None
     admission: date | None
+    #: When the history discharges the patient ("discharged 15 days after admission", "on 2 April").
+    discharge: Moment | None = None
+
+
+_DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
+_DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
+
+
+def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences discharging the patient give ("She was discharged 15
+    days after admission", "discharged home on hospital day 12", "He was discharged on 2 April
+    2020"); None when they give none or several."""
+    found = set()
+    for m in (_DISCHARGED.finditer(history) if has_any(text_context(history).lower, ("discharged", "dimess")) else ()):
+        start, end = sentence_at(history, m.start())
+        sentence = history[start:end]
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
+        found.update(_dated_moments(sentence, "history", day_first, False))
+    days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
@@ -1059,6 +1099,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    if moment.kind == AFTER_DISCHARGE:
+        discharged = dates.discharge
+        day = _place(discharged, timeline, admission_scale, None, False, dates)[0] if discharged else None
+        if day is None:
+            return (None, "timeline.after-discharge",
+                    f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
+        return day + moment.days, "timeline.after-discharge", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == HOSPITAL_DAY:
