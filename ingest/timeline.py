@@ -47,6 +47,7 @@ from .normalize.common import (
     has_any,
     parse_int,
     sentence_at,
+    sentence_spans,
     text_context,
 )
 from .normalize.common import compile as compile_fast
@@ -750,7 +751,7 @@ def _rebased(moments: list[Moment], day_one: str) -> list[Moment]:
 
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
                   day_first: bool = False, presenting: bool | None = None,
-                  admission_base_told: bool = True) -> Timeline:
+                  admission_base_told: bool = True, discussion: str = "") -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
@@ -758,13 +759,16 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     images without a moment of their own are the presenting films (default: a case with one image
     and a history of its presentation). ``admission_base_told=False``: an image counted from the
     admission ("on admission", "day 2", "3 days after admission") of a case whose onset came
-    earlier stays blank with the reason, because curators count such images from either base."""
+    earlier stays blank with the reason, because curators count such images from either base.
+    ``discussion``: the case's discussion, whose sentences about this patient may tell the onset gap
+    the history does not (``_anchor``)."""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     timeline, dates, events = _anchor(history, findings, day_first,
-                                      any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
+                                      any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
+                                      discussion)
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
     if presenting is None:
@@ -812,7 +816,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
     stesso giorno"), which makes the first the reference the case's films count from, its
-    presenting film; else none."""
+    presenting film, or the next exam is a later day of the stay or of the illness ("Day 5 of
+    admission", "Day 10 post symptoms"), which leaves the presentation to the first; else none."""
     if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
         return set()
     end = 1
@@ -822,7 +827,11 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
             _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
         return set()
     after = chosen[end][0]
-    return set(range(end)) if after is not None and after.kind == AFTER_PREVIOUS else set()
+    if after is None:
+        return set()
+    later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
+        after.kind == SINCE_ONSET and after.days > timeline.admission_day)
+    return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
 
 
 def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
@@ -1007,11 +1016,27 @@ _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-fro
                              "timeline.date-since-admission", "timeline.hospital-day"})
 
 
-def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, _Dates, list[Event]]:
+# A discussion's sentence about the case's own patient ("This patient presented with a 4-day
+# history"), not about patients in general ("Patients typically present after 5 to 7 days").
+_THIS_PATIENT = compile_fast(r"\b(?:this|the|our)\s+(?:patient|man|woman|gentleman|lady|boy|girl)\b(?!s)",
+                             re.IGNORECASE)
+
+
+def _patient_sentences(discussion: str) -> str:
+    """The sentences of a case's discussion that speak of its own patient."""
+    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion) if _THIS_PATIENT.search(discussion, a, b))
+
+
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
+            discussion: str = "") -> tuple[Timeline, _Dates, list[Event]]:
     """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
-    events the history places on it."""
+    events the history places on it (or the findings, or the discussion's sentences about the
+    patient, when the history tells no onset gap: Radiopaedia cases whose Presentation is
+    "Shortness of breath." and whose discussion says "This patient presented with a 4-day
+    history")."""
     onset_date, admission_date = history_dates(history, day_first)
-    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
+        onset_gap(_patient_sentences(discussion)) if discussion else None)
     if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
