@@ -308,7 +308,8 @@ def test_a_ct_image_whose_words_name_no_plane_is_axial(words):
     assert ct_slice_view(words).value == "Axial"
 
 
-@pytest.mark.parametrize("words", ["Coronal reformat", "ricostruzione coronale", "CT scout image", "3D volume rendering",
-                                   "MIP of the chest CT", "sagittal CT image", "multiplanar reconstruction"])
+@pytest.mark.parametrize("words", ["Coronal reformat", "ricostruzione coronale", "CT scout image",
+                                   "3D volume rendering", "MIP of the chest CT", "sagittal CT image",
+                                   "multiplanar reconstruction"])
 def test_a_ct_image_of_another_plane_or_a_rendering_gets_no_default_view(words):
     assert_blank(ct_slice_view(words), words)
