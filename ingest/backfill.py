@@ -15,7 +15,9 @@ about this image: the panel matching the file's panel letter ("fig1a" -> "(a) ..
 note has several panels and the file names none of them, per-image fields are left blank. The
 image's own facts (offset, view, modality, date) are read from a whole note only when the note is
 this row's alone (``RowContext``: a note shared by the patient's images gives them nothing but a
-single modality, radiographs); a CT named in a whole note is left blank with the reason. The
+single modality, radiographs); a CT named in a whole note is left blank with the reason. A 2-D
+image whose modality is CT (its cell, or filled from its own evidence) and whose own words name no
+plane, reconstruction or rendering is Axial, as staging records it (``ct_slice_view``). The
 offset is the image's day on its patient's timeline (``ingest.timeline``): the note's history
 anchors it on the onset, the file's day label or its own words place it. When the patient's notes
 repeat the case's history and each appends its image's legend (Eurorad, papers), the end of a
@@ -53,6 +55,7 @@ from .normalize.common import fast_init, finditer_near, format_number, sentence_
 from .normalize.imaging import (
     FINDING_NORMAL_FILMS_RULE,
     MODALITY_BESIDE_COMPARED_STUDY,
+    ct_slice_view,
     normalize_finding,
     normalize_modality,
     normalize_view,
@@ -481,6 +484,48 @@ def _study_note_modality(row: dict[str, str], note: str) -> Normalized:
     return Normalized(result.value, result.evidence, result.start, result.end, "modality.study-note", result.version)
 
 
+def _row_modality(row: dict[str, str], own_text: str | None, context: RowContext) -> Normalized:
+    """The image's modality from the row's own evidence (``_modality``): its legend after the
+    history its siblings repeat, its file, folder and view, its part of the note; a note shared
+    by the patient's images only as ``_modality`` and ``_study_note_modality`` allow."""
+    note = _cell(row, "clinical_notes")
+    shared = note if own_text is None and context.note_shared else None
+    result = _legend_modality(row, context.own_legend)
+    if result.value is None:
+        result = (_study_note_modality(row, shared) if shared and _source(_cell(row, "url")) == "radiopaedia"
+                  else _modality(row, own_text, shared))
+    return result
+
+
+def _ct_image_view(row: dict[str, str], own_text: str | None, context: RowContext) -> Normalized:
+    """A CT image's view when the row's own words name no plane: Axial, the curators' rule
+    (``ct_slice_view``, as staging applies it). Only for a 2-D image whose modality is CT (the
+    cell, or filled from the row's own evidence) and whose own text (its legend, its part of the
+    note, its file name) names no plane, reconstruction or rendering. When the note describes
+    several images and no part of it is this row's own, a plane named anywhere in it may be this
+    image's: blank, with why."""
+    if _is_volume(row):
+        return Normalized(None)  # a volume's view is _volume_view's
+    modality = _cell(row, "modality") or _row_modality(row, own_text, context).value
+    if modality != MODALITY_CT:
+        return Normalized(None)
+    filename = _cell(row, "filename")
+    # the row's own words (its part of the note, its legend inside it); a note with no part of it
+    # this row's: all of it, where any plane named may be this image's
+    words = own_text if own_text is not None else _cell(row, "clinical_notes")
+    by_name = ct_slice_view(_stem(filename).replace("_", " ").replace("-", " "))
+    if by_name.reason:
+        return Normalized(None, filename, -1, -1, by_name.rule, by_name.version, by_name.reason)
+    result = ct_slice_view(words) if words else by_name
+    if result.value is None:
+        return result
+    plane = normalize_view(words, modality=MODALITY_CT) if words else Normalized(None)
+    if plane.value not in (None, CT_VIEWS[0]) or plane.reason:
+        return Normalized(None, plane.evidence, plane.start, plane.end, "view.ct-slice", result.version,
+                          f"a CT image whose text names {plane.value or plane.reason}")
+    return Normalized(CT_VIEWS[0], words or filename, -1, -1, "view.ct-slice", result.version)
+
+
 def _ct_in_whole_note(result: Normalized) -> Normalized:
     """A whole note (no panel of it names this file) that names a CT: the note tells the patient's
     work-up ("a CT was performed to look for...", "HRCT criteria", "CT (not available)") more often
@@ -754,11 +799,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None:
                 result = _finding(row, normalize_note)
         elif field == "modality":
-            shared = note if own_text is None and context.note_shared else None
-            result = _legend_modality(row, context.own_legend)
-            if result.value is None:
-                result = (_study_note_modality(row, shared) if shared and _source(_cell(row, "url")) == "radiopaedia"
-                          else _modality(row, own_text, shared))
+            result = _row_modality(row, own_text, context)
         elif field == "view":
             # a legend shared by two films (PA and lateral) names their study, not each one's view
             result = _legend_view(row, "" if context.note_shared else context.own_legend)
@@ -766,6 +807,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _view(row, own_text)
             if result.value is None and context.note_shared:
                 result = _view_in_told_order(row, context.own_legend or note)
+            if result.value is None and not result.reason:
+                result = _ct_image_view(row, own_text, context)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":

@@ -81,7 +81,8 @@ def test_two_patients_introduced_with_different_sexes_stay_blank():
     ("Patient 3 - CT scan – axial view: bilateral and diffuse peripheral areas of GGOs.", "CT", "Axial"),
     ("Patient 5 - CT scan - coronal view: bilateral peripheral areas of GGOs.", "CT", "Coronal"),
     ("CT, axial plane: ground-glass opacities in both lower lobes.", "CT", "Axial"),
-    ("Case 2: HRCT: crazy paving in the right upper lobe.", "CT", None),
+    # a CT naming no plane is Axial (ct_slice_view, the curators' rule)
+    ("Case 2: HRCT: crazy paving in the right upper lobe.", "CT", "Axial"),
     ("Patient 3 - CXR: two areas of consolidation in the LUL and RLL.", "X-ray", None),
     ("Chest radiograph, PA: bilateral peripheral opacities.", "X-ray", "PA"),
 ])
@@ -308,3 +309,71 @@ def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
             for letter in "ab"]
     assert "L" not in {f.value for f in backfill_table(rows, ["view"], workers=1) if f.row == 2}
     assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
+
+
+# --- A CT image naming no plane is Axial (the curators' rule, ct_slice_view), per row ------------------
+
+_CT_HISTORY = ("A 65-year-old man presented with fever and dry cough for 7 days; RT-PCR for SARS-CoV-2 was "
+               "positive. ")
+
+
+def _views_of(rows):
+    return {f.row: f.value for f in backfill_table(rows, ["view"], workers=1)}
+
+
+@pytest.mark.parametrize("note", [
+    _CT_HISTORY + "CT shows bilateral ground-glass opacities with peripheral distribution and crazy paving.",
+    "Uomo di 58 anni, febbre da 5 giorni. TC torace: opacità a vetro smerigliato bilaterali, subpleuriche.",
+    "Multifocal ground-glass opacities in both lower lobes, some with a reversed halo sign.",
+])
+def test_the_ct_images_of_a_note_naming_no_plane_are_axial(note):
+    # SIRM's CT images share their case's note; the curators write Axial for each
+    rows = [_row(patientid="32", url="https://www.sirm.org/2020/03/10/covid-19-caso-32/", filename=f"{name}.jpeg",
+                 modality="CT", clinical_notes=note) for name in ("191F3B3A", "DE488FE1")]
+    assert _views_of(rows) == {2: "Axial", 3: "Axial"}
+
+
+def test_a_ct_images_own_legend_naming_no_plane_gives_its_modality_and_axial():
+    # a blank row: the modality comes from the legend after the history its sibling repeats
+    history = ("A 47-year-old woman presented to the emergency department with fever, dry cough and dyspnoea for "
+               "six days. Oxygen saturation was 91% on room air. ")
+    rows = [_row(patientid="40", url="https://www.eurorad.org/case/16801", filename=f"16801_{k}_1.jpg",
+                 clinical_notes=history + legend)
+            for k, legend in ((1, "Chest X-ray: bilateral peripheral opacities."),
+                              (2, "CT scan: bilateral ground-glass opacities with crazy paving."))]
+    fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["modality", "view"], workers=1)}
+    assert fills.get((3, "modality")) == "CT" and fills.get((3, "view")) == "Axial"
+    assert fills.get((2, "view")) is None  # a radiograph naming no projection stays blank
+
+
+def test_a_ct_panel_naming_no_plane_is_axial_and_its_reconstruction_panel_is_not():
+    note = ("Figure 2. (a) Axial CT at admission shows ground-glass opacities in the right lower lobe. "
+            "(b) CT on day 9 shows consolidation of the same area. "
+            "(c) Minimum intensity projection of the same study shows patent airways.")
+    rows = [_row(patientid="51", url="https://doi.org/10.1148/ryct.2020200110", filename=f"ryct-fig2{letter}.jpg",
+                 modality="CT", clinical_notes=note) for letter in "abc"]
+    assert _views_of(rows) == {2: "Axial", 3: "Axial"}
+
+
+@pytest.mark.parametrize("note, cells", [
+    # a note describing several images names another plane: it may be this image's
+    (_CT_HISTORY + "Axial and coronal chest CT images show confluent ground-glass opacities.", {"modality": "CT"}),
+    (_CT_HISTORY + "Sagittal reformatted CT shows posterior consolidations.", {"modality": "CT"}),
+    (_CT_HISTORY + "Volume rendering of the airways shows no obstruction.", {"modality": "CT"}),
+    # the file names the reconstruction
+    (_CT_HISTORY + "CT shows ground-glass opacities.", {"modality": "CT", "filename": "case-7-mip.png"}),
+    # no modality of the row's own: a CT named in a note shared by the patient's images is not this image
+    (_CT_HISTORY + "CT shows bilateral ground-glass opacities.", {}),
+    (_CT_HISTORY + "CT shows bilateral ground-glass opacities.", {"modality": "X-ray"}),
+])
+def test_a_ct_image_whose_text_names_another_plane_or_no_ct_gets_no_axial(note, cells):
+    cells = {"filename": "img.jpeg", **cells}
+    rows = [_row(patientid="64", url="https://www.sirm.org/2020/03/20/covid-19-caso-64/", clinical_notes=note,
+                 **cells) for _ in range(2)]
+    assert "Axial" not in _views_of(rows).values()
+
+
+def test_a_ct_volumes_view_stays_the_volumes_rule():
+    row = _row(filename="coronacases_org_004.nii.gz", modality="CT", folder="volumes",
+               clinical_notes="CT images demonstrate ground-glass opacities; coronal reformats are shown.")
+    assert _value(row, "view") is None
