@@ -704,9 +704,10 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     if len(distinct) == 1:
         return moments[0], ""
     based = {(kind, days) for kind, days in distinct if kind != LABEL}
-    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET) and all(
+    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and all(
             days == next(iter(based))[1] for kind, days in distinct if kind == LABEL):
-        # "on admission (day 0)", "day 9 (9 days after the onset)": one moment, the words name its base
+        # "on admission (day 0)", "day 9 (9 days after the onset)", "VIII giornata" and "in VIII giornata
+        # di ricovero": one moment, the words name its base
         return next(m for m in moments if m.kind != LABEL), ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
@@ -810,6 +811,15 @@ _TIME_WORDS = compile_fast(
     r"ingresso|accesso|soccorso)\b", re.IGNORECASE)
 
 
+# A study label telling only that the study followed an earlier one ("Follow-up", "Follow up CT",
+# "Repeat radiograph", "Controllo"): no day of its own, but a first study before it.
+_FOLLOW_UP_LABEL = compile_fast(
+    r"^\s*(?:follow[- ]?up|repeat|subsequent|controllo|control)"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|chest\s+x-?ray|cxr|ct|scan|imaging|rx|tc))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
                            timeline: Timeline) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
@@ -828,7 +838,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
         return set()
     after = chosen[end][0]
     if after is None:
-        return set()
+        # "Follow-up": a next study told only as later than the first leaves the presentation to it
+        return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
         after.kind == SINCE_ONSET and after.days > timeline.admission_day)
     return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
