@@ -447,3 +447,35 @@ def test_sirm_paragraph_telling_another_day_gives_no_base_to_a_captions_bare_day
     [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/30/covid-19-caso-135/")
     # "VIII giornata" alone: of the stay (13) or of the illness (8), the caption does not say
     assert staged_rows(record)["04/rx-1.jpeg"]["offset"] is None
+
+
+def test_presentation_told_as_a_day_of_illness_wins_over_a_phase_of_the_symptoms():
+    from ingest.timeline import onset_gap
+    assert onset_gap("Sore throat for 2 days, then fever and dry cough. Admitted on day 6 of illness.")[0] == 6
+    assert onset_gap("Fever and cough for 4 days.")[0] == 4
+
+
+def test_bare_day_labels_count_the_illness_when_the_first_is_the_admissions_day_of_illness():
+    rows = _batch_rows("radiopaedia", "unseen6", "rp_2022_day_labels_of_illness.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-day-labels-of-illness?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["6", "9", "16"]
+    # a first label that is not the admission's day of illness leaves the later bare labels blank
+    films = [ImageTexts(0, date_text="Day 2", group="s1"), ImageTexts(1, date_text="Day 9", group="s2")]
+    assert [o.value for o in case_timeline("Admitted on day 6 of illness.", films).offsets] == [None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("A man was admitted with fever and cough; his symptom onset had been 10 days earlier.", 10),
+    ("Onset of fever was 5 days before.", 5),
+    # no symptom named: the onset of something else
+    ("The onset of the rash was 2 weeks earlier.", None),
+])
+def test_onset_told_as_a_time_before_the_presentation(history, want):
+    from ingest.normalize.time_words import symptom_history
+    found = symptom_history(history)
+    assert (found[0] if found else None) == want
+
+
+def test_eurorad_film_weeks_after_a_discharge_on_a_day_of_hospitalisation():
+    rows = _batch_rows("eurorad", "unseen6", "eu_after_discharge.html", "https://www.eurorad.org/case/17143")
+    assert [row["offset"] for row in rows.values()] == ["10", "13", "32"]
