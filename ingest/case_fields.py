@@ -16,7 +16,7 @@ from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import CaseRecord, ImageRecord
-from ingest.timeline import ImageTexts, Timeline, case_timeline, image_moments, text_moments
+from ingest.timeline import LABEL, ImageTexts, Moment, Timeline, case_timeline, image_moments, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
@@ -164,11 +164,21 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
                        group=_exam(image, words) if own == words else "")
     paragraph = str(image.extra.get("paragraph") or "")
-    if paragraph and not image_moments(texts):
-        # a short caption telling no moment ("TC, scansione assiale"): the paragraph above the
-        # figure tells its exam's ("TC del torace eseguita dopo 48 ore")
+    if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
     return texts
+
+
+def _paragraph_tells_moment(caption_moments: list[Moment], paragraph: str) -> bool:
+    """True when the paragraph above a SIRM figure tells its exam's moment: the caption tells none
+    ("TC, scansione assiale" under "TC del torace eseguita dopo 48 ore"), or only a bare day the
+    paragraph gives its base ("RX torace AP, VIII giornata" under "in VIII giornata di ricovero")."""
+    if not caption_moments:
+        return True
+    if any(m.kind != LABEL for m in caption_moments):
+        return False
+    days = {m.days for m in caption_moments}
+    return any(m.kind != LABEL and m.days in days for m in text_moments(paragraph, "caption"))
 
 
 def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:

@@ -256,9 +256,14 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
                 and not about_other_person(history, m.start(), m.end())):
             return amount, m.group(0)
+    # the presentation told as a day of the illness is the admission's own day; a symptom's duration
+    # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
+    presented = _presented_on_day_of_illness(history, low)
     found = _history(history)
+    if presented is not None and (found is None or found[0] != presented[0]):
+        return presented
     if found is None:
-        return _presented_on_day_of_illness(history, low)
+        return None
     amount, m = found
     return amount, m.group(0)
 
@@ -704,9 +709,10 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     if len(distinct) == 1:
         return moments[0], ""
     based = {(kind, days) for kind, days in distinct if kind != LABEL}
-    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET) and all(
+    if len(based) == 1 and next(iter(based))[0] in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and all(
             days == next(iter(based))[1] for kind, days in distinct if kind == LABEL):
-        # "on admission (day 0)", "day 9 (9 days after the onset)": one moment, the words name its base
+        # "on admission (day 0)", "day 9 (9 days after the onset)", "VIII giornata" and "in VIII giornata
+        # di ricovero": one moment, the words name its base
         return next(m for m in moments if m.kind != LABEL), ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
@@ -778,6 +784,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
+    labels_from_illness = _labels_count_illness(chosen_in_order, timeline)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -787,7 +794,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             previous_day = last_day
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
-                                                  admission_base_told, _history_presents(history, timeline)),
+                                                  admission_base_told, _history_presents(history, timeline),
+                                                  labels_from_illness),
                                             previous_day, first)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
@@ -810,6 +818,15 @@ _TIME_WORDS = compile_fast(
     r"ingresso|accesso|soccorso)\b", re.IGNORECASE)
 
 
+# A study label telling only that the study followed an earlier one ("Follow-up", "Follow up CT",
+# "Repeat radiograph", "Controllo"): no day of its own, but a first study before it.
+_FOLLOW_UP_LABEL = compile_fast(
+    r"^\s*(?:follow[- ]?up|repeat|subsequent|controllo|control)"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|chest\s+x-?ray|cxr|ct|scan|imaging|rx|tc))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
                            timeline: Timeline) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
@@ -828,7 +845,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
         return set()
     after = chosen[end][0]
     if after is None:
-        return set()
+        # "Follow-up": a next study told only as later than the first leaves the presentation to it
+        return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
         after.kind == SINCE_ONSET and after.days > timeline.admission_day)
     return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
@@ -865,6 +883,16 @@ class _Axis:
     presenting: bool
     admission_base_told: bool
     history_presents: bool = True  # the history tells the presentation (a "first CT" is then its film)
+    labels_count_illness: bool = False  # the first film's label is the admission's day of illness
+
+
+def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline) -> bool:
+    """True when the case's first film is labelled with the admission's own day of the illness (a first
+    study "Day 6" of a patient "admitted on day 6 of illness"): its other bare day labels ("Day 9",
+    "Day 16") count the illness too."""
+    first = chosen[0][0] if chosen else None
+    return (first is not None and first.kind == LABEL and first.where == "label" and timeline.anchor_evidence != ""
+            and bool(timeline.admission_day) and first.days == timeline.admission_day)
 
 
 def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
@@ -887,7 +915,8 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
         reason = f"{moment.evidence!r} is the first film, but the history does not tell the presentation"
     elif moment is not None:
         placed = Moment(SINCE_ADMISSION, 0, moment.evidence, moment.where) if moment.kind == PRESENTING else moment
-        day, rule, reason = _place(placed, timeline, axis.admission_scale, previous_day, first, axis.dates)
+        day, rule, reason = _place(placed, timeline, axis.admission_scale, previous_day, first, axis.dates,
+                                   axis.labels_count_illness)
         if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
             day, reason = None, (
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
@@ -961,8 +990,9 @@ class CaseImages:
             first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
             presenting = presenting or k in first_exam
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
+        chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
-                     _history_presents(history, timeline))
+                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
         moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
@@ -1091,8 +1121,9 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
-           first: bool, dates: _Dates) -> tuple[int | None, str, str]:
-    """(day on the axis, rule, reason when blank) of one image's moment."""
+           first: bool, dates: _Dates, labels_count_illness: bool = False) -> tuple[int | None, str, str]:
+    """(day on the axis, rule, reason when blank) of one image's moment; ``labels_count_illness``: the
+    case's first film is labelled with the admission's day of illness (``_labels_count_illness``)."""
     admission = timeline.admission_day
     if moment.kind == DATED:
         return _place_date(date.fromordinal(moment.days), admission, dates)
@@ -1141,6 +1172,9 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if first and admission is not None and moment.days == admission:
         # the first film labelled with the very day of admission: the label counts from the onset
         return moment.days, "timeline.day-label-is-admission", ""
+    if labels_count_illness and admission is not None and moment.days >= admission:
+        # a later label of a case whose first label is the admission's day of illness counts the illness
+        return moment.days, "timeline.day-label-of-illness", ""
     return None, "timeline.day-label", (
         f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
         + (f" (day {admission + moment.days})" if admission is not None else "")

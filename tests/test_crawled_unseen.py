@@ -17,7 +17,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -206,7 +206,7 @@ def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[st
     return rows
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
 @pytest.mark.parametrize("site", SITES)
 def test_no_batch_loses_a_right_cell(site, batch):
     # the cells every batch had right after round 37 (unseen3's two blank offsets are still open)
@@ -328,7 +328,7 @@ def test_radiopaedia_studies_labelled_by_dates_only_count_from_the_first():
     assert [o.value for o in case_timeline("Fever and cough.", images).offsets] == [None, None]
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
 def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
     # backfill's one-film-at-a-time placing (CaseImages) and the crawl's case_timeline must agree,
     # the first exam taken as the presentation's included (a later film counts from it)
@@ -407,3 +407,75 @@ def test_discussion_tells_the_onset_gap_only_in_its_sentences_about_the_patient(
                              discussion=discussion)
     # the onset gap told, the first study is the presenting film ("1 week later" counts from it)
     assert [o.value for o in timeline.offsets] == ([want, want + 7] if want is not None else [None, None])
+
+
+@pytest.mark.parametrize("label", ["Follow-up", "Follow up CT", "Repeat radiograph", "Controllo"])
+def test_first_study_before_a_follow_up_label_without_a_day_is_the_presenting_film(label):
+    history = "One week of fever, cough and myalgia."
+    films = [ImageTexts(0, caption="AP semi-erect radiograph: bilateral opacities.", group="s1"),
+             ImageTexts(1, date_text=label, group="s2")]
+    # the follow-up itself tells no day: it stays blank
+    assert [o.value for o in case_timeline(history, films).offsets] == [7, None]
+
+
+def test_first_study_before_a_label_telling_no_time_stays_blank():
+    films = [ImageTexts(0, caption="PA radiograph.", group="s1"), ImageTexts(1, date_text="CT chest", group="s2")]
+    assert [o.value for o in case_timeline("Fever for 7 days.", films).offsets] == [None, None]
+
+
+def test_radiopaedia_follow_up_study_between_the_presentation_and_a_day_of_illness():
+    rows = _batch_rows("radiopaedia", "unseen6", "rp_2022_semi_erect_follow_up.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-semi-erect-and-follow-up?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["7", None, "14"]
+    assert [row["view"] for row in rows.values()] == ["AP", "PA", "Axial"]
+
+
+def test_sirm_caption_bare_day_takes_the_base_its_paragraph_names():
+    # caption "RX torace AP a letto, VIII giornata" under "RX ... in VIII giornata di ricovero": a day of the stay
+    rows = _batch_rows("sirm", "unseen6", "caso_131_pronto_soccorso_giornata.html",
+                       "https://www.sirm.org/2020/04/29/covid-19-caso-131/")
+    assert [row["offset"] for row in rows.values()] == ["7", "10", "15"]
+
+
+def test_sirm_paragraph_telling_another_day_gives_no_base_to_a_captions_bare_day():
+    html = """<html><body><article><div class="entry-content">
+<p>Uomo di 60 anni, febbre da 5 giorni. Tampone positivo.</p>
+<p>RX torace in X giornata di ricovero: addensamenti bilaterali.</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/rx-1.jpeg" alt="">
+<figcaption>RX torace AP, VIII giornata</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/30/covid-19-caso-135/")
+    # "VIII giornata" alone: of the stay (13) or of the illness (8), the caption does not say
+    assert staged_rows(record)["04/rx-1.jpeg"]["offset"] is None
+
+
+def test_presentation_told_as_a_day_of_illness_wins_over_a_phase_of_the_symptoms():
+    from ingest.timeline import onset_gap
+    assert onset_gap("Sore throat for 2 days, then fever and dry cough. Admitted on day 6 of illness.")[0] == 6
+    assert onset_gap("Fever and cough for 4 days.")[0] == 4
+
+
+def test_bare_day_labels_count_the_illness_when_the_first_is_the_admissions_day_of_illness():
+    rows = _batch_rows("radiopaedia", "unseen6", "rp_2022_day_labels_of_illness.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-day-labels-of-illness?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["6", "9", "16"]
+    # a first label that is not the admission's day of illness leaves the later bare labels blank
+    films = [ImageTexts(0, date_text="Day 2", group="s1"), ImageTexts(1, date_text="Day 9", group="s2")]
+    assert [o.value for o in case_timeline("Admitted on day 6 of illness.", films).offsets] == [None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("A man was admitted with fever and cough; his symptom onset had been 10 days earlier.", 10),
+    ("Onset of fever was 5 days before.", 5),
+    # no symptom named: the onset of something else
+    ("The onset of the rash was 2 weeks earlier.", None),
+])
+def test_onset_told_as_a_time_before_the_presentation(history, want):
+    from ingest.normalize.time_words import symptom_history
+    found = symptom_history(history)
+    assert (found[0] if found else None) == want
+
+
+def test_eurorad_film_weeks_after_a_discharge_on_a_day_of_hospitalisation():
+    rows = _batch_rows("eurorad", "unseen6", "eu_after_discharge.html", "https://www.eurorad.org/case/17143")
+    assert [row["offset"] for row in rows.values()] == ["10", "13", "32"]

@@ -118,7 +118,11 @@ _HISTORY = compile(
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
     # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b",
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b"
+    # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
+    # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
+    rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n14>{NUMBER_LIKE})\s+(?P<unit14>{UNIT})\s+(?:earlier|ago|previously|(?:before|prior)(?=\s*[.,;)]))",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -187,10 +191,11 @@ def symptom_history(text: str) -> tuple[int, re.Match[str]] | None:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return None
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
-                if i in ("11", "12") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
+                if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
+                                                                         m.start() if i != "14" else m.end()):
                     break
                 amount = amount_in_days(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
