@@ -26,12 +26,14 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 6  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 7  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
 #                      v6: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
-#                          the onset gap of the discussion's sentences about the patient
+#                          the onset gap of the discussion's sentences about the patient;
+#                      v7: a first study before "Follow-up", "VIII giornata" read by its paragraph, "admitted on
+#                          day N of illness" over a phase of the symptoms, "onset had been N days earlier"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
