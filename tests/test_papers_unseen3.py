@@ -1,0 +1,57 @@
+"""Writing and markup patterns of the third blind batch of papers (tests/fixtures/papers_unseen3/),
+each through the parser or the normalizer it broke on the first crawl."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.jats import parse_jats
+from ingest.papers import cases_from_article
+from ingest.timeline import dates_in, history_dates
+
+UNSEEN3 = Path(__file__).parent / "fixtures" / "papers_unseen3"
+
+
+def _offsets(efetch: str) -> dict[str, list[int | None]]:
+    from ingest.case_fields import record_timeline
+
+    article = parse_jats((UNSEEN3 / efetch).read_bytes())
+    return {case.source_key.rsplit("#", 1)[1]: [o.value for o in record_timeline(case).offsets]
+            for case in cases_from_article(article)}
+
+
+@pytest.mark.parametrize("text", [
+    "Patients with COVID-19 may develop pleural effusions late in the course.",
+    "Cavitation in COVID-19 may result from diffuse alveolar damage.",
+    "SARS-CoV-2 march through a household was traced by sequencing.",
+])
+def test_a_name_ending_in_a_number_before_may_or_march_is_no_date(text):
+    assert dates_in(text) == ()
+
+
+def test_a_day_before_a_month_is_still_a_date_after_a_range_dash():
+    assert [d for _, _, d in dates_in("She had fever from 10–14 March 2020.")] == [date(2020, 3, 14)]
+
+
+@pytest.mark.parametrize("heading", ["2. Case Presentation: ", "Case presentation / History: ", "Presentation: "])
+def test_a_section_title_naming_the_presentation_does_not_date_the_admission(heading):
+    history = (f"{heading}On March 8, 2020, a 51-year-old man developed fever and dry cough. "
+               "He was admitted to our hospital on March 12, 2020, with dyspnea.")
+    onset, admission = history_dates(history)
+    assert (onset[0], admission[0]) == (date(2020, 3, 8), date(2020, 3, 12))
+
+
+def test_a_symptom_dated_after_the_admission_is_no_onset():
+    history = ("On 2 April 2020 she developed fever and cough. She was admitted on 6 April 2020. "
+               "Chest pain developed in the second week; a radiograph on 15 April showed an effusion.")
+    onset, admission = history_dates(history)
+    assert (onset[0], admission[0]) == (date(2020, 4, 2), date(2020, 4, 6))
+
+
+def test_legends_dated_by_the_calendar_count_from_the_dated_onset():
+    # Hindawi: "On March 8, 2020, ... developed fever", admitted March 12; legends "on March 12, 2020",
+    # "Chest CT on March 15, 2020: (a) ... (b) ...", "on March 24, 2020"
+    assert _offsets("PMC7930022_efetch.xml") == {"patient1": [4, 7, 7, 16]}
