@@ -31,6 +31,7 @@ from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord, ImageRecord
+from ingest.timeline import AFTER_PREVIOUS, SINCE_ADMISSION, text_moments
 
 SOURCE = "publications"
 
@@ -348,6 +349,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
+    _dates_from_table(cases, patients, base, article.paragraphs)
     _dates_from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
@@ -453,6 +455,30 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
             if len(told) == 1:
                 return _moments(sentence)[0]
     return ""
+
+
+def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText], base: str,
+                      paragraphs: list[str]) -> None:
+    """A patient whose table row tells the days from the onset to the imaging ("Symptom onset to
+    imaging (d)": 9) gives them to its images when they are one time: no caption names a moment and
+    the sentences citing them name none but the presentation's ("a bedside radiograph and CT were
+    obtained on the day of admission", "the same day")."""
+    for patient in patients:
+        case = cases.get(f"{base}#patient{patient.number}")
+        if patient.imaging_day is None or case is None or not case.images:
+            continue
+        if any(image.date_text for image in case.images):
+            continue
+        numbers = {image.extra.get("figure_number") for image in case.images}
+        citing = [_CITATION.sub("", sentence) for paragraph in paragraphs
+                  for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
+                  if any(int(m.group(1)) in numbers for m in _CITATION.finditer(sentence))]
+        if any(m.days != 0 or m.kind not in (SINCE_ADMISSION, AFTER_PREVIOUS)
+               for sentence in citing for m in text_moments(sentence, "caption")):
+            continue
+        for image in case.images:
+            image.date_text = f"Imaged {patient.imaging_day} days after symptom onset"  # the table line's words
+            image.extra["date_from"] = patient.table_text
 
 
 def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:

@@ -78,6 +78,8 @@ class PatientText:
     descriptor: Descriptor | None = None
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
+    #: The table's days from the symptom onset to this patient's imaging, else None.
+    imaging_day: int | None = None
 
 
 def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
@@ -235,6 +237,7 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
         if entry is None:
             continue
         patient.table_text = entry.text
+        patient.imaging_day = entry.imaging_day
         if patient.descriptor is None and entry.age is not None:
             patient.descriptor = Descriptor(entry.age, entry.sex, entry.text)
     return patients
@@ -338,6 +341,10 @@ _SEX_HEADER = re.compile(r"(?:sex|gender)\b", re.I)
 _ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:to|until|before)\s+"
                            r"(?:admission|hospitali[sz]ation|presentation)"
                            r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
+#: "Symptom onset to imaging (d)", "Days from onset to CT", "Onset to chest CT (days)": the day after
+#: the onset the patient's images were made (a pictorial series images each patient once).
+_IMAGING_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:to|until)\s+(?:the\s+)?"
+                             r"(?:(?:chest\s+)?(?:imaging|CT|scan|radiograph|radiography|X-ray|examination)))\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
 _AGE_SEX_HEADER = re.compile(r"(?:age\s*[/,]\s*(?:sex|gender)|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
 _AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
@@ -356,6 +363,8 @@ class TablePatient:
     #: "Table 1, Patient 2: Age: 63; Sex: F": the table, the patient and the values, for the
     #: normalizer to read with their evidence.
     text: str
+    #: Days from the symptom onset to the patient's imaging, when a column tells them.
+    imaging_day: int | None = None
 
 
 def _table_id(cell: str, bare: bool) -> int | None:
@@ -389,6 +398,8 @@ def _kind(header: str) -> str:
         return "age/sex"
     if _ONSET_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
         return "onset"
+    if _IMAGING_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
+        return "imaging"
     if _AGE_HEADER.match(header):
         return "age"
     return "sex" if _SEX_HEADER.match(header) else ""
@@ -399,12 +410,15 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
     cells in the ids' order."""
     found = []
     for i, (cell, number) in enumerate(ids):
-        age, sex, onset = None, "", None
+        age, sex, onset, imaged = None, "", None, None
         for kind, cells in fields:
             value = cells[i].strip() if i < len(cells) else ""
-            if kind == "onset":
+            if kind in ("onset", "imaging"):
                 m = _DAYS_CELL.fullmatch(value)
-                onset = int(m.group(1)) if m and onset is None else onset
+                if kind == "onset":
+                    onset = int(m.group(1)) if m and onset is None else onset
+                else:
+                    imaged = int(m.group(1)) if m and imaged is None else imaged
                 continue
             a, s = _age_sex(kind, value)
             age, sex = age if age is not None else a, sex or s
@@ -414,8 +428,9 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         said += [f"Sex: {sex}"] if sex else []
         # In the words the timeline reads ("symptom onset 4 days before admission").
         said += [f"symptom onset {onset} days before admission"] if onset is not None else []
+        said += [f"Imaged {imaged} days after symptom onset"] if imaged is not None else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
-        found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said)))
+        found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said), imaged))
     return found
 
 

@@ -55,3 +55,36 @@ def test_legends_dated_by_the_calendar_count_from_the_dated_onset():
     # Hindawi: "On March 8, 2020, ... developed fever", admitted March 12; legends "on March 12, 2020",
     # "Chest CT on March 15, 2020: (a) ... (b) ...", "on March 24, 2020"
     assert _offsets("PMC7930022_efetch.xml") == {"patient1": [4, 7, 7, 16]}
+
+
+def test_a_table_column_of_days_from_onset_to_imaging_dates_each_patients_images():
+    # Wiley's pictorial series: "Symptom onset to imaging (d)" 4, 9, 12, 3; captions name no moment,
+    # patient 3's radiograph and CT cited "on the day of admission" and "the same day"
+    assert _offsets("PMC7930033_efetch.xml") == {
+        "patient1": [4, 4], "patient2": [9, 9], "patient3": [12, 12], "patient4": [3]}
+
+
+@pytest.mark.parametrize("header", ["Symptom onset to imaging (d)", "Days from onset to CT",
+                                    "Onset to chest CT (days)"])
+def test_an_onset_to_imaging_column_is_read_as_the_imaging_day(header):
+    from ingest.jats import Table
+    from ingest.patients import patients_in_tables
+
+    table = Table(label="Table 1", caption="", rows=[["Patient", "Sex/age (y)", header],
+                                                     ["1", "M/45", "4"], ["2", "F/67", "9 d"]])
+    assert {n: (p.age, p.sex, p.imaging_day) for n, p in patients_in_tables([table]).items()} == {
+        1: (45, "M", 4), 2: (67, "F", 9)}
+
+
+def test_a_patient_whose_figures_are_cited_at_two_times_keeps_the_citations():
+    # the table's one imaging day is not the day of a follow-up film the text dates itself
+    from ingest.jats import Table
+
+    article = parse_jats((UNSEEN3 / "PMC7930033_efetch.xml").read_bytes())
+    article.paragraphs = [p.replace("a bedside radiograph and CT were obtained on the day of admission",
+                                    "a bedside radiograph was obtained on the day of admission and CT "
+                                    "5 days later") for p in article.paragraphs]
+    assert any("5 days later" in p for p in article.paragraphs)
+    assert all(isinstance(t, Table) for t in article.tables)
+    case = next(c for c in cases_from_article(article) if c.source_key.endswith("#patient3"))
+    assert not any(i.date_text.startswith("Imaged") for i in case.images)
