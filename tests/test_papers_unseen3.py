@@ -88,3 +88,32 @@ def test_a_patient_whose_figures_are_cited_at_two_times_keeps_the_citations():
     assert all(isinstance(t, Table) for t in article.tables)
     case = next(c for c in cases_from_article(article) if c.source_key.endswith("#patient3"))
     assert not any(i.date_text.startswith("Imaged") for i in case.images)
+
+
+def test_a_figure_without_a_caption_takes_the_sentences_citing_its_panels():
+    # NEJM Images in Clinical Medicine: <fig><label>Figure 1</label><graphic/></fig>, the text is the legend
+    article = parse_jats((UNSEEN3 / "PMC7930011_efetch.xml").read_bytes())
+    (figure,) = article.figures
+    assert figure.panel_captions["a"].startswith("A posteroanterior chest radiograph obtained at presentation")
+    assert figure.panel_captions["b"].startswith("Computed tomography (CT) of the chest, performed the same day")
+    assert figure.panel_captions["b"].endswith("(coronal reconstruction)")
+    assert _offsets("PMC7930011_efetch.xml") == {"patient1": [10, 10]}
+
+
+def _one_figure_paper(body: str, caption: str = "") -> str:
+    legend = f"<caption><p>{caption}</p></caption>" if caption else ""
+    return (f'<article xmlns:xlink="http://www.w3.org/1999/xlink"><front><article-meta>'
+            f'<article-id pub-id-type="pmc">7000001</article-id></article-meta></front><body><p>{body}</p>'
+            f'<fig id="f1"><label>Figure 1</label>{legend}<graphic xlink:href="f1"/></fig></body></article>')
+
+
+@pytest.mark.parametrize("body, caption, panels", [
+    # a sentence naming two panels says not whose words are whose
+    ("A chest radiograph and CT showed opacities (Panels A and B).", "", {}),
+    # a legend of its own is kept
+    ("A radiograph showed opacities (Panel A). CT showed nodules (Panel B).", "Chest radiograph (A) and CT (B).",
+     {"a": "Chest radiograph", "b": "CT"}),
+])
+def test_only_a_captionless_figure_with_each_panel_cited_alone_takes_the_texts_words(body, caption, panels):
+    (figure,) = parse_jats(_one_figure_paper(body, caption).encode()).figures
+    assert {k: v.rstrip(".") for k, v in figure.panel_captions.items()} == panels
