@@ -117,3 +117,21 @@ def _one_figure_paper(body: str, caption: str = "") -> str:
 def test_only_a_captionless_figure_with_each_panel_cited_alone_takes_the_texts_words(body, caption, panels):
     (figure,) = parse_jats(_one_figure_paper(body, caption).encode()).figures
     assert {k: v.rstrip(".") for k, v in figure.panel_captions.items()} == panels
+
+
+@pytest.mark.parametrize("title", [
+    "Normal chest radiograph does not exclude COVID-19 pneumonia",
+    "A normal chest CT cannot rule out early COVID-19",
+    "Normal chest x-ray doesn't exclude SARS-CoV-2 pneumonia",
+])
+def test_a_normal_film_that_does_not_exclude_the_disease_is_no_no_finding(title):
+    # SAGE's letter: its title gave 'No Finding' to both patients, the second with opacities on CT
+    from ingest.normalize.imaging import normalize_finding
+
+    assert normalize_finding(title).value != "No Finding"
+
+
+def test_a_normal_film_is_still_no_finding():
+    from ingest.normalize.imaging import normalize_finding
+
+    assert normalize_finding("Normal chest radiograph; the patient was discharged.").value == "No Finding"
