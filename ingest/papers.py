@@ -31,7 +31,7 @@ from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord, ImageRecord
-from ingest.timeline import AFTER_PREVIOUS, SINCE_ADMISSION, text_moments
+from ingest.timeline import AFTER_PREVIOUS, SINCE_ADMISSION, SINCE_ONSET, onset_gap, text_moments
 
 SOURCE = "publications"
 
@@ -350,6 +350,8 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
     _dates_from_table(cases, patients, base, article.paragraphs)
+    if len(cases) == 1:
+        _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
     _dates_from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
@@ -479,6 +481,29 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
         for image in case.images:
             image.date_text = f"Imaged {patient.imaging_day} days after symptom onset"  # the table line's words
             image.extra["date_from"] = patient.table_text
+
+
+def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
+    """The onset a case report tells in its abstract only: "whose chest CT, performed 11 days after
+    symptom onset, showed ..." while the text and captions date that CT "on admission" (and the
+    radiograph "on day 5 of admission"). The CT was made on the admission's day, so the symptoms
+    began 11 days before the admission: that line, with the abstract's sentence as evidence, joins
+    the history the timeline reads. Only when the history tells no onset, the abstract one moment
+    from the onset, and every image of the sentence's modality is dated on admission."""
+    if not abstract or onset_gap(case.history) is not None:
+        return
+    told = [(sentence, m) for paragraph in abstract for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
+            for m in text_moments(sentence, "caption") if m.kind == SINCE_ONSET]
+    if len({m.days for _, m in told}) != 1 or len({s for s, _ in told}) != 1:
+        return
+    sentence, moment = told[0]
+    modality = normalize_modality(sentence).value
+    same = [i for i in case.images if modality and normalize_modality(i.modality_text or i.caption).value == modality]
+    if not same or not all([(m.kind, m.days) for m in text_moments(i.date_text, "caption")] == [(SINCE_ADMISSION, 0)]
+                           for i in same):
+        return
+    case.history += (f"\nAbstract: {sentence} That {modality} was made on admission: "
+                     f"symptom onset {moment.days} days before admission.")
 
 
 def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:

@@ -135,3 +135,20 @@ def test_a_normal_film_is_still_no_finding():
     from ingest.normalize.imaging import normalize_finding
 
     assert normalize_finding("Normal chest radiograph; the patient was discharged.").value == "No Finding"
+
+
+def test_an_onset_told_in_the_abstract_only_dates_the_exam_the_text_places_on_admission():
+    # Oxford: the abstract's "chest CT, performed 11 days after symptom onset", the text's CT "on the day of
+    # admission" (caption "on admission") and radiograph "on day 5 of admission"
+    assert _offsets("PMC7930044_efetch.xml") == {"patient1": [11, 11, 16]}
+
+
+def test_the_abstracts_onset_is_not_used_when_the_text_dates_that_exam_otherwise():
+    article = parse_jats((UNSEEN3 / "PMC7930044_efetch.xml").read_bytes())
+    for figure in article.figures:
+        figure.caption = figure.caption.replace("CT pulmonary angiogram on admission",
+                                                "CT pulmonary angiogram 2 days after admission")
+        figure.panel_captions = {k: v.replace("on admission", "2 days after admission")
+                                 for k, v in figure.panel_captions.items()}
+    (case,) = cases_from_article(article)
+    assert "symptom onset 11 days before admission" not in case.history
