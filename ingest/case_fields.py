@@ -15,7 +15,7 @@ from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import ImageTexts, Timeline, case_timeline, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
@@ -218,7 +218,8 @@ def _exam(image: ImageRecord, words: str) -> str:
 
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
-    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings,
+    history = _join(record.history, str(record.extra.get(TIMELINE_NOTE, "")))
+    return case_timeline(history, [image_texts(record, i) for i in record.images], findings=record.findings,
                          day_first=record.source in _DAY_FIRST_SOURCES)
 
 

@@ -30,7 +30,7 @@ from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import AFTER_PREVIOUS, SINCE_ADMISSION, SINCE_ONSET, onset_gap, text_moments
 
 SOURCE = "publications"
@@ -487,9 +487,10 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     """The onset a case report tells in its abstract only: "whose chest CT, performed 11 days after
     symptom onset, showed ..." while the text and captions date that CT "on admission" (and the
     radiograph "on day 5 of admission"). The CT was made on the admission's day, so the symptoms
-    began 11 days before the admission: that line, with the abstract's sentence as evidence, joins
-    the history the timeline reads. Only when the history tells no onset, the abstract one moment
-    from the onset, and every image of the sentence's modality is dated on admission."""
+    began 11 days before the admission: that line, with the abstract's sentence as evidence, is read
+    by the timeline beside the history (``records.TIMELINE_NOTE``), not exported as a note. Only
+    when the history tells no onset, the abstract one moment from the onset, and every image of the
+    sentence's modality is dated on admission."""
     if not abstract or onset_gap(case.history) is not None:
         return
     told = [(sentence, m) for paragraph in abstract for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
@@ -502,8 +503,9 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     if not same or not all([(m.kind, m.days) for m in text_moments(i.date_text, "caption")] == [(SINCE_ADMISSION, 0)]
                            for i in same):
         return
-    case.history += (f"\nAbstract: {sentence} That {modality} was made on admission: "
-                     f"symptom onset {moment.days} days before admission.")
+    # read by the timeline beside the history, never written into the case's notes (our words)
+    case.extra[TIMELINE_NOTE] = (f"Abstract: {sentence} That {modality} was made on admission: "
+                                 f"symptom onset {moment.days} days before admission.")
 
 
 def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:

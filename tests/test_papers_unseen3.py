@@ -10,6 +10,7 @@ import pytest
 
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
+from ingest.records import TIMELINE_NOTE
 from ingest.timeline import dates_in, history_dates
 
 UNSEEN3 = Path(__file__).parent / "fixtures" / "papers_unseen3"
@@ -151,4 +152,10 @@ def test_the_abstracts_onset_is_not_used_when_the_text_dates_that_exam_otherwise
         figure.panel_captions = {k: v.replace("on admission", "2 days after admission")
                                  for k, v in figure.panel_captions.items()}
     (case,) = cases_from_article(article)
-    assert "symptom onset 11 days before admission" not in case.history
+    assert TIMELINE_NOTE not in case.extra
+
+
+def test_the_abstracts_onset_is_read_by_the_timeline_but_never_written_into_the_notes():
+    (case,) = cases_from_article(parse_jats((UNSEEN3 / "PMC7930044_efetch.xml").read_bytes()))
+    assert "11 days after symptom onset" in case.extra[TIMELINE_NOTE]
+    assert "symptom onset 11 days before admission" not in case.history  # clinical_notes are the paper's words
