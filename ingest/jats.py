@@ -308,11 +308,35 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
         result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
+    _caption_from_text(result.figures, result.paragraphs)
     supplementary, skipped = _supplementary(article, pmcid, license_name)
     result.figures += supplementary
     if skipped:
         result.extra["supplementary_skipped"] = skipped
     return result
+
+
+#: A sentence of the text naming a panel: "... showed bilateral opacities (Panel A)."
+_CITES_PANEL = re.compile(r"\bPanels?\s+[A-H]\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _caption_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
+    """NEJM's "Images in Clinical Medicine" print their one figure without a legend: the text is its
+    caption, naming the panels ("A posteroanterior chest radiograph showed ... (Panel A)."). The
+    sentences naming a panel become the caption of an article's only, uncaptioned figure."""
+    if len(figures) != 1 or figures[0].caption:
+        return
+    from ingest.panels import parse_subcaptions
+
+    sentences = [s for p in paragraphs for s in _SENTENCE_END.split(p) if _CITES_PANEL.search(s)]
+    if sentences:
+        figure = figures[0]
+        # Unlabelled too: the crawl keys a figure's pixels and panel split by its number.
+        figure.number = figure.number or 1
+        figure.caption = " ".join(sentences)
+        figure.panel_captions = parse_subcaptions(figure.caption)
+        figure.extra["caption_from"] = "text"
 
 
 def _paragraphs(body: etree._Element | None) -> list[str]:

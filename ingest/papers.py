@@ -31,6 +31,7 @@ from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import CaseRecord, ImageRecord
+from ingest.timeline import ImageTexts, image_moments
 
 SOURCE = "publications"
 
@@ -349,6 +350,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
     _from_citations(cases.values(), article.paragraphs)
+    _from_table(cases, patients, base)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -474,6 +476,19 @@ def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
         if normalize_modality(sentence).value == "X-ray" and normalize_view(sentence, "X-ray").value is not None:
             return sentence
     return ""
+
+
+def _from_table(cases: dict[str, CaseRecord], patients: list[PatientText], base: str) -> None:
+    """A patient's only image of a kind whose words name no moment takes the day a table of patients
+    gives for that kind of exam ("Days from symptom onset to CT: 6"); two CTs of one patient take
+    none (which of them the table counts is not said)."""
+    for patient in patients:
+        case = cases.get(f"{base}#patient{patient.number}")
+        for modality, words in patient.table_moments if case is not None else ():
+            same = [i for i in case.images if normalize_modality(i.modality_text).value == modality]
+            if len(same) == 1 and not same[0].date_text and not image_moments(ImageTexts(0, caption=same[0].caption)):
+                same[0].date_text = words
+                same[0].extra["date_from"] = "the table of patients"
 
 
 def _from_citations(cases: Any, paragraphs: list[str]) -> None:

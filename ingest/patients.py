@@ -78,6 +78,9 @@ class PatientText:
     descriptor: Descriptor | None = None
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
+    #: The days of this patient's exams the table gives: (modality, "Table 1, Patient 2: CT 6 days
+    #: after symptom onset").
+    table_moments: list[tuple[str, str]] = field(default_factory=list)
 
 
 def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
@@ -235,6 +238,7 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
         if entry is None:
             continue
         patient.table_text = entry.text
+        patient.table_moments = list(entry.moments)
         if patient.descriptor is None and entry.age is not None:
             patient.descriptor = Descriptor(entry.age, entry.sex, entry.text)
     return patients
@@ -323,7 +327,29 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
             if (d is not None and d.age == descriptor.age and (d.sex == descriptor.sex or not descriptor.sex)
                     and patient.number not in named):
                 named.append(patient.number)
+    named += _named_by_relation(text, patients)
     return sorted(set(named))
+
+
+#: "of the mother", "the son's CT", "her husband": a family member named without an age.
+_RELATION = re.compile(rf"\b(?:the|her|his|their)\s+({_RELATIONS_M}|{_RELATIONS_F})\b(?:'s)?", re.I)
+
+
+def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
+    """The patient a caption names by a family word: the one the text introduced by that word ("Her
+    9-year-old son" is "the son"), else the only patient of that word's sex not introduced by a
+    family word of their own ("A 36-year-old woman" is "the mother" beside "her 9-year-old son")."""
+    named = []
+    for m in _RELATION.finditer(text or ""):
+        word = m.group(1).lower()
+        sex = "M" if _MALE.match(word) else "F"
+        by_word = [p.number for p in patients if p.descriptor and p.descriptor.words.lower().endswith(word)]
+        plain = [p.number for p in patients if p.descriptor and p.descriptor.sex == sex
+                 and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)]
+        who = by_word or plain
+        if len(who) == 1:
+            named.append(who[0])
+    return named
 
 
 # --- Tables of patients ------------------------------------------------------------------------
@@ -338,6 +364,10 @@ _SEX_HEADER = re.compile(r"(?:sex|gender)\b", re.I)
 _ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:to|until|before)\s+"
                            r"(?:admission|hospitali[sz]ation|presentation)"
                            r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
+#: "Days from symptom onset to CT", "Onset to first chest CT (days)": the day of each patient's exam
+#: counted from the onset (a pictorial review's table of patients).
+_EXAM_HEADER = re.compile(r"\bonset\s+(?:to|until)\s+(?:the\s+)?(?:first\s+|initial\s+)?(?:chest\s+)?"
+                          r"(?:(?P<ct>CT|computed\s+tomography)|radiograph|X-?ray|CXR)\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
 #: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
 _AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
@@ -358,6 +388,8 @@ class TablePatient:
     #: "Table 1, Patient 2: Age: 63; Sex: F": the table, the patient and the values, for the
     #: normalizer to read with their evidence.
     text: str
+    #: (modality, "Table 1, Patient 2: CT 6 days after symptom onset"): the day of an exam.
+    moments: tuple[tuple[str, str], ...] = ()
 
 
 def _table_id(cell: str, bare: bool) -> int | None:
@@ -391,6 +423,9 @@ def _kind(header: str) -> str:
         return "age/sex"
     if _ONSET_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
         return "onset"
+    exam = _EXAM_HEADER.search(header)
+    if exam and re.search(r"\bdays?\b|\(d\)", header, re.I):
+        return "exam CT" if exam.group("ct") else "exam X-ray"
     if _AGE_HEADER.match(header):
         return "age"
     return "sex" if _SEX_HEADER.match(header) else ""
@@ -401,12 +436,15 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
     cells in the ids' order."""
     found = []
     for i, (cell, number) in enumerate(ids):
-        age, sex, onset = None, "", None
+        age, sex, onset, exams = None, "", None, []
         for kind, cells in fields:
             value = cells[i].strip() if i < len(cells) else ""
+            m = _DAYS_CELL.fullmatch(value)
             if kind == "onset":
-                m = _DAYS_CELL.fullmatch(value)
                 onset = int(m.group(1)) if m and onset is None else onset
+                continue
+            if kind.startswith("exam "):
+                exams += [(kind.removeprefix("exam "), int(m.group(1)))] if m else []
                 continue
             a, s = _age_sex(kind, value)
             age, sex = age if age is not None else a, sex or s
@@ -417,7 +455,10 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         # In the words the timeline reads ("symptom onset 4 days before admission").
         said += [f"symptom onset {onset} days before admission"] if onset is not None else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
-        found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said)))
+        lead = f"{label or 'Table'}, {who}: "
+        # In the words the timeline reads ("CT 6 days after symptom onset").
+        moments = tuple((kind, f"{lead}{kind} {days} days after symptom onset") for kind, days in exams)
+        found.append(TablePatient(number, age, sex, lead + "; ".join(said), moments))
     return found
 
 
