@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from ingest.jats import parse_jats
-from ingest.panels import parse_subcaptions
 from ingest.patients import patients_named, split_patients
 
 UNSEEN4 = Path(__file__).parent / "fixtures" / "papers_unseen4"
@@ -27,18 +26,6 @@ def test_a_captioned_figure_keeps_its_own_legend_though_the_text_names_panels():
     article = parse_jats((UNSEEN4 / "PMC7930022_efetch.xml").read_bytes())
     [figure] = article.figures
     assert figure.caption.startswith("Chest imaging of a 38-year-old woman")
-
-
-@pytest.mark.parametrize("caption, wanted", [
-    ("A chest radiograph showed patchy opacities (Panel A). CT showed ground-glass opacities (Panel B, axial image).",
-     {"a": "A chest radiograph showed patchy opacities", "b": "CT showed ground-glass opacities"}),
-    ("Radiograph on admission (Panel A). CT of the chest on day 4 (Panel B, coronal reconstruction).",
-     {"a": "Radiograph on admission", "b": "CT of the chest on day 4"}),
-    ("Radiograph on admission (A, white arrows). Axial CT on day 2 (B, arrowheads).",
-     {"a": "Radiograph on admission", "b": "Axial CT on day 2"}),
-])
-def test_a_panel_named_with_its_plane_or_pointer_after_it_is_a_panel(caption, wanted):
-    assert parse_subcaptions(caption) == wanted
 
 
 @pytest.mark.parametrize("history, captions, wanted", [
