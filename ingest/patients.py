@@ -297,9 +297,33 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             current = index[(found[0][0].age, found[0][0].sex)]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
             current = None
-        if current is not None:
-            patients[current].paragraphs.append(body)
+        for who, piece in _by_subject(body, index, current):
+            patients[who].paragraphs.append(piece)
+            current = who
     return patients
+
+
+#: A sentence whose subject is a patient: "Her 9-year-old son developed ...", "A 36-year-old woman ...".
+_SUBJECT_LEAD = re.compile(r"(?:(?:an?|the|his|her|their|one)\s+)?$", re.I)
+
+
+def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | None) -> list[tuple[int, str]]:
+    """The paragraph's pieces and the patient each is about: one paragraph telling two patients ("A
+    36-year-old woman developed fever on 9 April ... Her 9-year-old son developed a cough on 12 April
+    ...") changes patient at a sentence whose subject introduces the other one (a patient named
+    inside a sentence, "like his 61-year-old wife", changes nothing)."""
+    if current is None:
+        return []
+    pieces: list[tuple[int, str]] = []
+    begin = 0
+    for descriptor, start, _ in descriptors_in(body):
+        who = index[(descriptor.age, descriptor.sex)]
+        dot = body.rfind(". ", 0, start)
+        sentence = dot + 2 if dot >= 0 else 0
+        if who != current and sentence > begin and _SUBJECT_LEAD.fullmatch(body[sentence:start]):
+            pieces.append((current, body[begin:sentence].strip()))
+            begin, current = sentence, who
+    return [*pieces, (current, body[begin:].strip())]
 
 
 _AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)

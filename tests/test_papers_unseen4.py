@@ -78,3 +78,21 @@ def test_a_table_column_counting_days_from_onset_to_an_exam_is_read(header, kind
     from ingest.patients import _kind
 
     assert _kind(header) == kind
+
+
+def test_a_paragraph_telling_two_patients_gives_each_the_sentences_it_opens():
+    paragraph = ("A 36-year-old woman developed fever and sore throat on 9 April 2020; RT-PCR was positive on 11 April. "
+                 "Her 9-year-old son developed a cough on 12 April and tested positive the following day. "
+                 "Both were admitted on 14 April.")
+    mother, son = split_patients([paragraph], [])
+    assert mother.paragraphs == ["A 36-year-old woman developed fever and sore throat on 9 April 2020; "
+                                 "RT-PCR was positive on 11 April."]
+    assert son.paragraphs[0].startswith("Her 9-year-old son developed a cough on 12 April")
+
+
+def test_a_patient_named_inside_a_sentence_does_not_take_the_paragraph():
+    paragraph = ("A 64-year-old man was admitted with fever. He was treated like his 61-year-old wife, "
+                 "who had been admitted two days before. He recovered.")
+    husband, wife = split_patients([paragraph], [])
+    assert husband.paragraphs == [paragraph]
+    assert wife.paragraphs == []
