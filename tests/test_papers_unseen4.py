@@ -81,7 +81,8 @@ def test_a_table_column_counting_days_from_onset_to_an_exam_is_read(header, kind
 
 
 def test_a_paragraph_telling_two_patients_gives_each_the_sentences_it_opens():
-    paragraph = ("A 36-year-old woman developed fever and sore throat on 9 April 2020; RT-PCR was positive on 11 April. "
+    paragraph = ("A 36-year-old woman developed fever and sore throat on 9 April 2020; "
+                 "RT-PCR was positive on 11 April. "
                  "Her 9-year-old son developed a cough on 12 April and tested positive the following day. "
                  "Both were admitted on 14 April.")
     mother, son = split_patients([paragraph], [])
