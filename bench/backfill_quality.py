@@ -132,12 +132,15 @@ def attribution(rows: list[dict[str, str]]) -> None:
     in the row's own text or elsewhere)."""
     from collections import Counter  # noqa: PLC0415
 
-    from ingest.backfill import _image_text, _patient_key, own_legends  # noqa: PLC0415
+    from ingest.backfill import image_note, own_legends, patient_key  # noqa: PLC0415
+
+    def patient_of(row: dict[str, str]) -> object:
+        return patient_key(row.get("patientid") or "", row.get("url") or "") or id(row)
 
     fills = _blank_protocol(rows)
     notes_of: dict[object, list[str]] = {}
     for row in rows:
-        notes_of.setdefault(_patient_key(row) or id(row), []).append((row.get("clinical_notes") or "").strip())
+        notes_of.setdefault(patient_of(row), []).append((row.get("clinical_notes") or "").strip())
     # a note's own legend: its end after the history its patient's other notes repeat
     legend_of = {note: legend for notes in notes_of.values() for note, legend in zip(notes, own_legends(notes))}
     counts: Counter = Counter()
@@ -145,8 +148,8 @@ def attribution(rows: list[dict[str, str]]) -> None:
         for number, fill in fills[field].items():
             row = rows[number - 2]
             note = (row.get("clinical_notes") or "").strip()
-            shared = bool(note) and notes_of[_patient_key(row) or id(row)].count(note) > 1
-            own = (_image_text(note, (row.get("filename") or "").strip()) if note else None) or ""
+            shared = bool(note) and notes_of[patient_of(row)].count(note) > 1
+            own = (image_note(note, (row.get("filename") or "").strip()) if note else None) or ""
             texts = (own, legend_of.get(note, ""), row.get("filename") or "", row.get("url") or "",
                      row.get("folder") or "")
             tied = bool(fill.evidence) and any(fill.evidence in t for t in texts)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/papers_unseen.py [--papers DIR] [--rows OUT.csv] [--keep DIR]
 
-``tests/fixtures/papers_unseen/`` holds twenty papers (six batches) written as a new user meets them (real markup of
+``tests/fixtures/papers_unseen/`` holds 27 papers (7 batches) written as a new user meets them (real markup of
 the sites, generated pixels) and ``curators.csv``: the rows a curator would make from them (one per
 panel image a curator would crop), written and committed before the spider first crawled them. The
 bench serves the papers from the local mirror, runs ``scrapy crawl publications -a ids_file=...``

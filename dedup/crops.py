@@ -362,7 +362,7 @@ def _aligned(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None 
         return _Aligned(x0, x1, y0, y1, shapes, details)
     shapes = np.full(len(indexed), np.nan, np.float32)
     details = np.full(len(indexed), np.nan, np.float32)
-    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), queries, (x0, x1, y0, y1)))
+    k = np.flatnonzero(_may_correlate(blocks.of(indexed, entries), queries, (x0, x1, y0, y1), query_ids))
     if len(k):  # float32 copies of the few pairs compared in full only
         shapes[k], details[k] = _compared(indexed[k].astype(np.float32), queries[k].astype(np.float32),
                                           (x0[k], x1[k], y0[k], y1[k]), entries[k], False)
@@ -454,7 +454,8 @@ class _EntryBlocks:
         return self.vectors[entries].astype(np.float64)
 
 
-def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...],
+                  query_ids: np.ndarray | None = None) -> np.ndarray:
     """An upper bound of the correlation of each pair's aligned pictures (``_compared``'s shape),
     from block means alone. ``mine`` (P, 144): the indexed pictures' ``_block_vectors``; ``b`` (P,
     64, 64) the queries, ``frames`` where they are resampled.
@@ -465,10 +466,16 @@ def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...
     and P y (which P y's direction alone gives) and c = |P y| unknown in [0, 1]; the largest value
     over c is sqrt(1 - a^2 sin^2 t) (sqrt(1 - a^2) when cos t <= 0). The query's block means need
     12 x 64 x 64 products, not the 48 x 48 picture: look-alike films differing in their details
-    share all but a few per cent of their variance with their block means, and fail there."""
+    share all but a few per cent of their variance with their block means, and fail there.
+    ``query_ids`` (P,) name the queries: the pairs of one query then share one product of its
+    thumbnail with all their row weights stacked (``_query_block_means``)."""
     x0, x1, y0, y1 = frames
-    theirs = (_block_resampling(y0, y1).astype(np.float32) @ b.astype(np.float32)
-              @ _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)).astype(np.float64)
+    rows = _block_resampling(y0, y1).astype(np.float32)
+    columns = _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)
+    if query_ids is None:
+        theirs = (rows @ b.astype(np.float32) @ columns).astype(np.float64)
+    else:
+        theirs = _query_block_means(rows, b, columns, query_ids).astype(np.float64)
     theirs = theirs.reshape(len(b), -1)
     theirs -= theirs.mean(axis=1, keepdims=True)
     length = np.sqrt((theirs * theirs).sum(axis=1))
@@ -477,10 +484,31 @@ def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...
     return np.sqrt(np.maximum(1 - (mine * mine).sum(axis=1) + along * along, 0.0))
 
 
-def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...]) -> np.ndarray:
+@_on_one_blas_thread
+def _query_block_means(rows: np.ndarray, b: np.ndarray, columns: np.ndarray, query_ids: np.ndarray) -> np.ndarray:
+    """``rows @ b @ columns`` ((P, 12, 64), (P, 64, 64), (P, 64, 12) -> (P, 12, 12) float32) with
+    the pairs of each query in one (12 k, 64) x (64, 64) product: a query meets dozens of look-alike
+    films per batch, and one BLAS call on their stacked rows costs a fraction of k small ones. The
+    sums are added in another order than pair by pair: float32 rounding, some 1e-6 of the bound,
+    which ``_BOUND_SLACK`` (2e-3) covers as it covers the rounding of the pair-by-pair products.
+    On one BLAS thread (``_on_one_blas_thread``): products this size would wake a second one, which
+    spins on a busy machine (the inline path, the review page's, runs on the caller's threads)."""
+    first, inverse = _shared(query_ids[:, None])
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(first) + 1))
+    theirs = np.empty((len(b), _BLOCKS, THUMB_SIDE), np.float32)
+    for d, at in enumerate(first):
+        pairs = order[bounds[d]:bounds[d + 1]]
+        stacked = rows[pairs].reshape(-1, THUMB_SIDE) @ b[at].astype(np.float32)
+        theirs[pairs] = stacked.reshape(len(pairs), _BLOCKS, THUMB_SIDE)
+    return theirs @ columns
+
+
+def _may_correlate(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...],
+                   query_ids: np.ndarray | None = None) -> np.ndarray:
     """Whether the aligned pictures of each pair may correlate at ``SHAPE_MIN``: False only where
     ``_shape_bounds`` proves they cannot (with ``_BOUND_SLACK`` for rounding)."""
-    return _shape_bounds(mine, b, frames) >= SHAPE_MIN - _BOUND_SLACK
+    return _shape_bounds(mine, b, frames, query_ids) >= SHAPE_MIN - _BOUND_SLACK
 
 
 def crop_alignments(indexed: np.ndarray, queries: np.ndarray, hints: np.ndarray | None = None) -> list[CropMatch]:
@@ -666,10 +694,14 @@ class _HashBands:
         bits = self._bits(hashes)
         probed = []
         for layout in self.layouts:
-            probes = [(self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1) for band in layout.bands]
-            met = sum((s[p + 1] - s[p]).reshape(len(hashes), -1).sum(axis=1) for s, p in zip(layout.starts, probes))
-            probed.append((int(met.sum()), met, probes, layout))
-        _, met, probes, layout = min(probed, key=lambda t: t[0])
+            runs = []  # each probe's run of its band's order: (first place, length), found once for both uses
+            for band, starts in zip(layout.bands, layout.starts):
+                keys = (self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1)
+                lo = starts[keys]
+                runs.append((lo, starts[keys + 1] - lo))
+            met = sum(counts.reshape(len(hashes), -1).sum(axis=1) for _, counts in runs)
+            probed.append((int(met.sum()), met, runs, layout))
+        _, met, runs, layout = min(probed, key=lambda t: t[0])
         # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
@@ -679,13 +711,12 @@ class _HashBands:
         flips = 1 if per_hash > 1 else 0  # a band finds the entries within this many bits of its key
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
             probed_hashes = np.repeat(hashes[lo_hash:hi_hash], per_hash)
-            for k, (keys, starts, order, filed) in enumerate(zip(probes, layout.starts, layout.orders, layout.filed)):
-                keys = keys[lo_hash * per_hash:hi_hash * per_hash]
-                lo = starts[keys]
-                counts = starts[keys + 1] - lo
+            for k, ((band_lo, band_counts), order, filed) in enumerate(zip(runs, layout.orders, layout.filed)):
+                lo = band_lo[lo_hash * per_hash:hi_hash * per_hash]
+                counts = band_counts[lo_hash * per_hash:hi_hash * per_hash]
                 ends = np.cumsum(counts)
                 at = np.repeat(lo - ends + counts, counts)  # each entry met: its place in the band's order
-                at += np.arange(len(at))
+                at += _ascending(len(at))
                 xor = np.repeat(probed_hashes, counts)
                 xor ^= filed[at]
                 met = np.flatnonzero(np.bitwise_count(xor) <= radius)
@@ -699,6 +730,19 @@ class _HashBands:
         if not positions:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(positions), np.concatenate(entries)
+
+
+#: 0, 1, 2, ... as long as the most entries met at once so far in this process (never written: a
+#: longer one replaces it, so threads never see it change under them).
+_ASCENDING = [np.arange(0)]
+
+
+def _ascending(n: int) -> np.ndarray:
+    """``np.arange(n)`` without writing it again for every band and group of lookups."""
+    ascending = _ASCENDING[0]
+    if len(ascending) < n:
+        ascending = _ASCENDING[0] = np.arange(n)
+    return ascending[:n]
 
 
 def _frame_of_region(region: np.ndarray) -> np.ndarray:

@@ -51,7 +51,6 @@ from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_ur
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
 from .normalize.imaging import (
-    _AT_ADMISSION,
     FINDING_NORMAL_FILMS_RULE,
     MODALITY_BESIDE_COMPARED_STUDY,
     normalize_finding,
@@ -59,13 +58,14 @@ from .normalize.imaging import (
     normalize_view,
 )
 from .normalize.provenance import (
-    _DATE_PATTERNS,
+    DATE_PATTERNS,
     date_for_url,
     doi_for_url,
     modality_for_url,
     normalize_date,
     url_for_doi,
 )
+from .normalize.time_words import AT_ADMISSION
 from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
 
 
@@ -247,7 +247,7 @@ def _figure_text(note: str, filename: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)  # asked by the row's patient context and by the row itself
-def _image_text(note: str, filename: str) -> str | None:
+def image_note(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
     file is not one of them."""
     panels = _panels(note)
@@ -627,7 +627,7 @@ def _date(row: dict[str, str], image_text: str | None) -> Normalized:
     dates = []
     has_year = _YEAR_ANCHOR.search(image_text) is not None
     has_slash = "/" in image_text
-    for pattern, rule in _DATE_PATTERNS:
+    for pattern, rule in DATE_PATTERNS:
         if rule not in _FULL_DATE_RULES:
             continue
         if rule == "date.slashed":
@@ -663,7 +663,7 @@ def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
     sentence) has the admission's date when the history dates the admission ("On January 22,
     2020, a 65-year-old man ... was admitted"; ``timeline.history_dates``), and no other date of
     the text is in a sentence about a film."""
-    for m in _AT_ADMISSION.finditer(image_text):
+    for m in AT_ADMISSION.finditer(image_text):
         s_start, s_end = sentence_at(image_text, m.start())
         if _ADMISSION_WORD.search(m.group(0)) and _IMAGE_WORD.search(image_text, s_start, s_end):
             break
@@ -738,7 +738,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     other = _cell(row, "other_notes")
     patient_text = _patient_text(row)
     filename = _cell(row, "filename")
-    image_text = _image_text(note, filename) if note else None
+    image_text = image_note(note, filename) if note else None
     # a note shared with another image of the patient, and not split into panels, describes
     # several images: "lateral" or "CT" in it is not this image's
     own_text = None if (context.note_shared and image_text == note) else image_text
@@ -980,7 +980,7 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         return [RowContext(note_of_all=True)]
     own_texts = tuple(
         "" if not note or (counts[note] > 1 and text == note) else (text or "")
-        for note, text in ((note, _image_text(note, name) if note else None) for note, name in zip(notes, filenames))
+        for note, text in ((note, image_note(note, name) if note else None) for note, name in zip(notes, filenames))
     )
     siblings = _Siblings()
     legends = own_legends(notes)

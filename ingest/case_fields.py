@@ -9,14 +9,14 @@ teaching text about the disease ("intubation may be required"), not about this p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA, modalities_in_order, views_in_order
+from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
-from ingest.timeline import ImageTexts, Timeline, case_timeline, text_moments
+from ingest.timeline import ImageTexts, Timeline, case_timeline, image_moments, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
@@ -26,9 +26,14 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 4  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 7  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
-#                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies
+#                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
+#                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
+#                      v6: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
+#                          the onset gap of the discussion's sentences about the patient;
+#                      v7: a section title is no admission, a symptom after the admission no onset,
+#                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -158,8 +163,14 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     words = own_words(record, image)
     own = _sub_image_words(record, image, words)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
-    return ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                      group=_exam(image, words) if own == words else "")
+    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
+                       group=_exam(image, words) if own == words else "")
+    paragraph = str(image.extra.get("paragraph") or "")
+    if paragraph and not image_moments(texts):
+        # a short caption telling no moment ("TC, scansione assiale"): the paragraph above the
+        # figure tells its exam's ("TC del torace eseguita dopo 48 ore")
+        texts = replace(texts, caption=_join(own, paragraph))
+    return texts
 
 
 def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
@@ -220,7 +231,7 @@ def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
     history = _join(record.history, str(record.extra.get(TIMELINE_NOTE, "")))
     return case_timeline(history, [image_texts(record, i) for i in record.images], findings=record.findings,
-                         day_first=record.source in _DAY_FIRST_SOURCES)
+                         day_first=record.source in _DAY_FIRST_SOURCES, discussion=record.discussion)
 
 
 def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:
@@ -256,6 +267,10 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     if (modality is None or (modality.value is None and not modality.reason)) and case_modality is not None:
         modality = FieldResult("modality", pos, case_modality.raw, case_modality.value, case_modality.evidence,
                                case_modality.rule, 1, "")
+    if (modality is not None and modality.value == MODALITY_CT and not image.slice_urls
+            and not image.extra.get("volume") and (view is None or (view.value is None and not view.reason))):
+        text = words if words.strip() else modality.evidence  # the CT's words, else what made it CT
+        view = _result("view", pos, text, ct_slice_view(text))
     results = [r for r in (modality, view) if r is not None]
     offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
     if offset is not None:

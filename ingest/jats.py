@@ -316,6 +316,10 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
     return result
 
 
+#: Where one sentence of a paragraph ends and the next begins (the text's, not a caption's).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _paragraphs(body: etree._Element | None) -> list[str]:
     if body is None:
         return []
@@ -466,7 +470,7 @@ _PANEL_CITATION = re.compile(r"\(\s*Panels?\s+(?P<letters>[A-H](?:\s*(?:,|and|&|
 
 
 def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
-    """The one figure without a caption ("Images in Clinical Medicine": the text is the legend,
+    """The one figure without a caption (NEJM's "Images in Clinical Medicine": the text is the legend,
     "A posteroanterior chest radiograph ... (Panel A, arrow). CT ... (Panel B, coronal
     reconstruction).") takes the sentences citing its panels as the panels' captions."""
     from ingest.panels import parse_subcaptions
@@ -476,7 +480,7 @@ def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
     cited: dict[str, str] = {}
     for paragraph in paragraphs:
         text = paragraph.split(": ", 1)[1] if re.match(r"[^.:]{1,80}: ", paragraph) else paragraph
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        for sentence in SENTENCE_BREAK.split(text):
             marks = list(_PANEL_CITATION.finditer(sentence))
             letters = {c.lower() for m in marks for c in re.findall(r"[A-H]", m.group("letters"))}
             if len(letters) != 1 or next(iter(letters)) in cited:
@@ -486,6 +490,8 @@ def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
     if len(cited) < 2:
         return
     figure = figures[0]
+    # an unlabelled figure too: the crawl keys a figure's pixels and panel split by its number
+    figure.number = figure.number or 1
     figure.caption = " ".join(f"({letter.upper()}) {words}" for letter, words in sorted(cited.items()))
     figure.panel_captions = parse_subcaptions(figure.caption)
     figure.extra["caption_from"] = "the text's sentences citing its panels"

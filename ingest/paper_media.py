@@ -66,7 +66,7 @@ def assemble_article(*, jats: Article | None, jats_meta: Article | None, html: A
     elif article.doi:
         article.url = f"https://doi.org/{article.doi}"
     for figure in article.figures:
-        # Springer's media server has the figure at full size where the page shows a resized one.
+        # A site's full-size file where the page shows a resized one (Springer, Taylor & Francis).
         full = [u for u in figure.extra.get("full_size_guess", []) if u not in figure.image_urls]
         if full:
             figure.image_urls = full + figure.image_urls

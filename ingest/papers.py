@@ -23,7 +23,7 @@ from typing import Any
 
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind
-from ingest.jats import Article, Figure
+from ingest.jats import SENTENCE_BREAK, Article, Figure
 from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, column_words, positions_lead
@@ -31,7 +31,15 @@ from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
-from ingest.timeline import AFTER_PREVIOUS, SINCE_ADMISSION, SINCE_ONSET, onset_gap, text_moments
+from ingest.timeline import (
+    AFTER_PREVIOUS,
+    SINCE_ADMISSION,
+    SINCE_ONSET,
+    ImageTexts,
+    image_moments,
+    onset_gap,
+    text_moments,
+)
 
 SOURCE = "publications"
 
@@ -352,7 +360,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     _dates_from_table(cases, patients, base, article.paragraphs)
     if len(cases) == 1:
         _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
-    _dates_from_citations(cases.values(), article.paragraphs)
+    _from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -420,67 +428,85 @@ def figure_name(figure: Figure) -> str:
     return label if figure.extra.get("supplementary") and label else f"figure {figure.number}"
 
 
-#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names.
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013,]|and|&)?\s*[A-Ha-h](?![\w-]))*)")
+#: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
+#: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
+#: commas first: "Figures 2, a, and 2, b").
+_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+                       r"[A-Ha-h](?![\w-]))*)")
 #: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
 _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
 
 
 def _cited_letters(letters: str) -> set[str]:
     """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
-    found = re.findall(r"[A-Ha-h]", letters)
+    found = re.findall(r"(?<![A-Za-z])[A-Ha-h](?![A-Za-z])", letters)  # not the "a" and "d" of "and"
     named = {c.lower() for c in found}
     for a, b in re.findall(r"([A-Ha-h])\s*[-\u2013]\s*([A-Ha-h])", letters):
         named.update(chr(c) for c in range(ord(a.lower()), ord(b.lower()) + 1))
     return named
 
 
-def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
-    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
-    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
-    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bool = False):
+    """(the paragraph's sentences, index) of each sentence of the text citing figure ``number``
+    (panel ``letter``; a citation of the whole figure cites every panel unless ``named``)."""
     for paragraph in paragraphs:
         # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
         # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
         # position; tests/test_linear_patterns.py.)
-        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])",
+        sentences = SENTENCE_BREAK.split(
                              re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
-            cited = [m for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
-            if not cited or (letter and all(_cited_letters(m.group(2)) and letter.lower()
-                                            not in _cited_letters(m.group(2)) for m in cited)):
-                continue
-            told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
-            if not told and k and _BACK_REFERENCE.search(sentence):
-                sentence = sentences[k - 1]
-                told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
-            if len(told) == 1:
-                return _moments(sentence)[0]
+            cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
+            if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
+                yield sentences, k
+
+
+def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
+    """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
+    sentence before it when the citing one points back to it ("On the sixth day after admission, ...
+    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter):
+        sentence = sentences[k]
+        told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
+        if not told and k and _BACK_REFERENCE.search(sentence):
+            sentence = sentences[k - 1]
+            told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
+        if len(told) == 1:
+            return _moments(sentence)[0]
     return ""
 
 
 def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText], base: str,
                       paragraphs: list[str]) -> None:
-    """A patient whose table row tells the days from the onset to the imaging ("Symptom onset to
-    imaging (d)": 9) gives them to its images when they are one time: no caption names a moment and
-    the sentences citing them name none but the presentation's ("a bedside radiograph and CT were
-    obtained on the day of admission", "the same day")."""
+    """A patient's exam whose words name no moment takes the day a table of patients counts from the
+    onset: "Days from symptom onset to CT: 6" dates the patient's only CT (two CTs take none: which
+    of them the table counts is not said); "Symptom onset to imaging (d): 9" every image of the
+    patient (a pictorial series images each patient once). Not when their captions or the sentences
+    citing them name a moment but the presentation's ("a bedside radiograph and CT were obtained on
+    the day of admission", "the same day")."""
     for patient in patients:
         case = cases.get(f"{base}#patient{patient.number}")
-        if patient.imaging_day is None or case is None or not case.images:
-            continue
-        if any(image.date_text for image in case.images):
-            continue
-        numbers = {image.extra.get("figure_number") for image in case.images}
-        citing = [_CITATION.sub("", sentence) for paragraph in paragraphs
-                  for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
-                  if any(int(m.group(1)) in numbers for m in _CITATION.finditer(sentence))]
-        if any(m.days != 0 or m.kind not in (SINCE_ADMISSION, AFTER_PREVIOUS)
-               for sentence in citing for m in text_moments(sentence, "caption")):
-            continue
-        for image in case.images:
-            image.date_text = f"Imaged {patient.imaging_day} days after symptom onset"  # the table line's words
-            image.extra["date_from"] = patient.table_text
+        for moment in patient.table_moments if case is not None else ():
+            same = [i for i in case.images if not moment.modality
+                    or normalize_modality(i.modality_text).value == moment.modality]
+            if not same or (moment.modality and len(same) > 1) or not _undated(same, paragraphs):
+                continue
+            for image in same:
+                image.date_text = moment.words
+                image.extra["date_from"] = "the table of patients"
+
+
+def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
+    """No image dated yet, and neither their captions nor the text's sentences citing them name a
+    moment but the presentation's ("on the day of admission", "obtained the same day")."""
+    if any(i.date_text for i in images):
+        return False
+    numbers = {image.extra.get("figure_number") for image in images}
+    citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)
+              if any(int(m.group(1)) in numbers for m in _CITATION.finditer(sentence))]
+    moments = [m for i in images for m in image_moments(ImageTexts(0, caption=i.caption))]
+    moments += [m for sentence in citing for m in text_moments(sentence, "caption")]
+    return not any(m.days != 0 or m.kind not in (SINCE_ADMISSION, AFTER_PREVIOUS) for m in moments)
 
 
 def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
@@ -493,7 +519,7 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     sentence's modality is dated on admission."""
     if not abstract or onset_gap(case.history) is not None:
         return
-    told = [(sentence, m) for paragraph in abstract for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
+    told = [(sentence, m) for paragraph in abstract for sentence in SENTENCE_BREAK.split(paragraph)
             for m in text_moments(sentence, "caption") if m.kind == SINCE_ONSET]
     if len({m.days for _, m in told}) != 1 or len({s for s, _ in told}) != 1:
         return
@@ -508,19 +534,38 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
                                  f"symptom onset {moment.days} days before admission.")
 
 
-def _dates_from_citations(cases: Any, paragraphs: list[str]) -> None:
+def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
+    """The text's sentence citing an X-ray (its panel by letter) when it is about a radiograph alone
+    and names one view ("The posteroanterior chest radiograph on admission showed ... (Figure 1)");
+    "" otherwise (a CT named too, two views, "portable": the view rule's blanks)."""
+    for sentences, k in _citing_sentences(paragraphs, number, letter, named=True):
+        # the citation's place left as one comma, none at the end: "... showed near-complete resolution"
+        sentence = re.sub(r"(?<![,\s])(?:\s*,)+", ",", _CITATION.sub("", sentences[k])).rstrip(" ,.")
+        if normalize_modality(sentence).value == "X-ray" and normalize_view(sentence, "X-ray").value is not None:
+            return sentence
+    return ""
+
+
+def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
-    ... (Fig. 2)"), with that sentence as evidence for the reviewer."""
+    ... (Fig. 2)"), and a radiograph whose caption names no view the one its citing sentence names,
+    with that sentence as evidence for the reviewer."""
     for case in cases:
         for image in case.images:
             number = image.extra.get("figure_number")
-            if image.date_text or not isinstance(number, int):
+            if not isinstance(number, int):
                 continue
-            moment = _cited_moment(paragraphs, number, str(image.extra.get("panel", "")))
+            letter = str(image.extra.get("panel", ""))
+            moment = "" if image.date_text else _cited_moment(paragraphs, number, letter)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"
+            xray = normalize_modality(image.modality_text).value == "X-ray"
+            view = _cited_view(paragraphs, number, letter) if xray and not image.view_text else ""
+            if view:
+                image.view_text = view
+                image.extra["view_from"] = "the text's sentence citing the figure"
 
 
 def _attach_figure(case: CaseRecord, figure: Figure, panels: dict[str, str], split: PanelSplit | None,

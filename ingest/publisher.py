@@ -95,6 +95,26 @@ def _section_titles(element: Any) -> list[str]:
             title = _text(Selector(root=heading, type="html")) if heading is not None else ""
         if title:
             titles.append(title)
+    return titles[::-1] or _preceding_headings(element)
+
+
+def _preceding_headings(element: Any) -> list[str]:
+    """Flat markup's section titles (Hindawi, Dove, Karger, Taylor & Francis: headings beside the
+    paragraphs, no <section>): the nearest heading before the element (or before its nearest
+    ancestor that has one), then the nearest of each higher level before that, down to ``h2`` (the
+    page's ``h1`` is the article's title), outermost first."""
+    titles: list[str] = []
+    level = 7
+    node = element
+    while node is not None and node.tag not in ("body", "html") and level > 2:
+        for sibling in node.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag not in _HEADINGS[1:] or int(sibling.tag[1]) >= level:
+                continue
+            title = _text(Selector(root=sibling, type="html"))
+            if title:
+                titles.append(title)
+                level = int(sibling.tag[1])
+        node = node.getparent()
     return titles[::-1]
 
 
@@ -259,9 +279,20 @@ def figure_page_image(html: str | bytes, url: str) -> str:
     return ""
 
 
-def _springer_full(url: str) -> str:
-    # Springer Nature's media server offers the same file at /full/ on the figure page.
-    return re.sub(r"(//media\.springernature\.com)/lw\d+/", r"\1/full/", url)
+#: Where a site's page shows a resized rendition and its figure viewer the full-size file at a known
+#: address: Springer Nature's media server (``/lw685/`` -> ``/full/``); Taylor & Francis' figure
+#: viewer (its page holds only the ``..._f0001_b.gif`` thumbnail, the viewer ``..._f0001_oc.jpg``).
+_FULL_SIZE_RULES = (
+    (re.compile(r"(//media\.springernature\.com)/lw\d+/"), r"\1/full/"),
+    (re.compile(r"(//(?:www\.)?tandfonline\.com/cms/asset/[\w-]+/[^/]+_f\d+)_b\.(?:gif|jpe?g)$"), r"\1_oc.jpg"),
+)
+
+
+def _full_size(url: str) -> str:
+    """The full-size file of a site's resized rendition (``url`` itself when no rule applies)."""
+    for pattern, replacement in _FULL_SIZE_RULES:
+        url = pattern.sub(replacement, url)
+    return url
 
 
 def _panel_letter(element: Any, caption: Any) -> str | None:
@@ -496,7 +527,7 @@ class ArticlePage(HtmlPage):
         page = _figure_page(node, node.xpath("descendant::img")[0], self.url) if how == ["src"] else ""
         if page:
             figure.extra["figure_page"] = page
-        full = [_springer_full(u) for u in urls if _springer_full(u) != u]
+        full = [_full_size(u) for u in urls if _full_size(u) != u]
         if full:
             figure.extra["full_size_guess"] = full
         if len(urls) > 1 and how[0] != "download link":

@@ -321,6 +321,18 @@ def _exam_tail(text: str) -> tuple[str, str]:
     return (text[:m.start()].strip(), text[m.end():].strip()) if m else (text, "")
 
 
+# The exam kinds ``_MODALITY``'s words name (a radiograph, a CT, ...).
+_MODALITY_KIND = {"rx": "xray", "radiografia": "xray", "radiogramma": "xray", "tc": "ct", "hrct": "ct", "ct": "ct"}
+
+
+def _same_modality(caption: str, paragraph: str) -> bool:
+    """True unless the caption and the paragraph name different exams ("TC" under a paragraph
+    telling an "RX"): the paragraph may then be another film's."""
+    kinds = [{_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
+              for m in _MODALITY.finditer(text)} for text in (caption, paragraph)]
+    return not kinds[0] or not kinds[1] or kinds[0] == kinds[1]
+
+
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,
                   seen_urls: set[str]) -> ImageRecord | None:
     assert isinstance(img, Selector)
@@ -337,6 +349,10 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
         extra["original_guess"] = _WP_SIZE_SUFFIX.sub("", src)
     if not caption and last_imaging_text:
         extra["caption_from"] = "preceding paragraph"
+    elif caption and last_imaging_text and _same_modality(caption, last_imaging_text):
+        # a block-editor figure's short caption ("TC, scansione assiale") under the paragraph telling
+        # its exam ("TC del torace eseguita dopo 48 ore: ..."): the paragraph tells the exam's moment
+        extra["paragraph"] = last_imaging_text
     day = _DAY_MONTH.search(caption)
     modality = _MODALITY.search(described_by)
     view = _VIEW.search(described_by)

@@ -47,31 +47,32 @@ from .normalize.common import (
     has_any,
     parse_int,
     sentence_at,
+    sentence_spans,
     text_context,
 )
 from .normalize.common import compile as compile_fast
-from .normalize.imaging import (
-    _ADMISSION_BASE,
-    _AFTER,
-    _AT_ADMISSION,
-    _DAY_N,
-    _IMAGE_WORDS,
-    _ONSET_BASE,
-    _OTHER_TIME,
-    _UNIT,
-    _UNIT_DAYS,
-    _UNIT_KEYS,
-    _UNIT_RE,
-    _amount,
-    _is_amount,
+from .normalize.time_words import (
+    ADMISSION_BASE,
+    AFTER,
+    AT_ADMISSION,
+    DAY_N,
+    IMAGE_WORDS,
+    MONTH,
+    MONTH_NAMES,
+    MONTHS,
+    ONSET_BASE,
+    OTHER_TIME,
+    UNIT,
+    UNIT_DAYS,
+    UNIT_KEYS,
+    UNIT_RE,
+    amount_in_days,
+    is_amount,
+    symptom_history,
 )
-from .normalize.imaging import (
-    _history as _history_uncached,
-)
-from .normalize.provenance import _MONTH, MONTHS
 
 #: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
-_history = lru_cache(maxsize=4096)(_history_uncached)
+_history = lru_cache(maxsize=4096)(symptom_history)
 
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
@@ -90,24 +91,24 @@ SINCE_ADMISSION = "since-admission"  # "on admission" (0), "12 days after admiss
 LABEL = "label"                      # "Day 7", "day0": a day of the case's own count
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
+AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
 
-_MONTH_NAMES = _MONTH[len("(?P<mon>"):-len(r")\.?")]  # the alternation of month names alone
 # Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
 # day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
 _NAMED_DATE = compile_fast(
-    rf"\b{_MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
+    rf"\b{MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
     # a number after a hyphen ends a name ("COVID-19 may develop", "SARS-CoV-2 March"): no day
-    rf"|(?<![-\u2010\u2011])\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{_MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
+    rf"|(?<![-\u2010\u2011])\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
-_MONTH_START = compile_fast(rf"\b(?=(?:{_MONTH_NAMES}))", re.IGNORECASE)
+_MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
 #: Gate of the named dates: a month's name as a word of the text.
 _MONTH_WORDS = frozenset(MONTHS)
@@ -123,6 +124,11 @@ _ONSET_CUES = compile_fast(
 #: A paragraph's section titles as the JATS reader writes them before its text ("2. Case
 #: Presentation: ...", "Case report / History: ..."), at a line's start.
 _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1,60})*:\s", re.MULTILINE)
+#: "admitted to the intensive care unit on 22 March", "ICU admission": a transfer within the stay, not
+#: the hospital admission the offsets count from.
+_TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
+                       re.IGNORECASE)
+_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
@@ -242,15 +248,15 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if not history.strip():
         return None
     low = text_context(history).lower
-    befores = (finditer_near(_BEFORE_ADMISSION, history, _UNIT_RE, 20, 60)
+    befores = (finditer_near(_BEFORE_ADMISSION, history, UNIT_RE, 20, 60)
                if has_any(low, ("before", "prior", "prima")) else ())
     for m in befores:
-        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not about_other_person(history, m.start(), m.end()):
             return amount, m.group(0)
     for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
         s_start, s_end = sentence_at(history, m.start())
-        amount = _amount(m.group("n"), m.group("unit")) if _is_amount(m.group("n")) else None
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
                 and not about_other_person(history, m.start(), m.end())):
             return amount, m.group(0)
@@ -267,13 +273,13 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not has_any(low, ("day", "giornata")):
         return None
-    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (_DAY_N, _day_n_parts)):
+    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (DAY_N, _day_n_parts)):
         for m in pattern.finditer(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
             if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
-                    and not _IMAGE_WORDS.search(history, s_start, s_end)
+                    and not IMAGE_WORDS.search(history, s_start, s_end)
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
     return None
@@ -336,7 +342,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
             # "before entry (January 18)": a moment before the admission, not the admission; a
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and _BEFORE.search(history, max(s_start, m.start() - 14), m.start()))
+                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _to_icu(history, m, s_start)))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
@@ -355,6 +362,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     return one(onset), admitted
 
 
+def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:
+    """An admission cue of the intensive care unit ("admitted to the ICU", "ICU admission")."""
+    return bool(_TO_ICU.match(history, cue.end()) or _ICU_BEFORE.search(history, max(s_start, cue.start() - 24),
+                                                                          cue.start()))
+
+
 @lru_cache(maxsize=4096)
 def text_moments(text: str, where: str, image_sentences_only: bool = False) -> tuple[Moment, ...]:
     """The moments one image's own text gives, in text order. Phrases of the history ("4-day
@@ -368,7 +381,7 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
         kept = []
         for start, moment in moments:
             s_start, s_end = sentence_at(text, start)
-            if _IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
+            if IMAGE_WORDS.search(text, s_start, s_end) or _LEGEND_START.match(text, s_start):
                 kept.append((start, moment))
         moments = kept
     return tuple(moment for _, moment in moments)
@@ -408,7 +421,7 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{_UNIT})\b"
+    rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
@@ -426,7 +439,7 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
     giorni" is the control film N days on, read like "a distanza di N giorni" (after the previous
     film, or the presentation: the two must agree, else the film stays blank)."""
     s_start, s_end = sentence_at(text, start)
-    return bool(_IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
+    return bool(IMAGE_WORDS.search(text, s_start, s_end) or _FILM_OR_CONTROL.search(text, s_start, s_end))
 
 
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
@@ -445,7 +458,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
         if m.group("n"):
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
-            amount = _amount(m.group("n"), m.group("unit"))
+            amount = amount_in_days(m.group("n"), m.group("unit"))
             if amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
@@ -453,7 +466,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
             continue
         token = (m.group("h") or m.group("h2")).lower()
-        hours = parse_int(token) if _is_amount(token) and parse_int(token) is not None else (
+        hours = parse_int(token) if is_amount(token) and parse_int(token) is not None else (
             1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
         if hours is None:
             continue
@@ -490,9 +503,10 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 
 # A day written as an ordinal word: "on the fifth day of hospitalisation", "in terza giornata di
 # ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
-# are _DAY_N's).
+# are DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
+# admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
-    rf"\bthe\s+(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -508,15 +522,15 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
     """The moment of a "day N" (a label, a day of illness, a day counted from admission), or None
     when it counts from another base ("7th day after the initiation of treatment")."""
-    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+    if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
         return Moment(SINCE_ONSET, n, evidence, where)
-    if _ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
+    if ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
         # "Day 5 post admission", "day 3 after admission": days counted from the admission
         return Moment(SINCE_ADMISSION, n, evidence, where)
-    if qual == "hospital" or (_ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
+    if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
-    if qual in ("admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+    if qual in ("admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
         # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
         # told, it is the film's moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
@@ -525,7 +539,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     return Moment(LABEL, n, evidence, where)
 
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of a ``_DAY_N`` match, as ``_day_moment`` reads them."""
+    """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
     return (int(m.group("n") or m.group("n2")), (m.group("qual") or "").strip().lower(),
             m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
 
@@ -540,7 +554,7 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
-    *_UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
+    *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
     "soccorso", *_SOON_WORDS,
@@ -562,7 +576,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
 
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
-    for m in (_DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+    for m in (DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
@@ -572,13 +586,13 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
-    for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_any(low, _UNIT_KEYS) else ()):
+    for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
         n = m.group("n") or m.group("n2")
-        if not _is_amount(n):
+        if not is_amount(n):
             continue
-        amount = _amount(n, m.group("unit") or m.group("unit2"))
+        amount = amount_in_days(n, m.group("unit") or m.group("unit2"))
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
@@ -589,12 +603,15 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         else:
             other = _OTHER_BASE.match(text, m.end())
             word = (other.group("word") or other.group("word2")) if other else ""
-            if other and not _IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
-                # "3 weeks after discharge", "dopo la dimissione": counted from a moment not on the axis
+            if other and word.lower().startswith(("discharg", "dimission")):
+                # "4 weeks after discharge": placed when the history tells the discharge's day
+                moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
+            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+                # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
-    for m in _AT_ADMISSION.finditer(text):
+    for m in AT_ADMISSION.finditer(text):
         if not in_history(m):
             kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
             moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
@@ -602,7 +619,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
-    for m in _OTHER_TIME.finditer(text):
+    for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
@@ -622,7 +639,7 @@ def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only:
     for start, end, value in dates_in(text, day_first):
         if image_sentences_only:
             s_start, s_end = sentence_at(text, start)
-            if not _IMAGE_WORDS.search(text, s_start, s_end):
+            if not IMAGE_WORDS.search(text, s_start, s_end):
                 continue
         moments.append(Moment(DATED, value.toordinal(), text[start:end], where))
     return tuple(moments)
@@ -746,7 +763,7 @@ def _rebased(moments: list[Moment], day_one: str) -> list[Moment]:
 
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
                   day_first: bool = False, presenting: bool | None = None,
-                  admission_base_told: bool = True) -> Timeline:
+                  admission_base_told: bool = True, discussion: str = "") -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
@@ -754,13 +771,16 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     images without a moment of their own are the presenting films (default: a case with one image
     and a history of its presentation). ``admission_base_told=False``: an image counted from the
     admission ("on admission", "day 2", "3 days after admission") of a case whose onset came
-    earlier stays blank with the reason, because curators count such images from either base."""
+    earlier stays blank with the reason, because curators count such images from either base.
+    ``discussion``: the case's discussion, whose sentences about this patient may tell the onset gap
+    the history does not (``_anchor``)."""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     timeline, dates, events = _anchor(history, findings, day_first,
-                                      any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()))
+                                      any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
+                                      discussion)
     # Labels count from admission when one of them is day 0.
     admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
     if presenting is None:
@@ -808,7 +828,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
     stesso giorno"), which makes the first the reference the case's films count from, its
-    presenting film; else none."""
+    presenting film, or the next exam is a later day of the stay or of the illness ("Day 5 of
+    admission", "Day 10 post symptoms"), which leaves the presentation to the first; else none."""
     if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
         return set()
     end = 1
@@ -818,7 +839,11 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
             _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
         return set()
     after = chosen[end][0]
-    return set(range(end)) if after is not None and after.kind == AFTER_PREVIOUS else set()
+    if after is None:
+        return set()
+    later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
+        after.kind == SINCE_ONSET and after.days > timeline.admission_day)
+    return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
 
 
 def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
@@ -1003,16 +1028,33 @@ _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-fro
                              "timeline.date-since-admission", "timeline.hospital-day"})
 
 
-def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool) -> tuple[Timeline, _Dates, list[Event]]:
+# A discussion's sentence about the case's own patient ("This patient presented with a 4-day
+# history"), not about patients in general ("Patients typically present after 5 to 7 days").
+_THIS_PATIENT = compile_fast(r"\b(?:this|the|our)\s+(?:patient|man|woman|gentleman|lady|boy|girl)\b(?!s)",
+                             re.IGNORECASE)
+
+
+def _patient_sentences(discussion: str) -> str:
+    """The sentences of a case's discussion that speak of its own patient."""
+    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion) if _THIS_PATIENT.search(discussion, a, b))
+
+
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
+            discussion: str = "") -> tuple[Timeline, _Dates, list[Event]]:
     """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
-    events the history places on it."""
+    events the history places on it (or the findings, or the discussion's sentences about the
+    patient, when the history tells no onset gap: Radiopaedia cases whose Presentation is
+    "Shortness of breath." and whose discussion says "This patient presented with a 4-day
+    history")."""
     onset_date, admission_date = history_dates(history, day_first)
-    gap = onset_gap(history) or (onset_gap(findings) if findings else None)
+    gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
+        onset_gap(_patient_sentences(discussion)) if discussion else None)
     if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
-    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None)
+    dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
+                   discharge_moment(history, day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1036,6 +1078,28 @@ def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day:
 class _Dates:
     onset: date | None
     admission: date | None
+    #: When the history discharges the patient ("discharged 15 days after admission", "on 2 April").
+    discharge: Moment | None = None
+
+
+_DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
+_DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
+
+
+def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences discharging the patient give ("She was discharged 15
+    days after admission", "discharged home on hospital day 12", "He was discharged on 2 April
+    2020"); None when they give none or several."""
+    found = set()
+    for m in (_DISCHARGED.finditer(history) if has_any(text_context(history).lower, ("discharged", "dimess")) else ()):
+        start, end = sentence_at(history, m.start())
+        sentence = history[start:end]
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
+        found.update(_dated_moments(sentence, "history", day_first, False))
+    days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
@@ -1046,6 +1110,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    if moment.kind == AFTER_DISCHARGE:
+        discharged = dates.discharge
+        day = _place(discharged, timeline, admission_scale, None, False, dates)[0] if discharged else None
+        if day is None:
+            return (None, "timeline.after-discharge",
+                    f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
+        return day + moment.days, "timeline.after-discharge", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == HOSPITAL_DAY:

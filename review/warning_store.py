@@ -45,7 +45,7 @@ from db.models import (
     utcnow,
 )
 from dedup.crops import CANDIDATE_BITS, inner_signatures, region_signatures, thumb_array
-from review.warnings import _chunks, duplicate_index, local_inputs, refresh_warnings
+from review.warnings import duplicate_index, id_chunks, local_inputs, refresh_warnings
 
 #: Past this many added thumbnails (an import of a large released baseline), finding the images
 #: they could be crop candidates of costs about as much as recomputing every case: every case is.
@@ -101,7 +101,7 @@ def sync_warnings(session: Session) -> int:
     else:
         affected = _touched(session, added, removed) & cases
     affected |= set(session.scalars(select(Case.id).where(Case.warning_codes.is_(None))))
-    for ids in _chunks(sorted(affected)):
+    for ids in id_chunks(sorted(affected)):
         refresh_warnings(session, ids)
     _store_entries(session, added, removed)
     state.signature = signature
@@ -173,7 +173,7 @@ def _thumbs(session: Session, keys: list[tuple[str, int]]) -> list[np.ndarray]:
     out = []
     for kind, column, key in (("staged", Image, Image.id), ("released", ReleasedFile, ReleasedFile.id)):
         ids = [owner_id for k, owner_id in keys if k == kind]
-        for chunk in _chunks(ids):
+        for chunk in id_chunks(ids):
             for (thumb,) in session.execute(select(column.thumb).where(key.in_(chunk))):
                 t = thumb_array(thumb)
                 if t is not None:
@@ -229,7 +229,7 @@ def _store_entries(session: Session, added: dict[tuple[str, int], Entry],
                    removed: dict[tuple[str, int], Entry]) -> None:
     for kind in ("staged", "released"):
         stale = [owner_id for k, owner_id in [*removed, *added] if k == kind]
-        for chunk in _chunks(sorted(set(stale))):
+        for chunk in id_chunks(sorted(set(stale))):
             session.execute(delete(WarningIndexEntry).where(WarningIndexEntry.kind == kind,
                                                             WarningIndexEntry.owner_id.in_(chunk)))
     rows = [{"kind": kind, "owner_id": owner_id, "case_id": e.case_id, "sha256": e.sha256, "phash": e.phash,

@@ -50,7 +50,9 @@ _SEVERAL = re.compile(r"\b(?:two|three|four|five|several|both|2|3|4|5|due|tre|qu
                       r"(?:patients|pazienti|cases|casi)\b", re.I)
 
 
-def _chunks(ids: list[int]):
+def id_chunks(ids: list[int]):
+    """``ids`` in slices of ``_CHUNK``: one ``IN (...)`` per slice stays under the backends' limits
+    of bound parameters."""
     for i in range(0, len(ids), _CHUNK):
         yield ids[i:i + _CHUNK]
 
@@ -230,7 +232,7 @@ def compute_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
     if not case_ids:
         return out
     index = duplicate_index(session)
-    for ids in _chunks(list(case_ids)):
+    for ids in id_chunks(list(case_ids)):
         cases = session.execute(select(Case.id, Case.adult_confirmed, Case.distinct_confirmed, Case.title,
                                        Case.history, Case.findings, Case.extra, Case.license)
                                 .where(Case.id.in_(ids))).all()
@@ -328,7 +330,7 @@ def local_inputs(session: Session, case_ids: list[int]) -> dict[int, str]:
     thumbnail size, inclusion, order), its adult confirmation and the distinct marks of its images.
     The rest (other cases' images, released files) is the near-duplicate index: see warning_store."""
     parts: dict[int, dict] = {}
-    for ids in _chunks(list(case_ids)):
+    for ids in id_chunks(list(case_ids)):
         for row in session.execute(select(Case.id, Case.title, Case.history, Case.findings, Case.extra, Case.license,
                                           Case.adult_confirmed).where(Case.id.in_(ids))):
             parts[row.id] = {"case": [row.title, row.history, row.findings, row.extra, row.license,
@@ -364,7 +366,7 @@ def refresh_warnings(session: Session, case_ids: list[int]) -> dict[int, list[di
     computed = compute_warnings(session, case_ids)
     inputs = local_inputs(session, list(computed))
     changes = []
-    for ids in _chunks(list(computed)):
+    for ids in id_chunks(list(computed)):
         for case_id, stored, codes, digest, updated_at in session.execute(
                 select(Case.id, Case.review_warnings, Case.warning_codes, Case.warnings_inputs, Case.updated_at)
                 .where(Case.id.in_(ids))):

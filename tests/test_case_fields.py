@@ -128,3 +128,21 @@ def test_a_caption_naming_two_views_gives_its_image_neither():
                                          modality_text="X-ray", view_text="PA")])
     view = by_key(normalize_case(case))[("view", 0)]
     assert view.value is None and view.reason.startswith("several views in the text")
+
+
+def test_a_ct_image_naming_no_plane_is_axial_and_one_naming_a_reconstruction_is_not():
+    # the shared sample's curators write Axial for every CT whose text names no plane (SIRM casi 7
+    # and 32, JKMS, Radiopaedia) and Coronal only where the text says coronal
+    case = make_case(images=[
+        ImageRecord("https://x/1.jpg", 0, caption="TC del torace: opacità a vetro smerigliato bilaterali."),
+        ImageRecord("https://x/2.jpg", 1, caption="Chest CT, coronal reconstruction, day 7."),
+        ImageRecord("https://x/3.jpg", 2, caption="CT: minimum intensity projection."),
+        ImageRecord("https://x/4.jpg", 3, caption="Chest radiograph."),
+    ])
+    results = by_key(normalize_case(case))
+    assert (results[("modality", 0)].value, results[("view", 0)].value) == ("CT", "Axial")
+    assert results[("view", 0)].rule == "view.ct-slice"
+    assert results[("view", 1)].value == "Coronal"  # its own words, as before
+    assert results[("view", 2)].value is None
+    assert "minimum intensity" in results[("view", 2)].reason
+    assert ("view", 3) not in results or results[("view", 3)].value is None  # a radiograph gets no default

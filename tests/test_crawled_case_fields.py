@@ -86,7 +86,7 @@ def test_sirm_italian_wording_places_each_film():
                     "url": "https://www.sirm.org/2020/03/16/covid-19-caso-52/",
                     "other_notes": "Credit to Luca GRECO, Valentina SANTORO, Roberto MANCINI."}
     assert column(images, "modality") == ["X-ray", "CT", "CT", "X-ray", "X-ray"]
-    assert column(images, "view") == ["PA", None, None, "AP Supine", None]
+    assert column(images, "view") == ["PA", "Axial", "Axial", "AP Supine", None]  # a CT naming no plane: Axial
     # all'ingresso (6-day history), il giorno successivo (both films of the gallery), a distanza di
     # 5 giorni dal ricovero, 48 ore dopo
     assert column(images, "offset") == ["6", "7", "7", "11", "13"]
@@ -100,7 +100,7 @@ def test_sirm_dates_and_a_paragraph_listing_two_projections():
     assert case["other_notes"] == "Credit to Giulia FERRARA, Antonio DE ROSA."
     # "In data 25/3 esegue RX torace ..." does not start with an imaging word, yet describes the films after it
     assert column(images, "modality") == ["X-ray", "X-ray", "CT"]
-    assert column(images, "view") == ["PA", "L", None]
+    assert column(images, "view") == ["PA", "L", "Axial"]
     # onset 21/3, admission 25/3: the films of 25/3 are day 4, the CT of 28/3 day 7
     assert column(images, "offset") == ["4", "4", "7"]
     assert results[("offset", 2)].rule == "timeline.date-since-onset"

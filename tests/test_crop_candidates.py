@@ -157,11 +157,14 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
     return [(q, e, r) for q, e, r in pairs if e != own[q]]
 
 
+@pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
 @pytest.mark.parametrize("layout", [0, 1])
-def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout):
+def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout, met_at_once, monkeypatch):
     """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
     within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
-    entry finds."""
+    entry finds; also when the hashes are looked up in many groups (each group reads its slice of
+    the bucket runs found once for all of them)."""
+    monkeypatch.setattr(crops, "_MET_AT_ONCE", met_at_once)
     thumbs, _ = look_alike
     index = CropIndex(thumbs)
     bands = index._bands
@@ -172,6 +175,25 @@ def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike
     close = np.bitwise_count(hashes[:, None] ^ index.hashes[judged][None, :]) <= CANDIDATE_BITS
     expected = sorted(zip(*(a.tolist() for a in (np.nonzero(close)[0], judged[np.nonzero(close)[1]]))))
     assert len(expected) > 1000 and sorted(zip(found.tolist(), entries.tolist())) == expected
+
+
+def test_the_block_bound_of_each_query_s_pairs_at_once_equals_the_bound_pair_by_pair(look_alike):
+    """crops._shape_bounds given the pairs' queries (one product of a query's thumbnail with the row
+    weights of all its pairs, pairs in any order) gives the pair-by-pair bound, to float32 rounding
+    far inside _BOUND_SLACK, and turns away exactly the same pairs."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    own = np.arange(released, len(thumbs))
+    pairs = np.array([(q, e, r) for q, e, r in _candidate_pairs(index, thumbs[released:], own)])
+    pairs = pairs[np.random.default_rng(5).permutation(len(pairs))]
+    assert len(np.unique(pairs[:, 0])) < len(pairs) / 3  # queries meet several films: groups, not singletons
+    indexed, queries = thumbs[pairs[:, 1]], thumbs[released:][pairs[:, 0]]
+    aligned = _aligned(indexed, queries, _frame_of_region(pairs[:, 2]))
+    frames = (aligned.x0, aligned.x1, aligned.y0, aligned.y1)
+    mine = _block_vectors(_mine(indexed.astype(np.float32)))
+    grouped = _shape_bounds(mine, queries, frames, pairs[:, 0])
+    assert np.abs(grouped - _shape_bounds(mine, queries, frames)).max() < 1e-5
+    assert np.array_equal(_may_correlate(mine, queries, frames, pairs[:, 0]), _may_correlate(mine, queries, frames))
 
 
 def test_profiles_kept_per_image_equal_those_of_each_batch(look_alike):

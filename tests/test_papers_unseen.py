@@ -3,13 +3,24 @@ each through the parser or the patients' reading it broke on the first crawl."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ingest.jats import parse_jats
 from ingest.normalize import NORMALIZERS
-from ingest.papers import cases_from_article
+from ingest.papers import _CITATION, _cited_letters, cases_from_article
 from ingest.patients import split_patients
 from ingest.publisher import parse_article_html
+from ingest.timeline import (
+    HOSPITAL_DAY,
+    SINCE_ADMISSION,
+    ImageTexts,
+    Moment,
+    case_timeline,
+    discharge_moment,
+    history_dates,
+    text_moments,
+)
 
 UNSEEN = Path(__file__).parent / "fixtures" / "papers_unseen"
 CRPCC = "https://www.crpcc-example.org/article/10.5555/crpcc.2020.118"
@@ -125,7 +136,8 @@ def test_frontiers_figure_descriptions_body_paragraphs_and_the_leads_moment():
         "a": "axial image showing bilateral peripheral ground-glass opacities",
         "b": "coronal reconstruction showing the predominantly basal distribution"}
     # The body's paragraphs (no <main>/<article>), without the captions and the copyright line.
-    assert any(p.startswith("A 34-year-old pregnant woman") for p in article.paragraphs)
+    # (each under its heading's title, as the JATS ones: "Case Description: A 34-year-old ...").
+    assert any(p.startswith("Case Description: A 34-year-old pregnant woman") for p in article.paragraphs)
     assert not any(p.startswith(("Figure", "Copyright")) or "Creative Commons" in p for p in article.paragraphs)
     (case,) = cases_from_article(article)
     # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the lead's one moment is each panel's.
@@ -211,7 +223,7 @@ def test_karger_table_layout_its_figure_tables_captions_and_paragraphs():
     assert article.figures[1].caption.startswith("Chest CT, axial (a) and coronal (b) reconstructions")
     assert list(article.figures[1].panel_captions) == ["a", "b"]
     # The body's paragraphs (a layout table is no float), not the captions; neither table is a table of data.
-    assert any(p.startswith("A 66-year-old man") for p in article.paragraphs)
+    assert any(p.startswith("Case Report: A 66-year-old man") for p in article.paragraphs)
     assert not any(p.startswith("Fig.") for p in article.paragraphs)
     assert article.tables == []
     (case,) = cases_from_article(article)
@@ -261,3 +273,119 @@ def test_a_citing_sentence_naming_two_moments_or_other_panels_gives_none():
     assert _cited_moment(["CT four days after admission showed opacities (Fig. 2a-c)."], 2, "b") != ""
     assert _cited_moment(["CT four days after admission showed opacities (Fig. 3)."], 2, "") == ""
     assert _cited_moment(["Figure (", "", "Fig. 2 (( )"], 2, "a") == ""
+
+
+def test_taylor_and_francis_thumbnail_gives_the_figure_viewers_full_size_file_first():
+    # T&F's page holds only the figure viewer's ..._f0001_b.gif thumbnail; the viewer shows ..._f0001_oc.jpg.
+    page = parse_article_html((UNSEEN / "tandf_iidi_1789456.html").read_text(),
+                              "https://www.tandfonline.com/doi/full/10.1080/23744235.2020.1789456")
+    assets = ["https://www.tandfonline.com/cms/asset/5d1e8a3c-7b2f-4e6a-9c0d-1f2e3a4b5c6d/iidi_a_1789456_f0001",
+              "https://www.tandfonline.com/cms/asset/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/iidi_a_1789456_f0002"]
+    assert [f.extra.get("full_size_guess") for f in page.figures] == [[f"{a}_oc.jpg"] for a in assets]
+    assert [f.image_urls for f in page.figures] == [[f"{a}_b.gif"] for a in assets]
+    # A file of another site, or T&F's full size itself, is left as it is.
+    other = ('<html><head><meta name="citation_title" content="x"></head><body><article><figure>'
+             '<img src="/cms/asset/5d1e/x_f0001_oc.jpg"><img src="https://example.org/cms/asset/1/x_f0001_b.gif">'
+             '</figure></article></body></html>')
+    assert [f.extra.get("full_size_guess") for f in parse_article_html(other, "https://www.tandfonline.com/doi/x")
+            .figures] == [None]
+
+
+HINDAWI = "https://www.hindawi.com/journals/criid/2020/8841234/"
+
+
+def test_flat_markup_headings_are_the_paragraphs_sections_and_number_their_patients():
+    # Hindawi: <h2>2. Case Presentation</h2><h3>2.1. Case 1</h3><p>A 44-year-old man ...</p> ...
+    # <h3>2.2. Case 2</h3><p>The 41-year-old wife of case 1 ...</p><h3>2.3. Case 3</h3><p>Their 12-year-old son ...
+    # No <section>: the headings before a paragraph are its section's titles.
+    article = parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI)
+    assert "2. Case Presentation / 2.2. Case 2: The 41-year-old wife of case 1 developed" in "\n".join(
+        article.paragraphs)
+    assert any(p.startswith("3. Discussion: The three cases") for p in article.paragraphs)
+    cases = cases_from_article(article)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [
+        (44, "M"), (41, "F"), (12, "M")]
+    # Each case has its own figures: the son's CT is his (age 12: never released).
+    assert [[i.source_url.rsplit("/", 1)[-1] for i in c.images] for c in cases] == [
+        ["8841234.fig.001.jpg", "8841234.fig.002.jpg", "8841234.fig.002.jpg"], ["8841234.fig.003.jpg"],
+        ["8841234.fig.004.jpg"]]
+
+
+DOVE = ("https://www.dovepress.com/spontaneous-pneumomediastinum-in-three-patients-with-covid-19-pneumonia"
+        "-peer-reviewed-fulltext-article-IMCRJ")
+
+
+def test_a_table_of_patients_headed_age_with_its_unit_then_sex():
+    # Dove: "Age (Years)/Sex" over "54/M", "Days from Symptom Onset to Admission" over "6".
+    article = parse_article_html((UNSEEN / "dove_imcrj_271234.html").read_text(), DOVE)
+    cases = cases_from_article(article)
+    assert [(_value("age", c.age_text), _value("sex", c.sex_text)) for c in cases] == [
+        (54, "M"), (47, "F"), (61, "M")]
+    assert "symptom onset 6 days before admission" in cases[0].age_text
+
+
+def test_an_ordinal_day_after_admission_is_counted_and_hindawis_panel_citations_name_each_panel():
+    # "On the third day after admission, ... a chest CT scan was performed, which showed ... (Figures 2(a)
+    # and 2(b))": both panels cited.
+    cases = cases_from_article(parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI))
+    assert [(i.label, i.date_text) for i in cases[0].images] == [
+        ("Figure 1", "on admission"), ("a", "third day after admission"), ("b", "third day after admission")]
+    # ... which the timeline counts without the "the" the citing sentence's moment leaves behind.
+    assert text_moments("third day after admission", "caption") == (
+        Moment(SINCE_ADMISSION, 3, "third day after admission", "caption"),)
+    # The "a" and "d" of "and" are no panels: "Figure 2A and B" cites a and b only.
+    assert [(m.group(1), sorted(_cited_letters(m.group(2)))) for m in _CITATION.finditer(
+        "Figure 2A and B, Figures 3, a, and 3, c, Figures 4, a, and 5, b")] == [
+        ("2", ["a", "b"]), ("3", ["a", "c"]), ("4", ["a"])]
+
+
+def test_an_admission_to_the_intensive_care_unit_is_not_the_hospital_admission_the_offsets_count_from():
+    # T&F: "developed fever and dry cough on 14 March 2020. He was admitted to our hospital on 18 March 2020
+    # ... He was admitted to the intensive care unit on 22 March ...": the admission is 18 March.
+    (case,) = cases_from_article(parse_article_html((UNSEEN / "tandf_iidi_1789456.html").read_text(),
+                                                    "https://www.tandfonline.com/doi/full/10.1080/23744235.2020.1789456"))
+    assert "admitted to the intensive care unit on 22 March" in case.history
+    assert history_dates(case.history) == ((date(2020, 3, 14), "14 March 2020"), (date(2020, 3, 18), "18 March 2020"))
+    for icu in ("An ICU admission on 22 March followed.", "She was moved and admitted into the ICU on 22 March."):
+        assert history_dates(f"Fever began on 14 March. She was admitted on 18 March. {icu}")[1] == (
+            date(2020, 3, 18), "18 March")
+
+
+def test_a_radiograph_whose_caption_names_no_view_takes_the_one_its_citing_sentence_names():
+    # Hindawi: caption "Case 1. Chest radiograph on admission ..."; text "The posteroanterior chest radiograph on
+    # admission showed ... (Figure 1)".
+    cases = cases_from_article(parse_article_html((UNSEEN / "hindawi_criid_8841234.html").read_text(), HINDAWI))
+    first = cases[0].images[0]
+    assert first.view_text.startswith("The posteroanterior chest radiograph on admission showed")
+    assert _value("view", first.view_text) == "PA"
+    assert first.extra["view_from"] == "the text's sentence citing the figure"
+    # A CT is not given an X-ray's view; nor is a panel the sentence does not cite by its letter.
+    assert [i.view_text for i in cases[0].images[1:]] == ["", ""]
+    # SAGE: "(A) on presentation, ...; (B) on hospital day 5, ...; (C) 6 weeks after discharge, ...": C's citing
+    # sentence names PA; A's and B's say "portable" (AP or AP Supine: the view rule leaves it blank).
+    (case,) = cases_from_article(_jats("PMC7810199_efetch.xml"))
+    views = [i.view_text for i in case.images]
+    assert views[2] == ("A posteroanterior chest radiograph at her clinic visit 6 weeks after discharge showed "
+                        "near-complete resolution")
+    assert [_value("view", v) for v in views] == [None, None, "PA"]
+
+
+def test_a_film_weeks_after_discharge_counts_from_the_day_the_history_discharges_the_patient():
+    # "She was discharged 15 days after admission" (AJCR), "He was discharged on 2 April 2020" (T&F), "discharged
+    # home on hospital day 12" (SAGE), "discharged ... on April 10" (Wiley): each its one discharge moment.
+    assert [(m.kind, m.days) for m in (discharge_moment(h) for h in (
+        "She was discharged 15 days after admission. A follow-up radiograph is shown in the Appendix.",
+        "She was discharged home on hospital day 12 without supplemental oxygen."))] == [
+        (SINCE_ADMISSION, 15), (HOSPITAL_DAY, 12)]
+    assert discharge_moment("He was discharged on 2 April 2020.").days == date(2020, 4, 2).toordinal()
+    # Another person's discharge, or two different days, give none.
+    assert discharge_moment("Her husband was discharged on day 3.") is None
+    assert discharge_moment("He was discharged on 2 April. He was discharged again 9 days after admission.") is None
+    timeline = case_timeline("Fever for 4 days. She was discharged 15 days after admission.", [
+        ImageTexts(0, caption="Chest X-ray on admission."),
+        ImageTexts(1, caption="Chest X-ray 4 weeks after discharge.")])
+    assert [o.value for o in timeline.offsets] == [4, 47]
+    assert timeline.offsets[1].rule == "timeline.after-discharge"
+    (case,) = cases_from_article(_jats("PMC7810211_efetch.xml"))  # Wiley: "D, ... 2 weeks after discharge"
+    assert case.images[3].date_text == "2 weeks after discharge"
+    assert discharge_moment(case.history).evidence == "April 10"

@@ -73,8 +73,8 @@ def test_an_onset_to_imaging_column_is_read_as_the_imaging_day(header):
 
     table = Table(label="Table 1", caption="", rows=[["Patient", "Sex/age (y)", header],
                                                      ["1", "M/45", "4"], ["2", "F/67", "9 d"]])
-    assert {n: (p.age, p.sex, p.imaging_day) for n, p in patients_in_tables([table]).items()} == {
-        1: (45, "M", 4), 2: (67, "F", 9)}
+    assert {n: (p.age, p.sex, [m.days for m in p.table_moments]) for n, p in patients_in_tables([table]).items()} == {
+        1: (45, "M", [4]), 2: (67, "F", [9])}
 
 
 def test_a_patient_whose_figures_are_cited_at_two_times_keeps_the_citations():

@@ -18,8 +18,6 @@ from functools import lru_cache
 from schema import CT_VIEWS, FINDING_PATHS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS
 
 from .common import (
-    NUMBER,
-    NUMBER_LIKE,
     Normalized,
     about_other_person,
     blank,
@@ -33,15 +31,30 @@ from .common import (
     hypothetical,
     negated,
     other_relative_in,
-    parse_int,
     sentence_at,
     text_context,
+)
+from .time_words import (
+    ADMISSION_BASE,
+    AFTER,
+    AT_ADMISSION,
+    DAY_N,
+    IMAGE_WORDS,
+    ONSET_BASE,
+    OTHER_TIME,
+    UNIT_KEYS,
+    UNIT_RE,
+    amount_in_days,
+    is_amount,
+    symptom_history,
 )
 
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
-VIEW_VERSION = 3  # v3: Portuguese and Spanish "axiais", "axiales"; v2: "anterior-posterior", "posterior-anterior"
+# v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
+# v2: "anterior-posterior", "posterior-anterior"
+VIEW_VERSION = 4
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
@@ -204,6 +217,28 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
     return Normalized(None)
 
 
+# Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
+# scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
+_NOT_A_SLICE = compile(
+    r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
+    r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
+    r"minimum[- ]intensity|topogram|scout|scanogram|localizer|virtual\s+bronchoscop\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def ct_slice_view(words: str) -> Normalized:
+    """The view of a CT image whose words name no plane: Axial, the plane a chest CT is acquired
+    and read in (the dataset's curators write Axial for every such CT of the shared sample, and a
+    coronal image only where its text says coronal); blank, with why, when its words name another
+    plane, a reconstruction or the scout."""
+    other = _NOT_A_SLICE.search(words)
+    if other:
+        return blank(f"a CT image named {other.group(0)!r}: not a transverse slice", words, other.start(),
+                     other.end(), "view.ct-slice", VIEW_VERSION)
+    return found(AXIAL, words, 0, len(words), "view.ct-slice", VIEW_VERSION)
+
+
 # --- Modality ------------------------------------------------------------------------------------
 
 _CT = compile(
@@ -221,6 +256,7 @@ _XRAY = compile(
     r"\bDR\s+(?:images?|imaging|films?|examination)",
     re.IGNORECASE,
 )
+_XRAY = gate(_XRAY, "[xrcpd]")  # the characters a match can start with (gate() in common)
 #: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
 _CT_TOKENS = frozenset(["ct", "cts", "hrct", "mdct", "nect", "cect", "ctpa", "cct", "tc", "tac", "scanner", "scan",
                         "axial", "coronal", "sagittal", "multiplanar", "mpr", "window", "tomografia", "tomografía",
@@ -565,88 +601,9 @@ def normalize_finding(text: str, **_context) -> Normalized:
 
 # --- Offset --------------------------------------------------------------------------------------
 
-_UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, "días": 1, "jour": 1, "jours": 1,
-              "tag": 1, "tage": 1, "tagen": 1,
-              "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
-              "semaines": 7, "woche": 7, "wochen": 7,
-              "month": 30, "months": 30, "mese": 30, "mesi": 30}
-_UNIT = (
-    r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
-)
-_FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
-# "after another 7 days", "after a further 3 days", "7 more days later": read like "after 7 days" and
-# "7 days later" (the timeline places them the same way; a caption's "after another 7 days" stays
-# ambiguous, because the curators counted the sample's one such film from the presentation).
-_ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri)\s+)?"
-_MORE = r"(?:(?:more|further|additional|extra)\s+)?"
+# The time vocabulary (units, amounts, \"day N\", relative times, the admission and onset anchors, the
+# symptom history) is ``time_words``'s, shared with the timeline.
 
-_DAY_N = compile(
-    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
-    re.IGNORECASE,
-)
-_ADMISSION_BASE = compile(
-    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$",
-    re.IGNORECASE,
-)
-_ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
-                      re.IGNORECASE)
-_AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{_UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
-    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{_UNIT})"
-    rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
-    re.IGNORECASE,
-)
-_AT_ADMISSION = compile(
-    r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
-    r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
-    r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
-    r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
-    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
-    re.IGNORECASE,
-)
-# Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
-_ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
-_HISTORY = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{_UNIT})[’']?[- ](?:history|duration|course)\b"
-    rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{_UNIT})\b"
-    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{_UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
-    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{_UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
-    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{_UNIT})\b"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{_UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
-    rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
-    rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{_UNIT})\b"
-    rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
-    # "fever for the past week": one unit
-    rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
-    # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
-    # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{_UNIT})\s+(?:earlier|ago|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
-    # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
-    rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
-    rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{_UNIT})\b"
-    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{_UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b",
-    re.IGNORECASE,
-)
-#: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
-#: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
-_ONSET_SYMPTOM = compile(
-    r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
-    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|"
-    r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
-    re.IGNORECASE,
-)
-
-
-# Other moments an image can be from: with one of these beside "on admission" the note is about
-# several images.
-_OTHER_TIME = compile(
-    rf"\bat\s+{NUMBER}\s+{_UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{_UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
-    re.IGNORECASE,
-)
 # Words that put an image after the first one: beside "on admission" they mean several images.
 _LATER_WORDS = compile(
     r"\bfollow-?up\b|\bsubsequent\b|\brepeat\w*\b|\bcontrol\b|\blater\b|\bprevious\b|\bprior\b",
@@ -660,65 +617,6 @@ _ADMISSION_CONTEXT = compile(
     r"\b(?:admitted|admission|hospitali[sz]ed|hospitali[sz]ation|ricoverat[oa]|ricovero|presented\s+to\s+(?:the\s+|our\s+)?(?:emergency|hospital|ED|A&E))\b",
     re.IGNORECASE,
 )
-# A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
-# five days after onset of symptoms", as case sites' authors caption a figure); a "clinical picture"
-# is the patient's state, not a film.
-_IMAGE_WORDS = compile(
-    r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|images?|imaging|rx|tc|radiografia|tomograph\w*|"
-    r"(?<!clinical\s)pictures?)\b",
-    re.IGNORECASE,
-)
-
-
-def _is_amount(token: str) -> bool:
-    """A number (digits or a number word) or a "few" word: what NUMBER_LIKE matched is one."""
-    token = token.lower().strip()
-    return parse_int(token) is not None or re.fullmatch(_FEW, token, re.IGNORECASE) is not None
-
-
-def _amount(token: str, unit: str) -> int | None:
-    token = token.lower().strip()
-    if re.fullmatch(_FEW, token, re.IGNORECASE):
-        number = 5  # the schema's convention: "a few days" is 5 days
-        if not unit.lower().startswith(("d", "g", "j", "t")):
-            return None  # "a few weeks" has no convention
-    else:
-        number = parse_int(token)
-        if number is None:
-            return None
-    factor = _UNIT_DAYS.get(unit.lower())
-    if factor is None:
-        factor = 7 if unit.lower().startswith(("sett", "sem", "woch")) else 1
-    return number * factor
-
-
-_UNIT_RE = compile(rf"\b{_UNIT}\b", re.IGNORECASE)
-# the characters a match can start with (gate() in common)
-_UNIT_RE = gate(_UNIT_RE, "[dgjtwsm]")
-_DAY_N = gate(_DAY_N, r"[haidspgjt\d]")
-_AT_ADMISSION = gate(_AT_ADMISSION, "[oaudibpàrtcxn]")
-_OTHER_TIME = gate(_OTHER_TIME, "[aop]")
-_XRAY = gate(_XRAY, "[xrcpd]")
-#: Gate of the offset patterns: a time unit (lower case) must be in the text.
-# ("gg": the Italian notes' "da 3 gg", days)
-_UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche",
-              "month", "mes")
-
-
-def _history(text: str) -> tuple[int, re.Match[str]] | None:
-    if not has_any(text_context(text).lower, _UNIT_KEYS):
-        return None
-    for m in finditer_near(_HISTORY, text, _UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
-            n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
-            if n:
-                if i in ("11", "12") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
-                    break
-                amount = _amount(n, m.group("unit" + i))
-                if amount is not None and not about_other_person(text, m.start(), m.end()):
-                    return amount, m
-                break
-    return None
 
 
 @lru_cache(maxsize=8192)
@@ -732,7 +630,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
             return Normalized(days, "", -1, -1, "offset.dates", OFFSET_VERSION)
         except ValueError:
             pass
-    history = _history(text)
+    history = symptom_history(text)
     day_values, since_onset, stay_day = _day_mentions(text)
     if since_onset:
         n, m = since_onset
@@ -741,9 +639,9 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
         ms = sorted(day_values.values(), key=lambda m: m.start())
         return blank("several days in the text: it describes several images", text, ms[0].start(), ms[-1].end(),
                      "offset.day-n", OFFSET_VERSION)
-    has_unit = has_any(text_context(text).lower, _UNIT_KEYS)
-    afters = [m for m in (finditer_near(_AFTER, text, _UNIT_RE, 60, 90) if has_unit else ())
-              if _is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
+    has_unit = has_any(text_context(text).lower, UNIT_KEYS)
+    afters = [m for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_unit else ())
+              if is_amount(m.group("n") or m.group("n2")) and not about_other_person(text, m.start(), m.end())]
     if day_values and (afters or stay_day):
         m = next(iter(day_values.values()))
         return blank("'day N' and another time in the text: it describes several moments", text, m.start(), m.end(),
@@ -757,7 +655,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
     if stay_day:
         return blank("a day of the hospital stay: the base (admission day 0 or 1, or onset) is not stated", text,
                      stay_day.start(), stay_day.end(), "offset.hospital-day", OFFSET_VERSION)
-    other_time = _OTHER_TIME.search(text)
+    other_time = OTHER_TIME.search(text)
     if afters and other_time and not (other_time.start() >= afters[0].start() and other_time.end() <= afters[0].end()):
         return blank("a relative time and another time in the text: it describes several moments", text,
                      afters[0].start(), afters[0].end(), "offset.relative", OFFSET_VERSION)
@@ -766,7 +664,7 @@ def normalize_offset(text: str, previous_offset: int | None = None, onset_date: 
                      afters[0].start(), afters[-1].end(), "offset.relative", OFFSET_VERSION)
     if afters:
         return _offset_after(text, afters[0], history, previous_offset)
-    at_admission = _AT_ADMISSION.search(text)
+    at_admission = AT_ADMISSION.search(text)
     if at_admission:
         return _offset_on_admission(text, at_admission, history, other_time)
     if history:
@@ -783,14 +681,14 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
     day_values: dict[int, re.Match[str]] = {}
     since_onset = None
     stay_day = None
-    for m in (_DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag"))
+    for m in (DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag"))
               else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
         qual = (m.group("qual") or "").strip().lower()
-        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or _ONSET_BASE.match(base):
+        if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
             since_onset = since_onset or (n, m)
-        elif qual in ("hospital", "admission", "post-admission", "postadmission") or _ADMISSION_BASE.match(base):
+        elif qual in ("hospital", "admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
             # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
             # onset when the history gives it
             stay_day = stay_day or m
@@ -806,7 +704,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     """The one relative time of the text ("5 days after onset", "after a few days"), by its base."""
     n = m.group("n") or m.group("n2")
     unit = m.group("unit") or m.group("unit2")
-    amount = _amount(n, unit)
+    amount = amount_in_days(n, unit)
     base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
@@ -822,7 +720,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
         return found(previous_offset + amount, text, m.start(), m.end(), "offset.after-previous", OFFSET_VERSION)
     if not history and _ADMISSION_CONTEXT.search(text, 0, m.start()) and not _LATER_WORDS.search(text):
         s_start, s_end = sentence_at(text, m.start())
-        if _IMAGE_WORDS.search(text, s_start, s_end):
+        if IMAGE_WORDS.search(text, s_start, s_end):
             # "Admitted with fever. Chest X-ray after a few days": the first image, counted from admission
             return found(amount, text, m.start(), m.end(), "offset.after-admission-context", OFFSET_VERSION)
     return blank("relative to an earlier image whose offset is not given", text, m.start(), m.end(), "offset.relative",

@@ -20,6 +20,7 @@ from ingest.sites import DAY_FIRST_SOURCES, eurorad, radiopaedia, sirm
 from schema import DOI_RE, LICENSES
 
 from .common import Normalized, blank, compile, found
+from .time_words import MONTH, MONTHS
 
 DATE_VERSION = 1
 LOCATION_VERSION = 1
@@ -29,36 +30,16 @@ URL_VERSION = 1
 
 # --- Date ----------------------------------------------------------------------------------------
 
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        (
-            "january jan gennaio gen enero ene janvier janv januar jän",
-            "february feb febbraio febrero février févr februar",
-            "march mar marzo mars märz",
-            "april apr aprile abril avril",
-            "may maggio mag mayo mai",
-            "june jun giugno giu junio juin juni",
-            "july jul luglio lug julio juillet juil juli",
-            "august aug agosto ago août",
-            "september sep sept settembre set septiembre septembre",
-            "october oct ottobre ott octubre octobre oktober okt",
-            "november nov novembre noviembre",
-            "december dec dicembre dic diciembre décembre dezember dez",
-        )
-    )
-    for name in names.split()
-}
-_MONTH = r"(?P<mon>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
-_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+#: The date patterns and their rules, in the order ``normalize_date`` tries them (backfill dates a film with them).
+DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"), "date.iso"),
-    (compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
-    (compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b",
+    (compile(rf"\b{MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE), "date.month-day-year"),
+    (compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?{MONTH},?\s+(?:de\s+)?{_YEAR}\b",
              re.IGNORECASE), "date.day-month-year"),
     (compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b"), "date.dotted"),
     (compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)?\d{2})\b"), "date.slashed"),
-    (compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
+    (compile(rf"\b{MONTH}\s+{_YEAR}\b", re.IGNORECASE), "date.month-year"),
     (compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})\b(?!-)"), "date.iso-month"),
     (compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/.-]|\s*(?:mg|ml|cases|patients))"), "date.year"),
 )
@@ -84,7 +65,7 @@ def normalize_date(text: str, day_first: bool | None = None, source: str | None 
         day_first = (True if source.lower() in _DAY_FIRST_SOURCES
                      else (False if source.lower() in ("us", "nejm") else None))
     best: tuple[int, Normalized] | None = None
-    for pattern, rule in _DATE_PATTERNS:
+    for pattern, rule in DATE_PATTERNS:
         for m in pattern.finditer(text):
             if best and m.start() >= best[0]:
                 break

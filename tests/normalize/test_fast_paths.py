@@ -14,7 +14,7 @@ import pytest
 
 from ingest import timeline
 from ingest.normalize.common import finditer_near
-from ingest.normalize.provenance import MONTHS
+from ingest.normalize.time_words import MONTHS
 from tests.conftest import SAMPLE_CSV
 
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from ingest import timeline
-from ingest.normalize import clinical, common, demographics, imaging, labs
+from ingest.normalize import clinical, common, demographics, imaging, labs, time_words
 from ingest.normalize.common import FastPattern
 from tests.conftest import SAMPLE_CSV
 
@@ -21,7 +21,7 @@ _GATED = re.compile(r"^\(\?=(\[(?:\\.|[^\]])*\])\)\(\?:(.*)\)$", re.S)
 
 def gated_patterns():
     found = {}
-    for module in (common, clinical, demographics, imaging, labs, timeline):
+    for module in (common, clinical, demographics, imaging, labs, time_words, timeline):
         for name, value in vars(module).items():
             candidates = [(name, value)]
             if dataclasses.is_dataclass(value) and not isinstance(value, type):

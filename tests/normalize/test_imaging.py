@@ -1,6 +1,7 @@
 import pytest
 
 from ingest.normalize import normalize_finding, normalize_modality, normalize_offset, normalize_view
+from ingest.normalize.imaging import ct_slice_view
 
 from .helpers import assert_blank, assert_value
 
@@ -300,3 +301,15 @@ def test_a_family_named_as_the_patients_of_a_title_gives_its_finding(title):
 ])
 def test_a_relative_beside_the_patient_still_gives_no_finding(title):
     assert normalize_finding(title).value is None
+
+
+@pytest.mark.parametrize("words", ["TC torace", "Chest CT on admission shows ground-glass opacities", ""])
+def test_a_ct_image_whose_words_name_no_plane_is_axial(words):
+    assert ct_slice_view(words).value == "Axial"
+
+
+@pytest.mark.parametrize("words", ["Coronal reformat", "ricostruzione coronale", "CT scout image",
+                                   "3D volume rendering", "MIP of the chest CT", "sagittal CT image",
+                                   "multiplanar reconstruction"])
+def test_a_ct_image_of_another_plane_or_a_rendering_gets_no_default_view(words):
+    assert_blank(ct_slice_view(words), words)

@@ -1,0 +1,199 @@
+"""The time vocabulary of the sources' notes, one definition read by the offset normalizer
+(``imaging.normalize_offset``) and the case's timeline (``ingest/timeline.py``): time units and
+their days, amounts ("3", "three", "a few"), "day N", relative times ("5 days later", "after 2
+weeks"), the admission and onset anchors, the symptom history ("four-day history of cough"), the
+month names of dates, and the words that say a sentence is about a film.
+
+Patterns are ``common.compile`` ones; those scanned over whole notes are ``gate``d on the
+characters their matches can start with.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .common import (
+    NUMBER,
+    NUMBER_LIKE,
+    about_other_person,
+    compile,
+    finditer_near,
+    gate,
+    has_any,
+    parse_int,
+    sentence_at,
+    text_context,
+)
+
+# --- Months ---------------------------------------------------------------------------------------
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "january jan gennaio gen enero ene janvier janv januar jän",
+            "february feb febbraio febrero février févr februar",
+            "march mar marzo mars märz",
+            "april apr aprile abril avril",
+            "may maggio mag mayo mai",
+            "june jun giugno giu junio juin juni",
+            "july jul luglio lug julio juillet juil juli",
+            "august aug agosto ago août",
+            "september sep sept settembre set septiembre septembre",
+            "october oct ottobre ott octubre octobre oktober okt",
+            "november nov novembre noviembre",
+            "december dec dicembre dic diciembre décembre dezember dez",
+        )
+    )
+    for name in names.split()
+}
+#: The alternation of the month names, longest first (a pattern's group of its own).
+MONTH_NAMES = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+#: A month's name, abbreviated or not, as the ``mon`` group ("Jan.", "gennaio").
+MONTH = rf"(?P<mon>{MONTH_NAMES})\.?"
+
+# --- Units, amounts, moments ----------------------------------------------------------------------
+
+#: Days of one time unit (lower case).
+UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, "días": 1, "jour": 1, "jours": 1,
+             "tag": 1, "tage": 1, "tagen": 1,
+             "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
+             "semaines": 7, "woche": 7, "wochen": 7,
+             "month": 30, "months": 30, "mese": 30, "mesi": 30}
+UNIT = (
+    r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|months?|mes[ei])"
+)
+_FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
+# "after another 7 days", "after a further 3 days", "7 more days later": read like "after 7 days" and
+# "7 days later" (the timeline places them the same way; a caption's "after another 7 days" stays
+# ambiguous, because the curators counted the sample's one such film from the presentation).
+_ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri)\s+)?"
+_MORE = r"(?:(?:more|further|additional|extra)\s+)?"
+
+DAY_N = compile(
+    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
+    re.IGNORECASE,
+)
+ADMISSION_BASE = compile(
+    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$",
+    re.IGNORECASE,
+)
+ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
+                     re.IGNORECASE)
+AFTER = compile(
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
+    rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
+    re.IGNORECASE,
+)
+AT_ADMISSION = compile(
+    r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
+    r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
+    r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
+    r"\badmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    re.IGNORECASE,
+)
+# Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
+_ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
+_HISTORY = compile(
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
+    rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
+    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
+    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
+    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{UNIT})\b"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
+    rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
+    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
+    rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{UNIT})\b"
+    rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
+    # "fever for the past week": one unit
+    rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
+    # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
+    # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
+    rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
+    # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
+    rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
+    rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
+    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b",
+    re.IGNORECASE,
+)
+#: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
+#: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
+_ONSET_SYMPTOM = compile(
+    r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
+    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|"
+    r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
+    re.IGNORECASE,
+)
+
+
+# Other moments an image can be from: with one of these beside "on admission" the note is about
+# several images.
+OTHER_TIME = compile(
+    rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
+    re.IGNORECASE,
+)
+# A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
+# five days after onset of symptoms", as case sites' authors caption a figure); a "clinical picture"
+# is the patient's state, not a film.
+IMAGE_WORDS = compile(
+    r"\b(?:radiograph\w*|x-?rays?|cxr|ct|hrct|scan|film|images?|imaging|rx|tc|radiografia|tomograph\w*|"
+    r"(?<!clinical\s)pictures?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_amount(token: str) -> bool:
+    """A number (digits or a number word) or a "few" word: what NUMBER_LIKE matched is one."""
+    token = token.lower().strip()
+    return parse_int(token) is not None or re.fullmatch(_FEW, token, re.IGNORECASE) is not None
+
+
+def amount_in_days(token: str, unit: str) -> int | None:
+    """Days of "``token`` ``unit``" ("3 weeks": 21, "a few days": 5), or None (no number, "a few weeks")."""
+    token = token.lower().strip()
+    if re.fullmatch(_FEW, token, re.IGNORECASE):
+        number = 5  # the schema's convention: "a few days" is 5 days
+        if not unit.lower().startswith(("d", "g", "j", "t")):
+            return None  # "a few weeks" has no convention
+    else:
+        number = parse_int(token)
+        if number is None:
+            return None
+    factor = UNIT_DAYS.get(unit.lower())
+    if factor is None:
+        factor = 7 if unit.lower().startswith(("sett", "sem", "woch")) else 1
+    return number * factor
+
+
+UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
+# the characters a match can start with (gate() in common)
+UNIT_RE = gate(UNIT_RE, "[dgjtwsm]")
+DAY_N = gate(DAY_N, r"[haidspgjt\d]")
+AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxn]")
+OTHER_TIME = gate(OTHER_TIME, "[aop]")
+#: Gate of the offset patterns: a time unit (lower case) must be in the text.
+# ("gg": the Italian notes' "da 3 gg", days)
+UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche",
+             "month", "mes")
+
+
+def symptom_history(text: str) -> tuple[int, re.Match[str]] | None:
+    """The text's symptom history ("four-day history of cough", "fever for 3 days"): its days and match."""
+    if not has_any(text_context(text).lower, UNIT_KEYS):
+        return None
+    for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"):
+            n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
+            if n:
+                if i in ("11", "12") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start()):
+                    break
+                amount = amount_in_days(n, m.group("unit" + i))
+                if amount is not None and not about_other_person(text, m.start(), m.end()):
+                    return amount, m
+                break
+    return None
