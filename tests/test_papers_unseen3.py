@@ -73,7 +73,7 @@ def test_an_onset_to_imaging_column_is_read_as_the_imaging_day(header):
 
     table = Table(label="Table 1", caption="", rows=[["Patient", "Sex/age (y)", header],
                                                      ["1", "M/45", "4"], ["2", "F/67", "9 d"]])
-    assert {n: (p.age, p.sex, [m.days for m in p.table_moments]) for n, p in patients_in_tables([table]).items()} == {
+    assert {n: (p.age, p.sex, [m.days for m in p.moments]) for n, p in patients_in_tables([table]).items()} == {
         1: (45, "M", [4]), 2: (67, "F", [9])}
 
 
@@ -88,7 +88,7 @@ def test_a_patient_whose_figures_are_cited_at_two_times_keeps_the_citations():
     assert any("5 days later" in p for p in article.paragraphs)
     assert all(isinstance(t, Table) for t in article.tables)
     case = next(c for c in cases_from_article(article) if c.source_key.endswith("#patient3"))
-    assert not any(i.date_text.startswith("Imaged") for i in case.images)
+    assert not any(i.extra.get("date_from") == "the table of patients" for i in case.images)
 
 
 def test_a_figure_without_a_caption_takes_the_sentences_citing_its_panels():

@@ -70,6 +70,7 @@ def test_a_pictorial_review_gives_each_ct_the_day_its_table_of_patients_counts_f
     ("Days from symptom onset to CT", "exam CT"),
     ("Onset to first chest CT (days)", "exam CT"),
     ("Time from onset to radiograph (d)", "exam X-ray"),
+    ("Symptom onset to imaging (d)", "exam imaging"),   # any kind: every image of the patient
     ("Days from symptom onset to admission", "onset"),
     ("CT findings", ""),
     ("Onset to CT", ""),          # no unit: not read as days
