@@ -15,7 +15,7 @@ from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import LABEL, ImageTexts, Moment, Timeline, case_timeline, image_moments, text_moments
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
@@ -26,14 +26,16 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 7  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 8  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
 #                      v6: a SIRM figure's paragraph, a first study before a later day of the stay or illness,
 #                          the onset gap of the discussion's sentences about the patient;
 #                      v7: a first study before "Follow-up", "VIII giornata" read by its paragraph, "admitted on
-#                          day N of illness" over a phase of the symptoms, "onset had been N days earlier"
+#                          day N of illness" over a phase of the symptoms, "onset had been N days earlier";
+#                      v8: a section title is no admission, a symptom after the admission no onset,
+#                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -239,7 +241,8 @@ def _exam(image: ImageRecord, words: str) -> str:
 
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
-    return case_timeline(record.history, [image_texts(record, i) for i in record.images], findings=record.findings,
+    history = _join(record.history, str(record.extra.get(TIMELINE_NOTE, "")))
+    return case_timeline(history, [image_texts(record, i) for i in record.images], findings=record.findings,
                          day_first=record.source in _DAY_FIRST_SOURCES, discussion=record.discussion)
 
 

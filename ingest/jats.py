@@ -308,11 +308,16 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
         result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
+    _captions_from_text(result.figures, result.paragraphs)
     supplementary, skipped = _supplementary(article, pmcid, license_name)
     result.figures += supplementary
     if skipped:
         result.extra["supplementary_skipped"] = skipped
     return result
+
+
+#: Where one sentence of a paragraph ends and the next begins (the text's, not a caption's).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def _paragraphs(body: etree._Element | None) -> list[str]:
@@ -457,6 +462,39 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
         letters = letters or [chr(ord("a") + i) for i in range(len(hrefs))]
         figure.extra["panel_files"] = dict(zip(letters, figure.image_urls))
     return figure
+
+
+# The text naming a panel of the paper's one figure: "(Panel A, arrow)", "(Panels B and C)".
+_PANEL_CITATION = re.compile(r"\(\s*Panels?\s+(?P<letters>[A-H](?:\s*(?:,|and|&|[-\u2013])\s*[A-H])*)"
+                             r"(?:\s*,\s*(?P<rest>[^()]{1,80}))?\)")
+
+
+def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
+    """The one figure without a caption (NEJM's "Images in Clinical Medicine": the text is the legend,
+    "A posteroanterior chest radiograph ... (Panel A, arrow). CT ... (Panel B, coronal
+    reconstruction).") takes the sentences citing its panels as the panels' captions."""
+    from ingest.panels import parse_subcaptions
+
+    if len(figures) != 1 or figures[0].caption.strip():
+        return
+    cited: dict[str, str] = {}
+    for paragraph in paragraphs:
+        text = paragraph.split(": ", 1)[1] if re.match(r"[^.:]{1,80}: ", paragraph) else paragraph
+        for sentence in SENTENCE_BREAK.split(text):
+            marks = list(_PANEL_CITATION.finditer(sentence))
+            letters = {c.lower() for m in marks for c in re.findall(r"[A-H]", m.group("letters"))}
+            if len(letters) != 1 or next(iter(letters)) in cited:
+                continue  # a sentence naming two panels says not which words are whose
+            own = _PANEL_CITATION.sub(lambda m: f"({m.group('rest')})" if m.group("rest") else "", sentence)
+            cited[letters.pop()] = re.sub(r"(?<!\s)\s+([.,;])", r"\1", own).strip()
+    if len(cited) < 2:
+        return
+    figure = figures[0]
+    # an unlabelled figure too: the crawl keys a figure's pixels and panel split by its number
+    figure.number = figure.number or 1
+    figure.caption = " ".join(f"({letter.upper()}) {words}" for letter, words in sorted(cited.items()))
+    figure.panel_captions = parse_subcaptions(figure.caption)
+    figure.extra["caption_from"] = "the text's sentences citing its panels"
 
 
 def _third_party(figure: Figure, caption: str) -> None:

@@ -44,11 +44,14 @@ class PanelSplit:
 # --- Sub-captions ------------------------------------------------------------------------------
 
 # "(B)", "(b-d)", "(B/D)", "(Panel B)", a list "(A, B, and C)" (its first and last letters: the
-# letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)".
+# letters between run on), and with what the panel points at: "(B-D, arrow)", "(A, white arrows)",
+# or its plane: "(Panel B, axial image)".
 _PAREN = re.compile(
     r"\(\s*(?:(?:[Pp]anels?|[Ii]mages?)\s+)?([a-pA-P])(?:(?:\s*,\s*[a-pA-P](?=\s*,))*\s*(?:[-–—,&/]|,?\s*and|to)\s*([a-pA-P]))?"
     r"(?:\s*,\s*(?:(?:white|black|red|yellow|blue|green|thin|thick|open|curved|dashed)\s+)?"
-    r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?))?\s*\)")
+    r"(?:arrows?|arrowheads?|asterisks?|circles?|stars?)"
+    # NEJM's plane after the panel: "(Panel B, axial image)", "(Panels C and D, coronal reconstructions)".
+    r"|\s*,\s*(?:axial|coronal|sagittal|lateral|frontal)\s+(?:images?|views?|sections?|reconstructions?))?\s*\)")
 # "A, Chest radiograph ..." / "B: day 7" / "C. Axial CT" / "A and B) HRCT ..." / "A - Patient 1" at
 # the start of the caption or a sentence; "B:" also after a comma ("..., left cord shadow, D: Bilateral").
 _LEAD = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:])|(?<=,\s)(?=[A-P]:\s))\s*([A-P])(?:\s*(?:and|[-–,&])\s*([A-P]))?"

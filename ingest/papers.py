@@ -23,14 +23,23 @@ from typing import Any
 
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind
-from ingest.jats import Article, Figure
+from ingest.jats import SENTENCE_BREAK, Article, Figure
 from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
+from ingest.timeline import (
+    AFTER_PREVIOUS,
+    SINCE_ADMISSION,
+    SINCE_ONSET,
+    ImageTexts,
+    image_moments,
+    onset_gap,
+    text_moments,
+)
 
 SOURCE = "publications"
 
@@ -348,6 +357,9 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
                     "attach it to a patient")
             _attach_figure(cases[key], figure, panels, split, pdf_by_number.get(figure.number), placed)
     _note_left_out(cases, excluded)
+    _dates_from_table(cases, patients, base, article.paragraphs)
+    if len(cases) == 1:
+        _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
     _from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
@@ -441,7 +453,7 @@ def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bo
         # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
         # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
         # position; tests/test_linear_patterns.py.)
-        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])",
+        sentences = SENTENCE_BREAK.split(
                              re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
             cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
@@ -462,6 +474,64 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
         if len(told) == 1:
             return _moments(sentence)[0]
     return ""
+
+
+def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText], base: str,
+                      paragraphs: list[str]) -> None:
+    """A patient's exam whose words name no moment takes the day a table of patients counts from the
+    onset: "Days from symptom onset to CT: 6" dates the patient's only CT (two CTs take none: which
+    of them the table counts is not said); "Symptom onset to imaging (d): 9" every image of the
+    patient (a pictorial series images each patient once). Not when their captions or the sentences
+    citing them name a moment but the presentation's ("a bedside radiograph and CT were obtained on
+    the day of admission", "the same day")."""
+    for patient in patients:
+        case = cases.get(f"{base}#patient{patient.number}")
+        for moment in patient.table_moments if case is not None else ():
+            same = [i for i in case.images if not moment.modality
+                    or normalize_modality(i.modality_text).value == moment.modality]
+            if not same or (moment.modality and len(same) > 1) or not _undated(same, paragraphs):
+                continue
+            for image in same:
+                image.date_text = moment.words
+                image.extra["date_from"] = "the table of patients"
+
+
+def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
+    """No image dated yet, and neither their captions nor the text's sentences citing them name a
+    moment but the presentation's ("on the day of admission", "obtained the same day")."""
+    if any(i.date_text for i in images):
+        return False
+    numbers = {image.extra.get("figure_number") for image in images}
+    citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)
+              if any(int(m.group(1)) in numbers for m in _CITATION.finditer(sentence))]
+    moments = [m for i in images for m in image_moments(ImageTexts(0, caption=i.caption))]
+    moments += [m for sentence in citing for m in text_moments(sentence, "caption")]
+    return not any(m.days != 0 or m.kind not in (SINCE_ADMISSION, AFTER_PREVIOUS) for m in moments)
+
+
+def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
+    """The onset a case report tells in its abstract only: "whose chest CT, performed 11 days after
+    symptom onset, showed ..." while the text and captions date that CT "on admission" (and the
+    radiograph "on day 5 of admission"). The CT was made on the admission's day, so the symptoms
+    began 11 days before the admission: that line, with the abstract's sentence as evidence, is read
+    by the timeline beside the history (``records.TIMELINE_NOTE``), not exported as a note. Only
+    when the history tells no onset, the abstract one moment from the onset, and every image of the
+    sentence's modality is dated on admission."""
+    if not abstract or onset_gap(case.history) is not None:
+        return
+    told = [(sentence, m) for paragraph in abstract for sentence in SENTENCE_BREAK.split(paragraph)
+            for m in text_moments(sentence, "caption") if m.kind == SINCE_ONSET]
+    if len({m.days for _, m in told}) != 1 or len({s for s, _ in told}) != 1:
+        return
+    sentence, moment = told[0]
+    modality = normalize_modality(sentence).value
+    same = [i for i in case.images if modality and normalize_modality(i.modality_text or i.caption).value == modality]
+    if not same or not all([(m.kind, m.days) for m in text_moments(i.date_text, "caption")] == [(SINCE_ADMISSION, 0)]
+                           for i in same):
+        return
+    # read by the timeline beside the history, never written into the case's notes (our words)
+    case.extra[TIMELINE_NOTE] = (f"Abstract: {sentence} That {modality} was made on admission: "
+                                 f"symptom onset {moment.days} days before admission.")
 
 
 def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:

@@ -66,6 +66,17 @@ class Descriptor:
     words: str
 
 
+@dataclass(frozen=True)
+class TableMoment:
+    """One exam's day a table of patients counts from the symptom onset."""
+
+    #: "CT", "X-ray", or "" when the column names imaging of any kind ("Symptom onset to imaging (d)").
+    modality: str
+    days: int
+    #: In the words the timeline reads: "Table 1, patient 2: CT 6 days after symptom onset".
+    words: str
+
+
 @dataclass
 class PatientText:
     number: int
@@ -78,6 +89,8 @@ class PatientText:
     descriptor: Descriptor | None = None
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
+    #: The days of this patient's exams the table counts from the symptom onset.
+    table_moments: list[TableMoment] = field(default_factory=list)
 
 
 def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
@@ -235,6 +248,7 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
         if entry is None:
             continue
         patient.table_text = entry.text
+        patient.table_moments = list(entry.moments)
         if patient.descriptor is None and entry.age is not None:
             patient.descriptor = Descriptor(entry.age, entry.sex, entry.text)
     return patients
@@ -293,9 +307,33 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             current = index[(found[0][0].age, found[0][0].sex)]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
             current = None
-        if current is not None:
-            patients[current].paragraphs.append(body)
+        for who, piece in _by_subject(body, index, current):
+            patients[who].paragraphs.append(piece)
+            current = who
     return patients
+
+
+#: A sentence whose subject is a patient: "Her 9-year-old son developed ...", "A 36-year-old woman ...".
+_SUBJECT_LEAD = re.compile(r"(?:(?:an?|the|his|her|their|one)\s+)?$", re.I)
+
+
+def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | None) -> list[tuple[int, str]]:
+    """The paragraph's pieces and the patient each is about: one paragraph telling two patients ("A
+    36-year-old woman developed fever on 9 April ... Her 9-year-old son developed a cough on 12 April
+    ...") changes patient at a sentence whose subject introduces the other one (a patient named
+    inside a sentence, "like his 61-year-old wife", changes nothing)."""
+    if current is None:
+        return []
+    pieces: list[tuple[int, str]] = []
+    begin = 0
+    for descriptor, start, _ in descriptors_in(body):
+        who = index[(descriptor.age, descriptor.sex)]
+        dot = body.rfind(". ", 0, start)
+        sentence = dot + 2 if dot >= 0 else 0
+        if who != current and sentence > begin and _SUBJECT_LEAD.fullmatch(body[sentence:start]):
+            pieces.append((current, body[begin:sentence].strip()))
+            begin, current = sentence, who
+    return [*pieces, (current, body[begin:].strip())]
 
 
 _AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)
@@ -323,7 +361,29 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
             if (d is not None and d.age == descriptor.age and (d.sex == descriptor.sex or not descriptor.sex)
                     and patient.number not in named):
                 named.append(patient.number)
+    named += _named_by_relation(text, patients)
     return sorted(set(named))
+
+
+#: "of the mother", "the son's CT", "her husband": a family member named without an age.
+_RELATION = re.compile(rf"\b(?:the|her|his|their)\s+({_RELATIONS_M}|{_RELATIONS_F})\b(?:'s)?", re.I)
+
+
+def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
+    """The patient a caption names by a family word: the one the text introduced by that word ("Her
+    9-year-old son" is "the son"), else the only patient of that word's sex not introduced by a
+    family word of their own ("A 36-year-old woman" is "the mother" beside "her 9-year-old son")."""
+    named = []
+    for m in _RELATION.finditer(text or ""):
+        word = m.group(1).lower()
+        sex = "M" if _MALE.match(word) else "F"
+        by_word = [p.number for p in patients if p.descriptor and p.descriptor.words.lower().endswith(word)]
+        plain = [p.number for p in patients if p.descriptor and p.descriptor.sex == sex
+                 and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)]
+        who = by_word or plain
+        if len(who) == 1:
+            named.append(who[0])
+    return named
 
 
 # --- Tables of patients ------------------------------------------------------------------------
@@ -338,6 +398,12 @@ _SEX_HEADER = re.compile(r"(?:sex|gender)\b", re.I)
 _ONSET_HEADER = re.compile(r"(?:(?:days?\s+from\s+)?(?:symptoms?\s+)?onset\s+(?:to|until|before)\s+"
                            r"(?:admission|hospitali[sz]ation|presentation)"
                            r"|duration\s+of\s+symptoms\s+(?:before|at|on)\s+(?:admission|presentation))\b", re.I)
+#: "Days from symptom onset to CT", "Onset to first chest CT (days)", "Time from onset to radiograph
+#: (d)": the day of each patient's exam of that kind counted from the onset; "Symptom onset to imaging
+#: (d)", "... to scan": of the patient's imaging, whatever its kind (a pictorial review's table).
+_EXAM_HEADER = re.compile(r"\bonset\s+(?:to|until)\s+(?:the\s+)?(?:first\s+|initial\s+)?(?:chest\s+)?"
+                          r"(?:(?P<ct>CT|computed\s+tomography)|(?P<xray>radiograph(?:y)?|X-?ray|CXR)"
+                          r"|imaging|scan|examination)\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
 #: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
 _AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
@@ -358,6 +424,8 @@ class TablePatient:
     #: "Table 1, Patient 2: Age: 63; Sex: F": the table, the patient and the values, for the
     #: normalizer to read with their evidence.
     text: str
+    #: The days of the patient's exams the table counts from the onset.
+    moments: tuple[TableMoment, ...] = ()
 
 
 def _table_id(cell: str, bare: bool) -> int | None:
@@ -391,6 +459,9 @@ def _kind(header: str) -> str:
         return "age/sex"
     if _ONSET_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
         return "onset"
+    exam = _EXAM_HEADER.search(header)
+    if exam and re.search(r"\bdays?\b|\(d\)", header, re.I):
+        return "exam CT" if exam.group("ct") else "exam X-ray" if exam.group("xray") else "exam imaging"
     if _AGE_HEADER.match(header):
         return "age"
     return "sex" if _SEX_HEADER.match(header) else ""
@@ -401,12 +472,15 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
     cells in the ids' order."""
     found = []
     for i, (cell, number) in enumerate(ids):
-        age, sex, onset = None, "", None
+        age, sex, onset, exams = None, "", None, []
         for kind, cells in fields:
             value = cells[i].strip() if i < len(cells) else ""
+            m = _DAYS_CELL.fullmatch(value)
             if kind == "onset":
-                m = _DAYS_CELL.fullmatch(value)
                 onset = int(m.group(1)) if m and onset is None else onset
+                continue
+            if kind.startswith("exam "):
+                exams += [(kind.removeprefix("exam "), int(m.group(1)))] if m else []
                 continue
             a, s = _age_sex(kind, value)
             age, sex = age if age is not None else a, sex or s
@@ -417,7 +491,11 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         # In the words the timeline reads ("symptom onset 4 days before admission").
         said += [f"symptom onset {onset} days before admission"] if onset is not None else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
-        found.append(TablePatient(number, age, sex, f"{label or 'Table'}, {who}: " + "; ".join(said)))
+        lead = f"{label or 'Table'}, {who}: "
+        # In the words the timeline reads ("CT 6 days after symptom onset").
+        moments = tuple(TableMoment("" if kind == "imaging" else kind, days,
+                                    f"{lead}{kind} {days} days after symptom onset") for kind, days in exams)
+        found.append(TablePatient(number, age, sex, lead + "; ".join(said), moments))
     return found
 
 

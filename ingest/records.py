@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # for annotations only: importing it loads Pillow and nibabel
 #: of the case, left out of feeds (``feeds.py``).
 CRAWL_ONLY = {"crawl_only": True}
 
+#: ``CaseRecord.extra`` key of a line the case's timeline reads beside its history (an onset a paper
+#: tells in its abstract only, with that sentence): our words, so never a note of the case.
+TIMELINE_NOTE = "timeline_note"
+
 
 @dataclass
 class FetchedPage:

@@ -102,7 +102,8 @@ PRESENTING = "presenting"            # "first CT", "initial chest radiograph": t
 # day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
 _NAMED_DATE = compile_fast(
     rf"\b{MONTH}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?"
-    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
+    # a number after a hyphen ends a name ("COVID-19 may develop", "SARS-CoV-2 March"): no day
+    rf"|(?<![-\u2010\u2011])\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th|°)?\s+(?:of\s+|de\s+)?(?P<mon2>{MONTH_NAMES})\.?(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?\b",
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
@@ -120,6 +121,9 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
+#: A paragraph's section titles as the JATS reader writes them before its text ("2. Case
+#: Presentation: ...", "Case report / History: ..."), at a line's start.
+_HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1,60})*:\s", re.MULTILINE)
 #: "admitted to the intensive care unit on 22 March", "ICU admission": a transfer within the stay, not
 #: the hospital admission the offsets count from.
 _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
@@ -335,14 +339,17 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     18), she developed fever"); a moment dated twice differently is left out."""
     onset: list[tuple[date, str]] = []
     admission: list[tuple[date, str]] = []
+    headings = [m.span() for m in _HEADING.finditer(history)]
     for start, end, value in dates_in(history, day_first):
         s_start, s_end = sentence_at(history, start)
         distance = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
-            # "before entry (January 18)": a moment before the admission, not the admission
+            # "before entry (January 18)": a moment before the admission, not the admission; a
+            # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
-                                                      or _to_icu(history, m, s_start)))]
+                                                      or _to_icu(history, m, s_start)))
+                     and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
@@ -352,7 +359,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         kind = min(distance, key=distance.get)
         (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
-    return one(onset), one(admission)
+    admitted = one(admission)
+    if admitted is not None:
+        # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
+        # pain developed ...; a radiograph on March 24"), not the illness's onset
+        onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    return one(onset), admitted
 
 
 def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:

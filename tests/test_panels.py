@@ -132,6 +132,11 @@ def test_bench_draws_shallow_curator_overlaps_as_touching_panels():
       "c": "showed CT findings after 4 days", "d": "showed CT findings after 4 days"}),
     ("Baseline ECG was normal (Panel A). CT showed bilateral ground-glass opacities (Panel B).",
      {"a": "Baseline ECG was normal", "b": "CT showed bilateral ground-glass opacities"}),
+    # NEJM's plane after the panel (the fourth blind batch, tests/fixtures/papers_unseen4).
+    ("A chest radiograph showed patchy opacities (Panel A). CT showed ground-glass opacities (Panel B, axial image).",
+     {"a": "A chest radiograph showed patchy opacities", "b": "CT showed ground-glass opacities"}),
+    ("Radiograph on admission (Panel A). CT of the chest on day 4 (Panel B, coronal reconstruction).",
+     {"a": "Radiograph on admission", "b": "CT of the chest on day 4"}),
     ("Chest CT in children. 2A A unilateral chest CT from a boy. 2B Bilateral opacities in a girl.",
      {"a": "A unilateral chest CT from a boy", "b": "Bilateral opacities in a girl"}),
     # A sentence before the first letter is kept whole (its first letter was lost).

@@ -60,7 +60,8 @@ VIEW_VERSION = 4
 MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 3  # v3: a disease whose films the note says were normal is not the case's finding
+FINDING_VERSION = 4  # v4: a normal film that "does not exclude" a disease is no 'No Finding'
+# v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
 # v4: the Romance histories ("de 5 días de evolución", "havia 8 dias", "insorte 6 giorni prima"), "of six days'
@@ -512,6 +513,8 @@ _PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago
 # "At diagnosis of ... Pneumocystis pneumonia, chest radiograph did not show abnormal changes": the
 # films of that disease were normal, so the case's abnormal films show something else (or the note
 # does not say which films are the disease's): the disease is not read as the case's finding.
+_NOT_EXCLUDING = compile(r"\b(?:(?:does|do|did|can|could|may|should)\s+not|doesn[’']t|don[’']t|cannot|can[’']t)\s+"
+                         r"(?:\w+\s+)?(?:exclude|rule\s+out)\b", re.IGNORECASE)
 _NORMAL_FILM_OF_IT = compile(
     r"\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:was|were|is|appeared)\s+"
     r"(?:completely\s+|entirely\s+)?(?:normal|unremarkable)\b"
@@ -551,7 +554,10 @@ def normalize_finding(text: str, **_context) -> Normalized:
                 continue
             taken.append(m.span())
             if path == "No Finding":
-                hits.append((path, m.start(), m.end()))
+                # "Normal chest radiograph does not exclude COVID-19 pneumonia": what a normal film
+                # cannot tell, not the patient's finding
+                if not _NOT_EXCLUDING.search(text, m.end(), sentence_at(text, m.start())[1]):
+                    hits.append((path, m.start(), m.end()))
                 continue
             c_start, c_end = clause_at(text, m.start())
             s_start, s_end = sentence_at(text, m.start())
