@@ -497,16 +497,17 @@ def _row_modality(row: dict[str, str], own_text: str | None, context: RowContext
     return result
 
 
-def _ct_image_view(row: dict[str, str], own_text: str | None, context: RowContext) -> Normalized:
+def _ct_image_view(row: dict[str, str], own_text: str | None, row_modality: Callable[[], Normalized]) -> Normalized:
     """A CT image's view when the row's own words name no plane: Axial, the curators' rule
     (``ct_slice_view``, as staging applies it). Only for a 2-D image whose modality is CT (the
     cell, or filled from the row's own evidence) and whose own text (its legend, its part of the
     note, its file name) names no plane, reconstruction or rendering. When the note describes
     several images and no part of it is this row's own, a plane named anywhere in it may be this
-    image's: blank, with why."""
+    image's: blank, with why. ``row_modality()``: the row's ``_row_modality``, which its modality
+    field also reads (computed once per row)."""
     if _is_volume(row):
         return Normalized(None)  # a volume's view is _volume_view's
-    modality = _cell(row, "modality") or _row_modality(row, own_text, context).value
+    modality = _cell(row, "modality") or row_modality().value
     if modality != MODALITY_CT:
         return Normalized(None)
     filename = _cell(row, "filename")
@@ -788,6 +789,14 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     # several images: "lateral" or "CT" in it is not this image's
     own_text = None if (context.note_shared and image_text == note) else image_text
     fills: list[Fill] = []
+    modality_once: list[Normalized] = []
+
+    def row_modality() -> Normalized:
+        # read by the modality field and by a CT image's view (the fields in either order): once
+        if not modality_once:
+            modality_once.append(_row_modality(row, own_text, context))
+        return modality_once[0]
+
     for field in blanks:
         if field == "folder":
             if filename:
@@ -799,7 +808,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None:
                 result = _finding(row, normalize_note)
         elif field == "modality":
-            result = _row_modality(row, own_text, context)
+            result = row_modality()
         elif field == "view":
             # a legend shared by two films (PA and lateral) names their study, not each one's view
             result = _legend_view(row, "" if context.note_shared else context.own_legend)
@@ -808,7 +817,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None and context.note_shared:
                 result = _view_in_told_order(row, context.own_legend or note)
             if result.value is None and not result.reason:
-                result = _ct_image_view(row, own_text, context)
+                result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
             result = _offset(row, own_text, context)
         elif field == "license":

@@ -276,8 +276,8 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     """The presentation told as a day of the illness ("was brought to the emergency department on
     the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
     naming a film gives that film's day instead, and one about another person not this patient's."""
-    if not has_any(low, ("day", "giornata")):
-        return None
+    if not has_any(low, ("day", "giornata")) or not _ADMISSION_CUES.search(history):
+        return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
     for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (DAY_N, _day_n_parts)):
         for m in pattern.finditer(history):
             n, qual, connector, base = parts(m)
@@ -518,6 +518,9 @@ _ORDINAL_DAY = compile_fast(
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
     re.IGNORECASE,
 )
+# a word's start and the first letter of "the", an ordinal or a Roman numeral (gate() in common)
+_ORDINAL_DAY = gate(_ORDINAL_DAY, "\\b[{}]".format("".join(sorted(
+    {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ROMAN_NUMERALS)}))))
 
 
 # The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).

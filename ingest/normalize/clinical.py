@@ -277,7 +277,10 @@ SURVIVAL = FlagRule(
 
 # the characters a yes phrase can start with (gate() in common)
 INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
-NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2, yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"[sonvhcbrdgatpF\d]"))
+# (a word's start, too: every phrase starts with \b, FiO2 after (?<![/\w]); the letters alone
+# admit most positions of a note, where each of the ~40 phrases was tried)
+NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
+                                 yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatpF\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
                                   SURVIVAL)}

@@ -63,7 +63,9 @@ _FRENCH_GAUGE_AFTER = (r"(?!\s*(?:[\w-]+\s+){0,2}(?:catheters?|drains?|drainages
 # body temperature in Fahrenheit ("Tmax 101F", "100.4F"): no age of 93-119 is written that way.
 AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3})\s?(?:(?:yo|y/o|y\.o\.)\s?)?"
                             r"(?P<s>M|F)\b(?![-/.]\w)" + _FRENCH_GAUGE_AFTER)
-_AGE_SEX_SHORTHAND = compile(AGE_SEX_SHORTHAND_SOURCE)
+# a match starts at its age's digits (gate() in common: the scan tests one character where it tried
+# the look-behind, the boundary and the look-ahead at every position; sex and age both scan every note)
+_AGE_SEX_SHORTHAND = gate(compile(AGE_SEX_SHORTHAND_SOURCE), r"\d")
 _MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
@@ -218,7 +220,7 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
      "age.days", 365.25, ("old",)),
     # "84M with COPD"
-    (compile(AGE_SEX_SHORTHAND_SOURCE), "age.shorthand", 1, None),
+    (_AGE_SEX_SHORTHAND, "age.shorthand", 1, None),
 )
 _VAGUE_AGE = compile(
     r"\b(?:in\s+(?:his|her|their)\s+(?:early\s+|mid\s+|late\s+)?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|\d0s)|"

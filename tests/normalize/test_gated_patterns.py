@@ -16,7 +16,8 @@ from ingest.normalize import clinical, common, demographics, imaging, labs, time
 from ingest.normalize.common import FastPattern
 from tests.conftest import SAMPLE_CSV
 
-_GATED = re.compile(r"^\(\?=(\[(?:\\.|[^\]])*\])\)\(\?:(.*)\)$", re.S)
+# the gate: a character class or a class escape (\d), after a word boundary or not (\b[sonv])
+_GATED = re.compile(r"^\(\?=((?:\\b)?(?:\[(?:\\.|[^\]])*\]|\\[dw]))\)\(\?:(.*)\)$", re.S)
 
 
 def gated_patterns():
