@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from schema import (
     COLUMNS,
@@ -789,13 +789,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     # several images: "lateral" or "CT" in it is not this image's
     own_text = None if (context.note_shared and image_text == note) else image_text
     fills: list[Fill] = []
-    modality_once: list[Normalized] = []
-
-    def row_modality() -> Normalized:
-        # read by the modality field and by a CT image's view (the fields in either order): once
-        if not modality_once:
-            modality_once.append(_row_modality(row, own_text, context))
-        return modality_once[0]
+    # read by the modality field and by a CT image's view (the fields in either order): computed once
+    row_modality = cache(lambda: _row_modality(row, own_text, context))
 
     for field in blanks:
         if field == "folder":
