@@ -102,6 +102,9 @@ class ProjectCommand(ScrapyCommand):
         except CommandError as exc:
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 1
+        except db_session.DatabaseUnavailable as exc:  # STAGING_DB_URL unusable: the user's to fix
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 1
         except BrokenPipeError:
             # the reader went away (`... | head`): no traceback; stdout is dropped so that the
             # interpreter's own flush at exit does not fail again

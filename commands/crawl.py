@@ -1,7 +1,8 @@
 """``scrapy crawl SPIDER``: Scrapy's own command, with one clear line and exit code 1 for a spider
-name that does not exist (Scrapy prints a KeyError traceback) or an argument the spider refuses.
+name that does not exist (Scrapy prints a KeyError traceback), an argument the spider refuses, or a
+staging database that cannot be opened (the pipelines would log a traceback and exit 0).
 
-Both are checked in ``process_options``, which Scrapy runs before it makes the crawler process: the
+All are checked in ``process_options``, which Scrapy runs before it makes the crawler process: the
 user sees the error alone, not after Scrapy's start-up lines (versions, overridden settings)."""
 
 import sys
@@ -32,6 +33,12 @@ class Command(ScrapyCrawl):
             spider_class(**opts.spargs)
         except SpiderArgumentError as exc:
             self._refuse(f"error: scrapy crawl {args[0]}: bad argument: {exc}")
+        from db.session import DatabaseUnavailable, check_database, database_url
+
+        try:
+            check_database(database_url(self.settings))
+        except DatabaseUnavailable as exc:
+            self._refuse(f"error: {exc}")
 
     @staticmethod
     def _refuse(line: str) -> None:

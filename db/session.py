@@ -19,8 +19,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from schema import IngestError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'staging.sqlite3'}"
@@ -28,6 +31,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Key of the PostgreSQL advisory lock that serializes schema upgrades between processes.
 MIGRATION_LOCK_KEY = 0x636F7669  # "covi"
+
+
+class DatabaseUnavailable(IngestError):
+    """``STAGING_DB_URL`` names no database this process can open (a mistyped URL, a driver not
+    installed, a server down or refusing us): one line for the user, never a traceback."""
 
 
 def database_url(settings=None) -> str:
@@ -47,14 +55,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"STAGING_DB_URL {url!r} is not a database URL; give sqlite:///PATH or "
+                                  "postgresql+psycopg://USER@HOST/DATABASE") from None
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseUnavailable(f"STAGING_DB_URL {shown}: no driver for it here ({exc}); the staging database "
+                                  "is SQLite (sqlite:///PATH) or PostgreSQL (postgresql+psycopg://...)") from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"STAGING_DB_URL {shown}: cannot make its directory ({exc.strerror}: "
+                                  f"{exc.filename}); give a path this user can write") from None
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -66,8 +86,18 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The database's revision (None: empty); the first thing a command reads, so a database that
+    cannot be reached or opened is ``DatabaseUnavailable`` here, before anything is written."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:  # unreachable, refused, not a database file, no permission
+        engine.dispose()
+        shown = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        remedy = ("give STAGING_DB_URL a staging database file or a new path" if engine.dialect.name == "sqlite"
+                  else "start its server or fix STAGING_DB_URL")
+        raise DatabaseUnavailable(f"cannot open the staging database {shown} ({reason}); {remedy}") from None
 
 
 def head_revision() -> str:
@@ -127,7 +157,20 @@ def upgrade_database(engine: Engine, revision: str = "head") -> tuple[str | None
     return before, current_revision(engine)
 
 
+def check_database(url: str) -> None:
+    """Raise ``DatabaseUnavailable`` unless ``url`` names a database this process can open: what a
+    crawl checks before it starts (its pipelines open the database inside Scrapy's engine, where a
+    failure is a logged traceback and exit status 0)."""
+    engine = make_engine(url)
+    try:
+        current_revision(engine)
+    finally:
+        engine.dispose()
+
+
 def open_database(url: str, upgrade: bool = True) -> Engine:
+    """An engine on ``url`` at the newest revision (unless ``upgrade`` is false); a database that
+    cannot be reached or opened is ``DatabaseUnavailable``, before anything is written."""
     engine = make_engine(url)
     if upgrade and current_revision(engine) != head_revision():
         upgrade_database(engine)

@@ -9,7 +9,7 @@ import subprocess
 
 from db.models import Case
 from db.session import open_database, session_scope
-from tests.conftest import ROOT, SCRAPY
+from tests.conftest import ROOT, SCRAPY, free_port
 
 #: (arguments, words the one line must hold)
 IN_PROCESS = [
@@ -84,3 +84,41 @@ def test_every_command_answers_bad_input_with_one_clear_line_and_exit_1(project_
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in err and err.strip().splitlines() == [
         "error: the output was closed before the command finished (piped into head?)"]
+
+
+#: STAGING_DB_URL values naming no database a command can open, and words its one line must hold
+UNUSABLE_DATABASES = [
+    ("postgresql+psycopg://curator:secret@127.0.0.1:1/staging", "connection refused"),  # nothing listens on port 1
+    ("not a url", "is not a database URL"),
+    ("mysql://curator@127.0.0.1/staging", "no driver for it here"),
+    ("sqlite:///{tmp}/notes.txt", "file is not a database"),
+]
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_for_every_command(project_env, tmp_path, scrapy_inproc):
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"not a database, and it stays as it is\n" * 200)
+    for url, words in UNUSABLE_DATABASES:
+        project_env["STAGING_DB_URL"] = url.format(tmp=tmp_path)  # scrapy_inproc reads it at each call
+        for argv in (["cases", "list"], ["migrate"], ["normalize"], ["review", "--bind", f"127.0.0.1:{free_port()}"],
+                     ["export", "-o", str(tmp_path / "release")]):
+            result = scrapy_inproc(*argv)
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            assert result.returncode == 1, (url, argv, result.stderr)
+            assert len(lines) == 1 and lines[0].startswith("error: "), (url, argv, lines)
+            assert words.lower() in lines[0].lower(), (url, argv, lines)
+            assert "secret" not in lines[0], lines  # the password is never shown
+    assert notes.read_bytes() == b"not a database, and it stays as it is\n" * 200
+    assert not (tmp_path / "release").exists()
+
+
+def test_a_crawl_whose_database_cannot_be_opened_exits_1_before_it_starts(project_env):
+    """Scrapy opens the pipelines inside its engine, where a failure is a logged traceback and exit
+    status 0: a scheduled crawl would have looked like a success."""
+    env = {**project_env, "STAGING_DB_URL": "postgresql+psycopg://curator:secret@127.0.0.1:1/staging"}
+    result = subprocess.run([SCRAPY, "crawl", "sirm"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: cannot open the staging database postgresql+psycopg://curator:***@127.0.0.1:1/staging (connection "
+        'failed: connection to server at "127.0.0.1", port 1 failed: Connection refused); start its server or fix '
+        "STAGING_DB_URL"]
