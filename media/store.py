@@ -71,8 +71,17 @@ class MediaStore:
         return str(self.root)
 
     def check(self) -> None:
-        """Raise :class:`MediaStoreError` when the store cannot be used; a local folder is made on
-        the first write."""
+        """Raise :class:`MediaStoreError` when the store cannot be used. A local folder is made here
+        if it does not exist yet (as the first write would), so that a path nobody can make or
+        write is one line before any work, not a traceback in Scrapy's engine."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MediaStoreError(f"MEDIA_STORE {self.root}: cannot make the folder ({exc.strerror}); give a "
+                                  "folder this user can write") from None
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise MediaStoreError(f"MEDIA_STORE {self.root}: this user cannot write in it; give a folder this user "
+                                  "can write")
 
     def relpath(self, sha256: str) -> str:
         return f"{sha256[:2]}/{sha256}"

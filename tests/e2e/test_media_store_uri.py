@@ -177,12 +177,15 @@ def test_an_unreachable_server_or_a_refused_login_is_one_line():
         open_media_store(f"ftp://u:p@127.0.0.1:{free_port()}/media").check()
 
 
-def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, scrapy_inproc, project_env, ftp_server):
+def test_commands_refuse_a_bad_store_in_one_line(scrapy_cmd, scrapy_inproc, project_env, ftp_server, tmp_path):
     uri, _ = ftp_server
     sample = Path(__file__).parent.parent / "fixtures" / "reference" / "metadata-sample.csv"
+    a_file = tmp_path / "media-is-a-file"
+    a_file.write_text("not a folder")  # a local path that cannot be a folder: Scrapy's mkdir raised in its engine
     for store, words in ((f"ftp://u:p@127.0.0.1:{free_port()}/media", "Connection refused"),
                          (uri.replace(PASSWORD, "wrong"), "530"),
-                         ("gopher://127.0.0.1/x", "unknown scheme gopher://")):
+                         ("gopher://127.0.0.1/x", "unknown scheme gopher://"),
+                         (f"{a_file}/media", "cannot make the folder (Not a directory)")):
         project_env["MEDIA_STORE"] = store
         # the crawl refuses the store once its crawler exists: a process (Twisted's reactor)
         for run, argv in ((scrapy_inproc, ("import-dataset", str(sample))),
