@@ -319,7 +319,10 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         try:
             for path in self.paths:
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+                try:
+                    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+                except OSError as exc:  # the user named the file, not our temporary beside it
+                    raise OSError(exc.errno, exc.strerror, str(path)) from None
                 self.temps.append(tmp)
                 os.fchmod(fd, umask_mode())  # the file others read, not a private temporary
                 self.handles.append(open(fd, "w", encoding="utf-8", newline=""))

@@ -21,6 +21,9 @@ IN_PROCESS = [
     (["import-dataset", "{tmp}/missing"], "no such file or directory"),
     (["backfill", "{tmp}/missing.csv", "-o", "{tmp}/out.csv"], "missing.csv: no such file"),
     (["backfill", "{tmp}", "-o", "{tmp}/out.csv"], "directory"),
+    # the file the user named, not the temporary beside it
+    (["backfill", "tests/fixtures/reference/metadata-sample.csv", "-o", "{tmp}/no-folder/out.csv"],
+     "no-folder/out.csv: No such file or directory; nothing was written"),
     (["review", "--bind", "everywhere"], "give HOST:PORT"),
     (["review", "--threads", "many"], "invalid int value: 'many'"),
     (["review", "--bind", "0.0.0.0:8000"], "not a loopback address"),
