@@ -156,6 +156,27 @@ def test_a_films_zones_in_pairs_and_heart_borders_say_x_ray(text):
 
 
 @pytest.mark.parametrize("text", [
+    "PA-view shows infiltrate in the right middle lobe.",
+    "Opacities persist in the right lower lobe, especially on the lateral projection.",
+    "Frontal and lateral projections show a right hilar opacity with indistinct borders.",
+    "The only antero-posterior view performed at bedside did not show consolidation.",
+    "Left lateral decubitus film shows free layering of the effusion.",
+])
+def test_a_films_projection_named_with_its_view_says_x_ray(text):
+    assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
+    assert _value(_row(filename="a.jpg", clinical_notes=text), "modality") == "X-ray"
+
+
+@pytest.mark.parametrize("text", [
+    "Maximum intensity projection shows centrilobular nodules.",   # a CT's rendering
+    "Enlarged lymph nodes in the AP window.",                      # the aortopulmonary window
+    "Consolidation in the lateral segment of the middle lobe.",
+])
+def test_a_projection_without_a_films_view_says_no_modality(text):
+    assert_blank(normalize_modality(text, radiograph_signs=True), text)
+
+
+@pytest.mark.parametrize("text", [
     "Consolidation in the upper and lower lobes.",          # lobes: CT and film alike
     "The heart is normal in size; no pericardial effusion.",
     "Ground-glass opacities at the border of the consolidation.",
