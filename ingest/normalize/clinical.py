@@ -246,7 +246,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    5,  # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
+    6,  # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
+    # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
     # v4: "fatal outcome", "proved fatal", "non-survivor"
     # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
@@ -254,7 +255,14 @@ SURVIVAL = FlagRule(
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
         # a follow-up film showing the disease gone: the patient lived through it
         r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
-        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b",
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b|"
+        # a later film told as showing the disease's signs resolved ("Follow-up chest X-ray shows a
+        # normal study, with resolution of the pneumonia"): said by what shows it, so not a hope or
+        # a purpose ("to confirm resolution"), and unqualified ("partial resolution" is not read)
+        r"\b(?:with|show(?:s|ed|ing)?|demonstrat(?:es|ed|ing)|reveal(?:s|ed|ing))\s+(?:an?\s+)?"
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?resolution\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:pneumonia|consolidations?|opacit(?:y|ies)|infiltrates?|lesions?|abnormalit(?:y|ies)|"
+        r"ground[- ]glass(?:\s+opacit(?:y|ies))?|GGOs?)\b",
         _I,
     ),
     compile(
