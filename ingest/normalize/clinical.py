@@ -156,11 +156,15 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    3,  # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
+    4,  # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
+    # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
-        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
-        r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
+        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
+        r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation|"
+        # Portuguese and Spanish "UTI" (unidade / unidad de terapia intensiva) after their words for
+        # "in the", "to the": in English prose "UTI" is a urinary tract infection ("admission for UTI")
+        r"(?:\bna|\bà|\bda|\ben\s+la|\ba\s+la|\bde\s+la)\s+UTI\b",
         re.IGNORECASE,
     ),
     yes_keys=("intensi", "critical", "rianimazione", "animation"),

@@ -94,6 +94,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
         (normalize_went_icu, "Despite prone positioning, veno-venous ECMO was started on day 9.", "Y"),
         (normalize_went_icu, "She required extracorporeal membrane oxygenation for refractory hypoxaemia.", "Y"),
+        (normalize_went_icu, "Paciente internado na UTI por 10 dias com ventilação não invasiva.", "Y"),
+        (normalize_went_icu, "Ingresó en la UTI por insuficiencia respiratoria.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
         # intubated at the time of the film: an ICU patient then
@@ -179,6 +181,9 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "He was transferred to the sub-intensive care unit and started on CPAP."),
         (normalize_went_icu, "Admitted to a semi-intensive care unit for helmet CPAP."),
         (normalize_went_icu, "He was not considered a candidate for ECMO."),
+        # English "UTI" is a urinary tract infection, not the Portuguese and Spanish ICU
+        (normalize_went_icu, "Was recovering from a recent admission for UTI and a stay in short-term rehab."),
+        (normalize_went_icu, "He was treated for a UTI last month."),
         (normalize_went_icu, "If the condition worsens, intubation may be needed."),
         (normalize_went_icu, "Her husband was intubated last week."),
         # "not admitted to ICU" beside an intubation: a conflict for the reviewer
