@@ -331,7 +331,13 @@ MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
 
 
 def _compared_study(text: str, match: re.Match[str]) -> bool:
-    return _COMPARED_STUDY.search(text, max(0, match.start() - 60), match.start()) is not None
+    return compared_study_at(text, match.start())
+
+
+def compared_study_at(text: str, start: int) -> bool:
+    """Whether the modality word at ``start`` names a study the text compares the image with ("as
+    demonstrated on the recent CT"), not the image."""
+    return _COMPARED_STUDY.search(text, max(0, start - 60), start) is not None
 
 
 @lru_cache(maxsize=8192)
