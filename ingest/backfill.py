@@ -55,6 +55,7 @@ from .normalize.common import fast_init, finditer_near, format_number, sentence_
 from .normalize.imaging import (
     FINDING_NORMAL_FILMS_RULE,
     MODALITY_BESIDE_COMPARED_STUDY,
+    compared_study_at,
     ct_slice_view,
     normalize_finding,
     normalize_modality,
@@ -494,7 +495,33 @@ def _row_modality(row: dict[str, str], own_text: str | None, context: RowContext
     if result.value is None:
         result = (_study_note_modality(row, shared) if shared and _source(_cell(row, "url")) == "radiopaedia"
                   else _modality(row, own_text, shared))
+    if result.value is None and not result.reason and shared and not context.note_of_all:
+        result = _legend_of_some_films_modality(row, shared)
     return result
+
+
+def _legend_of_some_films_modality(row: dict[str, str], legend: str) -> Normalized:
+    """A note shared by some of the patient's films and not the others (whose notes are their
+    own): the legend of those films, as papers caption a group of panels ("Baseline axial and
+    coronal chest CT images show ..." for panels b and c, the radiograph's legend for panel a).
+    When it names CT alone (no radiograph, no CT named only for comparison), those films are CT.
+    Only for a 2-D file whose name, folder or view say nothing."""
+    if _modality(row, None).value is not None:
+        return Normalized(None)
+    words = normalize_modality(legend)
+    if words.value != MODALITY_CT or MODALITY_BESIDE_COMPARED_STUDY in words.flags:
+        return Normalized(None)
+    if _ADVISED_STUDY.search(legend, *sentence_at(legend, words.start)) or compared_study_at(legend, words.start):
+        # "Further evaluation with CT suggested", "as demonstrated on the recent CT": not these films
+        return Normalized(None)
+    return Normalized(MODALITY_CT, words.evidence, words.start, words.end, "modality.legend-of-some-films",
+                      words.version)
+
+
+#: A study advised or planned, not done: "Further evaluation with CT suggested", "CT is recommended".
+_ADVISED_STUDY = compile_fast(
+    r"\b(?:recommend\w*|suggest\w*|advis\w*|consider\w*|planned|scheduled|if|may|might|could|would|should|"
+    r"further\s+(?:evaluation|assessment|imaging|work-?up))\b", re.IGNORECASE)
 
 
 def _ct_image_view(row: dict[str, str], own_text: str | None, row_modality: Callable[[], Normalized]) -> Normalized:

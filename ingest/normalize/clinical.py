@@ -156,11 +156,15 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    3,  # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
+    4,  # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
+    # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
-        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI|UTI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
-        r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation",
+        r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
+        r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation|"
+        # Portuguese and Spanish "UTI" (unidade / unidad de terapia intensiva) after their words for
+        # "in the", "to the": in English prose "UTI" is a urinary tract infection ("admission for UTI")
+        r"(?:\bna|\bà|\bda|\ben\s+la|\ba\s+la|\bde\s+la)\s+UTI\b",
         re.IGNORECASE,
     ),
     yes_keys=("intensi", "critical", "rianimazione", "animation"),
@@ -246,7 +250,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    5,  # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
+    6,  # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
+    # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
     # v4: "fatal outcome", "proved fatal", "non-survivor"
     # v3: a death told after every discharge or recovery is the outcome (N)
     compile(
@@ -254,7 +259,14 @@ SURVIVAL = FlagRule(
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
         # a follow-up film showing the disease gone: the patient lived through it
         r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
-        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b",
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b|"
+        # a later film told as showing the disease's signs resolved ("Follow-up chest X-ray shows a
+        # normal study, with resolution of the pneumonia"): said by what shows it, so not a hope or
+        # a purpose ("to confirm resolution"), and unqualified ("partial resolution" is not read)
+        r"\b(?:with|show(?:s|ed|ing)?|demonstrat(?:es|ed|ing)|reveal(?:s|ed|ing))\s+(?:an?\s+)?"
+        r"(?:radiologic(?:al)?\s+|radiographic\s+)?resolution\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+        r"(?:pneumonia|consolidations?|opacit(?:y|ies)|infiltrates?|lesions?|abnormalit(?:y|ies)|"
+        r"ground[- ]glass(?:\s+opacit(?:y|ies))?|GGOs?)\b",
         _I,
     ),
     compile(

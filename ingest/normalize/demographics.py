@@ -15,13 +15,14 @@ from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, 
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 8: Portuguese sex words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand
-# ("65 yo M"); not "101.5F", "100F" (Fahrenheit). 6: Italian relation words ("Madre del paziente 1, 41 anni": a
-# relative introduced with an age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand
-# "56F". 4: "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh
-# the note's other sex words; a relative named without an age is not the patient. 2: relation words (wife, son,
-# ...) of the patient introduced by them
-SEX_VERSION = 8
+# 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8: Portuguese sex
+# words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand ("65 yo M"); not "101.5F",
+# "100F" (Fahrenheit). 6: Italian relation words ("Madre del paziente 1, 41 anni": a relative introduced with an
+# age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman",
+# "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's other sex
+# words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the patient
+# introduced by them
+SEX_VERSION = 9
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age
@@ -124,6 +125,17 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
     return sorted(hits, key=lambda h: h[1])
 
 
+#: Groups of an exposure history ("he had contacts with people from the red zone", "contact with
+#: infected persons"): no "he" or "she" names them, so they leave the patient's pronouns his or hers.
+_PLURAL_ONLY_OTHERS = frozenset({"people", "persons", "contacts"})
+
+
+def _others_a_pronoun_may_name(text: str) -> bool:
+    """Whether the text names someone other than the patient whom a singular pronoun may name (a
+    relative, other patients or cases), not only groups of an exposure history."""
+    return any(m.group(0).lower() not in _PLURAL_ONLY_OTHERS for m in OTHER_PERSON.finditer(text))
+
+
 #: Family words: a patient's sex only when they introduce the patient with an age.
 _RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother",
                              "sister", "grandmother", *_RELATION_WORDS_IT})
@@ -169,9 +181,10 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         first = min(male[0].start(), female[0].start())
         return blank("pronouns of both sexes: the text is about several people", text, first,
                      max(male[0].end(), female[0].end()), "sex.pronouns", SEX_VERSION)
-    if male and not OTHER_PERSON.search(text):
+    others = _others_a_pronoun_may_name(text) if male or female else False
+    if male and not others:
         return found(MALE, text, male[0].start(), male[0].end(), "sex.pronouns", SEX_VERSION)
-    if female and not OTHER_PERSON.search(text):
+    if female and not others:
         return found(FEMALE, text, female[0].start(), female[0].end(), "sex.pronouns", SEX_VERSION)
     if male or female:
         hit = (male or female)[0]

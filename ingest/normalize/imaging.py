@@ -57,7 +57,8 @@ AXIAL, CORONAL = CT_VIEWS
 VIEW_VERSION = 4
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
-MODALITY_VERSION = 6  # v6: "tomografia computadorizada"
+# v7: a film's projection named with its view ("PA view", "lateral projection")
+MODALITY_VERSION = 7  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 4  # v4: a normal film that "does not exclude" a disease is no 'No Finding'
@@ -294,13 +295,19 @@ _CT_SIGNS = compile(
 # zones"); the heart's borders are a film's outlines ("loss of the right heart border": the
 # silhouette sign), a CT shows the heart itself.
 _ZONE = r"(?:upper|mid|middle|lower|mid-?lower|middle-?lower|middle-?basal|basal|apical)"
+_PROJECTION_VIEW = r"(?:PA|AP|postero-?anterior|antero-?posterior|lateral|frontal|decubitus|lordotic)"
 _RADIOGRAPH_SIGNS = compile(
     rf"\b{_ZONE}(?:[\s-]+(?:and|or|to)[\s-]+{_ZONE}|\s+(?=(?:lower|basal)\s))?"
     r"[\s-]+(?:(?:right|left)\s+)?(?:lung\s+|pulmonary\s+)?(?:zones?|fields?)\b"
     r"|\b(?:right|left)\s+(?:heart|cardiac)\s+(?:border|contour)s?\b"
     r"|\b(?:lung|pulmonary)\s+fields?\b|\bcostophrenic\s+(?:angles?|sinus\w*)|\bcardiothoracic\s+ratio\b"
     r"|\bcardio-?(?:mediastinal|vasal)\s+(?:contours?|silhouette|shadow|outline)|\bcardiac\s+silhouette\b|\bKerley\b"
-    r"|\bhypo-?diaphan\w*|\bhypo-?transpar\w*|\bhypotransprence\b|\bpleural\s+veiling\b|\bsilhouette\s+sign\b",
+    r"|\bhypo-?diaphan\w*|\bhypo-?transpar\w*|\bhypotransprence\b|\bpleural\s+veiling\b|\bsilhouette\s+sign\b"
+    # a film's projection named with its view ("PA view", "on the lateral projection", "frontal and
+    # lateral projections", "antero-posterior view"): a radiograph's; a CT's images are named by
+    # their planes (axial, coronal) and its projections by their rendering ("maximum intensity
+    # projection"), which these words are not
+    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b",
     re.IGNORECASE,
 )
 
@@ -324,7 +331,13 @@ MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
 
 
 def _compared_study(text: str, match: re.Match[str]) -> bool:
-    return _COMPARED_STUDY.search(text, max(0, match.start() - 60), match.start()) is not None
+    return compared_study_at(text, match.start())
+
+
+def compared_study_at(text: str, start: int) -> bool:
+    """Whether the modality word at ``start`` names a study the text compares the image with ("as
+    demonstrated on the recent CT"), not the image."""
+    return _COMPARED_STUDY.search(text, max(0, start - 60), start) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -406,7 +419,8 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
 
 
 _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
-                         "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border")
+                         "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border", "view",
+                         "projection", "film")
 
 
 # --- Finding -------------------------------------------------------------------------------------

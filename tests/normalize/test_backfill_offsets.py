@@ -101,7 +101,9 @@ def test_a_note_holding_several_figure_legends_gives_each_file_its_own():
             "Figure 2 (5 days later). Lateral view: bilateral opacities.")
     rows = [_row(patientid="6", url=URL, filename=f"16700_{n}_1.jpg", clinical_notes=note) for n in (1, 2)]
     fills = {(f.row, f.field): f.value for f in backfill_table(rows, ["offset", "view", "modality"], workers=1)}
-    assert fills == {(2, "offset"): "0", (2, "modality"): "X-ray", (3, "offset"): "5", (3, "view"): "L"}
+    # file 2's own legend names a film's projection ("Lateral view"): a radiograph
+    assert fills == {(2, "offset"): "0", (2, "modality"): "X-ray", (3, "offset"): "5", (3, "view"): "L",
+                     (3, "modality"): "X-ray"}
 
 
 def test_placing_one_film_among_its_case_equals_the_whole_case_timeline():

@@ -34,6 +34,12 @@ def test_a_lower_case_letter_inside_the_file_name_is_no_view(filename):
     "Bilateral reticular thickening of both lung fields; costophrenic angles are clear.",
     "Interstitial-alveolar hypodiaphania of the middle-basal field on the left.",
     "Enlarged cardiac silhouette and Kerley B lines.",
+    # a film's projection named with its view
+    "PA-view shows infiltrate in the right middle lobe.",
+    "Opacities persist in the right lower lobe, especially on the lateral projection.",
+    "Frontal and lateral projections show a right hilar opacity with indistinct borders.",
+    "The only antero-posterior view performed at bedside did not show consolidation.",
+    "Left lateral decubitus film shows free layering of the effusion.",
 ])
 def test_a_radiographs_reading_words_in_its_own_note_say_x_ray(text):
     assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
@@ -145,6 +151,40 @@ def test_a_shared_note_without_a_studys_modality_stays_blank(url, note):
     assert _table_modalities(url, [note, note]) == []
 
 
+_CT_PANELS_LEGEND = ("COVID-19 pneumonia manifesting as confluent ground-glass opacities on CT. Baseline axial and "
+                     "coronal chest CT images show confluent ground-glass opacities involving both lungs.")
+
+
+def _paper_modalities(notes):
+    """The modality filled for each file of a paper's figure (panels a, b, c...), each row with its
+    note (its legend: papers' panels sharing a legend share the note)."""
+    rows = [_row(patientid="64", url="https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.0132",
+                 filename=f"kjr-21-e24-g002-l-{n}.jpg", clinical_notes=note) for n, note in zip("abcd", notes)]
+    fills = {f.row: f.value for f in backfill_table(rows, ["modality"], first_row_number=0, workers=1)}
+    return [fills.get(k) for k in range(len(rows))]
+
+
+def test_a_legend_shared_by_some_films_that_names_ct_alone_gives_them_ct():
+    radiograph = ("COVID-19 pneumonia. Baseline anteroposterior chest radiograph shows patchy ground-glass "
+                  "opacities in right upper and lower lung zones.")
+    assert _paper_modalities([radiograph, _CT_PANELS_LEGEND, _CT_PANELS_LEGEND]) == ["X-ray", "CT", "CT"]
+
+
+@pytest.mark.parametrize("notes", [
+    # the note of every film of the patient: the case's history, which may be over X-ray and CT images
+    [_CT_PANELS_LEGEND, _CT_PANELS_LEGEND],
+    # a CT advised, not done: the films of the legend are the radiographs it reads
+    ["Cough and fever for a week.", "Left lower lobe consolidation with lucencies that may represent cavitation. "
+     "Further evaluation with CT suggested.", "Left lower lobe consolidation with lucencies that may represent "
+     "cavitation. Further evaluation with CT suggested."],
+    # a CT named only for comparison
+    ["Cough and fever for a week.", "Bilateral opacities as demonstrated on the recent CT.",
+     "Bilateral opacities as demonstrated on the recent CT."],
+])
+def test_a_legend_that_does_not_name_its_films_ct_gives_no_modality(notes):
+    assert _paper_modalities(notes)[1:] == [None] * (len(notes) - 1)
+
+
 @pytest.mark.parametrize("text", [
     "Extensive bilateral mid and lower zone consolidation is noted.",
     "Patchy air space opacities are seen in both lung mid lower zones.",
@@ -153,6 +193,15 @@ def test_a_shared_note_without_a_studys_modality_stays_blank(url, note):
 ])
 def test_a_films_zones_in_pairs_and_heart_borders_say_x_ray(text):
     assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
+
+
+@pytest.mark.parametrize("text", [
+    "Maximum intensity projection shows centrilobular nodules.",   # a CT's rendering
+    "Enlarged lymph nodes in the AP window.",                      # the aortopulmonary window
+    "Consolidation in the lateral segment of the middle lobe.",
+])
+def test_a_projection_without_a_films_view_says_no_modality(text):
+    assert_blank(normalize_modality(text, radiograph_signs=True), text)
 
 
 @pytest.mark.parametrize("text", [

@@ -94,6 +94,8 @@ def test_rt_pcr_stays_blank(text):
         (normalize_went_icu, "Paziente sottoposto a intubazione orotracheale.", "Y"),
         (normalize_went_icu, "Despite prone positioning, veno-venous ECMO was started on day 9.", "Y"),
         (normalize_went_icu, "She required extracorporeal membrane oxygenation for refractory hypoxaemia.", "Y"),
+        (normalize_went_icu, "Paciente internado na UTI por 10 dias com ventilação não invasiva.", "Y"),
+        (normalize_went_icu, "Ingresó en la UTI por insuficiencia respiratoria.", "Y"),
         (normalize_in_icu, "Portable radiograph of a patient in the ICU.", "Y"),
         (normalize_in_icu, "Just stepped down from ICU. New oxygen requirements.", "N"),
         # intubated at the time of the film: an ICU patient then
@@ -125,6 +127,14 @@ def test_rt_pcr_stays_blank(text):
         (normalize_survival, "CT a month later: complete radiological resolution of the ground-glass opacities.", "Y"),
         (normalize_survival, "Complete resolution of the consolidation; she died of a stroke two days later.", "N"),
         (normalize_survival, "On day 3 the patient underwent terminal extubation with comfort measures.", "N"),
+        # a later film shown with the disease's signs resolved: the patient lived through it
+        (normalize_survival, "Follow-up chest X-ray shows a normal study, with resolution of the pneumonia in the "
+                             "right upper lobe.", "Y"),
+        (normalize_survival, "The radiograph on day 21 demonstrated radiological resolution of the bilateral "
+                             "consolidations.", "Y"),
+        (normalize_survival, "Repeat CT revealed resolution of the ground-glass opacities.", "Y"),
+        (normalize_survival, "Follow-up film showed resolution of the consolidation; he died of sepsis a week later.",
+         "N"),
         # a death told after every discharge or recovery is the outcome: death is final
         (normalize_survival, "The patient was discharged, then readmitted and died.", "N"),
         (normalize_survival, "She was discharged from hospital because she did not present alarm criteria at that "
@@ -146,6 +156,13 @@ def test_flags(function, text, expected):
         (normalize_survival, "COVID-19 pneumonia can be fatal in elderly patients."),  # no outcome of this patient
         (normalize_survival, "Complete resolution of the opacities is expected within weeks."),  # a prognosis
         (normalize_survival, "Partial resolution of the consolidation on day 10."),  # the patient may still die
+        # a purpose, a resolution not shown, or of something other than the disease's signs
+        (normalize_survival, "A follow-up radiograph is recommended to confirm resolution of the pneumonia."),
+        (normalize_survival, "Follow-up CT showed partial resolution of the consolidation."),
+        (normalize_survival, "Follow-up CT showed no resolution of the consolidation."),
+        (normalize_survival, "Chest X-ray showed resolution of the pleural effusion after drainage."),
+        (normalize_survival, "The film shows little in the way of radiological resolution, despite symptomatic "
+                             "improvement."),
         (normalize_intubation_present, "He was on mechanical ventilation for nine days in 2015."),  # not at the film
         (normalize_survival, "The mortality of COVID-19 patients who develop ARDS is high; many patients died."),
         (normalize_intubated, "If the condition worsens, intubation may be needed."),
@@ -164,6 +181,9 @@ def test_flags(function, text, expected):
         (normalize_went_icu, "He was transferred to the sub-intensive care unit and started on CPAP."),
         (normalize_went_icu, "Admitted to a semi-intensive care unit for helmet CPAP."),
         (normalize_went_icu, "He was not considered a candidate for ECMO."),
+        # English "UTI" is a urinary tract infection, not the Portuguese and Spanish ICU
+        (normalize_went_icu, "Was recovering from a recent admission for UTI and a stay in short-term rehab."),
+        (normalize_went_icu, "He was treated for a UTI last month."),
         (normalize_went_icu, "If the condition worsens, intubation may be needed."),
         (normalize_went_icu, "Her husband was intubated last week."),
         # "not admitted to ICU" beside an intubation: a conflict for the reviewer

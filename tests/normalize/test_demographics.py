@@ -25,6 +25,10 @@ from .helpers import assert_blank, assert_value
         ("84M with COPD, HFpEF, and BPH with recurrent UTIs.", "M"),
         ("She presented with fever and chills. Her saturation was 92%.", "F"),
         ("He presented with a four-day history of cough; he was admitted.", "M"),
+        # groups of an exposure history: no singular pronoun names them
+        ("He reports that he made a train journey during which he had contacts with people from the red zone.",
+         "M"),
+        ("She denies contacts with infected persons; she has had fever for 5 days.", "F"),
         # the relatives are not the patient: the sex words about them do not count
         ("A 46-year-old woman whose husband had tested positive.", "F"),
         ("A 40-year-old man; his mother was admitted with pneumonia.", "M"),
@@ -52,6 +56,8 @@ def test_sex(text, expected):
         "Six patients in the 27-46 age range, three men and two women.",
         "Chest radiograph shows bilateral opacities.",
         "Her husband was admitted with COVID-19.",  # about the husband; the pronoun meets other people
+        "Two patients were admitted with fever. He was intubated on day 3.",  # which patient is he?
+        "He had contacts with people from the red zone and with his son.",  # the son may be "he"
         "Contact with a businessman returning from Wuhan. Chest radiograph shows opacities.",  # a contact
         "Her husband, a businessman, was admitted with COVID-19.",  # the husband's occupation
     ],
