@@ -408,7 +408,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
     if view is not None and view.value is None and view.reason.startswith("several views"):
-        view = _listed_view(record, image, words, modality_value) or view
+        view = (_listed_view(record, image, words, modality_value)
+                or _sub_caption_view(record, image, words, modality_value) or view)
     fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
     if view is not None and view.value is not None and fits is not None and view.value not in fits:
         # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
@@ -439,6 +440,25 @@ def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: s
     due proiezioni (PA e LL)" before two films, "PA (a) and lateral (b) views" of a figure's two
     sub-images)."""
     return _listed(record, image, words, views_in_order(words, modality), "view")
+
+
+def _sub_caption_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """A Eurorad sub-image's view from the part of its figure's caption its letter names, when the
+    letters name the figure's sub-images one for one ("axial images (a, b) and coronal reconstruction
+    (c)": c is Coronal), else None."""
+    figure, sub = image.extra.get("figure"), image.extra.get("subimage")
+    if figure is None or not isinstance(sub, int):
+        return None
+    count = sum(1 for i in record.images if i.extra.get("figure") == figure)
+    parts = parse_subcaptions(words)
+    if count < 2 or sorted(parts) != list("abcdefghij"[:count]):
+        return None
+    own = parts["abcdefghij"[sub - 1]]
+    found = NORMALIZERS["view"](own, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, own, csv_value(found.value), found.evidence, "view.sub-caption",
+                       found.version, "")
 
 
 def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tuple[str, int, int], ...],

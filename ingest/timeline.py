@@ -620,7 +620,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     for m in AT_ADMISSION.finditer(text):
-        if not in_history(m):
+        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
             kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
             moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
     for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):

@@ -17,7 +17,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -206,7 +206,7 @@ def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[st
     return rows
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
 @pytest.mark.parametrize("site", SITES)
 def test_no_batch_loses_a_right_cell(site, batch):
     # the cells every batch had right after round 37 (unseen3's two blank offsets are still open)
@@ -328,7 +328,7 @@ def test_radiopaedia_studies_labelled_by_dates_only_count_from_the_first():
     assert [o.value for o in case_timeline("Fever and cough.", images).offsets] == [None, None]
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
+@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
 def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
     # backfill's one-film-at-a-time placing (CaseImages) and the crawl's case_timeline must agree,
     # the first exam taken as the presentation's included (a later film counts from it)
@@ -479,3 +479,30 @@ def test_onset_told_as_a_time_before_the_presentation(history, want):
 def test_eurorad_film_weeks_after_a_discharge_on_a_day_of_hospitalisation():
     rows = _batch_rows("eurorad", "unseen6", "eu_after_discharge.html", "https://www.eurorad.org/case/17143")
     assert [row["offset"] for row in rows.values()] == ["10", "13", "32"]
+
+
+@pytest.mark.parametrize("words, days", [("CT on the 3rd day of admission", 3),
+                                         ("CT performed on the second day of hospitalisation", 2),
+                                         ("Radiograph on the day of admission", 0)])
+def test_an_ordinal_day_of_the_stay_is_that_day_not_its_inner_day_of_admission(words, days):
+    from ingest.timeline import text_moments
+    assert [m.days for m in text_moments(words, "caption")] == [days]
+    rows = _batch_rows("eurorad", "unseen7", "eu_legionella_fig_series_not_covid.html",
+                       "https://www.eurorad.org/case/17218")
+    # "his symptoms began a week ago"; Fig. 2a-c "on the 3rd day of admission"
+    assert [rows[f"0000017218/17218_2_{k}.jpg"]["offset"] for k in (1, 2, 3)] == ["10"] * 3
+
+
+def test_eurorad_sub_images_take_the_view_their_letters_group_names():
+    # "axial images (a, b) and coronal reconstruction (c)": two letters share one view word
+    rows = _batch_rows("eurorad", "unseen7", "eu_legionella_fig_series_not_covid.html",
+                       "https://www.eurorad.org/case/17218")
+    assert [rows[f"0000017218/17218_2_{k}.jpg"]["view"] for k in (1, 2, 3)] == ["Axial", "Axial", "Coronal"]
+    # letters that do not name the figure's sub-images one for one leave the view blank
+    html = (FIXTURES / "eurorad" / "unseen7" / "eu_legionella_fig_series_not_covid.html").read_text().replace(
+        "axial images (a, b) and coronal reconstruction (c)", "axial images (a) and coronal reconstruction (b)")
+    from ingest.eurorad import parse_eurorad_case
+    shared = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17218"):
+        shared.update(staged_rows(record))
+    assert shared["0000017218/17218_2_3.jpg"]["view"] is None
