@@ -506,3 +506,24 @@ def test_eurorad_sub_images_take_the_view_their_letters_group_names():
     for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17218"):
         shared.update(staged_rows(record))
     assert shared["0000017218/17218_2_3.jpg"]["view"] is None
+
+
+@pytest.mark.parametrize("title, want", [
+    ("COVID-19 pneumonia - husband and wife", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19 pneumonia – mother and her daughter", "Pneumonia/Viral/COVID-19"),
+    # a relative who is not the pair the subtitle names is still someone else
+    ("COVID-19 pneumonia - her husband was a contact", None),
+])
+def test_a_titles_subtitle_naming_a_pair_of_relatives_names_the_patients(title, want):
+    assert NORMALIZERS["finding"](title, source="radiopaedia").value == want
+
+
+def test_relative_introduced_with_an_age_right_after_a_patients_number_is_that_patient():
+    from ingest.timeline import onset_gap
+    history = "Patient 2: his 62-year-old wife presented on the same day with fever and anosmia for 3 days."
+    assert onset_gap(history)[0] == 3
+    assert NORMALIZERS["sex"](history).value == "F"
+    # without an age the relative may be the numbered patient's own: not read as the patient
+    assert onset_gap("Patient 2: his wife had fever for 3 days.") is None
+    rows = _batch_rows("eurorad", "unseen7", "eu_patient_1_patient_2_couple.html", "https://www.eurorad.org/case/16990")
+    assert rows["0000016990/16990_3_1.jpg"]["offset"] == "3"
