@@ -230,12 +230,18 @@ def _closed_parts(words: str, letters: str) -> list[str] | None:
 
 def _exam(image: ImageRecord, words: str) -> str:
     """The exam an image belongs to, for the timeline: its study (Radiopaedia), its figure
-    (Eurorad's sub-images), else the words it shares with its neighbours (the SIRM paragraph
-    before a gallery); "" when nothing ties it to another film."""
+    (Eurorad's sub-images), the SIRM paragraph above figures whose captions tell no moment, else the
+    words it shares with its neighbours (the SIRM paragraph before a gallery); "" when nothing ties
+    it to another film."""
     if image.extra.get("study_id"):
         return f"study {image.extra['study_id']}"
     if image.extra.get("figure") is not None:
         return f"figure {image.extra['figure']}"
+    paragraph = str(image.extra.get("paragraph") or "")
+    if paragraph and words.strip() and not text_moments(words, "caption"):
+        # SIRM block-editor figures under the paragraph telling their exam ("RX torace nelle due
+        # proiezioni: ...", then a PA and a lateral figure), their captions telling no moment: one exam
+        return f"paragraph {paragraph}"
     return f"words {words}" if words.strip() else ""
 
 

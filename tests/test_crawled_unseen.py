@@ -527,3 +527,28 @@ def test_relative_introduced_with_an_age_right_after_a_patients_number_is_that_p
     assert onset_gap("Patient 2: his wife had fever for 3 days.") is None
     rows = _batch_rows("eurorad", "unseen7", "eu_patient_1_patient_2_couple.html", "https://www.eurorad.org/case/16990")
     assert rows["0000016990/16990_3_1.jpg"]["offset"] == "3"
+
+
+def test_sirm_figure_of_an_exam_the_dataset_does_not_hold_is_left_out_with_the_reason():
+    url = "https://www.sirm.org/2020/05/12/covid-19-caso-141/"
+    [record] = records("sirm", FIXTURES / "sirm" / "unseen7" / "caso_141_ecografia_e_rx.html", url)
+    assert [i.source_url.rsplit("/", 1)[-1] for i in record.images] == [
+        "caso141-RX-PA.jpeg", "caso141-RX-LL.jpeg", "caso141-RX-controllo.jpeg"]
+    [left] = record.extra["left_out_figures"]
+    assert left["figure"].endswith("caso141-ecografia.jpeg")
+    assert "Ecografia" in left["reason"]
+    assert any("caso141-ecografia.jpeg left out" in w for w in record.warnings)
+    # a caption naming the ultrasound beside a radiograph keeps the figure (a reviewer crops it)
+    html = (FIXTURES / "sirm" / "unseen7" / "caso_141_ecografia_e_rx.html").read_text().replace(
+        "Ecografia polmonare: linee B confluenti", "Ecografia polmonare e RX torace a confronto")
+    [both] = parse_sirm_posts(html, url)
+    assert len(both.images) == 4
+
+
+def test_sirm_figures_under_one_paragraph_telling_their_exam_are_one_exam():
+    # "RX torace nelle due proiezioni standard: ..." then figures "RX torace, proiezione PA" and
+    # "... laterale", then a control film "dopo 3 giorni dal ricovero": the first exam is the presentation's
+    rows = _batch_rows("sirm", "unseen7", "caso_141_ecografia_e_rx.html",
+                       "https://www.sirm.org/2020/05/12/covid-19-caso-141/")
+    assert [row["offset"] for row in rows.values()] == ["4", "4", "7"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "PA"]
