@@ -552,3 +552,38 @@ def test_sirm_figures_under_one_paragraph_telling_their_exam_are_one_exam():
                        "https://www.sirm.org/2020/05/12/covid-19-caso-141/")
     assert [row["offset"] for row in rows.values()] == ["4", "4", "7"]
     assert [row["view"] for row in rows.values()] == ["PA", "L", "PA"]
+
+
+def test_radiopaedia_case_of_two_patients_whose_studies_name_them_is_split():
+    url = "https://radiopaedia.org/cases/covid-19-pneumonia-husband-and-wife?lang=us"
+    page = FIXTURES / "radiopaedia" / "unseen7" / "rp_classic_patient_1_patient_2.html"
+    found = records("radiopaedia", page, url)
+    assert [r.source_key for r in found] == ["80533-p1", "80533-p2"]
+    assert [[i.extra["study_id"] for i in r.images] for r in found] == [["97201", "97202"], ["97203", "97204"]]
+    assert [[i.position for i in r.images] for r in found] == [[0, 1], [0, 1]]
+    rows = [next(iter(staged_rows(r).values())) for r in found]
+    assert [(row["sex"], row["age"], row["offset"]) for row in rows] == [("M", "64", "6"), ("F", "59", "3")]
+    assert all("split from multi-patient case 80533" in r.warnings[-1] for r in found)
+
+
+def test_radiopaedia_case_whose_studies_do_not_all_name_a_patient_stays_whole():
+    from ingest.radiopaedia import parse_radiopaedia_case, split_radiopaedia_patients
+    page = FIXTURES / "radiopaedia" / "unseen7" / "rp_classic_patient_1_patient_2.html"
+    html = page.read_text().replace("<h2>Patient 2</h2></div>\n              <div class=\"study-modality\"><span>CT",
+                                    "<h2>Follow-up</h2></div>\n              <div class=\"study-modality\"><span>CT")
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/covid-19-pneumonia-husband-and-wife")
+    assert [s["title"] for s in record.extra["studies"]][-1] == "Follow-up"
+    [whole] = split_radiopaedia_patients(record)
+    assert whole.source_key == "80533"
+    assert "not every study says whose" in whole.warnings[-1]
+
+
+@pytest.mark.parametrize("text, sex, age", [
+    ("Patient 2: his wife, 59 years old, with fever and anosmia for 3 days.", "F", 59),
+    # the relative of a text about its patient, not opening it, is someone else
+    ("A 70-year-old man with fever. His wife, 59 years old, was also positive.", "M", 70),
+    ("Fever for 3 days. His wife, 59 years old, is a nurse.", None, None),
+])
+def test_relative_with_the_age_after_is_the_patient_only_where_it_opens_the_patients_part(text, sex, age):
+    assert NORMALIZERS["sex"](text).value == sex
+    assert NORMALIZERS["age"](text).value == age

@@ -351,7 +351,8 @@ _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
 #: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
-#: admitted ...": a case series' second patient, whose own history it is; no patient precedes). A
+#: admitted ...", "His wife, 59 years old, ...": a case series' second patient, whose own history it
+#: is; no patient precedes), or right after the number of the patient it is ("Patient 2: his wife ..."). A
 #: family cluster a report is about ("... in Patients from a Single Family Cluster", "a familial
 #: cluster of COVID-19") is its patients: the cases of one household; so is the pair a title's subtitle
 #: names ("COVID-19 pneumonia - mother and daughter").
@@ -364,8 +365,10 @@ _FAMILY_OF_PATIENTS = compile(
     rf"|\s[-–—]\s+{_AGED}(?:{_RELATIVE_WORDS})(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}\b",
     re.IGNORECASE,
 )
-_OPENING_RELATIVE = compile(rf"\s*(?:her|his|their|the\s+patient[’']s)\s+\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b",
-                            re.IGNORECASE)
+_OPENING_RELATIVE = compile(
+    rf"\s*(?:her|his|their|the\s+patient[’']s)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
+    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+)?\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b)",
+    re.IGNORECASE)
 
 
 def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
@@ -392,6 +395,12 @@ def _names_the_patients(text: str, s_start: int, pattern: FastPattern, start: in
     spans = _patient_spans(text, s_start)
     return bool(spans) and all(any(a <= m.start() and m.end() <= b for a, b in spans)
                                for m in pattern.finditer(text, start, end))
+
+
+def only_the_patients(text: str, start: int, end: int) -> bool:
+    """True when every relative or group word in ``text[start:end]`` names the patients of the text
+    (``_patient_spans``): "Patient 2: his wife, 59 years old" is the second patient's own line."""
+    return _names_the_patients(text, sentence_at(text, start)[0], OTHER_PERSON, start, end)
 
 
 def other_relative_in(text: str, start: int, end: int) -> bool:
