@@ -408,6 +408,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                                by_words.version, "")
     if view is not None and view.value is None and view.reason == "'Frontal' does not say PA or AP":
         view = _study_frontal_view(record, image, modality_value) or view
+    if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
+        view = _paragraph_view(image, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
@@ -424,6 +426,18 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
         view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
                            f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A SIRM block figure whose caption names no view ("RX torace di controllo") takes the one view
+    the paragraph telling its exam names ("RX torace di controllo ... (AP, a letto): ..."); a
+    paragraph naming several ("in proiezione PA e laterale") gives none."""
+    paragraph = str(image.extra.get("paragraph") or "")
+    found = NORMALIZERS["view"](paragraph, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
+                       found.version, "")
 
 
 def _study_frontal_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:

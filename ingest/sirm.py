@@ -344,11 +344,12 @@ _MODALITY_KIND = {"rx": "xray", "radiografia": "xray", "radiogramma": "xray", "t
 
 
 def _same_modality(caption: str, paragraph: str) -> bool:
-    """True unless the caption and the paragraph name different exams ("TC" under a paragraph
-    telling an "RX"): the paragraph may then be another film's."""
-    kinds = [{_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
-              for m in _MODALITY.finditer(text)} for text in (caption, paragraph)]
-    return not kinds[0] or not kinds[1] or kinds[0] == kinds[1]
+    """True unless the caption and the exam the paragraph tells (its first exam word: "RX torace di
+    controllo a distanza di 5 giorni dalla TC" tells an RX) name different exams ("TC" under a
+    paragraph telling an "RX"): the paragraph may then be another film's."""
+    kinds = [[_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
+              for m in _MODALITY.finditer(text)] for text in (caption, paragraph)]
+    return not kinds[0] or not kinds[1] or set(kinds[0]) == {kinds[1][0]}
 
 
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,

@@ -139,10 +139,12 @@ _ADMISSION_CUES = compile_fast(
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
-# Onset told as a time before admission: "symptoms began three days before admission".
+# Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
+# giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
-    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s+"
-    r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s*"
+    r"(?:the\s+)?(?:admission|presentation|presenting|hospitali[sz]ation|ricovero|ingresso|accesso|arrivo|arrival|"
+    r"entry)",
     re.IGNORECASE,
 )
 # The admission told as a time after the onset: "Five days after the onset of fever she was admitted",

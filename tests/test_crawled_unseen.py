@@ -213,7 +213,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     wrong = [w for w in score_site(site, batch).wrong if not (batch == "unseen3" and w[2] == "offset")]
     # unseen5 SIRM: "controllo a 10 giorni" after a CT on day 6 (from the CT or the admission: not
     # said) stays blank (its CT gallery naming no plane is Axial since ct_slice_view)
-    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen5", "sirm"): 1}.get((batch, site), 0)
+    # unseen7 SIRM: "a distanza di 5 giorni dalla TC" (from the previous film or the presentation: the
+    # timeline does not read the named exam) stays blank
+    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen5", "sirm"): 1,
+            ("unseen7", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -587,3 +590,28 @@ def test_radiopaedia_case_whose_studies_do_not_all_name_a_patient_stays_whole():
 def test_relative_with_the_age_after_is_the_patient_only_where_it_opens_the_patients_part(text, sex, age):
     assert NORMALIZERS["sex"](text).value == sex
     assert NORMALIZERS["age"](text).value == age
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Sintomatologia febbrile e tosse insorte 8 giorni prima dell’accesso in Pronto Soccorso.", 8),
+    ("Febbre insorta 6 giorni prima dell'ingresso in ospedale.", 6),
+    ("Fever began 5 days before presenting to the emergency department.", 5),
+    ("Symptoms began 4 days before arrival.", 4),
+])
+def test_onset_told_as_days_before_the_arrival_at_hospital(history, want):
+    from ingest.timeline import onset_gap
+    assert onset_gap(history)[0] == want
+
+
+def test_sirm_figure_takes_view_and_moment_from_the_paragraph_telling_its_exam_though_it_names_another():
+    # "RX torace di controllo a distanza di 5 giorni dalla TC (AP, a letto)" over a figure captioned
+    # "RX torace di controllo": the paragraph tells an RX (its first exam word), its view is AP
+    rows = _batch_rows("sirm", "unseen7", "caso_144_insorte_prima_dell_accesso.html",
+                       "https://www.sirm.org/2020/05/18/covid-19-caso-144/")
+    assert [row["offset"] for row in rows.values()][:3] == ["8", "9", "9"]
+    assert rows["05/caso144-RX-controllo.jpeg"]["view"] == "AP"
+    # a paragraph naming two views gives none to a figure naming none
+    html = (FIXTURES / "sirm" / "unseen7" / "caso_144_insorte_prima_dell_accesso.html").read_text().replace(
+        "(AP, a letto): evoluzione", "in proiezione PA e laterale: evoluzione")
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/05/18/covid-19-caso-144/")
+    assert staged_rows(record)["05/caso144-RX-controllo.jpeg"]["view"] is None
