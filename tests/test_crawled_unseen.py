@@ -592,17 +592,6 @@ def test_relative_with_the_age_after_is_the_patient_only_where_it_opens_the_pati
     assert NORMALIZERS["age"](text).value == age
 
 
-@pytest.mark.parametrize("history, want", [
-    ("Sintomatologia febbrile e tosse insorte 8 giorni prima dell’accesso in Pronto Soccorso.", 8),
-    ("Febbre insorta 6 giorni prima dell'ingresso in ospedale.", 6),
-    ("Fever began 5 days before presenting to the emergency department.", 5),
-    ("Symptoms began 4 days before arrival.", 4),
-])
-def test_onset_told_as_days_before_the_arrival_at_hospital(history, want):
-    from ingest.timeline import onset_gap
-    assert onset_gap(history)[0] == want
-
-
 def test_sirm_figure_takes_view_and_moment_from_the_paragraph_telling_its_exam_though_it_names_another():
     # "RX torace di controllo a distanza di 5 giorni dalla TC (AP, a letto)" over a figure captioned
     # "RX torace di controllo": the paragraph tells an RX (its first exam word), its view is AP
