@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 8  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -36,6 +36,8 @@ TIMELINE_VERSION = 8  # v2: "day N of admission", "hospital day N" are N days af
 #                          day N of illness" over a phase of the symptoms, "onset had been N days earlier";
 #                      v8: a section title is no admission, a symptom after the admission no onset,
 #                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
+#                      v9: "the 3rd day of admission" is no "day of admission" too; a relative introduced with an
+#                          age after "Patient N:" is that patient; SIRM figures under one paragraph are one exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -230,12 +232,18 @@ def _closed_parts(words: str, letters: str) -> list[str] | None:
 
 def _exam(image: ImageRecord, words: str) -> str:
     """The exam an image belongs to, for the timeline: its study (Radiopaedia), its figure
-    (Eurorad's sub-images), else the words it shares with its neighbours (the SIRM paragraph
-    before a gallery); "" when nothing ties it to another film."""
+    (Eurorad's sub-images), the SIRM paragraph above figures whose captions tell no moment, else the
+    words it shares with its neighbours (the SIRM paragraph before a gallery); "" when nothing ties
+    it to another film."""
     if image.extra.get("study_id"):
         return f"study {image.extra['study_id']}"
     if image.extra.get("figure") is not None:
         return f"figure {image.extra['figure']}"
+    paragraph = str(image.extra.get("paragraph") or "")
+    if paragraph and words.strip() and not text_moments(words, "caption"):
+        # SIRM block-editor figures under the paragraph telling their exam ("RX torace nelle due
+        # proiezioni: ...", then a PA and a lateral figure), their captions telling no moment: one exam
+        return f"paragraph {paragraph}"
     return f"words {words}" if words.strip() else ""
 
 
@@ -400,6 +408,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                                by_words.version, "")
     if view is not None and view.value is None and view.reason == "'Frontal' does not say PA or AP":
         view = _study_frontal_view(record, image, modality_value) or view
+    if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
+        view = _paragraph_view(image, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
@@ -408,13 +418,26 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
     if view is not None and view.value is None and view.reason.startswith("several views"):
-        view = _listed_view(record, image, words, modality_value) or view
+        view = (_listed_view(record, image, words, modality_value)
+                or _sub_caption_view(record, image, words, modality_value) or view)
     fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
     if view is not None and view.value is not None and fits is not None and view.value not in fits:
         # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
         view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
                            f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A SIRM block figure whose caption names no view ("RX torace di controllo") takes the one view
+    the paragraph telling its exam names ("RX torace di controllo ... (AP, a letto): ..."); a
+    paragraph naming several ("in proiezione PA e laterale") gives none."""
+    paragraph = str(image.extra.get("paragraph") or "")
+    found = NORMALIZERS["view"](paragraph, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
+                       found.version, "")
 
 
 def _study_frontal_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:
@@ -439,6 +462,25 @@ def _listed_view(record: CaseRecord, image: ImageRecord, words: str, modality: s
     due proiezioni (PA e LL)" before two films, "PA (a) and lateral (b) views" of a figure's two
     sub-images)."""
     return _listed(record, image, words, views_in_order(words, modality), "view")
+
+
+def _sub_caption_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """A Eurorad sub-image's view from the part of its figure's caption its letter names, when the
+    letters name the figure's sub-images one for one ("axial images (a, b) and coronal reconstruction
+    (c)": c is Coronal), else None."""
+    figure, sub = image.extra.get("figure"), image.extra.get("subimage")
+    if figure is None or not isinstance(sub, int):
+        return None
+    count = sum(1 for i in record.images if i.extra.get("figure") == figure)
+    parts = parse_subcaptions(words)
+    if count < 2 or sorted(parts) != list("abcdefghij"[:count]):
+        return None
+    own = parts["abcdefghij"[sub - 1]]
+    found = NORMALIZERS["view"](own, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, own, csv_value(found.value), found.evidence, "view.sub-caption",
+                       found.version, "")
 
 
 def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tuple[str, int, int], ...],

@@ -13,7 +13,6 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN
 from ingest.pages import (
     HtmlPage,
     ParseError,
@@ -28,6 +27,7 @@ from ingest.pages import (
     text,
     tidy,
 )
+from ingest.patients import patient_named_by, patient_segments
 from ingest.records import CaseRecord, ImageRecord
 from ingest.sites.eurorad import (
     CASE_PATH,
@@ -75,12 +75,7 @@ _DISCUSSION_HEADINGS = re.compile(
 )
 _META_LABELS = {"section", "case type", "authors", "author", "patient", "categories"}
 
-# Several patients in one document (docs/site-notes.md §2.5.8).
-# A patient is named by number ("Patient 2:", "Case 3.") or by an ordinal word ("The second patient,
-# his 55-year-old wife", "Third patient. Axial CT ...").
-_PATIENT_MARKER_RE = re.compile(
-    r"\b(?:(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(?P<n>\d{1,2})\b\s*[:.)\-–]?"
-    r"|(?:the\s+)?(?P<ord>" + "|".join(ORDINALS_EN) + r")\s+(?:patient|case)\b)", re.I)
+# Several patients in one document (docs/site-notes.md §2.5.8): ``ingest.patients.patient_segments``.
 _GROUP_RE = re.compile(
     r"\b(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:patients|cases)"
     r"|mother\s+and\s+(?:her\s+)?(?:daughter|son)|father\s+and\s+(?:his\s+)?(?:daughter|son)"
@@ -503,37 +498,6 @@ def _caption_view(caption: str) -> str:
     return match.group(1) if match else ""
 
 
-def _marker_number(marker: re.Match[str]) -> int:
-    return int(marker.group("n")) if marker.group("n") else ORDINAL_NUMBERS[marker.group("ord").lower()]
-
-
-def _patient_segments(text: str) -> dict[int, str]:
-    """Split a text on "Patient 1"/"Case 2" markers; {} unless at least two distinct patients appear."""
-    markers = [m for m in _PATIENT_MARKER_RE.finditer(text) if 0 < _marker_number(m) <= 20]
-    numbers = []
-    for m in markers:
-        if _marker_number(m) not in numbers:
-            numbers.append(_marker_number(m))
-    if len(numbers) < 2:
-        return {}
-    segments: dict[int, str] = {}
-    # Only the first mention of each number opens its segment; later mentions are cross-references.
-    openers = []
-    for m in markers:
-        number = _marker_number(m)
-        if number not in [o[0] for o in openers]:
-            openers.append((number, m.start()))
-    for index, (number, start) in enumerate(openers):
-        end = openers[index + 1][1] if index + 1 < len(openers) else len(text)
-        segments[number] = text[start:end].strip()
-    return segments
-
-
-def _caption_patient(caption: str) -> int | None:
-    numbers = {_marker_number(m) for m in _PATIENT_MARKER_RE.finditer(caption)}
-    return numbers.pop() if len(numbers) == 1 else None
-
-
 def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:
     """A case page as CaseRecords: one, or one per patient when the case describes several.
 
@@ -602,7 +566,7 @@ def _split_patients(base: CaseRecord) -> list[CaseRecord]:
 
 
 def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
-    history_parts = _patient_segments(base.history)
+    history_parts = patient_segments(base.history)
     group = _GROUP_RE.search(" ".join((base.history, base.extra.get("patient_line", ""), base.title)))
     if not history_parts:
         if group:
@@ -612,7 +576,7 @@ def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
         return [base]
 
     numbers = sorted(history_parts)
-    assignment = {id(image): _caption_patient(image.caption) for image in base.images}
+    assignment = {id(image): patient_named_by(image.caption) for image in base.images}
     unassigned = [image for image in base.images if assignment[id(image)] not in numbers]
     if unassigned:
         base.warnings.append(
@@ -622,7 +586,7 @@ def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:
         base.extra["patients"] = len(numbers)
         return [base]
 
-    findings_parts = _patient_segments(base.findings)
+    findings_parts = patient_segments(base.findings)
     records = []
     for number in numbers:
         history = history_parts[number]

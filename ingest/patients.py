@@ -530,3 +530,43 @@ def patients_in_tables(tables: Sequence[Table]) -> dict[int, TablePatient]:
         for entry in entries:
             found.setdefault(entry.number, entry)
     return found
+
+
+# A patient named by number ("Patient 2:", "Case 3.") or by an ordinal word ("The second patient,
+# his 55-year-old wife", "Third patient. Axial CT ..."), as a case page presenting several patients
+# (Eurorad's history, Radiopaedia's presentation and study titles) opens each one's part.
+_PATIENT_MARKER = re.compile(
+    r"\b(?:(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(?P<n>\d{1,2})\b\s*[:.)\-–]?"
+    r"|(?:the\s+)?(?P<ord>" + "|".join(ORDINALS_EN) + r")\s+(?:patient|case)\b)", re.I)
+
+
+def _marker_number(marker: re.Match[str]) -> int:
+    return int(marker.group("n")) if marker.group("n") else ORDINAL_NUMBERS[marker.group("ord").lower()]
+
+
+def patient_segments(text: str) -> dict[int, str]:
+    """Split a text on "Patient 1"/"Case 2" markers; {} unless at least two distinct patients appear."""
+    markers = [m for m in _PATIENT_MARKER.finditer(text) if 0 < _marker_number(m) <= 20]
+    numbers = []
+    for m in markers:
+        if _marker_number(m) not in numbers:
+            numbers.append(_marker_number(m))
+    if len(numbers) < 2:
+        return {}
+    segments: dict[int, str] = {}
+    # Only the first mention of each number opens its segment; later mentions are cross-references.
+    openers = []
+    for m in markers:
+        number = _marker_number(m)
+        if number not in [o[0] for o in openers]:
+            openers.append((number, m.start()))
+    for index, (number, start) in enumerate(openers):
+        end = openers[index + 1][1] if index + 1 < len(openers) else len(text)
+        segments[number] = text[start:end].strip()
+    return segments
+
+
+def patient_named_by(text: str) -> int | None:
+    """The one patient number ``text`` names ("Patient 2. Axial CT ..."), else None."""
+    numbers = {_marker_number(m) for m in _PATIENT_MARKER.finditer(text)}
+    return numbers.pop() if len(numbers) == 1 else None

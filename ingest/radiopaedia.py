@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from ingest.pages import HtmlPage, ParseError, SearchPage, below, block_text, classes, first_below, squash, text, tidy
+from ingest.patients import patient_named_by, patient_segments
 from ingest.records import CaseRecord, ImageRecord
 from ingest.sites.radiopaedia import (
     CASE_DOI,
@@ -498,6 +499,50 @@ def parse_radiopaedia_case(html: str, url: str) -> CaseRecord:
     ``permalink``, ``citation``, ``systems``, ``tags``, ``published_iso``, ``license_source``.
     """
     return RadiopaediaCasePage(html, url).record()
+
+
+def split_radiopaedia_patients(record: CaseRecord) -> list[CaseRecord]:
+    """A case page (its images attached) presenting several patients, as one case per patient.
+
+    The presentation opens each patient's part ("Patient 1: 64-year-old man ... Patient 2: his wife,
+    59 years old, ...") and every study's title (else its findings) names its patient ("Patient 2"):
+    each patient's record, keyed ``<rID>-p<n>``, holds that part as its history (the one Patient Data
+    block is one patient's, so it is not read) and the images of its own studies. When a study names
+    no patient, or a patient has no study, the case stays whole with a warning for the reviewer.
+    """
+    parts = patient_segments(record.history)
+    if not parts:
+        return [record]
+    studies = [s for s in record.extra.get("studies") or [] if isinstance(s, dict)]
+    owner = {str(s.get("study_id")): patient_named_by(str(s.get("title") or ""))
+             or patient_named_by(str(s.get("findings") or "")) for s in studies}
+    numbers = sorted(parts)
+    if (not studies or set(owner.values()) != set(numbers)
+            or any(str(i.extra.get("study_id", "")) not in owner for i in record.images)):
+        record.warnings.append(f"several patients presented (patients {', '.join(map(str, numbers))}) but not "
+                               "every study says whose: review and split by hand")
+        return [record]
+    records = []
+    for number in numbers:
+        own = [s for s in studies if owner[str(s.get("study_id"))] == number]
+        ids = [str(s.get("study_id")) for s in own]
+        images = [i for i in record.images if str(i.extra.get("study_id", "")) in ids]
+        for position, image in enumerate(images):
+            image.position = position
+        records.append(CaseRecord(**{
+            **record.__dict__,
+            "source_key": f"{record.source_key}-p{number}",
+            "age_text": "", "sex_text": "",
+            "history": parts[number],
+            "findings": "\n".join(str(s.get("findings") or "") for s in own if s.get("findings")),
+            "images": images,
+            "aliases": list(record.aliases),
+            "warnings": [*record.warnings, f"patient {number} of {len(numbers)} split from multi-patient case "
+                                           f"{record.source_key}: check the split"],
+            "extra": {**record.extra, "studies": own, "study_ids": ids, "patient_number": number,
+                      "patients": len(numbers)},
+        }))
+    return records
 
 
 # --- Stacks --------------------------------------------------------------------------------------

@@ -270,12 +270,14 @@ def _byline(blocks: list[tuple[str, object]]) -> tuple[list[str], list[str]]:
 
 
 def _story(blocks: list[tuple[str, object]], byline: list[str],
-           url: str) -> tuple[list[str], list[str], list[ImageRecord]]:
-    """(history lines, imaging findings lines, images) of the story's blocks: each image is
-    described by its caption, else by the imaging paragraph before it (its place in the post)."""
+           url: str) -> tuple[list[str], list[str], list[ImageRecord], list[dict[str, str]]]:
+    """(history lines, imaging findings lines, images, images left out) of the story's blocks: each
+    image is described by its caption, else by the imaging paragraph before it (its place in the
+    post); an image of an exam the dataset does not hold (a lung ultrasound) is left out."""
     history: list[str] = []
     findings: list[str] = []
     images: list[ImageRecord] = []
+    left_out: list[dict[str, str]] = []
     last_imaging_text = ""
     in_imaging = False
     seen_urls: set[str] = set()
@@ -301,12 +303,28 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
                     findings.append(exam)
             continue
         image = _image_record(value, url, last_imaging_text, len(images), seen_urls)
-        if image is not None:
+        if image is not None and _other_exam(image.caption):
+            left_out.append({"figure": image.source_url, "kind": "not chest X-ray or CT",
+                             "reason": f"its words name {_other_exam(image.caption)!r} and no radiograph or CT"})
+        elif image is not None:
             images.append(image)
     if not findings:
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]
-    return history, findings, images
+    return history, findings, images, left_out
+
+
+# Exams the dataset does not hold (chest radiographs and CT only): an image whose own words (its
+# caption, else the paragraph before it) name one of them and no radiograph or CT is left out.
+_OTHER_EXAM = re.compile(
+    r"\b(?:ecografi[ae]|ecograficamente|ultrasound|(?-i:RM)|risonanza\s+magnetica|MRI|PET)\b", re.I)
+_DATASET_EXAM = re.compile(r"\b(?:RX|radiografi\w*|radiogramm\w*|x-?rays?|TC|HRCT|CT|angio-?TC)\b", re.I)
+
+
+def _other_exam(words: str) -> str:
+    """The word naming an exam outside the dataset when ``words`` name one and no radiograph or CT."""
+    other = _OTHER_EXAM.search(words)
+    return other.group(0) if other and not _DATASET_EXAM.search(words) else ""
 
 
 # A sentence opening with an exam, inside a paragraph that starts with the patient: "Primo paziente:
@@ -326,11 +344,12 @@ _MODALITY_KIND = {"rx": "xray", "radiografia": "xray", "radiogramma": "xray", "t
 
 
 def _same_modality(caption: str, paragraph: str) -> bool:
-    """True unless the caption and the paragraph name different exams ("TC" under a paragraph
-    telling an "RX"): the paragraph may then be another film's."""
-    kinds = [{_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
-              for m in _MODALITY.finditer(text)} for text in (caption, paragraph)]
-    return not kinds[0] or not kinds[1] or kinds[0] == kinds[1]
+    """True unless the caption and the exam the paragraph tells (its first exam word: "RX torace di
+    controllo a distanza di 5 giorni dalla TC" tells an RX) name different exams ("TC" under a
+    paragraph telling an "RX"): the paragraph may then be another film's."""
+    kinds = [[_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
+              for m in _MODALITY.finditer(text)] for text in (caption, paragraph)]
+    return not kinds[0] or not kinds[1] or set(kinds[0]) == {kinds[1][0]}
 
 
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,
@@ -445,7 +464,7 @@ class SirmPostPage(SirmPage):
         institution_lines = [b for b in byline if _INSTITUTION_WORDS.search(b)]
         authors = ", ".join(a.rstrip(" .;") for a in authors_lines)
         institution = "; ".join(i.rstrip(" .;") for i in institution_lines)
-        history, findings, images = _story(blocks, byline, url)
+        history, findings, images, left_out = _story(blocks, byline, url)
         narrative = [line for line in narrative if line not in byline]
         first_narrative = narrative[0] if narrative else ""
         age = _AGE.search(first_narrative)
@@ -464,6 +483,8 @@ class SirmPostPage(SirmPage):
         refs = re.findall(r"caso\s+clinico\s+n\.?\s*\d+|\bcaso\s+\d+\b|\(case\s+\d+\)", " ".join(narrative), re.I)
         if refs:
             extra["case_references"] = refs
+        if left_out:
+            extra["left_out_figures"] = left_out
         return CaseRecord(
             source=SOURCE, source_key=source_key, url=canonical, title=title,
             license_text=SITE_LICENSE,  # SIRM states no licence (docs/site-notes.md §3.5)
@@ -472,6 +493,7 @@ class SirmPostPage(SirmPage):
             age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
             history="\n".join(history), findings="\n".join(findings),
             images=images, extra=extra,
+            warnings=[f"{item['figure']} left out ({item['kind']}): {item['reason']}" for item in left_out],
         )
 
     def credit(self, byline: list[str]) -> str:

@@ -139,10 +139,12 @@ _ADMISSION_CUES = compile_fast(
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
-# Onset told as a time before admission: "symptoms began three days before admission".
+# Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
+# giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
-    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s+"
-    r"(?:the\s+)?(?:admission|presentation|hospitali[sz]ation|ricovero|ingresso|entry)",
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s*"
+    r"(?:the\s+)?(?:admission|presentation|presenting|hospitali[sz]ation|ricovero|ingresso|accesso|arrivo|arrival|"
+    r"entry)",
     re.IGNORECASE,
 )
 # The admission told as a time after the onset: "Five days after the onset of fever she was admitted",
@@ -620,7 +622,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     for m in AT_ADMISSION.finditer(text):
-        if not in_history(m):
+        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
             kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
             moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
     for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):

@@ -30,6 +30,7 @@ from ingest.radiopaedia import (
     radiopaedia_case_url,
     radiopaedia_search_url,
     radiopaedia_stacks_url,
+    split_radiopaedia_patients,
 )
 from ingest.records import CaseRecord, FetchedPage
 from ingest.sites import radiopaedia as site
@@ -88,7 +89,8 @@ class RadiopaediaSpider(CaseSpider):
         if not study_ids:
             record.images = images
             self.crawler.stats.inc_value("cases/parsed")
-            yield self.with_documents(record, documents)
+            # a page presenting several patients ("Patient 1" / "Patient 2" studies): one case each
+            yield from self.page_cases(split_radiopaedia_patients(record), documents)
             return
         study_id, rest = study_ids[0], study_ids[1:]
         yield Request(

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ingest.case_fields import normalize_case
 from ingest.eurorad import parse_eurorad_case
-from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks
+from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks, split_radiopaedia_patients
 from ingest.records import CaseRecord
 from ingest.sirm import parse_sirm_posts
 
@@ -54,7 +54,7 @@ def records(site: str, html_path: Path, url: str) -> list[CaseRecord]:
         payload = (html_path.parent / f"stacks_{study_id}.json").read_text()
         images += parse_radiopaedia_stacks(payload, study_id, first_position=len(images))
     record.images = images
-    return [record]
+    return split_radiopaedia_patients(record)
 
 
 def staged_rows(record: CaseRecord) -> dict[str, dict[str, object]]:

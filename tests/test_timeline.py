@@ -526,6 +526,11 @@ def test_a_text_making_the_admission_day_1_counts_day_n_as_n_minus_1_days_after_
     ("Quadro de febre e dispneia iniciado há 7 dias.", 7),
     ("Giunge in PS per febbre e tosse insorte 4 giorni prima.", 4),
     ("Riferisce sintomi iniziati 2 giorni prima.", 2),
+    # before the arrival at hospital (unseen7), the apostrophe without a space after it
+    ("Sintomatologia febbrile e tosse insorte 8 giorni prima dell’accesso in Pronto Soccorso.", 8),
+    ("Febbre insorta 6 giorni prima dell'ingresso in ospedale.", 6),
+    ("Fever began 5 days before presenting to the emergency department.", 5),
+    ("Symptoms began 4 days before arrival.", 4),
 ])
 def test_the_onset_told_as_a_time_before_the_presentation(history, gap):
     assert onset_gap(history)[0] == gap

@@ -351,29 +351,41 @@ _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
 #: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
-#: admitted ...": a case series' second patient, whose own history it is; no patient precedes). A
+#: admitted ...", "His wife, 59 years old, ...": a case series' second patient, whose own history it
+#: is; no patient precedes), or right after the number of the patient it is ("Patient 2: his wife ..."). A
 #: family cluster a report is about ("... in Patients from a Single Family Cluster", "a familial
-#: cluster of COVID-19") is its patients: the cases of one household.
+#: cluster of COVID-19") is its patients: the cases of one household; so is the pair a title's subtitle
+#: names ("COVID-19 pneumonia - mother and daughter").
 _FAMILY_OF_PATIENTS = compile(
     rf"\b(?:in|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:a|an)\s+{_AGED}(?:{_RELATIVE_WORDS})"
     rf"(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}|(?:two|three|four)\s+{_AGED}(?:{_RELATIVE_WORDS})s?)\b"
     r"|\b(?:in|from|of|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:a|an|the|one)?\s*(?:single\s+)?"
-    r"(?:family|familial|household)\s+clusters?\b",
+    r"(?:family|familial|household)\s+clusters?\b"
+    # a title's subtitle naming the pair: "COVID-19 pneumonia - husband and wife"
+    rf"|\s[-–—]\s+{_AGED}(?:{_RELATIVE_WORDS})(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}\b",
     re.IGNORECASE,
 )
-_OPENING_RELATIVE = compile(rf"\s*(?:her|his|their|the\s+patient[’']s)\s+\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b",
-                            re.IGNORECASE)
+_OPENING_RELATIVE = compile(
+    rf"\s*(?:her|his|their|the\s+patient[’']s)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
+    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+)?\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b)",
+    re.IGNORECASE)
 
 
 def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
     """The spans of the sentence at ``s_start`` whose relatives are the patients
-    (``_FAMILY_OF_PATIENTS``, ``_OPENING_RELATIVE`` at the text's start)."""
+    (``_FAMILY_OF_PATIENTS``, ``_OPENING_RELATIVE`` at the text's start or right after the patient the
+    sentence opens with: "Patient 2: his 62-year-old wife presented ...")."""
     s_end = sentence_at(text, s_start)[1]
     spans = [m.span() for m in _FAMILY_OF_PATIENTS.finditer(text, s_start, s_end)] if s_end > s_start else []
-    if not text[:s_start].strip():
+    named = _NAMED_PATIENT.match(text, s_start)
+    if named is not None:
+        opening = _OPENING_RELATIVE.match(text, named.end() + 1)
+    elif not text[:s_start].strip():
         opening = _OPENING_RELATIVE.match(text, s_start)
-        if opening is not None:
-            spans.append(opening.span())
+    else:
+        opening = None
+    if opening is not None:
+        spans.append(opening.span())
     return spans
 
 
@@ -383,6 +395,12 @@ def _names_the_patients(text: str, s_start: int, pattern: FastPattern, start: in
     spans = _patient_spans(text, s_start)
     return bool(spans) and all(any(a <= m.start() and m.end() <= b for a, b in spans)
                                for m in pattern.finditer(text, start, end))
+
+
+def only_the_patients(text: str, start: int, end: int) -> bool:
+    """True when every relative or group word in ``text[start:end]`` names the patients of the text
+    (``_patient_spans``): "Patient 2: his wife, 59 years old" is the second patient's own line."""
+    return _names_the_patients(text, sentence_at(text, start)[0], OTHER_PERSON, start, end)
 
 
 def other_relative_in(text: str, start: int, end: int) -> bool:

@@ -11,22 +11,35 @@ from functools import lru_cache
 
 from schema import ADULT_AGE, SEX_VALUES
 
-from .common import OTHER_PERSON, Normalized, blank, clause_at, compile, found, gate, has_any, text_context
+from .common import (
+    OTHER_PERSON,
+    Normalized,
+    blank,
+    clause_at,
+    compile,
+    found,
+    gate,
+    has_any,
+    only_the_patients,
+    text_context,
+)
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8: Portuguese sex
-# words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand ("65 yo M"); not "101.5F",
-# "100F" (Fahrenheit). 6: Italian relation words ("Madre del paziente 1, 41 anni": a relative introduced with an
-# age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand "56F". 4: "businessman",
-# "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's other sex
-# words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the patient
-# introduced by them
-SEX_VERSION = 9
+# 10: a relative introduced with an age right after the patient's number ("Patient 2: his wife, 59 years old") is
+# that patient. 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8:
+# Portuguese sex words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand ("65 yo M");
+# not "101.5F", "100F" (Fahrenheit). 6: Italian relation words ("Madre del paziente 1, 41 anni": a relative
+# introduced with an age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand "56F". 4:
+# "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
+# other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
+# patient introduced by them
+SEX_VERSION = 10
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
-# "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age
-AGE_VERSION = 5
+# "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
+# relative who is the patient ("Patient 2: his wife, 59 years old")
+AGE_VERSION = 6
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -108,7 +121,7 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
         if any(s <= m.start() < e for s, e in labelled):
             continue
         before = text[max(0, m.start() - 40):m.start()]
-        if _POSSESSIVE_BEFORE.search(before):
+        if _POSSESSIVE_BEFORE.search(before) and not only_the_patients(text, m.start(), m.end()):
             continue
         c_start, _ = clause_at(text, m.start())
         lead = text[c_start:m.start()]
@@ -268,8 +281,9 @@ def normalize_age(text: str, **_context) -> Normalized:
             if any(s <= m.start(1) < e for s, e in taken):
                 continue
             c_start, _ = clause_at(text, m.start())
-            if (OTHER_PERSON.search(text[c_start:m.start()])
-                    or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()])):
+            about_other = (OTHER_PERSON.search(text[c_start:m.start()])
+                           or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()]))
+            if about_other and not only_the_patients(text, c_start, m.start()):
                 continue
             number = float(m.group(1).replace(",", "."))
             value = round(number / divisor, 2) if divisor != 1 else number

@@ -61,7 +61,8 @@ VIEW_VERSION = 4
 MODALITY_VERSION = 7  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 4  # v4: a normal film that "does not exclude" a disease is no 'No Finding'
+FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
+# v4: a normal film that "does not exclude" a disease is no 'No Finding'
 # v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
