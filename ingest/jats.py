@@ -456,12 +456,24 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
             own = _itertext(_first(member, "caption"))
             if own or letter not in figure.panel_captions:
                 figure.panel_captions[letter] = own or figure.panel_captions.get(letter, "")
+    one_labelled_panel(figure)
     if len(figure.image_urls) > 1:
         # Panels as separate graphics (a fig-group's figs, or several graphics in one fig).
         letters = list(figure.panel_captions) if len(figure.panel_captions) == len(hrefs) else []
         letters = letters or [chr(ord("a") + i) for i in range(len(hrefs))]
         figure.extra["panel_files"] = dict(zip(letters, figure.image_urls))
     return figure
+
+
+def one_labelled_panel(figure: Figure) -> None:
+    """A figure labelled with its panel's letter ("Fig. 1A") under the whole legend is that panel
+    alone, served as its own file: its sub-caption only, not one image per letter of the legend."""
+    from ingest.panels import labelled_panel
+
+    own = labelled_panel(figure.label, figure.panel_captions)
+    if own and len(figure.image_urls) == 1:
+        figure.panel_captions = own
+        figure.extra["panel_files"] = {letter: figure.image_urls[0] for letter in own}
 
 
 # The text naming a panel of the paper's one figure: "(Panel A, arrow)", "(Panels B and C)".
