@@ -349,7 +349,11 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     for figure in kept:
         split = panel_splits.get(figure.number) if figure.number is not None else None
         placed = _placed_panels(figure, split)
-        for key, panels in _figure_targets(figure, patients, base, placed).items():
+        for key, targeted in _figure_targets(figure, patients, base, placed).items():
+            panels, not_chest = _chest_panels(figure, targeted)
+            excluded.extend(not_chest)
+            if not panels and not_chest:
+                continue
             if key not in cases:
                 cases[key] = new_case(key, f" ({figure_name(figure)})")
                 cases[key].warnings.append(
@@ -382,6 +386,22 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
         else:
             kept.append(figure)
     return kept, excluded
+
+
+def _chest_panels(figure: Figure, panels: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The panels that are patient images of the chest, and those left out and why: a panel of a
+    kept figure whose own words name another kind ("(A) Twelve-lead electrocardiogram on admission.
+    (B) Chest radiograph on admission") is not the patient's chest, whatever its neighbours are."""
+    kept: dict[str, str] = {}
+    out: list[dict[str, str]] = []
+    for letter, text in panels.items():
+        verdict = caption_kind(text) if len(figure.panel_captions) > 1 and text != figure.caption else None
+        if verdict is None:
+            kept[letter] = text
+        else:
+            out.append({**left_out(figure, verdict), "figure": f"{figure_name(figure)} panel {letter.upper()}",
+                        "caption": text[:200]})
+    return kept, out
 
 
 def _placed_panels(figure: Figure, split: PanelSplit | None) -> dict[str, str]:
