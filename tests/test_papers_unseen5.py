@@ -112,3 +112,25 @@ def test_places_after_their_words_keep_their_own_words_and_share_the_image_noun(
     # a place whose words name nothing of the image keeps its own words only
     assert positional_subcaptions("Chest radiographs on admission (left) and five days later (right).")[1][1] == \
         "five days later"
+
+
+@pytest.mark.parametrize("paragraph, cited", [
+    ("CT 6 weeks after symptom onset showed reticulation (Figure 1b and 2).", True),
+    ("Chest CT showed bilateral ground-glass opacities (Figures 1 and 2).", True),
+    ("Chest CT showed bilateral ground-glass opacities (Fig. 1 and 2 days later a radiograph).", False),
+    ("Chest CT showed bilateral ground-glass opacities (Figure 1 and Table 2).", False),
+])
+def test_a_figure_cited_whole_after_another_is_cited(paragraph, cited):
+    from ingest.papers import _citing_sentences
+
+    assert bool(list(_citing_sentences([paragraph], 2, ""))) == cited
+
+
+def test_a_follow_up_told_with_its_day_dates_the_figure_the_sentence_cites():
+    from ingest.papers import _cited_moment
+
+    paragraphs = ["At follow-up in the respiratory clinic she remained breathless, and CT 6 weeks after symptom onset "
+                  "showed reticulation and volume loss (Figure 1b and 2)."]
+    assert _cited_moment(paragraphs, 2, "").startswith("6 weeks after symptom onset")
+    # two precise moments in one citing sentence: none is the figure's
+    assert _cited_moment(["A radiograph on day 3 and CT on day 9 showed progression (Figure 2)."], 2, "") == ""
