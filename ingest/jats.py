@@ -398,14 +398,39 @@ def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
             bold.text = f"\ue001{letter.lower()}\ue002"
     text = re.sub(r"\s+", " ", _itertext(copy, skip=("title",))).strip()
     leads = list(_LEAD_MARK.finditer(text))
-    letters = [m.group(1) for m in leads]
-    if len(letters) < 2 or letters != [chr(ord("a") + i) for i in range(len(letters))]:
-        return {}
+    if not _runs_from_a([m.group(1) for m in leads]):
+        # Springer's letters inside one sentence: "<bold>a</bold> Axial and <bold>b</bold> coronal chest CT
+        # images" (a bold letter is no article; each once, or a later one refers back).
+        leads = list(_BOLD_MARK.finditer(text))
+        if not _runs_from_a([m.group(1) for m in leads]):
+            return {}
     found = {}
     for i, m in enumerate(leads):
         stop = leads[i + 1].start() if i + 1 < len(leads) else len(text)
         words = re.sub(r"\ue001([a-h])\ue002", r"\1", text[m.end():stop]).strip(" ;.")
         found[m.group(1)] = words
+    return _parallel_heads(found)
+
+
+_BOLD_MARK = re.compile(r"\ue001([a-h])\ue002\s+")
+# A panel's words that are only a modifier before "and" or a comma: "Axial and" of "a Axial and b coronal ...".
+_HEAD_ONLY = re.compile(r"(?P<head>[^\s,;()]+(?: [^\s,;()]+){0,2})(?:,? and|,)")
+
+
+def _runs_from_a(letters: list[str]) -> bool:
+    return len(letters) >= 2 and letters == [chr(ord("a") + i) for i in range(len(letters))]
+
+
+def _parallel_heads(found: dict[str, str]) -> dict[str, str]:
+    """A panel whose words are a modifier parallel to the next panel's first words takes the rest
+    of the next panel's words: "a Axial and b coronal chest CT images" gives a "Axial chest CT images"."""
+    letters = list(found)
+    for i in range(len(letters) - 2, -1, -1):
+        m = _HEAD_ONLY.fullmatch(found[letters[i]])
+        following = found[letters[i + 1]].split(" ")
+        head = m.group("head").split(" ") if m else []
+        if m and len(following) > len(head):
+            found[letters[i]] = " ".join(head + following[len(head):])
     return found
 
 

@@ -134,3 +134,18 @@ def test_a_follow_up_told_with_its_day_dates_the_figure_the_sentence_cites():
     assert _cited_moment(paragraphs, 2, "").startswith("6 weeks after symptom onset")
     # two precise moments in one citing sentence: none is the figure's
     assert _cited_moment(["A radiograph on day 3 and CT on day 9 showed progression (Figure 2)."], 2, "") == ""
+
+
+@pytest.mark.parametrize("caption, wanted", [
+    # Intensive Care Medicine (Springer): bold letters inside one sentence, lower case after them
+    ("<bold>a</bold> Axial and <bold>b</bold> coronal chest CT images (lung window) showing consolidation",
+     {"a": "Axial chest CT images (lung window) showing consolidation",
+      "b": "coronal chest CT images (lung window) showing consolidation"}),
+    ("<bold>a</bold> Posteroanterior, <bold>b</bold> lateral radiographs on admission",
+     {"a": "Posteroanterior radiographs on admission", "b": "lateral radiographs on admission"}),
+])
+def test_bold_letters_inside_a_sentence_name_panels(caption, wanted):
+    xml = (UNSEEN5 / "PMC7950044_efetch.xml").read_text()
+    start, end = xml.index("<caption><p>") + len("<caption><p>"), xml.index("</p></caption>")
+    [figure] = parse_jats((xml[:start] + caption + xml[end:]).encode()).figures
+    assert figure.panel_captions == wanted
