@@ -414,7 +414,7 @@ def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
 
 _BOLD_MARK = re.compile(r"\ue001([a-h])\ue002\s+")
 # A panel's words that are only a modifier before "and" or a comma: "Axial and" of "a Axial and b coronal ...".
-_HEAD_ONLY = re.compile(r"(?P<head>[^\s,;()]+(?: [^\s,;()]+){0,2})(?:,? and|,)")
+_HEAD_ONLY = re.compile(r"\A(?P<head>[^\s,;()]+(?: [^\s,;()]+){0,2})(?:,? and|,)")
 
 
 def _runs_from_a(letters: list[str]) -> bool:
