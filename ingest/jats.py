@@ -398,14 +398,39 @@ def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
             bold.text = f"\ue001{letter.lower()}\ue002"
     text = re.sub(r"\s+", " ", _itertext(copy, skip=("title",))).strip()
     leads = list(_LEAD_MARK.finditer(text))
-    letters = [m.group(1) for m in leads]
-    if len(letters) < 2 or letters != [chr(ord("a") + i) for i in range(len(letters))]:
-        return {}
+    if not _runs_from_a([m.group(1) for m in leads]):
+        # Springer's letters inside one sentence: "<bold>a</bold> Axial and <bold>b</bold> coronal chest CT
+        # images" (a bold letter is no article; each once, or a later one refers back).
+        leads = list(_BOLD_MARK.finditer(text))
+        if not _runs_from_a([m.group(1) for m in leads]):
+            return {}
     found = {}
     for i, m in enumerate(leads):
         stop = leads[i + 1].start() if i + 1 < len(leads) else len(text)
         words = re.sub(r"\ue001([a-h])\ue002", r"\1", text[m.end():stop]).strip(" ;.")
         found[m.group(1)] = words
+    return _parallel_heads(found)
+
+
+_BOLD_MARK = re.compile(r"\ue001([a-h])\ue002\s+")
+# A panel's words that are only a modifier before "and" or a comma: "Axial and" of "a Axial and b coronal ...".
+_HEAD_ONLY = re.compile(r"\A(?P<head>[^\s,;()]+(?: [^\s,;()]+){0,2})(?:,? and|,)")
+
+
+def _runs_from_a(letters: list[str]) -> bool:
+    return len(letters) >= 2 and letters == [chr(ord("a") + i) for i in range(len(letters))]
+
+
+def _parallel_heads(found: dict[str, str]) -> dict[str, str]:
+    """A panel whose words are a modifier parallel to the next panel's first words takes the rest
+    of the next panel's words: "a Axial and b coronal chest CT images" gives a "Axial chest CT images"."""
+    letters = list(found)
+    for i in range(len(letters) - 2, -1, -1):
+        m = _HEAD_ONLY.fullmatch(found[letters[i]])
+        following = found[letters[i + 1]].split(" ")
+        head = m.group("head").split(" ") if m else []
+        if m and len(following) > len(head):
+            found[letters[i]] = " ".join(head + following[len(head):])
     return found
 
 
@@ -456,12 +481,24 @@ def _figure(fig: etree._Element, pmcid: str, article_license: str, group: etree.
             own = _itertext(_first(member, "caption"))
             if own or letter not in figure.panel_captions:
                 figure.panel_captions[letter] = own or figure.panel_captions.get(letter, "")
+    one_labelled_panel(figure)
     if len(figure.image_urls) > 1:
         # Panels as separate graphics (a fig-group's figs, or several graphics in one fig).
         letters = list(figure.panel_captions) if len(figure.panel_captions) == len(hrefs) else []
         letters = letters or [chr(ord("a") + i) for i in range(len(hrefs))]
         figure.extra["panel_files"] = dict(zip(letters, figure.image_urls))
     return figure
+
+
+def one_labelled_panel(figure: Figure) -> None:
+    """A figure labelled with its panel's letter ("Fig. 1A") under the whole legend is that panel
+    alone, served as its own file: its sub-caption only, not one image per letter of the legend."""
+    from ingest.panels import labelled_panel
+
+    own = labelled_panel(figure.label, figure.panel_captions)
+    if own and len(figure.image_urls) == 1:
+        figure.panel_captions = own
+        figure.extra["panel_files"] = {letter: figure.image_urls[0] for letter in own}
 
 
 # The text naming a panel of the paper's one figure: "(Panel A, arrow)", "(Panels B and C)".

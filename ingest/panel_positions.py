@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.panels import with_head
+
 Box = tuple[int, int, int, int]
 
 # Rows: first / middle / last; columns: left / middle / right. -1 is the last one, whatever the
@@ -25,8 +27,9 @@ _NOUN = r"(row|rows|panels?|images?|line|column|columns)"
 # only for left/right ("Left: chest radiograph").
 _LEAD = re.compile(rf"(?:^|(?<=[.;]\s)|(?<=[.;]))\s*(?:the\s+)?{_PLACE}(?:\s+{_NOUN})?"
                    r"(?:\s*[:,–-]\s+|\s+(?=(?:shows?|showing|are|were|demonstrates?|depicts?)\b))", re.I)
-# "... on admission (upper row)" / "(left panel)": the place after its text.
-_TRAIL = re.compile(rf"\(\s*(?:the\s+)?{_PLACE}(?:\s+{_NOUN})?\s*\)", re.I)
+# "... on admission (upper row)" / "(left panel)": the place after its text; with the panel's own
+# words after a comma: "day 6 (middle, posteroanterior)".
+_TRAIL = re.compile(rf"\(\s*(?:the\s+)?{_PLACE}(?:\s+{_NOUN})?(?:\s*,\s*(?P<own>[^()]{{1,60}}?))?\s*\)", re.I)
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,23 @@ def _places(caption: str) -> list[tuple[Place, str]]:
     if len(trail) >= 2:
         # The text before each place, back to the previous place or the sentence's start.
         starts = [max(caption.rfind(". ", 0, trail[0][0].start()) + 1, 0)] + [m.end() for m, _ in trail[:-1]]
-        return [(p, _tidy(caption[start:m.start()])) for (m, p), start in zip(trail, starts)]
+        return _trailing_texts(caption, trail, starts)
     return []
+
+
+def _trailing_texts(caption: str, trail: list[tuple[re.Match[str], Place]],
+                    starts: list[int]) -> list[tuple[Place, str]]:
+    """Each trailing place's words: those before it, a bare "day 6" sharing the image noun of the
+    place before ("Serial chest radiographs on illness day 2 (left), day 6 (middle)": "Serial chest
+    radiographs on illness day 6"), then its own words inside the parentheses ("(middle, posteroanterior)")."""
+    found: list[tuple[Place, str]] = []
+    previous = ""
+    for (m, place), start in zip(trail, starts):
+        words = _tidy(caption[start:m.start()])
+        words = with_head(words, previous) if previous else words
+        previous = words
+        found.append((place, f"{words}, {m.group('own').strip()}" if m.group("own") else words))
+    return found
 
 
 def _rows(boxes: list[Box]) -> list[list[int]]:

@@ -67,12 +67,16 @@ _COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-pA-P])(?:\s*[-–
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
 _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
 
+# A lower-case letter closing a parenthesis it never opened, opening the caption or a sentence:
+# "a) Admission posteroanterior film ... b) Portable anteroposterior film 48 hours later".
+_HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\)\s+(?=\S)")
+
 # The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
 # B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
 _BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-P])(?:\s*[-–,]\s*([A-P]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
 
 #: Tried in this order; the first whose markers run a, b, c ... wins.
-_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)
+_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _HALF_PAREN, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)
 #: Two styles in one caption ("A, Axial CT ... Coronal (B) and sagittal (C) ..."; "a Baseline
 #: radiograph ... at day 4 (b) and day 5 (c)"), tried when no style alone names the panels.
 # Not the capital bare letters: "A 35-year-old man. Chest X-ray (b) on day 3" has no panel A.
@@ -177,7 +181,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             after_previous = markers[i - 1][1] if i else 0
             begin = max(after_previous, caption.rfind(". ", 0, start) + 1)
             left = _tidy(re.sub(r"^(?:and|or)\s+", "", _tidy(caption[begin:start])))
-            text = _with_head(left, previous if i and ". " not in caption[after_previous:start] else "")
+            text = with_head(left, previous if i and ". " not in caption[after_previous:start] else "")
             previous = text
         elif _mid_sentence(caption, start):
             text, previous = _mid_text(caption, markers, raw, i, previous)
@@ -185,8 +189,37 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             text, previous = _opening_text(caption, markers, i, afters[i]), ""
         for letter in letters:
             result.setdefault(letter, text)
-    result = _with_headings(result, caption, raw, markers)
+    result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
     return _own_views(dict(sorted(result.items())), caption, raw)
+
+
+# Between two letters of one coordinated phrase: a conjunction or comma and at most three words
+# ("Axial (a) and coronal (b)", "2 weeks (a) and 6 weeks (b)", "Radiograph (A), CT (B)").
+_COORDINATED = re.compile(r"\A\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:[^\s()]+\s+){0,2}[^\s()]+\s*")
+
+
+def _shared_rest(result: dict[str, str], caption: str, markers: list[Marker], raw: list[Marker]) -> dict[str, str]:
+    """Letters after their words, coordinated in one phrase, share the phrase's rest: "Axial (a) and
+    coronal (b) CT images on March 20" gives a "Axial CT images on March 20"; "2 weeks (a) and 6 weeks
+    (b) after symptom onset" gives a "2 weeks after symptom onset". The rest ends at the sentence's
+    end or the next letter; a rest opening with a comma ("(b), showing") is no shared words."""
+    if len(markers) < 2 or not all(_mid_sentence(caption, start) for start, _, _ in markers):
+        return result
+    if not all(_COORDINATED.fullmatch(caption[a[1]:b[0]]) for a, b in zip(markers, markers[1:])):
+        return result
+    last_end = markers[-1][1]
+    full_stop = caption.find(". ", last_end)
+    stop = min([start for start, _, _ in raw if start >= last_end]
+               + [full_stop if full_stop >= 0 else len(caption)])
+    if not re.match(r"\s+[\w(]", caption[last_end:stop]):
+        return result
+    rest = _tidy(caption[last_end:stop])
+    out = dict(result)
+    for _, _, letters in markers[:-1]:
+        for letter in letters:
+            if rest and letter in out and rest not in out[letter]:
+                out[letter] = _tidy(f"{out[letter]} {rest}")
+    return out
 
 
 def _with_headings(result: dict[str, str], caption: str, raw: list[Marker], markers: list[Marker]) -> dict[str, str]:
@@ -307,11 +340,11 @@ def _mid_text(caption: str, markers: list[Marker], raw: list[Marker], i: int, pr
     right = caption[end:right_end]
     if right_end == stop and i + 1 < len(markers) and _mid_sentence(caption, stop) and (cut := _gap_cut(right)) >= 0:
         right = right[:cut]
-    head = _with_head(_tidy(left), previous) if joined else _tidy(left)
+    head = with_head(_tidy(left), previous) if joined else _tidy(left)
     return _tidy((left if head == _tidy(left) else f"{head} ") + right), head
 
 
-def _with_head(left: str, previous: str) -> str:
+def with_head(left: str, previous: str) -> str:
     """A letter after a bare modifier shares the noun of the letter before ("Chest radiographs on
     admission (A), day 5 (B)": B is "Chest radiographs day 5"; "CT of the left (A) and right (B)
     lung": B is "CT of the right lung"): the previous words less as many words as this one has.
@@ -322,6 +355,20 @@ def _with_head(left: str, previous: str) -> str:
     shared = before[:len(before) - len(words)]
     # Only a noun naming the image is shared: "Mucoid impactions (a), tree-in-bud (b)" is a list.
     return " ".join(shared + words) if _IMAGE_WORD.search(" ".join(shared)) else left
+
+
+# A figure labelled with one panel's letter: "Fig. 1A", "Figure 2b", "Fig 3-C" (AJR and other Atypon
+# pages give each panel its own <figure>, every one carrying the whole legend).
+_LABEL_PANEL = re.compile(r"\bfig(?:ure)?\.?\s*\d{1,2}\s*[-\u2013]?\s*([a-hA-H])\s*$", re.I)
+
+
+def labelled_panel(label: str, subcaptions: dict[str, str]) -> dict[str, str]:
+    """The one panel a figure's label names, with its sub-caption ("Fig. 1B" of a legend lettering
+    A and B -> {"b": B's words}); {} when the label names no panel or the legend does not letter it
+    among others."""
+    m = _LABEL_PANEL.search(label or "")
+    letter = m.group(1).lower() if m else ""
+    return {letter: subcaptions[letter]} if letter in subcaptions and len(subcaptions) > 1 else {}
 
 
 def caption_lead(caption: str) -> str:

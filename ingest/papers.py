@@ -349,7 +349,11 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     for figure in kept:
         split = panel_splits.get(figure.number) if figure.number is not None else None
         placed = _placed_panels(figure, split)
-        for key, panels in _figure_targets(figure, patients, base, placed).items():
+        for key, targeted in _figure_targets(figure, patients, base, placed).items():
+            panels, not_chest = _chest_panels(figure, targeted)
+            excluded.extend(not_chest)
+            if not panels and not_chest:
+                continue
             if key not in cases:
                 cases[key] = new_case(key, f" ({figure_name(figure)})")
                 cases[key].warnings.append(
@@ -382,6 +386,22 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
         else:
             kept.append(figure)
     return kept, excluded
+
+
+def _chest_panels(figure: Figure, panels: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The panels that are patient images of the chest, and those left out and why: a panel of a
+    kept figure whose own words name another kind ("(A) Twelve-lead electrocardiogram on admission.
+    (B) Chest radiograph on admission") is not the patient's chest, whatever its neighbours are."""
+    kept: dict[str, str] = {}
+    out: list[dict[str, str]] = []
+    for letter, text in panels.items():
+        verdict = caption_kind(text) if len(figure.panel_captions) > 1 and text != figure.caption else None
+        if verdict is None:
+            kept[letter] = text
+        else:
+            out.append({**left_out(figure, verdict), "figure": f"{figure_name(figure)} panel {letter.upper()}",
+                        "caption": text[:200]})
+    return kept, out
 
 
 def _placed_panels(figure: Figure, split: PanelSplit | None) -> dict[str, str]:
@@ -433,6 +453,9 @@ def figure_name(figure: Figure) -> str:
 #: commas first: "Figures 2, a, and 2, b").
 _CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
                        r"[A-Ha-h](?![\w-]))*)")
+#: Another figure cited whole after a citation: "(Figure 1b and 2)", "Figures 1 and 2" (not "Fig. 1 and 2 days later").
+_AND_FIGURE = re.compile(r"[\s,]\s*(?:and\s+|&\s*)(\d{1,2})\b(?![.\w-])"
+                         r"(?!\s*(?:days?|weeks?|months?|years?|hours?|h|d|mg|ml|cm|mm)\b)", re.I)
 #: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
 _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
 
@@ -457,6 +480,8 @@ def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bo
                              re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
         for k, sentence in enumerate(sentences):
             cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
+            cited += [set() for m in _CITATION.finditer(sentence)
+                      if (more := _AND_FIGURE.match(sentence, m.end())) and int(more.group(1)) == number]
             if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
                 yield sentences, k
 
@@ -471,9 +496,15 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
         if not told and k and _BACK_REFERENCE.search(sentence):
             sentence = sentences[k - 1]
             told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
+        if len(told) > 1:
+            # "At follow-up ..., CT 6 weeks after symptom onset showed ...": the follow-up is the day told
+            told = {t for t in told if not _FOLLOW_UP.fullmatch(t)} or told
         if len(told) == 1:
             return _moments(sentence)[0]
     return ""
+
+
+_FOLLOW_UP = re.compile(r"(?:on\s+|at\s+)?follow-up", re.I)
 
 
 def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText], base: str,

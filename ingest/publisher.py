@@ -24,6 +24,7 @@ from ingest.jats import (
     figure_number,
     normalize_license,
     not_an_image,
+    one_labelled_panel,
     supplement_number,
     third_party_evidence,
 )
@@ -542,6 +543,7 @@ class ArticlePage(HtmlPage):
         if evidence:
             figure.third_party, figure.third_party_evidence = True, f"caption: {evidence}"
         figure.panel_captions = parse_subcaptions(caption)
+        one_labelled_panel(figure)
         return figure
 
     def supplementary_links(self) -> list[tuple[Selector, str]]:
@@ -613,3 +615,4 @@ def parse_article_html(html: str | bytes, url: str) -> Article:
         html = html.decode("utf-8", errors="replace")
     _check_blocked(html, url)
     return ArticlePage(html, url).article()
+

@@ -269,9 +269,29 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
-        return None
+        return _transfer_after_onset(history, low)
     amount, m = found
     return amount, m.group(0)
+
+
+# The patient's arrival in the authors' unit told as a transfer: "was transferred to our intensive
+# care unit 8 days after the onset of fever" (an "Imaging in Intensive Care" page tells no other).
+_TRANSFER_IN = compile_fast(r"\btransferred\s+(?:to|into)\s+(?:our|this)\b", re.IGNORECASE)
+
+
+def _transfer_after_onset(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the transfer into the authors' unit, evidence), read only when the
+    history tells no admission of its own (``onset_gap``'s last resort): a ward patient's later
+    transfer to the ICU is not the admission."""
+    if "transferred" not in low or not has_any(low, ("onset", "beginning", "start")):
+        return None
+    for m in _AFTER_ONSET.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if (amount is not None and _TRANSFER_IN.search(history, s_start, s_end)
+                and not about_other_person(history, m.start(), m.end())):
+            return amount, m.group(0)
+    return None
 
 
 def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:

@@ -184,7 +184,9 @@ def test_a_range_opening_the_caption_announces_panels_its_sentences_name_in_grou
     ("Panels A and B show CT on admission. Panel C shows a radiograph on day 6.",
      {"a": "show CT on admission", "b": "show CT on admission", "c": "shows a radiograph on day 6"}),
     ("Axial CT images of the left (A) and right (B) lower lobes on day 4.",
-     {"a": "Axial CT images of the left", "b": "Axial CT images of the right lower lobes on day 4"}),
+     # the words after the last letter are both panels' (papers_unseen5: "Axial (a) and coronal (b) CT images")
+     {"a": "Axial CT images of the left lower lobes on day 4",
+      "b": "Axial CT images of the right lower lobes on day 4"}),
     # Letters need not be named in order, only each of a, b, c ... once.
     ("Unenhanced chest CT with axial (B), coronal (C) and sagittal (D) reformats. (A) Radiograph.",
      {"a": "Radiograph", "b": "Unenhanced chest CT with axial", "c": "Unenhanced chest CT with coronal",
