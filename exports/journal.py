@@ -24,6 +24,7 @@ release was recorded already, only clears the journal), then exports as if nothi
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -31,6 +32,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -88,6 +90,33 @@ def checkout_lock(root: Path) -> Iterator[None]:
         os.close(fd)
 
 
+#: Threads unlinking a work directory's files (``remove_tree``).
+_REMOVERS = 8
+
+
+def remove_tree(path: str | Path) -> None:
+    """``shutil.rmtree(path, ignore_errors=True)``, the files unlinked by several threads first.
+
+    A refused release leaves its 10,000 new files in the work directory. Once the kernel has written
+    them out (30 s after they were written, the bench's export takes longer), removing them one at a
+    time waits on the disk for each: on this machine's ext4 (mounted with ``discard``) 10,000 files of
+    60 kB took 18.8 and 30.7 s with ``shutil.rmtree``, 1.7 and 2.3 s on 8 threads, for the same 0.4 s
+    of CPU. Symbolic links inside are unlinked, never followed (``os.walk`` does not enter them)."""
+    files: list[str] = []
+    for folder, _, names in os.walk(path) if not os.path.islink(path) else ():  # rmtree refuses a link itself
+        files += [os.path.join(folder, name) for name in names]
+    if len(files) > _REMOVERS:
+        with ThreadPoolExecutor(_REMOVERS, thread_name_prefix="remove-tree") as pool:
+            list(pool.map(_unlink_all, [files[k::_REMOVERS] for k in range(_REMOVERS)]))
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _unlink_all(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove: as rmtree's ignore_errors
+            os.unlink(path)
+
+
 @dataclass
 class Journal:
     """What an export into ``root`` is changing, step by step (``phase``), and how to undo it."""
@@ -142,7 +171,7 @@ class Journal:
         """The export is complete (or undone): forget the journal, then the work directory (and the
         old reports of the release's name, replaced)."""
         self.path.unlink(missing_ok=True)
-        shutil.rmtree(self.work, ignore_errors=True)
+        remove_tree(self.work)
         if self.reports:
             for leftover in self.reports_paths()[1:]:
                 shutil.rmtree(leftover, ignore_errors=True)

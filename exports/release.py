@@ -47,7 +47,7 @@ from exports.gates import (
     subject,
     xrv_failures,
 )
-from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock
+from exports.journal import REPLACED, CheckoutBusy, CheckoutNotWritable, Journal, checkout_lock, remove_tree
 from exports.new_files import FileJob, PreparedRow, prepared_rows
 from exports.report import write_artefacts
 from exports.rows import PREVIEW_ID_PREFIX, NewRow, build_rows, pid_number
@@ -673,12 +673,12 @@ def export_release(engine: Engine, store: MediaStore, out: str | Path, options: 
                         previous_changelog=(out / "CHANGELOG.md") if (out / "CHANGELOG.md").exists() else None)
         _swap_into_place(staging, out)
     except OSError as exc:  # a full or read-only disk: the release was built beside the target, removed again
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
         raise ExportError(f"{exc.filename or out}: cannot write the release ({exc.strerror or exc}); "
                           "nothing was changed: free space or choose a writable directory, then run the export "
                           "again") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)  # a refused release's files too
         raise
     if not plan.preview:
         report.release_id = _record(engine, plan, out, report.metadata_sha256, counts, plan.base)

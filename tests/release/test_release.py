@@ -415,6 +415,13 @@ def test_refused_release_lists_every_reason_on_the_command_line(env, scrapy_inpr
     assert "age.adult" in result.stderr and "license.unknown" in result.stderr and "2 gate failure(s)" in result.stderr
 
 
+def test_a_refused_release_leaves_no_work_files_beside_the_checkout(env):
+    engine, store, checkout = env
+    for n in range(12):  # more new files than the threads removing them (exports.journal.remove_tree)
+        add_case(engine, store, f"minor{n}", age="12", images=[png_bytes(seed=700 + n)])
+    assert "age:age.adult" in refused(engine, store, checkout)
+    assert [p.name for p in checkout.parent.iterdir() if p.name.startswith(f".{checkout.name}.export-")] == []
+
 # --- the consumer contract -----------------------------------------------------------------------
 
 
