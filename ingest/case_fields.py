@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 8  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -36,6 +36,8 @@ TIMELINE_VERSION = 8  # v2: "day N of admission", "hospital day N" are N days af
 #                          day N of illness" over a phase of the symptoms, "onset had been N days earlier";
 #                      v8: a section title is no admission, a symptom after the admission no onset,
 #                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
+#                      v9: a travel/exposure date is no onset, a date closes the clause of the cue before
+#                          it; "required oxygen for 6 days" is no symptom history
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

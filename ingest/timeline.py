@@ -137,6 +137,15 @@ _ADMISSION_CUES = compile_fast(
     re.IGNORECASE,
 )
 
+#: Travel and exposure a history dates ("returned from a business trip on 27 February", "contact with a
+#: confirmed case on 3 March"): moments before the illness, neither its onset nor the admission.
+_EXPOSURE_CUES = compile_fast(
+    r"\b(?:returned|travel(?:l)?ed|travel|trip|flight|flew|exposed|exposure|contact\s+with)\b", re.IGNORECASE)
+#: The end of a clause between a date and a cue after it.
+_CLAUSE_END = compile_fast(r"[;,]|\b(?:and|but|then)\b", re.IGNORECASE)
+#: What a cue beyond the date's clause counts as further away.
+_OTHER_CLAUSE = 100
+
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
 # Onset told as a time before admission: "symptoms began three days before admission".
@@ -343,7 +352,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     for start, end, value in dates_in(history, day_first):
         s_start, s_end = sentence_at(history, start)
         distance = {}
-        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
+        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission; a
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
@@ -351,13 +360,14 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                                                       or _to_icu(history, m, s_start)))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
-                distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+                distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
             distance = {"onset": 0}  # "dal 10 marzo febbre", "since March 10 he had fever": when it began
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
-        (onset if kind == "onset" else admission).append((value, history[start:end]))
+        if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
+            (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     admitted = one(admission)
     if admitted is not None:
@@ -365,6 +375,15 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
     return one(onset), admitted
+
+
+def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:
+    """Characters between a date (``start:end``) and a moment's cue (``a:b``); a cue after the date
+    beyond a clause's end ("developed fever on 6 March and was admitted on 8 March") is another
+    event's: the date closes the clause of the cue before it."""
+    if a >= end and _CLAUSE_END.search(history, end, a):
+        return a - end + _OTHER_CLAUSE
+    return max(a - end, start - b, 0)
 
 
 def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:

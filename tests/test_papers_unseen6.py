@@ -39,3 +39,46 @@ FAMILY = ["The index patient, a 44-year-old man, developed fever on 2 March. His
 def test_a_relative_named_as_a_legend_label_names_that_patient(caption, wanted):
     patients = split_patients(FAMILY, [caption])
     assert patients_named(caption, patients) == wanted
+
+
+def test_the_family_cluster_figure_gives_each_relative_their_panel_and_days_from_their_onset():
+    from ingest.case_fields import record_timeline
+
+    cases = _cases("7960055")
+    assert [image.label for image in cases["patient1"].images] == ["a", "Figure 2"]
+    assert [image.label for image in cases["patient2"].images] == ["b"]
+    father = record_timeline(cases["patient1"])
+    # onset 2 March (not the return from a trip on 27 February), admitted 5 March; CT on hospital day 5
+    assert [father.offset_of(i).value for i in (0, 1)] == [3, 8]
+    assert record_timeline(cases["patient2"]).offset_of(0).value == 2  # onset 6 March, CT on 8 March
+
+
+@pytest.mark.parametrize("text, days", [
+    ("He required oxygen for 6 days and was discharged on 24 March.", None),
+    ("She was ventilated for 10 days.", None),
+    ("He received dexamethasone for 10 days.", None),
+    ("She had fever for 3 days.", 3),
+    ("Cough for 5 days; treated with antibiotics for 3 days.", 5),
+])
+def test_how_long_a_treatment_lasted_is_no_symptom_history(text, days):
+    from ingest.normalize.time_words import symptom_history
+
+    found = symptom_history(text)
+    assert (found and found[0]) == days
+
+
+@pytest.mark.parametrize("history, onset, admission", [
+    # a travel date before the onset's, in the same sentence
+    ("A 44-year-old man returned from a business trip on 27 February 2020 and developed fever and cough on 2 March. "
+     "He was admitted on 5 March.", "2 March", "5 March"),
+    # the date closes the clause of the cue before it, not the next clause's
+    ("His wife developed a sore throat and low-grade fever on 6 March and was admitted on 8 March.",
+     "6 March", "8 March"),
+    ("She had contact with a confirmed case on 1 March. Fever began on 4 March; she was admitted on 7 March.",
+     "4 March", "7 March"),
+])
+def test_a_history_dates_the_onset_and_the_admission_not_the_travel(history, onset, admission):
+    from ingest.timeline import history_dates
+
+    found = history_dates(history)
+    assert (found[0] and found[0][1], found[1] and found[1][1]) == (onset, admission)
