@@ -82,3 +82,24 @@ def test_a_history_dates_the_onset_and_the_admission_not_the_travel(history, ons
 
     found = history_dates(history)
     assert (found[0] and found[0][1], found[1] and found[1][1]) == (onset, admission)
+
+
+@pytest.mark.parametrize("caption, wanted", [
+    # Frontiers: the letters in the pixels only, the legend listing the days in the panels' order
+    ("Chest radiographs at days 2, 5 and 9 of illness (A–C). The radiographs on days 5 and 9 are anteroposterior "
+     "supine films obtained after intubation.",
+     {"a": "Chest radiographs at day 2 of illness",
+      "b": "Chest radiographs at day 5 of illness. The radiographs on days 5 and 9 are anteroposterior supine films "
+           "obtained after intubation.",
+      "c": "Chest radiographs at day 9 of illness. The radiographs on days 5 and 9 are anteroposterior supine films "
+           "obtained after intubation."}),
+    ("Serial radiographs on days 1, 4, and 10 (a–c).",
+     {"a": "Serial radiographs on day 1", "b": "Serial radiographs on day 4", "c": "Serial radiographs on day 10"}),
+    # as many days as panels only: two days for three panels say nothing of each
+    ("Radiographs on days 1 and 4 (a–c).", {"a": "Radiographs on days 1 and 4", "b": "Radiographs on days 1 and 4",
+                                            "c": "Radiographs on days 1 and 4"}),
+])
+def test_a_range_listing_as_many_days_gives_each_panel_its_day(caption, wanted):
+    from ingest.panels import parse_subcaptions
+
+    assert parse_subcaptions(caption) == wanted
