@@ -37,7 +37,8 @@ TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days af
 #                      v8: a section title is no admission, a symptom after the admission no onset,
 #                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
 #                      v9: a travel/exposure date is no onset, a date closes the clause of the cue before
-#                          it; "required oxygen for 6 days" is no symptom history
+#                          it; "required oxygen for 6 days" is no symptom history; a bare "on day 6" of a case
+#                          whose texts count the illness's days and never the stay's counts the illness
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -818,7 +818,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
-    labels_from_illness = _labels_count_illness(chosen_in_order, timeline)
+    labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -920,13 +920,37 @@ class _Axis:
     labels_count_illness: bool = False  # the first film's label is the admission's day of illness
 
 
-def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline) -> bool:
+def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
     """True when the case's first film is labelled with the admission's own day of the illness (a first
     study "Day 6" of a patient "admitted on day 6 of illness"): its other bare day labels ("Day 9",
-    "Day 16") count the illness too."""
+    "Day 16") count the illness too; or when the case's texts count the days of the illness ("On day 5
+    of illness", "radiographs at days 2, 5 and 9 of illness") and never the days of the stay ("hospital
+    day 3", "5 days after admission"): its bare "on day 6" is of the same count."""
+    if timeline.anchor_evidence == "" or not timeline.admission_day:
+        return False
     first = chosen[0][0] if chosen else None
-    return (first is not None and first.kind == LABEL and first.where == "label" and timeline.anchor_evidence != ""
-            and bool(timeline.admission_day) and first.days == timeline.admission_day)
+    if first is not None and first.kind == LABEL and first.where == "label" and first.days == timeline.admission_day:
+        return True
+    moments = [m for m, _ in chosen if m is not None]
+    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or bool(_ILLNESS_DAY.search(history))
+    # a bare day before the admission's day of illness ("Day 2" of a patient admitted on day 6) is another count
+    counts_stay = (any(m.kind in (HOSPITAL_DAY, AFTER_DISCHARGE) or (m.kind == SINCE_ADMISSION and m.days)
+                       or (m.kind == LABEL and m.days < timeline.admission_day) for m in moments)
+                   or bool(_STAY_DAY.search(history)))
+    return counts_illness and not counts_stay
+
+
+#: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
+_ILLNESS_DAY = compile_fast(r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease|fever)\b"
+                            r"|\b\d{1,2}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease)\b",
+                            re.IGNORECASE)
+#: ... or the stay's ("hospital day 3", "day 4 of admission", "on the 9th day of hospitalization", "HD 3",
+#: "5 days after admission").
+_STAY_DAY = compile_fast(r"\bhospital\s+day\b"
+                         r"|\bday\s+\d{1,3}\s+of\s+(?:the\s+)?(?:admission|hospitali[sz]ation|stay)\b"
+                         r"|\bday\s+of\s+(?:hospitali[sz]ation|admission)\b|\bHD\s*#?\d"
+                         r"|\bdays?\s+(?:after|following|post|from)\s+(?:the\s+|her\s+|his\s+)?admission\b",
+                         re.IGNORECASE)
 
 
 def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
@@ -1026,7 +1050,7 @@ class CaseImages:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
-                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline))
+                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline, history))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
         moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous

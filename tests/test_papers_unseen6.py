@@ -103,3 +103,20 @@ def test_a_range_listing_as_many_days_gives_each_panel_its_day(caption, wanted):
     from ingest.panels import parse_subcaptions
 
     assert parse_subcaptions(caption) == wanted
+
+
+def test_bare_days_of_a_case_counting_the_days_of_its_illness_count_the_illness():
+    from ingest.case_fields import record_timeline
+
+    [case] = _cases("7960033").values()
+    timeline = record_timeline(case)
+    # films at days 2, 5 and 9 of illness (B and C supine), the CT "on day 6" of a text counting the illness
+    assert [timeline.offset_of(i).value for i in range(4)] == [2, 5, 9, 6]
+
+
+def test_bare_days_stay_blank_where_the_text_also_counts_the_stay():
+    from ingest.timeline import ImageTexts, case_timeline
+
+    history = "A 60-year-old man presented on day 3 of illness. On hospital day 2 he needed oxygen."
+    images = [ImageTexts(0, caption="Chest radiograph on day 6.")]
+    assert case_timeline(history, images).offset_of(0).value is None
