@@ -584,7 +584,7 @@ _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
-    "soccorso", *_SOON_WORDS,
+    "soccorso", "discharge", *_SOON_WORDS,
 })
 
 
@@ -646,11 +646,20 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
+    for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
+        if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+#: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
+_AT_DISCHARGE = compile_fast(
+    r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
+    re.IGNORECASE)
 
 
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the

@@ -120,3 +120,26 @@ def test_bare_days_stay_blank_where_the_text_also_counts_the_stay():
     history = "A 60-year-old man presented on day 3 of illness. On hospital day 2 he needed oxygen."
     images = [ImageTexts(0, caption="Chest radiograph on day 6.")]
     assert case_timeline(history, images).offset_of(0).value is None
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("Posteroanterior chest radiograph on the day of discharge showing clearing.", 17),
+    ("Chest radiograph at discharge.", 17),
+    ("Radiograph at the time of her discharge.", 17),
+    # not the day of discharge from hospital (the case's only film is then its presenting film)
+    ("Chest radiograph on discharge from the intensive care unit.", 7),
+])
+def test_a_film_on_the_day_of_discharge_is_the_day_the_history_discharges(caption, offset):
+    from ingest.timeline import ImageTexts, case_timeline
+
+    history = ("A 39-year-old man presented with a 7-day history of fever and cough. He improved and was "
+               "discharged on hospital day 10.")
+    assert case_timeline(history, [ImageTexts(0, caption=caption)]).offset_of(0).value == offset
+
+
+def test_a_film_on_the_day_of_discharge_stays_blank_when_the_history_gives_no_discharge_day():
+    from ingest.timeline import ImageTexts, case_timeline
+
+    history = "A 39-year-old man presented with a 7-day history of fever and cough. He was later discharged."
+    found = case_timeline(history, [ImageTexts(0, caption="Radiograph on the day of discharge.")]).offset_of(0)
+    assert found.value is None and "discharge" in found.reason
