@@ -39,7 +39,8 @@ TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days af
 #                      v9: a travel/exposure date is no onset, a date closes the clause of the cue before
 #                          it; "required oxygen for 6 days" is no symptom history; a bare "on day 6" of a case
 #                          whose texts count the illness's days and never the stay's counts the illness;
-#                          "on the day of discharge" is the day the history discharges
+#                          "on the day of discharge" is the day the history discharges; "at the 1-month
+#                          follow-up" is a moment of its own (not placed)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

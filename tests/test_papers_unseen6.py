@@ -143,3 +143,17 @@ def test_a_film_on_the_day_of_discharge_stays_blank_when_the_history_gives_no_di
     history = "A 39-year-old man presented with a 7-day history of fever and cough. He was later discharged."
     found = case_timeline(history, [ImageTexts(0, caption="Radiograph on the day of discharge.")]).offset_of(0)
     assert found.value is None and "discharge" in found.reason
+
+
+def test_a_column_at_the_1_month_follow_up_does_not_take_its_rows_first_day():
+    from ingest.timeline import ImageTexts, case_timeline
+
+    # Clinical Case Reports: "Bottom: axial CT images on day 8 (left) and at the 1-month follow-up (right)";
+    # each panel carries its row's words, its own moment as its date text ("day 8", "follow-up")
+    history = "A 63-year-old man attended the emergency department on the third day of fever and dry cough."
+    row = "axial CT images on day 8 (left) and at the 1‐month follow‐up (right), showing subpleural bands"
+    films = [ImageTexts(0, caption="chest radiograph on day 3", date_text="day 3"),
+             ImageTexts(1, caption=row, date_text="day 8"), ImageTexts(2, caption=row, date_text="follow-up")]
+    offsets = case_timeline(history, films).offsets
+    assert [o.value for o in offsets] == [3, 8, None]
+    assert "follow" in offsets[2].reason

@@ -157,7 +157,7 @@ def _treatment_before(text: str, start: int) -> bool:
 # Other moments an image can be from: with one of these beside "on admission" the note is about
 # several images.
 OTHER_TIME = compile(
-    rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
+    rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bat\s+(?:the\s+|her\s+|his\s+)?{NUMBER}[-\u2010\u2011\s]{UNIT}\s+follow[-\u2010\u2011\s]?up\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
     re.IGNORECASE,
 )
 # A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
