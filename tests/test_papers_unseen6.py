@@ -157,3 +157,18 @@ def test_a_column_at_the_1_month_follow_up_does_not_take_its_rows_first_day():
     offsets = case_timeline(history, films).offsets
     assert [o.value for o in offsets] == [3, 8, None]
     assert "follow" in offsets[2].reason
+
+
+def test_a_list_of_panels_obtained_on_the_same_day_shares_that_moment():
+    from ingest.papers import described
+
+    # QJM: "(C, D) Axial CT images at the level of the carina (C) and of the lung bases (D) obtained on the same
+    # day show ...": C's own words stop before the moment its list shares
+    caption = ("(A) Posteroanterior and (B) lateral chest radiographs on admission show the spine sign. (C, D) Axial "
+               "CT images at the level of the carina (C) and of the lung bases (D) obtained on the same day show "
+               "bilateral lower lobe consolidation.")
+    assert described("Axial CT images at the level of the carina", whole=caption, letter="c")["date_text"] == (
+        "on the same day")
+    # a list whose tail names a moment of its own keeps it
+    assert described("Chest radiograph", whole="Chest radiograph (A) and chest CT (B) on admission.",
+                     letter="a")["date_text"] == "on admission"
