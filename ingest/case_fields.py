@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 10  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 11  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -39,6 +39,11 @@ TIMELINE_VERSION = 10  # v2: "day N of admission", "hospital day N" are N days a
 #                      v9: "the 3rd day of admission" is no "day of admission" too; a relative introduced with an
 #                          age after "Patient N:" is that patient; SIRM figures under one paragraph are one exam
 #                      v10: "transferred to our intensive care unit N days after the onset" when no admission is told
+#                      v11: a travel/exposure date is no onset, a date closes the clause of the cue before
+#                          it; "required oxygen for 6 days" is no symptom history; a bare "on day 6" of a case
+#                          whose texts count the illness's days and never the stay's counts the illness;
+#                          "on the day of discharge" is the day the history discharges; "at the 1-month
+#                          follow-up" is a moment of its own (not placed)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -190,7 +190,34 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
         for letter in letters:
             result.setdefault(letter, text)
     result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
-    return _own_views(dict(sorted(result.items())), caption, raw)
+    return _own_views(_respective(dict(sorted(result.items())), caption), caption, raw)
+
+
+#: A list of days as many as the panels of a range, given in order: "at days 2, 5 and 9 of illness (A-C)".
+_DAY_LIST = re.compile(r"\bdays\s+(\d{1,3}(?:\s*,\s*\d{1,3})*\s*,?\s*(?:and|&)\s*\d{1,3})\b")
+_NUMBERS = re.compile(r"\d{1,3}")
+
+
+def _respective(result: dict[str, str], caption: str) -> dict[str, str]:
+    """Panels of one range sharing words that list as many days ("Chest radiographs at days 2, 5 and 9
+    of illness (A-C)") each get their day, in order ("Chest radiographs at day 2 of illness"), and the
+    caption's sentences naming that day outside any panel's words ("The radiographs on days 5 and 9
+    are anteroposterior supine films"): they describe that panel's film."""
+    shared: dict[str, list[str]] = {}
+    for letter, text in result.items():
+        shared.setdefault(text, []).append(letter)
+    for text, letters in shared.items():
+        m = _DAY_LIST.search(text)
+        days = _NUMBERS.findall(m.group(1)) if m else []
+        if len(letters) < 2 or len(days) != len(letters):
+            continue
+        others = [sentence for sentence in re.split(r"(?<=\.)\s+", caption) if text not in sentence]
+        for letter, day in zip(sorted(letters), days):
+            naming = [s for s in others if (d := _DAY_LIST.search(s) or re.search(r"\bdays?\s+(\d{1,3})\b", s))
+                      and day in _NUMBERS.findall(d.group(1))]
+            own = f"{text[:m.start()]}day {day}{text[m.end():]}"
+            result[letter] = f"{own}. {' '.join(naming)}" if naming else own
+    return result
 
 
 # Between two letters of one coordinated phrase: a conjunction or comma and at most three words

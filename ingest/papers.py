@@ -177,7 +177,15 @@ def _list_tail_moment(caption: str, letter: str) -> str:
         tail = sentence[marks[-1].end():]
         if len({m.group(0).strip().lower() for m in _DATE.finditer(tail)}) == 1:
             return _moments(tail)[0]
+        if not _DATE.search(tail) and (same := _SAME_DAY.search(tail)):
+            # "Axial CT images at the level of the carina (C) and of the lung bases (D) obtained on the
+            # same day": the exam the list's panels share is the previous film's day
+            return same.group(0)
     return ""
+
+
+#: The previous film's day, said of a list's panels together.
+_SAME_DAY = re.compile(r"\b(?:on\s+)?the\s+same\s+day\b", re.I)
 
 
 def _moments(text: str) -> list[str]:

@@ -365,22 +365,30 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
     return sorted(set(named))
 
 
-#: "of the mother", "the son's CT", "her husband": a family member named without an age.
-_RELATION = re.compile(rf"\b(?:the|her|his|their)\s+({_RELATIONS_M}|{_RELATIONS_F})\b(?:'s)?", re.I)
+#: "of the mother", "the son's CT", "her husband": a family member named without an age; or the
+#: family word as a (sub-)caption's label: "(a) Father: ...", "Mother, axial CT ...", "Patient 1 (father)".
+_RELATION = re.compile(rf"\b(?:the|her|his|their)\s+({_RELATIONS_M}|{_RELATIONS_F})\b(?:'s)?"
+                       rf"|(?:^[\s(\[]*|\(?\b[A-Ha-h]\)\s*)(?=(?-i:[A-Z]))({_RELATIONS_M}|{_RELATIONS_F})\b(?=\s*[:,.])"
+                       rf"|\((?-i:({_RELATIONS_M}|{_RELATIONS_F}))\)", re.I)
+#: A parent of the family's child is the spouse the text introduced ("His 41-year-old wife" is "the mother").
+_PARENTS = {"mother": "wife", "father": "husband"}
 
 
 def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
     """The patient a caption names by a family word: the one the text introduced by that word ("Her
     9-year-old son" is "the son"), else the only patient of that word's sex not introduced by a
-    family word of their own ("A 36-year-old woman" is "the mother" beside "her 9-year-old son")."""
+    family word of their own ("A 36-year-old woman" is "the mother" beside "her 9-year-old son"),
+    else for a parent the only one introduced as the spouse ("his 41-year-old wife" is "Mother")."""
     named = []
     for m in _RELATION.finditer(text or ""):
-        word = m.group(1).lower()
+        word = next(g for g in m.groups() if g).lower()
         sex = "M" if _MALE.match(word) else "F"
         by_word = [p.number for p in patients if p.descriptor and p.descriptor.words.lower().endswith(word)]
         plain = [p.number for p in patients if p.descriptor and p.descriptor.sex == sex
                  and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)]
-        who = by_word or plain
+        spouse = [p.number for p in patients if word in _PARENTS
+                  and p.descriptor and p.descriptor.words.lower().endswith(_PARENTS[word])]
+        who = by_word or plain or spouse
         if len(who) == 1:
             named.append(who[0])
     return named

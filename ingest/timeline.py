@@ -137,6 +137,15 @@ _ADMISSION_CUES = compile_fast(
     re.IGNORECASE,
 )
 
+#: Travel and exposure a history dates ("returned from a business trip on 27 February", "contact with a
+#: confirmed case on 3 March"): moments before the illness, neither its onset nor the admission.
+_EXPOSURE_CUES = compile_fast(
+    r"\b(?:returned|travel(?:l)?ed|travel|trip|flight|flew|exposed|exposure|contact\s+with)\b", re.IGNORECASE)
+#: The end of a clause between a date and a cue after it.
+_CLAUSE_END = compile_fast(r"[;,]|\b(?:and|but|then)\b", re.IGNORECASE)
+#: What a cue beyond the date's clause counts as further away.
+_OTHER_CLAUSE = 100
+
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
 # Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
@@ -365,7 +374,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     for start, end, value in dates_in(history, day_first):
         s_start, s_end = sentence_at(history, start)
         distance = {}
-        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES)):
+        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission; a
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
@@ -373,13 +382,14 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                                                       or _to_icu(history, m, s_start)))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
-                distance[kind] = min(max(a - end, start - b, 0) for a, b in spans)
+                distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
         if _SINCE_DATE.search(history, max(s_start, start - 12), start):
             distance = {"onset": 0}  # "dal 10 marzo febbre", "since March 10 he had fever": when it began
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
-        (onset if kind == "onset" else admission).append((value, history[start:end]))
+        if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
+            (onset if kind == "onset" else admission).append((value, history[start:end]))
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     admitted = one(admission)
     if admitted is not None:
@@ -387,6 +397,15 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
     return one(onset), admitted
+
+
+def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:
+    """Characters between a date (``start:end``) and a moment's cue (``a:b``); a cue after the date
+    beyond a clause's end ("developed fever on 6 March and was admitted on 8 March") is another
+    event's: the date closes the clause of the cue before it."""
+    if a >= end and _CLAUSE_END.search(history, end, a):
+        return a - end + _OTHER_CLAUSE
+    return max(a - end, start - b, 0)
 
 
 def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:
@@ -587,7 +606,7 @@ _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
-    "soccorso", *_SOON_WORDS,
+    "soccorso", "discharge", *_SOON_WORDS,
 })
 
 
@@ -651,11 +670,20 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
+    for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
+        if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+#: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
+_AT_DISCHARGE = compile_fast(
+    r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
+    re.IGNORECASE)
 
 
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
@@ -823,7 +851,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
-    labels_from_illness = _labels_count_illness(chosen_in_order, timeline)
+    labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -925,13 +953,37 @@ class _Axis:
     labels_count_illness: bool = False  # the first film's label is the admission's day of illness
 
 
-def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline) -> bool:
+def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
     """True when the case's first film is labelled with the admission's own day of the illness (a first
     study "Day 6" of a patient "admitted on day 6 of illness"): its other bare day labels ("Day 9",
-    "Day 16") count the illness too."""
+    "Day 16") count the illness too; or when the case's texts count the days of the illness ("On day 5
+    of illness", "radiographs at days 2, 5 and 9 of illness") and never the days of the stay ("hospital
+    day 3", "5 days after admission"): its bare "on day 6" is of the same count."""
+    if timeline.anchor_evidence == "" or not timeline.admission_day:
+        return False
     first = chosen[0][0] if chosen else None
-    return (first is not None and first.kind == LABEL and first.where == "label" and timeline.anchor_evidence != ""
-            and bool(timeline.admission_day) and first.days == timeline.admission_day)
+    if first is not None and first.kind == LABEL and first.where == "label" and first.days == timeline.admission_day:
+        return True
+    moments = [m for m, _ in chosen if m is not None]
+    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or bool(_ILLNESS_DAY.search(history))
+    # a bare day before the admission's day of illness ("Day 2" of a patient admitted on day 6) is another count
+    counts_stay = (any(m.kind in (HOSPITAL_DAY, AFTER_DISCHARGE) or (m.kind == SINCE_ADMISSION and m.days)
+                       or (m.kind == LABEL and m.days < timeline.admission_day) for m in moments)
+                   or bool(_STAY_DAY.search(history)))
+    return counts_illness and not counts_stay
+
+
+#: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
+_ILLNESS_DAY = compile_fast(r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease|fever)\b"
+                            r"|\b\d{1,2}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease)\b",
+                            re.IGNORECASE)
+#: ... or the stay's ("hospital day 3", "day 4 of admission", "on the 9th day of hospitalization", "HD 3",
+#: "5 days after admission").
+_STAY_DAY = compile_fast(r"\bhospital\s+day\b"
+                         r"|\bday\s+\d{1,3}\s+of\s+(?:the\s+)?(?:admission|hospitali[sz]ation|stay)\b"
+                         r"|\bday\s+of\s+(?:hospitali[sz]ation|admission)\b|\bHD\s*#?\d"
+                         r"|\bdays?\s+(?:after|following|post|from)\s+(?:the\s+|her\s+|his\s+)?admission\b",
+                         re.IGNORECASE)
 
 
 def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
@@ -1031,7 +1083,7 @@ class CaseImages:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
-                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline))
+                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline, history))
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
         moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous

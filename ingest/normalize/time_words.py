@@ -135,10 +135,29 @@ _ONSET_SYMPTOM = compile(
 )
 
 
+#: A treatment or a stay a "for N days" lasts in its clause ("He required oxygen for 6 days", "was
+#: ventilated for 10 days", "received dexamethasone for 10 days"): no symptom history.
+_TREATMENT = compile(
+    r"\b(?:oxygen|O2|ventilat\w*|intubat\w*|treated|treatment|therapy|received|given|administered|"
+    r"antibiotics?|steroids?|corticosteroids?|dexamethasone|hospitali[sz]ed|stayed|remained|isolat\w+|quarantin\w+)\b",
+    re.IGNORECASE,
+)
+#: Where a clause starts within a sentence.
+_CLAUSE_BREAK = compile(r"[;,]|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
+
+
+def _treatment_before(text: str, start: int) -> bool:
+    """A treatment word between the clause's start and ``start``."""
+    begin = sentence_at(text, start)[0]
+    for m in _CLAUSE_BREAK.finditer(text, begin, start):
+        begin = m.end()
+    return _TREATMENT.search(text, begin, start) is not None
+
+
 # Other moments an image can be from: with one of these beside "on admission" the note is about
 # several images.
 OTHER_TIME = compile(
-    rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
+    rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bat\s+(?:the\s+|her\s+|his\s+)?{NUMBER}[-\u2010\u2011\s]{UNIT}\s+follow[-\u2010\u2011\s]?up\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
     re.IGNORECASE,
 )
 # A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
@@ -197,6 +216,8 @@ def symptom_history(text: str) -> tuple[int, re.Match[str]] | None:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
                                                                          m.start() if i != "14" else m.end()):
                     break
+                if i in ("3", "8") and _treatment_before(text, m.start()):
+                    break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 amount = amount_in_days(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
                     return amount, m
