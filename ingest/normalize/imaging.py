@@ -376,6 +376,23 @@ def modalities_in_order(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(runs) if len({r[0] for r in runs}) == len(runs) else ()
 
 
+# Exams the dataset does not hold (it holds chest radiographs and CT only), as every site's captions
+# name them: one rule for Eurorad figures and SIRM images (Radiopaedia stacks carry their modality).
+_OTHER_EXAM = compile(
+    r"\b(?:ecografi[ae]|ecograficamente|ultrasound|ultrasonograph\w*|sonograph\w*|echocardiograph\w*|"
+    r"(?-i:RM|MR|US)|risonanza\s+magnetica|magnetic\s+resonance|MRI|PET)\b", re.IGNORECASE)
+_DATASET_EXAM = compile(
+    r"\b(?:RX|radiografi\w*|radiogramm\w*|radiograph\w*|CXR|x-?rays?|TC|HRCT|CT|CTPA|angio-?TC|"
+    r"computed\s+tomograph\w*)\b", re.IGNORECASE)
+
+
+def exam_outside_dataset(words: str) -> str:
+    """The word naming an exam the dataset does not hold when an image's own words (its caption)
+    name one and no radiograph or CT ("Cardiac MRI on day 3", "Ecografia polmonare"); else ""."""
+    other = _OTHER_EXAM.search(words)
+    return other.group(0) if other and not _DATASET_EXAM.search(words) else ""
+
+
 def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
                        **_context) -> Normalized:
     """X-ray or CT from the stack modality, captions or notes ("RX", "Rx torace", "TC",
