@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 10  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -38,6 +38,9 @@ TIMELINE_VERSION = 9  # v2: "day N of admission", "hospital day N" are N days af
 #                          "COVID-19 may" no date; an onset told in a paper's abstract only (TIMELINE_NOTE)
 #                      v9: "the 3rd day of admission" is no "day of admission" too; a relative introduced with an
 #                          age after "Patient N:" is that patient; SIRM figures under one paragraph are one exam
+#                      v10: a bare interval counts from the earlier exam its words name ("a distanza di 5 giorni
+#                           dalla TC") or, for a control film, from the last exam of its kind ("RX di controllo a 10
+#                           giorni")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

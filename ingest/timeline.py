@@ -807,15 +807,21 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
+    last_of_kind: dict[str, int | None] = {}  # the same, per exam kind ("X-ray", "CT")
+    previous_of_kind: dict[str, int | None] = {}
     for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
         if not _same_exam(ordered, k):
-            previous_day = last_day
+            previous_day, previous_of_kind = last_day, dict(last_of_kind)
+        base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
                                                   admission_base_told, _history_presents(history, timeline),
                                                   labels_from_illness),
-                                            previous_day, first)
+                                            previous_day, first, (previous_of_kind.get(base_kind), named))
+        kind = _exam_kind(image.caption) if day is not None or chosen[image.position] != (None, "") else ""
+        if kind:
+            last_of_kind[kind] = day
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
@@ -891,6 +897,45 @@ def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
     return k > 0 and ordered[k].group != "" and ordered[k].group == ordered[k - 1].group
 
 
+# The exam a film's bare interval counts from, named right after it ("a distanza di 5 giorni dalla TC",
+# "a 10 giorni dalla radiografia"); else, in a control film's sentence ("RX di controllo a 10 giorni"),
+# the film's own exam: the control of the last earlier exam of its kind (``_place`` takes that reading
+# only where it is the presentation's too: the sample's curators count a "follow-up radiograph after
+# another 7 days" from the presentation, not from the radiograph before it).
+_EXAM_BASE_AFTER = compile_fast(
+    r"\s*(?:dall[ao]|dal|dall[’']\s?|dopo\s+(?:la|il|l[’']\s?)|after\s+the|from\s+the)\s*"
+    r"(?:(?:chest|torace|precedente|previous|first|prima|primo)\s+)?(?P<exam>TC|CT|HRCT|RX|radiografia|radiograph|x-?ray|CXR)\b",
+    re.IGNORECASE,
+)
+
+
+def _exam_kind(words: str) -> str:
+    """"X-ray", "CT" or "" for the exam ``words`` name (the modality normalizer's reading)."""
+    from .normalize.imaging import normalize_modality  # the normalizers read time words of this module's kind
+    value = normalize_modality(words).value
+    return value if isinstance(value, str) else ""
+
+
+def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple[str, bool]:
+    """(the exam kind a film's bare interval counts from, whether its words name that exam) when they
+    tell it ("a distanza di N giorni dalla TC"; "RX di controllo a N giorni": its own kind); ("", False)
+    otherwise, and for a moment that is no such interval."""
+    moment = chosen[0]
+    if (moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label"
+            or not _AFTER_WITHOUT_BASE.match(moment.evidence)):
+        return "", False
+    at = caption.find(moment.evidence)
+    if at < 0:
+        return "", False
+    named = _EXAM_BASE_AFTER.match(caption, at + len(moment.evidence))
+    if named:
+        return _exam_kind(named.group("exam")), True
+    s_start, s_end = sentence_at(caption, at)
+    if _FILM_OR_CONTROL.search(caption, s_start, s_end):
+        return _exam_kind(caption[s_start:s_end]), False
+    return "", False
+
+
 @dataclass(frozen=True)
 class _Axis:
     """What placing one image needs of its case: the axis, the dated onset and admission, whether
@@ -914,8 +959,8 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
             and bool(timeline.admission_day) and first.days == timeline.admission_day)
 
 
-def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
-            first: bool) -> tuple[Moment | None, int | None, str, str]:
+def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None, first: bool,
+            exam_day: tuple[int | None, bool] = (None, False)) -> tuple[Moment | None, int | None, str, str]:
     """(moment, day, rule, reason) of one image on the axis, from its chosen moment (or the reason
     it has none) and the day of the last image placed before it."""
     moment, reason = chosen
@@ -935,7 +980,7 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
     elif moment is not None:
         placed = Moment(SINCE_ADMISSION, 0, moment.evidence, moment.where) if moment.kind == PRESENTING else moment
         day, rule, reason = _place(placed, timeline, axis.admission_scale, previous_day, first, axis.dates,
-                                   axis.labels_count_illness)
+                                   axis.labels_count_illness, exam_day)
         if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
             day, reason = None, (
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
@@ -998,6 +1043,12 @@ class CaseImages:
         else:
             moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
+        if _counted_from_exam(chosen, image.caption)[0]:
+            # a bare interval from an earlier exam of a kind: the films are placed in order, as
+            # case_timeline places them (such films are few)
+            images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
+            return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
+                                 admission_base_told).offset_of(image.position)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
@@ -1140,9 +1191,12 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
-           first: bool, dates: _Dates, labels_count_illness: bool = False) -> tuple[int | None, str, str]:
+           first: bool, dates: _Dates, labels_count_illness: bool = False,
+           exam_day: tuple[int | None, bool] = (None, False)) -> tuple[int | None, str, str]:
     """(day on the axis, rule, reason when blank) of one image's moment; ``labels_count_illness``: the
-    case's first film is labelled with the admission's day of illness (``_labels_count_illness``)."""
+    case's first film is labelled with the admission's day of illness (``_labels_count_illness``);
+    ``exam_day``: the day of the earlier exam the film's bare interval counts from, and whether its words
+    name that exam (``_counted_from_exam``)."""
     admission = timeline.admission_day
     if moment.kind == DATED:
         return _place_date(date.fromordinal(moment.days), admission, dates)
@@ -1175,6 +1229,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.after-previous",
                     f"{moment.evidence!r} counts from an earlier image whose day is not known")
         presentation = admission if admission is not None else 0
+        base_day, named = exam_day
+        if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
+                and _AFTER_WITHOUT_BASE.match(moment.evidence)):
+            return base_day + moment.days, "timeline.after-named-exam", ""
         if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
             # a caption's "after two months" (not "two months later"): after the previous film or
             # after the presentation, which the words do not say (a study label counts from the

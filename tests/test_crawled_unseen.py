@@ -214,15 +214,11 @@ def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[st
 def test_no_batch_loses_a_right_cell(site, batch):
     # the cells every batch had right after round 37 (unseen3's two blank offsets are still open)
     wrong = [w for w in score_site(site, batch).wrong if not (batch == "unseen3" and w[2] == "offset")]
-    # unseen5 SIRM: "controllo a 10 giorni" after a CT on day 6 (from the CT or the admission: not
-    # said) stays blank (its CT gallery naming no plane is Axial since ct_slice_view)
-    # unseen7 SIRM: "a distanza di 5 giorni dalla TC" (from the previous film or the presentation: the
-    # timeline does not read the named exam) stays blank
     # unseen8 (open, see its README): Radiopaedia "Dry cough for 3 weeks" (over MAX_ONSET_GAP), Eurorad
-    # the onset of a patient admitted elsewhere before the transfer, SIRM the intervals below
-    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen5", "sirm"): 1,
-            ("unseen7", "sirm"): 1, ("unseen8", "radiopaedia"): 5, ("unseen8", "eurorad"): 4,
-            ("unseen8", "sirm"): 4}.get((batch, site), 0)
+    # the onset of a patient admitted elsewhere before the transfer, SIRM "a 30 giorni dalla dimissione"
+    # and "TC di controllo a 10 giorni" after a CT that is not the presentation's
+    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 5,
+            ("unseen8", "eurorad"): 4, ("unseen8", "sirm"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -664,3 +660,37 @@ def test_the_exam_a_time_counts_from_is_not_the_films_own():
 ])
 def test_an_exam_named_as_the_base_of_a_time_gives_way_to_the_films_own(words, modality):
     assert NORMALIZERS["modality"](words).value == modality
+
+
+@pytest.mark.parametrize("batch, page, url, image, want", [
+    # "RX torace di controllo a 10 giorni" after the admission film (day 4) and a CT (day 6): 10 days
+    # after the last radiograph, which the control is
+    ("unseen5", "caso_122_paziente_ricoverata.html", "https://www.sirm.org/2020/04/22/covid-19-caso-122/",
+     "04/caso122-RX-controllo.jpeg", "14"),
+    # "RX torace di controllo a distanza di 5 giorni dalla TC": 5 days after the CT (day 9)
+    ("unseen7", "caso_144_insorte_prima_dell_accesso.html", "https://www.sirm.org/2020/05/18/covid-19-caso-144/",
+     "05/caso144-RX-controllo.jpeg", "14"),
+    # "TC di controllo a 10 giorni" after a CT "in seconda giornata di ricovero" (day 8): from that CT
+    # (day 18) or from the presentation (day 16), which the sample's curators take for a follow-up
+    # "after another N days": blank
+    ("unseen8", "caso_151_controllo_a_10_giorni.html", "https://www.sirm.org/2020/05/25/covid-19-caso-151/",
+     "05/caso151-TC-controllo-coronale.jpeg", None),
+])
+def test_a_bare_interval_counts_from_the_earlier_exam_its_words_name(batch, page, url, image, want):
+    assert _batch_rows("sirm", batch, page, url)[image]["offset"] == want
+
+
+@pytest.mark.parametrize("caption, want", [
+    ("RX torace di controllo a distanza di 5 giorni dalla TC (AP, a letto).", 12),  # the CT, day 7
+    ("RX torace di controllo a distanza di 5 giorni (AP, a letto).", 10),  # the control of the radiograph, day 5
+    ("RX torace a distanza di 5 giorni (AP, a letto).", None),  # after the CT or the presentation: not said
+])
+def test_the_exam_a_bare_interval_counts_from(caption, want):
+    history = "Febbre da 5 giorni."
+    images = [ImageTexts(0, "RX torace all'ingresso (AP)."), ImageTexts(1, "TC del torace dopo 2 giorni."),
+              ImageTexts(2, caption)]
+    assert case_timeline(history, images, day_first=True).offset_of(2).value == want
+    # the control of a radiograph that is not the presentation's: from it or from the presentation
+    images = [ImageTexts(0, "RX torace all'ingresso (AP)."), ImageTexts(1, "RX torace dopo 2 giorni."),
+              ImageTexts(2, "RX torace di controllo a distanza di 5 giorni (AP, a letto).")]
+    assert case_timeline(history, images, day_first=True).offset_of(2).value is None
