@@ -384,6 +384,10 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
     if not text.strip():
         return ()
     moments = _text_moments(text, where)
+    if _DISCHARGED.search(text):
+        # "Il paziente viene dimesso in XII giornata di ricovero. TC di controllo a 30 giorni dalla
+        # dimissione": the day of a sentence discharging the patient is the discharge's, not a film's
+        moments = tuple((start, moment) for start, moment in moments if not _discharge_sentence(text, start))
     if image_sentences_only:
         kept = []
         for start, moment in moments:
@@ -433,6 +437,7 @@ _SOON_AFTER = compile_fast(
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
 )
+_FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
 _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
 
@@ -466,7 +471,11 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = amount_in_days(m.group("n"), m.group("unit"))
-            if amount is not None:
+            discharge = _FROM_DISCHARGE.match(text, m.end())
+            if amount is not None and discharge and not m.group("base"):
+                # "TC di controllo a 30 giorni dalla dimissione": placed where the text tells the discharge's day
+                found.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():discharge.end()], where)))
+            elif amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
@@ -1142,7 +1151,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
-                   discharge_moment(history, day_first))
+                   discharge_moment(history, day_first) or discharge_moment(findings, day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1172,6 +1181,12 @@ class _Dates:
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
 _DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
+
+
+def _discharge_sentence(text: str, start: int) -> bool:
+    """True when the sentence at ``start`` discharges the patient and names no image."""
+    s_start, s_end = sentence_at(text, start)
+    return bool(_DISCHARGED.search(text, s_start, s_end)) and not IMAGE_WORDS.search(text, s_start, s_end)
 
 
 def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
