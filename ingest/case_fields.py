@@ -41,6 +41,7 @@ TIMELINE_VERSION = 10  # v2: "day N of admission", "hospital day N" are N days a
 #                      v10: a bare interval counts from the earlier exam its words name ("a distanza di 5 giorni
 #                           dalla TC") or, for a control film, from the last exam of its kind ("RX di controllo a 10
 #                           giorni"); "a 30 giorni dalla dimissione", the discharge told in the findings
+#                           the onset of a patient admitted elsewhere N days before the transfer
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

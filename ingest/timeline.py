@@ -154,6 +154,14 @@ _AFTER_ONSET = compile_fast(
     r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
+# An earlier admission to another hospital before a transfer, in the sentence telling the onset: "He
+# had been admitted there 5 days earlier, 4 days after the onset of fever": the onset came 4 + 5 days
+# before the arrival the case's films count from.
+_ADMITTED_ELSEWHERE_EARLIER = compile_fast(
+    r"\badmitted\s+(?:there|elsewhere|to\s+(?:an(?:other)?|a|the)\s+(?:\w+\s+)?hospital)\s+"
+    r"(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?)\s+(?:earlier|before)\b",
+    re.IGNORECASE,
+)
 # A text's own count of the stay, with the admission as its day 1: "On admission (hospital day 1)",
 # "hospital day 1 (admission)", "the day of admission was defined as day 1". Such a text's "hospital
 # day 5" is 4 days after the admission; the sample's curators count a hospital day N as N days after
@@ -261,6 +269,13 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
                 and not about_other_person(history, m.start(), m.end())):
+            elsewhere = _ADMITTED_ELSEWHERE_EARLIER.search(history, s_start, s_end)
+            stay = (amount_in_days(elsewhere.group("n"), elsewhere.group("unit"))
+                    if elsewhere and is_amount(elsewhere.group("n")) else None)
+            if elsewhere and stay is None:
+                return None
+            if stay is not None:
+                return amount + stay, f"{elsewhere.group(0)}{EVIDENCE_JOIN}{m.group(0)}"
             return amount, m.group(0)
     # the presentation told as a day of the illness is the admission's own day; a symptom's duration
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
