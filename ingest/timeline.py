@@ -51,6 +51,7 @@ from .normalize.common import (
     text_context,
 )
 from .normalize.common import compile as compile_fast
+from .normalize.imaging import normalize_modality
 from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
@@ -935,7 +936,6 @@ _EXAM_BASE_AFTER = compile_fast(
 
 def _exam_kind(words: str) -> str:
     """"X-ray", "CT" or "" for the exam ``words`` name (the modality normalizer's reading)."""
-    from .normalize.imaging import normalize_modality  # the normalizers read time words of this module's kind
     value = normalize_modality(words).value
     return value if isinstance(value, str) else ""
 
