@@ -20,6 +20,8 @@ from ingest.pages import (
     below,
     block_text,
     classes,
+    left_out_exam,
+    left_out_warnings,
     next_sibling,
     parent,
     select,
@@ -445,7 +447,7 @@ class EuroradCasePage(HtmlPage):
         license_text, license_source = self.license()
         ddx = self.differential_diagnosis(sections.get("ddx"))
         categories = self.value_text(meta.get("categories"))
-        images = self.figures(case_number)
+        images, left_out = _dataset_figures(self.figures(case_number))
 
         def section(key: str) -> str:
             return self.block_text(sections.get(key)) if key in sections else ""
@@ -467,7 +469,9 @@ class EuroradCasePage(HtmlPage):
                 "discussion_sections": self.discussion_parts(sections.get("discussion")),
                 "published_iso": _published_iso(published),
                 "license_source": license_source,
+                **({"left_out_figures": left_out} if left_out else {}),
             },
+            warnings=left_out_warnings(left_out),
         )
 
 
@@ -496,6 +500,20 @@ def _caption_view(caption: str) -> str:
         r"\b(PA|AP|postero-?anterior|antero-?posterior|lateral|axial|coronal|sagittal|supine|oblique)\b", caption, re.I
     )
     return match.group(1) if match else ""
+
+
+def _dataset_figures(images: list[ImageRecord]) -> tuple[list[ImageRecord], list[dict[str, str]]]:
+    """(the figures the dataset holds, renumbered; the entries of those left out): a cardiac MRI or a
+    lung ultrasound figure is no row of a chest X-ray and CT dataset (the rule SIRM's posts follow)."""
+    kept, left_out = [], []
+    for image in images:
+        entry = left_out_exam(image)
+        if entry is None:
+            image.position = len(kept)
+            kept.append(image)
+        else:
+            left_out.append(entry)
+    return kept, left_out
 
 
 def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:

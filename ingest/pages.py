@@ -17,6 +17,8 @@ from cssselect.parser import CombinedSelector
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
+from ingest.normalize.imaging import exam_outside_dataset
+from ingest.records import ImageRecord
 from schema import IngestError
 
 __all__ = [
@@ -309,3 +311,17 @@ def block_text(node: Selector | None, *, skip: tuple[str, ...] = (), removed: Co
 
     walk(node.root, _in_tags(node.root, _PRESERVE_WHITESPACE))
     return squash("".join(parts))
+
+
+def left_out_exam(image: ImageRecord) -> dict[str, str] | None:
+    """The ``left_out_figures`` entry of a case page's image whose caption names an exam the dataset
+    does not hold (an ultrasound, an MRI, a PET) and no radiograph or CT; None for any other image."""
+    exam = exam_outside_dataset(image.caption)
+    if not exam:
+        return None
+    return {"figure": image.source_url, "kind": "not chest X-ray or CT",
+            "reason": f"its words name {exam!r} and no radiograph or CT"}
+
+
+def left_out_warnings(left_out: list[dict[str, str]]) -> list[str]:
+    return [f"{item['figure']} left out ({item['kind']}): {item['reason']}" for item in left_out]

@@ -13,7 +13,19 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from ingest.pages import HtmlPage, ParseError, SearchPage, ancestors, below, classes, parent, select_one, text
+from ingest.pages import (
+    HtmlPage,
+    ParseError,
+    SearchPage,
+    ancestors,
+    below,
+    classes,
+    left_out_exam,
+    left_out_warnings,
+    parent,
+    select_one,
+    text,
+)
 from ingest.records import CaseRecord, ImageRecord
 from ingest.sites.sirm import (
     CANONICAL_HOST,
@@ -303,28 +315,15 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
                     findings.append(exam)
             continue
         image = _image_record(value, url, last_imaging_text, len(images), seen_urls)
-        if image is not None and _other_exam(image.caption):
-            left_out.append({"figure": image.source_url, "kind": "not chest X-ray or CT",
-                             "reason": f"its words name {_other_exam(image.caption)!r} and no radiograph or CT"})
+        left_out_entry = left_out_exam(image) if image is not None else None
+        if left_out_entry is not None:
+            left_out.append(left_out_entry)
         elif image is not None:
             images.append(image)
     if not findings:
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]
     return history, findings, images, left_out
-
-
-# Exams the dataset does not hold (chest radiographs and CT only): an image whose own words (its
-# caption, else the paragraph before it) name one of them and no radiograph or CT is left out.
-_OTHER_EXAM = re.compile(
-    r"\b(?:ecografi[ae]|ecograficamente|ultrasound|(?-i:RM)|risonanza\s+magnetica|MRI|PET)\b", re.I)
-_DATASET_EXAM = re.compile(r"\b(?:RX|radiografi\w*|radiogramm\w*|x-?rays?|TC|HRCT|CT|angio-?TC)\b", re.I)
-
-
-def _other_exam(words: str) -> str:
-    """The word naming an exam outside the dataset when ``words`` name one and no radiograph or CT."""
-    other = _OTHER_EXAM.search(words)
-    return other.group(0) if other and not _DATASET_EXAM.search(words) else ""
 
 
 # A sentence opening with an exam, inside a paragraph that starts with the patient: "Primo paziente:
@@ -493,7 +492,7 @@ class SirmPostPage(SirmPage):
             age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
             history="\n".join(history), findings="\n".join(findings),
             images=images, extra=extra,
-            warnings=[f"{item['figure']} left out ({item['kind']}): {item['reason']}" for item in left_out],
+            warnings=left_out_warnings(left_out),
         )
 
     def credit(self, byline: list[str]) -> str:

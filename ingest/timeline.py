@@ -51,6 +51,7 @@ from .normalize.common import (
     text_context,
 )
 from .normalize.common import compile as compile_fast
+from .normalize.imaging import normalize_modality
 from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
@@ -163,6 +164,14 @@ _AFTER_ONSET = compile_fast(
     r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
+# An earlier admission to another hospital before a transfer, in the sentence telling the onset: "He
+# had been admitted there 5 days earlier, 4 days after the onset of fever": the onset came 4 + 5 days
+# before the arrival the case's films count from.
+_ADMITTED_ELSEWHERE_EARLIER = compile_fast(
+    r"\badmitted\s+(?:there|elsewhere|to\s+(?:an(?:other)?|a|the)\s+(?:\w+\s+)?hospital)\s+"
+    r"(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?)\s+(?:earlier|before)\b",
+    re.IGNORECASE,
+)
 # A text's own count of the stay, with the admission as its day 1: "On admission (hospital day 1)",
 # "hospital day 1 (admission)", "the day of admission was defined as day 1". Such a text's "hospital
 # day 5" is 4 days after the admission; the sample's curators count a hospital day N as N days after
@@ -270,6 +279,13 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
                 and not about_other_person(history, m.start(), m.end())):
+            elsewhere = _ADMITTED_ELSEWHERE_EARLIER.search(history, s_start, s_end)
+            stay = (amount_in_days(elsewhere.group("n"), elsewhere.group("unit"))
+                    if elsewhere and is_amount(elsewhere.group("n")) else None)
+            if elsewhere and stay is None:
+                return None
+            if stay is not None:
+                return amount + stay, f"{elsewhere.group(0)}{EVIDENCE_JOIN}{m.group(0)}"
             return amount, m.group(0)
     # the presentation told as a day of the illness is the admission's own day; a symptom's duration
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
@@ -423,6 +439,10 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
     if not text.strip():
         return ()
     moments = _text_moments(text, where)
+    if _DISCHARGED.search(text):
+        # "Il paziente viene dimesso in XII giornata di ricovero. TC di controllo a 30 giorni dalla
+        # dimissione": the day of a sentence discharging the patient is the discharge's, not a film's
+        moments = tuple((start, moment) for start, moment in moments if not _discharge_sentence(text, start))
     if image_sentences_only:
         kept = []
         for start, moment in moments:
@@ -472,6 +492,7 @@ _SOON_AFTER = compile_fast(
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
     re.IGNORECASE,
 )
+_FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
 _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
 
@@ -505,7 +526,11 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
                 continue  # "a 10 giorni" outside a film's sentence: a dose's, a therapy's day
             amount = amount_in_days(m.group("n"), m.group("unit"))
-            if amount is not None:
+            discharge = _FROM_DISCHARGE.match(text, m.end())
+            if amount is not None and discharge and not m.group("base"):
+                # "TC di controllo a 30 giorni dalla dimissione": placed where the text tells the discharge's day
+                found.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():discharge.end()], where)))
+            elif amount is not None:
                 kind = SINCE_ADMISSION if m.group("base") and not re.search(r"esordio|sintomi|s[ií]ntomas|comparsa",
                                                                               m.group("base")) else (
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
@@ -855,15 +880,21 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
+    last_of_kind: dict[str, int | None] = {}  # the same, per exam kind ("X-ray", "CT")
+    previous_of_kind: dict[str, int | None] = {}
     for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
         if not _same_exam(ordered, k):
-            previous_day = last_day
+            previous_day, previous_of_kind = last_day, dict(last_of_kind)
+        base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
                                                   admission_base_told, _history_presents(history, timeline),
                                                   labels_from_illness),
-                                            previous_day, first)
+                                            previous_day, first, (previous_of_kind.get(base_kind), named))
+        kind = _exam_kind(image.caption) if day is not None or chosen[image.position] != (None, "") else ""
+        if kind:
+            last_of_kind[kind] = day
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
@@ -939,6 +970,44 @@ def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
     return k > 0 and ordered[k].group != "" and ordered[k].group == ordered[k - 1].group
 
 
+# The exam a film's bare interval counts from, named right after it ("a distanza di 5 giorni dalla TC",
+# "a 10 giorni dalla radiografia"); else, in a control film's sentence ("RX di controllo a 10 giorni"),
+# the film's own exam: the control of the last earlier exam of its kind (``_place`` takes that reading
+# only where it is the presentation's too: the sample's curators count a "follow-up radiograph after
+# another 7 days" from the presentation, not from the radiograph before it).
+_EXAM_BASE_AFTER = compile_fast(
+    r"\s*(?:dall[ao]|dal|dall[’']\s?|dopo\s+(?:la|il|l[’']\s?)|after\s+the|from\s+the)\s*"
+    r"(?:(?:chest|torace|precedente|previous|first|prima|primo)\s+)?(?P<exam>TC|CT|HRCT|RX|radiografia|radiograph|x-?ray|CXR)\b",
+    re.IGNORECASE,
+)
+
+
+def _exam_kind(words: str) -> str:
+    """"X-ray", "CT" or "" for the exam ``words`` name (the modality normalizer's reading)."""
+    value = normalize_modality(words).value
+    return value if isinstance(value, str) else ""
+
+
+def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple[str, bool]:
+    """(the exam kind a film's bare interval counts from, whether its words name that exam) when they
+    tell it ("a distanza di N giorni dalla TC"; "RX di controllo a N giorni": its own kind); ("", False)
+    otherwise, and for a moment that is no such interval."""
+    moment = chosen[0]
+    if (moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label"
+            or not _AFTER_WITHOUT_BASE.match(moment.evidence)):
+        return "", False
+    at = caption.find(moment.evidence)
+    if at < 0:
+        return "", False
+    named = _EXAM_BASE_AFTER.match(caption, at + len(moment.evidence))
+    if named:
+        return _exam_kind(named.group("exam")), True
+    s_start, s_end = sentence_at(caption, at)
+    if _FILM_OR_CONTROL.search(caption, s_start, s_end):
+        return _exam_kind(caption[s_start:s_end]), False
+    return "", False
+
+
 @dataclass(frozen=True)
 class _Axis:
     """What placing one image needs of its case: the axis, the dated onset and admission, whether
@@ -986,8 +1055,8 @@ _STAY_DAY = compile_fast(r"\bhospital\s+day\b"
                          re.IGNORECASE)
 
 
-def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None,
-            first: bool) -> tuple[Moment | None, int | None, str, str]:
+def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None, first: bool,
+            exam_day: tuple[int | None, bool] = (None, False)) -> tuple[Moment | None, int | None, str, str]:
     """(moment, day, rule, reason) of one image on the axis, from its chosen moment (or the reason
     it has none) and the day of the last image placed before it."""
     moment, reason = chosen
@@ -1007,7 +1076,7 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
     elif moment is not None:
         placed = Moment(SINCE_ADMISSION, 0, moment.evidence, moment.where) if moment.kind == PRESENTING else moment
         day, rule, reason = _place(placed, timeline, axis.admission_scale, previous_day, first, axis.dates,
-                                   axis.labels_count_illness)
+                                   axis.labels_count_illness, exam_day)
         if day is not None and not axis.admission_base_told and rule in _FROM_ADMISSION and timeline.admission_day:
             day, reason = None, (
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
@@ -1070,6 +1139,12 @@ class CaseImages:
         else:
             moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
+        if _counted_from_exam(chosen, image.caption)[0]:
+            # a bare interval from an earlier exam of a kind: the films are placed in order, as
+            # case_timeline places them (such films are few)
+            images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
+            return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
+                                 admission_base_told).offset_of(image.position)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
@@ -1163,7 +1238,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
-                   discharge_moment(history, day_first))
+                   discharge_moment(history, day_first) or discharge_moment(findings, day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1195,6 +1270,12 @@ _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
 _DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
 
 
+def _discharge_sentence(text: str, start: int) -> bool:
+    """True when the sentence at ``start`` discharges the patient and names no image."""
+    s_start, s_end = sentence_at(text, start)
+    return bool(_DISCHARGED.search(text, s_start, s_end)) and not IMAGE_WORDS.search(text, s_start, s_end)
+
+
 def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
     """The one moment the history's sentences discharging the patient give ("She was discharged 15
     days after admission", "discharged home on hospital day 12", "He was discharged on 2 April
@@ -1212,9 +1293,12 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
-           first: bool, dates: _Dates, labels_count_illness: bool = False) -> tuple[int | None, str, str]:
+           first: bool, dates: _Dates, labels_count_illness: bool = False,
+           exam_day: tuple[int | None, bool] = (None, False)) -> tuple[int | None, str, str]:
     """(day on the axis, rule, reason when blank) of one image's moment; ``labels_count_illness``: the
-    case's first film is labelled with the admission's day of illness (``_labels_count_illness``)."""
+    case's first film is labelled with the admission's day of illness (``_labels_count_illness``);
+    ``exam_day``: the day of the earlier exam the film's bare interval counts from, and whether its words
+    name that exam (``_counted_from_exam``)."""
     admission = timeline.admission_day
     if moment.kind == DATED:
         return _place_date(date.fromordinal(moment.days), admission, dates)
@@ -1247,6 +1331,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.after-previous",
                     f"{moment.evidence!r} counts from an earlier image whose day is not known")
         presentation = admission if admission is not None else 0
+        base_day, named = exam_day
+        if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
+                and _AFTER_WITHOUT_BASE.match(moment.evidence)):
+            return base_day + moment.days, "timeline.after-named-exam", ""
         if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
             # a caption's "after two months" (not "two months later"): after the previous film or
             # after the presentation, which the words do not say (a study label counts from the

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
+from ingest.normalize.imaging import exam_outside_dataset
 from ingest.sirm import parse_sirm_posts
-from ingest.timeline import ImageTexts, case_timeline
+from ingest.timeline import ImageTexts, case_timeline, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8"]
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
+@pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("site", SITES)
 def test_every_film_a_curator_names_is_staged_and_no_other(site, batch):
     score = score_site(site, batch)
@@ -206,17 +209,16 @@ def _batch_rows(site: str, batch: str, name: str, url: str) -> dict[str, dict[st
     return rows
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
+@pytest.mark.parametrize("batch", BATCHES)
 @pytest.mark.parametrize("site", SITES)
 def test_no_batch_loses_a_right_cell(site, batch):
     # the cells every batch had right after round 37 (unseen3's two blank offsets are still open)
     wrong = [w for w in score_site(site, batch).wrong if not (batch == "unseen3" and w[2] == "offset")]
-    # unseen5 SIRM: "controllo a 10 giorni" after a CT on day 6 (from the CT or the admission: not
-    # said) stays blank (its CT gallery naming no plane is Axial since ct_slice_view)
-    # unseen7 SIRM: "a distanza di 5 giorni dalla TC" (from the previous film or the presentation: the
-    # timeline does not read the named exam) stays blank
-    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen5", "sirm"): 1,
-            ("unseen7", "sirm"): 1}.get((batch, site), 0)
+    # unseen8 (open, see its README): Radiopaedia "Dry cough for 3 weeks" (over MAX_ONSET_GAP), Eurorad
+    # "N days after the transfer" (unplaced: a transfer may be to the ICU), SIRM "TC di controllo a 10 giorni"
+    # after a CT that is not the presentation's
+    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 5,
+            ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -331,7 +333,7 @@ def test_radiopaedia_studies_labelled_by_dates_only_count_from_the_first():
     assert [o.value for o in case_timeline("Fever and cough.", images).offsets] == [None, None]
 
 
-@pytest.mark.parametrize("batch", ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
+@pytest.mark.parametrize("batch", BATCHES)
 def test_case_images_places_every_batch_film_as_the_case_timeline_does(batch):
     # backfill's one-film-at-a-time placing (CaseImages) and the crawl's case_timeline must agree,
     # the first exam taken as the presentation's included (a later film counts from it)
@@ -604,3 +606,123 @@ def test_sirm_figure_takes_view_and_moment_from_the_paragraph_telling_its_exam_t
         "(AP, a letto): evoluzione", "in proiezione PA e laterale: evoluzione")
     [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/05/18/covid-19-caso-144/")
     assert staged_rows(record)["05/caso144-RX-controllo.jpeg"]["view"] is None
+
+
+def test_eurorad_figure_of_an_exam_the_dataset_does_not_hold_is_left_out_as_sirms_is():
+    # "Cardiac MRI on day 3 of hospitalisation, short-axis late gadolinium enhancement image": no row
+    # (it was staged as a lateral X-ray film); the figures after it keep their places
+    url = "https://www.eurorad.org/case/17402"
+    page = FIXTURES / "eurorad" / "unseen8" / "eu_cardiac_mri_figure_day_of_hospitalisation.html"
+    [record] = records("eurorad", page, url)
+    assert list(staged_rows(record)) == ["0000017402/17402_1_1.jpg", "0000017402/17402_1_2.jpg",
+                                         "0000017402/17402_3_1.jpg"]
+    assert [i.position for i in record.images] == [0, 1, 2]
+    [left] = record.extra["left_out_figures"]
+    assert "/17402_2_1.jpg" in left["figure"]
+    assert "MRI" in left["reason"]
+    assert any("17402_2_1.jpg" in w and "left out" in w for w in record.warnings)
+    assert staged_rows(record)["0000017402/17402_3_1.jpg"]["offset"] == "10"
+    # an ultrasound caption too; a caption naming a radiograph beside it keeps the figure
+    html = page.read_text()
+    sonography = html.replace("Cardiac MRI on day 3", "Lung ultrasound on day 3")
+    assert len(parse_eurorad_case(sonography, url)[0].images) == 3
+    both = html.replace("Cardiac MRI on day 3", "Cardiac MRI and chest radiograph on day 3")
+    assert len(parse_eurorad_case(both, url)[0].images) == 4
+
+
+@pytest.mark.parametrize("words, exam", [("Cardiac MRI, short-axis image", "MRI"),
+                                         ("Ecografia polmonare: linee B", "Ecografia"),
+                                         ("Lung ultrasound: B-lines", "ultrasound"),
+                                         ("FDG PET image", "PET"),
+                                         ("PET-CT, fused axial image", ""),
+                                         ("RM cardiaca e RX torace", ""),
+                                         ("Axial CT image", "")])
+def test_one_rule_names_the_exams_the_dataset_does_not_hold(words, exam):
+    assert exam_outside_dataset(words) == exam
+
+
+def test_the_exam_a_time_counts_from_is_not_the_films_own():
+    # "TC del torace eseguita 48 ore dopo la radiografia, scansioni assiali" above two CT slices: the
+    # second slice was staged as an X-ray film without a view
+    rows = _batch_rows("sirm", "unseen8", "caso_152_xv_giornata_48_ore_dopo_rx.html",
+                       "https://www.sirm.org/2020/05/27/covid-19-caso-152/")
+    assert [(rows[k]["modality"], rows[k]["view"]) for k in ("05/caso152-TC-1.jpeg", "05/caso152-TC-2.jpeg")] == [
+        ("CT", "Axial"), ("CT", "Axial")]
+    assert rows["05/caso152-RX-letto.jpeg"]["modality"] == "X-ray"
+
+
+@pytest.mark.parametrize("words, modality", [
+    ("TC del torace eseguita 48 ore dopo la radiografia, scansioni assiali", "CT"),
+    ("RX torace di controllo a distanza di 5 giorni dalla TC (AP, a letto)", "X-ray"),
+    ("Chest radiograph 5 days after the CT: improvement", "X-ray"),
+    ("CT two weeks after the radiograph", "CT"),
+    ("RX torace e TC dopo 3 giorni", None),
+])
+def test_an_exam_named_as_the_base_of_a_time_gives_way_to_the_films_own(words, modality):
+    assert NORMALIZERS["modality"](words).value == modality
+
+
+@pytest.mark.parametrize("batch, page, url, image, want", [
+    # "RX torace di controllo a 10 giorni" after the admission film (day 4) and a CT (day 6): 10 days
+    # after the last radiograph, which the control is
+    ("unseen5", "caso_122_paziente_ricoverata.html", "https://www.sirm.org/2020/04/22/covid-19-caso-122/",
+     "04/caso122-RX-controllo.jpeg", "14"),
+    # "RX torace di controllo a distanza di 5 giorni dalla TC": 5 days after the CT (day 9)
+    ("unseen7", "caso_144_insorte_prima_dell_accesso.html", "https://www.sirm.org/2020/05/18/covid-19-caso-144/",
+     "05/caso144-RX-controllo.jpeg", "14"),
+    # "TC di controllo a 10 giorni" after a CT "in seconda giornata di ricovero" (day 8): from that CT
+    # (day 18) or from the presentation (day 16), which the sample's curators take for a follow-up
+    # "after another N days": blank
+    ("unseen8", "caso_151_controllo_a_10_giorni.html", "https://www.sirm.org/2020/05/25/covid-19-caso-151/",
+     "05/caso151-TC-controllo-coronale.jpeg", None),
+])
+def test_a_bare_interval_counts_from_the_earlier_exam_its_words_name(batch, page, url, image, want):
+    assert _batch_rows("sirm", batch, page, url)[image]["offset"] == want
+
+
+@pytest.mark.parametrize("caption, want", [
+    ("RX torace di controllo a distanza di 5 giorni dalla TC (AP, a letto).", 12),  # the CT, day 7
+    ("RX torace di controllo a distanza di 5 giorni (AP, a letto).", 10),  # the control of the radiograph, day 5
+    ("RX torace a distanza di 5 giorni (AP, a letto).", None),  # after the CT or the presentation: not said
+])
+def test_the_exam_a_bare_interval_counts_from(caption, want):
+    history = "Febbre da 5 giorni."
+    images = [ImageTexts(0, "RX torace all'ingresso (AP)."), ImageTexts(1, "TC del torace dopo 2 giorni."),
+              ImageTexts(2, caption)]
+    assert case_timeline(history, images, day_first=True).offset_of(2).value == want
+    # the control of a radiograph that is not the presentation's: from it or from the presentation
+    images = [ImageTexts(0, "RX torace all'ingresso (AP)."), ImageTexts(1, "RX torace dopo 2 giorni."),
+              ImageTexts(2, "RX torace di controllo a distanza di 5 giorni (AP, a letto).")]
+    assert case_timeline(history, images, day_first=True).offset_of(2).value is None
+
+
+def test_a_control_counted_from_the_discharge_the_films_paragraph_tells():
+    # "Il paziente viene dimesso in XII giornata di ricovero. TC di controllo a 30 giorni dalla
+    # dimissione": 5 + 12 + 30; the discharge's day is no film's
+    rows = _batch_rows("sirm", "unseen8", "caso_153_dimesso_controllo_dalla_dimissione.html",
+                       "https://www.sirm.org/2020/06/03/covid-19-caso-153/")
+    planes = ("assiale", "coronale")
+    assert [rows[f"06/caso153-TC-controllo-{plane}.jpeg"]["offset"] for plane in planes] == ["47", "47"]
+    history = "Febbre da 5 giorni."
+    findings = "RX all’ingresso (PA). Il paziente viene dimesso in XII giornata di ricovero."
+    images = [ImageTexts(0, "RX torace all’ingresso (PA)."),
+              ImageTexts(1, "TC di controllo a 30 giorni dalla dimissione: risoluzione.")]
+    assert case_timeline(history, images, findings=findings, day_first=True).offset_of(1).value == 47
+    # without the discharge's day the control stays blank
+    assert case_timeline(history, images, day_first=True).offset_of(1).value is None
+
+
+@pytest.mark.parametrize("history, days", [
+    ("He was transferred from a regional hospital. He had been admitted there 5 days earlier, 4 days after the "
+     "onset of fever and cough.", 9),
+    ("She had been admitted to another hospital 1 week earlier, 3 days after the onset of fever.", 10),
+    ("Five days after the onset of fever she was admitted to our hospital.", 5),
+])
+def test_an_admission_elsewhere_before_the_transfer_adds_its_days_to_the_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+def test_transferred_patients_film_on_arrival_counts_from_the_onset_before_the_first_admission():
+    rows = _batch_rows("eurorad", "unseen8", "eu_transferred_admitted_elsewhere_days_after_transfer.html",
+                       "https://www.eurorad.org/case/17455")
+    assert rows["0000017455/17455_1_1.jpg"]["offset"] == "9"

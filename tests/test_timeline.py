@@ -187,11 +187,17 @@ def test_a_distanza_di_without_its_base_is_read_like_after():
     # 4 days after the CT (day 7) or after the presentation (day 6): the words do not say
     timeline = case_timeline("Febbre da 6 giorni.", [
         ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
-        ImageTexts(2, caption="RX di controllo a distanza di 4 giorni."),
+        ImageTexts(2, caption="RX a distanza di 4 giorni."),
     ], day_first=True)
     assert offsets(timeline) == [6, 7, None]
     assert "may count from the previous film (day 11) or from the presentation (day 10)" in \
         timeline.offsets[2].reason
+    # a control radiograph controls the last radiograph, here the presentation's: the two readings agree
+    timeline = case_timeline("Febbre da 6 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
+        ImageTexts(2, caption="RX di controllo a distanza di 4 giorni."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, 10]
 
 
 def test_a_study_labelled_as_the_presentation_is_the_admission_day():
@@ -262,10 +268,17 @@ def test_italian_days_from_the_admission():
         timeline = case_timeline("Febbre da 5 giorni.", [ImageTexts(0, caption="RX all’ingresso."),
                                                           ImageTexts(1, caption=caption)], day_first=True)
         assert offsets(timeline) == [5, 15], caption
-    # the previous film (day 7) and the presentation (day 6) disagree: blank, with both readings
+    # the previous film (day 7) and the presentation (day 6) disagree, but the control radiograph's last
+    # radiograph is the presentation's: day 10 (unseen5's curator, "RX di controllo a 10 giorni" after a CT)
     timeline = case_timeline("Febbre da 6 giorni.", [
         ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
         ImageTexts(2, caption="RX di controllo a 4 giorni."),
+    ], day_first=True)
+    assert offsets(timeline) == [6, 7, 10]
+    # a film that is no control of an exam of its kind: blank, with both readings
+    timeline = case_timeline("Febbre da 6 giorni.", [
+        ImageTexts(0, caption="RX all’ingresso."), ImageTexts(1, caption="TC il giorno successivo."),
+        ImageTexts(2, caption="RX a 4 giorni."),
     ], day_first=True)
     assert offsets(timeline) == [6, 7, None]
     assert "may count from the previous film (day 11) or from the presentation (day 10)" in timeline.offsets[2].reason

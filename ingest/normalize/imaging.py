@@ -58,7 +58,8 @@ VIEW_VERSION = 4
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
-MODALITY_VERSION = 7  # v6: "tomografia computadorizada"
+# v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
+MODALITY_VERSION = 8  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
@@ -319,9 +320,13 @@ _RADIOGRAPH_SIGNS = compile(
 _COMPARED_STUDY = compile(
     r"\b(?:(?:compared|comparison|comparing)\s+(?:with|to)|relative\s+to|since|"
     r"as\s+(?:(?:previously|already)\s+)?(?:seen|shown|demonstrated|noted|described|depicted|visible|documented)\s+(?:on|in|at|by)|"
-    r"rispetto\s+(?:al(?:la|lo)?|a)|(?:prior|previous|preceding|earlier|recent|former|outside|precedente))"
+    r"rispetto\s+(?:al(?:la|lo)?|a)|(?:prior|previous|preceding|earlier|recent|former|outside|precedente)|"
+    # the exam a time counts from: "5 days after the CT", "48 ore dopo la radiografia", "a distanza di
+    # 5 giorni dalla TC"
+    r"(?:days?|hours?|weeks?|months?|giorni|ore|settimane?|mesi)\s+(?:after|from|dopo|da(?:ll[ao]?|l)?)"
+    r"(?:\s+(?:la|il|lo|l[’']))?)"
     r"(?:\s+(?:the|a|an|his|her|prior|previous|preceding|earlier|recent|former|outside|precedente|chest|"
-    r"admission|initial|last))*\s+$",
+    r"admission|initial|last))*\s*$",
     re.IGNORECASE,
 )
 
@@ -374,6 +379,23 @@ def modalities_in_order(text: str) -> tuple[tuple[str, int, int], ...]:
         else:
             runs.append(hit)
     return tuple(runs) if len({r[0] for r in runs}) == len(runs) else ()
+
+
+# Exams the dataset does not hold (it holds chest radiographs and CT only), as every site's captions
+# name them: one rule for Eurorad figures and SIRM images (Radiopaedia stacks carry their modality).
+_OTHER_EXAM = compile(
+    r"\b(?:ecografi[ae]|ecograficamente|ultrasound|ultrasonograph\w*|sonograph\w*|echocardiograph\w*|"
+    r"(?-i:RM|MR|US)|risonanza\s+magnetica|magnetic\s+resonance|MRI|PET)\b", re.IGNORECASE)
+_DATASET_EXAM = compile(
+    r"\b(?:RX|radiografi\w*|radiogramm\w*|radiograph\w*|CXR|x-?rays?|TC|HRCT|CT|CTPA|angio-?TC|"
+    r"computed\s+tomograph\w*)\b", re.IGNORECASE)
+
+
+def exam_outside_dataset(words: str) -> str:
+    """The word naming an exam the dataset does not hold when an image's own words (its caption)
+    name one and no radiograph or CT ("Cardiac MRI on day 3", "Ecografia polmonare"); else ""."""
+    other = _OTHER_EXAM.search(words)
+    return other.group(0) if other and not _DATASET_EXAM.search(words) else ""
 
 
 def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,
