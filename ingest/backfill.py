@@ -69,7 +69,7 @@ from .normalize.provenance import (
     normalize_date,
     url_for_doi,
 )
-from .normalize.time_words import AT_ADMISSION
+from .normalize.time_words import at_admission
 from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
 
 
@@ -736,7 +736,7 @@ def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
     sentence) has the admission's date when the history dates the admission ("On January 22,
     2020, a 65-year-old man ... was admitted"; ``timeline.history_dates``), and no other date of
     the text is in a sentence about a film."""
-    for m in AT_ADMISSION.finditer(image_text):
+    for m in at_admission(image_text):
         s_start, s_end = sentence_at(image_text, m.start())
         if _ADMISSION_WORD.search(m.group(0)) and _IMAGE_WORD.search(image_text, s_start, s_end):
             break

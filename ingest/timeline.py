@@ -55,7 +55,6 @@ from .normalize.imaging import normalize_modality
 from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
-    AT_ADMISSION,
     DAY_N,
     IMAGE_WORDS,
     MONTH,
@@ -68,6 +67,7 @@ from .normalize.time_words import (
     UNIT_KEYS,
     UNIT_RE,
     amount_in_days,
+    at_admission,
     is_amount,
     symptom_history,
 )
@@ -189,6 +189,8 @@ _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
 )
+# the characters a match can start with (gate() in common): a history without these words is read whole
+_PRESENTATION = gate(_PRESENTATION, "[parcheg-]")
 
 
 @fast_init
@@ -325,8 +327,8 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not has_any(low, ("day", "giornata")) or not _ADMISSION_CUES.search(history):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
-    for pattern, parts in ((_ORDINAL_DAY, _ordinal_day_parts), (DAY_N, _day_n_parts)):
-        for m in pattern.finditer(history):
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+        for m in matches(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
@@ -495,6 +497,13 @@ _SOON_AFTER = compile_fast(
 _FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
 _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
+#: A word every match of ``_SOON_AFTER`` holds (its hours, "same", "stesso", "indomani", its unit or
+#: the "day" of "the next day"): most phrases open with a number or any word (NUMBER_LIKE), which
+#: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
+#: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
+#: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = gate(_SOON_WORD, "[hosidgjtwm]")  # the first letters of those words
 
 
 # A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
@@ -516,7 +525,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                                                                            "día", "dia")):
         return []
     found = []
-    for m in _SOON_AFTER.finditer(text):
+    for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60, merged=True):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
         if m.group("same") or m.group("next"):
@@ -589,6 +598,28 @@ _ORDINAL_DAY = gate(_ORDINAL_DAY, "\\b[{}]".format("".join(sorted(
     {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ROMAN_NUMERALS)}))))
 
 
+#: The word of a day every match of ``DAY_N`` and ``_ORDINAL_DAY`` holds ("day", "giorno", "giornata",
+#: "día", "jour", "Tag"): their first letters open many words of a note (DAY_N's any digit), so a
+#: whole scan tries them nearly everywhere; ``_day_n_matches`` and ``_ordinal_day_matches`` scan
+#: only around these words. A match runs at most ~20 characters before its word ("post-admission
+#: day", "the seventh day") and ~45 after it ("day 12 since the hospitalisation").
+_DAY_WORD = compile_fast(r"\b(?:day|giorn|d[ií]a|jour|tag)", re.IGNORECASE)
+_DAY_WORD = gate(_DAY_WORD, "[dgjt]")  # the first letters of those words
+
+
+@lru_cache(maxsize=4096)
+def _day_n_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The matches of ``DAY_N`` in ``text`` (its ``finditer``'s), found once: a note is read for its
+    films' moments and for the day of the illness its history presents on."""
+    return tuple(finditer_near(DAY_N, text, _DAY_WORD, 30, 60, merged=True))
+
+
+@lru_cache(maxsize=4096)
+def _ordinal_day_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The matches of ``_ORDINAL_DAY`` in ``text``, found once (as ``_day_n_matches``)."""
+    return tuple(finditer_near(_ORDINAL_DAY, text, _DAY_WORD, 30, 60, merged=True))
+
+
 # The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).
 _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 
@@ -650,13 +681,13 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
 
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
-    for m in (DAY_N.finditer(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
+    for m in (_day_n_matches(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
-    for m in (_ORDINAL_DAY.finditer(text) if has_any(low, ("day", "giornata")) else ()):
+    for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata")) else ()):
         moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))
@@ -685,7 +716,7 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
-    for m in AT_ADMISSION.finditer(text):
+    for m in at_admission(text):
         # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):

@@ -210,22 +210,25 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
 
 _N = r"(\d{1,3}(?:[.,]\d)?)"
 _YEARS = r"(?:years?|yrs?|anni|años|anos|ans|Jahre|jährige[rn]?|y)"
+# (gate(..., r"\d"): a pattern whose match starts at its age's digits tests one character where it tried
+# the word boundary and the alternatives at every position)
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
     (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE),
      "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
-    (compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE),
+    (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
     # "65-jährige"
     # (not a time ago: "hace 10 años", "há 10 anos")
     (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
-    (compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*(?:anni|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
-             re.IGNORECASE),
+    (gate(compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*(?:anni|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
+                  re.IGNORECASE), r"\d"),
      "age.words", 1, ("anni", "años", "anos", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
-    (compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), "age.patient-line", 1, ("year",)),
+    (gate(compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"), "age.patient-line", 1,
+     ("year",)),
     (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
              r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE),
      "age.patient-line", 1, ("year",)),
@@ -239,11 +242,11 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
              r"(?=\s*(?:[,.;:]|$))", re.IGNORECASE),
      "age.occupation-line", 1, ("year",)),
     # months and days: pediatric, kept as a fraction of a year
-    (compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?"
-             r"(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)",
-             re.IGNORECASE),
+    (gate(compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?"
+                  r"(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)",
+                  re.IGNORECASE), r"\d"),
      "age.months", 12, ("month", "mes", "mois", "monate",)),
-    (compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE),
+    (gate(compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), r"\d"),
      "age.days", 365.25, ("old",)),
     # "84M with COPD"
     (_AGE_SEX_SHORTHAND, "age.shorthand", 1, None),
@@ -254,6 +257,9 @@ _VAGUE_AGE = compile(
     re.IGNORECASE,
 )
 _AGE_RANGE = compile(r"\b\d{1,3}\s*(?:-|–|to)\s*\d{1,3}\s*(?:age\s+range|years)", re.IGNORECASE)
+# the characters a match can start with (gate() in common): age scans every note with both
+_AGE_RANGE = gate(_AGE_RANGE, r"\d")
+_VAGUE_AGE = gate(_VAGUE_AGE, r"[iemyoagr\d]")
 
 
 #: The whole text is an age in years, as a site's structured age field gives it.

@@ -11,6 +11,7 @@ characters their matches can start with.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .common import (
     NUMBER,
@@ -198,6 +199,24 @@ UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
 UNIT_RE = gate(UNIT_RE, "[dgjtwsm]")
 DAY_N = gate(DAY_N, r"[haidspgjt\d]")
 AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxn]")
+#: A word every match of ``AT_ADMISSION`` holds (its noun: "admission", "initial", "PS", "ricovero"...):
+#: the gate's first letters open most words of a note, so a whole scan tries the pattern nearly
+#: everywhere; ``at_admission`` scans only around these words.
+_AT_ADMISSION_WORD = compile(
+    r"\b(?:admission|presentation|arrival|hospitali[sz]ation|initial|baseline|presenting|index|ingresso|accesso|"
+    r"arrivo|PS|pronto|ricovero|ammissione|ingreso|admiss[aã]o|interna[cç][aã]o|Aufnahme)\b",
+    re.IGNORECASE,
+)
+_AT_ADMISSION_WORD = gate(_AT_ADMISSION_WORD, "[abhipr]")  # the first letters of those words
+
+
+@lru_cache(maxsize=4096)
+def at_admission(text: str) -> tuple[re.Match[str], ...]:
+    """The matches of ``AT_ADMISSION`` in ``text`` (the same as its ``finditer``), found once per
+    note: a row's offset and its date read them both. A match runs at most ~40 characters before
+    its noun ("at the time of their hospital admission", "radiografia del torace eseguita in PS")
+    and ~30 after it ("initial chest radiograph")."""
+    return tuple(finditer_near(AT_ADMISSION, text, _AT_ADMISSION_WORD, 60, 60, merged=True))
 OTHER_TIME = gate(OTHER_TIME, "[aop]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 # ("gg": the Italian notes' "da 3 gg", days)

@@ -13,6 +13,7 @@ import itertools
 import pytest
 
 from ingest import timeline
+from ingest.normalize import time_words
 from ingest.normalize.common import finditer_near
 from ingest.normalize.time_words import MONTHS
 from tests.conftest import SAMPLE_CSV
@@ -56,6 +57,41 @@ def test_named_date_windows_without_a_month_hold_no_date(source):
         found += len(plain)
     # the texts do hold dates: the comparison is not vacuous
     assert found > (len(texts) // 4 if source == "dates" else 20)
+
+
+#: Phrases of the windowed moment patterns, each beside another anchor word whose window ends inside it.
+_MOMENT_PHRASES = (
+    "Fever for 2 days. Within a few hours after presentation on the ER he worsened.",
+    "Cough for 3 days; CT 48 hours after admission, radiograph on the following day, the day after.",
+    "Febbre da 5 giorni. RX di controllo a 10 giorni; TC a distanza di 3 giorni dal ricovero, lo stesso giorno.",
+    "Sintomi da 2 settimane, il giorno successivo e l'indomani; a 7 giorni dall'inizio dei sintomi.",
+    "Images of the same CT, later on the same day; after several hours a film, 36 hours later another.",
+    "Admitted on day 6 of illness; post-admission day 3 film; the seventh day of fever; day5 label.",
+    "In XII giornata di ricovero e in terza giornata dal ricovero; 3rd day after admission.",
+    "At the time of his hospital admission, and at the time of their initial presentation, a film.",
+    "Radiografia del torace eseguita in PS, all'ingresso e al momento del ricovero; initial chest radiographs.",
+    "Admission chest X-ray, baseline CT, upon arrival, on the day of admission; na internação.",
+)
+
+
+@pytest.mark.parametrize("source", ["notes", "phrases"])
+def test_windowed_moment_scans_find_what_a_full_scan_finds(source):
+    texts = _notes() if source == "notes" else list(_MOMENT_PHRASES)
+    texts += [t.upper() for t in texts]
+    scans = (
+        (timeline.DAY_N, timeline._day_n_matches),
+        (timeline._ORDINAL_DAY, timeline._ordinal_day_matches),
+        (time_words.AT_ADMISSION, time_words.at_admission),
+        (timeline._SOON_AFTER,
+         lambda text: finditer_near(timeline._SOON_AFTER, text, timeline._SOON_WORD, 60, 60, merged=True)),
+    )
+    found = 0
+    for pattern, windowed in scans:
+        for text in texts:
+            plain = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in windowed(text)] == plain, (pattern.pattern[:40], text[:120])
+            found += len(plain)
+    assert found > 40  # the texts do hold such phrases: the comparison is not vacuous
 
 
 def _clear() -> None:

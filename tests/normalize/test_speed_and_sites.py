@@ -30,6 +30,16 @@ def test_finditer_near_finds_what_a_full_scan_finds():
             == [m.span() for m in pattern.finditer(text)])
 
 
+def test_finditer_near_does_not_cut_a_match_at_a_neighbours_window():
+    # the window of "days" ends inside "3 hours after admission": a scan of that window alone finds
+    # "3 hours" and the match's own window, starting past it, is skipped
+    pattern = re.compile(r"\b\d+\s+hours(?:\s+after\s+admission)?")
+    anchor = re.compile(r"\b(?:hours|days)\b")
+    text = "Fever 2 days ago; 3 hours after admission, a radiograph."
+    assert ([m.group(0) for m in finditer_near(pattern, text, anchor, 10, 20, merged=True)]
+            == [m.group(0) for m in pattern.finditer(text)] == ["3 hours after admission"])
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
