@@ -525,7 +525,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                                                                            "día", "dia")):
         return []
     found = []
-    for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60, merged=True):
+    for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
         if m.group("same") or m.group("next"):
@@ -611,13 +611,13 @@ _DAY_WORD = gate(_DAY_WORD, "[dgjt]")  # the first letters of those words
 def _day_n_matches(text: str) -> tuple[re.Match[str], ...]:
     """The matches of ``DAY_N`` in ``text`` (its ``finditer``'s), found once: a note is read for its
     films' moments and for the day of the illness its history presents on."""
-    return tuple(finditer_near(DAY_N, text, _DAY_WORD, 30, 60, merged=True))
+    return tuple(finditer_near(DAY_N, text, _DAY_WORD, 30, 60))
 
 
 @lru_cache(maxsize=4096)
 def _ordinal_day_matches(text: str) -> tuple[re.Match[str], ...]:
     """The matches of ``_ORDINAL_DAY`` in ``text``, found once (as ``_day_n_matches``)."""
-    return tuple(finditer_near(_ORDINAL_DAY, text, _DAY_WORD, 30, 60, merged=True))
+    return tuple(finditer_near(_ORDINAL_DAY, text, _DAY_WORD, 30, 60))
 
 
 # The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).

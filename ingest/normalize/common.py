@@ -491,44 +491,18 @@ def has_any(low: str, keys: tuple[str, ...]) -> bool:
 
 
 def finditer_near(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int = 60, after: int = 80,
-                  need: tuple[int, ...] | None = None, merged: bool = False):
+                  need: tuple[int, ...] | None = None):
     """The matches of ``pattern`` that contain a match of the cheap ``anchor`` (a unit word, a
-    keyword), found by scanning only a window around each anchor instead of the whole text.
-    ``\\b`` and look-behinds see the real text around a window, so a match that fits its window
-    is the one a full scan finds; matches do not overlap, as with ``finditer``. ``before`` and
-    ``after`` must bound how far a match extends around its anchor. ``need``: sorted positions one
-    of which every match of ``pattern`` contains (where a month's name starts, for a named date): a
-    window holding none of them holds no match, and is skipped without a scan (same matches).
-
-    ``merged``: the windows of neighbouring anchors are merged into one region, scanned once. A
-    match lies inside its own anchor's window, so inside one region, and the region's scan finds the
-    matches a full scan finds. Without it, a window that ends inside the next anchor's match can
-    cut that match short ("a few hours after | presentation" read as "a few hours after"), and the
-    match's own window, starting past it, is skipped."""
-    if merged:
-        yield from _finditer_regions(pattern, text, anchor, before, after, need)
-        return
-    last_end = 0
-    length = len(text)
-    for a in anchor.finditer(text):
-        if a.end() <= last_end:
-            continue
-        lo = max(last_end, a.start() - before)
-        hi = min(length, a.end() + after)
-        if need is not None:
-            k = bisect_left(need, lo)
-            if k == len(need) or need[k] >= hi:
-                continue
-        for m in pattern.finditer(text, lo, hi):
-            if m.start() < last_end:
-                continue
-            last_end = m.end()
-            yield m
-
-
-def _finditer_regions(pattern: re.Pattern[str], text: str, anchor: re.Pattern[str], before: int, after: int,
-                      need: tuple[int, ...] | None):
-    """``finditer_near(..., merged=True)``: each region of overlapping windows scanned once."""
+    keyword), found by scanning only the text around the anchors instead of the whole text:
+    ``before`` and ``after`` must bound how far a match extends around its anchor. The windows of
+    neighbouring anchors are merged into one region, scanned once: a match lies inside its own
+    anchor's window, so inside one region, and the region's scan finds the matches a full scan finds
+    (``\b`` and look-behinds see the real text around it; matches do not overlap, as with
+    ``finditer``). Windows scanned one by one cut a match short where one window ended inside the next
+    anchor's match ("radiograph obtained 12 days after | admission" read as "12 days after", "30
+    January | 2020" without its year). ``need``: sorted positions one of which every match of
+    ``pattern`` contains (where a month's name starts, for a named date): a region holding none of
+    them holds no match, and is skipped without a scan (same matches)."""
     length = len(text)
     lo = hi = -1
     for a in anchor.finditer(text):

@@ -216,7 +216,7 @@ def at_admission(text: str) -> tuple[re.Match[str], ...]:
     note: a row's offset and its date read them both. A match runs at most ~40 characters before
     its noun ("at the time of their hospital admission", "radiografia del torace eseguita in PS")
     and ~30 after it ("initial chest radiograph")."""
-    return tuple(finditer_near(AT_ADMISSION, text, _AT_ADMISSION_WORD, 60, 60, merged=True))
+    return tuple(finditer_near(AT_ADMISSION, text, _AT_ADMISSION_WORD, 60, 60))
 OTHER_TIME = gate(OTHER_TIME, "[aop]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 # ("gg": the Italian notes' "da 3 gg", days)

@@ -83,7 +83,7 @@ def test_windowed_moment_scans_find_what_a_full_scan_finds(source):
         (timeline._ORDINAL_DAY, timeline._ordinal_day_matches),
         (time_words.AT_ADMISSION, time_words.at_admission),
         (timeline._SOON_AFTER,
-         lambda text: finditer_near(timeline._SOON_AFTER, text, timeline._SOON_WORD, 60, 60, merged=True)),
+         lambda text: finditer_near(timeline._SOON_AFTER, text, timeline._SOON_WORD, 60, 60)),
     )
     found = 0
     for pattern, windowed in scans:

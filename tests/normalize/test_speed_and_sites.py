@@ -36,7 +36,7 @@ def test_finditer_near_does_not_cut_a_match_at_a_neighbours_window():
     pattern = re.compile(r"\b\d+\s+hours(?:\s+after\s+admission)?")
     anchor = re.compile(r"\b(?:hours|days)\b")
     text = "Fever 2 days ago; 3 hours after admission, a radiograph."
-    assert ([m.group(0) for m in finditer_near(pattern, text, anchor, 10, 20, merged=True)]
+    assert ([m.group(0) for m in finditer_near(pattern, text, anchor, 10, 20)]
             == [m.group(0) for m in pattern.finditer(text)] == ["3 hours after admission"])
 
 
