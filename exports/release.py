@@ -1230,4 +1230,4 @@ def _swap_into_place(staging: Path, out: Path) -> None:
             os.rename(old / "release", out)
         raise
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)  # the replaced release: as many files as the new one
