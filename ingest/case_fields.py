@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 13  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -48,6 +48,9 @@ TIMELINE_VERSION = 13  # v2: "day N of admission", "hospital day N" are N days a
 #                           dalla TC") or, for a control film, from the last exam of its kind ("RX di controllo a 10
 #                           giorni"); "a 30 giorni dalla dimissione", the discharge told in the findings;
 #                           the onset of a patient admitted elsewhere N days before the transfer
+#                      v14: the onset is the illness's first symptom however long before (no 14-day cap), not a
+#                           chronic one (over 8 weeks) nor a slow course ("loss of weight", "progressive"); "a
+#                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset
 #                      v13: time words scanned around their anchors are never cut at a neighbour's window
 #                           ("12 days after | admission", "30 January | 2020")
 

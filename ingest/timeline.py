@@ -69,6 +69,7 @@ from .normalize.time_words import (
     amount_in_days,
     at_admission,
     is_amount,
+    symptom_histories,
     symptom_history,
 )
 
@@ -78,10 +79,22 @@ _history = lru_cache(maxsize=4096)(symptom_history)
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
 
-#: The longest history that anchors a case on the onset: weeks of cough before a tuberculosis or a
-#: tumour is diagnosed are not the acute illness whose days the offset counts; such cases count
-#: from admission.
-MAX_ONSET_GAP = 14
+#: The longest a symptom of the illness lasts before the presentation: a cough of more than eight
+#: weeks is chronic (the thoracic societies' definition), the patient's background, not the first day
+#: of the illness the offsets count.
+CHRONIC_SYMPTOM_DAYS = 56
+#: A history told as a slow course: weeks of cough and weight loss before a tuberculosis, a tumour or
+#: a Pneumocystis pneumonia is diagnosed ("Cough and loss of weight over five weeks", "a three-week
+#: history of progressive dyspnoea") tell no day the illness began, and the sample's curators count
+#: such cases from the admission. Read in the clause of the symptom's span.
+_SLOW_COURSE = compile_fast(
+    r"\b(?:weight\s+loss|loss\s+of\s+weight|los(?:ing|t)\s+weight|night\s+sweats|progressive(?:ly)?|gradual(?:ly)?|"
+    r"insidious|calo\s+ponderale|perdita\s+di\s+peso|dimagr\w+|sudorazion[ei]\s+notturn[ae]|progressiv[aoei]|"
+    r"graduale|p[ée]rdida\s+de\s+peso|progresiv[ao])\b",
+    re.IGNORECASE,
+)
+#: Where a clause of a history ends: "Dry cough for 3 weeks, fever in the last 4 days".
+_CLAUSE_END = compile_fast(r"[,;:]|\bthen\b|\bpoi\b", re.IGNORECASE)
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -292,13 +305,32 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     # the presentation told as a day of the illness is the admission's own day; a symptom's duration
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
     presented = _presented_on_day_of_illness(history, low)
-    found = _history(history)
+    found = _illness_history(history)
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
         return _transfer_after_onset(history, low)
     amount, m = found
     return amount, m.group(0)
+
+
+def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
+    """The symptom span of the history that tells the illness's onset: the longest of its symptoms'
+    spans ("Dry cough for 3 weeks and fever in the last 4 days": the cough's, 21 days), leaving out a
+    chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span told as a slow course (``_SLOW_COURSE``);
+    None when every span is one of those."""
+    acute = [(amount, m) for amount, m in symptom_histories(history)
+             if amount <= CHRONIC_SYMPTOM_DAYS and not _slow_course(history, m)]
+    return max(acute, key=lambda h: h[0]) if acute else None
+
+
+def _slow_course(text: str, m: re.Match[str]) -> bool:
+    """True when the clause of the span ``m`` tells a slow course ("Cough and loss of weight over five weeks")."""
+    start, end = sentence_at(text, m.start())
+    for brk in _CLAUSE_END.finditer(text, start, m.start()):
+        start = brk.end()
+    brk = _CLAUSE_END.search(text, m.end(), end)
+    return _SLOW_COURSE.search(text, start, brk.start() if brk else end) is not None
 
 
 # The patient's arrival in the authors' unit told as a transfer: "was transferred to our intensive
@@ -1266,8 +1298,6 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
-    if gap is not None and gap[0] > MAX_ONSET_GAP:
-        gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first))
     if gap is not None:
