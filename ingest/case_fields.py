@@ -50,7 +50,8 @@ TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days a
 #                           the onset of a patient admitted elsewhere N days before the transfer
 #                      v14: the onset is the illness's first symptom however long before (no 14-day cap), not a
 #                           chronic one (over 8 weeks) nor a slow course ("loss of weight", "progressive"); "a
-#                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset
+#                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset;
+#                           "Admission AP chest radiograph"; "at discharge (day 14)" is that day of the stay
 #                      v13: time words scanned around their anchors are never cut at a neighbour's window
 #                           ("12 days after | admission", "30 January | 2020")
 

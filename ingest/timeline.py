@@ -869,6 +869,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # "on admission (day 0)", "day 9 (9 days after the onset)", "VIII giornata" and "in VIII giornata
         # di ricovero": one moment, the words name its base
         return next(m for m in moments if m.kind != LABEL), ""
+    dated_discharge = _dated_discharge(moments)
+    if dated_discharge is not None:
+        return dated_discharge, ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
@@ -879,6 +882,23 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _dated_discharge(moments: list[Moment]) -> Moment | None:
+    """The day of a film "at discharge" its own words give ("at discharge (day 14)", "on the day of
+    discharge, day 12 of hospitalisation"): one other moment dates the discharge; a bare "day N" there
+    is a day of the stay the discharge closes. None when the words are not that pair."""
+    discharge = [m for m in moments if m.kind == AFTER_DISCHARGE and m.days == 0]
+    others = {(m.kind, m.days) for m in moments if m not in discharge}
+    if not discharge or len(others) != 1:
+        return None
+    kind, days = next(iter(others))
+    if kind == LABEL:
+        kind = HOSPITAL_DAY
+    elif kind not in (HOSPITAL_DAY, SINCE_ONSET, SINCE_ADMISSION, DATED):
+        return None
+    other = next(m for m in moments if m not in discharge)
+    return Moment(kind, days, f"{discharge[0].evidence}{EVIDENCE_JOIN}{other.evidence}", other.where)
 
 
 def admission_is_day_one(*texts: str) -> str:

@@ -69,7 +69,8 @@ FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- hus
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
 # v4: the Romance histories ("de 5 días de evolución", "havia 8 dias", "insorte 6 giorni prima"), "of six days'
 # duration"; Portuguese "na admissão", "N dias após a admissão"
-# v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history
+# v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history; "Admission AP
+# chest radiograph"
 OFFSET_VERSION = 5
 
 # --- View ----------------------------------------------------------------------------------------
