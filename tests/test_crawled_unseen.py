@@ -726,3 +726,58 @@ def test_transferred_patients_film_on_arrival_counts_from_the_onset_before_the_f
     rows = _batch_rows("eurorad", "unseen8", "eu_transferred_admitted_elsewhere_days_after_transfer.html",
                        "https://www.eurorad.org/case/17455")
     assert rows["0000017455/17455_1_1.jpg"]["offset"] == "9"
+
+
+# --- unseen10: patients, findings and views -------------------------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("A woman in her 70s, living alone, was brought to the emergency department by her daughter with fever, "
+     "cough and confusion for 3 days.", 3),
+    ("He was accompanied by his wife to the emergency department with fever and cough for 5 days.", 5),
+    ("She was found at home by her son, with fever for 4 days.", 4),
+    # the relative's own history stays the relative's
+    ("Her daughter had fever and cough for 3 days.", None),
+])
+def test_a_relative_who_brings_the_patient_leaves_the_clause_the_patients(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_eurorad_history_of_a_patient_brought_by_a_relative_places_every_film():
+    # "brought to the emergency department by her daughter with fever, cough and confusion for 3 days":
+    # the films were 0, blank, blank, 5 (counted from the admission); the CT "the day after admission"
+    rows = _batch_rows("eurorad", "unseen10", "eu_woman_in_her_70s_no_age_erect_ap_sitting.html",
+                       "https://www.eurorad.org/case/17611")
+    assert [row["offset"] for row in rows.values()] == ["3", "4", "4", "8"]
+    assert [row["age"] for row in rows.values()] == [None] * 4  # "in her 70s": no age
+    assert [row["sex"] for row in rows.values()] == ["F"] * 4
+
+
+@pytest.mark.parametrize("caption, want", [
+    ("CT the day after admission, axial (a) and coronal (b) images.", 4),
+    ("CT the day after her admission: ground-glass opacities.", 4),
+    ("Chest radiograph the day after presentation.", 4),
+    ("CT the following day.", 4),  # the film before it is the admission's
+])
+def test_the_day_after_the_admission_is_day_one_of_the_stay(caption, want):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, caption)]
+    assert case_timeline("Fever for 3 days.", images).offset_of(1).value == want
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Paziente donna, 80aa, demenza di grado moderato.", 80),
+    ("Donna, 80 aa., allettata.", 80),
+    ("Uomo di 66 aa, iperteso.", 66),
+    ("Pregresso intervento 2 aa fa. Tampone positivo.", None),  # a time ago
+])
+def test_italian_abbreviated_years_are_an_age(text, age):
+    assert NORMALIZERS["age"](text).value == age
+
+
+def test_sirm_two_patients_one_aged_in_abbreviated_years():
+    rows = _batch_rows("sirm", "unseen10", "caso_163_caso1_donna_80aa_caso2_uomo.html",
+                       "https://www.sirm.org/2020/06/04/covid-19-caso-163/")
+    assert [(rows[k]["sex"], rows[k]["age"]) for k in ("06/caso163-1-RX.jpeg", "06/caso163-2-RX.jpeg")] == [
+        ("F", "80"), ("M", "84")]
+

@@ -441,8 +441,17 @@ def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
             and not _CLAUSE_WORDS.search(between))
 
 
+#: A relative who only brings the patient or does something to them ("brought to the emergency
+#: department by her daughter", "accompanied by his wife", "found at home by her son"): the agent of a
+#: passive, in a clause that stays the patient's own.
+_AGENT_BEFORE = compile(r"\bby\s+(?:her|his|their)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _other_person_in(text: str, start: int, end: int) -> bool:
-    return found_in(OTHER_PERSON, text, start, end)
+    if not found_in(OTHER_PERSON, text, start, end):
+        return False
+    return any(not _AGENT_BEFORE.search(text[max(start, m.start() - 30):m.start()])
+               for m in OTHER_PERSON.finditer(text, start, end))
 
 
 @lru_cache(maxsize=4096)
