@@ -434,6 +434,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     if view is not None and view.value is None and view.reason.startswith("several views"):
         view = (_listed_view(record, image, words, modality_value)
                 or _sub_caption_view(record, image, words, modality_value) or view)
+    if view is None or (view.value is None and (not view.reason or view.reason.startswith("several views"))):
+        view = _filename_view(image, modality_value) or view
     fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
     if view is not None and view.value is not None and fits is not None and view.value not in fits:
         # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
@@ -520,6 +522,25 @@ def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tupl
 # cannot spell these: T and R, X are no hex digits).
 _NAME_MODALITY = re.compile(r"(?:^|[-_.\s])(?:(?P<ct>TC|CT|HRCT|tc|ct|hrct)|(?P<xray>RX|CXR|rx|cxr|x-?ray|X-?RAY))"
                             r"(?=$|[-_.\s\d])")
+
+
+#: What separates the words of a file name ("caso161-TC-assiale-1.jpeg", "RX_torace_AP.jpg").
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def _filename_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """The one view an image's file name spells as a word of its own ("caso161-TC-assiale-1.jpeg",
+    "caso161-TC-coronale.jpeg", "RX-torace-LL.jpg"), for a film whose own words name no view or
+    several (an uncaptioned gallery under "scansioni assiali e ricostruzioni coronali"): the
+    uploader named each file after its plane. Read by the view rules, as words."""
+    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    words = _NAME_SEPARATORS.sub(" ", stem)
+    found = NORMALIZERS["view"](words, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, name, csv_value(found.value), found.evidence, "view.filename",
+                       found.version, "")
 
 
 def _filename_modality(image: ImageRecord) -> FieldResult | None:

@@ -17,7 +17,7 @@ from ingest.timeline import ImageTexts, case_timeline, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8"]
+BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen10"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -217,8 +217,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen8 (open, see its README): Radiopaedia "Dry cough for 3 weeks" (over MAX_ONSET_GAP), Eurorad
     # "N days after the transfer" (unplaced: a transfer may be to the ICU), SIRM "TC di controllo a 10 giorni"
     # after a CT that is not the presentation's
+    # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 5,
-            ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2}.get((batch, site), 0)
+            ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -781,3 +782,41 @@ def test_sirm_two_patients_one_aged_in_abbreviated_years():
     assert [(rows[k]["sex"], rows[k]["age"]) for k in ("06/caso163-1-RX.jpeg", "06/caso163-2-RX.jpeg")] == [
         ("F", "80"), ("M", "84")]
 
+
+def test_sirm_uncaptioned_figures_of_an_exam_naming_several_planes_take_the_plane_their_file_names():
+    # "TC ... scansioni assiali e ricostruzioni coronali" over figures named caso161-TC-assiale-1, -2 and
+    # caso161-TC-coronale: the paragraph names two planes, each file one
+    url = "https://www.sirm.org/2020/06/03/covid-19-caso-161/"
+    page = FIXTURES / "sirm" / "unseen10" / "caso_161_uomo_di_58_anni_ap_a_letto_ricostruzioni_coronali.html"
+    rows = _batch_rows("sirm", "unseen10", page.name, url)
+    assert [rows[f"06/caso161-TC-{n}.jpeg"]["view"] for n in ("assiale-1", "assiale-2", "coronale")] == [
+        "Axial", "Axial", "Coronal"]
+    # file names that spell no plane leave the figures blank, as before
+    html = page.read_text().replace("TC-assiale-", "TC-").replace("TC-coronale", "TC-3")
+    [record] = parse_sirm_posts(html, url)
+    assert [staged_rows(record)[f"06/caso161-TC-{n}.jpeg"]["view"] for n in (1, 2, 3)] == [None, None, None]
+
+
+def test_radiopaedia_ct_scout_is_no_film_and_each_plane_stack_is_one_volume():
+    from ingest.radiopaedia import parse_radiopaedia_stacks
+    payload = (FIXTURES / "radiopaedia" / "unseen10" / "stacks_100202.json").read_text()
+    volumes = parse_radiopaedia_stacks(payload, "100202")
+    assert [v.view_text for v in volumes] == ["Axial", "Coronal", "Sagittal"]
+    assert [len(v.slice_urls) for v in volumes] == [2, 1, 1]
+    # a CT stack in a radiograph's projection plane is the scout too, whatever its aux modality says
+    import json
+    stacks = json.loads(payload)
+    stacks[0]["images"][0]["aux_modality"] = None
+    assert len(parse_radiopaedia_stacks(json.dumps(stacks), "100202")) == 3
+    stacks[0]["images"][0].update(plane_projection="Coronal", aux_modality="Topogram")
+    assert len(parse_radiopaedia_stacks(json.dumps(stacks), "100202")) == 3
+    # an X-ray stack's Frontal plane is a film
+    xray = (FIXTURES / "radiopaedia" / "unseen10" / "stacks_100201.json").read_text()
+    assert [i.view_text for i in parse_radiopaedia_stacks(xray, "100201")] == ["Frontal"]
+
+
+def test_radiopaedia_sagittal_ct_stack_is_staged_with_its_view_blank():
+    rows = _batch_rows("radiopaedia", "unseen10", "rp_classic_pe_in_covid_ctpa_three_planes_scout.html",
+                       "https://radiopaedia.org/cases/pulmonary-embolism-in-covid-19-pneumonia-3?lang=us")
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal", None]
+    assert [row["offset"] for row in rows.values()] == ["7", "16", "16", "16"]

@@ -220,14 +220,23 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
     return Normalized(None)
 
 
+# The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
+_SCOUT_WORDS = r"topogram|scout|scanogram|locali[sz]er|surview"
+_SCOUT = compile(rf"\b(?:{_SCOUT_WORDS})\b", re.IGNORECASE)
 # Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
 # scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
 _NOT_A_SLICE = compile(
     r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
     r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
-    r"minimum[- ]intensity|topogram|scout|scanogram|localizer|virtual\s+bronchoscop\w*)\b",
+    rf"minimum[- ]intensity|{_SCOUT_WORDS}|virtual\s+bronchoscop\w*)\b",
     re.IGNORECASE,
 )
+
+
+def ct_scout(words: str) -> str:
+    """The word naming a CT's scout in ``words`` ("Scout", "topogram"), else ""."""
+    m = _SCOUT.search(words)
+    return m.group(0) if m else ""
 
 
 def ct_slice_view(words: str) -> Normalized:
