@@ -52,6 +52,8 @@ TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("12 days after | admission", "30 January | 2020")
 #                      v14: "the day after admission" is day 1 of the stay; a relative who brings the patient
 #                           ("brought ... by her daughter with fever for 3 days") leaves the history the patient's
+#                           a first film "in the ICU" of a patient who presented and was admitted to the ICU is the
+#                           presenting film
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

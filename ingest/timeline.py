@@ -909,7 +909,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
-    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    first_exam = set() if captions_are_notes else _presenting_first_exam(
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
@@ -961,8 +962,32 @@ _FOLLOW_UP_LABEL = compile_fast(
 )
 
 
+# The presentation told as an admission straight to intensive care ("He presented with fever for the
+# past week and was admitted to the ICU with respiratory failure"): a first film "in the ICU" is then
+# the presenting film, not one of later in the stay. Its sentence tells no other time than the onset's
+# ("On day 4 he was admitted to the ICU", "admitted to the ICU 2 days later" are a transfer).
+_ADMITTED_TO_ICU = compile_fast(
+    r"\b(?:admitted|presented)\s+(?:directly\s+|straight\s+)?(?:to|in|into)\s+(?:the\s+|our\s+)?"
+    r"(?:ICU|ITU|intensive\s+care)\b", re.IGNORECASE)
+_ICU_WORD = compile_fast(r"ICU|ITU|intensive\s+care|terapia\s+intensiva|rianimazione", re.IGNORECASE)
+_PRESENTED = compile_fast(r"\b(?:presented|presenting|came|brought|arrived)\b", re.IGNORECASE)
+_OTHER_TIME_IN_SENTENCE = compile_fast(
+    r"\b(?:days?|weeks?|hours?|later|after|afterwards|subsequently|then|following|next|eventually)\b|\d",
+    re.IGNORECASE)
+
+
+def _icu_at_presentation(history: str, onset_evidence: str) -> bool:
+    """True when the history tells the presentation as an admission straight to intensive care."""
+    for m in _ADMITTED_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        sentence = history[s_start:s_end].replace(onset_evidence, " ") if onset_evidence else history[s_start:s_end]
+        if _PRESENTED.search(sentence) and not _OTHER_TIME_IN_SENTENCE.search(sentence):
+            return True
+    return False
+
+
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
-                           timeline: Timeline) -> set[int]:
+                           timeline: Timeline, icu_at_presentation: bool = False) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
@@ -975,7 +1000,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     while end < len(ordered) and _same_exam(ordered, end):
         end += 1
     if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
-            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+            not (icu_at_presentation and _ICU_WORD.fullmatch(m.group(0)))
+            for i in ordered[:end] for m in _TIME_WORDS.finditer(f"{i.date_text} {i.caption}")):
         return set()
     after = chosen[end][0]
     if after is None:
@@ -1189,7 +1215,8 @@ class CaseImages:
         first_exam: set[int] = set()
         if not self._notes:
             chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
-            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                                _icu_at_presentation(history, timeline.anchor_evidence))
             presenting = presenting or k in first_exam
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]

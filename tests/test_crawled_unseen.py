@@ -820,3 +820,41 @@ def test_radiopaedia_sagittal_ct_stack_is_staged_with_its_view_blank():
                        "https://radiopaedia.org/cases/pulmonary-embolism-in-covid-19-pneumonia-3?lang=us")
     assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal", None]
     assert [row["offset"] for row in rows.values()] == ["7", "16", "16", "16"]
+
+
+# --- unseen10, second part -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("He presented with fever. Typical imaging and a positive contact history.", "M"),
+    ("She was tested as part of contact tracing at work.", "F"),
+    # a contact who is a person may be the "he"
+    ("He presented with fever. His contact had a positive swab.", None),
+])
+def test_a_contact_naming_a_history_or_a_measure_is_no_other_person(text, sex):
+    assert NORMALIZERS["sex"](text).value == sex
+
+
+def test_radiopaedia_patient_without_gender_takes_the_presentations_pronoun():
+    rows = _batch_rows("radiopaedia", "unseen10", "rp_classic_adult_age_no_gender_supine_ct_windows_minip.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-adult-minip?lang=us")
+    assert [row["sex"] for row in rows.values()] == ["M"] * 4
+    assert [row["age"] for row in rows.values()] == [None] * 4  # "Age: Adult"
+    assert [row["view"] for row in rows.values()] == ["AP Supine", "Axial", "Axial", "Coronal"]
+    # "admitted to the ICU" with the presentation: the first study "in the ICU" is the presenting film
+    assert [row["offset"] for row in rows.values()] == ["7"] * 4
+
+
+@pytest.mark.parametrize("history, want", [
+    ("He presented with fever and dry cough for the past week and was admitted to the ICU with respiratory "
+     "failure.", [7, 7]),
+    # an ICU admission told as later than the presentation: the film "in the ICU" may be of any later day
+    ("He presented with fever and dry cough for the past week. On day 4 he was admitted to the ICU.", [None, None]),
+    ("He presented with fever and dry cough for the past week and was admitted to the ICU 2 days later.",
+     [None, None]),
+    ("He presented with fever and dry cough for the past week and was admitted to the ward.", [None, None]),
+])
+def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admitted_to_the_icu(history, want):
+    images = [ImageTexts(0, caption="Supine AP radiograph in the ICU.", date_text="Chest radiograph", group="s1"),
+              ImageTexts(1, caption="Ground-glass opacities.", date_text="CT chest - same day", group="s2")]
+    assert [o.value for o in case_timeline(history, images).offsets] == want

@@ -26,6 +26,8 @@ from .common import (
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
+# 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
+# person a pronoun may name.
 # 10: a relative introduced with an age right after the patient's number ("Patient 2: his wife, 59 years old") is
 # that patient. 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8:
 # Portuguese sex words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand ("65 yo M");
@@ -34,7 +36,7 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 10
+SEX_VERSION = 11
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
