@@ -360,6 +360,37 @@ def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
     assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
 
 
+@pytest.mark.parametrize("legend, letters, views", [
+    # a paper's panels b and c sharing the CT's legend, panel a the radiograph with its own
+    ("COVID-19 pneumonia on CT. Baseline axial and coronal chest CT images show confluent pure ground-glass "
+     "opacities in both lungs.", "bc", {3: "Axial", 4: "Coronal"}),
+    ("Coronal and axial HRCT reconstructions: crazy paving in the right lower lobe.", "bc",
+     {3: "Coronal", 4: "Axial"}),
+    ("Unenhanced axial & coronal CT images demonstrate bilateral peripheral consolidations.", "ab",
+     {3: "Axial", 4: "Coronal"}),
+])
+def test_a_cts_planes_told_in_order_give_the_two_lettered_files_sharing_the_legend_their_views(legend, letters, views):
+    rows = [_row(patientid="23", url="https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.9023",
+                 filename="kjr-21-e24-g002-l-x.jpg",
+                 clinical_notes="Baseline anteroposterior chest radiograph shows patchy ground-glass opacities.")]
+    rows += [_row(patientid="23", url=rows[0]["url"], filename=f"kjr-21-e24-g002-l-{letter}.jpg",
+                  clinical_notes=legend) for letter in letters]
+    fills = {f.row: f.value for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told")}
+    assert fills == views
+
+
+@pytest.mark.parametrize("legend, letters", [
+    ("Axial and coronal CT images (b, c) and chest radiograph (a) show bilateral opacities.", "bc"),  # an X-ray too
+    ("Axial and axial CT images at two levels show ground-glass opacities.", "bc"),  # no order of planes
+    ("Axial and coronal CT images show ground-glass opacities.", "bd"),  # a film between them
+    ("Axial and coronal CT images show ground-glass opacities.", "bcd"),  # three films, two planes
+])
+def test_planes_told_for_other_films_than_the_two_lettered_ones_give_no_view(legend, letters):
+    rows = [_row(patientid="24", url="https://example.org/case/24", filename=f"fig2-{letter}.png",
+                 clinical_notes=legend) for letter in letters]
+    assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
+
+
 # --- A CT image naming no plane is Axial (the curators' rule, ct_slice_view), per row ------------------
 
 _CT_HISTORY = ("A 65-year-old man presented with fever and dry cough for 7 days; RT-PCR for SARS-CoV-2 was "
