@@ -40,6 +40,11 @@ def test_a_lower_case_letter_inside_the_file_name_is_no_view(filename):
     "Frontal and lateral projections show a right hilar opacity with indistinct borders.",
     "The only antero-posterior view performed at bedside did not show consolidation.",
     "Left lateral decubitus film shows free layering of the effusion.",
+    # how the film was taken, and what lies behind the heart's shadow on it
+    "Limited inspiratory effort, with radiological signs of bilateral peripheral consolidation.",
+    "Poor inspiration; crowding of the bronchovascular markings at both bases.",
+    "Retrocardiac opacity with loss of the left hemidiaphragm outline.",
+    "Opacity projected behind the heart; the tip of the central line projects over the SVC.",
 ])
 def test_a_radiographs_reading_words_in_its_own_note_say_x_ray(text):
     assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
@@ -53,6 +58,10 @@ def test_radiograph_words_are_not_read_without_the_option_or_beside_a_ct():
     assert normalize_modality(both, radiograph_signs=True).value == "CT"
     assert_blank(normalize_modality("Subpleural opacity in the peripheral zone.", radiograph_signs=True),
                  "Subpleural opacity in the peripheral zone.")
+    for text in ("Air trapping on the expiratory images; good inspiration.",  # no film's breath held short
+                 "Maximum intensity projection over 10 mm shows the nodules.",   # a CT's rendering
+                 "The lesion projects into the airway lumen."):                  # not a shadow on a film
+        assert_blank(normalize_modality(text, radiograph_signs=True), text)
 
 
 def test_a_shared_note_with_radiograph_words_gives_no_image_its_modality():
