@@ -64,6 +64,7 @@ from .normalize.imaging import (
 from .normalize.provenance import (
     DATE_PATTERNS,
     date_for_url,
+    doi_for_filename,
     doi_for_url,
     modality_for_url,
     normalize_date,
@@ -878,6 +879,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = doi_for_url(_cell(row, "url"))
             if result.value is None:
                 result = NORMALIZERS["doi"](_cell(row, "url"))
+            if result.value is None:
+                result = doi_for_filename(filename)
         elif field == "url":
             result = url_for_doi(_cell(row, "doi")) if _cell(row, "doi") else Normalized(None)
             if result.value is None:
