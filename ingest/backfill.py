@@ -826,7 +826,9 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
                  context: RowContext | None = None) -> list[Fill]:
     """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``); ``context`` is
     what the rest of the table says about it (``backfill_table`` gives it)."""
-    return _row_fills(row, fields, row_number, _normalize_note, context or RowContext())
+    wanted = FILLABLE if fields is None else tuple(fields)
+    return _with_implied(row, _row_fills(row, wanted, row_number, _normalize_note, context or RowContext()), wanted,
+                         row_number)
 
 
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
@@ -1071,8 +1073,36 @@ def _fill_groups(groups: list[list[tuple[int, dict[str, str]]]], wanted: list[st
                 kept = [f for f in per_row[k] if f.field not in changes]
                 kept.extend(f for f in changes.values() if f is not None)
                 per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
-        out.extend((i, fills) for (i, _), fills in zip(group, per_row))
+        out.extend((i, _with_implied(row, fills, wanted, first_row_number + i))
+                   for (i, row), fills in zip(group, per_row))
     return out
+
+
+#: A patient never intubated has no film taken with a tube in place, and one never in intensive
+#: care no film taken there: (the patient's field, the film's field it decides when it is N).
+_NEVER_IMPLIES = (("intubated", "intubation_present"), ("went_icu", "in_icu"))
+
+
+def _with_implied(row: dict[str, str], fills: list[Fill], wanted: list[str] | tuple[str, ...],
+                  number: int) -> list[Fill]:
+    """``fills`` and the film fields a patient's N decides ("intubated" N: "intubation_present" N),
+    from the row's cell or its final fill of the patient's field."""
+    added = []
+    for patient_field, film_field in _NEVER_IMPLIES:
+        if film_field not in wanted or film_field not in row or _cell(row, film_field):
+            continue
+        fill_of = {f.field: f for f in fills}
+        if film_field in fill_of:
+            continue
+        source = fill_of.get(patient_field)
+        value = source.value if source is not None else _cell(row, patient_field)
+        if value != "N":
+            continue
+        evidence = source.evidence if source is not None else f"{patient_field}: N"
+        added.append(Fill(number, film_field, "N", evidence, f"{film_field}.never-{patient_field}@v1"))
+    if not added:
+        return fills
+    return sorted([*fills, *added], key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
 
 
 def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:

@@ -179,3 +179,32 @@ def test_a_time_inside_a_case_slug_is_no_films_day():
     for name in ("pneumonia-after-5-days-of-fever.jpg", "neonatal-pneumonia-3-day-old.png",
                  "covid-19-pneumonia-12-hours.jpg", "post-admission-pneumonia-1.jpg"):
         assert filename_day(name) is None, name
+
+
+def test_a_patient_never_intubated_or_in_intensive_care_has_no_film_taken_so():
+    from ingest.backfill import backfill_row, backfill_table
+
+    note = ("A 45-year-old woman with fever and cough for 4 days. She did not require intubation and was not "
+            "admitted to the ICU; she recovered with oxygen by nasal cannula.")
+    rows = [{"patientid": "31", "url": "https://example.org/case/31", "filename": f"case31-{k}.jpg",
+             "clinical_notes": note, "intubated": "", "intubation_present": "", "went_icu": "", "in_icu": ""}
+            for k in ("a", "b")]
+    fills = {(f.row, f.field): (f.value, f.rule.split("@")[0]) for f in backfill_table(rows, None, workers=1)
+             if f.field in ("intubated", "intubation_present", "went_icu", "in_icu")}
+    assert fills == {(n, field): value for n in (2, 3) for field, value in (
+        ("intubated", ("N", "intubated.negated")), ("went_icu", ("N", "went_icu.negated")),
+        ("intubation_present", ("N", "intubation_present.never-intubated")),
+        ("in_icu", ("N", "in_icu.never-went_icu")))}
+    # the row's own cell says it too (a table whose intubated column is filled)
+    known = dict(rows[0], clinical_notes="", intubated="N", went_icu="Y")
+    assert [(f.field, f.value) for f in backfill_row(known, ["intubation_present", "in_icu"])] == [
+        ("intubation_present", "N")]
+
+
+def test_an_intubated_patient_or_an_unknown_one_gives_the_films_no_implied_value():
+    from ingest.backfill import backfill_row
+
+    for intubated, note in (("Y", ""), ("", "Fever and cough for 4 days."),
+                            ("", "She was intubated on day 3 and extubated on day 9.")):
+        row = {"filename": "a.jpg", "clinical_notes": note, "intubated": intubated, "intubation_present": ""}
+        assert not [f for f in backfill_row(row, ["intubation_present"]) if "never" in f.rule], (intubated, note)
