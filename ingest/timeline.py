@@ -149,6 +149,15 @@ _OTHER_CLAUSE = 100
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+# The film's time ending its file name, as curators name a case's films after its studies' labels
+# ("...-admission.jpg", "...-3-days.jpg", "...-2-weeks-pa.png"): the study's day on the case's
+# scale, as "-day3" is. Only at the name's end (a view may follow): a slug's words earlier in the
+# name tell the case ("pneumonia-after-5-days-of-fever", "3-day-old-neonate"), and hours are no day.
+_TIME_ENDING_NAME = compile_fast(
+    r"[-_](?:(?P<n>\d{1,3})[-_]?(?P<unit>days?|weeks?)(?:[-_]later)?|(?P<first>admission|presentation|baseline|initial))"
+    r"(?:[-_](?:pa|ap|l|lat|lateral|frontal|supine))?(?:\.[a-z]{2,4}){0,2}$",
+    re.IGNORECASE,
+)
 # Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
 # giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
@@ -343,9 +352,18 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
 
 
 def filename_day(filename: str) -> tuple[int, str] | None:
-    """The day label of a file name ("...-day5.jpg", "..._day-0.png"): (N, the label)."""
+    """The day label of a file name ("...-day5.jpg", "..._day-0.png", "...-3-days.jpg",
+    "...-admission.jpg"): (N, the label)."""
     m = _DAY_IN_NAME.search(filename)
-    return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
+    if m:
+        return int(m.group(1)), m.group(0).strip("-_. ")
+    m = _TIME_ENDING_NAME.search(filename) if "-" in filename or "_" in filename else None
+    if m is None:
+        return None
+    if m.group("first"):
+        return 0, m.group("first")
+    days = int(m.group("n")) * (7 if m.group("unit").lower().startswith("week") else 1)
+    return days, filename[m.start("n"):m.end("unit")]
 
 
 @lru_cache(maxsize=4096)

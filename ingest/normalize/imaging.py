@@ -59,7 +59,8 @@ VIEW_VERSION = 4
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
 # v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
-MODALITY_VERSION = 8  # v6: "tomografia computadorizada"
+# v9: a film's own taking and reading ("limited inspiratory effort", "retrocardiac", "projected behind the heart")
+MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
@@ -318,7 +319,13 @@ _RADIOGRAPH_SIGNS = compile(
     # lateral projections", "antero-posterior view"): a radiograph's; a CT's images are named by
     # their planes (axial, coronal) and its projections by their rendering ("maximum intensity
     # projection"), which these words are not
-    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b",
+    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b"
+    # how the film was taken and what lies behind the heart's shadow on it: a breath held for a
+    # projection ("limited inspiratory effort", "poor inspiration"), the retrocardiac space, a
+    # shadow or a line's tip "projected behind the heart", "projecting over the SVC" (a CT shows the
+    # structures themselves, in planes)
+    r"|\binspiratory\s+effort\b|\b(?:poor|suboptimal|limited|low|shallow)\s+inspiration\b|\bretro-?cardiac\b"
+    r"|\bproject(?:ed|s|ing)\s+(?:over|behind|onto)\b",
     re.IGNORECASE,
 )
 
@@ -452,7 +459,7 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
 
 _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
                          "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border", "view",
-                         "projection", "film")
+                         "projection", "film", "inspira", "retro", "project")
 
 
 # --- Finding -------------------------------------------------------------------------------------
