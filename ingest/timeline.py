@@ -162,6 +162,15 @@ _OTHER_CLAUSE = 100
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+# The film's time ending its file name, as curators name a case's films after its studies' labels
+# ("...-admission.jpg", "...-3-days.jpg", "...-2-weeks-pa.png"): the study's day on the case's
+# scale, as "-day3" is. Only at the name's end (a view may follow): a slug's words earlier in the
+# name tell the case ("pneumonia-after-5-days-of-fever", "3-day-old-neonate"), and hours are no day.
+_TIME_ENDING_NAME = compile_fast(
+    r"[-_](?:(?P<n>\d{1,3})[-_]?(?P<unit>days?|weeks?)(?:[-_]later)?|(?P<first>admission|presentation|baseline|initial))"
+    r"(?:[-_](?:pa|ap|l|lat|lateral|frontal|supine))?(?:\.[a-z]{2,4}){0,2}$",
+    re.IGNORECASE,
+)
 # Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
 # giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
@@ -375,9 +384,18 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
 
 
 def filename_day(filename: str) -> tuple[int, str] | None:
-    """The day label of a file name ("...-day5.jpg", "..._day-0.png"): (N, the label)."""
+    """The day label of a file name ("...-day5.jpg", "..._day-0.png", "...-3-days.jpg",
+    "...-admission.jpg"): (N, the label)."""
     m = _DAY_IN_NAME.search(filename)
-    return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
+    if m:
+        return int(m.group(1)), m.group(0).strip("-_. ")
+    m = _TIME_ENDING_NAME.search(filename) if "-" in filename or "_" in filename else None
+    if m is None:
+        return None
+    if m.group("first"):
+        return 0, m.group("first")
+    days = int(m.group("n")) * (7 if m.group("unit").lower().startswith("week") else 1)
+    return days, filename[m.start("n"):m.end("unit")]
 
 
 @lru_cache(maxsize=4096)
@@ -511,6 +529,7 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
+# "the day after admission" (day 1 of the stay),
 # a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
 _SOON_AFTER = compile_fast(
@@ -521,6 +540,7 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
+    r"|\bthe\s+day\s+after\s+(?P<nextbase>(?:the\s+|her\s+|his\s+)?(?:admission|presentation|arrival|hospitali[sz]ation))\b"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
@@ -562,6 +582,9 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
             continue
         if m.group("same") or m.group("next"):
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
+            continue
+        if m.group("nextbase"):  # "CT the day after admission": the admission's next day
+            found.append((m.start(), Moment(SINCE_ADMISSION, 1, m.group(0), where)))
             continue
         if m.group("n"):
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):
@@ -956,7 +979,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
-    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    first_exam = set() if captions_are_notes else _presenting_first_exam(
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
@@ -1008,8 +1032,32 @@ _FOLLOW_UP_LABEL = compile_fast(
 )
 
 
+# The presentation told as an admission straight to intensive care ("He presented with fever for the
+# past week and was admitted to the ICU with respiratory failure"): a first film "in the ICU" is then
+# the presenting film, not one of later in the stay. Its sentence tells no other time than the onset's
+# ("On day 4 he was admitted to the ICU", "admitted to the ICU 2 days later" are a transfer).
+_ADMITTED_TO_ICU = compile_fast(
+    r"\b(?:admitted|presented)\s+(?:directly\s+|straight\s+)?(?:to|in|into)\s+(?:the\s+|our\s+)?"
+    r"(?:ICU|ITU|intensive\s+care)\b", re.IGNORECASE)
+_ICU_WORD = compile_fast(r"ICU|ITU|intensive\s+care|terapia\s+intensiva|rianimazione", re.IGNORECASE)
+_PRESENTED = compile_fast(r"\b(?:presented|presenting|came|brought|arrived)\b", re.IGNORECASE)
+_OTHER_TIME_IN_SENTENCE = compile_fast(
+    r"\b(?:days?|weeks?|hours?|later|after|afterwards|subsequently|then|following|next|eventually)\b|\d",
+    re.IGNORECASE)
+
+
+def _icu_at_presentation(history: str, onset_evidence: str) -> bool:
+    """True when the history tells the presentation as an admission straight to intensive care."""
+    for m in _ADMITTED_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        sentence = history[s_start:s_end].replace(onset_evidence, " ") if onset_evidence else history[s_start:s_end]
+        if _PRESENTED.search(sentence) and not _OTHER_TIME_IN_SENTENCE.search(sentence):
+            return True
+    return False
+
+
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
-                           timeline: Timeline) -> set[int]:
+                           timeline: Timeline, icu_at_presentation: bool = False) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
@@ -1022,7 +1070,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     while end < len(ordered) and _same_exam(ordered, end):
         end += 1
     if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
-            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+            not (icu_at_presentation and _ICU_WORD.fullmatch(m.group(0)))
+            for i in ordered[:end] for m in _TIME_WORDS.finditer(f"{i.date_text} {i.caption}")):
         return set()
     after = chosen[end][0]
     if after is None:
@@ -1236,7 +1285,8 @@ class CaseImages:
         first_exam: set[int] = set()
         if not self._notes:
             chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
-            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                                _icu_at_presentation(history, timeline.anchor_evidence))
             presenting = presenting or k in first_exam
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]

@@ -17,7 +17,8 @@ from ingest.timeline import ImageTexts, case_timeline, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
-BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9"]
+BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
+           "unseen10"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -217,9 +218,11 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen8 (open, see its README): Radiopaedia "Follow-up at 6 weeks" after a CT of the same day, Eurorad
     # "N days after the transfer" (unplaced: a transfer may be to the ICU), SIRM "TC di controllo a 10 giorni"
     # after a CT that is not the presentation's
+    # unseen9: the "Follow-up (3 months)" study (the interval's base is not told)
+    # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
-            ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
-            ("unseen9", "radiopaedia"): 1}.get((batch, site), 0)
+            ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
+            ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -819,3 +822,134 @@ def test_a_film_at_discharge_with_two_other_days_stays_blank():
     images = [ImageTexts(0, "AP chest radiograph on admission."),
               ImageTexts(1, "Chest X-ray at discharge (day 14), 3 weeks after the onset.")]
     assert case_timeline("Fever for one week.", images).offset_of(1).value is None
+
+
+# --- unseen10: patients, findings and views -------------------------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("A woman in her 70s, living alone, was brought to the emergency department by her daughter with fever, "
+     "cough and confusion for 3 days.", 3),
+    ("He was accompanied by his wife to the emergency department with fever and cough for 5 days.", 5),
+    ("She was found at home by her son, with fever for 4 days.", 4),
+    # the relative's own history stays the relative's
+    ("Her daughter had fever and cough for 3 days.", None),
+])
+def test_a_relative_who_brings_the_patient_leaves_the_clause_the_patients(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_eurorad_history_of_a_patient_brought_by_a_relative_places_every_film():
+    # "brought to the emergency department by her daughter with fever, cough and confusion for 3 days":
+    # the films were 0, blank, blank, 5 (counted from the admission); the CT "the day after admission"
+    rows = _batch_rows("eurorad", "unseen10", "eu_woman_in_her_70s_no_age_erect_ap_sitting.html",
+                       "https://www.eurorad.org/case/17611")
+    assert [row["offset"] for row in rows.values()] == ["3", "4", "4", "8"]
+    assert [row["age"] for row in rows.values()] == [None] * 4  # "in her 70s": no age
+    assert [row["sex"] for row in rows.values()] == ["F"] * 4
+
+
+@pytest.mark.parametrize("caption, want", [
+    ("CT the day after admission, axial (a) and coronal (b) images.", 4),
+    ("CT the day after her admission: ground-glass opacities.", 4),
+    ("Chest radiograph the day after presentation.", 4),
+    ("CT the following day.", 4),  # the film before it is the admission's
+])
+def test_the_day_after_the_admission_is_day_one_of_the_stay(caption, want):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, caption)]
+    assert case_timeline("Fever for 3 days.", images).offset_of(1).value == want
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Paziente donna, 80aa, demenza di grado moderato.", 80),
+    ("Donna, 80 aa., allettata.", 80),
+    ("Uomo di 66 aa, iperteso.", 66),
+    ("Pregresso intervento 2 aa fa. Tampone positivo.", None),  # a time ago
+])
+def test_italian_abbreviated_years_are_an_age(text, age):
+    assert NORMALIZERS["age"](text).value == age
+
+
+def test_sirm_two_patients_one_aged_in_abbreviated_years():
+    rows = _batch_rows("sirm", "unseen10", "caso_163_caso1_donna_80aa_caso2_uomo.html",
+                       "https://www.sirm.org/2020/06/04/covid-19-caso-163/")
+    assert [(rows[k]["sex"], rows[k]["age"]) for k in ("06/caso163-1-RX.jpeg", "06/caso163-2-RX.jpeg")] == [
+        ("F", "80"), ("M", "84")]
+
+
+def test_sirm_uncaptioned_figures_of_an_exam_naming_several_planes_take_the_plane_their_file_names():
+    # "TC ... scansioni assiali e ricostruzioni coronali" over figures named caso161-TC-assiale-1, -2 and
+    # caso161-TC-coronale: the paragraph names two planes, each file one
+    url = "https://www.sirm.org/2020/06/03/covid-19-caso-161/"
+    page = FIXTURES / "sirm" / "unseen10" / "caso_161_uomo_di_58_anni_ap_a_letto_ricostruzioni_coronali.html"
+    rows = _batch_rows("sirm", "unseen10", page.name, url)
+    assert [rows[f"06/caso161-TC-{n}.jpeg"]["view"] for n in ("assiale-1", "assiale-2", "coronale")] == [
+        "Axial", "Axial", "Coronal"]
+    # file names that spell no plane leave the figures blank, as before
+    html = page.read_text().replace("TC-assiale-", "TC-").replace("TC-coronale", "TC-3")
+    [record] = parse_sirm_posts(html, url)
+    assert [staged_rows(record)[f"06/caso161-TC-{n}.jpeg"]["view"] for n in (1, 2, 3)] == [None, None, None]
+
+
+def test_radiopaedia_ct_scout_is_no_film_and_each_plane_stack_is_one_volume():
+    from ingest.radiopaedia import parse_radiopaedia_stacks
+    payload = (FIXTURES / "radiopaedia" / "unseen10" / "stacks_100202.json").read_text()
+    volumes = parse_radiopaedia_stacks(payload, "100202")
+    assert [v.view_text for v in volumes] == ["Axial", "Coronal", "Sagittal"]
+    assert [len(v.slice_urls) for v in volumes] == [2, 1, 1]
+    # a CT stack in a radiograph's projection plane is the scout too, whatever its aux modality says
+    import json
+    stacks = json.loads(payload)
+    stacks[0]["images"][0]["aux_modality"] = None
+    assert len(parse_radiopaedia_stacks(json.dumps(stacks), "100202")) == 3
+    stacks[0]["images"][0].update(plane_projection="Coronal", aux_modality="Topogram")
+    assert len(parse_radiopaedia_stacks(json.dumps(stacks), "100202")) == 3
+    # an X-ray stack's Frontal plane is a film
+    xray = (FIXTURES / "radiopaedia" / "unseen10" / "stacks_100201.json").read_text()
+    assert [i.view_text for i in parse_radiopaedia_stacks(xray, "100201")] == ["Frontal"]
+
+
+def test_radiopaedia_sagittal_ct_stack_is_staged_with_its_view_blank():
+    rows = _batch_rows("radiopaedia", "unseen10", "rp_classic_pe_in_covid_ctpa_three_planes_scout.html",
+                       "https://radiopaedia.org/cases/pulmonary-embolism-in-covid-19-pneumonia-3?lang=us")
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal", None]
+    assert [row["offset"] for row in rows.values()] == ["7", "16", "16", "16"]
+
+
+# --- unseen10, second part -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("He presented with fever. Typical imaging and a positive contact history.", "M"),
+    ("She was tested as part of contact tracing at work.", "F"),
+    # a contact who is a person may be the "he"
+    ("He presented with fever. His contact had a positive swab.", None),
+])
+def test_a_contact_naming_a_history_or_a_measure_is_no_other_person(text, sex):
+    assert NORMALIZERS["sex"](text).value == sex
+
+
+def test_radiopaedia_patient_without_gender_takes_the_presentations_pronoun():
+    rows = _batch_rows("radiopaedia", "unseen10", "rp_classic_adult_age_no_gender_supine_ct_windows_minip.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-adult-minip?lang=us")
+    assert [row["sex"] for row in rows.values()] == ["M"] * 4
+    assert [row["age"] for row in rows.values()] == [None] * 4  # "Age: Adult"
+    assert [row["view"] for row in rows.values()] == ["AP Supine", "Axial", "Axial", "Coronal"]
+    # "admitted to the ICU" with the presentation: the first study "in the ICU" is the presenting film
+    assert [row["offset"] for row in rows.values()] == ["7"] * 4
+
+
+@pytest.mark.parametrize("history, want", [
+    ("He presented with fever and dry cough for the past week and was admitted to the ICU with respiratory "
+     "failure.", [7, 7]),
+    # an ICU admission told as later than the presentation: the film "in the ICU" may be of any later day
+    ("He presented with fever and dry cough for the past week. On day 4 he was admitted to the ICU.", [None, None]),
+    ("He presented with fever and dry cough for the past week and was admitted to the ICU 2 days later.",
+     [None, None]),
+    ("He presented with fever and dry cough for the past week and was admitted to the ward.", [None, None]),
+])
+def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admitted_to_the_icu(history, want):
+    images = [ImageTexts(0, caption="Supine AP radiograph in the ICU.", date_text="Chest radiograph", group="s1"),
+              ImageTexts(1, caption="Ground-glass opacities.", date_text="CT chest - same day", group="s2")]
+    assert [o.value for o in case_timeline(history, images).offsets] == want

@@ -59,7 +59,8 @@ VIEW_VERSION = 4
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
 # v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
-MODALITY_VERSION = 8  # v6: "tomografia computadorizada"
+# v9: a film's own taking and reading ("limited inspiratory effort", "retrocardiac", "projected behind the heart")
+MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
@@ -222,14 +223,23 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
     return Normalized(None)
 
 
+# The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
+_SCOUT_WORDS = r"topogram|scout|scanogram|locali[sz]er|surview"
+_SCOUT = compile(rf"\b(?:{_SCOUT_WORDS})\b", re.IGNORECASE)
 # Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
 # scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
 _NOT_A_SLICE = compile(
     r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
     r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
-    r"minimum[- ]intensity|topogram|scout|scanogram|localizer|virtual\s+bronchoscop\w*)\b",
+    rf"minimum[- ]intensity|{_SCOUT_WORDS}|virtual\s+bronchoscop\w*)\b",
     re.IGNORECASE,
 )
+
+
+def ct_scout(words: str) -> str:
+    """The word naming a CT's scout in ``words`` ("Scout", "topogram"), else ""."""
+    m = _SCOUT.search(words)
+    return m.group(0) if m else ""
 
 
 def ct_slice_view(words: str) -> Normalized:
@@ -311,7 +321,13 @@ _RADIOGRAPH_SIGNS = compile(
     # lateral projections", "antero-posterior view"): a radiograph's; a CT's images are named by
     # their planes (axial, coronal) and its projections by their rendering ("maximum intensity
     # projection"), which these words are not
-    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b",
+    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b"
+    # how the film was taken and what lies behind the heart's shadow on it: a breath held for a
+    # projection ("limited inspiratory effort", "poor inspiration"), the retrocardiac space, a
+    # shadow or a line's tip "projected behind the heart", "projecting over the SVC" (a CT shows the
+    # structures themselves, in planes)
+    r"|\binspiratory\s+effort\b|\b(?:poor|suboptimal|limited|low|shallow)\s+inspiration\b|\bretro-?cardiac\b"
+    r"|\bproject(?:ed|s|ing)\s+(?:over|behind|onto)\b",
     re.IGNORECASE,
 )
 
@@ -445,7 +461,7 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
 
 _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
                          "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border", "view",
-                         "projection", "film")
+                         "projection", "film", "inspira", "retro", "project")
 
 
 # --- Finding -------------------------------------------------------------------------------------
