@@ -49,7 +49,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patter
 # Chest imaging named in a caption: the figure shows (at least partly) what the dataset holds.
 _CHEST_IMAGING = re.compile(
     r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|"
-    r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b",
+    r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b|"
+    r"\b(?:pneumo)?mediastin\w*|\bpleura\w*",
     re.I)
 # Chest words that do not make a non-chest image a chest one ("brain MRI in a patient with pneumonia").
 _PATIENT_CONTEXT = re.compile(r"\bpneumonia\b|\bCOVID-19\b", re.I)
@@ -97,6 +98,21 @@ def caption_kind(caption: str) -> Verdict | None:
             return None
         return Verdict(kind, f"caption names {kind}: {m.group(0)!r}")
     return None
+
+
+# A CT's scout (topogram, scanogram, localizer, surview): the low-dose projection the CT is planned on,
+# not an image of the exam a curator takes. Named as what the image is, at the start of its words.
+_SCOUT = re.compile(r"^\W*(?:(?:the|a|an)\s+)?(?:(?:chest\s+)?CT\s+|initial\s+)?"
+                    r"(?:scout|topogram|scanogram|locali[sz]er|surview)\b", re.I)
+
+
+def scout_kind(words: str) -> Verdict | None:
+    """A panel's (or a one-image figure's) words naming it a CT scout ("(A) CT scout (topogram) used
+    to plan the examination"); None otherwise."""
+    m = _SCOUT.search(words or "")
+    if m is None:
+        return None
+    return Verdict("CT scout", f"the image is a CT scout, not a slice of the exam: {m.group(0).strip()!r}")
 
 
 def _only_context(text: str, chest: re.Match[str]) -> bool:

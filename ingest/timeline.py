@@ -480,13 +480,16 @@ def _is_reference(text: str, start: int) -> bool:
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
 # a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
-# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
+# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
+# "the day after admission" counts from the admission.
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
+    r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
@@ -527,6 +530,9 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        if m.group("nextadm"):  # "the day after admission": one day after the admission, not the previous film
+            found.append((m.start(), Moment(SINCE_ADMISSION, 1, m.group(0), where)))
             continue
         if m.group("same") or m.group("next"):
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
