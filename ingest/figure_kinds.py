@@ -49,9 +49,11 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patter
 # Chest imaging named in a caption: the figure shows (at least partly) what the dataset holds.
 _CHEST_IMAGING = re.compile(
     r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|"
-    r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b|"
-    r"\b(?:pneumo)?mediastin\w*|\bpleura\w*",
+    r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b",
     re.I)
+# The chest's own regions, which an image of the chest shows reaching a neighbour ("mediastinal air
+# extending into the lower neck"): they keep an image naming another organ, not another kind or modality.
+_CHEST_REGION = re.compile(r"\b(?:pneumo)?mediastin\w*|\bpleura\w*|\bpneumothora\w*", re.I)
 # Chest words that do not make a non-chest image a chest one ("brain MRI in a patient with pneumonia").
 _PATIENT_CONTEXT = re.compile(r"\bpneumonia\b|\bCOVID-19\b", re.I)
 
@@ -92,6 +94,8 @@ def caption_kind(caption: str) -> Verdict | None:
         if m is None:
             continue
         chest = _CHEST_IMAGING.search(text)
+        if kind == "non-chest imaging" and m.group(0).lower() in _ORGANS and _CHEST_REGION.search(text):
+            return None
         if chest is not None and kind != "non-chest imaging":
             return None
         if kind == "non-chest imaging" and chest is not None and not _only_context(text, chest):

@@ -129,6 +129,9 @@ def test_the_ct_scout_panel_is_left_out_and_a_panel_reaching_the_neck_is_kept():
     assert scout_kind("CT scout (topogram) used to plan the examination") is not None
     assert scout_kind("Axial CT image; the scout view is not shown") is None
     assert caption_kind("Coronal reformatted image shows mediastinal air extending into the lower neck") is None
+    # a chest region keeps an image reaching another organ, not another kind or modality
+    assert caption_kind("Histology of the pleural biopsy").kind == "histology"
+    assert caption_kind("Ultrasound of the pleural effusion").kind == "non-chest imaging"
     [case] = _cases("PMC7980022_efetch").values()
     assert [image.label for image in case.images] == ["Figure 1", "b", "c", "d"]
     assert "CT scout" in str(case.extra.get("left_out_figures"))
