@@ -529,18 +529,20 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
-# "the day after admission" (day 1 of the stay),
 # a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
-# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
+# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
+# "the day after admission" (or "the morning after her presentation") is day 1 of the stay, counted from
+# the admission, not from the film before.
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
+    r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
-    r"|\bthe\s+day\s+after\s+(?P<nextbase>(?:the\s+|her\s+|his\s+)?(?:admission|presentation|arrival|hospitali[sz]ation))\b"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
     r"inizio\s+dei\s+sintomi|inicio\s+de\s+(?:los\s+)?s[ií]ntomas|comparsa))?",
@@ -580,11 +582,11 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
+        if m.group("nextadm"):  # "the day after admission": one day after the admission, not the previous film
+            found.append((m.start(), Moment(SINCE_ADMISSION, 1, m.group(0), where)))
+            continue
         if m.group("same") or m.group("next"):
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
-            continue
-        if m.group("nextbase"):  # "CT the day after admission": the admission's next day
-            found.append((m.start(), Moment(SINCE_ADMISSION, 1, m.group(0), where)))
             continue
         if m.group("n"):
             if not (m.group("dist") or m.group("base")) and not _bare_a_giorni_of_a_film(text, m.start()):

@@ -52,9 +52,11 @@ from .time_words import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
+# v5: a lateral decubitus film (a frontal projection of a patient lying on the side) has no view of the
+# vocabulary: blank, not L
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
-VIEW_VERSION = 4
+VIEW_VERSION = 5
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -123,6 +125,9 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CORONAL: (("coronal", "koronar"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
+# A decubitus film ("left lateral decubitus radiograph", "right decubitus view"): the beam crosses a patient
+# lying on the side, a frontal projection that is neither PA, AP nor the lateral view L.
+_DECUBITUS = compile(r"\b(?:(?:left|right)\s+(?:lateral\s+)?|lateral\s+)decubitus\b", re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
 _PORTABLE = compile(
@@ -197,9 +202,13 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         if source == "radiopaedia":
             return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
                           VIEW_VERSION) if stripped else Normalized(None))
+    low = text_context(text).lower
+    decubitus = _DECUBITUS.search(text) if "decubitus" in low else None
+    if decubitus:
+        return blank("a decubitus film has no view of the vocabulary (PA, AP, AP Supine, L)", text,
+                     decubitus.start(), decubitus.end(), "view.words", VIEW_VERSION)
     hits = _view_hits(text, modality)
     views = {h[0] for h in hits}
-    low = text_context(text).lower
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])
         if view == AP:
@@ -224,14 +233,15 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
 
 
 # The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
-_SCOUT_WORDS = r"topogram|scout|scanogram|locali[sz]er|surview"
-_SCOUT = compile(rf"\b(?:{_SCOUT_WORDS})\b", re.IGNORECASE)
+#: The words naming a CT's scout (also ``figure_kinds``: a paper's panel that is one).
+SCOUT_WORDS = r"topogram|scout|scanogram|locali[sz]er|surview"
+_SCOUT = compile(rf"\b(?:{SCOUT_WORDS})\b", re.IGNORECASE)
 # Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
 # scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
 _NOT_A_SLICE = compile(
     r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
     r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
-    rf"minimum[- ]intensity|{_SCOUT_WORDS}|virtual\s+bronchoscop\w*)\b",
+    rf"minimum[- ]intensity|{SCOUT_WORDS}|virtual\s+bronchoscop\w*)\b",
     re.IGNORECASE,
 )
 
