@@ -667,7 +667,7 @@ _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
-    "soccorso", "discharge", *_SOON_WORDS,
+    "soccorso", "discharge", "emergency", *_SOON_WORDS,
 })
 
 
@@ -1281,9 +1281,16 @@ _THIS_PATIENT = compile_fast(r"\b(?:this|the|our)\s+(?:patient|man|woman|gentlem
                              re.IGNORECASE)
 
 
-def _patient_sentences(discussion: str) -> str:
-    """The sentences of a case's discussion that speak of its own patient."""
-    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion) if _THIS_PATIENT.search(discussion, a, b))
+# A discussion's sentence discharging a patient named by a pronoun ("She was treated with oxygen and
+# was discharged on day 10 of admission"): a discussion's teaching text speaks of patients in the plural.
+_PATIENT_DISCHARGED = compile_fast(r"\b(?:he|she)\s+(?:was|went)\b[^.;]{0,80}?\b(?:discharged|home)\b",
+                                   re.IGNORECASE)
+
+
+def _patient_sentences(discussion: str, also: re.Pattern[str] | None = None) -> str:
+    """The sentences of a case's discussion that speak of its own patient (or that ``also`` matches)."""
+    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion)
+                    if _THIS_PATIENT.search(discussion, a, b) or (also is not None and also.search(discussion, a, b)))
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
@@ -1301,7 +1308,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
-                   discharge_moment(history, day_first) or discharge_moment(findings, day_first))
+                   discharge_moment(history, day_first) or discharge_moment(findings, day_first)
+                   or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events

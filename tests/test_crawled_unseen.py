@@ -635,7 +635,8 @@ def test_eurorad_figure_of_an_exam_the_dataset_does_not_hold_is_left_out_as_sirm
                                          ("Ecografia polmonare: linee B", "Ecografia"),
                                          ("Lung ultrasound: B-lines", "ultrasound"),
                                          ("FDG PET image", "PET"),
-                                         ("PET-CT, fused axial image", ""),
+                                         # a fused PET-CT image is no CT of the dataset's (unseen11)
+                                         ("PET-CT, fused axial image", "PET"),
                                          ("RM cardiaca e RX torace", ""),
                                          ("Axial CT image", "")])
 def test_one_rule_names_the_exams_the_dataset_does_not_hold(words, exam):
@@ -858,3 +859,56 @@ def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admit
     images = [ImageTexts(0, caption="Supine AP radiograph in the ICU.", date_text="Chest radiograph", group="s1"),
               ImageTexts(1, caption="Ground-glass opacities.", date_text="CT chest - same day", group="s2")]
     assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+# --- unseen11 ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words, left_out", [
+    ("FDG PET-CT, axial fused image, one month after discharge: intense uptake of the nodule.", "PET"),
+    ("PET/TC con FDG: captazione del nodulo.", "PET"),
+    ("SPECT-CT perfusion scan.", "SPECT"),
+    # a CT of the dataset's beside the hybrid exam keeps the figure
+    ("Chest CT on admission and PET-CT one month later.", ""),
+])
+def test_a_hybrid_pet_or_spect_ct_is_an_exam_the_dataset_does_not_hold(words, left_out):
+    assert exam_outside_dataset(words) == left_out
+
+
+@pytest.mark.parametrize("caption", [
+    "Admission PA chest radiograph: subtle hazy opacity in the left lower zone.",
+    "Admission portable AP film: bilateral opacities.",
+    "AP chest radiograph in the emergency department, with the patient sitting: bilateral opacities.",
+])
+def test_a_film_named_by_the_admission_or_taken_in_the_emergency_department_is_the_presentations(caption):
+    timeline = case_timeline("Fever and cough for 4 days.", [ImageTexts(0, caption=caption)])
+    assert [o.value for o in timeline.offsets] == [4]
+
+
+def test_a_film_after_a_visit_to_the_emergency_department_is_not_placed_by_it():
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="He was seen in the emergency department; CT 3 days later.")])
+    assert [o.value for o in timeline.offsets] != [4]
+
+
+def test_radiopaedia_unlabelled_study_of_several_stacks_is_dated_by_its_findings():
+    # classic layout, no study titles: "CT on day 2 of admission, ..." over an axial and a coronal stack;
+    # "Follow-up CT 4 weeks after discharge" with "discharged on day 10 of admission" in the discussion
+    rows = _batch_rows("radiopaedia", "unseen11",
+                       "rp_classic_unlabelled_studies_findings_name_days_ct_weeks_after_discharge.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-findings-days?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["3", "5", "5", "9", "12", "41"]
+    assert [row["view"] for row in rows.values()] == ["PA", "Axial", "Coronal", "AP", "AP", "Axial"]
+
+
+@pytest.mark.parametrize("discussion, want", [
+    ("She was treated with oxygen and dexamethasone and was discharged on day 10 of admission.", 41),
+    ("The patient was discharged on day 10 of admission.", 41),
+    # teaching text about patients in general tells no discharge of this one
+    ("Patients are usually discharged on day 10 of admission.", None),
+])
+def test_a_discharge_told_in_the_discussion_places_a_film_after_discharge(discussion, want):
+    images = [ImageTexts(0, caption="Chest radiograph on admission."),
+              ImageTexts(1, caption="Follow-up CT 4 weeks after discharge.")]
+    timeline = case_timeline("Three days of fever and sore throat.", images, discussion=discussion)
+    assert [o.value for o in timeline.offsets] == [3, want]
