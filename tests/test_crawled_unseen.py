@@ -912,3 +912,71 @@ def test_a_discharge_told_in_the_discussion_places_a_film_after_discharge(discus
               ImageTexts(1, caption="Follow-up CT 4 weeks after discharge.")]
     timeline = case_timeline("Three days of fever and sore throat.", images, discussion=discussion)
     assert [o.value for o in timeline.offsets] == [3, want]
+
+
+def _sirm_rows(name: str) -> dict[str, dict[str, object]]:
+    import json
+    url = json.loads((FIXTURES / "sirm" / "unseen11" / name.replace(".html", ".rows.json")).read_text())["url"]
+    return _batch_rows("sirm", "unseen11", name, url)
+
+
+def test_sirm_figures_captioned_by_their_number_take_the_words_the_paragraph_cites_them_with():
+    # "... RX torace in proiezione AP, che mostra ... (Fig. 1), e TC del torace ... (Fig. 2, scansione
+    # assiale; Fig. 3, ricostruzione coronale)." over figures captioned "Fig. 1" .. "Fig. 3"
+    rows = _sirm_rows("caso_171_rx_e_tc_nello_stesso_paragrafo_fig_numerate_viii_giornata.html")
+    assert [row["modality"] for row in rows.values()] == ["X-ray", "CT", "CT", "CT"]
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal", "Axial"]
+    assert [row["offset"] for row in rows.values()] == ["5", "5", "5", "13"]
+
+
+@pytest.mark.parametrize("paragraph, number, want", [
+    ("RX torace in proiezione AP (Fig. 1), e TC del torace, che documenta vetro smerigliato (Fig. 2, scansione "
+     "assiale; Fig. 3, ricostruzione coronale).", 3, "e TC del torace, che documenta vetro smerigliato "
+                                                     "ricostruzione coronale"),
+    ("RX torace in proiezione AP (Fig. 1), e TC del torace (Fig. 2).", 1, "RX torace in proiezione AP"),
+    # cited twice, or outside parentheses: not this figure's words alone
+    ("TC del torace (Fig. 2), confrontata con la precedente (Fig. 2).", 2, ""),
+    ("Come mostra la Fig. 2, la TC documenta vetro smerigliato.", 2, ""),
+])
+def test_the_part_of_a_paragraph_citing_one_figure(paragraph, number, want):
+    from ingest.sirm import cited_part
+    assert cited_part(paragraph, number) == want
+
+
+def test_sirm_legend_paragraph_under_an_uncaptioned_gallery_describes_its_images_in_order():
+    rows = _sirm_rows("caso_172_galleria_senza_didascalie_legenda_fig_sotto_la_galleria.html")
+    assert [row["modality"] for row in rows.values()] == ["X-ray", "X-ray", "CT"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "Axial"]
+    # "RX torace LL" tells no moment of its own (left blank)
+    assert [row["offset"] for row in rows.values()] == ["3", None, "5"]
+
+
+def test_sirm_nested_block_gallery_legend_gives_each_image_its_entry_and_the_paragraph_its_moment():
+    rows = _sirm_rows("caso_173_tema_nuovo_galleria_annidata_legenda_della_galleria_rx_e_tc_in_una_frase.html")
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal"]
+    # "All'arrivo in PS esegue RX torace a letto in proiezione AP e TC del torace": both exams' moment
+    assert [row["offset"] for row in rows.values()] == ["2", "2", "2"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Fig. 1: RX torace PA all'ingresso. Fig. 2: RX torace LL. Fig. 3: TC del torace, scansione assiale.",
+     ["RX torace PA all'ingresso.", "RX torace LL.", "TC del torace, scansione assiale."]),
+    ("1. RX torace AP a letto. 2. TC, scansione assiale.", ["RX torace AP a letto.", "TC, scansione assiale."]),
+    # a number that opens no legend: the text does not start with entry 1, or there is one entry only
+    ("Sat O2 90%. 2. TC del torace.", []),
+    ("Fig. 1: RX torace PA.", []),
+])
+def test_numbered_legend_entries(text, want):
+    from ingest.sirm import legend_entries
+    assert legend_entries(text) == want
+
+
+@pytest.mark.parametrize("caption, paragraph, same", [
+    ("TC, scansione assiale", "All'arrivo in PS esegue RX torace in proiezione AP e TC del torace.", True),
+    # the CT is the base the paragraph's RX counts from, not an exam it tells done
+    ("TC, scansione assiale", "RX torace di controllo a distanza di 5 giorni dalla TC.", False),
+    ("RX torace AP", "TC del torace eseguita dopo 48 ore.", False),
+])
+def test_sirm_paragraph_telling_two_exams_describes_the_figures_of_both(caption, paragraph, same):
+    from ingest.sirm import _same_modality
+    assert _same_modality(caption, paragraph) is same
