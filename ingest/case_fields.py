@@ -56,7 +56,10 @@ TIMELINE_VERSION = 15  # v2: "day N of admission", "hospital day N" are N days a
 #                           presenting film
 #                      v15: "admission PA chest radiograph", a film "in the emergency department"; a Radiopaedia
 #                           study of several stacks dated by its findings; a discharge told in the discussion's
-#                           sentences about the patient ("She ... was discharged on day 10 of admission")
+#                           sentences about the patient ("She ... was discharged on day 10 of admission");
+#                           a readmission ("readmitted 4 days later", "Three weeks after discharge he presented
+#                           again") places "Readmission" labels, "at readmission", "N days after readmission";
+#                           "discharged after 12 days" is 12 days after the admission; sub-captions "a: ...; b: ..."
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -227,8 +230,9 @@ def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
     if count < 2 or sub > count:
         return words
     parts = parse_subcaptions(words)
-    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) if k in parts
-             else None for k in letters]
+    # "(a) on admission", "a) on admission" or "a: on admission"
+    opens = [re.search(rf"\(?\b{k}(?:\)|(?=\s*:))\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE)
+             if k in parts else None for k in letters]
     if sorted(parts) != list(letters) or not all(opens) or any(
             b.start() <= a.start() for a, b in zip(opens, opens[1:])):
         # letters after their text: each closes its own moment ("on admission (a) and on day 4 (b)"),

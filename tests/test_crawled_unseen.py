@@ -980,3 +980,41 @@ def test_numbered_legend_entries(text, want):
 def test_sirm_paragraph_telling_two_exams_describes_the_figures_of_both(caption, paragraph, same):
     from ingest.sirm import _same_modality
     assert _same_modality(caption, paragraph) is same
+
+
+def test_eurorad_sub_images_listed_as_a_colon_b_colon_after_the_captions_lead_take_their_own_moments():
+    # "Chest radiographs of the first admission, AP erect: a: on admission, ...; b: on day 8 of
+    # hospitalisation, ..."
+    rows = _batch_rows("eurorad", "unseen11",
+                       "eu_2022_organising_pneumonia_readmission_3_weeks_after_discharge_fig1_a_b_days.html",
+                       "https://www.eurorad.org/case/17802")
+    assert [row["offset"] for row in rows.values()][:2] == ["6", "14"]
+
+
+def test_subcaption_letters_with_colons_after_a_lead_ending_with_a_colon():
+    from ingest.panels import parse_subcaptions
+    assert parse_subcaptions("Chest radiographs, AP erect: a: on admission, opacities; b: on day 8, improvement.") == {
+        "a": "on admission, opacities", "b": "on day 8, improvement"}
+
+
+@pytest.mark.parametrize("history, labels, want", [
+    # the readmission counted from a discharge "after 12 days" (of the stay)
+    ("Fever and cough for 5 days. He was discharged after 12 days and readmitted 4 days later with chest pain.",
+     ["First admission", "Readmission", "3 days after readmission"], [5, 21, 24]),
+    # the readmission counted from a discharge on a day of the stay
+    ("Admitted after 6 days of fever and cough. He was discharged on day 12 of hospitalisation. Three weeks "
+     "after discharge he presented again with fever.", ["On admission", "Readmission CT", "Readmission"],
+     [6, 39, 39]),
+    # no time of the readmission told: its films stay blank
+    ("Fever and cough for 5 days. He was discharged after 12 days and later readmitted with chest pain.",
+     ["First admission", "Readmission"], [5, None]),
+])
+def test_films_of_a_readmission_count_from_the_day_the_history_readmits_the_patient(history, labels, want):
+    images = [ImageTexts(k, date_text=label, group=f"s{k}") for k, label in enumerate(labels)]
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_a_caption_at_readmission_and_weeks_after_discharge_tells_one_moment():
+    history = "Admitted after 6 days of fever. Discharged on day 12 of hospitalisation."
+    images = [ImageTexts(0, caption="PA chest radiograph at readmission, 3 weeks after discharge: consolidations.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [39]
