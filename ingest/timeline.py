@@ -1337,7 +1337,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
-                   readmission_moment(history) or readmission_moment(findings))
+                   readmission_moment(history) or readmission_moment(findings),
+                   bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1365,6 +1366,9 @@ class _Dates:
     discharge: Moment | None = None
     #: When the history readmits the patient, counted from the discharge ("readmitted 4 days later").
     readmission: Moment | None = None
+    #: The texts send the patient home from a first visit and tell a return ("viene dimesso a domicilio ...
+    #: Dopo 4 giorni ... torna in PS ... viene ricoverato"): a day "of the stay" may count from either visit.
+    sent_home_and_back: bool = False
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -1401,6 +1405,14 @@ _DISCHARGED_AFTER = compile_fast(
     rf"\bdischarged\s+(?:home\s+)?after\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?)\b"
     r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))", re.IGNORECASE)
 _READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
+
+
+# A first visit that sends the patient home, then a return: "viene dimesso a domicilio ... torna in PS",
+# "she was sent home in isolation. She returned 5 days later".
+_SENT_HOME_AND_BACK = compile_fast(
+    r"\b(?:dimess[oa]\s+a\s+domicilio|rinviat[oa]\s+a\s+domicilio|sent\s+home|discharged\s+home\s+from\s+the\s+"
+    r"emergency)\b[^\n]{0,300}?\b(?:torna|ritorna|si\s+ripresenta|returned|came\s+back|presented\s+again|re-?admitted)\b",
+    re.IGNORECASE)
 
 
 def _discharged_after(sentence: str) -> Moment | None:
@@ -1458,6 +1470,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return day + moment.days, "timeline.after-readmission", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
+        return (None, "timeline.sent-home-and-back",
+                f"{moment.evidence!r} counts from an admission, but the patient was sent home from a first visit "
+                "and came back: which visit it counts from is not told")
     if moment.kind == HOSPITAL_DAY:
         # the sample's curators count "day N of admission" and "hospital day N" as N days after the
         # admission ("Chest X-ray on presentation" 0, "on day 2 of admission" 2; "at hospital day 6" 6,

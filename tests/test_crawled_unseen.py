@@ -1018,3 +1018,20 @@ def test_a_caption_at_readmission_and_weeks_after_discharge_tells_one_moment():
     history = "Admitted after 6 days of fever. Discharged on day 12 of hospitalisation."
     images = [ImageTexts(0, caption="PA chest radiograph at readmission, 3 weeks after discharge: consolidations.")]
     assert [o.value for o in case_timeline(history, images).offsets] == [39]
+
+
+def test_sirm_day_of_the_stay_of_a_patient_sent_home_and_back_stays_blank():
+    # "si presenta in PS ... viene dimesso a domicilio ... Dopo 4 giorni ... torna in PS ... viene ricoverato";
+    # "In V giornata di ricovero": the stay began at the second visit, which the timeline cannot place
+    rows = _sirm_rows("caso_174_rx_in_ps_dimesso_tc_dopo_4_giorni_nello_stesso_paragrafo_v_giornata.html")
+    assert [row["offset"] for row in rows.values()] == [None, None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Fever for 3 days. She was sent home in isolation. She returned 5 days later and was admitted.", [None]),
+    # sent home, no return told: the day of the stay counts from the admission
+    ("Fever for 3 days. She was admitted.", [8]),
+])
+def test_a_day_of_the_stay_after_a_first_visit_that_sent_the_patient_home(history, want):
+    images = [ImageTexts(0, caption="AP radiograph on day 5 of admission.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == want
