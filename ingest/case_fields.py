@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 17  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 18  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -61,6 +61,12 @@ TIMELINE_VERSION = 17  # v2: "day N of admission", "hospital day N" are N days a
 #                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset;
 #                           "Admission AP chest radiograph"; "at discharge (day 14)" is that day of the stay
 #                      v17: "the morning after her presentation" read as v14's "the day after admission"
+#                      v18: "admission PA chest radiograph", a film "in the emergency department"; a Radiopaedia
+#                           study of several stacks dated by its findings; a discharge told in the discussion's
+#                           sentences about the patient ("She ... was discharged on day 10 of admission");
+#                           a readmission ("readmitted 4 days later", "Three weeks after discharge he presented
+#                           again") places "Readmission" labels, "at readmission", "N days after readmission";
+#                           "discharged after 12 days" is 12 days after the admission; sub-captions "a: ...; b: ..."
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -188,14 +194,22 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     words = own_words(record, image)
-    own = _sub_image_words(record, image, words)
+    own = _sub_image_words(record, image, words) or _study_findings(record, image)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
     texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                       group=_exam(image, words) if own == words else "")
+                       group=_exam(image, words) if own == words or not words else "")
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
     return texts
+
+
+def _study_findings(record: CaseRecord, image: ImageRecord) -> str:
+    """The findings of the Radiopaedia study an image belongs to, for its moment: a study is one exam,
+    so the findings of a study of several films ("CT on day 2 of admission: ..." over an axial and a
+    coronal stack) date each of them, as they date a study's lone film (``own_words``); "" else."""
+    study = _study(record, image)
+    return str(study.get("findings") or "") if study is not None else ""
 
 
 def _paragraph_tells_moment(caption_moments: list[Moment], paragraph: str) -> bool:
@@ -223,8 +237,9 @@ def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
     if count < 2 or sub > count:
         return words
     parts = parse_subcaptions(words)
-    opens = [re.search(rf"\(?{k}\)\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE) if k in parts
-             else None for k in letters]
+    # "(a) on admission", "a) on admission" or "a: on admission"
+    opens = [re.search(rf"\(?\b{k}(?:\)|(?=\s*:))\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE)
+             if k in parts else None for k in letters]
     if sorted(parts) != list(letters) or not all(opens) or any(
             b.start() <= a.start() for a, b in zip(opens, opens[1:])):
         # letters after their text: each closes its own moment ("on admission (a) and on day 4 (b)"),

@@ -63,7 +63,7 @@ _NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-P])(?:\s*(?:and|[-–,&])\s*\d{0,2
 # "(B)–(D)" is the range "(B–D)".
 _PAREN_RANGE = re.compile(r"\(\s*([a-pA-P])\s*\)\s*[-–—]\s*\(\s*([a-pA-P])\s*\)")
 # "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
-_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-pA-P])(?:\s*[-–,]\s*([a-pA-P]))?\s*:\s*(?=\S)")
+_COLON = re.compile(r"(?:(?<=^)|(?<=[(;.:])|(?<=[(;.:]\s))\s*([a-pA-P])(?:\s*[-–,]\s*([a-pA-P]))?\s*:\s*(?=\S)")
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
 _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
 

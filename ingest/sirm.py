@@ -7,6 +7,7 @@ facts (hosts, URL forms, the post slug as the case key) are in ``ingest/sites/si
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -91,7 +92,7 @@ _TIMED_EXAM_START = re.compile(
 # proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
 _EXAM_DONE = re.compile(
-    r"\b(?:esegue|eseguit[oa]|effettua|effettuat[oa]|sottopost[oa]\s+a|ripete|performed|underwent|obtained)\b"
+    r"\b(?:esegue|eseguit[oaie]|effettua|effettuat[oaie]|sottopost[oaie]\s+a|ripete|performed|underwent|obtained)\b"
     r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT)\b"
     r"|\b(?:RX|radiografia|TC|HRCT|chest\s+x-?ray|CT)\b[^.;]{0,40}?\b(?:esegui\w+|effettuat\w+|performed|obtained)\b",
     re.I)
@@ -305,11 +306,14 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
     last_imaging_text = ""
     in_imaging = False
     seen_urls: set[str] = set()
+    run_start = 0  # the first image after the last text line
     for kind, value in blocks:
         if kind == "text":
             text = value
             if text in byline:
                 continue
+            images[run_start:] = _legend_under(images[run_start:], text)
+            run_start = len(images)
             if (_IMAGING_START.search(text) or _TIMED_EXAM_START.search(text)
                     or (_EXAM_DONE.search(text) and not _AGE.search(text))):
                 in_imaging = True
@@ -355,13 +359,98 @@ def _exam_tail(text: str) -> tuple[str, str]:
 _MODALITY_KIND = {"rx": "xray", "radiografia": "xray", "radiogramma": "xray", "tc": "ct", "hrct": "ct", "ct": "ct"}
 
 
+# The words before an exam the paragraph counts from, not one it tells done: "a distanza di 5 giorni dalla
+# TC", "dopo la TC", "rispetto alla precedente RX".
+_BASE_EXAM_BEFORE = re.compile(r"(?:\bdall[ae’']|\bdopo\s+(?:la|il|l[’'])|\brispetto\s+(?:alla|al|all[’'])|"
+                               r"\bprecedente|\bconfronto\s+con\s+(?:la|il|l[’']))\s*$", re.I)
+
+
+def _exam_kinds(text: str) -> list[str]:
+    """The exams ``text`` names, in order ("xray", "ct"), but those a time counts from ("dalla TC")."""
+    return [_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
+            for m in _MODALITY.finditer(text) if not _BASE_EXAM_BEFORE.search(text, max(0, m.start() - 30), m.start())]
+
+
 def _same_modality(caption: str, paragraph: str) -> bool:
-    """True unless the caption and the exam the paragraph tells (its first exam word: "RX torace di
-    controllo a distanza di 5 giorni dalla TC" tells an RX) name different exams ("TC" under a
-    paragraph telling an "RX"): the paragraph may then be another film's."""
-    kinds = [[_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
-              for m in _MODALITY.finditer(text)] for text in (caption, paragraph)]
-    return not kinds[0] or not kinds[1] or set(kinds[0]) == {kinds[1][0]}
+    """True unless the caption names an exam the paragraph does not tell done ("TC" under a paragraph
+    telling "RX torace di controllo a distanza di 5 giorni dalla TC"): the paragraph may then be another
+    film's. A paragraph telling two exams ("RX torace in proiezione AP e TC del torace") is both exams'."""
+    kinds = [_exam_kinds(text) for text in (caption, paragraph)]
+    return not kinds[0] or not kinds[1] or set(kinds[0]) <= set(kinds[1])
+
+
+def _legend_under(run: list[ImageRecord], text: str) -> list[ImageRecord]:
+    """The images of a run without captions of their own (a gallery), each described by its entry of the
+    numbered legend that follows them ("Fig. 1: RX torace PA all'ingresso. Fig. 2: RX torace LL. Fig. 3: TC
+    del torace ..."), when the legend numbers as many entries as the run holds images; else the run as is."""
+    entries = legend_entries(text)
+    if not run or len(entries) != len(run) or any(i.extra.get("caption_from") != "preceding paragraph" for i in run):
+        return run
+    return [_described(image, entry) for image, entry in zip(run, entries)]
+
+
+def _described(image: ImageRecord, caption: str) -> ImageRecord:
+    """The image described by ``caption`` (its modality, view and date words read from it)."""
+    extra = {k: v for k, v in image.extra.items() if k != "caption_from"}
+    modality, view, day = _MODALITY.search(caption), _VIEW.search(caption), _DAY_MONTH.search(caption)
+    return replace(image, caption=caption, modality_text=modality.group(0) if modality else "",
+                   view_text=view.group(0) if view else "", date_text=day.group(0) if day else "", extra=extra)
+
+
+# A caption that is only the figure's number ("Fig. 1", "Figura 2"): the paragraph citing it describes it.
+_BARE_FIGURE_LABEL = re.compile(r"^\s*Fig(?:ura|\.)?\s*(\d{1,2})\s*[.:]?\s*$", re.I)
+_FIGURE_CITATION = re.compile(r"\bFig(?:ura|\.)?\s*(\d{1,2})\b", re.I)
+# The opening of one entry of a numbered legend: "Fig. 1: RX torace PA ... Fig. 2: RX torace LL", "1. RX torace
+# AP a letto. 2. TC, scansione assiale."
+_LEGEND_ENTRY = re.compile(r"(?:^|(?<=[\s.;]))(?:Fig(?:ura|\.)?\s*)?(\d{1,2})\s*[.:)–-]\s+", re.I)
+
+
+def legend_entries(text: str) -> list[str]:
+    """The entries of a numbered legend, in order ("Fig. 1: RX torace PA. Fig. 2: RX torace LL." -> two
+    entries), when the text opens with the first and numbers them 1, 2, ... k (k >= 2); else []."""
+    marks = [m for m in _LEGEND_ENTRY.finditer(text)]
+    numbered: list[re.Match[str]] = []
+    for m in marks:
+        if int(m.group(1)) == len(numbered) + 1 and (numbered or m.start() == len(text) - len(text.lstrip())):
+            numbered.append(m)
+    if len(numbered) < 2:
+        return []
+    ends = [m.start() for m in numbered[1:]] + [len(text)]
+    return [text[m.end():end].strip(" ;") for m, end in zip(numbered, ends)]
+
+
+def cited_part(paragraph: str, number: int) -> str:
+    """The words of ``paragraph`` describing figure ``number`` it cites in parentheses: the words back to
+    the previous citation's parenthesis, and the citation's own item ("..., e TC del torace, che documenta
+    ... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)" -> Fig. 3: "e TC del torace, che
+    documenta ... ricostruzione coronale"); "" when the paragraph does not cite it once, in parentheses."""
+    cites = list(_FIGURE_CITATION.finditer(paragraph))
+    own = [m for m in cites if int(m.group(1)) == number]
+    if len(own) != 1:
+        return ""
+    m = own[0]
+    opening = paragraph.rfind("(", 0, m.start())
+    closing = paragraph.find(")", m.end())
+    if opening < 0 or closing < 0 or ")" in paragraph[opening:m.start()]:
+        return ""
+    earlier = [c for c in cites if c.end() <= opening]
+    start = paragraph.find(")", earlier[-1].end()) + 1 if earlier else 0
+    semicolon = paragraph.find(";", m.end(), closing)
+    item = paragraph[m.end():semicolon if semicolon >= 0 else closing]
+    return f"{paragraph[start:opening].strip(' ,;:')} {item.strip(' ,;:')}".strip()
+
+
+def _gallery_entry(img: Selector, caption: str) -> str:
+    """The entry of a numbered legend shared by a gallery's images that is this image's ("1. RX torace AP
+    a letto. 2. TC, scansione assiale. 3. ..." under three images: the second is "TC, scansione assiale"),
+    when the legend numbers as many entries as the gallery holds images; else ""."""
+    entries = legend_entries(caption)
+    gallery = next((a for a in img.root.iterancestors() if "gallery" in (a.get("class") or "").split()
+                    or "wp-block-gallery" in (a.get("class") or "").split()), None)
+    if not entries or gallery is None:
+        return ""
+    images = [i for i in gallery.iter("img")]
+    return entries[images.index(img.root)] if len(images) == len(entries) and img.root in images else ""
 
 
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,
@@ -372,6 +461,11 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
         return None
     seen_urls.add(src)
     caption = _image_caption(img)
+    label = _BARE_FIGURE_LABEL.match(caption)
+    if label and last_imaging_text:
+        # "Fig. 2" under a paragraph telling "... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)"
+        caption = cited_part(last_imaging_text, int(label.group(1))) or caption
+    caption = _gallery_entry(img, caption) or caption
     described_by = caption or last_imaging_text
     extra = {"chosen_by": chosen_by, "in_gallery": _in_gallery(img)}
     if _WP_SIZE_SUFFIX.search(urlsplit(src).path):

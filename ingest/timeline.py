@@ -106,6 +106,8 @@ LABEL = "label"                      # "Day 7", "day0": a day of the case's own 
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
 AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
+AFTER_READMISSION = "after-readmission"  # "at readmission", "3 days after readmission": counted from the day the
+#                                          history readmits the patient ("readmitted 4 days later")
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
@@ -719,7 +721,7 @@ _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
-    "soccorso", "discharge", *_SOON_WORDS,
+    "soccorso", "discharge", "emergency", "readmission", *_SOON_WORDS,
 })
 
 
@@ -768,6 +770,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             if other and word.lower().startswith(("discharg", "dimission")):
                 # "4 weeks after discharge": placed when the history tells the discharge's day
                 moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
+            elif other and word.lower().startswith(("readmission", "readmitted")):
+                # "3 days after readmission": placed when the history tells the readmission's day
+                moments.append((m.start(), Moment(AFTER_READMISSION, amount, text[m.start():other.end()], where)))
             elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
@@ -786,6 +791,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
         if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
             moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
+    for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
+        if not in_history(m):  # "CT at readmission": the day the history readmits the patient
+            moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
@@ -797,6 +805,12 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
 _AT_DISCHARGE = compile_fast(
     r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
     re.IGNORECASE)
+
+
+#: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT".
+_AT_READMISSION = compile_fast(
+    r"\b(?:(?:on|at|upon)\s+(?:the\s+)?(?:time\s+of\s+(?:the\s+|her\s+|his\s+)?)?readmission"
+    r"|readmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct))\b", re.IGNORECASE)
 
 
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
@@ -851,10 +865,19 @@ _LABEL_PRESENTATION = compile_fast(
 )
 
 
+# A study label naming the readmission ("Readmission", "Readmission CT") or the first admission of a case
+# that tells a readmission ("First admission").
+_LABEL_READMISSION = compile_fast(r"^\s*re-?admission(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$",
+                                  re.IGNORECASE)
+_LABEL_FIRST_ADMISSION = compile_fast(r"^\s*(?:first|initial|index)\s+admission\s*$", re.IGNORECASE)
+
+
 def _label_moments(label: str) -> list[Moment]:
     moments = list(text_moments(label, "label"))
-    if not moments and _LABEL_PRESENTATION.match(label):
+    if not moments and (_LABEL_PRESENTATION.match(label) or _LABEL_FIRST_ADMISSION.match(label)):
         moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
+    if not moments and _LABEL_READMISSION.match(label):
+        moments.append(Moment(AFTER_READMISSION, 0, label.strip(), "label"))
     return moments
 
 
@@ -886,6 +909,10 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
         moments = [m for m in moments if m.kind != DATED]
     distinct = {(m.kind, m.days) for m in moments}
+    if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
+        # "at readmission, 3 weeks after discharge": the second words give the readmission's day
+        moments = [m for m in moments if m.kind == AFTER_DISCHARGE]
+        distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
     based = {(kind, days) for kind, days in distinct if kind != LABEL}
@@ -1353,9 +1380,16 @@ _THIS_PATIENT = compile_fast(r"\b(?:this|the|our)\s+(?:patient|man|woman|gentlem
                              re.IGNORECASE)
 
 
-def _patient_sentences(discussion: str) -> str:
-    """The sentences of a case's discussion that speak of its own patient."""
-    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion) if _THIS_PATIENT.search(discussion, a, b))
+# A discussion's sentence discharging a patient named by a pronoun ("She was treated with oxygen and
+# was discharged on day 10 of admission"): a discussion's teaching text speaks of patients in the plural.
+_PATIENT_DISCHARGED = compile_fast(r"\b(?:he|she)\s+(?:was|went)\b[^.;]{0,80}?\b(?:discharged|home)\b",
+                                   re.IGNORECASE)
+
+
+def _patient_sentences(discussion: str, also: re.Pattern[str] | None = None) -> str:
+    """The sentences of a case's discussion that speak of its own patient (or that ``also`` matches)."""
+    return " ".join(discussion[a:b] for a, b in sentence_spans(discussion)
+                    if _THIS_PATIENT.search(discussion, a, b) or (also is not None and also.search(discussion, a, b)))
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
@@ -1371,7 +1405,10 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
-                   discharge_moment(history, day_first) or discharge_moment(findings, day_first))
+                   discharge_moment(history, day_first) or discharge_moment(findings, day_first)
+                   or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
+                   readmission_moment(history) or readmission_moment(findings),
+                   bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1397,6 +1434,11 @@ class _Dates:
     admission: date | None
     #: When the history discharges the patient ("discharged 15 days after admission", "on 2 April").
     discharge: Moment | None = None
+    #: When the history readmits the patient, counted from the discharge ("readmitted 4 days later").
+    readmission: Moment | None = None
+    #: The texts send the patient home from a first visit and tell a return ("viene dimesso a domicilio ...
+    #: Dopo 4 giorni ... torna in PS ... viene ricoverato"): a day "of the stay" may count from either visit.
+    sent_home_and_back: bool = False
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -1421,7 +1463,52 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
             continue
         found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
         found.update(_dated_moments(sentence, "history", day_first, False))
+        after = _discharged_after(sentence)
+        if after is not None:
+            found.add(after)
     days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
+
+
+# "discharged after 12 days", "discharged home after 21 days in hospital": N days after the admission.
+_DISCHARGED_AFTER = compile_fast(
+    rf"\bdischarged\s+(?:home\s+)?after\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?)\b"
+    r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))", re.IGNORECASE)
+_READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
+
+
+# A first visit that sends the patient home, then a return: "viene dimesso a domicilio ... torna in PS",
+# "she was sent home in isolation. She returned 5 days later".
+_SENT_HOME_AND_BACK = compile_fast(
+    r"\b(?:dimess[oa]\s+a\s+domicilio|rinviat[oa]\s+a\s+domicilio|sent\s+home|discharged\s+home\s+from\s+the\s+"
+    r"emergency)\b[^\n]{0,300}?\b(?:torna|ritorna|si\s+ripresenta|returned|came\s+back|presented\s+again|re-?admitted)\b",
+    re.IGNORECASE)
+
+
+def _discharged_after(sentence: str) -> Moment | None:
+    m = _DISCHARGED_AFTER.search(sentence)
+    amount = amount_in_days(m.group("n"), m.group("unit")) if m and is_amount(m.group("n")) else None
+    return Moment(SINCE_ADMISSION, amount, m.group(0), "history") if amount is not None else None
+
+
+def readmission_moment(history: str) -> Moment | None:
+    """When the history readmits the patient, as a time after the discharge: "Three weeks after discharge
+    he presented again" (21), "He was discharged after 12 days and readmitted 4 days later" (4); None when
+    its sentences give no such time, or several."""
+    found = set()
+    for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, ("readmi", "again", "back",
+                                                                                     "returned")) else ()):
+        start, end = sentence_at(history, m.start())
+        sentence = history[start:end]
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        moments = [x for _, x in _text_moments(sentence, "history")]
+        found.update(x for x in moments if x.kind == AFTER_DISCHARGE)
+        if _DISCHARGED.search(sentence):
+            # "discharged after 12 days and readmitted 4 days later": the later time counts from the discharge
+            found.update(Moment(AFTER_DISCHARGE, x.days, x.evidence, "history") for x in moments
+                         if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
+    days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
 
 
@@ -1444,8 +1531,19 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.after-discharge",
                     f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
         return day + moment.days, "timeline.after-discharge", ""
+    if moment.kind == AFTER_READMISSION:
+        readmitted = dates.readmission
+        day = _place(readmitted, timeline, admission_scale, None, False, dates)[0] if readmitted else None
+        if day is None:
+            return (None, "timeline.after-readmission",
+                    f"{moment.evidence!r}: its day is not told (the history gives the readmission no day)")
+        return day + moment.days, "timeline.after-readmission", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
+        return (None, "timeline.sent-home-and-back",
+                f"{moment.evidence!r} counts from an admission, but the patient was sent home from a first visit "
+                "and came back: which visit it counts from is not told")
     if moment.kind == HOSPITAL_DAY:
         # the sample's curators count "day N of admission" and "hospital day N" as N days after the
         # admission ("Chest X-ray on presentation" 0, "on day 2 of admission" 2; "at hospital day 6" 6,

@@ -18,7 +18,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
-           "unseen10"]
+           "unseen10", "unseen11"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -220,9 +220,13 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # after a CT that is not the presentation's
     # unseen9: the "Follow-up (3 months)" study (the interval's base is not told)
     # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
+    # unseen11: a discharge "on day 14" (of the stay or of the illness: not said) before a CT "6 weeks after
+    # discharge"; "at the first presentation" (a visit before the admission) and the films after it; a lateral
+    # film whose legend entry tells no moment; a day of the stay of a patient sent home and back
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
-            ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
+            ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
+            ("unseen11", "sirm"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -638,7 +642,8 @@ def test_eurorad_figure_of_an_exam_the_dataset_does_not_hold_is_left_out_as_sirm
                                          ("Ecografia polmonare: linee B", "Ecografia"),
                                          ("Lung ultrasound: B-lines", "ultrasound"),
                                          ("FDG PET image", "PET"),
-                                         ("PET-CT, fused axial image", ""),
+                                         # a fused PET-CT image is no CT of the dataset's (unseen11)
+                                         ("PET-CT, fused axial image", "PET"),
                                          ("RM cardiaca e RX torace", ""),
                                          ("Axial CT image", "")])
 def test_one_rule_names_the_exams_the_dataset_does_not_hold(words, exam):
@@ -952,4 +957,180 @@ def test_radiopaedia_patient_without_gender_takes_the_presentations_pronoun():
 def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admitted_to_the_icu(history, want):
     images = [ImageTexts(0, caption="Supine AP radiograph in the ICU.", date_text="Chest radiograph", group="s1"),
               ImageTexts(1, caption="Ground-glass opacities.", date_text="CT chest - same day", group="s2")]
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+# --- unseen11 ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words, left_out", [
+    ("FDG PET-CT, axial fused image, one month after discharge: intense uptake of the nodule.", "PET"),
+    ("PET/TC con FDG: captazione del nodulo.", "PET"),
+    ("SPECT-CT perfusion scan.", "SPECT"),
+    # a CT of the dataset's beside the hybrid exam keeps the figure
+    ("Chest CT on admission and PET-CT one month later.", ""),
+])
+def test_a_hybrid_pet_or_spect_ct_is_an_exam_the_dataset_does_not_hold(words, left_out):
+    assert exam_outside_dataset(words) == left_out
+
+
+@pytest.mark.parametrize("caption", [
+    "Admission PA chest radiograph: subtle hazy opacity in the left lower zone.",
+    "Admission portable AP film: bilateral opacities.",
+    "AP chest radiograph in the emergency department, with the patient sitting: bilateral opacities.",
+])
+def test_a_film_named_by_the_admission_or_taken_in_the_emergency_department_is_the_presentations(caption):
+    timeline = case_timeline("Fever and cough for 4 days.", [ImageTexts(0, caption=caption)])
+    assert [o.value for o in timeline.offsets] == [4]
+
+
+def test_a_film_after_a_visit_to_the_emergency_department_is_not_placed_by_it():
+    timeline = case_timeline("Fever and cough for 4 days.",
+                             [ImageTexts(0, caption="He was seen in the emergency department; CT 3 days later.")])
+    assert [o.value for o in timeline.offsets] != [4]
+
+
+def test_radiopaedia_unlabelled_study_of_several_stacks_is_dated_by_its_findings():
+    # classic layout, no study titles: "CT on day 2 of admission, ..." over an axial and a coronal stack;
+    # "Follow-up CT 4 weeks after discharge" with "discharged on day 10 of admission" in the discussion
+    rows = _batch_rows("radiopaedia", "unseen11",
+                       "rp_classic_unlabelled_studies_findings_name_days_ct_weeks_after_discharge.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-findings-days?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["3", "5", "5", "9", "12", "41"]
+    assert [row["view"] for row in rows.values()] == ["PA", "Axial", "Coronal", "AP", "AP", "Axial"]
+
+
+@pytest.mark.parametrize("discussion, want", [
+    ("She was treated with oxygen and dexamethasone and was discharged on day 10 of admission.", 41),
+    ("The patient was discharged on day 10 of admission.", 41),
+    # teaching text about patients in general tells no discharge of this one
+    ("Patients are usually discharged on day 10 of admission.", None),
+])
+def test_a_discharge_told_in_the_discussion_places_a_film_after_discharge(discussion, want):
+    images = [ImageTexts(0, caption="Chest radiograph on admission."),
+              ImageTexts(1, caption="Follow-up CT 4 weeks after discharge.")]
+    timeline = case_timeline("Three days of fever and sore throat.", images, discussion=discussion)
+    assert [o.value for o in timeline.offsets] == [3, want]
+
+
+def _sirm_rows(name: str) -> dict[str, dict[str, object]]:
+    import json
+    url = json.loads((FIXTURES / "sirm" / "unseen11" / name.replace(".html", ".rows.json")).read_text())["url"]
+    return _batch_rows("sirm", "unseen11", name, url)
+
+
+def test_sirm_figures_captioned_by_their_number_take_the_words_the_paragraph_cites_them_with():
+    # "... RX torace in proiezione AP, che mostra ... (Fig. 1), e TC del torace ... (Fig. 2, scansione
+    # assiale; Fig. 3, ricostruzione coronale)." over figures captioned "Fig. 1" .. "Fig. 3"
+    rows = _sirm_rows("caso_171_rx_e_tc_nello_stesso_paragrafo_fig_numerate_viii_giornata.html")
+    assert [row["modality"] for row in rows.values()] == ["X-ray", "CT", "CT", "CT"]
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal", "Axial"]
+    assert [row["offset"] for row in rows.values()] == ["5", "5", "5", "13"]
+
+
+@pytest.mark.parametrize("paragraph, number, want", [
+    ("RX torace in proiezione AP (Fig. 1), e TC del torace, che documenta vetro smerigliato (Fig. 2, scansione "
+     "assiale; Fig. 3, ricostruzione coronale).", 3, "e TC del torace, che documenta vetro smerigliato "
+                                                     "ricostruzione coronale"),
+    ("RX torace in proiezione AP (Fig. 1), e TC del torace (Fig. 2).", 1, "RX torace in proiezione AP"),
+    # cited twice, or outside parentheses: not this figure's words alone
+    ("TC del torace (Fig. 2), confrontata con la precedente (Fig. 2).", 2, ""),
+    ("Come mostra la Fig. 2, la TC documenta vetro smerigliato.", 2, ""),
+])
+def test_the_part_of_a_paragraph_citing_one_figure(paragraph, number, want):
+    from ingest.sirm import cited_part
+    assert cited_part(paragraph, number) == want
+
+
+def test_sirm_legend_paragraph_under_an_uncaptioned_gallery_describes_its_images_in_order():
+    rows = _sirm_rows("caso_172_galleria_senza_didascalie_legenda_fig_sotto_la_galleria.html")
+    assert [row["modality"] for row in rows.values()] == ["X-ray", "X-ray", "CT"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "Axial"]
+    # "RX torace LL" tells no moment of its own (left blank)
+    assert [row["offset"] for row in rows.values()] == ["3", None, "5"]
+
+
+def test_sirm_nested_block_gallery_legend_gives_each_image_its_entry_and_the_paragraph_its_moment():
+    rows = _sirm_rows("caso_173_tema_nuovo_galleria_annidata_legenda_della_galleria_rx_e_tc_in_una_frase.html")
+    assert [row["view"] for row in rows.values()] == ["AP", "Axial", "Coronal"]
+    # "All'arrivo in PS esegue RX torace a letto in proiezione AP e TC del torace": both exams' moment
+    assert [row["offset"] for row in rows.values()] == ["2", "2", "2"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Fig. 1: RX torace PA all'ingresso. Fig. 2: RX torace LL. Fig. 3: TC del torace, scansione assiale.",
+     ["RX torace PA all'ingresso.", "RX torace LL.", "TC del torace, scansione assiale."]),
+    ("1. RX torace AP a letto. 2. TC, scansione assiale.", ["RX torace AP a letto.", "TC, scansione assiale."]),
+    # a number that opens no legend: the text does not start with entry 1, or there is one entry only
+    ("Sat O2 90%. 2. TC del torace.", []),
+    ("Fig. 1: RX torace PA.", []),
+])
+def test_numbered_legend_entries(text, want):
+    from ingest.sirm import legend_entries
+    assert legend_entries(text) == want
+
+
+@pytest.mark.parametrize("caption, paragraph, same", [
+    ("TC, scansione assiale", "All'arrivo in PS esegue RX torace in proiezione AP e TC del torace.", True),
+    # the CT is the base the paragraph's RX counts from, not an exam it tells done
+    ("TC, scansione assiale", "RX torace di controllo a distanza di 5 giorni dalla TC.", False),
+    ("RX torace AP", "TC del torace eseguita dopo 48 ore.", False),
+])
+def test_sirm_paragraph_telling_two_exams_describes_the_figures_of_both(caption, paragraph, same):
+    from ingest.sirm import _same_modality
+    assert _same_modality(caption, paragraph) is same
+
+
+def test_eurorad_sub_images_listed_as_a_colon_b_colon_after_the_captions_lead_take_their_own_moments():
+    # "Chest radiographs of the first admission, AP erect: a: on admission, ...; b: on day 8 of
+    # hospitalisation, ..."
+    rows = _batch_rows("eurorad", "unseen11",
+                       "eu_2022_organising_pneumonia_readmission_3_weeks_after_discharge_fig1_a_b_days.html",
+                       "https://www.eurorad.org/case/17802")
+    assert [row["offset"] for row in rows.values()][:2] == ["6", "14"]
+
+
+def test_subcaption_letters_with_colons_after_a_lead_ending_with_a_colon():
+    from ingest.panels import parse_subcaptions
+    assert parse_subcaptions("Chest radiographs, AP erect: a: on admission, opacities; b: on day 8, improvement.") == {
+        "a": "on admission, opacities", "b": "on day 8, improvement"}
+
+
+@pytest.mark.parametrize("history, labels, want", [
+    # the readmission counted from a discharge "after 12 days" (of the stay)
+    ("Fever and cough for 5 days. He was discharged after 12 days and readmitted 4 days later with chest pain.",
+     ["First admission", "Readmission", "3 days after readmission"], [5, 21, 24]),
+    # the readmission counted from a discharge on a day of the stay
+    ("Admitted after 6 days of fever and cough. He was discharged on day 12 of hospitalisation. Three weeks "
+     "after discharge he presented again with fever.", ["On admission", "Readmission CT", "Readmission"],
+     [6, 39, 39]),
+    # no time of the readmission told: its films stay blank
+    ("Fever and cough for 5 days. He was discharged after 12 days and later readmitted with chest pain.",
+     ["First admission", "Readmission"], [5, None]),
+])
+def test_films_of_a_readmission_count_from_the_day_the_history_readmits_the_patient(history, labels, want):
+    images = [ImageTexts(k, date_text=label, group=f"s{k}") for k, label in enumerate(labels)]
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_a_caption_at_readmission_and_weeks_after_discharge_tells_one_moment():
+    history = "Admitted after 6 days of fever. Discharged on day 12 of hospitalisation."
+    images = [ImageTexts(0, caption="PA chest radiograph at readmission, 3 weeks after discharge: consolidations.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [39]
+
+
+def test_sirm_day_of_the_stay_of_a_patient_sent_home_and_back_stays_blank():
+    # "si presenta in PS ... viene dimesso a domicilio ... Dopo 4 giorni ... torna in PS ... viene ricoverato";
+    # "In V giornata di ricovero": the stay began at the second visit, which the timeline cannot place
+    rows = _sirm_rows("caso_174_rx_in_ps_dimesso_tc_dopo_4_giorni_nello_stesso_paragrafo_v_giornata.html")
+    assert [row["offset"] for row in rows.values()] == [None, None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Fever for 3 days. She was sent home in isolation. She returned 5 days later and was admitted.", [None]),
+    # sent home, no return told: the day of the stay counts from the admission
+    ("Fever for 3 days. She was admitted.", [8]),
+])
+def test_a_day_of_the_stay_after_a_first_visit_that_sent_the_patient_home(history, want):
+    images = [ImageTexts(0, caption="AP radiograph on day 5 of admission.")]
     assert [o.value for o in case_timeline(history, images).offsets] == want

@@ -74,7 +74,8 @@ FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- hus
 # duration"; Portuguese "na admissão", "N dias após a admissão"
 # v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history; "Admission AP
 # chest radiograph"
-OFFSET_VERSION = 5
+# v6: a "radiograph in the emergency department" is the presentation's
+OFFSET_VERSION = 6
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -413,17 +414,21 @@ def modalities_in_order(text: str) -> tuple[tuple[str, int, int], ...]:
 # name them: one rule for Eurorad figures and SIRM images (Radiopaedia stacks carry their modality).
 _OTHER_EXAM = compile(
     r"\b(?:ecografi[ae]|ecograficamente|ultrasound|ultrasonograph\w*|sonograph\w*|echocardiograph\w*|"
-    r"(?-i:RM|MR|US)|risonanza\s+magnetica|magnetic\s+resonance|MRI|PET)\b", re.IGNORECASE)
+    r"(?-i:RM|MR|US)|risonanza\s+magnetica|magnetic\s+resonance|MRI|PET|SPECT)\b", re.IGNORECASE)
 _DATASET_EXAM = compile(
     r"\b(?:RX|radiografi\w*|radiogramm\w*|radiograph\w*|CXR|x-?rays?|TC|HRCT|CT|CTPA|angio-?TC|"
     r"computed\s+tomograph\w*)\b", re.IGNORECASE)
+# A hybrid exam whose CT is only the fused image's anatomy ("FDG PET-CT", "PET/TC", "SPECT-CT"): no CT of
+# the dataset's.
+_HYBRID_EXAM = compile(r"\b(?:PET|SPECT)\s?[-/]\s?(?:CT|TC)\b", re.IGNORECASE)
 
 
 def exam_outside_dataset(words: str) -> str:
     """The word naming an exam the dataset does not hold when an image's own words (its caption)
-    name one and no radiograph or CT ("Cardiac MRI on day 3", "Ecografia polmonare"); else ""."""
+    name one and no radiograph or CT ("Cardiac MRI on day 3", "Ecografia polmonare", "FDG PET-CT,
+    axial fused image"); else ""."""
     other = _OTHER_EXAM.search(words)
-    return other.group(0) if other and not _DATASET_EXAM.search(words) else ""
+    return other.group(0) if other and not _DATASET_EXAM.search(_HYBRID_EXAM.sub(" ", words)) else ""
 
 
 def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs: bool = False,

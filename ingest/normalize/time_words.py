@@ -95,6 +95,7 @@ AT_ADMISSION = compile(
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|chest)\s+){0,3}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
+    r"\b(?:x-?ray|radiograph|cxr|film|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+the\s+emergency\s+(?:department|room)\b|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
@@ -200,16 +201,16 @@ UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 UNIT_RE = gate(UNIT_RE, "[dgjtwsmf]")
 DAY_N = gate(DAY_N, r"[haidspgjt\d]")
-AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxn]")
+AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxnf]")
 #: A word every match of ``AT_ADMISSION`` holds (its noun: "admission", "initial", "PS", "ricovero"...):
 #: the gate's first letters open most words of a note, so a whole scan tries the pattern nearly
 #: everywhere; ``at_admission`` scans only around these words.
 _AT_ADMISSION_WORD = compile(
     r"\b(?:admission|presentation|arrival|hospitali[sz]ation|initial|baseline|presenting|index|ingresso|accesso|"
-    r"arrivo|PS|pronto|ricovero|ammissione|ingreso|admiss[aã]o|interna[cç][aã]o|Aufnahme)\b",
+    r"arrivo|PS|pronto|ricovero|ammissione|ingreso|admiss[aã]o|interna[cç][aã]o|Aufnahme|emergency)\b",
     re.IGNORECASE,
 )
-_AT_ADMISSION_WORD = gate(_AT_ADMISSION_WORD, "[abhipr]")  # the first letters of those words
+_AT_ADMISSION_WORD = gate(_AT_ADMISSION_WORD, "[abhipre]")  # the first letters of those words
 
 
 @lru_cache(maxsize=4096)
