@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 16  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 17  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -60,6 +60,10 @@ TIMELINE_VERSION = 16  # v2: "day N of admission", "hospital day N" are N days a
 #                           chronic one (over 8 weeks) nor a slow course ("loss of weight", "progressive"); "a
 #                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset;
 #                           "Admission AP chest radiograph"; "at discharge (day 14)" is that day of the stay
+#                      v17: histories in hours ("for 48 hours", "da 72 ore"); "a 24 ore dall'ingresso", "dopo 48
+#                           ore dal ricovero"; "a una settimana dall'esordio"; a dated onset before a shorter
+#                           span; "Day +3" after "Baseline"; "3/7 later", "1/52 later"; an onset told by a
+#                           weekday ("since Sunday", "da domenica") leaves the offsets blank
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -76,14 +76,16 @@ _IMAGING_START = re.compile(
     r"^\s*(?:fig(?:ura|\.)?\s*\d*|rx|radiografia|radiogramma|tc|hrct|angio-?tc|l[’']esame\s+tc|"
     r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
 # A paragraph opening with the exam's moment, then the exam: "Il 12 marzo RX torace in PA: ...", "In data
-# 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX".
+# 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX",
+# "All'ingresso RX torace in PA".
 # The films after it are that exam's, like a paragraph opening with the exam.
 _EXAM_MOMENT = (
     r"(?:(?:il|l[’']|in\s+data|in\s+data\s+del)\s*\d{1,2}"
     r"(?:\s+(?:" + "|".join(_MONTHS_IT) + r")|/\d{1,2}(?:/\d{2,4})?)"
     r"|(?:il\s+)?giorno\s+(?:seguente|successivo|dopo)|dopo\s+(?:\d{1,2}|una?|due|tre|quattro|cinque)\s+"
     r"(?:giorni|settimane?|ore)|a\s+distanza\s+di\s+(?:\d{1,2}|una?|due|tre)\s+(?:giorni|settimane?)"
-    r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?)"
+    r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?"
+    r"|all[’']\s?(?:ingresso|accesso|arrivo)|al\s+(?:momento\s+del\s+)?ricovero)"
 )
 _TIMED_EXAM_START = re.compile(
     r"^\s*" + _EXAM_MOMENT + r"\s*,?\s+(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)

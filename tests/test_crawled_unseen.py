@@ -18,7 +18,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
-           "unseen10"]
+           "unseen10", "unseen12"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -220,9 +220,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # after a CT that is not the presentation's
     # unseen9: the "Follow-up (3 months)" study (the interval's base is not told)
     # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
+    # unseen12: "Fever and myalgia began 2 days after her return" from a trip "10 days ago" (onset 8, read 0)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
-            ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
+            ("unseen10", "radiopaedia"): 1, ("unseen12", "radiopaedia"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -953,3 +954,81 @@ def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admit
     images = [ImageTexts(0, caption="Supine AP radiograph in the ICU.", date_text="Chest radiograph", group="s1"),
               ImageTexts(1, caption="Ground-glass opacities.", date_text="CT chest - same day", group="s2")]
     assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+# --- unseen12: time as case pages tell it ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    # a history in hours is its whole days
+    ("Fever and cough for 48 hours, then acute breathlessness. SARS-CoV-2 RT-PCR positive.", 2),
+    ("Donna di 58 anni, obesa. Febbre elevata da 72 ore e tosse.", 3),
+    ("Dry cough over the past 24 hours.", 1),
+    ("Fever for 36 hours.", None),  # no whole day
+    ("He required oxygen for 48 hours; the fever settled.", None),  # a treatment's hours
+    ("Fever; CT 48 hours later.", None),  # a film's moment
+    # the presentation told as a time from the onset
+    ("Uomo di 55 anni. Esordio con febbre e astenia; accede in Pronto Soccorso a una settimana dall’esordio per "
+     "comparsa di dispnea.", 7),
+    ("Giunge in PS a 5 giorni dall'esordio dei sintomi.", 5),
+    ("Ricoverata a 10 giorni dalla comparsa della febbre.", 10),
+])
+def test_onset_gap_told_in_hours_or_as_a_time_from_the_onset(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_films_hours_after_the_admission():
+    images = [ImageTexts(0, "RX torace in PA all'ingresso."), ImageTexts(1, "TC a 24 ore dall'ingresso."),
+              ImageTexts(2, "RX a letto (AP) dopo 48 ore dal ricovero.")]
+    timeline = case_timeline("Febbre da 3 giorni.", images)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [3, 4, 5]
+
+
+def test_sirm_paragraph_opening_with_the_admission_describes_the_films_after_it():
+    # "All'ingresso RX torace in PA: ..." then an uncaptioned gallery
+    rows = _batch_rows("sirm", "unseen12", "caso_182_febbre_da_72_ore_tc_a_24_ore_dopo_48_ore_dal_ricovero.html",
+                       "https://www.sirm.org/2020/07/03/covid-19-caso-182/")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [("PA", "3"), ("Axial", "4"), ("AP", "5")]
+
+
+@pytest.mark.parametrize("history", [
+    "Febbre e tosse secca dal 2 marzo, dispnea da 2 giorni. Ricoverato il 6 marzo.",
+    "Fever and cough since 2 March, breathless for 2 days; admitted on 6 March.",
+])
+def test_a_dated_onset_before_a_shorter_span_is_the_illnesss(history):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, "CT in quinta giornata di ricovero.")]
+    timeline = case_timeline(history, images, day_first=True)
+    assert [timeline.offset_of(k).value for k in (0, 1)] == [4, 9]
+
+
+def test_signed_day_labels_count_from_the_baseline_study():
+    images = [ImageTexts(0, "AP erect chest radiograph.", date_text="Baseline"),
+              ImageTexts(1, "Portable AP radiograph.", date_text="Day +3"),
+              ImageTexts(2, "CT pulmonary angiogram.", date_text="Day +7")]
+    timeline = case_timeline("Fever and cough for 48 hours.", images)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [2, 5, 9]
+
+
+@pytest.mark.parametrize("label, want", [("3/7 later", 9), ("1/52 later", 13), ("2/12 later", 66),
+                                         ("10/7 later", None)])  # no shorthand: ten sevenths
+def test_british_shorthand_intervals_in_study_labels(label, want):
+    images = [ImageTexts(0, "PA chest radiograph.", date_text="Admission"),
+              ImageTexts(1, "AP radiograph.", date_text=label)]
+    timeline = case_timeline("Fever and cough for 6 days.", images)
+    assert timeline.offset_of(1).value == want
+    if want is not None:
+        assert timeline.offset_of(1).evidence.endswith(label)
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Donna di 81 anni, residente in RSA. Febbre da domenica, da ieri desaturazione. Tampone positivo.", [None, None]),
+    ("Day 4 after laparoscopic cholecystectomy. Fever since Sunday, breathless from one day prior to review.",
+     [None, None]),
+    ("Cough for 2 weeks, fever since Sunday.", [14, 19]),  # the onset is the cough's, told
+    ("Her husband has had fever since Sunday. She has had a cough for 2 days.", [2, 7]),
+])
+def test_an_onset_told_by_a_weekday_cannot_be_placed(history, want):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, "CT in quinta giornata di ricovero.")]
+    timeline = case_timeline(history, images)
+    assert [timeline.offset_of(k).value for k in (0, 1)] == want

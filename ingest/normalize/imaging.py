@@ -72,7 +72,8 @@ FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- hus
 # duration"; Portuguese "na admissão", "N dias após a admissão"
 # v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history; "Admission AP
 # chest radiograph"
-OFFSET_VERSION = 5
+# v6: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
+OFFSET_VERSION = 6
 
 # --- View ----------------------------------------------------------------------------------------
 
