@@ -61,6 +61,7 @@ from .normalize.time_words import (
     MONTH_NAMES,
     MONTHS,
     ONSET_BASE,
+    ONSET_PARTICIPLE,
     OTHER_TIME,
     SYMPTOM_WORDS,
     UNIT,
@@ -321,7 +322,7 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
-        return _transfer_after_onset(history, low)
+        return _transfer_after_onset(history, low) or _onset_after_exposure(history, low)
     amount, m = found
     return amount, m.group(0)
 
@@ -363,6 +364,36 @@ def _transfer_after_onset(history: str, low: str) -> tuple[int, str] | None:
                 and not about_other_person(history, m.start(), m.end())):
             return amount, m.group(0)
     return None
+
+
+# A trip or an exposure told as a time before the presentation, and the onset as a time after it:
+# "Returned from Lombardy 10 days ago. Fever and myalgia began 2 days after her return" (onset 8 days
+# before), "rientrato dalla Lombardia 10 giorni fa; febbre insorta 2 giorni dopo il rientro".
+_EXPOSURE_AGO = compile_fast(
+    rf"\b(?:returned|came\s+back|got\s+back|rientrat[oa]|tornat[oa])\b[^.;]{{0,80}}?\b(?P<n>{NUMBER_LIKE})\s+"
+    rf"(?P<unit>{UNIT})\s+(?:ago|earlier|fa|prima)\b",
+    re.IGNORECASE)
+_ONSET_AFTER_EXPOSURE = compile_fast(
+    rf"\b(?:began|begun|started|developed|appeared|{ONSET_PARTICIPLE})\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+"
+    r"(?:after|dopo)\s+(?:(?:her|his|their|the|il|l[’'])\s*)?(?:return|returning|coming\s+back|rientro|ritorno)\b",
+    re.IGNORECASE)
+
+
+def _onset_after_exposure(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the presentation, evidence) told through the patient's return from a
+    trip: the return's time ago less the onset's time after it. None unless both are told."""
+    if not has_any(low, ("return", "back", "rientr", "tornat", "ritorno")):
+        return None
+    ago = _EXPOSURE_AGO.search(history)
+    after = _ONSET_AFTER_EXPOSURE.search(history)
+    if ago is None or after is None or not SYMPTOM_WORDS.search(history, *sentence_at(history, after.start())):
+        return None
+    before = amount_in_days(ago.group("n"), ago.group("unit")) if is_amount(ago.group("n")) else None
+    since = amount_in_days(after.group("n"), after.group("unit")) if is_amount(after.group("n")) else None
+    if (before is None or since is None or since > before or about_other_person(history, ago.start(), ago.end())
+            or about_other_person(history, after.start(), after.end())):
+        return None
+    return before - since, f"{ago.group(0)}{EVIDENCE_JOIN}{after.group(0)}"
 
 
 def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:

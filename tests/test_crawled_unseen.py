@@ -220,10 +220,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # after a CT that is not the presentation's
     # unseen9: the "Follow-up (3 months)" study (the interval's base is not told)
     # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
-    # unseen12: "Fever and myalgia began 2 days after her return" from a trip "10 days ago" (onset 8, read 0)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
-            ("unseen10", "radiopaedia"): 1, ("unseen12", "radiopaedia"): 2}.get((batch, site), 0)
+            ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -972,6 +971,12 @@ def test_a_first_film_in_the_icu_is_the_presentations_when_the_patient_was_admit
      "comparsa di dispnea.", 7),
     ("Giunge in PS a 5 giorni dall'esordio dei sintomi.", 5),
     ("Ricoverata a 10 giorni dalla comparsa della febbre.", 10),
+    # the onset told as a time after the return from a trip told as a time ago
+    ("Returned from a skiing holiday in Lombardy 10 days ago. Fever and myalgia began 2 days after her return, "
+     "followed by cough and breathlessness.", 8),
+    ("Rientrato dalla Lombardia 10 giorni fa; febbre insorta 3 giorni dopo il rientro.", 7),
+    ("Returned from Wuhan 5 days ago. His wife developed fever 2 days after their return.", None),
+    ("Returned from a business trip 3 days ago.", None),  # no onset told
 ])
 def test_onset_gap_told_in_hours_or_as_a_time_from_the_onset(history, days):
     gap = onset_gap(history)

@@ -100,6 +100,7 @@ AT_ADMISSION = compile(
 )
 # Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
 _ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
+ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
