@@ -65,7 +65,7 @@ TIMELINE_VERSION = 17  # v2: "day N of admission", "hospital day N" are N days a
 #                           span; "Day +3" after "Baseline"; "3/7 later", "1/52 later"; an onset told by a
 #                           weekday ("since Sunday", "da domenica") leaves the offsets blank; an onset told
 #                           after the return from a trip told as a time ago ("returned 10 days ago ... began
-#                           2 days after her return": 8)
+#                           2 days after her return": 8); "a 72 ore dalla TC" counts from the CT it names
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -77,7 +77,7 @@ _IMAGING_START = re.compile(
     r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
 # A paragraph opening with the exam's moment, then the exam: "Il 12 marzo RX torace in PA: ...", "In data
 # 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX",
-# "All'ingresso RX torace in PA".
+# "All'ingresso RX torace in PA", "A 72 ore dalla TC, per peggioramento, RX di controllo".
 # The films after it are that exam's, like a paragraph opening with the exam.
 _EXAM_MOMENT = (
     r"(?:(?:il|l[’']|in\s+data|in\s+data\s+del)\s*\d{1,2}"
@@ -85,10 +85,13 @@ _EXAM_MOMENT = (
     r"|(?:il\s+)?giorno\s+(?:seguente|successivo|dopo)|dopo\s+(?:\d{1,2}|una?|due|tre|quattro|cinque)\s+"
     r"(?:giorni|settimane?|ore)|a\s+distanza\s+di\s+(?:\d{1,2}|una?|due|tre)\s+(?:giorni|settimane?)"
     r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?"
-    r"|all[’']\s?(?:ingresso|accesso|arrivo)|al\s+(?:momento\s+del\s+)?ricovero)"
+    r"|all[’']\s?(?:ingresso|accesso|arrivo)|al\s+(?:momento\s+del\s+)?ricovero"
+    r"|a\s+(?:distanza\s+di\s+)?\d{1,3}\s+(?:ore|giorni)\s+dal(?:l[’']\s?|la\s+|l[ao]\s+)?\s*(?:tc|rx|ricovero|ingresso))"
 )
+# (a short clause may stand between the moment and the exam: "A 72 ore dalla TC, per peggioramento, RX")
 _TIMED_EXAM_START = re.compile(
-    r"^\s*" + _EXAM_MOMENT + r"\s*,?\s+(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)
+    r"^\s*" + _EXAM_MOMENT
+    + r"\s*,?\s+(?:[^.;:,]{1,40},\s*)?(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)
 # A paragraph telling an exam done, wherever its words start: "In data 25/3 esegue RX torace in due
 # proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
@@ -362,8 +365,17 @@ def _same_modality(caption: str, paragraph: str) -> bool:
     controllo a distanza di 5 giorni dalla TC" tells an RX) name different exams ("TC" under a
     paragraph telling an "RX"): the paragraph may then be another film's."""
     kinds = [[_MODALITY_KIND.get(m.group(0).lower(), "xray" if "ray" in m.group(0).lower() else m.group(0).lower())
-              for m in _MODALITY.finditer(text)] for text in (caption, paragraph)]
+              for m in _MODALITY.finditer(text) if not _time_base(text, m.start())] for text in (caption, paragraph)]
     return not kinds[0] or not kinds[1] or set(kinds[0]) == {kinds[1][0]}
+
+
+#: An exam named as the base of a time ("A 72 ore dalla TC, RX di controllo"): not the exam the words tell.
+_TIME_BASE_BEFORE = re.compile(
+    r"(?:\bdall[ao]|\bdal|\bdall[’']|\bdopo\s+(?:la|il|l[’'])|\bafter\s+the|\bfrom\s+the)\s*$", re.I)
+
+
+def _time_base(text: str, start: int) -> bool:
+    return _TIME_BASE_BEFORE.search(text, max(0, start - 14), start) is not None
 
 
 def _image_record(img: object, url: str, last_imaging_text: str, position: int,

@@ -566,13 +566,15 @@ def _is_reference(text: str, start: int) -> bool:
 # "the day after admission" (day 1 of the stay),
 # a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
-# hours from the admission: "a 24 ore dall'ingresso", "dopo 48 ore dal ricovero".
+# hours from the admission: "a 24 ore dall'ingresso", "dopo 48 ore dal ricovero"; "a 72 ore dalla TC" (from
+# the exam it names).
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"(?P<h2base>\s+(?:dal(?:l[’']\s?)?\s*|from\s+(?:the\s+)?)(?:ricovero|ingresso|accesso|admission))?"
-    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
+    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
+    r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
@@ -1400,8 +1402,8 @@ class CaseImages:
 
 
 # "after 3 days", "dopo 3 giorni", "a 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+giorn))\b",
-                                   re.IGNORECASE)
+_AFTER_WITHOUT_BASE = compile_fast(
+    r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+(?:giorn|ore)))\b", re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",

@@ -220,9 +220,11 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # after a CT that is not the presentation's
     # unseen9: the "Follow-up (3 months)" study (the interval's base is not told)
     # unseen10: the "Frontal chest radiograph" the blind rows call PA (the words do not say PA or AP)
+    # unseen12: Eurorad "After 2 months, follow-up CT" after a CT of day 3 of the stay (from the CT or the
+    # presentation: the words do not say)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
-            ("unseen10", "radiopaedia"): 1}.get((batch, site), 0)
+            ("unseen10", "radiopaedia"): 1, ("unseen12", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1037,3 +1039,19 @@ def test_an_onset_told_by_a_weekday_cannot_be_placed(history, want):
     images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, "CT in quinta giornata di ricovero.")]
     timeline = case_timeline(history, images)
     assert [timeline.offset_of(k).value for k in (0, 1)] == want
+
+
+def test_hours_counted_from_an_earlier_exam_the_words_name():
+    images = [ImageTexts(0, "RX torace all'ingresso, AP a letto."), ImageTexts(1, "In terza giornata di ricovero TC."),
+              ImageTexts(2, "A 72 ore dalla TC, per peggioramento, RX di controllo a letto (AP).")]
+    timeline = case_timeline("Febbre da 4 giorni.", images, day_first=True)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [4, 7, 10]
+
+
+def test_sirm_figure_under_a_paragraph_timed_from_another_exam_is_the_paragraphs_exam():
+    # "A 72 ore dalla TC, per peggioramento, RX di controllo a letto (AP)" above a figure captioned "RX di
+    # controllo": the paragraph tells an RX (the TC is the time's base), the figure's view and moment
+    rows = _batch_rows("sirm", "unseen12", "caso_185_febbre_dal_14_3_ricoverato_il_18_3_a_72_ore_dalla_tc.html",
+                       "https://www.sirm.org/2020/07/17/covid-19-caso-185/")
+    assert (rows["07/caso185-RX-controllo.jpeg"]["view"], rows["07/caso185-RX-controllo.jpeg"]["offset"]) == (
+        "AP", "10")
