@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 18  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 19  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -67,6 +67,12 @@ TIMELINE_VERSION = 18  # v2: "day N of admission", "hospital day N" are N days a
 #                           a readmission ("readmitted 4 days later", "Three weeks after discharge he presented
 #                           again") places "Readmission" labels, "at readmission", "N days after readmission";
 #                           "discharged after 12 days" is 12 days after the admission; sub-captions "a: ...; b: ..."
+#                      v19: histories in hours ("for 48 hours", "da 72 ore"); "a 24 ore dall'ingresso", "dopo 48
+#                           ore dal ricovero"; "a una settimana dall'esordio"; a dated onset before a shorter
+#                           span; "Day +3" after "Baseline"; "3/7 later", "1/52 later"; an onset told by a
+#                           weekday ("since Sunday", "da domenica") leaves the offsets blank; an onset told
+#                           after the return from a trip told as a time ago ("returned 10 days ago ... began
+#                           2 days after her return": 8); "a 72 ore dalla TC" counts from the CT it names
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

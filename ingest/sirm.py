@@ -77,17 +77,22 @@ _IMAGING_START = re.compile(
     r"^\s*(?:fig(?:ura|\.)?\s*\d*|rx|radiografia|radiogramma|tc|hrct|angio-?tc|l[’']esame\s+tc|"
     r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
 # A paragraph opening with the exam's moment, then the exam: "Il 12 marzo RX torace in PA: ...", "In data
-# 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX".
+# 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX",
+# "All'ingresso RX torace in PA", "A 72 ore dalla TC, per peggioramento, RX di controllo".
 # The films after it are that exam's, like a paragraph opening with the exam.
 _EXAM_MOMENT = (
     r"(?:(?:il|l[’']|in\s+data|in\s+data\s+del)\s*\d{1,2}"
     r"(?:\s+(?:" + "|".join(_MONTHS_IT) + r")|/\d{1,2}(?:/\d{2,4})?)"
     r"|(?:il\s+)?giorno\s+(?:seguente|successivo|dopo)|dopo\s+(?:\d{1,2}|una?|due|tre|quattro|cinque)\s+"
     r"(?:giorni|settimane?|ore)|a\s+distanza\s+di\s+(?:\d{1,2}|una?|due|tre)\s+(?:giorni|settimane?)"
-    r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?)"
+    r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?"
+    r"|all[’']\s?(?:ingresso|accesso|arrivo)|al\s+(?:momento\s+del\s+)?ricovero"
+    r"|a\s+(?:distanza\s+di\s+)?\d{1,3}\s+(?:ore|giorni)\s+dal(?:l[’']\s?|la\s+|l[ao]\s+)?\s*(?:tc|rx|ricovero|ingresso))"
 )
+# (a short clause may stand between the moment and the exam: "A 72 ore dalla TC, per peggioramento, RX")
 _TIMED_EXAM_START = re.compile(
-    r"^\s*" + _EXAM_MOMENT + r"\s*,?\s+(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)
+    r"^\s*" + _EXAM_MOMENT
+    + r"\s*,?\s+(?:[^.;:,]{1,40},\s*)?(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)
 # A paragraph telling an exam done, wherever its words start: "In data 25/3 esegue RX torace in due
 # proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
@@ -360,9 +365,10 @@ _MODALITY_KIND = {"rx": "xray", "radiografia": "xray", "radiogramma": "xray", "t
 
 
 # The words before an exam the paragraph counts from, not one it tells done: "a distanza di 5 giorni dalla
-# TC", "dopo la TC", "rispetto alla precedente RX".
-_BASE_EXAM_BEFORE = re.compile(r"(?:\bdall[ae’']|\bdopo\s+(?:la|il|l[’'])|\brispetto\s+(?:alla|al|all[’'])|"
-                               r"\bprecedente|\bconfronto\s+con\s+(?:la|il|l[’']))\s*$", re.I)
+# TC", "A 72 ore dalla TC, RX di controllo", "dopo la TC", "rispetto alla precedente RX", "after the CT".
+_BASE_EXAM_BEFORE = re.compile(r"(?:\bdall[aeo’']|\bdal|\bafter\s+the|\bfrom\s+the|\bdopo\s+(?:la|il|l[’'])|"
+                               r"\brispetto\s+(?:alla|al|all[’'])|\bprecedente|\bconfronto\s+con\s+(?:la|il|l[’']))\s*$",
+                               re.I)
 
 
 def _exam_kinds(text: str) -> list[str]:

@@ -61,7 +61,9 @@ from .normalize.time_words import (
     MONTH_NAMES,
     MONTHS,
     ONSET_BASE,
+    ONSET_PARTICIPLE,
     OTHER_TIME,
+    SYMPTOM_WORDS,
     UNIT,
     UNIT_DAYS,
     UNIT_KEYS,
@@ -149,7 +151,7 @@ _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", r
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
-    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|PS)\b",
+    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS)\b",
     re.IGNORECASE,
 )
 
@@ -182,10 +184,12 @@ _BEFORE_ADMISSION = compile_fast(
     re.IGNORECASE,
 )
 # The admission told as a time after the onset: "Five days after the onset of fever she was admitted",
-# "7 giorni dopo l'esordio dei sintomi giunge in PS" (the sentence must name the admission).
+# "7 giorni dopo l'esordio dei sintomi giunge in PS", "accede in PS a una settimana dall'esordio" (the
+# sentence must name the admission).
 _AFTER_ONSET = compile_fast(
-    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:after|dopo)\s+"
-    r"(?:the\s+|l[’']\s?|la\s+|il\s+)?(?:onset|beginning|start|esordio|inizio|comparsa)\b",
+    r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+"
+    r"(?:(?:after|dopo)\s+(?:the\s+|l[’']\s?|la\s+|il\s+)?|dall[’']\s?|dalla\s+|dal\s+)"
+    r"(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
 # An earlier admission to another hospital before a transfer, in the sentence telling the onset: "He
@@ -320,7 +324,7 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
-        return _transfer_after_onset(history, low)
+        return _transfer_after_onset(history, low) or _onset_after_exposure(history, low)
     amount, m = found
     return amount, m.group(0)
 
@@ -362,6 +366,36 @@ def _transfer_after_onset(history: str, low: str) -> tuple[int, str] | None:
                 and not about_other_person(history, m.start(), m.end())):
             return amount, m.group(0)
     return None
+
+
+# A trip or an exposure told as a time before the presentation, and the onset as a time after it:
+# "Returned from Lombardy 10 days ago. Fever and myalgia began 2 days after her return" (onset 8 days
+# before), "rientrato dalla Lombardia 10 giorni fa; febbre insorta 2 giorni dopo il rientro".
+_EXPOSURE_AGO = compile_fast(
+    rf"\b(?:returned|came\s+back|got\s+back|rientrat[oa]|tornat[oa])\b[^.;]{{0,80}}?\b(?P<n>{NUMBER_LIKE})\s+"
+    rf"(?P<unit>{UNIT})\s+(?:ago|earlier|fa|prima)\b",
+    re.IGNORECASE)
+_ONSET_AFTER_EXPOSURE = compile_fast(
+    rf"\b(?:began|begun|started|developed|appeared|{ONSET_PARTICIPLE})\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+"
+    r"(?:after|dopo)\s+(?:(?:her|his|their|the|il|l[’'])\s*)?(?:return|returning|coming\s+back|rientro|ritorno)\b",
+    re.IGNORECASE)
+
+
+def _onset_after_exposure(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the presentation, evidence) told through the patient's return from a
+    trip: the return's time ago less the onset's time after it. None unless both are told."""
+    if not has_any(low, ("return", "back", "rientr", "tornat", "ritorno")):
+        return None
+    ago = _EXPOSURE_AGO.search(history)
+    after = _ONSET_AFTER_EXPOSURE.search(history)
+    if ago is None or after is None or not SYMPTOM_WORDS.search(history, *sentence_at(history, after.start())):
+        return None
+    before = amount_in_days(ago.group("n"), ago.group("unit")) if is_amount(ago.group("n")) else None
+    since = amount_in_days(after.group("n"), after.group("unit")) if is_amount(after.group("n")) else None
+    if (before is None or since is None or since > before or about_other_person(history, ago.start(), ago.end())
+            or about_other_person(history, after.start(), after.end())):
+        return None
+    return before - since, f"{ago.group(0)}{EVIDENCE_JOIN}{after.group(0)}"
 
 
 def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:
@@ -535,10 +569,15 @@ def _is_reference(text: str, start: int) -> bool:
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
 # "the day after admission" (or "the morning after her presentation") is day 1 of the stay, counted from
 # the admission, not from the film before.
+# hours from the admission: "a 24 ore dall'ingresso", "dopo 48 ore dal ricovero"; "a 72 ore dalla TC" (from
+# the exam it names).
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
+    r"(?P<h2base>\s+(?:dal(?:l[’']\s?)?\s*|from\s+(?:the\s+)?)(?:ricovero|ingresso|accesso|admission))?"
+    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
+    r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
@@ -604,12 +643,12 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
             continue
-        token = (m.group("h") or m.group("h2")).lower()
+        token = (m.group("h") or m.group("h2") or m.group("h3")).lower()
         hours = parse_int(token) if is_amount(token) and parse_int(token) is not None else (
             1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
         if hours is None:
             continue
-        kind = SINCE_ADMISSION if m.group("hbase") else AFTER_PREVIOUS
+        kind = SINCE_ADMISSION if m.group("hbase") or m.group("h2base") or m.group("h3base") else AFTER_PREVIOUS
         if hours < 24 or hours % 24 == 0:
             found.append((m.start(), Moment(kind, hours // 24, m.group(0), where)))
         else:
@@ -870,9 +909,26 @@ _LABEL_PRESENTATION = compile_fast(
 _LABEL_READMISSION = compile_fast(r"^\s*re-?admission(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$",
                                   re.IGNORECASE)
 _LABEL_FIRST_ADMISSION = compile_fast(r"^\s*(?:first|initial|index)\s+admission\s*$", re.IGNORECASE)
+#: A study label in the British clinical shorthand of intervals, days over 7, weeks over 52, months
+#: over 12: "3/7 later" (3 days), "1/52 later" (a week), "2/12 post discharge". No date ("3/7" is not
+#: 3 July: a date is not followed by "later").
+_SHORTHAND_INTERVAL = compile_fast(r"^\s*(?P<n>\d{1,2})\s*/\s*(?P<per>7|52|12)(?P<rest>\s+(?:later|after|post)\b.*)$",
+                                   re.IGNORECASE | re.DOTALL)
+_SHORTHAND_UNITS = {"7": "days", "52": "weeks", "12": "months"}
+
+
+def _shorthand_label(label: str) -> str:
+    """The label in words ("3/7 later": "3 days later"), or "" when it is no shorthand interval."""
+    m = _SHORTHAND_INTERVAL.match(label)
+    if m is None or int(m.group("n")) >= int(m.group("per")):
+        return ""
+    return f"{m.group('n')} {_SHORTHAND_UNITS[m.group('per')]}{m.group('rest')}"
 
 
 def _label_moments(label: str) -> list[Moment]:
+    words = _shorthand_label(label)
+    if words:  # the evidence keeps the label's own words
+        return [replace(m, evidence=label.strip()) for m in text_moments(words, "label")]
     moments = list(text_moments(label, "label"))
     if not moments and (_LABEL_PRESENTATION.match(label) or _LABEL_FIRST_ADMISSION.match(label)):
         moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
@@ -885,7 +941,8 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
     the dates among them."""
-    moments = [*_label_moments(image.date_text), *_dated_moments(image.date_text, "label", day_first, False)]
+    dated = () if _shorthand_label(image.date_text) else _dated_moments(image.date_text, "label", day_first, False)
+    moments = [*_label_moments(image.date_text), *dated]
     by_name = filename_day(image.filename)
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
@@ -1002,8 +1059,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       discussion)
-    # Labels count from admission when one of them is day 0.
-    admission_scale = any(m.kind == LABEL and m.days == 0 for found in moments.values() for m in found)
+    # Labels count from admission when one of them is day 0 (or signed: "Day +3").
+    admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
@@ -1041,6 +1098,10 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+#: A signed day label, "Day +3", "D+7": a count of the days after a day 0.
+_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d", re.IGNORECASE)
 
 
 # Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
@@ -1256,7 +1317,9 @@ def _since_onset(chosen: tuple[Moment | None, str]) -> int:
 
 
 def _has_day_zero_label(moments: list[Moment]) -> int:
-    return int(any(m.kind == LABEL and m.days == 0 for m in moments))
+    """1 when a label of the film counts from a day 0: "Day 0", or signed ("Day +3" after a "Baseline"
+    study: the days after a day 0, the presentation's)."""
+    return int(any(m.kind == LABEL and (m.days == 0 or _SIGNED_DAY.search(m.evidence)) for m in moments))
 
 
 class CaseImages:
@@ -1366,8 +1429,8 @@ class CaseImages:
 
 
 # "after 3 days", "dopo 3 giorni", "a 3 giorni": a time after a moment the words do not name.
-_AFTER_WITHOUT_BASE = compile_fast(r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+giorn))\b",
-                                   re.IGNORECASE)
+_AFTER_WITHOUT_BASE = compile_fast(
+    r"(?:after|dopo|despu[eé]s|apr[eè]s|nach|a\s+distanza\s+di|a\s+(?=\w+\s+(?:giorn|ore)))\b", re.IGNORECASE)
 
 #: Rules of a film placed by counting from the admission (a day after the onset when told).
 _FROM_ADMISSION = frozenset({"timeline.since-admission", "timeline.day-label-from-admission",
@@ -1402,13 +1465,20 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     onset_date, admission_date = history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
-    if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
+    if onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= (gap[0] + 1 if gap else 0):
+        # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
+        # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
                    readmission_moment(history) or readmission_moment(findings),
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)))
+    weekday = _weekday_onset(history)
+    if weekday is not None and (gap is None or gap[0] < 7):
+        # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
+        # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1416,6 +1486,22 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         return (Timeline(ONSET, "", None), dates,
                 [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
     return Timeline(HOSPITALISATION, "", 0), dates, []
+
+
+#: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì".
+_WEEKDAY_SINCE = compile_fast(
+    r"\b(?:since|from)\s+(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b",
+    re.IGNORECASE)
+
+
+def _weekday_onset(history: str) -> str | None:
+    """The words of a symptom's start told by a weekday in the history, or None."""
+    for m in _WEEKDAY_SINCE.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)
+    return None
 
 
 def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,

@@ -18,7 +18,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
-           "unseen10", "unseen11"]
+           "unseen10", "unseen11", "unseen12"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -223,10 +223,12 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen11: a discharge "on day 14" (of the stay or of the illness: not said) before a CT "6 weeks after
     # discharge"; "at the first presentation" (a visit before the admission) and the films after it; a lateral
     # film whose legend entry tells no moment; a day of the stay of a patient sent home and back
+    # unseen12: Eurorad "After 2 months, follow-up CT" after a CT of day 3 of the stay (from the CT or the
+    # presentation: the words do not say)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
-            ("unseen11", "sirm"): 4}.get((batch, site), 0)
+            ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1134,3 +1136,103 @@ def test_sirm_day_of_the_stay_of_a_patient_sent_home_and_back_stays_blank():
 def test_a_day_of_the_stay_after_a_first_visit_that_sent_the_patient_home(history, want):
     images = [ImageTexts(0, caption="AP radiograph on day 5 of admission.")]
     assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+# --- unseen12: time as case pages tell it ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    # a history in hours is its whole days
+    ("Fever and cough for 48 hours, then acute breathlessness. SARS-CoV-2 RT-PCR positive.", 2),
+    ("Donna di 58 anni, obesa. Febbre elevata da 72 ore e tosse.", 3),
+    ("Dry cough over the past 24 hours.", 1),
+    ("Fever for 36 hours.", None),  # no whole day
+    ("He required oxygen for 48 hours; the fever settled.", None),  # a treatment's hours
+    ("Fever; CT 48 hours later.", None),  # a film's moment
+    # the presentation told as a time from the onset
+    ("Uomo di 55 anni. Esordio con febbre e astenia; accede in Pronto Soccorso a una settimana dall’esordio per "
+     "comparsa di dispnea.", 7),
+    ("Giunge in PS a 5 giorni dall'esordio dei sintomi.", 5),
+    ("Ricoverata a 10 giorni dalla comparsa della febbre.", 10),
+    # the onset told as a time after the return from a trip told as a time ago
+    ("Returned from a skiing holiday in Lombardy 10 days ago. Fever and myalgia began 2 days after her return, "
+     "followed by cough and breathlessness.", 8),
+    ("Rientrato dalla Lombardia 10 giorni fa; febbre insorta 3 giorni dopo il rientro.", 7),
+    ("Returned from Wuhan 5 days ago. His wife developed fever 2 days after their return.", None),
+    ("Returned from a business trip 3 days ago.", None),  # no onset told
+])
+def test_onset_gap_told_in_hours_or_as_a_time_from_the_onset(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_films_hours_after_the_admission():
+    images = [ImageTexts(0, "RX torace in PA all'ingresso."), ImageTexts(1, "TC a 24 ore dall'ingresso."),
+              ImageTexts(2, "RX a letto (AP) dopo 48 ore dal ricovero.")]
+    timeline = case_timeline("Febbre da 3 giorni.", images)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [3, 4, 5]
+
+
+def test_sirm_paragraph_opening_with_the_admission_describes_the_films_after_it():
+    # "All'ingresso RX torace in PA: ..." then an uncaptioned gallery
+    rows = _batch_rows("sirm", "unseen12", "caso_182_febbre_da_72_ore_tc_a_24_ore_dopo_48_ore_dal_ricovero.html",
+                       "https://www.sirm.org/2020/07/03/covid-19-caso-182/")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [("PA", "3"), ("Axial", "4"), ("AP", "5")]
+
+
+@pytest.mark.parametrize("history", [
+    "Febbre e tosse secca dal 2 marzo, dispnea da 2 giorni. Ricoverato il 6 marzo.",
+    "Fever and cough since 2 March, breathless for 2 days; admitted on 6 March.",
+])
+def test_a_dated_onset_before_a_shorter_span_is_the_illnesss(history):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, "CT in quinta giornata di ricovero.")]
+    timeline = case_timeline(history, images, day_first=True)
+    assert [timeline.offset_of(k).value for k in (0, 1)] == [4, 9]
+
+
+def test_signed_day_labels_count_from_the_baseline_study():
+    images = [ImageTexts(0, "AP erect chest radiograph.", date_text="Baseline"),
+              ImageTexts(1, "Portable AP radiograph.", date_text="Day +3"),
+              ImageTexts(2, "CT pulmonary angiogram.", date_text="Day +7")]
+    timeline = case_timeline("Fever and cough for 48 hours.", images)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [2, 5, 9]
+
+
+@pytest.mark.parametrize("label, want", [("3/7 later", 9), ("1/52 later", 13), ("2/12 later", 66),
+                                         ("10/7 later", None)])  # no shorthand: ten sevenths
+def test_british_shorthand_intervals_in_study_labels(label, want):
+    images = [ImageTexts(0, "PA chest radiograph.", date_text="Admission"),
+              ImageTexts(1, "AP radiograph.", date_text=label)]
+    timeline = case_timeline("Fever and cough for 6 days.", images)
+    assert timeline.offset_of(1).value == want
+    if want is not None:
+        assert timeline.offset_of(1).evidence.endswith(label)
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Donna di 81 anni, residente in RSA. Febbre da domenica, da ieri desaturazione. Tampone positivo.", [None, None]),
+    ("Day 4 after laparoscopic cholecystectomy. Fever since Sunday, breathless from one day prior to review.",
+     [None, None]),
+    ("Cough for 2 weeks, fever since Sunday.", [14, 19]),  # the onset is the cough's, told
+    ("Her husband has had fever since Sunday. She has had a cough for 2 days.", [2, 7]),
+])
+def test_an_onset_told_by_a_weekday_cannot_be_placed(history, want):
+    images = [ImageTexts(0, "Chest radiograph on admission."), ImageTexts(1, "CT in quinta giornata di ricovero.")]
+    timeline = case_timeline(history, images)
+    assert [timeline.offset_of(k).value for k in (0, 1)] == want
+
+
+def test_hours_counted_from_an_earlier_exam_the_words_name():
+    images = [ImageTexts(0, "RX torace all'ingresso, AP a letto."), ImageTexts(1, "In terza giornata di ricovero TC."),
+              ImageTexts(2, "A 72 ore dalla TC, per peggioramento, RX di controllo a letto (AP).")]
+    timeline = case_timeline("Febbre da 4 giorni.", images, day_first=True)
+    assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [4, 7, 10]
+
+
+def test_sirm_figure_under_a_paragraph_timed_from_another_exam_is_the_paragraphs_exam():
+    # "A 72 ore dalla TC, per peggioramento, RX di controllo a letto (AP)" above a figure captioned "RX di
+    # controllo": the paragraph tells an RX (the TC is the time's base), the figure's view and moment
+    rows = _batch_rows("sirm", "unseen12", "caso_185_febbre_dal_14_3_ricoverato_il_18_3_a_72_ore_dalla_tc.html",
+                       "https://www.sirm.org/2020/07/17/covid-19-caso-185/")
+    assert (rows["07/caso185-RX-controllo.jpeg"]["view"], rows["07/caso185-RX-controllo.jpeg"]["offset"]) == (
+        "AP", "10")

@@ -75,7 +75,8 @@ FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- hus
 # v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history; "Admission AP
 # chest radiograph"
 # v6: a "radiograph in the emergency department" is the presentation's
-OFFSET_VERSION = 6
+# v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
+OFFSET_VERSION = 7
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ _ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri
 _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 DAY_N = compile(
-    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
+    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post-?admission|post-?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
     r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
@@ -101,6 +101,7 @@ AT_ADMISSION = compile(
 )
 # Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
 _ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
+ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
@@ -137,6 +138,8 @@ _ONSET_SYMPTOM = compile(
     r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
 )
+#: The symptoms' words, for the timeline's own onset phrasings.
+SYMPTOM_WORDS = _ONSET_SYMPTOM
 
 
 #: A treatment or a stay a "for N days" lasts in its clause ("He required oxygen for 6 days", "was
@@ -236,6 +239,27 @@ _SINCE_YESTERDAY = gate(_SINCE_YESTERDAY, "[sfd]")
 _VAGUE_AMOUNT = compile(r"several|some|alcun[ie]|qualche|einige[n]?", re.IGNORECASE)
 
 
+#: A history in hours: "fever and cough for 48 hours", "febbre da 72 ore" (whole days only: "for 36
+#: hours" tells no day; under a day is day 0). Not a time after something ("48 hours later", "dopo 48
+#: ore", "a 24 ore dall'ingresso" are films' moments).
+_HOURS_HISTORY = compile(
+    r"\b(?:for|over|since|da|per)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|circa\s+)?"
+    r"(?P<h>\d{1,3})\s*(?:hours?|hrs?|h|ore)\b(?!\s+(?:later|after|before|ago|prior|dopo|prima|dall?[’']?))",
+    re.IGNORECASE,
+)
+_HOURS_HISTORY = gate(_HOURS_HISTORY, "[fosdp]")
+
+
+def _hour_histories(text: str) -> list[tuple[int, re.Match[str]]]:
+    found = []
+    for m in _HOURS_HISTORY.finditer(text):
+        hours = int(m.group("h"))
+        if ((hours < 24 or hours % 24 == 0) and _ONSET_SYMPTOM.search(text, *sentence_at(text, m.start()))
+                and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end())):
+            found.append((hours // 24, m))
+    return found
+
+
 def symptom_histories(text: str) -> list[tuple[int, re.Match[str]]]:
     """Every symptom history of the text ("four-day history of cough", "fever for 3 days", "dispnea
     da ieri"), in text order: its days and match. A vague amount ("for several days") gives none."""
@@ -247,6 +271,7 @@ def symptom_histories(text: str) -> list[tuple[int, re.Match[str]]]:
                   and not about_other_person(text, m.start(), m.end())]
     if has_any(low, UNIT_KEYS):
         found += _unit_histories(text)
+    found += _hour_histories(text)
     return sorted(found, key=lambda h: h[1].start())
 
 
