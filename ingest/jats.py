@@ -309,10 +309,12 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
     _captions_from_text(result.figures, result.paragraphs)
-    supplementary, skipped = _supplementary(article, pmcid, license_name)
+    supplementary, skipped, pdfs = _supplementary(article, pmcid, license_name)
     result.figures += supplementary
     if skipped:
         result.extra["supplementary_skipped"] = skipped
+    if pdfs:
+        result.extra["supplementary_pdfs"] = pdfs
     return result
 
 
@@ -590,6 +592,16 @@ def supplement_number(label: str, index: int) -> int:
     return SUPPLEMENT_NUMBER + (number if number is not None else index)
 
 
+def supplement_pdf(name: str, label: str, caption: str, url: str, mimetype: str = "") -> dict[str, str] | None:
+    """A supplementary file that is a PDF ("Additional file 1", a ``.pdf`` href or an
+    ``application/pdf`` media), as the crawl may read it for patient figures the article itself
+    does not show (``extra["supplementary_pdfs"]``); None for any other file or without a URL."""
+    path = name.split("?", 1)[0].split("#", 1)[0]
+    if not url or not (path.lower().endswith(".pdf") or mimetype.lower() in ("pdf", "application/pdf")):
+        return None
+    return {"file": name, "label": label, "caption": caption, "url": url}
+
+
 def not_an_image(name: str, label: str, mimetype: str = "") -> dict[str, str] | None:
     """The record of a supplementary file skipped as no image (a PDF, Word, zip or video file:
     ``extra["supplementary_skipped"]``, with the reason); None for an image file."""
@@ -600,15 +612,18 @@ def not_an_image(name: str, label: str, mimetype: str = "") -> dict[str, str] | 
     return {"file": name, "label": label, "reason": f"supplementary material is {kind}, not an image"}
 
 
-def _supplementary(article: etree._Element, pmcid: str, article_license: str) -> tuple[list[Figure], list[dict]]:
+def _supplementary(article: etree._Element, pmcid: str,
+                   article_license: str) -> tuple[list[Figure], list[dict], list[dict]]:
     """``<supplementary-material>`` whose file is an image (the curators took such images when they
     were the case's films): one figure each, its caption and the article's licence, served by
     Europe PMC beside the article's figures. A PDF, Word, zip or video file is skipped with the
-    reason; a ``<fig>`` inside is read with the article's figures."""
+    reason (a PDF is also listed, with its Europe PMC address, for the crawl to read when the
+    article's own figures show no patient); a ``<fig>`` inside is read with the article's figures."""
     from ingest.panels import parse_subcaptions  # as _figure does
 
     figures: list[Figure] = []
     skipped: list[dict] = []
+    pdfs: list[dict] = []
     for index, node in enumerate(article.xpath(".//supplementary-material"), start=1):
         if node.xpath(".//fig"):
             continue
@@ -617,11 +632,15 @@ def _supplementary(article: etree._Element, pmcid: str, article_license: str) ->
         label = _itertext(_first(node, "label")) or _itertext(_first(node, ".//media/label"))
         caption = _caption_text(_first(node, "caption")) or _caption_text(_first(node, ".//caption"))
         mimetype = (media.get("mimetype", "") if media is not None else "") or node.get("mimetype", "")
+        subtype = (media.get("mime-subtype", "") if media is not None else "") or node.get("mime-subtype", "")
         if not href:
             continue
         skip = not_an_image(href, label, mimetype)
         if skip is not None:
             skipped.append(skip)
+            url = EUROPE_PMC_FILE.format(pmcid=pmcid, name=href.strip()) if pmcid else ""
+            pdf = supplement_pdf(href.strip(), label, caption, url, subtype or mimetype)
+            pdfs += [pdf] if pdf is not None else []
             continue
         figure = Figure(id=node.get("id", ""), label=label or f"Supplementary material {index}",
                         number=supplement_number(label, index), caption=caption, graphic_hrefs=[href],
@@ -630,7 +649,7 @@ def _supplementary(article: etree._Element, pmcid: str, article_license: str) ->
         figure.extra.update({"from": "supplementary-material", "supplementary": True})
         _third_party(figure, caption)
         figures.append(figure)
-    return figures, skipped
+    return figures, skipped, pdfs
 
 
 def europe_pmc_image_url(pmcid: str, href: str) -> str:

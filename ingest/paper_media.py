@@ -18,11 +18,11 @@ and the media of each image record of ``papers.cases_from_article``.
 from __future__ import annotations
 
 from ingest.crossref import CrossrefWork
-from ingest.figure_kinds import caption_kind
-from ingest.jats import Article, Figure
+from ingest.figure_kinds import Verdict, caption_kind
+from ingest.jats import SUPPLEMENT_NUMBER, Article, Figure
 from ingest.panels import PanelSplit, parse_subcaptions
-from ingest.papers import merge_figure_urls
-from ingest.pdf_figures import PdfFigure
+from ingest.papers import merge_figure_urls, shows_patient_images
+from ingest.pdf_figures import PdfFigure, figure_tag
 from ingest.records import CaseRecord
 
 
@@ -77,8 +77,32 @@ def pdf_article_figures(pdf_figures: list[PdfFigure]) -> list[Figure]:
     """The figures of a paper known only from its PDF, with their sub-captions (so that each panel
     becomes its own image, with its own view and date text)."""
     return [Figure(label=f.label, number=f.number, caption=f.caption, panel_captions=parse_subcaptions(f.caption),
-                   extra={"from": "pdf", "pdf_page": f.page})
+                   extra={"from": "pdf", "pdf_page": f.page,
+                          **({"supplementary": True} if f.extra.get("supplementary") else {})})
             for f in pdf_figures if not f.extra.get("duplicate_number")]
+
+
+def supplement_pdfs_to_read(article: Article, pdf_figures: list[PdfFigure], verdicts: dict[int, Verdict]) -> list[str]:
+    """The supplementary PDFs ("Additional file 1") worth reading: only when neither the article's
+    figures nor its PDF's show a patient image of the chest (all charts, tables, photos... or none),
+    since the curators then took the supplement's figures."""
+    pdfs = [p["url"] for p in article.extra.get("supplementary_pdfs", ()) if p.get("url")]
+    if not pdfs:
+        return []
+    own = article.figures + pdf_article_figures(pdf_figures)
+    return [] if shows_patient_images(own, verdicts) else pdfs
+
+
+def as_supplement(pdf_figures: list[PdfFigure], pdf_url: str) -> list[PdfFigure]:
+    """A supplementary PDF's figures as figures of the paper: numbered apart from the article's (a
+    supplement's "Figure 1" is kept as 101, like "Figure S1"), marked supplementary, each knowing its
+    PDF (``attach_media`` names it in the source URL: ``...ESM.pdf#page=1&figure=S1``)."""
+    for figure in pdf_figures:
+        if not figure.extra.get("supplementary"):
+            figure.number += SUPPLEMENT_NUMBER
+            figure.extra["supplementary"] = True
+        figure.extra["source_pdf"] = pdf_url
+    return pdf_figures
 
 
 def figures_with_urls(article: Article) -> int:
@@ -118,10 +142,10 @@ def attach_media(cases: list[CaseRecord], *, pdf_url: str = "", pdf_figures: lis
             number = image.extra.get("figure_number")
             pdf = pdf_by_number.get(number) if not image.source_url else None
             if pdf is not None:
-                base = f"{pdf_url}#page={pdf.page}&figure={number}"
+                base = f"{pdf.extra.get('source_pdf') or pdf_url}#page={pdf.page}&figure={figure_tag(pdf)}"
                 parent = pdf.image_bytes
-                image.extra["pdf_figure"] = {"url": pdf_url, "page": pdf.page, "bbox": list(pdf.bbox),
-                                             "label": pdf.label,
+                image.extra["pdf_figure"] = {"url": pdf.extra.get("source_pdf") or pdf_url, "page": pdf.page,
+                                             "bbox": list(pdf.bbox), "label": pdf.label,
                                              **{k: v for k, v in pdf.extra.items()
                                                 if isinstance(v, (str, int, float, bool))}}
                 image.extra.setdefault("parent_figure", base)

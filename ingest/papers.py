@@ -384,6 +384,12 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     return list(cases.values())
 
 
+def shows_patient_images(figures: list[Figure], verdicts: dict[int, Verdict]) -> bool:
+    """Whether any of the figures is a patient image of the chest (not left out by its caption or
+    by the verdict on its pixels)."""
+    return bool(_patient_figures(figures, verdicts)[0])
+
+
 def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tuple[list[Figure], list[dict[str, str]]]:
     """The figures that are patient images, and what was left out and why (by caption, else by
     the verdict on the figure's pixels)."""

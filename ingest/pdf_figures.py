@@ -3,7 +3,8 @@
 How a figure is found:
 1. embedded images (pdfplumber ``page.images``) closer than ``_JOIN_PT`` are one figure (journals
    often embed each panel as its own image);
-2. a caption is a text line starting with "Fig. N" / "Figure N:" / "Figura N" whose label is
+2. a caption is a text line starting with "Fig. N" / "Figure N:" / "Figura N" (a supplement's
+   "Figure S1." / "Fig. S2" / "Supplementary Figure 1": numbered apart, S1 is 101) whose label is
    followed by punctuation, a bold label or a capital (so "Figure 1 shows ..." in the body is
    not one), lying just below (or else just above) the image group and overlapping it horizontally;
 3. the caption runs on while lines keep its font size and spacing, into the top of the next
@@ -23,12 +24,17 @@ import numpy as np
 import pdfplumber
 from PIL import Image
 
+from ingest.jats import SUPPLEMENT_NUMBER
 from ingest.panels import parse_subcaptions
 from schema import IngestError
 
 _JOIN_PT = 12.0
 _MIN_IMAGE_PT = 36.0
-_CAPTION = re.compile(r"^\s*(Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(\d+)\s*([.:|—–-]|\s+(?=[A-Z(\[])|$)")
+#: A figure label opening a caption: "Fig. 2", "FIGURE 2", "Figura 2"; a supplement's own figures
+#: "Figure S1", "Fig. S2", "Supplementary Figure 1", "Suppl. Fig. 3" (``supplement`` or ``s`` matched).
+_CAPTION = re.compile(r"^\s*(?P<supplement>(?:Supplementa(?:ry|l)|SUPPLEMENTA(?:RY|L)|Suppl\.)\s*)?"
+                      r"(?P<word>Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(?P<s>S(?=\d))?(?P<number>\d+)"
+                      r"\s*(?P<end>[.:|—–-]|\s+(?=[A-Z(\[])|$)")
 
 
 class NotAPdf(IngestError, ValueError):
@@ -166,7 +172,7 @@ def _is_caption(line: _Line) -> re.Match | None:
     m = _CAPTION.match(line.text)
     if not m:
         return None
-    if m.group(3).strip() == "" and not line.bold:
+    if m.group("end").strip() == "" and not line.bold:
         # "Figure 2 Chest radiograph..." (label, space, capital) counts; "Figure 2 shows" does not.
         rest = line.text[m.end():]
         if not rest[:1].isupper() and not rest.startswith("("):
@@ -318,11 +324,30 @@ def _figure(page, pages, page_lines, index, bbox, group, line: _Line, m: re.Matc
         picture, provenance = image.crop(crop), {"transform": f"cropped from the page scan at {crop}", "scanned": True}
     else:
         picture, provenance = _compose(page, group, bbox)
-    number = int(m.group(2))
+    number, label = _number_and_label(m)
+    if number > SUPPLEMENT_NUMBER:
+        provenance["supplementary"] = True
     return PdfFigure(number=number, page=index + 1, bbox=tuple(round(float(v), 2) for v in bbox),
                      caption=caption, panel_letters=list(parse_subcaptions(caption)), image_bytes=_png(picture),
-                     label=f"{m.group(1)} {number}", extra={**provenance, "caption_continues": continued,
-                                                           "embedded_images": 0 if group is None else len(group)})
+                     label=label, extra={**provenance, "caption_continues": continued,
+                                         "embedded_images": 0 if group is None else len(group)})
+
+
+def _number_and_label(m: re.Match) -> tuple[int, str]:
+    """The number a figure is kept under and its label as printed: a supplementary figure ("Figure
+    S1", "Supplementary Figure 1") is numbered apart from the article's (``jats.SUPPLEMENT_NUMBER``:
+    S1 is 101), so that it is never taken for Figure 1."""
+    number = int(m.group("number"))
+    if m.group("s"):
+        return SUPPLEMENT_NUMBER + number, f"{m.group('word')} S{number}"
+    if m.group("supplement"):
+        return SUPPLEMENT_NUMBER + number, f"{m.group('supplement').strip()} {m.group('word')} {number}"
+    return number, f"{m.group('word')} {number}"
+
+
+def figure_tag(figure: PdfFigure) -> str:
+    """How a source URL names the figure (``#figure=2``, ``#figure=S1``): its number as printed."""
+    return f"S{figure.number - SUPPLEMENT_NUMBER}" if figure.extra.get("supplementary") else str(figure.number)
 
 
 def _column_lines(page) -> list[tuple[int, float, float, float, str]]:

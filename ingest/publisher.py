@@ -26,6 +26,7 @@ from ingest.jats import (
     not_an_image,
     one_labelled_panel,
     supplement_number,
+    supplement_pdf,
     third_party_evidence,
 )
 from ingest.pages import HtmlPage, ParseError, below, classes, parent, select, select_one, text
@@ -569,6 +570,7 @@ class ArticlePage(HtmlPage):
         Word, zip or video file is named in ``extra["supplementary_skipped"]`` with the reason."""
         shown = {u for f in article.figures for u in f.image_urls}
         skipped: list[dict] = []
+        pdfs: list[dict] = []
         for index, (link, url) in enumerate(self.supplementary_links(), start=1):
             name = urlsplit(url).path.rsplit("/", 1)[-1]
             block = next((a for a in link.root.iterancestors() if a.tag in ("li", "div", "p", "figure")), None)
@@ -578,6 +580,8 @@ class ArticlePage(HtmlPage):
             skip = not_an_image(name, label)
             if skip is not None:
                 skipped.append(skip)
+                pdf = supplement_pdf(name, label, caption, url)
+                pdfs += [pdf] if pdf is not None else []
                 continue
             if url in shown:
                 continue
@@ -591,6 +595,9 @@ class ArticlePage(HtmlPage):
             article.figures.append(figure)
         if skipped:
             article.extra["supplementary_skipped"] = skipped
+        if pdfs:
+            # read by the crawl when the article's own figures show no patient (``ingest.jats``)
+            article.extra["supplementary_pdfs"] = pdfs
 
     def article(self) -> Article:
         if not self.meta.get("citation_title") and not self.meta.get("dc.title") and not self.css("figure, h1"):

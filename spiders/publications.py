@@ -57,7 +57,15 @@ from ingest.identity import site_identity
 from ingest.jats import Article, NoFullText, parse_jats
 from ingest.pages import ParseError
 from ingest.panels import PanelSplit, split_figure, split_panels
-from ingest.paper_media import assemble_article, attach_media, figures_with_urls, needs_split, pdf_article_figures
+from ingest.paper_media import (
+    as_supplement,
+    assemble_article,
+    attach_media,
+    figures_with_urls,
+    needs_split,
+    pdf_article_figures,
+    supplement_pdfs_to_read,
+)
 from ingest.papers import SOURCE, cases_from_article
 from ingest.pdf_figures import NotAPdf, PdfFigure, extract_pdf_figures, pdf_paragraphs
 from ingest.publication_ids import (
@@ -113,6 +121,9 @@ class PaperState:
     pdf_candidates: list[str] = field(default_factory=list)
     pdf_url: str = ""
     pdf_figures: list[PdfFigure] = field(default_factory=list)
+    #: A supplementary PDF read for the patient figures the article does not show, and its figures.
+    supplement_url: str = ""
+    supplement_figures: list[PdfFigure] = field(default_factory=list)
     figure_bytes: dict[str, bytes] = field(default_factory=dict)
     splits: dict[int, PanelSplit] = field(default_factory=dict)
     documents: list[FetchedPage] = field(default_factory=list)
@@ -329,6 +340,12 @@ class PublicationsSpider(CaseSpider):
             if self._once(state, f"figure:{url}"):
                 yield self._request(url, self.parse_figure, state, "figure", figure_number=number)
                 return
+        if not state.supplement_figures:
+            # The patient's films only in "Additional file 1" (the article's figures all charts...).
+            for url in supplement_pdfs_to_read(article, state.pdf_figures, state.verdicts):
+                if self._once(state, f"supplement-pdf:{url}"):
+                    yield self._request(url, self.parse_supplement, state, "supplement-pdf")
+                    return
         yield from self.finish(state, article)
 
     def article(self, state: PaperState) -> Article:
@@ -499,35 +516,58 @@ class PublicationsSpider(CaseSpider):
 
     async def parse_pdf(self, response: Response, state: PaperState):
         url = self.real_url(response)
-        if response.status == 200:
-            try:
-                figures = await deferred_to_future(threads.deferToThread(extract_pdf_figures, response.body))
-            except NotAPdf as exc:
-                self.crawler.stats.inc_value("papers/pdf_rejected")
-                self.trail(state, response, f"not a PDF ({exc})")
-                logger.warning("not a PDF, rejected: %s (%s)", url, exc)
-            else:
-                self.keep(state, response)
-                self.trail(state, response, f"{len(figures)} figures")
-                state.pdf_url, state.pdf_figures = url, figures
-                state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
-                self.crawler.stats.inc_value("papers/pdf_figures", len(figures))
-                for pdf in figures:
-                    verdict = await deferred_to_future(threads.deferToThread(pixel_kind, pdf.image_bytes))
-                    if verdict is not None:
-                        state.verdicts[pdf.number] = verdict
-                for figure in pdf_article_figures(figures):
-                    if len(figure.panel_captions) >= 2 and figure.number not in state.verdicts:
-                        pdf = next(f for f in figures if f.number == figure.number)
-                        split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes,
-                                                                               len(figure.panel_captions)))
-                        state.splits[figure.number] = split
-                        self.crawler.stats.inc_value("papers/panels_split" if split.reliable
-                                                     else "papers/panels_not_split")
-        else:
-            self.trail(state, response, f"HTTP {response.status}")
+        figures = await self._pdf_figures(response, state)
+        if figures is not None:
+            state.pdf_url, state.pdf_figures = url, figures
+            state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
+            await self._look_at_pdf_figures(state, figures)
         for request in self.next_step(state):
             yield request
+
+    async def parse_supplement(self, response: Response, state: PaperState):
+        """A supplementary PDF: its figures join the article's as S1, S2...; its text is not read
+        (the case description, ages and dates are the article's)."""
+        url = self.real_url(response)
+        figures = await self._pdf_figures(response, state)
+        if figures:
+            state.supplement_url, state.supplement_figures = url, as_supplement(figures, url)
+            self.crawler.stats.inc_value("papers/supplement_pdf_figures", len(figures))
+            await self._look_at_pdf_figures(state, figures)
+        for request in self.next_step(state):
+            yield request
+
+    async def _pdf_figures(self, response: Response, state: PaperState) -> list[PdfFigure] | None:
+        """The figures of a PDF answer; None for a refusal or a body that is no PDF (recorded)."""
+        url = self.real_url(response)
+        if response.status != 200:
+            self.trail(state, response, f"HTTP {response.status}")
+            return None
+        try:
+            figures = await deferred_to_future(threads.deferToThread(extract_pdf_figures, response.body))
+        except NotAPdf as exc:
+            self.crawler.stats.inc_value("papers/pdf_rejected")
+            self.trail(state, response, f"not a PDF ({exc})")
+            logger.warning("not a PDF, rejected: %s (%s)", url, exc)
+            return None
+        self.keep(state, response)
+        self.trail(state, response, f"{len(figures)} figures")
+        self.crawler.stats.inc_value("papers/pdf_figures", len(figures))
+        return figures
+
+    async def _look_at_pdf_figures(self, state: PaperState, figures: list[PdfFigure]) -> None:
+        """Pixel verdicts (charts, photos...) and panel splits of a PDF's figures, by figure number."""
+        for pdf in figures:
+            verdict = await deferred_to_future(threads.deferToThread(pixel_kind, pdf.image_bytes))
+            if verdict is not None:
+                state.verdicts[pdf.number] = verdict
+        for figure in pdf_article_figures(figures):
+            if len(figure.panel_captions) >= 2 and figure.number not in state.verdicts:
+                pdf = next(f for f in figures if f.number == figure.number)
+                split = await deferred_to_future(threads.deferToThread(split_panels, pdf.image_bytes,
+                                                                       len(figure.panel_captions)))
+                state.splits[figure.number] = split
+                self.crawler.stats.inc_value("papers/panels_split" if split.reliable
+                                             else "papers/panels_not_split")
 
     def parse_figure_page(self, response: Response, state: PaperState):
         """A figure's own page: its large image replaces the article's thumbnail (a refusal or a
@@ -596,6 +636,20 @@ class PublicationsSpider(CaseSpider):
         elif state.pdf_figures:
             resolution.route, resolution.route_urls = "pdf", [state.pdf_url]
 
+    def with_supplement(self, state: PaperState, article: Article) -> None:
+        """The supplementary PDF's figures join the article's (after them, as S1, S2...): the route
+        is ``supplement-pdf`` (the article's copy, then the PDF); the rows' url stays the article's
+        page; the PDF is no longer among the files skipped."""
+        article.figures = article.figures + pdf_article_figures(state.supplement_figures)
+        resolution = state.resolution
+        resolution.route = "supplement-pdf"
+        resolution.route_urls = [*resolution.route_urls, state.supplement_url]
+        name = state.supplement_url.rsplit("/", 1)[-1]
+        skipped = [s for s in article.extra.get("supplementary_skipped", ()) if s.get("file") != name]
+        article.extra["supplementary_skipped"] = skipped
+        if not skipped:
+            del article.extra["supplementary_skipped"]
+
     def no_open_copy(self, state: PaperState) -> None:
         reason = state.resolution.why_no_copy()
         self.crawler.stats.inc_value("cases/failed")
@@ -607,7 +661,7 @@ class PublicationsSpider(CaseSpider):
     def finish(self, state: PaperState, article: Article):
         if not self.count_case_parsed():
             return
-        if not article.figures and not state.pdf_figures:
+        if not article.figures and not state.pdf_figures and not state.supplement_figures:
             self.no_open_copy(state)
             return
         # What the input itself said, when no answer did (a PDF given alone).
@@ -624,10 +678,13 @@ class PublicationsSpider(CaseSpider):
         article.url = url_as_curators_write(state.resolution.route, pmcid=article.pmcid,
                                             landing_url=state.html.url if state.html is not None else "",
                                             pdf_url=state.pdf_url) or article.url or state.ref.url
+        if state.supplement_figures:
+            self.with_supplement(state, article)
         self.crawler.stats.inc_value(f"papers/route/{state.resolution.route}")
-        records = cases_from_article(article, crossref=state.crossref, pdf_figures=state.pdf_figures,
+        pdf_figures = state.pdf_figures + state.supplement_figures
+        records = cases_from_article(article, crossref=state.crossref, pdf_figures=pdf_figures,
                                      panel_splits=state.splits, figure_verdicts=state.verdicts)
-        attach_media(records, pdf_url=state.pdf_url, pdf_figures=state.pdf_figures, figure_bytes=state.figure_bytes,
+        attach_media(records, pdf_url=state.pdf_url, pdf_figures=pdf_figures, figure_bytes=state.figure_bytes,
                      splits=state.splits)
         provenance = state.resolution.provenance()
         shown = []
