@@ -1239,3 +1239,25 @@ def test_sirm_figure_under_a_paragraph_timed_from_another_exam_is_the_paragraphs
                        "https://www.sirm.org/2020/07/17/covid-19-caso-185/")
     assert (rows["07/caso185-RX-controllo.jpeg"]["view"], rows["07/caso185-RX-controllo.jpeg"]["offset"]) == (
         "AP", "10")
+
+
+@pytest.mark.parametrize("history, want", [
+    # a relative the patient's possessive introduces with an age, inside the text: someone else
+    ("Unwell for a fortnight with cough and lethargy; fever for the last 5 days. Her 7-year-old son had a positive "
+     "SARS-CoV-2 test two weeks ago.", None),
+    ("A 36-year-old woman developed fever. Her 9-year-old son developed a cough.", "F"),
+    ("A 70-year-old man was admitted with fever. His 68-year-old wife had the same symptoms.", "M"),
+    # the words opening the text (a patient's own section) introduce that patient
+    ("His 59-year-old wife developed a sore throat and fever two days later.", "F"),
+    ("Case 2: His 59-year-old wife developed a sore throat.", "F"),
+])
+def test_a_relative_a_possessive_introduces_with_an_age_is_not_the_patient(history, want):
+    assert NORMALIZERS["sex"](history).value == want
+
+
+def test_radiopaedia_gender_line_keeps_its_sex_beside_a_relative_of_the_presentation():
+    # "Gender: Female" and "Her 7-year-old son had a positive SARS-CoV-2 test" (unseen13): no conflict
+    rows = _batch_rows("radiopaedia", "unseen13",
+                       "rp_2022_unwell_for_a_fortnight_fever_last_5_days_4_days_later_child_sibling.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-a-fortnight-of-cough?lang=us")
+    assert {row["sex"] for row in rows.values()} == {"F"}
