@@ -26,7 +26,8 @@ from .common import (
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
-# 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
+# 12: a relative the patient's possessive introduces with an age inside the text ("Her 7-year-old son") is no
+# patient. 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
 # person a pronoun may name.
 # 10: a relative introduced with an age right after the patient's number ("Patient 2: his wife, 59 years old") is
 # that patient. 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8:
@@ -36,7 +37,7 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 11
+SEX_VERSION = 12
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -89,6 +90,11 @@ _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
 _POSSESSIVE_BEFORE = compile(
     r"\b(?:his|her|their|whose|my|patient's|suo|sua|di\s+lei|di\s+lui)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 )
+# A relative the patient's possessive introduces with an age ("Her 7-year-old son had a positive test"): someone
+# else, unless the words open the text (a patient's own section: "His 59-year-old wife developed a sore throat").
+_POSSESSIVE_AGE_BEFORE = compile(
+    r"\b(?:his|her|their|whose|my|patient's)\s+\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*old[\s-]*$", re.IGNORECASE
+)
 _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
 
 
@@ -124,6 +130,10 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
             continue
         before = text[max(0, m.start() - 40):m.start()]
         if _POSSESSIVE_BEFORE.search(before) and not only_the_patients(text, m.start(), m.end()):
+            continue
+        possessive = _POSSESSIVE_AGE_BEFORE.search(before) if m.group(0).lower() in _RELATION_WORDS else None
+        if possessive and text[:m.start() - len(before) + possessive.start()].strip() and \
+                not only_the_patients(text, m.start(), m.end()):
             continue
         c_start, _ = clause_at(text, m.start())
         lead = text[c_start:m.start()]
