@@ -644,7 +644,10 @@ class _HashBands:
 
     - 4 bands of 16 bits, each probed with its key and the 16 keys one bit away (two hashes within
       6 bits differ by at most one bit in one band): buckets stay nearly empty on unlike images
-      (about 0.3 entries per 20,000);
+      (about 0.3 entries per 20,000). For each hash, one band, the one whose one-bit probes meet
+      the most entries, is probed with its key alone: two hashes within 6 bits that agree on no
+      band differ by one bit in at least two of them (one band at 1 and three at 2 or more is
+      7 bits), so one of the other three finds them (look-alike films: half the entries met);
     - 7 bands, one exact lookup each (two hashes within 6 bits agree on a whole band).
     In both the bits are dealt into the bands by their entropy among the indexed hashes. Chest films
     share most of their hash (some bits are set in nearly every film), which crowds the buckets of
@@ -688,27 +691,25 @@ class _HashBands:
     def _keys(bits: np.ndarray, band: np.ndarray) -> np.ndarray:
         return bits[:, band].astype(np.int64) @ (np.int64(1) << np.arange(len(band), dtype=np.int64))
 
-    def within(self, hashes: np.ndarray, radius: int) -> tuple[np.ndarray, np.ndarray]:
+    def within(self, hashes: np.ndarray, radius: int,
+               skipped: int | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(hash position, entry) of every indexed entry within ``radius`` bits of each of ``hashes``,
-        each pair once (found through the first band that finds it), in no particular order."""
+        each pair once (found through the first band that finds it), in no particular order.
+        ``skipped``: the band of the first layout probed with its key alone, for every hash or per
+        hash (``_runs``; tests)."""
         bits = self._bits(hashes)
         probed = []
         for layout in self.layouts:
-            runs = []  # each probe's run of its band's order: (first place, length), found once for both uses
-            for band, starts in zip(layout.bands, layout.starts):
-                keys = (self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1)
-                lo = starts[keys]
-                runs.append((lo, starts[keys + 1] - lo))
+            runs, reach = self._runs(layout, bits, radius, skipped)
             met = sum(counts.reshape(len(hashes), -1).sum(axis=1) for _, counts in runs)
-            probed.append((int(met.sum()), met, runs, layout))
-        _, met, runs, layout = min(probed, key=lambda t: t[0])
+            probed.append((int(met.sum()), met, runs, reach, layout))
+        _, met, runs, reach, layout = min(probed, key=lambda t: t[0])
         # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
         positions, entries = [], []
         per_hash = len(layout.probes)
-        flips = 1 if per_hash > 1 else 0  # a band finds the entries within this many bits of its key
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
             probed_hashes = np.repeat(hashes[lo_hash:hi_hash], per_hash)
             for k, ((band_lo, band_counts), order, filed) in enumerate(zip(runs, layout.orders, layout.filed)):
@@ -721,15 +722,41 @@ class _HashBands:
                 xor ^= filed[at]
                 met = np.flatnonzero(np.bitwise_count(xor) <= radius)
                 xor = xor[met]
+                position = lo_hash + np.searchsorted(ends, met, side="right") // per_hash
                 first = np.ones(len(xor), bool)  # the bands before this one did not find the pair
-                for mask in layout.masks[:k]:
-                    first &= np.bitwise_count(xor & mask) > flips
-                met = met[first]
-                positions.append(lo_hash + np.searchsorted(ends, met, side="right") // per_hash)
-                entries.append(order[at[met]])
+                for mask, bits_reached in zip(layout.masks[:k], reach):
+                    first &= np.bitwise_count(xor & mask) > bits_reached[position]
+                positions.append(position[first])
+                entries.append(order[at[met[first]]])
         if not positions:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(positions), np.concatenate(entries)
+
+    def _runs(self, layout: _Layout, bits: np.ndarray, radius: int,
+              skipped: int | np.ndarray | None = None) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[np.ndarray]]:
+        """Each probe's run of its band's order, (first place, length) per hash and probe, and how
+        many bits from its key each band finds the entries of each hash (``reach``, (hashes,) per
+        band). With one-bit probes and ``radius`` at most 2 (bands - 1), one band per hash (``skipped``
+        for all, else the band whose one-bit probes meet the most entries for that hash) is probed
+        with its key alone: that hash's runs of its other probes are empty."""
+        runs = []
+        for band, starts in zip(layout.bands, layout.starts):
+            keys = (self._keys(bits, band)[:, None] ^ layout.probes).reshape(-1)
+            lo = starts[keys]
+            runs.append((lo, starts[keys + 1] - lo))
+        flips = 1 if len(layout.probes) > 1 else 0  # a band finds the entries within this many bits of its key
+        reach = [np.full(len(bits), flips, np.int64) for _ in runs]
+        if flips and radius <= 2 * (len(runs) - 1):  # no band at 0 and one band at 1: 1 + 2 (bands - 1) bits
+            per_hash = len(layout.probes)
+            if skipped is None:
+                skipped = np.argmax([counts.reshape(-1, per_hash)[:, 1:].sum(axis=1) for _, counts in runs], axis=0)
+            else:
+                skipped = np.broadcast_to(skipped, len(bits))
+            for band, ((_, counts), bits_reached) in enumerate(zip(runs, reach)):
+                mine = skipped == band
+                counts.reshape(-1, per_hash)[mine, 1:] = 0
+                bits_reached[mine] = 0
+        return runs, reach
 
 
 #: 0, 1, 2, ... as long as the most entries met at once so far in this process (never written: a

@@ -158,19 +158,23 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
 
 
 @pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
-@pytest.mark.parametrize("layout", [0, 1])
-def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout, met_at_once, monkeypatch):
+@pytest.mark.parametrize(("layout", "skipped"), [(0, None), (0, 0), (0, 1), (0, 2), (0, 3), (0, "random"), (1, None)])
+def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout, skipped, met_at_once,
+                                                                      monkeypatch):
     """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
     within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
     entry finds; also when the hashes are looked up in many groups (each group reads its slice of
-    the bucket runs found once for all of them)."""
+    the bucket runs found once for all of them), and whichever band of the 16-bit layout is probed
+    with its key alone (``skipped``: one for every hash, one per hash; None: each hash's most crowded)."""
     monkeypatch.setattr(crops, "_MET_AT_ONCE", met_at_once)
     thumbs, _ = look_alike
     index = CropIndex(thumbs)
     bands = index._bands
     bands.layouts = [bands.layouts[layout]]
     hashes = np.unique(region_signatures(thumbs[::4])[0])
-    found, entries = bands.within(hashes, CANDIDATE_BITS)
+    if skipped == "random":  # each hash its own band probed by its key alone
+        skipped = np.random.default_rng(3).integers(0, 4, len(hashes))
+    found, entries = bands.within(hashes, CANDIDATE_BITS, skipped)
     judged = np.flatnonzero(index.judged)
     close = np.bitwise_count(hashes[:, None] ^ index.hashes[judged][None, :]) <= CANDIDATE_BITS
     expected = sorted(zip(*(a.tolist() for a in (np.nonzero(close)[0], judged[np.nonzero(close)[1]]))))
