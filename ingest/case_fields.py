@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 13  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -50,6 +50,8 @@ TIMELINE_VERSION = 13  # v2: "day N of admission", "hospital day N" are N days a
 #                           the onset of a patient admitted elsewhere N days before the transfer
 #                      v13: time words scanned around their anchors are never cut at a neighbour's window
 #                           ("12 days after | admission", "30 January | 2020")
+#                      v14: "post-admission day N" is N days after the admission (was not placed); a case
+#                           report's table row "Days from symptom onset to admission: 7" is the onset gap
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

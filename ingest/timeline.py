@@ -635,9 +635,12 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
-    if qual in ("admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
-        # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
-        # told, it is the film's moment (not the presenting film's), but its day is not
+    if qual in ("post-admission", "postadmission"):
+        # "post-admission day 6" counts as "postoperative day 6" does: the admission is its day 0
+        return Moment(SINCE_ADMISSION, n, evidence, where)
+    if qual == "admission" or ADMISSION_BASE.match(base):
+        # "admission day 3": day 1 may be the admission day or the next one; told, it is the film's
+        # moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
     if base and connector:
         return None  # another base
@@ -645,7 +648,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
-    return (int(m.group("n") or m.group("n2")), (m.group("qual") or "").strip().lower(),
+    return (int(m.group("n") or m.group("n2")), re.sub("[\u2010\u2011]", "-", (m.group("qual") or "").strip().lower()),
             m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
 
 
