@@ -51,7 +51,10 @@ TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days a
 #                      v13: time words scanned around their anchors are never cut at a neighbour's window
 #                           ("12 days after | admission", "30 January | 2020")
 #                      v14: "post-admission day N" is N days after the admission (was not placed); a case
-#                           report's table row "Days from symptom onset to admission: 7" is the onset gap
+#                           report's table row "Days from symptom onset to admission: 7" is the onset gap;
+#                           "3 days after intubation", "after 10 days of treatment" count from the day the
+#                           history gives the event; "at 2-week follow-up" is the film or visit the history
+#                           tells as two weeks after a moment ("Two weeks after discharge")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -57,7 +57,8 @@ _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|da
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
-                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"
+                   # "after 10 days of treatment": the interval with what it counts from
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",

@@ -34,6 +34,7 @@ from datetime import date
 from functools import lru_cache
 
 from .normalize.common import (
+    NUMBER,
     NUMBER_LIKE,
     ORDINAL_NUMBERS,
     ORDINALS_EN,
@@ -93,6 +94,11 @@ LABEL = "label"                      # "Day 7", "day0": a day of the case's own 
 AFTER_PREVIOUS = "after-previous"    # "2 weeks later", "after a few days"
 UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whose base is not told
 AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
+AT_FOLLOW_UP = "at-follow-up"        # "at 2-week follow-up": the day of the one film or visit the history
+                                     # tells as as long after a moment ("Two weeks after discharge ... the
+                                     # radiograph"); ``days`` is the interval
+AFTER_EVENT = "after-event"          # "3 days after intubation", "after 10 days of treatment": counted from the
+                                     # day the history gives that event of the stay (``EVENTS``)
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
@@ -578,6 +584,10 @@ _AXIS_WORD = compile_fast(
     re.IGNORECASE,
 )
 
+#: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
+#: "after 10 days of the ").
+_OTHER_BASE_WORD = compile_fast(r"^.*\b(?:after|of|from|since)\s+(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -714,6 +724,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             if other and word.lower().startswith(("discharg", "dimission")):
                 # "4 weeks after discharge": placed when the history tells the discharge's day
                 moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():other.end()], where)))
+            elif other and event_of(word):
+                # "3 days after intubation": placed when the history tells the intubation's day
+                moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
             elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
@@ -732,12 +745,21 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
         if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
             moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
+    for m in (_AT_FOLLOW_UP.finditer(text) if "follow" in low else ()):
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if amount is not None and not in_history(m):
+            moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
 
+
+#: "at 2-week follow-up", "at the 6-week follow-up": a film of a follow-up whose base the words do not name.
+_AT_FOLLOW_UP = compile_fast(
+    rf"\bat\s+(?:the\s+|her\s+|his\s+)?(?P<n>{NUMBER})[-\u2010\u2011\s](?P<unit>{UNIT})\s+follow[-\u2010\u2011\s]?up\b",
+    re.IGNORECASE)
 
 #: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
 _AT_DISCHARGE = compile_fast(
@@ -996,7 +1018,7 @@ def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], 
     dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
     if first is None or first.kind != DATED or first.days != min(dated):
         return dates
-    return _Dates(None, date.fromordinal(first.days))
+    return replace(dates, admission=date.fromordinal(first.days))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -1272,7 +1294,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is not None and gap[0] > MAX_ONSET_GAP:
         gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
-                   discharge_moment(history, day_first) or discharge_moment(findings, day_first))
+                   discharge_moment(history, day_first) or discharge_moment(findings, day_first),
+                   follow_ups=follow_up_moments(history),
+                   events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))))
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -1298,6 +1322,12 @@ class _Dates:
     admission: date | None
     #: When the history discharges the patient ("discharged 15 days after admission", "on 2 April").
     discharge: Moment | None = None
+    #: The history's intervals after discharge, admission or onset in its sentences about a film or a
+    #: follow-up visit ("Two weeks after discharge she was seen in the clinic; the radiograph ..."),
+    #: which a caption's "at 2-week follow-up" may be.
+    follow_ups: tuple[Moment, ...] = ()
+    #: (event, its moment) of each event of ``EVENTS`` the history gives one day ("intubated on illness day 13").
+    events: tuple[tuple[str, Moment], ...] = ()
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -1326,6 +1356,63 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
     return next(iter(found)) if len(days) == 1 else None
 
 
+#: Events of the stay a film's interval may count from ("3 days after intubation", "after 10 days of
+#: treatment"), each as its word after the interval and as a history's sentence telling it happen: a
+#: treatment's sentence must say it started ("Treatment with oxygen and dexamethasone was started on
+#: admission"), not only name it ("discharged after treatment on day 12").
+EVENTS = {
+    "intubation": (compile_fast(r"^(?:re-?)?intubation$", re.IGNORECASE),
+                   compile_fast(r"\b(?:re-?)?intubat(?:ed|ion)\b", re.IGNORECASE)),
+    "extubation": (compile_fast(r"^extubation$", re.IGNORECASE),
+                   compile_fast(r"\bextubat(?:ed|ion)\b", re.IGNORECASE)),
+    "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
+                  compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
+                               r"begun)\b", re.IGNORECASE)),
+}
+
+
+_FOLLOW_UP_VISIT = compile_fast(r"\b(?:follow[-\u2010\u2011\s]?up|clinic|outpatient|visit|review(?:ed)?)\b",
+                                re.IGNORECASE)
+_FOLLOW_UP_BASES = frozenset({AFTER_DISCHARGE, SINCE_ADMISSION, SINCE_ONSET})
+
+
+def follow_up_moments(history: str) -> tuple[Moment, ...]:
+    """The history's intervals counted from the discharge, the admission or the onset ("Two weeks after
+    discharge", "6 weeks after symptom onset") in sentences naming a film or a follow-up visit: what a
+    caption's "at 2-week follow-up" may be (``AT_FOLLOW_UP``: the one of that length)."""
+    if "follow" not in text_context(history).lower and not has_any(text_context(history).lower, ("clinic", "visit")):
+        return ()
+    found = []
+    for start, moment in _text_moments(history, "history"):
+        s_start, s_end = sentence_at(history, start)
+        if (moment.kind in _FOLLOW_UP_BASES and moment.days > 0 and not about_other_person(history, start, start + 1)
+                and (IMAGE_WORDS.search(history, s_start, s_end) or _FOLLOW_UP_VISIT.search(history, s_start, s_end))):
+            found.append(moment)
+    return tuple(found)
+
+
+def event_of(word: str) -> str:
+    """The event of ``EVENTS`` a word after an interval names ("intubation"), or ""."""
+    return next((name for name, (named, _) in EVENTS.items() if named.match(word)), "")
+
+
+def event_moment(history: str, event: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences telling ``event`` give it ("On illness day 13 he was
+    transferred to the intensive care unit and intubated"); None when they give none or several, and
+    a sentence about a film ("the radiograph three days after intubation") or another person is none."""
+    told = EVENTS[event][1]
+    found = set()
+    for m in (told.finditer(history) if event[:6] in text_context(history).lower else ()):
+        start, end = sentence_at(history, m.start())
+        if about_other_person(history, m.start(), m.end()) or IMAGE_WORDS.search(history, start, end):
+            continue
+        sentence = history[start:end]
+        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
+        found.update(_dated_moments(sentence, "history", day_first, False))
+    days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
+
+
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
            first: bool, dates: _Dates, labels_count_illness: bool = False,
            exam_day: tuple[int | None, bool] = (None, False)) -> tuple[int | None, str, str]:
@@ -1345,6 +1432,21 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.after-discharge",
                     f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
         return day + moment.days, "timeline.after-discharge", ""
+    if moment.kind == AT_FOLLOW_UP:
+        told = [m for m in dates.follow_ups if m.days == moment.days]
+        days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+        if len(days) != 1 or None in days:
+            return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
+                                                   "no one film or visit that long after a moment of the illness)")
+        return days.pop(), "timeline.at-follow-up", ""
+    if moment.kind == AFTER_EVENT:
+        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence))
+        event = next((m for told, m in dates.events if told == name), None)
+        day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
+        if day is None:
+            return (None, "timeline.after-event",
+                    f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)")
+        return day + moment.days, "timeline.after-event", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == HOSPITAL_DAY:

@@ -79,3 +79,64 @@ def test_post_admission_day_n_counts_n_days_from_the_admission(caption):
 def test_admission_day_n_stays_unplaced():
     # "admission day 3": the admission may be its day 1 or day 0
     assert [m.kind for m in text_moments("CT on admission day 3.", "caption")] == [UNPLACED]
+
+
+ILLNESS_DAYS = ("A 45-year-old man presented to our emergency department on day 7 of illness with fever and cough. "
+                "On illness day 13 he was transferred to the intensive care unit and intubated for hypoxaemic "
+                "respiratory failure. The radiograph three days after intubation showed diffuse consolidation "
+                "(Fig. 2).")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # the intubation's day told in the history, on the illness's count
+    (ILLNESS_DAYS, "Supine chest radiograph 3 days after intubation showing diffuse bilateral consolidation", 16),
+    # ... on the stay's count (admitted 4 days after the onset)
+    ("She presented with a 4-day history of fever. She was intubated on hospital day 2.",
+     "Chest radiograph 5 days after intubation.", 11),
+    # a treatment started on admission; the previous film is no base ("after 10 days of treatment")
+    ("A 49-year-old woman presented with fever and cough since 5 days. Treatment with oxygen, dexamethasone and "
+     "enoxaparin was started on admission.", "Chest radiograph after 10 days of treatment showing clearing", 15),
+    # the history gives the event no day, or names it only in a film's sentence: blank
+    ("He presented with a 7-day history of fever and was intubated because of respiratory failure.",
+     "Chest radiograph 3 days after intubation.", None),
+    ("He presented with a 7-day history of fever. The radiograph 2 days after intubation on day 9 was worse.",
+     "Chest radiograph 3 days after intubation.", None),
+    # a treatment only named (not started) on a day: no base
+    ("He presented with a 7-day history of fever and was discharged after treatment on hospital day 12.",
+     "Chest radiograph after 10 days of treatment.", None),
+])
+def test_an_interval_after_an_event_counts_from_the_day_the_history_gives_the_event(history, caption, offset):
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                       ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+FOLLOW_UP = ("A 49-year-old woman presented with fever and cough since 5 days. She was discharged on hospital day "
+             "14. {} she was seen in the outpatient clinic without symptoms, and the radiograph was almost normal.")
+
+
+@pytest.mark.parametrize("told, caption, offset", [
+    ("Two weeks after discharge", "Posteroanterior chest radiograph at 2-week follow-up, almost normal", 33),
+    ("Six weeks after symptom onset", "Chest radiograph at the 6\u2010week follow-up", 42),
+    # the history tells another length, or none: the follow-up's day is not told
+    ("Three weeks after discharge", "Chest radiograph at 2-week follow-up", None),
+    ("At follow-up", "Chest radiograph at 2-week follow-up", None),
+])
+def test_a_follow_up_film_is_the_one_the_history_tells_as_long_after_a_moment(told, caption, offset):
+    timeline = case_timeline(FOLLOW_UP.format(told), [ImageTexts(0, caption="Chest radiograph on admission."),
+                                                      ImageTexts(1, caption=caption)])
+    assert [o.value for o in timeline.offsets] == [5, offset]
+
+
+@pytest.mark.parametrize("caption, date", [
+    ("Posteroanterior chest radiograph after 10 days of treatment showing partial clearing",
+     "after 10 days of treatment"),
+    ("Chest CT after 3 days of antibiotics, without improvement", "after 3 days of antibiotics"),
+    ("The lesions were enlarged after 5 days", "after 5 days"),
+])
+def test_a_panels_interval_keeps_what_it_counts_from(caption, date):
+    # the panel's date text is read beside its caption: "after 10 days" alone was read as after the
+    # previous film, and won over the caption's "after 10 days of treatment"
+    from ingest.papers import described
+
+    assert described(caption)["date_text"] == date
