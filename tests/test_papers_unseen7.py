@@ -140,3 +140,37 @@ def test_a_panels_interval_keeps_what_it_counts_from(caption, date):
     from ingest.papers import described
 
     assert described(caption)["date_text"] == date
+
+
+JATS = """<?xml version="1.0"?>
+<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="case-report"><front><article-meta>
+<article-id pub-id-type="pmc">7999901</article-id><article-id pub-id-type="doi">10.5555/example.1</article-id>
+<title-group><article-title>Resolution of COVID-19 pneumonia</article-title></title-group></article-meta></front>
+<body><sec><title>Case presentation</title>
+<p>A 49-year-old woman presented with fever and cough since 5 days. The chest radiograph on admission showed bilateral
+opacities (<xref ref-type="fig" rid="F1">Fig. 1</xref>).</p>
+<p>She improved steadily. The radiograph after 10 days of treatment showed partial clearing, and {ct} showed
+residual subpleural bands (<xref ref-type="fig" rid="F2">Fig. 2</xref>). She was discharged on hospital day 14.</p>
+</sec></body><floats-group>
+<fig id="F1"><label>Fig. 1</label><caption><p>Posteroanterior chest radiograph on admission.</p></caption>
+<graphic xlink:href="gr1"/></fig>
+<fig id="F2"><label>Fig. 2</label><caption><p>(a) Posteroanterior chest radiograph showing partial clearing.
+(b) Axial CT {when} showing residual subpleural bands.</p></caption><graphic xlink:href="gr2"/></fig>
+</floats-group></article>"""
+
+
+@pytest.mark.parametrize("ct, when, date", [
+    # the citing sentence tells two exams, each in its clause: the CT's clause gives the CT's day
+    ("a CT on hospital day 13, the day before discharge,", "before discharge", "hospital day 13"),
+    ("a CT on hospital day 13", "at follow-up", "hospital day 13"),
+    # the CT's clause gives no day, or the CT's own words do: nothing taken from the text
+    ("a CT before discharge", "before discharge", "discharge"),
+    ("a CT on hospital day 13", "on admission", "on admission"),
+])
+def test_a_roughly_placed_panel_takes_the_day_of_its_exams_clause_in_the_citing_sentence(ct, when, date):
+    from ingest.jats import parse_jats
+
+    article = parse_jats(JATS.format(ct=ct, when=when).encode(), "https://pmc.ncbi.nlm.nih.gov/articles/PMC7999901/")
+    (case,) = _cases(article)
+    ct_image = next(i for i in case.images if i.extra.get("figure_number") == 2 and i.label == "b")
+    assert ct_image.date_text == date
