@@ -64,6 +64,7 @@ from .normalize.imaging import (
 from .normalize.provenance import (
     DATE_PATTERNS,
     date_for_url,
+    doi_for_filename,
     doi_for_url,
     modality_for_url,
     normalize_date,
@@ -106,6 +107,10 @@ class RowContext:
     #: (``own_legends``): this image's own legend (its study's, when the note is shared: the PA and
     #: lateral films of one radiograph), "" when there is none.
     own_legend: str = ""
+    #: The file names of the patient's rows that share this row's note, in table order ("" when the
+    #: note is the row's alone): a legend telling its films in order ("axial and coronal CT images")
+    #: gives them their views by the rank of their letters.
+    note_files: tuple[str, ...] = ()
 
 
 @fast_init
@@ -596,31 +601,56 @@ def _view(row: dict[str, str], image_text: str | None) -> Normalized:
     return _view_words(row, image_text, _cell(row, "modality") or None)
 
 
-# A radiograph's two films told in order: "Chest X-ray (PA and lateral projections)", "frontal and
-# lateral radiographs". Their files lettered a and b are those films in that order.
+# Two films told in order: a radiograph's ("Chest X-ray (PA and lateral projections)", "frontal and
+# lateral radiographs") or a CT's planes ("Baseline axial and coronal chest CT images show ..."). The
+# two lettered files sharing that legend are those films in that order.
 _VIEWS_IN_ORDER = compile_fast(
-    r"\b(?P<first>PA|AP|postero-?anterior|antero-?posterior|frontal)\s+(?:and|&)\s+(?P<second>lateral)\s+"
-    r"(?:chest\s+)?(?:radiographs?|x-?rays?|views?|projections?|films?|images?)\b",
+    r"\b(?:(?P<first>PA|AP|postero-?anterior|antero-?posterior|frontal)\s+(?:and|&)\s+(?P<second>lateral)\s+"
+    r"(?:chest\s+)?(?:radiographs?|x-?rays?|views?|projections?|films?|images?)"
+    r"|(?P<plane1>axial|coronal)\s+(?:and|&)\s+(?P<plane2>axial|coronal)\s+(?:(?:chest|thoracic|lung)\s+)?"
+    r"(?:(?:HR)?CT\s+)?(?:images?|scans?|views?|sections?|slices?|reconstructions?|reformat\w*))\b",
     re.IGNORECASE,
 )
 
 
-def _view_in_told_order(row: dict[str, str], legend: str) -> Normalized:
-    """The view of a film lettered a or b (its file name) whose legend, shared with its sibling,
-    names the radiograph's two films in order ("frontal and lateral projections"): b is the
-    lateral, a the first view when that is PA or AP ("frontal" does not say which)."""
+def _told_rank(row: dict[str, str], note_files: tuple[str, ...]) -> int | None:
+    """0 or 1: the rank of this row's file among the two lettered files sharing its legend ("a" and
+    "b", "b" and "c"); None unless exactly two files with consecutive letters share it."""
     letter = _panel_letter(_cell(row, "filename"))
-    if letter not in ("a", "b") or not legend:
+    letters = sorted(filter(None, (_panel_letter(name) for name in note_files))) if note_files else ["a", "b"]
+    if letter is None or len(letters) != 2 or ord(letters[1]) - ord(letters[0]) != 1 or letter not in letters:
+        return None
+    return letters.index(letter)
+
+
+def _view_in_told_order(row: dict[str, str], legend: str, note_files: tuple[str, ...] = ()) -> Normalized:
+    """The view of one of two lettered films (their file names) whose shared legend names their two
+    views in order: a radiograph's "frontal and lateral projections" (the second is the lateral, the
+    first the first view when that is PA or AP: "frontal" does not say which), or a CT's "axial and
+    coronal images" (each film its plane)."""
+    rank = _told_rank(row, note_files)
+    if rank is None or not legend:
         return Normalized(None)
     told = list(_VIEWS_IN_ORDER.finditer(legend))
-    if len(told) != 1 or normalize_modality(legend).value == MODALITY_CT or normalize_modality(legend).reason:
-        return Normalized(None)  # several pairs, or a CT among the films: the letters are not these two
+    if len(told) != 1:
+        return Normalized(None)  # several pairs: the letters are not these two
     m = told[0]
-    group = "second" if letter == "b" else "first"
-    view = normalize_view(m.group(group)).value
-    if view not in XRAY_VIEWS:
+    modality = normalize_modality(legend)
+    if m.group("plane1"):
+        # a radiograph among the films ("chest X-ray (a), axial and coronal CT images (b, c)") leaves
+        # the letters unsure; the same plane twice is no order
+        same_plane = m.group("plane1").lower() == m.group("plane2").lower()
+        if modality.value == MODALITY_XRAY or modality.reason or same_plane:
+            return Normalized(None)
+        group, views, kind = ("plane2" if rank else "plane1"), CT_VIEWS, MODALITY_CT
+    else:
+        if modality.value == MODALITY_CT or modality.reason:
+            return Normalized(None)  # a CT among the films: the letters are not these two
+        group, views, kind = ("second" if rank else "first"), XRAY_VIEWS, MODALITY_XRAY
+    view = normalize_view(m.group(group), modality=kind).value
+    if view not in views:
         return Normalized(None)
-    return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 1)
+    return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 2)
 
 
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
@@ -796,7 +826,9 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
                  context: RowContext | None = None) -> list[Fill]:
     """Fills for the blank cells of ``row`` (all fillable columns, or ``fields``); ``context`` is
     what the rest of the table says about it (``backfill_table`` gives it)."""
-    return _row_fills(row, fields, row_number, _normalize_note, context or RowContext())
+    wanted = FILLABLE if fields is None else tuple(fields)
+    return _with_implied(row, _row_fills(row, wanted, row_number, _normalize_note, context or RowContext()), wanted,
+                         row_number)
 
 
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
@@ -837,7 +869,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None:
                 result = _view(row, own_text)
             if result.value is None and context.note_shared:
-                result = _view_in_told_order(row, context.own_legend or note)
+                result = _view_in_told_order(row, context.own_legend or note, context.note_files)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
@@ -849,6 +881,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = doi_for_url(_cell(row, "url"))
             if result.value is None:
                 result = NORMALIZERS["doi"](_cell(row, "url"))
+            if result.value is None:
+                result = doi_for_filename(filename)
         elif field == "url":
             result = url_for_doi(_cell(row, "doi")) if _cell(row, "doi") else Normalized(None)
             if result.value is None:
@@ -1039,8 +1073,36 @@ def _fill_groups(groups: list[list[tuple[int, dict[str, str]]]], wanted: list[st
                 kept = [f for f in per_row[k] if f.field not in changes]
                 kept.extend(f for f in changes.values() if f is not None)
                 per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
-        out.extend((i, fills) for (i, _), fills in zip(group, per_row))
+        out.extend((i, _with_implied(row, fills, wanted, first_row_number + i))
+                   for (i, row), fills in zip(group, per_row))
     return out
+
+
+#: A patient never intubated has no film taken with a tube in place, and one never in intensive
+#: care no film taken there: (the patient's field, the film's field it decides when it is N).
+_NEVER_IMPLIES = (("intubated", "intubation_present"), ("went_icu", "in_icu"))
+
+
+def _with_implied(row: dict[str, str], fills: list[Fill], wanted: list[str] | tuple[str, ...],
+                  number: int) -> list[Fill]:
+    """``fills`` and the film fields a patient's N decides ("intubated" N: "intubation_present" N),
+    from the row's cell or its final fill of the patient's field."""
+    added = []
+    for patient_field, film_field in _NEVER_IMPLIES:
+        if film_field not in wanted or film_field not in row or _cell(row, film_field):
+            continue
+        fill_of = {f.field: f for f in fills}
+        if film_field in fill_of:
+            continue
+        source = fill_of.get(patient_field)
+        value = source.value if source is not None else _cell(row, patient_field)
+        if value != "N":
+            continue
+        evidence = source.evidence if source is not None else f"{patient_field}: N"
+        added.append(Fill(number, film_field, "N", evidence, f"{film_field}.never-{patient_field}@v1"))
+    if not added:
+        return fills
+    return sorted([*fills, *added], key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
 
 
 def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
@@ -1058,8 +1120,12 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
     )
     siblings = _Siblings()
     legends = own_legends(notes)
+    files_of: dict[str, tuple[str, ...]] = {}
+    for note, name in zip(notes, filenames):
+        if note and counts[note] > 1:
+            files_of[note] = (*files_of.get(note, ()), name)
     return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings,
-                       legend)
+                       legend, files_of.get(note, ()))
             for note, legend in zip(notes, legends)]
 
 

@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 18  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -50,7 +50,18 @@ TIMELINE_VERSION = 14  # v2: "day N of admission", "hospital day N" are N days a
 #                           the onset of a patient admitted elsewhere N days before the transfer
 #                      v13: time words scanned around their anchors are never cut at a neighbour's window
 #                           ("12 days after | admission", "30 January | 2020")
-#                      v14: "post-admission day N" is N days after the admission (was not placed); a case
+#                      v14: "the day after admission" is day 1 of the stay; a relative who brings the patient
+#                           ("brought ... by her daughter with fever for 3 days") leaves the history the patient's;
+#                           a first film "in the ICU" of a patient who presented and was admitted to the ICU is the
+#                           presenting film
+#                      v15: a film's time ending its file name ("-admission", "-3-days", "-2-weeks-pa") is its
+#                           day label, as "-day3" is
+#                      v16: the onset is the illness's first symptom however long before (no 14-day cap), not a
+#                           chronic one (over 8 weeks) nor a slow course ("loss of weight", "progressive"); "a
+#                           fortnight", "since yesterday" / "da ieri"; "for several days" gives no onset;
+#                           "Admission AP chest radiograph"; "at discharge (day 14)" is that day of the stay
+#                      v17: "the morning after her presentation" read as v14's "the day after admission"
+#                      v18: "post-admission day N" is N days after the admission (was not placed); a case
 #                           report's table row "Days from symptom onset to admission: 7" is the onset gap;
 #                           "3 days after intubation", "after 10 days of treatment" count from the day the
 #                           history gives the event; "at 2-week follow-up" is the film or visit the history
@@ -437,6 +448,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     if view is not None and view.value is None and view.reason.startswith("several views"):
         view = (_listed_view(record, image, words, modality_value)
                 or _sub_caption_view(record, image, words, modality_value) or view)
+    if view is None or (view.value is None and (not view.reason or view.reason.startswith("several views"))):
+        view = _filename_view(image, modality_value) or view
     fits = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality_value or "")
     if view is not None and view.value is not None and fits is not None and view.value not in fits:
         # "Chest X-ray (a) and axial CT image (b)": the CT's plane is not the radiograph's view
@@ -523,6 +536,25 @@ def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tupl
 # cannot spell these: T and R, X are no hex digits).
 _NAME_MODALITY = re.compile(r"(?:^|[-_.\s])(?:(?P<ct>TC|CT|HRCT|tc|ct|hrct)|(?P<xray>RX|CXR|rx|cxr|x-?ray|X-?RAY))"
                             r"(?=$|[-_.\s\d])")
+
+
+#: What separates the words of a file name ("caso161-TC-assiale-1.jpeg", "RX_torace_AP.jpg").
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def _filename_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """The one view an image's file name spells as a word of its own ("caso161-TC-assiale-1.jpeg",
+    "caso161-TC-coronale.jpeg", "RX-torace-LL.jpg"), for a film whose own words name no view or
+    several (an uncaptioned gallery under "scansioni assiali e ricostruzioni coronali"): the
+    uploader named each file after its plane. Read by the view rules, as words."""
+    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    words = _NAME_SEPARATORS.sub(" ", stem)
+    found = NORMALIZERS["view"](words, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, name, csv_value(found.value), found.evidence, "view.filename",
+                       found.version, "")
 
 
 def _filename_modality(image: ImageRecord) -> FieldResult | None:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ingest.normalize.imaging import SCOUT_WORDS
+
 # Non-patient kinds, named by the words captions use for them.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("flow chart", r"\bflow[- ]?(?:chart|diagram)\b|\bflowchart\b|\bstudy (?:design|selection)\b|"
@@ -51,6 +53,9 @@ _CHEST_IMAGING = re.compile(
     r"\bchest\b|\blungs?\b|\bpulmonary\b|\bthora\w*|\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|"
     r"\bcomputed tomograph\w*|\bground[- ]glass\b|\bGGOs?\b|\bconsolidation\b|\bopacit\w*|\binfiltrat\w*|\blobes?\b",
     re.I)
+# The chest's own regions, which an image of the chest shows reaching a neighbour ("mediastinal air
+# extending into the lower neck"): they keep an image naming another organ, not another kind or modality.
+_CHEST_REGION = re.compile(r"\b(?:pneumo)?mediastin\w*|\bpleura\w*|\bpneumothora\w*", re.I)
 # Chest words that do not make a non-chest image a chest one ("brain MRI in a patient with pneumonia").
 _PATIENT_CONTEXT = re.compile(r"\bpneumonia\b|\bCOVID-19\b", re.I)
 
@@ -91,12 +96,28 @@ def caption_kind(caption: str) -> Verdict | None:
         if m is None:
             continue
         chest = _CHEST_IMAGING.search(text)
+        if kind == "non-chest imaging" and m.group(0).lower() in _ORGANS and _CHEST_REGION.search(text):
+            return None
         if chest is not None and kind != "non-chest imaging":
             return None
         if kind == "non-chest imaging" and chest is not None and not _only_context(text, chest):
             return None
         return Verdict(kind, f"caption names {kind}: {m.group(0)!r}")
     return None
+
+
+# A CT's scout (topogram, scanogram, localizer, surview): the low-dose projection the CT is planned on,
+# not an image of the exam a curator takes. Named as what the image is, at the start of its words.
+_SCOUT = re.compile(rf"^\W*(?:(?:the|a|an)\s+)?(?:(?:chest\s+)?CT\s+|initial\s+)?(?:{SCOUT_WORDS})\b", re.I)
+
+
+def scout_kind(words: str) -> Verdict | None:
+    """A panel's (or a one-image figure's) words naming it a CT scout ("(A) CT scout (topogram) used
+    to plan the examination"); None otherwise."""
+    m = _SCOUT.search(words or "")
+    if m is None:
+        return None
+    return Verdict("CT scout", f"the image is a CT scout, not a slice of the exam: {m.group(0).strip()!r}")
 
 
 def _only_context(text: str, chest: re.Match[str]) -> bool:

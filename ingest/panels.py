@@ -67,9 +67,10 @@ _COLON = re.compile(r"(?:(?<=^)|(?<=[(;.])|(?<=[(;.]\s))\s*([a-pA-P])(?:\s*[-–
 # Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
 _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
 
-# A lower-case letter closing a parenthesis it never opened, opening the caption or a sentence:
-# "a) Admission posteroanterior film ... b) Portable anteroposterior film 48 hours later".
-_HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\)\s+(?=\S)")
+# A letter closing a parenthesis it never opened, opening the caption, a sentence or a clause:
+# "a) Admission posteroanterior film ... b) Portable anteroposterior film 48 hours later", "case #2,
+# A) supine AP portable radiograph ...; B) axial CT ..." (Pan African Medical Journal).
+_HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:,]\s))([a-p]|[A-P])(?:\s*[-–,]\s*([a-pA-P]))?\)\s+(?=\S)")
 
 # The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
 # B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from ingest.crossref import CrossrefWork
-from ingest.figure_kinds import Verdict, caption_kind
+from ingest.figure_kinds import Verdict, caption_kind, scout_kind
 from ingest.jats import SENTENCE_BREAK, Article, Figure
 from ingest.normalize.common import ORDINALS_EN
 from ingest.normalize.imaging import normalize_modality, normalize_view
@@ -54,6 +54,8 @@ _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
 _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|day\s+of\s+(?:admission|presentation)|"
+                   r"(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
+                   r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
@@ -389,7 +391,9 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
     excluded: list[dict[str, str]] = []
     kept: list[Figure] = []
     for figure in figures:
-        verdict = caption_kind(figure.caption) or verdicts.get(figure.number)
+        single = not figure.panel_captions
+        verdict = (caption_kind(figure.caption) or (scout_kind(figure.caption) if single else None)
+                   or verdicts.get(figure.number))
         if verdict is not None:
             excluded.append(left_out(figure, verdict))
         else:
@@ -404,7 +408,8 @@ def _chest_panels(figure: Figure, panels: dict[str, str]) -> tuple[dict[str, str
     kept: dict[str, str] = {}
     out: list[dict[str, str]] = []
     for letter, text in panels.items():
-        verdict = caption_kind(text) if len(figure.panel_captions) > 1 and text != figure.caption else None
+        own = len(figure.panel_captions) > 1 and text != figure.caption
+        verdict = (caption_kind(text) or scout_kind(text)) if own else None
         if verdict is None:
             kept[letter] = text
         else:

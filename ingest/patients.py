@@ -365,13 +365,48 @@ def _by_age_alone(paragraphs: list[str]) -> tuple[Descriptor | None, str]:
     return None, ""
 
 
+#: A patient's initials as case reports anonymise them: "R.T., a 71-year-old man", "Patient 2 (M. L.)";
+#: two or three capitals each with its full stop, not inside a longer abbreviation.
+_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.\s?){1,2}[A-Z]\.)(?=[\s,;:)]|$)")
+#: Initials that are no person's ("in the U.S.", "U.K."), whatever the text.
+_NOT_INITIALS = frozenset({"US", "UK", "UAE", "USA", "EU", "UN"})
+
+
+def initials_in(text: str) -> set[str]:
+    """The initials (without stops or spaces: "RT") ``text`` writes."""
+    found = {re.sub(r"[.\s]", "", m) for m in _INITIALS.findall(text or "")}
+    return found - _NOT_INITIALS
+
+
+def _initials_of(patient: PatientText) -> str:
+    """The initials the text gives this patient where it opens their part ("Patient 1. R.T., a
+    71-year-old ..."): the one set of initials in the first words of the patient's first paragraph."""
+    opening = patient.paragraphs[0][:100] if patient.paragraphs else ""
+    found = initials_in(opening)
+    return next(iter(found)) if len(found) == 1 else ""
+
+
+def _named_by_initials(text: str, patients: list[PatientText]) -> list[int]:
+    """The patients a legend names by their initials ("R.T. (A) Erect PA ..."), where each patient's
+    initials are their own."""
+    written = initials_in(text)
+    if not written:
+        return []
+    initials = {p.number: _initials_of(p) for p in patients}
+    if len({i for i in initials.values() if i}) != len([i for i in initials.values() if i]):
+        return []
+    return [n for n, i in initials.items() if i and i in written]
+
+
 def patients_named(text: str, patients: list[PatientText]) -> list[int]:
-    """The numbers of the patients a caption or sub-caption names (by number or by description)."""
+    """The numbers of the patients a caption or sub-caption names (by number, by description or by
+    initials)."""
     if not patients or (len(patients) == 1 and patients[0].named_by == "single"):
         return [patients[0].number] if patients else []
     known = {p.number for p in patients}
     ordered = any(p.named_by == "numbered" for p in patients) and len(known) >= 2
     named = [n for n in numbers_in(text, ordinals=ordered) if n in known]
+    named += _named_by_initials(text, patients)
     for descriptor, _, _ in descriptors_in(text):
         for patient in patients:
             d = patient.descriptor
@@ -413,7 +448,8 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
 
 # --- Tables of patients ------------------------------------------------------------------------
 
-_TABLE_ID = re.compile(r"(?:(?P<word>patient|case|pt\.?|p)\s*(?:no\.?\s*|#\s*)?)?(?P<n>\d{1,2})", re.I)
+_TABLE_ID = re.compile(r"(?:(?P<word>patient|case|pt\.?|p)\s*(?:no\.?\s*|#\s*)?|(?P<sign>#|no\.)\s*)?"
+                       r"(?P<n>\d{1,2})", re.I)
 #: A header over a column of bare numbers that are the patients' own ("No.", "Patient", "Case #").
 _ID_HEADER = re.compile(r"(?:patients?|cases?|pt\.?|no\.?|#|(?:patient|case)\s*(?:no\.?|#|number))", re.I)
 _AGE_HEADER = re.compile(r"age\b(?!\s*(?:group|range|at\s+onset\s+of))", re.I)
@@ -454,14 +490,15 @@ class TablePatient:
 
 
 def _table_id(cell: str, bare: bool) -> int | None:
-    """The patient number a row's (column's) first cell gives: "Patient 2", "Case 3", "P1", or a
-    bare "2" under a header naming patients (``bare``)."""
+    """The patient number a row's (column's) first cell gives: "Patient 2", "Case 3", "P1", "#1" (a
+    number sign or "No." marks a number of the series), or a bare "2" under a header naming patients
+    (``bare``)."""
     m = _TABLE_ID.fullmatch(cell.strip().rstrip("."))
     if m is None:
         # "Patient B", "Case III" (a cell of its own, not a sentence naming one)
         named = numbers_in(cell) if len(cell.strip()) <= 12 else []
         return named[0] if len(named) == 1 else None
-    return int(m.group("n")) if m.group("word") or bare else None
+    return int(m.group("n")) if m.group("word") or m.group("sign") or bare else None
 
 
 def _age_sex(kind: str, cell: str) -> tuple[int | None, str]:

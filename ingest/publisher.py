@@ -62,9 +62,10 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Header lines of an article page that are not body text (authors, affiliations, the citation).
 _FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-header|copyright|license)\b", re.I)
 #: A generic figure holder of a journal's own platform: ``<div class="figure-item">``, ``fig-box``,
-#: Frontiers' ``FigureDesc`` (the image and its caption paragraph), MDPI's ``html-fig_wrap``.
+#: Frontiers' ``FigureDesc`` (the image and its caption paragraph), MDPI's ``html-fig_wrap``, the
+#: Pan African Medical Journal's ``article_figure``.
 _FIGURE_HOLDER = re.compile(
-    r"^(?:html[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
+    r"^(?:html[-_]|article[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
 # The tab of the same article that shows its figures when this page shows none: "Figures & Data", or the
 # "Full Text" tab of a landing page showing the abstract only (HighWire's medRxiv and bioRxiv).

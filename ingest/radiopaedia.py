@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from ingest.normalize.imaging import ct_scout
 from ingest.pages import HtmlPage, ParseError, SearchPage, below, block_text, classes, first_below, squash, text, tidy
 from ingest.patients import patient_named_by, patient_segments
 from ingest.records import CaseRecord, ImageRecord
@@ -650,7 +651,7 @@ class RadiopaediaStudy:
             modality = squash(str(stack.get("modality") or ""))
             kind = "xray" if modality.lower() in _XRAY_MODALITIES else "ct" if modality.upper() == "CT" else ""
             ordered = self.ordered_images(stack) if kind else []  # MRI, ultrasound...: not in this dataset
-            if not ordered:
+            if not ordered or (kind == "ct" and _is_scout(ordered)):
                 continue
             position = first_position + len(records)
             if kind == "xray":
@@ -658,6 +659,18 @@ class RadiopaediaStudy:
             else:
                 records.append(self.ct_volume(stack, stack_index, ordered, position))
         return records
+
+
+#: The planes of a projection radiograph: a CT stack in one is its scout (or a rendering), no slice.
+_PROJECTION_PLANES = frozenset({"frontal", "lateral"})
+
+
+def _is_scout(ordered: list[dict[str, Any]]) -> bool:
+    """A CT stack that is the scout: its images' aux modality names it ("Scout", "Topogram"), or its
+    plane is a radiograph's projection ("Frontal"), where a CT's slices are Axial, Coronal, Sagittal."""
+    words = " ".join(str(img.get("aux_modality") or "") for img in ordered)
+    planes = {squash(str(img.get("plane_projection") or "")).lower() for img in ordered} - {""}
+    return bool(ct_scout(words)) or (bool(planes) and planes <= _PROJECTION_PLANES)
 
 
 def _image_extra(image: dict[str, Any], stack: dict[str, Any], study_id: str, stack_index: int,

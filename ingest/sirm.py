@@ -75,6 +75,18 @@ _INSTITUTION_WORDS = re.compile(
 _IMAGING_START = re.compile(
     r"^\s*(?:fig(?:ura|\.)?\s*\d*|rx|radiografia|radiogramma|tc|hrct|angio-?tc|l[’']esame\s+tc|"
     r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
+# A paragraph opening with the exam's moment, then the exam: "Il 12 marzo RX torace in PA: ...", "In data
+# 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX".
+# The films after it are that exam's, like a paragraph opening with the exam.
+_EXAM_MOMENT = (
+    r"(?:(?:il|l[’']|in\s+data|in\s+data\s+del)\s*\d{1,2}"
+    r"(?:\s+(?:" + "|".join(_MONTHS_IT) + r")|/\d{1,2}(?:/\d{2,4})?)"
+    r"|(?:il\s+)?giorno\s+(?:seguente|successivo|dopo)|dopo\s+(?:\d{1,2}|una?|due|tre|quattro|cinque)\s+"
+    r"(?:giorni|settimane?|ore)|a\s+distanza\s+di\s+(?:\d{1,2}|una?|due|tre)\s+(?:giorni|settimane?)"
+    r"|in\s+(?:[ivxl]+|\w+[ao])\s+giornata(?:\s+di\s+ricovero)?)"
+)
+_TIMED_EXAM_START = re.compile(
+    r"^\s*" + _EXAM_MOMENT + r"\s*,?\s+(?:rx|radiografia|radiogramma|tc|hrct|angio-?tc|ecografia|rm)\b", re.I)
 # A paragraph telling an exam done, wherever its words start: "In data 25/3 esegue RX torace in due
 # proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
@@ -298,7 +310,8 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
             text = value
             if text in byline:
                 continue
-            if _IMAGING_START.search(text) or (_EXAM_DONE.search(text) and not _AGE.search(text)):
+            if (_IMAGING_START.search(text) or _TIMED_EXAM_START.search(text)
+                    or (_EXAM_DONE.search(text) and not _AGE.search(text))):
                 in_imaging = True
                 last_imaging_text = text
                 findings.append(text)

@@ -70,6 +70,7 @@ from .normalize.time_words import (
     amount_in_days,
     at_admission,
     is_amount,
+    symptom_histories,
     symptom_history,
 )
 
@@ -79,10 +80,22 @@ _history = lru_cache(maxsize=4096)(symptom_history)
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "
 
-#: The longest history that anchors a case on the onset: weeks of cough before a tuberculosis or a
-#: tumour is diagnosed are not the acute illness whose days the offset counts; such cases count
-#: from admission.
-MAX_ONSET_GAP = 14
+#: The longest a symptom of the illness lasts before the presentation: a cough of more than eight
+#: weeks is chronic (the thoracic societies' definition), the patient's background, not the first day
+#: of the illness the offsets count.
+CHRONIC_SYMPTOM_DAYS = 56
+#: A history told as a slow course: weeks of cough and weight loss before a tuberculosis, a tumour or
+#: a Pneumocystis pneumonia is diagnosed ("Cough and loss of weight over five weeks", "a three-week
+#: history of progressive dyspnoea") tell no day the illness began, and the sample's curators count
+#: such cases from the admission. Read in the clause of the symptom's span.
+_SLOW_COURSE = compile_fast(
+    r"\b(?:weight\s+loss|loss\s+of\s+weight|los(?:ing|t)\s+weight|night\s+sweats|progressive(?:ly)?|gradual(?:ly)?|"
+    r"insidious|calo\s+ponderale|perdita\s+di\s+peso|dimagr\w+|sudorazion[ei]\s+notturn[ae]|progressiv[aoei]|"
+    r"graduale|p[ée]rdida\s+de\s+peso|progresiv[ao])\b",
+    re.IGNORECASE,
+)
+#: Where a clause of a history ends: "Dry cough for 3 weeks, fever in the last 4 days".
+_CLAUSE_END = compile_fast(r"[,;:]|\bthen\b|\bpoi\b", re.IGNORECASE)
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -155,6 +168,15 @@ _OTHER_CLAUSE = 100
 
 # A filename's day label: "-day5", "_day-0", "fig5-day12".
 _DAY_IN_NAME = compile_fast(r"(?:^|[-_.\s])day[-_]?(\d{1,3})(?=$|[-_.\s])", re.IGNORECASE)
+# The film's time ending its file name, as curators name a case's films after its studies' labels
+# ("...-admission.jpg", "...-3-days.jpg", "...-2-weeks-pa.png"): the study's day on the case's
+# scale, as "-day3" is. Only at the name's end (a view may follow): a slug's words earlier in the
+# name tell the case ("pneumonia-after-5-days-of-fever", "3-day-old-neonate"), and hours are no day.
+_TIME_ENDING_NAME = compile_fast(
+    r"[-_](?:(?P<n>\d{1,3})[-_]?(?P<unit>days?|weeks?)(?:[-_]later)?|(?P<first>admission|presentation|baseline|initial))"
+    r"(?:[-_](?:pa|ap|l|lat|lateral|frontal|supine))?(?:\.[a-z]{2,4}){0,2}$",
+    re.IGNORECASE,
+)
 # Onset told as a time before admission: "symptoms began three days before admission", "insorte 8
 # giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
@@ -298,13 +320,32 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     # the presentation told as a day of the illness is the admission's own day; a symptom's duration
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
     presented = _presented_on_day_of_illness(history, low)
-    found = _history(history)
+    found = _illness_history(history)
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
         return _transfer_after_onset(history, low)
     amount, m = found
     return amount, m.group(0)
+
+
+def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
+    """The symptom span of the history that tells the illness's onset: the longest of its symptoms'
+    spans ("Dry cough for 3 weeks and fever in the last 4 days": the cough's, 21 days), leaving out a
+    chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span told as a slow course (``_SLOW_COURSE``);
+    None when every span is one of those."""
+    acute = [(amount, m) for amount, m in symptom_histories(history)
+             if amount <= CHRONIC_SYMPTOM_DAYS and not _slow_course(history, m)]
+    return max(acute, key=lambda h: h[0]) if acute else None
+
+
+def _slow_course(text: str, m: re.Match[str]) -> bool:
+    """True when the clause of the span ``m`` tells a slow course ("Cough and loss of weight over five weeks")."""
+    start, end = sentence_at(text, m.start())
+    for brk in _CLAUSE_END.finditer(text, start, m.start()):
+        start = brk.end()
+    brk = _CLAUSE_END.search(text, m.end(), end)
+    return _SLOW_COURSE.search(text, start, brk.start() if brk else end) is not None
 
 
 # The patient's arrival in the authors' unit told as a transfer: "was transferred to our intensive
@@ -349,9 +390,18 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
 
 
 def filename_day(filename: str) -> tuple[int, str] | None:
-    """The day label of a file name ("...-day5.jpg", "..._day-0.png"): (N, the label)."""
+    """The day label of a file name ("...-day5.jpg", "..._day-0.png", "...-3-days.jpg",
+    "...-admission.jpg"): (N, the label)."""
     m = _DAY_IN_NAME.search(filename)
-    return (int(m.group(1)), m.group(0).strip("-_. ")) if m else None
+    if m:
+        return int(m.group(1)), m.group(0).strip("-_. ")
+    m = _TIME_ENDING_NAME.search(filename) if "-" in filename or "_" in filename else None
+    if m is None:
+        return None
+    if m.group("first"):
+        return 0, m.group("first")
+    days = int(m.group("n")) * (7 if m.group("unit").lower().startswith("week") else 1)
+    return days, filename[m.start("n"):m.end("unit")]
 
 
 @lru_cache(maxsize=4096)
@@ -486,13 +536,17 @@ def _is_reference(text: str, start: int) -> bool:
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
 # a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
-# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di").
+# "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
+# "the day after admission" (or "the morning after her presentation") is day 1 of the stay, counted from
+# the admission, not from the film before.
 _SOON_AFTER = compile_fast(
     rf"\b(?P<h>{NUMBER_LIKE}|a\s+few|few|several)\s+(?:hours?|hrs?|h|ore)\s+(?:later|afterwards|dopo|più\s+tardi"
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
+    r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
     r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
@@ -533,6 +587,9 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
+            continue
+        if m.group("nextadm"):  # "the day after admission": one day after the admission, not the previous film
+            found.append((m.start(), Moment(SINCE_ADMISSION, 1, m.group(0), where)))
             continue
         if m.group("same") or m.group("next"):
             found.append((m.start(), Moment(AFTER_PREVIOUS, 0 if m.group("same") else 1, m.group(0), where)))
@@ -862,6 +919,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # "on admission (day 0)", "day 9 (9 days after the onset)", "VIII giornata" and "in VIII giornata
         # di ricovero": one moment, the words name its base
         return next(m for m in moments if m.kind != LABEL), ""
+    dated_discharge = _dated_discharge(moments)
+    if dated_discharge is not None:
+        return dated_discharge, ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
@@ -872,6 +932,23 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _dated_discharge(moments: list[Moment]) -> Moment | None:
+    """The day of a film "at discharge" its own words give ("at discharge (day 14)", "on the day of
+    discharge, day 12 of hospitalisation"): one other moment dates the discharge; a bare "day N" there
+    is a day of the stay the discharge closes. None when the words are not that pair."""
+    discharge = [m for m in moments if m.kind == AFTER_DISCHARGE and m.days == 0]
+    others = {(m.kind, m.days) for m in moments if m not in discharge}
+    if not discharge or len(others) != 1:
+        return None
+    kind, days = next(iter(others))
+    if kind == LABEL:
+        kind = HOSPITAL_DAY
+    elif kind not in (HOSPITAL_DAY, SINCE_ONSET, SINCE_ADMISSION, DATED):
+        return None
+    other = next(m for m in moments if m not in discharge)
+    return Moment(kind, days, f"{discharge[0].evidence}{EVIDENCE_JOIN}{other.evidence}", other.where)
 
 
 def admission_is_day_one(*texts: str) -> str:
@@ -929,7 +1006,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
-    first_exam = set() if captions_are_notes else _presenting_first_exam(ordered, chosen_in_order, timeline)
+    first_exam = set() if captions_are_notes else _presenting_first_exam(
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
@@ -981,8 +1059,32 @@ _FOLLOW_UP_LABEL = compile_fast(
 )
 
 
+# The presentation told as an admission straight to intensive care ("He presented with fever for the
+# past week and was admitted to the ICU with respiratory failure"): a first film "in the ICU" is then
+# the presenting film, not one of later in the stay. Its sentence tells no other time than the onset's
+# ("On day 4 he was admitted to the ICU", "admitted to the ICU 2 days later" are a transfer).
+_ADMITTED_TO_ICU = compile_fast(
+    r"\b(?:admitted|presented)\s+(?:directly\s+|straight\s+)?(?:to|in|into)\s+(?:the\s+|our\s+)?"
+    r"(?:ICU|ITU|intensive\s+care)\b", re.IGNORECASE)
+_ICU_WORD = compile_fast(r"ICU|ITU|intensive\s+care|terapia\s+intensiva|rianimazione", re.IGNORECASE)
+_PRESENTED = compile_fast(r"\b(?:presented|presenting|came|brought|arrived)\b", re.IGNORECASE)
+_OTHER_TIME_IN_SENTENCE = compile_fast(
+    r"\b(?:days?|weeks?|hours?|later|after|afterwards|subsequently|then|following|next|eventually)\b|\d",
+    re.IGNORECASE)
+
+
+def _icu_at_presentation(history: str, onset_evidence: str) -> bool:
+    """True when the history tells the presentation as an admission straight to intensive care."""
+    for m in _ADMITTED_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        sentence = history[s_start:s_end].replace(onset_evidence, " ") if onset_evidence else history[s_start:s_end]
+        if _PRESENTED.search(sentence) and not _OTHER_TIME_IN_SENTENCE.search(sentence):
+            return True
+    return False
+
+
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
-                           timeline: Timeline) -> set[int]:
+                           timeline: Timeline, icu_at_presentation: bool = False) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
@@ -995,7 +1097,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     while end < len(ordered) and _same_exam(ordered, end):
         end += 1
     if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
-            _TIME_WORDS.search(f"{i.date_text} {i.caption}") for i in ordered[:end]):
+            not (icu_at_presentation and _ICU_WORD.fullmatch(m.group(0)))
+            for i in ordered[:end] for m in _TIME_WORDS.finditer(f"{i.date_text} {i.caption}")):
         return set()
     after = chosen[end][0]
     if after is None:
@@ -1209,7 +1312,8 @@ class CaseImages:
         first_exam: set[int] = set()
         if not self._notes:
             chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
-            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline)
+            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                                _icu_at_presentation(history, timeline.anchor_evidence))
             presenting = presenting or k in first_exam
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
@@ -1291,8 +1395,6 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     if gap is None and onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= 0:
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
-    if gap is not None and gap[0] > MAX_ONSET_GAP:
-        gap = None
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first),
                    follow_ups=follow_up_moments(history),

@@ -278,10 +278,12 @@ _HYPOTHETICAL = compile(
 )
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
 #: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
-#: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative.
+#: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative. A contact
+#: naming a kind of history or measure ("a positive contact history", "contact tracing") is no person.
 _RELATIVE_WORDS = (
     r"husband|wife|spouse|partner|son|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
-    r"sibling|family|household|relatives?|cousin|friend|colleague|contacts?|co-?workers?|"
+    r"sibling|family|household|relatives?|cousin|friend|colleague|"
+    r"contacts?(?!\s+(?:history|tracing|precautions|isolation|investigation|screening)\b)|co-?workers?|"
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
     r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
 )
@@ -441,8 +443,17 @@ def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
             and not _CLAUSE_WORDS.search(between))
 
 
+#: A relative who only brings the patient or does something to them ("brought to the emergency
+#: department by her daughter", "accompanied by his wife", "found at home by her son"): the agent of a
+#: passive, in a clause that stays the patient's own.
+_AGENT_BEFORE = compile(r"\bby\s+(?:her|his|their)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
 def _other_person_in(text: str, start: int, end: int) -> bool:
-    return found_in(OTHER_PERSON, text, start, end)
+    if not found_in(OTHER_PERSON, text, start, end):
+        return False
+    return any(not _AGENT_BEFORE.search(text[max(start, m.start() - 30):m.start()])
+               for m in OTHER_PERSON.finditer(text, start, end))
 
 
 @lru_cache(maxsize=4096)

@@ -26,6 +26,8 @@ from .common import (
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
+# 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
+# person a pronoun may name.
 # 10: a relative introduced with an age right after the patient's number ("Patient 2: his wife, 59 years old") is
 # that patient. 9: pronouns in a text naming only groups of an exposure history ("contacts with people"). 8:
 # Portuguese sex words ("sexo feminino", "homem", "mulher"). 7: the age's unit inside the shorthand ("65 yo M");
@@ -34,12 +36,12 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 10
+SEX_VERSION = 11
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
-# relative who is the patient ("Patient 2: his wife, 59 years old")
-AGE_VERSION = 6
+# relative who is the patient ("Patient 2: his wife, 59 years old"). 7: the Italian abbreviation "donna, 80aa"
+AGE_VERSION = 7
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -220,12 +222,13 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
-    # "65-jährige"
+    # "65-jährige", the Italian notes' abbreviation "donna, 80aa", "80 aa." (not "2 aa fa": a time ago)
     # (not a time ago: "hace 10 años", "há 10 anos")
     (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
-    (gate(compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*(?:anni|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
+    (gate(compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*"
+                  r"(?:anni|aa\b(?!\.?\s*fa\b)|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
                   re.IGNORECASE), r"\d"),
-     "age.words", 1, ("anni", "años", "anos", "ans", "jahre", "jährig",)),
+     "age.words", 1, ("anni", "aa", "años", "anos", "ans", "jahre", "jährig",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
     (gate(compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"), "age.patient-line", 1,
      ("year",)),

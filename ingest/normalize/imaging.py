@@ -52,14 +52,17 @@ from .time_words import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
+# v5: a lateral decubitus film (a frontal projection of a patient lying on the side) has no view of the
+# vocabulary: blank, not L
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
-VIEW_VERSION = 4
+VIEW_VERSION = 5
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
 # v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
-MODALITY_VERSION = 8  # v6: "tomografia computadorizada"
+# v9: a film's own taking and reading ("limited inspiratory effort", "retrocardiac", "projected behind the heart")
+MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
@@ -69,7 +72,9 @@ FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- hus
 # v3: "after another N days", "N more days later", "at the time of admission", "at clinical presentation"
 # v4: the Romance histories ("de 5 días de evolución", "havia 8 dias", "insorte 6 giorni prima"), "of six days'
 # duration"; Portuguese "na admissão", "N dias após a admissão"
-OFFSET_VERSION = 4
+# v5: "a fortnight", "since yesterday" / "da ieri" histories; "for several days" is no history; "Admission AP
+# chest radiograph"
+OFFSET_VERSION = 5
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -120,6 +125,9 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CORONAL: (("coronal", "koronar"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
+# A decubitus film ("left lateral decubitus radiograph", "right decubitus view"): the beam crosses a patient
+# lying on the side, a frontal projection that is neither PA, AP nor the lateral view L.
+_DECUBITUS = compile(r"\b(?:(?:left|right)\s+(?:lateral\s+)?|lateral\s+)decubitus\b", re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
 _PORTABLE = compile(
@@ -194,9 +202,13 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         if source == "radiopaedia":
             return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
                           VIEW_VERSION) if stripped else Normalized(None))
+    low = text_context(text).lower
+    decubitus = _DECUBITUS.search(text) if "decubitus" in low else None
+    if decubitus:
+        return blank("a decubitus film has no view of the vocabulary (PA, AP, AP Supine, L)", text,
+                     decubitus.start(), decubitus.end(), "view.words", VIEW_VERSION)
     hits = _view_hits(text, modality)
     views = {h[0] for h in hits}
-    low = text_context(text).lower
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])
         if view == AP:
@@ -220,14 +232,24 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
     return Normalized(None)
 
 
+# The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
+#: The words naming a CT's scout (also ``figure_kinds``: a paper's panel that is one).
+SCOUT_WORDS = r"topogram|scout|scanogram|locali[sz]er|surview"
+_SCOUT = compile(rf"\b(?:{SCOUT_WORDS})\b", re.IGNORECASE)
 # Words of a CT image that is no transverse slice: another plane, a reconstruction or rendering, the
 # scout ("coronal", "MPR", "volume rendering", "minimum intensity projection", "ricostruzione").
 _NOT_A_SLICE = compile(
     r"\b(?:coronal[ei]?|sagittal[ei]?|oblique|obliqu[oa]|curved|reconstruct\w*|ricostruzion[ei]|reformat\w*|"
     r"MPR|multi-?planar|3-?D|three-dimensional|volume[- ]render\w*|VRT?|MIP|MinIP|maximum[- ]intensity|"
-    r"minimum[- ]intensity|topogram|scout|scanogram|localizer|virtual\s+bronchoscop\w*)\b",
+    rf"minimum[- ]intensity|{SCOUT_WORDS}|virtual\s+bronchoscop\w*)\b",
     re.IGNORECASE,
 )
+
+
+def ct_scout(words: str) -> str:
+    """The word naming a CT's scout in ``words`` ("Scout", "topogram"), else ""."""
+    m = _SCOUT.search(words)
+    return m.group(0) if m else ""
 
 
 def ct_slice_view(words: str) -> Normalized:
@@ -309,7 +331,13 @@ _RADIOGRAPH_SIGNS = compile(
     # lateral projections", "antero-posterior view"): a radiograph's; a CT's images are named by
     # their planes (axial, coronal) and its projections by their rendering ("maximum intensity
     # projection"), which these words are not
-    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b",
+    rf"|\b{_PROJECTION_VIEW}(?:[\s-]+(?:and|or)[\s-]+{_PROJECTION_VIEW})?[\s-]+(?:views?|projections?|films?)\b"
+    # how the film was taken and what lies behind the heart's shadow on it: a breath held for a
+    # projection ("limited inspiratory effort", "poor inspiration"), the retrocardiac space, a
+    # shadow or a line's tip "projected behind the heart", "projecting over the SVC" (a CT shows the
+    # structures themselves, in planes)
+    r"|\binspiratory\s+effort\b|\b(?:poor|suboptimal|limited|low|shallow)\s+inspiration\b|\bretro-?cardiac\b"
+    r"|\bproject(?:ed|s|ing)\s+(?:over|behind|onto)\b",
     re.IGNORECASE,
 )
 
@@ -443,7 +471,7 @@ def normalize_modality(text: str, figure_caption: bool = False, radiograph_signs
 
 _RADIOGRAPH_SIGN_KEYS = ("zone", "field", "costophrenic", "cardiothoracic", "silhouette", "shadow", "contour",
                          "outline", "kerley", "diaphan", "transpar", "transprence", "veiling", "border", "view",
-                         "projection", "film")
+                         "projection", "film", "inspira", "retro", "project")
 
 
 # --- Finding -------------------------------------------------------------------------------------

@@ -407,6 +407,25 @@ def doi_for_url(url: str) -> Normalized:
     return found(doi, text, m.start(1), m.end(1), "doi.publisher-article-url", SITE_VERSION)
 
 
+# A file named after its article's DOI, the "/" spelt out as file names cannot hold it
+# ("10.1016-slash-j.chest.2020.04.024.png", "10.1016-slash-j.anl.2020.04.002-a.png": a panel's letter
+# may follow).
+_DOI_NAMED_FILE = compile(
+    r"^(10\.\d{4,9})-slash-(\S+?)(?:[-_](?:fig(?:ure)?[-_]?\d{1,2}[a-h]?|[a-h]\d?))?(?:\.[a-z]{3,4})$", re.IGNORECASE)
+
+
+def doi_for_filename(filename: str) -> Normalized:
+    """The DOI a file's name spells ("10.1016-slash-j.chest.2020.04.024.png")."""
+    text = filename.strip()
+    m = _DOI_NAMED_FILE.match(text) if "-slash-" in text else None
+    if m is None:
+        return Normalized(None)
+    doi = f"{m.group(1)}/{m.group(2)}"
+    if not DOI_RE.fullmatch(doi) or "-slash-" in m.group(2):
+        return Normalized(None)
+    return found(doi, text, m.start(1), m.end(2), "doi.filename", DOI_VERSION)
+
+
 def date_for_url(url: str) -> Normalized:
     """The date the dataset records for every image of a single-institution repository."""
     return _site_fact(url, SITE_DATES, "date.site", SITE_VERSION)

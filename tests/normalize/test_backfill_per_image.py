@@ -40,6 +40,11 @@ def test_a_lower_case_letter_inside_the_file_name_is_no_view(filename):
     "Frontal and lateral projections show a right hilar opacity with indistinct borders.",
     "The only antero-posterior view performed at bedside did not show consolidation.",
     "Left lateral decubitus film shows free layering of the effusion.",
+    # how the film was taken, and what lies behind the heart's shadow on it
+    "Limited inspiratory effort, with radiological signs of bilateral peripheral consolidation.",
+    "Poor inspiration; crowding of the bronchovascular markings at both bases.",
+    "Retrocardiac opacity with loss of the left hemidiaphragm outline.",
+    "Opacity projected behind the heart; the tip of the central line projects over the SVC.",
 ])
 def test_a_radiographs_reading_words_in_its_own_note_say_x_ray(text):
     assert_value(normalize_modality(text, radiograph_signs=True), text, "X-ray")
@@ -53,6 +58,10 @@ def test_radiograph_words_are_not_read_without_the_option_or_beside_a_ct():
     assert normalize_modality(both, radiograph_signs=True).value == "CT"
     assert_blank(normalize_modality("Subpleural opacity in the peripheral zone.", radiograph_signs=True),
                  "Subpleural opacity in the peripheral zone.")
+    for text in ("Air trapping on the expiratory images; good inspiration.",  # no film's breath held short
+                 "Maximum intensity projection over 10 mm shows the nodules.",   # a CT's rendering
+                 "The lesion projects into the airway lumen."):                  # not a shadow on a film
+        assert_blank(normalize_modality(text, radiograph_signs=True), text)
 
 
 def test_a_shared_note_with_radiograph_words_gives_no_image_its_modality():
@@ -357,6 +366,37 @@ def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
                  clinical_notes="A 51-year-old man with fever. " + legend)
             for letter in "ab"]
     assert "L" not in {f.value for f in backfill_table(rows, ["view"], workers=1) if f.row == 2}
+    assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
+
+
+@pytest.mark.parametrize("legend, letters, views", [
+    # a paper's panels b and c sharing the CT's legend, panel a the radiograph with its own
+    ("COVID-19 pneumonia on CT. Baseline axial and coronal chest CT images show confluent pure ground-glass "
+     "opacities in both lungs.", "bc", {3: "Axial", 4: "Coronal"}),
+    ("Coronal and axial HRCT reconstructions: crazy paving in the right lower lobe.", "bc",
+     {3: "Coronal", 4: "Axial"}),
+    ("Unenhanced axial & coronal CT images demonstrate bilateral peripheral consolidations.", "ab",
+     {3: "Axial", 4: "Coronal"}),
+])
+def test_a_cts_planes_told_in_order_give_the_two_lettered_files_sharing_the_legend_their_views(legend, letters, views):
+    rows = [_row(patientid="23", url="https://www.kjronline.org/DOIx.php?id=10.3348/kjr.2020.9023",
+                 filename="kjr-21-e24-g002-l-x.jpg",
+                 clinical_notes="Baseline anteroposterior chest radiograph shows patchy ground-glass opacities.")]
+    rows += [_row(patientid="23", url=rows[0]["url"], filename=f"kjr-21-e24-g002-l-{letter}.jpg",
+                  clinical_notes=legend) for letter in letters]
+    fills = {f.row: f.value for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told")}
+    assert fills == views
+
+
+@pytest.mark.parametrize("legend, letters", [
+    ("Axial and coronal CT images (b, c) and chest radiograph (a) show bilateral opacities.", "bc"),  # an X-ray too
+    ("Axial and axial CT images at two levels show ground-glass opacities.", "bc"),  # no order of planes
+    ("Axial and coronal CT images show ground-glass opacities.", "bd"),  # a film between them
+    ("Axial and coronal CT images show ground-glass opacities.", "bcd"),  # three films, two planes
+])
+def test_planes_told_for_other_films_than_the_two_lettered_ones_give_no_view(legend, letters):
+    rows = [_row(patientid="24", url="https://example.org/case/24", filename=f"fig2-{letter}.png",
+                 clinical_notes=legend) for letter in letters]
     assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
 
 

@@ -153,3 +153,58 @@ def test_a_history_saying_the_diseases_films_were_normal_gives_no_image_that_fin
                  clinical_notes=history + legend) for k, legend in enumerate(legends, start=1)]
     fills = _by_row(backfill_table(rows, ["finding"]))
     assert all("finding" not in fills.get(number, {}) for number in (2, 3, 4)), fills
+
+
+def test_a_films_time_ending_its_file_name_is_its_day_on_the_patients_scale():
+    from ingest.backfill import backfill_table
+
+    # curators name a case's films after its studies' labels ("Admission", "12 hours", "3 days")
+    note = ("Fever and odynophagia. Trip to Italy 7 days ago. The patient worsened in the emergency "
+            "department. SARS-CoV-2 RNA was detected. Bilateral alveolar consolidations.")
+    names = ("covid-19-pneumonia-rapid-admission.jpg", "covid-19-pneumonia-rapid-12-hours.jpg",
+             "covid-19-pneumonia-rapid-3-days.jpg", "covid-19-pneumonia-rapid-2-weeks-pa.png")
+    rows = [{"patientid": "9", "url": "https://example.org/case/9", "filename": name, "clinical_notes": note,
+             "offset": ""} for name in names]
+    fills = {f.row: (f.value, f.evidence) for f in backfill_table(rows, ["offset"], workers=1)}
+    # hours name no day: the 12-hour film stays blank
+    assert fills == {2: ("0", "admission"), 4: ("3", "3-days"), 5: ("14", "2-weeks")}
+    told_onset = [dict(row, clinical_notes="Four-day history of dry cough. " + note) for row in rows]
+    # counted from the admission after a told onset: curators write it either way, so blank
+    assert backfill_table(told_onset, ["offset"], workers=1) == []
+
+
+def test_a_time_inside_a_case_slug_is_no_films_day():
+    from ingest.timeline import filename_day
+
+    for name in ("pneumonia-after-5-days-of-fever.jpg", "neonatal-pneumonia-3-day-old.png",
+                 "covid-19-pneumonia-12-hours.jpg", "post-admission-pneumonia-1.jpg"):
+        assert filename_day(name) is None, name
+
+
+def test_a_patient_never_intubated_or_in_intensive_care_has_no_film_taken_so():
+    from ingest.backfill import backfill_row, backfill_table
+
+    note = ("A 45-year-old woman with fever and cough for 4 days. She did not require intubation and was not "
+            "admitted to the ICU; she recovered with oxygen by nasal cannula.")
+    rows = [{"patientid": "31", "url": "https://example.org/case/31", "filename": f"case31-{k}.jpg",
+             "clinical_notes": note, "intubated": "", "intubation_present": "", "went_icu": "", "in_icu": ""}
+            for k in ("a", "b")]
+    fills = {(f.row, f.field): (f.value, f.rule.split("@")[0]) for f in backfill_table(rows, None, workers=1)
+             if f.field in ("intubated", "intubation_present", "went_icu", "in_icu")}
+    assert fills == {(n, field): value for n in (2, 3) for field, value in (
+        ("intubated", ("N", "intubated.negated")), ("went_icu", ("N", "went_icu.negated")),
+        ("intubation_present", ("N", "intubation_present.never-intubated")),
+        ("in_icu", ("N", "in_icu.never-went_icu")))}
+    # the row's own cell says it too (a table whose intubated column is filled)
+    known = dict(rows[0], clinical_notes="", intubated="N", went_icu="Y")
+    assert [(f.field, f.value) for f in backfill_row(known, ["intubation_present", "in_icu"])] == [
+        ("intubation_present", "N")]
+
+
+def test_an_intubated_patient_or_an_unknown_one_gives_the_films_no_implied_value():
+    from ingest.backfill import backfill_row
+
+    for intubated, note in (("Y", ""), ("", "Fever and cough for 4 days."),
+                            ("", "She was intubated on day 3 and extubated on day 9.")):
+        row = {"filename": "a.jpg", "clinical_notes": note, "intubated": intubated, "intubation_present": ""}
+        assert not [f for f in backfill_row(row, ["intubation_present"]) if "never" in f.rule], (intubated, note)

@@ -165,3 +165,30 @@ def test_other_article_urls_give_no_doi(url):
     from ingest.normalize.provenance import doi_for_url
 
     assert doi_for_url(url).value is None
+
+
+@pytest.mark.parametrize("filename, doi", [
+    ("10.1016-slash-j.chest.2020.04.024.png", "10.1016/j.chest.2020.04.024"),
+    ("10.1016-slash-j.anl.2020.04.002-a.png", "10.1016/j.anl.2020.04.002"),  # panel a of the figure
+    ("10.1148-slash-radiol.2020200463-fig2b.jpeg", "10.1148/radiol.2020200463"),
+    ("10.1007-slash-s00330-020-06801-0.png", "10.1007/s00330-020-06801-0"),  # the DOI's own hyphens kept
+])
+def test_a_file_named_after_its_articles_doi_gives_the_doi(filename, doi):
+    from ingest.backfill import backfill_row
+    from ingest.normalize.provenance import doi_for_filename
+
+    assert doi_for_filename(filename).value == doi
+    row = {"filename": filename, "url": "https://journal.chestnet.org/article/S0012-3692(20)30764-9/pdf", "doi": ""}
+    assert [(f.value, f.rule) for f in backfill_row(row, ["doi"])] == [(doi, "doi.filename@v1")]
+
+
+@pytest.mark.parametrize("filename", [
+    "10.1016-j.chest.2020.04.024.png",  # no slash spelt: where the prefix ends is not told
+    "nejmoa2001017_f1-a.png",
+    "1-s2.0-S0140673620303706-fx1_lrg.jpg",  # an Elsevier PII, not a DOI
+    "10.1016-slash-.png",
+])
+def test_other_file_names_give_no_doi(filename):
+    from ingest.normalize.provenance import doi_for_filename
+
+    assert doi_for_filename(filename).value is None
