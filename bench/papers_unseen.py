@@ -46,6 +46,8 @@ class Staged:
 
     figure_url: str
     panel: str
+    #: a PDF's figure number ("" for an image file): a PDF holds several figures at one address
+    figure: str = ""
     values: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,9 +65,9 @@ def staged_images(db: str) -> list[Staged]:
     for image_id, case_id, source_url, canonical in rows(db, sql):
         # "...gr1.jpg#panel=a"; a PDF's figure "...pdf#page=1&figure=1&panel=a" is its PDF's.
         base, _, fragment = source_url.partition("#")
-        panel = next((p.removeprefix("panel=") for p in fragment.split("&") if p.startswith("panel=")), "")
+        parts = dict(p.partition("=")[::2] for p in fragment.split("&") if "=" in p)
         values = {"url": canonical or "", **case_values.get(case_id, {}), **image_values.get(image_id, {})}
-        found.append(Staged(base, panel.lower(), values))
+        found.append(Staged(base, parts.get("panel", "").lower(), parts.get("figure", ""), values))
     return found
 
 
@@ -82,13 +84,20 @@ def same(name: str, want: str, got: str | None) -> bool:
     return want == got
 
 
+def names(row: dict, image: Staged) -> bool:
+    """The curator's row names this image: its file (a PDF's row may add ``#figure=N``) and panel."""
+    address, _, fragment = row["figure_url"].partition("#")
+    figure = fragment.removeprefix("figure=")
+    return (image.figure_url == address and image.panel == row["panel"].lower()
+            and (not figure or image.figure == figure))
+
+
 def score(curated: list[dict], staged: list[Staged]) -> tuple[dict[str, int], list[str], list[Staged]]:
     right = {"found": 0, **{f: 0 for f in FIELDS}}
     wrong: list[str] = []
     used: set[int] = set()
     for row in curated:
-        match = next((i for i, s in enumerate(staged) if i not in used and s.figure_url == row["figure_url"]
-                      and s.panel == row["panel"].lower()), None)
+        match = next((i for i, s in enumerate(staged) if i not in used and names(row, s)), None)
         where = f"{row['figure_url'].rsplit('/', 1)[-1]}{'#' + row['panel'] if row['panel'] else ''} ({row['input']})"
         if match is None:
             wrong.append(f"NOT FOUND {where}")
@@ -159,7 +168,7 @@ def main() -> None:
             out = csv.writer(handle)
             out.writerow(["figure_url", "panel", *(f"{f}_{w}" for f in FIELDS for w in ("curator", "staged"))])
             for row in curated:
-                hit = next((s for s in staged if s.figure_url == row["figure_url"] and s.panel == row["panel"]), None)
+                hit = next((s for s in staged if names(row, s)), None)
                 out.writerow([row["figure_url"], row["panel"],
                               *(v for f in FIELDS for v in (row[f], hit.values.get(f, "") if hit else ""))])
 

@@ -59,7 +59,8 @@ _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|da
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
-                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b|within\s+\d+\s*{_UNITS}\b|"
+                   # "after 10 days of treatment": the interval with what it counts from
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
                    r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
                    # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",
@@ -505,10 +506,13 @@ def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bo
                 yield sentences, k
 
 
-def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
+def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str = "") -> str:
     """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
     sentence before it when the citing one points back to it ("On the sixth day after admission, ...
-    Chest CT at that time showed ... (Figure 2A–C)"); "" when no citing sentence names exactly one."""
+    Chest CT at that time showed ... (Figure 2A–C)"), or of the one clause of the citing sentence
+    naming an exam of the image's ``modality`` when the sentence tells several exams ("The radiograph
+    after 10 days showed ..., and a CT on hospital day 13 showed ... (Fig. 2)"); "" when none names
+    exactly one."""
     for sentences, k in _citing_sentences(paragraphs, number, letter):
         sentence = sentences[k]
         told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
@@ -520,7 +524,22 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str) -> str:
             told = {t for t in told if not _FOLLOW_UP.fullmatch(t)} or told
         if len(told) == 1:
             return _moments(sentence)[0]
+        if len(told) > 1 and modality and (own := _clause_moment(_CITATION.sub("", sentence), modality)):
+            return own
     return ""
+
+
+#: Where a sentence telling several exams parts them: "The radiograph ... showed X, and a CT on hospital
+#: day 13 showed Y", "...; CT on day 9 showed Y".
+_CLAUSE_BREAK = re.compile(r";\s*|,\s+(?:and|while|whereas)\s+", re.I)
+
+
+def _clause_moment(sentence: str, modality: str) -> str:
+    """The one precise moment of the one clause of ``sentence`` naming an exam of ``modality`` ("a CT on
+    hospital day 13, the day before discharge"), or ""."""
+    clauses = [c for c in _CLAUSE_BREAK.split(sentence) if normalize_modality(c).value == modality]
+    precise = [m for m in _moments(clauses[0]) if not _VAGUE.fullmatch(m)] if len(clauses) == 1 else []
+    return precise[0] if len({m.lower() for m in precise}) == 1 else ""
 
 
 _FOLLOW_UP = re.compile(r"(?:on\s+|at\s+)?follow-up", re.I)
@@ -596,6 +615,12 @@ def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
     return ""
 
 
+def _vague_only(image: ImageRecord) -> bool:
+    """The image's words place it only roughly ("CT before discharge", "follow-up CT") and give the
+    timeline no moment: the text's sentence citing it may."""
+    return bool(_VAGUE.fullmatch(image.date_text.strip())) and not text_moments(image.caption, "caption")
+
+
 def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
@@ -607,7 +632,9 @@ def _from_citations(cases: Any, paragraphs: list[str]) -> None:
             if not isinstance(number, int):
                 continue
             letter = str(image.extra.get("panel", ""))
-            moment = "" if image.date_text else _cited_moment(paragraphs, number, letter)
+            modality = normalize_modality(image.modality_text).value or ""
+            moment = "" if image.date_text and not _vague_only(image) else _cited_moment(paragraphs, number, letter,
+                                                                                          modality)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"

@@ -181,7 +181,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
         patients = _numbered_by_table(patients, in_tables, in_captions)
-    return _with_abstract(_with_table(patients, in_tables), abstract)
+    return _with_onset_row(_with_abstract(_with_table(patients, in_tables), abstract), tables)
 
 
 def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
@@ -251,6 +251,23 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
         patient.table_moments = list(entry.moments)
         if patient.descriptor is None and entry.age is not None:
             patient.descriptor = Descriptor(entry.age, entry.sex, entry.text)
+    return patients
+
+
+def _with_onset_row(patients: list[PatientText], tables: Sequence[Table]) -> list[PatientText]:
+    """A case report's single patient whose table of findings (one row per variable, its value beside
+    it: "Days from symptom onset to admission | 7") tells how long the symptoms had lasted at the
+    admission, and no table of patients says so: that row, in the words the timeline reads."""
+    if len(patients) != 1 or patients[0].named_by != "single" or "symptom onset " in patients[0].table_text:
+        return patients
+    found = {(table.label or "Table", int(days.group(1)))
+             for table in tables for row in table.rows
+             if len(cells := [c.strip() for c in row if c.strip()]) == 2 and _kind(cells[0]) == "onset"
+             and (days := _DAYS_CELL.fullmatch(cells[1]))}
+    if len({days for _, days in found}) == 1:
+        label, days = min(found)
+        said = f"{label}: symptom onset {days} days before admission"
+        patients[0].table_text = f"{patients[0].table_text}; {said}" if patients[0].table_text else said
     return patients
 
 

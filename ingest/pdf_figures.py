@@ -253,6 +253,46 @@ def _scan_figure_box(page, scan: dict, caption: _Line) -> tuple[float, float, fl
     return (scan["x0"] + x0 / sx, scan["top"] + y0 / sy, scan["x0"] + x1 / sx, scan["top"] + y1 / sy)
 
 
+def _page_figures(page, pages, page_lines, index: int) -> list[PdfFigure]:
+    """The figures of one page: each image group, then each page scan, with its caption (the images
+    are matched to captions top to bottom, then left to right)."""
+    lines = page_lines[index]
+    figures: list[PdfFigure] = []
+    captions = [(l, m) for l in lines if (m := _is_caption(l))]
+    used: set[int] = set()
+    images = [i for i in page.images
+              if (i["x1"] - i["x0"]) >= _MIN_IMAGE_PT and (i["bottom"] - i["top"]) >= _MIN_IMAGE_PT]
+    page_area = float(page.width * page.height)
+    scans = [i for i in images if (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.6 * page_area]
+    images = [i for i in images if i not in scans]
+    candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [
+        (_union(g), g, None) for g in _groups(images)]
+    for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
+        best = None
+        for k, (line, _m) in enumerate(captions):
+            if k in used or line.x1 < bbox[0] or line.x0 > bbox[2]:
+                continue
+            below = line.top - bbox[3]
+            above = bbox[1] - line.bottom
+            distance = below if -2 <= below <= 40 else (above + 20 if -2 <= above <= 40 else None)
+            if distance is not None and (best is None or distance < best[0]):
+                best = (distance, k)
+        if best is None:
+            continue
+        used.add(best[1])
+        figures.append(_figure(page, pages, page_lines, index, bbox, group, *captions[best[1]]))
+    for scan in scans:
+        for k, (line, m) in enumerate(captions):
+            if k in used:
+                continue
+            bbox = _scan_figure_box(page, scan, line)
+            if bbox is None:
+                continue
+            used.add(k)
+            figures.append(_figure(page, pages, page_lines, index, bbox, None, line, m, scan=scan))
+    return figures
+
+
 def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
     if not isinstance(pdf_bytes, (bytes, bytearray)) or not bytes(pdf_bytes[:5]) == b"%PDF-":
         raise NotAPdf(f"body does not start with %PDF- (starts with {bytes(pdf_bytes[:16])!r})")
@@ -262,39 +302,10 @@ def extract_pdf_figures(pdf_bytes: bytes) -> list[PdfFigure]:
         pages = list(pdf.pages)
         page_lines = [_lines(p) for p in pages]
         for index, page in enumerate(pages):
-            lines = page_lines[index]
-            captions = [(l, m) for l in lines if (m := _is_caption(l))]
-            used: set[int] = set()
-            images = [i for i in page.images
-                      if (i["x1"] - i["x0"]) >= _MIN_IMAGE_PT and (i["bottom"] - i["top"]) >= _MIN_IMAGE_PT]
-            page_area = float(page.width * page.height)
-            scans = [i for i in images if (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) > 0.6 * page_area]
-            images = [i for i in images if i not in scans]
-            candidates: list[tuple[tuple, list[dict] | None, dict | None]] = [
-                (_union(g), g, None) for g in _groups(images)]
-            for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
-                best = None
-                for k, (line, _m) in enumerate(captions):
-                    if k in used or line.x1 < bbox[0] or line.x0 > bbox[2]:
-                        continue
-                    below = line.top - bbox[3]
-                    above = bbox[1] - line.bottom
-                    distance = below if -2 <= below <= 40 else (above + 20 if -2 <= above <= 40 else None)
-                    if distance is not None and (best is None or distance < best[0]):
-                        best = (distance, k)
-                if best is None:
-                    continue
-                used.add(best[1])
-                figures.append(_figure(page, pages, page_lines, index, bbox, group, *captions[best[1]]))
-            for scan in scans:
-                for k, (line, m) in enumerate(captions):
-                    if k in used:
-                        continue
-                    bbox = _scan_figure_box(page, scan, line)
-                    if bbox is None:
-                        continue
-                    used.add(k)
-                    figures.append(_figure(page, pages, page_lines, index, bbox, None, line, m, scan=scan))
+            # In their numbers' order: a two-column page may hold Fig. 2 (right column) above Fig. 1
+            # (left, lower), and a paper's images follow its figures' order ("1 week later" counts
+            # from the image before).
+            figures.extend(sorted(_page_figures(page, pages, page_lines, index), key=lambda f: f.number))
     unique: list[PdfFigure] = []
     for figure in figures:
         if figure.number in seen_numbers:

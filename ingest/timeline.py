@@ -34,6 +34,7 @@ from datetime import date
 from functools import lru_cache
 
 from .normalize.common import (
+    NUMBER,
     NUMBER_LIKE,
     ORDINAL_NUMBERS,
     ORDINALS_EN,
@@ -110,6 +111,11 @@ UNPLACED = "unplaced"                # "post-mortem", "at 1 week": a moment whos
 AFTER_DISCHARGE = "after-discharge"  # "4 weeks after discharge": counted from the day the history discharges
 AFTER_READMISSION = "after-readmission"  # "at readmission", "3 days after readmission": counted from the day the
 #                                          history readmits the patient ("readmitted 4 days later")
+AT_FOLLOW_UP = "at-follow-up"        # "at 2-week follow-up": the day of the one film or visit the history
+                                     # tells as as long after a moment ("Two weeks after discharge ... the
+                                     # radiograph"); ``days`` is the interval
+AFTER_EVENT = "after-event"          # "3 days after intubation", "after 10 days of treatment": counted from the
+                                     # day the history gives that event of the stay (``EVENTS``)
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
@@ -676,6 +682,10 @@ _AXIS_WORD = compile_fast(
     re.IGNORECASE,
 )
 
+#: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
+#: "after 10 days of the ").
+_OTHER_BASE_WORD = compile_fast(r"^.*\b(?:after|of|from|since)\s+(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -733,9 +743,12 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
-    if qual in ("admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
-        # "admission day 3", "post-admission day 3": day 1 may be the admission day or the next one;
-        # told, it is the film's moment (not the presenting film's), but its day is not
+    if qual in ("post-admission", "postadmission"):
+        # "post-admission day 6" counts as "postoperative day 6" does: the admission is its day 0
+        return Moment(SINCE_ADMISSION, n, evidence, where)
+    if qual == "admission" or ADMISSION_BASE.match(base):
+        # "admission day 3": day 1 may be the admission day or the next one; told, it is the film's
+        # moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
     if base and connector:
         return None  # another base
@@ -743,7 +756,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
-    return (int(m.group("n") or m.group("n2")), (m.group("qual") or "").strip().lower(),
+    return (int(m.group("n") or m.group("n2")), re.sub("[\u2010\u2011]", "-", (m.group("qual") or "").strip().lower()),
             m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
 
 
@@ -812,6 +825,9 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             elif other and word.lower().startswith(("readmission", "readmitted")):
                 # "3 days after readmission": placed when the history tells the readmission's day
                 moments.append((m.start(), Moment(AFTER_READMISSION, amount, text[m.start():other.end()], where)))
+            elif other and event_of(word):
+                # "3 days after intubation": placed when the history tells the intubation's day
+                moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
             elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
@@ -833,12 +849,21 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
+    for m in (_AT_FOLLOW_UP.finditer(text) if "follow" in low else ()):
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if amount is not None and not in_history(m):
+            moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
 
+
+#: "at 2-week follow-up", "at the 6-week follow-up": a film of a follow-up whose base the words do not name.
+_AT_FOLLOW_UP = compile_fast(
+    rf"\bat\s+(?:the\s+|her\s+|his\s+)?(?P<n>{NUMBER})[-\u2010\u2011\s](?P<unit>{UNIT})\s+follow[-\u2010\u2011\s]?up\b",
+    re.IGNORECASE)
 
 #: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
 _AT_DISCHARGE = compile_fast(
@@ -1184,7 +1209,7 @@ def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], 
     dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
     if first is None or first.kind != DATED or first.days != min(dated):
         return dates
-    return _Dates(None, date.fromordinal(first.days))
+    return replace(dates, admission=date.fromordinal(first.days))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -1473,7 +1498,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
                    readmission_moment(history) or readmission_moment(findings),
-                   bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)))
+                   bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
+                   follow_ups=follow_up_moments(history),
+                   events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -1525,6 +1552,12 @@ class _Dates:
     #: The texts send the patient home from a first visit and tell a return ("viene dimesso a domicilio ...
     #: Dopo 4 giorni ... torna in PS ... viene ricoverato"): a day "of the stay" may count from either visit.
     sent_home_and_back: bool = False
+    #: The history's intervals after discharge, admission or onset in its sentences about a film or a
+    #: follow-up visit ("Two weeks after discharge she was seen in the clinic; the radiograph ..."),
+    #: which a caption's "at 2-week follow-up" may be.
+    follow_ups: tuple[Moment, ...] = ()
+    #: (event, its moment) of each event of ``EVENTS`` the history gives one day ("intubated on illness day 13").
+    events: tuple[tuple[str, Moment], ...] = ()
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -1598,6 +1631,63 @@ def readmission_moment(history: str) -> Moment | None:
     return next(iter(found)) if len(days) == 1 else None
 
 
+#: Events of the stay a film's interval may count from ("3 days after intubation", "after 10 days of
+#: treatment"), each as its word after the interval and as a history's sentence telling it happen: a
+#: treatment's sentence must say it started ("Treatment with oxygen and dexamethasone was started on
+#: admission"), not only name it ("discharged after treatment on day 12").
+EVENTS = {
+    "intubation": (compile_fast(r"^(?:re-?)?intubation$", re.IGNORECASE),
+                   compile_fast(r"\b(?:re-?)?intubat(?:ed|ion)\b", re.IGNORECASE)),
+    "extubation": (compile_fast(r"^extubation$", re.IGNORECASE),
+                   compile_fast(r"\bextubat(?:ed|ion)\b", re.IGNORECASE)),
+    "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
+                  compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
+                               r"begun)\b", re.IGNORECASE)),
+}
+
+
+_FOLLOW_UP_VISIT = compile_fast(r"\b(?:follow[-\u2010\u2011\s]?up|clinic|outpatient|visit|review(?:ed)?)\b",
+                                re.IGNORECASE)
+_FOLLOW_UP_BASES = frozenset({AFTER_DISCHARGE, SINCE_ADMISSION, SINCE_ONSET})
+
+
+def follow_up_moments(history: str) -> tuple[Moment, ...]:
+    """The history's intervals counted from the discharge, the admission or the onset ("Two weeks after
+    discharge", "6 weeks after symptom onset") in sentences naming a film or a follow-up visit: what a
+    caption's "at 2-week follow-up" may be (``AT_FOLLOW_UP``: the one of that length)."""
+    if "follow" not in text_context(history).lower and not has_any(text_context(history).lower, ("clinic", "visit")):
+        return ()
+    found = []
+    for start, moment in _text_moments(history, "history"):
+        s_start, s_end = sentence_at(history, start)
+        if (moment.kind in _FOLLOW_UP_BASES and moment.days > 0 and not about_other_person(history, start, start + 1)
+                and (IMAGE_WORDS.search(history, s_start, s_end) or _FOLLOW_UP_VISIT.search(history, s_start, s_end))):
+            found.append(moment)
+    return tuple(found)
+
+
+def event_of(word: str) -> str:
+    """The event of ``EVENTS`` a word after an interval names ("intubation"), or ""."""
+    return next((name for name, (named, _) in EVENTS.items() if named.match(word)), "")
+
+
+def event_moment(history: str, event: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences telling ``event`` give it ("On illness day 13 he was
+    transferred to the intensive care unit and intubated"); None when they give none or several, and
+    a sentence about a film ("the radiograph three days after intubation") or another person is none."""
+    told = EVENTS[event][1]
+    found = set()
+    for m in (told.finditer(history) if event[:6] in text_context(history).lower else ()):
+        start, end = sentence_at(history, m.start())
+        if about_other_person(history, m.start(), m.end()) or IMAGE_WORDS.search(history, start, end):
+            continue
+        sentence = history[start:end]
+        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
+        found.update(_dated_moments(sentence, "history", day_first, False))
+    days = {(x.kind, x.days) for x in found}
+    return next(iter(found)) if len(days) == 1 else None
+
+
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
            first: bool, dates: _Dates, labels_count_illness: bool = False,
            exam_day: tuple[int | None, bool] = (None, False)) -> tuple[int | None, str, str]:
@@ -1624,6 +1714,21 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.after-readmission",
                     f"{moment.evidence!r}: its day is not told (the history gives the readmission no day)")
         return day + moment.days, "timeline.after-readmission", ""
+    if moment.kind == AT_FOLLOW_UP:
+        told = [m for m in dates.follow_ups if m.days == moment.days]
+        days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+        if len(days) != 1 or None in days:
+            return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
+                                                   "no one film or visit that long after a moment of the illness)")
+        return days.pop(), "timeline.at-follow-up", ""
+    if moment.kind == AFTER_EVENT:
+        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence))
+        event = next((m for told, m in dates.events if told == name), None)
+        day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
+        if day is None:
+            return (None, "timeline.after-event",
+                    f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)")
+        return day + moment.days, "timeline.after-event", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
