@@ -37,7 +37,8 @@ from ingest.normalize.provenance import normalize_doi, normalize_url
 
 KINDS = ("doi", "pmid", "pmcid", "pii", "url")
 
-_PMCID = re.compile(r"^(?:pmcid\s*:?\s*)?(PMC\d{1,9})$", re.I)
+#: "PMC7251234", "PMCID: PMC7251234", and "PMC 7251234" as users copy it from a citation line.
+_PMCID = re.compile(r"^(?:pmcid\s*:?\s*)?PMC\s?(\d{1,9})$", re.I)
 _PMID = re.compile(r"^(?:pmid\s*:?\s*|pubmed\s*:?\s*|med\s*:\s*)?(\d{1,9})$", re.I)
 _PMCID_IN_PATH = re.compile(r"/(?:PMC/)?(PMC\d{1,9})(?=/|$|\.)", re.I)
 #: Host -> the path of a PubMed record on it.
@@ -116,7 +117,7 @@ def _doi_from_suffix_url(text: str) -> str:
 
 def canonical_pmcid(text: str) -> str:
     m = _PMCID.match((text or "").strip())
-    return m.group(1).upper() if m else ""
+    return f"PMC{m.group(1)}" if m else ""
 
 
 def canonical_pmid(text: str) -> str:

@@ -462,7 +462,10 @@ class ArticlePage(HtmlPage):
             if node.root in seen or any(a in seen for a in node.root.iterancestors()):
                 continue
             seen.add(node.root)
-            if "visualAbstract" not in classes(node) and node.xpath("descendant::img"):
+            # ScienceDirect's figure without <img> (the page's script draws it): its "Download high-res
+            # image" link is the figure.
+            if "visualAbstract" not in classes(node) and (node.xpath("descendant::img")
+                                                          or _download_link(node, self.url)):
                 found.append(node)
         if not found:
             # No <figure> nor a known platform's classes: a holder classed as a figure with an image
@@ -522,7 +525,7 @@ class ArticlePage(HtmlPage):
             if src and src not in urls and not urlsplit(src).path.lower().endswith(".svg"):
                 urls.append(src)
                 how.append(chosen)
-        download = _download_link(node, self.url) if len(urls) == 1 and how[0] == "src" else ""
+        download = _download_link(node, self.url) if not urls or (len(urls) == 1 and how[0] == "src") else ""
         if download and download not in urls:
             urls, how = [download, *urls], ["download link", *how]
         figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
