@@ -18,7 +18,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
-           "unseen10", "unseen11", "unseen12", "unseen13"]
+           "unseen10", "unseen11", "unseen12", "unseen13", "unseen15"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
