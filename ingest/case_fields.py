@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 20  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 21  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -78,6 +78,8 @@ TIMELINE_VERSION = 20  # v2: "day N of admission", "hospital day N" are N days a
 #                           "3 days after intubation", "after 10 days of treatment" count from the day the
 #                           history gives the event; "at 2-week follow-up" is the film or visit the history
 #                           tells as two weeks after a moment ("Two weeks after discharge")
+#                      v21: a trip or an exposure told as a time before the admission ("returned from a
+#                           skiing trip 12 days before admission") is no onset (was the onset gap)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -42,6 +42,7 @@ from .normalize.common import (
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
     about_other_person,
+    clause_at,
     fast_init,
     finditer_near,
     gate,
@@ -164,7 +165,8 @@ _ADMISSION_CUES = compile_fast(
 #: Travel and exposure a history dates ("returned from a business trip on 27 February", "contact with a
 #: confirmed case on 3 March"): moments before the illness, neither its onset nor the admission.
 _EXPOSURE_CUES = compile_fast(
-    r"\b(?:returned|travel(?:l)?ed|travel|trip|flight|flew|exposed|exposure|contact\s+with)\b", re.IGNORECASE)
+    r"\b(?:returned|travel(?:l)?ed|travel|trip|flight|flew|exposed|exposure|contact\s+with|rientrat[oai]|rientro|"
+    r"viaggio|contatto\s+con)\b", re.IGNORECASE)
 #: The end of a clause between a date and a cue after it.
 _CLAUSE_END = compile_fast(r"[;,]|\b(?:and|but|then)\b", re.IGNORECASE)
 #: What a cue beyond the date's clause counts as further away.
@@ -308,7 +310,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
                if has_any(low, ("before", "prior", "prima")) else ())
     for m in befores:
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
-        if amount is not None and not about_other_person(history, m.start(), m.end()):
+        if amount is not None and not about_other_person(history, m.start(), m.end()) \
+                and not _trip_before_admission(history, m):
             return amount, m.group(0)
     for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
         s_start, s_end = sentence_at(history, m.start())
@@ -333,6 +336,15 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         return _transfer_after_onset(history, low) or _onset_after_exposure(history, low)
     amount, m = found
     return amount, m.group(0)
+
+
+def _trip_before_admission(history: str, m: re.Match[str]) -> bool:
+    """True when the clause of the time before the admission ``m`` dates a trip or an exposure, not
+    the illness: "He had returned from a skiing trip to Austria 12 days before admission" (the onset is
+    the history's symptom span), unlike "symptoms began 3 days before admission after a trip"."""
+    c_start, c_end = clause_at(history, m.start())
+    return (_EXPOSURE_CUES.search(history, c_start, c_end) is not None
+            and _ONSET_CUES.search(history, c_start, c_end) is None)
 
 
 def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:

@@ -1261,3 +1261,27 @@ def test_radiopaedia_gender_line_keeps_its_sex_beside_a_relative_of_the_presenta
                        "rp_2022_unwell_for_a_fortnight_fever_last_5_days_4_days_later_child_sibling.html",
                        "https://radiopaedia.org/cases/covid-19-pneumonia-a-fortnight-of-cough?lang=us")
     assert {row["sex"] for row in rows.values()} == {"F"}
+
+
+# --- unseen15: a trip dated before the admission ---------------------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    # a trip or an exposure told as a time before the admission is no onset: the symptoms' span is
+    ("A 65-year-old man was admitted on March 15, 2020 with a one-week history of fever, dry cough and diarrhoea. "
+     "He had returned from a skiing trip to Austria 12 days before admission.", 7),
+    ("Fever and cough for 4 days. Close contact with a confirmed case 10 days before presentation.", 4),
+    ("Febbre e tosse da 5 giorni. Rientrato da un viaggio in Lombardia 9 giorni prima del ricovero.", 5),
+    # the onset told as a time before the admission stays the onset, a trip in its sentence or not
+    ("Symptoms began 3 days before admission, a week after he returned from Italy.", 3),
+    ("Fever started 6 days before admission.", 6),
+])
+def test_a_trip_told_as_a_time_before_the_admission_is_no_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+def test_eurorad_films_count_from_the_symptoms_not_from_a_trip_before_the_admission():
+    rows = _batch_rows("eurorad", "unseen15",
+                       "eu_us_dates_one_week_history_ct_fig_1a_c_anteroposterior_radiograph_dated.html",
+                       "https://www.eurorad.org/case/16913")
+    assert [rows[f"0000016913/16913_{k}.jpg"]["offset"] for k in ("1_1", "1_3", "2_1")] == ["7", "7", "12"]
