@@ -214,7 +214,22 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
+    cited = _findings_citing(record, image, texts.caption)
+    if cited and not image_moments(texts):
+        # a caption that tells no moment ("Chest X-ray, posteroanterior projection") under findings
+        # telling the exam's: "The initial chest X-ray (Fig. 1) was unremarkable. ... a CT scan was
+        # performed three days later (Fig. 2a, b)"
+        texts = replace(texts, caption=_join(texts.caption, cited))
     return texts
+
+
+def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The findings' sentences citing the image's figure alone, when they are not its words already."""
+    figure = _figure_number(image)
+    if figure is None or not record.findings.strip():
+        return ""
+    cited = cited_sentences(record.findings, figure)
+    return "" if not cited or cited in caption else cited
 
 
 def _study_findings(record: CaseRecord, image: ImageRecord) -> str:

@@ -1285,3 +1285,22 @@ def test_eurorad_films_count_from_the_symptoms_not_from_a_trip_before_the_admiss
                        "eu_us_dates_one_week_history_ct_fig_1a_c_anteroposterior_radiograph_dated.html",
                        "https://www.eurorad.org/case/16913")
     assert [rows[f"0000016913/16913_{k}.jpg"]["offset"] for k in ("1_1", "1_3", "2_1")] == ["7", "7", "12"]
+
+
+def test_eurorad_figure_whose_caption_tells_no_moment_takes_the_moment_of_the_findings_citing_it():
+    # "The initial chest X-ray (Fig. 1) was unremarkable. ... a CT scan was performed three days later
+    # (Fig. 2a, b)" over captions "Chest X-ray, posteroanterior projection" and "a, b: axial CT images"
+    rows = _batch_rows("eurorad", "unseen15", "eu_6_day_history_children_mild_symptoms_ct_three_days_later.html",
+                       "https://www.eurorad.org/case/16924")
+    assert [rows[f"0000016924/16924_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["6", "9", "9"]
+
+
+def test_findings_citing_a_figure_leave_a_caption_that_tells_its_moment_alone():
+    # the caption's own moment stays the film's: the findings' sentence citing it is not read
+    from ingest.case_fields import image_texts
+    from ingest.records import CaseRecord, ImageRecord
+    image = ImageRecord(source_url="https://www.eurorad.org/x/1_1.jpg", position=0,
+                        caption="Chest radiograph on day 4 of hospitalisation.", extra={"figure": 1})
+    record = CaseRecord(source="eurorad", source_key="1", url="https://www.eurorad.org/case/1",
+                        findings="A radiograph two weeks later (Fig. 1) showed resolution.", images=[image])
+    assert image_texts(record, image).caption == "Chest radiograph on day 4 of hospitalisation."
