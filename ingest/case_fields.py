@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 19  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 20  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -73,6 +73,9 @@ TIMELINE_VERSION = 19  # v2: "day N of admission", "hospital day N" are N days a
 #                           weekday ("since Sunday", "da domenica") leaves the offsets blank; an onset told
 #                           after the return from a trip told as a time ago ("returned 10 days ago ... began
 #                           2 days after her return": 8); "a 72 ore dalla TC" counts from the CT it names
+#                      v20: an Italian onset told as a time ago ("Circa 6 giorni fa comparsa di febbre",
+#                           "Febbre insorta 3 giorni fa"); a transfer on a day of the illness as the presentation
+#                           ("Transferred on day 15 of illness") when the history tells no admission of its own
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

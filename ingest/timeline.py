@@ -324,7 +324,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
-        return _transfer_after_onset(history, low) or _onset_after_exposure(history, low)
+        return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
+                or _onset_after_exposure(history, low))
     amount, m = found
     return amount, m.group(0)
 
@@ -410,6 +411,33 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
             if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
+                    and not IMAGE_WORDS.search(history, s_start, s_end)
+                    and not about_other_person(history, m.start(), m.end())):
+                return n, m.group(0)
+    return None
+
+
+# A care word: a transfer to one of these is a move inside the stay, not the arrival the films follow.
+_CARE_UNIT = compile_fast(r"\b(?:ICU|ITU|HDU|intensive|critical\s+care)\b", re.IGNORECASE)
+
+
+def _transferred_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:
+    """The arrival in the authors' hospital told as a transfer on a day of the illness ("Hospitalised
+    elsewhere two weeks ago. Transferred on day 15 of illness for ECMO assessment"): the presentation
+    is that day. Read only as ``onset_gap``'s last resort (no admission or symptom span of its own), and
+    only a transfer into "our"/"this" unit or a sentence opening with it that names no care unit (a
+    ward patient's move to the ICU is within the stay)."""
+    if "transferred" not in low or not has_any(low, ("day", "giornata")):
+        return None
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+        for m in matches(history):
+            n, qual, connector, base = parts(m)
+            moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
+            s_start, s_end = sentence_at(history, m.start())
+            sentence = history[s_start:s_end]
+            arrival = (_TRANSFER_IN.search(sentence) or (
+                re.match(r"\s*transferred\b", sentence, re.IGNORECASE) and not _CARE_UNIT.search(sentence)))
+            if (moment is not None and moment.kind == SINCE_ONSET and arrival
                     and not IMAGE_WORDS.search(history, s_start, s_end)
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
