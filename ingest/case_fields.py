@@ -464,6 +464,10 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             if by_case.value is not None or by_case.reason:
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
+    if view is not None and view.value is not None and image.extra.get("subimage"):
+        # the whole legend's view may be another letter's: "a: on admission, AP erect; b: day 9, AP supine"
+        # reads AP Supine for both; the part the sub-image's letter names decides
+        view = _sub_caption_view(record, image, words, modality_value) or view
     if view is not None and view.value is None and view.reason.startswith("several views"):
         view = (_listed_view(record, image, words, modality_value)
                 or _sub_caption_view(record, image, words, modality_value) or view)

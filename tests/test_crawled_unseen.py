@@ -228,14 +228,11 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # presentation: the words do not say)
     # unseen13: a "Bedside" / "Portable chest radiograph" and a "Bedside chest radiograph" the blind rows call AP
     # (the words do not say AP or AP Supine; the curators' sample has a bedside film of each)
-    # unseen14 (open, see its README): Eurorad one legend "a: on admission, AP erect; b: day 9 of admission, AP
-    # supine" (sub-image a takes b's AP Supine)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
-            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
-            ("unseen14", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1335,3 +1332,12 @@ def test_radiopaedia_films_after_a_transfer_on_a_day_of_illness_count_from_the_o
                        "rp_2022_transferred_on_day_15_of_illness_ap_supine_ct_1_week_later_axial_coronal.html",
                        "https://radiopaedia.org/cases/covid-19-ards-transfer?lang=us")
     assert sorted(row["offset"] for row in rows.values()) == ["15", "22", "22"]
+
+
+def test_eurorad_sub_image_takes_its_own_letters_view_over_the_whole_legends():
+    # "a: on admission, AP erect; b: day 9 of admission, AP supine in ICU" (unseen14): the whole legend
+    # reads AP Supine; each letter's part decides its sub-image's view
+    rows = _batch_rows("eurorad", "unseen14",
+                       "eu_2022_44_yo_male_ap_erect_then_ap_supine_in_one_figure_pneumothorax_day_9_of_admission.html",
+                       "https://www.eurorad.org/case/18540")
+    assert [rows[f"0000018540/18540_{k}.jpg"]["view"] for k in ("1_1", "1_2", "2_1")] == ["AP", "AP Supine", "Axial"]
