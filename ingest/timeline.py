@@ -28,7 +28,7 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -405,12 +405,19 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not has_any(low, ("day", "giornata")) or not _ADMISSION_CUES.search(history):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
+    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None)
+
+
+def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[int, str] | None:
+    """The first day of the illness the history tells ("on the fourth day of fever", "day 15 of
+    illness") in a sentence ``arrival`` takes for the patient's arrival, naming no film and about no
+    other person: (the day, its words)."""
     for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
         for m in matches(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
-            if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
+            if (moment is not None and moment.kind == SINCE_ONSET and arrival(history[s_start:s_end])
                     and not IMAGE_WORDS.search(history, s_start, s_end)
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
@@ -429,19 +436,14 @@ def _transferred_on_day_of_illness(history: str, low: str) -> tuple[int, str] | 
     ward patient's move to the ICU is within the stay)."""
     if "transferred" not in low or not has_any(low, ("day", "giornata")):
         return None
-    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
-        for m in matches(history):
-            n, qual, connector, base = parts(m)
-            moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
-            s_start, s_end = sentence_at(history, m.start())
-            sentence = history[s_start:s_end]
-            arrival = (_TRANSFER_IN.search(sentence) or (
-                re.match(r"\s*transferred\b", sentence, re.IGNORECASE) and not _CARE_UNIT.search(sentence)))
-            if (moment is not None and moment.kind == SINCE_ONSET and arrival
-                    and not IMAGE_WORDS.search(history, s_start, s_end)
-                    and not about_other_person(history, m.start(), m.end())):
-                return n, m.group(0)
-    return None
+    return _day_of_illness_told(history, _transfer_in)
+
+
+def _transfer_in(sentence: str) -> bool:
+    """A transfer into the authors' unit ("transferred to our unit") or a sentence opening with one
+    that names no care unit ("Transferred on day 15 of illness for ECMO assessment")."""
+    return bool(_TRANSFER_IN.search(sentence) or (
+        re.match(r"\s*transferred\b", sentence, re.IGNORECASE) and not _CARE_UNIT.search(sentence)))
 
 
 # --- An image's own moment -----------------------------------------------------------------------
