@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 21  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 22  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -78,7 +78,10 @@ TIMELINE_VERSION = 21  # v2: "day N of admission", "hospital day N" are N days a
 #                           "3 days after intubation", "after 10 days of treatment" count from the day the
 #                           history gives the event; "at 2-week follow-up" is the film or visit the history
 #                           tells as two weeks after a moment ("Two weeks after discharge")
-#                      v21: a trip or an exposure told as a time before the admission ("returned from a
+#                      v21: an Italian onset told as a time ago ("Circa 6 giorni fa comparsa di febbre",
+#                           "Febbre insorta 3 giorni fa"); a transfer on a day of the illness as the presentation
+#                           ("Transferred on day 15 of illness") when the history tells no admission of its own
+#                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
@@ -483,6 +486,10 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             if by_case.value is not None or by_case.reason:
                 view = FieldResult("view", pos, text, csv_value(by_case.value), by_case.evidence,
                                    "view.case-words-single-image", by_case.version, by_case.reason)
+    if view is not None and view.value is not None and image.extra.get("subimage"):
+        # the whole legend's view may be another letter's: "a: on admission, AP erect; b: day 9, AP supine"
+        # reads AP Supine for both; the part the sub-image's letter names decides
+        view = _sub_caption_view(record, image, words, modality_value) or view
     if view is not None and view.value is None and view.reason.startswith("several views"):
         view = (_listed_view(record, image, words, modality_value)
                 or _sub_caption_view(record, image, words, modality_value) or view)

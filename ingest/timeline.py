@@ -28,7 +28,7 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -333,7 +333,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
-        return _transfer_after_onset(history, low) or _onset_after_exposure(history, low)
+        return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
+                or _onset_after_exposure(history, low))
     amount, m = found
     return amount, m.group(0)
 
@@ -422,16 +423,45 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not has_any(low, ("day", "giornata")) or not _ADMISSION_CUES.search(history):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
+    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None)
+
+
+def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[int, str] | None:
+    """The first day of the illness the history tells ("on the fourth day of fever", "day 15 of
+    illness") in a sentence ``arrival`` takes for the patient's arrival, naming no film and about no
+    other person: (the day, its words)."""
     for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
         for m in matches(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
             s_start, s_end = sentence_at(history, m.start())
-            if (moment is not None and moment.kind == SINCE_ONSET and _ADMISSION_CUES.search(history, s_start, s_end)
+            if (moment is not None and moment.kind == SINCE_ONSET and arrival(history[s_start:s_end])
                     and not IMAGE_WORDS.search(history, s_start, s_end)
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
     return None
+
+
+# A care word: a transfer to one of these is a move inside the stay, not the arrival the films follow.
+_CARE_UNIT = compile_fast(r"\b(?:ICU|ITU|HDU|intensive|critical\s+care)\b", re.IGNORECASE)
+
+
+def _transferred_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:
+    """The arrival in the authors' hospital told as a transfer on a day of the illness ("Hospitalised
+    elsewhere two weeks ago. Transferred on day 15 of illness for ECMO assessment"): the presentation
+    is that day. Read only as ``onset_gap``'s last resort (no admission or symptom span of its own), and
+    only a transfer into "our"/"this" unit or a sentence opening with it that names no care unit (a
+    ward patient's move to the ICU is within the stay)."""
+    if "transferred" not in low or not has_any(low, ("day", "giornata")):
+        return None
+    return _day_of_illness_told(history, _transfer_in)
+
+
+def _transfer_in(sentence: str) -> bool:
+    """A transfer into the authors' unit ("transferred to our unit") or a sentence opening with one
+    that names no care unit ("Transferred on day 15 of illness for ECMO assessment")."""
+    return bool(_TRANSFER_IN.search(sentence) or (
+        re.match(r"\s*transferred\b", sentence, re.IGNORECASE) and not _CARE_UNIT.search(sentence)))
 
 
 # --- An image's own moment -----------------------------------------------------------------------

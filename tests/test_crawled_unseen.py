@@ -13,12 +13,14 @@ from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.sirm import parse_sirm_posts
+from ingest.sites.sirm import sirm_credit
 from ingest.timeline import ImageTexts, case_timeline, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
-           "unseen10", "unseen11", "unseen12", "unseen13", "unseen15"]
+           "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
+           "unseen15"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -1261,6 +1263,85 @@ def test_radiopaedia_gender_line_keeps_its_sex_beside_a_relative_of_the_presenta
                        "rp_2022_unwell_for_a_fortnight_fever_last_5_days_4_days_later_child_sibling.html",
                        "https://radiopaedia.org/cases/covid-19-pneumonia-a-fortnight-of-cough?lang=us")
     assert {row["sex"] for row in rows.values()} == {"F"}
+
+
+@pytest.mark.parametrize("line, want", [
+    ("Credits: Andrea DE LUCA, Francesca MORETTI – Radiology Unit, Ospedale Civile, Piacenza",
+     "Credit to Andrea DE LUCA, Francesca MORETTI – Radiology Unit, Ospedale Civile, Piacenza"),
+    ("A cura di Roberto SANTORO, Ilaria CONTIRadiologia – Policlinico Universitario, Bari",
+     "Credit to Roberto SANTORO, Ilaria CONTIRadiologia – Policlinico Universitario, Bari"),
+    ("Caso fornito da: Dr. Paolo MARINO (U.O. Radiologia, Ospedale di Cremona)",
+     "Credit to Dr. Paolo MARINO (U.O. Radiologia, Ospedale di Cremona)"),
+    ("Caso clinico a cura di: Laura CONTI", "Credit to Laura CONTI"),
+    # a name or an institution that only contains such words is kept whole
+    ("Giulia FERRARI, Andrea RICCI – Radiologia, ASST di Cremona",
+     "Credit to Giulia FERRARI, Andrea RICCI – Radiologia, ASST di Cremona"),
+    ("Dott.ssa Anna AUTORE – UOC Radiologia, Lodi", "Credit to Dott.ssa Anna AUTORE – UOC Radiologia, Lodi"),
+])
+def test_sirm_credit_drops_the_label_that_introduces_the_authors(line, want):
+    assert sirm_credit(line) == want
+
+
+def test_sirm_labelled_authors_paragraph_is_the_credit_without_its_label():
+    # unseen14: "<strong>Credits:</strong> ..." on the English mirror, "Caso fornito da: ..." in an older post
+    rows = _batch_rows("sirm", "unseen14", "case_9_en_credits_label_female_61_years_old_one_week_ct_3_days_later.html",
+                       "https://www.sirm.org/en/2020/04/02/covid-19-case-9/")
+    assert {row["other_notes"] for row in rows.values()} == {
+        "Credit to Andrea DE LUCA, Francesca MORETTI – Radiology Unit, Ospedale Civile, Piacenza"}
+
+
+@pytest.mark.parametrize("history, want", [
+    # the Italian onset told as a time ago, before or after its symptom (unseen14)
+    ("Uomo, 67 anni. Circa 6 giorni fa comparsa di febbre (38,5°C) e tosse secca; da ieri dispnea.", 6),
+    ("Paziente femmina, 56 aa. Febbre insorta 3 giorni fa, tosse. Accede in PS.", 3),
+    ("Donna di 50 anni. 4 giorni fa, comparsa di tosse secca e febbre.", 4),
+    # a time ago that is no symptom's onset: a vaccine dose, a rash
+    ("Uomo di 72 anni. Ha ricevuto la prima dose di vaccino circa 20 giorni fa. Da 4 giorni febbre e tosse.", 4),
+    ("Donna di 40 anni. 10 giorni fa comparsa di un rash cutaneo. Da 2 giorni febbre.", 2),
+])
+def test_italian_onset_told_as_a_time_ago(history, want):
+    assert onset_gap(history)[0] == want
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Seventy-one-year-old woman, vaccinated twice (last dose five months earlier), with a five-day history of fever.",
+     71),
+    ("A forty two year old man with fever.", 42),
+    ("A five-year-old boy with cough.", 5),
+    # words that are no age in years
+    ("Symptoms for twenty-one days; a month-old rash.", None),
+])
+def test_age_in_english_words(history, want):
+    assert NORMALIZERS["age"](history).value == want
+
+
+@pytest.mark.parametrize("history, want", [
+    # the arrival in the authors' hospital told as a transfer on a day of the illness (unseen14)
+    ("Hospitalised elsewhere with COVID-19 pneumonia two weeks ago. Transferred on day 15 of illness for worsening "
+     "hypoxia and ECMO assessment.", 15),
+    ("Transferred on day 9 of illness from a district hospital.", 9),
+    # a ward patient's move to the ICU is within the stay: no presentation
+    ("Transferred to ICU on day 10 of illness.", None),
+])
+def test_transfer_on_a_day_of_the_illness_is_the_presentation(history, want):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == want
+
+
+def test_radiopaedia_films_after_a_transfer_on_a_day_of_illness_count_from_the_onset():
+    rows = _batch_rows("radiopaedia", "unseen14",
+                       "rp_2022_transferred_on_day_15_of_illness_ap_supine_ct_1_week_later_axial_coronal.html",
+                       "https://radiopaedia.org/cases/covid-19-ards-transfer?lang=us")
+    assert sorted(row["offset"] for row in rows.values()) == ["15", "22", "22"]
+
+
+def test_eurorad_sub_image_takes_its_own_letters_view_over_the_whole_legends():
+    # "a: on admission, AP erect; b: day 9 of admission, AP supine in ICU" (unseen14): the whole legend
+    # reads AP Supine; each letter's part decides its sub-image's view
+    rows = _batch_rows("eurorad", "unseen14",
+                       "eu_2022_44_yo_male_ap_erect_then_ap_supine_in_one_figure_pneumothorax_day_9_of_admission.html",
+                       "https://www.eurorad.org/case/18540")
+    assert [rows[f"0000018540/18540_{k}.jpg"]["view"] for k in ("1_1", "1_2", "2_1")] == ["AP", "AP Supine", "Axial"]
 
 
 # --- unseen15: a trip dated before the admission ---------------------------------------------------

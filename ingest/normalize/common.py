@@ -561,6 +561,25 @@ for _words in (
 NUMBER_WORDS.update({"a": 1, "an": 1, "una": 1, "un": 1, "thirty": 30, "trenta": 30, "single": 1})
 NUMBER_WORDS["un"] = 1
 
+#: English numbers in words up to ninety-nine, as an age is sometimes written ("Seventy-one-year-old woman"):
+#: ``ENGLISH_NUMBER`` matches one, ``english_number`` gives its value.
+_EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+             "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_EN_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+ENGLISH_NUMBER = (rf"(?:(?:{'|'.join(_EN_TENS)})(?:[- ](?:{'|'.join(_EN_UNITS[:9])}))?"
+                  rf"|{'|'.join(sorted(_EN_UNITS, key=len, reverse=True))})")
+
+
+def english_number(words: str) -> int | None:
+    """``seventy-one`` -> 71, ``nineteen`` -> 19; None for anything else."""
+    parts = re.split(r"[- ]", words.strip().lower())
+    if len(parts) == 1 and parts[0] in _EN_UNITS:
+        return _EN_UNITS.index(parts[0]) + 1
+    if parts[0] not in _EN_TENS or len(parts) > 2 or (len(parts) == 2 and parts[1] not in _EN_UNITS[:9]):
+        return None
+    return 20 + 10 * _EN_TENS.index(parts[0]) + (_EN_UNITS.index(parts[1]) + 1 if len(parts) == 2 else 0)
+
+
 #: Ordinal words, first to tenth: English (patients told in order, "the fourth day of fever") and
 #: Italian feminine ("in terza giornata di ricovero"); ``ORDINAL_NUMBERS`` gives their numbers.
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")

@@ -12,11 +12,13 @@ from functools import lru_cache
 from schema import ADULT_AGE, SEX_VALUES
 
 from .common import (
+    ENGLISH_NUMBER,
     OTHER_PERSON,
     Normalized,
     blank,
     clause_at,
     compile,
+    english_number,
     found,
     gate,
     has_any,
@@ -41,8 +43,9 @@ SEX_VERSION = 12
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
-# relative who is the patient ("Patient 2: his wife, 59 years old"). 7: the Italian abbreviation "donna, 80aa"
-AGE_VERSION = 7
+# relative who is the patient ("Patient 2: his wife, 59 years old"). 7: the Italian abbreviation "donna, 80aa".
+# 8: an age in English words ("Seventy-one-year-old woman").
+AGE_VERSION = 8
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -231,6 +234,8 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
     (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
+    # the age in English words: "Seventy-one-year-old woman", "a five-year-old boy"
+    (compile(rf"\b({ENGLISH_NUMBER})[\s-]+years?[\s-]+old\b", re.IGNORECASE), "age.year-old-words", 1, ("old",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
     # "65-jährige", the Italian notes' abbreviation "donna, 80aa", "80 aa." (not "2 aa fa": a time ago)
     # (not a time ago: "hace 10 años", "há 10 anos")
@@ -304,7 +309,8 @@ def normalize_age(text: str, **_context) -> Normalized:
                            or _POSSESSIVE_BEFORE.search(text[max(0, m.start() - 30):m.start()]))
             if about_other and not only_the_patients(text, c_start, m.start()):
                 continue
-            number = float(m.group(1).replace(",", "."))
+            digits = m.group(1)[0].isdigit()
+            number = float(m.group(1).replace(",", ".")) if digits else float(english_number(m.group(1)) or 0)
             value = round(number / divisor, 2) if divisor != 1 else number
             if not (0 < value <= 120):
                 continue

@@ -52,11 +52,13 @@ from .time_words import (
 PA, AP, AP_SUPINE, LATERAL = XRAY_VIEWS
 AXIAL, CORONAL = CT_VIEWS
 
+# v6: a Eurorad sub-image's view from its own letter's part of the legend ("a: on admission, AP erect; b: ...
+# AP supine": a is AP), before the whole legend's
 # v5: a lateral decubitus film (a frontal projection of a patient lying on the side) has no view of the
 # vocabulary: blank, not L
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
-VIEW_VERSION = 5
+VIEW_VERSION = 6
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")

@@ -118,7 +118,7 @@ _HISTORY = compile(
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|fa(?!\w)|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
     # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
@@ -127,7 +127,11 @@ _HISTORY = compile(
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
     # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n14>{NUMBER_LIKE})\s+(?P<unit14>{UNIT})\s+(?:earlier|ago|previously|(?:before|prior)(?=\s*[.,;)]))",
+    rf"(?P<n14>{NUMBER_LIKE})\s+(?P<unit14>{UNIT})\s+(?:earlier|ago|previously|(?:before|prior)(?=\s*[.,;)]))"
+    # the Italian onset told first as a time ago: "Circa 6 giorni fa comparsa di febbre" (a symptom
+    # must follow the onset's noun: ``_unit_histories``)
+    rf"|\b(?P<n15>{NUMBER_LIKE}|{_FEW})\s+(?P<unit15>{UNIT})\s+fa,?\s+(?:(?:la|l[’'])\s*)?"
+    rf"(?:comparsa|insorgenza|esordio|inizio)\s+(?:di|dei|della|delle|del)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -278,12 +282,14 @@ def symptom_histories(text: str) -> list[tuple[int, re.Match[str]]]:
 def _unit_histories(text: str) -> list[tuple[int, re.Match[str]]]:
     found = []
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
                                                                          m.start() if i != "14" else m.end()):
                     break
+                if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
+                    break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
                 if i in ("3", "8") and _treatment_before(text, m.start()):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):

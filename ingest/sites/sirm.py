@@ -71,6 +71,15 @@ def sirm_source_key(url: str) -> str:
     raise ValueError(f"not a SIRM post URL: {url!r}")
 
 
+#: A label that opens the authors line and is no part of the credit ("A cura di", "Caso fornito da:",
+#: "Credits:"): the curators' SIRM credits name the authors only (reference/metadata-sample.csv).
+CREDIT_LABEL = re.compile(
+    r"^(?:(?:caso|immagini)(?: clinico)? )?(?:a cura di|fornit[oe] da|per gentile concessione di)\b:?\s*"
+    r"|^(?:credits?|autori|autore|authors?|courtesy of)\s*:\s*", re.I)
+
+
 def sirm_credit(authors_line: str) -> str:
-    """The dataset's credit for a SIRM post: ``Credit to `` and the post's authors line as shown."""
+    """The dataset's credit for a SIRM post: ``Credit to `` and the post's authors line as shown,
+    without a label that introduces the authors."""
+    authors_line = CREDIT_LABEL.sub("", authors_line, count=1)
     return "Credit to " + authors_line if authors_line else ""
