@@ -111,3 +111,24 @@ def test_a_letters_case_takes_its_finding_from_its_history_when_its_title_names_
     [case] = _cases("7990044").values()
     [finding] = [r for r in normalize_case(case) if r.field == "finding"]
     assert finding.value == "Pneumonia/Viral/COVID-19"
+
+
+@pytest.mark.parametrize("caption, wanted", [
+    ("Axial CT image of the son on the day after admission shows a small ground-glass opacity (arrow).",
+     "on the day after admission"),
+    ("Chest radiograph the day following presentation.", "the day following presentation"),
+    ("Chest radiograph on admission shows bilateral opacities.", "on admission"),
+])
+def test_the_day_after_admission_is_a_moment_of_its_own_not_the_admission(caption, wanted):
+    from ingest.papers import described
+
+    assert described(caption)["date_text"] == wanted
+
+
+def test_the_sons_ct_on_the_day_after_his_admission_counts_from_his_onset():
+    from ingest.case_fields import record_timeline
+
+    # no curator row (he is 8), but his staged offset must be right: cough on 4 February, admitted on
+    # 6 February, CT the day after
+    son = _cases("7990066")["patient2"]
+    assert record_timeline(son).offset_of(0).value == 3
