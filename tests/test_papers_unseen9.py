@@ -8,16 +8,13 @@ from pathlib import Path
 import pytest
 
 from ingest.jats import parse_jats
+from tests.jats_cases import jats_cases
 
 UNSEEN9 = Path(__file__).parent / "fixtures" / "papers_unseen9"
 
 
 def _cases(pmcid: str):
-    from ingest.papers import cases_from_article
-
-    article = parse_jats((UNSEEN9 / f"PMC{pmcid}_efetch.xml").read_bytes(),
-                         f"https://pmc.ncbi.nlm.nih.gov/articles/PMC{pmcid}/")
-    return {case.source_key.rsplit("#", 1)[-1]: case for case in cases_from_article(article)}
+    return jats_cases(UNSEEN9, pmcid)
 
 
 def _figure_caption(paragraphs: list[str]) -> str:
