@@ -161,8 +161,11 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
 def _patient_finding(record: CaseRecord) -> FieldResult | None:
     """The finding of one patient of a page presenting several, from the patient's own history,
     when the page's title or diagnosis, about all of them ("COVID-19 pneumonia in a mother and her
-    daughter"), gives none."""
-    if int(record.extra.get("patients") or 1) < 2 or not record.history.strip():
+    daughter"), gives none; likewise a paper's one case, whose title may name no finding of the
+    patient's ("A normal-looking chest radiograph does not exclude COVID-19 pneumonia": a hedge)
+    while its case description states it ("a swab was positive for SARS-CoV-2 by RT-PCR")."""
+    several = int(record.extra.get("patients") or 1) >= 2
+    if not (several or record.source == "publications") or not record.history.strip():
         return None
     normalized = NORMALIZERS["finding"](record.history, source=record.source)
     return _result("finding", None, record.history, normalized) if normalized.value is not None else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from lxml import etree
 
+from ingest.normalize.common import prose_language
 from ingest.pages import ParseError
 
 XLINK = "http://www.w3.org/1999/xlink"
@@ -369,6 +370,9 @@ def _caption_text(caption: etree._Element | None) -> str:
     "(A) PA radiograph ..."), so the title is the caption's lead, not part of panel A's words."""
     if caption is None:
         return ""
+    english = _english_paragraphs(caption)
+    if english:
+        return english
     title = _first(caption, "title")
     text = _itertext(caption)
     if title is None:
@@ -378,6 +382,18 @@ def _caption_text(caption: etree._Element | None) -> str:
     if not title_text or not rest:
         return text
     return f"{title_text}{'' if title_text[-1] in '.:;!?' else '.'} {rest}"
+
+
+def _english_paragraphs(caption: etree._Element) -> str:
+    """The legend without its paragraphs in another language when it also has English ones (a Spanish
+    or Portuguese journal's "Radiografía de tórax ... (a) ..." then "Chest radiograph ... (a) ..."),
+    else "": read twice, the translation's panel letters would split the first language's sentences
+    and its moments would go unread. Paragraphs of no clear language (a list of abbreviations) stay."""
+    paragraphs = [_itertext(p) for p in caption.findall("p")]
+    languages = [prose_language(text) for text in paragraphs]
+    if "en" not in languages or "romance" not in languages:
+        return ""
+    return " ".join(text for text, language in zip(paragraphs, languages, strict=True) if language != "romance")
 
 
 # Springer/BMC JATS letter a caption's panels in bold at the head of each panel's sentence

@@ -54,7 +54,7 @@ _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
 _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|day\s+of\s+(?:admission|presentation)|"
-                   r"(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
+                   r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
@@ -155,7 +155,31 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
         date = lead[0]
     if not date and letter:
         date = _list_tail_moment(whole, letter)
+    if letter and _BARE_DAY.fullmatch(date):
+        date = f"{date} {_day_list_anchor(whole, letter)}".strip()
     return {"modality_text": modality, "view_text": view, "date_text": date}
+
+
+#: A day without what it counts from ("Day 4"): a label, unless a list it belongs to says.
+_BARE_DAY = re.compile(r"day\s+\d+", re.I)
+#: One lettered day of a list: "(B) day 4" or "day 4 (B)".
+_LISTED_DAY = r"(?:\(\s*[A-Ha-h]\s*\)\s*day\s+\d+|day\s+\d+\s*\(\s*[A-Ha-h]\s*\))"
+#: Lettered days in one list whose last names what they all count from: "(A) Day 1, (B) day 4, (C)
+#: day 8 and (D) day 15 after admission", "day 2 (A), day 6 (B) and day 10 (C) of illness".
+_DAY_LIST = re.compile(
+    rf"{_LISTED_DAY}(?:\s*(?:,\s*(?:and\s+)?|and\s+){_LISTED_DAY})+\s*"
+    r"(?P<anchor>(?:after|since|from|following|post)\s+(?:the\s+)?(?:admission|hospitali[sz]ation|presentation|"
+    r"(?:symptom\s+)?onset(?:\s+of\s+(?:symptoms|illness|fever))?)|"
+    r"of\s+(?:illness|admission|hospitali[sz]ation|symptoms))\b", re.I)
+
+
+def _day_list_anchor(caption: str, letter: str) -> str:
+    """What the days of a list of lettered panels count from when only the list's last day says
+    it ("after admission"), for the list's panel ``letter``; "" when no such list letters it."""
+    for m in _DAY_LIST.finditer(caption):
+        if letter.lower() in (x.lower() for x in re.findall(r"\(\s*([A-Ha-h])\s*\)", m.group(0))):
+            return m.group("anchor")
+    return ""
 
 
 #: A panel letter in parentheses inside a caption's sentence ("Chest radiograph (A) and chest CT (B) ...").

@@ -7,18 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.jats import parse_jats
 from ingest.patients import patients_named, split_patients
+from tests.jats_cases import jats_cases
 
 UNSEEN6 = Path(__file__).parent / "fixtures" / "papers_unseen6"
 
 
 def _cases(pmcid: str):
-    from ingest.papers import cases_from_article
-
-    article = parse_jats((UNSEEN6 / f"PMC{pmcid}_efetch.xml").read_bytes(),
-                         f"https://pmc.ncbi.nlm.nih.gov/articles/PMC{pmcid}/")
-    return {case.source_key.rsplit("#", 1)[-1]: case for case in cases_from_article(article)}
+    return jats_cases(UNSEEN6, pmcid)
 
 
 FAMILY = ["The index patient, a 44-year-old man, developed fever on 2 March. His 41-year-old wife developed a "

@@ -580,6 +580,27 @@ def english_number(words: str) -> int | None:
     return 20 + 10 * _EN_TENS.index(parts[0]) + (_EN_UNITS.index(parts[1]) + 1 if len(parts) == 2 else 0)
 
 
+#: Function words telling English prose from the Romance languages of the non-English journals
+#: (Spanish, Portuguese, Italian, French): which paragraph of a bilingual legend is the English one.
+#: Words two of them share ("in", "no", "e") are in neither.
+ENGLISH_FUNCTION_WORDS = frozenset({"the", "of", "and", "with", "on", "at", "shows", "showing", "show", "after",
+                                    "from", "is", "are", "was", "were", "image", "images"})
+ROMANCE_FUNCTION_WORDS = frozenset({"de", "del", "la", "el", "los", "las", "y", "con", "en", "da", "do", "dos", "das",
+                                    "com", "em", "di", "della", "delle", "il", "le", "les", "des", "et", "du", "avec",
+                                    "por", "para", "imagen", "imágenes", "imagem", "imagens", "immagine"})
+
+
+def prose_language(text: str) -> str:
+    """"en" or "romance" when at least two function words of one and fewer of the other say which
+    ``text`` is written in, else "" (a short label, a list of abbreviations)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)
+    romance = sum(w in ROMANCE_FUNCTION_WORDS for w in words)
+    if max(english, romance) < 2 or english == romance:
+        return ""
+    return "en" if english > romance else "romance"
+
+
 #: Ordinal words, first to tenth: English (patients told in order, "the fourth day of fever") and
 #: Italian feminine ("in terza giornata di ricovero"); ``ORDINAL_NUMBERS`` gives their numbers.
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")

@@ -67,7 +67,8 @@ VIEW_VERSION = 6
 MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 5  # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
+FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
+# v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
 # v3: a disease whose films the note says were normal is not the case's finding
 # v2: "after N days of admission"; a relative time after an admission, with an image word, counts from admission
@@ -526,7 +527,9 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
         ("Pneumonia/Fungal", r"fungal\s+pneumonia|mucormycosis|candida\s+pneumonia|cryptococc\w*"),
         ("Pneumonia/Viral", r"viral\s+pneumonia|polmonite\s+virale|\brsv\b|adenovir\w*|cytomegalovir\w*|\bcmv\b"),
         ("No Finding",
-         r"\bno\s+finding|\bnormal\s+(?:chest|radiograph|x-ray|cxr|ct)\b|\bnormal\s+study\b|"
+         # "a near-normal radiograph", "an almost normal CT" found something: not a normal study
+         r"\bno\s+finding|(?<!near-)(?<!near\s)(?<!nearly\s)(?<!almost\s)\bnormal\s+(?:chest|radiograph|x-ray|cxr|ct)\b|"
+         r"\bnormal\s+study\b|"
          r"\bwithin\s+(?:the\s+)?normal\s+limits|"
          r"no\s+(?:acute\s+)?(?:cardio)?pulmonary\s+(?:abnormality|disease|process)"),
         ("Pneumonia", r"pneumonia|pneumonitis|polmonite|neumon[ií]a|pneumonie|Lungenentzündung|bronchopneumonia"),

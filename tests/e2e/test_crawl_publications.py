@@ -553,8 +553,9 @@ def test_the_papers_never_seen_end_to_end_against_the_curators_rows(mirror_of, c
     discharge" on "hospital day 12"); a CT panel whose moment no words give (1; JSCR's "A repeat CT 5
     days later showed ..., and he was discharged the following day" is read by the CT's clause); CT
     views no words name (14); X-ray views "portable" or "after intubation" leave open (3); the url of
-    a paper read from its PDF (2); a family cluster's parents given no finding (4). The one image no
-    curator names is the 12-year-old's CT, staged with its age."""
+    a paper read from its PDF (2); a family cluster's mother given no finding (1; the father's three
+    rows take the one his history states, read since a paper's case whose title names none reads its
+    history). The one image no curator names is the 12-year-old's CT, staged with its age."""
     import csv
 
     from bench.papers_unseen import PAPERS, score, staged_images
@@ -571,7 +572,7 @@ def test_the_papers_never_seen_end_to_end_against_the_curators_rows(mirror_of, c
     assert [(e.figure_url.rsplit("/", 1)[-1], e.values.get("age")) for e in extra] == [("8841234.fig.004.jpg", "12")]
     assert {f: right[f] for f in ("sex", "age", "modality", "doi")} == dict.fromkeys(
         ("sex", "age", "modality", "doi"), 84), wrong
-    assert (right["view"], right["url"], right["offset"], right["finding"]) == (81, 82, 77, 80), wrong
+    assert (right["view"], right["url"], right["offset"], right["finding"]) == (81, 82, 77, 83), wrong
     # The journal's landing page shows no figure: its "Figures & Data" tab is asked once, after it.
     assert mirror.count("/article/10.5555/crpcc.2020.118/figures") == 1
     (crpcc,) = [c for c in _cases(db).values() if c["doi"] == "10.5555/crpcc.2020.118"]
