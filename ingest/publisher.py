@@ -40,7 +40,8 @@ class BlockPageInsteadOfArticle(ParseError):
 
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
 _PMCID = re.compile(r"\bPMC\d+\b")
-_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
+#: "Figure 1.", "Fig. 2:", and "Figure-1:" (JPMA's hyphenated label).
+_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
 
 
 Meta = dict[str, list[tuple[str, Selector]]]
@@ -247,7 +248,7 @@ def _download_link(node: Selector, page_url: str) -> str:
     return min(found)[1] if found else ""
 
 
-_FIGURE_PAGE = re.compile(r"/figures?/[\w.-]+/?$|/doi/figure/|[?&]fig(?:ure)?=", re.I)
+_FIGURE_PAGE = re.compile(r"/fig(?:ure)?s?/[\w.-]+/?$|/doi/figure/|[?&]fig(?:ure)?=", re.I)
 _THUMBNAIL = re.compile(r"thumb|small|/medium/|[_-](?:s|sm|tn)\.(?:gif|jpe?g|png)$", re.I)
 
 
@@ -268,6 +269,19 @@ def _figure_page(node: Selector, img: Selector | None, page_url: str) -> str:
     return ""
 
 
+_FURNITURE = re.compile(r"logo|banner|icon", re.I)
+
+
+def _is_site_furniture(img: Selector) -> bool:
+    """The site's own images on a figure page without figure markup (AJCR's viewer: the journal's logo
+    in the page's top bar, then the figure): in a header/nav/footer, or named a logo, banner or icon."""
+    if img.xpath("ancestor::header | ancestor::nav | ancestor::footer"):
+        return True
+    words = " ".join((urlsplit(img.attrib.get("src", "")).path.rsplit("/", 1)[-1], img.attrib.get("alt", ""),
+                      *classes(img)))
+    return bool(_FURNITURE.search(words))
+
+
 def figure_page_image(html: str | bytes, url: str) -> str:
     """The largest image of a figure's own page ("" for a block page or a page without one)."""
     if isinstance(html, bytes):
@@ -276,6 +290,8 @@ def figure_page_image(html: str | bytes, url: str) -> str:
     page = ArticlePage(html, url)
     for node in page.figure_containers() or page.css("main, article, body"):
         for img in node.xpath("descendant::img"):
+            if _is_site_furniture(img):
+                continue
             src, _how = _largest_src(img, url)
             if src and not urlsplit(src).path.lower().endswith(".svg") and not _THUMBNAIL.search(urlsplit(src).path):
                 return src
@@ -467,6 +483,16 @@ class ArticlePage(HtmlPage):
             if "visualAbstract" not in classes(node) and (node.xpath("descendant::img")
                                                           or _download_link(node, self.url)):
                 found.append(node)
+        # A bare <figure> outside <article>/<main> (a journal's own layout: Medknow's ``figure.article-figure``
+        # in a <section>, WordPress' ``figure.wp-caption``) is a figure when its <figcaption> starts with a
+        # figure label ("Figure 1:"): a page's other <figure>s (a logo, an advert) carry none.
+        for node in self.css("figure"):
+            if node.root in seen or any(a in seen for a in node.root.iterancestors()):
+                continue
+            caption = select_one(node, "figcaption")
+            if caption is not None and _LABEL.match(_text(caption)) and node.xpath("descendant::img"):
+                seen.add(node.root)
+                found.append(node)
         if not found:
             # No <figure> nor a known platform's classes: a holder classed as a figure with an image
             # ("figure-item" on a journal's figures tab; Karger's plain HTML lays one out as a
@@ -507,6 +533,11 @@ class ArticlePage(HtmlPage):
         if caption_node is None:
             # A holder without a caption element (Frontiers: the image link, then a <p> "Figure 1. ...").
             caption_node = select_one(node, "p")
+        if caption_node is None:
+            # Nor a <p>: the holder's element without an image whose text starts with the label
+            # (AJCR's ``div.fig_desc`` "Figure 1. Imaging on admission. (A) ...").
+            caption_node = next((el for el in node.xpath("descendant::*[self::div or self::span]")
+                                 if not el.xpath("descendant::img") and _LABEL.match(_text(el))), None)
         caption = _caption_with_letters(caption_node)
         if label and caption.startswith(label):
             caption = caption[len(label):].lstrip(" .:|")

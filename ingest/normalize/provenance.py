@@ -26,7 +26,7 @@ DATE_VERSION = 1
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 1
-URL_VERSION = 1
+URL_VERSION = 2
 
 # --- Date ----------------------------------------------------------------------------------------
 
@@ -344,7 +344,9 @@ def normalize_url(text: str, **_context) -> Normalized:
         host, rule = sirm.CANONICAL_HOST, "url.sirm"
     elif host in ("dx.doi.org", "doi.org", "www.doi.org"):
         host, rule = "doi.org", "url.doi"
-    url = urlunsplit(("https", host, path, urlencode(query), ""))
+    # The query as the site writes it, tracking keys left out: "?id=10.3346/jkms..." stays (not "%2F"),
+    # and Medknow's ";"-separated "?issn=0970-2113;year=2020;..." is not re-encoded into one value.
+    url = urlunsplit(("https", host, path, urlencode(query, safe="/:;=,@"), ""))
     start, end = (m.start(), m.start() + len(m.group(0).rstrip(".,;"))) if m else (-1, -1)
     return Normalized(url, text[start:end] if start >= 0 else "", start, end, rule, URL_VERSION)
 
