@@ -74,11 +74,15 @@ from .normalize.time_words import (
     at_admission,
     is_amount,
     symptom_histories,
-    symptom_history,
 )
 
-#: The history phrase of a text ("four-day history"): read by the onset and by every image's moments.
-_history = lru_cache(maxsize=4096)(symptom_history)
+
+def _history(text: str) -> tuple[int, re.Match[str]] | None:
+    """The first history phrase of a text ("four-day history"): read by every image's moments. From
+    the text's remembered histories (``symptom_histories``), which the onset reads in full for the
+    same text (a case's history; in backfill, the row's note): one scan of it, not two."""
+    histories = symptom_histories(text)
+    return histories[0] if histories else None
 
 #: Joins the spans behind one offset (the anchor's, the event's) in its evidence.
 EVIDENCE_JOIN = " … "

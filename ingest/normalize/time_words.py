@@ -11,7 +11,9 @@ characters their matches can start with.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 
 from .common import (
     NUMBER,
@@ -254,33 +256,38 @@ _HOURS_HISTORY = compile(
 _HOURS_HISTORY = gate(_HOURS_HISTORY, "[fosdp]")
 
 
-def _hour_histories(text: str) -> list[tuple[int, re.Match[str]]]:
-    found = []
+def _hour_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     for m in _HOURS_HISTORY.finditer(text):
         hours = int(m.group("h"))
         if ((hours < 24 or hours % 24 == 0) and _ONSET_SYMPTOM.search(text, *sentence_at(text, m.start()))
                 and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end())):
-            found.append((hours // 24, m))
-    return found
+            yield hours // 24, m
 
 
-def symptom_histories(text: str) -> list[tuple[int, re.Match[str]]]:
+def _yesterday_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    if has_any(text_context(text).lower, ("yesterday", "ieri", "ayer", "ontem")):
+        for m in _SINCE_YESTERDAY.finditer(text):
+            if _ONSET_SYMPTOM.search(text, *sentence_at(text, m.start())) and not about_other_person(
+                    text, m.start(), m.end()):
+                yield 1, m
+
+
+def _history_kinds(text: str) -> tuple[Iterator[tuple[int, re.Match[str]]], ...]:
+    """The histories of each kind, each in text order (whether one match is a history does not
+    depend on the others): "da ieri", a span in days or weeks, a span in hours."""
+    return _yesterday_histories(text), _unit_histories(text), _hour_histories(text)
+
+
+@lru_cache(maxsize=4096)
+def symptom_histories(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
     """Every symptom history of the text ("four-day history of cough", "fever for 3 days", "dispnea
     da ieri"), in text order: its days and match. A vague amount ("for several days") gives none."""
-    found: list[tuple[int, re.Match[str]]] = []
-    low = text_context(text).lower
-    if has_any(low, ("yesterday", "ieri", "ayer", "ontem")):
-        found += [(1, m) for m in _SINCE_YESTERDAY.finditer(text)
-                  if _ONSET_SYMPTOM.search(text, *sentence_at(text, m.start()))
-                  and not about_other_person(text, m.start(), m.end())]
-    if has_any(low, UNIT_KEYS):
-        found += _unit_histories(text)
-    found += _hour_histories(text)
-    return sorted(found, key=lambda h: h[1].start())
+    return tuple(sorted(chain(*_history_kinds(text)), key=lambda h: h[1].start()))
 
 
-def _unit_histories(text: str) -> list[tuple[int, re.Match[str]]]:
-    found = []
+def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    if not has_any(text_context(text).lower, UNIT_KEYS):
+        return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
@@ -296,12 +303,13 @@ def _unit_histories(text: str) -> list[tuple[int, re.Match[str]]]:
                     break
                 amount = amount_in_days(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
-                    found.append((amount, m))
+                    yield amount, m
                 break
-    return found
 
 
 def symptom_history(text: str) -> tuple[int, re.Match[str]] | None:
-    """The text's first symptom history ("four-day history of cough", "fever for 3 days"): its days and match."""
-    histories = symptom_histories(text)
-    return histories[0] if histories else None
+    """The text's first symptom history ("four-day history of cough", "fever for 3 days"): its days and
+    match. The first of each kind's first, so that no kind is scanned past its first history (most
+    callers want only this one; ties keep ``symptom_histories``' order)."""
+    firsts = [h for h in (next(kind, None) for kind in _history_kinds(text)) if h is not None]
+    return min(firsts, key=lambda h: h[1].start()) if firsts else None
