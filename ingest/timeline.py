@@ -101,8 +101,6 @@ _SLOW_COURSE = compile_fast(
     r"graduale|p[ée]rdida\s+de\s+peso|progresiv[ao])\b",
     re.IGNORECASE,
 )
-#: Where a clause of a history ends: "Dry cough for 3 weeks, fever in the last 4 days".
-_CLAUSE_END = compile_fast(r"[,;:]|\bthen\b|\bpoi\b", re.IGNORECASE)
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -1626,11 +1624,23 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()):
             continue
-        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
-        found.update(_dated_moments(sentence, "history", day_first, False))
+        found.update(_event_days(sentence, day_first))
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
+    return _the_one(found)
+
+
+def _event_days(sentence: str, day_first: bool) -> set[Moment]:
+    """The moments a history's sentence telling an event of the stay dates it with: a day of the stay
+    or of the illness, a time after the admission or the onset, a date."""
+    found = {x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS}
+    found.update(_dated_moments(sentence, "history", day_first, False))
+    return found
+
+
+def _the_one(found: set[Moment]) -> Moment | None:
+    """The moment of ``found`` when they all tell one day on one base; None for none or several."""
     days = {(x.kind, x.days) for x in found}
     return next(iter(found)) if len(days) == 1 else None
 
@@ -1727,11 +1737,22 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
         start, end = sentence_at(history, m.start())
         if about_other_person(history, m.start(), m.end()) or IMAGE_WORDS.search(history, start, end):
             continue
-        sentence = history[start:end]
-        found.update(x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS)
-        found.update(_dated_moments(sentence, "history", day_first, False))
-    days = {(x.kind, x.days) for x in found}
-    return next(iter(found)) if len(days) == 1 else None
+        found.update(_event_days(history[start:end], day_first))
+    return _the_one(found)
+
+
+def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
+    """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
+    event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
+    for a moment of another kind."""
+    if moment.kind == AFTER_DISCHARGE:
+        return dates.discharge, "discharge", "timeline.after-discharge"
+    if moment.kind == AFTER_READMISSION:
+        return dates.readmission, "readmission", "timeline.after-readmission"
+    if moment.kind == AFTER_EVENT:
+        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence))
+        return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
+    return None
 
 
 def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_day: int | None,
@@ -1746,20 +1767,13 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
-    if moment.kind == AFTER_DISCHARGE:
-        discharged = dates.discharge
-        day = _place(discharged, timeline, admission_scale, None, False, dates)[0] if discharged else None
+    counted_from = _counted_from_event(moment, dates)
+    if counted_from is not None:
+        event, name, rule = counted_from
+        day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
         if day is None:
-            return (None, "timeline.after-discharge",
-                    f"{moment.evidence!r}: its day is not told (the history gives the discharge no day)")
-        return day + moment.days, "timeline.after-discharge", ""
-    if moment.kind == AFTER_READMISSION:
-        readmitted = dates.readmission
-        day = _place(readmitted, timeline, admission_scale, None, False, dates)[0] if readmitted else None
-        if day is None:
-            return (None, "timeline.after-readmission",
-                    f"{moment.evidence!r}: its day is not told (the history gives the readmission no day)")
-        return day + moment.days, "timeline.after-readmission", ""
+            return None, rule, f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)"
+        return day + moment.days, rule, ""
     if moment.kind == AT_FOLLOW_UP:
         told = [m for m in dates.follow_ups if m.days == moment.days]
         days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
@@ -1767,14 +1781,6 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
                                                    "no one film or visit that long after a moment of the illness)")
         return days.pop(), "timeline.at-follow-up", ""
-    if moment.kind == AFTER_EVENT:
-        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence))
-        event = next((m for told, m in dates.events if told == name), None)
-        day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
-        if day is None:
-            return (None, "timeline.after-event",
-                    f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)")
-        return day + moment.days, "timeline.after-event", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
