@@ -206,12 +206,17 @@ def _study_titles(record: CaseRecord) -> dict[str, str]:
             for s in studies if isinstance(s, dict) and s.get("study_id")}
 
 
+def _file_name(image: ImageRecord) -> str:
+    """The file name of an image's URL ("caso161-TC-assiale-1.jpeg"), without its query."""
+    return image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     """The words that belong to one image: its own words (``own_words``), its own date text or its
     study's title, the file name of its URL."""
     titles = _study_titles(record)
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
-    filename = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    filename = _file_name(image)
     words = own_words(record, image)
     own = _sub_image_words(record, image, words) or _study_findings(record, image)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
@@ -595,7 +600,7 @@ def _filename_view(image: ImageRecord, modality: str | None) -> FieldResult | No
     "caso161-TC-coronale.jpeg", "RX-torace-LL.jpg"), for a film whose own words name no view or
     several (an uncaptioned gallery under "scansioni assiali e ricostruzioni coronali"): the
     uploader named each file after its plane. Read by the view rules, as words."""
-    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    name = _file_name(image)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     words = _NAME_SEPARATORS.sub(" ", stem)
     found = NORMALIZERS["view"](words, modality=modality)
@@ -606,7 +611,7 @@ def _filename_view(image: ImageRecord, modality: str | None) -> FieldResult | No
 
 
 def _filename_modality(image: ImageRecord) -> FieldResult | None:
-    name = image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    name = _file_name(image)
     found = {("ct" if m.group("ct") else "xray"): m for m in _NAME_MODALITY.finditer(name)}
     if len(found) != 1:
         return None  # none, or both: the name does not say
