@@ -1385,3 +1385,46 @@ def test_findings_citing_a_figure_leave_a_caption_that_tells_its_moment_alone():
     record = CaseRecord(source="eurorad", source_key="1", url="https://www.eurorad.org/case/1",
                         findings="A radiograph two weeks later (Fig. 1) showed resolution.", images=[image])
     assert image_texts(record, image).caption == "Chest radiograph on day 4 of hospitalisation."
+
+
+# --- unseen16: the clinical shorthand of a history, a history of lethargy, "N giorni dopo esegue", "Origin:" ---
+
+
+@pytest.mark.parametrize("history, days", [
+    # the British clinical shorthand of a span: days over 7, weeks over 52, months over 12
+    ("SOB and fever 5/7, dry cough. Wife also unwell with similar symptoms.", 5),
+    ("Presented with a 1/52 history of fever, cough and diarrhoea, with worsening breathlessness over the last "
+     "48 hours.", 7),
+    ("Cough x 3/7, feverish.", 3),
+    ("2/52 hx of productive cough.", 14),
+    # an older patient's illness told as lethargy
+    ("Nursing home resident with 2 days of lethargy, reduced oral intake and a new oxygen requirement.", 2),
+])
+def test_a_history_in_the_clinical_shorthand_or_of_lethargy_is_the_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "Febbre dal 5/7.",  # a date (5 July)
+    "5/7 of the patients had fever.",  # a ratio
+    "Took antibiotics 5/7 for fever.",  # a treatment's span
+    "Fever, then readmitted 3/7 later.",  # a time after something: a film's or event's moment
+    "His wife has had fever 5/7.",  # another person's
+    "Fever 5/7/2020.",  # a date with its year
+])
+def test_a_number_over_7_52_or_12_that_is_no_span_of_the_symptoms_gives_no_onset(history):
+    assert onset_gap(history) is None
+
+
+def test_radiopaedia_films_count_from_a_history_in_the_clinical_shorthand():
+    # "SOB and fever 5/7": the Admission PA and lateral 5, "CTPA on day 4 of admission" 9
+    shorthand = _batch_rows("radiopaedia", "unseen16",
+                            "rp_classic_shorthand_history_5_7_pa_lateral_stacks_ct_titled_ct_day_4_of_admission.html",
+                            "https://radiopaedia.org/cases/covid-19-pneumonia-71?lang=us")
+    assert sorted(int(row["offset"]) for row in shorthand.values()) == [5, 5, 9, 9]
+    # "a 1/52 history ..., with worsening breathlessness over the last 48 hours": 7, not 2; the CT "6 weeks after
+    # discharge" of a patient "discharged after 19 days in hospital": 7 + 19 + 42
+    week = _batch_rows("radiopaedia", "unseen16",
+                       "rp_classic_1_52_history_labs_intubated_two_days_after_admission_ct_6_weeks_after_discharge.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-73?lang=us")
+    assert sorted(int(row["offset"]) for row in week.values()) == [7, 9, 68, 68]

@@ -79,7 +79,8 @@ FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
 # chest radiograph"
 # v6: a "radiograph in the emergency department" is the presentation's
 # v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
-OFFSET_VERSION = 7
+# v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
+OFFSET_VERSION = 8
 
 # --- View ----------------------------------------------------------------------------------------
 
