@@ -84,7 +84,8 @@ TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days a
 #                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
 #                      v23: histories in the clinical shorthand ("SOB and fever 5/7", "a 1/52 history"), "2 days
-#                           of lethargy"
+#                           of lethargy"; "Due giorni dopo esegue TC" is two days after the exam before it (was
+#                           not placed: "esegue" read as the moment it counts from)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -58,6 +58,7 @@ from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
     DAY_N,
+    EXAM_DONE_VERBS,
     IMAGE_WORDS,
     MONTH,
     MONTH_NAMES,
@@ -726,6 +727,10 @@ _AXIS_WORD = compile_fast(
     re.IGNORECASE,
 )
 
+#: An exam done right after an interval's closing "dopo" ("Due giorni dopo esegue TC", "3 giorni dopo viene
+#: eseguita una TC"): the interval is "N days later", the verb no moment it counts from.
+_DONE_AFTER_LATER = compile_fast(rf"(?<=dopo)\s+(?:{EXAM_DONE_VERBS}|viene|vengono|veniva|venivano)\b", re.IGNORECASE)
+
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ").
 _OTHER_BASE_WORD = compile_fast(r"^.*\b(?:after|of|from|since)\s+(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
@@ -872,7 +877,8 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             elif other and event_of(word):
                 # "3 days after intubation": placed when the history tells the intubation's day
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
-            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+            elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
+                  and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:

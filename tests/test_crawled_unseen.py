@@ -14,7 +14,7 @@ from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
-from ingest.timeline import ImageTexts, case_timeline, onset_gap
+from ingest.timeline import AFTER_PREVIOUS, UNPLACED, ImageTexts, case_timeline, image_moments, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -1428,3 +1428,25 @@ def test_radiopaedia_films_count_from_a_history_in_the_clinical_shorthand():
                        "rp_classic_1_52_history_labs_intubated_two_days_after_admission_ct_6_weeks_after_discharge.html",
                        "https://radiopaedia.org/cases/covid-19-pneumonia-73?lang=us")
     assert sorted(int(row["offset"]) for row in week.values()) == [7, 9, 68, 68]
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Per la persistenza della febbre, due giorni dopo esegue TC torace: vetro smerigliato.", 2),
+    ("Tre giorni dopo viene eseguita TC del torace.", 3),
+])
+def test_an_exam_done_after_an_intervals_closing_dopo_is_no_base_of_it(caption, days):
+    moments = image_moments(ImageTexts(0, caption=caption))
+    assert [(m.kind, m.days) for m in moments] == [(AFTER_PREVIOUS, days)]
+
+
+def test_an_interval_after_an_event_the_dopo_names_stays_unplaced():
+    # "dopo la terapia": a moment not on the case's axis
+    moments = image_moments(ImageTexts(0, caption="Due giorni dopo la terapia, TC del torace."))
+    assert [m.kind for m in moments] == [UNPLACED]
+
+
+def test_sirm_first_exam_before_one_done_n_days_later_is_the_presentation():
+    rows = _batch_rows("sirm", "unseen16",
+                       "caso_222_infermiera_48_anni_febbre_da_4_giorni_rx_in_due_proiezioni_negativo_tc_due_giorni_dopo.html",
+                       "https://www.sirm.org/2020/04/15/covid-19-caso-222/")
+    assert [rows[f"04/caso222-{k}.jpg"]["offset"] for k in (1, 2, 3)] == ["4", "4", "6"]

@@ -175,6 +175,12 @@ OTHER_TIME = compile(
     rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bat\s+(?:the\s+|her\s+|his\s+)?{NUMBER}[-\u2010\u2011\s]{UNIT}\s+follow[-\u2010\u2011\s]?up\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
     re.IGNORECASE,
 )
+#: Verbs telling an exam done ("esegue RX torace", "TC eseguita", "CT performed"): read by the SIRM parser
+#: (a paragraph telling an exam) and by the timeline ("Due giorni dopo esegue TC": "dopo" closes the
+#: interval, the verb after it is no moment it counts from).
+EXAM_DONE_VERBS = (r"(?:esegue|eseguit[oaie]|effettua|effettuat[oaie]|sottopost[oaie]\s+a|ripete|performed|underwent|"
+                   r"obtained)")
+
 # A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
 # five days after onset of symptoms", as case sites' authors caption a figure); a "clinical picture"
 # is the patient's state, not a film.
