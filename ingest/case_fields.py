@@ -85,7 +85,8 @@ TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
 #                      v23: histories in the clinical shorthand ("SOB and fever 5/7", "a 1/52 history"), "2 days
 #                           of lethargy"; "Due giorni dopo esegue TC" is two days after the exam before it (was
-#                           not placed: "esegue" read as the moment it counts from)
+#                           not placed: "esegue" read as the moment it counts from); a Eurorad caption's "Origin:"
+#                           line is no moment ("Hospital Universitario 12 de Octubre" was a date)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -410,11 +411,22 @@ def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
                  if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
 
 
+def caption_words(image: ImageRecord) -> str:
+    """The image's caption without the credit line its parser found in it (``extra["origin"]``, Eurorad's
+    "Origin: <institution>"): an institution's name tells nothing of the film, and may read as one of its
+    facts ("Hospital Universitario 12 de Octubre" is no date of the CT)."""
+    origin = str(image.extra.get("origin") or "").strip()
+    if not origin:
+        return image.caption
+    return "\n".join(line for line in image.caption.splitlines() if not line.rstrip().endswith(origin)).strip()
+
+
 def own_words(record: CaseRecord, image: ImageRecord) -> str:
     """The image's own words: its caption, else the findings' sentences citing its figure alone,
     else (Radiopaedia) its study's findings when the study holds this one image."""
-    if image.caption.strip():
-        return image.caption
+    caption = caption_words(image)
+    if caption.strip():
+        return caption
     figure = _figure_number(image)
     if figure is not None:
         cited = cited_sentences(_join(record.findings, record.history), figure)

@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15"]
+           "unseen15", "unseen16"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -229,11 +229,13 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # presentation: the words do not say)
     # unseen13: a "Bedside" / "Portable chest radiograph" and a "Bedside chest radiograph" the blind rows call AP
     # (the words do not say AP or AP Supine; the curators' sample has a bedside film of each)
+    # unseen16: SIRM "RX torace di controllo a letto" the blind rows call AP (as unseen13's bedside films)
     left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
-            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
+            ("unseen16", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1450,3 +1452,23 @@ def test_sirm_first_exam_before_one_done_n_days_later_is_the_presentation():
                        "caso_222_infermiera_48_anni_febbre_da_4_giorni_rx_in_due_proiezioni_negativo_tc_due_giorni_dopo.html",
                        "https://www.sirm.org/2020/04/15/covid-19-caso-222/")
     assert [rows[f"04/caso222-{k}.jpg"]["offset"] for k in (1, 2, 3)] == ["4", "4", "6"]
+
+
+def test_eurorad_origin_line_of_a_caption_is_no_moment_of_the_film():
+    # "Origin: ... Hospital Universitario 12 de Octubre, Madrid" read as a date made the CT "On 6 April" 199
+    rows = _batch_rows("eurorad", "unseen16",
+                       "eu_onset_27_march_admitted_2_april_supine_bedside_ctpa_on_6_april_abc.html",
+                       "https://www.eurorad.org/case/16942")
+    offsets = [rows[f"0000016942/16942_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2", "2_3")]
+    assert offsets == ["6", "10", "10", "10"]
+
+
+def test_caption_words_leave_out_the_origin_line_the_parser_found():
+    from ingest.case_fields import caption_words
+    from ingest.records import ImageRecord
+    image = ImageRecord(source_url="https://www.eurorad.org/x/2_1.jpg", position=0,
+                        caption="Figure 2 CT pulmonary angiography, axial image.\n"
+                                "Origin: Hospital Universitario 12 de Octubre, Madrid, Spain",
+                        extra={"origin": "Hospital Universitario 12 de Octubre, Madrid, Spain"})
+    assert caption_words(image) == "Figure 2 CT pulmonary angiography, axial image."
+    assert caption_words(ImageRecord(source_url="u", position=0, caption="Chest X-ray, PA.")) == "Chest X-ray, PA."
