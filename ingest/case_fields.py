@@ -86,7 +86,8 @@ TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days a
 #                      v23: histories in the clinical shorthand ("SOB and fever 5/7", "a 1/52 history"), "2 days
 #                           of lethargy"; "Due giorni dopo esegue TC" is two days after the exam before it (was
 #                           not placed: "esegue" read as the moment it counts from); a Eurorad caption's "Origin:"
-#                           line is no moment ("Hospital Universitario 12 de Octubre" was a date)
+#                           line is no moment ("Hospital Universitario 12 de Octubre" was a date); a study label
+#                           "Next day" / "Following day" is the day after the film before it; "the next days" no day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

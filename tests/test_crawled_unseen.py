@@ -1472,3 +1472,24 @@ def test_caption_words_leave_out_the_origin_line_the_parser_found():
                         extra={"origin": "Hospital Universitario 12 de Octubre, Madrid, Spain"})
     assert caption_words(image) == "Figure 2 CT pulmonary angiography, axial image."
     assert caption_words(ImageRecord(source_url="u", position=0, caption="Chest X-ray, PA.")) == "Chest X-ray, PA."
+
+
+# --- unseen16, second part: a study label "Next day" ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Next day", "Following day", "Next day CT"])
+def test_a_study_label_next_day_without_its_article_is_the_day_after_the_previous_film(label):
+    assert [(m.kind, m.days) for m in image_moments(ImageTexts(0, date_text=label))] == [(AFTER_PREVIOUS, 1)]
+
+
+@pytest.mark.parametrize("words", ["Oxygen requirements rose over the next days.", "Improved in the following days."])
+def test_the_next_days_are_no_moment_of_a_film(words):
+    assert image_moments(ImageTexts(0, caption=words)) == []
+
+
+def test_radiopaedia_first_study_before_a_next_day_study_is_the_presentation():
+    # "Unwell for 10 days": studies "ED" (10) and "Next day" (11)
+    rows = _batch_rows("radiopaedia", "unseen16",
+                       "rp_2022_unwell_for_10_days_worse_last_2_days_ed_pa_next_day_ct.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-74?lang=us")
+    assert sorted(int(row["offset"]) for row in rows.values()) == [10, 11, 11]
