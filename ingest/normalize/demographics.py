@@ -28,6 +28,8 @@ from .common import (
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
+# 13: an organ or a state only one sex has, told of the patient ("carcinoma of the cervix", "32 weeks pregnant",
+# "prostate cancer") when no sex word or pronoun names the patient.
 # 12: a relative the patient's possessive introduces with an age inside the text ("Her 7-year-old son") is no
 # patient. 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
 # person a pronoun may name.
@@ -39,7 +41,7 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 12
+SEX_VERSION = 13
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -218,7 +220,37 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         hit = (male or female)[0]
         return blank("pronoun in a text that also mentions other people", text, hit.start(), hit.end(),
                      "sex.pronouns", SEX_VERSION)
-    return Normalized(None)
+    return _sex_of_organs(text, words)
+
+
+# An organ or a state only one sex has: a history that names no sex word and no pronoun still says the
+# patient's sex when it tells "carcinoma of the cervix", "ovarian cancer", "30 weeks pregnant", "benign
+# prostatic hyperplasia". Not "cervical" (the neck's vertebrae and lymph nodes) nor "gestation" (a newborn's
+# "born at 32 weeks of gestation"); a text naming anyone else (a mother's pregnancy, a husband's prostate)
+# leaves it blank.
+_FEMALE_ORGAN_TOKENS = frozenset({"pregnant", "pregnancy", "postpartum", "puerperal", "puerperium", "uterus",
+                                  "uterine", "ovary", "ovaries", "ovarian", "endometrial", "endometrium",
+                                  "hysterectomy", "caesarean", "cesarean", "cervix", "incinta", "gravidanza",
+                                  "partum"})
+_MALE_ORGAN_TOKENS = frozenset({"prostate", "prostatic", "prostatectomy", "testis", "testes", "testicular",
+                                "scrotal", "scrotum"})
+_SEX_ORGAN = compile(
+    r"\b(?:(?P<f>pregnant|pregnancy|post-?partum|puerper(?:al|ium)|uter(?:us|ine)|ovar(?:y|ies|ian)|"
+    r"endometri(?:al|um)|hysterectomy|c(?:a)?esarean|cervix|incinta|gravidanza)|"
+    r"(?P<m>prostat(?:e|ic|ectomy)|test(?:is|es|icular)|scrot(?:al|um)))\b",
+    re.IGNORECASE)
+
+
+def _sex_of_organs(text: str, words: frozenset[str]) -> Normalized:
+    """The sex an organ or a state of the patient's implies (above); blank when the text names
+    organs of both sexes or another person."""
+    if not (words & _FEMALE_ORGAN_TOKENS or words & _MALE_ORGAN_TOKENS):
+        return Normalized(None)
+    hits = list(_SEX_ORGAN.finditer(text))
+    sexes = {FEMALE if m.group("f") else MALE for m in hits}
+    if len(sexes) != 1 or OTHER_PERSON.search(text):
+        return Normalized(None)
+    return found(sexes.pop(), text, hits[0].start(), hits[0].end(), "sex.organ", SEX_VERSION)
 
 
 # --- Age -----------------------------------------------------------------------------------------
