@@ -67,7 +67,7 @@ VIEW_VERSION = 6
 MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
+FINDING_VERSION = 7  # v7: "nCoV" alone is COVID-19. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
 # v3: a disease whose films the note says were normal is not the case's finding
@@ -492,9 +492,11 @@ def _path(path: str) -> str:
     return path
 
 
+# "nCoV" alone (a file named "nCoV-radiol.2020200269.fig1-day7.jpeg", "nCoV pneumonia"): the 2019-nCoV of
+# early 2020 as writers shortened it (the lexicon already reads "novel coronavirus" so).
 _COVID_WORDS = (
-    r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|novel\s+coronavirus|coronavirus\s+disease\s+(?:2019)?|"
-    r"wuhan\s+coronavirus"
+    r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|\bncov\b|novel\s+coronavirus|"
+    r"coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus"
 )
 # Ordered from specific to generic; every target is checked against the schema's vocabulary.
 _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(

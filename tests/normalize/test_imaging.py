@@ -132,6 +132,23 @@ def test_finding_stays_blank(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "nCoV-radiol.2020200269.fig1-day7",  # a file named for the disease, as early-2020 files were
+        "Chest CT of a patient with nCoV pneumonia",
+        "nCoV infection confirmed by RT-PCR of a throat swab.",
+    ],
+)
+def test_ncov_alone_is_covid_19(text):
+    assert_value(normalize_finding(text), text, "Pneumonia/Viral/COVID-19")
+
+
+def test_ncov_beside_mers_is_two_diagnoses_and_stays_blank():
+    text = "MERS-CoV, first reported as a novel coronavirus (nCoV) in 2012."
+    assert_blank(normalize_finding(text), text)
+
+
+@pytest.mark.parametrize(
     "text, kwargs, expected",
     [
         ("A, Chest radiograph obtained on day 7 after the onset of symptoms shows opacities", {}, 7),
