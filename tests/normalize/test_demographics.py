@@ -69,6 +69,32 @@ def test_sex_stays_blank(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("Male 45 years, fever and dry cough for 5 days.", 45),
+        ("Female, 70 yrs. Dyspnoea since yesterday.", 70),
+        ("45 yrs male, smoker, presented with fever.", 45),
+        ("Patient of 53 yrs, with arterial hypertension.", 53),
+    ],
+)
+def test_the_patient_line_without_its_comma_or_with_yrs_gives_the_age(text, expected):
+    assert_value(normalize_age(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man 30 years ago had the same symptoms.",  # a time, not an age
+        "The woman 5 years earlier had a lobectomy.",
+        "The index patient, a male 20 years older, had fever.",  # a difference of ages
+        "Male 3 years after a kidney transplant, febrile.",
+    ],
+)
+def test_a_time_or_a_difference_after_the_sex_word_is_no_age(text):
+    assert_blank(normalize_age(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("History of inoperable carcinoma of the cervix, on chemotherapy, became neutropenic. Admitted to ITU with "
          "respiratory distress.", "F"),
         ("Patient at 32 weeks of pregnancy presenting with fever and dry cough.", "F"),
