@@ -282,12 +282,12 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # after the sex word: "a man 30 years ago", "the woman 5 years earlier")
     (gate(compile(rf"\b{_N}\s*(?:years?|yrs?\.?)\s*,?\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"),
      "age.patient-line", 1, ("year", "yr")),
-    (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*(?:years?|yrs?)\b"
-             r"(?!\s+(?:ago|before|after|later|history|of|older|younger)\b)", re.IGNORECASE),
+    (gate(compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*(?:years?|yrs?)\b"
+                  r"(?!\s+(?:ago|before|after|later|history|of|older|younger)\b)", re.IGNORECASE), "[pmwfbg]"),
      "age.patient-line", 1, ("year", "yr")),
-    (compile(rf"\b(?:man|woman|male|female)\s+{_N}\s*(?:years?|yrs?)\b"
-             r"(?!\s+(?:ago|before|after|later|earlier|prior|previously|since|history|of|older|younger)\b)",
-             re.IGNORECASE),
+    (gate(compile(rf"\b(?:man|woman|male|female)\s+{_N}\s*(?:years?|yrs?)\b"
+                  r"(?!\s+(?:ago|before|after|later|earlier|prior|previously|since|history|of|older|younger)\b)",
+                  re.IGNORECASE), "[mwf]"),
      "age.patient-line", 1, ("year", "yr")),
     # the note opening with the patient's occupation in place of a sex word, then the age, as
     # translated case-society notes write their patient line: "Housewife, 62 years, fever for 5
