@@ -107,8 +107,7 @@ def test_a_time_or_a_difference_after_the_sex_word_is_no_age(text):
 )
 def test_an_organ_or_state_only_one_sex_has_gives_the_sex(text, expected):
     result = normalize_sex(text)
-    assert_value(result, text, expected)
-    assert result.rule == "sex.organ"
+    assert (result.value, result.rule) == (expected, "sex.organ"), text
 
 
 @pytest.mark.parametrize(
