@@ -102,7 +102,8 @@ TIMELINE_VERSION = 24  # v2: "day N of admission", "hospital day N" are N days a
 #                           gives way to other words dating the film (a Eurorad caption saying only it takes the
 #                           findings citing its figure); "ITU admission" is the presentation of a history admitting
 #                           straight to ITU with its onset ("Admitted to ITU ... after 12 days of symptoms"); a lone
-#                           film under "Febbre da 2 giorni" (a span up to the present) is the presentation's
+#                           film under "Febbre da 2 giorni" (a span up to the present) is the presentation's; a
+#                           study titled "Initial presentation" is the presentation's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -987,12 +987,14 @@ def tells_one_moment(note: str, day_first: bool = False) -> bool:
     return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
 
 
-# A study label that is the presentation alone ("Presentation", "Initial", "Admission", "Study 1:
-# X-ray - baseline"): Radiopaedia titles a case's first study so, and the presenting film is the
-# admission's day, as "on admission" is.
+# A study label that is the presentation alone ("Presentation", "Initial", "Initial presentation",
+# "Admission", "Study 1: X-ray - baseline"): Radiopaedia titles a case's first study so, and the
+# presenting film is the admission's day, as "on admission" is (a history sending the patient home
+# and back leaves it blank: ``_SENT_HOME_AND_BACK``).
 _LABEL_PRESENTATION = compile_fast(
     r"^\s*(?:study\s*\d+\s*[:.-]?\s*)?(?:(?:x-?ray|ct|radiograph|chest\s+x-?ray|cxr|rx|tc)\s*[:,-]?\s*)?"
-    r"\(?(?:initial|baseline|presentation|presenting|admission|at\s+presentation|ingresso|all[’']\s?ingresso)"
+    r"\(?(?:(?:initial|first)\s+presentation|initial|baseline|presentation|presenting|admission|at\s+presentation|"
+    r"ingresso|all[’']\s?ingresso)"
     r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr|imaging))?\)?\s*$",
     re.IGNORECASE,
 )

@@ -1576,3 +1576,20 @@ def test_backfill_offset_reads_days_after_arrival_as_days_after_the_admission():
     assert NORMALIZERS["offset"]("Chest CT performed 3 days after arrival at the hospital.").value == 3
     # with a symptom history the base of "after arrival" is the admission, not the onset: not stated as a day
     assert NORMALIZERS["offset"]("Fever for 4 days. Chest CT 3 days after arrival at the hospital.").value is None
+
+
+# --- unseen17, second part: a study titled "Initial presentation" ------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Initial presentation", "First presentation", "Initial presentation CXR"])
+def test_a_study_titled_initial_presentation_is_the_presentations(label):
+    from ingest.timeline import SINCE_ADMISSION
+    assert [(m.kind, m.days) for m in image_moments(ImageTexts(0, date_text=label))] == [(SINCE_ADMISSION, 0)]
+
+
+def test_radiopaedia_initial_presentation_study_then_3_days_later_count_from_the_first_visits_span():
+    # "Seen in the emergency department with 5 days of fever and cough and discharged home. Re-presented 3 days later"
+    rows = _batch_rows("radiopaedia", "unseen17", "rp_classic_spain_seen_in_ed_discharged_home_re_presented_3_days_"
+                       "later_initial_presentation_pa_ap_erect.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-86?lang=us")
+    assert sorted(int(row["offset"]) for row in rows.values()) == [5, 8]
