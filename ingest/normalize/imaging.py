@@ -81,7 +81,8 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v6: a "radiograph in the emergency department" is the presentation's
 # v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
 # v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
-OFFSET_VERSION = 8
+# v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
+OFFSET_VERSION = 9
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -791,7 +792,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
                      OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-    if re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres", base):
+    if re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres", base):
         if history:
             return blank("days after admission and a symptom history: the base is not stated", text,
                          history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)

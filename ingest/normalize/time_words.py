@@ -87,7 +87,7 @@ ADMISSION_BASE = compile(
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
                      re.IGNORECASE)
 AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -126,8 +126,9 @@ _HISTORY = compile(
     # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
-    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b"
+    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução",
+    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution")
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+evolu(?:ci[oó]n|[cç][aã]o|tion)\b"
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
     # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
