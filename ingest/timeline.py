@@ -134,6 +134,9 @@ _NAMED_DATE = compile_fast(
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Dotted dates with their year, "12.03.2020", "2.4.2020": written day first wherever they are used
+#: (Turkish, German, Slavic papers); without a year "12.03" would be a decimal.
+_DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
@@ -487,7 +490,7 @@ def filename_day(filename: str) -> tuple[int, str] | None:
 @lru_cache(maxsize=4096)
 def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of the dates of ``text``; a slashed date only when written day first
-    (``day_first``, or a first number over 12)."""
+    (``day_first``, or a first number over 12); a dotted one with its year always day first."""
     found: list[tuple[int, int, date]] = []
     named = bool(text_context(text).words & _MONTH_WORDS)
     # every named date holds a month's name: the windows around numbers far from one ("may" is a
@@ -506,6 +509,10 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
         year = int(m.group("y")) if m.group("y") else _SOME_YEAR
         value = _date(year + 2000 if year < 100 else year, b, a)
         if value is not None:
+            found.append((m.start(), m.end(), value))
+    for m in (_DOTTED_DATE.finditer(text) if "." in text else ()):
+        value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if value is not None and not any(s <= m.start() < e for s, e, _ in found):
             found.append((m.start(), m.end(), value))
     return tuple(sorted(found, key=lambda f: f[0]))
 
