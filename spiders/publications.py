@@ -322,6 +322,11 @@ class PublicationsSpider(CaseSpider):
             # A landing page showing no figure but a "Figures" tab: the figures are on that page.
             yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
             return
+        frame = state.html.extra.get("article_frame", "") if state.html is not None else ""
+        if frame and not figures_with_urls(self.article(state)) and self._once(state, "article-frame"):
+            # The page shows its article in a frame (OJS' HTML galley): its figures and text are there.
+            yield self._request(frame, self.parse_article_frame, state, "article-frame")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -459,12 +464,32 @@ class PublicationsSpider(CaseSpider):
         the landing page's, where the article is)."""
         if response.status == 200 and state.html is not None:
             try:
-                tab = parse_article_html(_page_text(response), self.real_url(response))
+                tab = parse_article_html(_page_text(response), self.real_url(response), part_of_article=True)
             except ParseError as exc:
                 self.trail(state, response, f"not usable ({exc})")
             else:
                 state.html.figures = tab.figures
+                if tab.extra.get("article_frame"):
+                    state.html.extra["article_frame"] = tab.extra["article_frame"]
                 self.trail(state, response, f"{figures_with_urls(tab)} figures")
+                self.keep(state, response)
+        else:
+            self.trail(state, response, f"HTTP {response.status}")
+        yield from self.next_step(state)
+
+    def parse_article_frame(self, response: Response, state: PaperState):
+        """The frame holding the article (OJS' HTML galley): its figures, and its paragraphs after the
+        landing page's (an abstract page: the patient is described in the full text only). The rows'
+        url stays the landing page's."""
+        if response.status == 200 and state.html is not None:
+            try:
+                frame = parse_article_html(_page_text(response), self.real_url(response), part_of_article=True)
+            except ParseError as exc:
+                self.trail(state, response, f"not usable ({exc})")
+            else:
+                state.html.figures = frame.figures
+                state.html.paragraphs += [p for p in frame.paragraphs if p not in state.html.paragraphs]
+                self.trail(state, response, f"{figures_with_urls(frame)} figures")
                 self.keep(state, response)
         else:
             self.trail(state, response, f"HTTP {response.status}")
