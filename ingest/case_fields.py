@@ -84,7 +84,8 @@ TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days a
 #                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
 #                      v23: dotted dates with their year ("started on 12.03.2020", "a) On 15.03.2020") are dates,
-#                           day first
+#                           day first; a caption's interval without its base ("Follow-up CT after 12 days") takes
+#                           the base the text citing the figure gives the same interval ("12 days after admission")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

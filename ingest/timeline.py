@@ -1063,7 +1063,11 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # a label and its caption often say the same day twice: the caption names its base
         # ("day12" and "12 days after admission"); otherwise the label wins over prose
         same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
-        if same_day and len({m.kind for m in same_day}) == 1:
+        # ... unless the label names the base the caption leaves out: "12 days after admission" (the text
+        # citing the figure) and the caption's "Follow-up CT after 12 days"
+        unbased = labels[0].kind in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and bool(same_day) and all(
+            m.kind == AFTER_PREVIOUS for m in same_day)
+        if same_day and len({m.kind for m in same_day}) == 1 and not unbased:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)

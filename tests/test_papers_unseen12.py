@@ -12,7 +12,7 @@ from ingest.normalize.provenance import normalize_url
 from ingest.paper_media import needs_split
 from ingest.publication_ids import parse_paper_reference
 from ingest.publisher import parse_article_html
-from ingest.timeline import dates_in
+from ingest.timeline import ImageTexts, _one_moment, dates_in, image_moments
 
 UNSEEN12 = Path(__file__).parent / "fixtures" / "papers_unseen12"
 AJEM = "https://www.ajemjournal.com/article/S0735-6757(21)00123-4/fulltext"
@@ -150,3 +150,26 @@ def test_dotted_dates_with_a_year_are_dates_day_first():
 @pytest.mark.parametrize("text", ["a temperature of 38.6 C", "version 1.2.3", "a score of 12.03", "on 12.03.20201"])
 def test_decimals_and_versions_are_no_dates(text):
     assert dates_in(text) == ()
+
+
+# --- A caption's interval without its base, the base in the text citing the figure -------------------
+
+def test_a_bare_interval_takes_the_base_the_citing_sentence_gives_it():
+    """IDCases: "Follow-up CT after 12 days" (caption) and "A follow-up CT of the chest 12 days after
+    admission ... (Fig. 2)" (text): 12 days after the admission (day 16), not after the radiograph of
+    hospital day 3 (day 19)."""
+    from ingest.jats import parse_jats as parse
+    from ingest.papers import cases_from_article
+
+    cases = cases_from_article(parse((UNSEEN12 / "PMC8210011_efetch.xml").read_bytes()))
+    ct = next(i for c in cases for i in c.images if i.source_url.endswith("gr2.jpg"))
+    assert ct.date_text.startswith("12 days after admission")
+    texts = ImageTexts(0, caption=ct.caption, date_text=ct.date_text)
+    moment, _reason = _one_moment(image_moments(texts))
+    assert (moment.kind, moment.days) == ("since-admission", 12)
+
+
+def test_a_label_without_base_still_takes_its_captions_base():
+    moment, _reason = _one_moment(image_moments(ImageTexts(0, caption="CT 12 days after admission.",
+                                                           date_text="day 12")))
+    assert (moment.kind, moment.days) == ("since-admission", 12)
