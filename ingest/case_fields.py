@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 24  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -83,7 +83,12 @@ TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("Transferred on day 15 of illness") when the history tells no admission of its own
 #                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
-#                      v23: dotted dates with their year ("started on 12.03.2020", "a) On 15.03.2020") are dates,
+#                      v23: histories in the clinical shorthand ("SOB and fever 5/7", "a 1/52 history"), "2 days
+#                           of lethargy"; "Due giorni dopo esegue TC" is two days after the exam before it (was
+#                           not placed: "esegue" read as the moment it counts from); a Eurorad caption's "Origin:"
+#                           line is no moment ("Hospital Universitario 12 de Octubre" was a date); a study label
+#                           "Next day" / "Following day" is the day after the film before it; "the next days" no day
+#                      v24: dotted dates with their year ("started on 12.03.2020", "a) On 15.03.2020") are dates,
 #                           day first; a caption's interval without its base ("Follow-up CT after 12 days") takes
 #                           the base the text citing the figure gives the same interval ("12 days after admission")
 
@@ -410,11 +415,22 @@ def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
                  if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
 
 
+def caption_words(image: ImageRecord) -> str:
+    """The image's caption without the credit line its parser found in it (``extra["origin"]``, Eurorad's
+    "Origin: <institution>"): an institution's name tells nothing of the film, and may read as one of its
+    facts ("Hospital Universitario 12 de Octubre" is no date of the CT)."""
+    origin = str(image.extra.get("origin") or "").strip()
+    if not origin:
+        return image.caption
+    return "\n".join(line for line in image.caption.splitlines() if not line.rstrip().endswith(origin)).strip()
+
+
 def own_words(record: CaseRecord, image: ImageRecord) -> str:
     """The image's own words: its caption, else the findings' sentences citing its figure alone,
     else (Radiopaedia) its study's findings when the study holds this one image."""
-    if image.caption.strip():
-        return image.caption
+    caption = caption_words(image)
+    if caption.strip():
+        return caption
     figure = _figure_number(image)
     if figure is not None:
         cited = cited_sentences(_join(record.findings, record.history), figure)

@@ -58,6 +58,7 @@ from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
     DAY_N,
+    EXAM_DONE_VERBS,
     IMAGE_WORDS,
     MONTH,
     MONTH_NAMES,
@@ -639,7 +640,8 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
-    r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    # ("Next day", "Following day": a study label's words, without the article)
+    r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
@@ -732,6 +734,10 @@ _AXIS_WORD = compile_fast(
     r"ingresso|esordio)\b",
     re.IGNORECASE,
 )
+
+#: An exam done right after an interval's closing "dopo" ("Due giorni dopo esegue TC", "3 giorni dopo viene
+#: eseguita una TC"): the interval is "N days later", the verb no moment it counts from.
+_DONE_AFTER_LATER = compile_fast(rf"(?<=dopo)\s+(?:{EXAM_DONE_VERBS}|viene|vengono|veniva|venivano)\b", re.IGNORECASE)
 
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ").
@@ -879,7 +885,8 @@ def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
             elif other and event_of(word):
                 # "3 days after intubation": placed when the history tells the intubation's day
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
-            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+            elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
+                  and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
