@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 24  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 25  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -104,6 +104,9 @@ TIMELINE_VERSION = 24  # v2: "day N of admission", "hospital day N" are N days a
 #                           straight to ITU with its onset ("Admitted to ITU ... after 12 days of symptoms"); a lone
 #                           film under "Febbre da 2 giorni" (a span up to the present) is the presentation's; a
 #                           study titled "Initial presentation" is the presentation's
+#                      v25: dotted dates with their year ("started on 12.03.2020", "a) On 15.03.2020") are dates,
+#                           day first; a caption's interval without its base ("Follow-up CT after 12 days") takes
+#                           the base the text citing the figure gives the same interval ("12 days after admission")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

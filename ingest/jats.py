@@ -164,6 +164,21 @@ def figure_number(label: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+#: A figure label without a number: The Lancet's Clinical Picture and EID's Research Letter label
+#: their one figure "Figure" and cite its panels "figure A", "Figure, panel B".
+BARE_FIGURE_LABEL = re.compile(r"(?:Fig(?:ure|ura)?|FIG(?:URE)?)\.?")
+
+
+def number_bare_figures(figures: list[Figure]) -> None:
+    """A figure labelled "Figure" alone takes its place among the article's figures as its number
+    when no other figure has it: the crawl keys a figure's pixels and panel split by its number."""
+    taken = {f.number for f in figures if f.number is not None}
+    for place, figure in enumerate(figures, start=1):
+        if figure.number is None and BARE_FIGURE_LABEL.fullmatch(figure.label.strip()) and place not in taken:
+            figure.number = place
+            taken.add(place)
+
+
 #: Wiley, Elsevier and PMC's own records write "71‐year‐old", "10‐day history" with the Unicode
 #: hyphen (U+2010, or the non-breaking U+2011) and break words with a soft hyphen: ASCII for every
 #: reader downstream (ages, offsets, views); dashes of ranges ("0–2 days") are kept.
@@ -309,6 +324,7 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
         result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
+    number_bare_figures(result.figures)
     _captions_from_text(result.figures, result.paragraphs)
     supplementary, skipped, pdfs = _supplementary(article, pmcid, license_name)
     result.figures += supplementary

@@ -645,6 +645,20 @@ def _vague_only(image: ImageRecord) -> bool:
     return bool(_VAGUE.fullmatch(image.date_text.strip())) and not text_moments(image.caption, "caption")
 
 
+def _interval_based_by_citation(image: ImageRecord, paragraphs: list[str], number: int, letter: str,
+                                modality: str) -> str:
+    """The image's words count an interval without saying from what ("Follow-up CT after 12 days") and
+    the text's sentence citing its figure tells the same interval with its base ("A follow-up CT of the
+    chest 12 days after admission ... (Fig. 2)"): that moment, not the days after the previous image."""
+    own = text_moments(image.date_text, "caption") if image.date_text else ()
+    if len(own) != 1 or own[0].kind != AFTER_PREVIOUS:
+        return ""
+    cited = _cited_moment(paragraphs, number, letter, modality)
+    told = text_moments(cited, "caption") if cited else ()
+    same = len(told) == 1 and told[0].kind != AFTER_PREVIOUS and told[0].days == own[0].days
+    return cited if same else ""
+
+
 def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
@@ -657,8 +671,9 @@ def _from_citations(cases: Any, paragraphs: list[str]) -> None:
                 continue
             letter = str(image.extra.get("panel", ""))
             modality = normalize_modality(image.modality_text).value or ""
-            moment = "" if image.date_text and not _vague_only(image) else _cited_moment(paragraphs, number, letter,
-                                                                                          modality)
+            moment = ("" if image.date_text and not _vague_only(image) else _cited_moment(paragraphs, number, letter,
+                                                                                           modality))
+            moment = moment or _interval_based_by_citation(image, paragraphs, number, letter, modality)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"

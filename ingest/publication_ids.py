@@ -30,6 +30,9 @@ _PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.ni
 _PII_IN_URL = re.compile(r"/pii/(S[\dX()\-]{15,22})(?:[/?#]|$)", re.I)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "europepmc.org", "www.europepmc.org"}
+#: An address copied without its scheme ("doi.org/10.1000/x", "pubmed.ncbi.nlm.nih.gov/123/"): a host
+#: name whose last label is letters (a DOI's "10.1016/" prefix is digits), then a path.
+_SCHEMELESS_ADDRESS = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,12 @@ def parse_paper_reference(text: str) -> PaperRef:
     pii = given_pii(given)
     if pii:
         return PaperRef("pii", given, pii=pii)
-    if re.match(r"^https?://", given, re.I):
-        parts = urlsplit(given)
+    address = f"https://{given}" if _SCHEMELESS_ADDRESS.match(given) else given
+    if re.match(r"^https?://", address, re.I):
+        parts = urlsplit(address)
         host = (parts.hostname or "").lower()
         url = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
-        doi = canonical_doi(given)
+        doi = canonical_doi(address)
         if host in _DOI_HOSTS:
             if not doi:
                 raise ValueError("a doi.org link without a DOI")

@@ -24,6 +24,7 @@ from ingest.jats import (
     figure_number,
     normalize_license,
     not_an_image,
+    number_bare_figures,
     one_labelled_panel,
     supplement_number,
     supplement_pdf,
@@ -42,6 +43,9 @@ _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
 _PMCID = re.compile(r"\bPMC\d+\b")
 #: "Figure 1.", "Fig. 2:", and "Figure-1:" (JPMA's hyphenated label).
 _LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
+#: A caption opened by a label without a number, "Figure. Axial chest CT images of 2 patients ..." (EID's
+#: one figure): the word, then its full stop or colon and the caption.
+_BARE_LABEL_LEAD = re.compile(r"^\s*(Fig(?:ure|ura)?|FIGURE)\s*[.:]\s+(?=[A-Z(])")
 
 
 Meta = dict[str, list[tuple[str, Selector]]]
@@ -70,8 +74,11 @@ _FIGURE_HOLDER = re.compile(
     r"^(?:html[-_]|article[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
 # The tab of the same article that shows its figures when this page shows none: "Figures & Data", or the
-# "Full Text" tab of a landing page showing the abstract only (HighWire's medRxiv and bioRxiv).
-_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media)|full[\s-]?text)$", re.I)
+# "Full Text" tab of a landing page showing the abstract only (HighWire's medRxiv and bioRxiv), or the
+# "HTML" galley of an Open Journal Systems article (its landing page is the abstract and the galleys).
+_FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|media)|full[\s-]?text|html)$", re.I)
+#: The frame a page shows its article in: OJS 3's HTML galley ``<iframe name="htmlFrame" title="HTML of ...">``.
+_ARTICLE_FRAME = re.compile(r"html|article|galley|full[\s_-]?text", re.I)
 
 
 def _is_layout_table(element: Any) -> bool:
@@ -86,6 +93,14 @@ def _in_float(element: Any) -> bool:
                or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
                or any(_FIGURE_HOLDER.match(c) for c in (a.get("class") or "").split())
                for a in element.iterancestors())
+
+
+def _loose_caption(paragraph: Selector, said: str) -> bool:
+    """A paragraph opening with a figure label right after an image alone in its paragraph: the caption
+    of a figure without figure markup (``ArticlePage.loose_figures``), not body text."""
+    before = paragraph.xpath("preceding-sibling::*[1]")
+    return bool(_LABEL.match(said) and before and before[0].xpath("img")
+                and not before[0].xpath("normalize-space(string())").get())
 
 
 def _section_titles(element: Any) -> list[str]:
@@ -400,9 +415,10 @@ class ArticlePage(HtmlPage):
         presentation / Patient 2: ..."), without the figures' and tables' captions: a case series
         numbers its patients in its section titles, and a caption is not a description of one."""
         # MDPI's paragraphs are ``<div class="html-p">`` in its ``html-body``.
+        # Elsevier's partner-journal platform (thelancet.com, ajemjournal.com): ``<div class="section-paragraph">``.
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p, "
-                         ".html-body .html-p")
-        if not found and (self.meta.get("citation_title") or self.meta.get("dc.title")):
+                         ".html-body .html-p, .article__body .section-paragraph")
+        if not found and (self.part_of_article or self.meta.get("citation_title") or self.meta.get("dc.title")):
             # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
             # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
             # the page's <main>/<article>, without the header's author, affiliation, citation lines.
@@ -416,7 +432,7 @@ class ArticlePage(HtmlPage):
         out = []
         for p in found:
             said = _text(p)
-            if not said or _in_float(p.root):
+            if not said or _in_float(p.root) or _loose_caption(p, said):
                 continue
             titles = _section_titles(p.root)
             out.append(f"{' / '.join(titles)}: {said}" if titles else said)
@@ -481,7 +497,8 @@ class ArticlePage(HtmlPage):
             # ScienceDirect's figure without <img> (the page's script draws it): its "Download high-res
             # image" link is the figure.
             if "visualAbstract" not in classes(node) and (node.xpath("descendant::img")
-                                                          or _download_link(node, self.url)):
+                                                          or _download_link(node, self.url)
+                                                          or self.dialog_images(node)):
                 found.append(node)
         # A bare <figure> outside <article>/<main> (a journal's own layout: Medknow's ``figure.article-figure``
         # in a <section>, WordPress' ``figure.wp-caption``) is a figure when its <figcaption> starts with a
@@ -514,11 +531,23 @@ class ArticlePage(HtmlPage):
                 return href
         return ""
 
+    def article_frame(self) -> str:
+        """The address of the same site's frame this page shows its article in (OJS 3's HTML galley
+        page is a header and ``<iframe name="htmlFrame" src=".../article/download/1071/1523?inline=1">``);
+        a frame not named or titled as an article's (a widget, an advert) is none."""
+        for frame in self.css("iframe[src]"):
+            src = _resolve(frame.attrib["src"], self.url)
+            named = " ".join(frame.attrib.get(a, "") for a in ("name", "id", "title", "class"))
+            if (_ARTICLE_FRAME.search(named) and urlsplit(src).netloc == urlsplit(self.url).netloc
+                    and src.rstrip("/") != self.url.rstrip("/")):
+                return src
+        return ""
+
     @staticmethod
     def label_and_caption(node: Selector) -> tuple[str, str]:
         label = _text(select_one(node, "h4.obj_head, .captionLabel, .c-article-section__figure-caption, "
                                         ".fig-label, .label, .icnblk_cntnt > div > a.figpopup, .figure-label, "
-                                        ".figure__title"))
+                                        ".figure__label, .figure__title"))
         caption_node = None
         # In priority order: Springer puts the label alone in figcaption and the text apart.
         # ScienceDirect's is ``span.captions``, Wiley's ``.figure__caption``.
@@ -542,16 +571,45 @@ class ArticlePage(HtmlPage):
         if label and caption.startswith(label):
             caption = caption[len(label):].lstrip(" .:|")
         if not label:
-            m = _LABEL.match(caption)
+            m = _LABEL.match(caption) or _BARE_LABEL_LEAD.match(caption)
             if m:
                 label, caption = m.group(1), caption[m.end():]
         return label, caption
+
+    def loose_figures(self) -> list[Figure]:
+        """Figures of a page without figure markup (an author's document saved as HTML, as OJS serves its
+        HTML galleys): an image alone in its paragraph whose next paragraph opens with a figure label
+        ("Figure 1: Chest X-ray (A) and ..."). Each is read as a ``<figure>`` of the two."""
+        found = []
+        for block in self.selector.xpath("//body//*[self::p or self::div or self::center][img]"):
+            following = block.xpath("following-sibling::*[1]")
+            if (block.xpath("normalize-space(string())").get() or not following
+                    or not _LABEL.match(_text(following[0])) or following[0].xpath("descendant::img")):
+                continue
+            holder = Selector(text=f"<figure>{block.get()}<figcaption>{following[0].get()}</figcaption></figure>",
+                              type="html").css("figure")[0]
+            found.append(self.figure(holder))
+        return found
+
+    def dialog_images(self, node: Selector) -> list[Selector]:
+        """The images of the page's dialog that a figure holder without ``<img>`` opens: SciELO's new
+        site draws the thumbnail as a CSS background and shows the image only in the Bootstrap modal its
+        link names (``data-target="#ModalFigf1"``), at the end of the page."""
+        if node.xpath("descendant::img"):
+            return []
+        found: list[Selector] = []
+        for opener in node.xpath("descendant-or-self::*[@data-target or @data-bs-target]"):
+            target = opener.attrib.get("data-target") or opener.attrib.get("data-bs-target") or ""
+            if re.fullmatch(r"#[\w-]+", target):
+                found += self.css(f"[id='{target[1:]}'] img")
+        return found
 
     def figure(self, node: Selector) -> Figure:
         label, caption = self.label_and_caption(node)
         urls: list[str] = []
         how: list[str] = []
-        for img in node.xpath("descendant::img"):
+        images = node.xpath("descendant::img") or self.dialog_images(node)
+        for img in images:
             src, chosen = _largest_src(img, self.url)
             if src and src not in urls and not urlsplit(src).path.lower().endswith(".svg"):
                 urls.append(src)
@@ -561,7 +619,7 @@ class ArticlePage(HtmlPage):
             urls, how = [download, *urls], ["download link", *how]
         figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
                         caption=caption, image_urls=urls, extra={"chosen_by": how})
-        page = _figure_page(node, node.xpath("descendant::img")[0], self.url) if how == ["src"] else ""
+        page = _figure_page(node, images[0], self.url) if how == ["src"] else ""
         if page:
             figure.extra["figure_page"] = page
         full = [_full_size(u) for u in urls if _full_size(u) != u]
@@ -633,8 +691,13 @@ class ArticlePage(HtmlPage):
             # read by the crawl when the article's own figures show no patient (``ingest.jats``)
             article.extra["supplementary_pdfs"] = pdfs
 
+    #: The page is a part of an article already found (its figures tab, the frame of its full text): read
+    #: without the article's meta tags, which the landing page has.
+    part_of_article = False
+
     def article(self) -> Article:
-        if not self.meta.get("citation_title") and not self.meta.get("dc.title") and not self.css("figure, h1"):
+        if (not self.part_of_article and not self.meta.get("citation_title") and not self.meta.get("dc.title")
+                and not self.css("figure, h1")):
             raise ParseError(self.url, "article meta tags (citation_title / dc.Title)")
         article = Article(
             doi=self.doi(), pmcid=self.pmcid(), pmid=self.meta_value("citation_pmid"), title=self.title(),
@@ -642,9 +705,12 @@ class ArticlePage(HtmlPage):
             pdf_url=_resolve(self.meta_value("citation_pdf_url"), self.url), authors=self.authors(),
         )
         self.license(article)
-        article.figures = [self.figure(node) for node in self.figure_containers()]
+        article.figures = [self.figure(node) for node in self.figure_containers()] or self.loose_figures()
+        number_bare_figures(article.figures)
         if not article.figures and self.figures_tab():
             article.extra["figures_tab"] = self.figures_tab()
+        if not article.figures and self.article_frame():
+            article.extra["article_frame"] = self.article_frame()
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()
@@ -652,9 +718,11 @@ class ArticlePage(HtmlPage):
         return article
 
 
-def parse_article_html(html: str | bytes, url: str) -> Article:
+def parse_article_html(html: str | bytes, url: str, *, part_of_article: bool = False) -> Article:
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
     _check_blocked(html, url)
-    return ArticlePage(html, url).article()
+    page = ArticlePage(html, url)
+    page.part_of_article = part_of_article
+    return page.article()
 

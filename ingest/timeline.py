@@ -135,6 +135,9 @@ _NAMED_DATE = compile_fast(
     re.IGNORECASE,
 )
 _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>(?:19|20)?\d{2}))?(?![\d/])")
+#: Dotted dates with their year, "12.03.2020", "2.4.2020": written day first wherever they are used
+#: (Turkish, German, Slavic papers); without a year "12.03" would be a decimal.
+_DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
@@ -488,7 +491,7 @@ def filename_day(filename: str) -> tuple[int, str] | None:
 @lru_cache(maxsize=4096)
 def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of the dates of ``text``; a slashed date only when written day first
-    (``day_first``, or a first number over 12)."""
+    (``day_first``, or a first number over 12); a dotted one with its year always day first."""
     found: list[tuple[int, int, date]] = []
     named = bool(text_context(text).words & _MONTH_WORDS)
     # every named date holds a month's name: the windows around numbers far from one ("may" is a
@@ -507,6 +510,10 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
         year = int(m.group("y")) if m.group("y") else _SOME_YEAR
         value = _date(year + 2000 if year < 100 else year, b, a)
         if value is not None:
+            found.append((m.start(), m.end(), value))
+    for m in (_DOTTED_DATE.finditer(text) if "." in text else ()):
+        value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if value is not None and not any(s <= m.start() < e for s, e, _ in found):
             found.append((m.start(), m.end(), value))
     return tuple(sorted(found, key=lambda f: f[0]))
 
@@ -1083,7 +1090,11 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # a label and its caption often say the same day twice: the caption names its base
         # ("day12" and "12 days after admission"); otherwise the label wins over prose
         same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
-        if same_day and len({m.kind for m in same_day}) == 1:
+        # ... unless the label names the base the caption leaves out: "12 days after admission" (the text
+        # citing the figure) and the caption's "Follow-up CT after 12 days"
+        unbased = labels[0].kind in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and bool(same_day) and all(
+            m.kind == AFTER_PREVIOUS for m in same_day)
+        if same_day and len({m.kind for m in same_day}) == 1 and not unbased:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)

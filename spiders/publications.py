@@ -322,6 +322,11 @@ class PublicationsSpider(CaseSpider):
             # A landing page showing no figure but a "Figures" tab: the figures are on that page.
             yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
             return
+        frame = state.html.extra.get("article_frame", "") if state.html is not None else ""
+        if frame and not figures_with_urls(self.article(state)) and self._once(state, "article-frame"):
+            # The page shows its article in a frame (OJS' HTML galley): its figures and text are there.
+            yield self._request(frame, self.parse_article_frame, state, "article-frame")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -454,20 +459,39 @@ class PublicationsSpider(CaseSpider):
             logger.info("landing page answered HTTP %d: %s", response.status, url)
         yield from self.next_step(state)
 
+    def _article_part(self, response: Response, state: PaperState) -> Article | None:
+        """A page of the article the landing page showed (its figures tab, the frame of its full text),
+        read without the landing page's meta tags; None (and the answer in the trail) when unusable."""
+        if response.status != 200 or state.html is None:
+            self.trail(state, response, f"HTTP {response.status}")
+            return None
+        try:
+            part = parse_article_html(_page_text(response), self.real_url(response), part_of_article=True)
+        except ParseError as exc:
+            self.trail(state, response, f"not usable ({exc})")
+            return None
+        self.trail(state, response, f"{figures_with_urls(part)} figures")
+        self.keep(state, response)
+        return part
+
     def parse_figures_tab(self, response: Response, state: PaperState):
         """The article's figures tab: its figures join the landing page's text (the rows' url stays
         the landing page's, where the article is)."""
-        if response.status == 200 and state.html is not None:
-            try:
-                tab = parse_article_html(_page_text(response), self.real_url(response))
-            except ParseError as exc:
-                self.trail(state, response, f"not usable ({exc})")
-            else:
-                state.html.figures = tab.figures
-                self.trail(state, response, f"{figures_with_urls(tab)} figures")
-                self.keep(state, response)
-        else:
-            self.trail(state, response, f"HTTP {response.status}")
+        tab = self._article_part(response, state)
+        if tab is not None:
+            state.html.figures = tab.figures
+            if tab.extra.get("article_frame"):
+                state.html.extra["article_frame"] = tab.extra["article_frame"]
+        yield from self.next_step(state)
+
+    def parse_article_frame(self, response: Response, state: PaperState):
+        """The frame holding the article (OJS' HTML galley): its figures, and its paragraphs after the
+        landing page's (an abstract page: the patient is described in the full text only). The rows'
+        url stays the landing page's."""
+        frame = self._article_part(response, state)
+        if frame is not None:
+            state.html.figures = frame.figures
+            state.html.paragraphs += [p for p in frame.paragraphs if p not in state.html.paragraphs]
         yield from self.next_step(state)
 
     def parse_pmc_html(self, response: Response, state: PaperState):

@@ -26,7 +26,7 @@ DATE_VERSION = 1
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 1
-URL_VERSION = 2
+URL_VERSION = 3
 
 # --- Date ----------------------------------------------------------------------------------------
 
@@ -305,7 +305,17 @@ def normalize_doi(text: str, **_context) -> Normalized:
 
 # --- URL -----------------------------------------------------------------------------------------
 
-_URL_IN_TEXT = compile(r"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
+_URL_IN_TEXT = compile(r"https?://[^\s\"'<>\]]+", re.IGNORECASE)
+
+
+def _url_end(url: str) -> int:
+    """The length of ``url`` without the punctuation of the prose around it: a final ".", ",", ";" and
+    a ")" closing a parenthesis the URL never opened ("(see https://x.org/a)."); Elsevier's PIIs keep
+    theirs ("/article/S0735-6757(21)00123-4/fulltext")."""
+    end = len(url)
+    while end and (url[end - 1] in ".,;" or (url[end - 1] == ")" and url.count(")", 0, end) > url.count("(", 0, end))):
+        end -= 1
+    return end
 _TRACKING = compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$",
                     re.IGNORECASE)
 
@@ -324,7 +334,7 @@ def normalize_url(text: str, **_context) -> Normalized:
         else:
             return Normalized(None)
     else:
-        raw = m.group(0).rstrip(".,;")
+        raw = m.group(0)[:_url_end(m.group(0))]
     parts = urlsplit(raw)
     host = parts.netloc.lower()
     path = parts.path
@@ -347,7 +357,7 @@ def normalize_url(text: str, **_context) -> Normalized:
     # The query as the site writes it, tracking keys left out: "?id=10.3346/jkms..." stays (not "%2F"),
     # and Medknow's ";"-separated "?issn=0970-2113;year=2020;..." is not re-encoded into one value.
     url = urlunsplit(("https", host, path, urlencode(query, safe="/:;=,@"), ""))
-    start, end = (m.start(), m.start() + len(m.group(0).rstrip(".,;"))) if m else (-1, -1)
+    start, end = (m.start(), m.start() + len(raw)) if m else (-1, -1)
     return Normalized(url, text[start:end] if start >= 0 else "", start, end, rule, URL_VERSION)
 
 
