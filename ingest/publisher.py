@@ -40,8 +40,9 @@ class BlockPageInsteadOfArticle(ParseError):
 
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
 _PMCID = re.compile(r"\bPMC\d+\b")
-#: "Figure 1.", "Fig. 2:", and "Figure-1:" (JPMA's hyphenated label).
-_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
+#: "Figure 1.", "Fig. 2:", "Figure-1:" (JPMA's hyphenated label), "Figura 1" and Turkish journals' "Şekil 1."
+_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?|Şekil|ŞEKİL|Şek\.)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*",
+                    re.I)
 
 
 Meta = dict[str, list[tuple[str, Selector]]]
@@ -494,6 +495,8 @@ class ArticlePage(HtmlPage):
                 seen.add(node.root)
                 found.append(node)
         if not found:
+            found = self.image_paragraph_figures()
+        if not found:
             # No <figure> nor a known platform's classes: a holder classed as a figure with an image
             # ("figure-item" on a journal's figures tab; Karger's plain HTML lays one out as a
             # ``<table class="figure">``: the image's row, then the caption's ``td.figcaption``).
@@ -502,6 +505,20 @@ class ArticlePage(HtmlPage):
                         and not any(a in seen for a in node.root.iterancestors())):
                     seen.add(node.root)
                     found.append(node)
+        return found
+
+    def image_paragraph_figures(self) -> list[Selector]:
+        """An old-style page without figure holders (Turkish journals' own full text): a ``<p>`` holding
+        only an image, the next ``<p>`` its legend starting with a figure label ("Şekil 1. a) ..."); each
+        pair is read as one ``<figure>`` with that legend as its ``<figcaption>``."""
+        found: list[Selector] = []
+        for paragraph in self.css("p"):
+            if not paragraph.xpath("descendant::img") or _text(paragraph):
+                continue
+            legend = paragraph.xpath("following-sibling::*[1][self::p]")
+            if legend and _LABEL.match(_text(legend[0])) and not legend[0].xpath("descendant::img"):
+                holder = f"<figure>{paragraph.get()}<figcaption>{legend[0].get()}</figcaption></figure>"
+                found.append(Selector(text=holder).css("figure")[0])
         return found
 
     def figures_tab(self) -> str:
