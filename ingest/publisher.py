@@ -521,6 +521,12 @@ class ArticlePage(HtmlPage):
                 found.append(Selector(text=holder).css("figure")[0])
         return found
 
+    def pdf_galley(self) -> str:
+        """OJS's PDF galley link (``a.obj_galley_link.pdf``), for a page naming no ``citation_pdf_url``: it
+        opens the journal's PDF viewer page, which names the file (``pdf_viewer_file``)."""
+        link = self.first("a.obj_galley_link.pdf[href]")
+        return _resolve(link.attrib["href"], self.url) if link is not None else ""
+
     def figures_tab(self) -> str:
         """The article's own figures page ("Figures & Data" tab) when this page shows no figure."""
         for a in self.css("a[href]"):
@@ -662,11 +668,27 @@ class ArticlePage(HtmlPage):
         article.figures = [self.figure(node) for node in self.figure_containers()]
         if not article.figures and self.figures_tab():
             article.extra["figures_tab"] = self.figures_tab()
+        if not article.figures and not article.pdf_url and self.pdf_galley():
+            article.extra["pdf_galley"] = self.pdf_galley()
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()
         article.full_text = bool(article.figures or article.paragraphs)
         return article
+
+
+def pdf_viewer_file(html: str | bytes, url: str) -> str:
+    """The PDF a journal's viewer page shows (OJS's galley page): its "download" link, else the file its
+    pdf.js ``<iframe>`` opens (``viewer.html?file=...``); "" when it names none."""
+    page = Selector(text=html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html)
+    link = page.css("a.download[href]")
+    if link:
+        return _resolve(link[0].attrib["href"], url)
+    for frame in page.css("iframe[src]"):
+        shown = dict(parse_qsl(urlsplit(frame.attrib["src"]).query)).get("file", "")
+        if shown:
+            return _resolve(shown, url)
+    return ""
 
 
 def parse_article_html(html: str | bytes, url: str) -> Article:

@@ -81,7 +81,7 @@ from ingest.publication_ids import (
     parse_paper_reference,
     pmc_article_url,
 )
-from ingest.publisher import figure_page_image, parse_article_html
+from ingest.publisher import figure_page_image, parse_article_html, pdf_viewer_file
 from ingest.records import FetchedPage
 from ingest.resolve import (
     Ids,
@@ -322,6 +322,11 @@ class PublicationsSpider(CaseSpider):
             # A landing page showing no figure but a "Figures" tab: the figures are on that page.
             yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
             return
+        galley = state.html.extra.get("pdf_galley", "") if state.html is not None else ""
+        if galley and not figures_with_urls(self.article(state)) and self._once(state, "pdf-galley"):
+            # No citation_pdf_url, only OJS's PDF galley link: its viewer page names the PDF.
+            yield self._request(galley, self.parse_pdf_galley, state, "pdf-galley")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -521,6 +526,21 @@ class PublicationsSpider(CaseSpider):
             state.pdf_url, state.pdf_figures = url, figures
             state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
             await self._look_at_pdf_figures(state, figures)
+        for request in self.next_step(state):
+            yield request
+
+    async def parse_pdf_galley(self, response: Response, state: PaperState):
+        """OJS's PDF galley: the PDF itself, or the viewer page naming it (then a PDF candidate)."""
+        url = self.real_url(response)
+        if response.status == 200 and response.body.startswith(b"%PDF-"):
+            state.done.add(f"pdf:{url}")
+            async for request in self.parse_pdf(response, state):
+                yield request
+            return
+        pdf = pdf_viewer_file(_page_text(response), url) if response.status == 200 else ""
+        self.trail(state, response, f"viewer of {pdf}" if pdf else f"HTTP {response.status}, no PDF named")
+        if pdf and pdf not in state.pdf_candidates:
+            state.pdf_candidates.append(pdf)
         for request in self.next_step(state):
             yield request
 

@@ -101,3 +101,39 @@ def test_only_an_image_paragraph_with_a_labelled_legend_next_is_a_figure():
     assert [(f.number, f.image_urls, f.caption) for f in article.figures] == [
         (1, ["https://journal.example.org/2020/images/case12-fig1.jpg"],
          "Posteroanterior chest radiograph on admission.")]
+
+
+# --- OJS without citation_pdf_url: the PDF galley's viewer page names the file -------------------
+
+TUNIS = "https://latunisiemedicale.com/index.php/tunismed/article/view/3812"
+
+
+def test_an_ojs_page_without_citation_pdf_url_gives_its_pdf_galley():
+    article = parse_article_html((UNSEEN14 / "tunismed_article_3812.html").read_bytes(), TUNIS)
+    assert (article.figures, article.pdf_url, article.extra.get("pdf_galley")) == ([], "", f"{TUNIS}/3245")
+
+
+def test_an_ojs_page_with_citation_pdf_url_needs_no_galley():
+    url = "https://revistas.unc.edu.ar/index.php/med/article/view/30123"
+    article = parse_article_html((UNSEEN14 / "rfcm_article_30123.html").read_bytes(), url)
+    assert article.pdf_url == "https://revistas.unc.edu.ar/index.php/med/article/download/30123/31234"
+    assert "pdf_galley" not in article.extra
+
+
+def test_the_viewer_page_names_the_pdf_by_its_download_link():
+    from ingest.publisher import pdf_viewer_file
+
+    page = (UNSEEN14 / "tunismed_galley_3812_3245.html").read_bytes()
+    assert pdf_viewer_file(page, f"{TUNIS}/3245") == (
+        "https://latunisiemedicale.com/index.php/tunismed/article/download/3812/3245/12001")
+
+
+def test_a_viewer_page_without_download_link_names_the_pdf_its_frame_opens():
+    from ingest.publisher import pdf_viewer_file
+
+    page = ('<html><body><header class="header_view"><a href="../3812" class="return">Back</a></header>'
+            '<iframe src="/plugins/generic/pdfJsViewer/pdf.js/web/viewer.html?file=%2Findex.php%2Fj%2Farticle%2F'
+            'download%2F77%2F81%2F901" width="100%"></iframe></body></html>')
+    assert pdf_viewer_file(page, "https://ojs.example.edu/index.php/j/article/view/77/81") == (
+        "https://ojs.example.edu/index.php/j/article/download/77/81/901")
+    assert pdf_viewer_file("<html><body><p>Not found</p></body></html>", "https://ojs.example.edu/x") == ""
