@@ -77,9 +77,12 @@ _FIGURES_TAB = re.compile(r"^(?:figures?|figures?\s*(?:&|and)\s*(?:data|tables|m
 
 def _is_layout_table(element: Any) -> bool:
     """A <table> laying out the page (Karger's and other old platforms' plain HTML: the whole article
-    in a cell beside the navigation), not a table of data nor a figure: it holds headings or tables."""
+    in a cell beside the navigation), not a table of data nor a figure: it holds headings or tables,
+    or the article's paragraphs (a Turkish journal's page: title, authors, text and figures each a
+    ``<p>`` of one cell) where a data table's or a figure's cells hold a value or a caption each."""
     return element.tag == "table" and bool(element.xpath(
-        "descendant::table | descendant::h1 | descendant::h2 | descendant::h3 | descendant::h4"))
+        "descendant::table | descendant::h1 | descendant::h2 | descendant::h3 | descendant::h4")
+        or len(element.xpath("descendant::p")) >= 5)
 
 
 def _in_float(element: Any) -> bool:
@@ -87,6 +90,14 @@ def _in_float(element: Any) -> bool:
                or _FLOAT_CLASSES.intersection((a.get("class") or "").split())
                or any(_FIGURE_HOLDER.match(c) for c in (a.get("class") or "").split())
                for a in element.iterancestors())
+
+
+def _is_image_legend(paragraph: Selector) -> bool:
+    """A ``<p>`` starting with a figure label ("Şekil 1.") right after a ``<p>`` holding only an image:
+    the legend of that image on a page without figure holders."""
+    image = paragraph.xpath("preceding-sibling::*[1][self::p]")
+    return (bool(image) and bool(image[0].xpath("descendant::img")) and not _text(image[0])
+            and not paragraph.xpath("descendant::img") and bool(_LABEL.match(_text(paragraph))))
 
 
 def _section_titles(element: Any) -> list[str]:
@@ -417,7 +428,7 @@ class ArticlePage(HtmlPage):
         out = []
         for p in found:
             said = _text(p)
-            if not said or _in_float(p.root):
+            if not said or _in_float(p.root) or _is_image_legend(p):
                 continue
             titles = _section_titles(p.root)
             out.append(f"{' / '.join(titles)}: {said}" if titles else said)
@@ -512,12 +523,10 @@ class ArticlePage(HtmlPage):
         only an image, the next ``<p>`` its legend starting with a figure label ("Şekil 1. a) ..."); each
         pair is read as one ``<figure>`` with that legend as its ``<figcaption>``."""
         found: list[Selector] = []
-        for paragraph in self.css("p"):
-            if not paragraph.xpath("descendant::img") or _text(paragraph):
-                continue
-            legend = paragraph.xpath("following-sibling::*[1][self::p]")
-            if legend and _LABEL.match(_text(legend[0])) and not legend[0].xpath("descendant::img"):
-                holder = f"<figure>{paragraph.get()}<figcaption>{legend[0].get()}</figcaption></figure>"
+        for legend in self.css("p"):
+            if _is_image_legend(legend):
+                image = legend.xpath("preceding-sibling::*[1]")[0]
+                holder = f"<figure>{image.get()}<figcaption>{legend.get()}</figcaption></figure>"
                 found.append(Selector(text=holder).css("figure")[0])
         return found
 

@@ -84,6 +84,15 @@ def test_an_image_paragraph_followed_by_a_labelled_legend_is_a_figure():
     assert "aksiyel" in article.figures[0].panel_captions["b"]
 
 
+def test_the_text_of_a_page_laid_out_in_one_table_cell_is_read_without_the_legends():
+    """The same page lays out the whole article as paragraphs of one table cell (no headings): its text
+    (the English summary's "A 42-year-old woman") is the body, the "Şekil N." legends are not."""
+    article = parse_article_html((UNSEEN14 / "tuberktoraks_2020-68-4-412-418.html").read_bytes(), TT.format(".html"))
+    assert any(p.startswith("A 42-year-old woman presented with fever") for p in article.paragraphs)
+    assert any(p.startswith("Kırk iki yaşında kadın hasta") for p in article.paragraphs)
+    assert not [p for p in article.paragraphs if p.startswith("Şekil")]
+
+
 PAGE = """<html><head><meta name="citation_title" content="A case"></head><body><div class="content">
 <p>The radiograph on admission showed bilateral opacities (Figure 1).</p>
 <p><img src="/images/logo-small.png" alt=""> Journal of Case Reports</p>
