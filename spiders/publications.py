@@ -530,13 +530,13 @@ class PublicationsSpider(CaseSpider):
             yield request
 
     async def parse_pdf_galley(self, response: Response, state: PaperState):
-        """OJS's PDF galley: the PDF itself, or the viewer page naming it (then a PDF candidate)."""
-        url = self.real_url(response)
+        """OJS's PDF galley: the viewer page naming the PDF (then a PDF candidate), or the PDF itself (read
+        as a landing address answering the PDF is)."""
         if response.status == 200 and response.body.startswith(b"%PDF-"):
-            state.done.add(f"pdf:{url}")
-            async for request in self.parse_pdf(response, state):
+            async for request in self.parse_landing(response, state):
                 yield request
             return
+        url = self.real_url(response)
         pdf = pdf_viewer_file(_page_text(response), url) if response.status == 200 else ""
         self.trail(state, response, f"viewer of {pdf}" if pdf else f"HTTP {response.status}, no PDF named")
         if pdf and pdf not in state.pdf_candidates:
