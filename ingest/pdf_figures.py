@@ -180,14 +180,39 @@ def _is_caption(line: _Line) -> re.Match | None:
     return m
 
 
+def _legend_below_label(lines: list[_Line], start: _Line) -> list[_Line]:
+    """A label alone on its line ("Figure 1", preprint servers' figure pages): the legend is the
+    paragraph right below it, starting at the label's left edge, in its own (body) size."""
+    if _CAPTION.sub("", start.text).strip():
+        return []
+    below = sorted((l for l in lines if l.top > start.bottom - 1 and abs(l.x0 - start.x0) <= 2), key=lambda l: l.top)
+    legend: list[_Line] = []
+    for line in below:
+        previous = legend[-1] if legend else start
+        if line.top - previous.bottom > 1.2 * start.size or (legend and abs(line.size - legend[0].size) > 0.3):
+            break
+        legend.append(line)
+    return legend
+
+
+def _caption_extent(lines: list[_Line], start: _Line) -> tuple[float, float]:
+    """The caption's horizontal extent: its label line's, widened by the legend of a label alone on
+    its line (a short "Figure 1" at the margin under a centred image still overlaps it)."""
+    legend = _legend_below_label(lines, start)
+    return min([start.x0, *(l.x0 for l in legend)]), max([start.x1, *(l.x1 for l in legend)])
+
+
 def _caption_text(lines: list[_Line], start: _Line, next_lines: list[_Line] | None) -> tuple[str, bool]:
     """The caption paragraph from ``start``; continues into ``next_lines`` (next column/page)."""
     text = [start.text]
     previous = start
-    column = [l for l in lines if l.top > start.top and l.x0 >= start.x0 - 2 and l.x0 < start.x1 - 20]
+    legend = _legend_below_label(lines, start)
+    size = legend[0].size if legend else start.size
+    right = _caption_extent(lines, start)[1]
+    column = [l for l in lines if l.top > start.top and l.x0 >= start.x0 - 2 and l.x0 < right - 20]
     for line in sorted(column, key=lambda l: l.top):
         gap = line.top - previous.bottom
-        if abs(line.size - start.size) > 0.3 or gap > 1.2 * start.size or gap < -1:
+        if abs(line.size - size) > 0.3 or gap > 1.2 * start.size or gap < -1:
             break
         text.append(line.text)
         previous = line
@@ -270,7 +295,8 @@ def _page_figures(page, pages, page_lines, index: int) -> list[PdfFigure]:
     for bbox, group, _ in sorted(candidates, key=lambda c: (c[0][1], c[0][0])):
         best = None
         for k, (line, _m) in enumerate(captions):
-            if k in used or line.x1 < bbox[0] or line.x0 > bbox[2]:
+            left, right = _caption_extent(lines, line)
+            if k in used or right < bbox[0] or left > bbox[2]:
                 continue
             below = line.top - bbox[3]
             above = bbox[1] - line.bottom

@@ -41,8 +41,9 @@ class BlockPageInsteadOfArticle(ParseError):
 
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
 _PMCID = re.compile(r"\bPMC\d+\b")
-#: "Figure 1.", "Fig. 2:", and "Figure-1:" (JPMA's hyphenated label).
-_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
+#: "Figure 1.", "Fig. 2:", "Figure-1:" (JPMA's hyphenated label), "Figura 1" and Turkish journals' "Şekil 1."
+_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?|Şekil|ŞEKİL|Şek\.)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*",
+                    re.I)
 #: A caption opened by a label without a number, "Figure. Axial chest CT images of 2 patients ..." (EID's
 #: one figure): the word, then its full stop or colon and the caption.
 _BARE_LABEL_LEAD = re.compile(r"^\s*(Fig(?:ure|ura)?|FIGURE)\s*[.:]\s+(?=[A-Z(])")
@@ -83,9 +84,12 @@ _ARTICLE_FRAME = re.compile(r"html|article|galley|full[\s_-]?text", re.I)
 
 def _is_layout_table(element: Any) -> bool:
     """A <table> laying out the page (Karger's and other old platforms' plain HTML: the whole article
-    in a cell beside the navigation), not a table of data nor a figure: it holds headings or tables."""
+    in a cell beside the navigation), not a table of data nor a figure: it holds headings or tables,
+    or the article's paragraphs (a Turkish journal's page: title, authors, text and figures each a
+    ``<p>`` of one cell) where a data table's or a figure's cells hold a value or a caption each."""
     return element.tag == "table" and bool(element.xpath(
-        "descendant::table | descendant::h1 | descendant::h2 | descendant::h3 | descendant::h4"))
+        "descendant::table | descendant::h1 | descendant::h2 | descendant::h3 | descendant::h4")
+        or len(element.xpath("descendant::p")) >= 5)
 
 
 def _in_float(element: Any) -> bool:
@@ -99,7 +103,7 @@ def _loose_caption(paragraph: Selector, said: str) -> bool:
     """A paragraph opening with a figure label right after an image alone in its paragraph: the caption
     of a figure without figure markup (``ArticlePage.loose_figures``), not body text."""
     before = paragraph.xpath("preceding-sibling::*[1]")
-    return bool(_LABEL.match(said) and before and before[0].xpath("img")
+    return bool(_LABEL.match(said) and before and before[0].xpath("descendant::img")
                 and not before[0].xpath("normalize-space(string())").get())
 
 
@@ -521,6 +525,12 @@ class ArticlePage(HtmlPage):
                     found.append(node)
         return found
 
+    def pdf_galley(self) -> str:
+        """OJS's PDF galley link (``a.obj_galley_link.pdf``), for a page naming no ``citation_pdf_url``: it
+        opens the journal's PDF viewer page, which names the file (``pdf_viewer_file``)."""
+        link = self.first("a.obj_galley_link.pdf[href]")
+        return _resolve(link.attrib["href"], self.url) if link is not None else ""
+
     def figures_tab(self) -> str:
         """The article's own figures page ("Figures & Data" tab) when this page shows no figure."""
         for a in self.css("a[href]"):
@@ -581,7 +591,8 @@ class ArticlePage(HtmlPage):
         HTML galleys): an image alone in its paragraph whose next paragraph opens with a figure label
         ("Figure 1: Chest X-ray (A) and ..."). Each is read as a ``<figure>`` of the two."""
         found = []
-        for block in self.selector.xpath("//body//*[self::p or self::div or self::center][img]"):
+        # (the image may sit in a link to its large version: "<p><a href=...><img></a></p>")
+        for block in self.selector.xpath("//body//*[self::p or self::div or self::center][descendant::img]"):
             following = block.xpath("following-sibling::*[1]")
             if (block.xpath("normalize-space(string())").get() or not following
                     or not _LABEL.match(_text(following[0])) or following[0].xpath("descendant::img")):
@@ -711,11 +722,27 @@ class ArticlePage(HtmlPage):
             article.extra["figures_tab"] = self.figures_tab()
         if not article.figures and self.article_frame():
             article.extra["article_frame"] = self.article_frame()
+        if not article.figures and not article.pdf_url and self.pdf_galley():
+            article.extra["pdf_galley"] = self.pdf_galley()
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()
         article.full_text = bool(article.figures or article.paragraphs)
         return article
+
+
+def pdf_viewer_file(html: str | bytes, url: str) -> str:
+    """The PDF a journal's viewer page shows (OJS's galley page): its "download" link, else the file its
+    pdf.js ``<iframe>`` opens (``viewer.html?file=...``); "" when it names none."""
+    page = Selector(text=html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html)
+    link = page.css("a.download[href]")
+    if link:
+        return _resolve(link[0].attrib["href"], url)
+    for frame in page.css("iframe[src]"):
+        shown = dict(parse_qsl(urlsplit(frame.attrib["src"]).query)).get("file", "")
+        if shown:
+            return _resolve(shown, url)
+    return ""
 
 
 def parse_article_html(html: str | bytes, url: str, *, part_of_article: bool = False) -> Article:

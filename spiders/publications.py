@@ -81,7 +81,7 @@ from ingest.publication_ids import (
     parse_paper_reference,
     pmc_article_url,
 )
-from ingest.publisher import figure_page_image, parse_article_html
+from ingest.publisher import figure_page_image, parse_article_html, pdf_viewer_file
 from ingest.records import FetchedPage
 from ingest.resolve import (
     Ids,
@@ -327,6 +327,11 @@ class PublicationsSpider(CaseSpider):
             # The page shows its article in a frame (OJS' HTML galley): its figures and text are there.
             yield self._request(frame, self.parse_article_frame, state, "article-frame")
             return
+        galley = state.html.extra.get("pdf_galley", "") if state.html is not None else ""
+        if galley and not figures_with_urls(self.article(state)) and self._once(state, "pdf-galley"):
+            # No citation_pdf_url, only OJS's PDF galley link: its viewer page names the PDF.
+            yield self._request(galley, self.parse_pdf_galley, state, "pdf-galley")
+            return
         article = self.article(state)
         if not figures_with_urls(article) and not state.pdf_figures:
             for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
@@ -545,6 +550,21 @@ class PublicationsSpider(CaseSpider):
             state.pdf_url, state.pdf_figures = url, figures
             state.pdf_paragraphs = await deferred_to_future(threads.deferToThread(pdf_paragraphs, response.body))
             await self._look_at_pdf_figures(state, figures)
+        for request in self.next_step(state):
+            yield request
+
+    async def parse_pdf_galley(self, response: Response, state: PaperState):
+        """OJS's PDF galley: the viewer page naming the PDF (then a PDF candidate), or the PDF itself (read
+        as a landing address answering the PDF is)."""
+        if response.status == 200 and response.body.startswith(b"%PDF-"):
+            async for request in self.parse_landing(response, state):
+                yield request
+            return
+        url = self.real_url(response)
+        pdf = pdf_viewer_file(_page_text(response), url) if response.status == 200 else ""
+        self.trail(state, response, f"viewer of {pdf}" if pdf else f"HTTP {response.status}, no PDF named")
+        if pdf and pdf not in state.pdf_candidates:
+            state.pdf_candidates.append(pdf)
         for request in self.next_step(state):
             yield request
 

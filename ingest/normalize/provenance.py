@@ -25,7 +25,7 @@ from .time_words import MONTH, MONTHS
 DATE_VERSION = 1
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
-DOI_VERSION = 1
+DOI_VERSION = 2
 URL_VERSION = 3
 
 # --- Date ----------------------------------------------------------------------------------------
@@ -280,6 +280,13 @@ def location_for_url(url: str) -> Normalized:
 _DOI_IN_TEXT = compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
 
 
+#: medRxiv's and bioRxiv's addresses append the version and the view to the DOI
+#: (``/content/10.1101/2020.06.15.20131234v2.full.pdf``); the DOI names every version.
+_PREPRINT_VERSION = compile(r"^(10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,8})(?:v\d{1,3})?"
+                            r"(?:\.(?:full|abstract|article-info|article-metrics|supplementary-material)[\w.+-]*)?$",
+                            re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def normalize_doi(text: str, **_context) -> Normalized:
     """A bare DOI (``10.x/...``) from a DOI, a doi.org link or a publisher URL containing one."""
@@ -288,7 +295,7 @@ def normalize_doi(text: str, **_context) -> Normalized:
     for m in _DOI_IN_TEXT.finditer(decoded):
         doi = m.group(0)
         doi = re.split(r"[?#&]|/(?:full|abstract|pdf|epdf|figures?)(?:/|$)|\.pdf$", doi)[0]
-        doi = doi.rstrip(".,;:)]}")
+        doi = _PREPRINT_VERSION.sub(r"\1", doi.rstrip(".,;:)]}"))
         if "academic.oup.com" in decoded:
             # OUP article URLs append the article number after the DOI: /doi/10.1093/cid/ciaa199/5766408
             doi = re.sub(r"/\d{5,}$", "", doi)

@@ -179,7 +179,7 @@ def test_a_file_named_after_its_articles_doi_gives_the_doi(filename, doi):
 
     assert doi_for_filename(filename).value == doi
     row = {"filename": filename, "url": "https://journal.chestnet.org/article/S0012-3692(20)30764-9/pdf", "doi": ""}
-    assert [(f.value, f.rule) for f in backfill_row(row, ["doi"])] == [(doi, "doi.filename@v1")]
+    assert [(f.value, f.rule) for f in backfill_row(row, ["doi"])] == [(doi, "doi.filename@v2")]
 
 
 @pytest.mark.parametrize("filename", [
