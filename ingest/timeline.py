@@ -823,9 +823,18 @@ _MOMENT_WORDS = frozenset({
 
 @lru_cache(maxsize=4096)
 def _text_moments(text: str, where: str) -> tuple[tuple[int, Moment], ...]:
-    """(start, moment) of each moment of ``text``, in text order; remembered, because a note is read
-    for the film it belongs to (``text_moments``) and for whether it tells one moment
-    (``tells_one_moment``)."""
+    """(start, moment) of each moment of ``text``, in text order, told by ``where``; remembered,
+    because a note is read for the film it belongs to (``text_moments``) and for whether it tells
+    one moment (``tells_one_moment``)."""
+    return tuple((start, Moment(m.kind, m.days, m.evidence, where)) for start, m in _moments_read(text))
+
+
+@lru_cache(maxsize=4096)
+def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
+    """``_text_moments`` before ``where`` is known: the scans of a text do not depend on who tells
+    it, and backfill reads each row's note as a film's caption and as a note (``tells_one_moment``):
+    one reading, not two."""
+    where = ""
     if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower, ("day", "indomani")):
         return ()
     history = _history(text)
