@@ -635,7 +635,7 @@ NUMBER = rf"(?:\d+|{_NUMBER_WORD_ALT})"
 #: pattern follows it with a space or a hyphen, which no shorter run of digits or letters can be
 #: followed by, so giving characters back finds no other match; it only cost a retry per character
 #: of every word that is not followed by a unit (the same matches, the histories' scan ~10-20% faster).
-NUMBER_LIKE = r"(?:\d+|[^\W\d_]+(?:-[^\W\d_]+)?)"
+NUMBER_LIKE = r"(?:\d++|[^\W\d_]++(?:-[^\W\d_]++)?)"
 
 
 def parse_int(token: str) -> int | None:
