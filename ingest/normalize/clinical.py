@@ -24,6 +24,7 @@ from .common import (
     blank,
     clause_at,
     compile,
+    first_gate,
     found,
     gate,
     has_any,
@@ -60,6 +61,12 @@ class FlagRule:
     #: A no phrase told after every yes phrase is the outcome: "discharged ... passed away 24 hours
     #: later" (a narrative tells events in order, and death is final), so N, not a conflict.
     later_no_wins: bool = False
+
+    def __post_init__(self) -> None:
+        # the characters each phrase can start with, read from the pattern (first_gate in common)
+        object.__setattr__(self, "yes", first_gate(self.yes))
+        if self.no is not None:
+            object.__setattr__(self, "no", first_gate(self.no))
 
 
 def _flag(rule: FlagRule, text: str) -> Normalized:
@@ -287,10 +294,10 @@ SURVIVAL = FlagRule(
     later_no_wins=True,
 )
 
-# the characters a yes phrase can start with (gate() in common)
-INTUBATED = replace(INTUBATED, yes=gate(INTUBATED.yes, "[rimvet]"))
-# (a word's start, too: every phrase starts with \b, FiO2 after (?<![/\w]); the letters alone
-# admit most positions of a note, where each of the ~40 phrases was tried)
+# FlagRule gates its phrases on the characters they can start with (first_gate in common). This
+# one can start with a digit, which first_gate does not read: its gate is written out, with a word's
+# start too (every phrase starts with \b, FiO2 after (?<![/\w]); the letters alone admit most
+# positions of a note, where each of the ~40 phrases was tried)
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
                                  yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatpF\d]"))
 

@@ -7,6 +7,8 @@ note is usually normalized once per image of a patient.
 from __future__ import annotations
 
 import re
+import re._constants as _C
+import re._parser as _re_parser
 from bisect import bisect_left, bisect_right
 from dataclasses import MISSING, dataclass, fields
 from functools import lru_cache
@@ -136,6 +138,56 @@ def gate(pattern: FastPattern, first: str) -> FastPattern:
     every position; the look-ahead rejects most positions at the cost of one character test. The
     matches are the same as long as ``first`` covers the first character of every alternative."""
     return FastPattern(f"(?={first})(?:{pattern.pattern})", pattern.flags & ~re.UNICODE)
+
+
+def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
+    """``gate`` with the characters read from the pattern itself: the literal characters and small
+    classes its alternatives can start with (zero-width tests skipped). ``pattern`` unchanged when a
+    match can start with a wider class (``\\w``, any letter), can be empty, or the set has more
+    than ``most`` characters (lower-cased when case-insensitive), or already starts with a look-ahead.
+    Most phrase patterns open with ``\\b`` and a case-insensitive alternation of words, where ``re``
+    finds no prefix to skip to and tries every alternative at every position."""
+    if pattern.pattern.startswith("(?="):
+        return pattern  # gated already
+    try:
+        chars, nullable = _first_chars(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
+    except _NoGate:
+        return pattern
+    if pattern.flags & re.IGNORECASE:
+        chars = {c.lower() for c in chars}
+    if nullable or not chars or len(chars) > most:
+        return pattern
+    return gate(pattern, "[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
+class _NoGate(Exception):
+    pass
+
+
+def _first_chars(items) -> tuple[set[str], bool]:
+    """(the characters a match of the parsed ``items`` can start with, whether it can be empty)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue  # zero width: the next item starts the match
+        if op is _C.LITERAL:
+            first, nullable = {chr(av)}, False
+        elif op is _C.IN and all(o is _C.LITERAL for o, _ in av):
+            first, nullable = {chr(v) for _, v in av}, False
+        elif op is _C.BRANCH:
+            parts = [_first_chars(branch) for branch in av[1]]
+            first, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+        elif op is _C.SUBPATTERN:
+            first, nullable = _first_chars(av[-1])
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+            first, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            raise _NoGate  # a class with ranges or categories, a back-reference...
+        chars |= first
+        if not nullable:
+            return chars, False
+    return chars, True
 
 
 def fast_init(cls: type) -> type:

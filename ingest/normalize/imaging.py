@@ -24,6 +24,7 @@ from .common import (
     clause_at,
     compile,
     finditer_near,
+    first_gate,
     found,
     found_in,
     gate,
@@ -574,7 +575,7 @@ _FINDING_TOKENS: dict[str, frozenset[str]] = {
     "Tuberculosis": frozenset({"tb"}),
     "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
 }
-_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path],
+_FINDING_RES = tuple((path, first_gate(compile(pattern, re.IGNORECASE)), _FINDING_KEYS[path],
                       _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
 _DIFFERENTIAL = compile(
     r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b",
