@@ -396,6 +396,7 @@ _TEST = compile(
     r"buffer|viral\s+RNA|RNA\s+(?:of|for|di)\s+SARS|SARS-CoV-2\s+RNA|PCR\s+testing)\b",
     re.IGNORECASE,
 )
+_TEST = first_gate(_TEST)  # the characters it can start with (first_gate)
 _POSITIVE = compile(
     r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b",
     re.IGNORECASE,
@@ -431,6 +432,7 @@ _UNNAMED_POSITIVE = compile(
     rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
     re.IGNORECASE,
 )
+_UNNAMED_POSITIVE = first_gate(_UNNAMED_POSITIVE)  # the characters it can start with (first_gate)
 
 
 # "Sputum culture confirmed Streptococcus pneumoniae", "biopsy confirmed organising pneumonia": a

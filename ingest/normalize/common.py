@@ -178,6 +178,8 @@ def _first_chars(items) -> tuple[set[str], bool]:
             parts = [_first_chars(branch) for branch in av[1]]
             first, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
         elif op is _C.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                raise _NoGate  # "(?i:...)" in a case-sensitive pattern: its letters in either case
             first, nullable = _first_chars(av[-1])
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
             first, nullable = _first_chars(av[2])
@@ -316,6 +318,7 @@ _NEGATION_BEFORE = compile(
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
+_NEGATION_BEFORE = first_gate(_NEGATION_BEFORE)  # the characters it can start with (first_gate)
 _NEGATION_AFTER = compile(
     r"^[^.;]{0,40}?\b(?:not\s+(?:required|needed|necessary|performed|indicated|done)|was\s+not|were\s+not|"
     r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
@@ -328,6 +331,7 @@ _HYPOTHETICAL = compile(
     r"qualora|eventuale|possibile|rischio|se)\b",
     re.IGNORECASE,
 )
+_HYPOTHETICAL = first_gate(_HYPOTHETICAL)  # the characters it can start with (first_gate)
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
 #: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
 #: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative. A contact

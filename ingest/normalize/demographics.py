@@ -19,6 +19,7 @@ from .common import (
     clause_at,
     compile,
     english_number,
+    first_gate,
     found,
     gate,
     has_any,
@@ -251,8 +252,8 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
     (gate(compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"), "age.patient-line", 1,
      ("year",)),
-    (compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
-             r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE),
+    (first_gate(compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
+                        r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE)),
      "age.patient-line", 1, ("year",)),
     # the note opening with the patient's occupation in place of a sex word, then the age, as
     # translated case-society notes write their patient line: "Housewife, 62 years, fever for 5

@@ -121,6 +121,8 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
 )
+# the characters each view's words start with (first_gate in common)
+_VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),

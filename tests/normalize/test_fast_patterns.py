@@ -74,6 +74,7 @@ def test_first_gate_reads_the_first_characters_and_keeps_the_matches():
     # what it cannot read stays as it is: a class of any word, a digit, an empty match, a gate already there
     for source in (r"\w+day", r"\d+\s*days", r"a?b?", r"(?=[ab])(?:a|b)"):
         assert first_gate(FastPattern(source, re.IGNORECASE)).pattern == source
+    assert first_gate(FastPattern(r"(?i:icu)|ITU")).pattern == r"(?i:icu)|ITU"  # "ICU" would miss a gate [iI]
 
 
 def test_sentence_and_clause_lookups():
