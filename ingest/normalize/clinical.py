@@ -295,9 +295,8 @@ SURVIVAL = FlagRule(
 )
 
 # FlagRule gates its phrases on the characters they can start with (first_gate in common). This
-# one can start with a digit, which first_gate does not read: its gate is written out, with a word's
-# start too (every phrase starts with \b, FiO2 after (?<![/\w]); the letters alone admit most
-# positions of a note, where each of the ~40 phrases was tried)
+# one's gate also asks for a word's start (every phrase starts with \b, FiO2 after (?<![/\w]); the
+# letters alone admit most positions of a note, where each of the ~40 phrases was tried)
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
                                  yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatpF\d]"))
 

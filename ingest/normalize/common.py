@@ -157,11 +157,15 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
         chars = {c.lower() for c in chars}
     if nullable or not chars or len(chars) > most:
         return pattern
-    return gate(pattern, "[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+    return gate(pattern, "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]")
 
 
 class _NoGate(Exception):
     pass
+
+
+#: ``\\d`` kept as itself in a gate's class: Unicode digits in the Unicode pattern, as in the pattern.
+_DIGIT = r"\d"
 
 
 def _first_chars(items) -> tuple[set[str], bool]:
@@ -172,8 +176,8 @@ def _first_chars(items) -> tuple[set[str], bool]:
             continue  # zero width: the next item starts the match
         if op is _C.LITERAL:
             first, nullable = {chr(av)}, False
-        elif op is _C.IN and all(o is _C.LITERAL for o, _ in av):
-            first, nullable = {chr(v) for _, v in av}, False
+        elif op is _C.IN and all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in av):
+            first, nullable = {chr(v) if o is _C.LITERAL else _DIGIT for o, v in av}, False
         elif op is _C.BRANCH:
             parts = [_first_chars(branch) for branch in av[1]]
             first, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)

@@ -72,7 +72,12 @@ def test_first_gate_reads_the_first_characters_and_keeps_the_matches():
         assert [(m.span(), m.groups()) for m in gated.finditer(text)] == [
             (m.span(), m.groups()) for m in phrase.unicode.finditer(text)]
     # what it cannot read stays as it is: a class of any word, a digit, an empty match, a gate already there
-    for source in (r"\w+day", r"\d+\s*days", r"a?b?", r"(?=[ab])(?:a|b)"):
+    digits = first_gate(FastPattern(r"\bCTs?\b|\b\d+\s*mm\s+slices", re.IGNORECASE))
+    assert digits.pattern.startswith(r"(?=[\dc])")
+    for text in ("1 mm slices", "\u0661 mm slices", "ct", "5mm SLICES"):  # an Arabic-Indic digit is a \d too
+        assert [m.span() for m in digits.finditer(text)] == [m.span() for m in re.finditer(
+            r"\bCTs?\b|\b\d+\s*mm\s+slices", text, re.IGNORECASE)]
+    for source in (r"\w+day", r"[0-9a-z]+", r"a?b?", r"(?=[ab])(?:a|b)"):
         assert first_gate(FastPattern(source, re.IGNORECASE)).pattern == source
     assert first_gate(FastPattern(r"(?i:icu)|ITU")).pattern == r"(?i:icu)|ITU"  # "ICU" would miss a gate [iI]
 
