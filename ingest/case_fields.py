@@ -16,7 +16,16 @@ from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
-from ingest.timeline import LABEL, ImageTexts, Moment, Timeline, case_timeline, image_moments, text_moments
+from ingest.timeline import (
+    LABEL,
+    ImageTexts,
+    Moment,
+    Timeline,
+    admission_to_icu_only,
+    case_timeline,
+    image_moments,
+    text_moments,
+)
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
 #: Patient-level fields read from the history and findings (the patient's own story).
@@ -26,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 22  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 24  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -83,6 +92,18 @@ TIMELINE_VERSION = 22  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("Transferred on day 15 of illness") when the history tells no admission of its own
 #                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
+#                      v23: histories in the clinical shorthand ("SOB and fever 5/7", "a 1/52 history"), "2 days
+#                           of lethargy"; "Due giorni dopo esegue TC" is two days after the exam before it (was
+#                           not placed: "esegue" read as the moment it counts from); a Eurorad caption's "Origin:"
+#                           line is no moment ("Hospital Universitario 12 de Octubre" was a date); a study label
+#                           "Next day" / "Following day" is the day after the film before it; "the next days" no day
+#                      v24: "of one week of evolution" histories; "N days after arrival (at the hospital)" counts
+#                           from the admission, "after arrival in the ICU" is unplaced; "at admission to the ICU"
+#                           gives way to other words dating the film (a Eurorad caption saying only it takes the
+#                           findings citing its figure); "ITU admission" is the presentation of a history admitting
+#                           straight to ITU with its onset ("Admitted to ITU ... after 12 days of symptoms"); a lone
+#                           film under "Febbre da 2 giorni" (a span up to the present) is the presentation's; a
+#                           study titled "Initial presentation" is the presentation's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -226,10 +247,12 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
     cited = _findings_citing(record, image, texts.caption)
-    if cited and not image_moments(texts):
+    moments = image_moments(texts) if cited else []
+    if cited and (not moments or admission_to_icu_only(moments)):
         # a caption that tells no moment ("Chest X-ray, posteroanterior projection") under findings
         # telling the exam's: "The initial chest X-ray (Fig. 1) was unremarkable. ... a CT scan was
-        # performed three days later (Fig. 2a, b)"
+        # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
+        # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     return texts
 
@@ -407,11 +430,22 @@ def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
                  if isinstance(s, dict) and str(s.get("study_id")) == study_id), None) if study_id else None
 
 
+def caption_words(image: ImageRecord) -> str:
+    """The image's caption without the credit line its parser found in it (``extra["origin"]``, Eurorad's
+    "Origin: <institution>"): an institution's name tells nothing of the film, and may read as one of its
+    facts ("Hospital Universitario 12 de Octubre" is no date of the CT)."""
+    origin = str(image.extra.get("origin") or "").strip()
+    if not origin:
+        return image.caption
+    return "\n".join(line for line in image.caption.splitlines() if not line.rstrip().endswith(origin)).strip()
+
+
 def own_words(record: CaseRecord, image: ImageRecord) -> str:
     """The image's own words: its caption, else the findings' sentences citing its figure alone,
     else (Radiopaedia) its study's findings when the study holds this one image."""
-    if image.caption.strip():
-        return image.caption
+    caption = caption_words(image)
+    if caption.strip():
+        return caption
     figure = _figure_number(image)
     if figure is not None:
         cited = cited_sentences(_join(record.findings, record.history), figure)

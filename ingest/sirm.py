@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from ingest.normalize.time_words import EXAM_DONE_VERBS
 from ingest.pages import (
     HtmlPage,
     ParseError,
@@ -97,7 +98,7 @@ _TIMED_EXAM_START = re.compile(
 # proiezioni", "Il giorno successivo esegue TC del torace", "Chest X-ray performed on admission".
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
 _EXAM_DONE = re.compile(
-    r"\b(?:esegue|eseguit[oaie]|effettua|effettuat[oaie]|sottopost[oaie]\s+a|ripete|performed|underwent|obtained)\b"
+    rf"\b{EXAM_DONE_VERBS}\b"
     r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT)\b"
     r"|\b(?:RX|radiografia|TC|HRCT|chest\s+x-?ray|CT)\b[^.;]{0,40}?\b(?:esegui\w+|effettuat\w+|performed|obtained)\b",
     re.I)

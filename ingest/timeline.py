@@ -59,6 +59,7 @@ from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
     DAY_N,
+    EXAM_DONE_VERBS,
     IMAGE_WORDS,
     MONTH,
     MONTH_NAMES,
@@ -595,6 +596,12 @@ def text_moments(text: str, where: str, image_sentences_only: bool = False) -> t
     return tuple(moment for _, moment in moments)
 
 
+def admission_to_icu_only(moments: Sequence[Moment]) -> bool:
+    """True when a film's only moments are an admission to intensive care ("at admission to the
+    ICU"): the day of a transfer within the stay unless other words date it."""
+    return bool(moments) and all(m.kind == SINCE_ADMISSION and _TO_ICU.search(m.evidence) for m in moments)
+
+
 # A figure's legend opening its sentence ("Figure 4 (Day 2). Bilateral consolidation."): about an
 # image, where a figure cited inside a sentence ("the nadir on day 5 (Figure 1C)") is not.
 _LEGEND_START = compile_fast(r"\s*(?:\(?\s*)?Fig(?:ure)?\.?\s*\d{1,2}[a-hA-H]?\b", re.IGNORECASE)
@@ -636,7 +643,8 @@ _SOON_AFTER = compile_fast(
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
-    r"|\b(?P<next>(?:on\s+)?the\s+(?:next|following)\s+day|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    # ("Next day", "Following day": a study label's words, without the article)
+    r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
@@ -729,6 +737,10 @@ _AXIS_WORD = compile_fast(
     r"ingresso|esordio)\b",
     re.IGNORECASE,
 )
+
+#: An exam done right after an interval's closing "dopo" ("Due giorni dopo esegue TC", "3 giorni dopo viene
+#: eseguita una TC"): the interval is "N days later", the verb no moment it counts from.
+_DONE_AFTER_LATER = compile_fast(rf"(?<=dopo)\s+(?:{EXAM_DONE_VERBS}|viene|vengono|veniva|venivano)\b", re.IGNORECASE)
 
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ").
@@ -871,7 +883,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
-        elif re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres|stay", base):
+        elif "arriv" in base and _TO_ICU.match(text, m.end()):
+            # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
+            moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+        elif re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres|stay", base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
             other = _OTHER_BASE.match(text, m.end())
@@ -885,17 +900,27 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             elif other and event_of(word):
                 # "3 days after intubation": placed when the history tells the intubation's day
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
-            elif other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word):
+            elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
+                  and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
+    to_icu: list[tuple[int, Moment]] = []
     for m in at_admission(text):
         # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
             kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
-            moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
+            icu = _TO_ICU.match(text, m.end())
+            if icu:  # the evidence names the unit: the film's other words may date it (``admission_to_icu_only``)
+                to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
+            else:
+                moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
+    if not any(x.kind != UNPLACED for _, x in moments):
+        # "at admission to the ICU, two days after arrival at the hospital": the other words date the
+        # film; alone, the admission to the unit is the only day its words tell (the presentation's)
+        moments.extend(to_icu)
     for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
@@ -975,12 +1000,14 @@ def tells_one_moment(note: str, day_first: bool = False) -> bool:
     return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
 
 
-# A study label that is the presentation alone ("Presentation", "Initial", "Admission", "Study 1:
-# X-ray - baseline"): Radiopaedia titles a case's first study so, and the presenting film is the
-# admission's day, as "on admission" is.
+# A study label that is the presentation alone ("Presentation", "Initial", "Initial presentation",
+# "Admission", "Study 1: X-ray - baseline"): Radiopaedia titles a case's first study so, and the
+# presenting film is the admission's day, as "on admission" is (a history sending the patient home
+# and back leaves it blank: ``_SENT_HOME_AND_BACK``).
 _LABEL_PRESENTATION = compile_fast(
     r"^\s*(?:study\s*\d+\s*[:.-]?\s*)?(?:(?:x-?ray|ct|radiograph|chest\s+x-?ray|cxr|rx|tc)\s*[:,-]?\s*)?"
-    r"\(?(?:initial|baseline|presentation|presenting|admission|at\s+presentation|ingresso|all[’']\s?ingresso)"
+    r"\(?(?:(?:initial|first)\s+presentation|initial|baseline|presentation|presenting|admission|at\s+presentation|"
+    r"ingresso|all[’']\s?ingresso)"
     r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr|imaging))?\)?\s*$",
     re.IGNORECASE,
 )
@@ -1144,7 +1171,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
-        presenting = len(ordered) == 1 and not captions_are_notes and bool(_PRESENTATION.search(history))
+        presenting = len(ordered) == 1 and not captions_are_notes and _history_presents_film(
+            history, timeline.anchor_evidence, findings)
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
     first_exam = set() if captions_are_notes else _presenting_first_exam(
@@ -1218,14 +1246,29 @@ _OTHER_TIME_IN_SENTENCE = compile_fast(
     re.IGNORECASE)
 
 
+#: "type 1 respiratory failure", "type 2 diabetes": a number that is no time.
+_FAILURE_TYPE = compile_fast(r"\btype\s+(?:[12]|I{1,2})\b", re.IGNORECASE)
+
+
 def _icu_at_presentation(history: str, onset_evidence: str) -> bool:
-    """True when the history tells the presentation as an admission straight to intensive care."""
+    """True when the history tells the presentation as an admission straight to intensive care: its
+    sentence presents the patient, or dates the admission by the onset itself ("Admitted to ITU with
+    type 1 respiratory failure after 12 days of symptoms")."""
     for m in _ADMITTED_TO_ICU.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
-        sentence = history[s_start:s_end].replace(onset_evidence, " ") if onset_evidence else history[s_start:s_end]
-        if _PRESENTED.search(sentence) and not _OTHER_TIME_IN_SENTENCE.search(sentence):
+        sentence = history[s_start:s_end]
+        onset_told = bool(onset_evidence) and onset_evidence in sentence
+        if onset_told:
+            sentence = re.sub(rf"(?:\bafter\s+)?{re.escape(onset_evidence)}", " ", sentence)
+        sentence = _FAILURE_TYPE.sub(" ", sentence)
+        if (onset_told or _PRESENTED.search(sentence)) and not _OTHER_TIME_IN_SENTENCE.search(sentence):
             return True
     return False
+
+
+#: The admission's words: when the history admits the patient straight to intensive care, "ITU
+#: admission" names the presentation.
+_ADMISSION_WORD = compile_fast(r"admission|admitted", re.IGNORECASE)
 
 
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
@@ -1242,7 +1285,7 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     while end < len(ordered) and _same_exam(ordered, end):
         end += 1
     if end == len(ordered) or any(c != (None, "") for c in chosen[:end]) or any(
-            not (icu_at_presentation and _ICU_WORD.fullmatch(m.group(0)))
+            not (icu_at_presentation and (_ICU_WORD.fullmatch(m.group(0)) or _ADMISSION_WORD.fullmatch(m.group(0))))
             for i in ordered[:end] for m in _TIME_WORDS.finditer(f"{i.date_text} {i.caption}")):
         return set()
     after = chosen[end][0]
@@ -1390,6 +1433,21 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
     return moment, day, rule, reason
 
 
+#: A symptom span lasting up to the narrative's present ("Febbre da 2 giorni", "cough for the past 5
+#: days", "tos desde hace 3 días"): the present of a post showing one film is that film's visit.
+_SPAN_TO_NOW = compile_fast(r"^(?:da|desde|since|for\s+the\s+(?:last|past))\b", re.IGNORECASE)
+
+
+def _history_presents_film(history: str, onset_evidence: str, findings: str) -> bool:
+    """True when the history of a case of one film tells the presentation the film is of: words of
+    the admission or the presentation, or a symptom span up to the present (``_SPAN_TO_NOW``) when
+    the findings tell no exam's time (a CT under "RX torace eseguita dopo 48 ore dal ricovero" may
+    be of any day)."""
+    if _PRESENTATION.search(history):
+        return True
+    return bool(_SPAN_TO_NOW.match(onset_evidence)) and not text_moments(findings, "findings")
+
+
 def _history_presents(history: str, timeline: Timeline) -> bool:
     """True when the history places the presentation (its onset gap, or words of the admission)."""
     return timeline.anchor_evidence != "" or bool(_PRESENTATION.search(history))
@@ -1456,7 +1514,8 @@ class CaseImages:
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
-            presenting = len(self._ordered) == 1 and not self._notes and bool(_PRESENTATION.search(history))
+            presenting = len(self._ordered) == 1 and not self._notes and _history_presents_film(
+                history, timeline.anchor_evidence, findings)
         first_exam: set[int] = set()
         if not self._notes:
             chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]

@@ -14,13 +14,13 @@ from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
-from ingest.timeline import ImageTexts, case_timeline, onset_gap
+from ingest.timeline import AFTER_PREVIOUS, UNPLACED, ImageTexts, case_timeline, image_moments, onset_gap
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15"]
+           "unseen15", "unseen16", "unseen17"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -229,11 +229,15 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # presentation: the words do not say)
     # unseen13: a "Bedside" / "Portable chest radiograph" and a "Bedside chest radiograph" the blind rows call AP
     # (the words do not say AP or AP Supine; the curators' sample has a bedside film of each)
-    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 2, ("unseen8", "radiopaedia"): 1,
+    # unseen16: SIRM "RX torace di controllo a letto" the blind rows call AP (as unseen13's bedside films)
+    # unseen17: Eurorad "Portable anteroposterior chest radiograph at admission to the ICU" the blind rows call AP
+    # (an ICU patient's AP film, position not stated: AP or AP Supine)
+    left = {("unseen4", "radiopaedia"): 1, ("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
-            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
+            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1385,3 +1389,207 @@ def test_findings_citing_a_figure_leave_a_caption_that_tells_its_moment_alone():
     record = CaseRecord(source="eurorad", source_key="1", url="https://www.eurorad.org/case/1",
                         findings="A radiograph two weeks later (Fig. 1) showed resolution.", images=[image])
     assert image_texts(record, image).caption == "Chest radiograph on day 4 of hospitalisation."
+
+
+# --- unseen16: the clinical shorthand of a history, a history of lethargy, "N giorni dopo esegue", "Origin:" ---
+
+
+@pytest.mark.parametrize("history, days", [
+    # the British clinical shorthand of a span: days over 7, weeks over 52, months over 12
+    ("SOB and fever 5/7, dry cough. Wife also unwell with similar symptoms.", 5),
+    ("Presented with a 1/52 history of fever, cough and diarrhoea, with worsening breathlessness over the last "
+     "48 hours.", 7),
+    ("Cough x 3/7, feverish.", 3),
+    ("2/52 hx of productive cough.", 14),
+    # an older patient's illness told as lethargy
+    ("Nursing home resident with 2 days of lethargy, reduced oral intake and a new oxygen requirement.", 2),
+])
+def test_a_history_in_the_clinical_shorthand_or_of_lethargy_is_the_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "Febbre dal 5/7.",  # a date (5 July)
+    "5/7 of the patients had fever.",  # a ratio
+    "Took antibiotics 5/7 for fever.",  # a treatment's span
+    "Fever, then readmitted 3/7 later.",  # a time after something: a film's or event's moment
+    "His wife has had fever 5/7.",  # another person's
+    "Fever 5/7/2020.",  # a date with its year
+])
+def test_a_number_over_7_52_or_12_that_is_no_span_of_the_symptoms_gives_no_onset(history):
+    assert onset_gap(history) is None
+
+
+def test_radiopaedia_films_count_from_a_history_in_the_clinical_shorthand():
+    # "SOB and fever 5/7": the Admission PA and lateral 5, "CTPA on day 4 of admission" 9
+    shorthand = _batch_rows("radiopaedia", "unseen16",
+                            "rp_classic_shorthand_history_5_7_pa_lateral_stacks_ct_titled_ct_day_4_of_admission.html",
+                            "https://radiopaedia.org/cases/covid-19-pneumonia-71?lang=us")
+    assert sorted(int(row["offset"]) for row in shorthand.values()) == [5, 5, 9, 9]
+    # "a 1/52 history ..., with worsening breathlessness over the last 48 hours": 7, not 2; the CT "6 weeks after
+    # discharge" of a patient "discharged after 19 days in hospital": 7 + 19 + 42
+    week = _batch_rows("radiopaedia", "unseen16",
+                       "rp_classic_1_52_history_labs_intubated_two_days_after_admission_ct_6_weeks_after_discharge.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-73?lang=us")
+    assert sorted(int(row["offset"]) for row in week.values()) == [7, 9, 68, 68]
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Per la persistenza della febbre, due giorni dopo esegue TC torace: vetro smerigliato.", 2),
+    ("Tre giorni dopo viene eseguita TC del torace.", 3),
+])
+def test_an_exam_done_after_an_intervals_closing_dopo_is_no_base_of_it(caption, days):
+    moments = image_moments(ImageTexts(0, caption=caption))
+    assert [(m.kind, m.days) for m in moments] == [(AFTER_PREVIOUS, days)]
+
+
+def test_an_interval_after_an_event_the_dopo_names_stays_unplaced():
+    # "dopo la terapia": a moment not on the case's axis
+    moments = image_moments(ImageTexts(0, caption="Due giorni dopo la terapia, TC del torace."))
+    assert [m.kind for m in moments] == [UNPLACED]
+
+
+def test_sirm_first_exam_before_one_done_n_days_later_is_the_presentation():
+    rows = _batch_rows("sirm", "unseen16",
+                       "caso_222_infermiera_48_anni_febbre_da_4_giorni_rx_in_due_proiezioni_negativo_tc_due_giorni_dopo.html",
+                       "https://www.sirm.org/2020/04/15/covid-19-caso-222/")
+    assert [rows[f"04/caso222-{k}.jpg"]["offset"] for k in (1, 2, 3)] == ["4", "4", "6"]
+
+
+def test_eurorad_origin_line_of_a_caption_is_no_moment_of_the_film():
+    # "Origin: ... Hospital Universitario 12 de Octubre, Madrid" read as a date made the CT "On 6 April" 199
+    rows = _batch_rows("eurorad", "unseen16",
+                       "eu_onset_27_march_admitted_2_april_supine_bedside_ctpa_on_6_april_abc.html",
+                       "https://www.eurorad.org/case/16942")
+    offsets = [rows[f"0000016942/16942_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2", "2_3")]
+    assert offsets == ["6", "10", "10", "10"]
+
+
+def test_caption_words_leave_out_the_origin_line_the_parser_found():
+    from ingest.case_fields import caption_words
+    from ingest.records import ImageRecord
+    image = ImageRecord(source_url="https://www.eurorad.org/x/2_1.jpg", position=0,
+                        caption="Figure 2 CT pulmonary angiography, axial image.\n"
+                                "Origin: Hospital Universitario 12 de Octubre, Madrid, Spain",
+                        extra={"origin": "Hospital Universitario 12 de Octubre, Madrid, Spain"})
+    assert caption_words(image) == "Figure 2 CT pulmonary angiography, axial image."
+    assert caption_words(ImageRecord(source_url="u", position=0, caption="Chest X-ray, PA.")) == "Chest X-ray, PA."
+
+
+# --- unseen16, second part: a study label "Next day" ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Next day", "Following day", "Next day CT"])
+def test_a_study_label_next_day_without_its_article_is_the_day_after_the_previous_film(label):
+    assert [(m.kind, m.days) for m in image_moments(ImageTexts(0, date_text=label))] == [(AFTER_PREVIOUS, 1)]
+
+
+@pytest.mark.parametrize("words", ["Oxygen requirements rose over the next days.", "Improved in the following days."])
+def test_the_next_days_are_no_moment_of_a_film(words):
+    assert image_moments(ImageTexts(0, caption=words)) == []
+
+
+def test_radiopaedia_first_study_before_a_next_day_study_is_the_presentation():
+    # "Unwell for 10 days": studies "ED" (10) and "Next day" (11)
+    rows = _batch_rows("radiopaedia", "unseen16",
+                       "rp_2022_unwell_for_10_days_worse_last_2_days_ed_pa_next_day_ct.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-74?lang=us")
+    assert sorted(int(row["offset"]) for row in rows.values()) == [10, 11, 11]
+
+
+# --- unseen17: "of one week of evolution", "after arrival", an admission to the ICU, a lone film ---------
+
+
+@pytest.mark.parametrize("history, days", [
+    # the Spanish history's English calque ("de una semana de evolución")
+    ("A 60-year-old woman attended the emergency department with fever and dyspnoea of one week of evolution.", 7),
+    ("Dry cough of 5 days of evolution.", 5),
+    ("Tos seca de 5 días de evolución.", 5),
+])
+def test_a_history_of_n_days_of_evolution_is_the_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+def test_days_after_arrival_count_from_the_admission_not_from_an_arrival_in_the_unit():
+    from ingest.timeline import SINCE_ADMISSION
+    hospital = image_moments(ImageTexts(0, caption="Radiograph taken two days after arrival at the hospital."))
+    assert [(m.kind, m.days) for m in hospital] == [(SINCE_ADMISSION, 2)]
+    unit = image_moments(ImageTexts(0, caption="CT two days after arrival in the ICU."))
+    assert [m.kind for m in unit] == [UNPLACED]
+
+
+def test_an_admission_to_the_icu_is_the_films_day_only_when_no_other_words_date_it():
+    from ingest.timeline import SINCE_ADMISSION
+    dated = image_moments(ImageTexts(0, caption="A portable chest radiograph was performed at admission to the ICU, "
+                                                "two days after arrival at the hospital (Fig. 1)."))
+    assert [(m.kind, m.days) for m in dated] == [(SINCE_ADMISSION, 2)]
+    alone = image_moments(ImageTexts(0, caption="Portable chest radiograph at admission to the ICU."))
+    assert [(m.kind, m.days) for m in alone] == [(SINCE_ADMISSION, 0)]
+
+
+def test_eurorad_icu_film_dated_by_the_findings_and_a_ct_months_after_discharge_count_from_the_evolution():
+    # "fever and dyspnoea of one week of evolution"; the ICU film "two days after arrival at the hospital" (its
+    # caption: "at admission to the ICU"); "discharged after 35 days in hospital", CT "three months after discharge"
+    rows = _batch_rows("eurorad", "unseen17", "eu_spain_one_week_of_evolution_portable_icu_two_days_after_arrival_"
+                       "ct_three_months_after_discharge_long_discussion.html", "https://www.eurorad.org/case/17013")
+    assert [rows[f"0000017013/17013_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["9", "132", "132"]
+
+
+@pytest.mark.parametrize("history, want", [
+    # the admission told straight to intensive care, dated by the onset itself
+    ("Admitted to ITU with type 1 respiratory failure after 12 days of symptoms. Intubated and proned.", [12, 33]),
+    # an admission to the unit after a presentation elsewhere is a transfer: "ITU admission" is no presentation
+    ("Presented to ED with fever for 5 days. Admitted to ITU 3 days later with type 1 respiratory failure.",
+     [None, None]),
+])
+def test_a_study_titled_itu_admission_is_the_presentation_when_the_history_admits_to_itu(history, want):
+    images = [ImageTexts(0, date_text="ITU admission", caption="Supine AP chest radiograph."),
+              ImageTexts(1, date_text="3 weeks later", caption="CT chest.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_radiopaedia_itu_case_counts_from_the_symptoms_and_leaves_an_untimed_study_blank():
+    rows = _batch_rows("radiopaedia", "unseen17",
+                       "rp_classic_uk_itu_after_12_days_of_symptoms_supine_3_weeks_later_ct_pre_discharge_pa_no_time.html",
+                       "https://radiopaedia.org/cases/covid-19-ards-and-organising-pneumonia?lang=us")
+    assert sorted((row["offset"] or "") for row in rows.values()) == ["", "12", "33", "33"]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Bambino di 7 anni. Febbre (38,5°C) da 2 giorni e tosse secca. Tampone positivo.", [2]),
+    ("Cough for the past 4 days.", [4]),
+    # a span with no word of its end: the film's day is not told
+    ("Fever for 4 days.", [None]),
+])
+def test_a_lone_film_under_a_span_up_to_the_present_is_the_presentations(history, want):
+    assert [o.value for o in case_timeline(history, [ImageTexts(0, caption="RX torace PA")]).offsets] == want
+
+
+def test_sirm_childs_lone_film_counts_from_the_fever_not_from_the_fathers_illness():
+    rows = _batch_rows("sirm", "unseen17", "caso_232_bambino_7_anni_febbre_da_2_giorni_padre_positivo_una_settimana_"
+                       "prima_rx_pa_unica.html", "https://www.sirm.org/2020/03/30/covid-19-caso-232/")
+    assert rows["03/caso232-RX.jpg"]["offset"] == "2"
+
+
+def test_backfill_offset_reads_days_after_arrival_as_days_after_the_admission():
+    # one definition of the relative times (time_words.AFTER): the row's note is read as the crawl reads it
+    assert NORMALIZERS["offset"]("Chest CT performed 3 days after arrival at the hospital.").value == 3
+    # with a symptom history the base of "after arrival" is the admission, not the onset: not stated as a day
+    assert NORMALIZERS["offset"]("Fever for 4 days. Chest CT 3 days after arrival at the hospital.").value is None
+
+
+# --- unseen17, second part: a study titled "Initial presentation" ------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Initial presentation", "First presentation", "Initial presentation CXR"])
+def test_a_study_titled_initial_presentation_is_the_presentations(label):
+    from ingest.timeline import SINCE_ADMISSION
+    assert [(m.kind, m.days) for m in image_moments(ImageTexts(0, date_text=label))] == [(SINCE_ADMISSION, 0)]
+
+
+def test_radiopaedia_initial_presentation_study_then_3_days_later_count_from_the_first_visits_span():
+    # "Seen in the emergency department with 5 days of fever and cough and discharged home. Re-presented 3 days later"
+    rows = _batch_rows("radiopaedia", "unseen17", "rp_classic_spain_seen_in_ed_discharged_home_re_presented_3_days_"
+                       "later_initial_presentation_pa_ap_erect.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-86?lang=us")
+    assert sorted(int(row["offset"]) for row in rows.values()) == [5, 8]

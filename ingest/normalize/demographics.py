@@ -19,7 +19,6 @@ from .common import (
     clause_at,
     compile,
     english_number,
-    first_gate,
     found,
     gate,
     has_any,
@@ -29,6 +28,8 @@ from .common import (
 
 MALE, FEMALE = SEX_VALUES  # ("M", "F")
 
+# 13: an organ or a state only one sex has, told of the patient ("carcinoma of the cervix", "32 weeks pregnant",
+# "prostate cancer") when no sex word or pronoun names the patient.
 # 12: a relative the patient's possessive introduces with an age inside the text ("Her 7-year-old son") is no
 # patient. 11: a contact naming a history or a measure ("a positive contact history", "contact tracing") is no
 # person a pronoun may name.
@@ -40,13 +41,14 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them
-SEX_VERSION = 12
+SEX_VERSION = 13
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
 # relative who is the patient ("Patient 2: his wife, 59 years old"). 7: the Italian abbreviation "donna, 80aa".
-# 8: an age in English words ("Seventy-one-year-old woman").
-AGE_VERSION = 8
+# 8: an age in English words ("Seventy-one-year-old woman"). 9: the patient line without its comma or with
+# "yrs" ("Male 45 years", "45 yrs male", "Female, 70 yrs"); "20 years older" is no age.
+AGE_VERSION = 9
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -219,7 +221,37 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         hit = (male or female)[0]
         return blank("pronoun in a text that also mentions other people", text, hit.start(), hit.end(),
                      "sex.pronouns", SEX_VERSION)
-    return Normalized(None)
+    return _sex_of_organs(text, words)
+
+
+# An organ or a state only one sex has: a history that names no sex word and no pronoun still says the
+# patient's sex when it tells "carcinoma of the cervix", "ovarian cancer", "30 weeks pregnant", "benign
+# prostatic hyperplasia". Not "cervical" (the neck's vertebrae and lymph nodes) nor "gestation" (a newborn's
+# "born at 32 weeks of gestation"); a text naming anyone else (a mother's pregnancy, a husband's prostate)
+# leaves it blank.
+_FEMALE_ORGAN_TOKENS = frozenset({"pregnant", "pregnancy", "postpartum", "puerperal", "puerperium", "uterus",
+                                  "uterine", "ovary", "ovaries", "ovarian", "endometrial", "endometrium",
+                                  "hysterectomy", "caesarean", "cesarean", "cervix", "incinta", "gravidanza",
+                                  "partum"})
+_MALE_ORGAN_TOKENS = frozenset({"prostate", "prostatic", "prostatectomy", "testis", "testes", "testicular",
+                                "scrotal", "scrotum"})
+_SEX_ORGAN = compile(
+    r"\b(?:(?P<f>pregnant|pregnancy|post-?partum|puerper(?:al|ium)|uter(?:us|ine)|ovar(?:y|ies|ian)|"
+    r"endometri(?:al|um)|hysterectomy|c(?:a)?esarean|cervix|incinta|gravidanza)|"
+    r"(?P<m>prostat(?:e|ic|ectomy)|test(?:is|es|icular)|scrot(?:al|um)))\b",
+    re.IGNORECASE)
+
+
+def _sex_of_organs(text: str, words: frozenset[str]) -> Normalized:
+    """The sex an organ or a state of the patient's implies (above); blank when the text names
+    organs of both sexes or another person."""
+    if not (words & _FEMALE_ORGAN_TOKENS or words & _MALE_ORGAN_TOKENS):
+        return Normalized(None)
+    hits = list(_SEX_ORGAN.finditer(text))
+    sexes = {FEMALE if m.group("f") else MALE for m in hits}
+    if len(sexes) != 1 or OTHER_PERSON.search(text):
+        return Normalized(None)
+    return found(sexes.pop(), text, hits[0].start(), hits[0].end(), "sex.organ", SEX_VERSION)
 
 
 # --- Age -----------------------------------------------------------------------------------------
@@ -232,8 +264,8 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
     (gate(compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "[aeâ]"),
      "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
-    # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old"
-    (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
+    # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old" (not "20 years older")
+    (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old\b|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # the age in English words: "Seventy-one-year-old woman", "a five-year-old boy"
     # (gated on the first letters of the number words: most notes say "old", and the words'
@@ -249,12 +281,18 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
                   r"(?:anni|aa\b(?!\.?\s*fa\b)|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
                   re.IGNORECASE), r"\d"),
      "age.words", 1, ("anni", "aa", "años", "anos", "ans", "jahre", "jährig",)),
-    # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"
-    (gate(compile(rf"\b{_N}\s*years?\s*,\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"), "age.patient-line", 1,
-     ("year",)),
-    (first_gate(compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*years?\b"
-                        r"(?!\s+(?:ago|before|after|later|history|of))", re.IGNORECASE)),
-     "age.patient-line", 1, ("year",)),
+    # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"; the
+    # same lines as quick notes write them: "45 yrs male", "Male 45 years", "Female, 70 yrs" (not a time
+    # after the sex word: "a man 30 years ago", "the woman 5 years earlier")
+    (gate(compile(rf"\b{_N}\s*(?:years?|yrs?\.?)\s*,?\s*(?:male|female|man|woman)\b", re.IGNORECASE), r"\d"),
+     "age.patient-line", 1, ("year", "yr")),
+    (gate(compile(rf"\b(?:patient|man|woman|male|female|boy|girl)\s*(?:of|,)\s*{_N}\s*(?:years?|yrs?)\b"
+                  r"(?!\s+(?:ago|before|after|later|history|of|older|younger)\b)", re.IGNORECASE), "[pmwfbg]"),
+     "age.patient-line", 1, ("year", "yr")),
+    (gate(compile(rf"\b(?:man|woman|male|female)\s+{_N}\s*(?:years?|yrs?)\b"
+                  r"(?!\s+(?:ago|before|after|later|earlier|prior|previously|since|history|of|older|younger)\b)",
+                  re.IGNORECASE), "[mwf]"),
+     "age.patient-line", 1, ("year", "yr")),
     # the note opening with the patient's occupation in place of a sex word, then the age, as
     # translated case-society notes write their patient line: "Housewife, 62 years, fever for 5
     # days", "Retired teacher, 70 years." Only the text's first clause, and only a noun of a person

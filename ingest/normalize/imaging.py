@@ -68,7 +68,8 @@ VIEW_VERSION = 6
 MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
+FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+#  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
 # v3: a disease whose films the note says were normal is not the case's finding
@@ -80,7 +81,9 @@ FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
 # chest radiograph"
 # v6: a "radiograph in the emergency department" is the presentation's
 # v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
-OFFSET_VERSION = 7
+# v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
+# v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
+OFFSET_VERSION = 9
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -496,9 +499,11 @@ def _path(path: str) -> str:
     return path
 
 
+# "nCoV" alone (a file named "nCoV-radiol.2020200269.fig1-day7.jpeg", "nCoV pneumonia"): the 2019-nCoV of
+# early 2020 as writers shortened it (the lexicon already reads "novel coronavirus" so).
 _COVID_WORDS = (
-    r"covid[- ]?19|covid|sars-?cov-?2|2019-?ncov|ncov-?2019|novel\s+coronavirus|coronavirus\s+disease\s+(?:2019)?|"
-    r"wuhan\s+coronavirus"
+    r"covid[- ]?19|covid|sars[-\s]?cov[-\s]?2|hcov-?19|2019-?ncov|ncov-?2019|\bncov\b|novel\s+coronavirus|"
+    r"coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus|severe\s+acute\s+respiratory\s+syndrome\s+coronavirus\s+2"
 )
 # Ordered from specific to generic; every target is checked against the schema's vocabulary.
 _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
@@ -507,7 +512,7 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
         ("Pneumonia/Viral/COVID-19", _COVID_WORDS),
         ("Pneumonia/Viral/MERS-CoV", r"mers-?cov|\bmers\b|middle\s+east\s+respiratory\s+syndrome"),
         ("Pneumonia/Viral/SARS",
-         r"\bsars\b(?!-?\s?cov-?2)(?![- ]cov-?2)|severe\s+acute\s+respiratory\s+syndrome(?!\s+coronavirus\s+2)"),
+         r"\bsars\b(?![-\s]?cov[-\s]?2)(?![-\s]?2\b)|severe\s+acute\s+respiratory\s+syndrome(?!\s+coronavirus\s+2)"),
         ("Pneumonia/Viral/Influenza/H1N1", r"\bh1n1\b|swine[- ](?:origin\s+)?(?:influenza|flu)"),
         ("Pneumonia/Viral/Varicella", r"varicella|chickenpox|chicken\s+pox"),
         ("Pneumonia/Viral/Herpes", r"herpes(?!\s+zoster)|\bhsv\b"),
@@ -521,7 +526,7 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
         ("Pneumonia/Bacterial/Nocardia", r"nocardi\w*"),
         ("Pneumonia/Bacterial/Chlamydophila", r"chlamydo?phila|chlamydia\s+pneumoniae"),
         ("Pneumonia/Bacterial/Escherichia-Coli", r"escherichia|e\.\s?coli"),
-        ("Pneumonia/Fungal/Pneumocystis", r"pneumocystis|\bpcp\b|\bpjp\b|pneumocytis"),
+        ("Pneumonia/Fungal/Pneumocystis", r"pneumocystis|\bpcp\b|\bpjp\b|pneumocytis|\bjiroveci"),
         ("Pneumonia/Fungal/Aspergillosis", r"aspergill\w*"),
         ("Pneumonia/Lipoid", r"lipoid|fire[- ]eater|lipid\s+pneumonia"),
         ("Pneumonia/Aspiration", r"aspiration\s+pneumonia|polmonite\s+ab\s+ingestis"),
@@ -541,7 +546,7 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
 )
 #: Literal words (lower case) without one of which a lexicon pattern cannot match: the gate.
 _FINDING_KEYS: dict[str, tuple[str, ...]] = {
-    "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus"),
+    "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus", "hcov"),
     "Pneumonia/Viral/MERS-CoV": ("merscov", "mers-cov", "middle east"),
     "Pneumonia/Viral/SARS": ("sars", "severe acute"),
     "Pneumonia/Viral/Influenza/H1N1": ("h1n1", "swine"),
@@ -557,7 +562,7 @@ _FINDING_KEYS: dict[str, tuple[str, ...]] = {
     "Pneumonia/Bacterial/Nocardia": ("nocardi",),
     "Pneumonia/Bacterial/Chlamydophila": ("chlamyd",),
     "Pneumonia/Bacterial/Escherichia-Coli": ("escherichia", "coli"),
-    "Pneumonia/Fungal/Pneumocystis": ("pneumocystis", "pneumocytis"),
+    "Pneumonia/Fungal/Pneumocystis": ("pneumocystis", "pneumocytis", "jiroveci"),
     "Pneumonia/Fungal/Aspergillosis": ("aspergill",),
     "Pneumonia/Lipoid": ("lipoid", "fire", "lipid"),
     "Pneumonia/Aspiration": ("aspiration", "ingestis"),
@@ -791,7 +796,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
                      OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-    if re.search(r"admiss|interna|hospitali|presentation|ricovero|ingres", base):
+    if re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres", base):
         if history:
             return blank("days after admission and a symptom history: the base is not stated", text,
                          history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)

@@ -88,7 +88,7 @@ ADMISSION_BASE = compile(
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
                      re.IGNORECASE)
 AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -109,7 +109,9 @@ _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
     rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
-    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia)"
+    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia|"
+    # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
+    rf"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{UNIT})\b"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
     rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
@@ -125,8 +127,9 @@ _HISTORY = compile(
     # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
-    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução"
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+de\s+evolu(?:ci[oó]n|[cç][aã]o)\b"
+    # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução",
+    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution")
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+evolu(?:ci[oó]n|[cç][aã]o|tion)\b"
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
     # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
@@ -141,7 +144,7 @@ _HISTORY = compile(
 #: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
 _ONSET_SYMPTOM = compile(
     r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
-    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|"
+    r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|letharg\w*|"
     r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
 )
@@ -174,6 +177,12 @@ OTHER_TIME = compile(
     rf"\bat\s+{NUMBER}\s+{UNIT}\b|\bat\s+(?:the\s+|her\s+|his\s+)?{NUMBER}[-\u2010\u2011\s]{UNIT}\s+follow[-\u2010\u2011\s]?up\b|\bover\s+the\s+(?:next|following)\s+{NUMBER}\s+{UNIT}|\bpost-?mortem|\bon\s+(?:day|hospital\s+day)\b",
     re.IGNORECASE,
 )
+#: Verbs telling an exam done ("esegue RX torace", "TC eseguita", "CT performed"): read by the SIRM parser
+#: (a paragraph telling an exam) and by the timeline ("Due giorni dopo esegue TC": "dopo" closes the
+#: interval, the verb after it is no moment it counts from).
+EXAM_DONE_VERBS = (r"(?:esegue|eseguit[oaie]|effettua|effettuat[oaie]|sottopost[oaie]\s+a|ripete|performed|underwent|"
+                   r"obtained)")
+
 # A sentence about a film names it: its modality, or a plain "image(s)", "picture" ("Picture was taken
 # five days after onset of symptoms", as case sites' authors caption a figure); a "clinical picture"
 # is the patient's state, not a film.
@@ -274,10 +283,48 @@ def _yesterday_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                 yield 1, m
 
 
+#: A history in the British clinical shorthand of spans, days over 7, weeks over 52, months over 12:
+#: "SOB and fever 5/7", "cough x 3/7", "a 1/52 history of fever", "2/12 of cough" (the timeline reads
+#: the same shorthand in study labels, "3/7 later"). Not a date ("dal 5/7", "on 1/12"), a ratio ("5/7
+#: patients"), nor a time after something ("3/7 later", "2/52 post discharge").
+_SHORTHAND_HISTORY = compile(
+    r"(?<![\d/.,])\b(?P<n>\d{1,2})\s?/\s?(?P<per>7|52|12)\b(?![/.,]?\d)"
+    r"(?!\s+(?:later|after|post|ago|prior|before|dopo|prima|patients?|cases?|pazienti|casi)\b)",
+    re.IGNORECASE,
+)
+_SHORTHAND_HISTORY = gate(_SHORTHAND_HISTORY, r"\d")
+_SHORTHAND_DAYS = {"7": 1, "52": 7, "12": 30}
+#: What a shorthand span follows or opens, in its clause: the symptom it lasts ("fever 5/7", "cough x
+#: 3/7") or the history it is ("1/52 history", "2/12 of cough").
+_SHORTHAND_AFTER = compile(r"\s+(?:(?P<history>hx|history)\b|(?:of|with)\s)", re.IGNORECASE)
+_SHORTHAND_DATE_BEFORE = compile(
+    r"\b(?:on|since|from|dal|del|il|al|in\s+data|date[d]?|dated)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _shorthand_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    if "/" not in text:
+        return
+    for m in _SHORTHAND_HISTORY.finditer(text):
+        n, per = int(m.group("n")), m.group("per")
+        if not 0 < n <= int(per) or _SHORTHAND_DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        clause_start = sentence_at(text, m.start())[0]
+        for brk in _CLAUSE_BREAK.finditer(text, clause_start, m.start()):
+            if brk.group(0) in ";,":
+                clause_start = brk.end()
+        after = _SHORTHAND_AFTER.match(text, m.end())
+        opens = after is not None and (after.group("history") is not None or _ONSET_SYMPTOM.search(
+            text, after.end(), min(len(text), after.end() + 40)) is not None)
+        told = opens or _ONSET_SYMPTOM.search(text, clause_start, m.start()) is not None
+        if told and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end()):
+            yield n * _SHORTHAND_DAYS[per], m
+
+
 def _history_kinds(text: str) -> tuple[Iterator[tuple[int, re.Match[str]]], ...]:
     """The histories of each kind, each in text order (whether one match is a history does not
-    depend on the others): "da ieri", a span in days or weeks, a span in hours."""
-    return _yesterday_histories(text), _unit_histories(text), _hour_histories(text)
+    depend on the others): "da ieri", a span in days or weeks, a span in hours, a span in the
+    clinical shorthand ("5/7")."""
+    return _yesterday_histories(text), _unit_histories(text), _hour_histories(text), _shorthand_histories(text)
 
 
 @lru_cache(maxsize=4096)

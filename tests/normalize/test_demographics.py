@@ -69,6 +69,65 @@ def test_sex_stays_blank(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("Male 45 years, fever and dry cough for 5 days.", 45),
+        ("Female, 70 yrs. Dyspnoea since yesterday.", 70),
+        ("45 yrs male, smoker, presented with fever.", 45),
+        ("Patient of 53 yrs, with arterial hypertension.", 53),
+    ],
+)
+def test_the_patient_line_without_its_comma_or_with_yrs_gives_the_age(text, expected):
+    assert_value(normalize_age(text), text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man 30 years ago had the same symptoms.",  # a time, not an age
+        "The woman 5 years earlier had a lobectomy.",
+        "The index patient, a male 20 years older, had fever.",  # a difference of ages
+        "Male 3 years after a kidney transplant, febrile.",
+    ],
+)
+def test_a_time_or_a_difference_after_the_sex_word_is_no_age(text):
+    assert_blank(normalize_age(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("History of inoperable carcinoma of the cervix, on chemotherapy, became neutropenic. Admitted to ITU with "
+         "respiratory distress.", "F"),
+        ("Patient at 32 weeks of pregnancy presenting with fever and dry cough.", "F"),
+        ("Fever and dyspnoea on day 5 post-partum, after an emergency caesarean section.", "F"),
+        ("Known metastatic ovarian cancer; fever and cough for 3 days.", "F"),
+        ("Paziente incinta alla 30a settimana, febbre e tosse.", "F"),
+        ("History of benign prostatic hyperplasia and hypertension; fever for a week.", "M"),
+        ("Known testicular seminoma treated with chemotherapy, now febrile.", "M"),
+    ],
+)
+def test_an_organ_or_state_only_one_sex_has_gives_the_sex(text, expected):
+    result = normalize_sex(text)
+    assert (result.value, result.rule) == (expected, "sex.organ"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Born at 32 weeks of gestation, admitted with respiratory distress.",  # a newborn of either sex
+        "Enlarged cervical lymph nodes and fever.",  # the neck, not the uterine cervix
+        "Pregnant mother tested positive; the newborn had fever.",  # another person's pregnancy
+        "History of prostate cancer in the father; fever and cough.",  # the father's
+        "Hysterectomy and prostatectomy specimens were reviewed.",  # organs of both sexes
+        "His wife is pregnant. Fever and cough for 4 days.",  # the pronoun meets another person
+    ],
+)
+def test_an_organ_of_someone_else_or_of_either_sex_gives_no_sex(text):
+    assert_blank(normalize_sex(text), text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("65-year-old man", 65),
         ("A 65 year old woman", 65),
         ("aged 65, he presented", 65),

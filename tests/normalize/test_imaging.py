@@ -132,6 +132,45 @@ def test_finding_stays_blank(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "nCoV-radiol.2020200269.fig1-day7",  # a file named for the disease, as early-2020 files were
+        "Chest CT of a patient with nCoV pneumonia",
+        "nCoV infection confirmed by RT-PCR of a throat swab.",
+    ],
+)
+def test_ncov_alone_is_covid_19(text):
+    assert_value(normalize_finding(text), text, "Pneumonia/Viral/COVID-19")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the virus's name spaced as translations and quick notes write it: not the SARS of 2003
+        ("Interstitial pneumonia in a patient positive for SARS CoV 2.", "Pneumonia/Viral/COVID-19"),
+        ("Nasopharyngeal swab: SARS CoV-2 RNA detected.", "Pneumonia/Viral/COVID-19"),
+        ("Pneumonia caused by severe acute respiratory syndrome coronavirus 2.", "Pneumonia/Viral/COVID-19"),
+        ("HCoV-19 pneumonia.", "Pneumonia/Viral/COVID-19"),
+        ("SARS in a health care worker, Toronto 2003.", "Pneumonia/Viral/SARS"),
+        # the species named with its genus abbreviated
+        ("P. jirovecii pneumonia in a patient with HIV.", "Pneumonia/Fungal/Pneumocystis"),
+    ],
+)
+def test_the_viruss_and_the_fungus_names_as_notes_write_them(text, expected):
+    assert_value(normalize_finding(text), text, expected)
+
+
+def test_sars_2_is_not_the_sars_of_2003():
+    # "SARS-2" may be the new virus: the note's pneumonia alone is certain
+    assert_value(normalize_finding("Pneumonia from SARS-2."), "Pneumonia from SARS-2.", "Pneumonia")
+
+
+def test_ncov_beside_mers_is_two_diagnoses_and_stays_blank():
+    text = "MERS-CoV, first reported as a novel coronavirus (nCoV) in 2012."
+    assert_blank(normalize_finding(text), text)
+
+
+@pytest.mark.parametrize(
     "text, kwargs, expected",
     [
         ("A, Chest radiograph obtained on day 7 after the onset of symptoms shows opacities", {}, 7),
