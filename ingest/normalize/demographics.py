@@ -262,17 +262,21 @@ _YEARS = r"(?:years?|yrs?|anni|años|anos|ans|Jahre|jährige[rn]?|y)"
 # the word boundary and the alternatives at every position)
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None], ...] = (
     # "Age: 30 years", "Età: 65", "Edad: 40 años", "Alter: 70"
-    (compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE),
+    (gate(compile(rf"\b(?:age|età|eta|edad|âge|alter)\s*[:=]\s*{_N}(?:\s*{_YEARS})?\b", re.IGNORECASE), "[aeâ]"),
      "age.label", 1, ("age", "età", "eta", "edad", "âge", "alter",)),
     # "65-year-old", "65 year old", "65 yo", "65 y/o", "65-yr-old", "67-years-old" (not "20 years older")
     (gate(compile(rf"\b{_N}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old\b|o\b|/o\b|\.o\.)", re.IGNORECASE), r"\d"),
      "age.year-old", 1, ("old", "yo", "y o", "y/o", "y.o", "y-o", "r o", "r-o", "s o", "s-o", "yr",)),
     # the age in English words: "Seventy-one-year-old woman", "a five-year-old boy"
-    (compile(rf"\b({ENGLISH_NUMBER})[\s-]+years?[\s-]+old\b", re.IGNORECASE), "age.year-old-words", 1, ("old",)),
+    # (gated on the first letters of the number words: most notes say "old", and the words'
+    # alternation was tried at every word of them)
+    (gate(compile(rf"\b({ENGLISH_NUMBER})[\s-]+years?[\s-]+old\b", re.IGNORECASE), "[tfseno]"),
+     "age.year-old-words", 1, ("old",)),
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
     # "65-jährige", the Italian notes' abbreviation "donna, 80aa", "80 aa." (not "2 aa fa": a time ago)
     # (not a time ago: "hace 10 años", "há 10 anos")
-    (compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "age.aged", 1, ("age", "anni", "edad",)),
+    (gate(compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "[ad]"),
+     "age.aged", 1, ("age", "anni", "edad",)),
     (gate(compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*"
                   r"(?:anni|aa\b(?!\.?\s*fa\b)|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
                   re.IGNORECASE), r"\d"),

@@ -24,6 +24,7 @@ from .common import (
     clause_at,
     compile,
     finditer_near,
+    first_gate,
     found,
     found_in,
     gate,
@@ -123,6 +124,8 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
 )
+# the characters each view's words start with (first_gate in common)
+_VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
@@ -283,6 +286,7 @@ _CT = compile(
     r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
     re.IGNORECASE,
 )
+_CT = first_gate(_CT)  # the characters it can start with (first_gate)
 _XRAY = compile(
     r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
     r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b|"
@@ -579,7 +583,7 @@ _FINDING_TOKENS: dict[str, frozenset[str]] = {
     "Tuberculosis": frozenset({"tb"}),
     "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
 }
-_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path],
+_FINDING_RES = tuple((path, first_gate(compile(pattern, re.IGNORECASE)), _FINDING_KEYS[path],
                       _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
 _DIFFERENTIAL = compile(
     r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b",

@@ -7,7 +7,14 @@ import random
 import re
 
 import ingest.backfill  # noqa: F401 - compiles the backfill patterns too
-from ingest.normalize.common import FastPattern, _ascii_twin_source, clause_at, sentence_at, sentence_spans
+from ingest.normalize.common import (
+    FastPattern,
+    _ascii_twin_source,
+    clause_at,
+    first_gate,
+    sentence_at,
+    sentence_spans,
+)
 
 
 def _all_patterns() -> list[FastPattern]:
@@ -52,6 +59,27 @@ def test_random_texts_match_alike():
             assert [(m.span(), m.groups()) for m in p.finditer(text)] == expected, (p.pattern, text)
             n = len(text)
             assert bool(p.search(text, n // 3, n)) == bool(p.unicode.search(text, n // 3, n))
+
+
+def test_first_gate_reads_the_first_characters_and_keeps_the_matches():
+    phrase = FastPattern(r"\b(?:re-?)?intubat\w*|(?<!non-)\binvasive\s+ventilation|\bET\s?T\b|(?:x|y)?z",
+                         re.IGNORECASE)
+    gated = first_gate(phrase)
+    assert gated.pattern.startswith("(?=[eirxyz])")
+    texts = ["Re-intubated on day 3", "non-invasive ventilation", "INVASIVE VENTILATION", "ETT tip", "set", "xz yz z",
+             "Intubation was deferred; reintubated", "\u212a ETT", "eTT e T T"]
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in gated.finditer(text)] == [
+            (m.span(), m.groups()) for m in phrase.unicode.finditer(text)]
+    # what it cannot read stays as it is: a class of any word, a digit, an empty match, a gate already there
+    digits = first_gate(FastPattern(r"\bCTs?\b|\b\d+\s*mm\s+slices", re.IGNORECASE))
+    assert digits.pattern.startswith(r"(?=[\dc])")
+    for text in ("1 mm slices", "\u0661 mm slices", "ct", "5mm SLICES"):  # an Arabic-Indic digit is a \d too
+        assert [m.span() for m in digits.finditer(text)] == [m.span() for m in re.finditer(
+            r"\bCTs?\b|\b\d+\s*mm\s+slices", text, re.IGNORECASE)]
+    for source in (r"\w+day", r"[0-9a-z]+", r"a?b?", r"(?=[ab])(?:a|b)"):
+        assert first_gate(FastPattern(source, re.IGNORECASE)).pattern == source
+    assert first_gate(FastPattern(r"(?i:icu)|ITU")).pattern == r"(?i:icu)|ITU"  # "ICU" would miss a gate [iI]
 
 
 def test_sentence_and_clause_lookups():
