@@ -26,7 +26,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 22  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 23  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -83,6 +83,13 @@ TIMELINE_VERSION = 22  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("Transferred on day 15 of illness") when the history tells no admission of its own
 #                      v22: a trip or an exposure told as a time before the admission ("returned from a
 #                           skiing trip 12 days before admission") is no onset (was the onset gap)
+#                      v23: "after intubation" / "post-intubation" (no interval) is the day the history gives
+#                           the intubation; "the fourth hospital day", "the 4th hospital day"; an event's day
+#                           from its own phrase or clause when its sentence tells several ("weaned ... on
+#                           hospital day 9, and was discharged home on hospital day 11"; "intubated on the
+#                           fourth hospital day; the chest radiograph after intubation ..."); "in the previous
+#                           week" is an onset only with a symptom in its sentence; "The husband, aged 66, ..."
+#                           opening the text is the patient (his history is his)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -79,7 +79,8 @@ FINDING_VERSION = 6  # v6: "a near-normal radiograph" is no 'No Finding'
 # chest radiograph"
 # v6: a "radiograph in the emergency department" is the presentation's
 # v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
-OFFSET_VERSION = 7
+# v8: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
+OFFSET_VERSION = 8
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -761,7 +762,7 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
               else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
-        qual = (m.group("qual") or "").strip().lower()
+        qual = (m.group("qual") or m.group("qual2") or "").strip().lower()
         if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
             since_onset = since_onset or (n, m)
         elif qual in ("hospital", "admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):
