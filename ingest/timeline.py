@@ -157,8 +157,9 @@ _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+ca
                        re.IGNORECASE)
 _ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
-#: A symptom "from" a date (``SYMPTOM_WORDS`` before it): "had fever from February 1".
-_FROM_DATE = compile_fast(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+#: The words between a symptom and the date it began: "had fever from February 1" ("symptoms improved
+#: from March 10" is no onset: a word between).
+_FROM_DATE = compile_fast(r"\s+from\s+(?:the\s+)?", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
@@ -539,9 +540,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
-        if _SINCE_DATE.search(history, max(s_start, start - 12), start) or (
-                _FROM_DATE.search(history, max(s_start, start - 10), start)
-                and SYMPTOM_WORDS.search(history, max(s_start, start - 40), start)):
+        if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
             distance = {"onset": 0}
         if not distance or len(set(distance.values())) < len(distance):
@@ -556,6 +555,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
     return one(onset), admitted
+
+
+def _symptom_from(history: str, s_start: int, start: int) -> bool:
+    """Whether the date at ``start`` is the one a symptom is told "from" ("had fever from February 1")."""
+    symptoms = list(SYMPTOM_WORDS.finditer(history, max(s_start, start - 40), start))
+    return bool(symptoms) and _FROM_DATE.fullmatch(history, symptoms[-1].end(), start) is not None
 
 
 def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:

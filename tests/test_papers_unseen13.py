@@ -120,8 +120,9 @@ def test_a_symptom_from_a_date_is_the_onset():
     onset, admission = history_dates("Their son-in-law, a 34-year-old man, had fever from February 1. He was "
                                      "admitted on February 3, the day his CT showed ground-glass opacities.")
     assert (onset[0], admission[0]) == (date(2020, 2, 1), date(2020, 2, 3))
-    # "from" a date without a symptom before it tells no onset
+    # "from" a date without a symptom right before it tells no onset
     assert history_dates("He was transferred from March 3 to our ward. He was admitted on March 5.")[0] is None
+    assert history_dates("He was admitted on March 5. His symptoms improved from March 10.")[0] is None
 
 
 # --- A family cluster in one figure --------------------------------------------------------------------
