@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 25  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 26  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -107,6 +107,13 @@ TIMELINE_VERSION = 25  # v2: "day N of admission", "hospital day N" are N days a
 #                      v25: dotted dates with their year ("started on 12.03.2020", "a) On 15.03.2020") are dates,
 #                           day first; a caption's interval without its base ("Follow-up CT after 12 days") takes
 #                           the base the text citing the figure gives the same interval ("12 days after admission")
+#                      v26: "after intubation" / "post-intubation" (no interval) is the day the history gives
+#                           the intubation; "the fourth hospital day", "the 4th hospital day"; an event's day
+#                           from its own phrase or clause when its sentence tells several ("weaned ... on
+#                           hospital day 9, and was discharged home on hospital day 11"; "intubated on the
+#                           fourth hospital day; the chest radiograph after intubation ..."); "in the previous
+#                           week" is an onset only with a symptom in its sentence; "The husband, aged 66, ..."
+#                           opening the text is the patient (his history is his)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -417,7 +417,7 @@ def _english_paragraphs(caption: etree._Element) -> str:
 # naming them in groups ("patient 1 (<bold>a</bold>, <bold>b</bold>) and patient 2 (<bold>c</bold>,
 # <bold>d</bold>)"), which the plain-text reading takes for the panels' own words. The markup says
 # which letters open a panel's text: a bold letter alone, opening the caption or a sentence.
-_LEAD_MARK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;:]))\s*\ue001([a-h])\ue002\s+(?=[A-Z0-9(])")
+_LEAD_MARK = re.compile(r"(?:^|(?<=[.;:]\s)|(?<=[.;:]))\s*\ue001([a-h]+)\ue002\s+(?=[A-Z0-9(])")
 
 
 def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
@@ -431,8 +431,10 @@ def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
         if len(bold) == 0 and len(letter) == 1 and letter.lower() in "abcdefgh":
             bold.text = f"\ue001{letter.lower()}\ue002"
     text = re.sub(r"\s+", " ", _itertext(copy, skip=("title",))).strip()
+    # a lead of several panels sharing their words: "<bold>a</bold>, <bold>b</bold> The index case on ..."
+    text = _LEAD_GROUP.sub(_joined_letters, text)
     leads = list(_LEAD_MARK.finditer(text))
-    if not _runs_from_a([m.group(1) for m in leads]):
+    if not _runs_from_a([c for m in leads for c in m.group(1)]):
         # Springer's letters inside one sentence: "<bold>a</bold> Axial and <bold>b</bold> coronal chest CT
         # images" (a bold letter is no article; each once, or a later one refers back).
         leads = list(_BOLD_MARK.finditer(text))
@@ -442,8 +444,42 @@ def _bold_subcaptions(caption: etree._Element | None) -> dict[str, str]:
     for i, m in enumerate(leads):
         stop = leads[i + 1].start() if i + 1 < len(leads) else len(text)
         words = re.sub(r"\ue001([a-h])\ue002", r"\1", text[m.end():stop]).strip(" ;.")
-        found[m.group(1)] = words
+        found.update(_group_words(m.group(1), words))
     return _parallel_heads(found)
+
+
+def _group_words(letters: str, words: str) -> dict[str, str]:
+    """Each letter's words of a lead heading several panels ("a, b The index case on January 29 (a), with
+    ..., and on February 5 (b), with consolidation"): the words the letters mark in it, a continuation
+    ("on February 5 (b), ...") after the first letter's subject ("The index case"); the shared words
+    for each when they mark no letter of their own."""
+    if len(letters) == 1:
+        return {letters: words}
+    from ingest.panels import parse_subcaptions  # as _figure does
+
+    own = parse_subcaptions(words)
+    if list(own) != list(letters):
+        return dict.fromkeys(letters, words)
+    first = own[letters[0]]
+    for letter in letters[1:]:
+        lead = own[letter].split(" ", 1)[0]
+        cut = first.find(f" {lead} ") if lead.islower() else -1
+        if cut > 0 and not own[letter].startswith(first[:cut]):
+            own[letter] = f"{first[:cut]} {own[letter]}"
+    return own
+
+
+#: Bold letters heading one lead together: "a, b", "a and b", "a–c" (a range: each letter between).
+_LEAD_GROUP = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))(\s*)\ue001([a-h])\ue002\s*(,|and|&|[-\u2013])\s*"
+                         r"\ue001([a-h])\ue002(?=\s+[A-Z0-9(])")
+
+
+def _joined_letters(m: re.Match[str]) -> str:
+    first, last = m.group(2), m.group(4)
+    if last <= first:
+        return m.group(0)
+    letters = "".join(chr(c) for c in range(ord(first), ord(last) + 1)) if m.group(3) in "-\u2013" else first + last
+    return f"{m.group(1)}\ue001{letters}\ue002"
 
 
 _BOLD_MARK = re.compile(r"\ue001([a-h])\ue002\s+")

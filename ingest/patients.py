@@ -36,8 +36,9 @@ _LETTERED = re.compile(r"\b(?i:patient|case)\s+([A-H])\b(?![-–/)]|\.\w)")
 _ROMAN = ROMAN_NUMERALS[:10]
 # "Case III", "Patient II": the word capitalised, as a heading or a name ("in case I" is a pronoun).
 _ROMAN_NAMED = re.compile(r"\b(?:Patient|Case|PATIENT|CASE)\s+(X|IX|VIII|VII|VI|V|IV|III|II|I)\b(?![-–/)]|\.\w)")
-_RELATIONS_M = "husband|son|father|brother|grandfather|uncle|nephew|grandson"
-_RELATIONS_F = "wife|daughter|mother|sister|grandmother|aunt|niece|granddaughter"
+# (the in-laws first: "son-in-law" is no "son")
+_RELATIONS_M = "(?:son|father|brother)-in-law|husband|son|father|brother|grandfather|uncle|nephew|grandson"
+_RELATIONS_F = "(?:daughter|mother|sister)-in-law|wife|daughter|mother|sister|grandmother|aunt|niece|granddaughter"
 _WHO = (rf"(?:business|sales|police|fisher)?(?:man|woman)|wom[ae]n|male|female|boy|girl|gentleman|lady|"
         rf"{_RELATIONS_M}|{_RELATIONS_F}|patient")
 #: Words a descriptor may hold between the age and who ("previously healthy", "retired", "Italian"):
@@ -87,6 +88,10 @@ class PatientText:
     #: wife developed a sore throat ..." rather than "His 59-year-old wife ...".
     intro: str = ""
     descriptor: Descriptor | None = None
+    #: The name the introducing sentence gives the patient before the descriptor, set off by a comma:
+    #: "index case" of "The index case, a 61-year-old man, ...", "son-in-law" of "Their son-in-law, a
+    #: 34-year-old man, ..." (a legend may name the patient so: "(d) The son-in-law on February 3"), else "".
+    title: str = ""
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
     #: The days of this patient's exams the table counts from the symptom onset.
@@ -297,6 +302,7 @@ def _by_number(sections: list[tuple[str, str]], ordinals: bool = False) -> list[
 def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list[PatientText]:
     order: list[Descriptor] = []
     intros: dict[tuple[int, str], str] = {}
+    titles: dict[tuple[int, str], str] = {}
     texts = [body for _, body in sections] + list(captions)
     for text in texts:
         for descriptor, start, _ in descriptors_in(text):
@@ -304,6 +310,7 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             if key not in intros:
                 order.append(descriptor)
                 intros[key] = _sentence_at(text, start)
+                titles[key] = _title_before(text, start)
     case_sections = [(h, b) for h, b in sections if _CASE_SECTION.search(h) and not _ENDS_PATIENT.search(h)]
     if len(order) <= 1:
         patient = PatientText(1, "single", paragraphs=[b for _, b in (case_sections or sections)])
@@ -314,8 +321,8 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             # not a person's word; the sentence introduces the patient (sex then from the pronouns).
             patient.descriptor, patient.intro = _by_age_alone(patient.paragraphs)
         return [patient]
-    patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d)
-                for i, d in enumerate(order)]
+    patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d,
+                            title=titles[(d.age, d.sex)]) for i, d in enumerate(order)]
     index = {(d.age, d.sex): i for i, d in enumerate(order)}
     current: int | None = None
     for heading, body in sections:
@@ -328,6 +335,19 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             patients[who].paragraphs.append(piece)
             current = who
     return patients
+
+
+#: The name a sentence opens with before the descriptor it sets off: "The index case, a 61-year-old man",
+#: "Their son-in-law, a 34-year-old man" (the descriptor's own article included in its match).
+_TITLE = re.compile(rf"(?:^|(?<=[.!?]\s))\s*(?:the|his|her|their)\s+(?P<title>index\s+(?:case|patient)|"
+                    rf"{_RELATIONS_M}|{_RELATIONS_F})\s*,\s*(?:(?:an?|the)\s+)?$", re.I)
+
+
+def _title_before(text: str, start: int) -> str:
+    """The title (``_TITLE``) the sentence gives the patient whose descriptor starts at ``start``, lower case."""
+    sentence = max(text.rfind(". ", 0, start) + 2, 0) if text.rfind(". ", 0, start) >= 0 else 0
+    m = _TITLE.search(text, sentence, start)
+    return re.sub(r"\s+", " ", m.group("title").lower()) if m else ""
 
 
 #: A sentence whose subject is a patient: "Her 9-year-old son developed ...", "A 36-year-old woman ...".
@@ -414,7 +434,15 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
                     and patient.number not in named):
                 named.append(patient.number)
     named += _named_by_relation(text, patients)
+    named += _named_by_title(text, patients)
     return sorted(set(named))
+
+
+def _named_by_title(text: str, patients: list[PatientText]) -> list[int]:
+    """The patient a caption names by the title the text introduced them with: "(a) The index case on
+    January 29" is the one introduced as "The index case, a 61-year-old man"."""
+    return [p.number for p in patients if p.title.startswith("index")
+            and re.search(r"\bindex\s+(?:case|patient)\b", text or "", re.I)]
 
 
 #: "of the mother", "the son's CT", "her husband": a family member named without an age; or the
@@ -435,9 +463,11 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
     for m in _RELATION.finditer(text or ""):
         word = next(g for g in m.groups() if g).lower()
         sex = "M" if _MALE.match(word) else "F"
-        by_word = [p.number for p in patients if p.descriptor and p.descriptor.words.lower().endswith(word)]
+        by_word = [p.number for p in patients if p.descriptor and (p.descriptor.words.lower().endswith(word)
+                                                                   or p.title == word)]
         plain = [p.number for p in patients if p.descriptor and p.descriptor.sex == sex
-                 and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)]
+                 and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)
+                 and not re.fullmatch(rf"{_RELATIONS_M}|{_RELATIONS_F}", p.title)]
         spouse = [p.number for p in patients if word in _PARENTS
                   and p.descriptor and p.descriptor.words.lower().endswith(_PARENTS[word])]
         who = by_word or plain or spouse

@@ -163,6 +163,9 @@ _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+ca
                        re.IGNORECASE)
 _ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
+#: The words between a symptom and the date it began: "had fever from February 1" ("symptoms improved
+#: from March 10" is no onset: a word between).
+_FROM_DATE = compile_fast(r"\s+from\s+(?:the\s+)?", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
@@ -549,8 +552,9 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
-        if _SINCE_DATE.search(history, max(s_start, start - 12), start):
-            distance = {"onset": 0}  # "dal 10 marzo febbre", "since March 10 he had fever": when it began
+        if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
+            # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
+            distance = {"onset": 0}
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
@@ -563,6 +567,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
     return one(onset), admitted
+
+
+def _symptom_from(history: str, s_start: int, start: int) -> bool:
+    """Whether the date at ``start`` is the one a symptom is told "from" ("had fever from February 1")."""
+    symptoms = list(SYMPTOM_WORDS.finditer(history, max(s_start, start - 40), start))
+    return bool(symptoms) and _FROM_DATE.fullmatch(history, symptoms[-1].end(), start) is not None
 
 
 def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:
@@ -750,8 +760,15 @@ _AXIS_WORD = compile_fast(
 _DONE_AFTER_LATER = compile_fast(rf"(?<=dopo)\s+(?:{EXAM_DONE_VERBS}|viene|vengono|veniva|venivano)\b", re.IGNORECASE)
 
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
-#: "after 10 days of the ").
-_OTHER_BASE_WORD = compile_fast(r"^.*\b(?:after|of|from|since)\s+(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
+#: "after 10 days of the ", "post-").
+_OTHER_BASE_WORD = compile_fast(
+    r"^.*\b(?:after|of|from|since|following)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?", re.IGNORECASE)
+#: A film taken right after an event of the stay, without an interval: "Supine radiograph after
+#: intubation", "post-intubation chest radiograph" - the day the history gives the intubation (a check
+#: of the tube's position); a treatment lasts days, so "after treatment" is no such moment.
+_RIGHT_AFTER_EVENT = compile_fast(
+    r"\b(?:(?:immediately|shortly|just|soon)\s+)?(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:re-?)?"
+    r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b", re.IGNORECASE)
 
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
@@ -761,7 +778,8 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 # are DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
 # admission", papers._cited_moment).
 _ORDINAL_DAY = compile_fast(
-    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+day\b"
+    # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -823,14 +841,15 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
-    return (int(m.group("n") or m.group("n2")), re.sub("[\u2010\u2011]", "-", (m.group("qual") or "").strip().lower()),
+    qual = m.group("qual") or m.group("qual2") or ""
+    return (int(m.group("n") or m.group("n2")), re.sub("[\u2010\u2011]", "-", qual.strip().lower()),
             m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
     word = m.group("ord") or m.group("ord_it")
-    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], "",
+    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], (m.group("oqual") or "").lower(),
             m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
 
 
@@ -1063,8 +1082,16 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
     where = "note" if caption_is_note else "caption"
-    return [*moments, *text_moments(image.caption, where, image_sentences_only=caption_is_note),
-            *_dated_moments(image.caption, where, day_first, caption_is_note)]
+    moments += [*text_moments(image.caption, where, image_sentences_only=caption_is_note),
+                *_dated_moments(image.caption, where, day_first, caption_is_note)]
+    if not moments and not caption_is_note:
+        # "Supine radiograph after intubation": only where none of the image's words tell another moment
+        # (a study titled "Post intubation" whose caption says "the next day after intubation")
+        for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _RIGHT_AFTER_EVENT.search(text) if "tubation" in text.lower() else None
+            if m is not None:
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+    return moments
 
 
 # --- Placing the moments on one axis -------------------------------------------------------------
@@ -1710,11 +1737,28 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()):
             continue
-        found.update(_event_days(sentence, day_first))
+        found.update(_told_days(history, m, start, end, day_first))
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
     return _the_one(found)
+
+
+#: Where an event's own phrase ends: "discharged home on hospital day 11" of "was weaned from oxygen on
+#: hospital day 9, and was discharged home on hospital day 11".
+_PHRASE_END = compile_fast(r"[,;:]")
+
+
+def _told_days(history: str, m: re.Match[str], start: int, end: int, day_first: bool) -> set[Moment]:
+    """The moments the history's words from ``start`` to ``end`` (the sentence or clause telling the event
+    ``m`` names) date it with; when they tell several days, the days of the event's own phrase (from its
+    word to the next comma): "She was weaned from oxygen on hospital day 9, and was discharged home on
+    hospital day 11" discharges her on day 11."""
+    found = _event_days(history[start:end], day_first)
+    if len({(x.kind, x.days) for x in found}) > 1:
+        stop = _PHRASE_END.search(history, m.end(), end)
+        found = _event_days(history[m.start():stop.start() if stop else end], day_first)
+    return found
 
 
 def _event_days(sentence: str, day_first: bool) -> set[Moment]:
@@ -1822,9 +1866,15 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
     found = set()
     for m in (told.finditer(history) if event[:6] in text_context(history).lower else ()):
         start, end = sentence_at(history, m.start())
-        if about_other_person(history, m.start(), m.end()) or IMAGE_WORDS.search(history, start, end):
+        if about_other_person(history, m.start(), m.end()):
             continue
-        found.update(_event_days(history[start:end], day_first))
+        if IMAGE_WORDS.search(history, start, end):
+            # "he was intubated on the fourth hospital day; the chest radiograph after intubation showed
+            # ...": the event's own clause may tell its day, a film's clause does not
+            start, end = clause_at(history, m.start())
+            if IMAGE_WORDS.search(history, start, end):
+                continue
+        found.update(_told_days(history, m, start, end, day_first))
     return _the_one(found)
 
 

@@ -413,8 +413,8 @@ _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
 #: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
-#: admitted ...", "His wife, 59 years old, ...": a case series' second patient, whose own history it
-#: is; no patient precedes), or right after the number of the patient it is ("Patient 2: his wife ..."). A
+#: admitted ...", "His wife, 59 years old, ...", "The husband, aged 66, ...": a case series' patient, whose own
+#: history it is; no patient precedes), or right after the number of the patient it is ("Patient 2: his wife ..."). A
 #: family cluster a report is about ("... in Patients from a Single Family Cluster", "a familial
 #: cluster of COVID-19") is its patients: the cases of one household; so is the pair a title's subtitle
 #: names ("COVID-19 pneumonia - mother and daughter").
@@ -428,8 +428,8 @@ _FAMILY_OF_PATIENTS = compile(
     re.IGNORECASE,
 )
 _OPENING_RELATIVE = compile(
-    rf"\s*(?:her|his|their|the\s+patient[’']s)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
-    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+)?\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b)",
+    rf"\s*(?:her|his|their|the\s+patient[’']s|the)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
+    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b))",
     re.IGNORECASE)
 
 

@@ -40,8 +40,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # introduced with an age is a patient of the post). 5: a French gauge ("8F drain") is not the shorthand "56F". 4:
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
-# patient introduced by them
-SEX_VERSION = 13
+# patient introduced by them. 14: a relation word introduced by "aged N" ("The husband, aged 66, ...")
+SEX_VERSION = 14
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -177,7 +177,9 @@ _AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\
 # ("Madre del paziente 1, 41 anni", "mother of patient 1, 41 years": the relative is the post's next patient)
 _AGE_AFTER = compile(
     r"(?:\s+(?:of|del|della|di)\s+(?:the\s+)?(?:first\s+|primo\s+)?(?:patient|paziente)(?:\s+\d{1,2})?)?"
-    r"\s*,?\s*(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|años|anos|y)\b(?!\s+(?:ago|before|after|later|earlier|of))",
+    r"\s*,?\s*(?:(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|años|anos|y)\b(?!\s+(?:ago|before|after|later|earlier|of))"
+    # "The husband, aged 66, had fever": "aged" says the number is the age (not months, not a count)
+    r"|aged\s+\d{1,3}\b(?![.,]\d|\s*(?:days?|weeks?|months?|mesi)\b))",
     re.IGNORECASE,
 )
 #: Rules of the words that introduce the patient: they outweigh the other sex words of a note

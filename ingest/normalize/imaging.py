@@ -83,7 +83,8 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v7: histories in hours ("fever for 48 hours", "da 72 ore"); a signed "Day +3"
 # v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
 # v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
-OFFSET_VERSION = 9
+# v10: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
+OFFSET_VERSION = 10
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -770,7 +771,7 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
               else ()):
         n = int(m.group("n") or m.group("n2"))
         base = m.group("base") or m.group("base2") or ""
-        qual = (m.group("qual") or "").strip().lower()
+        qual = (m.group("qual") or m.group("qual2") or "").strip().lower()
         if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
             since_onset = since_onset or (n, m)
         elif qual in ("hospital", "admission", "post-admission", "postadmission") or ADMISSION_BASE.match(base):

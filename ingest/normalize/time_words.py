@@ -78,7 +78,7 @@ _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 DAY_N = compile(
     r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
@@ -119,7 +119,7 @@ _HISTORY = compile(
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
     # "fever for the past week": one unit
-    rf"|\b(?:for|over|during|in)\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
+    rf"|\b(?:for|over|(?P<within10>during|in))\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
@@ -346,6 +346,11 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
+                if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
+                        text, *sentence_at(text, m.start())):
+                    # "Several residents had tested positive in the previous week": a time within which
+                    # something happened is the illness's only with a symptom in its sentence
+                    break
                 if i in ("3", "8") and _treatment_before(text, m.start()):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):
