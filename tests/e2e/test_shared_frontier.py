@@ -78,6 +78,24 @@ def test_site_turns_are_a_delay_apart_whoever_asks(redis_url):
     assert workers[0].wait_ms("www.eurorad.org", 0.5) == 0
 
 
+def test_a_request_sent_late_pushes_the_next_a_delay_after_it(redis_url):
+    """A worker whose turn came while its event loop was busy sends late, into the next turn: the
+    next worker, on time for its own turn, still waits until the late request is a delay old."""
+    server = redis.Redis.from_url(redis_url)
+    late, on_time = SharedSiteSlots(server, "t"), SharedSiteSlots(server, "t")
+    assert late.wait_ms("radiopaedia.org", 0.3) == 0
+    second_turn = on_time.wait_ms("radiopaedia.org", 0.3)
+    assert 200 < second_turn <= 300
+    time.sleep(0.29)  # the first worker's loop was busy: it sends 290 ms after its turn
+    assert late.send_ms("radiopaedia.org", 0.3) == 0
+    time.sleep(max(0.0, second_turn / 1000 - 0.29))  # the second worker's turn has come
+    wait = on_time.send_ms("radiopaedia.org", 0.3)
+    assert 0 < wait <= 300  # without the send check it would go right after the late one
+    time.sleep(wait / 1000)
+    assert on_time.send_ms("radiopaedia.org", 0.3) == 0
+    assert late.send_ms("www.eurorad.org", 0.3) == 0  # another site is free
+
+
 def test_a_worker_with_other_arguments_is_refused_while_the_run_lives(redis_url):
     settings = {"REDIS_URL": redis_url}
     first = SharedRun.for_crawler(get_crawler(_Spider, settings_dict=settings))
