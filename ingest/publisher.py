@@ -103,7 +103,7 @@ def _loose_caption(paragraph: Selector, said: str) -> bool:
     """A paragraph opening with a figure label right after an image alone in its paragraph: the caption
     of a figure without figure markup (``ArticlePage.loose_figures``), not body text."""
     before = paragraph.xpath("preceding-sibling::*[1]")
-    return bool(_LABEL.match(said) and before and before[0].xpath("descendant::img")
+    return bool(_LABEL.match(said) and before and before[0].xpath("img")
                 and not before[0].xpath("normalize-space(string())").get())
 
 
@@ -591,8 +591,7 @@ class ArticlePage(HtmlPage):
         HTML galleys): an image alone in its paragraph whose next paragraph opens with a figure label
         ("Figure 1: Chest X-ray (A) and ..."). Each is read as a ``<figure>`` of the two."""
         found = []
-        # (the image may sit in a link to its large version: "<p><a href=...><img></a></p>")
-        for block in self.selector.xpath("//body//*[self::p or self::div or self::center][descendant::img]"):
+        for block in self.selector.xpath("//body//*[self::p or self::div or self::center][img]"):
             following = block.xpath("following-sibling::*[1]")
             if (block.xpath("normalize-space(string())").get() or not following
                     or not _LABEL.match(_text(following[0])) or following[0].xpath("descendant::img")):

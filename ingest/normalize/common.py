@@ -149,10 +149,10 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
     finds no prefix to skip to and tries every alternative at every position."""
     if pattern.pattern.startswith("(?="):
         return pattern  # gated already
-    try:
-        chars, nullable = _first_chars(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
-    except _NoGate:
+    first = _first_chars(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
+    if first is None:
         return pattern
+    chars, nullable = first
     if pattern.flags & re.IGNORECASE:
         chars = {c.lower() for c in chars}
     if nullable or not chars or len(chars) > most:
@@ -160,38 +160,37 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
     return gate(pattern, "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]")
 
 
-class _NoGate(Exception):
-    pass
-
-
 #: ``\\d`` kept as itself in a gate's class: Unicode digits in the Unicode pattern, as in the pattern.
 _DIGIT = r"\d"
 
 
-def _first_chars(items) -> tuple[set[str], bool]:
-    """(the characters a match of the parsed ``items`` can start with, whether it can be empty)."""
+def _first_chars(items) -> tuple[set[str], bool] | None:
+    """(the characters a match of the parsed ``items`` can start with, whether it can be empty);
+    None when they cannot be listed (a class with ranges or categories, a back-reference...)."""
     chars: set[str] = set()
     for op, av in items:
         if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
             continue  # zero width: the next item starts the match
         if op is _C.LITERAL:
-            first, nullable = {chr(av)}, False
+            part: tuple[set[str], bool] | None = ({chr(av)}, False)
         elif op is _C.IN and all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in av):
-            first, nullable = {chr(v) if o is _C.LITERAL else _DIGIT for o, v in av}, False
+            part = ({chr(v) if o is _C.LITERAL else _DIGIT for o, v in av}, False)
         elif op is _C.BRANCH:
             parts = [_first_chars(branch) for branch in av[1]]
-            first, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+            part = (None if any(p is None for p in parts)
+                    else (set().union(*(p[0] for p in parts)), any(p[1] for p in parts)))
         elif op is _C.SUBPATTERN:
-            if av[1] & re.IGNORECASE:
-                raise _NoGate  # "(?i:...)" in a case-sensitive pattern: its letters in either case
-            first, nullable = _first_chars(av[-1])
+            # "(?i:...)" in a case-sensitive pattern: its letters in either case
+            part = None if av[1] & re.IGNORECASE else _first_chars(av[-1])
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
-            first, nullable = _first_chars(av[2])
-            nullable = nullable or av[0] == 0
+            inner = _first_chars(av[2])
+            part = None if inner is None else (inner[0], inner[1] or av[0] == 0)
         else:
-            raise _NoGate  # a class with ranges or categories, a back-reference...
-        chars |= first
-        if not nullable:
+            part = None
+        if part is None:
+            return None
+        chars |= part[0]
+        if not part[1]:
             return chars, False
     return chars, True
 
