@@ -20,7 +20,9 @@ Each paper is one chain of requests, one at a time, carrying what was learnt (``
 2. the landing page: ``doi.org/<doi>`` (redirects followed), the PMC article page of a PMCID, or
    the URL given; its ``citation_*``/``dc.*`` tags give the DOI, the PMCID, ``citation_pdf_url``
    and the figures at their largest size; a page showing no figure but a "Figures" tab of its own
-   has them read from that tab (step ``figures-tab``). A refusal (RSNA's 403) ends only this step;
+   has them read from that tab (step ``figures-tab``); one showing its full text in a frame (OJS'
+   HTML galley) has it read from the frame (``article-frame``); one naming no PDF but an OJS PDF
+   galley has the galley's viewer page name it (``pdf-galley``). A refusal (RSNA's 403) ends only this step;
 3. when a PMCID is known: Europe PMC's ``fullTextXML``, else NCBI efetch. Metadata-only XML (an
    article outside the open-access subset) is recognised as "no full text";
 4. when no figure with an image URL was found: the PDF (``citation_pdf_url``, Crossref's PDF links,
