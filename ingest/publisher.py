@@ -99,12 +99,18 @@ def _in_float(element: Any) -> bool:
                for a in element.iterancestors())
 
 
-def _loose_caption(paragraph: Selector, said: str) -> bool:
-    """A paragraph opening with a figure label right after an image alone in its paragraph: the caption
-    of a figure without figure markup (``ArticlePage.loose_figures``), not body text."""
+def _loose_pair(block: Selector, following: Selector) -> bool:
+    """An image alone in its block (an image child, no text) and the next block opening with a figure
+    label and holding no image: a figure without figure markup (``ArticlePage.loose_figures``), whose
+    caption is no body text (``ArticlePage.paragraphs``)."""
+    return bool(block.xpath("img") and not block.xpath("normalize-space(string())").get()
+                and _LABEL.match(_text(following)) and not following.xpath("descendant::img"))
+
+
+def _loose_caption(paragraph: Selector) -> bool:
+    """A paragraph that is the caption of a figure without figure markup (``_loose_pair``)."""
     before = paragraph.xpath("preceding-sibling::*[1]")
-    return bool(_LABEL.match(said) and before and before[0].xpath("img")
-                and not before[0].xpath("normalize-space(string())").get())
+    return bool(before) and _loose_pair(before[0], paragraph)
 
 
 def _section_titles(element: Any) -> list[str]:
@@ -436,7 +442,7 @@ class ArticlePage(HtmlPage):
         out = []
         for p in found:
             said = _text(p)
-            if not said or _in_float(p.root) or _loose_caption(p, said):
+            if not said or _in_float(p.root) or _loose_caption(p):
                 continue
             titles = _section_titles(p.root)
             out.append(f"{' / '.join(titles)}: {said}" if titles else said)
@@ -593,8 +599,7 @@ class ArticlePage(HtmlPage):
         found = []
         for block in self.selector.xpath("//body//*[self::p or self::div or self::center][img]"):
             following = block.xpath("following-sibling::*[1]")
-            if (block.xpath("normalize-space(string())").get() or not following
-                    or not _LABEL.match(_text(following[0])) or following[0].xpath("descendant::img")):
+            if not following or not _loose_pair(block, following[0]):
                 continue
             holder = Selector(text=f"<figure>{block.get()}<figcaption>{following[0].get()}</figcaption></figure>",
                               type="html").css("figure")[0]
@@ -717,12 +722,12 @@ class ArticlePage(HtmlPage):
         self.license(article)
         article.figures = [self.figure(node) for node in self.figure_containers()] or self.loose_figures()
         number_bare_figures(article.figures)
-        if not article.figures and self.figures_tab():
-            article.extra["figures_tab"] = self.figures_tab()
-        if not article.figures and self.article_frame():
-            article.extra["article_frame"] = self.article_frame()
-        if not article.figures and not article.pdf_url and self.pdf_galley():
-            article.extra["pdf_galley"] = self.pdf_galley()
+        if not article.figures and (tab := self.figures_tab()):
+            article.extra["figures_tab"] = tab
+        if not article.figures and (frame := self.article_frame()):
+            article.extra["article_frame"] = frame
+        if not article.figures and not article.pdf_url and (galley := self.pdf_galley()):
+            article.extra["pdf_galley"] = galley
         self.supplementary(article)
         article.paragraphs = self.paragraphs()
         article.tables = self.tables()

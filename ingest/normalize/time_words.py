@@ -308,10 +308,9 @@ def _shorthand_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         n, per = int(m.group("n")), m.group("per")
         if not 0 < n <= int(per) or _SHORTHAND_DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
-        clause_start = sentence_at(text, m.start())[0]
-        for brk in _CLAUSE_BREAK.finditer(text, clause_start, m.start()):
-            if brk.group(0) in ";,":
-                clause_start = brk.end()
+        # its clause cut at punctuation only: "SOB and fever 5/7" is one span of both symptoms
+        s_start = sentence_at(text, m.start())[0]
+        clause_start = max(s_start, text.rfind(",", s_start, m.start()) + 1, text.rfind(";", s_start, m.start()) + 1)
         after = _SHORTHAND_AFTER.match(text, m.end())
         opens = after is not None and (after.group("history") is not None or _ONSET_SYMPTOM.search(
             text, after.end(), min(len(text), after.end() + 40)) is not None)
