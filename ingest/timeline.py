@@ -643,7 +643,7 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
-# a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
+# a reconstruction "of the same CT", a study label's "Same day" and "eseguita in giornata" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
 # "the day after admission" (or "the morning after her presentation") is day 1 of the stay, counted from
 # the admission, not from the film before.
@@ -657,6 +657,8 @@ _SOON_AFTER = compile_fast(
     r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
     r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
+    # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
+    r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
@@ -676,7 +678,7 @@ _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "
 #: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
-_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|{UNIT})\b", re.IGNORECASE)
 _SOON_WORD = gate(_SOON_WORD, "[hosidgjtwm]")  # the first letters of those words
 
 

@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17"]
+           "unseen15", "unseen16", "unseen17", "unseen18"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -232,6 +232,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16: SIRM "RX torace di controllo a letto" the blind rows call AP (as unseen13's bedside films)
     # unseen17: Eurorad "Portable anteroposterior chest radiograph at admission to the ICU" the blind rows call AP
     # (an ICU patient's AP film, position not stated: AP or AP Supine)
+    # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -239,7 +240,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
-            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1595,3 +1596,43 @@ def test_radiopaedia_initial_presentation_study_then_3_days_later_count_from_the
                        "later_initial_presentation_pa_ap_erect.html",
                        "https://radiopaedia.org/cases/covid-19-pneumonia-86?lang=us")
     assert sorted(int(row["offset"]) for row in rows.values()) == [5, 8]
+
+
+# --- unseen18 ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words, want", [
+    ("TC torace eseguita in giornata: multiple aree di vetro smerigliato.", [("after-previous", 0)]),
+    ("TC in giornata", [("after-previous", 0)]),
+    # a day of the stay, not the day of the film before
+    ("RX torace di controllo in quinta giornata di ricovero.", [("hospital-day", 5)]),
+])
+def test_an_italian_exam_done_in_giornata_is_the_same_day_as_the_film_before(words, want):
+    from ingest.timeline import text_moments
+    assert [(m.kind, m.days) for m in text_moments(words, "caption")] == want
+
+
+def test_sirm_film_without_a_moment_before_a_ct_in_giornata_is_the_presentations():
+    # "febbre e tosse insorte 7 giorni prima": the bedside RX, "TC torace eseguita in giornata", then "TC di
+    # controllo dopo alcuni giorni" (a few days: 5, the schema's convention)
+    rows = _batch_rows("sirm", "unseen18", "caso_241_maschio_66_anni_insorte_7_giorni_prima_rx_a_letto_tc_in_"
+                       "giornata_tc_dopo_alcuni_giorni.html", "https://www.sirm.org/2020/04/06/covid-19-caso-241/")
+    assert [rows[f"04/caso241-{k}.jpg"]["offset"] for k in ("RX", "TC-1", "TC-2", "TC-3")] == ["7", "7", "7", "12"]
+
+
+@pytest.mark.parametrize("words, want", [
+    ("RX torace di controllo, paziente seduta: estensione delle opacità.", "AP"),
+    ("RX torace, paziente semiseduta.", "AP"),
+    ("RX torace a letto, paziente seduto.", "AP"),
+    ("RX torace, paziente supina.", "AP Supine"),
+    # the session, not the patient sitting
+    ("RX torace eseguito nella stessa seduta.", None),
+])
+def test_italian_seated_words_of_either_gender_give_ap(words, want):
+    assert NORMALIZERS["view"](words, modality="X-ray").value == want
+
+
+def test_sirm_seated_woman_control_film_is_ap():
+    rows = _batch_rows("sirm", "unseen18", "caso_242_donna_89_anni_rsa_febbre_da_48_ore_rx_al_letto_supina_controllo_"
+                       "in_quinta_giornata_seduta.html", "https://www.sirm.org/2020/04/06/covid-19-caso-242/")
+    assert [rows[f"04/caso242-{k}.jpg"]["view"] for k in (1, 2)] == ["AP Supine", "AP"]
