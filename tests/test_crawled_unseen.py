@@ -1636,3 +1636,41 @@ def test_sirm_seated_woman_control_film_is_ap():
     rows = _batch_rows("sirm", "unseen18", "caso_242_donna_89_anni_rsa_febbre_da_48_ore_rx_al_letto_supina_controllo_"
                        "in_quinta_giornata_seduta.html", "https://www.sirm.org/2020/04/06/covid-19-caso-242/")
     assert [rows[f"04/caso242-{k}.jpg"]["view"] for k in (1, 2)] == ["AP Supine", "AP"]
+
+
+# --- unseen18, second part: "from 5 days ago", "da una decina di giorni" -----------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("A 41-year-old man with fever, myalgia and dry cough from 5 days ago.", 5),
+    ("Uomo di 61 anni, febbre e astenia da una decina di giorni, tosse secca.", 10),
+    ("Tosse da una quindicina di giorni.", 15),
+    # an exam's time, not the illness's onset
+    ("She had fever and her CT from 5 days ago was normal.", None),
+    # no approximate count
+    ("Febbre per una serie di giorni.", None),
+])
+def test_histories_told_from_a_time_ago_or_as_an_approximate_count(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_the_offset_normalizer_reads_the_same_histories():
+    # one definition of the histories (time_words): the backfill's offset reads a row's note as the crawl does
+    # (as "for 5 days"): a film at or N days after the admission of a patient with a history does not say its base
+    for note in ("Fever and dry cough from 5 days ago. CT was performed 3 days after admission.",
+                 "Febbre da una decina di giorni. TC all'ingresso."):
+        result = NORMALIZERS["offset"](note)
+        assert result.value is None, note
+        assert "symptom history" in result.reason, note
+
+
+@pytest.mark.parametrize("batch, site, page, url, want", [
+    ("unseen18", "radiopaedia", "rp_classic_iran_from_5_days_ago_on_admission_ct_10_days_after_admission_ct.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-104?lang=us", [5, 15, 15]),
+    ("unseen18", "sirm", "caso_243_uomo_61_anni_da_una_decina_di_giorni_rx_in_ps_seduto_tc_dopo_48_ore.html",
+     "https://www.sirm.org/2020/04/07/covid-19-caso-243/", [10, 12, 12]),
+])
+def test_pages_whose_onset_is_told_from_a_time_ago_or_approximately(batch, site, page, url, want):
+    rows = _batch_rows(site, batch, page, url)
+    assert sorted(int(row["offset"]) for row in rows.values()) == sorted(want)
