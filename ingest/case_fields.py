@@ -116,7 +116,8 @@ TIMELINE_VERSION = 28  # v2: "day N of admission", "hospital day N" are N days a
 #                           opening the text is the patient (his history is his)
 #                      v27: an Italian exam "eseguita in giornata" is the same day as the film before it (was
 #                           not placed, and so the film before it no presenting film)
-#                      v28: histories "fever ... from 5 days ago", "da una decina di giorni" (about ten days)
+#                      v28: histories "fever ... from 5 days ago", "developed fever 8 days back", "da una decina di
+#                           giorni" (about ten days); a study label signed in hours ("+48h") is "Day +2"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1054,8 +1054,17 @@ _SHORTHAND_INTERVAL = compile_fast(r"^\s*(?P<n>\d{1,2})\s*/\s*(?P<per>7|52|12)(?
 _SHORTHAND_UNITS = {"7": "days", "52": "weeks", "12": "months"}
 
 
+#: A study label signed in hours, "+48h", "+ 72 hours": the hours after the case's day 0, as "Day +2" (whole
+#: days only: "+36h" tells no day).
+_SIGNED_HOURS_LABEL = compile_fast(r"^\s*\+\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+
+
 def _shorthand_label(label: str) -> str:
-    """The label in words ("3/7 later": "3 days later"), or "" when it is no shorthand interval."""
+    """The label in words ("3/7 later": "3 days later", "+48h": "Day +2"), or "" when it is no shorthand
+    interval."""
+    hours = _SIGNED_HOURS_LABEL.match(label)
+    if hours is not None:
+        return f"Day +{int(hours.group('h')) // 24}" if int(hours.group("h")) % 24 == 0 else ""
     m = _SHORTHAND_INTERVAL.match(label)
     if m is None or int(m.group("n")) >= int(m.group("per")):
         return ""
@@ -1250,8 +1259,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
 
 
-#: A signed day label, "Day +3", "D+7": a count of the days after a day 0.
-_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d", re.IGNORECASE)
+#: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0.
+_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d|^\s*\+\s*\d{1,3}\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
 
 
 # Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",

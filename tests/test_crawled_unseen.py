@@ -1643,6 +1643,10 @@ def test_sirm_seated_woman_control_film_is_ap():
 
 @pytest.mark.parametrize("history, days", [
     ("A 41-year-old man with fever, myalgia and dry cough from 5 days ago.", 5),
+    ("A 35-year-old male developed fever 8 days back, followed by dry cough and breathlessness.", 8),
+    ("Dry cough and fever 4 days ago, dyspnoea since yesterday.", 4),
+    # the clause before the time tells no symptom: an admission's, an exam's time
+    ("Fever and cough. He was admitted 3 days back.", None),
     ("Uomo di 61 anni, febbre e astenia da una decina di giorni, tosse secca.", 10),
     ("Tosse da una quindicina di giorni.", 15),
     # an exam's time, not the illness's onset
@@ -1674,3 +1678,29 @@ def test_the_offset_normalizer_reads_the_same_histories():
 def test_pages_whose_onset_is_told_from_a_time_ago_or_approximately(batch, site, page, url, want):
     rows = _batch_rows(site, batch, page, url)
     assert sorted(int(row["offset"]) for row in rows.values()) == sorted(want)
+
+
+# --- unseen18, third part: "+48h", "8 days back" ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("labels, want", [
+    (["Day of admission", "+48h"], [6, 8]),
+    # signed labels count from the day 0, not from the film before
+    (["Day 0", "+24h", "+72 hours"], [6, 7, 9]),
+    # hours that make no whole day tell no day
+    (["Day of admission", "+36h"], [6, None]),
+])
+def test_a_study_label_signed_in_hours_is_a_day_after_the_day_0(labels, want):
+    images = [ImageTexts(k, date_text=label, caption="PA chest radiograph.") for k, label in enumerate(labels)]
+    assert [o.value for o in case_timeline("Fever and cough for 6 days.", images).offsets] == want
+
+
+@pytest.mark.parametrize("site, page, url, want", [
+    ("radiopaedia", "rp_2022_spain_fever_and_cough_for_6_days_day_of_admission_pa_plus_48h_ap_sitting.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-107?lang=us", [6, 8]),
+    ("eurorad", "eu_2021_india_fever_8_days_back_hrct_on_admission_fig1_a_c.html", "https://www.eurorad.org/case/17512",
+     [8, 8, 8]),
+])
+def test_pages_with_a_signed_hours_label_or_an_onset_days_back(site, page, url, want):
+    rows = _batch_rows(site, "unseen18", page, url)
+    assert sorted(int(row["offset"]) for row in rows.values()) == want

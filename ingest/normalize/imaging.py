@@ -85,7 +85,7 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
 # v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
 # v10: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
-# v11: histories "cough from 5 days ago", "da una decina di giorni" (about ten days)
+# v11: histories "cough from 5 days ago", "fever 8 days back", "da una decina di giorni" (about ten days)
 OFFSET_VERSION = 11
 
 # --- View ----------------------------------------------------------------------------------------

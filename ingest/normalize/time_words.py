@@ -143,9 +143,10 @@ _HISTORY = compile(
     # must follow the onset's noun: ``_unit_histories``)
     rf"|\b(?P<n15>{NUMBER_LIKE}|{_FEW})\s+(?P<unit15>{UNIT})\s+fa,?\s+(?:(?:la|l[’'])\s*)?"
     rf"(?:comparsa|insorgenza|esordio|inizio)\s+(?:di|dei|della|delle|del)\b"
-    # the onset as a time ago after its symptoms, in the English of Iranian authors: "fever, myalgia and dry
-    # cough from 5 days ago" (a symptom must end the clause before it: ``_unit_histories``)
-    rf"|\bfrom\s+(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+ago\b",
+    # the onset as a time ago right after its symptoms: "fever, myalgia and dry cough from 5 days ago" (the
+    # English of Iranian authors), "developed fever 8 days back" (of Indian authors), "cough 3 days ago" (a
+    # symptom must end the clause before it: ``_unit_histories``)
+    rf"|\b(?:from\s+)?(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+(?:ago|back)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -360,7 +361,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
                 if i == "16" and not _ONSET_SYMPTOM.search(text, _clause_start(text, m.start()), m.start()):
-                    break  # "her CT from 5 days ago": an exam's time, not the illness's onset
+                    break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
                         text, *sentence_at(text, m.start())):
                     # "Several residents had tested positive in the previous week": a time within which
