@@ -643,7 +643,7 @@ def _is_reference(text: str, start: int) -> bool:
 # captions and study labels write a film taken soon after another: "CT two hours later", "48 hours
 # after admission", "on the same day", "the following day", "il giorno successivo", and Italian
 # "a distanza di 4 giorni" (4 days after the previous film, or the presentation: read like "after"),
-# a reconstruction "of the same CT" and a study label's "Same day" (the previous film's day),
+# a reconstruction "of the same CT", a study label's "Same day" and "eseguita in giornata" (the previous film's day),
 # "a 10 giorni dal ricovero", and a film's bare "RX di controllo a 10 giorni" (read like "a distanza di");
 # "the day after admission" (or "the morning after her presentation") is day 1 of the stay, counted from
 # the admission, not from the film before.
@@ -657,6 +657,8 @@ _SOON_AFTER = compile_fast(
     r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
     r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
+    # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
+    r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
@@ -676,7 +678,7 @@ _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "
 #: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
-_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|{UNIT})\b", re.IGNORECASE)
 _SOON_WORD = gate(_SOON_WORD, "[hosidgjtwm]")  # the first letters of those words
 
 
@@ -1052,8 +1054,17 @@ _SHORTHAND_INTERVAL = compile_fast(r"^\s*(?P<n>\d{1,2})\s*/\s*(?P<per>7|52|12)(?
 _SHORTHAND_UNITS = {"7": "days", "52": "weeks", "12": "months"}
 
 
+#: A study label signed in hours, "+48h", "+ 72 hours": the hours after the case's day 0, as "Day +2" (whole
+#: days only: "+36h" tells no day).
+_SIGNED_HOURS_LABEL = compile_fast(r"^\s*\+\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+
+
 def _shorthand_label(label: str) -> str:
-    """The label in words ("3/7 later": "3 days later"), or "" when it is no shorthand interval."""
+    """The label in words ("3/7 later": "3 days later", "+48h": "Day +2"), or "" when it is no shorthand
+    interval."""
+    hours = _SIGNED_HOURS_LABEL.match(label)
+    if hours is not None:
+        return f"Day +{int(hours.group('h')) // 24}" if int(hours.group("h")) % 24 == 0 else ""
     m = _SHORTHAND_INTERVAL.match(label)
     if m is None or int(m.group("n")) >= int(m.group("per")):
         return ""
@@ -1248,8 +1259,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
 
 
-#: A signed day label, "Day +3", "D+7": a count of the days after a day 0.
-_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d", re.IGNORECASE)
+#: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0.
+_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d|^\s*\+\s*\d{1,3}\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
 
 
 # Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",

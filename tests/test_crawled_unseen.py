@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17"]
+           "unseen15", "unseen16", "unseen17", "unseen18"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -232,6 +232,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16: SIRM "RX torace di controllo a letto" the blind rows call AP (as unseen13's bedside films)
     # unseen17: Eurorad "Portable anteroposterior chest radiograph at admission to the ICU" the blind rows call AP
     # (an ICU patient's AP film, position not stated: AP or AP Supine)
+    # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -239,7 +240,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
-            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1595,3 +1596,111 @@ def test_radiopaedia_initial_presentation_study_then_3_days_later_count_from_the
                        "later_initial_presentation_pa_ap_erect.html",
                        "https://radiopaedia.org/cases/covid-19-pneumonia-86?lang=us")
     assert sorted(int(row["offset"]) for row in rows.values()) == [5, 8]
+
+
+# --- unseen18 ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words, want", [
+    ("TC torace eseguita in giornata: multiple aree di vetro smerigliato.", [("after-previous", 0)]),
+    ("TC in giornata", [("after-previous", 0)]),
+    # a day of the stay, not the day of the film before
+    ("RX torace di controllo in quinta giornata di ricovero.", [("hospital-day", 5)]),
+])
+def test_an_italian_exam_done_in_giornata_is_the_same_day_as_the_film_before(words, want):
+    from ingest.timeline import text_moments
+    assert [(m.kind, m.days) for m in text_moments(words, "caption")] == want
+
+
+def test_sirm_film_without_a_moment_before_a_ct_in_giornata_is_the_presentations():
+    # "febbre e tosse insorte 7 giorni prima": the bedside RX, "TC torace eseguita in giornata", then "TC di
+    # controllo dopo alcuni giorni" (a few days: 5, the schema's convention)
+    rows = _batch_rows("sirm", "unseen18", "caso_241_maschio_66_anni_insorte_7_giorni_prima_rx_a_letto_tc_in_"
+                       "giornata_tc_dopo_alcuni_giorni.html", "https://www.sirm.org/2020/04/06/covid-19-caso-241/")
+    assert [rows[f"04/caso241-{k}.jpg"]["offset"] for k in ("RX", "TC-1", "TC-2", "TC-3")] == ["7", "7", "7", "12"]
+
+
+@pytest.mark.parametrize("words, want", [
+    ("RX torace di controllo, paziente seduta: estensione delle opacità.", "AP"),
+    ("RX torace, paziente semiseduta.", "AP"),
+    ("RX torace a letto, paziente seduto.", "AP"),
+    ("RX torace, paziente supina.", "AP Supine"),
+    # the session, not the patient sitting
+    ("RX torace eseguito nella stessa seduta.", None),
+])
+def test_italian_seated_words_of_either_gender_give_ap(words, want):
+    assert NORMALIZERS["view"](words, modality="X-ray").value == want
+
+
+def test_sirm_seated_woman_control_film_is_ap():
+    rows = _batch_rows("sirm", "unseen18", "caso_242_donna_89_anni_rsa_febbre_da_48_ore_rx_al_letto_supina_controllo_"
+                       "in_quinta_giornata_seduta.html", "https://www.sirm.org/2020/04/06/covid-19-caso-242/")
+    assert [rows[f"04/caso242-{k}.jpg"]["view"] for k in (1, 2)] == ["AP Supine", "AP"]
+
+
+# --- unseen18, second part: "from 5 days ago", "da una decina di giorni" -----------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("A 41-year-old man with fever, myalgia and dry cough from 5 days ago.", 5),
+    ("A 35-year-old male developed fever 8 days back, followed by dry cough and breathlessness.", 8),
+    ("Dry cough and fever 4 days ago, dyspnoea since yesterday.", 4),
+    # the clause before the time tells no symptom: an admission's, an exam's time
+    ("Fever and cough. He was admitted 3 days back.", None),
+    ("Uomo di 61 anni, febbre e astenia da una decina di giorni, tosse secca.", 10),
+    ("Tosse da una quindicina di giorni.", 15),
+    # an exam's time, not the illness's onset
+    ("She had fever and her CT from 5 days ago was normal.", None),
+    # no approximate count
+    ("Febbre per una serie di giorni.", None),
+])
+def test_histories_told_from_a_time_ago_or_as_an_approximate_count(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+def test_the_offset_normalizer_reads_the_same_histories():
+    # one definition of the histories (time_words): the backfill's offset reads a row's note as the crawl does
+    # (as "for 5 days"): a film at or N days after the admission of a patient with a history does not say its base
+    for note in ("Fever and dry cough from 5 days ago. CT was performed 3 days after admission.",
+                 "Febbre da una decina di giorni. TC all'ingresso."):
+        result = NORMALIZERS["offset"](note)
+        assert result.value is None, note
+        assert "symptom history" in result.reason, note
+
+
+@pytest.mark.parametrize("batch, site, page, url, want", [
+    ("unseen18", "radiopaedia", "rp_classic_iran_from_5_days_ago_on_admission_ct_10_days_after_admission_ct.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-104?lang=us", [5, 15, 15]),
+    ("unseen18", "sirm", "caso_243_uomo_61_anni_da_una_decina_di_giorni_rx_in_ps_seduto_tc_dopo_48_ore.html",
+     "https://www.sirm.org/2020/04/07/covid-19-caso-243/", [10, 12, 12]),
+])
+def test_pages_whose_onset_is_told_from_a_time_ago_or_approximately(batch, site, page, url, want):
+    rows = _batch_rows(site, batch, page, url)
+    assert sorted(int(row["offset"]) for row in rows.values()) == sorted(want)
+
+
+# --- unseen18, third part: "+48h", "8 days back" ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("labels, want", [
+    (["Day of admission", "+48h"], [6, 8]),
+    # signed labels count from the day 0, not from the film before
+    (["Day 0", "+24h", "+72 hours"], [6, 7, 9]),
+    # hours that make no whole day tell no day
+    (["Day of admission", "+36h"], [6, None]),
+])
+def test_a_study_label_signed_in_hours_is_a_day_after_the_day_0(labels, want):
+    images = [ImageTexts(k, date_text=label, caption="PA chest radiograph.") for k, label in enumerate(labels)]
+    assert [o.value for o in case_timeline("Fever and cough for 6 days.", images).offsets] == want
+
+
+@pytest.mark.parametrize("site, page, url, want", [
+    ("radiopaedia", "rp_2022_spain_fever_and_cough_for_6_days_day_of_admission_pa_plus_48h_ap_sitting.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-107?lang=us", [6, 8]),
+    ("eurorad", "eu_2021_india_fever_8_days_back_hrct_on_admission_fig1_a_c.html", "https://www.eurorad.org/case/17512",
+     [8, 8, 8]),
+])
+def test_pages_with_a_signed_hours_label_or_an_onset_days_back(site, page, url, want):
+    rows = _batch_rows(site, "unseen18", page, url)
+    assert sorted(int(row["offset"]) for row in rows.values()) == want

@@ -57,9 +57,10 @@ AXIAL, CORONAL = CT_VIEWS
 # AP supine": a is AP), before the whole legend's
 # v5: a lateral decubitus film (a frontal projection of a patient lying on the side) has no view of the
 # vocabulary: blank, not L
+# v7: Italian "seduta", "semiseduta" (the feminine of "seduto") are AP
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
-VIEW_VERSION = 6
+VIEW_VERSION = 7
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -84,12 +85,17 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
 # v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
 # v10: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
-OFFSET_VERSION = 10
+# v11: histories "cough from 5 days ago", "fever 8 days back", "da una decina di giorni" (about ten days)
+OFFSET_VERSION = 11
 
 # --- View ----------------------------------------------------------------------------------------
 
 # Radiopaedia's stack `plane_projection` values. "Frontal" says neither PA nor AP.
 _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "coronal": CORONAL}
+# Italian "seduto"/"seduta", "semiseduto"/"semiseduta" (the patient sitting: AP), either gender as the supine
+# words' "supino"/"supina"; not the session of "nella stessa seduta", "in un'unica seduta".
+_SEATED = (r"(?<!stessa\s)(?<!unica\s)(?<!sola\s)(?<!prima\s)(?<!seconda\s)(?<!una\s)(?<!in\s)"
+           r"\b(?:semi-?)?sedut[oa]\b")
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
     (AP_SUPINE, compile(
@@ -106,7 +112,7 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (AP, compile(
         r"\banterior[- ]posterior\b|\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|"
         r"\bAP\b(?!R\b)|\ba\.p\.\s|"
-        r"\bsemi-?erect\b|\bsitting\b|\bsemi-?seduto\b|\bsemiseduto\b|\bseduto\b|\bortostatismo\b|"
+        rf"\bsemi-?erect\b|\bsitting\b|{_SEATED}|\bortostatismo\b|"
         r"\bventro-?dorsal|\bim\s+Sitzen",
         re.IGNORECASE,
     )),
@@ -131,7 +137,7 @@ _VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PA
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
-    AP: (("antero", "anterior", "a.p.", "erect", "sitting", "seduto", "ortostatismo", "ventro", "sitzen"), ("AP",)),
+    AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen"), ("AP",)),
     LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
     AXIAL: (("axia", "transverse", "assial"), ()),
     CORONAL: (("coronal", "koronar"), ()),
@@ -154,9 +160,9 @@ _LYING_PATIENT = compile(
     r"\bunconscious|\bcomatose",
     re.IGNORECASE,
 )
-_AP_POSITION = compile(r"\bsemi-?erect\b|\bsitting\b|\bseduto\b|\bsemiseduto\b|\berect\b|\bupright\b", re.IGNORECASE)
+_AP_POSITION = compile(rf"\bsemi-?erect\b|\bsitting\b|{_SEATED}|\berect\b|\bupright\b", re.IGNORECASE)
 # The AP pattern's words that name the patient's position, not a projection (a list of views skips them).
-_POSITION_ONLY = compile(r"semi-?erect|sitting|semi-?seduto|semiseduto|seduto|ortostatismo|im\s+Sitzen", re.IGNORECASE)
+_POSITION_ONLY = compile(r"semi-?erect|sitting|(?:semi-?)?sedut[oa]|ortostatismo|im\s+Sitzen", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 
 

@@ -103,6 +103,10 @@ AT_ADMISSION = compile(
     re.IGNORECASE,
 )
 # Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
+#: Approximate counts of the Romance histories ("una decina di giorni": about ten days), as the schema
+#: counts "a few days" as 5 (``amount_in_days``).
+_APPROX_COUNTS = {"decina": 10, "quindicina": 15, "ventina": 20}
+_APPROX_COUNT = "(?:" + "|".join(_APPROX_COUNTS) + ")"
 _ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
 ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 _HISTORY = compile(
@@ -112,7 +116,8 @@ _HISTORY = compile(
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia|"
     # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
     rf"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
-    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW})\s+(?P<unit5>{UNIT})\b"
+    # ("da una decina di giorni": about ten days, an approximate count as the schema's "a few days")
+    rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW}|una\s+{_APPROX_COUNT}\s+di)\s+(?P<unit5>{UNIT})\b"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
     rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
@@ -137,7 +142,11 @@ _HISTORY = compile(
     # the Italian onset told first as a time ago: "Circa 6 giorni fa comparsa di febbre" (a symptom
     # must follow the onset's noun: ``_unit_histories``)
     rf"|\b(?P<n15>{NUMBER_LIKE}|{_FEW})\s+(?P<unit15>{UNIT})\s+fa,?\s+(?:(?:la|l[’'])\s*)?"
-    rf"(?:comparsa|insorgenza|esordio|inizio)\s+(?:di|dei|della|delle|del)\b",
+    rf"(?:comparsa|insorgenza|esordio|inizio)\s+(?:di|dei|della|delle|del)\b"
+    # the onset as a time ago right after its symptoms: "fever, myalgia and dry cough from 5 days ago" (the
+    # English of Iranian authors), "developed fever 8 days back" (of Indian authors), "cough 3 days ago" (a
+    # symptom must end the clause before it: ``_unit_histories``)
+    rf"|\b(?:from\s+)?(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+(?:ago|back)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -163,12 +172,17 @@ _TREATMENT = compile(
 _CLAUSE_BREAK = compile(r"[;,]|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
 
 
-def _treatment_before(text: str, start: int) -> bool:
-    """A treatment word between the clause's start and ``start``."""
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding ``start`` begins (its sentence's start, or the last break before it)."""
     begin = sentence_at(text, start)[0]
     for m in _CLAUSE_BREAK.finditer(text, begin, start):
         begin = m.end()
-    return _TREATMENT.search(text, begin, start) is not None
+    return begin
+
+
+def _treatment_before(text: str, start: int) -> bool:
+    """A treatment word between the clause's start and ``start``."""
+    return _TREATMENT.search(text, _clause_start(text, start), start) is not None
 
 
 # Other moments an image can be from: with one of these beside "on admission" the note is about
@@ -208,7 +222,8 @@ def amount_in_days(token: str, unit: str) -> int | None:
         if not unit.lower().startswith(("d", "g", "j", "t")):
             return None  # "a few weeks" has no convention
     else:
-        number = parse_int(token)
+        approx = re.fullmatch(rf"una\s+({_APPROX_COUNT})\s+di", token)
+        number = _APPROX_COUNTS[approx.group(1)] if approx else parse_int(token)
         if number is None:
             return None
     factor = UNIT_DAYS.get(unit.lower())
@@ -337,7 +352,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -345,6 +360,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
+                if i == "16" and not _ONSET_SYMPTOM.search(text, _clause_start(text, m.start()), m.start()):
+                    break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
                         text, *sentence_at(text, m.start())):
                     # "Several residents had tested positive in the previous week": a time within which
