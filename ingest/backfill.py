@@ -653,6 +653,41 @@ def _view_in_told_order(row: dict[str, str], legend: str, note_files: tuple[str,
     return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 2)
 
 
+#: Words of a radiograph study whose two films are not a frontal and a lateral: an expiratory film
+#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared.
+_NOT_TWO_VIEWS = compile_fast(
+    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial|portable|bedside)\b",
+    re.IGNORECASE)
+
+
+def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str,
+                            row_modality: Callable[[], Normalized]) -> Normalized:
+    """The second film of a two-film radiograph study is its lateral. Radiopaedia writes its
+    findings once per study and shows a chest radiograph study's films frontal first, then lateral
+    (the standard two-view chest radiograph), and the dataset's note of each film is its study's
+    text: of the two rows of a patient sharing that note (its study, ``_study_note_modality``), the
+    second in table order is L. Only for a radiograph (the row's modality, or filled from the study's
+    words), when the first film's name does not itself say lateral and the note tells no other pair
+    (an expiratory, decubitus or oblique film, films compared). The first film stays blank: PA or AP
+    is read off the film."""
+    if len(note_files) != 2 or _cell(row, "filename") != note_files[1] or note_files[0] == note_files[1]:
+        return Normalized(None)
+    if _source(_cell(row, "url")) != "radiopaedia":
+        return Normalized(None)
+    if (_cell(row, "modality") or row_modality().value) != MODALITY_XRAY:
+        return Normalized(None)
+    if _view_from_filename(note_files[0]).value == "L":
+        return Normalized(None)
+    other_pair = _NOT_TWO_VIEWS.search(note)
+    if other_pair:
+        return Normalized(None, other_pair.group(0), other_pair.start(), other_pair.end(), "view.study-second-film", 1,
+                          "the study's note tells films other than a frontal and a lateral")
+    told = normalize_view(note, modality=MODALITY_XRAY)
+    if told.reason or told.value not in (None, "L", "PA", "AP"):
+        return Normalized(None)
+    return Normalized("L", note_files[1], -1, -1, "view.study-second-film", 1)
+
+
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
     """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
@@ -870,6 +905,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _view(row, own_text)
             if result.value is None and context.note_shared:
                 result = _view_in_told_order(row, context.own_legend or note, context.note_files)
+                if result.value is None and not result.reason:
+                    result = _study_second_film_view(row, context.note_files, note, row_modality)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":

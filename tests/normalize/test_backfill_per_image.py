@@ -369,6 +369,47 @@ def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
     assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
 
 
+def _study_views(url, notes, modality=""):
+    rows = [_row(patientid="25", url=url, filename=f"{name}_jumbo.jpeg", clinical_notes=note, modality=modality)
+            for name, note in zip(("8f46c8ad3d40a93b4a313f", "2833d6b457f9dbf13b3625", "4e74cbafeab0bfd317a93e"),
+                                  notes)]
+    return {f.row: f.value for f in backfill_table(rows, ["view"], workers=1)}
+
+
+_RP_CASE = "https://radiopaedia.org/cases/klebsiella-pneumonia-3?lang=us"
+
+
+@pytest.mark.parametrize("note, modality", [
+    ("Cough. Fever. Consolidation within the left lower lobe with two lucencies. Normal cardiomediastinal contour.",
+     "X-ray"),
+    ("Shortness of breath, fever and rigors. Opacity projected behind the heart on the PA radiograph.", ""),
+    ("Presentation: 2-3 months of cough. Imaging Notes: chest radiograph shows multiple regions of airspace "
+     "opacification.", ""),
+])
+def test_the_second_film_of_a_radiopaedia_radiograph_study_is_its_lateral(note, modality):
+    # Radiopaedia shows a chest radiograph study's films frontal first, then lateral; the note is the study's
+    assert _study_views(_RP_CASE, [note, note], modality) == {3: "L"}
+
+
+@pytest.mark.parametrize("url, notes, modality", [
+    # not a radiograph: a CT study's two images are two planes or two levels
+    (_RP_CASE, ["Cavitating consolidation of the right upper lobe on CT."] * 2, ""),
+    # the modality unknown
+    (_RP_CASE, ["Innumerable tiny pulmonary nodules with a small left pleural effusion."] * 2, ""),
+    # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
+    (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
+    (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
+    # three films sharing the note; another site's note shared by films (the case's, several studies)
+    (_RP_CASE, ["Bilateral airspace opacities on the chest radiograph."] * 3, ""),
+    ("https://www.sirm.org/2020/03/10/covid-19-caso-32/", ["Parenchymal thickening in the right lung field."] * 2,
+     "X-ray"),
+    ("https://pubs.rsna.org/doi/10.1148/ryct.2020200033", ["Chest radiographs show increasing opacities."] * 2,
+     "X-ray"),
+])
+def test_other_films_sharing_a_note_get_no_lateral(url, notes, modality):
+    assert "L" not in _study_views(url, notes, modality).values()
+
+
 @pytest.mark.parametrize("legend, letters, views", [
     # a paper's panels b and c sharing the CT's legend, panel a the radiograph with its own
     ("COVID-19 pneumonia on CT. Baseline axial and coronal chest CT images show confluent pure ground-glass "
