@@ -662,17 +662,18 @@ _NOT_TWO_VIEWS = compile_fast(
 
 def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str,
                             row_modality: Callable[[], Normalized]) -> Normalized:
-    """The second film of a two-film radiograph study is its lateral. Radiopaedia writes its
-    findings once per study and shows a chest radiograph study's films frontal first, then lateral
-    (the standard two-view chest radiograph), and the dataset's note of each film is its study's
-    text: of the two rows of a patient sharing that note (its study, ``_study_note_modality``), the
-    second in table order is L. Only for a radiograph (the row's modality, or filled from the study's
-    words), when the first film's name does not itself say lateral and the note tells no other pair
-    (an expiratory, decubitus or oblique film, films compared). The first film stays blank: PA or AP
-    is read off the film."""
+    """The second film of a two-film radiograph study is its lateral. The case sites show a chest
+    radiograph study's films frontal first, then lateral (the standard two-view chest radiograph):
+    Radiopaedia writes its findings once per study, Eurorad one legend per figure, and the dataset's
+    note of each film is that text (after Eurorad's case history). Of exactly two rows of a patient
+    sharing such a note, the second in table order is L. Only on those sites (a paper's two panels
+    sharing a legend are as often two frontal films of two days), for a radiograph (the row's
+    modality, or filled from the note's words), when the first film's name does not itself say
+    lateral and the note tells no other pair (an expiratory, decubitus or oblique film, films
+    compared, a portable film). The first film stays blank: PA or AP is read off the film."""
     if len(note_files) != 2 or _cell(row, "filename") != note_files[1] or note_files[0] == note_files[1]:
         return Normalized(None)
-    if _source(_cell(row, "url")) != "radiopaedia":
+    if _source(_cell(row, "url")) not in ("radiopaedia", "eurorad"):
         return Normalized(None)
     if (_cell(row, "modality") or row_modality().value) != MODALITY_XRAY:
         return Normalized(None)

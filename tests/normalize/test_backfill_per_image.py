@@ -379,16 +379,21 @@ def _study_views(url, notes, modality=""):
 _RP_CASE = "https://radiopaedia.org/cases/klebsiella-pneumonia-3?lang=us"
 
 
-@pytest.mark.parametrize("note, modality", [
-    ("Cough. Fever. Consolidation within the left lower lobe with two lucencies. Normal cardiomediastinal contour.",
-     "X-ray"),
-    ("Shortness of breath, fever and rigors. Opacity projected behind the heart on the PA radiograph.", ""),
-    ("Presentation: 2-3 months of cough. Imaging Notes: chest radiograph shows multiple regions of airspace "
-     "opacification.", ""),
+@pytest.mark.parametrize("url, note, modality", [
+    (_RP_CASE, "Cough. Fever. Consolidation within the left lower lobe with two lucencies. Normal "
+     "cardiomediastinal contour.", "X-ray"),
+    (_RP_CASE, "Shortness of breath, fever and rigors. Opacity projected behind the heart on the PA radiograph.", ""),
+    (_RP_CASE, "Presentation: 2-3 months of cough. Imaging Notes: chest radiograph shows multiple regions of "
+     "airspace opacification.", ""),
+    # Eurorad: the case's history, then the figure's legend
+    ("https://www.eurorad.org/case/10960", "A 52-year-old man with chronic obstructive lung disease was admitted "
+     "with pneumonia and influenza. Routine chest radiograph taken 7 days after extubation", ""),
+    ("https://www.eurorad.org/case/13698", "A 51-year-old man came to the emergency department with high fever. "
+     "Follow-up chest X-ray shows a normal study, with resolution of the pneumonia.", ""),
 ])
-def test_the_second_film_of_a_radiopaedia_radiograph_study_is_its_lateral(note, modality):
-    # Radiopaedia shows a chest radiograph study's films frontal first, then lateral; the note is the study's
-    assert _study_views(_RP_CASE, [note, note], modality) == {3: "L"}
+def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, note, modality):
+    # the case sites show a chest radiograph study's films frontal first, then lateral; the note is the study's
+    assert _study_views(url, [note, note], modality) == {3: "L"}
 
 
 @pytest.mark.parametrize("url, notes, modality", [
@@ -399,7 +404,8 @@ def test_the_second_film_of_a_radiopaedia_radiograph_study_is_its_lateral(note, 
     # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
     (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
     (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
-    # three films sharing the note; another site's note shared by films (the case's, several studies)
+    # three films sharing the note; a SIRM note shared by films (the case's, several studies); a paper's two
+    # panels sharing a legend (often two frontal films of two days)
     (_RP_CASE, ["Bilateral airspace opacities on the chest radiograph."] * 3, ""),
     ("https://www.sirm.org/2020/03/10/covid-19-caso-32/", ["Parenchymal thickening in the right lung field."] * 2,
      "X-ray"),
