@@ -95,8 +95,9 @@ class RowContext:
 
     note_shared: bool = False
     filenames: tuple[str, ...] = ()
-    #: The words of each of those rows about its own image (its panel of the note, or its note when
-    #: the note is that row's alone; "" otherwise): they place the siblings on the timeline, so
+    #: The words of each of those rows about its own image (its panel of the note, its note when the
+    #: note is that row's alone, the legend after the history for the first of the rows sharing a note;
+    #: "" otherwise): they place the siblings on the timeline, so
     #: "7 days later" in this row's note counts from the sibling's "initial radiograph".
     own_texts: tuple[str, ...] = ()
     #: Every row of the patient has this row's note: the note describes all of its films.
@@ -705,9 +706,11 @@ def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> N
     return result
 
 
-def _offset(row: dict[str, str], image_text: str | None, context: RowContext) -> Normalized:
+def _offset(row: dict[str, str], image_text: str | None, context: RowContext, as_file: str = "") -> Normalized:
     """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
-    history, the image's moment from its file name's day label and its own part of the note."""
+    history, the image's moment from its file name's day label and its own part of the note.
+    ``as_file``: the film this image is placed as (the first film of the study whose legend it
+    shares: one moment for both, not the second "6 days later" than the first)."""
     filename = _cell(row, "filename")
     note = _cell(row, "clinical_notes")
     # A note that tells the presentation and nothing later, this film's own or every film's of the
@@ -716,7 +719,7 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
     case, first = _case_images(context, filename)
-    own = first.get(filename, 0)
+    own = first.get(as_file or filename, 0)
     image = ImageTexts(own, caption=image_text or "", filename=_stem((context.filenames or (filename,))[own]))
     # Curators count a film "on admission" after a told onset from the onset or from the admission:
     # such films stay blank (admission_base_told=False).
@@ -911,7 +914,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
-            result = _offset(row, own_text, context)
+            if own_text is None and context.own_legend and context.note_files:
+                # a legend shared by films after the history (their study's) tells their one moment
+                result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
+            else:
+                result = _offset(row, own_text, context)
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -1152,17 +1159,25 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         counts[note] = counts.get(note, 0) + 1
     if len(group) < 2:
         return [RowContext(note_of_all=True)]
-    own_texts = tuple(
-        "" if not note or (counts[note] > 1 and text == note) else (text or "")
-        for note, text in ((note, image_note(note, name) if note else None) for note, name in zip(notes, filenames))
-    )
-    siblings = _Siblings()
     legends = own_legends(notes)
+    own_texts: list[str] = []
+    told: set[str] = set()
+    for note, name, legend in zip(notes, filenames, legends):
+        text = image_note(note, name) if note else None
+        if note and counts[note] > 1 and text == note:
+            # a legend shared by films after the history (a study's PA and lateral) tells their one
+            # moment: given to the first of them, the others are placed as that film (``_offset``)
+            own_texts.append("" if note in told else legend)
+            told.add(note)
+        else:
+            own_texts.append(text or "")
+    siblings = _Siblings()
     files_of: dict[str, tuple[str, ...]] = {}
     for note, name in zip(notes, filenames):
         if note and counts[note] > 1:
             files_of[note] = (*files_of.get(note, ()), name)
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings,
+    texts = tuple(own_texts)
+    return [RowContext(bool(note) and counts[note] > 1, filenames, texts, counts[note] == len(group), siblings,
                        legend, files_of.get(note, ()))
             for note, legend in zip(notes, legends)]
 
