@@ -1170,7 +1170,9 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
             own_texts.append("" if note in told else legend)
             told.add(note)
         else:
-            own_texts.append(text or "")
+            # a note of its own repeating the case's history: its legend after it is the film's own
+            # words (the history's times are the case's, not this film's)
+            own_texts.append(legend if legend and text == note else (text or ""))
     siblings = _Siblings()
     files_of: dict[str, tuple[str, ...]] = {}
     for note, name in zip(notes, filenames):
