@@ -661,24 +661,29 @@ _NOT_TWO_VIEWS = compile_fast(
     re.IGNORECASE)
 
 
-def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str,
-                            row_modality: Callable[[], Normalized]) -> Normalized:
+def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str) -> Normalized:
     """The second film of a two-film radiograph study is its lateral. The case sites show a chest
     radiograph study's films frontal first, then lateral (the standard two-view chest radiograph):
     Radiopaedia writes its findings once per study, Eurorad one legend per figure, and the dataset's
     note of each film is that text (after Eurorad's case history). Of exactly two rows of a patient
     sharing such a note, the second in table order is L. Only on those sites (a paper's two panels
-    sharing a legend are as often two frontal films of two days), for a radiograph (the row's
-    modality, or filled from the note's words), when the first film's name does not itself say
-    lateral and the note tells no other pair (an expiratory, decubitus or oblique film, films
-    compared, a portable film). The first film stays blank: PA or AP is read off the film."""
+    sharing a legend are as often two frontal films of two days), when the note itself names the
+    radiograph (Radiopaedia's also by a film's reading words), the row's modality cell says no other,
+    the first film's name does not itself say lateral and the note tells no other pair (an
+    expiratory, decubitus or oblique film, films compared, a portable film). The first film stays
+    blank: PA or AP is read off the film."""
     if len(note_files) != 2 or _cell(row, "filename") != note_files[1] or note_files[0] == note_files[1]:
         return Normalized(None)
-    if _source(_cell(row, "url")) not in ("radiopaedia", "eurorad"):
+    source = _source(_cell(row, "url"))
+    if source not in ("radiopaedia", "eurorad"):
         return Normalized(None)
-    if (_cell(row, "modality") or row_modality().value) != MODALITY_XRAY:
+    # the study's own text names the radiograph (a modality cell alone does not say that the two
+    # films are one study's: two frontal films of two days may share a Eurorad case's note, where a
+    # film's reading words are no study's; Radiopaedia's note is one study's text)
+    words = normalize_modality(note, radiograph_signs=source == "radiopaedia")
+    if words.value != MODALITY_XRAY or MODALITY_BESIDE_COMPARED_STUDY in words.flags:
         return Normalized(None)
-    if _view_from_filename(note_files[0]).value == "L":
+    if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value == "L":
         return Normalized(None)
     other_pair = _NOT_TWO_VIEWS.search(note)
     if other_pair:
@@ -910,7 +915,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None and context.note_shared:
                 result = _view_in_told_order(row, context.own_legend or note, context.note_files)
                 if result.value is None and not result.reason:
-                    result = _study_second_film_view(row, context.note_files, note, row_modality)
+                    result = _study_second_film_view(row, context.note_files, note)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":

@@ -181,9 +181,9 @@ def test_a_shared_note_without_a_legend_of_its_own_dates_no_film():
     assert _offsets(rows) == {}
 
 
-_HISTORY_WITH_ONSET = ("A previously healthy 47-year-old man presented to the emergency department with cough and high "
-                       "fever for five days. At admission, oxygen saturation was normal and laboratory tests showed "
-                       "leukopenia. ")
+_HISTORY_WITH_ONSET = ("A previously healthy 47-year-old man presented to the emergency department with cough and "
+                       "high fever for five days. At admission, oxygen saturation was normal and laboratory tests "
+                       "showed leukopenia. ")
 
 
 def _legend_offsets(history, legends):

@@ -404,6 +404,13 @@ def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, no
     # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
     (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
     (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
+    # a Eurorad note naming no radiograph, only a film's reading words (two frontal films of two days
+    # may share a case's history), though the cells say X-ray
+    ("https://www.eurorad.org/case/3241",
+     ["A 27-year-old woman presented with recurrent respiratory distress. An additional vascular structure on "
+      "the right middle pulmonary field."] * 2, "X-ray"),
+    # the cells say CT
+    (_RP_CASE, ["Consolidation of the right upper lobe on the chest radiograph."] * 2, "CT"),
     # three films sharing the note; a SIRM note shared by films (the case's, several studies); a paper's two
     # panels sharing a legend (often two frontal films of two days)
     (_RP_CASE, ["Bilateral airspace opacities on the chest radiograph."] * 3, ""),
