@@ -95,8 +95,9 @@ class RowContext:
 
     note_shared: bool = False
     filenames: tuple[str, ...] = ()
-    #: The words of each of those rows about its own image (its panel of the note, or its note when
-    #: the note is that row's alone; "" otherwise): they place the siblings on the timeline, so
+    #: The words of each of those rows about its own image (its panel of the note, its note when the
+    #: note is that row's alone, the legend after the history for the first of the rows sharing a note;
+    #: "" otherwise): they place the siblings on the timeline, so
     #: "7 days later" in this row's note counts from the sibling's "initial radiograph".
     own_texts: tuple[str, ...] = ()
     #: Every row of the patient has this row's note: the note describes all of its films.
@@ -653,6 +654,47 @@ def _view_in_told_order(row: dict[str, str], legend: str, note_files: tuple[str,
     return Normalized(view, m.group(0), m.start(group), m.end(group), "view.told-in-order", 2)
 
 
+#: Words of a radiograph study whose two films are not a frontal and a lateral: an expiratory film
+#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared.
+_NOT_TWO_VIEWS = compile_fast(
+    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial|portable|bedside)\b",
+    re.IGNORECASE)
+
+
+def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str) -> Normalized:
+    """The second film of a two-film radiograph study is its lateral. The case sites show a chest
+    radiograph study's films frontal first, then lateral (the standard two-view chest radiograph):
+    Radiopaedia writes its findings once per study, Eurorad one legend per figure, and the dataset's
+    note of each film is that text (after Eurorad's case history). Of exactly two rows of a patient
+    sharing such a note, the second in table order is L. Only on those sites (a paper's two panels
+    sharing a legend are as often two frontal films of two days), when the note itself names the
+    radiograph (Radiopaedia's also by a film's reading words), the row's modality cell says no other,
+    the first film's name does not itself say lateral and the note tells no other pair (an
+    expiratory, decubitus or oblique film, films compared, a portable film). The first film stays
+    blank: PA or AP is read off the film."""
+    if len(note_files) != 2 or _cell(row, "filename") != note_files[1] or note_files[0] == note_files[1]:
+        return Normalized(None)
+    source = _source(_cell(row, "url"))
+    if source not in ("radiopaedia", "eurorad"):
+        return Normalized(None)
+    # the study's own text names the radiograph (a modality cell alone does not say that the two
+    # films are one study's: two frontal films of two days may share a Eurorad case's note, where a
+    # film's reading words are no study's; Radiopaedia's note is one study's text)
+    words = normalize_modality(note, radiograph_signs=source == "radiopaedia")
+    if words.value != MODALITY_XRAY or MODALITY_BESIDE_COMPARED_STUDY in words.flags:
+        return Normalized(None)
+    if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value == "L":
+        return Normalized(None)
+    other_pair = _NOT_TWO_VIEWS.search(note)
+    if other_pair:
+        return Normalized(None, other_pair.group(0), other_pair.start(), other_pair.end(), "view.study-second-film", 1,
+                          "the study's note tells films other than a frontal and a lateral")
+    told = normalize_view(note, modality=MODALITY_XRAY)
+    if told.reason or told.value not in (None, "L", "PA", "AP"):
+        return Normalized(None)
+    return Normalized("L", note_files[1], -1, -1, "view.study-second-film", 1)
+
+
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
     """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
@@ -669,9 +711,11 @@ def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> N
     return result
 
 
-def _offset(row: dict[str, str], image_text: str | None, context: RowContext) -> Normalized:
+def _offset(row: dict[str, str], image_text: str | None, context: RowContext, as_file: str = "") -> Normalized:
     """The image's day on its patient's timeline (``ingest.timeline``): the anchor from the note's
-    history, the image's moment from its file name's day label and its own part of the note."""
+    history, the image's moment from its file name's day label and its own part of the note.
+    ``as_file``: the film this image is placed as (the first film of the study whose legend it
+    shares: one moment for both, not the second "6 days later" than the first)."""
     filename = _cell(row, "filename")
     note = _cell(row, "clinical_notes")
     # A note that tells the presentation and nothing later, this film's own or every film's of the
@@ -680,7 +724,7 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext) ->
     if not image_text and filename_day(filename) is None and not presenting:
         return Normalized(None)  # nothing of this image's own says when it was taken
     case, first = _case_images(context, filename)
-    own = first.get(filename, 0)
+    own = first.get(as_file or filename, 0)
     image = ImageTexts(own, caption=image_text or "", filename=_stem((context.filenames or (filename,))[own]))
     # Curators count a film "on admission" after a told onset from the onset or from the admission:
     # such films stay blank (admission_base_told=False).
@@ -870,10 +914,16 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _view(row, own_text)
             if result.value is None and context.note_shared:
                 result = _view_in_told_order(row, context.own_legend or note, context.note_files)
+                if result.value is None and not result.reason:
+                    result = _study_second_film_view(row, context.note_files, note)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
-            result = _offset(row, own_text, context)
+            if own_text is None and context.own_legend and context.note_files:
+                # a legend shared by films after the history (their study's) tells their one moment
+                result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
+            else:
+                result = _offset(row, own_text, context)
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -1114,17 +1164,27 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         counts[note] = counts.get(note, 0) + 1
     if len(group) < 2:
         return [RowContext(note_of_all=True)]
-    own_texts = tuple(
-        "" if not note or (counts[note] > 1 and text == note) else (text or "")
-        for note, text in ((note, image_note(note, name) if note else None) for note, name in zip(notes, filenames))
-    )
-    siblings = _Siblings()
     legends = own_legends(notes)
+    own_texts: list[str] = []
+    told: set[str] = set()
+    for note, name, legend in zip(notes, filenames, legends):
+        text = image_note(note, name) if note else None
+        if note and counts[note] > 1 and text == note:
+            # a legend shared by films after the history (a study's PA and lateral) tells their one
+            # moment: given to the first of them, the others are placed as that film (``_offset``)
+            own_texts.append("" if note in told else legend)
+            told.add(note)
+        else:
+            # a note of its own repeating the case's history: its legend after it is the film's own
+            # words (the history's times are the case's, not this film's)
+            own_texts.append(legend if legend and text == note else (text or ""))
+    siblings = _Siblings()
     files_of: dict[str, tuple[str, ...]] = {}
     for note, name in zip(notes, filenames):
         if note and counts[note] > 1:
             files_of[note] = (*files_of.get(note, ()), name)
-    return [RowContext(bool(note) and counts[note] > 1, filenames, own_texts, counts[note] == len(group), siblings,
+    texts = tuple(own_texts)
+    return [RowContext(bool(note) and counts[note] > 1, filenames, texts, counts[note] == len(group), siblings,
                        legend, files_of.get(note, ()))
             for note, legend in zip(notes, legends)]
 

@@ -1224,7 +1224,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             history, timeline.anchor_evidence, findings)
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
-    first_exam = set() if captions_are_notes else _presenting_first_exam(
+    # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
+    first_exam = _presenting_first_exam(
         ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
@@ -1565,14 +1566,12 @@ class CaseImages:
         if presenting is None:
             presenting = len(self._ordered) == 1 and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
-        first_exam: set[int] = set()
-        if not self._notes:
-            chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
-            first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                                _icu_at_presentation(history, timeline.anchor_evidence))
-            presenting = presenting or k in first_exam
-            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
+        first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                            _icu_at_presentation(history, timeline.anchor_evidence))
+        presenting = presenting or k in first_exam
+        if not self._notes:
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline, history))
         # only a moment counted from the previous film reads the previous film's day

@@ -156,3 +156,55 @@ def test_a_clinical_picture_is_no_film():
     note = "A 60-year-old man with fever for 3 days. The clinical picture worsened on day 5 of illness."
     fills = [f for f in backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) if f.field == "offset"]
     assert fills == []
+
+
+_PAIR_HISTORY = ("A 52-year-old man, active smoker with chronic obstructive lung disease, was admitted with pneumonia "
+                 "and influenza and treated with antibiotics on the ward. ")
+
+
+def test_a_legend_shared_by_a_studys_films_dates_both_films():
+    # Eurorad: each figure's legend after the case's history; a PA and a lateral film share their study's
+    legends = ("Chest radiograph on admission shows consolidation of the right lower lobe.",
+               "Chest radiograph obtained 6 days later shows partial resolution of the consolidation.")
+    rows = [_row(patientid="9", url="https://www.eurorad.org/case/10960", filename=name,
+                 clinical_notes=_PAIR_HISTORY + legend)
+            for name, legend in (("000001-6.png", legends[0]), ("000002-7.png", legends[0]),
+                                 ("000003-4.png", legends[1]), ("000004-2.png", legends[1]))]
+    assert {row: value for row, (value, _) in _offsets(rows).items()} == {2: "0", 3: "0", 4: "6", 5: "6"}
+
+
+def test_a_shared_note_without_a_legend_of_its_own_dates_no_film():
+    # the same note for every film and no legend after a history: which film is "6 days later" is not told
+    note = _PAIR_HISTORY + "Chest radiograph on admission and 6 days later show consolidation of the right lower lobe."
+    rows = [_row(patientid="9", url="https://www.eurorad.org/case/10960", filename=f"00000{n}-6.png",
+                 clinical_notes=note) for n in (1, 2)]
+    assert _offsets(rows) == {}
+
+
+_HISTORY_WITH_ONSET = ("A previously healthy 47-year-old man presented to the emergency department with cough and "
+                       "high fever for five days. At admission, oxygen saturation was normal and laboratory tests "
+                       "showed leukopenia. ")
+
+
+def _legend_offsets(history, legends):
+    rows = [_row(patientid="19", url="https://www.eurorad.org/case/16755", filename=f"16755_{n}_1.jpg",
+                 clinical_notes=history + legend) for n, legend in enumerate(legends, start=1)]
+    return {row: value for row, (value, _) in _offsets(rows).items()}
+
+
+def test_a_first_film_telling_no_moment_that_the_next_counts_from_is_the_presenting_film():
+    # each note repeats the history; the first legend tells no time, the second counts from that film
+    legends = ("Chest X-ray: the only antero-posterior view performed did not show obvious consolidation.",
+               "Chest X-ray performed 3 days later showed small bilateral basal consolidations.")
+    assert _legend_offsets(_HISTORY_WITH_ONSET, legends) == {2: "5", 3: "8"}
+
+
+def test_a_first_film_is_not_the_presenting_film_without_the_symptoms_length_or_a_film_counted_from_it():
+    later = "Chest X-ray performed 3 days later showed small bilateral basal consolidations."
+    first = "Chest X-ray: the only antero-posterior view performed did not show obvious consolidation."
+    # the history does not say how long the symptoms had lasted
+    history = ("A previously healthy 47-year-old man presented to the emergency department with cough and high "
+               "fever. At admission, oxygen saturation was normal and laboratory tests showed leukopenia. ")
+    assert _legend_offsets(history, (first, later)) == {}
+    # the next film tells its own day, not one counted from the first
+    assert _legend_offsets(_HISTORY_WITH_ONSET, (first, "Chest X-ray on March 3 showed consolidations.")) == {}

@@ -369,6 +369,60 @@ def test_films_told_in_order_beside_a_ct_or_alone_give_no_view(legend):
     assert not [f for f in backfill_table(rows, ["view"], workers=1) if f.rule.startswith("view.told-in-order")]
 
 
+def _study_views(url, notes, modality=""):
+    rows = [_row(patientid="25", url=url, filename=f"{name}_jumbo.jpeg", clinical_notes=note, modality=modality)
+            for name, note in zip(("8f46c8ad3d40a93b4a313f", "2833d6b457f9dbf13b3625", "4e74cbafeab0bfd317a93e"),
+                                  notes)]
+    return {f.row: f.value for f in backfill_table(rows, ["view"], workers=1)}
+
+
+_RP_CASE = "https://radiopaedia.org/cases/klebsiella-pneumonia-3?lang=us"
+
+
+@pytest.mark.parametrize("url, note, modality", [
+    (_RP_CASE, "Cough. Fever. Consolidation within the left lower lobe with two lucencies. Normal "
+     "cardiomediastinal contour.", "X-ray"),
+    (_RP_CASE, "Shortness of breath, fever and rigors. Opacity projected behind the heart on the PA radiograph.", ""),
+    (_RP_CASE, "Presentation: 2-3 months of cough. Imaging Notes: chest radiograph shows multiple regions of "
+     "airspace opacification.", ""),
+    # Eurorad: the case's history, then the figure's legend
+    ("https://www.eurorad.org/case/10960", "A 52-year-old man with chronic obstructive lung disease was admitted "
+     "with pneumonia and influenza. Routine chest radiograph taken 7 days after extubation", ""),
+    ("https://www.eurorad.org/case/13698", "A 51-year-old man came to the emergency department with high fever. "
+     "Follow-up chest X-ray shows a normal study, with resolution of the pneumonia.", ""),
+])
+def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, note, modality):
+    # the case sites show a chest radiograph study's films frontal first, then lateral; the note is the study's
+    assert _study_views(url, [note, note], modality) == {3: "L"}
+
+
+@pytest.mark.parametrize("url, notes, modality", [
+    # not a radiograph: a CT study's two images are two planes or two levels
+    (_RP_CASE, ["Cavitating consolidation of the right upper lobe on CT."] * 2, ""),
+    # the modality unknown
+    (_RP_CASE, ["Innumerable tiny pulmonary nodules with a small left pleural effusion."] * 2, ""),
+    # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
+    (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
+    (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
+    # a Eurorad note naming no radiograph, only a film's reading words (two frontal films of two days
+    # may share a case's history), though the cells say X-ray
+    ("https://www.eurorad.org/case/3241",
+     ["A 27-year-old woman presented with recurrent respiratory distress. An additional vascular structure on "
+      "the right middle pulmonary field."] * 2, "X-ray"),
+    # the cells say CT
+    (_RP_CASE, ["Consolidation of the right upper lobe on the chest radiograph."] * 2, "CT"),
+    # three films sharing the note; a SIRM note shared by films (the case's, several studies); a paper's two
+    # panels sharing a legend (often two frontal films of two days)
+    (_RP_CASE, ["Bilateral airspace opacities on the chest radiograph."] * 3, ""),
+    ("https://www.sirm.org/2020/03/10/covid-19-caso-32/", ["Parenchymal thickening in the right lung field."] * 2,
+     "X-ray"),
+    ("https://pubs.rsna.org/doi/10.1148/ryct.2020200033", ["Chest radiographs show increasing opacities."] * 2,
+     "X-ray"),
+])
+def test_other_films_sharing_a_note_get_no_lateral(url, notes, modality):
+    assert "L" not in _study_views(url, notes, modality).values()
+
+
 @pytest.mark.parametrize("legend, letters, views", [
     # a paper's panels b and c sharing the CT's legend, panel a the radiograph with its own
     ("COVID-19 pneumonia on CT. Baseline axial and coronal chest CT images show confluent pure ground-glass "
