@@ -62,7 +62,8 @@ _DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|da
                    # "after 10 days of treatment": the interval with what it counts from
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
-                   r"(?:in\s+)?\w+\s+giornata|al\s+ricovero|"
+                   # "in quinta giornata di ricovero": the day with what it counts (the timeline's base)
+                   r"(?:in\s+)?\w+\s+giornata(?:\s+(?:di|dal(?:l[’'])?)\s*ricovero)?|al\s+ricovero|"
                    # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",
                    # "10 dias após a admissão"
                    r"al\s+ingreso|(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)|"
@@ -148,7 +149,9 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
     date = moments[0] if moments and (own or len({m.lower() for m in moments}) < 2) else ""
-    lead = _moments(shared)
+    # the lead's moment in the timeline's words when the English and Romance phrases name none ("TC de tórax no
+    # 5º dia de internação.", "CT-Thorax am 3. Tag des stationären Aufenthalts.", "入院第3天胸部CT。")
+    lead = _moments(shared) or [m.evidence for m in text_moments(shared, "caption") if m.evidence]
     if not moments and len({m.lower() for m in lead}) == 1:
         # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
         # names is every panel's that names none of its own.

@@ -41,9 +41,11 @@ class BlockPageInsteadOfArticle(ParseError):
 
 _IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|tiff?|webp)(?:$|\?)", re.I)
 _PMCID = re.compile(r"\bPMC\d+\b")
-#: "Figure 1.", "Fig. 2:", "Figure-1:" (JPMA's hyphenated label), "Figura 1" and Turkish journals' "Şekil 1."
-_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?|Şekil|ŞEKİL|Şek\.)\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*",
-                    re.I)
+#: "Figure 1.", "Fig. 2:", "Figure-1:" (JPMA's hyphenated label), "Figura 1" and Turkish journals' "Şekil 1.", German
+#: "Abb. 1" / "Abbildung 1", Russian "Рис. 1" / "Рисунок 1", Chinese "图1"
+_LABEL = re.compile(r"^\s*((?:Fig(?:ure|ura)?\.?|FIG(?:URE)?\.?|Şekil|ŞEKİL|Şek\.|Abb(?:ildung)?\.?|Рис(?:унок)?\.?|"
+                    r"图|圖)"
+                    r"\s*-?\s*\d+[A-Za-z]?)\s*[.:|]?\s*", re.I)
 #: A caption opened by a label without a number, "Figure. Axial chest CT images of 2 patients ..." (EID's
 #: one figure): the word, then its full stop or colon and the caption.
 _BARE_LABEL_LEAD = re.compile(r"^\s*(Fig(?:ure|ura)?|FIGURE)\s*[.:]\s+(?=[A-Z(])")
@@ -72,7 +74,8 @@ _FRONT_MATTER = re.compile(r"\b(?:authors?|affiliations?|citation[\w-]*|article-
 #: Frontiers' ``FigureDesc`` (the image and its caption paragraph), MDPI's ``html-fig_wrap``, the
 #: Pan African Medical Journal's ``article_figure``.
 _FIGURE_HOLDER = re.compile(
-    r"^(?:html[-_]|article[-_])?(?:fig|figure)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$", re.I)
+    r"^(?:html[-_]|article[-_])?(?:fig|figure|figura)(?:[-_]?(?:item|wrap|wrapper|container|box|block|panel|desc))?$",
+    re.I)
 #: The link to an article's figures tab ("Figures", "Figures & Data", "Figures and tables").
 # The tab of the same article that shows its figures when this page shows none: "Figures & Data", or the
 # "Full Text" tab of a landing page showing the abstract only (HighWire's medRxiv and bioRxiv), or the

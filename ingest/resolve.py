@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from ingest.normalize.provenance import preprint_landing_page
 from ingest.pages import ParseError
 
 
@@ -148,12 +149,14 @@ def url_as_curators_write(route: str, *, pmcid: str = "", landing_url: str = "",
 
     The publisher's landing page when the figures came from it (or from its PDF, the page having
     been read); PMC's article page when PMC's copy had them; the PDF itself when it was all there
-    was. Never ``https://doi.org/...``: the dataset's curators write the article's page.
+    was (a preprint's PDF: the landing page its address names). Never ``https://doi.org/...``: the dataset's
+    curators write the article's page.
     """
     if route == "publisher-html":
         return landing_url
     if route in ("efetch-xml", "europepmc-xml", "pmc-html") and pmcid:
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
     if route == "pdf":
-        return landing_url or pdf_url
+        # a medRxiv/bioRxiv PDF given alone: its landing page, which its address names
+        return landing_url or preprint_landing_page(pdf_url) or pdf_url
     return landing_url

@@ -38,6 +38,7 @@ from .normalize.common import (
     NUMBER_LIKE,
     ORDINAL_NUMBERS,
     ORDINALS_EN,
+    ORDINALS_ES_PT,
     ORDINALS_IT,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
@@ -785,12 +786,14 @@ _ORDINAL_DAY = compile_fast(
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
-    r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?",
+    r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
+    # "al quinto día de internación", "no quinto dia de internação"
+    rf"|\b(?P<ord_es>{'|'.join(dict.fromkeys(ORDINALS_ES_PT))})\s+d[ií]a\b(?:\s+(?P<conn_es>de)\s+(?P<base_es>\w+))?",
     re.IGNORECASE,
 )
 # a word's start and the first letter of "the", an ordinal or a Roman numeral (gate() in common)
 _ORDINAL_DAY = gate(_ORDINAL_DAY, "\\b[{}]".format("".join(sorted(
-    {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ROMAN_NUMERALS)}))))
+    {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ORDINALS_ES_PT, *ROMAN_NUMERALS)}))))
 
 
 #: The word of a day every match of ``DAY_N`` and ``_ORDINAL_DAY`` holds ("day", "giorno", "giornata",
@@ -817,6 +820,18 @@ def _ordinal_day_matches(text: str) -> tuple[re.Match[str], ...]:
 
 # The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).
 _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
+#: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
+#: internação", "3. Tag des stationären Aufenthalts".
+_DAY_OF = frozenset({"of", "di", "de", "do", "da", "des"})
+# A day of the stay named before its number, as Turkish, Russian and Chinese write it: "Yatışının 4. gününde" (on
+# the 4th day of his stay), "на 7-е сутки госпитализации", "入院第3天" / "住院第3天": hospital day N.
+_DAY_OF_STAY_NAMED_FIRST = compile_fast(
+    r"\byat[ıi]ş[ıi]n[ıi]n\s+(?P<n>\d{1,3})\.\s*g[üu]n[üu]nde\b"
+    r"|\bна\s+(?P<n2>\d{1,3})-?(?:[еийя]|ые)?\s+(?:сутки|день)\s+(?:госпитализации|пребывания\s+в\s+стационаре)\b"
+    r"|(?:入院|住院)(?:后)?第\s*(?P<n3>\d{1,3})\s*[天日]",
+    re.IGNORECASE,
+)
+_DAY_OF_STAY_KEYS = ("yatış", "yatis", "госпитализации", "стационаре", "入院", "住院")
 
 
 def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
@@ -827,7 +842,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     if ADMISSION_BASE.match(base) and connector.split()[0].lower().rstrip("’'") in _COUNTED_FROM:
         # "Day 5 post admission", "day 3 after admission": days counted from the admission
         return Moment(SINCE_ADMISSION, n, evidence, where)
-    if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in ("of", "di")):
+    if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in _DAY_OF):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
     if qual in ("post-admission", "postadmission"):
@@ -850,9 +865,10 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
-    word = m.group("ord") or m.group("ord_it")
+    word = m.group("ord") or m.group("ord_it") or m.group("ord_es")
     return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], (m.group("oqual") or "").lower(),
-            m.group("conn") or m.group("conn_it") or "", m.group("base") or m.group("base_it") or "")
+            m.group("conn") or m.group("conn_it") or m.group("conn_es") or "",
+            m.group("base") or m.group("base_it") or m.group("base_es") or "")
 
 
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
@@ -862,6 +878,8 @@ _MOMENT_WORDS = frozenset({
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
     "soccorso", "discharge", "emergency", "readmission", *_SOON_WORDS,
+    # the admission as Russian and Turkish tell it ("при поступлении", "başvuru sırasında", "başvurusunda")
+    "поступлении", "başvuru", "başvurusunda",
 })
 
 
@@ -879,7 +897,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     it, and backfill reads each row's note as a film's caption and as a note (``tells_one_moment``):
     one reading, not two."""
     where = ""
-    if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower, ("day", "indomani")):
+    if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower,
+                                                                        ("day", "indomani", *_DAY_OF_STAY_KEYS)):
         return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -895,7 +914,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
-    for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata")) else ()):
+    for m in (_DAY_OF_STAY_NAMED_FIRST.finditer(text) if has_any(low, _DAY_OF_STAY_KEYS) else ()):
+        n = m.group("n") or m.group("n2") or m.group("n3")
+        moments.append((m.start(), Moment(HOSPITAL_DAY, int(n), m.group(0), where)))
+    for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata", "día", "dia")) else ()):
         moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
             moments.append((m.start(), moment))

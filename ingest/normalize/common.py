@@ -528,7 +528,8 @@ def found_in(pattern: FastPattern, text: str, start: int, end: int) -> bool:
 # result is the same, the cost of notes that do not mention the topic is a few substring tests.
 
 
-_WORD = compile(r"[^\W_]+")
+# CJK ideographs are words of their own: Chinese writes no space between them and a Latin token ("胸部CT示")
+_WORD = compile(r"[^\W_\u3400-\u9fff]+|[\u3400-\u9fff]+")
 
 
 @fast_init
@@ -672,7 +673,11 @@ def prose_language(text: str) -> str:
 #: Italian feminine ("in terza giornata di ricovero"); ``ORDINAL_NUMBERS`` gives their numbers.
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 ORDINALS_IT = ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima")
+#: Spanish and Portuguese masculine, as a day is told ("al quinto día de internación", "no quinto dia de internação").
+ORDINALS_ES_PT = ("primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo",
+                  "primeiro", "segundo", "terceiro", "quarto", "quinto", "sexto", "sétimo", "oitavo", "nono", "décimo")
 ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT) for k, w in enumerate(words, start=1)}
+ORDINAL_NUMBERS.update({w: k % 10 or 10 for k, w in enumerate(ORDINALS_ES_PT, start=1)})
 
 
 def _roman(n: int) -> str:

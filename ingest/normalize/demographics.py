@@ -41,14 +41,16 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # "businessman", "businesswoman", "housewife". 3: the words introducing the patient with an age outweigh the note's
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them. 14: a relation word introduced by "aged N" ("The husband, aged 66, ...")
-SEX_VERSION = 14
+# 15: Russian sex words ("мужчина", "женщина", "пациентка"); the Chinese case line "患者，男，54岁"
+SEX_VERSION = 15
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
 # relative who is the patient ("Patient 2: his wife, 59 years old"). 7: the Italian abbreviation "donna, 80aa".
 # 8: an age in English words ("Seventy-one-year-old woman"). 9: the patient line without its comma or with
 # "yrs" ("Male 45 years", "45 yrs male", "Female, 70 yrs"); "20 years older" is no age.
-AGE_VERSION = 9
+# 10: Russian "Пациентка Н., 67 лет", "54-летний", Turkish "54 yaşında", Chinese "54岁"
+AGE_VERSION = 10
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -66,17 +68,24 @@ _MALE_WORDS = (
     r"maschio|uomo|signore|sesso\s+maschile|bambino|ragazzo|" + "|".join(_RELATIVES_IT_M) + "|"
     r"hombre|var[oó]n|masculino|sexo\s+masculino|homem|"
     r"homme|masculin|"
-    r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))"
+    r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))|"
+    # Russian "мужчина" (a man: the grammatical "пациент" alone is also the word for a patient of either sex)
+    r"мужчин[аыуе]"
 )
 _FEMALE_WORDS = (
     r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
     r"femmina|donna|signora|sesso\s+femminile|la\s+paziente|bambina|ragazza|" + "|".join(_RELATIVES_IT_F) + "|"
     r"mujer|femenin[oa]|sexo\s+femenino|mulher|feminin[oa]|sexo\s+feminino|"
     r"femme|féminin|"
-    r"Frau|weiblich|Patientin"
+    r"Frau|weiblich|Patientin|"
+    # Russian "женщина", "пациентка" (the feminine of "пациент")
+    r"женщин[аыуе]|пациентк[аиуе]"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
-_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrn]")  # the first letters of the words
+_SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrnмжп]")  # the first letters of the words
+# Chinese case lines write the sex as one character before the age: "患者，男，54岁", "患者男，47岁", "女，61岁" (not a
+# relative's: "其女，30岁" is his daughter)
+_SEX_BEFORE_AGE_ZH = compile(r"(?<![其之子儿孙])(男|女)\s*[，,、]?\s*(?=\d{1,3}\s*岁)")
 # "84M with COPD", "44M untreated": the clinician's shorthand of age and sex. A number and F before a
 # device ("two 8F multi-hole drainages", "a 14 F chest tube", "12F pigtail catheter") is the device's
 # French gauge, the way catheters, drains and sheaths are sized, not a woman's age.
@@ -115,7 +124,9 @@ _SEX_WORD_TOKENS = frozenset(
      "mother", "sister", "grandmother",
      "femmina", "donna", "signora", "femminile", "bambina", "ragazza",
      "paziente", "mujer", "femenino", "femenina", "mulher", "feminino", "feminina", "femme", "féminin",
-     "frau", "weiblich", "patientin"]
+     "frau", "weiblich", "patientin",
+     "мужчина", "мужчины", "мужчину", "мужчине", "женщина", "женщины", "женщину", "женщине",
+     "пациентка", "пациентки", "пациентку", "пациентке"]
 )
 _MALE_PRONOUN_TOKENS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUN_TOKENS = frozenset({"she", "her", "hers", "herself"})
@@ -153,6 +164,8 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
                      "sex.introduction" if introduced else "sex.words"))
     for m in _AGE_SEX_SHORTHAND.finditer(text):
         hits.append((MALE if m.group("s") == "M" else FEMALE, m.start(), m.end(), "sex.shorthand"))
+    for m in (_SEX_BEFORE_AGE_ZH.finditer(text) if "岁" in text else ()):
+        hits.append((MALE if m.group(1) == "男" else FEMALE, m.start(), m.end(), "sex.shorthand"))
     return sorted(hits, key=lambda h: h[1])
 
 
@@ -283,6 +296,14 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
                   r"(?:anni|aa\b(?!\.?\s*fa\b)|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
                   re.IGNORECASE), r"\d"),
      "age.words", 1, ("anni", "aa", "años", "anos", "ans", "jahre", "jährig",)),
+    # Russian "Пациентка Н., 67 лет", "мужчина 54 лет", "54-летний мужчина" (a number of "лет" alone is also a
+    # duration: "курит 30 лет"), Turkish "54 yaşında", Chinese "54岁" (not "岁时": at the age of, in a history)
+    (gate(compile(r"\b(?:пациент\w*|больн\w*|мужчин\w*|женщин\w*)\s+(?:[А-ЯЁ]\.\s*)*,?\s*(\d{1,3})\s+(?:лет|года?)\b",
+                  re.IGNORECASE), "[пбмж]"), "age.words", 1, ("лет", "год")),
+    (gate(compile(r"\b(\d{1,3})\s*-?\s*летн(?:ий|яя|его|ей|юю|ему|ем|ие|их)\b", re.IGNORECASE), r"\d"),
+     "age.words", 1, ("летн",)),
+    (gate(compile(r"\b(\d{1,3})\s+yaşında\b", re.IGNORECASE), r"\d"), "age.words", 1, ("yaşında",)),
+    (gate(compile(r"(?<!\d)(\d{1,3})\s*岁(?!时)"), r"\d"), "age.words", 1, ("岁",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"; the
     # same lines as quick notes write them: "45 yrs male", "Male 45 years", "Female, 70 yrs" (not a time
     # after the sex word: "a man 30 years ago", "the woman 5 years earlier")

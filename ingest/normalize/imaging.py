@@ -60,16 +60,19 @@ AXIAL, CORONAL = CT_VIEWS
 # v7: Italian "seduta", "semiseduta" (the feminine of "seduto") are AP
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
-VIEW_VERSION = 7
+# v8: Turkish, Russian and Chinese plane words ("aksiyel", "аксиальный", "横断面", "冠状面"), German "p.-a."
+VIEW_VERSION = 8
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
 # v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
 # v9: a film's own taking and reading ("limited inspiratory effort", "retrocardiac", "projected behind the heart")
-MODALITY_VERSION = 9  # v6: "tomografia computadorizada"
+# v10: Turkish "toraks BT" / "akciğer grafisi", Russian "КТ" / "рентгенограмма", Chinese "胸部CT" / "X线"
+MODALITY_VERSION = 10  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
-FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+# v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
+FINDING_VERSION = 8  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
@@ -86,7 +89,10 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
 # v10: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
 # v11: histories "cough from 5 days ago", "fever 8 days back", "da una decina di giorni" (about ten days)
-OFFSET_VERSION = 11
+# v12: histories and days of the stay in German ("seit 5 Tagen", "am 3. Tag des stationären Aufenthalts"),
+# Portuguese ("no 5º dia de internação"), Turkish, Russian and Chinese ("3 gündür", "на 7-е сутки госпитализации",
+# "入院第3天")
+OFFSET_VERSION = 12
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -106,14 +112,18 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PA, compile(
         r"\bposterior[- ]anterior\b|\bpostero-?\s?anterior\w*|\bpostero-?antero\w*|"
         r"\bp\.?a\.?\s+(?:chest|view|projection|radiograph|film|x-ray|cxr)|"
-        r"\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral",
+        r"\bPA\b(?!\s*[:=]?\s*\d)(?!\s*(?:systolic|diastolic))|\bp-a\b|\bpostero-?anteriore|\bdorso-?ventral|"
+        # French "postéro-antérieure"
+        r"\bpostéro-?\s?antérieur\w*|"
+        # German "im p.-a. Strahlengang" (the hyphen between the dotted letters is German only)
+        r"\bp\.-\s?a\.",
         re.IGNORECASE,
     )),
     (AP, compile(
         r"\banterior[- ]posterior\b|\banteropos?terior\w*|\bantero-?\s?posterior\w*|\bantero-?posteriore|"
         r"\bAP\b(?!R\b)|\ba\.p\.\s|"
         rf"\bsemi-?erect\b|\bsitting\b|{_SEATED}|\bortostatismo\b|"
-        r"\bventro-?dorsal|\bim\s+Sitzen",
+        r"\bventro-?dorsal|\bim\s+Sitzen|\ba\.-\s?p\.|\bantéro-?\s?postérieur\w*",
         re.IGNORECASE,
     )),
     (LATERAL, compile(
@@ -124,23 +134,28 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.IGNORECASE,
     )),
     # Italian "assiale" and its plural ("scansioni assiali"); the Portuguese and Spanish plurals
-    # ("cortes axiais", "imágenes axiales")
+    # ("cortes axiais", "imágenes axiales"); Turkish "aksiyel", Russian "аксиальный срез", Chinese
+    # "横断面" / "横轴位" / "轴位" (the transverse plane; CJK has no word breaks, so no \b)
     (AXIAL, compile(
-        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b|\baxia(?:is|les)\b",
+        r"\baxial\b|\btransverse\s+(?:CT|image|section|scan|plane|view)|\bassial[ei]?\b|\baxiale?\b|\baxia(?:is|les)\b|"
+        r"\baksiyel\b|\bаксиальн\w*|横断面|横断位|横轴位|轴位",
         re.IGNORECASE,
     )),
-    (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*", re.IGNORECASE)),
+    # German "koronar", Turkish "koronal", Russian "корональная реконструкция", Chinese "冠状面" / "冠状位"
+    (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*|\bkoronal\b|\bкорональн\w*|冠状面|冠状位",
+                      re.IGNORECASE)),
 )
 # the characters each view's words start with (first_gate in common)
 _VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
-    PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso"), ("PA",)),
-    AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen"), ("AP",)),
+    PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso", "p.-", "postéro"), ("PA",)),
+    AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen", "a.-",
+          "antéro"), ("AP",)),
     LATERAL: (("lateral", "latero", "seitlich"), ("LL",)),
-    AXIAL: (("axia", "transverse", "assial"), ()),
-    CORONAL: (("coronal", "koronar"), ()),
+    AXIAL: (("axia", "transverse", "assial", "aksiyel", "аксиальн", "横断", "轴位"), ()),
+    CORONAL: (("coronal", "koronar", "koronal", "корональн", "冠状"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
 # A decubitus film ("left lateral decubitus radiograph", "right decubitus view"): the beam crosses a patient
@@ -290,26 +305,34 @@ _CT = compile(
     r"\bTC\b|\bTAC\b|\btomografia\s+computerizzata|\btomograf[ií]a\s+computarizada|\btomografia\s+computadorizada|\bComputertomograph\w*|\bscanner\b|\bCT-?scan|"
     r"\baxial\b|\bcoronal\b|\bsagittal\b|\bmultiplanar\b|\bMPR\b|"
     r"\blung\s+window|\bmediastinal\s+window|\bthin[- ]section|"
-    r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)",
+    r"\b(?:slice|section|layer)\s+thickness|\b\d+(?:\.\d+)?\s*mm\s+(?:slices?|sections?|layers?|thickness)|"
+    # Turkish "bilgisayarlı tomografi", "toraks BT" ("BT" alone is also "bleeding time": only after the organ);
+    # Russian "КТ", "МСКТ", "компьютерная томография"; Chinese "胸部CT" (no word break between CJK and Latin)
+    r"\bbilgisayarl[ıi]\s+tomografi\w*|\b(?:toraks|akci[ğg]er|g[öo]ğ[üu]s)\s+BT\b|"
+    # French "TDM thoracique" (tomodensitométrie; "TDM" alone is also therapeutic drug monitoring: only with the chest)
+    r"\bTDM\s+(?:thoracique|du\s+thorax|pulmonaire)|"
+    r"\bМ?СКТ\b|\bКТ\b|\bкомпьютерн\w*\s+томограф\w*|(?<=[\u3400-\u9fff])CT(?![A-Za-z])|\bCT(?=[\u3400-\u9fff])",
     re.IGNORECASE,
 )
 _CT = first_gate(_CT)  # the characters it can start with (first_gate)
 _XRAY = compile(
     r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
     r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b|"
-    r"\bDR\s+(?:images?|imaging|films?|examination)",
+    r"\bDR\s+(?:images?|imaging|films?|examination)|"
+    # Turkish "akciğer grafisi" (the chest's film), Russian "рентгенограмма" / "рентгенография", Chinese "X线" / "胸片"
+    r"\b(?:akci[ğg]er|g[öo]ğ[üu]s)\s+grafi\w*|\bрентгенограф\w*|\bрентгенограмм\w*|X线|X光|胸片",
     re.IGNORECASE,
 )
-_XRAY = gate(_XRAY, "[xrcpd]")  # the characters a match can start with (gate() in common)
+_XRAY = gate(_XRAY, "[xrcpdagр胸]")  # the characters a match can start with (gate() in common)
 #: Gates of the two patterns: whole lower-case words, or substrings for the words with suffixes.
 _CT_TOKENS = frozenset(["ct", "cts", "hrct", "mdct", "nect", "cect", "ctpa", "cct", "tc", "tac", "scanner", "scan",
                         "axial", "coronal", "sagittal", "multiplanar", "mpr", "window", "tomografia", "tomografía",
-                        "thickness", "section"])
-_CT_KEYS = ("tomograph", "tomodensitom")
+                        "thickness", "section", "bt", "кт", "мскт", "ct", "tdm"])
+_CT_KEYS = ("tomograph", "tomodensitom", "tomografi", "томограф")
 _XRAY_TOKENS = frozenset(["x", "ray", "rays", "xray", "cxr", "films", "film", "rx", "radiografia", "radiografía",
                           "radiographie", "dr"])
-_XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen")
-_CT_CASE_SENSITIVE = {"CT", "CTS", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT", "CCT", "MPR"}
+_XRAY_KEYS = ("radiograph", "radiogramm", "ntgen", "roentgen", "grafi", "рентген", "x线", "x光", "胸片")
+_CT_CASE_SENSITIVE = {"CT", "CTS", "TC", "TAC", "HRCT", "NECT", "CECT", "CTPA", "MDCT", "CCT", "MPR", "КТ", "МСКТ"}
 # "radiographic findings/features" names imaging in general (of a CT as well), not a radiograph.
 _GENERIC_RADIOGRAPHIC = compile(
     r"\s+(?:and\s+(?:clinical|CT)\s+)?(?:findings?|features?|manifestations?|signs?|appearances?|patterns?|characteristics?|evidence|"
@@ -510,7 +533,9 @@ def _path(path: str) -> str:
 # early 2020 as writers shortened it (the lexicon already reads "novel coronavirus" so).
 _COVID_WORDS = (
     r"covid[- ]?19|covid|sars[-\s]?cov[-\s]?2|hcov-?19|2019-?ncov|ncov-?2019|\bncov\b|novel\s+coronavirus|"
-    r"coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus|severe\s+acute\s+respiratory\s+syndrome\s+coronavirus\s+2"
+    r"coronavirus\s+disease\s+(?:2019)?|wuhan\s+coronavirus|severe\s+acute\s+respiratory\s+syndrome\s+coronavirus\s+2|"
+    # Chinese "新型冠状病毒" (novel coronavirus, as "novel coronavirus" above) and its short "新冠"
+    r"新型冠状病毒|新冠"
 )
 # Ordered from specific to generic; every target is checked against the schema's vocabulary.
 _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
@@ -553,7 +578,7 @@ _FINDING_LEXICON: tuple[tuple[str, str], ...] = tuple(
 )
 #: Literal words (lower case) without one of which a lexicon pattern cannot match: the gate.
 _FINDING_KEYS: dict[str, tuple[str, ...]] = {
-    "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus", "hcov"),
+    "Pneumonia/Viral/COVID-19": ("covid", "sars", "ncov", "coronavirus", "hcov", "新型冠状病毒", "新冠"),
     "Pneumonia/Viral/MERS-CoV": ("merscov", "mers-cov", "middle east"),
     "Pneumonia/Viral/SARS": ("sars", "severe acute"),
     "Pneumonia/Viral/Influenza/H1N1": ("h1n1", "swine"),

@@ -26,7 +26,7 @@ DATE_VERSION = 1
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 2
-URL_VERSION = 3
+URL_VERSION = 4  # v4: SciELO's "?lang=" chooses the article's text: kept
 
 # --- Date ----------------------------------------------------------------------------------------
 
@@ -287,6 +287,19 @@ _PREPRINT_VERSION = compile(r"^(10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,8})(?:v\
                             re.IGNORECASE)
 
 
+#: A medRxiv or bioRxiv view of one version (``.../10.1101/2020.05.21.20108123v1.full.pdf``, ``.full``,
+#: ``.full.pdf+html``): its landing page is the address without the view (``.../2020.05.21.20108123v1``).
+_PREPRINT_VIEW = compile(r"^(https?://(?:www\.)?(?:med|bio)rxiv\.org/content/10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,8}"
+                         r"(?:v\d{1,3})?)\.full(?:\.pdf)?(?:\+html)?$", re.IGNORECASE)
+
+
+def preprint_landing_page(url: str) -> str:
+    """The landing page of a medRxiv/bioRxiv view address (its PDF, its full text), "" for any other address:
+    the page curators write for a preprint, named by the address itself (no request)."""
+    m = _PREPRINT_VIEW.match(url.strip())
+    return m.group(1) if m else ""
+
+
 @lru_cache(maxsize=8192)
 def normalize_doi(text: str, **_context) -> Normalized:
     """A bare DOI (``10.x/...``) from a DOI, a doi.org link or a publisher URL containing one."""
@@ -325,6 +338,9 @@ def _url_end(url: str) -> int:
     return end
 _TRACKING = compile(r"^(?:utm_\w+|lang|fbclid|gclid|mc_cid|mc_eid|ref|source|via|_ga|print|iframe|widget)$",
                     re.IGNORECASE)
+#: Sites whose ``lang`` chooses the text of the article, not the language of the site around it: SciELO's
+#: "?lang=pt" is the Portuguese full text, "?lang=en" another (the translation), at one address.
+_LANG_CHOOSES_TEXT = compile(r"(?:^|\.)scielo\.", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -345,7 +361,9 @@ def normalize_url(text: str, **_context) -> Normalized:
     parts = urlsplit(raw)
     host = parts.netloc.lower()
     path = parts.path
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    keep_lang = bool(_LANG_CHOOSES_TEXT.search(host))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _TRACKING.match(k) or (keep_lang and k.lower() == "lang")]
     rule = "url.canonical"
     if host.removeprefix("www.") == radiopaedia.HOST:
         host = radiopaedia.HOST

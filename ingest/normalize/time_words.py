@@ -64,7 +64,10 @@ UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, 
              "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
              "semaines": 7, "woche": 7, "wochen": 7,
              "fortnight": 14, "fortnights": 14,
-             "month": 30, "months": 30, "mese": 30, "mesi": 30}
+             "month": 30, "months": 30, "mese": 30, "mesi": 30,
+             # Turkish "gün", Russian "сутки" / "день", Chinese "天" / "日" / "周" (read by their own histories and
+             # days of the stay: ``_OTHER_SCRIPT_HISTORY``, timeline's stay days)
+             "gün": 1, "сутки": 1, "суток": 1, "день": 1, "дня": 1, "дней": 1, "天": 1, "日": 1, "周": 7}
 UNIT = (
     r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|fortnights?|"
     r"months?|mes[ei])"
@@ -78,14 +81,17 @@ _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 DAY_N = compile(
     r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|ª|a)\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di)\s+(?:the\s+)?(?P<base2>\w+))?",
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
-    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation)$",
+    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation|"
+    # Portuguese and Spanish "internação", "internación", German "des stationären Aufenthalts"
+    r"interna[cç][aã]o|internaci[oó]n|hospitaliza[cç][aã]o|hospitalizaci[oó]n|station[äa]ren|\w*aufenthalt\w*)$",
     re.IGNORECASE,
 )
-ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse)$",
+ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse|"
+                     r"febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
 AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
@@ -99,6 +105,8 @@ AT_ADMISSION = compile(
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     r"\badmission\s+(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|chest)\s+){0,3}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     r"\b(?:x-?ray|radiograph|cxr|film|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+the\s+emergency\s+(?:department|room)\b|"
+    # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
+    r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
@@ -112,7 +120,7 @@ ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
-    rf"|\b(?:for|since|over)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
+    rf"|\b(?:for|since|over|seit|depuis)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
     rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia|"
     # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
     rf"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
@@ -236,16 +244,17 @@ UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 UNIT_RE = gate(UNIT_RE, "[dgjtwsmf]")
 DAY_N = gate(DAY_N, r"[haidspgjt\d]")
-AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxnf]")
+AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxnfп入]")
 #: A word every match of ``AT_ADMISSION`` holds (its noun: "admission", "initial", "PS", "ricovero"...):
 #: the gate's first letters open most words of a note, so a whole scan tries the pattern nearly
 #: everywhere; ``at_admission`` scans only around these words.
 _AT_ADMISSION_WORD = compile(
     r"\b(?:admission|presentation|arrival|hospitali[sz]ation|initial|baseline|presenting|index|ingresso|accesso|"
-    r"arrivo|PS|pronto|ricovero|ammissione|ingreso|admiss[aã]o|interna[cç][aã]o|Aufnahme|emergency)\b",
+    r"arrivo|PS|pronto|ricovero|ammissione|ingreso|admiss[aã]o|interna[cç][aã]o|Aufnahme|emergency|"
+    r"поступлении|ba[şs]vuru\w*)\b|入院",
     re.IGNORECASE,
 )
-_AT_ADMISSION_WORD = gate(_AT_ADMISSION_WORD, "[abhipre]")  # the first letters of those words
+_AT_ADMISSION_WORD = gate(_AT_ADMISSION_WORD, "[abhipreп入]")  # the first letters of those words
 
 
 @lru_cache(maxsize=4096)
@@ -334,11 +343,36 @@ def _shorthand_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
             yield n * _SHORTHAND_DAYS[per], m
 
 
+#: Histories in the languages whose unit is a suffix or has no word break: Turkish "3 gündür" (for 3 days),
+#: Russian "в течение 5 дней" and the admission "поступила ... на 4-е сутки болезни" (on day 4 of the illness),
+#: Chinese "发热伴咳嗽3天" (a symptom, then its days; not "3天后", three days after).
+_OTHER_SCRIPT_HISTORY = compile(
+    r"\b(?P<n>\d{1,3})\s+(?P<unit>gün)(?:d[üu]r|t[üu]r)\b"
+    r"|\bв\s+течение\s+(?P<n2>\d{1,3})\s+(?P<unit2>дней|дня|суток)\b"
+    r"|\b(?:поступил\w*|госпитализирован\w*|обратил\w*)\b[^.;]{0,40}?\bна\s+(?P<n3>\d{1,2})-?(?:[еийя]|ые)?\s+"
+    r"(?P<unit3>сутки|день)\s+(?:от\s+начала\s+)?(?:болезни|заболевания)\b"
+    r"|(?:发热|发烧|咳嗽|乏力|气促|胸闷|腹泻|症状)[^。；，,;“”]{0,8}?(?P<n4>\d{1,2})\s*(?P<unit4>天|日|周)(?![后前])",
+    re.IGNORECASE,
+)
+_OTHER_SCRIPT_KEYS = ("gün", "течение", "сутки", "день", "天", "日", "周")
+
+
+def _other_script_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    if not has_any(text_context(text).lower, _OTHER_SCRIPT_KEYS):
+        return
+    for m in _OTHER_SCRIPT_HISTORY.finditer(text):
+        i = next(i for i in ("", "2", "3", "4") if m.group("n" + i))
+        amount = amount_in_days(m.group("n" + i), m.group("unit" + i))
+        if amount is not None and not about_other_person(text, m.start(), m.end()):
+            yield amount, m
+
+
 def _history_kinds(text: str) -> tuple[Iterator[tuple[int, re.Match[str]]], ...]:
     """The histories of each kind, each in text order (whether one match is a history does not
     depend on the others): "da ieri", a span in days or weeks, a span in hours, a span in the
     clinical shorthand ("5/7")."""
-    return _yesterday_histories(text), _unit_histories(text), _hour_histories(text), _shorthand_histories(text)
+    return (_yesterday_histories(text), _unit_histories(text), _hour_histories(text), _shorthand_histories(text),
+            _other_script_histories(text))
 
 
 @lru_cache(maxsize=4096)
