@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 26  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 27  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -114,6 +114,11 @@ TIMELINE_VERSION = 26  # v2: "day N of admission", "hospital day N" are N days a
 #                           fourth hospital day; the chest radiograph after intubation ..."); "in the previous
 #                           week" is an onset only with a symptom in its sentence; "The husband, aged 66, ..."
 #                           opening the text is the patient (his history is his)
+#                      v27: "postoperative day N" / "POD N" counts from an onset told on that count ("On
+#                           postoperative day 4, she developed a fever"), else blank (was the bare label "day N");
+#                           "on the following Monday" after "admitted on a Friday"; "the 14th day of her
+#                           illness"; a discharge taking a relative along ("discharged with her son") is the
+#                           patient's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -84,7 +84,8 @@ FINDING_VERSION = 7  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v8: histories in the clinical shorthand ("fever 5/7", "a 1/52 history"); "2 days of lethargy"
 # v9: "of one week of evolution" histories; "N days after arrival" counts from the admission
 # v10: "the 4th hospital day" is a day of the stay; "in the previous week" is a history only with a symptom
-OFFSET_VERSION = 10
+# v11: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
+OFFSET_VERSION = 11
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -778,8 +779,9 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
             # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
             # onset when the history gives it
             stay_day = stay_day or m
-        elif base and m.group("of" if m.group("n") else "of2"):
-            continue  # "7th day after the initiation of treatment": another base
+        elif (base and m.group("of" if m.group("n") else "of2")) or (
+                qual.startswith("post") and qual.endswith(("op", "operative"))):
+            continue  # "7th day after the initiation of treatment", "postoperative day 5": another base
         else:
             day_values.setdefault(n, m)
     return day_values, since_onset, stay_day
