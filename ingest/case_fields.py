@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 29  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -121,6 +121,11 @@ TIMELINE_VERSION = 29  # v2: "day N of admission", "hospital day N" are N days a
 #                      v29: days of the stay named before their number ("Yatışının 4. gününde", "на 7-е сутки
 #                           госпитализации", "入院第3天"), "5º dia de internação", "3. Tag des stationären
 #                           Aufenthalts"; the admission in Russian, Turkish and Chinese ("при поступлении", "入院时")
+#                      v30: "postoperative day N" / "POD N" counts from an onset told on that count ("On
+#                           postoperative day 4, she developed a fever"), else blank (was the bare label "day N");
+#                           "on the following Monday" after "admitted on a Friday"; "the 14th day of her
+#                           illness"; a discharge taking a relative along ("discharged with her son") is the
+#                           patient's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

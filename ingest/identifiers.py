@@ -165,6 +165,20 @@ def _case_page_of_doi(doi: str) -> str:
     return ""
 
 
+def pmid_in_url(url: str) -> str:
+    """The PMID a PubMed record's address names (PubMed's current and legacy addresses, Europe PMC's
+    ``/abstract/MED/N`` and ``/article/MED/N``); "" for any other address."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = unquote(parts.path)
+    m = _PMID_PATHS[host].match(path) if host in _PMID_PATHS else None
+    if m:
+        return str(int(m.group(1)))
+    if host == "ncbi.nlm.nih.gov" and path.rstrip("/") == "/pubmed":
+        return canonical_pmid(dict(parse_qsl(parts.query)).get("term", ""))
+    return ""
+
+
 def _ids_in_url(url: str) -> PaperIds:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
@@ -173,11 +187,8 @@ def _ids_in_url(url: str) -> PaperIds:
     if host in _PMC_HOSTS or host.endswith(".ebi.ac.uk"):
         m = _PMCID_IN_PATH.search(path)
         pmcid = m.group(1).upper() if m else ""
-    if not pmcid and host in _PMID_PATHS:
-        m = _PMID_PATHS[host].match(path)
-        pmid = str(int(m.group(1))) if m else ""
-        if not pmid and host == "ncbi.nlm.nih.gov" and path.rstrip("/") == "/pubmed":
-            pmid = canonical_pmid(dict(parse_qsl(parts.query)).get("term", ""))
+    if not pmcid:
+        pmid = pmid_in_url(url)
     if any(host == h or host.endswith("." + h) for h in _ELSEVIER_HOSTS):
         m = _PII_IN_PATH.search(path)
         pii = canonical_pii(m.group(1)) if m else ""

@@ -358,19 +358,45 @@ def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | Non
     """The paragraph's pieces and the patient each is about: one paragraph telling two patients ("A
     36-year-old woman developed fever on 9 April ... Her 9-year-old son developed a cough on 12 April
     ...") changes patient at a sentence whose subject introduces the other one (a patient named
-    inside a sentence, "like his 61-year-old wife", changes nothing)."""
+    inside a sentence, "like his 61-year-old wife", changes nothing), and back at a sentence whose subject
+    is a pronoun of the other patient's sex only ("... Her 3-year-old son ... was admitted with her. Her
+    radiograph on admission showed ...", "She improved and was discharged ...")."""
     if current is None:
         return []
     pieces: list[tuple[int, str]] = []
     begin = 0
-    for descriptor, start, _ in descriptors_in(body):
-        who = index[(descriptor.age, descriptor.sex)]
-        dot = body.rfind(". ", 0, start)
-        sentence = dot + 2 if dot >= 0 else 0
-        if who != current and sentence > begin and _SUBJECT_LEAD.fullmatch(body[sentence:start]):
-            pieces.append((current, body[begin:sentence].strip()))
+    for sentence, who in sorted(_subject_switches(body, index)):
+        if who != current and (sentence > begin or (sentence == begin == 0 and not pieces)):
+            if sentence > begin:
+                pieces.append((current, body[begin:sentence].strip()))
             begin, current = sentence, who
     return [*pieces, (current, body[begin:].strip())]
+
+
+#: A sentence opening with a pronoun of the patient it is about ("She improved ...", "Her radiograph ..."), not
+#: with a relative of that patient ("Her son's chest radiograph ...": about the son).
+_PRONOUN_SUBJECT = re.compile(rf"(?P<pronoun>she|her|he|his)\b(?!\s+(?:\d{{1,3}}[- ]year[- ]old\s+)?(?:{_RELATIONS_M}|"
+                              rf"{_RELATIONS_F})\b)", re.I)
+
+
+def _subject_switches(body: str, index: dict[tuple[int, str], int]) -> list[tuple[int, int]]:
+    """(sentence start, patient) where a sentence of ``body`` makes another patient its subject: a descriptor
+    opening it, or a pronoun whose sex only one of the patients has."""
+    found = []
+    for descriptor, start, _ in descriptors_in(body):
+        dot = body.rfind(". ", 0, start)
+        sentence = dot + 2 if dot >= 0 else 0
+        if _SUBJECT_LEAD.fullmatch(body[sentence:start]):
+            found.append((sentence, index[(descriptor.age, descriptor.sex)]))
+    for sentence in [0, *(m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z])", body))]:
+        m = _PRONOUN_SUBJECT.match(body, sentence)
+        if m is None or any(at == sentence for at, _ in found):
+            continue
+        sex = "F" if m.group("pronoun").lower() in ("she", "her") else "M"
+        of_sex = [who for (_, each_sex), who in index.items() if each_sex == sex]
+        if len(of_sex) == 1 and all(each_sex in ("M", "F") for _, each_sex in index):
+            found.append((sentence, of_sex[0]))
+    return found
 
 
 _AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)

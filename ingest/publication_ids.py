@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-from ingest.identifiers import canonical_doi, canonical_pii, canonical_pmcid, given_pii
+from ingest.identifiers import canonical_doi, canonical_pii, canonical_pmcid, given_pii, pmid_in_url
 
 CROSSREF_WORK = "https://api.crossref.org/works/{doi}"
 DOI_RESOLVER = "https://doi.org/{doi}"
@@ -25,8 +25,6 @@ CROSSREF_BY_PII = "https://api.crossref.org/works?{query}"
 
 _PMCID_IN_URL = re.compile(r"/(PMC\d+)(?:/|$)", re.I)
 _PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{6,9})$", re.I)
-_PMID_IN_URL = re.compile(r"^/(?:pubmed/)?(\d{6,9})/?$")
-_PUBMED_HOSTS = {"pubmed.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov"}
 _PII_IN_URL = re.compile(r"/pii/(S[\dX()\-]{15,22})(?:[/?#]|$)", re.I)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov", "europepmc.org", "www.europepmc.org"}
@@ -82,9 +80,9 @@ def parse_paper_reference(text: str) -> PaperRef:
             return PaperRef("pdf", given, doi=doi, pmcid=pmc, url=url)
         if pmc:
             return PaperRef("pmcid", given, pmcid=pmc)
-        in_pubmed = _PMID_IN_URL.match(parts.path) if host in _PUBMED_HOSTS else None
-        if in_pubmed:
-            return PaperRef("pmid", given, pmid=in_pubmed.group(1))
+        # A PubMed record's address (PubMed's, Europe PMC's /abstract/MED/N): its PMID, asked of the ID converter.
+        if pmid := pmid_in_url(address):
+            return PaperRef("pmid", given, pmid=pmid)
         in_path = _PII_IN_URL.search(parts.path)
         pii = canonical_pii(in_path.group(1)) if in_path and not doi else ""
         return PaperRef("url", given, doi=doi, url=url, pii=pii)

@@ -49,6 +49,7 @@ from .normalize.common import (
     first_gate,
     gate,
     has_any,
+    only_companions,
     parse_int,
     sentence_at,
     sentence_spans,
@@ -124,6 +125,11 @@ AFTER_EVENT = "after-event"          # "3 days after intubation", "after 10 days
                                      # day the history gives that event of the stay (``EVENTS``)
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
+ON_WEEKDAY = "weekday"               # "on the following Monday": ``days`` is the weekday (Monday 0), placed
+                                     # after the weekday the history admits the patient on
+SINCE_OPERATION = "since-operation"  # "postoperative day 5", "POD 5": N days after an operation, placed only
+                                     # where the history tells the onset on the same count (a nosocomial
+                                     # onset: "On postoperative day 4, she developed a fever")
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
@@ -832,6 +838,8 @@ _DAY_OF_STAY_NAMED_FIRST = compile_fast(
     re.IGNORECASE,
 )
 _DAY_OF_STAY_KEYS = ("yatış", "yatis", "госпитализации", "стационаре", "入院", "住院")
+# The surgeons' "POD 5", "POD#5": postoperative day 5 (upper case only, as "HD").
+_POD_N = compile_fast(r"\bPOD\s*#?\s*(\d{1,3})\b")
 
 
 def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, where: str) -> Moment | None:
@@ -845,6 +853,8 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     if qual == "hospital" or (ADMISSION_BASE.match(base) and connector.split()[0].lower() in _DAY_OF):
         # a day of the stay ("hospital day 3", "day 3 of hospitalization", "terza giornata di ricovero")
         return Moment(HOSPITAL_DAY, n, evidence, where)
+    if qual.startswith("post") and qual.endswith(("op", "operative")):
+        return Moment(SINCE_OPERATION, n, evidence, where)
     if qual in ("post-admission", "postadmission"):
         # "post-admission day 6" counts as "postoperative day 6" does: the admission is its day 0
         return Moment(SINCE_ADMISSION, n, evidence, where)
@@ -871,13 +881,25 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
             m.group("base") or m.group("base_it") or m.group("base_es") or "")
 
 
+#: English weekdays, Monday first (``date.weekday()``'s numbering).
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+#: A film on a weekday after the one the history admits the patient on ("on the following Monday" of a patient
+#: "admitted on a Friday"): ``days`` is the weekday's number.
+_FOLLOWING_WEEKDAY = compile_fast(rf"\bthe\s+(?:following|next)\s+(?P<day>{'|'.join(_WEEKDAYS)})\b", re.IGNORECASE)
+#: The history's weekday of the admission: "He was admitted on a Friday", "presented on a Sunday evening".
+_ADMITTED_ON_WEEKDAY = compile_fast(
+    rf"\b(?:admitted|presented|hospitali[sz]ed)\b[^.;]{{0,60}}?\bon\s+a\s+(?P<day>{'|'.join(_WEEKDAYS)})\b",
+    re.IGNORECASE)
+
+
 #: Words without one of which a text gives no moment (a unit, an admission word, post-mortem): a
 #: cheap gate before the scans (most notes of a table are about findings only).
 _MOMENT_WORDS = frozenset({
     *UNIT_DAYS, "giornata", "dia", "dias", "tag", "mortem", "postmortem", "admission", "presentation", "arrival",
     "hospitalization", "hospitalisation", "initial", "baseline", "presenting", "index", "ingresso", "accesso",
     "arrivo", "ricovero", "ammissione", "ingreso", "admissão", "internação", "aufnahme", "first", "hd", "ps",
-    "soccorso", "discharge", "emergency", "readmission", *_SOON_WORDS,
+    "soccorso", "discharge", "emergency", "readmission", "pod", *_SOON_WORDS, *_WEEKDAYS,
     # the admission as Russian and Turkish tell it ("при поступлении", "başvuru sırasında", "başvurusunda")
     "поступлении", "başvuru", "başvurusunda",
 })
@@ -917,6 +939,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_DAY_OF_STAY_NAMED_FIRST.finditer(text) if has_any(low, _DAY_OF_STAY_KEYS) else ()):
         n = m.group("n") or m.group("n2") or m.group("n3")
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(n), m.group(0), where)))
+    for m in (_POD_N.finditer(text) if "pod" in text_context(text).words else ()):
+        moments.append((m.start(), Moment(SINCE_OPERATION, int(m.group(1)), m.group(0), where)))
     for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata", "día", "dia")) else ()):
         moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
         if moment is not None:
@@ -975,6 +999,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
+    for m in (_FOLLOWING_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
+        if not in_history(m):  # "on the following Monday": placed from the weekday the history admits on
+            moments.append((m.start(), Moment(ON_WEEKDAY, _WEEKDAYS.index(m.group("day").lower()), m.group(0), where)))
     for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
         if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
             moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
@@ -1687,7 +1714,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
                    readmission_moment(history) or readmission_moment(findings),
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
-                   events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))))
+                   events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
+                   operation_onset=operation_onset(history), admission_weekday=admission_weekday(history))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -1696,6 +1724,10 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
+    if dates.operation_onset is not None and onset_date is None:
+        # a nosocomial onset told on an operation's count: days since it, the admission's day not told
+        told = dates.operation_onset.evidence
+        return Timeline(ONSET, told, None), dates, [Event("symptom onset", 0, told, "history")]
     if onset_moment or onset_date is not None:
         return (Timeline(ONSET, "", None), dates,
                 [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
@@ -1746,11 +1778,45 @@ class _Dates:
     follow_ups: tuple[Moment, ...] = ()
     #: (event, its moment) of each event of ``EVENTS`` the history gives one day ("intubated on illness day 13").
     events: tuple[tuple[str, Moment], ...] = ()
+    #: The onset told as a day after an operation ("On postoperative day 4, she developed a fever"): the
+    #: films of that count ("on postoperative day 6") are that many days after it.
+    operation_onset: Moment | None = None
+    #: The weekday the history admits the patient on (Monday 0): "He was admitted on a Friday".
+    admission_weekday: int | None = None
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
 _DISCHARGED = first_gate(_DISCHARGED)  # the characters it can start with (first_gate)
-_DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED})
+_DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED, SINCE_OPERATION})
+#: A symptom's start in a sentence ("she developed a fever", "fever began"): with a day after an operation,
+#: the onset on that count.
+_ONSET_VERB = compile_fast(r"\b(?:developed|develop|began|begun|started|onset|spiked|new)\b", re.IGNORECASE)
+
+
+def admission_weekday(history: str) -> int | None:
+    """The weekday the history admits the patient on (Monday 0), when it tells one: "He was admitted on a
+    Friday with ..."; None for none or several."""
+    if not text_context(history).words & _WEEKDAY_WORDS:
+        return None
+    days = {_WEEKDAYS.index(m.group("day").lower()) for m in _ADMITTED_ON_WEEKDAY.finditer(history)
+            if not about_other_person(history, m.start(), m.end())}
+    return days.pop() if len(days) == 1 else None
+
+
+def operation_onset(history: str) -> Moment | None:
+    """The onset of symptoms the history tells as a day after an operation ("On postoperative day 4, she
+    developed a fever and a dry cough"): the one such day, or None."""
+    found = set()
+    for start, moment in _text_moments(history, "history"):
+        if moment.kind != SINCE_OPERATION:
+            continue
+        s_start, s_end = sentence_at(history, start)
+        c_start, c_end = clause_at(history, start)
+        if (_ONSET_VERB.search(history, s_start, s_end) and SYMPTOM_WORDS.search(history, s_start, s_end)
+                and not IMAGE_WORDS.search(history, c_start, c_end)
+                and not about_other_person(history, start, start + 1)):
+            found.add(moment)
+    return _the_one(found)
 
 
 def _discharge_sentence(text: str, start: int) -> bool:
@@ -1767,7 +1833,7 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
     for m in (_DISCHARGED.finditer(history) if has_any(text_context(history).lower, ("discharged", "dimess")) else ()):
         start, end = sentence_at(history, m.start())
         sentence = history[start:end]
-        if about_other_person(history, m.start(), m.end()):
+        if about_other_person(history, m.start(), m.end()) and not only_companions(history, m.start()):
             continue
         found.update(_told_days(history, m, start, end, day_first))
         after = _discharged_after(sentence)
@@ -1952,6 +2018,8 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return days.pop(), "timeline.at-follow-up", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
+        return _place_on_own_count(moment, admission, dates)
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
         return (None, "timeline.sent-home-and-back",
                 f"{moment.evidence!r} counts from an admission, but the patient was sent home from a first visit "
@@ -2001,6 +2069,21 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
         + (f" (day {admission + moment.days})" if admission is not None else "")
     )
+
+
+def _place_on_own_count(moment: Moment, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:
+    """A film on a count of its own: a weekday after the admission's weekday ("on the following Monday"), a
+    day after an operation on whose count the history tells the onset ("postoperative day 6")."""
+    if moment.kind == ON_WEEKDAY:
+        if dates.admission_weekday is None or admission is None:
+            return (None, "timeline.weekday",
+                    f"{moment.evidence!r}: the weekday of the admission or the admission's day is not told")
+        # the next such weekday after the admission's: a week later when it is the same weekday
+        return admission + ((moment.days - dates.admission_weekday) % 7 or 7), "timeline.weekday", ""
+    if dates.operation_onset is None:
+        return (None, "timeline.since-operation",
+                f"{moment.evidence!r} counts from an operation, but the onset's day on that count is not told")
+    return moment.days - dates.operation_onset.days, "timeline.since-operation", ""
 
 
 def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:

@@ -408,6 +408,19 @@ def about_other_person(text: str, start: int, end: int) -> bool:
 
 
 _AGED = r"(?:\d{1,3}-year-old\s+|(?:elderly|young|adult)\s+)?"
+#: A relative the patient's event takes along ("was discharged with her son", "admitted together with his
+#: wife"): the event is the patient's, the relative only goes with them.
+_WITH_RELATIVE = compile(rf"\b(?:together\s+with|along\s+with|with)\s+(?:his|her|their)\s+{_AGED}$", re.IGNORECASE)
+
+
+def only_companions(text: str, start: int) -> bool:
+    """True when every other person named in the clause at ``start`` is a relative the patient's event takes
+    along ("She ... was discharged with her son on the 14th day of her illness")."""
+    c_start, c_end = clause_at(text, start)
+    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
+    return bool(others) and all(_WITH_RELATIVE.search(text, max(c_start, m.start() - 40), m.start())
+                                for m in others)
+
 _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and

@@ -14,6 +14,7 @@ from schema import ADULT_AGE, SEX_VALUES
 from .common import (
     ENGLISH_NUMBER,
     OTHER_PERSON,
+    RELATIVE,
     Normalized,
     blank,
     clause_at,
@@ -42,7 +43,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # other sex words; a relative named without an age is not the patient. 2: relation words (wife, son, ...) of the
 # patient introduced by them. 14: a relation word introduced by "aged N" ("The husband, aged 66, ...")
 # 15: Russian sex words ("мужчина", "женщина", "пациентка"); the Chinese case line "患者，男，54岁"
-SEX_VERSION = 15
+# 16: pronouns of one sex in a text whose only other people are relatives of the other sex ("A 71-year-old ...
+# His wife had tested positive ... He was admitted"): the pronouns name the patient.
+SEX_VERSION = 16
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -110,6 +113,8 @@ _POSSESSIVE_BEFORE = compile(
 _POSSESSIVE_AGE_BEFORE = compile(
     r"\b(?:his|her|their|whose|my|patient's)\s+\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*old[\s-]*$", re.IGNORECASE
 )
+#: The words between a possessive pronoun and the relative it names ("his wife", "her 3-year-old son").
+_AGE_GAP = compile(r"\s*(?:\d{1,3}[\s-]*years?[\s-]*old\s+)?", re.IGNORECASE)
 _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
 
 
@@ -174,10 +179,20 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
 _PLURAL_ONLY_OTHERS = frozenset({"people", "persons", "contacts"})
 
 
-def _others_a_pronoun_may_name(text: str) -> bool:
-    """Whether the text names someone other than the patient whom a singular pronoun may name (a
-    relative, other patients or cases), not only groups of an exposure history."""
-    return any(m.group(0).lower() not in _PLURAL_ONLY_OTHERS for m in OTHER_PERSON.finditer(text))
+def _others_a_pronoun_may_name(text: str, pronoun_sex: str) -> bool:
+    """Whether the text names someone other than the patient whom a singular pronoun of this sex may name
+    (a relative, other patients or cases), not only groups of an exposure history. A relative whose word
+    tells the other sex ("His wife had tested positive ... He was admitted") is no one "he" may name."""
+    for m in OTHER_PERSON.finditer(text):
+        if m.group(0).lower() in _PLURAL_ONLY_OTHERS:
+            continue
+        word = _SEX_WORD.fullmatch(m.group(0))
+        if word is None or (MALE if word.group("m") else FEMALE) == pronoun_sex:
+            return True
+    # a pronoun besides the relatives' possessives must name someone ("Her husband was admitted": the note may
+    # be the husband's; "... Her husband had been admitted. She was dyspnoeic": she is the patient)
+    pronouns = _MALE_PRONOUNS if pronoun_sex == MALE else _FEMALE_PRONOUNS
+    return not any(RELATIVE.match(text, _AGE_GAP.match(text, m.end()).end()) is None for m in pronouns.finditer(text))
 
 
 #: Family words: a patient's sex only when they introduce the patient with an age.
@@ -227,7 +242,7 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         first = min(male[0].start(), female[0].start())
         return blank("pronouns of both sexes: the text is about several people", text, first,
                      max(male[0].end(), female[0].end()), "sex.pronouns", SEX_VERSION)
-    others = _others_a_pronoun_may_name(text) if male or female else False
+    others = _others_a_pronoun_may_name(text, MALE if male else FEMALE) if male or female else False
     if male and not others:
         return found(MALE, text, male[0].start(), male[0].end(), "sex.pronouns", SEX_VERSION)
     if female and not others:

@@ -92,7 +92,8 @@ FINDING_VERSION = 8  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v12: histories and days of the stay in German ("seit 5 Tagen", "am 3. Tag des stationären Aufenthalts"),
 # Portuguese ("no 5º dia de internação"), Turkish, Russian and Chinese ("3 gündür", "на 7-е сутки госпитализации",
 # "入院第3天")
-OFFSET_VERSION = 12
+# v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
+OFFSET_VERSION = 13
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -809,8 +810,9 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
             # a day of the hospital stay: day 1 may be offset 0 or 1, and the dataset counts from
             # onset when the history gives it
             stay_day = stay_day or m
-        elif base and m.group("of" if m.group("n") else "of2"):
-            continue  # "7th day after the initiation of treatment": another base
+        elif (base and m.group("of" if m.group("n") else "of2")) or (
+                qual.startswith("post") and qual.endswith(("op", "operative"))):
+            continue  # "7th day after the initiation of treatment", "postoperative day 5": another base
         else:
             day_values.setdefault(n, m)
     return day_values, since_onset, stay_day

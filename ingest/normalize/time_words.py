@@ -80,8 +80,8 @@ _ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri
 _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 DAY_N = compile(
-    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+)?(?P<base>\w+))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+)?(?P<base2>\w+))?",
+    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
