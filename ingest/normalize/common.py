@@ -7,6 +7,7 @@ note is usually normalized once per image of a patient.
 from __future__ import annotations
 
 import re
+import re._compiler as _compiler
 import re._constants as _C
 import re._parser as _re_parser
 from bisect import bisect_left, bisect_right
@@ -73,13 +74,16 @@ def _ascii_twin_source(pattern: str) -> str | None:
 
 class FastPattern:
     """A compiled pattern that runs its ASCII-mode twin on ASCII strings (same matches, faster).
-    Offers the methods of ``re.Pattern`` the normalizers use."""
+    Offers the methods of ``re.Pattern`` the normalizers use. Both run the pattern with its
+    alternations gated on their first characters (``gated_source``); ``pattern`` is the source as
+    written."""
 
     __slots__ = ("ascii", "flags", "groupindex", "groups", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
-        self.unicode = re.compile(pattern, flags)
-        twin = _ascii_twin_source(pattern) if not flags & (re.ASCII | re.LOCALE) else None
+        source = gated_source(pattern, flags)
+        self.unicode = re.compile(source, flags)
+        twin = _ascii_twin_source(source) if not flags & (re.ASCII | re.LOCALE) else None
         try:
             self.ascii = re.compile(twin, flags | re.ASCII) if twin is not None else self.unicode
         except re.error:  # an inline flag the ASCII mode refuses: keep the Unicode pattern
@@ -138,6 +142,105 @@ def gate(pattern: FastPattern, first: str) -> FastPattern:
     every position; the look-ahead rejects most positions at the cost of one character test. The
     matches are the same as long as ``first`` covers the first character of every alternative."""
     return FastPattern(f"(?={first})(?:{pattern.pattern})", pattern.flags & ~re.UNICODE)
+
+
+#: Inline flags ("(?i)", "(?i:...)", "(?-i:...)"): a part of such a pattern read alone would not
+#: have the flags it has in place, so ``gated_source`` leaves the pattern as it is.
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+#: A group right after a gate is gated already (``gate``, ``first_gate``).
+_GATED_BEFORE = re.compile(r"\(\?=\[(?:\\.|[^\]\\])*\]\)\Z")
+#: A group of two alternatives costs ``re`` about what the look-ahead costs: gated from three.
+_FEWEST_BARS = 2
+#: What may come before a group at the start of a match: group openers and zero-width anchors.
+_LEADING = re.compile(r"(?:\(\?:|\(\?P<\w+>|\((?!\?)|\\b|\^|\\A)*")
+
+
+def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
+    """``pattern`` with a look-ahead on its first characters (``first_gate``'s class) before every
+    group holding an alternation whose alternatives' first characters can be listed, and before
+    the whole pattern: ``re`` tries the alternatives of a group one by one, so "(?:days?|giorn[oi]|
+    weeks?|...)" after every word of a note costs a dozen failed tries where one character test
+    rejects the word. Groups are wrapped, not changed: ``(?P<u>(?=[dw])(?:days?|weeks?))`` matches
+    what ``(?P<u>days?|weeks?)`` matches, with or without a quantifier, and captures the same. Left
+    alone: a pattern with inline flags or ``re.VERBOSE`` or a conditional group, the groups inside a
+    look-behind, and what would cost ``re`` the literal prefix or first-character set it skips to
+    (a case-sensitive pattern starting with a literal)."""
+    if flags & re.VERBOSE or _INLINE_FLAGS.search(pattern) or "(?(" in pattern:
+        return pattern
+    try:
+        parsed = _re_parser.parse(pattern, flags & ~re.UNICODE)
+    except re.error:
+        return pattern
+    prefixed = bool(_compiler._get_literal_prefix(parsed, flags)[0] or _compiler._get_charset_prefix(parsed, flags))
+    top = None if prefixed or pattern.startswith("(?=") else _gate_class(pattern, flags, most)
+    # a group that starts every match is gated by the whole pattern's gate, or by re's own prefix
+    leading_done = prefixed or top is not None
+    inserts: list[tuple[int, str]] = []
+    stack: list[tuple[int, bool, bool, list[int]]] = []  # (content start, gateable, in a look-behind, ["|" count])
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _class_end(pattern, i)
+        elif ch == "(":
+            behind = pattern.startswith(("(?<=", "(?<!"), i) or (bool(stack) and stack[-1][2])
+            plain = pattern.startswith(("(?:", "(?P<"), i) or not pattern.startswith("(?", i)
+            if pattern.startswith("(?P<", i):
+                start = pattern.index(">", i) + 1
+            elif pattern.startswith(("(?<=", "(?<!"), i):
+                start = i + 4
+            else:
+                start = i + (3 if pattern.startswith("(?", i) else 1)
+            gateable = (plain and not behind and not _GATED_BEFORE.search(pattern, 0, i)
+                        and not (leading_done and _LEADING.fullmatch(pattern, 0, i)))
+            stack.append((start, gateable, behind, [0]))
+            i = start
+        elif ch == ")" and stack:
+            start, gateable, _behind, bar = stack.pop()
+            first = _gate_class(pattern[start:i], flags, most) if gateable and bar[0] >= _FEWEST_BARS else None
+            if first:
+                inserts += [(start, f"(?={first})(?:"), (i, ")")]
+            i += 1
+        else:
+            if ch == "|" and stack:
+                stack[-1][3][0] += 1
+            i += 1
+    if top:
+        inserts += [(0, f"(?={top})(?:"), (n, ")")]
+    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+        pattern = pattern[:at] + text + pattern[at:]
+    return pattern
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class opening at ``pattern[i]`` ("[", "[^", a leading "]")."""
+    i += 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def _gate_class(source: str, flags: int, most: int) -> str | None:
+    """The character class of the first characters of a match of ``source`` (read with
+    ``flags``), or None when they cannot be listed, a match can be empty, or they are over ``most``."""
+    try:
+        first = _first_chars(_re_parser.parse(source, flags & ~re.UNICODE))
+    except re.error:  # a part that refers to a group outside it
+        return None
+    if first is None:
+        return None
+    chars, nullable = first
+    if flags & re.IGNORECASE:
+        chars = {c.lower() for c in chars}
+    if nullable or not chars or len(chars) > most:
+        return None
+    return "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]"
 
 
 def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
