@@ -176,7 +176,8 @@ def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
     # a group that starts every match is gated by the whole pattern's gate, or by re's own prefix
     leading_done = prefixed or top is not None
     inserts: list[tuple[int, str]] = []
-    stack: list[tuple[int, bool, bool, list[int]]] = []  # (content start, gateable, in a look-behind, ["|" count])
+    stack: list[tuple[int, bool, bool, list[int]]] = []  # (content start, gateable, in a look-behind, its "|"s)
+    top_bars: list[int] = []
     i, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
@@ -195,23 +196,41 @@ def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
                 start = i + (3 if pattern.startswith("(?", i) else 1)
             gateable = (plain and not behind and not _GATED_BEFORE.search(pattern, 0, i)
                         and not (leading_done and _LEADING.fullmatch(pattern, 0, i)))
-            stack.append((start, gateable, behind, [0]))
+            stack.append((start, gateable, behind, []))
             i = start
         elif ch == ")" and stack:
-            start, gateable, _behind, bar = stack.pop()
-            first = _gate_class(pattern[start:i], flags, most) if gateable and bar[0] >= _FEWEST_BARS else None
-            if first:
-                inserts += [(start, f"(?={first})(?:"), (i, ")")]
+            start, gateable, _behind, bars = stack.pop()
+            if gateable:
+                inserts += _alternatives_gate(pattern, start, i, bars, flags, most)
             i += 1
         else:
-            if ch == "|" and stack:
-                stack[-1][3][0] += 1
+            if ch == "|":
+                (stack[-1][3] if stack else top_bars).append(i)
             i += 1
     if top:
         inserts += [(0, f"(?={top})(?:"), (n, ")")]
+    elif not prefixed:
+        inserts += _alternatives_gate(pattern, 0, n, top_bars, flags, most, whole=False)
     for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
         pattern = pattern[:at] + text + pattern[at:]
     return pattern
+
+
+def _alternatives_gate(pattern: str, start: int, end: int, bars: list[int], flags: int, most: int,
+                       whole: bool = True) -> list[tuple[int, str]]:
+    """The insertions gating the alternatives of ``pattern[start:end]`` (``bars``: the positions of
+    its own "|"): all of them (``whole``), or else the last ones from where their first characters
+    can be listed ("\\d++|[^\\W\\d_]++|a\\s+few|few|several": the three words after any word)."""
+    if len(bars) < _FEWEST_BARS:
+        return []
+    first = _gate_class(pattern[start:end], flags, most) if whole else None
+    if first:
+        return [(start, f"(?={first})(?:"), (end, ")")]
+    for bar in bars[:len(bars) - _FEWEST_BARS]:  # the last three alternatives at least
+        first = _gate_class(pattern[bar + 1:end], flags, most)
+        if first:
+            return [(bar + 1, f"(?={first})(?:"), (end, ")")]
+    return []
 
 
 def _class_end(pattern: str, i: int) -> int:

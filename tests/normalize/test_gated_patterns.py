@@ -98,6 +98,13 @@ def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
     for text in ("3 days later", "3 more TAG later", "3 further weeks later", "3 ſomething days later", "3 TAG LATER"):
         assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
             (m.span(), m.groups()) for m in re.finditer(p.pattern, text, re.IGNORECASE)]
+    # after an alternative of any word, the words that follow it are gated apart, in their order
+    hours = r"\b(?P<h>\w+|a\s+few|few|several)\s+hours|\bsame\s+day|\bnext\s+day|\bon\s+arrival"
+    assert common.gated_source(hours, re.IGNORECASE) == (
+        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival)")
+    for text in ("a few hours later", "A FEW HOURS", "several hours", "on the same day", "NEXT DAY", "on arrival"):
+        assert [(m.span(), m.groups()) for m in FastPattern(hours, re.IGNORECASE).finditer(text)] == [
+            (m.span(), m.groups()) for m in re.finditer(hours, text, re.IGNORECASE)]
     # an optional group keeps matching nothing: its gate is inside it
     assert FastPattern(r"a(?:x|y|z)?b").search("ab").span() == (0, 2)
     # left alone: inline flags, a look-behind's groups, two alternatives, a literal prefix re skips to
