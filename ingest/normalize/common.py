@@ -12,7 +12,7 @@ import re._constants as _C
 import re._parser as _re_parser
 from bisect import bisect_left, bisect_right
 from dataclasses import MISSING, dataclass, fields
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # --- Fast patterns --------------------------------------------------------------------------------
 # Python's ``re`` matches a str pattern in Unicode mode, where every case-insensitive character test
@@ -172,7 +172,7 @@ def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
     except re.error:
         return pattern
     prefixed = bool(_compiler._get_literal_prefix(parsed, flags)[0] or _compiler._get_charset_prefix(parsed, flags))
-    top = None if prefixed or pattern.startswith("(?=") else _gate_class(pattern, flags, most)
+    top = None if prefixed or pattern.startswith("(?=") else _parsed_gate_class(parsed, flags, most)
     # a group that starts every match is gated by the whole pattern's gate, or by re's own prefix
     leading_done = prefixed or top is not None
     inserts: list[tuple[int, str]] = []
@@ -220,17 +220,46 @@ def _alternatives_gate(pattern: str, start: int, end: int, bars: list[int], flag
                        whole: bool = True) -> list[tuple[int, str]]:
     """The insertions gating the alternatives of ``pattern[start:end]`` (``bars``: the positions of
     its own "|"): all of them (``whole``), or else the last ones from where their first characters
-    can be listed ("\\d++|[^\\W\\d_]++|a\\s+few|few|several": the three words after any word)."""
+    can be listed ("\\d++|[^\\W\\d_]++|a\\s+few|few|several": the three words after any word). Each
+    alternative is read once; a set is the union of its alternatives' sets."""
     if len(bars) < _FEWEST_BARS:
         return []
-    first = _gate_class(pattern[start:end], flags, most) if whole else None
-    if first:
-        return [(start, f"(?={first})(?:"), (end, ")")]
-    for bar in bars[:len(bars) - _FEWEST_BARS]:  # the last three alternatives at least
-        first = _gate_class(pattern[bar + 1:end], flags, most)
-        if first:
-            return [(bar + 1, f"(?={first})(?:"), (end, ")")]
-    return []
+    bounds = [start, *(bar + 1 for bar in bars)]
+    ends = [*bars, end]
+    chars: set[str] = set()
+    opening = None  # the first alternative of the longest gateable run of the last ones
+    for k in range(len(bounds) - 1, -1, -1):
+        part = _first_set(pattern[bounds[k]:ends[k]], flags)
+        if part is None or len(chars | part) > most:
+            break
+        chars |= part
+        if len(bounds) - k > _FEWEST_BARS and (k > 0 or whole):
+            opening = k
+    if opening is None:
+        return []
+    at = bounds[opening]
+    chars = set()
+    for k in range(opening, len(bounds)):
+        chars |= _first_set(pattern[bounds[k]:ends[k]], flags)
+    return [(at, f"(?={_class_of(chars)})(?:"), (end, ")")]
+
+
+@cache
+def _first_set(source: str, flags: int) -> frozenset[str] | None:
+    """The characters a match of ``source`` can start with (lower-cased when case-insensitive);
+    None when they cannot be listed or a match can be empty. Remembered: the same parts (a unit, a
+    number) recur in many patterns."""
+    try:
+        first = _first_chars(_re_parser.parse(source, flags & ~re.UNICODE))
+    except re.error:  # a part that refers to a group outside it
+        return None
+    if first is None or first[1] or not first[0]:
+        return None
+    return frozenset(c.lower() for c in first[0]) if flags & re.IGNORECASE else frozenset(first[0])
+
+
+def _class_of(chars) -> str:
+    return "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]"
 
 
 def _class_end(pattern: str, i: int) -> int:
@@ -245,13 +274,10 @@ def _class_end(pattern: str, i: int) -> int:
     return i + 1
 
 
-def _gate_class(source: str, flags: int, most: int) -> str | None:
-    """The character class of the first characters of a match of ``source`` (read with
-    ``flags``), or None when they cannot be listed, a match can be empty, or they are over ``most``."""
-    try:
-        first = _first_chars(_re_parser.parse(source, flags & ~re.UNICODE))
-    except re.error:  # a part that refers to a group outside it
-        return None
+def _parsed_gate_class(parsed, flags: int, most: int) -> str | None:
+    """The character class of the first characters of a match of the ``parsed`` pattern, or None
+    when they cannot be listed, a match can be empty, or they are over ``most``."""
+    first = _first_chars(parsed)
     if first is None:
         return None
     chars, nullable = first
@@ -259,7 +285,7 @@ def _gate_class(source: str, flags: int, most: int) -> str | None:
         chars = {c.lower() for c in chars}
     if nullable or not chars or len(chars) > most:
         return None
-    return "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]"
+    return _class_of(chars)
 
 
 def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
