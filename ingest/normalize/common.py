@@ -297,15 +297,8 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
     finds no prefix to skip to and tries every alternative at every position."""
     if pattern.pattern.startswith("(?="):
         return pattern  # gated already
-    first = _first_chars(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
-    if first is None:
-        return pattern
-    chars, nullable = first
-    if pattern.flags & re.IGNORECASE:
-        chars = {c.lower() for c in chars}
-    if nullable or not chars or len(chars) > most:
-        return pattern
-    return gate(pattern, "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]")
+    first = _parsed_gate_class(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE), pattern.flags, most)
+    return pattern if first is None else gate(pattern, first)
 
 
 #: ``\\d`` kept as itself in a gate's class: Unicode digits in the Unicode pattern, as in the pattern.
