@@ -6,12 +6,14 @@ note is usually normalized once per image of a patient.
 
 from __future__ import annotations
 
+import _sre
 import re
+import re._compiler as _compiler
 import re._constants as _C
 import re._parser as _re_parser
 from bisect import bisect_left, bisect_right
 from dataclasses import MISSING, dataclass, fields
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # --- Fast patterns --------------------------------------------------------------------------------
 # Python's ``re`` matches a str pattern in Unicode mode, where every case-insensitive character test
@@ -71,15 +73,32 @@ def _ascii_twin_source(pattern: str) -> str | None:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
+def _ascii_alike(text: str) -> bool:
+    """Whether every non-ASCII character of ``text`` is one the ASCII and Unicode modes read alike:
+    no word character, digit or space in either mode, with no case (typographic quotes and dashes,
+    "°", "×", "…": 50 of the sample's 367 notes hold some and nothing else non-ASCII). On such a text
+    ``\\w``, ``\\b``, ``\\d``, ``\\s`` and case-insensitive tests answer the same in both modes (the ASCII
+    twin's ``\\s`` takes in what Unicode ``\\s`` matches in ASCII), so the twin finds the same matches.
+    Remembered per note: every pattern asks of the same notes."""
+    return all(not (c.isalnum() or c.isspace() or c == "_" or _sre.unicode_iscased(ord(c)))
+               and c.lower() == c == c.upper() == c.casefold()
+               for c in set(text) if c > "\x7f")
+
+
 class FastPattern:
-    """A compiled pattern that runs its ASCII-mode twin on ASCII strings (same matches, faster).
-    Offers the methods of ``re.Pattern`` the normalizers use."""
+    """A compiled pattern that runs its ASCII-mode twin on ASCII strings, and on strings whose
+    other characters the two modes read alike (``_ascii_alike``): the same matches, faster.
+    Offers the methods of ``re.Pattern`` the normalizers use. Both run the pattern with its
+    alternations gated on their first characters (``gated_source``); ``pattern`` is the source as
+    written."""
 
     __slots__ = ("ascii", "flags", "groupindex", "groups", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
-        self.unicode = re.compile(pattern, flags)
-        twin = _ascii_twin_source(pattern) if not flags & (re.ASCII | re.LOCALE) else None
+        source = gated_source(pattern, flags)
+        self.unicode = re.compile(source, flags)
+        twin = _ascii_twin_source(source) if not flags & (re.ASCII | re.LOCALE) else None
         try:
             self.ascii = re.compile(twin, flags | re.ASCII) if twin is not None else self.unicode
         except re.error:  # an inline flag the ASCII mode refuses: keep the Unicode pattern
@@ -92,22 +111,22 @@ class FastPattern:
         self.groupindex = self.unicode.groupindex
 
     def _for(self, string):
-        return self.ascii if string.__class__ is str and string.isascii() else self.unicode
+        return self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string)) else self.unicode
 
     def search(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii()
+        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
                 else self.unicode).search(string, *args, **kwargs)
 
     def match(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii()
+        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
                 else self.unicode).match(string, *args, **kwargs)
 
     def fullmatch(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii()
+        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
                 else self.unicode).fullmatch(string, *args, **kwargs)
 
     def finditer(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and string.isascii()
+        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
                 else self.unicode).finditer(string, *args, **kwargs)
 
     def findall(self, string, *args, **kwargs):
@@ -140,6 +159,150 @@ def gate(pattern: FastPattern, first: str) -> FastPattern:
     return FastPattern(f"(?={first})(?:{pattern.pattern})", pattern.flags & ~re.UNICODE)
 
 
+#: Inline flags ("(?i)", "(?i:...)", "(?-i:...)"): a part of such a pattern read alone would not
+#: have the flags it has in place, so ``gated_source`` leaves the pattern as it is.
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+#: A group right after a gate is gated already (``gate``, ``first_gate``).
+_GATED_BEFORE = re.compile(r"\(\?=\[(?:\\.|[^\]\\])*\]\)\Z")
+#: A group of two alternatives costs ``re`` about what the look-ahead costs: gated from three.
+_FEWEST_BARS = 2
+#: What may come before a group at the start of a match: group openers and zero-width anchors.
+_LEADING = re.compile(r"(?:\(\?:|\(\?P<\w+>|\((?!\?)|\\b|\^|\\A)*")
+
+
+def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
+    """``pattern`` with a look-ahead on its first characters (``first_gate``'s class) before every
+    group holding an alternation whose alternatives' first characters can be listed, and before
+    the whole pattern: ``re`` tries the alternatives of a group one by one, so "(?:days?|giorn[oi]|
+    weeks?|...)" after every word of a note costs a dozen failed tries where one character test
+    rejects the word. Groups are wrapped, not changed: ``(?P<u>(?=[dw])(?:days?|weeks?))`` matches
+    what ``(?P<u>days?|weeks?)`` matches, with or without a quantifier, and captures the same. Left
+    alone: a pattern with inline flags or ``re.VERBOSE`` or a conditional group, the groups inside a
+    look-behind, and what would cost ``re`` the literal prefix or first-character set it skips to
+    (a case-sensitive pattern starting with a literal)."""
+    if flags & re.VERBOSE or _INLINE_FLAGS.search(pattern) or "(?(" in pattern:
+        return pattern
+    try:
+        parsed = _re_parser.parse(pattern, flags & ~re.UNICODE)
+    except re.error:
+        return pattern
+    prefixed = bool(_compiler._get_literal_prefix(parsed, flags)[0] or _compiler._get_charset_prefix(parsed, flags))
+    top = None if prefixed or pattern.startswith("(?=") else _parsed_gate_class(parsed, flags, most)
+    # a group that starts every match is gated by the whole pattern's gate, or by re's own prefix
+    leading_done = prefixed or top is not None
+    inserts: list[tuple[int, str]] = []
+    stack: list[tuple[int, bool, bool, list[int]]] = []  # (content start, gateable, in a look-behind, its "|"s)
+    top_bars: list[int] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i = _class_end(pattern, i)
+        elif ch == "(":
+            behind = pattern.startswith(("(?<=", "(?<!"), i) or (bool(stack) and stack[-1][2])
+            plain = pattern.startswith(("(?:", "(?P<"), i) or not pattern.startswith("(?", i)
+            if pattern.startswith("(?P<", i):
+                start = pattern.index(">", i) + 1
+            elif pattern.startswith(("(?<=", "(?<!"), i):
+                start = i + 4
+            else:
+                start = i + (3 if pattern.startswith("(?", i) else 1)
+            gateable = (plain and not behind and not _GATED_BEFORE.search(pattern, 0, i)
+                        and not (leading_done and _LEADING.fullmatch(pattern, 0, i)))
+            stack.append((start, gateable, behind, []))
+            i = start
+        elif ch == ")" and stack:
+            start, gateable, _behind, bars = stack.pop()
+            if gateable:
+                inserts += _alternatives_gate(pattern, start, i, bars, flags, most)
+            i += 1
+        else:
+            if ch == "|":
+                (stack[-1][3] if stack else top_bars).append(i)
+            i += 1
+    if top:
+        inserts += [(0, f"(?={top})(?:"), (n, ")")]
+    elif not prefixed:
+        inserts += _alternatives_gate(pattern, 0, n, top_bars, flags, most, whole=False)
+    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+        pattern = pattern[:at] + text + pattern[at:]
+    return pattern
+
+
+def _alternatives_gate(pattern: str, start: int, end: int, bars: list[int], flags: int, most: int,
+                       whole: bool = True) -> list[tuple[int, str]]:
+    """The insertions gating the alternatives of ``pattern[start:end]`` (``bars``: the positions of
+    its own "|"): all of them (``whole``), or else the last ones from where their first characters
+    can be listed ("\\d++|[^\\W\\d_]++|a\\s+few|few|several": the three words after any word). Each
+    alternative is read once; a set is the union of its alternatives' sets."""
+    if len(bars) < _FEWEST_BARS:
+        return []
+    bounds = [start, *(bar + 1 for bar in bars)]
+    ends = [*bars, end]
+    chars: set[str] = set()
+    opening = None  # the first alternative of the longest gateable run of the last ones
+    for k in range(len(bounds) - 1, -1, -1):
+        part = _first_set(pattern[bounds[k]:ends[k]], flags)
+        if part is None or len(chars | part) > most:
+            break
+        chars |= part
+        if len(bounds) - k > _FEWEST_BARS and (k > 0 or whole):
+            opening = k
+    if opening is None:
+        return []
+    at = bounds[opening]
+    chars = set()
+    for k in range(opening, len(bounds)):
+        chars |= _first_set(pattern[bounds[k]:ends[k]], flags)
+    return [(at, f"(?={_class_of(chars)})(?:"), (end, ")")]
+
+
+@cache
+def _first_set(source: str, flags: int) -> frozenset[str] | None:
+    """The characters a match of ``source`` can start with (lower-cased when case-insensitive);
+    None when they cannot be listed or a match can be empty. Remembered: the same parts (a unit, a
+    number) recur in many patterns."""
+    try:
+        first = _first_chars(_re_parser.parse(source, flags & ~re.UNICODE))
+    except re.error:  # a part that refers to a group outside it
+        return None
+    if first is None or first[1] or not first[0]:
+        return None
+    return frozenset(c.lower() for c in first[0]) if flags & re.IGNORECASE else frozenset(first[0])
+
+
+def _class_of(chars) -> str:
+    return "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class opening at ``pattern[i]`` ("[", "[^", a leading "]")."""
+    i += 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
+
+
+def _parsed_gate_class(parsed, flags: int, most: int) -> str | None:
+    """The character class of the first characters of a match of the ``parsed`` pattern, or None
+    when they cannot be listed, a match can be empty, or they are over ``most``."""
+    first = _first_chars(parsed)
+    if first is None:
+        return None
+    chars, nullable = first
+    if flags & re.IGNORECASE:
+        chars = {c.lower() for c in chars}
+    if nullable or not chars or len(chars) > most:
+        return None
+    return _class_of(chars)
+
+
 def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
     """``gate`` with the characters read from the pattern itself: the literal characters and small
     classes its alternatives can start with (zero-width tests skipped). ``pattern`` unchanged when a
@@ -149,15 +312,8 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
     finds no prefix to skip to and tries every alternative at every position."""
     if pattern.pattern.startswith("(?="):
         return pattern  # gated already
-    first = _first_chars(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
-    if first is None:
-        return pattern
-    chars, nullable = first
-    if pattern.flags & re.IGNORECASE:
-        chars = {c.lower() for c in chars}
-    if nullable or not chars or len(chars) > most:
-        return pattern
-    return gate(pattern, "[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "]")
+    first = _parsed_gate_class(_re_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE), pattern.flags, most)
+    return pattern if first is None else gate(pattern, first)
 
 
 #: ``\\d`` kept as itself in a gate's class: Unicode digits in the Unicode pattern, as in the pattern.

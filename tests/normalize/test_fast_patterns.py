@@ -9,6 +9,7 @@ import re
 import ingest.backfill  # noqa: F401 - compiles the backfill patterns too
 from ingest.normalize.common import (
     FastPattern,
+    _ascii_alike,
     _ascii_twin_source,
     clause_at,
     first_gate,
@@ -59,6 +60,24 @@ def test_random_texts_match_alike():
             assert [(m.span(), m.groups()) for m in p.finditer(text)] == expected, (p.pattern, text)
             n = len(text)
             assert bool(p.search(text, n // 3, n)) == bool(p.unicode.search(text, n // 3, n))
+
+
+def test_texts_with_typographic_punctuation_run_the_twin_and_match_alike():
+    # quotes, dashes, degrees, times, ellipses: no word character, space or case in either mode
+    assert _ascii_alike("Fever – 3 days’ history, 38.5 °C, WBC 9×10^9/L… “improving”")
+    # a letter, a micro sign, a Kelvin sign, a dotted I, a no-break space, a superscript: not alike
+    for text in ("febbre é", "5 µg", "\u212a", "\u0130", "a\u00a0b", "10²", "\u0661"):
+        assert not _ascii_alike("x – " + text)
+    rng = random.Random(7)
+    words = ("day", "Day 3", "days’", "–", "—", "°C", "38.5°", "“CT”", "…", "×10^9/L", "ICU", "PA", "AP", "her",
+             "he’s", "COVID‑19", "2–3", "weeks", "later", "after", "two", "male", "woman", "no", ";", "(a)", "Fig. 2b",
+             "since", "for", "fever", "SpO2", "92%", "\x1c", "\n", "onset", "admission", "discharged", "x-ray", "CT")
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    assert sum(_ascii_alike(t) for t in texts if not t.isascii()) > 200
+    for p in _all_patterns():
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
+                (m.span(), m.groups()) for m in p.unicode.finditer(text)], (p.pattern, text)
 
 
 def test_first_gate_reads_the_first_characters_and_keeps_the_matches():

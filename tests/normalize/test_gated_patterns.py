@@ -61,3 +61,55 @@ def test_gated_pattern_equals_its_ungated_source(name):
     for text in corpus():
         expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
         assert [(m.span(), m.groups()) for m in gated.finditer(text)] == expected, (name, text[:80])
+
+
+# --- Alternations gated inside every pattern (``common.gated_source``) -----------------------------
+
+def _inner_gated():
+    import gc
+
+    import ingest.backfill  # noqa: F401 - compiles the backfill patterns too
+    return {(p.pattern, p.flags): p for p in gc.get_objects()
+            if isinstance(p, FastPattern) and p.unicode.pattern != p.pattern}
+
+
+INNER_GATED = _inner_gated()
+
+
+def test_most_patterns_have_gated_alternations():
+    assert len(INNER_GATED) >= 100
+
+
+@pytest.mark.parametrize("key", sorted(INNER_GATED, key=repr), ids=lambda k: k[0][:40])
+def test_gated_alternations_find_what_the_source_finds(key):
+    gated = INNER_GATED[key]
+    plain = re.compile(gated.pattern, gated.flags)
+    for text in corpus()[::4]:
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in gated.finditer(text)] == expected, (gated.pattern[:80], text[:80])
+
+
+def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
+    gated = common.gated_source(r"\b(?P<n>\d+)\s+(?:(?:more|further|extra)\s+)?(?P<u>days?|weeks?|Tag)\s+later",
+                                re.IGNORECASE)
+    assert gated == (r"(?=[\d])(?:\b(?P<n>\d+)\s+(?:(?:(?=[efm])(?:more|further|extra))\s+)?"
+                     r"(?P<u>(?=[dtw])(?:days?|weeks?|Tag))\s+later)")
+    p = FastPattern(r"\b(?P<n>\d+)\s+(?:(?:more|further|extra)\s+)?(?P<u>days?|weeks?|Tag)\s+later", re.IGNORECASE)
+    for text in ("3 days later", "3 more TAG later", "3 further weeks later", "3 ſomething days later", "3 TAG LATER"):
+        assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
+            (m.span(), m.groups()) for m in re.finditer(p.pattern, text, re.IGNORECASE)]
+    # after an alternative of any word, the words that follow it are gated apart, in their order
+    hours = r"\b(?P<h>\w+|a\s+few|few|several)\s+hours|\bsame\s+day|\bnext\s+day|\bon\s+arrival"
+    assert common.gated_source(hours, re.IGNORECASE) == (
+        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival)")
+    for text in ("a few hours later", "A FEW HOURS", "several hours", "on the same day", "NEXT DAY", "on arrival"):
+        assert [(m.span(), m.groups()) for m in FastPattern(hours, re.IGNORECASE).finditer(text)] == [
+            (m.span(), m.groups()) for m in re.finditer(hours, text, re.IGNORECASE)]
+    # an optional group keeps matching nothing: its gate is inside it
+    assert FastPattern(r"a(?:x|y|z)?b").search("ab").span() == (0, 2)
+    # left alone: inline flags, a look-behind's groups, two alternatives, a literal prefix re skips to
+    for source in (r"(?i:a|b|c)d", r"(?i)a|b|c", r"(?<=(?:a|b|c))\w", r"x(?:a|b)"):
+        assert common.gated_source(source) == source
+    assert common.gated_source(r"(?:ab|cd|ef)g") == r"(?:ab|cd|ef)g"  # re's own first-character set
+    # case-insensitive, re has none: the whole pattern is gated (its first group with it)
+    assert common.gated_source(r"(?:ab|cd|ef)g", re.IGNORECASE) == r"(?=[ace])(?:(?:ab|cd|ef)g)"
