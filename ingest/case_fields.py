@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -126,6 +126,10 @@ TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days a
 #                           "on the following Monday" after "admitted on a Friday"; "the 14th day of her
 #                           illness"; a discharge taking a relative along ("discharged with her son") is the
 #                           patient's
+#                      v31: "presenting on day 7 of symptoms" is the onset 7 days before the admission; "the
+#                           initial PA chest radiograph" (a projection between "initial" and its noun) is the
+#                           presenting film; a case's first study labelled "Admission" puts its later bare "Day N"
+#                           labels on the stay's count, as a "Day 0" does
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
