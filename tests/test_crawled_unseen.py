@@ -1763,3 +1763,22 @@ def test_day_labels_after_a_study_labelled_admission_count_the_stay(labels, want
 def test_unseen19_pages_a_day_of_symptoms_an_initial_pa_film_and_days_after_an_admission_study(site, page, url, want):
     rows = _batch_rows(site, "unseen19", page, url)
     assert [None if row["offset"] is None else int(row["offset"]) for row in rows.values()] == want
+
+
+# --- unseen19, second part: a figure's sub-images dated by the findings' sentence citing the figure ------------
+
+
+@pytest.mark.parametrize("interval, ct_day", [("24 hours later", 11), ("3 days later", 13)])
+def test_sub_images_whose_own_parts_tell_no_moment_are_one_exam_dated_by_the_findings(interval, ct_day, tmp_path):
+    # "CT of the chest performed 24 hours later (Fig. 2a, b)" over "(a) axial image ...; (b) coronal reformation":
+    # both sub-images are the one CT a day after the presentation, not the second a day after the first
+    page = ("eu_us_10_days_of_fever_pa_at_presentation_ct_24_hours_later_pa_one_month_after_discharge_on_hospital_"
+            "day_8.html")
+    html = (FIXTURES / "eurorad" / "unseen19" / page).read_text()
+    html = html.replace("performed 24 hours later", f"performed {interval}")
+    (tmp_path / page).write_text(html)
+    rows = {}
+    for record in records("eurorad", tmp_path / page, "https://www.eurorad.org/case/17054"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000017054/17054_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["10", str(ct_day),
+                                                                                             str(ct_day)]
