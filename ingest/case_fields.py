@@ -131,7 +131,7 @@ TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days a
 #                           presenting film; a case's first study labelled "Admission" puts its later bare "Day N"
 #                           labels on the stay's count, as a "Day 0" does; a Eurorad figure's sub-images whose own
 #                           parts tell no moment ("(a) axial; (b) coronal") are one exam (a CT
-#                           "24 hours later (Fig. 2a, b)")
+#                           "24 hours later (Fig. 2a, b)"); "3 months post discharge" counts from the discharge
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

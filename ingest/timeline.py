@@ -1006,6 +1006,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
         if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
             moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
+    for m in (_POST_DISCHARGE.finditer(text) if "discharge" in low else ()):
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if amount is not None and not in_history(m):  # "3 months post discharge", as "after discharge"
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, m.group(0), where)))
     for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
@@ -1025,6 +1029,9 @@ _AT_FOLLOW_UP = compile_fast(
     rf"\bat\s+(?:the\s+|her\s+|his\s+)?(?P<n>{NUMBER})[-\u2010\u2011\s](?P<unit>{UNIT})\s+follow[-\u2010\u2011\s]?up\b",
     re.IGNORECASE)
 
+#: A time after the discharge told with "post" (a study label's "3 months post discharge", "6 weeks
+#: post-discharge"); "after discharge" is ``AFTER``'s.
+_POST_DISCHARGE = compile_fast(rf"\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+post[-\s]?discharge\b", re.IGNORECASE)
 #: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
 _AT_DISCHARGE = compile_fast(
     r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",

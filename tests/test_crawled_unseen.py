@@ -1782,3 +1782,16 @@ def test_sub_images_whose_own_parts_tell_no_moment_are_one_exam_dated_by_the_fin
         rows.update(staged_rows(record))
     assert [rows[f"0000017054/17054_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["10", str(ct_day),
                                                                                              str(ct_day)]
+
+
+@pytest.mark.parametrize("history, label, want", [
+    # a study label's "post discharge" counts from the discharge the history dates, as "after discharge"
+    ("A fortnight of cough and fevers. He was discharged 20 days after admission.", "3 months post discharge", 124),
+    ("A fortnight of cough and fevers. He was discharged 20 days after admission.", "6 weeks post-discharge", 76),
+    # a discharge on a bare day of the history (of the stay or of the illness) places nothing
+    ("A fortnight of cough and fevers. Discharged home on day 41.", "3 months post discharge", None),
+])
+def test_a_label_months_post_discharge_counts_from_the_discharge(history, label, want):
+    images = [ImageTexts(0, date_text="Admission", caption="Erect AP chest radiograph."),
+              ImageTexts(1, date_text=label, caption="Non-contrast CT chest.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [14, want]
