@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -126,6 +126,12 @@ TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days a
 #                           "on the following Monday" after "admitted on a Friday"; "the 14th day of her
 #                           illness"; a discharge taking a relative along ("discharged with her son") is the
 #                           patient's
+#                      v31: "presenting on day 7 of symptoms" is the onset 7 days before the admission; "the
+#                           initial PA chest radiograph" (a projection between "initial" and its noun) is the
+#                           presenting film; a case's first study labelled "Admission" puts its later bare "Day N"
+#                           labels on the stay's count, as a "Day 0" does; a Eurorad figure's sub-images whose own
+#                           parts tell no moment ("(a) axial; (b) coronal") are one exam (a CT
+#                           "24 hours later (Fig. 2a, b)"); "3 months post discharge" counts from the discharge
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -261,10 +267,14 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
     filename = _file_name(image)
     words = own_words(record, image)
-    own = _sub_image_words(record, image, words) or _study_findings(record, image)
-    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
+    sub = _sub_image_words(record, image, words)
+    own = sub or _study_findings(record, image)
+    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later"),
+    # unless its part tells no moment ("(a) axial image; (b) coronal reformation"): the words its figure
+    # shares ("CT performed 24 hours later (Fig. 2a, b)") date it with the other sub-images, one exam
+    figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption"))
     texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                       group=_exam(image, words) if own == words or not words else "")
+                       group=_exam(image, words) if figure_exam else "")
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))

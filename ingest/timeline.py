@@ -62,6 +62,7 @@ from .normalize.time_words import (
     AFTER,
     DAY_N,
     EXAM_DONE_VERBS,
+    FILM_QUALIFIERS,
     IMAGE_WORDS,
     MONTH,
     MONTH_NAMES,
@@ -1005,6 +1006,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_DISCHARGE.finditer(text) if "discharge" in low else ()):
         if not in_history(m):  # "on the day of discharge": the day the history discharges the patient
             moments.append((m.start(), Moment(AFTER_DISCHARGE, 0, m.group(0), where)))
+    for m in (_POST_DISCHARGE.finditer(text) if "discharge" in low else ()):
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if amount is not None and not in_history(m):  # "3 months post discharge", as "after discharge"
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, m.group(0), where)))
     for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
@@ -1024,6 +1029,9 @@ _AT_FOLLOW_UP = compile_fast(
     rf"\bat\s+(?:the\s+|her\s+|his\s+)?(?P<n>{NUMBER})[-\u2010\u2011\s](?P<unit>{UNIT})\s+follow[-\u2010\u2011\s]?up\b",
     re.IGNORECASE)
 
+#: A time after the discharge told with "post" (a study label's "3 months post discharge", "6 weeks
+#: post-discharge"); "after discharge" is ``AFTER``'s.
+_POST_DISCHARGE = compile_fast(rf"\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+post[-\s]?discharge\b", re.IGNORECASE)
 #: A film of the discharge's day: "on the day of discharge", "at discharge", "at the time of her discharge".
 _AT_DISCHARGE = compile_fast(
     r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
@@ -1039,7 +1047,7 @@ _AT_READMISSION = compile_fast(
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
 # presenting film, unless its words give it another moment ("initial CT on day 3 of illness").
 _FIRST_FILM = compile_fast(
-    r"\b(?:first|initial|baseline)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b", re.IGNORECASE)
+    rf"\b(?:first|initial|baseline)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -1279,6 +1287,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
+    admission_scale = admission_scale or (_labels_count_stay(chosen_in_order) and not labels_from_illness)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -1488,6 +1497,15 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     return counts_illness and not counts_stay
 
 
+def _labels_count_stay(chosen: Sequence[tuple[Moment | None, str]]) -> bool:
+    """True when the case's first study is labelled with the admission ("Admission", "On admission")
+    and a later one with a bare day ("Day 18"): the labels are one count, whose day 0 is the
+    admission's study, as a "Day 0" label makes it (``_has_day_zero_label``)."""
+    first = chosen[0][0] if chosen else None
+    return (first is not None and first.where == "label" and first.kind == SINCE_ADMISSION and first.days == 0
+            and any(m is not None and m.kind == LABEL and m.where == "label" for m, _ in chosen[1:]))
+
+
 #: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
 _ILLNESS_DAY = compile_fast(r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease|fever)\b"
                             r"|\b\d{1,2}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease)\b",
@@ -1621,8 +1639,10 @@ class CaseImages:
         presenting = presenting or k in first_exam
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
-        axis = _Axis(timeline, dates, day_zero > 0, presenting and timeline.anchor_evidence != "", admission_base_told,
-                     _history_presents(history, timeline), _labels_count_illness(chosen_all, timeline, history))
+        labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
+        axis = _Axis(timeline, dates, day_zero > 0 or (_labels_count_stay(chosen_all) and not labels_from_illness),
+                     presenting and timeline.anchor_evidence != "", admission_base_told,
+                     _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
         moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous

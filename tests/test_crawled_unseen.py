@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -233,6 +233,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen17: Eurorad "Portable anteroposterior chest radiograph at admission to the ICU" the blind rows call AP
     # (an ICU patient's AP film, position not stated: AP or AP Supine)
     # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
+    # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
+    # or of the illness: the history does not say)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -240,7 +242,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
-            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1}.get((batch, site), 0)
+            ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
+            ("unseen19", "radiopaedia"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1704,3 +1707,91 @@ def test_a_study_label_signed_in_hours_is_a_day_after_the_day_0(labels, want):
 def test_pages_with_a_signed_hours_label_or_an_onset_days_back(site, page, url, want):
     rows = _batch_rows(site, "unseen18", page, url)
     assert sorted(int(row["offset"]) for row in rows.values()) == want
+
+
+# --- unseen19: "presenting on day 7 of symptoms", "the initial PA chest radiograph", "Admission" then "Day 18" ---
+
+
+@pytest.mark.parametrize("history, days", [
+    ("62-year-old man presenting on day 7 of symptoms (fever, cough, diarrhea).", 7),
+    ("She presents on day 4 of illness with dyspnoea.", 4),
+    ("He presented on day 9 after symptom onset.", 9),
+    # a film's day of the illness, not the presentation's
+    ("Fever and cough. CT on day 7 of symptoms.", None),
+])
+def test_a_presentation_told_as_a_day_of_the_symptoms(history, days):
+    gap = onset_gap(history)
+    assert (gap[0] if gap else None) == days
+
+
+@pytest.mark.parametrize("caption, want", [
+    # the projection between "initial" and its noun: the presenting film, as "initial chest radiograph"
+    ("The initial PA chest radiograph showed no pulmonary opacities.", 3),
+    ("Initial portable AP radiograph: bilateral opacities.", 3),
+    ("The admission AP chest radiograph showed bilateral opacities.", 3),
+    # "initial" of another noun names no film
+    ("The initial PA radiologist report was normal.", None),
+])
+def test_an_initial_film_named_with_its_projection_is_the_presenting_film(caption, want):
+    ct = "CT on the seventh day from the onset of symptoms."
+    images = [ImageTexts(0, caption=caption), ImageTexts(1, caption=ct)]
+    assert [o.value for o in case_timeline("A 3-day history of fever and dry cough.", images).offsets] == [want, 7]
+
+
+@pytest.mark.parametrize("labels, want", [
+    # the first study labelled with the admission: the bare days after it count the stay, as after a "Day 0"
+    (["Admission", "Day 18"], [14, 32]),
+    (["On admission", "Day 3", "Day 9"], [14, 17, 23]),
+    (["Presentation", "Day 5"], [14, 19]),
+    # without a study of the admission a bare day may count from the onset or from the admission
+    (["Chest X-ray", "Day 18"], [None, None]),
+])
+def test_day_labels_after_a_study_labelled_admission_count_the_stay(labels, want):
+    images = [ImageTexts(k, date_text=label, caption="AP chest radiograph.") for k, label in enumerate(labels)]
+    assert [o.value for o in case_timeline("A fortnight of cough and fevers.", images).offsets] == want
+
+
+@pytest.mark.parametrize("site, page, url, want", [
+    ("radiopaedia",
+     "rp_classic_us_presenting_on_day_7_of_symptoms_initial_ct_repeat_ct_12_days_later_long_discussion.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-112?lang=us", [7, 7, 19]),
+    ("radiopaedia", "rp_2022_uk_a_fortnight_of_cough_admission_day_18_supine_ct_3_months_post_discharge.html",
+     "https://radiopaedia.org/cases/covid-19-pneumonia-111?lang=us", [14, 32, None, None]),
+    ("eurorad", "eu_spain_3_day_history_normal_pa_radiograph_ct_on_the_seventh_day_from_the_onset_fig2_ab.html",
+     "https://www.eurorad.org/case/17051", [3, 7, 7]),
+])
+def test_unseen19_pages_a_day_of_symptoms_an_initial_pa_film_and_days_after_an_admission_study(site, page, url, want):
+    rows = _batch_rows(site, "unseen19", page, url)
+    assert [None if row["offset"] is None else int(row["offset"]) for row in rows.values()] == want
+
+
+# --- unseen19, second part: a figure's sub-images dated by the findings' sentence citing the figure ------------
+
+
+@pytest.mark.parametrize("interval, ct_day", [("24 hours later", 11), ("3 days later", 13)])
+def test_sub_images_whose_own_parts_tell_no_moment_are_one_exam_dated_by_the_findings(interval, ct_day, tmp_path):
+    # "CT of the chest performed 24 hours later (Fig. 2a, b)" over "(a) axial image ...; (b) coronal reformation":
+    # both sub-images are the one CT a day after the presentation, not the second a day after the first
+    page = ("eu_us_10_days_of_fever_pa_at_presentation_ct_24_hours_later_pa_one_month_after_discharge_on_hospital_"
+            "day_8.html")
+    html = (FIXTURES / "eurorad" / "unseen19" / page).read_text()
+    html = html.replace("performed 24 hours later", f"performed {interval}")
+    (tmp_path / page).write_text(html)
+    rows = {}
+    for record in records("eurorad", tmp_path / page, "https://www.eurorad.org/case/17054"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000017054/17054_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["10", str(ct_day),
+                                                                                             str(ct_day)]
+
+
+@pytest.mark.parametrize("history, label, want", [
+    # a study label's "post discharge" counts from the discharge the history dates, as "after discharge"
+    ("A fortnight of cough and fevers. He was discharged 20 days after admission.", "3 months post discharge", 124),
+    ("A fortnight of cough and fevers. He was discharged 20 days after admission.", "6 weeks post-discharge", 76),
+    # a discharge on a bare day of the history (of the stay or of the illness) places nothing
+    ("A fortnight of cough and fevers. Discharged home on day 41.", "3 months post discharge", None),
+])
+def test_a_label_months_post_discharge_counts_from_the_discharge(history, label, want):
+    images = [ImageTexts(0, date_text="Admission", caption="Erect AP chest radiograph."),
+              ImageTexts(1, date_text=label, caption="Non-contrast CT chest.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [14, want]

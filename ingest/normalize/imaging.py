@@ -93,7 +93,8 @@ FINDING_VERSION = 8  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # Portuguese ("no 5º dia de internação"), Turkish, Russian and Chinese ("3 gündür", "на 7-е сутки госпитализации",
 # "入院第3天")
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
-OFFSET_VERSION = 13
+# v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
+OFFSET_VERSION = 14
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -99,11 +99,15 @@ AFTER = compile(
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
 )
+#: Up to three words of a film's projection or technique between its moment and its noun ("admission
+#: AP chest radiograph", "the initial PA chest radiograph", "baseline non-contrast CT").
+FILM_QUALIFIERS = (r"(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|"
+                   r"chest)\s+){0,3}")
 AT_ADMISSION = compile(
     r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
-    r"\badmission\s+(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|chest)\s+){0,3}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+(?:chest\s+)?(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
+    rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     r"\b(?:x-?ray|radiograph|cxr|film|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+the\s+emergency\s+(?:department|room)\b|"
     # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
     r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
@@ -128,7 +132,7 @@ _HISTORY = compile(
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW}|una\s+{_APPROX_COUNT}\s+di)\s+(?P<unit5>{UNIT})\b"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
     rf"(?:onset|developing|symptom|first|(?:fever|cough|symptoms?|illness|dyspn\w+)\s+(?:began|begun|started|appeared|onset))"
-    rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
+    rf"|\b(?:present(?:ed|ing|s)|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
     # "fever for the past week": one unit
