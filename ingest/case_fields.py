@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -126,6 +126,9 @@ TIMELINE_VERSION = 30  # v2: "day N of admission", "hospital day N" are N days a
 #                           "on the following Monday" after "admitted on a Friday"; "the 14th day of her
 #                           illness"; a discharge taking a relative along ("discharged with her son") is the
 #                           patient's
+#                      v31: a relative telling the patient's history ("Her daughter reported that she had had
+#                           a fever for three days") is the informant; panels a legend gives one moment ("(a)
+#                           Axial and (b) coronal CT images obtained 9 days later") are one exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -262,9 +265,10 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     filename = _file_name(image)
     words = own_words(record, image)
     own = _sub_image_words(record, image, words) or _study_findings(record, image)
-    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later")
-    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                       group=_exam(image, words) if own == words or not words else "")
+    # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later"),
+    # unless the caption's one moment is told for it and its sibling panels alike
+    group = _panels_of_one_moment(record, image) or (_exam(image, words) if own == words or not words else "")
+    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group)
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
@@ -277,6 +281,18 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     return texts
+
+
+def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:
+    """The exam of a figure's panels whose legend tells one moment for several of them ("(a) Axial and (b)
+    coronal CT images obtained 9 days later"): one exam, so "9 days later" counts from the film before the
+    figure for each, not from the sibling panel; "" for a panel whose moment is its own."""
+    parent = image.extra.get("parent_figure")
+    if not parent or not image.date_text.strip():
+        return ""
+    shared = any(other is not image and other.extra.get("parent_figure") == parent
+                 and other.date_text == image.date_text for other in record.images)
+    return f"figure {parent} at {image.date_text}" if shared else ""
 
 
 def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:
