@@ -214,7 +214,11 @@ def _patient_finding(record: CaseRecord) -> FieldResult | None:
     if not (several or record.source == "publications") or not record.history.strip():
         return None
     normalized = NORMALIZERS["finding"](record.history, source=record.source)
-    return _result("finding", None, record.history, normalized) if normalized.value is not None else None
+    if normalized.value is None or normalized.value == "No Finding":
+        # a normal film in the patient's story ("had a normal chest radiograph at admission. ... CT showed
+        # ground-glass opacities") is that film's, not the patient's diagnosis: blank, not "No Finding"
+        return None
+    return _result("finding", None, record.history, normalized)
 
 
 def _agree(field: str, a: object, b: object) -> bool:

@@ -11,14 +11,9 @@ from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
-from ingest.timeline import ImageTexts, case_timeline
+from tests.test_papers_unseen15 import offsets
 
 UNSEEN17 = Path(__file__).parent / "fixtures" / "papers_unseen17"
-
-
-def offsets(history: str, *captions: str) -> list[int | None]:
-    timeline = case_timeline(history, [ImageTexts(i, caption=c) for i, c in enumerate(captions)])
-    return [o.value for o in timeline.offsets]
 
 
 # --- The members of one household a title is about are its patients ---------------------------------
@@ -88,3 +83,28 @@ def test_panels_with_moments_of_their_own_still_count_in_order():
     """"(a) on admission; (b) 5 days later": (b) is its own exam, 5 days after (a)."""
     assert offsets("A 50-year-old man had fever for 3 days before admission.",
                    "Chest radiograph on admission.", "Axial CT 5 days later.") == [3, 8]
+
+
+# --- A normal film in a patient's story is no diagnosis ------------------------------------------------
+
+def test_a_normal_film_in_a_series_patients_story_is_not_her_finding():
+    """The household series' patient 3 got 'No Finding' from "had a normal chest radiograph at admission"
+    before the CT showing her ground-glass opacities: with a title that names no finding, blank."""
+    from ingest.records import CaseRecord
+
+    case = CaseRecord(source="publications", source_key="p#patient3", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC1/",
+                      title="Different CT courses in three adults (patient 3)", extra={"patients": 3},
+                      history="Patient 3, their daughter, had a normal chest radiograph at admission. Because of "
+                              "persistent cough, chest CT showed subtle peripheral ground-glass opacities.")
+    finding = next((r for r in normalize_case(case) if r.field == "finding"), None)
+    assert finding is None or finding.value is None
+
+
+def test_a_series_patients_story_still_gives_the_disease_it_names():
+    """A guard: the story's own disease is still read (passes on the old code too)."""
+    from ingest.records import CaseRecord
+
+    case = CaseRecord(source="publications", source_key="p#patient2", url="https://pmc.ncbi.nlm.nih.gov/articles/PMC1/",
+                      title="Different CT courses in three adults (patient 2)", extra={"patients": 3},
+                      history="Patient 2 tested positive for SARS-CoV-2 by RT-PCR; CT showed ground-glass opacities.")
+    assert next(r.value for r in normalize_case(case) if r.field == "finding") == "Pneumonia/Viral/COVID-19"
