@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 32  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -132,6 +132,9 @@ TIMELINE_VERSION = 31  # v2: "day N of admission", "hospital day N" are N days a
 #                           labels on the stay's count, as a "Day 0" does; a Eurorad figure's sub-images whose own
 #                           parts tell no moment ("(a) axial; (b) coronal") are one exam (a CT
 #                           "24 hours later (Fig. 2a, b)"); "3 months post discharge" counts from the discharge
+#                      v32: a relative telling the patient's history ("Her daughter reported that she had had
+#                           a fever for three days") is the informant; panels a legend gives one moment ("(a)
+#                           Axial and (b) coronal CT images obtained 9 days later") are one exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -217,7 +220,11 @@ def _patient_finding(record: CaseRecord) -> FieldResult | None:
     if not (several or record.source == "publications") or not record.history.strip():
         return None
     normalized = NORMALIZERS["finding"](record.history, source=record.source)
-    return _result("finding", None, record.history, normalized) if normalized.value is not None else None
+    if normalized.value is None or normalized.value == "No Finding":
+        # a normal film in the patient's story ("had a normal chest radiograph at admission. ... CT showed
+        # ground-glass opacities") is that film's, not the patient's diagnosis: blank, not "No Finding"
+        return None
+    return _result("finding", None, record.history, normalized)
 
 
 def _agree(field: str, a: object, b: object) -> bool:
@@ -271,10 +278,12 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     own = sub or _study_findings(record, image)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later"),
     # unless its part tells no moment ("(a) axial image; (b) coronal reformation"): the words its figure
-    # shares ("CT performed 24 hours later (Fig. 2a, b)") date it with the other sub-images, one exam
+    # shares ("CT performed 24 hours later (Fig. 2a, b)") date it with the other sub-images, one exam;
+    # so are a paper's panels the legend tells one moment for ("(a) Axial and (b) coronal CT images
+    # obtained 9 days later")
     figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption"))
-    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename,
-                       group=_exam(image, words) if figure_exam else "")
+    group = _panels_of_one_moment(record, image) or (_exam(image, words) if figure_exam else "")
+    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group)
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
@@ -287,6 +296,18 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     return texts
+
+
+def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:
+    """The exam of a figure's panels whose legend tells one moment for several of them ("(a) Axial and (b)
+    coronal CT images obtained 9 days later"): one exam, so "9 days later" counts from the film before the
+    figure for each, not from the sibling panel; "" for a panel whose moment is its own."""
+    parent = image.extra.get("parent_figure")
+    if not parent or not image.date_text.strip():
+        return ""
+    shared = any(other is not image and other.extra.get("parent_figure") == parent
+                 and other.date_text == image.date_text for other in record.images)
+    return f"figure {parent} at {image.date_text}" if shared else ""
 
 
 def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:

@@ -592,7 +592,11 @@ _FAMILY_OF_PATIENTS = compile(
     r"|\b(?:in|from|of|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:a|an|the|one)?\s*(?:single\s+)?"
     r"(?:family|familial|household)\s+clusters?\b"
     # a title's subtitle naming the pair: "COVID-19 pneumonia - husband and wife"
-    rf"|\s[-–—]\s+{_AGED}(?:{_RELATIVE_WORDS})(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}\b",
+    rf"|\s[-–—]\s+{_AGED}(?:{_RELATIVE_WORDS})(?:\s*,\s*{_ONE_RELATIVE})*\s+and\s+{_ONE_RELATIVE}\b"
+    # the members of one family or household a report is about: "COVID-19 pneumonia in three members of one
+    # household", "among four family members", "we describe members of the same family"
+    r"|\b(?:in|among|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:two|three|four|five|six|several)\s+)?"
+    r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b",
     re.IGNORECASE,
 )
 _OPENING_RELATIVE = compile(
@@ -619,10 +623,34 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
     return spans
 
 
+#: A relative who tells the patient's history ("Her daughter reported that she had had a fever for three days",
+#: "His wife said he ...", "According to her son, she ..."): the informant, not the person the clause is about.
+#: The pronoun must agree with the possessive ("her ... she", "his ... he"): in "His wife reported that she had
+#: fever" the one with fever is the wife.
+_INFORMANT = compile(
+    rf"\b(?:(?:(?P<her>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s+(?:also\s+)?"
+    r"(?:reported|said|stated|noted|explained|mentioned|recalled|described|told\s+us)\s+(?:that\s+)?"
+    r"(?:(?P<she>she)|he)\b"
+    rf"|according\s+to\s+(?:(?P<her2>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s*,\s*(?:(?P<she2>she)|he)\b)",
+    re.IGNORECASE,
+)
+
+
+def _informant_spans(text: str, s_start: int) -> list[tuple[int, int]]:
+    """The spans of the sentence at ``s_start`` naming a relative who tells the patient's history
+    (``_INFORMANT``, possessive and pronoun of one sex)."""
+    s_end = sentence_at(text, s_start)[1]
+    if s_end <= s_start:
+        return []
+    return [m.span() for m in _INFORMANT.finditer(text, s_start, s_end)
+            if bool(m["her"] or m["her2"]) == bool(m["she"] or m["she2"])]
+
+
 def _names_the_patients(text: str, s_start: int, pattern: FastPattern, start: int, end: int) -> bool:
     """True when every match of ``pattern`` (relatives, groups) in ``text[start:end]`` is among the
-    words of the sentence at ``s_start`` naming the patients."""
-    spans = _patient_spans(text, s_start)
+    words of the sentence at ``s_start`` naming the patients, or a relative telling the patient's
+    history (``_INFORMANT``)."""
+    spans = _patient_spans(text, s_start) + _informant_spans(text, s_start)
     return bool(spans) and all(any(a <= m.start() and m.end() <= b for a, b in spans)
                                for m in pattern.finditer(text, start, end))
 
