@@ -24,14 +24,30 @@ from functools import cache, lru_cache
 # runs the twin on ASCII strings (``str.isascii`` is O(1)): the matches are the same, faster.
 
 
-def _ascii_twin_source(pattern: str) -> str | None:
+#: Non-ASCII letters that a case-insensitive Unicode pattern matches with an ASCII letter, beyond what
+#: ``str.lower``/``upper`` say of them one character at a time: Turkish dotless and dotted i, the long s,
+#: the Kelvin sign (``re``'s own case equivalences).
+_ASCII_CASE_OF = {"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k"}
+
+
+def _ascii_case_variants(ch: str) -> str:
+    """The ASCII letters a case-insensitive Unicode pattern's non-ASCII ``ch`` also matches ("ı": "Ii")."""
+    found = {c for c in (ch.lower(), ch.upper(), ch.casefold(), _ASCII_CASE_OF.get(ch, ""))
+             if len(c) == 1 and c.isascii()}
+    return "".join(sorted({v for c in found for v in (c.lower(), c.upper())}))
+
+
+def _ascii_twin_source(pattern: str, ignorecase: bool = True) -> str | None:
     r"""``pattern`` with ``\s``/``\S`` meaning in ASCII mode what they mean in Unicode mode on ASCII
-    text; None when the pattern cannot be twinned safely (a ``\S`` inside a class, or a non-ASCII
-    character whose case variants include an ASCII one, such as the Kelvin sign)."""
-    for ch in pattern:
-        if ord(ch) > 127 and (ch in "\u017f\u0131\u0130\u212a\u212b"
-                              or any(c.isascii() for c in (ch.lower(), ch.upper(), ch.casefold()))):
-            return None
+    text, and (``ignorecase``) a non-ASCII letter that Unicode mode matches with an ASCII one (Turkish
+    "ı" with "i" and "I", the Kelvin sign with "k") written with those ASCII letters beside it; None when
+    the pattern cannot be twinned safely (a ``\S`` inside a class, such a letter at a class's range or
+    after a backslash, inline flags that may turn case-insensitivity on)."""
+    variants = {ch: v for ch in set(pattern) if ord(ch) > 127 and (v := _ascii_case_variants(ch))}
+    if variants and re.search(r"\(\?[aiLmsux-]*i", pattern):
+        return None  # an inline flag turns case-insensitivity on or off somewhere: not read here
+    if not ignorecase:
+        variants = {}  # a case-sensitive "ı" matches no ASCII letter in either mode
     out = []
     i, n = 0, len(pattern)
     in_class = False
@@ -48,6 +64,12 @@ def _ascii_twin_source(pattern: str) -> str | None:
             else:
                 out.append(pattern[i:i + 2])
             i += 2
+            continue
+        if ch in variants:
+            if pattern[i - 1:i] == "-" or pattern[i + 1:i + 2] == "-" or pattern[i - 1:i] == "\\":
+                return None  # a range's end, or escaped: not rewritten
+            out.append(ch + variants[ch] if in_class else f"[{ch}{variants[ch]}]")
+            i += 1
             continue
         if in_class:
             if ch == "]":
@@ -98,7 +120,8 @@ class FastPattern:
     def __init__(self, pattern: str, flags: int = 0):
         source = gated_source(pattern, flags)
         self.unicode = re.compile(source, flags)
-        twin = _ascii_twin_source(source) if not flags & (re.ASCII | re.LOCALE) else None
+        twin = (_ascii_twin_source(source, bool(flags & re.IGNORECASE))
+                if not flags & (re.ASCII | re.LOCALE) else None)
         try:
             self.ascii = re.compile(twin, flags | re.ASCII) if twin is not None else self.unicode
         except re.error:  # an inline flag the ASCII mode refuses: keep the Unicode pattern
