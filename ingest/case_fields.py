@@ -128,8 +128,8 @@ TIMELINE_VERSION = 32  # v2: "day N of admission", "hospital day N" are N days a
 #                           patient's
 #                      v31: "presenting on day 7 of symptoms" is the onset 7 days before the admission; "the
 #                           initial PA chest radiograph" (a projection between "initial" and its noun) is the
-#                           presenting film; a case's first study labelled "Admission" puts its later bare "Day N"
-#                           labels on the stay's count, as a "Day 0" does; a Eurorad figure's sub-images whose own
+#                           presenting film; a case's first study titled "Admission" puts its later bare "Day N"
+#                           titles on the stay's count, as a "Day 0" does; a Eurorad figure's sub-images whose own
 #                           parts tell no moment ("(a) axial; (b) coronal") are one exam (a CT
 #                           "24 hours later (Fig. 2a, b)"); "3 months post discharge" counts from the discharge
 #                      v32: a relative telling the patient's history ("Her daughter reported that she had had
@@ -283,7 +283,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     # obtained 9 days later")
     figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption"))
     group = _panels_of_one_moment(record, image) or (_exam(image, words) if figure_exam else "")
-    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group)
+    texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group,
+                       study_title=bool(label) and not image.date_text)
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))

@@ -263,6 +263,9 @@ class ImageTexts:
     date_text: str = ""
     filename: str = ""
     group: str = ""
+    #: ``date_text`` is the title its case's author gave the image's study (Radiopaedia's "Admission",
+    #: "Day 18"), one labelling of all the case's studies; not a moment a legend names for a panel.
+    study_title: bool = False
 
 
 @fast_init
@@ -1287,7 +1290,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
-    admission_scale = admission_scale or (_labels_count_stay(chosen_in_order) and not labels_from_illness)
+    admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -1497,13 +1500,16 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     return counts_illness and not counts_stay
 
 
-def _labels_count_stay(chosen: Sequence[tuple[Moment | None, str]]) -> bool:
-    """True when the case's first study is labelled with the admission ("Admission", "On admission")
-    and a later one with a bare day ("Day 18"): the labels are one count, whose day 0 is the
-    admission's study, as a "Day 0" label makes it (``_has_day_zero_label``)."""
+def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]]) -> bool:
+    """True when the case's first study is titled with the admission ("Admission", "On admission")
+    and a later one with a bare day ("Day 18"): the titles are one count, whose day 0 is the
+    admission's study, as a "Day 0" label makes it (``_has_day_zero_label``). Study titles only: a
+    paper's legend naming one panel "on admission" and another "day 6" may count the illness's days."""
     first = chosen[0][0] if chosen else None
     return (first is not None and first.where == "label" and first.kind == SINCE_ADMISSION and first.days == 0
-            and any(m is not None and m.kind == LABEL and m.where == "label" for m, _ in chosen[1:]))
+            and ordered[0].study_title
+            and any(m is not None and m.kind == LABEL and m.where == "label" and image.study_title
+                    for image, (m, _) in zip(ordered[1:], chosen[1:])))
 
 
 #: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
@@ -1640,7 +1646,8 @@ class CaseImages:
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
-        axis = _Axis(timeline, dates, day_zero > 0 or (_labels_count_stay(chosen_all) and not labels_from_illness),
+        stay_count = _labels_count_stay(self._ordered, chosen_all) and not labels_from_illness
+        axis = _Axis(timeline, dates, day_zero > 0 or stay_count,
                      presenting and timeline.anchor_evidence != "", admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day

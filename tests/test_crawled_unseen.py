@@ -1747,8 +1747,17 @@ def test_an_initial_film_named_with_its_projection_is_the_presenting_film(captio
     (["Chest X-ray", "Day 18"], [None, None]),
 ])
 def test_day_labels_after_a_study_labelled_admission_count_the_stay(labels, want):
-    images = [ImageTexts(k, date_text=label, caption="AP chest radiograph.") for k, label in enumerate(labels)]
+    images = [ImageTexts(k, date_text=label, caption="AP chest radiograph.", study_title=True)
+              for k, label in enumerate(labels)]
     assert [o.value for o in case_timeline("A fortnight of cough and fevers.", images).offsets] == want
+
+
+def test_a_papers_panels_named_on_admission_and_day_n_are_no_count_of_the_stay():
+    """A legend's "(A) on admission ... (B) day 6" names each panel's moment, not the titles of one count of
+    studies: "day 6" may count the illness's days (the onset is day 0 of the history), so it stays blank."""
+    images = [ImageTexts(0, date_text="on admission", caption="AP chest radiograph."),
+              ImageTexts(1, date_text="day 6", caption="AP chest radiograph.")]
+    assert [o.value for o in case_timeline("A fortnight of cough and fevers.", images).offsets] == [14, None]
 
 
 @pytest.mark.parametrize("site, page, url, want", [
