@@ -38,8 +38,9 @@ from .normalize.common import (
     NUMBER_LIKE,
     ORDINAL_NUMBERS,
     ORDINALS_EN,
-    ORDINALS_ES_PT,
+    ORDINALS_ES,
     ORDINALS_IT,
+    ORDINALS_PT,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
     about_other_person,
@@ -790,6 +791,8 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 # ricovero", or a Roman numeral, upper case: "in XII giornata di ricovero" (the digits, "5th day",
 # are DAY_N's); without its "the" as a caption's moment taken from the text is ("sixth day after
 # admission", papers._cited_moment).
+#: The Spanish and Portuguese ordinals, each once ("segundo", "quinto" are both languages').
+_ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
@@ -798,12 +801,12 @@ _ORDINAL_DAY = compile_fast(
     r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
     # "al quinto día de internación", "no quinto dia de internação"
-    rf"|\b(?P<ord_es>{'|'.join(dict.fromkeys(ORDINALS_ES_PT))})\s+d[ií]a\b(?:\s+(?P<conn_es>de)\s+(?P<base_es>\w+))?",
+    rf"|\b(?P<ord_es>{_ORDINALS_ES_PT})\s+d[ií]a\b(?:\s+(?P<conn_es>de)\s+(?P<base_es>\w+))?",
     re.IGNORECASE,
 )
 # a word's start and the first letter of "the", an ordinal or a Roman numeral (gate() in common)
 _ORDINAL_DAY = gate(_ORDINAL_DAY, "\\b[{}]".format("".join(sorted(
-    {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ORDINALS_ES_PT, *ROMAN_NUMERALS)}))))
+    {w[0].lower() for w in ("the", *ORDINALS_EN, *ORDINALS_IT, *ORDINALS_ES, *ORDINALS_PT, *ROMAN_NUMERALS)}))))
 
 
 #: The word of a day every match of ``DAY_N`` and ``_ORDINAL_DAY`` holds ("day", "giorno", "giornata",

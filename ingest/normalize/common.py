@@ -894,10 +894,10 @@ def prose_language(text: str) -> str:
 ORDINALS_EN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 ORDINALS_IT = ("prima", "seconda", "terza", "quarta", "quinta", "sesta", "settima", "ottava", "nona", "decima")
 #: Spanish and Portuguese masculine, as a day is told ("al quinto día de internación", "no quinto dia de internação").
-ORDINALS_ES_PT = ("primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo",
-                  "primeiro", "segundo", "terceiro", "quarto", "quinto", "sexto", "sétimo", "oitavo", "nono", "décimo")
-ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT) for k, w in enumerate(words, start=1)}
-ORDINAL_NUMBERS.update({w: k % 10 or 10 for k, w in enumerate(ORDINALS_ES_PT, start=1)})
+ORDINALS_ES = ("primer", "segundo", "tercer", "cuarto", "quinto", "sexto", "séptimo", "octavo", "noveno", "décimo")
+ORDINALS_PT = ("primeiro", "segundo", "terceiro", "quarto", "quinto", "sexto", "sétimo", "oitavo", "nono", "décimo")
+ORDINAL_NUMBERS: dict[str, int] = {w: k for words in (ORDINALS_EN, ORDINALS_IT, ORDINALS_ES, ORDINALS_PT)
+                                   for k, w in enumerate(words, start=1)}
 
 
 def _roman(n: int) -> str:
