@@ -60,6 +60,7 @@ from .normalize.imaging import (
     normalize_finding,
     normalize_modality,
     normalize_view,
+    portable_film,
 )
 from .normalize.provenance import (
     DATE_PATTERNS,
@@ -655,9 +656,10 @@ def _view_in_told_order(row: dict[str, str], legend: str, note_files: tuple[str,
 
 
 #: Words of a radiograph study whose two films are not a frontal and a lateral: an expiratory film
-#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared.
+#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared (and
+#: a portable film: ``portable_film``).
 _NOT_TWO_VIEWS = compile_fast(
-    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial|portable|bedside)\b",
+    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial)\b",
     re.IGNORECASE)
 
 
@@ -685,7 +687,7 @@ def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], no
         return Normalized(None)
     if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value == "L":
         return Normalized(None)
-    other_pair = _NOT_TWO_VIEWS.search(note)
+    other_pair = _NOT_TWO_VIEWS.search(note) or portable_film(note)
     if other_pair:
         return Normalized(None, other_pair.group(0), other_pair.start(), other_pair.end(), "view.study-second-film", 1,
                           "the study's note tells films other than a frontal and a lateral")

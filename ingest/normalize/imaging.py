@@ -171,6 +171,14 @@ _PORTABLE = compile(
     r"\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b",
     re.IGNORECASE,
 )
+
+
+def portable_film(text: str) -> re.Match[str] | None:
+    """Where ``text`` tells a portable or bedside film (one definition: the view reading blanks such a
+    film's view, backfill's study reading takes it for no frontal-and-lateral pair)."""
+    return _PORTABLE.search(text) if has_any(text.lower(), ("portable", "bedside", "mobile", "letto", "bed")) else None
+
+
 # An intubated or ICU patient's AP film is usually taken lying down; without a stated position
 # "AP" does not choose between AP and AP Supine.
 _LYING_PATIENT = compile(
@@ -257,7 +265,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         hits.sort(key=lambda h: h[1])
         return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2],
                      "view.words", VIEW_VERSION)
-    portable = _PORTABLE.search(text) if has_any(low, ("portable", "bedside", "mobile", "letto", "bed")) else None
+    portable = portable_film(text)
     if portable:
         return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text,
                      portable.start(), portable.end(), "view.words", VIEW_VERSION)

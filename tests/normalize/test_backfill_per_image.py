@@ -404,6 +404,9 @@ def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, no
     # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
     (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
     (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
+    # a portable film, however the note tells it (the view reading's own words for one), its view named
+    (_RP_CASE, ["AP mobile chest radiograph: bilateral airspace opacities."] * 2, "X-ray"),
+    (_RP_CASE, ["AP chest radiograph in bed: bilateral airspace opacities."] * 2, "X-ray"),
     # a Eurorad note naming no radiograph, only a film's reading words (two frontal films of two days
     # may share a case's history), though the cells say X-ray
     ("https://www.eurorad.org/case/3241",
