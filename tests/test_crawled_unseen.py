@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -235,6 +235,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
     # or of the illness: the history does not say)
+    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film);
+    # SIRM case 29's "Bedside chest X-ray (25/03), AP supine" paragraph read as history (view and offset blank)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -243,7 +245,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
-            ("unseen19", "radiopaedia"): 2}.get((batch, site), 0)
+            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
+            ("unseen20", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1804,3 +1807,28 @@ def test_a_label_months_post_discharge_counts_from_the_discharge(history, label,
     images = [ImageTexts(0, date_text="Admission", caption="Erect AP chest radiograph."),
               ImageTexts(1, date_text=label, caption="Non-contrast CT chest.")]
     assert [o.value for o in case_timeline(history, images).offsets] == [14, want]
+
+
+# --- unseen20: "starting 5 days earlier" --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("history, want", [
+    ("A 71-year-old man was admitted with fever and cough starting 5 days earlier and dyspnoea for 1 day.", 5),
+    ("Fever and dry cough beginning 4 days earlier; breathless since yesterday.", 4),
+    ("Cough starting about a week ago, fever for 2 days.", 7),
+    # a treatment started earlier tells no onset
+    ("Admitted with dyspnoea. Azithromycin starting 5 days earlier had not helped.", None),
+])
+def test_symptoms_starting_or_beginning_n_days_earlier_tell_the_onset(history, want):
+    # "starting"/"beginning" are the participles of "started"/"began": the longer span, not the later
+    # symptom's "for 1 day", is the onset
+    found = onset_gap(history)
+    assert (found and found[0]) == want
+
+
+def test_unseen20_eurorad_ct_at_admission_and_a_day_of_hospitalisation_count_from_the_onset_starting_earlier():
+    rows = _batch_rows("eurorad", "unseen20",
+                       "eu_brazil_starting_5_days_earlier_ct_at_admission_fig1_ab_supine_ap_sixth_day_of_"
+                       "hospitalisation.html", "https://www.eurorad.org/case/17601")
+    assert [rows[f"0000017601/17601_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1")] == ["5", "5", "11"]
+

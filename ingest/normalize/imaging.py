@@ -95,7 +95,8 @@ FINDING_VERSION = 9  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # "入院第3天")
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
-OFFSET_VERSION = 14
+# v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
+OFFSET_VERSION = 15
 
 # --- View ----------------------------------------------------------------------------------------
 
