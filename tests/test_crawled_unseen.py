@@ -235,8 +235,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
     # or of the illness: the history does not say)
-    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film);
-    # SIRM case 29's "Bedside chest X-ray (25/03), AP supine" paragraph read as history (view and offset blank)
+    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -245,8 +244,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
-            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
-            ("unseen20", "sirm"): 2}.get((batch, site), 0)
+            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1809,7 +1807,7 @@ def test_a_label_months_post_discharge_counts_from_the_discharge(history, label,
     assert [o.value for o in case_timeline(history, images).offsets] == [14, want]
 
 
-# --- unseen20: "starting 5 days earlier" --------------------------------------------------------------------
+# --- unseen20: "starting 5 days earlier", an English SIRM exam opening with its setting ------------------------
 
 
 @pytest.mark.parametrize("history, want", [
@@ -1832,3 +1830,35 @@ def test_unseen20_eurorad_ct_at_admission_and_a_day_of_hospitalisation_count_fro
                        "hospitalisation.html", "https://www.eurorad.org/case/17601")
     assert [rows[f"0000017601/17601_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1")] == ["5", "5", "11"]
 
+
+_CASE29 = ("case_29_en_female_70_fever_and_cough_for_about_10_days_admitted_25_03_bedside_ap_supine_x_ray_28_03_"
+           "sitting.html")
+_CASE29_URL = "https://www.sirm.org/en/2020/04/14/covid-19-case-29/"
+
+
+def test_unseen20_sirm_english_exam_opening_with_bedside_is_the_films_text():
+    rows = _batch_rows("sirm", "unseen20", _CASE29, _CASE29_URL)
+    first = rows["04/case29-1.jpg"]
+    assert first["view"] == "AP Supine"
+    assert first["offset"] == "10"
+    assert rows["04/case29-2.jpg"]["offset"] == "13"
+
+
+@pytest.mark.parametrize("opening", ["Bedside chest X-ray (25/03), AP supine",
+                                     "Portable chest radiograph (25/03), AP supine",
+                                     "Supine AP chest X-ray (25/03)", "Unenhanced chest CT (25/03)"])
+def test_sirm_english_paragraph_opening_with_a_films_setting_or_technique_is_an_exam_not_the_history(opening):
+    html = (FIXTURES / "sirm" / "unseen20" / _CASE29).read_text().replace(
+        "Bedside chest X-ray (25/03), AP supine", opening)
+    [record] = parse_sirm_posts(html, _CASE29_URL)
+    assert record.history.endswith("Swab positive.")
+    assert record.findings.startswith(opening)
+    assert record.images[0].caption.startswith(opening)
+
+
+def test_sirm_paragraph_opening_with_a_portable_patient_word_is_no_exam():
+    # "Supine" or "Portable" alone, without the exam's noun, opens no exam paragraph
+    html = (FIXTURES / "sirm" / "unseen20" / _CASE29).read_text().replace(
+        "Bedside chest X-ray (25/03), AP supine:", "Bedside, supine:")
+    [record] = parse_sirm_posts(html, _CASE29_URL)
+    assert "Bedside, supine" in record.history
