@@ -235,7 +235,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
     # or of the illness: the history does not say)
-    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
+    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film);
+    # SIRM caso 253's CT "eseguita il giorno stesso" (two rows, offset blank)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -244,7 +245,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
-            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
+            ("unseen20", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1862,3 +1864,17 @@ def test_sirm_paragraph_opening_with_a_portable_patient_word_is_no_exam():
         "Bedside chest X-ray (25/03), AP supine:", "Bedside, supine:")
     [record] = parse_sirm_posts(html, _CASE29_URL)
     assert "Bedside, supine" in record.history
+
+
+# --- unseen20, second part: "in clinostatismo" ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("RX torace all’ingresso, eseguito in clinostatismo: opacità bilaterali.", "AP Supine"),
+    ("RX torace in clinostatismo, proiezione AP.", "AP Supine"),
+    # the opposite position stays AP
+    ("RX torace in ortostatismo.", "AP"),
+])
+def test_italian_clinostatismo_is_a_lying_patients_film(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray", source="sirm").value == want
+
