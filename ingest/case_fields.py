@@ -136,7 +136,10 @@ TIMELINE_VERSION = 33  # v2: "day N of admission", "hospital day N" are N days a
 #                           a fever for three days") is the informant; panels a legend gives one moment ("(a)
 #                           Axial and (b) coronal CT images obtained 9 days later") are one exam
 #                      v33: "fever and cough starting 5 days earlier", "beginning 4 days earlier" (the participle
-#                           of "started") tell the onset
+#                           of "started") tell the onset; "TC eseguita il giorno stesso", "nello stesso giorno" are
+#                           the day of the film before, as "lo stesso giorno"; words that tell two exams on one
+#                           day with their own base ("All'ingresso RX ... e TC il giorno stesso") place both films
+#                           on that base's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
