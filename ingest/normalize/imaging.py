@@ -61,7 +61,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
 # v8: Turkish, Russian and Chinese plane words ("aksiyel", "аксиальный", "横断面", "冠状面"), German "p.-a."
-VIEW_VERSION = 8
+# v9: Italian "in clinostatismo" (the patient lying: AP Supine), as "ortostatismo" is AP
+VIEW_VERSION = 9
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -95,7 +96,8 @@ FINDING_VERSION = 9  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # "入院第3天")
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
-OFFSET_VERSION = 14
+# v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
+OFFSET_VERSION = 15
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -106,9 +108,10 @@ _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "c
 _SEATED = (r"(?<!stessa\s)(?<!unica\s)(?<!sola\s)(?<!prima\s)(?<!seconda\s)(?<!una\s)(?<!in\s)"
            r"\b(?:semi-?)?sedut[oa]\b")
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
+    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German
+    # "Liegend", Italian "in clinostatismo" (lying down, the opposite of "ortostatismo")
     (AP_SUPINE, compile(
-        r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|"
+        r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|clinostatismo|liegend\w*|Bettaufnahme|im\s+Liegen|"
         r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b",
         re.IGNORECASE,
     )),
@@ -152,7 +155,7 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
+    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché"), ("APS",)),
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso", "p.-", "postéro"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen", "a.-",
           "antéro"), ("AP",)),
