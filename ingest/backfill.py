@@ -250,16 +250,17 @@ def _figure_marks(note: str, filename: str, cited: bool) -> tuple[int, list[tupl
     figure; None otherwise."""
     if "fig" not in note.lower():
         return None
+    number = _file_figure(filename)
+    if number is None:
+        return None
     marks = []
     for m in _FIGURE_MARK.finditer(note):
-        s_start = sentence_at(note, m.start())[0]
-        inside = note[m.start() - 1:m.start()] == "(" and bool(note[s_start:m.start() - 1].strip())
+        # cited inside its sentence: "(" before it and words of the sentence before that
+        inside = note[m.start() - 1:m.start()] == "(" and bool(
+            note[sentence_at(note, m.start())[0]:m.start() - 1].strip())
         if inside == cited:
             marks.append((int(m.group(1)), m.start()))
-    if len({n for n, _ in marks}) < 2:
-        return None
-    number = _file_figure(filename)
-    return (number, marks) if number is not None else None
+    return (number, marks) if len({n for n, _ in marks}) >= 2 else None
 
 
 def _figure_text(note: str, filename: str) -> str | None:
@@ -291,6 +292,7 @@ def cited_figure_text(note: str, filename: str) -> str | None:
 _PANEL_FIGURE = compile_fast(r"\bFig(?:ure)?\.?\s*(\d{1,2})\s?([a-hA-H])\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _file_figure(filename: str) -> int | None:
     """The figure number the file's name gives (``_FIGURE_IN_NAME``), or None."""
     named = _FIGURE_IN_NAME.search(_stem(filename))
