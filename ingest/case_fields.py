@@ -145,7 +145,9 @@ TIMELINE_VERSION = 34  # v2: "day N of admission", "hospital day N" are N days a
 #                           first reads its other slashed dates ("02/04/2020") day first; "N weeks after the
 #                           initial radiograph" counts from the case's first film of that exam; a course's
 #                           length ("after 12 days of mechanical ventilation") beside a film's "three weeks
-#                           later" does not make the film's moment unclear
+#                           later" does not make the film's moment unclear; "Fever and cough x 5 days" histories;
+#                           symptoms dated from different days ("Febbre dal 15 marzo, dal 19 marzo tosse") date the
+#                           onset at the first
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

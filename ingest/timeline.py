@@ -563,6 +563,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     to the moment whose words are nearest to it in its sentence ("One day before entry (January
     18), she developed fever"); a moment dated twice differently is left out."""
     onset: list[tuple[date, str]] = []
+    symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
     headings = [m.span() for m in _HEADING.finditer(history)]
     for start, end, value in dates_in(history, day_first):
@@ -580,6 +581,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
             distance = {"onset": 0}
+            symptom_starts.add(value)
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
@@ -591,6 +593,9 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset):
+        # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
+        onset = [min(onset)]
     return one(onset), admitted
 
 

@@ -19,6 +19,7 @@ from ingest.timeline import (
     UNPLACED,
     ImageTexts,
     case_timeline,
+    history_dates,
     image_moments,
     onset_gap,
     writes_day_first,
@@ -1960,3 +1961,34 @@ def test_unseen21_radiopaedia_post_icu_study_and_a_ct_after_the_initial_radiogra
                        "https://radiopaedia.org/cases/covid-19-pneumonia-141")
     assert [row["offset"] for row in rows.values()] == ["14", "14", "35", "56", "56"]
     assert [row["view"] for row in rows.values()] == ["PA", "L", "AP", "Axial", "Coronal"]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Fever and cough x 5 days, breathlessness x 2 days. RT-PCR positive.", 5),
+    ("Cough x 2 weeks.", 14),
+    ("Dry cough \u00d7 3 days.", 3),
+    ("Lesion measuring 2 x 3 days.", None),  # no symptom before it
+    ("Fever, remdesivir x 5 days.", None),  # a treatment's course
+    ("Fever x 3 days later.", None),
+])
+def test_a_history_told_with_the_clinical_times_sign(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+def test_unseen21_radiopaedia_history_x_5_days_counts_its_studies_from_the_onset():
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_classic_india_fever_and_cough_x_5_days_at_presentation_pa_"
+                       "projection_hrct_next_day_follow_up_after_1_month.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-145")
+    assert [row["offset"] for row in rows.values()] == ["5", "6", "6", "36"]
+
+
+def test_symptoms_dated_from_different_days_date_the_onset_at_the_first():
+    history = "Febbre e mialgie dal 15 marzo, dal 19 marzo tosse secca. Ricoverata il 21/03 per dispnea."
+    (onset, _), (admitted, _) = history_dates(history, day_first=True)
+    assert (onset.month, onset.day, admitted.day) == (3, 15, 21)
+    history = "Fever since March 10, cough since March 12. Admitted on March 14."
+    assert history_dates(history)[0][0].day == 10
+    images = [ImageTexts(0, caption="RX torace (21/03) in proiezione PA."), ImageTexts(1, caption="TC del 24/03.")]
+    history = "Febbre dal 15 marzo, dal 19 marzo tosse. Ricoverata il 21/03."
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [6, 9]

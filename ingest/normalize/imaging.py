@@ -97,7 +97,8 @@ FINDING_VERSION = 9  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
 # v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
-OFFSET_VERSION = 15
+# v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
+OFFSET_VERSION = 16
 
 # --- View ----------------------------------------------------------------------------------------
 
