@@ -1992,3 +1992,34 @@ def test_symptoms_dated_from_different_days_date_the_onset_at_the_first():
     images = [ImageTexts(0, caption="RX torace (21/03) in proiezione PA."), ImageTexts(1, caption="TC del 24/03.")]
     history = "Febbre dal 15 marzo, dal 19 marzo tosse. Ricoverata il 21/03."
     assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [6, 9]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("AP lying film (patient unable to sit up). Patchy peripheral opacification.", "AP Supine"),
+    ("Lying AP chest radiograph.", "AP Supine"),
+    ("AP radiograph, patient lying on the left side.", "AP"),  # on a side: not a supine film
+    ("Underlying emphysema. AP sitting film.", "AP"),
+])
+def test_a_lying_patients_film_is_ap_supine(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray").value == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("RX torace di controllo in ortostatismo, proiezione PA, dopo 7 giorni.", "PA"),
+    ("RX torace in ortostatismo.", "AP"),  # the standing word alone, as the sample's Italian writes it
+    ("RX torace in ortostatismo, proiezione AP.", "AP"),
+    ("RX seduto, proiezione PA.", None),  # a sitting patient's PA: the words disagree
+])
+def test_a_stated_pa_projection_of_a_standing_patient_is_pa(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray", source="sirm").value == want
+
+
+def test_unseen21_view_words_of_the_third_part():
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_2022_uk_three_days_of_fever_and_confusion_ed_ap_lying_48_hours_"
+                       "later_semi_recumbent_ct_1_week_after_admission.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-147")
+    assert [row["view"] for row in rows.values()] == ["AP Supine", "AP", "Axial", "Coronal"]
+    rows = _batch_rows("sirm", "unseen21", "caso_264_uomo_68_anni_febbre_da_10_giorni_rx_supino_al_letto_rx_di_"
+                       "controllo_in_ortostatismo_proiezione_pa_dopo_7_giorni.html",
+                       "https://www.sirm.org/2020/04/24/covid-19-caso-264/")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [("AP Supine", "10"), ("PA", "17")]
