@@ -25,6 +25,7 @@ from ingest.timeline import (
     case_timeline,
     image_moments,
     text_moments,
+    writes_day_first,
 )
 from schema import CT_VIEWS, MEASUREMENT_FIELDS, MODALITY_CT, MODALITY_XRAY, XRAY_VIEWS, YES_NO_FIELDS
 
@@ -35,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 33  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 34  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -140,6 +141,13 @@ TIMELINE_VERSION = 33  # v2: "day N of admission", "hospital day N" are N days a
 #                           the day of the film before, as "lo stesso giorno"; words that tell two exams on one
 #                           day with their own base ("All'ingresso RX ... e TC il giorno stesso") place both films
 #                           on that base's day
+#                      v34: a case whose texts write a slashed date day first ("28/03/2020") and none month
+#                           first reads its other slashed dates ("02/04/2020") day first; "N weeks after the
+#                           initial radiograph" counts from the case's first film of that exam; a course's
+#                           length ("after 12 days of mechanical ventilation") beside a film's "three weeks
+#                           later" does not make the film's moment unclear; "Fever and cough x 5 days" histories;
+#                           symptoms dated from different days ("Febbre dal 15 marzo, dal 19 marzo tosse") date the
+#                           onset at the first
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -409,8 +417,12 @@ def _exam(image: ImageRecord, words: str) -> str:
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
     history = _join(record.history, str(record.extra.get(TIMELINE_NOTE, "")))
-    return case_timeline(history, [image_texts(record, i) for i in record.images], findings=record.findings,
-                         day_first=record.source in _DAY_FIRST_SOURCES, discussion=record.discussion)
+    images = [image_texts(record, i) for i in record.images]
+    # a site of authors from everywhere (Radiopaedia): the case's own unambiguous dates tell its order
+    day_first = record.source in _DAY_FIRST_SOURCES or writes_day_first(
+        history, record.findings, *(t for i in images for t in (i.date_text, i.caption)))
+    return case_timeline(history, images, findings=record.findings, day_first=day_first,
+                         discussion=record.discussion)
 
 
 def _case_modality(record: CaseRecord, images: list[ImageRecord]) -> FieldResult | None:

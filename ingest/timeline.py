@@ -537,6 +537,19 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     return tuple(sorted(found, key=lambda f: f[0]))
 
 
+def writes_day_first(*texts: str) -> bool:
+    """True when ``texts`` write a slashed date day first beyond doubt ("28/03/2020": no 28th month)
+    and none month first ("03/28/2020"): their ambiguous ones ("02/04/2020") are day first too."""
+    day_first = month_first = False
+    for text in texts:
+        for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
+            a, b = int(m.group("d")), int(m.group("m"))
+            # (a shorthand "1/52" or a score "18/25" is no date either way)
+            day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
+            month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
+    return day_first and not month_first
+
+
 def _date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -550,6 +563,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     to the moment whose words are nearest to it in its sentence ("One day before entry (January
     18), she developed fever"); a moment dated twice differently is left out."""
     onset: list[tuple[date, str]] = []
+    symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
     headings = [m.span() for m in _HEADING.finditer(history)]
     for start, end, value in dates_in(history, day_first):
@@ -567,6 +581,7 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
             distance = {"onset": 0}
+            symptom_starts.add(value)
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
         kind = min(distance, key=distance.get)
@@ -578,6 +593,9 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset):
+        # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
+        onset = [min(onset)]
     return one(onset), admitted
 
 
@@ -1173,6 +1191,10 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
 # --- Placing the moments on one axis -------------------------------------------------------------
 
 
+#: The length of a course the words tell, not a film's day: "after 12 days of mechanical ventilation".
+_COURSE_SPAN = compile_fast(r"^after\s+\S+\s+(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+
+
 def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     """The image's moment, or None with the reason when its words give several that disagree."""
     if not moments:
@@ -1184,6 +1206,11 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     if dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
         # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
         moments = [m for m in moments if m.kind != DATED]
+    courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
+    if courses and all(m.kind == AFTER_PREVIOUS for m in moments if m not in courses) and len(courses) < len(moments):
+        # "Three weeks later, after 12 days of mechanical ventilation": the course's length tells
+        # what came between the films, "later" the film's own day
+        moments = [m for m in moments if m not in courses]
     distinct = {(m.kind, m.days) for m in moments}
     if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
         # "at readmission, 3 weeks after discharge": the second words give the readmission's day
@@ -1315,19 +1342,25 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     previous_day: int | None = None  # the day of the last image placed before the image's exam
     last_of_kind: dict[str, int | None] = {}  # the same, per exam kind ("X-ray", "CT")
     previous_of_kind: dict[str, int | None] = {}
+    first_of_kind: dict[str, int | None] = {}  # the day of the case's first film of each exam kind
     for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
         if not _same_exam(ordered, k):
             previous_day, previous_of_kind = last_day, dict(last_of_kind)
         base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
+        first_kind = _counted_from_first_exam(chosen[image.position], image.caption)
+        # (no earlier film of that exam: the first one is not among the case's films)
+        exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
+                    else (previous_of_kind.get(base_kind), named))
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
                                                   admission_base_told, _history_presents(history, timeline),
                                                   labels_from_illness),
-                                            previous_day, first, (previous_of_kind.get(base_kind), named))
+                                            previous_day, first, exam_day)
         kind = _exam_kind(image.caption) if day is not None or chosen[image.position] != (None, "") else ""
         if kind:
             last_of_kind[kind] = day
+            first_of_kind.setdefault(kind, day)
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
@@ -1483,6 +1516,25 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     if _FILM_OR_CONTROL.search(caption, s_start, s_end):
         return _exam_kind(caption[s_start:s_end]), False
     return "", False
+
+
+#: An interval counted from the case's first exam of a kind: "6 weeks after the initial radiograph",
+#: "2 months after the first CT" (the evidence ends at the ordinal; the exam's word follows it).
+_AFTER_FIRST_WORDS = r"\b(?:after|from|since)\s+(?:the\s+)?(?:first|initial|baseline)\b"
+_AFTER_FIRST = compile_fast(_AFTER_FIRST_WORDS, re.IGNORECASE)
+_AFTER_FIRST_EXAM = compile_fast(
+    _AFTER_FIRST_WORDS + r"\s+(?:(?:chest|plain)\s+)?(?P<exam>CT|HRCT|radiograph|x-?ray|CXR)\b", re.IGNORECASE)
+
+
+def _counted_from_first_exam(chosen: tuple[Moment | None, str], caption: str) -> str:
+    """The exam kind ("X-ray", "CT") whose first film a film's interval counts from when its words name
+    it ("CT chest 6 weeks after the initial radiograph"), else ""."""
+    moment = chosen[0]
+    if moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label":
+        return ""
+    at = caption.find(moment.evidence)
+    m = _AFTER_FIRST_EXAM.search(caption, at, at + len(moment.evidence) + 40) if at >= 0 else None
+    return _exam_kind(m.group("exam")) if m and m.start() < at + len(moment.evidence) else ""
 
 
 @dataclass(frozen=True)
@@ -1646,8 +1698,8 @@ class CaseImages:
         else:
             moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
-        if _counted_from_exam(chosen, image.caption)[0]:
-            # a bare interval from an earlier exam of a kind: the films are placed in order, as
+        if _counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption):
+            # an interval from an earlier exam of a kind: the films are placed in order, as
             # case_timeline places them (such films are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
@@ -2084,6 +2136,12 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                     "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
     if moment.kind == AFTER_PREVIOUS:
+        if exam_day[1] and _AFTER_FIRST.search(moment.evidence) is not None:
+            # "after the initial radiograph": the case's first film of that exam, whatever came between
+            if exam_day[0] is None:
+                return (None, "timeline.after-first-exam",
+                        f"{moment.evidence!r}: the first such film's day is not known")
+            return exam_day[0] + moment.days, "timeline.after-first-exam", ""
         if previous_day is None:
             return (None, "timeline.after-previous",
                     f"{moment.evidence!r} counts from an earlier image whose day is not known")

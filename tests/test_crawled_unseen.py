@@ -14,13 +14,22 @@ from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
-from ingest.timeline import AFTER_PREVIOUS, UNPLACED, ImageTexts, case_timeline, image_moments, onset_gap
+from ingest.timeline import (
+    AFTER_PREVIOUS,
+    UNPLACED,
+    ImageTexts,
+    case_timeline,
+    history_dates,
+    image_moments,
+    onset_gap,
+    writes_day_first,
+)
 from tests.crawled_rows import SITES, records, score_site, staged_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -1903,3 +1912,114 @@ def test_words_telling_two_exams_on_the_admissions_day_place_both_films_there(pa
     images = [ImageTexts(0, caption=f"RX torace PA\n{paragraph}"),
               ImageTexts(1, caption=f"TC, scansione assiale\n{paragraph}")]
     assert [o.value for o in case_timeline("Da 4 giorni febbre e tosse.", images).offsets] == [4, 4]
+
+
+@pytest.mark.parametrize("texts, want", [
+    (("Presented on 28/03/2020 with a 1 week history.", "02/04/2020"), True),
+    (("Symptoms from 3/27/2020.", "02/04/2020", "28/03/2020"), False),  # a month first date too: not told
+    (("02/04/2020", "06/04/2020"), False),  # every date ambiguous
+    (("Admitted 14/3.",), True),
+    (("Presented on 28/03/2020, cough for 1/52.", "02/04/2020"), True),  # British shorthand: no date
+])
+def test_a_case_writing_a_date_day_first_beyond_doubt_writes_them_all_so(texts, want):
+    assert writes_day_first(*texts) is want
+
+
+def test_unseen21_radiopaedia_studies_titled_by_day_first_dates_of_a_site_without_a_date_order():
+    # a UK case on Radiopaedia: "Presented on 28/03/2020 with a 1 week history", studies "28/03/2020",
+    # "02/04/2020" (2 April, not 4 February: the page writes its dates day first) and "06/04/2020"
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_classic_uk_presented_28_03_with_1_week_history_studies_"
+                       "titled_by_date_pa_itu_supine_ctpa.html", "https://radiopaedia.org/cases/covid-19-pneumonia-143")
+    assert [row["offset"] for row in rows.values()] == ["7", "12", "16", "16"]
+    assert [row["view"] for row in rows.values()] == ["PA", "AP Supine", "Axial", "Coronal"]
+
+
+def test_a_course_length_beside_a_films_later_leaves_the_film_its_later():
+    images = [ImageTexts(0, caption="Posteroanterior radiograph: lower zone opacities.", group="a"),
+              ImageTexts(1, caption="Three weeks later, after 12 days of mechanical ventilation in the ICU. "
+                                    "Erect AP radiograph: partial clearing.", group="b")]
+    assert [o.value for o in case_timeline("Cough for 2 weeks.", images, presenting=True).offsets] == [14, 35]
+    # the course alone tells no day of the film
+    images[1] = ImageTexts(1, caption="After 12 days of mechanical ventilation. Erect AP radiograph.", group="b")
+    assert [o.value for o in case_timeline("Cough for 2 weeks.", images, presenting=True).offsets] == [14, None]
+
+
+def test_an_interval_after_the_initial_exam_counts_from_the_first_film_not_the_last():
+    history = "Cough for 2 weeks."
+    images = [ImageTexts(0, caption="Initial chest radiograph: bilateral opacities.", group="a"),
+              ImageTexts(1, caption="Chest radiograph 10 days later: worse.", group="b"),
+              ImageTexts(2, caption="CT chest 6 weeks after the initial radiograph: reticulation.", group="c")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [14, 24, 56]
+    # the first film's day unknown: the interval has no base
+    images[0] = ImageTexts(0, caption="Chest radiograph: bilateral opacities.", group="a")
+    assert case_timeline("Cough and fever.", images).offsets[2].value is None
+
+
+def test_unseen21_radiopaedia_post_icu_study_and_a_ct_after_the_initial_radiograph():
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_classic_us_2_weeks_cough_fever_last_3_days_initial_pa_lateral_"
+                       "post_icu_three_weeks_later_follow_up_ct_6_weeks.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-141")
+    assert [row["offset"] for row in rows.values()] == ["14", "14", "35", "56", "56"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "AP", "Axial", "Coronal"]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Fever and cough x 5 days, breathlessness x 2 days. RT-PCR positive.", 5),
+    ("Cough x 2 weeks.", 14),
+    ("Dry cough \u00d7 3 days.", 3),
+    ("Lesion measuring 2 x 3 days.", None),  # no symptom before it
+    ("Fever, remdesivir x 5 days.", None),  # a treatment's course
+    ("Fever x 3 days later.", None),
+])
+def test_a_history_told_with_the_clinical_times_sign(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+def test_unseen21_radiopaedia_history_x_5_days_counts_its_studies_from_the_onset():
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_classic_india_fever_and_cough_x_5_days_at_presentation_pa_"
+                       "projection_hrct_next_day_follow_up_after_1_month.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-145")
+    assert [row["offset"] for row in rows.values()] == ["5", "6", "6", "36"]
+
+
+def test_symptoms_dated_from_different_days_date_the_onset_at_the_first():
+    history = "Febbre e mialgie dal 15 marzo, dal 19 marzo tosse secca. Ricoverata il 21/03 per dispnea."
+    (onset, _), (admitted, _) = history_dates(history, day_first=True)
+    assert (onset.month, onset.day, admitted.day) == (3, 15, 21)
+    history = "Fever since March 10, cough since March 12. Admitted on March 14."
+    assert history_dates(history)[0][0].day == 10
+    images = [ImageTexts(0, caption="RX torace (21/03) in proiezione PA."), ImageTexts(1, caption="TC del 24/03.")]
+    history = "Febbre dal 15 marzo, dal 19 marzo tosse. Ricoverata il 21/03."
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [6, 9]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("AP lying film (patient unable to sit up). Patchy peripheral opacification.", "AP Supine"),
+    ("Lying AP chest radiograph.", "AP Supine"),
+    ("AP radiograph, patient lying on the left side.", "AP"),  # on a side: not a supine film
+    ("Underlying emphysema. AP sitting film.", "AP"),
+])
+def test_a_lying_patients_film_is_ap_supine(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray").value == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("RX torace di controllo in ortostatismo, proiezione PA, dopo 7 giorni.", "PA"),
+    ("RX torace in ortostatismo.", "AP"),  # the standing word alone, as the sample's Italian writes it
+    ("RX torace in ortostatismo, proiezione AP.", "AP"),
+    ("RX seduto, proiezione PA.", None),  # a sitting patient's PA: the words disagree
+])
+def test_a_stated_pa_projection_of_a_standing_patient_is_pa(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray", source="sirm").value == want
+
+
+def test_unseen21_view_words_of_the_third_part():
+    rows = _batch_rows("radiopaedia", "unseen21", "rp_2022_uk_three_days_of_fever_and_confusion_ed_ap_lying_48_hours_"
+                       "later_semi_recumbent_ct_1_week_after_admission.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-147")
+    assert [row["view"] for row in rows.values()] == ["AP Supine", "AP", "Axial", "Coronal"]
+    rows = _batch_rows("sirm", "unseen21", "caso_264_uomo_68_anni_febbre_da_10_giorni_rx_supino_al_letto_rx_di_"
+                       "controllo_in_ortostatismo_proiezione_pa_dopo_7_giorni.html",
+                       "https://www.sirm.org/2020/04/24/covid-19-caso-264/")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [("AP Supine", "10"), ("PA", "17")]

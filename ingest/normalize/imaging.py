@@ -62,7 +62,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v2: "anterior-posterior", "posterior-anterior"
 # v8: Turkish, Russian and Chinese plane words ("aksiyel", "аксиальный", "横断面", "冠状面"), German "p.-a."
 # v9: Italian "in clinostatismo" (the patient lying: AP Supine), as "ortostatismo" is AP
-VIEW_VERSION = 9
+# v10: English "lying" ("AP lying film") is AP Supine; a stated PA projection of a standing patient ("in
+# ortostatismo, proiezione PA") is PA, the standing word no AP of its own
+VIEW_VERSION = 10
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -97,7 +99,8 @@ FINDING_VERSION = 9  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("S
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
 # v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
-OFFSET_VERSION = 15
+# v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
+OFFSET_VERSION = 16
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -109,10 +112,12 @@ _SEATED = (r"(?<!stessa\s)(?<!unica\s)(?<!sola\s)(?<!prima\s)(?<!seconda\s)(?<!u
            r"\b(?:semi-?)?sedut[oa]\b")
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German
-    # "Liegend", Italian "in clinostatismo" (lying down, the opposite of "ortostatismo")
+    # "Liegend", Italian "in clinostatismo" (lying down, the opposite of "ortostatismo"), English "AP lying film"
+    # (not lying on a side: a decubitus film)
     (AP_SUPINE, compile(
         r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|clinostatismo|liegend\w*|Bettaufnahme|im\s+Liegen|"
-        r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b",
+        r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b|"
+        r"\blying\b(?!\s+on\s+(?:the\s+|her\s+|his\s+)?(?:left|right|side|stomach|front|abdomen)\b)",
         re.IGNORECASE,
     )),
     (PA, compile(
@@ -155,7 +160,7 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché"), ("APS",)),
+    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché", "lying"), ("APS",)),
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso", "p.-", "postéro"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen", "a.-",
           "antéro"), ("AP",)),
@@ -193,6 +198,8 @@ _AP_POSITION = compile(rf"\bsemi-?erect\b|\bsitting\b|{_SEATED}|\berect\b|\bupri
 # The AP pattern's words that name the patient's position, not a projection (a list of views skips them).
 _POSITION_ONLY = compile(r"semi-?erect|sitting|(?:semi-?)?sedut[oa]|ortostatismo|im\s+Sitzen", re.IGNORECASE)
 _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
+# A standing patient's word, AP in the sample's Italian ("in ortostatismo"), yet also the position of a PA film.
+_STANDING = compile(r"ortostatismo", re.IGNORECASE)
 
 
 def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
@@ -255,6 +262,9 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         return blank("a decubitus film has no view of the vocabulary (PA, AP, AP Supine, L)", text,
                      decubitus.start(), decubitus.end(), "view.words", VIEW_VERSION)
     hits = _view_hits(text, modality)
+    if any(h[0] == PA for h in hits) and all(_STANDING.fullmatch(text, h[1], h[2]) for h in hits if h[0] == AP):
+        # "in ortostatismo, proiezione PA": the projection told, standing its position
+        hits = [h for h in hits if h[0] != AP]
     views = {h[0] for h in hits}
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])

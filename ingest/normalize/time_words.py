@@ -158,7 +158,10 @@ _HISTORY = compile(
     # the onset as a time ago right after its symptoms: "fever, myalgia and dry cough from 5 days ago" (the
     # English of Iranian authors), "developed fever 8 days back" (of Indian authors), "cough 3 days ago" (a
     # symptom must end the clause before it: ``_unit_histories``)
-    rf"|\b(?:from\s+)?(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+(?:ago|back)\b",
+    rf"|\b(?:from\s+)?(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+(?:ago|back)\b"
+    # the clinical "times" sign of a span after its symptoms: "Fever and cough x 5 days" (as the shorthand
+    # "cough x 3/7"; a symptom must end the clause before it: ``_unit_histories``)
+    rf"|(?<!\w)[x\u00d7]\s?(?P<n17>{NUMBER_LIKE})\s+(?P<unit17>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -394,7 +397,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -402,14 +405,14 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
-                if i == "16" and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
+                if i in ("16", "17") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
                         text, *sentence_at(text, m.start())):
                     # "Several residents had tested positive in the previous week": a time within which
                     # something happened is the illness's only with a symptom in its sentence
                     break
-                if i in ("3", "8") and _treatment_before(text, m.start()):
+                if i in ("3", "8", "17") and _treatment_before(text, m.start()):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):
                     break
