@@ -282,14 +282,19 @@ def _best_frames(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inv
         return np.zeros(len(rows), np.intp)
     values = np.empty(starts.shape + (len(_PROFILE_T),))
     positions = np.empty((min(piece, len(profiles)),) + values.shape[1:])
+    padded = _within_padding(starts, ends)
     for lo in range(0, len(profiles), piece):
-        _sample_frames(profiles, starts, ends, lo, lo + piece, positions, values)
+        if padded:
+            _padded_samples(profiles, starts, ends, lo, lo + piece, positions, values)
+        else:
+            _sample_frames(profiles, starts, ends, lo, lo + piece, positions, values)
     total = np.add.reduce(values, axis=-1)
     mean = total / len(_PROFILE_T)
     spread = np.einsum("dcn,dcn->dc", values, values)
     spread -= total * mean  # n times the variance
     norm = np.sqrt(np.maximum(spread, 0.0))
-    error = _score_error(np.abs(profiles).max(axis=1), spread).max(axis=1)  # (D,): each row's worst frame
+    largest = np.abs(profiles).max(axis=1)
+    error = _score_error(largest, spread, _SEGMENT * min(piece, len(profiles)) if padded else 0).max(axis=1)
     norm += 1e-9
     sums = np.add.reduce(target, axis=1)
     scores = np.empty((len(rows), starts.shape[1]))
@@ -308,7 +313,48 @@ def _best_frames(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inv
     return best
 
 
-def _score_error(largest: np.ndarray, spread: np.ndarray) -> np.ndarray:
+#: Each profile is padded with its end values, ``_PAD`` of them on either side, for ``_padded_samples``.
+_PAD = 16
+_SEGMENT = THUMB_SIDE + 2 * _PAD
+#: Frames (normalized) whose every sample falls in the padding: 64 x 0.2 + 0.5 < 16.
+_PADDED_SPAN = (-0.2, 1.2)
+
+
+def _within_padding(starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether every frame lies within ``_PADDED_SPAN`` (a sample lies between its frame's start and
+    end); False for NaN."""
+    lo, hi = _PADDED_SPAN
+    return bool(np.all((starts >= lo) & (starts <= hi) & (ends >= lo) & (ends <= hi)))
+
+
+def _padded_samples(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, lo: int, hi: int,
+                    positions: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``_sample_frames``' values up to rounding (``_score_error`` bounds the difference), in about
+    half its passes over the samples: the positions as A + T B (A and B per frame, each row's place
+    in a flat array of padded profiles added to A), and each value as low + f (high - low). The
+    profiles are padded with their end values (``_PAD`` on each side), so that a position beyond
+    either end reads the end value, as the clipped positions of ``_sample_profiles`` do, with no
+    clipping pass. Only for frames ``_within_padding``."""
+    s, e = starts[lo:hi], ends[lo:hi]
+    mine = profiles[lo:hi]
+    padded = np.empty((len(s), _SEGMENT), np.float64)
+    padded[:, _PAD:_PAD + THUMB_SIDE] = mine
+    padded[:, :_PAD] = mine[:, :1]
+    padded[:, _PAD + THUMB_SIDE:] = mine[:, -1:]
+    flat = padded.ravel()
+    rises = np.diff(flat, append=flat[-1:])  # high - low; a row's last one is never read (f = 0 there at most)
+    at = positions[:len(s)]
+    np.multiply((e - s)[..., None] * THUMB_SIDE, _PROFILE_T, out=at)
+    at += (s * THUMB_SIDE + (_PAD - 0.5 + _SEGMENT * np.arange(len(s)))[:, None])[..., None]
+    low = at.astype(np.intp)  # at > 0: truncation is the floor
+    f = np.subtract(at, low, out=at)
+    values = np.take(flat, low, out=out[lo:hi], mode="clip")  # every index is in range
+    f *= np.take(rises, low, mode="clip")
+    values += f
+    return values
+
+
+def _score_error(largest: np.ndarray, spread: np.ndarray, reach: float = 0) -> np.ndarray:
     """(D, C): a bound on |``_best_frames``' score - ``_frame_scores``' score| for every pair of a
     row and frame, from its row's largest |profile value| M (D,) (every sample is a convex
     combination of two of them) and the frame's computed n times variance (D, C).
@@ -323,15 +369,31 @@ def _score_error(largest: np.ndarray, spread: np.ndarray) -> np.ndarray:
       spread S by at most V = 3.2 n^2 u M^2, so the norm by V / D; where S >= 2 V, D >= sqrt(S / 2)
       and the score is off by at most (2.1 n^1.5 u M + 1.01 V / D) / D + 3 u.
     The sum of both is doubled (the O(u^2) terms, with room to spare); where S < 2 V (a flat
-    profile) there is no bound: infinity, and the exact scores decide."""
+    profile) there is no bound: infinity, and the exact scores decide.
+
+    With ``reach`` X > 0 the samples are ``_padded_samples``' (positions up to X in its flat array),
+    not ``_sample_frames``' (frames within ``_PADDED_SPAN``: |s|, |e|, |position| <= 1.2, |e - s| <= 1.4).
+    Both interpolate the same profile, whose slope is at most 2 M a pixel, at positions they round:
+    ``_sample_frames`` T (e - s) + s (4 u), times 64 (exact), less 0.5 (77 u): off by 340 u pixels
+    at most, then q0 (1 - f) + q1 f (4 u M); here A = 64 s + offset (u X), B = 64 (e - s) (90 u),
+    T B (90 u), A + T B (u X): 2 u X + 180 u pixels, the floor and f exact (Sterbenz), then
+    q0 + f (q1 - q0) (7 u M). So the two differ by at most E = (4 X + 2048) u M a sample (with
+    room), their centred samples' lengths by sqrt(n) E, and the exact scores of either by
+    2.1 sqrt(n) E / D' (unit vectors move by at most twice the change over the length), D' = d -
+    sqrt(n) E a lower bound of both lengths; this term is added, and the exact side's bound is taken
+    at D' too. Where D' < d / 2 there is no bound either."""
     n = len(_PROFILE_T)
     m = largest[:, None]
     bound_v = 3.2 * n * n * _ROUNDOFF * m * m
     sure = spread >= 2 * bound_v
     d = np.sqrt(np.where(sure, spread, 1.0) / 2)  # a lower bound of the exact norm where sure
-    exact_side = 2.1 * np.sqrt(n) * (n + 2) * _ROUNDOFF * m / d + 1.6 * n * _ROUNDOFF
+    apart = np.sqrt(n) * (4 * reach + 2048) * _ROUNDOFF * m if reach else np.zeros_like(m)  # sqrt(n) E
+    sure &= d - apart >= d / 2
+    both = d - apart  # a lower bound of the length of either samples' centred values
+    exact_side = 2.1 * np.sqrt(n) * (n + 2) * _ROUNDOFF * m / both + 1.6 * n * _ROUNDOFF
     this_side = (2.1 * n ** 1.5 * _ROUNDOFF * m + 1.01 * bound_v / d) / d + 3 * _ROUNDOFF
-    return np.where(sure, 2 * (exact_side + this_side), np.inf)
+    sampled = 2.1 * apart / both
+    return np.where(sure, 2 * (exact_side + this_side + sampled), np.inf)
 
 
 def _align_axis(indexed: np.ndarray, query: np.ndarray, hint: np.ndarray | None,

@@ -337,3 +337,52 @@ def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece):
     assert np.array_equal(best, np.argmax(exact, axis=1))
     flat = np.isin(rows, np.arange(10))
     assert (best[flat] == 0).all()  # all scores 0: the first frame, as np.argmax says
+
+
+def _frames_to_sample(rng, rows, frames, lo, hi):
+    starts = rng.uniform(lo, hi, (rows, frames))
+    ends = rng.uniform(lo, hi, (rows, frames))
+    starts[:, :4] = [lo, hi, lo, 0.5]  # samples at and beyond both ends of the profile
+    ends[:, :4] = [hi, lo, lo + 1e-12, 0.5]
+    return starts, ends
+
+
+def test_the_padded_samples_are_those_of_sample_frames_within_the_proven_bound(look_alike):
+    """dedup.crops._padded_samples (padded profiles, positions as A + T B, low + f (high - low))
+    differs from _sample_frames' values (clipped positions, q0 (1 - f) + q1 f) by no more than the
+    E = (4 X + 2048) u M that _score_error's proof adds, on the films' 8-bit profile means and on
+    arbitrary float profiles, frames anywhere in the padded span, beyond either end included; and
+    off by one place in the padding or the rises, it would differ by a whole step of the profile."""
+    thumbs, _ = look_alike
+    rng = np.random.default_rng(11)
+    films = thumbs[rng.integers(0, len(thumbs), 70)].mean(axis=1, dtype=np.float32)
+    floats = (rng.standard_normal((70, 64)) * 60 + 100).astype(np.float32)
+    lo, hi = crops._PADDED_SPAN
+    starts, ends = _frames_to_sample(rng, len(films), 30, lo, hi)
+    assert crops._within_padding(starts, ends)
+    for profiles in (films, floats):
+        piece = 64
+        exact = np.empty(starts.shape + (len(crops._PROFILE_T),))
+        cheap = np.empty_like(exact)
+        scratch = np.empty((piece,) + exact.shape[1:])
+        for first in range(0, len(profiles), piece):
+            crops._sample_frames(profiles, starts, ends, first, first + piece, scratch, exact)
+            crops._padded_samples(profiles, starts, ends, first, first + piece, scratch, cheap)
+        largest = np.abs(profiles).max(axis=1)[:, None, None]
+        bound = (4 * crops._SEGMENT * piece + 2048) * crops._ROUNDOFF * largest
+        assert (np.abs(cheap - exact) <= bound).all()
+        assert (cheap != exact).any()  # rounded differently: the bound is needed
+
+
+def test_frames_beyond_the_padding_are_sampled_as_before():
+    """Frames reaching beyond the padded span (or NaN) are sampled by _sample_frames itself, and the
+    best frames still are np.argmax of the exact scores."""
+    rng = np.random.default_rng(12)
+    profiles = (rng.random((20, 64)) * 255).astype(np.float32)
+    starts, ends = _frames_to_sample(rng, len(profiles), 9, -0.5, 1.5)
+    assert not crops._within_padding(starts, ends)
+    assert not crops._within_padding(np.array([[np.nan]]), np.array([[1.0]]))
+    rows = np.arange(len(profiles))
+    target = crops._unit(rng.random((len(rows), len(crops._PROFILE_T))))
+    best = crops._best_frames(profiles, starts, ends, rows, target)
+    assert np.array_equal(best, _exact_best(profiles, starts, ends, rows, target))
