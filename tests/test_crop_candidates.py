@@ -279,3 +279,110 @@ def test_the_signatures_do_not_depend_on_the_blas_threads(look_alike):
         with threadpool_limits(limits=threads, user_api="blas"):
             found.append([a.tobytes() for a in region_signatures(thumbs[:64]) + inner_signatures(thumbs)])
     assert found[0] == found[1]
+
+
+def _exact_best(profiles, starts, ends, rows, target):
+    return np.argmax(crops._frame_scores(profiles, starts, ends, rows, target), axis=1)
+
+
+def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_alike, monkeypatch):
+    """dedup.crops._best_frames (the scores by a shorter formula, a pair's best frame kept where it
+    wins by more than twice the proven rounding bound, else the exact scores) picks, for every
+    pair of every stage of the search, the frame np.argmax of _frame_scores picks."""
+    thumbs, released = look_alike
+    calls = []
+    best_frames = crops._best_frames
+
+    def compared(profiles, starts, ends, inverse, target, piece=64):
+        rows = np.arange(len(profiles)) if isinstance(inverse, slice) else inverse
+        calls.append(len(rows))
+        best = best_frames(profiles, starts, ends, inverse, target, piece)
+        assert np.array_equal(best, _exact_best(profiles, starts, ends, rows, target))
+        return best
+
+    monkeypatch.setattr(crops, "_best_frames", compared)
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, len(thumbs), 600)
+    b = rng.integers(released, len(thumbs), 600)
+    crop_alignments(thumbs[a], thumbs[b])  # unhinted: every frame a crop of 10% could put it
+    crop_alignments(thumbs[a], thumbs[b], _frame_of_region(rng.integers(0, 256, 600)))
+    assert len(calls) == 2 * (len(crops._UNHINTED) + len(crops._HINTED))
+
+
+@pytest.mark.parametrize("piece", [1, 7, 64])
+def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece):
+    """Frames a hair apart (1e-13 to 1e-9 of the width), repeated frames (exact ties: the first
+    wins), flat and nearly flat profiles, rows met by one pair or many: _best_frames' index is
+    np.argmax of _frame_scores' for every pair, and the near-ties do reach the exact scores."""
+    rng = np.random.default_rng(7)
+    distinct, frames = 90, 25
+    profiles = (rng.random((distinct, 64)) * 255).astype(np.float32)
+    profiles[:10] = 128  # flat: every score 0
+    profiles[10:20] = 128 + (rng.random((10, 64)) < 0.05)  # nearly flat
+    profiles[20:30] = np.linspace(0, 255, 64, dtype=np.float32)  # a ramp: every frame correlates alike
+    starts = np.repeat(rng.uniform(-0.05, 0.1, (distinct, 1)), frames, axis=1)
+    ends = np.repeat(rng.uniform(0.9, 1.05, (distinct, 1)), frames, axis=1)
+    starts += rng.choice([0.0, 1e-13, 1e-11, 1e-9, 2e-3], (distinct, frames))
+    ends -= rng.choice([0.0, 1e-13, 1e-11, 1e-9, 2e-3], (distinct, frames))
+    starts[30:40, 3] = starts[30:40, 5]  # the same frame twice
+    ends[30:40, 3] = ends[30:40, 5]
+    rows = np.concatenate([np.arange(distinct), rng.integers(0, distinct, 3 * distinct)])
+    target = crops._unit(crops._sample_profiles(profiles[rows], np.broadcast_to(
+        crops.INNER + crops._PROFILE_T * (1 - 2 * crops.INNER), (len(rows), len(crops._PROFILE_T)))))
+    target[::2] = crops._unit(rng.random((len(target[::2]), len(crops._PROFILE_T))))
+    exact = crops._frame_scores(profiles, starts, ends, rows, target)
+    top = np.sort(exact, axis=1)
+    assert ((top[:, -1] - top[:, -2]) < 1e-12).sum() > 50  # near-ties and ties are there
+    best = crops._best_frames(profiles, starts, ends, rows, target, piece)
+    assert np.array_equal(best, np.argmax(exact, axis=1))
+    flat = np.isin(rows, np.arange(10))
+    assert (best[flat] == 0).all()  # all scores 0: the first frame, as np.argmax says
+
+
+def _frames_to_sample(rng, rows, frames, lo, hi):
+    starts = rng.uniform(lo, hi, (rows, frames))
+    ends = rng.uniform(lo, hi, (rows, frames))
+    starts[:, :4] = [lo, hi, lo, 0.5]  # samples at and beyond both ends of the profile
+    ends[:, :4] = [hi, lo, lo + 1e-12, 0.5]
+    return starts, ends
+
+
+def test_the_padded_samples_are_those_of_sample_frames_within_the_proven_bound(look_alike):
+    """dedup.crops._padded_samples (padded profiles, positions as A + T B, low + f (high - low))
+    differs from _sample_frames' values (clipped positions, q0 (1 - f) + q1 f) by no more than the
+    E = (4 X + 2048) u M that _score_error's proof adds, on the films' 8-bit profile means and on
+    arbitrary float profiles, frames anywhere in the padded span, beyond either end included; and
+    off by one place in the padding or the rises, it would differ by a whole step of the profile."""
+    thumbs, _ = look_alike
+    rng = np.random.default_rng(11)
+    films = thumbs[rng.integers(0, len(thumbs), 70)].mean(axis=1, dtype=np.float32)
+    floats = (rng.standard_normal((70, 64)) * 60 + 100).astype(np.float32)
+    lo, hi = crops._PADDED_SPAN
+    starts, ends = _frames_to_sample(rng, len(films), 30, lo, hi)
+    assert crops._within_padding(starts, ends)
+    for profiles in (films, floats):
+        piece = 64
+        exact = np.empty(starts.shape + (len(crops._PROFILE_T),))
+        cheap = np.empty_like(exact)
+        scratch = np.empty((piece,) + exact.shape[1:])
+        for first in range(0, len(profiles), piece):
+            crops._sample_frames(profiles, starts, ends, first, first + piece, scratch, exact)
+            crops._padded_samples(profiles, starts, ends, first, first + piece, scratch, cheap)
+        largest = np.abs(profiles).max(axis=1)[:, None, None]
+        bound = (4 * crops._SEGMENT * piece + 2048) * crops._ROUNDOFF * largest
+        assert (np.abs(cheap - exact) <= bound).all()
+        assert (cheap != exact).any()  # rounded differently: the bound is needed
+
+
+def test_frames_beyond_the_padding_are_sampled_as_before():
+    """Frames reaching beyond the padded span (or NaN) are sampled by _sample_frames itself, and the
+    best frames still are np.argmax of the exact scores."""
+    rng = np.random.default_rng(12)
+    profiles = (rng.random((20, 64)) * 255).astype(np.float32)
+    starts, ends = _frames_to_sample(rng, len(profiles), 9, -0.5, 1.5)
+    assert not crops._within_padding(starts, ends)
+    assert not crops._within_padding(np.array([[np.nan]]), np.array([[1.0]]))
+    rows = np.arange(len(profiles))
+    target = crops._unit(rng.random((len(rows), len(crops._PROFILE_T))))
+    best = crops._best_frames(profiles, starts, ends, rows, target)
+    assert np.array_equal(best, _exact_best(profiles, starts, ends, rows, target))
