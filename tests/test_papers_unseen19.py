@@ -61,7 +61,6 @@ def test_an_admission_exam_dated_in_its_own_clause_still_dates_the_admission():
 @pytest.mark.parametrize("text, age", [
     ("Case 2. Her husband, aged 41, developed fever and cough on 17.03.2020.", 41),
     ("Patient 2. His wife, 59 years old, developed a cough.", 59),
-    ("Case 3: His 66-year-old brother was admitted two days later.", 66),
 ])
 def test_a_relative_opening_the_text_after_the_patients_label_is_the_patient(text, age):
     """The PDF's "Case 2. Her husband, aged 41, ...": the label made the sentence a second one, so the husband
@@ -71,6 +70,10 @@ def test_a_relative_opening_the_text_after_the_patients_label_is_the_patient(tex
 
 def test_a_relative_in_a_later_sentence_is_still_another_person():
     assert normalize_age("Case 1. She had fever. Her husband, aged 41, had a cough.").value is None
+
+
+def test_a_relative_after_a_label_with_a_colon_is_still_the_patient():
+    assert normalize_age("Case 3: His 66-year-old brother was admitted two days later.").value == 66
 
 
 # --- A family cluster a title is about ------------------------------------------------------------------
