@@ -60,6 +60,7 @@ from .normalize.imaging import (
     normalize_finding,
     normalize_modality,
     normalize_view,
+    portable_film,
 )
 from .normalize.provenance import (
     DATE_PATTERNS,
@@ -177,6 +178,7 @@ def _view_from_filename(filename: str) -> Normalized:
 def _panel_letter(filename: str) -> str | None:
     stem = _stem(filename)
     stem = re.sub(r"[-_]day[-_]?\d+$", "", stem, flags=re.IGNORECASE)
+    stem = re.sub(r"_lrg$", "", stem)  # Elsevier's large figure file: "gr2b_lrg" is panel b of figure 2
     m = _PANEL_IN_NAME.search(stem)
     return m.group(1).lower() if m else None
 
@@ -234,39 +236,91 @@ def _panels(note: str) -> tuple[tuple[str, int, int], ...]:
 
 # A figure's legend inside a note: "Figure 2 (4 hours later). Radiological worsening ...".
 _FIGURE_MARK = compile_fast(r"\bFig(?:ure)?\.?\s*(\d{1,2})\b(?![.,]\d)(?!\s*[a-hA-H]\b)", re.IGNORECASE)
-# The figure number of a file: Eurorad's "<case>_<figure>_<image>.jpg", a paper's "-fig3.png".
-_FIGURE_IN_NAME = compile_fast(r"^\d+_(\d{1,2})_\d+$|(?:^|[-_.])fig(?:ure)?[-_]?(\d{1,2})$", re.IGNORECASE)
+# The figure number of a file: Eurorad's "<case>_<figure>_<image>.jpg", a paper's "-fig3.png", and
+# the publishers' own figure files, Springer's "<journal>_<year>_<article>_Fig2_HTML.png" and
+# Elsevier's "1-s2.0-<pii>-gr2_lrg.jpg" (a panel's letter after them is the panel's, not the figure's).
+_FIGURE_IN_NAME = compile_fast(
+    r"^\d+_(\d{1,2})_\d+$|(?:^|[-_.])fig(?:ure)?[-_]?(\d{1,2})$"
+    r"|_Fig(\d{1,2})_HTML(?:-[a-h]\d?)?$|(?:^|[-_])gr(\d{1,2})(?:[a-h]\d?)?_lrg(?:-[a-h]\d?)?$", re.IGNORECASE)
+
+
+def _figure_marks(note: str, filename: str, cited: bool) -> tuple[int, list[tuple[int, int]]] | None:
+    """(the file's figure number, (number, start) of each figure mark of the note that is ``cited``
+    inside a sentence, "Chest X-ray (Fig. 2) revealed", or else opens a legend, "Figure 2 (4 hours
+    later). Worsening") when such marks name two or more figures and the file's name gives its
+    figure; None otherwise."""
+    if "fig" not in note.lower():
+        return None
+    number = _file_figure(filename)
+    if number is None:
+        return None
+    marks = []
+    for m in _FIGURE_MARK.finditer(note):
+        # cited inside its sentence: "(" before it and words of the sentence before that
+        inside = note[m.start() - 1:m.start()] == "(" and bool(
+            note[sentence_at(note, m.start())[0]:m.start() - 1].strip())
+        if inside == cited:
+            marks.append((int(m.group(1)), m.start()))
+    return (number, marks) if len({n for n, _ in marks}) >= 2 else None
 
 
 def _figure_text(note: str, filename: str) -> str | None:
     """The legend of this file's figure when the note gives the legends of two or more figures
     ("Figure 1 (at admission). ... Figure 2 (4 hours later). ..."): from its mark to the next
     figure's. None when the note has no such legends or none of this file's figure."""
-    if "fig" not in note.lower():
+    found = _figure_marks(note, filename, cited=False)
+    if found is None:
         return None
-    marks = [(int(m.group(1)), m.start()) for m in _FIGURE_MARK.finditer(note)]
-    if len({n for n, _ in marks}) < 2:
-        return None
-    named = _FIGURE_IN_NAME.search(_stem(filename))
-    if named is None:
-        return None
-    number = int(named.group(1) or named.group(2))
+    number, marks = found
     parts = [note[start:marks[i + 1][1] if i + 1 < len(marks) else len(note)]
              for i, (n, start) in enumerate(marks) if n == number]
     return " ".join(parts) if parts else None
 
 
+def cited_figure_text(note: str, filename: str) -> str | None:
+    """The sentences citing this file's figure inside them, after what it shows, as case reports
+    cite theirs ("Head CT scan was normal (Fig. 1). Chest X-ray (Fig. 2) revealed ..."), when the
+    note cites two or more figures so; None when it cites the file's figure nowhere so."""
+    found = _figure_marks(note, filename, cited=True)
+    if found is None:
+        return None
+    number, marks = found
+    parts = [note[slice(*sentence_at(note, start))] for n, start in marks if n == number]
+    return " ".join(dict.fromkeys(parts)) if parts else None
+
+
+# A panel cited with its figure: "Fig. 3b", "(Figure 2 B)".
+_PANEL_FIGURE = compile_fast(r"\bFig(?:ure)?\.?\s*(\d{1,2})\s?([a-hA-H])\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _file_figure(filename: str) -> int | None:
+    """The figure number the file's name gives (``_FIGURE_IN_NAME``), or None."""
+    named = _FIGURE_IN_NAME.search(_stem(filename))
+    return int(next(g for g in named.groups() if g)) if named else None
+
+
 @lru_cache(maxsize=4096)  # asked by the row's patient context and by the row itself
 def image_note(note: str, filename: str) -> str | None:
     """The part of the note about this image, or None when the note has several panels and the
-    file is not one of them."""
+    file is not one of them. When the file's panel letter is cited under several figures ("(Fig. 3b)",
+    "Fig. 2b.") and one of them is the file's, the other figures' panels are not the file's:
+    "gr2b_lrg.jpg" is panel b of figure 2, not of figure 3."""
     panels = _panels(note)
     if not panels:
         return _figure_text(note, filename) or note
     letter = _panel_letter(filename)
     if letter is None:
         return None
-    parts = [note[s:e] for l, s, e in panels if l == letter]
+    spans = [(s, e) for l, s, e in panels if l == letter]
+    number = _file_figure(filename) if len(spans) > 1 and "fig" in note.lower() else None
+    if number is not None:
+        figures = [{int(m.group(1)) for m in _PANEL_FIGURE.finditer(note, s, e) if m.group(2).lower() == letter}
+                   for s, e in spans]
+        if any(number in f for f in figures):
+            # the letter is cited under several figures: the file's figure's panels (and uncited ones)
+            spans = [span for span, f in zip(spans, figures) if not f or number in f]
+    parts = [note[s:e] for s, e in spans]
     return " ".join(parts) if parts else None
 
 
@@ -370,7 +424,16 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
                                   "modality.case-words-single-modality", words.version)
         return Normalized(None)
     result = normalize_modality(image_text, radiograph_signs=True)
-    if result.value == MODALITY_CT and image_text == _cell(row, "clinical_notes"):
+    note = _cell(row, "clinical_notes")
+    if result.value is None and result.reason and image_text == note:
+        # a whole note naming both studies: the sentence citing this file's figure names its own
+        cited = cited_figure_text(note, filename)
+        by_citation = normalize_modality(cited, radiograph_signs=True) if cited else Normalized(None)
+        if by_citation.value is not None:
+            start = note.find(cited)
+            return Normalized(by_citation.value, by_citation.evidence, start + by_citation.start,
+                              start + by_citation.end, "modality.cited-figure", by_citation.version)
+    if result.value == MODALITY_CT and image_text == note:
         return _ct_in_whole_note(result)
     return result
 
@@ -655,9 +718,10 @@ def _view_in_told_order(row: dict[str, str], legend: str, note_files: tuple[str,
 
 
 #: Words of a radiograph study whose two films are not a frontal and a lateral: an expiratory film
-#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared.
+#: beside the inspiratory one, a decubitus, oblique or lordotic film, two frontal films compared (and
+#: a portable film: ``portable_film``).
 _NOT_TWO_VIEWS = compile_fast(
-    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial|portable|bedside)\b",
+    r"\b(?:expirat\w*|inspiration|decubit\w*|obliques?|lordotic|comparison|compared|serial)\b",
     re.IGNORECASE)
 
 
@@ -685,7 +749,7 @@ def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], no
         return Normalized(None)
     if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value == "L":
         return Normalized(None)
-    other_pair = _NOT_TWO_VIEWS.search(note)
+    other_pair = _NOT_TWO_VIEWS.search(note) or portable_film(note)
     if other_pair:
         return Normalized(None, other_pair.group(0), other_pair.start(), other_pair.end(), "view.study-second-film", 1,
                           "the study's note tells films other than a frontal and a lateral")

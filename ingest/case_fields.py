@@ -35,7 +35,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 33  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 34  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -135,7 +135,12 @@ TIMELINE_VERSION = 33  # v2: "day N of admission", "hospital day N" are N days a
 #                      v32: a relative telling the patient's history ("Her daughter reported that she had had
 #                           a fever for three days") is the informant; panels a legend gives one moment ("(a)
 #                           Axial and (b) coronal CT images obtained 9 days later") are one exam
-#                      v33: an exam's date in a clause without a moment's cue ("..., and CT on 22.03.2020 showed")
+#                      v33: "fever and cough starting 5 days earlier", "beginning 4 days earlier" (the participle
+#                           of "started") tell the onset; "TC eseguita il giorno stesso", "nello stesso giorno" are
+#                           the day of the film before, as "lo stesso giorno"; words that tell two exams on one
+#                           day with their own base ("All'ingresso RX ... e TC il giorno stesso") place both films
+#                           on that base's day
+#                      v34: an exam's date in a clause without a moment's cue ("..., and CT on 22.03.2020 showed")
 #                           is no admission date; ISO dates ("2020-02-12"); a bare "(day 6)" beside its date in
 #                           the same words restates it; a table's onset and admission date columns; a film whose
 #                           slashed date cannot be read (month or day first) is no presenting film; an interval

@@ -182,4 +182,12 @@ def positions_lead(caption: str) -> str:
     """The caption's words before its first place: what every panel shares."""
     caption = re.sub(r"\s+", " ", caption or "").strip()
     lead = [m for m in _LEAD.finditer(caption) if _place(m.group(1), m.group(2)) is not None]
-    return _tidy(caption[:lead[0].start()]) if len(lead) >= 2 else ""
+    if len(lead) >= 2:
+        return _tidy(caption[:lead[0].start()])
+    # Places after their words ("Anteroposterior chest radiographs on presentation (left) and 2 days after
+    # admission (right)"): the first place's words, as a lettered caption's lead ("... (A) and ... (B)"),
+    # give every panel the image they name; each panel's own words still give its moment.
+    trail = [m for m in _TRAIL.finditer(caption) if _place(m.group(1), m.group(2)) is not None]
+    if len(trail) < 2 or _LEAD.search(caption):
+        return ""
+    return _tidy(caption[max(caption.rfind(". ", 0, trail[0].start()) + 1, 0):trail[0].start()])

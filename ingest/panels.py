@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from ingest.normalize.common import ROMAN_NUMERALS
+
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the figure image, x1/y1 exclusive
 
 
@@ -107,8 +109,38 @@ def _chosen_markers(caption: str) -> tuple[list[Marker], list[Marker]] | None:
 
 
 def _normalized(caption: str) -> str:
-    """One space between words, and "(B)–(D)" as the range "(B–D)"."""
-    return _PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip())
+    """One space between words, "(B)–(D)" as the range "(B–D)", and images numbered "(i)", "(ii)" as letters."""
+    return _roman_as_letters(_PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip()))
+
+
+# Panels numbered in Roman numerals in parentheses: "(i) axial image ... (ii) axial image ... (iii) coronal".
+_ROMAN_PANEL = re.compile(r"\((\s*)([ivx]{1,4})(\s*)\)", re.I)
+# What each numbered item must name to be a panel, not a finding of a list ("(i) GGO; (ii) consolidation").
+_IMAGE_OR_PLANE = re.compile(r"\b(?:CT|HRCT|CXR|MRI|X-?rays?|radiograph\w*|tomograph\w*|scans?|films?|images?|views?|"
+                             r"reformat\w*|reconstruction\w*|axial|coronal|sagittal|posteroanterior|anteroposterior|"
+                             r"lateral|PA|AP)\b", re.I)
+
+
+def _roman_as_letters(caption: str) -> str:
+    """"(i) axial image ... (ii) axial image ... (iii) coronal image" as "(a) ... (b) ... (c) ..." when the
+    numerals run from i in one case, each item names an image or its plane, and the caption letters
+    nothing itself; a list of findings ("(i) GGO; (ii) consolidation") stays as written."""
+    found = list(_ROMAN_PANEL.finditer(caption))
+    numerals = [m.group(2) for m in found]
+    if (len(numerals) < 2 or [n.upper() for n in numerals] != list(ROMAN_NUMERALS[:len(numerals)])
+            or len({n.isupper() for n in numerals}) > 1 or re.search(r"\(\s*[a-pA-P]\s*[),–-]",
+                                                                    _ROMAN_PANEL.sub("", caption))):
+        return caption
+    items = [caption[m.end():(found[i + 1].start() if i + 1 < len(found) else len(caption))]
+             for i, m in enumerate(found)]
+    if not all(_IMAGE_OR_PLANE.search(item) for item in items):
+        return caption
+    first = "a" if numerals[0].islower() else "A"
+
+    def letter(m: re.Match[str]) -> str:
+        return f"({m.group(1)}{chr(ord(first) + ROMAN_NUMERALS.index(m.group(2).upper()))}{m.group(3)})"
+
+    return _ROMAN_PANEL.sub(letter, caption)
 
 
 def _expand(first: str, last: str | None) -> list[str]:

@@ -53,12 +53,16 @@ _ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
-_DATE = re.compile(rf"\b(?:(?:hospital\s+|illness\s+)?day\s+\d+(?:{_DAY_OF})?|day\s+of\s+(?:admission|presentation)|"
+# A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6"): a panel sharing
+# its legend's lead takes the count's base along, not a bare "day 5".
+_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+)?"
+                   rf"day\s+\d+(?:{_DAY_OF})?|"
+                   r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
-                   rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
+                   rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    # "after 10 days of treatment": the interval with what it counts from
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    r"follow-up|discharge|(?:at|on)\s+presentation|"
@@ -507,8 +511,12 @@ _CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:an
 #: Another figure cited whole after a citation: "(Figure 1b and 2)", "Figures 1 and 2" (not "Fig. 1 and 2 days later").
 _AND_FIGURE = re.compile(r"[\s,]\s*(?:and\s+|&\s*)(\d{1,2})\b(?![.\w-])"
                          r"(?!\s*(?:days?|weeks?|months?|years?|hours?|h|d|mg|ml|cm|mm)\b)", re.I)
-#: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...".
-_BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then)\b", re.I)
+#: A citing sentence pointing back to the previous sentence's moment: "Chest CT at that time showed ...",
+#: "A chest X-ray at this follow-up visit showed ..." (the visit the sentence before dates).
+_BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at this point|then|"
+                             r"(?:at|on|during)\s+(?:this|that)\s+(?:(?:follow-up|clinic|outpatient)\s+)?"
+                             r"(?:visit|appointment|review|consultation)|(?:at|on|during)\s+(?:this|that)\s+follow-up)\b",
+                             re.I)
 
 
 def _cited_letters(letters: str) -> set[str]:
@@ -547,7 +555,7 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str
     for sentences, k in _citing_sentences(paragraphs, number, letter):
         sentence = sentences[k]
         told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
-        if not told and k and _BACK_REFERENCE.search(sentence):
+        if k and all(_VAGUE.fullmatch(t) for t in told) and _BACK_REFERENCE.search(sentence):
             sentence = sentences[k - 1]
             told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
         if len(told) > 1:

@@ -31,6 +31,14 @@ _PMC_HOSTS = {"pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov"
 #: An address copied without its scheme ("doi.org/10.1000/x", "pubmed.ncbi.nlm.nih.gov/123/"): a host
 #: name whose last label is letters (a DOI's "10.1016/" prefix is digits), then a path.
 _SCHEMELESS_ADDRESS = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*$", re.I)
+#: What a citation leaves around a number copied out of it: "PMID: 33180022;", "PMC7180044.", "(PMID 123)".
+#: Never stripped from a DOI (a DOI may end in ")"): ``canonical_doi`` knows its own end.
+_CITATION_PUNCTUATION = " .,;:()[]"
+#: In a whole reference, a DOI (bare, "doi:", "https://doi.org/"), a PMCID, a labelled PMID ("PMID: N"):
+#: a reference's other numbers (year, volume, pages) are never read as a PMID.
+_DOI_IN_REFERENCE = re.compile(r"(?<![\w.])10\.\d{4,9}/\S+")
+_PMCID_IN_REFERENCE = re.compile(r"\bPMC\s?(\d{4,9})\b(?![\s-]?\d)", re.I)
+_PMID_IN_REFERENCE = re.compile(r"\bPMID\s*:?\s*(\d{6,9})\b(?![\s-]?\d)", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,10 +63,11 @@ def parse_paper_reference(text: str) -> PaperRef:
     given = (text or "").strip()
     if not given:
         raise ValueError("empty reference")
-    pmcid = canonical_pmcid(given)
+    number = given.strip(_CITATION_PUNCTUATION)
+    pmcid = canonical_pmcid(number)
     if pmcid:
         return PaperRef("pmcid", given, pmcid=pmcid)
-    pmid = _PMID.match(given)
+    pmid = _PMID.match(number)
     if pmid:
         return PaperRef("pmid", given, pmid=pmid.group(1))
     pii = given_pii(given)
@@ -89,7 +98,23 @@ def parse_paper_reference(text: str) -> PaperRef:
     doi = canonical_doi(given)
     if doi and re.match(r"^(?:doi:\s*)?10\.", given, re.I):
         return PaperRef("doi", given, doi=doi)
+    if re.search(r"\s", given) and (cited := _identifier_in_reference(given)):
+        return cited
     raise ValueError("expected a DOI (10.xxxx/...), a PMCID (PMC123), a PMID, a PII (S...) or an article/PDF URL")
+
+
+def _identifier_in_reference(given: str) -> PaperRef | None:
+    """The one paper a whole reference names ("Sato K, ... Intern Med. 2020;59(21):2731-5. doi:10.2169/...",
+    Cureus's "... Cureus 12(12): e12045. doi:10.7759/cureus.12045"): its DOI, else its PMCID, else its
+    labelled PMID. None when it names none; ValueError when it names two papers."""
+    for kind, found in (("doi", {canonical_doi(m) for m in _DOI_IN_REFERENCE.findall(given)} - {""}),
+                        ("pmcid", {f"PMC{m}" for m in _PMCID_IN_REFERENCE.findall(given)}),
+                        ("pmid", set(_PMID_IN_REFERENCE.findall(given)))):
+        if len(found) > 1:
+            raise ValueError(f"a reference naming {len(found)} papers ({', '.join(sorted(found))})")
+        if found:
+            return PaperRef(kind, given, **{kind: found.pop()})
+    return None
 
 
 def crossref_work_url(doi: str) -> str:

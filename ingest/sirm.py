@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from ingest.normalize.time_words import EXAM_DONE_VERBS
+from ingest.normalize.time_words import EXAM_DONE_VERBS, FILM_QUALIFIERS
 from ingest.pages import (
     HtmlPage,
     ParseError,
@@ -74,9 +74,11 @@ _INSTITUTION_WORDS = re.compile(
     r"\b(?:radiologia|radiology|u\.?o\.?c?\.?|uoc|uos|ospedale|hospital|asst|asl|asp|aou|ao|aorn|ausl|"
     r"irccs|policlinico|universit[àa]|university|dipartimento|department|azienda|istituto|presidio|"
     r"clinica|direttore|director|servizio|diagnostica|centro)\b", re.I)
+# (an English post's exam may open with its setting or technique: "Bedside chest X-ray (25/03), AP supine",
+# "Portable chest radiograph", "Unenhanced chest CT")
 _IMAGING_START = re.compile(
     r"^\s*(?:fig(?:ura|\.)?\s*\d*|rx|radiografia|radiogramma|tc|hrct|angio-?tc|l[’']esame\s+tc|"
-    r"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|chest\s+x-?ray|x-?ray|ct|hrct)\b", re.I)
+    rf"l[’']esame\s+rx|esame\s+tc|ecografia|eco|rm|{FILM_QUALIFIERS}(?:x-?ray|radiograph|ct|hrct))\b", re.I)
 # A paragraph opening with the exam's moment, then the exam: "Il 12 marzo RX torace in PA: ...", "In data
 # 25/3, TC del torace", "Il giorno seguente TC", "Dopo una settimana, RX a letto", "In VIII giornata RX",
 # "All'ingresso RX torace in PA", "A 72 ore dalla TC, per peggioramento, RX di controllo".

@@ -705,7 +705,9 @@ _SOON_AFTER = compile_fast(
     r"(?P<h2base>\s+(?:dal(?:l[’']\s?)?\s*|from\s+(?:the\s+)?)(?:ricovero|ingresso|accesso|admission))?"
     r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
     r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
-    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|lo\s+stesso\s+giorno|nella\s+stessa\s+giornata"
+    # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|(?:lo|nello)\s+stesso\s+giorno"
+    r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
     # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
@@ -1241,6 +1243,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     dated_discharge = _dated_discharge(moments)
     if dated_discharge is not None:
         return dated_discharge, ""
+    same_day_as = _same_day_as_its_anchor(distinct, moments)
+    if same_day_as is not None:
+        return same_day_as, ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
@@ -1255,6 +1260,17 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _same_day_as_its_anchor(distinct: set[tuple[str, int]], moments: list[Moment]) -> Moment | None:
+    """The one based moment of words that tell two exams on one day ("All'ingresso RX torace in PA e ...
+    TC del torace il giorno stesso", "On admission, chest radiograph and CT the same day"): the "same day"
+    is the day the words' own base gives, not a day after an earlier film. None for any other mix."""
+    based = {(kind, days) for kind, days in distinct if (kind, days) != (AFTER_PREVIOUS, 0)}
+    if len(based) != 1 or len(distinct) != 2 or next(iter(based))[0] not in (SINCE_ADMISSION, SINCE_ONSET,
+                                                                             HOSPITAL_DAY):
+        return None
+    return next(m for m in moments if (m.kind, m.days) in based)
 
 
 def _dated_discharge(moments: list[Moment]) -> Moment | None:

@@ -20,7 +20,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -235,6 +235,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen18: SIRM "RX torace eseguito a letto del paziente" the blind rows call AP (as unseen16's bedside film)
     # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
     # or of the illness: the history does not say)
+    # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -243,7 +244,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
-            ("unseen19", "radiopaedia"): 2}.get((batch, site), 0)
+            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1804,3 +1805,101 @@ def test_a_label_months_post_discharge_counts_from_the_discharge(history, label,
     images = [ImageTexts(0, date_text="Admission", caption="Erect AP chest radiograph."),
               ImageTexts(1, date_text=label, caption="Non-contrast CT chest.")]
     assert [o.value for o in case_timeline(history, images).offsets] == [14, want]
+
+
+# --- unseen20: "starting 5 days earlier", an English SIRM exam opening with its setting ------------------------
+
+
+@pytest.mark.parametrize("history, want", [
+    ("A 71-year-old man was admitted with fever and cough starting 5 days earlier and dyspnoea for 1 day.", 5),
+    ("Fever and dry cough beginning 4 days earlier; breathless since yesterday.", 4),
+    ("Cough starting about a week ago, fever for 2 days.", 7),
+    # a treatment started earlier tells no onset
+    ("Admitted with dyspnoea. Azithromycin starting 5 days earlier had not helped.", None),
+])
+def test_symptoms_starting_or_beginning_n_days_earlier_tell_the_onset(history, want):
+    # "starting"/"beginning" are the participles of "started"/"began": the longer span, not the later
+    # symptom's "for 1 day", is the onset
+    found = onset_gap(history)
+    assert (found and found[0]) == want
+
+
+def test_unseen20_eurorad_ct_at_admission_and_a_day_of_hospitalisation_count_from_the_onset_starting_earlier():
+    rows = _batch_rows("eurorad", "unseen20",
+                       "eu_brazil_starting_5_days_earlier_ct_at_admission_fig1_ab_supine_ap_sixth_day_of_"
+                       "hospitalisation.html", "https://www.eurorad.org/case/17601")
+    assert [rows[f"0000017601/17601_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1")] == ["5", "5", "11"]
+
+
+_CASE29 = ("case_29_en_female_70_fever_and_cough_for_about_10_days_admitted_25_03_bedside_ap_supine_x_ray_28_03_"
+           "sitting.html")
+_CASE29_URL = "https://www.sirm.org/en/2020/04/14/covid-19-case-29/"
+
+
+def test_unseen20_sirm_english_exam_opening_with_bedside_is_the_films_text():
+    rows = _batch_rows("sirm", "unseen20", _CASE29, _CASE29_URL)
+    first = rows["04/case29-1.jpg"]
+    assert first["view"] == "AP Supine"
+    assert first["offset"] == "10"
+    assert rows["04/case29-2.jpg"]["offset"] == "13"
+
+
+@pytest.mark.parametrize("opening", ["Bedside chest X-ray (25/03), AP supine",
+                                     "Portable chest radiograph (25/03), AP supine",
+                                     "Supine AP chest X-ray (25/03)", "Unenhanced chest CT (25/03)"])
+def test_sirm_english_paragraph_opening_with_a_films_setting_or_technique_is_an_exam_not_the_history(opening):
+    html = (FIXTURES / "sirm" / "unseen20" / _CASE29).read_text().replace(
+        "Bedside chest X-ray (25/03), AP supine", opening)
+    [record] = parse_sirm_posts(html, _CASE29_URL)
+    assert record.history.endswith("Swab positive.")
+    assert record.findings.startswith(opening)
+    assert record.images[0].caption.startswith(opening)
+
+
+def test_sirm_paragraph_opening_with_a_portable_patient_word_is_no_exam():
+    # "Supine" or "Portable" alone, without the exam's noun, opens no exam paragraph
+    html = (FIXTURES / "sirm" / "unseen20" / _CASE29).read_text().replace(
+        "Bedside chest X-ray (25/03), AP supine:", "Bedside, supine:")
+    [record] = parse_sirm_posts(html, _CASE29_URL)
+    assert "Bedside, supine" in record.history
+
+
+# --- unseen20, second part: "in clinostatismo", "il giorno stesso" ----------------------------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("RX torace all’ingresso, eseguito in clinostatismo: opacità bilaterali.", "AP Supine"),
+    ("RX torace in clinostatismo, proiezione AP.", "AP Supine"),
+    # the opposite position stays AP
+    ("RX torace in ortostatismo.", "AP"),
+])
+def test_italian_clinostatismo_is_a_lying_patients_film(text, want):
+    assert NORMALIZERS["view"](text, modality="X-ray", source="sirm").value == want
+
+
+@pytest.mark.parametrize("words", ["il giorno stesso", "nello stesso giorno", "lo stesso giorno"])
+def test_italian_same_day_word_orders_are_the_day_of_the_film_before(words):
+    images = [ImageTexts(0, caption="RX torace all’ingresso: opacità bilaterali."),
+              ImageTexts(1, caption=f"TC torace eseguita {words}: vetro smerigliato."),
+              ImageTexts(2, caption="RX torace di controllo dopo 6 giorni: miglioramento.")]
+    history = "Febbre e dispnea insorte da circa 4 giorni."
+    assert [o.value for o in case_timeline(history, images).offsets] == [4, 4, 10]
+
+
+def test_unseen20_sirm_film_in_clinostatismo_and_a_ct_the_same_day():
+    rows = _batch_rows("sirm", "unseen20", "caso_253_donna_81_anni_insorte_da_circa_4_giorni_rx_in_clinostatismo_tc_"
+                       "il_giorno_stesso_rx_pa_dopo_6_giorni.html", "https://www.sirm.org/2020/04/16/covid-19-caso-253/")
+    assert rows["04/caso253-RX1.jpg"]["view"] == "AP Supine"
+    assert [rows[f"04/caso253-{k}.jpg"]["offset"] for k in ("RX1", "TC1", "TC2", "RX2")] == ["4", "4", "4", "10"]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "All’ingresso RX torace in PA e, per la desaturazione, TC del torace lo stesso giorno.",
+    "All’ingresso RX torace in PA e, per la desaturazione, TC del torace il giorno stesso.",
+    "On admission, a PA chest radiograph and, because of desaturation, a CT the same day.",
+])
+def test_words_telling_two_exams_on_the_admissions_day_place_both_films_there(paragraph):
+    # the "same day" of words that name their own base is that base's day, not a day after an earlier film
+    images = [ImageTexts(0, caption=f"RX torace PA\n{paragraph}"),
+              ImageTexts(1, caption=f"TC, scansione assiale\n{paragraph}")]
+    assert [o.value for o in case_timeline("Da 4 giorni febbre e tosse.", images).offsets] == [4, 4]

@@ -61,7 +61,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v4: a CT image naming no plane is Axial (ct_slice_view); v3: Portuguese and Spanish "axiais", "axiales";
 # v2: "anterior-posterior", "posterior-anterior"
 # v8: Turkish, Russian and Chinese plane words ("aksiyel", "аксиальный", "横断面", "冠状面"), German "p.-a."
-VIEW_VERSION = 8
+# v9: Italian "in clinostatismo" (the patient lying: AP Supine), as "ortostatismo" is AP
+VIEW_VERSION = 9
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -97,7 +98,8 @@ FINDING_VERSION = 10  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # "入院第3天")
 # v13: "postoperative day N" counts from the operation, not a plain "day N"; "day N of her illness"
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
-OFFSET_VERSION = 14
+# v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
+OFFSET_VERSION = 15
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -108,9 +110,10 @@ _PLANE_PROJECTION = {"lateral": LATERAL, "axial": AXIAL, "transverse": AXIAL, "c
 _SEATED = (r"(?<!stessa\s)(?<!unica\s)(?<!sola\s)(?<!prima\s)(?<!seconda\s)(?<!una\s)(?<!in\s)"
            r"\b(?:semi-?)?sedut[oa]\b")
 _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German "Liegend"
+    # supine wins over AP: "AP supine", "(AP) Supino", the dataset's SCHEMA.md's "SUP", "Semi-Supine", German
+    # "Liegend", Italian "in clinostatismo" (lying down, the opposite of "ortostatismo")
     (AP_SUPINE, compile(
-        r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|liegend\w*|Bettaufnahme|im\s+Liegen|"
+        r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|clinostatismo|liegend\w*|Bettaufnahme|im\s+Liegen|"
         r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b",
         re.IGNORECASE,
     )),
@@ -154,7 +157,7 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    AP_SUPINE: (("sup", "liegen", "bettaufnahme", "couché"), ("APS",)),
+    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché"), ("APS",)),
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso", "p.-", "postéro"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen", "a.-",
           "antéro"), ("AP",)),
@@ -173,6 +176,14 @@ _PORTABLE = compile(
     r"\bal\s+letto\b|\bin\s+bed\b|\bBettaufnahme\b",
     re.IGNORECASE,
 )
+
+
+def portable_film(text: str) -> re.Match[str] | None:
+    """Where ``text`` tells a portable or bedside film (one definition: the view reading blanks such a
+    film's view, backfill's study reading takes it for no frontal-and-lateral pair)."""
+    return _PORTABLE.search(text) if has_any(text.lower(), ("portable", "bedside", "mobile", "letto", "bed")) else None
+
+
 # An intubated or ICU patient's AP film is usually taken lying down; without a stated position
 # "AP" does not choose between AP and AP Supine.
 _LYING_PATIENT = compile(
@@ -259,7 +270,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         hits.sort(key=lambda h: h[1])
         return blank("several views in the text: " + ", ".join(sorted(views)), text, hits[0][1], hits[-1][2],
                      "view.words", VIEW_VERSION)
-    portable = _PORTABLE.search(text) if has_any(low, ("portable", "bedside", "mobile", "letto", "bed")) else None
+    portable = portable_film(text)
     if portable:
         return blank("a portable/bedside film is AP or AP Supine: the position is not stated", text,
                      portable.start(), portable.end(), "view.words", VIEW_VERSION)

@@ -139,7 +139,7 @@ _HISTORY = compile(
     rf"|\b(?:for|over|(?P<within10>during|in))\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\b(?:began|begun|started|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
+    rf"|\b(?:began|begun|started|starting|beginning|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
     rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|fa(?!\w)|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
     # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
@@ -181,20 +181,24 @@ _TREATMENT = compile(
     re.IGNORECASE,
 )
 #: Where a clause starts within a sentence.
-_CLAUSE_BREAK = compile(r"[;,]|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
+#: What ends one item of a sentence's list of events ("fever for 3 days, treated with oseltamivir and
+#: admitted"): every comma and joining word, finer than ``common.clause_at``'s contrastive clauses, which
+#: scope a negation across "and" ("no fever and no cough").
+_ITEM_BREAK = compile(r"[;,]|\b(?:and|but|then|while|whereas)\b", re.IGNORECASE)
 
 
-def _clause_start(text: str, start: int) -> int:
-    """Where the clause holding ``start`` begins (its sentence's start, or the last break before it)."""
+def _item_start(text: str, start: int) -> int:
+    """Where the item of the sentence's list holding ``start`` begins (its sentence's start, or the last
+    ``_ITEM_BREAK`` before it)."""
     begin = sentence_at(text, start)[0]
-    for m in _CLAUSE_BREAK.finditer(text, begin, start):
+    for m in _ITEM_BREAK.finditer(text, begin, start):
         begin = m.end()
     return begin
 
 
 def _treatment_before(text: str, start: int) -> bool:
     """A treatment word between the clause's start and ``start``."""
-    return _TREATMENT.search(text, _clause_start(text, start), start) is not None
+    return _TREATMENT.search(text, _item_start(text, start), start) is not None
 
 
 # Other moments an image can be from: with one of these beside "on admission" the note is about
@@ -398,7 +402,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
-                if i == "16" and not _ONSET_SYMPTOM.search(text, _clause_start(text, m.start()), m.start()):
+                if i == "16" and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
                         text, *sentence_at(text, m.start())):

@@ -404,6 +404,9 @@ def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, no
     # an inspiratory and an expiratory film, films compared, a decubitus film: no frontal-lateral pair
     (_RP_CASE, ["Inspiratory and expiratory chest radiographs: air trapping on the left."] * 2, ""),
     (_RP_CASE, ["Right effusion, free-flowing on the decubitus film."] * 2, "X-ray"),
+    # a portable film, however the note tells it (the view reading's own words for one), its view named
+    (_RP_CASE, ["AP mobile chest radiograph: bilateral airspace opacities."] * 2, "X-ray"),
+    (_RP_CASE, ["AP chest radiograph in bed: bilateral airspace opacities."] * 2, "X-ray"),
     # a Eurorad note naming no radiograph, only a film's reading words (two frontal films of two days
     # may share a case's history), though the cells say X-ray
     ("https://www.eurorad.org/case/3241",
@@ -520,3 +523,54 @@ def test_a_ct_volumes_view_stays_the_volumes_rule():
     row = _row(filename="coronacases_org_004.nii.gz", modality="CT", folder="volumes",
                clinical_notes="CT images demonstrate ground-glass opacities; coronal reformats are shown.")
     assert _value(row, "view") is None
+
+
+# A case report cites its figures inside its sentences, after what each shows; the publishers name
+# the figure files by their number (Springer "_Fig2_HTML", Elsevier "-gr2_lrg", a panel's letter after).
+_CITED_FIGURES = ("A 58-year-old man was brought to the emergency department after a fall at home. Head CT showed "
+                  "no acute intracranial abnormality (Fig. 1). A chest X-ray (Fig. 2) revealed bilateral "
+                  "peripheral interstitial opacities, and RT-PCR for SARS-CoV-2 was positive.")
+
+
+@pytest.mark.parametrize("filename, modality", [
+    ("11547_2020_1311_Fig2_HTML.png", "X-ray"),
+    ("11547_2020_1311_Fig1_HTML.png", "CT"),
+    ("1-s2.0-S1930043320301234-gr2_lrg.jpg", "X-ray"),
+    ("1-s2.0-S1930043320301234-gr1_lrg.jpg", "CT"),
+    ("case-report-fig2.png", "X-ray"),
+    # was X-ray: a cited mark read as a legend's ran to the next mark ("Fig. 1). A chest X-ray (")
+    ("case-report-fig1.png", "CT"),
+])
+def test_a_figure_cited_after_what_it_shows_gives_its_file_that_sentence(filename, modality):
+    assert _value(_row(filename=filename, clinical_notes=_CITED_FIGURES), "modality") == modality
+
+
+@pytest.mark.parametrize("note", [
+    # one sentence cites the figure for both studies
+    "A 58-year-old man with fever. Head CT was normal (Fig. 1). Chest CT and chest X-ray (Fig. 2) showed "
+    "bilateral opacities.",
+    # the figure is cited twice, for a radiograph and for a CT
+    "A 21-year-old man with cough. Chest X-ray (Fig. 2) showed bilateral opacities. CT of the chest was "
+    "ordered (Fig. 2, Fig. 3) and showed ground-glass opacities.",
+])
+def test_a_figure_cited_for_two_studies_gives_its_file_no_modality(note):
+    assert _value(_row(filename="11547_2020_1311_Fig2_HTML.png", clinical_notes=note), "modality") is None
+
+
+def test_a_file_not_of_a_cited_figure_reads_the_whole_note():
+    # figure 5 is not cited: its file has the whole note, which names a CT and a radiograph
+    assert _value(_row(filename="11547_2020_1311_Fig5_HTML.png", clinical_notes=_CITED_FIGURES), "modality") is None
+
+
+_CITED_PANELS = ("An 80-year-old woman was brought in with left-sided weakness. CT of the head revealed an acute "
+                 "stroke (Fig. 3a). CT angiography showed occlusion of the right carotid artery (Fig. 3b). "
+                 "CT perfusion demonstrated a large core infarct (Fig. 3c). She was tested for COVID-19 with PCR "
+                 "and was positive. Fig. 2b. Chest radiograph showing worsening bilateral opacities.")
+
+
+@pytest.mark.parametrize("filename, modality", [
+    ("1-s2.0-S0889159120301234-gr2b_lrg.jpg", "X-ray"),
+    ("1-s2.0-S0889159120301234-gr3b_lrg.jpg", "CT"),
+])
+def test_a_panel_is_the_files_only_when_its_figure_is_the_files_too(filename, modality):
+    assert _value(_row(filename=filename, clinical_notes=_CITED_PANELS), "modality") == modality
