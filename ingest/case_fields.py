@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 34  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 35  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -148,6 +148,11 @@ TIMELINE_VERSION = 34  # v2: "day N of admission", "hospital day N" are N days a
 #                           later" does not make the film's moment unclear; "Fever and cough x 5 days" histories;
 #                           symptoms dated from different days ("Febbre dal 15 marzo, dal 19 marzo tosse") date the
 #                           onset at the first
+#                      v35: an exam's date in a clause without a moment's cue ("..., and CT on 22.03.2020 showed")
+#                           is no admission date; ISO dates ("2020-02-12"); a bare "(day 6)" beside its date in
+#                           the same words restates it; a table's onset and admission date columns; a film whose
+#                           slashed date cannot be read (month or day first) is no presenting film; an interval
+#                           the history dates ("three months after discharge, on 16 July") is that day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -74,7 +74,9 @@ _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post
                    rf"a\s+los\s+\d+\s+d[ií]as\s+del?\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    rf"\d+\s+dias\s+ap[oó]s\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
-                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?)", re.I)
+                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?|"
+                   # numeric dates with their year: "2020-02-12", "15.03.2020", "4/11/2020"
+                   r"(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?![\d-])|\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}(?!\d))", re.I)
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day
 #: 1", "Follow-up CXR (E) day 6") is dated by the day.
 _VAGUE = re.compile(r"(?:on\s+|at\s+)?(?:admission|follow-up|discharge|presentation)", re.I)
@@ -228,6 +230,8 @@ def _moments(text: str) -> list[str]:
     found: list[re.Match[str]] = []
     for m in _DATE.finditer(text):
         if found and re.fullmatch(r"[\s,]*\(\s*", text[found[-1].end():m.start()]):
+            if _VAGUE.fullmatch(found[-1].group(0).strip()) and not _VAGUE.fullmatch(m.group(0).strip()):
+                found[-1] = m  # "before discharge (2020-02-12)": the date in parentheses is the precise one
             continue
         found.append(m)
     precise = [m.group(0).strip() for m in found if not _VAGUE.fullmatch(m.group(0).strip())]

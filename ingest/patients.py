@@ -23,6 +23,7 @@ follow until another patient is named or a Discussion/Conclusion section starts.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,10 @@ _DESCRIPTOR = re.compile(
 _MALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?man|men|male|boy|gentleman|{_RELATIONS_M})$", re.I)
 _FEMALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?woman|women|female|girl|lady|{_RELATIONS_F})$", re.I)
 _ENDS_PATIENT = re.compile(r"\b(?:discussion|conclusions?|summary|limitations|references|acknowledg\w*)\b", re.I)
-_CASE_SECTION = re.compile(r"\b(?:case|patient|presentation|report|history|clinical|description)\b", re.I)
+#: Sections of a case report about its patient: "Case presentation", and BJR|case reports' "Investigations",
+#: "Treatment", "Outcome and follow-up".
+_CASE_SECTION = re.compile(r"\b(?:case|patient|presentation|report|history|clinical|description|investigations?|"
+                           r"treatment|outcome|follow-?up|management)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
         for number in (in_captions | (set(in_tables) if len(in_tables) >= 2 else set())) - set(numbered):
             numbered[number] = PatientText(number, "numbered")
         _introduced_in_passing(numbered, sections, ordinals)
+        _introduced_in_captions(numbered, captions)
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
@@ -204,6 +209,24 @@ def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tupl
             if patient is None or patient.descriptor is not None:
                 continue
             patient.descriptor, patient.intro = descriptor, _sentence_at(body, start)
+
+
+#: The words between a patient's number and the descriptor a caption gives it: "Patient 1 (46-year-old woman).",
+#: "Case 2, a 62-year-old man:", "Patient 3: 71-year-old man".
+_CAPTION_APPOSITION = re.compile(r"(?:\s*[(,:\u2013\u2014-]\s*|\s+)(?:(?:an?|the)\s+)?")
+
+
+def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str]) -> None:
+    """A series whose patients only its legends introduce ("Fig. 1. Patient 1 (46-year-old woman). A. Axial CT
+    ..."; the body: "Patient 1", "Patients 2 and 3"): the descriptor right after a patient's number is that
+    patient's, when the body gave them none."""
+    for caption in captions:
+        for descriptor, start, _ in descriptors_in(caption):
+            marker = next((m for m in _NUMBERED.finditer(caption, 0, start)
+                           if _CAPTION_APPOSITION.fullmatch(caption, m.end(), start)), None)
+            patient = numbered.get(int(marker.group(1))) if marker else None
+            if patient is not None and patient.descriptor is None:
+                patient.descriptor, patient.intro = descriptor, _sentence_at(caption, start)
 
 
 def _with_abstract(patients: list[PatientText], abstract: Sequence[str]) -> list[PatientText]:
@@ -522,6 +545,15 @@ _EXAM_HEADER = re.compile(r"\bonset\s+(?:to|until)\s+(?:the\s+)?(?:first\s+|init
                           r"(?:(?P<ct>CT|computed\s+tomography)|(?P<xray>radiograph(?:y)?|X-?ray|CXR)"
                           r"|imaging|scan|examination)\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
+#: Columns of dates: "Symptom onset", "Date of onset", "Onset of symptoms"; "Admission", "Date of admission",
+#: "Admission date", "Admitted".
+_DATE_UNIT = r"(?:\s+date)?(?:\s*\((?:date|m/d/y{2,4}|d/m/y{2,4}|dd?\.mm?\.y{2,4})\))?"
+_ONSET_DATE_HEADER = re.compile(
+    rf"(?:date\s+of\s+)?(?:(?:symptom|illness)\s+onset|onset(?:\s+of\s+(?:symptoms|illness))?){_DATE_UNIT}", re.I)
+_ADMISSION_DATE_HEADER = re.compile(rf"(?:date\s+of\s+)?(?:admission|hospitali[sz]ation|admitted){_DATE_UNIT}", re.I)
+#: A date cell: "4/2/2020", "30/3/2020", "15.03.2020", "2020-03-15".
+_DATE_CELL = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})"
+                        r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})")
 #: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
 _AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
                              r"|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
@@ -575,6 +607,10 @@ def _kind(header: str) -> str:
     header = header.strip()
     if _AGE_SEX_HEADER.match(header):
         return "age/sex"
+    if _ONSET_DATE_HEADER.fullmatch(header):
+        return "onset date"
+    if _ADMISSION_DATE_HEADER.fullmatch(header):
+        return "admission date"
     if _ONSET_HEADER.search(header) and re.search(r"\bdays?\b|\(d\)", header, re.I):
         return "onset"
     exam = _EXAM_HEADER.search(header)
@@ -585,15 +621,44 @@ def _kind(header: str) -> str:
     return "sex" if _SEX_HEADER.match(header) else ""
 
 
+def _date_cells(cells: list[str]) -> list[str]:
+    """Each date cell of a table's date columns written out ("4/2/2020" -> "April 2, 2020"), "" where none:
+    slashed dates in the order the table's own cells show (a first number over 12 is a day, a second
+    over 12 a day too); a table whose slashed dates show neither order leaves them unread."""
+    matches = [_DATE_CELL.fullmatch(c.strip()) for c in cells]
+    slashed = [m for m in matches if m and m.group("sep") == "/"]
+    day_first = any(int(m.group("a")) > 12 for m in slashed)
+    month_first = any(int(m.group("b")) > 12 for m in slashed)
+    out = []
+    for m in matches:
+        if m is None or (m.group("sep") == "/" and day_first == month_first):
+            out.append("")
+            continue
+        if m.group("iy"):
+            year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+        else:
+            year, first, second = int(m.group("y")), int(m.group("a")), int(m.group("b"))
+            month, day = (first, second) if m.group("sep") == "/" and month_first else (second, first)
+        out.append(f"{calendar.month_name[month]} {day}, {year}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
+    return out
+
+
 def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, list[str]]]) -> list[TablePatient]:
     """Patients from their ids (cell, number) and the (kind, cells) of the age and sex entries, the
-    cells in the ids' order."""
+    cells in the ids' order; date columns (onset, admission) read as the table writes its dates."""
     found = []
+    slashed = [c for kind, cells in fields if kind.endswith(" date") for c in cells]
+    written = dict(zip(slashed, _date_cells(slashed)))
     for i, (cell, number) in enumerate(ids):
-        age, sex, onset, exams = None, "", None, []
+        age, sex, onset, exams, dated = None, "", None, [], []
         for kind, cells in fields:
             value = cells[i].strip() if i < len(cells) else ""
             m = _DAYS_CELL.fullmatch(value)
+            if kind.endswith(" date"):
+                # In the words the timeline reads ("symptom onset on April 2, 2020", "admitted on April 5, 2020").
+                words = "symptom onset on" if kind == "onset date" else "admitted on"
+                dated += [f"{words} {written[cells[i]]}"] if i < len(cells) and written.get(cells[i]) else []
+                continue
             if kind == "onset":
                 onset = int(m.group(1)) if m and onset is None else onset
                 continue
@@ -608,6 +673,7 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         said += [f"Sex: {sex}"] if sex else []
         # In the words the timeline reads ("symptom onset 4 days before admission").
         said += [f"symptom onset {onset} days before admission"] if onset is not None else []
+        said += dated if onset is None and len(dated) == 2 else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
         lead = f"{label or 'Table'}, {who}: "
         # In the words the timeline reads ("CT 6 days after symptom onset").

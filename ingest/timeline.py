@@ -148,6 +148,8 @@ _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>
 #: Dotted dates with their year, "12.03.2020", "2.4.2020": written day first wherever they are used
 #: (Turkish, German, Slavic papers); without a year "12.03" would be a decimal.
 _DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
+#: ISO dates, "2020-02-12" (year, month, day: the one order they are written in).
+_ISO_DATE = compile_fast(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d-])")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
@@ -510,7 +512,8 @@ def filename_day(filename: str) -> tuple[int, str] | None:
 @lru_cache(maxsize=4096)
 def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of the dates of ``text``; a slashed date only when written day first
-    (``day_first``, or a first number over 12); a dotted one with its year always day first."""
+    (``day_first``, or a first number over 12); a dotted one with its year always day first; an ISO one
+    ("2020-02-12") year first."""
     found: list[tuple[int, int, date]] = []
     named = bool(text_context(text).words & _MONTH_WORDS)
     # every named date holds a month's name: the windows around numbers far from one ("may" is a
@@ -534,6 +537,10 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
         value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         if value is not None and not any(s <= m.start() < e for s, e, _ in found):
             found.append((m.start(), m.end(), value))
+    for m in (_ISO_DATE.finditer(text) if "-" in text else ()):
+        value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if value is not None:
+            found.append((m.start(), m.end(), value))
     return tuple(sorted(found, key=lambda f: f[0]))
 
 
@@ -548,6 +555,14 @@ def writes_day_first(*texts: str) -> bool:
             day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
             month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
     return day_first and not month_first
+
+
+def _unread_slashed_date(text: str, day_first: bool = False) -> str:
+    """The first slashed date of ``text`` ``dates_in`` does not read ("4/11/2020": April 11 or 4 November), or ""."""
+    if "/" not in text:
+        return ""
+    read = [start for start, _, _ in dates_in(text, day_first)]
+    return next((m.group(0) for m in _SLASHED_DATE.finditer(text) if m.group("y") and m.start() not in read), "")
 
 
 def _date(year: int, month: int, day: int) -> date | None:
@@ -584,6 +599,8 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
             symptom_starts.add(value)
         if not distance or len(set(distance.values())) < len(distance):
             continue  # no moment named, or both as near
+        if _exam_dated_alone(history, s_start, s_end, start, end):
+            continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
         kind = min(distance, key=distance.get)
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
             (onset if kind == "onset" else admission).append((value, history[start:end]))
@@ -597,6 +614,26 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
         onset = [min(onset)]
     return one(onset), admitted
+
+
+#: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10".
+_EXAM_ON = compile_fast(
+    r"\b(?:x-?rays?|radiographs?|cxr|films?|ct|hrct|(?:ct\s+)?scans?)\s+(?:(?:was|were)\s+)?"
+    r"(?:(?:performed|obtained|taken|done|repeated)\s+)?(?:on|dated)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+_ALL_CUES = (_ONSET_CUES, _ADMISSION_CUES, _EXPOSURE_CUES)
+
+
+def _exam_dated_alone(history: str, s_start: int, s_end: int, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` dates the exam named right before it and no moment's cue stands
+    in its clause ("The chest radiograph on admission showed ..., and CT on 22.03.2020, when ..., showed"):
+    the admission's cue is the other clause's film's, the date the CT's."""
+    if not _EXAM_ON.search(history, max(s_start, start - 40), start):
+        return False
+    before = [m.end() for m in _CLAUSE_END.finditer(history, s_start, start)]
+    after = _CLAUSE_END.search(history, end, s_end)
+    c_start, c_end = (before[-1] if before else s_start), (after.start() if after else s_end)
+    return not any(cues.search(history, c_start, c_end) for cues in _ALL_CUES)
 
 
 def _symptom_from(history: str, s_start: int, start: int) -> bool:
@@ -1203,7 +1240,13 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         # "initial CT on day 3 of illness": the other words date the film
         moments = [m for m in moments if m.kind != PRESENTING]
     dated = [m for m in moments if m.kind == DATED]
-    if dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
+    undated = [m for m in moments if m.kind != DATED]
+    if dated and len({m.days for m in dated}) == 1 and all(
+            m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
+        # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
+        # untold); the date dates the film
+        moments = dated
+    elif dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
         # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
         moments = [m for m in moments if m.kind != DATED]
     courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
@@ -1320,6 +1363,11 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    for image in ordered:
+        unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
+        if chosen[image.position] == (None, "") and unread:
+            # "radiograph on 4/11/2020": a day the film tells that cannot be read, not the presentation's
+            chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       discussion)
@@ -1813,7 +1861,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
                    events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
-                   operation_onset=operation_onset(history), admission_weekday=admission_weekday(history))
+                   operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
+                   dated_intervals=dated_intervals(history, day_first))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -1881,6 +1930,9 @@ class _Dates:
     operation_onset: Moment | None = None
     #: The weekday the history admits the patient on (Monday 0): "He was admitted on a Friday".
     admission_weekday: int | None = None
+    #: (kind, days, date ordinal) of each interval the history dates right after it ("three months after discharge,
+    #: on 16 July"): a caption's same interval is that day.
+    dated_intervals: tuple[tuple[str, int, int], ...] = ()
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2049,6 +2101,30 @@ def follow_up_moments(history: str) -> tuple[Moment, ...]:
     return tuple(found)
 
 
+#: The words between an interval and the date that follows it: "three months after discharge, on 16 July",
+#: "... after discharge (16 July)".
+_INTERVAL_DATE_GAP = compile_fast(r"\s*(?:,\s*(?:on\s+)?(?:the\s+)?|\(\s*(?:on\s+)?)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def dated_intervals(history: str, day_first: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """(kind, days, date ordinal) of the intervals after the discharge the history dates right after them
+    ("She was reviewed three months after discharge, on 16 July"): the date is the day the interval names
+    (a month's days are not all 30)."""
+    if "after" not in text_context(history).lower:
+        return ()
+    dates = {start: value for start, _, value in dates_in(history, day_first)}
+    found = []
+    for start, moment in _text_moments(history, "history"):
+        end = start + len(moment.evidence)
+        if moment.kind != AFTER_DISCHARGE or not history.startswith(moment.evidence, start):
+            continue
+        gap = _INTERVAL_DATE_GAP.match(history, end)
+        if gap is not None and gap.end() in dates:
+            found.append((moment.kind, moment.days, dates[gap.end()].toordinal()))
+    return tuple(found)
+
+
 def event_of(word: str) -> str:
     """The event of ``EVENTS`` a word after an interval names ("intubation"), or ""."""
     return next((name for name, (named, _) in EVENTS.items() if named.match(word)), "")
@@ -2100,6 +2176,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return _place_date(date.fromordinal(moment.days), admission, dates)
     if moment.kind == UNPLACED:
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}
+    if len(told) == 1:
+        # "Follow-up CT three months after discharge", the history: "three months after discharge, on 16 July"
+        return _place_date(date.fromordinal(told.pop()), admission, dates)
     counted_from = _counted_from_event(moment, dates)
     if counted_from is not None:
         event, name, rule = counted_from

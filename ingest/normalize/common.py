@@ -622,6 +622,12 @@ _FAMILY_OF_PATIENTS = compile(
     r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b",
     re.IGNORECASE,
 )
+#: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",
+#: "Family cluster of SARS-CoV-2 infection ...", "Household cluster of COVID-19 in ..." (not "The family cluster of
+#: his wife": a relative's).
+_CLUSTER_SUBJECT = compile(
+    r"\s*(?:(?:a|an|the|one)\s+)?(?:single\s+)?(?:family|familial|household)\s+clusters?\s+of\b"
+    r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)", re.IGNORECASE)
 _OPENING_RELATIVE = compile(
     rf"\s*(?:her|his|their|the\s+patient[’']s|the)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
     rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b))",
@@ -633,11 +639,16 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
     (``_FAMILY_OF_PATIENTS``, ``_OPENING_RELATIVE`` at the text's start or right after the patient the
     sentence opens with: "Patient 2: his 62-year-old wife presented ...")."""
     s_end = sentence_at(text, s_start)[1]
+    if s_end > s_start and _CLUSTER_SUBJECT.match(text, s_start, s_end):
+        # "A familial cluster of COVID-19: pneumonia in both parents and ... their daughter": every relative
+        # the sentence names is a member of the cluster it is about
+        return [(s_start, s_end)]
     spans = [m.span() for m in _FAMILY_OF_PATIENTS.finditer(text, s_start, s_end)] if s_end > s_start else []
     named = _NAMED_PATIENT.match(text, s_start)
     if named is not None:
         opening = _OPENING_RELATIVE.match(text, named.end() + 1)
-    elif not text[:s_start].strip():
+    elif not text[:s_start].strip() or _PATIENT_LABEL.fullmatch(text, 0, s_start):
+        # the text's first sentence, or the first after the patient's label ("Case 2. Her husband, aged 41, ...")
         opening = _OPENING_RELATIVE.match(text, s_start)
     else:
         opening = None
@@ -699,6 +710,8 @@ _NAMED_PATIENT = compile(
     r"\s*(?=[,:(])",
     re.IGNORECASE,
 )
+#: A patient's label standing as a sentence of its own before the patient's text ("Case 2. ", "Patient 3: ").
+_PATIENT_LABEL = compile(r"\s*(?:patient|case|paziente|caso)\s+(?:\d{1,2}|[A-H])\s*[.:]\s*", re.IGNORECASE)
 #: An apposition's own words: a verb or a relative pronoun makes it a clause about someone else
 #: ("The second patient, whose wife had fever, ...").
 _CLAUSE_WORDS = compile(r"\b(?:who|whose|whom|which|that|had|has|have|was|were|is|with|and|che|aveva|ha|era|con|e)\b",

@@ -45,7 +45,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 15: Russian sex words ("мужчина", "женщина", "пациентка"); the Chinese case line "患者，男，54岁"
 # 16: pronouns of one sex in a text whose only other people are relatives of the other sex ("A 71-year-old ...
 # His wife had tested positive ... He was admitted"): the pronouns name the patient.
-SEX_VERSION = 16
+# 17: a relative opening the first sentence after the patient's label ("Case 2. Her husband, aged 41, ..."); the
+# relatives of a family cluster's sentence
+SEX_VERSION = 17
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -53,7 +55,8 @@ SEX_VERSION = 16
 # 8: an age in English words ("Seventy-one-year-old woman"). 9: the patient line without its comma or with
 # "yrs" ("Male 45 years", "45 yrs male", "Female, 70 yrs"); "20 years older" is no age.
 # 10: Russian "Пациентка Н., 67 лет", "54-летний", Turkish "54 yaşında", Chinese "54岁"
-AGE_VERSION = 10
+# 11: as SEX_VERSION 17 ("Case 2. Her husband, aged 41, ...": his age)
+AGE_VERSION = 11
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

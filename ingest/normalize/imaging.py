@@ -76,7 +76,9 @@ MODALITY_VERSION = 10  # v6: "tomografia computadorizada"
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
 # v9: the members of one household or family a title is about ("in three members of one household") are its patients
-FINDING_VERSION = 9  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+# v10: a family or household cluster a sentence is about ("A familial cluster of COVID-19: ... in both parents
+# and ... their daughter") makes every relative it names a patient
+FINDING_VERSION = 10  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
