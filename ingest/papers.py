@@ -476,6 +476,11 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
+    citing = _citing_patients(figure, patients) if not named else []
+    if len(citing) == 1:
+        # "Two days after admission her oxygen requirement rose ... (Fig. 2)": the caption names no one,
+        # the one patient whose paragraphs cite the figure is the one it shows.
+        return {f"{base}#patient{citing[0]}": subcaptions}
     if len(named) > 1 and not subcaptions and placed:
         subcaptions = placed
     if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
@@ -489,6 +494,13 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
             targets.setdefault(key, {})[letter] = text
         return targets
     return {f"{base}#fig{figure.number}": subcaptions}
+
+
+def _citing_patients(figure: Figure, patients: list[PatientText]) -> list[int]:
+    """The patients whose own paragraphs cite the figure (by its number)."""
+    if figure.number is None:
+        return []
+    return [p.number for p in patients if next(_citing_sentences(p.paragraphs, figure.number, ""), None)]
 
 
 def figure_name(figure: Figure) -> str:
