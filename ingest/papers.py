@@ -476,11 +476,6 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}
-    citing = _citing_patients(figure, patients) if not named else []
-    if len(citing) == 1:
-        # "Two days after admission her oxygen requirement rose ... (Fig. 2)": the caption names no one,
-        # the one patient whose paragraphs cite the figure is the one it shows.
-        return {f"{base}#patient{citing[0]}": subcaptions}
     if len(named) > 1 and not subcaptions and placed:
         subcaptions = placed
     if (len(named) > 1 or (not named and figure.extra.get("from") == "fig-group")) and subcaptions:
@@ -493,6 +488,11 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
             key = f"{base}#patient{who[0]}" if len(who) == 1 else f"{base}#fig{figure.number}"
             targets.setdefault(key, {})[letter] = text
         return targets
+    citing = _citing_patients(figure, patients) if not named else []
+    if len(citing) == 1:
+        # "Two days after admission her oxygen requirement rose ... (Fig. 2)": the caption names no one,
+        # the one patient whose paragraphs cite the figure is the one it shows.
+        return {f"{base}#patient{citing[0]}": subcaptions}
     return {f"{base}#fig{figure.number}": subcaptions}
 
 

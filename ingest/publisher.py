@@ -133,19 +133,17 @@ def _section_titles(element: Any) -> list[str]:
 
 
 def _subheading_in_section(element: Any) -> list[str]:
-    """A sub-heading beside the paragraphs inside the innermost section (Springer Nature's
-    ``h3.c-article__sub-heading`` "Case 1" / "Case 2" among the paragraphs of "Case presentation"): the
-    nearest heading before the element, or before its ancestor within that section, that is not the
-    section's own title."""
-    node = element
-    while node is not None and node.tag != "section":
-        for sibling in node.itersiblings(preceding=True):
-            if isinstance(sibling.tag, str) and sibling.tag in _HEADINGS[1:]:
-                own = sibling.getparent() is not None and sibling.getparent().tag == "section" and next(
-                    (c for c in sibling.getparent() if c.tag in _HEADINGS), None) is sibling
-                title = "" if own else _text(Selector(root=sibling, type="html"))
-                return [title] if title else []
-        node = node.getparent()
+    """A sub-heading beside the paragraphs inside a section (Springer Nature's ``h3.c-article__sub-heading``
+    "Case 1" / "Case 2" among the paragraphs of "Case presentation"): the nearest heading before the
+    paragraph among its own siblings, unless it is the section's own title (a heading inside another
+    block, a supplementary file's title, is not the paragraph's)."""
+    parent = element.getparent()
+    for sibling in element.itersiblings(preceding=True):
+        if isinstance(sibling.tag, str) and sibling.tag in _HEADINGS[1:]:
+            own = parent is not None and parent.tag == "section" and next(
+                (c for c in parent if c.tag in _HEADINGS), None) is sibling
+            title = "" if own else _text(Selector(root=sibling, type="html"))
+            return [title] if title else []
     return []
 
 
