@@ -108,9 +108,18 @@ def _chosen_markers(caption: str) -> tuple[list[Marker], list[Marker]] | None:
     return None
 
 
+# A caption opening with its own label and no punctuation before the first panel's letter, as PDFs print
+# it (Wiley's "FIGURE 1 A, Chest radiograph ...", Springer's "Fig. 1 a Chest radiograph ..."): the letter
+# opens the legend, as after "Figure 1. ".
+_LABEL_BEFORE_LETTER = re.compile(r"^(?:FIGURE|Figure|Fig\.?|FIG\.?)\s?\d{1,2}\s+"
+                                  r"(?=[a-pA-P](?:\s?[,:]\s|\s+[A-Z0-9]))")
+
+
 def _normalized(caption: str) -> str:
-    """One space between words, "(B)–(D)" as the range "(B–D)", and images numbered "(i)", "(ii)" as letters."""
-    return _roman_as_letters(_PAREN_RANGE.sub(r"(\1–\2)", re.sub(r"\s+", " ", caption or "").strip()))
+    """One space between words, a leading label before the first letter left out, "(B)–(D)" as the range
+    "(B–D)", and images numbered "(i)", "(ii)" as letters."""
+    caption = _LABEL_BEFORE_LETTER.sub("", re.sub(r"\s+", " ", caption or "").strip())
+    return _roman_as_letters(_PAREN_RANGE.sub(r"(\1–\2)", caption))
 
 
 # Panels numbered in Roman numerals in parentheses: "(i) axial image ... (ii) axial image ... (iii) coronal".

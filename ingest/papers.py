@@ -492,7 +492,19 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
             key = f"{base}#patient{who[0]}" if len(who) == 1 else f"{base}#fig{figure.number}"
             targets.setdefault(key, {})[letter] = text
         return targets
+    citing = _citing_patients(figure, patients) if not named else []
+    if len(citing) == 1:
+        # "Two days after admission her oxygen requirement rose ... (Fig. 2)": the caption names no one,
+        # the one patient whose paragraphs cite the figure is the one it shows.
+        return {f"{base}#patient{citing[0]}": subcaptions}
     return {f"{base}#fig{figure.number}": subcaptions}
+
+
+def _citing_patients(figure: Figure, patients: list[PatientText]) -> list[int]:
+    """The patients whose own paragraphs cite the figure (by its number)."""
+    if figure.number is None:
+        return []
+    return [p.number for p in patients if next(_citing_sentences(p.paragraphs, figure.number, ""), None)]
 
 
 def figure_name(figure: Figure) -> str:

@@ -141,7 +141,15 @@ def _sentence_at(text: str, start: int) -> str:
     return text[start:start + end.start()] if end else text[start:]
 
 
+# A PDF's numbered section heading in capitals run into its paragraph's text: Wiley's "2 | CASE PRESENTATION",
+# "2. CASE REPORT" (the line break between them lost in the PDF's text).
+_PDF_HEADING = re.compile(r"^\d{1,2}(?:\s*\||\.)\s*(?P<heading>[A-Z][A-Z ,&/-]{2,60}?)\.?\s+(?=[A-Z][a-z]|[A-Z]\s)")
+
+
 def _split_heading(paragraph: str) -> tuple[str, str]:
+    numbered = _PDF_HEADING.match(paragraph)
+    if numbered:
+        return numbered.group("heading").strip().capitalize(), paragraph[numbered.end():]
     if ": " in paragraph[:80]:
         heading, _, body = paragraph.partition(": ")
         if not re.search(r"[.!?]", heading):
@@ -347,6 +355,7 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
     patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d,
                             title=titles[(d.age, d.sex)]) for i, d in enumerate(order)]
     index = {(d.age, d.sex): i for i, d in enumerate(order)}
+    words = {i: f"{d.words} {titles[(d.age, d.sex)]}" for i, d in enumerate(order)}
     current: int | None = None
     for heading, body in sections:
         found = descriptors_in(body)
@@ -354,7 +363,7 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             current = index[(found[0][0].age, found[0][0].sex)]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
             current = None
-        for who, piece in _by_subject(body, index, current):
+        for who, piece in _by_subject(body, index, current, words):
             patients[who].paragraphs.append(piece)
             current = who
     return patients
@@ -377,7 +386,8 @@ def _title_before(text: str, start: int) -> str:
 _SUBJECT_LEAD = re.compile(r"(?:(?:an?|the|his|her|their|one)\s+)?$", re.I)
 
 
-def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | None) -> list[tuple[int, str]]:
+def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | None,
+                words: dict[int, str] | None = None) -> list[tuple[int, str]]:
     """The paragraph's pieces and the patient each is about: one paragraph telling two patients ("A
     36-year-old woman developed fever on 9 April ... Her 9-year-old son developed a cough on 12 April
     ...") changes patient at a sentence whose subject introduces the other one (a patient named
@@ -388,7 +398,7 @@ def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | Non
         return []
     pieces: list[tuple[int, str]] = []
     begin = 0
-    for sentence, who in sorted(_subject_switches(body, index)):
+    for sentence, who in sorted(_subject_switches(body, index, words)):
         if who != current and (sentence > begin or (sentence == begin == 0 and not pieces)):
             if sentence > begin:
                 pieces.append((current, body[begin:sentence].strip()))
@@ -402,9 +412,33 @@ _PRONOUN_SUBJECT = re.compile(rf"(?P<pronoun>she|her|he|his)\b(?!\s+(?:\d{{1,3}}
                               rf"{_RELATIONS_F})\b)", re.I)
 
 
-def _subject_switches(body: str, index: dict[tuple[int, str], int]) -> list[tuple[int, int]]:
+#: A sentence opening with the relation a patient is to another ("The mother's oxygen saturation ...", "The
+#: husband was admitted ..."): about the patient who is that relation.
+_RELATION_SUBJECT = re.compile(rf"the\s+(?:(?P<m>{_RELATIONS_M})|(?P<f>{_RELATIONS_F}))\b", re.I)
+
+
+def _relation_switch(body: str, sentence: int, index: dict[tuple[int, str], int],
+                     words: dict[int, str]) -> int | None:
+    """The patient a sentence opening with a relation word is about: the one patient of that relation's
+    sex, unless that patient is named by another relation ("the father" is not a patient introduced as
+    "her 3-year-old son")."""
+    m = _RELATION_SUBJECT.match(body, sentence)
+    if m is None:
+        return None
+    sex, relation = ("M", m.group("m")) if m.group("m") else ("F", m.group("f"))
+    of_sex = [who for (_, each_sex), who in index.items() if each_sex == sex]
+    if len(of_sex) != 1:
+        return None
+    own = words.get(of_sex[0], "").lower()
+    other_relation = re.search(rf"\b(?:{_RELATIONS_M}|{_RELATIONS_F})\b", own)
+    return of_sex[0] if not other_relation or relation.lower() in own else None
+
+
+def _subject_switches(body: str, index: dict[tuple[int, str], int],
+                      words: dict[int, str] | None = None) -> list[tuple[int, int]]:
     """(sentence start, patient) where a sentence of ``body`` makes another patient its subject: a descriptor
-    opening it, or a pronoun whose sex only one of the patients has."""
+    opening it, a pronoun whose sex only one of the patients has, or the relation that patient is
+    (``_relation_switch``; ``words``: each patient's introducing words)."""
     found = []
     for descriptor, start, _ in descriptors_in(body):
         dot = body.rfind(". ", 0, start)
@@ -412,8 +446,14 @@ def _subject_switches(body: str, index: dict[tuple[int, str], int]) -> list[tupl
         if _SUBJECT_LEAD.fullmatch(body[sentence:start]):
             found.append((sentence, index[(descriptor.age, descriptor.sex)]))
     for sentence in [0, *(m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z])", body))]:
+        if any(at == sentence for at, _ in found):
+            continue
+        related = _relation_switch(body, sentence, index, words or {})
+        if related is not None:
+            found.append((sentence, related))
+            continue
         m = _PRONOUN_SUBJECT.match(body, sentence)
-        if m is None or any(at == sentence for at, _ in found):
+        if m is None:
             continue
         sex = "F" if m.group("pronoun").lower() in ("she", "her") else "M"
         of_sex = [who for (_, each_sex), who in index.items() if each_sex == sex]

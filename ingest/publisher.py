@@ -127,7 +127,24 @@ def _section_titles(element: Any) -> list[str]:
             title = _text(Selector(root=heading, type="html")) if heading is not None else ""
         if title:
             titles.append(title)
-    return titles[::-1] or _preceding_headings(element)
+    if not titles:
+        return _preceding_headings(element)
+    return [*titles[::-1], *(t for t in _subheading_in_section(element) if t not in titles)]
+
+
+def _subheading_in_section(element: Any) -> list[str]:
+    """A sub-heading beside the paragraphs inside a section (Springer Nature's ``h3.c-article__sub-heading``
+    "Case 1" / "Case 2" among the paragraphs of "Case presentation"): the nearest heading before the
+    paragraph among its own siblings, unless it is the section's own title (a heading inside another
+    block, a supplementary file's title, is not the paragraph's)."""
+    parent = element.getparent()
+    for sibling in element.itersiblings(preceding=True):
+        if isinstance(sibling.tag, str) and sibling.tag in _HEADINGS[1:]:
+            own = parent is not None and parent.tag == "section" and next(
+                (c for c in parent if c.tag in _HEADINGS), None) is sibling
+            title = "" if own else _text(Selector(root=sibling, type="html"))
+            return [title] if title else []
+    return []
 
 
 def _preceding_headings(element: Any) -> list[str]:
@@ -429,8 +446,9 @@ class ArticlePage(HtmlPage):
         numbers its patients in its section titles, and a caption is not a description of one."""
         # MDPI's paragraphs are ``<div class="html-p">`` in its ``html-body``.
         # Elsevier's partner-journal platform (thelancet.com, ajemjournal.com): ``<div class="section-paragraph">``.
+        # Atypon's current platform (SAGE): ``<div role="paragraph">`` in ``<section id="bodymatter">``.
         found = self.css("section.body p, .hlFld-Fulltext > p, .c-article-section p, article .main-article-body p, "
-                         ".html-body .html-p, .article__body .section-paragraph")
+                         ".html-body .html-p, .article__body .section-paragraph, #bodymatter [role='paragraph']")
         if not found and (self.part_of_article or self.meta.get("citation_title") or self.meta.get("dc.title")):
             # An article page (its meta tags say so) of a journal's own platform (no PMC, Atypon or
             # Springer classes): the paragraphs of its article body, a <div class="article-body"> or
@@ -632,7 +650,10 @@ class ArticlePage(HtmlPage):
             if src and src not in urls and not urlsplit(src).path.lower().endswith(".svg"):
                 urls.append(src)
                 how.append(chosen)
-        download = _download_link(node, self.url) if not urls or (len(urls) == 1 and how[0] == "src") else ""
+        # The page's own rendition (``src``, or a lazy ``data-src`` once the script runs: SAGE's medium image)
+        # gives way to the figure's link to its high-resolution file (SAGE's "Download": the large image).
+        shown = len(urls) == 1 and how[0] in ("src", *_LAZY_ATTRS)
+        download = _download_link(node, self.url) if not urls or shown else ""
         if download and download not in urls:
             urls, how = [download, *urls], ["download link", *how]
         figure = Figure(id=node.attrib.get("id", ""), label=label.rstrip(" .:"), number=figure_number(label),
