@@ -113,9 +113,11 @@ class FastPattern:
     other characters the two modes read alike (``_ascii_alike``): the same matches, faster.
     Offers the methods of ``re.Pattern`` the normalizers use. Both run the pattern with its
     alternations gated on their first characters (``gated_source``); ``pattern`` is the source as
-    written."""
+    written. On a text long enough, the strings one of which every match contains (``needs``,
+    ``required_strings``) are looked for first in the lower-cased text: a text holding none of them
+    gets the no-match answer without a scan."""
 
-    __slots__ = ("ascii", "flags", "groupindex", "groups", "pattern", "unicode")
+    __slots__ = ("ascii", "flags", "groupindex", "groups", "needs", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
         source = gated_source(pattern, flags)
@@ -128,44 +130,167 @@ class FastPattern:
             self.ascii = self.unicode
         if self.ascii.groups != self.unicode.groups or self.ascii.groupindex != self.unicode.groupindex:
             self.ascii = self.unicode
+        self.needs = required_strings(pattern, flags)
         self.pattern = pattern
         self.flags = self.unicode.flags
         self.groups = self.unicode.groups
         self.groupindex = self.unicode.groupindex
 
-    def _for(self, string):
-        return self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string)) else self.unicode
+    def _pick(self, string):
+        """The compiled pattern to run on ``string``; None when ``string`` holds none of the needed
+        strings: no match anywhere in it, so none in a slice of it either (``pos``/``endpos``)."""
+        if string.__class__ is not str:
+            return self.unicode
+        if self.needs is not None and len(string) >= _PREFILTER_FROM and _holds_none(self, string):
+            return None
+        return self.ascii if string.isascii() or _ascii_alike(string) else self.unicode
 
     def search(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
-                else self.unicode).search(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return None if compiled is None else compiled.search(string, *args, **kwargs)
 
     def match(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
-                else self.unicode).match(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return None if compiled is None else compiled.match(string, *args, **kwargs)
 
     def fullmatch(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
-                else self.unicode).fullmatch(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return None if compiled is None else compiled.fullmatch(string, *args, **kwargs)
 
     def finditer(self, string, *args, **kwargs):
-        return (self.ascii if string.__class__ is str and (string.isascii() or _ascii_alike(string))
-                else self.unicode).finditer(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return iter(()) if compiled is None else compiled.finditer(string, *args, **kwargs)
 
     def findall(self, string, *args, **kwargs):
-        return self._for(string).findall(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return [] if compiled is None else compiled.findall(string, *args, **kwargs)
 
     def split(self, string, *args, **kwargs):
-        return self._for(string).split(string, *args, **kwargs)
+        compiled = self._pick(string)
+        return [string] if compiled is None else compiled.split(string, *args, **kwargs)
 
     def sub(self, repl, string, *args, **kwargs):
-        return self._for(string).sub(repl, string, *args, **kwargs)
+        compiled = self._pick(string)
+        return string if compiled is None else compiled.sub(repl, string, *args, **kwargs)
 
     def subn(self, repl, string, *args, **kwargs):
-        return self._for(string).subn(repl, string, *args, **kwargs)
+        compiled = self._pick(string)
+        return (string, 0) if compiled is None else compiled.subn(repl, string, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"FastPattern({self.pattern!r}, {self.flags!r})"
+
+
+# --- Required strings -----------------------------------------------------------------------------
+# ``re`` skips to a literal prefix, but most normalizer patterns open with ``\b`` and a case-insensitive
+# word or alternation: the engine tries them at every position (the first-character gates make each try
+# cheap, not free), and most notes hold no match of most patterns. A substring test (``in``) on the
+# lower-cased note runs at memory speed: when every match needs one of a few strings and the note holds
+# none, the answer is known without a scan.
+
+#: Strings shorter than this are in nearly every note ("in", "of"): a prefilter of them saves nothing.
+_SHORTEST_NEED = 3
+#: More strings than this cost more to look for than the scans they save.
+_MOST_NEEDS = 48
+#: Texts shorter than this are scanned at once: the scan of a few words costs less than the test.
+_PREFILTER_FROM = 16
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
+
+
+#: The non-ASCII letters a case-insensitive pattern's ASCII letter matches, as that letter: "İ" lower-cased
+#: is "i" and a combining dot, and "ı", "ſ" stay themselves.
+_TO_ASCII_CASE = str.maketrans(_ASCII_CASE_OF)
+
+
+@lru_cache(maxsize=4096)
+def _lowered(text: str) -> str:
+    """The text as ``required_strings`` reads it: lower-cased, the letters of ``_ASCII_CASE_OF`` as
+    their ASCII letters. Once per note: dozens of patterns look for their strings in the same note."""
+    return text.lower() if text.isascii() else text.translate(_TO_ASCII_CASE).lower()
+
+
+@lru_cache(maxsize=16384)
+def _holds_none(pattern: FastPattern, text: str) -> bool:
+    """Whether the lower-cased ``text`` holds none of ``pattern.needs``, once per pattern and note: the
+    scopes' patterns (another person, a negation, a hypothesis) are searched in one window of the same
+    note after another."""
+    low = _lowered(text)
+    for need in pattern.needs:  # noqa: SIM110 - any() over a generator costs more than the tests
+        if need in low:
+            return False
+    return True
+
+
+def required_strings(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-case strings one of which every match of ``pattern`` contains, as ``_lowered`` shows the
+    text: a text whose ``_lowered`` form holds none of them holds no match. Built from ASCII literals
+    only, which makes it hold under any flags, inline or scoped: a case-sensitive "CT" is in the text
+    only if "ct" is in its lower-cased form; a case-insensitive "k" matches "k", "K" and the Kelvin
+    sign, all "k" lower-cased, and "i", "s" also "ı", "İ", "ſ", which ``_lowered`` writes "i", "s"
+    (``_ASCII_CASE_OF``: the letters ``re`` folds to an ASCII letter). None when no such set is worth
+    testing (a string shorter than ``_SHORTEST_NEED``, more than ``_MOST_NEEDS`` strings, a pattern
+    ``re`` cannot parse alone)."""
+    if flags & re.LOCALE:
+        return None
+    try:
+        parsed = _re_parser.parse(pattern, flags & ~re.UNICODE)
+    except re.error:
+        return None
+    needs = _needs(parsed)
+    if not needs or len(needs) > _MOST_NEEDS or min(map(len, needs)) < _SHORTEST_NEED:
+        return None
+    return tuple(sorted(needs))
+
+
+def _needs(items) -> frozenset[str] | None:
+    """The set of strings one of which every match of the parsed ``items`` (a sequence) contains, or
+    None. A run of ASCII literals (zero-width tests do not break it: the characters are adjacent in
+    the text) is one string; each element that always consumes text offers its own set; the
+    sequence's set is its most selective element's (``_worth``)."""
+    offers: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        char = _ascii_literal(op, av)
+        if char is not None:
+            run.append(char)
+            continue
+        if op in _ZERO_WIDTH:
+            continue
+        if run:
+            offers.append(frozenset(("".join(run),)))
+            run = []
+        if op is _C.SUBPATTERN:
+            part = _needs(av[-1])
+        elif op is _C.ATOMIC_GROUP:
+            part = _needs(av)
+        elif op is _C.BRANCH:
+            parts = [_needs(branch) for branch in av[1]]
+            part = None if any(not p for p in parts) else frozenset().union(*parts)
+        elif op in _REPEATS:
+            part = _needs(av[2]) if av[0] >= 1 else None
+        else:  # a class, a category, any character, a back-reference, a conditional: nothing certain
+            part = None
+        if part:
+            offers.append(part)
+    if run:
+        offers.append(frozenset(("".join(run),)))
+    return max(offers, key=_worth, default=None)
+
+
+def _ascii_literal(op, av) -> str | None:
+    """The lower-cased character of an ASCII literal (or a class of one ASCII character), else None."""
+    if op is _C.LITERAL and av < 128:
+        return chr(av).lower()
+    if op is _C.IN and len(av) == 1 and av[0][0] is _C.LITERAL and av[0][1] < 128:
+        return chr(av[0][1]).lower()
+    return None
+
+
+def _worth(needs: frozenset[str]) -> tuple[int, int]:
+    """How selective a set is: its shortest string's length (up to 6: longer says little more), then
+    the fewer strings the better."""
+    return min(6, *map(len, needs)), -len(needs)
 
 
 def compile(pattern: str, flags: int = 0) -> FastPattern:  # noqa: A001 - mirrors re.compile
