@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 35  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 36  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -153,6 +153,9 @@ TIMELINE_VERSION = 35  # v2: "day N of admission", "hospital day N" are N days a
 #                           the same words restates it; a table's onset and admission date columns; a film whose
 #                           slashed date cannot be read (month or day first) is no presenting film; an interval
 #                           the history dates ("three months after discharge, on 16 July") is that day
+#                      v36: a span in hours before its symptoms ("48 hours of fever", "a 72-hour history")
+#                           tells the onset; a span of under a week told with "progressive"/"gradual" words
+#                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

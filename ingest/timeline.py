@@ -107,6 +107,10 @@ _SLOW_COURSE = compile_fast(
     r"graduale|p[ée]rdida\s+de\s+peso|progresiv[ao])\b",
     re.IGNORECASE,
 )
+#: The longest span a slow course's words can't make slow: a week of "progressive dyspnoea" ("fever,
+#: cough and progressive dyspnoea over the past week") is the acute illness, counted from its onset;
+#: the slow courses are told in weeks ("over five weeks", "a three-week history").
+SLOW_COURSE_MIN_DAYS = 8
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -378,10 +382,11 @@ def _trip_before_admission(history: str, m: re.Match[str]) -> bool:
 def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
     """The symptom span of the history that tells the illness's onset: the longest of its symptoms'
     spans ("Dry cough for 3 weeks and fever in the last 4 days": the cough's, 21 days), leaving out a
-    chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span told as a slow course (``_SLOW_COURSE``);
+    chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span of weeks told as a slow course (``_SLOW_COURSE``);
     None when every span is one of those."""
     acute = [(amount, m) for amount, m in symptom_histories(history)
-             if amount <= CHRONIC_SYMPTOM_DAYS and not _slow_course(history, m)]
+             if amount <= CHRONIC_SYMPTOM_DAYS
+             and not (amount >= SLOW_COURSE_MIN_DAYS and _slow_course(history, m))]
     return max(acute, key=lambda h: h[0]) if acute else None
 
 

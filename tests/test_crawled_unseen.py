@@ -29,7 +29,7 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -245,6 +245,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen19: Radiopaedia "3 months post discharge" (axial, coronal) after a discharge "on day 41" (of the stay
     # or of the illness: the history does not say)
     # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
+    # unseen22: Eurorad CTPA "on day 16" (Fig. 3a, b) told in the findings only, its legend without a day: blank
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -253,7 +254,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
-            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
+            ("unseen22", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2023,3 +2025,41 @@ def test_unseen21_view_words_of_the_third_part():
                        "controllo_in_ortostatismo_proiezione_pa_dopo_7_giorni.html",
                        "https://www.sirm.org/2020/04/24/covid-19-caso-264/")
     assert [(row["view"], row["offset"]) for row in rows.values()] == [("AP Supine", "10"), ("PA", "17")]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Presented with 48 hours of fevers, chills and productive cough.", 2),
+    ("A 29-year-old woman was admitted with 48 hours of fever, sore throat and cough.", 2),
+    ("A 72-hour history of fever and dry cough.", 3),
+    ("Admitted with 24 hrs of new confusion and fever.", 1),
+    # hours that make no whole day, a treatment's hours, a time after the admission: no onset
+    ("A 36-hour history of fever.", None),
+    ("She had received 48 hours of antibiotics for fever.", None),
+    ("CT 48 hours after admission showed consolidation.", None),
+])
+def test_a_span_in_hours_before_its_symptoms_is_the_onset(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+@pytest.mark.parametrize("history, want", [
+    # a week of "progressive" dyspnoea is the acute illness, counted from its onset
+    ("He presented with fever, cough and progressive dyspnoea over the past week.", 7),
+    ("Gradually worsening cough and fever for 5 days.", 5),
+    # weeks of it are a slow course: counted from the admission (no onset)
+    ("A three-week history of progressive dyspnoea and dry cough.", None),
+    ("Cough and loss of weight over five weeks.", None),
+])
+def test_only_a_span_of_weeks_tells_a_slow_course(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+def test_unseen22_onsets_in_hours_and_over_the_past_week_count_the_films_from_the_onset():
+    rows = _batch_rows("eurorad", "unseen22", "eu_turkey_pregnant_48_hours_of_fever_ap_shielded_at_presentation_ct_"
+                       "following_day_fig2_a_c.html", "https://www.eurorad.org/case/17251")
+    assert [row["offset"] for row in rows.values()] == ["2", "3", "3", "3"]
+    rows = _batch_rows("eurorad", "unseen22", "eu_spain_over_the_past_week_ap_on_admission_supine_day_5_ctpa_day_16_"
+                       "icu.html", "https://www.eurorad.org/case/17262")
+    # the CTPA's "on day 16" is told in the findings only: blank, not counted from the admission
+    assert [row["offset"] for row in rows.values()] == ["7", "12", None, None]

@@ -121,13 +121,19 @@ _APPROX_COUNTS = {"decina": 10, "quindicina": 15, "ventina": 20}
 _APPROX_COUNT = "(?:" + "|".join(_APPROX_COUNTS) + ")"
 _ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
 ONSET_PARTICIPLE = _ONSET_PARTICIPLE
+#: "of fever", "with cough and myalgia": the symptoms a span of "N days of ..." / "48 hours of ..." lasts
+#: (up to three words before the first one, "of new-onset dry cough").
+_OF_SYMPTOMS = (
+    r"(?:of|with)\s+(?:[\w-]+\s+){0,3}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|"
+    r"sore|diarr\w+|fatigue|asthenia|"
+    # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
+    r"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
+)
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
     rf"|\bhistory\s+of\s+(?P<n2>{NUMBER_LIKE}|{_FEW})\s+(?P<unit2>{UNIT})\b"
     rf"|\b(?:for|since|over|seit|depuis)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|around\s+|almost\s+|nearly\s+|circa\s+)?(?P<n3>{NUMBER_LIKE}|{_FEW})\s+(?P<unit3>{UNIT})\b(?!\s+(?:later|after|before|ago|prior))"
-    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+(?:of|with)\s+(?:[\w-]+\s+){{0,3}}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|sore|diarr\w+|fatigue|asthenia|"
-    # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
-    rf"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
+    rf"|\b(?P<n4>{NUMBER_LIKE}|{_FEW})\s+(?P<unit4>{UNIT})\s+{_OF_SYMPTOMS}"
     # ("da una decina di giorni": about ten days, an approximate count as the schema's "a few days")
     rf"|\b(?:da|per)\s+(?:circa\s+|almeno\s+)?(?P<n5>{NUMBER_LIKE}|{_FEW}|una\s+{_APPROX_COUNT}\s+di)\s+(?P<unit5>{UNIT})\b"
     rf"|\b(?:presented|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?(?P<n6>{NUMBER_LIKE}|{_FEW})\s+(?P<unit6>{UNIT})\s+after\s+(?:the\s+|his\s+|her\s+)?"
@@ -296,15 +302,19 @@ _VAGUE_AMOUNT = compile(r"several|some|alcun[ie]|qualche|einige[n]?", re.IGNOREC
 #: ore", "a 24 ore dall'ingresso" are films' moments).
 _HOURS_HISTORY = compile(
     r"\b(?:for|over|since|da|per)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+|approximately\s+|circa\s+)?"
-    r"(?P<h>\d{1,3})\s*(?:hours?|hrs?|h|ore)\b(?!\s+(?:later|after|before|ago|prior|dopo|prima|dall?[’']?))",
+    r"(?P<h>\d{1,3})\s*(?:hours?|hrs?|h|ore)\b(?!\s+(?:later|after|before|ago|prior|dopo|prima|dall?[’']?))"
+    # the span before its symptoms, as "3 days of fever" in days: "48 hours of fever, sore throat and cough",
+    # "a 72-hour history of fever"
+    rf"|\b(?P<h2>\d{{1,3}})[- ](?:hours?|hrs?)\s+{_OF_SYMPTOMS}"
+    r"|\b(?P<h3>\d{1,3})[- ]hours?[’']?[- ](?:history|duration)\b",
     re.IGNORECASE,
 )
-_HOURS_HISTORY = gate(_HOURS_HISTORY, "[fosdp]")
+_HOURS_HISTORY = gate(_HOURS_HISTORY, r"[fosdp\d]")
 
 
 def _hour_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     for m in _HOURS_HISTORY.finditer(text):
-        hours = int(m.group("h"))
+        hours = int(m.group("h") or m.group("h2") or m.group("h3"))
         if ((hours < 24 or hours % 24 == 0) and _ONSET_SYMPTOM.search(text, *sentence_at(text, m.start()))
                 and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end())):
             yield hours // 24, m
