@@ -2036,6 +2036,10 @@ def test_unseen21_view_words_of_the_third_part():
     ("A 36-hour history of fever.", None),
     ("She had received 48 hours of antibiotics for fever.", None),
     ("CT 48 hours after admission showed consolidation.", None),
+    # a time counted from the onset, in hours or days, is no span before the presentation
+    ("She was swabbed within 48 hours of symptom onset and admitted with fever.", None),
+    ("Oseltamivir was started within 5 days of fever onset.", None),
+    ("Admitted with 3 days of new-onset dry cough.", 3),
 ])
 def test_a_span_in_hours_before_its_symptoms_is_the_onset(history, want):
     found = onset_gap(history)

@@ -122,12 +122,14 @@ _APPROX_COUNT = "(?:" + "|".join(_APPROX_COUNTS) + ")"
 _ONSET_PARTICIPLE = r"(?:insort[oaie]|iniziat[oaie]|compars[oaie]|iniciad[oa]s?|comenzad[oa]s?|come[cç]ad[oa]s?)"
 ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 #: "of fever", "with cough and myalgia": the symptoms a span of "N days of ..." / "48 hours of ..." lasts
-#: (up to three words before the first one, "of new-onset dry cough").
+#: (up to three words before the first one, "of new-onset dry cough"); not a time from their onset.
 _OF_SYMPTOMS = (
     r"(?:of|with)\s+(?:[\w-]+\s+){0,3}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|"
     r"sore|diarr\w+|fatigue|asthenia|"
     # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
     r"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
+    # "within 48 hours of symptom onset", "5 days of fever onset": a time counted from the onset, no span
+    r"(?!\w*\s+onset\b)"
 )
 _HISTORY = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})[- ](?P<unit>{UNIT})[’']?[- ](?:history|duration|course)\b"
