@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 36  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -156,6 +156,8 @@ TIMELINE_VERSION = 36  # v2: "day N of admission", "hospital day N" are N days a
 #                      v36: a span in hours before its symptoms ("48 hours of fever", "a 72-hour history")
 #                           tells the onset; a span of under a week told with "progressive"/"gradual" words
 #                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
+#                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
+#                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -325,8 +327,14 @@ def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:
     coronal CT images obtained 9 days later"): one exam, so "9 days later" counts from the film before the
     figure for each, not from the sibling panel; "" for a panel whose moment is its own."""
     parent = image.extra.get("parent_figure")
-    if not parent or not image.date_text.strip():
+    if not parent:
         return ""
+    if not image.date_text.strip():
+        # "Axial (A) and coronal (B) CT images of patient 2": no panel tells a moment, one exam
+        siblings = [other for other in record.images if other.extra.get("parent_figure") == parent]
+        timeless = len(siblings) > 1 and not any(text_moments(f"{o.date_text} {o.caption}", "caption")
+                                                 for o in siblings)
+        return f"figure {parent} without moments" if timeless else ""
     shared = any(other is not image and other.extra.get("parent_figure") == parent
                  and other.date_text == image.date_text for other in record.images)
     return f"figure {parent} at {image.date_text}" if shared else ""

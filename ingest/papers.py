@@ -24,7 +24,8 @@ from typing import Any
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind, scout_kind
 from ingest.jats import SENTENCE_BREAK, Article, Figure
-from ingest.normalize.common import ORDINALS_EN
+from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON
+from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
@@ -410,6 +411,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     _dates_from_table(cases, patients, base, article.paragraphs)
     if len(cases) == 1:
         _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
+        _age_from_title(next(iter(cases.values())), article.title)
     _from_citations(cases.values(), article.paragraphs)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
@@ -652,6 +654,21 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     # read by the timeline beside the history, never written into the case's notes (our words)
     case.extra[TIMELINE_NOTE] = (f"Abstract: {sentence} That {modality} was made on admission: "
                                  f"symptom onset {moment.days} days before admission.")
+
+
+def _age_from_title(case: CaseRecord, title: str) -> None:
+    """A case report whose text introduces its patient without the age its title gives ("COVID-19 pneumonia
+    in a 71-year-old woman: ...", the body "A woman with hypertension presented ..."): the title's one
+    patient is the case's, when the title names nobody else and its sex agrees with the text's."""
+    if normalize_age(case.age_text or case.history).value is not None or descriptors_in(case.history):
+        return
+    found = descriptors_in(title)
+    if len(found) != 1 or OTHER_PERSON.search(title):
+        return
+    sex = normalize_sex(case.sex_text or case.history).value
+    if found[0][0].sex and sex and found[0][0].sex != sex:
+        return
+    case.age_text = title
 
 
 def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:

@@ -1379,7 +1379,9 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
-        presenting = len(ordered) == 1 and not captions_are_notes and _history_presents_film(
+        # one image, or the panels of one exam ("Axial (A) and coronal (B) CT images of patient 2"): one film
+        one_exam = len(ordered) == 1 or all(_same_exam(ordered, k) for k in range(1, len(ordered)))
+        presenting = one_exam and not captions_are_notes and _history_presents_film(
             history, timeline.anchor_evidence, findings)
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]

@@ -753,9 +753,13 @@ _FAMILY_OF_PATIENTS = compile(
 _CLUSTER_SUBJECT = compile(
     r"\s*(?:(?:a|an|the|one)\s+)?(?:single\s+)?(?:family|familial|household)\s+clusters?\s+of\b"
     r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)", re.IGNORECASE)
+#: The nouns an apposition restates a relative as a person with ("his daughter, a woman in her 40s").
+_PERSON_NOUNS = r"(?:wo)?man|gentleman|lady|male|female|boy|girl"
 _OPENING_RELATIVE = compile(
     rf"\s*(?:her|his|their|the\s+patient[’']s|the)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
-    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b))",
+    rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b"
+    # "Patient 2, his daughter, a woman in her 40s, ...": the apposition says who the relative is
+    rf"|an?\s+(?:\d{{1,3}}-year-old\s+)?(?:{_PERSON_NOUNS})\b))",
     re.IGNORECASE)
 
 

@@ -47,7 +47,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # His wife had tested positive ... He was admitted"): the pronouns name the patient.
 # 17: a relative opening the first sentence after the patient's label ("Case 2. Her husband, aged 41, ..."); the
 # relatives of a family cluster's sentence
-SEX_VERSION = 17
+# 18: a relative the patient's label restates as a person ("Patient 2, his daughter, a woman in her 40s")
+SEX_VERSION = 18
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -56,7 +57,8 @@ SEX_VERSION = 17
 # "yrs" ("Male 45 years", "45 yrs male", "Female, 70 yrs"); "20 years older" is no age.
 # 10: Russian "Пациентка Н., 67 лет", "54-летний", Turkish "54 yaşında", Chinese "54岁"
 # 11: as SEX_VERSION 17 ("Case 2. Her husband, aged 41, ...": his age)
-AGE_VERSION = 11
+# 12: as SEX_VERSION 18 ("Patient 2, his daughter, a 44-year-old woman")
+AGE_VERSION = 12
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -162,8 +164,9 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
             continue
         c_start, _ = clause_at(text, m.start())
         lead = text[c_start:m.start()]
-        if OTHER_PERSON.search(lead) or _WORDS_ABOUT_OTHERS.search(lead):
-            continue
+        if (OTHER_PERSON.search(lead) and not only_the_patients(text, c_start, m.start())) or \
+                _WORDS_ABOUT_OTHERS.search(lead):
+            continue  # "the wife of a patient, a woman": someone else; not "Patient 2, his daughter, a woman"
         introduced = _AGE_BEFORE.search(text, max(c_start, m.start() - 30), m.start()) is not None or \
             _AGE_AFTER.match(text, m.end()) is not None
         if m.group(0).lower() in _RELATION_WORDS and not introduced:
