@@ -226,8 +226,11 @@ class CaseSpider(scrapy.Spider):
 
     def _check_cases(self, cases: str | None, cases_file: str | None) -> list[str]:
         refs: list[str] = []
+        #: where each reference was given, for an error about it: the argument, or the file and its line
+        given: list[str] = []
         if cases:
             refs += [c.strip() for c in cases.split(",") if c.strip()]
+            given += [self.cases_argument] * len(refs)
         if cases_file:
             path = Path(cases_file)
             named = f"{self.cases_file_argument}={cases_file!r}"
@@ -247,20 +250,21 @@ class CaseSpider(scrapy.Spider):
             if len(text) > MAX_CASES_FILE_BYTES or "\x00" in text:
                 raise SpiderArgumentError(f"{named}: not a list of cases (binary or over "
                                           f"{MAX_CASES_FILE_BYTES:,} bytes); one case URL, slug or number per line")
-            for line in text.splitlines():
+            for number, line in enumerate(text.splitlines(), 1):
                 line = line.split("#", 1)[0].strip()
                 if line:
                     refs.append(line)
+                    given.append(f"{named}, line {number}")
             if not refs:
                 raise SpiderArgumentError(f"{named}: no case in the file")
         if cases is not None and not refs:
             raise SpiderArgumentError(f"{self.cases_argument}: empty list")
-        for ref in refs:
+        for ref, where in zip(refs, given):
             try:
                 self.case_url(ref)
             except ValueError as exc:
-                raise SpiderArgumentError(
-                    f"{self.cases_argument}: {ref!r} is not a {self.name} case ({exc})") from None
+                fix = "; correct or remove the line" if where != self.cases_argument else ""
+                raise SpiderArgumentError(f"{where}: {ref!r} is not a {self.name} case ({exc}){fix}") from None
         return list(dict.fromkeys(refs))
 
     # --- navigation helpers --------------------------------------------------------------------

@@ -89,6 +89,9 @@ def test_a_binary_cases_file_is_refused_with_one_line(tmp_path, scrapy_inproc):
     ("eurorad", "cases_file", "/dev/zero", "not a regular file (a directory, device or pipe)"),
     ("eurorad", "cases_file", "{tmp}/missing.txt", "no such file"),
     ("publications", "ids_file", "{tmp}/binary.txt", "not a text file"),
+    # a bad line of a list names its line, the others being fine
+    ("publications", "ids_file", "{tmp}/ids.txt", "line 3: 'not an identifier' is not a publications case"),
+    ("eurorad", "cases_file", "{tmp}/ids.txt", "line 2: '10.1016/j.idcr.2020.e00988' is not a eurorad case"),
     ("publications", "dois", "not an identifier", "is not a publications case"),
 ])
 def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given(
@@ -99,6 +102,8 @@ def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given
     from spiders.base import SpiderArgumentError
 
     (tmp_path / "binary.txt").write_bytes(png_bytes())
+    (tmp_path / "ids.txt").write_text("https://www.eurorad.org/case/16650\n10.1016/j.idcr.2020.e00988  # Case 2\n"
+                                      "not an identifier\n", encoding="utf-8")
     given = given.format(tmp=tmp_path)
     settings = Settings()  # the project's settings module itself: get_project_settings depends on the cwd
     settings.setmodule("settings", priority="project")
@@ -106,7 +111,8 @@ def test_a_list_of_cases_that_is_not_one_is_refused_naming_the_argument_as_given
     with pytest.raises(SpiderArgumentError) as refused:
         spidercls(**{argument: given})
     message = str(refused.value)
-    assert message.startswith(f"{argument}={given!r}: " if argument.endswith("_file") else f"{argument}: ")
+    assert message.startswith((f"{argument}={given!r}: ", f"{argument}={given!r}, line ") if argument.endswith("_file")
+                              else f"{argument}: ")
     assert words in message and "\n" not in message
 
 
