@@ -277,16 +277,26 @@ def _figure_text(note: str, filename: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-def cited_figure_text(note: str, filename: str) -> str | None:
-    """The sentences citing this file's figure inside them, after what it shows, as case reports
-    cite theirs ("Head CT scan was normal (Fig. 1). Chest X-ray (Fig. 2) revealed ..."), when the
-    note cites two or more figures so; None when it cites the file's figure nowhere so."""
+def cited_figure_sentences(note: str, filename: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the sentences citing this file's figure inside them, after what it shows, as case
+    reports cite theirs ("Head CT scan was normal (Fig. 1). Chest X-ray (Fig. 2) revealed ..."), when
+    the note cites two or more figures so; none when it cites the file's figure nowhere so."""
     found = _figure_marks(note, filename, cited=True)
     if found is None:
-        return None
+        return ()
     number, marks = found
-    parts = [note[slice(*sentence_at(note, start))] for n, start in marks if n == number]
-    return " ".join(dict.fromkeys(parts)) if parts else None
+    return tuple(dict.fromkeys(sentence_at(note, start) for n, start in marks if n == number))
+
+
+def _in_note(spans: tuple[tuple[int, int], ...], joined_start: int, joined_end: int) -> tuple[int, int]:
+    """Where ``joined[joined_start:joined_end]`` lies in the note, ``joined`` being the note's ``spans``
+    joined by one space (a match inside one of them)."""
+    at = 0
+    for start, end in spans:
+        if joined_start < at + end - start:
+            return start + joined_start - at, start + joined_end - at
+        at += end - start + 1
+    return -1, -1
 
 
 # A panel cited with its figure: "Fig. 3b", "(Figure 2 B)".
@@ -427,12 +437,13 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
     note = _cell(row, "clinical_notes")
     if result.value is None and result.reason and image_text == note:
         # a whole note naming both studies: the sentence citing this file's figure names its own
-        cited = cited_figure_text(note, filename)
+        spans = cited_figure_sentences(note, filename)
+        cited = " ".join(note[start:end] for start, end in spans)
         by_citation = normalize_modality(cited, radiograph_signs=True) if cited else Normalized(None)
         if by_citation.value is not None:
-            start = note.find(cited)
-            return Normalized(by_citation.value, by_citation.evidence, start + by_citation.start,
-                              start + by_citation.end, "modality.cited-figure", by_citation.version)
+            start, end = _in_note(spans, by_citation.start, by_citation.end)  # the sentences may lie apart
+            return Normalized(by_citation.value, by_citation.evidence, start, end, "modality.cited-figure",
+                              by_citation.version)
     if result.value == MODALITY_CT and image_text == note:
         return _ct_in_whole_note(result)
     return result

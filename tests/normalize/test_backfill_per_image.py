@@ -3,7 +3,7 @@ the words introducing the patient, each on realistic wording."""
 
 import pytest
 
-from ingest.backfill import backfill_row, backfill_table, own_legends
+from ingest.backfill import backfill_row, backfill_table, cited_figure_sentences, own_legends
 from ingest.normalize import normalize_modality, normalize_sex
 from tests.normalize.helpers import assert_blank, assert_value
 from tests.normalize.helpers import blank_row as _row
@@ -555,6 +555,14 @@ def test_a_figure_cited_after_what_it_shows_gives_its_file_that_sentence(filenam
 ])
 def test_a_figure_cited_for_two_studies_gives_its_file_no_modality(note):
     assert _value(_row(filename="11547_2020_1311_Fig2_HTML.png", clinical_notes=note), "modality") is None
+
+
+def test_the_sentences_citing_a_files_figure_are_the_notes_own_spans_however_far_apart():
+    note = ("A 58-year-old man with fever. Chest X-ray (Fig. 2) revealed opacities. Head CT was normal (Fig. 1). "
+            "A repeat (Fig. 2) radiograph showed progression.")
+    spans = cited_figure_sentences(note, "11547_2020_1311_Fig2_HTML.png")
+    assert [note[start:end] for start, end in spans] == ["Chest X-ray (Fig.", "A repeat (Fig."]
+    assert cited_figure_sentences(note, "11547_2020_1311_Fig5_HTML.png") == ()
 
 
 def test_a_file_not_of_a_cited_figure_reads_the_whole_note():
