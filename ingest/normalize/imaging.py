@@ -185,8 +185,9 @@ _PORTABLE = compile(
 
 def portable_film(text: str) -> re.Match[str] | None:
     """Where ``text`` tells a portable or bedside film (one definition: the view reading blanks such a
-    film's view, backfill's study reading takes it for no frontal-and-lateral pair)."""
-    return _PORTABLE.search(text) if has_any(text.lower(), ("portable", "bedside", "mobile", "letto", "bed")) else None
+    film's view, backfill's study reading takes it for no frontal-and-lateral pair). A note without
+    its words is answered without a scan: the pattern's own required strings (``common.required_strings``)."""
+    return _PORTABLE.search(text)
 
 
 # An intubated or ICU patient's AP film is usually taken lying down; without a stated position
