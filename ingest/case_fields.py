@@ -681,6 +681,15 @@ def _sub_caption_view(record: CaseRecord, image: ImageRecord, words: str, modali
         return None
     own = parts["abcdefghij"[sub - 1]]
     found = NORMALIZERS["view"](own, modality=modality)
+    if found.value is None and modality == MODALITY_CT:
+        # "(a) axial image; (b) sagittal reformat": b's own words name a plane outside the views, so
+        # the legend's "axial" is a's, not b's: blank with why (words naming no plane read Axial
+        # there: not taken, the legend's view stays)
+        found = ct_slice_view(own)
+        if found.value is None:
+            return FieldResult("view", image.position, own, None, found.evidence, "view.sub-caption",
+                               found.version, found.reason)
+        return None
     if found.value is None:
         return None
     return FieldResult("view", image.position, own, csv_value(found.value), found.evidence, "view.sub-caption",

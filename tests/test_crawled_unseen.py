@@ -2067,3 +2067,11 @@ def test_unseen22_onsets_in_hours_and_over_the_past_week_count_the_films_from_th
                        "icu.html", "https://www.eurorad.org/case/17262")
     # the CTPA's "on day 16" is told in the findings only: blank, not counted from the admission
     assert [row["offset"] for row in rows.values()] == ["7", "12", None, None]
+
+
+def test_eurorad_sub_image_whose_letter_names_a_sagittal_reformat_has_no_view():
+    # "(a) axial image, lung window; (b) sagittal reformat": b is no Axial (the legend's first plane is a's)
+    rows = _batch_rows("eurorad", "unseen23", "eu_uk_cough_and_fever_for_the_last_fortnight_pa_on_admission_supine_"
+                       "after_intubation_day_3_pneumothorax_day_12_ct_day_20_axial_sagittal.html",
+                       "https://www.eurorad.org/case/16902")
+    assert [row["view"] for row in rows.values()] == ["PA", "AP Supine", "AP Supine", "Axial", None]
