@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 38  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -158,6 +158,10 @@ TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
 #                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
 #                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
+#                      v38: an onset told by the weekend ("since the weekend", "dal fine settimana") is not
+#                           placeable, as a weekday's; "for the last fortnight" histories; a first study told at
+#                           the admission and titled by its date ("12/04/2020": "Admission radiograph") dates the
+#                           admission, so the later dated studies count from it
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1389,7 +1389,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     first_exam = _presenting_first_exam(
         ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
-        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
+        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
+                                               moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     offsets: list[ImageOffset] = []
@@ -1516,16 +1517,21 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
 
 
 def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
-                                   dates: _Dates) -> _Dates:
+                                   dates: _Dates, first_moments: Sequence[Moment] = ()) -> _Dates:
     """The case's dates with the first film's date as the admission's, when the history tells how
     long the symptoms had lasted at the presentation but dates neither the onset nor the admission,
     and the films are dated (Radiopaedia studies labelled "14 Mar 2020", "17 Mar 2020"): the first
-    and earliest dated film is the presentation's, as a "Day 0" label is; else ``dates``."""
+    and earliest dated film is the presentation's, as a "Day 0" label is; so is a first film told
+    at the admission whose label dates it ("12/04/2020": "Admission radiograph", placed by its
+    words: ``first_moments``, all its moments, give its one date); else ``dates``."""
     if dates.onset is not None or dates.admission is not None or not timeline.anchor_evidence or not chosen:
         return dates
     first = chosen[0][0]
-    dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
-    if first is None or first.kind != DATED or first.days != min(dated):
+    own_dates = {m.days for m in first_moments if m.kind == DATED}
+    if first is not None and first.kind == SINCE_ADMISSION and first.days == 0 and len(own_dates) == 1:
+        first = next(m for m in first_moments if m.kind == DATED)
+    later = [m.days for m, _ in chosen[1:] if m is not None and m.kind == DATED]
+    if first is None or first.kind != DATED or any(days < first.days for days in later):
         return dates
     return replace(dates, admission=date.fromordinal(first.days))
 
@@ -1888,10 +1894,13 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     return Timeline(HOSPITALISATION, "", 0), dates, []
 
 
-#: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì".
+#: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì"; or by the
+#: weekend ("since the weekend", "dal fine settimana"), its days as undated.
 _WEEKDAY_SINCE = compile_fast(
     r"\b(?:since|from)\s+(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b",
+    r"|\b(?:since|from)\s+(?:the\s+|last\s+|this\s+past\s+)?week-?end\b"
+    r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b"
+    r"|\bdal(?:lo)?\s+(?:scorso\s+)?(?:fine\s+settimana|week-?end)\b",
     re.IGNORECASE)
 _WEEKDAY_SINCE = first_gate(_WEEKDAY_SINCE)  # the characters it can start with (first_gate)
 

@@ -29,7 +29,8 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
+           "unseen23"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2067,6 +2068,68 @@ def test_unseen22_onsets_in_hours_and_over_the_past_week_count_the_films_from_th
                        "icu.html", "https://www.eurorad.org/case/17262")
     # the CTPA's "on day 16" is told in the findings only: blank, not counted from the admission
     assert [row["offset"] for row in rows.values()] == ["7", "12", None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Cough and fever for the last fortnight, acutely short of breath today.", 14),
+    ("He presented with cough and fever for the last fortnight and worsening breathlessness.", 14),
+    ("Dry cough over the past fortnight.", 14),
+    ("Fever for the past month.", 30),
+])
+def test_a_symptom_for_the_last_fortnight_tells_the_onset(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+def test_unseen23_for_the_last_fortnight_counts_the_films_from_the_onset_not_the_admission():
+    rows = _batch_rows("eurorad", "unseen23", "eu_uk_cough_and_fever_for_the_last_fortnight_pa_on_admission_supine_"
+                       "after_intubation_day_3_pneumothorax_day_12_ct_day_20_axial_sagittal.html",
+                       "https://www.eurorad.org/case/16902")
+    assert [row["offset"] for row in rows.values()] == ["14", "17", "26", "34", "34"]
+
+
+_WEEKEND_FILMS = [ImageTexts(0, caption="AP erect radiograph on admission.", date_text="Emergency department",
+                             group="a", study_title=True),
+                  ImageTexts(1, caption="Supine AP radiograph after intubation.", date_text="ICU day 3", group="b",
+                             study_title=True),
+                  ImageTexts(2, caption="Performed the same day for a rising D-dimer.", date_text="CTPA", group="c",
+                             study_title=True)]
+
+
+@pytest.mark.parametrize("history", [
+    "Fever and dry cough since the weekend, short of breath this morning.",
+    "Fever since last weekend, breathless since yesterday.",
+    "Febbre e tosse dal fine settimana, da ieri dispnea.",
+])
+def test_an_onset_told_by_the_weekend_cannot_be_placed(history):
+    # the weekend is no date: as "since Sunday", the case's films stay blank (not counted from the admission)
+    assert [o.value for o in case_timeline(history, _WEEKEND_FILMS).offsets] == [None, None, None]
+
+
+def test_a_weekend_that_tells_no_symptom_leaves_the_onset_to_the_history():
+    history = "Fever and cough for 3 days. Her daughter has been visiting since the weekend."
+    images = [ImageTexts(0, caption="AP erect radiograph on admission.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [3]
+
+
+def test_a_first_study_at_the_admission_titled_by_its_date_dates_the_admission():
+    # "12/04/2020": "Admission radiograph", then studies titled "15/04/2020" and "6 months later"
+    history = "Cough and fever for the last fortnight, acutely short of breath today."
+    images = [ImageTexts(0, caption="Admission radiograph (PA).", date_text="12/04/2020", group="a", study_title=True),
+              ImageTexts(1, caption="CTPA: no embolus.", date_text="15/04/2020", group="b", study_title=True),
+              ImageTexts(2, caption="Non-contrast CT: reticulation.", date_text="6 months later", group="c",
+                         study_title=True)]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [14, 17, 197]
+    # a first film dated after a later one is no presentation's: its date dates nothing
+    images[1] = ImageTexts(1, caption="CTPA: no embolus.", date_text="10/04/2020", group="b", study_title=True)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets][1:] == [None, None]
+
+
+def test_unseen23_radiopaedia_studies_titled_by_date_after_an_admission_radiograph():
+    rows = _batch_rows("radiopaedia", "unseen23", "rp_classic_uk_cough_and_fever_for_the_last_fortnight_studies_"
+                       "titled_by_date_pa_ctpa_ct_6_months_later.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-and-post-covid-fibrosis")
+    assert [row["offset"] for row in rows.values()] == ["14", "17", "17", "197", "197"]
 
 
 def test_eurorad_sub_image_whose_letter_names_a_sagittal_reformat_has_no_view():
