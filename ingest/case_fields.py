@@ -161,7 +161,8 @@ TIMELINE_VERSION = 38  # v2: "day N of admission", "hospital day N" are N days a
 #                      v38: an onset told by the weekend ("since the weekend", "dal fine settimana") is not
 #                           placeable, as a weekday's; "for the last fortnight" histories; a first study told at
 #                           the admission and titled by its date ("12/04/2020": "Admission radiograph") dates the
-#                           admission, so the later dated studies count from it
+#                           admission, so the later dated studies count from it; a film "2 days after the
+#                           caesarean section" counts from the delivery's day the history tells
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

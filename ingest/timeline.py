@@ -2094,7 +2094,15 @@ EVENTS = {
     "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
                                r"begun)\b", re.IGNORECASE)),
+    # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", the history telling the
+    # "emergency caesarean section on day 5 of admission"); not "oxygen delivery"
+    "delivery": (compile_fast(r"^(?:ca?esarean|delivery)$", re.IGNORECASE),
+                 compile_fast(r"\bca?esarean\s+(?:section|delivery)\b|\b(?:was|were)\s+delivered\s+by\b|"
+                              r"\bgave\s+birth\b", re.IGNORECASE)),
 }
+#: The lower-case words one of which a history telling the event holds (else the event's name's first six
+#: letters): the gate of ``event_moment``'s scan.
+_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth")}
 
 
 _FOLLOW_UP_VISIT = compile_fast(r"\b(?:follow[-\u2010\u2011\s]?up|clinic|outpatient|visit|review(?:ed)?)\b",
@@ -2152,7 +2160,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
     a sentence about a film ("the radiograph three days after intubation") or another person is none."""
     told = EVENTS[event][1]
     found = set()
-    for m in (told.finditer(history) if event[:6] in text_context(history).lower else ()):
+    keys = _EVENT_KEYS.get(event, (event[:6],))
+    for m in (told.finditer(history) if has_any(text_context(history).lower, keys) else ()):
         start, end = sentence_at(history, m.start())
         if about_other_person(history, m.start(), m.end()):
             continue

@@ -247,6 +247,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # or of the illness: the history does not say)
     # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
     # unseen22: Eurorad CTPA "on day 16" (Fig. 3a, b) told in the findings only, its legend without a day: blank
+    # unseen23: Eurorad long COVID "Current CT" (Fig. 2a, b) of a patient "hospitalised for COVID-19 pneumonia 3
+    # months earlier": the present visit's day is told only as the earlier admission's "3 months earlier": blank
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
@@ -256,7 +258,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
-            ("unseen22", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2138,3 +2140,32 @@ def test_eurorad_sub_image_whose_letter_names_a_sagittal_reformat_has_no_view():
                        "after_intubation_day_3_pneumothorax_day_12_ct_day_20_axial_sagittal.html",
                        "https://www.eurorad.org/case/16902")
     assert [row["view"] for row in rows.values()] == ["PA", "AP Supine", "AP Supine", "Axial", None]
+
+
+@pytest.mark.parametrize("history, want", [
+    # the delivery's day told by the history: "2 days after the caesarean section" is placed from it
+    ("28 weeks pregnant. Fever and cough for the past 4 days. Emergency caesarean section on day 5 of admission.",
+     [4, 11]),
+    ("Fever for 4 days, 30 weeks pregnant. She was delivered by cesarean section on day 3 of admission.", [4, 9]),
+    # no day of the delivery told, or no delivery at all ("oxygen delivery"): the film stays blank
+    ("28 weeks pregnant. Fever and cough for the past 4 days. She needed an emergency caesarean section.",
+     [4, None]),
+    ("Fever and cough for the past 4 days. High-flow oxygen delivery was started on day 5 of admission.",
+     [4, None]),
+])
+def test_a_film_counted_from_the_delivery_the_history_dates(history, want):
+    images = [ImageTexts(0, caption="AP chest radiograph with abdominal shielding.", date_text="Admission",
+                         group="a", study_title=True),
+              ImageTexts(1, caption="CTPA 2 days after the caesarean section: no embolism.", date_text="Post-partum",
+                         group="b", study_title=True)]
+    if "oxygen" in history:
+        images[1] = ImageTexts(1, caption="CT 2 days after delivery.", date_text="CT", group="b", study_title=True)
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_unseen23_pregnant_patients_ctpa_after_the_caesarean_section():
+    rows = _batch_rows("radiopaedia", "unseen23", "rp_2022_spain_28_weeks_pregnant_fever_for_the_past_4_days_shielded_"
+                       "ap_48_hours_later_supine_ctpa_2_days_after_caesarean.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
+    assert [row["offset"] for row in rows.values()] == ["4", "6", "11", "11"]
+    assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Coronal"]
