@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 38  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -158,6 +158,8 @@ TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
 #                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
 #                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
+#                      v38: a film "at discharge" with a day right after those words ("taken at discharge, on the
+#                           17th day of hospitalization") tells the discharge's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -681,6 +683,13 @@ def _sub_caption_view(record: CaseRecord, image: ImageRecord, words: str, modali
         return None
     own = parts["abcdefghij"[sub - 1]]
     found = NORMALIZERS["view"](own, modality=modality)
+    if found.value is None and modality == MODALITY_CT:
+        # "(a, b) axial images; (c) sagittal reformat": c's own part names a plane the vocabulary lacks,
+        # so the other letters' "axial" is not its view (blank, with why)
+        other_plane = ct_slice_view(own)
+        if other_plane.reason:
+            return FieldResult("view", image.position, own, None, other_plane.evidence, "view.sub-caption",
+                               other_plane.version, other_plane.reason)
     if found.value is None:
         return None
     return FieldResult("view", image.position, own, csv_value(found.value), found.evidence, "view.sub-caption",

@@ -1996,7 +1996,32 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
+    found.update(_at_discharge_days(history))
     return _the_one(found)
+
+
+#: What may stand between a film's "at discharge" (``_AT_DISCHARGE``) and the day told right after it: a
+#: comma or a bracket and "on (the)" ("taken at discharge, on the 17th day of hospitalization").
+_DAY_RIGHT_AFTER = re.compile(r"\A[\s,(\u2013\u2014-]*(?:on\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _at_discharge_days(history: str) -> set[Moment]:
+    """The days "at discharge" is told with right after its words: "The PA chest radiograph taken at
+    discharge, on the 17th day of hospitalization, ..." and "at the time of discharge (hospital day 12)"
+    discharge the patient on day 17 / 12 of the stay. Only a day right after them: "at discharge,
+    compared with the CT on day 5" dates the CT, not the discharge."""
+    found: set[Moment] = set()
+    if "discharge" not in text_context(history).lower:
+        return found
+    for m in _AT_DISCHARGE.finditer(history):
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        _, end = sentence_at(history, m.start())
+        rest = history[m.end():end]
+        told = _text_moments(rest, "history")
+        if told and _DAY_RIGHT_AFTER.fullmatch(rest, 0, told[0][0]) and told[0][1].kind in _DISCHARGE_KINDS:
+            found.add(told[0][1])
+    return found
 
 
 #: Where an event's own phrase ends: "discharged home on hospital day 11" of "was weaned from oxygen on

@@ -16,9 +16,11 @@ from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    HOSPITAL_DAY,
     UNPLACED,
     ImageTexts,
     case_timeline,
+    discharge_moment,
     history_dates,
     image_moments,
     onset_gap,
@@ -29,7 +31,8 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
+           "unseen24"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -248,6 +251,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen22: Eurorad CTPA "on day 16" (Fig. 3a, b) told in the findings only, its legend without a day: blank
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
+    # unseen24: SIRM caso 281's two "RX torace a letto" films the blind rows call AP (as unseen16's bedside film),
+    # its "1° controllo ... in 3a giornata" (a bare day: of the stay or of the illness, as unseen11's caso 120) and
+    # the "TC di controllo dopo 7 giorni" after it (two images)
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
@@ -255,7 +261,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
-            ("unseen22", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen22", "eurorad"): 2, ("unseen24", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2067,3 +2073,47 @@ def test_unseen22_onsets_in_hours_and_over_the_past_week_count_the_films_from_th
                        "icu.html", "https://www.eurorad.org/case/17262")
     # the CTPA's "on day 16" is told in the findings only: blank, not counted from the admission
     assert [row["offset"] for row in rows.values()] == ["7", "12", None, None]
+
+
+# --- unseen24: a sub-image in a plane outside the vocabulary, a discharge told by a film "at discharge, on day N" --
+
+
+_BRAZIL24 = ("eu_brazil_one_line_history_8_days_icu_supine_bedside_day_8_of_symptoms_ct_day_12_of_symptoms_sagittal_"
+             "ct_45_days_after_onset.html")
+
+
+@pytest.mark.parametrize("part, want", [
+    ("(c) sagittal reformat", None),
+    ("(c) oblique multiplanar reconstruction", None),
+    ("(c) coronal reformat", "Coronal"),
+])
+def test_a_sub_image_whose_own_part_names_another_plane_takes_no_other_letters_view(part, want, tmp_path):
+    # "(a) axial image, lung window; (b) axial image, mediastinal window; (c) sagittal reformat": the whole
+    # legend's "axial" is a and b's; c names a plane the vocabulary lacks (blank, not Axial)
+    html = (FIXTURES / "eurorad" / "unseen24" / _BRAZIL24).read_text().replace("(c) sagittal reformat", part)
+    (tmp_path / _BRAZIL24).write_text(html)
+    rows = {}
+    for record in records("eurorad", tmp_path / _BRAZIL24, "https://www.eurorad.org/case/16987"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000016987/16987_2_{k}.jpg"]["view"] for k in (1, 2, 3)] == ["Axial", "Axial", want]
+
+
+@pytest.mark.parametrize("findings, want", [
+    ("The PA chest radiograph taken at discharge, on the 17th day of hospitalization, showed residual opacities.",
+     (HOSPITAL_DAY, 17)),
+    ("At the time of discharge (hospital day 12) the radiograph was clear.", (HOSPITAL_DAY, 12)),
+    # a day further on dates something else
+    ("The radiograph at discharge showed improvement compared with the CT on day 5 of hospitalization.", None),
+    ("At discharge, 2 weeks later, the radiograph was clear.", None),
+    # a bare day: of the stay or of the illness
+    ("The radiograph at discharge (day 17) was clear.", None),
+])
+def test_a_film_at_discharge_with_its_day_right_after_tells_the_discharges_day(findings, want):
+    found = discharge_moment(findings)
+    assert (None if found is None else (found.kind, found.days)) == want
+
+
+def test_unseen24_eurorad_pa_at_discharge_counts_from_the_day_the_findings_give_the_discharge():
+    rows = _batch_rows("eurorad", "unseen24", "eu_turkey_since_1_week_ct_on_admission_fig1_a_c_control_ct_6th_day_of_"
+                       "hospitalization_pa_at_discharge_17th_day.html", "https://www.eurorad.org/case/16958")
+    assert [row["offset"] for row in rows.values()] == ["7", "7", "7", "13", "13", "24"]
