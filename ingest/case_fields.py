@@ -159,7 +159,9 @@ TIMELINE_VERSION = 38  # v2: "day N of admission", "hospital day N" are N days a
 #                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
 #                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
 #                      v38: a film "at discharge" with a day right after those words ("taken at discharge, on the
-#                           17th day of hospitalization") tells the discharge's day
+#                           17th day of hospitalization") tells the discharge's day; a findings paragraph telling
+#                           one exam and citing its figure only at its end ("HRCT done on day 2 of admission showed
+#                           ... . CT severity score 15/25 (Fig. 2a-d).") dates the figure by that exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -348,7 +350,34 @@ def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> st
     if figure is None or not record.findings.strip():
         return ""
     cited = cited_sentences(record.findings, figure)
+    if cited and not text_moments(cited, "caption"):
+        # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
+        # exam the paragraph opens with, in sentences citing no figure, is the cited figure's
+        cited = _join(_exam_leading_citation(record.findings, figure, caption), cited)
     return "" if not cited or cited in caption else cited
+
+
+def _exam_leading_citation(findings: str, figure: int, caption: str) -> str:
+    """The sentences of the findings' paragraph before the one citing ``figure`` alone, back to the
+    paragraph's start or a sentence citing any figure, when they name an exam of the figure's own modality
+    (its caption's) and of no other: a paragraph telling one exam and citing its figure at its end."""
+    modality = NORMALIZERS["modality"](caption).value
+    if modality is None:
+        return ""
+    for paragraph in findings.split("\n"):
+        # "Fig." is no sentence end (as cited_sentences)
+        spans = sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", paragraph, flags=re.IGNORECASE))
+        lead: list[str] = []
+        for s_start, s_end in spans:
+            cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(paragraph, s_start, s_end)}
+            if not cited:
+                lead.append(paragraph[s_start:s_end].strip())
+                continue
+            words = " ".join(lead)
+            if cited == {figure} and lead and {m[0] for m in modalities_in_order(words)} == {modality}:
+                return words
+            lead = []
+    return ""
 
 
 def _study_findings(record: CaseRecord, image: ImageRecord) -> str:

@@ -2117,3 +2117,29 @@ def test_unseen24_eurorad_pa_at_discharge_counts_from_the_day_the_findings_give_
     rows = _batch_rows("eurorad", "unseen24", "eu_turkey_since_1_week_ct_on_admission_fig1_a_c_control_ct_6th_day_of_"
                        "hospitalization_pa_at_discharge_17th_day.html", "https://www.eurorad.org/case/16958")
     assert [row["offset"] for row in rows.values()] == ["7", "7", "7", "13", "13", "24"]
+
+
+# --- unseen24, second part: a paragraph telling one exam and citing its figure at its end -------------------------
+
+
+_INDIA24 = ("eu_india_fever_for_6_days_cough_for_4_days_pa_view_at_admission_hrct_day_2_of_admission_a_d_discharged_"
+            "day_10_pa_2_weeks_after_discharge.html")
+
+
+@pytest.mark.parametrize("opening, ct_day", [
+    # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
+    # paragraph's exam is the cited figure's
+    ("HRCT chest done on day 2 of admission showed", "8"),
+    ("On day 2 of admission, HRCT chest showed", "8"),
+    # the paragraph opens with another modality's exam: not the CT figure's moment
+    ("A repeat chest radiograph on day 2 of admission showed", None),
+])
+def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_opening_exam(opening, ct_day, tmp_path):
+    html = (FIXTURES / "eurorad" / "unseen24" / _INDIA24).read_text()
+    assert "HRCT chest done on day 2 of admission showed" in html
+    (tmp_path / _INDIA24).write_text(html.replace("HRCT chest done on day 2 of admission showed", opening))
+    rows = {}
+    for record in records("eurorad", tmp_path / _INDIA24, "https://www.eurorad.org/case/17063"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000017063/17063_2_{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == [ct_day] * 4
+    assert rows["0000017063/17063_1_1.jpg"]["offset"] == "6"
