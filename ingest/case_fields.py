@@ -350,11 +350,17 @@ def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> st
     if figure is None or not record.findings.strip():
         return ""
     cited = cited_sentences(record.findings, figure)
-    if cited and not text_moments(cited, "caption"):
+    if cited and not text_moments(cited, "caption") and not _ANOTHER_EXAM.search(cited):
         # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
         # exam the paragraph opens with, in sentences citing no figure, is the cited figure's
         cited = _join(_exam_leading_citation(record.findings, figure, caption), cited)
     return "" if not cited or cited in caption else cited
+
+
+#: Words by which a sentence citing a figure tells an exam other than the one its paragraph opens with
+#: ("Follow-up CT showed progression (Fig. 2)" after "CT on admission showed ...").
+_ANOTHER_EXAM = re.compile(r"\b(?:follow[-\s]?up|repeat\w*|control|controllo|subsequent|second|another|further|"
+                           r"new|later|previous|prior|earlier|initial|first|baseline|compar\w*)\b", re.IGNORECASE)
 
 
 def _exam_leading_citation(findings: str, figure: int, caption: str) -> str:

@@ -2126,18 +2126,22 @@ _INDIA24 = ("eu_india_fever_for_6_days_cough_for_4_days_pa_view_at_admission_hrc
             "day_10_pa_2_weeks_after_discharge.html")
 
 
-@pytest.mark.parametrize("opening, ct_day", [
+@pytest.mark.parametrize("opening, ct_day, cited", [
     # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
     # paragraph's exam is the cited figure's
-    ("HRCT chest done on day 2 of admission showed", "8"),
-    ("On day 2 of admission, HRCT chest showed", "8"),
+    ("HRCT chest done on day 2 of admission showed", "8", "CT severity score was"),
+    ("On day 2 of admission, HRCT chest showed", "8", "CT severity score was"),
     # the paragraph opens with another modality's exam: not the CT figure's moment
-    ("A repeat chest radiograph on day 2 of admission showed", None),
+    ("A repeat chest radiograph on day 2 of admission showed", None, "CT severity score was"),
+    # the cited sentence tells an exam of its own after the paragraph's first one
+    ("HRCT chest done on day 2 of admission showed", None, "Follow-up CT showed a score of"),
 ])
-def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_opening_exam(opening, ct_day, tmp_path):
+def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_opening_exam(opening, ct_day, cited,
+                                                                                        tmp_path):
     html = (FIXTURES / "eurorad" / "unseen24" / _INDIA24).read_text()
-    assert "HRCT chest done on day 2 of admission showed" in html
-    (tmp_path / _INDIA24).write_text(html.replace("HRCT chest done on day 2 of admission showed", opening))
+    assert "HRCT chest done on day 2 of admission showed" in html and "CT severity score was 15/25" in html
+    html = html.replace("HRCT chest done on day 2 of admission showed", opening)
+    (tmp_path / _INDIA24).write_text(html.replace("CT severity score was", cited))
     rows = {}
     for record in records("eurorad", tmp_path / _INDIA24, "https://www.eurorad.org/case/17063"):
         rows.update(staged_rows(record))
