@@ -28,7 +28,7 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -549,17 +549,27 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     return tuple(sorted(found, key=lambda f: f[0]))
 
 
-def writes_day_first(*texts: str) -> bool:
-    """True when ``texts`` write a slashed date day first beyond doubt ("28/03/2020": no 28th month)
-    and none month first ("03/28/2020"): their ambiguous ones ("02/04/2020") are day first too."""
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
+
+
+def slashed_date_order(pairs: Iterable[tuple[int, int]]) -> str:
+    """The order a text or table writes its slashed dates in, from the (first, second) numbers of each:
+    ``DAY_FIRST`` when one is day first beyond doubt ("28/03/2020": no 28th month) and none month first
+    ("03/28/2020"), ``MONTH_FIRST`` the reverse, "" when none or both show (its ambiguous dates stay unread)."""
     day_first = month_first = False
-    for text in texts:
-        for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
-            a, b = int(m.group("d")), int(m.group("m"))
-            # (a shorthand "1/52" or a score "18/25" is no date either way)
-            day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
-            month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
-    return day_first and not month_first
+    for a, b in pairs:
+        # (a shorthand "1/52" or a score "18/25" is no date either way)
+        day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
+        month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
+    return "" if day_first == month_first else DAY_FIRST if day_first else MONTH_FIRST
+
+
+def writes_day_first(*texts: str) -> bool:
+    """True when ``texts`` write a slashed date day first beyond doubt and none month first: their
+    ambiguous ones ("02/04/2020") are day first too."""
+    return slashed_date_order(
+        (int(m.group("d")), int(m.group("m")))
+        for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ())) == DAY_FIRST
 
 
 def _unread_slashed_date(text: str, day_first: bool = False) -> str:

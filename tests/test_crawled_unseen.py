@@ -16,7 +16,9 @@ from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    DAY_FIRST,
     HOSPITAL_DAY,
+    MONTH_FIRST,
     UNPLACED,
     ImageTexts,
     case_timeline,
@@ -24,6 +26,7 @@ from ingest.timeline import (
     history_dates,
     image_moments,
     onset_gap,
+    slashed_date_order,
     writes_day_first,
 )
 from tests.crawled_rows import SITES, records, score_site, staged_rows
@@ -1931,6 +1934,17 @@ def test_words_telling_two_exams_on_the_admissions_day_place_both_films_there(pa
 ])
 def test_a_case_writing_a_date_day_first_beyond_doubt_writes_them_all_so(texts, want):
     assert writes_day_first(*texts) is want
+
+
+@pytest.mark.parametrize("pairs, want", [
+    ([(28, 3), (2, 4)], DAY_FIRST),
+    ([(3, 30), (4, 6)], MONTH_FIRST),
+    ([(4, 2), (4, 5)], ""),  # nothing shows the order
+    ([(28, 3), (3, 28)], ""),  # both do: neither is told
+    ([(1, 52), (18, 25)], ""),  # a shorthand and a score are no dates
+])
+def test_one_order_of_slashed_dates_decides_a_cases_texts_and_a_papers_tables(pairs, want):
+    assert slashed_date_order(pairs) == want
 
 
 def test_unseen21_radiopaedia_studies_titled_by_day_first_dates_of_a_site_without_a_date_order():
