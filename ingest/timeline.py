@@ -28,7 +28,7 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -549,17 +549,27 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     return tuple(sorted(found, key=lambda f: f[0]))
 
 
-def writes_day_first(*texts: str) -> bool:
-    """True when ``texts`` write a slashed date day first beyond doubt ("28/03/2020": no 28th month)
-    and none month first ("03/28/2020"): their ambiguous ones ("02/04/2020") are day first too."""
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
+
+
+def slashed_date_order(pairs: Iterable[tuple[int, int]]) -> str:
+    """The order a text or table writes its slashed dates in, from the (first, second) numbers of each:
+    ``DAY_FIRST`` when one is day first beyond doubt ("28/03/2020": no 28th month) and none month first
+    ("03/28/2020"), ``MONTH_FIRST`` the reverse, "" when none or both show (its ambiguous dates stay unread)."""
     day_first = month_first = False
-    for text in texts:
-        for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
-            a, b = int(m.group("d")), int(m.group("m"))
-            # (a shorthand "1/52" or a score "18/25" is no date either way)
-            day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
-            month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
-    return day_first and not month_first
+    for a, b in pairs:
+        # (a shorthand "1/52" or a score "18/25" is no date either way)
+        day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
+        month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
+    return "" if day_first == month_first else DAY_FIRST if day_first else MONTH_FIRST
+
+
+def writes_day_first(*texts: str) -> bool:
+    """True when ``texts`` write a slashed date day first beyond doubt and none month first: their
+    ambiguous ones ("02/04/2020") are day first too."""
+    return slashed_date_order(
+        (int(m.group("d")), int(m.group("m")))
+        for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ())) == DAY_FIRST
 
 
 def _unread_slashed_date(text: str, day_first: bool = False) -> str:
@@ -2005,7 +2015,32 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
+    found.update(_at_discharge_days(history))
     return _the_one(found)
+
+
+#: What may stand between a film's "at discharge" (``_AT_DISCHARGE``) and the day told right after it: a
+#: comma or a bracket and "on (the)" ("taken at discharge, on the 17th day of hospitalization").
+_DAY_RIGHT_AFTER = re.compile(r"\A[\s,(\u2013\u2014-]*(?:on\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _at_discharge_days(history: str) -> set[Moment]:
+    """The days "at discharge" is told with right after its words: "The PA chest radiograph taken at
+    discharge, on the 17th day of hospitalization, ..." and "at the time of discharge (hospital day 12)"
+    discharge the patient on day 17 / 12 of the stay. Only a day right after them: "at discharge,
+    compared with the CT on day 5" dates the CT, not the discharge."""
+    found: set[Moment] = set()
+    if "discharge" not in text_context(history).lower:
+        return found
+    for m in _AT_DISCHARGE.finditer(history):
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        _, end = sentence_at(history, m.start())
+        rest = history[m.end():end]
+        told = _text_moments(rest, "history")
+        if told and _DAY_RIGHT_AFTER.fullmatch(rest, 0, told[0][0]) and told[0][1].kind in _DISCHARGE_KINDS:
+            found.add(told[0][1])
+    return found
 
 
 #: Where an event's own phrase ends: "discharged home on hospital day 11" of "was weaned from oxygen on

@@ -16,12 +16,17 @@ from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    DAY_FIRST,
+    HOSPITAL_DAY,
+    MONTH_FIRST,
     UNPLACED,
     ImageTexts,
     case_timeline,
+    discharge_moment,
     history_dates,
     image_moments,
     onset_gap,
+    slashed_date_order,
     writes_day_first,
 )
 from tests.crawled_rows import SITES, records, score_site, staged_rows
@@ -30,7 +35,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23"]
+           "unseen23", "unseen24"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -251,6 +256,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # months earlier": the present visit's day is told only as the earlier admission's "3 months earlier": blank
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
+    # unseen24: SIRM caso 281's two "RX torace a letto" films the blind rows call AP (as unseen16's bedside film),
+    # its "1° controllo ... in 3a giornata" (a bare day: of the stay or of the illness, as unseen11's caso 120) and
+    # the "TC di controllo dopo 7 giorni" after it (two images)
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
@@ -258,7 +266,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
-            ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
+            ("unseen24", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1930,6 +1939,17 @@ def test_a_case_writing_a_date_day_first_beyond_doubt_writes_them_all_so(texts, 
     assert writes_day_first(*texts) is want
 
 
+@pytest.mark.parametrize("pairs, want", [
+    ([(28, 3), (2, 4)], DAY_FIRST),
+    ([(3, 30), (4, 6)], MONTH_FIRST),
+    ([(4, 2), (4, 5)], ""),  # nothing shows the order
+    ([(28, 3), (3, 28)], ""),  # both do: neither is told
+    ([(1, 52), (18, 25)], ""),  # a shorthand and a score are no dates
+])
+def test_one_order_of_slashed_dates_decides_a_cases_texts_and_a_papers_tables(pairs, want):
+    assert slashed_date_order(pairs) == want
+
+
 def test_unseen21_radiopaedia_studies_titled_by_day_first_dates_of_a_site_without_a_date_order():
     # a UK case on Radiopaedia: "Presented on 28/03/2020 with a 1 week history", studies "28/03/2020",
     # "02/04/2020" (2 April, not 4 February: the page writes its dates day first) and "06/04/2020"
@@ -2169,3 +2189,77 @@ def test_unseen23_pregnant_patients_ctpa_after_the_caesarean_section():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
     assert [row["offset"] for row in rows.values()] == ["4", "6", "11", "11"]
     assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Coronal"]
+
+
+# --- unseen24: a sub-image in a plane outside the vocabulary, a discharge told by a film "at discharge, on day N" --
+
+
+_BRAZIL24 = ("eu_brazil_one_line_history_8_days_icu_supine_bedside_day_8_of_symptoms_ct_day_12_of_symptoms_sagittal_"
+             "ct_45_days_after_onset.html")
+
+
+@pytest.mark.parametrize("part, want", [
+    ("(c) sagittal reformat", None),
+    ("(c) oblique multiplanar reconstruction", None),
+    ("(c) coronal reformat", "Coronal"),
+])
+def test_a_sub_image_whose_own_part_names_another_plane_takes_no_other_letters_view(part, want, tmp_path):
+    # "(a) axial image, lung window; (b) axial image, mediastinal window; (c) sagittal reformat": the whole
+    # legend's "axial" is a and b's; c names a plane the vocabulary lacks (blank, not Axial)
+    html = (FIXTURES / "eurorad" / "unseen24" / _BRAZIL24).read_text().replace("(c) sagittal reformat", part)
+    (tmp_path / _BRAZIL24).write_text(html)
+    rows = {}
+    for record in records("eurorad", tmp_path / _BRAZIL24, "https://www.eurorad.org/case/16987"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000016987/16987_2_{k}.jpg"]["view"] for k in (1, 2, 3)] == ["Axial", "Axial", want]
+
+
+@pytest.mark.parametrize("findings, want", [
+    ("The PA chest radiograph taken at discharge, on the 17th day of hospitalization, showed residual opacities.",
+     (HOSPITAL_DAY, 17)),
+    ("At the time of discharge (hospital day 12) the radiograph was clear.", (HOSPITAL_DAY, 12)),
+    # a day further on dates something else
+    ("The radiograph at discharge showed improvement compared with the CT on day 5 of hospitalization.", None),
+    ("At discharge, 2 weeks later, the radiograph was clear.", None),
+    # a bare day: of the stay or of the illness
+    ("The radiograph at discharge (day 17) was clear.", None),
+])
+def test_a_film_at_discharge_with_its_day_right_after_tells_the_discharges_day(findings, want):
+    found = discharge_moment(findings)
+    assert (None if found is None else (found.kind, found.days)) == want
+
+
+def test_unseen24_eurorad_pa_at_discharge_counts_from_the_day_the_findings_give_the_discharge():
+    rows = _batch_rows("eurorad", "unseen24", "eu_turkey_since_1_week_ct_on_admission_fig1_a_c_control_ct_6th_day_of_"
+                       "hospitalization_pa_at_discharge_17th_day.html", "https://www.eurorad.org/case/16958")
+    assert [row["offset"] for row in rows.values()] == ["7", "7", "7", "13", "13", "24"]
+
+
+# --- unseen24, second part: a paragraph telling one exam and citing its figure at its end -------------------------
+
+
+_INDIA24 = ("eu_india_fever_for_6_days_cough_for_4_days_pa_view_at_admission_hrct_day_2_of_admission_a_d_discharged_"
+            "day_10_pa_2_weeks_after_discharge.html")
+
+
+@pytest.mark.parametrize("opening, ct_day, cited", [
+    # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
+    # paragraph's exam is the cited figure's
+    ("HRCT chest done on day 2 of admission showed", "8", "CT severity score was"),
+    ("On day 2 of admission, HRCT chest showed", "8", "CT severity score was"),
+    # the paragraph opens with another modality's exam: not the CT figure's moment
+    ("A repeat chest radiograph on day 2 of admission showed", None, "CT severity score was"),
+    # the cited sentence tells an exam of its own after the paragraph's first one
+    ("HRCT chest done on day 2 of admission showed", None, "Follow-up CT showed a score of"),
+])
+def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_opening_exam(opening, ct_day, cited,
+                                                                                        tmp_path):
+    html = (FIXTURES / "eurorad" / "unseen24" / _INDIA24).read_text()
+    assert "HRCT chest done on day 2 of admission showed" in html and "CT severity score was 15/25" in html
+    html = html.replace("HRCT chest done on day 2 of admission showed", opening)
+    (tmp_path / _INDIA24).write_text(html.replace("CT severity score was", cited))
+    rows = {}
+    for record in records("eurorad", tmp_path / _INDIA24, "https://www.eurorad.org/case/17063"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000017063/17063_2_{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == [ct_day] * 4
+    assert rows["0000017063/17063_1_1.jpg"]["offset"] == "6"
