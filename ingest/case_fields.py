@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 38  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -158,6 +158,9 @@ TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
 #                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
 #                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
+#                      v38: "on D4" (a capital D run into the day after a preposition) is day 4 of the case's count,
+#                           "Day 1 (D1) was the day of admission" makes the admission day 1; "2 days after the
+#                           caesarean section" counts from the day the history gives the section
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
