@@ -75,6 +75,51 @@ def test_a_capital_d_run_into_its_number_after_a_preposition_is_a_day(text):
     assert [m.kind for m in text_moments(text, "caption")] == ["label"]
 
 
+# --- A relative of the patient introduced by age alone -------------------------------------------------------
+
+def test_the_possessive_relative_of_a_patient_introduced_by_age_alone_is_not_the_patient():
+    """"A 64-year-old retired schoolteacher ... presented ... He lived with his son's family. His 3-year-old
+    granddaughter had had fever ..., and her RT-PCR was positive": the first crawl took the granddaughter for the
+    patient (age 3 against 64: blank; sex F)."""
+    cases = cases_from_article(_article("PMC7230077_efetch.xml"))
+    grandfather = cases[0]
+    assert _case_value(grandfather, "age") == "64"
+    assert _case_value(grandfather, "sex") == "M"
+    assert len(grandfather.images) == 4  # figures 1 to 3, figure 2's two panels
+
+
+def test_a_figure_of_the_single_patients_relative_is_a_case_of_its_own():
+    """"The granddaughter's chest radiograph (anteroposterior view), which was normal": not the grandfather's film
+    (it was his on the first crawl), a case of the figure for the reviewer."""
+    cases = cases_from_article(_article("PMC7230077_efetch.xml"))
+    assert len(cases) == 2
+    assert cases[1].source_key.endswith("#fig4")
+    assert [i.source_url.rsplit("/", 1)[-1] for i in cases[1].images] == ["CCR3-9-e03890-g004.jpg"]
+
+
+def test_a_figure_of_the_single_patient_named_by_her_own_family_word_stays_hers():
+    """A paper about "A 35-year-old mother" whose legend calls her "the mother" keeps the figure hers."""
+    article = _article("PMC7230077_efetch.xml")
+    article.paragraphs = [p for p in article.paragraphs if "A 64-year-old" not in p] + [
+        "A 35-year-old mother presented on the 10th day of illness with fever and cough (Figure 1)."]
+    for figure in article.figures:
+        figure.caption = figure.caption.replace("The granddaughter's", "The mother's")
+    cases = cases_from_article(article)
+    assert [c.source_key.rsplit("#", 1)[-1] for c in cases] == ["patient1"]
+
+
+@pytest.mark.parametrize("paragraph, sex", [
+    ("A 58-year-old retired teacher presented with fever. She lived with her son. Her 5-year-old grandson had "
+     "fever; his test was positive. He recovered.", "F"),
+    ("A 64-year-old shopkeeper presented with fever. He lived with his daughter's family. His granddaughter had "
+     "a cough; she recovered.", "M"),
+])
+def test_the_subject_pronoun_right_after_the_introduction_is_the_patients(paragraph, sex):
+    article = _article("PMC7230077_efetch.xml")
+    article.paragraphs = [p for p in article.paragraphs if "A 64-year-old" not in p] + [paragraph]
+    assert _case_value(cases_from_article(article)[0], "sex") == sex
+
+
 # --- An interval after the caesarean section ---------------------------------------------------------------
 
 def test_an_interval_after_the_caesarean_section_counts_from_the_day_the_history_gives_it():
