@@ -9,6 +9,7 @@ import pytest
 
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
+from ingest.normalize.demographics import normalize_sex
 from ingest.papers import cases_from_article
 from ingest.timeline import text_moments
 
@@ -118,6 +119,24 @@ def test_the_subject_pronoun_right_after_the_introduction_is_the_patients(paragr
     article = _article("PMC7230077_efetch.xml")
     article.paragraphs = [p for p in article.paragraphs if "A 64-year-old" not in p] + [paragraph]
     assert _case_value(cases_from_article(article)[0], "sex") == sex
+
+
+# --- A pregnant patient's newborn --------------------------------------------------------------------------
+
+def test_the_sex_word_of_the_newborn_a_patient_delivers_is_not_hers():
+    """"A 29-year-old primigravida at 31 weeks of gestation ... Her husband ... A healthy male baby weighing 1.7 kg
+    was delivered": the first crawl left her sex blank ("the history says M ('male')")."""
+    (case,) = cases_from_article(_article("PMC7230011_fullTextXML.xml"))
+    assert _case_value(case, "sex") == "F"
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("A 2-month-old male infant presented with fever and cough.", "M"),
+    ("A male infant born at 32 weeks of gestation presented with fever.", "M"),
+    ("She was 30 weeks pregnant. A female neonate was delivered by caesarean section. Her husband was well.", "F"),
+])
+def test_a_newborn_sex_word_is_the_patients_when_no_pregnancy_of_hers_is_told(text, sex):
+    assert normalize_sex(text).value == sex
 
 
 # --- An interval after the caesarean section ---------------------------------------------------------------
