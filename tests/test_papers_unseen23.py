@@ -10,6 +10,7 @@ import pytest
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.normalize.demographics import normalize_sex
+from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.timeline import text_moments
 
@@ -152,3 +153,18 @@ def test_an_interval_after_a_caesarean_section_the_history_does_not_date_is_blan
     (case,) = cases_from_article(_article("PMC7230011_fullTextXML.xml", (
         " on the seventh day of hospitalization. A healthy male", ". A healthy male")))
     assert _offsets(case)[3] is None
+
+
+# --- The one household of a couple ------------------------------------------------------------------------
+
+def test_the_household_a_titles_patients_share_is_theirs():
+    """"COVID-19 pneumonia in an elderly couple: two courses in one household": "household" made the title
+    about someone else, and the wife's case, whose paragraph names no virus, had no finding."""
+    assert normalize_finding("COVID-19 pneumonia in an elderly couple: two courses in one household").value == \
+        "Pneumonia/Viral/COVID-19"
+    wife = cases_from_article(_article("PMC7230022_efetch.xml"))[1]
+    assert _case_value(wife, "finding") == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_relative_in_another_household_is_still_someone_else():
+    assert normalize_finding("His wife had COVID-19 pneumonia in the same household.").value is None
