@@ -169,12 +169,16 @@ def figure_number(label: str) -> int | None:
 BARE_FIGURE_LABEL = re.compile(r"(?:Fig(?:ure|ura)?|FIG(?:URE)?)\.?")
 
 
-def number_bare_figures(figures: list[Figure]) -> None:
+def number_bare_figures(figures: list[Figure], unlabelled: bool = False) -> None:
     """A figure labelled "Figure" alone takes its place among the article's figures as its number
-    when no other figure has it: the crawl keys a figure's pixels and panel split by its number."""
+    when no other figure has it: the crawl keys a figure's pixels and panel split by its number.
+    ``unlabelled``: a JATS ``<fig>`` without ``<label>`` too (J-STAGE journals' records in PMC carry
+    only the caption and the graphic; the text still cites them "(Figure 3)" in document order)."""
     taken = {f.number for f in figures if f.number is not None}
     for place, figure in enumerate(figures, start=1):
-        if figure.number is None and BARE_FIGURE_LABEL.fullmatch(figure.label.strip()) and place not in taken:
+        label = figure.label.strip()
+        bare = BARE_FIGURE_LABEL.fullmatch(label) or (unlabelled and not label)
+        if figure.number is None and bare and place not in taken:
             figure.number = place
             taken.add(place)
 
@@ -324,7 +328,7 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
         result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)
     result.figures = _figures(article, pmcid, license_name)
-    number_bare_figures(result.figures)
+    number_bare_figures(result.figures, unlabelled=True)
     _captions_from_text(result.figures, result.paragraphs)
     supplementary, skipped, pdfs = _supplementary(article, pmcid, license_name)
     result.figures += supplementary

@@ -29,7 +29,7 @@ from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
-from ingest.patients import PatientText, descriptors_in, numbers_in, patients_named, split_patients
+from ingest.patients import PatientText, descriptors_in, names_a_relative, numbers_in, patients_named, split_patients
 from ingest.pdf_figures import PdfFigure
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
@@ -335,7 +335,8 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         if not any(d.sex for d, _, _ in descriptors_in(patient.intro)):
             # "The first patient, a 41-year-old teacher, presented ... She had ...": the sex is told
             # by the pronouns of the paragraph introducing the patient.
-            case.sex_text = next((p for p in paragraphs if patient.intro in p), patient.intro)
+            paragraph = next((p for p in paragraphs if patient.intro in p), patient.intro)
+            case.sex_text = _with_next_subject_pronoun(paragraph, patient.intro) or paragraph
     if patient.table_text:
         # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
         # ..." without age or sex): the table's line, which names the table, is the evidence.
@@ -345,6 +346,24 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         if not (said and said[0][0].sex) and "Sex: " in patient.table_text:
             case.sex_text = patient.table_text
         case.extra["patient_table"] = patient.table_text
+
+
+#: "He" / "She" opening the sentence after the patient's introduction.
+_NEXT_SUBJECT_PRONOUN = re.compile(r"(?:He|She)\b")
+
+
+def _with_next_subject_pronoun(paragraph: str, intro: str) -> str:
+    """The introducing sentence with the "He"/"She" that opens the next one ("A 64-year-old retired
+    schoolteacher ... presented ... He lived with his son's family."): the subject of the sentence right after
+    an introduction naming nobody else is the patient, whoever the paragraph names later ("His 3-year-old
+    granddaughter ... her RT-PCR was positive"); "" when the next sentence opens otherwise."""
+    start = paragraph.find(intro)
+    if start < 0 or OTHER_PERSON.search(intro):
+        return ""
+    end = start + len(intro)
+    gap = len(paragraph[end:end + 5]) - len(paragraph[end:end + 5].lstrip())
+    pronoun = _NEXT_SUBJECT_PRONOUN.match(paragraph, end + gap) if gap else None
+    return paragraph[start:pronoun.end()] if pronoun else ""
 
 
 def left_out(figure: Figure, verdict: Verdict) -> dict[str, str]:
@@ -479,6 +498,9 @@ def _figure_targets(figure: Figure, patients: list[PatientText], base: str,
     subcaptions = dict(figure.panel_captions)
     named = patients_named(figure.caption, patients)
     if len(patients) == 1:
+        if names_a_relative(figure.caption, patients[0]):
+            # "The granddaughter's chest radiograph": not the patient's; a case of its own for the reviewer
+            return {f"{base}#fig{figure.number}": subcaptions}
         return {f"{base}#patient{patients[0].number}": subcaptions}
     if len(named) == 1:
         return {f"{base}#patient{named[0]}": subcaptions}

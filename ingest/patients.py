@@ -338,6 +338,8 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
     texts = [body for _, body in sections] + list(captions)
     for text in texts:
         for descriptor, start, _ in descriptors_in(text):
+            if not order and _relative_of_one_introduced(text, start):
+                continue  # "A 64-year-old retired schoolteacher ... His 3-year-old granddaughter had had fever"
             key = (descriptor.age, descriptor.sex)
             if key not in intros:
                 order.append(descriptor)
@@ -466,6 +468,18 @@ def _subject_switches(body: str, index: dict[tuple[int, str], int],
 _AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)
 
 
+_POSSESSIVE_END = re.compile(r"\b(?:his|her|their)\s+$", re.I)
+
+
+def _relative_of_one_introduced(text: str, start: int) -> bool:
+    """Whether the descriptor at ``start`` names a relative ("His 3-year-old granddaughter") of a person the
+    same text introduced before it by age alone ("A 64-year-old retired schoolteacher ... He lived with his
+    son's family."): an age before an occupation is no person's word, but the patient it introduces is the one
+    the possessive belongs to; the relative is no patient of their own."""
+    return _POSSESSIVE_END.search(text[max(0, start - 12):start]) is not None and \
+        _AGE_ALONE.search(text, 0, start) is not None
+
+
 def _by_age_alone(paragraphs: list[str]) -> tuple[Descriptor | None, str]:
     """The single patient's introduction by age alone: the case's first "a 64-year-old ..." sentence."""
     for body in paragraphs:
@@ -564,6 +578,15 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
         if len(who) == 1:
             named.append(who[0])
     return named
+
+
+def names_a_relative(text: str, patient: PatientText) -> bool:
+    """Whether a caption names a relative of a paper's single patient ("The granddaughter's chest radiograph,
+    which was normal", "Her son's CT"): a family word that is not the patient's own (not "His 59-year-old wife"
+    of a paper about her), so the figure shows someone the paper does not present as its patient."""
+    own = (patient.descriptor.words.lower() if patient.descriptor else "", patient.title)
+    return any(not own[0].endswith(word) and own[1] != word
+               for m in _RELATION.finditer(text or "") for word in [next(g for g in m.groups() if g).lower()])
 
 
 # --- Tables of patients ------------------------------------------------------------------------

@@ -245,7 +245,11 @@ _ADMISSION_IS_DAY_ONE = compile_fast(
     rf"\badmission\s*[(,:=\u2013-]\s*(?:=\s*)?{_DAY_ONE}"
     rf"|\b{_DAY_ONE}(?:\s+of\s+(?:the\s+)?(?:hospitali[sz]ation|stay))?\s*[(,:=\u2013-]\s*(?:on\s+|at\s+|the\s+day\s+of\s+)?admission\b"
     rf"|\badmission\s+(?:was|is|being)\s+(?:considered(?:\s+as)?|defined\s+as|designated(?:\s+as)?|counted\s+as|taken\s+as)\s+"
-    rf"{_DAY_ONE}",
+    rf"{_DAY_ONE}"
+    # the same said the other way round: "Day 1 (D1) was the day of admission", "day 1 is defined as the day of
+    # admission"
+    rf"|\b{_DAY_ONE}\s*(?:\(D1\)\s*)?(?:was|is|being)\s+(?:(?:defined|considered|taken)\s+as\s+)?"
+    rf"the\s+(?:day\s+of\s+)?admission\b",
     re.IGNORECASE,
 )
 _ADMISSION_IS_DAY_ONE = first_gate(_ADMISSION_IS_DAY_ONE)  # the characters it can start with (first_gate)
@@ -905,6 +909,10 @@ def _ordinal_day_matches(text: str) -> tuple[re.Match[str], ...]:
 
 # The clinicians' "HD 3", "HD#3": hospital day 3 (upper case only: "hd" is no other word of a note).
 _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
+# A day of the case's own count as Japanese, Korean and Chinese groups abbreviate it: "CT on D1", "a radiograph on
+# D4" ("Day 1 (D1) was the day of admission"): a capital D run into its number after a preposition of time, not
+# "vitamin D3" or a "D2 receptor".
+_D_N = compile_fast(r"\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+D(\d{1,3})\b")
 #: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
 #: internação", "3. Tag des stationären Aufenthalts".
 _DAY_OF = frozenset({"of", "di", "de", "do", "da", "des"})
@@ -999,7 +1007,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     one reading, not two."""
     where = ""
     if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower,
-                                                                        ("day", "indomani", *_DAY_OF_STAY_KEYS)):
+                                                                        ("day", "indomani", *_DAY_OF_STAY_KEYS)) \
+            and not ("D" in text and _D_N.search(text)):
         return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -1015,6 +1024,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
+    for m in (_D_N.finditer(text) if "D" in text else ()):
+        moments.append((m.start(), Moment(LABEL, int(m.group(1)), m.group(0), where)))
     for m in (_DAY_OF_STAY_NAMED_FIRST.finditer(text) if has_any(low, _DAY_OF_STAY_KEYS) else ()):
         n = m.group("n") or m.group("n2") or m.group("n3")
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(n), m.group(0), where)))
@@ -2129,11 +2140,11 @@ EVENTS = {
     "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
                                r"begun)\b", re.IGNORECASE)),
-    # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", the history telling the
-    # "emergency caesarean section on day 5 of admission"); not "oxygen delivery"
-    "delivery": (compile_fast(r"^(?:ca?esarean|delivery)$", re.IGNORECASE),
+    # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", "3 days after delivery", the
+    # history telling the "emergency caesarean section on the seventh day of hospitalization"); not "oxygen delivery"
+    "delivery": (compile_fast(r"^(?:ca?esarean|delivery|childbirth)$", re.IGNORECASE),
                  compile_fast(r"\bca?esarean\s+(?:section|delivery)\b|\b(?:was|were)\s+delivered\s+by\b|"
-                              r"\bgave\s+birth\b", re.IGNORECASE)),
+                              r"\bg(?:ave|ives)\s+birth\b", re.IGNORECASE)),
 }
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.

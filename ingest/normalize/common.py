@@ -744,7 +744,10 @@ _FAMILY_OF_PATIENTS = compile(
     # the members of one family or household a report is about: "COVID-19 pneumonia in three members of one
     # household", "among four family members", "we describe members of the same family"
     r"|\b(?:in|among|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:two|three|four|five|six|several)\s+)?"
-    r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b",
+    r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b"
+    # the one household a report's patients share: "COVID-19 pneumonia in an elderly couple: two courses in one
+    # household", "... in a single family"
+    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b",
     re.IGNORECASE,
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",

@@ -48,7 +48,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 17: a relative opening the first sentence after the patient's label ("Case 2. Her husband, aged 41, ..."); the
 # relatives of a family cluster's sentence
 # 18: a relative the patient's label restates as a person ("Patient 2, his daughter, a woman in her 40s")
-SEX_VERSION = 18
+# 19: the sex word of a newborn a pregnant patient delivers ("A healthy male baby weighing 1.7 kg was delivered")
+SEX_VERSION = 19
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -121,6 +122,13 @@ _POSSESSIVE_AGE_BEFORE = compile(
 #: The words between a possessive pronoun and the relative it names ("his wife", "her 3-year-old son").
 _AGE_GAP = compile(r"\s*(?:\d{1,3}[\s-]*years?[\s-]*old\s+)?", re.IGNORECASE)
 _WORDS_ABOUT_OTHERS = compile(r"\b(?:contact|contacts|exposed|cohabit\w*|living\s+with|lives\s+with)\b", re.IGNORECASE)
+#: A sex word before the newborn it qualifies ("A healthy male baby weighing 1.7 kg was delivered", "a female
+#: neonate"): the child's sex, in a text telling the patient's pregnancy or delivery (below; not a newborn
+#: patient's own "born at 32 weeks of gestation").
+_NEWBORN_AFTER = compile(r"\s+(?:(?:infant|baby|newborn|neonate|fetus|foetus)\b|child\s+was\s+(?:born|delivered))",
+                         re.IGNORECASE)
+_DELIVERY = compile(r"\b(?:delivered|c(?:a)?esarean|pregnan\w*|primigravida|multigravida|gave\s+birth)\b",
+                    re.IGNORECASE)
 
 
 #: Token gates: the lower-case words without one of which the label (word) pattern cannot match.
@@ -162,6 +170,8 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
         if possessive and text[:m.start() - len(before) + possessive.start()].strip() and \
                 not only_the_patients(text, m.start(), m.end()):
             continue
+        if _NEWBORN_AFTER.match(text, m.end()) and _DELIVERY.search(text):
+            continue  # the baby's sex: "a healthy male baby ... was delivered"
         c_start, _ = clause_at(text, m.start())
         lead = text[c_start:m.start()]
         if (OTHER_PERSON.search(lead) and not only_the_patients(text, c_start, m.start())) or \

@@ -78,7 +78,8 @@ MODALITY_VERSION = 10  # v6: "tomografia computadorizada"
 # v9: the members of one household or family a title is about ("in three members of one household") are its patients
 # v10: a family or household cluster a sentence is about ("A familial cluster of COVID-19: ... in both parents
 # and ... their daughter") makes every relative it names a patient
-FINDING_VERSION = 10  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+# v11: the one household a title's patients share ("... an elderly couple: two courses in one household") is theirs
+FINDING_VERSION = 11  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
