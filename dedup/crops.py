@@ -460,11 +460,16 @@ class _Aligned:
                          float(self.shapes[k]))
 
 
+#: The inner region's 48 x 64 resampling (float32), every indexed image's: built once, not once per image.
+_AROUND = _resampling(np.array([INNER]), np.array([1 - INNER]), _SAMPLES)[0]
+
+
 def _mine(indexed: np.ndarray) -> np.ndarray:
-    """(k, 64, 64) float32 thumbnails -> their inner regions resampled to 48 x 48 (what a query is compared with)."""
-    inner = np.full(len(indexed), INNER)
-    around = _resampling(inner, 1 - inner, _SAMPLES)
-    return around @ indexed @ around.transpose(0, 2, 1)
+    """(k, 64, 64) float32 thumbnails -> their inner regions resampled to 48 x 48 (what a query is
+    compared with). One matrix broadcast over the thumbnails: the same products, image by image, as
+    a stack of k copies of it (byte-identical on the bench's 11,000 films; a test holds it), without
+    building k copies of it first (np.add.at, most of the cost for the indexed images' block bounds)."""
+    return _AROUND @ indexed @ _AROUND.T
 
 
 def _compared(a: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...], entries: np.ndarray | None,

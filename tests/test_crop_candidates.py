@@ -200,6 +200,18 @@ def test_the_block_bound_of_each_query_s_pairs_at_once_equals_the_bound_pair_by_
     assert np.array_equal(_may_correlate(mine, queries, frames, pairs[:, 0]), _may_correlate(mine, queries, frames))
 
 
+def test_the_inner_pictures_are_those_of_a_resampling_per_image(look_alike):
+    """crops._mine (one 48 x 64 matrix broadcast over the thumbnails) gives, byte for byte, the
+    products with a stack of one copy of the matrix per image (how it was computed before): the
+    full comparison's numbers, which verdicts are read from."""
+    thumbs, _ = look_alike
+    floats = thumbs.astype(np.float32)
+    inner = np.full(len(floats), crops.INNER)
+    around = crops._resampling(inner, 1 - inner, 48)
+    assert np.array_equal(_mine(floats), around @ floats @ around.transpose(0, 2, 1))
+    assert np.array_equal(_mine(floats[:1]), (around[:1] @ floats[:1] @ around[:1].transpose(0, 2, 1)))
+
+
 def test_profiles_kept_per_image_equal_those_of_each_batch(look_alike):
     """dedup.crops._ImageProfiles (each image's profiles once per process) gives _profiles' numbers."""
     thumbs, _ = look_alike
