@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 40  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 41  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -169,6 +169,10 @@ TIMELINE_VERSION = 40  # v2: "day N of admission", "hospital day N" are N days a
 #                           caesarean section" counts from the delivery's day the history tells
 #                      v40: "on D4" (a capital D run into the day after a preposition) is day 4 of the case's count,
 #                           "Day 1 (D1) was the day of admission" makes the admission day 1
+#                      v41: "PA and lateral chest radiographs in the emergency department" (plural films) are the
+#                           presentation's; a SIRM figure run with no text between: a captionless figure whose file
+#                           name names the exam of the captioned one before it, or a lateral film captioned as the
+#                           frontal one before it but for the projection ("RX torace PA", "RX torace LL"), is that exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -301,6 +305,38 @@ def _file_name(image: ImageRecord) -> str:
     return image.source_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
+# The words a caption names a film's projection with, besides the projection itself ("proiezione PA",
+# "lateral view"): a PA and a lateral film captioned alike but for them are the two films of one exam.
+_PROJECTION_WORDS = frozenset({"in", "proiezione", "proiezioni", "projection", "projections", "view", "views"})
+
+
+def _without_projection(caption: str, view: Normalized) -> str:
+    words = caption[:view.start] + " " + caption[view.end:] if view.start >= 0 else caption
+    return " ".join(w for w in re.findall(r"\w+", words.casefold()) if w not in _PROJECTION_WORDS)
+
+
+def _run_continues(record: CaseRecord, image: ImageRecord) -> ImageRecord | None:
+    """The figure before ``image`` whose exam it continues, when the post shows them as one run with
+    no text between (``follows_image``, SIRM): a figure without a caption whose file name names the
+    exam the figure before names ("TC torace eseguita il giorno successivo", then "caso-TC-2.jpg":
+    another slice), or a lateral film captioned as the frontal film before it but for the projection
+    ("RX torace PA", then "RX torace LL": the two films of one radiograph); else None."""
+    k = record.images.index(image)
+    if not image.extra.get("follows_image") or k == 0 or image.extra.get("caption_from"):
+        return None
+    before = record.images[k - 1]
+    if not before.caption.strip() or before.extra.get("caption_from"):
+        return None
+    if not image.caption.strip():
+        kind = NORMALIZERS["modality"](before.caption).value
+        return before if kind is not None and NORMALIZERS["modality"](_file_name(image)).value == kind else None
+    view, before_view = (NORMALIZERS["view"](c, source=record.source) for c in (image.caption, before.caption))
+    if view.value != "L" or before_view.value not in (PA, AP, AP_SUPINE):
+        return None
+    same = _without_projection(image.caption, view) == _without_projection(before.caption, before_view)
+    return before if same and _without_projection(image.caption, view) else None
+
+
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     """The words that belong to one image: its own words (``own_words``), its own date text or its
     study's title, the file name of its URL."""
@@ -322,6 +358,12 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     paragraph = str(image.extra.get("paragraph") or "")
     if paragraph and _paragraph_tells_moment(image_moments(texts), paragraph):
         texts = replace(texts, caption=_join(own, paragraph))
+    continued = _run_continues(record, image)
+    if continued is not None:
+        before = image_texts(record, continued)
+        if before.group:
+            # one exam shown as a run of figures: its moment is the first figure's
+            texts = replace(texts, group=before.group, caption=texts.caption or before.caption)
     cited = _findings_citing(record, image, texts.caption)
     moments = image_moments(texts) if cited else []
     if cited and (not moments or admission_to_icu_only(moments)):

@@ -315,11 +315,13 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
     in_imaging = False
     seen_urls: set[str] = set()
     run_start = 0  # the first image after the last text line
+    after_image = False  # the last block kept was an image
     for kind, value in blocks:
         if kind == "text":
             text = value
             if text in byline:
                 continue
+            after_image = False
             images[run_start:] = _legend_under(images[run_start:], text)
             run_start = len(images)
             if (_IMAGING_START.search(text) or _TIMED_EXAM_START.search(text)
@@ -344,7 +346,13 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
         if left_out_entry is not None:
             left_out.append(left_out_entry)
         elif image is not None:
+            if after_image:
+                # no text line nor other image between it and the image before it: the post shows them as
+                # one run (the second slice of a CT under the first one's caption, a PA then a lateral film)
+                image.extra["follows_image"] = True
             images.append(image)
+        if image is not None:
+            after_image = left_out_entry is None
     if not findings:
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]

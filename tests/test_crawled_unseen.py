@@ -35,7 +35,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24"]
+           "unseen23", "unseen24", "unseen25"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2263,3 +2263,94 @@ def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_openin
         rows.update(staged_rows(record))
     assert [rows[f"0000017063/17063_2_{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == [ct_day] * 4
     assert rows["0000017063/17063_1_1.jpg"]["offset"] == "6"
+
+
+# --- unseen25: plural films in the emergency department, a SIRM run of figures with no text between ---------------
+
+
+_UK25 = "rp_classic_uk_two_weeks_of_cough_worse_over_the_last_48_hours_pa_and_lateral_in_ed"
+
+
+@pytest.mark.parametrize("findings, offset", [
+    # "PA and lateral chest radiographs in the emergency department": the films of the presentation
+    ("PA and lateral chest radiographs in the emergency department.", "14"),
+    ("Chest x-rays taken in the emergency department.", "14"),
+    ("PA and lateral chest radiograph in the emergency room.", "14"),
+    # no place nor time: the history tells no presentation the films are of
+    ("PA and lateral chest radiographs.", None),
+])
+def test_unseen25_films_in_the_emergency_department_are_the_presentations(findings, offset, tmp_path):
+    folder = FIXTURES / "radiopaedia" / "unseen25"
+    html = (folder / f"{_UK25}.html").read_text()
+    assert "PA and lateral chest radiographs in the emergency department." in html
+    (tmp_path / f"{_UK25}.html").write_text(
+        html.replace("PA and lateral chest radiographs in the emergency department.", findings))
+    (tmp_path / "stacks_253101.json").write_text((folder / "stacks_253101.json").read_text())
+    rows = {}
+    for record in records("radiopaedia", tmp_path / f"{_UK25}.html",
+                          "https://radiopaedia.org/cases/covid-19-pneumonia-253?lang=us"):
+        rows.update(staged_rows(record))
+    assert [row["offset"] for row in rows.values()] == [offset, offset]
+
+
+_SIRM291 = ("caso_291_uomo_67_anni_febbre_e_tosse_da_circa_una_settimana_rx_ap_seduto_in_ps_tc_il_giorno_"
+            "successivo.html")
+_SIRM292 = ("caso_292_donna_48_anni_operatrice_sanitaria_da_4_giorni_febbre_da_ieri_dispnea_rx_pa_e_ll_tc_dopo_2_"
+            "giorni.html")
+_RUN = '</figure>\n\n\n\n<figure class="wp-block-image size-large"><img src="https://www.sirm.org/wp-content/uploads/2020/04/'
+
+
+def _sirm25_rows(tmp_path, name: str, url: str, *replacements: tuple[str, str]) -> dict[str, dict[str, object]]:
+    html = (FIXTURES / "sirm" / "unseen25" / name).read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    (tmp_path / name).write_text(html)
+    rows = {}
+    for record in records("sirm", tmp_path / name, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+@pytest.mark.parametrize("replacement, second_slice", [
+    # "TC torace eseguita il giorno successivo", then a captionless figure "caso291-TC-2.jpg": another slice
+    (("", ""), "8"),
+    # a paragraph between the two figures: the second is no longer shown as the first one's
+    ((_RUN + "caso291-TC-2", "</figure>\n<p>Ricostruzione coronale.</p>\n" + _RUN[len("</figure>\n"):]
+      + "caso291-TC-2"), None),
+    # its file name names another exam than the caption before it
+    (("caso291-TC-2", "caso291-RX-2"), None),
+])
+def test_unseen25_sirm_captionless_figure_right_after_a_captioned_one_of_its_exam_is_that_exam(
+        replacement, second_slice, tmp_path):
+    url = "https://www.sirm.org/2020/04/24/covid-19-caso-291/"
+    rows = _sirm25_rows(tmp_path, _SIRM291, url, *([replacement] if replacement[0] else []))
+    assert [row["offset"] for row in rows.values()] == ["7", "8", second_slice]
+
+
+@pytest.mark.parametrize("first, second, offsets", [
+    # "RX torace PA", then "RX torace LL" with no text between: the two films of one radiograph, the presentation's
+    ("RX torace PA", "RX torace LL", ["4", "4", "6"]),
+    ("Radiografia del torace in proiezione PA", "Radiografia del torace in proiezione laterale", ["4", "4", "6"]),
+    # two frontal films: not the pair of one exam
+    ("RX torace PA", "RX torace AP", [None, None, None]),
+    # a lateral film of another exam's words
+    ("RX torace PA", "RX torace di controllo LL", [None, None, None]),
+])
+def test_unseen25_sirm_lateral_film_captioned_as_the_frontal_one_before_it_is_its_exam(first, second, offsets,
+                                                                                       tmp_path):
+    url = "https://www.sirm.org/2020/04/24/covid-19-caso-292/"
+    rows = _sirm25_rows(tmp_path, _SIRM292, url, ("<figcaption>RX torace PA<", f"<figcaption>{first}<"),
+                        ("<figcaption>RX torace LL<", f"<figcaption>{second}<"))
+    assert [row["offset"] for row in rows.values()] == offsets
+
+
+def test_unseen25_sirm_lateral_film_after_text_is_not_the_frontal_ones():
+    html = (FIXTURES / "sirm" / "unseen25" / _SIRM292).read_text()
+    url = "https://www.sirm.org/2020/04/24/covid-19-caso-292/"
+    found = parse_sirm_posts(html, url)[0].images
+    assert [bool(i.extra.get("follows_image")) for i in found] == [False, True, False]
+    split = html.replace(_RUN + "caso292-RX-LL", "</figure>\n<p>Proiezione laterale:</p>\n"
+                         + _RUN[len("</figure>\n"):] + "caso292-RX-LL")
+    assert [bool(i.extra.get("follows_image")) for i in parse_sirm_posts(split, url)[0].images] == [
+        False, False, False]
