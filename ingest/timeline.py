@@ -176,7 +176,8 @@ _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1
 #: the hospital admission the offsets count from.
 _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
                        re.IGNORECASE)
-_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
+#: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
+_ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 #: The words between a symptom and the date it began: "had fever from February 1" ("symptoms improved
 #: from March 10" is no onset: a word between).
@@ -1020,6 +1021,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     low = text_context(text).lower
     for m in (_day_n_matches(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
+        icu = _ICU_BEFORE.search(text, max(0, m.start() - 24), m.start()) if moment is not None else None
+        if icu is not None:
+            # "ICU day 3": a day of the stay in intensive care, which may begin any day of the hospital's
+            moment = Moment(UNPLACED, -1, text[icu.start():m.end()], where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):

@@ -2263,3 +2263,24 @@ def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_openin
         rows.update(staged_rows(record))
     assert [rows[f"0000017063/17063_2_{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == [ct_day] * 4
     assert rows["0000017063/17063_1_1.jpg"]["offset"] == "6"
+
+
+@pytest.mark.parametrize("label", ["ICU day 3", "ITU day 3", "Intensive care day 3"])
+def test_a_day_of_the_icu_stay_is_not_a_day_of_the_hospital_stay(label):
+    # unseen23's Spanish case with an onset the page places: "ICU day 3" counts the days in intensive care, which
+    # began on a day the page does not tell (read as the stay's day 3 before: 8)
+    films = [ImageTexts(0, caption="AP erect radiograph.", date_text="Day 0", group="a", study_title=True),
+             ImageTexts(1, caption="Supine AP radiograph after intubation.", date_text=label, group="b",
+                        study_title=True),
+             ImageTexts(2, caption="PA radiograph before discharge.", date_text="Day 12", group="c", study_title=True)]
+    history = "Fever and dry cough for 5 days, short of breath this morning."
+    assert [o.value for o in case_timeline(history, films).offsets] == [5, None, 17]
+
+
+def test_a_day_label_with_the_icu_after_it_stays_a_day_of_the_stay():
+    # unseen23's Iranian "Day 15 ICU": the case's day count, the film made in the unit
+    films = [ImageTexts(0, caption="Portable AP radiograph on admission.", date_text="Day 0", group="a",
+                        study_title=True),
+             ImageTexts(1, caption="Supine AP radiograph.", date_text="Day 15 ICU", group="b", study_title=True)]
+    history = "Symptomatic for a week prior to admission with fever, myalgia and cough."
+    assert [o.value for o in case_timeline(history, films).offsets] == [7, 22]
