@@ -34,6 +34,7 @@ from ingest.pdf_figures import PdfFigure
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    PRESENTING,
     SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
@@ -707,7 +708,12 @@ def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
 
 def _vague_only(image: ImageRecord) -> bool:
     """The image's words place it only roughly ("CT before discharge", "follow-up CT") and give the
-    timeline no moment: the text's sentence citing it may."""
+    timeline no moment, or only name it the case's first exam ("Initial chest CT": the presenting film, unless
+    other words date it, as ``timeline._one_moment`` reads "initial CT on day 3 of illness"): the text's
+    sentence citing it may ("The initial chest CT, performed ... 3 days after symptom onset")."""
+    own = [*text_moments(image.date_text, "caption"), *text_moments(image.caption, "caption")]
+    if own and all(m.kind == PRESENTING for m in own):
+        return True
     return bool(_VAGUE.fullmatch(image.date_text.strip())) and not text_moments(image.caption, "caption")
 
 
