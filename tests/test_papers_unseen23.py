@@ -212,3 +212,26 @@ def test_an_interval_after_a_positive_test_the_text_does_not_place_is_blank():
 def test_an_interval_after_other_words_than_a_positive_test_is_no_test_event(text):
     assert all(m.kind != "after-event" for m in text_moments(text, "caption"))
 
+
+# --- A table of the one patient's exams ------------------------------------------------------------------------
+
+def test_a_panel_citing_a_row_of_a_table_of_the_patients_exams_takes_its_date():
+    """Figure 2 "Follow-up axial chest CT images: the third (A) and the fourth (B) examinations in Table 1", the
+    dates only in the table's "Date of CT" column (2020-02-04, 2020-02-11; onset 2020-01-22): 13 and 20 (blank on
+    the first crawl)."""
+    (case,) = cases_from_article(_article("PMC7230033_efetch.xml"))
+    assert _offsets(case) == ["3", "7", "13", "20", "23"]
+
+
+@pytest.mark.parametrize("replace", [
+    # no date column: the table tells no day
+    ('<th align="left">Date of CT</th>', '<th align="left">Lung involvement</th>'),
+    # rows not numbered as the text counts the exams: which row is "the third" is not said
+    ('<td align="left">3</td><td align="left">2020-02-04</td>',
+     '<td align="left">5</td><td align="left">2020-02-04</td>'),
+    # a row the table does not hold
+    ("the third (A) and the fourth (B) examinations", "the fifth (A) and the sixth (B) examinations"),
+])
+def test_a_panel_citing_a_table_that_is_no_numbered_table_of_exams_stays_blank(replace):
+    (case,) = cases_from_article(_article("PMC7230033_efetch.xml", replace))
+    assert _offsets(case)[2:4] == [None, None]
