@@ -661,10 +661,9 @@ def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
 _EXAM_IN_TABLE = re.compile(
     rf"\bthe\s+(?P<nth>{'|'.join(ORDINALS_EN)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:(?:chest\s+)?(?:CT|HRCT)\s+)?"
     r"(?:examinations?|exams?|scans?|studies|study)\s+(?:in|of|listed\s+in)\s+Table\s+(?P<table>\d{1,2})\b", re.I)
+_EXAM_NOUN = r"(?:CT|HRCT|exam(?:ination)?|scan|imaging)"
 #: The header of a table of exams' date column: "Date", "Date of CT", "Date of examination", "Exam date".
-_EXAM_DATE_HEADER = re.compile(
-    r"(?:(?:CT|HRCT|exam(?:ination)?|scan|imaging)\s+)?date(?:\s+of\s+(?:the\s+)?(?:CT|HRCT|exam(?:ination)?|scan|"
-    r"imaging))?", re.I)
+_EXAM_DATE_HEADER = re.compile(rf"(?:{_EXAM_NOUN}\s+)?date(?:\s+of\s+(?:the\s+)?{_EXAM_NOUN})?", re.I)
 
 
 def _dates_from_exam_table(case: CaseRecord, tables: list[Table]) -> None:
