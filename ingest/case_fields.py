@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 41  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 42  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -173,6 +173,10 @@ TIMELINE_VERSION = 41  # v2: "day N of admission", "hospital day N" are N days a
 #                           presentation's; a SIRM figure run with no text between: a captionless figure whose file
 #                           name names the exam of the captioned one before it, or a lateral film captioned as the
 #                           frontal one before it but for the projection ("RX torace PA", "RX torace LL"), is that exam
+#                      v42: a paper's "Initial chest CT" dated by the sentence citing it ("3 days after symptom
+#                           onset"); the first positive test an event of the stay ("10 days after the first
+#                           positive test", placed when the text tells the test's day); "ICU day N" a day of the
+#                           intensive care stay, not the hospital's (blank: the ICU admission's day is not read)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

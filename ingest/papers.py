@@ -23,7 +23,7 @@ from typing import Any
 
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind, scout_kind
-from ingest.jats import SENTENCE_BREAK, Article, Figure
+from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
 from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON
 from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
@@ -34,6 +34,7 @@ from ingest.pdf_figures import PdfFigure
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    PRESENTING,
     SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
@@ -432,6 +433,8 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
         _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
         _age_from_title(next(iter(cases.values())), article.title)
     _from_citations(cases.values(), article.paragraphs)
+    if len(cases) == 1 and len(patients) <= 1:
+        _dates_from_exam_table(next(iter(cases.values())), article.tables)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -653,6 +656,47 @@ def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
     return not any(m.days != 0 or m.kind not in (SINCE_ADMISSION, AFTER_PREVIOUS) for m in moments)
 
 
+#: A panel's words citing a row of a table of the patient's exams: "the third examination in Table 1", "(the 2nd scan
+#: in Table 2)".
+_EXAM_IN_TABLE = re.compile(
+    rf"\bthe\s+(?P<nth>{'|'.join(ORDINALS_EN)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:(?:chest\s+)?(?:CT|HRCT)\s+)?"
+    r"(?:examinations?|exams?|scans?|studies|study)\s+(?:in|of|listed\s+in)\s+Table\s+(?P<table>\d{1,2})\b", re.I)
+_EXAM_NOUN = r"(?:CT|HRCT|exam(?:ination)?|scan|imaging)"
+#: The header of a table of exams' date column: "Date", "Date of CT", "Date of examination", "Exam date".
+_EXAM_DATE_HEADER = re.compile(rf"(?:{_EXAM_NOUN}\s+)?date(?:\s+of\s+(?:the\s+)?{_EXAM_NOUN})?", re.I)
+
+
+def _dates_from_exam_table(case: CaseRecord, tables: list[Table]) -> None:
+    """A panel whose words cite a row of a table of the one patient's exams ("Follow-up axial chest CT images: the
+    third (A) and the fourth (B) examinations in Table 1") and give no moment of their own takes that row's date
+    ("Date of CT": 2020-02-04). Only a table whose one date column heads rows numbered 1, 2, 3 ... in order (the
+    exams in the order the text counts them), and a row the table holds."""
+    for image in case.images:
+        cited = _EXAM_IN_TABLE.search(str(image.extra.get("subcaption", "")) or image.caption)
+        if cited is None or (image.date_text and not _VAGUE.fullmatch(image.date_text.strip())):
+            continue
+        nth = cited.group("nth").lower()
+        row = ORDINALS_EN.index(nth) + 1 if nth in ORDINALS_EN else int(re.match(r"\d+", nth).group(0))
+        date = _exam_table_date(tables, int(cited.group("table")), row)
+        if date:
+            image.date_text = date
+            image.extra["date_from"] = f"row {row} of Table {cited.group('table')} (a table of the patient's exams)"
+
+
+def _exam_table_date(tables: list[Table], number: int, row: int) -> str:
+    """The date cell of row ``row`` of Table ``number`` when it is a table of exams (one date column, its rows
+    numbered 1, 2, 3 ... in its first column), else ""."""
+    table = next((t for t in tables if re.fullmatch(rf"Table\s*{number}\.?", t.label.strip(), re.I)), None)
+    if table is None or len(table.rows) < 2:
+        return ""
+    header, body = table.rows[0], table.rows[1:]
+    dated = [k for k, cell in enumerate(header) if _EXAM_DATE_HEADER.fullmatch(cell.strip())]
+    numbered = all(r and r[0].strip().rstrip(".") == str(k) for k, r in enumerate(body, 1))
+    if len(dated) != 1 or not numbered or not 1 <= row <= len(body) or dated[0] >= len(body[row - 1]):
+        return ""
+    return body[row - 1][dated[0]].strip()
+
+
 def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     """The onset a case report tells in its abstract only: "whose chest CT, performed 11 days after
     symptom onset, showed ..." while the text and captions date that CT "on admission" (and the
@@ -707,7 +751,12 @@ def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
 
 def _vague_only(image: ImageRecord) -> bool:
     """The image's words place it only roughly ("CT before discharge", "follow-up CT") and give the
-    timeline no moment: the text's sentence citing it may."""
+    timeline no moment, or only name it the case's first exam ("Initial chest CT": the presenting film, unless
+    other words date it, as ``timeline._one_moment`` reads "initial CT on day 3 of illness"): the text's
+    sentence citing it may ("The initial chest CT, performed ... 3 days after symptom onset")."""
+    own = [*text_moments(image.date_text, "caption"), *text_moments(image.caption, "caption")]
+    if own and all(m.kind == PRESENTING for m in own):
+        return True
     return bool(_VAGUE.fullmatch(image.date_text.strip())) and not text_moments(image.caption, "caption")
 
 

@@ -176,7 +176,8 @@ _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1
 #: the hospital admission the offsets count from.
 _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
                        re.IGNORECASE)
-_ICU_BEFORE = compile_fast(r"\b(?:ICU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
+#: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
+_ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 #: The words between a symptom and the date it began: "had fever from February 1" ("symptoms improved
 #: from March 10" is no onset: a word between).
@@ -829,7 +830,7 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
 # after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
 # bare "after" are followed by punctuation or the film's words instead.
 _OTHER_BASE = compile_fast(
-    r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?"
+    r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?(?:first\s+(?=positive\b))?"
     r"(?!(?:first|initial|previous|prior|last|baseline|earlier|precedente|primo|prima|that|this|which|then)\b)"
     r"(?P<word>[^\W\d_]{3,})"
     r"|(?<=\w)\s+(?:of|from|since|di|dal|dalla|dall[’'])\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+)?"
@@ -1020,6 +1021,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     low = text_context(text).lower
     for m in (_day_n_matches(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
+        icu = _ICU_BEFORE.search(text, max(0, m.start() - 24), m.start()) if moment is not None else None
+        if icu is not None:
+            # "ICU day 3": a day of the stay in intensive care, which may begin any day of the hospital's
+            moment = Moment(UNPLACED, -1, text[icu.start():m.end()], where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
@@ -1061,8 +1066,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             elif other and word.lower().startswith(("readmission", "readmitted")):
                 # "3 days after readmission": placed when the history tells the readmission's day
                 moments.append((m.start(), Moment(AFTER_READMISSION, amount, text[m.start():other.end()], where)))
-            elif other and event_of(word):
-                # "3 days after intubation": placed when the history tells the intubation's day
+            elif other and event_of(word) and (event_of(word) != "positive test"
+                                               or _TEST_NOUN.match(text, other.end())):
+                # "3 days after intubation": placed when the history tells the intubation's day; "after the
+                # first positive test" (not "after positive pressure ventilation")
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
             elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
                   and not _DONE_AFTER_LATER.match(text, m.end())):
@@ -2145,10 +2152,20 @@ EVENTS = {
     "delivery": (compile_fast(r"^(?:ca?esarean|delivery|childbirth)$", re.IGNORECASE),
                  compile_fast(r"\bca?esarean\s+(?:section|delivery)\b|\b(?:was|were)\s+delivered\s+by\b|"
                               r"\bg(?:ave|ives)\s+birth\b", re.IGNORECASE)),
+    # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
+    # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
+    "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
+                      compile_fast(r"\b(?:first\s+)?positive\s+(?:[\w-]+\s+){0,3}?(?:tests?|swabs?|results?|"
+                                   r"(?:rt-?)?pcr)\b|\btested\s+positive\b", re.IGNORECASE)),
 }
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
-_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth")}
+_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",)}
+#: The test a "positive" after an interval names: "10 days after the first positive (RT-PCR) test / swab".
+_TEST_NOUN = compile_fast(r"\s+(?:[\w-]+\s+){0,2}?(?:tests?|swabs?|results?|(?:rt-?)?pcr)\b", re.IGNORECASE)
+#: An event told as a film's day, in the film's sentence: "The initial CT, performed on the same day as the first
+#: positive RT-PCR test, 3 days after symptom onset, ...": the film's day told there is the event's.
+_SAME_DAY_AS = compile_fast(r"\bthe\s+same\s+day\s+as\s+(?:the\s+|his\s+|her\s+)?$", re.IGNORECASE)
 
 
 _FOLLOW_UP_VISIT = compile_fast(r"\b(?:follow[-\u2010\u2011\s]?up|clinic|outpatient|visit|review(?:ed)?)\b",
@@ -2210,6 +2227,10 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
     for m in (told.finditer(history) if has_any(text_context(history).lower, keys) else ()):
         start, end = sentence_at(history, m.start())
         if about_other_person(history, m.start(), m.end()):
+            continue
+        if IMAGE_WORDS.search(history, start, end) and _SAME_DAY_AS.search(history, max(start, m.start() - 40),
+                                                                            m.start()):
+            found.update(_event_days(history[start:end], day_first))
             continue
         if IMAGE_WORDS.search(history, start, end):
             # "he was intubated on the fourth hospital day; the chest radiograph after intubation showed

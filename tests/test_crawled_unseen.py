@@ -2354,3 +2354,22 @@ def test_unseen25_sirm_lateral_film_after_text_is_not_the_frontal_ones():
                          + _RUN[len("</figure>\n"):] + "caso292-RX-LL")
     assert [bool(i.extra.get("follows_image")) for i in parse_sirm_posts(split, url)[0].images] == [
         False, False, False]
+@pytest.mark.parametrize("label", ["ICU day 3", "ITU day 3", "Intensive care day 3"])
+def test_a_day_of_the_icu_stay_is_not_a_day_of_the_hospital_stay(label):
+    # unseen23's Spanish case with an onset the page places: "ICU day 3" counts the days in intensive care, which
+    # began on a day the page does not tell (read as the stay's day 3 before: 8)
+    films = [ImageTexts(0, caption="AP erect radiograph.", date_text="Day 0", group="a", study_title=True),
+             ImageTexts(1, caption="Supine AP radiograph after intubation.", date_text=label, group="b",
+                        study_title=True),
+             ImageTexts(2, caption="PA radiograph before discharge.", date_text="Day 12", group="c", study_title=True)]
+    history = "Fever and dry cough for 5 days, short of breath this morning."
+    assert [o.value for o in case_timeline(history, films).offsets] == [5, None, 17]
+
+
+def test_a_day_label_with_the_icu_after_it_stays_a_day_of_the_stay():
+    # unseen23's Iranian "Day 15 ICU": the case's day count, the film made in the unit
+    films = [ImageTexts(0, caption="Portable AP radiograph on admission.", date_text="Day 0", group="a",
+                        study_title=True),
+             ImageTexts(1, caption="Supine AP radiograph.", date_text="Day 15 ICU", group="b", study_title=True)]
+    history = "Symptomatic for a week prior to admission with fever, myalgia and cough."
+    assert [o.value for o in case_timeline(history, films).offsets] == [7, 22]

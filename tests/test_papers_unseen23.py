@@ -168,3 +168,70 @@ def test_the_household_a_titles_patients_share_is_theirs():
 
 def test_a_relative_in_another_household_is_still_someone_else():
     assert normalize_finding("His wife had COVID-19 pneumonia in the same household.").value is None
+
+
+# --- The onset told in the first exam's own sentence; the first positive test as an event --------------------
+
+_FIRST_CT_SAME_DAY = "performed on the same day as the first positive RT-PCR test, 3 days after symptom onset,"
+
+
+def test_the_first_exams_citing_sentence_dates_it_from_the_onset():
+    """Caption "Initial chest CT", the letter's sentence citing it "The initial chest computed tomography (CT),
+    performed on the same day as the first positive RT-PCR test, 3 days after symptom onset, ... (Figure 1)": 3 (0
+    on the first crawl: "initial" read as the presentation's day, the citing sentence not read)."""
+    (case,) = cases_from_article(_article("PMC7230066_efetch.xml"))
+    assert _offsets(case)[:2] == ["3", "3"]
+
+
+def test_an_interval_after_the_first_positive_test_counts_from_the_tests_day():
+    """"A second CT, 10 days after the first positive test", the test on the first CT's day, 3 days after the
+    onset: 13 (10 on the first crawl, "after the first" read as after the previous film)."""
+    (case,) = cases_from_article(_article("PMC7230066_efetch.xml"))
+    assert _offsets(case)[2] == "13"
+
+
+def test_the_positive_tests_own_day_places_the_interval_after_it():
+    xml = (UNSEEN23 / "PMC7230066_efetch.xml").read_text().replace(
+        _FIRST_CT_SAME_DAY, "performed 3 days after symptom onset,").replace(
+        "The RT-PCR test for SARS-CoV-2 on a nasopharyngeal swab was positive.",
+        "He tested positive on day 1 of illness.")
+    (case,) = cases_from_article(parse_jats(xml.encode()))
+    assert _offsets(case)[2] == "11"
+
+
+def test_an_interval_after_a_positive_test_the_text_does_not_place_is_blank():
+    """The test's day not told (the CT's sentence no longer says it was the same day): blank, not 10 days after the
+    previous film."""
+    (case,) = cases_from_article(_article("PMC7230066_efetch.xml", (_FIRST_CT_SAME_DAY,
+                                                                    "performed 3 days after symptom onset,")))
+    assert _offsets(case) == ["3", "3", None]
+
+
+@pytest.mark.parametrize("text", ["10 days after positive pressure ventilation was started",
+                                  "10 days after the first radiograph"])
+def test_an_interval_after_other_words_than_a_positive_test_is_no_test_event(text):
+    assert all(m.kind != "after-event" for m in text_moments(text, "caption"))
+
+
+# --- A table of the one patient's exams ------------------------------------------------------------------------
+
+def test_a_panel_citing_a_row_of_a_table_of_the_patients_exams_takes_its_date():
+    """Figure 2 "Follow-up axial chest CT images: the third (A) and the fourth (B) examinations in Table 1", the
+    dates only in the table's "Date of CT" column (2020-02-04, 2020-02-11; onset 2020-01-22): 13 and 20 (blank on
+    the first crawl)."""
+    (case,) = cases_from_article(_article("PMC7230033_efetch.xml"))
+    assert _offsets(case) == ["3", "7", "13", "20", "23"]
+
+
+@pytest.mark.parametrize("replace", [
+    # no date column: the table tells no day
+    ('<th align="left">Date of CT</th>', '<th align="left">Lung involvement</th>'),
+    # rows not numbered as the text counts the exams: which row is "the third" is not said
+    ('<td align="left">3</td><td align="left">2020-02-04</td>',
+     '<td align="left">5</td><td align="left">2020-02-04</td>'),
+    # a row the table does not hold
+    ("the third (A) and the fourth (B) examinations", "the fifth (A) and the sixth (B) examinations"),
+])
+def test_a_panel_citing_a_table_that_is_no_numbered_table_of_exams_stays_blank(replace):
+    (case,) = cases_from_article(_article("PMC7230033_efetch.xml", replace))
+    assert _offsets(case)[2:4] == [None, None]
