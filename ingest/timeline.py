@@ -1719,16 +1719,25 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
 #: A symptom span lasting up to the narrative's present ("Febbre da 2 giorni", "cough for the past 5
 #: days", "tos desde hace 3 días"): the present of a post showing one film is that film's visit.
 _SPAN_TO_NOW = compile_fast(r"^(?:da|desde|since|for\s+the\s+(?:last|past))\b", re.IGNORECASE)
+# the rest of the span's sentence tells the present ("Three days of cough and fever, now short of breath"):
+# the span ends at the presentation
+_NOW_AFTER_SPAN = compile_fast(r"^[^.;:]*?(?:,|\band)\s+now\b", re.IGNORECASE)
+
+
+def _span_reaches_now(history: str, onset_evidence: str) -> bool:
+    start = history.find(onset_evidence) if onset_evidence else -1
+    return start >= 0 and bool(_NOW_AFTER_SPAN.search(history[start + len(onset_evidence):]))
 
 
 def _history_presents_film(history: str, onset_evidence: str, findings: str) -> bool:
     """True when the history of a case of one film tells the presentation the film is of: words of
-    the admission or the presentation, or a symptom span up to the present (``_SPAN_TO_NOW``) when
+    the admission or the presentation, or a symptom span up to the present (``_SPAN_TO_NOW``, or "..., now ...") when
     the findings tell no exam's time (a CT under "RX torace eseguita dopo 48 ore dal ricovero" may
     be of any day)."""
     if _PRESENTATION.search(history):
         return True
-    return bool(_SPAN_TO_NOW.match(onset_evidence)) and not text_moments(findings, "findings")
+    return ((bool(_SPAN_TO_NOW.match(onset_evidence)) or _span_reaches_now(history, onset_evidence))
+            and not text_moments(findings, "findings"))
 
 
 def _history_presents(history: str, timeline: Timeline) -> bool:

@@ -35,7 +35,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25"]
+           "unseen23", "unseen24", "unseen25", "unseen26"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -259,6 +259,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen24: SIRM caso 281's two "RX torace a letto" films the blind rows call AP (as unseen16's bedside film),
     # its "1° controllo ... in 3a giornata" (a bare day: of the stay or of the illness, as unseen11's caso 120) and
     # the "TC di controllo dopo 7 giorni" after it (two images)
+    # unseen26: Radiopaedia "Day 1"/"Day 5" studies after "for one week" (the labels may count the stay from day 0
+    # or day 1: the blind rows call Day 1 the presentation, round 43's convention day N of the stay N days after
+    # the admission), two dated PA films whose findings do not say PA (as unseen10's frontal film), a care-home
+    # resident's film and the CT "2 days later" with no onset nor word of the admission (the blind rows: 0, 2)
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
@@ -267,7 +271,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
-            ("unseen24", "sirm"): 5}.get((batch, site), 0)
+            ("unseen24", "sirm"): 5, ("unseen26", "radiopaedia"): 7}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2373,3 +2377,35 @@ def test_a_day_label_with_the_icu_after_it_stays_a_day_of_the_stay():
              ImageTexts(1, caption="Supine AP radiograph.", date_text="Day 15 ICU", group="b", study_title=True)]
     history = "Symptomatic for a week prior to admission with fever, myalgia and cough."
     assert [o.value for o in case_timeline(history, films).offsets] == [7, 22]
+
+
+# --- unseen26: a symptom span whose sentence goes on to the present ("..., now short of breath") -------------------
+
+
+_US26 = "rp_classic_us_32_weeks_pregnant_three_days_of_cough_and_fever_ap_shielded"
+
+
+@pytest.mark.parametrize("presentation, offset", [
+    # the span's sentence goes on to the present: the one film is the presentation's
+    ("32 weeks pregnant. Three days of cough and fever, now short of breath.", "3"),
+    ("Cough and fever for 5 days, and now breathless.", "5"),
+    ("Two weeks of cough, now febrile and hypoxic.", "14"),
+    # no word of the present: the film may be of any day of the illness
+    ("32 weeks pregnant. Three days of cough and fever, short of breath.", None),
+    # "now" in another sentence than the span's is not the span's end
+    ("Three days of cough and fever. Treated with antibiotics; now resolved.", None),
+])
+def test_unseen26_symptom_span_going_on_to_now_is_the_presentation_of_the_one_film(presentation, offset, tmp_path):
+    folder = FIXTURES / "radiopaedia" / "unseen26"
+    html = (folder / f"{_US26}.html").read_text()
+    told = "32 weeks pregnant. Three days of cough and fever, now short of breath. COVID-19 positive."
+    assert told in html
+    html = html.replace(told, presentation + " COVID-19 positive.")
+    (tmp_path / f"{_US26}.html").write_text(html)
+    (tmp_path / "stacks_262101.json").write_text((folder / "stacks_262101.json").read_text())
+    rows = {}
+    for record in records("radiopaedia", tmp_path / f"{_US26}.html",
+                          "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-3?lang=us"):
+        rows.update(staged_rows(record))
+    assert [row["offset"] for row in rows.values()] == [offset]
+    assert [row["view"] for row in rows.values()] == ["AP"]
