@@ -28,6 +28,11 @@ def _case_value(case, name: str) -> str | None:
     return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
 
 
+def _offsets(case) -> list[str | None]:
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
 # --- Relatives the patient's own possessive introduces ------------------------------------------------------
 
 @pytest.mark.parametrize("text, sex", [
@@ -135,3 +140,22 @@ def test_an_age_alone_before_a_possessive_relative_is_the_possessors(paragraphs,
 def test_an_age_alone_not_owning_the_relative_is_not_split(paragraphs):
     assert len(split_patients(paragraphs, [])) == 1
 
+
+# --- A follow-up film the body dates by a day with its base ------------------------------------------------
+
+FOLLOW_UP = "at his clinic visit on day 21 after symptom onset"
+
+
+@pytest.mark.parametrize("told, offset", [
+    (FOLLOW_UP, "21"),
+    ("at his clinic visit on day 21 after the onset of symptoms", "21"),
+    ("at his clinic visit on day 21 since symptom onset", "21"),
+    ("at his clinic visit on day 11 after admission", "21"),
+    ("at his clinic visit on day 21", None),  # a bare day: from the onset or from admission, not told
+])
+def test_a_follow_up_film_takes_the_day_and_its_base_from_the_citing_sentence(told, offset):
+    """Cureus' "Follow-up chest radiograph" (legend) and "A chest radiograph at his clinic visit on day 21 after
+    symptom onset showed ... (Figure 3)": the citing sentence's moment was cut to "day 21", which may count from
+    the onset or from admission, so the film stayed blank."""
+    case = _cases("7220044", (FOLLOW_UP, told))[0]
+    assert _offsets(case) == ["10", "13", offset]
