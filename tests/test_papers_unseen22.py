@@ -7,30 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
-from ingest.jats import Table, parse_jats
+from ingest.jats import Table
 from ingest.normalize.demographics import normalize_sex
-from ingest.papers import cases_from_article
 from ingest.patients import split_patients
+from tests.jats_cases import batch_cases, case_value, image_offsets
 
 UNSEEN22 = Path(__file__).parent / "fixtures" / "papers_unseen22"
 
 
 def _cases(pmcid: str, replace: tuple[str, str] = ("", "")):
-    xml = (UNSEEN22 / f"PMC{pmcid}_efetch.xml").read_text()
-    if replace[0]:
-        assert replace[0] in xml
-        xml = xml.replace(*replace)
-    return cases_from_article(parse_jats(xml.encode()))
+    return batch_cases(UNSEEN22, pmcid, replace)
 
-
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 # --- Relatives the patient's own possessive introduces ------------------------------------------------------
@@ -59,7 +46,7 @@ def test_others_named_without_the_patients_possessive_still_block_the_pronouns(t
 
 
 def test_the_teacher_whose_family_is_named_is_a_woman():
-    assert _case_value(_cases("7220033")[0], "sex") == "F"
+    assert case_value(_cases("7220033")[0], "sex") == "F"
 
 
 # --- A single patient's characteristics table, one row per variable ----------------------------------------
@@ -72,7 +59,7 @@ def test_a_single_patients_table_of_characteristics_gives_age_and_sex():
     """JKMS' "Table 1. Patient characteristics": "Age, yr | 73", "Sex | Female" (the body says only "The
     patient"): the case had neither."""
     [case] = _cases("7220055")
-    assert (_case_value(case, "age"), _case_value(case, "sex")) == ("73", "F")
+    assert (case_value(case, "age"), case_value(case, "sex")) == ("73", "F")
 
 
 @pytest.mark.parametrize("rows, age, sex", [
@@ -111,10 +98,10 @@ def test_the_nurse_whose_son_is_introduced_by_her_possessive_is_the_patient():
     """BJR's nurse: "A 34-year-old intensive care nurse presented ... Her 3-year-old son developed a fever": the
     son's descriptor was the paper's only one, so the nurse's case took his sex (M) and no age."""
     nurse, son = _cases("7220088")
-    assert (_case_value(nurse, "age"), _case_value(nurse, "sex")) == ("34", "F")
+    assert (case_value(nurse, "age"), case_value(nurse, "sex")) == ("34", "F")
     assert [i.source_url.rsplit("/", 1)[-1] for i in nurse.images] == [
         "bjrcr.20200199.g001.jpg", "bjrcr.20200199.g002.jpg", "bjrcr.20200199.g004.jpg"]
-    assert _case_value(son, "sex") == "M"
+    assert case_value(son, "sex") == "M"
 
 
 @pytest.mark.parametrize("paragraphs, introduced", [
@@ -158,4 +145,4 @@ def test_a_follow_up_film_takes_the_day_and_its_base_from_the_citing_sentence(to
     symptom onset showed ... (Figure 3)": the citing sentence's moment was cut to "day 21", which may count from
     the onset or from admission, so the film stayed blank."""
     case = _cases("7220044", (FOLLOW_UP, told))[0]
-    assert _offsets(case) == ["10", "13", offset]
+    assert image_offsets(case) == ["10", "13", offset]
