@@ -564,7 +564,7 @@ class StagePipeline:
 
     The writer is a process of its own (``STAGING_PROCESS``, with ``MEDIA_PROCESSES`` > 0 and a local
     media store), forked once as the spider opens like the media workers: SQLAlchemy's work then
-    runs on the other core, not in the crawl's (README, Figures: "Crawl"). Otherwise a thread of
+    runs on the other core, not in the crawl's (docs/figures-history.md: "Crawl"). Otherwise a thread of
     the reactor's pool, as before. The stats, the logs and the kill points after a commit stay the
     crawl's (``_staged``, on the reactor thread); a kill point in the transaction kills the crawl too
     (``faults.acting_for``); a staging process that dies fails its batch (those cases are left for

@@ -10,7 +10,7 @@ stores them), and the columns a row leaves out get their scalar defaults, as ``i
 * PostgreSQL (psycopg 3): ``COPY ... FROM STDIN`` through ``cursor.copy`` on the session's connection.
 * Anything else, or a table with a callable default: SQLAlchemy's ``insert(Table), rows``.
 
-Measured on the import of 100,000 rows (bench/import_export.py, README "Figures").
+Measured on the import of 100,000 rows (bench/import_export.py, docs/figures-history.md).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 39  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -158,6 +158,15 @@ TIMELINE_VERSION = 37  # v2: "day N of admission", "hospital day N" are N days a
 #                           ("progressive dyspnoea over the past week") is the acute illness, not a slow course
 #                      v37: the panels of one figure none of which tells a moment are one exam: a case whose
 #                           only figure they are takes them as its presenting film ("Axial (A) and coronal (B)")
+#                      v38: a film "at discharge" with a day right after those words ("taken at discharge, on the
+#                           17th day of hospitalization") tells the discharge's day; a findings paragraph telling
+#                           one exam and citing its figure only at its end ("HRCT done on day 2 of admission showed
+#                           ... . CT severity score 15/25 (Fig. 2a-d).") dates the figure by that exam
+#                      v39: an onset told by the weekend ("since the weekend", "dal fine settimana") is not
+#                           placeable, as a weekday's; "for the last fortnight" histories; a first study told at
+#                           the admission and titled by its date ("12/04/2020": "Admission radiograph") dates the
+#                           admission, so the later dated studies count from it; a film "2 days after the
+#                           caesarean section" counts from the delivery's day the history tells
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -346,7 +355,40 @@ def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> st
     if figure is None or not record.findings.strip():
         return ""
     cited = cited_sentences(record.findings, figure)
+    if cited and not text_moments(cited, "caption") and not _ANOTHER_EXAM.search(cited):
+        # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
+        # exam the paragraph opens with, in sentences citing no figure, is the cited figure's
+        cited = _join(_exam_leading_citation(record.findings, figure, caption), cited)
     return "" if not cited or cited in caption else cited
+
+
+#: Words by which a sentence citing a figure tells an exam other than the one its paragraph opens with
+#: ("Follow-up CT showed progression (Fig. 2)" after "CT on admission showed ...").
+_ANOTHER_EXAM = re.compile(r"\b(?:follow[-\s]?up|repeat\w*|control|controllo|subsequent|second|another|further|"
+                           r"new|later|previous|prior|earlier|initial|first|baseline|compar\w*)\b", re.IGNORECASE)
+
+
+def _exam_leading_citation(findings: str, figure: int, caption: str) -> str:
+    """The sentences of the findings' paragraph before the one citing ``figure`` alone, back to the
+    paragraph's start or a sentence citing any figure, when they name an exam of the figure's own modality
+    (its caption's) and of no other: a paragraph telling one exam and citing its figure at its end."""
+    modality = NORMALIZERS["modality"](caption).value
+    if modality is None:
+        return ""
+    for paragraph in findings.split("\n"):
+        # "Fig." is no sentence end (as cited_sentences)
+        spans = sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", paragraph, flags=re.IGNORECASE))
+        lead: list[str] = []
+        for s_start, s_end in spans:
+            cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(paragraph, s_start, s_end)}
+            if not cited:
+                lead.append(paragraph[s_start:s_end].strip())
+                continue
+            words = " ".join(lead)
+            if cited == {figure} and lead and {m[0] for m in modalities_in_order(words)} == {modality}:
+                return words
+            lead = []
+    return ""
 
 
 def _study_findings(record: CaseRecord, image: ImageRecord) -> str:
@@ -681,6 +723,13 @@ def _sub_caption_view(record: CaseRecord, image: ImageRecord, words: str, modali
         return None
     own = parts["abcdefghij"[sub - 1]]
     found = NORMALIZERS["view"](own, modality=modality)
+    if found.value is None and modality == MODALITY_CT:
+        # "(a, b) axial images; (c) sagittal reformat": c's own part names a plane the vocabulary lacks,
+        # so the other letters' "axial" is not its view (blank, with why)
+        other_plane = ct_slice_view(own)
+        if other_plane.reason:
+            return FieldResult("view", image.position, own, None, other_plane.evidence, "view.sub-caption",
+                               other_plane.version, other_plane.reason)
     if found.value is None:
         return None
     return FieldResult("view", image.position, own, csv_value(found.value), found.evidence, "view.sub-caption",

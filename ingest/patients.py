@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ingest.jats import Table
 from ingest.normalize.common import FEMALE_PRONOUNS, MALE_PRONOUNS, ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
+from ingest.timeline import MONTH_FIRST, slashed_date_order
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
 # "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
@@ -736,22 +737,21 @@ def _kind(header: str) -> str:
 
 def _date_cells(cells: list[str]) -> list[str]:
     """Each date cell of a table's date columns written out ("4/2/2020" -> "April 2, 2020"), "" where none:
-    slashed dates in the order the table's own cells show (a first number over 12 is a day, a second
-    over 12 a day too); a table whose slashed dates show neither order leaves them unread."""
+    slashed dates in the order the table's own cells show (``timeline.slashed_date_order``: one order
+    for a table and a text); a table whose slashed dates show neither order, or both, leaves them unread."""
     matches = [_DATE_CELL.fullmatch(c.strip()) for c in cells]
-    slashed = [m for m in matches if m and m.group("sep") == "/"]
-    day_first = any(int(m.group("a")) > 12 for m in slashed)
-    month_first = any(int(m.group("b")) > 12 for m in slashed)
+    order = slashed_date_order((int(m.group("a")), int(m.group("b")))
+                               for m in matches if m and m.group("sep") == "/")
     out = []
     for m in matches:
-        if m is None or (m.group("sep") == "/" and day_first == month_first):
+        if m is None or (m.group("sep") == "/" and not order):
             out.append("")
             continue
         if m.group("iy"):
             year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
         else:
             year, first, second = int(m.group("y")), int(m.group("a")), int(m.group("b"))
-            month, day = (first, second) if m.group("sep") == "/" and month_first else (second, first)
+            month, day = (first, second) if m.group("sep") == "/" and order == MONTH_FIRST else (second, first)
         out.append(f"{calendar.month_name[month]} {day}, {year}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
     return out
 

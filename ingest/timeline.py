@@ -28,7 +28,7 @@ joined by ``EVIDENCE_JOIN``) and its rule, or, blank, the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -549,17 +549,27 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     return tuple(sorted(found, key=lambda f: f[0]))
 
 
-def writes_day_first(*texts: str) -> bool:
-    """True when ``texts`` write a slashed date day first beyond doubt ("28/03/2020": no 28th month)
-    and none month first ("03/28/2020"): their ambiguous ones ("02/04/2020") are day first too."""
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
+
+
+def slashed_date_order(pairs: Iterable[tuple[int, int]]) -> str:
+    """The order a text or table writes its slashed dates in, from the (first, second) numbers of each:
+    ``DAY_FIRST`` when one is day first beyond doubt ("28/03/2020": no 28th month) and none month first
+    ("03/28/2020"), ``MONTH_FIRST`` the reverse, "" when none or both show (its ambiguous dates stay unread)."""
     day_first = month_first = False
-    for text in texts:
-        for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()):
-            a, b = int(m.group("d")), int(m.group("m"))
-            # (a shorthand "1/52" or a score "18/25" is no date either way)
-            day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
-            month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
-    return day_first and not month_first
+    for a, b in pairs:
+        # (a shorthand "1/52" or a score "18/25" is no date either way)
+        day_first = day_first or (12 < a <= 31 and 1 <= b <= 12)
+        month_first = month_first or (12 < b <= 31 and 1 <= a <= 12)
+    return "" if day_first == month_first else DAY_FIRST if day_first else MONTH_FIRST
+
+
+def writes_day_first(*texts: str) -> bool:
+    """True when ``texts`` write a slashed date day first beyond doubt and none month first: their
+    ambiguous ones ("02/04/2020") are day first too."""
+    return slashed_date_order(
+        (int(m.group("d")), int(m.group("m")))
+        for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ())) == DAY_FIRST
 
 
 def _unread_slashed_date(text: str, day_first: bool = False) -> str:
@@ -1389,7 +1399,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     first_exam = _presenting_first_exam(
         ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
     if not captions_are_notes:
-        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates)
+        dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
+                                               moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     offsets: list[ImageOffset] = []
@@ -1516,16 +1527,21 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
 
 
 def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
-                                   dates: _Dates) -> _Dates:
+                                   dates: _Dates, first_moments: Sequence[Moment] = ()) -> _Dates:
     """The case's dates with the first film's date as the admission's, when the history tells how
     long the symptoms had lasted at the presentation but dates neither the onset nor the admission,
     and the films are dated (Radiopaedia studies labelled "14 Mar 2020", "17 Mar 2020"): the first
-    and earliest dated film is the presentation's, as a "Day 0" label is; else ``dates``."""
+    and earliest dated film is the presentation's, as a "Day 0" label is; so is a first film told
+    at the admission whose label dates it ("12/04/2020": "Admission radiograph", placed by its
+    words: ``first_moments``, all its moments, give its one date); else ``dates``."""
     if dates.onset is not None or dates.admission is not None or not timeline.anchor_evidence or not chosen:
         return dates
     first = chosen[0][0]
-    dated = [m.days for m, _ in chosen if m is not None and m.kind == DATED]
-    if first is None or first.kind != DATED or first.days != min(dated):
+    own_dates = {m.days for m in first_moments if m.kind == DATED}
+    if first is not None and first.kind == SINCE_ADMISSION and first.days == 0 and len(own_dates) == 1:
+        first = next(m for m in first_moments if m.kind == DATED)
+    later = [m.days for m, _ in chosen[1:] if m is not None and m.kind == DATED]
+    if first is None or first.kind != DATED or any(days < first.days for days in later):
         return dates
     return replace(dates, admission=date.fromordinal(first.days))
 
@@ -1888,10 +1904,13 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     return Timeline(HOSPITALISATION, "", 0), dates, []
 
 
-#: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì".
+#: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì"; or by the
+#: weekend ("since the weekend", "dal fine settimana"), its days as undated.
 _WEEKDAY_SINCE = compile_fast(
     r"\b(?:since|from)\s+(?:last\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b",
+    r"|\b(?:since|from)\s+(?:the\s+|last\s+|this\s+past\s+)?week-?end\b"
+    r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b"
+    r"|\bdal(?:lo)?\s+(?:scorso\s+)?(?:fine\s+settimana|week-?end)\b",
     re.IGNORECASE)
 _WEEKDAY_SINCE = first_gate(_WEEKDAY_SINCE)  # the characters it can start with (first_gate)
 
@@ -1996,7 +2015,32 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
+    found.update(_at_discharge_days(history))
     return _the_one(found)
+
+
+#: What may stand between a film's "at discharge" (``_AT_DISCHARGE``) and the day told right after it: a
+#: comma or a bracket and "on (the)" ("taken at discharge, on the 17th day of hospitalization").
+_DAY_RIGHT_AFTER = re.compile(r"\A[\s,(\u2013\u2014-]*(?:on\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _at_discharge_days(history: str) -> set[Moment]:
+    """The days "at discharge" is told with right after its words: "The PA chest radiograph taken at
+    discharge, on the 17th day of hospitalization, ..." and "at the time of discharge (hospital day 12)"
+    discharge the patient on day 17 / 12 of the stay. Only a day right after them: "at discharge,
+    compared with the CT on day 5" dates the CT, not the discharge."""
+    found: set[Moment] = set()
+    if "discharge" not in text_context(history).lower:
+        return found
+    for m in _AT_DISCHARGE.finditer(history):
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        _, end = sentence_at(history, m.start())
+        rest = history[m.end():end]
+        told = _text_moments(rest, "history")
+        if told and _DAY_RIGHT_AFTER.fullmatch(rest, 0, told[0][0]) and told[0][1].kind in _DISCHARGE_KINDS:
+            found.add(told[0][1])
+    return found
 
 
 #: Where an event's own phrase ends: "discharged home on hospital day 11" of "was weaned from oxygen on
@@ -2085,7 +2129,15 @@ EVENTS = {
     "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
                                r"begun)\b", re.IGNORECASE)),
+    # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", the history telling the
+    # "emergency caesarean section on day 5 of admission"); not "oxygen delivery"
+    "delivery": (compile_fast(r"^(?:ca?esarean|delivery)$", re.IGNORECASE),
+                 compile_fast(r"\bca?esarean\s+(?:section|delivery)\b|\b(?:was|were)\s+delivered\s+by\b|"
+                              r"\bgave\s+birth\b", re.IGNORECASE)),
 }
+#: The lower-case words one of which a history telling the event holds (else the event's name's first six
+#: letters): the gate of ``event_moment``'s scan.
+_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth")}
 
 
 _FOLLOW_UP_VISIT = compile_fast(r"\b(?:follow[-\u2010\u2011\s]?up|clinic|outpatient|visit|review(?:ed)?)\b",
@@ -2143,7 +2195,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
     a sentence about a film ("the radiograph three days after intubation") or another person is none."""
     told = EVENTS[event][1]
     found = set()
-    for m in (told.finditer(history) if event[:6] in text_context(history).lower else ()):
+    keys = _EVENT_KEYS.get(event, (event[:6],))
+    for m in (told.finditer(history) if has_any(text_context(history).lower, keys) else ()):
         start, end = sentence_at(history, m.start())
         if about_other_person(history, m.start(), m.end()):
             continue

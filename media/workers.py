@@ -3,7 +3,7 @@
 Why processes and not threads: checking an image (decode, pHash, centred pHash, thumbnail, 8-bit
 conversion, metadata removal) holds the GIL, and so does the rest of the crawl (Twisted, the
 parsers, SQLAlchemy): in threads they take turns on one core. In a worker process the checks run
-on the machine's other core while the crawl goes on (README, Figures: "Crawl").
+on the machine's other core while the crawl goes on (docs/figures-history.md: "Crawl").
 
 The pool is forked from the crawl (``fork``: no new interpreter to start, no import paid again;
 the workers are copies of the crawl at that moment, so the crawl starts them once, early, from its

@@ -2,7 +2,7 @@
 
 Scrapy's ``SpiderLoader`` imports every module of ``SPIDER_MODULES`` when it is made, so a
 Radiopaedia crawl also imported the publications spider (pdfplumber, the papers' modules) and the
-discovery spider: start-up time on the crawl's core for spiders it does not run (README, Figures:
+discovery spider: start-up time on the crawl's core for spiders it does not run (docs/figures-history.md:
 "Crawl"). Scrapy 2.19 has no lazy loader of its own. Our spiders live in ``spiders/<name>.py``, so
 ``load(name)`` imports that module first, and only when it holds no spider of that name does it load
 them all as Scrapy does; ``list()`` and ``find_by_request()`` load them all (``scrapy list``,

@@ -16,12 +16,17 @@ from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    DAY_FIRST,
+    HOSPITAL_DAY,
+    MONTH_FIRST,
     UNPLACED,
     ImageTexts,
     case_timeline,
+    discharge_moment,
     history_dates,
     image_moments,
     onset_gap,
+    slashed_date_order,
     writes_day_first,
 )
 from tests.crawled_rows import SITES, records, score_site, staged_rows
@@ -29,7 +34,8 @@ from tests.crawled_rows import SITES, records, score_site, staged_rows
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
-           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22"]
+           "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
+           "unseen23", "unseen24"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -246,8 +252,13 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # or of the illness: the history does not say)
     # unseen20: Eurorad "Portable chest radiograph on admission" the blind rows call AP (as unseen13's portable film)
     # unseen22: Eurorad CTPA "on day 16" (Fig. 3a, b) told in the findings only, its legend without a day: blank
+    # unseen23: Eurorad long COVID "Current CT" (Fig. 2a, b) of a patient "hospitalised for COVID-19 pneumonia 3
+    # months earlier": the present visit's day is told only as the earlier admission's "3 months earlier": blank
     # (unseen4's Radiopaedia "Supine AP radiograph after intubation", intubated on the day of admission: 3 since
     # round 40's "after intubation")
+    # unseen24: SIRM caso 281's two "RX torace a letto" films the blind rows call AP (as unseen16's bedside film),
+    # its "1° controllo ... in 3a giornata" (a bare day: of the stay or of the illness, as unseen11's caso 120) and
+    # the "TC di controllo dopo 7 giorni" after it (two images)
     left = {("unseen4", "sirm"): 1, ("unseen8", "radiopaedia"): 1,
             ("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2, ("unseen9", "radiopaedia"): 1,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
@@ -255,7 +266,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen13", "radiopaedia"): 1, ("unseen13", "eurorad"): 2,
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
-            ("unseen22", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
+            ("unseen24", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -1927,6 +1939,17 @@ def test_a_case_writing_a_date_day_first_beyond_doubt_writes_them_all_so(texts, 
     assert writes_day_first(*texts) is want
 
 
+@pytest.mark.parametrize("pairs, want", [
+    ([(28, 3), (2, 4)], DAY_FIRST),
+    ([(3, 30), (4, 6)], MONTH_FIRST),
+    ([(4, 2), (4, 5)], ""),  # nothing shows the order
+    ([(28, 3), (3, 28)], ""),  # both do: neither is told
+    ([(1, 52), (18, 25)], ""),  # a shorthand and a score are no dates
+])
+def test_one_order_of_slashed_dates_decides_a_cases_texts_and_a_papers_tables(pairs, want):
+    assert slashed_date_order(pairs) == want
+
+
 def test_unseen21_radiopaedia_studies_titled_by_day_first_dates_of_a_site_without_a_date_order():
     # a UK case on Radiopaedia: "Presented on 28/03/2020 with a 1 week history", studies "28/03/2020",
     # "02/04/2020" (2 April, not 4 February: the page writes its dates day first) and "06/04/2020"
@@ -2067,3 +2090,176 @@ def test_unseen22_onsets_in_hours_and_over_the_past_week_count_the_films_from_th
                        "icu.html", "https://www.eurorad.org/case/17262")
     # the CTPA's "on day 16" is told in the findings only: blank, not counted from the admission
     assert [row["offset"] for row in rows.values()] == ["7", "12", None, None]
+
+
+@pytest.mark.parametrize("history, want", [
+    ("Cough and fever for the last fortnight, acutely short of breath today.", 14),
+    ("He presented with cough and fever for the last fortnight and worsening breathlessness.", 14),
+    ("Dry cough over the past fortnight.", 14),
+    ("Fever for the past month.", 30),
+])
+def test_a_symptom_for_the_last_fortnight_tells_the_onset(history, want):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == want
+
+
+def test_unseen23_for_the_last_fortnight_counts_the_films_from_the_onset_not_the_admission():
+    rows = _batch_rows("eurorad", "unseen23", "eu_uk_cough_and_fever_for_the_last_fortnight_pa_on_admission_supine_"
+                       "after_intubation_day_3_pneumothorax_day_12_ct_day_20_axial_sagittal.html",
+                       "https://www.eurorad.org/case/16902")
+    assert [row["offset"] for row in rows.values()] == ["14", "17", "26", "34", "34"]
+
+
+_WEEKEND_FILMS = [ImageTexts(0, caption="AP erect radiograph on admission.", date_text="Emergency department",
+                             group="a", study_title=True),
+                  ImageTexts(1, caption="Supine AP radiograph after intubation.", date_text="ICU day 3", group="b",
+                             study_title=True),
+                  ImageTexts(2, caption="Performed the same day for a rising D-dimer.", date_text="CTPA", group="c",
+                             study_title=True)]
+
+
+@pytest.mark.parametrize("history", [
+    "Fever and dry cough since the weekend, short of breath this morning.",
+    "Fever since last weekend, breathless since yesterday.",
+    "Febbre e tosse dal fine settimana, da ieri dispnea.",
+])
+def test_an_onset_told_by_the_weekend_cannot_be_placed(history):
+    # the weekend is no date: as "since Sunday", the case's films stay blank (not counted from the admission)
+    assert [o.value for o in case_timeline(history, _WEEKEND_FILMS).offsets] == [None, None, None]
+
+
+def test_a_weekend_that_tells_no_symptom_leaves_the_onset_to_the_history():
+    history = "Fever and cough for 3 days. Her daughter has been visiting since the weekend."
+    images = [ImageTexts(0, caption="AP erect radiograph on admission.")]
+    assert [o.value for o in case_timeline(history, images).offsets] == [3]
+
+
+def test_a_first_study_at_the_admission_titled_by_its_date_dates_the_admission():
+    # "12/04/2020": "Admission radiograph", then studies titled "15/04/2020" and "6 months later"
+    history = "Cough and fever for the last fortnight, acutely short of breath today."
+    images = [ImageTexts(0, caption="Admission radiograph (PA).", date_text="12/04/2020", group="a", study_title=True),
+              ImageTexts(1, caption="CTPA: no embolus.", date_text="15/04/2020", group="b", study_title=True),
+              ImageTexts(2, caption="Non-contrast CT: reticulation.", date_text="6 months later", group="c",
+                         study_title=True)]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [14, 17, 197]
+    # a first film dated after a later one is no presentation's: its date dates nothing
+    images[1] = ImageTexts(1, caption="CTPA: no embolus.", date_text="10/04/2020", group="b", study_title=True)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets][1:] == [None, None]
+
+
+def test_unseen23_radiopaedia_studies_titled_by_date_after_an_admission_radiograph():
+    rows = _batch_rows("radiopaedia", "unseen23", "rp_classic_uk_cough_and_fever_for_the_last_fortnight_studies_"
+                       "titled_by_date_pa_ctpa_ct_6_months_later.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-and-post-covid-fibrosis")
+    assert [row["offset"] for row in rows.values()] == ["14", "17", "17", "197", "197"]
+
+
+def test_eurorad_sub_image_whose_letter_names_a_sagittal_reformat_has_no_view():
+    # "(a) axial image, lung window; (b) sagittal reformat": b is no Axial (the legend's first plane is a's)
+    rows = _batch_rows("eurorad", "unseen23", "eu_uk_cough_and_fever_for_the_last_fortnight_pa_on_admission_supine_"
+                       "after_intubation_day_3_pneumothorax_day_12_ct_day_20_axial_sagittal.html",
+                       "https://www.eurorad.org/case/16902")
+    assert [row["view"] for row in rows.values()] == ["PA", "AP Supine", "AP Supine", "Axial", None]
+
+
+@pytest.mark.parametrize("history, want", [
+    # the delivery's day told by the history: "2 days after the caesarean section" is placed from it
+    ("28 weeks pregnant. Fever and cough for the past 4 days. Emergency caesarean section on day 5 of admission.",
+     [4, 11]),
+    ("Fever for 4 days, 30 weeks pregnant. She was delivered by cesarean section on day 3 of admission.", [4, 9]),
+    # no day of the delivery told, or no delivery at all ("oxygen delivery"): the film stays blank
+    ("28 weeks pregnant. Fever and cough for the past 4 days. She needed an emergency caesarean section.",
+     [4, None]),
+    ("Fever and cough for the past 4 days. High-flow oxygen delivery was started on day 5 of admission.",
+     [4, None]),
+])
+def test_a_film_counted_from_the_delivery_the_history_dates(history, want):
+    images = [ImageTexts(0, caption="AP chest radiograph with abdominal shielding.", date_text="Admission",
+                         group="a", study_title=True),
+              ImageTexts(1, caption="CTPA 2 days after the caesarean section: no embolism.", date_text="Post-partum",
+                         group="b", study_title=True)]
+    if "oxygen" in history:
+        images[1] = ImageTexts(1, caption="CT 2 days after delivery.", date_text="CT", group="b", study_title=True)
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_unseen23_pregnant_patients_ctpa_after_the_caesarean_section():
+    rows = _batch_rows("radiopaedia", "unseen23", "rp_2022_spain_28_weeks_pregnant_fever_for_the_past_4_days_shielded_"
+                       "ap_48_hours_later_supine_ctpa_2_days_after_caesarean.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
+    assert [row["offset"] for row in rows.values()] == ["4", "6", "11", "11"]
+    assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Coronal"]
+
+
+# --- unseen24: a sub-image in a plane outside the vocabulary, a discharge told by a film "at discharge, on day N" --
+
+
+_BRAZIL24 = ("eu_brazil_one_line_history_8_days_icu_supine_bedside_day_8_of_symptoms_ct_day_12_of_symptoms_sagittal_"
+             "ct_45_days_after_onset.html")
+
+
+@pytest.mark.parametrize("part, want", [
+    ("(c) sagittal reformat", None),
+    ("(c) oblique multiplanar reconstruction", None),
+    ("(c) coronal reformat", "Coronal"),
+])
+def test_a_sub_image_whose_own_part_names_another_plane_takes_no_other_letters_view(part, want, tmp_path):
+    # "(a) axial image, lung window; (b) axial image, mediastinal window; (c) sagittal reformat": the whole
+    # legend's "axial" is a and b's; c names a plane the vocabulary lacks (blank, not Axial)
+    html = (FIXTURES / "eurorad" / "unseen24" / _BRAZIL24).read_text().replace("(c) sagittal reformat", part)
+    (tmp_path / _BRAZIL24).write_text(html)
+    rows = {}
+    for record in records("eurorad", tmp_path / _BRAZIL24, "https://www.eurorad.org/case/16987"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000016987/16987_2_{k}.jpg"]["view"] for k in (1, 2, 3)] == ["Axial", "Axial", want]
+
+
+@pytest.mark.parametrize("findings, want", [
+    ("The PA chest radiograph taken at discharge, on the 17th day of hospitalization, showed residual opacities.",
+     (HOSPITAL_DAY, 17)),
+    ("At the time of discharge (hospital day 12) the radiograph was clear.", (HOSPITAL_DAY, 12)),
+    # a day further on dates something else
+    ("The radiograph at discharge showed improvement compared with the CT on day 5 of hospitalization.", None),
+    ("At discharge, 2 weeks later, the radiograph was clear.", None),
+    # a bare day: of the stay or of the illness
+    ("The radiograph at discharge (day 17) was clear.", None),
+])
+def test_a_film_at_discharge_with_its_day_right_after_tells_the_discharges_day(findings, want):
+    found = discharge_moment(findings)
+    assert (None if found is None else (found.kind, found.days)) == want
+
+
+def test_unseen24_eurorad_pa_at_discharge_counts_from_the_day_the_findings_give_the_discharge():
+    rows = _batch_rows("eurorad", "unseen24", "eu_turkey_since_1_week_ct_on_admission_fig1_a_c_control_ct_6th_day_of_"
+                       "hospitalization_pa_at_discharge_17th_day.html", "https://www.eurorad.org/case/16958")
+    assert [row["offset"] for row in rows.values()] == ["7", "7", "7", "13", "13", "24"]
+
+
+# --- unseen24, second part: a paragraph telling one exam and citing its figure at its end -------------------------
+
+
+_INDIA24 = ("eu_india_fever_for_6_days_cough_for_4_days_pa_view_at_admission_hrct_day_2_of_admission_a_d_discharged_"
+            "day_10_pa_2_weeks_after_discharge.html")
+
+
+@pytest.mark.parametrize("opening, ct_day, cited", [
+    # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
+    # paragraph's exam is the cited figure's
+    ("HRCT chest done on day 2 of admission showed", "8", "CT severity score was"),
+    ("On day 2 of admission, HRCT chest showed", "8", "CT severity score was"),
+    # the paragraph opens with another modality's exam: not the CT figure's moment
+    ("A repeat chest radiograph on day 2 of admission showed", None, "CT severity score was"),
+    # the cited sentence tells an exam of its own after the paragraph's first one
+    ("HRCT chest done on day 2 of admission showed", None, "Follow-up CT showed a score of"),
+])
+def test_a_paragraph_citing_its_figure_at_its_end_dates_the_figure_by_its_opening_exam(opening, ct_day, cited,
+                                                                                        tmp_path):
+    html = (FIXTURES / "eurorad" / "unseen24" / _INDIA24).read_text()
+    assert "HRCT chest done on day 2 of admission showed" in html and "CT severity score was 15/25" in html
+    html = html.replace("HRCT chest done on day 2 of admission showed", opening)
+    (tmp_path / _INDIA24).write_text(html.replace("CT severity score was", cited))
+    rows = {}
+    for record in records("eurorad", tmp_path / _INDIA24, "https://www.eurorad.org/case/17063"):
+        rows.update(staged_rows(record))
+    assert [rows[f"0000017063/17063_2_{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == [ct_day] * 4
+    assert rows["0000017063/17063_1_1.jpg"]["offset"] == "6"

@@ -102,7 +102,8 @@ FINDING_VERSION = 10  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v14: "presenting on day 7 of symptoms" histories; "the initial PA chest radiograph" is the admission's
 # v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
 # v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
-OFFSET_VERSION = 16
+# v17: "for the last fortnight" / "over the past fortnight" histories
+OFFSET_VERSION = 17
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -143,8 +143,8 @@ _HISTORY = compile(
     rf"|\b(?:present(?:ed|ing|s)|admitted|came|was\s+referred|hospitali[sz]ed)\s+(?:to\s+(?:the\s+|our\s+)?(?:[\w&]+\s+){{1,2}}?)?on\s+(?:the\s+)?(?P<unit9>day)\s+(?P<n9>\d{{1,2}})\s+(?:of|after)\s+(?:the\s+|his\s+|her\s+)?(?:illness|symptoms?|disease|symptom\s+onset|onset)"
     rf"|\bsince\s+(?P<n7>{NUMBER_LIKE})\s+(?P<unit7>{UNIT})\b"
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
-    # "fever for the past week": one unit
-    rf"|\b(?:for|over|(?P<within10>during|in))\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|month)\b"
+    # "fever for the past week", "cough for the last fortnight": one unit
+    rf"|\b(?:for|over|(?P<within10>during|in))\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|fortnight|month)\b"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\b(?:began|begun|started|starting|beginning|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"

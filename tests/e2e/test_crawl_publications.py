@@ -547,7 +547,7 @@ def test_a_publisher_pages_supplementary_image_is_staged_and_its_word_file_skipp
 
 def test_the_papers_never_seen_end_to_end_against_the_curators_rows(mirror_of, crawl, project_env, tmp_path):
     """The 27 papers of tests/fixtures/papers_unseen/ (bench/papers_unseen.py) crawled by DOI: every
-    curator row found, and each field as the curators wrote it but what README's Figures lists as left
+    curator row found, and each field as the curators wrote it but what docs/figures-history.md lists as left
     ("hospital day N" the paper does not define, which the timeline counts as N days after the admission
     as the real sample's curators do, where these curators wrote N - 1 (5 rows, and 1 "6 weeks after
     discharge" on "hospital day 12"); a CT panel whose moment no words give (1; JSCR's "A repeat CT 5
