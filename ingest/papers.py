@@ -55,10 +55,14 @@ _ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
+#: "day 21 after symptom onset", "day 11 since admission": the day with the event it counts from (a bare "day 21" may
+#: count from the onset or from admission).
+_DAY_FROM = (r"\s+(?:after|since|from|following)\s+(?:the\s+)?(?:(?:symptoms?|illness|disease|fever)\s+)?"
+             r"(?:onset|admission|presentation|hospitali[sz]ation)(?:\s+of\s+(?:the\s+)?(?:symptoms|illness|fever))?")
 # A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6"): a panel sharing
 # its legend's lead takes the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+)?"
-                   rf"day\s+\d+(?:{_DAY_OF})?|"
+                   rf"day\s+\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.jats import Table
-from ingest.normalize.common import ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
+from ingest.normalize.common import FEMALE_PRONOUNS, MALE_PRONOUNS, ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
 from ingest.timeline import MONTH_FIRST, slashed_date_order
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -200,7 +200,8 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
         patients = _numbered_by_table(patients, in_tables, in_captions)
-    return _with_onset_row(_with_abstract(_with_table(patients, in_tables), abstract), tables)
+    patients = _with_abstract(_with_table(patients, in_tables), abstract)
+    return _with_onset_row(_with_characteristic_rows(patients, tables), tables)
 
 
 def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
@@ -291,6 +292,34 @@ def _with_table(patients: list[PatientText], in_tables: dict[int, TablePatient])
     return patients
 
 
+def _with_characteristic_rows(patients: list[PatientText], tables: Sequence[Table]) -> list[PatientText]:
+    """A case report's single patient whom no text introduces ("The patient had fever ...") and whose table of
+    characteristics gives one row per variable, its value beside it ("Age, yr | 73", "Sex | Female"): the table's
+    age and sex, in the words of a table of patients ("Table 1: Age: 73; Sex: F"), when its rows give one of each."""
+    patient = patients[0] if len(patients) == 1 else None
+    if patient is None or patient.named_by != "single" or patient.descriptor is not None or patient.table_text:
+        return patients
+    said: dict[str, set] = {"age": set(), "sex": set()}
+    labels = []
+    for table in tables:
+        for row in table.rows:
+            cells = [c.strip() for c in row if c.strip()]
+            if len(cells) != 2 or (kind := _kind(cells[0])) not in ("age", "sex", "age/sex"):
+                continue
+            age, sex = _age_sex(kind, cells[1])
+            said["age"] |= {age} if age is not None else set()
+            said["sex"] |= {sex} if sex else set()
+            labels += [table.label or "Table"] if age is not None or sex else []
+    if not labels or len(said["age"]) > 1 or len(said["sex"]) > 1:
+        return patients
+    age, sex = next(iter(said["age"]), None), next(iter(said["sex"]), "")
+    values = [f"Age: {age}"] * (age is not None) + [f"Sex: {sex}"] * bool(sex)
+    patient.table_text = f"{labels[0]}: " + "; ".join(values)
+    if age is not None:
+        patient.descriptor = Descriptor(age, sex, patient.table_text)
+    return patients
+
+
 def _with_onset_row(patients: list[PatientText], tables: Sequence[Table]) -> list[PatientText]:
     """A case report's single patient whose table of findings (one row per variable, its value beside
     it: "Days from symptom onset to admission | 7") tells how long the symptoms had lasted at the
@@ -336,15 +365,22 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
     intros: dict[tuple[int, str], str] = {}
     titles: dict[tuple[int, str], str] = {}
     texts = [body for _, body in sections] + list(captions)
-    for text in texts:
+    first_at: dict[tuple[int, str], tuple[int, int]] = {}
+    for i, text in enumerate(texts):
         for descriptor, start, _ in descriptors_in(text):
-            if not order and _relative_of_one_introduced(text, start):
-                continue  # "A 64-year-old retired schoolteacher ... His 3-year-old granddaughter had had fever"
             key = (descriptor.age, descriptor.sex)
             if key not in intros:
                 order.append(descriptor)
                 intros[key] = _sentence_at(text, start)
                 titles[key] = _title_before(text, start)
+                first_at[key] = (i, start)
+    owner = _possessor_by_age_alone(texts, order[0], *first_at[(order[0].age, order[0].sex)]) \
+        if len(order) == 1 else None
+    if owner is not None:
+        # "A 34-year-old intensive care nurse presented ... Her 3-year-old son developed a fever": two people.
+        (descriptor, at, start), key = owner, (owner[0].age, owner[0].sex)
+        order.insert(0, descriptor)
+        intros[key], titles[key] = _sentence_at(texts[at], start), ""
     case_sections = [(h, b) for h, b in sections if _CASE_SECTION.search(h) and not _ENDS_PATIENT.search(h)]
     if len(order) <= 1:
         patient = PatientText(1, "single", paragraphs=[b for _, b in (case_sections or sections)])
@@ -361,7 +397,7 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
     words = {i: f"{d.words} {titles[(d.age, d.sex)]}" for i, d in enumerate(order)}
     current: int | None = None
     for heading, body in sections:
-        found = descriptors_in(body)
+        found = sorted([*descriptors_in(body), *_age_alone_of(owner[0] if owner else None, body)], key=lambda f: f[1])
         if found:
             current = index[(found[0][0].age, found[0][0].sex)]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
@@ -370,6 +406,41 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             patients[who].paragraphs.append(piece)
             current = who
     return patients
+
+
+#: The possessive before a relative's descriptor ("Her 3-year-old son"): the sex of the person the relative is of.
+_POSSESSIVE_LEAD = re.compile(r"\b(?P<possessive>his|her)\s+$", re.I)
+_RELATION_LAST = re.compile(rf"\b(?:{_RELATIONS_M}|{_RELATIONS_F})$", re.I)
+_PRONOUNS_OF = {"M": MALE_PRONOUNS, "F": FEMALE_PRONOUNS}
+
+
+def _possessor_by_age_alone(texts: list[str], relative: Descriptor, at: int,
+                            start: int) -> tuple[Descriptor, int, int] | None:
+    """The person a paper's only descriptor, a relative a possessive introduces ("Her 3-year-old son developed a
+    fever", first at ``texts[at][start:]``), belongs to, when an age alone introduced someone before it ("A
+    34-year-old intensive care nurse presented ..."): that person, of the possessive's sex (no pronoun of the
+    other sex between them), as (descriptor, text index, start of the age)."""
+    lead = _POSSESSIVE_LEAD.search(texts[at][:start])
+    if lead is None or not _RELATION_LAST.search(relative.words):
+        return None
+    sex = "F" if lead.group("possessive").lower() == "her" else "M"
+    for i, text in enumerate(texts[:at + 1]):
+        m = next((m for m in _AGE_ALONE.finditer(text, 0, start if i == at else len(text))
+                  if int(m.group(1)) != relative.age), None)
+        if m is None:
+            continue
+        between = text[m.end():start] if i == at else " ".join([text[m.end():], *texts[i + 1:at], texts[at][:start]])
+        if _PRONOUNS_OF["M" if sex == "F" else "F"].search(between):
+            return None
+        return Descriptor(int(m.group(1)), sex, text[m.start(1):m.end()]), i, m.start(1)
+    return None
+
+
+def _age_alone_of(owner: Descriptor | None, body: str) -> list[tuple[Descriptor, int, int]]:
+    """Where ``body`` introduces the possessor ``_possessor_by_age_alone`` found, as ``descriptors_in`` does."""
+    if owner is None:
+        return []
+    return [(owner, m.start(1), m.end()) for m in _AGE_ALONE.finditer(body) if int(m.group(1)) == owner.age]
 
 
 #: The name a sentence opens with before the descriptor it sets off: "The index case, a 61-year-old man",
@@ -466,18 +537,6 @@ def _subject_switches(body: str, index: dict[tuple[int, str], int],
 
 
 _AGE_ALONE = re.compile(r"\b(?:an?|the)\s+(\d{1,3})[- ](?:year|yr)s?[- ]old\b", re.I)
-
-
-_POSSESSIVE_END = re.compile(r"\b(?:his|her|their)\s+$", re.I)
-
-
-def _relative_of_one_introduced(text: str, start: int) -> bool:
-    """Whether the descriptor at ``start`` names a relative ("His 3-year-old granddaughter") of a person the
-    same text introduced before it by age alone ("A 64-year-old retired schoolteacher ... He lived with his
-    son's family."): an age before an occupation is no person's word, but the patient it introduces is the one
-    the possessive belongs to; the relative is no patient of their own."""
-    return _POSSESSIVE_END.search(text[max(0, start - 12):start]) is not None and \
-        _AGE_ALONE.search(text, 0, start) is not None
 
 
 def _by_age_alone(paragraphs: list[str]) -> tuple[Descriptor | None, str]:

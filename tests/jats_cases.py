@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.records import CaseRecord
@@ -14,3 +15,24 @@ def jats_cases(directory: Path, pmcid: str) -> dict[str, CaseRecord]:
     article = parse_jats((directory / f"PMC{pmcid}_efetch.xml").read_bytes(),
                          f"https://pmc.ncbi.nlm.nih.gov/articles/PMC{pmcid}/")
     return {case.source_key.rsplit("#", 1)[-1]: case for case in cases_from_article(article)}
+
+
+def batch_cases(directory: Path, pmcid: str, replace: tuple[str, str] = ("", "")) -> list[CaseRecord]:
+    """The cases in the paper's order, of its JATS with ``replace`` (old words, new) applied first: a variant
+    of the paper's wording (the old words must be there)."""
+    xml = (directory / f"PMC{pmcid}_efetch.xml").read_text()
+    if replace[0]:
+        assert replace[0] in xml
+        xml = xml.replace(*replace)
+    return cases_from_article(parse_jats(xml.encode()))
+
+
+def case_value(case: CaseRecord, name: str) -> str | None:
+    """The case's own value of field ``name`` (not an image's), as ``normalize_case`` stages it."""
+    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
+
+
+def image_offsets(case: CaseRecord) -> list[str | None]:
+    """Each image's offset, in the images' order."""
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]

@@ -7,30 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
 from ingest.normalize.demographics import normalize_age, normalize_sex
-from ingest.papers import cases_from_article
 from ingest.records import CaseRecord, ImageRecord
+from tests.jats_cases import batch_cases, case_value, image_offsets
 
 UNSEEN21 = Path(__file__).parent / "fixtures" / "papers_unseen21"
 
 
 def _cases(pmcid: str, replace: tuple[str, str] = ("", "")):
-    xml = (UNSEEN21 / f"PMC{pmcid}_efetch.xml").read_text()
-    if replace[0]:
-        assert replace[0] in xml
-        xml = xml.replace(*replace)
-    return cases_from_article(parse_jats(xml.encode()))
+    return batch_cases(UNSEEN21, pmcid, replace)
 
 
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+_case_value, _offsets = case_value, image_offsets
 
 
 # --- A relative the patient's label restates as a person -------------------------------------------------

@@ -92,10 +92,11 @@ def test_the_possessive_relative_of_a_patient_introduced_by_age_alone_is_not_the
 
 def test_a_figure_of_the_single_patients_relative_is_a_case_of_its_own():
     """"The granddaughter's chest radiograph (anteroposterior view), which was normal": not the grandfather's film
-    (it was his on the first crawl), a case of the figure for the reviewer."""
+    (it was his on the first crawl, released with his age), but hers: "His 3-year-old granddaughter" is a person
+    of her own (papers_unseen22's possessive relative), so her film has her age and no release takes it."""
     cases = cases_from_article(_article("PMC7230077_efetch.xml"))
     assert len(cases) == 2
-    assert cases[1].source_key.endswith("#fig4")
+    assert (_case_value(cases[1], "age"), _case_value(cases[1], "sex")) == ("3", "F")
     assert [i.source_url.rsplit("/", 1)[-1] for i in cases[1].images] == ["CCR3-9-e03890-g004.jpg"]
 
 

@@ -650,6 +650,9 @@ _RELATIVE_WORDS = (
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
     r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
 )
+#: English pronouns of each sex: the patient's sex when no word tells it, the sex of a relative's possessor.
+MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 RELATIVE = compile(rf"\b(?:{_RELATIVE_WORDS})\b", re.IGNORECASE)
 #: Relatives, and groups of people ("patients", "cases"): a sentence about them is not about
 #: this patient's sex, age or clinical course. "People's Hospital" (many Chinese hospitals) is a

@@ -13,6 +13,9 @@ from schema import ADULT_AGE, SEX_VALUES
 
 from .common import (
     ENGLISH_NUMBER,
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    NUMBER,
     OTHER_PERSON,
     RELATIVE,
     Normalized,
@@ -49,7 +52,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # relatives of a family cluster's sentence
 # 18: a relative the patient's label restates as a person ("Patient 2, his daughter, a woman in her 40s")
 # 19: the sex word of a newborn a pregnant patient delivers ("A healthy male baby weighing 1.7 kg was delivered")
-SEX_VERSION = 19
+# 20: relatives named as a group that the patient's possessive introduces ("Her husband and two children had mild
+# symptoms") leave the pronouns of the possessive's sex the patient's
+SEX_VERSION = 20
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -107,8 +112,6 @@ AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3
 # a match starts at its age's digits (gate() in common: the scan tests one character where it tried
 # the look-behind, the boundary and the look-ahead at every position; sex and age both scan every note)
 _AGE_SEX_SHORTHAND = gate(compile(AGE_SEX_SHORTHAND_SOURCE), r"\d")
-_MALE_PRONOUNS = compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
-_FEMALE_PRONOUNS = compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
 # A sex word that describes someone else: "his mother, a 60-year-old woman", "her husband's".
 _POSSESSIVE_BEFORE = compile(
@@ -200,20 +203,33 @@ def _others_a_pronoun_may_name(text: str, pronoun_sex: str) -> bool:
     (a relative, other patients or cases), not only groups of an exposure history. A relative whose word
     tells the other sex ("His wife had tested positive ... He was admitted") is no one "he" may name."""
     for m in OTHER_PERSON.finditer(text):
-        if m.group(0).lower() in _PLURAL_ONLY_OTHERS:
+        word = m.group(0).lower()
+        if word in _PLURAL_ONLY_OTHERS or (word in _GROUP_RELATIVES and _OWNED_BY[pronoun_sex].search(
+                text, max(0, m.start() - 60), m.start())):
             continue
         word = _SEX_WORD.fullmatch(m.group(0))
         if word is None or (MALE if word.group("m") else FEMALE) == pronoun_sex:
             return True
     # a pronoun besides the relatives' possessives must name someone ("Her husband was admitted": the note may
     # be the husband's; "... Her husband had been admitted. She was dyspnoeic": she is the patient)
-    pronouns = _MALE_PRONOUNS if pronoun_sex == MALE else _FEMALE_PRONOUNS
+    pronouns = MALE_PRONOUNS if pronoun_sex == MALE else FEMALE_PRONOUNS
     return not any(RELATIVE.match(text, _AGE_GAP.match(text, m.end()).end()) is None for m in pronouns.finditer(text))
 
 
 #: Family words: a patient's sex only when they introduce the patient with an age.
 _RELATION_WORDS = frozenset({"husband", "son", "father", "brother", "grandfather", "wife", "daughter", "mother",
                              "sister", "grandmother", *_RELATION_WORDS_IT})
+#: Relatives named as a group ("children", "parents", "family"), whom no "he" or "she" names, when a possessive of
+#: the pronouns' sex introduces them ("Her husband and two children had mild symptoms", "his wife and children"):
+#: the possessive says whose they are, so they leave the pronouns the patient's (named again without it, "the
+#: children", one of them may be whom a pronoun names: "one of the children ... she"). A single relative of the
+#: pronouns' sex or of none told ("His son", "Her mother", "His colleague") may be whom they name: still blank.
+_GROUP_RELATIVES = frozenset({"children", "parents", "relatives", "family", "household", "co-workers", "coworkers"})
+_RELATIVES_AND = rf"(?:(?:{'|'.join(sorted(_RELATION_WORDS))}|partner|spouse)\s+(?:and|or)\s+)?"
+_COUNTED = rf"(?:(?:{NUMBER}|\d{{1,3}}[\s-]*years?[\s-]*old|young|younger|elder|older|adult)[\s-]+){{0,2}}"
+_OWNED_BY = {sex: compile(rf"\b{possessive}\s+{_RELATIVES_AND}{_COUNTED}$", re.IGNORECASE)
+             for sex, possessive in ((MALE, "his"), (FEMALE, "her"))}
+
 # The age introducing the person a sex word names: "46-year-old female", "a 34 yo man",
 # "Women, 69 years old", "Male, 51 years".
 _AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$",
@@ -250,8 +266,8 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
         first, last = min(f_hit[1], m_hit[1]), max(f_hit[2], m_hit[2])
         return blank("words of both sexes about the patient", text, first, last, "sex.words", SEX_VERSION)
     words = text_context(text).words
-    male = list(_MALE_PRONOUNS.finditer(text)) if words & _MALE_PRONOUN_TOKENS else []
-    female = list(_FEMALE_PRONOUNS.finditer(text)) if words & _FEMALE_PRONOUN_TOKENS else []
+    male = list(MALE_PRONOUNS.finditer(text)) if words & _MALE_PRONOUN_TOKENS else []
+    female = list(FEMALE_PRONOUNS.finditer(text)) if words & _FEMALE_PRONOUN_TOKENS else []
     if (language == "it" or (not male and not female)) and words & _IT_ARTICLE_TOKENS:
         male += list(_IT_MALE_ARTICLE.finditer(text))
     if male and female:
