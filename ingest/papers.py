@@ -54,6 +54,9 @@ _ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
+#: A day told from the film before ("(B) CT the next day", "obtained the same day"); not "the same day as the
+#: first positive test" (another moment) nor "the next day after intubation".
+_FILM_BEFORE_DAY = r"(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:as|after|of|following)\b)"
 # A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6"): a panel sharing
 # its legend's lead takes the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+)?"
@@ -61,6 +64,7 @@ _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
+                   rf"{_FILM_BEFORE_DAY}|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
@@ -643,7 +647,8 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
 def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
     """No image dated yet, and neither their captions nor the text's sentences citing them name a
     moment but the presentation's ("on the day of admission", "obtained the same day")."""
-    if any(i.date_text for i in images):
+    # ("obtained the same day": a panel's own words dating it by the film before date nothing by themselves)
+    if any(i.date_text and not re.fullmatch(_FILM_BEFORE_DAY, i.date_text, re.I) for i in images):
         return False
     numbers = {image.extra.get("figure_number") for image in images}
     citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)
