@@ -54,9 +54,10 @@ _ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
 #: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
 _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
-#: A day told from the film before ("(B) CT the next day", "obtained the same day"); not "the same day as the
-#: first positive test" (another moment) nor "the next day after intubation".
-_FILM_BEFORE_DAY = r"(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:as|after|of|following)\b)"
+#: A panel's day told from the film before ("(B) CT the next day", "obtained the same day"); not "the same day as
+#: the first positive test" (another moment) nor "the next day after intubation". Read in a panel's own words
+#: only: in the text's sentences citing a figure "the same day" is the sentence before's day, not a film's.
+_FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:as|after|of|following)\b)"
 # A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6"): a panel sharing
 # its legend's lead takes the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+)?"
@@ -64,7 +65,6 @@ _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
-                   rf"{_FILM_BEFORE_DAY}|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
@@ -156,7 +156,7 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     # A panel whose own words name a view the dataset has no value for ("sagittal") does not take
     # the caption's ("in axial (a) and sagittal (b) planes": b is not Axial).
     view = _naming(normalize_view, text, *(() if _UNLISTED_VIEW.search(text) else (shared,)))
-    moments = _moments(text)
+    moments = _moments(text) or [m.group(0) for m in re.finditer(_FILM_BEFORE_DAY, text, re.I)]
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
     date = moments[0] if moments and (own or len({m.lower() for m in moments}) < 2) else ""
