@@ -59,6 +59,10 @@ _DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|i
 #: count from the onset or from admission).
 _DAY_FROM = (r"\s+(?:after|since|from|following)\s+(?:the\s+)?(?:(?:symptoms?|illness|disease|fever)\s+)?"
              r"(?:onset|admission|presentation|hospitali[sz]ation)(?:\s+of\s+(?:the\s+)?(?:symptoms|illness|fever))?")
+#: A panel's day told from the film before ("(B) CT the next day", "obtained the same day"); not "the same day as
+#: the first positive test" (another moment) nor "the next day after intubation". Read in a panel's own words
+#: only: in the text's sentences citing a figure "the same day" is the sentence before's day, not a film's.
+_FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:as|after|of|following)\b)"
 # A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6"): a panel sharing
 # its legend's lead takes the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+)?"
@@ -157,7 +161,7 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     # A panel whose own words name a view the dataset has no value for ("sagittal") does not take
     # the caption's ("in axial (a) and sagittal (b) planes": b is not Axial).
     view = _naming(normalize_view, text, *(() if _UNLISTED_VIEW.search(text) else (shared,)))
-    moments = _moments(text)
+    moments = _moments(text) or [m.group(0) for m in re.finditer(_FILM_BEFORE_DAY, text, re.I)]
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
     date = moments[0] if moments and (own or len({m.lower() for m in moments}) < 2) else ""
@@ -650,7 +654,8 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
 def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
     """No image dated yet, and neither their captions nor the text's sentences citing them name a
     moment but the presentation's ("on the day of admission", "obtained the same day")."""
-    if any(i.date_text for i in images):
+    # ("obtained the same day": a panel's own words dating it by the film before date nothing by themselves)
+    if any(i.date_text and not re.fullmatch(_FILM_BEFORE_DAY, i.date_text, re.I) for i in images):
         return False
     numbers = {image.extra.get("figure_number") for image in images}
     citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)

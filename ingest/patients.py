@@ -56,10 +56,11 @@ _DESCRIPTOR = re.compile(
 _MALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?man|men|male|boy|gentleman|{_RELATIONS_M})$", re.I)
 _FEMALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?woman|women|female|girl|lady|{_RELATIONS_F})$", re.I)
 _ENDS_PATIENT = re.compile(r"\b(?:discussion|conclusions?|summary|limitations|references|acknowledg\w*)\b", re.I)
-#: Sections of a case report about its patient: "Case presentation", and BJR|case reports' "Investigations",
-#: "Treatment", "Outcome and follow-up".
+#: Sections of a case report about its patient: "Case presentation", BJR|case reports' "Investigations",
+#: "Treatment", "Outcome and follow-up", and the radiology journals' "History" / "Imaging Findings" (where the
+#: films, the course and the discharge are told), "Hospital course".
 _CASE_SECTION = re.compile(r"\b(?:case|patient|presentation|report|history|clinical|description|investigations?|"
-                           r"treatment|outcome|follow-?up|management)\b", re.I)
+                           r"treatment|outcome|follow-?up|management|findings|course)\b", re.I)
 
 
 @dataclass(frozen=True)
