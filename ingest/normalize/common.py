@@ -374,6 +374,9 @@ def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
         inserts += [(0, f"(?={top})(?:"), (n, ")")]
     elif not prefixed:
         inserts += _alternatives_gate(pattern, 0, n, top_bars, flags, most, whole=False)
+        word_start = _word_start_class(parsed)
+        if word_start is not None:
+            inserts += [(0, rf"(?<!\w)(?={word_start})(?:"), (n, ")")]
     for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
         pattern = pattern[:at] + text + pattern[at:]
     return pattern
@@ -466,6 +469,108 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
 
 #: ``\\d`` kept as itself in a gate's class: Unicode digits in the Unicode pattern, as in the pattern.
 _DIGIT = r"\d"
+
+
+# --- Word-start gates ------------------------------------------------------------------------------
+# A pattern whose first characters cannot be listed (a number or any word: "\b(?P<n>\w+|a\s+few)\s+days")
+# is tried by ``re`` at every position of the text, each of its alternatives in turn, though each
+# alternative opens with ``\b`` before a word character: a match can only start where a word starts.
+# One look-behind and one look-ahead before the pattern reject the other positions (most of a text:
+# the inside of its words) at the cost of two character tests.
+
+#: A word character, as a gate's class lists it: ``\w`` read in the pattern's own mode (Unicode, or
+#: ASCII in its twin), as its ``\b`` is.
+_WORD_CHAR = r"\w"
+
+
+def _word_start_class(parsed) -> str | None:
+    """The class of the characters a match of the ``parsed`` pattern starts with, as ``[\\w...]``, when
+    every match starts where no word character precedes it: each alternative opens with ``\\b`` before
+    a word character, or with ``(?<!\\w)`` (then any listed character may follow: "(?<!\\w)[x×]\\d").
+    None when one alternative may start elsewhere or its first characters cannot be read."""
+    starts = _word_starts(list(parsed))
+    if starts is None:
+        return None
+    others = sorted(c for c in starts if c != _WORD_CHAR)
+    return "[" + _WORD_CHAR + "".join(re.escape(c) for c in others) + "]"
+
+
+def _word_starts(items: list) -> set[str] | None:
+    """``_word_start_class``'s characters for a sequence of parsed items (``_WORD_CHAR`` for any word
+    character), or None."""
+    if len(items) == 1 and items[0][0] is _C.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        return _word_starts(list(items[0][1][-1]))  # a group holding the whole pattern (no inline flags)
+    if len(items) == 1 and items[0][0] is _C.BRANCH:
+        parts = [_word_starts(list(branch)) for branch in items[0][1][1]]
+        return None if any(p is None for p in parts) else set().union(*parts)
+    if not items:
+        return None
+    op, av = items[0]
+    first = _first_kinds(items[1:])
+    if first is None or first[1]:
+        return None
+    if (op, av) == (_C.AT, _C.AT_BOUNDARY):
+        # \b before a word character says no word character precedes: only word characters may follow
+        return first[0] if first[0] == {_WORD_CHAR} else None
+    if op is _C.ASSERT_NOT and av[0] == -1 and list(av[1]) == [(_C.IN, [(_C.CATEGORY, _C.CATEGORY_WORD)])]:
+        return first[0]  # (?<!\w)
+    return None
+
+
+def _first_kinds(items) -> tuple[set[str], bool] | None:
+    """(the characters a match of the parsed ``items`` can start with, any word character as
+    ``_WORD_CHAR``, whether it can be empty), as ``_first_chars`` reads them; None when they cannot be
+    read."""
+    kinds: set[str] = set()
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _C.LITERAL:
+            part: tuple[set[str], bool] | None = ({_kind(chr(av))}, False)
+        elif op is _C.IN:
+            part = _class_kinds(av)
+        elif op is _C.BRANCH:
+            parts = [_first_kinds(branch) for branch in av[1]]
+            part = (None if any(p is None for p in parts)
+                    else (set().union(*(p[0] for p in parts)), any(p[1] for p in parts)))
+        elif op is _C.SUBPATTERN:
+            part = _first_kinds(av[-1])
+        elif op in _REPEATS:
+            inner = _first_kinds(av[2])
+            part = None if inner is None else (inner[0], inner[1] or av[0] == 0)
+        else:
+            part = None
+        if part is None:
+            return None
+        kinds |= part[0]
+        if not part[1]:
+            return kinds, False
+    return kinds, True
+
+
+def _kind(char: str) -> str:
+    """An ASCII letter, digit or "_" as ``_WORD_CHAR`` (a word character in both modes, as is every
+    character a case-insensitive one matches: "K" the Kelvin sign, "ſ", "ı"); else itself."""
+    return _WORD_CHAR if char.isascii() and (char.isalnum() or char == "_") else char
+
+
+def _class_kinds(items) -> tuple[set[str], bool] | None:
+    """The kinds of a class: its literals, ``\\w``/``\\d`` as word characters, and a negated class of
+    non-word characters and more ("[^\\W\\d_]": word characters only); None for ranges and the rest."""
+    if items and items[0] == (_C.NEGATE, None):
+        rest = items[1:]
+        if (_C.CATEGORY, _C.CATEGORY_NOT_WORD) in rest:
+            return {_WORD_CHAR}, False  # outside the non-word characters: word characters only
+        return None
+    kinds = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            kinds.add(_kind(chr(av)))
+        elif (op, av) in ((_C.CATEGORY, _C.CATEGORY_WORD), (_C.CATEGORY, _C.CATEGORY_DIGIT)):
+            kinds.add(_WORD_CHAR)
+        else:
+            return None
+    return kinds, False
 
 
 def _first_chars(items) -> tuple[set[str], bool] | None:

@@ -100,8 +100,10 @@ def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
             (m.span(), m.groups()) for m in re.finditer(p.pattern, text, re.IGNORECASE)]
     # after an alternative of any word, the words that follow it are gated apart, in their order
     hours = r"\b(?P<h>\w+|a\s+few|few|several)\s+hours|\bsame\s+day|\bnext\s+day|\bon\s+arrival"
+    # (and, each alternative opening at a word's start, the whole pattern at word starts)
     assert common.gated_source(hours, re.IGNORECASE) == (
-        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival)")
+        r"(?<!\w)(?=[\w])(?:"
+        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival))")
     for text in ("a few hours later", "A FEW HOURS", "several hours", "on the same day", "NEXT DAY", "on arrival"):
         assert [(m.span(), m.groups()) for m in FastPattern(hours, re.IGNORECASE).finditer(text)] == [
             (m.span(), m.groups()) for m in re.finditer(hours, text, re.IGNORECASE)]
@@ -113,3 +115,21 @@ def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
     assert common.gated_source(r"(?:ab|cd|ef)g") == r"(?:ab|cd|ef)g"  # re's own first-character set
     # case-insensitive, re has none: the whole pattern is gated (its first group with it)
     assert common.gated_source(r"(?:ab|cd|ef)g", re.IGNORECASE) == r"(?=[ace])(?:(?:ab|cd|ef)g)"
+
+
+def test_a_pattern_opening_at_word_starts_is_gated_on_them():
+    # every alternative opens with \b before a word character (a number or any word), or with (?<!\w):
+    # a match starts only where no word character precedes it
+    source = r"\b(?P<n>\d++|[^\W\d_]++|a\s+few)\s+(?P<u>days?|weeks?)\s+later|(?<!\w)[x\u00d7]\s?(?P<n2>\d+)\s+days?"
+    assert common.gated_source(source, re.IGNORECASE).startswith(r"(?<!\w)(?=[\w×])(?:")
+    p = FastPattern(source, re.IGNORECASE)
+    texts = ("fever x 5 days", "cough ×3 days", "flux3 days", "three days later", "sixdays later", "A FEW WEEKS LATER",
+             "abc12 days later", "dopo 3 giorni, 12 days later", "ıki days later", "Kelvın 4 days later")
+    for text in texts:
+        for pos in range(len(text)):
+            assert [(m.span(), m.groups()) for m in p.finditer(text, pos)] == [
+                (m.span(), m.groups()) for m in re.compile(source, re.IGNORECASE).finditer(text, pos)], (text, pos)
+    # not gated: an alternative that may start inside a word, after a non-word character, or be empty
+    for other in (r"\b\d+\s+days|later", r"\b(?:\s+)days", r"(?<!\d)[x×]\d+|\bfoo", r"\b(?:\w*)\s+days",
+                  r"\b[A-H]\)\s+\w+|\b\w+"):
+        assert not common.gated_source(other, re.IGNORECASE).startswith(r"(?<!\w)"), other
