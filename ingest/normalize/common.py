@@ -730,7 +730,6 @@ _NEGATION_BEFORE = compile(
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
-_NEGATION_BEFORE = first_gate(_NEGATION_BEFORE)  # the characters it can start with (first_gate)
 _NEGATION_AFTER = compile(
     r"^[^.;]{0,40}?\b(?:not\s+(?:required|needed|necessary|performed|indicated|done)|was\s+not|were\s+not|"
     r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
@@ -743,7 +742,6 @@ _HYPOTHETICAL = compile(
     r"qualora|eventuale|possibile|rischio|se)\b",
     re.IGNORECASE,
 )
-_HYPOTHETICAL = first_gate(_HYPOTHETICAL)  # the characters it can start with (first_gate)
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
 #: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
 #: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative. A contact
