@@ -120,7 +120,7 @@ class FastPattern:
     __slots__ = ("ascii", "flags", "groupindex", "groups", "needs", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
-        source = gated_source(pattern, flags)
+        source = gated_source(factor_boundaries(pattern, flags), flags)
         self.unicode = re.compile(source, flags)
         twin = (_ascii_twin_source(source, bool(flags & re.IGNORECASE))
                 if not flags & (re.ASCII | re.LOCALE) else None)
@@ -291,6 +291,92 @@ def _worth(needs: frozenset[str]) -> tuple[int, int]:
     """How selective a set is: its shortest string's length (up to 6: longer says little more), then
     the fewer strings the better."""
     return min(6, *map(len, needs)), -len(needs)
+
+
+# --- Word boundaries taken out of alternatives ----------------------------------------------------
+# ``re`` takes a prefix shared by every alternative out of the alternation ("\bx|\by" is read "\b(?:x|y)"),
+# but not one shared by only some: "\bx-?ray|\bCXR|...|X线|胸片" made it try each alternative at every
+# position that passed the gate, each alternative failing on its own ``\b`` inside a word.
+
+
+def factor_boundaries(pattern: str, flags: int = 0) -> str:
+    """``pattern`` with each run of two or more consecutive alternatives opening with ``\\b`` written
+    as one ``\\b(?:...)`` ("\\bx|\\by|z" as "\\b(?:x|y)|z"), at every level of groups but look-behinds:
+    the same matches (the alternatives keep their order), one boundary test for the run. Left alone: a
+    verbose pattern, one with a comment or a conditional group."""
+    if flags & re.VERBOSE or "(?#" in pattern or "(?(" in pattern:
+        return pattern
+    text, _ = _factored_level(pattern, 0, factor=True)
+    return text
+
+
+def _factored_level(pattern: str, i: int, factor: bool) -> tuple[str, int]:
+    """The alternatives of ``pattern`` from ``i`` to the ``)`` closing their level (or the end), each run
+    of ``\\b`` alternatives factored (``factor``), and the index of that ``)``."""
+    alternatives: list[str] = []
+    piece: list[str] = []
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            piece.append(pattern[i:i + 2])
+            i += 2
+        elif ch == "[":
+            end = _class_end(pattern, i)
+            piece.append(pattern[i:end])
+            i = end
+        elif ch == "(":
+            opening = _group_opening(pattern, i)
+            inner, close = _factored_level(pattern, i + len(opening),
+                                           factor and not opening.startswith(("(?<=", "(?<!")))
+            piece.append(opening + inner + pattern[close:close + 1])
+            i = close + 1
+        elif ch == ")":
+            break
+        elif ch == "|":
+            alternatives.append("".join(piece))
+            piece = []
+            i += 1
+        else:
+            piece.append(ch)
+            i += 1
+    alternatives.append("".join(piece))
+    return ("|".join(_factored(alternatives)) if factor else "|".join(alternatives)), i
+
+
+def _group_opening(pattern: str, i: int) -> str:
+    """The opening of the group at ``pattern[i]``: "(", "(?:", "(?P<name>", "(?<=", "(?i:", "(?i)"..."""
+    if not pattern.startswith("(?", i):
+        return "("
+    if pattern.startswith(("(?<=", "(?<!"), i):
+        return pattern[i:i + 4]
+    if pattern.startswith("(?P<", i):
+        return pattern[i:pattern.index(">", i) + 1]
+    if pattern.startswith("(?P=", i):
+        return pattern[i:i + 4]
+    if pattern[i + 2:i + 3] in (":", "=", "!", ">"):
+        return pattern[i:i + 3]
+    end = i + 2  # inline flags: "(?i)" (no content) or "(?i-s:"
+    while end < len(pattern) and pattern[end] not in ":)":
+        end += 1
+    return pattern[i:end + 1] if pattern[end:end + 1] == ":" else pattern[i:end]
+
+
+def _factored(alternatives: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for alternative in [*alternatives, None]:
+        if alternative is not None and alternative.startswith("\\b"):
+            run.append(alternative)
+            continue
+        if len(run) >= 2:
+            out.append("\\b(?:" + "|".join(a[2:] for a in run) + ")")
+        else:
+            out += run
+        run = []
+        if alternative is not None:
+            out.append(alternative)
+    return out
 
 
 def compile(pattern: str, flags: int = 0) -> FastPattern:  # noqa: A001 - mirrors re.compile

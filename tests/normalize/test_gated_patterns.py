@@ -133,3 +133,20 @@ def test_a_pattern_opening_at_word_starts_is_gated_on_them():
     for other in (r"\b\d+\s+days|later", r"\b(?:\s+)days", r"(?<!\d)[x×]\d+|\bfoo", r"\b(?:\w*)\s+days",
                   r"\b[A-H]\)\s+\w+|\b\w+"):
         assert not common.gated_source(other, re.IGNORECASE).startswith(r"(?<!\w)"), other
+
+
+def test_alternatives_opening_with_a_boundary_share_one():
+    # a run of alternatives opening with \b is tested once for the boundary, in every group but look-behinds;
+    # the alternatives keep their order (leftmost first), groups and names their numbers
+    assert common.factor_boundaries(r"\bx-?rays?\b|\bCXR\b|X线|\bRx\b") == r"\b(?:x-?rays?\b|CXR\b)|X线|\bRx\b"
+    assert common.factor_boundaries(r"(?P<v>\bAP|\bPA|[ap]\.)\s(?P=v)") == r"(?P<v>\b(?:AP|PA)|[ap]\.)\s(?P=v)"
+    for kept in (r"(?<=\ba|\bb)c", r"[|\b(]\ba|\bx", r"(?i)\ba|\bb", r"\\ba|\\bb", r"(?(1)\ba|\bb)"):
+        assert common.factor_boundaries(kept) == kept, kept
+    source = (r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bRx\s+torace|X线|胸片|\b(?P<n>\d+)\s+films?|(?<=\d)mm\b"
+              r"|\bCT\b")
+    p = FastPattern(source, re.IGNORECASE)
+    assert r"\b(?:" in p.unicode.pattern
+    for text in ("Chest X-ray and CXR", "radiographs; 2 films", "胸片示X线", "xray3 xray", "Rx torace, RX", "5mm CT",
+                 "prex-ray", "İ X-RAY ı", "ſcan 3 FILMS"):
+        assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
+            (m.span(), m.groups()) for m in re.finditer(source, text, re.IGNORECASE)], text
