@@ -607,31 +607,7 @@ def _first_kinds(items) -> tuple[set[str], bool] | None:
     """(the characters a match of the parsed ``items`` can start with, any word character as
     ``_WORD_CHAR``, whether it can be empty), as ``_first_chars`` reads them; None when they cannot be
     read."""
-    kinds: set[str] = set()
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue
-        if op is _C.LITERAL:
-            part: tuple[set[str], bool] | None = ({_kind(chr(av))}, False)
-        elif op is _C.IN:
-            part = _class_kinds(av)
-        elif op is _C.BRANCH:
-            parts = [_first_kinds(branch) for branch in av[1]]
-            part = (None if any(p is None for p in parts)
-                    else (set().union(*(p[0] for p in parts)), any(p[1] for p in parts)))
-        elif op is _C.SUBPATTERN:
-            part = _first_kinds(av[-1])
-        elif op in _REPEATS:
-            inner = _first_kinds(av[2])
-            part = None if inner is None else (inner[0], inner[1] or av[0] == 0)
-        else:
-            part = None
-        if part is None:
-            return None
-        kinds |= part[0]
-        if not part[1]:
-            return kinds, False
-    return kinds, True
+    return _first_items(items, kinds=True)
 
 
 def _kind(char: str) -> str:
@@ -662,23 +638,29 @@ def _class_kinds(items) -> tuple[set[str], bool] | None:
 def _first_chars(items) -> tuple[set[str], bool] | None:
     """(the characters a match of the parsed ``items`` can start with, whether it can be empty);
     None when they cannot be listed (a class with ranges or categories, a back-reference...)."""
+    return _first_items(items, kinds=False)
+
+
+def _first_items(items, kinds: bool) -> tuple[set[str], bool] | None:
+    """``_first_chars`` (``kinds`` false: literal characters and ``\\d``) or ``_first_kinds`` (true: any
+    word character as ``_WORD_CHAR``) of the parsed ``items``."""
     chars: set[str] = set()
     for op, av in items:
-        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        if op in _ZERO_WIDTH:
             continue  # zero width: the next item starts the match
         if op is _C.LITERAL:
-            part: tuple[set[str], bool] | None = ({chr(av)}, False)
-        elif op is _C.IN and all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in av):
-            part = ({chr(v) if o is _C.LITERAL else _DIGIT for o, v in av}, False)
+            part: tuple[set[str], bool] | None = ({_kind(chr(av)) if kinds else chr(av)}, False)
+        elif op is _C.IN:
+            part = _class_kinds(av) if kinds else _class_chars(av)
         elif op is _C.BRANCH:
-            parts = [_first_chars(branch) for branch in av[1]]
+            parts = [_first_items(branch, kinds) for branch in av[1]]
             part = (None if any(p is None for p in parts)
                     else (set().union(*(p[0] for p in parts)), any(p[1] for p in parts)))
         elif op is _C.SUBPATTERN:
-            # "(?i:...)" in a case-sensitive pattern: its letters in either case
-            part = None if av[1] & re.IGNORECASE else _first_chars(av[-1])
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
-            inner = _first_chars(av[2])
+            # "(?i:...)" in a case-sensitive pattern: its letters in either case (a word character either way)
+            part = None if av[1] & re.IGNORECASE and not kinds else _first_items(av[-1], kinds)
+        elif op in _REPEATS:
+            inner = _first_items(av[2], kinds)
             part = None if inner is None else (inner[0], inner[1] or av[0] == 0)
         else:
             part = None
@@ -688,6 +670,13 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
         if not part[1]:
             return chars, False
     return chars, True
+
+
+def _class_chars(items) -> tuple[set[str], bool] | None:
+    """The characters of a class of literals and ``\\d``, or None."""
+    if all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in items):
+        return {chr(v) if o is _C.LITERAL else _DIGIT for o, v in items}, False
+    return None
 
 
 def fast_init(cls: type) -> type:
