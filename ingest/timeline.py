@@ -47,7 +47,6 @@ from .normalize.common import (
     clause_at,
     fast_init,
     finditer_near,
-    first_gate,
     gate,
     has_any,
     only_companions,
@@ -168,7 +167,6 @@ _ONSET_CUES = compile_fast(
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
-_ONSET_CUES = first_gate(_ONSET_CUES)  # the characters it can start with (first_gate)
 #: A paragraph's section titles as the JATS reader writes them before its text ("2. Case
 #: Presentation: ...", "Case report / History: ..."), at a line's start.
 _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1,60})*:\s", re.MULTILINE)
@@ -188,7 +186,6 @@ _ADMISSION_CUES = compile_fast(
     r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS)\b",
     re.IGNORECASE,
 )
-_ADMISSION_CUES = first_gate(_ADMISSION_CUES)  # the characters it can start with (first_gate)
 
 #: Travel and exposure a history dates ("returned from a business trip on 27 February", "contact with a
 #: confirmed case on 3 March"): moments before the illness, neither its onset nor the admission.
@@ -253,7 +250,6 @@ _ADMISSION_IS_DAY_ONE = compile_fast(
     rf"the\s+(?:day\s+of\s+)?admission\b",
     re.IGNORECASE,
 )
-_ADMISSION_IS_DAY_ONE = first_gate(_ADMISSION_IS_DAY_ONE)  # the characters it can start with (first_gate)
 _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
@@ -1683,7 +1679,6 @@ _STAY_DAY = compile_fast(r"\bhospital\s+day\b"
                          r"|\bday\s+of\s+(?:hospitali[sz]ation|admission)\b|\bHD\s*#?\d"
                          r"|\bdays?\s+(?:after|following|post|from)\s+(?:the\s+|her\s+|his\s+)?admission\b",
                          re.IGNORECASE)
-_STAY_DAY = first_gate(_STAY_DAY)  # the characters it can start with (first_gate)
 
 
 def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | None, first: bool,
@@ -1939,7 +1934,6 @@ _WEEKDAY_SINCE = compile_fast(
     r"|\b(?:da|dal|dalla)\s+(?:scors[oa]\s+)?(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)\b"
     r"|\bdal(?:lo)?\s+(?:scorso\s+)?(?:fine\s+settimana|week-?end)\b",
     re.IGNORECASE)
-_WEEKDAY_SINCE = first_gate(_WEEKDAY_SINCE)  # the characters it can start with (first_gate)
 
 
 def _weekday_onset(history: str) -> str | None:
@@ -1989,7 +1983,6 @@ class _Dates:
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
-_DISCHARGED = first_gate(_DISCHARGED)  # the characters it can start with (first_gate)
 _DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED, SINCE_OPERATION})
 #: A symptom's start in a sentence ("she developed a fever", "fever began"): with a day after an operation,
 #: the onset on that count.
@@ -2114,7 +2107,6 @@ _SENT_HOME_AND_BACK = compile_fast(
     r"\b(?:dimess[oa]\s+a\s+domicilio|rinviat[oa]\s+a\s+domicilio|sent\s+home|discharged\s+home\s+from\s+the\s+"
     r"emergency)\b[^\n]{0,300}?\b(?:torna|ritorna|si\s+ripresenta|returned|came\s+back|presented\s+again|re-?admitted)\b",
     re.IGNORECASE)
-_SENT_HOME_AND_BACK = first_gate(_SENT_HOME_AND_BACK)  # the characters it can start with (first_gate)
 
 
 def _discharged_after(sentence: str) -> Moment | None:

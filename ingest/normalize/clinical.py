@@ -24,7 +24,6 @@ from .common import (
     blank,
     clause_at,
     compile,
-    first_gate,
     found,
     gate,
     has_any,
@@ -61,12 +60,6 @@ class FlagRule:
     #: A no phrase told after every yes phrase is the outcome: "discharged ... passed away 24 hours
     #: later" (a narrative tells events in order, and death is final), so N, not a conflict.
     later_no_wins: bool = False
-
-    def __post_init__(self) -> None:
-        # the characters each phrase can start with, read from the pattern (first_gate in common)
-        object.__setattr__(self, "yes", first_gate(self.yes))
-        if self.no is not None:
-            object.__setattr__(self, "no", first_gate(self.no))
 
 
 def _flag(rule: FlagRule, text: str) -> Normalized:
@@ -294,7 +287,7 @@ SURVIVAL = FlagRule(
     later_no_wins=True,
 )
 
-# FlagRule gates its phrases on the characters they can start with (first_gate in common). This
+# Every phrase is gated on the characters it can start with (``common.compile``'s ``gated_source``). This
 # one's gate also asks for a word's start (every phrase starts with \b, FiO2 after (?<![/\w]); the
 # letters alone admit most positions of a note, where each of the ~40 phrases was tried)
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
@@ -395,7 +388,6 @@ _TEST = compile(
     r"buffer|viral\s+RNA|RNA\s+(?:of|for|di)\s+SARS|SARS-CoV-2\s+RNA|PCR\s+testing)\b",
     re.IGNORECASE,
 )
-_TEST = first_gate(_TEST)  # the characters it can start with (first_gate)
 _POSITIVE = compile(
     r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b",
     re.IGNORECASE,
@@ -431,7 +423,6 @@ _UNNAMED_POSITIVE = compile(
     rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
     re.IGNORECASE,
 )
-_UNNAMED_POSITIVE = first_gate(_UNNAMED_POSITIVE)  # the characters it can start with (first_gate)
 
 
 # "Sputum culture confirmed Streptococcus pneumoniae", "biopsy confirmed organising pneumonia": a

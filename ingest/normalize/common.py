@@ -120,7 +120,7 @@ class FastPattern:
     __slots__ = ("ascii", "flags", "groupindex", "groups", "needs", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
-        source = gated_source(pattern, flags)
+        source = gated_source(factor_boundaries(pattern, flags), flags)
         self.unicode = re.compile(source, flags)
         twin = (_ascii_twin_source(source, bool(flags & re.IGNORECASE))
                 if not flags & (re.ASCII | re.LOCALE) else None)
@@ -293,6 +293,92 @@ def _worth(needs: frozenset[str]) -> tuple[int, int]:
     return min(6, *map(len, needs)), -len(needs)
 
 
+# --- Word boundaries taken out of alternatives ----------------------------------------------------
+# ``re`` takes a prefix shared by every alternative out of the alternation ("\bx|\by" is read "\b(?:x|y)"),
+# but not one shared by only some: "\bx-?ray|\bCXR|...|X线|胸片" made it try each alternative at every
+# position that passed the gate, each alternative failing on its own ``\b`` inside a word.
+
+
+def factor_boundaries(pattern: str, flags: int = 0) -> str:
+    """``pattern`` with each run of two or more consecutive alternatives opening with ``\\b`` written
+    as one ``\\b(?:...)`` ("\\bx|\\by|z" as "\\b(?:x|y)|z"), at every level of groups but look-behinds:
+    the same matches (the alternatives keep their order), one boundary test for the run. Left alone: a
+    verbose pattern, one with a comment or a conditional group."""
+    if flags & re.VERBOSE or "(?#" in pattern or "(?(" in pattern:
+        return pattern
+    text, _ = _factored_level(pattern, 0, factor=True)
+    return text
+
+
+def _factored_level(pattern: str, i: int, factor: bool) -> tuple[str, int]:
+    """The alternatives of ``pattern`` from ``i`` to the ``)`` closing their level (or the end), each run
+    of ``\\b`` alternatives factored (``factor``), and the index of that ``)``."""
+    alternatives: list[str] = []
+    piece: list[str] = []
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            piece.append(pattern[i:i + 2])
+            i += 2
+        elif ch == "[":
+            end = _class_end(pattern, i)
+            piece.append(pattern[i:end])
+            i = end
+        elif ch == "(":
+            opening = _group_opening(pattern, i)
+            inner, close = _factored_level(pattern, i + len(opening),
+                                           factor and not opening.startswith(("(?<=", "(?<!")))
+            piece.append(opening + inner + pattern[close:close + 1])
+            i = close + 1
+        elif ch == ")":
+            break
+        elif ch == "|":
+            alternatives.append("".join(piece))
+            piece = []
+            i += 1
+        else:
+            piece.append(ch)
+            i += 1
+    alternatives.append("".join(piece))
+    return ("|".join(_factored(alternatives)) if factor else "|".join(alternatives)), i
+
+
+def _group_opening(pattern: str, i: int) -> str:
+    """The opening of the group at ``pattern[i]``: "(", "(?:", "(?P<name>", "(?<=", "(?i:", "(?i)"..."""
+    if not pattern.startswith("(?", i):
+        return "("
+    if pattern.startswith(("(?<=", "(?<!"), i):
+        return pattern[i:i + 4]
+    if pattern.startswith("(?P<", i):
+        return pattern[i:pattern.index(">", i) + 1]
+    if pattern.startswith("(?P=", i):
+        return pattern[i:i + 4]
+    if pattern[i + 2:i + 3] in (":", "=", "!", ">"):
+        return pattern[i:i + 3]
+    end = i + 2  # inline flags: "(?i)" (no content) or "(?i-s:"
+    while end < len(pattern) and pattern[end] not in ":)":
+        end += 1
+    return pattern[i:end + 1] if pattern[end:end + 1] == ":" else pattern[i:end]
+
+
+def _factored(alternatives: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for alternative in [*alternatives, None]:
+        if alternative is not None and alternative.startswith("\\b"):
+            run.append(alternative)
+            continue
+        if len(run) >= 2:
+            out.append("\\b(?:" + "|".join(a[2:] for a in run) + ")")
+        else:
+            out += run
+        run = []
+        if alternative is not None:
+            out.append(alternative)
+    return out
+
+
 def compile(pattern: str, flags: int = 0) -> FastPattern:  # noqa: A001 - mirrors re.compile
     """``re.compile`` for the normalizers: a ``FastPattern``."""
     return FastPattern(pattern, flags)
@@ -374,6 +460,9 @@ def gated_source(pattern: str, flags: int = 0, most: int = 16) -> str:
         inserts += [(0, f"(?={top})(?:"), (n, ")")]
     elif not prefixed:
         inserts += _alternatives_gate(pattern, 0, n, top_bars, flags, most, whole=False)
+        word_start = _word_start_class(parsed)
+        if word_start is not None:
+            inserts += [(0, rf"(?<!\w)(?={word_start})(?:"), (n, ")")]
     for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
         pattern = pattern[:at] + text + pattern[at:]
     return pattern
@@ -468,26 +557,110 @@ def first_gate(pattern: FastPattern, most: int = 16) -> FastPattern:
 _DIGIT = r"\d"
 
 
+# --- Word-start gates ------------------------------------------------------------------------------
+# A pattern whose first characters cannot be listed (a number or any word: "\b(?P<n>\w+|a\s+few)\s+days")
+# is tried by ``re`` at every position of the text, each of its alternatives in turn, though each
+# alternative opens with ``\b`` before a word character: a match can only start where a word starts.
+# One look-behind and one look-ahead before the pattern reject the other positions (most of a text:
+# the inside of its words) at the cost of two character tests.
+
+#: A word character, as a gate's class lists it: ``\w`` read in the pattern's own mode (Unicode, or
+#: ASCII in its twin), as its ``\b`` is.
+_WORD_CHAR = r"\w"
+
+
+def _word_start_class(parsed) -> str | None:
+    """The class of the characters a match of the ``parsed`` pattern starts with, as ``[\\w...]``, when
+    every match starts where no word character precedes it: each alternative opens with ``\\b`` before
+    a word character, or with ``(?<!\\w)`` (then any listed character may follow: "(?<!\\w)[x×]\\d").
+    None when one alternative may start elsewhere or its first characters cannot be read."""
+    starts = _word_starts(list(parsed))
+    if starts is None:
+        return None
+    others = sorted(c for c in starts if c != _WORD_CHAR)
+    return "[" + _WORD_CHAR + "".join(re.escape(c) for c in others) + "]"
+
+
+def _word_starts(items: list) -> set[str] | None:
+    """``_word_start_class``'s characters for a sequence of parsed items (``_WORD_CHAR`` for any word
+    character), or None."""
+    if len(items) == 1 and items[0][0] is _C.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        return _word_starts(list(items[0][1][-1]))  # a group holding the whole pattern (no inline flags)
+    if len(items) == 1 and items[0][0] is _C.BRANCH:
+        parts = [_word_starts(list(branch)) for branch in items[0][1][1]]
+        return None if any(p is None for p in parts) else set().union(*parts)
+    if not items:
+        return None
+    op, av = items[0]
+    first = _first_kinds(items[1:])
+    if first is None or first[1]:
+        return None
+    if (op, av) == (_C.AT, _C.AT_BOUNDARY):
+        # \b before a word character says no word character precedes: only word characters may follow
+        return first[0] if first[0] == {_WORD_CHAR} else None
+    if op is _C.ASSERT_NOT and av[0] == -1 and list(av[1]) == [(_C.IN, [(_C.CATEGORY, _C.CATEGORY_WORD)])]:
+        return first[0]  # (?<!\w)
+    return None
+
+
+def _first_kinds(items) -> tuple[set[str], bool] | None:
+    """(the characters a match of the parsed ``items`` can start with, any word character as
+    ``_WORD_CHAR``, whether it can be empty), as ``_first_chars`` reads them; None when they cannot be
+    read."""
+    return _first_items(items, kinds=True)
+
+
+def _kind(char: str) -> str:
+    """An ASCII letter, digit or "_" as ``_WORD_CHAR`` (a word character in both modes, as is every
+    character a case-insensitive one matches: "K" the Kelvin sign, "ſ", "ı"); else itself."""
+    return _WORD_CHAR if char.isascii() and (char.isalnum() or char == "_") else char
+
+
+def _class_kinds(items) -> tuple[set[str], bool] | None:
+    """The kinds of a class: its literals, ``\\w``/``\\d`` as word characters, and a negated class of
+    non-word characters and more ("[^\\W\\d_]": word characters only); None for ranges and the rest."""
+    if items and items[0] == (_C.NEGATE, None):
+        rest = items[1:]
+        if (_C.CATEGORY, _C.CATEGORY_NOT_WORD) in rest:
+            return {_WORD_CHAR}, False  # outside the non-word characters: word characters only
+        return None
+    kinds = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            kinds.add(_kind(chr(av)))
+        elif (op, av) in ((_C.CATEGORY, _C.CATEGORY_WORD), (_C.CATEGORY, _C.CATEGORY_DIGIT)):
+            kinds.add(_WORD_CHAR)
+        else:
+            return None
+    return kinds, False
+
+
 def _first_chars(items) -> tuple[set[str], bool] | None:
     """(the characters a match of the parsed ``items`` can start with, whether it can be empty);
     None when they cannot be listed (a class with ranges or categories, a back-reference...)."""
+    return _first_items(items, kinds=False)
+
+
+def _first_items(items, kinds: bool) -> tuple[set[str], bool] | None:
+    """``_first_chars`` (``kinds`` false: literal characters and ``\\d``) or ``_first_kinds`` (true: any
+    word character as ``_WORD_CHAR``) of the parsed ``items``."""
     chars: set[str] = set()
     for op, av in items:
-        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        if op in _ZERO_WIDTH:
             continue  # zero width: the next item starts the match
         if op is _C.LITERAL:
-            part: tuple[set[str], bool] | None = ({chr(av)}, False)
-        elif op is _C.IN and all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in av):
-            part = ({chr(v) if o is _C.LITERAL else _DIGIT for o, v in av}, False)
+            part: tuple[set[str], bool] | None = ({_kind(chr(av)) if kinds else chr(av)}, False)
+        elif op is _C.IN:
+            part = _class_kinds(av) if kinds else _class_chars(av)
         elif op is _C.BRANCH:
-            parts = [_first_chars(branch) for branch in av[1]]
+            parts = [_first_items(branch, kinds) for branch in av[1]]
             part = (None if any(p is None for p in parts)
                     else (set().union(*(p[0] for p in parts)), any(p[1] for p in parts)))
         elif op is _C.SUBPATTERN:
-            # "(?i:...)" in a case-sensitive pattern: its letters in either case
-            part = None if av[1] & re.IGNORECASE else _first_chars(av[-1])
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
-            inner = _first_chars(av[2])
+            # "(?i:...)" in a case-sensitive pattern: its letters in either case (a word character either way)
+            part = None if av[1] & re.IGNORECASE and not kinds else _first_items(av[-1], kinds)
+        elif op in _REPEATS:
+            inner = _first_items(av[2], kinds)
             part = None if inner is None else (inner[0], inner[1] or av[0] == 0)
         else:
             part = None
@@ -497,6 +670,13 @@ def _first_chars(items) -> tuple[set[str], bool] | None:
         if not part[1]:
             return chars, False
     return chars, True
+
+
+def _class_chars(items) -> tuple[set[str], bool] | None:
+    """The characters of a class of literals and ``\\d``, or None."""
+    if all(o is _C.LITERAL or (o, v) == (_C.CATEGORY, _C.CATEGORY_DIGIT) for o, v in items):
+        return {chr(v) if o is _C.LITERAL else _DIGIT for o, v in items}, False
+    return None
 
 
 def fast_init(cls: type) -> type:
@@ -625,7 +805,6 @@ _NEGATION_BEFORE = compile(
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
     re.IGNORECASE,
 )
-_NEGATION_BEFORE = first_gate(_NEGATION_BEFORE)  # the characters it can start with (first_gate)
 _NEGATION_AFTER = compile(
     r"^[^.;]{0,40}?\b(?:not\s+(?:required|needed|necessary|performed|indicated|done)|was\s+not|were\s+not|"
     r"was\s+avoided|unnecessary|ruled\s+out|excluded|negative|non\s+necessari[ao])\b",
@@ -638,7 +817,6 @@ _HYPOTHETICAL = compile(
     r"qualora|eventuale|possibile|rischio|se)\b",
     re.IGNORECASE,
 )
-_HYPOTHETICAL = first_gate(_HYPOTHETICAL)  # the characters it can start with (first_gate)
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
 #: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
 #: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative. A contact

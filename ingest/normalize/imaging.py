@@ -24,7 +24,6 @@ from .common import (
     clause_at,
     compile,
     finditer_near,
-    first_gate,
     found,
     found_in,
     gate,
@@ -160,8 +159,6 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CORONAL, compile(r"\bcoronal\w*|\bcoronale?\b|\bkoronar\w*|\bkoronal\b|\bкорональн\w*|冠状面|冠状位",
                       re.IGNORECASE)),
 )
-# the characters each view's words start with (first_gate in common)
-_VIEW_PATTERNS = tuple((view, first_gate(pattern)) for view, pattern in _VIEW_PATTERNS)
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché", "lying"), ("APS",)),
@@ -343,7 +340,6 @@ _CT = compile(
     r"\bМ?СКТ\b|\bКТ\b|\bкомпьютерн\w*\s+томограф\w*|(?<=[\u3400-\u9fff])CT(?![A-Za-z])|\bCT(?=[\u3400-\u9fff])",
     re.IGNORECASE,
 )
-_CT = first_gate(_CT)  # the characters it can start with (first_gate)
 _XRAY = compile(
     r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bCXR\b|\bchest\s+films?\b|\bplain\s+films?\b|\bRX\b|\bRx\s+torace|\bradiografia|"
     r"\bradiogramm\w*|\bR[öo]ntgen\w*|\broentgen\w*|\bradiograf[ií]a|\bradiographie|\bprojection\s+radiograph|\bX-ray\b|\bRx\b|"
@@ -644,7 +640,7 @@ _FINDING_TOKENS: dict[str, frozenset[str]] = {
     "Tuberculosis": frozenset({"tb"}),
     "Pneumonia/Viral": frozenset({"rsv", "cmv"}),
 }
-_FINDING_RES = tuple((path, first_gate(compile(pattern, re.IGNORECASE)), _FINDING_KEYS[path],
+_FINDING_RES = tuple((path, compile(pattern, re.IGNORECASE), _FINDING_KEYS[path],
                       _FINDING_TOKENS.get(path, frozenset())) for path, pattern in _FINDING_LEXICON)
 _DIFFERENTIAL = compile(
     r"\b(?:differential|ddx|d/d|diagnosi\s+differenziale|vs\.?|versus|rule\s+out|r/o|mimic\w*|simulat\w*)\b",

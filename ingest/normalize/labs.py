@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from schema import NUMERIC_RANGES
 
-from .common import Normalized, blank, compile, first_gate, found, has_any, parse_decimal, text_context
+from .common import Normalized, blank, compile, found, has_any, parse_decimal, text_context
 
 TEMPERATURE_VERSION = 3  # v3: "Tmax 39.2"
 # v2: the "T" cue is a capital T alone ("T 38.5", "T: 36 °C"), not any word starting with t
@@ -98,7 +98,6 @@ _SAT_CUE = (
 )
 _PERCENT = r"(?:\s*%|\s*per\s?cent\b)"
 _SAT_AFTER = compile(rf"\b{_SAT_CUE}[^\d;%]{{0,30}}?(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?){_PERCENT}", re.IGNORECASE)
-_SAT_AFTER = first_gate(_SAT_AFTER)  # the characters it can start with (first_gate)
 _SAT_BEFORE = compile(rf"(?<![\d.,])(?P<num>\d{{2,3}}(?:[.,]\d)?)\s*%\s*(?:\w+\s+){{0,2}}?{_SAT_CUE}", re.IGNORECASE)
 _FIO2 = compile(r"\bFi\s?O\s?2?\b", re.IGNORECASE)
 
@@ -159,8 +158,8 @@ _CELL_CUES = {
     ),
 }
 _COUNT_RES = {
-    field: first_gate(compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}"
-                              rf"{_COUNT_VALUE}", re.IGNORECASE))
+    field: compile(rf"\b{cue}(?!\s*(?:to|/)\s*(?:lymph|neutr)\w*\s+ratio)[^\d;%.]{{0,12}}?{_FILLER}"
+                   rf"{_COUNT_VALUE}", re.IGNORECASE)
     for field, cue in _CELL_CUES.items()
 }
 

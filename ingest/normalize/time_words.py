@@ -21,7 +21,6 @@ from .common import (
     about_other_person,
     compile,
     finditer_near,
-    first_gate,
     gate,
     has_any,
     parse_int,
@@ -232,7 +231,6 @@ IMAGE_WORDS = compile(
     r"(?<!clinical\s)pictures?)\b",
     re.IGNORECASE,
 )
-IMAGE_WORDS = first_gate(IMAGE_WORDS)  # the characters it can start with (first_gate)
 
 
 def is_amount(token: str) -> bool:

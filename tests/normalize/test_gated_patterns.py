@@ -100,8 +100,10 @@ def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
             (m.span(), m.groups()) for m in re.finditer(p.pattern, text, re.IGNORECASE)]
     # after an alternative of any word, the words that follow it are gated apart, in their order
     hours = r"\b(?P<h>\w+|a\s+few|few|several)\s+hours|\bsame\s+day|\bnext\s+day|\bon\s+arrival"
+    # (and, each alternative opening at a word's start, the whole pattern at word starts)
     assert common.gated_source(hours, re.IGNORECASE) == (
-        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival)")
+        r"(?<!\w)(?=[\w])(?:"
+        r"\b(?P<h>\w+|(?=[afs])(?:a\s+few|few|several))\s+hours|(?=[nos])(?:\bsame\s+day|\bnext\s+day|\bon\s+arrival))")
     for text in ("a few hours later", "A FEW HOURS", "several hours", "on the same day", "NEXT DAY", "on arrival"):
         assert [(m.span(), m.groups()) for m in FastPattern(hours, re.IGNORECASE).finditer(text)] == [
             (m.span(), m.groups()) for m in re.finditer(hours, text, re.IGNORECASE)]
@@ -113,3 +115,38 @@ def test_gated_source_wraps_groups_and_keeps_what_it_cannot_read():
     assert common.gated_source(r"(?:ab|cd|ef)g") == r"(?:ab|cd|ef)g"  # re's own first-character set
     # case-insensitive, re has none: the whole pattern is gated (its first group with it)
     assert common.gated_source(r"(?:ab|cd|ef)g", re.IGNORECASE) == r"(?=[ace])(?:(?:ab|cd|ef)g)"
+
+
+def test_a_pattern_opening_at_word_starts_is_gated_on_them():
+    # every alternative opens with \b before a word character (a number or any word), or with (?<!\w):
+    # a match starts only where no word character precedes it
+    source = r"\b(?P<n>\d++|[^\W\d_]++|a\s+few)\s+(?P<u>days?|weeks?)\s+later|(?<!\w)[x\u00d7]\s?(?P<n2>\d+)\s+days?"
+    assert common.gated_source(source, re.IGNORECASE).startswith(r"(?<!\w)(?=[\w×])(?:")
+    p = FastPattern(source, re.IGNORECASE)
+    texts = ("fever x 5 days", "cough ×3 days", "flux3 days", "three days later", "sixdays later", "A FEW WEEKS LATER",
+             "abc12 days later", "dopo 3 giorni, 12 days later", "ıki days later", "Kelvın 4 days later")
+    for text in texts:
+        for pos in range(len(text)):
+            assert [(m.span(), m.groups()) for m in p.finditer(text, pos)] == [
+                (m.span(), m.groups()) for m in re.compile(source, re.IGNORECASE).finditer(text, pos)], (text, pos)
+    # not gated: an alternative that may start inside a word, after a non-word character, or be empty
+    for other in (r"\b\d+\s+days|later", r"\b(?:\s+)days", r"(?<!\d)[x×]\d+|\bfoo", r"\b(?:\w*)\s+days",
+                  r"\b[A-H]\)\s+\w+|\b\w+"):
+        assert not common.gated_source(other, re.IGNORECASE).startswith(r"(?<!\w)"), other
+
+
+def test_alternatives_opening_with_a_boundary_share_one():
+    # a run of alternatives opening with \b is tested once for the boundary, in every group but look-behinds;
+    # the alternatives keep their order (leftmost first), groups and names their numbers
+    assert common.factor_boundaries(r"\bx-?rays?\b|\bCXR\b|X线|\bRx\b") == r"\b(?:x-?rays?\b|CXR\b)|X线|\bRx\b"
+    assert common.factor_boundaries(r"(?P<v>\bAP|\bPA|[ap]\.)\s(?P=v)") == r"(?P<v>\b(?:AP|PA)|[ap]\.)\s(?P=v)"
+    for kept in (r"(?<=\ba|\bb)c", r"[|\b(]\ba|\bx", r"(?i)\ba|\bb", r"\\ba|\\bb", r"(?(1)\ba|\bb)"):
+        assert common.factor_boundaries(kept) == kept, kept
+    source = (r"\bx-?\s?rays?\b|\bxray\b|\bradiograph\w*|\bRx\s+torace|X线|胸片|\b(?P<n>\d+)\s+films?|(?<=\d)mm\b"
+              r"|\bCT\b")
+    p = FastPattern(source, re.IGNORECASE)
+    assert r"\b(?:" in p.unicode.pattern
+    for text in ("Chest X-ray and CXR", "radiographs; 2 films", "胸片示X线", "xray3 xray", "Rx torace, RX", "5mm CT",
+                 "prex-ray", "İ X-RAY ı", "ſcan 3 FILMS"):
+        assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
+            (m.span(), m.groups()) for m in re.finditer(source, text, re.IGNORECASE)], text
