@@ -7,6 +7,7 @@ package, base classes included.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import importlib
 import os
@@ -80,6 +81,12 @@ class ProjectCommand(ScrapyCommand):
 
     def engine(self):
         return db_session.open_database(db_session.database_url(self.settings))
+
+    @functools.cached_property
+    def engine_(self):
+        """The staging database, opened (created and migrated if new) at its first use: a verb that
+        refuses its arguments first (``cases approve one``) leaves no new database behind."""
+        return self.engine()
 
     def media_store(self):
         """The store ``MEDIA_STORE`` names (a ``media.store.MediaStore``), checked (a URI's server

@@ -55,7 +55,6 @@ class Command(ProjectCommand):
         if not args or args[0] not in VERBS:
             raise CommandError(f"give a verb: {', '.join(VERBS)} (scrapy candidates -h for details)")
         verb, rest = args[0], args[1:]
-        self.engine_ = self.engine()
         try:
             return getattr(self, "do_" + verb)(rest, opts)
         except store.CandidateError as exc:

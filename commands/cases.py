@@ -99,7 +99,6 @@ class Command(ProjectCommand):
         unknown = [a for a in rest if a.startswith("--")]
         if unknown:
             raise CommandError(f"unknown option(s): {' '.join(unknown)}")
-        self.engine_ = self.engine()
         self.actor = actions.default_actor(self.settings.get("REVIEWER"))
         self.seen = opts.seen
         try:

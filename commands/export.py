@@ -62,6 +62,7 @@ class Command(ProjectCommand):
         subset = _license_list(opts.licenses, "--license") if opts.licenses else None
         try:
             if opts.dataset:
+                release.checkout_root(opts.dataset)  # a wrong path creates no staging database either
                 options = release.ExportOptions(name=opts.name, allowed=allowed, reports=reports,
                                                 include_needs_info=opts.include_needs_info)
                 report = release.export_into_dataset(self.engine(), self.media_store(), opts.dataset, options,

@@ -19,6 +19,7 @@ class Command(ProjectCommand):
         if len(args) != 1:
             raise CommandError("give one PATH: a checkout of the dataset, or a metadata.csv")
         try:
+            baseline.metadata_csv_of(args[0])  # a wrong path creates no staging database either
             report = baseline.import_dataset(args[0], self.engine(), self.media_store(), progress)
         except (baseline.DatasetError, csvio.MetadataFormatError) as exc:
             raise CommandError(f"{exc}; nothing was imported: fix the file and run the import again") from None

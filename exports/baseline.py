@@ -82,6 +82,25 @@ class DatasetFile:
     path: Path
 
 
+def metadata_csv_of(path: str | Path) -> Path:
+    """The metadata.csv ``path`` names (the file itself, or a checkout's), or ``DatasetError`` saying why
+    not: checked by the import command before it opens the staging database, so that a wrong path
+    changes nothing, not even a new empty database."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    if path.exists() and not path.is_dir():
+        raise DatasetError(f"{path}: not a regular file nor a directory (a device or pipe?); "
+                           "give a dataset checkout or a metadata.csv")
+    if not path.is_dir():
+        raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
+    csv_path = path / "metadata.csv"
+    if not csv_path.is_file():
+        raise DatasetError(f"{path}: no metadata.csv in this directory (is it a checkout of the dataset?)")
+    _inside_checkout(path.resolve(), csv_path, "metadata.csv")
+    return csv_path
+
+
 def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]]:
     """The metadata.csv of ``path`` and the files of its images/ and volumes/ (sorted by name).
 
@@ -89,18 +108,10 @@ def locate_dataset(path: str | Path) -> tuple[Path, list[DatasetFile], list[str]
     ``scrapy validate`` reports them as unreferenced files, because the dataset's own test would.
     """
     path = Path(path)
-    if path.is_file():
+    csv_path = metadata_csv_of(path)
+    if csv_path == path:
         return path, [], []
-    if path.exists() and not path.is_dir():
-        raise DatasetError(f"{path}: not a regular file nor a directory (a device or pipe?); "
-                           "give a dataset checkout or a metadata.csv")
-    if not path.is_dir():
-        raise DatasetError(f"{path}: no such file or directory (give a dataset checkout or a metadata.csv)")
     root = path.resolve()
-    csv_path = path / "metadata.csv"
-    if not csv_path.is_file():
-        raise DatasetError(f"{path}: no metadata.csv in this directory (is it a checkout of the dataset?)")
-    _inside_checkout(root, csv_path, "metadata.csv")
     files, skipped = [], []
     for folder in FOLDERS:
         directory = path / folder

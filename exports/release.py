@@ -855,6 +855,16 @@ def _counts(plan: Plan, files: int) -> dict:
             "new_annotations": plan.new_annotations.summary() if plan.new_annotations is not None else None}
 
 
+def checkout_root(dataset: str | Path) -> Path:
+    """The dataset checkout ``dataset`` names, resolved, or ``ExportError`` saying why it is not one: checked
+    by the export command before it opens the staging database, so that a wrong path changes nothing."""
+    root = Path(dataset).resolve()
+    if not (root / "metadata.csv").is_file():
+        raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
+    _refuse_links_out_of(root)
+    return root
+
+
 def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path,
                         options: ExportOptions = DEFAULT_OPTIONS, progress: Progress = _no_progress) -> ExportReport:
     """Append the approved cases (and, if asked, those needing information, as ``todo``) to a
@@ -869,11 +879,7 @@ def export_into_dataset(engine: Engine, store: MediaStore, dataset: str | Path,
     """
     if options.licenses is not None or options.state != ReviewState.APPROVED:
         raise ValueError("a license subset or a preview is a separate release (export_release), not an append")
-    root = Path(dataset).resolve()
-    csv_path = root / "metadata.csv"
-    if not csv_path.is_file():
-        raise ExportError(f"{root}: no metadata.csv here (give a checkout of the dataset repository)")
-    _refuse_links_out_of(root)
+    root = checkout_root(dataset)
     try:
         with checkout_lock(root):
             recovered = _recover_interrupted(engine, root)

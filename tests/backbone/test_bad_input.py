@@ -7,6 +7,8 @@ from __future__ import annotations
 import socket
 import subprocess
 
+import pytest
+
 from db.models import Case
 from db.session import open_database, session_scope
 from tests.conftest import ROOT, SCRAPY, free_port
@@ -125,3 +127,25 @@ def test_a_crawl_whose_database_cannot_be_opened_exits_1_before_it_starts(projec
         "error: cannot open the staging database postgresql+psycopg://curator:***@127.0.0.1:1/staging (connection "
         'failed: connection to server at "127.0.0.1", port 1 failed: Connection refused); start its server or fix '
         "STAGING_DB_URL"]
+
+
+#: Bad input refused before the command needs the staging database or the media store.
+BEFORE_THE_DATABASE = [
+    (["import-dataset", "{tmp}/missing"], "no such file or directory"),
+    (["export", "--dataset", "{tmp}"], "no metadata.csv here"),
+    (["cases", "approve", "one"], "'one' is not a case id"),
+    (["cases", "list", "--state", "archived"], "unknown state 'archived'"),
+    (["candidates", "list", "everything"], "list takes no arguments"),
+]
+
+
+@pytest.mark.parametrize("argv, words", BEFORE_THE_DATABASE)
+def test_bad_input_leaves_no_new_database_nor_media_store_behind(argv, words, project_env, tmp_path, scrapy_inproc):
+    # a first run on a new machine mistyped: nothing appears where the settings point, not even an empty database
+    fresh = tmp_path / "fresh"
+    project_env["STAGING_DB_URL"] = f"sqlite:///{fresh / 'staging.sqlite3'}"
+    project_env["MEDIA_STORE"] = str(fresh / "media")
+    fresh.mkdir()
+    result = scrapy_inproc(*[a.format(tmp=tmp_path) for a in argv])
+    assert result.returncode == 1 and words in result.stderr, result.stderr
+    assert list(fresh.iterdir()) == []
