@@ -9,6 +9,7 @@ teaching text about the disease ("intubation may be required"), not about this p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from ingest.normalize import NORMALIZERS, Normalized
@@ -429,13 +430,10 @@ def _exam_leading_citation(findings: str, figure: int, caption: str) -> str:
     if modality is None:
         return ""
     for paragraph in findings.split("\n"):
-        # "Fig." is no sentence end (as cited_sentences)
-        spans = sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", paragraph, flags=re.IGNORECASE))
         lead: list[str] = []
-        for s_start, s_end in spans:
-            cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(paragraph, s_start, s_end)}
+        for sentence, cited in _sentences_citing(paragraph):
             if not cited:
-                lead.append(paragraph[s_start:s_end].strip())
+                lead.append(sentence)
                 continue
             words = " ".join(lead)
             if cited == {figure} and lead and {m[0] for m in modalities_in_order(words)} == {modality}:
@@ -597,13 +595,15 @@ def _figure_number(image: ImageRecord) -> int | None:
 def cited_sentences(text: str, figure: int) -> str:
     """The sentences of ``text`` that cite figure ``figure`` and no other ("CT two hours later
     showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings."""
-    out = []
+    return " ".join(sentence for sentence, cited in _sentences_citing(text) if cited == {figure})
+
+
+def _sentences_citing(text: str) -> Iterator[tuple[str, set[int]]]:
+    """Each sentence of ``text`` with the numbers of the figures it cites."""
     # "Fig." is no sentence end: split a same-length copy without its dots
     for s_start, s_end in sentence_spans(re.sub(r"\b(Figs?)\.", r"\1 ", text, flags=re.IGNORECASE)):
-        cited = {int(m.group(1)) for m in _FIGURE_CITATION.finditer(text, s_start, s_end)}
-        if cited == {figure}:
-            out.append(text[s_start:s_end].strip())
-    return " ".join(out)
+        yield (text[s_start:s_end].strip(),
+               {int(m.group(1)) for m in _FIGURE_CITATION.finditer(text, s_start, s_end)})
 
 
 def _study(record: CaseRecord, image: ImageRecord) -> dict | None:
