@@ -275,6 +275,12 @@ def _parse_xml(xml: bytes | str, url: str = "") -> etree._Element:
         raise ParseError(url, f"well-formed XML ({exc})") from exc
     return root
 
+#: The abstract types (JATS ``@abstract-type``) that describe no case: a picture, a one-line teaser, the
+#: key points or highlights, a lay or web summary.
+_NOT_DESCRIPTIONS = frozenset({"graphical", "teaser", "toc", "short", "summary", "precis", "highlights",
+                               "author-highlights", "key-points", "web-summary", "executive-summary", "lay",
+                               "plain-language-summary", "video", "stereochemical", "editor"})
+
 
 def parse_jats(xml: bytes | str, url: str = "") -> Article:
     root = _parse_xml(xml, url)
@@ -322,8 +328,10 @@ def parse_jats(xml: bytes | str, url: str = "") -> Article:
 
     result.paragraphs = _paragraphs(body)
     # A case report may introduce its patient only in the abstract ("We report a 47-year-old woman
-    # ..."); a graphical abstract or teaser is no description.
-    abstract = [_itertext(p) for a in meta.xpath("abstract[not(@abstract-type)]") for p in a.iter("p")]
+    # ..."), typed or not (Elsevier's "author", "main", a "structured" one); a graphical abstract,
+    # a teaser or highlights is no description.
+    abstract = [_itertext(p) for a in meta.xpath("abstract")
+                if (a.get("abstract-type") or "").lower() not in _NOT_DESCRIPTIONS for p in a.iter("p")]
     if any(abstract):
         result.extra["abstract"] = [p for p in abstract if p]
     result.tables = _tables(article)

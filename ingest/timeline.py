@@ -99,17 +99,26 @@ CHRONIC_SYMPTOM_DAYS = 56
 #: A history told as a slow course: weeks of cough and weight loss before a tuberculosis, a tumour or
 #: a Pneumocystis pneumonia is diagnosed ("Cough and loss of weight over five weeks", "a three-week
 #: history of progressive dyspnoea") tell no day the illness began, and the sample's curators count
-#: such cases from the admission. Read in the clause of the symptom's span.
+#: such cases from the admission. Read in the clause of the symptom's span: the words of wasting ...
 _SLOW_COURSE = compile_fast(
-    r"\b(?:weight\s+loss|loss\s+of\s+weight|los(?:ing|t)\s+weight|night\s+sweats|progressive(?:ly)?|gradual(?:ly)?|"
-    r"insidious|calo\s+ponderale|perdita\s+di\s+peso|dimagr\w+|sudorazion[ei]\s+notturn[ae]|progressiv[aoei]|"
-    r"graduale|p[ée]rdida\s+de\s+peso|progresiv[ao])\b",
+    r"\b(?:weight\s+loss|loss\s+of\s+weight|los(?:ing|t)\s+weight|night\s+sweats|"
+    r"insidious|calo\s+ponderale|perdita\s+di\s+peso|dimagr\w+|sudorazion[ei]\s+notturn[ae]|"
+    r"p[ée]rdida\s+de\s+peso)\b",
+    re.IGNORECASE,
+)
+#: ... and of a worsening, which an acute illness has too ("progressive dyspnea that had started 8 days
+#: earlier": COVID-19's breathlessness of its second week).
+_WORSENING_COURSE = compile_fast(
+    r"\b(?:progressive(?:ly)?|gradual(?:ly)?|progressiv[aoei]|graduale|progresiv[ao])\b",
     re.IGNORECASE,
 )
 #: The longest span a slow course's words can't make slow: a week of "progressive dyspnoea" ("fever,
 #: cough and progressive dyspnoea over the past week") is the acute illness, counted from its onset;
 #: the slow courses are told in weeks ("over five weeks", "a three-week history").
 SLOW_COURSE_MIN_DAYS = 8
+#: The same for a worsening alone: under two weeks of "progressive dyspnea" is the acute illness's course
+#: (its second week), weeks of it ("a three-week history of progressive dyspnoea") a slow one.
+WORSENING_COURSE_MIN_DAYS = 14
 
 ONSET = "symptom onset"
 HOSPITALISATION = "hospitalisation"
@@ -387,17 +396,20 @@ def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
     None when every span is one of those."""
     acute = [(amount, m) for amount, m in symptom_histories(history)
              if amount <= CHRONIC_SYMPTOM_DAYS
-             and not (amount >= SLOW_COURSE_MIN_DAYS and _slow_course(history, m))]
+             and not (amount >= SLOW_COURSE_MIN_DAYS and _slow_course(history, m, amount))]
     return max(acute, key=lambda h: h[0]) if acute else None
 
 
-def _slow_course(text: str, m: re.Match[str]) -> bool:
-    """True when the clause of the span ``m`` tells a slow course ("Cough and loss of weight over five weeks")."""
+def _slow_course(text: str, m: re.Match[str], amount: int) -> bool:
+    """True when the clause of the span ``m`` (``amount`` days) tells a slow course ("Cough and loss of weight
+    over five weeks"; "progressive" only over ``WORSENING_COURSE_MIN_DAYS`` or more)."""
     start, end = sentence_at(text, m.start())
     for brk in _CLAUSE_END.finditer(text, start, m.start()):
         start = brk.end()
     brk = _CLAUSE_END.search(text, m.end(), end)
-    return _SLOW_COURSE.search(text, start, brk.start() if brk else end) is not None
+    end = brk.start() if brk else end
+    return (_SLOW_COURSE.search(text, start, end) is not None
+            or (amount >= WORSENING_COURSE_MIN_DAYS and _WORSENING_COURSE.search(text, start, end) is not None))
 
 
 # The patient's arrival in the authors' unit told as a transfer: "was transferred to our intensive

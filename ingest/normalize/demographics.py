@@ -64,7 +64,8 @@ SEX_VERSION = 20
 # 10: Russian "Пациентка Н., 67 лет", "54-летний", Turkish "54 yaşında", Chinese "54岁"
 # 11: as SEX_VERSION 17 ("Case 2. Her husband, aged 41, ...": his age)
 # 12: as SEX_VERSION 18 ("Patient 2, his daughter, a 44-year-old woman")
-AGE_VERSION = 12
+# 13: the age in commas after an honorific and a name or initials ("Mr. R, 52, a farmer")
+AGE_VERSION = 13
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -372,6 +373,11 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
              rf"[A-Za-z]*(?:er|or|ist|ian|wife|man|woman|ee|nurse)\s*,\s*{_N}\s*years?(?:\s+old)?"
              r"(?=\s*(?:[,.;:]|$))", re.IGNORECASE),
      "age.occupation-line", 1, ("year",)),
+    # the patient named by an honorific and a name or initials, the age in commas after it, as Indian and
+    # other authors open a case: "Mr. R, 52, a farmer", "Mrs. S.K., 45 years, a housewife", "Mr X, 60, presented"
+    (compile(rf"\b(?:Mr|Mrs|Ms|Miss|Shri|Smt|Sri)\.?\s+(?:[A-Z][\w'-]*\.?\s*){{1,3}},\s*{_N}"
+             r"(?:\s*(?:years?(?:\s+old)?|yrs?\.?))?(?=\s*[,;)]|\s+(?:was|is|who|presented|came)\b)"),
+     "age.honorific", 1, ("mr", "mrs", "ms", "miss", "shri", "smt", "sri")),
     # months and days: pediatric, kept as a fraction of a year
     (gate(compile(rf"\b{_N}[\s-]*(?:months?|mesi|meses|mois|Monate)[\s-]*(?:old|di\s+vita|de\s+edad)?"
                   r"(?=[\s,.;-]*(?:old|infant|baby|boy|girl|child|male|female|neonat|bambin|lattante)|[\s-]*old)",

@@ -168,7 +168,13 @@ _HISTORY = compile(
     rf"|\b(?:from\s+)?(?:about\s+|approximately\s+)?(?P<n16>{NUMBER_LIKE})\s+(?P<unit16>{UNIT})\s+(?:ago|back)\b"
     # the clinical "times" sign of a span after its symptoms: "Fever and cough x 5 days" (as the shorthand
     # "cough x 3/7"; a symptom must end the clause before it: ``_unit_histories``)
-    rf"|(?<!\w)[x\u00d7]\s?(?P<n17>{NUMBER_LIKE})\s+(?P<unit17>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)",
+    rf"|(?<!\w)[x\u00d7]\s?(?P<n17>{NUMBER_LIKE})\s+(?P<unit17>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)"
+    # the health the illness ended, as clinicians open a history: "He was well until 10 days ago when he
+    # developed fever", "in her usual state of health until 4 days before admission, when" (a symptom must
+    # follow in its sentence: ``_unit_histories``)
+    rf"|\b(?:well|healthy|asymptomatic|(?:usual|normal|good)\s+(?:state\s+of\s+)?health)\s+until\s+"
+    rf"(?:about\s+|approximately\s+|some\s+)?(?P<n18>{NUMBER_LIKE}|{_FEW})\s+(?P<unit18>{UNIT})\s+"
+    rf"(?:ago|back|earlier|before|prior)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -407,7 +413,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
-        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17"):
+        for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
+                  "18"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -417,6 +424,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
                 if i in ("16", "17") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
+                if i == "18" and not _ONSET_SYMPTOM.search(text, m.end(), sentence_at(text, m.start())[1]):
+                    break  # "well until 2 weeks ago, when she fell": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
                         text, *sentence_at(text, m.start())):
                     # "Several residents had tested positive in the previous week": a time within which
