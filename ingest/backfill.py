@@ -589,6 +589,13 @@ def _legend_of_some_films_modality(row: dict[str, str], legend: str) -> Normaliz
     if _modality(row, None).value is not None:
         return Normalized(None)
     words = normalize_modality(legend)
+    if words.value is None and not words.reason:
+        # no modality named: a radiograph's own reading ("thickening of the lung fields", "blunted
+        # costophrenic angles") is the legend of films, as a CT's legend names the CT
+        signs = normalize_modality(legend, radiograph_signs=True)
+        if signs.value == MODALITY_XRAY:
+            return Normalized(MODALITY_XRAY, signs.evidence, signs.start, signs.end, "modality.legend-of-some-films",
+                              signs.version)
     if words.value != MODALITY_CT or MODALITY_BESIDE_COMPARED_STUDY in words.flags:
         return Normalized(None)
     if _ADVISED_STUDY.search(legend, *sentence_at(legend, words.start)) or compared_study_at(legend, words.start):

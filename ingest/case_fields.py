@@ -37,7 +37,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 46  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -186,6 +186,9 @@ TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days a
 #                      v45: the health the illness ended as its onset ("He was well until 10 days ago when he
 #                           developed fever"); under two weeks of "progressive" dyspnea is the acute illness (only
 #                           weight loss, night sweats or an insidious start make 8-13 days a slow course)
+#                      v46: backfill: a note's word of the symptoms' own course ("fever and malaise, worsening",
+#                           "antibiotics and subsequently ceftriaxone") in a sentence of the symptoms alone tells
+#                           no later film
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1179,12 +1179,38 @@ _LATER = compile_fast(
 _LATER = gate(_LATER, "[fsrclatnwpide]")
 
 
+#: Words of ``_LATER`` that also tell how the symptoms went before the presentation ("for about 4 days
+#: fever and malaise, worsening", "cough ... and has therefore taken amoxicillin and subsequently
+#: ceftriaxone without benefit", "progressive dyspnoea"): in a sentence of the symptoms or their
+#: treatment that names no exam and no lung finding (``_tells_later``), they place no film later.
+_SYMPTOM_COURSE = compile_fast(
+    r"subsequent\w*|then|worsen\w*|progress\w*|improv\w*|resol\w*|persist\w*|still|remain\w*", re.IGNORECASE)
+_SYMPTOM_TREATMENT = compile_fast(r"\b(?:therapy|treated|treatment|antibiotics?|antipyretics?)\b", re.IGNORECASE)
+_EXAM_OR_LUNG_FINDING = compile_fast(
+    r"\b(?:opacit\w*|consolidat\w*|thicken\w*|infiltrat\w*|effusions?|lungs?|lobes?|pulmonary|parenchym\w*|"
+    r"ground[-\s]glass|interstiti\w*|hemithorax|zones?|fields?|findings?|lesions?|pneumonia)\b", re.IGNORECASE)
+
+
+def _tells_later(note: str) -> bool:
+    """True when a word of ``_LATER`` in ``note`` puts a moment after the presentation: any of them,
+    but a word of the symptoms' course (``_SYMPTOM_COURSE``) in a sentence of the symptoms alone."""
+    for m in _LATER.finditer(note):
+        if not _SYMPTOM_COURSE.fullmatch(m.group(0)):
+            return True
+        sentence = note[slice(*sentence_at(note, m.start()))]
+        about_symptoms = bool(SYMPTOM_WORDS.search(sentence) or _SYMPTOM_TREATMENT.search(sentence))
+        if not about_symptoms or IMAGE_WORDS.search(sentence) or _EXAM_OR_LUNG_FINDING.search(sentence):
+            return True
+    return False
+
+
 def tells_one_moment(note: str, day_first: bool = False) -> bool:
     """True when a clinical note tells the presentation and no later moment: no image moment, no
-    date in a sentence about an image, no "follow-up", "later", "worsening", "day 3"... Its
-    films are then the presenting films ("For 7 days fever and asthenia. Extended thickening in
-    the middle-lower right field.": the film is of day 7 from the onset)."""
-    if not note.strip() or _LATER.search(note):
+    date in a sentence about an image, no "follow-up", "later", "worsening", "day 3"... (the
+    symptoms' own course aside: ``_tells_later``). Its films are then the presenting films ("For 7
+    days fever and asthenia. Extended thickening in the middle-lower right field.": the film is of
+    day 7 from the onset)."""
+    if not note.strip() or _tells_later(note):
         return False
     return not _text_moments(note, "note") and not _dated_moments(note, "note", day_first, True)
 

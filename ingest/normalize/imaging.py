@@ -70,7 +70,9 @@ VIEW_VERSION = 10
 # v8: the exam a time counts from ("48 ore dopo la radiografia") is not the image's
 # v9: a film's own taking and reading ("limited inspiratory effort", "retrocardiac", "projected behind the heart")
 # v10: Turkish "toraks BT" / "akciğer grafisi", Russian "КТ" / "рентгенограмма", Chinese "胸部CT" / "X线"
-MODALITY_VERSION = 10  # v6: "tomografia computadorizada"
+# v11: backfill: a legend shared by some of a patient's films naming no modality and reading a radiograph ("thickening
+# of the lung fields") gives those films X-ray
+MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19

@@ -35,6 +35,33 @@ def test_a_note_telling_a_later_moment_dates_no_film_at_presentation():
         assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == []
 
 
+def test_the_symptoms_own_course_tells_no_later_film():
+    # the history says how the symptoms went before the visit: the film is still the presenting one
+    for note, days, evidence in (
+        ("Man, 58 years old, for about 4 days fever and malaise, worsening. Bilateral basal parenchymal "
+         "thickening.", "4", "for about 4 days"),
+        ("Dry cough and dyspnoea for about 5 days, treated with amoxicillin and subsequently ceftriaxone "
+         "without benefit. Confluent peripheral densities in both lungs.", "5", "for about 5 days"),
+        ("Progressive dyspnoea and fever for 6 days. Patchy opacities in both lower zones.", "6", "for 6 days"),
+    ):
+        assert tells_one_moment(note), note
+        row = _row(filename="a.jpg", clinical_notes=note)
+        fills = [f for f in backfill_row(row, ["offset"]) if f.field == "offset"]
+        assert [f.value for f in fills] == [days], note
+        assert [f.evidence for f in fills] == [evidence], note
+
+
+def test_a_course_word_about_the_lungs_or_an_exam_still_tells_a_later_film():
+    for note in (
+        "Fever for 5 days. Worsening bilateral consolidation.",
+        "Fever for 5 days. Cough persisting, opacities in the left lower lobe remain.",
+        "Cough for 3 days; the chest radiograph then showed a right basal opacity.",
+        "Fever for 5 days. The patient improved and was sent home.",
+    ):
+        assert not tells_one_moment(note), note
+        assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == [], note
+
+
 def test_a_film_on_admission_after_a_told_onset_stays_blank_with_the_reason():
     note = "Five-day history of fever and cough. Chest radiograph on admission shows bilateral opacities."
     assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == []

@@ -179,6 +179,33 @@ def test_a_legend_shared_by_some_films_that_names_ct_alone_gives_them_ct():
     assert _paper_modalities([radiograph, _CT_PANELS_LEGEND, _CT_PANELS_LEGEND]) == ["X-ray", "CT", "CT"]
 
 
+def _post_modalities(notes):
+    """The modality backfill gives each film of one SIRM-like post, its files named by upload ids."""
+    rows = [_row(patientid="70", url="https://www.sirm.org/2020/03/13/covid-19-caso-44/",
+                 filename=f"7D2CF6CE-F529-4470-8356-D33FFAF9860{k}.jpeg", clinical_notes=note)
+            for k, note in enumerate(notes)]
+    fills = {f.row: f for f in backfill_table(rows, ["modality"], first_row_number=0, workers=1)}
+    return [(fills[k].value, fills[k].evidence) if k in fills else None for k in range(len(rows))]
+
+
+@pytest.mark.parametrize("legend, evidence", [
+    ("Hypo-expanded thorax with disventilation of the lung bases and nuanced thickening of the lung fields, "
+     "greater on the left. No signs of heart failure.", "lung fields"),
+    ("Blunting of both costophrenic angles. Cardiomediastinal silhouette within limits.", "costophrenic angles"),
+])
+def test_a_legend_shared_by_some_films_reading_a_radiograph_gives_them_x_ray(legend, evidence):
+    history = "Fever and cough for a few days. Mild hypotransparency of the left hemithorax."
+    modalities = _post_modalities([history, legend, legend])
+    assert modalities[1] == ("X-ray", evidence)
+    assert modalities[2] == ("X-ray", evidence)
+
+
+def test_a_note_of_every_film_reading_a_radiograph_gives_no_modality():
+    # the history of the whole post, which may be over a radiograph and the CT that followed it
+    note = "For 7 days fever and asthenia. Extended parenchymal thickening in the middle-lower right field."
+    assert _post_modalities([note, note, note]) == [None, None, None]
+
+
 @pytest.mark.parametrize("notes", [
     # the note of every film of the patient: the case's history, which may be over X-ray and CT images
     [_CT_PANELS_LEGEND, _CT_PANELS_LEGEND],
