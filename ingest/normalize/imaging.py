@@ -103,7 +103,8 @@ FINDING_VERSION = 11  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
 # v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
 # v17: "for the last fortnight" / "over the past fortnight" histories
-OFFSET_VERSION = 17
+# v18: "3a giornata di degenza" a day of the hospital stay (as "di ricovero")
+OFFSET_VERSION = 18
 
 # --- View ----------------------------------------------------------------------------------------
 
