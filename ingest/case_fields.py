@@ -184,7 +184,9 @@ TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days a
 #                           film before), a case report's "Imaging Findings" / "Hospital course" section part of the
 #                           patient's history (its discharge dates "4 weeks after discharge")
 #                      v45: a bare Italian "in 3a giornata" / "in terza giornata" / "in III giornata" (and "giornata di
-#                           degenza") is that day of the hospital stay, not a bare day label
+#                           degenza") is that day of the hospital stay, not a bare day label; a paper's sentence citing
+#                           a figure "the same day" (no other moment) takes the sentence before's moment, across the
+#                           paragraph break a figure makes in one section
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
