@@ -186,7 +186,8 @@ TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days a
 #                      v45: a bare Italian "in 3a giornata" / "in terza giornata" / "in III giornata" (and "giornata di
 #                           degenza") is that day of the hospital stay, not a bare day label; a paper's sentence citing
 #                           a figure "the same day" (no other moment) takes the sentence before's moment, across the
-#                           paragraph break a figure makes in one section
+#                           paragraph break a figure makes in one section; "a week after the first visit" (or
+#                           "consultation", "appointment") is unplaced, not after the film before
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

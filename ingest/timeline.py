@@ -834,6 +834,13 @@ _OTHER_BASE = compile_fast(
     re.IGNORECASE,
 )
 
+#: An interval's "after the first" / "after the initial" closing on a visit, not a film ("HRCT a week after the first
+#: visit" of a patient seen in a clinic days before the admission): the first of several visits, whose day the axis
+#: (onset, admission) does not give; not after the previous film ("after the first CT" counts from that film).
+_ENDS_FIRST = compile_fast(r"\b(?:first|initial|earlier)$", re.IGNORECASE)
+_FIRST_VISIT_AFTER = compile_fast(r"\s+(?:visit|consultation|appointment|attendance)s?\b",
+                                  re.IGNORECASE)
+
 # The axis's own moments after a bare "after": the scan's window may end before a base the pattern
 # names ("12 days after | admission"), which is then read as before (after the previous film).
 _AXIS_WORD = compile_fast(
@@ -1089,6 +1096,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            elif first_visit := _FIRST_VISIT_AFTER.match(text, m.end()) if _ENDS_FIRST.search(m.group(0)) else None:
+                # "a week after her first visit": the first of several visits, not the film before
+                moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():first_visit.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     to_icu: list[tuple[int, Moment]] = []
