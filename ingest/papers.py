@@ -552,8 +552,8 @@ def figure_name(figure: Figure) -> str:
 
 #: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
 #: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
-#: commas first: "Figures 2, a, and 2, b").
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+#: commas first: "Figures 2, a, and 2, b"); BMJ's lower-case "(figure 3)" too.
+_CITATION = re.compile(r"\b[Ff]ig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
                        r"[A-Ha-h](?![\w-]))*)")
 #: Another figure cited whole after a citation: "(Figure 1b and 2)", "Figures 1 and 2" (not "Fig. 1 and 2 days later").
 _AND_FIGURE = re.compile(r"[\s,]\s*(?:and\s+|&\s*)(\d{1,2})\b(?![.\w-])"
