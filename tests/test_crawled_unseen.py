@@ -538,8 +538,9 @@ def test_sirm_paragraph_telling_another_day_gives_no_base_to_a_captions_bare_day
 <figcaption>RX torace AP, VIII giornata</figcaption></figure>
 </div></article></body></html>"""
     [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/30/covid-19-caso-135/")
-    # "VIII giornata" alone: of the stay (13) or of the illness (8), the caption does not say
-    assert staged_rows(record)["04/rx-1.jpeg"]["offset"] is None
+    # "VIII giornata" alone is the clinicians' day of the stay (since round 44: 5 + 8), the caption's own day, not
+    # the paragraph's "X giornata di ricovero" (15)
+    assert staged_rows(record)["04/rx-1.jpeg"]["offset"] == "13"
 
 
 def test_presentation_told_as_a_day_of_illness_wins_over_a_phase_of_the_symptoms():
