@@ -552,8 +552,8 @@ def figure_name(figure: Figure) -> str:
 
 #: A figure cited in the text: "(Fig. 2)", "(Figure 2A–C)", "Figures 1a and 1b"; the letters the citation names,
 #: the figure's number again before a letter too: Hindawi's "Figures 2(a) and 2(b)" (the parentheses made
-#: commas first: "Figures 2, a, and 2, b").
-_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
+#: commas first: "Figures 2, a, and 2, b"); BMJ's lower-case "(figure 3)" too.
+_CITATION = re.compile(r"\b[Ff]ig(?:ure)?s?\.?\s*(\d+)((?:\s*(?:[-\u2013]|,\s*(?:and|&)|,|and|&)?\s*(?:\1\s*,?\s*)?"
                        r"[A-Ha-h](?![\w-]))*)")
 #: Another figure cited whole after a citation: "(Figure 1b and 2)", "Figures 1 and 2" (not "Fig. 1 and 2 days later").
 _AND_FIGURE = re.compile(r"[\s,]\s*(?:and\s+|&\s*)(\d{1,2})\b(?![.\w-])"
@@ -566,6 +566,13 @@ _BACK_REFERENCE = re.compile(r"\b(?:at that time|at this time|at that point|at t
                              re.I)
 
 
+#: A citing sentence whose only moment is "the same day" (no base of its own: not "the same day as the first positive
+#: test"): the day of the sentence before's event ("The radiograph at presentation showed ... . CT pulmonary
+#: angiography performed the same day showed ... (Fig. 2)"). Read only when the citing sentence tells no other moment
+#: ("The radiograph at admission ..., and CT performed the same day ..." is dated by its own "at admission").
+_SAME_DAY_AS_BEFORE = re.compile(r"\b(?:on\s+|later\s+)?the\s+same\s+day\b(?!\s+(?:as|after|of|following)\b)", re.I)
+
+
 def _cited_letters(letters: str) -> set[str]:
     """The panel letters a citation names: "A–C" is a, b and c; "" names none (the whole figure)."""
     found = re.findall(r"(?<![A-Za-z])[A-Ha-h](?![A-Za-z])", letters)  # not the "a" and "d" of "and"
@@ -575,35 +582,61 @@ def _cited_letters(letters: str) -> set[str]:
     return named
 
 
+def _sentences_of(paragraph: str) -> list[str]:
+    # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
+    # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
+    # position; tests/test_linear_patterns.py.)
+    return SENTENCE_BREAK.split(re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
+
+
 def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bool = False):
-    """(the paragraph's sentences, index) of each sentence of the text citing figure ``number``
-    (panel ``letter``; a citation of the whole figure cites every panel unless ``named``)."""
-    for paragraph in paragraphs:
-        # The citation's parentheses end a moment as a caption's punctuation does. (A match starts
-        # at a run's first space or at a parenthesis: one scan of a long run of spaces, not one per
-        # position; tests/test_linear_patterns.py.)
-        sentences = SENTENCE_BREAK.split(
-                             re.sub(r"(?<!\s)\s*[()]\s*|(?<=\s)[()]\s*", ", ", paragraph))
+    """(the paragraph's sentences, index, the sentence before it) of each sentence of the text citing figure
+    ``number`` (panel ``letter``; a citation of the whole figure cites every panel unless ``named``)."""
+    for i, paragraph in enumerate(paragraphs):
+        sentences = _sentences_of(paragraph)
         for k, sentence in enumerate(sentences):
             cited = [_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence) if int(m.group(1)) == number]
             cited += [set() for m in _CITATION.finditer(sentence)
                       if (more := _AND_FIGURE.match(sentence, m.end())) and int(more.group(1)) == number]
             if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
-                yield sentences, k
+                yield sentences, k, _sentence_before(paragraphs, i, sentences, k)
+
+
+#: A paragraph's section titles as the parsers prefix them ("2. Case report: ...", "Case Presentation / Case 1: ...").
+_SECTION_PREFIX = re.compile(r"[^:.!?]{0,120}(?:\d\.[^:.!?]{0,120})?: ")
+
+
+def _sentence_before(paragraphs: list[str], i: int, sentences: list[str], k: int) -> str:
+    """The sentence before ``sentences[k]`` of paragraph ``i``: its paragraph's, or for the paragraph's first
+    sentence the last one of the paragraph before it in the same section (a figure the page places between
+    paragraphs parts one story: "The radiograph at presentation showed ... (Fig. 1)." [Fig. 1] "CT performed the
+    same day showed ... (Fig. 2)."); "" for the first sentence of a section."""
+    heading = _SECTION_PREFIX.match(paragraphs[i])
+    heading_words = heading.group(0) if heading else ""
+    if k and len(" ".join(sentences[:k])) >= len(heading_words.rstrip()):
+        return sentences[k - 1]
+    if i == 0:
+        return ""
+    before = _SECTION_PREFIX.match(paragraphs[i - 1])
+    if (before.group(0) if before else "") != heading_words:
+        return ""
+    return _sentences_of(paragraphs[i - 1])[-1]
 
 
 def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str = "") -> str:
     """The one moment of the text's sentence citing figure ``number`` (panel ``letter``), or of the
     sentence before it when the citing one points back to it ("On the sixth day after admission, ...
-    Chest CT at that time showed ... (Figure 2A–C)"), or of the one clause of the citing sentence
+    Chest CT at that time showed ... (Figure 2A–C)"; "The radiograph at presentation showed ... CT
+    performed the same day showed ... (Fig. 2)"), or of the one clause of the citing sentence
     naming an exam of the image's ``modality`` when the sentence tells several exams ("The radiograph
     after 10 days showed ..., and a CT on hospital day 13 showed ... (Fig. 2)"); "" when none names
     exactly one."""
-    for sentences, k in _citing_sentences(paragraphs, number, letter):
+    for sentences, k, before in _citing_sentences(paragraphs, number, letter):
         sentence = sentences[k]
         told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
-        if k and all(_VAGUE.fullmatch(t) for t in told) and _BACK_REFERENCE.search(sentence):
-            sentence = sentences[k - 1]
+        back = _BACK_REFERENCE.search(sentence) or (not told and _SAME_DAY_AS_BEFORE.search(sentence))
+        if before and all(_VAGUE.fullmatch(t) for t in told) and back:
+            sentence = before
             told = {m.group(0).strip().lower() for m in _DATE.finditer(sentence)}
         if len(told) > 1:
             # "At follow-up ..., CT 6 weeks after symptom onset showed ...": the follow-up is the day told
@@ -750,7 +783,7 @@ def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:
     """The text's sentence citing an X-ray (its panel by letter) when it is about a radiograph alone
     and names one view ("The posteroanterior chest radiograph on admission showed ... (Figure 1)");
     "" otherwise (a CT named too, two views, "portable": the view rule's blanks)."""
-    for sentences, k in _citing_sentences(paragraphs, number, letter, named=True):
+    for sentences, k, _before in _citing_sentences(paragraphs, number, letter, named=True):
         # the citation's place left as one comma, none at the end: "... showed near-complete resolution"
         sentence = re.sub(r"(?<![,\s])(?:\s*,)+", ",", _CITATION.sub("", sentences[k])).rstrip(" ,.")
         if normalize_modality(sentence).value == "X-ray" and normalize_view(sentence, "X-ray").value is not None:

@@ -406,7 +406,27 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
         for who, piece in _by_subject(body, index, current, words):
             patients[who].paragraphs.append(piece)
             current = who
+    _share_facts_of_both(patients)
     return patients
+
+
+#: A sentence telling a fact of both patients of a paper of two: "RT-PCR of nasopharyngeal swabs was positive for
+#: SARS-CoV-2 in both", "Both tested positive", "Both patients were admitted ..." (not "both lungs", "in both lower
+#: lobes": a word of a body's pair follows).
+_OF_BOTH = re.compile(r"\b(?:in|for|of|from)\s+both(?:\s+(?:patients|cases|of\s+them))?\s*(?=[.;]|$)"
+                      r"|(?:^|(?<=[.!?]\s))both(?:\s+(?:patients|of\s+them))?\s+(?:were|was|had|tested|showed|developed)\b",
+                      re.I)
+
+
+def _share_facts_of_both(patients: list[PatientText]) -> None:
+    """A sentence of one of two patients' paragraphs telling a fact of both ("Her 3-year-old son had had a fever
+    for 2 days. RT-PCR ... was positive for SARS-CoV-2 in both.") is the other patient's too."""
+    if len(patients) != 2:
+        return
+    for own, other in (patients, patients[::-1]):
+        shared = [sentence for piece in own.paragraphs for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", piece)
+                  if _OF_BOTH.search(sentence)]
+        other.paragraphs.extend(s for s in shared if not any(s in piece for piece in other.paragraphs))
 
 
 #: The possessive before a relative's descriptor ("Her 3-year-old son"): the sex of the person the relative is of.
@@ -481,10 +501,15 @@ def _by_subject(body: str, index: dict[tuple[int, str], int], current: int | Non
     return [*pieces, (current, body[begin:].strip())]
 
 
+#: What may open a sentence before its subject: a moment or place of the story ("On arrival his oxygen saturation
+#: was 90%", "At presentation, she ...", "Two days later he ...", "In the emergency department, her ...").
+_OPENING = (r"(?:(?:(?:on|upon|at|in|during|after)\s+(?:the\s+)?(?:arrival|admission|presentation|examination|"
+            r"(?:emergency\s+department|hospital|ward|clinic|follow-up))|(?:\w+\s+)?(?:days?|weeks?)\s+later|"
+            r"the\s+(?:next|following)\s+day|later|then|subsequently|meanwhile)\s*,?\s+)?")
 #: A sentence opening with a pronoun of the patient it is about ("She improved ...", "Her radiograph ..."), not
 #: with a relative of that patient ("Her son's chest radiograph ...": about the son).
-_PRONOUN_SUBJECT = re.compile(rf"(?P<pronoun>she|her|he|his)\b(?!\s+(?:\d{{1,3}}[- ]year[- ]old\s+)?(?:{_RELATIONS_M}|"
-                              rf"{_RELATIONS_F})\b)", re.I)
+_PRONOUN_SUBJECT = re.compile(rf"{_OPENING}(?P<pronoun>she|her|he|his)\b"
+                              rf"(?!\s+(?:\d{{1,3}}[- ]year[- ]old\s+)?(?:{_RELATIONS_M}|{_RELATIONS_F})\b)", re.I)
 
 
 #: A sentence opening with the relation a patient is to another ("The mother's oxygen saturation ...", "The

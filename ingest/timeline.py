@@ -776,7 +776,7 @@ _SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
 _SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|{UNIT})\b", re.IGNORECASE)
-_SOON_WORD = gate(_SOON_WORD, "[hosidgjtwm]")  # the first letters of those words
+_SOON_WORD = gate(_SOON_WORD, "[hosidgjtwmf]")  # the first letters of those words (UNIT's "fortnight" too)
 
 
 # A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
@@ -845,6 +845,13 @@ _OTHER_BASE = compile_fast(
     r"(?P<word2>(?!(?:first|initial|previous|prior|last|baseline|earlier)\b)[^\W\d_]{3,})",
     re.IGNORECASE,
 )
+
+#: An interval's "after the first" / "after the initial" closing on a visit, not a film ("HRCT a week after the first
+#: visit" of a patient seen in a clinic days before the admission): the first of several visits, whose day the axis
+#: (onset, admission) does not give; not after the previous film ("after the first CT" counts from that film).
+_ENDS_FIRST = compile_fast(r"\b(?:first|initial|earlier)$", re.IGNORECASE)
+_FIRST_VISIT_AFTER = compile_fast(r"\s+(?:visit|consultation|appointment|attendance)s?\b",
+                                  re.IGNORECASE)
 
 # The axis's own moments after a bare "after": the scan's window may end before a base the pattern
 # names ("12 days after | admission"), which is then read as before (after the previous film).
@@ -962,18 +969,36 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         return None  # another base
     return Moment(LABEL, n, evidence, where)
 
+# Italian clinicians count a "giornata" of the stay: a bare "in 3a giornata", "in terza giornata", "in III giornata"
+# is the third day of hospitalisation (as "giornata di ricovero"/"di degenza"), unless a base follows it ("in
+# terza giornata dall'esordio", "di terapia": the match's connector) or an operation's count ("in terza giornata
+# post-operatoria").
+_GIORNATA = compile_fast(r"giornata\Z", re.IGNORECASE)
+_GIORNATA_OTHER_COUNT = compile_fast(r"\s*(?:post|dopo|da\b|dal)", re.IGNORECASE)
+
+
+def _stay_giornata(m: re.Match[str], connector: str) -> bool:
+    """True when ``m`` (a day's match) is a bare Italian "N giornata": a day of the stay."""
+    return (not connector and bool(_GIORNATA.search(m.group(0)))
+            and not _GIORNATA_OTHER_COUNT.match(m.string, m.end()))
+
+
 def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them."""
-    qual = m.group("qual") or m.group("qual2") or ""
-    return (int(m.group("n") or m.group("n2")), re.sub("[\u2010\u2011]", "-", qual.strip().lower()),
-            m.group("of") or m.group("of2") or "", m.group("base") or m.group("base2") or "")
+    """(N, qualifier, connector, base) of a ``DAY_N`` match, as ``_day_moment`` reads them (a bare
+    "3a giornata" qualified "hospital")."""
+    qual = re.sub("[\u2010\u2011]", "-", (m.group("qual") or m.group("qual2") or "").strip().lower())
+    connector = m.group("of") or m.group("of2") or ""
+    return (int(m.group("n") or m.group("n2")), "hospital" if _stay_giornata(m, connector) else qual,
+            connector, m.group("base") or m.group("base2") or "")
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
-    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata")."""
+    """(N, qualifier, connector, base) of an ``_ORDINAL_DAY`` match ("the fourth day of fever", "XII giornata":
+    a bare giornata qualified "hospital")."""
     word = m.group("ord") or m.group("ord_it") or m.group("ord_es")
-    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], (m.group("oqual") or "").lower(),
-            m.group("conn") or m.group("conn_it") or m.group("conn_es") or "",
+    connector = m.group("conn") or m.group("conn_it") or m.group("conn_es") or ""
+    qual = "hospital" if _stay_giornata(m, connector) else (m.group("oqual") or "").lower()
+    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], qual, connector,
             m.group("base") or m.group("base_it") or m.group("base_es") or "")
 
 
@@ -1083,6 +1108,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            elif first_visit := _FIRST_VISIT_AFTER.match(text, m.end()) if _ENDS_FIRST.search(m.group(0)) else None:
+                # "a week after her first visit": the first of several visits, not the film before
+                moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():first_visit.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
     to_icu: list[tuple[int, Moment]] = []

@@ -87,3 +87,37 @@ def test_the_url_keeps_slashes_and_semicolons_of_its_query(url):
 def test_the_url_still_drops_tracking_keys_and_encodes_an_ampersand_in_a_value():
     got = normalize_url("https://jkms.org/DOIx.php?id=10.3346/x&utm_source=twitter&q=a%26b").value
     assert got == "https://jkms.org/DOIx.php?id=10.3346/x&q=a%26b"
+
+
+# --- An interval after the first of several visits: not after the film before ----------------------------------
+
+def test_a_ct_a_week_after_the_first_visit_is_not_a_week_after_the_film_before():
+    """JPMA: seen in the outpatient clinic with 2 days of fever, "admitted on day 6 of illness", a radiograph "on
+    day 9 of illness", then "HRCT chest a week after the first visit": the visit's day is not the axis's (the
+    curators: 2 + 7 = 9); it was 9 + 7 = 16 (after the radiograph before), a wrong value, now blank."""
+    from ingest.case_fields import normalize_case
+    from ingest.papers import cases_from_article
+
+    (case,) = cases_from_article(parse_article_html(page("jpma_10234.html"), "https://jpma.org.pk/article-details/10234"))
+    values = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    offsets = {i.source_url.rsplit("/", 1)[-1] + (i.extra.get("panel") or ""): values.get(i.position)
+               for i in case.images}
+    assert offsets["fig1.jpgb"] == "9"
+    assert offsets["fig2.jpg"] is None
+
+
+@pytest.mark.parametrize("words", ["a week after the first visit", "10 days after her first consultation",
+                                   "2 weeks after the initial appointment"])
+def test_an_interval_after_a_first_visit_is_unplaced(words):
+    from ingest.timeline import text_moments
+
+    [moment] = text_moments(f"Axial CT {words} showing opacities.", "caption")
+    assert moment.kind == "unplaced"
+
+
+@pytest.mark.parametrize(("words", "kind"), [("10 days after the first CT", "after-previous"),
+                                             ("5 days later", "after-previous")])
+def test_an_interval_after_a_first_film_or_later_still_counts_from_a_film(words, kind):
+    from ingest.timeline import text_moments
+
+    assert text_moments(f"Axial CT {words} showing opacities.", "caption")[0].kind == kind

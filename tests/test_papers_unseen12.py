@@ -173,3 +173,52 @@ def test_a_label_without_base_still_takes_its_captions_base():
     moment, _reason = _one_moment(image_moments(ImageTexts(0, caption="CT 12 days after admission.",
                                                            date_text="day 12")))
     assert (moment.kind, moment.days) == ("since-admission", 12)
+
+
+# --- "the same day" in a sentence citing a figure: the day of the sentence before ------------------------------
+
+def _offsets_by_image(article) -> dict[tuple[str, str], str | None]:
+    from ingest.case_fields import normalize_case
+    from ingest.papers import cases_from_article
+
+    found = {}
+    for case in cases_from_article(article):
+        values = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+        found.update({(i.source_url.rsplit("/", 1)[-1], str(i.extra.get("panel") or "")): values.get(i.position)
+                      for i in case.images})
+    return found
+
+
+def test_a_ct_cited_as_performed_the_same_day_takes_the_day_of_the_sentence_before():
+    """"The posteroanterior chest radiograph at presentation showed ... (Fig. 1)." [Fig. 1 between the paragraphs]
+    "CT pulmonary angiography performed in the emergency department the same day showed ... (Fig. 2).": the CT's
+    caption names no moment, its citing sentence only "the same day" (the presentation's: 5 days of fever)."""
+    offsets = _offsets_by_image(parse_article_html(page("ajem_S0735675721001234.html"), AJEM))
+    assert offsets[("gr1_lrg.jpg", "")] == "5"
+    assert offsets[("gr2_lrg.jpg", "a")] == "5"
+    assert offsets[("gr2_lrg.jpg", "b")] == "5"
+
+
+def test_the_same_day_as_another_event_is_not_the_sentence_befores():
+    from ingest.papers import _cited_moment
+
+    paragraphs = ["Case report: He was admitted 2 days after symptom onset. CT was performed the same day as the "
+                  "first positive test and showed opacities (Fig. 2)."]
+    assert _cited_moment(paragraphs, 2, "") == ""
+
+
+def test_the_same_day_in_a_sentence_telling_its_own_moment_keeps_that_moment():
+    from ingest.papers import _cited_moment
+
+    paragraphs = ["Case report: Symptoms began 9 days before admission. His oxygen saturation was 90%. "
+                  "The radiograph at admission showed opacities, and CT performed the same day showed "
+                  "ground-glass opacities (Fig. 1)."]
+    assert _cited_moment(paragraphs, 1, "") == "at admission"
+
+
+def test_the_first_sentence_of_another_section_takes_no_moment_from_the_section_before():
+    from ingest.papers import _cited_moment
+
+    paragraphs = ["Case report: The radiograph at presentation showed subtle opacities (Fig. 1).",
+                  "Discussion: CT performed the same day is often recommended (Fig. 2)."]
+    assert _cited_moment(paragraphs, 2, "") == ""

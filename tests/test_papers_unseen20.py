@@ -133,3 +133,40 @@ def test_a_figure_its_caption_names_no_one_goes_to_the_patient_whose_paragraphs_
     cases = cases_from_article(page("thieme_s-0040-1722187.html", THIEME))
     by_figure = {i.extra.get("figure_number"): c.extra.get("patient_number") for c in cases for i in c.images}
     assert by_figure == {1: 1, 2: 1, 3: 1, 4: 2}
+
+
+# --- A fact told of both patients ("positive ... in both") is each one's ------------------------------------
+
+def test_a_test_positive_in_both_is_the_mothers_too():
+    """"Her 3-year-old son had had a fever for 2 days. RT-PCR of nasopharyngeal swabs was positive for SARS-CoV-2
+    in both.": the sentence sits in the son's text, and is the mother's fact too (her finding was blank)."""
+    from ingest.case_fields import normalize_case
+
+    article = page("thieme_s-0040-1722187.html", THIEME)
+    mother, son = split_patients(article.paragraphs, [f.caption for f in article.figures])
+    assert any("positive for SARS-CoV-2 in both" in p for p in mother.paragraphs)
+    assert any("positive for SARS-CoV-2 in both" in p for p in son.paragraphs)
+    findings = {c.extra.get("patient_number"): {r.field: r.value for r in normalize_case(c)}["finding"]
+                for c in cases_from_article(article)}
+    assert findings[1] == "Pneumonia/Viral/COVID-19"
+    assert findings[2] == "Pneumonia/Viral/COVID-19"
+
+
+@pytest.mark.parametrize("sentence", ["Both tested positive for SARS-CoV-2 on RT-PCR.",
+                                      "Both patients were positive for SARS-CoV-2 on RT-PCR.",
+                                      "SARS-CoV-2 RNA was detected in both of them."])
+def test_other_ways_of_telling_a_fact_of_both(sentence):
+    paragraphs = [f"Case presentation: A 41-year-old woman presented with fever for 4 days. Her 3-year-old son "
+                  f"had had a fever for 2 days. {sentence} The mother's oxygen saturation was 93%."]
+    mother, son = split_patients(paragraphs, [])
+    assert any(sentence in p for p in mother.paragraphs)
+    assert any(sentence in p for p in son.paragraphs)
+
+
+def test_both_lungs_or_lobes_are_no_fact_of_both_patients():
+    paragraphs = ["Case presentation: A 41-year-old woman presented with fever for 4 days. Her 3-year-old son "
+                  "had had a fever for 2 days. His CT showed ground-glass opacities in both lower lobes. "
+                  "The mother's CT was normal in both lungs."]
+    mother, son = split_patients(paragraphs, [])
+    assert not any("lower lobes" in p for p in mother.paragraphs)
+    assert not any("normal in both lungs" in p for p in son.paragraphs)

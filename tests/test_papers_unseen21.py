@@ -115,3 +115,21 @@ def test_a_title_about_someone_else_gives_no_age(title):
 def test_the_texts_own_age_outweighs_the_titles():
     (case,) = _cases("7210011", ("A woman with hypertension", "A 72-year-old woman with hypertension"))
     assert _case_value(case, "age") == "72"
+
+
+# --- BMJ's lower-case "(figure 3)" cites the figure ------------------------------------------------------------
+
+def test_a_lower_case_figure_citation_dates_a_film_its_legend_places_only_at_follow_up():
+    """BMJ Case Reports: "Posteroanterior chest radiograph at follow-up ..." (legend), "At follow-up in clinic on 8
+    June he was back at work and his radiograph showed near-complete resolution (figure 3)" (text): the sentence
+    citing the figure in lower case dates it (onset Monday 13 April: 56); the citation was not read (blank)."""
+    (case,) = _cases("7210033")
+    assert _offsets(case) == ["4", "6", "6", "56"]
+
+
+def test_a_lower_case_figure_citation_is_read_like_a_capital_one():
+    from ingest.papers import _cited_moment
+
+    for cited in ("(figure 2)", "(fig. 2)", "(Figure 2)", "(Fig. 2)"):
+        paragraphs = [f"Case report: A CT pulmonary angiogram 2 days after admission {cited} showed an embolism."]
+        assert _cited_moment(paragraphs, 2, "") == "2 days after admission", cited

@@ -90,6 +90,34 @@ def test_the_possessive_relative_of_a_patient_introduced_by_age_alone_is_not_the
     assert len(grandfather.images) == 4  # figures 1 to 3, figure 2's two panels
 
 
+def test_a_sentence_whose_subject_is_the_grandfather_is_his_after_the_granddaughters_sentence():
+    """"His 3-year-old granddaughter had had fever ..., and her RT-PCR was positive during contact tracing. On
+    arrival his oxygen saturation was 90% on room air, and his nasopharyngeal swab was positive for SARS-CoV-2.":
+    the second sentence (its subject "his", after "On arrival") is the grandfather's; it was the granddaughter's,
+    her case taking his positive swab, his case losing it."""
+    from ingest.patients import split_patients
+
+    article = _article("PMC7230077_efetch.xml")
+    grandfather, granddaughter = split_patients(article.paragraphs, [f.caption for f in article.figures])
+    assert any("his nasopharyngeal swab was positive" in p for p in grandfather.paragraphs)
+    assert not any("his nasopharyngeal swab was positive" in p for p in granddaughter.paragraphs)
+    assert any("her RT-PCR was positive during contact tracing" in p for p in granddaughter.paragraphs)
+    cases = cases_from_article(article)
+    assert _case_value(cases[0], "finding") == "Pneumonia/Viral/COVID-19"
+
+
+@pytest.mark.parametrize("opening", ["On arrival", "At presentation,", "Two days later",
+                                     "In the emergency department,"])
+def test_a_pronoun_subject_after_an_opening_moment_or_place_switches_back(opening):
+    from ingest.patients import split_patients
+
+    paragraphs = [f"Case presentation: A 41-year-old woman presented with fever for 4 days. Her 3-year-old son "
+                  f"had had a fever for 2 days. {opening} her oxygen saturation was 93%."]
+    mother, son = split_patients(paragraphs, [])
+    assert any("oxygen saturation" in p for p in mother.paragraphs)
+    assert not any("oxygen saturation" in p for p in son.paragraphs)
+
+
 def test_a_figure_of_the_single_patients_relative_is_a_case_of_its_own():
     """"The granddaughter's chest radiograph (anteroposterior view), which was normal": not the grandfather's film
     (it was his on the first crawl, released with his age), but hers: "His 3-year-old granddaughter" is a person

@@ -87,8 +87,9 @@ def test_a_paragraph_telling_two_patients_gives_each_the_sentences_it_opens():
                  "Her 9-year-old son developed a cough on 12 April and tested positive the following day. "
                  "Both were admitted on 14 April.")
     mother, son = split_patients([paragraph], [])
+    # (the son's last sentence tells a fact of both: the mother's too, since round 44)
     assert mother.paragraphs == ["A 36-year-old woman developed fever and sore throat on 9 April 2020; "
-                                 "RT-PCR was positive on 11 April."]
+                                 "RT-PCR was positive on 11 April.", "Both were admitted on 14 April."]
     assert son.paragraphs[0].startswith("Her 9-year-old son developed a cough on 12 April")
 
 

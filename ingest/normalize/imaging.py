@@ -106,7 +106,8 @@ FINDING_VERSION = 11  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
 # v17: "for the last fortnight" / "over the past fortnight" histories
 # v18: "well until 10 days ago when he developed fever" histories
-OFFSET_VERSION = 18
+# v19: "3a giornata di degenza" a day of the hospital stay (as "di ricovero")
+OFFSET_VERSION = 19
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -84,8 +84,9 @@ DAY_N = compile(
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
-    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|ingresso|stay|presentation|"
-    # Portuguese and Spanish "internação", "internación", German "des stationären Aufenthalts"
+    r"^(?:admission|hospitali[sz]ation|hospital|ricovero|degenza|ingresso|stay|presentation|"
+    # Italian "giornata di degenza" (of the stay), Portuguese and Spanish "internação", "internación", German "des
+    # stationären Aufenthalts"
     r"interna[cç][aã]o|internaci[oó]n|hospitaliza[cç][aã]o|hospitalizaci[oó]n|station[äa]ren|\w*aufenthalt\w*)$",
     re.IGNORECASE,
 )
