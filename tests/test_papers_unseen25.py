@@ -1,0 +1,102 @@
+"""Patients and timelines of the twenty-fifth blind batch of papers (tests/fixtures/papers_unseen25/: case series
+and families), each through the rule it broke on the first crawl: the classes of markup and writing, not the
+batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.case_fields import normalize_case
+from ingest.jats import Table, parse_jats
+from ingest.papers import cases_from_article
+from ingest.patients import _date_cells, numbers_in, p_numbers_defined, patients_in_tables
+
+UNSEEN25 = Path(__file__).parent / "fixtures" / "papers_unseen25"
+
+
+def _article(name: str, replace: tuple[str, str] = ("", "")):
+    xml = (UNSEEN25 / name).read_text()
+    if replace[0]:
+        assert replace[0] in xml
+        xml = xml.replace(*replace)
+    return parse_jats(xml.encode())
+
+
+def _case_values(case) -> dict[str, object]:
+    return {r.field: r.value for r in normalize_case(case) if r.image_position is None}
+
+
+def _offsets(case) -> list[str | None]:
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
+def _by_figure(cases) -> dict[int, object]:
+    return {i.extra.get("figure_number"): c for c in cases for i in c.images}
+
+
+# --- "P1", "P2": the short form a series defines for its patients ---------------------------------------------
+
+def test_a_series_naming_its_patients_p1_p2_gives_each_figure_to_its_patient():
+    """BMC Infect Dis: "a man (P1) ... his wife (P2), their daughter (P3)", Table 1's ids "P1" .. "P4", legends
+    "Chest CT images of P1": each figure is its patient's, with the table's sex and age (the first crawl: four
+    patients "no figure shows", every figure a case of its own, sex and age blank)."""
+    by_figure = _by_figure(cases_from_article(_article("PMC7250011_efetch.xml")))
+    assert [by_figure[n].source_key.rsplit("#", 1)[1] for n in (1, 2, 3, 4)] == [
+        "patient1", "patient2", "patient3", "patient4"]
+    assert [_case_values(by_figure[n])["sex"] for n in (1, 2, 3)] == ["M", "F", "F"]
+    assert [_case_values(by_figure[n])["age"] for n in (1, 2, 3)] == ["56", "53", "29"]
+
+
+def test_a_tables_onset_and_admission_dates_with_named_months_date_the_patients_films():
+    """Table 1's "Onset of symptoms" / "Admission" as "22 Jan" / "27 Jan" (the year in the text): "On admission"
+    is 5 days after the onset, "On 3 February" 12; P2's and P3's admission CTs 3 and 2 (the first crawl: 0)."""
+    by_figure = _by_figure(cases_from_article(_article("PMC7250011_efetch.xml")))
+    assert _offsets(by_figure[1]) == ["5", "12"]
+    assert _offsets(by_figure[2]) == ["3"]
+    assert _offsets(by_figure[3]) == ["2", "2"]
+
+
+@pytest.mark.parametrize("cell, written", [
+    ("22 Jan", "January 22"), ("Mar 5", "March 5"), ("27 January 2020", "January 27, 2020"),
+    ("March 5, 2020", "March 5, 2020"), ("Feb. 29", "February 29"), ("31 Apr", ""), ("NA", ""),
+])
+def test_a_date_cell_naming_its_month_is_written_out(cell, written):
+    assert _date_cells([cell]) == [written]
+
+
+@pytest.mark.parametrize("text", [
+    "A loud P2 was heard at the pulmonary area.",
+    "The P1 and P2 segments of the posterior cerebral artery were patent.",
+])
+def test_p_numbers_a_paper_does_not_define_name_no_patient(text):
+    assert not p_numbers_defined([text])
+    assert numbers_in(text) == []
+
+
+def test_p_numbers_are_defined_by_the_text_or_by_a_table_of_patients():
+    assert p_numbers_defined(["A man (P1) and his wife (P2) were admitted."])
+    assert not p_numbers_defined(["A man (P1) was admitted."])
+    table = Table("Table 1", "", [["Patient", "Age"], ["P1", "56"], ["P2", "53"]])
+    assert p_numbers_defined([], [table])
+    assert numbers_in("Chest CT of P2 on admission", abbreviated=True) == [2]
+    assert numbers_in("P2Y12 inhibitors", abbreviated=True) == []
+
+
+# --- "Age, y/sex": the unit after a comma ----------------------------------------------------------------------
+
+def test_an_age_sex_column_with_its_unit_after_a_comma_gives_each_patient_age_and_sex():
+    """Emerg Infect Dis: a research letter whose patients are told only in its table ("Age, y/sex": "45/F") and one
+    figure's panels ("A) Patient 1, day 4 of illness ..."): each panel's patient's age and sex (blank on the first
+    crawl)."""
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(_article("PMC7250055_efetch.xml"))}
+    assert [(_case_values(cases[f"patient{n}"])["sex"], _case_values(cases[f"patient{n}"])["age"])
+            for n in (1, 2, 3, 5)] == [("F", "45"), ("M", "52"), ("F", "29"), ("M", "61")]
+
+
+@pytest.mark.parametrize("header", ["Age, y/sex", "Age, years/sex", "Age, yr/Sex"])
+def test_age_sex_headers_with_the_unit_after_a_comma(header):
+    table = Table("Table", "", [["Patient no.", header], ["1", "45/F"], ["2", "52/M"]])
+    assert [(p.age, p.sex) for p in patients_in_tables([table]).values()] == [(45, "F"), (52, "M")]
