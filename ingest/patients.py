@@ -671,10 +671,38 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
 def names_a_relative(text: str, patient: PatientText) -> bool:
     """Whether a caption names a relative of a paper's single patient ("The granddaughter's chest radiograph,
     which was normal", "Her son's CT"): a family word that is not the patient's own (not "His 59-year-old wife"
-    of a paper about her), so the figure shows someone the paper does not present as its patient."""
+    of a paper about her, nor "the mother" of a paper about a woman and "her son": ``_roles_of``), so the figure
+    shows someone the paper does not present as its patient."""
     own = (patient.descriptor.words.lower() if patient.descriptor else "", patient.title)
-    return any(not own[0].endswith(word) and own[1] != word
+    roles = _roles_of(patient)
+    return any(not own[0].endswith(word) and own[1] != word and word not in roles
                for m in _RELATION.finditer(text or "") for word in [next(g for g in m.groups() if g).lower()])
+
+
+#: The relative a patient's own possessive names ("her seven-month-old son", "his wife"), and what that makes the
+#: patient: the son's or daughter's mother or father, the husband's wife, the wife's husband.
+_POSSESSED_RELATIVE = re.compile(r"\b(?P<possessive>her|his)\s+(?:[\w-]+[-\s]old\s+|(?:infant|newborn|baby|little|"
+                                 r"elder|older|younger|eldest|youngest|adult)\s+)?"
+                                 r"(?P<relative>son|daughter|child|baby|infant|newborn|husband|wife)\b", re.I)
+_ROLE_OF = {("F", "child"): "mother", ("M", "child"): "father", ("F", "husband"): "wife", ("M", "wife"): "husband"}
+
+
+def _roles_of(patient: PatientText) -> set[str]:
+    """The family words that name the patient themself in a paper about them and a relative of theirs: "the mother"
+    of a woman whose text tells of "her son" (the possessive of her sex), "the husband" of a man telling of "his
+    wife"."""
+    sex = patient.descriptor.sex if patient.descriptor else ""
+    if sex not in ("M", "F"):
+        return set()
+    roles = set()
+    for text in [patient.intro, *patient.paragraphs]:
+        for m in _POSSESSED_RELATIVE.finditer(text or ""):
+            if (m.group("possessive").lower() == "her") != (sex == "F"):
+                continue
+            relative = m.group("relative").lower()
+            relative = relative if relative in ("husband", "wife") else "child"
+            roles |= {_ROLE_OF[(sex, relative)]} if (sex, relative) in _ROLE_OF else set()
+    return roles
 
 
 # --- Tables of patients ------------------------------------------------------------------------

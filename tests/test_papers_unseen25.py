@@ -100,3 +100,31 @@ def test_an_age_sex_column_with_its_unit_after_a_comma_gives_each_patient_age_an
 def test_age_sex_headers_with_the_unit_after_a_comma(header):
     table = Table("Table", "", [["Patient no.", header], ["1", "45/F"], ["2", "52/M"]])
     assert [(p.age, p.sex) for p in patients_in_tables([table]).values()] == [(45, "F"), (52, "M")]
+
+
+# --- "the mother": the patient named by what she is to the relative the paper tells of -----------------------
+
+def test_a_legend_naming_the_patient_as_the_mother_of_her_child_shows_the_patient():
+    """Cureus: "A woman aged 31 years ... presented ... with her seven-month-old son", legends "Chest radiograph of
+    the mother at presentation", "... of the son": the mother's films are the patient's (the first crawl made each a
+    case of its own, as a relative's: sex, age and finding blank, offset 0); the son's stays apart."""
+    cases = cases_from_article(_article("PMC7250044_efetch.xml"))
+    by_figure = _by_figure(cases)
+    assert by_figure[1] is by_figure[2]
+    assert by_figure[1].source_key.endswith("#patient1")
+    assert by_figure[3].source_key.endswith("#fig3")
+    assert _case_values(by_figure[1])["sex"] == "F"
+    assert _case_values(by_figure[1])["age"] == "31"
+    assert _offsets(by_figure[1]) == ["3", "6", "6"]
+
+
+def test_the_mother_is_a_relative_when_the_text_tells_of_no_child_of_the_patients():
+    """A woman who came "with her mother" and whose text tells of no child of hers: "Chest radiograph of the mother"
+    is the relative's, a case of its own for the reviewer, as before."""
+    xml = (UNSEEN25 / "PMC7250044_efetch.xml").read_text()
+    for old, new in (("with her seven-month-old son", "with her mother"), ("Her son had", "Her mother had"),
+                     ("His swab", "The mother's swab"), ("He was observed with his mother", "She was observed")):
+        assert old in xml
+        xml = xml.replace(old, new)
+    by_figure = _by_figure(cases_from_article(parse_jats(xml.encode())))
+    assert by_figure[1].source_key.endswith("#fig1")
