@@ -186,7 +186,8 @@ TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days a
 #                      v45: a series' own short form of its patients ("P1", "P2", defined in the text or a table of
 #                           patients) names them; a table's onset and admission dates with named months ("22 Jan");
 #                           "Age, y/sex" tables; "the mother" in a legend of a paper about a woman and "her son" is
-#                           the patient (her films take her onset)
+#                           the patient (her films take her onset); numbered section titles ("2.2. Patient 2",
+#                           "3. Discussion") part a series' text patient by patient
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -177,9 +177,14 @@ def _split_heading(paragraph: str) -> tuple[str, str]:
         return numbered.group("heading").strip().capitalize(), paragraph[numbered.end():]
     if ": " in paragraph[:80]:
         heading, _, body = paragraph.partition(": ")
-        if not re.search(r"[.!?]", heading):
+        if not re.search(r"[.!?]", _SECTION_NUMBER.sub("", heading)):
             return heading, body
     return "", paragraph
+
+
+#: The numbers of a section title and of the sections above it ("2. Case presentation / 2.2. Patient 2"): no
+#: sentence's full stop.
+_SECTION_NUMBER = re.compile(r"(?:^|(?<=/ ))\d{1,2}(?:\.\d{1,2})*\.?\s+")
 
 
 # "... with fever. Case 2: a 62-year-old woman ...": a patient's own label opening a sentence.
