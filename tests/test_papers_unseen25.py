@@ -10,6 +10,7 @@ import pytest
 
 from ingest.case_fields import normalize_case
 from ingest.jats import Table, parse_jats
+from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.patients import _date_cells, numbers_in, p_numbers_defined, patients_in_tables
 
@@ -128,3 +129,32 @@ def test_the_mother_is_a_relative_when_the_text_tells_of_no_child_of_the_patient
         xml = xml.replace(old, new)
     by_figure = _by_figure(cases_from_article(parse_jats(xml.encode())))
     assert by_figure[1].source_key.endswith("#fig1")
+
+
+# --- Numbered section titles: "2.1. Patient 1", "3. Discussion" ------------------------------------------------
+
+def test_numbered_section_titles_part_a_series_patient_by_patient():
+    """Medicine (Baltimore): "2. Case presentation / 2.1. Patient 1", "2.2. Patient 2", "3. Discussion": each
+    patient's text is their own section (the first crawl read no title with a numbering's full stops: patient 2's
+    section went to patient 1, the discussion to patient 2)."""
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(_article("PMC7250066_efetch.xml"))}
+    assert "61-year-old man" not in cases["patient1"].history
+    assert "32-year-old female" in cases["patient1"].history
+    assert "Repeated testing" not in cases["patient2"].history
+    assert _case_values(cases["patient1"])["finding"] == "Pneumonia/Viral/COVID-19"
+
+
+# --- "with a negative RT-PCR": a test's result, no negation of the diagnosis -----------------------------------
+
+@pytest.mark.parametrize("title", [
+    "Two patients with COVID-19 pneumonia and an initially negative RT-PCR: A case report",
+    "COVID-19 pneumonia with a negative RT-PCR",
+    "COVID-19 pneumonia despite two negative nasopharyngeal swabs",
+])
+def test_a_negative_test_joined_after_the_diagnosis_does_not_negate_it(title):
+    assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
+
+
+@pytest.mark.parametrize("text", ["COVID-19 was negative", "COVID-19 pneumonia was ruled out", "no COVID-19"])
+def test_a_diagnosis_itself_negative_stays_negated(text):
+    assert normalize_finding(text).value is None

@@ -842,13 +842,26 @@ RELATIVE = gate(RELATIVE, "[hwspdcmfbrgetv]")
 OTHER_PERSON = gate(OTHER_PERSON, "[hwspdcmfbrgetv]")
 
 
+#: A test's negative result told after a diagnosis, joined to it ("COVID-19 pneumonia with an initially negative
+#: RT-PCR", "... despite two negative swabs", "... and a negative PCR"): the test's word, no negation of the diagnosis.
+_NEGATIVE_TEST_AFTER = compile(
+    r"\b(?:with|despite|and|but|after)\s+(?:an?\s+|two\s+|three\s+|repeated(?:ly)?\s+|several\s+)?"
+    r"(?:initially\s+|initial\s+|first\s+)?negative\s+(?:(?:initial|first|repeated?)\s+)?"
+    r"(?:RT-?PCRs?|PCRs?|(?:(?:naso|oro)pharyngeal\s+|throat\s+)?swabs?|(?:RT-?PCR|PCR|swab)\s+(?:tests?|results?))\b",
+    re.IGNORECASE)
+
+
 def negated(text: str, start: int, end: int, window: int = 60) -> bool:
-    """True when a negation cue governs ``text[start:end]`` within its clause."""
+    """True when a negation cue governs ``text[start:end]`` within its clause (not a test's negative result joined
+    after it: ``_NEGATIVE_TEST_AFTER``)."""
     c_start, c_end = clause_at(text, start)
     before = text[max(c_start, start - window):start]
     if _NEGATION_BEFORE.search(before):
         return True
-    return bool(_NEGATION_AFTER.search(text[end:c_end]))
+    after = text[end:c_end]
+    if "egative" in after:
+        after = _NEGATIVE_TEST_AFTER.sub(lambda m: " " * len(m.group(0)), after)
+    return bool(_NEGATION_AFTER.search(after))
 
 
 # A hedge that follows the phrase in its clause: "Intubation may be required if he deteriorates",
