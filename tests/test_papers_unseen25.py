@@ -10,6 +10,7 @@ import pytest
 
 from ingest.case_fields import normalize_case
 from ingest.jats import Table, parse_jats
+from ingest.normalize.demographics import normalize_sex
 from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.patients import _date_cells, numbers_in, p_numbers_defined, patients_in_tables
@@ -158,3 +159,40 @@ def test_a_negative_test_joined_after_the_diagnosis_does_not_negate_it(title):
 @pytest.mark.parametrize("text", ["COVID-19 was negative", "COVID-19 pneumonia was ruled out", "no COVID-19"])
 def test_a_diagnosis_itself_negative_stays_negated(text):
     assert normalize_finding(text).value is None
+
+
+# --- A subtitle naming the patients' one household --------------------------------------------------------------
+
+@pytest.mark.parametrize("title", [
+    "COVID-19 in an elderly couple: one household, two different courses (patient 2)",
+    "COVID-19 pneumonia in three generations - one family, three outcomes",
+])
+def test_a_subtitle_opening_with_the_patients_one_household_names_no_other_relative(title):
+    """Clin Case Rep: the wife's finding came only from the title (her own text: "Her RT-PCR was also positive"),
+    which the household word made a relative's on the first crawl: blank."""
+    assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_household_beside_another_relative_is_still_a_relatives():
+    assert normalize_finding("COVID-19 in his wife: one household, two courses").value is None
+
+
+# --- The patients a health worker's work is about ---------------------------------------------------------------
+
+def test_a_health_workers_patients_leave_the_next_sentences_pronoun_the_patients():
+    """Radiology Case Reports: "Case 3 is a general practitioner aged 62, who had been visiting patients at home
+    without protective equipment. He referred fever ...": M (blank on the first crawl: "patients" was read as
+    people the "He" might name)."""
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(_article("PMC7250022_efetch.xml"))}
+    assert _case_values(cases["patient3"])["sex"] == "M"
+    assert _case_values(cases["patient3"])["age"] == "62"
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("A 35-year-old nurse caring for COVID-19 patients developed fever. She was admitted.", "F"),
+    ("The doctor, aged 58, had treated infected people in the ward. He developed cough.", "M"),
+    ("Two patients were admitted on the same day. He had fever.", None),
+    ("He shared a room with other patients.", None),
+])
+def test_only_a_health_workers_patients_are_no_one_the_pronoun_names(text, sex):
+    assert normalize_sex(text).value == sex

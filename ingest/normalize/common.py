@@ -911,6 +911,19 @@ _AGED = r"(?:\d{1,3}-year-old\s+|(?:elderly|young|adult)\s+)?"
 _WITH_RELATIVE = compile(rf"\b(?:together\s+with|along\s+with|with)\s+(?:his|her|their)\s+{_AGED}$", re.IGNORECASE)
 
 
+#: The people a health worker's work is about ("a general practitioner ... visiting patients at home", "a nurse
+#: caring for COVID-19 patients", "who had treated infected people"): the object of the patient's own work.
+_CARED_FOR = compile(r"\b(?:visit|treat|see|saw|seen|car(?:e|ed|ing)\s+for|look(?:s|ed|ing)?\s+after|examin|"
+                     r"attend(?:s|ed|ing)?\s+to|nurs)\w*\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def cared_for(text: str, start: int) -> bool:
+    """Whether the group word at ``text[start:]`` ("patients", "people", "persons") names the people a health
+    worker's work is about (``_CARED_FOR``): a plural object no "he" or "she" names."""
+    return bool(re.match(r"(?:patients|people|persons)\b", text[start:start + 9], re.I)) and \
+        _CARED_FOR.search(text, max(0, start - 40), start) is not None
+
+
 def only_companions(text: str, start: int) -> bool:
     """True when every other person named in the clause at ``start`` is a relative the patient's event takes
     along ("She ... was discharged with her son on the 14th day of her illness")."""
@@ -940,8 +953,10 @@ _FAMILY_OF_PATIENTS = compile(
     r"|\b(?:in|among|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:two|three|four|five|six|several)\s+)?"
     r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b"
     # the one household a report's patients share: "COVID-19 pneumonia in an elderly couple: two courses in one
-    # household", "... in a single family"
-    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b",
+    # household", "... in a single family", and a subtitle opening with it ("...: one household, two courses",
+    # "... - one family, three generations")
+    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b"
+    r"|(?:[:\u2013\u2014]|\s-)\s*(?:one|a\s+single|the\s+same)\s+(?:family|household)\b(?=\s*,)",
     re.IGNORECASE,
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",
