@@ -196,3 +196,18 @@ def test_a_health_workers_patients_leave_the_next_sentences_pronoun_the_patients
 ])
 def test_only_a_health_workers_patients_are_no_one_the_pronoun_names(text, sex):
     assert normalize_sex(text).value == sex
+
+
+# --- A child named with an age in months in a title -------------------------------------------------------------
+
+@pytest.mark.parametrize("title", [
+    "COVID-19 Pneumonia in a Mother and Her Seven-Month-Old Son: A Case Report",
+    "COVID-19 in a mother and her 6-week-old daughter",
+])
+def test_a_title_naming_a_mother_and_her_child_aged_in_months_names_the_patients(title):
+    """Cureus's title (blank on the first crawl: the son "seven-month-old" was read as a relative outside the pair)."""
+    assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_child_aged_in_months_of_a_patient_is_still_a_relative_outside_the_pair():
+    assert normalize_finding("COVID-19 pneumonia in a woman whose seven-month-old son died").value is None

@@ -905,7 +905,10 @@ def about_other_person(text: str, start: int, end: int) -> bool:
                for m in OTHER_PERSON.finditer(text, c_start, c_end))
 
 
-_AGED = r"(?:\d{1,3}-year-old\s+|(?:elderly|young|adult)\s+)?"
+#: The age a relative is named with: "75-year-old", a child's in months or weeks and in words ("her seven-month-old
+#: son", "her 6-week-old daughter"), "elderly", "infant".
+_AGED = (r"(?:(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-(?:year|month|week|day)s?-old\s+|(?:elderly|young|adult|infant|newborn)"
+         r"\s+)?")
 #: A relative the patient's event takes along ("was discharged with her son", "admitted together with his
 #: wife"): the event is the patient's, the relative only goes with them.
 _WITH_RELATIVE = compile(rf"\b(?:together\s+with|along\s+with|with)\s+(?:his|her|their)\s+{_AGED}$", re.IGNORECASE)
