@@ -737,11 +737,12 @@ _ONSET_DATE_HEADER = re.compile(
     rf"(?:date\s+of\s+)?(?:(?:symptom|illness)\s+onset|onset(?:\s+of\s+(?:symptoms|illness))?){_DATE_UNIT}", re.I)
 _ADMISSION_DATE_HEADER = re.compile(rf"(?:date\s+of\s+)?(?:admission|hospitali[sz]ation|admitted){_DATE_UNIT}", re.I)
 #: A date cell: "4/2/2020", "30/3/2020", "15.03.2020", "2020-03-15"; a month by its name, the year not always
-#: written (the table's footnote or the text gives it): "22 Jan", "Mar 5", "27 January 2020", "March 5, 2020".
+#: written (the table's footnote or the text gives it): "22 Jan", "Mar 5", "27 January 2020", "March 5th, 2020",
+#: and a spreadsheet's "22-Jan", "22-Jan-2020".
 _DATE_CELL = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})"
                         r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
-                        rf"|(?P<nd>\d{{1,2}})\s+{MONTH}(?:\s+(?P<ny>(?:19|20)\d{{2}}))?"
-                        rf"|{MONTH.replace('<mon>', '<mon2>')}\s+(?P<nd2>\d{{1,2}})"
+                        rf"|(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+|-){MONTH}(?:(?:\s+|-)(?P<ny>(?:19|20)\d{{2}}))?"
+                        rf"|{MONTH.replace('<mon>', '<mon2>')}\s+(?P<nd2>\d{{1,2}})(?:st|nd|rd|th)?"
                         r"(?:,?\s+(?P<ny2>(?:19|20)\d{2}))?", re.I)
 #: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove), "Age, y/sex" (the
 #: unit after a comma: Emerging Infectious Diseases' and the AMA journals' tables).

@@ -64,6 +64,8 @@ def test_a_tables_onset_and_admission_dates_with_named_months_date_the_patients_
 @pytest.mark.parametrize("cell, written", [
     ("22 Jan", "January 22"), ("Mar 5", "March 5"), ("27 January 2020", "January 27, 2020"),
     ("March 5, 2020", "March 5, 2020"), ("Feb. 29", "February 29"), ("31 Apr", ""), ("NA", ""),
+    ("22-Jan", "January 22"), ("22-Jan-2020", "January 22, 2020"), ("March 5th, 2020", "March 5, 2020"),
+    ("1st Feb", "February 1"),
 ])
 def test_a_date_cell_naming_its_month_is_written_out(cell, written):
     assert _date_cells([cell]) == [written]
