@@ -24,7 +24,7 @@ from typing import Any
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind, scout_kind
 from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
-from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON
+from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON, cared_for
 from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.panel_positions import align_positions, column_words, positions_lead
@@ -367,7 +367,7 @@ def _with_next_subject_pronoun(paragraph: str, intro: str) -> str:
     an introduction naming nobody else is the patient, whoever the paragraph names later ("His 3-year-old
     granddaughter ... her RT-PCR was positive"); "" when the next sentence opens otherwise."""
     start = paragraph.find(intro)
-    if start < 0 or OTHER_PERSON.search(intro):
+    if start < 0 or any(not cared_for(intro, m.start()) for m in OTHER_PERSON.finditer(intro)):
         return ""
     end = start + len(intro)
     gap = len(paragraph[end:end + 5]) - len(paragraph[end:end + 5].lstrip())

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ingest.jats import Table
 from ingest.normalize.common import FEMALE_PRONOUNS, MALE_PRONOUNS, ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
+from ingest.normalize.time_words import MONTH, MONTHS
 from ingest.timeline import MONTH_FIRST, slashed_date_order
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
@@ -100,6 +101,8 @@ class PatientText:
     title: str = ""
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
+    #: The short form the paper names this patient by ("P2": ``p_numbers_defined``), else "".
+    alias: str = ""
     #: The days of this patient's exams the table counts from the symptom onset.
     table_moments: list[TableMoment] = field(default_factory=list)
 
@@ -122,15 +125,35 @@ def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
 _ORDINAL = re.compile(rf"\b({'|'.join(ORDINALS_EN[:6])})\s+(?:patient|case)\b(?!\s+(?:of|in|with|to)\b)", re.I)
 
 
+#: A patient's number as series abbreviate it once they have defined it: "P1", "P2" (capital P, nothing joined on:
+#: not "P2Y12", "P-2"); read only in a paper that defines the form (``p_numbers_defined``): "a loud P2" is a sound.
+_P_NUMBER = re.compile(r"(?<![\w-])P(\d{1,2})(?![\w-])")
+#: The form defined in the text: "a man (P1)", "his wife (P2)".
+_P_DEFINED = re.compile(r"\(P(\d{1,2})\)")
+
+
+def p_numbers_defined(paragraphs: Sequence[str], tables: Sequence[Table] = ()) -> bool:
+    """Whether the paper names its patients "P1", "P2" ...: a table of patients whose ids are so written (two at
+    least: "P1" .. "P4" down its first column or across its first row), or the text defining two of them in
+    parentheses ("a man (P1) ... his wife (P2)")."""
+    defined = {n for p in paragraphs for n in _P_DEFINED.findall(p)}
+    for table in tables:
+        rows = [row for row in table.rows if row]
+        firsts = [row[0].strip() for row in rows[1:]] + ([c.strip() for c in rows[0][1:]] if rows else [])
+        defined |= {c[1:] for c in firsts if _P_NUMBER.fullmatch(c)}
+    return len(defined) >= 2
+
+
 def ordinal_numbers(text: str) -> list[int]:
     return sorted({ORDINAL_NUMBERS[w.lower()] for w in _ORDINAL.findall(text or "")})
 
 
-def numbers_in(text: str, ordinals: bool = False) -> list[int]:
+def numbers_in(text: str, ordinals: bool = False, abbreviated: bool = False) -> list[int]:
     """The patients' numbers the text names: "Patient 2", "case 3", and the series that name them by
     letter ("patient B" is 2) or by Roman numeral ("Case III" is 3); with ``ordinals``, by order
-    ("the second patient" is 2)."""
+    ("the second patient" is 2); with ``abbreviated``, by the paper's own short form ("P2": ``p_numbers_defined``)."""
     found = {int(n) for n in _NUMBERED.findall(text or "")}
+    found |= {int(n) for n in _P_NUMBER.findall(text or "")} if abbreviated else set()
     found |= set(ordinal_numbers(text)) if ordinals else set()
     found |= {ord(letter) - ord("A") + 1 for letter in _LETTERED.findall(text or "")}
     found |= {_ROMAN.index(numeral) + 1 for numeral in _ROMAN_NAMED.findall(text or "")}
@@ -154,9 +177,14 @@ def _split_heading(paragraph: str) -> tuple[str, str]:
         return numbered.group("heading").strip().capitalize(), paragraph[numbered.end():]
     if ": " in paragraph[:80]:
         heading, _, body = paragraph.partition(": ")
-        if not re.search(r"[.!?]", heading):
+        if not re.search(r"[.!?]", _SECTION_NUMBER.sub("", heading)):
             return heading, body
     return "", paragraph
+
+
+#: The numbers of a section title and of the sections above it ("2. Case presentation / 2.2. Patient 2"): no
+#: sentence's full stop.
+_SECTION_NUMBER = re.compile(r"(?:^|(?<=/ ))\d{1,2}(?:\.\d{1,2})*\.?\s+")
 
 
 # "... with fever. Case 2: a 62-year-old woman ...": a patient's own label opening a sentence.
@@ -186,17 +214,20 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
     ``abstract``: the abstract's paragraphs, read for a single patient the body does not introduce."""
     sections = _sections(paragraphs)
     ordinals = len({n for text in [*paragraphs, *captions] for n in ordinal_numbers(text)}) >= 2
-    numbered = {p.number: p for p in _by_number(sections, ordinals)}
+    abbreviated = p_numbers_defined(paragraphs, tables)
+    numbered = {p.number: p for p in _by_number(sections, ordinals, abbreviated)}
     # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
-    in_captions = {n for caption in captions for n in numbers_in(caption, ordinals)}
+    in_captions = {n for caption in captions for n in numbers_in(caption, ordinals, abbreviated)}
     in_tables = patients_in_tables(tables)
     if numbered or len(in_captions) >= 2:
         # ... and so is each patient of a table of patients, when the body names only some of them
         # ("the radiograph of patient 2 ...": Table 1 has patients 1 to 3).
         for number in (in_captions | (set(in_tables) if len(in_tables) >= 2 else set())) - set(numbered):
             numbered[number] = PatientText(number, "numbered")
-        _introduced_in_passing(numbered, sections, ordinals)
+        _introduced_in_passing(numbered, sections, ordinals, abbreviated)
         _introduced_in_captions(numbered, captions)
+        for patient in numbered.values() if abbreviated else ():
+            patient.alias = f"P{patient.number}"
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
     patients = _by_descriptor(sections, captions)
     if len(in_tables) >= 2:
@@ -206,7 +237,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
 
 
 def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
-                           ordinals: bool) -> None:
+                           ordinals: bool, abbreviated: bool = False) -> None:
     """A paragraph introducing numbered patients in passing, not at its start ("We describe a married
     couple ... Patient 1, a 36-year-old man, developed fever ... His 33-year-old wife (Patient 2)
     developed anosmia ..."): each descriptor whose sentence names one patient, and that patient has
@@ -215,7 +246,7 @@ def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tupl
     for _, body in sections:
         for descriptor, start, _ in descriptors_in(body):
             opening = max((m.end() for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(])", body[:start])), default=0)
-            named = numbers_in(_sentence_at(body, opening), ordinals)
+            named = numbers_in(_sentence_at(body, opening), ordinals, abbreviated)
             patient = numbered.get(named[0]) if len(named) == 1 else None
             if patient is None or patient.descriptor is not None:
                 continue
@@ -338,11 +369,12 @@ def _with_onset_row(patients: list[PatientText], tables: Sequence[Table]) -> lis
     return patients
 
 
-def _by_number(sections: list[tuple[str, str]], ordinals: bool = False) -> list[PatientText]:
+def _by_number(sections: list[tuple[str, str]], ordinals: bool = False,
+               abbreviated: bool = False) -> list[PatientText]:
     patients: dict[int, PatientText] = {}
     current: int | None = None
     for heading, body in sections:
-        named = numbers_in(heading, ordinals) or numbers_in(body[:60], ordinals)
+        named = numbers_in(heading, ordinals, abbreviated) or numbers_in(body[:60], ordinals, abbreviated)
         if named:
             current = named[-1]
         elif heading and _ENDS_PATIENT.search(heading.rsplit(" / ", 1)[-1]):
@@ -356,7 +388,7 @@ def _by_number(sections: list[tuple[str, str]], ordinals: bool = False) -> list[
             if found:
                 patient.descriptor = found[0][0]
                 patient.intro = _sentence_at(body, found[0][1])
-            elif numbers_in(body[:60], ordinals):
+            elif numbers_in(body[:60], ordinals, abbreviated):
                 patient.intro = _sentence_at(body, 0)
     return [patients[n] for n in sorted(patients)]
 
@@ -614,7 +646,8 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
         return [patients[0].number] if patients else []
     known = {p.number for p in patients}
     ordered = any(p.named_by == "numbered" for p in patients) and len(known) >= 2
-    named = [n for n in numbers_in(text, ordinals=ordered) if n in known]
+    abbreviated = any(p.alias for p in patients)
+    named = [n for n in numbers_in(text, ordinals=ordered, abbreviated=abbreviated) if n in known]
     named += _named_by_initials(text, patients)
     for descriptor, _, _ in descriptors_in(text):
         for patient in patients:
@@ -668,10 +701,38 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
 def names_a_relative(text: str, patient: PatientText) -> bool:
     """Whether a caption names a relative of a paper's single patient ("The granddaughter's chest radiograph,
     which was normal", "Her son's CT"): a family word that is not the patient's own (not "His 59-year-old wife"
-    of a paper about her), so the figure shows someone the paper does not present as its patient."""
+    of a paper about her, nor "the mother" of a paper about a woman and "her son": ``_roles_of``), so the figure
+    shows someone the paper does not present as its patient."""
     own = (patient.descriptor.words.lower() if patient.descriptor else "", patient.title)
-    return any(not own[0].endswith(word) and own[1] != word
+    roles = _roles_of(patient)
+    return any(not own[0].endswith(word) and own[1] != word and word not in roles
                for m in _RELATION.finditer(text or "") for word in [next(g for g in m.groups() if g).lower()])
+
+
+#: The relative a patient's own possessive names ("her seven-month-old son", "his wife"), and what that makes the
+#: patient: the son's or daughter's mother or father, the husband's wife, the wife's husband.
+_POSSESSED_RELATIVE = re.compile(r"\b(?P<possessive>her|his)\s+(?:[\w-]+[-\s]old\s+|(?:infant|newborn|baby|little|"
+                                 r"elder|older|younger|eldest|youngest|adult)\s+)?"
+                                 r"(?P<relative>son|daughter|child|baby|infant|newborn|husband|wife)\b", re.I)
+_ROLE_OF = {("F", "child"): "mother", ("M", "child"): "father", ("F", "husband"): "wife", ("M", "wife"): "husband"}
+
+
+def _roles_of(patient: PatientText) -> set[str]:
+    """The family words that name the patient themself in a paper about them and a relative of theirs: "the mother"
+    of a woman whose text tells of "her son" (the possessive of her sex), "the husband" of a man telling of "his
+    wife"."""
+    sex = patient.descriptor.sex if patient.descriptor else ""
+    if sex not in ("M", "F"):
+        return set()
+    roles = set()
+    for text in [patient.intro, *patient.paragraphs]:
+        for m in _POSSESSED_RELATIVE.finditer(text or ""):
+            if (m.group("possessive").lower() == "her") != (sex == "F"):
+                continue
+            relative = m.group("relative").lower()
+            relative = relative if relative in ("husband", "wife") else "child"
+            roles |= {_ROLE_OF[(sex, relative)]} if (sex, relative) in _ROLE_OF else set()
+    return roles
 
 
 # --- Tables of patients ------------------------------------------------------------------------
@@ -700,11 +761,18 @@ _DATE_UNIT = r"(?:\s+date)?(?:\s*\((?:date|m/d/y{2,4}|d/m/y{2,4}|dd?\.mm?\.y{2,4
 _ONSET_DATE_HEADER = re.compile(
     rf"(?:date\s+of\s+)?(?:(?:symptom|illness)\s+onset|onset(?:\s+of\s+(?:symptoms|illness))?){_DATE_UNIT}", re.I)
 _ADMISSION_DATE_HEADER = re.compile(rf"(?:date\s+of\s+)?(?:admission|hospitali[sz]ation|admitted){_DATE_UNIT}", re.I)
-#: A date cell: "4/2/2020", "30/3/2020", "15.03.2020", "2020-03-15".
+#: A date cell: "4/2/2020", "30/3/2020", "15.03.2020", "2020-03-15"; a month by its name, the year not always
+#: written (the table's footnote or the text gives it): "22 Jan", "Mar 5", "27 January 2020", "March 5th, 2020",
+#: and a spreadsheet's "22-Jan", "22-Jan-2020".
 _DATE_CELL = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})"
-                        r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})")
-#: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove).
-_AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\))?\s*[/,]\s*(?:sex|gender)"
+                        r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+                        rf"|(?P<nd>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+|-){MONTH}(?:(?:\s+|-)(?P<ny>(?:19|20)\d{{2}}))?"
+                        rf"|{MONTH.replace('<mon>', '<mon2>')}\s+(?P<nd2>\d{{1,2}})(?:st|nd|rd|th)?"
+                        r"(?:,?\s+(?P<ny2>(?:19|20)\d{2}))?", re.I)
+#: "Age/Sex", "Sex/Age (Years)", and the unit after the age: "Age (Years)/Sex" (Dove), "Age, y/sex" (the
+#: unit after a comma: Emerging Infectious Diseases' and the AMA journals' tables).
+_AGE_SEX_HEADER = re.compile(r"(?:age(?:\s*\((?:in\s+)?(?:years?|yrs?|y)\)|,\s*(?:years?|yrs?|y)\b)?\s*[/,]\s*"
+                             r"(?:sex|gender)"
                              r"|(?:sex|gender)\s*[/,]\s*age)\b", re.I)
 _AGE_CELL = re.compile(r"(\d{1,3})(?:\s*(?:y|yr|yrs|years?|y\.o\.)\.?)?", re.I)
 _SEX_WORDS = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
@@ -782,6 +850,9 @@ def _date_cells(cells: list[str]) -> list[str]:
         if m is None or (m.group("sep") == "/" and not order):
             out.append("")
             continue
+        if m.group("mon") or m.group("mon2"):
+            out.append(_named_month_date(m))
+            continue
         if m.group("iy"):
             year, month, day = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
         else:
@@ -789,6 +860,16 @@ def _date_cells(cells: list[str]) -> list[str]:
             month, day = (first, second) if m.group("sep") == "/" and order == MONTH_FIRST else (second, first)
         out.append(f"{calendar.month_name[month]} {day}, {year}" if 1 <= month <= 12 and 1 <= day <= 31 else "")
     return out
+
+
+def _named_month_date(m: re.Match[str]) -> str:
+    """A date cell naming its month ("22 Jan", "Mar 5, 2020") written out: "January 22" (", 2020" when the cell
+    gives its year: a year the cell leaves out is the text's, as the timeline reads a date without one)."""
+    month = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
+    day, year = int(m.group("nd") or m.group("nd2")), m.group("ny") or m.group("ny2")
+    if not 1 <= day <= calendar.monthrange(int(year or 2020), month)[1]:
+        return ""
+    return f"{calendar.month_name[month]} {day}" + (f", {year}" if year else "")
 
 
 def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, list[str]]]) -> list[TablePatient]:

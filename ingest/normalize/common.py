@@ -842,13 +842,26 @@ RELATIVE = gate(RELATIVE, "[hwspdcmfbrgetv]")
 OTHER_PERSON = gate(OTHER_PERSON, "[hwspdcmfbrgetv]")
 
 
+#: A test's negative result told after a diagnosis, joined to it ("COVID-19 pneumonia with an initially negative
+#: RT-PCR", "... despite two negative swabs", "... and a negative PCR"): the test's word, no negation of the diagnosis.
+_NEGATIVE_TEST_AFTER = compile(
+    r"\b(?:with|despite|and|but|after)\s+(?:an?\s+|two\s+|three\s+|repeated(?:ly)?\s+|several\s+)?"
+    r"(?:initially\s+|initial\s+|first\s+)?negative\s+(?:(?:initial|first|repeated?)\s+)?"
+    r"(?:RT-?PCRs?|PCRs?|(?:(?:naso|oro)pharyngeal\s+|throat\s+)?swabs?|(?:RT-?PCR|PCR|swab)\s+(?:tests?|results?))\b",
+    re.IGNORECASE)
+
+
 def negated(text: str, start: int, end: int, window: int = 60) -> bool:
-    """True when a negation cue governs ``text[start:end]`` within its clause."""
+    """True when a negation cue governs ``text[start:end]`` within its clause (not a test's negative result joined
+    after it: ``_NEGATIVE_TEST_AFTER``)."""
     c_start, c_end = clause_at(text, start)
     before = text[max(c_start, start - window):start]
     if _NEGATION_BEFORE.search(before):
         return True
-    return bool(_NEGATION_AFTER.search(text[end:c_end]))
+    after = text[end:c_end]
+    if "egative" in after:
+        after = _NEGATIVE_TEST_AFTER.sub(lambda m: " " * len(m.group(0)), after)
+    return bool(_NEGATION_AFTER.search(after))
 
 
 # A hedge that follows the phrase in its clause: "Intubation may be required if he deteriorates",
@@ -892,10 +905,26 @@ def about_other_person(text: str, start: int, end: int) -> bool:
                for m in OTHER_PERSON.finditer(text, c_start, c_end))
 
 
-_AGED = r"(?:\d{1,3}-year-old\s+|(?:elderly|young|adult)\s+)?"
+#: The age a relative is named with: "75-year-old", a child's in months or weeks and in words ("her seven-month-old
+#: son", "her 6-week-old daughter"), "elderly", "infant".
+_AGED = (r"(?:(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-(?:year|month|week|day)s?-old\s+|(?:elderly|young|adult|infant|newborn)"
+         r"\s+)?")
 #: A relative the patient's event takes along ("was discharged with her son", "admitted together with his
 #: wife"): the event is the patient's, the relative only goes with them.
 _WITH_RELATIVE = compile(rf"\b(?:together\s+with|along\s+with|with)\s+(?:his|her|their)\s+{_AGED}$", re.IGNORECASE)
+
+
+#: The people a health worker's work is about ("a general practitioner ... visiting patients at home", "a nurse
+#: caring for COVID-19 patients", "who had treated infected people"): the object of the patient's own work.
+_CARED_FOR = compile(r"\b(?:visit|treat|see|saw|seen|car(?:e|ed|ing)\s+for|look(?:s|ed|ing)?\s+after|examin|"
+                     r"attend(?:s|ed|ing)?\s+to|nurs)\w*\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def cared_for(text: str, start: int) -> bool:
+    """Whether the group word at ``text[start:]`` ("patients", "people", "persons") names the people a health
+    worker's work is about (``_CARED_FOR``): a plural object no "he" or "she" names."""
+    return bool(re.match(r"(?:patients|people|persons)\b", text[start:start + 9], re.I)) and \
+        _CARED_FOR.search(text, max(0, start - 40), start) is not None
 
 
 def only_companions(text: str, start: int) -> bool:
@@ -927,8 +956,10 @@ _FAMILY_OF_PATIENTS = compile(
     r"|\b(?:in|among|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:(?:two|three|four|five|six|several)\s+)?"
     r"(?:(?:family|household)\s+members|members\s+of\s+(?:a|an|one|the\s+same)\s+(?:single\s+)?(?:family|household))\b"
     # the one household a report's patients share: "COVID-19 pneumonia in an elderly couple: two courses in one
-    # household", "... in a single family"
-    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b",
+    # household", "... in a single family", and a subtitle opening with it ("...: one household, two courses",
+    # "... - one family, three generations")
+    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b"
+    r"|(?:[:\u2013\u2014]|\s-)\s*(?:one|a\s+single|the\s+same)\s+(?:family|household)\b(?=\s*,)",
     re.IGNORECASE,
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",

@@ -20,6 +20,7 @@ from .common import (
     RELATIVE,
     Normalized,
     blank,
+    cared_for,
     clause_at,
     compile,
     english_number,
@@ -54,7 +55,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 19: the sex word of a newborn a pregnant patient delivers ("A healthy male baby weighing 1.7 kg was delivered")
 # 20: relatives named as a group that the patient's possessive introduces ("Her husband and two children had mild
 # symptoms") leave the pronouns of the possessive's sex the patient's
-SEX_VERSION = 20
+# 21: the people a health worker's work is about ("a general practitioner ... visiting patients at home", "caring for
+# COVID-19 patients") are no one a "he" or "she" names
+SEX_VERSION = 21
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -205,8 +208,8 @@ def _others_a_pronoun_may_name(text: str, pronoun_sex: str) -> bool:
     tells the other sex ("His wife had tested positive ... He was admitted") is no one "he" may name."""
     for m in OTHER_PERSON.finditer(text):
         word = m.group(0).lower()
-        if word in _PLURAL_ONLY_OTHERS or (word in _GROUP_RELATIVES and _OWNED_BY[pronoun_sex].search(
-                text, max(0, m.start() - 60), m.start())):
+        if word in _PLURAL_ONLY_OTHERS or cared_for(text, m.start()) or (
+                word in _GROUP_RELATIVES and _OWNED_BY[pronoun_sex].search(text, max(0, m.start() - 60), m.start())):
             continue
         word = _SEX_WORD.fullmatch(m.group(0))
         if word is None or (MALE if word.group("m") else FEMALE) == pronoun_sex:

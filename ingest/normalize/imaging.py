@@ -80,7 +80,11 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # v10: a family or household cluster a sentence is about ("A familial cluster of COVID-19: ... in both parents
 # and ... their daughter") makes every relative it names a patient
 # v11: the one household a title's patients share ("... an elderly couple: two courses in one household") is theirs
-FINDING_VERSION = 11  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+# v12: a test's negative result joined after the diagnosis ("COVID-19 pneumonia and an initially negative RT-PCR",
+# "... despite two negative swabs") does not negate it; a title's subtitle opening with the one household or family
+# its patients share ("... an elderly couple: one household, two courses"); a relative aged in months or weeks ("a
+# mother and her seven-month-old son")
+FINDING_VERSION = 12  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
