@@ -78,6 +78,7 @@ from .normalize.time_words import (
     amount_in_days,
     at_admission,
     is_amount,
+    shorthand_days,
     symptom_histories,
 )
 
@@ -573,6 +574,21 @@ def writes_day_first(*texts: str) -> bool:
         for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ())) == DAY_FIRST
 
 
+def day_first_before(published: date, *texts: str) -> bool:
+    """True when ``texts``' slashed dates with their year can only be day first: read month first, one of
+    them is no date or falls after ``published`` (the day the case was published: its films were taken
+    before), read day first none does ("03/04/2020" and "09/04/2020" in a case published on 21 April
+    2020: 3 and 9 April, not 4 March and 4 September)."""
+    pairs = [(int(m.group("d")), int(m.group("m")), int(m.group("y")))
+             for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()) if m.group("y")]
+
+    def possible(dates: list[date | None]) -> bool:
+        return bool(dates) and all(d is not None and d <= published for d in dates)
+
+    full = [(a, b, y + 2000 if y < 100 else y) for a, b, y in pairs]
+    return possible([_date(y, b, a) for a, b, y in full]) and not possible([_date(y, a, b) for a, b, y in full])
+
+
 def _unread_slashed_date(text: str, day_first: bool = False) -> str:
     """The first slashed date of ``text`` ``dates_in`` does not read ("4/11/2020": April 11 or 4 November), or ""."""
     if "/" not in text:
@@ -1046,7 +1062,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
-        if re.search(r"onset|symptom|developing|illness", base):
+        if re.search(r"onset|symptom|developing|illness|esordio", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
@@ -1215,7 +1231,7 @@ def _shorthand_label(label: str) -> str:
     if hours is not None:
         return f"Day +{int(hours.group('h')) // 24}" if int(hours.group("h")) % 24 == 0 else ""
     m = _SHORTHAND_INTERVAL.match(label)
-    if m is None or int(m.group("n")) >= int(m.group("per")):
+    if m is None or shorthand_days(int(m.group("n")), m.group("per")) is None:
         return ""
     return f"{m.group('n')} {_SHORTHAND_UNITS[m.group('per')]}{m.group('rest')}"
 

@@ -103,7 +103,9 @@ FINDING_VERSION = 11  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v15: "cough starting 5 days earlier", "beginning 4 days earlier" histories
 # v16: "Fever and cough x 5 days" histories (the clinical "times" sign)
 # v17: "for the last fortnight" / "over the past fortnight" histories
-OFFSET_VERSION = 17
+# v18: shorthand histories heading their symptoms ("2/7 fever, cough") or over a week ("fever 10/7"); "SOB",
+# "fevers" symptoms; "N giorni dopo il ricovero" / "dopo l'esordio" count from the admission / the onset
+OFFSET_VERSION = 18
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -852,7 +854,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)
-    if re.search(r"onset|symptom|developing|illness", base):
+    if re.search(r"onset|symptom|developing|illness|esordio", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
     if re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres", base):
         if history:
