@@ -191,7 +191,9 @@ TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days a
 #                           symptoms; a case's slashed dates day first when month first one falls after the page's
 #                           publication ("03/04/2020", "09/04/2020" published 21 Apr 2020); a study title naming its
 #                           patient first ("Patient 1 - admission") dates by the rest; "7 giorni dopo il ricovero",
-#                           "dopo l'esordio" count from the admission, the onset (was from the exam before)
+#                           "dopo l'esordio" count from the admission, the onset (was from the exam before); a
+#                           study titled by a follow-up and its time alone ("Follow-up at 6 weeks", "Follow-up (3
+#                           months)") is that long after the presentation when the texts tell no discharge
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

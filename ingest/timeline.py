@@ -1236,10 +1236,29 @@ def _shorthand_label(label: str) -> str:
     return f"{m.group('n')} {_SHORTHAND_UNITS[m.group('per')]}{m.group('rest')}"
 
 
+#: A study label naming a follow-up and its time alone ("Follow-up at 6 weeks", "6-week follow-up", "Follow-up
+#: (3 months)"): the follow-up that long after the presentation, as the sample's curators count the studies
+#: "at 1 week" and "At 5 weeks" of a case (7 and 35), when the case tells no discharge to count it from.
+_LABEL_FOLLOW_UP = compile_fast(
+    rf"^\s*(?:(?:follow[-\u2010\u2011\s]?up|f/u)\s*(?:at\s+|\(\s*|[:,\u2013-]\s*)?(?P<n>{NUMBER})[-\u2010\u2011\s]?"
+    rf"(?P<unit>{UNIT})\s*\)?|(?P<n2>{NUMBER})[-\u2010\u2011\s]?(?P<unit2>{UNIT})\s+follow[-\u2010\u2011\s]?up)\s*$",
+    re.IGNORECASE)
+
+
+def _label_follow_up(label: str) -> Moment | None:
+    m = _LABEL_FOLLOW_UP.match(label) if "f" in label.lower() else None
+    n = m and (m.group("n") or m.group("n2"))
+    amount = amount_in_days(n, m.group("unit") or m.group("unit2")) if n and is_amount(n) else None
+    return Moment(AT_FOLLOW_UP, amount, label.strip(), "label") if amount else None
+
+
 def _label_moments(label: str) -> list[Moment]:
     words = _shorthand_label(label)
     if words:  # the evidence keeps the label's own words
         return [replace(m, evidence=label.strip()) for m in text_moments(words, "label")]
+    follow_up = _label_follow_up(label)
+    if follow_up is not None:
+        return [follow_up]
     moments = list(text_moments(label, "label"))
     if not moments and (_LABEL_PRESENTATION.match(label) or _LABEL_FIRST_ADMISSION.match(label)):
         moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
@@ -2299,6 +2318,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == AT_FOLLOW_UP:
         told = [m for m in dates.follow_ups if m.days == moment.days]
         days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+        if (not told and moment.where == "label" and admission is not None and dates.discharge is None
+                and dates.readmission is None and not dates.sent_home_and_back):
+            # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
+            return admission + moment.days, "timeline.follow-up-after-presentation", ""
         if len(days) != 1 or None in days:
             return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
                                                    "no one film or visit that long after a moment of the illness)")
