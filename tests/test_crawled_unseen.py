@@ -1248,8 +1248,10 @@ def test_signed_day_labels_count_from_the_baseline_study():
     assert [timeline.offset_of(k).value for k in (0, 1, 2)] == [2, 5, 9]
 
 
+# "10/7" is ten days in the shorthand as "3/7" is three ("SOB, fever 10/7", "antibiotics for 10/7"); past four weeks
+# clinicians write weeks ("5/52"), and "30/7" is no span (round 44: "10/7 later" was read as no shorthand)
 @pytest.mark.parametrize("label, want", [("3/7 later", 9), ("1/52 later", 13), ("2/12 later", 66),
-                                         ("10/7 later", None)])  # no shorthand: ten sevenths
+                                         ("10/7 later", 16), ("30/7 later", None)])
 def test_british_shorthand_intervals_in_study_labels(label, want):
     images = [ImageTexts(0, "PA chest radiograph.", date_text="Admission"),
               ImageTexts(1, "AP radiograph.", date_text=label)]
