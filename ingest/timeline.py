@@ -1236,12 +1236,14 @@ def _shorthand_label(label: str) -> str:
     return f"{m.group('n')} {_SHORTHAND_UNITS[m.group('per')]}{m.group('rest')}"
 
 
-#: A study label naming a follow-up and its time alone ("Follow-up at 6 weeks", "6-week follow-up", "Follow-up
+#: A study label naming a follow-up and its time alone ("Follow-up at 6 weeks", "6-week follow-up CT", "Follow-up
 #: (3 months)"): the follow-up that long after the presentation, as the sample's curators count the studies
 #: "at 1 week" and "At 5 weeks" of a case (7 and 35), when the case tells no discharge to count it from.
+_FOLLOW_UP_EXAM = r"(?:\s+(?:chest\s+)?(?:ct|hrct|ctpa|cxr|x-?ray|radiograph|film|study))?"
 _LABEL_FOLLOW_UP = compile_fast(
-    rf"^\s*(?:(?:follow[-\u2010\u2011\s]?up|f/u)\s*(?:at\s+|\(\s*|[:,\u2013-]\s*)?(?P<n>{NUMBER})[-\u2010\u2011\s]?"
-    rf"(?P<unit>{UNIT})\s*\)?|(?P<n2>{NUMBER})[-\u2010\u2011\s]?(?P<unit2>{UNIT})\s+follow[-\u2010\u2011\s]?up)\s*$",
+    rf"^\s*(?:(?:follow[-\u2010\u2011\s]?up|f/u){_FOLLOW_UP_EXAM}\s*(?:at\s+|\(\s*|[:,\u2013-]\s*)?(?P<n>{NUMBER})"
+    rf"[-\u2010\u2011\s]?(?P<unit>{UNIT})\s*\)?"
+    rf"|(?P<n2>{NUMBER})[-\u2010\u2011\s]?(?P<unit2>{UNIT})\s+follow[-\u2010\u2011\s]?up{_FOLLOW_UP_EXAM})\s*$",
     re.IGNORECASE)
 
 

@@ -2531,6 +2531,8 @@ _FOLLOW_UP_FILMS = [ImageTexts(0, caption="PA chest radiograph.", date_text="Adm
     ("Follow-up at 6 weeks", "2/7 fever, cough and SOB.", 44),
     ("6-week follow-up", "Cough and fever for 3 days.", 45),
     ("Follow-up (3 months)", "Fever for 14 days.", 104),
+    ("Follow-up CT at 6 weeks", "Cough and fever for 3 days.", 45),   # the exam named between
+    ("2-week follow-up chest X-ray", "Cough and fever for 3 days.", 17),
     ("Follow-up at 6 weeks", "Admitted with fever and cough.", 42),
     # a stay the texts end: from the discharge or from the presentation, not said
     ("Follow-up at 6 weeks", "Fever for 3 days. Discharged on day 10 of admission.", None),
