@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
 from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
 from ingest.panels import parse_subcaptions
+from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
     LABEL,
@@ -24,6 +26,7 @@ from ingest.timeline import (
     Timeline,
     admission_to_icu_only,
     case_timeline,
+    day_first_before,
     image_moments,
     text_moments,
     writes_day_first,
@@ -37,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 48  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 49  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -199,6 +202,14 @@ TIMELINE_VERSION = 48  # v2: "day N of admission", "hospital day N" are N days a
 #                           "Age, y/sex" tables; "the mother" in a legend of a paper about a woman and "her son" is
 #                           the patient (her films take her onset); numbered section titles ("2.2. Patient 2",
 #                           "3. Discussion") part a series' text patient by patient
+#                      v49: histories in the shorthand heading their symptoms ("2/7 fever, cough and SOB",
+#                           "5/7 fevers") or of more days than a week ("SOB, fever 10/7"); "SOB" and "fevers" are
+#                           symptoms; a case's slashed dates day first when month first one falls after the page's
+#                           publication ("03/04/2020", "09/04/2020" published 21 Apr 2020); a study title naming its
+#                           patient first ("Patient 1 - admission") dates by the rest; "7 giorni dopo il ricovero",
+#                           "dopo l'esordio" count from the admission, the onset (was from the exam before); a
+#                           study titled by a follow-up and its time alone ("Follow-up at 6 weeks", "Follow-up (3
+#                           months)") is that long after the presentation when the texts tell no discharge
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -367,7 +378,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     """The words that belong to one image: its own words (``own_words``), its own date text or its
     study's title, the file name of its URL."""
     titles = _study_titles(record)
-    label = image.date_text or titles.get(str(image.extra.get("study_id", "")), "")
+    # a study title naming its patient first ("Patient 1 - admission") dates the film by the rest
+    label = image.date_text or without_patient_marker(titles.get(str(image.extra.get("study_id", "")), ""))
     filename = _file_name(image)
     words = own_words(record, image)
     sub = _sub_image_words(record, image, words)
@@ -539,13 +551,24 @@ def _exam(image: ImageRecord, words: str) -> str:
     return f"words {words}" if words.strip() else ""
 
 
+def _published_date(record: CaseRecord) -> date | None:
+    """The day the page was published (its parser's ``published_iso``), or None."""
+    try:
+        return date.fromisoformat(str(record.extra.get("published_iso") or ""))
+    except ValueError:
+        return None
+
+
 def record_timeline(record: CaseRecord) -> Timeline:
     """The case's timeline from its history and each image's own words (``ingest.timeline``)."""
     history = _join(record.history, str(record.extra.get(TIMELINE_NOTE, "")))
     images = [image_texts(record, i) for i in record.images]
-    # a site of authors from everywhere (Radiopaedia): the case's own unambiguous dates tell its order
-    day_first = record.source in _DAY_FIRST_SOURCES or writes_day_first(
-        history, record.findings, *(t for i in images for t in (i.date_text, i.caption)))
+    # a site of authors from everywhere (Radiopaedia): the case's own unambiguous dates tell its order, and so
+    # does the day the page was published (its films were taken before it)
+    texts = (history, record.findings, *(t for i in images for t in (i.date_text, i.caption)))
+    published = _published_date(record)
+    day_first = (record.source in _DAY_FIRST_SOURCES or writes_day_first(*texts)
+                 or (published is not None and day_first_before(published, *texts)))
     return case_timeline(history, images, findings=record.findings, day_first=day_first,
                          discussion=record.discussion)
 

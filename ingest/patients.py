@@ -979,6 +979,13 @@ def patient_segments(text: str) -> dict[int, str]:
     return segments
 
 
+def without_patient_marker(title: str) -> str:
+    """A title without the patient marker opening it ("Patient 1 - admission": "admission", "Patient 2":
+    ""), the title itself when none opens it."""
+    m = _PATIENT_MARKER.match(title.strip())
+    return title.strip()[m.end():].lstrip(" -–—:,.") if m is not None and m.group("n") else title
+
+
 def patient_named_by(text: str) -> int | None:
     """The one patient number ``text`` names ("Patient 2. Axial CT ..."), else None."""
     numbers = {_marker_number(m) for m in _PATIENT_MARKER.finditer(text)}

@@ -78,6 +78,7 @@ from .normalize.time_words import (
     amount_in_days,
     at_admission,
     is_amount,
+    shorthand_days,
     symptom_histories,
 )
 
@@ -585,6 +586,21 @@ def writes_day_first(*texts: str) -> bool:
         for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ())) == DAY_FIRST
 
 
+def day_first_before(published: date, *texts: str) -> bool:
+    """True when ``texts``' slashed dates with their year can only be day first: read month first, one of
+    them is no date or falls after ``published`` (the day the case was published: its films were taken
+    before), read day first none does ("03/04/2020" and "09/04/2020" in a case published on 21 April
+    2020: 3 and 9 April, not 4 March and 4 September)."""
+    pairs = [(int(m.group("d")), int(m.group("m")), int(m.group("y")))
+             for text in texts for m in (_SLASHED_DATE.finditer(text) if "/" in text else ()) if m.group("y")]
+
+    def possible(dates: list[date | None]) -> bool:
+        return bool(dates) and all(d is not None and d <= published for d in dates)
+
+    full = [(a, b, y + 2000 if y < 100 else y) for a, b, y in pairs]
+    return possible([_date(y, b, a) for a, b, y in full]) and not possible([_date(y, a, b) for a, b, y in full])
+
+
 def _unread_slashed_date(text: str, day_first: bool = False) -> str:
     """The first slashed date of ``text`` ``dates_in`` does not read ("4/11/2020": April 11 or 4 November), or ""."""
     if "/" not in text:
@@ -1083,7 +1099,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
-        if re.search(r"onset|symptom|developing|illness", base):
+        if re.search(r"onset|symptom|developing|illness|esordio", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
@@ -1281,15 +1297,36 @@ def _shorthand_label(label: str) -> str:
     if hours is not None:
         return f"Day +{int(hours.group('h')) // 24}" if int(hours.group("h")) % 24 == 0 else ""
     m = _SHORTHAND_INTERVAL.match(label)
-    if m is None or int(m.group("n")) >= int(m.group("per")):
+    if m is None or shorthand_days(int(m.group("n")), m.group("per")) is None:
         return ""
     return f"{m.group('n')} {_SHORTHAND_UNITS[m.group('per')]}{m.group('rest')}"
+
+
+#: A study label naming a follow-up and its time alone ("Follow-up at 6 weeks", "6-week follow-up CT", "Follow-up
+#: (3 months)"): the follow-up that long after the presentation, as the sample's curators count the studies
+#: "at 1 week" and "At 5 weeks" of a case (7 and 35), when the case tells no discharge to count it from.
+_FOLLOW_UP_EXAM = r"(?:\s+(?:chest\s+)?(?:ct|hrct|ctpa|cxr|x-?ray|radiograph|film|study))?"
+_LABEL_FOLLOW_UP = compile_fast(
+    rf"^\s*(?:(?:follow[-\u2010\u2011\s]?up|f/u){_FOLLOW_UP_EXAM}\s*(?:at\s+|\(\s*|[:,\u2013-]\s*)?(?P<n>{NUMBER})"
+    rf"[-\u2010\u2011\s]?(?P<unit>{UNIT})\s*\)?"
+    rf"|(?P<n2>{NUMBER})[-\u2010\u2011\s]?(?P<unit2>{UNIT})\s+follow[-\u2010\u2011\s]?up{_FOLLOW_UP_EXAM})\s*$",
+    re.IGNORECASE)
+
+
+def _label_follow_up(label: str) -> Moment | None:
+    m = _LABEL_FOLLOW_UP.match(label) if "f" in label.lower() else None
+    n = m and (m.group("n") or m.group("n2"))
+    amount = amount_in_days(n, m.group("unit") or m.group("unit2")) if n and is_amount(n) else None
+    return Moment(AT_FOLLOW_UP, amount, label.strip(), "label") if amount else None
 
 
 def _label_moments(label: str) -> list[Moment]:
     words = _shorthand_label(label)
     if words:  # the evidence keeps the label's own words
         return [replace(m, evidence=label.strip()) for m in text_moments(words, "label")]
+    follow_up = _label_follow_up(label)
+    if follow_up is not None:
+        return [follow_up]
     moments = list(text_moments(label, "label"))
     if not moments and (_LABEL_PRESENTATION.match(label) or _LABEL_FIRST_ADMISSION.match(label)):
         moments.append(Moment(SINCE_ADMISSION, 0, label.strip(), "label"))
@@ -2349,6 +2386,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == AT_FOLLOW_UP:
         told = [m for m in dates.follow_ups if m.days == moment.days]
         days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+        if (not told and moment.where == "label" and admission is not None and dates.discharge is None
+                and dates.readmission is None and not dates.sent_home_and_back):
+            # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
+            return admission + moment.days, "timeline.follow-up-after-presentation", ""
         if len(days) != 1 or None in days:
             return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
                                                    "no one film or visit that long after a moment of the illness)")

@@ -111,7 +111,9 @@ FINDING_VERSION = 12  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v17: "for the last fortnight" / "over the past fortnight" histories
 # v18: "well until 10 days ago when he developed fever" histories
 # v19: "3a giornata di degenza" a day of the hospital stay (as "di ricovero")
-OFFSET_VERSION = 19
+# v20: shorthand histories heading their symptoms ("2/7 fever, cough") or over a week ("fever 10/7"); "SOB",
+# "fevers" symptoms; "N giorni dopo il ricovero" / "dopo l'esordio" count from the admission / the onset
+OFFSET_VERSION = 20
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -860,7 +862,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)
-    if re.search(r"onset|symptom|developing|illness", base):
+    if re.search(r"onset|symptom|developing|illness|esordio", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
     if re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres", base):
         if history:

@@ -94,7 +94,7 @@ ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|
                      r"febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
 AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness)\w*)?|dopo|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
     re.IGNORECASE,
@@ -181,7 +181,7 @@ _HISTORY = compile(
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
 #: "a rash had appeared two years earlier" or "she had travelled 5 days earlier" tells no onset.
 _ONSET_SYMPTOM = compile(
-    r"\b(?:fever|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|malaise|myalgia|"
+    r"\b(?:fevers?|febrile|cough\w*|symptoms?|dyspn\w+|breathless\w*|shortness\s+of\s+breath|SOB|malaise|myalgia|"
     r"pyrexia|sore\s+throat|diarr\w+|fatigue|asthenia|anosmia|ageusia|headache|chills|illness|letharg\w*|"
     r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
@@ -336,9 +336,9 @@ def _yesterday_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
 
 
 #: A history in the British clinical shorthand of spans, days over 7, weeks over 52, months over 12:
-#: "SOB and fever 5/7", "cough x 3/7", "a 1/52 history of fever", "2/12 of cough" (the timeline reads
-#: the same shorthand in study labels, "3/7 later"). Not a date ("dal 5/7", "on 1/12"), a ratio ("5/7
-#: patients"), nor a time after something ("3/7 later", "2/52 post discharge").
+#: "SOB and fever 5/7", "SOB, fever 10/7", "cough x 3/7", "2/7 fever", "a 1/52 history of fever", "2/12 of
+#: cough" (the timeline reads the same shorthand in study labels, "3/7 later"). Not a date ("dal 5/7", "on
+#: 1/12"), a ratio ("5/7 patients"), nor a time after something ("3/7 later", "2/52 post discharge").
 _SHORTHAND_HISTORY = compile(
     r"(?<![\d/.,])\b(?P<n>\d{1,2})\s?/\s?(?P<per>7|52|12)\b(?![/.,]?\d)"
     r"(?!\s+(?:later|after|post|ago|prior|before|dopo|prima|patients?|cases?|pazienti|casi)\b)",
@@ -347,8 +347,18 @@ _SHORTHAND_HISTORY = compile(
 _SHORTHAND_HISTORY = gate(_SHORTHAND_HISTORY, r"\d")
 _SHORTHAND_DAYS = {"7": 1, "52": 7, "12": 30}
 #: What a shorthand span follows or opens, in its clause: the symptom it lasts ("fever 5/7", "cough x
-#: 3/7") or the history it is ("1/52 history", "2/12 of cough").
-_SHORTHAND_AFTER = compile(r"\s+(?:(?P<history>hx|history)\b|(?:of|with)\s)", re.IGNORECASE)
+#: 3/7") or the history it is ("1/52 history", "2/12 of cough"), or the symptom it heads, as a clinician
+#: lists them ("2/7 fever, cough and SOB", "1/7 productive cough").
+_SHORTHAND_AFTER = compile(r"\s+(?:(?P<history>hx|history)\b|(?:of|with)\s|(?P<symptom>(?:[a-z]+[- ])?)(?=[a-z]))",
+                           re.IGNORECASE)
+
+
+def shorthand_days(n: int, per: str) -> int | None:
+    """The days of a shorthand span of ``n`` over ``per`` ("3/7": 3, "10/7": 10, "1/52": 7), or None when
+    the count is no such span: none, or more days than four weeks (clinicians count those in weeks, "6/52"),
+    or more weeks or months than the year has ("53/52")."""
+    limit = 28 if per == "7" else int(per)
+    return n * _SHORTHAND_DAYS[per] if 0 < n <= limit else None
 _SHORTHAND_DATE_BEFORE = compile(
     r"\b(?:on|since|from|dal|del|il|al|in\s+data|date[d]?|dated)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -357,18 +367,23 @@ def _shorthand_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if "/" not in text:
         return
     for m in _SHORTHAND_HISTORY.finditer(text):
-        n, per = int(m.group("n")), m.group("per")
-        if not 0 < n <= int(per) or _SHORTHAND_DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+        days = shorthand_days(int(m.group("n")), m.group("per"))
+        if days is None or _SHORTHAND_DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         # its clause cut at punctuation only: "SOB and fever 5/7" is one span of both symptoms
         s_start = sentence_at(text, m.start())[0]
         clause_start = max(s_start, text.rfind(",", s_start, m.start()) + 1, text.rfind(";", s_start, m.start()) + 1)
         after = _SHORTHAND_AFTER.match(text, m.end())
-        opens = after is not None and (after.group("history") is not None or _ONSET_SYMPTOM.search(
-            text, after.end(), min(len(text), after.end() + 40)) is not None)
+        if after is None:
+            opens = False
+        elif after.group("symptom") is not None:  # the symptom right after it, one word between at most
+            opens = any(_ONSET_SYMPTOM.match(text, i) is not None for i in (after.start("symptom"), after.end()))
+        else:
+            opens = after.group("history") is not None or _ONSET_SYMPTOM.search(
+                text, after.end(), min(len(text), after.end() + 40)) is not None
         told = opens or _ONSET_SYMPTOM.search(text, clause_start, m.start()) is not None
         if told and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end()):
-            yield n * _SHORTHAND_DAYS[per], m
+            yield days, m
 
 
 #: Histories in the languages whose unit is a suffix or has no word break: Turkish "3 gündür" (for 3 days),
