@@ -37,7 +37,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 44  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 45  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -183,6 +183,11 @@ TIMELINE_VERSION = 44  # v2: "day N of admission", "hospital day N" are N days a
 #                      v44: a panel's own "the next day" / "the following day" / "the same day" (counted from the
 #                           film before), a case report's "Imaging Findings" / "Hospital course" section part of the
 #                           patient's history (its discharge dates "4 weeks after discharge")
+#                      v45: a film "on admission, at day 7 of symptoms" / "on admission (day 7 of symptoms)" is on
+#                           that day of the illness (was blank: two moments); a history opening with its patient on a
+#                           day of the illness ("Paziente maschio di 70 anni, in quinta giornata di febbre") presents
+#                           them that day; a relative telling the history ("her daughter reported symptoms for 3
+#                           days") is no other person the span is about
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -2409,3 +2409,51 @@ def test_unseen26_symptom_span_going_on_to_now_is_the_presentation_of_the_one_fi
         rows.update(staged_rows(record))
     assert [row["offset"] for row in rows.values()] == [offset]
     assert [row["view"] for row in rows.values()] == ["AP"]
+
+
+# --- unseen28: patients named by letters, a legend's day of the illness beside "on admission", a view named again
+# after the listed ones, a history opening on a day of the illness, a relative telling the history -------------------
+
+
+_EU28_PAIR = "eu_germany_two_patients_a_5_days_pa_lateral_ct_same_day_b_3_day_history_ap_sitting_48_h_after_admission"
+
+
+def _eu28_rows(tmp_path, replacements=()):
+    html = (FIXTURES / "eurorad" / "unseen28" / f"{_EU28_PAIR}.html").read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    (tmp_path / f"{_EU28_PAIR}.html").write_text(html)
+    found = records("eurorad", tmp_path / f"{_EU28_PAIR}.html", "https://www.eurorad.org/case/18833")
+    return [r.source_key for r in found], {k: v for r in found for k, v in staged_rows(r).items()}
+
+
+def test_unseen28_eurorad_patients_named_by_capital_letters_are_split_each_with_its_own_age_sex_and_days(tmp_path):
+    keys, rows = _eu28_rows(tmp_path)
+    assert keys == ["18833-p1", "18833-p2"]
+    first, second = rows["0000018833/18833_1_1.jpg"], rows["0000018833/18833_3_1.jpg"]
+    assert (first["sex"], first["age"]) == ("M", "54")
+    assert (second["sex"], second["age"]) == ("F", "71")
+    # patient B's own history: "her daughter reported symptoms for 3 days"; "at admission", "48 h after admission"
+    assert second["offset"] == "3"
+    assert rows["0000018833/18833_4_1.jpg"]["offset"] == "5"
+    assert first["offset"] == "5"
+
+
+def test_a_lower_case_letter_after_case_names_no_patient():
+    from ingest.patients import patient_named_by, patient_segments
+    assert patient_segments("In this case a CT was performed. In case B-cell lymphoma is suspected, biopsy.") == {}
+    assert patient_named_by("In this case a repeat radiograph showed progression.") is None
+    assert patient_named_by("Patient B. AP chest radiograph at admission.") == 2
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("A 71-year-old woman was brought in with confusion; her daughter reported symptoms for 3 days.", 3),
+    ("An 80-year-old man with confusion. His wife said he had been feverish for a week.", 7),
+    # the relative's own symptoms are not the patient's
+    ("A 71-year-old woman was brought in with confusion; her daughter had symptoms for 3 days.", None),
+    ("A 71-year-old woman was brought in with confusion; her 45-year-old daughter reported fever for 3 days.", None),
+])
+def test_unseen28_a_relative_telling_the_history_is_no_other_person_the_span_is_about(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == gap

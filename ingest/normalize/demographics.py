@@ -54,7 +54,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 19: the sex word of a newborn a pregnant patient delivers ("A healthy male baby weighing 1.7 kg was delivered")
 # 20: relatives named as a group that the patient's possessive introduces ("Her husband and two children had mild
 # symptoms") leave the pronouns of the possessive's sex the patient's
-SEX_VERSION = 20
+# 21: patients named by capital letters ("Patient A: ... Patient B: ...") are split as numbered ones; a relative
+# telling the history ("her daughter reported ...") is no other person the clause is about
+SEX_VERSION = 21
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -64,7 +66,8 @@ SEX_VERSION = 20
 # 10: Russian "Пациентка Н., 67 лет", "54-летний", Turkish "54 yaşında", Chinese "54岁"
 # 11: as SEX_VERSION 17 ("Case 2. Her husband, aged 41, ...": his age)
 # 12: as SEX_VERSION 18 ("Patient 2, his daughter, a 44-year-old woman")
-AGE_VERSION = 12
+# 13: as SEX_VERSION 21 ("Patient A" / "Patient B")
+AGE_VERSION = 13
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
