@@ -806,6 +806,13 @@ def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tupl
     first = ordered.index(films[0])
     if ordered[first:first + len(films)] != films:
         return None  # the films sharing these words are not one run: not one exam
+    if len(hits) > len(films):
+        # a view named again after the list is the listed film's ("PA (a) and lateral (b) chest radiographs:
+        # opacity in the right lower zone, better seen on the lateral view"), not one more film
+        firsts: list[tuple[str, int, int]] = []
+        for hit in hits:
+            firsts += [] if any(hit[0] == first[0] for first in firsts) else [hit]
+        hits = tuple(firsts)
     if len(hits) != len(films) or len({h[0] for h in hits}) != len(hits):
         return None
     k = films.index(image)

@@ -2447,6 +2447,26 @@ def test_a_lower_case_letter_after_case_names_no_patient():
     assert patient_named_by("Patient B. AP chest radiograph at admission.") == 2
 
 
+@pytest.mark.parametrize("told, view", [
+    # the remark names the lateral film again: the listed order still says a is PA
+    ("ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.", "PA"),
+    ("ill-defined opacity in the right lower zone (arrow).", "PA"),
+])
+def test_unseen28_a_view_named_again_after_the_listed_views_is_the_listed_films(told, view, tmp_path):
+    _, rows = _eu28_rows(tmp_path, [(
+        "ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.", told)])
+    assert rows["0000018833/18833_1_1.jpg"]["view"] == view
+    assert rows["0000018833/18833_1_2.jpg"]["view"] == "L"
+
+
+def test_three_views_for_two_films_named_in_another_order_stay_unlisted(tmp_path):
+    # "lateral, PA and AP" over two films: three distinct views, no one-for-one list
+    _, rows = _eu28_rows(tmp_path, [(
+        "ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.",
+        "compared with an earlier AP film, ill-defined opacity in the right lower zone.")])
+    assert rows["0000018833/18833_1_1.jpg"]["view"] is None
+
+
 @pytest.mark.parametrize("history, gap", [
     ("A 71-year-old woman was brought in with confusion; her daughter reported symptoms for 3 days.", 3),
     ("An 80-year-old man with confusion. His wife said he had been feverish for a week.", 7),
