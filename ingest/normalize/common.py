@@ -877,23 +877,9 @@ def hypothetical(text: str, start: int, window: int = 60, end: int | None = None
     return bool(_HYPOTHETICAL_AFTER.search(text[end:c_end]))
 
 
-#: A relative who tells the patient's history ("her daughter reported symptoms for 3 days", "his wife said he
-#: had been feverish for a week"): the informant, right before a verb of telling, not the one the words are about.
-_INFORMANT_BEFORE = compile(r"\b(?:her|his|their|the)\s+$", re.IGNORECASE)
-_TELLING_AFTER = compile(r"\s+(?:reported|reports|said|says|stated|states|described|describes|recounted|mentioned|"
-                         r"told\s+(?:us|the\s+\w+))\b", re.IGNORECASE)
-
-
-def _only_informants(text: str, c_start: int, c_end: int) -> bool:
-    """True when every other person the clause names is a relative telling the patient's history."""
-    return all(_TELLING_AFTER.match(text, m.end()) and _INFORMANT_BEFORE.search(text, max(c_start, m.start() - 8),
-                                                                               m.start())
-               for m in OTHER_PERSON.finditer(text, c_start, c_end))
-
-
 def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
-    if not _other_person_in(text, c_start, c_end) or _only_informants(text, c_start, c_end):
+    if not _other_person_in(text, c_start, c_end):
         return False
     s_start, _ = sentence_at(text, start)
     if _names_the_patients(text, s_start, OTHER_PERSON, c_start, c_end):
@@ -987,11 +973,15 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
 #: A relative who tells the patient's history ("Her daughter reported that she had had a fever for three days",
 #: "His wife said he ...", "According to her son, she ..."): the informant, not the person the clause is about.
 #: The pronoun must agree with the possessive ("her ... she", "his ... he"): in "His wife reported that she had
-#: fever" the one with fever is the wife.
+#: fever" the one with fever is the wife. A relative, with no age of their own, reporting the symptoms themselves
+#: ("her daughter reported symptoms for 3 days", "his wife described fever and cough for a week") tells them
+#: as the patient's: no pronoun names another one who had them.
 _INFORMANT = compile(
     rf"\b(?:(?:(?P<her>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s+(?:also\s+)?"
     r"(?:reported|said|stated|noted|explained|mentioned|recalled|described|told\s+us)\s+(?:that\s+)?"
     r"(?:(?P<she>she)|he)\b"
+    rf"|(?:her|his|their)\s+(?:{_RELATIVE_WORDS})\s+(?:reported|described|noted|mentioned|recounted)\s+"
+    r"(?!(?:that|she|he|they|we|I|her|his|their)\b)(?=[a-z])"
     rf"|according\s+to\s+(?:(?P<her2>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s*,\s*(?:(?P<she2>she)|he)\b)",
     re.IGNORECASE,
 )
