@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 49  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 50  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -210,6 +210,11 @@ TIMELINE_VERSION = 49  # v2: "day N of admission", "hospital day N" are N days a
 #                           "dopo l'esordio" count from the admission, the onset (was from the exam before); a
 #                           study titled by a follow-up and its time alone ("Follow-up at 6 weeks", "Follow-up (3
 #                           months)") is that long after the presentation when the texts tell no discharge
+#                      v50: a film "on admission, at day 7 of symptoms" / "on admission (day 7 of symptoms)" is on
+#                           that day of the illness (was blank: two moments); a history opening with its patient on a
+#                           day of the illness ("Paziente maschio di 70 anni, in quinta giornata di febbre") presents
+#                           them that day; a relative telling the history ("her daughter reported symptoms for 3
+#                           days") is no other person the span is about
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -840,6 +845,13 @@ def _listed(record: CaseRecord, image: ImageRecord, words: str, hits: tuple[tupl
     first = ordered.index(films[0])
     if ordered[first:first + len(films)] != films:
         return None  # the films sharing these words are not one run: not one exam
+    if len(hits) > len(films):
+        # a view named again after the list is the listed film's ("PA (a) and lateral (b) chest radiographs:
+        # opacity in the right lower zone, better seen on the lateral view"), not one more film
+        firsts: list[tuple[str, int, int]] = []
+        for hit in hits:
+            firsts += [] if any(hit[0] == first[0] for first in firsts) else [hit]
+        hits = tuple(firsts)
     if len(hits) != len(films) or len({h[0] for h in hits}) != len(hits):
         return None
     k = films.index(image)

@@ -945,16 +945,22 @@ def patients_in_tables(tables: Sequence[Table]) -> dict[int, TablePatient]:
     return found
 
 
-# A patient named by number ("Patient 2:", "Case 3.") or by an ordinal word ("The second patient,
-# his 55-year-old wife", "Third patient. Axial CT ..."), as a case page presenting several patients
-# (Eurorad's history, Radiopaedia's presentation and study titles) opens each one's part.
+# A patient named by number ("Patient 2:", "Case 3."), by a capital letter ("Patient A", "Case B":
+# the letter upper-case, so that "in this case a CT ..." names no one) or by an ordinal word ("The
+# second patient, his 55-year-old wife", "Third patient. Axial CT ..."), as a case page presenting
+# several patients (Eurorad's history, Radiopaedia's presentation and study titles) opens each one's part.
 _PATIENT_MARKER = re.compile(
     r"\b(?:(?:patient|case)\s*(?:n[o°º]\.?\s*|#\s*)?(?P<n>\d{1,2})\b\s*[:.)\-–]?"
+    r"|(?:patient|case)\s+(?P<letter>(?-i:[A-H]))(?![\w\-’'&])"
     r"|(?:the\s+)?(?P<ord>" + "|".join(ORDINALS_EN) + r")\s+(?:patient|case)\b)", re.I)
 
 
 def _marker_number(marker: re.Match[str]) -> int:
-    return int(marker.group("n")) if marker.group("n") else ORDINAL_NUMBERS[marker.group("ord").lower()]
+    if marker.group("n"):
+        return int(marker.group("n"))
+    if marker.group("letter"):
+        return ord(marker.group("letter")) - ord("A") + 1
+    return ORDINAL_NUMBERS[marker.group("ord").lower()]
 
 
 def patient_segments(text: str) -> dict[int, str]:

@@ -376,7 +376,7 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         return presented
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
-                or _onset_after_exposure(history, low))
+                or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history))
     amount, m = found
     return amount, m.group(0)
 
@@ -486,6 +486,26 @@ def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[
                     and not about_other_person(history, m.start(), m.end())):
                 return n, m.group(0)
     return None
+
+
+# The patient's age as a history's opening sentence introduces them: "A 70-year-old man", "aged 70",
+# "Paziente maschio di 70 anni", "Uomo, 62 anni", "di anni 53".
+_INTRODUCED_AGE = compile_fast(
+    r"\b\d{1,3}\s*-?\s*(?:years?|yrs?)\s*-?\s*old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+anni\b|\bdi\s+anni\s+\d{1,3}\b",
+    re.IGNORECASE)
+
+
+def _introduced_on_day_of_illness(history: str) -> tuple[int, str] | None:
+    """The patient introduced on a day of the illness ("Paziente maschio di 70 anni, in quinta giornata
+    di febbre, tosse", "A 70-year-old man on the fifth day of fever"): the history's opening sentence
+    presents the patient as the radiologists met them, so its day of the illness is the presentation's.
+    Read only as ``onset_gap``'s last resort; a later sentence ("She was tested on the fourth day of
+    symptoms") may date anything."""
+    _, end = sentence_at(history, 0)
+    opening = history[:end]
+    if not _INTRODUCED_AGE.search(opening):
+        return None
+    return _day_of_illness_told(opening, lambda sentence: True)
 
 
 # A care word: a transfer to one of these is a move inside the stay, not the arrival the films follow.
@@ -1405,6 +1425,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     same_day_as = _same_day_as_its_anchor(distinct, moments)
     if same_day_as is not None:
         return same_day_as, ""
+    illness_day = _admission_on_its_illness_day(moments)
+    if illness_day is not None:
+        return illness_day, ""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
@@ -1419,6 +1442,20 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
             return same_day[0], ""
         return labels[0], ""
     return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _admission_on_its_illness_day(moments: list[Moment]) -> Moment | None:
+    """The day of the illness of a film whose words say it was made on admission and on which day of
+    the illness ("PA radiograph on admission, at day 7 of symptoms", "CT on admission (day 7 of
+    symptoms)"): the two words name one day, the illness's count the one the offset keeps (a history's
+    shorter span, "fever for 4 days", may be one symptom's). None for any other mix of moments."""
+    admission = [m for m in moments if (m.kind, m.days) == (SINCE_ADMISSION, 0)]
+    illness = {m.days for m in moments if m.kind == SINCE_ONSET}
+    if not admission or len(illness) != 1 or any(m.kind not in (SINCE_ADMISSION, SINCE_ONSET) or (
+            m.kind == SINCE_ADMISSION and m.days) for m in moments):
+        return None
+    onset = next(m for m in moments if m.kind == SINCE_ONSET)
+    return replace(onset, evidence=f"{admission[0].evidence}{EVIDENCE_JOIN}{onset.evidence}")
 
 
 def _same_day_as_its_anchor(distinct: set[tuple[str, int]], moments: list[Moment]) -> Moment | None:
@@ -1506,9 +1543,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
-        # one image, or the panels of one exam ("Axial (A) and coronal (B) CT images of patient 2"): one film
-        one_exam = len(ordered) == 1 or all(_same_exam(ordered, k) for k in range(1, len(ordered)))
-        presenting = one_exam and not captions_are_notes and _history_presents_film(
+        presenting = _one_exam(ordered) and not captions_are_notes and _history_presents_film(
             history, timeline.anchor_evidence, findings)
     presenting = presenting and timeline.anchor_evidence != ""
     chosen_in_order = [chosen[i.position] for i in ordered]
@@ -1554,6 +1589,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _one_exam(ordered: Sequence[ImageTexts]) -> bool:
+    """True for one image, or the films of one exam ("Axial (A) and coronal (B) CT images of patient 2",
+    "RX torace in due proiezioni (PA e LL)" over its two films): the case shows one film's moment."""
+    return len(ordered) == 1 or all(_same_exam(ordered, k) for k in range(1, len(ordered)))
 
 
 #: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0.
@@ -1904,7 +1945,8 @@ class CaseImages:
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
         if presenting is None:
-            presenting = len(self._ordered) == 1 and not self._notes and _history_presents_film(
+            ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
+            presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,

@@ -42,7 +42,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2578,3 +2578,118 @@ def test_unseen27_a_follow_up_study_titled_by_its_time_counts_from_the_presentat
     films = [*_FOLLOW_UP_FILMS,
              ImageTexts(1, caption="CT chest.", date_text=label, group="b", study_title=True)]
     assert case_timeline(history, films).offsets[1].value == offset
+
+
+# --- unseen28: patients named by letters, a legend's day of the illness beside "on admission", a view named again
+# after the listed ones, a history opening on a day of the illness, a relative telling the history -------------------
+
+
+_EU28_PAIR = "eu_germany_two_patients_a_5_days_pa_lateral_ct_same_day_b_3_day_history_ap_sitting_48_h_after_admission"
+
+
+def _eu28_rows(tmp_path, replacements=()):
+    html = (FIXTURES / "eurorad" / "unseen28" / f"{_EU28_PAIR}.html").read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    (tmp_path / f"{_EU28_PAIR}.html").write_text(html)
+    found = records("eurorad", tmp_path / f"{_EU28_PAIR}.html", "https://www.eurorad.org/case/18833")
+    return [r.source_key for r in found], {k: v for r in found for k, v in staged_rows(r).items()}
+
+
+def test_unseen28_eurorad_patients_named_by_capital_letters_are_split_each_with_its_own_age_sex_and_days(tmp_path):
+    keys, rows = _eu28_rows(tmp_path)
+    assert keys == ["18833-p1", "18833-p2"]
+    first, second = rows["0000018833/18833_1_1.jpg"], rows["0000018833/18833_3_1.jpg"]
+    assert (first["sex"], first["age"]) == ("M", "54")
+    assert (second["sex"], second["age"]) == ("F", "71")
+    # patient B's own history: "her daughter reported symptoms for 3 days"; "at admission", "48 h after admission"
+    assert second["offset"] == "3"
+    assert rows["0000018833/18833_4_1.jpg"]["offset"] == "5"
+    assert first["offset"] == "5"
+
+
+def test_a_lower_case_letter_after_case_names_no_patient():
+    from ingest.patients import patient_named_by, patient_segments
+    assert patient_segments("In this case a CT was performed. In case B-cell lymphoma is suspected, biopsy.") == {}
+    assert patient_named_by("In this case a repeat radiograph showed progression.") is None
+    assert patient_named_by("Patient B. AP chest radiograph at admission.") == 2
+
+
+@pytest.mark.parametrize("told, view", [
+    # the remark names the lateral film again: the listed order still says a is PA
+    ("ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.", "PA"),
+    ("ill-defined opacity in the right lower zone (arrow).", "PA"),
+])
+def test_unseen28_a_view_named_again_after_the_listed_views_is_the_listed_films(told, view, tmp_path):
+    _, rows = _eu28_rows(tmp_path, [(
+        "ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.", told)])
+    assert rows["0000018833/18833_1_1.jpg"]["view"] == view
+    assert rows["0000018833/18833_1_2.jpg"]["view"] == "L"
+
+
+def test_three_views_for_two_films_named_in_another_order_stay_unlisted(tmp_path):
+    # "lateral, PA and AP" over two films: three distinct views, no one-for-one list
+    _, rows = _eu28_rows(tmp_path, [(
+        "ill-defined opacity in the right lower zone (arrow), better seen on the lateral view.",
+        "compared with an earlier AP film, ill-defined opacity in the right lower zone.")])
+    assert rows["0000018833/18833_1_1.jpg"]["view"] is None
+
+
+@pytest.mark.parametrize("caption", [
+    "PA chest radiograph on admission, at day 7 of symptoms: bilateral patchy opacities.",
+    "CT on admission (day 7 of symptoms): axial images show bilateral ground-glass opacities.",
+])
+@pytest.mark.parametrize("history, offset", [
+    # the history places no admission: the legend's day of the illness is the admission's
+    ("A 45-year-old nurse developed fever and loss of smell and was admitted with dyspnoea.", 7),
+    # the history's admission on that day agrees
+    ("Fever and dry cough, which had started 7 days earlier. Admitted with hypoxaemia.", 7),
+    # the history's shorter span may be one symptom's: the legend counts the illness itself
+    ("Fever and dry cough for 4 days. Admitted with hypoxaemia.", 7),
+])
+def test_unseen28_a_film_on_admission_at_a_day_of_the_illness_is_on_that_day(caption, history, offset):
+    films = [ImageTexts(0, caption=caption)]
+    assert [o.value for o in case_timeline(history, films).offsets] == [offset]
+
+
+def test_a_film_on_admission_and_a_day_of_the_stay_keeps_both_words_apart():
+    # "on admission" beside a day of the stay or a later interval is no day of the illness: the rule leaves it
+    films = [ImageTexts(0, caption="Chest radiograph on admission and 3 days after admission.")]
+    assert [o.value for o in case_timeline("Fever for 7 days, then admitted.", films).offsets] == [None]
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Paziente maschio di 70 anni, in quinta giornata di febbre, tosse e astenia. Saturazione 92%.", 5),
+    ("A 70-year-old man on the fifth day of fever, with cough.", 5),
+    # a later sentence's day of the illness may date anything (a test, a film)
+    ("A 45-year-old nurse developed fever. She was tested on the fourth day of symptoms.", None),
+    # an opening that introduces no patient (no age)
+    ("Uomo, in quinta giornata di febbre.", None),
+    ("Cough and fatigue. A 70-year-old man; tested on the fifth day of fever.", None),
+])
+def test_unseen28_a_history_opening_with_its_patient_on_a_day_of_the_illness_presents_them_that_day(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == gap
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("A 71-year-old woman was brought in with confusion; her daughter reported symptoms for 3 days.", 3),
+    ("An 80-year-old man with confusion. His wife said he had been feverish for a week.", 7),
+    # the relative's own symptoms are not the patient's
+    ("A 71-year-old woman was brought in with confusion; her daughter had symptoms for 3 days.", None),
+    ("A 71-year-old woman was brought in with confusion; her 45-year-old daughter reported fever for 3 days.", None),
+])
+def test_unseen28_a_relative_telling_the_history_is_no_other_person_the_span_is_about(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == gap
+
+
+def test_unseen28_sirm_post_opening_on_a_day_of_the_fever_counts_its_films_from_the_onset():
+    name = ("caso_313_maschio_70_anni_in_quinta_giornata_di_febbre_rx_pa_tc_stesso_giorno_assiale_coronale_"
+            "controllo_dopo_7_giorni_a_letto_ap")
+    found = records("sirm", FIXTURES / "sirm" / "unseen28" / f"{name}.html",
+                    "https://www.sirm.org/2020/04/28/covid-19-caso-313/")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert [row["offset"] for row in rows.values()] == ["5", "5", "5", "5", "12"]
+    assert [row["view"] for row in rows.values()] == ["PA", "Axial", "Axial", "Coronal", "AP"]

@@ -1004,11 +1004,15 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
 #: A relative who tells the patient's history ("Her daughter reported that she had had a fever for three days",
 #: "His wife said he ...", "According to her son, she ..."): the informant, not the person the clause is about.
 #: The pronoun must agree with the possessive ("her ... she", "his ... he"): in "His wife reported that she had
-#: fever" the one with fever is the wife.
+#: fever" the one with fever is the wife. A relative, with no age of their own, reporting the symptoms themselves
+#: ("her daughter reported symptoms for 3 days", "his wife described fever and cough for a week") tells them
+#: as the patient's: no pronoun names another one who had them.
 _INFORMANT = compile(
     rf"\b(?:(?:(?P<her>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s+(?:also\s+)?"
     r"(?:reported|said|stated|noted|explained|mentioned|recalled|described|told\s+us)\s+(?:that\s+)?"
     r"(?:(?P<she>she)|he)\b"
+    rf"|(?:her|his|their)\s+(?:{_RELATIVE_WORDS})\s+(?:reported|described|noted|mentioned|recounted)\s+"
+    r"(?!(?:that|she|he|they|we|I|her|his|their)\b)(?=[a-z])"
     rf"|according\s+to\s+(?:(?P<her2>her)|his)\s+{_AGED}(?:{_RELATIVE_WORDS})\s*,\s*(?:(?P<she2>she)|he)\b)",
     re.IGNORECASE,
 )

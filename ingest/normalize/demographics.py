@@ -57,7 +57,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # symptoms") leave the pronouns of the possessive's sex the patient's
 # 21: the people a health worker's work is about ("a general practitioner ... visiting patients at home", "caring for
 # COVID-19 patients") are no one a "he" or "she" names
-SEX_VERSION = 21
+# 22: patients named by capital letters ("Patient A: ... Patient B: ...") are split as numbered ones; a relative
+# telling the history ("her daughter reported ...") is no other person the clause is about
+SEX_VERSION = 22
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -68,7 +70,8 @@ SEX_VERSION = 21
 # 11: as SEX_VERSION 17 ("Case 2. Her husband, aged 41, ...": his age)
 # 12: as SEX_VERSION 18 ("Patient 2, his daughter, a 44-year-old woman")
 # 13: the age in commas after an honorific and a name or initials ("Mr. R, 52, a farmer")
-AGE_VERSION = 13
+# 14: as SEX_VERSION 22 ("Patient A" / "Patient B")
+AGE_VERSION = 14
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

@@ -63,7 +63,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v9: Italian "in clinostatismo" (the patient lying: AP Supine), as "ortostatismo" is AP
 # v10: English "lying" ("AP lying film") is AP Supine; a stated PA projection of a standing patient ("in
 # ortostatismo, proiezione PA") is PA, the standing word no AP of its own
-VIEW_VERSION = 10
+# v11: a view named again after the listed views of a figure's films ("PA (a) and lateral (b) chest radiographs:
+# opacity ..., better seen on the lateral view") is the listed film's, not one more (case_fields._listed)
+VIEW_VERSION = 11
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
