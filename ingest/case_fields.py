@@ -37,7 +37,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 47  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 48  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -193,7 +193,9 @@ TIMELINE_VERSION = 47  # v2: "day N of admission", "hospital day N" are N days a
 #                           degenza") is that day of the hospital stay, not a bare day label; a paper's sentence citing
 #                           a figure "the same day" (no other moment) takes the sentence before's moment, across the
 #                           paragraph break a figure makes in one section; "a week after the first visit" (or
-#                           "consultation", "appointment") is unplaced, not after the film before
+#                           "consultation", "appointment") is unplaced, not after the film before;
+#                      v48: a date beside a film's "at readmission" ("on readmission (30 June 2020)") is the film's
+#                           day (the readmission's, which the history may tell only as "she returned"), not unplaced
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
