@@ -1393,6 +1393,9 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         moments = [m for m in moments if m.kind != PRESENTING]
     dated = [m for m in moments if m.kind == DATED]
     undated = [m for m in moments if m.kind != DATED]
+    readmission = _dated_readmission(dated, undated)
+    if readmission is not None:
+        return readmission, ""
     if dated and len({m.days for m in dated}) == 1 and all(
             m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
         # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
@@ -1467,6 +1470,17 @@ def _same_day_as_its_anchor(distinct: set[tuple[str, int]], moments: list[Moment
                                                                              HOSPITAL_DAY):
         return None
     return next(m for m in moments if (m.kind, m.days) in based)
+
+
+def _dated_readmission(dated: list[Moment], undated: list[Moment]) -> Moment | None:
+    """The date beside a film's "at readmission" in its words ("Chest radiograph on readmission (30 June
+    2020)", "at readmission on 30 June 2020"): the date is the readmission's day, which the history often
+    tells only by a date or by words the timeline does not read as a readmission ("she returned with chest
+    pain"). None unless the words are one date and the readmission's own day."""
+    if len({m.days for m in dated}) != 1 or not undated or any(
+            m.kind != AFTER_READMISSION or m.days != 0 for m in undated):
+        return None
+    return Moment(DATED, dated[0].days, f"{undated[0].evidence}{EVIDENCE_JOIN}{dated[0].evidence}", dated[0].where)
 
 
 def _dated_discharge(moments: list[Moment]) -> Moment | None:

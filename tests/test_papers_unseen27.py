@@ -1,0 +1,66 @@
+"""Timelines of the twenty-seventh blind batch of papers (tests/fixtures/papers_unseen27/), each through the rule it
+broke on the first crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.case_fields import normalize_case
+from ingest.jats import parse_jats
+from ingest.panels import Panel, PanelSplit
+from ingest.papers import cases_from_article
+
+UNSEEN27 = Path(__file__).parent / "fixtures" / "papers_unseen27"
+SQUMJ_LEGEND = "Posteroanterior chest radiograph on readmission (30 June 2020) showing"
+
+
+def _article(name: str, replace: tuple[str, str] = ("", "")):
+    xml = (UNSEEN27 / name).read_text()
+    if replace[0]:
+        assert replace[0] in xml
+        xml = xml.replace(*replace)
+    return parse_jats(xml.encode())
+
+
+def _panels(count: int) -> PanelSplit:
+    width = 380 * count + 12 * (count - 1)
+    boxes = [(i * 392, 0, i * 392 + 380, 380) for i in range(count)]
+    return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=width, height=380)
+
+
+def _field(case, field: str) -> list[str | None]:
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == field}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
+def _squmj(legend: str = SQUMJ_LEGEND):
+    (case,) = cases_from_article(_article("PMC7270033_fullTextXML.xml", (SQUMJ_LEGEND, legend)),
+                                 panel_splits={2: _panels(2)})
+    return case
+
+
+# --- "on readmission (30 June 2020)": the date beside the readmission dates the film ---------------------------
+
+def test_the_readmission_film_of_the_omani_report_takes_its_date():
+    # onset 2 June 2020: presentation 5 June (3), CT 8 June (6), readmission 30 June (28)
+    assert _field(_squmj(), "offset") == ["3", "6", "6", "28"]
+
+
+@pytest.mark.parametrize("legend, want", [
+    ("Posteroanterior chest radiograph at readmission on 30 June 2020 showing", "28"),
+    ("Posteroanterior chest radiograph obtained on 30 June 2020, upon readmission, showing", "28"),
+    # guards: a readmission without a day of its own stays unplaced (the history says "she returned", not
+    # "readmitted"); a relative moment beside the readmission keeps saying the day as before
+    ("Posteroanterior chest radiograph on readmission showing", None),
+    ("Posteroanterior chest radiograph at readmission (35 days after symptom onset) showing", "35"),
+])
+def test_a_date_beside_the_readmission_is_the_films_day(legend, want):
+    assert _field(_squmj(legend), "offset")[3] == want
+
+
+def test_the_other_fields_of_the_readmission_film_are_untouched():
+    case = _squmj()
+    assert _field(case, "modality") == ["X-ray", "CT", "CT", "X-ray"]
+    assert _field(case, "view") == ["AP", "Axial", "Coronal", "PA"]
