@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from schema import (
     COLUMNS,
@@ -87,6 +87,7 @@ class _Siblings:
         self.first: dict[str, int] = {}
 
 
+@fast_init  # one per row of a patient
 @dataclass(frozen=True)
 class RowContext:
     """What the rest of the table tells about a row (the TEXT of its patient's other rows, never
@@ -136,6 +137,7 @@ IMAGE_FIELDS = (
 SOURCE_FIELDS = ("folder", "location", "license", "doi", "url")
 #: Every column backfill can fill, in the schema's order.
 FILLABLE: tuple[str, ...] = tuple(c for c in COLUMNS if c in PATIENT_FIELDS + IMAGE_FIELDS + SOURCE_FIELDS)
+_FILLABLE_SET = frozenset(FILLABLE)
 
 # --- What the file name says --------------------------------------------------------------------
 
@@ -357,8 +359,15 @@ def _fill(row_number: int, field: str, result: Normalized) -> Fill | None:
     return Fill(row_number, field, _format(result.value), result.evidence, f"{result.rule}@v{result.version}")
 
 
+_URL_SCHEME = re.compile(r"^https?://(?:www\.)?")
+#: A file name's word separators, and a word of four letters in it (a descriptive name, a title).
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+_WORD_OF_FOUR = re.compile(r"[a-z]{4,}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)  # a row asks for its site by several fields (modality, view, date)
 def _source(url: str) -> str | None:
-    host = re.sub(r"^https?://(?:www\.)?", "", url.lower()).split("/")[0]
+    host = _URL_SCHEME.sub("", url.lower()).split("/")[0]
     for name in ("radiopaedia", "eurorad", "sirm"):
         if name in host:
             return name
@@ -387,8 +396,8 @@ def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalize
         if result.value is not None:
             title = Normalized(result.value, slug.group(0), -1, -1, "finding.url-title", result.version)
     stem = _stem(_cell(row, "filename"))
-    if title.value is None and re.search(r"[a-z]{4,}", stem, re.IGNORECASE):
-        result = normalize_finding(re.sub(r"[-_.]+", " ", stem))
+    if title.value is None and _WORD_OF_FOUR.search(stem):
+        result = normalize_finding(_NAME_SEPARATORS.sub(" ", stem))
         if result.value is not None:
             title = Normalized(result.value, _cell(row, "filename"), -1, -1, "finding.filename", result.version)
     notes = _cell(row, "clinical_notes")
@@ -416,7 +425,7 @@ def _modality(row: dict[str, str], image_text: str | None, shared_note: str | No
         return Normalized(MODALITY_XRAY, view, -1, -1, "modality.from-view", 1)
     if view in CT_VIEWS:
         return Normalized(MODALITY_CT, view, -1, -1, "modality.from-view", 1)
-    by_name = normalize_modality(re.sub(r"[-_.]+", " ", _stem(filename)))
+    by_name = normalize_modality(_NAME_SEPARATORS.sub(" ", _stem(filename)))
     if by_name.value is not None:
         return Normalized(by_name.value, filename, -1, -1, "modality.filename", by_name.version)
     by_site = modality_for_url(_cell(row, "url"))
@@ -916,12 +925,16 @@ def _license(row: dict[str, str]) -> Normalized:
     return NORMALIZERS["license"](_cell(row, "other_notes"))
 
 
+#: How other_notes opens when it holds the image's credits, not a spilt note's tail.
+_CREDITS = re.compile(r"(?:Case courtesy|Credit|Image originally|Since January 2020|©)")
+
+
 def _patient_text(row: dict[str, str]) -> str:
     """The row's text about the patient: its note, and the note's tail when an unquoted comma spilt
     it into other_notes (credits there say little)."""
     note = _cell(row, "clinical_notes")
     other = _cell(row, "other_notes")
-    if not other or re.match(r"(?:Case courtesy|Credit|Image originally|Since January 2020|©)", other):
+    if not other or _CREDITS.match(other):
         return note
     return f"{note} {other}"
 
@@ -957,11 +970,27 @@ def backfill_row(row: dict[str, str], fields: Iterable[str] | None = None, row_n
                          row_number)
 
 
+class _Once:
+    """A function of no arguments called at most once, its result remembered (``functools.cache``
+    costs more to set up, once per row, than the calls it saves)."""
+
+    __slots__ = ("_compute", "_result")
+
+    def __init__(self, compute: Callable[[], Normalized]) -> None:
+        self._compute = compute
+        self._result: Normalized | None = None
+
+    def __call__(self) -> Normalized:
+        if self._result is None:
+            self._result = self._compute()
+        return self._result
+
+
 def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: int,
                normalize_note: Callable[[str, str], Normalized], context: RowContext) -> list[Fill]:
     """``backfill_row``, with the normalizer calls on the note (patient fields, the note's finding)
     made through ``normalize_note(field, text)``."""
-    wanted = [f for f in (FILLABLE if fields is None else fields) if f in FILLABLE]
+    wanted = FILLABLE if fields is None else [f for f in fields if f in _FILLABLE_SET]
     blanks = [f for f in wanted if f in row and not (row.get(f) or "").strip()]
     if not blanks:
         return []
@@ -975,7 +1004,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     own_text = None if (context.note_shared and image_text == note) else image_text
     fills: list[Fill] = []
     # read by the modality field and by a CT image's view (the fields in either order): computed once
-    row_modality = cache(lambda: _row_modality(row, own_text, context))
+    row_modality = _Once(lambda: _row_modality(row, own_text, context))
 
     for field in blanks:
         if field == "folder":
@@ -1023,13 +1052,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                     result = Normalized(None)  # any other link in the credits is a policy or a journal page
         elif field == "date":
             result = _date(row, own_text)
-        elif field == "location" and location_for_url(_cell(row, "url")).value is not None:
-            result = location_for_url(_cell(row, "url"))
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
-            # dataset records is not in the text. normalize_location serves the parsers' labelled
-            # fields instead.
-            continue
+            # dataset records is not in the text (normalize_location serves the parsers' labelled
+            # fields instead). Only a single-institution site's URL tells it.
+            result = location_for_url(_cell(row, "url"))
         elif field in PATIENT_FIELDS:
             result = normalize_note(field, patient_text) if patient_text else Normalized(None)
         else:  # the other per-image fields
@@ -1081,7 +1108,7 @@ def _patient_key(row: dict[str, str]) -> tuple[str, str] | None:
     pid = _cell(row, "patientid")
     if not pid:
         return None
-    url = re.sub(r"^https?://(?:www\.)?", "", _cell(row, "url").lower())
+    url = _URL_SCHEME.sub("", _cell(row, "url").lower())
     url = re.split(r"[?#]", url, maxsplit=1)[0].rstrip("/")
     return pid, url
 
@@ -1220,10 +1247,12 @@ def _with_implied(row: dict[str, str], fills: list[Fill], wanted: list[str] | tu
     """``fills`` and the film fields a patient's N decides ("intubated" N: "intubation_present" N),
     from the row's cell or its final fill of the patient's field."""
     added = []
+    fill_of: dict[str, Fill] | None = None
     for patient_field, film_field in _NEVER_IMPLIES:
         if film_field not in wanted or film_field not in row or _cell(row, film_field):
             continue
-        fill_of = {f.field: f for f in fills}
+        if fill_of is None:
+            fill_of = {f.field: f for f in fills}
         if film_field in fill_of:
             continue
         source = fill_of.get(patient_field)
