@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 50  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 51  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -215,6 +215,11 @@ TIMELINE_VERSION = 50  # v2: "day N of admission", "hospital day N" are N days a
 #                           day of the illness ("Paziente maschio di 70 anni, in quinta giornata di febbre") presents
 #                           them that day; a relative telling the history ("her daughter reported symptoms for 3
 #                           days") is no other person the span is about
+#                      v51: a paper's figure with no moment of its own takes the place its citing sentence gives it in
+#                           the course ("The initial chest radiograph ... (Figure 1)": the presenting film; "A CT was
+#                           obtained the following day ... (Figure 2)" after a sentence citing the figure before: the
+#                           day after that film); a legend's shared "at discharge" reaches a panel whole (was
+#                           "discharge": no moment)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
