@@ -826,13 +826,14 @@ def _cites(sentence: str, number: int) -> bool:
     return any(int(m.group(1)) == number for m in _CITATION.finditer(sentence))
 
 
-def _cited_place_in_course(paragraphs: list[str], number: int, letter: str) -> str:
+def _cited_place_in_course(paragraphs: list[str], number: int, letter: str, figures: set[Any]) -> str:
     """The words of the text's sentence citing figure ``number`` (panel ``letter``) that place its film in the
     course without a day or a date, as radiology case reports tell their films in order: the case's first film
     named so ("The initial chest radiograph demonstrated ... (Figure 1)": the presenting film), or "the following
     day" when the sentence before cites the figure before ("... (Figure 1). A CT of the chest was obtained the
-    following day ... (Figure 2)": the day after that figure's film, the timeline's film before); "" when no
-    citing sentence, or several, say so, or one tells a day or date of its own (``_cited_moment``'s)."""
+    following day ... (Figure 2)": the day after that figure's film, the timeline's film before, when the case
+    holds that figure: ``figures`` are its figures' numbers); "" when no citing sentence, or several, say so, or
+    one tells a day or date of its own (``_cited_moment``'s)."""
     found = set()
     for sentences, k, before in _citing_sentences(paragraphs, number, letter):
         sentence = _CITATION.sub("", sentences[k])
@@ -843,7 +844,7 @@ def _cited_place_in_course(paragraphs: list[str], number: int, letter: str) -> s
             continue
         words = moments[0].evidence.strip()
         if moments[0].kind == PRESENTING or (moments[0].kind == AFTER_PREVIOUS and _FOLLOWING_DAY.fullmatch(words)
-                                             and number > 1 and _cites(before, number - 1)):
+                                             and number - 1 in figures and _cites(before, number - 1)):
             found.add(words)
     return found.pop() if len(found) == 1 else ""
 
@@ -864,7 +865,8 @@ def _from_citations(cases: Any, paragraphs: list[str]) -> None:
                                                                                            modality))
             moment = moment or _interval_based_by_citation(image, paragraphs, number, letter, modality)
             if not moment and not image.date_text and not text_moments(image.caption, "caption"):
-                moment = _cited_place_in_course(paragraphs, number, letter)
+                figures = {i.extra.get("figure_number") for i in case.images}
+                moment = _cited_place_in_course(paragraphs, number, letter, figures)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"
