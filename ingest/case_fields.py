@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 51  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 52  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -218,6 +218,11 @@ TIMELINE_VERSION = 51  # v2: "day N of admission", "hospital day N" are N days a
 #                           "consultation", "appointment") is unplaced, not after the film before;
 #                      v51: a date beside a film's "at readmission" ("on readmission (30 June 2020)") is the film's
 #                           day (the readmission's, which the history may tell only as "she returned"), not unplaced
+#                      v52: a paper's figure with no moment of its own takes the place its citing sentence gives it in
+#                           the course ("The initial chest radiograph ... (Figure 1)": the presenting film; "A CT was
+#                           obtained the following day ... (Figure 2)" after a sentence citing the figure before: the
+#                           day after that film); a legend's shared "at discharge" reaches a panel whole (was
+#                           "discharge": no moment)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -75,7 +75,9 @@ _DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    # "after 10 days of treatment": the interval with what it counts from
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
-                   r"follow-up|discharge|(?:at|on)\s+presentation|"
+                   # "at discharge" whole: the timeline reads a bare "discharge" as no moment (a legend's
+                   # "(A) PA and (B) lateral chest radiographs at discharge" gives panel A its words)
+                   r"follow-up|(?:at|on)\s+discharge|discharge|(?:at|on)\s+presentation|"
                    # "in quinta giornata di ricovero": the day with what it counts (the timeline's base)
                    r"(?:in\s+)?\w+\s+giornata(?:\s+(?:di|dal(?:l[’'])?)\s*ricovero)?|al\s+ricovero|"
                    # Spanish and Portuguese: "al ingreso", "a los 4 días del ingreso", "na admissão",
@@ -816,6 +818,37 @@ def _interval_based_by_citation(image: ImageRecord, paragraphs: list[str], numbe
     return cited if same else ""
 
 
+#: "the following day" / "the next day" alone (not "the day following admission", "the next day after intubation").
+_FOLLOWING_DAY = re.compile(r"(?:on\s+)?the\s+(?:next|following)\s+day", re.I)
+
+
+def _cites(sentence: str, number: int) -> bool:
+    return any(int(m.group(1)) == number for m in _CITATION.finditer(sentence))
+
+
+def _cited_place_in_course(paragraphs: list[str], number: int, letter: str, figures: set[Any]) -> str:
+    """The words of the text's sentence citing figure ``number`` (panel ``letter``) that place its film in the
+    course without a day or a date, as radiology case reports tell their films in order: the case's first film
+    named so ("The initial chest radiograph demonstrated ... (Figure 1)": the presenting film), or "the following
+    day" when the sentence before cites the figure before ("... (Figure 1). A CT of the chest was obtained the
+    following day ... (Figure 2)": the day after that figure's film, the timeline's film before, when the case
+    holds that figure: ``figures`` are its figures' numbers); "" when no citing sentence, or several, say so, or
+    one tells a day or date of its own (``_cited_moment``'s)."""
+    found = set()
+    for sentences, k, before in _citing_sentences(paragraphs, number, letter):
+        sentence = _CITATION.sub("", sentences[k])
+        if _DATE.search(sentence):
+            return ""
+        moments = text_moments(sentence, "caption")
+        if len(moments) != 1:
+            continue
+        words = moments[0].evidence.strip()
+        if moments[0].kind == PRESENTING or (moments[0].kind == AFTER_PREVIOUS and _FOLLOWING_DAY.fullmatch(words)
+                                             and number - 1 in figures and _cites(before, number - 1)):
+            found.add(words)
+    return found.pop() if len(found) == 1 else ""
+
+
 def _from_citations(cases: Any, paragraphs: list[str]) -> None:
     """A figure whose caption names no moment ("Chest CT.", "Axial CT pulmonary angiogram ...") takes
     the one its citing sentence in the text names ("A CT pulmonary angiogram four days after admission
@@ -831,6 +864,9 @@ def _from_citations(cases: Any, paragraphs: list[str]) -> None:
             moment = ("" if image.date_text and not _vague_only(image) else _cited_moment(paragraphs, number, letter,
                                                                                            modality))
             moment = moment or _interval_based_by_citation(image, paragraphs, number, letter, modality)
+            if not moment and not image.date_text and not text_moments(image.caption, "caption"):
+                figures = {i.extra.get("figure_number") for i in case.images}
+                moment = _cited_place_in_course(paragraphs, number, letter, figures)
             if moment:
                 image.date_text = moment
                 image.extra["date_from"] = "the text's sentence citing the figure"
