@@ -2693,3 +2693,40 @@ def test_unseen28_sirm_post_opening_on_a_day_of_the_fever_counts_its_films_from_
     rows = {k: v for r in found for k, v in staged_rows(r).items()}
     assert [row["offset"] for row in rows.values()] == ["5", "5", "5", "5", "12"]
     assert [row["view"] for row in rows.values()] == ["PA", "Axial", "Axial", "Coronal", "AP"]
+
+
+# --- unseen29: a figure's parts dated by the lead they share, "after 1 month", "RX al letto", "a 48 ore", dated onset
+# in Italian -------------------------------------------------------------------------------------------------------
+
+
+_EU29_SPAIN = ("eu_spain_2021_fever_headache_cough_of_3_days_of_evolution_ap_in_emergency_ct_following_day_a_axial_b_"
+               "coronal_follow_up_ct_after_1_month")
+
+
+def _eu29_rows(tmp_path, name, case, replacements=()):
+    html = (FIXTURES / "eurorad" / "unseen29" / f"{name}.html").read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    (tmp_path / f"{name}.html").write_text(html)
+    found = records("eurorad", tmp_path / f"{name}.html", f"https://www.eurorad.org/case/{case}")
+    return {k: v for r in found for k, v in staged_rows(r).items()}
+
+
+@pytest.mark.parametrize("legend, offsets", [
+    # the lead the parts share dates the exam: (b) is no day after (a)
+    ("Unenhanced CT the following day. (a) Axial image and (b) coronal reconstruction: bilateral opacities.",
+     ("4", "4")),
+    ("Unenhanced CT performed 2 days later: (a) axial image; (b) coronal reconstruction. Bilateral opacities.",
+     ("5", "5")),
+    # each part its own moment: (b) counts from (a)
+    ("Unenhanced CT: (a) axial image the following day; (b) coronal image 2 days later. Bilateral opacities.",
+     ("4", "6")),
+])
+def test_unseen29_a_figures_parts_dated_only_by_their_shared_lead_are_one_exam(legend, offsets, tmp_path):
+    old = ("Unenhanced CT the following day. (a) Axial image and (b) coronal reconstruction: bilateral peripheral "
+           "ground-glass opacities and consolidations with posterior and basal predominance.")
+    rows = _eu29_rows(tmp_path, _EU29_SPAIN, 18921, [(old, legend)] * 1)
+    assert rows["0000018921/18921_2_1.jpg"]["offset"] == offsets[0]
+    assert rows["0000018921/18921_2_2.jpg"]["offset"] == offsets[1]
+    assert rows["0000018921/18921_1_1.jpg"]["offset"] == "3"
