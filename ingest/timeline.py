@@ -785,8 +785,9 @@ _SOON_AFTER = compile_fast(
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"(?P<h2base>\s+(?:dal(?:l[’']\s?)?\s*|from\s+(?:the\s+)?)(?:ricovero|ingresso|accesso|admission))?"
-    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
-    r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
+    # ("a 48 ore dal ricovero", "a 48 ore dalla TC"; a bare "Controllo a 48 ore" in a film's sentence: ``_soon_after``)
+    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\b(?:\s+(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
+    r"|(?=\s+(?P<h3exam>dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b)))?"
     # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|(?:lo|nello)\s+stesso\s+giorno"
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
@@ -857,6 +858,9 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
             continue
+        if m.group("h3") and not (m.group("h3base") or m.group("h3exam")) and not _bare_a_giorni_of_a_film(
+                text, m.start()):
+            continue  # "a 48 ore" outside a film's sentence: a therapy's, a test's
         token = (m.group("h") or m.group("h2") or m.group("h3")).lower()
         hours = parse_int(token) if is_amount(token) and parse_int(token) is not None else (
             1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)

@@ -2726,7 +2726,30 @@ def _eu29_rows(tmp_path, name, case, replacements=()):
 def test_unseen29_a_figures_parts_dated_only_by_their_shared_lead_are_one_exam(legend, offsets, tmp_path):
     old = ("Unenhanced CT the following day. (a) Axial image and (b) coronal reconstruction: bilateral peripheral "
            "ground-glass opacities and consolidations with posterior and basal predominance.")
-    rows = _eu29_rows(tmp_path, _EU29_SPAIN, 18921, [(old, legend)] * 1)
+    rows = _eu29_rows(tmp_path, _EU29_SPAIN, 18921, [(old, legend)])
     assert rows["0000018921/18921_2_1.jpg"]["offset"] == offsets[0]
     assert rows["0000018921/18921_2_2.jpg"]["offset"] == offsets[1]
     assert rows["0000018921/18921_1_1.jpg"]["offset"] == "3"
+
+
+@pytest.mark.parametrize("caption, days", [
+    # a bare "a 48 ore" in a control film's sentence: 48 hours after the film before
+    ("Controllo a 48 ore, sempre al letto: peggioramento del quadro.", 2),
+    ("RX di controllo a 24 ore: invariato.", 1),
+    # a therapy's or a swab's hours date no film
+    ("Terapia con eparina, sospesa a 48 ore.", None),
+    ("Tampone ripetuto a 48 ore.", None),
+])
+def test_unseen29_a_control_film_a_bare_n_ore_on_is_that_many_days_after_the_film_before(caption, days):
+    found = [(m.kind, m.days) for m in text_moments(caption, "caption")]
+    assert found == ([(AFTER_PREVIOUS, days)] if days is not None else [])
+
+
+def test_unseen29_sirm_control_a_48_ore_counts_from_the_ct_the_same_day():
+    name = "caso_330_donna_58_anni_febbre_da_6_giorni_rx_al_letto_tc_hr_stesso_giorno_controllo_a_48_ore_al_letto"
+    found = records("sirm", FIXTURES / "sirm" / "unseen29" / f"{name}.html",
+                    "https://www.sirm.org/2020/05/06/covid-19-caso-330/")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert rows["05/caso330-RX-1.jpg"]["offset"] == "6"
+    assert rows["05/caso330-TC-2.jpg"]["offset"] == "6"
+    assert rows["05/caso330-RX-2.jpg"]["offset"] == "8"
