@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 52  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 53  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -219,6 +219,9 @@ TIMELINE_VERSION = 52  # v2: "day N of admission", "hospital day N" are N days a
 #                           Axial image and (b) coronal reconstruction") are one exam (part b was a day after part a)
 #                      v52: a bare "a 48 ore" in a control film's sentence ("Controllo a 48 ore, sempre al letto") is
 #                           that many days after the film before, as "a 10 giorni" is (was unread)
+#                      v53: a first exam telling no moment before an exam dated after the day the history admits
+#                           the patient ("Il 16 marzo accede in PS", "TC del 18 marzo") is the presentation's
+#                           (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

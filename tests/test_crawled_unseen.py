@@ -2753,3 +2753,19 @@ def test_unseen29_sirm_control_a_48_ore_counts_from_the_ct_the_same_day():
     assert rows["05/caso330-RX-1.jpg"]["offset"] == "6"
     assert rows["05/caso330-TC-2.jpg"]["offset"] == "6"
     assert rows["05/caso330-RX-2.jpg"]["offset"] == "8"
+
+
+@pytest.mark.parametrize("ct_caption, offsets", [
+    # the next exam dated after the admission's day: the first, timeless exam is the presentation's
+    ("TC del 18 marzo: vetro smerigliato bilaterale.", [6, 6, 8]),
+    # dated the admission's day itself: which came first is not told
+    ("TC del 16 marzo: vetro smerigliato bilaterale.", [None, None, 6]),
+])
+def test_unseen29_a_first_exam_before_an_exam_dated_after_the_admission_is_the_presentations(ct_caption, offsets):
+    history = ("Uomo, 49 anni. Esordio dei sintomi il 10 marzo con febbre e tosse secca. Il 16 marzo accede in PS "
+               "per comparsa di dispnea. Tampone positivo.")
+    films = [ImageTexts(0, caption="RX torace, proiezione PA", group="paragraph 1"),
+             ImageTexts(1, caption="RX torace, proiezione LL", group="paragraph 1"),
+             ImageTexts(2, caption=ct_caption)]
+    timeline = case_timeline(history, films, day_first=True)
+    assert [o.value for o in timeline.offsets] == offsets
