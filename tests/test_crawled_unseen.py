@@ -42,7 +42,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -270,6 +270,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # or day 1: the blind rows call Day 1 the presentation, round 43's convention day N of the stay N days after
     # the admission), two dated PA films whose findings do not say PA (as unseen10's frontal film), a care-home
     # resident's film and the CT "2 days later" with no onset nor word of the admission (the blind rows: 0, 2)
+    # unseen29: Eurorad "Follow-up CT after 1 month" after the CT of the day after the presentation (from the CT or
+    # the presentation: not said, as unseen12's), SIRM caso 330's "RX al letto" films the blind rows call AP (as
+    # unseen16's bedside film)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -277,7 +280,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
-            ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7}.get((batch, site), 0)
+            ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
+            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
