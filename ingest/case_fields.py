@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 52  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 55  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -223,6 +223,13 @@ TIMELINE_VERSION = 52  # v2: "day N of admission", "hospital day N" are N days a
 #                           obtained the following day ... (Figure 2)" after a sentence citing the figure before: the
 #                           day after that film); a legend's shared "at discharge" reaches a panel whole (was
 #                           "discharge": no moment)
+#                      v53: a figure's parts dated only by the lead they share ("Unenhanced CT the following day. (a)
+#                           Axial image and (b) coronal reconstruction") are one exam (part b was a day after part a)
+#                      v54: a bare "a 48 ore" in a control film's sentence ("Controllo a 48 ore, sempre al letto") is
+#                           that many days after the film before, as "a 10 giorni" is (was unread)
+#                      v55: a first exam telling no moment before an exam dated after the day the history admits
+#                           the patient ("Il 16 marzo accede in PS", "TC del 18 marzo") is the presentation's
+#                           (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -395,14 +402,18 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     label = image.date_text or without_patient_marker(titles.get(str(image.extra.get("study_id", "")), ""))
     filename = _file_name(image)
     words = own_words(record, image)
-    sub = _sub_image_words(record, image, words)
+    lead, part = _sub_image_parts(record, image, words)
+    sub = f"{lead} {part}".strip()
     own = sub or _study_findings(record, image)
     # a sub-image with its own part of the caption is its own exam ("(a) on admission; (b) 5 days later"),
     # unless its part tells no moment ("(a) axial image; (b) coronal reformation"): the words its figure
     # shares ("CT performed 24 hours later (Fig. 2a, b)") date it with the other sub-images, one exam;
     # so are a paper's panels the legend tells one moment for ("(a) Axial and (b) coronal CT images
     # obtained 9 days later")
-    figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption"))
+    # (also when only the lead the parts share tells it: "Unenhanced CT the following day. (a) Axial image
+    # and (b) coronal reconstruction": (b) is no day after (a))
+    figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption")) or (
+        lead != "" and not text_moments(part, "caption"))
     group = _panels_of_one_moment(record, image) or (_exam(image, words) if figure_exam else "")
     texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group,
                        study_title=bool(label) and not image.date_text)
@@ -508,13 +519,20 @@ def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
     and the sub-caption its letter opens ("Chest radiographs: (a) PA view on admission; (b) AP view
     5 days later" -> b: "Chest radiographs: 5 days later"), when the letters open their parts and
     number the figure's sub-images; else the whole caption."""
+    lead, part = _sub_image_parts(record, image, words)
+    return f"{lead} {part}".strip()
+
+
+def _sub_image_parts(record: CaseRecord, image: ImageRecord, words: str) -> tuple[str, str]:
+    """(the lead its figure's sub-images share, the sub-image's own part) of a Eurorad sub-image's caption
+    (``_sub_image_words``); ("", the part) when the letters close their parts, ("", ``words``) else."""
     figure, sub = image.extra.get("figure"), image.extra.get("subimage")
     if figure is None or not isinstance(sub, int) or not words.strip():
-        return words
+        return "", words
     count = sum(1 for i in record.images if i.extra.get("figure") == figure)
     letters = "abcdefghij"[:count]
     if count < 2 or sub > count:
-        return words
+        return "", words
     parts = parse_subcaptions(words)
     # "(a) on admission", "a) on admission" or "a: on admission"
     opens = [re.search(rf"\(?\b{k}(?:\)|(?=\s*:))\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE)
@@ -524,8 +542,8 @@ def _sub_image_words(record: CaseRecord, image: ImageRecord, words: str) -> str:
         # letters after their text: each closes its own moment ("on admission (a) and on day 4 (b)"),
         # or the parts share words ("X-ray (a) and CT (b) on admission")
         closed = _closed_parts(words, letters)
-        return closed[sub - 1] if closed else words
-    return f"{words[:opens[0].start()].strip()} {parts[letters[sub - 1]]}".strip()
+        return "", closed[sub - 1] if closed else words
+    return words[:opens[0].start()].strip(), parts[letters[sub - 1]]
 
 
 # A sub-image letter in parentheses, wherever it stands in the caption.

@@ -785,8 +785,9 @@ _SOON_AFTER = compile_fast(
     r"|after(?P<hbase>\s+(?:the\s+)?(?:admission|presentation|arrival|hospitali[sz]ation|ricovero|ingresso))?)\b"
     rf"|\b(?:after|dopo|a\s+distanza\s+di)\s+(?P<h2>{NUMBER_LIKE}|a\s+few|few|several|qualche|alcune)\s+(?:hours?|hrs?|ore)\b"
     r"(?P<h2base>\s+(?:dal(?:l[’']\s?)?\s*|from\s+(?:the\s+)?)(?:ricovero|ingresso|accesso|admission))?"
-    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\s+(?:(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
-    r"|(?=dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b))"
+    # ("a 48 ore dal ricovero", "a 48 ore dalla TC"; a bare "Controllo a 48 ore" in a film's sentence: ``_soon_after``)
+    r"|\ba\s+(?P<h3>\d{1,3})\s+ore\b(?:\s+(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
+    r"|(?=\s+(?P<h3exam>dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b)))?"
     # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|(?:lo|nello)\s+stesso\s+giorno"
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
@@ -857,6 +858,9 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
                     SINCE_ONSET if m.group("base") else AFTER_PREVIOUS)
                 found.append((m.start(), Moment(kind, amount, m.group(0), where)))
             continue
+        if m.group("h3") and not (m.group("h3base") or m.group("h3exam")) and not _bare_a_giorni_of_a_film(
+                text, m.start()):
+            continue  # "a 48 ore" outside a film's sentence: a therapy's, a test's
         token = (m.group("h") or m.group("h2") or m.group("h3")).lower()
         hours = parse_int(token) if is_amount(token) and parse_int(token) is not None else (
             1 if re.fullmatch(r"a\s+few|few|several|qualche|alcune", token) else None)
@@ -1563,7 +1567,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     chosen_in_order = [chosen[i.position] for i in ordered]
     # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
     first_exam = _presenting_first_exam(
-        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence))
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
@@ -1673,13 +1677,16 @@ _ADMISSION_WORD = compile_fast(r"admission|admitted", re.IGNORECASE)
 
 
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
-                           timeline: Timeline, icu_at_presentation: bool = False) -> set[int]:
+                           timeline: Timeline, icu_at_presentation: bool = False,
+                           admitted: date | None = None) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
     stesso giorno"), which makes the first the reference the case's films count from, its
     presenting film, or the next exam is a later day of the stay or of the illness ("Day 5 of
-    admission", "Day 10 post symptoms"), which leaves the presentation to the first; else none."""
+    admission", "Day 10 post symptoms") or dated after the day the history admits the patient on
+    (``admitted``: "Il 16 marzo accede in PS", then "TC del 18 marzo"), which leaves the presentation
+    to the first; else none."""
     if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
         return set()
     end = 1
@@ -1694,7 +1701,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
         # "Follow-up": a next study told only as later than the first leaves the presentation to it
         return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
-        after.kind == SINCE_ONSET and after.days > timeline.admission_day)
+        after.kind == SINCE_ONSET and after.days > timeline.admission_day) or (
+        after.kind == DATED and admitted is not None and after.days > admitted.toordinal())
     return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
 
 
@@ -1964,7 +1972,7 @@ class CaseImages:
                 history, timeline.anchor_evidence, findings)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                            _icu_at_presentation(history, timeline.anchor_evidence))
+                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
         presenting = presenting or k in first_exam
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)

@@ -42,7 +42,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -270,6 +270,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # or day 1: the blind rows call Day 1 the presentation, round 43's convention day N of the stay N days after
     # the admission), two dated PA films whose findings do not say PA (as unseen10's frontal film), a care-home
     # resident's film and the CT "2 days later" with no onset nor word of the admission (the blind rows: 0, 2)
+    # unseen29: Eurorad "Follow-up CT after 1 month" after the CT of the day after the presentation (from the CT or
+    # the presentation: not said, as unseen12's), SIRM caso 330's "RX al letto" films the blind rows call AP (as
+    # unseen16's bedside film)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -277,7 +280,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen16", "sirm"): 1, ("unseen17", "eurorad"): 1, ("unseen18", "sirm"): 1,
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
-            ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7}.get((batch, site), 0)
+            ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
+            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2693,3 +2697,79 @@ def test_unseen28_sirm_post_opening_on_a_day_of_the_fever_counts_its_films_from_
     rows = {k: v for r in found for k, v in staged_rows(r).items()}
     assert [row["offset"] for row in rows.values()] == ["5", "5", "5", "5", "12"]
     assert [row["view"] for row in rows.values()] == ["PA", "Axial", "Axial", "Coronal", "AP"]
+
+
+# --- unseen29: a figure's parts dated by the lead they share, "after 1 month", "RX al letto", "a 48 ore", dated onset
+# in Italian -------------------------------------------------------------------------------------------------------
+
+
+_EU29_SPAIN = ("eu_spain_2021_fever_headache_cough_of_3_days_of_evolution_ap_in_emergency_ct_following_day_a_axial_b_"
+               "coronal_follow_up_ct_after_1_month")
+
+
+def _eu29_rows(tmp_path, name, case, replacements=()):
+    html = (FIXTURES / "eurorad" / "unseen29" / f"{name}.html").read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    (tmp_path / f"{name}.html").write_text(html)
+    found = records("eurorad", tmp_path / f"{name}.html", f"https://www.eurorad.org/case/{case}")
+    return {k: v for r in found for k, v in staged_rows(r).items()}
+
+
+@pytest.mark.parametrize("legend, offsets", [
+    # the lead the parts share dates the exam: (b) is no day after (a)
+    ("Unenhanced CT the following day. (a) Axial image and (b) coronal reconstruction: bilateral opacities.",
+     ("4", "4")),
+    ("Unenhanced CT performed 2 days later: (a) axial image; (b) coronal reconstruction. Bilateral opacities.",
+     ("5", "5")),
+    # each part its own moment: (b) counts from (a)
+    ("Unenhanced CT: (a) axial image the following day; (b) coronal image 2 days later. Bilateral opacities.",
+     ("4", "6")),
+])
+def test_unseen29_a_figures_parts_dated_only_by_their_shared_lead_are_one_exam(legend, offsets, tmp_path):
+    old = ("Unenhanced CT the following day. (a) Axial image and (b) coronal reconstruction: bilateral peripheral "
+           "ground-glass opacities and consolidations with posterior and basal predominance.")
+    rows = _eu29_rows(tmp_path, _EU29_SPAIN, 18921, [(old, legend)])
+    assert rows["0000018921/18921_2_1.jpg"]["offset"] == offsets[0]
+    assert rows["0000018921/18921_2_2.jpg"]["offset"] == offsets[1]
+    assert rows["0000018921/18921_1_1.jpg"]["offset"] == "3"
+
+
+@pytest.mark.parametrize("caption, days", [
+    # a bare "a 48 ore" in a control film's sentence: 48 hours after the film before
+    ("Controllo a 48 ore, sempre al letto: peggioramento del quadro.", 2),
+    ("RX di controllo a 24 ore: invariato.", 1),
+    # a therapy's or a swab's hours date no film
+    ("Terapia con eparina, sospesa a 48 ore.", None),
+    ("Tampone ripetuto a 48 ore.", None),
+])
+def test_unseen29_a_control_film_a_bare_n_ore_on_is_that_many_days_after_the_film_before(caption, days):
+    found = [(m.kind, m.days) for m in text_moments(caption, "caption")]
+    assert found == ([(AFTER_PREVIOUS, days)] if days is not None else [])
+
+
+def test_unseen29_sirm_control_a_48_ore_counts_from_the_ct_the_same_day():
+    name = "caso_330_donna_58_anni_febbre_da_6_giorni_rx_al_letto_tc_hr_stesso_giorno_controllo_a_48_ore_al_letto"
+    found = records("sirm", FIXTURES / "sirm" / "unseen29" / f"{name}.html",
+                    "https://www.sirm.org/2020/05/06/covid-19-caso-330/")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert rows["05/caso330-RX-1.jpg"]["offset"] == "6"
+    assert rows["05/caso330-TC-2.jpg"]["offset"] == "6"
+    assert rows["05/caso330-RX-2.jpg"]["offset"] == "8"
+
+
+@pytest.mark.parametrize("ct_caption, offsets", [
+    # the next exam dated after the admission's day: the first, timeless exam is the presentation's
+    ("TC del 18 marzo: vetro smerigliato bilaterale.", [6, 6, 8]),
+    # dated the admission's day itself: which came first is not told
+    ("TC del 16 marzo: vetro smerigliato bilaterale.", [None, None, 6]),
+])
+def test_unseen29_a_first_exam_before_an_exam_dated_after_the_admission_is_the_presentations(ct_caption, offsets):
+    history = ("Uomo, 49 anni. Esordio dei sintomi il 10 marzo con febbre e tosse secca. Il 16 marzo accede in PS "
+               "per comparsa di dispnea. Tampone positivo.")
+    films = [ImageTexts(0, caption="RX torace, proiezione PA", group="paragraph 1"),
+             ImageTexts(1, caption="RX torace, proiezione LL", group="paragraph 1"),
+             ImageTexts(2, caption=ct_caption)]
+    timeline = case_timeline(history, films, day_first=True)
+    assert [o.value for o in timeline.offsets] == offsets
