@@ -359,6 +359,8 @@ def shorthand_days(n: int, per: str) -> int | None:
     or more weeks or months than the year has ("53/52")."""
     limit = 28 if per == "7" else int(per)
     return n * _SHORTHAND_DAYS[per] if 0 < n <= limit else None
+
+
 _SHORTHAND_DATE_BEFORE = compile(
     r"\b(?:on|since|from|dal|del|il|al|in\s+data|date[d]?|dated)\s+(?:the\s+)?$", re.IGNORECASE)
 
