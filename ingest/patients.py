@@ -226,6 +226,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
             numbered[number] = PatientText(number, "numbered")
         _introduced_in_passing(numbered, sections, ordinals, abbreviated)
         _introduced_in_captions(numbered, captions)
+        _introduced_as_index(numbered, sections, captions)
         for patient in numbered.values() if abbreviated else ():
             patient.alias = f"P{patient.number}"
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
@@ -269,6 +270,35 @@ def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str
             patient = numbered.get(int(marker.group(1))) if marker else None
             if patient is not None and patient.descriptor is None:
                 patient.descriptor, patient.intro = descriptor, _sentence_at(caption, start)
+
+
+#: A legend numbering the index patient of a cluster: "Case 1 (index patient).", "Patient 1 (index case):".
+_INDEX_NUMBERED = re.compile(r"\b(?:patient|case)\s*(\d{1,2})\s*\(\s*(?:the\s+)?index\s+(?:case|patient)\s*\)", re.I)
+#: A paragraph opening on the index patient: "The index patient, a man aged 45, returned ...".
+_INDEX_OPENING = re.compile(r"\s*the\s+(?P<title>index\s+(?:case|patient))\b", re.I)
+
+
+def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
+                         captions: list[str]) -> None:
+    """A cluster whose body names its index patient by that title only ("The index patient, a man aged 45,
+    returned ...", then "His son (case 2)"), its legends giving the title its number ("Case 1 (index patient)"):
+    the paragraph opening on the index patient is that patient's (introduction, onset, course), when the body
+    numbered it to no one and the patient has no introduction of their own."""
+    legend_numbers = {int(m.group(1)) for caption in captions for m in _INDEX_NUMBERED.finditer(caption)}
+    patient = numbered.get(next(iter(legend_numbers))) if len(legend_numbers) == 1 else None
+    if patient is None or patient.descriptor is not None or patient.paragraphs:
+        return
+    taken = {id(body) for other in numbered.values() for body in other.paragraphs}
+    for _, body in sections:
+        opening = _INDEX_OPENING.match(body)
+        if id(body) in taken or opening is None or numbers_in(_sentence_at(body, 0)):
+            continue
+        found = descriptors_in(_sentence_at(body, 0))
+        if found:
+            patient.descriptor, patient.intro = found[0][0], _sentence_at(body, found[0][1])
+        patient.title = re.sub(r"\s+", " ", opening.group("title").lower())
+        patient.paragraphs = [body]
+        return
 
 
 def _with_abstract(patients: list[PatientText], abstract: Sequence[str]) -> list[PatientText]:

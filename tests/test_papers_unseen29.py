@@ -1,0 +1,65 @@
+"""Patients of the twenty-ninth blind batch of papers (tests/fixtures/papers_unseen29/), each through the rule it
+broke on the first crawl: the classes of writing and markup, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.case_fields import normalize_case
+from ingest.jats import parse_jats
+from ingest.papers import cases_from_article
+from ingest.patients import split_patients
+
+UNSEEN29 = Path(__file__).parent / "fixtures" / "papers_unseen29"
+CLUSTER = "PMC7290033_efetch.xml"
+
+
+def _ages(name: str, replace: tuple[str, str] = ("", "")) -> list[str | None]:
+    xml = (UNSEEN29 / name).read_text()
+    if replace[0]:
+        assert replace[0] in xml
+        xml = xml.replace(*replace)
+    ages = []
+    for case in cases_from_article(parse_jats(xml.encode())):
+        ages.append(next((r.value for r in normalize_case(case) if r.field == "age"), None))
+    return ages
+
+
+# --- a cluster's index patient, numbered only by the legends ----------------------------------------------------
+
+def test_the_index_patient_a_legend_numbers_is_introduced_by_the_paragraph_opening_on_them():
+    """Respir Med Case Rep: "The index patient, a man aged 45, returned ...", "His son (case 2), aged 19",
+    "His wife (case 3), a 50s woman"; the legend "Case 1 (index patient)": 45 (blank on the first crawl), 19,
+    and the wife's decade no age."""
+    assert _ages(CLUSTER) == ["45", "19", None]
+
+
+def test_the_index_patient_introduced_by_descriptor_before_who():
+    """The same with the age before the title's person ("The index case, a 61-year-old woman, ...",
+    "Patient 1 (index case)" in the legend, "her husband (patient 2)" in the body)."""
+    paragraphs = ["The index case, a 61-year-old woman, had fever from 2 March.",
+                  "Her husband (patient 2), aged 64, had cough from 5 March."]
+    captions = ["Patient 1 (index case). Axial CT on 4 March.", "Patient 2. Axial CT on 8 March."]
+    first, second = split_patients(paragraphs, captions)
+    assert (first.number, first.descriptor.age, first.descriptor.sex) == (1, 61, "F")
+    assert (first.paragraphs, first.title) == ([paragraphs[0]], "index case")
+    assert second.number == 2
+
+
+def test_no_legend_numbering_the_index_patient_leaves_them_unintroduced():
+    """Without a legend saying which number the index patient is, "The index patient" is no one's number: no
+    age is given to patient 1 from it (a title alone could be any of the cluster's patients)."""
+    ages = _ages(CLUSTER, ("Case 1 (index patient). Axial", "Case 1. Axial"))
+    assert ages[0] is None
+    assert ages[1] == "19"
+
+
+def test_a_paragraph_numbering_another_patient_is_not_the_index_patients():
+    """A paragraph opening on the index patient that numbers another patient in its first sentence ("The index
+    patient's daughter (patient 3), aged 30, ...") is not the index patient's."""
+    paragraphs = ["The index patient infected her daughter (patient 3), aged 30, on 2 March.",
+                  "Patient 2, a 64-year-old man, had cough from 5 March."]
+    captions = ["Patient 1 (index patient). Axial CT.", "Patient 2. Axial CT.", "Patient 3. Axial CT."]
+    patients = {p.number: p for p in split_patients(paragraphs, captions)}
+    assert patients[1].paragraphs == []
+    assert patients[1].descriptor is None
