@@ -831,8 +831,10 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
+    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione")
     if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
-                                                                           "día", "dia")):
+                                                                           "día", "dia", "mes", "sett", "week",
+                                                                           "month", "fortnight", "seman", "woch")):
         return []
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
@@ -2261,10 +2263,13 @@ def _the_one(found: set[Moment]) -> Moment | None:
     return next(iter(found)) if len(days) == 1 else None
 
 
-# "discharged after 12 days", "discharged home after 21 days in hospital": N days after the admission.
+# "discharged after 12 days", "discharged home after 21 days in hospital", Italian "dimesso dopo 18 giorni di
+# degenza", "dimessa a domicilio dopo 2 settimane": N days after the admission (not "dopo 10 giorni dall'esordio").
 _DISCHARGED_AFTER = compile_fast(
     rf"\bdischarged\s+(?:home\s+)?after\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?)\b"
-    r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))", re.IGNORECASE)
+    r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))"
+    rf"|\bdimess[oa]\s+(?:a\s+domicilio\s+)?dopo\s+(?P<n_it>{NUMBER_LIKE})\s+(?P<unit_it>giorni|settimane)\b"
+    r"(?!\s+(?:dal(?:l[’']\s?)?\s*|da\s+)(?:esordio|inizio|comparsa|sintomi|insorgenza))", re.IGNORECASE)
 _READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
 
 
@@ -2278,7 +2283,8 @@ _SENT_HOME_AND_BACK = compile_fast(
 
 def _discharged_after(sentence: str) -> Moment | None:
     m = _DISCHARGED_AFTER.search(sentence)
-    amount = amount_in_days(m.group("n"), m.group("unit")) if m and is_amount(m.group("n")) else None
+    n, unit = (m.group("n") or m.group("n_it"), m.group("unit") or m.group("unit_it")) if m else (None, None)
+    amount = amount_in_days(n, unit) if n and is_amount(n) else None
     return Moment(SINCE_ADMISSION, amount, m.group(0), "history") if amount is not None else None
 
 

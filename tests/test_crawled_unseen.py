@@ -18,6 +18,7 @@ from ingest.patients import without_patient_marker
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
+    AFTER_DISCHARGE,
     AFTER_PREVIOUS,
     DAY_FIRST,
     HOSPITAL_DAY,
@@ -2773,3 +2774,44 @@ def test_unseen29_a_first_exam_before_an_exam_dated_after_the_admission_is_the_p
              ImageTexts(2, caption=ct_caption)]
     timeline = case_timeline(history, films, day_first=True)
     assert [o.value for o in timeline.offsets] == offsets
+
+
+# --- unseen30: Italian "dimesso dopo N giorni di degenza", a control film "a 3 mesi dalla dimissione" ----------------
+
+
+@pytest.mark.parametrize("history, moment", [
+    ("Trattato con ossigenoterapia ad alti flussi e desametasone, dimesso dopo 18 giorni di degenza.",
+     (SINCE_ADMISSION, 18)),
+    ("La paziente è stata dimessa a domicilio dopo 2 settimane.", (SINCE_ADMISSION, 14)),
+    ("Dimesso dopo 12 giorni di ricovero in buone condizioni.", (SINCE_ADMISSION, 12)),
+    # counted from the onset, not the admission: no discharge day of the stay
+    ("Dimessa dopo 10 giorni dall'esordio dei sintomi.", None),
+])
+def test_unseen30_italian_discharge_after_n_days_of_stay(history, moment):
+    found = discharge_moment(history)
+    assert (None if found is None else (found.kind, found.days)) == moment
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("TC di controllo a 3 mesi dalla dimissione: persistenza di bande parenchimali.", (AFTER_DISCHARGE, 90)),
+    ("TC di controllo a un mese dalla dimissione: netto miglioramento.", (AFTER_DISCHARGE, 30)),
+    ("RX di controllo a 2 settimane dalla dimissione.", (AFTER_DISCHARGE, 14)),
+    # a bare "a 2 settimane" in a control film's sentence: from the film before, as "a 10 giorni"
+    ("TC di controllo a 2 settimane: riduzione del vetro smerigliato.", (AFTER_PREVIOUS, 14)),
+    # a therapy's weeks date no film
+    ("Terapia anticoagulante sospesa a 2 settimane.", None),
+])
+def test_unseen30_a_film_weeks_or_months_on_is_read_as_its_days_are(caption, days):
+    found = [(m.kind, m.days) for m in text_moments(caption, "caption")]
+    assert found == ([days] if days is not None else [])
+
+
+def test_unseen30_sirm_control_ct_months_after_a_discharge_told_in_days_of_stay():
+    name = ("caso_335_uomo_59_anni_esordio_7_giorni_prima_del_ricovero_dimesso_dopo_18_giorni_tc_ingresso_assiale_"
+            "coronale_tc_a_3_mesi_dalla_dimissione")
+    found = records("sirm", FIXTURES / "sirm" / "unseen30" / f"{name}.html",
+                    "https://www.sirm.org/2021/03/10/covid-19-caso-335/")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert rows["03/caso335-TC-ingresso-ax.jpg"]["offset"] == "7"
+    assert rows["03/caso335-TC-ingresso-cor.jpg"]["offset"] == "7"
+    assert rows["03/caso335-TC-controllo.jpg"]["offset"] == "115"
