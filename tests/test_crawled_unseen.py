@@ -2815,3 +2815,24 @@ def test_unseen30_sirm_control_ct_months_after_a_discharge_told_in_days_of_stay(
     assert rows["03/caso335-TC-ingresso-ax.jpg"]["offset"] == "7"
     assert rows["03/caso335-TC-ingresso-cor.jpg"]["offset"] == "7"
     assert rows["03/caso335-TC-controllo.jpg"]["offset"] == "115"
+
+
+@pytest.mark.parametrize("labels, want", [
+    # a study label of hours alone, unsigned: the hours after the case's day 0, as "+24h"
+    (["Initial", "24 hours"], [7, 8]),
+    (["Initial", "48h", "Day 4"], [7, 9, 11]),
+    # hours that make no whole day tell no day
+    (["Initial", "36 hours"], [7, None]),
+])
+def test_unseen30_a_study_label_of_hours_alone_is_a_day_after_the_day_0(labels, want):
+    images = [ImageTexts(k, date_text=label, caption="Chest radiograph.") for k, label in enumerate(labels)]
+    history = "Fever, cough and myalgia for 7 days. Admitted to the ICU."
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
+    name = "rp_classic_brazil_unvaccinated_7_days_fever_studies_initial_24_hours_day_4_intubated_ctpa.html"
+    rows = _batch_rows("radiopaedia", "unseen30", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-1?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["7", "8", "11", "11"]
+    assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
