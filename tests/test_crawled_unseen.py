@@ -43,7 +43,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -274,6 +274,11 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen29: Eurorad "Follow-up CT after 1 month" after the CT of the day after the presentation (from the CT or
     # the presentation: not said, as unseen12's), SIRM caso 330's "RX al letto" films the blind rows call AP (as
     # unseen16's bedside film)
+    # unseen30: Eurorad 19215's "Bedside AP chest X-ray on ICU day 3" (a bedside film without the patient's position,
+    # as unseen16's) and its ICU and ventilation days ("ICU day 3", "day 12 of ventilation", "day 20 of ICU stay": a
+    # day of the ICU stay is not one of the hospital stay, unseen23's rule, though this patient was admitted to the ICU
+    # directly), 19230's "Control CT at 6 weeks" (two images; "at N weeks": its base is not told), SIRM caso 333's
+    # "RX di controllo AP a letto" (a bedside film, as unseen16's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -282,7 +287,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
-            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2}.get((batch, site), 0)
+            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
+            ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
