@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 55  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 57  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -230,6 +230,11 @@ TIMELINE_VERSION = 55  # v2: "day N of admission", "hospital day N" are N days a
 #                      v55: a first exam telling no moment before an exam dated after the day the history admits
 #                           the patient ("Il 16 marzo accede in PS", "TC del 18 marzo") is the presentation's
 #                           (was blank)
+#                      v56: Italian "dimesso dopo 18 giorni di degenza" is the discharge N days after the admission;
+#                           a film's "a 3 mesi dalla dimissione" / "a 2 settimane" in weeks or months is read as
+#                           its days are (both were blank)
+#                      v57: a study label of hours alone ("Initial", "24 hours", "Day 4") is the hours after the
+#                           case's day 0, as "+24h" (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -831,8 +831,10 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
+    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione")
     if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
-                                                                           "día", "dia")):
+                                                                           "día", "dia", "mes", "sett", "week",
+                                                                           "month", "fortnight", "seman", "woch")):
         return []
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
@@ -1309,9 +1311,9 @@ _SHORTHAND_INTERVAL = compile_fast(r"^\s*(?P<n>\d{1,2})\s*/\s*(?P<per>7|52|12)(?
 _SHORTHAND_UNITS = {"7": "days", "52": "weeks", "12": "months"}
 
 
-#: A study label signed in hours, "+48h", "+ 72 hours": the hours after the case's day 0, as "Day +2" (whole
-#: days only: "+36h" tells no day).
-_SIGNED_HOURS_LABEL = compile_fast(r"^\s*\+\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+#: A study label signed in hours, "+48h", "+ 72 hours", or of hours alone ("24 hours" after a study "Initial"):
+#: the hours after the case's day 0, as "Day +2" (whole days only: "+36h" tells no day).
+_SIGNED_HOURS_LABEL = compile_fast(r"^\s*\+?\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
 
 
 def _shorthand_label(label: str) -> str:
@@ -1615,8 +1617,9 @@ def _one_exam(ordered: Sequence[ImageTexts]) -> bool:
     return len(ordered) == 1 or all(_same_exam(ordered, k) for k in range(1, len(ordered)))
 
 
-#: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0.
-_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d|^\s*\+\s*\d{1,3}\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+#: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0; so is a label of hours alone,
+#: "24 hours" (after "Initial"), the unsigned "+24h".
+_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d|^\s*\+?\s*\d{1,3}\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
 
 
 # Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
@@ -2261,10 +2264,13 @@ def _the_one(found: set[Moment]) -> Moment | None:
     return next(iter(found)) if len(days) == 1 else None
 
 
-# "discharged after 12 days", "discharged home after 21 days in hospital": N days after the admission.
+# "discharged after 12 days", "discharged home after 21 days in hospital", Italian "dimesso dopo 18 giorni di
+# degenza", "dimessa a domicilio dopo 2 settimane": N days after the admission (not "dopo 10 giorni dall'esordio").
 _DISCHARGED_AFTER = compile_fast(
     rf"\bdischarged\s+(?:home\s+)?after\s+(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?)\b"
-    r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))", re.IGNORECASE)
+    r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))"
+    rf"|\bdimess[oa]\s+(?:a\s+domicilio\s+)?dopo\s+(?P<n_it>{NUMBER_LIKE})\s+(?P<unit_it>giorni|settimane)\b"
+    r"(?!\s+(?:dal(?:l[’']\s?)?\s*|da\s+)(?:esordio|inizio|comparsa|sintomi|insorgenza))", re.IGNORECASE)
 _READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
 
 
@@ -2278,7 +2284,8 @@ _SENT_HOME_AND_BACK = compile_fast(
 
 def _discharged_after(sentence: str) -> Moment | None:
     m = _DISCHARGED_AFTER.search(sentence)
-    amount = amount_in_days(m.group("n"), m.group("unit")) if m and is_amount(m.group("n")) else None
+    n, unit = (m.group("n") or m.group("n_it"), m.group("unit") or m.group("unit_it")) if m else (None, None)
+    amount = amount_in_days(n, unit) if n and is_amount(n) else None
     return Moment(SINCE_ADMISSION, amount, m.group(0), "history") if amount is not None else None
 
 

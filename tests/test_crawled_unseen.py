@@ -18,6 +18,7 @@ from ingest.patients import without_patient_marker
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
+    AFTER_DISCHARGE,
     AFTER_PREVIOUS,
     DAY_FIRST,
     HOSPITAL_DAY,
@@ -42,7 +43,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -273,6 +274,11 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen29: Eurorad "Follow-up CT after 1 month" after the CT of the day after the presentation (from the CT or
     # the presentation: not said, as unseen12's), SIRM caso 330's "RX al letto" films the blind rows call AP (as
     # unseen16's bedside film)
+    # unseen30: Eurorad 19215's "Bedside AP chest X-ray on ICU day 3" (a bedside film without the patient's position,
+    # as unseen16's) and its ICU and ventilation days ("ICU day 3", "day 12 of ventilation", "day 20 of ICU stay": a
+    # day of the ICU stay is not one of the hospital stay, unseen23's rule, though this patient was admitted to the ICU
+    # directly), 19230's "Control CT at 6 weeks" (two images; "at N weeks": its base is not told), SIRM caso 333's
+    # "RX di controllo AP a letto" (a bedside film, as unseen16's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -281,7 +287,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen19", "radiopaedia"): 2, ("unseen20", "eurorad"): 1,
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
-            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2}.get((batch, site), 0)
+            ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
+            ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2773,3 +2780,65 @@ def test_unseen29_a_first_exam_before_an_exam_dated_after_the_admission_is_the_p
              ImageTexts(2, caption=ct_caption)]
     timeline = case_timeline(history, films, day_first=True)
     assert [o.value for o in timeline.offsets] == offsets
+
+
+# --- unseen30: Italian "dimesso dopo N giorni di degenza", a control film "a 3 mesi dalla dimissione" ----------------
+
+
+@pytest.mark.parametrize("history, moment", [
+    ("Trattato con ossigenoterapia ad alti flussi e desametasone, dimesso dopo 18 giorni di degenza.",
+     (SINCE_ADMISSION, 18)),
+    ("La paziente è stata dimessa a domicilio dopo 2 settimane.", (SINCE_ADMISSION, 14)),
+    ("Dimesso dopo 12 giorni di ricovero in buone condizioni.", (SINCE_ADMISSION, 12)),
+    # counted from the onset, not the admission: no discharge day of the stay
+    ("Dimessa dopo 10 giorni dall'esordio dei sintomi.", None),
+])
+def test_unseen30_italian_discharge_after_n_days_of_stay(history, moment):
+    found = discharge_moment(history)
+    assert (None if found is None else (found.kind, found.days)) == moment
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("TC di controllo a 3 mesi dalla dimissione: persistenza di bande parenchimali.", (AFTER_DISCHARGE, 90)),
+    ("TC di controllo a un mese dalla dimissione: netto miglioramento.", (AFTER_DISCHARGE, 30)),
+    ("RX di controllo a 2 settimane dalla dimissione.", (AFTER_DISCHARGE, 14)),
+    # a bare "a 2 settimane" in a control film's sentence: from the film before, as "a 10 giorni"
+    ("TC di controllo a 2 settimane: riduzione del vetro smerigliato.", (AFTER_PREVIOUS, 14)),
+    # a therapy's weeks date no film
+    ("Terapia anticoagulante sospesa a 2 settimane.", None),
+])
+def test_unseen30_a_film_weeks_or_months_on_is_read_as_its_days_are(caption, days):
+    found = [(m.kind, m.days) for m in text_moments(caption, "caption")]
+    assert found == ([days] if days is not None else [])
+
+
+def test_unseen30_sirm_control_ct_months_after_a_discharge_told_in_days_of_stay():
+    name = ("caso_335_uomo_59_anni_esordio_7_giorni_prima_del_ricovero_dimesso_dopo_18_giorni_tc_ingresso_assiale_"
+            "coronale_tc_a_3_mesi_dalla_dimissione")
+    found = records("sirm", FIXTURES / "sirm" / "unseen30" / f"{name}.html",
+                    "https://www.sirm.org/2021/03/10/covid-19-caso-335/")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert rows["03/caso335-TC-ingresso-ax.jpg"]["offset"] == "7"
+    assert rows["03/caso335-TC-ingresso-cor.jpg"]["offset"] == "7"
+    assert rows["03/caso335-TC-controllo.jpg"]["offset"] == "115"
+
+
+@pytest.mark.parametrize("labels, want", [
+    # a study label of hours alone, unsigned: the hours after the case's day 0, as "+24h"
+    (["Initial", "24 hours"], [7, 8]),
+    (["Initial", "48h", "Day 4"], [7, 9, 11]),
+    # hours that make no whole day tell no day
+    (["Initial", "36 hours"], [7, None]),
+])
+def test_unseen30_a_study_label_of_hours_alone_is_a_day_after_the_day_0(labels, want):
+    images = [ImageTexts(k, date_text=label, caption="Chest radiograph.") for k, label in enumerate(labels)]
+    history = "Fever, cough and myalgia for 7 days. Admitted to the ICU."
+    assert [o.value for o in case_timeline(history, images).offsets] == want
+
+
+def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
+    name = "rp_classic_brazil_unvaccinated_7_days_fever_studies_initial_24_hours_day_4_intubated_ctpa.html"
+    rows = _batch_rows("radiopaedia", "unseen30", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-1?lang=us")
+    assert [row["offset"] for row in rows.values()] == ["7", "8", "11", "11"]
+    assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
