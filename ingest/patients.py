@@ -275,7 +275,7 @@ def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str
 #: A legend numbering the index patient of a cluster: "Case 1 (index patient).", "Patient 1 (index case):".
 _INDEX_NUMBERED = re.compile(r"\b(?:patient|case)\s*(\d{1,2})\s*\(\s*(?:the\s+)?index\s+(?:case|patient)\s*\)", re.I)
 #: A paragraph opening on the index patient: "The index patient, a man aged 45, returned ...".
-_INDEX_OPENING = re.compile(r"\s*the\s+(?P<title>index\s+(?:case|patient))\b", re.I)
+_INDEX_OPENING = re.compile(r"\A\s*the\s+(?P<title>index\s+(?:case|patient))\b", re.I)
 
 
 def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[str, str]],
