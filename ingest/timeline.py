@@ -1313,13 +1313,14 @@ _SHORTHAND_UNITS = {"7": "days", "52": "weeks", "12": "months"}
 
 #: A study label signed in hours, "+48h", "+ 72 hours", or of hours alone ("24 hours" after a study "Initial"):
 #: the hours after the case's day 0, as "Day +2" (whole days only: "+36h" tells no day).
-_SIGNED_HOURS_LABEL = compile_fast(r"^\s*\+?\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+_HOURS_LABEL_SOURCE = r"^\s*\+?\s*(?P<h>\d{1,3})\s*(?:h|hrs?|hours?|ore)\s*$"
+_HOURS_LABEL = compile_fast(_HOURS_LABEL_SOURCE, re.IGNORECASE)
 
 
 def _shorthand_label(label: str) -> str:
     """The label in words ("3/7 later": "3 days later", "+48h": "Day +2"), or "" when it is no shorthand
     interval."""
-    hours = _SIGNED_HOURS_LABEL.match(label)
+    hours = _HOURS_LABEL.match(label)
     if hours is not None:
         return f"Day +{int(hours.group('h')) // 24}" if int(hours.group("h")) % 24 == 0 else ""
     m = _SHORTHAND_INTERVAL.match(label)
@@ -1617,9 +1618,9 @@ def _one_exam(ordered: Sequence[ImageTexts]) -> bool:
     return len(ordered) == 1 or all(_same_exam(ordered, k) for k in range(1, len(ordered)))
 
 
-#: A signed day label, "Day +3", "D+7", "+48h": a count of the days after a day 0; so is a label of hours alone,
-#: "24 hours" (after "Initial"), the unsigned "+24h".
-_SIGNED_DAY = compile_fast(r"\b(?:day|d)\s*\+\s*\d|^\s*\+?\s*\d{1,3}\s*(?:h|hrs?|hours?|ore)\s*$", re.IGNORECASE)
+#: A signed day label, "Day +3", "D+7", or a label of hours (``_HOURS_LABEL``: "+48h", "24 hours" after
+#: "Initial"): a count of the days after a day 0.
+_SIGNED_DAY = compile_fast(rf"\b(?:day|d)\s*\+\s*\d|{_HOURS_LABEL_SOURCE}", re.IGNORECASE)
 
 
 # Words of a time a film's moment was not read from: within the stay ("CT during hospitalization",
