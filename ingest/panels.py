@@ -71,8 +71,9 @@ _BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?
 
 # A letter closing a parenthesis it never opened, opening the caption, a sentence or a clause:
 # "a) Admission posteroanterior film ... b) Portable anteroposterior film 48 hours later", "case #2,
-# A) supine AP portable radiograph ...; B) axial CT ..." (Pan African Medical Journal).
-_HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:,]\s))([a-p]|[A-P])(?:\s*[-–,]\s*([a-pA-P]))?\)\s+(?=\S)")
+# A) supine AP portable radiograph ...; B) axial CT ..." (Pan African Medical Journal); or the next of a
+# coordinated pair, as Italian and other European authors letter planes: "CT scan: a) axial and b) coronal images".
+_HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:,]\s)|(?<=\sand\s))([a-p]|[A-P])(?:\s*[-–,]\s*([a-pA-P]))?\)\s+(?=\S)")
 
 # The same with capital letters, which are also the article "A": "A Chest X-ray shows effusions.
 # B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
