@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 57  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -235,6 +235,12 @@ TIMELINE_VERSION = 57  # v2: "day N of admission", "hospital day N" are N days a
 #                           its days are (both were blank)
 #                      v57: a study label of hours alone ("Initial", "24 hours", "Day 4") is the hours after the
 #                           case's day 0, as "+24h" (was blank)
+#                      v58: a test's date in a clause of its own ("a nasopharyngeal swab taken on 23 October") is no
+#                           moment of the illness (was a second onset date, so no onset); "applied to our hospital
+#                           on 14 March" is the admission; "had cough starting on 15 March" the onset; a follow-up
+#                           visit the history dates in its clause ("At the 1-month follow-up ... on 4 June") is
+#                           the day of a legend's follow-up of that length (each was blank or counted from the
+#                           admission)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

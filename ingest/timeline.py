@@ -187,12 +187,14 @@ _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+ca
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
-#: The words between a symptom and the date it began: "had fever from February 1" ("symptoms improved
-#: from March 10" is no onset: a word between).
-_FROM_DATE = compile_fast(r"\s+from\s+(?:the\s+)?", re.IGNORECASE)
+#: The words between a symptom and the date it began: "had fever from February 1", "had cough starting on 15
+#: March" ("symptoms improved from March 10" is no onset: a word between).
+_FROM_DATE = compile_fast(r"\s+(?:from|(?:starting|beginning)\s+(?:on|from))\s+(?:the\s+)?", re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
-    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    # "applied to our hospital on 14 March": Turkish authors' "başvurdu" (not "CPAP was applied")
+    r"\b(?:applied(?=\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,2}(?:hospital|clinic|emergency|outpatient|cent(?:re|er)))|"
+    r"admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
     r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS)\b",
     re.IGNORECASE,
 )
@@ -680,9 +682,11 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     return one(onset), admitted
 
 
-#: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10".
+#: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10", and a test
+#: ("a nasopharyngeal swab taken on 23 October was positive": the sample's day, not the onset's it follows).
 _EXAM_ON = compile_fast(
-    r"\b(?:x-?rays?|radiographs?|cxr|films?|ct|hrct|(?:ct\s+)?scans?)\s+(?:(?:was|were)\s+)?"
+    r"\b(?:x-?rays?|radiographs?|cxr|films?|ct|hrct|(?:ct\s+)?scans?|swabs?|(?:rt-?)?pcr|specimens?)\s+"
+    r"(?:(?:was|were)\s+)?"
     r"(?:(?:performed|obtained|taken|done|repeated)\s+)?(?:on|dated)\s+(?:the\s+)?$",
     re.IGNORECASE)
 _ALL_CUES = (_ONSET_CUES, _ADMISSION_CUES, _EXPOSURE_CUES)
@@ -2372,20 +2376,37 @@ _INTERVAL_DATE_GAP = compile_fast(r"\s*(?:,\s*(?:on\s+)?(?:the\s+)?|\(\s*(?:on\s
 @lru_cache(maxsize=4096)
 def dated_intervals(history: str, day_first: bool = False) -> tuple[tuple[str, int, int], ...]:
     """(kind, days, date ordinal) of the intervals after the discharge the history dates right after them
-    ("She was reviewed three months after discharge, on 16 July"): the date is the day the interval names
-    (a month's days are not all 30)."""
-    if "after" not in text_context(history).lower:
+    ("She was reviewed three months after discharge, on 16 July"), and of the follow-up visits it dates in
+    their clause ("At the 1-month follow-up in the respiratory clinic on 4 June"): the date is the day the
+    interval names (a month's days are not all 30)."""
+    if not has_any(text_context(history).lower, ("after", "follow")):
         return ()
     dates = {start: value for start, _, value in dates_in(history, day_first)}
     found = []
     for start, moment in _text_moments(history, "history"):
         end = start + len(moment.evidence)
-        if moment.kind != AFTER_DISCHARGE or not history.startswith(moment.evidence, start):
+        if not history.startswith(moment.evidence, start):
             continue
-        gap = _INTERVAL_DATE_GAP.match(history, end)
-        if gap is not None and gap.end() in dates:
-            found.append((moment.kind, moment.days, dates[gap.end()].toordinal()))
+        if moment.kind == AFTER_DISCHARGE:
+            gap = _INTERVAL_DATE_GAP.match(history, end)
+            dated = gap.end() if gap is not None and gap.end() in dates else None
+        else:
+            dated = _follow_up_visit_date(history, moment, end, dates)
+        if dated is not None:
+            found.append((moment.kind, moment.days, dates[dated].toordinal()))
     return tuple(found)
+
+
+def _follow_up_visit_date(history: str, moment: Moment, end: int, dates: dict[int, date]) -> int | None:
+    """Where the date of a follow-up visit the history tells ("at the 1-month follow-up") starts: the one date
+    after it in its clause, with no number between ("... follow-up in the respiratory clinic on 4 June")."""
+    if moment.kind != AT_FOLLOW_UP:
+        return None
+    c_end = clause_at(history, end - 1)[1]
+    after = [at for at in dates if end <= at < c_end]
+    if len(after) != 1 or any(ch.isdigit() for ch in history[end:after[0]]):
+        return None
+    return after[0]
 
 
 def event_of(word: str) -> str:
