@@ -130,6 +130,9 @@ class Mirror:
                 path = self._generated()[Path(file_name).name] if spec.get("generated") else site_dir / file_name
                 if spec.get("generate") and not path.is_file():
                     path = self._make(site, file_name, spec["generate"])
+                if not path.is_file():
+                    # A route naming a missing file would drop the connection mid-test: say which.
+                    raise FileNotFoundError(f"{site_dir / 'urls.json'}: {url} names {file_name}, which is not there")
             route = Route(urlsplit(url).hostname or "", int(spec.get("status", 200)), dict(spec.get("headers") or {}),
                           path=path)
             self._routes.setdefault(path_query(url), []).append(route)
