@@ -1400,7 +1400,7 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         moments = [m for m in moments if m.kind != PRESENTING]
     dated = [m for m in moments if m.kind == DATED]
     undated = [m for m in moments if m.kind != DATED]
-    readmission = _dated_readmission(dated, undated)
+    readmission = _dated_readmission(dated, undated) or _readmission_and_bare_day(moments)
     if readmission is not None:
         return readmission, ""
     if dated and len({m.days for m in dated}) == 1 and all(
@@ -1488,6 +1488,18 @@ def _dated_readmission(dated: list[Moment], undated: list[Moment]) -> Moment | N
             m.kind != AFTER_READMISSION or m.days != 0 for m in undated):
         return None
     return Moment(DATED, dated[0].days, f"{undated[0].evidence}{EVIDENCE_JOIN}{dated[0].evidence}", dated[0].where)
+
+
+def _readmission_and_bare_day(moments: list[Moment]) -> Moment | None:
+    """A film "on readmission" whose words add a bare day ("Chest X-ray (PA) on readmission, day 9"): the day
+    restates the readmission's, on a count the words do not name (as a date beside it does, ``_dated_readmission``);
+    the film is the readmission's. None unless the words are that pair."""
+    readmission = [m for m in moments if (m.kind, m.days) == (AFTER_READMISSION, 0)]
+    labels = [m for m in moments if m.kind == LABEL]
+    if not readmission or not labels or len(readmission) + len(labels) != len(moments) or len(
+            {m.days for m in labels}) != 1:
+        return None
+    return replace(readmission[0], evidence=f"{readmission[0].evidence}{EVIDENCE_JOIN}{labels[0].evidence}")
 
 
 def _dated_discharge(moments: list[Moment]) -> Moment | None:
@@ -2272,7 +2284,12 @@ _DISCHARGED_AFTER = compile_fast(
     r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))"
     rf"|\bdimess[oa]\s+(?:a\s+domicilio\s+)?dopo\s+(?P<n_it>{NUMBER_LIKE})\s+(?P<unit_it>giorni|settimane)\b"
     r"(?!\s+(?:dal(?:l[’']\s?)?\s*|da\s+)(?:esordio|inizio|comparsa|sintomi|insorgenza))", re.IGNORECASE)
-_READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
+#: The patient coming back to the hospital; not a result "coming back" ("the PCR came back positive"), nor a
+#: return home or to health ("returned home", "returned to normal").
+_READMITTED = compile_fast(
+    r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b"
+    r"(?!\s+(?:home|to\s+(?:normal|baseline|work|(?:his|her|their)\s+home)|(?:as\s+)?(?:positive|negative|normal|"
+    r"abnormal|elevated|raised)))", re.IGNORECASE)
 
 
 # A first visit that sends the patient home, then a return: "viene dimesso a domicilio ... torna in PS",
@@ -2292,8 +2309,9 @@ def _discharged_after(sentence: str) -> Moment | None:
 
 def readmission_moment(history: str) -> Moment | None:
     """When the history readmits the patient, as a time after the discharge: "Three weeks after discharge
-    he presented again" (21), "He was discharged after 12 days and readmitted 4 days later" (4); None when
-    its sentences give no such time, or several."""
+    he presented again" (21), "He was discharged after 12 days and readmitted 4 days later" (4); or as a
+    day of the illness in the readmission's own clause: "On day 9 of illness she returned with dyspnoea"
+    (9; a patient sent home from a first visit); None when its sentences give no such time, or several."""
     found = set()
     for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, ("readmi", "again", "back",
                                                                                      "returned")) else ()):
@@ -2303,6 +2321,8 @@ def readmission_moment(history: str) -> Moment | None:
             continue
         moments = [x for _, x in _text_moments(sentence, "history")]
         found.update(x for x in moments if x.kind == AFTER_DISCHARGE)
+        c_start, c_end = clause_at(history, m.start())
+        found.update(x for _, x in _text_moments(history[c_start:c_end], "history") if x.kind == SINCE_ONSET)
         if _DISCHARGED.search(sentence):
             # "discharged after 12 days and readmitted 4 days later": the later time counts from the discharge
             found.update(Moment(AFTER_DISCHARGE, x.days, x.evidence, "history") for x in moments

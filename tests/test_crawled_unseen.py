@@ -33,6 +33,7 @@ from ingest.timeline import (
     history_dates,
     image_moments,
     onset_gap,
+    readmission_moment,
     slashed_date_order,
     text_moments,
     writes_day_first,
@@ -2842,3 +2843,45 @@ def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-1?lang=us")
     assert [row["offset"] for row in rows.values()] == ["7", "8", "11", "11"]
     assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
+
+
+# --- unseen31: a return told as a day of the illness; "on readmission, day 9" ------------------------------------
+
+
+@pytest.mark.parametrize("history, moment", [
+    # a patient sent home from a first visit, back on a day of the illness
+    ("She was discharged home in self-isolation. On day 9 of illness she returned with dyspnoea and was admitted.",
+     (SINCE_ONSET, 9)),
+    ("He was readmitted on day 15 of symptoms with worsening dyspnoea.", (SINCE_ONSET, 15)),
+    ("Three weeks after discharge he presented again.", (AFTER_DISCHARGE, 21)),
+    # a result coming back, a return home: no readmission
+    ("On day 4 of illness the PCR came back positive.", None),
+    ("She returned home on day 12 of illness.", None),
+    # the day of illness in another clause of the sentence is not the return's
+    ("Fever on day 3 of illness; she returned to the emergency department.", None),
+])
+def test_unseen31_a_readmission_told_as_a_day_of_the_illness(history, moment):
+    found = readmission_moment(history)
+    assert (None if found is None else (found.kind, found.days)) == moment
+
+
+_EU31_HISTORY = ("A 45-year-old female nurse attended the emergency department with a 4-day history of fever, "
+                 "headache and dry cough. The chest radiograph was considered normal; she was discharged home in "
+                 "self-isolation. On day 9 of illness she returned with dyspnoea and SpO2 90%, and was admitted.")
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("CT pulmonary angiography on readmission, coronal MIP reconstruction.", 9),
+    # a bare day beside the readmission restates its day
+    ("Chest X-ray (PA) on readmission, day 9: bilateral patchy opacities.", 9),
+    ("Chest radiograph at readmission (day 9).", 9),
+])
+def test_unseen31_a_film_on_readmission_is_on_the_day_of_illness_the_history_returns(caption, offset):
+    timeline = case_timeline(_EU31_HISTORY, [ImageTexts(0, caption=caption)])
+    assert timeline.offsets[0].value == offset
+
+
+def test_a_film_on_readmission_with_a_bare_day_stays_blank_when_the_history_dates_no_return():
+    history = "A 45-year-old woman with a 4-day history of fever. She was discharged home. She later returned."
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest X-ray on readmission, day 9.")])
+    assert timeline.offsets[0].value is None
