@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 59  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -238,6 +238,9 @@ TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days a
 #                      v58: a return told as a day of the illness ("On day 9 of illness she returned ... and was
 #                           admitted") dates the readmission; a bare day beside "on readmission" restates its day (both
 #                           were blank); a result "came back positive", "returned home" readmit no one
+#                      v59: a film "at the first visit" / "at initial presentation" is the first visit's day: the
+#                           history's span before a return told as a day of the illness ("a 4-day history ... On day 9
+#                           of illness she returned": 4, was blank), else the presentation (as "at presentation")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -148,6 +148,8 @@ SINCE_OPERATION = "since-operation"  # "postoperative day 5", "POD 5": N days af
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
+FIRST_VISIT = "first-visit"          # "at the first visit", "at initial presentation": the first of the visits
+                                     # the history tells (the presentation when it tells one)
 
 # Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
 # day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
@@ -1187,6 +1189,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
+    for m in (_AT_FIRST_VISIT.finditer(text) if has_any(low, ("first", "initial")) else ()):
+        if not in_history(m):  # "PA radiograph at the first visit": the first visit's day (``first_visit_moment``)
+            moments.append((m.start(), Moment(FIRST_VISIT, 0, m.group(0), where)))
     for m in (_AT_FOLLOW_UP.finditer(text) if "follow" in low else ()):
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
@@ -1211,6 +1216,12 @@ _AT_DISCHARGE = compile_fast(
     r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
     re.IGNORECASE)
 
+
+#: A film of the first of the patient's visits, by its order: "at the first visit", "at initial presentation", "on her
+#: first emergency department attendance" (not "a week after her first visit", an interval: ``_FIRST_VISIT_AFTER``).
+_AT_FIRST_VISIT = compile_fast(
+    r"\b(?:on|at|upon|during)\s+(?:(?:the|his|her|their)\s+)?(?:first|initial)\s+(?:(?:hospital|clinical|"
+    r"emergency\s+(?:department|room)|ED|A&E)\s+)?(?:presentation|visit|attendance)\b", re.IGNORECASE)
 
 #: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT".
 _AT_READMISSION = compile_fast(
@@ -1372,7 +1383,8 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
     where = "note" if caption_is_note else "caption"
-    moments += [*text_moments(image.caption, where, image_sentences_only=caption_is_note),
+    moments += [*(m for m in text_moments(image.caption, where, image_sentences_only=caption_is_note)
+                  if not (caption_is_note and m.kind == FIRST_VISIT)),  # (backfill: ``case_timeline``'s first visit)
                 *_dated_moments(image.caption, where, day_first, caption_is_note)]
     if not moments and not caption_is_note:
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
@@ -1564,6 +1576,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
+    readmission = readmission_moment(history) or readmission_moment(findings)
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
+        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
+        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
+        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     for image in ordered:
         unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
@@ -1890,6 +1908,9 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
                 f"({timeline.anchor_evidence!r}): curators count such a film from either, "
                 f"day {day} or day {day - timeline.admission_day}")
+        if rule == "timeline.first-visit" and day is not None and axis.dates.first_visit is not None:
+            # the evidence is the first visit's span in the history, not the axis's anchor (the return)
+            moment = replace(moment, evidence=f"{axis.dates.first_visit.evidence}{EVIDENCE_JOIN}{moment.evidence}")
     return moment, day, rule, reason
 
 
@@ -2082,15 +2103,17 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    readmission = readmission_moment(history) or readmission_moment(findings)
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
-                   readmission_moment(history) or readmission_moment(findings),
+                   readmission,
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
                    events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
-                   dated_intervals=dated_intervals(history, day_first))
+                   dated_intervals=dated_intervals(history, day_first),
+                   first_visit=first_visit_moment(history, readmission))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2128,11 +2151,15 @@ def _weekday_onset(history: str) -> str | None:
     return None
 
 
+#: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
+_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit"})
+
+
 def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,
                   reason: str) -> ImageOffset:
     if day is None:
         return ImageOffset(position, None, moment.evidence if moment else "", rule or "timeline", reason)
-    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
+    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule not in _OWN_BASE_RULES else []
     if moment is not None and moment.where != "case":
         spans.append(moment.evidence)
     return ImageOffset(position, day, EVIDENCE_JOIN.join(spans), rule)
@@ -2163,6 +2190,8 @@ class _Dates:
     #: (kind, days, date ordinal) of each interval the history dates right after it ("three months after discharge,
     #: on 16 July"): a caption's same interval is that day.
     dated_intervals: tuple[tuple[str, int, int], ...] = ()
+    #: The first visit's day when the history tells a return after it (``first_visit_moment``).
+    first_visit: Moment | None = None
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2331,6 +2360,19 @@ def readmission_moment(history: str) -> Moment | None:
     return next(iter(found)) if len(days) == 1 else None
 
 
+def first_visit_moment(history: str, readmission: Moment | None) -> Moment | None:
+    """The day of the first visit of a history that tells the return as a day of the illness: the symptom span
+    the history tells before it ("attended the emergency department with a 4-day history of fever ... discharged
+    home ... On day 9 of illness she returned": 4); None when the return is told otherwise, or the span is not
+    shorter than the return's day."""
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        return None
+    found = _illness_history(history)
+    if found is None or found[0] >= readmission.days:
+        return None
+    return Moment(SINCE_ONSET, found[0], found[1].group(0), "history")
+
+
 #: Events of the stay a film's interval may count from ("3 days after intubation", "after 10 days of
 #: treatment"), each as its word after the interval and as a history's sentence telling it happen: a
 #: treatment's sentence must say it started ("Treatment with oxygen and dexamethasone was started on
@@ -2488,6 +2530,11 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return days.pop(), "timeline.at-follow-up", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind == FIRST_VISIT:
+        # (``case_timeline`` reads the words of a first visit the history does not date as no moment)
+        if dates.first_visit is None:
+            return None, "timeline.first-visit", f"{moment.evidence!r}: the history does not date the first visit"
+        return dates.first_visit.days, "timeline.first-visit", ""
     if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
         return _place_on_own_count(moment, admission, dates)
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:

@@ -2885,3 +2885,26 @@ def test_a_film_on_readmission_with_a_bare_day_stays_blank_when_the_history_date
     history = "A 45-year-old woman with a 4-day history of fever. She was discharged home. She later returned."
     timeline = case_timeline(history, [ImageTexts(0, caption="Chest X-ray on readmission, day 9.")])
     assert timeline.offsets[0].value is None
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # a first visit sent home, the return told as a day of the illness: the first visit is the history's span
+    (_EU31_HISTORY, "PA (a) and lateral (b) chest radiographs at the first visit: no significant abnormalities.", 4),
+    (_EU31_HISTORY, "Chest X-ray at initial presentation.", 4),
+    (_EU31_HISTORY, "CT at her first emergency department attendance.", 4),
+    # such a return after a first visit the history does not date: blank, not the return's day (was 9)
+    ("She was sent home from the emergency department. On day 9 of illness she returned with dyspnoea and was "
+     "admitted.", "Chest X-ray at the first visit.", None),
+    # an interval after the first visit is not the first visit's day
+    (_EU31_HISTORY, "CT a week after her first visit.", None),
+])
+def test_unseen31_a_film_at_the_first_visit_is_the_first_visits_day(history, caption, offset):
+    timeline = case_timeline(history, [ImageTexts(0, caption=caption)])
+    assert timeline.offsets[0].value == offset
+
+
+def test_unseen31_eurorad_first_visit_sent_home_and_readmission_on_day_9_of_illness():
+    name = "eu_spain_4_day_history_pa_a_lateral_b_normal_readmitted_day_9_of_illness_pa_ctpa_coronal_mip.html"
+    rows = _batch_rows("eurorad", "unseen31", name, "https://www.eurorad.org/case/16739")
+    assert [row["offset"] for row in rows.values()] == ["4", "4", "9", "9"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "PA", "Coronal"]
