@@ -238,9 +238,10 @@ TIMELINE_VERSION = 59  # v2: "day N of admission", "hospital day N" are N days a
 #                      v58: a return told as a day of the illness ("On day 9 of illness she returned ... and was
 #                           admitted") dates the readmission; a bare day beside "on readmission" restates its day (both
 #                           were blank); a result "came back positive", "returned home" readmit no one
-#                      v59: a film "at the first visit" / "at initial presentation" is the first visit's day: the
-#                           history's span before a return told as a day of the illness ("a 4-day history ... On day 9
-#                           of illness she returned": 4, was blank), else the presentation (as "at presentation")
+#                      v59: a film "at the first visit" / "at initial presentation" of a history telling the return
+#                           as a day of the illness is the first visit's day, the span before it ("a 4-day history ...
+#                           On day 9 of illness she returned": 4, was blank), blank when no span is told (was the
+#                           return's day); other histories read those words as before
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

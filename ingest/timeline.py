@@ -1994,9 +1994,11 @@ class CaseImages:
         else:
             moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
-        if _counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption):
-            # an interval from an earlier exam of a kind: the films are placed in order, as
-            # case_timeline places them (such films are few)
+        if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
+                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)):
+            # an interval from an earlier exam of a kind, or a case telling a first visit (which the history
+            # decides how to read): the films are placed in order, as case_timeline places them (such films
+            # are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
                                  admission_base_told).offset_of(image.position)
