@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 60  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -241,6 +241,13 @@ TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days a
 #                           visit the history dates in its clause ("At the 1-month follow-up ... on 4 June") is
 #                           the day of a legend's follow-up of that length (each was blank or counted from the
 #                           admission)
+#                      v59: a return told as a day of the illness ("On day 9 of illness she returned ... and was
+#                           admitted") dates the readmission; a bare day beside "on readmission" restates its day (both
+#                           were blank); a result "came back positive", "returned home" readmit no one
+#                      v60: a film "at the first visit" / "at initial presentation" of a history telling the return
+#                           as a day of the illness is the first visit's day, the span before it ("a 4-day history ...
+#                           On day 9 of illness she returned": 4, was blank), blank when no span is told (was the
+#                           return's day); other histories read those words as before
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -148,6 +148,8 @@ SINCE_OPERATION = "since-operation"  # "postoperative day 5", "POD 5": N days af
 DATED = "dated"                      # "January 21, 2020", "30/3": ``days`` is the date's ordinal
 PRESENTING = "presenting"            # "first CT", "initial chest radiograph": the presenting film, when
                                      # nothing else dates it ("first": and the history tells the presentation)
+FIRST_VISIT = "first-visit"          # "at the first visit", "at initial presentation": the first of the visits
+                                     # the history tells (the presentation when it tells one)
 
 # Dates of a text: "January 21, 2020", "Jan. 31", "Feb.13", "21 January 2020", "30 marzo", and
 # day-first slashed dates ("30/3", "21/4/2020") where the source writes day first.
@@ -1191,6 +1193,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
+    for m in (_AT_FIRST_VISIT.finditer(text) if has_any(low, ("first", "initial")) else ()):
+        if not in_history(m):  # "PA radiograph at the first visit": the first visit's day (``first_visit_moment``)
+            moments.append((m.start(), Moment(FIRST_VISIT, 0, m.group(0), where)))
     for m in (_AT_FOLLOW_UP.finditer(text) if "follow" in low else ()):
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
@@ -1215,6 +1220,12 @@ _AT_DISCHARGE = compile_fast(
     r"\b(?:on|at)\s+(?:the\s+)?(?:(?:day|time)\s+of\s+)?(?:(?:her|his|the)\s+)?discharge\b(?!\s+(?:from|summary|letter))",
     re.IGNORECASE)
 
+
+#: A film of the first of the patient's visits, by its order: "at the first visit", "at initial presentation", "on her
+#: first emergency department attendance" (not "a week after her first visit", an interval: ``_FIRST_VISIT_AFTER``).
+_AT_FIRST_VISIT = compile_fast(
+    r"\b(?:on|at|upon|during)\s+(?:(?:the|his|her|their)\s+)?(?:first|initial)\s+(?:(?:hospital|clinical|"
+    r"emergency\s+(?:department|room)|ED|A&E)\s+)?(?:presentation|visit|attendance)\b", re.IGNORECASE)
 
 #: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT".
 _AT_READMISSION = compile_fast(
@@ -1376,7 +1387,8 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     if by_name is not None:
         moments.append(Moment(LABEL, by_name[0], by_name[1], "filename"))
     where = "note" if caption_is_note else "caption"
-    moments += [*text_moments(image.caption, where, image_sentences_only=caption_is_note),
+    moments += [*(m for m in text_moments(image.caption, where, image_sentences_only=caption_is_note)
+                  if not (caption_is_note and m.kind == FIRST_VISIT)),  # (backfill: ``case_timeline``'s first visit)
                 *_dated_moments(image.caption, where, day_first, caption_is_note)]
     if not moments and not caption_is_note:
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
@@ -1404,7 +1416,7 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
         moments = [m for m in moments if m.kind != PRESENTING]
     dated = [m for m in moments if m.kind == DATED]
     undated = [m for m in moments if m.kind != DATED]
-    readmission = _dated_readmission(dated, undated)
+    readmission = _dated_readmission(dated, undated) or _readmission_and_bare_day(moments)
     if readmission is not None:
         return readmission, ""
     if dated and len({m.days for m in dated}) == 1 and all(
@@ -1494,6 +1506,18 @@ def _dated_readmission(dated: list[Moment], undated: list[Moment]) -> Moment | N
     return Moment(DATED, dated[0].days, f"{undated[0].evidence}{EVIDENCE_JOIN}{dated[0].evidence}", dated[0].where)
 
 
+def _readmission_and_bare_day(moments: list[Moment]) -> Moment | None:
+    """A film "on readmission" whose words add a bare day ("Chest X-ray (PA) on readmission, day 9"): the day
+    restates the readmission's, on a count the words do not name (as a date beside it does, ``_dated_readmission``);
+    the film is the readmission's. None unless the words are that pair."""
+    readmission = [m for m in moments if (m.kind, m.days) == (AFTER_READMISSION, 0)]
+    labels = [m for m in moments if m.kind == LABEL]
+    if not readmission or not labels or len(readmission) + len(labels) != len(moments) or len(
+            {m.days for m in labels}) != 1:
+        return None
+    return replace(readmission[0], evidence=f"{readmission[0].evidence}{EVIDENCE_JOIN}{labels[0].evidence}")
+
+
 def _dated_discharge(moments: list[Moment]) -> Moment | None:
     """The day of a film "at discharge" its own words give ("at discharge (day 14)", "on the day of
     discharge, day 12 of hospitalisation"): one other moment dates the discharge; a bare "day N" there
@@ -1556,6 +1580,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
+    readmission = readmission_moment(history) or readmission_moment(findings)
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
+        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
+        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
+        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     for image in ordered:
         unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
@@ -1882,6 +1912,9 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
                 f"({timeline.anchor_evidence!r}): curators count such a film from either, "
                 f"day {day} or day {day - timeline.admission_day}")
+        if rule == "timeline.first-visit" and day is not None and axis.dates.first_visit is not None:
+            # the evidence is the first visit's span in the history, not the axis's anchor (the return)
+            moment = replace(moment, evidence=f"{axis.dates.first_visit.evidence}{EVIDENCE_JOIN}{moment.evidence}")
     return moment, day, rule, reason
 
 
@@ -1965,9 +1998,11 @@ class CaseImages:
         else:
             moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
             chosen = _one_moment(moments)
-        if _counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption):
-            # an interval from an earlier exam of a kind: the films are placed in order, as
-            # case_timeline places them (such films are few)
+        if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
+                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)):
+            # an interval from an earlier exam of a kind, or a case telling a first visit (which the history
+            # decides how to read): the films are placed in order, as case_timeline places them (such films
+            # are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
                                  admission_base_told).offset_of(image.position)
@@ -2074,15 +2109,17 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    readmission = readmission_moment(history) or readmission_moment(findings)
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
-                   readmission_moment(history) or readmission_moment(findings),
+                   readmission,
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
                    events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
-                   dated_intervals=dated_intervals(history, day_first))
+                   dated_intervals=dated_intervals(history, day_first),
+                   first_visit=first_visit_moment(history, readmission))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2120,11 +2157,15 @@ def _weekday_onset(history: str) -> str | None:
     return None
 
 
+#: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
+_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit"})
+
+
 def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,
                   reason: str) -> ImageOffset:
     if day is None:
         return ImageOffset(position, None, moment.evidence if moment else "", rule or "timeline", reason)
-    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule != "timeline.since-onset" else []
+    spans = [timeline.anchor_evidence] if timeline.anchor_evidence and rule not in _OWN_BASE_RULES else []
     if moment is not None and moment.where != "case":
         spans.append(moment.evidence)
     return ImageOffset(position, day, EVIDENCE_JOIN.join(spans), rule)
@@ -2155,6 +2196,8 @@ class _Dates:
     #: (kind, days, date ordinal) of each interval the history dates right after it ("three months after discharge,
     #: on 16 July"): a caption's same interval is that day.
     dated_intervals: tuple[tuple[str, int, int], ...] = ()
+    #: The first visit's day when the history tells a return after it (``first_visit_moment``).
+    first_visit: Moment | None = None
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2276,7 +2319,12 @@ _DISCHARGED_AFTER = compile_fast(
     r"(?!\s+(?:of|from|since)\s+(?:the\s+)?(?:onset|symptoms?|illness))"
     rf"|\bdimess[oa]\s+(?:a\s+domicilio\s+)?dopo\s+(?P<n_it>{NUMBER_LIKE})\s+(?P<unit_it>giorni|settimane)\b"
     r"(?!\s+(?:dal(?:l[’']\s?)?\s*|da\s+)(?:esordio|inizio|comparsa|sintomi|insorgenza))", re.IGNORECASE)
-_READMITTED = compile_fast(r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b", re.IGNORECASE)
+#: The patient coming back to the hospital; not a result "coming back" ("the PCR came back positive"), nor a
+#: return home or to health ("returned home", "returned to normal").
+_READMITTED = compile_fast(
+    r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b"
+    r"(?!\s+(?:home|to\s+(?:normal|baseline|work|(?:his|her|their)\s+home)|(?:as\s+)?(?:positive|negative|normal|"
+    r"abnormal|elevated|raised)))", re.IGNORECASE)
 
 
 # A first visit that sends the patient home, then a return: "viene dimesso a domicilio ... torna in PS",
@@ -2296,8 +2344,9 @@ def _discharged_after(sentence: str) -> Moment | None:
 
 def readmission_moment(history: str) -> Moment | None:
     """When the history readmits the patient, as a time after the discharge: "Three weeks after discharge
-    he presented again" (21), "He was discharged after 12 days and readmitted 4 days later" (4); None when
-    its sentences give no such time, or several."""
+    he presented again" (21), "He was discharged after 12 days and readmitted 4 days later" (4); or as a
+    day of the illness in the readmission's own clause: "On day 9 of illness she returned with dyspnoea"
+    (9; a patient sent home from a first visit); None when its sentences give no such time, or several."""
     found = set()
     for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, ("readmi", "again", "back",
                                                                                      "returned")) else ()):
@@ -2307,12 +2356,27 @@ def readmission_moment(history: str) -> Moment | None:
             continue
         moments = [x for _, x in _text_moments(sentence, "history")]
         found.update(x for x in moments if x.kind == AFTER_DISCHARGE)
+        c_start, c_end = clause_at(history, m.start())
+        found.update(x for _, x in _text_moments(history[c_start:c_end], "history") if x.kind == SINCE_ONSET)
         if _DISCHARGED.search(sentence):
             # "discharged after 12 days and readmitted 4 days later": the later time counts from the discharge
             found.update(Moment(AFTER_DISCHARGE, x.days, x.evidence, "history") for x in moments
                          if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
     days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
+
+
+def first_visit_moment(history: str, readmission: Moment | None) -> Moment | None:
+    """The day of the first visit of a history that tells the return as a day of the illness: the symptom span
+    the history tells before it ("attended the emergency department with a 4-day history of fever ... discharged
+    home ... On day 9 of illness she returned": 4); None when the return is told otherwise, or the span is not
+    shorter than the return's day."""
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        return None
+    found = _illness_history(history)
+    if found is None or found[0] >= readmission.days:
+        return None
+    return Moment(SINCE_ONSET, found[0], found[1].group(0), "history")
 
 
 #: Events of the stay a film's interval may count from ("3 days after intubation", "after 10 days of
@@ -2489,6 +2553,11 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         return days.pop(), "timeline.at-follow-up", ""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
+    if moment.kind == FIRST_VISIT:
+        # (``case_timeline`` reads the words of a first visit the history does not date as no moment)
+        if dates.first_visit is None:
+            return None, "timeline.first-visit", f"{moment.evidence!r}: the history does not date the first visit"
+        return dates.first_visit.days, "timeline.first-visit", ""
     if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
         return _place_on_own_count(moment, admission, dates)
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:

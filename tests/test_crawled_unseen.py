@@ -33,6 +33,7 @@ from ingest.timeline import (
     history_dates,
     image_moments,
     onset_gap,
+    readmission_moment,
     slashed_date_order,
     text_moments,
     writes_day_first,
@@ -43,7 +44,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
+           "unseen31"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2842,3 +2844,68 @@ def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-1?lang=us")
     assert [row["offset"] for row in rows.values()] == ["7", "8", "11", "11"]
     assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
+
+
+# --- unseen31: a return told as a day of the illness; "on readmission, day 9" ------------------------------------
+
+
+@pytest.mark.parametrize("history, moment", [
+    # a patient sent home from a first visit, back on a day of the illness
+    ("She was discharged home in self-isolation. On day 9 of illness she returned with dyspnoea and was admitted.",
+     (SINCE_ONSET, 9)),
+    ("He was readmitted on day 15 of symptoms with worsening dyspnoea.", (SINCE_ONSET, 15)),
+    ("Three weeks after discharge he presented again.", (AFTER_DISCHARGE, 21)),
+    # a result coming back, a return home: no readmission
+    ("On day 4 of illness the PCR came back positive.", None),
+    ("She returned home on day 12 of illness.", None),
+    # the day of illness in another clause of the sentence is not the return's
+    ("Fever on day 3 of illness; she returned to the emergency department.", None),
+])
+def test_unseen31_a_readmission_told_as_a_day_of_the_illness(history, moment):
+    found = readmission_moment(history)
+    assert (None if found is None else (found.kind, found.days)) == moment
+
+
+_EU31_HISTORY = ("A 45-year-old female nurse attended the emergency department with a 4-day history of fever, "
+                 "headache and dry cough. The chest radiograph was considered normal; she was discharged home in "
+                 "self-isolation. On day 9 of illness she returned with dyspnoea and SpO2 90%, and was admitted.")
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("CT pulmonary angiography on readmission, coronal MIP reconstruction.", 9),
+    # a bare day beside the readmission restates its day
+    ("Chest X-ray (PA) on readmission, day 9: bilateral patchy opacities.", 9),
+    ("Chest radiograph at readmission (day 9).", 9),
+])
+def test_unseen31_a_film_on_readmission_is_on_the_day_of_illness_the_history_returns(caption, offset):
+    timeline = case_timeline(_EU31_HISTORY, [ImageTexts(0, caption=caption)])
+    assert timeline.offsets[0].value == offset
+
+
+def test_a_film_on_readmission_with_a_bare_day_stays_blank_when_the_history_dates_no_return():
+    history = "A 45-year-old woman with a 4-day history of fever. She was discharged home. She later returned."
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest X-ray on readmission, day 9.")])
+    assert timeline.offsets[0].value is None
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # a first visit sent home, the return told as a day of the illness: the first visit is the history's span
+    (_EU31_HISTORY, "PA (a) and lateral (b) chest radiographs at the first visit: no significant abnormalities.", 4),
+    (_EU31_HISTORY, "Chest X-ray at initial presentation.", 4),
+    (_EU31_HISTORY, "CT at her first emergency department attendance.", 4),
+    # such a return after a first visit the history does not date: blank, not the return's day (was 9)
+    ("She was sent home from the emergency department. On day 9 of illness she returned with dyspnoea and was "
+     "admitted.", "Chest X-ray at the first visit.", None),
+    # an interval after the first visit is not the first visit's day
+    (_EU31_HISTORY, "CT a week after her first visit.", None),
+])
+def test_unseen31_a_film_at_the_first_visit_is_the_first_visits_day(history, caption, offset):
+    timeline = case_timeline(history, [ImageTexts(0, caption=caption)])
+    assert timeline.offsets[0].value == offset
+
+
+def test_unseen31_eurorad_first_visit_sent_home_and_readmission_on_day_9_of_illness():
+    name = "eu_spain_4_day_history_pa_a_lateral_b_normal_readmitted_day_9_of_illness_pa_ctpa_coronal_mip.html"
+    rows = _batch_rows("eurorad", "unseen31", name, "https://www.eurorad.org/case/16739")
+    assert [row["offset"] for row in rows.values()] == ["4", "4", "9", "9"]
+    assert [row["view"] for row in rows.values()] == ["PA", "L", "PA", "Coronal"]
