@@ -9,6 +9,7 @@ from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.patients import split_patients
+from ingest.timeline import history_dates
 
 UNSEEN29 = Path(__file__).parent / "fixtures" / "papers_unseen29"
 CLUSTER = "PMC7290033_efetch.xml"
@@ -63,3 +64,49 @@ def test_a_paragraph_numbering_another_patient_is_not_the_index_patients():
     patients = {p.number: p for p in split_patients(paragraphs, captions)}
     assert patients[1].paragraphs == []
     assert patients[1].descriptor is None
+
+
+# --- an onset told as the date a symptom started on ------------------------------------------------------------
+
+def _offsets(name: str) -> list[list[str | None]]:
+    """Each case's image offsets, in image order."""
+    xml = (UNSEEN29 / name).read_text()
+    return [[r.value for r in normalize_case(case) if r.field == "offset"]
+            for case in cases_from_article(parse_jats(xml.encode()))]
+
+
+def test_a_symptom_started_on_a_date_is_the_onset():
+    """"His fever and myalgia started on 11 March and he applied to our hospital on 14 March": 11 March the
+    onset (the admission's film 3, the control CT on 21 March 10; 0 and blank on the first crawl); the son's
+    "He had cough starting on 15 March": his CT on 17 March 2 (blank)."""
+    offsets = _offsets(CLUSTER)
+    assert offsets[0] == ["3", "10"]
+    assert offsets[1] == ["2"]
+
+
+def test_started_on_and_starting_on_date_the_onset():
+    onset, admission = history_dates("Her cough started on 2 March. She was admitted on 6 March.")
+    assert (onset[0].month, onset[0].day) == (3, 2)
+    assert (admission[0].month, admission[0].day) == (3, 6)
+    onset, admission = history_dates("He had cough starting on 15 March, without fever.")
+    assert (onset[0].month, onset[0].day) == (3, 15)
+    assert admission is None
+
+
+def test_applied_to_a_hospital_is_the_admission():
+    """"applied to our hospital" (Turkish and Iranian authors' English for the presentation) dates the admission,
+    not a second onset beside the symptom's."""
+    onset, admission = history_dates("His fever started on 11 March and he applied to our hospital on 14 March.")
+    assert (onset[0].month, onset[0].day) == (3, 11)
+    assert (admission[0].month, admission[0].day) == (3, 14)
+    onset, admission = history_dates("She applied to the emergency department on 20 March with cough.")
+    assert onset is None
+    assert (admission[0].month, admission[0].day) == (3, 20)
+
+
+def test_a_treatment_of_a_symptom_started_on_a_date_is_no_onset():
+    """"Paracetamol treatment for fever starting on 3 March": the treatment's start, not the symptom's (guard)."""
+    onset, admission = history_dates("Paracetamol treatment for fever starting on 3 March. She was admitted on 6 "
+                                     "March.")
+    assert onset is None
+    assert (admission[0].month, admission[0].day) == (3, 6)
