@@ -236,7 +236,9 @@ TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days a
 #                      v57: a study label of hours alone ("Initial", "24 hours", "Day 4") is the hours after the
 #                           case's day 0, as "+24h" (was blank)
 #                      v58: a symptom that "started on" / is "starting on" a date dates the onset ("His fever started
-#                           on 11 March"), and "applied to our hospital" (Turkish, Iranian English) the admission
+#                           on 11 March"), and "applied to our hospital" (Turkish, Iranian English) the admission;
+#                           a relative as the object in an aside about the patient ("a woman, recipient of a kidney
+#                           from her brother, came ... with fever for 3 days") leaves the span the patient's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

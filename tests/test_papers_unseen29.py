@@ -9,7 +9,7 @@ from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.patients import split_patients
-from ingest.timeline import history_dates
+from ingest.timeline import history_dates, onset_gap
 
 UNSEEN29 = Path(__file__).parent / "fixtures" / "papers_unseen29"
 CLUSTER = "PMC7290033_efetch.xml"
@@ -110,3 +110,25 @@ def test_a_treatment_of_a_symptom_started_on_a_date_is_no_onset():
                                      "March.")
     assert onset is None
     assert (admission[0].month, admission[0].day) == (3, 6)
+
+
+# --- a relative named in an aside describing the patient ---------------------------------------------------------
+
+def test_a_relative_in_an_aside_about_the_patient_leaves_the_history_hers():
+    """J Med Case Reports: "A 48-year-old Hispanic woman, recipient of a living-donor kidney from her brother in
+    2017, came to the transplant clinic complaining of myalgia and low-grade fever for 3 days": her only film, a CT
+    "the same day", is day 3 (blank on the first crawl: the brother made the span someone else's)."""
+    assert _offsets("PMC7290011_efetch.xml")[1] == ["3"]
+
+
+def test_a_relatives_aside_object_does_not_make_the_span_theirs():
+    history = ("A 52-year-old man, who had received a kidney from his sister, presented with cough for 4 days.")
+    assert onset_gap(history) == (4, "for 4 days")
+    assert onset_gap("She, like her husband, had fever for 5 days.") == (5, "for 5 days")
+
+
+def test_a_relative_as_the_clauses_subject_keeps_the_span_theirs():
+    """Guards: the relative set off by commas as the subject ("In March, her husband, a teacher, had fever for 3
+    days"), or outside the aside ("Her husband, like her, had fever for 3 days"): no onset of the patient's."""
+    assert onset_gap("In March, her husband, a teacher, had fever for 3 days.") is None
+    assert onset_gap("Her husband, like her, had fever for 3 days.") is None
