@@ -238,7 +238,9 @@ TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days a
 #                      v58: a symptom that "started on" / is "starting on" a date dates the onset ("His fever started
 #                           on 11 March"), and "applied to our hospital" (Turkish, Iranian English) the admission;
 #                           a relative as the object in an aside about the patient ("a woman, recipient of a kidney
-#                           from her brother, came ... with fever for 3 days") leaves the span the patient's
+#                           from her brother, came ... with fever for 3 days") leaves the span the patient's; a
+#                           paper's "the next day" ("on next day") citing a figure counts from the figure before past
+#                           sentences telling only a test's result ("His swab ... was positive")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
