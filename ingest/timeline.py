@@ -189,7 +189,7 @@ _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critica
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 #: The words between a symptom and the date it began: "had fever from February 1", "her cough started on 2
 #: March", "cough starting on 15 March" ("symptoms improved from March 10" is no onset: a word between).
-_FROM_DATE = compile_fast(r"\s+(?:(?:started|starting|began|beginning)\s+)?(?:from|on)\s+(?:the\s+)?",
+_FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)\s+(?:on|from))\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(

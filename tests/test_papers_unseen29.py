@@ -132,3 +132,12 @@ def test_a_relative_as_the_clauses_subject_keeps_the_span_theirs():
     days"), or outside the aside ("Her husband, like her, had fever for 3 days"): no onset of the patient's."""
     assert onset_gap("In March, her husband, a teacher, had fever for 3 days.") is None
     assert onset_gap("Her husband, like her, had fever for 3 days.") is None
+
+
+def test_a_symptom_on_a_date_without_a_verb_of_its_start_is_no_symptom_start():
+    """Guard: "He had become ill with fever on January 17, ... was admitted on January 22" (the real sample's NEJM
+    note, whose curators count its film "on admission" as 0): "fever on" a date is no "started on"; the onset stays
+    the cues' reading as before."""
+    history = ("On January 22, 2020, a 65-year-old man was admitted to the emergency department for low-grade fever. "
+               "He had become ill with fever on January 17.")
+    assert history_dates(history) == history_dates(history.replace("ill with fever on", "ill on"))
