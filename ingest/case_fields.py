@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 60  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 61  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -248,6 +248,12 @@ TIMELINE_VERSION = 60  # v2: "day N of admission", "hospital day N" are N days a
 #                           as a day of the illness is the first visit's day, the span before it ("a 4-day history ...
 #                           On day 9 of illness she returned": 4, was blank), blank when no span is told (was the
 #                           return's day); other histories read those words as before
+#                      v61: a symptom that "started on" a date dates the onset ("His fever started on 11 March"),
+#                           "applied to our department" the admission too; a relative as the object in an aside
+#                           about the patient ("a woman, recipient of a kidney from her brother, came ... with fever
+#                           for 3 days") leaves the span the patient's; a
+#                           paper's "the next day" ("on next day") citing a figure counts from the figure before past
+#                           sentences telling only a test's result ("His swab ... was positive")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

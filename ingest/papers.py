@@ -19,6 +19,8 @@ with the reason in the case's warnings and ``extra["left_out_figures"]``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from ingest.crossref import CrossrefWork
@@ -601,28 +603,37 @@ def _citing_sentences(paragraphs: list[str], number: int, letter: str, named: bo
             cited += [set() for m in _CITATION.finditer(sentence)
                       if (more := _AND_FIGURE.match(sentence, m.end())) and int(more.group(1)) == number]
             if cited and (not letter or any(letter.lower() in c or (not c and not named) for c in cited)):
-                yield sentences, k, _sentence_before(paragraphs, i, sentences, k)
+                yield sentences, k, tuple(islice(_sentences_before(paragraphs, i, sentences, k), _EARLIER))
 
 
 #: A paragraph's section titles as the parsers prefix them ("2. Case report: ...", "Case Presentation / Case 1: ...").
 _SECTION_PREFIX = re.compile(r"[^:.!?]{0,120}(?:\d\.[^:.!?]{0,120})?: ")
 
 
-def _sentence_before(paragraphs: list[str], i: int, sentences: list[str], k: int) -> str:
-    """The sentence before ``sentences[k]`` of paragraph ``i``: its paragraph's, or for the paragraph's first
-    sentence the last one of the paragraph before it in the same section (a figure the page places between
-    paragraphs parts one story: "The radiograph at presentation showed ... (Fig. 1)." [Fig. 1] "CT performed the
-    same day showed ... (Fig. 2)."); "" for the first sentence of a section."""
-    heading = _SECTION_PREFIX.match(paragraphs[i])
-    heading_words = heading.group(0) if heading else ""
-    if k and len(" ".join(sentences[:k])) >= len(heading_words.rstrip()):
-        return sentences[k - 1]
-    if i == 0:
-        return ""
-    before = _SECTION_PREFIX.match(paragraphs[i - 1])
-    if (before.group(0) if before else "") != heading_words:
-        return ""
-    return _sentences_of(paragraphs[i - 1])[-1]
+#: How many sentences before a citing one ``_citing_sentences`` gives: the one before, and two more for a course told
+#: on from a figure past sentences telling no moment (``_course_before``).
+_EARLIER = 3
+
+
+def _sentences_before(paragraphs: list[str], i: int, sentences: list[str], k: int) -> Iterator[str]:
+    """The sentences before ``sentences[k]`` of paragraph ``i``, nearest first: its paragraph's, then those of the
+    paragraphs before it in the same section (a figure the page places between paragraphs parts one story: "The
+    radiograph at presentation showed ... (Fig. 1)." [Fig. 1] "CT performed the same day showed ... (Fig. 2).");
+    none before the first sentence of a section."""
+    while True:
+        heading = _SECTION_PREFIX.match(paragraphs[i])
+        heading_words = heading.group(0) if heading else ""
+        for j in range(k - 1, -1, -1):
+            if len(" ".join(sentences[:j + 1])) >= len(heading_words.rstrip()):
+                yield sentences[j]
+        if i == 0:
+            return
+        before = _SECTION_PREFIX.match(paragraphs[i - 1])
+        if (before.group(0) if before else "") != heading_words:
+            return
+        i -= 1
+        sentences = _sentences_of(paragraphs[i])
+        k = len(sentences)
 
 
 def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str = "") -> str:
@@ -633,8 +644,8 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str
     naming an exam of the image's ``modality`` when the sentence tells several exams ("The radiograph
     after 10 days showed ..., and a CT on hospital day 13 showed ... (Fig. 2)"); "" when none names
     exactly one."""
-    for sentences, k, before in _citing_sentences(paragraphs, number, letter):
-        sentence = sentences[k]
+    for sentences, k, earlier in _citing_sentences(paragraphs, number, letter):
+        sentence, before = sentences[k], earlier[0] if earlier else ""
         told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
         back = _BACK_REFERENCE.search(sentence) or (not told and _SAME_DAY_AS_BEFORE.search(sentence))
         if before and all(_VAGUE.fullmatch(t) for t in told) and back:
@@ -818,8 +829,30 @@ def _interval_based_by_citation(image: ImageRecord, paragraphs: list[str], numbe
     return cited if same else ""
 
 
-#: "the following day" / "the next day" alone (not "the day following admission", "the next day after intubation").
-_FOLLOWING_DAY = re.compile(r"(?:on\s+)?the\s+(?:next|following)\s+day", re.I)
+#: "the following day" / "the next day" alone (not "the day following admission", "the next day after intubation");
+#: "on next day" as South Asian authors write it.
+_FOLLOWING_DAY = re.compile(r"(?:on\s+)?(?:the\s+)?(?:next|following)\s+day", re.I)
+
+
+#: A sentence reporting a test's result, the test its subject ("His nasopharyngeal swab for SARS-CoV-2 PCR was
+#: positive", "RT-PCR of a nasopharyngeal swab confirmed SARS-CoV-2 infection"): the result of a sample taken with
+#: the film before, no step of the course (not "She was given dexamethasone and her swab was positive").
+_TEST_RESULT = re.compile(r"^\s*(?:(?!(?:was|were|is|and|had|has)\b)[\w-]+\s+){0,6}?"
+                          r"(?:swabs?|(?:RT-?)?PCR|tests?|assays?|serology|antigen)\b[^.;]*"
+                          r"\b(?:positive|negative|confirmed|detected)\b[^;]*$", re.I)
+
+
+def _course_before(earlier: tuple[str, ...]) -> str:
+    """The nearest of the ``earlier`` sentences (nearest first) that is a step of the course, the step before a
+    citing sentence's "the following day": one citing a figure, telling a moment, or any but a test's result
+    ("... (Figure 1). His swab for SARS-CoV-2 PCR was positive. HRCT chest was done on next day ... (Figure 2)":
+    Figure 1's sentence; "(Figure 1). She was started on oxygen. A CT ... the following day": the oxygen's)."""
+    for sentence in earlier:
+        words = _CITATION.sub("", sentence)
+        if (_CITATION.search(sentence) or _DATE.search(words) or text_moments(words, "caption")
+                or not _TEST_RESULT.match(words)):
+            return sentence
+    return ""
 
 
 def _cites(sentence: str, number: int) -> bool:
@@ -835,8 +868,8 @@ def _cited_place_in_course(paragraphs: list[str], number: int, letter: str, figu
     holds that figure: ``figures`` are its figures' numbers); "" when no citing sentence, or several, say so, or
     one tells a day or date of its own (``_cited_moment``'s)."""
     found = set()
-    for sentences, k, before in _citing_sentences(paragraphs, number, letter):
-        sentence = _CITATION.sub("", sentences[k])
+    for sentences, k, earlier in _citing_sentences(paragraphs, number, letter):
+        sentence, before = _CITATION.sub("", sentences[k]), _course_before(earlier)
         if _DATE.search(sentence):
             return ""
         moments = text_moments(sentence, "caption")

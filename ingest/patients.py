@@ -160,10 +160,20 @@ def numbers_in(text: str, ordinals: bool = False, abbreviated: bool = False) -> 
     return sorted(found)
 
 
+#: Where one sentence of a paper's text ends and the next begins: a stop, then a capital or a bracket opening the
+#: next (abbreviations like "vs." rarely open a case). The module's one reading of sentences.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
 def _sentence_at(text: str, start: int) -> str:
-    """From ``start`` to the end of its sentence (abbreviations like "vs." rarely open a case)."""
-    end = re.search(r"(?<=[.!?])\s+(?=[A-Z(])", text[start:])
+    """From ``start`` to the end of its sentence (``_SENTENCE_BREAK``)."""
+    end = _SENTENCE_BREAK.search(text[start:])
     return text[start:start + end.start()] if end else text[start:]
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (``_SENTENCE_BREAK``)."""
+    return _SENTENCE_BREAK.split(text)
 
 
 # A PDF's numbered section heading in capitals run into its paragraph's text: Wiley's "2 | CASE PRESENTATION",
@@ -246,7 +256,7 @@ def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tupl
     its first age would be read as the second patient's too."""
     for _, body in sections:
         for descriptor, start, _ in descriptors_in(body):
-            opening = max((m.end() for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z(])", body[:start])), default=0)
+            opening = max((m.end() for m in _SENTENCE_BREAK.finditer(body, 0, start)), default=0)
             named = numbers_in(_sentence_at(body, opening), ordinals, abbreviated)
             patient = numbered.get(named[0]) if len(named) == 1 else None
             if patient is None or patient.descriptor is not None:
@@ -486,8 +496,7 @@ def _share_facts_of_both(patients: list[PatientText]) -> None:
     if len(patients) != 2:
         return
     for own, other in (patients, patients[::-1]):
-        shared = [sentence for piece in own.paragraphs for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", piece)
-                  if _OF_BOTH.search(sentence)]
+        shared = [sentence for piece in own.paragraphs for sentence in _sentences(piece) if _OF_BOTH.search(sentence)]
         other.paragraphs.extend(s for s in shared if not any(s in piece for piece in other.paragraphs))
 
 

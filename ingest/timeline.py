@@ -189,15 +189,18 @@ _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+ca
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
-#: The words between a symptom and the date it began: "had fever from February 1", "had cough starting on 15
-#: March" ("symptoms improved from March 10" is no onset: a word between).
-_FROM_DATE = compile_fast(r"\s+(?:from|(?:starting|beginning)\s+(?:on|from))\s+(?:the\s+)?", re.IGNORECASE)
+#: The words between a symptom and the date it began: "had fever from February 1", "her cough started on 2
+#: March", "cough starting on 15 March" ("symptoms improved from March 10" is no onset: a word between).
+_FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)\s+(?:on|from))\s+(?:the\s+)?",
+                          re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
-    # "applied to our hospital on 14 March": Turkish authors' "başvurdu" (not "CPAP was applied")
-    r"\b(?:applied(?=\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,2}(?:hospital|clinic|emergency|outpatient|cent(?:re|er)))|"
-    r"admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
-    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS)\b",
+    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
+    # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
+    # on 14 March", "applied to the emergency department" (not "CPAP was applied")
+    r"applied\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:hospital|clinic|polyclinic|department|emergency|outpatient|centre|center))\b",
     re.IGNORECASE,
 )
 
@@ -707,9 +710,12 @@ def _exam_dated_alone(history: str, s_start: int, s_end: int, start: int, end: i
 
 
 def _symptom_from(history: str, s_start: int, start: int) -> bool:
-    """Whether the date at ``start`` is the one a symptom is told "from" ("had fever from February 1")."""
+    """Whether the date at ``start`` is the one a symptom is told "from" or "started on" ("had fever from February
+    1", "her cough started on 2 March"; not a treatment's start: "antipyretics for fever started on 3 March")."""
     symptoms = list(SYMPTOM_WORDS.finditer(history, max(s_start, start - 40), start))
-    return bool(symptoms) and _FROM_DATE.fullmatch(history, symptoms[-1].end(), start) is not None
+    if not symptoms or _FROM_DATE.fullmatch(history, symptoms[-1].end(), start) is None:
+        return False
+    return _SYMPTOM_TREATMENT.search(history, max(s_start, symptoms[-1].start() - 30), symptoms[-1].start()) is None
 
 
 def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:

@@ -64,3 +64,37 @@ def test_the_other_fields_of_the_readmission_film_are_untouched():
     case = _squmj()
     assert _field(case, "modality") == ["X-ray", "CT", "CT", "X-ray"]
     assert _field(case, "view") == ["AP", "Axial", "Coronal", "PA"]
+
+
+# --- "the next day" told past a test's result after the figure before ----------------------------------------
+
+def _jrcr_offsets(replace: tuple[str, str]) -> list[str | None]:
+    """J Radiol Case Rep (the twenty-eighth batch): "The initial chest radiograph ... (Figure 1). A CT of the chest
+    ... was obtained the following day ... (Figure 2)", with ``replace`` applied; each image's offset."""
+    xml = (UNSEEN27.parent / "papers_unseen28" / "PMC7280033_efetch.xml").read_text()
+    assert replace[0] in xml
+    (case,) = cases_from_article(parse_jats(xml.replace(*replace).encode()), panel_splits={2: _panels(2)})
+    return _field(case, "offset")
+
+
+FIGURE_1_THEN_CT = "Figure 1</xref>). A CT of the chest without contrast was obtained the following day"
+
+
+def test_the_next_day_past_a_test_result_counts_from_the_figure_before():
+    """JCPSP's writing: "Chest X-ray PA view showed ... (Figure 1). His nasopharyngeal swab for SARS-CoV-2 PCR was
+    positive. HRCT chest was done on next day ... (Figure 2)": the swab's result is no step of the course, the CT
+    the day after Figure 1's film (6, 6 here; blank before)."""
+    told = ("Figure 1</xref>). Her nasopharyngeal swab for SARS-CoV-2 PCR was positive. A CT of the chest without "
+            "contrast was done on next day")
+    assert _jrcr_offsets((FIGURE_1_THEN_CT, told))[1:3] == ["6", "6"]
+    told = ("Figure 1</xref>). RT-PCR of a nasopharyngeal swab confirmed SARS-CoV-2 infection. A CT of the chest "
+            "without contrast was obtained the following day")
+    assert _jrcr_offsets((FIGURE_1_THEN_CT, told))[1:3] == ["6", "6"]
+
+
+def test_the_next_day_after_a_step_of_the_course_or_a_moment_dates_nothing():
+    """Guards: a treatment between ("She was given dexamethasone."), or a sentence telling its own moment ("Her
+    swab was positive on day 3."), is the step "the next day" follows: not known to be the film's."""
+    for between in ("She was given dexamethasone and her swab was positive.", "Her swab was positive on day 3."):
+        told = f"Figure 1</xref>). {between} A CT of the chest without contrast was obtained the following day"
+        assert _jrcr_offsets((FIGURE_1_THEN_CT, told))[1:3] == [None, None]

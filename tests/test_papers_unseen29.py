@@ -9,6 +9,7 @@ from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.patients import split_patients
+from ingest.timeline import history_dates, onset_gap
 
 UNSEEN29 = Path(__file__).parent / "fixtures" / "papers_unseen29"
 CLUSTER = "PMC7290033_efetch.xml"
@@ -63,3 +64,80 @@ def test_a_paragraph_numbering_another_patient_is_not_the_index_patients():
     patients = {p.number: p for p in split_patients(paragraphs, captions)}
     assert patients[1].paragraphs == []
     assert patients[1].descriptor is None
+
+
+# --- an onset told as the date a symptom started on ------------------------------------------------------------
+
+def _offsets(name: str) -> list[list[str | None]]:
+    """Each case's image offsets, in image order."""
+    xml = (UNSEEN29 / name).read_text()
+    return [[r.value for r in normalize_case(case) if r.field == "offset"]
+            for case in cases_from_article(parse_jats(xml.encode()))]
+
+
+def test_a_symptom_started_on_a_date_is_the_onset():
+    """"His fever and myalgia started on 11 March and he applied to our hospital on 14 March": 11 March the
+    onset (the admission's film 3, the control CT on 21 March 10; 0 and blank on the first crawl); the son's
+    "He had cough starting on 15 March": his CT on 17 March 2 (blank)."""
+    offsets = _offsets(CLUSTER)
+    assert offsets[0] == ["3", "10"]
+    assert offsets[1] == ["2"]
+
+
+def test_started_on_and_starting_on_date_the_onset():
+    onset, admission = history_dates("Her cough started on 2 March. She was admitted on 6 March.")
+    assert (onset[0].month, onset[0].day) == (3, 2)
+    assert (admission[0].month, admission[0].day) == (3, 6)
+    onset, admission = history_dates("He had cough starting on 15 March, without fever.")
+    assert (onset[0].month, onset[0].day) == (3, 15)
+    assert admission is None
+
+
+def test_applied_to_a_hospital_is_the_admission():
+    """"applied to our hospital" (Turkish and Iranian authors' English for the presentation) dates the admission,
+    not a second onset beside the symptom's."""
+    onset, admission = history_dates("His fever started on 11 March and he applied to our hospital on 14 March.")
+    assert (onset[0].month, onset[0].day) == (3, 11)
+    assert (admission[0].month, admission[0].day) == (3, 14)
+    onset, admission = history_dates("She applied to the emergency department on 20 March with cough.")
+    assert onset is None
+    assert (admission[0].month, admission[0].day) == (3, 20)
+
+
+def test_a_treatment_of_a_symptom_started_on_a_date_is_no_onset():
+    """"Paracetamol treatment for fever starting on 3 March": the treatment's start, not the symptom's (guard)."""
+    onset, admission = history_dates("Paracetamol treatment for fever starting on 3 March. She was admitted on 6 "
+                                     "March.")
+    assert onset is None
+    assert (admission[0].month, admission[0].day) == (3, 6)
+
+
+# --- a relative named in an aside describing the patient ---------------------------------------------------------
+
+def test_a_relative_in_an_aside_about_the_patient_leaves_the_history_hers():
+    """J Med Case Reports: "A 48-year-old Hispanic woman, recipient of a living-donor kidney from her brother in
+    2017, came to the transplant clinic complaining of myalgia and low-grade fever for 3 days": her only film, a CT
+    "the same day", is day 3 (blank on the first crawl: the brother made the span someone else's)."""
+    assert _offsets("PMC7290011_efetch.xml")[1] == ["3"]
+
+
+def test_a_relatives_aside_object_does_not_make_the_span_theirs():
+    history = ("A 52-year-old man, who had received a kidney from his sister, presented with cough for 4 days.")
+    assert onset_gap(history) == (4, "for 4 days")
+    assert onset_gap("She, like her husband, had fever for 5 days.") == (5, "for 5 days")
+
+
+def test_a_relative_as_the_clauses_subject_keeps_the_span_theirs():
+    """Guards: the relative set off by commas as the subject ("In March, her husband, a teacher, had fever for 3
+    days"), or outside the aside ("Her husband, like her, had fever for 3 days"): no onset of the patient's."""
+    assert onset_gap("In March, her husband, a teacher, had fever for 3 days.") is None
+    assert onset_gap("Her husband, like her, had fever for 3 days.") is None
+
+
+def test_a_symptom_on_a_date_without_a_verb_of_its_start_is_no_symptom_start():
+    """Guard: "He had become ill with fever on January 17, ... was admitted on January 22" (the real sample's NEJM
+    note, whose curators count its film "on admission" as 0): "fever on" a date is no "started on"; the onset stays
+    the cues' reading as before."""
+    history = ("On January 22, 2020, a 65-year-old man was admitted to the emergency department for low-grade fever. "
+               "He had become ill with fever on January 17.")
+    assert history_dates(history) == history_dates(history.replace("ill with fever on", "ill on"))

@@ -892,7 +892,7 @@ def hypothetical(text: str, start: int, window: int = 60, end: int | None = None
 
 def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
-    if not _other_person_in(text, c_start, c_end):
+    if not _other_person_in(text, c_start, c_end) or _only_in_asides(text, c_start, c_end, start):
         return False
     s_start, _ = sentence_at(text, start)
     if _names_the_patients(text, s_start, OTHER_PERSON, c_start, c_end):
@@ -903,6 +903,23 @@ def about_other_person(text: str, start: int, end: int) -> bool:
         return True
     return any(not _in_apposition(text, named.end(), m.start(), m.end())
                for m in OTHER_PERSON.finditer(text, c_start, c_end))
+
+
+#: A relative as the object of a preposition in an aside, the words set off by commas describing the patient: "A
+#: 48-year-old woman, recipient of a living-donor kidney from her brother in 2017, came ... with fever for 3 days",
+#: "She, like her husband, had fever": the clause's subject stays the patient.
+_ASIDE_OBJECT = compile(
+    r"\b(?:from|of|to|by|like|with|than|as)\s+(?:(?:his|her|their|a|an|the)\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:
+    """True when every relative or group word of the clause ``c_start:c_end`` is the object of a preposition in
+    an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``."""
+    for m in OTHER_PERSON.finditer(text, c_start, c_end):
+        before, after = text.rfind(",", c_start, m.start()), text.find(",", m.end(), c_end)
+        if before < 0 or after < 0 or before < start < after or not _ASIDE_OBJECT.search(text, before + 1, m.start()):
+            return False
+    return True
 
 
 #: The age a relative is named with: "75-year-old", a child's in months or weeks and in words ("her seven-month-old
