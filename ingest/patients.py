@@ -259,8 +259,9 @@ def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tupl
 _CAPTION_APPOSITION = re.compile(r"(?:\s*[(,:\u2013\u2014-]\s*|\s+)(?:(?:an?|the)\s+)?")
 #: A patient's number set off right after the descriptor a caption gives them, as a cohort's legends point to its
 #: table: "A 58-year-old man (patient 7 in Table 2) with fever", "a 71-year-old woman, case 3, ..." (not another
-#: patient's possessive: "a 40-year-old man, patient 2's husband").
-_NUMBER_AFTER_DESCRIPTOR = re.compile(r"\s*[(,]\s*(?:patient|case)\s*(?:no\.?\s*)?(\d{1,2})\b(?!\s*['\u2019])", re.I)
+#: patient's possessive: "a 40-year-old man, patient 2's husband"). Matched at the descriptor's end, a word's end (the
+#: lookbehind keeps a search from starting inside a run of spaces).
+_NUMBER_AFTER_DESCRIPTOR = re.compile(r"(?<!\s)\s*[(,]\s*(?:patient|case)\s*(?:no\.?\s*)?(\d{1,2})\b(?!\s*['\u2019])", re.I)
 
 
 def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str]) -> None:
