@@ -261,7 +261,8 @@ _CAPTION_APPOSITION = re.compile(r"(?:\s*[(,:\u2013\u2014-]\s*|\s+)(?:(?:an?|the
 #: table: "A 58-year-old man (patient 7 in Table 2) with fever", "a 71-year-old woman, case 3, ..." (not another
 #: patient's possessive: "a 40-year-old man, patient 2's husband"). Matched at the descriptor's end, a word's end (the
 #: lookbehind keeps a search from starting inside a run of spaces).
-_NUMBER_AFTER_DESCRIPTOR = re.compile(r"(?<!\s)\s*[(,]\s*(?:patient|case)\s*(?:no\.?\s*)?(\d{1,2})\b(?!\s*['\u2019])", re.I)
+_NUMBER_AFTER_DESCRIPTOR = re.compile(
+    r"(?<!\s)\s*[(,]\s*(?:patient|case)\s*(?:no\.?\s*)?(\d{1,2})\b(?!\s*['\u2019])", re.I)
 
 
 def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str]) -> None:
