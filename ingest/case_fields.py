@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 61  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 62  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -254,6 +254,9 @@ TIMELINE_VERSION = 61  # v2: "day N of admission", "hospital day N" are N days a
 #                           for 3 days") leaves the span the patient's; a
 #                           paper's "the next day" ("on next day") citing a figure counts from the figure before past
 #                           sentences telling only a test's result ("His swab ... was positive")
+#                      v62: an apposition of two noun phrases joined by "and" names the patient ("Case 2, a
+#                           39-year-old man and a colleague of case 1, visited ... with a 2-day history"): the history
+#                           is theirs (was another person's: no onset, the visit day 0)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

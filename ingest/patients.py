@@ -267,16 +267,24 @@ def _introduced_in_passing(numbered: dict[int, PatientText], sections: list[tupl
 #: The words between a patient's number and the descriptor a caption gives it: "Patient 1 (46-year-old woman).",
 #: "Case 2, a 62-year-old man:", "Patient 3: 71-year-old man".
 _CAPTION_APPOSITION = re.compile(r"(?:\s*[(,:\u2013\u2014-]\s*|\s+)(?:(?:an?|the)\s+)?")
+#: A patient's number set off right after the descriptor a caption gives them, as a cohort's legends point to its
+#: table: "A 58-year-old man (patient 7 in Table 2) with fever", "a 71-year-old woman, case 3, ..." (not another
+#: patient's possessive: "a 40-year-old man, patient 2's husband"). Matched at the descriptor's end, a word's end (the
+#: lookbehind keeps a search from starting inside a run of spaces).
+_NUMBER_AFTER_DESCRIPTOR = re.compile(
+    r"(?<!\s)\s*[(,]\s*(?:patient|case)\s*(?:no\.?\s*)?(\d{1,2})\b(?!\s*['\u2019])", re.I)
 
 
 def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str]) -> None:
     """A series whose patients only its legends introduce ("Fig. 1. Patient 1 (46-year-old woman). A. Axial CT
-    ..."; the body: "Patient 1", "Patients 2 and 3"): the descriptor right after a patient's number is that
-    patient's, when the body gave them none."""
+    ..."; the body: "Patient 1", "Patients 2 and 3"; a cohort's "A 58-year-old man (patient 7 in Table 2)"): the
+    descriptor right after a patient's number, or right before it, is that patient's, when the body gave them
+    none."""
     for caption in captions:
-        for descriptor, start, _ in descriptors_in(caption):
+        for descriptor, start, end in descriptors_in(caption):
             marker = next((m for m in _NUMBERED.finditer(caption, 0, start)
                            if _CAPTION_APPOSITION.fullmatch(caption, m.end(), start)), None)
+            marker = marker or _NUMBER_AFTER_DESCRIPTOR.match(caption, end)
             patient = numbered.get(int(marker.group(1))) if marker else None
             if patient is not None and patient.descriptor is None:
                 patient.descriptor, patient.intro = descriptor, _sentence_at(caption, start)

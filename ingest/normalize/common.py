@@ -1084,6 +1084,9 @@ _CLAUSE_WORDS = compile(r"\b(?:who|whose|whom|which|that|had|has|have|was|were|i
 
 
 _APPOSITION_END = re.compile(r"[,)]")
+#: The "and" joining an apposition's two noun phrases: no comma before it, an article after it ("a 39-year-old
+#: man and a colleague of case 1").
+_APPOSITION_AND = re.compile(r"(?<=\w)\s+and\s+(?=(?:an?|the)\s)", re.IGNORECASE)
 
 
 def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
@@ -1094,7 +1097,9 @@ def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
     close = _APPOSITION_END.search(text, end, end + 40)
     if close is None or "." in text[end:close.start()] or _CLAUSE_WORDS.search(text, end, close.start()):
         return False
-    between = text[after:start]
+    # two noun phrases of the apposition joined by "and" name one person ("Case 2, a 39-year-old man and a
+    # colleague of case 1, visited ..."), not a clause ("Case 2, and his wife had ...")
+    between = _APPOSITION_AND.sub(" ", text[after:start])
     # the apposition opens right after the naming, and runs over at most two comma-separated parts
     return (between[:1] in ",:(" and between.count(",") + between.count(":") <= 2 and "." not in between
             and not _CLAUSE_WORDS.search(between))

@@ -61,7 +61,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # telling the history ("her daughter reported ...") is no other person the clause is about
 # 23: a cluster's index patient its legends number ("Case 1 (index patient)") is the one the paragraph opening "The
 # index patient, a man aged 45, ..." introduces (that paragraph theirs)
-SEX_VERSION = 23
+# 24: a legend introducing a patient before their number ("A 58-year-old man (patient 7 in Table 2)", "a 71-year-old
+# woman, case 3,") gives that patient their descriptor, when the body gave them none
+SEX_VERSION = 24
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -74,7 +76,8 @@ SEX_VERSION = 23
 # 13: the age in commas after an honorific and a name or initials ("Mr. R, 52, a farmer")
 # 14: as SEX_VERSION 22 ("Patient A" / "Patient B")
 # 15: as SEX_VERSION 23 ("The index patient, a man aged 45" with the legend's "Case 1 (index patient)")
-AGE_VERSION = 15
+# 16: as SEX_VERSION 24 ("A 58-year-old man (patient 7 in Table 2)" in a cohort's legend)
+AGE_VERSION = 16
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
