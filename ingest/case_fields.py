@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 57  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -235,6 +235,8 @@ TIMELINE_VERSION = 57  # v2: "day N of admission", "hospital day N" are N days a
 #                           its days are (both were blank)
 #                      v57: a study label of hours alone ("Initial", "24 hours", "Day 4") is the hours after the
 #                           case's day 0, as "+24h" (was blank)
+#                      v58: hours written "h" after "dopo" / "after" ("Dopo 48 h ... angio-TC", "CT after 24 h") are
+#                           the film's hours after the film before, as "dopo 48 ore" (was unread)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -43,7 +43,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
-           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30"]
+           "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
+           "unseen32"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2842,3 +2843,26 @@ def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-1?lang=us")
     assert [row["offset"] for row in rows.values()] == ["7", "8", "11", "11"]
     assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
+
+
+# --- unseen32: "Dopo 48 h" (hours as "h" after "dopo" / "after") ------------------------------------------------
+
+
+@pytest.mark.parametrize("caption, moment", [
+    ("Dopo 48 h peggioramento degli scambi e aumento del D-dimero: angio-TC polmonare.", (AFTER_PREVIOUS, 2)),
+    ("Chest CT after 24 h: worsening bilateral consolidation.", (AFTER_PREVIOUS, 1)),
+    # hours that make no whole day tell no day, as "dopo 36 ore"
+    ("Dopo 36 h nuova RX al letto.", (UNPLACED, -1)),
+])
+def test_unseen32_hours_written_h_after_dopo_or_after_are_the_films_moment(caption, moment):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen32_sirm_telegraphic_history_and_an_angio_tc_dopo_48_h():
+    name = "caso_338_uomo_71_aa_febbre_e_dispnea_da_7_gg_rx_a_letto_supino_angio_tc_dopo_48_h_embolia_polmonare.html"
+    rows = _batch_rows("sirm", "unseen32", name, "https://www.sirm.org/2020/12/04/covid-19-caso-338/")
+    assert rows["12/caso338-RX-1.jpg"]["offset"] == "7"
+    assert rows["12/caso338-TC-1.jpg"]["offset"] == "9"
+    assert rows["12/caso338-TC-2.jpg"]["offset"] == "9"
+    assert rows["12/caso338-RX-1.jpg"]["view"] == "AP Supine"
+    assert rows["12/caso338-TC-1.jpg"]["view"] == "Axial"
