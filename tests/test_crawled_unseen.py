@@ -2845,7 +2845,7 @@ def test_unseen30_radiopaedia_studies_initial_24_hours_day_4():
     assert [row["view"] for row in rows.values()] == ["AP", "AP Supine", "Axial", "Axial"]
 
 
-# --- unseen32: "Dopo 48 h" (hours as "h" after "dopo" / "after") ------------------------------------------------
+# --- unseen32: "Dopo 48 h" (hours as "h" after "dopo" / "after"), a diagnosis superimposed on another ---------------
 
 
 @pytest.mark.parametrize("caption, moment", [
@@ -2866,3 +2866,30 @@ def test_unseen32_sirm_telegraphic_history_and_an_angio_tc_dopo_48_h():
     assert rows["12/caso338-TC-2.jpg"]["offset"] == "9"
     assert rows["12/caso338-RX-1.jpg"]["view"] == "AP Supine"
     assert rows["12/caso338-TC-1.jpg"]["view"] == "Axial"
+
+
+@pytest.mark.parametrize("text, finding", [
+    ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia", "Pneumonia/Viral/COVID-19"),
+    ("Superimposed bacterial pneumonia in a hospitalised COVID-19 patient", "Pneumonia/Viral/COVID-19"),
+    ("Bacterial pneumonia superimposed on COVID-19", "Pneumonia/Viral/COVID-19"),
+    ("Klebsiella superinfection in a COVID-19 patient", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19 pneumonia superinfected with Aspergillus", "Pneumonia/Viral/COVID-19"),
+    ("Polmonite COVID-19 con sovrainfezione batterica da Klebsiella", "Pneumonia/Viral/COVID-19"),
+    # the disease a second one is superimposed on is the finding, whichever is named first
+    ("COVID-19 superimposed on Pneumocystis pneumonia", "Pneumonia/Fungal/Pneumocystis"),
+    # a complication named alone is the one named
+    ("Superimposed bacterial pneumonia", "Pneumonia/Bacterial"),
+    # two diseases side by side, or a base the words do not tell: blank
+    ("COVID-19 and Klebsiella pneumonia", None),
+    ("Superinfection of COVID-19 pneumonia by Aspergillus", None),
+])
+def test_unseen32_a_disease_superimposed_on_another_is_not_the_cases_finding(text, finding):
+    assert NORMALIZERS["finding"](text).value == finding
+
+
+def test_unseen32_eurorad_covid_19_with_a_superimposed_klebsiella_pneumonia():
+    name = ("eu_spain_8_days_of_fever_portable_ap_at_admission_ct_on_day_10_of_admission_a_b_axial_klebsiella_"
+            "superinfection.html")
+    rows = _batch_rows("eurorad", "unseen32", name, "https://www.eurorad.org/case/19356")
+    assert [row["finding"] for row in rows.values()] == ["Pneumonia/Viral/COVID-19"] * 3
+    assert [row["offset"] for row in rows.values()] == ["8", "18", "18"]
