@@ -2876,7 +2876,10 @@ def test_unseen32_sirm_telegraphic_history_and_an_angio_tc_dopo_48_h():
     ("COVID-19 pneumonia superinfected with Aspergillus", "Pneumonia/Viral/COVID-19"),
     ("Polmonite COVID-19 con sovrainfezione batterica da Klebsiella", "Pneumonia/Viral/COVID-19"),
     # the disease a second one is superimposed on is the finding, whichever is named first
-    ("COVID-19 superimposed on Pneumocystis pneumonia", "Pneumonia/Fungal/Pneumocystis"),
+    ("Klebsiella pneumonia superimposed on Pneumocystis pneumonia", "Pneumonia/Fungal/Pneumocystis"),
+    # COVID-19 superimposed on another disease: the curators keep COVID-19 beside a co-infection, so blank
+    ("COVID-19 superimposed on Pneumocystis pneumonia", None),
+    ("Pneumocystis pneumonia with superimposed COVID-19", None),
     # a complication named alone is the one named
     ("Superimposed bacterial pneumonia", "Pneumonia/Bacterial"),
     # two diseases side by side, or a base the words do not tell: blank

@@ -88,7 +88,7 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # mother and her seven-month-old son")
 # v13: a disease superimposed on another ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia",
 # "Klebsiella superinfection", "sovrainfezione batterica da ...") is its complication: the other is the finding (was
-# blank: several diagnoses)
+# blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
 FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
@@ -687,7 +687,10 @@ FINDING_NORMAL_FILMS_RULE = "finding.films-normal"
 # "COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia", "bacterial pneumonia superimposed on
 # COVID-19", "sovrainfezione batterica da Klebsiella": a disease on top of the case's disease is its complication,
 # as curators write these cases (COVID-19 "with co-infection"): beside another diagnosis it is not the case's finding.
-# ("superimposed on COVID-19" names the base disease: not read as superimposed itself.)
+# ("superimposed on COVID-19" names the base disease: not read as superimposed itself.) COVID-19 superimposed on
+# another disease stays a diagnosis: the dataset's curators keep COVID-19 beside a co-infection, so the two conflict
+# and the finding stays blank.
+_COVID_FINDING = _path("Pneumonia/Viral/COVID-19")
 _SUPERIMPOSED_BEFORE = compile(
     # ("superinfection of COVID-19 pneumonia" names the base disease: "of" is no head)
     r"\b(?:superimposed|super-imposed|superadded|super-added|super-?infect(?:ion|ed)(?:\s+(?:with|by))?"
@@ -759,7 +762,8 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if found_in(_NORMAL_FILM_OF_IT, text, s_start, s_end):
                 normal_films_of.append((path, m.start(), m.end()))
                 continue
-            (superimposed if _superimposed(text, m.start(), m.end(), c_start) else hits).append(
+            complication = path != _COVID_FINDING and _superimposed(text, m.start(), m.end(), c_start)
+            (superimposed if complication else hits).append(
                 (path, m.start(), m.end()))
     # a complication counts only where the text names no other diagnosis (then it is the one named)
     hits = hits or superimposed
