@@ -2896,3 +2896,18 @@ def test_unseen32_eurorad_covid_19_with_a_superimposed_klebsiella_pneumonia():
     rows = _batch_rows("eurorad", "unseen32", name, "https://www.eurorad.org/case/19356")
     assert [row["finding"] for row in rows.values()] == ["Pneumonia/Viral/COVID-19"] * 3
     assert [row["offset"] for row in rows.values()] == ["8", "18", "18"]
+
+
+def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_not_the_byline():
+    # caso 339 as telegraphic notes also write it: "M, 55 aa." (no "Uomo"): the paragraph is the patient's history,
+    # not a byline line; the lone "M" is no sex the normalizer reads (blank), the age and the days are read
+    name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
+    html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace("<p>Uomo, 55 aa. Febbre", "<p>M, 55 aa. Febbre")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
+    assert len(found) == 1
+    assert found[0].history.startswith("M, 55 aa. Febbre da 10 gg")
+    rows = staged_rows(found[0])
+    assert [row["age"] for row in rows.values()] == ["55", "55"]
+    assert [row["offset"] for row in rows.values()] == ["10", "16"]
+    assert [row["view"] for row in rows.values()] == ["PA", "AP"]
+    assert [row["sex"] for row in rows.values()] == [None, None]
