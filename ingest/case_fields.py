@@ -236,7 +236,9 @@ TIMELINE_VERSION = 58  # v2: "day N of admission", "hospital day N" are N days a
 #                      v57: a study label of hours alone ("Initial", "24 hours", "Day 4") is the hours after the
 #                           case's day 0, as "+24h" (was blank)
 #                      v58: hours written "h" after "dopo" / "after" ("Dopo 48 h ... angio-TC", "CT after 24 h") are
-#                           the film's hours after the film before, as "dopo 48 ore" (was unread)
+#                           the film's hours after the film before, as "dopo 48 ore" (was unread); the Italian
+#                           notes' "da 1 sett." is a span of weeks (was unread: "Febbre e tosse da 1 sett., da 2 gg
+#                           dispnea" dated the onset from the dyspnoea's 2 days)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

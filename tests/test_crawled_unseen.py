@@ -2911,3 +2911,24 @@ def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_n
     assert [row["offset"] for row in rows.values()] == ["10", "16"]
     assert [row["view"] for row in rows.values()] == ["PA", "AP"]
     assert [row["sex"] for row in rows.values()] == [None, None]
+
+
+@pytest.mark.parametrize("history, days", [
+    # the notes' "sett." (weeks) beside "gg": the first symptom's week is the onset, not the dyspnoea's 2 days
+    ("Uomo, 55 aa. Febbre e tosse da 1 sett., da 2 gg dispnea.", [7, 2]),
+    ("Donna, 80 aa. Astenia e febbricola da 2 sett.", [14]),
+    # September's abbreviation in a date is no span
+    ("Il 15 sett. 2020 febbre, da 2 gg dispnea.", [2]),
+    ("Ricoverato il 15 sett. per febbre.", []),
+])
+def test_unseen32_italian_weeks_abbreviated_sett_are_a_history_span(history, days):
+    assert [d for d, _ in symptom_histories(history)] == days
+
+
+def test_unseen32_sirm_telegraphic_history_in_weeks_dates_the_films_from_the_first_symptom():
+    name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
+    html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace(
+        "Febbre da 10 gg, da 2 gg dispnea.", "Febbre e tosse da 1 sett., da 2 gg dispnea.")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
+    rows = staged_rows(found[0])
+    assert [row["offset"] for row in rows.values()] == ["7", "13"]
