@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 62  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 63  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -257,6 +257,10 @@ TIMELINE_VERSION = 62  # v2: "day N of admission", "hospital day N" are N days a
 #                      v62: an apposition of two noun phrases joined by "and" names the patient ("Case 2, a
 #                           39-year-old man and a colleague of case 1, visited ... with a 2-day history"): the history
 #                           is theirs (was another person's: no onset, the visit day 0)
+#                      v63: hours written "h" after "dopo" / "after" ("Dopo 48 h ... angio-TC", "CT after 24 h") are
+#                           the film's hours after the film before, as "dopo 48 ore" (was unread); the Italian
+#                           notes' "da 1 sett." is a span of weeks (was unread: "Febbre e tosse da 1 sett., da 2 gg
+#                           dispnea" dated the onset from the dyspnoea's 2 days)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -65,10 +65,11 @@ _MONTHS_EN = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
      "december"])}
 
-# A narrative starts with the patient; everything before it is the byline (authors, institution).
+# A narrative starts with the patient; everything before it is the byline (authors, institution). (The age in
+# the notes' shorthand too: "M, 71 aa. Febbre da 7 gg.")
 _NARRATIVE_START = re.compile(
     r"^\s*(?:paziente|pz\.?|maschio|femmina|uomo|donna|ragazz[oa]|signor[ae]?|anziano|anziana|"
-    r"patient|male|female|man|woman|\d{1,3}[- ]?(?:anni|year))\b|\b\d{1,3}\s*(?:anni|years?)\b",
+    r"patient|male|female|man|woman|\d{1,3}[- ]?(?:anni|year))\b|\b\d{1,3}\s*(?:anni|aa|years?)\b",
     re.I)
 _INSTITUTION_WORDS = re.compile(
     r"\b(?:radiologia|radiology|u\.?o\.?c?\.?|uoc|uos|ospedale|hospital|asst|asl|asp|aou|ao|aorn|ausl|"

@@ -45,7 +45,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31"]
+           "unseen31", "unseen32"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -2909,3 +2909,92 @@ def test_unseen31_eurorad_first_visit_sent_home_and_readmission_on_day_9_of_illn
     rows = _batch_rows("eurorad", "unseen31", name, "https://www.eurorad.org/case/16739")
     assert [row["offset"] for row in rows.values()] == ["4", "4", "9", "9"]
     assert [row["view"] for row in rows.values()] == ["PA", "L", "PA", "Coronal"]
+
+
+# --- unseen32: "Dopo 48 h" (hours as "h" after "dopo" / "after"), a diagnosis superimposed on another ---------------
+
+
+@pytest.mark.parametrize("caption, moment", [
+    ("Dopo 48 h peggioramento degli scambi e aumento del D-dimero: angio-TC polmonare.", (AFTER_PREVIOUS, 2)),
+    ("Chest CT after 24 h: worsening bilateral consolidation.", (AFTER_PREVIOUS, 1)),
+    # hours that make no whole day tell no day, as "dopo 36 ore"
+    ("Dopo 36 h nuova RX al letto.", (UNPLACED, -1)),
+])
+def test_unseen32_hours_written_h_after_dopo_or_after_are_the_films_moment(caption, moment):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen32_sirm_telegraphic_history_and_an_angio_tc_dopo_48_h():
+    name = "caso_338_uomo_71_aa_febbre_e_dispnea_da_7_gg_rx_a_letto_supino_angio_tc_dopo_48_h_embolia_polmonare.html"
+    rows = _batch_rows("sirm", "unseen32", name, "https://www.sirm.org/2020/12/04/covid-19-caso-338/")
+    assert rows["12/caso338-RX-1.jpg"]["offset"] == "7"
+    assert rows["12/caso338-TC-1.jpg"]["offset"] == "9"
+    assert rows["12/caso338-TC-2.jpg"]["offset"] == "9"
+    assert rows["12/caso338-RX-1.jpg"]["view"] == "AP Supine"
+    assert rows["12/caso338-TC-1.jpg"]["view"] == "Axial"
+
+
+@pytest.mark.parametrize("text, finding", [
+    ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia", "Pneumonia/Viral/COVID-19"),
+    ("Superimposed bacterial pneumonia in a hospitalised COVID-19 patient", "Pneumonia/Viral/COVID-19"),
+    ("Bacterial pneumonia superimposed on COVID-19", "Pneumonia/Viral/COVID-19"),
+    ("Klebsiella superinfection in a COVID-19 patient", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19 pneumonia superinfected with Aspergillus", "Pneumonia/Viral/COVID-19"),
+    ("Polmonite COVID-19 con sovrainfezione batterica da Klebsiella", "Pneumonia/Viral/COVID-19"),
+    # the disease a second one is superimposed on is the finding, whichever is named first
+    ("Klebsiella pneumonia superimposed on Pneumocystis pneumonia", "Pneumonia/Fungal/Pneumocystis"),
+    # COVID-19 superimposed on another disease: the curators keep COVID-19 beside a co-infection, so blank
+    ("COVID-19 superimposed on Pneumocystis pneumonia", None),
+    ("Pneumocystis pneumonia with superimposed COVID-19", None),
+    # a complication named alone is the one named
+    ("Superimposed bacterial pneumonia", "Pneumonia/Bacterial"),
+    # two diseases side by side, or a base the words do not tell: blank
+    ("COVID-19 and Klebsiella pneumonia", None),
+    ("Superinfection of COVID-19 pneumonia by Aspergillus", None),
+])
+def test_unseen32_a_disease_superimposed_on_another_is_not_the_cases_finding(text, finding):
+    assert NORMALIZERS["finding"](text).value == finding
+
+
+def test_unseen32_eurorad_covid_19_with_a_superimposed_klebsiella_pneumonia():
+    name = ("eu_spain_8_days_of_fever_portable_ap_at_admission_ct_on_day_10_of_admission_a_b_axial_klebsiella_"
+            "superinfection.html")
+    rows = _batch_rows("eurorad", "unseen32", name, "https://www.eurorad.org/case/19356")
+    assert [row["finding"] for row in rows.values()] == ["Pneumonia/Viral/COVID-19"] * 3
+    assert [row["offset"] for row in rows.values()] == ["8", "18", "18"]
+
+
+def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_not_the_byline():
+    # caso 339 as telegraphic notes also write it: "M, 55 aa." (no "Uomo"): the paragraph is the patient's history,
+    # not a byline line; the lone "M" is no sex the normalizer reads (blank), the age and the days are read
+    name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
+    html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace("<p>Uomo, 55 aa. Febbre", "<p>M, 55 aa. Febbre")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
+    assert len(found) == 1
+    assert found[0].history.startswith("M, 55 aa. Febbre da 10 gg")
+    rows = staged_rows(found[0])
+    assert [row["age"] for row in rows.values()] == ["55", "55"]
+    assert [row["offset"] for row in rows.values()] == ["10", "16"]
+    assert [row["view"] for row in rows.values()] == ["PA", "AP"]
+    assert [row["sex"] for row in rows.values()] == [None, None]
+
+
+@pytest.mark.parametrize("history, days", [
+    # the notes' "sett." (weeks) beside "gg": the first symptom's week is the onset, not the dyspnoea's 2 days
+    ("Uomo, 55 aa. Febbre e tosse da 1 sett., da 2 gg dispnea.", [7, 2]),
+    ("Donna, 80 aa. Astenia e febbricola da 2 sett.", [14]),
+    # September's abbreviation in a date is no span
+    ("Il 15 sett. 2020 febbre, da 2 gg dispnea.", [2]),
+    ("Ricoverato il 15 sett. per febbre.", []),
+])
+def test_unseen32_italian_weeks_abbreviated_sett_are_a_history_span(history, days):
+    assert [d for d, _ in symptom_histories(history)] == days
+
+
+def test_unseen32_sirm_telegraphic_history_in_weeks_dates_the_films_from_the_first_symptom():
+    name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
+    html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace(
+        "Febbre da 10 gg, da 2 gg dispnea.", "Febbre e tosse da 1 sett., da 2 gg dispnea.")
+    found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
+    rows = staged_rows(found[0])
+    assert [row["offset"] for row in rows.values()] == ["7", "13"]

@@ -86,7 +86,10 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # "... despite two negative swabs") does not negate it; a title's subtitle opening with the one household or family
 # its patients share ("... an elderly couple: one household, two courses"); a relative aged in months or weeks ("a
 # mother and her seven-month-old son")
-FINDING_VERSION = 12  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+# v13: a disease superimposed on another ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia",
+# "Klebsiella superinfection", "sovrainfezione batterica da ...") is its complication: the other is the finding (was
+# blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
+FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
@@ -115,7 +118,8 @@ FINDING_VERSION = 12  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v19: "3a giornata di degenza" a day of the hospital stay (as "di ricovero")
 # v20: shorthand histories heading their symptoms ("2/7 fever, cough") or over a week ("fever 10/7"); "SOB",
 # "fevers" symptoms; "N giorni dopo il ricovero" / "dopo l'esordio" count from the admission / the onset
-OFFSET_VERSION = 20
+# v21: the Italian notes' "da 1 sett." histories (weeks)
+OFFSET_VERSION = 21
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -681,6 +685,37 @@ _NORMAL_FILM_OF_IT = compile(
 #: The rule of a blank finding whose note says the disease's films were normal (``backfill`` reads it
 #: as doubt on the patient's other notes).
 FINDING_NORMAL_FILMS_RULE = "finding.films-normal"
+# "COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia", "bacterial pneumonia superimposed on
+# COVID-19", "sovrainfezione batterica da Klebsiella": a disease on top of the case's disease is its complication,
+# as curators write these cases (COVID-19 "with co-infection"): beside another diagnosis it is not the case's finding.
+# ("superimposed on COVID-19" names the base disease: not read as superimposed itself.) COVID-19 superimposed on
+# another disease stays a diagnosis: the dataset's curators keep COVID-19 beside a co-infection, so the two conflict
+# and the finding stays blank.
+_COVID_FINDING = _path("Pneumonia/Viral/COVID-19")
+_SUPERIMPOSED_BEFORE = compile(
+    # ("superinfection of COVID-19 pneumonia" names the base disease: "of" is no head)
+    r"\b(?:superimposed|super-imposed|superadded|super-added|super-?infect(?:ion|ed)(?:\s+(?:with|by))?"
+    r"|sovrainfezion[ei](?:\s+da)?|sovrainfett[aoie]\s+da)"
+    # (the words between are the disease's own: "superimposed bacterial pneumonia", not "superinfection in a
+    # COVID-19 patient", "superimposed on COVID-19")
+    r"\s+(?:(?!(?:up)?on\b|onto\b|to\b|in\b|into\b|at\b|after\b|during\b|following\b|of\b|an?\b|the\b|su\b|di\b|nel)"
+    r"[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_SUPERIMPOSED_AFTER = compile(
+    r"(?:\s+(?:pneumoniae|pneumonia|infection|bacterial|polmonite|batterica)){0,2}\s+"
+    r"(?:super-?infection|sovrainfezione|super-?imposed\s+(?:up)?on(?:to)?|sovrapposta)\b",
+    re.IGNORECASE,
+)
+
+
+def _superimposed(text: str, start: int, end: int, clause_start: int) -> bool:
+    """The mention at ``start:end`` names a disease on top of another: "with superimposed Klebsiella",
+    "Klebsiella superinfection", "bacterial pneumonia superimposed on COVID-19"."""
+    return bool(_SUPERIMPOSED_BEFORE.search(text[max(clause_start, start - 60):start])
+                or _SUPERIMPOSED_AFTER.match(text, end))
+
+
 _BROADER = {
     # a generic mention does not contradict a specific one of the same branch
     "Pneumonia": "",
@@ -697,6 +732,7 @@ def normalize_finding(text: str, **_context) -> Normalized:
     different diagnoses of the same level leave it blank."""
     hits: list[tuple[str, int, int]] = []
     normal_films_of: list[tuple[str, int, int]] = []
+    superimposed: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     ctx = text_context(text)
     low = ctx.lower
@@ -727,7 +763,11 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if found_in(_NORMAL_FILM_OF_IT, text, s_start, s_end):
                 normal_films_of.append((path, m.start(), m.end()))
                 continue
-            hits.append((path, m.start(), m.end()))
+            complication = path != _COVID_FINDING and _superimposed(text, m.start(), m.end(), c_start)
+            (superimposed if complication else hits).append(
+                (path, m.start(), m.end()))
+    # a complication counts only where the text names no other diagnosis (then it is the one named)
+    hits = hits or superimposed
     if normal_films_of:
         hits = [h for h in hits if not any(h[0] == n[0] for n in normal_films_of)]
         if not hits:

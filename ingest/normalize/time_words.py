@@ -60,7 +60,7 @@ MONTH = rf"(?P<mon>{MONTH_NAMES})\.?"
 #: Days of one time unit (lower case).
 UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, "días": 1, "jour": 1, "jours": 1,
              "tag": 1, "tage": 1, "tagen": 1,
-             "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "semana": 7, "semanas": 7, "semaine": 7,
+             "week": 7, "weeks": 7, "settimana": 7, "settimane": 7, "sett": 7, "semana": 7, "semanas": 7, "semaine": 7,
              "semaines": 7, "woche": 7, "wochen": 7,
              "fortnight": 14, "fortnights": 14,
              "month": 30, "months": 30, "mese": 30, "mesi": 30,
@@ -69,6 +69,9 @@ UNIT_DAYS = {"day": 1, "days": 1, "giorno": 1, "giorni": 1, "gg": 1, "día": 1, 
              "gün": 1, "сутки": 1, "суток": 1, "день": 1, "дня": 1, "дней": 1, "天": 1, "日": 1, "周": 7}
 UNIT = (
     r"(?:days?|giorn[oi]|gg|d[ií]as?|jours?|Tage[n]?|Tag|weeks?|settiman[ae]|semanas?|semaines?|Wochen?|fortnights?|"
+    # the Italian notes' "da 1 sett." (weeks): abbreviated with its dot only, and not before a year ("15 sett. 2020"
+    # is September's)
+    r"sett(?=\.)(?!\.\s*\d)|"
     r"months?|mes[ei])"
 )
 _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|einige[n]?|wenige[n]?)"
@@ -291,7 +294,7 @@ def at_admission(text: str) -> tuple[re.Match[str], ...]:
 OTHER_TIME = gate(OTHER_TIME, "[aop]")
 #: Gate of the offset patterns: a time unit (lower case) must be in the text.
 # ("gg": the Italian notes' "da 3 gg", days)
-UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "settiman", "semana", "semaine", "woche",
+UNIT_KEYS = ("day", "giorn", "gg", "dí", "dia", "jour", "tag", "week", "sett", "semana", "semaine", "woche",
              "fortnight", "month", "mes")
 
 
