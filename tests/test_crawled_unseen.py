@@ -45,7 +45,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32"]
+           "unseen31", "unseen32", "unseen33"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -281,6 +281,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # day of the ICU stay is not one of the hospital stay, unseen23's rule, though this patient was admitted to the ICU
     # directly), 19230's "Control CT at 6 weeks" (two images; "at N weeks": its base is not told), SIRM caso 333's
     # "RX di controllo AP a letto" (a bedside film, as unseen16's)
+    # unseen33 (open, see its README): Radiopaedia "Two weeks into the illness" at presentation (four films) and "HRCT
+    # 3 months after the acute illness" / "Repeat HRCT 3 months later" (three), SIRM "Controllo TC a 3 mesi dalla
+    # dimissione" after a stay told as "Ricoverato ... per 10 giorni"
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -290,7 +293,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
-            ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1}.get((batch, site), 0)
+            ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1,
+            ("unseen33", "radiopaedia"): 7, ("unseen33", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -2998,3 +3002,33 @@ def test_unseen32_sirm_telegraphic_history_in_weeks_dates_the_films_from_the_fir
     found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
     rows = staged_rows(found[0])
     assert [row["offset"] for row in rows.values()] == ["7", "13"]
+
+
+# --- unseen33: the Italian day of the illness ("in XII giornata di malattia") ---------------------------------------
+
+
+@pytest.mark.parametrize("caption, moment", [
+    ("In XII giornata di malattia peggioramento della dispnea. TC torace senza mdc.", (SINCE_ONSET, 12)),
+    ("TC torace in 10a giornata di malattia.", (SINCE_ONSET, 10)),
+    ("RX torace al 7° giorno di malattia.", (SINCE_ONSET, 7)),
+    ("TC in settima giornata di malattia.", (SINCE_ONSET, 7)),
+    # a day of the stay stays the stay's
+    ("In XII giornata di ricovero TC di controllo.", (HOSPITAL_DAY, 12)),
+])
+def test_unseen33_the_italian_day_of_the_illness_counts_from_the_onset(caption, moment):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen33_offset_normalizer_reads_a_numbered_giorno_di_malattia():
+    assert NORMALIZERS["offset"]("RX torace al 7° giorno di malattia.").value == 7
+
+
+def test_unseen33_sirm_ct_in_xii_giornata_di_malattia():
+    name = ("caso_340_donna_68_anni_febbre_da_circa_una_settimana_rx_ingresso_ap_seduto_tc_in_xii_giornata_di_"
+            "malattia.html")
+    rows = _batch_rows("sirm", "unseen33", name, "https://www.sirm.org/2021/02/09/covid-19-caso-340/")
+    assert rows["02/caso340-RX-1.jpg"]["offset"] == "7"
+    assert rows["02/caso340-TC-1.jpg"]["offset"] == "12"
+    assert rows["02/caso340-TC-2.jpg"]["offset"] == "12"
+    assert rows["02/caso340-RX-1.jpg"]["view"] == "AP"
+    assert rows["02/caso340-TC-1.jpg"]["view"] == "Axial"

@@ -119,7 +119,8 @@ FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v20: shorthand histories heading their symptoms ("2/7 fever, cough") or over a week ("fever 10/7"); "SOB",
 # "fevers" symptoms; "N giorni dopo il ricovero" / "dopo l'esordio" count from the admission / the onset
 # v21: the Italian notes' "da 1 sett." histories (weeks)
-OFFSET_VERSION = 21
+# v22: "giornata / giorno di malattia" a day of the illness (as "day N of illness")
+OFFSET_VERSION = 22
 
 # --- View ----------------------------------------------------------------------------------------
 

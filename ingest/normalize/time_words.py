@@ -93,8 +93,10 @@ ADMISSION_BASE = compile(
     r"interna[cç][aã]o|internaci[oó]n|hospitaliza[cç][aã]o|hospitalizaci[oó]n|station[äa]ren|\w*aufenthalt\w*)$",
     re.IGNORECASE,
 )
+# The illness a "day N of ..." counts from: "day 5 of illness", "día 7 de enfermedad", and the Italian day of the
+# illness, "in XII giornata di malattia", "al 7° giorno di malattia" (not of the stay: "di ricovero")
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse|"
-                     r"febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
+                     r"malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
 AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
