@@ -1,5 +1,8 @@
-"""The crop part's first frame pick as one compiled loop (numba): ``dedup.crops._best_frames``' scores
-without its arrays of samples.
+"""The crop part's two hottest loops compiled (numba): the frame search's first pick
+(``frame_pick``) and the hash lookups (``hash_lookups``, ``dedup.crops._HashBands.within``'s integer
+tests over the entries of each bucket run, in its order, without its arrays of every entry met).
+
+``frame_pick``: ``dedup.crops._best_frames``' scores without its arrays of samples.
 
 Numpy samples every frame's 48 profile values into an array, then passes over that array again for
 each sum (about 12 passes over rows x frames x 48 float64 values); here each row's samples are
@@ -12,10 +15,11 @@ padded profile at a time (a reach of ``_SEGMENT``, not of a piece of rows). So t
 frame wins by more than twice that bound have the exact scores' best frame, and the others go to
 the exact scores, as in the numpy path.
 
-Imported only where the crop part verifies pairs, before its workers fork (``dedup.crops._Forked``):
-numba's import and the kernel's load from its on-disk cache (about a second of CPU) are paid once,
-not by every process that imports ``dedup.crops`` nor by each forked worker. The cache goes under
-the project's working data (``data/numba-cache``) unless NUMBA_CACHE_DIR says otherwise: the
+Imported only where the crop part looks up or verifies pairs, before its workers fork
+(``dedup.crops._Forked``): numba's import and the kernels' load from their on-disk cache (0.6 s of
+CPU; compiled on a cold cache, 2.2 s) are paid once, not by every process that imports
+``dedup.crops`` nor by each forked worker; loaded, numba and LLVM hold about 150 MiB. The cache goes
+under the project's working data (``data/numba-cache``) unless NUMBA_CACHE_DIR says otherwise: the
 installed package's own directory may be read-only.
 """
 
@@ -34,6 +38,7 @@ if "NUMBA_CACHE_DIR" not in os.environ:  # read by numba at import
 
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
+from numba.extending import intrinsic  # noqa: E402
 
 _ROWS = numba.float64[:, ::1]
 _PAIRS = numba.intp[::1]
@@ -103,3 +108,50 @@ def frame_pick(padded, offset, starts, ends, t, order, bounds, target, target_su
             norms[c] = np.sqrt(max(spread[d, c], 0.0)) + 1e-9
         for j in range(bounds[d], bounds[d + 1]):
             _pick(values, means, norms, target[order[j]], target_sums[order[j]], best, margin, order[j])
+
+
+@intrinsic
+def _popcount(typingctx, x):
+    """The number of bits set in a uint64 (LLVM's ctpop: one instruction), as an int64."""
+    return numba.int64(numba.uint64), lambda context, builder, signature, args: builder.ctpop(args[0])
+
+
+_HASHES = numba.uint64[::1]
+_BANDS = numba.int64[:, ::1]
+
+
+@numba.njit(numba.types.UniTuple(numba.int64[::1], 2)(
+    _HASHES, numba.int64, numba.int64[::1], _BANDS, _BANDS, numba.uint64[:, ::1], _BANDS, _HASHES, _BANDS,
+    numba.int64), cache=True, nogil=True)
+def hash_lookups(hashes, per_hash, cuts, firsts, counts, filed, orders, masks, reach, radius):
+    """``dedup.crops._HashBands.within``'s lookups, in its order: for each group of hashes
+    (``cuts``), each band k, each hash h of the group and each of its probes p, the entries of the
+    probe's run (``filed[k]`` and ``orders[k]`` from ``firsts[k, h * per_hash + p]``, ``counts[k, ...]``
+    long) within ``radius`` bits of the hash and out of the reach of every band before k
+    (``masks``, ``reach`` (bands, hashes)): (hash position, entry) arrays. The same integer tests as
+    numpy's, without the arrays of every entry met (millions per chunk of look-alike films)."""
+    positions = np.empty(1024, np.int64)
+    entries = np.empty(1024, np.int64)
+    found = 0
+    for g in range(len(cuts) - 1):
+        for k in range(filed.shape[0]):
+            for h in range(cuts[g], cuts[g + 1]):
+                key = hashes[h]
+                for probe in range(h * per_hash, (h + 1) * per_hash):
+                    for at in range(firsts[k, probe], firsts[k, probe] + counts[k, probe]):
+                        xor = key ^ filed[k, at]
+                        if _popcount(xor) > radius:
+                            continue
+                        first = True
+                        for j in range(k):
+                            if _popcount(xor & masks[j]) <= reach[j, h]:
+                                first = False
+                                break
+                        if first:
+                            if found == len(positions):  # grown by doubling: found pairs are few
+                                positions = np.concatenate((positions, np.empty_like(positions)))
+                                entries = np.concatenate((entries, np.empty_like(entries)))
+                            positions[found] = h
+                            entries[found] = orders[k, at]
+                            found += 1
+    return positions[:found], entries[:found]

@@ -23,7 +23,9 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
-Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
+Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with two loops compiled by
+numba (``dedup.compiled``: the frame search's first pick and the hash lookups, the same results as
+their numpy versions kept beside them): no I/O, no database.
 """
 
 from __future__ import annotations
@@ -825,8 +827,8 @@ class _Layout:
     masks: list[np.uint64]  # the same as bit masks
     probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
     starts: list[np.ndarray]
-    orders: list[np.ndarray]
-    filed: list[np.ndarray]  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
+    orders: np.ndarray  # (bands, entries): every band orders every judged entry
+    filed: np.ndarray  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
 
 class _HashBands:
@@ -860,8 +862,8 @@ class _HashBands:
             orders.append(judged[np.argsort(keys, kind="stable")])
             starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
         masks = [np.bitwise_or.reduce(np.uint64(1) << band.astype(np.uint64)) for band in bands]
-        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders,
-                       [self.hashes[order] for order in orders])
+        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts,
+                       np.stack(orders), np.stack([self.hashes[order] for order in orders]))
 
     @staticmethod
     def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
@@ -899,6 +901,18 @@ class _HashBands:
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
+        if _compiled() is not None:  # the same tests in the same order, without the arrays of every entry met
+            return _compiled().hash_lookups(
+                np.ascontiguousarray(hashes, np.uint64), len(layout.probes), cuts.astype(np.int64),
+                np.stack([lo for lo, _ in runs]), np.stack([counts for _, counts in runs]), layout.filed,
+                layout.orders, np.array(layout.masks, np.uint64), np.stack(reach), radius)
+        return self._lookups(hashes, radius, layout, runs, reach, cuts)
+
+    @staticmethod
+    def _lookups(hashes: np.ndarray, radius: int, layout: _Layout, runs: list[tuple[np.ndarray, np.ndarray]],
+                 reach: list[np.ndarray], cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``within``'s lookups in numpy, group of hashes (``cuts``) by group and band by band: every
+        entry met in the runs tested at once (the memory of ``_MET_AT_ONCE`` entries)."""
         positions, entries = [], []
         per_hash = len(layout.probes)
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):

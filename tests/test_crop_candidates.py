@@ -162,7 +162,7 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
 @pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
 @pytest.mark.parametrize(("layout", "skipped"), [(0, None), (0, 0), (0, 1), (0, 2), (0, 3), (0, "random"), (1, None)])
 def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout, skipped, met_at_once,
-                                                                      monkeypatch):
+                                                                      monkeypatch, kernels):
     """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
     within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
     entry finds; also when the hashes are looked up in many groups (each group reads its slice of
@@ -300,9 +300,9 @@ def _exact_best(profiles, starts, ends, rows, target):
 
 
 @pytest.fixture(params=["compiled", "numpy"])
-def first_pick(request, monkeypatch):
-    """_best_frames' first pick by numba's kernel (dedup.compiled), and by numpy (where numba is
-    missing): each must give the exact scores' best frames."""
+def kernels(request, monkeypatch):
+    """The crop part with numba's kernels (dedup.compiled: _best_frames' first pick, the hash
+    lookups), and with numpy alone (where numba is missing): each must give the same results."""
     if request.param == "numpy":
         monkeypatch.setattr(crops, "_compiled", lambda: None)
     else:
@@ -310,7 +310,7 @@ def first_pick(request, monkeypatch):
     return request.param
 
 
-def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_alike, monkeypatch, first_pick):
+def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_alike, monkeypatch, kernels):
     """dedup.crops._best_frames (the scores by a shorter formula, a pair's best frame kept where it
     wins by more than twice the proven rounding bound, else the exact scores) picks, for every
     pair of every stage of the search, the frame np.argmax of _frame_scores picks."""
@@ -335,7 +335,7 @@ def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_
 
 
 @pytest.mark.parametrize("piece", [1, 7, 64])
-def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece, first_pick):
+def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece, kernels):
     """Frames a hair apart (1e-13 to 1e-9 of the width), repeated frames (exact ties: the first
     wins), flat and nearly flat profiles, rows met by one pair or many: _best_frames' index is
     np.argmax of _frame_scores' for every pair, and the near-ties do reach the exact scores."""
@@ -399,7 +399,7 @@ def test_the_padded_samples_are_those_of_sample_frames_within_the_proven_bound(l
         assert (cheap != exact).any()  # rounded differently: the bound is needed
 
 
-def test_frames_beyond_the_padding_are_sampled_as_before(first_pick):
+def test_frames_beyond_the_padding_are_sampled_as_before(kernels):
     """Frames reaching beyond the padded span (or NaN) are sampled by _sample_frames itself, and the
     best frames still are np.argmax of the exact scores."""
     rng = np.random.default_rng(12)
@@ -445,3 +445,22 @@ def test_the_crop_workers_find_the_kernels_loaded_before_they_fork(look_alike, m
     monkeypatch.setattr(crops, "_compiled", lambda: loaded.append(multiprocessing.current_process().name))
     with crops._pool(2, crops._matching(CropIndex(thumbs), thumbs[released:], None, 16, 2)[2]):
         assert loaded == ["MainProcess"]
+
+
+@pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
+def test_the_compiled_lookups_are_numpy_s_in_the_same_order(look_alike, met_at_once, monkeypatch):
+    """dedup.compiled.hash_lookups gives _HashBands._lookups' arrays element for element (the same
+    pairs in the same order, the same dtypes), in both layouts, in one group of hashes or many."""
+    monkeypatch.setattr(crops, "_MET_AT_ONCE", met_at_once)
+    thumbs, _ = look_alike
+    bands = CropIndex(thumbs)._bands
+    hashes = np.unique(region_signatures(thumbs[::4])[0])
+    for layout in list(bands.layouts):
+        bands.layouts = [layout]
+        compiled = bands.within(hashes, CANDIDATE_BITS)
+        with monkeypatch.context() as numpy_only:
+            numpy_only.setattr(crops, "_compiled", lambda: None)
+            expected = bands.within(hashes, CANDIDATE_BITS)
+        assert len(expected[0]) > 1000
+        for a, b in zip(compiled, expected):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
