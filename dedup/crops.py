@@ -23,7 +23,9 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
-Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy: no I/O, no database.
+Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with two loops compiled by
+numba (``dedup.compiled``: the frame search's first pick and the hash lookups, the same results as
+their numpy versions kept beside them): no I/O, no database.
 """
 
 from __future__ import annotations
@@ -276,13 +278,31 @@ def _best_frames(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inv
     be for each frame. Where a pair's best score beats its second by more than twice that bound,
     the exact scores have the same, unique, best frame; every other pair (exact or near ties, flat
     profiles) is scored by ``_frame_scores`` itself (none of the 245,376 searched for 640 of the
-    look-alike bench's films against its 11,000: their best frames win by far more)."""
+    look-alike bench's films against its 11,000: their best frames win by far more). The first pick
+    runs as one compiled loop (``dedup.compiled``, numba) for frames within the padding, the
+    samples never stored; in numpy (``_numpy_pick``) for other frames or where numba is missing."""
     rows = np.arange(len(profiles)) if isinstance(inverse, slice) else inverse
     if starts.shape[1] < 2:
         return np.zeros(len(rows), np.intp)
+    padded = _within_padding(starts, ends)
+    if padded and _compiled() is not None:
+        best, margin, error = _compiled_pick(profiles, starts, ends, rows, target)
+    else:
+        best, margin, error = _numpy_pick(profiles, starts, ends, rows, target, piece, padded)
+    unsure = np.flatnonzero(~(margin > 2 * error[rows]))
+    if len(unsure):
+        again, inverse_again = np.unique(rows[unsure], return_inverse=True)
+        exact = _frame_scores(profiles[again], starts[again], ends[again], inverse_again, target[unsure], piece)
+        best[unsure] = np.argmax(exact, axis=1)
+    return best
+
+
+def _numpy_pick(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, rows: np.ndarray, target: np.ndarray,
+                piece: int, padded: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_best_frames``' first pick in numpy: each pair's best frame by the shorter formula (P,), how
+    far it beats the second (P,), and each row's bound on the scores' error (D,)."""
     values = np.empty(starts.shape + (len(_PROFILE_T),))
     positions = np.empty((min(piece, len(profiles)),) + values.shape[1:])
-    padded = _within_padding(starts, ends)
     for lo in range(0, len(profiles), piece):
         if padded:
             _padded_samples(profiles, starts, ends, lo, lo + piece, positions, values)
@@ -303,14 +323,41 @@ def _best_frames(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, inv
         scores[lo:lo + piece] = np.einsum("pcn,pn->pc", values[r], target[lo:lo + piece])
         scores[lo:lo + piece] -= mean[r] * sums[lo:lo + piece, None]
         scores[lo:lo + piece] /= norm[r]
-    best = np.argmax(scores, axis=1)
     top = np.partition(scores, -2, axis=1)
-    unsure = np.flatnonzero(~(top[:, -1] - top[:, -2] > 2 * error[rows]))
-    if len(unsure):
-        again, inverse_again = np.unique(rows[unsure], return_inverse=True)
-        exact = _frame_scores(profiles[again], starts[again], ends[again], inverse_again, target[unsure], piece)
-        best[unsure] = np.argmax(exact, axis=1)
-    return best
+    return np.argmax(scores, axis=1), top[:, -1] - top[:, -2], error
+
+
+@functools.cache
+def _compiled():
+    """``dedup.compiled`` (numba's kernels), imported on first use; None where numba is not installed
+    (a venv not set up since it was added to requirements.txt): then numpy picks the same frames."""
+    try:
+        from dedup import compiled
+    except ModuleNotFoundError as missing:
+        if missing.name != "numba":
+            raise
+        return None
+    return compiled
+
+
+def _compiled_pick(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, rows: np.ndarray,
+                   target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_numpy_pick``'s three arrays from ``dedup.compiled.frame_pick`` (frames ``_within_padding``
+    only): the same samples and scores in one pass, each row's samples shared by its pairs. Its
+    positions reach at most one padded profile (``_SEGMENT``), which its error bound takes."""
+    padded = np.empty((len(profiles), _SEGMENT), np.float64)
+    padded[:, _PAD:_PAD + THUMB_SIDE] = profiles
+    padded[:, :_PAD] = profiles[:, :1]
+    padded[:, _PAD + THUMB_SIDE:] = profiles[:, -1:]
+    order = np.argsort(rows, kind="stable")
+    bounds = np.searchsorted(rows[order], np.arange(len(profiles) + 1)).astype(np.intp)
+    target = np.ascontiguousarray(target, np.float64)
+    spread = np.empty(starts.shape)
+    best, margin = np.empty(len(rows), np.intp), np.empty(len(rows))
+    _compiled().frame_pick(padded, _PAD - 0.5, np.ascontiguousarray(starts, np.float64),
+                           np.ascontiguousarray(ends, np.float64), _PROFILE_T, order.astype(np.intp), bounds,
+                           target, np.add.reduce(target, axis=1), spread, best, margin)
+    return best, margin, _score_error(np.abs(profiles).max(axis=1), spread, _SEGMENT).max(axis=1)
 
 
 #: Each profile is padded with its end values, ``_PAD`` of them on either side, for ``_padded_samples``.
@@ -780,8 +827,8 @@ class _Layout:
     masks: list[np.uint64]  # the same as bit masks
     probes: np.ndarray  # XOR masks probed around a key (0 alone: exact lookups)
     starts: list[np.ndarray]
-    orders: list[np.ndarray]
-    filed: list[np.ndarray]  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
+    orders: np.ndarray  # (bands, entries): every band orders every judged entry
+    filed: np.ndarray  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
 
 class _HashBands:
@@ -815,8 +862,8 @@ class _HashBands:
             orders.append(judged[np.argsort(keys, kind="stable")])
             starts.append(np.searchsorted(np.sort(keys), np.arange((1 << len(band)) + 1)))
         masks = [np.bitwise_or.reduce(np.uint64(1) << band.astype(np.uint64)) for band in bands]
-        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts, orders,
-                       [self.hashes[order] for order in orders])
+        return _Layout(bands, masks, np.array([0] + [1 << b for b in range(flips)], dtype=np.int64), starts,
+                       np.stack(orders), np.stack([self.hashes[order] for order in orders]))
 
     @staticmethod
     def _dealt(bits: np.ndarray, n_bands: int) -> list[np.ndarray]:
@@ -854,6 +901,18 @@ class _HashBands:
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(group)) + 1, [len(met)]])
+        if _compiled() is not None:  # the same tests in the same order, without the arrays of every entry met
+            return _compiled().hash_lookups(
+                np.ascontiguousarray(hashes, np.uint64), len(layout.probes), cuts.astype(np.int64),
+                np.stack([lo for lo, _ in runs]), np.stack([counts for _, counts in runs]), layout.filed,
+                layout.orders, np.array(layout.masks, np.uint64), np.stack(reach), radius)
+        return self._lookups(hashes, radius, layout, runs, reach, cuts)
+
+    @staticmethod
+    def _lookups(hashes: np.ndarray, radius: int, layout: _Layout, runs: list[tuple[np.ndarray, np.ndarray]],
+                 reach: list[np.ndarray], cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``within``'s lookups in numpy, group of hashes (``cuts``) by group and band by band: every
+        entry met in the runs tested at once (the memory of ``_MET_AT_ONCE`` entries)."""
         positions, entries = [], []
         per_hash = len(layout.probes)
         for lo_hash, hi_hash in zip(cuts[:-1], cuts[1:]):
@@ -1155,6 +1214,7 @@ class _Forked(_Inline):
 
     def __init__(self, work: _Work, workers: int):
         super().__init__(work)
+        _compiled()  # numba and its kernels loaded here, once, not in each worker after the fork
         with _fork_lock:  # one pool forks at a time, each with its own work
             _forked["work"] = work
             try:

@@ -4,6 +4,8 @@ on look-alike chest films with crops and other edits among them (issue 18)."""
 
 from __future__ import annotations
 
+import multiprocessing
+
 import numpy as np
 import pytest
 from PIL import Image, ImageEnhance
@@ -160,7 +162,7 @@ def _candidate_pairs(index: CropIndex, queries: np.ndarray, own: np.ndarray) -> 
 @pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
 @pytest.mark.parametrize(("layout", "skipped"), [(0, None), (0, 0), (0, 1), (0, 2), (0, 3), (0, "random"), (1, None)])
 def test_each_hash_layout_finds_exactly_the_entries_within_the_radius(look_alike, layout, skipped, met_at_once,
-                                                                      monkeypatch):
+                                                                      monkeypatch, kernels):
     """Whichever band layout a lookup takes (dedup.crops._HashBands), it finds every judged entry
     within CANDIDATE_BITS of each region hash, once: the pairs a test of every hash against every
     entry finds; also when the hashes are looked up in many groups (each group reads its slice of
@@ -297,7 +299,18 @@ def _exact_best(profiles, starts, ends, rows, target):
     return np.argmax(crops._frame_scores(profiles, starts, ends, rows, target), axis=1)
 
 
-def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_alike, monkeypatch):
+@pytest.fixture(params=["compiled", "numpy"])
+def kernels(request, monkeypatch):
+    """The crop part with numba's kernels (dedup.compiled: _best_frames' first pick, the hash
+    lookups), and with numpy alone (where numba is missing): each must give the same results."""
+    if request.param == "numpy":
+        monkeypatch.setattr(crops, "_compiled", lambda: None)
+    else:
+        assert crops._compiled() is not None  # numba is in requirements.txt: the kernel is there
+    return request.param
+
+
+def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_alike, monkeypatch, kernels):
     """dedup.crops._best_frames (the scores by a shorter formula, a pair's best frame kept where it
     wins by more than twice the proven rounding bound, else the exact scores) picks, for every
     pair of every stage of the search, the frame np.argmax of _frame_scores picks."""
@@ -322,7 +335,7 @@ def test_the_best_frames_are_those_of_the_exact_scores_on_look_alike_films(look_
 
 
 @pytest.mark.parametrize("piece", [1, 7, 64])
-def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece):
+def test_the_best_frames_break_ties_and_near_ties_as_the_exact_scores_do(piece, kernels):
     """Frames a hair apart (1e-13 to 1e-9 of the width), repeated frames (exact ties: the first
     wins), flat and nearly flat profiles, rows met by one pair or many: _best_frames' index is
     np.argmax of _frame_scores' for every pair, and the near-ties do reach the exact scores."""
@@ -386,7 +399,7 @@ def test_the_padded_samples_are_those_of_sample_frames_within_the_proven_bound(l
         assert (cheap != exact).any()  # rounded differently: the bound is needed
 
 
-def test_frames_beyond_the_padding_are_sampled_as_before():
+def test_frames_beyond_the_padding_are_sampled_as_before(kernels):
     """Frames reaching beyond the padded span (or NaN) are sampled by _sample_frames itself, and the
     best frames still are np.argmax of the exact scores."""
     rng = np.random.default_rng(12)
@@ -398,3 +411,56 @@ def test_frames_beyond_the_padding_are_sampled_as_before():
     target = crops._unit(rng.random((len(rows), len(crops._PROFILE_T))))
     best = crops._best_frames(profiles, starts, ends, rows, target)
     assert np.array_equal(best, _exact_best(profiles, starts, ends, rows, target))
+
+
+def test_the_compiled_pick_is_the_numpy_pick_within_the_proven_bound(look_alike):
+    """dedup.compiled.frame_pick (numba: the same samples and scores as _best_frames' numpy pick,
+    its additions in another order, positions within one padded profile) gives each frame's spread
+    within float64 rounding of numpy's, and each pair's margin over its second frame within twice
+    the proven error bound of numpy's margin; where numpy's best frame wins by more than that, the
+    kernel's is the same frame. Rows met by several pairs, frames reaching both ends of the padding."""
+    thumbs, _ = look_alike
+    rng = np.random.default_rng(19)
+    profiles = thumbs[rng.integers(0, len(thumbs), 40)].mean(axis=1, dtype=np.float32)
+    lo, hi = crops._PADDED_SPAN
+    starts = rng.uniform(lo, 0.3, (len(profiles), 25))  # frames anywhere in the span, none flat
+    ends = rng.uniform(0.7, hi, (len(profiles), 25))
+    rows = np.concatenate([np.arange(len(profiles)), rng.integers(0, len(profiles), 80)])
+    target = crops._unit(crops._sample_profiles(profiles[rows], np.broadcast_to(
+        crops.INNER + crops._PROFILE_T * (1 - 2 * crops.INNER), (len(rows), len(crops._PROFILE_T)))))
+    best, margin, error = crops._compiled_pick(profiles, starts, ends, rows, target)
+    numpy_best, numpy_margin, numpy_error = crops._numpy_pick(profiles, starts, ends, rows, target, 64, True)
+    assert (error <= numpy_error).all()  # the kernel's positions reach less far: a bound no looser
+    sure = numpy_margin > 4 * numpy_error[rows]
+    assert sure.sum() > 100 and np.array_equal(best[sure], numpy_best[sure])
+    assert (np.abs(margin - numpy_margin) <= 4 * numpy_error[rows]).all()  # each score within 2 bounds
+    assert not np.array_equal(margin, numpy_margin)  # added in another order: the bound is needed
+
+
+def test_the_crop_workers_find_the_kernels_loaded_before_they_fork(look_alike, monkeypatch):
+    """numba's import and the kernel's load from its cache happen in the process that forks the crop
+    part's workers, once, not in each worker (dedup.crops._Forked)."""
+    thumbs, released = look_alike
+    loaded = []
+    monkeypatch.setattr(crops, "_compiled", lambda: loaded.append(multiprocessing.current_process().name))
+    with crops._pool(2, crops._matching(CropIndex(thumbs), thumbs[released:], None, 16, 2)[2]):
+        assert loaded == ["MainProcess"]
+
+
+@pytest.mark.parametrize("met_at_once", [crops._MET_AT_ONCE, 3000])
+def test_the_compiled_lookups_are_numpy_s_in_the_same_order(look_alike, met_at_once, monkeypatch):
+    """dedup.compiled.hash_lookups gives _HashBands._lookups' arrays element for element (the same
+    pairs in the same order, the same dtypes), in both layouts, in one group of hashes or many."""
+    monkeypatch.setattr(crops, "_MET_AT_ONCE", met_at_once)
+    thumbs, _ = look_alike
+    bands = CropIndex(thumbs)._bands
+    hashes = np.unique(region_signatures(thumbs[::4])[0])
+    for layout in list(bands.layouts):
+        bands.layouts = [layout]
+        compiled = bands.within(hashes, CANDIDATE_BITS)
+        with monkeypatch.context() as numpy_only:
+            numpy_only.setattr(crops, "_compiled", lambda: None)
+            expected = bands.within(hashes, CANDIDATE_BITS)
+        assert len(expected[0]) > 1000
+        for a, b in zip(compiled, expected):
+            assert a.dtype == b.dtype and np.array_equal(a, b)
