@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 64  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 65  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -264,6 +264,9 @@ TIMELINE_VERSION = 64  # v2: "day N of admission", "hospital day N" are N days a
 #                      v64: the Italian day of the illness, "in XII giornata di malattia", "al 7° giorno di
 #                           malattia", is that day since the onset (was unread: "malattia" was no base of a day of the
 #                           illness)
+#                      v65: a panel that is a reformat of its figure's CT ("(b–d) Axial CT images obtained 2 days
+#                           later ... (e) Coronal reformatted image") and tells no moment of its own is that CT's
+#                           exam (was blank), when the figure's CT panels tell one moment
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -433,7 +436,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     study's title, the file name of its URL."""
     titles = _study_titles(record)
     # a study title naming its patient first ("Patient 1 - admission") dates the film by the rest
-    label = image.date_text or without_patient_marker(titles.get(str(image.extra.get("study_id", "")), ""))
+    label = _moment_text(record, image) or without_patient_marker(
+        titles.get(str(image.extra.get("study_id", "")), ""))
     filename = _file_name(image)
     words = own_words(record, image)
     lead, part = _sub_image_parts(record, image, words)
@@ -478,15 +482,37 @@ def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:
     parent = image.extra.get("parent_figure")
     if not parent:
         return ""
-    if not image.date_text.strip():
+    moment = _moment_text(record, image)
+    if not moment.strip():
         # "Axial (A) and coronal (B) CT images of patient 2": no panel tells a moment, one exam
         siblings = [other for other in record.images if other.extra.get("parent_figure") == parent]
         timeless = len(siblings) > 1 and not any(text_moments(f"{o.date_text} {o.caption}", "caption")
                                                  for o in siblings)
         return f"figure {parent} without moments" if timeless else ""
     shared = any(other is not image and other.extra.get("parent_figure") == parent
-                 and other.date_text == image.date_text for other in record.images)
-    return f"figure {parent} at {image.date_text}" if shared else ""
+                 and _moment_text(record, other) == moment for other in record.images)
+    return f"figure {parent} at {moment}" if shared else ""
+
+
+#: Words naming a panel as an image computed from another acquisition, not an exam of its own.
+_REFORMAT = re.compile(r"\b(?:reformat\w*|re-?format\w*|reconstruct\w*|multiplanar|MPR)\b", re.IGNORECASE)
+
+
+def _moment_text(record: CaseRecord, image: ImageRecord) -> str:
+    """A panel's own date text; for a reformat telling none ("(e) Coronal reformatted image shows ..."), the
+    date text of its figure's CT panels before it ("(b–d) Axial CT images obtained 2 days later"): a reformat
+    is computed from a CT acquisition its figure shows, so it is that exam. Their CT panels telling two
+    moments, or none, leave it without one (which acquisition it comes from is not said)."""
+    parent = image.extra.get("parent_figure")
+    if image.date_text.strip() or not parent or not _REFORMAT.search(image.caption):
+        return image.date_text
+    if text_moments(image.caption, "caption"):
+        return image.date_text
+    before = [other for other in record.images if other.extra.get("parent_figure") == parent
+              and other.position < image.position and other.date_text.strip()
+              and NORMALIZERS["modality"](other.caption).value == MODALITY_CT]
+    moments = {other.date_text for other in before}
+    return moments.pop() if len(moments) == 1 else image.date_text
 
 
 def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:
