@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 65  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 66  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -267,6 +267,11 @@ TIMELINE_VERSION = 65  # v2: "day N of admission", "hospital day N" are N days a
 #                      v65: a panel that is a reformat of its figure's CT ("(b–d) Axial CT images obtained 2 days
 #                           later ... (e) Coronal reformatted image") and tells no moment of its own is that CT's
 #                           exam (was blank), when the figure's CT panels tell one moment
+#                      v66: a time "into the illness" ("Two weeks into the illness, ...", "ten days into her illness",
+#                           "3 days into symptoms") is the presentation's day since the onset (was no span: blank); a
+#                           hospital stay told only by its length ("Ricoverato in reparto COVID per 10 giorni",
+#                           "hospitalised for 12 days", "after a 10-day hospital stay") dates the discharge that many
+#                           days after the admission when no other words date it ("a 3 mesi dalla dimissione": blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -2118,7 +2118,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
     readmission = readmission_moment(history) or readmission_moment(findings)
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
-                   or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first),
+                   # (a discussion's summary of the stay, "The patient was admitted for 16 days and received
+                   # oxygen", dates no discharge: the curators leave its "after discharge" films blank)
+                   or discharge_moment(_patient_sentences(discussion, _PATIENT_DISCHARGED), day_first, False),
                    readmission,
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
@@ -2245,10 +2247,11 @@ def _discharge_sentence(text: str, start: int) -> bool:
     return bool(_DISCHARGED.search(text, s_start, s_end)) and not IMAGE_WORDS.search(text, s_start, s_end)
 
 
-def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
+def discharge_moment(history: str, day_first: bool = False, stay_length: bool = True) -> Moment | None:
     """The one moment the history's sentences discharging the patient give ("She was discharged 15
     days after admission", "discharged home on hospital day 12", "He was discharged on 2 April
-    2020"); None when they give none or several."""
+    2020"), else a stay told by its length when ``stay_length`` ("hospitalised for 12 days"); None when they
+    give none or several."""
     found = set()
     for m in (_DISCHARGED.finditer(history) if has_any(text_context(history).lower, ("discharged", "dimess")) else ()):
         start, end = sentence_at(history, m.start())
@@ -2260,6 +2263,47 @@ def discharge_moment(history: str, day_first: bool = False) -> Moment | None:
         if after is not None:
             found.add(after)
     found.update(_at_discharge_days(history))
+    return _the_one(found) if found or not stay_length else _stay_length(history)
+
+
+# A hospital stay told only by its length: "Ricoverato in reparto COVID per 10 giorni", "hospitalised for 12 days",
+# "after a 10-day hospital stay", "a hospital stay of 2 weeks", "degenza di 18 giorni": the discharge that many days
+# after the admission. Not a stay in intensive care ("in terapia intensiva per 5 giorni", "in the ICU for 6 days":
+# not the hospital's), nor one going on ("has been hospitalised for 5 days"), nor a span of symptoms between.
+_STAY_LENGTH = compile_fast(
+    r"\b(?:ricoverat[oa]|degenza|hospitali[sz]ed|admitted|(?:stayed|remained)\s+in\s+(?:the\s+)?(?:hospital|ward))\b"
+    r"(?P<gap>[^.;:,()]{0,40}?)"
+    rf"\b(?:for|per|di)\s+(?:circa\s+|about\s+)?(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?|giorni|settimane)\b"
+    r"(?!\s+(?:later|after|before|ago|prior|dopo|prima|fa\b|d[ae]l|dall|from|since|of|with|con|in\s+(?:terapia|ICU)))"
+    rf"|\b(?:after|following|dopo)\s+(?:an?\s+|una\s+)?(?P<n2>{NUMBER_LIKE})[- ](?P<unit2>days?|weeks?)\s+"
+    r"(?:hospital\s+stay|hospitali[sz]ation|admission|stay\s+in\s+hospital)\b"
+    rf"|\b(?:hospital\s+stay|hospitali[sz]ation|length\s+of\s+stay)\s+(?:of|was|lasted)\s+(?P<n3>{NUMBER_LIKE})\s+"
+    r"(?P<unit3>days?|weeks?)\b", re.IGNORECASE)
+#: What makes a stay's words not the hospital's stay, or not a finished one.
+_NOT_THE_STAY = compile_fast(
+    r"\b(?:ICU|ITU|HDU|intensive|intensiva|rianimazione|sub-?intensiva|rehabilitation|riabilitazione|quarantine|"
+    r"isolation|isolamento|has\s+been|have\s+been|is\s+being|currently|still|già|previously|precedentemente|"
+    r"in\s+(?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _stay_length(history: str) -> Moment | None:
+    """The discharge of a history telling the hospital stay only by its length ("Ricoverato in reparto COVID per
+    10 giorni": 10 days after the admission); None when it tells none, or several, or the stay is another's, in
+    intensive care, earlier or still going on."""
+    if not has_any(text_context(history).lower, ("ricover", "degenza", "hospitali", "admitted", "stay")):
+        return None
+    found = set()
+    for m in _STAY_LENGTH.finditer(history):
+        i = next(i for i in ("", "2", "3") if m.group("n" + i))
+        n, unit = m.group("n" + i), m.group("unit" + i)
+        c_start, c_end = clause_at(history, m.start())
+        if (not is_amount(n) or _NOT_THE_STAY.search(history, c_start, c_end)
+                or (m.group("gap") and SYMPTOM_WORDS.search(m.group("gap")))
+                or about_other_person(history, m.start(), m.end())):
+            continue
+        amount = amount_in_days(n, unit)
+        if amount is not None:
+            found.add(Moment(SINCE_ADMISSION, amount, m.group(0), "history"))
     return _the_one(found)
 
 

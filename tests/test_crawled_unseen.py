@@ -281,9 +281,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # day of the ICU stay is not one of the hospital stay, unseen23's rule, though this patient was admitted to the ICU
     # directly), 19230's "Control CT at 6 weeks" (two images; "at N weeks": its base is not told), SIRM caso 333's
     # "RX di controllo AP a letto" (a bedside film, as unseen16's)
-    # unseen33 (open, see its README): Radiopaedia "Two weeks into the illness" at presentation (four films) and "HRCT
-    # 3 months after the acute illness" / "Repeat HRCT 3 months later" (three), SIRM "Controllo TC a 3 mesi dalla
-    # dimissione" after a stay told as "Ricoverato ... per 10 giorni"
+    # unseen33 (open, see its README): Radiopaedia "HRCT 3 months after the acute illness" / "Repeat HRCT 3 months
+    # later" (three) in a history with a month but no day of onset
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -294,7 +293,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1,
-            ("unseen33", "radiopaedia"): 7, ("unseen33", "sirm"): 1}.get((batch, site), 0)
+            ("unseen33", "radiopaedia"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3032,3 +3031,86 @@ def test_unseen33_sirm_ct_in_xii_giornata_di_malattia():
     assert rows["02/caso340-TC-2.jpg"]["offset"] == "12"
     assert rows["02/caso340-RX-1.jpg"]["view"] == "AP"
     assert rows["02/caso340-TC-1.jpg"]["view"] == "Axial"
+
+
+# --- unseen33: a time "into the illness"; a hospital stay told only by its length ----------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("Two weeks into the illness, worsening shortness of breath and now hypoxic on room air.", 14),
+    ("Ten days into her illness, she presented with dyspnoea.", 10),
+    ("A week into the illness he was admitted.", 7),
+    ("3 days into symptoms, she attended the emergency department.", 3),
+    ("Ten days into his COVID-19 illness he was admitted.", 10),
+])
+def test_unseen33_a_time_into_the_illness_is_a_symptom_span(history, days):
+    assert [d for d, _ in symptom_histories(history)] == [days]
+
+
+@pytest.mark.parametrize("history", [
+    "Two weeks into the pandemic, he presented with fever and cough.",
+    "Three days into the ICU stay, he deteriorated.",
+])
+def test_unseen33_a_time_into_something_else_is_no_symptom_span(history):
+    assert symptom_histories(history) == ()
+
+
+def test_unseen33_offset_normalizer_reads_a_time_into_the_illness_as_a_history():
+    # the simple reader leaves an admission film after a history ambiguous, as after "fever for 14 days" (it was 0:
+    # the admission, the history unread)
+    result = NORMALIZERS["offset"]("Two weeks into the illness, he presented with dyspnoea. Chest radiograph on "
+                                   "admission.")
+    assert result.value is None
+    assert result.evidence.startswith("Two weeks into the illness")
+    assert "symptom history" in result.reason
+
+
+def test_unseen33_radiopaedia_two_weeks_into_the_illness_and_studies_labelled_by_date():
+    name = ("rp_classic_uk_two_weeks_into_the_illness_ap_and_ctpa_same_day_labelled_14_04_2020_follow_up_ct_12_05_"
+            "2020.html")
+    rows = _batch_rows("radiopaedia", "unseen33", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-ctpa-and-follow-up-ct-2?lang=us")
+    offsets = {key.split("/")[0]: row["offset"] for key, row in rows.items()}
+    assert offsets["9331101000"] == "14"
+    assert offsets["9331102000"] == "14"
+    assert offsets["9331102100"] == "14"
+    assert offsets["9331103000"] == "42"
+
+
+@pytest.mark.parametrize("history, days", [
+    ("Uomo di 59 anni. Ricoverato in reparto COVID per 10 giorni, in ossigenoterapia con maschera di Venturi.", 10),
+    ("She was hospitalised for 12 days.", 12),
+    ("After a 10-day hospital stay he was discharged home.", 10),
+    ("Her hospital stay lasted 2 weeks.", 14),
+])
+def test_unseen33_a_stay_told_by_its_length_dates_the_discharge(history, days):
+    moment = discharge_moment(history)
+    assert moment is not None
+    assert (moment.kind, moment.days) == (SINCE_ADMISSION, days)
+
+
+@pytest.mark.parametrize("history", [
+    "Ricoverato in terapia intensiva per 5 giorni.",
+    "He was admitted to the ICU for 6 days.",
+    "She has been hospitalised for 5 days.",
+    "He was admitted with fever for 3 days.",
+    "He remained on oxygen for 6 days.",
+    # two lengths that disagree: no discharge day
+    "Hospitalised for 12 days. After a 20-day hospital stay he was discharged.",
+])
+def test_unseen33_no_hospital_stay_length_no_discharge(history):
+    assert discharge_moment(history) is None
+
+
+def test_unseen33_an_explicit_discharge_day_wins_over_the_length():
+    moment = discharge_moment("He was hospitalised for 12 days and discharged on hospital day 11.")
+    assert (moment.kind, moment.days) == (HOSPITAL_DAY, 11)
+
+
+def test_unseen33_sirm_controllo_a_3_mesi_dalla_dimissione_after_a_stay_of_10_giorni():
+    name = ("caso_341_uomo_di_59_anni_a_2_settimane_dall_esordio_rx_pa_e_tc_in_ps_controllo_tc_a_3_mesi_dalla_"
+            "dimissione.html")
+    rows = _batch_rows("sirm", "unseen33", name, "https://www.sirm.org/2021/03/02/covid-19-caso-341/")
+    assert rows["03/caso341-RX-1.jpg"]["offset"] == "14"
+    assert rows["03/caso341-TC-1.jpg"]["offset"] == "14"
+    assert rows["03/caso341-TC-2.jpg"]["offset"] == "114"

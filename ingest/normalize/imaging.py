@@ -120,7 +120,8 @@ FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # "fevers" symptoms; "N giorni dopo il ricovero" / "dopo l'esordio" count from the admission / the onset
 # v21: the Italian notes' "da 1 sett." histories (weeks)
 # v22: "giornata / giorno di malattia" a day of the illness (as "day N of illness")
-OFFSET_VERSION = 22
+# v23: "Two weeks into the illness", "3 days into symptoms" histories (not "into the pandemic", "into the ICU stay")
+OFFSET_VERSION = 23
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -180,7 +180,11 @@ _HISTORY = compile(
     # follow in its sentence: ``_unit_histories``)
     rf"|\b(?:well|healthy|asymptomatic|(?:usual|normal|good)\s+(?:state\s+of\s+)?health)\s+until\s+"
     rf"(?:about\s+|approximately\s+|some\s+)?(?P<n18>{NUMBER_LIKE}|{_FEW})\s+(?P<unit18>{UNIT})\s+"
-    rf"(?:ago|back|earlier|before|prior)\b",
+    rf"(?:ago|back|earlier|before|prior)\b"
+    # the narrative's present told as a time into the illness: "Two weeks into the illness, he presented", "ten days
+    # into her illness", "3 days into symptoms" (not "two weeks into the pandemic", "3 days into the ICU stay")
+    rf"|\b(?P<n19>{NUMBER_LIKE})\s+(?P<unit19>{UNIT})\s+into\s+(?:(?:the|his|her|their)\s+)?"
+    r"(?:(?:COVID(?:-19)?|acute|viral)\s+)?(?:illness|symptoms|disease)\b",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -437,7 +441,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18"):
+                  "18", "19"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
