@@ -261,10 +261,11 @@ TIMELINE_VERSION = 64  # v2: "day N of admission", "hospital day N" are N days a
 #                           the film's hours after the film before, as "dopo 48 ore" (was unread); the Italian
 #                           notes' "da 1 sett." is a span of weeks (was unread: "Febbre e tosse da 1 sett., da 2 gg
 #                           dispnea" dated the onset from the dyspnoea's 2 days)
-#                      v64: "ICU day N" of a patient the history admits straight to intensive care ("admitted
-#                           directly to the intensive care unit") is hospital day N, N days after the admission (was
-#                           blank, as v42 left every ICU day); a panel sharing its legend's lead "CT chest on ICU day
-#                           14" takes "ICU day 14" along, not a bare "day 14"
+#                      v64: "ICU day N" / "day N of ICU stay" of a patient the history admits straight to intensive
+#                           care ("admitted directly to the intensive care unit") is hospital day N, N days after the
+#                           admission (was blank, as v42 left every ICU day; "day N of ICU stay" was no moment); a
+#                           panel sharing its legend's lead "CT chest on ICU day 14" takes "ICU day 14" along, not a
+#                           bare "day 14"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -189,6 +189,8 @@ _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1
 #: the hospital admission the offsets count from.
 _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
                        re.IGNORECASE)
+#: The intensive care unit as a day's base: "day 20 of ICU stay", "day 4 of intensive care".
+_ICU_BASE = compile_fast(r"(?:P?ICU|ITU|intensive)\Z", re.IGNORECASE)
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
@@ -1022,6 +1024,9 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         # "admission day 3": day 1 may be the admission day or the next one; told, it is the film's
         # moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
+    if _ICU_BASE.match(base) and connector.split()[0].lower() in _DAY_OF:
+        # "day 20 of ICU stay", "day 4 of intensive care": a day of the unit's stay, as "ICU day 20"
+        return Moment(ICU_DAY, n, evidence, where)
     if base and connector:
         return None  # another base
     return Moment(LABEL, n, evidence, where)
