@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 66  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 67  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -272,6 +272,11 @@ TIMELINE_VERSION = 66  # v2: "day N of admission", "hospital day N" are N days a
 #                           hospital stay told only by its length ("Ricoverato in reparto COVID per 10 giorni",
 #                           "hospitalised for 12 days", "after a 10-day hospital stay") dates the discharge that many
 #                           days after the admission when no other words date it ("a 3 mesi dalla dimissione": blank)
+#                      v67: "ICU day N" / "day N of ICU stay" of a patient the history admits straight to intensive
+#                           care ("admitted directly to the intensive care unit") is hospital day N, N days after the
+#                           admission (was blank, as v42 left every ICU day; "day N of ICU stay" was no moment); a
+#                           panel sharing its legend's lead "CT chest on ICU day 14" takes "ICU day 14" along, not a
+#                           bare "day 14"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

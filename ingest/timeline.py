@@ -140,6 +140,9 @@ AFTER_EVENT = "after-event"          # "3 days after intubation", "after 10 days
                                      # day the history gives that event of the stay (``EVENTS``)
 HOSPITAL_DAY = "hospital-day"        # "hospital day 3", "HD 3", "day 3 of hospitalization": N days after
                                      # the admission, as the sample's curators count them
+ICU_DAY = "icu-day"                  # "ICU day 3": a day of the stay in intensive care, which may begin any
+                                     # day of the hospital's; a hospital day when the history admits the
+                                     # patient straight to the unit (``_Dates.straight_to_icu``)
 ON_WEEKDAY = "weekday"               # "on the following Monday": ``days`` is the weekday (Monday 0), placed
                                      # after the weekday the history admits the patient on
 SINCE_OPERATION = "since-operation"  # "postoperative day 5", "POD 5": N days after an operation, placed only
@@ -186,6 +189,8 @@ _HEADING = compile_fast(r"^(?:\d{1,2}\.?\s*)?[A-Z][^\n.:]{0,60}(?:\s/\s[^\n.:]{1
 #: the hospital admission the offsets count from.
 _TO_ICU = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:intensive\s+care|ICU\b|critical\s+care)",
                        re.IGNORECASE)
+#: The intensive care unit as a day's base: "day 20 of ICU stay", "day 4 of intensive care".
+_ICU_BASE = compile_fast(r"(?:P?ICU|ITU|intensive)\Z", re.IGNORECASE)
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
@@ -1019,6 +1024,9 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         # "admission day 3": day 1 may be the admission day or the next one; told, it is the film's
         # moment (not the presenting film's), but its day is not
         return Moment(UNPLACED, -1, evidence, where)
+    if _ICU_BASE.match(base) and connector.split()[0].lower() in _DAY_OF:
+        # "day 20 of ICU stay", "day 4 of intensive care": a day of the unit's stay, as "ICU day 20"
+        return Moment(ICU_DAY, n, evidence, where)
     if base and connector:
         return None  # another base
     return Moment(LABEL, n, evidence, where)
@@ -1110,8 +1118,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         moment = _day_moment(*_day_n_parts(m), m.group(0), where)
         icu = _ICU_BEFORE.search(text, max(0, m.start() - 24), m.start()) if moment is not None else None
         if icu is not None:
-            # "ICU day 3": a day of the stay in intensive care, which may begin any day of the hospital's
-            moment = Moment(UNPLACED, -1, text[icu.start():m.end()], where)
+            # "ICU day 3": a day of the stay in intensive care (a count of the unit's days, or a base unread)
+            counted = moment.kind in (LABEL, HOSPITAL_DAY)
+            moment = Moment(ICU_DAY if counted else UNPLACED, moment.days if counted else -1,
+                            text[icu.start():m.end()], where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
@@ -1178,7 +1188,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
             else:
                 moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
-    if not any(x.kind != UNPLACED for _, x in moments):
+    if not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments):
         # "at admission to the ICU, two days after arrival at the hospital": the other words date the
         # film; alone, the admission to the unit is the only day its words tell (the presentation's)
         moments.extend(to_icu)
@@ -2127,7 +2137,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
                    events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
                    dated_intervals=dated_intervals(history, day_first),
-                   first_visit=first_visit_moment(history, readmission))
+                   first_visit=first_visit_moment(history, readmission),
+                   straight_to_icu=admitted_straight_to_icu(history))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2206,6 +2217,9 @@ class _Dates:
     dated_intervals: tuple[tuple[str, int, int], ...] = ()
     #: The first visit's day when the history tells a return after it (``first_visit_moment``).
     first_visit: Moment | None = None
+    #: The history admits the patient straight to intensive care ("admitted directly to the intensive care
+    #: unit"): the unit's days are the stay's ("AP supine chest radiograph on ICU day 2" is hospital day 2).
+    straight_to_icu: bool = False
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2213,6 +2227,27 @@ _DISCHARGE_KINDS = frozenset({SINCE_ADMISSION, HOSPITAL_DAY, SINCE_ONSET, DATED,
 #: A symptom's start in a sentence ("she developed a fever", "fever began"): with a day after an operation,
 #: the onset on that count.
 _ONSET_VERB = compile_fast(r"\b(?:developed|develop|began|begun|started|onset|spiked|new)\b", re.IGNORECASE)
+
+
+#: An admission told as straight to intensive care: "admitted directly to the intensive care unit", "taken straight
+#: to ITU" (a presentation's words: the unit's first day is the stay's).
+_STRAIGHT_TO_ICU = compile_fast(
+    r"\b(?:admitted|taken|brought)\s+(?:directly|straight)\s+(?:from\s+the\s+emergency\s+department\s+)?"
+    r"(?:to|in|into)\s+(?:the\s+|our\s+)?(?:ICU|ITU|intensive\s+(?:care|therapy)|critical\s+care)\b", re.IGNORECASE)
+#: Words of a sentence placing its admission later in the stay ("Two days later she was admitted directly to the
+#: ICU", "on hospital day 3"): a transfer, however direct.
+_LATER_IN_STAY = compile_fast(r"\b(?:later|subsequently|afterwards|following\s+day|next\s+day|ward)\b"
+                              r"|\bday\s+\d|\bdays?\s+after\b", re.IGNORECASE)
+
+
+def admitted_straight_to_icu(history: str) -> bool:
+    """True when the history admits the patient (not another person) straight to intensive care, in a sentence
+    telling no later moment of the stay."""
+    for m in _STRAIGHT_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if not _LATER_IN_STAY.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
+            return True
+    return False
 
 
 def admission_weekday(history: str) -> int | None:
@@ -2577,7 +2612,10 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     admission = timeline.admission_day
     if moment.kind == DATED:
         return _place_date(date.fromordinal(moment.days), admission, dates)
-    if moment.kind == UNPLACED:
+    if moment.kind == ICU_DAY and dates.straight_to_icu:
+        # admitted straight to the unit: its day N is the stay's
+        moment = replace(moment, kind=HOSPITAL_DAY)
+    if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}
     if len(told) == 1:

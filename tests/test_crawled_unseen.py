@@ -277,9 +277,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # the presentation: not said, as unseen12's), SIRM caso 330's "RX al letto" films the blind rows call AP (as
     # unseen16's bedside film)
     # unseen30: Eurorad 19215's "Bedside AP chest X-ray on ICU day 3" (a bedside film without the patient's position,
-    # as unseen16's) and its ICU and ventilation days ("ICU day 3", "day 12 of ventilation", "day 20 of ICU stay": a
-    # day of the ICU stay is not one of the hospital stay, unseen23's rule, though this patient was admitted to the ICU
-    # directly), 19230's "Control CT at 6 weeks" (two images; "at N weeks": its base is not told), SIRM caso 333's
+    # as unseen16's) and its "day 12 of ventilation" (its ICU days, "ICU day 3", "day 20 of ICU stay", hospital days
+    # since round 45: the patient "was admitted directly to the intensive care unit"; unseen23's Radiopaedia "ICU day
+    # 3" of a patient not said to be admitted straight to the unit stays blank), 19230's "Control CT at 6 weeks"
+    # (two images; "at N weeks": its base is not told), SIRM caso 333's
     # "RX di controllo AP a letto" (a bedside film, as unseen16's)
     # unseen33 (open, see its README): Radiopaedia "HRCT 3 months after the acute illness" / "Repeat HRCT 3 months
     # later" (three) in a history with a month but no day of onset
@@ -292,7 +293,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen22", "eurorad"): 2, ("unseen23", "eurorad"): 2,
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
-            ("unseen30", "eurorad"): 7, ("unseen30", "sirm"): 1,
+            ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -2428,6 +2429,30 @@ def test_a_day_of_the_icu_stay_is_not_a_day_of_the_hospital_stay(label):
              ImageTexts(2, caption="PA radiograph before discharge.", date_text="Day 12", group="c", study_title=True)]
     history = "Fever and dry cough for 5 days, short of breath this morning."
     assert [o.value for o in case_timeline(history, films).offsets] == [5, None, 17]
+
+
+@pytest.mark.parametrize("label", ["ICU day 3", "ITU day 3", "Day 3 of ICU stay", "day 3 of intensive care"])
+def test_a_day_of_the_icu_stay_of_a_patient_admitted_straight_to_the_icu_is_a_day_of_the_hospital_stay(label):
+    # round 45: the history admits the patient directly to the unit, whose day N is then the stay's (as the blind
+    # rows of unseen30's Eurorad 19215 count it: "5 days of fever ... admitted directly to the intensive care unit",
+    # "ICU day 3" 8, "day 20 of ICU stay" 25)
+    films = [ImageTexts(0, caption="AP erect radiograph.", date_text="Day 0", group="a", study_title=True),
+             ImageTexts(1, caption="Supine AP radiograph after intubation.", date_text=label, group="b",
+                        study_title=True),
+             ImageTexts(2, caption="PA radiograph before discharge.", date_text="Day 12", group="c", study_title=True)]
+    history = "Fever and dry cough for 5 days. She was admitted directly to the intensive care unit with hypoxaemia."
+    assert [o.value for o in case_timeline(history, films).offsets] == [5, 8, 17]
+
+
+def test_unseen30_eurorad_icu_days_of_a_patient_admitted_directly_to_the_icu():
+    name = ("eu_romania_5_days_fever_admitted_to_icu_intubated_day_2_bedside_ap_icu_day_3_supine_day_12_of_"
+            "ventilation_ct_day_20_of_icu_stay")
+    found = records("eurorad", FIXTURES / "eurorad" / "unseen30" / f"{name}.html", "https://www.eurorad.org/case/19215")
+    rows = {k: v for r in found for k, v in staged_rows(r).items()}
+    assert rows["0000019215/19215_1_1.jpg"]["offset"] == "5"
+    assert rows["0000019215/19215_2_1.jpg"]["offset"] == "8"  # "Bedside AP chest X-ray on ICU day 3"
+    assert rows["0000019215/19215_4_1.jpg"]["offset"] == "25"  # "Chest CT on day 20 of ICU stay, (a) axial"
+    assert rows["0000019215/19215_4_2.jpg"]["offset"] == "25"  # "(b) coronal"
 
 
 def test_a_day_label_with_the_icu_after_it_stays_a_day_of_the_stay():
