@@ -345,10 +345,7 @@ def _compiled_pick(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, r
     """``_numpy_pick``'s three arrays from ``dedup.compiled.frame_pick`` (frames ``_within_padding``
     only): the same samples and scores in one pass, each row's samples shared by its pairs. Its
     positions reach at most one padded profile (``_SEGMENT``), which its error bound takes."""
-    padded = np.empty((len(profiles), _SEGMENT), np.float64)
-    padded[:, _PAD:_PAD + THUMB_SIDE] = profiles
-    padded[:, :_PAD] = profiles[:, :1]
-    padded[:, _PAD + THUMB_SIDE:] = profiles[:, -1:]
+    padded = _padded_profiles(profiles)
     order = np.argsort(rows, kind="stable")
     bounds = np.searchsorted(rows[order], np.arange(len(profiles) + 1)).astype(np.intp)
     target = np.ascontiguousarray(target, np.float64)
@@ -363,6 +360,16 @@ def _compiled_pick(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, r
 #: Each profile is padded with its end values, ``_PAD`` of them on either side, for ``_padded_samples``.
 _PAD = 16
 _SEGMENT = THUMB_SIDE + 2 * _PAD
+
+
+def _padded_profiles(profiles: np.ndarray) -> np.ndarray:
+    """Each profile with its end values repeated ``_PAD`` times on either side (float64, (N, ``_SEGMENT``)):
+    a position beyond either end reads the end value, as the clipped positions of ``_sample_profiles`` do."""
+    padded = np.empty((len(profiles), _SEGMENT), np.float64)
+    padded[:, _PAD:_PAD + THUMB_SIDE] = profiles
+    padded[:, :_PAD] = profiles[:, :1]
+    padded[:, _PAD + THUMB_SIDE:] = profiles[:, -1:]
+    return padded
 #: Frames (normalized) whose every sample falls in the padding: 64 x 0.2 + 0.5 < 16.
 _PADDED_SPAN = (-0.2, 1.2)
 
@@ -383,12 +390,7 @@ def _padded_samples(profiles: np.ndarray, starts: np.ndarray, ends: np.ndarray, 
     either end reads the end value, as the clipped positions of ``_sample_profiles`` do, with no
     clipping pass. Only for frames ``_within_padding``."""
     s, e = starts[lo:hi], ends[lo:hi]
-    mine = profiles[lo:hi]
-    padded = np.empty((len(s), _SEGMENT), np.float64)
-    padded[:, _PAD:_PAD + THUMB_SIDE] = mine
-    padded[:, :_PAD] = mine[:, :1]
-    padded[:, _PAD + THUMB_SIDE:] = mine[:, -1:]
-    flat = padded.ravel()
+    flat = _padded_profiles(profiles[lo:hi]).ravel()
     rises = np.diff(flat, append=flat[-1:])  # high - low; a row's last one is never read (f = 0 there at most)
     at = positions[:len(s)]
     np.multiply((e - s)[..., None] * THUMB_SIDE, _PROFILE_T, out=at)
