@@ -1596,7 +1596,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
-    readmission = readmission_moment(history) or readmission_moment(findings)
+    readmission = _case_readmission(history, findings)
     if readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
         # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
@@ -1610,7 +1610,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
-                                      discussion)
+                                      readmission, discussion)
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
@@ -2024,7 +2024,8 @@ class CaseImages:
                                  admission_base_told).offset_of(image.position)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
-        timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0)
+        timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0,
+                                     _case_readmission(history, findings))
         if presenting is None:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
@@ -2111,13 +2112,18 @@ def _patient_sentences(discussion: str, also: re.Pattern[str] | None = None) -> 
                     if _THIS_PATIENT.search(discussion, a, b) or (also is not None and also.search(discussion, a, b)))
 
 
-def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
+def _case_readmission(history: str, findings: str) -> Moment | None:
+    """The case's readmission (``readmission_moment``): the history's, else the findings'."""
+    return readmission_moment(history) or readmission_moment(findings)
+
+
+def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, readmission: Moment | None,
             discussion: str = "") -> tuple[Timeline, _Dates, list[Event]]:
     """The axis of a case (a Timeline without images yet), its dated onset and admission, and the
     events the history places on it (or the findings, or the discussion's sentences about the
     patient, when the history tells no onset gap: Radiopaedia cases whose Presentation is
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
-    history")."""
+    history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
     onset_date, admission_date = history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
@@ -2125,7 +2131,6 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool,
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
-    readmission = readmission_moment(history) or readmission_moment(findings)
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    # (a discussion's summary of the stay, "The patient was admitted for 16 days and received
