@@ -272,6 +272,29 @@ _ADMISSION_IS_DAY_ONE = compile_fast(
     rf"the\s+(?:day\s+of\s+)?admission\b",
     re.IGNORECASE,
 )
+# A text's own count of the illness, with the onset as its day 1: "developed a fever on 2 August (Day 1 of illness)",
+# "Day 1 = the day of symptom onset", "the day of symptom onset was defined as day 1". Such a text's "Day 14 of
+# illness" is 13 days after the onset; the curators count a day N of illness as N days after it where no text says
+# otherwise (the sample's "day 4 of illness" 4).
+_ILLNESS_DAY_ONE = (r"day\s*(?:1|one)(?:\s+of\s+(?:the\s+)?(?:illness|disease|symptoms?))?\b"
+                    r"(?!\s+of\s+(?:the\s+)?(?:admission|hospitali[sz]ation|stay)\b)")
+_ONSET_WORDS = (r"(?:(?:the\s+)?(?:(?:first\s+)?day\s+of\s+)?(?:(?:the\s+)?(?:symptoms?|illness|disease|fever)\s+onset"
+                r"|(?:the\s+)?onset(?:\s+of\s+(?:the\s+)?(?:symptoms?|illness|disease|fever))?|(?:the\s+)?first\s+symptoms?))")
+_ONSET_IS_DAY_ONE = compile_fast(
+    # the definition: "Day 1 = the day of symptom onset", "day 1 was defined as the onset of symptoms"
+    rf"\b{_ILLNESS_DAY_ONE}\s*(?:=|\b(?:was|is|being|corresponds\s+to|corresponded\s+to)\b)\s*"
+    rf"(?:(?:defined|considered|taken|designated)\s+as\s+)?{_ONSET_WORDS}\b"
+    # said the other way round: "the day of symptom onset was defined as day 1", "symptom onset (day 1)"
+    rf"|\b{_ONSET_WORDS}\s*(?:[(=:]\s*|\b(?:was|is|being)\s+(?:defined|considered|taken|designated|counted)\s+as\s+)"
+    rf"{_ILLNESS_DAY_ONE}"
+    # a day label of the illness set after the day a symptom began: "a fever on 2 August 2020 (Day 1 of illness)"
+    r"|\(\s*(?:day\s*(?:1|one)\s+of\s+(?:the\s+)?(?:illness|disease|symptoms?)|(?:illness|disease)\s+day\s*(?:1|one))"
+    r"\s*\)",
+    re.IGNORECASE,
+)
+#: Words of the arrival before a "(Day 1 of illness)" in its sentence: the label dates the arrival, not the onset.
+_ARRIVAL_BEFORE = compile_fast(r"\b(?:admitted|admission|presented|hospitali[sz]ed|referred|arrived|ricover\w+)\b",
+                               re.IGNORECASE)
 _PRESENTATION = compile_fast(
     r"\b(?:presented|presenting|admitted|admission|referred|came\s+to|hospitali[sz]\w+|history\s+of|emergency|ricover\w+|giunge|accede)\b|-day\s+history|\bhistory\b",
     re.IGNORECASE,
@@ -1580,6 +1603,52 @@ def _rebased(moments: list[Moment], day_one: str) -> list[Moment]:
             for m in moments]
 
 
+def onset_is_day_one(*texts: str) -> str:
+    """The words of the first of ``texts`` that make the onset the illness's day 1 ("Day 1 = the day of symptom
+    onset", "a fever on 2 August 2020 (Day 1 of illness)"), or "" when none does. A day label in brackets counts
+    only after a symptom in its sentence and before any word of the arrival ("admitted on 6 August (day 1 of
+    illness)" may date the arrival on either count)."""
+    for text in texts:
+        words = _onset_day_one_words(text) if text else ""
+        if words:
+            return words
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def _onset_day_one_words(text: str) -> str:
+    """``onset_is_day_one`` of one text, remembered (as ``_day_one_words``)."""
+    for m in _ONSET_IS_DAY_ONE.finditer(text) if has_any(text_context(text).lower, ("day",)) else ():
+        if not m.group(0).startswith("("):
+            return m.group(0)
+        s_start, _ = sentence_at(text, m.start())
+        if SYMPTOM_WORDS.search(text, s_start, m.start()) and not _ARRIVAL_BEFORE.search(text, s_start, m.start()):
+            return m.group(0)
+    return ""
+
+
+def _tells_day_of_illness(evidence: str, days: int) -> bool:
+    """Whether a moment's words tell day ``days`` of the illness's count ("Day 14 of illness", "admitted on the
+    sixth day of illness"), not a time after the onset ("1 day after the onset", "fever for 6 days")."""
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+        for m in matches(evidence):
+            moment = _day_moment(*parts(m), m.group(0), "history")
+            if moment is not None and moment.kind == SINCE_ONSET and moment.days == days:
+                return True
+    return False
+
+
+def _rebased_on_onset(moments: list[Moment], day_one: str) -> list[Moment]:
+    """The moments of a case whose text makes the onset day 1 (``onset_is_day_one``): its "day N of illness" is
+    N - 1 days after the onset, and the definition joins their evidence."""
+    if not day_one:
+        return moments
+    return [Moment(SINCE_ONSET, m.days - 1,
+                   m.evidence if day_one in m.evidence else f"{day_one}{EVIDENCE_JOIN}{m.evidence}", m.where)
+            if m.kind == SINCE_ONSET and m.days >= 1 and _tells_day_of_illness(m.evidence, m.days) else m
+            for m in moments]
+
+
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
                   day_first: bool = False, presenting: bool | None = None,
                   admission_base_told: bool = True, discussion: str = "") -> Timeline:
@@ -1595,7 +1664,9 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     the history does not (``_anchor``)."""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    moments = {i.position: _rebased(image_moments(i, captions_are_notes, day_first), day_one) for i in ordered}
+    onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    moments = {i.position: _rebased_on_onset(_rebased(image_moments(i, captions_are_notes, day_first), day_one),
+                                             onset_one) for i in ordered}
     readmission = _case_readmission(history, findings)
     if readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
@@ -1984,20 +2055,23 @@ class CaseImages:
         self._index = {image.position: k for k, image in enumerate(self._ordered)}
         self._notes, self._day_first = captions_are_notes, day_first
         self._raw = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
-        # the films' own words making the admission day 1 (case_timeline reads them after the history's)
+        # the films' own words making the admission, or the onset, day 1 (case_timeline reads them after the
+        # history's)
         self._day_ones = [admission_is_day_one(i.date_text, i.caption) for i in self._ordered]
-        self._read: dict[str, tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
-        self._use("")
+        self._onset_ones = [onset_is_day_one(i.date_text, i.caption) for i in self._ordered]
+        self._read: dict[tuple[str, str], tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
+        self._use("", "")
 
-    def _use(self, day_one: str) -> None:
-        """The films' moments on the count ``day_one`` gives (read once per count: most cases have one)."""
-        if day_one not in self._read:
-            moments = [_rebased(m, day_one) for m in self._raw]
+    def _use(self, day_one: str, onset_one: str) -> None:
+        """The films' moments on the counts ``day_one`` and ``onset_one`` give (read once per count: most cases
+        have one)."""
+        if (day_one, onset_one) not in self._read:
+            moments = [_rebased_on_onset(_rebased(m, day_one), onset_one) for m in self._raw]
             chosen = [_one_moment(m) for m in moments]
             # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
-            self._read[day_one] = (moments, chosen, sum(map(_since_onset, chosen)),
-                                   sum(map(_has_day_zero_label, moments)))
-        self._moments, self._chosen, self._onset, self._day_zero = self._read[day_one]
+            self._read[(day_one, onset_one)] = (moments, chosen, sum(map(_since_onset, chosen)),
+                                                sum(map(_has_day_zero_label, moments)))
+        self._moments, self._chosen, self._onset, self._day_zero = self._read[(day_one, onset_one)]
 
     def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
                   admission_base_told: bool = True) -> ImageOffset:
@@ -2008,11 +2082,15 @@ class CaseImages:
         own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
         day_one = admission_is_day_one(history, findings) or next(
             (d for d in (*self._day_ones[:k], own, *self._day_ones[k + 1:]) if d), "")
-        self._use(day_one)
+        own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
+        onset_one = onset_is_day_one(history, findings) or next(
+            (d for d in (*self._onset_ones[:k], own_onset, *self._onset_ones[k + 1:]) if d), "")
+        self._use(day_one, onset_one)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
         else:
-            moments = _rebased(image_moments(image, self._notes, self._day_first), day_one)
+            moments = _rebased_on_onset(_rebased(image_moments(image, self._notes, self._day_first), day_one),
+                                        onset_one)
             chosen = _one_moment(moments)
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
                 or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)):
@@ -2127,6 +2205,10 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     onset_date, admission_date = history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
+    onset_one = onset_is_day_one(history, findings)
+    if gap is not None and onset_one and gap[0] >= 1 and _tells_day_of_illness(gap[1], gap[0]):
+        # "admitted on day 6 of illness" where day 1 is the onset's: 5 days after it, as the films' own days
+        gap = (gap[0] - 1, f"{onset_one}{EVIDENCE_JOIN}{gap[1]}")
     if onset_date and admission_date and (admission_date[0] - onset_date[0]).days >= (gap[0] + 1 if gap else 0):
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's

@@ -63,3 +63,59 @@ def test_the_gravidas_coronal_reformat_is_the_exam_of_her_axial_ct_panels():
 ])
 def test_a_reformat_takes_only_its_figures_one_ct_moment(replace, wanted):
     assert _offsets(RCTI, 5, replace) == wanted
+
+
+# --- "a fever on 2 August 2020 (Day 1 of illness) ... Chest CT on Day 14 of illness": the paper's own count --------
+
+RESPIROL = "PMC7330044_efetch.xml"
+
+
+def _case_offsets(name: str, replace: tuple[str, str] = ("", "")) -> list[str | None]:
+    xml = (UNSEEN33 / name).read_text()
+    if replace[0]:
+        assert replace[0] in xml
+        xml = xml.replace(*replace)
+    (case,) = cases_from_article(parse_jats(xml.encode()))
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
+def test_the_haemodialysis_patients_day_14_of_illness_counts_from_his_day_1():
+    # Fig. 1 (A, B) on admission, 6 August after a fever on 2 August: 4; Fig. 2 "on Day 14 of illness" where the
+    # paper makes the onset's day "Day 1 of illness": 13 (the first crawl: 14)
+    assert _case_offsets(RESPIROL) == ["4", "4", "13"]
+
+
+@pytest.mark.parametrize("replace", [
+    # no count defined: the day of illness is N days after the onset, as the curators count it
+    ("on 2 August 2020 (Day 1 of illness).", "on 2 August 2020."),
+    # the label set after the arrival dates the arrival on either count: no definition of the onset's day
+    ("on 2 August 2020 (Day 1 of illness).", "on 2 August 2020 and was admitted to a local clinic the same day "
+     "(Day 1 of illness)."),
+])
+def test_without_the_onset_as_day_1_a_day_of_illness_keeps_its_number(replace):
+    assert _case_offsets(RESPIROL, replace) == ["4", "4", "14"]
+
+
+@pytest.mark.parametrize("definition", [
+    "Day 1 = the day of symptom onset.",
+    "Day 1 was defined as the day of symptom onset.",
+    "The day of illness onset was defined as day 1.",
+])
+def test_a_definition_of_day_1_as_the_onset_counts_the_days_of_illness_from_it(definition):
+    replace = ("on 2 August 2020 (Day 1 of illness).", f"on 2 August 2020. {definition}")
+    assert _case_offsets(RESPIROL, replace) == ["4", "4", "13"]
+
+
+def test_the_onset_as_day_1_counts_an_admission_told_as_a_day_of_illness_alike():
+    from ingest.timeline import CaseImages, ImageTexts, case_timeline
+
+    history = ("A 50-year-old man developed fever on 1 March (day 1 of illness). He was admitted on day 6 of "
+               "illness.")
+    images = [ImageTexts(position=0, caption="Chest radiograph on admission."),
+              ImageTexts(position=1, caption="CT on day 9 of illness."),
+              ImageTexts(position=2, caption="CT 1 day after the onset.")]
+    placed = [case_timeline(history, images).offset_of(i).value for i in range(3)]
+    assert placed == [5, 8, 1]
+    # backfill's one-film-at-a-time placing agrees
+    assert [CaseImages(images).offset_of(history, image).value for image in images] == placed
