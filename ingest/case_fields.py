@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 68  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 69  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -280,6 +280,10 @@ TIMELINE_VERSION = 68  # v2: "day N of admission", "hospital day N" are N days a
 #                      v68: a text making the onset its day 1 ("a fever on 2 August 2020 (Day 1 of illness)", "Day 1 =
 #                           the day of symptom onset") counts its "Day N of illness" N - 1 days after the onset (was
 #                           N), the films' days and an admission told as a day of the illness alike
+#                      v69: a pair told a clause each ("The husband ... had fever since 6 days; the wife ... reported
+#                           cough and fever started 3 days before"): the clause after a semicolon is its subject's,
+#                           and the relation naming the text's own patient ("the husband" of "a 78-year-old man and
+#                           his 74-year-old wife", "the wife" of her text) is no other person (was the admission: 0)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -617,14 +617,16 @@ def _subject_switches(body: str, index: dict[tuple[int, str], int],
                       words: dict[int, str] | None = None) -> list[tuple[int, int]]:
     """(sentence start, patient) where a sentence of ``body`` makes another patient its subject: a descriptor
     opening it, a pronoun whose sex only one of the patients has, or the relation that patient is
-    (``_relation_switch``; ``words``: each patient's introducing words)."""
+    (``_relation_switch``; ``words``: each patient's introducing words). The clause after a semicolon is read as a
+    sentence: a pair is often told in one sentence, a clause each."""
     found = []
     for descriptor, start, _ in descriptors_in(body):
         dot = body.rfind(". ", 0, start)
         sentence = dot + 2 if dot >= 0 else 0
         if _SUBJECT_LEAD.fullmatch(body[sentence:start]):
             found.append((sentence, index[(descriptor.age, descriptor.sex)]))
-    for sentence in [0, *(m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z])", body))]:
+    # (a clause after a semicolon too: "The husband ... had fever since 6 days; the wife ... reported cough")
+    for sentence in [0, *(m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z])|;\s+(?=[a-zA-Z])", body))]:
         if any(at == sentence for at, _ in found):
             continue
         related = _relation_switch(body, sentence, index, words or {})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
@@ -141,3 +143,50 @@ def test_a_symptom_on_a_date_without_a_verb_of_its_start_is_no_symptom_start():
     history = ("On January 22, 2020, a 65-year-old man was admitted to the emergency department for low-grade fever. "
                "He had become ill with fever on January 17.")
     assert history_dates(history) == history_dates(history.replace("ill with fever on", "ill on"))
+
+
+# --- a couple told in one sentence, a clause each ("The husband ... had fever since 6 days; the wife ... reported
+# cough and fever started 3 days before") -------------------------------------------------------------------------
+
+COUPLE = "PMC7290044_efetch.xml"
+PAIR = "On 3 March a 70-year-old man and his 68-year-old wife were admitted to our hospital."
+
+
+def test_each_spouses_onset_is_read_from_their_own_clause():
+    # the husband's film at admission 6 days into his fever, the wife's 3 days into hers (both 0 before: the
+    # admission counted from, "The husband" read as someone other than the patient)
+    assert _offsets(COUPLE) == [["6"], ["3"]]
+
+
+@pytest.mark.parametrize("sentence, his, hers", [
+    ("The husband had fever for 5 days; the wife had cough for 2 days.", "The husband had fever for 5 days;",
+     "the wife had cough for 2 days."),
+    ("He had fever for 5 days; she had cough for 2 days.", "He had fever for 5 days;", "she had cough for 2 days."),
+])
+def test_a_clause_after_a_semicolon_naming_the_other_patient_is_theirs(sentence, his, hers):
+    husband, wife = split_patients([f"{PAIR} {sentence}"], [])
+    assert husband.paragraphs == [f"{PAIR} {his}"]
+    assert wife.paragraphs == [hers]
+
+
+def test_a_clause_after_a_semicolon_about_the_same_patient_stays_theirs():
+    husband, wife = split_patients([f"{PAIR} The husband had fever for 5 days; he needed oxygen. The wife had cough "
+                                    "for 2 days."], [])
+    assert husband.paragraphs == [f"{PAIR} The husband had fever for 5 days; he needed oxygen."]
+    assert wife.paragraphs == ["The wife had cough for 2 days."]
+
+
+@pytest.mark.parametrize("history, gap", [
+    # the text introducing the pair is the first one's: "the husband" is its patient, "the wife" someone else
+    ("A 70-year-old man and his 68-year-old wife were admitted. The husband had fever for 5 days.", 5),
+    ("A 70-year-old man and his 68-year-old wife were admitted. The wife had fever for 5 days.", None),
+    ("A 36-year-old woman and her 9-year-old son were admitted. The mother had fever for 4 days.", 4),
+    ("A 36-year-old woman and her 9-year-old son were admitted. The son had fever for 4 days.", None),
+    # the second one's own text, opening on them as the relation: "the wife" is its patient
+    ("68-year-old wife were admitted.\nThe wife had cough for 2 days.", 2),
+    # no pair introduced: "the husband" is someone else, as before
+    ("A 68-year-old woman was admitted. The husband had fever for 5 days.", None),
+])
+def test_the_relation_a_pair_makes_the_texts_patient_names_them(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == gap

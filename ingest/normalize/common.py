@@ -995,10 +995,41 @@ _OPENING_RELATIVE = compile(
     re.IGNORECASE)
 
 
+#: Two people a text introduces as a pair, the second by their relation to the first: "a 78-year-old man and his
+#: 74-year-old wife were brought to our Emergency Department", "a 36-year-old woman and her 9-year-old son". The
+#: first is the text's patient (a case series gives the second a text of their own, opening on "74-year-old
+#: wife"), whom the text names again by the relation the second makes them: "The husband, affected by COPD, had
+#: fever since 6 days" ("the wife" stays someone else).
+_PAIR_INTRODUCED = compile(
+    rf"\b(?:an?\s+)?{_AGED}(?:{_PERSON_NOUNS})\s+and\s+(?P<possessive>his|her)\s+{_AGED}"
+    r"(?P<relative>husband|wife|son|daughter|child)\b", re.IGNORECASE)
+#: A text opening on the patient introduced by their relation, the possessive dropped ("74-year-old wife were
+#: brought to our Emergency Department": a case series' text of the patient introduced as "his 74-year-old wife"):
+#: its "the wife" is the patient.
+_OPENS_AS_RELATIVE = compile(r"\s*\d{1,3}[- ]year[- ]old\s+(?P<relative>husband|wife|son|daughter)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _patient_as_relation(text: str) -> FastPattern | None:
+    """"the husband" of a text introducing "a 78-year-old man and his 74-year-old wife" (``_PAIR_INTRODUCED``), "the
+    wife" of a text opening on "74-year-old wife" (``_OPENS_AS_RELATIVE``): the relation naming the text's patient,
+    else None."""
+    opening = _OPENS_AS_RELATIVE.match(text)
+    if opening is not None:
+        word = opening.group("relative").lower()
+    elif (pair := _PAIR_INTRODUCED.search(text) if " and h" in text else None) is not None:
+        relative, possessive = pair.group("relative").lower(), pair.group("possessive").lower()
+        word = {"wife": "husband", "husband": "wife"}.get(relative, "mother" if possessive == "her" else "father")
+    else:
+        return None
+    return compile(rf"\bthe\s+{word}\b", re.IGNORECASE)
+
+
 def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
     """The spans of the sentence at ``s_start`` whose relatives are the patients
     (``_FAMILY_OF_PATIENTS``, ``_OPENING_RELATIVE`` at the text's start or right after the patient the
-    sentence opens with: "Patient 2: his 62-year-old wife presented ...")."""
+    sentence opens with: "Patient 2: his 62-year-old wife presented ...", the relation naming the text's
+    patient: ``_patient_as_relation``)."""
     s_end = sentence_at(text, s_start)[1]
     if s_end > s_start and _CLUSTER_SUBJECT.match(text, s_start, s_end):
         # "A familial cluster of COVID-19: pneumonia in both parents and ... their daughter": every relative
@@ -1015,6 +1046,9 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
         opening = None
     if opening is not None:
         spans.append(opening.span())
+    own = _patient_as_relation(text)
+    if own is not None and s_end > s_start:
+        spans.extend(m.span() for m in own.finditer(text, s_start, s_end))
     return spans
 
 
