@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 69  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 70  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -284,6 +284,14 @@ TIMELINE_VERSION = 69  # v2: "day N of admission", "hospital day N" are N days a
 #                           cough and fever started 3 days before"): the clause after a semicolon is its subject's,
 #                           and the relation naming the text's own patient ("the husband" of "a 78-year-old man and
 #                           his 74-year-old wife", "the wife" of her text) is no other person (was the admission: 0)
+#                      v70: an onset told as a time after an exposure the history dates ("worked her last shift with
+#                           the index patient on 3 March. Symptoms began 4 days after the last shift", "his last
+#                           contact ... on 4 March. He became symptomatic 6 days after this exposure") is that date
+#                           plus the time (was blank, or the date of another moment of its sentence: "her swab was
+#                           positive on 8 March"); a test's result dated in the onset's sentence ("her swab was
+#                           positive on 8 March", "the PCR came back positive on ...") dates the test, not the onset;
+#                           a panel's own "on HD 9" / "POD 5" ("on admission (A) and on HD 9 (B)") is its moment, not
+#                           the legend lead's "on admission"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

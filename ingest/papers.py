@@ -65,9 +65,11 @@ _DAY_FROM = (r"\s+(?:after|since|from|following)\s+(?:the\s+)?(?:(?:symptoms?|il
 #: the first positive test" (another moment) nor "the next day after intubation". Read in a panel's own words
 #: only: in the text's sentences citing a figure "the same day" is the sentence before's day, not a film's.
 _FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:as|after|of|following)\b)"
-# A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6", "ICU day 14"): a panel
-# sharing its legend's lead takes the count's base along, not a bare "day 5".
-_DATE = re.compile(r"\b(?:(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+|(?:P?ICU|ITU)\s+)?"
+# A day with its count ("hospital day 3", "post-operative day 5", "post-admission day 6", "ICU day 14"; the
+# clinicians' "HD 9", "POD 5", upper case only as the timeline reads them): a panel sharing its legend's lead takes
+# the count's base along, not a bare "day 5".
+_DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
+                   r"(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+|(?:P?ICU|ITU)\s+)?"
                    rf"day\s+\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"

@@ -498,6 +498,66 @@ def _onset_after_exposure(history: str, low: str) -> tuple[int, str] | None:
     return before - since, f"{ago.group(0)}{EVIDENCE_JOIN}{after.group(0)}"
 
 
+# The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
+# "worked her last shift with the index patient on 3 March. Symptoms began 4 days after the last shift",
+# "his last contact with the patient on 4 March. He became symptomatic 6 days after this exposure".
+_ONSET_AFTER_EVENT = compile_fast(
+    rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
+    rf"[^.;]{{0,40}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+after\s+(?:(?:the|his|her|their|this|that)\s+)?"
+    r"(?:(?:last|latest|first|index)\s+)?(?P<what>shift|contact|exposure|return|trip|flight|visit|meeting|"
+    r"gathering|party|dinner|wedding|funeral)s?\b",
+    re.IGNORECASE)
+#: The exposure's own words in the sentence dating it ("worked her last shift with the index patient on 3 March").
+_EXPOSURE_WORDS = compile_fast(r"\b(?:shifts?|contacts?|exposed|exposure|returned|return|trip|flight|visit(?:ed)?|"
+                               r"meeting|gathering|party|dinner|wedding|funeral)\b", re.IGNORECASE)
+#: How many sentences before the onset's the exposure's date may be told.
+_EXPOSURE_SENTENCES_BACK = 2
+
+
+def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the onset sentence's span) when the history tells the onset as a time after an
+    exposure it dates (``_exposure_date``): the exposure's date plus the time. None when not told, about another
+    person, or when the exposure's words hold no date or several."""
+    if "after" not in history:
+        return None
+    for m in _ONSET_AFTER_EVENT.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        sentence = history[s_start:s_end]
+        if (not (SYMPTOM_WORDS.search(sentence) or "symptomatic" in sentence.lower())
+                or about_other_person(history, m.start(), m.end())):
+            continue
+        days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        exposed = _exposure_date(history, m, (s_start, s_end), day_first)
+        if days is not None and exposed is not None:
+            when, words = exposed
+            return (date.fromordinal(when.toordinal() + days), f"{words}{EVIDENCE_JOIN}{m.group(0)}",
+                    (s_start, s_end))
+    return None
+
+
+def _exposure_date(history: str, m: re.Match[str], sentence: tuple[int, int], day_first: bool
+                   ) -> tuple[date, str] | None:
+    """The date of the exposure an onset ``m`` counts from, with its words: told in ``m``'s clause ("4 days after
+    his return from Milan on 21 February"), else in the nearest sentence telling an exposure, the onset's own
+    before ``m`` or one of the ``_EXPOSURE_SENTENCES_BACK`` before it ("worked her last shift ... on 3 March.
+    Symptoms began 4 days after the last shift"). None when the words found hold several dates, or none."""
+    s_start, s_end = sentence
+    brk = _CLAUSE_END.search(history, m.end(), s_end)
+    before = [span for span in sentence_spans(history) if span[0] < s_start][-_EXPOSURE_SENTENCES_BACK:]
+    places = [(m.start(), brk.start() if brk else s_end), (s_start, m.start()), *reversed(before)]
+    for i, (start, end) in enumerate(places):
+        if i and not _EXPOSURE_WORDS.search(history, start, end):
+            continue
+        found = {value: (a, b) for a, b, value in dates_in(history[start:end], day_first)}
+        if not found and not i:
+            continue  # the clause names the exposure without its date: told before
+        if len(found) != 1:
+            return None
+        ((value, (a, b)),) = found.items()
+        return value, history[start + a:start + b]
+    return None
+
+
 def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | None:
     """The presentation told as a day of the illness ("was brought to the emergency department on
     the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
@@ -680,6 +740,10 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
     headings = [m.span() for m in _HEADING.finditer(history)]
+    # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
+    # is the exposure's date plus the time; no other date of its sentence is the onset's
+    after_exposure = onset_after_dated_exposure(history, day_first)
+    told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     for start, end, value in dates_in(history, day_first):
         s_start, s_end = sentence_at(history, start)
         distance = {}
@@ -701,8 +765,12 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         if _exam_dated_alone(history, s_start, s_end, start, end):
             continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
         kind = min(distance, key=distance.get)
+        if kind == "onset" and (s_start, s_end) == told_sentence:
+            continue
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
             (onset if kind == "onset" else admission).append((value, history[start:end]))
+    if after_exposure is not None:
+        onset.append(after_exposure[:2])
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     admitted = one(admission)
     if admitted is not None:
@@ -716,11 +784,13 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
 
 
 #: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10", and a test
-#: ("a nasopharyngeal swab taken on 23 October was positive": the sample's day, not the onset's it follows).
+#: ("a nasopharyngeal swab taken on 23 October was positive": the sample's day, not the onset's it follows; "her
+#: swab was positive on 8 March", "the PCR came back positive on 8 March": the result's day).
 _EXAM_ON = compile_fast(
     r"\b(?:x-?rays?|radiographs?|cxr|films?|ct|hrct|(?:ct\s+)?scans?|swabs?|(?:rt-?)?pcr|specimens?)\s+"
     r"(?:(?:was|were)\s+)?"
-    r"(?:(?:performed|obtained|taken|done|repeated)\s+)?(?:on|dated)\s+(?:the\s+)?$",
+    r"(?:(?:performed|obtained|taken|done|repeated|(?:(?:resulted|came\s+back|returned)\s+)?(?:positive|negative))"
+    r"\s+)?(?:on|dated)\s+(?:the\s+)?$",
     re.IGNORECASE)
 _ALL_CUES = (_ONSET_CUES, _ADMISSION_CUES, _EXPOSURE_CUES)
 
