@@ -326,7 +326,7 @@ def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[
 _RELATION_NUMBERED = re.compile(
     rf"(?:\b(?:his|her|their|the\s+index\s+(?:patient|case)'s)\s+)?\b(?P<relation>{_RELATIONS_M}|{_RELATIONS_F})"
     r"\s*\(\s*(?:patient|case)\s*(?P<n>\d{1,2})\s*\)", re.I)
-_AGE_APPOSITION = re.compile(r"\s*,\s*(?:aged\s+(?P<aged>\d{1,3})\b(?!\s*(?:days?|weeks?|months?)\b)"
+_AGE_APPOSITION = re.compile(r",\s*(?:aged\s+(?P<aged>\d{1,3})\b(?!\s*(?:days?|weeks?|months?)\b)"
                              r"|(?P<old>\d{1,3})\s*years?\s*old\b|an?\s+(?P<hyphened>\d{1,3})[- ]years?[- ]old\b)",
                              re.I)
 
