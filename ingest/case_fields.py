@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 70  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 71  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -292,6 +292,12 @@ TIMELINE_VERSION = 70  # v2: "day N of admission", "hospital day N" are N days a
 #                           positive on 8 March", "the PCR came back positive on ...") dates the test, not the onset;
 #                           a panel's own "on HD 9" / "POD 5" ("on admission (A) and on HD 9 (B)") is its moment, not
 #                           the legend lead's "on admission"
+#                      v71: the panels after a group heading ending in a colon ("Upper row, patient 1 on January 25,
+#                           2020: A, ...; B, ... Lower row, patient 2 on January 28, 2020: C and D, ...") take its
+#                           moment, not the panel's before it; a relative introduced by relation and number ("His
+#                           wife (patient 2), 43 years old, developed cough ... on January 26, and their daughter
+#                           (patient 3) ... from January 27") has their own onset, and that paragraph is no longer
+#                           the index patient's history
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

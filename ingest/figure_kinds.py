@@ -88,9 +88,30 @@ def _imaged(kind: str, pattern: re.Pattern[str], text: str) -> re.Match[str] | N
     return None
 
 
+# Ultrasound is a modality of its own: a lung or pleural ultrasound ("Lung ultrasound, right postero-basal area:
+# confluent B-lines") is no radiograph or CT however many chest words it has. Only words naming a radiograph or CT
+# beside it keep the words (a figure of both: its panels are judged one by one). "LUS" in capitals only.
+_ULTRASOUND = re.compile(r"\b(?:lung |pleural |thoracic |chest |point-of-care )?(?:ultrasound|ultrasonograph\w*|"
+                         r"sonograph\w*|echograph\w*|ecograf\w*)|(?-i:\bLUS\b)", re.I)
+_RADIOGRAPH_OR_CT = re.compile(r"\bCXR\b|\bradiograph\w*|\bx-?\s?rays?\b|\bCT\b|\bHRCT\b|\btomograph\w*|"
+                               r"\bradiolog\w*|\bfilms?\b", re.I)
+
+
 def caption_kind(caption: str) -> Verdict | None:
     """The non-patient kind the caption names, when it names no chest imaging; else None."""
-    text = caption or ""
+    return _named_kind(caption or "") or _ultrasound_kind(caption or "")
+
+
+def _ultrasound_kind(text: str) -> Verdict | None:
+    """An ultrasound whose words name no radiograph or CT beside it (``_ULTRASOUND``)."""
+    m = _ULTRASOUND.search(text)
+    if m is None or _RADIOGRAPH_OR_CT.search(text):
+        return None
+    return Verdict("non-chest imaging", f"caption names an ultrasound, not a radiograph or CT: {m.group(0)!r}")
+
+
+def _named_kind(text: str) -> Verdict | None:
+    """The first of ``_KINDS`` the words name, when they name no chest imaging."""
     for kind, pattern in _KINDS:
         m = _imaged(kind, pattern, text)
         if m is None:

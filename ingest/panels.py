@@ -233,7 +233,41 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
         for letter in letters:
             result.setdefault(letter, text)
     result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
+    result = _with_group_headings(result, caption, markers)
     return _own_views(_respective(dict(sorted(result.items())), caption), caption, raw)
+
+
+#: A sentence opening on a group of the panels after it and ending in a colon right before a letter: "Upper row,
+#: patient 1 (the index patient) on January 25, 2020: A, ...; B, ... Lower row, patient 2 on January 28: C and D,
+#: ...", "Left column, case 2 at admission: (a) ...". Its words are those panels' (up to the next such heading),
+#: never the tail of the panel before it.
+_GROUP_HEADING = re.compile(r"(?:(?<=^)|(?<=[.;]\s))(?P<heading>[A-Z][^.:;()]*(?:\([^()]{1,40}\)[^.:;()]*)*):\s*$")
+
+
+def _with_group_headings(result: dict[str, str], caption: str, markers: list[Marker]) -> dict[str, str]:
+    """The panels after a heading ending in a colon right before their first letter (``_GROUP_HEADING``) take the
+    heading's words; the panel before it loses them. Only where two headings at least divide the letters (rows,
+    columns, patients): a single "Chest CT on admission: (a) ..." is the caption's lead, read as before."""
+    headings = []
+    for i, (start, _, _) in enumerate(markers):
+        m = _GROUP_HEADING.search(caption, 0, start)
+        if m is not None and m.end() == start and len(m.group("heading").split()) >= 2:
+            headings.append((i, _tidy(m.group("heading"))))
+    if len(headings) < 2:
+        return result
+    out = dict(result)
+    bounds = [i for i, _ in headings] + [len(markers)]
+    for (first, heading), stop in zip(headings, bounds[1:]):
+        for _, _, letters in markers[first:stop]:
+            for letter in letters:
+                if letter in out and not out[letter].startswith(heading):
+                    out[letter] = f"{heading}: {out[letter]}"
+        for _, _, letters in markers[:first]:
+            for letter in letters:
+                text = out.get(letter, "")
+                if text.endswith(f"{heading}:") or text.endswith(heading):
+                    out[letter] = _tidy(text[:text.rfind(heading)])
+    return out
 
 
 #: A list of days as many as the panels of a range, given in order: "at days 2, 5 and 9 of illness (A-C)".

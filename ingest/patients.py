@@ -237,6 +237,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
         _introduced_in_passing(numbered, sections, ordinals, abbreviated)
         _introduced_in_captions(numbered, captions)
         _introduced_as_index(numbered, sections, captions)
+        _introduced_by_relation(numbered, sections)
         for patient in numbered.values() if abbreviated else ():
             patient.alias = f"P{patient.number}"
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
@@ -317,6 +318,54 @@ def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[
         patient.title = re.sub(r"\s+", " ", opening.group("title").lower())
         patient.paragraphs = [body]
         return
+
+
+#: A relative the text numbers right after naming them, then gives the age of in an apposition: "His father (patient
+#: 4), aged 74 years, ...", "His wife (patient 2), 43 years old, ...", "their daughter (case 3), a 19-year-old
+#: university student, ...". The possessive before the relation is the index patient's, not the relative's.
+_RELATION_NUMBERED = re.compile(
+    rf"(?:\b(?:his|her|their|the\s+index\s+(?:patient|case)'s)\s+)?\b(?P<relation>{_RELATIONS_M}|{_RELATIONS_F})"
+    r"\s*\(\s*(?:patient|case)\s*(?P<n>\d{1,2})\s*\)", re.I)
+_AGE_APPOSITION = re.compile(r",\s*(?:aged\s+(?P<aged>\d{1,3})\b(?!\s*(?:days?|weeks?|months?)\b)"
+                             r"|(?P<old>\d{1,3})\s*years?\s*old\b|an?\s+(?P<hyphened>\d{1,3})[- ]years?[- ]old\b)",
+                             re.I)
+
+
+def _introduced_by_relation(numbered: dict[int, PatientText], sections: list[tuple[str, str]]) -> None:
+    """A cluster whose relatives are introduced by relation and number in one paragraph ("His father (patient
+    4), aged 74 years, ... had had fever and fatigue since January 24 ... His wife (patient 2), 43 years old,
+    developed cough ... on January 26, and their daughter (patient 3), a 19-year-old university student,
+    complained of ... from January 27."): each relative numbered so, without an introduction of their own, is
+    introduced by their words, from the relation to the next relative numbered so or the sentence's end (their
+    onset, not the next one's); sex from the relation, age from the apposition right after the number. That
+    paragraph, telling of the relatives, is no longer the patient's whose paragraphs ran on into it (the index
+    patient's, "Patient 1, ... developed fever on January 22"), unless it names that patient's number."""
+    for _, body in sections:
+        found = list(_RELATION_NUMBERED.finditer(body))
+        introduced = [_introduce_relative(numbered, body, m, following)
+                      for m, following in zip(found, [*found[1:], None])]
+        if any(introduced):
+            named = set(numbers_in(body))
+            for patient in numbered.values():
+                if patient.number not in named and body in patient.paragraphs:
+                    patient.paragraphs.remove(body)
+
+
+def _introduce_relative(numbered: dict[int, PatientText], body: str, m: re.Match[str],
+                        following: re.Match[str] | None) -> bool:
+    """``m``'s relative introduced by their words (``_introduced_by_relation``); False when their number is no
+    patient of the paper or they have an introduction already."""
+    patient = numbered.get(int(m.group("n")))
+    if patient is None or patient.descriptor is not None:
+        return False  # (an intro without age or sex, "The CT of patient 2 showed ...", gives way)
+    sentence = _sentence_at(body, m.start("relation"))
+    end = min(len(sentence), following.start() - m.start("relation")) if following else len(sentence)
+    words = re.sub(r"[,;]?\s*(?:and|while|whereas)?\s*$", "", sentence[:end]).strip()
+    age = _AGE_APPOSITION.match(body, m.end())
+    sex = "M" if _MALE.match(m.group("relation")) else "F"
+    years = int(next(g for g in age.groups() if g)) if age else 0
+    patient.descriptor, patient.intro = Descriptor(years, sex, words), words
+    return True
 
 
 def _with_abstract(patients: list[PatientText], abstract: Sequence[str]) -> list[PatientText]:

@@ -63,7 +63,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # index patient, a man aged 45, ..." introduces (that paragraph theirs)
 # 24: a legend introducing a patient before their number ("A 58-year-old man (patient 7 in Table 2)", "a 71-year-old
 # woman, case 3,") gives that patient their descriptor, when the body gave them none
-SEX_VERSION = 24
+# 25: a relative numbered as a patient right after the relation, the age in apposition ("His wife (patient 2), 43
+# years old, ...", "their daughter (patient 3), a 19-year-old university student, ...") introduces that patient
+SEX_VERSION = 25
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -77,7 +79,8 @@ SEX_VERSION = 24
 # 14: as SEX_VERSION 22 ("Patient A" / "Patient B")
 # 15: as SEX_VERSION 23 ("The index patient, a man aged 45" with the legend's "Case 1 (index patient)")
 # 16: as SEX_VERSION 24 ("A 58-year-old man (patient 7 in Table 2)" in a cohort's legend)
-AGE_VERSION = 16
+# 17: as SEX_VERSION 25 ("His father (patient 4), aged 74 years, ...": his age, in his case)
+AGE_VERSION = 17
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -247,10 +250,13 @@ _OWNED_BY = {sex: compile(rf"\b{possessive}\s+{_RELATIVES_AND}{_COUNTED}$", re.I
 # "Women, 69 years old", "Male, 51 years".
 _AGE_BEFORE = compile(r"\b\d{1,3}[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o\b)[\s-]*(?:\w+[\s-]+){0,2}$",
                       re.IGNORECASE)
-# ("Madre del paziente 1, 41 anni", "mother of patient 1, 41 years": the relative is the post's next patient)
+# ("Madre del paziente 1, 41 anni", "mother of patient 1, 41 years": the relative is the post's next patient;
+# "wife (patient 2), 43 years old", "daughter (case 3), a 19-year-old student": the relative numbered as a patient)
 _AGE_AFTER = compile(
-    r"(?:\s+(?:of|del|della|di)\s+(?:the\s+)?(?:first\s+|primo\s+)?(?:patient|paziente)(?:\s+\d{1,2})?)?"
+    r"(?:\s+(?:of|del|della|di)\s+(?:the\s+)?(?:first\s+|primo\s+)?(?:patient|paziente)(?:\s+\d{1,2})?"
+    r"|\s*\(\s*(?:patient|case)\s*\d{1,2}\s*\))?"
     r"\s*,?\s*(?:(?:aged\s+)?\d{1,3}\s*(?:years?|yrs?|anni|años|anos|y)\b(?!\s+(?:ago|before|after|later|earlier|of))"
+    r"|an?\s+\d{1,3}[\s-]+years?[\s-]+old\b"
     # "The husband, aged 66, had fever": "aged" says the number is the age (not months, not a count)
     r"|aged\s+\d{1,3}\b(?![.,]\d|\s*(?:days?|weeks?|months?|mesi)\b))",
     re.IGNORECASE,
