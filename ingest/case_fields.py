@@ -831,6 +831,7 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     view = (_result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value,
                                                           source=record.source if image.view_text.strip() else None))
             if raw.strip() else None)
+    view = _series_label_view(record, image, modality_value) or view
     if view is not None and image.view_text and words.strip() and words != raw:
         by_words = NORMALIZERS["view"](words, modality=modality_value)
         if image.view_text.strip() in words and (by_words.value is not None or by_words.reason):
@@ -869,6 +870,20 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
         view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
                            f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _series_label_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A Radiopaedia stack without a plane whose series label (its ``aux_modality``, the viewer's "Coronal lung
+    window") names one: the label is the stack's own, where the study's findings describe all its stacks (was
+    blank: only the plane was read). A label naming no view ("lung window", "C+ arterial phase") gives none."""
+    label = str(image.extra.get("aux_modality") or "").strip()
+    if record.source != "radiopaedia" or image.view_text.strip() or not label:
+        return None
+    found = NORMALIZERS["view"](label, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, label, csv_value(found.value), found.evidence, "view.series-label",
+                       found.version, "")
 
 
 def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | None:

@@ -5,6 +5,7 @@ its own assertion."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -284,8 +285,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # "RX di controllo AP a letto" (a bedside film, as unseen16's)
     # unseen33 (open, see its README): Radiopaedia "HRCT 3 months after the acute illness" / "Repeat HRCT 3 months
     # later" (three) in a history with a month but no day of onset
-    # unseen35 (see its README): Eurorad 19502's "Frontal chest radiograph" the blind rows call PA (as unseen10's),
-    # Radiopaedia's CT stack whose plane is told only in its series label ("Coronal lung window")
+    # unseen35 (see its README): Eurorad 19502's "Frontal chest radiograph" the blind rows call PA (as unseen10's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -296,8 +296,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
-            ("unseen33", "radiopaedia"): 3,
-            ("unseen35", "radiopaedia"): 1, ("unseen35", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3189,3 +3188,55 @@ def test_unseen35_sirm_two_line_history_films_il_giorno_seguente():
     assert rows["04/caso350-TC-coronale.jpg"]["offset"] == "7"
     assert rows["04/caso350-RX-1.jpg"]["view"] == "AP"
     assert rows["04/caso350-TC-coronale.jpg"]["view"] == "Coronal"
+
+
+# --- unseen35: a Radiopaedia stack whose plane is told only in its series label -----------------------------------
+
+_INDIA_CASE = ("rp_2022_india_pneumococcal_pneumonia_covid_negative_pa_and_lateral_ct_48_hours_later_coronal_only_in_"
+               "series_label.html")
+
+
+def _stack_view(plane: str, label: str | None) -> object:
+    from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks
+
+    html = (FIXTURES / "radiopaedia" / "unseen35" / _INDIA_CASE).read_text()
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/pneumococcal-lobar-pneumonia-12?lang=us")
+    image = {"id": 1, "public_filename": "https://prod-images-static.radiopaedia.org/images/1/a.png",
+             "plane_projection": plane, "aux_modality": label, "position": 0, "content_type": "image/png"}
+    payload = json.dumps([{"id": 11, "modality": "CT", "images": [image, {**image, "id": 2, "position": 1,
+                          "public_filename": "https://prod-images-static.radiopaedia.org/images/2/b.png"}]}])
+    record.images = parse_radiopaedia_stacks(payload, "352102")
+    return staged_rows(record)["1/a.png"]["view"]
+
+
+@pytest.mark.parametrize("label, view", [
+    ("Coronal lung window", "Coronal"),
+    ("coronal MinIP", "Coronal"),
+    ("Axial C+ arterial phase", "Axial"),
+])
+def test_unseen35_a_stack_without_a_plane_takes_its_series_labels_view(label, view):
+    assert _stack_view("", label) == view
+
+
+@pytest.mark.parametrize("plane, label", [
+    # a label naming no plane: nothing to read
+    ("", "lung window"),
+    ("", "C+ portal venous phase"),
+    ("", None),
+    # a stack with a plane keeps it
+    ("Axial", "Coronal lung window"),
+])
+def test_unseen35_the_series_label_gives_no_other_view(plane, label):
+    assert _stack_view(plane, label) == ("Axial" if plane else None)
+
+
+def test_unseen35_radiopaedia_pa_and_lateral_and_a_coronal_stack_told_by_its_label():
+    rows = _batch_rows("radiopaedia", "unseen35", _INDIA_CASE,
+                       "https://radiopaedia.org/cases/pneumococcal-lobar-pneumonia-12?lang=us")
+    views = {key.split("/")[0]: row["view"] for key, row in rows.items()}
+    assert views["9352101000"] == "PA"
+    assert views["9352101100"] == "L"
+    assert views["9352102000"] == "Axial"
+    assert views["9352102100"] == "Coronal"
+    offsets = {key.split("/")[0]: row["offset"] for key, row in rows.items()}
+    assert offsets["9352102100"] == "5"

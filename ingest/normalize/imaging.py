@@ -65,7 +65,9 @@ AXIAL, CORONAL = CT_VIEWS
 # ortostatismo, proiezione PA") is PA, the standing word no AP of its own
 # v11: a view named again after the listed views of a figure's films ("PA (a) and lateral (b) chest radiographs:
 # opacity ..., better seen on the lateral view") is the listed film's, not one more (case_fields._listed)
-VIEW_VERSION = 11
+# v12: a Radiopaedia stack without a plane takes the view its series label names ("Coronal lung window":
+# Coronal; case_fields._series_label_view)
+VIEW_VERSION = 12
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
