@@ -3240,3 +3240,43 @@ def test_unseen35_radiopaedia_pa_and_lateral_and_a_coronal_stack_told_by_its_lab
     assert views["9352102100"] == "Coronal"
     offsets = {key.split("/")[0]: row["offset"] for key, row in rows.items()}
     assert offsets["9352102100"] == "5"
+
+
+# --- unseen35: the decubitus film told in Italian, Spanish, Portuguese -------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "RX torace in decubito laterale sinistro, a raggio orizzontale: il versamento si stratifica.",
+    "Radiografía de tórax en decúbito lateral izquierdo.",
+    "Radiografia de tórax em decúbito lateral direito.",
+    "RX torace in DECUBITO LATERALE dx",
+])
+def test_unseen35_a_decubitus_film_in_other_languages_has_no_view(text):
+    # a frontal projection of a patient lying on the side: not L (was L, from "laterale")
+    result = NORMALIZERS["view"](text, modality="X-ray")
+    assert result.value is None
+    assert "decubitus" in result.reason
+
+
+@pytest.mark.parametrize("text, view", [
+    ("RX torace eseguito in decubito supino", "AP Supine"),
+    ("Rx de tórax en decúbito supino", "AP Supine"),
+    ("RX torace in proiezione latero-laterale", "L"),
+])
+def test_unseen35_other_decubito_words_keep_their_view(text, view):
+    assert NORMALIZERS["view"](text, modality="X-ray").value == view
+
+
+def test_unseen35_sirm_film_in_decubito_laterale_has_no_view():
+    name = ("caso_352_donna_72_anni_da_circa_10_giorni_rx_a_letto_supina_all_ingresso_controllo_ap_seduta_dopo_5_"
+            "giorni.html")
+    html = (FIXTURES / "sirm" / "unseen35" / name).read_text()
+    told = "RX torace all’ingresso, eseguito a letto con paziente supina"
+    assert told in html
+    html = html.replace(told, "RX torace all’ingresso, in decubito laterale sinistro a raggio orizzontale")
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, "https://www.sirm.org/2021/05/04/covid-19-caso-352/"):
+        rows.update(staged_rows(record))
+    assert rows["05/caso352-RX-1.jpg"]["view"] is None
+    assert rows["05/caso352-RX-1.jpg"]["offset"] == "10"
+    assert rows["05/caso352-RX-2.jpg"]["view"] == "AP"
