@@ -2040,10 +2040,11 @@ class CaseImages:
         first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
                 or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)
-                or (first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
+                or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
             # an interval from an earlier exam of a kind, a case telling a first visit (which the history
-            # decides how to read), or a first film told after the exam before (which may count from the
-            # presentation: ``_counted_from_presentation``): the films are placed in order, as case_timeline
+            # decides how to read), or a first legend told after the exam before (which may count from the
+            # presentation: ``_counted_from_presentation``; a note never does, so backfill's patients of
+            # thousands of notes keep the one-film path): the films are placed in order, as case_timeline
             # places them (such films are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
