@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 71  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 72  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -298,6 +298,10 @@ TIMELINE_VERSION = 71  # v2: "day N of admission", "hospital day N" are N days a
 #                           wife (patient 2), 43 years old, developed cough ... on January 26, and their daughter
 #                           (patient 3) ... from January 27") has their own onset, and that paragraph is no longer
 #                           the index patient's history
+#                      v72: the case's first film whose legend opens with an interval after the exam before ("Il
+#                           giorno seguente, ... esegue RX torace", "The following day, ...") counts it from the
+#                           presentation when the history places the presentation and tells no exam, later moment
+#                           or event (was blank: no earlier image)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -848,6 +852,7 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
     view = (_result("view", pos, raw, NORMALIZERS["view"](raw, modality=modality_value,
                                                           source=record.source if image.view_text.strip() else None))
             if raw.strip() else None)
+    view = _series_label_view(record, image, modality_value) or view
     if view is not None and image.view_text and words.strip() and words != raw:
         by_words = NORMALIZERS["view"](words, modality=modality_value)
         if image.view_text.strip() in words and (by_words.value is not None or by_words.reason):
@@ -886,6 +891,20 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
         view = FieldResult("view", pos, view.raw, None, view.evidence, view.rule, view.version,
                            f"{view.value} ({view.evidence!r}) is no view of a {modality_value} image")
     return view
+
+
+def _series_label_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A Radiopaedia stack without a plane whose series label (its ``aux_modality``, the viewer's "Coronal lung
+    window") names one: the label is the stack's own, where the study's findings describe all its stacks (was
+    blank: only the plane was read). A label naming no view ("lung window", "C+ arterial phase") gives none."""
+    label = str(image.extra.get("aux_modality") or "").strip()
+    if record.source != "radiopaedia" or image.view_text.strip() or not label:
+        return None
+    found = NORMALIZERS["view"](label, modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, label, csv_value(found.value), found.evidence, "view.series-label",
+                       found.version, "")
 
 
 def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | None:

@@ -1782,6 +1782,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         # (no earlier film of that exam: the first one is not among the case's films)
         exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
                     else (previous_of_kind.get(base_kind), named))
+        if first and _counted_from_presentation(history, image, chosen[image.position][0], timeline, dates):
+            previous_day = timeline.admission_day
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
                                                   admission_base_told, _history_presents(history, timeline),
@@ -1919,6 +1921,27 @@ def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], 
     if first is None or first.kind != DATED or any(days < first.days for days in later):
         return dates
     return replace(dates, admission=date.fromordinal(first.days))
+
+
+def _counted_from_presentation(history: str, image: ImageTexts, moment: Moment | None, timeline: Timeline,
+                               dates: _Dates) -> bool:
+    """True when the case's first film opens its own legend with an interval after the exam before ("Il giorno
+    seguente, ... esegue RX torace", "The following day, a chest radiograph ...") and no earlier film or event
+    is told: the history ends at the presentation it places on the axis ("Febbre da 6 giorni. ... Accede in
+    PS"), names no exam and tells no later moment (a day of the stay, "intubato il giorno 8"), discharge,
+    return or other event, so the interval counts from the presentation (was blank: no earlier image). A
+    legend that starts with other words ("RX torace PA in PS" with findings telling "Dopo 4 giorni ... torna
+    in PS") is no such film."""
+    if moment is None or moment.kind != AFTER_PREVIOUS or moment.where != "caption":
+        return False
+    if not image.caption.lstrip().lower().startswith(moment.evidence.lower()):
+        return False
+    if timeline.admission_day is None or not timeline.anchor_evidence:
+        return False
+    presents = _PRESENTATION.search(history) is not None or bool(_SPAN_TO_NOW.match(timeline.anchor_evidence))
+    return (presents and IMAGE_WORDS.search(history) is None and dates.discharge is None
+            and dates.readmission is None and not dates.sent_home_and_back and not dates.events
+            and dates.first_visit is None and not text_moments(history, "history"))
 
 
 def _same_exam(ordered: Sequence[ImageTexts], k: int) -> bool:
@@ -2162,11 +2185,15 @@ class CaseImages:
             moments = _rebased_on_onset(_rebased(image_moments(image, self._notes, self._day_first), day_one),
                                         onset_one)
             chosen = _one_moment(moments)
+        first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
-                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)):
-            # an interval from an earlier exam of a kind, or a case telling a first visit (which the history
-            # decides how to read): the films are placed in order, as case_timeline places them (such films
-            # are few)
+                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)
+                or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
+            # an interval from an earlier exam of a kind, a case telling a first visit (which the history
+            # decides how to read), or a first legend told after the exam before (which may count from the
+            # presentation: ``_counted_from_presentation``; a note never does, so backfill's patients of
+            # thousands of notes keep the one-film path): the films are placed in order, as case_timeline
+            # places them (such films are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
                                  admission_base_told).offset_of(image.position)

@@ -5,6 +5,7 @@ its own assertion."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -45,7 +46,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33"]
+           "unseen31", "unseen32", "unseen33", "unseen35"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -284,6 +285,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # "RX di controllo AP a letto" (a bedside film, as unseen16's)
     # unseen33 (open, see its README): Radiopaedia "HRCT 3 months after the acute illness" / "Repeat HRCT 3 months
     # later" (three) in a history with a month but no day of onset
+    # unseen35 (see its README): Eurorad 19502's "Frontal chest radiograph" the blind rows call PA (as unseen10's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -294,7 +296,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
-            ("unseen33", "radiopaedia"): 3}.get((batch, site), 0)
+            ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3139,3 +3141,142 @@ def test_unseen33_sirm_controllo_a_3_mesi_dalla_dimissione_after_a_stay_of_10_gi
     assert rows["03/caso341-RX-1.jpg"]["offset"] == "14"
     assert rows["03/caso341-TC-1.jpg"]["offset"] == "14"
     assert rows["03/caso341-TC-2.jpg"]["offset"] == "114"
+
+
+# --- unseen35: the first film "the next day" after a history that ends at the presentation ------------------------
+
+
+@pytest.mark.parametrize("history, captions, offsets", [
+    # the SIRM history of two lines, the onset in the first; the films "Il giorno seguente", the CT the same day
+    ("Uomo, 64 anni. Febbre da 6 giorni, tosse secca.\nAccede in PS per comparsa di dispnea. Tampone positivo.",
+     ["Il giorno seguente, per peggioramento degli scambi, esegue RX torace in proiezione AP.",
+      "TC torace eseguita nella stessa giornata."], [7, 7]),
+    ("Fever and dry cough for 5 days; presented to the emergency department with dyspnoea.",
+     ["The following day, a chest radiograph showed bilateral peripheral opacities.", "CT the same day."], [6, 6]),
+    ("Fever and dry cough for 5 days; presented to the emergency department with dyspnoea.",
+     ["Two days later, a chest radiograph showed bilateral peripheral opacities."], [7]),
+])
+def test_unseen35_a_first_film_the_next_day_counts_from_the_presentation(history, captions, offsets):
+    timeline = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(captions)])
+    assert [o.value for o in timeline.offsets] == offsets
+
+
+@pytest.mark.parametrize("history, caption", [
+    # the history names an exam the interval may count from
+    ("Fever and dry cough for 5 days. A chest radiograph at the GP was normal.",
+     "The following day, a chest radiograph showed bilateral opacities."),
+    # the history goes on past the presentation: a day of the stay, a discharge, a day of the illness
+    ("Febbre da 6 giorni, intubato il giorno 8.", "Il giorno seguente, esegue RX torace AP."),
+    ("Fever for 5 days; admitted, discharged after 10 days.",
+     "The following day, a chest radiograph showed bilateral opacities."),
+    # no onset gap places the presentation
+    ("Uomo, 64 anni, in buona salute. Accede in PS per dispnea.", "Il giorno seguente, esegue RX torace AP."),
+    # the legend opens with other words: the interval may be of another exam its findings tell
+    ("Febbre da 3 giorni.", "RX torace in PS. Dopo 4 giorni torna in PS ed esegue TC."),
+])
+def test_unseen35_no_first_film_counted_from_the_presentation(history, caption):
+    timeline = case_timeline(history, [ImageTexts(0, caption=caption)])
+    assert [o.value for o in timeline.offsets] == [None]
+
+
+def test_unseen35_sirm_two_line_history_films_il_giorno_seguente():
+    name = ("caso_350_uomo_64_anni_febbre_da_6_giorni_storia_in_due_righe_rx_ap_in_ortostasi_e_tc_il_giorno_seguente_"
+            "assiale_coronale.html")
+    rows = _batch_rows("sirm", "unseen35", name, "https://www.sirm.org/2021/04/13/covid-19-caso-350/")
+    assert rows["04/caso350-RX-1.jpg"]["offset"] == "7"
+    assert rows["04/caso350-TC-assiale.jpg"]["offset"] == "7"
+    assert rows["04/caso350-TC-coronale.jpg"]["offset"] == "7"
+    assert rows["04/caso350-RX-1.jpg"]["view"] == "AP"
+    assert rows["04/caso350-TC-coronale.jpg"]["view"] == "Coronal"
+
+
+# --- unseen35: a Radiopaedia stack whose plane is told only in its series label -----------------------------------
+
+_INDIA_CASE = ("rp_2022_india_pneumococcal_pneumonia_covid_negative_pa_and_lateral_ct_48_hours_later_coronal_only_in_"
+               "series_label.html")
+
+
+def _stack_view(plane: str, label: str | None) -> object:
+    from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks
+
+    html = (FIXTURES / "radiopaedia" / "unseen35" / _INDIA_CASE).read_text()
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/pneumococcal-lobar-pneumonia-12?lang=us")
+    image = {"id": 1, "public_filename": "https://prod-images-static.radiopaedia.org/images/1/a.png",
+             "plane_projection": plane, "aux_modality": label, "position": 0, "content_type": "image/png"}
+    payload = json.dumps([{"id": 11, "modality": "CT", "images": [image, {**image, "id": 2, "position": 1,
+                          "public_filename": "https://prod-images-static.radiopaedia.org/images/2/b.png"}]}])
+    record.images = parse_radiopaedia_stacks(payload, "352102")
+    return staged_rows(record)["1/a.png"]["view"]
+
+
+@pytest.mark.parametrize("label, view", [
+    ("Coronal lung window", "Coronal"),
+    ("coronal MinIP", "Coronal"),
+    ("Axial C+ arterial phase", "Axial"),
+])
+def test_unseen35_a_stack_without_a_plane_takes_its_series_labels_view(label, view):
+    assert _stack_view("", label) == view
+
+
+@pytest.mark.parametrize("plane, label", [
+    # a label naming no plane: nothing to read
+    ("", "lung window"),
+    ("", "C+ portal venous phase"),
+    ("", None),
+    # a stack with a plane keeps it
+    ("Axial", "Coronal lung window"),
+])
+def test_unseen35_the_series_label_gives_no_other_view(plane, label):
+    assert _stack_view(plane, label) == ("Axial" if plane else None)
+
+
+def test_unseen35_radiopaedia_pa_and_lateral_and_a_coronal_stack_told_by_its_label():
+    rows = _batch_rows("radiopaedia", "unseen35", _INDIA_CASE,
+                       "https://radiopaedia.org/cases/pneumococcal-lobar-pneumonia-12?lang=us")
+    views = {key.split("/")[0]: row["view"] for key, row in rows.items()}
+    assert views["9352101000"] == "PA"
+    assert views["9352101100"] == "L"
+    assert views["9352102000"] == "Axial"
+    assert views["9352102100"] == "Coronal"
+    offsets = {key.split("/")[0]: row["offset"] for key, row in rows.items()}
+    assert offsets["9352102100"] == "5"
+
+
+# --- unseen35: the decubitus film told in Italian, Spanish, Portuguese -------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "RX torace in decubito laterale sinistro, a raggio orizzontale: il versamento si stratifica.",
+    "Radiografía de tórax en decúbito lateral izquierdo.",
+    "Radiografia de tórax em decúbito lateral direito.",
+    "RX torace in DECUBITO LATERALE dx",
+])
+def test_unseen35_a_decubitus_film_in_other_languages_has_no_view(text):
+    # a frontal projection of a patient lying on the side: not L (was L, from "laterale")
+    result = NORMALIZERS["view"](text, modality="X-ray")
+    assert result.value is None
+    assert "decubitus" in result.reason
+
+
+@pytest.mark.parametrize("text, view", [
+    ("RX torace eseguito in decubito supino", "AP Supine"),
+    ("Rx de tórax en decúbito supino", "AP Supine"),
+    ("RX torace in proiezione latero-laterale", "L"),
+])
+def test_unseen35_other_decubito_words_keep_their_view(text, view):
+    assert NORMALIZERS["view"](text, modality="X-ray").value == view
+
+
+def test_unseen35_sirm_film_in_decubito_laterale_has_no_view():
+    name = ("caso_352_donna_72_anni_da_circa_10_giorni_rx_a_letto_supina_all_ingresso_controllo_ap_seduta_dopo_5_"
+            "giorni.html")
+    html = (FIXTURES / "sirm" / "unseen35" / name).read_text()
+    told = "RX torace all’ingresso, eseguito a letto con paziente supina"
+    assert told in html
+    html = html.replace(told, "RX torace all’ingresso, in decubito laterale sinistro a raggio orizzontale")
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, "https://www.sirm.org/2021/05/04/covid-19-caso-352/"):
+        rows.update(staged_rows(record))
+    assert rows["05/caso352-RX-1.jpg"]["view"] is None
+    assert rows["05/caso352-RX-1.jpg"]["offset"] == "10"
+    assert rows["05/caso352-RX-2.jpg"]["view"] == "AP"

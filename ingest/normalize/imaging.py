@@ -65,7 +65,11 @@ AXIAL, CORONAL = CT_VIEWS
 # ortostatismo, proiezione PA") is PA, the standing word no AP of its own
 # v11: a view named again after the listed views of a figure's films ("PA (a) and lateral (b) chest radiographs:
 # opacity ..., better seen on the lateral view") is the listed film's, not one more (case_fields._listed)
-VIEW_VERSION = 11
+# v12: a Radiopaedia stack without a plane takes the view its series label names ("Coronal lung window":
+# Coronal; case_fields._series_label_view)
+# v13: the Italian, Spanish and Portuguese decubitus film ("in decubito laterale sinistro", "en decúbito lateral")
+# has no view of the vocabulary, as the English one (was L)
+VIEW_VERSION = 13
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -188,9 +192,11 @@ _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CORONAL: (("coronal", "koronar", "koronal", "корональн", "冠状"), ()),
 }
 _FRONTAL = compile(r"\bfrontal\b|\bfrontale\b", re.IGNORECASE)
-# A decubitus film ("left lateral decubitus radiograph", "right decubitus view"): the beam crosses a patient
-# lying on the side, a frontal projection that is neither PA, AP nor the lateral view L.
-_DECUBITUS = compile(r"\b(?:(?:left|right)\s+(?:lateral\s+)?|lateral\s+)decubitus\b", re.IGNORECASE)
+# A decubitus film ("left lateral decubitus radiograph", "right decubitus view"; Italian "in decubito laterale
+# sinistro", Spanish and Portuguese "en / em decúbito lateral"): the beam crosses a patient lying on the side, a
+# frontal projection that is neither PA, AP nor the lateral view L ("decubito supino" is the supine film's).
+_DECUBITUS = compile(r"\b(?:(?:left|right)\s+(?:lateral\s+)?|lateral\s+)decubitus\b|\bdec[uú]bito\s+laterale?\b",
+                     re.IGNORECASE)
 # A portable or bedside film is AP, but the patient may lie (AP Supine) or sit (AP): alone it
 # does not choose between them.
 _PORTABLE = compile(
@@ -277,7 +283,7 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
             return (blank("plane projection not in the view vocabulary", text, 0, len(text), "view.plane-projection",
                           VIEW_VERSION) if stripped else Normalized(None))
     low = text_context(text).lower
-    decubitus = _DECUBITUS.search(text) if "decubitus" in low else None
+    decubitus = _DECUBITUS.search(text) if "decub" in low or "decúb" in low else None
     if decubitus:
         return blank("a decubitus film has no view of the vocabulary (PA, AP, AP Supine, L)", text,
                      decubitus.start(), decubitus.end(), "view.words", VIEW_VERSION)
