@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.case_fields import image_texts
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
@@ -45,7 +46,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33"]
+           "unseen31", "unseen32", "unseen33", "unseen34"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -3139,3 +3140,57 @@ def test_unseen33_sirm_controllo_a_3_mesi_dalla_dimissione_after_a_stay_of_10_gi
     assert rows["03/caso341-RX-1.jpg"]["offset"] == "14"
     assert rows["03/caso341-TC-1.jpg"]["offset"] == "14"
     assert rows["03/caso341-TC-2.jpg"]["offset"] == "114"
+
+
+# --- unseen34: a captioned figure of another plane after an uncaptioned upload, under one paragraph --------------
+
+_CASO_342 = ("caso_342_uomo_66_anni_febbre_dal_12_03_in_ps_il_17_03_rx_ap_seduto_angio_tc_il_giorno_successivo_"
+             "coronale_rx_supino_a_distanza_di_10_giorni_dal_ricovero.html")
+_CASO_342_URL = "https://www.sirm.org/2021/03/30/covid-19-caso-342/"
+
+
+def _sirm_rows(html: str, url: str) -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_unseen34_sirm_coronal_reconstruction_after_the_uncaptioned_axial_upload_is_the_same_ct():
+    # "Il giorno successivo ... angio-TC del torace: ...", an uncaptioned upload (the axial image), then a block
+    # figure captioned "Ricostruzione coronale": one CT, the day after the PS film (it was 7: the day after the
+    # axial image)
+    rows = _batch_rows("sirm", "unseen34", _CASO_342, _CASO_342_URL)
+    assert rows["03/caso342-RX-1.jpg"]["offset"] == "5"
+    assert rows["03/caso342-TC-1.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["view"] == "Coronal"
+    assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("TC di controllo del 28/03, ricostruzione coronale", "16"),
+    ("TC in XV giornata di malattia, ricostruzione coronale", "15"),
+])
+def test_unseen34_a_captioned_figure_telling_its_own_moment_after_an_uncaptioned_upload_keeps_it(caption, offset):
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    own = html.replace("<figcaption>Ricostruzione coronale</figcaption>", f"<figcaption>{caption}</figcaption>")
+    assert own != html
+    rows = _sirm_rows(own, _CASO_342_URL)
+    assert rows["03/caso342-TC-1.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["offset"] == offset
+
+
+def test_unseen34_a_paragraph_telling_two_kinds_of_exam_does_not_join_the_figures_under_it():
+    # "RX ... e TC ..." over an uncaptioned upload and a figure captioned by its plane: which exam each shows is
+    # not said, so the figure is not made the upload's exam (with one kind of exam it is)
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    two = html.replace("Il giorno successivo, per incremento del D-dimero, viene eseguita angio-TC del torace:",
+                       "Il giorno successivo, per incremento del D-dimero, vengono eseguiti RX torace e angio-TC del "
+                       "torace:")
+    assert two != html
+    for page, joined in ((html, True), (two, False)):
+        record = parse_sirm_posts(page, _CASO_342_URL)[0]
+        upload, figure = record.images[1], record.images[2]
+        assert figure.extra.get("paragraph") == upload.caption
+        assert (image_texts(record, figure).group == image_texts(record, upload).group) is joined
