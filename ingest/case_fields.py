@@ -280,7 +280,9 @@ TIMELINE_VERSION = 68  # v2: "day N of admission", "hospital day N" are N days a
 #                      v68: a SIRM figure whose caption names only another plane ("Ricostruzione coronale") under the
 #                           paragraph an uncaptioned upload just above it takes as its caption, one kind of exam
 #                           told, is that upload's exam (was a second exam: "Il giorno successivo" counted again
-#                           from the upload, one day late)
+#                           from the upload, one day late); a time spent in hospital, "after 9 days in hospital",
+#                           "dopo 10 giorni di degenza" / "di ospedalizzazione", is that many days after the
+#                           admission (was "after 9 days" from the film before, or unplaced)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

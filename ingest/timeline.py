@@ -60,6 +60,7 @@ from .normalize.imaging import normalize_modality
 from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
+    AFTER_ADMISSION_BASE,
     DAY_N,
     EXAM_DONE_VERBS,
     FILM_QUALIFIERS,
@@ -1152,7 +1153,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
-        elif re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres|stay", base):
+        elif AFTER_ADMISSION_BASE.search(base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
             other = _OTHER_BASE.match(text, m.end())

@@ -3194,3 +3194,44 @@ def test_unseen34_a_paragraph_telling_two_kinds_of_exam_does_not_join_the_figure
         upload, figure = record.images[1], record.images[2]
         assert figure.extra.get("paragraph") == upload.caption
         assert (image_texts(record, figure).group == image_texts(record, upload).group) is joined
+
+
+# --- unseen34 (probed around its phrasings): a time spent in hospital ---------------------------------------------
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Chest radiograph in supine position after 9 days in hospital.", 9),
+    ("CT after 2 weeks in the hospital: organising changes.", 14),
+    ("After 4 days of hospital treatment, CT showed progression.", 4),
+    ("Dopo 10 giorni di degenza, RX torace di controllo a letto.", 10),
+    ("TC dopo 2 settimane di ospedalizzazione.", 14),
+])
+def test_unseen34_a_time_spent_in_hospital_counts_from_the_admission(caption, days):
+    # it was "after 9 days" from the film before ("in hospital" no base), or unplaced ("di degenza" another base)
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [(SINCE_ADMISSION, days)]
+
+
+@pytest.mark.parametrize("caption, moment", [
+    # a stay elsewhere or in intensive care is no time since this admission
+    ("CT after 5 days in hospital elsewhere.", (AFTER_PREVIOUS, 5)),
+    ("RX torace dopo 5 giorni di degenza in terapia intensiva.", (UNPLACED, -1)),
+    ("CT after 10 days in another hospital.", (AFTER_PREVIOUS, 10)),
+])
+def test_unseen34_a_stay_elsewhere_or_in_intensive_care_is_not_the_admissions(caption, moment):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen34_offset_normalizer_reads_a_time_spent_in_hospital_from_the_admission():
+    assert NORMALIZERS["offset"]("Chest X-ray after 9 days in hospital.").value == 9
+    assert NORMALIZERS["offset"]("RX torace dopo 10 giorni di degenza.").value == 10
+
+
+@pytest.mark.parametrize("phrase", ["Dopo 10 giorni di degenza, RX torace di controllo",
+                                    "Dopo 10 giorni di ospedalizzazione, RX torace di controllo"])
+def test_unseen34_sirm_control_film_ten_days_into_the_stay_told_otherwise(phrase):
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    told = html.replace("A distanza di 10 giorni dal ricovero, RX torace di controllo", phrase)
+    assert told != html
+    rows = _sirm_rows(told, _CASO_342_URL)
+    assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
+    assert rows["03/caso342-RX-2.jpg"]["view"] == "AP Supine"
