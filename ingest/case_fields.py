@@ -282,7 +282,9 @@ TIMELINE_VERSION = 68  # v2: "day N of admission", "hospital day N" are N days a
 #                           told, is that upload's exam (was a second exam: "Il giorno successivo" counted again
 #                           from the upload, one day late); a time spent in hospital, "after 9 days in hospital",
 #                           "dopo 10 giorni di degenza" / "di ospedalizzazione", is that many days after the
-#                           admission (was "after 9 days" from the film before, or unplaced)
+#                           admission (was "after 9 days" from the film before, or unplaced); the Italian notes'
+#                           "gg" after "a" ("A 10 gg dal ricovero, RX torace di controllo", "RX di controllo a 7
+#                           gg") is read as "a 10 giorni" is (was no moment: no word of a day to start the scan at)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

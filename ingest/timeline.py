@@ -849,10 +849,12 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
-    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione")
+    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione"; the Italian notes' "gg": "a 10 gg dal
+    # ricovero")
     if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
                                                                            "día", "dia", "mes", "sett", "week",
-                                                                           "month", "fortnight", "seman", "woch")):
+                                                                           "month", "fortnight", "seman", "woch",
+                                                                           "gg")):
         return []
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):

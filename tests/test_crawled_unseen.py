@@ -3196,7 +3196,7 @@ def test_unseen34_a_paragraph_telling_two_kinds_of_exam_does_not_join_the_figure
         assert (image_texts(record, figure).group == image_texts(record, upload).group) is joined
 
 
-# --- unseen34 (probed around its phrasings): a time spent in hospital ---------------------------------------------
+# --- unseen34 (probed around its phrasings): a time spent in hospital; the Italian "gg" after "a" --------------
 
 
 @pytest.mark.parametrize("caption, days", [
@@ -3226,7 +3226,22 @@ def test_unseen34_offset_normalizer_reads_a_time_spent_in_hospital_from_the_admi
     assert NORMALIZERS["offset"]("RX torace dopo 10 giorni di degenza.").value == 10
 
 
+@pytest.mark.parametrize("caption, moment", [
+    ("A 10 gg dal ricovero, RX torace di controllo eseguito a letto: parziale riduzione degli addensamenti.",
+     (SINCE_ADMISSION, 10)),
+    ("RX di controllo a 7 gg: netto miglioramento.", (AFTER_PREVIOUS, 7)),
+])
+def test_unseen34_the_italian_gg_after_a_is_a_time_as_giorni_is(caption, moment):
+    # "a 10 giorni dal ricovero" was read, "a 10 gg dal ricovero" not (no word of a day for the scan to start at)
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen34_the_italian_gg_of_a_dose_is_no_moment():
+    assert text_moments("Terapia con enoxaparina a 10 gg.", "caption") == ()
+
+
 @pytest.mark.parametrize("phrase", ["Dopo 10 giorni di degenza, RX torace di controllo",
+                                    "A 10 gg dal ricovero, RX torace di controllo",
                                     "Dopo 10 giorni di ospedalizzazione, RX torace di controllo"])
 def test_unseen34_sirm_control_film_ten_days_into_the_stay_told_otherwise(phrase):
     html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
