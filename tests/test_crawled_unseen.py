@@ -3149,7 +3149,7 @@ _CASO_342 = ("caso_342_uomo_66_anni_febbre_dal_12_03_in_ps_il_17_03_rx_ap_seduto
 _CASO_342_URL = "https://www.sirm.org/2021/03/30/covid-19-caso-342/"
 
 
-def _sirm_rows(html: str, url: str) -> dict[str, dict[str, object]]:
+def _post_rows(html: str, url: str) -> dict[str, dict[str, object]]:
     rows: dict[str, dict[str, object]] = {}
     for record in parse_sirm_posts(html, url):
         rows.update(staged_rows(record))
@@ -3176,7 +3176,7 @@ def test_unseen34_a_captioned_figure_telling_its_own_moment_after_an_uncaptioned
     html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
     own = html.replace("<figcaption>Ricostruzione coronale</figcaption>", f"<figcaption>{caption}</figcaption>")
     assert own != html
-    rows = _sirm_rows(own, _CASO_342_URL)
+    rows = _post_rows(own, _CASO_342_URL)
     assert rows["03/caso342-TC-1.jpg"]["offset"] == "6"
     assert rows["03/caso342-TC-2.jpg"]["offset"] == offset
 
@@ -3247,6 +3247,6 @@ def test_unseen34_sirm_control_film_ten_days_into_the_stay_told_otherwise(phrase
     html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
     told = html.replace("A distanza di 10 giorni dal ricovero, RX torace di controllo", phrase)
     assert told != html
-    rows = _sirm_rows(told, _CASO_342_URL)
+    rows = _post_rows(told, _CASO_342_URL)
     assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
     assert rows["03/caso342-RX-2.jpg"]["view"] == "AP Supine"
