@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 72  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 73  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -302,6 +302,14 @@ TIMELINE_VERSION = 72  # v2: "day N of admission", "hospital day N" are N days a
 #                           giorno seguente, ... esegue RX torace", "The following day, ...") counts it from the
 #                           presentation when the history places the presentation and tells no exam, later moment
 #                           or event (was blank: no earlier image)
+#                      v73: a SIRM figure whose caption names only another plane ("Ricostruzione coronale") under the
+#                           paragraph an uncaptioned upload just above it takes as its caption, one kind of exam
+#                           told, is that upload's exam (was a second exam: "Il giorno successivo" counted again
+#                           from the upload, one day late); a time spent in hospital, "after 9 days in hospital",
+#                           "dopo 10 giorni di degenza" / "di ospedalizzazione", is that many days after the
+#                           admission (was "after 9 days" from the film before, or unplaced); the Italian notes'
+#                           "gg" after "a" ("A 10 gg dal ricovero, RX torace di controllo", "RX di controllo a 7
+#                           gg") is read as "a 10 giorni" is (was no moment: no word of a day to start the scan at)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -448,13 +456,17 @@ def _run_continues(record: CaseRecord, image: ImageRecord) -> ImageRecord | None
     """The figure before ``image`` whose exam it continues, when the post shows them as one run with
     no text between (``follows_image``, SIRM): a figure without a caption whose file name names the
     exam the figure before names ("TC torace eseguita il giorno successivo", then "caso-TC-2.jpg":
-    another slice), or a lateral film captioned as the frontal film before it but for the projection
-    ("RX torace PA", then "RX torace LL": the two films of one radiograph); else None."""
+    another slice), a figure whose caption names only another plane of the exam an upload without a
+    caption above it takes from the paragraph ("Ricostruzione coronale"), or a lateral film captioned
+    as the frontal film before it but for the projection ("RX torace PA", then "RX torace LL": the two
+    films of one radiograph); else None."""
     k = record.images.index(image)
     if not image.extra.get("follows_image") or k == 0 or image.extra.get("caption_from"):
         return None
     before = record.images[k - 1]
-    if not before.caption.strip() or before.extra.get("caption_from"):
+    if before.extra.get("caption_from"):
+        return before if _another_plane_of_the_paragraphs_exam(record, image, before) else None
+    if not before.caption.strip():
         return None
     if not image.caption.strip():
         kind = NORMALIZERS["modality"](before.caption).value
@@ -464,6 +476,20 @@ def _run_continues(record: CaseRecord, image: ImageRecord) -> ImageRecord | None
         return None
     same = _without_projection(image.caption, view) == _without_projection(before.caption, before_view)
     return before if same and _without_projection(image.caption, view) else None
+
+
+def _another_plane_of_the_paragraphs_exam(record: CaseRecord, image: ImageRecord, before: ImageRecord) -> bool:
+    """True when ``image``'s caption names a plane or projection and no moment, under the paragraph that
+    ``before``, an upload without a caption just above it, takes as its caption: the paragraph's exam
+    shown twice ("Il giorno successivo ... angio-TC del torace: ...", an axial upload, then a figure
+    "Ricostruzione coronale"), so the paragraph's "il giorno successivo" is no day after the upload. A
+    paragraph telling exams of two kinds ("RX torace all'ingresso e TC dopo 2 giorni") may be two exams."""
+    if not image.caption.strip() or image.extra.get("paragraph") != before.caption:
+        return False
+    if len({kind for kind, _, _ in modalities_in_order(before.caption)}) != 1:
+        return False
+    view = NORMALIZERS["view"](image.caption, source=record.source)
+    return view.value is not None and not text_moments(image.caption, "caption")
 
 
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:

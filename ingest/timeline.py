@@ -60,6 +60,7 @@ from .normalize.imaging import normalize_modality
 from .normalize.time_words import (
     ADMISSION_BASE,
     AFTER,
+    AFTER_ADMISSION_BASE,
     DAY_N,
     EXAM_DONE_VERBS,
     FILM_QUALIFIERS,
@@ -941,10 +942,12 @@ def _bare_a_giorni_of_a_film(text: str, start: int) -> bool:
 def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``_SOON_AFTER`` in ``text``: hours are days only when they make whole days
     (under 24 hours: the same day; "36 hours later" is left unplaced, its day is not told)."""
-    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione")
+    # (weeks and months too: "TC di controllo a 3 mesi dalla dimissione"; the Italian notes' "gg": "a 10 gg dal
+    # ricovero")
     if not (text_context(text).words & _SOON_WORDS) and not has_any(low, ("day", "giorn", "indomani", "distanza",
                                                                            "día", "dia", "mes", "sett", "week",
-                                                                           "month", "fortnight", "seman", "woch")):
+                                                                           "month", "fortnight", "seman", "woch",
+                                                                           "gg")):
         return []
     found = []
     for m in finditer_near(_SOON_AFTER, text, _SOON_WORD, 60, 60):
@@ -1245,7 +1248,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
-        elif re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres|stay", base):
+        elif AFTER_ADMISSION_BASE.search(base):
             moments.append((m.start(), Moment(SINCE_ADMISSION, amount, m.group(0), where)))
         else:
             other = _OTHER_BASE.match(text, m.end())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.case_fields import image_texts
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
@@ -46,7 +47,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen35"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -3280,3 +3281,113 @@ def test_unseen35_sirm_film_in_decubito_laterale_has_no_view():
     assert rows["05/caso352-RX-1.jpg"]["view"] is None
     assert rows["05/caso352-RX-1.jpg"]["offset"] == "10"
     assert rows["05/caso352-RX-2.jpg"]["view"] == "AP"
+
+
+# --- unseen34: a captioned figure of another plane after an uncaptioned upload, under one paragraph --------------
+
+_CASO_342 = ("caso_342_uomo_66_anni_febbre_dal_12_03_in_ps_il_17_03_rx_ap_seduto_angio_tc_il_giorno_successivo_"
+             "coronale_rx_supino_a_distanza_di_10_giorni_dal_ricovero.html")
+_CASO_342_URL = "https://www.sirm.org/2021/03/30/covid-19-caso-342/"
+
+
+def _post_rows(html: str, url: str) -> dict[str, dict[str, object]]:
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, url):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_unseen34_sirm_coronal_reconstruction_after_the_uncaptioned_axial_upload_is_the_same_ct():
+    # "Il giorno successivo ... angio-TC del torace: ...", an uncaptioned upload (the axial image), then a block
+    # figure captioned "Ricostruzione coronale": one CT, the day after the PS film (it was 7: the day after the
+    # axial image)
+    rows = _batch_rows("sirm", "unseen34", _CASO_342, _CASO_342_URL)
+    assert rows["03/caso342-RX-1.jpg"]["offset"] == "5"
+    assert rows["03/caso342-TC-1.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["view"] == "Coronal"
+    assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("TC di controllo del 28/03, ricostruzione coronale", "16"),
+    ("TC in XV giornata di malattia, ricostruzione coronale", "15"),
+])
+def test_unseen34_a_captioned_figure_telling_its_own_moment_after_an_uncaptioned_upload_keeps_it(caption, offset):
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    own = html.replace("<figcaption>Ricostruzione coronale</figcaption>", f"<figcaption>{caption}</figcaption>")
+    assert own != html
+    rows = _post_rows(own, _CASO_342_URL)
+    assert rows["03/caso342-TC-1.jpg"]["offset"] == "6"
+    assert rows["03/caso342-TC-2.jpg"]["offset"] == offset
+
+
+def test_unseen34_a_paragraph_telling_two_kinds_of_exam_does_not_join_the_figures_under_it():
+    # "RX ... e TC ..." over an uncaptioned upload and a figure captioned by its plane: which exam each shows is
+    # not said, so the figure is not made the upload's exam (with one kind of exam it is)
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    two = html.replace("Il giorno successivo, per incremento del D-dimero, viene eseguita angio-TC del torace:",
+                       "Il giorno successivo, per incremento del D-dimero, vengono eseguiti RX torace e angio-TC del "
+                       "torace:")
+    assert two != html
+    for page, joined in ((html, True), (two, False)):
+        record = parse_sirm_posts(page, _CASO_342_URL)[0]
+        upload, figure = record.images[1], record.images[2]
+        assert figure.extra.get("paragraph") == upload.caption
+        assert (image_texts(record, figure).group == image_texts(record, upload).group) is joined
+
+
+# --- unseen34 (probed around its phrasings): a time spent in hospital; the Italian "gg" after "a" --------------
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Chest radiograph in supine position after 9 days in hospital.", 9),
+    ("CT after 2 weeks in the hospital: organising changes.", 14),
+    ("After 4 days of hospital treatment, CT showed progression.", 4),
+    ("Dopo 10 giorni di degenza, RX torace di controllo a letto.", 10),
+    ("TC dopo 2 settimane di ospedalizzazione.", 14),
+])
+def test_unseen34_a_time_spent_in_hospital_counts_from_the_admission(caption, days):
+    # it was "after 9 days" from the film before ("in hospital" no base), or unplaced ("di degenza" another base)
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [(SINCE_ADMISSION, days)]
+
+
+@pytest.mark.parametrize("caption, moment", [
+    # a stay elsewhere or in intensive care is no time since this admission
+    ("CT after 5 days in hospital elsewhere.", (AFTER_PREVIOUS, 5)),
+    ("RX torace dopo 5 giorni di degenza in terapia intensiva.", (UNPLACED, -1)),
+    ("CT after 10 days in another hospital.", (AFTER_PREVIOUS, 10)),
+])
+def test_unseen34_a_stay_elsewhere_or_in_intensive_care_is_not_the_admissions(caption, moment):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen34_offset_normalizer_reads_a_time_spent_in_hospital_from_the_admission():
+    assert NORMALIZERS["offset"]("Chest X-ray after 9 days in hospital.").value == 9
+    assert NORMALIZERS["offset"]("RX torace dopo 10 giorni di degenza.").value == 10
+
+
+@pytest.mark.parametrize("caption, moment", [
+    ("A 10 gg dal ricovero, RX torace di controllo eseguito a letto: parziale riduzione degli addensamenti.",
+     (SINCE_ADMISSION, 10)),
+    ("RX di controllo a 7 gg: netto miglioramento.", (AFTER_PREVIOUS, 7)),
+])
+def test_unseen34_the_italian_gg_after_a_is_a_time_as_giorni_is(caption, moment):
+    # "a 10 giorni dal ricovero" was read, "a 10 gg dal ricovero" not (no word of a day for the scan to start at)
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [moment]
+
+
+def test_unseen34_the_italian_gg_of_a_dose_is_no_moment():
+    assert text_moments("Terapia con enoxaparina a 10 gg.", "caption") == ()
+
+
+@pytest.mark.parametrize("phrase", ["Dopo 10 giorni di degenza, RX torace di controllo",
+                                    "A 10 gg dal ricovero, RX torace di controllo",
+                                    "Dopo 10 giorni di ospedalizzazione, RX torace di controllo"])
+def test_unseen34_sirm_control_film_ten_days_into_the_stay_told_otherwise(phrase):
+    html = (FIXTURES / "sirm" / "unseen34" / _CASO_342).read_text()
+    told = html.replace("A distanza di 10 giorni dal ricovero, RX torace di controllo", phrase)
+    assert told != html
+    rows = _post_rows(told, _CASO_342_URL)
+    assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
+    assert rows["03/caso342-RX-2.jpg"]["view"] == "AP Supine"

@@ -37,6 +37,7 @@ from .common import (
 from .time_words import (
     ADMISSION_BASE,
     AFTER,
+    AFTER_ADMISSION_BASE,
     AT_ADMISSION,
     DAY_N,
     IMAGE_WORDS,
@@ -125,7 +126,9 @@ FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v21: the Italian notes' "da 1 sett." histories (weeks)
 # v22: "giornata / giorno di malattia" a day of the illness (as "day N of illness")
 # v23: "Two weeks into the illness", "3 days into symptoms" histories (not "into the pandemic", "into the ICU stay")
-OFFSET_VERSION = 23
+# v24: "after 9 days in hospital", "after 10 days of hospital stay", "dopo 10 giorni di degenza" count from the
+# admission
+OFFSET_VERSION = 24
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -914,7 +917,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
                      OFFSET_VERSION)
     if re.search(r"onset|symptom|developing|illness|esordio", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
-    if re.search(r"admiss|interna|hospitali|presentation|arriv|ricovero|ingres", base):
+    if AFTER_ADMISSION_BASE.search(base):
         if history:
             return blank("days after admission and a symptom history: the base is not stated", text,
                          history[1].start(), m.end(), "offset.after-admission", OFFSET_VERSION)

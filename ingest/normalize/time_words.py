@@ -98,12 +98,23 @@ ADMISSION_BASE = compile(
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse|"
                      r"malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
+# What follows a time spent in hospital that makes it another stay than the one the case counts from ("after 5
+# days in hospital elsewhere", "dopo 5 giorni di degenza in terapia intensiva").
+_NOT_THE_WARDS_STAY = (r"(?!\s+(?:elsewhere|in\s+(?:terapia\s+intensiva|rianimazione|(?:the\s+|an?\s+)?(?:ICU|ITU|"
+                       r"intensive\s+care|another|other))))")
 AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
-    rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso)\b)?",
+    rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso"
+    # the time spent in hospital: "after 9 days in hospital", "dopo 10 giorni di degenza / di ospedalizzazione"
+    # (not a stay elsewhere or in intensive care: "di degenza in terapia intensiva")
+    rf"|(?:hospital|degenza|ospedalizzazione)\b{_NOT_THE_WARDS_STAY})\b)?",
     re.IGNORECASE,
 )
+#: The bases of a relative time that are the admission ("5 days after admission", "after 9 days in hospital",
+#: "dopo 10 giorni di degenza", "a 10 giorni dal ricovero"): the words ``AFTER``'s base groups hold.
+AFTER_ADMISSION_BASE = compile(r"admiss|interna|hospital|presentation|arriv|ricovero|ingres|degenza|ospedaliz",
+                               re.IGNORECASE)
 #: Up to three words of a film's projection or technique between its moment and its noun ("admission
 #: AP chest radiograph", "the initial PA chest radiograph", "baseline non-contrast CT").
 FILM_QUALIFIERS = (r"(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|"
