@@ -1033,6 +1033,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if own_text is None and context.own_legend and context.note_files:
                 # a legend shared by films after the history (their study's) tells their one moment
                 result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
+            elif own_text == note and context.own_legend:
+                # a note of its own repeating the case's history: the legend after it is the film's
+                # own words, as its siblings read it; the history's times ("a new chest X-ray two
+                # weeks later") are the case's, read by the timeline as the history
+                result = _offset(row, context.own_legend, context)
             else:
                 result = _offset(row, own_text, context)
         elif field == "license":

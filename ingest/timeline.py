@@ -1741,7 +1741,7 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     admission", "Day 10 post symptoms") or dated after the day the history admits the patient on
     (``admitted``: "Il 16 marzo accede in PS", then "TC del 18 marzo"), which leaves the presentation
     to the first; else none."""
-    if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
+    if timeline.admission_day is None or not ordered:
         return set()
     end = 1
     while end < len(ordered) and _same_exam(ordered, end):
@@ -1754,6 +1754,10 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     if after is None:
         # "Follow-up": a next study told only as later than the first leaves the presentation to it
         return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
+    if not timeline.anchor_evidence:
+        # no onset told: the axis counts from the hospitalisation, whose day 0 is the first film's
+        # when the next exam counts from it ("a new chest X-ray ... two weeks later")
+        return set(range(end)) if after.kind == AFTER_PREVIOUS else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
         after.kind == SINCE_ONSET and after.days > timeline.admission_day) or (
         after.kind == DATED and admitted is not None and after.days > admitted.toordinal())
@@ -2032,13 +2036,12 @@ class CaseImages:
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
                                             _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
-        presenting = presenting or k in first_exam
+        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = _labels_count_stay(self._ordered, chosen_all) and not labels_from_illness
-        axis = _Axis(timeline, dates, day_zero > 0 or stay_count,
-                     presenting and timeline.anchor_evidence != "", admission_base_told,
+        axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
