@@ -261,3 +261,25 @@ def test_a_films_own_note_is_placed_by_its_legend_not_by_the_historys_later_film
     fills = _offsets(rows)
     assert fills[2] == ("0", "timeline.presenting-image@v1")
     assert fills[3] == ("14", "timeline.after-previous@v1")
+
+
+def test_the_rows_sharing_a_note_are_one_exam_that_the_next_counts_from():
+    # Eurorad: a figure's two films (A, B) share their legend after the case's history; the next
+    # figure's "A month later" counts from the first figure, whose films are one exam: both are day 0
+    # of a case telling no onset (each film of the first figure used to be a separate exam, the second
+    # telling no moment, so neither figure was placed)
+    history = ("A middle-aged male with newly diagnosed HIV infection, oropharyngeal candidiasis and Pneumocystis "
+               "jirovecii pneumonia was initiated on combined antiretroviral treatment. ")
+    legends = ("Chest radiograph did not show abnormal pleuropulmonary and hilo-mediastinal changes.",
+               "A month later, repeated chest radiographs revealed left hilar prominence (arrowheads in A).")
+    rows = [_row(patientid="28", url="https://www.eurorad.org/case/12325", filename=name,
+                 clinical_notes=history + legend)
+            for name, legend in (("000001.jpg", legends[0]), ("000002-16.jpg", legends[0]),
+                                 ("000008-8.jpg", legends[1]), ("000009-5.jpg", legends[1]))]
+    fills = _offsets(rows)
+    assert {row: value for row, (value, _) in fills.items()} == {2: "0", 3: "0", 4: "30", 5: "30"}
+    assert fills[4][1] == "timeline.after-previous@v1"
+    # a second film of the first figure telling a time of its own is another exam: nothing is placed
+    rows[1] = _row(patientid="28", url="https://www.eurorad.org/case/12325", filename="000002-16.jpg",
+                   clinical_notes=history + "Chest radiograph during hospitalization showed a left basal opacity.")
+    assert _offsets(rows) == {}
