@@ -1620,7 +1620,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     chosen_in_order = [chosen[i.position] for i in ordered]
     # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
     first_exam = _presenting_first_exam(
-        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+        captions_are_notes)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
@@ -1732,7 +1733,7 @@ _ADMISSION_WORD = compile_fast(r"admission|admitted", re.IGNORECASE)
 
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
                            timeline: Timeline, icu_at_presentation: bool = False,
-                           admitted: date | None = None) -> set[int]:
+                           admitted: date | None = None, notes: bool = False) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
@@ -1740,8 +1741,10 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     presenting film, or the next exam is a later day of the stay or of the illness ("Day 5 of
     admission", "Day 10 post symptoms") or dated after the day the history admits the patient on
     (``admitted``: "Il 16 marzo accede in PS", then "TC del 18 marzo"), which leaves the presentation
-    to the first; else none."""
-    if timeline.admission_day is None or not ordered:
+    to the first; else none. ``notes``: the texts are the dataset's clinical notes (backfill), whose
+    curators also write a case telling no onset from its first film, day 0 of the stay, when the next
+    counts from it (a crawled page's legends keep such films blank)."""
+    if timeline.admission_day is None or not ordered or not (timeline.anchor_evidence or notes):
         return set()
     end = 1
     while end < len(ordered) and _same_exam(ordered, end):
@@ -1755,8 +1758,8 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
         # "Follow-up": a next study told only as later than the first leaves the presentation to it
         return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
     if not timeline.anchor_evidence:
-        # no onset told: the axis counts from the hospitalisation, whose day 0 is the first film's
-        # when the next exam counts from it ("a new chest X-ray ... two weeks later")
+        # no onset told (notes only): the axis counts from the hospitalisation, whose day 0 is the
+        # first film's when the next exam counts from it ("a new chest X-ray ... two weeks later")
         return set(range(end)) if after.kind == AFTER_PREVIOUS else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
         after.kind == SINCE_ONSET and after.days > timeline.admission_day) or (
@@ -2035,7 +2038,8 @@ class CaseImages:
                 history, timeline.anchor_evidence, findings)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
+                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+                                            self._notes)
         presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
