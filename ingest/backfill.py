@@ -117,6 +117,8 @@ class RowContext:
     #: The exam of each of the patient's rows on the timeline (``ImageTexts.group``): the rows sharing a
     #: note are the films of one exam (its PA and lateral, its CT's planes); "" for a note of its own.
     exams: tuple[str, ...] = ()
+    #: The patient's notes repeat a case history before their films' legends (``own_legends`` found one).
+    history_before_legends: bool = False
 
 
 @fast_init
@@ -839,7 +841,8 @@ def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[s
     siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
     exams = context.exams if len(context.exams) == len(names) else ("",) * len(names)
     case = CaseImages([ImageTexts(i, caption=siblings[i], filename=_stem(name), group=exams[i])
-                       for i, name in enumerate(names)], captions_are_notes=True)
+                       for i, name in enumerate(names)], captions_are_notes=True,
+                      history_before_legends=context.history_before_legends)
     first: dict[str, int] = {}
     for i, name in enumerate(names):
         first.setdefault(name, i)
@@ -1309,8 +1312,9 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
     exam_of: dict[str, str] = {}
     exams = tuple(exam_of.setdefault(note, str(len(exam_of) + 1)) if whole else ""
                   for note, whole in zip(notes, whole_shared))
+    history_told = any(legends)
     return [RowContext(bool(note) and counts[note] > 1, filenames, texts, counts[note] == len(group), siblings,
-                       legend, files_of.get(note, ()), exams)
+                       legend, files_of.get(note, ()), exams, history_told)
             for note, legend in zip(notes, legends)]
 
 

@@ -90,18 +90,20 @@ def test_without_an_onset_the_first_film_a_later_one_counts_from_is_day_0_in_not
     images = [ImageTexts(0, caption="Chest X-ray shows bilateral pleural effusion."),
               ImageTexts(1, caption="Chest X-ray performed 24 h after the drainage shows less effusion.")]
     for text in (history, "Fever."):
-        timeline = case_timeline(text, images, captions_are_notes=True)
+        timeline = case_timeline(text, images, captions_are_notes=True, history_before_legends=True)
         assert offsets(timeline) == [0, 1], text
         assert timeline.offsets[0].rule == "timeline.presenting-image"
         assert timeline.offsets[1].rule == "timeline.after-previous"
-        case = CaseImages(images, captions_are_notes=True)
+        case = CaseImages(images, captions_are_notes=True, history_before_legends=True)
         assert [case.offset_of(text, i).value for i in images] == [0, 1], text
+        # notes that are legends alone, with no case history before them: blank
+        assert offsets(case_timeline(text, images, captions_are_notes=True)) == [None, None], text
         # a crawled page's legends keep them blank (its batches' curators leave such films blank)
         assert offsets(case_timeline(text, images)) == [None, None], text
         assert [CaseImages(images).offset_of(text, i).value for i in images] == [None, None], text
     # the next film tells its own day (not counted from the first): the first stays blank
     timeline = case_timeline(history, [images[0], ImageTexts(1, caption="CT on hospital day 3.")],
-                             captions_are_notes=True)
+                             captions_are_notes=True, history_before_legends=True)
     assert offsets(timeline) == [None, 3]
 
 

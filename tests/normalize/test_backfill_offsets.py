@@ -237,6 +237,11 @@ def test_without_the_symptoms_length_a_first_film_the_next_counts_from_is_day_0_
     assert _legend_offsets(history, (first, later)) == {2: "0", 3: "3"}
     # a first film whose own words tell another time of the stay is no presenting film
     assert _legend_offsets(history, ("Chest X-ray during hospitalization did not show consolidation.", later)) == {}
+    # notes that are a paper's legends alone, no case history before them: nothing tells the first
+    # film is the presentation's (the sample's curators left such a radiograph and its "CT taken on
+    # same day" blank)
+    assert _legend_offsets("", ("Anteroposterior chest radiograph shows single nodular consolidation.",
+                                "Coronal chest CT image taken on same day shows a nodular lesion.")) == {}
 
 
 def test_a_first_film_is_not_the_presenting_film_when_the_next_tells_its_own_day():
