@@ -114,6 +114,11 @@ class RowContext:
     #: note is the row's alone): a legend telling its films in order ("axial and coronal CT images")
     #: gives them their views by the rank of their letters.
     note_files: tuple[str, ...] = ()
+    #: The exam of each of the patient's rows on the timeline (``ImageTexts.group``): the rows sharing a
+    #: note are the films of one exam (its PA and lateral, its CT's planes); "" for a note of its own.
+    exams: tuple[str, ...] = ()
+    #: The patient's notes repeat a case history before their films' legends (``own_legends`` found one).
+    history_before_legends: bool = False
 
 
 @fast_init
@@ -834,8 +839,10 @@ def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[s
         return holder.case, holder.first
     names = context.filenames or (filename,)
     siblings = context.own_texts if len(context.own_texts) == len(names) else ("",) * len(names)
-    case = CaseImages([ImageTexts(i, caption=siblings[i], filename=_stem(name)) for i, name in enumerate(names)],
-                      captions_are_notes=True)
+    exams = context.exams if len(context.exams) == len(names) else ("",) * len(names)
+    case = CaseImages([ImageTexts(i, caption=siblings[i], filename=_stem(name), group=exams[i])
+                       for i, name in enumerate(names)], captions_are_notes=True,
+                      history_before_legends=context.history_before_legends)
     first: dict[str, int] = {}
     for i, name in enumerate(names):
         first.setdefault(name, i)
@@ -1033,6 +1040,11 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if own_text is None and context.own_legend and context.note_files:
                 # a legend shared by films after the history (their study's) tells their one moment
                 result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
+            elif own_text == note and context.own_legend:
+                # a note of its own repeating the case's history: the legend after it is the film's
+                # own words, as its siblings read it; the history's times ("a new chest X-ray two
+                # weeks later") are the case's, read by the timeline as the history
+                result = _offset(row, context.own_legend, context)
             else:
                 result = _offset(row, own_text, context)
         elif field == "license":
@@ -1278,9 +1290,11 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
     legends = own_legends(notes)
     own_texts: list[str] = []
     told: set[str] = set()
+    whole_shared: list[bool] = []  # the row's film is described by its note shared with others, whole
     for note, name, legend in zip(notes, filenames, legends):
         text = image_note(note, name) if note else None
-        if note and counts[note] > 1 and text == note:
+        whole_shared.append(bool(note) and counts[note] > 1 and text == note)
+        if whole_shared[-1]:
             # a legend shared by films after the history (a study's PA and lateral) tells their one
             # moment: given to the first of them, the others are placed as that film (``_offset``)
             own_texts.append("" if note in told else legend)
@@ -1295,8 +1309,12 @@ def _row_contexts(group: list[tuple[int, dict[str, str]]]) -> list[RowContext]:
         if note and counts[note] > 1:
             files_of[note] = (*files_of.get(note, ()), name)
     texts = tuple(own_texts)
+    exam_of: dict[str, str] = {}
+    exams = tuple(exam_of.setdefault(note, str(len(exam_of) + 1)) if whole else ""
+                  for note, whole in zip(notes, whole_shared))
+    history_told = any(legends)
     return [RowContext(bool(note) and counts[note] > 1, filenames, texts, counts[note] == len(group), siblings,
-                       legend, files_of.get(note, ()))
+                       legend, files_of.get(note, ()), exams, history_told)
             for note, legend in zip(notes, legends)]
 
 

@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 73  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 74  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -310,6 +310,10 @@ TIMELINE_VERSION = 73  # v2: "day N of admission", "hospital day N" are N days a
 #                           admission (was "after 9 days" from the film before, or unplaced); the Italian notes'
 #                           "gg" after "a" ("A 10 gg dal ricovero, RX torace di controllo", "RX di controllo a 7
 #                           gg") is read as "a 10 giorni" is (was no moment: no word of a day to start the scan at)
+#                      v74: a case telling no onset: its first exam telling no moment and no time, which the next
+#                           exam counts from ("24 h after", "two weeks later"), is day 0 of the stay (was blank, and
+#                           the next exam with it); backfill places a film whose note repeats its case's history by
+#                           the legend after it, not by the history's later films
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

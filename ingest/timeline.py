@@ -1724,7 +1724,8 @@ def _rebased_on_onset(moments: list[Moment], day_one: str) -> list[Moment]:
 
 def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = "", captions_are_notes: bool = False,
                   day_first: bool = False, presenting: bool | None = None,
-                  admission_base_told: bool = True, discussion: str = "") -> Timeline:
+                  admission_base_told: bool = True, discussion: str = "", history_before_legends: bool = False
+                  ) -> Timeline:
     """The case's timeline: its anchor (onset when the history says how long before admission the
     symptoms began, or dates both, else hospitalisation) and every image's offset on it, in image
     order. ``captions_are_notes``: the images' texts are clinical notes (backfill), not captions;
@@ -1734,7 +1735,9 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     admission ("on admission", "day 2", "3 days after admission") of a case whose onset came
     earlier stays blank with the reason, because curators count such images from either base.
     ``discussion``: the case's discussion, whose sentences about this patient may tell the onset gap
-    the history does not (``_anchor``)."""
+    the history does not (``_anchor``). ``history_before_legends``: the images' texts are the legends
+    after a case history the notes repeat (backfill): a case of them telling no onset places its first
+    exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
@@ -1764,7 +1767,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     chosen_in_order = [chosen[i.position] for i in ordered]
     # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
     first_exam = _presenting_first_exam(
-        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
+        ordered, chosen_in_order, timeline, _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+        captions_are_notes and history_before_legends)
     if not captions_are_notes:
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
@@ -1878,7 +1882,7 @@ _ADMISSION_WORD = compile_fast(r"admission|admitted", re.IGNORECASE)
 
 def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
                            timeline: Timeline, icu_at_presentation: bool = False,
-                           admitted: date | None = None) -> set[int]:
+                           admitted: date | None = None, notes: bool = False) -> set[int]:
     """The indexes of the case's first exam when it is the presentation's though its own words tell
     no moment and no time (``_TIME_WORDS``): the history tells how long the symptoms had lasted at
     the presentation, and the next exam counts from the first ("Same day", "1 month later", "TC lo
@@ -1886,8 +1890,12 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     presenting film, or the next exam is a later day of the stay or of the illness ("Day 5 of
     admission", "Day 10 post symptoms") or dated after the day the history admits the patient on
     (``admitted``: "Il 16 marzo accede in PS", then "TC del 18 marzo"), which leaves the presentation
-    to the first; else none."""
-    if not timeline.anchor_evidence or timeline.admission_day is None or not ordered:
+    to the first; else none. ``notes``: the texts are the legends after a case history the dataset's
+    clinical notes repeat (backfill), whose curators also write a case telling no onset from its first
+    film, day 0 of the stay, when the next counts from it; a crawled page's legends, and notes that are
+    legends alone ("Anteroposterior chest radiograph shows ...", "CT taken on same day shows ..."),
+    keep such films blank."""
+    if timeline.admission_day is None or not ordered or not (timeline.anchor_evidence or notes):
         return set()
     end = 1
     while end < len(ordered) and _same_exam(ordered, end):
@@ -1900,6 +1908,10 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
     if after is None:
         # "Follow-up": a next study told only as later than the first leaves the presentation to it
         return set(range(end)) if _FOLLOW_UP_LABEL.match(ordered[end].date_text) else set()
+    if not timeline.anchor_evidence:
+        # no onset told (notes only): the axis counts from the hospitalisation, whose day 0 is the
+        # first film's when the next exam counts from it ("a new chest X-ray ... two weeks later")
+        return set(range(end)) if after.kind == AFTER_PREVIOUS else set()
     later_day = (after.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and after.days > 0) or (
         after.kind == SINCE_ONSET and after.days > timeline.admission_day) or (
         after.kind == DATED and admitted is not None and after.days > admitted.toordinal())
@@ -2146,8 +2158,10 @@ class CaseImages:
     texts replaced, without reading the other images' words again. Backfill places each row's
     image among all its patient's films, and a patient may have thousands of rows."""
 
-    def __init__(self, images: Sequence[ImageTexts], captions_are_notes: bool = False, day_first: bool = False):
+    def __init__(self, images: Sequence[ImageTexts], captions_are_notes: bool = False, day_first: bool = False,
+                 history_before_legends: bool = False):
         self._ordered = sorted(images, key=lambda i: i.position)
+        self._history_told = captions_are_notes and history_before_legends
         self._index = {image.position: k for k, image in enumerate(self._ordered)}
         self._notes, self._day_first = captions_are_notes, day_first
         self._raw = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
@@ -2199,7 +2213,8 @@ class CaseImages:
             # places them (such films are few)
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
-                                 admission_base_told).offset_of(image.position)
+                                 admission_base_told, history_before_legends=self._history_told
+                                 ).offset_of(image.position)
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0,
@@ -2210,14 +2225,14 @@ class CaseImages:
                 history, timeline.anchor_evidence, findings)
         chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission)
-        presenting = presenting or k in first_exam
+                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+                                            self._history_told)
+        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = _labels_count_stay(self._ordered, chosen_all) and not labels_from_illness
-        axis = _Axis(timeline, dates, day_zero > 0 or stay_count,
-                     presenting and timeline.anchor_evidence != "", admission_base_told,
+        axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day
         after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.timeline import HOSPITALISATION, ONSET, ImageTexts, case_timeline, onset_gap
+from ingest.timeline import HOSPITALISATION, ONSET, CaseImages, ImageTexts, case_timeline, onset_gap
 
 
 def offsets(timeline):
@@ -80,6 +80,31 @@ def test_relative_time_without_an_earlier_placed_image_is_blank():
                                         ImageTexts(1, caption="Follow-up CT 10 days later.")])
     assert offsets(timeline) == [None, None]
     assert "earlier image" in timeline.offsets[1].reason
+
+
+def test_without_an_onset_the_first_film_a_later_one_counts_from_is_day_0_in_notes():
+    # no onset told: the axis is the hospitalisation's, and in the dataset's notes (backfill) a first
+    # film telling no moment and no time, which the next film counts from ("24 h after", "2 weeks
+    # later"), is its day 0, as the sample's curators write it (it was blank, and the next film with it)
+    history = "A 63-year-old woman came to our emergency room with fever and dyspnea at rest."
+    images = [ImageTexts(0, caption="Chest X-ray shows bilateral pleural effusion."),
+              ImageTexts(1, caption="Chest X-ray performed 24 h after the drainage shows less effusion.")]
+    for text in (history, "Fever."):
+        timeline = case_timeline(text, images, captions_are_notes=True, history_before_legends=True)
+        assert offsets(timeline) == [0, 1], text
+        assert timeline.offsets[0].rule == "timeline.presenting-image"
+        assert timeline.offsets[1].rule == "timeline.after-previous"
+        case = CaseImages(images, captions_are_notes=True, history_before_legends=True)
+        assert [case.offset_of(text, i).value for i in images] == [0, 1], text
+        # notes that are legends alone, with no case history before them: blank
+        assert offsets(case_timeline(text, images, captions_are_notes=True)) == [None, None], text
+        # a crawled page's legends keep them blank (its batches' curators leave such films blank)
+        assert offsets(case_timeline(text, images)) == [None, None], text
+        assert [CaseImages(images).offset_of(text, i).value for i in images] == [None, None], text
+    # the next film tells its own day (not counted from the first): the first stays blank
+    timeline = case_timeline(history, [images[0], ImageTexts(1, caption="CT on hospital day 3.")],
+                             captions_are_notes=True, history_before_legends=True)
+    assert offsets(timeline) == [None, 3]
 
 
 def test_the_only_image_of_a_case_with_a_history_is_the_presenting_film():

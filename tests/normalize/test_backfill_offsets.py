@@ -226,12 +226,65 @@ def test_a_first_film_telling_no_moment_that_the_next_counts_from_is_the_present
     assert _legend_offsets(_HISTORY_WITH_ONSET, legends) == {2: "5", 3: "8"}
 
 
-def test_a_first_film_is_not_the_presenting_film_without_the_symptoms_length_or_a_film_counted_from_it():
+def test_without_the_symptoms_length_a_first_film_the_next_counts_from_is_day_0_of_the_stay():
+    # no onset told: the offsets count from the hospitalisation, whose day 0 is the first film's when
+    # the next film counts from it (the sample's curators: "24 h after" 0 and 1, "two weeks later" 0
+    # and 14, "A month later" 0 and 30); it was blank
     later = "Chest X-ray performed 3 days later showed small bilateral basal consolidations."
     first = "Chest X-ray: the only antero-posterior view performed did not show obvious consolidation."
-    # the history does not say how long the symptoms had lasted
     history = ("A previously healthy 47-year-old man presented to the emergency department with cough and high "
                "fever. At admission, oxygen saturation was normal and laboratory tests showed leukopenia. ")
-    assert _legend_offsets(history, (first, later)) == {}
-    # the next film tells its own day, not one counted from the first
+    assert _legend_offsets(history, (first, later)) == {2: "0", 3: "3"}
+    # a first film whose own words tell another time of the stay is no presenting film
+    assert _legend_offsets(history, ("Chest X-ray during hospitalization did not show consolidation.", later)) == {}
+    # notes that are a paper's legends alone, no case history before them: nothing tells the first
+    # film is the presentation's (the sample's curators left such a radiograph and its "CT taken on
+    # same day" blank)
+    assert _legend_offsets("", ("Anteroposterior chest radiograph shows single nodular consolidation.",
+                                "Coronal chest CT image taken on same day shows a nodular lesion.")) == {}
+
+
+def test_a_first_film_is_not_the_presenting_film_when_the_next_tells_its_own_day():
+    first = "Chest X-ray: the only antero-posterior view performed did not show obvious consolidation."
     assert _legend_offsets(_HISTORY_WITH_ONSET, (first, "Chest X-ray on March 3 showed consolidations.")) == {}
+    history = ("A previously healthy 47-year-old man presented to the emergency department with cough and high "
+               "fever. At admission, oxygen saturation was normal and laboratory tests showed leukopenia. ")
+    assert _legend_offsets(history, (first, "Chest X-ray on March 3 showed consolidations.")) == {}
+
+
+def test_a_films_own_note_is_placed_by_its_legend_not_by_the_historys_later_films():
+    # Eurorad: every film's note repeats the case's history, which tells the later film ("a new chest
+    # X-ray ... two weeks later"); the first film's own words are its legend, which tells no time: it
+    # is the film the later one counts from (it was blank, "two weeks later" read as its own moment)
+    history = ("A 60 years old patient complained of recent cough and fever. The chest X-ray showed an area of "
+               "consolidation and she received antibiotics. Because no clinical improvement was observed, a new "
+               "chest X-ray and a high resolution CT were performed two weeks later. ")
+    legends = ("Chest X-ray showing a large area of ill defined consolidation of the left lung",
+               "Chest X-ray performed 2 weeks later showing areas of consolidation of the right upper lobe.")
+    rows = [_row(patientid="12", url="https://www.eurorad.org/case/816", filename=f"00000{n}-6.jpg",
+                 clinical_notes=history + legend) for n, legend in enumerate(legends, start=1)]
+    fills = _offsets(rows)
+    assert fills[2] == ("0", "timeline.presenting-image@v1")
+    assert fills[3] == ("14", "timeline.after-previous@v1")
+
+
+def test_the_rows_sharing_a_note_are_one_exam_that_the_next_counts_from():
+    # Eurorad: a figure's two films (A, B) share their legend after the case's history; the next
+    # figure's "A month later" counts from the first figure, whose films are one exam: both are day 0
+    # of a case telling no onset (each film of the first figure used to be a separate exam, the second
+    # telling no moment, so neither figure was placed)
+    history = ("A middle-aged male with newly diagnosed HIV infection, oropharyngeal candidiasis and Pneumocystis "
+               "jirovecii pneumonia was initiated on combined antiretroviral treatment. ")
+    legends = ("Chest radiograph did not show abnormal pleuropulmonary and hilo-mediastinal changes.",
+               "A month later, repeated chest radiographs revealed left hilar prominence (arrowheads in A).")
+    rows = [_row(patientid="28", url="https://www.eurorad.org/case/12325", filename=name,
+                 clinical_notes=history + legend)
+            for name, legend in (("000001.jpg", legends[0]), ("000002-16.jpg", legends[0]),
+                                 ("000008-8.jpg", legends[1]), ("000009-5.jpg", legends[1]))]
+    fills = _offsets(rows)
+    assert {row: value for row, (value, _) in fills.items()} == {2: "0", 3: "0", 4: "30", 5: "30"}
+    assert fills[4][1] == "timeline.after-previous@v1"
+    # a second film of the first figure telling a time of its own is another exam: nothing is placed
+    rows[1] = _row(patientid="28", url="https://www.eurorad.org/case/12325", filename="000002-16.jpg",
+                   clinical_notes=history + "Chest radiograph during hospitalization showed a left basal opacity.")
+    assert _offsets(rows) == {}
