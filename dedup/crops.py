@@ -617,6 +617,23 @@ def _block_resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return out.reshape(len(starts), _BLOCKS, THUMB_SIDE)
 
 
+def _block_weights(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``_block_resampling`` as float32 (what the bound multiplies by), from numba's loop
+    (``dedup.compiled.block_resampling``: the same additions in the same order, no float64 arrays
+    of every weight) for finite frames, else from numpy's."""
+    kernels = _compiled()
+    if kernels is None or not (np.isfinite(starts).all() and np.isfinite(ends).all()):
+        return _block_resampling(starts, ends).astype(np.float32)
+    out = np.empty((len(starts), _BLOCKS, THUMB_SIDE), np.float32)
+    kernels.block_resampling(np.ascontiguousarray(starts, np.float64), np.ascontiguousarray(ends, np.float64),
+                             _SAMPLE_T, out)
+    return out
+
+
+#: Where the 48 samples of a resampled axis fall, as fractions of its frame (``_block_resampling``'s).
+_SAMPLE_T = (np.arange(_SAMPLES) + 0.5) / _SAMPLES
+
+
 def _block_vectors(pictures: np.ndarray) -> np.ndarray:
     """(P, 48, 48) -> (P, 144) float64: P(x - mean) / |x - mean|, scaled so that its length is that
     of the projection of the unit picture: |m|^2 = the share of the picture's variance in its block means."""
@@ -665,8 +682,8 @@ def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...
     ``query_ids`` (P,) name the queries: the pairs of one query then share one product of its
     thumbnail with all their row weights stacked (``_query_block_means``)."""
     x0, x1, y0, y1 = frames
-    rows = _block_resampling(y0, y1).astype(np.float32)
-    columns = _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)
+    rows = _block_weights(y0, y1)
+    columns = _block_weights(x0, x1).transpose(0, 2, 1)
     if query_ids is None:
         theirs = (rows @ b.astype(np.float32) @ columns).astype(np.float64)
     else:
@@ -832,6 +849,18 @@ class _Layout:
     orders: np.ndarray  # (bands, entries): every band orders every judged entry
     filed: np.ndarray  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
+    @functools.cached_property
+    def flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The bands and buckets as ``dedup.compiled.bucket_runs`` reads them: the bit positions
+        (bands, longest band; each band's first ``sizes``), the sizes, every band's starts one
+        after the other and where each band's begin."""
+        sizes = np.array([len(band) for band in self.bands], np.int64)
+        bits = np.zeros((len(self.bands), int(sizes.max())), np.int64)
+        for k, band in enumerate(self.bands):
+            bits[k, :len(band)] = band
+        start_at = np.concatenate([[0], np.cumsum([len(starts) for starts in self.starts])[:-1]]).astype(np.int64)
+        return bits, sizes, np.concatenate(self.starts).astype(np.int64), start_at
+
 
 class _HashBands:
     """Multi-index hashing for the Hamming radius ``CANDIDATE_BITS``, in two layouts; each lookup
@@ -892,13 +921,18 @@ class _HashBands:
         each pair once (found through the first band that finds it), in no particular order.
         ``skipped``: the band of the first layout probed with its key alone, for every hash or per
         hash (``_runs``; tests)."""
-        bits = self._bits(hashes)
         probed = []
+        bits = None if _compiled() is not None else self._bits(hashes)
         for layout in self.layouts:
-            runs, reach = self._runs(layout, bits, radius, skipped)
-            met = sum(counts.reshape(len(hashes), -1).sum(axis=1) for _, counts in runs)
-            probed.append((int(met.sum()), met, runs, reach, layout))
-        _, met, runs, reach, layout = min(probed, key=lambda t: t[0])
+            if bits is None:  # the same integers from one compiled loop, stacked
+                firsts, counts, reach, met = self._compiled_runs(layout, hashes, radius, skipped)
+            else:
+                runs, reach = self._runs(layout, bits, radius, skipped)
+                firsts, counts = (np.stack(side) for side in zip(*runs))
+                reach = np.stack(reach)
+                met = counts.reshape(len(runs), len(hashes), -1).sum(axis=(0, 2))
+            probed.append((int(met.sum()), met, firsts, counts, reach, layout))
+        _, met, firsts, counts, reach, layout = min(probed, key=lambda t: t[0])
         # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
@@ -906,9 +940,29 @@ class _HashBands:
         if _compiled() is not None:  # the same tests in the same order, without the arrays of every entry met
             return _compiled().hash_lookups(
                 np.ascontiguousarray(hashes, np.uint64), len(layout.probes), cuts.astype(np.int64),
-                np.stack([lo for lo, _ in runs]), np.stack([counts for _, counts in runs]), layout.filed,
-                layout.orders, np.array(layout.masks, np.uint64), np.stack(reach), radius)
-        return self._lookups(hashes, radius, layout, runs, reach, cuts)
+                firsts, counts, layout.filed, layout.orders, np.array(layout.masks, np.uint64), reach, radius)
+        return self._lookups(hashes, radius, layout, list(zip(firsts, counts)), list(reach), cuts)
+
+    @staticmethod
+    def _compiled_runs(layout: _Layout, hashes: np.ndarray, radius: int, skipped: int | np.ndarray | None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``_runs`` from ``dedup.compiled.bucket_runs`` (the same integers, stacked: firsts and
+        counts (bands, hashes x probes), reach (bands, hashes)), and the entries each hash meets."""
+        per_hash, bands = len(layout.probes), len(layout.bands)
+        flips = 1 if per_hash > 1 else 0
+        if not (flips and radius <= 2 * (bands - 1)):
+            chosen = np.full(len(hashes), -2, np.int64)  # no band probed by its key alone
+        elif skipped is None:
+            chosen = np.full(len(hashes), -1, np.int64)  # each hash's most crowded band
+        else:
+            chosen = np.array(np.broadcast_to(skipped, len(hashes)), np.int64)
+        firsts = np.empty((bands, len(hashes) * per_hash), np.int64)
+        counts = np.empty_like(firsts)
+        reach = np.empty((bands, len(hashes)), np.int64)
+        met = np.empty(len(hashes), np.int64)
+        _compiled().bucket_runs(np.ascontiguousarray(hashes, np.uint64), *layout.flat, layout.probes, flips, chosen,
+                                firsts, counts, reach, met)
+        return firsts, counts, reach, met
 
     @staticmethod
     def _lookups(hashes: np.ndarray, radius: int, layout: _Layout, runs: list[tuple[np.ndarray, np.ndarray]],
