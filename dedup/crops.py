@@ -30,7 +30,9 @@ their numpy versions kept beside them): no I/O, no database.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import mmap
 import multiprocessing
 import threading
 from collections import deque
@@ -578,22 +580,56 @@ def _profiles(thumbs: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, n
     return distinct.mean(axis=1, dtype=np.float32)[inverse], distinct.mean(axis=2, dtype=np.float32)[inverse]
 
 
-class _ImageProfiles:
-    """``_profiles`` of 8-bit thumbnails, each image's computed once per process, the first time a
-    pair needs it (a look-alike film meets hundreds of others, in as many verification batches).
-    The numbers are ``_profiles``' own: exact sums of 8-bit values, whatever images they come with."""
+class _Kept:
+    """Arrays of numbers kept per image, zeros until computed, and which are known. With
+    ``shared`` they live in memory the forked crop workers share (anonymous shared pages, made
+    before the fork): an image's numbers computed by one worker are read by the other instead of
+    computed again (each met most of the 11,000 films of the look-alike bench). The numbers of an
+    image do not depend on which process computes them nor with which others (one BLAS thread in
+    each worker; per-image products), so two workers computing one image at once write the same
+    bytes; the flags are read and set under a lock, after the numbers are written, so that a
+    worker reading a flag set by the other reads its numbers too."""
 
-    def __init__(self, size: int):
-        self.columns = np.zeros((size, THUMB_SIDE), np.float32)
-        self.rows = np.zeros((size, THUMB_SIDE), np.float32)
-        self.known = np.zeros(size, bool)
+    def __init__(self, size: int, shapes: dict[str, tuple[tuple[int, ...], type]], shared: bool):
+        self.lock = multiprocessing.get_context("fork").Lock() if shared else contextlib.nullcontext()
+        for name, (shape, dtype) in shapes.items():
+            setattr(self, name, _zeros((size, *shape), dtype, shared))
+        self.known = _zeros((size,), bool, shared)
+
+    def missing(self, ids: np.ndarray) -> np.ndarray:
+        """Which of ``ids`` (P,) are not known yet (bool, (P,))."""
+        with self.lock:
+            return ~self.known[ids]
+
+    def learnt(self, ids: np.ndarray) -> None:
+        """``ids``' numbers are written."""
+        with self.lock:
+            self.known[ids] = True
+
+
+def _zeros(shape: tuple[int, ...], dtype, shared: bool) -> np.ndarray:
+    """np.zeros, or in anonymous shared memory (pages touched only where written, as np.zeros')."""
+    if not shared:
+        return np.zeros(shape, dtype)
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    return np.frombuffer(mmap.mmap(-1, max(size, 1)), dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+class _ImageProfiles(_Kept):
+    """``_profiles`` of 8-bit thumbnails, each image's computed once (per process, or once for the
+    forked workers with ``shared``: ``_Kept``), the first time a pair needs it (a look-alike film
+    meets hundreds of others, in as many verification batches). The numbers are ``_profiles``'
+    own: exact sums of 8-bit values, whatever images they come with."""
+
+    def __init__(self, size: int, shared: bool = False):
+        super().__init__(size, {"columns": ((THUMB_SIDE,), np.float32), "rows": ((THUMB_SIDE,), np.float32)}, shared)
 
     def of(self, thumbs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The column and row profiles of images ``thumbs[ids]`` ((P,) ids in, (P, 64) twice out)."""
-        new = np.unique(ids[~self.known[ids]])
+        new = np.unique(ids[self.missing(ids)])
         if len(new):
             self.columns[new], self.rows[new] = _profiles(thumbs[new], new)
-            self.known[new] = True
+            self.learnt(new)
         return self.columns[ids], self.rows[ids]
 
 
@@ -645,24 +681,22 @@ def _block_vectors(pictures: np.ndarray) -> np.ndarray:
     return np.where(norm[:, None] > 0, means * side / np.maximum(norm, 1e-300)[:, None], 0.0)
 
 
-class _EntryBlocks:
-    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once per
-    process, the first time a pair needs it (float32: rounding well within ``_BOUND_SLACK``)."""
+class _EntryBlocks(_Kept):
+    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once (per
+    process, or once for the forked workers with ``shared``: ``_Kept``), the first time a pair
+    needs it (float32: rounding well within ``_BOUND_SLACK``)."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self.vectors: np.ndarray | None = None
-        self.known = np.zeros(size, bool)
+    def __init__(self, size: int, shared: bool = False):
+        super().__init__(size, {"vectors": ((_BLOCKS * _BLOCKS,), np.float32)}, shared)
 
     def of(self, indexed: np.ndarray, entries: np.ndarray) -> np.ndarray:
         """The vectors of ``entries`` (P,), whose thumbnails are ``indexed`` (P, 64, 64)."""
-        if self.vectors is None:  # pages are touched only for the entries met
-            self.vectors = np.zeros((self.size, _BLOCKS * _BLOCKS), np.float32)
-        new, at = np.unique(entries[~self.known[entries]], return_index=True)
+        missing = self.missing(entries)
+        new, at = np.unique(entries[missing], return_index=True)
         if len(new):
-            rows = np.flatnonzero(~self.known[entries])[at]
+            rows = np.flatnonzero(missing)[at]
             self.vectors[new] = _block_vectors(_mine(indexed[rows].astype(np.float32)))
-            self.known[new] = True
+            self.learnt(new)
         return self.vectors[entries].astype(np.float64)
 
 
@@ -1057,7 +1091,7 @@ class _Work:
     index: CropIndex
     queries: np.ndarray
     own: np.ndarray  # each query's own entry, or -1
-    blocks: _EntryBlocks  # filled in each process as its pairs need them
+    blocks: _EntryBlocks  # filled as pairs need them (shared by forked workers)
     profiles: tuple[_ImageProfiles, _ImageProfiles]  # of the indexed images and of the queries, likewise
 
 
@@ -1148,8 +1182,9 @@ def _matching(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray |
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
-    work = _Work(index, queries, own, _EntryBlocks(len(index)),
-                 (_ImageProfiles(len(index)), _ImageProfiles(len(queries))))
+    shared = workers > 1 and "fork" in multiprocessing.get_all_start_methods()  # as _pool decides
+    work = _Work(index, queries, own, _EntryBlocks(len(index), shared),
+                 (_ImageProfiles(len(index), shared), _ImageProfiles(len(queries), shared)))
     return chunks, _Once(own, len(index), chunks), work, workers
 
 

@@ -502,3 +502,26 @@ def test_the_compiled_block_weights_are_numpy_s(look_alike):
     weights = crops._block_weights(starts, ends)
     assert weights.dtype == np.float32
     assert np.array_equal(weights, crops._block_resampling(starts, ends).astype(np.float32))
+
+
+def _fill(kept, thumbs: np.ndarray, ids: np.ndarray) -> None:
+    kept.of(thumbs[ids], ids) if isinstance(kept, crops._EntryBlocks) else kept.of(thumbs, ids)
+
+
+@pytest.mark.parametrize("kind", ["blocks", "profiles"])
+def test_numbers_kept_per_image_are_shared_by_the_forked_workers(look_alike, kind):
+    """With ``shared`` (forked crop workers), the block vectors and profiles one process computes
+    are known to the others, which read them instead of computing them again: the same numbers as
+    computed in a process of its own."""
+    thumbs, _ = look_alike
+    ids = np.random.default_rng(7).permutation(len(thumbs))[:150]
+    make = crops._EntryBlocks if kind == "blocks" else crops._ImageProfiles
+    shared, alone = make(len(thumbs), shared=True), make(len(thumbs))
+    child = multiprocessing.get_context("fork").Process(target=_fill, args=(shared, thumbs, ids[:100]))
+    child.start()
+    child.join()
+    assert child.exitcode == 0 and shared.known.sum() == 100 and shared.known[ids[:100]].all()
+    _fill(alone, thumbs, ids)
+    _fill(shared, thumbs, ids)  # the other 50 computed here
+    for name in ("vectors",) if kind == "blocks" else ("columns", "rows"):
+        assert np.array_equal(getattr(shared, name), getattr(alone, name))
