@@ -1,6 +1,9 @@
-"""The crop part's two hottest loops compiled (numba): the frame search's first pick
-(``frame_pick``) and the hash lookups (``hash_lookups``, ``dedup.crops._HashBands.within``'s integer
-tests over the entries of each bucket run, in its order, without its arrays of every entry met).
+"""The crop part's hottest loops compiled (numba): the frame search's first pick (``frame_pick``),
+the hash lookups (``hash_lookups``, ``dedup.crops._HashBands.within``'s integer tests over the
+entries of each bucket run, in its order, without its arrays of every entry met), the bucket runs
+those lookups read (``bucket_runs``: ``_HashBands._runs``' integers) and the block bound's weights
+(``block_resampling``: ``dedup.crops._block_resampling``'s additions in its order, rounded to
+float32 as it is). The last two give numpy's numbers bit for bit; the first, the same frames.
 
 ``frame_pick``: ``dedup.crops._best_frames``' scores without its arrays of samples.
 
@@ -16,8 +19,8 @@ frame wins by more than twice that bound have the exact scores' best frame, and 
 the exact scores, as in the numpy path.
 
 Imported only where the crop part looks up or verifies pairs, before its workers fork
-(``dedup.crops._Forked``): numba's import and the kernels' load from their on-disk cache (0.6 s of
-CPU; compiled on a cold cache, 2.2 s) are paid once, not by every process that imports
+(``dedup.crops._Forked``): numba's import and the kernels' load from their on-disk cache (0.7 s of
+CPU; compiled on a cold cache, 3.3 s) are paid once, not by every process that imports
 ``dedup.crops`` nor by each forked worker; loaded, numba and LLVM hold about 150 MiB. The cache goes
 under the project's working data (``data/numba-cache``) unless NUMBA_CACHE_DIR says otherwise: the
 installed package's own directory may be read-only.

@@ -23,9 +23,10 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
-Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with two loops compiled by
-numba (``dedup.compiled``: the frame search's first pick and the hash lookups, the same results as
-their numpy versions kept beside them): no I/O, no database.
+Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with four loops compiled by
+numba (``dedup.compiled``: the frame search's first pick, the hash lookups and their bucket runs,
+the block bound's weights; the same results as their numpy versions kept beside them): no I/O, no
+database.
 """
 
 from __future__ import annotations
