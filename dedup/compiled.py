@@ -1,6 +1,9 @@
-"""The crop part's two hottest loops compiled (numba): the frame search's first pick
-(``frame_pick``) and the hash lookups (``hash_lookups``, ``dedup.crops._HashBands.within``'s integer
-tests over the entries of each bucket run, in its order, without its arrays of every entry met).
+"""The crop part's hottest loops compiled (numba): the frame search's first pick (``frame_pick``),
+the hash lookups (``hash_lookups``, ``dedup.crops._HashBands.within``'s integer tests over the
+entries of each bucket run, in its order, without its arrays of every entry met), the bucket runs
+those lookups read (``bucket_runs``: ``_HashBands._runs``' integers) and the block bound's weights
+(``block_resampling``: ``dedup.crops._block_resampling``'s additions in its order, rounded to
+float32 as it is). The last two give numpy's numbers bit for bit; the first, the same frames.
 
 ``frame_pick``: ``dedup.crops._best_frames``' scores without its arrays of samples.
 
@@ -16,8 +19,8 @@ frame wins by more than twice that bound have the exact scores' best frame, and 
 the exact scores, as in the numpy path.
 
 Imported only where the crop part looks up or verifies pairs, before its workers fork
-(``dedup.crops._Forked``): numba's import and the kernels' load from their on-disk cache (0.6 s of
-CPU; compiled on a cold cache, 2.2 s) are paid once, not by every process that imports
+(``dedup.crops._Forked``): numba's import and the kernels' load from their on-disk cache (0.7 s of
+CPU; compiled on a cold cache, 3.3 s) are paid once, not by every process that imports
 ``dedup.crops`` nor by each forked worker; loaded, numba and LLVM hold about 150 MiB. The cache goes
 under the project's working data (``data/numba-cache``) unless NUMBA_CACHE_DIR says otherwise: the
 installed package's own directory may be read-only.
@@ -155,3 +158,69 @@ def hash_lookups(hashes, per_hash, cuts, firsts, counts, filed, orders, masks, r
                             entries[found] = orders[k, at]
                             found += 1
     return positions[:found], entries[:found]
+
+
+@numba.njit((numba.float64[::1], numba.float64[::1], numba.float64[::1], numba.float32[:, :, ::1]), cache=True,
+            nogil=True)
+def block_resampling(starts, ends, t, out):
+    """``dedup.crops._block_resampling`` into ``out`` (P, blocks, side) as float32, the same numbers:
+    positions s + t (e - s), clipped to the axis, weights (1 - f) / r and f / r (r rows a block)
+    added into the low and the high index each in the order of the rows (as its two np.bincount
+    do, one after the other), the two sums added, then rounded to float32 (its astype). Without its
+    (P, blocks, side) float64 arrays, three of them written and read again per batch of pairs."""
+    side = out.shape[2]
+    per_block = t.shape[0] // out.shape[1]
+    low = np.empty(side)
+    high = np.empty(side)
+    for p in range(starts.shape[0]):
+        span = ends[p] - starts[p]
+        for b in range(out.shape[1]):
+            low[:] = 0.0
+            high[:] = 0.0
+            for k in range(b * per_block, (b + 1) * per_block):
+                at = min(max((starts[p] + t[k] * span) * side - 0.5, 0.0), side - 1.0)  # np.clip
+                i0 = int(at)  # at >= 0: truncation is the floor
+                f = at - i0
+                low[i0] += (1 - f) / per_block
+                high[min(i0 + 1, side - 1)] += f / per_block
+            for c in range(side):
+                out[p, b, c] = np.float32(low[c] + high[c])
+
+
+@numba.njit((_HASHES, _BANDS, numba.int64[::1], numba.int64[::1], numba.int64[::1], numba.int64[::1], numba.int64,
+             numba.int64[::1], _BANDS, _BANDS, _BANDS, numba.int64[::1]), cache=True, nogil=True)
+def bucket_runs(hashes, bands, sizes, starts, start_at, probes, flips, skipped, firsts, counts, reach, met):
+    """``dedup.crops._HashBands._runs`` and the entries each hash meets, in integers: band k's key
+    of hash h takes bits ``bands[k, :sizes[k]]`` (the first the lowest), each probe p XORs it, and
+    its run is ``starts[start_at[k] + key]`` (``firsts[k, h * len(probes) + p]``) up to the next
+    start (``counts``); ``reach[k, h]`` = ``flips``. Where ``skipped[h]`` >= 0 (-1: the band whose
+    one-bit probes meet the most entries, the first of equal ones, as np.argmax; -2: none) that
+    band's probes other than the key are emptied and its reach is 0. ``met[h]``: the entries the
+    hash's runs hold. The same integers as numpy's, without its (hashes, 64) bits and int64 products."""
+    per_hash = probes.shape[0]
+    for h in range(hashes.shape[0]):
+        key_of = hashes[h]
+        most, chosen = -1, skipped[h]
+        for k in range(bands.shape[0]):
+            key = 0
+            for j in range(sizes[k]):
+                key |= np.int64((key_of >> np.uint64(bands[k, j])) & np.uint64(1)) << j
+            flipped = 0
+            for p in range(per_hash):
+                at = start_at[k] + (key ^ probes[p])
+                firsts[k, h * per_hash + p] = starts[at]
+                counts[k, h * per_hash + p] = starts[at + 1] - starts[at]
+                if p:
+                    flipped += starts[at + 1] - starts[at]
+            reach[k, h] = flips
+            if skipped[h] == -1 and flipped > most:
+                most, chosen = flipped, k
+        if chosen >= 0:
+            for p in range(1, per_hash):
+                counts[chosen, h * per_hash + p] = 0
+            reach[chosen, h] = 0
+        total = 0
+        for k in range(bands.shape[0]):
+            for p in range(per_hash):
+                total += counts[k, h * per_hash + p]
+        met[h] = total

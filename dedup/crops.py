@@ -23,14 +23,17 @@ So crops are found in two steps, on the 64 x 64 grayscale thumbnail stored for e
    of ``SHAPE_MIN`` (``_shape_bounds``: a proven bound, not an estimate): look-alike films fail there.
 
 The same aligned detail confirms the hash rule's matches (``hash_matches_confirmed``).
-Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with two loops compiled by
-numba (``dedup.compiled``: the frame search's first pick and the hash lookups, the same results as
-their numpy versions kept beside them): no I/O, no database.
+Thresholds are calibrated by bench/duplicate_threshold.py. Pure numpy, with four loops compiled by
+numba (``dedup.compiled``: the frame search's first pick, the hash lookups and their bucket runs,
+the block bound's weights; the same results as their numpy versions kept beside them): no I/O, no
+database.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import mmap
 import multiprocessing
 import threading
 from collections import deque
@@ -578,22 +581,56 @@ def _profiles(thumbs: np.ndarray, ids: np.ndarray | None) -> tuple[np.ndarray, n
     return distinct.mean(axis=1, dtype=np.float32)[inverse], distinct.mean(axis=2, dtype=np.float32)[inverse]
 
 
-class _ImageProfiles:
-    """``_profiles`` of 8-bit thumbnails, each image's computed once per process, the first time a
-    pair needs it (a look-alike film meets hundreds of others, in as many verification batches).
-    The numbers are ``_profiles``' own: exact sums of 8-bit values, whatever images they come with."""
+class _Kept:
+    """Arrays of numbers kept per image, zeros until computed, and which are known. With
+    ``shared`` they live in memory the forked crop workers share (anonymous shared pages, made
+    before the fork): an image's numbers computed by one worker are read by the other instead of
+    computed again (each met most of the 11,000 films of the look-alike bench). The numbers of an
+    image do not depend on which process computes them nor with which others (one BLAS thread in
+    each worker; per-image products), so two workers computing one image at once write the same
+    bytes; the flags are read and set under a lock, after the numbers are written, so that a
+    worker reading a flag set by the other reads its numbers too."""
 
-    def __init__(self, size: int):
-        self.columns = np.zeros((size, THUMB_SIDE), np.float32)
-        self.rows = np.zeros((size, THUMB_SIDE), np.float32)
-        self.known = np.zeros(size, bool)
+    def __init__(self, size: int, shapes: dict[str, tuple[tuple[int, ...], type]], shared: bool):
+        self.lock = multiprocessing.get_context("fork").Lock() if shared else contextlib.nullcontext()
+        for name, (shape, dtype) in shapes.items():
+            setattr(self, name, _zeros((size, *shape), dtype, shared))
+        self.known = _zeros((size,), bool, shared)
+
+    def missing(self, ids: np.ndarray) -> np.ndarray:
+        """Which of ``ids`` (P,) are not known yet (bool, (P,))."""
+        with self.lock:
+            return ~self.known[ids]
+
+    def learnt(self, ids: np.ndarray) -> None:
+        """``ids``' numbers are written."""
+        with self.lock:
+            self.known[ids] = True
+
+
+def _zeros(shape: tuple[int, ...], dtype, shared: bool) -> np.ndarray:
+    """np.zeros, or in anonymous shared memory (pages touched only where written, as np.zeros')."""
+    if not shared:
+        return np.zeros(shape, dtype)
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    return np.frombuffer(mmap.mmap(-1, max(size, 1)), dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+class _ImageProfiles(_Kept):
+    """``_profiles`` of 8-bit thumbnails, each image's computed once (per process, or once for the
+    forked workers with ``shared``: ``_Kept``), the first time a pair needs it (a look-alike film
+    meets hundreds of others, in as many verification batches). The numbers are ``_profiles``'
+    own: exact sums of 8-bit values, whatever images they come with."""
+
+    def __init__(self, size: int, shared: bool = False):
+        super().__init__(size, {"columns": ((THUMB_SIDE,), np.float32), "rows": ((THUMB_SIDE,), np.float32)}, shared)
 
     def of(self, thumbs: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The column and row profiles of images ``thumbs[ids]`` ((P,) ids in, (P, 64) twice out)."""
-        new = np.unique(ids[~self.known[ids]])
+        new = np.unique(ids[self.missing(ids)])
         if len(new):
             self.columns[new], self.rows[new] = _profiles(thumbs[new], new)
-            self.known[new] = True
+            self.learnt(new)
         return self.columns[ids], self.rows[ids]
 
 
@@ -617,6 +654,23 @@ def _block_resampling(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return out.reshape(len(starts), _BLOCKS, THUMB_SIDE)
 
 
+def _block_weights(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``_block_resampling`` as float32 (what the bound multiplies by), from numba's loop
+    (``dedup.compiled.block_resampling``: the same additions in the same order, no float64 arrays
+    of every weight) for finite frames, else from numpy's."""
+    kernels = _compiled()
+    if kernels is None or not (np.isfinite(starts).all() and np.isfinite(ends).all()):
+        return _block_resampling(starts, ends).astype(np.float32)
+    out = np.empty((len(starts), _BLOCKS, THUMB_SIDE), np.float32)
+    kernels.block_resampling(np.ascontiguousarray(starts, np.float64), np.ascontiguousarray(ends, np.float64),
+                             _SAMPLE_T, out)
+    return out
+
+
+#: Where the 48 samples of a resampled axis fall, as fractions of its frame (``_block_resampling``'s).
+_SAMPLE_T = (np.arange(_SAMPLES) + 0.5) / _SAMPLES
+
+
 def _block_vectors(pictures: np.ndarray) -> np.ndarray:
     """(P, 48, 48) -> (P, 144) float64: P(x - mean) / |x - mean|, scaled so that its length is that
     of the projection of the unit picture: |m|^2 = the share of the picture's variance in its block means."""
@@ -628,24 +682,22 @@ def _block_vectors(pictures: np.ndarray) -> np.ndarray:
     return np.where(norm[:, None] > 0, means * side / np.maximum(norm, 1e-300)[:, None], 0.0)
 
 
-class _EntryBlocks:
-    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once per
-    process, the first time a pair needs it (float32: rounding well within ``_BOUND_SLACK``)."""
+class _EntryBlocks(_Kept):
+    """``_block_vectors`` of each indexed image's inner picture (``_mine``), computed once (per
+    process, or once for the forked workers with ``shared``: ``_Kept``), the first time a pair
+    needs it (float32: rounding well within ``_BOUND_SLACK``)."""
 
-    def __init__(self, size: int):
-        self.size = size
-        self.vectors: np.ndarray | None = None
-        self.known = np.zeros(size, bool)
+    def __init__(self, size: int, shared: bool = False):
+        super().__init__(size, {"vectors": ((_BLOCKS * _BLOCKS,), np.float32)}, shared)
 
     def of(self, indexed: np.ndarray, entries: np.ndarray) -> np.ndarray:
         """The vectors of ``entries`` (P,), whose thumbnails are ``indexed`` (P, 64, 64)."""
-        if self.vectors is None:  # pages are touched only for the entries met
-            self.vectors = np.zeros((self.size, _BLOCKS * _BLOCKS), np.float32)
-        new, at = np.unique(entries[~self.known[entries]], return_index=True)
+        missing = self.missing(entries)
+        new, at = np.unique(entries[missing], return_index=True)
         if len(new):
-            rows = np.flatnonzero(~self.known[entries])[at]
+            rows = np.flatnonzero(missing)[at]
             self.vectors[new] = _block_vectors(_mine(indexed[rows].astype(np.float32)))
-            self.known[new] = True
+            self.learnt(new)
         return self.vectors[entries].astype(np.float64)
 
 
@@ -665,8 +717,8 @@ def _shape_bounds(mine: np.ndarray, b: np.ndarray, frames: tuple[np.ndarray, ...
     ``query_ids`` (P,) name the queries: the pairs of one query then share one product of its
     thumbnail with all their row weights stacked (``_query_block_means``)."""
     x0, x1, y0, y1 = frames
-    rows = _block_resampling(y0, y1).astype(np.float32)
-    columns = _block_resampling(x0, x1).astype(np.float32).transpose(0, 2, 1)
+    rows = _block_weights(y0, y1)
+    columns = _block_weights(x0, x1).transpose(0, 2, 1)
     if query_ids is None:
         theirs = (rows @ b.astype(np.float32) @ columns).astype(np.float64)
     else:
@@ -832,6 +884,18 @@ class _Layout:
     orders: np.ndarray  # (bands, entries): every band orders every judged entry
     filed: np.ndarray  # the hashes of ``orders``' entries, in their order (read in runs, not gathered)
 
+    @functools.cached_property
+    def flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The bands and buckets as ``dedup.compiled.bucket_runs`` reads them: the bit positions
+        (bands, longest band; each band's first ``sizes``), the sizes, every band's starts one
+        after the other and where each band's begin."""
+        sizes = np.array([len(band) for band in self.bands], np.int64)
+        bits = np.zeros((len(self.bands), int(sizes.max())), np.int64)
+        for k, band in enumerate(self.bands):
+            bits[k, :len(band)] = band
+        start_at = np.concatenate([[0], np.cumsum([len(starts) for starts in self.starts])[:-1]]).astype(np.int64)
+        return bits, sizes, np.concatenate(self.starts).astype(np.int64), start_at
+
 
 class _HashBands:
     """Multi-index hashing for the Hamming radius ``CANDIDATE_BITS``, in two layouts; each lookup
@@ -892,13 +956,18 @@ class _HashBands:
         each pair once (found through the first band that finds it), in no particular order.
         ``skipped``: the band of the first layout probed with its key alone, for every hash or per
         hash (``_runs``; tests)."""
-        bits = self._bits(hashes)
         probed = []
+        bits = None if _compiled() is not None else self._bits(hashes)
         for layout in self.layouts:
-            runs, reach = self._runs(layout, bits, radius, skipped)
-            met = sum(counts.reshape(len(hashes), -1).sum(axis=1) for _, counts in runs)
-            probed.append((int(met.sum()), met, runs, reach, layout))
-        _, met, runs, reach, layout = min(probed, key=lambda t: t[0])
+            if bits is None:  # the same integers from one compiled loop, stacked
+                firsts, counts, reach, met = self._compiled_runs(layout, hashes, radius, skipped)
+            else:
+                runs, reach = self._runs(layout, bits, radius, skipped)
+                firsts, counts = (np.stack(side) for side in zip(*runs))
+                reach = np.stack(reach)
+                met = counts.reshape(len(runs), len(hashes), -1).sum(axis=(0, 2))
+            probed.append((int(met.sum()), met, firsts, counts, reach, layout))
+        _, met, firsts, counts, reach, layout = min(probed, key=lambda t: t[0])
         # look-alike films crowd the buckets: hashes are looked up a few at a time, so that the
         # entries met at once stay under _MET_AT_ONCE (memory bounded however alike the films)
         group = (np.cumsum(met) - met) // _MET_AT_ONCE
@@ -906,9 +975,29 @@ class _HashBands:
         if _compiled() is not None:  # the same tests in the same order, without the arrays of every entry met
             return _compiled().hash_lookups(
                 np.ascontiguousarray(hashes, np.uint64), len(layout.probes), cuts.astype(np.int64),
-                np.stack([lo for lo, _ in runs]), np.stack([counts for _, counts in runs]), layout.filed,
-                layout.orders, np.array(layout.masks, np.uint64), np.stack(reach), radius)
-        return self._lookups(hashes, radius, layout, runs, reach, cuts)
+                firsts, counts, layout.filed, layout.orders, np.array(layout.masks, np.uint64), reach, radius)
+        return self._lookups(hashes, radius, layout, list(zip(firsts, counts)), list(reach), cuts)
+
+    @staticmethod
+    def _compiled_runs(layout: _Layout, hashes: np.ndarray, radius: int, skipped: int | np.ndarray | None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``_runs`` from ``dedup.compiled.bucket_runs`` (the same integers, stacked: firsts and
+        counts (bands, hashes x probes), reach (bands, hashes)), and the entries each hash meets."""
+        per_hash, bands = len(layout.probes), len(layout.bands)
+        flips = 1 if per_hash > 1 else 0
+        if not (flips and radius <= 2 * (bands - 1)):
+            chosen = np.full(len(hashes), -2, np.int64)  # no band probed by its key alone
+        elif skipped is None:
+            chosen = np.full(len(hashes), -1, np.int64)  # each hash's most crowded band
+        else:
+            chosen = np.array(np.broadcast_to(skipped, len(hashes)), np.int64)
+        firsts = np.empty((bands, len(hashes) * per_hash), np.int64)
+        counts = np.empty_like(firsts)
+        reach = np.empty((bands, len(hashes)), np.int64)
+        met = np.empty(len(hashes), np.int64)
+        _compiled().bucket_runs(np.ascontiguousarray(hashes, np.uint64), *layout.flat, layout.probes, flips, chosen,
+                                firsts, counts, reach, met)
+        return firsts, counts, reach, met
 
     @staticmethod
     def _lookups(hashes: np.ndarray, radius: int, layout: _Layout, runs: list[tuple[np.ndarray, np.ndarray]],
@@ -1003,7 +1092,7 @@ class _Work:
     index: CropIndex
     queries: np.ndarray
     own: np.ndarray  # each query's own entry, or -1
-    blocks: _EntryBlocks  # filled in each process as its pairs need them
+    blocks: _EntryBlocks  # filled as pairs need them (shared by forked workers)
     profiles: tuple[_ImageProfiles, _ImageProfiles]  # of the indexed images and of the queries, likewise
 
 
@@ -1094,8 +1183,9 @@ def _matching(index: CropIndex, queries: np.ndarray, query_entries: np.ndarray |
     chunks = [judged[start:start + chunk] for start in range(0, len(judged), chunk)]
     if len(chunks) <= _PARALLEL_CHUNKS:
         workers = 1
-    work = _Work(index, queries, own, _EntryBlocks(len(index)),
-                 (_ImageProfiles(len(index)), _ImageProfiles(len(queries))))
+    shared = workers > 1 and "fork" in multiprocessing.get_all_start_methods()  # as _pool decides
+    work = _Work(index, queries, own, _EntryBlocks(len(index), shared),
+                 (_ImageProfiles(len(index), shared), _ImageProfiles(len(queries), shared)))
     return chunks, _Once(own, len(index), chunks), work, workers
 
 

@@ -464,3 +464,64 @@ def test_the_compiled_lookups_are_numpy_s_in_the_same_order(look_alike, met_at_o
         assert len(expected[0]) > 1000
         for a, b in zip(compiled, expected):
             assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(("layout", "skipped"), [(0, None), (0, 2), (0, "random"), (1, None)])
+def test_the_compiled_bucket_runs_are_numpy_s(look_alike, layout, skipped):
+    """dedup.compiled.bucket_runs gives _HashBands._runs' integers (each probe's run, each band's
+    reach, the band of each hash probed by its key alone) and the entries each hash meets, in both
+    layouts, whichever band is skipped; at a radius past the skipping rule, none is skipped."""
+    thumbs, _ = look_alike
+    bands = CropIndex(thumbs)._bands
+    layout = bands.layouts[layout]
+    hashes = np.unique(region_signatures(thumbs[::4])[0])
+    if skipped == "random":
+        skipped = np.random.default_rng(4).integers(0, 4, len(hashes))
+    for radius in (CANDIDATE_BITS, 7):
+        runs, reach = bands._runs(layout, bands._bits(hashes), radius, skipped)
+        firsts, counts, compiled_reach, met = bands._compiled_runs(layout, hashes, radius, skipped)
+        assert np.array_equal(firsts, np.stack([lo for lo, _ in runs]))
+        assert np.array_equal(counts, np.stack([n for _, n in runs]))
+        assert np.array_equal(compiled_reach, np.stack(reach))
+        assert np.array_equal(met, sum(n.reshape(len(hashes), -1).sum(axis=1) for _, n in runs))
+        assert met.sum() > 10_000 and (radius == 7 or len(layout.probes) == 1 or (compiled_reach == 0).any())
+
+
+def test_the_compiled_block_weights_are_numpy_s(look_alike):
+    """crops._block_weights (numba: dedup.compiled.block_resampling) gives, bit for bit, the float32
+    of _block_resampling's weights (two np.bincount in float64): on the frames aligned for look-alike
+    pairs and on frames reaching past either end of the thumbnail, or empty."""
+    thumbs, released = look_alike
+    index = CropIndex(thumbs)
+    pairs = np.array(_candidate_pairs(index, thumbs[released:], np.arange(released, len(thumbs))))
+    aligned = _aligned(thumbs[pairs[:, 1]], thumbs[released:][pairs[:, 0]], _frame_of_region(pairs[:, 2]))
+    rng = np.random.default_rng(6)
+    starts = np.concatenate([aligned.x0, aligned.y0, rng.uniform(-0.3, 0.4, 500), [0.0, -1.0, 0.5, 1.0]])
+    ends = np.concatenate([aligned.x1, aligned.y1, rng.uniform(0.6, 1.3, 500), [1.0, 2.0, 0.5, 1.0]])
+    assert crops._compiled() is not None
+    weights = crops._block_weights(starts, ends)
+    assert weights.dtype == np.float32
+    assert np.array_equal(weights, crops._block_resampling(starts, ends).astype(np.float32))
+
+
+def _fill(kept, thumbs: np.ndarray, ids: np.ndarray) -> None:
+    kept.of(thumbs[ids], ids) if isinstance(kept, crops._EntryBlocks) else kept.of(thumbs, ids)
+
+
+@pytest.mark.parametrize("kind", ["blocks", "profiles"])
+def test_numbers_kept_per_image_are_shared_by_the_forked_workers(look_alike, kind):
+    """With ``shared`` (forked crop workers), the block vectors and profiles one process computes
+    are known to the others, which read them instead of computing them again: the same numbers as
+    computed in a process of its own."""
+    thumbs, _ = look_alike
+    ids = np.random.default_rng(7).permutation(len(thumbs))[:150]
+    make = crops._EntryBlocks if kind == "blocks" else crops._ImageProfiles
+    shared, alone = make(len(thumbs), shared=True), make(len(thumbs))
+    child = multiprocessing.get_context("fork").Process(target=_fill, args=(shared, thumbs, ids[:100]))
+    child.start()
+    child.join()
+    assert child.exitcode == 0 and shared.known.sum() == 100 and shared.known[ids[:100]].all()
+    _fill(alone, thumbs, ids)
+    _fill(shared, thumbs, ids)  # the other 50 computed here
+    for name in ("vectors",) if kind == "blocks" else ("columns", "rows"):
+        assert np.array_equal(getattr(shared, name), getattr(alone, name))
