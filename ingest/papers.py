@@ -174,7 +174,7 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     # the lead's moment in the timeline's words when the English and Romance phrases name none ("TC de tórax no
     # 5º dia de internação.", "CT-Thorax am 3. Tag des stationären Aufenthalts.", "入院第3天胸部CT。")
     lead = _moments(shared) or [m.evidence for m in text_moments(shared, "caption") if m.evidence]
-    if not moments and len({m.lower() for m in lead}) == 1:
+    if not moments and len({m.lower() for m in lead}) == 1 and not _first_panels_moment(whole, letter):
         # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
         # names is every panel's that names none of its own.
         date = lead[0]
@@ -183,6 +183,36 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     if letter and _BARE_DAY.fullmatch(date):
         date = f"{date} {_day_list_anchor(whole, letter)}".strip()
     return {"modality_text": modality, "view_text": view, "date_text": date}
+
+
+#: A panel letter trailing its words in a list ("... on admission (A) and after treatment (B)"): the letter, then
+#: the list going on with the next panel's words (not "(A) showing ...", which describes A).
+_TRAILING_LETTER = re.compile(r"\(([A-Ha-h])\)(?=\s*(?:,\s*(?:and\s+)?|and\s+)(?!\(?[A-Ha-h]\)))")
+
+
+def _first_panels_moment(caption: str, letter: str) -> bool:
+    """Whether the moment of the caption's words before its first letter is the first panel's own, not
+    every panel's: the letters trail their panels' words ("CT on admission (A) and after treatment (B)",
+    "chest radiograph at presentation (a) and on day 7 (b)"), the moment in the first panel's phrase (after
+    the lead's last comma or colon: "Chest CT on admission, axial (A) and coronal (B) images" shares it),
+    and ``letter`` a later panel with words of its own before its letter (which the timeline then reads
+    alone: "after treatment" tells no moment, so no day rather than the first panel's)."""
+    first = _LETTER_MARK.search(caption)
+    if not letter or first is None or first.group(1).lower() == letter.lower():
+        return False
+    if not _TRAILING_LETTER.match(caption, first.start()):
+        return False
+    phrase = re.split(r"[,:;.]\s", caption[:first.start()])[-1]
+    if not _moments(phrase):
+        return False
+    end = re.search(r"[.;]\s|$", caption[first.end():])
+    sentence = caption[:first.end() + (end.start() if end else 0)]  # the list; later sentences describe panels
+    marks = list(_LETTER_MARK.finditer(sentence))
+    own = [i for i, m in enumerate(marks) if m.group(1).lower() == letter.lower()]
+    if len(own) != 1 or own[0] == 0:
+        return False
+    words = sentence[marks[own[0] - 1].end():marks[own[0]].start()]
+    return bool(re.sub(r"^[\s,]*(?:and\b)?", "", words).strip())
 
 
 #: A day without what it counts from ("Day 4"): a label, unless a list it belongs to says.

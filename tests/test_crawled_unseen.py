@@ -3391,3 +3391,26 @@ def test_unseen34_sirm_control_film_ten_days_into_the_stay_told_otherwise(phrase
     rows = _post_rows(told, _CASO_342_URL)
     assert rows["03/caso342-RX-2.jpg"]["offset"] == "15"
     assert rows["03/caso342-RX-2.jpg"]["view"] == "AP Supine"
+
+
+# --- leftovers46b: one film under a legend naming a frontal and a lateral projection -----------------------------
+
+_EU_19502 = ("eu_turkey_five_days_of_fever_frontal_film_at_admission_normal_pa_of_a_45_year_old_man_ct_same_day_axial_"
+             "coronal_sagittal.html")
+
+
+@pytest.mark.parametrize("legend", [
+    "Frontal and lateral chest radiographs at admission: bilateral peripheral hazy opacities in both lower zones.",
+    "Frontal and lateral chest X-rays at admission show hazy opacities in both lower zones.",
+])
+def test_eurorad_one_film_whose_legend_names_frontal_and_lateral_has_no_view(legend):
+    html = (FIXTURES / "eurorad" / "unseen35" / _EU_19502).read_text()
+    told = "Frontal chest radiograph at admission: bilateral peripheral hazy opacities in both lower zones."
+    assert told in html
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html.replace(told, legend), "https://www.eurorad.org/case/19502"):
+        rows.update(staged_rows(record))
+    film = rows["0000019502/19502_1_1.jpg"]
+    assert film["view"] is None  # was L: only "lateral" was read
+    assert film["modality"] == "X-ray"
+    assert film["offset"] == "5"

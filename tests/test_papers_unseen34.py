@@ -10,7 +10,7 @@ import pytest
 
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
-from ingest.panels import Panel, PanelSplit
+from ingest.panels import Panel, PanelSplit, caption_lead, parse_subcaptions
 from ingest.papers import cases_from_article, described
 from ingest.timeline import onset_after_dated_exposure
 
@@ -26,12 +26,15 @@ def _panels(count: int) -> PanelSplit:
     return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=width, height=380)
 
 
-def _offsets(name: str, splits: dict[int, int], replace: tuple[str, str] = ("", "")) -> list[list[str | None]]:
-    """Each case's offsets (its images in order), the figures numbered in ``splits`` cut into that many panels."""
+def _offsets(name: str, splits: dict[int, int], replace: tuple[str, str] = ("", ""),
+             *more: tuple[str, str]) -> list[list[str | None]]:
+    """Each case's offsets (its images in order), the figures numbered in ``splits`` cut into that many panels
+    (the fixture's text edited by ``replace`` and ``more``)."""
     xml = (UNSEEN34 / name).read_text()
-    if replace[0]:
-        assert replace[0] in xml
-        xml = xml.replace(*replace)
+    for old, new in (replace, *more):
+        if old:
+            assert old in xml
+            xml = xml.replace(old, new)
     cases = cases_from_article(parse_jats(xml.encode()), panel_splits={n: _panels(k) for n, k in splits.items()})
     offsets = []
     for case in cases:
@@ -131,3 +134,44 @@ def test_a_positive_tests_date_in_the_onsets_sentence_dates_the_test(onset, swab
     assert NURSE_A_ONSET in xml and NURSE_A_SWAB in xml
     changed = xml.replace(NURSE_A_ONSET, onset).replace(NURSE_A_SWAB, swab)
     assert _offsets(NURSES, {2: 2, 3: 3}, (xml, changed))[0] == [wanted]
+
+
+# --- "on admission (A) and after treatment (B)": a later panel's own words tell no moment ----------------------
+
+HD9_LEGEND = "Chest radiographs (posteroanterior view) on admission (A) and on HD 9 (B)."
+HD9_CITED = ("His condition improved gradually, and on HD 9 the chest radiograph",
+             "His condition improved gradually, and the chest radiograph")
+
+
+@pytest.mark.parametrize("legend", [
+    "Chest radiographs (posteroanterior view) on admission (A) and after treatment (B).",
+    "Chest radiographs (posteroanterior view) on admission (A) and after clinical improvement (B).",
+    "Chest radiographs (posteroanterior view) on admission (A), and after antiviral therapy (B).",
+])
+def test_a_later_panel_whose_own_words_tell_no_moment_takes_no_day_from_the_first(legend):
+    # the letters trail their panels' words: "on admission" is panel A's, B's own words ("after treatment") tell
+    # no moment, nor does the text citing it: A 5, B blank (was 5, the lead's "on admission"); the CTs keep
+    # theirs (10, 10, 21)
+    assert _offsets(INTERN_MED, {1: 2, 2: 2}, (HD9_LEGEND, legend), HD9_CITED) == [["5", None, "10", "10", "21"]]
+
+
+def test_a_later_panel_without_its_own_moment_still_takes_the_day_the_text_citing_it_tells():
+    # "on HD 9 the chest radiograph showed the improvement of the opacities (Fig. 1B)": 14, as before
+    legend = "Chest radiographs (posteroanterior view) on admission (A) and after treatment (B)."
+    assert _offsets(INTERN_MED, {1: 2, 2: 2}, (HD9_LEGEND, legend)) == [["5", "14", "10", "10", "21"]]
+
+
+@pytest.mark.parametrize("caption, letter, moment", [
+    ("Chest CT on admission (A) and after treatment (B).", "b", ""),
+    ("Chest X-ray on admission (A) and after intubation (B).", "b", ""),
+    ("Chest CT on admission (A) and after treatment (B).", "a", "on admission"),
+    # the letter leads its words, or the moment precedes the first panel's phrase: every panel's
+    ("Chest CT on admission: (A) axial image; (B) coronal reconstruction.", "b", "on admission"),
+    ("Chest CT on admission, axial (A) and coronal (B) images.", "b", "on admission"),
+    ("Chest CT on admission (A) showing ground-glass opacities and (B) coronal reconstruction.", "b", "on admission"),
+    # the later panel tells its own
+    ("Chest radiograph at presentation (a) and on day 7 (b).", "b", "day 7"),
+])
+def test_a_panels_moment_when_letters_trail_their_words(caption, letter, moment):
+    parts = parse_subcaptions(caption)
+    assert described(parts[letter], caption_lead(caption), caption, letter=letter)["date_text"] == moment

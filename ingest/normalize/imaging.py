@@ -70,7 +70,9 @@ AXIAL, CORONAL = CT_VIEWS
 # Coronal; case_fields._series_label_view)
 # v13: the Italian, Spanish and Portuguese decubitus film ("in decubito laterale sinistro", "en decúbito lateral")
 # has no view of the vocabulary, as the English one (was L)
-VIEW_VERSION = 13
+# v14: a legend naming a frontal projection and a lateral one ("Frontal and lateral chest radiographs show ...")
+# names two films: blank for one image (was L, "frontal" being no view of its own)
+VIEW_VERSION = 14
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -295,6 +297,13 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         # "in ortostatismo, proiezione PA": the projection told, standing its position
         hits = [h for h in hits if h[0] != AP]
     views = {h[0] for h in hits}
+    frontal = _FRONTAL.search(text) if views == {LATERAL} and "frontal" in low else None
+    if frontal:
+        # "Frontal and lateral chest radiographs show ...": a frontal film and a lateral one, of which
+        # the lateral is no more this image's than the frontal (was L: "frontal" is no view of its own)
+        start, end = min(frontal.start(), hits[0][1]), max(frontal.end(), hits[-1][2])
+        return blank("several views in the text: a frontal projection and L", text, start, end, "view.words",
+                     VIEW_VERSION)
     if len(views) == 1:
         view, start, end = min(hits, key=lambda h: h[1])
         if view == AP:

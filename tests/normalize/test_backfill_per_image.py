@@ -609,3 +609,14 @@ _CITED_PANELS = ("An 80-year-old woman was brought in with left-sided weakness. 
 ])
 def test_a_panel_is_the_files_only_when_its_figure_is_the_files_too(filename, modality):
     assert _value(_row(filename=filename, clinical_notes=_CITED_PANELS), "modality") == modality
+
+
+@pytest.mark.parametrize("legend", [
+    "Frontal and lateral chest radiographs show a right lower lobe consolidation.",
+    "Frontal and lateral views of the chest: bilateral patchy opacities.",
+])
+def test_one_films_legend_naming_a_frontal_and_a_lateral_projection_gives_no_view(legend):
+    # one film under words of two: the lateral is no more this film's than the frontal (was L)
+    row = _row(patientid="31", url="https://www.eurorad.org/case/9031", filename="000001-9-a.jpg",
+               clinical_notes="A 48-year-old woman with fever and cough. " + legend)
+    assert _value(row, "view") is None

@@ -352,3 +352,28 @@ def test_a_ct_image_whose_words_name_no_plane_is_axial(words):
                                    "multiplanar reconstruction"])
 def test_a_ct_image_of_another_plane_or_a_rendering_gets_no_default_view(words):
     assert_blank(ct_slice_view(words), words)
+
+
+@pytest.mark.parametrize("text", [
+    "Frontal and lateral chest radiographs show bilateral peripheral opacities.",
+    "Frontal and lateral views of the chest: patchy consolidation in the right lower zone.",
+    "Chest X-ray, frontal and lateral projections: no effusion.",
+])
+def test_words_naming_a_frontal_and_a_lateral_projection_give_no_one_view(text):
+    # two films' words: "frontal" is no view of its own, yet it is no lateral either (was L)
+    result = normalize_view(text, modality="X-ray")
+    assert result.value is None
+    assert result.reason.startswith("several views")
+
+
+@pytest.mark.parametrize("text, view", [
+    ("Lateral chest radiograph: retrocardiac opacity.", "L"),
+    ("PA chest radiograph: right lower zone consolidation.", "PA"),
+])
+def test_one_projection_named_keeps_its_view(text, view):
+    assert normalize_view(text, modality="X-ray").value == view
+
+
+def test_a_frontal_film_alone_keeps_its_reason():
+    assert normalize_view("Frontal chest radiograph at admission", modality="X-ray").reason == (
+        "'Frontal' does not say PA or AP")
