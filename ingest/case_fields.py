@@ -316,7 +316,8 @@ TIMELINE_VERSION = 75  # v2: "day N of admission", "hospital day N" are N days a
 #                           the legend after it, not by the history's later films
 #                      v75: papers: letters trailing their panels' words ("CT on admission (A) and after treatment
 #                           (B)"): the lead's moment is the first panel's; a later panel whose own words tell no
-#                           moment takes none of it (was the lead's "on admission")
+#                           moment takes none of it (was the lead's "on admission"); words naming only another
+#                           plane or reconstruction ("and coronal reconstruction (B)") are the same scan's: shared
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -211,8 +211,16 @@ def _first_panels_moment(caption: str, letter: str) -> bool:
     own = [i for i, m in enumerate(marks) if m.group(1).lower() == letter.lower()]
     if len(own) != 1 or own[0] == 0:
         return False
-    words = sentence[marks[own[0] - 1].end():marks[own[0]].start()]
-    return bool(re.sub(r"^[\s,]*(?:and\b)?", "", words).strip())
+    words = re.sub(r"^[\s,]*(?:and\b)?", "", sentence[marks[own[0] - 1].end():marks[own[0]].start()]).strip()
+    # words naming only another plane or reconstruction ("and coronal reconstruction (B)") show the same scan
+    return bool(words) and not _SAME_SCAN_WORDS.fullmatch(words)
+
+
+#: A panel's words naming only a plane, window or reconstruction of the scan before it: the same exam.
+_SAME_SCAN_WORDS = re.compile(
+    r"(?:(?:the|its|a|an|corresponding|same|axial|coronal|sagittal|oblique|multiplanar|MPR|MIP|MinIP|3D|"
+    r"volume[- ]rendered|lung|mediastinal|window|reconstruct\w*|reformat\w*|images?|views?|sections?|slices?|"
+    r"planes?|of|at|level)[\s,-]*)+", re.I)
 
 
 #: A day without what it counts from ("Day 4"): a label, unless a list it belongs to says.

@@ -169,6 +169,10 @@ def test_a_later_panel_without_its_own_moment_still_takes_the_day_the_text_citin
     ("Chest CT on admission: (A) axial image; (B) coronal reconstruction.", "b", "on admission"),
     ("Chest CT on admission, axial (A) and coronal (B) images.", "b", "on admission"),
     ("Chest CT on admission (A) showing ground-glass opacities and (B) coronal reconstruction.", "b", "on admission"),
+    # the later panel's words name only another plane or reconstruction of the scan: the same exam's moment
+    ("Chest CT on admission (A) and coronal reconstruction (B).", "b", "on admission"),
+    ("Chest CT on admission (A) and the corresponding sagittal reformatted image (B).", "b", "on admission"),
+    ("Chest CT on admission (A) and after treatment, coronal reconstruction (B).", "b", ""),
     # the later panel tells its own
     ("Chest radiograph at presentation (a) and on day 7 (b).", "b", "day 7"),
 ])
