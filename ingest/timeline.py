@@ -78,6 +78,7 @@ from .normalize.time_words import (
     UNIT_RE,
     amount_in_days,
     at_admission,
+    illness_ago,
     is_amount,
     shorthand_days,
     symptom_histories,
@@ -431,10 +432,15 @@ def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
     spans ("Dry cough for 3 weeks and fever in the last 4 days": the cough's, 21 days), leaving out a
     chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span of weeks told as a slow course (``_SLOW_COURSE``);
     None when every span is one of those."""
-    acute = [(amount, m) for amount, m in symptom_histories(history)
+    spans = symptom_histories(history)
+    acute = [(amount, m) for amount, m in spans
              if amount <= CHRONIC_SYMPTOM_DAYS
              and not (amount >= SLOW_COURSE_MIN_DAYS and _slow_course(history, m, amount))]
-    return max(acute, key=lambda h: h[0]) if acute else None
+    if acute:
+        return max(acute, key=lambda h: h[0])
+    # no symptom span: the illness named with its time ago ("COVID-19 two months ago, managed at home.
+    # Since then persistent dry cough"), a later presentation counted from the illness's onset
+    return None if spans else illness_ago(history)
 
 
 def _slow_course(text: str, m: re.Match[str], amount: int) -> bool:

@@ -47,7 +47,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -287,6 +287,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen33 (open, see its README): Radiopaedia "HRCT 3 months after the acute illness" / "Repeat HRCT 3 months
     # later" (three) in a history with a month but no day of onset
     # unseen35 (see its README): Eurorad 19502's "Frontal chest radiograph" the blind rows call PA (as unseen10's)
+    # unseen36 (open, see its README): Radiopaedia's Frontal stack with no words on the projection (PA, as
+    # unseen10's), "6 weeks after steroids", the 2024 case's "Portable radiograph" (AP, as unseen13's); Eurorad
+    # 19634's "on the tenth day of COVID-19" (four)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -297,7 +300,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen24", "sirm"): 4, ("unseen26", "radiopaedia"): 7,
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
-            ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
+            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3414,3 +3418,45 @@ def test_eurorad_one_film_whose_legend_names_frontal_and_lateral_has_no_view(leg
     assert film["view"] is None  # was L: only "lateral" was read
     assert film["modality"] == "X-ray"
     assert film["offset"] == "5"
+
+
+# --- unseen36: the illness named with its time ago before a later presentation -------------------------------------
+
+
+@pytest.mark.parametrize("history, days", [
+    ("COVID-19 two months ago, managed at home. Since then persistent dry cough, low-grade fever.", 60),
+    ("COVID pneumonia 6 weeks ago, treated at home. Persistent exertional dyspnoea.", 42),
+    ("SARS-CoV-2 infection 3 months ago. Since then breathlessness on exertion.", 90),
+    ("Mild COVID-19 five weeks ago; persistent cough since.", 35),
+])
+def test_unseen36_the_illness_named_with_its_time_ago_is_the_onset(history, days):
+    gap = onset_gap(history)
+    assert gap is not None
+    assert gap[0] == days
+
+
+@pytest.mark.parametrize("history, gap", [
+    # the time ago of a stay elsewhere, not the onset (unseen14's Radiopaedia case)
+    ("Hospitalised elsewhere with COVID-19 pneumonia two weeks ago. Transferred on day 15 of illness.", 15),
+    # another person's illness, a contact
+    ("Her husband had COVID-19 two weeks ago. Now dyspnoea.", None),
+    ("Contact with a COVID-19 case 5 days ago.", None),
+    # a symptom span of the present illness keeps its own day
+    ("COVID-19 two months ago. Now fever and cough for 3 days.", 3),
+])
+def test_unseen36_other_times_ago_are_no_onset_of_the_illness(history, gap):
+    found = onset_gap(history)
+    assert (found and found[0]) == gap
+
+
+def test_unseen36_radiopaedia_organising_pneumonia_two_months_after_covid():
+    name = ("rp_2023_poland_covid_two_months_ago_organising_pneumonia_frontal_and_lateral_hrct_same_day_ct_6_weeks_"
+            "after_steroids.html")
+    rows = _batch_rows("radiopaedia", "unseen36", name,
+                       "https://radiopaedia.org/cases/organising-pneumonia-after-covid-19-7?lang=us")
+    offsets = {key.split("/")[0]: row["offset"] for key, row in rows.items()}
+    assert offsets["9361101000"] == "60"
+    assert offsets["9361101100"] == "60"
+    assert offsets["9361102000"] == "60"
+    assert offsets["9361102100"] == "60"
+    assert offsets["9361103000"] is None  # "6 weeks after steroids": open (its README)

@@ -206,6 +206,14 @@ _ONSET_SYMPTOM = compile(
     r"febbre|fiebre|febre|tosse|tos|disnea|dispnea|dispneia|mialgias?|sintom\w+|s[ií]ntomas?)\b",
     re.IGNORECASE,
 )
+#: The illness itself named right before its time ago, as case sites open a later presentation ("COVID-19 two
+#: months ago, managed at home", "COVID pneumonia 6 weeks ago"): its onset (``illness_ago``). Only the name with
+#: nothing between it and the time (not "a COVID-19 contact 5 days ago").
+_ILLNESS_AGO = compile(
+    rf"(?<![\w-])(?:(?:mild|moderate|severe)\s+)?(?:COVID(?:-19)?|SARS-CoV-2)(?:\s+(?:infection|pneumonia|illness))?\s+"
+    rf"(?:about\s+|approximately\s+)?(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:ago|back)\b",
+    re.IGNORECASE,
+)
 #: The symptoms' words, for the timeline's own onset phrasings.
 SYMPTOM_WORDS = _ONSET_SYMPTOM
 
@@ -231,6 +239,20 @@ def _item_start(text: str, start: int) -> int:
     for m in _ITEM_BREAK.finditer(text, begin, start):
         begin = m.end()
     return begin
+
+
+def illness_ago(text: str) -> tuple[int, re.Match[str]] | None:
+    """(days, match) of the illness named at the head of an item with its time ago ("COVID-19 two months
+    ago, managed at home. Since then persistent dry cough"): the onset of the illness before a later
+    presentation. Not when other words lead the item ("Hospitalised elsewhere with COVID-19 pneumonia two
+    weeks ago": the time of the stay) or tell another person's illness."""
+    for m in _ILLNESS_AGO.finditer(text):
+        if text[_item_start(text, m.start()):m.start()].strip() or about_other_person(text, m.start(), m.end()):
+            continue
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if amount is not None:
+            return amount, m
+    return None
 
 
 def _treatment_before(text: str, start: int) -> bool:
