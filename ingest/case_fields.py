@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 74  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 75  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -314,6 +314,9 @@ TIMELINE_VERSION = 74  # v2: "day N of admission", "hospital day N" are N days a
 #                           exam counts from ("24 h after", "two weeks later"), is day 0 of the stay (was blank, and
 #                           the next exam with it); backfill places a film whose note repeats its case's history by
 #                           the legend after it, not by the history's later films
+#                      v75: a table of patients' days from the onset to a CT dates the first of the patient's two CTs
+#                           when its legend names no moment and the other's is told only after it ("(a) Initial axial
+#                           CT ... (b) Follow-up CT obtained 10 days later"): was none (which CT the table counts)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
