@@ -721,7 +721,8 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
                       paragraphs: list[str]) -> None:
     """A patient's exam whose words name no moment takes the day a table of patients counts from the
     onset: "Days from symptom onset to CT: 6" dates the patient's only CT (two CTs take none: which
-    of them the table counts is not said); "Symptom onset to imaging (d): 9" every image of the
+    of them the table counts is not said, unless the later is told after the first: ``_first_of_followed``);
+    "Symptom onset to imaging (d): 9" every image of the
     patient (a pictorial series images each patient once). Not when their captions or the sentences
     citing them name a moment but the presentation's ("a bedside radiograph and CT were obtained on
     the day of admission", "the same day")."""
@@ -730,11 +731,42 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
         for moment in patient.table_moments if case is not None else ():
             same = [i for i in case.images if not moment.modality
                     or normalize_modality(i.modality_text).value == moment.modality]
-            if not same or (moment.modality and len(same) > 1) or not _undated(same, paragraphs):
+            if moment.modality and len(same) > 1:
+                same = _first_of_followed(same, paragraphs)
+            elif not same or not _undated(same, paragraphs):
                 continue
             for image in same:
                 image.date_text = moment.words
                 image.extra["date_from"] = "the table of patients"
+
+
+def _own_moments(image: ImageRecord) -> list:
+    return image_moments(ImageTexts(0, caption=image.caption))
+
+
+def _first_of_followed(images: list[ImageRecord], paragraphs: list[str]) -> list[ImageRecord]:
+    """The first of a patient's exams of one kind when its own legend names no moment and each later one's is
+    told only as after it ("(a) Initial axial CT ... (b) Follow-up axial CT image obtained 10 days later"): the
+    table's days from the onset to the CT are the first's, the later ones count on from it. Else none (which of
+    them the table counts is not said)."""
+    first, later = images[0], images[1:]
+    if first.date_text or _own_moments(first):
+        return []
+    if not all(_own_moments(image) and all(m.kind == AFTER_PREVIOUS and m.days > 0 for m in _own_moments(image))
+               for image in later):
+        return []
+    return [first] if _undated_except_later(first, paragraphs) else []
+
+
+def _undated_except_later(first: ImageRecord, paragraphs: list[str]) -> bool:
+    """The sentences citing the first exam's figure name no moment but the presentation's and the later exams'
+    ("at presentation; on the follow-up CT obtained 10 days later")."""
+    number = first.extra.get("figure_number")
+    citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)
+              if any(int(m.group(1)) == number for m in _CITATION.finditer(sentence))]
+    moments = [m for sentence in citing for m in text_moments(sentence, "caption")]
+    return all((m.kind == AFTER_PREVIOUS and m.days > 0) or (m.days == 0 and m.kind == SINCE_ADMISSION)
+               for m in moments)
 
 
 def _undated(images: list[ImageRecord], paragraphs: list[str]) -> bool:
