@@ -752,8 +752,8 @@ def _first_of_followed(images: list[ImageRecord], paragraphs: list[str]) -> list
     first, later = images[0], images[1:]
     if first.date_text or _own_moments(first):
         return []
-    if not all(_own_moments(image) and all(m.kind == AFTER_PREVIOUS and m.days > 0 for m in _own_moments(image))
-               for image in later):
+    later_moments = [_own_moments(image) for image in later]
+    if not all(moments and all(m.kind == AFTER_PREVIOUS and m.days > 0 for m in moments) for moments in later_moments):
         return []
     return [first] if _undated_except_later(first, paragraphs) else []
 
