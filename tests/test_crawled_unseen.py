@@ -47,7 +47,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -290,6 +290,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen36 (open, see its README): Radiopaedia's Frontal stack with no words on the projection (PA, as
     # unseen10's), "6 weeks after steroids", the 2024 case's "Portable radiograph" (AP, as unseen13's); Eurorad
     # 19634's "on the tenth day of COVID-19" (four)
+    # unseen37 (open, see its README): Radiopaedia's stack of two frontal films told apart in the study's text
+    # (two views, one offset), SIRM caso 361's "Uomo 86enne" (three ages) and its two bedside films without the
+    # patient's position (AP, as unseen16's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -301,7 +304,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
-            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4}.get((batch, site), 0)
+            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4,
+            ("unseen37", "radiopaedia"): 3, ("unseen37", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
