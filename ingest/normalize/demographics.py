@@ -80,7 +80,8 @@ SEX_VERSION = 25
 # 15: as SEX_VERSION 23 ("The index patient, a man aged 45" with the legend's "Case 1 (index patient)")
 # 16: as SEX_VERSION 24 ("A 58-year-old man (patient 7 in Table 2)" in a cohort's legend)
 # 17: as SEX_VERSION 25 ("His father (patient 4), aged 74 years, ...": his age, in his case)
-AGE_VERSION = 17
+# 18: the Italian age adjective of digits and "-enne" ("Uomo 86enne", "una 45-enne"); "ultraottantenne" stays no age
+AGE_VERSION = 18
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -369,6 +370,9 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     (gate(compile(r"\b(\d{1,3})\s*-?\s*летн(?:ий|яя|его|ей|юю|ему|ем|ие|их)\b", re.IGNORECASE), r"\d"),
      "age.words", 1, ("летн",)),
     (gate(compile(r"\b(\d{1,3})\s+yaşında\b", re.IGNORECASE), r"\d"), "age.words", 1, ("yaşında",)),
+    # the Italian age adjective written with digits: "Uomo 86enne", "paziente 72enne", "una 45-enne" (the words
+    # of a decade, "ultraottantenne", "settantenne", are no age in years)
+    (gate(compile(r"\b(\d{1,3})\s?-?\s?enne\b", re.IGNORECASE), r"\d"), "age.words", 1, ("enne",)),
     (gate(compile(r"(?<!\d)(\d{1,3})\s*岁(?!时)"), r"\d"), "age.words", 1, ("岁",)),
     # Eurorad's patient line "34 years, male", SIRM translations "Patient of 53 years", "Male, 51 years"; the
     # same lines as quick notes write them: "45 yrs male", "Male 45 years", "Female, 70 yrs" (not a time
