@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 77  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 78  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -324,6 +324,9 @@ TIMELINE_VERSION = 77  # v2: "day N of admission", "hospital day N" are N days a
 #                      v77: a table of patients' days from the onset to a CT dates the first of the patient's two CTs
 #                           when its legend names no moment and the other's is told only after it ("(a) Initial axial
 #                           CT ... (b) Follow-up CT obtained 10 days later"): was none (which CT the table counts)
+#                      v78: a study of several X-ray films whose findings tell them apart by ordinals ("The
+#                           first is the PA radiograph ... The second image is an AP film two days later"): each
+#                           film its own sentences; a later one telling its moment is no longer the label's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -528,6 +531,12 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption")) or (
         lead != "" and not text_moments(part, "caption"))
     group = _panels_of_one_moment(record, image) or (_exam(image, words) if figure_exam else "")
+    part, place = _study_film_part(record, image)
+    if place > 1 and text_moments(part, "caption"):
+        # a later film of a study of several, its own sentences telling its moment ("The second image is an AP
+        # sitting film done on the ward two days later"): its own exam, not dated by the study's label (the
+        # study's first film's)
+        label, group = "", ""
     texts = ImageTexts(image.position, caption=own, date_text=label, filename=filename, group=group,
                        study_title=bool(label) and not image.date_text)
     paragraph = str(image.extra.get("paragraph") or "")
@@ -843,7 +852,43 @@ def own_words(record: CaseRecord, image: ImageRecord) -> str:
         siblings = [i for i in record.images if str(i.extra.get("study_id", "")) == str(study.get("study_id"))]
         if len(siblings) == 1:
             return str(study.get("findings") or "")
+        return _study_film_part(record, image)[0]
     return ""
+
+
+#: A sentence of a study's findings opening on one of the study's films by its ordinal: "The first is the PA
+#: radiograph ...", "The second image is an AP sitting film ...", "Second film: ...", "Image 2: ...". A bare
+#: ordinal must be followed by its verb or a colon ("First, there is ..." lists findings, not films).
+_FILM_NOUN = r"(?:image|film|radiograph|x-ray|one)"
+_FILM_ORDINAL = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\n))(?:the\s+)?(?:"
+    rf"(first|second|third|fourth)(?:\s+{_FILM_NOUN}\b|(?=\s*(?:is|shows|was|demonstrates)\b|\s*:))"
+    r"|(?:image|film)\s+([1-4])\s*:)", re.IGNORECASE)
+_ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _study_film_part(record: CaseRecord, image: ImageRecord) -> tuple[str, int]:
+    """(the words of ``image``'s own sentences, its place among the study's films counting from 1) for a
+    Radiopaedia study of several X-ray films whose findings tell them apart by ordinals, one each in order
+    ("Two frontal images. The first is the PA radiograph from the emergency department ... The second image is
+    an AP sitting film done on the ward two days later"), the words before the first ordinal shared by all;
+    ("", 0) else (a study of one exam: its findings are every film's)."""
+    study = _study(record, image)
+    if study is None or image.slice_urls:
+        return "", 0
+    siblings = sorted((i for i in record.images if str(i.extra.get("study_id", "")) == str(study.get("study_id"))),
+                      key=lambda i: i.position)
+    if len(siblings) < 2 or any(i.slice_urls for i in siblings):
+        return "", 0
+    findings = str(study.get("findings") or "")
+    marks = list(_FILM_ORDINAL.finditer(findings))
+    numbers = [_ORDINAL_NUMBERS[m.group(1).lower()] if m.group(1) else int(m.group(2)) for m in marks]
+    if numbers != list(range(1, len(siblings) + 1)):
+        return "", 0
+    place = siblings.index(image)
+    end = marks[place + 1].start() if place + 1 < len(marks) else len(findings)
+    lead = findings[:marks[0].start()].strip()
+    return _join(lead, findings[marks[place].start():end].strip()), place + 1
 
 
 def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> FieldResult | None:

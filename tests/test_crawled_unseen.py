@@ -17,6 +17,7 @@ from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.normalize.time_words import symptom_histories
 from ingest.patients import without_patient_marker
+from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
@@ -290,8 +291,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen36 (open, see its README): Radiopaedia's Frontal stack with no words on the projection (PA, as
     # unseen10's), "6 weeks after steroids", the 2024 case's "Portable radiograph" (AP, as unseen13's); Eurorad
     # 19634's "on the tenth day of COVID-19" (four)
-    # unseen37 (open, see its README): Radiopaedia's stack of two frontal films told apart in the study's text
-    # (two views, one offset), SIRM caso 361's two bedside films without the patient's position (AP, as unseen16's)
+    # unseen37 (open, see its README): SIRM caso 361's two bedside films without the patient's position (AP, as
+    # unseen16's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -304,7 +305,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4,
-            ("unseen37", "radiopaedia"): 3, ("unseen37", "sirm"): 2}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3488,3 +3489,67 @@ def test_unseen37_sirm_uomo_86enne():
     rows = _batch_rows("sirm", "unseen37", _SIRM_361, "https://www.sirm.org/2021/11/23/covid-19-caso-361/")
     assert {row["age"] for row in rows.values()} == {"86"}
     assert {row["sex"] for row in rows.values()} == {"M"}
+
+
+# --- unseen37: a study of several X-ray films whose findings tell them apart by ordinals -------------------------
+
+_RP_75812 = ("rp_classic_2020_netherlands_one_week_of_fever_studies_labelled_by_dates_12_mar_two_frontal_films_in_one_"
+             "stack_pa_and_ap_two_days_later_3_apr_pa.html")
+_RP_75812_FINDINGS = (
+    "<p>Two frontal images. The first is the PA radiograph from the emergency department: patchy ill-defined "
+    "opacities in the periphery of both lower zones, right more than left. Heart size normal, no effusion.</p><p>The "
+    "second image is an AP sitting film done on the ward two days later (14 March), when his oxygen requirement went "
+    "up to 6 L/min: the opacities are more confluent and now also involve both mid zones.</p>")
+
+
+def _rp_75812_films(findings: str | None = None) -> dict[str, dict[str, object]]:
+    path = FIXTURES / "radiopaedia" / "unseen37" / _RP_75812
+    html = path.read_text()
+    assert _RP_75812_FINDINGS in html
+    if findings is not None:
+        html = html.replace(_RP_75812_FINDINGS, findings)
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/covid-19-pneumonia-143?lang=us")
+    images = []
+    for study_id in record.extra["study_ids"]:
+        payload = (path.parent / f"stacks_{study_id}.json").read_text()
+        images += parse_radiopaedia_stacks(payload, study_id, first_position=len(images))
+    record.images = images
+    rows = staged_rows(record)
+    return {key.split("/")[0]: row for key, row in rows.items() if key.startswith("93711010")}
+
+
+def test_unseen37_radiopaedia_two_frontal_films_of_one_stack_told_apart_by_ordinals():
+    films = _rp_75812_films()
+    assert [films[k]["view"] for k in ("9371101000", "9371101001")] == ["PA", "AP"]  # were blank, blank
+    assert [films[k]["offset"] for k in ("9371101000", "9371101001")] == ["7", "9"]  # were 7, 7
+
+
+@pytest.mark.parametrize("findings, views, offsets", [
+    ("<p>Image 1: erect PA chest radiograph on arrival, patchy peripheral opacities in both lower zones.</p>"
+     "<p>Image 2: supine AP film 3 days later in ICU after intubation, diffuse bilateral opacification.</p>",
+     ["PA", "AP Supine"], ["7", "10"]),
+    ("<p>The first film is a PA radiograph at presentation with subtle lower zone opacities. The second film, an AP "
+     "erect radiograph taken the next day, shows rapid progression.</p>", ["PA", "AP"], ["7", "8"]),
+    # the second film's sentences tell no moment: one exam, the study's label dates both
+    ("<p>The first image is a PA radiograph at presentation. The second image is an AP erect radiograph done for "
+     "comparison on the ward.</p>", ["PA", "AP"], ["7", "7"]),
+])
+def test_unseen37_radiopaedia_films_of_one_study_their_own_sentences(findings, views, offsets):
+    films = _rp_75812_films(findings)
+    assert [films[k]["view"] for k in ("9371101000", "9371101001")] == views
+    assert [films[k]["offset"] for k in ("9371101000", "9371101001")] == offsets
+
+
+@pytest.mark.parametrize("findings", [
+    # ordinals that list findings, not films
+    "<p>First, there are peripheral opacities in both lower zones on the PA film. Second, the AP film two days "
+    "later shows progression.</p>",
+    # ordinals that do not number the study's two films one each
+    "<p>The first image is the PA film at presentation. The second image is the AP film two days later. The third "
+    "image is a lateral view.</p>",
+    "<p>PA radiograph at presentation and an AP film two days later: the second image shows progression.</p>",
+])
+def test_unseen37_radiopaedia_study_findings_not_split_by_other_ordinals(findings):
+    films = _rp_75812_films(findings)
+    # the study's text whole for both films: it names both projections, so neither gets one
+    assert [films[k]["view"] for k in ("9371101000", "9371101001")] == [None, None]

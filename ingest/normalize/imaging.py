@@ -72,7 +72,9 @@ AXIAL, CORONAL = CT_VIEWS
 # has no view of the vocabulary, as the English one (was L)
 # v14: a legend naming a frontal projection and a lateral one ("Frontal and lateral chest radiographs show ...")
 # names two films: blank for one image (was L, "frontal" being no view of its own)
-VIEW_VERSION = 14
+# v15: each X-ray film of a Radiopaedia study its findings tell apart by ordinals has the view of its own sentences
+# ("The first is the PA radiograph ... The second image is an AP sitting film": PA, AP; was blank, blank)
+VIEW_VERSION = 15
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
