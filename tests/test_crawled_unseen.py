@@ -47,7 +47,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen38"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -290,6 +290,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen36 (open, see its README): Radiopaedia's Frontal stack with no words on the projection (PA, as
     # unseen10's), "6 weeks after steroids", the 2024 case's "Portable radiograph" (AP, as unseen13's); Eurorad
     # 19634's "on the tenth day of COVID-19" (four)
+    # unseen38 (open, see its README): Eurorad legends' bare "on day 12" (18941's, of the illness; 19388's two, of
+    # the stay), SIRM caso 214's sex told only by the Italian agreement ("Paziente di anni 45, obeso ... ricoverato")
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -301,7 +303,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
-            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4}.get((batch, site), 0)
+            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4,
+            ("unseen38", "eurorad"): 3, ("unseen38", "sirm"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3460,3 +3463,81 @@ def test_unseen36_radiopaedia_organising_pneumonia_two_months_after_covid():
     assert offsets["9361102000"] == "60"
     assert offsets["9361102100"] == "60"
     assert offsets["9361103000"] is None  # "6 weeks after steroids": open (its README)
+
+
+# --- unseen38: a SIRM post of a couple, each spouse's paragraph opening with the relation and the age ------------
+
+_CASO_188 = ("caso_188_coppia_di_coniugi_marito_di_anni_62_moglie_di_anni_58_rx_eseguito_in_ps_tc_di_controllo_"
+             "dopo_7_giorni.html")
+_CASO_188_URL = "https://www.sirm.org/2020/05/04/covid-19-caso-188/"
+
+
+def test_unseen38_sirm_couple_each_spouse_is_a_patient_of_their_own():
+    # "Coppia di coniugi ... Marito, di anni 62 ... da 5 giorni ... RX ... TC lo stesso giorno" then "Moglie, di anni
+    # 58 ... da 3 giorni ... RX ... TC di controllo dopo 7 giorni": two patients, each with their own days
+    found = records("sirm", FIXTURES / "sirm" / "unseen38" / _CASO_188, _CASO_188_URL)
+    assert [r.source_key for r in found] == ["covid-19-caso-188-p1", "covid-19-caso-188-p2"]
+    assert found[0].history.startswith("Marito, di anni 62")
+    rows = [staged_rows(r) for r in found]
+    assert [[(row["sex"], row["age"], row["offset"]) for row in patient.values()] for patient in rows] == [
+        [("M", "62", "5"), ("M", "62", "5")], [("F", "58", "3"), ("F", "58", "10")]]
+    assert {row["other_notes"] for patient in rows for row in patient.values()} == {
+        "Credit to Marco ROSSI, Francesca GALLO, Stefano CONTI"}
+
+
+def _family_post(*paragraphs: str) -> str:
+    body = ""
+    for k, text in enumerate(paragraphs):
+        body += f"<p>{text}</p>\n"
+        if not text.startswith(("Mario", "UO ")):
+            body += f'<p><img src="https://www.sirm.org/wp-content/uploads/2020/05/rx-{k}.jpeg" alt=""></p>\n'
+    return f'<html><body><article><div class="entry-content">\n{body}</div></article></body></html>'
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Marito, di anni 62, iperteso. Febbre da 5 giorni. RX torace in PS.", "Moglie, di anni 58. Febbre da 3 giorni."),
+    ("Il marito, 62 anni, febbre da 5 giorni. RX torace.", "La moglie, 58 anni, febbre da 3 giorni. RX torace."),
+    ("<strong>Padre</strong> di 62 anni, febbre e tosse da 5 giorni.", "<strong>Figlia</strong> di 30 anni, tosse."),
+    ("Husband, 62 years old, fever for 5 days. Chest X-ray.", "Wife, 58 years old, fever for 3 days. Chest X-ray."),
+])
+def test_unseen38_sirm_paragraphs_opening_with_two_relations_and_their_ages_are_two_patients(first, second):
+    html = _family_post("Mario BIANCHI, Luca VERDI", "UO Radiologia – Ospedale di Lodi", first, second)
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/05/06/covid-19-caso-190/")
+    assert [r.source_key for r in found] == ["covid-19-caso-190-p1", "covid-19-caso-190-p2"]
+    assert [len(r.images) for r in found] == [1, 1]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # one patient; a relative told in a paragraph of its own, or in passing
+    ("Paziente di anni 70, febbre da 4 giorni. RX torace.", "Il figlio, di anni 40, è risultato positivo."),
+    ("Donna di 65 anni, febbre da 3 giorni. RX torace.", "Il marito della paziente, asintomatico, è positivo.",
+     "La figlia convivente è in isolamento."),
+    # the same relation twice is one person
+    ("Marito, di anni 62, febbre. RX torace.", "Marito, di anni 62: TC dopo 2 giorni."),
+])
+def test_unseen38_sirm_a_relative_told_beside_one_patient_is_no_second_patient(paragraphs):
+    html = _family_post("Mario BIANCHI, Luca VERDI", "UO Radiologia – Ospedale di Lodi", *paragraphs)
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/05/06/covid-19-caso-190/")
+    assert [r.source_key for r in found] == ["covid-19-caso-190"]
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("Marito, di anni 62, iperteso, ex fumatore. Febbre (38,5°C) e tosse da 5 giorni.", "M"),
+    ("Moglie, di anni 58, nessuna patologia di rilievo. Febbricola da 3 giorni.", "F"),
+    ("La figlia di 30 anni, febbre da 3 giorni.", "F"),
+    ("Il padre, di anni 81, cardiopatico.", "M"),
+])
+def test_unseen38_a_relation_opening_the_text_with_its_italian_age_is_the_patients_sex(text, sex):
+    assert NORMALIZERS["sex"](text, source="sirm").value == sex
+
+
+@pytest.mark.parametrize("text, sex", [
+    # further on, the relation with its age is someone else
+    ("Paziente di anni 70. Il figlio di anni 40 è positivo.", None),
+    ("Donna di 65 anni, diabetica. Il marito, di anni 70, è risultato positivo al tampone.", "F"),
+    ("Uomo di 58 anni. La moglie, di anni 55, asintomatica.", "M"),
+    # a relation opening the text without an age in apposition names no patient
+    ("Il marito della paziente è risultato positivo.", None),
+])
+def test_unseen38_a_relation_with_its_italian_age_further_on_is_someone_else(text, sex):
+    assert NORMALIZERS["sex"](text, source="sirm").value == sex

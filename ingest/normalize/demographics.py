@@ -65,7 +65,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # woman, case 3,") gives that patient their descriptor, when the body gave them none
 # 25: a relative numbered as a patient right after the relation, the age in apposition ("His wife (patient 2), 43
 # years old, ...", "their daughter (patient 3), a 19-year-old university student, ...") introduces that patient
-SEX_VERSION = 25
+# 26: a relation opening the text with its Italian age ("Marito, di anni 62, iperteso", "Moglie di anni 58": a
+# couple's post, each spouse's paragraph) introduces the patient
+SEX_VERSION = 26
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -197,7 +199,9 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
                 _WORDS_ABOUT_OTHERS.search(lead):
             continue  # "the wife of a patient, a woman": someone else; not "Patient 2, his daughter, a woman"
         introduced = _AGE_BEFORE.search(text, max(c_start, m.start() - 30), m.start()) is not None or \
-            _AGE_AFTER.match(text, m.end()) is not None
+            _AGE_AFTER.match(text, m.end()) is not None or \
+            (m.group(0).lower() in _RELATION_WORDS and _TEXT_OPENING.fullmatch(text, 0, m.start()) is not None
+             and _AGE_AFTER_IT.match(text, m.end()) is not None)
         if m.group(0).lower() in _RELATION_WORDS and not introduced:
             continue  # "found unresponsive by wife": a relative; "his 59-year-old wife" introduces a patient
         hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(),
@@ -261,6 +265,11 @@ _AGE_AFTER = compile(
     r"|aged\s+\d{1,3}\b(?![.,]\d|\s*(?:days?|weeks?|months?|mesi)\b))",
     re.IGNORECASE,
 )
+# The Italian age after the person it introduces, opening the text ("Marito, di anni 62, iperteso", "La moglie di
+# 58 anni": a couple's or a family's post gives each its own paragraph): only at the text's head, where the
+# relation names the text's patient; further on "Il figlio, di anni 40, è positivo" is someone else's son.
+_TEXT_OPENING = compile(r"\W*(?:(?:il|la|lo|l['’]|the)\s*)?", re.IGNORECASE)
+_AGE_AFTER_IT = compile(r"\W{0,3}\s*,?\s*di\s+(?:anni\s+\d{1,3}|\d{1,3}\s+anni)\b", re.IGNORECASE)
 #: Rules of the words that introduce the patient: they outweigh the other sex words of a note
 #: (pronouns a translation got wrong, a relative named without a possessive).
 _INTRODUCTIONS = frozenset({"sex.introduction", "sex.shorthand", "sex.label"})
