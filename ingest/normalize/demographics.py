@@ -67,7 +67,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # years old, ...", "their daughter (patient 3), a 19-year-old university student, ...") introduces that patient
 # 26: a relation opening the text with its Italian age ("Marito, di anni 62, iperteso", "Moglie di anni 58": a
 # couple's post, each spouse's paragraph) introduces the patient
-SEX_VERSION = 26
+# 27: Italian grammar: the article and the agreeing adjectives and participles ("Paziente di anni 45, obeso ...
+# ricoverato", "Il paziente all'ammissione") give the sex of a text with no sex word nor pronoun
+SEX_VERSION = 27
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -296,7 +298,13 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
     words = text_context(text).words
     male = list(MALE_PRONOUNS.finditer(text)) if words & _MALE_PRONOUN_TOKENS else []
     female = list(FEMALE_PRONOUNS.finditer(text)) if words & _FEMALE_PRONOUN_TOKENS else []
-    if (language == "it" or (not male and not female)) and words & _IT_ARTICLE_TOKENS:
+    if not male and not female:
+        # an Italian text tells the sex by its grammar: "il paziente", "ricoverato", "dimessa" (a text with no
+        # pronoun never reached a value with the article alone: no English pronoun named the patient)
+        agreement = _sex_by_agreement(text, words)
+        if agreement.value is not None:
+            return agreement
+    elif language == "it" and words & _IT_ARTICLE_TOKENS:
         male += list(_IT_MALE_ARTICLE.finditer(text))
     if male and female:
         first = min(male[0].start(), female[0].start())
@@ -330,6 +338,33 @@ _SEX_ORGAN = compile(
     r"endometri(?:al|um)|hysterectomy|c(?:a)?esarean|cervix|incinta|gravidanza)|"
     r"(?P<m>prostat(?:e|ic|ectomy)|test(?:is|es|icular)|scrot(?:al|um)))\b",
     re.IGNORECASE)
+
+
+# Italian writes "paziente" for either sex and tells it by the article and by the adjectives and participles that
+# agree with the patient: "Paziente di anni 45, obeso, ... Viene ricoverato ... Dimesso in 14a giornata", "Il
+# paziente all'ammissione ..." (docs/site-notes.md §3.3: "Paziente di anni 53" then "Il paziente", M). Only words
+# that agree with a person (a stay, a condition), not with an exam or a test ("RX eseguito", "tampone positivo"),
+# all of one gender, in a text naming no one else (a relative "ricoverato" too is someone else's stay).
+_AGREEMENT_TOKENS = frozenset(
+    ["paziente", "obeso", "obesa", "iperteso", "ipertesa", "cardiopatico", "cardiopatica", "ricoverato",
+     "ricoverata", "dimesso", "dimessa", "trasferito", "trasferita", "intubato", "intubata", "estubato",
+     "estubata", "deceduto", "deceduta", "fumatore", "fumatrice", "allettato", "allettata"])
+_AGREEMENT_IT = compile(
+    r"\b(?:(?P<article>(?:il|del|al|dal|nel|sul)\s+paziente)|(?:obes|ipertes|cardiopatic|ricoverat|dimess|trasferit|"
+    r"intubat|estubat|decedut|allettat)(?:(?P<m>o)|(?P<f>a))|fumat(?:(?P<m2>ore)|(?P<f2>rice)))\b",
+    re.IGNORECASE)
+
+
+def _sex_by_agreement(text: str, words: frozenset[str]) -> Normalized:
+    """M or F from the Italian article and agreement about the patient (above); blank when the words
+    disagree or the text names another person."""
+    if not words & _AGREEMENT_TOKENS:
+        return Normalized(None)
+    hits = list(_AGREEMENT_IT.finditer(text))
+    sexes = {FEMALE if (m.group("f") or m.group("f2")) else MALE for m in hits}
+    if len(sexes) != 1 or OTHER_PERSON.search(text):
+        return Normalized(None)
+    return found(sexes.pop(), text, hits[0].start(), hits[0].end(), "sex.agreement", SEX_VERSION)
 
 
 def _sex_of_organs(text: str, words: frozenset[str]) -> Normalized:
