@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import image_texts
+from ingest.case_fields import image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
@@ -3004,7 +3004,8 @@ def test_unseen32_eurorad_covid_19_with_a_superimposed_klebsiella_pneumonia():
 
 def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_not_the_byline():
     # caso 339 as telegraphic notes also write it: "M, 55 aa." (no "Uomo"): the paragraph is the patient's history,
-    # not a byline line; the lone "M" is no sex the normalizer reads (blank), the age and the days are read
+    # not a byline line; the lone "M" is no sex the normalizer reads (since SEX_VERSION 27 the sex is the one
+    # "Ricoverato" agrees with, unseen38), the age and the days are read
     name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
     html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace("<p>Uomo, 55 aa. Febbre", "<p>M, 55 aa. Febbre")
     found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
@@ -3014,7 +3015,9 @@ def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_n
     assert [row["age"] for row in rows.values()] == ["55", "55"]
     assert [row["offset"] for row in rows.values()] == ["10", "16"]
     assert [row["view"] for row in rows.values()] == ["PA", "AP"]
-    assert [row["sex"] for row in rows.values()] == [None, None]
+    assert [row["sex"] for row in rows.values()] == ["M", "M"]
+    [sex] = [r for r in normalize_case(found[0]) if r.field == "sex"]
+    assert sex.evidence == "Ricoverato"
 
 
 @pytest.mark.parametrize("history, days", [
