@@ -290,8 +290,6 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen36 (open, see its README): Radiopaedia's Frontal stack with no words on the projection (PA, as
     # unseen10's), "6 weeks after steroids", the 2024 case's "Portable radiograph" (AP, as unseen13's); Eurorad
     # 19634's "on the tenth day of COVID-19" (four)
-    # unseen38 (open, see its README): Eurorad legends' bare "on day 12" (18941's, of the illness; 19388's two, of
-    # the stay)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -303,8 +301,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen29", "eurorad"): 1, ("unseen29", "sirm"): 2,
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
-            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4,
-            ("unseen38", "eurorad"): 3}.get((batch, site), 0)
+            ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3580,3 +3577,64 @@ def test_unseen38_the_italian_agreement_about_the_patient_gives_the_sex(text, se
 ])
 def test_unseen38_the_italian_agreement_gives_no_sex_when_it_disagrees_or_names_others(text):
     assert NORMALIZERS["sex"](text, source="sirm").value is None
+
+
+# --- unseen38: a legend's bare "on day 12", the count told for that day in the history or the findings ----------
+
+def test_unseen38_eurorad_bare_day_in_legends_takes_the_count_the_text_tells_for_that_day():
+    pages = {
+        # the findings citing the figure: "The control radiograph before discharge, on the 12th day of illness
+        # (Fig. 3), ..." and the legend "PA chest radiograph on day 12"
+        ("eu_poland_19_year_old_student_pneumomediastinum_figure_1a_1b_on_admission_ct_next_day_pa_on_day_12.html",
+         "https://www.eurorad.org/case/18941"): {"0000018941/18941_3_1.jpg": "12"},
+        # the history: "In the 12th day of hospitalisation she presented ...", legends "... on day 12" (admitted
+        # after 6 days of symptoms: 6 + 12)
+        ("eu_romania_44_years_old_since_6_days_figure_1_a_xray_b_ct_on_admission_bedside_supine_and_ctpa_coronal_"
+         "12th_day_of_hospitalisation.html", "https://www.eurorad.org/case/19388"): {
+            "0000019388/19388_2_1.jpg": "18", "0000019388/19388_3_1.jpg": "18"},
+    }
+    for (name, url), want in pages.items():
+        rows = _batch_rows("eurorad", "unseen38", name, url)
+        assert {key: rows[key]["offset"] for key in want} == want
+
+
+def _eurorad_case(history: str, findings: str, legends: list[str]) -> dict[str, dict[str, object]]:
+    items = "".join(
+        f'<div class="figure-gallery__item"><div class="figure-gallery__item__image"><img src="data:image/gif;base64,'
+        f'R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/figure_image_teaser_large/'
+        f'public/figure_image/2022-03/0000019999/19999_{k}_1.jpg?itok=abc" typeof="foaf:Image" /></div>'
+        f'<div class="figure-gallery__item__label"><span class="mb-1 d-block"><strong>Figure {k}</strong> {legend}'
+        f'</span></div></div>' for k, legend in enumerate(legends, start=1))
+    html = f"""<html><head><title>COVID-19 pneumonia | Eurorad</title></head><body><div class="col-12 col-lg-8">
+<h1 class="color-color mb-3">COVID-19 pneumonia</h1><p class="color-grey">50 years, male</p>
+<div class="block__content node-contents">
+<div class="row"><div class="col-12 col-md-3">Clinical History</div>
+<div class="col-12 col-md-9"><p>{history}</p></div></div>
+<div class="row"><div class="col-12 col-md-3">Imaging Findings</div>
+<div class="col-12 col-md-9"><p>{findings}</p></div></div>
+<div class="row"><div class="col-12 col-md-3">Final Diagnosis</div>
+<div class="col-12 col-md-9"><p>COVID-19 pneumonia</p></div></div>
+</div><div class="figure-gallery">{items}</div></div></body></html>"""
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/19999"):
+        rows.update(staged_rows(record))
+    return rows
+
+
+@pytest.mark.parametrize("history, findings, want", [
+    # the day told with its count elsewhere, the same number
+    ("Fever and cough for 5 days. On day 9 of illness he was admitted to the ICU.",
+     "Chest X-ray on admission (Fig. 1).", "9"),
+    ("Fever and cough for 5 days, then admitted. On hospital day 7 he worsened.",
+     "Chest X-ray on admission (Fig. 1).", "12"),
+    # another number, both counts for it, or none: the bare day stays unplaced
+    ("Fever and cough for 5 days. On day 10 of illness he was admitted to the ICU.",
+     "Chest X-ray on admission.", None),
+    ("Fever for 5 days. On day 9 of illness and on day 9 of hospitalisation he worsened.", "Chest X-ray.", None),
+    ("Fever and cough for 5 days, then admitted.", "Chest X-ray on admission (Fig. 1).", None),
+])
+def test_unseen38_a_bare_day_takes_only_the_one_count_the_text_tells_for_it(history, findings, want):
+    day = {"9": "9", "12": "7"}.get(want or "", "9")
+    rows = _eurorad_case(history, findings, ["PA chest radiograph on admission.",
+                                             f"Supine AP chest radiograph on day {day}."])
+    assert rows["0000019999/19999_2_1.jpg"]["offset"] == want
