@@ -20,7 +20,9 @@ from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
+    HOSPITAL_DAY,
     LABEL,
+    SINCE_ONSET,
     ImageTexts,
     Moment,
     Timeline,
@@ -40,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 78  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 79  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -327,6 +329,9 @@ TIMELINE_VERSION = 78  # v2: "day N of admission", "hospital day N" are N days a
 #                      v78: a study of several X-ray films whose findings tell them apart by ordinals ("The
 #                           first is the PA radiograph ... The second image is an AP film two days later"): each
 #                           film its own sentences; a later one telling its moment is no longer the label's
+#                      v79: a legend's bare "on day 12" takes the count the case's history or findings tell that
+#                           same day on ("In the 12th day of hospitalisation", "on the 12th day of illness (Fig. 3)"):
+#                           was none
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -556,7 +561,30 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
+    base = _base_of_bare_day(record, texts)
+    if base:
+        texts = replace(texts, caption=_join(texts.caption, base))
     return texts
+
+
+#: The counts a bare "day N" may be of (``_base_of_bare_day``).
+_DAY_COUNTS = frozenset({SINCE_ONSET, HOSPITAL_DAY})
+
+
+def _base_of_bare_day(record: CaseRecord, texts: ImageTexts) -> str:
+    """The words of the case's history or findings telling the day a legend gives bare ("Bedside chest X-ray on
+    day 12") with its count, the same number ("In the 12th day of hospitalisation she presented ...", "The
+    control radiograph, on the 12th day of illness (Fig. 3), ..."): the legend's day is that one; "" when the
+    legend tells any other moment, or the texts tell that day on no count or on both (a study's title, "Day 5",
+    keeps its own conventions)."""
+    moments = image_moments(texts)
+    if not moments or any(m.kind != LABEL or m.where != "caption" for m in moments) or len(
+            {m.days for m in moments}) != 1:
+        return ""
+    days = moments[0].days
+    told = [m for text in (record.history, record.findings) if text and str(days) in text
+            for m in text_moments(text, "caption") if m.days == days and m.kind in _DAY_COUNTS]
+    return told[0].evidence if len({m.kind for m in told}) == 1 else ""
 
 
 def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:

@@ -69,7 +69,9 @@ _MONTHS_EN = {m: i + 1 for i, m in enumerate(
 # the notes' shorthand too: "M, 71 aa. Febbre da 7 gg.")
 _NARRATIVE_START = re.compile(
     r"^\s*(?:paziente|pz\.?|maschio|femmina|uomo|donna|ragazz[oa]|signor[ae]?|anziano|anziana|"
-    r"patient|male|female|man|woman|\d{1,3}[- ]?(?:anni|year))\b|\b\d{1,3}\s*(?:anni|aa|years?)\b",
+    r"patient|male|female|man|woman|\d{1,3}[- ]?(?:anni|year))\b|\b\d{1,3}\s*(?:anni|aa|years?)\b"
+    # the age told first ("Marito, di anni 62, iperteso": a spouse of a couple's post, its relation and age)
+    r"|\bdi\s+anni\s+\d{1,3}\b",
     re.I)
 _INSTITUTION_WORDS = re.compile(
     r"\b(?:radiologia|radiology|u\.?o\.?c?\.?|uoc|uos|ospedale|hospital|asst|asl|asp|aou|ao|aorn|ausl|"
@@ -647,9 +649,24 @@ _PATIENT_HEADING = re.compile(
 )
 
 
+# A post presenting members of one family or a couple, each paragraph opening with the person's relation and
+# age: "Marito, di anni 62, iperteso ...", "La moglie, 58 anni, ...", "Il figlio di 34 anni ...", "Wife, 58 years
+# old, ..." (the relation in apposition with the age names the person the paragraph is about; a relative told in
+# passing, "Il marito della paziente è positivo", gives no age in apposition).
+_RELATIVE_OPENER = re.compile(
+    r"^\W{0,3}(?:(?:il|la|lo|l['’]|the|her|his)\s*)?"
+    r"(?P<rel>marito|moglie|padre|madre|figlio|figlia|fratello|sorella|nonno|nonna|suocer[oa]|"
+    r"husband|wife|father|mother|son|daughter|brother|sister)\b\W{0,3}\s*,?\s*"
+    r"(?:di\s+(?:anni\s+)?\d{1,3}\b|\d{1,3}\s*anni\b|(?:aged\s+)?\d{1,3}(?:\s*years?(?:\s+old)?|-year-old)\b)",
+    re.I,
+)
+
+
 def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, int]]:
     """(patient label, first block, end block) of each patient of a post, in order; [] unless the
-    post opens at least two distinct patients with a heading line."""
+    post opens at least two distinct patients with a heading line, or (with no such heading) two
+    paragraphs each opening with a different relation and its age ("Marito, di anni 62" / "Moglie,
+    di anni 58")."""
     openers: list[tuple[str, int]] = []
     for index, (kind, value) in enumerate(blocks):
         if kind != "text":
@@ -659,6 +676,12 @@ def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, 
             label = (m.group("n") or m.group("ord")).lower()
             if label not in [o[0] for o in openers]:
                 openers.append((label, index))
+    if len(openers) < 2:
+        openers = []
+        for index, (kind, value) in enumerate(blocks):
+            m = _RELATIVE_OPENER.match(str(value)) if kind == "text" else None
+            if m and m.group("rel").lower() not in [o[0] for o in openers]:
+                openers.append((m.group("rel").lower(), index))
     if len(openers) < 2:
         return []
     return [(label, start, openers[i + 1][1] if i + 1 < len(openers) else len(blocks))

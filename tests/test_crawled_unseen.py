@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import image_texts
+from ingest.case_fields import image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
@@ -48,7 +48,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -3005,7 +3005,8 @@ def test_unseen32_eurorad_covid_19_with_a_superimposed_klebsiella_pneumonia():
 
 def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_not_the_byline():
     # caso 339 as telegraphic notes also write it: "M, 55 aa." (no "Uomo"): the paragraph is the patient's history,
-    # not a byline line; the lone "M" is no sex the normalizer reads (blank), the age and the days are read
+    # not a byline line; the lone "M" is no sex the normalizer reads (since SEX_VERSION 27 the sex is the one
+    # "Ricoverato" agrees with, unseen38), the age and the days are read
     name = "caso_339_uomo_55_aa_febbre_da_10_gg_rx_pa_in_ps_pneumotorace_in_6a_giornata_rx_al_letto_ap_semiseduto.html"
     html = (FIXTURES / "sirm" / "unseen32" / name).read_text().replace("<p>Uomo, 55 aa. Febbre", "<p>M, 55 aa. Febbre")
     found = parse_sirm_posts(html, "https://www.sirm.org/2021/01/15/covid-19-caso-339/")
@@ -3015,7 +3016,9 @@ def test_unseen32_sirm_history_opening_with_the_shorthand_age_is_the_narrative_n
     assert [row["age"] for row in rows.values()] == ["55", "55"]
     assert [row["offset"] for row in rows.values()] == ["10", "16"]
     assert [row["view"] for row in rows.values()] == ["PA", "AP"]
-    assert [row["sex"] for row in rows.values()] == [None, None]
+    assert [row["sex"] for row in rows.values()] == ["M", "M"]
+    [sex] = [r for r in normalize_case(found[0]) if r.field == "sex"]
+    assert sex.evidence == "Ricoverato"
 
 
 @pytest.mark.parametrize("history, days", [
@@ -3553,3 +3556,178 @@ def test_unseen37_radiopaedia_study_findings_not_split_by_other_ordinals(finding
     films = _rp_75812_films(findings)
     # the study's text whole for both films: it names both projections, so neither gets one
     assert [films[k]["view"] for k in ("9371101000", "9371101001")] == [None, None]
+
+
+# --- unseen38: a SIRM post of a couple, each spouse's paragraph opening with the relation and the age ------------
+
+_CASO_188 = ("caso_188_coppia_di_coniugi_marito_di_anni_62_moglie_di_anni_58_rx_eseguito_in_ps_tc_di_controllo_"
+             "dopo_7_giorni.html")
+_CASO_188_URL = "https://www.sirm.org/2020/05/04/covid-19-caso-188/"
+
+
+def test_unseen38_sirm_couple_each_spouse_is_a_patient_of_their_own():
+    # "Coppia di coniugi ... Marito, di anni 62 ... da 5 giorni ... RX ... TC lo stesso giorno" then "Moglie, di anni
+    # 58 ... da 3 giorni ... RX ... TC di controllo dopo 7 giorni": two patients, each with their own days
+    found = records("sirm", FIXTURES / "sirm" / "unseen38" / _CASO_188, _CASO_188_URL)
+    assert [r.source_key for r in found] == ["covid-19-caso-188-p1", "covid-19-caso-188-p2"]
+    assert found[0].history.startswith("Marito, di anni 62")
+    rows = [staged_rows(r) for r in found]
+    assert [[(row["sex"], row["age"], row["offset"]) for row in patient.values()] for patient in rows] == [
+        [("M", "62", "5"), ("M", "62", "5")], [("F", "58", "3"), ("F", "58", "10")]]
+    assert {row["other_notes"] for patient in rows for row in patient.values()} == {
+        "Credit to Marco ROSSI, Francesca GALLO, Stefano CONTI"}
+
+
+def _family_post(*paragraphs: str) -> str:
+    body = ""
+    for k, text in enumerate(paragraphs):
+        body += f"<p>{text}</p>\n"
+        if not text.startswith(("Mario", "UO ")):
+            body += f'<p><img src="https://www.sirm.org/wp-content/uploads/2020/05/rx-{k}.jpeg" alt=""></p>\n'
+    return f'<html><body><article><div class="entry-content">\n{body}</div></article></body></html>'
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Marito, di anni 62, iperteso. Febbre da 5 giorni. RX torace in PS.", "Moglie, di anni 58. Febbre da 3 giorni."),
+    ("Il marito, 62 anni, febbre da 5 giorni. RX torace.", "La moglie, 58 anni, febbre da 3 giorni. RX torace."),
+    ("<strong>Padre</strong> di 62 anni, febbre e tosse da 5 giorni.", "<strong>Figlia</strong> di 30 anni, tosse."),
+    ("Husband, 62 years old, fever for 5 days. Chest X-ray.", "Wife, 58 years old, fever for 3 days. Chest X-ray."),
+])
+def test_unseen38_sirm_paragraphs_opening_with_two_relations_and_their_ages_are_two_patients(first, second):
+    html = _family_post("Mario BIANCHI, Luca VERDI", "UO Radiologia – Ospedale di Lodi", first, second)
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/05/06/covid-19-caso-190/")
+    assert [r.source_key for r in found] == ["covid-19-caso-190-p1", "covid-19-caso-190-p2"]
+    assert [len(r.images) for r in found] == [1, 1]
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # one patient; a relative told in a paragraph of its own, or in passing
+    ("Paziente di anni 70, febbre da 4 giorni. RX torace.", "Il figlio, di anni 40, è risultato positivo."),
+    ("Donna di 65 anni, febbre da 3 giorni. RX torace.", "Il marito della paziente, asintomatico, è positivo.",
+     "La figlia convivente è in isolamento."),
+    # the same relation twice is one person
+    ("Marito, di anni 62, febbre. RX torace.", "Marito, di anni 62: TC dopo 2 giorni."),
+])
+def test_unseen38_sirm_a_relative_told_beside_one_patient_is_no_second_patient(paragraphs):
+    html = _family_post("Mario BIANCHI, Luca VERDI", "UO Radiologia – Ospedale di Lodi", *paragraphs)
+    found = parse_sirm_posts(html, "https://www.sirm.org/2020/05/06/covid-19-caso-190/")
+    assert [r.source_key for r in found] == ["covid-19-caso-190"]
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("Marito, di anni 62, iperteso, ex fumatore. Febbre (38,5°C) e tosse da 5 giorni.", "M"),
+    ("Moglie, di anni 58, nessuna patologia di rilievo. Febbricola da 3 giorni.", "F"),
+    ("La figlia di 30 anni, febbre da 3 giorni.", "F"),
+    ("Il padre, di anni 81, cardiopatico.", "M"),
+])
+def test_unseen38_a_relation_opening_the_text_with_its_italian_age_is_the_patients_sex(text, sex):
+    assert NORMALIZERS["sex"](text, source="sirm").value == sex
+
+
+@pytest.mark.parametrize("text, sex", [
+    # further on, the relation with its age is someone else
+    ("Paziente di anni 70. Il figlio di anni 40 è positivo.", None),
+    ("Donna di 65 anni, diabetica. Il marito, di anni 70, è risultato positivo al tampone.", "F"),
+    ("Uomo di 58 anni. La moglie, di anni 55, asintomatica.", "M"),
+    # a relation opening the text without an age in apposition names no patient
+    ("Il marito della paziente è risultato positivo.", None),
+])
+def test_unseen38_a_relation_with_its_italian_age_further_on_is_someone_else(text, sex):
+    assert NORMALIZERS["sex"](text, source="sirm").value == sex
+
+
+# --- unseen38: the sex told by the Italian grammar only ("Paziente di anni 45, obeso ... ricoverato") ------------
+
+def test_unseen38_sirm_sex_told_by_the_agreement_of_adjectives_and_participles():
+    name = ("caso_214_paziente_di_anni_45_da_8_giorni_rx_eseguito_in_ps_antero_posteriore_tc_il_giorno_successivo_rx_"
+            "dopo_10_giorni_di_degenza.html")
+    rows = _batch_rows("sirm", "unseen38", name, "https://www.sirm.org/2020/06/15/covid-19-caso-214/")
+    assert [(row["sex"], row["age"], row["offset"]) for row in rows.values()] == [
+        ("M", "45", "8"), ("M", "45", "9"), ("M", "45", "18")]
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("Paziente di anni 45, obeso, non fumatore. Viene ricoverato in Malattie Infettive. Dimesso in 14a giornata.",
+     "M"),
+    # docs/site-notes.md §3.3's caso 40: the article alone
+    ("Paziente di anni 53, con ipertensione arteriosa. Il paziente all’ammissione presentava febbre.", "M"),
+    ("Paziente di 60 anni, ricoverata per febbre e dispnea. RX eseguito in PS.", "F"),
+    ("Paziente di anni 67, fumatrice, ipertesa. Trasferita in terapia intensiva in terza giornata.", "F"),
+    ("Paziente di 72 anni, cardiopatico, intubato in seconda giornata e deceduto dopo 10 giorni.", "M"),
+])
+def test_unseen38_the_italian_agreement_about_the_patient_gives_the_sex(text, sex):
+    assert NORMALIZERS["sex"](text, source="sirm").value == sex
+
+
+@pytest.mark.parametrize("text", [
+    # words agreeing with an exam or a test, not with the patient
+    "Paziente di 60 anni. RX eseguito in PS: addensamento basale. Tampone positivo.",
+    # the two genders
+    "Paziente di 60 anni, obeso. Trasferita in terapia intensiva.",
+    # another person named: whose stay is not sure
+    "Paziente di 60 anni, ricoverata. Il marito, ricoverato nel caso 12, è positivo.",
+    "Paziente di anni 58, ricoverato. Il figlio convivente è positivo al tampone.",
+])
+def test_unseen38_the_italian_agreement_gives_no_sex_when_it_disagrees_or_names_others(text):
+    assert NORMALIZERS["sex"](text, source="sirm").value is None
+
+
+# --- unseen38: a legend's bare "on day 12", the count told for that day in the history or the findings ----------
+
+def test_unseen38_eurorad_bare_day_in_legends_takes_the_count_the_text_tells_for_that_day():
+    pages = {
+        # the findings citing the figure: "The control radiograph before discharge, on the 12th day of illness
+        # (Fig. 3), ..." and the legend "PA chest radiograph on day 12"
+        ("eu_poland_19_year_old_student_pneumomediastinum_figure_1a_1b_on_admission_ct_next_day_pa_on_day_12.html",
+         "https://www.eurorad.org/case/18941"): {"0000018941/18941_3_1.jpg": "12"},
+        # the history: "In the 12th day of hospitalisation she presented ...", legends "... on day 12" (admitted
+        # after 6 days of symptoms: 6 + 12)
+        ("eu_romania_44_years_old_since_6_days_figure_1_a_xray_b_ct_on_admission_bedside_supine_and_ctpa_coronal_"
+         "12th_day_of_hospitalisation.html", "https://www.eurorad.org/case/19388"): {
+            "0000019388/19388_2_1.jpg": "18", "0000019388/19388_3_1.jpg": "18"},
+    }
+    for (name, url), want in pages.items():
+        rows = _batch_rows("eurorad", "unseen38", name, url)
+        assert {key: rows[key]["offset"] for key in want} == want
+
+
+def _eurorad_case(history: str, findings: str, legends: list[str]) -> dict[str, dict[str, object]]:
+    items = "".join(
+        f'<div class="figure-gallery__item"><div class="figure-gallery__item__image"><img src="data:image/gif;base64,'
+        f'R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/figure_image_teaser_large/'
+        f'public/figure_image/2022-03/0000019999/19999_{k}_1.jpg?itok=abc" typeof="foaf:Image" /></div>'
+        f'<div class="figure-gallery__item__label"><span class="mb-1 d-block"><strong>Figure {k}</strong> {legend}'
+        f'</span></div></div>' for k, legend in enumerate(legends, start=1))
+    html = f"""<html><head><title>COVID-19 pneumonia | Eurorad</title></head><body><div class="col-12 col-lg-8">
+<h1 class="color-color mb-3">COVID-19 pneumonia</h1><p class="color-grey">50 years, male</p>
+<div class="block__content node-contents">
+<div class="row"><div class="col-12 col-md-3">Clinical History</div>
+<div class="col-12 col-md-9"><p>{history}</p></div></div>
+<div class="row"><div class="col-12 col-md-3">Imaging Findings</div>
+<div class="col-12 col-md-9"><p>{findings}</p></div></div>
+<div class="row"><div class="col-12 col-md-3">Final Diagnosis</div>
+<div class="col-12 col-md-9"><p>COVID-19 pneumonia</p></div></div>
+</div><div class="figure-gallery">{items}</div></div></body></html>"""
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/19999"):
+        rows.update(staged_rows(record))
+    return rows
+
+
+@pytest.mark.parametrize("history, findings, want", [
+    # the day told with its count elsewhere, the same number
+    ("Fever and cough for 5 days. On day 9 of illness he was admitted to the ICU.",
+     "Chest X-ray on admission (Fig. 1).", "9"),
+    ("Fever and cough for 5 days, then admitted. On hospital day 7 he worsened.",
+     "Chest X-ray on admission (Fig. 1).", "12"),
+    # another number, both counts for it, or none: the bare day stays unplaced
+    ("Fever and cough for 5 days. On day 10 of illness he was admitted to the ICU.",
+     "Chest X-ray on admission.", None),
+    ("Fever for 5 days. On day 9 of illness and on day 9 of hospitalisation he worsened.", "Chest X-ray.", None),
+    ("Fever and cough for 5 days, then admitted.", "Chest X-ray on admission (Fig. 1).", None),
+])
+def test_unseen38_a_bare_day_takes_only_the_one_count_the_text_tells_for_it(history, findings, want):
+    day = {"9": "9", "12": "7"}.get(want or "", "9")
+    rows = _eurorad_case(history, findings, ["PA chest radiograph on admission.",
+                                             f"Supine AP chest radiograph on day {day}."])
+    assert rows["0000019999/19999_2_1.jpg"]["offset"] == want

@@ -65,7 +65,11 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # woman, case 3,") gives that patient their descriptor, when the body gave them none
 # 25: a relative numbered as a patient right after the relation, the age in apposition ("His wife (patient 2), 43
 # years old, ...", "their daughter (patient 3), a 19-year-old university student, ...") introduces that patient
-SEX_VERSION = 25
+# 26: a relation opening the text with its Italian age ("Marito, di anni 62, iperteso", "Moglie di anni 58": a
+# couple's post, each spouse's paragraph) introduces the patient
+# 27: Italian grammar: the article and the agreeing adjectives and participles ("Paziente di anni 45, obeso ...
+# ricoverato", "Il paziente all'ammissione") give the sex of a text with no sex word nor pronoun
+SEX_VERSION = 27
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -198,7 +202,9 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
                 _WORDS_ABOUT_OTHERS.search(lead):
             continue  # "the wife of a patient, a woman": someone else; not "Patient 2, his daughter, a woman"
         introduced = _AGE_BEFORE.search(text, max(c_start, m.start() - 30), m.start()) is not None or \
-            _AGE_AFTER.match(text, m.end()) is not None
+            _AGE_AFTER.match(text, m.end()) is not None or \
+            (m.group(0).lower() in _RELATION_WORDS and _TEXT_OPENING.fullmatch(text, 0, m.start()) is not None
+             and _AGE_AFTER_IT.match(text, m.end()) is not None)
         if m.group(0).lower() in _RELATION_WORDS and not introduced:
             continue  # "found unresponsive by wife": a relative; "his 59-year-old wife" introduces a patient
         hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(),
@@ -262,6 +268,11 @@ _AGE_AFTER = compile(
     r"|aged\s+\d{1,3}\b(?![.,]\d|\s*(?:days?|weeks?|months?|mesi)\b))",
     re.IGNORECASE,
 )
+# The Italian age after the person it introduces, opening the text ("Marito, di anni 62, iperteso", "La moglie di
+# 58 anni": a couple's or a family's post gives each its own paragraph): only at the text's head, where the
+# relation names the text's patient; further on "Il figlio, di anni 40, è positivo" is someone else's son.
+_TEXT_OPENING = compile(r"\W*(?:(?:il|la|lo|l['’]|the)\s*)?", re.IGNORECASE)
+_AGE_AFTER_IT = compile(r"\W{0,3}\s*,?\s*di\s+(?:anni\s+\d{1,3}|\d{1,3}\s+anni)\b", re.IGNORECASE)
 #: Rules of the words that introduce the patient: they outweigh the other sex words of a note
 #: (pronouns a translation got wrong, a relative named without a possessive).
 _INTRODUCTIONS = frozenset({"sex.introduction", "sex.shorthand", "sex.label"})
@@ -288,7 +299,13 @@ def normalize_sex(text: str, language: str | None = None, **_context) -> Normali
     words = text_context(text).words
     male = list(MALE_PRONOUNS.finditer(text)) if words & _MALE_PRONOUN_TOKENS else []
     female = list(FEMALE_PRONOUNS.finditer(text)) if words & _FEMALE_PRONOUN_TOKENS else []
-    if (language == "it" or (not male and not female)) and words & _IT_ARTICLE_TOKENS:
+    if not male and not female:
+        # an Italian text tells the sex by its grammar: "il paziente", "ricoverato", "dimessa" (a text with no
+        # pronoun never reached a value with the article alone: no English pronoun named the patient)
+        agreement = _sex_by_agreement(text, words)
+        if agreement.value is not None:
+            return agreement
+    elif language == "it" and words & _IT_ARTICLE_TOKENS:
         male += list(_IT_MALE_ARTICLE.finditer(text))
     if male and female:
         first = min(male[0].start(), female[0].start())
@@ -322,6 +339,33 @@ _SEX_ORGAN = compile(
     r"endometri(?:al|um)|hysterectomy|c(?:a)?esarean|cervix|incinta|gravidanza)|"
     r"(?P<m>prostat(?:e|ic|ectomy)|test(?:is|es|icular)|scrot(?:al|um)))\b",
     re.IGNORECASE)
+
+
+# Italian writes "paziente" for either sex and tells it by the article and by the adjectives and participles that
+# agree with the patient: "Paziente di anni 45, obeso, ... Viene ricoverato ... Dimesso in 14a giornata", "Il
+# paziente all'ammissione ..." (docs/site-notes.md §3.3: "Paziente di anni 53" then "Il paziente", M). Only words
+# that agree with a person (a stay, a condition), not with an exam or a test ("RX eseguito", "tampone positivo"),
+# all of one gender, in a text naming no one else (a relative "ricoverato" too is someone else's stay).
+_AGREEMENT_TOKENS = frozenset(
+    ["paziente", "obeso", "obesa", "iperteso", "ipertesa", "cardiopatico", "cardiopatica", "ricoverato",
+     "ricoverata", "dimesso", "dimessa", "trasferito", "trasferita", "intubato", "intubata", "estubato",
+     "estubata", "deceduto", "deceduta", "fumatore", "fumatrice", "allettato", "allettata"])
+_AGREEMENT_IT = compile(
+    r"\b(?:(?P<article>(?:il|del|al|dal|nel|sul)\s+paziente)|(?:obes|ipertes|cardiopatic|ricoverat|dimess|trasferit|"
+    r"intubat|estubat|decedut|allettat)(?:(?P<m>o)|(?P<f>a))|fumat(?:(?P<m2>ore)|(?P<f2>rice)))\b",
+    re.IGNORECASE)
+
+
+def _sex_by_agreement(text: str, words: frozenset[str]) -> Normalized:
+    """M or F from the Italian article and agreement about the patient (above); blank when the words
+    disagree or the text names another person."""
+    if not words & _AGREEMENT_TOKENS:
+        return Normalized(None)
+    hits = list(_AGREEMENT_IT.finditer(text))
+    sexes = {FEMALE if (m.group("f") or m.group("f2")) else MALE for m in hits}
+    if len(sexes) != 1 or OTHER_PERSON.search(text):
+        return Normalized(None)
+    return found(sexes.pop(), text, hits[0].start(), hits[0].end(), "sex.agreement", SEX_VERSION)
 
 
 def _sex_of_organs(text: str, words: frozenset[str]) -> Normalized:
