@@ -120,7 +120,8 @@ _I = re.IGNORECASE
 
 INTUBATED = FlagRule(
     "intubated",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a relative deciding the patient's care ("his wife agreed to intubation") decides the patient's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:re-?)?intubat\w*|\bintubazione\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
@@ -240,7 +241,8 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
 )
 EXTUBATED = FlagRule(
     "extubated",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(r"\bextubat\w*|\bestubat\w*|"
             r"\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
     compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
@@ -250,7 +252,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    6,  # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
+    7,  # v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
     # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
     # v4: "fatal outcome", "proved fatal", "non-survivor"
     # v3: a death told after every discharge or recovery is the outcome (N)

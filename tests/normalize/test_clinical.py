@@ -200,3 +200,37 @@ def test_flags(function, text, expected):
 )
 def test_flags_stay_blank(function, text):
     assert_blank(function(text), text)
+
+
+# A relative deciding the patient's care ("her family chose ..."): the care decided is the patient's,
+# the relative only chooses it (was blank: "about someone other than the patient")
+@pytest.mark.parametrize(
+    ("function", "text", "value"),
+    [
+        (normalize_survival, "On the third day of admission, her family chose for terminal extubation with comfort "
+                             "measures.", "N"),
+        (normalize_survival, "His family opted for terminal extubation and he died shortly after.", "N"),
+        (normalize_survival, "The family elected to withdraw care, and the patient died on day 5.", "N"),
+        (normalize_extubated, "Her family chose for terminal extubation with comfort measures.", "Y"),
+        (normalize_intubated, "After a discussion with the team, his wife agreed to intubation.", "Y"),
+    ],
+)
+def test_a_relative_deciding_the_patients_care(function, text, value):
+    result = function(text)
+    assert result.value == value, (text, result)
+
+
+@pytest.mark.parametrize(
+    ("function", "text"),
+    [
+        # the relative's own events stay theirs
+        (normalize_survival, "Her husband died of COVID-19 two weeks earlier."),
+        (normalize_survival, "His wife was discharged home after a mild illness."),
+        (normalize_intubated, "His brother was intubated last week."),
+        # a decision against care, or a decision with no care in it, tells nothing of the patient
+        (normalize_intubated, "The family decided not to pursue intubation."),
+        (normalize_survival, "His wife decided to stay at home and she died of COVID-19."),
+    ],
+)
+def test_a_relatives_own_events_stay_theirs(function, text):
+    assert_blank(function(text), text)
