@@ -288,3 +288,31 @@ def test_the_rows_sharing_a_note_are_one_exam_that_the_next_counts_from():
     rows[1] = _row(patientid="28", url="https://www.eurorad.org/case/12325", filename="000002-16.jpg",
                    clinical_notes=history + "Chest radiograph during hospitalization showed a left basal opacity.")
     assert _offsets(rows) == {}
+
+
+def test_an_increase_or_decrease_read_on_the_film_tells_no_later_film():
+    # "increased"/"decreased" describing what one film shows (a density, a volume, a structure), or a
+    # symptom: the note still tells the presentation alone (was: any "increase" told a later film)
+    for note, days in (
+        ("Woman, 69 years old, has reported fever since one week treated with antibiotics without benefit. The "
+         "radiographic investigation shows a discrete increase in the peribronchovascular interstitium.", "7"),
+        ("Cough and fever for 4 days with increased work of breathing. Right lower zone consolidation.", "4"),
+        ("Fever for 5 days. The lungs exhibit diffusely increased opacification. Cardiac transverse diameter "
+         "increase.", "5"),
+        ("Dyspnoea for 10 days. Decreased lung volumes with coarse reticulation at both bases.", "10"),
+    ):
+        assert tells_one_moment(note), note
+        row = _row(filename="a.jpg", clinical_notes=note)
+        fills = [f for f in backfill_row(row, ["offset"]) if f.field == "offset"]
+        assert [f.value for f in fills] == [days], note
+
+
+def test_an_increase_of_a_finding_over_time_still_tells_a_later_film():
+    for note in (
+        "Fever for 5 days. Increase in extension of the bilateral infiltrates.",
+        "Fever for 5 days. Increased bilateral opacities.",
+        "Fever for 5 days. The consolidation increased in size.",
+        "Fever for 5 days. Decrease in the size of the right basal consolidation.",
+    ):
+        assert not tells_one_moment(note), note
+        assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == [], note
