@@ -791,6 +791,25 @@ def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], no
     return Normalized("L", note_files[1], -1, -1, "view.study-second-film", 1)
 
 
+def _study_first_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str) -> Normalized:
+    """The first film of a two-film radiograph study whose second film is its lateral
+    (``_study_second_film_view``) is the frontal projection the study's note names, when it names one and
+    no other view: "Opacity projected behind the heart on the PA radiograph" (the lateral film shows it
+    too, but the PA film is the one named). A note naming no projection, "frontal" alone, or an AP film
+    whose position is not told leaves it blank: PA or AP is read off the film."""
+    if len(note_files) != 2 or _cell(row, "filename") != note_files[0]:
+        return Normalized(None)
+    if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value is not None:
+        return Normalized(None)
+    second = _study_second_film_view(dict(row, filename=note_files[1], modality=""), note_files, note)
+    if second.value != "L":
+        return Normalized(None)
+    view = normalize_view(note, modality=MODALITY_XRAY)
+    if view.value not in ("PA", "AP") or view.reason:
+        return Normalized(None)
+    return Normalized(view.value, view.evidence, view.start, view.end, "view.study-first-film", 1)
+
+
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
     """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
@@ -1034,6 +1053,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _view_in_told_order(row, context.own_legend or note, context.note_files)
                 if result.value is None and not result.reason:
                     result = _study_second_film_view(row, context.note_files, note)
+                if result.value is None and not result.reason:
+                    result = _study_first_film_view(row, context.note_files, note)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
