@@ -62,12 +62,32 @@ class FlagRule:
     later_no_wins: bool = False
 
 
+# A test's negative result near a flag's phrase ("discharged after two consecutive negative RT-PCR tests",
+# "discharged on day 14, after the swab was negative", "when his swabs turned negative"): the test's result,
+# no negation of the phrase. Blanked (same length) before the negation check of a flag.
+_TEST_WORDS = (r"(?:rRT-PCR|RT-?PCR|qRT-PCR|PCR|swabs?|tests?|testing|nucleic\s+acid|tampon[ei]|tamponi|"
+               r"(?:naso|oro)pharyngeal\s+swabs?|specimens?|samples?|results?)")
+_TEST_NEGATIVE = compile(
+    rf"\b{_TEST_WORDS}\s+(?:(?:was|were|is|are|became|turned|resulted|came\s+back|tested|proved)\s+)?negativ\w*"
+    rf"|\bnegativ\w*\s+(?:[\w-]+\s+){{0,3}}?{_TEST_WORDS}\b",
+    re.IGNORECASE,
+)
+
+
+def _without_test_negatives(text: str) -> str:
+    """``text`` with its tests' negative results blanked (``_TEST_NEGATIVE``), offsets kept."""
+    if "egativ" not in text:
+        return text
+    return _TEST_NEGATIVE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _flag(rule: FlagRule, text: str) -> Normalized:
     yes_hits: list[tuple[int, int]] = []
     no_hits: list[tuple[int, int, str]] = []
     skipped: tuple[int, int, str] | None = None
     ctx = text_context(text)
     low = ctx.lower
+    negation_text = _without_test_negatives(text)
     for pattern, is_yes, keys, tokens in ((rule.yes, True, rule.yes_keys, rule.yes_tokens),
                                           (rule.no, False, rule.no_keys, rule.no_tokens)):
         if pattern is None or ((keys or tokens) and not has_any(low, keys) and not ctx.words & tokens):
@@ -82,7 +102,7 @@ def _flag(rule: FlagRule, text: str) -> Normalized:
                 continue
             # a no phrase ("died") is negated only by a cue right before it: in "decided not to be
             # treated with ventilation and died" the "not" is about the treatment
-            if negated(text, start, end, window=60 if is_yes else 20):
+            if negated(negation_text, start, end, window=60 if is_yes else 20):
                 if is_yes and rule.negation_means_no:
                     no_hits.append((start, end, "negated"))
                 elif not is_yes:
@@ -120,7 +140,8 @@ _I = re.IGNORECASE
 
 INTUBATED = FlagRule(
     "intubated",
-    3,  # v3: a relative deciding the patient's care ("his wife agreed to intubation") decides the patient's
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: v3: a relative deciding the patient's care ("his wife agreed to intubation") decides the patient's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:re-?)?intubat\w*|\bintubazione\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
@@ -135,7 +156,8 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    4,  # v4: a film after extubation ("7 days after extubation", "post-extubation")
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: v4: a film after extubation ("7 days after extubation", "post-extubation")
     # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -157,7 +179,8 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    4,  # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
     # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -178,7 +201,8 @@ WENT_ICU = FlagRule(
 # sentences are skipped.
 _INVASIVE_VENTILATION = FlagRule(
     "went_icu",
-    4,  # v4: ECMO (only an ICU runs it)
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: ECMO (only an ICU runs it)
     compile(
         r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
@@ -198,7 +222,8 @@ _FOR_AN_OPERATION = compile(
     _I)
 IN_ICU = FlagRule(
     "in_icu",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v2: v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:is|was|remains|still|currently|now)\s+(?:in|on)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care)|"
         r"\bin\s+(?:the\s+)?(?:ICU|ITU)\b|\bin\s+(?:the\s+)?intensive\s+care\s+unit|\bin\s+terapia\s+intensiva|\bin\s+rianimazione",
@@ -217,7 +242,8 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    3,  # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
@@ -241,7 +267,8 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
 )
 EXTUBATED = FlagRule(
     "extubated",
-    3,  # v3: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: v3: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(r"\bextubat\w*|\bestubat\w*|"
             r"\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
@@ -252,7 +279,9 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    7,  # v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    8,  # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
+    #     negative RT-PCR tests")
+    # v7: v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
     # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
     # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
     # v4: "fatal outcome", "proved fatal", "non-survivor"

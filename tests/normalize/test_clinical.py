@@ -234,3 +234,29 @@ def test_a_relative_deciding_the_patients_care(function, text, value):
 )
 def test_a_relatives_own_events_stay_theirs(function, text):
     assert_blank(function(text), text)
+
+
+# A test's negative result beside a flag's phrase is the test's, not a negation of the phrase: COVID-19
+# case reports discharge their patients "after two consecutive negative RT-PCR tests" (was blank:
+# "negation does not say the opposite")
+@pytest.mark.parametrize(
+    ("function", "text", "value"),
+    [
+        (normalize_survival, "The patient was discharged after two consecutive negative RT-PCR tests.", "Y"),
+        (normalize_survival, "He was discharged when his swabs turned negative.", "Y"),
+        (normalize_survival, "Discharged on day 14, after the nasopharyngeal swab was negative.", "Y"),
+        (normalize_intubated, "He was intubated on day 3; the repeat swab was negative.", "Y"),
+        (normalize_intubated, "He was not intubated; the swab was negative.", "N"),
+    ],
+)
+def test_a_tests_negative_result_negates_no_flag(function, text, value):
+    result = function(text)
+    assert result.value == value, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "He was not discharged: the swab was still positive.",
+    "She was not discharged until two negative swabs.",
+])
+def test_a_flag_negated_beside_a_test_stays_negated(text):
+    assert_blank(normalize_survival(text), text)
