@@ -407,9 +407,10 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 4  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
+RT_PCR_VERSION = 5  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 #                     v4: an apposition joined by "and" after a patient's label ("Case 2, a 39-year-old man and a
 #                         colleague of case 1, ...") is that patient's sentence, not another person's
+#                     v5: the shorthand "PCR+" is a positive PCR (Y); "a positive COVID-19 test" names no PCR (Unclear)
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
@@ -423,7 +424,9 @@ _TEST = compile(
     re.IGNORECASE,
 )
 _POSITIVE = compile(
-    r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b",
+    r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b"
+    # the clinicians' "PCR+", "RT-PCR+" (not "PCR+3" nor a sum)
+    r"|(?<=PCR)\+(?![\d+])",
     re.IGNORECASE,
 )
 _NEGATIVE = compile(r"\b(?:negativ\w*|not\s+detected|undetectable|non\s+rilevat[oa]|-ve)\b|\(-\)", re.IGNORECASE)
@@ -454,7 +457,9 @@ _UNNAMED_POSITIVE = compile(
     rf"\b(?:confirmed|tested\s+positive|test\w*\s+(?:was\s+)?positive|positive\s+(?:for|to)\s+{_COVID}|"
     rf"{_COVID}[- ](?:positive|confirmed)|"
     rf"confirmed\s+(?:case\s+of\s+)?{_COVID}|{_COVID}\s+(?:infection\s+)?(?:was|has\s+been)\s+confirmed|"
-    rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
+    rf"positiv[oa]\s+(?:al|per)\s+{_COVID}|"
+    # "a positive COVID-19 test", "positive SARS-CoV-2 result": a test, none named
+    rf"positive\s+{_COVID}\s+(?:tests?|results?|screen\w*))",
     re.IGNORECASE,
 )
 

@@ -260,3 +260,24 @@ def test_a_tests_negative_result_negates_no_flag(function, text, value):
 ])
 def test_a_flag_negated_beside_a_test_stays_negated(text):
     assert_blank(normalize_survival(text), text)
+
+
+# The clinicians' shorthand "PCR+" is a positive PCR (was blank); "a positive COVID-19 test" is a positive
+# test that names no PCR: the maintainers' Unclear (was blank)
+@pytest.mark.parametrize(("text", "value"), [
+    ("PCR+ for COVID-19 on admission.", "Y"),
+    ("Nasopharyngeal RT-PCR+ on day 2.", "Y"),
+    ("She presented two days after a positive COVID-19 test.", "Unclear"),
+    ("He had a positive SARS-CoV-2 result at the drive-through clinic.", "Unclear"),
+])
+def test_pcr_plus_and_a_positive_covid_test(text, value):
+    assert normalize_rt_pcr_positive(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "CRP 12 mg/L, PCR 95 mg/L, D-dimer 800.",
+    "No positive COVID-19 test was recorded.",
+    "His wife had a positive COVID-19 test.",
+])
+def test_no_pcr_plus_or_covid_test_of_the_patient(text):
+    assert normalize_rt_pcr_positive(text).value is None, text
