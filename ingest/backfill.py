@@ -72,7 +72,7 @@ from .normalize.provenance import (
     url_for_doi,
 )
 from .normalize.time_words import at_admission
-from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
+from .timeline import CaseImages, ImageTexts, filename_day, history_dates, onset_gap, tells_one_moment
 
 
 class _Siblings:
@@ -850,6 +850,45 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext, as
     return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
 
 
+def _row_offset(row: dict[str, str], note: str, own_text: str | None, context: RowContext) -> Normalized:
+    """The row's offset (``_offset``) from the words that are its film's own."""
+    if own_text is None and context.own_legend and context.note_files:
+        # a legend shared by films after the history (their study's) tells their one moment
+        return _offset(row, context.own_legend, context, as_file=context.note_files[0])
+    if own_text == note and context.own_legend:
+        # a note of its own repeating the case's history: the legend after it is the film's own words,
+        # as its siblings read it; the history's times ("a new chest X-ray two weeks later") are the
+        # case's, read by the timeline as the history
+        return _offset(row, context.own_legend, context)
+    return _offset(row, own_text, context)
+
+
+#: The offsets the timeline gives a film from its moment on the case's axis (not a label's day, not a
+#: film counted from another film).
+_AXIS_OFFSET_RULES = ("timeline.presenting-image", "timeline.since-onset", "timeline.since-admission")
+
+
+def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized) -> Normalized:
+    """A film the timeline places on the admission's day, the presenting film or one "on day 7 after the
+    onset of symptoms" of a patient admitted after "1 week" of them, has the admission's date when the
+    history dates the admission ("On January 1, 2020, a 42-year-old man was admitted ... with fever for 1
+    week. A, Chest radiograph obtained on day 7 after the onset of symptoms"; "shows up on March 5, 2020
+    in PS with fever ... for about 3 days"), and no other date of the note is a film's (``_date``)."""
+    if offset.value is None or not offset.rule.startswith(_AXIS_OFFSET_RULES):
+        return Normalized(None)
+    day_first = normalize_date("1/2/2020", source=_source(_cell(row, "url"))).value == "2020-02-01"
+    _onset, admission = history_dates(note, day_first)
+    if admission is None:
+        return Normalized(None)
+    gap = onset_gap(note)
+    if int(offset.value) != (gap[0] if gap else 0):
+        return Normalized(None)  # another day than the admission's
+    when, evidence = admission
+    start = note.find(evidence)
+    return Normalized(when.isoformat(), evidence, start, start + len(evidence) if start >= 0 else -1,
+                      "date.admission-day-film", 1)
+
+
 def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[str, int]]:
     """The patient's films (each sibling's own words, this row's among them) and the first
     position of each file name: a row takes the place of the first film of its name."""
@@ -1031,6 +1070,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     fills: list[Fill] = []
     # read by the modality field and by a CT image's view (the fields in either order): computed once
     row_modality = _Once(lambda: _row_modality(row, own_text, context))
+    # read by the offset field and by the date (a film on the admission's day): computed once
+    row_offset = _Once(lambda: _row_offset(row, note, own_text, context))
 
     for field in blanks:
         if field == "folder":
@@ -1058,16 +1099,7 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
-            if own_text is None and context.own_legend and context.note_files:
-                # a legend shared by films after the history (their study's) tells their one moment
-                result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
-            elif own_text == note and context.own_legend:
-                # a note of its own repeating the case's history: the legend after it is the film's
-                # own words, as its siblings read it; the history's times ("a new chest X-ray two
-                # weeks later") are the case's, read by the timeline as the history
-                result = _offset(row, context.own_legend, context)
-            else:
-                result = _offset(row, own_text, context)
+            result = row_offset()
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -1085,6 +1117,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                     result = Normalized(None)  # any other link in the credits is a policy or a journal page
         elif field == "date":
             result = _date(row, own_text)
+            if result.value is None and not result.reason and note:
+                result = _admission_day_film_date(row, note, row_offset())
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
             # dataset records is not in the text (normalize_location serves the parsers' labelled
