@@ -863,9 +863,11 @@ def _row_offset(row: dict[str, str], note: str, own_text: str | None, context: R
     return _offset(row, own_text, context)
 
 
-#: The offsets the timeline gives a film from its moment on the case's axis (not a label's day, not a
-#: film counted from another film).
-_AXIS_OFFSET_RULES = ("timeline.presenting-image", "timeline.since-onset", "timeline.since-admission")
+#: The offsets the timeline gives a film from its moment on the case's axis: the presenting film of a note
+#: telling the presentation alone, a day since the onset. Not a label's day, nor a film counted from another
+#: film; nor one "on admission" (``_admission_film_date`` reads the admission's own words) or an "initial"
+#: film, whose word orders the films more than it dates one.
+_AXIS_OFFSET_RULES = ("timeline.presenting-image", "timeline.since-onset")
 
 
 def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized) -> Normalized:
