@@ -72,7 +72,7 @@ from .normalize.provenance import (
     url_for_doi,
 )
 from .normalize.time_words import at_admission
-from .timeline import CaseImages, ImageTexts, filename_day, history_dates, tells_one_moment
+from .timeline import CaseImages, ImageTexts, filename_day, history_dates, onset_gap, tells_one_moment
 
 
 class _Siblings:
@@ -791,6 +791,25 @@ def _study_second_film_view(row: dict[str, str], note_files: tuple[str, ...], no
     return Normalized("L", note_files[1], -1, -1, "view.study-second-film", 1)
 
 
+def _study_first_film_view(row: dict[str, str], note_files: tuple[str, ...], note: str) -> Normalized:
+    """The first film of a two-film radiograph study whose second film is its lateral
+    (``_study_second_film_view``) is the frontal projection the study's note names, when it names one and
+    no other view: "Opacity projected behind the heart on the PA radiograph" (the lateral film shows it
+    too, but the PA film is the one named). A note naming no projection, "frontal" alone, or an AP film
+    whose position is not told leaves it blank: PA or AP is read off the film."""
+    if len(note_files) != 2 or _cell(row, "filename") != note_files[0]:
+        return Normalized(None)
+    if _cell(row, "modality") not in ("", MODALITY_XRAY) or _view_from_filename(note_files[0]).value is not None:
+        return Normalized(None)
+    second = _study_second_film_view(dict(row, filename=note_files[1], modality=""), note_files, note)
+    if second.value != "L":
+        return Normalized(None)
+    view = normalize_view(note, modality=MODALITY_XRAY)
+    if view.value not in ("PA", "AP") or view.reason:
+        return Normalized(None)
+    return Normalized(view.value, view.evidence, view.start, view.end, "view.study-first-film", 1)
+
+
 def _view_words(row: dict[str, str], image_text: str, modality: str | None) -> Normalized:
     """The view the image's own text names (its legend's heading first)."""
     heading = _legend_heading(image_text)
@@ -829,6 +848,47 @@ def _offset(row: dict[str, str], image_text: str | None, context: RowContext, as
         return Normalized(None, placed.evidence if placed else "", -1, -1, placed.rule if placed else "", 1,
                           placed.reason if placed else "")
     return Normalized(placed.value, placed.evidence, -1, -1, placed.rule, 1)
+
+
+def _row_offset(row: dict[str, str], note: str, own_text: str | None, context: RowContext) -> Normalized:
+    """The row's offset (``_offset``) from the words that are its film's own."""
+    if own_text is None and context.own_legend and context.note_files:
+        # a legend shared by films after the history (their study's) tells their one moment
+        return _offset(row, context.own_legend, context, as_file=context.note_files[0])
+    if own_text == note and context.own_legend:
+        # a note of its own repeating the case's history: the legend after it is the film's own words,
+        # as its siblings read it; the history's times ("a new chest X-ray two weeks later") are the
+        # case's, read by the timeline as the history
+        return _offset(row, context.own_legend, context)
+    return _offset(row, own_text, context)
+
+
+#: The offsets the timeline gives a film from its moment on the case's axis: the presenting film of a note
+#: telling the presentation alone, a day since the onset. Not a label's day, nor a film counted from another
+#: film; nor one "on admission" (``_admission_film_date`` reads the admission's own words) or an "initial"
+#: film, whose word orders the films more than it dates one.
+_AXIS_OFFSET_RULES = ("timeline.presenting-image", "timeline.since-onset")
+
+
+def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized) -> Normalized:
+    """A film the timeline places on the admission's day, the presenting film or one "on day 7 after the
+    onset of symptoms" of a patient admitted after "1 week" of them, has the admission's date when the
+    history dates the admission ("On January 1, 2020, a 42-year-old man was admitted ... with fever for 1
+    week. A, Chest radiograph obtained on day 7 after the onset of symptoms"; "shows up on March 5, 2020
+    in PS with fever ... for about 3 days"), and no other date of the note is a film's (``_date``)."""
+    if offset.value is None or not offset.rule.startswith(_AXIS_OFFSET_RULES):
+        return Normalized(None)
+    day_first = normalize_date("1/2/2020", source=_source(_cell(row, "url"))).value == "2020-02-01"
+    _onset, admission = history_dates(note, day_first)
+    if admission is None:
+        return Normalized(None)
+    gap = onset_gap(note)
+    if int(offset.value) != (gap[0] if gap else 0):
+        return Normalized(None)  # another day than the admission's
+    when, evidence = admission
+    start = note.find(evidence)
+    return Normalized(when.isoformat(), evidence, start, start + len(evidence) if start >= 0 else -1,
+                      "date.admission-day-film", 1)
 
 
 def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[str, int]]:
@@ -1012,6 +1072,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
     fills: list[Fill] = []
     # read by the modality field and by a CT image's view (the fields in either order): computed once
     row_modality = _Once(lambda: _row_modality(row, own_text, context))
+    # read by the offset field and by the date (a film on the admission's day): computed once
+    row_offset = _Once(lambda: _row_offset(row, note, own_text, context))
 
     for field in blanks:
         if field == "folder":
@@ -1034,19 +1096,12 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _view_in_told_order(row, context.own_legend or note, context.note_files)
                 if result.value is None and not result.reason:
                     result = _study_second_film_view(row, context.note_files, note)
+                if result.value is None and not result.reason:
+                    result = _study_first_film_view(row, context.note_files, note)
             if result.value is None and not result.reason:
                 result = _ct_image_view(row, own_text, row_modality)
         elif field == "offset":
-            if own_text is None and context.own_legend and context.note_files:
-                # a legend shared by films after the history (their study's) tells their one moment
-                result = _offset(row, context.own_legend, context, as_file=context.note_files[0])
-            elif own_text == note and context.own_legend:
-                # a note of its own repeating the case's history: the legend after it is the film's
-                # own words, as its siblings read it; the history's times ("a new chest X-ray two
-                # weeks later") are the case's, read by the timeline as the history
-                result = _offset(row, context.own_legend, context)
-            else:
-                result = _offset(row, own_text, context)
+            result = row_offset()
         elif field == "license":
             result = _license(row)
         elif field == "doi":
@@ -1064,6 +1119,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                     result = Normalized(None)  # any other link in the credits is a policy or a journal page
         elif field == "date":
             result = _date(row, own_text)
+            if result.value is None and not result.reason and note:
+                result = _admission_day_film_date(row, note, row_offset())
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
             # dataset records is not in the text (normalize_location serves the parsers' labelled

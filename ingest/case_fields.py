@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 79  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 80  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -332,6 +332,8 @@ TIMELINE_VERSION = 79  # v2: "day N of admission", "hospital day N" are N days a
 #                      v79: a legend's bare "on day 12" takes the count the case's history or findings tell that
 #                           same day on ("In the 12th day of hospitalisation", "on the 12th day of illness (Fig. 3)"):
 #                           was none
+#                      v80: backfill: "increased opacification", "decreased lung volumes", "a discrete increase in the
+#                           interstitium" read on one film tell no later film (the note's film is the presenting one)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

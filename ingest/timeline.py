@@ -1394,10 +1394,38 @@ _EXAM_OR_LUNG_FINDING = compile_fast(
     r"ground[-\s]glass|interstiti\w*|hemithorax|zones?|fields?|findings?|lesions?|pneumonia)\b", re.IGNORECASE)
 
 
+#: "Increased" and "decreased" as one film's reading, not a change between films: a density or a volume
+#: seen on it ("diffusely increased opacification", "decreased lung volumes", "increased interstitial
+#: markings"), a structure enlarged on it ("a discrete increase in the peribronchovascular interstitium",
+#: "cardiac transverse diameter increase"), a symptom ("increased work of breathing"). A change of a
+#: finding's extent or number ("increase in extension of the infiltrates", "increased in size", "increased
+#: bilateral opacities": more of them than before) stays later.
+_READING_INCREASE = compile_fast(
+    r"(?:increased|decreased)\s+(?:[a-z-]+\s+)?(?:opacity|opacification|density|attenuation|"
+    r"lucency|transparency|markings?|(?:lung\s+)?volumes?|work\s+of\s+breathing)\b"
+    r"|(?:increase|decrease)\s+(?:in|of)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?:interstitium|interstitial\s+(?:markings?|"
+    r"pattern|plot|weft|texture)|markings?)\b",
+    re.IGNORECASE)
+_MEASURE_INCREASE = compile_fast(r"\b(?:diameter|size|index|ratio|silhouette|shadow)\s+$", re.IGNORECASE)
+
+
+def _reading_increase(note: str, m: re.Match[str]) -> bool:
+    """Whether the "increase"/"decrease" word at ``m`` is one film's reading (``_READING_INCREASE``), or a
+    measure of it ending its sentence ("Cardiac transverse diameter increase.")."""
+    if _READING_INCREASE.match(note, m.start()):
+        return True
+    end = sentence_at(note, m.start())[1]
+    return (m.group(0).lower() in ("increase", "decrease") and _MEASURE_INCREASE.search(note, 0, m.start()) is not None
+            and not note[m.end():end].strip(" .;"))
+
+
 def _tells_later(note: str) -> bool:
     """True when a word of ``_LATER`` in ``note`` puts a moment after the presentation: any of them,
-    but a word of the symptoms' course (``_SYMPTOM_COURSE``) in a sentence of the symptoms alone."""
+    but a word of the symptoms' course (``_SYMPTOM_COURSE``) in a sentence of the symptoms alone, and
+    an increase or decrease that is one film's reading (``_reading_increase``)."""
     for m in _LATER.finditer(note):
+        if m.group(0)[0] in "idID" and _reading_increase(note, m):
+            continue
         if not _SYMPTOM_COURSE.fullmatch(m.group(0)):
             return True
         sentence = note[slice(*sentence_at(note, m.start()))]

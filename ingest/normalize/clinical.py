@@ -62,12 +62,32 @@ class FlagRule:
     later_no_wins: bool = False
 
 
+# A test's negative result near a flag's phrase ("discharged after two consecutive negative RT-PCR tests",
+# "discharged on day 14, after the swab was negative", "when his swabs turned negative"): the test's result,
+# no negation of the phrase. Blanked (same length) before the negation check of a flag.
+_TEST_WORDS = (r"(?:rRT-PCR|RT-?PCR|qRT-PCR|PCR|swabs?|tests?|testing|nucleic\s+acid|tampon[ei]|tamponi|"
+               r"(?:naso|oro)pharyngeal\s+swabs?|specimens?|samples?|results?)")
+_TEST_NEGATIVE = compile(
+    rf"\b{_TEST_WORDS}\s+(?:(?:was|were|is|are|became|turned|resulted|came\s+back|tested|proved)\s+)?negativ\w*"
+    rf"|\bnegativ\w*\s+(?:[\w-]+\s+){{0,3}}?{_TEST_WORDS}\b",
+    re.IGNORECASE,
+)
+
+
+def _without_test_negatives(text: str) -> str:
+    """``text`` with its tests' negative results blanked (``_TEST_NEGATIVE``), offsets kept."""
+    if "egativ" not in text:
+        return text
+    return _TEST_NEGATIVE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _flag(rule: FlagRule, text: str) -> Normalized:
     yes_hits: list[tuple[int, int]] = []
     no_hits: list[tuple[int, int, str]] = []
     skipped: tuple[int, int, str] | None = None
     ctx = text_context(text)
     low = ctx.lower
+    negation_text = _without_test_negatives(text)
     for pattern, is_yes, keys, tokens in ((rule.yes, True, rule.yes_keys, rule.yes_tokens),
                                           (rule.no, False, rule.no_keys, rule.no_tokens)):
         if pattern is None or ((keys or tokens) and not has_any(low, keys) and not ctx.words & tokens):
@@ -82,7 +102,7 @@ def _flag(rule: FlagRule, text: str) -> Normalized:
                 continue
             # a no phrase ("died") is negated only by a cue right before it: in "decided not to be
             # treated with ventilation and died" the "not" is about the treatment
-            if negated(text, start, end, window=60 if is_yes else 20):
+            if negated(negation_text, start, end, window=60 if is_yes else 20):
                 if is_yes and rule.negation_means_no:
                     no_hits.append((start, end, "negated"))
                 elif not is_yes:
@@ -120,7 +140,9 @@ _I = re.IGNORECASE
 
 INTUBATED = FlagRule(
     "intubated",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: v3: a relative deciding the patient's care ("his wife agreed to intubation") decides the patient's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:re-?)?intubat\w*|\bintubazione\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
@@ -134,7 +156,8 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    4,  # v4: a film after extubation ("7 days after extubation", "post-extubation")
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: v4: a film after extubation ("7 days after extubation", "post-extubation")
     # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -156,7 +179,8 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    4,  # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
     # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -177,7 +201,8 @@ WENT_ICU = FlagRule(
 # sentences are skipped.
 _INVASIVE_VENTILATION = FlagRule(
     "went_icu",
-    4,  # v4: ECMO (only an ICU runs it)
+    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v4: ECMO (only an ICU runs it)
     compile(
         r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
         r"\bmechanical(?:ly)?\s+ventilat\w*|(?<!non-)(?<!non\s)\binvasive\s+(?:mechanical\s+)?ventilation|"
@@ -197,7 +222,8 @@ _FOR_AN_OPERATION = compile(
     _I)
 IN_ICU = FlagRule(
     "in_icu",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    3,  # v3: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v2: v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:is|was|remains|still|currently|now)\s+(?:in|on)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care)|"
         r"\bin\s+(?:the\s+)?(?:ICU|ITU)\b|\bin\s+(?:the\s+)?intensive\s+care\s+unit|\bin\s+terapia\s+intensiva|\bin\s+rianimazione",
@@ -216,7 +242,8 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    3,  # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\bsupplement\w*\s+(?:oxygen\w*|O2)|\boxygen\s+supplement\w*|\b(?:oxygen|O2)\s+therapy|\boxygenotherapy|"
@@ -240,7 +267,9 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
 )
 EXTUBATED = FlagRule(
     "extubated",
-    2,  # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
+    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    # v3: v3: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(r"\bextubat\w*|\bestubat\w*|"
             r"\bweaned\s+(?:off|from)\s+(?:the\s+)?(?:ventilator|mechanical\s+ventilation)", _I),
     compile(r"\bfailed\s+extubation|\bre-?intubat\w*", _I),
@@ -250,7 +279,10 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    6,  # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
+    8,  # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
+    #     negative RT-PCR tests")
+    # v7: v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
+    # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
     # v5: complete resolution on a follow-up film (Y), a terminal extubation (N)
     # v4: "fatal outcome", "proved fatal", "non-survivor"
     # v3: a death told after every discharge or recovery is the outcome (N)
@@ -375,9 +407,10 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 4  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
+RT_PCR_VERSION = 5  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 #                     v4: an apposition joined by "and" after a patient's label ("Case 2, a 39-year-old man and a
 #                         colleague of case 1, ...") is that patient's sentence, not another person's
+#                     v5: the shorthand "PCR+" is a positive PCR (Y); "a positive COVID-19 test" names no PCR (Unclear)
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.
@@ -391,7 +424,9 @@ _TEST = compile(
     re.IGNORECASE,
 )
 _POSITIVE = compile(
-    r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b",
+    r"\b(?:positiv\w*|detected|detectable|rilevat[oa]|confirmed|confermat[oa]|revealed|showed|was\s+\+|\+ve)\b|\(\+\)|\+\s*ve\b"
+    # the clinicians' "PCR+", "RT-PCR+" (not "PCR+3" nor a sum)
+    r"|(?<=PCR)\+(?![\d+])",
     re.IGNORECASE,
 )
 _NEGATIVE = compile(r"\b(?:negativ\w*|not\s+detected|undetectable|non\s+rilevat[oa]|-ve)\b|\(-\)", re.IGNORECASE)
@@ -422,7 +457,9 @@ _UNNAMED_POSITIVE = compile(
     rf"\b(?:confirmed|tested\s+positive|test\w*\s+(?:was\s+)?positive|positive\s+(?:for|to)\s+{_COVID}|"
     rf"{_COVID}[- ](?:positive|confirmed)|"
     rf"confirmed\s+(?:case\s+of\s+)?{_COVID}|{_COVID}\s+(?:infection\s+)?(?:was|has\s+been)\s+confirmed|"
-    rf"positiv[oa]\s+(?:al|per)\s+{_COVID})",
+    rf"positiv[oa]\s+(?:al|per)\s+{_COVID}|"
+    # "a positive COVID-19 test", "positive SARS-CoV-2 result": a test, none named
+    rf"positive\s+{_COVID}\s+(?:tests?|results?|screen\w*))",
     re.IGNORECASE,
 )
 

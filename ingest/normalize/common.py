@@ -894,6 +894,8 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
     if not _other_person_in(text, c_start, c_end) or _only_in_asides(text, c_start, c_end, start):
         return False
+    if _only_deciding_care(text, c_start, c_end, start):
+        return False
     s_start, _ = sentence_at(text, start)
     if _names_the_patients(text, s_start, OTHER_PERSON, c_start, c_end):
         return False
@@ -910,6 +912,33 @@ def about_other_person(text: str, start: int, end: int) -> bool:
 #: "She, like her husband, had fever": the clause's subject stays the patient.
 _ASIDE_OBJECT = compile(
     r"\b(?:from|of|to|by|like|with|than|as)\s+(?:(?:his|her|their|a|an|the)\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+#: A relative deciding the patient's care, the clause's subject only as the one who chooses: "her family chose
+#: terminal extubation with comfort measures", "the family opted for comfort care", "his wife requested that life
+#: support be withdrawn". The care decided (an extubation, a withdrawal, comfort care) is the patient's.
+_DECIDES = compile(r"\s*(?:members?\s+)?(?:chose|opted|elected|decided|requested|asked|agreed|consented|wished|"
+                   r"preferred)\b(?!\s+not\b)", re.IGNORECASE)
+_CARE_DECIDED = compile(
+    r"\b(?:extubat\w*|withdraw\w*|comfort\s+(?:care|measures)|palliat\w*|hospice|life[- ]support\w*|"
+    r"life[- ]sustaining|do[- ]not[- ]resuscitate|DNR|DNI|resuscitat\w*|ventilat\w*|intubat\w*|"
+    r"care|treatment|therapy)\b", re.IGNORECASE)
+
+
+def _only_deciding_care(text: str, c_start: int, c_end: int, start: int) -> bool:
+    """True when every relative of the clause ``c_start:c_end`` decides the patient's care there
+    (``_DECIDES`` right after it, care words after that, the phrase at ``start`` among or after them):
+    the care the relative chooses is the patient's."""
+    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
+    if not others:
+        return False
+    for m in others:
+        decides = _DECIDES.match(text, m.end(), c_end)
+        if not RELATIVE.fullmatch(m.group(0)) or decides is None or start < decides.end():
+            return False
+        if not _CARE_DECIDED.search(text, decides.end(), c_end):
+            return False
+    return True
 
 
 def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:

@@ -69,7 +69,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # couple's post, each spouse's paragraph) introduces the patient
 # 27: Italian grammar: the article and the agreeing adjectives and participles ("Paziente di anni 45, obeso ...
 # ricoverato", "Il paziente all'ammissione") give the sex of a text with no sex word nor pronoun
-SEX_VERSION = 27
+# 28: the English honorifics as written before a name ("Mr. A", "Mrs. B", "Ms K."; not "MR" imaging, "MS")
+SEX_VERSION = 28
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -105,7 +106,9 @@ _MALE_WORDS = (
     r"homme|masculin|"
     r"Mann|männlich|Patient(?!in)(?=\s+(?:mit|von|im|aus))|"
     # Russian "мужчина" (a man: the grammatical "пациент" alone is also the word for a patient of either sex)
-    r"мужчин[аыуе]"
+    r"мужчин[аыуе]|"
+    # the English honorifics, as written (not "MR" imaging, "MS" sclerosis): "Mr. A, a 54-year-old ..."
+    r"(?-i:Mr)(?=\.?\s+[A-Z])"
 )
 _FEMALE_WORDS = (
     r"female|woman|women|lady|businesswoman|housewife|girl|wife|daughter|mother|sister|grandmother|"
@@ -114,7 +117,8 @@ _FEMALE_WORDS = (
     r"femme|féminin|"
     r"Frau|weiblich|Patientin|"
     # Russian "женщина", "пациентка" (the feminine of "пациент")
-    r"женщин[аыуе]|пациентк[аиуе]"
+    r"женщин[аыуе]|пациентк[аиуе]|"
+    r"(?-i:Mrs|Ms|Miss)(?=\.?\s+[A-Z])"
 )
 _SEX_WORD = compile(rf"\b(?:(?P<m>{_MALE_WORDS})|(?P<f>{_FEMALE_WORDS}))\b", re.IGNORECASE)
 _SEX_WORD = gate(_SEX_WORD, "[mgbushvpfwldrnмжп]")  # the first letters of the words
@@ -163,7 +167,7 @@ _SEX_WORD_TOKENS = frozenset(
      "hombre", "varon", "varón", "masculino", "homem", "homme", "masculin", "mann",
      "männlich",
      "patient", "female", "woman", "women", "lady", "businesswoman", "housewife", "girl", "wife", "daughter",
-     "mother", "sister", "grandmother",
+     "mother", "sister", "grandmother", "mr", "mrs", "ms", "miss",
      "femmina", "donna", "signora", "femminile", "bambina", "ragazza",
      "paziente", "mujer", "femenino", "femenina", "mulher", "feminino", "feminina", "femme", "féminin",
      "frau", "weiblich", "patientin",

@@ -74,7 +74,9 @@ AXIAL, CORONAL = CT_VIEWS
 # names two films: blank for one image (was L, "frontal" being no view of its own)
 # v15: each X-ray film of a Radiopaedia study its findings tell apart by ordinals has the view of its own sentences
 # ("The first is the PA radiograph ... The second image is an AP sitting film": PA, AP; was blank, blank)
-VIEW_VERSION = 15
+# v16: backfill: the first of a case site's two-film radiograph study (its second the lateral) is the frontal
+# projection the study's note names ("on the PA radiograph"; backfill._study_first_film_view), was blank
+VIEW_VERSION = 16
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")

@@ -22,7 +22,7 @@ from schema import DOI_RE, LICENSES
 from .common import Normalized, blank, compile, found
 from .time_words import MONTH, MONTHS
 
-DATE_VERSION = 1
+DATE_VERSION = 2  # v2: backfill: a film the timeline places on the admission's day has the dated admission's date
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 2

@@ -288,3 +288,61 @@ def test_the_rows_sharing_a_note_are_one_exam_that_the_next_counts_from():
     rows[1] = _row(patientid="28", url="https://www.eurorad.org/case/12325", filename="000002-16.jpg",
                    clinical_notes=history + "Chest radiograph during hospitalization showed a left basal opacity.")
     assert _offsets(rows) == {}
+
+
+def test_an_increase_or_decrease_read_on_the_film_tells_no_later_film():
+    # "increased"/"decreased" describing what one film shows (a density, a volume, a structure), or a
+    # symptom: the note still tells the presentation alone (was: any "increase" told a later film)
+    for note, days in (
+        ("Woman, 69 years old, has reported fever since one week treated with antibiotics without benefit. The "
+         "radiographic investigation shows a discrete increase in the peribronchovascular interstitium.", "7"),
+        ("Cough and fever for 4 days with increased work of breathing. Right lower zone consolidation.", "4"),
+        ("Fever for 5 days. The lungs exhibit diffusely increased opacification. Cardiac transverse diameter "
+         "increase.", "5"),
+        ("Dyspnoea for 10 days. Decreased lung volumes with coarse reticulation at both bases.", "10"),
+    ):
+        assert tells_one_moment(note), note
+        row = _row(filename="a.jpg", clinical_notes=note)
+        fills = [f for f in backfill_row(row, ["offset"]) if f.field == "offset"]
+        assert [f.value for f in fills] == [days], note
+
+
+def test_an_increase_of_a_finding_over_time_still_tells_a_later_film():
+    for note in (
+        "Fever for 5 days. Increase in extension of the bilateral infiltrates.",
+        "Fever for 5 days. Increased bilateral opacities.",
+        "Fever for 5 days. The consolidation increased in size.",
+        "Fever for 5 days. Decrease in the size of the right basal consolidation.",
+    ):
+        assert not tells_one_moment(note), note
+        assert backfill_row(_row(filename="a.jpg", clinical_notes=note), ["offset"]) == [], note
+
+
+def _dates(note, filename="a.jpg", url=URL):
+    row = _row(filename=filename, clinical_notes=note, url=url)
+    return [(f.value, f.rule) for f in backfill_row(row, ["date"]) if f.field == "date"]
+
+
+def test_a_film_the_timeline_places_on_the_admissions_day_has_the_admissions_date():
+    # the film "on day 7 after the onset" of a patient admitted after a week of symptoms, and the presenting
+    # film of a note telling the presentation alone, are of the dated admission's day (were blank)
+    for note, when in (
+        ("On January 1, 2020, a 42-year-old man was admitted to the emergency department due to a high-grade "
+         "fever, cough, and fatigue for 1 week. A, Chest radiograph obtained on day 7 after the onset of symptoms "
+         "shows opacities in the left lower and right upper lobes.", "2020-01-01"),
+        ("On March 12, 2020, a 55-year-old woman was admitted with fever and dry cough for 4 days. Chest "
+         "radiograph: bilateral peripheral opacities in the lower zones.", "2020-03-12"),
+    ):
+        assert _dates(note) == [(when, "date.admission-day-film@v1")], note
+
+
+def test_a_film_of_another_day_than_the_admissions_takes_no_admission_date():
+    for note in (
+        # "day 10 after the onset": three days after the admission on day 7
+        "On January 1, 2020, a 42-year-old man was admitted with fever for 1 week. Chest radiograph obtained on day "
+        "10 after the onset of symptoms shows opacities in both lower lobes.",
+        # the admission dated twice differently (the ER and the ward): which is the film's is not said
+        "A 72-year-old woman presents on March 5, 2020 to the ER with fever for about 3 days. Admission to the "
+        "ward on March 7, 2020. Bilateral consolidations in the lower lobes.",
+    ):
+        assert _dates(note) == [], note

@@ -420,7 +420,23 @@ _RP_CASE = "https://radiopaedia.org/cases/klebsiella-pneumonia-3?lang=us"
 ])
 def test_the_second_film_of_a_case_sites_radiograph_study_is_its_lateral(url, note, modality):
     # the case sites show a chest radiograph study's films frontal first, then lateral; the note is the study's
-    assert _study_views(url, [note, note], modality) == {3: "L"}
+    assert _study_views(url, [note, note], modality).get(3) == "L"
+
+
+@pytest.mark.parametrize("url, note, views", [
+    # the study's note names its frontal film's projection: the first film is that one
+    (_RP_CASE, "Shortness of breath, fever and rigors. Opacity projected behind the heart on the PA radiograph.",
+     {2: "PA", 3: "L"}),
+    ("https://www.eurorad.org/case/13698", "A 51-year-old man came to the emergency department with high fever. "
+     "Posteroanterior chest radiograph: consolidation of the right upper lobe.", {2: "PA", 3: "L"}),
+    # no projection named, "frontal" alone, an AP film whose position is not told: the first film stays blank
+    (_RP_CASE, "Cough. Fever. Consolidation within the left lower lobe with two lucencies. Normal "
+     "cardiomediastinal contour on the radiograph.", {3: "L"}),
+    (_RP_CASE, "Frontal chest radiograph: consolidation of the right lower lobe.", {}),
+    (_RP_CASE, "Intubated in the ICU. AP chest radiograph: diffuse bilateral airspace opacities.", {}),
+])
+def test_the_first_film_of_a_case_sites_radiograph_study_is_the_frontal_view_its_note_names(url, note, views):
+    assert _study_views(url, [note, note]) == views
 
 
 @pytest.mark.parametrize("url, notes, modality", [

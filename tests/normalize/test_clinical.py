@@ -200,3 +200,84 @@ def test_flags(function, text, expected):
 )
 def test_flags_stay_blank(function, text):
     assert_blank(function(text), text)
+
+
+# A relative deciding the patient's care ("her family chose ..."): the care decided is the patient's,
+# the relative only chooses it (was blank: "about someone other than the patient")
+@pytest.mark.parametrize(
+    ("function", "text", "value"),
+    [
+        (normalize_survival, "On the third day of admission, her family chose for terminal extubation with comfort "
+                             "measures.", "N"),
+        (normalize_survival, "His family opted for terminal extubation and he died shortly after.", "N"),
+        (normalize_survival, "The family elected to withdraw care, and the patient died on day 5.", "N"),
+        (normalize_extubated, "Her family chose for terminal extubation with comfort measures.", "Y"),
+        (normalize_intubated, "After a discussion with the team, his wife agreed to intubation.", "Y"),
+    ],
+)
+def test_a_relative_deciding_the_patients_care(function, text, value):
+    result = function(text)
+    assert result.value == value, (text, result)
+
+
+@pytest.mark.parametrize(
+    ("function", "text"),
+    [
+        # the relative's own events stay theirs
+        (normalize_survival, "Her husband died of COVID-19 two weeks earlier."),
+        (normalize_survival, "His wife was discharged home after a mild illness."),
+        (normalize_intubated, "His brother was intubated last week."),
+        # a decision against care, or a decision with no care in it, tells nothing of the patient
+        (normalize_intubated, "The family decided not to pursue intubation."),
+        (normalize_survival, "His wife decided to stay at home and she died of COVID-19."),
+    ],
+)
+def test_a_relatives_own_events_stay_theirs(function, text):
+    assert_blank(function(text), text)
+
+
+# A test's negative result beside a flag's phrase is the test's, not a negation of the phrase: COVID-19
+# case reports discharge their patients "after two consecutive negative RT-PCR tests" (was blank:
+# "negation does not say the opposite")
+@pytest.mark.parametrize(
+    ("function", "text", "value"),
+    [
+        (normalize_survival, "The patient was discharged after two consecutive negative RT-PCR tests.", "Y"),
+        (normalize_survival, "He was discharged when his swabs turned negative.", "Y"),
+        (normalize_survival, "Discharged on day 14, after the nasopharyngeal swab was negative.", "Y"),
+        (normalize_intubated, "He was intubated on day 3; the repeat swab was negative.", "Y"),
+        (normalize_intubated, "He was not intubated; the swab was negative.", "N"),
+    ],
+)
+def test_a_tests_negative_result_negates_no_flag(function, text, value):
+    result = function(text)
+    assert result.value == value, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "He was not discharged: the swab was still positive.",
+    "She was not discharged until two negative swabs.",
+])
+def test_a_flag_negated_beside_a_test_stays_negated(text):
+    assert_blank(normalize_survival(text), text)
+
+
+# The clinicians' shorthand "PCR+" is a positive PCR (was blank); "a positive COVID-19 test" is a positive
+# test that names no PCR: the maintainers' Unclear (was blank)
+@pytest.mark.parametrize(("text", "value"), [
+    ("PCR+ for COVID-19 on admission.", "Y"),
+    ("Nasopharyngeal RT-PCR+ on day 2.", "Y"),
+    ("She presented two days after a positive COVID-19 test.", "Unclear"),
+    ("He had a positive SARS-CoV-2 result at the drive-through clinic.", "Unclear"),
+])
+def test_pcr_plus_and_a_positive_covid_test(text, value):
+    assert normalize_rt_pcr_positive(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "CRP 12 mg/L, PCR 95 mg/L, D-dimer 800.",
+    "No positive COVID-19 test was recorded.",
+    "His wife had a positive COVID-19 test.",
+])
+def test_no_pcr_plus_or_covid_test_of_the_patient(text):
+    assert normalize_rt_pcr_positive(text).value is None, text

@@ -253,3 +253,25 @@ def test_a_boy_or_girl_gives_the_sex_and_keeps_the_minor_age():
 def test_the_shorthand_with_the_ages_unit_gives_age_and_sex(text, age, sex):
     assert_value(normalize_age(text), text, float(age))
     assert_value(normalize_sex(text), text, sex)
+
+
+# The English honorifics as case reports write them before a patient's name or initial (was blank); "MR"
+# imaging and "MS" (multiple sclerosis) are no honorifics, and a relative's honorific is not the patient's.
+@pytest.mark.parametrize(("text", "sex"), [
+    ("Mr. A, a farmer, presented with fever and dry cough for 5 days.", "M"),
+    ("Mrs. B was admitted with dyspnoea; CT showed bilateral ground-glass opacities.", "F"),
+    ("Ms K. presented to the emergency department with fever.", "F"),
+    ("Miss L, a nurse, developed fever after a night shift.", "F"),
+    ("Mr A was admitted with fever. His wife, Mrs A, had a cough.", "M"),
+])
+def test_an_honorific_tells_the_patients_sex(text, sex):
+    assert normalize_sex(text).value == sex, text
+
+
+@pytest.mark.parametrize("text", [
+    "MR imaging of the brain was normal. Fever and cough for 5 days.",
+    "History of MS. The patient had fever for a week.",
+    "Fever for 5 days; MRS showed no lactate peak.",
+])
+def test_mr_and_ms_in_capitals_are_no_honorifics(text):
+    assert normalize_sex(text).value is None, text
