@@ -72,7 +72,9 @@ AXIAL, CORONAL = CT_VIEWS
 # has no view of the vocabulary, as the English one (was L)
 # v14: a legend naming a frontal projection and a lateral one ("Frontal and lateral chest radiographs show ...")
 # names two films: blank for one image (was L, "frontal" being no view of its own)
-VIEW_VERSION = 14
+# v15: a plane ties its panels' letters through the image's noun ("Axial images (A, C, E) and coronal reformatted
+# images (B, D, F)"): each panel its own plane (was the CT's default, Axial, for the coronal panels)
+VIEW_VERSION = 15
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
