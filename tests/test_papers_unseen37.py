@@ -3,6 +3,7 @@ first crawl: the class of writing, not the batch's sentences."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from ingest.case_fields import normalize_image, record_timeline
 from ingest.jats import parse_jats
 from ingest.panels import parse_subcaptions
 from ingest.papers import cases_from_article
+from ingest.timeline import history_dates
 
 UNSEEN37 = Path(__file__).parent / "fixtures" / "papers_unseen37"
+CUREUS = "PMC7371011_efetch.xml"  # a pregnant woman: the obstetric ward, then the ICU on March 30
 FAMILY = "PMC7371022_efetch.xml"  # father, mother and son: one figure of their six CT panels
 
 
@@ -61,3 +64,88 @@ def test_the_family_figures_panels_take_each_plane():
     fields = _fields(FAMILY)
     views = [f["view"] for f in fields.values() if f["modality"] == "CT"]
     assert views == ["Axial", "Coronal", "Axial", "Coronal", "Axial", "Coronal"]
+
+
+# --- the history's dates: a treatment "was started", a newborn's admission, a test's clause ----------------------
+
+@pytest.mark.parametrize("history, onset, admission", [
+    # a treatment started in the passive is no onset
+    ("She attended the emergency department on March 28, 2020, for fever of six days of evolution. On March 30 she "
+     "was transferred to the ICU, where high-flow nasal cannula was started.", None, date(2020, 3, 28)),
+    ("He was admitted on 5 April 2020. On 7 April dexamethasone was started.", None, date(2020, 4, 5)),
+    ("A 60-year-old man was admitted on 26 March 2020 with fever for ten days. Oseltamivir had been started on 22 "
+     "March by his physician.", None, date(2020, 3, 26)),
+    # the symptom's start is still the onset
+    ("Her cough started on 2 March 2020. She was admitted on 6 March.", date(2020, 3, 2), date(2020, 3, 6)),
+    ("Symptoms started on 2 March 2020 and she was admitted on 6 March.", date(2020, 3, 2), date(2020, 3, 6)),
+])
+def test_a_treatment_started_is_no_onset(history, onset, admission):
+    got_onset, got_admission = history_dates(history)
+    assert (got_onset[0] if got_onset else None) == onset
+    assert (got_admission[0] if got_admission else None) == admission
+
+
+@pytest.mark.parametrize("history, admission", [
+    ("She attended the emergency department on March 28, 2020. A caesarean section was performed on April 2, with "
+     "birth of a male newborn, who was admitted to the neonatal unit.", date(2020, 3, 28)),
+    ("She was admitted on 3 May 2020. On 6 May she gave birth to a girl, who was admitted to the NICU.",
+     date(2020, 5, 3)),
+])
+def test_a_newborns_admission_is_not_the_mothers(history, admission):
+    assert history_dates(history)[1][0] == admission
+
+
+def test_a_newborns_admission_guard_the_mothers_own_still_counts():
+    assert history_dates("She was admitted to the obstetric ward on 3 May 2020.")[1][0] == date(2020, 5, 3)
+
+
+@pytest.mark.parametrize("history, onset", [
+    ("He was referred on 27 October 2020 due to fever and dyspnea. The first symptoms (fever, muscle pain) appeared "
+     "on 20 October; on 22 October the RT-PCR test for SARS-CoV-2 was positive and he was isolated at home.",
+     date(2020, 10, 20)),
+    ("Admitted on 12 March 2020. Her symptoms began on 6 March, and on 9 March a nasopharyngeal swab was positive.",
+     date(2020, 3, 6)),
+])
+def test_a_clause_opening_on_a_tests_date_dates_the_test_not_the_onset(history, onset):
+    assert history_dates(history, day_first=True)[0][0] == onset
+
+
+def test_a_clause_opening_on_its_date_with_a_moments_cue_keeps_it():
+    # the date's own clause (or the rest of its sentence) tells the admission: the date is still the admission's
+    history = "Fever began on 3 March 2020; on 6 March a swab was positive and she was admitted."
+    assert history_dates(history)[0] is None or history_dates(history)[0][0] == date(2020, 3, 3)
+    assert history_dates("Fever began on 3 March 2020, and on 6 March she was admitted.")[1][0] == date(2020, 3, 6)
+
+
+def _icu_film(fields: dict) -> dict:
+    """Figure 2 of the Cureus paper, the only radiograph without a panel letter: "on ICU day 3"."""
+    return list(fields.values())[2]
+
+
+# --- "ICU day N" after a transfer to intensive care the history tells ----------------------------------------------
+
+def test_the_cureus_films_offsets():
+    fields = _fields(CUREUS)
+    assert [f.get("offset") for f in fields.values()] == ["6", "6", "11", "13", "13"]
+
+
+@pytest.mark.parametrize("replacements, day", [
+    ({}, "11"),  # onset March 22, transfer March 30 (8), "ICU day 3": 8 + 3
+    ({"so on March 30 she was transferred": "so on hospital day 2 she was transferred"}, "11"),  # 6 + 2 + 3
+    ({"so on March 30 she was transferred": "so on March 31 she was transferred"}, "12"),
+])
+def test_icu_day_n_counts_from_the_transfer_the_history_tells(replacements, day):
+    fields = _fields(CUREUS, replacements)
+    assert _icu_film(fields)["offset"] == day
+
+
+@pytest.mark.parametrize("replacements", [
+    # the transfer's day not told
+    {"so on March 30 she was transferred": "so she was transferred"},
+    # two transfers on different days: which stay the unit's day counts is not told
+    {"Afterwards the evolution was favourable;": "On April 1 she was moved back to the intensive care unit. "
+     "Afterwards the evolution was favourable;"},
+])
+def test_icu_day_n_without_one_told_transfer_stays_blank(replacements):
+    fields = _fields(CUREUS, replacements)
+    assert _icu_film(fields).get("offset") is None
