@@ -10,9 +10,10 @@ import pytest
 
 from ingest.case_fields import normalize_image, record_timeline
 from ingest.jats import parse_jats
+from ingest.normalize.time_words import symptom_histories
 from ingest.panels import parse_subcaptions
 from ingest.papers import cases_from_article
-from ingest.timeline import history_dates
+from ingest.timeline import ImageTexts, case_timeline, history_dates
 
 UNSEEN37 = Path(__file__).parent / "fixtures" / "papers_unseen37"
 CUREUS = "PMC7371011_efetch.xml"  # a pregnant woman: the obstetric ward, then the ICU on March 30
@@ -149,3 +150,30 @@ def test_icu_day_n_counts_from_the_transfer_the_history_tells(replacements, day)
 def test_icu_day_n_without_one_told_transfer_stays_blank(replacements):
     fields = _fields(CUREUS, replacements)
     assert _icu_film(fields).get("offset") is None
+
+
+# --- a drug named right before "for N days": how long it was given, not the illness ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Oxygen was introduced, and he received dexamethasone, remdesivir for 5 days and low-molecular-weight heparin.",
+    "She was given hydroxychloroquine, azithromycin for 5 days and enoxaparin.",
+    "He was started on oxygen, tocilizumab for 2 days, and prednisolone.",
+])
+def test_a_drug_for_n_days_is_no_symptom_history(text):
+    assert symptom_histories(text) == ()
+
+
+@pytest.mark.parametrize("text, days", [
+    ("He had fever, cough and myalgia for 5 days.", 5),
+    ("Fever and dyspnoea for 6 days, treated at home with paracetamol.", 6),
+])
+def test_a_symptom_for_n_days_is_still_the_history(text, days):
+    assert symptom_histories(text)[0][0] == days
+
+
+def test_the_admissions_offset_is_not_a_drugs_days():
+    history = ("A 52-year-old man was referred to our department on 27 October 2020 with fever and cough. Chest X-ray "
+               "showed bilateral opacities (Fig. 1). He received dexamethasone, remdesivir for 5 days and heparin, "
+               "and was discharged on 12 November 2020.")
+    timeline = case_timeline(history, [ImageTexts(0, "Chest X-ray on admission", "on admission")], day_first=True)
+    assert timeline.offsets[0].value != 5
