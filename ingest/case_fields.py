@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 80  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 82  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -334,6 +334,12 @@ TIMELINE_VERSION = 80  # v2: "day N of admission", "hospital day N" are N days a
 #                           was none
 #                      v80: backfill: "increased opacification", "decreased lung volumes", "a discrete increase in the
 #                           interstitium" read on one film tell no later film (the note's film is the presenting one)
+#                      v81: "ICU day N" counts from the one day the history moves the patient to intensive care ("on
+#                           March 30 she was transferred to the ICU"): was blank; a treatment "was started" is no
+#                           onset, a newborn's admission "to the neonatal unit" not the mother's, and a clause opening
+#                           on a test's date ("...; on 22 October the RT-PCR test was positive") not the onset's
+#                      v82: a drug named right before "for N days" ("he received dexamethasone, remdesivir for 5 days")
+#                           is how long it was given, no symptom history (was the admission's offset 5)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -354,9 +354,11 @@ def _with_headings(result: dict[str, str], caption: str, raw: list[Marker], mark
     return result
 
 
-# A view word naming the panels of the marker right after it: "Axial (B, C) and coronal (D) CT".
+# A view word naming the panels of the marker right after it: "Axial (B, C) and coronal (D) CT", also through the
+# image's noun and its making ("Axial images (A, C, E) and coronal reformatted images (B, D, F)", "lateral view (B)").
 _VIEW_BEFORE = re.compile(r"\b(axial|coronal|sagittal|transverse|lateral|oblique|posteroanterior|anteroposterior"
-                          r"|PA|AP)\s*$", re.I)
+                          r"|PA|AP)(?:\s+(?:CT|MPR|multiplanar|reformatted|reconstructed|reformats?|reformations?"
+                          r"|reconstructions?|images?|views?|sections?|slices?|planes?)){0,3}\s*$", re.I)
 
 
 def _hashable(marker: Marker) -> tuple[int, int, tuple[str, ...]]:
@@ -368,17 +370,20 @@ def _own_views(result: dict[str, str], caption: str, raw: list[Marker]) -> dict[
     chest ...") each keep their own view: the other letters' view words are taken out of their
     text, and their view put first when their words lost it. Only where the caption ties views to
     letters of at least two markers (a single "axial (A)" leaves every text as it is)."""
-    tied: list[tuple[str, str, list[str]]] = []  # (view word, the marker as written, its letters)
+    tied: list[tuple[str, str, list[str]]] = []  # (view words as written, the marker as written, its letters)
+    views: dict[str, str] = {}  # the view words as written -> the view word
     # "(C)" ties a view to its panel whatever style letters the caption ("C and D: ... Axial (C) and coronal (D)").
     for start, end, letters in sorted(set(map(_hashable, raw)) | set(map(_hashable, _markers(_PAREN, caption)))):
-        m = _VIEW_BEFORE.search(caption, max(0, start - 20), start)
+        m = _VIEW_BEFORE.search(caption, max(0, start - 48), start)
         if m:
-            tied.append((m.group(1), caption[start:end], letters))
-    if len({view.lower() for view, _, _ in tied}) < 2:
+            written = m.group(0).rstrip()
+            views[written] = m.group(1)
+            tied.append((written, caption[start:end], letters))
+    if len({views[view].lower() for view, _, _ in tied}) < 2:
         return result
     out = {}
     for letter, text in result.items():
-        own = {view for view, _, letters in tied if letter in letters}
+        own = {views[view] for view, _, letters in tied if letter in letters}
         if len({v.lower() for v in own}) != 1:
             out[letter] = text
             continue

@@ -196,6 +196,13 @@ _ICU_BASE = compile_fast(r"(?:P?ICU|ITU|intensive)\Z", re.IGNORECASE)
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
+#: A start told in the passive, which is a treatment's ("high-flow nasal cannula was started", "antibiotics were
+#: begun"), never the illness's onset ("symptoms started", "fever began").
+_PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|also\s+)?$", re.IGNORECASE)
+#: An admission to a neonatal unit, which is a newborn's, not the mother's ("a male newborn ..., who was admitted
+#: to the neonatal unit", "the baby was admitted to the NICU").
+_TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|NICU\b|special\s+care\s+baby)",
+                            re.IGNORECASE)
 #: The words between a symptom and the date it began: "had fever from February 1", "her cough started on 2
 #: March", "cough starting on 15 March" ("symptoms improved from March 10" is no onset: a word between).
 _FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)\s+(?:on|from))\s+(?:the\s+)?",
@@ -759,7 +766,10 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
-                                                      or _to_icu(history, m, s_start)))
+                                                      or _to_icu(history, m, s_start)
+                                                      or _TO_NEONATAL.match(history, m.end())))
+                     and not (kind == "onset" and _PASSIVE_START.search(history, max(s_start, m.start() - 24),
+                                                                        m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
@@ -802,12 +812,28 @@ _EXAM_ON = compile_fast(
 _ALL_CUES = (_ONSET_CUES, _ADMISSION_CUES, _EXPOSURE_CUES)
 
 
+#: A clause opening on its date and then naming an exam or a test as its subject: "...; on 22 October the RT-PCR
+#: test for SARS-CoV-2 ... was positive", "On 3 March, a chest CT showed ..." (the words before the date: "on").
+_ON_DATE_OPENING = compile_fast(r"(?:^|[;,]|\b(?:and|but|then)\b)\s*on\s+(?:the\s+)?$", re.IGNORECASE)
+_EXAM_AFTER = compile_fast(
+    r"\s*,?\s*(?:(?:the|a|an|his|her|their|another|repeat|second|first)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:x-?rays?|radiographs?|cxr|ct|hrct|(?:ct\s+)?scans?|swabs?|(?:rt-?)?pcr|tests?|specimens?)\b",
+    re.IGNORECASE)
+
+
 def _exam_dated_alone(history: str, s_start: int, s_end: int, start: int, end: int) -> bool:
     """Whether the date at ``start:end`` dates the exam named right before it and no moment's cue stands
     in its clause ("The chest radiograph on admission showed ..., and CT on 22.03.2020, when ..., showed"):
-    the admission's cue is the other clause's film's, the date the CT's."""
+    the admission's cue is the other clause's film's, the date the CT's. Also a clause opening on its date and
+    naming an exam or test right after it, with no moment's cue from the clause's start to the sentence's end
+    ("The first symptoms appeared on 20 October; on 22 October the RT-PCR test ... was positive and he was
+    isolated at home": the onset's cue is the other clause's, the date the test's)."""
     if not _EXAM_ON.search(history, max(s_start, start - 40), start):
-        return False
+        ends = list(_CLAUSE_END.finditer(history, s_start, start))
+        c_start, c_after = (ends[-1].start(), ends[-1].end()) if ends else (s_start, s_start)
+        return bool(_ON_DATE_OPENING.search(history, c_start, start)
+                    and _EXAM_AFTER.match(history, end)
+                    and not any(cues.search(history, c_after, s_end) for cues in _ALL_CUES))
     before = [m.end() for m in _CLAUSE_END.finditer(history, s_start, start)]
     after = _CLAUSE_END.search(history, end, s_end)
     c_start, c_end = (before[-1] if before else s_start), (after.start() if after else s_end)
@@ -2374,7 +2400,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
-                   straight_to_icu=admitted_straight_to_icu(history))
+                   straight_to_icu=admitted_straight_to_icu(history),
+                   icu_admission=icu_admission_moment(history, day_first))
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2456,6 +2483,35 @@ class _Dates:
     #: The history admits the patient straight to intensive care ("admitted directly to the intensive care
     #: unit"): the unit's days are the stay's ("AP supine chest radiograph on ICU day 2" is hospital day 2).
     straight_to_icu: bool = False
+    #: The one day the history moves the patient to intensive care later in the stay ("on March 30 she was
+    #: transferred to the intensive care unit"): the unit's day N is N days after it, as a stay's "hospital day N".
+    icu_admission: Moment | None = None
+
+
+#: The patient moved to intensive care: "transferred to the intensive care unit", "was admitted to the ICU", "moved
+#: to ITU" (not a neonatal or another unit named between: "admitted to the neonatal intensive care unit").
+_MOVED_TO_ICU = compile_fast(
+    r"\b(?:transferred|moved|admitted|taken|shifted|transfer|admission)\s+(?:\w+\s+){0,2}?(?:to|in|into)\s+"
+    r"(?:the\s+|our\s+)?(?:ICU|ITU|intensive\s+(?:care|therapy)|critical\s+care)\b", re.IGNORECASE)
+
+
+def icu_admission_moment(history: str, day_first: bool = False) -> Moment | None:
+    """The one moment the history's sentences moving the patient (not another person) to intensive care give it
+    ("so on March 30 she was transferred to the intensive care unit (ICU)", "On hospital day 4 he was admitted to the
+    ICU"); None when they give none or several, or the sentence is about a film."""
+    if not has_any(text_context(history).lower, ("icu", "itu", "intensive", "critical care")):
+        return None
+    found: set[Moment] = set()
+    for m in _MOVED_TO_ICU.finditer(history):
+        start, end = sentence_at(history, m.start())
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        if IMAGE_WORDS.search(history, start, end):
+            start, end = clause_at(history, m.start())
+            if IMAGE_WORDS.search(history, start, end):
+                continue
+        found.update(_told_days(history, m, start, end, day_first))
+    return _the_one(found)
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2851,6 +2907,11 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == ICU_DAY and dates.straight_to_icu:
         # admitted straight to the unit: its day N is the stay's
         moment = replace(moment, kind=HOSPITAL_DAY)
+    if moment.kind == ICU_DAY and dates.icu_admission is not None:
+        # moved to the unit on a day the history tells: its day N is N days after it
+        day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
+        if day is not None:
+            return day + moment.days, "timeline.icu-day", ""
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}

@@ -76,7 +76,9 @@ AXIAL, CORONAL = CT_VIEWS
 # ("The first is the PA radiograph ... The second image is an AP sitting film": PA, AP; was blank, blank)
 # v16: backfill: the first of a case site's two-film radiograph study (its second the lateral) is the frontal
 # projection the study's note names ("on the PA radiograph"; backfill._study_first_film_view), was blank
-VIEW_VERSION = 16
+# v17: a plane ties its panels' letters through the image's noun ("Axial images (A, C, E) and coronal reformatted
+# images (B, D, F)"): each panel its own plane (was the CT's default, Axial, for the coronal panels)
+VIEW_VERSION = 17
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")

@@ -255,9 +255,16 @@ def illness_ago(text: str) -> tuple[int, re.Match[str]] | None:
     return None
 
 
+#: A drug by its name's ending (antivirals -vir, antibodies -mab, macrolides -mycin, penicillins -cillin,
+#: quinolines -quine, corticosteroids -sone / -olone, heparins -parin, quinolones -floxacin, -cycline, -azole): in a
+#: list after "received" ("he received dexamethasone, remdesivir for 5 days and heparin"), how long it was given.
+_DRUG = compile(r"\b[a-z]{3,}(?:vir|mab|mycin|cillin|quine|sone|olone|parin|floxacin|cycline|azole)\b", re.IGNORECASE)
+
+
 def _treatment_before(text: str, start: int) -> bool:
-    """A treatment word between the clause's start and ``start``."""
-    return _TREATMENT.search(text, _item_start(text, start), start) is not None
+    """A treatment word between the clause's start and ``start``, or a drug's name right before it."""
+    item = _item_start(text, start)
+    return _TREATMENT.search(text, item, start) is not None or _DRUG.search(text, item, start) is not None
 
 
 # Other moments an image can be from: with one of these beside "on admission" the note is about
