@@ -742,7 +742,16 @@ def _date(year: int, month: int, day: int) -> date | None:
 def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, str] | None, tuple[date, str] | None]:
     """(onset date, admission date) as the history dates them, each with its words. A date belongs
     to the moment whose words are nearest to it in its sentence ("One day before entry (January
-    18), she developed fever"); a moment dated twice differently is left out."""
+    18), she developed fever"); a moment dated twice differently is left out. A history of two
+    episodes of the illness (``_episodes``) dates the last episode's onset."""
+    onset, admission, _earlier = _history_dates(history, day_first)
+    return onset, admission
+
+
+@lru_cache(maxsize=1024)
+def _history_dates(history: str, day_first: bool = False
+                   ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
+    """``history_dates`` and the onsets of the history's earlier episodes of the illness (oldest first)."""
     onset: list[tuple[date, str]] = []
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
@@ -763,8 +772,10 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
-        if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
-            # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
+        if (_SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start)
+                or _presented_symptom(history, s_start, start, end)):
+            # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
+            # April fever": when it began
             distance = {"onset": 0}
             symptom_starts.add(value)
         if not distance or len(set(distance.values())) < len(distance):
@@ -784,10 +795,67 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    earlier: tuple[tuple[date, str], ...] = ()
+    if len({d for d, _ in onset}) > 1:
+        onset, earlier = _episodes(history, onset)
     if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset):
         # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
         onset = [min(onset)]
-    return one(onset), admitted
+    return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: The rule of a film dated in an earlier episode of the illness, counted from that episode's onset.
+_EPISODE_RULE = "timeline.date-since-episode-onset"
+#: A dated image more than this many days before the onset is of another illness (``_place_date``); an onset told
+#: "again" more than this many days after an earlier onset begins another episode of it (``_episodes``).
+_SAME_ILLNESS_DAYS = 60
+#: Words telling an onset as the illness's return: "she developed again fever", "fell ill once more", "a second
+#: episode", "reinfection" (not "recurrence of fever", a course's turn within one illness).
+_AGAIN = compile_fast(r"\b(?:again|once\s+more|re-?infect\w*|(?:second|new)\s+(?:episode|infection))\b",
+                      re.IGNORECASE)
+
+
+def _episodes(history: str, onset: list[tuple[date, str]]
+              ) -> tuple[list[tuple[date, str]], tuple[tuple[date, str], ...]]:
+    """The onsets of the history's last episode of the illness and those of its earlier episodes: an onset whose
+    sentence tells the illness again ("On 3 August 2020, 109 days after the first episode, she developed again
+    fever"), more than ``_SAME_ILLNESS_DAYS`` after every onset before it, begins another episode (a reinfection):
+    its films count from it, the earlier episode's from its own onset. Else the onsets as they were."""
+    for when, words in sorted(onset, reverse=True):
+        before = [d for d, _ in onset if d < when]
+        if not before or (when - max(before)).days <= _SAME_ILLNESS_DAYS:
+            continue
+        start = history.find(words)
+        if start >= 0 and _AGAIN.search(history, *sentence_at(history, start)):
+            return [(d, w) for d, w in onset if d >= when], tuple(sorted({(d, w) for d, w in onset if d < when}))
+    return onset, ()
+
+
+#: "presented" taking the symptom as its object, as authors translating "apresentou febre", "presentó fiebre",
+#: "presentava febbre" write it: "presented on 16 April 2020 fever", "presented fever and cough since 3 March"
+#: (the symptom's start; not "presented with fever", "presented to the emergency department": a presentation).
+_PRESENTED_ON = compile_fast(r"\bpresent(?:ed|s)\s+(?:(?:on|since|from)\s+)?(?:the\s+)?$", re.IGNORECASE)
+_PRESENTED_SYMPTOM = compile_fast(
+    r"\bpresent(?:ed|s)\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}(?=\w)[^.;:]{0,80}?"
+    r"\s(?:on|since|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_SYMPTOM_NEXT = compile_fast(r"\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}", re.IGNORECASE)
+#: Words between a transitive "presented <symptom>" and its date that tell another event ("presented fever and was
+#: admitted on 5 March", "presented cough, and a CT on 3 March"): the date is not the symptom's.
+_OTHER_EVENT = compile_fast(r"\b(?:was|were|is|are|had|has|been|underwent|performed|ct|x-?rays?|radiographs?|"
+                            r"swabs?|pcr|tests?)\b", re.IGNORECASE)
+
+
+def _presented_symptom(history: str, s_start: int, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` is a symptom's start told with a transitive "presented" ("presented on 16
+    April 2020 fever (38.2 °C)", "presented fever since 3 March")."""
+    if _PRESENTED_ON.search(history, max(s_start, start - 30), start):
+        after = _SYMPTOM_NEXT.match(history, end)
+        return SYMPTOM_WORDS.match(history, after.end() if after else end) is not None
+    m = _PRESENTED_SYMPTOM.search(history, max(s_start, start - 100), start)
+    if m is None or _OTHER_EVENT.search(m.group(0)) or len(_ADMISSION_CUES.findall(m.group(0))) > 1:
+        return False
+    after = _SYMPTOM_NEXT.match(history, m.start() + len(m.group(0).split(None, 1)[0]))
+    return after is not None and SYMPTOM_WORDS.match(history, after.end()) is not None
 
 
 #: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10", and a test
@@ -2113,6 +2181,11 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
                 f"({timeline.anchor_evidence!r}): curators count such a film from either, "
                 f"day {day} or day {day - timeline.admission_day}")
+        if rule == _EPISODE_RULE and day is not None:
+            # the evidence is the earlier episode's onset, not the axis's anchor (the last episode's)
+            told = max((d, w) for d, w in axis.dates.earlier_onsets
+                       if moment.kind != DATED or d.toordinal() <= moment.days)
+            moment = replace(moment, evidence=f"{told[1]}{EVIDENCE_JOIN}{moment.evidence}")
         if rule == "timeline.first-visit" and day is not None and axis.dates.first_visit is not None:
             # the evidence is the first visit's span in the history, not the axis's anchor (the return)
             moment = replace(moment, evidence=f"{axis.dates.first_visit.evidence}{EVIDENCE_JOIN}{moment.evidence}")
@@ -2323,7 +2396,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     patient, when the history tells no onset gap: Radiopaedia cases whose Presentation is
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
     history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
-    onset_date, admission_date = history_dates(history, day_first)
+    onset_date, admission_date, earlier_onsets = _history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     onset_one = onset_is_day_one(history, findings)
@@ -2346,7 +2419,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
-                   straight_to_icu=admitted_straight_to_icu(history))
+                   straight_to_icu=admitted_straight_to_icu(history), earlier_onsets=earlier_onsets)
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2385,7 +2458,7 @@ def _weekday_onset(history: str) -> str | None:
 
 
 #: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
-_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit"})
+_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit", _EPISODE_RULE})
 
 
 def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,
@@ -2428,6 +2501,9 @@ class _Dates:
     #: The history admits the patient straight to intensive care ("admitted directly to the intensive care
     #: unit"): the unit's days are the stay's ("AP supine chest radiograph on ICU day 2" is hospital day 2).
     straight_to_icu: bool = False
+    #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
+    #: a film dated before ``onset`` counts from the last of them before it.
+    earlier_onsets: tuple[tuple[date, str], ...] = ()
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -2932,8 +3008,12 @@ def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int |
     """A dated image on the axis: days since the dated onset, or since the dated admission (placed
     on the axis)."""
     if dates.onset is not None:
+        episode = max((d for d, _ in dates.earlier_onsets if d <= when), default=None) if when < dates.onset else None
+        if episode is not None:
+            # a film of the reinfection's first episode: days since that episode's onset
+            return (when - episode).days, _EPISODE_RULE, ""
         days = (when - dates.onset).days
-        if days < -60 or days > 365:
+        if days < -_SAME_ILLNESS_DAYS or days > 365:
             return (None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: "
                                            "not the same illness, or the year is not told")
         return days, "timeline.date-since-onset", ""
