@@ -78,6 +78,7 @@ from .normalize.time_words import (
     UNIT_RE,
     amount_in_days,
     at_admission,
+    day_base,
     illness_ago,
     is_amount,
     shorthand_days,
@@ -1117,7 +1118,7 @@ _ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
-    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
+    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
@@ -1221,7 +1222,7 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     qual = re.sub("[\u2010\u2011]", "-", (m.group("qual") or m.group("qual2") or "").strip().lower())
     connector = m.group("of") or m.group("of2") or ""
     return (int(m.group("n") or m.group("n2")), "hospital" if _stay_giornata(m, connector) else qual,
-            connector, m.group("base") or m.group("base2") or "")
+            connector, day_base(m, m.group("base") or m.group("base2") or ""))
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
@@ -1231,7 +1232,7 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     connector = m.group("conn") or m.group("conn_it") or m.group("conn_es") or ""
     qual = "hospital" if _stay_giornata(m, connector) else (m.group("oqual") or "").lower()
     return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], qual, connector,
-            m.group("base") or m.group("base_it") or m.group("base_es") or "")
+            day_base(m, m.group("base") or m.group("base_it") or m.group("base_es") or ""))
 
 
 #: English weekdays, Monday first (``date.weekday()``'s numbering).

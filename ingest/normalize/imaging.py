@@ -46,6 +46,7 @@ from .time_words import (
     UNIT_KEYS,
     UNIT_RE,
     amount_in_days,
+    day_base,
     is_amount,
     symptom_history,
 )
@@ -130,7 +131,8 @@ FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v23: "Two weeks into the illness", "3 days into symptoms" histories (not "into the pandemic", "into the ICU stay")
 # v24: "after 9 days in hospital", "after 10 days of hospital stay", "dopo 10 giorni di degenza" count from the
 # admission
-OFFSET_VERSION = 24
+# v25: "day 5 of COVID-19" is day 5 of the illness, as "day 5 of illness" (not "of the COVID-19 pandemic")
+OFFSET_VERSION = 25
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -898,7 +900,7 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
     for m in (DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag"))
               else ()):
         n = int(m.group("n") or m.group("n2"))
-        base = m.group("base") or m.group("base2") or ""
+        base = day_base(m, m.group("base") or m.group("base2") or "")
         qual = (m.group("qual") or m.group("qual2") or "").strip().lower()
         if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
             since_onset = since_onset or (n, m)
