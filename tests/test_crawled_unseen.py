@@ -3421,6 +3421,35 @@ def test_eurorad_one_film_whose_legend_names_frontal_and_lateral_has_no_view(leg
     assert film["offset"] == "5"
 
 
+# --- leftovers47: a lone lateral film whose words name "frontal" only for another figure's film ---------------------
+
+@pytest.mark.parametrize("legend", [
+    "Lateral chest radiograph at admission (the frontal film is shown in Figure 2): bilateral hazy opacities.",
+    "Lateral chest radiograph at admission: hazy opacities in both lower zones; frontal film in Fig. 2.",
+    "Lateral chest radiograph at admission: hazy opacities in both lower zones. Compare with the frontal view in "
+    "Figure 2.",
+])
+def test_a_lateral_film_whose_frontal_is_another_figures_is_l(legend):
+    html = (FIXTURES / "eurorad" / "unseen35" / _EU_19502).read_text()
+    told = "Frontal chest radiograph at admission: bilateral peripheral hazy opacities in both lower zones."
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html.replace(told, legend), "https://www.eurorad.org/case/19502"):
+        rows.update(staged_rows(record))
+    assert rows["0000019502/19502_1_1.jpg"]["view"] == "L"  # was blank: "frontal" read as this film's
+
+
+@pytest.mark.parametrize("legend", [
+    # one film, both projections named: which one it is, is not said
+    "Frontal and lateral chest radiographs at admission (Figure 2 shows the CT): hazy opacities.",
+    "Frontal and lateral chest radiographs (Fig. 1) show hazy opacities in both lower zones.",
+    # the citation holds the lateral too, or "frontal" cites no other figure
+    "Lateral chest radiograph at admission (see Figure 2 for the frontal and lateral films).",
+    "Lateral chest radiograph at admission. Frontal radiograph of the same day: hazy opacities.",
+])
+def test_frontal_named_beside_the_lateral_without_another_figure_keeps_the_view_blank(legend):
+    assert NORMALIZERS["view"](legend, modality="X-ray").value is None
+
+
 # --- unseen36: the illness named with its time ago before a later presentation -------------------------------------
 
 

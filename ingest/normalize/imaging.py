@@ -73,7 +73,9 @@ AXIAL, CORONAL = CT_VIEWS
 # has no view of the vocabulary, as the English one (was L)
 # v14: a legend naming a frontal projection and a lateral one ("Frontal and lateral chest radiographs show ...")
 # names two films: blank for one image (was L, "frontal" being no view of its own)
-VIEW_VERSION = 14
+# v15: a lateral film whose words name "frontal" only where they cite another figure ("Lateral radiograph (the
+# frontal film is shown in Fig. 1)", "...; frontal film in Figure 1a") is L (was blank, as "Frontal and lateral")
+VIEW_VERSION = 15
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -300,6 +302,9 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         hits = [h for h in hits if h[0] != AP]
     views = {h[0] for h in hits}
     frontal = _FRONTAL.search(text) if views == {LATERAL} and "frontal" in low else None
+    if frontal and all(_names_another_figure(text, m.start(), hits) for m in _FRONTAL.finditer(text)):
+        # "Lateral radiograph (the frontal film is shown in Fig. 1)": "frontal" names another figure's film
+        frontal = None
     if frontal:
         # "Frontal and lateral chest radiographs show ...": a frontal film and a lateral one, of which
         # the lateral is no more this image's than the frontal (was L: "frontal" is no view of its own)
@@ -327,6 +332,29 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words",
                      VIEW_VERSION)
     return Normalized(None)
+
+
+#: A citation of a figure: "Fig. 1", "Figure 2a", "Figs. 1-2", "figura 3".
+_FIGURE_CITED = compile(r"\bfig(?:ure|ura)?s?\.?\s*S?\d", re.IGNORECASE)
+_FIG_ABBREVIATION = compile(r"\bfigs?\.\s*\Z", re.IGNORECASE)
+
+
+def _names_another_figure(text: str, start: int, hits: list[tuple[str, int, int]]) -> bool:
+    """Whether the word at ``start`` stands in a part of ``text`` that cites a figure and holds none of the view
+    ``hits``: a parenthesis ("(the frontal film is shown in Fig. 1)"), else its clause up to a ";" or its sentence
+    ("Compare with the frontal view in Figure 1."); it names that figure's film, not this one's."""
+    opening, closing = text.rfind("(", 0, start), text.find(")", start)
+    if opening >= 0 and ")" not in text[opening:start] and closing >= 0:
+        part = (opening, closing + 1)
+    else:
+        s_start, s_end = sentence_at(text, start)
+        while s_end < len(text) and _FIG_ABBREVIATION.search(text, s_start, s_end):
+            s_end = sentence_at(text, s_end)[1]  # "(Fig. 2)": no sentence's end
+        semicolons = [m.end() for m in re.finditer(";", text[s_start:start])]
+        after = text.find(";", start, s_end)
+        part = (s_start + (semicolons[-1] if semicolons else 0), after if after >= 0 else s_end)
+    return (_FIGURE_CITED.search(text, *part) is not None
+            and not any(part[0] <= h_start < part[1] for _, h_start, _ in hits))
 
 
 # The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
