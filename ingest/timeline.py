@@ -2122,7 +2122,7 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     if first is not None and first.kind == LABEL and first.where == "label" and first.days == timeline.admission_day:
         return True
     moments = [m for m, _ in chosen if m is not None]
-    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or bool(_ILLNESS_DAY.search(history))
+    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or _counts_illness_days(history)
     # a bare day before the admission's day of illness ("Day 2" of a patient admitted on day 6) is another count
     counts_stay = (any(m.kind in (HOSPITAL_DAY, AFTER_DISCHARGE) or (m.kind == SINCE_ADMISSION and m.days)
                        or (m.kind == LABEL and m.days < timeline.admission_day) for m in moments)
@@ -2142,10 +2142,14 @@ def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Mom
                     for image, (m, _) in zip(ordered[1:], chosen[1:])))
 
 
-#: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
-_ILLNESS_DAY = compile_fast(r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease|fever)\b"
-                            r"|\b\d{1,2}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease)\b",
-                            re.IGNORECASE)
+def _counts_illness_days(history: str) -> bool:
+    """Whether the history counts the illness's days in digits ("On day 5 of illness", "on the 7th day of symptoms",
+    "day 10 of COVID-19"): a ``DAY_N`` the project reads as a day of the illness (``_day_moment``)."""
+    for m in _day_n_matches(history):
+        moment = _day_moment(*_day_n_parts(m), m.group(0), "history")
+        if moment is not None and moment.kind == SINCE_ONSET:
+            return True
+    return False
 #: ... or the stay's ("hospital day 3", "day 4 of admission", "on the 9th day of hospitalization", "HD 3",
 #: "5 days after admission").
 _STAY_DAY = compile_fast(r"\bhospital\s+day\b"

@@ -3521,6 +3521,19 @@ def test_unseen36_a_day_of_the_pandemic_or_a_vaccination_is_no_day_of_the_illnes
     assert onset_gap(history) is None
 
 
+@pytest.mark.parametrize("history, offset", [
+    # a history counting the illness's days by the disease's name: its bare "day 6" counts the illness too
+    ("A 60-year-old man presented on day 3 of COVID-19.", 6),
+    ("A 60-year-old man presented on day 3 of illness.", 6),
+    # ... unless the texts also count the stay
+    ("A 60-year-old man presented on day 3 of COVID-19. On hospital day 2 he needed oxygen.", None),
+])
+def test_unseen36_a_bare_day_of_a_history_counting_covid_days_counts_the_illness(history, offset):
+    from ingest.timeline import ImageTexts, case_timeline
+
+    assert case_timeline(history, [ImageTexts(0, caption="Chest radiograph on day 6.")]).offset_of(0).value == offset
+
+
 def test_unseen36_offset_normalizer_reads_day_n_of_covid_as_a_day_of_illness():
     assert NORMALIZERS["offset"]("Chest radiograph on day 5 of COVID-19").value == 5
     assert NORMALIZERS["offset"]("Chest radiograph on day 5 of the COVID-19 pandemic").value is None
