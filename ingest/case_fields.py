@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 82  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 85  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -340,6 +340,14 @@ TIMELINE_VERSION = 82  # v2: "day N of admission", "hospital day N" are N days a
 #                           on a test's date ("...; on 22 October the RT-PCR test was positive") not the onset's
 #                      v82: a drug named right before "for N days" ("he received dexamethasone, remdesivir for 5 days")
 #                           is how long it was given, no symptom history (was the admission's offset 5)
+#                      v83: a reinfection's earlier episode: a film dated before the last episode's onset ("she
+#                           developed again fever", more than 60 days after the first onset) counts from its own
+#                           episode's onset (was blank, "not the same illness"); "presented on 16 April 2020 fever",
+#                           "presented fever since 3 March" date the onset (was the admission's date, or none)
+#                      v84: "on the tenth day of COVID-19", "day 8 of COVID-19" are days of the illness as "day N of
+#                           illness" (were unread); not "day 50 of the COVID-19 pandemic", "of COVID-19 vaccination"
+#                      v85: a history counting the illness's days is read by the same definition (`_day_moment`, was a
+#                           list of its own): "presented on day 3 of COVID-19" makes a bare "day 6" the illness's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

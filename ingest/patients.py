@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ingest.jats import Table
 from ingest.normalize.common import FEMALE_PRONOUNS, MALE_PRONOUNS, ORDINAL_NUMBERS, ORDINALS_EN, ROMAN_NUMERALS
+from ingest.normalize.demographics import normalize_age
 from ingest.normalize.time_words import MONTH, MONTHS
 from ingest.timeline import MONTH_FIRST, slashed_date_order
 
@@ -326,9 +327,22 @@ def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[
 _RELATION_NUMBERED = re.compile(
     rf"(?:\b(?:his|her|their|the\s+index\s+(?:patient|case)'s)\s+)?\b(?P<relation>{_RELATIONS_M}|{_RELATIONS_F})"
     r"\s*\(\s*(?:patient|case)\s*(?P<n>\d{1,2})\s*\)", re.I)
-_AGE_APPOSITION = re.compile(r",\s*(?:aged\s+(?P<aged>\d{1,3})\b(?!\s*(?:days?|weeks?|months?)\b)"
-                             r"|(?P<old>\d{1,3})\s*years?\s*old\b|an?\s+(?P<hyphened>\d{1,3})[- ]years?[- ]old\b)",
-                             re.I)
+#: The apposition right after a relative's number ("(patient 4), aged 74 years,", "(patient 2), 43 years old,",
+#: "(patient 3), a 19-year-old university student,"): its age is ``normalize_age``'s reading of it when the
+#: apposition opens with it.
+_APPOSITION = re.compile(r",\s*([^,;:.()]{1,80})")
+_ARTICLE = re.compile(r"(?:an?\s+)?", re.I)
+
+
+def _apposition_age(body: str, pos: int) -> int:
+    """The age in whole years of the apposition at ``pos`` (0 when it opens with none, or under a year)."""
+    apposition = _APPOSITION.match(body, pos)
+    if apposition is None:
+        return 0
+    age = normalize_age(apposition.group(1))
+    if age.value is None or not _ARTICLE.fullmatch(apposition.group(1), 0, age.start):
+        return 0
+    return int(age.value)
 
 
 def _introduced_by_relation(numbered: dict[int, PatientText], sections: list[tuple[str, str]]) -> None:
@@ -361,9 +375,8 @@ def _introduce_relative(numbered: dict[int, PatientText], body: str, m: re.Match
     sentence = _sentence_at(body, m.start("relation"))
     end = min(len(sentence), following.start() - m.start("relation")) if following else len(sentence)
     words = re.sub(r"[,;]?\s*(?:and|while|whereas)?\s*$", "", sentence[:end]).strip()
-    age = _AGE_APPOSITION.match(body, m.end())
     sex = "M" if _MALE.match(m.group("relation")) else "F"
-    years = int(next(g for g in age.groups() if g)) if age else 0
+    years = _apposition_age(body, m.end())
     patient.descriptor, patient.intro = Descriptor(years, sex, words), words
     return True
 

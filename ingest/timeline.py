@@ -78,6 +78,7 @@ from .normalize.time_words import (
     UNIT_RE,
     amount_in_days,
     at_admission,
+    day_base,
     illness_ago,
     is_amount,
     shorthand_days,
@@ -749,7 +750,16 @@ def _date(year: int, month: int, day: int) -> date | None:
 def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, str] | None, tuple[date, str] | None]:
     """(onset date, admission date) as the history dates them, each with its words. A date belongs
     to the moment whose words are nearest to it in its sentence ("One day before entry (January
-    18), she developed fever"); a moment dated twice differently is left out."""
+    18), she developed fever"); a moment dated twice differently is left out. A history of two
+    episodes of the illness (``_episodes``) dates the last episode's onset."""
+    onset, admission, _earlier = _history_dates(history, day_first)
+    return onset, admission
+
+
+@lru_cache(maxsize=1024)
+def _history_dates(history: str, day_first: bool = False
+                   ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
+    """``history_dates`` and the onsets of the history's earlier episodes of the illness (oldest first)."""
     onset: list[tuple[date, str]] = []
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
@@ -773,8 +783,10 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
-        if _SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start):
-            # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1": when it began
+        if (_SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start)
+                or _presented_symptom(history, s_start, start, end)):
+            # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
+            # April fever": when it began
             distance = {"onset": 0}
             symptom_starts.add(value)
         if not distance or len(set(distance.values())) < len(distance):
@@ -794,10 +806,67 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
         # pain developed ...; a radiograph on March 24"), not the illness's onset
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    earlier: tuple[tuple[date, str], ...] = ()
+    if len({d for d, _ in onset}) > 1:
+        onset, earlier = _episodes(history, onset)
     if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset):
         # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
         onset = [min(onset)]
-    return one(onset), admitted
+    return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: The rule of a film dated in an earlier episode of the illness, counted from that episode's onset.
+_EPISODE_RULE = "timeline.date-since-episode-onset"
+#: A dated image more than this many days before the onset is of another illness (``_place_date``); an onset told
+#: "again" more than this many days after an earlier onset begins another episode of it (``_episodes``).
+_SAME_ILLNESS_DAYS = 60
+#: Words telling an onset as the illness's return: "she developed again fever", "fell ill once more", "a second
+#: episode", "reinfection" (not "recurrence of fever", a course's turn within one illness).
+_AGAIN = compile_fast(r"\b(?:again|once\s+more|re-?infect\w*|(?:second|new)\s+(?:episode|infection))\b",
+                      re.IGNORECASE)
+
+
+def _episodes(history: str, onset: list[tuple[date, str]]
+              ) -> tuple[list[tuple[date, str]], tuple[tuple[date, str], ...]]:
+    """The onsets of the history's last episode of the illness and those of its earlier episodes: an onset whose
+    sentence tells the illness again ("On 3 August 2020, 109 days after the first episode, she developed again
+    fever"), more than ``_SAME_ILLNESS_DAYS`` after every onset before it, begins another episode (a reinfection):
+    its films count from it, the earlier episode's from its own onset. Else the onsets as they were."""
+    for when, words in sorted(onset, reverse=True):
+        before = [d for d, _ in onset if d < when]
+        if not before or (when - max(before)).days <= _SAME_ILLNESS_DAYS:
+            continue
+        start = history.find(words)
+        if start >= 0 and _AGAIN.search(history, *sentence_at(history, start)):
+            return [(d, w) for d, w in onset if d >= when], tuple(sorted({(d, w) for d, w in onset if d < when}))
+    return onset, ()
+
+
+#: "presented" taking the symptom as its object, as authors translating "apresentou febre", "presentó fiebre",
+#: "presentava febbre" write it: "presented on 16 April 2020 fever", "presented fever and cough since 3 March"
+#: (the symptom's start; not "presented with fever", "presented to the emergency department": a presentation).
+_PRESENTED_ON = compile_fast(r"\bpresent(?:ed|s)\s+(?:(?:on|since|from)\s+)?(?:the\s+)?$", re.IGNORECASE)
+_PRESENTED_SYMPTOM = compile_fast(
+    r"\bpresent(?:ed|s)\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}(?=\w)[^.;:]{0,80}?"
+    r"\s(?:on|since|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_SYMPTOM_NEXT = compile_fast(r"\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}", re.IGNORECASE)
+#: Words between a transitive "presented <symptom>" and its date that tell another event ("presented fever and was
+#: admitted on 5 March", "presented cough, and a CT on 3 March"): the date is not the symptom's.
+_OTHER_EVENT = compile_fast(r"\b(?:was|were|is|are|had|has|been|underwent|performed|ct|x-?rays?|radiographs?|"
+                            r"swabs?|pcr|tests?)\b", re.IGNORECASE)
+
+
+def _presented_symptom(history: str, s_start: int, start: int, end: int) -> bool:
+    """Whether the date at ``start:end`` is a symptom's start told with a transitive "presented" ("presented on 16
+    April 2020 fever (38.2 °C)", "presented fever since 3 March")."""
+    if _PRESENTED_ON.search(history, max(s_start, start - 30), start):
+        after = _SYMPTOM_NEXT.match(history, end)
+        return SYMPTOM_WORDS.match(history, after.end() if after else end) is not None
+    m = _PRESENTED_SYMPTOM.search(history, max(s_start, start - 100), start)
+    if m is None or _OTHER_EVENT.search(m.group(0)) or len(_ADMISSION_CUES.findall(m.group(0))) > 1:
+        return False
+    after = _SYMPTOM_NEXT.match(history, m.start() + len(m.group(0).split(None, 1)[0]))
+    return after is not None and SYMPTOM_WORDS.match(history, after.end()) is not None
 
 
 #: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10", and a test
@@ -1075,7 +1144,7 @@ _ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
-    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
+    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
@@ -1179,7 +1248,7 @@ def _day_n_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     qual = re.sub("[\u2010\u2011]", "-", (m.group("qual") or m.group("qual2") or "").strip().lower())
     connector = m.group("of") or m.group("of2") or ""
     return (int(m.group("n") or m.group("n2")), "hospital" if _stay_giornata(m, connector) else qual,
-            connector, m.group("base") or m.group("base2") or "")
+            connector, day_base(m, m.group("base") or m.group("base2") or ""))
 
 
 def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
@@ -1189,7 +1258,7 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     connector = m.group("conn") or m.group("conn_it") or m.group("conn_es") or ""
     qual = "hospital" if _stay_giornata(m, connector) else (m.group("oqual") or "").lower()
     return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], qual, connector,
-            m.group("base") or m.group("base_it") or m.group("base_es") or "")
+            day_base(m, m.group("base") or m.group("base_it") or m.group("base_es") or ""))
 
 
 #: English weekdays, Monday first (``date.weekday()``'s numbering).
@@ -2107,7 +2176,7 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     if first is not None and first.kind == LABEL and first.where == "label" and first.days == timeline.admission_day:
         return True
     moments = [m for m, _ in chosen if m is not None]
-    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or bool(_ILLNESS_DAY.search(history))
+    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or _counts_illness_days(history)
     # a bare day before the admission's day of illness ("Day 2" of a patient admitted on day 6) is another count
     counts_stay = (any(m.kind in (HOSPITAL_DAY, AFTER_DISCHARGE) or (m.kind == SINCE_ADMISSION and m.days)
                        or (m.kind == LABEL and m.days < timeline.admission_day) for m in moments)
@@ -2127,10 +2196,14 @@ def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Mom
                     for image, (m, _) in zip(ordered[1:], chosen[1:])))
 
 
-#: The history counting the illness's days ("On day 5 of illness", "on the 7th day of symptoms").
-_ILLNESS_DAY = compile_fast(r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease|fever)\b"
-                            r"|\b\d{1,2}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|her\s+|his\s+)?(?:illness|symptoms|disease)\b",
-                            re.IGNORECASE)
+def _counts_illness_days(history: str) -> bool:
+    """Whether the history counts the illness's days in digits ("On day 5 of illness", "on the 7th day of symptoms",
+    "day 10 of COVID-19"): a ``DAY_N`` the project reads as a day of the illness (``_day_moment``)."""
+    for m in _day_n_matches(history):
+        moment = _day_moment(*_day_n_parts(m), m.group(0), "history")
+        if moment is not None and moment.kind == SINCE_ONSET:
+            return True
+    return False
 #: ... or the stay's ("hospital day 3", "day 4 of admission", "on the 9th day of hospitalization", "HD 3",
 #: "5 days after admission").
 _STAY_DAY = compile_fast(r"\bhospital\s+day\b"
@@ -2167,6 +2240,11 @@ def _placed(chosen: tuple[Moment | None, str], axis: _Axis, previous_day: int | 
                 f"{moment.evidence!r} counts from the admission, {timeline.admission_day} days after the onset "
                 f"({timeline.anchor_evidence!r}): curators count such a film from either, "
                 f"day {day} or day {day - timeline.admission_day}")
+        if rule == _EPISODE_RULE and day is not None:
+            # the evidence is the earlier episode's onset, not the axis's anchor (the last episode's)
+            told = max((d, w) for d, w in axis.dates.earlier_onsets
+                       if moment.kind != DATED or d.toordinal() <= moment.days)
+            moment = replace(moment, evidence=f"{told[1]}{EVIDENCE_JOIN}{moment.evidence}")
         if rule == "timeline.first-visit" and day is not None and axis.dates.first_visit is not None:
             # the evidence is the first visit's span in the history, not the axis's anchor (the return)
             moment = replace(moment, evidence=f"{axis.dates.first_visit.evidence}{EVIDENCE_JOIN}{moment.evidence}")
@@ -2377,7 +2455,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     patient, when the history tells no onset gap: Radiopaedia cases whose Presentation is
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
     history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
-    onset_date, admission_date = history_dates(history, day_first)
+    onset_date, admission_date, earlier_onsets = _history_dates(history, day_first)
     gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     onset_one = onset_is_day_one(history, findings)
@@ -2401,7 +2479,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
-                   icu_admission=icu_admission_moment(history, day_first))
+                   icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
@@ -2440,7 +2518,7 @@ def _weekday_onset(history: str) -> str | None:
 
 
 #: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
-_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit"})
+_OWN_BASE_RULES = frozenset({"timeline.since-onset", "timeline.first-visit", _EPISODE_RULE})
 
 
 def _image_offset(timeline: Timeline, position: int, moment: Moment | None, day: int | None, rule: str,
@@ -2486,6 +2564,9 @@ class _Dates:
     #: The one day the history moves the patient to intensive care later in the stay ("on March 30 she was
     #: transferred to the intensive care unit"): the unit's day N is N days after it, as a stay's "hospital day N".
     icu_admission: Moment | None = None
+    #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
+    #: a film dated before ``onset`` counts from the last of them before it.
+    earlier_onsets: tuple[tuple[date, str], ...] = ()
 
 
 #: The patient moved to intensive care: "transferred to the intensive care unit", "was admitted to the ICU", "moved
@@ -3021,8 +3102,12 @@ def _place_date(when: date, admission: int | None, dates: _Dates) -> tuple[int |
     """A dated image on the axis: days since the dated onset, or since the dated admission (placed
     on the axis)."""
     if dates.onset is not None:
+        episode = max((d for d, _ in dates.earlier_onsets if d <= when), default=None) if when < dates.onset else None
+        if episode is not None:
+            # a film of the reinfection's first episode: days since that episode's onset
+            return (when - episode).days, _EPISODE_RULE, ""
         days = (when - dates.onset).days
-        if days < -60 or days > 365:
+        if days < -_SAME_ILLNESS_DAYS or days > 365:
             return (None, "timeline.date", f"{when.isoformat()} is {days} days from the onset: "
                                            "not the same illness, or the year is not told")
         return days, "timeline.date-since-onset", ""

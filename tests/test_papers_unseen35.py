@@ -116,6 +116,24 @@ def test_relatives_introduced_by_relation_and_number_have_their_own_age_sex_and_
     assert (patients[1].descriptor.age, patients[1].descriptor.sex) == (45, "M")
 
 
+@pytest.mark.parametrize("relative, age", [
+    ("His father (patient 4), aged 74 years,", 74),
+    ("His wife (patient 2), 43 years old,", 43),
+    ("their daughter (patient 3), a 19-year-old university student,", 19),
+    # the apposition read by normalize_age, as every other age: "43 years" alone is her age too
+    ("His wife (patient 2), 43 years,", 43),
+    # an infant's months are under a year; words that open with no age give none
+    ("their son (patient 5), aged 8 months,", 0),
+    ("His wife (patient 2), who had been well,", 0),
+])
+def test_a_relatives_apposition_is_read_by_the_age_normalizer(relative, age):
+    text = RELATIVES.replace("His wife (patient 2), 43 years old,", relative)
+    legends = ["Patient 2 (A). Patient 3 (B). Patient 4 (C). Patient 5 (D)."]
+    patients = {p.number: p for p in split_patients([INDEX, text], legends)}
+    number = int(relative.split("(patient ")[1][0])
+    assert patients[number].descriptor.age == age
+
+
 @pytest.mark.parametrize("words, sex", [
     ("wife (patient 2), 43 years old, developed cough and myalgia on January 26", "F"),
     ("daughter (patient 3), a 19-year-old university student, complained of sore throat", "F"),

@@ -86,7 +86,10 @@ SEX_VERSION = 28
 # 16: as SEX_VERSION 24 ("A 58-year-old man (patient 7 in Table 2)" in a cohort's legend)
 # 17: as SEX_VERSION 25 ("His father (patient 4), aged 74 years, ...": his age, in his case)
 # 18: the Italian age adjective of digits and "-enne" ("Uomo 86enne", "una 45-enne"); "ultraottantenne" stays no age
-AGE_VERSION = 18
+# 19: an infant "aged 3 months" / "aged 3 weeks" / "aged 10 days" is that fraction of a year (was 3 or 10 years: the
+#     "aged N" pattern read the number alone); the patients' apposition ("His father (patient 4), aged 74 years")
+#     is read by normalize_age (patients.py had its own pattern)
+AGE_VERSION = 19
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -405,7 +408,9 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
     # "aged 65", "age 65", "di anni 53", "di 65 anni", "65 anni", "65 años", "65 anos", "65 ans", "65 Jahre",
     # "65-jährige", the Italian notes' abbreviation "donna, 80aa", "80 aa." (not "2 aa fa": a time ago)
     # (not a time ago: "hace 10 años", "há 10 anos")
-    (gate(compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b", re.IGNORECASE), "[ad]"),
+    # (an infant's "aged 3 months", "aged 10 days" is no age in years: the months' and days' patterns read it)
+    (gate(compile(rf"\b(?:aged|age|di\s+anni|de\s+edad)\s+{_N}\b(?!\s*(?:days?|weeks?|months?)\b)", re.IGNORECASE),
+          "[ad]"),
      "age.aged", 1, ("age", "anni", "edad",)),
     (gate(compile(rf"(?<!\bhace\s)(?<!\bh[aá]\s)(?<!\bhavia\s)\b{_N}[\s-]*"
                   r"(?:anni|aa\b(?!\.?\s*fa\b)|años|anos|ans|Jahre\s+alt|jährige[rn]?)\b",
@@ -455,6 +460,9 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], str, float, tuple[str, ...] | None],
      "age.months", 12, ("month", "mes", "mois", "monate",)),
     (gate(compile(rf"\b{_N}[\s-]*(?:days?|giorni|días|jours|Tage)[\s-]*old\b", re.IGNORECASE), r"\d"),
      "age.days", 365.25, ("old",)),
+    (gate(compile(rf"\bag(?:ed|e)\s+{_N}\s*months?\b", re.IGNORECASE), "a"), "age.months", 12, ("age",)),
+    (gate(compile(rf"\bag(?:ed|e)\s+{_N}\s*weeks?\b", re.IGNORECASE), "a"), "age.weeks", 52.18, ("age",)),
+    (gate(compile(rf"\bag(?:ed|e)\s+{_N}\s*days?\b", re.IGNORECASE), "a"), "age.days", 365.25, ("age",)),
     # "84M with COPD"
     (_AGE_SEX_SHORTHAND, "age.shorthand", 1, None),
 )

@@ -46,6 +46,7 @@ from .time_words import (
     UNIT_KEYS,
     UNIT_RE,
     amount_in_days,
+    day_base,
     is_amount,
     symptom_history,
 )
@@ -78,7 +79,9 @@ AXIAL, CORONAL = CT_VIEWS
 # projection the study's note names ("on the PA radiograph"; backfill._study_first_film_view), was blank
 # v17: a plane ties its panels' letters through the image's noun ("Axial images (A, C, E) and coronal reformatted
 # images (B, D, F)"): each panel its own plane (was the CT's default, Axial, for the coronal panels)
-VIEW_VERSION = 17
+# v18: a lateral film whose words name "frontal" only where they cite another figure ("Lateral radiograph (the
+# frontal film is shown in Fig. 1)", "...; frontal film in Figure 1a") is L (was blank, as "Frontal and lateral")
+VIEW_VERSION = 18
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -136,7 +139,8 @@ FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("
 # v23: "Two weeks into the illness", "3 days into symptoms" histories (not "into the pandemic", "into the ICU stay")
 # v24: "after 9 days in hospital", "after 10 days of hospital stay", "dopo 10 giorni di degenza" count from the
 # admission
-OFFSET_VERSION = 24
+# v25: "day 5 of COVID-19" is day 5 of the illness, as "day 5 of illness" (not "of the COVID-19 pandemic")
+OFFSET_VERSION = 25
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -304,6 +308,9 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         hits = [h for h in hits if h[0] != AP]
     views = {h[0] for h in hits}
     frontal = _FRONTAL.search(text) if views == {LATERAL} and "frontal" in low else None
+    if frontal and all(_names_another_figure(text, m.start(), hits) for m in _FRONTAL.finditer(text)):
+        # "Lateral radiograph (the frontal film is shown in Fig. 1)": "frontal" names another figure's film
+        frontal = None
     if frontal:
         # "Frontal and lateral chest radiographs show ...": a frontal film and a lateral one, of which
         # the lateral is no more this image's than the frontal (was L: "frontal" is no view of its own)
@@ -331,6 +338,29 @@ def normalize_view(text: str, modality: str | None = None, source: str | None = 
         return blank("'Frontal' does not say PA or AP", text, frontal.start(), frontal.end(), "view.words",
                      VIEW_VERSION)
     return Normalized(None)
+
+
+#: A citation of a figure: "Fig. 1", "Figure 2a", "Figs. 1-2", "figura 3".
+_FIGURE_CITED = compile(r"\bfig(?:ure|ura)?s?\.?\s*S?\d", re.IGNORECASE)
+_FIG_ABBREVIATION = compile(r"\bfigs?\.\s*\Z", re.IGNORECASE)
+
+
+def _names_another_figure(text: str, start: int, hits: list[tuple[str, int, int]]) -> bool:
+    """Whether the word at ``start`` stands in a part of ``text`` that cites a figure and holds none of the view
+    ``hits``: a parenthesis ("(the frontal film is shown in Fig. 1)"), else its clause up to a ";" or its sentence
+    ("Compare with the frontal view in Figure 1."); it names that figure's film, not this one's."""
+    opening, closing = text.rfind("(", 0, start), text.find(")", start)
+    if opening >= 0 and ")" not in text[opening:start] and closing >= 0:
+        part = (opening, closing + 1)
+    else:
+        s_start, s_end = sentence_at(text, start)
+        while s_end < len(text) and _FIG_ABBREVIATION.search(text, s_start, s_end):
+            s_end = sentence_at(text, s_end)[1]  # "(Fig. 2)": no sentence's end
+        semicolons = [m.end() for m in re.finditer(";", text[s_start:start])]
+        after = text.find(";", start, s_end)
+        part = (s_start + (semicolons[-1] if semicolons else 0), after if after >= 0 else s_end)
+    return (_FIGURE_CITED.search(text, *part) is not None
+            and not any(part[0] <= h_start < part[1] for _, h_start, _ in hits))
 
 
 # The CT's scout: the planning projection before the slices, no image of the chest the dataset holds.
@@ -904,7 +934,7 @@ def _day_mentions(text: str) -> tuple[dict[int, re.Match[str]], tuple[int, re.Ma
     for m in (DAY_N.finditer(text) if has_any(text_context(text).lower, ("day", "giorn", "dí", "dia", "jour", "tag"))
               else ()):
         n = int(m.group("n") or m.group("n2"))
-        base = m.group("base") or m.group("base2") or ""
+        base = day_base(m, m.group("base") or m.group("base2") or "")
         qual = (m.group("qual") or m.group("qual2") or "").strip().lower()
         if qual in ("illness", "disease", "symptom", "post-onset", "postonset") or ONSET_BASE.match(base):
             since_onset = since_onset or (n, m)

@@ -82,8 +82,8 @@ _ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri
 _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
 DAY_N = compile(
-    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+))?",
+    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
+    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+(?:-19)?))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
@@ -94,10 +94,30 @@ ADMISSION_BASE = compile(
     re.IGNORECASE,
 )
 # The illness a "day N of ..." counts from: "day 5 of illness", "día 7 de enfermedad", and the Italian day of the
-# illness, "in XII giornata di malattia", "al 7° giorno di malattia" (not of the stay: "di ricovero")
-ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|esordio|sintom\w*|inizio|febbre|tosse|"
-                     r"malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
+# illness, "in XII giornata di malattia", "al 7° giorno di malattia" (not of the stay: "di ricovero"); the illness
+# by its name, "on the tenth day of COVID-19", "day 8 of COVID19"
+ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|covid(?:-?19)?|esordio|sintom\w*|inizio|"
+                     r"febbre|tosse|malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
+#: The illness's name as a day's base ("day 10 of COVID-19") and the word after it that makes the count another's:
+#: "day 50 of the COVID-19 pandemic", "day 3 of COVID-19 vaccination", "day 4 of COVID ward stay".
+_ILLNESS_NAME_BASE = compile(r"covid(?:-?19)?", re.IGNORECASE)
+_OTHER_COUNT_AFTER_NAME = compile(
+    r"\s+(pandemic|epidemic|outbreak|lockdown|wave|vaccin\w*|immuni[sz]\w*|ward|unit|ICU|isolation|quarantin\w*|"
+    r"hospitali[sz]\w*|admission|stay|treatment|therapy|care)\b", re.IGNORECASE)
+
+
+def day_base(m: re.Match[str], base: str) -> str:
+    """The base of a day's match (``DAY_N``'s or an ordinal day's) as ``ONSET_BASE`` and ``ADMISSION_BASE`` read
+    it: the illness's name with the word after it when that word makes the count another's ("day 50 of the
+    COVID-19 pandemic" counts the pandemic, not the illness); else ``base``."""
+    if base and _ILLNESS_NAME_BASE.fullmatch(base):
+        other = _OTHER_COUNT_AFTER_NAME.match(m.string, m.end())
+        if other:
+            return f"{base} {other.group(1)}"
+    return base
+
+
 # What follows a time spent in hospital that makes it another stay than the one the case counts from ("after 5
 # days in hospital elsewhere", "dopo 5 giorni di degenza in terapia intensiva").
 _NOT_THE_WARDS_STAY = (r"(?!\s+(?:elsewhere|in\s+(?:terapia\s+intensiva|rianimazione|(?:the\s+|an?\s+)?(?:ICU|ITU|"

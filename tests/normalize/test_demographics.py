@@ -155,6 +155,19 @@ def test_age_in_months_is_a_fraction_and_pediatric():
     assert result.flags == ("pediatric",)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # "aged N" with a unit of months, weeks or days: that fraction of a year (was N years)
+    ("Her son, aged 3 months, was admitted with fever", 0.25),
+    ("A boy aged 6 weeks presented with cough", 0.11),
+    ("A neonate aged 10 days with respiratory distress", 0.03),
+    ("An infant, age 9 months, with bronchiolitis", 0.75),
+])
+def test_aged_n_months_weeks_or_days_is_a_fraction_of_a_year(text, expected):
+    result = normalize_age(text)
+    assert_value(result, text, expected)
+    assert result.flags == ("pediatric",)
+
+
 @pytest.mark.parametrize(
     "text",
     [
