@@ -40,7 +40,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 77  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 78  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -324,6 +324,10 @@ TIMELINE_VERSION = 77  # v2: "day N of admission", "hospital day N" are N days a
 #                      v77: a table of patients' days from the onset to a CT dates the first of the patient's two CTs
 #                           when its legend names no moment and the other's is told only after it ("(a) Initial axial
 #                           CT ... (b) Follow-up CT obtained 10 days later"): was none (which CT the table counts)
+#                      v78: papers: a caption listing moments joined by "and" ("on admission and on the 10th day of
+#                           admission") names several, a vague one counting (was the precise one for every panel
+#                           sharing it); the unlettered panels of such a caption, as many as its moments, take them
+#                           in reading order
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

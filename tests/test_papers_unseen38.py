@@ -1,0 +1,102 @@
+"""The thirty-eighth blind batch of papers (tests/fixtures/papers_unseen38/), through the rules it broke on the first
+crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.case_fields import normalize_case
+from ingest.jats import parse_jats
+from ingest.panels import Panel, PanelSplit
+from ingest.papers import cases_from_article, described
+
+UNSEEN38 = Path(__file__).parent / "fixtures" / "papers_unseen38"
+PAIR = "PMC7380033_efetch.xml"  # Fig. 1: two CT images side by side, neither lettered nor placed
+PAIR_LEGEND = "Axial chest CT scan of the patient on admission and on the 10th day of admission."
+
+
+def _cases(name: str, replacements: dict[str, str] | None = None, splits: dict[int, int] | None = None):
+    xml = (UNSEEN38 / name).read_text(encoding="utf-8")
+    for old, new in (replacements or {}).items():
+        assert old in xml
+        xml = xml.replace(old, new)
+    panel_splits = {number: _side_by_side(n) for number, n in (splits or {}).items()}
+    return cases_from_article(parse_jats(xml.encode("utf-8")), panel_splits=panel_splits)
+
+
+def _side_by_side(n: int) -> PanelSplit:
+    boxes = [(i * 392, 0, i * 392 + 380, 380) for i in range(n)]
+    return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=n * 392, height=400)
+
+
+def _values(case, name: str) -> list[str | None]:
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
+def _case_value(case, name: str) -> str | None:
+    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
+
+
+# --- a caption listing its images' moments: "on admission and on the 10th day of admission" -------------------------
+
+def test_an_unlettered_pair_takes_the_listed_moments_in_reading_order():
+    """Two images side by side, the legend listing two moments and neither lettering nor placing the images: the
+    left the first moment, the right the second (7 and 17; both were 17, the precise moment taken for the list)."""
+    (case,) = _cases(PAIR, splits={1: 2})
+    assert _values(case, "offset") == ["7", "17", "23"]
+    left, right = case.images[:2]
+    assert (left.date_text, right.date_text) == ("on admission", "10th day of admission")
+    assert left.extra["needs_review"]  # the reviewer still sees the pair was not lettered
+
+
+@pytest.mark.parametrize("listed, dates", [
+    ("Chest CT scans at presentation and two weeks later.", ("at presentation", "two weeks later")),
+    ("Axial CT images on day 3 and day 12 of illness.", ("day 3", "day 12 of illness")),
+    ("Chest CT on admission and at discharge.", ("on admission", "at discharge")),
+])
+def test_listed_moments_of_other_words_go_to_the_pair_in_order(listed, dates):
+    (case,) = _cases(PAIR, {PAIR_LEGEND: listed}, splits={1: 2})
+    assert tuple(i.date_text for i in case.images[:2]) == dates
+
+
+def test_a_list_of_moments_shared_by_panels_dates_none_of_them():
+    """A text several panels share that lists two moments, one vague, one precise, says which is which no more than
+    one listing two precise days ("on day 1 and day 7"): no date text (was the precise one for every panel)."""
+    for text in ("Chest radiographs at presentation and 2 weeks later", "CT on admission and on day 10 of admission",
+                 "PA radiographs on day 1 and day 7"):
+        assert described(text, text, text, own=False)["date_text"] == ""
+
+
+@pytest.mark.parametrize("text, date", [
+    # a comma restating the moment: one moment, every panel's
+    ("Chest CT on admission, 7 days after symptom onset", "7 days after symptom onset"),
+    ("Chest CT on admission", "on admission"),
+])
+def test_a_moment_restated_is_still_every_panels(text, date):
+    assert described(text, text, text, own=False)["date_text"] == date
+
+
+def test_a_lead_listing_moments_gives_its_lettered_panels_none():
+    """A lead listing two moments before lettered panels naming none ("... on admission and 10 days later: (a) axial;
+    (b) coronal") does not give every panel the precise one."""
+    lead = "Chest CT on admission and 10 days later"
+    for letter, words in (("a", "axial image"), ("b", "coronal image")):
+        assert described(words, lead, f"{lead}: (a) axial image; (b) coronal image", letter=letter)["date_text"] == ""
+
+
+@pytest.mark.parametrize("splits, replacements", [
+    ({1: 3}, {}),  # three panels for two moments: which is which is not said
+    ({1: 2}, {PAIR_LEGEND: "Axial chest CT scan on admission and on the 10th day of admission, 2 April 2020."}),
+])
+def test_a_pair_whose_moments_do_not_match_its_panels_takes_none(splits, replacements):
+    (case,) = _cases(PAIR, replacements, splits=splits)
+    assert all(i.date_text == "" for i in case.images if i.extra.get("figure_number") == 1)
+
+
+def test_the_pair_kept_whole_takes_no_one_of_its_moments():
+    """The pixels not split: one image of both days has neither's (was the 10th day's, 17)."""
+    (case,) = _cases(PAIR)
+    assert _values(case, "offset") == [None, "23"]
