@@ -13,6 +13,7 @@ from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article, described
 
 UNSEEN38 = Path(__file__).parent / "fixtures" / "papers_unseen38"
+SERIES = "PMC7380011_efetch.xml"  # four patients, their ages and sexes in the legends only
 PAIR = "PMC7380033_efetch.xml"  # Fig. 1: two CT images side by side, neither lettered nor placed
 PAIR_LEGEND = "Axial chest CT scan of the patient on admission and on the 10th day of admission."
 
@@ -100,3 +101,37 @@ def test_the_pair_kept_whole_takes_no_one_of_its_moments():
     """The pixels not split: one image of both days has neither's (was the 10th day's, 17)."""
     (case,) = _cases(PAIR)
     assert _values(case, "offset") == [None, "23"]
+
+
+# --- a series' legends telling each patient's age and sex ------------------------------------------------------------
+
+def test_a_legend_headed_by_the_patients_number_gives_its_one_descriptor():
+    """"Patient 1. Axial chest CT image obtained 5 days after symptom onset in a 45-year-old man shows ...": the
+    body's paragraph ("Patient 1 came to the emergency department ...") tells no age; the legend headed by the
+    patient's number is that patient's (age 45; was blank)."""
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES)}
+    assert (_case_value(cases["patient1"], "age"), _case_value(cases["patient1"], "sex")) == ("45", "M")
+
+
+def test_sex_and_age_in_brackets_after_the_number_are_the_patients():
+    """"Patient 3 (male, 38 years)." (38, M; the age was blank), and the other order."""
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES)}
+    assert (_case_value(cases["patient3"], "age"), _case_value(cases["patient3"], "sex")) == ("38", "M")
+    swapped = _cases(SERIES, {"Patient 3 (male, 38 years).": "Patient 3 (38 years, male)."})
+    (patient3,) = [c for c in swapped if c.source_key.endswith("#patient3")]
+    assert _case_value(patient3, "age") == "38"
+
+
+@pytest.mark.parametrize("legend", [
+    # the descriptor of another person: a relative
+    "Patient 1. Axial chest CT image of his 45-year-old wife shows bilateral peripheral ground-glass opacities.",
+    # two descriptors: which is the patient's is not said
+    "Patient 1. Axial chest CT image in a 45-year-old man, whose 70-year-old father was infected, shows opacities.",
+    # the legend names another patient too
+    "Patient 1. Axial chest CT image in a 45-year-old man, as in patient 2, shows opacities.",
+])
+def test_a_numbered_legend_whose_descriptor_may_be_someone_elses_gives_none(legend):
+    old = ("Patient 1. Axial chest CT image obtained 5 days after symptom onset in a 45-year-old man shows bilateral "
+           "peripheral ground-glass opacities (arrows).")
+    cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES, {old: legend})}
+    assert _case_value(cases["patient1"], "age") is None

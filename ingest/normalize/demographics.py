@@ -65,7 +65,10 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # woman, case 3,") gives that patient their descriptor, when the body gave them none
 # 25: a relative numbered as a patient right after the relation, the age in apposition ("His wife (patient 2), 43
 # years old, ...", "their daughter (patient 3), a 19-year-old university student, ...") introduces that patient
-SEX_VERSION = 25
+# 26: a legend headed by a patient's number alone ("Patient 1. Axial CT image ... in a 45-year-old man shows ...")
+# gives that patient its one descriptor, and the sex and age in brackets after the number ("Patient 3 (male, 38
+# years).") are that patient's, when the body gave them none
+SEX_VERSION = 26
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -80,7 +83,8 @@ SEX_VERSION = 25
 # 15: as SEX_VERSION 23 ("The index patient, a man aged 45" with the legend's "Case 1 (index patient)")
 # 16: as SEX_VERSION 24 ("A 58-year-old man (patient 7 in Table 2)" in a cohort's legend)
 # 17: as SEX_VERSION 25 ("His father (patient 4), aged 74 years, ...": his age, in his case)
-AGE_VERSION = 17
+# 18: as SEX_VERSION 26 ("Patient 1. ... in a 45-year-old man", "Patient 3 (male, 38 years)" in a series' legends)
+AGE_VERSION = 18
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
