@@ -98,7 +98,7 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
 _VAGUE = re.compile(r"(?:on\s+|at\s+)?(?:admission|follow-up|discharge|presentation)", re.I)
 #: What joins the moments of one list ("on admission and on the 10th day of admission", "at presentation, on day 5
 #: and 2 weeks later"): a comma or "and", then at most a preposition and an article.
-_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:(?:on|at|in|after)\s+)?(?:the\s+)?", re.I)
+_LIST_JOIN = re.compile(r"(?<!\s)\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:(?:on|at|in|after)\s+)?(?:the\s+)?", re.I)
 
 
 def _listed_moments(text: str) -> list[str]:

@@ -312,10 +312,11 @@ def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str
 #: A patient's sex and age in brackets after their number in a legend: "Patient 3 (male, 38 years)", "(38 years,
 #: female)"; the sex spelled out.
 _SEX_AGE_BRACKETED = re.compile(
-    r"\s*\(\s*(?:(?P<who>male|female|man|woman)\s*,\s*(?P<age>\d{1,3})\s*(?:years?|yrs?)(?:\s+old)?"
+    r"(?<!\s)\s*\(\s*(?:(?P<who>male|female|man|woman)\s*,\s*(?P<age>\d{1,3})\s*(?:years?|yrs?)(?:\s+old)?"
     r"|(?P<age2>\d{1,3})\s*(?:years?|yrs?)(?:\s+old)?\s*,\s*(?P<who2>male|female|man|woman))\s*\)", re.I)
-#: A legend's heading that is the patient's number alone: "Patient 1." / "Case 2:" then the legend.
-_HEADING_NUMBER = re.compile(r"\s*[.:]\s+[A-Z(]")
+#: A legend's heading that is the patient's number alone: "Patient 1." / "Case 2:" then the legend (matched right
+#: after the number: the lookbehind keeps a search from starting inside a run of spaces).
+_HEADING_NUMBER = re.compile(r"(?<!\s)\s*[.:]\s+[A-Z(]")
 #: A descriptor naming a relative ("45-year-old wife"): another person than the numbered patient.
 _OTHER_PERSONS_DESCRIPTOR = re.compile(rf".*\b(?:{_RELATIONS_M}|{_RELATIONS_F})$", re.I)
 
