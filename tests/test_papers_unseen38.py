@@ -135,3 +135,28 @@ def test_a_numbered_legend_whose_descriptor_may_be_someone_elses_gives_none(lege
            "peripheral ground-glass opacities (arrows).")
     cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES, {old: legend})}
     assert _case_value(cases["patient1"], "age") is None
+
+
+# --- "D7": a bare day of a case whose texts count only the stay's days -----------------------------------------------
+
+ICU = "PMC7380022_efetch.xml"  # "day 3 of admission", "intubated on D5"; legends "(A) Day 3 of admission", "(B) D7"
+
+
+def _icu_offsets(replacements: dict[str, str] | None = None) -> list[str | None]:
+    (case,) = _cases(ICU, replacements, splits={2: 3, 3: 2})
+    return _values(case, "offset")
+
+
+def test_a_d_day_heading_a_films_words_counts_the_stay_the_texts_count():
+    """"(B) D7, after intubation: ..." in a case whose texts count the days of its stay ("On day 3 of admission",
+    "HRCT thorax done on day 4 of admission") and never the illness's: D7 is the stay's seventh day, 5 + 7 = 12
+    (was blank: "D7" was read only after a preposition, and a bare day's count was not told)."""
+    assert _icu_offsets() == ["5", "8", "12", None, "9", "9"]
+    assert _icu_offsets({"(B) D7, after intubation:": "(B) D7: after intubation,"})[2] == "12"
+
+
+def test_a_bare_day_of_a_case_counting_the_illness_too_stays_blank():
+    """The same "D7" where the history also counts the illness's days ("on day 8 of illness"): which count it is
+    is not said."""
+    told = "He was shifted to ICU on day 2 of admission"
+    assert _icu_offsets({told: "He was shifted to ICU on day 8 of illness, day 2 of admission,"})[2] is None
