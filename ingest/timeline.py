@@ -2253,7 +2253,8 @@ class CaseImages:
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
-        stay_count = _labels_count_stay(self._ordered, chosen_all) and not labels_from_illness
+        stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
+                      or _texts_count_stay(chosen_all, timeline, history))
         axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day
