@@ -2063,14 +2063,23 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     return counts_illness and not counts_stay
 
 
+#: A day label as the clinicians abbreviate it ("on D5", "D7"): ``_D_N``'s.
+_D_LABEL = compile_fast(r"(?<![\w-])D\d")
+
+
 def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
     """True when the case's texts count the days of the stay ("on day 3 of admission", "hospital day 4") and never
-    the days of the illness nor a film from the onset, and a bare day label ("on D5", "D7, after intubation") is
-    of that count (as ``_labels_count_illness`` reads a case counting the illness's days alone)."""
+    the days of the illness nor a film from the onset, and its day labels are the clinicians' abbreviation of that
+    count ("intubated on D5", "D7, after intubation"), as ``_labels_count_illness`` reads a case counting the
+    illness's days alone. A legend's bare "day 9" is not read so: legends label films by the illness's days where
+    the text counts the stay's (an Indian group's "(a) day 2: ...; (b) day 9: ..." beside "on hospital day 6")."""
     if timeline.anchor_evidence == "":
         return False
     moments = [m for m, _ in chosen if m is not None]
-    if not any(m.kind == LABEL for m in moments) and not ("D" in history and _D_N.search(history)):
+    labels = [m for m in moments if m.kind == LABEL]
+    if not labels and not ("D" in history and _D_N.search(history)):
+        return False
+    if any(not _D_LABEL.search(m.evidence) for m in labels):
         return False
     counts_illness = any(m.kind == SINCE_ONSET for m in moments) or bool(_ILLNESS_DAY.search(history))
     counts_stay = any(m.kind == HOSPITAL_DAY for m in moments) or bool(_STAY_DAY.search(history))

@@ -160,3 +160,10 @@ def test_a_bare_day_of_a_case_counting_the_illness_too_stays_blank():
     is not said."""
     told = "He was shifted to ICU on day 2 of admission"
     assert _icu_offsets({told: "He was shifted to ICU on day 8 of illness, day 2 of admission,"})[2] is None
+
+
+def test_a_legends_bare_day_label_is_not_taken_for_the_stays_count():
+    """A legend's spelled-out "Day 7" beside the text's "day 3 of admission" may count the illness (legends label
+    films by the illness's days: an Indian group's "(a) day 2: ...; (b) day 9: ..." beside "on hospital day 6"):
+    only the clinicians' "D7" is read as the stay's count."""
+    assert _icu_offsets({"(B) D7, after intubation:": "(B) Day 7, after intubation:"})[2] is None
