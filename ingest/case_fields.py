@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 85  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 87  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -348,6 +348,13 @@ TIMELINE_VERSION = 85  # v2: "day N of admission", "hospital day N" are N days a
 #                           illness" (were unread); not "day 50 of the COVID-19 pandemic", "of COVID-19 vaccination"
 #                      v85: a history counting the illness's days is read by the same definition (`_day_moment`, was a
 #                           list of its own): "presented on day 3 of COVID-19" makes a bare "day 6" the illness's
+#                      v86: papers: a caption listing moments joined by "and" ("on admission and on the 10th day of
+#                           admission") names several, a vague one counting (was the precise one for every panel
+#                           sharing it); the unlettered panels of such a caption, as many as its moments, take them
+#                           in reading order
+#                      v87: a capital D-day heading a film's words ("(B) D7, after intubation: ...") is read as "on
+#                           D7" is; a bare day label of a case whose texts count the stay's days ("day 3 of admission")
+#                           and never the illness's counts the stay (was blank: the count not told)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -96,6 +96,36 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day
 #: 1", "Follow-up CXR (E) day 6") is dated by the day.
 _VAGUE = re.compile(r"(?:on\s+|at\s+)?(?:admission|follow-up|discharge|presentation)", re.I)
+#: What joins the moments of one list ("on admission and on the 10th day of admission", "at presentation, on day 5
+#: and 2 weeks later"): a comma or "and", then at most a preposition and an article.
+_LIST_JOIN = re.compile(r"(?<!\s)\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:(?:on|at|in|after)\s+)?(?:the\s+)?", re.I)
+
+
+def _listed_moments(text: str) -> list[str]:
+    """The moments of a list in ``text``, in the order told, when a sentence names two or more joined only by
+    "and" or commas ("Axial chest CT scan of the patient on admission and on the 10th day of admission",
+    "Chest radiographs at presentation and 2 weeks later"), a vague one counting as much as a precise one (not
+    ``_moments``' precise-first reading, which takes "on admission, 7 days after symptom onset" for one
+    moment); [] when no sentence lists distinct moments so."""
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        found = list(_DATE.finditer(sentence))
+        run, joins = found[:1], []
+        for before, after in zip(found, found[1:]):
+            join = sentence[before.end():after.start()]
+            if _LIST_JOIN.fullmatch(join):
+                run.append(after)
+                joins.append(join)
+            elif len(run) < 2:
+                run, joins = [after], []
+            else:
+                break
+        # the list ends with "and" ("on admission and on day 10, 2 April"): a comma alone restates ("on admission,
+        # 7 days after symptom onset")
+        ands = [k for k, join in enumerate(joins) if re.search(r"\band\b|&", join)]
+        listed = [m.group(0).strip() for m in run[:ands[-1] + 2]] if ands else []
+        if len(listed) > 1 and len({m.lower() for m in listed}) == len(listed):
+            return listed
+    return []
 
 
 def patients_in(text: str) -> list[int]:
@@ -170,11 +200,14 @@ def described(text: str, shared: str = "", whole: str = "", own: bool = True, le
     moments = _moments(text) or [m.group(0) for m in re.finditer(_FILM_BEFORE_DAY, text, re.I)]
     # A text several panels share naming several moments ("PA radiographs on day 1 and day 7")
     # does not say which is this panel's: no date text rather than the first one.
-    date = moments[0] if moments and (own or len({m.lower() for m in moments}) < 2) else ""
+    # Nor does one listing them ("on admission and on the 10th day of admission"), though only one of them is precise.
+    several = len({m.lower() for m in moments}) > 1 or bool(_listed_moments(text))
+    date = moments[0] if moments and (own or not several) else ""
     # the lead's moment in the timeline's words when the English and Romance phrases name none ("TC de tórax no
     # 5º dia de internação.", "CT-Thorax am 3. Tag des stationären Aufenthalts.", "入院第3天胸部CT。")
     lead = _moments(shared) or [m.evidence for m in text_moments(shared, "caption") if m.evidence]
-    if not moments and len({m.lower() for m in lead}) == 1 and not _first_panels_moment(whole, letter):
+    if (not moments and len({m.lower() for m in lead}) == 1 and not _listed_moments(shared)
+            and not _first_panels_moment(whole, letter)):
         # "Chest CT images on admission: (A) axial ...; (B) coronal ...": the one moment the lead
         # names is every panel's that names none of its own.
         date = lead[0]
@@ -313,6 +346,7 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     whole_figure = len(panels) == len(figure.panel_captions) and not panel_files
     placed = (align_positions(figure.caption, split.boxes)
               if not panels and split is not None and split.reliable else [])
+    unlettered = False
     if whole_figure and placed:
         # "Upper row: day 1; lower row: day 5": each panel its row's (column's) words.
         base_extra["subcaptions_from"] = "the panels' places named in the caption (rows, columns)"
@@ -327,14 +361,20 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                       "each carries the whole caption")
         panels = {chr(ord("a") + i): figure.caption for i in range(len(split.panels))}
         shared = figure.caption
+        unlettered = True
     if not panels and panel_files and not figure.panel_captions:
         # Panels served as separate files the caption does not letter: one image per file.
         panels = {letter: figure.caption for letter in panel_files}
         base_extra["needs_review"] = (f"{len(panel_files)} panel files the caption does not letter: "
                                       "each carries the whole caption")
     if not panels:
-        return [ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
-                            extra=dict(base_extra), **described(figure.caption))]
+        record = ImageRecord(source_url=url, position=position, caption=figure.caption, label=figure.label,
+                             extra=dict(base_extra), **described(figure.caption))
+        if _listed_moments(figure.caption):
+            # one image of a caption listing moments ("on admission and on the 10th day of admission"): the figure
+            # holds the films of several days, no one of them its own
+            record.date_text = ""
+        return [record]
     reliable = split is not None and split.reliable and len(split.panels) == len(panels)
     records: list[ImageRecord] = []
     for i, (letter, text) in enumerate(panels.items()):
@@ -356,7 +396,23 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                                             letter=letter)))
     if whole_figure and placed:
         _date_columns(records, figure.caption, split)
+    if unlettered:
+        _date_in_reading_order(records, figure.caption)
     return records
+
+
+def _date_in_reading_order(records: list[ImageRecord], caption: str) -> None:
+    """The panels of a figure the caption neither letters nor places (``records`` in the split's reading order)
+    whose caption lists as many moments as there are panels, and names no other ("Axial chest CT scan of the
+    patient on admission and on the 10th day of admission", two images side by side): each panel takes the
+    moment of its place in the list, as the curators crop them (the list told in the order the images are laid
+    out); the figure stays flagged for the reviewer."""
+    listed = _listed_moments(caption)
+    if len(listed) < 2 or len(listed) != len(records) or len(list(_DATE.finditer(caption))) != len(listed):
+        return
+    for record, moment in zip(records, listed):
+        record.date_text = moment
+        record.extra["date_from"] = "the caption's list of moments, one per panel in reading order"
 
 
 def _date_columns(records: list[ImageRecord], caption: str, split: PanelSplit | None) -> None:
@@ -966,9 +1022,13 @@ def _from_citations(cases: Any, paragraphs: list[str]) -> None:
                 continue
             letter = str(image.extra.get("panel", ""))
             modality = normalize_modality(image.modality_text).value or ""
-            moment = ("" if image.date_text and not _vague_only(image) else _cited_moment(paragraphs, number, letter,
-                                                                                           modality))
-            moment = moment or _interval_based_by_citation(image, paragraphs, number, letter, modality)
+            # (a caption listing several moments for panels it does not tell apart names no one of them: neither
+            # does the text citing the figure for each, "The chest CT scan on admission showed ... (Fig. 1)")
+            listing = not image.date_text and bool(_listed_moments(image.caption))
+            moment = ("" if (image.date_text and not _vague_only(image)) or listing
+                      else _cited_moment(paragraphs, number, letter, modality))
+            moment = moment or ("" if listing else
+                                _interval_based_by_citation(image, paragraphs, number, letter, modality))
             if not moment and not image.date_text and not text_moments(image.caption, "caption"):
                 figures = {i.extra.get("figure_number") for i in case.images}
                 moment = _cited_place_in_course(paragraphs, number, letter, figures)

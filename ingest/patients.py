@@ -281,15 +281,45 @@ def _introduced_in_captions(numbered: dict[int, PatientText], captions: list[str
     """A series whose patients only its legends introduce ("Fig. 1. Patient 1 (46-year-old woman). A. Axial CT
     ..."; the body: "Patient 1", "Patients 2 and 3"; a cohort's "A 58-year-old man (patient 7 in Table 2)"): the
     descriptor right after a patient's number, or right before it, is that patient's, when the body gave them
-    none."""
+    none; so is the sex and age in brackets after it ("Patient 3 (male, 38 years)."), and the one descriptor of a
+    legend headed by the patient's number alone ("Patient 1. Axial chest CT image obtained 5 days after symptom
+    onset in a 45-year-old man shows ...": the legend is that patient's)."""
     for caption in captions:
-        for descriptor, start, end in descriptors_in(caption):
+        found = descriptors_in(caption)
+        for descriptor, start, end in found:
             marker = next((m for m in _NUMBERED.finditer(caption, 0, start)
                            if _CAPTION_APPOSITION.fullmatch(caption, m.end(), start)), None)
             marker = marker or _NUMBER_AFTER_DESCRIPTOR.match(caption, end)
             patient = numbered.get(int(marker.group(1))) if marker else None
             if patient is not None and patient.descriptor is None:
                 patient.descriptor, patient.intro = descriptor, _sentence_at(caption, start)
+        marker = _NUMBERED.match(caption.lstrip())
+        patient = numbered.get(int(marker.group(1))) if marker else None
+        if patient is None or patient.descriptor is not None:
+            continue
+        caption = caption.lstrip()
+        bracketed = _SEX_AGE_BRACKETED.match(caption, marker.end())
+        if bracketed:
+            sex = "M" if _MALE.match(bracketed.group("who") or bracketed.group("who2")) else "F"
+            age = int(bracketed.group("age") or bracketed.group("age2"))
+            patient.descriptor = Descriptor(age, sex, bracketed.group(0).strip(" ()"))
+            patient.intro = _sentence_at(caption, 0)
+        elif (len(found) == 1 and _HEADING_NUMBER.match(caption, marker.end())
+              and len(set(_NUMBERED.findall(caption))) == 1 and not _OTHER_PERSONS_DESCRIPTOR.match(found[0][0].words)
+              and not re.search(r"\b(?:his|her|their)\s+$", caption[:found[0][1]], re.I)):
+            patient.descriptor, patient.intro = found[0][0], _sentence_at(caption, found[0][1])
+
+
+#: A patient's sex and age in brackets after their number in a legend: "Patient 3 (male, 38 years)", "(38 years,
+#: female)"; the sex spelled out.
+_SEX_AGE_BRACKETED = re.compile(
+    r"(?<!\s)\s*\(\s*(?:(?P<who>male|female|man|woman)\s*,\s*(?P<age>\d{1,3})\s*(?:years?|yrs?)(?:\s+old)?"
+    r"|(?P<age2>\d{1,3})\s*(?:years?|yrs?)(?:\s+old)?\s*,\s*(?P<who2>male|female|man|woman))\s*\)", re.I)
+#: A legend's heading that is the patient's number alone: "Patient 1." / "Case 2:" then the legend (matched right
+#: after the number: the lookbehind keeps a search from starting inside a run of spaces).
+_HEADING_NUMBER = re.compile(r"(?<!\s)\s*[.:]\s+[A-Z(]")
+#: A descriptor naming a relative ("45-year-old wife"): another person than the numbered patient.
+_OTHER_PERSONS_DESCRIPTOR = re.compile(rf".*\b(?:{_RELATIONS_M}|{_RELATIONS_F})$", re.I)
 
 
 #: A legend numbering the index patient of a cluster: "Case 1 (index patient).", "Patient 1 (index case):".

@@ -1184,7 +1184,8 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 # A day of the case's own count as Japanese, Korean and Chinese groups abbreviate it: "CT on D1", "a radiograph on
 # D4" ("Day 1 (D1) was the day of admission"): a capital D run into its number after a preposition of time, not
 # "vitamin D3" or a "D2 receptor".
-_D_N = compile_fast(r"\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+D(\d{1,3})\b")
+# The same heading a film's words, as an Indian group's legends write it: "(B) D7, after intubation: ...".
+_D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=D\d{1,3}\s*[,:]))D(\d{1,3})\b")
 #: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
 #: internação", "3. Tag des stationären Aufenthalts".
 _DAY_OF = frozenset({"of", "di", "de", "do", "da", "des"})
@@ -1903,6 +1904,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
                                                moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
+    admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -2184,6 +2186,29 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
     return counts_illness and not counts_stay
 
 
+#: A day label as the clinicians abbreviate it ("on D5", "D7"): ``_D_N``'s.
+_D_LABEL = compile_fast(r"(?<![\w-])D\d")
+
+
+def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
+    """True when the case's texts count the days of the stay ("on day 3 of admission", "hospital day 4") and never
+    the days of the illness nor a film from the onset, and its day labels are the clinicians' abbreviation of that
+    count ("intubated on D5", "D7, after intubation"), as ``_labels_count_illness`` reads a case counting the
+    illness's days alone. A legend's bare "day 9" is not read so: legends label films by the illness's days where
+    the text counts the stay's (an Indian group's "(a) day 2: ...; (b) day 9: ..." beside "on hospital day 6")."""
+    if timeline.anchor_evidence == "":
+        return False
+    moments = [m for m, _ in chosen if m is not None]
+    labels = [m for m in moments if m.kind == LABEL]
+    if not labels and not ("D" in history and _D_N.search(history)):
+        return False
+    if any(not _D_LABEL.search(m.evidence) for m in labels):
+        return False
+    counts_illness = any(m.kind == SINCE_ONSET for m in moments) or _counts_illness_days(history)
+    counts_stay = any(m.kind == HOSPITAL_DAY for m in moments) or bool(_STAY_DAY.search(history))
+    return counts_stay and not counts_illness
+
+
 def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]]) -> bool:
     """True when the case's first study is titled with the admission ("Admission", "On admission")
     and a later one with a bare day ("Day 18"): the titles are one count, whose day 0 is the
@@ -2369,7 +2394,8 @@ class CaseImages:
         if not self._notes:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
-        stay_count = _labels_count_stay(self._ordered, chosen_all) and not labels_from_illness
+        stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
+                      or _texts_count_stay(chosen_all, timeline, history))
         axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day

@@ -70,7 +70,10 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 27: Italian grammar: the article and the agreeing adjectives and participles ("Paziente di anni 45, obeso ...
 # ricoverato", "Il paziente all'ammissione") give the sex of a text with no sex word nor pronoun
 # 28: the English honorifics as written before a name ("Mr. A", "Mrs. B", "Ms K."; not "MR" imaging, "MS")
-SEX_VERSION = 28
+# 29: a legend headed by a patient's number alone ("Patient 1. Axial CT image ... in a 45-year-old man shows ...")
+# gives that patient its one descriptor, and the sex and age in brackets after the number ("Patient 3 (male, 38
+# years).") are that patient's, when the body gave them none
+SEX_VERSION = 29
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -89,7 +92,8 @@ SEX_VERSION = 28
 # 19: an infant "aged 3 months" / "aged 3 weeks" / "aged 10 days" is that fraction of a year (was 3 or 10 years: the
 #     "aged N" pattern read the number alone); the patients' apposition ("His father (patient 4), aged 74 years")
 #     is read by normalize_age (patients.py had its own pattern)
-AGE_VERSION = 19
+# 20: as SEX_VERSION 29 ("Patient 1. ... in a 45-year-old man", "Patient 3 (male, 38 years)" in a series' legends)
+AGE_VERSION = 20
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
