@@ -144,6 +144,14 @@ AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3
 # a match starts at its age's digits (gate() in common: the scan tests one character where it tried
 # the look-behind, the boundary and the look-ahead at every position; sex and age both scan every note)
 _AGE_SEX_SHORTHAND = gate(compile(AGE_SEX_SHORTHAND_SOURCE), r"\d")
+
+
+@lru_cache(maxsize=4096)
+def _shorthands(text: str) -> tuple[re.Match[str], ...]:
+    """``_AGE_SEX_SHORTHAND``'s matches in ``text``, found once: the sex and the age read the same note."""
+    return tuple(_AGE_SEX_SHORTHAND.finditer(text))
+
+
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)
 # A sex word that describes someone else: "his mother, a 60-year-old woman", "her husband's".
 _POSSESSIVE_BEFORE = compile(
@@ -220,7 +228,7 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
             continue  # "found unresponsive by wife": a relative; "his 59-year-old wife" introduces a patient
         hits.append((MALE if m.group("m") else FEMALE, m.start(), m.end(),
                      "sex.introduction" if introduced else "sex.words"))
-    for m in _AGE_SEX_SHORTHAND.finditer(text):
+    for m in _shorthands(text):
         hits.append((MALE if m.group("s") == "M" else FEMALE, m.start(), m.end(), "sex.shorthand"))
     for m in (_SEX_BEFORE_AGE_ZH.finditer(text) if "岁" in text else ()):
         hits.append((MALE if m.group(1) == "男" else FEMALE, m.start(), m.end(), "sex.shorthand"))
@@ -502,7 +510,7 @@ def normalize_age(text: str, **_context) -> Normalized:
     for pattern, rule, divisor, keys in _AGE_PATTERNS:
         if keys is not None and not has_any(low, keys):
             continue
-        for m in pattern.finditer(text):
+        for m in (_shorthands(text) if pattern is _AGE_SEX_SHORTHAND else pattern.finditer(text)):
             if any(s <= m.start(1) < e for s, e in taken):
                 continue
             c_start, _ = clause_at(text, m.start())

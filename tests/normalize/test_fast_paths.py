@@ -156,3 +156,30 @@ def test_a_text_context_shared_longer_cannot_be_changed():
     with pytest.raises(FrozenInstanceError):
         context.lower = ""
     assert isinstance(context.words, frozenset)
+
+
+def test_an_ascii_text_context_has_the_words_the_word_pattern_finds():
+    # an ASCII note's words come from str.translate and str.split, not the _WORD scan: the same set
+    import string
+
+    from ingest.normalize.common import _WORD, text_context
+
+    texts = _notes() + [string.printable, "x-ray_PA;fig1a(b)  Day\t5\x1c3", "CT: 3/4 (75%) — ok", "", "___"]
+    for text in texts:
+        context = text_context(text)
+        assert context.words == frozenset(_WORD.findall(text.lower())), text[:80]
+    assert sum(text.isascii() for text in texts) >= 100  # the ASCII path is the one compared
+
+
+def test_age_and_sex_read_the_shorthand_found_once():
+    # normalize_age and normalize_sex share one scan of "84M" shorthands per text: the same answers
+    from ingest.normalize import demographics
+
+    texts = ["84M with COPD, fever for 3 days.", "72 y/o F, cough.", "a 14 F chest tube; 65 yo M", "38.5F fever",
+             "Tmax 101F", *_notes()[:80]]
+    for text in texts:
+        plain = tuple(demographics._AGE_SEX_SHORTHAND.finditer(text))
+        assert [(m.span(), m.groups()) for m in demographics._shorthands(text)] == [
+            (m.span(), m.groups()) for m in plain]
+    assert demographics.normalize_age("84M with COPD").value == 84
+    assert demographics.normalize_sex("84M with COPD").value == "M"
