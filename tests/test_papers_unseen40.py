@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
+from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 
 UNSEEN40 = Path(__file__).parent / "fixtures" / "papers_unseen40"
@@ -29,6 +32,23 @@ def _values(case, name: str) -> list[str | None]:
 
 def _case_value(case, name: str) -> str | None:
     return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
+
+
+# --- a title whose subject is the family's transmission -------------------------------------------------------------
+
+@pytest.mark.parametrize("title", [
+    "Intrafamilial transmission of SARS-CoV-2: chest imaging of two parents and their two children",
+    "Household transmission of COVID-19 in a mother and her two sons",
+    "Familial spread of SARS-CoV-2: a father and his daughter",
+])
+def test_a_title_about_the_familys_transmission_names_its_patients(title):
+    """The family the title is about is the paper's patients: its finding theirs (was blank: "parents", "children"
+    read as other people; the mother's paragraph, naming no virus, gave none)."""
+    assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_relatives_transmission_is_still_another_persons():
+    assert normalize_finding("Transmission of SARS-CoV-2 to the wife of a man with influenza").value is None
 
 
 # --- a discharge on a bare day of a history counting the illness's days ---------------------------------------------

@@ -1010,9 +1010,12 @@ _FAMILY_OF_PATIENTS = compile(
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",
 #: "Family cluster of SARS-CoV-2 infection ...", "Household cluster of COVID-19 in ..." (not "The family cluster of
-#: his wife": a relative's).
+#: his wife": a relative's); or the spread within one ("Intrafamilial transmission of SARS-CoV-2: ... two parents and
+#: their two children", "Household transmission of COVID-19 ...", "Familial spread of ...").
 _CLUSTER_SUBJECT = compile(
     r"\s*(?:(?:a|an|the|one)\s+)?(?:single\s+)?(?:family|familial|household)\s+clusters?\s+of\b"
+    r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)"
+    r"|\s*(?:intra-?)?(?:family|familial|household)\s+(?:transmission|spread)\s+of\b"
     r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)", re.IGNORECASE)
 #: The nouns an apposition restates a relative as a person with ("his daughter, a woman in her 40s").
 _PERSON_NOUNS = r"(?:wo)?man|gentleman|lady|male|female|boy|girl"
