@@ -1021,6 +1021,7 @@ _CLUSTER_SUBJECT = compile(
 _PERSON_NOUNS = r"(?:wo)?man|gentleman|lady|male|female|boy|girl"
 _OPENING_RELATIVE = compile(
     rf"\s*(?:her|his|their|the\s+patient[’']s|the)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
+    rf"|(?:{_RELATIVE_WORDS})\s+aged\s+\d{{1,3}}\b"  # "Patient 3, their daughter aged 16 years, ..."
     rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b"
     # "Patient 2, his daughter, a woman in her 40s, ...": the apposition says who the relative is
     rf"|an?\s+(?:\d{{1,3}}-year-old\s+)?(?:{_PERSON_NOUNS})\b))",
