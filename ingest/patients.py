@@ -161,6 +161,27 @@ def numbers_in(text: str, ordinals: bool = False, abbreviated: bool = False) -> 
     return sorted(found)
 
 
+#: Several patients a legend names in the plural: "Patients 3 and 4 (children).", "patients 1, 2 and 5", "Cases 2-4"
+#: (not a count: "patients 1 and 2 days after ...").
+_PLURAL_NUMBERED = re.compile(
+    r"\b(?:patients|cases)\s+(?P<list>\d{1,2}(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\d{1,2}\b)+)"
+    r"|\b(?:patients|cases)\s+(?P<first>\d{1,2})\s*[-\u2013]\s*(?P<last>\d{1,2})\b", re.I)
+_NOT_A_PATIENT = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|%|mg|ml)\b", re.I)
+
+
+def caption_numbers(text: str, ordinals: bool = False, abbreviated: bool = False) -> list[int]:
+    """The patients' numbers a legend names (``numbers_in``), and those it names in the plural ("Patients 3 and 4")."""
+    found = set(numbers_in(text, ordinals, abbreviated))
+    for m in _PLURAL_NUMBERED.finditer(text or ""):
+        if _NOT_A_PATIENT.match(text, m.end()):
+            continue
+        if m.group("list"):
+            found.update(int(n) for n in re.findall(r"\d{1,2}", m.group("list")))
+        elif int(m.group("first")) < int(m.group("last")) <= int(m.group("first")) + 9:
+            found.update(range(int(m.group("first")), int(m.group("last")) + 1))
+    return sorted(found)
+
+
 #: Where one sentence of a paper's text ends and the next begins: a stop, then a capital or a bracket opening the
 #: next (abbreviations like "vs." rarely open a case). The module's one reading of sentences.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
@@ -228,7 +249,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
     abbreviated = p_numbers_defined(paragraphs, tables)
     numbered = {p.number: p for p in _by_number(sections, ordinals, abbreviated)}
     # A patient only a caption numbers ("Fig. 3. Patient 3: ...") is a patient too.
-    in_captions = {n for caption in captions for n in numbers_in(caption, ordinals, abbreviated)}
+    in_captions = {n for caption in captions for n in caption_numbers(caption, ordinals, abbreviated)}
     in_tables = patients_in_tables(tables)
     if numbered or len(in_captions) >= 2:
         # ... and so is each patient of a table of patients, when the body names only some of them
@@ -788,7 +809,7 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
     known = {p.number for p in patients}
     ordered = any(p.named_by == "numbered" for p in patients) and len(known) >= 2
     abbreviated = any(p.alias for p in patients)
-    named = [n for n in numbers_in(text, ordinals=ordered, abbreviated=abbreviated) if n in known]
+    named = [n for n in caption_numbers(text, ordinals=ordered, abbreviated=abbreviated) if n in known]
     named += _named_by_initials(text, patients)
     for descriptor, _, _ in descriptors_in(text):
         for patient in patients:
@@ -817,6 +838,16 @@ _RELATION = re.compile(rf"\b(?:the|her|his|their)\s+({_RELATIONS_M}|{_RELATIONS_
 _PARENTS = {"mother": "wife", "father": "husband"}
 
 
+#: A descriptor opening with the family word, the age after it: "their daughter aged 16 years" ("daughter aged 16").
+_RELATION_FIRST = re.compile(rf"({_RELATIONS_M}|{_RELATIONS_F})\b", re.I)
+
+
+def _relation_first(words: str) -> str:
+    """The family word a descriptor opens with ("daughter aged 16": "daughter"), lower-case; "" for none."""
+    m = _RELATION_FIRST.match(words)
+    return m.group(1).lower() if m else ""
+
+
 def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
     """The patient a caption names by a family word: the one the text introduced by that word ("Her
     9-year-old son" is "the son"), else the only patient of that word's sex not introduced by a
@@ -827,9 +858,11 @@ def _named_by_relation(text: str, patients: list[PatientText]) -> list[int]:
         word = next(g for g in m.groups() if g).lower()
         sex = "M" if _MALE.match(word) else "F"
         by_word = [p.number for p in patients if p.descriptor and (p.descriptor.words.lower().endswith(word)
+                                                                   or _relation_first(p.descriptor.words) == word
                                                                    or p.title == word)]
         plain = [p.number for p in patients if p.descriptor and p.descriptor.sex == sex
                  and not re.search(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})$", p.descriptor.words, re.I)
+                 and not _relation_first(p.descriptor.words)
                  and not re.fullmatch(rf"{_RELATIONS_M}|{_RELATIONS_F}", p.title)]
         spouse = [p.number for p in patients if word in _PARENTS
                   and p.descriptor and p.descriptor.words.lower().endswith(_PARENTS[word])]

@@ -2692,12 +2692,26 @@ def discharge_moment(history: str, day_first: bool = False, stay_length: bool = 
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()) and not only_companions(history, m.start()):
             continue
-        found.update(_told_days(history, m, start, end, day_first))
+        told = _told_days(history, m, start, end, day_first)
+        found.update(told or _illness_day_of_discharge(history, m, end))
         after = _discharged_after(sentence)
         if after is not None:
             found.add(after)
     found.update(_at_discharge_days(history))
     return _the_one(found) if found or not stay_length else _stay_length(history)
+
+
+def _illness_day_of_discharge(history: str, m: re.Match[str], end: int) -> set[Moment]:
+    """The discharge's bare day ("she could be discharged at day 22") in a history counting the illness's days
+    ("admitted ... at day 8 of symptoms", "at day 15 after symptoms onset") and never the stay's: that count's day,
+    as ``_labels_count_illness`` reads a bare day of such a case's films; none in a history counting the stay's days
+    too, or none."""
+    stop = _PHRASE_END.search(history, m.end(), end)
+    bare = [x for _, x in _text_moments(history[m.start():stop.start() if stop else end], "history")
+            if x.kind == LABEL]
+    if len({x.days for x in bare}) != 1 or _STAY_DAY.search(history) or not _counts_illness_days(history):
+        return set()
+    return {Moment(SINCE_ONSET, bare[0].days, bare[0].evidence, "history")}
 
 
 # A hospital stay told only by its length: "Ricoverato in reparto COVID per 10 giorni", "hospitalised for 12 days",

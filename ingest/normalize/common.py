@@ -1010,14 +1010,18 @@ _FAMILY_OF_PATIENTS = compile(
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",
 #: "Family cluster of SARS-CoV-2 infection ...", "Household cluster of COVID-19 in ..." (not "The family cluster of
-#: his wife": a relative's).
+#: his wife": a relative's); or the spread within one ("Intrafamilial transmission of SARS-CoV-2: ... two parents and
+#: their two children", "Household transmission of COVID-19 ...", "Familial spread of ...").
 _CLUSTER_SUBJECT = compile(
     r"\s*(?:(?:a|an|the|one)\s+)?(?:single\s+)?(?:family|familial|household)\s+clusters?\s+of\b"
+    r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)"
+    r"|\s*(?:intra-?)?(?:family|familial|household)\s+(?:transmission|spread)\s+of\b"
     r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)", re.IGNORECASE)
 #: The nouns an apposition restates a relative as a person with ("his daughter, a woman in her 40s").
 _PERSON_NOUNS = r"(?:wo)?man|gentleman|lady|male|female|boy|girl"
 _OPENING_RELATIVE = compile(
     rf"\s*(?:her|his|their|the\s+patient[’']s|the)\s+(?:\d{{1,3}}-year-old\s+(?:{_RELATIVE_WORDS})\b"
+    rf"|(?:{_RELATIVE_WORDS})\s+aged\s+\d{{1,3}}\b"  # "Patient 3, their daughter aged 16 years, ..."
     rf"|(?:{_RELATIVE_WORDS})\s*,\s*(?:aged\s+\d{{1,3}}\b|\d{{1,3}}(?:\s*years?(?:\s+old)?|-year-old)\b"
     # "Patient 2, his daughter, a woman in her 40s, ...": the apposition says who the relative is
     rf"|an?\s+(?:\d{{1,3}}-year-old\s+)?(?:{_PERSON_NOUNS})\b))",

@@ -73,7 +73,10 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 29: a legend headed by a patient's number alone ("Patient 1. Axial CT image ... in a 45-year-old man shows ...")
 # gives that patient its one descriptor, and the sex and age in brackets after the number ("Patient 3 (male, 38
 # years).") are that patient's, when the body gave them none
-SEX_VERSION = 29
+# 30: a legend's family word names no patient introduced by another ("(mother)" is not "their daughter aged 16
+# years", the family word before the age); a legend naming patients in the plural ("Patients 3 and 4 (children).")
+# names each, its panels going to the one each describes
+SEX_VERSION = 30
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -93,7 +96,9 @@ SEX_VERSION = 29
 #     "aged N" pattern read the number alone); the patients' apposition ("His father (patient 4), aged 74 years")
 #     is read by normalize_age (patients.py had its own pattern)
 # 20: as SEX_VERSION 29 ("Patient 1. ... in a 45-year-old man", "Patient 3 (male, 38 years)" in a series' legends)
-AGE_VERSION = 20
+# 21: as SEX_VERSION 30; and a relative's age right after the family word opening the patient's text ("Patient 3,
+#     their daughter aged 16 years, ...")
+AGE_VERSION = 21
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

@@ -105,7 +105,9 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # v13: a disease superimposed on another ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia",
 # "Klebsiella superinfection", "sovrainfezione batterica da ...") is its complication: the other is the finding (was
 # blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
-FINDING_VERSION = 13  # v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
+FINDING_VERSION = 14  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+#  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
+#  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
 # v5: a title's subtitle naming a pair of relatives ("- husband and wife") names the patients
 # v4: a normal film that "does not exclude" a disease is no 'No Finding'
