@@ -1,0 +1,116 @@
+"""The thirty-ninth blind batch of papers (tests/fixtures/papers_unseen39/), through the rules it broke on the first
+crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.case_fields import normalize_case
+from ingest.jats import parse_jats
+from ingest.papers import cases_from_article
+from ingest.timeline import dates_in, history_dates
+
+UNSEEN39 = Path(__file__).parent / "fixtures" / "papers_unseen39"
+CARE_HOME = "PMC7390011_efetch.xml"  # two residents, their onsets told by the Easter weekend's days
+THANKSGIVING = "PMC7390033_efetch.xml"  # an onset "the day after Thanksgiving", the presentation dated
+
+
+def _cases(name: str):
+    return cases_from_article(parse_jats((UNSEEN39 / name).read_bytes()))
+
+
+def _offsets(case) -> list[str | None]:
+    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
+    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+
+
+# --- a day told by a holiday, or by a weekday after a day the history tells ------------------------------------------
+
+@pytest.mark.parametrize("text, told, day", [
+    ("Her cough began on Christmas Eve, 2020.", "Christmas Eve", date(2020, 12, 24)),
+    ("He fell ill the day before Thanksgiving and presented on 30 November 2020.", "the day before Thanksgiving",
+     date(2020, 11, 25)),
+    ("Fever began on Good Friday; she was admitted on 14 April 2020.", "Good Friday", date(2020, 4, 10)),
+    ("Symptoms started on the Monday after Easter 2021, and she presented on 9 April 2021.",
+     "the Monday after Easter", date(2021, 4, 5)),
+    ("Staff noticed his cough on the Sunday of the Easter weekend.", "the Sunday of the Easter weekend",
+     date(2020, 4, 12)),
+    ("He developed fever on the eve of the Lunar New Year, 2020.", "the eve of the Lunar New Year",
+     date(2020, 1, 24)),
+])
+def test_a_holiday_dates_its_day(text, told, day):
+    """A holiday is a day of the year the text tells (the latest it writes; 2020 when none): itself, the day
+    before or after it, its eve, a weekday of, before or after it (was no date)."""
+    assert (told, day) in [(text[s:e], value) for s, e, value in dates_in(text)]
+
+
+def test_a_weekday_alone_is_the_next_after_the_day_told_before_it():
+    """"on the Thursday" after a known day (its year written, or a holiday's) is the first Thursday after it."""
+    text = "She was febrile on 6 April 2020 (a Monday). She was admitted on the Thursday."
+    assert ("Thursday", date(2020, 4, 9)) in [(text[s:e], v) for s, e, v in dates_in(text)]
+    text = "Symptoms began on Easter Monday and he came to our emergency department on Wednesday."
+    assert history_dates(text) == ((date(2020, 4, 13), "Easter Monday"), (date(2020, 4, 15), "Wednesday"))
+
+
+@pytest.mark.parametrize("text", [
+    "His cough began on 3 March and he was admitted on the Friday.",  # the year not told: the weekday not known
+    "She was admitted on Friday.",  # no day before it
+    "The home closed over the Easter weekend.",  # a weekend is no one day
+    "She presented on Tuesday, 7 April 2020.",  # the weekday of a date
+])
+def test_a_weekday_or_holiday_without_a_known_day_is_no_date(text):
+    assert [text[s:e] for s, e, _ in dates_in(text) if not any(c.isdigit() for c in text[s:e])] == []
+
+
+# --- the onset told as the end of health: "was well until ..." -------------------------------------------------------
+
+@pytest.mark.parametrize("text, onset", [
+    ("He was well until 2 May 2020, when he developed a cough. He was admitted on 6 May 2020.", date(2020, 5, 2)),
+    ("She had been in her usual health until March 28, 2020, when fatigue appeared; she presented on April 1, 2020.",
+     date(2020, 3, 28)),
+])
+def test_well_until_a_day_is_the_onset(text, onset):
+    assert history_dates(text)[0][0] == onset
+
+
+def test_a_transfer_to_our_hospital_is_the_arrival():
+    text = "Her fever began on 2 May 2020 and she was transferred to our hospital on 5 May 2020."
+    assert history_dates(text) == ((date(2020, 5, 2), "2 May 2020"), (date(2020, 5, 5), "5 May 2020"))
+
+
+# --- a list of symptoms "starting" a day ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, onset", [
+    ("She reported headache, myalgias and loss of taste starting 3 November 2020; admitted on 8 November 2020.",
+     date(2020, 11, 3)),
+    ("Cough, sore throat and runny nose beginning on 10 March 2020 led to his admission on 15 March 2020.",
+     date(2020, 3, 10)),
+])
+def test_a_list_of_symptoms_starting_a_day_dates_the_onset(text, onset):
+    assert history_dates(text)[0] == (onset, dates_and_words(text)[0])
+
+
+def test_a_treatment_starting_a_day_is_no_onset():
+    text = "She had fever and was given antibiotics starting 3 November 2020; admitted on 8 November 2020."
+    assert history_dates(text)[0] is None
+
+
+def dates_and_words(text: str) -> list[str]:
+    return [text[s:e] for s, e, _ in dates_in(text)]
+
+
+# --- the batch's cases through the whole chain -----------------------------------------------------------------------
+
+def test_the_care_home_residents_counted_from_their_onsets():
+    first, _second = _cases(CARE_HOME)
+    # Case 1: onset the Saturday of the Easter weekend, arrival "on the Thursday" (5), the next day, three months
+    # after the discharge 12 days after admission (5 + 12 + 90)
+    assert _offsets(first) == ["5", "6", "107", "107"]
+
+
+def test_an_onset_the_day_after_thanksgiving():
+    (case,) = _cases(THANKSGIVING)
+    assert _offsets(case)[:3] == ["4", "4", "6"]
