@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 88  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 89  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -359,6 +359,8 @@ TIMELINE_VERSION = 88  # v2: "day N of admission", "hospital day N" are N days a
 #                           weekday alone after a known day ("on the Thursday") is a date; "well until <day>" an
 #                           onset, "transferred to our hospital" an arrival, "fever, ... and loss of smell starting"
 #                           a start
+#                      v89: papers: a legend naming "the examinations listed in Table N" dates each panel opening on
+#                           its rank ("First examination: ...") by that row of the table (rows "1st", "First" too)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

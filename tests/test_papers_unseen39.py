@@ -114,3 +114,47 @@ def test_the_care_home_residents_counted_from_their_onsets():
 def test_an_onset_the_day_after_thanksgiving():
     (case,) = _cases(THANKSGIVING)
     assert _offsets(case)[:3] == ["4", "4", "6"]
+
+
+# --- a CT series dated only in a table: the legend names the table's exams, each panel its rank --------------------
+
+SERIES = "PMC7390022_efetch.xml"  # four CT examinations dated only in Table 1, rows "1st" ... "4th"
+
+
+def _series(replacements: dict[str, str]):
+    xml = (UNSEEN39 / SERIES).read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in xml
+        xml = xml.replace(old, new)
+    (case,) = cases_from_article(parse_jats(xml.encode("utf-8")))
+    return case
+
+
+def test_panels_ranked_in_a_legend_naming_a_tables_exams_take_its_dates():
+    """"... of the four examinations listed in Table 1. a First examination: ..." with the table's rows "1st" ...
+    "4th" and one "Date" column: each panel the date of its row (was no moment: blank)."""
+    assert _offsets(_series({}))[:4] == ["3", "8", "13", "21"]
+
+
+@pytest.mark.parametrize("replacements", [
+    # rows numbered by digits or words, the lead "shown in", the panels "The 3rd CT scan"
+    {"<td>1st</td>": "<td>1</td>", "<td>2nd</td>": "<td>2</td>", "<td>3rd</td>": "<td>3</td>",
+     "<td>4th</td>": "<td>4</td>"},
+    {"<td>1st</td>": "<td>First</td>", "<td>2nd</td>": "<td>Second</td>", "<td>3rd</td>": "<td>Third</td>",
+     "<td>4th</td>": "<td>Fourth</td>", "examinations listed in Table 1": "scans shown in Table 1"},
+])
+def test_ranked_panels_read_other_numberings(replacements):
+    assert _offsets(_series(replacements))[:4] == ["3", "8", "13", "21"]
+
+
+@pytest.mark.parametrize("replacements", [
+    # the legend names no table: the ranks are the paper's, not a table's
+    {"of the four examinations listed in Table 1": "of the four examinations"},
+    # a table whose rows are not numbered in order
+    {"<td>2nd</td>": "<td>3rd</td>", "<td>3rd</td><td>2020-02-06": "<td>2nd</td><td>2020-02-06"},
+    # a panel not opening on its rank
+    {"<bold>b</bold> Second examination:": "<bold>b</bold> Progression at the second examination:"},
+])
+def test_ranked_panels_without_a_numbered_table_of_their_own_stay_blank(replacements):
+    case = _series(replacements)
+    assert _offsets(case)[1] is None
