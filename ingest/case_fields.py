@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 88  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 90  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -358,6 +358,12 @@ TIMELINE_VERSION = 88  # v2: "day N of admission", "hospital day N" are N days a
 #                      v88: a discharge on a bare day ("she could be discharged at day 22") of a history counting the
 #                           illness's days and never the stay's is that day of the illness (was no day: "N weeks
 #                           after discharge" blank)
+#                      v89: a day told by a holiday ("the day after Thanksgiving", "the Tuesday after Easter") or a
+#                           weekday alone after a known day ("on the Thursday") is a date; "well until <day>" an
+#                           onset, "transferred to our hospital" an arrival, "fever, ... and loss of smell starting"
+#                           a start
+#                      v90: papers: a legend naming "the examinations listed in Table N" dates each panel opening on
+#                           its rank ("First examination: ...") by that row of the table (rows "1st", "First" too)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

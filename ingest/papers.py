@@ -845,6 +845,20 @@ _EXAM_IN_TABLE = re.compile(
     rf"\bthe\s+(?P<nth>{'|'.join(ORDINALS_EN)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:(?:chest\s+)?(?:CT|HRCT)\s+)?"
     r"(?:examinations?|exams?|scans?|studies|study)\s+(?:in|of|listed\s+in)\s+Table\s+(?P<table>\d{1,2})\b", re.I)
 _EXAM_NOUN = r"(?:CT|HRCT|exam(?:ination)?|scan|imaging)"
+#: A legend's lead naming the exams a table lists: "Serial axial CT images of the four examinations listed in Table
+#: 1", "CT scans of the examinations in Table 2".
+_EXAMS_OF_TABLE = re.compile(
+    r"\b(?:examinations|exams|scans|studies)\s+(?:listed\s+|shown\s+|summari[sz]ed\s+)?in\s+Table\s+"
+    r"(?P<table>\d{1,2})\b", re.I)
+#: A panel's words opening on the exam's rank: "First examination: ...", "The 2nd CT scan: ...".
+_NTH_EXAM_OPENING = re.compile(
+    rf"\s*(?:the\s+)?(?P<nth>{'|'.join(ORDINALS_EN)}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:(?:chest\s+)?(?:CT|HRCT)\s+)?"
+    r"(?:examination|exam|scan|study)\b", re.I)
+
+
+def _ordinal_suffixed(k: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th."""
+    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 #: The header of a table of exams' date column: "Date", "Date of CT", "Date of examination", "Exam date".
 _EXAM_DATE_HEADER = re.compile(rf"(?:{_EXAM_NOUN}\s+)?date(?:\s+of\s+(?:the\s+)?{_EXAM_NOUN})?", re.I)
 
@@ -856,14 +870,20 @@ def _dates_from_exam_table(case: CaseRecord, tables: list[Table]) -> None:
     exams in the order the text counts them), and a row the table holds."""
     for image in case.images:
         cited = _EXAM_IN_TABLE.search(str(image.extra.get("subcaption", "")) or image.caption)
-        if cited is None or (image.date_text and not _VAGUE.fullmatch(image.date_text.strip())):
+        if cited is None:
+            # the legend's lead names the exams of a table ("... of the four examinations listed in Table 1.") and
+            # the panel's words open on its own ("a First examination: ...")
+            lead = _EXAMS_OF_TABLE.search(str(image.extra.get("figure_caption", "")))
+            own = _NTH_EXAM_OPENING.match(str(image.extra.get("subcaption", ""))) if lead else None
+            cited = own and {"nth": own.group("nth"), "table": lead.group("table")}
+        if not cited or (image.date_text and not _VAGUE.fullmatch(image.date_text.strip())):
             continue
-        nth = cited.group("nth").lower()
+        nth = cited["nth"].lower()
         row = ORDINALS_EN.index(nth) + 1 if nth in ORDINALS_EN else int(re.match(r"\d+", nth).group(0))
-        date = _exam_table_date(tables, int(cited.group("table")), row)
+        date = _exam_table_date(tables, int(cited["table"]), row)
         if date:
             image.date_text = date
-            image.extra["date_from"] = f"row {row} of Table {cited.group('table')} (a table of the patient's exams)"
+            image.extra["date_from"] = f"row {row} of Table {cited['table']} (a table of the patient's exams)"
 
 
 def _exam_table_date(tables: list[Table], number: int, row: int) -> str:
@@ -874,7 +894,9 @@ def _exam_table_date(tables: list[Table], number: int, row: int) -> str:
         return ""
     header, body = table.rows[0], table.rows[1:]
     dated = [k for k, cell in enumerate(header) if _EXAM_DATE_HEADER.fullmatch(cell.strip())]
-    numbered = all(r and r[0].strip().rstrip(".") == str(k) for k, r in enumerate(body, 1))
+    # rows numbered "1", "2." or by ordinals ("1st", "2nd", "First")
+    numbered = all(r and r[0].strip().rstrip(".").lower() in (str(k), _ordinal_suffixed(k), *ORDINALS_EN[k - 1:k])
+                   for k, r in enumerate(body, 1))
     if len(dated) != 1 or not numbered or not 1 <= row <= len(body) or dated[0] >= len(body[row - 1]):
         return ""
     return body[row - 1][dated[0]].strip()

@@ -182,6 +182,8 @@ _DAY_NUMBER = compile_fast(r"\d{1,2}")
 _SOME_YEAR = 2020
 _ONSET_CUES = compile_fast(
     r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    # the history's turn from health to illness: "was well until the Saturday ..., when", "in his usual health until"
+    r"(?:well|health)\s+until|"
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
     re.IGNORECASE,
 )
@@ -206,12 +208,12 @@ _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|
                             re.IGNORECASE)
 #: The words between a symptom and the date it began: "had fever from February 1", "her cough started on 2
 #: March", "cough starting on 15 March" ("symptoms improved from March 10" is no onset: a word between).
-_FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)\s+(?:on|from))\s+(?:the\s+)?",
+_FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)(?:\s+(?:on|from))?)\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
-    r"emergency|ED|ER|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
+    r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
     # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")
     r"applied\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,3}?"
@@ -690,7 +692,101 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
         value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         if value is not None:
             found.append((m.start(), m.end(), value))
+    if text_context(text).words & _HOLIDAY_OR_WEEKDAY_WORDS:
+        found.extend(_holiday_and_weekday_dates(text, found))
     return tuple(sorted(found, key=lambda f: f[0]))
+
+
+#: The holidays a history dates a moment by ("the day after Thanksgiving", "on Easter Monday", "the Tuesday after
+#: Easter", "on the eve of the Spring Festival"): each its day in a year (None when its year is not known).
+_SPRING_FESTIVAL = {2019: date(2019, 2, 5), 2020: date(2020, 1, 25), 2021: date(2021, 2, 12), 2022: date(2022, 2, 1),
+                    2023: date(2023, 1, 22)}
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    L = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * L) // 451
+    month, day = divmod(h + L - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _holiday(name: str, year: int) -> date | None:
+    name = " ".join(name.lower().replace("’", "'").split())
+    if name.startswith("easter"):
+        return date.fromordinal(_easter(year).toordinal() + (1 if name.endswith("monday") else 0))
+    if name == "good friday":
+        return date.fromordinal(_easter(year).toordinal() - 2)
+    if name.startswith("thanksgiving"):  # the fourth Thursday of November (the United States')
+        first = date(year, 11, 1)
+        return date(year, 11, 1 + (3 - first.weekday()) % 7 + 21)
+    if name.startswith("christmas"):
+        return date(year, 12, 24 if name.endswith("eve") else 25)
+    if name.startswith("new year"):
+        return date(year - 1, 12, 31) if name.endswith("eve") else date(year, 1, 1)
+    return _SPRING_FESTIVAL.get(year)
+
+
+_HOLIDAY_NAMES = (r"easter(?:\s+(?:sunday|monday|weekend))?|good\s+friday|thanksgiving(?:\s+day)?|"
+                  r"christmas(?:\s+(?:eve|day))?|new\s+year[’']?s?\s+(?:eve|day)|"
+                  r"(?:chinese|lunar)\s+new\s+year|spring\s+festival")
+_WEEKDAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+#: A day told by a holiday: the holiday itself, "the day after (before) X", "the eve of X", "the Saturday of the
+#: Easter weekend", "the Tuesday after Easter".
+_HOLIDAY_DATE = compile_fast(
+    rf"\b(?:(?:the\s+)?(?:day\s+(?P<rel>after|before)\s+|eve\s+of\s+|(?P<wd>{_WEEKDAY_NAMES})\s+"
+    rf"(?P<wrel>of|after|before)\s+)(?:the\s+)?)?(?P<h>{_HOLIDAY_NAMES})\b", re.IGNORECASE)
+#: A weekday told alone in a history's course: "transferred to our hospital on the Thursday", "on Friday she was
+#: admitted" (not "the following Monday", placed from the admission's weekday; not a weekday a date follows).
+_ON_WEEKDAY = compile_fast(rf"\bon\s+(?:the\s+)?(?P<wd>{_WEEKDAY_NAMES})\b(?!\s*\d)", re.IGNORECASE)
+_HOLIDAY_OR_WEEKDAY_WORDS = frozenset(("easter", "good", "thanksgiving", "christmas", "new", "spring",
+                                       *_WEEKDAY_NAMES.split("|")))
+
+
+def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) -> list[tuple[int, int, date]]:
+    """The days a text tells by a holiday or by a weekday alone (``dates_in``). A holiday's year is the latest the
+    text's dates write (an illness is the latest thing a history tells), else ``_SOME_YEAR``'s; a weekday alone is
+    the first such weekday after the date told before it, read only when that date's weekday is known (its year
+    written, or a holiday's: "on Easter Monday ... transferred on the Thursday"), within a week."""
+    years = [v.year for s, e, v in found if str(v.year) in text[s:e]]
+    year = max(years) if years else _SOME_YEAR
+    known = [(s, e, v) for s, e, v in found if str(v.year) in text[s:e]]
+    extra: list[tuple[int, int, date]] = []
+    for m in _HOLIDAY_DATE.finditer(text):
+        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
+            continue
+        base = _holiday(m.group("h"), year)
+        if base is None or (m.group("h").lower().endswith("weekend") and not m.group("wd")):
+            continue  # a weekend is no one day
+        if m.group("rel"):
+            base = date.fromordinal(base.toordinal() + (1 if m.group("rel").lower() == "after" else -1))
+        elif m.group("wd"):
+            want, rel = _WEEKDAY_NAMES.split("|").index(m.group("wd").lower()), m.group("wrel").lower()
+            shift = ((want - base.weekday()) % 7 or (7 if rel == "after" else 0)) if rel != "before" \
+                else -((base.weekday() - want) % 7 or 7)
+            if rel == "of" and shift > 3:
+                shift -= 7  # the Saturday of the Easter weekend: the nearest
+            base = date.fromordinal(base.toordinal() + shift)
+        elif m.group(0).lower().startswith(("eve", "the eve")):
+            base = date.fromordinal(base.toordinal() - 1)
+        extra.append((m.start(), m.end(), base))
+    known = sorted(known + extra, key=lambda f: f[0])
+    for m in (_ON_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
+        if any(s <= m.start("wd") < e or m.end() <= s <= m.end() + 3 for s, e, _ in (*found, *extra)):
+            continue  # a holiday's weekday, or a date's ("on Tuesday, December 1, 2020")
+        before = [v for s, e, v in known if e <= m.start()]
+        if not before:
+            continue
+        want = _WEEKDAY_NAMES.split("|").index(m.group("wd").lower())
+        day = date.fromordinal(before[-1].toordinal() + ((want - before[-1].weekday()) % 7 or 7))
+        extra.append((m.start("wd"), m.end(), day))
+        known = sorted(known + [extra[-1]], key=lambda f: f[0])
+    return extra
 
 
 DAY_FIRST, MONTH_FIRST = "day first", "month first"
@@ -778,8 +874,8 @@ def _history_dates(history: str, day_first: bool = False
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
                                                       or _to_icu(history, m, s_start)
                                                       or _TO_NEONATAL.match(history, m.end())))
-                     and not (kind == "onset" and _PASSIVE_START.search(history, max(s_start, m.start() - 24),
-                                                                        m.start()))
+                     and not (kind == "onset" and not m.group(0).lower().endswith("until")
+                              and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
@@ -914,8 +1010,23 @@ def _symptom_from(history: str, s_start: int, start: int) -> bool:
     1", "her cough started on 2 March"; not a treatment's start: "antipyretics for fever started on 3 March")."""
     symptoms = list(SYMPTOM_WORDS.finditer(history, max(s_start, start - 40), start))
     if not symptoms or _FROM_DATE.fullmatch(history, symptoms[-1].end(), start) is None:
-        return False
+        # a list of symptoms started together: "fever, myalgias and loss of smell starting the day after ..."
+        verb = _LIST_STARTING.search(history, max(s_start, start - 30), start)
+        symptoms = list(SYMPTOM_WORDS.finditer(history, max(s_start, start - 90), verb.start())) if verb else []
+        # the rest of the list after its last symptom word the reader knows: other symptoms' words ("myalgias and
+        # loss of smell"), commas and "and", no verb or treatment of another event
+        if not symptoms or verb.start() - symptoms[-1].end() > 50 or _NOT_SYMPTOM_LIST.search(
+                history, symptoms[-1].end(), verb.start()):
+            return False
     return _SYMPTOM_TREATMENT.search(history, max(s_start, symptoms[-1].start() - 30), symptoms[-1].start()) is None
+
+
+#: The start of a list of symptoms told right before its date ("... and loss of smell starting the ...").
+_LIST_STARTING = compile_fast(r"\s(?:started|starting|began|beginning)(?:\s+(?:on|from))?\s+(?:the\s+)?$",
+                              re.IGNORECASE)
+#: Words that end a list of symptoms before its "starting": another event's verb, a treatment.
+_NOT_SYMPTOM_LIST = compile_fast(r"[^\w\s,'-]|\b(?:was|were|had|has|is|are|been|treatment|therapy|antibiotics?)\b",
+                                 re.IGNORECASE)
 
 
 def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:
