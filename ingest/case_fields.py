@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 90  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 91  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -364,6 +364,9 @@ TIMELINE_VERSION = 90  # v2: "day N of admission", "hospital day N" are N days a
 #                           a start
 #                      v90: papers: a legend naming "the examinations listed in Table N" dates each panel opening on
 #                           its rank ("First examination: ...") by that row of the table (rows "1st", "First" too)
+#                      v91: a span told by the verb of lasting ("malaise lasting one week") is a symptom history (was
+#                           unread: the offsets counted from the admission); a relative who brings the patient in
+#                           Italian or Spanish ("accompagnato dai familiari", "por su esposa") is no other patient
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -1055,8 +1058,12 @@ def _series_label_view(record: CaseRecord, image: ImageRecord, modality: str | N
 def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
     """A SIRM block figure whose caption names no view ("RX torace di controllo") takes the one view
     the paragraph telling its exam names ("RX torace di controllo ... (AP, a letto): ..."); a
-    paragraph naming several ("in proiezione PA e laterale") gives none."""
+    paragraph naming several ("in proiezione PA e laterale") gives none; nor does a paragraph telling exams of
+    two kinds ("RX torace (AP, paziente seduto): ... TC torace: ...") to an upload of no known kind: its view is
+    one exam's, and the uploads under it may be the other's."""
     paragraph = str(image.extra.get("paragraph") or "")
+    if modality is None and len({kind for kind, _, _ in modalities_in_order(paragraph)}) > 1:
+        return None
     found = NORMALIZERS["view"](paragraph, modality=modality)
     if found.value is None:
         return None

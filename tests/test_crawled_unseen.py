@@ -48,7 +48,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38", "unseen40"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -294,6 +294,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # read since leftovers47)
     # unseen37 (open, see its README): SIRM caso 361's two bedside films without the patient's position (AP, as
     # unseen16's)
+    # unseen40 (open, see its README): SIRM caso 97's and caso 141's uploads captioned by their file names only under
+    # one paragraph telling an RX and a TC (which upload is which exam: not said), modality and view blank
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -306,7 +308,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
-            ("unseen37", "sirm"): 2}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3815,3 +3817,69 @@ def test_unseen36_eurorad_ctpa_on_the_tenth_day_of_covid():
     offsets = [rows[f"0000019634/19634_{n}.jpg"]["offset"] for n in ("1_1", "2_1", "2_2", "3_1")]
     # the lung window of Figure 3 tells no moment of its own: open (its README)
     assert offsets == ["10", "10", "10", None]
+
+
+# --- unseen40: symptoms "lasting one week", a relative bringing the patient in Italian, a paragraph of two exams ---
+
+_EU_16958 = ("eu_croatia_63_years_one_week_fever_negative_first_swab_ct_only_figure_1_a_c_on_admission_ddx_"
+             "influenza_pjp_op.html")
+_CASO_97 = ("caso_97_uomo_di_67_anni_storia_in_un_unico_periodo_da_circa_6_giorni_rx_ap_seduto_e_tc_nella_stessa_"
+            "giornata_galleria_con_nomi_file_whatsapp.html")
+_CASO_97_URL = "https://www.sirm.org/2020/03/26/covid-19-caso-97/"
+
+
+@pytest.mark.parametrize("history, days", [
+    ("He was referred because of fever (up to 38.8 °C), dry cough and malaise lasting one week.", 7),
+    ("She had a dry cough that had lasted 10 days and fever since yesterday.", 10),
+    ("Fever lasting about 5 days, then dyspnoea.", 5),
+    ("Headache and myalgia lasting a week.", 7),
+    # a treatment or a stay that lasted: no symptom span
+    ("He received oxygen therapy lasting 5 days.", None),
+    ("After a hospital stay lasting 12 days he was discharged.", None),
+])
+def test_unseen40_symptoms_lasting_a_span_are_the_illness_history(history, days):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == days
+
+
+def test_unseen40_eurorad_ct_only_figure_on_admission_after_a_week_lasting_illness():
+    rows = _batch_rows("eurorad", "unseen40", _EU_16958, "https://www.eurorad.org/case/16958")
+    assert [rows[f"0000016958/16958_1_{n}.jpg"]["offset"] for n in (1, 2, 3)] == ["7", "7", "7"]
+    assert [rows[f"0000016958/16958_1_{n}.jpg"]["view"] for n in (1, 2, 3)] == ["Axial", "Axial", "Coronal"]
+
+
+@pytest.mark.parametrize("history, days", [
+    ("Uomo di 67 anni con febbre da 6 giorni, accompagnato in PS dai familiari.", 6),
+    ("Uomo di 67 anni con febbre da 6 giorni viene accompagnato in PS dalla moglie.", 6),
+    ("Donna di 80 anni, tosse da 4 giorni, portata in Pronto Soccorso dai suoi familiari.", 4),
+    ("Hombre de 67 años con fiebre desde hace 6 días, acompañado por su esposa.", 6),
+    # the relative's own illness stays someone else's
+    ("Uomo di 67 anni. La moglie ha febbre da 6 giorni.", None),
+    ("Uomo di 67 anni con febbre da 6 giorni come la moglie.", None),
+])
+def test_unseen40_a_relative_who_brings_the_patient_in_a_romance_language_is_no_other_patient(history, days):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == days
+
+
+def test_unseen40_sirm_run_on_history_with_the_family_bringing_the_patient():
+    rows = _batch_rows("sirm", "unseen40", _CASO_97, _CASO_97_URL)
+    names = ("IMG-20200324-WA0007", "IMG-20200324-WA0011", "IMG-20200324-WA0012")
+    assert [rows[f"03/{n}.jpg"]["offset"] for n in names] == ["6", "6", "6"]
+
+
+def test_unseen40_sirm_gallery_under_a_paragraph_of_two_exams_takes_neither_exams_view():
+    # "RX torace (AP, paziente seduto): ... TC torace: ..." over three uploads captioned by file names: the AP is the
+    # RX's, and the uploads may be the TC's (two of them are): blank, not X-ray AP for all three
+    rows = _batch_rows("sirm", "unseen40", _CASO_97, _CASO_97_URL)
+    names = ("IMG-20200324-WA0007", "IMG-20200324-WA0011", "IMG-20200324-WA0012")
+    assert [(rows[f"03/{n}.jpg"]["modality"], rows[f"03/{n}.jpg"]["view"]) for n in names] == [(None, None)] * 3
+
+
+def test_unseen40_sirm_gallery_under_a_paragraph_of_one_exam_keeps_its_view():
+    html = (FIXTURES / "sirm" / "unseen40" / _CASO_97).read_text()
+    html = html.replace(" TC torace: multiple aree", " Si associano multiple aree")
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, _CASO_97_URL):
+        rows.update(staged_rows(record))
+    assert {(row["modality"], row["view"]) for row in rows.values()} == {("X-ray", "AP")}

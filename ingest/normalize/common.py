@@ -1174,8 +1174,11 @@ def _in_apposition(text: str, after: int, start: int, end: int) -> bool:
 
 #: A relative who only brings the patient or does something to them ("brought to the emergency
 #: department by her daughter", "accompanied by his wife", "found at home by her son"): the agent of a
-#: passive, in a clause that stays the patient's own.
-_AGENT_BEFORE = compile(r"\bby\s+(?:her|his|their)\s+(?:\w+\s+)?$", re.IGNORECASE)
+#: passive, in a clause that stays the patient's own; so in the Romance languages ("viene accompagnato dai
+#: familiari in Pronto Soccorso", "portata in PS dalla figlia", "dai suoi familiari", "acompañado por su esposa").
+_AGENT_BEFORE = compile(
+    r"(?:\bby\s+(?:her|his|their)|\b(?:dal|dalla|dai|dagli|dalle)(?:\s+(?:su[oaei]|propri[oaie]))?|\bpor\s+sus?)"
+    r"\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 def _other_person_in(text: str, start: int, end: int) -> bool:

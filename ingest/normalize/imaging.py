@@ -81,7 +81,9 @@ AXIAL, CORONAL = CT_VIEWS
 # images (B, D, F)"): each panel its own plane (was the CT's default, Axial, for the coronal panels)
 # v18: a lateral film whose words name "frontal" only where they cite another figure ("Lateral radiograph (the
 # frontal film is shown in Fig. 1)", "...; frontal film in Figure 1a") is L (was blank, as "Frontal and lateral")
-VIEW_VERSION = 18
+# v19: a SIRM upload of no known kind under a paragraph telling exams of two kinds ("RX torace (AP, paziente
+# seduto): ... TC torace: ...") takes no view from it (was the RX's AP, and X-ray from it, for the TC's uploads too)
+VIEW_VERSION = 19
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")

@@ -215,7 +215,12 @@ _HISTORY = compile(
     # the narrative's present told as a time into the illness: "Two weeks into the illness, he presented", "ten days
     # into her illness", "3 days into symptoms" (not "two weeks into the pandemic", "3 days into the ICU stay")
     rf"|\b(?P<n19>{NUMBER_LIKE})\s+(?P<unit19>{UNIT})\s+into\s+(?:(?:the|his|her|their)\s+)?"
-    r"(?:(?:COVID(?:-19)?|acute|viral)\s+)?(?:illness|symptoms|disease)\b",
+    r"(?:(?:COVID(?:-19)?|acute|viral)\s+)?(?:illness|symptoms|disease)\b"
+    # the span told by the verb of lasting right after its symptoms: "fever, dry cough and malaise lasting one
+    # week", "a cough that had lasted 10 days" (a symptom must open the item: ``_unit_histories``; "lasting for
+    # 5 days" is the "for" span's)
+    rf"|\b(?:lasting|(?:had\s+|has\s+)?lasted)\s+(?:about\s+|approximately\s+|around\s+|almost\s+|nearly\s+)?"
+    rf"(?P<n20>{NUMBER_LIKE}|{_FEW})\s+(?P<unit20>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -501,7 +506,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18", "19"):
+                  "18", "19", "20"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -509,7 +514,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
-                if i in ("16", "17") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
+                if i in ("16", "17", "20") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()),
+                                                                   m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "18" and not _ONSET_SYMPTOM.search(text, m.end(), sentence_at(text, m.start())[1]):
                     break  # "well until 2 weeks ago, when she fell": no onset of the illness
@@ -518,7 +524,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     # "Several residents had tested positive in the previous week": a time within which
                     # something happened is the illness's only with a symptom in its sentence
                     break
-                if i in ("3", "8", "17") and _treatment_before(text, m.start()):
+                if i in ("3", "8", "17", "20") and _treatment_before(text, m.start()):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):
                     break
