@@ -1001,7 +1001,9 @@ _SOON_AFTER = compile_fast(
     r"|\ba\s+(?P<h3>\d{1,3})\s+ore\b(?:\s+(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
     r"|(?=\s+(?P<h3exam>dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b)))?"
     # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
-    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|(?:lo|nello)\s+stesso\s+giorno"
+    # ("the same afternoon", "lo stesso pomeriggio": a part of that same day)
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+(?:day|morning|afternoon|evening)"
+    r"|(?:lo|nello)\s+stesso\s+(?:giorno|pomeriggio)"
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
     # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"

@@ -3816,3 +3816,33 @@ def test_unseen36_eurorad_ctpa_on_the_tenth_day_of_covid():
     offsets = [rows[f"0000019634/19634_{n}.jpg"]["offset"] for n in ("1_1", "2_1", "2_2", "3_1")]
     # the lung window of Figure 3 tells no moment of its own: open (its README)
     assert offsets == ["10", "10", "10", None]
+
+
+# --- unseen39 (crawled39): the same afternoon; a stay told by its length in hospital ---------------------------------
+
+@pytest.mark.parametrize("history, later", [
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT pulmonary angiogram the same afternoon: no PE."),
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CTPA performed the same evening. No embolus."),
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT on the same morning showed ground-glass."),
+    ("Febbre e tosse da 5 giorni.", "TC del torace eseguita lo stesso pomeriggio: ground glass bilaterale."),
+    # the form read before
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT pulmonary angiogram the same day: no PE."),
+])
+def test_unseen39_the_same_afternoon_is_the_day_of_the_film_before(history, later):
+    from ingest.timeline import ImageTexts, case_timeline
+
+    images = [ImageTexts(0, caption="Patchy consolidation in the left lower lobe.", date_text="Chest (PA)", group="1"),
+              ImageTexts(1, caption="Patchy consolidation in the left lower lobe.", date_text="Chest (PA)", group="1"),
+              ImageTexts(2, caption=later, date_text="CTPA", group="2")]
+    timeline = case_timeline(history, images)
+    assert [timeline.offset_of(p).value for p in range(3)] == [5, 5, 5]
+
+
+_RP_99731 = ("rp_2022_scotland_triple_vaccinated_rituximab_omicron_5_days_chest_pa_and_lateral_stacks_ctpa_same_"
+             "afternoon_two_axial_windows_and_coronal.html")
+
+
+def test_unseen39_radiopaedia_ctpa_the_same_afternoon():
+    rows = _batch_rows("radiopaedia", "unseen39", _RP_99731,
+                       "https://radiopaedia.org/cases/omicron-covid-19-pneumonia-in-a-vaccinated-immunosuppressed-patient")
+    assert {row["offset"] for row in rows.values()} == {"5"}
