@@ -1112,7 +1112,9 @@ _SOON_AFTER = compile_fast(
     r"|\ba\s+(?P<h3>\d{1,3})\s+ore\b(?:\s+(?P<h3base>dal(?:l[’']\s?)?\s*(?:ricovero|ingresso|accesso))\b"
     r"|(?=\s+(?P<h3exam>dall[ao]\s+(?:TC|RX)\b|dal(?:l[’']\s?)?\s*(?:TC|RX)\b)))?"
     # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
-    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+day|(?:lo|nello)\s+stesso\s+giorno"
+    # ("the same afternoon", "lo stesso pomeriggio": a part of that same day)
+    r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+(?:day|morning|afternoon|evening)"
+    r"|(?:lo|nello)\s+stesso\s+(?:giorno|pomeriggio)"
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
     # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
@@ -2837,7 +2839,20 @@ _STAY_LENGTH = compile_fast(
     rf"|\b(?:after|following|dopo)\s+(?:an?\s+|una\s+)?(?P<n2>{NUMBER_LIKE})[- ](?P<unit2>days?|weeks?)\s+"
     r"(?:hospital\s+stay|hospitali[sz]ation|admission|stay\s+in\s+hospital)\b"
     rf"|\b(?:hospital\s+stay|hospitali[sz]ation|length\s+of\s+stay)\s+(?:of|was|lasted)\s+(?P<n3>{NUMBER_LIKE})\s+"
-    r"(?P<unit3>days?|weeks?)\b", re.IGNORECASE)
+    r"(?P<unit3>days?|weeks?)\b"
+    # the length first: "24 days in hospital, of which 11 in ICU", "a 10-day hospital stay", "12 days of
+    # hospitalisation"
+    # (``_stay_length`` passes over a moment within the stay: "after 5 days in hospital she was intubated")
+    rf"|\b(?P<n4>{NUMBER_LIKE})[- ](?P<unit4>days?|weeks?)\s+(?:in\s+(?:the\s+)?hospital|hospital\s+stay|"
+    r"of\s+hospitali[sz]ation)\b(?!\s+(?:before|prior|earlier|ago|so\s+far|to\s+date|in\s+(?:19|20)\d\d)\b)",
+    re.IGNORECASE)
+#: A stay's length told in intensive care ("5 days in hospital in the ICU"): not the hospital's stay.
+_IN_ICU = compile_fast(r"\s*,?\s*(?:in|on|at)\s+(?:the\s+|an?\s+)?(?:ICU|ITU|HDU|intensive)\b", re.IGNORECASE)
+#: Words before a length of stay making it a moment within the stay ("after 5 days in hospital", "within 3 days of
+#: hospitalisation", "on day 2 ...") or a stay going on ("has spent 5 days in hospital" is ``_NOT_THE_STAY``'s).
+_WITHIN_THE_STAY = compile_fast(r"\b(?:after|following|within|by|over|during|in|on|at|first|last|until)\s+"
+                                r"(?:the\s+)?(?:first\s+|last\s+)?$|\b(?:has|have)\s+(?:now\s+)?(?:spent|had)\b",
+                                re.IGNORECASE)
 #: What makes a stay's words not the hospital's stay, or not a finished one.
 _NOT_THE_STAY = compile_fast(
     r"\b(?:ICU|ITU|HDU|intensive|intensiva|rianimazione|sub-?intensiva|rehabilitation|riabilitazione|quarantine|"
@@ -2849,13 +2864,20 @@ def _stay_length(history: str) -> Moment | None:
     """The discharge of a history telling the hospital stay only by its length ("Ricoverato in reparto COVID per
     10 giorni": 10 days after the admission); None when it tells none, or several, or the stay is another's, in
     intensive care, earlier or still going on."""
-    if not has_any(text_context(history).lower, ("ricover", "degenza", "hospitali", "admitted", "stay")):
+    if not has_any(text_context(history).lower, ("ricover", "degenza", "hospital", "admitted", "stay")):
         return None
     found = set()
     for m in _STAY_LENGTH.finditer(history):
-        i = next(i for i in ("", "2", "3") if m.group("n" + i))
+        i = next(i for i in ("", "2", "3", "4") if m.group("n" + i))
         n, unit = m.group("n" + i), m.group("unit" + i)
         c_start, c_end = clause_at(history, m.start())
+        if i == "4":
+            if (_WITHIN_THE_STAY.search(history, max(c_start, m.start() - 30), m.start())
+                    or _IN_ICU.match(history, m.end())):
+                continue
+            # the length first, then a part of it told ("24 days in hospital, of which 11 in ICU"): the stay is the
+            # hospital's; the clause up to it decides
+            c_end = m.end()
         if (not is_amount(n) or _NOT_THE_STAY.search(history, c_start, c_end)
                 or (m.group("gap") and SYMPTOM_WORDS.search(m.group("gap")))
                 or about_other_person(history, m.start(), m.end())):

@@ -48,7 +48,8 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen10", "unseen11", "unseen12", "unseen13", "unseen14",
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
-           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38", "unseen40"]
+           "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
+           "unseen39", "unseen40"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -3883,3 +3884,67 @@ def test_unseen40_sirm_gallery_under_a_paragraph_of_one_exam_keeps_its_view():
     for record in parse_sirm_posts(html, _CASO_97_URL):
         rows.update(staged_rows(record))
     assert {(row["modality"], row["view"]) for row in rows.values()} == {("X-ray", "AP")}
+
+
+# --- unseen39 (crawled39): the same afternoon; a stay told by its length in hospital ---------------------------------
+
+@pytest.mark.parametrize("history, later", [
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT pulmonary angiogram the same afternoon: no PE."),
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CTPA performed the same evening. No embolus."),
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT on the same morning showed ground-glass."),
+    ("Febbre e tosse da 5 giorni.", "TC del torace eseguita lo stesso pomeriggio: ground glass bilaterale."),
+    # the form read before
+    ("Sore throat and fevers for five days, now pleuritic pain.", "CT pulmonary angiogram the same day: no PE."),
+])
+def test_unseen39_the_same_afternoon_is_the_day_of_the_film_before(history, later):
+    from ingest.timeline import ImageTexts, case_timeline
+
+    images = [ImageTexts(0, caption="Patchy consolidation in the left lower lobe.", date_text="Chest (PA)", group="1"),
+              ImageTexts(1, caption="Patchy consolidation in the left lower lobe.", date_text="Chest (PA)", group="1"),
+              ImageTexts(2, caption=later, date_text="CTPA", group="2")]
+    timeline = case_timeline(history, images)
+    assert [timeline.offset_of(p).value for p in range(3)] == [5, 5, 5]
+
+
+_RP_99731 = ("rp_2022_scotland_triple_vaccinated_rituximab_omicron_5_days_chest_pa_and_lateral_stacks_ctpa_same_"
+             "afternoon_two_axial_windows_and_coronal.html")
+
+
+def test_unseen39_radiopaedia_ctpa_the_same_afternoon():
+    rows = _batch_rows("radiopaedia", "unseen39", _RP_99731,
+                       "https://radiopaedia.org/cases/omicron-covid-19-pneumonia-in-a-vaccinated-immunosuppressed-patient")
+    assert {row["offset"] for row in rows.values()} == {"5"}
+
+
+@pytest.mark.parametrize("history, offset", [
+    ("Admitted after a week of fever and cough. 24 days in hospital, of which 11 in ICU with invasive ventilation.",
+     7 + 24 + 180),
+    ("Fever and cough for 7 days before admission. He spent 3 weeks in hospital and went home on oxygen.",
+     7 + 21 + 180),
+    ("Fever and cough for 7 days before admission. She had 12 days of hospitalisation.", 7 + 12 + 180),
+    # the forms read before
+    ("Admitted after a week of fever and cough. Discharged after 24 days in hospital.", 7 + 24 + 180),
+    ("Fever and cough for 7 days before admission. After a 12-day hospital stay she went home.", 7 + 12 + 180),
+    # a moment within the stay, a stay in intensive care, one going on, another's, an earlier one: no discharge
+    ("Fever and cough for 7 days before admission. After 5 days in hospital she was intubated.", None),
+    ("Fever and cough for 7 days before admission. On day 5 in hospital she deteriorated.", None),
+    ("Fever and cough for 7 days before admission. He spent 6 days in hospital in the ICU.", None),
+    ("Fever and cough for 7 days before admission. He has spent 5 days in hospital so far.", None),
+    ("Fever and cough for 7 days before admission. Her husband spent 8 days in hospital.", None),
+    ("Fever and cough for 7 days. She spent 10 days in hospital in 2019 for a hip fracture.", None),
+])
+def test_unseen39_a_stay_told_by_its_length_in_hospital_places_the_discharge(history, offset):
+    from ingest.timeline import ImageTexts, case_timeline
+
+    timeline = case_timeline(history, [ImageTexts(0, caption="HRCT 6 months after discharge: subpleural bands.")])
+    assert timeline.offset_of(0).value == offset
+
+
+_RP_95022 = ("rp_classic_2022_portugal_post_covid_clinic_week_of_fever_24_days_in_hospital_icu_supine_day_4_hrct_"
+             "6_and_12_months_after_discharge.html")
+
+
+def test_unseen39_radiopaedia_hrct_6_and_12_months_after_a_stay_of_24_days_in_hospital():
+    rows = _batch_rows("radiopaedia", "unseen39", _RP_95022,
+                       "https://radiopaedia.org/cases/post-covid-19-fibrotic-like-changes-6-and-12-months")
+    assert sorted(row["offset"] for row in rows.values()) == ["11", "211", "211", "391"]
