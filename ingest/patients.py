@@ -166,7 +166,7 @@ def numbers_in(text: str, ordinals: bool = False, abbreviated: bool = False) -> 
 _PLURAL_NUMBERED = re.compile(
     r"\b(?:patients|cases)\s+(?P<list>\d{1,2}(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\d{1,2}\b)+)"
     r"|\b(?:patients|cases)\s+(?P<first>\d{1,2})\s*[-\u2013]\s*(?P<last>\d{1,2})\b", re.I)
-_NOT_A_PATIENT = re.compile(r"\s*(?:days?|weeks?|months?|years?|hours?|%|mg|ml)\b", re.I)
+_NOT_A_PATIENT = re.compile(r"(?<!\s)\s*(?:days?|weeks?|months?|years?|hours?|%|mg|ml)\b", re.I)
 
 
 def caption_numbers(text: str, ordinals: bool = False, abbreviated: bool = False) -> list[int]:
