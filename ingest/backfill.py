@@ -870,6 +870,12 @@ def _row_offset(row: dict[str, str], note: str, own_text: str | None, context: R
 _AXIS_OFFSET_RULES = ("timeline.presenting-image", "timeline.since-onset")
 
 
+def _writes_day_first(row: dict[str, str]) -> bool:
+    """Whether the row's source writes "1/2/2020" as the first of February (``normalize_date``'s reading of its
+    site's date order)."""
+    return normalize_date("1/2/2020", source=_source(_cell(row, "url"))).value == "2020-02-01"
+
+
 def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized) -> Normalized:
     """A film the timeline places on the admission's day, the presenting film or one "on day 7 after the
     onset of symptoms" of a patient admitted after "1 week" of them, has the admission's date when the
@@ -878,8 +884,7 @@ def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized)
     in PS with fever ... for about 3 days"), and no other date of the note is a film's (``_date``)."""
     if offset.value is None or not offset.rule.startswith(_AXIS_OFFSET_RULES):
         return Normalized(None)
-    day_first = normalize_date("1/2/2020", source=_source(_cell(row, "url"))).value == "2020-02-01"
-    _onset, admission = history_dates(note, day_first)
+    _onset, admission = history_dates(note, _writes_day_first(row))
     if admission is None:
         return Normalized(None)
     gap = onset_gap(note)
@@ -974,9 +979,7 @@ def _admission_film_date(row: dict[str, str], image_text: str) -> Normalized:
             break
     else:
         return Normalized(None)
-    source = _source(_cell(row, "url"))
-    day_first = normalize_date("1/2/2020", source=source).value == "2020-02-01"
-    _onset, admission = history_dates(image_text, day_first)
+    _onset, admission = history_dates(image_text, _writes_day_first(row))
     if admission is None:
         return Normalized(None)
     when, evidence = admission
