@@ -2917,22 +2917,25 @@ def _at_discharge_days(history: str) -> set[Moment]:
 _PHRASE_END = compile_fast(r"[,;:]")
 
 
-def _told_days(history: str, m: re.Match[str], start: int, end: int, day_first: bool) -> set[Moment]:
+def _told_days(history: str, m: re.Match[str], start: int, end: int, day_first: bool,
+               labels: bool = False) -> set[Moment]:
     """The moments the history's words from ``start`` to ``end`` (the sentence or clause telling the event
     ``m`` names) date it with; when they tell several days, the days of the event's own phrase (from its
     word to the next comma): "She was weaned from oxygen on hospital day 9, and was discharged home on
-    hospital day 11" discharges her on day 11."""
-    found = _event_days(history[start:end], day_first)
+    hospital day 11" discharges her on day 11; ``labels``: a bare day label ("on D16") dates it too."""
+    found = _event_days(history[start:end], day_first, labels)
     if len({(x.kind, x.days) for x in found}) > 1:
         stop = _PHRASE_END.search(history, m.end(), end)
-        found = _event_days(history[m.start():stop.start() if stop else end], day_first)
+        found = _event_days(history[m.start():stop.start() if stop else end], day_first, labels)
     return found
 
 
-def _event_days(sentence: str, day_first: bool) -> set[Moment]:
+def _event_days(sentence: str, day_first: bool, labels: bool = False) -> set[Moment]:
     """The moments a history's sentence telling an event of the stay dates it with: a day of the stay
-    or of the illness, a time after the admission or the onset, a date."""
-    found = {x for _, x in _text_moments(sentence, "history") if x.kind in _DISCHARGE_KINDS}
+    or of the illness, a time after the admission or the onset, a date; and a bare day label ("on D16",
+    placed as the case's films' labels are) when ``labels``."""
+    found = {x for _, x in _text_moments(sentence, "history")
+             if x.kind in _DISCHARGE_KINDS or (labels and x.kind == LABEL)}
     found.update(_dated_moments(sentence, "history", day_first, False))
     return found
 
@@ -3029,13 +3032,22 @@ EVENTS = {
                               r"\bg(?:ave|ives)\s+birth\b", re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
     # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
+    # an operation the history tells done ("percutaneous tracheostomy was done on D16", "She underwent an emergency
+    # laparotomy on hospital day 3", "was operated on 2 May"): the day a surgeon's "POD 3" counts from, as "3 days
+    # after surgery"; not one only named ("a tracheostomy tube in situ", "planned for surgery")
+    "operation": (compile_fast(r"^(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))$", re.IGNORECASE),
+                  compile_fast(r"\b(?:underwent|undergone)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|operation|"
+                               r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))\s+"
+                               r"(?:was|were)\s+(?:done|performed|carried\s+out)\b|\b(?:was|were)\s+operated\b",
+                               re.IGNORECASE)),
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
                       compile_fast(r"\b(?:first\s+)?positive\s+(?:[\w-]+\s+){0,3}?(?:tests?|swabs?|results?|"
                                    r"(?:rt-?)?pcr)\b|\btested\s+positive\b", re.IGNORECASE)),
 }
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
-_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",)}
+_EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
+               "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy")}
 #: The test a "positive" after an interval names: "10 days after the first positive (RT-PCR) test / swab".
 _TEST_NOUN = compile_fast(r"\s+(?:[\w-]+\s+){0,2}?(?:tests?|swabs?|results?|(?:rt-?)?pcr)\b", re.IGNORECASE)
 #: An event told as a film's day, in the film's sentence: "The initial CT, performed on the same day as the first
@@ -3130,7 +3142,7 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             start, end = clause_at(history, m.start())
             if IMAGE_WORDS.search(history, start, end):
                 continue
-        found.update(_told_days(history, m, start, end, day_first))
+        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation"))
     return _the_one(found)
 
 
@@ -3197,6 +3209,12 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         if dates.first_visit is None:
             return None, "timeline.first-visit", f"{moment.evidence!r}: the history does not date the first visit"
         return dates.first_visit.days, "timeline.first-visit", ""
+    operation = next((m for told, m in dates.events if told == "operation"), None)
+    if moment.kind == SINCE_OPERATION and dates.operation_onset is None and operation is not None:
+        # "POD 3" of a case whose history dates its one operation ("tracheostomy was done on D16"): N days after it
+        day = _place(operation, timeline, admission_scale, None, False, dates, labels_count_illness)[0]
+        if day is not None:
+            return day + moment.days, "timeline.since-dated-operation", ""
     if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
         return _place_on_own_count(moment, admission, dates)
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:

@@ -150,8 +150,9 @@ def _icu_offsets(replacements: dict[str, str] | None = None) -> list[str | None]
 def test_a_d_day_heading_a_films_words_counts_the_stay_the_texts_count():
     """"(B) D7, after intubation: ..." in a case whose texts count the days of its stay ("On day 3 of admission",
     "HRCT thorax done on day 4 of admission") and never the illness's: D7 is the stay's seventh day, 5 + 7 = 12
-    (was blank: "D7" was read only after a preposition, and a bare day's count was not told)."""
-    assert _icu_offsets() == ["5", "8", "12", None, "9", "9"]
+    (was blank: "D7" was read only after a preposition, and a bare day's count was not told). (C)'s "POD 3" counts
+    from the tracheostomy "done on D16" since round 48: 24."""
+    assert _icu_offsets() == ["5", "8", "12", "24", "9", "9"]
     assert _icu_offsets({"(B) D7, after intubation:": "(B) D7: after intubation,"})[2] == "12"
 
 
@@ -167,3 +168,42 @@ def test_a_legends_bare_day_label_is_not_taken_for_the_stays_count():
     films by the illness's days: an Indian group's "(a) day 2: ...; (b) day 9: ..." beside "on hospital day 6"):
     only the clinicians' "D7" is read as the stay's count."""
     assert _icu_offsets({"(B) D7, after intubation:": "(B) Day 7, after intubation:"})[2] is None
+
+
+# --- a postoperative day of an operation the history dates on the stay's count ("tracheostomy was done on D16") ------
+
+BCR = "PMC7380022_efetch.xml"  # "percutaneous tracheostomy was done on D16", Fig. 2C "POD 3 of tracheostomy"
+OPERATION = "In view of anticipated prolonged ventilation, percutaneous tracheostomy was done on D16."
+
+
+def test_a_postoperative_day_counts_from_the_operation_the_history_dates():
+    """Fig. 2C's "POD 3 of tracheostomy", the history's "percutaneous tracheostomy was done on D16" (D7 is 12 here):
+    5 + 16 + 3 = 24 (was blank: a postoperative day was placed only when the onset was told on its count)."""
+    (case,) = _cases(BCR)
+    assert _values(case, "offset") == ["5", "8", "12", "24", "9", "9"]
+
+
+@pytest.mark.parametrize("told", [
+    "He underwent a percutaneous tracheostomy on D16 in view of anticipated prolonged ventilation.",
+    "In view of anticipated prolonged ventilation, a percutaneous tracheostomy was performed on day 16 of admission.",
+])
+def test_an_operation_told_otherwise_dates_its_postoperative_days(told):
+    (case,) = _cases(BCR, {OPERATION: told})
+    assert _values(case, "offset")[3] == "24"
+
+
+@pytest.mark.parametrize("told", [
+    "In view of anticipated prolonged ventilation, a percutaneous tracheostomy was planned.",  # no day told
+    OPERATION + " A gastrostomy was performed on D20.",  # two operations: which one the POD counts from is not said
+    "In view of anticipated prolonged ventilation, his brother's tracheostomy was done on D16.",  # not the patient's
+])
+def test_a_postoperative_day_stays_blank_without_one_dated_operation(told):
+    (case,) = _cases(BCR, {OPERATION: told})
+    assert _values(case, "offset")[3] is None
+
+
+def test_a_time_after_the_dated_operation_counts_from_it():
+    """"Three days after tracheostomy" is the same day as "POD 3" (was no moment: an operation was no event)."""
+    (case,) = _cases(BCR, {"(C) POD 3 of tracheostomy:": "(C) Three days after tracheostomy:",
+                           "Chest X-ray on POD 3 showed": "Chest X-ray showed"})
+    assert _values(case, "offset")[3] == "24"
