@@ -223,14 +223,36 @@ _SECTION_NUMBER = re.compile(r"(?:^|(?<=/ ))\d{1,2}(?:\.\d{1,2})*\.?\s+")
 _INLINE_LABEL = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?\d{1,2}\s*[:.]\s)", re.I)
 
 
+# "... (Fig. 3a). Patient 4, the 11-year-old son, was asymptomatic ...": a numbered patient introduced by an
+# apposition at a sentence's opening, inside another numbered patient's paragraph.
+_INLINE_INTRODUCED = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?(\d{1,2}),\s)", re.I)
+
+
+def _introductions_split(piece: str) -> list[str]:
+    """``piece`` cut before each sentence opening with a numbered patient and an apposition introducing them
+    ("Patient 4, the 11-year-old son, ...", "Case 3, a 62-year-old man, ..."), when ``piece`` opens with another
+    patient's number ("Patient 3, their daughter aged 16 years, ..."): each patient's sentences their own. A
+    paragraph opening with no number ("We describe a couple. Patient 1, a 36-year-old man, ...") is not cut."""
+    opening = numbers_in(piece[:60])
+    if not opening:
+        return [piece]
+    cuts = []
+    for m in _INLINE_INTRODUCED.finditer(piece):
+        apposition = _APPOSITION.match(piece, piece.index(",", m.end()))
+        if (int(m.group(1)) not in opening and apposition is not None
+                and (descriptors_in(apposition.group(1)) or _apposition_age(piece, apposition.start()))):
+            cuts.append(m.start())
+    return [piece[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(piece)])]
+
+
 def _sections(paragraphs: list[str]) -> list[tuple[str, str]]:
     """(heading, body) of each paragraph; a paragraph whose sentences open with several patients'
-    labels ("Case 1: ... Case 2: ...", a page's paragraph under its section title) is one section
-    per label, the label added to the heading."""
+    labels ("Case 1: ... Case 2: ...", a page's paragraph under its section title; "Patient 3, ... Patient 4, the
+    11-year-old son, ...") is one section per label, the label added to the heading."""
     sections = []
     for paragraph in paragraphs:
         heading, body = _split_heading(paragraph)
-        for piece in _INLINE_LABEL.split(body):
+        for piece in (cut for labelled in _INLINE_LABEL.split(body) for cut in _introductions_split(labelled)):
             own, rest = _split_heading(piece)
             if own and numbers_in(own) and len(own) <= 20:
                 sections.append((f"{heading} / {own}" if heading else own, rest))

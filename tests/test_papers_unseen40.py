@@ -54,8 +54,12 @@ def test_the_family_word_still_names_the_one_introduced_by_it():
     """The daughter's own legend word still names her: "(daughter)" after her number, "daughter aged 16" her
     introduction."""
     legend = "Patients 3 and 4 (children). (a) Axial low-dose CT of the 16-year-old daughter"
-    cases = _cases(FAMILY, {legend: "Patient 3 (daughter). (a) Axial low-dose CT"})
+    son = "(b) Normal chest X-ray of the 11-year-old son"
+    cases = _cases(FAMILY, {legend: "Patient 3 (daughter). (a) Axial low-dose CT", son: "(b) Normal chest X-ray"})
     assert [i.extra.get("figure_number") for i in cases["patient3"].images] == [3, 3]
+    # (b) "of the 11-year-old son" is the son's since he is a patient of his own (round 48: introduced mid-paragraph)
+    cases = _cases(FAMILY, {legend: "Patient 3 (daughter). (a) Axial low-dose CT"})
+    assert [i.caption[:12] for i in cases["patient4"].images] == ["Normal chest"]
 
 
 # --- a legend naming several patients in the plural: "Patients 3 and 4 (children)." ---------------------------------
@@ -132,3 +136,36 @@ def test_a_discharge_on_a_bare_day_of_a_history_counting_the_stay_too_stays_blan
     said."""
     case = _cases(TRANSPLANT, {"Since day 12, her": "On hospital day 4, her"})["patient1"]
     assert _values(case, "offset")[5] is None
+
+
+# --- a numbered patient introduced inside the previous patient's paragraph: "... Patient 4, the 11-year-old son, ..."
+
+SON = "Patient 4, the 11-year-old son, was asymptomatic"
+
+
+def test_a_patient_introduced_mid_paragraph_takes_his_sentences_from_the_one_before():
+    """Patient 3's paragraph runs on into "Patient 4, the 11-year-old son, was asymptomatic ...": his sentences are
+    his, not the daughter's, whose age is now her own 16 (was blank: "several different ages in the text")."""
+    cases = _cases(FAMILY)
+    daughter, son = cases["patient3"], cases["patient4"]
+    assert (_case_value(daughter, "sex"), _case_value(daughter, "age")) == ("F", "16")
+    assert (_case_value(son, "sex"), _case_value(son, "age")) == ("M", "11")
+    assert "11-year-old son" not in daughter.history
+
+
+@pytest.mark.parametrize("introduced", [
+    "Patient 4, an 11-year-old boy, was asymptomatic",
+    "Case 4, the 11-year-old son, was asymptomatic",
+])
+def test_other_appositions_introduce_the_patient_mid_paragraph(introduced):
+    daughter = _cases(FAMILY, {SON: introduced})["patient3"]
+    assert _case_value(daughter, "age") == "16"
+
+
+@pytest.mark.parametrize("named", [
+    "Patient 4, who was asymptomatic, was the 11-year-old son and",  # a relative clause: no apposition introducing him
+    "Patient 3, the 11-year-old son's sister, was",  # her own number again: her sentence
+])
+def test_a_patient_named_mid_paragraph_without_an_introduction_cuts_nothing(named):
+    daughter = _cases(FAMILY, {SON: named})["patient3"]
+    assert _case_value(daughter, "age") is None

@@ -76,7 +76,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 30: a legend's family word names no patient introduced by another ("(mother)" is not "their daughter aged 16
 # years", the family word before the age); a legend naming patients in the plural ("Patients 3 and 4 (children).")
 # names each, its panels going to the one each describes
-SEX_VERSION = 30
+# 31: a numbered patient introduced by an apposition opening a sentence inside another numbered patient's paragraph
+# ("Patient 3, ... (Fig. 3a). Patient 4, the 11-year-old son, was ...") takes his sentences from that paragraph
+SEX_VERSION = 31
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -98,7 +100,8 @@ SEX_VERSION = 30
 # 20: as SEX_VERSION 29 ("Patient 1. ... in a 45-year-old man", "Patient 3 (male, 38 years)" in a series' legends)
 # 21: as SEX_VERSION 30; and a relative's age right after the family word opening the patient's text ("Patient 3,
 #     their daughter aged 16 years, ...")
-AGE_VERSION = 21
+# 22: as SEX_VERSION 31 ("Patient 4, the 11-year-old son, ..." inside patient 3's paragraph: her age her own)
+AGE_VERSION = 22
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
