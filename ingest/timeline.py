@@ -221,6 +221,16 @@ _ADMISSION_CUES = compile_fast(
     re.IGNORECASE,
 )
 
+#: A change in the patient someone else notices, the way the illness of a frail, a demented or a young patient is
+#: told to begin: "Staff found him unusually sleepy at breakfast on the Tuesday after Easter", "was found confused
+#: on 3 April", "her daughter noticed she was more drowsy on 2 May" (the one found named, the patient, or the subject
+#: of "was found"). The onset's day only when the history dates no onset otherwise (a resident found drowsy later
+#: in an illness told begun is its course, not its start).
+_NOTICED_CUES = compile_fast(
+    r"\b(?:found|noticed|noted)\s+(?:(?P<whom>him|her|the\s+patient|that\s+(?:he|she)\s+was|(?:he|she)\s+was)\s+)?"
+    r"(?:(?:unusually|increasingly|more|very|acutely|suddenly)\s+)?"
+    r"(?:sleepy|drowsy|confused|lethargic|unresponsive|disoriented|disorientated|somnolent|obtunded|agitated)\b",
+    re.IGNORECASE)
 #: Travel and exposure a history dates ("returned from a business trip on 27 February", "contact with a
 #: confirmed case on 3 March"): moments before the illness, neither its onset nor the admission.
 _EXPOSURE_CUES = compile_fast(
@@ -859,6 +869,7 @@ def _history_dates(history: str, day_first: bool = False
     onset: list[tuple[date, str]] = []
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
+    noticed: list[tuple[date, str]] = []  # the dates of a change someone noticed (``_NOTICED_CUES``)
     headings = [m.span() for m in _HEADING.finditer(history)]
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
@@ -867,13 +878,17 @@ def _history_dates(history: str, day_first: bool = False
     for start, end, value in dates_in(history, day_first):
         s_start, s_end = sentence_at(history, start)
         distance = {}
-        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES)):
+        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
+                           ("noticed", _NOTICED_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission; a
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
                                                       or _to_icu(history, m, s_start)
                                                       or _TO_NEONATAL.match(history, m.end())))
+                     # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
+                     and not (kind == "noticed" and not m.group("whom")
+                              and about_other_person(history, m.start(), m.end()))
                      and not (kind == "onset" and not m.group(0).lower().endswith("until")
                               and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
@@ -893,9 +908,11 @@ def _history_dates(history: str, day_first: bool = False
         if kind == "onset" and (s_start, s_end) == told_sentence:
             continue
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
-            (onset if kind == "onset" else admission).append((value, history[start:end]))
+            {"onset": onset, "admission": admission, "noticed": noticed}[kind].append((value, history[start:end]))
     if after_exposure is not None:
         onset.append(after_exposure[:2])
+    if not onset:
+        onset = noticed
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
     admitted = one(admission)
     if admitted is not None:

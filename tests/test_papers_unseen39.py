@@ -158,3 +158,36 @@ def test_ranked_panels_read_other_numberings(replacements):
 def test_ranked_panels_without_a_numbered_table_of_their_own_stay_blank(replacements):
     case = _series(replacements)
     assert _offsets(case)[1] is None
+
+
+# --- the onset told as a change someone noticed: "Staff found him unusually sleepy ... on the Tuesday after Easter" --
+
+def test_the_second_resident_counted_from_the_day_staff_found_him_sleepy():
+    """Case 2: "Staff found him unusually sleepy at breakfast on the Tuesday after Easter" (14 April 2020), brought in
+    "on the Friday": the admission film 3 (was 0, counted from the hospitalization: no onset cue)."""
+    _first, second = _cases(CARE_HOME)
+    assert _offsets(second) == ["3"]
+
+
+@pytest.mark.parametrize("text, onset", [
+    ("She was found confused by the nurses on 3 April 2020 and was admitted on 5 April 2020.", date(2020, 4, 3)),
+    ("Her daughter noticed she was more drowsy on 2 May 2020; she presented on 4 May 2020.", date(2020, 5, 2)),
+    ("On 10 March 2020 his wife found him lethargic and disoriented. He was admitted on 12 March 2020.",
+     date(2020, 3, 10)),
+])
+def test_a_change_someone_noticed_dates_the_onset(text, onset):
+    assert history_dates(text)[0][0] == onset
+
+
+@pytest.mark.parametrize("text, onset", [
+    # an onset told otherwise: the noticed change is the illness's course
+    ("Fever began on 1 April 2020. She was found confused on 6 April 2020 and admitted on 7 April 2020.",
+     date(2020, 4, 1)),
+    # found to have, not found in a state
+    ("He was found to have a fever on 3 April 2020 and was admitted on 5 April 2020.", None),
+    # another person's
+    ("Her husband was found confused on 1 April 2020. She was admitted on 5 April 2020.", None),
+])
+def test_a_noticed_change_dates_no_onset_beside_another(text, onset):
+    found = history_dates(text)[0]
+    assert (found[0] if found else None) == onset
