@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 95  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 96  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -375,6 +375,9 @@ TIMELINE_VERSION = 95  # v2: "day N of admission", "hospital day N" are N days a
 #                           "3 days after tracheostomy" count from it (were blank unless the onset was on its count)
 #                      v95: a change someone noticed, dated ("Staff found him unusually sleepy ... on the Tuesday after
 #                           Easter", "was found confused on 3 April"), is the onset when the history dates no other
+#                           onset (was no onset: the case's offsets blank or counted from the admission)
+#                      v96: a film counted from a treatment's second dose ("three days after the second dose") the
+#                           history dates ("the same dose was repeated on February 7") (was no day)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -234,7 +234,36 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             result.setdefault(letter, text)
     result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
     result = _with_group_headings(result, caption, markers)
+    result = _restated(result, caption, markers, raw)
     return _own_views(_respective(dict(sorted(result.items())), caption), caption, raw)
+
+
+def _restated(result: dict[str, str], caption: str, markers: list[Marker], raw: list[Marker]) -> dict[str, str]:
+    """A legend naming its panels in a lead sentence, the letters after their words ("Chest radiograph (A) and
+    chest CT (B) on admission."), then each again opening a sentence of its own ("(A) Posteroanterior view shows
+    ... (B) Axial image shows ...", "A: ... B: ..."): each panel's words are the lead's and its own sentence's
+    (before, the own sentences were read as mentions referring back and left out, and with them the view).
+    Only when every letter of the lead is named again once, in the lead's order, each opening its sentence."""
+    if len(markers) < 2 or not all(_mid_sentence(caption, start) for start, _, _ in markers):
+        return result
+    lead_end = caption.find(". ", markers[-1][1])
+    if lead_end < 0:
+        return result
+    found = {_hashable(m) for m in raw} | {_hashable(m) for style in (_PAREN, _LEAD, _COLON, _BARE)
+                                          for m in _markers(style, caption)}
+    # The markers after the lead opening a sentence; a marker inside another (a "(B)" in "A: ... (B)") is none.
+    again = sorted(m for m in found if m[0] > lead_end and not _mid_sentence(caption, m[0]))
+    again = [m for m in again if not any(o != m and o[0] <= m[0] and m[1] <= o[1] for o in again)]
+    if [list(g) for _, _, g in again] != [list(g) for _, _, g in markers]:
+        return result
+    out = dict(result)
+    for i, (_start, end, letters) in enumerate(again):
+        stop = again[i + 1][0] if i + 1 < len(again) else len(caption)
+        own = _tidy(caption[end:stop])
+        for letter in letters:
+            if own and letter in out and own not in out[letter]:
+                out[letter] = f"{out[letter]}. {own}"
+    return out
 
 
 #: A sentence opening on a group of the panels after it and ending in a colon right before a letter: "Upper row,

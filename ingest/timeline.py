@@ -1491,6 +1491,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             elif other and word.lower().startswith(("readmission", "readmitted")):
                 # "3 days after readmission": placed when the history tells the readmission's day
                 moments.append((m.start(), Moment(AFTER_READMISSION, amount, text[m.start():other.end()], where)))
+            elif other and (dose := _NTH_DOSE.match(text, other.start())):
+                # "three days after the second dose (of tocilizumab)": placed when the history dates that dose
+                moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():dose.end()], where)))
             elif other and event_of(word) and (event_of(word) != "positive test"
                                                or _TEST_NOUN.match(text, other.end())):
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
@@ -3047,6 +3050,12 @@ EVENTS = {
     "delivery": (compile_fast(r"^(?:ca?esarean|delivery|childbirth)$", re.IGNORECASE),
                  compile_fast(r"\bca?esarean\s+(?:section|delivery)\b|\b(?:was|were)\s+delivered\s+by\b|"
                               r"\bg(?:ave|ives)\s+birth\b", re.IGNORECASE)),
+    # a treatment's second dose ("three days after the second dose of tocilizumab"), the history telling "a second
+    # dose was given on day 9", "the same dose was repeated on February 7"; the first and the last dose are not read
+    # ("after the first dose" may be the treatment's start)
+    "second dose": (compile_fast(r"^(?:second|2nd)\s+(?:dose|infusion|injection)$", re.IGNORECASE),
+                    compile_fast(r"\b(?:second|2nd)\s+(?:dose|infusion|injection)\b|\b(?:dose|infusion|injection)\s+"
+                                 r"(?:was|were)\s+(?:repeated|re-?administered)\b", re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
     # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     # an operation the history tells done ("percutaneous tracheostomy was done on D16", "She underwent an emergency
@@ -3064,7 +3073,14 @@ EVENTS = {
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
-               "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy")}
+               "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
+               "second dose": ("dose", "infusion", "injection")}
+#: Events a sentence may tell beside another dated one of the same kind (the first dose): only the words from the
+#: event's own to the next comma date it.
+_OWN_PHRASE_EVENTS = frozenset({"second dose"})
+#: A film's interval counted from a treatment's second dose: "three days after the second dose (of tocilizumab)".
+_NTH_DOSE = compile_fast(r"\s+(?:the\s+|his\s+|her\s+)?(?:second|2nd)\s+(?:dose|infusion|injection)\b",
+                         re.IGNORECASE)
 #: The test a "positive" after an interval names: "10 days after the first positive (RT-PCR) test / swab".
 _TEST_NOUN = compile_fast(r"\s+(?:[\w-]+\s+){0,2}?(?:tests?|swabs?|results?|(?:rt-?)?pcr)\b", re.IGNORECASE)
 #: An event told as a film's day, in the film's sentence: "The initial CT, performed on the same day as the first
@@ -3159,6 +3175,12 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             start, end = clause_at(history, m.start())
             if IMAGE_WORDS.search(history, start, end):
                 continue
+        if event in _OWN_PHRASE_EVENTS:
+            # "tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's
+            # date is the first dose's; only the event's own phrase dates it
+            stop = _PHRASE_END.search(history, m.end(), end)
+            found.update(_event_days(history[m.start():stop.start() if stop else end], day_first))
+            continue
         found.update(_told_days(history, m, start, end, day_first, labels=event == "operation"))
     return _the_one(found)
 
