@@ -211,6 +211,13 @@ _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|
 _FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)(?:\s+(?:on|from))?)\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+#: "presented" as authors writing Portuguese, Spanish or French turns ("apresentou melhora progressiva", "presentó
+#: mejoría") write "showed": "She presented progressive improvement and was discharged on 12/04/2020": a course of
+#: the stay, no presentation (a symptom after it, "presented a fever ... when she was tested on March 19", may be).
+_PRESENTED_AS_HAD = compile_fast(
+    r"\s+(?:an?\s+)?(?:(?:progressive|gradual|clinical|slow|rapid|good|favou?rable|significant|marked|partial|"
+    r"complete|further|respiratory)\s+){0,2}(?:improvement|worsening|deterioration|recovery|evolution|resolution|"
+    r"amelioration|progression)\b", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
     r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
@@ -859,6 +866,7 @@ def _history_dates(history: str, day_first: bool = False
     onset: list[tuple[date, str]] = []
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
+    returns: set[date] = set()  # the admission dates told in a sentence of the patient's return ("she returned")
     headings = [m.span() for m in _HEADING.finditer(history)]
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
@@ -872,6 +880,8 @@ def _history_dates(history: str, day_first: bool = False
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or (_PRESENTED_AS_HAD.match(history, m.end())
+                                                      and m.group(0).lower() == "presented")
                                                       or _to_icu(history, m, s_start)
                                                       or _TO_NEONATAL.match(history, m.end())))
                      and not (kind == "onset" and not m.group(0).lower().endswith("until")
@@ -894,9 +904,16 @@ def _history_dates(history: str, day_first: bool = False
             continue
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
             (onset if kind == "onset" else admission).append((value, history[start:end]))
+            if kind == "admission" and _READMITTED.search(history, s_start, s_end):
+                returns.add(value)
     if after_exposure is not None:
         onset.append(after_exposure[:2])
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
+    if len({d for d, _ in admission}) > 1 and returns:
+        # "sought our emergency department on 03/04/2020 ... On 29/04/2020 she returned to the emergency department":
+        # a later date told as a return is the readmission's, not the admission's (the first one, the illness's)
+        first = min(d for d, _ in admission)
+        admission = [(d, words) for d, words in admission if d == first or d not in returns]
     admitted = one(admission)
     if admitted is not None:
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest

@@ -3,6 +3,7 @@ crawl: the classes of writing, not the batch's sentences."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.resolve import url_as_curators_write
-from ingest.timeline import UNPLACED, text_moments
+from ingest.timeline import UNPLACED, history_dates, text_moments
 
 UNSEEN41 = Path(__file__).parent / "fixtures" / "papers_unseen41"
 ECMO = "PMC7410033_fullTextXML.xml"  # "on the 10th day of ECMO support (ii)", "after 17 days on ECMO"
@@ -78,3 +79,31 @@ def test_a_text_only_europe_pmc_holds_is_given_europe_pmc_s_page():
                 == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7230055/")
     assert (url_as_curators_write("efetch-xml", pmcid="PMC7410011", in_pmc="N", pmid="33410011")
             == "https://pmc.ncbi.nlm.nih.gov/articles/PMC7410011/")
+
+
+# --- the admission's date beside a return and a course told "presented ... improvement" ----------------------------
+
+PNEUMOTHORAX = "PMC7410022_efetch.xml"  # "sought our emergency department on 03/04/2020", "On 29/04/2020 she returned"
+
+
+def test_the_admission_date_beside_a_return_and_a_course_told_presented():
+    """"sought our emergency department on 03/04/2020 ... which had begun on March 28, 2020", "She presented
+    progressive improvement and was discharged on 12/04/2020", "On 29/04/2020 she returned to the emergency
+    department": the admission is 3 April (it was no day: three admission dates), so "Chest CT on admission
+    (03/04/2020)" is 6 (was blank on both panels)."""
+    case = _cases(PNEUMOTHORAX)["patient1"]
+    assert _values(case, "offset") == ["6", "6", "32", "33", "33", "72"]
+
+
+@pytest.mark.parametrize("history, admitted", [
+    ("She presented to our emergency department on 3 April 2020 with fever and cough, which had begun on 28 March "
+     "2020. She was discharged on 12 April. On 29 April 2020 she returned to the emergency department with chest "
+     "pain.", date(2020, 4, 3)),
+    ("He was admitted on 3 April 2020 with fever since 28 March 2020. He presented a slow improvement and was "
+     "discharged on 12 April 2020.", date(2020, 4, 3)),
+    # two admissions neither told as a return stay unread
+    ("He was admitted on 3 April 2020 with fever since 28 March 2020 and admitted to another hospital on 9 April "
+     "2020.", None),
+])
+def test_admission_dates_told_as_a_return_or_a_course(history, admitted):
+    assert (history_dates(history)[1] or (None,))[0] == admitted
