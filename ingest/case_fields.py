@@ -373,9 +373,8 @@ TIMELINE_VERSION = 95  # v2: "day N of admission", "hospital day N" are N days a
 #                           days of hospitalisation") places the discharge (was no day: "after discharge" films blank)
 #                      v94: a legend's day counted from a treatment ("on the 10th day of ECMO support") and "after 17
 #                           days on ECMO" are moments whose day is not placed (were the presenting / previous film's)
-#                      v95: a later date told as the patient's return ("On 29/04/2020 she returned to the emergency
-#                           department") is no second admission date, nor a course told "presented progressive
-#                           improvement" (the admission was no day: its films blank)
+#                      v95: a course told "presented progressive improvement" ("apresentou melhora") is no
+#                           presentation: its date no second admission date (the admission was no day: its films blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -866,7 +866,6 @@ def _history_dates(history: str, day_first: bool = False
     onset: list[tuple[date, str]] = []
     symptom_starts: set[date] = set()  # the onset dates a symptom is told from ("dal 15 marzo febbre")
     admission: list[tuple[date, str]] = []
-    returns: set[date] = set()  # the admission dates told in a sentence of the patient's return ("she returned")
     headings = [m.span() for m in _HEADING.finditer(history)]
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
@@ -904,16 +903,9 @@ def _history_dates(history: str, day_first: bool = False
             continue
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
             (onset if kind == "onset" else admission).append((value, history[start:end]))
-            if kind == "admission" and _READMITTED.search(history, s_start, s_end):
-                returns.add(value)
     if after_exposure is not None:
         onset.append(after_exposure[:2])
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
-    if len({d for d, _ in admission}) > 1 and returns:
-        # "sought our emergency department on 03/04/2020 ... On 29/04/2020 she returned to the emergency department":
-        # a later date told as a return is the readmission's, not the admission's (the first one, the illness's)
-        first = min(d for d, _ in admission)
-        admission = [(d, words) for d, words in admission if d == first or d not in returns]
     admitted = one(admission)
     if admitted is not None:
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
