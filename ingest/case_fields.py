@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 96  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 98  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -378,6 +378,10 @@ TIMELINE_VERSION = 96  # v2: "day N of admission", "hospital day N" are N days a
 #                           onset (was no onset: the case's offsets blank or counted from the admission)
 #                      v96: a film counted from a treatment's second dose ("three days after the second dose") the
 #                           history dates ("the same dose was repeated on February 7") (was no day)
+#                      v97: a legend's day counted from a treatment ("on the 10th day of ECMO support") and "after 17
+#                           days on ECMO" are moments whose day is not placed (were the presenting / previous film's)
+#                      v98: a course told "presented progressive improvement" ("apresentou melhora") is no
+#                           presentation: its date no second admission date (the admission was no day: its films blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

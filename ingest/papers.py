@@ -77,8 +77,8 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    r"on\s+admission|at\s+admission|admission|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
-                   # "after 10 days of treatment": the interval with what it counts from
-                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+of\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
+                   # "after 10 days of treatment", "after 17 days on ECMO": the interval with what it counts from
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:of|on|under)\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    # "at discharge" whole: the timeline reads a bare "discharge" as no moment (a legend's
                    # "(A) PA and (B) lateral chest radiographs at discharge" gives panel A its words)
                    r"follow-up|(?:at|on)\s+discharge|discharge|(?:at|on)\s+presentation|"

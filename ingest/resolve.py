@@ -26,6 +26,9 @@ from dataclasses import asdict, dataclass, field
 from ingest.normalize.provenance import preprint_landing_page
 from ingest.pages import ParseError
 
+#: Europe PMC's article page: by PMID ("MED") when the paper has one, else by PMCID ("PMC").
+EUROPE_PMC_ARTICLE = "https://europepmc.org/article/{source}/{id}"
+
 
 @dataclass(frozen=True)
 class Ids:
@@ -144,16 +147,21 @@ def parse_crossref_pii(body: bytes | str, url: str = "", *, pii: str = "") -> Id
     return Ids(doi=str(matching[0].get("DOI") or "").lower())
 
 
-def url_as_curators_write(route: str, *, pmcid: str = "", landing_url: str = "", pdf_url: str = "") -> str:
+def url_as_curators_write(route: str, *, pmcid: str = "", landing_url: str = "", pdf_url: str = "",
+                          in_pmc: str = "", pmid: str = "") -> str:
     """The ``url`` of a paper's rows: the article's page where the figures were found.
 
     The publisher's landing page when the figures came from it (or from its PDF, the page having
-    been read); PMC's article page when PMC's copy had them; the PDF itself when it was all there
-    was (a preprint's PDF: the landing page its address names). Never ``https://doi.org/...``: the dataset's
-    curators write the article's page.
+    been read); PMC's article page when PMC's copy had them; Europe PMC's article page when only Europe PMC
+    holds the text (its search's ``inPMC`` "N", the text its ``fullTextXML``: PMC has no page for it); the PDF
+    itself when it was all there was (a preprint's PDF: the landing page its address names). Never
+    ``https://doi.org/...``: the dataset's curators write the article's page.
     """
     if route == "publisher-html":
         return landing_url
+    if route == "europepmc-xml" and in_pmc.upper() == "N" and (pmid or pmcid):
+        return EUROPE_PMC_ARTICLE.format(source="MED", id=pmid) if pmid else \
+            EUROPE_PMC_ARTICLE.format(source="PMC", id=pmcid)
     if route in ("efetch-xml", "europepmc-xml", "pmc-html") and pmcid:
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
     if route == "pdf":

@@ -211,6 +211,13 @@ _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|
 _FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)(?:\s+(?:on|from))?)\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+#: "presented" as authors writing Portuguese, Spanish or French turns ("apresentou melhora progressiva", "presentó
+#: mejoría") write "showed": "She presented progressive improvement and was discharged on 12/04/2020": a course of
+#: the stay, no presentation (a symptom after it, "presented a fever ... when she was tested on March 19", may be).
+_PRESENTED_AS_HAD = compile_fast(
+    r"\s+(?:an?\s+)?(?:(?:progressive|gradual|clinical|slow|rapid|good|favou?rable|significant|marked|partial|"
+    r"complete|further|respiratory)\s+){0,2}(?:improvement|worsening|deterioration|recovery|evolution|resolution|"
+    r"amelioration|progression)\b", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
     r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
     r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
@@ -884,6 +891,8 @@ def _history_dates(history: str, day_first: bool = False
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or (_PRESENTED_AS_HAD.match(history, m.end())
+                                                      and m.group(0).lower() == "presented")
                                                       or _to_icu(history, m, s_start)
                                                       or _TO_NEONATAL.match(history, m.end())))
                      # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
@@ -1232,6 +1241,15 @@ _OTHER_BASE = compile_fast(
     re.IGNORECASE,
 )
 
+#: The treatment an "after N days" was spent on ("after 17 days on ECMO", "after 5 days under mechanical
+#: ventilation", "after 10 days on the ventilator"): its length, not a time after the film before (as "after 12 days
+#: of mechanical ventilation" is, ``_OTHER_BASE``'s "of"); not "on the same day", "on admission", "on the ward".
+_ON_COURSE = compile_fast(
+    r"(?<=\w)\s+(?:on|under)\s+(?:the\s+|his\s+|her\s+)?(?!(?:the|his|her|same|this|that|which|day|days|admission|arrival|"
+    r"presentation|ward|floor|average|follow)\b)[^\W\d_]{3,}",
+    re.IGNORECASE,
+)
+
 #: An interval's "after the first" / "after the initial" closing on a visit, not a film ("HRCT a week after the first
 #: visit" of a patient seen in a clinic days before the admission): the first of several visits, whose day the axis
 #: (onset, admission) does not give; not after the previous film ("after the first CT" counts from that film).
@@ -1359,6 +1377,13 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         return None  # another base
     return Moment(LABEL, n, evidence, where)
 
+def _other_base_day(m: re.Match[str], where: str) -> Moment:
+    """A film's day counted from a base the axis does not hold ("on the 10th day of ECMO support", "day 3 of
+    treatment"): told, it is the film's moment, not a film without one (the presenting film's, the previous
+    film's), but its day is not placed."""
+    return Moment(UNPLACED, -1, m.group(0), where)
+
+
 # Italian clinicians count a "giornata" of the stay: a bare "in 3a giornata", "in terza giornata", "in III giornata"
 # is the third day of hospitalisation (as "giornata di ricovero"/"di degenza"), unless a base follows it ("in
 # terza giornata dall'esordio", "di terapia": the match's connector) or an operation's count ("in terza giornata
@@ -1443,7 +1468,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
     for m in (_day_n_matches(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
-        moment = _day_moment(*_day_n_parts(m), m.group(0), where)
+        moment = _day_moment(*_day_n_parts(m), m.group(0), where) or _other_base_day(m, where)
         icu = _ICU_BEFORE.search(text, max(0, m.start() - 24), m.start()) if moment is not None else None
         if icu is not None:
             # "ICU day 3": a day of the stay in intensive care (a count of the unit's days, or a base unread)
@@ -1462,7 +1487,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_POD_N.finditer(text) if "pod" in text_context(text).words else ()):
         moments.append((m.start(), Moment(SINCE_OPERATION, int(m.group(1)), m.group(0), where)))
     for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata", "día", "dia")) else ()):
-        moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where)
+        moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where) or _other_base_day(m, where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
@@ -1503,6 +1528,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            elif m.group("n2") and (course := _ON_COURSE.match(text, m.end())):
+                # "after 17 days on ECMO", "after 5 days under mechanical ventilation": the time spent on a
+                # treatment, counted from its start, not from the film before
+                moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():course.end()], where)))
             elif first_visit := _FIRST_VISIT_AFTER.match(text, m.end()) if _ENDS_FIRST.search(m.group(0)) else None:
                 # "a week after her first visit": the first of several visits, not the film before
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():first_visit.end()], where)))
@@ -1779,7 +1808,7 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
 
 
 #: The length of a course the words tell, not a film's day: "after 12 days of mechanical ventilation".
-_COURSE_SPAN = compile_fast(r"^after\s+\S+\s+(?:days?|weeks?|months?)\s+of\b", re.IGNORECASE)
+_COURSE_SPAN = compile_fast(r"^after\s+\S+\s+(?:days?|weeks?|months?)\s+(?:of|on|under)\b", re.IGNORECASE)
 
 
 def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:

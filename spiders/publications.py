@@ -112,6 +112,8 @@ class PaperState:
     doi: str = ""
     pmcid: str = ""
     pmid: str = ""
+    #: Europe PMC's search's "inPMC" ("N": its text is Europe PMC's only), "" when not asked.
+    in_pmc: str = ""
     crossref: CrossrefWork | None = None
     #: The publisher's article page, and PMC's (separately: each is a route of its own).
     html: Article | None = None
@@ -404,6 +406,8 @@ class PublicationsSpider(CaseSpider):
 
     def parse_search(self, response: Response, state: PaperState):
         ids = self._ids(response, state, parse_europe_pmc_search, doi=state.doi, pmid=state.pmid)
+        if ids is not None and ids.pmcid:
+            state.in_pmc = ids.in_pmc
         if ids is not None and not self.learn(state, ids):
             return
         yield from self.next_step(state)
@@ -723,7 +727,8 @@ class PublicationsSpider(CaseSpider):
         self.route_of(state, article)
         article.url = url_as_curators_write(state.resolution.route, pmcid=article.pmcid,
                                             landing_url=state.html.url if state.html is not None else "",
-                                            pdf_url=state.pdf_url) or article.url or state.ref.url
+                                            pdf_url=state.pdf_url, in_pmc=state.in_pmc,
+                                            pmid=str(article.pmid or state.pmid or "")) or article.url or state.ref.url
         if state.supplement_figures:
             self.with_supplement(state, article)
         self.crawler.stats.inc_value(f"papers/route/{state.resolution.route}")
