@@ -374,6 +374,8 @@ TIMELINE_VERSION = 94  # v2: "day N of admission", "hospital day N" are N days a
 #                      v94: a respiratory support's span ("needed CPAP ... for one week", "NIV for 3 days") is no
 #                           symptom history; a Radiopaedia heading naming several films of one stack ("Image 1 (PA)
 #                           and image 2 (lateral), at presentation: ...", then "Image 3: ...") gives each its own part
+#                           and bracketed view; an event of the stay the history does not tell is read in the findings
+#                           ("caesarean section ... on the fourth day of admission ... 3 days after delivery")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -4022,3 +4022,29 @@ def test_unseen43_a_heading_naming_several_films_gives_each_its_own_words(first)
 def test_unseen43_headings_not_naming_every_film_in_order_split_nothing(findings):
     # (the lateral keeps its plane; the frontal films take no view from another film's words)
     assert [view for view, _ in _rp_76112_rows(findings)] == [None, "L", None, None]
+
+
+_EU_16979 = ("eu_portugal_33_years_female_31_weeks_pregnant_5_day_history_ap_with_lead_apron_at_admission_ct_with_"
+             "abdominal_shielding_2_days_later_caesarean_day_4_supine_ap_3_days_after_delivery.html")
+
+
+@pytest.mark.parametrize("findings, offset", [
+    ("An emergency caesarean section was performed on the fourth day of admission. A portable supine radiograph 3 "
+     "days after delivery showed consolidation.", 5 + 4 + 3),
+    ("She was intubated on day 2 of admission. The radiograph 2 days after intubation showed the tube.", 5 + 2 + 2),
+    # the history's own telling of the event first
+    ("An emergency caesarean section was performed on the sixth day of admission. A radiograph 3 days after delivery "
+     "showed consolidation.", 5 + 4 + 3),
+])
+def test_unseen43_an_event_the_findings_tell_dates_a_film_counted_from_it(findings, offset):
+    history = "A woman at 31 weeks of gestation presented with a 5-day history of fever and cough."
+    if "sixth" in findings:
+        history += " A caesarean section was performed on the fourth day of admission."
+    film = ImageTexts(0, caption=findings.split(". ")[-1])
+    assert case_timeline(history, [film], findings=findings).offset_of(0).value == offset
+
+
+def test_unseen43_eurorad_supine_film_3_days_after_a_delivery_told_in_the_findings():
+    rows = _batch_rows("eurorad", "unseen43", _EU_16979, "https://www.eurorad.org/case/16979")
+    keys = ("1_1", "2_1", "2_2", "3_1")
+    assert [rows[f"0000016979/16979_{k}.jpg"]["offset"] for k in keys] == ["5", "7", "7", "12"]
