@@ -941,8 +941,10 @@ _FILM_ORDINAL = re.compile(
     rf"|(?P<heading>{_FILM_NOUN}s?\s+[1-4](?:\s*\([^()]{{1,30}}\))?(?:\s*(?:,|and|&)\s*(?:{_FILM_NOUN}\s+)?[1-4]"
     r"(?:\s*\([^()]{1,30}\))?)+[^.:;()]{0,40}:))", re.IGNORECASE)
 _ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-#: Each film a heading names, with its own bracketed words: "Image 1 (PA)", "image 2 (lateral)", "and 2".
-_FILM_NUMBERS = re.compile(r"(?<![\w(])([1-4])(?:\s*(\([^()]{1,30}\)))?")
+#: Each film a heading names, with its own bracketed words: "Image 1 (PA)", "and image 2 (lateral)", "and 2" (not
+#: a number of the heading's tail: "..., on day 3:").
+_FILM_NUMBERS = re.compile(r"(?:\b(?:image|film)s?\s+|(?:,|\band\b|&)\s*(?:(?:image|film)\s+)?)([1-4])\b"
+                           r"(?:\s*(\([^()]{1,30}\)))?", re.IGNORECASE)
 
 
 def _mark_films(mark: re.Match[str]) -> list[tuple[int, str]]:

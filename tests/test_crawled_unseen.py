@@ -297,6 +297,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16's)
     # unseen40 (open, see its README): SIRM caso 97's and caso 141's uploads captioned by their file names only under
     # one paragraph telling an RX and a TC (which upload is which exam: not said), modality and view blank
+    # unseen43 (open, see its README): SIRM caso 167's and caso 178's ages told by a decade's word ("Donna
+    # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -309,7 +311,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
-            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12, ("unseen43", "sirm"): 6}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4006,6 +4008,8 @@ def test_unseen43_radiopaedia_one_stack_of_four_films_captioned_one_by_one_in_th
     "Images 1 (PA) and 2 (lateral), at presentation:",
     "Image 1 (PA) & image 2 (lateral) at presentation:",
     "Images 1 (PA), 2 (lateral) on arrival in ED:",
+    # a number in the heading's tail names no film
+    "Images 1 (PA) and 2 (lateral), taken 3 hours after arrival:",
 ])
 def test_unseen43_a_heading_naming_several_films_gives_each_its_own_words(first):
     findings = (f"<p>{first} patchy peripheral opacities in both lower zones. On the lateral the opacity projects "
