@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 98  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 99  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -382,6 +382,11 @@ TIMELINE_VERSION = 98  # v2: "day N of admission", "hospital day N" are N days a
 #                           days on ECMO" are moments whose day is not placed (were the presenting / previous film's)
 #                      v98: a course told "presented progressive improvement" ("apresentou melhora") is no
 #                           presentation: its date no second admission date (the admission was no day: its films blank)
+#                      v99: a respiratory support's span ("needed CPAP ... for one week", "NIV for 3 days") is no
+#                           symptom history; a Radiopaedia heading naming several films of one stack ("Image 1 (PA)
+#                           and image 2 (lateral), at presentation: ...", then "Image 3: ...") gives each its own part
+#                           and bracketed view; an event of the stay the history does not tell is read in the findings
+#                           ("caesarean section ... on the fourth day of admission ... 3 days after delivery")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -936,37 +941,86 @@ def own_words(record: CaseRecord, image: ImageRecord) -> str:
 
 #: A sentence of a study's findings opening on one of the study's films by its ordinal: "The first is the PA
 #: radiograph ...", "The second image is an AP sitting film ...", "Second film: ...", "Image 2: ...". A bare
-#: ordinal must be followed by its verb or a colon ("First, there is ..." lists findings, not films).
-_FILM_NOUN = r"(?:image|film|radiograph|x-ray|one)"
+#: ordinal must be followed by its verb or a colon ("First, there is ..." lists findings, not films). A heading
+#: may name several films before its colon, each by its number with its own words in brackets: "Image 1 (PA)
+#: and image 2 (lateral), at presentation: ..." (``_FILM_NUMBERS`` reads them).
+_FILM_NOUN = r"(?:image|film)"
 _FILM_ORDINAL = re.compile(
     r"(?:^|(?<=[.;:]\s)|(?<=\n))(?:the\s+)?(?:"
-    rf"(first|second|third|fourth)(?:\s+{_FILM_NOUN}\b|(?=\s*(?:is|shows|was|demonstrates)\b|\s*:))"
-    r"|(?:image|film)\s+([1-4])\s*:)", re.IGNORECASE)
+    rf"(first|second|third|fourth)(?:\s+(?:{_FILM_NOUN}|radiograph|x-ray|one)\b|(?=\s*(?:is|shows|was|demonstrates)\b|\s*:))"
+    r"|(?:image|film)\s+([1-4])\s*:"
+    rf"|(?P<heading>{_FILM_NOUN}s?\s+[1-4](?:\s*\([^()]{{1,30}}\))?(?:\s*(?:,|and|&)\s*(?:{_FILM_NOUN}\s+)?[1-4]"
+    r"(?:\s*\([^()]{1,30}\))?)+[^.:;()]{0,40}:))", re.IGNORECASE)
 _ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+#: Each film a heading names, with its own bracketed words: "Image 1 (PA)", "and image 2 (lateral)", "and 2" (not
+#: a number of the heading's tail: "..., on day 3:").
+_FILM_NUMBERS = re.compile(r"(?:\b(?:image|film)s?\s+|(?:,|\band\b|&)\s*(?:(?:image|film)\s+)?)([1-4])\b"
+                           r"(?:\s*(\([^()]{1,30}\)))?", re.IGNORECASE)
+
+
+def _mark_films(mark: re.Match[str]) -> list[tuple[int, str]]:
+    """The films (number, own bracketed words) an ordinal mark of ``_FILM_ORDINAL`` opens."""
+    if mark.group("heading"):
+        heading = mark.group("heading")
+        return [(int(m.group(1)), m.group(2) or "") for m in _FILM_NUMBERS.finditer(heading)]
+    return [(_ORDINAL_NUMBERS[mark.group(1).lower()] if mark.group(1) else int(mark.group(2)), "")]
 
 
 def _study_film_part(record: CaseRecord, image: ImageRecord) -> tuple[str, int]:
-    """(the words of ``image``'s own sentences, its place among the study's films counting from 1) for a
+    return _study_film_split(record, image)[:2]
+
+
+def _study_film_split(record: CaseRecord, image: ImageRecord) -> tuple[str, int, str]:
+    """``_study_film_part``'s (words, place) and the film's own bracketed words in a heading naming several
+    films ("(PA)" of "Image 1 (PA) and image 2 (lateral), at presentation:"), "" when it has none.
+
+    (the words of ``image``'s own sentences, its place among the study's films counting from 1) for a
     Radiopaedia study of several X-ray films whose findings tell them apart by ordinals, one each in order
     ("Two frontal images. The first is the PA radiograph from the emergency department ... The second image is
     an AP sitting film done on the ward two days later"), the words before the first ordinal shared by all;
-    ("", 0) else (a study of one exam: its findings are every film's)."""
+    ("", 0) else (a study of one exam: its findings are every film's). A heading naming several films ("Image 1
+    (PA) and image 2 (lateral), at presentation: ...") gives each its own bracketed words in place of the
+    others' ("Image 1 (PA), at presentation: ...")."""
     study = _study(record, image)
     if study is None or image.slice_urls:
-        return "", 0
+        return "", 0, ""
     siblings = sorted((i for i in record.images if str(i.extra.get("study_id", "")) == str(study.get("study_id"))),
                       key=lambda i: i.position)
     if len(siblings) < 2 or any(i.slice_urls for i in siblings):
-        return "", 0
+        return "", 0, ""
     findings = str(study.get("findings") or "")
     marks = list(_FILM_ORDINAL.finditer(findings))
-    numbers = [_ORDINAL_NUMBERS[m.group(1).lower()] if m.group(1) else int(m.group(2)) for m in marks]
-    if numbers != list(range(1, len(siblings) + 1)):
-        return "", 0
+    films = [_mark_films(m) for m in marks]
+    if [number for named in films for number, _ in named] != list(range(1, len(siblings) + 1)):
+        return "", 0, ""
     place = siblings.index(image)
-    end = marks[place + 1].start() if place + 1 < len(marks) else len(findings)
+    at = next(k for k, named in enumerate(films) if any(number == place + 1 for number, _ in named))
+    mark = marks[at]
+    end = marks[at + 1].start() if at + 1 < len(marks) else len(findings)
     lead = findings[:marks[0].start()].strip()
-    return _join(lead, findings[marks[place].start():end].strip()), place + 1
+    part = findings[mark.start():end].strip()
+    own = ""
+    if mark.group("heading"):
+        # the heading's other films and their words are not this film's: "Image 1 (PA)" + the heading's tail
+        heading = mark.group("heading")
+        last = list(_FILM_NUMBERS.finditer(heading))[-1]
+        own = dict(films[at])[place + 1]
+        noun = re.match(r"\w+", heading).group(0)
+        named = f"{noun} {place + 1}{(' ' + own) if own else ''}"
+        part = f"{named}{heading[last.end():]}{findings[mark.end():end]}".strip()
+    return _join(lead, part), place + 1, own
+
+
+def _study_film_label_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A Radiopaedia "Frontal" film's projection named in its own brackets by a heading of the study's findings
+    naming several films ("Image 1 (PA) and image 2 (lateral), at presentation: ...": PA, whatever the words
+    after the colon say of the lateral)."""
+    label = _study_film_split(record, image)[2]
+    found = NORMALIZERS["view"](label, modality=modality) if label else None
+    if found is None or found.value not in (PA, AP, AP_SUPINE):
+        return None
+    return FieldResult("view", image.position, label, csv_value(found.value), found.evidence, "view.study-film-label",
+                       found.version, "")
 
 
 def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> FieldResult | None:
@@ -1029,7 +1083,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
             view = FieldResult("view", pos, words, by_words.value, by_words.evidence, "view.own-words",
                                by_words.version, "")
     if view is not None and view.value is None and view.reason == "'Frontal' does not say PA or AP":
-        view = _study_frontal_view(record, image, modality_value) or view
+        view = (_study_film_label_view(record, image, modality_value)
+                or _study_frontal_view(record, image, modality_value) or view)
     if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
         view = _paragraph_view(image, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:

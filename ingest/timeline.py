@@ -2662,7 +2662,12 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    readmission,
                    bool(_SENT_HOME_AND_BACK.search(history) or _SENT_HOME_AND_BACK.search(findings)),
                    follow_ups=follow_up_moments(history),
-                   events=tuple((name, told) for name in EVENTS if (told := event_moment(history, name, day_first))),
+                   # (an event the history does not tell may be told in the findings' course: "An emergency
+                   # caesarean section was performed on the fourth day of admission ... A portable radiograph 3
+                   # days after delivery", as the discharge)
+                   events=tuple((name, told) for name in EVENTS
+                                if (told := event_moment(history, name, day_first)
+                                    or (event_moment(findings, name, day_first) if findings else None))),
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),

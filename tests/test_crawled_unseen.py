@@ -49,7 +49,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40"]
+           "unseen39", "unseen40", "unseen43"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -297,6 +297,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16's)
     # unseen40 (open, see its README): SIRM caso 97's and caso 141's uploads captioned by their file names only under
     # one paragraph telling an RX and a TC (which upload is which exam: not said), modality and view blank
+    # unseen43 (open, see its README): SIRM caso 167's and caso 178's ages told by a decade's word ("Donna
+    # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -309,7 +311,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
-            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12, ("unseen43", "sirm"): 6}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3948,3 +3950,105 @@ def test_unseen39_radiopaedia_hrct_6_and_12_months_after_a_stay_of_24_days_in_ho
     rows = _batch_rows("radiopaedia", "unseen39", _RP_95022,
                        "https://radiopaedia.org/cases/post-covid-19-fibrotic-like-changes-6-and-12-months")
     assert sorted(row["offset"] for row in rows.values()) == ["11", "211", "211", "391"]
+
+
+# --- unseen43: a respiratory support's span, a study's films captioned one by one in its findings ---
+
+_EU_16843 = ("eu_italy_62_years_male_short_history_no_onset_days_in_imaging_findings_only_xr_at_admission_ct_on_day_2_"
+             "follow_up_ct_on_day_21.html")
+
+
+@pytest.mark.parametrize("history, days", [
+    # how long a respiratory support lasted, named by its device: no span of the illness
+    ("The patient needed CPAP in the sub-intensive care unit for one week, then improved.", None),
+    ("She was on high-flow nasal oxygen for 4 days.", None),
+    ("He required HFNC for 5 days before intubation.", None),
+    ("NIV for 3 days was not enough.", None),
+    ("Placed on ECMO for 2 weeks.", None),
+    # the illness's span in the same kind of sentence still read
+    ("Fever and cough for one week, then CPAP in the ward.", 7),
+])
+def test_unseen43_a_respiratory_support_for_a_span_is_no_illness_history(history, days):
+    found = onset_gap(history)
+    assert (found[0] if found else None) == days
+
+
+def test_unseen43_eurorad_days_told_in_the_findings_with_no_onset_count_from_the_admission():
+    rows = _batch_rows("eurorad", "unseen43", _EU_16843, "https://www.eurorad.org/case/16843")
+    keys = ("1_1", "2_1", "3_1", "3_2")
+    assert [rows[f"0000016843/16843_{k}.jpg"]["offset"] for k in keys] == ["0", "2", "21", "21"]
+
+
+_RP_76112 = ("rp_2022_layout_2020_uk_45_years_female_a_week_of_fever_one_stack_of_four_images_pa_lateral_supine_ap_"
+             "icu_two_days_later_ap_sitting_on_14_april.html")
+_RP_76112_URL = "https://radiopaedia.org/cases/covid-19-pneumonia-serial-chest-radiographs-3"
+_RP_76112_IMAGES = ("9432101000", "9432101001", "9432101002", "9432101003")
+
+
+def _rp_76112_rows(findings: str | None = None) -> list[tuple[object, object]]:
+    """(view, offset) of the four images of rID 76112's one X-ray stack, its findings replaced by ``findings``."""
+    folder = FIXTURES / "radiopaedia" / "unseen43"
+    html = (folder / _RP_76112).read_text()
+    if findings is not None:
+        start = html.index('<div class="study-findings body">') + len('<div class="study-findings body">')
+        html = html[:start] + findings + html[html.index("</div>", start):]
+    record = parse_radiopaedia_case(html, _RP_76112_URL)
+    record.images = parse_radiopaedia_stacks((folder / "stacks_432101.json").read_text(), "432101")
+    rows = staged_rows(record)
+    by_id = {key.split("/")[0]: row for key, row in rows.items()}
+    return [(by_id[i]["view"], by_id[i]["offset"]) for i in _RP_76112_IMAGES]
+
+
+def test_unseen43_radiopaedia_one_stack_of_four_films_captioned_one_by_one_in_the_findings():
+    assert _rp_76112_rows() == [("PA", "7"), ("L", "7"), ("AP Supine", "9"), ("AP", "15")]
+
+
+@pytest.mark.parametrize("first", [
+    "Image 1 (PA) and image 2 (lateral), at presentation:",
+    "Images 1 (PA) and 2 (lateral), at presentation:",
+    "Image 1 (PA) & image 2 (lateral) at presentation:",
+    "Images 1 (PA), 2 (lateral) on arrival in ED:",
+    # a number in the heading's tail names no film
+    "Images 1 (PA) and 2 (lateral), taken 3 hours after arrival:",
+])
+def test_unseen43_a_heading_naming_several_films_gives_each_its_own_words(first):
+    findings = (f"<p>{first} patchy peripheral opacities in both lower zones. On the lateral the opacity projects "
+                "over the spine.</p><p>Image 3: supine AP film on ICU two days later, after intubation.</p>"
+                "<p>Image 4: AP sitting, 14 April, the day after extubation.</p>")
+    assert _rp_76112_rows(findings) == [("PA", "7"), ("L", "7"), ("AP Supine", "9"), ("AP", "15")]
+
+
+@pytest.mark.parametrize("findings", [
+    # the headings do not name the four films one by one in order: the study's words are every film's
+    "<p>Images 1 and 3 (PA): opacities.</p><p>Image 2: lateral.</p><p>Image 4: supine AP two days later.</p>",
+    "<p>Image 1 (PA) and image 2 (lateral), at presentation: opacities.</p><p>Image 4: AP two days later.</p>",
+])
+def test_unseen43_headings_not_naming_every_film_in_order_split_nothing(findings):
+    # (the lateral keeps its plane; the frontal films take no view from another film's words)
+    assert [view for view, _ in _rp_76112_rows(findings)] == [None, "L", None, None]
+
+
+_EU_16979 = ("eu_portugal_33_years_female_31_weeks_pregnant_5_day_history_ap_with_lead_apron_at_admission_ct_with_"
+             "abdominal_shielding_2_days_later_caesarean_day_4_supine_ap_3_days_after_delivery.html")
+
+
+@pytest.mark.parametrize("findings, offset", [
+    ("An emergency caesarean section was performed on the fourth day of admission. A portable supine radiograph 3 "
+     "days after delivery showed consolidation.", 5 + 4 + 3),
+    ("She was intubated on day 2 of admission. The radiograph 2 days after intubation showed the tube.", 5 + 2 + 2),
+    # the history's own telling of the event first
+    ("An emergency caesarean section was performed on the sixth day of admission. A radiograph 3 days after delivery "
+     "showed consolidation.", 5 + 4 + 3),
+])
+def test_unseen43_an_event_the_findings_tell_dates_a_film_counted_from_it(findings, offset):
+    history = "A woman at 31 weeks of gestation presented with a 5-day history of fever and cough."
+    if "sixth" in findings:
+        history += " A caesarean section was performed on the fourth day of admission."
+    film = ImageTexts(0, caption=findings.split(". ")[-1])
+    assert case_timeline(history, [film], findings=findings).offset_of(0).value == offset
+
+
+def test_unseen43_eurorad_supine_film_3_days_after_a_delivery_told_in_the_findings():
+    rows = _batch_rows("eurorad", "unseen43", _EU_16979, "https://www.eurorad.org/case/16979")
+    keys = ("1_1", "2_1", "2_2", "3_1")
+    assert [rows[f"0000016979/16979_{k}.jpg"]["offset"] for k in keys] == ["5", "7", "7", "12"]

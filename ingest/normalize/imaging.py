@@ -83,8 +83,11 @@ AXIAL, CORONAL = CT_VIEWS
 # frontal film is shown in Fig. 1)", "...; frontal film in Figure 1a") is L (was blank, as "Frontal and lateral")
 # v19: a SIRM upload of no known kind under a paragraph telling exams of two kinds ("RX torace (AP, paziente
 # seduto): ... TC torace: ...") takes no view from it (was the RX's AP, and X-ray from it, for the TC's uploads too)
-VIEW_VERSION = 20  # v20: a legend naming its panels in a lead, then each again opening a sentence of its own: both
-#                   words are the panel's ("Radiograph (A) and CT (B) on admission. (A) Posteroanterior view ...")
+# v20: a legend naming its panels in a lead, then each again opening a sentence of its own: both words are the
+# panel's ("Radiograph (A) and CT (B) on admission. (A) Posteroanterior view ...")
+# v21: a Radiopaedia "Frontal" film named with its projection in brackets by a heading of its study's findings naming
+# several films ("Image 1 (PA) and image 2 (lateral), at presentation: ...") is that projection (was blank)
+VIEW_VERSION = 21
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")

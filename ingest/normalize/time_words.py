@@ -244,10 +244,12 @@ SYMPTOM_WORDS = _ONSET_SYMPTOM
 
 
 #: A treatment or a stay a "for N days" lasts in its clause ("He required oxygen for 6 days", "was
-#: ventilated for 10 days", "received dexamethasone for 10 days"): no symptom history.
+#: ventilated for 10 days", "received dexamethasone for 10 days", "needed CPAP for one week"): no symptom history.
 _TREATMENT = compile(
     r"\b(?:oxygen|O2|ventilat\w*|intubat\w*|treated|treatment|therapy|received|given|administered|"
-    r"antibiotics?|steroids?|corticosteroids?|dexamethasone|hospitali[sz]ed|stayed|remained|isolat\w+|quarantin\w+)\b",
+    r"antibiotics?|steroids?|corticosteroids?|dexamethasone|hospitali[sz]ed|stayed|remained|isolat\w+|quarantin\w+|"
+    # a respiratory support by its device or acronym ("needed CPAP in the sub-intensive care unit for one week")
+    r"CPAP|BiPAP|NIV|NIMV|HFNC|HFNO|ECMO|high[- ]flow|nasal\s+cannula)\b",
     re.IGNORECASE,
 )
 #: Where a clause starts within a sentence.
