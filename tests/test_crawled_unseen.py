@@ -309,7 +309,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
-            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
+            ("unseen41", "radiopaedia"): 5, ("unseen41", "eurorad"): 5, ("unseen41", "sirm"): 11}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3818,6 +3819,30 @@ def test_unseen36_eurorad_ctpa_on_the_tenth_day_of_covid():
     offsets = [rows[f"0000019634/19634_{n}.jpg"]["offset"] for n in ("1_1", "2_1", "2_2", "3_1")]
     # the lung window of Figure 3 tells no moment of its own: open (its README)
     assert offsets == ["10", "10", "10", None]
+
+
+# --- unseen41: a "Non-" compound before a view ----------------------------------------------------------------------
+
+_EU_17268 = ("eu_mexico_46_years_female_onset_june_2_admitted_june_8_intubated_june_10_ap_sitting_ct_day_of_admission_"
+             "axial_axial_coronal_pneumomediastinum_supine_5_days_after_intubation.html")
+
+
+@pytest.mark.parametrize("text, modality, view", [
+    ("Non-enhanced chest CT, axial images in lung window: ground-glass opacities.", "CT", "Axial"),
+    ("Non-contrast CT of the chest, coronal reformat: bilateral consolidation.", "CT", "Coronal"),
+    ("Non-gated CT, axial slice at the level of the carina.", "CT", "Axial"),
+    ("Non-invasive ventilation; chest radiograph in PA projection.", "X-ray", "PA"),
+    # a negation is still one: of the view itself, or a word of its own before it
+    ("No lateral view was obtained; PA chest radiograph.", "X-ray", "PA"),
+    ("Chest radiograph, not PA: bedside film.", "X-ray", None),
+])
+def test_unseen41_a_non_compound_negates_no_view_named_after_it(text, modality, view):
+    assert NORMALIZERS["view"](text, modality=modality).value == view
+
+
+def test_unseen41_eurorad_non_enhanced_ct_axial_a_b_and_coronal_c():
+    rows = _batch_rows("eurorad", "unseen41", _EU_17268, "https://www.eurorad.org/case/17268")
+    assert [rows[f"0000017268/17268_2_{n}.jpg"]["view"] for n in (1, 2, 3)] == ["Axial", "Axial", "Coronal"]
 
 
 # --- unseen40: symptoms "lasting one week", a relative bringing the patient in Italian, a paragraph of two exams ---
