@@ -310,7 +310,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
-            ("unseen41", "radiopaedia"): 5, ("unseen41", "eurorad"): 5, ("unseen41", "sirm"): 11}.get((batch, site), 0)
+            ("unseen41", "radiopaedia"): 5, ("unseen41", "eurorad"): 5, ("unseen41", "sirm"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3821,10 +3821,13 @@ def test_unseen36_eurorad_ctpa_on_the_tenth_day_of_covid():
     assert offsets == ["10", "10", "10", None]
 
 
-# --- unseen41: a "Non-" compound before a view ----------------------------------------------------------------------
+# --- unseen41: a "Non-" compound before a view, SIRM figures cited in the text over uploads named otherwise ---------
 
 _EU_17268 = ("eu_mexico_46_years_female_onset_june_2_admitted_june_8_intubated_june_10_ap_sitting_ct_day_of_admission_"
              "axial_axial_coronal_pneumomediastinum_supine_5_days_after_intubation.html")
+_CASO_205 = ("caso_205_uomo_66_anni_da_5_giorni_testo_con_fig_1_fig_2_3_fig_4_galleria_finale_senza_titolo_1_4_rx_pa_"
+             "in_ps_tc_stessa_giornata_rx_a_letto_ap_in_7a_giornata.html")
+_CASO_205_URL = "https://www.sirm.org/2020/04/03/covid-19-caso-205/"
 
 
 @pytest.mark.parametrize("text, modality, view", [
@@ -3843,6 +3846,34 @@ def test_unseen41_a_non_compound_negates_no_view_named_after_it(text, modality, 
 def test_unseen41_eurorad_non_enhanced_ct_axial_a_b_and_coronal_c():
     rows = _batch_rows("eurorad", "unseen41", _EU_17268, "https://www.eurorad.org/case/17268")
     assert [rows[f"0000017268/17268_2_{n}.jpg"]["view"] for n in (1, 2, 3)] == ["Axial", "Axial", "Coronal"]
+
+
+def test_unseen41_sirm_gallery_after_the_text_numbered_by_the_paragraphs_citing_its_figures():
+    # "RX torace ... (Fig. 1)", "La TC ... (Fig. 2-3)", "RX di controllo ... (Fig. 4)", then four uncaptioned uploads
+    # "Senza-titolo-1" ... "-4" in one gallery: upload k is figure k (all four took the last paragraph, X-ray AP 12)
+    rows = _batch_rows("sirm", "unseen41", _CASO_205, _CASO_205_URL)
+    found = [(rows[f"04/Senza-titolo-{n}.jpg"]["modality"], rows[f"04/Senza-titolo-{n}.jpg"]["view"],
+              rows[f"04/Senza-titolo-{n}.jpg"]["offset"]) for n in (1, 2, 3, 4)]
+    assert found == [("X-ray", "PA", "5"), ("CT", "Axial", "5"), ("CT", "Axial", "5"), ("X-ray", "AP", "12")]
+
+
+@pytest.mark.parametrize("change", [
+    # one upload fewer than the figures cited, a figure cited by two paragraphs, figures cited out of order
+    lambda html: html.replace("<figure class='gallery-item'>", "<figure class='gallery-item' hidden>", 1)
+    .replace("<a href='https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1.jpg'>", "<a>", 1)
+    .replace('src="https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-150x150.jpg"', "", 1)
+    .replace('srcset="https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-150x150.jpg 150w, '
+             'https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-300x300.jpg 300w"', "", 1),
+    lambda html: html.replace("Non versamento pleurico.", "Non versamento pleurico (Fig. 1).", 1),
+    lambda html: html.replace("(Fig. 2-3)", "(Fig. 3-4)", 1).replace("(Fig. 4)", "(Fig. 2)", 1),
+])
+def test_unseen41_sirm_figures_cited_in_the_text_must_number_the_uploads(change):
+    html = change((FIXTURES / "sirm" / "unseen41" / _CASO_205).read_text())
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, _CASO_205_URL):
+        rows.update(staged_rows(record))
+    # not told which upload is which figure: every upload keeps the paragraph above the gallery
+    assert {row["modality"] for row in rows.values()} == {"X-ray"}
 
 
 # --- unseen40: symptoms "lasting one week", a relative bringing the patient in Italian, a paragraph of two exams ---
