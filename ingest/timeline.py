@@ -202,6 +202,12 @@ _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", r
 #: A start told in the passive, which is a treatment's ("high-flow nasal cannula was started", "antibiotics were
 #: begun"), never the illness's onset ("symptoms started", "fever began").
 _PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|also\s+)?$", re.IGNORECASE)
+#: A symptom's onset told as the cause of what the sentence dates ("Il 24 marzo, per la comparsa di dispnea, si reca
+#: in PS", "On 24 March, because of the onset of dyspnoea, she presented to the ED"): the reason for the visit, not the
+#: moment of the date; the visit's own words date it.
+_CAUSE_BEFORE = compile_fast(r"\b(?:per|a\s+causa|per\s+via|due\s+to|because\s+of|owing\s+to)\s+"
+                             r"(?:(?:la|l[’']|il|della|dell[’']|del|di|the|an?|new|sudden|improvvisa)\s*){0,2}$",
+                             re.IGNORECASE)
 #: An admission to a neonatal unit, which is a newborn's, not the mother's ("a male newborn ..., who was admitted
 #: to the neonatal unit", "the baby was admitted to the NICU").
 _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|NICU\b|special\s+care\s+baby)",
@@ -876,6 +882,8 @@ def _history_dates(history: str, day_first: bool = False
                                                       or _TO_NEONATAL.match(history, m.end())))
                      and not (kind == "onset" and not m.group(0).lower().endswith("until")
                               and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
+                     and not (kind == "onset"
+                              and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
