@@ -373,6 +373,8 @@ TIMELINE_VERSION = 94  # v2: "day N of admission", "hospital day N" are N days a
 #                           days of hospitalisation") places the discharge (was no day: "after discharge" films blank)
 #                      v94: an onset told as the cause of a visit ("Il 24 marzo, per la comparsa di dispnea, si reca
 #                           in PS", "because of the onset of dyspnoea") dates the visit, not a second onset (was blank)
+#                           Spanish-English "She initiated with fever ... on June 2" is the onset; "on June 7 she
+#                           presented dyspnea" a later symptom's day (was an admission date): the illness from the 1st
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
