@@ -297,6 +297,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16's)
     # unseen40 (open, see its README): SIRM caso 97's and caso 141's uploads captioned by their file names only under
     # one paragraph telling an RX and a TC (which upload is which exam: not said), modality and view blank
+    # unseen41 (open, see its README): Radiopaedia 78733's three studies whose times and later positions only the case
+    # discussion tells ("Nine days after intubation ... (second study)", "Follow-up radiograph ten days later"): blank
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
