@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 99  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 100  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -387,6 +387,10 @@ TIMELINE_VERSION = 99  # v2: "day N of admission", "hospital day N" are N days a
 #                           and image 2 (lateral), at presentation: ...", then "Image 3: ...") gives each its own part
 #                           and bracketed view; an event of the stay the history does not tell is read in the findings
 #                           ("caesarean section ... on the fourth day of admission ... 3 days after delivery")
+#                      v100: an onset told as the cause of a visit ("Il 24 marzo, per la comparsa di dispnea, si reca
+#                           in PS", "because of the onset of dyspnoea") dates the visit, not a second onset (was blank)
+#                           Spanish-English "She initiated with fever ... on June 2" is the onset; "on June 7 she
+#                           presented dyspnea" a later symptom's day (was an admission date): the illness from the 1st
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -356,10 +356,58 @@ def _story(blocks: list[tuple[str, object]], byline: list[str],
             images.append(image)
         if image is not None:
             after_image = left_out_entry is None
+    images = _cited_in_order(images, [value for kind, value in blocks if kind == "text" and value not in byline])
     if not findings:
         # Some posts describe the imaging only in the image captions.
         findings = [i.caption for i in images if i.caption]
     return history, findings, images, left_out
+
+
+# A citation of figures in the text: "(Fig. 1)", "(Fig. 2-3)", "(Fig. 2 e 3)", "Figg. 2-4", "Figura 5".
+_FIGURES_CITED = re.compile(r"\bFig(?:ura|ure|g)?\.?\s*(\d{1,2})(?:\s*(-|–|\be\b|\bed\b|\band\b)\s*(\d{1,2}))?", re.I)
+
+
+def _cited_numbers(text: str) -> list[int]:
+    """The figure numbers ``text`` cites, in order ("(Fig. 2-3)" -> 2, 3; "(Fig. 2 e 3)" -> 2, 3)."""
+    numbers: list[int] = []
+    for m in _FIGURES_CITED.finditer(text):
+        first, last = int(m.group(1)), int(m.group(3) or m.group(1))
+        if m.group(2) in ("-", "–") and last > first:
+            numbers += range(first, last + 1)
+        else:
+            numbers += [first] if last == first else [first, last]
+    return numbers
+
+
+def _cited_in_order(images: list[ImageRecord], texts: list[str]) -> list[ImageRecord]:
+    """The post's uploads, none with a caption of its own, each described by the paragraph citing its figure
+    number, when the paragraphs cite the figures 1, 2, ... N in order, each in one paragraph, N the number of
+    uploads ("RX torace ... (Fig. 1)", "TC ... (Fig. 2-3)", "RX di controllo ... (Fig. 4)" over four uploads
+    "Senza-titolo-1" ... "-4" in one gallery after the last paragraph, which all took the last paragraph as
+    theirs); else the uploads as they are. An upload under the paragraph citing it stays as it was."""
+    if len(images) < 2 or any(i.extra.get("caption_from") != "preceding paragraph" for i in images):
+        return images
+    citing: dict[int, str] = {}
+    order: list[int] = []
+    for paragraph in texts:
+        numbers = _cited_numbers(paragraph)
+        if any(n in citing for n in numbers):
+            return images  # a figure cited by two paragraphs (or twice): which describes it is not told
+        citing.update(dict.fromkeys(numbers, paragraph))
+        order += numbers
+    if order != list(range(1, len(images) + 1)):
+        return images
+    out = []
+    for k, image in enumerate(images, 1):
+        paragraph = citing[k]
+        if paragraph == image.caption:
+            out.append(image)
+            continue
+        modality, view, day = _MODALITY.search(paragraph), _VIEW.search(paragraph), _DAY_MONTH.search(paragraph)
+        out.append(replace(image, caption=paragraph, modality_text=modality.group(0) if modality else "",
+                           view_text=view.group(0) if view else "", date_text=day.group(0) if day else "",
+                           extra={**image.extra, "caption_from": "paragraph citing its figure"}))
+    return out
 
 
 # A sentence opening with an exam, inside a paragraph that starts with the patient: "Primo paziente:

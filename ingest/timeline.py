@@ -182,6 +182,9 @@ _DAY_NUMBER = compile_fast(r"\d{1,2}")
 _SOME_YEAR = 2020
 _ONSET_CUES = compile_fast(
     r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    # the illness's start as Spanish-speaking authors write it in English ("inició con fiebre"): "She initiated with
+    # fever, headache and dry cough on June 2" (not "treatment was initiated with": a passive start is no onset)
+    r"initiated\s+with|"
     # the history's turn from health to illness: "was well until the Saturday ..., when", "in his usual health until"
     r"(?:well|health)\s+until|"
     r"esordio|insorgenza|comparsa|iniziat[oa])\b",
@@ -202,6 +205,12 @@ _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", r
 #: A start told in the passive, which is a treatment's ("high-flow nasal cannula was started", "antibiotics were
 #: begun"), never the illness's onset ("symptoms started", "fever began").
 _PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|also\s+)?$", re.IGNORECASE)
+#: A symptom's onset told as the cause of what the sentence dates ("Il 24 marzo, per la comparsa di dispnea, si reca
+#: in PS", "On 24 March, because of the onset of dyspnoea, she presented to the ED"): the reason for the visit, not the
+#: moment of the date; the visit's own words date it.
+_CAUSE_BEFORE = compile_fast(r"\b(?:per|a\s+causa|per\s+via|due\s+to|because\s+of|owing\s+to)\s+"
+                             r"(?:(?:la|l[’']|il|della|dell[’']|del|di|the|an?|new|sudden|improvvisa)\s*){0,2}$",
+                             re.IGNORECASE)
 #: An admission to a neonatal unit, which is a newborn's, not the mother's ("a male newborn ..., who was admitted
 #: to the neonatal unit", "the baby was admitted to the NICU").
 _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|NICU\b|special\s+care\s+baby)",
@@ -900,6 +909,8 @@ def _history_dates(history: str, day_first: bool = False
                               and about_other_person(history, m.start(), m.end()))
                      and not (kind == "onset" and not m.group(0).lower().endswith("until")
                               and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
+                     and not (kind == "onset"
+                              and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
@@ -931,8 +942,10 @@ def _history_dates(history: str, day_first: bool = False
     earlier: tuple[tuple[date, str], ...] = ()
     if len({d for d, _ in onset}) > 1:
         onset, earlier = _episodes(history, onset)
-    if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset):
-        # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first
+    if len({d for d, _ in onset}) > 1 and all(d in symptom_starts for d, _ in onset if d != min(onset)[0]):
+        # "Febbre dal 15 marzo, dal 19 marzo tosse": each symptom from its day, the illness from the first (also
+        # when the first is told by an onset's word: "She initiated with fever ... on June 2; on June 7 she
+        # presented dyspnea")
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
 
@@ -972,6 +985,10 @@ _PRESENTED_SYMPTOM = compile_fast(
     r"\bpresent(?:ed|s)\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}(?=\w)[^.;:]{0,80}?"
     r"\s(?:on|since|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _SYMPTOM_NEXT = compile_fast(r"\s+(?:(?:a|an|high|mild|low-grade|persistent|dry)\s+){0,2}", re.IGNORECASE)
+#: The patient "presented" right after the date, taking the symptom as its object ("on June 7 she presented dyspnea",
+#: Spanish "el 7 de junio presentó disnea"; not "she presented with dyspnea", "she presented to the emergency room").
+_DATE_THEN_PRESENTED = compile_fast(
+    r"\s*,?\s*(?:she|he|the\s+patient|patient)\s+present(?:ed|s)\s+(?!with\b|to\b|at\b)", re.IGNORECASE)
 #: Words between a transitive "presented <symptom>" and its date that tell another event ("presented fever and was
 #: admitted on 5 March", "presented cough, and a CT on 3 March"): the date is not the symptom's.
 _OTHER_EVENT = compile_fast(r"\b(?:was|were|is|are|had|has|been|underwent|performed|ct|x-?rays?|radiographs?|"
@@ -980,7 +997,11 @@ _OTHER_EVENT = compile_fast(r"\b(?:was|were|is|are|had|has|been|underwent|perfor
 
 def _presented_symptom(history: str, s_start: int, start: int, end: int) -> bool:
     """Whether the date at ``start:end`` is a symptom's start told with a transitive "presented" ("presented on 16
-    April 2020 fever (38.2 °C)", "presented fever since 3 March")."""
+    April 2020 fever (38.2 °C)", "presented fever since 3 March", "on June 7 she presented dyspnea")."""
+    subject = _DATE_THEN_PRESENTED.match(history, end)
+    if subject is not None:
+        after = _SYMPTOM_NEXT.match(history, subject.end())
+        return SYMPTOM_WORDS.match(history, after.end() if after else subject.end()) is not None
     if _PRESENTED_ON.search(history, max(s_start, start - 30), start):
         after = _SYMPTOM_NEXT.match(history, end)
         return SYMPTOM_WORDS.match(history, after.end() if after else end) is not None

@@ -49,7 +49,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40", "unseen43"]
+           "unseen39", "unseen40", "unseen41", "unseen43"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -297,6 +297,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen16's)
     # unseen40 (open, see its README): SIRM caso 97's and caso 141's uploads captioned by their file names only under
     # one paragraph telling an RX and a TC (which upload is which exam: not said), modality and view blank
+    # unseen41 (open, see its README): Radiopaedia 78733's three studies whose times and later positions only the case
+    # discussion tells ("Nine days after intubation ... (second study)", "Follow-up radiograph ten days later"): blank
     # unseen43 (open, see its README): SIRM caso 167's and caso 178's ages told by a decade's word ("Donna
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -311,7 +313,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen30", "eurorad"): 4, ("unseen30", "sirm"): 1,
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
-            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12, ("unseen43", "sirm"): 6}.get((batch, site), 0)
+            ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
+            ("unseen41", "radiopaedia"): 5, ("unseen43", "sirm"): 6}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3820,6 +3823,110 @@ def test_unseen36_eurorad_ctpa_on_the_tenth_day_of_covid():
     offsets = [rows[f"0000019634/19634_{n}.jpg"]["offset"] for n in ("1_1", "2_1", "2_2", "3_1")]
     # the lung window of Figure 3 tells no moment of its own: open (its README)
     assert offsets == ["10", "10", "10", None]
+
+
+# --- unseen41: a "Non-" compound before a view, SIRM figures cited over uploads named otherwise, a visit's cause
+
+_EU_17268 = ("eu_mexico_46_years_female_onset_june_2_admitted_june_8_intubated_june_10_ap_sitting_ct_day_of_admission_"
+             "axial_axial_coronal_pneumomediastinum_supine_5_days_after_intubation.html")
+_CASO_205 = ("caso_205_uomo_66_anni_da_5_giorni_testo_con_fig_1_fig_2_3_fig_4_galleria_finale_senza_titolo_1_4_rx_pa_"
+             "in_ps_tc_stessa_giornata_rx_a_letto_ap_in_7a_giornata.html")
+_CASO_205_URL = "https://www.sirm.org/2020/04/03/covid-19-caso-205/"
+
+
+@pytest.mark.parametrize("text, modality, view", [
+    ("Non-enhanced chest CT, axial images in lung window: ground-glass opacities.", "CT", "Axial"),
+    ("Non-contrast CT of the chest, coronal reformat: bilateral consolidation.", "CT", "Coronal"),
+    ("Non-gated CT, axial slice at the level of the carina.", "CT", "Axial"),
+    ("Non-invasive ventilation; chest radiograph in PA projection.", "X-ray", "PA"),
+    # a negation is still one: of the view itself, or a word of its own before it
+    ("No lateral view was obtained; PA chest radiograph.", "X-ray", "PA"),
+    ("Chest radiograph, not PA: bedside film.", "X-ray", None),
+])
+def test_unseen41_a_non_compound_negates_no_view_named_after_it(text, modality, view):
+    assert NORMALIZERS["view"](text, modality=modality).value == view
+
+
+def test_unseen41_eurorad_non_enhanced_ct_axial_a_b_and_coronal_c():
+    rows = _batch_rows("eurorad", "unseen41", _EU_17268, "https://www.eurorad.org/case/17268")
+    assert [rows[f"0000017268/17268_2_{n}.jpg"]["view"] for n in (1, 2, 3)] == ["Axial", "Axial", "Coronal"]
+
+
+def test_unseen41_sirm_gallery_after_the_text_numbered_by_the_paragraphs_citing_its_figures():
+    # "RX torace ... (Fig. 1)", "La TC ... (Fig. 2-3)", "RX di controllo ... (Fig. 4)", then four uncaptioned uploads
+    # "Senza-titolo-1" ... "-4" in one gallery: upload k is figure k (all four took the last paragraph, X-ray AP 12)
+    rows = _batch_rows("sirm", "unseen41", _CASO_205, _CASO_205_URL)
+    found = [(rows[f"04/Senza-titolo-{n}.jpg"]["modality"], rows[f"04/Senza-titolo-{n}.jpg"]["view"],
+              rows[f"04/Senza-titolo-{n}.jpg"]["offset"]) for n in (1, 2, 3, 4)]
+    assert found == [("X-ray", "PA", "5"), ("CT", "Axial", "5"), ("CT", "Axial", "5"), ("X-ray", "AP", "12")]
+
+
+@pytest.mark.parametrize("change", [
+    # one upload fewer than the figures cited, a figure cited by two paragraphs, figures cited out of order
+    lambda html: html.replace("<figure class='gallery-item'>", "<figure class='gallery-item' hidden>", 1)
+    .replace("<a href='https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1.jpg'>", "<a>", 1)
+    .replace('src="https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-150x150.jpg"', "", 1)
+    .replace('srcset="https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-150x150.jpg 150w, '
+             'https://www.sirm.org/wp-content/uploads/2020/04/Senza-titolo-1-300x300.jpg 300w"', "", 1),
+    lambda html: html.replace("Non versamento pleurico.", "Non versamento pleurico (Fig. 1).", 1),
+    lambda html: html.replace("(Fig. 2-3)", "(Fig. 3-4)", 1).replace("(Fig. 4)", "(Fig. 2)", 1),
+])
+def test_unseen41_sirm_figures_cited_in_the_text_must_number_the_uploads(change):
+    html = change((FIXTURES / "sirm" / "unseen41" / _CASO_205).read_text())
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html, _CASO_205_URL):
+        rows.update(staged_rows(record))
+    # not told which upload is which figure: every upload keeps the paragraph above the gallery
+    assert {row["modality"] for row in rows.values()} == {"X-ray"}
+
+
+_CASO_208 = ("caso_208_donna_di_61_anni_infermiera_esordio_il_20_marzo_il_24_marzo_in_ps_rx_ap_seduta_fig_1_il_26_03_"
+             "tc_fig_2_e_3_immagini_a_blocchi_pz_61_f.html")
+
+
+@pytest.mark.parametrize("history, onset, admission", [
+    ("Esordio dei sintomi il 20 marzo con febbre e astenia. Il 24 marzo, per la comparsa di dispnea, si reca in PS "
+     "dove viene ricoverata.", date(2020, 3, 20), date(2020, 3, 24)),
+    ("Febbre dal 20 marzo. Il 24 marzo, a causa dell'insorgenza di dispnea, accede al PS.",
+     date(2020, 3, 20), date(2020, 3, 24)),
+    ("He developed fever on 20 March. On 24 March, because of the onset of dyspnoea, he was admitted to our hospital.",
+     date(2020, 3, 20), date(2020, 3, 24)),
+    # an onset told as what happened on the date stays the onset
+    ("Il 20 marzo comparsa di febbre e tosse; il 24 marzo accede al PS.", date(2020, 3, 20), date(2020, 3, 24)),
+])
+def test_unseen41_an_onset_told_as_the_cause_of_a_visit_dates_the_visit(history, onset, admission):
+    found = history_dates(history, day_first=True)
+    assert (found[0] and found[0][0], found[1] and found[1][0]) == (onset, admission)
+
+
+def test_unseen41_sirm_onset_date_then_the_visit_for_a_new_symptom():
+    rows = _batch_rows("sirm", "unseen41", _CASO_208, "https://www.sirm.org/2020/04/06/covid-19-caso-208/")
+    assert [rows[f"04/pz-61-F-00{n}.jpg"]["offset"] for n in (1, 2, 3)] == ["4", "6", "6"]
+
+
+@pytest.mark.parametrize("history, onset, admission", [
+    ("She initiated with fever, headache, odynophagia and dry cough on June 2, 2020; on June 7 she presented dyspnea, "
+     "and she arrived to the emergency department on June 8 with oxygen saturation of 81%, being hospitalized.",
+     date(2020, 6, 2), date(2020, 6, 8)),
+    ("He initiated with fever and cough on March 3 and was admitted on March 9.", date(2020, 3, 3), date(2020, 3, 9)),
+    ("Fever since March 3. On March 6 he presented diarrhea. He was admitted on March 9.",
+     date(2020, 3, 3), date(2020, 3, 9)),
+    # a treatment initiated, a presentation "with" or "to": no onset
+    ("Fever and cough since March 3. Treatment was initiated with remdesivir on March 10. Admitted on March 9.",
+     date(2020, 3, 3), date(2020, 3, 9)),
+    ("Fever since March 3. On March 9 she presented with dyspnea to the emergency department.",
+     date(2020, 3, 3), date(2020, 3, 9)),
+])
+def test_unseen41_spanish_english_onset_and_a_later_symptom_presented_on_its_day(history, onset, admission):
+    found = history_dates(history)
+    assert (found[0] and found[0][0], found[1] and found[1][0]) == (onset, admission)
+
+
+def test_unseen41_eurorad_onset_june_2_admitted_june_8_intubated_june_10():
+    rows = _batch_rows("eurorad", "unseen41", _EU_17268, "https://www.eurorad.org/case/17268")
+    names = ("1_1", "2_1", "2_2", "2_3", "3_1")
+    # "5 days after the intubation": the history intubates her "on June 10", day 8 of the illness
+    assert [rows[f"0000017268/17268_{n}.jpg"]["offset"] for n in names] == ["6", "6", "6", "6", "13"]
 
 
 # --- unseen40: symptoms "lasting one week", a relative bringing the patient in Italian, a paragraph of two exams ---

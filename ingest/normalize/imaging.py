@@ -87,7 +87,9 @@ AXIAL, CORONAL = CT_VIEWS
 # panel's ("Radiograph (A) and CT (B) on admission. (A) Posteroanterior view ...")
 # v21: a Radiopaedia "Frontal" film named with its projection in brackets by a heading of its study's findings naming
 # several films ("Image 1 (PA) and image 2 (lateral), at presentation: ...") is that projection (was blank)
-VIEW_VERSION = 21
+# v22: a hyphenated compound's "non-" ("Non-enhanced chest CT, axial (a, b)") negates no view named after it (was
+# a negation of "axial": the legend's views read as its coronal alone)
+VIEW_VERSION = 22
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -251,11 +253,18 @@ _CASE_SENSITIVE_TOKENS = {"PA", "AP", "LL", "SUP", "APS"}
 _STANDING = compile(r"ortostatismo", re.IGNORECASE)
 
 
+# The prefix of a hyphenated compound ("Non-enhanced chest CT", "non-contrast", "non-gated"): it negates its own word,
+# never a view named after it ("Non-enhanced chest CT, axial (a, b) and coronal (c) images" names an axial image).
+_NON_PREFIX = compile(r"\bnon-(?=\w)", re.IGNORECASE)
+
+
 def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
     """(view, start, end) of every view word of ``text`` a film of ``modality`` can have."""
     allowed = {MODALITY_XRAY: XRAY_VIEWS, MODALITY_CT: CT_VIEWS}.get(modality or "", XRAY_VIEWS + CT_VIEWS)
     hits: list[tuple[str, int, int]] = []
     low = text_context(text).lower
+    # the negation cues read in the text without its compounds' "non-" (same length: the same positions)
+    unprefixed = _NON_PREFIX.sub(lambda m: " " * len(m.group(0)), text) if "non-" in low else text
     for view, pattern in _VIEW_PATTERNS:
         if view not in allowed:
             continue
@@ -266,7 +275,7 @@ def _view_hits(text: str, modality: str | None) -> list[tuple[str, int, int]]:
             token = m.group(0)
             if token.upper() in _CASE_SENSITIVE_TOKENS and token != token.upper():
                 continue
-            if negated(text, m.start(), m.end(), window=25):
+            if negated(unprefixed, m.start(), m.end(), window=25):
                 continue
             hits.append((view, m.start(), m.end()))
     # "AP supine" is one view; an AP word next to supine is not a conflict
