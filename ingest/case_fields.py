@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 93  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 94  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -371,6 +371,8 @@ TIMELINE_VERSION = 93  # v2: "day N of admission", "hospital day N" are N days a
 #                           before's day, as "the same day" is (was no moment: the case's films left blank)
 #                      v93: a hospital stay told by its length first ("24 days in hospital, of which 11 in ICU", "12
 #                           days of hospitalisation") places the discharge (was no day: "after discharge" films blank)
+#                      v94: a film "in Emergency Department" / "in our emergency department" (the article left out,
+#                           as "in Pronto Soccorso" translated) is the presentation's, as "in the emergency department"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
