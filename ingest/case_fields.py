@@ -372,7 +372,11 @@ TIMELINE_VERSION = 94  # v2: "day N of admission", "hospital day N" are N days a
 #                      v93: a hospital stay told by its length first ("24 days in hospital, of which 11 in ICU", "12
 #                           days of hospitalisation") places the discharge (was no day: "after discharge" films blank)
 #                      v94: a film "in Emergency Department" / "in our emergency department" (the article left out,
-#                           as "in Pronto Soccorso" translated) is the presentation's, as "in the emergency department"
+#                           as "in Pronto Soccorso" translated) is the presentation's, as "in the emergency
+#                           department"; an onset dated after an admission for another cause, the stay's course told
+#                           turning to it ("Ricoverata in Ortopedia il 2 marzo per frattura ... regolare fino all'8
+#                           marzo, quando compaiono febbre e tosse"), is the illness's (was a complication: films
+#                           counted from the admission); the Italian verbs of an onset ("compaiono", "insorge") date it
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
