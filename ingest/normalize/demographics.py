@@ -98,7 +98,9 @@ SEX_VERSION = 30
 # 20: as SEX_VERSION 29 ("Patient 1. ... in a 45-year-old man", "Patient 3 (male, 38 years)" in a series' legends)
 # 21: as SEX_VERSION 30; and a relative's age right after the family word opening the patient's text ("Patient 3,
 #     their daughter aged 16 years, ...")
-AGE_VERSION = 21
+# 22: a Radiopaedia study of the patient's own of years before the illness, told normal, has no age (the Patient
+#     Data age is the age at the illness), as SIRM's and Eurorad's earlier films
+AGE_VERSION = 22
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
