@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 100  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 101  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -391,6 +391,12 @@ TIMELINE_VERSION = 100  # v2: "day N of admission", "hospital day N" are N days 
 #                           in PS", "because of the onset of dyspnoea") dates the visit, not a second onset (was blank)
 #                           Spanish-English "She initiated with fever ... on June 2" is the onset; "on June 7 she
 #                           presented dyspnea" a later symptom's day (was an admission date): the illness from the 1st
+#                      v101: a film "in Emergency Department" / "in our emergency department" (the article left out,
+#                           as "in Pronto Soccorso" translated) is the presentation's, as "in the emergency
+#                           department"; an onset dated after an admission for another cause, the stay's course told
+#                           turning to it ("Ricoverata in Ortopedia il 2 marzo per frattura ... regolare fino all'8
+#                           marzo, quando compaiono febbre e tosse"), is the illness's (was a complication: films
+#                           counted from the admission); the Italian verbs of an onset ("compaiono", "insorge") date it
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

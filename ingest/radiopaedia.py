@@ -34,6 +34,7 @@ from ingest.sites.radiopaedia import (
     radiopaedia_search_url,
     radiopaedia_stacks_url,
 )
+from ingest.timeline import dates_in
 
 __all__ = [
     "SITE",
@@ -513,7 +514,7 @@ def split_radiopaedia_patients(record: CaseRecord) -> list[CaseRecord]:
     """
     parts = patient_segments(record.history)
     if not parts:
-        return [record]
+        return [record, *_earlier_normal_studies(record)]
     studies = [s for s in record.extra.get("studies") or [] if isinstance(s, dict)]
     owner = {str(s.get("study_id")): patient_named_by(str(s.get("title") or ""))
              or patient_named_by(str(s.get("findings") or "")) for s in studies}
@@ -543,7 +544,88 @@ def split_radiopaedia_patients(record: CaseRecord) -> list[CaseRecord]:
             "extra": {**record.extra, "studies": own, "study_ids": ids, "patient_number": number,
                       "patients": len(numbers)},
         }))
-    return records
+    return [r for record in records for r in (record, *_earlier_normal_studies(record))]
+
+
+# A study of the patient's own from years before the illness, told normal, shown beside the case's films (a
+# study titled "03/11/2016": "PA chest radiograph from her occupational health screening ... Clear lungs"): the
+# curators' rows make it No Finding, with the patient's sex and no age, as SIRM's earlier films
+# (``sirm._earlier_normal_films``) and Eurorad's own prior films (``eurorad._comparison_cases``).
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+#: Calendar years a study must lie before the case's other studies (else its publication) to be of another time:
+#: two, so that a day-first or month-first reading of its date cannot bring it into the illness's months.
+_EARLIER_YEARS = 2
+_NORMAL_EN = re.compile(
+    r"\bnormal\b|\bclear\s+lungs?\b|\blungs?\s+(?:are\s+|were\s+)?clear\b|\bunremarkable\b|"
+    r"\bno\s+(?:acute\s+)?(?:abnormalit\w*|pathology|findings?)\b", re.I)
+_LESION_EN = re.compile(
+    r"\b(?:opacit\w*|consolidat\w*|ground[- ]glass|infiltrat\w*|crazy[- ]paving|nodul\w*|mass(?:es)?|"
+    r"atelecta\w*|fibros\w*|reticul\w*|bronchiecta\w*|cavit\w*|effusions?|pneumothorax|oedema|edema|"
+    r"thicken\w*|interval|unchanged|stable|again|persist\w*|progress\w*|improv\w*|worse\w*|new)\b", re.I)
+#: A negation and the rest of its sentence ("No focal consolidation, effusion or pneumothorax."): lesions denied.
+_DENIED_EN = re.compile(r"\b(?:no|without)\b[^.;\n]*", re.I)
+
+
+def _study_years(study: dict[str, Any]) -> list[int]:
+    title = str(study.get("title") or "")
+    years = [d.year for reading in (True, False) for _, _, d in dates_in(title, reading)]
+    return years or [int(y) for y in _YEAR_RE.findall(title)]
+
+
+def _earlier_normal_studies(record: CaseRecord) -> list[CaseRecord]:
+    """The studies of ``record`` dated (by their titles, else by years their findings name) at least
+    ``_EARLIER_YEARS`` calendar years before every other study of the case (else before its publication) and
+    told normal with no lesion but denied ones, each taken out into a case of its own (``<rID>-n<k>``, No
+    Finding, the patient's sex, no age: the Patient Data age is the age at the illness); the case keeps the
+    others."""
+    studies = [s for s in record.extra.get("studies") or [] if isinstance(s, dict) and s.get("study_id")]
+    if len(studies) < 2:
+        return []
+    published = str(record.extra.get("published_iso") or "")[:4]
+
+    def years(study: dict[str, Any]) -> list[int]:
+        return _study_years(study) or [int(y) for y in _YEAR_RE.findall(str(study.get("findings") or ""))]
+
+    def earlier_normal(study: dict[str, Any]) -> bool:
+        own = years(study)
+        others = [y for s in studies if s is not study for y in _study_years(s)]
+        reference = min(others) if others else (int(published) if published.isdigit() else None)
+        findings = str(study.get("findings") or "")
+        return (bool(own) and reference is not None and reference - max(own) >= _EARLIER_YEARS
+                and _NORMAL_EN.search(findings) is not None
+                and _LESION_EN.search(_DENIED_EN.sub(" ", findings)) is None)
+
+    earlier = [s for s in studies if earlier_normal(s)]
+    ids = {str(s["study_id"]) for s in earlier}
+    images = [i for i in record.images if str(i.extra.get("study_id", "")) in ids]
+    if not earlier or not images or len(images) == len(record.images):
+        return []
+    kept = [s for s in studies if s not in earlier]
+    record.images = [i for i in record.images if i not in images]
+    for position, image in enumerate(record.images):
+        image.position = position
+    record.findings = "\n".join(str(s.get("findings") or "") for s in kept if s.get("findings"))
+    record.extra = {**record.extra, "studies": kept,
+                    "study_ids": [i for i in record.extra.get("study_ids") or [] if str(i) not in ids]}
+    cases = []
+    for k, study in enumerate(earlier, start=1):
+        own = [i for i in images if str(i.extra.get("study_id", "")) == str(study["study_id"])]
+        for position, image in enumerate(own):
+            image.position = position
+        findings = str(study.get("findings") or "")
+        cases.append(CaseRecord(**{
+            **record.__dict__, "source_key": f"{record.source_key}-n{k}", "age_text": "",
+            # the case's title is about its illness, not about this earlier study
+            "title": f"Earlier normal study {k} of Radiopaedia case {record.source_key}",
+            "history": findings, "findings": findings, "discussion": "",
+            "diagnosis": "No Finding (normal earlier study)", "images": own, "aliases": list(record.aliases),
+            "warnings": [*record.warnings, f"earlier normal study {k} of {record.source_key} "
+                                           f"({study.get('title') or 'untitled'}), split into its own case: check "
+                                           "the split"],
+            "extra": {**record.extra, "studies": [study], "study_ids": [str(study["study_id"])],
+                      "earlier_normal_film": k},
+        }))
+    return cases
 
 
 # --- Stacks --------------------------------------------------------------------------------------

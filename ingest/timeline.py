@@ -187,7 +187,11 @@ _ONSET_CUES = compile_fast(
     r"initiated\s+with|"
     # the history's turn from health to illness: "was well until the Saturday ..., when", "in his usual health until"
     r"(?:well|health)\s+until|"
-    r"esordio|insorgenza|comparsa|iniziat[oa])\b",
+    r"esordio|insorgenza|comparsa|iniziat[oa]|"
+    # the Italian verbs of an onset, in the present Italian case reports tell their story in ("quando compaiono
+    # febbre e tosse", "insorge febbre") and in the past ("comparve", "compariva", "esordì")
+    r"compai(?:ono|a)|comparv(?:e|ero)|compariv(?:a|ano)|insorg(?:e|ono|eva|evano)|insors(?:e|ero)|"
+    r"esordisc(?:e|ono)|esord[iì])\b",
     re.IGNORECASE,
 )
 #: A paragraph's section titles as the JATS reader writes them before its text ("2. Case
@@ -937,8 +941,14 @@ def _history_dates(history: str, day_first: bool = False
     admitted = one(admission)
     if admitted is not None:
         # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
-        # pain developed ...; a radiograph on March 24"), not the illness's onset
+        # pain developed ...; a radiograph on March 24"), not the illness's onset; unless the history tells no
+        # illness before the admission and the stay's course turning to it ("Decorso post-operatorio regolare fino
+        # all'8 marzo, quando compaiono febbre e tosse": an illness that began in hospital)
+        later = [(d, words) for d, words in onset if d > admitted[0]]
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
+        if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
+                and all(_turn_to_illness(history, words) for _, words in later)):
+            onset = later
     earlier: tuple[tuple[date, str], ...] = ()
     if len({d for d, _ in onset}) > 1:
         onset, earlier = _episodes(history, onset)
@@ -948,6 +958,51 @@ def _history_dates(history: str, day_first: bool = False
         # presented dyspnea")
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: A course told well up to its date, then turning to the illness: "until 8 March, when she developed fever", "fino
+#: all'8 marzo, quando compaiono febbre e tosse" (the words before the date, then those after it up to the symptom).
+_UNTIL_BEFORE = compile_fast(r"\b(?:until|till|fino\s+(?:a|al|all[’']\s?|alla|ad)|sino\s+(?:a|al|all[’']\s?|alla))\s*"
+                             r"(?:(?:the|il|l[’'])\s*)?$", re.IGNORECASE)
+_WHEN_AFTER = compile_fast(r",?\s*(?:when|quando|allorch[ée])\b", re.IGNORECASE)
+#: How far after its "when" the turn's symptom may be told ("quando compaiono febbre", "when she developed a fever").
+_TURN_SYMPTOM_CHARS = 40
+
+
+def _turn_to_illness(history: str, words: str) -> bool:
+    """Whether the date ``words`` closes a course told well until it and opens the illness's symptoms: "...
+    uneventful until 8 March, when she developed fever", "regolare fino all'8 marzo, quando compaiono febbre"."""
+    for m in re.finditer(re.escape(words), history):
+        s_start, s_end = sentence_at(history, m.start())
+        after = _WHEN_AFTER.match(history, m.end())
+        if after is None or not _UNTIL_BEFORE.search(history, max(s_start, m.start() - 20), m.start()):
+            continue
+        stop = _CLAUSE_STOP.search(history, after.end(), min(s_end, after.end() + _TURN_SYMPTOM_CHARS))
+        if SYMPTOM_WORDS.search(history, after.end(), stop.start() if stop else min(s_end, after.end()
+                                                                                      + _TURN_SYMPTOM_CHARS)):
+            return True
+    return False
+
+
+#: The illness or its symptoms named in the admission's sentence: the stay is the illness's ("admitted on 2 March
+#: with COVID-19 pneumonia", "ricoverato il 2 marzo per febbre"), its later symptoms complications.
+_ILLNESS_WORDS = compile_fast(r"\b(?:covid\w*|sars|coronavirus|pneumon\w*|polmonit\w*|infe[cz]\w*|respirat\w*)",
+                              re.IGNORECASE)
+
+
+def _admitted_for_another_cause(history: str, words: str) -> bool:
+    """Whether the admission dated by ``words`` is told with no symptom and no word of the illness in its
+    sentence ("Ricoverata in Ortopedia il 2 marzo per frattura ... del femore", "admitted on 2 March for an
+    elective hip replacement")."""
+    start = history.find(words)
+    if start < 0:
+        return False
+    s_start, s_end = sentence_at(history, start)
+    return not (SYMPTOM_WORDS.search(history, s_start, s_end) or _ILLNESS_WORDS.search(history, s_start, s_end))
+
+
+#: The end of the clause a turn's symptom must be told in.
+_CLAUSE_STOP = compile_fast(r"[.;:]")
 
 
 #: The rule of a film dated in an earlier episode of the illness, counted from that episode's onset.

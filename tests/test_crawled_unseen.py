@@ -17,7 +17,7 @@ from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
 from ingest.normalize.time_words import symptom_histories
 from ingest.patients import without_patient_marker
-from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks
+from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks, split_radiopaedia_patients
 from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
@@ -49,7 +49,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40", "unseen41", "unseen43"]
+           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -301,6 +301,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # discussion tells ("Nine days after intubation ... (second study)", "Follow-up radiograph ten days later"): blank
     # unseen43 (open, see its README): SIRM caso 167's and caso 178's ages told by a decade's word ("Donna
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
+    # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
+    # day the antibiotics began is not told)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -314,7 +316,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
-            ("unseen41", "radiopaedia"): 5, ("unseen43", "sirm"): 6}.get((batch, site), 0)
+            ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -3927,6 +3929,104 @@ def test_unseen41_eurorad_onset_june_2_admitted_june_8_intubated_june_10():
     names = ("1_1", "2_1", "2_2", "2_3", "3_1")
     # "5 days after the intubation": the history intubates her "on June 10", day 8 of the illness
     assert [rows[f"0000017268/17268_{n}.jpg"]["offset"] for n in names] == ["6", "6", "6", "6", "13"]
+
+
+# --- unseen42: the emergency department without its article, an illness begun on the ward, an earlier normal study -
+
+_EU_16795 = ("eu_cremona_march_2020_italian_english_a_man_in_his_7th_decade_patient_line_male_fever_since_5_days_ap_"
+             "sitting_in_ed_ct_same_night_a_b_axial_c_coronal_supine_after_intubation_7th_day_of_hospitalisation.html")
+_CASO_74 = ("caso_74_donna_74_anni_ricoverata_in_ortopedia_il_2_marzo_febbre_dall_8_marzo_rx_in_reparto_ap_supina_del_"
+            "10_03_tc_del_12_03_assiale_e_coronale.html")
+_CASO_74_URL = "https://www.sirm.org/2020/03/24/covid-19-caso-74/"
+_RP_76318 = ("rp_classic_2020_london_staff_nurse_34_years_female_fever_since_31_march_studies_titled_03_11_2016_pa_"
+             "occupational_health_07_04_2020_ap_erect_09_04_2020_ctpa_axial_coronal.html")
+_RP_76318_URL = "https://radiopaedia.org/cases/covid-19-pneumonia-in-a-healthcare-worker?lang=us"
+
+
+@pytest.mark.parametrize("text", [
+    "Chest X-ray performed in Emergency Department with the patient in sitting position shows opacities.",
+    "Chest X-ray in Emergency Department: bilateral opacities.",
+    "CT performed in our emergency department showed ground-glass opacities.",
+    "Chest radiograph obtained in emergency room: patchy opacities.",
+    # the form read before
+    "Chest X-ray in the emergency department: bilateral opacities.",
+])
+def test_unseen42_a_film_in_emergency_department_without_its_article_is_the_presentations(text):
+    assert [(m.kind, m.days) for m in text_moments(text, "caption")] == [(SINCE_ADMISSION, 0)]
+
+
+def test_unseen42_eurorad_film_in_emergency_department_counts_from_the_onset_told_before_it():
+    rows = _batch_rows("eurorad", "unseen42", _EU_16795, "https://www.eurorad.org/case/16795")
+    assert rows["0000016795/16795_1_1.jpg"]["offset"] == "5"
+    assert [rows[f"0000016795/16795_2_{n}.jpg"]["offset"] for n in (1, 2, 3)] == ["5", "5", "5"]
+
+
+@pytest.mark.parametrize("history, day_first, onset", [
+    # the Italian verbs of an onset in the present and the past
+    ("Uomo di 60 anni. Il 5 marzo insorge febbre con tosse secca. Il 9 marzo accede in PS.", True, date(2020, 3, 5)),
+    ("Donna di 70 anni. Il 4 aprile compaiono febbre e tosse. Ricoverata il 9 aprile.", True, date(2020, 4, 4)),
+    # an illness begun in hospital after an admission for another cause, the stay's course turning to it
+    ("Donna, 74 anni. Ricoverata in Ortopedia il 2 marzo per frattura del femore, operata il giorno successivo. "
+     "Decorso post-operatorio regolare fino all’8 marzo, quando compaiono febbre e tosse secca.", True,
+     date(2020, 3, 8)),
+    ("A 70-year-old man was admitted on 2 March for an elective hip replacement. His postoperative course was "
+     "uneventful until 9 March, when he developed fever and a dry cough.", False, date(2020, 3, 9)),
+    # a symptom after an admission for the illness is a complication of its stay
+    ("A 60-year-old man with COVID-19 pneumonia was admitted on 2 March. The course was stable until 9 March, when "
+     "he developed worsening dyspnoea.", False, None),
+    ("A 60-year-old man with fever and cough for 5 days was admitted on 2 March. The course was stable until 9 "
+     "March, when he developed worsening dyspnoea.", False, None),
+    ("A 70-year-old man was admitted on 2 March for a hip fracture. On 9 March he developed a fever.", False, None),
+    ("A 70-year-old man was admitted on 2 March for a hip fracture. The course was uneventful until 9 March, when he "
+     "was transferred to rehabilitation.", False, None),
+])
+def test_unseen42_an_onset_after_the_admission_is_the_illnesss_only_when_the_stay_was_for_another_cause(
+        history, day_first, onset):
+    found, _admission = history_dates(history, day_first)
+    assert (found[0] if found else None) == onset
+
+
+def test_unseen42_sirm_illness_begun_on_the_orthopaedic_ward_counts_from_its_fever():
+    rows = _batch_rows("sirm", "unseen42", _CASO_74, _CASO_74_URL)
+    assert [rows[f"03/{n}.jpg"]["offset"] for n in (1, 2, 3)] == ["2", "4", "4"]
+
+
+def test_unseen42_radiopaedia_study_of_years_before_told_normal_is_its_own_no_finding_case():
+    found = records("radiopaedia", FIXTURES / "radiopaedia" / "unseen42" / _RP_76318, _RP_76318_URL)
+    assert [r.source_key for r in found] == ["76318", "76318-n1"]
+    covid, earlier = (staged_rows(r) for r in found)
+    assert len(covid) == 3
+    assert {row["finding"] for row in covid.values()} == {"Pneumonia/Viral/COVID-19"}
+    assert [row["offset"] for row in covid.values()] == ["7", "9", "9"]
+    [row] = earlier.values()
+    assert row["finding"] == "No Finding"
+    assert row["sex"] == "F"
+    assert row["age"] is None
+    assert row["offset"] is None
+    assert (row["modality"], row["view"]) == ("X-ray", "PA")
+    assert "occupational health" not in found[0].findings
+
+
+@pytest.mark.parametrize("old, new", [
+    # a study of the illness's own year, or of the year before: the illness's months may hold it
+    ("<h2>03/11/2016</h2>", "<h2>03/11/2019</h2>"),
+    ("<h2>03/11/2016</h2>", "<h2>28/03/2020</h2>"),
+    # a study of years before that shows lesions
+    ("Clear lungs. Normal heart size", "Small nodular opacity in the right upper zone. Normal heart size"),
+    # a study of years before that is not told normal
+    ("Clear lungs. Normal heart size and mediastinal contours.", "Post-operative appearance of the sternum."),
+])
+def test_unseen42_radiopaedia_other_studies_stay_with_the_case(old, new):
+    path = FIXTURES / "radiopaedia" / "unseen42" / _RP_76318
+    html = path.read_text()
+    assert old in html
+    record = parse_radiopaedia_case(html.replace(old, new), _RP_76318_URL)
+    images = []
+    for study_id in record.extra["study_ids"]:
+        payload = (path.parent / f"stacks_{study_id}.json").read_text()
+        images += parse_radiopaedia_stacks(payload, study_id, first_position=len(images))
+    record.images = images
+    assert [r.source_key for r in split_radiopaedia_patients(record)] == ["76318"]
 
 
 # --- unseen40: symptoms "lasting one week", a relative bringing the patient in Italian, a paragraph of two exams ---

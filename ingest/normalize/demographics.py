@@ -101,7 +101,9 @@ SEX_VERSION = 31
 # 21: as SEX_VERSION 30; and a relative's age right after the family word opening the patient's text ("Patient 3,
 #     their daughter aged 16 years, ...")
 # 22: as SEX_VERSION 31 ("Patient 4, the 11-year-old son, ..." inside patient 3's paragraph: her age her own)
-AGE_VERSION = 22
+# 23: a Radiopaedia study of the patient's own of years before the illness, told normal, has no age (the Patient
+#     Data age is the age at the illness), as SIRM's and Eurorad's earlier films
+AGE_VERSION = 23
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

@@ -110,10 +110,12 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # "... despite two negative swabs") does not negate it; a title's subtitle opening with the one household or family
 # its patients share ("... an elderly couple: one household, two courses"); a relative aged in months or weeks ("a
 # mother and her seven-month-old son")
+# v15: a Radiopaedia study of the patient's own dated two or more years before the case's others and told normal
+# is a No Finding case of its own (was the case's finding)
 # v13: a disease superimposed on another ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia",
 # "Klebsiella superinfection", "sovrainfezione batterica da ...") is its complication: the other is the finding (was
 # blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
-FINDING_VERSION = 14  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+FINDING_VERSION = 15  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'

@@ -144,7 +144,10 @@ AT_ADMISSION = compile(
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
-    r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+the\s+emergency\s+(?:department|room)\b|"
+    # the department told with or without its article, as authors translating "in Pronto Soccorso" / "en Urgencias"
+    # write it ("Chest X-ray performed in Emergency Department"), or as "our emergency department"
+    r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+(?:(?:the|our)\s+)?"
+    r"emergency\s+(?:department|room)\b|"
     # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
     r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
