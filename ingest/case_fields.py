@@ -423,6 +423,8 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
     ):
         result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if field == "finding":
+            result = _legend_finding(record) or result
         if field == "finding" and (result is None or (result.value is None and not result.reason)):
             result = _patient_finding(record) or result
         if result is not None:
@@ -444,6 +446,20 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality,
                                        single_image=len(images) == 1))
     return results
+
+
+def _legend_finding(record: CaseRecord) -> FieldResult | None:
+    """The disease a legend names before the age of a patient of several whom only that legend introduces
+    ("Influenza A (H1N1) pneumonia in 45-year-old woman, ...", "Pneumocystis jirovecii pneumonia in 38-year-old
+    man"; ``extra["legend_lead"]``): a pictorial essay's figure of a mimic is that patient's own, whatever the title
+    names ("COVID-19 Pneumonia: A Pictorial Essay" was the Pneumocystis patient's COVID-19)."""
+    lead = str(record.extra.get("legend_lead") or "")
+    if not lead:
+        return None
+    normalized = NORMALIZERS["finding"](lead, source=record.source)
+    if normalized.value is None or normalized.value == "No Finding":
+        return None
+    return _result("finding", None, lead, normalized)
 
 
 def _patient_finding(record: CaseRecord) -> FieldResult | None:
