@@ -449,17 +449,17 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
 
 
 def _legend_finding(record: CaseRecord) -> FieldResult | None:
-    """The disease a legend names before the age of a patient of several whom only that legend introduces
-    ("Influenza A (H1N1) pneumonia in 45-year-old woman, ...", "Pneumocystis jirovecii pneumonia in 38-year-old
-    man"; ``extra["legend_lead"]``): a pictorial essay's figure of a mimic is that patient's own, whatever the title
-    names ("COVID-19 Pneumonia: A Pictorial Essay" was the Pneumocystis patient's COVID-19)."""
-    lead = str(record.extra.get("legend_lead") or "")
-    if not lead:
+    """The disease named by the legend's sentence introducing a patient of several whom only that legend introduces
+    (``extra["legend_sentence"]``: "Influenza A (H1N1) pneumonia in 45-year-old woman, ...", "A 45-year-old woman
+    with influenza A (H1N1) pneumonia."): a pictorial essay's figure of a mimic is that patient's own, whatever the
+    title names ("COVID-19 Pneumonia: A Pictorial Essay" made the Pneumocystis patient's COVID-19)."""
+    sentence = str(record.extra.get("legend_sentence") or "")
+    if not sentence:
         return None
-    normalized = NORMALIZERS["finding"](lead, source=record.source)
+    normalized = NORMALIZERS["finding"](sentence, source=record.source)
     if normalized.value is None or normalized.value == "No Finding":
         return None
-    return _result("finding", None, lead, normalized)
+    return _result("finding", None, sentence, normalized)
 
 
 def _patient_finding(record: CaseRecord) -> FieldResult | None:

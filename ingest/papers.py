@@ -435,9 +435,9 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         # (the onset the offsets count from), as the curators' notes copy it; from the sentence's start when the
         # words before the age name the patient's disease ("Influenza A (H1N1) pneumonia in 45-year-old woman"):
         # the finding of a pictorial essay's patient, whose title names several.
-        paragraphs.insert(0, f"{patient.legend_lead} {patient.intro}".strip())
-        if patient.legend_lead:
-            case.extra["legend_lead"] = patient.legend_lead
+        paragraphs.insert(0, patient.legend_sentence or patient.intro)
+        if patient.legend_sentence:
+            case.extra["legend_sentence"] = patient.legend_sentence
     if "symptom onset " in patient.table_text:
         # The table's onset-to-admission days are the anchor of the patient's offsets.
         paragraphs.append(patient.table_text)

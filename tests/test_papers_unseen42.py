@@ -68,8 +68,23 @@ def test_a_mimics_legend_prevails_over_the_title(title):
     assert [_case_value(cases[f"patient{n}"], "finding") for n in range(1, 6)] == [COVID, COVID, COVID, H1N1, PCP]
 
 
-def test_a_legend_naming_no_disease_before_the_age_leaves_the_title_finding():
-    """"Representative case of a 62-year-old man, 8 days after symptom onset: ..." names no disease before the age:
+@pytest.mark.parametrize("old, new, finding", [
+    ("Influenza A (H1N1) pneumonia in 45-year-old woman, 4 days after onset of fever.",
+     "A 45-year-old woman with influenza A (H1N1) pneumonia, 4 days after onset of fever.", H1N1),
+    ("Pneumocystis jirovecii pneumonia in 38-year-old man with",
+     "38-year-old man with Pneumocystis jirovecii pneumonia and", PCP),
+])
+def test_a_mimics_legend_naming_the_disease_after_the_age(old, new, finding):
+    """The legend naming the patient's disease after the age ("A 45-year-old woman with influenza A (H1N1)
+    pneumonia", a legend opening on the age itself) is the patient's too, over a title naming COVID-19 alone."""
+    title = "Chest CT Findings of COVID-19 Pneumonia: A Pictorial Essay"
+    cases = _cases(ESSAY, {ESSAY_TITLE: title, old: new})
+    patient = cases["patient4" if finding == H1N1 else "patient5"]
+    assert _case_value(patient, "finding") == finding
+
+
+def test_a_legend_naming_no_disease_leaves_the_title_finding():
+    """"Representative case of a 62-year-old man, 8 days after symptom onset: ..." names no disease:
     the cohort's title gives the finding; age, sex and offsets as before."""
     cases = _cases(COHORT)
     man = cases["patient1"]

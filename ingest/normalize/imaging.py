@@ -109,7 +109,7 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
 FINDING_VERSION = 15  # v15: a patient of several only a legend introduces is read from the legend's sentence
 #  whole, its disease before the age too ("Influenza A (H1N1) pneumonia in 45-year-old woman, ...": was blank), and
-#  that disease is the patient's over the title's (a pictorial essay's mimic: was the title's COVID-19).
+#  the disease that sentence names is the patient's over the title's (a pictorial essay's mimic: was COVID-19).
 #  v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
