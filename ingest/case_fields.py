@@ -449,6 +449,8 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         ("finding", record.diagnosis, "the final diagnosis", record.title, "the title"),
     ):
         result = checked_field(field, labelled, label_name, other, other_name, source=record.source)
+        if field == "finding":
+            result = _legend_finding(record) or result
         if field == "finding" and (result is None or (result.value is None and not result.reason)):
             result = _patient_finding(record) or result
         if result is not None:
@@ -470,6 +472,20 @@ def normalize_case(record: CaseRecord) -> list[FieldResult]:
         results.extend(normalize_image(record, image, timeline=timeline, case_modality=case_modality,
                                        single_image=len(images) == 1))
     return results
+
+
+def _legend_finding(record: CaseRecord) -> FieldResult | None:
+    """The disease named by the legend's sentence introducing a patient of several whom only that legend introduces
+    (``extra["legend_sentence"]``: "Influenza A (H1N1) pneumonia in 45-year-old woman, ...", "A 45-year-old woman
+    with influenza A (H1N1) pneumonia."): a pictorial essay's figure of a mimic is that patient's own, whatever the
+    title names ("COVID-19 Pneumonia: A Pictorial Essay" made the Pneumocystis patient's COVID-19)."""
+    sentence = str(record.extra.get("legend_sentence") or "")
+    if not sentence:
+        return None
+    normalized = NORMALIZERS["finding"](sentence, source=record.source)
+    if normalized.value is None or normalized.value == "No Finding":
+        return None
+    return _result("finding", None, sentence, normalized)
 
 
 def _patient_finding(record: CaseRecord) -> FieldResult | None:

@@ -432,8 +432,12 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
     if patient.intro and not any(patient.intro in p for p in paragraphs):
         # A patient only a caption introduces ("SARS in a 46-year-old woman who presented 5 days
         # after developing symptoms. (a) ..."): that sentence is all the paper says of the history
-        # (the onset the offsets count from), as the curators' notes copy it.
-        paragraphs.insert(0, patient.intro)
+        # (the onset the offsets count from), as the curators' notes copy it; from the sentence's start when the
+        # words before the age name the patient's disease ("Influenza A (H1N1) pneumonia in 45-year-old woman"):
+        # the finding of a pictorial essay's patient, whose title names several.
+        paragraphs.insert(0, patient.legend_sentence or patient.intro)
+        if patient.legend_sentence:
+            case.extra["legend_sentence"] = patient.legend_sentence
     if "symptom onset " in patient.table_text:
         # The table's onset-to-admission days are the anchor of the patient's offsets.
         paragraphs.append(patient.table_text)

@@ -102,6 +102,10 @@ class PatientText:
     title: str = ""
     #: What a table of patients says of this one ("Table 1, Patient 2: Age: 63; Sex: F"), else "".
     table_text: str = ""
+    #: The legend's sentence introducing a patient of several whom only a legend introduces, whole (from its start,
+    #: not the descriptor's): "Influenza A (H1N1) pneumonia in 45-year-old woman, 4 days after onset of fever." (a
+    #: pictorial essay's figure, naming the patient's own disease), else "".
+    legend_sentence: str = ""
     #: The short form the paper names this patient by ("P2": ``p_numbers_defined``), else "".
     alias: str = ""
     #: The days of this patient's exams the table counts from the symptom onset.
@@ -191,6 +195,12 @@ def _sentence_at(text: str, start: int) -> str:
     """From ``start`` to the end of its sentence (``_SENTENCE_BREAK``)."""
     end = _SENTENCE_BREAK.search(text[start:])
     return text[start:start + end.start()] if end else text[start:]
+
+
+def _sentence_lead(text: str, start: int) -> str:
+    """The words of ``start``'s sentence (``_SENTENCE_BREAK``) before ``start``, spaces collapsed."""
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)]
+    return re.sub(r"\s+", " ", text[breaks[-1] if breaks else 0:start]).strip()
 
 
 def _sentences(text: str) -> list[str]:
@@ -609,6 +619,10 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
         return [patient]
     patients = [PatientText(i + 1, "introduced", intro=intros[(d.age, d.sex)], descriptor=d,
                             title=titles[(d.age, d.sex)]) for i, d in enumerate(order)]
+    for patient, d in zip(patients, order):
+        at, start = first_at.get((d.age, d.sex), (0, 0))  # (an owner told by an age alone: the body's)
+        if at >= len(sections):  # introduced by a legend: its sentence, the words before the descriptor too
+            patient.legend_sentence = f"{_sentence_lead(texts[at], start)} {patient.intro}".strip()
     index = {(d.age, d.sex): i for i, d in enumerate(order)}
     words = {i: f"{d.words} {titles[(d.age, d.sex)]}" for i, d in enumerate(order)}
     current: int | None = None
