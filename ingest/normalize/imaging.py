@@ -110,11 +110,11 @@ MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
 # "... despite two negative swabs") does not negate it; a title's subtitle opening with the one household or family
 # its patients share ("... an elderly couple: one household, two courses"); a relative aged in months or weeks ("a
 # mother and her seven-month-old son")
-# v15: a Radiopaedia study of the patient's own dated two or more years before the case's others and told normal
-# is a No Finding case of its own (was the case's finding)
 # v13: a disease superimposed on another ("COVID-19 pneumonia with superimposed Klebsiella pneumoniae pneumonia",
 # "Klebsiella superinfection", "sovrainfezione batterica da ...") is its complication: the other is the finding (was
 # blank: several diagnoses); COVID-19 superimposed on another disease still leaves the two (blank)
+# v15: a Radiopaedia study of the patient's own dated two or more years before the case's others and told normal
+# is a No Finding case of its own (was the case's finding)
 # v16: a patient of several only a legend introduces is read from the legend's sentence whole, its disease before
 # the age too ("Influenza A (H1N1) pneumonia in 45-year-old woman, ...": was blank), and the disease that sentence
 # names is the patient's over the title's (a pictorial essay's mimic: was COVID-19)
