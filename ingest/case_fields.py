@@ -397,10 +397,10 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           turning to it ("Ricoverata in Ortopedia il 2 marzo per frattura ... regolare fino all'8
 #                           marzo, quando compaiono febbre e tosse"), is the illness's (was a complication: films
 #                           counted from the admission); the Italian verbs of an onset ("compaiono", "insorge") date it
-#                      v102: an extracorporeal support's start told by the history ("veno-venous ECMO ... was started on
-#                           the day of the arrival") is an event its days count from ("on the 10th day of ECMO support",
-#                           "after 17 days on ECMO", "after the cannulation for ECMO": were blank); roman numerals after
-#                           their films' words ("after the cannulation for ECMO (i) and on the 10th day ... (ii)") split
+#                      v102: an extracorporeal support's start told by the history ("veno-venous ECMO ... was
+#                           started on the day of the arrival") is an event its days count from ("on the 10th day of
+#                           ECMO support", "after 17 days on ECMO", "after the cannulation for ECMO": were blank);
+#                           roman numerals after their films' words ("for ECMO (i) and on the 10th day ... (ii)") split
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
