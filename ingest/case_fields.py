@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 101  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -397,6 +397,10 @@ TIMELINE_VERSION = 101  # v2: "day N of admission", "hospital day N" are N days 
 #                           turning to it ("Ricoverata in Ortopedia il 2 marzo per frattura ... regolare fino all'8
 #                           marzo, quando compaiono febbre e tosse"), is the illness's (was a complication: films
 #                           counted from the admission); the Italian verbs of an onset ("compaiono", "insorge") date it
+#                      v102: an extracorporeal support's start told by the history ("veno-venous ECMO ... was
+#                           started on the day of the arrival") is an event its days count from ("on the 10th day of
+#                           ECMO support", "after 17 days on ECMO", "after the cannulation for ECMO": were blank);
+#                           roman numerals after their films' words ("for ECMO (i) and on the 10th day ... (ii)") split
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

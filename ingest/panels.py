@@ -143,7 +143,7 @@ def _roman_as_letters(caption: str) -> str:
         return caption
     items = [caption[m.end():(found[i + 1].start() if i + 1 < len(found) else len(caption))]
              for i, m in enumerate(found)]
-    if not all(_IMAGE_OR_PLANE.search(item) for item in items):
+    if not all(_IMAGE_OR_PLANE.search(item) for item in items) and not _numerals_after_words(caption, found):
         return caption
     first = "a" if numerals[0].islower() else "A"
 
@@ -151,6 +151,22 @@ def _roman_as_letters(caption: str) -> str:
         return f"({m.group(1)}{chr(ord(first) + ROMAN_NUMERALS.index(m.group(2).upper()))}{m.group(3)})"
 
     return _ROMAN_PANEL.sub(letter, caption)
+
+
+# A moment an image's words tell: "on the 10th day of ECMO support", "after two weeks", "at follow-up".
+_MOMENT_WORD = re.compile(r"\b(?:days?|weeks?|months?|years?|admission|discharge|follow[-\s]?up|before|after|later|"
+                          r"onset|presentation)\b", re.I)
+
+
+def _numerals_after_words(caption: str, found: list[re.Match[str]]) -> bool:
+    """Images numbered after their words, the first naming the image and each later one an image, a plane or its
+    moment ("Chest X-ray after the cannulation for ECMO (i) and on the 10th day of ECMO support (ii): ..."); a list
+    of findings after an image's name ("Chest CT showing GGO (i) and consolidation (ii)") is none."""
+    items = [caption[(found[i - 1].end() if i else 0):m.start()] for i, m in enumerate(found)]
+    return (bool(_IMAGE_OR_PLANE.search(items[0]))
+            and all(_IMAGE_OR_PLANE.search(item) or _MOMENT_WORD.search(item) for item in items[1:])
+            and all(re.match(r"\s*(?:,\s*)?(?:and\s+)?\S", item) for item in items[1:])
+            and not re.match(r"\s*[:.]", caption[found[0].end():]))
 
 
 def _expand(first: str, last: str | None) -> list[str]:

@@ -1345,16 +1345,35 @@ _AXIS_WORD = compile_fast(
 #: eseguita una TC"): the interval is "N days later", the verb no moment it counts from.
 _DONE_AFTER_LATER = compile_fast(rf"(?<=dopo)\s+(?:{EXAM_DONE_VERBS}|viene|vengono|veniva|venivano)\b", re.IGNORECASE)
 
+#: A film right after the cannulation for an extracorporeal support ("after the cannulation for ECMO", "following
+#: ECMO cannulation", "post-ECMO cannulation"): the support's start (``EVENTS``' "ecmo"), as "after intubation" is the
+#: intubation's day; a cannulation for anything else names no event.
+_ECMO_CANNULATION = (r"\b(?:(?:immediately|shortly|just|soon)\s+)?(?:after|following|post[-\u2010\s]?)\s*"
+                     r"(?:the\s+|his\s+|her\s+)?(?:(?:(?:vv|va|veno-?venous)[-\s]?)?(?:ECMO|ECLS)\s+cannulation|cannulation\s+for\s+"
+                     r"(?:(?:vv|va|veno-?venous)[-\s]?)?(?:ECMO|ECLS))\b")
+_ECMO_CANNULATION_RE = compile_fast(_ECMO_CANNULATION, re.IGNORECASE)
+
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ", "post-").
 _OTHER_BASE_WORD = compile_fast(
-    r"^.*\b(?:after|of|from|since|following)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?", re.IGNORECASE)
+    r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?",
+    re.IGNORECASE)
+#: An extracorporeal support's name ("ECMO", "VV-ECMO", "ECLS", "extracorporeal membrane oxygenation"): the base of
+#: "the 10th day of ECMO support", "after 17 days on ECMO", "after 21 days of ECMO" (``EVENTS``' "ecmo").
+_ECMO_WORD = compile_fast(r"(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS|extracorporeal\b)",
+                          re.IGNORECASE)
+#: The support's start after its name, which a bare "5 days after ECMO" (its start or its end?) does not tell:
+#: "5 days after ECMO initiation / cannulation / start".
+_ECMO_START = compile_fast(r"\s+(?:initiation|cannulation|start|institution|implantation|onset)\b", re.IGNORECASE)
+#: The support's end after its name ("3 days after ECMO decannulation", "after ECMO weaning"): not its start.
+_ECMO_END = compile_fast(r"\s+(?:\w+\s+)?(?:de-?cannulation|weaning|removal|discontinu\w*|withdrawal|termination|"
+                         r"explant\w*|end|stop\w*)\b", re.IGNORECASE)
 #: A film taken right after an event of the stay, without an interval: "Supine radiograph after
 #: intubation", "post-intubation chest radiograph" - the day the history gives the intubation (a check
 #: of the tube's position); a treatment lasts days, so "after treatment" is no such moment.
 _RIGHT_AFTER_EVENT = compile_fast(
     r"\b(?:(?:immediately|shortly|just|soon)\s+)?(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:re-?)?"
-    r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b", re.IGNORECASE)
+    r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b|" + _ECMO_CANNULATION, re.IGNORECASE)
 
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
@@ -1453,10 +1472,14 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         return None  # another base
     return Moment(LABEL, n, evidence, where)
 
-def _other_base_day(m: re.Match[str], where: str) -> Moment:
-    """A film's day counted from a base the axis does not hold ("on the 10th day of ECMO support", "day 3 of
-    treatment"): told, it is the film's moment, not a film without one (the presenting film's, the previous
-    film's), but its day is not placed."""
+def _other_base_day(m: re.Match[str], where: str, parts: tuple[int, str, str, str]) -> Moment:
+    """A film's day counted from a base the axis does not hold ("day 3 of treatment"): told, it is the film's
+    moment, not a film without one (the presenting film's, the previous film's), but its day is not placed; a
+    day of an extracorporeal support ("on the 10th day of ECMO support", "day 5 of ECMO") counts from the support's
+    start, placed when the history tells it (``EVENTS``' "ecmo")."""
+    n, _, connector, base = parts
+    if connector.split()[:1] == ["of"] and _ECMO_WORD.match(base):
+        return Moment(AFTER_EVENT, n, m.group(0), where)
     return Moment(UNPLACED, -1, m.group(0), where)
 
 
@@ -1544,7 +1567,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     moments: list[tuple[int, Moment]] = []
     low = text_context(text).lower
     for m in (_day_n_matches(text) if has_any(low, ("day", "giorn", "dí", "dia", "jour", "tag")) else ()):
-        moment = _day_moment(*_day_n_parts(m), m.group(0), where) or _other_base_day(m, where)
+        parts = _day_n_parts(m)
+        moment = _day_moment(*parts, m.group(0), where) or _other_base_day(m, where, parts)
         icu = _ICU_BEFORE.search(text, max(0, m.start() - 24), m.start()) if moment is not None else None
         if icu is not None:
             # "ICU day 3": a day of the stay in intensive care (a count of the unit's days, or a base unread)
@@ -1563,7 +1587,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_POD_N.finditer(text) if "pod" in text_context(text).words else ()):
         moments.append((m.start(), Moment(SINCE_OPERATION, int(m.group(1)), m.group(0), where)))
     for m in (_ordinal_day_matches(text) if has_any(low, ("day", "giornata", "día", "dia")) else ()):
-        moment = _day_moment(*_ordinal_day_parts(m), m.group(0), where) or _other_base_day(m, where)
+        parts = _ordinal_day_parts(m)
+        moment = _day_moment(*parts, m.group(0), where) or _other_base_day(m, where, parts)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
@@ -1596,7 +1621,9 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 # "three days after the second dose (of tocilizumab)": placed when the history dates that dose
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():dose.end()], where)))
             elif other and event_of(word) and (event_of(word) != "positive test"
-                                               or _TEST_NOUN.match(text, other.end())):
+                                               or _TEST_NOUN.match(text, other.end())) and not (
+                    event_of(word) == "ecmo" and (_ECMO_END.match(text, other.end()) or (
+                        other.group("word") and not _ECMO_START.match(text, other.end())))):
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
                 # first positive test" (not "after positive pressure ventilation")
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
@@ -1604,6 +1631,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():other.end()], where)))
+            elif (m.group("n2") and (course := _ON_COURSE.match(text, m.end()))
+                  and event_of(course.group(0).split()[-1]) == "ecmo"):
+                # "after 17 days on ECMO": the support's length, counted from its start when the history tells it
+                moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():course.end()], where)))
             elif m.group("n2") and (course := _ON_COURSE.match(text, m.end())):
                 # "after 17 days on ECMO", "after 5 days under mechanical ventilation": the time spent on a
                 # treatment, counted from its start, not from the film before
@@ -1874,7 +1905,7 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
-            m = _RIGHT_AFTER_EVENT.search(text) if "tubation" in text.lower() else None
+            m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
     return moments
@@ -3176,6 +3207,14 @@ EVENTS = {
                                r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))\s+"
                                r"(?:was|were)\s+(?:done|performed|carried\s+out)\b|\b(?:was|were)\s+operated\b",
                                re.IGNORECASE)),
+    # an extracorporeal support's start ("veno-venous ECMO was started on the day of the arrival", "he was cannulated
+    # for ECMO on day 12", "ECMO was initiated on hospital day 11"): the day its "10th day of ECMO support", "after 17
+    # days on ECMO", "after 21 days of ECMO" count from; not its end ("decannulated", "weaned from ECMO")
+    "ecmo": (compile_fast(r"^(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS)$", re.IGNORECASE),
+             compile_fast(r"\b(?:ECMO|ECLS|extracorporeal\s+(?:membrane\s+oxygenation|life\s+support))\b[^.;]{0,60}?"
+                          r"\b(?:was|were)\s+(?:started|initiated|commenced|begun|instituted|established)\b|"
+                          r"\b(?<!de)(?<!de-)cannulated\s+for\s+(?:\w+[-\s])?(?:ECMO|ECLS)\b|\b(?:started|initiated|placed|put)\s+on\s+"
+                          r"(?:\w+[-\s])?(?:ECMO|ECLS)\b", re.IGNORECASE)),
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
                       compile_fast(r"\b(?:first\s+)?positive\s+(?:[\w-]+\s+){0,3}?(?:tests?|swabs?|results?|"
                                    r"(?:rt-?)?pcr)\b|\btested\s+positive\b", re.IGNORECASE)),
@@ -3184,7 +3223,7 @@ EVENTS = {
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
                "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
-               "second dose": ("dose", "infusion", "injection")}
+               "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
 #: Events a sentence may tell beside another dated one of the same kind (the first dose): only the words from the
 #: event's own to the next comma date it.
 _OWN_PHRASE_EVENTS = frozenset({"second dose"})
@@ -3304,7 +3343,8 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
     if moment.kind == AFTER_READMISSION:
         return dates.readmission, "readmission", "timeline.after-readmission"
     if moment.kind == AFTER_EVENT:
-        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence))
+        name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
+            "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 

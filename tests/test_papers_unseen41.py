@@ -10,9 +10,10 @@ import pytest
 
 from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
+from ingest.panels import parse_subcaptions
 from ingest.papers import cases_from_article
 from ingest.resolve import url_as_curators_write
-from ingest.timeline import UNPLACED, history_dates, text_moments
+from ingest.timeline import AFTER_EVENT, UNPLACED, event_moment, history_dates, text_moments
 
 UNSEEN41 = Path(__file__).parent / "fixtures" / "papers_unseen41"
 ECMO = "PMC7410033_fullTextXML.xml"  # "on the 10th day of ECMO support (ii)", "after 17 days on ECMO"
@@ -37,20 +38,78 @@ def test_days_counted_from_a_treatment_are_not_the_presentation_nor_after_the_fi
     """"Chest X-ray (AP, supine) after the cannulation for ECMO (i) and on the 10th day of ECMO support (ii)" and
     "CT of the chest after 17 days on ECMO": the ECMO's days (curators 13, 23 and 30), not the presenting film's 7
     (the day of another base was dropped, the film taken for the presenting one) nor the admission's 7 + 17 = 24
-    (counted from the film before). Blank, their base's day unplaced; the control CT's date still placed."""
+    (counted from the film before). The history tells the ECMO's start ("veno-venous ECMO ... was started on the
+    day of the arrival", on 20 November 2020: day 13), and the legend's numerals after their words split its two
+    films, each with its own moment; the control CT's date still placed."""
     case = _cases(ECMO)["patient1"]
-    assert _values(case, "offset") == [None, None, None, "94"]
+    assert _values(case, "offset") == ["13", "23", "30", "30", "94"]
+
+
+def test_ecmo_days_are_blank_when_the_history_does_not_tell_its_start():
+    """The same legends, the history telling the transfer but not the day the ECMO began: no day counted from it."""
+    case = _cases(ECMO, {", where veno-venous ECMO (femoro-jugular configuration) was started on the day of the "
+                         "arrival": ""})["patient1"]
+    assert _values(case, "offset")[1:4] == [None, None, None]
+
+
+@pytest.mark.parametrize("history, day", [
+    ("Veno-venous ECMO was initiated on hospital day 11 through the right femoral vein.", ("hospital-day", 11)),
+    ("On day 12 of illness he was cannulated for VV-ECMO.", ("since-onset", 12)),
+    ("On 3 April 2020 extracorporeal membrane oxygenation was started.", ("dated", date(2020, 4, 3).toordinal())),
+])
+def test_the_history_tells_an_extracorporeal_support_s_start(history, day):
+    moment = event_moment(history, "ecmo", True)
+    assert moment is not None and (moment.kind, moment.days) == day
+
+
+@pytest.mark.parametrize("history", [
+    "He was decannulated on 11.12.2020, after 21 days of ECMO.",
+    "ECMO was considered on day 5 but not started.",
+    "He was weaned from ECMO on hospital day 30.",
+])
+def test_an_extracorporeal_support_s_end_or_mention_is_no_start(history):
+    assert event_moment(history, "ecmo", True) is None
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Chest radiograph on the 10th day of ECMO support.", 10),
+    ("CT after 17 days on ECMO: consolidations.", 17),
+    ("Chest X-ray after 21 days of ECMO.", 21),
+    ("CT 5 days after ECMO initiation.", 5),
+])
+def test_a_legend_day_of_an_extracorporeal_support_counts_from_its_start(caption, days):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [(AFTER_EVENT, days)]
 
 
 @pytest.mark.parametrize("caption", [
-    "Chest radiograph on the 10th day of ECMO support.",
     "Chest CT on day 3 of treatment with tocilizumab.",
-    "CT after 17 days on ECMO: consolidations.",
     "Chest X-ray after 5 days under mechanical ventilation.",
     "Radiograph after two weeks on the ventilator.",
+    # its start or its end? not told
+    "CT 5 days after ECMO: consolidations.",
+    "Chest X-ray 3 days after ECMO decannulation.",
 ])
 def test_a_legend_day_of_a_treatment_is_a_moment_not_placed(caption):
     assert [m.kind for m in text_moments(caption, "caption")] == [UNPLACED]
+
+
+@pytest.mark.parametrize("caption, panels", [
+    ("Chest X-ray (AP, supine) after the cannulation for ECMO (i) and on the 10th day of ECMO support (ii): diffuse "
+     "consolidations.", {"a": "Chest X-ray (AP, supine) after the cannulation for ECMO",
+                         "b": "on the 10th day of ECMO support : diffuse consolidations"}),
+    ("Chest radiograph on admission (i) and after two weeks (ii).",
+     {"a": "Chest radiograph on admission", "b": "after two weeks"}),
+])
+def test_roman_numerals_after_their_films_words_split_the_legend(caption, panels):
+    assert parse_subcaptions(caption) == panels
+
+
+@pytest.mark.parametrize("caption", [
+    "Chest CT showing ground glass opacities (i) and consolidation (ii).",
+    "Chest CT: (i) ground glass opacities; (ii) consolidation.",
+])
+def test_roman_numerals_of_findings_split_nothing(caption):
+    assert parse_subcaptions(caption) == {}
 
 
 @pytest.mark.parametrize("caption, kind", [
