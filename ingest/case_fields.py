@@ -42,7 +42,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 101  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -397,6 +397,9 @@ TIMELINE_VERSION = 101  # v2: "day N of admission", "hospital day N" are N days 
 #                           turning to it ("Ricoverata in Ortopedia il 2 marzo per frattura ... regolare fino all'8
 #                           marzo, quando compaiono febbre e tosse"), is the illness's (was a complication: films
 #                           counted from the admission); the Italian verbs of an onset ("compaiono", "insorge") date it
+#                      v102: an onset dated without a year after the admission's yearless date in the calendar ("fever
+#                           from 29 December ... came to ED on 3 January") is of the year before, the illness crossing
+#                           the new year (was a complication of the stay: the films counted from the admission)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -944,6 +944,7 @@ def _history_dates(history: str, day_first: bool = False
         # pain developed ...; a radiograph on March 24"), not the illness's onset; unless the history tells no
         # illness before the admission and the stay's course turning to it ("Decorso post-operatorio regolare fino
         # all'8 marzo, quando compaiono febbre e tosse": an illness that began in hospital)
+        onset = [_year_before(d, words, admitted) for d, words in onset]
         later = [(d, words) for d, words in onset if d > admitted[0]]
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
         if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
@@ -958,6 +959,23 @@ def _history_dates(history: str, day_first: bool = False
         # presented dyspnea")
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: A year written with a date ("29 December 2020", "12/29/20", "2020-12-29", "December '20").
+_YEAR_WRITTEN = compile_fast(r"\b(?:19|20)\d{2}\b|\d[/.-]\d{1,2}[/.-]\d{2}\b|[’']\d{2}\b")
+
+
+def _year_before(onset: date, words: str, admitted: tuple[date, str]) -> tuple[date, str]:
+    """An onset dated without a year and falling after the admission, itself dated without a year, in the
+    calendar ("fever from 29 December ... came to ED on 3 January"): the illness crossed the new year, the onset
+    is of the year before, when that puts it within ``_SAME_ILLNESS_DAYS`` before the admission (a complication
+    of the stay, dated weeks after it, stays after it)."""
+    if onset <= admitted[0] or _YEAR_WRITTEN.search(words) or _YEAR_WRITTEN.search(admitted[1]):
+        return onset, words
+    before = _date(onset.year - 1, onset.month, onset.day)
+    if before is None or (admitted[0] - before).days > _SAME_ILLNESS_DAYS:
+        return onset, words
+    return before, words
 
 
 #: A course told well up to its date, then turning to the illness: "until 8 March, when she developed fever", "fino

@@ -316,7 +316,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
-            ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6}.get((batch, site), 0)
+            ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
+            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 13, ("unseen44", "sirm"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4259,3 +4260,28 @@ def test_unseen43_eurorad_supine_film_3_days_after_a_delivery_told_in_the_findin
     rows = _batch_rows("eurorad", "unseen43", _EU_16979, "https://www.eurorad.org/case/16979")
     keys = ("1_1", "2_1", "2_2", "3_1")
     assert [rows[f"0000016979/16979_{k}.jpg"]["offset"] for k in keys] == ["5", "7", "7", "12"]
+
+
+# --- unseen44: an illness crossing the new year told by dates without a year ---
+
+_RP_88417 = ("rp_classic_2021_greece_61_years_female_onset_29_december_ed_3_january_studies_labelled_study_1_erect_ap_"
+             "and_study_2_ct_next_morning_4_january.html")
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Fever, dry cough and fatigue from 29 December, treated at home. Came to ED on 3 January.", 5),
+    ("Febbre dal 28 dicembre; accede in PS il 2 gennaio.", 5),
+    ("Symptoms started on December 20th. She presented to the emergency department on January 4th.", 15),
+    # a year written: the dates as they are
+    ("Fever from 29 December 2020. Came to ED on 3 January 2021.", 5),
+    # weeks after the admission in the same year: a complication of the stay, no onset (as before)
+    ("Admitted on 3 March for a hip fracture. On 28 March she developed fever and cough.", None),
+])
+def test_unseen44_an_onset_dated_without_a_year_before_a_new_year_admission(history, gap):
+    onset, admitted = history_dates(history)
+    assert (None if onset is None else (admitted[0] - onset[0]).days) == gap
+
+
+def test_unseen44_radiopaedia_studies_dated_after_an_onset_in_the_year_before():
+    rows = _batch_rows("radiopaedia", "unseen44", _RP_88417, "https://radiopaedia.org/cases/covid-19-pneumonia-118")
+    assert sorted(row["offset"] for row in rows.values()) == ["5", "6", "6"]
