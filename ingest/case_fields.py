@@ -400,6 +400,9 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                      v102: an onset dated without a year after the admission's yearless date in the calendar ("fever
 #                           from 29 December ... came to ED on 3 January") is of the year before, the illness crossing
 #                           the new year (was a complication of the stay: the films counted from the admission)
+#                           a findings' sentence citing a figure's other sub-images only ("Chest X-ray performed at the
+#                           admission ... (Fig. 1a). CT examination (Fig. 1b-d) ...") is not a sub-image's words (was
+#                           the CT's: 1b-d at the admission); a legend lettered with dashes ("a – ...; b, c – ...") split
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -700,7 +703,7 @@ def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> st
     figure = _figure_number(image)
     if figure is None or not record.findings.strip():
         return ""
-    cited = cited_sentences(record.findings, figure)
+    cited = cited_sentences(record.findings, figure, _sub_image_letter(image))
     if cited and not text_moments(cited, "caption") and not _ANOTHER_EXAM.search(cited):
         # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
         # exam the paragraph opens with, in sentences citing no figure, is the cited figure's
@@ -774,8 +777,10 @@ def _sub_image_parts(record: CaseRecord, image: ImageRecord, words: str) -> tupl
     if count < 2 or sub > count:
         return "", words
     parts = parse_subcaptions(words)
-    # "(a) on admission", "a) on admission" or "a: on admission"
-    opens = [re.search(rf"\(?\b{k}(?:\)|(?=\s*:))\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE)
+    # "(a) on admission", "a) on admission", "a: on admission" or "a – on admission" (and a letter of a list
+    # sharing its part: "b, c – axial CT")
+    opens = [re.search(rf"\(?\b{k}(?:\s*,\s*[a-j](?=\s+[-–—]\s))?(?:\)|(?=\s*:)|(?=\s+[-–—]\s))\s*[:.,\-–—]?\s*"
+                       rf"{re.escape(parts[k][:12])}", words, re.IGNORECASE)
              if k in parts else None for k in letters]
     if sorted(parts) != list(letters) or not all(opens) or any(
             b.start() <= a.start() for a, b in zip(opens, opens[1:])):
@@ -894,6 +899,13 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
 _FIGURE_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d{1,2})", re.IGNORECASE)
 
 
+def _sub_image_letter(image: ImageRecord) -> str:
+    """The letter of a Eurorad sub-image in its figure ("b" for the figure's second image), "" for a figure's
+    lone image or an image of no figure."""
+    sub = image.extra.get("subimage")
+    return "abcdefghij"[sub - 1] if isinstance(sub, int) and 1 <= sub <= 10 else ""
+
+
 def _figure_number(image: ImageRecord) -> int | None:
     figure = image.extra.get("figure")
     if isinstance(figure, int):
@@ -902,10 +914,31 @@ def _figure_number(image: ImageRecord) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def cited_sentences(text: str, figure: int) -> str:
+def cited_sentences(text: str, figure: int, letter: str = "") -> str:
     """The sentences of ``text`` that cite figure ``figure`` and no other ("CT two hours later
-    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings."""
-    return " ".join(sentence for sentence, cited in _sentences_citing(text) if cited == {figure})
+    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings. For the sub-image
+    ``letter`` of the figure, not those citing only its other sub-images ("Chest X-ray at the admission (Fig.
+    1a). CT examination (Fig. 1b-d) revealed ...": the first is not 1b's)."""
+    return " ".join(sentence for sentence, cited in _sentences_citing(text)
+                    if cited == {figure} and (not letter or letter in _cited_letters(sentence, figure, letter)))
+
+
+def _cited_letters(sentence: str, figure: int, letter: str) -> set[str]:
+    """The sub-image letters the citations of ``figure`` in ``sentence`` name ("Fig. 1b-d": b, c, d; "Fig. 1a
+    and 1c": a, c); ``letter`` too when one of them names none (the whole figure)."""
+    letters: set[str] = set()
+    for m in re.finditer(rf"\bFig(?:ure)?s?\.?\s*{figure}(?!\d)\s?((?:[a-j](?:\s*(?:[-–,]|and)\s*(?:{figure})?[a-j])*)?)"
+                         r"(?![a-z])", sentence, re.IGNORECASE):
+        named = re.findall(r"(?<![a-z])[a-j](?![a-z])", m.group(1).lower()) if m.group(1) else []
+        if not named:
+            return {letter}
+        ranges = re.findall(r"([a-j])\s*[-–]\s*\d{0,2}([a-j])", m.group(1).lower())
+        letters.update(named)
+        for first, last in ranges:
+            letters.update(chr(c) for c in range(ord(first), ord(last) + 1))
+    # a second citation of the figure with its number repeated ("Fig. 1a and 1c") names its letter after the number
+    letters.update(x.lower() for x in re.findall(rf"(?<![\w.])(?<!Fig\. ){figure}([a-jA-J])\b", sentence))
+    return letters
 
 
 def _sentences_citing(text: str) -> Iterator[tuple[str, set[int]]]:
@@ -940,7 +973,7 @@ def own_words(record: CaseRecord, image: ImageRecord) -> str:
         return caption
     figure = _figure_number(image)
     if figure is not None:
-        cited = cited_sentences(_join(record.findings, record.history), figure)
+        cited = cited_sentences(_join(record.findings, record.history), figure, _sub_image_letter(image))
         if cited:
             return cited
     study = _study(record, image)
