@@ -402,7 +402,8 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           the new year (was a complication of the stay: the films counted from the admission)
 #                           a findings' sentence citing a figure's other sub-images only ("Chest X-ray performed at the
 #                           admission ... (Fig. 1a). CT examination (Fig. 1b-d) ...") is not a sub-image's words (was
-#                           the CT's: 1b-d at the admission); a legend lettered with dashes ("a – ...; b, c – ...") split
+#                           the CT's: 1b-d at the admission); a legend lettered with dashes ("a – ...; b, c – ...") is
+#                           split
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -927,8 +928,8 @@ def _cited_letters(sentence: str, figure: int, letter: str) -> set[str]:
     """The sub-image letters the citations of ``figure`` in ``sentence`` name ("Fig. 1b-d": b, c, d; "Fig. 1a
     and 1c": a, c); ``letter`` too when one of them names none (the whole figure)."""
     letters: set[str] = set()
-    for m in re.finditer(rf"\bFig(?:ure)?s?\.?\s*{figure}(?!\d)\s?((?:[a-j](?:\s*(?:[-–,]|and)\s*(?:{figure})?[a-j])*)?)"
-                         r"(?![a-z])", sentence, re.IGNORECASE):
+    for m in re.finditer(rf"\bFig(?:ure)?s?\.?\s*{figure}(?!\d)\s?"
+                         rf"((?:[a-j](?:\s*(?:[-–,]|and)\s*(?:{figure})?[a-j])*)?)(?![a-z])", sentence, re.IGNORECASE):
         named = re.findall(r"(?<![a-z])[a-j](?![a-z])", m.group(1).lower()) if m.group(1) else []
         if not named:
             return {letter}

@@ -4290,8 +4290,8 @@ def test_unseen44_radiopaedia_studies_dated_after_an_onset_in_the_year_before():
 
 # --- unseen44: a legend lettering its panels with dashes, findings citing a figure's sub-images by letter ---
 
-_EU_17215 = ("eu_poland_54_years_male_symptoms_lasting_for_7_days_fig_1_a_d_xr_ap_at_admission_and_ct_on_the_3rd_day_of_"
-             "hospitalization_control_pa_on_the_12th_day.html")
+_EU_17215 = ("eu_poland_54_years_male_symptoms_lasting_for_7_days_fig_1_a_d_xr_ap_at_admission_and_ct_on_the_3rd_day_"
+             "of_hospitalization_control_pa_on_the_12th_day.html")
 
 
 @pytest.mark.parametrize("legend, parts", [
