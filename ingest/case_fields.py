@@ -403,7 +403,9 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           a findings' sentence citing a figure's other sub-images only ("Chest X-ray performed at the
 #                           admission ... (Fig. 1a). CT examination (Fig. 1b-d) ...") is not a sub-image's words (was
 #                           the CT's: 1b-d at the admission); a legend lettered with dashes ("a – ...; b, c – ...") is
-#                           split
+#                           split; a figure whose legend and findings tell no moment is dated by the history's one
+#                           sentence naming an exam of its modality, when the case shows one such exam ("On the 3rd day
+#                           of hospitalization ... so a CT scan was required": was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -633,10 +635,31 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
+    if _figure_number(image) is not None and not image_moments(texts):
+        told = _history_exam_sentence(record, image, texts.caption)
+        if told:
+            texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts)
     if base:
         texts = replace(texts, caption=_join(texts.caption, base))
     return texts
+
+
+def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The history's one sentence naming an exam of the figure's modality, when it tells that exam's moment and
+    the case shows one exam of that modality (this figure's): "On the 3rd day of hospitalization ... a CT scan was
+    required" for a legend and findings telling none ("Native CT of the chest, axial image (a) ..."); "" else."""
+    modality = NORMALIZERS["modality"](caption).value
+    figure = _figure_number(image)
+    if modality is None or not record.history.strip():
+        return ""
+    others = [i for i in record.images if _figure_number(i) != figure
+              and NORMALIZERS["modality"](caption_words(i)).value == modality]
+    naming = [record.history[a:b].strip() for a, b in sentence_spans(record.history)
+              if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
+    if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
+        return ""
+    return naming[0] if len(text_moments(naming[0], "caption")) == 1 else ""
 
 
 #: The counts a bare "day N" may be of (``_base_of_bare_day``).

@@ -318,7 +318,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
-            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 5, ("unseen44", "sirm"): 3}.get((batch, site), 0)
+            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4329,3 +4329,41 @@ def test_unseen44_eurorad_fig_1_a_d_of_two_modalities():
     assert rows["0000017215/17215_1_1.jpg"]["offset"] == "7"
     # the X-ray's "at the admission" is not the CT's
     assert all(rows[f"0000017215/17215_1_{k}.jpg"]["offset"] != "7" for k in range(2, 5))
+
+
+# --- unseen44: the history's one exam of a figure's modality dates it ---
+
+_EU_16912 = ("eu_romania_39_years_female_nurse_fever_started_4_days_before_fig_1_a_b_pa_and_lateral_at_admission_ct_on_"
+             "the_3rd_day_of_hospitalization_fig_2_a_b.html")
+_EU_16912_HISTORY = ("On the 3rd day of hospitalization she accused dyspnea and the oxygen saturation dropped to 91%, so a "
+                     "CT scan was required.")
+
+
+def _eu_16912_ct_offsets(history_tail: str | None = None) -> list[object]:
+    folder = FIXTURES / "eurorad" / "unseen44"
+    html = (folder / _EU_16912).read_text()
+    if history_tail is not None:
+        html = html.replace(_EU_16912_HISTORY, history_tail)
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/16912"):
+        rows.update(staged_rows(record))
+    return [rows[f"0000016912/16912_2_{k}.jpg"]["offset"] for k in (1, 2)]
+
+
+@pytest.mark.parametrize("history_tail, offsets", [
+    (None, ["7", "7"]),
+    ("On the 3rd day of hospitalization she accused dyspnea, so a chest CT was performed.", ["7", "7"]),
+    ("Two days after admission her saturation dropped to 91% and an unenhanced CT was performed.", ["6", "6"]),
+    # the history tells two CTs, or none with its moment: not this figure's moment
+    ("A CT on admission was normal. On the 3rd day of hospitalization she accused dyspnea and a CT was repeated.",
+     [None, None]),
+    ("She accused dyspnea and the oxygen saturation dropped to 91%, so a CT scan was required.", [None, None]),
+])
+def test_unseen44_the_historys_one_exam_of_the_figures_modality_dates_it(history_tail, offsets):
+    assert _eu_16912_ct_offsets(history_tail) == offsets
+
+
+def test_unseen44_eurorad_fig_1_b_d_ct_dated_by_the_history():
+    rows = _batch_rows("eurorad", "unseen44", _EU_17215, "https://www.eurorad.org/case/17215")
+    assert [rows[f"0000017215/17215_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "1_3", "1_4", "2_1")] == [
+        "7", "10", "10", "10", "19"]
