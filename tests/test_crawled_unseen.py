@@ -4333,10 +4333,10 @@ def test_unseen44_eurorad_fig_1_a_d_of_two_modalities():
 
 # --- unseen44: the history's one exam of a figure's modality dates it ---
 
-_EU_16912 = ("eu_romania_39_years_female_nurse_fever_started_4_days_before_fig_1_a_b_pa_and_lateral_at_admission_ct_on_"
-             "the_3rd_day_of_hospitalization_fig_2_a_b.html")
-_EU_16912_HISTORY = ("On the 3rd day of hospitalization she accused dyspnea and the oxygen saturation dropped to 91%, so a "
-                     "CT scan was required.")
+_EU_16912 = ("eu_romania_39_years_female_nurse_fever_started_4_days_before_fig_1_a_b_pa_and_lateral_at_admission_"
+             "ct_on_the_3rd_day_of_hospitalization_fig_2_a_b.html")
+_EU_16912_HISTORY = ("On the 3rd day of hospitalization she accused dyspnea and the oxygen saturation dropped to "
+                     "91%, so a CT scan was required.")
 
 
 def _eu_16912_ct_offsets(history_tail: str | None = None) -> list[object]:
