@@ -406,6 +406,9 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           split; a figure whose legend and findings tell no moment is dated by the history's one
 #                           sentence naming an exam of its modality, when the case shows one such exam ("On the 3rd day
 #                           of hospitalization ... so a CT scan was required": was blank)
+#                           a film "in PS" named with its projection ("RX torace PA in PS", "RX torace in AP in Pronto
+#                           Soccorso") or by the verb that did it there ("Esegue in PS radiografia del torace") is the
+#                           presentation's, as "RX torace eseguito in PS" (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
