@@ -409,6 +409,8 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           a film "in PS" named with its projection ("RX torace PA in PS", "RX torace in AP in Pronto
 #                           Soccorso") or by the verb that did it there ("Esegue in PS radiografia del torace") is the
 #                           presentation's, as "RX torace eseguito in PS" (was blank)
+#                           a day told by an English ordinal word past the tenth ("died on the eleventh day of
+#                           admission", "the twenty-first day of illness") is that day (was "day of admission": day 0)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

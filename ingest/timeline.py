@@ -1383,9 +1383,17 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 # admission", papers._cited_moment).
 #: The Spanish and Portuguese ordinals, each once ("segundo", "quinto" are both languages').
 _ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
+#: English ordinal words past the tenth, as a long stay's day is told ("died on the eleventh day of admission",
+#: "on the twenty-first day of illness"): each with its number (``ORDINALS_EN`` holds the first ten).
+_TEENS = ("eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+          "nineteenth")
+_LATER_ORDINALS_EN = {**{w: k for k, w in enumerate(_TEENS, start=11)}, "twentieth": 20, "thirtieth": 30,
+                      **{f"{tens}{sep}{unit}": base + k for tens, base in (("twenty", 20), ("thirty", 30))
+                         for k, unit in enumerate(ORDINALS_EN[:9], start=1) if base + k <= 31 for sep in ("-", " ")}}
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
-    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))})\s+"
+    r"(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -1507,7 +1515,8 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     word = m.group("ord") or m.group("ord_it") or m.group("ord_es")
     connector = m.group("conn") or m.group("conn_it") or m.group("conn_es") or ""
     qual = "hospital" if _stay_giornata(m, connector) else (m.group("oqual") or "").lower()
-    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], qual, connector,
+    number = _LATER_ORDINALS_EN.get(re.sub(r"\s+", " ", word.lower())) or ORDINAL_NUMBERS.get(word.lower())
+    return (ROMAN_NUMBERS.get(word) or number, qual, connector,
             day_base(m, m.group("base") or m.group("base_it") or m.group("base_es") or ""))
 
 

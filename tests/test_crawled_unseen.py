@@ -4393,3 +4393,18 @@ def test_unseen44_a_film_in_ps_with_its_projection_or_done_there_is_the_presenta
 def test_unseen44_sirm_presenting_film_rx_torace_pa_in_ps():
     rows = _batch_rows("sirm", "unseen44", _SIRM_196, "https://www.sirm.org/2020/05/06/covid-19-caso-196/")
     assert rows["05/caso196-rx1.jpg"]["offset"] == "7"
+
+
+# --- unseen44: a day of the stay told by an ordinal word past the tenth ---
+
+@pytest.mark.parametrize("words, kind, days", [
+    ("Intubated in the first 24 hours; died on the eleventh day of admission.", HOSPITAL_DAY, 11),
+    ("CT on the twenty-first day of illness showed fibrotic bands.", SINCE_ONSET, 21),
+    ("Control radiograph on the fifteenth hospital day.", HOSPITAL_DAY, 15),
+    ("on the thirty first day of admission", HOSPITAL_DAY, 31),
+    # the first ten as before
+    ("on the fourth day of admission", HOSPITAL_DAY, 4),
+])
+def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days):
+    # (was "day of admission", the admission's day 0, for "the eleventh day of admission")
+    assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]
