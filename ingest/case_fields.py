@@ -20,8 +20,10 @@ from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
+    DATED,
     HOSPITAL_DAY,
     LABEL,
+    SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
     Moment,
@@ -664,7 +666,14 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
               if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
     if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
         return ""
-    return naming[0] if len(text_moments(naming[0], "caption")) == 1 else ""
+    moments = text_moments(naming[0], "caption")
+    # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
+    # one counted from another exam or event ("the same day", "two days later")
+    return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+#: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).
+_AXIS_KINDS = frozenset({HOSPITAL_DAY, SINCE_ADMISSION, SINCE_ONSET, DATED})
 
 
 #: The counts a bare "day N" may be of (``_base_of_bare_day``).

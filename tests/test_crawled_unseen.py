@@ -304,6 +304,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
     # day the antibiotics began is not told)
+    # unseen44 (open, see its README): Radiopaedia 91530's "Post-mortem CT" ("about 4 hours after death", the death
+    # "on the eleventh day of admission": no death event on the axis); SIRM caso 196's "Dopo 4 giorni di terapia" and
+    # the TC "Nello stesso giorno" (a span of the therapy, as unseen42's antibiotherapy)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
