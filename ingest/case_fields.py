@@ -20,8 +20,10 @@ from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
+    DATED,
     HOSPITAL_DAY,
     LABEL,
+    SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
     Moment,
@@ -42,7 +44,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 103  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -401,6 +403,20 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                           started on the day of the arrival") is an event its days count from ("on the 10th day of
 #                           ECMO support", "after 17 days on ECMO", "after the cannulation for ECMO": were blank);
 #                           roman numerals after their films' words ("for ECMO (i) and on the 10th day ... (ii)") split
+#                      v103: an onset dated without a year after the admission's yearless date in the calendar ("fever
+#                           from 29 December ... came to ED on 3 January") is of the year before, the illness crossing
+#                           the new year (was a complication of the stay: the films counted from the admission)
+#                           a findings' sentence citing a figure's other sub-images only ("Chest X-ray performed at the
+#                           admission ... (Fig. 1a). CT examination (Fig. 1b-d) ...") is not a sub-image's words (was
+#                           the CT's: 1b-d at the admission); a legend lettered with dashes ("a – ...; b, c – ...") is
+#                           split; a figure whose legend and findings tell no moment is dated by the history's one
+#                           sentence naming an exam of its modality, when the case shows one such exam ("On the 3rd day
+#                           of hospitalization ... so a CT scan was required": was blank)
+#                           a film "in PS" named with its projection ("RX torace PA in PS", "RX torace in AP in Pronto
+#                           Soccorso") or by the verb that did it there ("Esegue in PS radiografia del torace") is the
+#                           presentation's, as "RX torace eseguito in PS" (was blank)
+#                           a day told by an English ordinal word past the tenth ("died on the eleventh day of
+#                           admission", "the twenty-first day of illness") is that day (was "day of admission": day 0)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -646,10 +662,38 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
+    if _figure_number(image) is not None and not image_moments(texts):
+        told = _history_exam_sentence(record, image, texts.caption)
+        if told:
+            texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts)
     if base:
         texts = replace(texts, caption=_join(texts.caption, base))
     return texts
+
+
+def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The history's one sentence naming an exam of the figure's modality, when it tells that exam's moment and
+    the case shows one exam of that modality (this figure's): "On the 3rd day of hospitalization ... a CT scan was
+    required" for a legend and findings telling none ("Native CT of the chest, axial image (a) ..."); "" else."""
+    modality = NORMALIZERS["modality"](caption).value
+    figure = _figure_number(image)
+    if modality is None or not record.history.strip():
+        return ""
+    others = [i for i in record.images if _figure_number(i) != figure
+              and NORMALIZERS["modality"](caption_words(i)).value == modality]
+    naming = [record.history[a:b].strip() for a, b in sentence_spans(record.history)
+              if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
+    if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
+        return ""
+    moments = text_moments(naming[0], "caption")
+    # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
+    # one counted from another exam or event ("the same day", "two days later")
+    return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+#: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).
+_AXIS_KINDS = frozenset({HOSPITAL_DAY, SINCE_ADMISSION, SINCE_ONSET, DATED})
 
 
 #: The counts a bare "day N" may be of (``_base_of_bare_day``).
@@ -717,7 +761,7 @@ def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> st
     figure = _figure_number(image)
     if figure is None or not record.findings.strip():
         return ""
-    cited = cited_sentences(record.findings, figure)
+    cited = cited_sentences(record.findings, figure, _sub_image_letter(image))
     if cited and not text_moments(cited, "caption") and not _ANOTHER_EXAM.search(cited):
         # "HRCT chest done on day 2 of admission showed ... . CT severity score was 15/25 (Fig. 2a–d).": the
         # exam the paragraph opens with, in sentences citing no figure, is the cited figure's
@@ -791,8 +835,10 @@ def _sub_image_parts(record: CaseRecord, image: ImageRecord, words: str) -> tupl
     if count < 2 or sub > count:
         return "", words
     parts = parse_subcaptions(words)
-    # "(a) on admission", "a) on admission" or "a: on admission"
-    opens = [re.search(rf"\(?\b{k}(?:\)|(?=\s*:))\s*[:.,-]?\s*{re.escape(parts[k][:12])}", words, re.IGNORECASE)
+    # "(a) on admission", "a) on admission", "a: on admission" or "a – on admission" (and a letter of a list
+    # sharing its part: "b, c – axial CT")
+    opens = [re.search(rf"\(?\b{k}(?:\s*,\s*[a-j](?=\s+[-–—]\s))?(?:\)|(?=\s*:)|(?=\s+[-–—]\s))\s*[:.,\-–—]?\s*"
+                       rf"{re.escape(parts[k][:12])}", words, re.IGNORECASE)
              if k in parts else None for k in letters]
     if sorted(parts) != list(letters) or not all(opens) or any(
             b.start() <= a.start() for a, b in zip(opens, opens[1:])):
@@ -911,6 +957,13 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
 _FIGURE_CITATION = re.compile(r"\bFig(?:ure)?s?\.?\s*(\d{1,2})", re.IGNORECASE)
 
 
+def _sub_image_letter(image: ImageRecord) -> str:
+    """The letter of a Eurorad sub-image in its figure ("b" for the figure's second image), "" for a figure's
+    lone image or an image of no figure."""
+    sub = image.extra.get("subimage")
+    return "abcdefghij"[sub - 1] if isinstance(sub, int) and 1 <= sub <= 10 else ""
+
+
 def _figure_number(image: ImageRecord) -> int | None:
     figure = image.extra.get("figure")
     if isinstance(figure, int):
@@ -919,10 +972,31 @@ def _figure_number(image: ImageRecord) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def cited_sentences(text: str, figure: int) -> str:
+def cited_sentences(text: str, figure: int, letter: str = "") -> str:
     """The sentences of ``text`` that cite figure ``figure`` and no other ("CT two hours later
-    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings."""
-    return " ".join(sentence for sentence, cited in _sentences_citing(text) if cited == {figure})
+    showed ground-glass opacities (Fig. 2)."): that figure's words in the case's findings. For the sub-image
+    ``letter`` of the figure, not those citing only its other sub-images ("Chest X-ray at the admission (Fig.
+    1a). CT examination (Fig. 1b-d) revealed ...": the first is not 1b's)."""
+    return " ".join(sentence for sentence, cited in _sentences_citing(text)
+                    if cited == {figure} and (not letter or letter in _cited_letters(sentence, figure, letter)))
+
+
+def _cited_letters(sentence: str, figure: int, letter: str) -> set[str]:
+    """The sub-image letters the citations of ``figure`` in ``sentence`` name ("Fig. 1b-d": b, c, d; "Fig. 1a
+    and 1c": a, c); ``letter`` too when one of them names none (the whole figure)."""
+    letters: set[str] = set()
+    for m in re.finditer(rf"\bFig(?:ure)?s?\.?\s*{figure}(?!\d)\s?"
+                         rf"((?:[a-j](?:\s*(?:[-–,]|and)\s*(?:{figure})?[a-j])*)?)(?![a-z])", sentence, re.IGNORECASE):
+        named = re.findall(r"(?<![a-z])[a-j](?![a-z])", m.group(1).lower()) if m.group(1) else []
+        if not named:
+            return {letter}
+        ranges = re.findall(r"([a-j])\s*[-–]\s*\d{0,2}([a-j])", m.group(1).lower())
+        letters.update(named)
+        for first, last in ranges:
+            letters.update(chr(c) for c in range(ord(first), ord(last) + 1))
+    # a second citation of the figure with its number repeated ("Fig. 1a and 1c") names its letter after the number
+    letters.update(x.lower() for x in re.findall(rf"(?<![\w.])(?<!Fig\. ){figure}([a-jA-J])\b", sentence))
+    return letters
 
 
 def _sentences_citing(text: str) -> Iterator[tuple[str, set[int]]]:
@@ -957,7 +1031,7 @@ def own_words(record: CaseRecord, image: ImageRecord) -> str:
         return caption
     figure = _figure_number(image)
     if figure is not None:
-        cited = cited_sentences(_join(record.findings, record.history), figure)
+        cited = cited_sentences(_join(record.findings, record.history), figure, _sub_image_letter(image))
         if cited:
             return cited
     study = _study(record, image)

@@ -79,8 +79,12 @@ _HALF_PAREN = re.compile(r"(?:(?<=^)|(?<=[.;:,]\s)|(?<=\sand\s))([a-p]|[A-P])(?:
 # B Chest X-ray 24 h after drainage ..." (read only when B, C ... follow, as every style is).
 _BARE_CAPITAL = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([A-P])(?:\s*[-–,]\s*([A-P]))?\s+(?=[A-Z][a-z]|[A-Z]{2,}|\d)")
 
+# A small letter set off by a dash, as Polish, Russian and other Eastern European journals letter their panels:
+# "Fig. 1 a-d: a – chest X-ray on admission; b, c – axial CT; d – coronal reconstruction" (capitals: ``_LEAD``).
+_DASHED = re.compile(r"(?:(?<=^)|(?<=[.;:]\s)|(?<=[.;:]))\s*([a-p])(?:\s*(?:,|and|[-–])\s*([a-p]))?\s+[-–—]\s+(?=\S)")
+
 #: Tried in this order; the first whose markers run a, b, c ... wins.
-_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _HALF_PAREN, _BARE, _NAMED, _NUMBERED, _BARE_CAPITAL)
+_MARKER_STYLES = (_PAREN, _LEAD, _COLON, _HALF_PAREN, _BARE, _DASHED, _NAMED, _NUMBERED, _BARE_CAPITAL)
 #: Two styles in one caption ("A, Axial CT ... Coronal (B) and sagittal (C) ..."; "a Baseline
 #: radiograph ... at day 4 (b) and day 5 (c)"), tried when no style alone names the panels.
 # Not the capital bare letters: "A 35-year-old man. Chest X-ray (b) on day 3" has no panel A.

@@ -944,6 +944,7 @@ def _history_dates(history: str, day_first: bool = False
         # pain developed ...; a radiograph on March 24"), not the illness's onset; unless the history tells no
         # illness before the admission and the stay's course turning to it ("Decorso post-operatorio regolare fino
         # all'8 marzo, quando compaiono febbre e tosse": an illness that began in hospital)
+        onset = [_year_before(d, words, admitted) for d, words in onset]
         later = [(d, words) for d, words in onset if d > admitted[0]]
         onset = [(d, words) for d, words in onset if d <= admitted[0]]
         if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
@@ -958,6 +959,23 @@ def _history_dates(history: str, day_first: bool = False
         # presented dyspnea")
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: A year written with a date ("29 December 2020", "12/29/20", "2020-12-29", "December '20").
+_YEAR_WRITTEN = compile_fast(r"\b(?:19|20)\d{2}\b|\d[/.-]\d{1,2}[/.-]\d{2}\b|[’']\d{2}\b")
+
+
+def _year_before(onset: date, words: str, admitted: tuple[date, str]) -> tuple[date, str]:
+    """An onset dated without a year and falling after the admission, itself dated without a year, in the
+    calendar ("fever from 29 December ... came to ED on 3 January"): the illness crossed the new year, the onset
+    is of the year before, when that puts it within ``_SAME_ILLNESS_DAYS`` before the admission (a complication
+    of the stay, dated weeks after it, stays after it)."""
+    if onset <= admitted[0] or _YEAR_WRITTEN.search(words) or _YEAR_WRITTEN.search(admitted[1]):
+        return onset, words
+    before = _date(onset.year - 1, onset.month, onset.day)
+    if before is None or (admitted[0] - before).days > _SAME_ILLNESS_DAYS:
+        return onset, words
+    return before, words
 
 
 #: A course told well up to its date, then turning to the illness: "until 8 March, when she developed fever", "fino
@@ -1384,9 +1402,17 @@ _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dop
 # admission", papers._cited_moment).
 #: The Spanish and Portuguese ordinals, each once ("segundo", "quinto" are both languages').
 _ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
+#: English ordinal words past the tenth, as a long stay's day is told ("died on the eleventh day of admission",
+#: "on the twenty-first day of illness"): each with its number (``ORDINALS_EN`` holds the first ten).
+_TEENS = ("eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+          "nineteenth")
+_LATER_ORDINALS_EN = {**{w: k for k, w in enumerate(_TEENS, start=11)}, "twentieth": 20, "thirtieth": 30,
+                      **{f"{tens}{sep}{unit}": base + k for tens, base in (("twenty", 20), ("thirty", 30))
+                         for k, unit in enumerate(ORDINALS_EN[:9], start=1) if base + k <= 31 for sep in ("-", " ")}}
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
-    rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))})\s+"
+    r"(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
     r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -1512,7 +1538,8 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
     word = m.group("ord") or m.group("ord_it") or m.group("ord_es")
     connector = m.group("conn") or m.group("conn_it") or m.group("conn_es") or ""
     qual = "hospital" if _stay_giornata(m, connector) else (m.group("oqual") or "").lower()
-    return (ROMAN_NUMBERS.get(word) or ORDINAL_NUMBERS[word.lower()], qual, connector,
+    number = _LATER_ORDINALS_EN.get(re.sub(r"\s+", " ", word.lower())) or ORDINAL_NUMBERS.get(word.lower())
+    return (ROMAN_NUMBERS.get(word) or number, qual, connector,
             day_base(m, m.group("base") or m.group("base_it") or m.group("base_es") or ""))
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import image_texts, normalize_case
+from ingest.case_fields import cited_sentences, image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
-from ingest.normalize.time_words import symptom_histories
+from ingest.normalize.time_words import AT_ADMISSION, symptom_histories
+from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.radiopaedia import parse_radiopaedia_case, parse_radiopaedia_stacks, split_radiopaedia_patients
 from ingest.sirm import parse_sirm_posts
@@ -49,7 +50,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43"]
+           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -303,6 +304,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
     # day the antibiotics began is not told)
+    # unseen44 (open, see its README): Radiopaedia 91530's "Post-mortem CT" ("about 4 hours after death", the death
+    # "on the eleventh day of admission": no death event on the axis); SIRM caso 196's "Dopo 4 giorni di terapia" and
+    # the TC "Nello stesso giorno" (a span of the therapy, as unseen42's antibiotherapy)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -316,7 +320,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen33", "radiopaedia"): 3, ("unseen35", "eurorad"): 1,
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
-            ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6}.get((batch, site), 0)
+            ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
+            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4259,3 +4264,150 @@ def test_unseen43_eurorad_supine_film_3_days_after_a_delivery_told_in_the_findin
     rows = _batch_rows("eurorad", "unseen43", _EU_16979, "https://www.eurorad.org/case/16979")
     keys = ("1_1", "2_1", "2_2", "3_1")
     assert [rows[f"0000016979/16979_{k}.jpg"]["offset"] for k in keys] == ["5", "7", "7", "12"]
+
+
+# --- unseen44: an illness crossing the new year told by dates without a year ---
+
+_RP_88417 = ("rp_classic_2021_greece_61_years_female_onset_29_december_ed_3_january_studies_labelled_study_1_erect_ap_"
+             "and_study_2_ct_next_morning_4_january.html")
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Fever, dry cough and fatigue from 29 December, treated at home. Came to ED on 3 January.", 5),
+    ("Febbre dal 28 dicembre; accede in PS il 2 gennaio.", 5),
+    ("Symptoms started on December 20th. She presented to the emergency department on January 4th.", 15),
+    # a year written: the dates as they are
+    ("Fever from 29 December 2020. Came to ED on 3 January 2021.", 5),
+    # weeks after the admission in the same year: a complication of the stay, no onset (as before)
+    ("Admitted on 3 March for a hip fracture. On 28 March she developed fever and cough.", None),
+])
+def test_unseen44_an_onset_dated_without_a_year_before_a_new_year_admission(history, gap):
+    onset, admitted = history_dates(history)
+    assert (None if onset is None else (admitted[0] - onset[0]).days) == gap
+
+
+def test_unseen44_radiopaedia_studies_dated_after_an_onset_in_the_year_before():
+    rows = _batch_rows("radiopaedia", "unseen44", _RP_88417, "https://radiopaedia.org/cases/covid-19-pneumonia-118")
+    assert sorted(row["offset"] for row in rows.values()) == ["5", "6", "6"]
+
+
+# --- unseen44: a legend lettering its panels with dashes, findings citing a figure's sub-images by letter ---
+
+_EU_17215 = ("eu_poland_54_years_male_symptoms_lasting_for_7_days_fig_1_a_d_xr_ap_at_admission_and_ct_on_the_3rd_day_"
+             "of_hospitalization_control_pa_on_the_12th_day.html")
+
+
+@pytest.mark.parametrize("legend, parts", [
+    ("Fig. 1 a-d: a – chest X-ray on admission; b, c – chest CT, axial images; d – CT, coronal reconstruction.",
+     {"a": "chest X-ray on admission", "b": "chest CT, axial images", "c": "chest CT, axial images",
+      "d": "CT, coronal reconstruction"}),
+    ("Fig. 2. a – CT on admission; b – CT after 7 days.", {"a": "CT on admission", "b": "CT after 7 days"}),
+    ("Рис. 1: a - рентгенограмма при поступлении; b - КТ.", {"a": "рентгенограмма при поступлении", "b": "КТ"}),
+    # a dash inside the text letters nothing
+    ("Chest X-ray – bilateral opacities; CT – ground glass.", {}),
+])
+def test_unseen44_a_legend_lettering_its_panels_with_dashes(legend, parts):
+    assert parse_subcaptions(legend) == parts
+
+
+@pytest.mark.parametrize("findings, letter, want", [
+    ("Chest X-ray performed at the admission showed opacities (Fig. 1a). CT examination (Fig. 1b-d) revealed GGO.",
+     "b", "CT examination (Fig. 1b-d) revealed GGO."),
+    ("Chest X-ray performed at the admission showed opacities (Fig. 1a). CT examination (Fig. 1b-d) revealed GGO.",
+     "a", "Chest X-ray performed at the admission showed opacities (Fig. 1a)."),
+    ("The radiograph (Figs. 1a and 1c) showed opacities.", "b", ""),
+    ("The radiograph (Figs. 1a and 1c) showed opacities.", "c", "The radiograph (Figs. 1a and 1c) showed opacities."),
+    # a citation of the whole figure is every sub-image's
+    ("CT on admission (Fig. 1) showed GGO.", "c", "CT on admission (Fig. 1) showed GGO."),
+    ("CT on admission (Fig. 1) showed GGO.", "", "CT on admission (Fig. 1) showed GGO."),
+])
+def test_unseen44_findings_citing_a_figures_other_sub_images_are_not_a_sub_images_words(findings, letter, want):
+    assert cited_sentences(findings, 1, letter) == want
+
+
+def test_unseen44_eurorad_fig_1_a_d_of_two_modalities():
+    rows = _batch_rows("eurorad", "unseen44", _EU_17215, "https://www.eurorad.org/case/17215")
+    got = [(rows[f"0000017215/17215_1_{k}.jpg"][f]) for k in range(1, 5) for f in ("modality", "view")]
+    assert got == ["X-ray", "AP", "CT", "Axial", "CT", "Axial", "CT", "Coronal"]
+    assert rows["0000017215/17215_1_1.jpg"]["offset"] == "7"
+    # the X-ray's "at the admission" is not the CT's
+    assert all(rows[f"0000017215/17215_1_{k}.jpg"]["offset"] != "7" for k in range(2, 5))
+
+
+# --- unseen44: the history's one exam of a figure's modality dates it ---
+
+_EU_16912 = ("eu_romania_39_years_female_nurse_fever_started_4_days_before_fig_1_a_b_pa_and_lateral_at_admission_"
+             "ct_on_the_3rd_day_of_hospitalization_fig_2_a_b.html")
+_EU_16912_HISTORY = ("On the 3rd day of hospitalization she accused dyspnea and the oxygen saturation dropped to "
+                     "91%, so a CT scan was required.")
+
+
+def _eu_16912_ct_offsets(history_tail: str | None = None) -> list[object]:
+    folder = FIXTURES / "eurorad" / "unseen44"
+    html = (folder / _EU_16912).read_text()
+    if history_tail is not None:
+        html = html.replace(_EU_16912_HISTORY, history_tail)
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/16912"):
+        rows.update(staged_rows(record))
+    return [rows[f"0000016912/16912_2_{k}.jpg"]["offset"] for k in (1, 2)]
+
+
+@pytest.mark.parametrize("history_tail, offsets", [
+    (None, ["7", "7"]),
+    ("On the 3rd day of hospitalization she accused dyspnea, so a chest CT was performed.", ["7", "7"]),
+    ("Two days after admission her saturation dropped to 91% and an unenhanced CT was performed.", ["6", "6"]),
+    # the history tells two CTs, or none with its moment: not this figure's moment
+    ("A CT on admission was normal. On the 3rd day of hospitalization she accused dyspnea and a CT was repeated.",
+     [None, None]),
+    ("She accused dyspnea and the oxygen saturation dropped to 91%, so a CT scan was required.", [None, None]),
+])
+def test_unseen44_the_historys_one_exam_of_the_figures_modality_dates_it(history_tail, offsets):
+    assert _eu_16912_ct_offsets(history_tail) == offsets
+
+
+def test_unseen44_eurorad_fig_1_b_d_ct_dated_by_the_history():
+    rows = _batch_rows("eurorad", "unseen44", _EU_17215, "https://www.eurorad.org/case/17215")
+    assert [rows[f"0000017215/17215_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "1_3", "1_4", "2_1")] == [
+        "7", "10", "10", "10", "19"]
+
+
+# --- unseen44: a film "in PS" named with its projection, or by the verb that did it there ---
+
+_SIRM_196 = ("caso_196_uomo_di_66_anni_presente_storico_da_una_settimana_rx_pa_in_ps_dopo_4_giorni_di_terapia_rx_a_"
+             "letto_semiseduto_e_tc_nello_stesso_giorno.html")
+
+
+@pytest.mark.parametrize("words, at_admission", [
+    ("RX torace PA in PS", True),
+    ("RX torace in AP in Pronto Soccorso", True),
+    ("Radiografia del torace postero-anteriore eseguita in PS", True),
+    ("Esegue in PS radiografia del torace in proiezione postero-anteriore.", True),
+    ("Viene effettuata in PS una TC del torace.", True),
+    ("RX torace in PA eseguito in PS", True),
+    # the PS named in another sentence, or another visit's words
+    ("RX torace PA. In PS la saturazione era 92%.", False),
+    ("Dopo 4 giorni torna in PS ed esegue TC.", False),
+])
+def test_unseen44_a_film_in_ps_with_its_projection_or_done_there_is_the_presentations(words, at_admission):
+    assert bool(AT_ADMISSION.search(words)) is at_admission
+
+
+def test_unseen44_sirm_presenting_film_rx_torace_pa_in_ps():
+    rows = _batch_rows("sirm", "unseen44", _SIRM_196, "https://www.sirm.org/2020/05/06/covid-19-caso-196/")
+    assert rows["05/caso196-rx1.jpg"]["offset"] == "7"
+
+
+# --- unseen44: a day of the stay told by an ordinal word past the tenth ---
+
+@pytest.mark.parametrize("words, kind, days", [
+    ("Intubated in the first 24 hours; died on the eleventh day of admission.", HOSPITAL_DAY, 11),
+    ("CT on the twenty-first day of illness showed fibrotic bands.", SINCE_ONSET, 21),
+    ("Control radiograph on the fifteenth hospital day.", HOSPITAL_DAY, 15),
+    ("on the thirty first day of admission", HOSPITAL_DAY, 31),
+    # the first ten as before
+    ("on the fourth day of admission", HOSPITAL_DAY, 4),
+])
+def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days):
+    # (was "day of admission", the admission's day 0, for "the eleventh day of admission")
+    assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]

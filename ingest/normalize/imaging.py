@@ -89,7 +89,9 @@ AXIAL, CORONAL = CT_VIEWS
 # several films ("Image 1 (PA) and image 2 (lateral), at presentation: ...") is that projection (was blank)
 # v22: a hyphenated compound's "non-" ("Non-enhanced chest CT, axial (a, b)") negates no view named after it (was
 # a negation of "axial": the legend's views read as its coronal alone)
-VIEW_VERSION = 22
+# v23: a legend lettering its panels with a dash ("Fig. 1 a-d: a – chest X-ray ...; b, c – chest CT, axial images; d –
+# CT, coronal reconstruction") gives each sub-image its own part (was the whole legend: several views, blank)
+VIEW_VERSION = 23
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -98,7 +100,9 @@ VIEW_VERSION = 22
 # v10: Turkish "toraks BT" / "akciğer grafisi", Russian "КТ" / "рентгенограмма", Chinese "胸部CT" / "X线"
 # v11: backfill: a legend shared by some of a patient's films naming no modality and reading a radiograph ("thickening
 # of the lung fields") gives those films X-ray
-MODALITY_VERSION = 11  # v6: "tomografia computadorizada"
+# v12: a legend lettering its panels with a dash ("a – chest X-ray ...; b, c – chest CT ...") gives each sub-image its
+# own part (was the whole legend: "both X-ray and CT", blank)
+MODALITY_VERSION = 12  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19

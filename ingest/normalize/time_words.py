@@ -150,7 +150,7 @@ AT_ADMISSION = compile(
     r"emergency\s+(?:department|room)\b|"
     # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
     r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
-    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
+    r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?(?:\s+(?:in\s+)?(?:PA|AP|antero-?posteriore|postero-?anteriore))?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\b(?:esegue|eseguit[ao]|effettua|effettuat[ao])\s+in\s+(?:PS|pronto\s+soccorso)\s+(?:una\s+|la\s+)?(?:RX|TC|radiografia)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
     re.IGNORECASE,
 )
 # Romance participles of an onset ("febbre e tosse insorte 6 giorni prima", "iniciados hace 3 días").
@@ -347,7 +347,7 @@ UNIT_RE = compile(rf"\b{UNIT}\b", re.IGNORECASE)
 # the characters a match can start with (gate() in common)
 UNIT_RE = gate(UNIT_RE, "[dgjtwsmf]")
 DAY_N = gate(DAY_N, r"[haidspgjt\d]")
-AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxnfп入]")
+AT_ADMISSION = gate(AT_ADMISSION, "[oaudibpàrtcxnfeп入]")
 #: A word every match of ``AT_ADMISSION`` holds (its noun: "admission", "initial", "PS", "ricovero"...):
 #: the gate's first letters open most words of a note, so a whole scan tries the pattern nearly
 #: everywhere; ``at_admission`` scans only around these words.
