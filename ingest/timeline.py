@@ -68,6 +68,7 @@ from .normalize.time_words import (
     MONTH,
     MONTH_NAMES,
     MONTHS,
+    ON_STAY,
     ONSET_BASE,
     ONSET_PARTICIPLE,
     OTHER_TIME,
@@ -224,6 +225,13 @@ _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|
 _FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)(?:\s+(?:on|from))?)\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+#: An admission cue counted from ("On 13 March, the third day after admission", "on March 13, 3 days post
+#: admission", "on the ninth day on admission (1st May, 2020)", "day 4 of admission, 12 March"): the sentence's
+#: date is that later day, not the admission's ("on the day of admission, 10 March" is).
+_COUNTED_AFTER = compile_fast(
+    r"(?:\b(?:\d{1,3}|[a-z]+)\s+(?:days?|weeks?|hours?)\s+(?:after|post|following)"
+    rf"|\b(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS_EN)})\s+(?:hospital\s+)?day\s+(?:of|on|in)"
+    r"|\bday\s+\d{1,3}\s+(?:of|on|in))\s+(?:the\s+|his\s+|her\s+)?$", re.IGNORECASE)
 #: "presented" as authors writing Portuguese, Spanish or French turns ("apresentou melhora progressiva", "presentó
 #: mejoría") write "showed": "She presented progressive improvement and was discharged on 12/04/2020": a course of
 #: the stay, no presentation (a symptom after it, "presented a fever ... when she was tested on March 19", may be).
@@ -904,6 +912,8 @@ def _history_dates(history: str, day_first: bool = False
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
+                                                                               m.start())
                                                       or (_PRESENTED_AS_HAD.match(history, m.end())
                                                       and m.group(0).lower() == "presented")
                                                       or _to_icu(history, m, s_start)
@@ -1368,7 +1378,7 @@ _ORDINALS_ES_PT = "|".join(dict.fromkeys((*ORDINALS_ES, *ORDINALS_PT)))
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(ORDINALS_EN)})\s+(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
-    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
+    rf"(?:\s+(?P<conn>of|after|since|from|post|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
@@ -1412,7 +1422,7 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 _D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=D\d{1,3}\s*[,:]))D(\d{1,3})\b")
 #: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
 #: internação", "3. Tag des stationären Aufenthalts".
-_DAY_OF = frozenset({"of", "di", "de", "do", "da", "des"})
+_DAY_OF = frozenset({"of", "di", "de", "do", "da", "des", "on"})  # "on": "the 9th day on admission" (ON_STAY)
 # A day of the stay named before its number, as Turkish, Russian and Chinese write it: "Yatışının 4. gününde" (on
 # the 4th day of his stay), "на 7-е сутки госпитализации", "入院第3天" / "住院第3天": hospital day N.
 _DAY_OF_STAY_NAMED_FIRST = compile_fast(
