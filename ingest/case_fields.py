@@ -400,7 +400,8 @@ TIMELINE_VERSION = 102  # v2: "day N of admission", "hospital day N" are N days 
 #                      v102: "the ninth day on admission", "day 3 on admission" (Nigerian, Indian English) are days
 #                           of the stay, not "on admission"; a date told with a day counted from the admission ("On 13
 #                           March, the third day after admission") is no admission date; a contact as an act ("close
-#                           contact with him on 1 March ... 5 days after this contact") is no other person; a legend's
+#                           contact with him on 1 March ... 5 days after this contact") is no other person, nor the one
+#                           met ("with his brother on 1 March, and his symptoms started ..."); a legend's
 #                           "on the 14th of April", "22nd April, 2020" are its panel's moment
 
 #: Rule name of fields copied from the source text as they are (notes, credit).

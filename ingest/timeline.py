@@ -41,6 +41,7 @@ from .normalize.common import (
     ORDINALS_ES,
     ORDINALS_IT,
     ORDINALS_PT,
+    OTHER_PERSON,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
     about_other_person,
@@ -579,7 +580,7 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
         s_start, s_end = sentence_at(history, m.start())
         sentence = history[s_start:s_end]
         if (not (SYMPTOM_WORDS.search(sentence) or "symptomatic" in sentence.lower())
-                or about_other_person(history, m.start(), m.end())):
+                or (about_other_person(history, m.start(), m.end()) and not _contact_with_other(history, m))):
             continue
         days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         exposed = _exposure_date(history, m, (s_start, s_end), day_first)
@@ -588,6 +589,29 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
             return (date.fromordinal(when.toordinal() + days), f"{words}{EVIDENCE_JOIN}{m.group(0)}",
                     (s_start, s_end))
     return None
+
+
+#: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
+#: infected colleague"): not the clause's subject.
+_CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
+                             r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: The patient as the subject of the onset's own clause: "and his symptoms started", "and she became ill".
+_PATIENT_SUBJECT = compile_fast(r"\b(?:he|she|his|her|the\s+patient(?:'s)?)\b", re.IGNORECASE)
+
+
+def _contact_with_other(history: str, m: re.Match[str]) -> bool:
+    """True when the other people of the onset ``m``'s clause are only those the patient had contact with
+    ("close contact with his brother on 1 March, and his symptoms started 5 days after this contact"), the onset's
+    own words after them telling the patient as their subject, no other person."""
+    c_start, c_end = clause_at(history, m.start())
+    others = list(OTHER_PERSON.finditer(history, c_start, m.start()))
+    if not others or OTHER_PERSON.search(history, m.start(), c_end):
+        return False
+    if not all(_CONTACT_WITH.search(history, max(c_start, o.start() - 40), o.start()) for o in others):
+        return False
+    join = _CLAUSE_END.search(history, others[-1].end(), m.start())
+    own = history[join.end() if join else others[-1].end():m.start()]
+    return join is not None and bool(_PATIENT_SUBJECT.search(own)) and not OTHER_PERSON.search(own)
 
 
 def _exposure_date(history: str, m: re.Match[str], sentence: tuple[int, int], day_first: bool

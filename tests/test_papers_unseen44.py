@@ -51,6 +51,25 @@ def test_a_contact_as_an_act_is_no_other_person():
     assert history_dates(told)[0][0] == date(2020, 4, 7)
 
 
+def test_the_person_met_is_the_contacts_object_not_the_onsets_subject():
+    """"close contact with his brother on 1 March, and his symptoms started 5 days after this contact": the brother
+    is whom the patient met; the onset is the patient's (the sentence was another person's: films counted from the
+    presentation, 0 and 3 for 4 and 7)."""
+    (case,) = _cases(SAUDI, {"close contact with him on 1 March": "close contact with his brother on 1 March"})
+    assert _offsets(case) == ["4", "7", "8", "35"]
+    history = ("She had close contact with her colleague on 3 March, and her symptoms started 4 days after this "
+               "contact. She was admitted on 9 March.")
+    assert history_dates(history)[0][0] == date(2020, 3, 7)
+
+
+def test_a_relatives_onset_after_a_contact_stays_the_relatives():
+    for history in ("Her husband had close contact with a colleague on 3 March, and his symptoms started 4 days after "
+                    "this contact. She was admitted on 9 March with fever.",
+                    "She had close contact with her brother on 3 March, and his wife's symptoms started 4 days after "
+                    "this contact. She was admitted on 9 March with fever."):
+        assert history_dates(history)[0] is None, history
+
+
 def test_contacts_as_people_stay_other_people():
     for text in ("His contacts were quarantined and tested positive.", "A close contact of the patient had fever.",
                  "Her contact developed fever and cough."):
