@@ -29,6 +29,7 @@ from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
 from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON, cared_for
 from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
+from ingest.normalize.time_words import ON_STAY
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, names_a_relative, numbers_in, patients_named, split_patients
@@ -55,8 +56,10 @@ _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 _ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINALS_EN) + "|next"
 #: Units of a "3 days after ..." moment ("19 d after surgery", "72 h later").
 _UNITS = r"(?:days?|d|hours?|h|weeks?|months?)"
-#: "day 3 of admission", "day 9 of illness": the day with what it counts from (the timeline's anchor).
-_DAY_OF = r"\s+of\s+(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)"
+#: "day 3 of admission", "day 9 of illness" ("day 3 on admission": ``ON_STAY``): the day with what it counts from
+#: (the timeline's anchor).
+_DAY_OF = (rf"\s+(?:of|{ON_STAY})\s+"
+           r"(?:admission|hospitali[sz]ation|(?:the\s+)?hospital\s+stay|illness|symptoms|(?:symptom\s+)?onset)")
 #: "day 21 after symptom onset", "day 11 since admission": the day with the event it counts from (a bare "day 21" may
 #: count from the onset or from admission).
 _DAY_FROM = (r"\s+(?:after|since|from|following)\s+(?:the\s+)?(?:(?:symptoms?|illness|disease|fever)\s+)?"
@@ -75,7 +78,7 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
                    r"on\s+admission|at\s+admission|admission|"
-                   rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following)\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
+                   rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following|{ON_STAY})\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    # "after 10 days of treatment", "after 17 days on ECMO": the interval with what it counts from
                    rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:of|on|under)\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
@@ -89,7 +92,9 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    r"al\s+ingreso|(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)|"
                    rf"a\s+los\s+\d+\s+d[ií]as\s+del?\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
                    rf"\d+\s+dias\s+ap[oó]s\s[\w\s-]*?(?=[,;.:)]|$|{_TAIL_ENDS})|"
-                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*(?:\s+\d{4})?|"
+                   # "14 April", and the ordinal day ("the 14th of April", "22nd April, 2020")
+                   r"\d{1,2}(?:(?:st|nd|rd|th)\s+(?:of\s+)?|\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
+                   r"(?:,?\s+\d{4})?|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?|"
                    # numeric dates with their year: "2020-02-12", "15.03.2020", "4/11/2020"
                    r"(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?![\d-])|\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}(?!\d))", re.I)

@@ -41,6 +41,7 @@ from .normalize.common import (
     ORDINALS_ES,
     ORDINALS_IT,
     ORDINALS_PT,
+    OTHER_PERSON,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
     about_other_person,
@@ -68,6 +69,7 @@ from .normalize.time_words import (
     MONTH,
     MONTH_NAMES,
     MONTHS,
+    ON_STAY,
     ONSET_BASE,
     ONSET_PARTICIPLE,
     OTHER_TIME,
@@ -224,6 +226,13 @@ _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|
 _FROM_DATE = compile_fast(r"\s+(?:from|(?:started|starting|began|beginning)(?:\s+(?:on|from))?)\s+(?:the\s+)?",
                           re.IGNORECASE)
 _BEFORE = compile_fast(r"\b(?:before|prior\s+to|prima\s+del\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+#: An admission cue counted from ("On 13 March, the third day after admission", "on March 13, 3 days post
+#: admission", "on the ninth day on admission (1st May, 2020)", "day 4 of admission, 12 March"): the sentence's
+#: date is that later day, not the admission's ("on the day of admission, 10 March" is).
+_COUNTED_AFTER = compile_fast(
+    r"(?:\b(?:\d{1,3}|[a-z]+)\s+(?:days?|weeks?|hours?)\s+(?:after|post|following)"
+    rf"|\b(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS_EN)})\s+(?:hospital\s+)?day\s+(?:of|on|in)"
+    r"|\bday\s+\d{1,3}\s+(?:of|on|in))\s+(?:the\s+|his\s+|her\s+)?$", re.IGNORECASE)
 #: "presented" as authors writing Portuguese, Spanish or French turns ("apresentou melhora progressiva", "presentó
 #: mejoría") write "showed": "She presented progressive improvement and was discharged on 12/04/2020": a course of
 #: the stay, no presentation (a symptom after it, "presented a fever ... when she was tested on March 19", may be).
@@ -571,7 +580,7 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
         s_start, s_end = sentence_at(history, m.start())
         sentence = history[s_start:s_end]
         if (not (SYMPTOM_WORDS.search(sentence) or "symptomatic" in sentence.lower())
-                or about_other_person(history, m.start(), m.end())):
+                or (about_other_person(history, m.start(), m.end()) and not _contact_with_other(history, m))):
             continue
         days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         exposed = _exposure_date(history, m, (s_start, s_end), day_first)
@@ -580,6 +589,29 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
             return (date.fromordinal(when.toordinal() + days), f"{words}{EVIDENCE_JOIN}{m.group(0)}",
                     (s_start, s_end))
     return None
+
+
+#: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
+#: infected colleague"): not the clause's subject.
+_CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
+                             r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: The patient as the subject of the onset's own clause: "and his symptoms started", "and she became ill".
+_PATIENT_SUBJECT = compile_fast(r"\b(?:he|she|his|her|the\s+patient(?:'s)?)\b", re.IGNORECASE)
+
+
+def _contact_with_other(history: str, m: re.Match[str]) -> bool:
+    """True when the other people of the onset ``m``'s clause are only those the patient had contact with
+    ("close contact with his brother on 1 March, and his symptoms started 5 days after this contact"), the onset's
+    own words after them telling the patient as their subject, no other person."""
+    c_start, c_end = clause_at(history, m.start())
+    others = list(OTHER_PERSON.finditer(history, c_start, m.start()))
+    if not others or OTHER_PERSON.search(history, m.start(), c_end):
+        return False
+    if not all(_CONTACT_WITH.search(history, max(c_start, o.start() - 40), o.start()) for o in others):
+        return False
+    join = _CLAUSE_END.search(history, others[-1].end(), m.start())
+    own = history[join.end() if join else others[-1].end():m.start()]
+    return join is not None and bool(_PATIENT_SUBJECT.search(own)) and not OTHER_PERSON.search(own)
 
 
 def _exposure_date(history: str, m: re.Match[str], sentence: tuple[int, int], day_first: bool
@@ -904,6 +936,8 @@ def _history_dates(history: str, day_first: bool = False
             # section's title ("Case Presentation: On March 8, ...") names no moment
             spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
                      if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                                      or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
+                                                                               m.start())
                                                       or (_PRESENTED_AS_HAD.match(history, m.end())
                                                       and m.group(0).lower() == "presented")
                                                       or _to_icu(history, m, s_start)
@@ -1413,7 +1447,7 @@ _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))})\s+"
     r"(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
-    r"(?:\s+(?P<conn>of|after|since|from|post)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
+    rf"(?:\s+(?P<conn>of|after|since|from|post|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
     r"(?:\s+(?P<conn_it>di|dal(?:l[’'])?)\s*(?P<base_it>\w+))?"
@@ -1457,7 +1491,7 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 _D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=D\d{1,3}\s*[,:]))D(\d{1,3})\b")
 #: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
 #: internação", "3. Tag des stationären Aufenthalts".
-_DAY_OF = frozenset({"of", "di", "de", "do", "da", "des"})
+_DAY_OF = frozenset({"of", "di", "de", "do", "da", "des", "on"})  # "on": "the 9th day on admission" (ON_STAY)
 # A day of the stay named before its number, as Turkish, Russian and Chinese write it: "Yatışının 4. gününde" (on
 # the 4th day of his stay), "на 7-е сутки госпитализации", "入院第3天" / "住院第3天": hospital day N.
 _DAY_OF_STAY_NAMED_FIRST = compile_fast(

@@ -820,11 +820,13 @@ _HYPOTHETICAL = compile(
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
 #: "her husband" is not this patient's. "a child" is the patient of a paediatric case ("COVID-19
 #: pneumonia in a child", "A child was admitted with fever"): nobody's child, no relative. A contact
-#: naming a kind of history or measure ("a positive contact history", "contact tracing") is no person.
+#: naming a kind of history or measure ("a positive contact history", "contact tracing") is no person, nor the
+#: act of meeting one ("had close contact with him on 1 March", "5 days after this contact").
 _RELATIVE_WORDS = (
     r"husband|wife|spouse|partner|son|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
     r"sibling|family|household|relatives?|cousin|friend|colleague|"
-    r"contacts?(?!\s+(?:history|tracing|precautions|isolation|investigation|screening)\b)|co-?workers?|"
+    r"(?<!\bthis\s)(?<!\bthat\s)contacts?(?!\s+(?:history|tracing|precautions|isolation|investigation|screening|with)\b)|"
+    r"co-?workers?|"
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
     r"esposo|esposa|hijo|hija|mari|femme\s+de|fils|fille|Ehemann|Ehefrau|Sohn|Tochter|Mutter|Vater"
 )

@@ -81,9 +81,13 @@ _FEW = r"(?:a\s+few|few|several|some|qualche|alcuni|pochi|unos\s+pocos|quelques|
 _ANOTHER = r"(?:(?:another|a\s+further|further|an?\s+additional|additional|altri)\s+)?"
 _MORE = r"(?:(?:more|further|additional|extra)\s+)?"
 
+#: A day of the stay told "on admission" as Nigerian and Indian authors write it ("the 9th day on admission", "day 3
+#: on admission"): as "of admission" (not the admission's own "on admission").
+ON_STAY = r"on(?=\s+(?:admission|hospitali[sz]ation)\b)"
+
 DAY_N = compile(
-    r"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{1,3})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?)\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
-    r"|\b(?P<n2>\d{1,3})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des)\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+(?:-19)?))?",
+    rf"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{{1,3}})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
+    rf"|\b(?P<n2>\d{{1,3}})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+(?:-19)?))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
@@ -140,7 +144,8 @@ AFTER_ADMISSION_BASE = compile(r"admiss|interna|hospital|presentation|arriv|rico
 FILM_QUALIFIERS = (r"(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|"
                    r"chest)\s+){0,3}")
 AT_ADMISSION = compile(
-    r"\b(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
+    # (not a later day of the stay told "on admission": "the ninth day on admission", ``ON_STAY``)
+    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
