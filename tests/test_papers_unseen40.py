@@ -7,33 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
 from ingest.normalize.demographics import normalize_age
 from ingest.normalize.imaging import normalize_finding
-from ingest.papers import cases_from_article
 from ingest.patients import caption_numbers
+from ingest.records import CaseRecord
+from tests.jats_cases import by_patient, case_value, file_cases, image_values
 
 UNSEEN40 = Path(__file__).parent / "fixtures" / "papers_unseen40"
 FAMILY = "PMC7400011_efetch.xml"  # two parents and their two children, "Patient 1" .. "Patient 4"
 TRANSPLANT = "PMC7400033_efetch.xml"  # "at day 8 of symptoms", "discharged at day 22", "Four weeks after discharge"
 
 
-def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, object]:
-    xml = (UNSEEN40 / name).read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        assert old in xml
-        xml = xml.replace(old, new)
-    return {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(parse_jats(xml.encode("utf-8")))}
-
-
-def _values(case, name: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
+def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, CaseRecord]:
+    return by_patient(file_cases(UNSEEN40 / name, replacements))
 
 
 # --- a legend naming its patient by number and by family word: "Patient 2 (mother)." ---------------------------------
@@ -45,8 +31,8 @@ def test_a_family_word_names_no_relative_introduced_by_another():
     cases = _cases(FAMILY)
     mother = cases["patient2"]
     assert [i.extra.get("figure_number") for i in mother.images] == [2, 2]
-    assert (_case_value(mother, "sex"), _case_value(mother, "age")) == ("F", "43")
-    assert _values(mother, "offset") == ["4", "6"]
+    assert (case_value(mother, "sex"), case_value(mother, "age")) == ("F", "43")
+    assert image_values(mother, "offset") == ["4", "6"]
     assert "fig2" not in cases
 
 
@@ -72,8 +58,8 @@ def test_a_plural_legend_gives_each_panel_to_the_patient_it_describes():
     daughter, son = cases["patient3"], cases["patient4"]
     assert [i.caption[:12] for i in daughter.images] == ["Axial low-do"]
     assert [i.caption[:12] for i in son.images] == ["Normal chest"]
-    assert (_case_value(son, "sex"), _case_value(son, "age")) == ("M", "11")
-    assert _case_value(daughter, "age") != "11"
+    assert (case_value(son, "sex"), case_value(son, "age")) == ("M", "11")
+    assert case_value(daughter, "age") != "11"
 
 
 @pytest.mark.parametrize("legend, numbers", [
@@ -119,7 +105,7 @@ def test_a_relatives_transmission_is_still_another_persons():
 
 
 def test_the_mothers_figure_takes_the_familys_finding():
-    assert _case_value(_cases(FAMILY)["patient2"], "finding") == "Pneumonia/Viral/COVID-19"
+    assert case_value(_cases(FAMILY)["patient2"], "finding") == "Pneumonia/Viral/COVID-19"
 
 
 # --- a discharge on a bare day of a history counting the illness's days ---------------------------------------------
@@ -128,14 +114,14 @@ def test_a_discharge_on_a_bare_day_counts_the_illness_the_history_counts():
     """"admitted ... at day 8 of symptoms", "Since day 12", "at day 15 after symptoms onset", "she could be discharged
     at day 22. Four weeks after discharge, the chest radiograph ...": day 22 of the illness, the radiograph 22 + 28
     (was blank: the discharge had no day)."""
-    assert _values(_cases(TRANSPLANT)["patient1"], "offset") == ["8", "8", "8", "15", "15", "50"]
+    assert image_values(_cases(TRANSPLANT)["patient1"], "offset") == ["8", "8", "8", "15", "15", "50"]
 
 
 def test_a_discharge_on_a_bare_day_of_a_history_counting_the_stay_too_stays_blank():
     """The same bare day where the history also counts the stay's days ("On hospital day 4"): which count is not
     said."""
     case = _cases(TRANSPLANT, {"Since day 12, her": "On hospital day 4, her"})["patient1"]
-    assert _values(case, "offset")[5] is None
+    assert image_values(case, "offset")[5] is None
 
 
 # --- a numbered patient introduced inside the previous patient's paragraph: "... Patient 4, the 11-year-old son, ..."
@@ -148,8 +134,8 @@ def test_a_patient_introduced_mid_paragraph_takes_his_sentences_from_the_one_bef
     his, not the daughter's, whose age is now her own 16 (was blank: "several different ages in the text")."""
     cases = _cases(FAMILY)
     daughter, son = cases["patient3"], cases["patient4"]
-    assert (_case_value(daughter, "sex"), _case_value(daughter, "age")) == ("F", "16")
-    assert (_case_value(son, "sex"), _case_value(son, "age")) == ("M", "11")
+    assert (case_value(daughter, "sex"), case_value(daughter, "age")) == ("F", "16")
+    assert (case_value(son, "sex"), case_value(son, "age")) == ("M", "11")
     assert "11-year-old son" not in daughter.history
 
 
@@ -159,7 +145,7 @@ def test_a_patient_introduced_mid_paragraph_takes_his_sentences_from_the_one_bef
 ])
 def test_other_appositions_introduce_the_patient_mid_paragraph(introduced):
     daughter = _cases(FAMILY, {SON: introduced})["patient3"]
-    assert _case_value(daughter, "age") == "16"
+    assert case_value(daughter, "age") == "16"
 
 
 @pytest.mark.parametrize("named", [
@@ -168,4 +154,4 @@ def test_other_appositions_introduce_the_patient_mid_paragraph(introduced):
 ])
 def test_a_patient_named_mid_paragraph_without_an_introduction_cuts_nothing(named):
     daughter = _cases(FAMILY, {SON: named})["patient3"]
-    assert _case_value(daughter, "age") is None
+    assert case_value(daughter, "age") is None

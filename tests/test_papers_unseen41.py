@@ -8,28 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
 from ingest.panels import parse_subcaptions
-from ingest.papers import cases_from_article
+from ingest.records import CaseRecord
 from ingest.resolve import url_as_curators_write
 from ingest.timeline import AFTER_EVENT, UNPLACED, event_moment, history_dates, text_moments
+from tests.jats_cases import by_patient, file_cases, image_values
 
 UNSEEN41 = Path(__file__).parent / "fixtures" / "papers_unseen41"
 ECMO = "PMC7410033_fullTextXML.xml"  # "on the 10th day of ECMO support (ii)", "after 17 days on ECMO"
 
 
-def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, object]:
-    xml = (UNSEEN41 / name).read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        assert old in xml
-        xml = xml.replace(old, new)
-    return {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(parse_jats(xml.encode("utf-8")))}
-
-
-def _values(case, name: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, CaseRecord]:
+    return by_patient(file_cases(UNSEEN41 / name, replacements))
 
 
 # --- a film's day counted from a treatment's start: "on the 10th day of ECMO support", "after 17 days on ECMO" ------
@@ -42,14 +32,14 @@ def test_days_counted_from_a_treatment_are_not_the_presentation_nor_after_the_fi
     day of the arrival", on 20 November 2020: day 13), and the legend's numerals after their words split its two
     films, each with its own moment; the control CT's date still placed."""
     case = _cases(ECMO)["patient1"]
-    assert _values(case, "offset") == ["13", "23", "30", "30", "94"]
+    assert image_values(case, "offset") == ["13", "23", "30", "30", "94"]
 
 
 def test_ecmo_days_are_blank_when_the_history_does_not_tell_its_start():
     """The same legends, the history telling the transfer but not the day the ECMO began: no day counted from it."""
     case = _cases(ECMO, {", where veno-venous ECMO (femoro-jugular configuration) was started on the day of the "
                          "arrival": ""})["patient1"]
-    assert _values(case, "offset")[1:4] == [None, None, None]
+    assert image_values(case, "offset")[1:4] == [None, None, None]
 
 
 @pytest.mark.parametrize("history, day", [
@@ -151,7 +141,7 @@ def test_a_course_told_presented_is_no_second_admission():
     made 12 April a second admission date), so "Chest CT on admission (03/04/2020)" is 6 (was blank on both
     panels)."""
     case = _cases(PNEUMOTHORAX)["patient1"]
-    assert _values(case, "offset") == ["6", "6", "32", "33", "33", "72"]
+    assert image_values(case, "offset") == ["6", "6", "32", "33", "33", "72"]
 
 
 @pytest.mark.parametrize("history, admitted", [

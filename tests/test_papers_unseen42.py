@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
-from ingest.papers import cases_from_article
+from ingest.records import CaseRecord
+from tests.jats_cases import by_patient, case_value, file_cases, image_values
 
 UNSEEN42 = Path(__file__).parent / "fixtures" / "papers_unseen42"
 COHORT = "PMC7420011_efetch.xml"  # 74 patients; Figs. 1-3 representative cases introduced only in their legends
@@ -18,21 +17,8 @@ ESSAY_TITLE = "COVID-19 Pneumonia and Its Mimics on Chest CT: A Pictorial Essay"
 COVID, H1N1, PCP = "Pneumonia/Viral/COVID-19", "Pneumonia/Viral/Influenza/H1N1", "Pneumonia/Fungal/Pneumocystis"
 
 
-def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, object]:
-    xml = (UNSEEN42 / name).read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        assert old in xml
-        xml = xml.replace(old, new)
-    return {c.source_key.rsplit("#", 1)[1]: c for c in cases_from_article(parse_jats(xml.encode("utf-8")))}
-
-
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
-
-
-def _values(case, name: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
+def _cases(name: str, replacements: dict[str, str] | None = None) -> dict[str, CaseRecord]:
+    return by_patient(file_cases(UNSEEN42 / name, replacements))
 
 
 # --- a patient of several only a legend introduces, the disease named before the age ------------------------------
@@ -43,7 +29,7 @@ def test_each_essay_patient_takes_the_disease_its_legend_names_before_the_age():
     ("... and Its Mimics"), each figure's patient has the one its legend names (all five were blank: the legend's
     introduction was kept from the age on)."""
     cases = _cases(ESSAY)
-    assert [_case_value(cases[f"patient{n}"], "finding") for n in range(1, 6)] == [COVID, COVID, COVID, H1N1, PCP]
+    assert [case_value(cases[f"patient{n}"], "finding") for n in range(1, 6)] == [COVID, COVID, COVID, H1N1, PCP]
 
 
 def test_the_legend_sentence_is_the_patients_history_whole():
@@ -52,7 +38,7 @@ def test_the_legend_sentence_is_the_patients_history_whole():
     cases = _cases(ESSAY)
     assert cases["patient4"].history.startswith("Influenza A (H1N1) pneumonia in 45-year-old woman, 4 days after")
     assert cases["patient5"].history.startswith("Pneumocystis jirovecii pneumonia in 38-year-old man")
-    assert (_case_value(cases["patient4"], "sex"), _case_value(cases["patient4"], "age")) == ("F", "45")
+    assert (case_value(cases["patient4"], "sex"), case_value(cases["patient4"], "age")) == ("F", "45")
     cohort = _cases(COHORT)["patient1"]
     assert cohort.history.startswith("Representative case of a 62-year-old man, 8 days after symptom onset")
 
@@ -65,7 +51,7 @@ def test_a_mimics_legend_prevails_over_the_title(title):
     """A title naming one disease (or a class) does not make a mimic's patient COVID-19: the Pneumocystis and
     influenza patients keep their own legend's disease (were COVID-19, or "Pneumonia/Viral" for Pneumocystis)."""
     cases = _cases(ESSAY, {ESSAY_TITLE: title})
-    assert [_case_value(cases[f"patient{n}"], "finding") for n in range(1, 6)] == [COVID, COVID, COVID, H1N1, PCP]
+    assert [case_value(cases[f"patient{n}"], "finding") for n in range(1, 6)] == [COVID, COVID, COVID, H1N1, PCP]
 
 
 @pytest.mark.parametrize("old, new, finding", [
@@ -80,7 +66,7 @@ def test_a_mimics_legend_naming_the_disease_after_the_age(old, new, finding):
     title = "Chest CT Findings of COVID-19 Pneumonia: A Pictorial Essay"
     cases = _cases(ESSAY, {ESSAY_TITLE: title, old: new})
     patient = cases["patient4" if finding == H1N1 else "patient5"]
-    assert _case_value(patient, "finding") == finding
+    assert case_value(patient, "finding") == finding
 
 
 def test_a_legend_naming_no_disease_leaves_the_title_finding():
@@ -88,15 +74,15 @@ def test_a_legend_naming_no_disease_leaves_the_title_finding():
     the cohort's title gives the finding; age, sex and offsets as before."""
     cases = _cases(COHORT)
     man = cases["patient1"]
-    assert [_case_value(cases[f"patient{n}"], "finding") for n in range(1, 4)] == [COVID] * 3
-    assert (_case_value(man, "sex"), _case_value(man, "age")) == ("M", "62")
-    assert _values(man, "offset") == ["8", "8"]
-    assert _values(cases["patient2"], "offset") == ["4", "11"]
-    assert _values(cases["patient3"], "offset") == ["14", "16"]
+    assert [case_value(cases[f"patient{n}"], "finding") for n in range(1, 4)] == [COVID] * 3
+    assert (case_value(man, "sex"), case_value(man, "age")) == ("M", "62")
+    assert image_values(man, "offset") == ["8", "8"]
+    assert image_values(cases["patient2"], "offset") == ["4", "11"]
+    assert image_values(cases["patient3"], "offset") == ["14", "16"]
 
 
 def test_a_mimics_legend_naming_it_as_a_differential_gives_it_no_finding():
     """"Pneumonia mimicking COVID-19 in 45-year-old woman": COVID-19 a differential, not the patient's finding."""
     cases = _cases(ESSAY, {"Influenza A (H1N1) pneumonia in 45-year-old woman":
                            "Pneumonia mimicking COVID-19 in 45-year-old woman"})
-    assert _case_value(cases["patient4"], "finding") != COVID
+    assert case_value(cases["patient4"], "finding") != COVID

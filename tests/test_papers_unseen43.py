@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
 from ingest.normalize.imaging import normalize_view
 from ingest.panels import parse_subcaptions
-from ingest.papers import cases_from_article
+from tests.jats_cases import file_cases
 
 # --- a legend naming its panels in a lead, then each again in a sentence of its own ----------------------------------
 
@@ -54,11 +53,7 @@ AFTER_DOSE = "The chest radiograph three days after the second dose showed"
 
 
 def _offsets(name: str, replacements: dict[str, str] | None = None) -> dict[int, str | None]:
-    xml = (UNSEEN43 / name).read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        assert old in xml
-        xml = xml.replace(old, new)
-    (case,) = cases_from_article(parse_jats(xml.encode("utf-8")))
+    (case,) = file_cases(UNSEEN43 / name, replacements)
     return {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ingest.case_fields import normalize_case
-from ingest.jats import parse_jats
 from ingest.normalize.common import about_other_person
-from ingest.panels import Panel, PanelSplit
-from ingest.papers import cases_from_article
+from ingest.records import CaseRecord
 from ingest.timeline import HOSPITAL_DAY, SINCE_ADMISSION, history_dates, text_moments
+from tests.jats_cases import file_cases, image_offsets, two_panels_side_by_side
 
 UNSEEN44 = Path(__file__).parent / "fixtures" / "papers_unseen44"
 LETTER = "PMC7440011_efetch.xml"  # two patients side by side in one figure, "Left: ... Right: ..."
@@ -19,22 +17,8 @@ SAUDI = "PMC7440022_efetch.xml"  # onset 5 days after a contact on 1 March, pres
 LAGOS = "PMC7440033_efetch.xml"  # onset 17 April, "the ninth day on admission (1st May, 2020)"
 
 
-def _cases(name: str, replacements: dict[str, str] | None = None, splits: dict | None = None):
-    xml = (UNSEEN44 / name).read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        assert old in xml
-        xml = xml.replace(old, new)
-    return cases_from_article(parse_jats(xml.encode("utf-8")), panel_splits=splits)
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
-def _two_panels() -> PanelSplit:
-    boxes = [(0, 0, 380, 380), (392, 0, 772, 380)]
-    return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=800, height=400)
+def _cases(name: str, replacements: dict[str, str] | None = None, splits: dict | None = None) -> list[CaseRecord]:
+    return file_cases(UNSEEN44 / name, replacements, splits)
 
 
 # --- an onset told as a time after a contact, the contact the act of meeting someone ---------------------------------
@@ -56,7 +40,7 @@ def test_the_person_met_is_the_contacts_object_not_the_onsets_subject():
     is whom the patient met; the onset is the patient's (the sentence was another person's: films counted from the
     presentation, 0 and 3 for 4 and 7)."""
     (case,) = _cases(SAUDI, {"close contact with him on 1 March": "close contact with his brother on 1 March"})
-    assert _offsets(case) == ["4", "7", "8", "35"]
+    assert image_offsets(case) == ["4", "7", "8", "35"]
     history = ("She had close contact with her colleague on 3 March, and her symptoms started 4 days after this "
                "contact. She was admitted on 9 March.")
     assert history_dates(history)[0][0] == date(2020, 3, 7)
@@ -78,7 +62,7 @@ def test_contacts_as_people_stay_other_people():
 
 def test_the_saudi_films_counted_from_the_contacts_onset():
     (case,) = _cases(SAUDI)
-    assert _offsets(case) == ["4", "7", "8", "35"]
+    assert image_offsets(case) == ["4", "7", "8", "35"]
 
 
 # --- a date told with a day counted from the admission is no admission date -----------------------------------------
@@ -112,7 +96,7 @@ def test_a_day_of_the_stay_told_on_admission():
 
 def test_the_lagos_films():
     (case,) = _cases(LAGOS)
-    assert _offsets(case) == ["5", "5", "14", "46"]
+    assert image_offsets(case) == ["5", "5", "14", "46"]
 
 
 # --- a legend's date with an ordinal day ----------------------------------------------------------------------------
@@ -120,8 +104,8 @@ def test_the_lagos_films():
 def test_a_legends_ordinal_date_is_its_panels_moment():
     """"Right: Patient B ... on the 14th of April": the panel's own date (unread, the panel took another sentence's
     "On admission": 3, a wrong value for the curators' 6)."""
-    patient_a, patient_b = _cases(LETTER, splits={1: _two_panels()})
-    assert _offsets(patient_a) == ["4"] and _offsets(patient_b) == ["6"]
+    patient_a, patient_b = _cases(LETTER, splits={1: two_panels_side_by_side()})
+    assert image_offsets(patient_a) == ["4"] and image_offsets(patient_b) == ["6"]
     for told in ("14th April, 2020", "14th April"):
-        _a, b = _cases(LETTER, {"on the 14th of April showing": f"on {told} showing"}, {1: _two_panels()})
-        assert _offsets(b) == ["6"], told
+        _a, b = _cases(LETTER, {"on the 14th of April showing": f"on {told} showing"}, {1: two_panels_side_by_side()})
+        assert image_offsets(b) == ["6"], told
