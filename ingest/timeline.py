@@ -1532,6 +1532,7 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
         return None  # another base
     return Moment(LABEL, n, evidence, where)
 
+
 def _other_base_day(m: re.Match[str], where: str, parts: tuple[int, str, str, str]) -> Moment:
     """A film's day counted from a base the axis does not hold ("day 3 of treatment"): told, it is the film's
     moment, not a film without one (the presenting film's, the previous film's), but its day is not placed; a
@@ -3258,8 +3259,6 @@ EVENTS = {
     "second dose": (compile_fast(r"^(?:second|2nd)\s+(?:dose|infusion|injection)$", re.IGNORECASE),
                     compile_fast(r"\b(?:second|2nd)\s+(?:dose|infusion|injection)\b|\b(?:dose|infusion|injection)\s+"
                                  r"(?:was|were)\s+(?:repeated|re-?administered)\b", re.IGNORECASE)),
-    # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
-    # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     # an operation the history tells done ("percutaneous tracheostomy was done on D16", "She underwent an emergency
     # laparotomy on hospital day 3", "was operated on 2 May"): the day a surgeon's "POD 3" counts from, as "3 days
     # after surgery"; not one only named ("a tracheostomy tube in situ", "planned for surgery")
@@ -3276,6 +3275,8 @@ EVENTS = {
                           r"\b(?:was|were)\s+(?:started|initiated|commenced|begun|instituted|established)\b|"
                           r"\b(?<!de)(?<!de-)cannulated\s+for\s+(?:\w+[-\s])?(?:ECMO|ECLS)\b|\b(?:started|initiated|placed|put)\s+on\s+"
                           r"(?:\w+[-\s])?(?:ECMO|ECLS)\b", re.IGNORECASE)),
+    # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
+    # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
                       compile_fast(r"\b(?:first\s+)?positive\s+(?:[\w-]+\s+){0,3}?(?:tests?|swabs?|results?|"
                                    r"(?:rt-?)?pcr)\b|\btested\s+positive\b", re.IGNORECASE)),
