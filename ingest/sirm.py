@@ -531,8 +531,11 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
     caption = _image_caption(img)
     label = _BARE_FIGURE_LABEL.match(caption)
     if label and last_imaging_text:
-        # "Fig. 2" under a paragraph telling "... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)"
-        caption = cited_part(last_imaging_text, int(label.group(1))) or caption
+        # "Fig. 2" under a paragraph telling "... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)";
+        # under one citing no figure ("In terza giornata ... viene eseguita TC del torace"), the number says nothing
+        # of the upload: the paragraph before describes it, as it does an upload without a caption
+        caption = cited_part(last_imaging_text, int(label.group(1))) or (
+            "" if not _FIGURE_CITATION.search(last_imaging_text) else caption)
     caption = _gallery_entry(img, caption) or caption
     described_by = caption or last_imaging_text
     extra = {"chosen_by": chosen_by, "in_gallery": _in_gallery(img)}

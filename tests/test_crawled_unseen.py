@@ -307,6 +307,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen44 (open, see its README): Radiopaedia 91530's "Post-mortem CT" ("about 4 hours after death", the death
     # "on the eleventh day of admission": no death event on the axis); SIRM caso 196's "Dopo 4 giorni di terapia" and
     # the TC "Nello stesso giorno" (a span of the therapy, as unseen42's antibiotherapy)
+    # unseen45 (open, see its README): Radiopaedia 93214's "Day of admission" studies after "Covid positive on lateral
+    # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
+    # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
+    # clinical deterioration" the history tells "On day 4 of her admission" (blank)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -321,7 +325,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
-            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2}.get((batch, site), 0)
+            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
+            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4411,3 +4416,50 @@ def test_unseen44_sirm_presenting_film_rx_torace_pa_in_ps():
 def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days):
     # (was "day of admission", the admission's day 0, for "the eleventh day of admission")
     assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]
+
+
+# --- unseen45: an upload captioned only by its number under a paragraph citing no figure ---
+
+@pytest.mark.parametrize("paragraph, caption, modality, view", [
+    ("In terza giornata viene eseguita TC del torace senza mezzo di contrasto.", "Fig. 2", "CT", "Axial"),
+    ("RX torace di controllo a una settimana, in proiezione AP a paziente seduto.", "Figura 4", "X-ray", "AP"),
+    ("Il giorno successivo si esegue radiografia del torace in proiezione postero-anteriore.", "Fig. 1:", "X-ray",
+     "PA"),
+])
+def test_unseen45_sirm_upload_captioned_by_its_number_alone_takes_the_paragraph_before(paragraph, caption, modality,
+                                                                                      view):
+    # (was blank: the bare "Fig. 2" stood for the upload's words, and named no exam)
+    html = f"""<html><body><article><div class="entry-content">
+<p>Paziente maschio, 58 aa. Febbre e tosse da circa 5 giorni. Tampone positivo.</p>
+<p>All'ingresso TC del torace e RX torace.</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/caso-1.jpg" alt="">
+<figcaption>TC, ricostruzione coronale</figcaption></figure>
+<p>{paragraph}</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/caso-2.jpg" alt="">
+<figcaption>{caption}</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/27/covid-19-caso-188/")
+    row = staged_rows(record)["04/caso-2.jpg"]
+    assert (row["modality"], row["view"]) == (modality, view)
+
+
+def test_unseen45_sirm_number_caption_under_a_paragraph_citing_figures_keeps_the_cited_words_only():
+    # a paragraph citing figures describes only those it cites ("(Fig. 2, scansione assiale)"): "Fig. 3" under it
+    # is not described by it
+    html = """<html><body><article><div class="entry-content">
+<p>Uomo di 60 anni, febbre da 5 giorni. Tampone positivo.</p>
+<p>RX torace in proiezione AP all'ingresso (Fig. 1) e TC del torace (Fig. 2, scansione assiale).</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/f3.jpg" alt="">
+<figcaption>Fig. 3</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/27/covid-19-caso-188/")
+    assert record.images[0].caption == "Fig. 3"
+
+
+def test_unseen45_sirm_caso_188_tc_gallery_captioned_fig_2_and_fig_3():
+    name = ("caso_188_paziente_maschio_58_aa_febbre_da_circa_5_giorni_rx_ap_seduto_all_ingresso_tc_in_terza_giornata_"
+            "figure_numbered_only.html")
+    rows = _batch_rows("sirm", "unseen45", name, "https://www.sirm.org/2020/04/27/covid-19-caso-188/")
+    assert [(rows[k]["modality"], rows[k]["view"], rows[k]["offset"]) for k in (
+        "04/caso188-1.jpg", "04/caso188-2.jpg", "04/caso188-3.jpg")] == [
+        ("X-ray", "AP", "5"), ("CT", "Axial", "8"), ("CT", "Axial", "8")]

@@ -91,7 +91,9 @@ AXIAL, CORONAL = CT_VIEWS
 # a negation of "axial": the legend's views read as its coronal alone)
 # v23: a legend lettering its panels with a dash ("Fig. 1 a-d: a – chest X-ray ...; b, c – chest CT, axial images; d –
 # CT, coronal reconstruction") gives each sub-image its own part (was the whole legend: several views, blank)
-VIEW_VERSION = 23
+# v24: a SIRM upload captioned by its number alone ("Fig. 2") under a paragraph citing no figure takes the paragraph's
+# words (was the bare number: blank)
+VIEW_VERSION = 24
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -102,7 +104,9 @@ VIEW_VERSION = 23
 # of the lung fields") gives those films X-ray
 # v12: a legend lettering its panels with a dash ("a – chest X-ray ...; b, c – chest CT ...") gives each sub-image its
 # own part (was the whole legend: "both X-ray and CT", blank)
-MODALITY_VERSION = 12  # v6: "tomografia computadorizada"
+# v13: a SIRM upload captioned by its number alone ("Fig. 2") under a paragraph citing no figure takes the paragraph's
+# words (was the bare number: blank)
+MODALITY_VERSION = 13  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
