@@ -1350,11 +1350,19 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
         if hours is None:
             continue
         kind = SINCE_ADMISSION if m.group("hbase") or m.group("h2base") or m.group("h3base") else AFTER_PREVIOUS
+        evidence = m.group(0)
+        if kind == AFTER_PREVIOUS and (death := _AFTER_DEATH.match(text, m.end())):
+            # "about 4 hours after death": counted from the day the history gives the death, not the film before
+            kind, evidence = AFTER_EVENT, text[m.start():death.end()]
         if hours < 24 or hours % 24 == 0:
-            found.append((m.start(), Moment(kind, hours // 24, m.group(0), where)))
+            found.append((m.start(), Moment(kind, hours // 24, evidence, where)))
         else:
             found.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
     return found
+
+
+#: The death an hours' interval counts from: "4 hours after death", "6 h after his death".
+_AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?death\b", re.IGNORECASE)
 
 
 # What follows a relative time when it names its own base, another event than a film ("3 weeks
@@ -1748,8 +1756,14 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
-            moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
+            # "Post-mortem CT": the day the history gives the death (``EVENTS``' "death"), else unplaced
+            kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
+            moments.append((m.start(), Moment(kind, days, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+#: ``OTHER_TIME``'s post-mortem: a film after the death (its ``_OTHER_BASE_WORD`` leaves "mortem", the event's word).
+_POST_MORTEM = compile_fast(r"post-?mortem", re.IGNORECASE)
 
 
 #: "at 2-week follow-up", "at the 6-week follow-up": a film of a follow-up whose base the words do not name.
@@ -3275,6 +3289,10 @@ EVENTS = {
                           r"\b(?:was|were)\s+(?:started|initiated|commenced|begun|instituted|established)\b|"
                           r"\b(?<!de)(?<!de-)cannulated\s+for\s+(?:\w+[-\s])?(?:ECMO|ECLS)\b|\b(?:started|initiated|placed|put)\s+on\s+"
                           r"(?:\w+[-\s])?(?:ECMO|ECLS)\b", re.IGNORECASE)),
+    # the patient's death ("Post-mortem CT", "performed about 4 hours after death", the history telling "died on the
+    # eleventh day of admission"): a film after it counts from the day the history gives the death
+    "death": (compile_fast(r"^(?:death|mortem)$", re.IGNORECASE),
+              compile_fast(r"\b(?:died|passed\s+away)\b", re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
     # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
@@ -3284,6 +3302,7 @@ EVENTS = {
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
+               "death": ("died", "passed away"),
                "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
                "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
 #: Events a sentence may tell beside another dated one of the same kind (the first dose): only the words from the

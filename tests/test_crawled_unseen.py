@@ -304,9 +304,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
     # day the antibiotics began is not told)
-    # unseen44 (open, see its README): Radiopaedia 91530's "Post-mortem CT" ("about 4 hours after death", the death
-    # "on the eleventh day of admission": no death event on the axis); SIRM caso 196's "Dopo 4 giorni di terapia" and
-    # the TC "Nello stesso giorno" (a span of the therapy, as unseen42's antibiotherapy)
+    # unseen44 (open, see its README): SIRM caso 196's "Dopo 4 giorni di terapia" and the TC "Nello stesso giorno" (a
+    # span of the therapy, as unseen42's antibiotherapy); Radiopaedia 91530's "Post-mortem CT" placed since (the
+    # death event, round 48's leftovers)
     # unseen45 (open, see its README): Radiopaedia 93214's "Day of admission" studies after "Covid positive on lateral
     # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
     # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
@@ -325,7 +325,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
-            ("unseen44", "radiopaedia"): 2, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
+            ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -4463,3 +4463,35 @@ def test_unseen45_sirm_caso_188_tc_gallery_captioned_fig_2_and_fig_3():
     assert [(rows[k]["modality"], rows[k]["view"], rows[k]["offset"]) for k in (
         "04/caso188-1.jpg", "04/caso188-2.jpg", "04/caso188-3.jpg")] == [
         ("X-ray", "AP", "5"), ("CT", "Axial", "8"), ("CT", "Axial", "8")]
+
+
+# --- unseen44 (round 48's leftovers): a death the history dates, a film "post-mortem" or "N hours after death" ---
+
+_RP_91530 = ("rp_2022_layout_2021_brazil_74_years_male_eight_days_ct_on_admission_axial_coronal_sagittal_stacks_died_"
+             "eleventh_day_of_admission_post_mortem_ct_4_hours_after_death.html")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    ("Eight days of fever and cough. Intubated in the first 24 hours; died on the eleventh day of admission.",
+     "Post-mortem CT.", 19),
+    ("Eight days of fever and cough. Intubated in the first 24 hours; died on the eleventh day of admission.",
+     "CT performed about 4 hours after death.", 19),
+    ("Fever for 5 days before admission. She passed away on hospital day 9 despite prone ventilation.",
+     "Postmortem chest CT showing diffuse consolidation.", 14),
+    ("A 70-year-old man with fever since 3 days. He died on day 12 of illness.",
+     "Chest radiograph obtained 6 hours after his death.", 12),
+    # the death's day not told: blank (as before)
+    ("Fever for 6 days. He was intubated and later died of multiorgan failure.", "Post-mortem CT.", None),
+    # another person's death is no event of the patient's
+    ("Fever for 6 days; her husband died on day 2 of his illness.", "CT 4 hours after death.", None),
+])
+def test_unseen44_a_film_after_a_death_the_history_dates(history, caption, offset):
+    # (was unplaced: "post-mortem" a moment without a base; "4 hours after" the film before)
+    from ingest.timeline import ImageTexts
+    film = ImageTexts(0, caption=caption, group="a")
+    assert case_timeline(history, [film]).offset_of(0).value == offset
+
+
+def test_unseen44_radiopaedia_post_mortem_ct_after_the_death_on_the_eleventh_day():
+    rows = _batch_rows("radiopaedia", "unseen44", _RP_91530, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-and-post-mortem-ct")
+    assert sorted(row["offset"] for row in rows.values()) == ["19", "19", "8", "8", "8"]
