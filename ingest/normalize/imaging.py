@@ -91,7 +91,9 @@ AXIAL, CORONAL = CT_VIEWS
 # a negation of "axial": the legend's views read as its coronal alone)
 # v23: a legend lettering its panels with a dash ("Fig. 1 a-d: a – chest X-ray ...; b, c – chest CT, axial images; d –
 # CT, coronal reconstruction") gives each sub-image its own part (was the whole legend: several views, blank)
-VIEW_VERSION = 23
+# v24: BMC's bare letters before coordinated planes ("b Axial and c coronal chest CT images on 19 March") are two
+# panels sharing the last plane's words, as "(b) Axial and (c) coronal ..." (was one panel b: three panels against two)
+VIEW_VERSION = 24
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
