@@ -92,7 +92,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v23: a legend lettering its panels with a dash ("Fig. 1 a-d: a – chest X-ray ...; b, c – chest CT, axial images; d –
 # CT, coronal reconstruction") gives each sub-image its own part (was the whole legend: several views, blank)
 # v24: BMC's bare letters before coordinated planes ("b Axial and c coronal chest CT images on 19 March") are two
-# panels sharing the last plane's words, as "(b) Axial and (c) coronal ..." (was one panel b: three panels against two)
+# panels (was one panel b: three panels against two); a letter whose words are its plane alone ("(b) Axial and (c)
+# coronal CT images on 19 March", "a) axial and b) coronal images") shares the last plane's words (was the plane alone)
 VIEW_VERSION = 24
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
