@@ -66,8 +66,13 @@ _NUMBERED = re.compile(r"(?<![\w.])\d{1,2}([A-P])(?:\s*(?:and|[-–,&])\s*\d{0,2
 _PAREN_RANGE = re.compile(r"\(\s*([a-pA-P])\s*\)\s*[-–—]\s*\(\s*([a-pA-P])\s*\)")
 # "a: January 29; b: February 04" (inside parentheses or after a semicolon), either case.
 _COLON = re.compile(r"(?:(?<=^)|(?<=[(;.:])|(?<=[(;.:]\s))\s*([a-pA-P])(?:\s*[-–,]\s*([a-pA-P]))?\s*:\s*(?=\S)")
-# Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5".
-_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s))([a-p])(?:\s*[-–,]\s*([a-p]))?\s+(?=[A-Z0-9(])")
+# Springer's bold letters, which lose their bold in plain text: "a A 35-year-old man ... b CT on day 5"; also the
+# next of coordinated planes, as BMC letters them: "b Axial and c coronal chest CT images on 19 March", "b Axial, c
+# coronal and d sagittal images".
+_PLANES = r"(?i:axial|coronal|sagittal|transverse|oblique)\b"
+_BARE = re.compile(r"(?:(?<=^)|(?<=[.;]\s)|(?:(?<=\sand\s)|(?<=,\s))(?=[a-p]\s+" + _PLANES + r"))"
+                   r"([a-p])(?:\s*[-–,]\s*([a-p]))?"
+                   r"\s+(?=[A-Z0-9(]|" + _PLANES + ")")
 
 # A letter closing a parenthesis it never opened, opening the caption, a sentence or a clause:
 # "a) Admission posteroanterior film ... b) Portable anteroposterior film 48 hours later", "case #2,
@@ -255,6 +260,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
     result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
     result = _with_group_headings(result, caption, markers)
     result = _restated(result, caption, markers, raw)
+    result = _planes_share_rest(result, markers)
     return _own_views(_respective(dict(sorted(result.items())), caption), caption, raw)
 
 
@@ -349,6 +355,25 @@ def _respective(result: dict[str, str], caption: str) -> dict[str, str]:
 # Between two letters of one coordinated phrase: a conjunction or comma and at most three words
 # ("Axial (a) and coronal (b)", "2 weeks (a) and 6 weeks (b)", "Radiograph (A), CT (B)").
 _COORDINATED = re.compile(r"\A\s*(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:[^\s()]+\s+){0,2}[^\s()]+\s*")
+
+
+_PLANE_ALONE = re.compile(rf"({_PLANES})(?:\s*(?:,|and|or))?", re.I)
+_PLANE_FIRST = re.compile(rf"{_PLANES}\s+(\w.*)", re.I)
+
+
+def _planes_share_rest(result: dict[str, str], markers: list[Marker]) -> dict[str, str]:
+    """Letters before their planes, coordinated in one phrase, share the last plane's rest: "(b) Axial and (c)
+    coronal chest CT images on 19 March" and BMC's "b Axial and c coronal chest CT images on 19 March" give b
+    "Axial chest CT images on 19 March" (read alone, b's words are its plane only). A letter whose words are more
+    than a plane keeps them."""
+    out = dict(result)
+    singles = [letters[0] for _, _, letters in markers if len(letters) == 1]
+    for letter, following in reversed(list(zip(singles, singles[1:]))):
+        alone = _PLANE_ALONE.fullmatch(out.get(letter, ""))
+        rest = _PLANE_FIRST.fullmatch(out.get(following, ""))
+        if alone and rest:
+            out[letter] = f"{alone.group(1)} {rest.group(1)}"
+    return out
 
 
 def _shared_rest(result: dict[str, str], caption: str, markers: list[Marker], raw: list[Marker]) -> dict[str, str]:

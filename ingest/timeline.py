@@ -246,7 +246,12 @@ _ADMISSION_CUES = compile_fast(
     # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")
     r"applied\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:hospital|clinic|polyclinic|department|emergency|outpatient|centre|center))\b",
+    r"(?:hospital|clinic|polyclinic|department|emergency|outpatient|centre|center)"
+    # the presentation as Spanish, French and Portuguese authors write it in English ("consultó", "a consulté"): "he
+    # consulted on 20 March because of dyspnoea", "she consulted again on 3 April" (the patient its subject, no one
+    # consulted: not "cardiology consulted on day 3", "she consulted her doctor")
+    r"|(?:he|she|the\s+patient)\s+(?:(?:then|again|finally|eventually|later|first)\s+)?consulted"
+    r"(?!\s+(?:with|a|an|the|his|her|their|our|another|several)\b))\b",
     re.IGNORECASE,
 )
 
@@ -321,6 +326,17 @@ _ADMISSION_IS_DAY_ONE = compile_fast(
     # admission"
     rf"|\b{_DAY_ONE}\s*(?:\(D1\)\s*)?(?:was|is|being)\s+(?:(?:defined|considered|taken)\s+as\s+)?"
     rf"the\s+(?:day\s+of\s+)?admission\b",
+    re.IGNORECASE,
+)
+# A text telling one hospital day's day of the illness: "On hospital day 4 (day 9 of illness)", "day 9 of illness
+# (hospital day 4)", "hospital day 4, day 9 of illness". The text's two counts are aligned there: its "hospital day
+# K" is day K + 5 of the illness, whichever day the stay's count starts on (US papers make the admission hospital
+# day 1, the project's default counts a hospital day N as N days after it).
+_STAY_DAY = r"(?:hospital\s+day\s*(\d{1,2})|day\s*(\d{1,2})\s+of\s+(?:the\s+)?(?:hospitali[sz]ation|hospital\s+stay))"
+_ILLNESS_DAY = (r"(?:day\s*(\d{1,2})\s+of\s+(?:the\s+)?(?:illness|disease|symptoms)"
+                r"|(?:illness|disease|symptom)\s+day\s*(\d{1,2}))")
+_STAY_DAY_ON_ILLNESS = compile_fast(
+    rf"\b{_STAY_DAY}\s*(?:\(|,)\s*{_ILLNESS_DAY}\b|\b{_ILLNESS_DAY}\s*(?:\(|,)\s*{_STAY_DAY}\b",
     re.IGNORECASE,
 )
 # A text's own count of the illness, with the onset as its day 1: "developed a fever on 2 August (Day 1 of illness)",
@@ -2175,6 +2191,59 @@ def _onset_day_one_words(text: str) -> str:
     return ""
 
 
+def stay_days_on_illness(*texts: str) -> tuple[int, str] | None:
+    """(the days to add to a "hospital day N" to make it the day of the illness, the words) of ``texts`` telling a
+    hospital day's day of the illness ("On hospital day 4 (day 9 of illness)": 5), or None when none does or
+    two pairs disagree."""
+    return _one_pair(stay_days_pairs(*texts))
+
+
+def _one_pair(pairs: Iterable[tuple[int, str]]) -> tuple[int, str] | None:
+    """The one difference of ``pairs`` (with the first words telling it), None for none or two."""
+    found: dict[int, str] = {}
+    for shift, words in pairs:
+        found.setdefault(shift, words)
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def stay_days_pairs(*texts: str) -> tuple[tuple[int, str], ...]:
+    """Every pair ``stay_days_on_illness`` reads in ``texts``."""
+    return tuple(pair for text in texts if text for pair in _stay_days_on_illness(text))
+
+
+def _stay_pairs_of(image: ImageTexts) -> tuple[tuple[int, str], ...]:
+    """The pairs an image's own words tell (``stay_days_on_illness``)."""
+    return stay_days_pairs(image.date_text, image.caption)
+
+
+@lru_cache(maxsize=4096)
+def _stay_days_on_illness(text: str) -> tuple[tuple[int, str], ...]:
+    """``stay_days_on_illness``'s pairs of one text, remembered (as ``_day_one_words``)."""
+    if not has_any(text_context(text).lower, ("day",)):
+        return ()
+    pairs = []
+    for m in _STAY_DAY_ON_ILLNESS.finditer(text):
+        stay_a, stay_b, ill_a, ill_b, ill_c, ill_d, stay_c, stay_d = m.groups()
+        stay = int(stay_a or stay_b or stay_c or stay_d)
+        illness = int(ill_a or ill_b or ill_c or ill_d)
+        if illness >= stay:
+            pairs.append((illness - stay, m.group(0)))
+    return tuple(pairs)
+
+
+def _stay_on_illness(moments: list[Moment], pair: tuple[int, str] | None) -> list[Moment]:
+    """The moments of a case whose text tells a hospital day's day of the illness (``stay_days_on_illness``):
+    its "hospital day N" is that day of the illness, N plus the pair's difference, and the pair joins their
+    evidence."""
+    if pair is None:
+        return moments
+    shift, words = pair
+    return [Moment(SINCE_ONSET, m.days + shift,
+                   m.evidence if words in m.evidence else f"{words}{EVIDENCE_JOIN}{m.evidence}", m.where)
+            if m.kind == HOSPITAL_DAY and m.days >= 1 and m.where != "filename" else m
+            for m in moments]
+
+
 def _tells_day_of_illness(evidence: str, days: int) -> bool:
     """Whether a moment's words tell day ``days`` of the illness's count ("Day 14 of illness", "admitted on the
     sixth day of illness"), not a time after the onset ("1 day after the onset", "fever for 6 days")."""
@@ -2216,8 +2285,11 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    moments = {i.position: _rebased_on_onset(_rebased(image_moments(i, captions_are_notes, day_first), day_one),
-                                             onset_one) for i in ordered}
+    # (a text's own definition of day 1 of either count comes first)
+    stay_pair = None if day_one or onset_one else stay_days_on_illness(
+        history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
+        image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
     readmission = _case_readmission(history, findings)
     if readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
@@ -2677,19 +2749,24 @@ class CaseImages:
         # history's)
         self._day_ones = [admission_is_day_one(i.date_text, i.caption) for i in self._ordered]
         self._onset_ones = [onset_is_day_one(i.date_text, i.caption) for i in self._ordered]
-        self._read: dict[tuple[str, str], tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
-        self._use("", "")
+        # (and a hospital day's day of the illness: ``stay_days_on_illness``)
+        self._stay_pairs = [_stay_pairs_of(i) for i in self._ordered]
+        self._read: dict[tuple[str, str, tuple[int, str] | None],
+                         tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
+        self._use("", "", None)
 
-    def _use(self, day_one: str, onset_one: str) -> None:
-        """The films' moments on the counts ``day_one`` and ``onset_one`` give (read once per count: most cases
-        have one)."""
-        if (day_one, onset_one) not in self._read:
-            moments = [_rebased_on_onset(_rebased(m, day_one), onset_one) for m in self._raw]
+    def _use(self, day_one: str, onset_one: str, stay_pair: tuple[int, str] | None) -> None:
+        """The films' moments on the counts ``day_one``, ``onset_one`` and ``stay_pair`` give (read once per
+        count: most cases have one)."""
+        key = (day_one, onset_one, stay_pair)
+        if key not in self._read:
+            moments = [_rebased_on_onset(_rebased(_stay_on_illness(m, stay_pair), day_one), onset_one)
+                       for m in self._raw]
             chosen = [_one_moment(m) for m in moments]
             # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
-            self._read[(day_one, onset_one)] = (moments, chosen, sum(map(_since_onset, chosen)),
-                                                sum(map(_has_day_zero_label, moments)))
-        self._moments, self._chosen, self._onset, self._day_zero = self._read[(day_one, onset_one)]
+            self._read[key] = (moments, chosen, sum(map(_since_onset, chosen)),
+                               sum(map(_has_day_zero_label, moments)))
+        self._moments, self._chosen, self._onset, self._day_zero = self._read[key]
 
     def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
                   admission_base_told: bool = True) -> ImageOffset:
@@ -2703,12 +2780,16 @@ class CaseImages:
         own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
         onset_one = onset_is_day_one(history, findings) or next(
             (d for d in (*self._onset_ones[:k], own_onset, *self._onset_ones[k + 1:]) if d), "")
-        self._use(day_one, onset_one)
+        own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
+        stay_pair = None if day_one or onset_one else _one_pair(
+            pair for pairs in ((*stay_days_pairs(history, findings),), *self._stay_pairs[:k], own_pairs,
+                               *self._stay_pairs[k + 1:]) for pair in pairs)
+        self._use(day_one, onset_one, stay_pair)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
         else:
-            moments = _rebased_on_onset(_rebased(image_moments(image, self._notes, self._day_first), day_one),
-                                        onset_one)
+            moments = _rebased_on_onset(_rebased(_stay_on_illness(image_moments(image, self._notes, self._day_first),
+                                                                  stay_pair), day_one), onset_one)
             chosen = _one_moment(moments)
         first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)

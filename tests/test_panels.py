@@ -364,7 +364,9 @@ def test_a_range_announcing_its_panels_gives_each_its_words(caption, expected):
 # Two lettering styles in one caption, and capital letters without punctuation.
 @pytest.mark.parametrize("caption,expected", [
     ("Patient 3. A, Axial CT scan shows GGO. Coronal (B) and sagittal (C) reconstructed CT images show GGO.",
-     {"a": "Axial CT scan shows GGO", "b": "Coronal", "c": "sagittal reconstructed CT images show GGO"}),
+     # (the first plane shares the last one's words, papers_unseen45: was "Coronal" alone)
+     {"a": "Axial CT scan shows GGO", "b": "Coronal reconstructed CT images show GGO",
+      "c": "sagittal reconstructed CT images show GGO"}),
     ("Serial chest X-rays. a Baseline radiograph on the day of admission. Radiographic follow-ups at day 4 (b) "
      "and day 5 (c).", {"a": "Baseline radiograph on the day of admission", "b": "Radiographic follow-ups at day 4",
                         "c": "Radiographic follow-ups at day 5"}),

@@ -57,9 +57,12 @@ def _bmj(replace: tuple[str, str] = ("", "")):
 @pytest.mark.parametrize("caption, wanted", [
     # Monaldi's PDF legend: the date before the letters, the second letter after "and"
     ("Follow-up CT scan (7 May 2020): a) axial and b) coronal images show reduced ground glass opacities.",
-     {"a": "axial", "b": "coronal images show reduced ground glass opacities"}),
+     # (the first plane shares the last one's words, papers_unseen45: was "axial" alone)
+     {"a": "axial images show reduced ground glass opacities",
+      "b": "coronal images show reduced ground glass opacities"}),
     ("HRCT, A) axial and B) coronal reconstructions, showing pneumomediastinum.",
-     {"a": "axial", "b": "coronal reconstructions, showing pneumomediastinum"}),
+     {"a": "axial reconstructions, showing pneumomediastinum",
+      "b": "coronal reconstructions, showing pneumomediastinum"}),
     # guards: a letter after "and" closing a parenthesis it opened is the parenthesis style's as before; one
     # after "and" with no half-parenthesis letter before it names no panel
     ("Chest CT (a and b) on day 3 and (c) on day 9.", {"a": "Chest CT on day 3", "b": "Chest CT on day 3",

@@ -93,7 +93,10 @@ AXIAL, CORONAL = CT_VIEWS
 # CT, coronal reconstruction") gives each sub-image its own part (was the whole legend: several views, blank)
 # v24: a SIRM upload captioned by its number alone ("Fig. 2") under a paragraph citing no figure takes the paragraph's
 # words (was the bare number: blank)
-VIEW_VERSION = 24
+# v25: BMC's bare letters before coordinated planes ("b Axial and c coronal chest CT images on 19 March") are two
+# panels (was one panel b: three panels against two); a letter whose words are its plane alone ("(b) Axial and (c)
+# coronal CT images on 19 March", "a) axial and b) coronal images") shares the last plane's words (was the plane alone)
+VIEW_VERSION = 25
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
