@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import Table, parse_jats
 from ingest.normalize.demographics import normalize_age
 from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.patients import patients_in_tables
 from ingest.timeline import dates_in
+from tests.jats_cases import case_value, image_values
 from tests.test_papers_unseen15 import offsets
 
 UNSEEN19 = Path(__file__).parent / "fixtures" / "papers_unseen19"
@@ -22,16 +22,6 @@ COVID = "Pneumonia/Viral/COVID-19"
 
 def _cases(pmcid: str):
     return cases_from_article(parse_jats((UNSEEN19 / f"PMC{pmcid}_efetch.xml").read_bytes()))
-
-
-def _values(case, name: str) -> list[str | None]:
-    """The image-level values of ``name`` in the order of the case's images."""
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
-def _patient(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
 
 
 # --- An exam's date in another clause is not the admission's ------------------------------------------
@@ -106,7 +96,8 @@ def test_the_family_pdfs_husband_has_his_age_and_finding():
                             "daughter")
     cases = cases_from_article(article, pdf_figures=extract_pdf_figures(pdf))
     husband = next(c for c in cases if c.title.endswith("(patient 2)"))
-    assert (_patient(husband, "sex"), _patient(husband, "age"), _patient(husband, "finding")) == ("M", "41", COVID)
+    assert (case_value(husband, "sex"), case_value(husband, "age"),
+            case_value(husband, "finding")) == ("M", "41", COVID)
 
 
 # --- Patients only the legends introduce ----------------------------------------------------------------
@@ -115,7 +106,7 @@ def test_patients_a_series_introduces_only_in_its_legends_have_their_age_and_sex
     """Korean J Radiol letter: "Patient 1 (46-year-old woman).", "Patient 4 (71-year-old man)." as caption
     titles, the body naming patients by number only: no sex, no age."""
     pictured = [c for c in _cases("7190066") if c.images]
-    assert [(_patient(c, "sex"), _patient(c, "age")) for c in pictured] == [("F", "46"), ("M", "71"), ("F", "55")]
+    assert [(case_value(c, "sex"), case_value(c, "age")) for c in pictured] == [("F", "46"), ("M", "71"), ("F", "55")]
 
 
 # --- A table of patients with onset and admission dates --------------------------------------------------
@@ -146,10 +137,10 @@ def test_a_tables_slashed_dates_whose_order_nothing_shows_stay_unread():
 
 def test_the_nursing_home_series_counts_from_each_residents_dates():
     cases = {c.title.rsplit("(", 1)[-1]: c for c in _cases("7190011")}
-    assert _values(cases["patient 1)"], "offset") == ["3", "8"]
+    assert image_values(cases["patient 1)"], "offset") == ["3", "8"]
     # "Posteroanterior chest radiograph on 4/11/2020": a day the legend tells but does not say how to read
     # (month or day first) is no presenting film (was day 1, the admission's)
-    assert _values(cases["patient 4)"], "offset") == [None]
+    assert image_values(cases["patient 4)"], "offset") == [None]
 
 
 # --- Dates in other forms ----------------------------------------------------------------------------------
@@ -163,7 +154,7 @@ def test_a_wuhan_legends_dates_with_their_day_counts_and_an_iso_date():
     """J Thorac Dis: "(B) January 28, 2020 (day 6)" (the admission dated too: "day 6" alone may count from
     either) and "Chest CT before discharge (2020-02-12)"."""
     (case,) = _cases("7190033")
-    assert _values(case, "offset") == ["2", "6", "12", "21", "21"]
+    assert image_values(case, "offset") == ["2", "6", "12", "21", "21"]
 
 
 def test_a_day_count_beside_its_date_restates_it():
@@ -177,4 +168,4 @@ def test_a_follow_up_interval_the_history_dates_is_that_day():
     """BJR|case reports: the discharge in "Treatment and outcome" (was left out of the history) and "three months
     after discharge, on 16 July" (a caption's "three months after discharge" is 16 July: 103, not 14 + 90)."""
     (case,) = _cases("7190055")
-    assert _values(case, "offset") == ["3", "5", "5", "103"]
+    assert image_values(case, "offset") == ["3", "5", "5", "103"]

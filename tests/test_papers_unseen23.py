@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.normalize.demographics import normalize_sex
 from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.timeline import text_moments
+from tests.jats_cases import case_value, image_offsets
 
 UNSEEN23 = Path(__file__).parent / "fixtures" / "papers_unseen23"
 
@@ -23,15 +23,6 @@ def _article(name: str, replace: tuple[str, str] = ("", "")):
         assert replace[0] in xml
         xml = xml.replace(*replace)
     return parse_jats(xml.encode())
-
-
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 # --- A JATS figure without <label> ---------------------------------------------------------------------------
@@ -59,7 +50,7 @@ def test_days_abbreviated_d_n_count_from_the_admission_the_text_makes_day_one():
     """"Day 1 (D1) was the day of admission", legends "on D1", "on D4", "on D10", fever "2 days before
     admission": 2, 5 and 11 (all blank on the first crawl)."""
     (case,) = cases_from_article(_article("PMC7230044_efetch.xml"))
-    assert _offsets(case) == ["2", "5", "11", "11"]
+    assert image_offsets(case) == ["2", "5", "11", "11"]
 
 
 @pytest.mark.parametrize("text", [
@@ -85,8 +76,8 @@ def test_the_possessive_relative_of_a_patient_introduced_by_age_alone_is_not_the
     patient (age 3 against 64: blank; sex F)."""
     cases = cases_from_article(_article("PMC7230077_efetch.xml"))
     grandfather = cases[0]
-    assert _case_value(grandfather, "age") == "64"
-    assert _case_value(grandfather, "sex") == "M"
+    assert case_value(grandfather, "age") == "64"
+    assert case_value(grandfather, "sex") == "M"
     assert len(grandfather.images) == 4  # figures 1 to 3, figure 2's two panels
 
 
@@ -103,7 +94,7 @@ def test_a_sentence_whose_subject_is_the_grandfather_is_his_after_the_granddaugh
     assert not any("his nasopharyngeal swab was positive" in p for p in granddaughter.paragraphs)
     assert any("her RT-PCR was positive during contact tracing" in p for p in granddaughter.paragraphs)
     cases = cases_from_article(article)
-    assert _case_value(cases[0], "finding") == "Pneumonia/Viral/COVID-19"
+    assert case_value(cases[0], "finding") == "Pneumonia/Viral/COVID-19"
 
 
 @pytest.mark.parametrize("opening", ["On arrival", "At presentation,", "Two days later",
@@ -124,7 +115,7 @@ def test_a_figure_of_the_single_patients_relative_is_a_case_of_its_own():
     of her own (papers_unseen22's possessive relative), so her film has her age and no release takes it."""
     cases = cases_from_article(_article("PMC7230077_efetch.xml"))
     assert len(cases) == 2
-    assert (_case_value(cases[1], "age"), _case_value(cases[1], "sex")) == ("3", "F")
+    assert (case_value(cases[1], "age"), case_value(cases[1], "sex")) == ("3", "F")
     assert [i.source_url.rsplit("/", 1)[-1] for i in cases[1].images] == ["CCR3-9-e03890-g004.jpg"]
 
 
@@ -148,7 +139,7 @@ def test_a_figure_of_the_single_patient_named_by_her_own_family_word_stays_hers(
 def test_the_subject_pronoun_right_after_the_introduction_is_the_patients(paragraph, sex):
     article = _article("PMC7230077_efetch.xml")
     article.paragraphs = [p for p in article.paragraphs if "A 64-year-old" not in p] + [paragraph]
-    assert _case_value(cases_from_article(article)[0], "sex") == sex
+    assert case_value(cases_from_article(article)[0], "sex") == sex
 
 
 # --- A pregnant patient's newborn --------------------------------------------------------------------------
@@ -157,7 +148,7 @@ def test_the_sex_word_of_the_newborn_a_patient_delivers_is_not_hers():
     """"A 29-year-old primigravida at 31 weeks of gestation ... Her husband ... A healthy male baby weighing 1.7 kg
     was delivered": the first crawl left her sex blank ("the history says M ('male')")."""
     (case,) = cases_from_article(_article("PMC7230011_fullTextXML.xml"))
-    assert _case_value(case, "sex") == "F"
+    assert case_value(case, "sex") == "F"
 
 
 @pytest.mark.parametrize("text, sex", [
@@ -175,13 +166,13 @@ def test_an_interval_after_the_caesarean_section_counts_from_the_day_the_history
     """"... caesarean section ... on the seventh day of hospitalization", "Portable anteroposterior chest radiograph
     2 days after the caesarean section" (fever for 4 days at admission): 4 + 7 + 2 (blank on the first crawl)."""
     (case,) = cases_from_article(_article("PMC7230011_fullTextXML.xml"))
-    assert _offsets(case) == ["4", "9", "9", "13"]
+    assert image_offsets(case) == ["4", "9", "9", "13"]
 
 
 def test_an_interval_after_a_caesarean_section_the_history_does_not_date_is_blank():
     (case,) = cases_from_article(_article("PMC7230011_fullTextXML.xml", (
         " on the seventh day of hospitalization. A healthy male", ". A healthy male")))
-    assert _offsets(case)[3] is None
+    assert image_offsets(case)[3] is None
 
 
 # --- The one household of a couple ------------------------------------------------------------------------
@@ -192,7 +183,7 @@ def test_the_household_a_titles_patients_share_is_theirs():
     assert normalize_finding("COVID-19 pneumonia in an elderly couple: two courses in one household").value == \
         "Pneumonia/Viral/COVID-19"
     wife = cases_from_article(_article("PMC7230022_efetch.xml"))[1]
-    assert _case_value(wife, "finding") == "Pneumonia/Viral/COVID-19"
+    assert case_value(wife, "finding") == "Pneumonia/Viral/COVID-19"
 
 
 def test_a_relative_in_another_household_is_still_someone_else():
@@ -209,14 +200,14 @@ def test_the_first_exams_citing_sentence_dates_it_from_the_onset():
     performed on the same day as the first positive RT-PCR test, 3 days after symptom onset, ... (Figure 1)": 3 (0
     on the first crawl: "initial" read as the presentation's day, the citing sentence not read)."""
     (case,) = cases_from_article(_article("PMC7230066_efetch.xml"))
-    assert _offsets(case)[:2] == ["3", "3"]
+    assert image_offsets(case)[:2] == ["3", "3"]
 
 
 def test_an_interval_after_the_first_positive_test_counts_from_the_tests_day():
     """"A second CT, 10 days after the first positive test", the test on the first CT's day, 3 days after the
     onset: 13 (10 on the first crawl, "after the first" read as after the previous film)."""
     (case,) = cases_from_article(_article("PMC7230066_efetch.xml"))
-    assert _offsets(case)[2] == "13"
+    assert image_offsets(case)[2] == "13"
 
 
 def test_the_positive_tests_own_day_places_the_interval_after_it():
@@ -225,7 +216,7 @@ def test_the_positive_tests_own_day_places_the_interval_after_it():
         "The RT-PCR test for SARS-CoV-2 on a nasopharyngeal swab was positive.",
         "He tested positive on day 1 of illness.")
     (case,) = cases_from_article(parse_jats(xml.encode()))
-    assert _offsets(case)[2] == "11"
+    assert image_offsets(case)[2] == "11"
 
 
 def test_an_interval_after_a_positive_test_the_text_does_not_place_is_blank():
@@ -233,7 +224,7 @@ def test_an_interval_after_a_positive_test_the_text_does_not_place_is_blank():
     previous film."""
     (case,) = cases_from_article(_article("PMC7230066_efetch.xml", (_FIRST_CT_SAME_DAY,
                                                                     "performed 3 days after symptom onset,")))
-    assert _offsets(case) == ["3", "3", None]
+    assert image_offsets(case) == ["3", "3", None]
 
 
 @pytest.mark.parametrize("text", ["10 days after positive pressure ventilation was started",
@@ -249,7 +240,7 @@ def test_a_panel_citing_a_row_of_a_table_of_the_patients_exams_takes_its_date():
     dates only in the table's "Date of CT" column (2020-02-04, 2020-02-11; onset 2020-01-22): 13 and 20 (blank on
     the first crawl)."""
     (case,) = cases_from_article(_article("PMC7230033_efetch.xml"))
-    assert _offsets(case) == ["3", "7", "13", "20", "23"]
+    assert image_offsets(case) == ["3", "7", "13", "20", "23"]
 
 
 @pytest.mark.parametrize("replace", [
@@ -263,4 +254,4 @@ def test_a_panel_citing_a_row_of_a_table_of_the_patients_exams_takes_its_date():
 ])
 def test_a_panel_citing_a_table_that_is_no_numbered_table_of_exams_stays_blank(replace):
     (case,) = cases_from_article(_article("PMC7230033_efetch.xml", replace))
-    assert _offsets(case)[2:4] == [None, None]
+    assert image_offsets(case)[2:4] == [None, None]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article, described
+from tests.jats_cases import image_offsets
 
 UNSEEN24 = Path(__file__).parent / "fixtures" / "papers_unseen24"
 
@@ -21,11 +21,6 @@ def _article(name: str, replace: tuple[str, str] = ("", "")):
         assert replace[0] in xml
         xml = xml.replace(*replace)
     return parse_jats(xml.encode())
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 def _two_panels() -> PanelSplit:
@@ -41,7 +36,7 @@ def test_an_imaging_findings_section_is_part_of_the_patients_story():
     first crawl: the section was read as no part of the case)."""
     (case,) = cases_from_article(_article("PMC7240011_efetch.xml"))
     assert "discharged on hospital day 12" in case.history
-    assert _offsets(case) == ["6", "6", "9", "46", "46"]
+    assert image_offsets(case) == ["6", "6", "9", "46", "46"]
 
 
 def test_a_discussion_titled_with_findings_is_still_no_part_of_the_story():
@@ -67,7 +62,7 @@ def test_the_next_day_in_a_second_panel_is_one_day_after_the_first_panels():
     after "admitted with fever and cough for 3 days": 3 and 4 (the first crawl gave (B) the admission's 3)."""
     cases = cases_from_article(_article("PMC7240055_efetch.xml"), panel_splits={1: _two_panels()})
     husband = next(c for c in cases if any(i.extra.get("figure_number") == 1 for i in c.images))
-    assert _offsets(husband)[:2] == ["3", "4"]
+    assert image_offsets(husband)[:2] == ["3", "4"]
 
 
 @pytest.mark.parametrize("words", [

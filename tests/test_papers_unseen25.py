@@ -14,6 +14,7 @@ from ingest.normalize.demographics import normalize_sex
 from ingest.normalize.imaging import normalize_finding
 from ingest.papers import cases_from_article
 from ingest.patients import _date_cells, numbers_in, p_numbers_defined, patients_in_tables
+from tests.jats_cases import image_offsets
 
 UNSEEN25 = Path(__file__).parent / "fixtures" / "papers_unseen25"
 
@@ -28,11 +29,6 @@ def _article(name: str, replace: tuple[str, str] = ("", "")):
 
 def _case_values(case) -> dict[str, object]:
     return {r.field: r.value for r in normalize_case(case) if r.image_position is None}
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 def _by_figure(cases) -> dict[int, object]:
@@ -56,9 +52,9 @@ def test_a_tables_onset_and_admission_dates_with_named_months_date_the_patients_
     """Table 1's "Onset of symptoms" / "Admission" as "22 Jan" / "27 Jan" (the year in the text): "On admission"
     is 5 days after the onset, "On 3 February" 12; P2's and P3's admission CTs 3 and 2 (the first crawl: 0)."""
     by_figure = _by_figure(cases_from_article(_article("PMC7250011_efetch.xml")))
-    assert _offsets(by_figure[1]) == ["5", "12"]
-    assert _offsets(by_figure[2]) == ["3"]
-    assert _offsets(by_figure[3]) == ["2", "2"]
+    assert image_offsets(by_figure[1]) == ["5", "12"]
+    assert image_offsets(by_figure[2]) == ["3"]
+    assert image_offsets(by_figure[3]) == ["2", "2"]
 
 
 @pytest.mark.parametrize("cell, written", [
@@ -119,7 +115,7 @@ def test_a_legend_naming_the_patient_as_the_mother_of_her_child_shows_the_patien
     assert by_figure[3].source_key.endswith("#fig3")
     assert _case_values(by_figure[1])["sex"] == "F"
     assert _case_values(by_figure[1])["age"] == "31"
-    assert _offsets(by_figure[1]) == ["3", "6", "6"]
+    assert image_offsets(by_figure[1]) == ["3", "6", "6"]
 
 
 def test_the_mother_is_a_relative_when_the_text_tells_of_no_child_of_the_patients():

@@ -13,6 +13,7 @@ from ingest.normalize.demographics import normalize_age
 from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article
 from ingest.timeline import onset_gap
+from tests.jats_cases import image_values
 
 UNSEEN26 = Path(__file__).parent / "fixtures" / "papers_unseen26"
 
@@ -23,11 +24,6 @@ def _article(name: str, replace: tuple[str, str] = ("", "")):
         assert replace[0] in xml
         xml = xml.replace(*replace)
     return parse_jats(xml.encode())
-
-
-def _field(case, field: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == field}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 def _panels(count: int) -> PanelSplit:
@@ -65,7 +61,7 @@ def test_an_iranian_history_counts_its_films_from_the_day_the_patient_was_last_w
     and since 3 days ago dyspnea was added"; "on admission", "On the 3rd day of admission", "On the 7th day of
     admission": 10, 13, 13, 17 (the first crawl took the later dyspnea's 3 days for the onset: 3, 6, 6, 10)."""
     (case,) = cases_from_article(_article("PMC7260011_fullTextXML.xml"), panel_splits={2: _panels(2)})
-    assert _field(case, "offset") == ["10", "13", "13", "17"]
+    assert image_values(case, "offset") == ["10", "13", "13", "17"]
 
 
 # --- "progressive dyspnea that had started 8 days earlier": the acute illness --------------------------------
@@ -86,7 +82,7 @@ def test_a_brazilian_letters_onset_told_as_started_days_earlier_with_progressive
     """J Bras Pneumol: "dry cough, fever and progressive dyspnea that had started 8 days earlier"; CT at
     admission (A, B), a bedside film "On the 5th day of hospitalization": 8, 8, 13 (the first crawl: 0, 0, 5)."""
     (case,) = cases_from_article(_article("PMC7260044_efetch.xml"), panel_splits={1: _panels(2)})
-    assert _field(case, "offset") == ["8", "8", "13"]
+    assert image_values(case, "offset") == ["8", "8", "13"]
 
 
 # --- "Mr. R, 52, a farmer": the age after an honorific and a name --------------------------------------------

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article
+from tests.jats_cases import image_values
 
 UNSEEN27 = Path(__file__).parent / "fixtures" / "papers_unseen27"
 SQUMJ_LEGEND = "Posteroanterior chest radiograph on readmission (30 June 2020) showing"
@@ -30,11 +30,6 @@ def _panels(count: int) -> PanelSplit:
     return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=width, height=380)
 
 
-def _field(case, field: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == field}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
 def _squmj(legend: str = SQUMJ_LEGEND):
     (case,) = cases_from_article(_article("PMC7270033_fullTextXML.xml", (SQUMJ_LEGEND, legend)),
                                  panel_splits={2: _panels(2)})
@@ -45,7 +40,7 @@ def _squmj(legend: str = SQUMJ_LEGEND):
 
 def test_the_readmission_film_of_the_omani_report_takes_its_date():
     # onset 2 June 2020: presentation 5 June (3), CT 8 June (6), readmission 30 June (28)
-    assert _field(_squmj(), "offset") == ["3", "6", "6", "28"]
+    assert image_values(_squmj(), "offset") == ["3", "6", "6", "28"]
 
 
 @pytest.mark.parametrize("legend, want", [
@@ -57,13 +52,13 @@ def test_the_readmission_film_of_the_omani_report_takes_its_date():
     ("Posteroanterior chest radiograph at readmission (35 days after symptom onset) showing", "35"),
 ])
 def test_a_date_beside_the_readmission_is_the_films_day(legend, want):
-    assert _field(_squmj(legend), "offset")[3] == want
+    assert image_values(_squmj(legend), "offset")[3] == want
 
 
 def test_the_other_fields_of_the_readmission_film_are_untouched():
     case = _squmj()
-    assert _field(case, "modality") == ["X-ray", "CT", "CT", "X-ray"]
-    assert _field(case, "view") == ["AP", "Axial", "Coronal", "PA"]
+    assert image_values(case, "modality") == ["X-ray", "CT", "CT", "X-ray"]
+    assert image_values(case, "view") == ["AP", "Axial", "Coronal", "PA"]
 
 
 # --- "the next day" told past a test's result after the figure before ----------------------------------------
@@ -74,7 +69,7 @@ def _jrcr_offsets(replace: tuple[str, str]) -> list[str | None]:
     xml = (UNSEEN27.parent / "papers_unseen28" / "PMC7280033_efetch.xml").read_text()
     assert replace[0] in xml
     (case,) = cases_from_article(parse_jats(xml.replace(*replace).encode()), panel_splits={2: _panels(2)})
-    return _field(case, "offset")
+    return image_values(case, "offset")
 
 
 FIGURE_1_THEN_CT = "Figure 1</xref>). A CT of the chest without contrast was obtained the following day"

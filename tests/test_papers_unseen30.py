@@ -12,6 +12,7 @@ from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article
 from ingest.patients import split_patients
 from ingest.timeline import onset_gap
+from tests.jats_cases import image_offsets
 
 UNSEEN30 = Path(__file__).parent / "fixtures" / "papers_unseen30"
 COHORT = "PMC7300011_efetch.xml"
@@ -100,18 +101,13 @@ def test_a_clause_joined_by_and_is_still_another_persons():
     assert onset_gap("Case 2, a nurse, and her colleague had a 2-day history of cough.") is None
 
 
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
 def test_the_letters_second_case_is_counted_from_his_own_onset():
     """J Infect letter: case 2's "a 2-day history of cough" at the first visit (Fig. 1B) and "4 days later" (Fig.
     1C): 2 and 6 (0 and 4 on the first crawl, his first visit taken as day 0)."""
-    first_visit, later = _offsets(_by_patient(LETTER, splits={1: 3})[2])
+    first_visit, later = image_offsets(_by_patient(LETTER, splits={1: 3})[2])
     assert first_visit == "2"
     assert later == "6"
 
 
 def test_the_letters_first_case_keeps_her_onset():
-    assert _offsets(_by_patient(LETTER, splits={1: 3})[1]) == ["3"]
+    assert image_offsets(_by_patient(LETTER, splits={1: 3})[1]) == ["3"]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.panels import Panel, PanelSplit, parse_subcaptions
 from ingest.papers import cases_from_article
 from ingest.publisher import parse_article_html
 from ingest.timeline import history_dates
+from tests.jats_cases import image_values
 
 UNSEEN31 = Path(__file__).parent / "fixtures" / "papers_unseen31"
 UNSEEN29 = Path(__file__).parent / "fixtures" / "papers_unseen29"
@@ -25,11 +25,6 @@ def _panels(count: int) -> PanelSplit:
     width = 380 * count + 12 * (count - 1)
     boxes = [(i * 392, 0, i * 392 + 380, 380) for i in range(count)]
     return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=width, height=380)
-
-
-def _field(case, field: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == field}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 def _text(folder: Path, name: str, replace: tuple[str, str]) -> str:
@@ -78,7 +73,7 @@ def test_half_parenthesis_letters_joined_by_and_name_panels(caption, wanted):
 def test_the_springer_womans_offsets_count_from_the_onset_her_history_dates():
     # onset 21 October: admission 26 October (5), "the fifth day of hospitalization" (10), discharge 9 November
     # (19) and "three weeks after discharge" (40); the first crawl counted from the admission (0, 5, 35)
-    assert _field(_springer(), "offset") == ["5", "10", "40"]
+    assert image_values(_springer(), "offset") == ["5", "10", "40"]
 
 
 @pytest.mark.parametrize("history, onset", [
@@ -119,7 +114,7 @@ def test_the_index_patients_offsets_of_the_family_cluster():
     # admission film 3, the control CT on 21 March 10 (0 and blank before: both dates were read as onsets)
     xml = (UNSEEN29 / "PMC7290033_efetch.xml").read_bytes()
     cases = cases_from_article(parse_jats(xml), panel_splits={1: _panels(2), 3: _panels(2)})
-    assert _field(cases[0], "offset") == ["3", "10"]
+    assert image_values(cases[0], "offset") == ["3", "10"]
 
 
 # --- "He had cough starting on 15 March": the day a symptom is told starting from ----------------------------
@@ -141,7 +136,7 @@ def test_treatment_starting_on_a_date_is_no_onset():
 def test_the_follow_up_film_takes_the_date_the_history_gives_that_visit():
     # onset 3 April: admission 9 April (6), "48 h later" (8), the fifth day of hospitalisation (11), one week
     # after the discharge of 4 May (38), the 1-month follow-up on 4 June (62; blank on the first crawl)
-    assert _field(_bmj(), "offset") == ["6", "8", "11", "38", "62"]
+    assert image_values(_bmj(), "offset") == ["6", "8", "11", "38", "62"]
 
 
 @pytest.mark.parametrize("visit", [
@@ -152,4 +147,4 @@ def test_the_follow_up_film_takes_the_date_the_history_gives_that_visit():
     "At the 3-month follow-up in the respiratory clinic on 4 June she",
 ])
 def test_an_undated_follow_up_stays_blank(visit):
-    assert _field(_bmj((BMJ_VISIT, visit)), "offset")[4] is None
+    assert image_values(_bmj((BMJ_VISIT, visit)), "offset")[4] is None

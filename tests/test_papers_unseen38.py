@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.panels import Panel, PanelSplit
 from ingest.papers import cases_from_article, described
+from tests.jats_cases import case_value, image_values
 
 UNSEEN38 = Path(__file__).parent / "fixtures" / "papers_unseen38"
 SERIES = "PMC7380011_efetch.xml"  # four patients, their ages and sexes in the legends only
@@ -32,22 +32,13 @@ def _side_by_side(n: int) -> PanelSplit:
     return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=n * 392, height=400)
 
 
-def _values(case, name: str) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == name}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
-
-
-def _case_value(case, name: str) -> str | None:
-    return next((r.value for r in normalize_case(case) if r.field == name and r.image_position is None), None)
-
-
 # --- a caption listing its images' moments: "on admission and on the 10th day of admission" -------------------------
 
 def test_an_unlettered_pair_takes_the_listed_moments_in_reading_order():
     """Two images side by side, the legend listing two moments and neither lettering nor placing the images: the
     left the first moment, the right the second (7 and 17; both were 17, the precise moment taken for the list)."""
     (case,) = _cases(PAIR, splits={1: 2})
-    assert _values(case, "offset") == ["7", "17", "23"]
+    assert image_values(case, "offset") == ["7", "17", "23"]
     left, right = case.images[:2]
     assert (left.date_text, right.date_text) == ("on admission", "10th day of admission")
     assert left.extra["needs_review"]  # the reviewer still sees the pair was not lettered
@@ -100,7 +91,7 @@ def test_a_pair_whose_moments_do_not_match_its_panels_takes_none(splits, replace
 def test_the_pair_kept_whole_takes_no_one_of_its_moments():
     """The pixels not split: one image of both days has neither's (was the 10th day's, 17)."""
     (case,) = _cases(PAIR)
-    assert _values(case, "offset") == [None, "23"]
+    assert image_values(case, "offset") == [None, "23"]
 
 
 # --- a series' legends telling each patient's age and sex ------------------------------------------------------------
@@ -110,16 +101,16 @@ def test_a_legend_headed_by_the_patients_number_gives_its_one_descriptor():
     body's paragraph ("Patient 1 came to the emergency department ...") tells no age; the legend headed by the
     patient's number is that patient's (age 45; was blank)."""
     cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES)}
-    assert (_case_value(cases["patient1"], "age"), _case_value(cases["patient1"], "sex")) == ("45", "M")
+    assert (case_value(cases["patient1"], "age"), case_value(cases["patient1"], "sex")) == ("45", "M")
 
 
 def test_sex_and_age_in_brackets_after_the_number_are_the_patients():
     """"Patient 3 (male, 38 years)." (38, M; the age was blank), and the other order."""
     cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES)}
-    assert (_case_value(cases["patient3"], "age"), _case_value(cases["patient3"], "sex")) == ("38", "M")
+    assert (case_value(cases["patient3"], "age"), case_value(cases["patient3"], "sex")) == ("38", "M")
     swapped = _cases(SERIES, {"Patient 3 (male, 38 years).": "Patient 3 (38 years, male)."})
     (patient3,) = [c for c in swapped if c.source_key.endswith("#patient3")]
-    assert _case_value(patient3, "age") == "38"
+    assert case_value(patient3, "age") == "38"
 
 
 @pytest.mark.parametrize("legend", [
@@ -134,7 +125,7 @@ def test_a_numbered_legend_whose_descriptor_may_be_someone_elses_gives_none(lege
     old = ("Patient 1. Axial chest CT image obtained 5 days after symptom onset in a 45-year-old man shows bilateral "
            "peripheral ground-glass opacities (arrows).")
     cases = {c.source_key.rsplit("#", 1)[1]: c for c in _cases(SERIES, {old: legend})}
-    assert _case_value(cases["patient1"], "age") is None
+    assert case_value(cases["patient1"], "age") is None
 
 
 # --- "D7": a bare day of a case whose texts count only the stay's days -----------------------------------------------
@@ -144,7 +135,7 @@ ICU = "PMC7380022_efetch.xml"  # "day 3 of admission", "intubated on D5"; legend
 
 def _icu_offsets(replacements: dict[str, str] | None = None) -> list[str | None]:
     (case,) = _cases(ICU, replacements, splits={2: 3, 3: 2})
-    return _values(case, "offset")
+    return image_values(case, "offset")
 
 
 def test_a_d_day_heading_a_films_words_counts_the_stay_the_texts_count():
@@ -180,7 +171,7 @@ def test_a_postoperative_day_counts_from_the_operation_the_history_dates():
     """Fig. 2C's "POD 3 of tracheostomy", the history's "percutaneous tracheostomy was done on D16" (D7 is 12 here):
     5 + 16 + 3 = 24 (was blank: a postoperative day was placed only when the onset was told on its count)."""
     (case,) = _cases(BCR)
-    assert _values(case, "offset") == ["5", "8", "12", "24", "9", "9"]
+    assert image_values(case, "offset") == ["5", "8", "12", "24", "9", "9"]
 
 
 @pytest.mark.parametrize("told", [
@@ -189,7 +180,7 @@ def test_a_postoperative_day_counts_from_the_operation_the_history_dates():
 ])
 def test_an_operation_told_otherwise_dates_its_postoperative_days(told):
     (case,) = _cases(BCR, {OPERATION: told})
-    assert _values(case, "offset")[3] == "24"
+    assert image_values(case, "offset")[3] == "24"
 
 
 @pytest.mark.parametrize("told", [
@@ -199,11 +190,11 @@ def test_an_operation_told_otherwise_dates_its_postoperative_days(told):
 ])
 def test_a_postoperative_day_stays_blank_without_one_dated_operation(told):
     (case,) = _cases(BCR, {OPERATION: told})
-    assert _values(case, "offset")[3] is None
+    assert image_values(case, "offset")[3] is None
 
 
 def test_a_time_after_the_dated_operation_counts_from_it():
     """"Three days after tracheostomy" is the same day as "POD 3" (was no moment: an operation was no event)."""
     (case,) = _cases(BCR, {"(C) POD 3 of tracheostomy:": "(C) Three days after tracheostomy:",
                            "Chest X-ray on POD 3 showed": "Chest X-ray showed"})
-    assert _values(case, "offset")[3] == "24"
+    assert image_values(case, "offset")[3] == "24"

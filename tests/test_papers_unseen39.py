@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import normalize_case
 from ingest.jats import parse_jats
 from ingest.papers import cases_from_article
 from ingest.timeline import dates_in, history_dates
+from tests.jats_cases import image_offsets
 
 UNSEEN39 = Path(__file__).parent / "fixtures" / "papers_unseen39"
 CARE_HOME = "PMC7390011_efetch.xml"  # two residents, their onsets told by the Easter weekend's days
@@ -20,11 +20,6 @@ THANKSGIVING = "PMC7390033_efetch.xml"  # an onset "the day after Thanksgiving",
 
 def _cases(name: str):
     return cases_from_article(parse_jats((UNSEEN39 / name).read_bytes()))
-
-
-def _offsets(case) -> list[str | None]:
-    by_position = {r.image_position: r.value for r in normalize_case(case) if r.field == "offset"}
-    return [by_position.get(i.position) for i in sorted(case.images, key=lambda i: i.position)]
 
 
 # --- a day told by a holiday, or by a weekday after a day the history tells ------------------------------------------
@@ -108,12 +103,12 @@ def test_the_care_home_residents_counted_from_their_onsets():
     first, _second = _cases(CARE_HOME)
     # Case 1: onset the Saturday of the Easter weekend, arrival "on the Thursday" (5), the next day, three months
     # after the discharge 12 days after admission (5 + 12 + 90)
-    assert _offsets(first) == ["5", "6", "107", "107"]
+    assert image_offsets(first) == ["5", "6", "107", "107"]
 
 
 def test_an_onset_the_day_after_thanksgiving():
     (case,) = _cases(THANKSGIVING)
-    assert _offsets(case)[:3] == ["4", "4", "6"]
+    assert image_offsets(case)[:3] == ["4", "4", "6"]
 
 
 # --- a CT series dated only in a table: the legend names the table's exams, each panel its rank --------------------
@@ -133,7 +128,7 @@ def _series(replacements: dict[str, str]):
 def test_panels_ranked_in_a_legend_naming_a_tables_exams_take_its_dates():
     """"... of the four examinations listed in Table 1. a First examination: ..." with the table's rows "1st" ...
     "4th" and one "Date" column: each panel the date of its row (was no moment: blank)."""
-    assert _offsets(_series({}))[:4] == ["3", "8", "13", "21"]
+    assert image_offsets(_series({}))[:4] == ["3", "8", "13", "21"]
 
 
 @pytest.mark.parametrize("replacements", [
@@ -144,7 +139,7 @@ def test_panels_ranked_in_a_legend_naming_a_tables_exams_take_its_dates():
      "<td>4th</td>": "<td>Fourth</td>", "examinations listed in Table 1": "scans shown in Table 1"},
 ])
 def test_ranked_panels_read_other_numberings(replacements):
-    assert _offsets(_series(replacements))[:4] == ["3", "8", "13", "21"]
+    assert image_offsets(_series(replacements))[:4] == ["3", "8", "13", "21"]
 
 
 @pytest.mark.parametrize("replacements", [
@@ -157,7 +152,7 @@ def test_ranked_panels_read_other_numberings(replacements):
 ])
 def test_ranked_panels_without_a_numbered_table_of_their_own_stay_blank(replacements):
     case = _series(replacements)
-    assert _offsets(case)[1] is None
+    assert image_offsets(case)[1] is None
 
 
 # --- the onset told as a change someone noticed: "Staff found him unusually sleepy ... on the Tuesday after Easter" --
@@ -166,7 +161,7 @@ def test_the_second_resident_counted_from_the_day_staff_found_him_sleepy():
     """Case 2: "Staff found him unusually sleepy at breakfast on the Tuesday after Easter" (14 April 2020), brought in
     "on the Friday": the admission film 3 (was 0, counted from the hospitalization: no onset cue)."""
     _first, second = _cases(CARE_HOME)
-    assert _offsets(second) == ["3"]
+    assert image_offsets(second) == ["3"]
 
 
 @pytest.mark.parametrize("text, onset", [
