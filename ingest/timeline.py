@@ -3236,16 +3236,18 @@ _PHRASE_END = compile_fast(r"[,;:]")
 
 
 def _told_days(history: str, m: re.Match[str], start: int, end: int, day_first: bool,
-               labels: bool = False) -> set[Moment]:
+               labels: bool = False, own_phrase: bool = False) -> set[Moment]:
     """The moments the history's words from ``start`` to ``end`` (the sentence or clause telling the event
-    ``m`` names) date it with; when they tell several days, the days of the event's own phrase (from its
-    word to the next comma): "She was weaned from oxygen on hospital day 9, and was discharged home on
-    hospital day 11" discharges her on day 11; ``labels``: a bare day label ("on D16") dates it too."""
-    found = _event_days(history[start:end], day_first, labels)
-    if len({(x.kind, x.days) for x in found}) > 1:
-        stop = _PHRASE_END.search(history, m.end(), end)
-        found = _event_days(history[m.start():stop.start() if stop else end], day_first, labels)
-    return found
+    ``m`` names) date it with; when they tell several days, or always with ``own_phrase``, the days of the
+    event's own phrase (from its word to the next comma): "She was weaned from oxygen on hospital day 9, and
+    was discharged home on hospital day 11" discharges her on day 11; ``labels``: a bare day label ("on D16")
+    dates it too."""
+    if not own_phrase:
+        found = _event_days(history[start:end], day_first, labels)
+        if len({(x.kind, x.days) for x in found}) <= 1:
+            return found
+    stop = _PHRASE_END.search(history, m.end(), end)
+    return _event_days(history[m.start():stop.start() if stop else end], day_first, labels)
 
 
 def _event_days(sentence: str, day_first: bool, labels: bool = False) -> set[Moment]:
@@ -3486,13 +3488,10 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             start, end = clause_at(history, m.start())
             if IMAGE_WORDS.search(history, start, end):
                 continue
-        if event in _OWN_PHRASE_EVENTS:
-            # "tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's
-            # date is the first dose's; only the event's own phrase dates it
-            stop = _PHRASE_END.search(history, m.end(), end)
-            found.update(_event_days(history[m.start():stop.start() if stop else end], day_first))
-            continue
-        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation"))
+        # ("tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's date
+        # is the first dose's; only the second dose's own phrase dates it)
+        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation",
+                                own_phrase=event in _OWN_PHRASE_EVENTS))
     return _the_one(found)
 
 
