@@ -468,7 +468,26 @@ class PublicationsSpider(CaseSpider):
         else:
             self.trail(state, response, f"HTTP {response.status}")
             logger.info("landing page answered HTTP %d: %s", response.status, url)
+            if not self.learn_from_address(state, url):
+                return
         yield from self.next_step(state)
+
+    def learn_from_address(self, state: PaperState, url: str) -> bool:
+        """The DOI named by the address a refused landing page answered from, when the address the user gave names
+        none and redirected there (Hindawi's old article address -> Wiley Online Library's ``/doi/10.1155/...``, a
+        robot challenge): the identifiers then find the paper's open copies. False when the paper turns out to be
+        known."""
+        if state.doi or state.pmcid or not url or url == state.ref.url:
+            return True
+        try:
+            named = parse_paper_reference(url)
+        except ValueError:
+            return True
+        if not named.doi:
+            return True
+        state.doi = canonical_doi(named.doi) or named.doi.lower()
+        logger.info("the landing address %s answered from %s: DOI %s", state.ref.given, url, state.doi)
+        return not self.is_known(state)
 
     def _article_part(self, response: Response, state: PaperState) -> Article | None:
         """A page of the article the landing page showed (its figures tab, the frame of its full text),
@@ -666,6 +685,8 @@ class PublicationsSpider(CaseSpider):
         state.resolution.add(step, request.meta.get("real_url", request.url), None, reason)
         if not failure.check(IgnoreRequest):
             logger.warning("%s step failed for %s: %s", step, state.doi or state.ref.given, failure.getErrorMessage())
+        if step == "publisher-html" and not self.learn_from_address(state, request.meta.get("real_url", request.url)):
+            return
         yield from self.next_step(state)
 
     # --- the cases ---
