@@ -48,8 +48,9 @@ from ingest.timeline import (
 
 SOURCE = "publications"
 
-#: Counts captions spell out ("two days after admission").
-_COUNTS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+#: Counts captions spell out ("two days after admission", "forty-five days after discharge": a compound whole).
+_COUNTS = ("(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|"
+           "eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen")
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 #: Ordinal days ("on the 2nd day of hospitalization", "the fourth day since symptom onset").

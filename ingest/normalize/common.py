@@ -1386,7 +1386,9 @@ def parse_int(token: str) -> int | None:
     token = token.strip().lower()
     if token.isdigit():
         return int(token)
-    return NUMBER_WORDS.get(token)
+    value = NUMBER_WORDS.get(token)
+    # the English tens past twenty and their compounds ("forty days after discharge", "forty-five days later")
+    return value if value is not None else english_number(token)
 
 
 def parse_decimal(token: str) -> float | None:
