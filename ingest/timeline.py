@@ -2121,6 +2121,30 @@ def _readmission_and_bare_day(moments: list[Moment]) -> Moment | None:
     return replace(readmission[0], evidence=f"{readmission[0].evidence}{EVIDENCE_JOIN}{labels[0].evidence}")
 
 
+def _discharge_days_on_illness(found: Sequence[Sequence[Moment]], chosen: list[tuple[Moment | None, str]],
+                               timeline: Timeline, history: str) -> list[tuple[Moment | None, str]]:
+    """``chosen`` (each image's moment, ``found`` its words' moments, in the images' order), the films "at discharge"
+    with a bare day beside ("at discharge (day 26)", which ``_dated_discharge`` reads as a day of the stay) read as
+    days of the illness when the case's other texts count the illness's days and never the stay's ("(a) ... at
+    admission (day 6 from the onset of symptoms) ... (b) ... at day 9 from the onset": ``_labels_count_illness``):
+    the paper's one count."""
+    bare = {k for k, (words, (moment, _)) in enumerate(zip(found, chosen))
+            if moment is not None and moment.kind == HOSPITAL_DAY and _discharge_and_bare_day(words)}
+    if not bare or not _labels_count_illness([(None, "") if k in bare else c for k, c in enumerate(chosen)],
+                                             timeline, history):
+        return chosen
+    return [(replace(moment, kind=SINCE_ONSET), reason) if k in bare and moment is not None else (moment, reason)
+            for k, (moment, reason) in enumerate(chosen)]
+
+
+def _discharge_and_bare_day(moments: Sequence[Moment]) -> bool:
+    """The words of a film "at discharge" and one bare day ("at discharge (day 26)"): ``_dated_discharge``'s pair
+    whose day names no base."""
+    discharge = [m for m in moments if m.kind == AFTER_DISCHARGE and m.days == 0]
+    return bool(discharge) and {m.kind for m in moments if m not in discharge} == {LABEL} and len(
+        {m.days for m in moments if m not in discharge}) == 1
+
+
 def _dated_discharge(moments: list[Moment]) -> Moment | None:
     """The day of a film "at discharge" its own words give ("at discharge (day 14)", "on the day of
     discharge, day 12 of hospitalisation"): one other moment dates the discharge; a bare "day N" there
@@ -2311,6 +2335,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         presenting = _one_exam(ordered) and not captions_are_notes and _history_presents_film(
             history, timeline.anchor_evidence, findings)
     presenting = presenting and timeline.anchor_evidence != ""
+    chosen.update(zip((i.position for i in ordered), _discharge_days_on_illness(
+        [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered], timeline, history)))
     chosen_in_order = [chosen[i.position] for i in ordered]
     # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
     first_exam = _presenting_first_exam(
@@ -2812,7 +2838,9 @@ class CaseImages:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
-        chosen_all = [*self._chosen[:k], chosen, *self._chosen[k + 1:]]
+        chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
+                                                [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history)
+        chosen = chosen_all[k]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
                                             _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
                                             self._history_told)
