@@ -57,7 +57,12 @@ _DESCRIPTOR = re.compile(
 # "a male patient, 37 years old" / "a 37-year-old patient" without sex: a descriptor of its own.
 _MALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?man|men|male|boy|gentleman|{_RELATIONS_M})$", re.I)
 _FEMALE = re.compile(rf"^(?:(?:business|sales|police|fisher)?woman|women|female|girl|lady|{_RELATIONS_F})$", re.I)
-_ENDS_PATIENT = re.compile(r"\b(?:discussion|conclusions?|summary|limitations|references|acknowledg\w*)\b", re.I)
+#: The headings after a patient's text: the discussion and the back matter, its declarations too ("PATIENT'S
+#: CONSENT: Informed consent was obtained from the patient ...", "Consent for publication", "Conflict of interest",
+#: "Funding", "Ethics approval", "Authors' contributions"), which name the patient but tell nothing of the case.
+_ENDS_PATIENT = re.compile(r"\b(?:discussion|conclusions?|summary|limitations|references|acknowledg\w*|consent|"
+                           r"conflicts?\s+of\s+interests?|competing\s+interests?|funding|ethic(?:s|al)|"
+                           r"contributions?|declarations?|disclosures?)\b", re.I)
 #: Sections of a case report about its patient: "Case presentation", BJR|case reports' "Investigations",
 #: "Treatment", "Outcome and follow-up", and the radiology journals' "History" / "Imaging Findings" (where the
 #: films, the course and the discharge are told), "Hospital course".
