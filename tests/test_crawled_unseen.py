@@ -4419,6 +4419,33 @@ def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days
     assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]
 
 
+# --- unseen46: a visit's second reason told by an onset word ---
+
+@pytest.mark.parametrize("history", [
+    "La moglie, 69 anni, accusa febbre dal 12 marzo e rimane in isolamento domiciliare. Il 18 marzo, per la "
+    "persistenza della febbre e comparsa di astenia marcata e dispnea, viene inviata in PS.",
+    "Febbre dal 12 marzo. Il 18 marzo, per febbre persistente e comparsa di dispnea, si reca in PS.",
+    "Febbre dal 12 marzo. Il 18 marzo, a causa della persistenza della febbre e della comparsa di dispnea, si reca "
+    "in PS.",
+    "Fever since 12 March. On 18 March, due to persistent fever and the onset of dyspnoea, she was sent to the ED.",
+    "She had fever from 12 March. On 18 March, because of worsening cough and new onset of dyspnoea, she presented "
+    "to the ED.",
+])
+def test_unseen46_an_onset_word_coordinated_in_a_visits_cause_does_not_date_an_onset(history):
+    # (was no date at all: the visit's day read as a second onset, the two onsets disagreeing)
+    onset, admission = history_dates(history)
+    assert (onset[0], admission[0]) == (date(2020, 3, 12), date(2020, 3, 18))
+
+
+def test_unseen46_sirm_caso_231_the_wife_counted_from_her_own_fever():
+    name = ("caso_231_coppia_marito_74_anni_febbre_dal_9_marzo_in_ps_il_15_rx_ap_seduto_tc_il_giorno_dopo_moglie_69_"
+            "anni_febbre_dal_12_marzo_in_ps_il_18_rx_pa_e_laterale.html")
+    rows = _batch_rows("sirm", "unseen46", name, "https://www.sirm.org/2020/03/30/covid-19-caso-231/")
+    assert [(rows[k]["sex"], rows[k]["age"], rows[k]["offset"]) for k in (
+        "03/Caso-231-marito-RX.jpg", "03/Caso-231-marito-TC.jpg", "03/Caso-231-moglie-RX-PA.jpg",
+        "03/Caso-231-moglie-RX-LL.jpg")] == [("M", "74", "6"), ("M", "74", "7"), ("F", "69", "6"), ("F", "69", "6")]
+
+
 # --- unseen45: an upload captioned only by its number under a paragraph citing no figure ---
 
 @pytest.mark.parametrize("paragraph, caption, modality, view", [
