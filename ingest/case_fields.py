@@ -430,7 +430,8 @@ TIMELINE_VERSION = 107  # v2: "day N of admission", "hospital day N" are N days 
 #                           admission); "he consulted on 20 March" (Spanish, French turn) is the presentation; BMC's
 #                           "b Axial and c coronal CT images on 19 March" gives b and c the date (VIEW v25)
 #                      v107: an onset word coordinated in a visit's cause ("per la persistenza della febbre e
-#                           comparsa di dispnea, viene inviata in PS") dates no onset
+#                           comparsa di dispnea, viene inviata in PS") dates no onset; "on the next day of admission"
+#                           (Indian English) is the day after it (was "the next day" and "day of admission": blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1311,7 +1311,11 @@ _SOON_AFTER = compile_fast(
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
-    r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
+    r"(?:admission|presentation|arrival|hospitali[sz]ation)"
+    # ("done on the next day of admission", "the following day of hospitalization": Indian, non-native English for
+    # the day after it, not "the next day" and "day of admission" as two moments)
+    r"|(?:on\s+)?the\s+(?:next|following)\s+day\s+of\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:admission|hospitali[sz]ation))\b"
     # ("Next day", "Following day": a study label's words, without the article)
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"

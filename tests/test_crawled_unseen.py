@@ -4419,7 +4419,7 @@ def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days
     assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]
 
 
-# --- unseen46: a visit's second reason told by an onset word ---
+# --- unseen46: a visit's second reason told by an onset word; "the next day of admission" ---
 
 @pytest.mark.parametrize("history", [
     "La moglie, 69 anni, accusa febbre dal 12 marzo e rimane in isolamento domiciliare. Il 18 marzo, per la "
@@ -4444,6 +4444,28 @@ def test_unseen46_sirm_caso_231_the_wife_counted_from_her_own_fever():
     assert [(rows[k]["sex"], rows[k]["age"], rows[k]["offset"]) for k in (
         "03/Caso-231-marito-RX.jpg", "03/Caso-231-marito-TC.jpg", "03/Caso-231-moglie-RX-PA.jpg",
         "03/Caso-231-moglie-RX-LL.jpg")] == [("M", "74", "6"), ("M", "74", "7"), ("F", "69", "6"), ("F", "69", "6")]
+
+
+@pytest.mark.parametrize("words, kind, days", [
+    ("HRCT thorax done on the next day of admission, as SpO2 was 86% on room air.", SINCE_ADMISSION, 1),
+    ("CT chest done on the following day of hospitalization.", SINCE_ADMISSION, 1),
+    ("Repeat film on the next day of his admission.", SINCE_ADMISSION, 1),
+    # (the guards: the day of admission itself, and a next day counted from the film before)
+    ("Radiograph on the day of admission.", SINCE_ADMISSION, 0),
+    ("CT done on the next day.", AFTER_PREVIOUS, 1),
+])
+def test_unseen46_the_next_day_of_admission_is_the_day_after_it(words, kind, days):
+    # (was two moments that disagree, "on the next day" and "day of admission": blank)
+    assert [(m.kind, m.days) for m in text_moments(words, "findings")] == [(kind, days)]
+
+
+def test_unseen46_radiopaedia_96342_hrct_on_the_next_day_of_admission():
+    name = ("rp_classic_2021_india_52_years_male_one_line_history_fever_and_cough_since_10_days_desaturation_portable_"
+            "ap_on_admission_hrct_next_day_axial_coronal_ct_severity_score.html")
+    rows = _batch_rows("radiopaedia", "unseen46", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-ct-severity-score-7")
+    assert sorted((r["modality"], r["view"], r["offset"]) for r in rows.values()) == [
+        ("CT", "Axial", "11"), ("CT", "Coronal", "11"), ("X-ray", "AP", "10")]
 
 
 # --- unseen45: an upload captioned only by its number under a paragraph citing no figure ---
