@@ -312,6 +312,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
     # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
     # clinical deterioration" the history tells "On day 4 of her admission" (blank)
+    # unseen46 (open, see its README): Eurorad 17623's CT "in the same day" as the lung ultrasound "in the emergency
+    # room" (blank), and its "Control CT" figure the history tells "On the 9th day of hospitalization" beside another
+    # CT sentence (two CT figures, two CT sentences: blank)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -327,7 +330,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
-            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2,
+            ("unseen46", "eurorad"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4466,6 +4470,44 @@ def test_unseen46_radiopaedia_96342_hrct_on_the_next_day_of_admission():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-ct-severity-score-7")
     assert sorted((r["modality"], r["view"], r["offset"]) for r in rows.values()) == [
         ("CT", "Axial", "11"), ("CT", "Coronal", "11"), ("X-ray", "AP", "10")]
+
+
+# --- unseen46: a lung ultrasound sub-image of a Eurorad figure whose legend, shared, names a CT too ---
+
+def _eurorad_figure(captions: list[str]) -> str:
+    items = "".join(f"""<div class="figure-gallery__item"><div class="figure-gallery__item__image">
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/
+figure_image_teaser_large/public/figure_image/2021-03/0000017000/17000_1_{n}.jpg?itok=x" typeof="foaf:Image"></div>
+<div class="figure-gallery__item__label"><span class="mb-1 d-block"><strong>Figure 1</strong> {c}<br />Origin: A B
+</span></div></div>""".replace("styles/\n", "styles/") for n, c in enumerate(captions, 1))
+    return f"""<html><body><h1>COVID-19 pneumonia</h1><div class="block__content node-contents">
+<div class="row mb-4"><div class="col-12 col-md-3"><h2>Clinical History</h2></div><div class="col-12 col-md-9">
+<p>A 40-year-old man with fever for 3 days.</p></div></div></div>
+<div class="figure-gallery"><div class="figure-gallery__items">{items}</div></div></body></html>"""
+
+
+@pytest.mark.parametrize("legend, kept", [
+    ("(a, b) (a) Lung ultrasound, intercostal scan: confluent B-lines (arrow). (b) Axial CT image: ground-glass "
+     "opacities.", ["17000_1_2.jpg"]),
+    ("(a) Chest CT, axial image: consolidation. (b) Cardiac MRI, late gadolinium enhancement.", ["17000_1_1.jpg"]),
+    # (the guards: a legend naming only the dataset's exams keeps both; an ultrasound told in a part naming a CT too)
+    ("(a, b) PA (a) and lateral (b) chest radiograph: bilateral opacities.", ["17000_1_1.jpg", "17000_1_2.jpg"]),
+    ("(a) Axial CT image, correlating with the ultrasound B-lines. (b) Coronal CT reformation.",
+     ["17000_1_1.jpg", "17000_1_2.jpg"]),
+])
+def test_unseen46_eurorad_sub_image_left_out_by_its_own_legend_part(legend, kept):
+    # (was kept: the whole legend names a CT, and gave the ultrasound CT and Axial)
+    [record] = parse_eurorad_case(_eurorad_figure([legend, legend]), "https://www.eurorad.org/case/17000")
+    assert [i.source_url.rsplit("/", 1)[1].split("?")[0] for i in record.images] == kept
+
+
+def test_unseen46_eurorad_17623_lung_ultrasound_is_no_row():
+    name = ("eu_turkey_36_years_male_nurse_fever_for_3_days_figure_1_a_b_lung_ultrasound_and_axial_ct_same_day_"
+            "figure_2_a_b_control_ct_on_the_9th_day_of_hospitalization_axial_coronal.html")
+    rows = _batch_rows("eurorad", "unseen46", name, "https://www.eurorad.org/case/17623")
+    assert sorted((k, r["modality"], r["view"]) for k, r in rows.items()) == [
+        ("0000017623/17623_1_2.jpg", "CT", "Axial"), ("0000017623/17623_2_1.jpg", "CT", "Axial"),
+        ("0000017623/17623_2_2.jpg", "CT", "Coronal")]
 
 
 # --- unseen45: an upload captioned only by its number under a paragraph citing no figure ---
