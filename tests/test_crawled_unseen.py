@@ -4508,7 +4508,7 @@ def test_unseen46_eurorad_17623_lung_ultrasound_is_no_row():
 
 # --- unseen46: a follow-up exam's figure joined to the one history sentence naming the follow-up exam ---
 
-def _eurorad_case(history: str, figures: list[tuple[int, int, str]]) -> str:
+def _eurorad_two_figures(history: str, figures: list[tuple[int, int, str]]) -> str:
     items = "".join(f"""<div class="figure-gallery__item"><div class="figure-gallery__item__image">
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/\
 figure_image_teaser_large/public/figure_image/2021-03/0000017001/17001_{f}_{n}.jpg?itok=x" typeof="foaf:Image"></div>
@@ -4534,16 +4534,17 @@ _TWO_CT_HISTORY = ("A 50-year-old woman was admitted with fever and cough for 4 
 ])
 def test_unseen46_a_follow_up_figure_takes_the_history_sentence_of_the_follow_up_exam(second, legend, offsets):
     # (was blank: two CT figures and two CT sentences, the history sentence joined to a figure only when one of each)
-    html = _eurorad_case(_TWO_CT_HISTORY.format(second=second),
-                         [(1, 1, "Axial CT image: ground-glass opacities."), (2, 1, legend)])
+    html = _eurorad_two_figures(_TWO_CT_HISTORY.format(second=second),
+                                [(1, 1, "Axial CT image: ground-glass opacities."), (2, 1, legend)])
     [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/17001")
     rows = staged_rows(record)
     assert [rows[f"0000017001/17001_{f}_1.jpg"]["offset"] for f in (1, 2)] == offsets
 
 
 def test_unseen46_two_follow_up_figures_take_no_follow_up_sentence():
-    html = _eurorad_case(_TWO_CT_HISTORY.format(second="On the 6th day of hospitalization control CT was performed."),
-                         [(1, 1, "Follow-up CT, axial image."), (2, 1, "Follow-up CT, coronal image.")])
+    second = "On the 6th day of hospitalization control CT was performed."
+    html = _eurorad_two_figures(_TWO_CT_HISTORY.format(second=second),
+                                [(1, 1, "Follow-up CT, axial image."), (2, 1, "Follow-up CT, coronal image.")])
     [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/17001")
     assert [r["offset"] for r in staged_rows(record).values()] == [None, None]
 
