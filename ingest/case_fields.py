@@ -44,7 +44,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 107  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 108  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -432,6 +432,12 @@ TIMELINE_VERSION = 107  # v2: "day N of admission", "hospital day N" are N days 
 #                      v107: "at discharge (day 26)" counts the illness's days in a case whose texts count them and
 #                           never the stay's (was the stay's day 26); English tens past twenty are numbers ("forty days
 #                           after discharge"); a PDF's "PATIENT'S CONSENT:" is no section of the patient's history
+#                      v108: an onset word coordinated in a visit's cause ("per la persistenza della febbre e
+#                           comparsa di dispnea, viene inviata in PS") dates no onset; "on the next day of admission"
+#                           (Indian English) is the day after it (was "the next day" and "day of admission": blank);
+#                           the one figure whose legend names a follow-up exam ("Control CT") takes the history's one
+#                           sentence naming that follow-up exam and its day (was blank beside another figure and
+#                           sentence of the modality)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -678,7 +684,7 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     if _figure_number(image) is not None and not image_moments(texts):
-        told = _history_exam_sentence(record, image, texts.caption)
+        told = _history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts)
@@ -704,6 +710,36 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     moments = text_moments(naming[0], "caption")
     # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
     # one counted from another exam or event ("the same day", "two days later")
+    return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+#: A follow-up exam named as such: "control CT", "follow-up chest CT", "repeat HRCT", "TC di controllo".
+_FOLLOW_UP_EXAM = re.compile(
+    r"\b(?:control|follow[- ]?up|repeat(?:ed)?)\s+(?:(?:chest|thoracic|thorax|high-resolution|HR|low-dose)\s+){0,2}"
+    r"(?:CT|HRCT|CTPA|computed\s+tomography|x-?ray|radiograph|CXR|chest\s+film)\b"
+    r"|\b(?:TC|HRCT|RX|radiografia)\s+(?:del\s+torace\s+)?di\s+controllo\b", re.IGNORECASE)
+
+
+def _history_follow_up_sentence(record: CaseRecord, image: ImageRecord) -> str:
+    """The history's one sentence naming a follow-up exam of the figure's modality ("On the 9th day of
+    hospitalization, ... control CT was performed") for the case's one figure whose legend names a follow-up exam of
+    that modality ("Control CT, axial (a) and coronal (b) images"), when the sentence tells that exam's moment on the
+    case's axis; "" else (a case of two figures of the modality and two history sentences naming it, which
+    ``_history_exam_sentence`` leaves, tells which is which by the follow-up's own words)."""
+    words = caption_words(image)
+    modality = NORMALIZERS["modality"](words).value
+    figure = _figure_number(image)
+    if modality is None or figure is None or not _FOLLOW_UP_EXAM.search(words) or not record.history.strip():
+        return ""
+    follow_ups = {_figure_number(i) for i in record.images
+                  if _FOLLOW_UP_EXAM.search(caption_words(i))
+                  and NORMALIZERS["modality"](caption_words(i)).value == modality}
+    naming = [record.history[a:b].strip() for a, b in sentence_spans(record.history)
+              if _FOLLOW_UP_EXAM.search(record.history, a, b)
+              and {m[0] for m in modalities_in_order(record.history[a:b])} == {modality}]
+    if follow_ups != {figure} or len(naming) != 1:
+        return ""
+    moments = text_moments(naming[0], "caption")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
 
 

@@ -506,14 +506,34 @@ def _dataset_figures(images: list[ImageRecord]) -> tuple[list[ImageRecord], list
     """(the figures the dataset holds, renumbered; the entries of those left out): a cardiac MRI or a
     lung ultrasound figure is no row of a chest X-ray and CT dataset (the rule SIRM's posts follow)."""
     kept, left_out = [], []
+    counts: dict[object, int] = {}
     for image in images:
-        entry = left_out_exam(image)
+        counts[image.extra.get("figure")] = counts.get(image.extra.get("figure"), 0) + 1
+    for image in images:
+        entry = left_out_exam(image, _own_legend_part(image, counts[image.extra.get("figure")]))
         if entry is None:
             image.position = len(kept)
             kept.append(image)
         else:
             left_out.append(entry)
     return kept, left_out
+
+
+def _own_legend_part(image: ImageRecord, count: int) -> str | None:
+    """The sub-image's own lettered part of the legend its figure's ``count`` images share ("(a, b) (a) Lung
+    ultrasound, intercostal scan ... (b) Axial CT image ..." on both: "Lung ultrasound, intercostal scan ..." for
+    the first), which tells its exam (the legend names the figure's every exam); None unless the legend's letters
+    are the figure's images, a to the last, in gallery order."""
+    from ingest.panels import parse_subcaptions  # (numpy and PIL on import: only for a figure of several images)
+
+    sub = image.extra.get("subimage")
+    if count < 2 or not isinstance(sub, int) or sub > count:
+        return None
+    legend = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+    parts = parse_subcaptions(legend)
+    if sorted(parts) != list("abcdefghij"[:count]):
+        return None
+    return parts["abcdefghij"[sub - 1]]
 
 
 def parse_eurorad_case(html: str, url: str) -> list[CaseRecord]:

@@ -313,10 +313,11 @@ def block_text(node: Selector | None, *, skip: tuple[str, ...] = (), removed: Co
     return squash("".join(parts))
 
 
-def left_out_exam(image: ImageRecord) -> dict[str, str] | None:
+def left_out_exam(image: ImageRecord, own_words: str | None = None) -> dict[str, str] | None:
     """The ``left_out_figures`` entry of a case page's image whose caption names an exam the dataset
-    does not hold (an ultrasound, an MRI, a PET) and no radiograph or CT; None for any other image."""
-    exam = exam_outside_dataset(image.caption)
+    does not hold (an ultrasound, an MRI, a PET) and no radiograph or CT; None for any other image.
+    ``own_words``: the image's own part of a caption its figure's images share, read instead of it."""
+    exam = exam_outside_dataset(image.caption if own_words is None else own_words)
     if not exam:
         return None
     return {"figure": image.source_url, "kind": "not chest X-ray or CT",

@@ -217,6 +217,26 @@ _PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+
 _CAUSE_BEFORE = compile_fast(r"\b(?:per|a\s+causa|per\s+via|due\s+to|because\s+of|owing\s+to)\s+"
                              r"(?:(?:la|l[’']|il|della|dell[’']|del|di|the|an?|new|sudden|improvvisa)\s*){0,2}$",
                              re.IGNORECASE)
+#: The same cause's second reason, coordinated to a first one that opens it ("Il 18 marzo, per la persistenza della
+#: febbre e comparsa di dispnea, viene inviata in PS", "On 18 March, due to persistent fever and the onset of
+#: dyspnoea, she presented"): within the cause's clause (no comma, semicolon or full stop between), right after its
+#: "e" / "and".
+#: The first reason is a symptom or its course ("per febbre persistente", "because of worsening cough"), not another
+#: cause of a stay ("ricoverata per frattura di femore e comparsa di febbre l'8 marzo": the fever's own day).
+_CAUSE_COORDINATED = compile_fast(r"\b(?:per|a\s+causa|per\s+via|due\s+to|because\s+of|owing\s+to)\s+"
+                                  r"(?P<first>[^,;.:()]{3,60}?)"
+                                  r"\s(?:e|ed|and)\s+(?:(?:la|l[’']|il|della|dell[’']|del|di|the|an?|new|sudden|"
+                                  r"improvvisa)\s*){0,2}$", re.IGNORECASE)
+_CAUSE_COURSE = compile_fast(r"\b(?:persist\w*|peggior\w*|worsen\w*|aggrav\w*|increas\w*|incremento)\b", re.IGNORECASE)
+#: How far before an onset word its coordinated cause may open (``_CAUSE_COORDINATED``).
+_CAUSE_COORDINATED_CHARS = 80
+
+
+def _coordinated_cause(history: str, s_start: int, start: int) -> bool:
+    """Whether the onset word at ``start`` is a visit's second reason (``_CAUSE_COORDINATED``): "Il 18 marzo, per la
+    persistenza della febbre e comparsa di dispnea, viene inviata in PS" dates the visit, not an onset."""
+    m = _CAUSE_COORDINATED.search(history, max(s_start, start - _CAUSE_COORDINATED_CHARS), start)
+    return m is not None and bool(SYMPTOM_WORDS.search(m.group("first")) or _CAUSE_COURSE.search(m.group("first")))
 #: An admission to a neonatal unit, which is a newborn's, not the mother's ("a male newborn ..., who was admitted
 #: to the neonatal unit", "the baby was admitted to the NICU").
 _TO_NEONATAL = compile_fast(r"\s+(?:to|in|into)\s+(?:the\s+|our\s+)?(?:neonatal|NICU\b|special\s+care\s+baby)",
@@ -965,6 +985,7 @@ def _history_dates(history: str, day_first: bool = False
                               and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
                      and not (kind == "onset"
                               and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
+                     and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
                 distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
@@ -1290,7 +1311,11 @@ _SOON_AFTER = compile_fast(
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
     r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
-    r"(?:admission|presentation|arrival|hospitali[sz]ation))\b"
+    r"(?:admission|presentation|arrival|hospitali[sz]ation)"
+    # ("done on the next day of admission", "the following day of hospitalization": Indian, non-native English for
+    # the day after it, not "the next day" and "day of admission" as two moments)
+    r"|(?:on\s+)?the\s+(?:next|following)\s+day\s+of\s+(?:(?:the|her|his|their)\s+)?"
+    r"(?:admission|hospitali[sz]ation))\b"
     # ("Next day", "Following day": a study label's words, without the article)
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"

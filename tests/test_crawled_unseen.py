@@ -50,7 +50,8 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45"]
+           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
+           "unseen46"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -4416,6 +4417,144 @@ def test_unseen44_sirm_presenting_film_rx_torace_pa_in_ps():
 def test_unseen44_a_day_told_by_an_ordinal_word_past_the_tenth(words, kind, days):
     # (was "day of admission", the admission's day 0, for "the eleventh day of admission")
     assert [(m.kind, m.days) for m in text_moments(words, "history")] == [(kind, days)]
+
+
+# --- unseen46: a visit's second reason told by an onset word; "the next day of admission" ---
+
+@pytest.mark.parametrize("history", [
+    "La moglie, 69 anni, accusa febbre dal 12 marzo e rimane in isolamento domiciliare. Il 18 marzo, per la "
+    "persistenza della febbre e comparsa di astenia marcata e dispnea, viene inviata in PS.",
+    "Febbre dal 12 marzo. Il 18 marzo, per febbre persistente e comparsa di dispnea, si reca in PS.",
+    "Febbre dal 12 marzo. Il 18 marzo, a causa della persistenza della febbre e della comparsa di dispnea, si reca "
+    "in PS.",
+    "Fever since 12 March. On 18 March, due to persistent fever and the onset of dyspnoea, she was sent to the ED.",
+    "She had fever from 12 March. On 18 March, because of worsening cough and new onset of dyspnoea, she presented "
+    "to the ED.",
+])
+def test_unseen46_an_onset_word_coordinated_in_a_visits_cause_does_not_date_an_onset(history):
+    # (was no date at all: the visit's day read as a second onset, the two onsets disagreeing)
+    onset, admission = history_dates(history)
+    assert (onset[0], admission[0]) == (date(2020, 3, 12), date(2020, 3, 18))
+
+
+def test_unseen46_sirm_caso_231_the_wife_counted_from_her_own_fever():
+    name = ("caso_231_coppia_marito_74_anni_febbre_dal_9_marzo_in_ps_il_15_rx_ap_seduto_tc_il_giorno_dopo_moglie_69_"
+            "anni_febbre_dal_12_marzo_in_ps_il_18_rx_pa_e_laterale.html")
+    rows = _batch_rows("sirm", "unseen46", name, "https://www.sirm.org/2020/03/30/covid-19-caso-231/")
+    assert [(rows[k]["sex"], rows[k]["age"], rows[k]["offset"]) for k in (
+        "03/Caso-231-marito-RX.jpg", "03/Caso-231-marito-TC.jpg", "03/Caso-231-moglie-RX-PA.jpg",
+        "03/Caso-231-moglie-RX-LL.jpg")] == [("M", "74", "6"), ("M", "74", "7"), ("F", "69", "6"), ("F", "69", "6")]
+
+
+@pytest.mark.parametrize("words, kind, days", [
+    ("HRCT thorax done on the next day of admission, as SpO2 was 86% on room air.", SINCE_ADMISSION, 1),
+    ("CT chest done on the following day of hospitalization.", SINCE_ADMISSION, 1),
+    ("Repeat film on the next day of his admission.", SINCE_ADMISSION, 1),
+    # (the guards: the day of admission itself, and a next day counted from the film before)
+    ("Radiograph on the day of admission.", SINCE_ADMISSION, 0),
+    ("CT done on the next day.", AFTER_PREVIOUS, 1),
+])
+def test_unseen46_the_next_day_of_admission_is_the_day_after_it(words, kind, days):
+    # (was two moments that disagree, "on the next day" and "day of admission": blank)
+    assert [(m.kind, m.days) for m in text_moments(words, "findings")] == [(kind, days)]
+
+
+def test_unseen46_radiopaedia_96342_hrct_on_the_next_day_of_admission():
+    name = ("rp_classic_2021_india_52_years_male_one_line_history_fever_and_cough_since_10_days_desaturation_portable_"
+            "ap_on_admission_hrct_next_day_axial_coronal_ct_severity_score.html")
+    rows = _batch_rows("radiopaedia", "unseen46", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-ct-severity-score-7")
+    assert sorted((r["modality"], r["view"], r["offset"]) for r in rows.values()) == [
+        ("CT", "Axial", "11"), ("CT", "Coronal", "11"), ("X-ray", "AP", "10")]
+
+
+# --- unseen46: a lung ultrasound sub-image of a Eurorad figure whose legend, shared, names a CT too ---
+
+def _eurorad_figure(captions: list[str]) -> str:
+    items = "".join(f"""<div class="figure-gallery__item"><div class="figure-gallery__item__image">
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/
+figure_image_teaser_large/public/figure_image/2021-03/0000017000/17000_1_{n}.jpg?itok=x" typeof="foaf:Image"></div>
+<div class="figure-gallery__item__label"><span class="mb-1 d-block"><strong>Figure 1</strong> {c}<br />Origin: A B
+</span></div></div>""".replace("styles/\n", "styles/") for n, c in enumerate(captions, 1))
+    return f"""<html><body><h1>COVID-19 pneumonia</h1><div class="block__content node-contents">
+<div class="row mb-4"><div class="col-12 col-md-3"><h2>Clinical History</h2></div><div class="col-12 col-md-9">
+<p>A 40-year-old man with fever for 3 days.</p></div></div></div>
+<div class="figure-gallery"><div class="figure-gallery__items">{items}</div></div></body></html>"""
+
+
+@pytest.mark.parametrize("legend, kept", [
+    ("(a, b) (a) Lung ultrasound, intercostal scan: confluent B-lines (arrow). (b) Axial CT image: ground-glass "
+     "opacities.", ["17000_1_2.jpg"]),
+    ("(a) Chest CT, axial image: consolidation. (b) Cardiac MRI, late gadolinium enhancement.", ["17000_1_1.jpg"]),
+    # (the guards: a legend naming only the dataset's exams keeps both; an ultrasound told in a part naming a CT too)
+    ("(a, b) PA (a) and lateral (b) chest radiograph: bilateral opacities.", ["17000_1_1.jpg", "17000_1_2.jpg"]),
+    ("(a) Axial CT image, correlating with the ultrasound B-lines. (b) Coronal CT reformation.",
+     ["17000_1_1.jpg", "17000_1_2.jpg"]),
+])
+def test_unseen46_eurorad_sub_image_left_out_by_its_own_legend_part(legend, kept):
+    # (was kept: the whole legend names a CT, and gave the ultrasound CT and Axial)
+    [record] = parse_eurorad_case(_eurorad_figure([legend, legend]), "https://www.eurorad.org/case/17000")
+    assert [i.source_url.rsplit("/", 1)[1].split("?")[0] for i in record.images] == kept
+
+
+def test_unseen46_eurorad_17623_lung_ultrasound_is_no_row():
+    name = ("eu_turkey_36_years_male_nurse_fever_for_3_days_figure_1_a_b_lung_ultrasound_and_axial_ct_same_day_"
+            "figure_2_a_b_control_ct_on_the_9th_day_of_hospitalization_axial_coronal.html")
+    rows = _batch_rows("eurorad", "unseen46", name, "https://www.eurorad.org/case/17623")
+    assert sorted((k, r["modality"], r["view"]) for k, r in rows.items()) == [
+        ("0000017623/17623_1_2.jpg", "CT", "Axial"), ("0000017623/17623_2_1.jpg", "CT", "Axial"),
+        ("0000017623/17623_2_2.jpg", "CT", "Coronal")]
+
+
+# --- unseen46: a follow-up exam's figure joined to the one history sentence naming the follow-up exam ---
+
+def _eurorad_two_figures(history: str, figures: list[tuple[int, int, str]]) -> str:
+    items = "".join(f"""<div class="figure-gallery__item"><div class="figure-gallery__item__image">
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://www.eurorad.org/sites/default/files/styles/\
+figure_image_teaser_large/public/figure_image/2021-03/0000017001/17001_{f}_{n}.jpg?itok=x" typeof="foaf:Image"></div>
+<div class="figure-gallery__item__label"><span class="mb-1 d-block"><strong>Figure {f}</strong> {c}<br />Origin: A B
+</span></div></div>""" for f, n, c in figures)
+    return f"""<html><body><h1>COVID-19 pneumonia</h1><div class="block__content node-contents">
+<div class="row mb-4"><div class="col-12 col-md-3"><h2>Clinical History</h2></div><div class="col-12 col-md-9">
+<p>{history}</p></div></div></div>
+<div class="figure-gallery"><div class="figure-gallery__items">{items}</div></div></body></html>"""
+
+
+_TWO_CT_HISTORY = ("A 50-year-old woman was admitted with fever and cough for 4 days. Chest CT was obtained in the "
+                   "same day. {second}")
+
+
+@pytest.mark.parametrize("second, legend, offsets", [
+    ("On the 6th day of hospitalization, because of worsening dyspnea, control CT was performed.",
+     "Control CT, axial image: increased opacities.", ["4", "10"]),
+    ("A follow-up CT was performed 8 days after admission.", "Follow-up chest CT: consolidation.", ["4", "12"]),
+    # (the guards: the follow-up sentence's moment counted from the exam before, not on the axis; two figures
+    # named follow-up)
+    ("Two days later a control CT was performed.", "Control CT, axial image: increased opacities.", [None, None]),
+])
+def test_unseen46_a_follow_up_figure_takes_the_history_sentence_of_the_follow_up_exam(second, legend, offsets):
+    # (was blank: two CT figures and two CT sentences, the history sentence joined to a figure only when one of each)
+    html = _eurorad_two_figures(_TWO_CT_HISTORY.format(second=second),
+                                [(1, 1, "Axial CT image: ground-glass opacities."), (2, 1, legend)])
+    [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/17001")
+    rows = staged_rows(record)
+    assert [rows[f"0000017001/17001_{f}_1.jpg"]["offset"] for f in (1, 2)] == offsets
+
+
+def test_unseen46_two_follow_up_figures_take_no_follow_up_sentence():
+    second = "On the 6th day of hospitalization control CT was performed."
+    html = _eurorad_two_figures(_TWO_CT_HISTORY.format(second=second),
+                                [(1, 1, "Follow-up CT, axial image."), (2, 1, "Follow-up CT, coronal image.")])
+    [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/17001")
+    assert [r["offset"] for r in staged_rows(record).values()] == [None, None]
+
+
+def test_unseen46_eurorad_17623_control_ct_on_the_9th_day_of_hospitalization():
+    name = ("eu_turkey_36_years_male_nurse_fever_for_3_days_figure_1_a_b_lung_ultrasound_and_axial_ct_same_day_"
+            "figure_2_a_b_control_ct_on_the_9th_day_of_hospitalization_axial_coronal.html")
+    rows = _batch_rows("eurorad", "unseen46", name, "https://www.eurorad.org/case/17623")
+    assert [rows[k]["offset"] for k in ("0000017623/17623_1_2.jpg", "0000017623/17623_2_1.jpg",
+                                        "0000017623/17623_2_2.jpg")] == ["3", "12", "12"]
 
 
 # --- unseen45: an upload captioned only by its number under a paragraph citing no figure ---

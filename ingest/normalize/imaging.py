@@ -109,7 +109,9 @@ VIEW_VERSION = 25
 # own part (was the whole legend: "both X-ray and CT", blank)
 # v13: a SIRM upload captioned by its number alone ("Fig. 2") under a paragraph citing no figure takes the paragraph's
 # words (was the bare number: blank)
-MODALITY_VERSION = 13  # v6: "tomografia computadorizada"
+# v14: a Eurorad sub-image whose own lettered part of its figure's shared legend names an exam the dataset does not
+# hold ("(a) Lung ultrasound ...; (b) Axial CT image ...") is left out (was kept, CT from the legend's other part)
+MODALITY_VERSION = 14  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19

@@ -144,8 +144,9 @@ AFTER_ADMISSION_BASE = compile(r"admiss|interna|hospital|presentation|arriv|rico
 FILM_QUALIFIERS = (r"(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|plain|unenhanced|non-?contrast|"
                    r"chest)\s+){0,3}")
 AT_ADMISSION = compile(
-    # (not a later day of the stay told "on admission": "the ninth day on admission", ``ON_STAY``)
-    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\bday\s+of\s+(?:admission|presentation)\b|"
+    # (not a later day of the stay told "on admission": "the ninth day on admission", ``ON_STAY``; nor "the next day of
+    # admission", the day after it: ``timeline._SOON_AFTER``)
+    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\b(?<!\bnext\s)(?<!\bfollowing\s)day\s+of\s+(?:admission|presentation)\b|"
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
