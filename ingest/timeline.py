@@ -1022,7 +1022,7 @@ def _history_dates(history: str, day_first: bool = False
 #: A length of the stay before an admission cue ("He was discharged on March 20, after 21 days of hospitalization",
 #: "after 4 weeks of hospital stay"): the stay's length, not the admission's moment; the sentence's date is another
 #: moment's (the discharge's).
-_LENGTH_OF_STAY = compile_fast(r"\b(?:\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+(?:days?|weeks?|months?)\s+of\s+"
+_LENGTH_OF_STAY = compile_fast(rf"\b(?:{NUMBER}|several|a\s+few)\s+(?:days?|weeks?|months?)\s+of\s+"
                                r"(?:(?:his|her|their|the)\s+)?$", re.IGNORECASE)
 #: The words between a date and an exposure told as what came before the dated moment ("developed cough and fever
 #: on March 1 after contact with his son", "fell ill on 3 March, following close contact with a confirmed case").

@@ -20,7 +20,7 @@ def _cases(replacements: dict[str, str] | None = None) -> dict:
     return by_patient(file_cases(UNSEEN48 / DAEGU, replacements))
 
 
-# --- a PDF's figure label joined to its number by a hyphen ------------------------------------------------------------
+# --- a PDF's figure label joined to its number by a hyphen -----------------------------------------------------------
 
 def test_hyphenated_labels_open_pdf_captions():
     """South Asian journals print "Figure-1:" (the label joined to its number by a hyphen): a caption like "Figure 1:"
@@ -31,7 +31,7 @@ def test_hyphenated_labels_open_pdf_captions():
     assert "dated 16/04/2020" in figures[1].caption
 
 
-# --- the admission's date among other dated moments -----------------------------------------------------------------
+# --- the admission's date among other dated moments ------------------------------------------------------------------
 
 def test_a_length_of_stay_dates_no_admission():
     """"He was discharged on March 20, after 21 days of hospitalization": the stay's length, the date the
@@ -46,6 +46,8 @@ def test_a_length_of_stay_dates_no_admission():
         date(2020, 5, 5), "5 May")
     assert history_dates("She developed fever on 2 May. She was hospitalized on 5 May for 21 days.")[1] == (
         date(2020, 5, 5), "5 May")
+    assert history_dates("He had fever since 5 March. On the day of admission, 10 March, he was hypoxic.")[1] == (
+        date(2020, 3, 10), "10 March")
 
 
 def test_a_date_whose_cue_has_its_own_date_is_not_that_moment():
@@ -85,7 +87,7 @@ def test_the_series_offsets():
     assert image_offsets(cases["patient3"]) == ["5", "96", "96"]
 
 
-# --- a hospital day told with its date aligns the stay's count on the calendar -----------------------------------------
+# --- a hospital day told with its date aligns the stay's count on the calendar ---------------------------------------
 
 def test_a_dated_hospital_day_makes_the_admission_day_one():
     """"He was admitted on February 28. ... On March 4, the sixth hospital day, ...": March 4 is 5 days after the
@@ -104,7 +106,7 @@ def test_a_dated_hospital_day_makes_the_admission_day_one():
                                      "(hospital day 10), CT.") == ""  # two pairs that disagree
 
 
-# --- a family's gathering is no relative --------------------------------------------------------------------------------
+# --- a family's gathering is no relative -----------------------------------------------------------------------------
 
 def test_a_family_gathering_names_no_relative():
     """"COVID-19 pneumonia in a young bank employee after a family gathering": the patient's own finding (was blank:
