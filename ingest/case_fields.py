@@ -44,7 +44,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 108  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 109  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -438,6 +438,12 @@ TIMELINE_VERSION = 108  # v2: "day N of admission", "hospital day N" are N days 
 #                           the one figure whose legend names a follow-up exam ("Control CT") takes the history's one
 #                           sentence naming that follow-up exam and its day (was blank beside another figure and
 #                           sentence of the modality)
+#                      v109: a history dating one hospital day ("On March 4, the sixth hospital day") with the
+#                           admission dated makes the admission day 1 when the two say so (was N days after it); a
+#                           length of stay ("discharged on March 20, after 21 days of hospitalization"), a date whose
+#                           cue past its clause has a nearer date ("confirmed on March 4 ... and admitted on March 6")
+#                           date no admission; an exposure after the date ("fever on March 1 after contact with his
+#                           son") leaves it the onset's; "after a family gathering" names no relative
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

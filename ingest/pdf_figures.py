@@ -31,9 +31,10 @@ from schema import IngestError
 _JOIN_PT = 12.0
 _MIN_IMAGE_PT = 36.0
 #: A figure label opening a caption: "Fig. 2", "FIGURE 2", "Figura 2"; a supplement's own figures
-#: "Figure S1", "Fig. S2", "Supplementary Figure 1", "Suppl. Fig. 3" (``supplement`` or ``s`` matched).
+#: "Figure S1", "Fig. S2", "Supplementary Figure 1", "Suppl. Fig. 3" (``supplement`` or ``s`` matched); the label
+#: joined to its number by a hyphen as South Asian journals print it ("Figure-1:", "Fig-2:").
 _CAPTION = re.compile(r"^\s*(?P<supplement>(?:Supplementa(?:ry|l)|SUPPLEMENTA(?:RY|L)|Suppl\.)\s*)?"
-                      r"(?P<word>Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(?P<s>S(?=\d))?(?P<number>\d+)"
+                      r"(?P<word>Fig(?:ure|ura)?s?\.?|FIG(?:URE|URA)?\.?)\s*(?:[-‐–]\s*)?(?P<s>S(?=\d))?(?P<number>\d+)"
                       r"\s*(?P<end>[.:|—–-]|\s+(?=[A-Z(\[])|$)")
 
 

@@ -963,9 +963,11 @@ def _history_dates(history: str, day_first: bool = False
     # is the exposure's date plus the time; no other date of its sentence is the onset's
     after_exposure = onset_after_dated_exposure(history, day_first)
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
-    for start, end, value in dates_in(history, day_first):
+    every_date = dates_in(history, day_first)
+    for start, end, value in every_date:
         s_start, s_end = sentence_at(history, start)
         distance = {}
+        nearest = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
                            ("noticed", _NOTICED_CUES)):
             # "before entry (January 18)": a moment before the admission, not the admission; a
@@ -977,7 +979,10 @@ def _history_dates(history: str, day_first: bool = False
                                                       or (_PRESENTED_AS_HAD.match(history, m.end())
                                                       and m.group(0).lower() == "presented")
                                                       or _to_icu(history, m, s_start)
-                                                      or _TO_NEONATAL.match(history, m.end())))
+                                                      or _TO_NEONATAL.match(history, m.end())
+                                                      or _LENGTH_OF_STAY.search(history, max(s_start, m.start() - 30),
+                                                                                m.start())))
+                     and not (kind == "exposure" and _after_the_date(history, end, m.start()))
                      # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
                      and not (kind == "noticed" and not m.group("whom")
                               and about_other_person(history, m.start(), m.end()))
@@ -988,7 +993,8 @@ def _history_dates(history: str, day_first: bool = False
                      and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
                      and not any(a <= m.start() < b for a, b in headings)]
             if spans:
-                distance[kind] = min(_cue_distance(history, start, end, a, b) for a, b in spans)
+                distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
+                                                    for a, b in spans)
         if (_SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start)
                 or _presented_symptom(history, s_start, start, end)):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
@@ -1002,6 +1008,8 @@ def _history_dates(history: str, day_first: bool = False
         kind = min(distance, key=distance.get)
         if kind == "onset" and (s_start, s_end) == told_sentence:
             continue
+        if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):
+            continue  # "He was confirmed on March 4 ... and admitted on March 6": March 4 is no admission
         if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
             {"onset": onset, "admission": admission, "noticed": noticed}[kind].append((value, history[start:end]))
     if after_exposure is not None:
@@ -1030,6 +1038,36 @@ def _history_dates(history: str, day_first: bool = False
         # presented dyspnea")
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: A length of the stay before an admission cue ("He was discharged on March 20, after 21 days of hospitalization",
+#: "after 4 weeks of hospital stay"): the stay's length, not the admission's moment; the sentence's date is another
+#: moment's (the discharge's).
+_LENGTH_OF_STAY = compile_fast(rf"\b(?:{NUMBER}|several|a\s+few)\s+(?:days?|weeks?|months?)\s+of\s+"
+                               r"(?:(?:his|her|their|the)\s+)?$", re.IGNORECASE)
+#: The words between a date and an exposure told as what came before the dated moment ("developed cough and fever
+#: on March 1 after contact with his son", "fell ill on 3 March, following close contact with a confirmed case").
+_EXPOSURE_BEFORE_THE_MOMENT = compile_fast(r"\s*,?\s*(?:after|following)\s+(?:(?:a|an|the|close|direct|his|her|"
+                                           r"their|recent)\s+){0,2}", re.IGNORECASE)
+
+
+def _after_the_date(history: str, date_end: int, cue_start: int) -> bool:
+    """An exposure cue right after a date behind "after" / "following": the date is the moment it came before
+    (the onset's), not the exposure's."""
+    m = _EXPOSURE_BEFORE_THE_MOMENT.match(history, date_end)
+    return m is not None and m.end() == cue_start
+
+
+def _cue_dated_by_another(history: str, dates: Sequence[tuple[int, int, date]], span: tuple[int, int],
+                          distance: int, cue: tuple[int, int] | None) -> bool:
+    """A date whose nearest cue lies past the end of its clause, while another date of its sentence after it is
+    nearer to that cue ("He was confirmed on March 4 at a public health center and admitted on March 6"): the
+    cue is the other date's, the first date another event's (the test's) with no cue of its own."""
+    if cue is None or distance < _OTHER_CLAUSE or cue[0] < span[1]:
+        return False
+    s_end = sentence_at(history, span[0])[1]
+    return any(span[1] <= other < s_end and _cue_distance(history, other, other_end, *cue) < distance
+               for other, other_end, _ in dates)
 
 
 #: A year written with a date ("29 December 2020", "12/29/20", "2020-12-29", "December '20").
@@ -2197,6 +2235,44 @@ def admission_is_day_one(*texts: str) -> str:
     return ""
 
 
+#: A hospital day told by its number: "the sixth hospital day", "the 6th day of hospitalization", "hospital day 6".
+_NUMBERED_STAY_DAY = (rf"(?:the\s+)?(?:(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS_EN)})\s+"
+                      r"(?:hospital\s+day|day\s+of\s+(?:hospitali[sz]ation|admission|(?:the\s+)?hospital\s+stay))"
+                      r"|hospital\s+day\s*(?P<n>\d{1,2}))\b")
+#: A hospital day set beside the date it fell on: "On March 4, the sixth hospital day, ...", "on 12 May (hospital
+#: day 5)" (the date before), "on hospital day 5 (12 May)", "on the 6th day of hospitalization, March 4" (after).
+_STAY_DAY_AFTER_DATE = compile_fast(rf"\s*[,(]\s*{_NUMBERED_STAY_DAY}\s*[,);]", re.IGNORECASE)
+_STAY_DAY_BEFORE_DATE = compile_fast(rf"{_NUMBERED_STAY_DAY}\s*[,(]\s*(?:on\s+)?$", re.IGNORECASE)
+
+
+def admission_day_one_by_date(history: str, day_first: bool = False) -> str:
+    """The words of a history that make its admission the stay's day 1 by dating one of its hospital days ("He was
+    admitted on February 28. ... On March 4, the sixth hospital day, fever recurred": March 4 is 5 days after the
+    admission, so its hospital day N is N - 1 days after it), or "" when the history tells no such pair, tells
+    the project's own count (hospital day N, N days after the admission) or two pairs disagree."""
+    if "day" not in history.lower():
+        return ""
+    _onset, admitted = history_dates(history, day_first)
+    if admitted is None:
+        return ""
+    found: dict[int, str] = {}
+    for start, end, value in dates_in(history, day_first):
+        after = _STAY_DAY_AFTER_DATE.match(history, end)
+        before = _STAY_DAY_BEFORE_DATE.search(history, max(0, start - 60), start)
+        for m, words in ((after, history[start:after.end()] if after else ""),
+                         (before, history[before.start():end] if before else "")):
+            if m is None:
+                continue
+            told = m.group("ord")
+            number = (ORDINAL_NUMBERS.get(told.lower()) if told and not told[0].isdigit()
+                      else int(told[:-2]) if told else int(m.group("n")))
+            words = words.strip(" ,;")
+            if number:
+                found.setdefault((value - admitted[0]).days - number, words + (")" if words.count("(") >
+                                                                                words.count(")") else ""))
+    return found[-1] if set(found) == {-1} else ""
+
+
 @lru_cache(maxsize=4096)
 def _day_one_words(text: str) -> str:
     """``admission_is_day_one`` of one text, remembered: backfill asks it of each note twice, as a
@@ -2333,6 +2409,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
     day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    day_one = day_one or admission_day_one_by_date(history, day_first)
     onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     # (a text's own definition of day 1 of either count comes first)
     stay_pair = None if day_one or onset_one else stay_days_on_illness(

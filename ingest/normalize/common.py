@@ -824,7 +824,10 @@ _HYPOTHETICAL = compile(
 #: act of meeting one ("had close contact with him on 1 March", "5 days after this contact").
 _RELATIVE_WORDS = (
     r"husband|wife|spouse|partner|son|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
-    r"sibling|family|household|relatives?|cousin|friend|colleague|"
+    r"sibling|household|relatives?|cousin|friend|colleague|"
+    # (a family's gathering or event is no relative: "after a family gathering", "at a family wedding")
+    r"family(?!\s+(?:gatherings?|weddings?|dinners?|part(?:y|ies)|celebrations?|events?|functions?|reunions?|"
+    r"meals?|ceremon(?:y|ies)|festivals?|holidays?|trips?|vacations?)\b)|"
     r"(?<!\bthis\s)(?<!\bthat\s)contacts?(?!\s+(?:history|tracing|precautions|isolation|investigation|screening|with)\b)|"
     r"co-?workers?|"
     r"marito|moglie|figli[oa]?|figlie|madre|padre|genitori|fratell[oi]|sorell[ae]|familiar[ei]|parenti|convivent[ei]|"
