@@ -69,6 +69,7 @@ from .normalize.provenance import (
     doi_for_url,
     modality_for_url,
     normalize_date,
+    rt_pcr_for_url,
     url_for_doi,
 )
 from .normalize.time_words import at_admission
@@ -1131,6 +1132,9 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = location_for_url(_cell(row, "url"))
         elif field in PATIENT_FIELDS:
             result = normalize_note(field, patient_text) if patient_text else Normalized(None)
+            if field == "RT_PCR_positive" and result.value is None:
+                # the row's notes tell no test: a repository whose patients' tests are not published
+                result = rt_pcr_for_url(_cell(row, "url"))
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)
