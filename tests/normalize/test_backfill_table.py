@@ -228,3 +228,12 @@ def test_a_film_taken_in_intensive_care_makes_its_patient_one_who_went_there():
     told = [dict(rows[1], went_icu="N")]
     assert not [f for f in backfill_table(told, ["in_icu", "went_icu"], workers=1) if f.field == "went_icu"]
     assert backfill_table([dict(rows[0], in_icu="N")], ["went_icu"], workers=1) == []
+
+
+def test_a_film_with_a_tube_in_place_makes_its_patient_one_who_was_intubated():
+    rows = [_row(patientid="42", url=URL, filename="a.jpg", intubation_present="Y",
+                 clinical_notes="Chest radiograph."),
+            _row(patientid="42", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities.")]
+    fills = {(f.row, f.field): (f.value, f.rule.split("@")[0]) for f in backfill_table(rows, ["intubated"], workers=1)}
+    assert fills == {(2, "intubated"): ("Y", "intubated.intubation_present-film"),
+                     (3, "intubated"): ("Y", "intubated.intubation_present-film")}
