@@ -69,6 +69,7 @@ from .normalize.provenance import (
     doi_for_url,
     modality_for_url,
     normalize_date,
+    rt_pcr_for_url,
     url_for_doi,
 )
 from .normalize.time_words import at_admission
@@ -1131,6 +1132,9 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = location_for_url(_cell(row, "url"))
         elif field in PATIENT_FIELDS:
             result = normalize_note(field, patient_text) if patient_text else Normalized(None)
+            if field == "RT_PCR_positive" and result.value is None:
+                # the row's notes tell no test: a repository whose patients' tests are not published
+                result = rt_pcr_for_url(_cell(row, "url"))
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)
@@ -1304,9 +1308,43 @@ def _fill_groups(groups: list[list[tuple[int, dict[str, str]]]], wanted: list[st
                 kept = [f for f in per_row[k] if f.field not in changes]
                 kept.extend(f for f in changes.values() if f is not None)
                 per_row[k] = sorted(kept, key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
+        per_row = _film_implied(group, per_row, wanted, first_row_number)
         out.extend((i, _with_implied(row, fills, wanted, first_row_number + i))
                    for (i, row), fills in zip(group, per_row))
     return out
+
+
+#: A film taken in intensive care, or with a tube in place, makes its patient one who went to
+#: intensive care, or was intubated, at some point of the illness (the schema's "at any point"):
+#: (the film's field, the patient's field it decides when it is Y).
+_FILM_IMPLIES = (("in_icu", "went_icu"), ("intubation_present", "intubated"))
+
+
+def _film_implied(group: list[tuple[int, dict[str, str]]], per_row: list[list[Fill]], wanted: list[str],
+                  first_row_number: int) -> list[list[Fill]]:
+    """``per_row`` with the patient's field a film's Y decides (``_FILM_IMPLIES``) on every row of
+    the patient whose cell is blank and that has no fill of it: the film's value is its cell or its
+    final fill."""
+    for film_field, patient_field in _FILM_IMPLIES:
+        if patient_field not in wanted:
+            continue
+        source = None
+        for ((_, row), fills) in zip(group, per_row):
+            if _cell(row, film_field) == "Y":
+                source = f"{film_field}: Y"
+                break
+            fill = next((f for f in fills if f.field == film_field and f.value == "Y"), None)
+            if fill is not None:
+                source = fill.evidence
+                break
+        if source is None:
+            continue
+        for k, ((i, row), fills) in enumerate(zip(group, per_row)):
+            if patient_field not in row or _cell(row, patient_field) or any(f.field == patient_field for f in fills):
+                continue
+            added = Fill(first_row_number + i, patient_field, "Y", source, f"{patient_field}.{film_field}-film@v1")
+            per_row[k] = sorted([*fills, added], key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
+    return per_row
 
 
 #: A patient never intubated has no film taken with a tube in place, and one never in intensive

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from ingest.sites import DAY_FIRST_SOURCES, eurorad, radiopaedia, sirm
 from schema import DOI_RE, LICENSES
 
+from .clinical import RT_PCR_VERSION
 from .common import Normalized, blank, compile, found
 from .time_words import MONTH, MONTHS
 
@@ -397,6 +398,15 @@ SITE_DOIS: tuple[tuple[str, str, str], ...] = (
 SITE_MODALITIES: tuple[tuple[str, str, str], ...] = (
     ("github.com", "/ml-workgroup/covid-19-image-repository", "X-ray"),
 )
+#: Repositories of COVID-19 patients' images that publish no test result: the diagnosis is the
+#: repository's, the RT-PCR behind it is not told, which the dataset's RT-PCR rule writes "Unclear"
+#: (a confirmed case without a PCR named). The Hannover repository's data.csv has no test column
+#: (metadata-facts: its merged rows are "Unclear" or blank); coronacases.org's cases are COVID-19
+#: CT volumes with a description of the scan alone.
+SITE_RT_PCR: tuple[tuple[str, str, str], ...] = (
+    ("github.com", "/ml-workgroup/covid-19-image-repository", "Unclear"),
+    ("coronacases.org", "", "Unclear"),
+)
 SITE_DATES: tuple[tuple[str, str, str], ...] = (
     ("github.com", "/ml-workgroup/covid-19-image-repository", "2020"),
 )
@@ -461,6 +471,11 @@ def doi_for_filename(filename: str) -> Normalized:
     if not DOI_RE.fullmatch(doi) or "-slash-" in m.group(2):
         return Normalized(None)
     return found(doi, text, m.start(1), m.end(2), "doi.filename", DOI_VERSION)
+
+
+def rt_pcr_for_url(url: str) -> Normalized:
+    """The RT-PCR value of every patient of a COVID-19 repository that publishes no test result."""
+    return _site_fact(url, SITE_RT_PCR, "rt_pcr.site", RT_PCR_VERSION)
 
 
 def date_for_url(url: str) -> Normalized:

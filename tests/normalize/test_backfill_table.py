@@ -208,3 +208,32 @@ def test_an_intubated_patient_or_an_unknown_one_gives_the_films_no_implied_value
                             ("", "She was intubated on day 3 and extubated on day 9.")):
         row = {"filename": "a.jpg", "clinical_notes": note, "intubated": intubated, "intubation_present": ""}
         assert not [f for f in backfill_row(row, ["intubation_present"]) if "never" in f.rule], (intubated, note)
+
+
+def test_a_film_taken_in_intensive_care_makes_its_patient_one_who_went_there():
+    # round 49: "in_icu" Y of a film (its own words: a tube in place) decides the patient's
+    # "went_icu" Y ("at any point during this illness"), on every row of the patient
+    rows = [_row(patientid="41", url=URL, filename="a.jpg",
+                 clinical_notes="Fever and dry cough for 6 days. Chest radiograph shows bilateral opacities."),
+            _row(patientid="41", url=URL, filename="b.jpg",
+                 clinical_notes="Radiograph with the endotracheal tube in place shows diffuse opacities.")]
+    fills = {(f.row, f.field): (f.value, f.rule.split("@")[0])
+             for f in backfill_table(rows, ["in_icu", "went_icu"], workers=1)}
+    assert fills == {(3, "in_icu"): ("Y", "in_icu.intubated-now"),
+                     (2, "went_icu"): ("Y", "went_icu.in_icu-film"), (3, "went_icu"): ("Y", "went_icu.in_icu-film")}
+    # the film's own cell says it too
+    known = [dict(rows[0], in_icu="Y", clinical_notes="Chest radiograph.")]
+    assert [(f.field, f.value) for f in backfill_table(known, ["went_icu"], workers=1)] == [("went_icu", "Y")]
+    # a patient's told value is never overwritten, and a film not in intensive care decides nothing
+    told = [dict(rows[1], went_icu="N")]
+    assert not [f for f in backfill_table(told, ["in_icu", "went_icu"], workers=1) if f.field == "went_icu"]
+    assert backfill_table([dict(rows[0], in_icu="N")], ["went_icu"], workers=1) == []
+
+
+def test_a_film_with_a_tube_in_place_makes_its_patient_one_who_was_intubated():
+    rows = [_row(patientid="42", url=URL, filename="a.jpg", intubation_present="Y",
+                 clinical_notes="Chest radiograph."),
+            _row(patientid="42", url=URL, filename="b.jpg", clinical_notes="Bilateral opacities.")]
+    fills = {(f.row, f.field): (f.value, f.rule.split("@")[0]) for f in backfill_table(rows, ["intubated"], workers=1)}
+    assert fills == {(2, "intubated"): ("Y", "intubated.intubation_present-film"),
+                     (3, "intubated"): ("Y", "intubated.intubation_present-film")}

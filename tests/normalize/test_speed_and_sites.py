@@ -148,3 +148,23 @@ def test_backfill_rows_equals_the_sequential_loop():
     sequential = [backfill_row(r, None, 2 + i) for i, r in enumerate(rows)]
     assert backfill_rows(rows, workers=2, chunk=10) == sequential
     assert backfill_rows(rows, workers=1) == sequential
+
+
+def test_a_covid_repository_publishing_no_test_is_unclear_rt_pcr():
+    # round 49: the Hannover repository and coronacases.org publish COVID-19 patients' images with
+    # no test result: the dataset's rule writes a confirmed case without a PCR named "Unclear"
+    from ingest.normalize.provenance import rt_pcr_for_url
+
+    coronacases = "https://coronacases.org/forum/coronacases-org-helping-radiologists/question/case-004-21"
+    assert_value(rt_pcr_for_url(HANNOVER), HANNOVER, "Unclear")
+    assert_value(rt_pcr_for_url(coronacases), coronacases, "Unclear")
+    assert_blank(rt_pcr_for_url("https://radiopaedia.org/cases/covid-19-pneumonia-15"), "")
+    fills = {f.field: (f.value, f.rule) for f in backfill_row(_row(url=HANNOVER, filename="b343e657.jpg"),
+                                                                ["RT_PCR_positive"])}
+    assert fills == {"RT_PCR_positive": ("Unclear", "rt_pcr.site@v6")}
+    # a note naming the test decides; a case site's row with no note gets nothing
+    told = _row(url=coronacases, filename="coronacases_org_004.nii.gz", clinical_notes="RT-PCR was positive.")
+    assert [(f.value, f.rule.split("@")[0]) for f in backfill_row(told, ["RT_PCR_positive"])] == [
+        ("Y", "rt_pcr.test-named")]
+    assert backfill_row(_row(url="https://radiopaedia.org/cases/covid-19-pneumonia-15", filename="a.jpg"),
+                        ["RT_PCR_positive"]) == []
