@@ -30,6 +30,7 @@ from ingest.timeline import (
     Timeline,
     admission_to_icu_only,
     case_timeline,
+    counts_stay_days_only,
     day_first_before,
     image_moments,
     text_moments,
@@ -44,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 109  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 110  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -444,6 +445,11 @@ TIMELINE_VERSION = 109  # v2: "day N of admission", "hospital day N" are N days 
 #                           cue past its clause has a nearer date ("confirmed on March 4 ... and admitted on March 6")
 #                           date no admission; an exposure after the date ("fever on March 1 after contact with his
 #                           son") leaves it the onset's; "after a family gathering" names no relative
+#                      v110: a legend's bare "day 5" whose exam a course told day by day on the stay's count tells on
+#                           its own bare "On day 5, ... CTA of the chest" is that day of the stay (was blank); a
+#                           paragraph opening on the index patient and going on to the relatives numbered by relation
+#                           ("His wife (patient 2) ...", "The brother of patient 1 (patient 4) ...") is his only up to
+#                           the first relative (was whole: four onsets, none dated) (SEX v33, AGE v25)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -693,7 +699,7 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         told = _history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
-    base = _base_of_bare_day(record, texts)
+    base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
     if base:
         texts = replace(texts, caption=_join(texts.caption, base))
     return texts
@@ -771,6 +777,41 @@ def _base_of_bare_day(record: CaseRecord, texts: ImageTexts) -> str:
     told = [m for text in (record.history, record.findings) if text and str(days) in text
             for m in text_moments(text, "caption") if m.days == days and m.kind in _DAY_COUNTS]
     return told[0].evidence if len({m.kind for m in told}) == 1 else ""
+
+
+def _bare_day_of_the_course(record: CaseRecord, texts: ImageTexts, words: str) -> str:
+    """A legend's bare "day N" ("CT angiography of the chest on day 5") whose exam the history tells on its own bare
+    "day N" ("On day 5, his D-dimer increased to 5.6 µg/mL. Computed tomography angiography (CTA) of the chest was
+    negative ..."), in a course told day by day that counts the stay's days and never the illness's ("On day 2 of
+    hospitalization", "On day 3 of hospitalization", "On day 4"): the history's bare days go on with the count its
+    first days named, so the legend's is that day of the stay ("day N of hospitalization", the count's words); ""
+    when the legend tells another moment, the history tells that day on a count already (``_base_of_bare_day``) or
+    with no exam of the legend's modality (the sentence with the day up to the next one telling a moment), or
+    counts the illness's days too. ``words``: the image's legend whole (its modality)."""
+    moments = image_moments(texts)
+    if not moments or any(m.kind != LABEL or m.where == "filename" for m in moments) or len(
+            {m.days for m in moments}) != 1:
+        return ""
+    days = moments[0].days
+    modality = NORMALIZERS["modality"](words).value
+    if modality is None or not record.history.strip() or not counts_stay_days_only(record.history):
+        return ""
+    if any(m.days == days and m.kind in _DAY_COUNTS for text in (record.history, record.findings) if text
+           for m in text_moments(text, "caption")):
+        return ""
+    for paragraph in record.history.split("\n"):
+        spans = sentence_spans(paragraph)
+        for k, (a, b) in enumerate(spans):
+            if not any(m.kind == LABEL and m.days == days for m in text_moments(paragraph[a:b], "caption")):
+                continue
+            passage = [paragraph[a:b]]
+            for c, d in spans[k + 1:]:
+                if text_moments(paragraph[c:d], "caption"):
+                    break
+                passage.append(paragraph[c:d])
+            if modality in {kind for kind, _, _ in modalities_in_order(" ".join(passage))}:
+                return f"day {days} of hospitalization"
+    return ""
 
 
 def _panels_of_one_moment(record: CaseRecord, image: ImageRecord) -> str:

@@ -414,6 +414,9 @@ def _introduced_as_index(numbered: dict[int, PatientText], sections: list[tuple[
 #: university student, ...". The possessive before the relation is the index patient's, not the relative's.
 _RELATION_NUMBERED = re.compile(
     rf"(?:\b(?:his|her|their|the\s+index\s+(?:patient|case)'s)\s+)?\b(?P<relation>{_RELATIONS_M}|{_RELATIONS_F})"
+    # ... or by their relation to another numbered patient: "The brother of patient 1 (patient 4), who lived with
+    # the couple, ...", "the mother of case 2 (case 5)"
+    r"(?:\s+of\s+(?:patient|case)\s*\d{1,2})?"
     r"\s*\(\s*(?:patient|case)\s*(?P<n>\d{1,2})\s*\)", re.I)
 #: The apposition right after a relative's number ("(patient 4), aged 74 years,", "(patient 2), 43 years old,",
 #: "(patient 3), a 19-year-old university student,"): its age is ``normalize_age``'s reading of it when the
@@ -448,9 +451,25 @@ def _introduced_by_relation(numbered: dict[int, PatientText], sections: list[tup
                       for m, following in zip(found, [*found[1:], None])]
         if any(introduced):
             named = set(numbers_in(body))
+            first = found[introduced.index(True)]
+            before = body[:_sentence_start(body, first.start())].strip()
             for patient in numbered.values():
-                if patient.number not in named and body in patient.paragraphs:
+                if body not in patient.paragraphs:
+                    continue
+                if patient.number not in named:
                     patient.paragraphs.remove(body)
+                elif before and patient.number in numbers_in(before):
+                    # the paragraph opens on this patient and goes on to the relatives ("The index case (patient
+                    # 1) is a 68-year-old man ... admitted on March 5 ... His wife (patient 2) ... hospitalized on
+                    # March 9"): theirs are the sentences before the first relative's, not the relatives' onsets
+                    # and admissions (a later "The brother of patient 1 (patient 4)" names them as a relation)
+                    patient.paragraphs[patient.paragraphs.index(body)] = before
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (``_SENTENCE_BREAK``)."""
+    # (the break's lookahead reads the capital at ``pos`` itself: the search runs one character past it)
+    return max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, pos + 1) if m.end() <= pos), default=0)
 
 
 def _introduce_relative(numbered: dict[int, PatientText], body: str, m: re.Match[str],

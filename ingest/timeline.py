@@ -2766,6 +2766,13 @@ def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Mom
                     for image, (m, _) in zip(ordered[1:], chosen[1:])))
 
 
+def counts_stay_days_only(history: str) -> bool:
+    """Whether the history counts the days of the stay ("On day 3 of hospitalization", "hospital day 4") and never
+    the illness's in digits (``_counts_illness_days``): the one count a course told day by day goes on with when
+    its later days are bare ("On day 4, ...", "On day 5, ...")."""
+    return bool(_STAY_DAY.search(history)) and not _counts_illness_days(history)
+
+
 def _counts_illness_days(history: str) -> bool:
     """Whether the history counts the illness's days in digits ("On day 5 of illness", "on the 7th day of symptoms",
     "day 10 of COVID-19"): a ``DAY_N`` the project reads as a day of the illness (``_day_moment``)."""

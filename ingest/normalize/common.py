@@ -1022,6 +1022,8 @@ _CLUSTER_SUBJECT = compile(
     r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)"
     r"|\s*(?:intra-?)?(?:family|familial|household)\s+(?:transmission|spread)\s+of\b"
     r"(?!\s+(?:his|her|their|the\s+patient[’']s)\b)", re.IGNORECASE)
+#: Where a title's subtitle starts: a colon, or a dash set off by spaces.
+_SUBTITLE_BREAK = compile(r":|(?<=\s)[-\u2013\u2014](?=\s)|(?<=\w)[\u2013\u2014](?=\s)")
 #: The nouns an apposition restates a relative as a person with ("his daughter, a woman in her 40s").
 _PERSON_NOUNS = r"(?:wo)?man|gentleman|lady|male|female|boy|girl"
 _OPENING_RELATIVE = compile(
@@ -1072,6 +1074,12 @@ def _patient_spans(text: str, s_start: int) -> list[tuple[int, int]]:
     if s_end > s_start and _CLUSTER_SUBJECT.match(text, s_start, s_end):
         # "A familial cluster of COVID-19: pneumonia in both parents and ... their daughter": every relative
         # the sentence names is a member of the cluster it is about
+        return [(s_start, s_end)]
+    if s_end > s_start and not text[:s_start].strip() and any(
+            _CLUSTER_SUBJECT.match(text, m.end(), s_end) for m in _SUBTITLE_BREAK.finditer(text, s_start, s_end)):
+        # ... and so is a title (a text's first sentence) whose subtitle is the cluster ("One household, four
+        # courses: a family cluster of COVID-19 in the province of Piacenza", "Four relatives, four outcomes -
+        # household transmission of SARS-CoV-2"): the title is about it
         return [(s_start, s_end)]
     spans = [m.span() for m in _FAMILY_OF_PATIENTS.finditer(text, s_start, s_end)] if s_end > s_start else []
     named = _NAMED_PATIENT.match(text, s_start)

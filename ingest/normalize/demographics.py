@@ -79,7 +79,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 31: a numbered patient introduced by an apposition opening a sentence inside another numbered patient's paragraph
 # ("Patient 3, ... (Fig. 3a). Patient 4, the 11-year-old son, was ...") takes his sentences from that paragraph
 # 32: a family's gathering or event ("after a family gathering", "a family wedding") names no relative
-SEX_VERSION = 32
+# 33: a relative numbered by their relation to another numbered patient ("The brother of patient 1 (patient 4), who
+# lived with the couple, ...") is introduced by those words (was no text: the index patient's paragraph)
+SEX_VERSION = 33
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -105,7 +107,8 @@ SEX_VERSION = 32
 # 23: a Radiopaedia study of the patient's own of years before the illness, told normal, has no age (the Patient
 #     Data age is the age at the illness), as SIRM's and Eurorad's earlier films
 # 24: as SEX_VERSION 32 (a family's gathering names no relative)
-AGE_VERSION = 24
+# 25: as SEX_VERSION 33 ("The brother of patient 1 (patient 4)": his words, the table's age)
+AGE_VERSION = 25
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

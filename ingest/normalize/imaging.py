@@ -132,7 +132,9 @@ MODALITY_VERSION = 14  # v6: "tomografia computadorizada"
 # the age too ("Influenza A (H1N1) pneumonia in 45-year-old woman, ...": was blank), and the disease that sentence
 # names is the patient's over the title's (a pictorial essay's mimic: was COVID-19)
 # v17: a family's gathering or event names no relative ("COVID-19 pneumonia ... after a family gathering": was blank)
-FINDING_VERSION = 17  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+# v18: a title whose subtitle is a family or household cluster ("One household, four courses: a family cluster of
+# COVID-19 in ...") names its patients, as a title opening with the cluster does (was a relative's: blank)
+FINDING_VERSION = 18  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
