@@ -50,7 +50,8 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen15", "unseen16", "unseen17", "unseen18", "unseen19", "unseen20", "unseen21", "unseen22",
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
-           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45"]
+           "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
+           "unseen47"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
