@@ -4496,3 +4496,50 @@ def test_unseen44_a_film_after_a_death_the_history_dates(history, caption, offse
 def test_unseen44_radiopaedia_post_mortem_ct_after_the_death_on_the_eleventh_day():
     rows = _batch_rows("radiopaedia", "unseen44", _RP_91530, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-and-post-mortem-ct")
     assert sorted(row["offset"] for row in rows.values()) == ["19", "19", "8", "8", "8"]
+
+
+# --- unseen47: a letter after a SIRM caption's bare number ---
+
+@pytest.mark.parametrize("paragraph, captions, films", [
+    ("Chest X-ray in ER, PA and lateral view.", ("Fig. 1a", "Fig. 1b"), [("X-ray", "PA"), ("X-ray", "L")]),
+    ("In PS viene eseguito RX del torace in proiezione PA e LL.", ("Fig. 1 a", "Fig. 1 b"),
+     [("X-ray", "PA"), ("X-ray", "L")]),
+    ("Il giorno successivo si esegue TC del torace senza mezzo di contrasto, scansioni assiali.", ("Figura 2a.",
+                                                                                                  "Figura 2b."),
+     [("CT", "Axial"), ("CT", "Axial")]),
+])
+def test_unseen47_sirm_uploads_captioned_by_their_number_and_a_letter_take_the_paragraph_before(paragraph, captions,
+                                                                                               films):
+    # (was blank: "Fig. 1a" was no bare number, so it stood for the upload's words and named no exam)
+    items = "".join(f"""<li class="blocks-gallery-item"><figure><img src="https://www.sirm.org/wp-content/uploads/2020/03/c-{i}.jpg"
+alt="" class="wp-image-{i}"/><figcaption>{caption}</figcaption></figure></li>""" for i, caption in enumerate(captions))
+    html = f"""<html><body><article><div class="entry-content">
+<p>Female, 44 years old. Fever and cough since 5 days. Swab positive for SARS-CoV-2.</p>
+<p>{paragraph}</p>
+<figure class="wp-block-gallery columns-2 is-cropped"><ul class="blocks-gallery-grid">{items}</ul></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/03/31/covid-19-caso-121/")
+    rows = staged_rows(record)
+    assert [(rows[f"03/c-{i}.jpg"]["modality"], rows[f"03/c-{i}.jpg"]["view"]) for i in range(2)] == films
+
+
+def test_unseen47_sirm_lettered_number_caption_under_a_paragraph_naming_two_views_gives_no_view():
+    # "(Fig. 1a, PA; Fig. 1b, LL)" over one upload captioned "Fig. 1a": the paragraph names both films' views, so the
+    # upload takes its exam but no view (as before: no guess between PA and LL)
+    html = """<html><body><article><div class="entry-content">
+<p>Uomo di 60 anni, febbre da 5 giorni. Tampone positivo.</p>
+<p>RX torace all'ingresso (Fig. 1a, PA; Fig. 1b, LL).</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/f1.jpg" alt="">
+<figcaption>Fig. 1a</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/27/covid-19-caso-188/")
+    row = staged_rows(record)["04/f1.jpg"]
+    assert (row["modality"], row["view"]) == ("X-ray", None)
+
+
+def test_unseen47_sirm_caso_121_gallery_captioned_fig_1a_and_fig_1b():
+    name = ("caso_121_in_english_female_44_years_old_since_5_days_on_27_03_in_er_pa_and_lateral_gallery_fig_1a_1b_the_"
+            "day_after_ct.html")
+    rows = _batch_rows("sirm", "unseen47", name, "https://www.sirm.org/2020/03/31/covid-19-caso-121/")
+    assert [(rows[k]["modality"], rows[k]["view"], rows[k]["offset"]) for k in (
+        "03/caso121-1.jpg", "03/caso121-2.jpg")] == [("X-ray", "PA", "5"), ("X-ray", "L", "5")]
