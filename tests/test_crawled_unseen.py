@@ -34,6 +34,7 @@ from ingest.timeline import (
     case_timeline,
     day_first_before,
     discharge_moment,
+    event_moment,
     history_dates,
     image_moments,
     onset_gap,
@@ -4498,7 +4499,8 @@ def test_unseen44_radiopaedia_post_mortem_ct_after_the_death_on_the_eleventh_day
     assert sorted(row["offset"] for row in rows.values()) == ["19", "19", "8", "8", "8"]
 
 
-# --- unseen47: a letter after a SIRM caption's bare number ---
+# --- unseen47: a letter after a SIRM caption's bare number, a film "at the emergency department", a reconstruction
+# "of the same CT" in its own figure, an event the discussion dates ---
 
 @pytest.mark.parametrize("paragraph, captions, films", [
     ("Chest X-ray in ER, PA and lateral view.", ("Fig. 1a", "Fig. 1b"), [("X-ray", "PA"), ("X-ray", "L")]),
@@ -4543,3 +4545,63 @@ def test_unseen47_sirm_caso_121_gallery_captioned_fig_1a_and_fig_1b():
     rows = _batch_rows("sirm", "unseen47", name, "https://www.sirm.org/2020/03/31/covid-19-caso-121/")
     assert [(rows[k]["modality"], rows[k]["view"], rows[k]["offset"]) for k in (
         "03/caso121-1.jpg", "03/caso121-2.jpg")] == [("X-ray", "PA", "5"), ("X-ray", "L", "5")]
+
+
+@pytest.mark.parametrize("words", [
+    "Low-dose chest CT at the emergency department, axial image: bilateral ground-glass opacities.",
+    "Chest X-ray at the Emergency Department: bilateral opacities.",
+    "Portable radiographs obtained at the emergency room.",
+])
+def test_unseen47_a_film_at_the_emergency_department_is_the_presentations(words):
+    # (was no moment: only a film "in the emergency department" was read as the presentation's)
+    assert AT_ADMISSION.search(words)
+
+
+def test_unseen47_a_film_at_the_emergency_department_and_its_reconstruction_of_the_same_ct():
+    # (was [None, None, 16]: the CT "at the emergency department" told no moment, and its coronal image "of the same
+    # CT", in the same figure, counted from the film before the figure)
+    films = [ImageTexts(0, caption="Low-dose chest CT at the emergency department, axial image.", group="1"),
+             ImageTexts(1, caption="Coronal reconstruction of the same CT.", group="1"),
+             ImageTexts(2, caption="Supine chest radiograph on day 6 of admission.", group="2")]
+    timeline = case_timeline("A ten-day history of fever and cough; she was admitted.", films)
+    assert [o.value for o in timeline.offsets] == [10, 10, 16]
+
+
+def test_unseen47_a_reconstruction_of_the_same_ct_in_its_figure_takes_the_figures_day():
+    # (was [7, None]: the figure's own axial image was passed over as a film of the same exam)
+    films = [ImageTexts(0, caption="Non-enhanced CT on admission, axial image.", group="2"),
+             ImageTexts(1, caption="Coronal reformation of the same CT: dorsal predominance.", group="2")]
+    assert [o.value for o in case_timeline("Fever and cough for 7 days.", films).offsets] == [7, 7]
+
+
+def test_unseen47_an_event_dated_in_a_sentence_whose_place_clause_names_a_film():
+    # ", where the last radiograph was taken" tells what was done in the unit, not the intubation's day (was None)
+    moment = event_moment("Despite high-flow oxygen he deteriorated, and he was intubated and transferred to the ICU "
+                          "on 14 March, where the last radiograph was taken.", "intubation")
+    assert moment is not None and moment.evidence == "14 March"
+    # a film's own clause still dates no event
+    assert event_moment("The radiograph three days after intubation showed a pneumothorax.", "intubation") is None
+
+
+def test_unseen47_a_film_after_intubation_dated_by_the_discussion():
+    # (was None: the discussion's sentences about the patient were read for the onset and the discharge, not for
+    # the events a film counts from)
+    films = [ImageTexts(0, caption="PA radiograph in the emergency department.", group="s1"),
+             ImageTexts(1, caption="Supine AP radiograph after intubation.", group="s2")]
+    timeline = case_timeline("Fever and dry cough since 2 March. Presented to the emergency department on 9 March.",
+                             films, discussion="The patient deteriorated, and he was intubated on 14 March.")
+    assert [o.value for o in timeline.offsets] == [7, 12]
+
+
+def test_unseen47_radiopaedia_75512_and_eurorad_17133_rows():
+    name = ("rp_classic_2020_switzerland_52_years_male_since_2_march_ed_on_9_march_untitled_studies_ct_on_11_march_"
+            "icu_film_intubated_14_march_told_in_discussion.html")
+    rows = _batch_rows("radiopaedia", "unseen47", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-2")
+    assert sorted(r["offset"] for r in rows.values()) == ["12", "7", "7", "9", "9"]
+    name = ("eu_netherlands_71_years_female_ten_day_history_low_dose_ct_at_the_ed_co_rads_icu_on_day_6_of_admission_"
+            "ctpa_on_day_15_of_admission.html")
+    rows = _batch_rows("eurorad", "unseen47", name, "https://www.eurorad.org/case/17133")
+    assert [rows[f"0000017133/17133_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == [
+        "10", "10", "16", "25"]
+
