@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 110  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 111  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -450,6 +450,10 @@ TIMELINE_VERSION = 110  # v2: "day N of admission", "hospital day N" are N days 
 #                           paragraph opening on the index patient and going on to the relatives numbered by relation
 #                           ("His wife (patient 2) ...", "The brother of patient 1 (patient 4) ...") is his only up to
 #                           the first relative (was whole: four onsets, none dated) (SEX v33, AGE v25)
+#                      v111: a film "at the emergency department" is the presentation's, as one "in" it; a
+#                           reconstruction "of the same CT" in its own figure has that figure's day (was blank); an
+#                           event the Radiopaedia discussion dates about the patient ("he was intubated ... on 14
+#                           March, where the last radiograph was taken") is one a film "after intubation" counts from
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -465,8 +465,10 @@ def _described(image: ImageRecord, caption: str) -> ImageRecord:
                    view_text=view.group(0) if view else "", date_text=day.group(0) if day else "", extra=extra)
 
 
-# A caption that is only the figure's number ("Fig. 1", "Figura 2"): the paragraph citing it describes it.
-_BARE_FIGURE_LABEL = re.compile(r"^\s*Fig(?:ura|\.)?\s*(\d{1,2})\s*[.:]?\s*$", re.I)
+# A caption that is only the figure's number ("Fig. 1", "Figura 2"), or its number and a panel letter ("Fig. 1a", a
+# gallery's two films "Fig. 1a" / "Fig. 1b" under "Chest X-ray in ER, PA and lateral view."): the paragraph citing it
+# describes it.
+_BARE_FIGURE_LABEL = re.compile(r"^\s*Fig(?:ura|\.)?\s*(\d{1,2})\s*[a-h]?\s*[.:]?\s*$", re.I)
 _FIGURE_CITATION = re.compile(r"\bFig(?:ura|\.)?\s*(\d{1,2})\b", re.I)
 # The opening of one entry of a numbered legend: "Fig. 1: RX torace PA ... Fig. 2: RX torace LL", "1. RX torace
 # AP a letto. 2. TC, scansione assiale."

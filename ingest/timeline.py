@@ -2467,6 +2467,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
                     else (previous_of_kind.get(base_kind), named))
         if first and _counted_from_presentation(history, image, chosen[image.position][0], timeline, dates):
             previous_day = timeline.admission_day
+        if _of_the_same_exam(chosen[image.position][0]) and _same_exam(ordered, k):
+            previous_day = last_day  # "Coronal reconstruction of the same CT" under its axial image: that film's day
         moment, day, rule, reason = _placed(chosen[image.position],
                                             _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
                                                   admission_base_told, _history_presents(history, timeline),
@@ -2486,6 +2488,20 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+#: A film told as another image "of the same CT" ("Coronal reconstruction of the same CT", "dello stesso esame"): when
+#: it is in the exam of the film before it (one figure's panels), that film is the one it counts from, not the
+#: film before the exam (it was blank: the exam's own films are passed over as the films before it).
+_OF_THE_SAME_EXAM = compile_fast(
+    r"^(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)$|^dell[ao]\s+stess[ao]\s+(?:TC|esame|studio)$",
+    re.IGNORECASE)
+
+
+def _of_the_same_exam(moment: Moment | None) -> bool:
+    """True for a moment told "of the same CT" (``_OF_THE_SAME_EXAM``)."""
+    return (moment is not None and moment.kind == AFTER_PREVIOUS
+            and _OF_THE_SAME_EXAM.match(moment.evidence) is not None)
 
 
 def _one_exam(ordered: Sequence[ImageTexts]) -> bool:
@@ -2972,8 +2988,8 @@ class CaseImages:
         the films of ``first_exam`` are the presenting ones (``_presenting_first_exam``)."""
         presenting = replace(axis, presenting=True)
         start = k
-        while _same_exam(self._ordered, start):
-            start -= 1  # the films of the image's own exam are not its previous films
+        while _same_exam(self._ordered, start) and not _of_the_same_exam(self._chosen[k][0]):
+            start -= 1  # the films of the image's own exam are not its previous films (but "of the same CT"'s are)
         for j in range(start - 1, -1, -1):
             moment = self._chosen[j][0]
             if moment is not None and moment.kind == AFTER_PREVIOUS:
@@ -3032,6 +3048,13 @@ def _patient_sentences(discussion: str, also: re.Pattern[str] | None = None) -> 
                     if _THIS_PATIENT.search(discussion, a, b) or (also is not None and also.search(discussion, a, b)))
 
 
+def _discussion_event(discussion: str, event: str, day_first: bool) -> Moment | None:
+    """The moment the discussion's sentences about the patient give ``event`` (``event_moment``) when neither the
+    history nor the findings tell it: a Radiopaedia discussion telling the course ("he was intubated and transferred
+    to the ICU on 14 March"), as it may tell the discharge."""
+    return event_moment(_patient_sentences(discussion), event, day_first) if discussion else None
+
+
 def _case_readmission(history: str, findings: str) -> Moment | None:
     """The case's readmission (``readmission_moment``): the history's, else the findings'."""
     return readmission_moment(history) or readmission_moment(findings)
@@ -3068,7 +3091,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    # days after delivery", as the discharge)
                    events=tuple((name, told) for name in EVENTS
                                 if (told := event_moment(history, name, day_first)
-                                    or (event_moment(findings, name, day_first) if findings else None))),
+                                    or (event_moment(findings, name, day_first) if findings else None)
+                                    or _discussion_event(discussion, name, day_first))),
                    operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
@@ -3623,6 +3647,7 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             # "he was intubated on the fourth hospital day; the chest radiograph after intubation showed
             # ...": the event's own clause may tell its day, a film's clause does not
             start, end = clause_at(history, m.start())
+            end = _before_place_relative(history, m.end(), end)
             if IMAGE_WORDS.search(history, start, end):
                 continue
         # ("tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's date
@@ -3630,6 +3655,18 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
         found.update(_told_days(history, m, start, end, day_first, labels=event == "operation",
                                 own_phrase=event in _OWN_PHRASE_EVENTS))
     return _the_one(found)
+
+
+#: A relative clause on the place the event took the patient to (", where the last radiograph was taken", ", in which
+#: a portable film was obtained"): it tells what was done there, not the event's day.
+_PLACE_RELATIVE = compile_fast(r",\s+(?:where|in\s+which)\b", re.IGNORECASE)
+
+
+def _before_place_relative(history: str, event_end: int, end: int) -> int:
+    """``end``, or the start of a relative clause on the place after the event's words ("transferred to the ICU on
+    14 March, where the last radiograph was taken"): the event's clause without what was done there."""
+    relative = _PLACE_RELATIVE.search(history, event_end, end)
+    return relative.start() if relative else end
 
 
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:

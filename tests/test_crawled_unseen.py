@@ -34,6 +34,7 @@ from ingest.timeline import (
     case_timeline,
     day_first_before,
     discharge_moment,
+    event_moment,
     history_dates,
     image_moments,
     onset_gap,
@@ -51,7 +52,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46"]
+           "unseen46", "unseen47"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -4634,3 +4635,111 @@ def test_unseen44_a_film_after_a_death_the_history_dates(history, caption, offse
 def test_unseen44_radiopaedia_post_mortem_ct_after_the_death_on_the_eleventh_day():
     rows = _batch_rows("radiopaedia", "unseen44", _RP_91530, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-and-post-mortem-ct")
     assert sorted(row["offset"] for row in rows.values()) == ["19", "19", "8", "8", "8"]
+
+
+# --- unseen47: a letter after a SIRM caption's bare number, a film "at the emergency department", a reconstruction
+# "of the same CT" in its own figure, an event the discussion dates ---
+
+@pytest.mark.parametrize("paragraph, captions, films", [
+    ("Chest X-ray in ER, PA and lateral view.", ("Fig. 1a", "Fig. 1b"), [("X-ray", "PA"), ("X-ray", "L")]),
+    ("In PS viene eseguito RX del torace in proiezione PA e LL.", ("Fig. 1 a", "Fig. 1 b"),
+     [("X-ray", "PA"), ("X-ray", "L")]),
+    ("Il giorno successivo si esegue TC del torace senza mezzo di contrasto, scansioni assiali.", ("Figura 2a.",
+                                                                                                  "Figura 2b."),
+     [("CT", "Axial"), ("CT", "Axial")]),
+])
+def test_unseen47_sirm_uploads_captioned_by_their_number_and_a_letter_take_the_paragraph_before(paragraph, captions,
+                                                                                               films):
+    # (was blank: "Fig. 1a" was no bare number, so it stood for the upload's words and named no exam)
+    items = "".join(f"""<li class="blocks-gallery-item"><figure><img src="https://www.sirm.org/wp-content/uploads/2020/03/c-{i}.jpg"
+alt="" class="wp-image-{i}"/><figcaption>{caption}</figcaption></figure></li>""" for i, caption in enumerate(captions))
+    html = f"""<html><body><article><div class="entry-content">
+<p>Female, 44 years old. Fever and cough since 5 days. Swab positive for SARS-CoV-2.</p>
+<p>{paragraph}</p>
+<figure class="wp-block-gallery columns-2 is-cropped"><ul class="blocks-gallery-grid">{items}</ul></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/03/31/covid-19-caso-121/")
+    rows = staged_rows(record)
+    assert [(rows[f"03/c-{i}.jpg"]["modality"], rows[f"03/c-{i}.jpg"]["view"]) for i in range(2)] == films
+
+
+def test_unseen47_sirm_lettered_number_caption_under_a_paragraph_naming_two_views_gives_no_view():
+    # "(Fig. 1a, PA; Fig. 1b, LL)" over one upload captioned "Fig. 1a": the paragraph names both films' views, so the
+    # upload takes its exam but no view (as before: no guess between PA and LL)
+    html = """<html><body><article><div class="entry-content">
+<p>Uomo di 60 anni, febbre da 5 giorni. Tampone positivo.</p>
+<p>RX torace all'ingresso (Fig. 1a, PA; Fig. 1b, LL).</p>
+<figure class="wp-block-image"><img src="https://www.sirm.org/wp-content/uploads/2020/04/f1.jpg" alt="">
+<figcaption>Fig. 1a</figcaption></figure>
+</div></article></body></html>"""
+    [record] = parse_sirm_posts(html, "https://www.sirm.org/2020/04/27/covid-19-caso-188/")
+    row = staged_rows(record)["04/f1.jpg"]
+    assert (row["modality"], row["view"]) == ("X-ray", None)
+
+
+def test_unseen47_sirm_caso_121_gallery_captioned_fig_1a_and_fig_1b():
+    name = ("caso_121_in_english_female_44_years_old_since_5_days_on_27_03_in_er_pa_and_lateral_gallery_fig_1a_1b_the_"
+            "day_after_ct.html")
+    rows = _batch_rows("sirm", "unseen47", name, "https://www.sirm.org/2020/03/31/covid-19-caso-121/")
+    assert [(rows[k]["modality"], rows[k]["view"], rows[k]["offset"]) for k in (
+        "03/caso121-1.jpg", "03/caso121-2.jpg")] == [("X-ray", "PA", "5"), ("X-ray", "L", "5")]
+
+
+@pytest.mark.parametrize("words", [
+    "Low-dose chest CT at the emergency department, axial image: bilateral ground-glass opacities.",
+    "Chest X-ray at the Emergency Department: bilateral opacities.",
+    "Portable radiographs obtained at the emergency room.",
+])
+def test_unseen47_a_film_at_the_emergency_department_is_the_presentations(words):
+    # (was no moment: only a film "in the emergency department" was read as the presentation's)
+    assert AT_ADMISSION.search(words)
+
+
+def test_unseen47_a_film_at_the_emergency_department_and_its_reconstruction_of_the_same_ct():
+    # (was [None, None, 16]: the CT "at the emergency department" told no moment, and its coronal image "of the same
+    # CT", in the same figure, counted from the film before the figure)
+    films = [ImageTexts(0, caption="Low-dose chest CT at the emergency department, axial image.", group="1"),
+             ImageTexts(1, caption="Coronal reconstruction of the same CT.", group="1"),
+             ImageTexts(2, caption="Supine chest radiograph on day 6 of admission.", group="2")]
+    timeline = case_timeline("A ten-day history of fever and cough; she was admitted.", films)
+    assert [o.value for o in timeline.offsets] == [10, 10, 16]
+
+
+def test_unseen47_a_reconstruction_of_the_same_ct_in_its_figure_takes_the_figures_day():
+    # (was [7, None]: the figure's own axial image was passed over as a film of the same exam)
+    films = [ImageTexts(0, caption="Non-enhanced CT on admission, axial image.", group="2"),
+             ImageTexts(1, caption="Coronal reformation of the same CT: dorsal predominance.", group="2")]
+    assert [o.value for o in case_timeline("Fever and cough for 7 days.", films).offsets] == [7, 7]
+
+
+def test_unseen47_an_event_dated_in_a_sentence_whose_place_clause_names_a_film():
+    # ", where the last radiograph was taken" tells what was done in the unit, not the intubation's day (was None)
+    moment = event_moment("Despite high-flow oxygen he deteriorated, and he was intubated and transferred to the ICU "
+                          "on 14 March, where the last radiograph was taken.", "intubation")
+    assert moment is not None and moment.evidence == "14 March"
+    # a film's own clause still dates no event
+    assert event_moment("The radiograph three days after intubation showed a pneumothorax.", "intubation") is None
+
+
+def test_unseen47_a_film_after_intubation_dated_by_the_discussion():
+    # (was None: the discussion's sentences about the patient were read for the onset and the discharge, not for
+    # the events a film counts from)
+    films = [ImageTexts(0, caption="PA radiograph in the emergency department.", group="s1"),
+             ImageTexts(1, caption="Supine AP radiograph after intubation.", group="s2")]
+    timeline = case_timeline("Fever and dry cough since 2 March. Presented to the emergency department on 9 March.",
+                             films, discussion="The patient deteriorated, and he was intubated on 14 March.")
+    assert [o.value for o in timeline.offsets] == [7, 12]
+
+
+def test_unseen47_radiopaedia_75512_and_eurorad_17133_rows():
+    name = ("rp_classic_2020_switzerland_52_years_male_since_2_march_ed_on_9_march_untitled_studies_ct_on_11_march_"
+            "icu_film_intubated_14_march_told_in_discussion.html")
+    rows = _batch_rows("radiopaedia", "unseen47", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-progressing-to-ards-2")
+    assert sorted(r["offset"] for r in rows.values()) == ["12", "7", "7", "9", "9"]
+    name = ("eu_netherlands_71_years_female_ten_day_history_low_dose_ct_at_the_ed_co_rads_icu_on_day_6_of_admission_"
+            "ctpa_on_day_15_of_admission.html")
+    rows = _batch_rows("eurorad", "unseen47", name, "https://www.eurorad.org/case/17133")
+    assert [rows[f"0000017133/17133_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == [
+        "10", "10", "16", "25"]
+

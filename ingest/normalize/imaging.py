@@ -96,7 +96,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v25: BMC's bare letters before coordinated planes ("b Axial and c coronal chest CT images on 19 March") are two
 # panels (was one panel b: three panels against two); a letter whose words are its plane alone ("(b) Axial and (c)
 # coronal CT images on 19 March", "a) axial and b) coronal images") shares the last plane's words (was the plane alone)
-VIEW_VERSION = 25
+# v26: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was the
+# caption "Fig. 1a": blank)
+VIEW_VERSION = 26
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -111,7 +113,8 @@ VIEW_VERSION = 25
 # words (was the bare number: blank)
 # v14: a Eurorad sub-image whose own lettered part of its figure's shared legend names an exam the dataset does not
 # hold ("(a) Lung ultrasound ...; (b) Axial CT image ...") is left out (was kept, CT from the legend's other part)
-MODALITY_VERSION = 14  # v6: "tomografia computadorizada"
+# v15: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was blank)
+MODALITY_VERSION = 15  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19

@@ -152,7 +152,8 @@ AT_ADMISSION = compile(
     rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     # the department told with or without its article, as authors translating "in Pronto Soccorso" / "en Urgencias"
     # write it ("Chest X-ray performed in Emergency Department"), or as "our emergency department"
-    r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)\s+(?:(?:performed|obtained|taken)\s+)?in\s+(?:(?:the|our)\s+)?"
+    # ("CT at the emergency department": the department as the place the film was made, told with "at")
+    r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)\s+(?:(?:performed|obtained|taken)\s+)?(?:in|at)\s+(?:(?:the|our)\s+)?"
     r"emergency\s+(?:department|room)\b|"
     # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
     r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
