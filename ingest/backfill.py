@@ -49,7 +49,7 @@ from schema import (
     XRAY_VIEWS,
 )
 
-from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url, multiscan
+from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
 from .normalize.imaging import (
@@ -1158,7 +1158,6 @@ def backfill_rows(rows: list[dict[str, str]], fields: Iterable[str] | None = Non
         return [backfill_row(row, fields_tuple, first_row_number + i) for i, row in enumerate(rows)]
     jobs = [(rows[i:i + chunk], fields_tuple, first_row_number + i) for i in range(0, len(rows), chunk)]
     method = "fork" if "fork" in __import__("multiprocessing").get_all_start_methods() else "spawn"
-    multiscan.build()  # once, shared by the forked workers
     with get_context(method).Pool(workers, initializer=worker_init) as pool:
         return [fills for part in pool.imap(_backfill_chunk, jobs) for fills in part]
 
@@ -1514,7 +1513,6 @@ def backfill_table(rows: list[dict[str, str]], fields: Iterable[str] | None = No
         # is done: a forked worker's collections would otherwise walk the whole inherited table
         # again and again (touching, so copying, its pages), and so would this process's while
         # the results arrive. Nothing is freed later than it would be: these objects are alive.
-        multiscan.build()  # once, shared by the forked workers
         gc.freeze()
         try:
             with multiprocessing.get_context(method).Pool(min(workers, len(chunks)), initializer=worker_init) as pool:

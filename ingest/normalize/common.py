@@ -15,8 +15,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import MISSING, dataclass, fields
 from functools import cache, lru_cache
 
-from ingest.normalize import multiscan
-
 # --- Fast patterns --------------------------------------------------------------------------------
 # Python's ``re`` matches a str pattern in Unicode mode, where every case-insensitive character test
 # and every ``\b``/``\w`` test looks up Unicode tables: a scan of a note costs two to three times
@@ -119,7 +117,7 @@ class FastPattern:
     ``required_strings``) are looked for first in the lower-cased text: a text holding none of them
     gets the no-match answer without a scan."""
 
-    __slots__ = ("ascii", "flags", "groupindex", "groups", "hs", "needs", "pattern", "unicode")
+    __slots__ = ("ascii", "flags", "groupindex", "groups", "needs", "pattern", "unicode")
 
     def __init__(self, pattern: str, flags: int = 0):
         source = gated_source(factor_boundaries(pattern, flags), flags)
@@ -137,23 +135,12 @@ class FastPattern:
         self.flags = self.unicode.flags
         self.groups = self.unicode.groups
         self.groupindex = self.unicode.groupindex
-        self.hs = None  # its number in the multi-pattern scan's database (multiscan), once built
-        multiscan.register(self)
 
     def _pick(self, string):
         """The compiled pattern to run on ``string``; None when ``string`` holds none of the needed
-        strings, or when the multi-pattern scan of ``string`` rules the pattern out (``multiscan``):
-        no match anywhere in it, so none in a slice of it either (``pos``/``endpos``)."""
+        strings: no match anywhere in it, so none in a slice of it either (``pos``/``endpos``)."""
         if string.__class__ is not str:
             return self.unicode
-        if len(string) >= _PREFILTER_FROM and (string.isascii() or _ascii_alike(string)):
-            if self.hs is not None or multiscan.unbuilt():
-                found = multiscan.candidates(string)
-                if found is not None and self.hs is not None:
-                    return self.ascii if self.hs in found else None
-            if self.needs is not None and _holds_none(self, string):
-                return None
-            return self.ascii
         if self.needs is not None and len(string) >= _PREFILTER_FROM and _holds_none(self, string):
             return None
         return self.ascii if string.isascii() or _ascii_alike(string) else self.unicode
