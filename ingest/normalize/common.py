@@ -1390,7 +1390,10 @@ NUMBER = rf"(?:\d+|{_NUMBER_WORD_ALT})"
 #: pattern follows it with a space or a hyphen, which no shorter run of digits or letters can be
 #: followed by, so giving characters back finds no other match; it only cost a retry per character
 #: of every word that is not followed by a unit (the same matches, the histories' scan ~10-20% faster).
-NUMBER_LIKE = r"(?:\d++|[^\W\d_]++(?:-[^\W\d_]++)?)"
+#: A ten spelled apart from its unit ("forty five days", as non-native authors write it) is one token with
+#: it, so the unit word alone is never read ("five days"); ``parse_int`` reads the pair.
+_SPACED_TENS = rf"(?:(?:{'|'.join(_EN_TENS)})\s(?=(?:{'|'.join(_EN_UNITS[:9])})\b))?+"
+NUMBER_LIKE = rf"(?:\d++|{_SPACED_TENS}[^\W\d_]++(?:-[^\W\d_]++)?)"
 
 
 def parse_int(token: str) -> int | None:

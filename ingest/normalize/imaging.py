@@ -174,7 +174,8 @@ FINDING_VERSION = 18  # v14: a title whose subject is a family's transmission ("
 # v24: "after 9 days in hospital", "after 10 days of hospital stay", "dopo 10 giorni di degenza" count from the
 # admission
 # v25: "day 5 of COVID-19" is day 5 of the illness, as "day 5 of illness" (not "of the COVID-19 pandemic")
-OFFSET_VERSION = 25
+# v26: a ten spelled apart from its unit ("forty five days after the onset") is one number (was the unit's: 5)
+OFFSET_VERSION = 26
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import pytest
 
 from ingest.normalize import normalize_finding, normalize_modality, normalize_offset, normalize_view
 from ingest.normalize.imaging import ct_slice_view
+from ingest.normalize.time_words import symptom_history
 
 from .helpers import assert_blank, assert_value
 
@@ -191,6 +192,18 @@ def test_offset(text, kwargs, expected):
         assert_value(result, text, expected)
     else:
         assert result.value == expected and result.rule == "offset.dates"
+
+
+def test_a_ten_spelled_apart_from_its_unit_is_one_number():
+    # "forty five days", as non-native authors write it: the unit word alone ("five days") was read
+    text = "Chest X-ray taken forty five days after the onset of symptoms"
+    assert_value(normalize_offset(text), text, 45)
+    text = "Follow-up CT twenty one days later"
+    assert_value(normalize_offset(text, previous_offset=3), text, 24)
+    assert symptom_history("Fever and dry cough for forty five days.")[0] == 45
+    # a ten before another word is the ten's alone, and a hyphenated compound as before
+    assert symptom_history("Fever for forty-five days.")[0] == 45
+    assert symptom_history("Fever for thirty days.")[0] == 30
 
 
 @pytest.mark.parametrize(
