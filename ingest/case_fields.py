@@ -44,7 +44,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 106  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 107  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -429,6 +429,10 @@ TIMELINE_VERSION = 106  # v2: "day N of admission", "hospital day N" are N days 
 #                           illness)") counts every "hospital day N" of its case on the illness's (was N days after the
 #                           admission); "he consulted on 20 March" (Spanish, French turn) is the presentation; BMC's
 #                           "b Axial and c coronal CT images on 19 March" gives b and c the date (VIEW v25)
+#                      v107: a therapy's start told with the admission ("viene ricoverato ... e inizia terapia",
+#                           "was admitted to the ward and treatment with ... was started") is the admission's day,
+#                           which "Dopo 4 giorni di terapia" / "after 6 days of treatment" count from (the Italian
+#                           "di terapia" was no event)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

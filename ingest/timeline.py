@@ -1432,8 +1432,11 @@ _ECMO_CANNULATION_RE = compile_fast(_ECMO_CANNULATION, re.IGNORECASE)
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ", "post-").
 _OTHER_BASE_WORD = compile_fast(
-    r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?",
+    r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?|"
+    r"^.*\b(?:di|dopo)\s+(?:la\s+|il\s+)?",
     re.IGNORECASE)
+#: The intensive care unit a "terapia" names ("dopo 5 giorni di terapia intensiva"): a stay, not a treatment.
+_INTENSIVE = compile_fast(r"\s+(?:intensiv|sub-?intensiv|semi-?intensiv)", re.IGNORECASE)
 #: An extracorporeal support's name ("ECMO", "VV-ECMO", "ECLS", "extracorporeal membrane oxygenation"): the base of
 #: "the 10th day of ECMO support", "after 17 days on ECMO", "after 21 days of ECMO" (``EVENTS``' "ecmo").
 _ECMO_WORD = compile_fast(r"(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS|extracorporeal\b)",
@@ -1708,6 +1711,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():dose.end()], where)))
             elif other and event_of(word) and (event_of(word) != "positive test"
                                                or _TEST_NOUN.match(text, other.end())) and not (
+                    event_of(word) == "treatment" and _INTENSIVE.match(text, other.end())) and not (
                     event_of(word) == "ecmo" and (_ECMO_END.match(text, other.end()) or (
                         other.group("word") and not _ECMO_START.match(text, other.end())))):
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
@@ -3342,9 +3346,17 @@ EVENTS = {
                    compile_fast(r"\b(?:re-?)?intubat(?:ed|ion)\b", re.IGNORECASE)),
     "extubation": (compile_fast(r"^extubation$", re.IGNORECASE),
                    compile_fast(r"\bextubat(?:ed|ion)\b", re.IGNORECASE)),
-    "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
+    # (the Italian "Dopo 4 giorni di terapia" and a start told in Italian, "inizia terapia con idrossiclorochina",
+    # "viene avviata terapia con ...", "è stata iniziata la terapia"; not "terapia intensiva", the unit:
+    # ``_INTENSIVE``)
+    "treatment": (compile_fast(r"^(?:treatment|therapy|terapia|trattamento)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
-                               r"begun)\b", re.IGNORECASE)),
+                               r"begun)\b|"
+                               r"\b(?:inizia(?:no|va)?|avvia(?:no)?|intraprende)\s+(?:(?:la|una)\s+)?"
+                               r"(?:terapia|trattamento)\b(?!\s+(?:intensiv|sub-?intensiv|semi-?intensiv))|"
+                               r"\b(?:viene|vengono|veniva|venne|(?:è|e'|sono)\s+stat[aoei])\s+(?:iniziat|avviat|intrapres|"
+                               r"impostat)[aoei]\s+(?:(?:la|una)\s+)?(?:terapia|trattamento)\b"
+                               r"(?!\s+(?:intensiv|sub-?intensiv|semi-?intensiv))", re.IGNORECASE)),
     # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", "3 days after delivery", the
     # history telling the "emergency caesarean section on the seventh day of hospitalization"); not "oxygen delivery"
     "delivery": (compile_fast(r"^(?:ca?esarean|delivery|childbirth)$", re.IGNORECASE),
@@ -3385,6 +3397,7 @@ EVENTS = {
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
+               "treatment": ("treatm", "therap", "terapi", "trattam"),
                "death": ("died", "passed away"),
                "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
                "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
@@ -3490,9 +3503,26 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
                 continue
         # ("tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's date
         # is the first dose's; only the second dose's own phrase dates it)
-        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation",
-                                own_phrase=event in _OWN_PHRASE_EVENTS))
+        told = _told_days(history, m, start, end, day_first, labels=event == "operation",
+                          own_phrase=event in _OWN_PHRASE_EVENTS)
+        if not told and event == "treatment" and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start())):
+            # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
+            # ward and treatment with ... was started": begun at the admission, the history's one moment of it
+            told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
+        found.update(told)
     return _the_one(found)
+
+
+#: A treatment's start told joined to the patient's admission, in one clause with nothing between but the ward:
+#: "viene ricoverato in Malattie Infettive e inizia terapia", "was admitted to the medical ward and treatment with
+#: ... was started"; not a readmission, an admission to intensive care (not the hospital's), or a start told later
+#: ("admitted, and two days later treatment was started": a time between).
+_ADMITTED_AND_STARTED = compile_fast(
+    r"(?<!re)(?<!re-)\b(?:admitted|hospitali[sz]ed|ricoverat[oa])\b"
+    r"(?![^.;:]*?(?:\d|\b(?:later|after|then|subsequently|following|when|until|next|dopo|poi|successivamente|quando|"
+    r"fino|seguente|giorn[oi]|days?|weeks?|ICU|ITU|intensiv\w*|rianimazione|critical)\b))"
+    r"[^.;:]{0,80}?\s(?:and|e|ed)\s+(?:(?:he|she|the\s+patient)\s+)?(?:was\s+|is\s+)?$",
+    re.IGNORECASE)
 
 
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:

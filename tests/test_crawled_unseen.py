@@ -304,9 +304,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
     # day the antibiotics began is not told)
-    # unseen44 (open, see its README): SIRM caso 196's "Dopo 4 giorni di terapia" and the TC "Nello stesso giorno" (a
-    # span of the therapy, as unseen42's antibiotherapy); Radiopaedia 91530's "Post-mortem CT" placed since (the
-    # death event, round 48's leftovers)
+    # unseen44: SIRM caso 196's "Dopo 4 giorni di terapia" and the TC "Nello stesso giorno" placed since leftovers49
+    # (the therapy begun with the admission, "viene ricoverato ... e inizia terapia"); Radiopaedia 91530's
+    # "Post-mortem CT" placed since (the death event, round 48's leftovers)
     # unseen45 (open, see its README): Radiopaedia 93214's "Day of admission" studies after "Covid positive on lateral
     # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
     # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
@@ -325,7 +325,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
-            ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
+            ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -4495,3 +4495,50 @@ def test_unseen44_a_film_after_a_death_the_history_dates(history, caption, offse
 def test_unseen44_radiopaedia_post_mortem_ct_after_the_death_on_the_eleventh_day():
     rows = _batch_rows("radiopaedia", "unseen44", _RP_91530, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-and-post-mortem-ct")
     assert sorted(row["offset"] for row in rows.values()) == ["19", "19", "8", "8", "8"]
+
+
+# --- unseen44 (leftovers49): a therapy begun with the admission, "after N days of therapy" counted from it ---
+
+_CASO_196 = ("caso_196_uomo_di_66_anni_presente_storico_da_una_settimana_rx_pa_in_ps_dopo_4_giorni_di_terapia_rx_a_"
+             "letto_semiseduto_e_tc_nello_stesso_giorno.html")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # the start told in the admission's clause, Italian and English: the admission's day
+    ("Uomo di 66 anni. Da una settimana febbre e tosse. Il paziente viene ricoverato in Malattie Infettive e inizia "
+     "terapia con idrossiclorochina.", "Dopo 4 giorni di terapia RX torace a letto.", 11),
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID ed è stata iniziata la terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", 8),
+    ("A 60-year-old woman with fever and cough for 5 days. She was admitted to the medical ward and treatment with "
+     "hydroxychloroquine and azithromycin was started.", "Chest radiograph after 6 days of treatment.", 11),
+    # an Italian start the history dates
+    ("Febbre dal 2 marzo. Ricoverato il 6 marzo. Il 7 marzo inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", 8),
+    # the start told apart from the admission without a day, or after a time, or with an admission to intensive care
+    # or a readmission: its day is not told, blank (as before)
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID. Inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e dopo due giorni inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Da 5 giorni febbre. Viene ricoverata in terapia intensiva e inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Fever for 5 days. He was admitted to the ICU and treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    ("Fever for 5 days. He was admitted, and two days later treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    ("Fever for 5 days. He was readmitted and treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    # "terapia intensiva" is the unit, not a treatment
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia intensiva.", None),
+])
+def test_unseen44_days_of_a_therapy_count_from_its_start_told_with_the_admission(history, caption, offset):
+    # (the Italian "di terapia" was no event, and a start told with the admission had no day)
+    timeline = case_timeline(history, [ImageTexts(0, caption="RX torace in PS."), ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen44_sirm_after_four_days_of_the_therapy_begun_on_the_ward_and_the_ct_the_same_day():
+    rows = _batch_rows("sirm", "unseen44", _CASO_196, "https://www.sirm.org/2020/05/06/covid-19-caso-196/")
+    assert [rows[k]["offset"] for k in ("05/caso196-rx1.jpg", "05/caso196-rx2.jpg", "05/caso196-tc1.jpg")] == [
+        "7", "11", "11"]
