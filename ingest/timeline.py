@@ -1984,6 +1984,16 @@ def _label_moments(label: str) -> list[Moment]:
     return moments
 
 
+#: A film taken on the patient's worsening, without an interval: "CT pulmonary angiogram performed following the
+#: clinical deterioration", "The bedside radiograph obtained after the clinical worsening", "due to the respiratory
+#: deterioration": the day the history tells the worsening (``EVENTS``' "deterioration"); not "after the worsening
+#: of the dyspnoea" (a symptom's, which the presentation may tell), nor with a time of its own ("two hours later").
+_ON_WORSENING = compile_fast(
+    r"\b(?:after|following|due\s+to|because\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:(?:clinical|respiratory)\s+)?"
+    r"(?:deterioration|worsening)\b(?!\s+(?:of|in)\b)|"
+    r"\b(?:dopo|in\s+seguito\s+al|per)\s+(?:il\s+)?peggioramento\s+(?:clinico|respiratorio)\b", re.IGNORECASE)
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -2002,6 +2012,10 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
+            if m is not None:
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+        for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _ON_WORSENING.search(text) if has_any(text.lower(), ("deteriorat", "worsening", "peggioram")) else None
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
     return moments
@@ -3388,6 +3402,18 @@ EVENTS = {
     # eleventh day of admission"): a film after it counts from the day the history gives the death
     "death": (compile_fast(r"^(?:death|mortem)$", re.IGNORECASE),
               compile_fast(r"\b(?:died|passed\s+away)\b", re.IGNORECASE)),
+    # the patient's worsening in the stay, which a film "performed following the clinical deterioration" is taken
+    # on: the history's sentence telling it ("On day 4 of her admission she developed sudden pleuritic chest pain ...
+    # with a rising oxygen requirement", "One week after admission he deteriorated", "On the fourth day of
+    # hospitalisation his oxygen requirements increased"); not a worsening told as the reason of the admission
+    # ("admitted for worsening dyspnoea": ``_place`` wants a day after the presentation)
+    "deterioration": (compile_fast(r"^(?:(?:clinical|respiratory)\s+)?(?:deterioration|worsening)$", re.IGNORECASE),
+                      compile_fast(r"\b(?:deteriorat(?:ed|es|ing|ion)|worsened|(?:clinical|respiratory)\s+worsening|"
+                                   r"desaturated|(?:rising|increasing|escalating)\s+(?:\w+\s+)?(?:oxygen|O2)\s+"
+                                   r"(?:requirements?|demand|needs?)|(?:oxygen|O2)\s+(?:requirements?|demand|needs?)\s+"
+                                   r"(?:increased|rose|escalated)|developed\s+(?:an?\s+)?(?:sudden|acute)|"
+                                   r"peggior(?:a|ano|ato|ata|amento)|si\s+aggrava(?:no)?)\b",
+                                   re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
     # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
@@ -3398,6 +3424,8 @@ EVENTS = {
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
                "treatment": ("treatm", "therap", "terapi", "trattam"),
+               "deterioration": ("deteriorat", "worsen", "desaturat", "oxygen", "o2", "sudden", "acute", "peggior",
+                                 "aggrava"),
                "death": ("died", "passed away"),
                "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
                "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
@@ -3535,7 +3563,8 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
         return dates.readmission, "readmission", "timeline.after-readmission"
     if moment.kind == AFTER_EVENT:
         name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
-            "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "")
+            "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
+            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 
@@ -3570,6 +3599,9 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
         if day is None:
             return None, rule, f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)"
+        if name == "deterioration" and (admission is None or day <= admission):
+            # "admitted for worsening dyspnoea": the worsening the history tells is the presentation's, not the stay's
+            return None, rule, f"{moment.evidence!r}: the history tells no worsening after the presentation"
         return day + moment.days, rule, ""
     if moment.kind == AT_FOLLOW_UP:
         told = [m for m in dates.follow_ups if m.days == moment.days]
