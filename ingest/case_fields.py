@@ -432,7 +432,8 @@ TIMELINE_VERSION = 107  # v2: "day N of admission", "hospital day N" are N days 
 #                      v107: a therapy's start told with the admission ("viene ricoverato ... e inizia terapia",
 #                           "was admitted to the ward and treatment with ... was started") is the admission's day,
 #                           which "Dopo 4 giorni di terapia" / "after 6 days of treatment" count from (the Italian
-#                           "di terapia" was no event); a film "following the clinical deterioration", "dopo il
+#                           "di terapia" was no event), as is "was started on antiviral therapy" told with a day;
+#                           a film "following the clinical deterioration", "dopo il
 #                           peggioramento clinico" is taken the day the history tells the worsening in the stay (was
 #                           no moment)
 

@@ -3366,6 +3366,9 @@ EVENTS = {
     "treatment": (compile_fast(r"^(?:treatment|therapy|terapia|trattamento)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
                                r"begun)\b|"
+                               # "she was started on hydroxychloroquine and azithromycin therapy"
+                               r"\b(?:was|were)\s+(?:started|commenced|initiated|put)\s+on\s+(?:[\w/-]+,?\s+){0,4}?"
+                               r"(?:treatment|therapy)\b|"
                                r"\b(?:inizia(?:no|va)?|avvia(?:no)?|intraprende)\s+(?:(?:la|una)\s+)?"
                                r"(?:terapia|trattamento)\b(?!\s+(?:intensiv|sub-?intensiv|semi-?intensiv))|"
                                r"\b(?:viene|vengono|veniva|venne|(?:è|e'|sono)\s+stat[aoei])\s+(?:iniziat|avviat|intrapres|"
@@ -3533,7 +3536,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
         # is the first dose's; only the second dose's own phrase dates it)
         told = _told_days(history, m, start, end, day_first, labels=event == "operation",
                           own_phrase=event in _OWN_PHRASE_EVENTS)
-        if not told and event == "treatment" and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start())):
+        if (not told and event == "treatment" and not _STARTED_WHEN.search(history, m.end(), end)
+                and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start()))):
             # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
             # ward and treatment with ... was started": begun at the admission, the history's one moment of it
             told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
@@ -3541,6 +3545,10 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
     return _the_one(found)
 
 
+#: A treatment's start told with a moment of its own after it ("started on antiviral therapy when the swab came back
+#: positive", "inizia terapia quando ..."): not the admission's.
+_STARTED_WHEN = compile_fast(r"\b(?:when|once|after|following|until|later|quando|dopo|appena|successivamente|poi)\b",
+                             re.IGNORECASE)
 #: A treatment's start told joined to the patient's admission, in one clause with nothing between but the ward:
 #: "viene ricoverato in Malattie Infettive e inizia terapia", "was admitted to the medical ward and treatment with
 #: ... was started"; not a readmission, an admission to intensive care (not the hospital's), or a start told later

@@ -4511,9 +4511,16 @@ _CASO_196 = ("caso_196_uomo_di_66_anni_presente_storico_da_una_settimana_rx_pa_i
      "RX dopo 3 giorni di terapia.", 8),
     ("A 60-year-old woman with fever and cough for 5 days. She was admitted to the medical ward and treatment with "
      "hydroxychloroquine and azithromycin was started.", "Chest radiograph after 6 days of treatment.", 11),
-    # an Italian start the history dates
+    ("A 60-year-old woman with fever and cough for 5 days. She was admitted to the medical ward and was started on "
+     "hydroxychloroquine and azithromycin therapy.", "Chest radiograph after 6 days of treatment.", 11),
+    # a start the history dates, in Italian, in English "was started on ... therapy"
     ("Febbre dal 2 marzo. Ricoverato il 6 marzo. Il 7 marzo inizia terapia con tocilizumab.",
      "RX dopo 3 giorni di terapia.", 8),
+    ("Fever and cough for 5 days, then admitted. On hospital day 2 he was started on antiviral therapy.",
+     "Chest radiograph after 6 days of therapy.", 13),
+    # a start told with the admission but at a moment of its own: blank
+    ("Fever and cough for 5 days. He was admitted, and was started on antiviral therapy when the swab came back "
+     "positive.", "Chest radiograph after 6 days of therapy.", None),
     # the start told apart from the admission without a day, or after a time, or with an admission to intensive care
     # or a readmission: its day is not told, blank (as before)
     ("Da 5 giorni febbre. Viene ricoverata in reparto COVID. Inizia terapia con tocilizumab.",
