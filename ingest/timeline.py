@@ -1435,6 +1435,9 @@ _OTHER_BASE_WORD = compile_fast(
     r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?|"
     r"^.*\b(?:di|dopo)\s+(?:la\s+|il\s+)?",
     re.IGNORECASE)
+#: The Italian span of a treatment, "dopo 4 giorni di terapia": counted from its start; not "due giorni dopo la
+#: terapia", "a 5 giorni dalla terapia" (its end, or its start: not said).
+_SPAN_OF = compile_fast(r"\s+di\s", re.IGNORECASE)
 #: The intensive care unit a "terapia" names ("dopo 5 giorni di terapia intensiva"): a stay, not a treatment.
 _INTENSIVE = compile_fast(r"\s+(?:intensiv|sub-?intensiv|semi-?intensiv)", re.IGNORECASE)
 #: An extracorporeal support's name ("ECMO", "VV-ECMO", "ECLS", "extracorporeal membrane oxygenation"): the base of
@@ -1711,7 +1714,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():dose.end()], where)))
             elif other and event_of(word) and (event_of(word) != "positive test"
                                                or _TEST_NOUN.match(text, other.end())) and not (
-                    event_of(word) == "treatment" and _INTENSIVE.match(text, other.end())) and not (
+                    event_of(word) == "treatment" and (_INTENSIVE.match(text, other.end()) or (
+                        word.lower() in ("terapia", "trattamento") and not _SPAN_OF.match(other.group(0))))) and not (
                     event_of(word) == "ecmo" and (_ECMO_END.match(text, other.end()) or (
                         other.group("word") and not _ECMO_START.match(text, other.end())))):
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the

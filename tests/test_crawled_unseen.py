@@ -4535,6 +4535,9 @@ _CASO_196 = ("caso_196_uomo_di_66_anni_presente_storico_da_una_settimana_rx_pa_i
      "Chest radiograph after 6 days of treatment.", None),
     ("Fever for 5 days. He was readmitted and treatment with dexamethasone was started.",
      "Chest radiograph after 6 days of treatment.", None),
+    # "due giorni dopo la terapia": after its end or its start, not said
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e inizia terapia con tocilizumab.",
+     "RX due giorni dopo la terapia.", None),
     # "terapia intensiva" is the unit, not a treatment
     ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e inizia terapia con tocilizumab.",
      "RX dopo 3 giorni di terapia intensiva.", None),
