@@ -1495,8 +1495,14 @@ _ECMO_CANNULATION_RE = compile_fast(_ECMO_CANNULATION, re.IGNORECASE)
 #: The interval before the event's word of an ``AFTER_EVENT`` moment's evidence ("3 days after ",
 #: "after 10 days of the ", "post-").
 _OTHER_BASE_WORD = compile_fast(
-    r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?",
+    r"^.*\b(?:after|of|from|since|following|on|under)\s+(?:the\s+|his\s+|her\s+)?|^post[-\u2010\s]?|"
+    r"^.*\b(?:di|dopo)\s+(?:la\s+|il\s+)?",
     re.IGNORECASE)
+#: The Italian span of a treatment, "dopo 4 giorni di terapia": counted from its start; not "due giorni dopo la
+#: terapia", "a 5 giorni dalla terapia" (its end, or its start: not said).
+_SPAN_OF = compile_fast(r"\s+di\s", re.IGNORECASE)
+#: The intensive care unit a "terapia" names ("dopo 5 giorni di terapia intensiva"): a stay, not a treatment.
+_INTENSIVE = compile_fast(r"\s+(?:intensiv|sub-?intensiv|semi-?intensiv)", re.IGNORECASE)
 #: An extracorporeal support's name ("ECMO", "VV-ECMO", "ECLS", "extracorporeal membrane oxygenation"): the base of
 #: "the 10th day of ECMO support", "after 17 days on ECMO", "after 21 days of ECMO" (``EVENTS``' "ecmo").
 _ECMO_WORD = compile_fast(r"(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS|extracorporeal\b)",
@@ -1771,6 +1777,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():dose.end()], where)))
             elif other and event_of(word) and (event_of(word) != "positive test"
                                                or _TEST_NOUN.match(text, other.end())) and not (
+                    event_of(word) == "treatment" and (_INTENSIVE.match(text, other.end()) or (
+                        word.lower() in ("terapia", "trattamento") and not _SPAN_OF.match(other.group(0))))) and not (
                     event_of(word) == "ecmo" and (_ECMO_END.match(text, other.end()) or (
                         other.group("word") and not _ECMO_START.match(text, other.end())))):
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
@@ -2043,6 +2051,16 @@ def _label_moments(label: str) -> list[Moment]:
     return moments
 
 
+#: A film taken on the patient's worsening, without an interval: "CT pulmonary angiogram performed following the
+#: clinical deterioration", "The bedside radiograph obtained after the clinical worsening", "due to the respiratory
+#: deterioration": the day the history tells the worsening (``EVENTS``' "deterioration"); not "after the worsening
+#: of the dyspnoea" (a symptom's, which the presentation may tell), nor with a time of its own ("two hours later").
+_ON_WORSENING = compile_fast(
+    r"\b(?:after|following|due\s+to|because\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:(?:clinical|respiratory)\s+)?"
+    r"(?:deterioration|worsening)\b(?!\s+(?:of|in)\b)|"
+    r"\b(?:dopo|in\s+seguito\s+al|per)\s+(?:il\s+)?peggioramento\s+(?:clinico|respiratorio)\b", re.IGNORECASE)
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -2061,6 +2079,10 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
+            if m is not None:
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+        for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _ON_WORSENING.search(text) if has_any(text.lower(), ("deteriorat", "worsening", "peggioram")) else None
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
     return moments
@@ -3503,9 +3525,20 @@ EVENTS = {
                    compile_fast(r"\b(?:re-?)?intubat(?:ed|ion)\b", re.IGNORECASE)),
     "extubation": (compile_fast(r"^extubation$", re.IGNORECASE),
                    compile_fast(r"\bextubat(?:ed|ion)\b", re.IGNORECASE)),
-    "treatment": (compile_fast(r"^(?:treatment|therapy)$", re.IGNORECASE),
+    # (the Italian "Dopo 4 giorni di terapia" and a start told in Italian, "inizia terapia con idrossiclorochina",
+    # "viene avviata terapia con ...", "è stata iniziata la terapia"; not "terapia intensiva", the unit:
+    # ``_INTENSIVE``)
+    "treatment": (compile_fast(r"^(?:treatment|therapy|terapia|trattamento)$", re.IGNORECASE),
                   compile_fast(r"\b(?:treatment|therapy)\b[^.;]{0,80}?\b(?:was|were)\s+(?:started|initiated|commenced|"
-                               r"begun)\b", re.IGNORECASE)),
+                               r"begun)\b|"
+                               # "she was started on hydroxychloroquine and azithromycin therapy"
+                               r"\b(?:was|were)\s+(?:started|commenced|initiated|put)\s+on\s+(?:[\w/-]+,?\s+){0,4}?"
+                               r"(?:treatment|therapy)\b|"
+                               r"\b(?:inizia(?:no|va)?|avvia(?:no)?|intraprende)\s+(?:(?:la|una)\s+)?"
+                               r"(?:terapia|trattamento)\b(?!\s+(?:intensiv|sub-?intensiv|semi-?intensiv))|"
+                               r"\b(?:viene|vengono|veniva|venne|(?:è|e'|sono)\s+stat[aoei])\s+(?:iniziat|avviat|intrapres|"
+                               r"impostat)[aoei]\s+(?:(?:la|una)\s+)?(?:terapia|trattamento)\b"
+                               r"(?!\s+(?:intensiv|sub-?intensiv|semi-?intensiv))", re.IGNORECASE)),
     # a pregnant patient's delivery ("CTPA 2 days after the caesarean section", "3 days after delivery", the
     # history telling the "emergency caesarean section on the seventh day of hospitalization"); not "oxygen delivery"
     "delivery": (compile_fast(r"^(?:ca?esarean|delivery|childbirth)$", re.IGNORECASE),
@@ -3537,6 +3570,18 @@ EVENTS = {
     # eleventh day of admission"): a film after it counts from the day the history gives the death
     "death": (compile_fast(r"^(?:death|mortem)$", re.IGNORECASE),
               compile_fast(r"\b(?:died|passed\s+away)\b", re.IGNORECASE)),
+    # the patient's worsening in the stay, which a film "performed following the clinical deterioration" is taken
+    # on: the history's sentence telling it ("On day 4 of her admission she developed sudden pleuritic chest pain ...
+    # with a rising oxygen requirement", "One week after admission he deteriorated", "On the fourth day of
+    # hospitalisation his oxygen requirements increased"); not a worsening told as the reason of the admission
+    # ("admitted for worsening dyspnoea": ``_place`` wants a day after the presentation)
+    "deterioration": (compile_fast(r"^(?:(?:clinical|respiratory)\s+)?(?:deterioration|worsening)$", re.IGNORECASE),
+                      compile_fast(r"\b(?:deteriorat(?:ed|es|ing|ion)|worsened|(?:clinical|respiratory)\s+worsening|"
+                                   r"desaturated|(?:rising|increasing|escalating)\s+(?:\w+\s+)?(?:oxygen|O2)\s+"
+                                   r"(?:requirements?|demand|needs?)|(?:oxygen|O2)\s+(?:requirements?|demand|needs?)\s+"
+                                   r"(?:increased|rose|escalated)|developed\s+(?:an?\s+)?(?:sudden|acute)|"
+                                   r"peggior(?:a|ano|ato|ata|amento)|si\s+aggrava(?:no)?)\b",
+                                   re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he
     # tested positive on day 3 of illness"); "after positive pressure ventilation" names no test (``_TEST_NOUN``)
     "positive test": (compile_fast(r"^(?:first\s+)?positive$", re.IGNORECASE),
@@ -3546,6 +3591,9 @@ EVENTS = {
 #: The lower-case words one of which a history telling the event holds (else the event's name's first six
 #: letters): the gate of ``event_moment``'s scan.
 _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive test": ("positive",),
+               "treatment": ("treatm", "therap", "terapi", "trattam"),
+               "deterioration": ("deteriorat", "worsen", "desaturat", "oxygen", "o2", "sudden", "acute", "peggior",
+                                 "aggrava"),
                "death": ("died", "passed away"),
                "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
                "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
@@ -3652,8 +3700,14 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
                 continue
         # ("tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's date
         # is the first dose's; only the second dose's own phrase dates it)
-        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation",
-                                own_phrase=event in _OWN_PHRASE_EVENTS))
+        told = _told_days(history, m, start, end, day_first, labels=event == "operation",
+                          own_phrase=event in _OWN_PHRASE_EVENTS)
+        if (not told and event == "treatment" and not _STARTED_WHEN.search(history, m.end(), end)
+                and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start()))):
+            # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
+            # ward and treatment with ... was started": begun at the admission, the history's one moment of it
+            told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
+        found.update(told)
     return _the_one(found)
 
 
@@ -3669,6 +3723,22 @@ def _before_place_relative(history: str, event_end: int, end: int) -> int:
     return relative.start() if relative else end
 
 
+#: A treatment's start told with a moment of its own after it ("started on antiviral therapy when the swab came back
+#: positive", "inizia terapia quando ..."): not the admission's.
+_STARTED_WHEN = compile_fast(r"\b(?:when|once|after|following|until|later|quando|dopo|appena|successivamente|poi)\b",
+                             re.IGNORECASE)
+#: A treatment's start told joined to the patient's admission, in one clause with nothing between but the ward:
+#: "viene ricoverato in Malattie Infettive e inizia terapia", "was admitted to the medical ward and treatment with
+#: ... was started"; not a readmission, an admission to intensive care (not the hospital's), or a start told later
+#: ("admitted, and two days later treatment was started": a time between).
+_ADMITTED_AND_STARTED = compile_fast(
+    r"(?<!re)(?<!re-)\b(?:admitted|hospitali[sz]ed|ricoverat[oa])\b"
+    r"(?![^.;:]*?(?:\d|\b(?:later|after|then|subsequently|following|when|until|next|dopo|poi|successivamente|quando|"
+    r"fino|seguente|giorn[oi]|days?|weeks?|ICU|ITU|intensiv\w*|rianimazione|critical)\b))"
+    r"[^.;:]{0,80}?\s(?:and|e|ed)\s+(?:(?:he|she|the\s+patient)\s+)?(?:was\s+|is\s+)?$",
+    re.IGNORECASE)
+
+
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
     """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
     event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
@@ -3679,7 +3749,8 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
         return dates.readmission, "readmission", "timeline.after-readmission"
     if moment.kind == AFTER_EVENT:
         name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
-            "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "")
+            "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
+            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 
@@ -3714,6 +3785,9 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(event, timeline, admission_scale, None, False, dates)[0] if event else None
         if day is None:
             return None, rule, f"{moment.evidence!r}: its day is not told (the history gives the {name} no day)"
+        if name == "deterioration" and (admission is None or day <= admission):
+            # "admitted for worsening dyspnoea": the worsening the history tells is the presentation's, not the stay's
+            return None, rule, f"{moment.evidence!r}: the history tells no worsening after the presentation"
         return day + moment.days, rule, ""
     if moment.kind == AT_FOLLOW_UP:
         told = [m for m in dates.follow_ups if m.days == moment.days]

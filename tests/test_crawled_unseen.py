@@ -306,13 +306,13 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # cinquantenne", "Uomo settantenne": 50 to 59, 70 to 79 as well as 50, 70), blank (the blind rows: 50, 70)
     # unseen42 (open, see its README): Eurorad 17021's "Control chest X-ray (PA) after ten days of antibiotherapy" (the
     # day the antibiotics began is not told)
-    # unseen44 (open, see its README): SIRM caso 196's "Dopo 4 giorni di terapia" and the TC "Nello stesso giorno" (a
-    # span of the therapy, as unseen42's antibiotherapy); Radiopaedia 91530's "Post-mortem CT" placed since (the
-    # death event, round 48's leftovers)
+    # unseen44: SIRM caso 196's "Dopo 4 giorni di terapia" and the TC "Nello stesso giorno" placed since leftovers49
+    # (the therapy begun with the admission, "viene ricoverato ... e inizia terapia"); Radiopaedia 91530's
+    # "Post-mortem CT" placed since (the death event, round 48's leftovers)
     # unseen45 (open, see its README): Radiopaedia 93214's "Day of admission" studies after "Covid positive on lateral
     # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
     # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
-    # clinical deterioration" the history tells "On day 4 of her admission" (blank)
+    # clinical deterioration" the history tells "On day 4 of her admission" placed since leftovers49
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -327,8 +327,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen36", "radiopaedia"): 3, ("unseen36", "eurorad"): 1,
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
-            ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
-            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
+            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4743,3 +4743,110 @@ def test_unseen47_radiopaedia_75512_and_eurorad_17133_rows():
     assert [rows[f"0000017133/17133_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == [
         "10", "10", "16", "25"]
 
+
+# --- unseen44 (leftovers49): a therapy begun with the admission, "after N days of therapy" counted from it ---
+
+_CASO_196 = ("caso_196_uomo_di_66_anni_presente_storico_da_una_settimana_rx_pa_in_ps_dopo_4_giorni_di_terapia_rx_a_"
+             "letto_semiseduto_e_tc_nello_stesso_giorno.html")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # the start told in the admission's clause, Italian and English: the admission's day
+    ("Uomo di 66 anni. Da una settimana febbre e tosse. Il paziente viene ricoverato in Malattie Infettive e inizia "
+     "terapia con idrossiclorochina.", "Dopo 4 giorni di terapia RX torace a letto.", 11),
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID ed è stata iniziata la terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", 8),
+    ("A 60-year-old woman with fever and cough for 5 days. She was admitted to the medical ward and treatment with "
+     "hydroxychloroquine and azithromycin was started.", "Chest radiograph after 6 days of treatment.", 11),
+    ("A 60-year-old woman with fever and cough for 5 days. She was admitted to the medical ward and was started on "
+     "hydroxychloroquine and azithromycin therapy.", "Chest radiograph after 6 days of treatment.", 11),
+    # a start the history dates, in Italian, in English "was started on ... therapy"
+    ("Febbre dal 2 marzo. Ricoverato il 6 marzo. Il 7 marzo inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", 8),
+    ("Fever and cough for 5 days, then admitted. On hospital day 2 he was started on antiviral therapy.",
+     "Chest radiograph after 6 days of therapy.", 13),
+    # a start told with the admission but at a moment of its own: blank
+    ("Fever and cough for 5 days. He was admitted, and was started on antiviral therapy when the swab came back "
+     "positive.", "Chest radiograph after 6 days of therapy.", None),
+    # the start told apart from the admission without a day, or after a time, or with an admission to intensive care
+    # or a readmission: its day is not told, blank (as before)
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID. Inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e dopo due giorni inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Da 5 giorni febbre. Viene ricoverata in terapia intensiva e inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia.", None),
+    ("Fever for 5 days. He was admitted to the ICU and treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    ("Fever for 5 days. He was admitted, and two days later treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    ("Fever for 5 days. He was readmitted and treatment with dexamethasone was started.",
+     "Chest radiograph after 6 days of treatment.", None),
+    # "due giorni dopo la terapia": after its end or its start, not said
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e inizia terapia con tocilizumab.",
+     "RX due giorni dopo la terapia.", None),
+    # "terapia intensiva" is the unit, not a treatment
+    ("Da 5 giorni febbre. Viene ricoverata in reparto COVID e inizia terapia con tocilizumab.",
+     "RX dopo 3 giorni di terapia intensiva.", None),
+])
+def test_unseen44_days_of_a_therapy_count_from_its_start_told_with_the_admission(history, caption, offset):
+    # (the Italian "di terapia" was no event, and a start told with the admission had no day)
+    timeline = case_timeline(history, [ImageTexts(0, caption="RX torace in PS."), ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen44_sirm_after_four_days_of_the_therapy_begun_on_the_ward_and_the_ct_the_same_day():
+    rows = _batch_rows("sirm", "unseen44", _CASO_196, "https://www.sirm.org/2020/05/06/covid-19-caso-196/")
+    assert [rows[k]["offset"] for k in ("05/caso196-rx1.jpg", "05/caso196-rx2.jpg", "05/caso196-tc1.jpg")] == [
+        "7", "11", "11"]
+
+
+# --- unseen45 (leftovers49): a film taken on the worsening the history dates ("following the clinical deterioration")
+
+_EU_17388 = ("eu_ireland_68_years_female_one_week_history_a_and_e_portable_ap_cxr_ctpa_on_day_4_of_her_admission_two_"
+             "axial_images.html")
+_WORSENED_ON_DAY_4 = ("A 68-year-old lady attended A&E with a one-week history of fever, dry cough and malaise. A "
+                      "nasopharyngeal swab was positive and she was admitted under the medical team on supplemental "
+                      "oxygen. On day 4 of her admission she developed sudden pleuritic chest pain and tachycardia "
+                      "with a rising oxygen requirement; D-dimer was markedly elevated.")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    (_WORSENED_ON_DAY_4, "CT pulmonary angiogram performed following the clinical deterioration showed an embolus.",
+     11),
+    # the same writing in the earlier batches' pages (unseen33's Eurorad 19405, unseen39's 17582), their legends'
+    # own days left out: the worsening told as oxygen needs rising, or "he deteriorated", on a day of the stay
+    ("A 64-year-old man presented with a 6-day history of fever. He was admitted to the infectious diseases ward. On "
+     "the fourth day of hospitalisation his oxygen requirements increased to 10 L/min and he was transferred to the "
+     "intermediate care unit.", "The bedside radiograph obtained after the clinical worsening showed progression.",
+     10),
+    ("A 67-year-old man presented at our emergency department on day 9 after symptom onset with increasing dyspnoea. "
+     "He was admitted to the normal ward. One week after admission he deteriorated with rising oxygen demand and was "
+     "transferred to the intensive care unit.",
+     "Due to the clinical worsening a CT pulmonary angiography was performed.", 16),
+    ("Da 5 giorni febbre, viene ricoverato. In terza giornata di ricovero peggiora la dispnea.",
+     "TC eseguita dopo il peggioramento clinico.", 8),
+    # no day told for it, several days, another person's, one at the presentation: blank
+    ("Fever for 5 days, then admitted.", "CT performed following the clinical deterioration.", None),
+    ("Fever for 5 days, then admitted. She deteriorated on day 2 of admission. She deteriorated again on day 6 of "
+     "admission and was intubated.", "CT performed following the clinical deterioration.", None),
+    ("Fever for 5 days, then admitted. Her husband deteriorated on day 2 of admission.",
+     "CT performed following the clinical deterioration.", None),
+    ("Fever for 5 days. On 3 March she deteriorated and was admitted to our hospital.",
+     "CT performed following the clinical deterioration.", None),
+    # a symptom's worsening is no moment of the stay
+    (_WORSENED_ON_DAY_4, "CT performed after the worsening of dyspnoea.", None),
+    ("Da 5 giorni febbre, viene ricoverato. In terza giornata di ricovero peggiora la dispnea.",
+     "TC eseguita per il peggioramento della dispnea.", None),
+])
+def test_unseen45_a_film_on_the_worsening_is_taken_the_day_the_history_tells_it(history, caption, offset):
+    # (was no moment: the film's words name no time, the history's worsening no exam)
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                       ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen45_eurorad_ctpa_following_the_deterioration_on_day_4_of_the_admission():
+    rows = _batch_rows("eurorad", "unseen45", _EU_17388, "https://www.eurorad.org/case/17388")
+    assert [rows[k]["offset"] for k in ("0000017388/17388_1_1.jpg", "0000017388/17388_2_1.jpg",
+                                        "0000017388/17388_2_2.jpg")] == ["7", "11", "11"]
