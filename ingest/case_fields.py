@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 112  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 113  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -461,6 +461,8 @@ TIMELINE_VERSION = 112  # v2: "day N of admission", "hospital day N" are N days 
 #                           a film "following the clinical deterioration", "dopo il
 #                           peggioramento clinico" is taken the day the history tells the worsening in the stay (was
 #                           no moment)
+#                      v113: a ten spelled apart from its unit ("forty five days after discharge") is one number
+#                           (OFFSET v26; was its unit word alone: "five days")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
