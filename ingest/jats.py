@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from ingest.normalize.common import prose_language
+from ingest.normalize.imaging import modalities_in_order
 from ingest.pages import ParseError
 
 XLINK = "http://www.w3.org/1999/xlink"
@@ -604,9 +605,12 @@ def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
         for k, sentence in enumerate(sentences):
             marks = list(_PANEL_CITATION.finditer(sentence))
             letters = {c.lower() for m in marks for c in re.findall(r"[A-H]", m.group("letters"))}
-            # one citation naming several panels ("(Panels B and C, arrows)"): its words are theirs together
-            # (NEJM's CT in two planes); two citations in a sentence say not which words are whose
-            if not letters or (len(letters) > 1 and len(marks) > 1):
+            # one citation naming several panels ("(Panels B and C, arrows)") in a sentence naming one exam: its
+            # words are theirs together (NEJM's CT in two planes); two citations in a sentence, or a sentence naming
+            # exams of two kinds ("A chest radiograph and CT showed ... (Panels A and B)"), say not whose words are
+            # whose
+            if not letters or (len(letters) > 1 and (len(marks) > 1 or len(
+                    {kind for kind, _, _ in modalities_in_order(sentence)}) != 1)):
                 continue
             if any(letters & set(known) for known in cited):
                 continue
