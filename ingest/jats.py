@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from ingest.normalize.common import prose_language
+from ingest.normalize.imaging import modalities_in_order
 from ingest.pages import ParseError
 
 XLINK = "http://www.w3.org/1999/xlink"
@@ -596,24 +597,38 @@ def _captions_from_text(figures: list[Figure], paragraphs: list[str]) -> None:
 
     if len(figures) != 1 or figures[0].caption.strip():
         return
-    cited: dict[str, str] = {}
+    cited: dict[tuple[str, ...], str] = {}
+    before: dict[str, str] = {}  # panel letter -> the sentence before its citing one, citing no panel
     for paragraph in paragraphs:
         text = paragraph.split(": ", 1)[1] if re.match(r"[^.:]{1,80}: ", paragraph) else paragraph
-        for sentence in SENTENCE_BREAK.split(text):
+        sentences = SENTENCE_BREAK.split(text)
+        for k, sentence in enumerate(sentences):
             marks = list(_PANEL_CITATION.finditer(sentence))
             letters = {c.lower() for m in marks for c in re.findall(r"[A-H]", m.group("letters"))}
-            if len(letters) != 1 or next(iter(letters)) in cited:
-                continue  # a sentence naming two panels says not which words are whose
+            # one citation naming several panels ("(Panels B and C, arrows)") in a sentence naming one exam: its
+            # words are theirs together (NEJM's CT in two planes); two citations in a sentence, or a sentence naming
+            # exams of two kinds ("A chest radiograph and CT showed ... (Panels A and B)"), say not whose words are
+            # whose
+            if not letters or (len(letters) > 1 and (len(marks) > 1 or len(
+                    {kind for kind, _, _ in modalities_in_order(sentence)}) != 1)):
+                continue
+            if any(letters & set(known) for known in cited):
+                continue
             own = _PANEL_CITATION.sub(lambda m: f"({m.group('rest')})" if m.group("rest") else "", sentence)
-            cited[letters.pop()] = re.sub(r"(?<!\s)\s+([.,;])", r"\1", own).strip()
-    if len(cited) < 2:
+            cited[tuple(sorted(letters))] = re.sub(r"(?<!\s)\s+([.,;])", r"\1", own).strip()
+            if k and not _PANEL_CITATION.search(sentences[k - 1]):
+                before.update(dict.fromkeys(letters, sentences[k - 1].strip()))
+    if sum(len(letters) for letters in cited) < 2:
         return
     figure = figures[0]
     # an unlabelled figure too: the crawl keys a figure's pixels and panel split by its number
     figure.number = figure.number or 1
-    figure.caption = " ".join(f"({letter.upper()}) {words}" for letter, words in sorted(cited.items()))
+    figure.caption = " ".join(f"({', '.join(letters).upper()}) {words}" for letters, words in sorted(cited.items()))
     figure.panel_captions = parse_subcaptions(figure.caption)
     figure.extra["caption_from"] = "the text's sentences citing its panels"
+    # the paragraph is the legend: the sentence before a panel's tells the event its exam is of ("Ten days after
+    # admission, ... hemoptysis developed. An anteroposterior chest radiograph showed ... (Panel A, arrow).")
+    figure.extra["sentence_before_panel"] = before
 
 
 def _third_party(figure: Figure, caption: str) -> None:

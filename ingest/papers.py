@@ -402,9 +402,25 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
                                                             letter=letter)))
     if whole_figure and placed:
         _date_columns(records, figure.caption, split)
+    _date_by_sentence_before(records, figure.extra.get("sentence_before_panel", {}))
     if unlettered:
         _date_in_reading_order(records, figure.caption)
     return records
+
+
+def _date_by_sentence_before(records: list[ImageRecord], before: dict[str, str]) -> None:
+    """A panel whose words, the text's sentence citing it (a figure without a caption: NEJM's "(Panel A)"), name no
+    moment takes the one moment of the sentence just before, which tells the event the exam is of ("Ten days after
+    admission, while his oxygen requirement was decreasing, hemoptysis developed. An anteroposterior chest
+    radiograph showed ... (Panel A, arrow)."); none when that sentence names several moments or none."""
+    for record in records:
+        sentence = before.get(record.extra.get("panel", ""), "")
+        if not sentence or record.date_text or _moments(record.caption):
+            continue
+        told = {m.lower() for m in _moments(sentence) if not _VAGUE.fullmatch(m)}
+        if len(told) == 1:
+            record.date_text = _moments(sentence)[0]
+            record.extra["date_from"] = "the sentence before the text's citing one"
 
 
 def _date_in_reading_order(records: list[ImageRecord], caption: str) -> None:
@@ -511,6 +527,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     # A fig-group's member figs have captions of their own ("Patient 1: axial image ...").
     captions = [text for f in kept for text in dict.fromkeys([f.caption, *f.panel_captions.values()])]
     patients = split_patients(article.paragraphs, captions, article.tables, article.extra.get("abstract", ()))
+    kept = _without_newborns_films(kept, patients, excluded)
 
     def new_case(key: str, title_suffix: str) -> CaseRecord:
         return CaseRecord(
@@ -553,6 +570,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     _from_citations(cases.values(), article.paragraphs)
     if len(cases) == 1 and len(patients) <= 1:
         _dates_from_exam_table(next(iter(cases.values())), article.tables)
+        _dates_from_course_table(next(iter(cases.values())), article.tables)
     for case in cases.values() if article.extra.get("supplementary_skipped") else ():
         # A supplementary PDF, Word or zip file is not read: the reviewer sees which and why.
         case.extra["supplementary_skipped"] = article.extra["supplementary_skipped"]
@@ -582,6 +600,33 @@ def _patient_figures(figures: list[Figure], verdicts: dict[int, Verdict]) -> tup
         else:
             kept.append(figure)
     return kept, excluded
+
+
+#: A legend naming its film as a newborn's: "Chest radiograph of the newborn at 6 hours of life", "the neonate's chest
+#: X-ray". The mother's words beside it ("of the mother and of her newborn") make the figure hers too.
+_NEWBORNS_FILM = re.compile(
+    r"\b(?:of|in)\s+(?:the|her|their|a)\s+(?:(?:male|female|preterm|premature)\s+)?(?:new-?born|neonate)\b"
+    r"(?!\s+(?:period|care|unit)\b)|\b(?:new-?born|neonate)['’]s\b", re.I)
+_MOTHERS = re.compile(r"\b(?:mother|maternal|pregnant|patient)\b", re.I)
+
+
+def _without_newborns_films(kept: list[Figure], patients: list[PatientText],
+                            excluded: list[dict[str, str]]) -> list[Figure]:
+    """``kept`` but the films a legend names as a newborn's when the paper's one patient is introduced with an age
+    in years (the mother, whose delivery the case tells: "A 32-year-old woman ... at 33 weeks of gestation"): the
+    newborn is another person, whose film is not the patient's (a paper about a newborn with COVID-19 introduces
+    the newborn as its patient, no age in years, and keeps them)."""
+    if len(patients) != 1 or patients[0].descriptor is None or patients[0].descriptor.age < 1:
+        return kept
+    out = []
+    for figure in kept:
+        m = _NEWBORNS_FILM.search(figure.caption)
+        if m is None or _MOTHERS.search(figure.caption):
+            out.append(figure)
+            continue
+        excluded.append(left_out(figure, Verdict("another person", f"caption names a newborn's film: "
+                                                                    f"{m.group(0)!r}")))
+    return out
 
 
 def _chest_panels(figure: Figure, panels: dict[str, str]) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -894,6 +939,42 @@ def _dates_from_exam_table(case: CaseRecord, tables: list[Table]) -> None:
         if date:
             image.date_text = date
             image.extra["date_from"] = f"row {row} of Table {cited['table']} (a table of the patient's exams)"
+
+
+#: A course table's date column: "Date", "Date (2020)".
+_COURSE_DATE_HEADER = re.compile(r"dates?(?:\s*\(\s*(?P<year>(?:19|20)\d\d)\s*\))?", re.I)
+
+
+def _dates_from_course_table(case: CaseRecord, tables: list[Table]) -> None:
+    """A figure whose images' words name no moment and whose citation a row of a table of the patient's course holds
+    ("Hospital day | Date (2020) | ... | Imaging": "10 | 16 August | ... | Chest CT: ... (Fig. 2)") takes that row's
+    date, the year from the column's head when the cell has none. Only a table with one date column, and a figure
+    one row alone cites (a figure cited in two rows is not one day's)."""
+    rows: dict[int, list[str]] = {}
+    for table in tables:
+        if len(table.rows) < 3:
+            continue
+        header = table.rows[0]
+        dated = [k for k, cell in enumerate(header) if _COURSE_DATE_HEADER.fullmatch(cell.strip())]
+        if len(dated) != 1:
+            continue
+        year = _COURSE_DATE_HEADER.fullmatch(header[dated[0]].strip()).group("year")
+        for row in table.rows[1:]:
+            if dated[0] >= len(row) or not row[dated[0]].strip():
+                continue
+            date = row[dated[0]].strip()
+            date = f"{date} {year}" if year and not re.search(r"\b(?:19|20)\d\d\b", date) else date
+            cited = {int(m.group(1)) for k, cell in enumerate(row) if k != dated[0] for m in _CITATION.finditer(cell)}
+            for number in cited:
+                rows.setdefault(number, []).append(date)
+    for image in case.images:
+        dates = rows.get(image.extra.get("figure_number"), [])
+        if len(dates) != 1 or (image.date_text and not _VAGUE.fullmatch(image.date_text.strip())):
+            continue
+        if _moments(image.caption):
+            continue  # the legend's own moment ("on admission", "after 2 weeks of corticosteroid") stays the image's
+        image.date_text = dates[0]
+        image.extra["date_from"] = "the row of the table of the course citing its figure"
 
 
 def _exam_table_date(tables: list[Table], number: int, row: int) -> str:

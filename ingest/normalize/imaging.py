@@ -98,7 +98,8 @@ AXIAL, CORONAL = CT_VIEWS
 # coronal CT images on 19 March", "a) axial and b) coronal images") shares the last plane's words (was the plane alone)
 # v26: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was the
 # caption "Fig. 1a": blank)
-VIEW_VERSION = 26
+# v27: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
+VIEW_VERSION = 27
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -114,7 +115,8 @@ VIEW_VERSION = 26
 # v14: a Eurorad sub-image whose own lettered part of its figure's shared legend names an exam the dataset does not
 # hold ("(a) Lung ultrasound ...; (b) Axial CT image ...") is left out (was kept, CT from the legend's other part)
 # v15: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was blank)
-MODALITY_VERSION = 15  # v6: "tomografia computadorizada"
+# v16: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
+MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
@@ -175,7 +177,9 @@ FINDING_VERSION = 18  # v14: a title whose subject is a family's transmission ("
 # admission
 # v25: "day 5 of COVID-19" is day 5 of the illness, as "day 5 of illness" (not "of the COVID-19 pandemic")
 # v26: a ten spelled apart from its unit ("forty five days after the onset") is one number (was the unit's: 5)
-OFFSET_VERSION = 26
+# v27: a course table's one row citing a figure dates its images; a panel cited by the text alone ("(Panel A)")
+# takes the one moment of the sentence before (was none: the presentation's, or blank); a newborn's film is left out
+OFFSET_VERSION = 27
 
 # --- View ----------------------------------------------------------------------------------------
 
