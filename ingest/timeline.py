@@ -950,6 +950,27 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     return onset, admission
 
 
+#: A date the history gives to a place's first case of the disease ("In Brazil, where the first case was confirmed on
+#: February 26, 2020, ...", "the first case of COVID-19 in South Africa was diagnosed on 5 March 2020", "Since the
+#: first confirmed case in Illinois was reported on January 24"): the epidemic's date, no moment of the patient's
+#: illness, even beside a cue word ("the CT has been widely used in the emergency departments"). The case itself is
+#: not such a case: "our patient was the first case confirmed in Cali on 11 March" has no "was" after "case".
+_EPIDEMIC_FIRST_CASE = compile_fast(
+    r"\b[Ff]irst\s+(?:(?:confirmed|reported|imported|known|documented|official|positive)\s+)?cases?\s+"
+    r"(?:of\s+(?:COVID-19|SARS-CoV-2|coronavirus(?:\s+disease)?|the\s+(?:disease|infection|virus))\s+)?"
+    r"(?:(?:in|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|de|del|do|da|of)){0,3}\s*,?\s+)?"
+    r"(?:was|were|had\s+been|has\s+been)\s+(?:officially\s+|first\s+)?"
+    r"(?:confirmed|reported|diagnosed|detected|registered|identified|announced|notified|recorded)\s+"
+    r"(?:in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+)?(?:on|in)\s+(?:the\s+)?$"
+)
+_EPIDEMIC_FIRST_CASE_CHARS = 160
+
+
+def _epidemic_date(history: str, s_start: int, start: int) -> bool:
+    """The date at ``start`` is a place's first case's (``_EPIDEMIC_FIRST_CASE``)."""
+    return _EPIDEMIC_FIRST_CASE.search(history, max(s_start, start - _EPIDEMIC_FIRST_CASE_CHARS), start) is not None
+
+
 @lru_cache(maxsize=1024)
 def _history_dates(history: str, day_first: bool = False
                    ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
@@ -966,6 +987,8 @@ def _history_dates(history: str, day_first: bool = False
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
         s_start, s_end = sentence_at(history, start)
+        if _epidemic_date(history, s_start, start):
+            continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
         distance = {}
         nearest = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
