@@ -455,7 +455,9 @@ TIMELINE_VERSION = 112  # v2: "day N of admission", "hospital day N" are N days 
 #                           event the Radiopaedia discussion dates about the patient ("he was intubated ... on 14
 #                           March, where the last radiograph was taken") is one a film "after intubation" counts from
 #                      v112: a date the history gives a place's first case ("where the first case was confirmed on
-#                           February 26, 2020") is the epidemic's, no onset or admission (papers_unseen49)
+#                           February 26, 2020") is the epidemic's, no onset or admission; a caesarean is an operation
+#                           whose day an obstetric history may tell by the pregnancy's age ("At 33 weeks and 6 days"
+#                           after an arrival "at 33 weeks and 4 days"): "postoperative day N" counts from it
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

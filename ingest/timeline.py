@@ -3545,6 +3545,9 @@ EVENTS = {
     # after surgery"; not one only named ("a tracheostomy tube in situ", "planned for surgery")
     "operation": (compile_fast(r"^(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))$", re.IGNORECASE),
                   compile_fast(r"\b(?:underwent|undergone)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|operation|"
+                               # a caesarean is an operation: "she underwent an emergency repeat cesarean delivery"
+                               # (its "postoperative day 1" counts from it)
+                               r"ca?esarean\s+(?:section|delivery)|"
                                r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))\s+"
                                r"(?:was|were)\s+(?:done|performed|carried\s+out)\b|\b(?:was|were)\s+operated\b",
                                re.IGNORECASE)),
@@ -3675,9 +3678,47 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
                 continue
         # ("tocilizumab was given on February 6, and the same dose was repeated 12 hours later": the sentence's date
         # is the first dose's; only the second dose's own phrase dates it)
-        found.update(_told_days(history, m, start, end, day_first, labels=event == "operation",
-                                own_phrase=event in _OWN_PHRASE_EVENTS))
+        days = _told_days(history, m, start, end, day_first, labels=event == "operation",
+                          own_phrase=event in _OWN_PHRASE_EVENTS)
+        if not days and event in _GESTATION_EVENTS:
+            days = _gestation_days(history, start, end)  # "At 33 weeks and 6 days, she underwent ... cesarean"
+        found.update(days)
     return _the_one(found)
+
+
+#: A pregnancy's age as obstetric histories date its events by it: "at 33 weeks and 4 days of gestation", "At 33
+#: weeks and 6 days, she underwent an emergency repeat cesarean delivery", "at 34+2 weeks", "at 32w5d" (the days
+#: told: "at 33 weeks" alone is any of seven days).
+_GESTATIONAL_AGE = compile_fast(
+    r"\bat\s+(?P<w>[1-4]\d)\s*(?:\+\s*(?P<d1>[0-6])\s*(?:weeks?|wks?)\b|(?:weeks?|wks?)\s*(?:\+|and)\s*(?P<d2>[0-6]|"
+    r"one|two|three|four|five|six)\s+days?\b|w\s*(?P<d3>[0-6])\s*d\b)", re.IGNORECASE)
+_PREGNANCY_WORDS = ("pregnan", "gestation", "gravida", "trimester")
+#: Events an obstetric history may date by the pregnancy's age only.
+_GESTATION_EVENTS = frozenset({"delivery", "operation"})
+_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _gestational_days(m: re.Match[str]) -> int:
+    told = m.group("d1") or m.group("d2") or m.group("d3")
+    return int(m.group("w")) * 7 + (_SMALL_NUMBERS[told.lower()] if told.lower() in _SMALL_NUMBERS else int(told))
+
+
+def _gestation_days(history: str, start: int, end: int) -> set[Moment]:
+    """The event of the sentence from ``start`` to ``end`` as days after the admission, when it tells the pregnancy's
+    age (``_GESTATIONAL_AGE``) and the history tells it at the presentation too, one age in a sentence naming the
+    arrival ("presented to our labor and delivery triage at 33 weeks and 4 days of gestation"); none else."""
+    if not has_any(text_context(history).lower, _PREGNANCY_WORDS):
+        return set()
+    told = [m for m in _GESTATIONAL_AGE.finditer(history, start, end)]
+    arrival = set()
+    for m in _GESTATIONAL_AGE.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if s_start != start and _ADMISSION_CUES.search(history, s_start, s_end):
+            arrival.add(_gestational_days(m))
+    if len(told) != 1 or len(arrival) != 1:
+        return set()
+    days = _gestational_days(told[0]) - arrival.pop()
+    return {Moment(SINCE_ADMISSION, days, told[0].group(0), "history")} if 0 <= days <= 60 else set()
 
 
 #: A relative clause on the place the event took the patient to (", where the last radiograph was taken", ", in which

@@ -47,3 +47,30 @@ def test_the_patients_own_dates_beside_it_stay():
     onset, admission = history_dates("He presented to the emergency department on 2 April, two months after the "
                                      "first case in the country, with fever that began on 28 March.")
     assert onset is not None and onset[1] == "28 March" and admission is not None and admission[1] == "2 April"
+
+
+# --- an obstetric history dates its caesarean by the pregnancy's age ------------------------------------------------
+
+def test_the_caesarean_dated_by_the_weeks_of_gestation():
+    """"at 33 weeks and 4 days of gestation ... presented" (4 days after the onset), "At 33 weeks and 6 days, she
+    underwent an emergency repeat cesarean delivery": the operation is 2 days after the admission, so "postoperative
+    day 1" is 7 and "postoperative day 5" 11 (were blank: the operation's day not told)."""
+    (case,) = _cases(NEWARK)
+    assert image_offsets(case) == ["4", "7", "11", "11"]
+    (case,) = _cases(NEWARK, {"at 33 weeks and 4 days of gestation by first-trimester ultrasound": "at 33+4 weeks by "
+                              "first-trimester ultrasound", "At 33 weeks and 6 days,": "At 33+6 weeks,"})
+    assert image_offsets(case) == ["4", "7", "11", "11"]
+    (case,) = _cases(NEWARK, {"At 33 weeks and 6 days, she underwent an emergency repeat cesarean delivery":
+                              "At 33 weeks and 6 days, she underwent an emergency repeat cesarean section"})
+    assert image_offsets(case) == ["4", "7", "11", "11"]
+
+
+def test_weeks_without_their_days_date_no_caesarean():
+    """"at 33 weeks ... at 34 weeks": any of seven days apart; and an age at the operation with none told at the
+    arrival counts from nothing: blank, as before."""
+    (case,) = _cases(NEWARK, {"at 33 weeks and 4 days of gestation": "at 33 weeks of gestation",
+                              "At 33 weeks and 6 days,": "At 34 weeks,"})
+    assert image_offsets(case) == ["4", None, None, None]
+    (case,) = _cases(NEWARK, {"at 33 weeks and 4 days of gestation by first-trimester ultrasound, presented":
+                              "presented"})
+    assert image_offsets(case) == ["4", None, None, None]
