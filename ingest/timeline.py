@@ -950,6 +950,27 @@ def history_dates(history: str, day_first: bool = False) -> tuple[tuple[date, st
     return onset, admission
 
 
+#: A date the history gives to a place's first case of the disease ("In Brazil, where the first case was confirmed on
+#: February 26, 2020, ...", "the first case of COVID-19 in South Africa was diagnosed on 5 March 2020", "Since the
+#: first confirmed case in Illinois was reported on January 24"): the epidemic's date, no moment of the patient's
+#: illness, even beside a cue word ("the CT has been widely used in the emergency departments"). The case itself is
+#: not such a case: "our patient was the first case confirmed in Cali on 11 March" has no "was" after "case".
+_EPIDEMIC_FIRST_CASE = compile_fast(
+    r"\b[Ff]irst\s+(?:(?:confirmed|reported|imported|known|documented|official|positive)\s+)?cases?\s+"
+    r"(?:of\s+(?:COVID-19|SARS-CoV-2|coronavirus(?:\s+disease)?|the\s+(?:disease|infection|virus))\s+)?"
+    r"(?:(?:in|of)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|de|del|do|da|of)){0,3}\s*,?\s+)?"
+    r"(?:was|were|had\s+been|has\s+been)\s+(?:officially\s+|first\s+)?"
+    r"(?:confirmed|reported|diagnosed|detected|registered|identified|announced|notified|recorded)\s+"
+    r"(?:in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}\s+)?(?:on|in)\s+(?:the\s+)?$"
+)
+_EPIDEMIC_FIRST_CASE_CHARS = 160
+
+
+def _epidemic_date(history: str, s_start: int, start: int) -> bool:
+    """The date at ``start`` is a place's first case's (``_EPIDEMIC_FIRST_CASE``)."""
+    return _EPIDEMIC_FIRST_CASE.search(history, max(s_start, start - _EPIDEMIC_FIRST_CASE_CHARS), start) is not None
+
+
 @lru_cache(maxsize=1024)
 def _history_dates(history: str, day_first: bool = False
                    ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
@@ -966,6 +987,8 @@ def _history_dates(history: str, day_first: bool = False
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
         s_start, s_end = sentence_at(history, start)
+        if _epidemic_date(history, s_start, start):
+            continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
         distance = {}
         nearest = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
@@ -3555,6 +3578,9 @@ EVENTS = {
     # after surgery"; not one only named ("a tracheostomy tube in situ", "planned for surgery")
     "operation": (compile_fast(r"^(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))$", re.IGNORECASE),
                   compile_fast(r"\b(?:underwent|undergone)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:surgery|operation|"
+                               # a caesarean is an operation: "she underwent an emergency repeat cesarean delivery"
+                               # (its "postoperative day 1" counts from it)
+                               r"ca?esarean\s+(?:section|delivery)|"
                                r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))\s+"
                                r"(?:was|were)\s+(?:done|performed|carried\s+out)\b|\b(?:was|were)\s+operated\b",
                                re.IGNORECASE)),
@@ -3702,6 +3728,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
         # is the first dose's; only the second dose's own phrase dates it)
         told = _told_days(history, m, start, end, day_first, labels=event == "operation",
                           own_phrase=event in _OWN_PHRASE_EVENTS)
+        if not told and event in _GESTATION_EVENTS:
+            told = _gestation_days(history, start, end)  # "At 33 weeks and 6 days, she underwent ... cesarean"
         if (not told and event == "treatment" and not _STARTED_WHEN.search(history, m.end(), end)
                 and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start()))):
             # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
@@ -3709,6 +3737,41 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
         found.update(told)
     return _the_one(found)
+
+
+#: A pregnancy's age as obstetric histories date its events by it: "at 33 weeks and 4 days of gestation", "At 33
+#: weeks and 6 days, she underwent an emergency repeat cesarean delivery", "at 34+2 weeks", "at 32w5d" (the days
+#: told: "at 33 weeks" alone is any of seven days).
+_GESTATIONAL_AGE = compile_fast(
+    r"\bat\s+(?P<w>[1-4]\d)\s*(?:\+\s*(?P<d1>[0-6])\s*(?:weeks?|wks?)\b|(?:weeks?|wks?)\s*(?:\+|and)\s*(?P<d2>[0-6]|"
+    r"one|two|three|four|five|six)\s+days?\b|w\s*(?P<d3>[0-6])\s*d\b)", re.IGNORECASE)
+_PREGNANCY_WORDS = ("pregnan", "gestation", "gravida", "trimester")
+#: Events an obstetric history may date by the pregnancy's age only.
+_GESTATION_EVENTS = frozenset({"delivery", "operation"})
+_SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _gestational_days(m: re.Match[str]) -> int:
+    told = m.group("d1") or m.group("d2") or m.group("d3")
+    return int(m.group("w")) * 7 + (_SMALL_NUMBERS[told.lower()] if told.lower() in _SMALL_NUMBERS else int(told))
+
+
+def _gestation_days(history: str, start: int, end: int) -> set[Moment]:
+    """The event of the sentence from ``start`` to ``end`` as days after the admission, when it tells the pregnancy's
+    age (``_GESTATIONAL_AGE``) and the history tells it at the presentation too, one age in a sentence naming the
+    arrival ("presented to our labor and delivery triage at 33 weeks and 4 days of gestation"); none else."""
+    if not has_any(text_context(history).lower, _PREGNANCY_WORDS):
+        return set()
+    told = [m for m in _GESTATIONAL_AGE.finditer(history, start, end)]
+    arrival = set()
+    for m in _GESTATIONAL_AGE.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if s_start != start and _ADMISSION_CUES.search(history, s_start, s_end):
+            arrival.add(_gestational_days(m))
+    if len(told) != 1 or len(arrival) != 1:
+        return set()
+    days = _gestational_days(told[0]) - arrival.pop()
+    return {Moment(SINCE_ADMISSION, days, told[0].group(0), "history")} if 0 <= days <= 60 else set()
 
 
 #: A relative clause on the place the event took the patient to (", where the last radiograph was taken", ", in which
