@@ -328,7 +328,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 2,
-            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 2,
+            ("unseen49", "radiopaedia"): 8, ("unseen49", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4743,3 +4744,37 @@ def test_unseen47_radiopaedia_75512_and_eurorad_17133_rows():
     assert [rows[f"0000017133/17133_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == [
         "10", "10", "16", "25"]
 
+
+
+# --- unseen49: a ward stay told by its length without "for"
+
+@pytest.mark.parametrize("history, days", [
+    ("He was admitted in the Infectious Diseases ward, where he stayed 13 days under supplementary oxygen, without "
+     "need of intensive care.", 13),
+    ("She remained hospitalized 9 days and went home on room air.", 9),
+    ("Admitted to the COVID ward, she stayed there 2 weeks.", None),  # (a word between: not read)
+    ("He stayed 5 days at home before his admission to hospital.", None),
+    ("She was admitted to the ICU, where she stayed 6 days.", None),
+    ("He stayed 4 days in the ICU after admission.", None),
+])
+def test_unseen49_a_stay_told_by_its_length_without_for(history, days):
+    # (was None for the first two: only "for N days", "N days in hospital" and "after N days" were read)
+    moment = discharge_moment(history)
+    assert (moment.days if moment is not None else None) == days
+    if days is not None:
+        assert moment.kind == SINCE_ADMISSION
+
+
+def test_unseen49_a_film_one_month_after_a_stay_told_by_its_length():
+    films = [ImageTexts(0, caption="Chest radiograph at the emergency department.", group="1"),
+             ImageTexts(1, caption="Follow-up: axial CT image one month after discharge.", group="3")]
+    timeline = case_timeline("Fever and cough with 8 days of evolution. He was admitted in the ward, where he stayed "
+                             "13 days under supplementary oxygen.", films)
+    assert [o.value for o in timeline.offsets] == [8, 51]  # (was [8, None])
+
+
+def test_unseen49_eurorad_17402_rows():
+    name = ("eu_portugal_58_years_male_8_days_of_evolution_pa_at_the_ed_ct_48_hours_after_admission_13_days_stay_"
+            "figure_3_follow_up_one_month_after_discharge.html")
+    rows = _batch_rows("eurorad", "unseen49", name, "https://www.eurorad.org/case/17402")
+    assert rows["0000017402/17402_3_1.jpg"]["offset"] == "51"
