@@ -4775,7 +4775,8 @@ def test_unseen49_a_film_one_month_after_a_stay_told_by_its_length():
 
 @pytest.mark.parametrize("title, finding", [
     ("COVID-19 pneumonia - initially normal chest radiograph", "Pneumonia/Viral/COVID-19"),
-    ("COVID-19 with normal chest x-ray at presentation", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19 pneumonia with an at first normal chest x-ray", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19: normal chest radiograph on admission", None),  # a film "on admission" is no phase (as before)
     ("Initially normal chest radiograph", None),  # the course's first film: no 'No Finding' for the patient
     ("Normal chest radiograph", "No Finding"),
     ("COVID-19: normal chest CT", None),  # a normal film beside the diagnosis, no phase told: still blank
