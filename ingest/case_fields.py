@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 114  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 115  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -467,6 +467,8 @@ TIMELINE_VERSION = 114  # v2: "day N of admission", "hospital day N" are N days 
 #                           February 26, 2020") is the epidemic's, no onset or admission; a caesarean is an operation
 #                           whose day an obstetric history may tell by the pregnancy's age ("At 33 weeks and 6 days"
 #                           after an arrival "at 33 weeks and 4 days"): "postoperative day N" counts from it
+#                      v115: a ward stay told by its length without "for" ("where he stayed 13 days", "remained
+#                           hospitalized 9 days") discharges the patient that many days after the admission (was none)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -3409,7 +3409,38 @@ def _stay_length(history: str) -> Moment | None:
         amount = amount_in_days(n, unit)
         if amount is not None:
             found.add(Moment(SINCE_ADMISSION, amount, m.group(0), "history"))
+    found.update(_stayed_days(history))
     return _the_one(found)
+
+
+# A ward stay told by its length without "for", as non-native authors write it: "He was admitted in the Infectious
+# Diseases ward, where he stayed 13 days", "she remained hospitalized 9 days", "permaneceu internado" turned into
+# "stayed hospitalized 2 weeks". Only in a sentence that names the hospital or the ward (a patient "stayed 5 days at
+# home" before the admission is no stay), and not one in intensive care or going on (``_NOT_THE_STAY``, read up to
+# the length: "where he stayed 13 days, without need of intensive care" is the ward's).
+_STAYED_DAYS = compile_fast(
+    r"\b(?:stayed|remained)\s+(?:hospitali[sz]ed\s+|admitted\s+|(?:in\s+)?(?:the\s+)?(?:hospital|ward)\s+)?"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>days?|weeks?)\b"
+    r"(?!\s+(?:later|after|before|ago|prior|at\s+home|home|in\s+(?:home|isolation|quarantine|self)|from|since|of\b))",
+    re.IGNORECASE)
+_HOSPITAL_WORDS = compile_fast(r"\b(?:hospital\w*|ward|admitted|admission|inpatient)\b", re.IGNORECASE)
+
+
+def _stayed_days(history: str) -> set[Moment]:
+    """The discharges ``_STAYED_DAYS`` tells: that many days after the admission."""
+    found: set[Moment] = set()
+    if not has_any(text_context(history).lower, ("stayed", "remained")):
+        return found
+    for m in _STAYED_DAYS.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        c_start, _ = clause_at(history, m.start())
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if (amount is None or not _HOSPITAL_WORDS.search(history, s_start, s_end)
+                or _NOT_THE_STAY.search(history, c_start, m.end()) or _IN_ICU.match(history, m.end())
+                or about_other_person(history, m.start(), m.end())):
+            continue
+        found.add(Moment(SINCE_ADMISSION, amount, m.group(0), "history"))
+    return found
 
 
 #: What may stand between a film's "at discharge" (``_AT_DISCHARGE``) and the day told right after it: a

@@ -52,7 +52,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47"]
+           "unseen46", "unseen47", "unseen49"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -328,7 +328,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen37", "sirm"): 2, ("unseen40", "sirm"): 12,
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
-            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0}.get((batch, site), 0)
+            ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
+            ("unseen49", "radiopaedia"): 4, ("unseen49", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4850,3 +4851,56 @@ def test_unseen45_eurorad_ctpa_following_the_deterioration_on_day_4_of_the_admis
     rows = _batch_rows("eurorad", "unseen45", _EU_17388, "https://www.eurorad.org/case/17388")
     assert [rows[k]["offset"] for k in ("0000017388/17388_1_1.jpg", "0000017388/17388_2_1.jpg",
                                         "0000017388/17388_2_2.jpg")] == ["7", "11", "11"]
+
+
+
+# --- unseen49: a ward stay told by its length without "for", a normal film told as a phase of the course
+
+@pytest.mark.parametrize("history, days", [
+    ("He was admitted in the Infectious Diseases ward, where he stayed 13 days under supplementary oxygen, without "
+     "need of intensive care.", 13),
+    ("She remained hospitalized 9 days and went home on room air.", 9),
+    ("Admitted to the COVID ward, she stayed there 2 weeks.", None),  # (a word between: not read)
+    ("He stayed 5 days at home before his admission to hospital.", None),
+    ("She was admitted to the ICU, where she stayed 6 days.", None),
+    ("He stayed 4 days in the ICU after admission.", None),
+])
+def test_unseen49_a_stay_told_by_its_length_without_for(history, days):
+    # (was None for the first two: only "for N days", "N days in hospital" and "after N days" were read)
+    moment = discharge_moment(history)
+    assert (moment.days if moment is not None else None) == days
+    if days is not None:
+        assert moment.kind == SINCE_ADMISSION
+
+
+def test_unseen49_a_film_one_month_after_a_stay_told_by_its_length():
+    films = [ImageTexts(0, caption="Chest radiograph at the emergency department.", group="1"),
+             ImageTexts(1, caption="Follow-up: axial CT image one month after discharge.", group="3")]
+    timeline = case_timeline("Fever and cough with 8 days of evolution. He was admitted in the ward, where he stayed "
+                             "13 days under supplementary oxygen.", films)
+    assert [o.value for o in timeline.offsets] == [8, 51]  # (was [8, None])
+
+
+@pytest.mark.parametrize("title, finding", [
+    ("COVID-19 pneumonia - initially normal chest radiograph", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19 pneumonia with an at first normal chest x-ray", "Pneumonia/Viral/COVID-19"),
+    ("COVID-19: normal chest radiograph on admission", None),  # a film "on admission" is no phase (as before)
+    ("Initially normal chest radiograph", None),  # the course's first film: no 'No Finding' for the patient
+    ("Normal chest radiograph", "No Finding"),
+    ("COVID-19: normal chest CT", None),  # a normal film beside the diagnosis, no phase told: still blank
+])
+def test_unseen49_a_normal_film_told_as_a_phase_of_the_course(title, finding):
+    # (the first two were blank: "'no finding' and a diagnosis in the same text")
+    assert NORMALIZERS["finding"](title).value == finding
+
+
+def test_unseen49_radiopaedia_76208_and_eurorad_17402_rows():
+    name = ("rp_classic_2020_canada_34_years_female_ed_nurse_normal_pa_at_staff_assessment_centre_day_3_re_presented_"
+            "day_9_portable_ap_ctpa_a_few_hours_later.html")
+    rows = _batch_rows("radiopaedia", "unseen49", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-initially-normal-chest-radiograph")
+    assert {r["finding"] for r in rows.values()} == {"Pneumonia/Viral/COVID-19"}
+    name = ("eu_portugal_58_years_male_8_days_of_evolution_pa_at_the_ed_ct_48_hours_after_admission_13_days_stay_"
+            "figure_3_follow_up_one_month_after_discharge.html")
+    rows = _batch_rows("eurorad", "unseen49", name, "https://www.eurorad.org/case/17402")
+    assert rows["0000017402/17402_3_1.jpg"]["offset"] == "51"

@@ -139,7 +139,9 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # v17: a family's gathering or event names no relative ("COVID-19 pneumonia ... after a family gathering": was blank)
 # v18: a title whose subtitle is a family or household cluster ("One household, four courses: a family cluster of
 # COVID-19 in ...") names its patients, as a title opening with the cluster does (was a relative's: blank)
-FINDING_VERSION = 18  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+# v19: a normal film told as a phase of the course ("COVID-19 pneumonia - initially normal chest radiograph", "at
+# first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
+FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
@@ -775,6 +777,10 @@ _PAST_HISTORY_AFTER = compile(r"[^.;]{0,30}?\b(?:years?|months?)\s+(?:before|ago
 # does not say which films are the disease's): the disease is not read as the case's finding.
 _NOT_EXCLUDING = compile(r"\b(?:(?:does|do|did|can|could|may|should)\s+not|doesn[’']t|don[’']t|cannot|can[’']t)\s+"
                          r"(?:\w+\s+)?(?:exclude|rule\s+out)\b", re.IGNORECASE)
+# "COVID-19 pneumonia - initially normal chest radiograph", "at first normal chest x-ray": a normal film told as a
+# phase of the course, which later films are not; the patient's finding is the diagnosis beside it. (A normal film
+# "on admission" is no phase: "A normal chest radiograph on admission." is the patient's No Finding.)
+_NORMAL_PHASE_BEFORE = compile(r"\b(?:initially|at\s+first|at\s+onset|early)\s+$", re.IGNORECASE)
 _NORMAL_FILM_OF_IT = compile(
     r"\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:was|were|is|appeared)\s+"
     r"(?:completely\s+|entirely\s+)?(?:normal|unremarkable)\b"
@@ -848,7 +854,8 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if path == "No Finding":
                 # "Normal chest radiograph does not exclude COVID-19 pneumonia": what a normal film
                 # cannot tell, not the patient's finding
-                if not _NOT_EXCLUDING.search(text, m.end(), sentence_at(text, m.start())[1]):
+                phase = _NORMAL_PHASE_BEFORE.search(text[max(0, m.start() - 15):m.start()])
+                if not _NOT_EXCLUDING.search(text, m.end(), sentence_at(text, m.start())[1]) and not phase:
                     hits.append((path, m.start(), m.end()))
                 continue
             c_start, c_end = clause_at(text, m.start())
