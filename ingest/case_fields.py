@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 115  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 116  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -469,6 +469,9 @@ TIMELINE_VERSION = 115  # v2: "day N of admission", "hospital day N" are N days 
 #                           after an arrival "at 33 weeks and 4 days"): "postoperative day N" counts from it
 #                      v115: a ward stay told by its length without "for" ("where he stayed 13 days", "remained
 #                           hospitalized 9 days") discharges the patient that many days after the admission (was none)
+#                      v116: the clinicians' day abbreviated with its base, "at D10 of symptoms", "(J7 of the
+#                           symptoms)", is that day of the base (the presentation's day of the illness); the French "J"
+#                           a day label as "D" ("at J10"), of the illness's count where the texts count the illness
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

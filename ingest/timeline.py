@@ -677,7 +677,8 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     """The presentation told as a day of the illness ("was brought to the emergency department on
     the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
     naming a film gives that film's day instead, and one about another person not this patient's."""
-    if not has_any(low, ("day", "giornata")) or not _ADMISSION_CUES.search(history):
+    if not (has_any(low, ("day", "giornata")) or _abbreviated_day_matches(history)) \
+            or not _ADMISSION_CUES.search(history):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
     return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None)
 
@@ -686,7 +687,8 @@ def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[
     """The first day of the illness the history tells ("on the fourth day of fever", "day 15 of
     illness") in a sentence ``arrival`` takes for the patient's arrival, naming no film and about no
     other person: (the day, its words)."""
-    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts),
+                           (_abbreviated_day_matches, _abbreviated_day_parts)):
         for m in matches(history):
             n, qual, connector, base = parts(m)
             moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
@@ -1604,7 +1606,33 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 # D4" ("Day 1 (D1) was the day of admission"): a capital D run into its number after a preposition of time, not
 # "vitamin D3" or a "D2 receptor".
 # The same heading a film's words, as an Indian group's legends write it: "(B) D7, after intubation: ...".
-_D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=D\d{1,3}\s*[,:]))D(\d{1,3})\b")
+# French and Belgian clinicians write the same count with a J (jour), "J0" the day the symptoms began: "at J10",
+# "transferred to the ICU at J10", "(B) J12: ...". A number with a base after it ("D10 of symptoms", "J7 of the
+# symptoms") is ``_ABBREVIATED_DAY``'s, the day of that base.
+_D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=[DJ]\d{1,3}\s*[,:]))"
+                    r"[DJ](\d{1,3})\b(?!\s+(?:of|after|since|from)\s)")
+# The clinicians' day "D10" / "J10" followed by what it counts from, as a "day 10 of ..." (``DAY_N``): "presented at
+# D10 of symptoms", "a CT at admission (J7 of the symptoms)". A capital letter run into its number and a connector:
+# not "vitamin D3 of the diet" nor "Segment D4 of the spine" (a base no count of the axis holds: no day at all).
+_ABBREVIATED_DAY = compile_fast(r"(?<![\w-])[DJ](?P<n>\d{1,3})(?P<of>\s+(?:of|after|since|from)\s+"
+                                r"(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))")
+
+
+def _has_d_n(text: str) -> bool:
+    """Whether ``text`` holds a clinicians' day label ("on D5", "at J10"): ``_D_N``'s, behind a cheap test."""
+    return ("D" in text or "J" in text) and _D_N.search(text) is not None
+
+
+def _abbreviated_day_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The matches of ``_ABBREVIATED_DAY`` in ``text`` ("D10 of symptoms"), behind a cheap test."""
+    return tuple(_ABBREVIATED_DAY.finditer(text)) if ("D" in text or "J" in text) else ()
+
+
+def _abbreviated_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
+    """(N, qualifier, connector, base) of an ``_ABBREVIATED_DAY`` match, as ``_day_n_parts``'s."""
+    return int(m.group("n")), "", m.group("of"), day_base(m, m.group("base"))
+
+
 #: The connectors of a day "of" the stay: "day 3 of hospitalization", "terza giornata di ricovero", "5º dia de
 #: internação", "3. Tag des stationären Aufenthalts".
 _DAY_OF = frozenset({"of", "di", "de", "do", "da", "des", "on"})  # "on": "the 9th day on admission" (ON_STAY)
@@ -1734,7 +1762,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     where = ""
     if not (text_context(text).words & _MOMENT_WORDS) and not has_any(text_context(text).lower,
                                                                         ("day", "indomani", *_DAY_OF_STAY_KEYS)) \
-            and not ("D" in text and _D_N.search(text)):
+            and not _has_d_n(text) and not _abbreviated_day_matches(text):
         return ()
     history = _history(text)
     history_span = (history[1].start(), history[1].end()) if history else (-1, -1)
@@ -1757,8 +1785,13 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
-    for m in (_D_N.finditer(text) if "D" in text else ()):
+    for m in (_D_N.finditer(text) if "D" in text or "J" in text else ()):
         moments.append((m.start(), Moment(LABEL, int(m.group(1)), m.group(0), where)))
+    for m in _abbreviated_day_matches(text):
+        # of a base the axis holds only: "D4 of the spine" is a vertebra, no day of another count
+        moment = _day_moment(*_abbreviated_day_parts(m), m.group(0), where)
+        if moment is not None:
+            moments.append((m.start(), moment))
     for m in (_DAY_OF_STAY_NAMED_FIRST.finditer(text) if has_any(low, _DAY_OF_STAY_KEYS) else ()):
         n = m.group("n") or m.group("n2") or m.group("n3")
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(n), m.group(0), where)))
@@ -2417,7 +2450,8 @@ def _stay_on_illness(moments: list[Moment], pair: tuple[int, str] | None) -> lis
 def _tells_day_of_illness(evidence: str, days: int) -> bool:
     """Whether a moment's words tell day ``days`` of the illness's count ("Day 14 of illness", "admitted on the
     sixth day of illness"), not a time after the onset ("1 day after the onset", "fever for 6 days")."""
-    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts),
+                           (_abbreviated_day_matches, _abbreviated_day_parts)):
         for m in matches(evidence):
             moment = _day_moment(*parts(m), m.group(0), "history")
             if moment is not None and moment.kind == SINCE_ONSET and moment.days == days:
@@ -2793,7 +2827,7 @@ def _labels_count_illness(chosen: Sequence[tuple[Moment | None, str]], timeline:
 
 
 #: A day label as the clinicians abbreviate it ("on D5", "D7"): ``_D_N``'s.
-_D_LABEL = compile_fast(r"(?<![\w-])D\d")
+_D_LABEL = compile_fast(r"(?<![\w-])[DJ]\d")
 
 
 def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
@@ -2806,7 +2840,7 @@ def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Tim
         return False
     moments = [m for m, _ in chosen if m is not None]
     labels = [m for m in moments if m.kind == LABEL]
-    if not labels and not ("D" in history and _D_N.search(history)):
+    if not labels and not _has_d_n(history):
         return False
     if any(not _D_LABEL.search(m.evidence) for m in labels):
         return False
@@ -2836,9 +2870,14 @@ def counts_stay_days_only(history: str) -> bool:
 
 def _counts_illness_days(history: str) -> bool:
     """Whether the history counts the illness's days in digits ("On day 5 of illness", "on the 7th day of symptoms",
-    "day 10 of COVID-19"): a ``DAY_N`` the project reads as a day of the illness (``_day_moment``)."""
+    "day 10 of COVID-19", the clinicians' "J7 of the symptoms"): a ``DAY_N`` or ``_ABBREVIATED_DAY`` the project
+    reads as a day of the illness (``_day_moment``)."""
     for m in _day_n_matches(history):
         moment = _day_moment(*_day_n_parts(m), m.group(0), "history")
+        if moment is not None and moment.kind == SINCE_ONSET:
+            return True
+    for m in _abbreviated_day_matches(history):
+        moment = _day_moment(*_abbreviated_day_parts(m), m.group(0), "history")
         if moment is not None and moment.kind == SINCE_ONSET:
             return True
     return False

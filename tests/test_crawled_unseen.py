@@ -52,7 +52,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen49"]
+           "unseen46", "unseen47", "unseen48", "unseen49"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -313,6 +313,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # flow 6 days ago" (a positive test is no onset: 0 from the admission, the blind rows 6); 95877's CTPA after
     # "COVID-19 diagnosed 9 days earlier" (a diagnosis's day, blank); Eurorad 17388's CTPA "performed following the
     # clinical deterioration" the history tells "On day 4 of her admission" placed since leftovers49
+    # unseen48 (open, see its README): Radiopaedia 76934's first X-ray study, whose findings name no projection (the
+    # blind rows: PA, as unseen10's)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
             ("unseen10", "radiopaedia"): 1, ("unseen11", "radiopaedia"): 1, ("unseen11", "eurorad"): 5,
             ("unseen11", "sirm"): 4, ("unseen12", "eurorad"): 1,
@@ -329,6 +331,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen41", "radiopaedia"): 5, ("unseen42", "eurorad"): 1, ("unseen43", "sirm"): 6,
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
+            ("unseen48", "radiopaedia"): 1,
             ("unseen49", "radiopaedia"): 4, ("unseen49", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -4904,3 +4907,54 @@ def test_unseen49_radiopaedia_76208_and_eurorad_17402_rows():
             "figure_3_follow_up_one_month_after_discharge.html")
     rows = _batch_rows("eurorad", "unseen49", name, "https://www.eurorad.org/case/17402")
     assert rows["0000017402/17402_3_1.jpg"]["offset"] == "51"
+
+
+
+# --- unseen48: the clinicians' abbreviated day, "D10 of symptoms" / "J7 of the symptoms" / "at J10" -----------
+
+def test_unseen48_presented_at_an_abbreviated_day_of_symptoms_is_the_presentations_day():
+    # "presented at D10 of symptoms": the admission is the illness's day 10 (was no onset: every film blank)
+    assert onset_gap("A 48-year-old woman presented at D10 of symptoms to our emergency department for fever.") == (
+        10, "D10 of symptoms")
+    films = [ImageTexts(0, caption="Chest radiograph, PA view, at the emergency department.", group="1"),
+             ImageTexts(1, caption="Chest CT the following day, axial image.", group="2")]
+    timeline = case_timeline("She presented at D10 of symptoms to our emergency department for cough. A chest "
+                             "radiograph was done at the emergency department.", films)
+    assert [o.value for o in timeline.offsets] == [10, 11]
+
+
+@pytest.mark.parametrize("text, kind, days", [
+    ("Chest radiograph (J7 of the symptoms).", SINCE_ONSET, 7),
+    ("Radiograph at D12 of illness.", SINCE_ONSET, 12),
+    ("Control radiograph at D3 of hospitalization.", HOSPITAL_DAY, 3),
+])
+def test_unseen48_an_abbreviated_day_with_its_base_counts_from_that_base(text, kind, days):
+    assert [(m.kind, m.days) for m in text_moments(text, "caption")] == [(kind, days)]
+
+
+@pytest.mark.parametrize("text", ["Segment D4 of the spine was normal.", "Vitamin D3 of the diet was low.",
+                                  "The J2 of the visa was pending."])
+def test_unseen48_an_abbreviated_day_of_another_base_is_no_day(text):
+    assert not text_moments(text, "caption")
+
+
+def test_unseen48_french_j_day_labels_count_the_illness_where_the_history_does():
+    # "At J10", "at J12" beside "(J7 of the symptoms)": days of the illness (was no moment: the films blank)
+    assert [m.kind for m in text_moments("Chest X-ray in the ICU (supine, bedside) at J10.", "caption")] == ["label"]
+    films = [ImageTexts(0, caption="Unenhanced chest CT at admission, axial slice.", group="1"),
+             ImageTexts(1, caption="Chest X-ray in the ICU (supine, bedside) at J10, after intubation.", group="2"),
+             ImageTexts(2, caption="CT pulmonary angiography at J12, axial slice.", group="3")]
+    history = ("A 66-year-old man consulted at the emergency department for fever and dyspnoea evolving since 7 "
+               "days. An unenhanced chest CT was realised at admission (J7 of the symptoms). At J10 he was "
+               "transferred in the intensive care unit.")
+    assert [o.value for o in case_timeline(history, films).offsets] == [7, 10, 12]
+
+
+def test_unseen48_eurorad_16802_and_16951_rows():
+    name = "eu_france_66_years_male_since_7_days_ct_at_admission_j7_icu_at_j10_ctpa_at_j12_bilateral_pe.html"
+    rows = _batch_rows("eurorad", "unseen48", name, "https://www.eurorad.org/case/16802")
+    assert [rows[f"0000016802/16802_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == [
+        "7", "7", "10", "12"]
+    name = "eu_belgium_48_years_female_at_d10_of_symptoms_pa_and_lateral_at_the_ed_ct_the_following_day.html"
+    rows = _batch_rows("eurorad", "unseen48", name, "https://www.eurorad.org/case/16951")
+    assert [rows[f"0000016951/16951_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1")] == ["10", "10", "11"]
