@@ -26,7 +26,7 @@ from typing import Any
 from ingest.crossref import CrossrefWork
 from ingest.figure_kinds import Verdict, caption_kind, scout_kind
 from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
-from ingest.normalize.common import ORDINALS_EN, OTHER_PERSON, cared_for
+from ingest.normalize.common import ENGLISH_TENS, ORDINALS_EN, OTHER_PERSON, cared_for
 from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
 from ingest.normalize.time_words import ON_STAY
@@ -48,9 +48,9 @@ from ingest.timeline import (
 
 SOURCE = "publications"
 
-#: Counts captions spell out ("two days after admission", "forty-five days after discharge": a compound whole).
-_COUNTS = ("(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|"
-           "eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen")
+#: Counts captions spell out ("two days after admission", "forty-five days after discharge", "forty five days
+#: later": a compound whole, ``ENGLISH_TENS``).
+_COUNTS = rf"{ENGLISH_TENS}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
 #: Where a "3 days after ..." moment ends when no punctuation does: the finding the panel shows.
 _TAIL_ENDS = r"\s+(?:with|showing|shows?|demonstrat\w*|reveal\w*|in\s+which)\b"
 #: Ordinal days ("on the 2nd day of hospitalization", "the fourth day since symptom onset").

@@ -111,6 +111,14 @@ def test_english_tens_past_twenty_are_numbers():
     assert [amount_in_days(n, "days") for n in ("fortyfive", "hundred", "forty-ten")] == [None, None, None]
 
 
+def test_a_ten_spelled_apart_from_its_unit_in_a_legend_is_one_number():
+    """"forty five days after discharge" (as non-native authors write it) is 45 days, as "forty-five": the legend's
+    moment was its unit word alone ("five days after discharge": 26, a wrong value)."""
+    legend = "Axial chest CT scan forty days after discharge"
+    (case,) = file_cases(UNSEEN46 / SHIRAZ, {legend: "Axial chest CT scan forty five days after discharge"})
+    assert image_offsets(case)[-1] == "66"
+
+
 # --- a PDF's declarations after the discussion are no section of the patient -----------------------------------------
 
 def test_a_consent_statement_is_no_section_of_the_patient():

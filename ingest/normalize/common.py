@@ -1325,8 +1325,9 @@ NUMBER_WORDS["un"] = 1
 _EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
              "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 _EN_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-ENGLISH_NUMBER = (rf"(?:(?:{'|'.join(_EN_TENS)})(?:[- ](?:{'|'.join(_EN_UNITS[:9])}))?"
-                  rf"|{'|'.join(sorted(_EN_UNITS, key=len, reverse=True))})")
+#: A ten and its unit, hyphenated or spaced ("forty-five", "forty five"): one number, never its unit word alone.
+ENGLISH_TENS = rf"(?:{'|'.join(_EN_TENS)})(?:[- ](?:{'|'.join(_EN_UNITS[:9])}))?"
+ENGLISH_NUMBER = rf"(?:{ENGLISH_TENS}|{'|'.join(sorted(_EN_UNITS, key=len, reverse=True))})"
 
 
 def english_number(words: str) -> int | None:
