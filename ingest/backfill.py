@@ -64,6 +64,7 @@ from .normalize.imaging import (
 )
 from .normalize.provenance import (
     DATE_PATTERNS,
+    covid_case_year_for_url,
     date_for_url,
     doi_for_filename,
     doi_for_url,
@@ -897,6 +898,22 @@ def _admission_day_film_date(row: dict[str, str], note: str, offset: Normalized)
                       "date.admission-day-film", 1)
 
 
+#: A year in a text: "2019", "1998" (a note telling one other than the case's says the film may be older; not
+#: the disease's names "COVID-2019", "2019-nCoV").
+_ANY_YEAR = compile_fast(r"(?<![\w-])(?:19|20)\d\d(?![\w-])")
+
+
+def _covid_case_year(row: dict[str, str], text: str) -> Normalized:
+    """The year a case site's COVID-19 case is dated by (``covid_case_year_for_url``), when the row's texts
+    name no year but that one (a note of "a CT of 2018" may show an older film: blank)."""
+    result = covid_case_year_for_url(_cell(row, "url"))
+    if result.value is None:
+        return result
+    if any(m.group(0) != result.value for m in _ANY_YEAR.finditer(text)):
+        return Normalized(None, reason="the note names another year than the case's")
+    return result
+
+
 def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[str, int]]:
     """The patient's films (each sibling's own words, this row's among them) and the first
     position of each file name: a row takes the place of the first film of its name."""
@@ -1125,6 +1142,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             result = _date(row, own_text)
             if result.value is None and not result.reason and note:
                 result = _admission_day_film_date(row, note, row_offset())
+            if result.value is None and not result.reason:
+                result = _covid_case_year(row, patient_text)
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
             # dataset records is not in the text (normalize_location serves the parsers' labelled

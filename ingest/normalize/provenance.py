@@ -23,7 +23,8 @@ from .clinical import RT_PCR_VERSION
 from .common import Normalized, blank, compile, found
 from .time_words import MONTH, MONTHS
 
-DATE_VERSION = 2  # v2: backfill: a film the timeline places on the admission's day has the dated admission's date
+DATE_VERSION = 3  # v2: backfill: a film the timeline places on the admission's day has the dated admission's date
+# v3: a Radiopaedia case whose address names COVID-19 is dated by its year, 2020, when its note dates nothing
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 2
@@ -481,6 +482,25 @@ def rt_pcr_for_url(url: str) -> Normalized:
 def date_for_url(url: str) -> Normalized:
     """The date the dataset records for every image of a single-institution repository."""
     return _site_fact(url, SITE_DATES, "date.site", SITE_VERSION)
+
+
+#: A case site whose images the dataset dates by the case's year (Radiopaedia shows no exam date; the
+#: curators write the year its case was published, "2016", "2020", never a day), and a case address
+#: naming COVID-19 ("/cases/covid-19-pneumonia-12", "/cases/covid-19-advanced"): the disease was named
+#: in 2020, the year of every such case the dataset holds.
+_COVID_CASE_ADDRESS = compile(
+    r"^https?://(?:www\.)?radiopaedia\.org/cases/((?:[\w-]*-)?(?:covid-?19|sars-cov-?2|2019-ncov)(?:-[\w-]*)?)"
+    r"/?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def covid_case_year_for_url(url: str) -> Normalized:
+    """The year ("2020") of a case-site image whose case address names COVID-19 (``_COVID_CASE_ADDRESS``),
+    the address's slug as evidence; blank for any other address."""
+    text = url.strip()
+    m = _COVID_CASE_ADDRESS.match(text)
+    if m is None:
+        return Normalized(None)
+    return found("2020", text, m.start(1), m.end(1), "date.covid-case-year", DATE_VERSION)
 
 
 def url_for_doi(doi: str) -> Normalized:
