@@ -490,7 +490,7 @@ def date_for_url(url: str) -> Normalized:
 #: in 2020, the year of every such case the dataset holds.
 _COVID_CASE_ADDRESS = compile(
     r"^https?://(?:www\.)?radiopaedia\.org/cases/((?:[\w-]*-)?(?:covid-?19|sars-cov-?2|2019-ncov)(?:-[\w-]*)?)"
-    r"/?(?:[?#].*)?$", re.IGNORECASE)
+    r"(?:[/?#].*)?$", re.IGNORECASE)
 
 
 def covid_case_year_for_url(url: str) -> Normalized:

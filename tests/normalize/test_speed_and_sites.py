@@ -175,6 +175,7 @@ def test_a_covid_repository_publishing_no_test_is_unclear_rt_pcr():
     [
         ("https://radiopaedia.org/cases/covid-19-pneumonia-15", "Elderly male, covid-19 positive."),
         ("https://radiopaedia.org/cases/covid-19-advanced?lang=us", ""),
+        ("https://radiopaedia.org/cases/covid-19-pneumonia-7/studies/85703", "Dry cough."),
         ("https://radiopaedia.org/cases/atypical-covid19-pneumonia-2", "Fever for 5 days. Ground-glass."),
         ("https://radiopaedia.org/cases/sars-cov-2-pneumonia-child-exposure", "Presentation: cough."),
         # the disease's own names are no year of a film
