@@ -2572,7 +2572,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
-    admission_scale = admission_scale or _stay_count_goes_on(chosen_in_order, timeline, history)
+    admission_scale = admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -2894,21 +2894,25 @@ def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Tim
     return counts_stay and not counts_illness
 
 
-def _stay_count_goes_on(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str = "") -> bool:
-    """True when a film's own words count the days of the stay ("Day 3 of admission. Post intubation, supine AP") and
-    each later film's bare day goes on with that count ("CTPA day 5"): a higher day than the stay's day before it,
+def _stay_count_goes_on(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                        timeline: Timeline, history: str = "") -> bool:
+    """True when a study's own words count the days of the stay ("Day 3 of admission. Post intubation, supine AP") and
+    each later study's bare day goes on with that count ("CTPA day 5"): a higher day than the stay's day before it,
     which read as a day of the illness would put the film before that one (day 5 of the illness is before day 3 of a
     stay begun on its day 4). The case's texts count no day of the illness; a bare day before any day of the stay, or
-    one the illness's count would leave in order, is not read so (a legend's "day 9" beside a text's "hospital day
-    6" may count the illness, ``_texts_count_stay``)."""
+    one the illness's count would leave in order, is not read so. Studies only (a contributor's texts study by
+    study, as ``_labels_count_stay``): a paper's legend "Day 7" beside another panel's "day 3 of admission" may count
+    the illness (legends label films by the illness's days, ``_texts_count_stay``)."""
     if timeline.anchor_evidence == "" or not timeline.admission_day:
         return False
-    moments = [m for m, _ in chosen if m is not None]
-    if any(m.kind == SINCE_ONSET for m in moments) or _counts_illness_days(history):
+    moments = [(image, m) for image, (m, _) in zip(ordered, chosen) if m is not None]
+    if any(m.kind == SINCE_ONSET for _, m in moments) or _counts_illness_days(history):
+        return False
+    if any(not image.study_title for image, m in moments if m.kind in (HOSPITAL_DAY, LABEL)):
         return False
     stay_day: int | None = None
     labels = 0
-    for m in moments:
+    for _, m in moments:
         if m.kind == HOSPITAL_DAY:
             stay_day = m.days
         elif m.kind == LABEL:
@@ -3128,7 +3132,7 @@ class CaseImages:
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
                       or _texts_count_stay(chosen_all, timeline, history)
-                      or _stay_count_goes_on(chosen_all, timeline, history))
+                      or _stay_count_goes_on(self._ordered, chosen_all, timeline, history))
         axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day

@@ -5034,18 +5034,24 @@ def test_unseen51_a_legend_naming_the_exam_before_it_is_that_exams_day(caption, 
 
 
 def test_unseen51_a_stay_day_bare_after_a_films_day_of_admission_goes_on_with_that_count():
-    films = [ImageTexts(0, caption="On arrival in ED. AP erect, mobile.", date_text="CXR", group="1"),
+    # (Radiopaedia studies: each titled, "CXR", "CXR", "CT", its moment in its findings)
+    films = [ImageTexts(0, caption="On arrival in ED. AP erect, mobile.", date_text="CXR", group="1",
+                        study_title=True),
              ImageTexts(1, caption="Day 3 of admission. Post intubation, supine AP on ITU.", date_text="CXR",
-                        group="2"),
-             ImageTexts(2, caption="CTPA day 5 - rising D-dimer and increasing FiO2.", date_text="CT", group="3")]
+                        group="2", study_title=True),
+             ImageTexts(2, caption="CTPA day 5 - rising D-dimer and increasing FiO2.", date_text="CT", group="3",
+                        study_title=True)]
     history = "Cough and fever for four days, increasingly short of breath."
     assert [o.value for o in case_timeline(history, films).offsets] == [4, 7, 9]  # (was [4, 7, None])
     # a bare day the illness's count leaves in order ("day 12" after "Day 3 of admission", day 7): blank, as before
-    later = [films[0], films[1], ImageTexts(2, caption="CTPA day 12.", date_text="CT", group="3")]
+    later = [films[0], films[1], ImageTexts(2, caption="CTPA day 12.", date_text="CT", group="3", study_title=True)]
     assert [o.value for o in case_timeline(history, later).offsets] == [4, 7, None]
     # a bare day with no day of the stay before it: blank, as before
-    alone = [films[0], ImageTexts(1, caption="CTPA day 5.", date_text="CT", group="3")]
+    alone = [films[0], ImageTexts(1, caption="CTPA day 5.", date_text="CT", group="3", study_title=True)]
     assert [o.value for o in case_timeline(history, alone).offsets] == [4, None]
+    # a paper's legends (no study titles): a legend's "day 5" may count the illness (papers_unseen38's "Day 7"), blank
+    legends = [ImageTexts(k, caption=f.caption, group=f.group) for k, f in enumerate(films)]
+    assert [o.value for o in case_timeline(history, legends).offsets][2] is None
 
 
 def test_unseen51_rows():
