@@ -20,6 +20,7 @@ from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
+    AFTER_PREVIOUS,
     DATED,
     HOSPITAL_DAY,
     LABEL,
@@ -45,7 +46,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -474,6 +475,12 @@ TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days 
 #                           a day label as "D" ("at J10"), of the illness's count where the texts count the illness
 #                      v117: a paper's legend "forty five days after discharge" is one count too (``papers._COUNTS``
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
+#                      v118: an onset and a presentation told by weekdays ("Unwell since Saturday ... Presented on
+#                           Wednesday": 4); a film "done in the emergency department" / ", AP projection, done in ..."
+#                           is the presentation's; "came to our department" an arrival; a legend "Stesso esame, ..." /
+#                           "Same CT, ..." the film before's day; a history's "Next day, ... chest CT was performed"
+#                           after the sentence of the presenting film of the figure before; a bare "day 5" after a
+#                           film's "Day 3 of admission" goes on with the stay's count (were blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -720,7 +727,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     if _figure_number(image) is not None and not image_moments(texts):
-        told = _history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
+        told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
+                or _history_next_exam_sentence(record, image, texts.caption))
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
@@ -747,6 +755,39 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
     # one counted from another exam or event ("the same day", "two days later")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+def _history_next_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The history's one sentence naming an exam of the figure's modality when it tells that exam as a time after
+    the sentence before it ("Next day, because of worsening of dyspnoea, chest CT was performed"), and that sentence
+    tells the presentation's film of the figure before this one and no other moment ("Chest X-ray was done in the
+    emergency department and the patient was hospitalised"): the time counts from that film, whose day the case
+    places; "" else (a sentence before telling another time, naming no film or another exam than the figure
+    before's, leaves the time without its base)."""
+    modality = NORMALIZERS["modality"](caption).value
+    figure = _figure_number(image)
+    if modality is None or figure is None or not record.history.strip():
+        return ""
+    before = [i for i in record.images if (_figure_number(i) or 0) < figure]
+    if not before or any(_figure_number(i) != figure and NORMALIZERS["modality"](caption_words(i)).value == modality
+                         for i in record.images):
+        return ""
+    previous = NORMALIZERS["modality"](caption_words(before[-1])).value
+    spans = list(sentence_spans(record.history))
+    naming = [k for k, (a, b) in enumerate(spans)
+              if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
+    if len(naming) != 1 or naming[0] == 0 or previous is None:
+        return ""
+    sentence = record.history[slice(*spans[naming[0]])].strip()
+    prior = record.history[slice(*spans[naming[0] - 1])].strip()
+    moments = text_moments(sentence, "caption")
+    if len(modalities_in_order(sentence)) != 1 or len(moments) != 1 or moments[0].kind != AFTER_PREVIOUS:
+        return ""
+    prior_moments = text_moments(prior, "caption")
+    if ({m[0] for m in modalities_in_order(prior)} != {previous}
+            or not (prior_moments and all(m.kind == SINCE_ADMISSION and m.days == 0 for m in prior_moments))):
+        return ""
+    return sentence
 
 
 #: A follow-up exam named as such: "control CT", "follow-up chest CT", "repeat HRCT", "TC di controllo".

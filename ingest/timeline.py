@@ -267,6 +267,11 @@ _ADMISSION_CUES = compile_fast(
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")
     r"applied\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:hospital|clinic|polyclinic|department|emergency|outpatient|centre|center)"
+    # the presentation told by the verb of coming, as Slavic, Greek and other non-native authors write it in English
+    # ("He came to our department on the fourth day of his symptoms", "came to the hospital on 3 April"; not "came
+    # back", "came to visit")
+    r"|came\s+to\s+(?:our|the|this)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:hospital|clinic|polyclinic|department|emergency|outpatient|centre|center|institution)"
     # the presentation as Spanish, French and Portuguese authors write it in English ("consultó", "a consulté"): "he
     # consulted on 20 March because of dyspnoea", "she consulted again on 3 April" (the patient its subject, no one
     # consulted: not "cardiology consulted on day 3", "she consulted her doctor")
@@ -498,9 +503,43 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         return presented
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
-                or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history))
+                or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
+                or _onset_and_arrival_by_weekdays(history, low))
     amount, m = found
     return amount, m.group(0)
+
+
+#: The onset told by its weekday, as clinicians write a recent history ("Unwell since Saturday with fevers",
+#: "Cough and fever from Monday", "became unwell on Thursday"): a symptom, then "since" / "from" / "on" the weekday.
+_WEEKDAY_ONSET = compile_fast(
+    r"\b(?:unwell|ill|sick|symptomatic|symptoms?|fevers?|febrile|pyrexi\w*|cough\w*|coryza\w*|breathless\w*|"
+    r"myalgias?|headaches?|malaise|sore\s+throat)\b[^.;]{0,60}?\b(?:since|from|on)\s+(?:(?:the|last)\s+)?"
+    r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!\s*\d)",  # (``_WEEKDAY_NAMES``)
+    re.IGNORECASE)
+
+
+def _onset_and_arrival_by_weekdays(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the presentation, evidence) when the history tells both by their weekdays and by no
+    date ("Unwell since Saturday with fevers ... Presented on Wednesday with breathlessness": 4 days): the
+    presentation is the first such weekday after the onset's. Read only as ``onset_gap``'s last resort, with one
+    onset weekday and one weekday in a sentence of the arrival after it (the same weekday, a week or none, and a
+    history telling a date or several such weekdays, leave it unread), neither about another person."""
+    if not any(day in low for day in _WEEKDAY_NAMES.split("|")) or dates_in(history):
+        return None
+    onsets = [m for m in _WEEKDAY_ONSET.finditer(history) if not about_other_person(history, m.start(), m.end())]
+    if len(onsets) != 1:
+        return None
+    onset = onsets[0]
+    arrivals = [m for m in _ON_WEEKDAY.finditer(history, onset.end())
+                if _ADMISSION_CUES.search(history, *sentence_at(history, m.start()))
+                and not about_other_person(history, m.start(), m.end())]
+    if len(arrivals) != 1:
+        return None
+    names = _WEEKDAY_NAMES.split("|")
+    gap = (names.index(arrivals[0].group("wd").lower()) - names.index(onset.group("wd").lower())) % 7
+    if gap == 0:
+        return None
+    return gap, f"{onset.group(0)}{EVIDENCE_JOIN}{arrivals[0].group(0)}"
 
 
 def _trip_before_admission(history: str, m: re.Match[str]) -> bool:
@@ -1372,7 +1411,11 @@ _SOON_AFTER = compile_fast(
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
     # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
     r"|in\s+giornata(?!\s+(?:di|del|dal|dall[’']))"
-    r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio))\b"
+    r"|(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)|dell[ao]\s+stess[ao]\s+(?:TC|esame|studio)"
+    # a legend naming its film as the exam before it, set off as its subject ("Stesso esame, ricostruzione coronale",
+    # "Same examination: coronal reformat", "Same CT, lung window"): that film's day
+    r"|(?<![\w’'])(?:the\s+)?same\s+(?:CT|HRCT|scan|examination|exam|study)(?=\s*[,:;.])"
+    r"|(?<![\w’'])(?:lo\s+|la\s+)?stess[ao]\s+(?:esame|TC|studio|indagine)(?=\s*[,:;.]))\b"
     r"|\b(?P<nextadm>(?:on\s+)?the\s+(?:day|morning)\s+after\s+(?:(?:the|her|his|their)\s+)?"
     r"(?:admission|presentation|arrival|hospitali[sz]ation)"
     # ("done on the next day of admission", "the following day of hospitalization": Indian, non-native English for
@@ -2529,6 +2572,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
+    admission_scale = admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -2573,7 +2617,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
 #: it is in the exam of the film before it (one figure's panels), that film is the one it counts from, not the
 #: film before the exam (it was blank: the exam's own films are passed over as the films before it).
 _OF_THE_SAME_EXAM = compile_fast(
-    r"^(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)$|^dell[ao]\s+stess[ao]\s+(?:TC|esame|studio)$",
+    r"^(?:of|from)\s+the\s+same\s+(?:CT|HRCT|scan|examination|exam|study)$|^dell[ao]\s+stess[ao]\s+(?:TC|esame|studio)$"
+    r"|^(?:the\s+)?same\s+(?:CT|HRCT|scan|examination|exam|study)$|^(?:lo\s+|la\s+)?stess[ao]\s+(?:esame|TC|studio|indagine)$",
     re.IGNORECASE)
 
 
@@ -2849,6 +2894,34 @@ def _texts_count_stay(chosen: Sequence[tuple[Moment | None, str]], timeline: Tim
     return counts_stay and not counts_illness
 
 
+def _stay_count_goes_on(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                        timeline: Timeline, history: str = "") -> bool:
+    """True when a study's own words count the days of the stay ("Day 3 of admission. Post intubation, supine AP") and
+    each later study's bare day goes on with that count ("CTPA day 5"): a higher day than the stay's day before it,
+    which read as a day of the illness would put the film before that one (day 5 of the illness is before day 3 of a
+    stay begun on its day 4). The case's texts count no day of the illness; a bare day before any day of the stay, or
+    one the illness's count would leave in order, is not read so. Studies only (a contributor's texts study by
+    study, as ``_labels_count_stay``): a paper's legend "Day 7" beside another panel's "day 3 of admission" may count
+    the illness (legends label films by the illness's days, ``_texts_count_stay``)."""
+    if timeline.anchor_evidence == "" or not timeline.admission_day:
+        return False
+    moments = [(image, m) for image, (m, _) in zip(ordered, chosen) if m is not None]
+    if any(m.kind == SINCE_ONSET for _, m in moments) or _counts_illness_days(history):
+        return False
+    if any(not image.study_title for image, m in moments if m.kind in (HOSPITAL_DAY, LABEL)):
+        return False
+    stay_day: int | None = None
+    labels = 0
+    for _, m in moments:
+        if m.kind == HOSPITAL_DAY:
+            stay_day = m.days
+        elif m.kind == LABEL:
+            if stay_day is None or m.days <= stay_day or m.days >= timeline.admission_day + stay_day:
+                return False
+            labels += 1
+    return labels > 0
+
+
 def _labels_count_stay(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]]) -> bool:
     """True when the case's first study is titled with the admission ("Admission", "On admission")
     and a later one with a bare day ("Day 18"): the titles are one count, whose day 0 is the
@@ -3058,7 +3131,8 @@ class CaseImages:
             dates = _first_film_dated_presentation(chosen_all, timeline, dates)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
-                      or _texts_count_stay(chosen_all, timeline, history))
+                      or _texts_count_stay(chosen_all, timeline, history)
+                      or _stay_count_goes_on(self._ordered, chosen_all, timeline, history))
         axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
         # only a moment counted from the previous film reads the previous film's day
@@ -3183,7 +3257,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
     weekday = _weekday_onset(history)
-    if weekday is not None and (gap is None or gap[0] < 7):
+    # (unless the presentation is told by its weekday too: "Unwell since Saturday ... Presented on Wednesday",
+    # ``_onset_and_arrival_by_weekdays``)
+    if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
         # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
         return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]

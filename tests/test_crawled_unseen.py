@@ -52,7 +52,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen48", "unseen49"]
+           "unseen46", "unseen47", "unseen48", "unseen49", "unseen51"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -4958,3 +4958,117 @@ def test_unseen48_eurorad_16802_and_16951_rows():
     name = "eu_belgium_48_years_female_at_d10_of_symptoms_pa_and_lateral_at_the_ed_ct_the_following_day.html"
     rows = _batch_rows("eurorad", "unseen48", name, "https://www.eurorad.org/case/16951")
     assert [rows[f"0000016951/16951_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1")] == ["10", "10", "11"]
+
+
+# --- unseen51: weekdays, "done in the emergency department", "came to our department", "Stesso esame", "Next day"
+# after the presenting film's sentence, a bare day going on with a film's day of the stay ----------------------
+
+@pytest.mark.parametrize("history, gap", [
+    ("Unwell since Saturday with fevers, headache and myalgia. Presented on Wednesday with breathlessness.", 4),
+    ("Cough and fever from Monday. He was admitted on Friday with hypoxia.", 4),
+    ("Fever since Thursday. Came to the emergency department on Monday.", 4),
+    ("Unwell since Saturday with fevers. Presented on Saturday with breathlessness.", None),  # a week, or none
+    ("Unwell since Saturday with fevers. Presented with breathlessness.", None),  # no weekday of the arrival
+    ("Fever since Sunday. Her husband was admitted on Tuesday.", None),  # another person's admission
+    ("Fever since Sunday. Presented on Tuesday 3 March 2020.", None),  # a dated history: the dates' rules
+])
+def test_unseen51_an_onset_and_a_presentation_told_by_weekdays(history, gap):
+    # (was None for the first three: an onset "since Saturday" left the case without an anchor)
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+def test_unseen51_a_weekday_onset_and_presentation_place_the_films():
+    films = [ImageTexts(0, caption="PA erect. Bilateral hazy opacities.", date_text="Chest x-ray", group="1"),
+             ImageTexts(1, caption="Non-contrast. Done two days later as she remained hypoxic.", date_text="CT chest",
+                        group="2")]
+    history = ("Unwell since Saturday with fevers, headache and myalgia. Presented on Wednesday with breathlessness "
+               "and a new oxygen requirement.")
+    assert [o.value for o in case_timeline(history, films).offsets] == [4, 6]  # (was [None, None])
+    # a shorter symptom's span after the weekday's onset: the onset's day is still not told (as before)
+    assert [o.value for o in case_timeline("Fever since Sunday, breathless since yesterday. Presented on Tuesday.",
+                                           films).offsets] == [None, None]
+
+
+@pytest.mark.parametrize("text, told", [
+    ("Chest X-ray, AP projection, done in the emergency department: bilateral opacities.", True),
+    ("Chest X-ray was done in the emergency department and the patient was hospitalised.", True),
+    ("CT made in the emergency room showed ground-glass opacities.", True),
+    ("Chest X-ray was carried out at our emergency department.", True),
+    ("Chest X-ray was done in the ICU after intubation.", False),
+    ("Chest X-ray, AP projection, done on the ward.", False),
+])
+def test_unseen51_a_film_done_in_the_emergency_department_is_the_presentations(text, told):
+    # (the first four were not read: only "performed", "obtained", "taken" right after the film's noun)
+    assert bool(AT_ADMISSION.search(text)) is told
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Her son started to have fever two days after she was hospitalised. He came to our department on the fourth "
+     "day of his symptoms, in good general condition.", 4),
+    ("He came to the hospital on day 6 of illness with dyspnoea.", 6),
+    ("He came back from Milan on day 2 of illness.", None),  # no arrival
+])
+def test_unseen51_came_to_our_department_is_an_arrival(history, gap):
+    # (was None for the first: "came to" a department was no arrival's words; the second read before by its "day 6 of
+    # illness" alone, a guard)
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+@pytest.mark.parametrize("caption, days", [
+    ("Fig. 3 – Stesso esame, ricostruzione coronale.", 11),
+    ("Stessa TC: ricostruzione coronale.", 11),
+    ("Figure 3. Same examination, coronal reformat.", 11),
+    ("Same CT, lung window.", 11),
+    # a time of its own, not the exam before's day ("dopo 10 giorni": from that film or the presentation, not said)
+    ("Lo stesso esame eseguito dopo 10 giorni mostra riduzione delle opacità.", None),
+])
+def test_unseen51_a_legend_naming_the_exam_before_it_is_that_exams_day(caption, days):
+    # (the first four were blank: "no moment of this image in its own words")
+    films = [ImageTexts(0, caption="RX torace eseguito in PS all'ingresso, proiezione AP.", group="1"),
+             ImageTexts(1, caption="TC torace eseguita in quinta giornata di ricovero, scansione assiale.", group="2"),
+             ImageTexts(2, caption=caption, group="3")]
+    history = "Febbre e tosse secca da circa 6 giorni. Viene ricoverato in Pneumologia."
+    assert [o.value for o in case_timeline(history, films).offsets] == [6, 11, days]
+
+
+def test_unseen51_a_stay_day_bare_after_a_films_day_of_admission_goes_on_with_that_count():
+    # (Radiopaedia studies: each titled, "CXR", "CXR", "CT", its moment in its findings)
+    films = [ImageTexts(0, caption="On arrival in ED. AP erect, mobile.", date_text="CXR", group="1",
+                        study_title=True),
+             ImageTexts(1, caption="Day 3 of admission. Post intubation, supine AP on ITU.", date_text="CXR",
+                        group="2", study_title=True),
+             ImageTexts(2, caption="CTPA day 5 - rising D-dimer and increasing FiO2.", date_text="CT", group="3",
+                        study_title=True)]
+    history = "Cough and fever for four days, increasingly short of breath."
+    assert [o.value for o in case_timeline(history, films).offsets] == [4, 7, 9]  # (was [4, 7, None])
+    # a bare day the illness's count leaves in order ("day 12" after "Day 3 of admission", day 7): blank, as before
+    later = [films[0], films[1], ImageTexts(2, caption="CTPA day 12.", date_text="CT", group="3", study_title=True)]
+    assert [o.value for o in case_timeline(history, later).offsets] == [4, 7, None]
+    # a bare day with no day of the stay before it: blank, as before
+    alone = [films[0], ImageTexts(1, caption="CTPA day 5.", date_text="CT", group="3", study_title=True)]
+    assert [o.value for o in case_timeline(history, alone).offsets] == [4, None]
+    # a paper's legends (no study titles): a legend's "day 5" may count the illness (papers_unseen38's "Day 7"), blank
+    legends = [ImageTexts(k, caption=f.caption, group=f.group) for k, f in enumerate(films)]
+    assert [o.value for o in case_timeline(history, legends).offsets][2] is None
+
+
+def test_unseen51_rows():
+    name = ("eu_serbia_mother_72_years_female_son_45_years_male_separate_figure_series_xray_in_ed_ct_next_day_son_"
+            "low_dose_ct_fourth_day_of_symptoms.html")
+    rows = _batch_rows("eurorad", "unseen51", name, "https://www.eurorad.org/case/17419")
+    assert [rows[f"0000017419/17419_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "3_1", "3_2")] == ["5", "6", "4", "4"]
+    name = ("caso_226_paziente_di_sesso_maschile_71_anni_da_circa_6_giorni_rx_ap_seduto_in_ps_tc_in_quinta_giornata_"
+            "di_ricovero_days_only_in_captions.html")
+    rows = _batch_rows("sirm", "unseen51", name, "https://www.sirm.org/2020/03/27/covid-19-caso-226/")
+    assert [rows[f"03/caso226-{k}.jpg"]["offset"] for k in ("rx", "tc1", "tc2")] == ["6", "11", "11"]
+    name = ("rp_2022_layout_2021_ireland_56_years_female_unwell_since_saturday_presented_on_wednesday_pa_ct_two_days_"
+            "later.html")
+    rows = _batch_rows("radiopaedia", "unseen51", name,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-unvaccinated-woman")
+    assert sorted(r["offset"] for r in rows.values()) == ["4", "6", "6"]
+    name = ("rp_classic_2020_uk_68_years_male_radiographer_titles_cxr_cxr_ct_times_in_findings_on_arrival_day_3_of_"
+            "admission_post_intubation_ctpa_day_5.html")
+    rows = _batch_rows("radiopaedia", "unseen51", name, "https://radiopaedia.org/cases/covid-19-pneumonia-itu-course")
+    assert sorted(r["offset"] for r in rows.values()) == ["4", "7", "9", "9"]

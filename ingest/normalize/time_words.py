@@ -155,6 +155,12 @@ AT_ADMISSION = compile(
     # ("CT at the emergency department": the department as the place the film was made, told with "at")
     r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)\s+(?:(?:performed|obtained|taken)\s+)?(?:in|at)\s+(?:(?:the|our)\s+)?"
     r"emergency\s+(?:department|room)\b|"
+    # the same told by the other verbs of making a film, and with its projection set off before the verb, as non-native
+    # authors write it ("Chest X-ray was done in the emergency department", "Chest X-ray, AP projection, done in the
+    # emergency department", "CT made in the emergency room")
+    r"\b(?:x-?rays?|radiographs?|cxrs?|films?|ct)(?:,\s+(?:AP|PA|antero-?posterior|postero-?anterior)\s+(?:projection|view),)?"
+    r"\s+(?:(?:was|were)\s+)?(?:performed|obtained|taken|done|made|acquired|carried\s+out)\s+(?:in|at)\s+"
+    r"(?:(?:the|our)\s+)?emergency\s+(?:department|room)\b|"
     # Russian "при поступлении", Turkish "başvuru sırasında" / "başvurusunda", Chinese "入院时" / "入院当天"
     r"\bпри\s+поступлении\b|\bba[şs]vuru\s+s[ıi]ras[ıi]nda\b|\bba[şs]vurusunda\b|入院时|入院当[天日]|"
     r"\ball[’']\s?(?:ingresso|accesso|arrivo)\b|\b(?:RX|TC|CT|radiografia|x-?ray|cxr)(?:\s+(?:del\s+)?torace|\s+chest)?(?:\s+(?:in\s+)?(?:PA|AP|antero-?posteriore|postero-?anteriore))?\s+(?:eseguit[ao]\s+)?(?:in|al)\s+(?:PS|pronto\s+soccorso)\b|\b(?:esegue|eseguit[ao]|effettua|effettuat[ao])\s+in\s+(?:PS|pronto\s+soccorso)\s+(?:una\s+|la\s+)?(?:RX|TC|radiografia)\b|\bal\s+(?:momento\s+del\s+)?ricovero\b|\ball[’']\s?ammissione\b|\bal\s+ingreso\b|\b(?:na|à)\s+(?:admiss[aã]o|interna[cç][aã]o)\b|\bà\s+l[’']admission\b|\bbei\s+Aufnahme\b",
