@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -474,6 +474,9 @@ TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days 
 #                           a day label as "D" ("at J10"), of the illness's count where the texts count the illness
 #                      v117: a paper's legend "forty five days after discharge" is one count too (``papers._COUNTS``
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
+#                      v118: a return told "re-presented" / "re-attended" is the readmission; a study titled
+#                           "Initial" of a patient sent home from a first visit with a film is that visit's (was the
+#                           return's day)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -1065,7 +1068,9 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     if (modality is not None and modality.value == MODALITY_CT and not image.slice_urls
             and not image.extra.get("volume") and (view is None or (view.value is None and not view.reason))):
         text = words if words.strip() else modality.evidence  # the CT's words, else what made it CT
-        view = _result("view", pos, text, ct_slice_view(text))
+        # (a figure without a legend whose text cites two CT panels together: ``ct_slice_view``)
+        view = _result("view", pos, text, ct_slice_view(
+            text, cited_after_another_panel=bool(image.extra.get("cited_after_another_panel"))))
     results = [r for r in (modality, view) if r is not None]
     offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
     if offset is not None:
