@@ -476,7 +476,8 @@ TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days 
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
 #                      v118: a return told "re-presented" / "re-attended" is the readmission; a study titled
 #                           "Initial" of a patient sent home from a first visit with a film is that visit's (was the
-#                           return's day)
+#                           return's day); a figure telling no moment takes the history's one sentence naming its exam
+#                           that no other figure of its modality is (each telling its own moment; was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -723,7 +724,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
     if _figure_number(image) is not None and not image_moments(texts):
-        told = _history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
+        told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
+                or _history_exam_sentence_left(record, image, texts.caption))
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
@@ -780,6 +782,41 @@ def _history_follow_up_sentence(record: CaseRecord, image: ImageRecord) -> str:
         return ""
     moments = text_moments(naming[0], "caption")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The history's one sentence naming an exam of the figure's modality and telling its moment on the case's axis
+    that no other figure of that modality is, when every other such figure's legend tells its own moment: "a chest CT
+    was performed 48 hours after admission" for "Chest CT, axial plane" (Figure 2), the history's other CT sentence
+    ("One month after discharge ... a new chest CT was requested") being Figure 3's "Follow-up: axial CT image one
+    month after discharge"; "" else (another figure of the modality telling no moment: which is which is not told;
+    two sentences left, or none)."""
+    modality = NORMALIZERS["modality"](caption).value
+    figure = _figure_number(image)
+    if modality is None or figure is None or not record.history.strip():
+        return ""
+    others: set[tuple[str, int]] = set()
+    for other in record.images:
+        words = caption_words(other)
+        if _figure_number(other) in (figure, None) or NORMALIZERS["modality"](words).value != modality:
+            continue
+        own = {(m.kind, m.days) for m in text_moments(words, "caption")}
+        if not own:
+            return ""
+        others |= own
+    if not others:
+        return ""  # (the case's one figure of the modality: ``_history_exam_sentence``)
+    left = []
+    for a, b in sentence_spans(record.history):
+        sentence = record.history[a:b].strip()
+        if modality not in {m[0] for m in modalities_in_order(sentence)}:
+            continue
+        moments = {(m.kind, m.days) for m in text_moments(sentence, "caption")}
+        if not moments & others:
+            left.append((sentence, moments))
+    if len(left) != 1 or len(modalities_in_order(left[0][0])) != 1 or len(left[0][1]) != 1:
+        return ""
+    return left[0][0] if next(iter(left[0][1]))[0] in _AXIS_KINDS else ""
 
 
 #: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).

@@ -333,7 +333,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
             ("unseen48", "radiopaedia"): 1,
-            ("unseen49", "radiopaedia"): 3, ("unseen49", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen49", "radiopaedia"): 3, ("unseen49", "eurorad"): 0}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4966,6 +4966,42 @@ def test_unseen49_radiopaedia_76208_initial_film_rows():
     rows = _batch_rows("radiopaedia", "unseen49", name,
                        "https://radiopaedia.org/cases/covid-19-pneumonia-initially-normal-chest-radiograph")
     assert [rows[k]["offset"] for k in sorted(rows)] == ["3", "9", "9", "9"]  # (was 9 for the "Initial" PA)
+
+
+
+# --- unseen49 (leftovers50): the history's one exam sentence no other figure of its kind is ----------------------
+
+_CT_COURSE = ("A 58-year-old man came to the emergency department with fever and dry cough for 8 days and was "
+              "admitted. Because of clinical worsening, a chest CT was performed 48 hours after admission. {second}")
+
+
+@pytest.mark.parametrize("second, legend, offsets", [
+    # the other CT figure's legend tells its own moment, the history's other CT sentence the same one: the sentence
+    # left is the untimed figure's (was [8, None, 20])
+    ("On day 12 of hospitalization, a second chest CT showed regression.", "Chest CT on day 12 of hospitalization.",
+     ["8", "10", "20"]),
+    ("On day 12 of hospitalization, a second chest CT showed regression.", "Chest CT, 12 days after admission.",
+     ["8", None, "20"]),  # (another wording of the moment: not known to be the same exam; blank)
+    ("A chest CT was repeated on day 5 of hospitalization. On day 12 of hospitalization, a third chest CT showed "
+     "regression.", "Chest CT on day 12 of hospitalization.", ["8", None, "20"]),  # (two sentences left: blank)
+    ("On day 12 of hospitalization, a second chest CT showed regression.", "Chest CT, coronal plane.",
+     ["8", None, None]),  # (the other figure tells no moment: which is which is not told)
+])
+def test_unseen49_the_history_exam_sentence_no_other_figure_is(second, legend, offsets):
+    html = _eurorad_two_figures(_CT_COURSE.format(second=second),
+                                [(1, 1, "Chest radiograph on admission, PA view."),
+                                 (2, 1, "Chest CT, axial plane: ground-glass opacities."), (3, 1, legend)])
+    [record] = parse_eurorad_case(html, "https://www.eurorad.org/case/17001")
+    rows = staged_rows(record)
+    assert [rows[f"0000017001/17001_{f}_1.jpg"]["offset"] for f in (1, 2, 3)] == offsets
+
+
+def test_unseen49_eurorad_17402_figure_2_is_the_ct_48_hours_after_admission():
+    name = ("eu_portugal_58_years_male_8_days_of_evolution_pa_at_the_ed_ct_48_hours_after_admission_13_days_stay_"
+            "figure_3_follow_up_one_month_after_discharge.html")
+    rows = _batch_rows("eurorad", "unseen49", name, "https://www.eurorad.org/case/17402")
+    assert [rows[f"0000017402/17402_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2", "3_1")] == [
+        "8", "10", "10", "51"]  # (Figure 2 was blank)
 
 
 # --- unseen48: the clinicians' abbreviated day, "D10 of symptoms" / "J7 of the symptoms" / "at J10" -----------
