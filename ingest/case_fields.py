@@ -46,7 +46,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 119  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -481,6 +481,10 @@ TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days 
 #                           "Same CT, ..." the film before's day; a history's "Next day, ... chest CT was performed"
 #                           after the sentence of the presenting film of the figure before; a bare "day 5" after a
 #                           film's "Day 3 of admission" goes on with the stay's count (were blank)
+#                      v119: a return told "re-presented" / "re-attended" is the readmission; a study titled
+#                           "Initial" of a patient sent home from a first visit with a film is that visit's (was the
+#                           return's day); a figure telling no moment takes the history's one sentence naming its exam
+#                           that no other figure of its modality is (each telling its own moment; was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -728,7 +732,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         texts = replace(texts, caption=_join(texts.caption, cited))
     if _figure_number(image) is not None and not image_moments(texts):
         told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
-                or _history_next_exam_sentence(record, image, texts.caption))
+                or _history_next_exam_sentence(record, image, texts.caption)
+                or _history_exam_sentence_left(record, image, texts.caption))
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
@@ -818,6 +823,41 @@ def _history_follow_up_sentence(record: CaseRecord, image: ImageRecord) -> str:
         return ""
     moments = text_moments(naming[0], "caption")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The history's one sentence naming an exam of the figure's modality and telling its moment on the case's axis
+    that no other figure of that modality is, when every other such figure's legend tells its own moment: "a chest CT
+    was performed 48 hours after admission" for "Chest CT, axial plane" (Figure 2), the history's other CT sentence
+    ("One month after discharge ... a new chest CT was requested") being Figure 3's "Follow-up: axial CT image one
+    month after discharge"; "" else (another figure of the modality telling no moment: which is which is not told;
+    two sentences left, or none)."""
+    modality = NORMALIZERS["modality"](caption).value
+    figure = _figure_number(image)
+    if modality is None or figure is None or not record.history.strip():
+        return ""
+    others: set[tuple[str, int]] = set()
+    for other in record.images:
+        words = caption_words(other)
+        if _figure_number(other) in (figure, None) or NORMALIZERS["modality"](words).value != modality:
+            continue
+        own = {(m.kind, m.days) for m in text_moments(words, "caption")}
+        if not own:
+            return ""
+        others |= own
+    if not others:
+        return ""  # (the case's one figure of the modality: ``_history_exam_sentence``)
+    left = []
+    for a, b in sentence_spans(record.history):
+        sentence = record.history[a:b].strip()
+        if modality not in {m[0] for m in modalities_in_order(sentence)}:
+            continue
+        moments = {(m.kind, m.days) for m in text_moments(sentence, "caption")}
+        if not moments & others:
+            left.append((sentence, moments))
+    if len(left) != 1 or len(modalities_in_order(left[0][0])) != 1 or len(left[0][1]) != 1:
+        return ""
+    return left[0][0] if next(iter(left[0][1]))[0] in _AXIS_KINDS else ""
 
 
 #: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).
@@ -1106,7 +1146,9 @@ def normalize_image(record: CaseRecord, image: ImageRecord, previous_offset: int
     if (modality is not None and modality.value == MODALITY_CT and not image.slice_urls
             and not image.extra.get("volume") and (view is None or (view.value is None and not view.reason))):
         text = words if words.strip() else modality.evidence  # the CT's words, else what made it CT
-        view = _result("view", pos, text, ct_slice_view(text))
+        # (a figure without a legend whose text cites two CT panels together: ``ct_slice_view``)
+        view = _result("view", pos, text, ct_slice_view(
+            text, cited_after_another_panel=bool(image.extra.get("cited_after_another_panel"))))
     results = [r for r in (modality, view) if r is not None]
     offset = _image_offset(record, image, timeline if timeline is not None else record_timeline(record))
     if offset is not None:

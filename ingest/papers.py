@@ -385,6 +385,10 @@ def _images_for(figure: Figure, panels: dict[str, str], split: PanelSplit | None
     records: list[ImageRecord] = []
     for i, (letter, text) in enumerate(panels.items()):
         extra = dict(base_extra, panel=letter, parent_figure=url, subcaption=text)
+        if figure.extra.get("caption_from") and text in list(panels.values())[:i]:
+            # a figure without a legend whose panels share the text's one citation ("(Panels B and C, arrows)"): the
+            # panels after the first of them, whose plane a CT's words do not tell (``ct_slice_view``)
+            extra["cited_after_another_panel"] = figure.extra["caption_from"]
         panel_url = panel_files.get(letter, url)
         if letter in panel_files:
             extra["transform"] = "separate panel file"

@@ -2088,9 +2088,15 @@ _LABEL_PRESENTATION = compile_fast(
 
 # A study label naming the readmission ("Readmission", "Readmission CT") or the first admission of a case
 # that tells a readmission ("First admission").
-_LABEL_READMISSION = compile_fast(r"^\s*re-?admission(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$",
-                                  re.IGNORECASE)
+_LABEL_READMISSION = compile_fast(
+    r"^\s*(?:re-?admission|re-presentation)(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$", re.IGNORECASE)
 _LABEL_FIRST_ADMISSION = compile_fast(r"^\s*(?:first|initial|index)\s+admission\s*$", re.IGNORECASE)
+#: A study label naming the case's first visit by its order ("Initial", "Initial presentation", "First presentation",
+#: "Initial X-ray"): the first of two visits when the history sends the patient home from one with a film and tells the
+#: return on a day of the illness (``case_timeline``); the presentation otherwise (``_LABEL_PRESENTATION``).
+_LABEL_INITIAL = compile_fast(
+    r"^\s*(?:initial|first)(?:\s+(?:presentation|visit|study|film|x-?ray|radiograph|cxr|ct|imaging))?\s*$",
+    re.IGNORECASE)
 #: A study label in the British clinical shorthand of intervals, days over 7, weeks over 52, months
 #: over 12: "3/7 later" (3 days), "1/52 later" (a week), "2/12 post discharge". No date ("3/7" is not
 #: 3 July: a date is not followed by "later").
@@ -2544,6 +2550,11 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
         # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
         moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
+    elif first_visit_told_a_film(history):
+        # a study titled "Initial" of a patient sent home from a first visit with a film, who returned on a day of
+        # the illness: the first visit's film (``first_visit_moment``), not the return's
+        moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
+                       and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     for image in ordered:
         unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
@@ -3059,6 +3070,9 @@ class CaseImages:
         self._onset_ones = [onset_is_day_one(i.date_text, i.caption) for i in self._ordered]
         # (and a hospital day's day of the illness: ``stay_days_on_illness``)
         self._stay_pairs = [_stay_pairs_of(i) for i in self._ordered]
+        # (a study titled "Initial", which a history telling a first visit's film and a return places on the first
+        # visit: ``case_timeline``)
+        self._initial_label = any(_LABEL_INITIAL.match(i.date_text) for i in self._ordered)
         self._read: dict[tuple[str, str, tuple[int, str] | None],
                          tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
         self._use("", "", None)
@@ -3102,6 +3116,8 @@ class CaseImages:
         first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
                 or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)
+                or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
+                    and first_visit_told_a_film(history))
                 or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
             # an interval from an earlier exam of a kind, a case telling a first visit (which the history
             # decides how to read), or a first legend told after the exam before (which may count from the
@@ -3628,7 +3644,7 @@ _DISCHARGED_AFTER = compile_fast(
 #: The patient coming back to the hospital; not a result "coming back" ("the PCR came back positive"), nor a
 #: return home or to health ("returned home", "returned to normal").
 _READMITTED = compile_fast(
-    r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned)\b"
+    r"\b(?:re-?admitted|readmission|presented\s+again|came\s+back|returned|re-present(?:ed|s|ing)|re-?attend(?:ed|s))\b"
     r"(?!\s+(?:home|to\s+(?:normal|baseline|work|(?:his|her|their)\s+home)|(?:as\s+)?(?:positive|negative|normal|"
     r"abnormal|elevated|raised)))", re.IGNORECASE)
 
@@ -3637,7 +3653,8 @@ _READMITTED = compile_fast(
 # "she was sent home in isolation. She returned 5 days later".
 _SENT_HOME_AND_BACK = compile_fast(
     r"\b(?:dimess[oa]\s+a\s+domicilio|rinviat[oa]\s+a\s+domicilio|sent\s+home|discharged\s+home\s+from\s+the\s+"
-    r"emergency)\b[^\n]{0,300}?\b(?:torna|ritorna|si\s+ripresenta|returned|came\s+back|presented\s+again|re-?admitted)\b",
+    r"emergency)\b[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\b(?:torna|ritorna|si\s+ripresenta|returned|came\s+back|presented\s+again|re-?admitted|"
+    r"re-present(?:ed|s|ing)|re-?attend(?:ed|s))\b",
     re.IGNORECASE)
 
 
@@ -3654,8 +3671,8 @@ def readmission_moment(history: str) -> Moment | None:
     day of the illness in the readmission's own clause: "On day 9 of illness she returned with dyspnoea"
     (9; a patient sent home from a first visit); None when its sentences give no such time, or several."""
     found = set()
-    for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, ("readmi", "again", "back",
-                                                                                     "returned")) else ()):
+    for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, (
+            "readmi", "again", "back", "returned", "re-present", "attend")) else ()):
         start, end = sentence_at(history, m.start())
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()):
@@ -3679,10 +3696,29 @@ def first_visit_moment(history: str, readmission: Moment | None) -> Moment | Non
     shorter than the return's day."""
     if readmission is None or readmission.kind != SINCE_ONSET:
         return None
-    found = _illness_history(history)
+    # (the spans the history tells before the return: "Re-presented to our ED on day 9 of her illness" is the
+    # return's own day, no span of the first visit)
+    found = _illness_history(_before_the_return(history))
     if found is None or found[0] >= readmission.days:
         return None
     return Moment(SINCE_ONSET, found[0], found[1].group(0), "history")
+
+
+def _before_the_return(history: str) -> str:
+    """The history up to the sentence telling the patient's first return (``_READMITTED``), the whole history when
+    it tells none."""
+    for m in _READMITTED.finditer(history):
+        if not about_other_person(history, m.start(), m.end()):
+            return history[:sentence_at(history, m.start())[0]]
+    return history
+
+
+def first_visit_told_a_film(history: str) -> bool:
+    """True when the history tells a film of the first visit, before its return ("Swabbed at the staff assessment
+    centre and had a chest x-ray the same day, then was sent home. Re-presented ... on day 9 of her illness"):
+    a study titled "Initial" is that visit's film, not the return's."""
+    before = _before_the_return(history)
+    return before != history and IMAGE_WORDS.search(before) is not None
 
 
 #: Events of the stay a film's interval may count from ("3 days after intubation", "after 10 days of

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.normalize.imaging import ct_slice_view
 from ingest.records import CaseRecord
 from tests.jats_cases import file_cases, image_offsets, image_values
 
@@ -34,6 +35,22 @@ def test_a_panel_cited_by_the_text_alone_takes_the_moment_of_the_sentence_before
     a WRONG value: the presentation's, as a figure telling no moment)."""
     (case,) = _cases(NEJM)
     assert image_offsets(case) == ["14", "14", "14"]
+
+
+
+# --- leftovers50: a CT panel cited after another of the same CT, in a figure without a legend ------------------------
+
+def test_a_ct_panel_cited_after_another_by_text_naming_no_plane_has_no_plane():
+    """"Computed tomography (CT) of the chest ... (Panels B and C, arrows)", no legend: panel B is the CT's first
+    image, Axial as a CT naming no plane is; panel C beside it may be another plane (here a coronal reformat) or
+    another level: blank with the reason (was Axial, a WRONG value)."""
+    (case,) = _cases(NEJM)
+    assert image_values(case, "view") == ["AP", "Axial", None]
+    # the text naming the plane of both: both take it, as before
+    (case,) = _cases(NEJM, {"Panels B and C, arrows": "Panels B and C, axial images, arrows"})
+    assert image_values(case, "view") == ["AP", "Axial", "Axial"]
+    # a legend's "(B, C) CT ..." is a legend: its later panel stays Axial (the shared sample's curators' convention)
+    assert ct_slice_view("(B, C) CT of the chest showing cavities").value == "Axial"
 
 
 # --- a table of the course: the row citing a figure dates it --------------------------------------------------------

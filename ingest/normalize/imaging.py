@@ -99,7 +99,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v26: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was the
 # caption "Fig. 1a": blank)
 # v27: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
-VIEW_VERSION = 27
+# v28: a CT panel of such a figure cited after another of the same CT, by text naming no plane, is no Axial by default
+# (blank: was Axial)
+VIEW_VERSION = 28
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -431,15 +433,23 @@ def ct_scout(words: str) -> str:
     return m.group(0) if m else ""
 
 
-def ct_slice_view(words: str) -> Normalized:
+def ct_slice_view(words: str, cited_after_another_panel: bool = False) -> Normalized:
     """The view of a CT image whose words name no plane: Axial, the plane a chest CT is acquired
     and read in (the dataset's curators write Axial for every such CT of the shared sample, and a
     coronal image only where its text says coronal); blank, with why, when its words name another
-    plane, a reconstruction or the scout."""
+    plane, a reconstruction or the scout. ``cited_after_another_panel``: the words are the text's
+    sentence citing this panel after another of one CT, in a figure without a legend (NEJM's "Images
+    in Clinical Medicine": "CT of the chest ... (Panels B and C, arrows)", panel C): no legend names
+    the reconstruction a later panel shows, and the second image of one CT beside the first is as
+    often another plane as another level: blank, with why (the first stays the acquisition's Axial)."""
     other = _NOT_A_SLICE.search(words)
     if other:
         return blank(f"a CT image named {other.group(0)!r}: not a transverse slice", words, other.start(),
                      other.end(), "view.ct-slice", VIEW_VERSION)
+    if cited_after_another_panel:
+        return blank("a CT panel of a figure without a legend, cited after another panel of the same CT by text "
+                     "naming no plane: the plane it shows is not told", words, 0, len(words), "view.ct-slice",
+                     VIEW_VERSION)
     return found(AXIAL, words, 0, len(words), "view.ct-slice", VIEW_VERSION)
 
 
