@@ -46,7 +46,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 119  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 120  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -485,6 +485,11 @@ TIMELINE_VERSION = 119  # v2: "day N of admission", "hospital day N" are N days 
 #                           "Initial" of a patient sent home from a first visit with a film is that visit's (was the
 #                           return's day); a figure telling no moment takes the history's one sentence naming its exam
 #                           that no other figure of its modality is (each telling its own moment; was blank)
+#                      v120: a table cell listing a patient's exams' days ("3, 8, 15") dates the patient's images of
+#                           that kind in order; the onset "N days before his arrival", "at his arrival", "N days after
+#                           her admission" (possessives); a relative telling of the illness ("which her family
+#                           attributed to a cold") no other person; a whole-figure citation telling two serial exams,
+#                           and a panel named a later exam ("(B) follow-up CT"), date no panel by the other's moment
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -683,6 +688,13 @@ def _another_plane_of_the_paragraphs_exam(record: CaseRecord, image: ImageRecord
     return view.value is not None and not text_moments(image.caption, "caption")
 
 
+#: A panel's own words opening with the exam's place after another ("follow-up CT", "the second CT", "repeat
+#: radiograph", "control X-ray").
+_LATER_EXAM = re.compile(r"(?:the\s+|a\s+)?(?:follow-?up|repeat(?:ed)?|subsequent|control|second|third|fourth|last)"
+                         r"\s+(?:(?:chest|axial|thin-section|non-?contrast)\s+){0,2}"
+                         r"(?:CT|HRCT|scan|radiograph|X-?ray|CXR|film)s?\b", re.I)
+
+
 def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     """The words that belong to one image: its own words (``own_words``), its own date text or its
     study's title, the file name of its URL."""
@@ -705,6 +717,10 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     figure_exam = own == words or not words or (sub != "" and not text_moments(sub, "caption")) or (
         lead != "" and not text_moments(part, "caption"))
     group = _panels_of_one_moment(record, image) or (_exam(image, words) if figure_exam else "")
+    if group and _LATER_EXAM.match((part or sub).strip()):
+        # a panel its own words name a later exam ("(B) follow-up CT shows ...", "(C) the third CT shows ...") is no
+        # film of its figure's first exam, whatever the text citing the whole figure tells
+        group = ""
     part, place = _study_film_part(record, image)
     if place > 1 and text_moments(part, "caption"):
         # a later film of a study of several, its own sentences telling its moment ("The second image is an AP

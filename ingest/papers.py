@@ -41,6 +41,7 @@ from ingest.timeline import (
     SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
+    dates_in,
     image_moments,
     onset_gap,
     text_moments,
@@ -801,6 +802,8 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str
     exactly one."""
     for sentences, k, earlier in _citing_sentences(paragraphs, number, letter):
         sentence, before = sentences[k], earlier[0] if earlier else ""
+        if letter and _tells_serial_exams(sentence, number, modality):
+            continue
         told = {m.group(0).strip().lower() for m in _DATE.finditer(_CITATION.sub("", sentence))}
         back = _BACK_REFERENCE.search(sentence) or (not told and _SAME_DAY_AS_BEFORE.search(sentence))
         if before and all(_VAGUE.fullmatch(t) for t in told) and back:
@@ -814,6 +817,31 @@ def _cited_moment(paragraphs: list[str], number: int, letter: str, modality: str
         if len(told) > 1 and modality and (own := _clause_moment(_CITATION.sub("", sentence), modality)):
             return own
     return ""
+
+
+#: An exam of a kind, and one named by its place among the patient's exams of that kind ("the first CT", "the
+#: follow-up CT", "a repeat radiograph", "the second scan").
+#: (One mention each: "CT scan", "chest X-ray film"; an abbreviation in parentheses is dropped first.)
+_EXAM_WORDS = {"CT": r"(?:(?:CT|HRCT|computed\s+tomography)(?:\s+scans?)?|scans?)",
+               "X-ray": r"(?:(?:radiographs?|X-?rays?|CXRs?)(?:\s+films?)?|films?)"}
+_PLACE_OF_EXAM = (r"\b(?:first|initial|second|third|fourth|last|follow-?up|repeat(?:ed)?|subsequent|control|"
+                  r"previous|later)\s+(?:chest\s+)?")
+
+
+def _tells_serial_exams(sentence: str, number: int, modality: str) -> bool:
+    """A sentence citing a whole figure of several panels (no panel letter) that tells two exams of the panel's kind,
+    one named by its place ("Her first CT showed ..., which were almost completely absorbed on the follow-up CT
+    (Figure 2)", "The CT on admission showed ..., and the second CT showed ... (Figure 3)"): its one moment is one
+    exam's, not every panel's (which panel is which exam the sentence does not say)."""
+    exam = _EXAM_WORDS.get(modality)
+    if exam is None or any(_cited_letters(m.group(2)) for m in _CITATION.finditer(sentence)
+                           if int(m.group(1)) == number):
+        return False
+    words = re.sub(r"\([^()]*\)", "", _CITATION.sub("", sentence))
+    # (a name and its abbreviation, "computed tomography (CT)" as the sentence's parentheses turned commas, is one)
+    words = re.sub(r"\b(computed\s+tomography|radiograph|x-?ray)\W{1,4}(?:HRCT|CT|CXR)\b", r"\1", words, flags=re.I)
+    return (len(re.findall(rf"\b{exam}\b", words, re.I)) >= 2
+            and re.search(rf"{_PLACE_OF_EXAM}{exam}\b", words, re.I) is not None)
 
 
 #: Where a sentence telling several exams parts them: "The radiograph ... showed X, and a CT on hospital
@@ -843,7 +871,10 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
     the day of admission", "the same day")."""
     for patient in patients:
         case = cases.get(f"{base}#patient{patient.number}")
-        for moment in patient.table_moments if case is not None else ():
+        if case is not None and any(m.nth for m in patient.table_moments):
+            _dates_from_listed_days(case, [m for m in patient.table_moments if m.nth], patient.table_text,
+                                    paragraphs)
+        for moment in [m for m in patient.table_moments if not m.nth] if case is not None else ():
             same = [i for i in case.images if not moment.modality
                     or normalize_modality(i.modality_text).value == moment.modality]
             if moment.modality and len(same) > 1:
@@ -853,6 +884,48 @@ def _dates_from_table(cases: dict[str, CaseRecord], patients: list[PatientText],
             for image in same:
                 image.date_text = moment.words
                 image.extra["date_from"] = "the table of patients"
+
+
+#: The admission's day a table of patients tells ("symptom onset 7 days before admission": ``patients._entries``).
+_TABLE_ADMISSION = re.compile(r"symptom onset (\d{1,3}) days before admission")
+
+
+def _dates_from_listed_days(case: CaseRecord, listed: list, table_text: str, paragraphs: list[str]) -> None:
+    """A patient's exams of one kind whose days a table lists in one cell ("Time from onset to CT examinations
+    (days)": "3, 8, 15"; a case series' serial CT, one figure per patient) take those days in the order of the
+    patient's images of that kind ("(A) Initial CT ... (B) follow-up CT ... (C) the third CT"). Only when the
+    patient has as many images of that kind as the cell has days, and no image's own words or citing sentence
+    tell another moment: none but the first exam ("Initial CT") or the admission, and the admission only where the
+    table's own day of the admission is that exam's ("CT on admission" of the exam 7 days after an onset 7 days
+    before admission). Else none (which exam is which is not said)."""
+    if len({m.modality for m in listed}) != 1:
+        return
+    kind = listed[0].modality
+    images = sorted((i for i in case.images if not kind or normalize_modality(i.modality_text).value == kind),
+                    key=lambda i: i.position)
+    told = _TABLE_ADMISSION.search(table_text)
+    admission = int(told.group(1)) if told else None
+    if len(images) != len(listed):
+        return
+    # the text's sentences citing the figures tell no day but the admission's or the first exam's
+    numbers = {image.extra.get("figure_number") for image in images}
+    citing = [_CITATION.sub("", sentence) for paragraph in paragraphs for sentence in SENTENCE_BREAK.split(paragraph)
+              if any(int(m.group(1)) in numbers for m in _CITATION.finditer(sentence))]
+    if any(m.days != 0 for sentence in citing for m in text_moments(sentence, "caption")) \
+            or any(dates_in(sentence) for sentence in citing):
+        return
+    for k, (image, moment) in enumerate(zip(images, listed)):
+        moments = _own_moments(image) + (list(text_moments(image.date_text, "label")) if image.date_text else [])
+        for m in moments:
+            if m.kind == PRESENTING and m.days == 0 and k == 0 and not re.search(
+                    r"admission|presentation|arrival", m.evidence, re.I):
+                continue  # "Initial CT": the first of the exams
+            if m.kind in (SINCE_ADMISSION, PRESENTING) and m.days == 0 and admission == moment.days:
+                continue
+            return
+    for image, moment in zip(images, listed):
+        image.date_text = moment.words
+        image.extra["date_from"] = "the table of patients (its cell listing the exams' days)"
 
 
 def _own_moments(image: ImageRecord) -> list:

@@ -89,6 +89,8 @@ class TableMoment:
     days: int
     #: In the words the timeline reads: "Table 1, patient 2: CT 6 days after symptom onset".
     words: str
+    #: Its place in a cell listing several exams' days ("3, 8, 15": 1, 2, 3), 0 for a cell of one day.
+    nth: int = 0
 
 
 @dataclass
@@ -989,6 +991,18 @@ _EXAM_HEADER = re.compile(r"\bonset\s+(?:to|until)\s+(?:the\s+)?(?:first\s+|init
                           r"(?:(?P<ct>CT|computed\s+tomography)|(?P<xray>radiograph(?:y)?|X-?ray|CXR)"
                           r"|imaging|scan|examination)\b", re.I)
 _DAYS_CELL = re.compile(r"(\d{1,2})(?:\s*(?:d|days?))?", re.I)
+#: A cell listing the days of several exams of one kind in their order: "3, 8, 15", "5; 11", "4 and 13", "7, 12 days"
+#: (each later than the one before: a list of the exams, not a range or a count).
+_DAYS_LIST_CELL = re.compile(r"\d{1,2}(?:\s*(?:,|;|,?\s+and)\s*\d{1,2})+(?:\s*(?:d|days?))?", re.I)
+
+
+def _listed_days(cell: str) -> list[int]:
+    """The days of a cell listing several exams (``_DAYS_LIST_CELL``), in order; [] unless each is later than the
+    one before."""
+    if not _DAYS_LIST_CELL.fullmatch(cell):
+        return []
+    days = [int(n) for n in re.findall(r"\d{1,2}", cell)]
+    return days if all(a < b for a, b in zip(days, days[1:])) else []
 #: Columns of dates: "Symptom onset", "Date of onset", "Onset of symptoms"; "Admission", "Date of admission",
 #: "Admission date", "Admitted".
 _DATE_UNIT = r"(?:\s+date)?(?:\s*\((?:date|m/d/y{2,4}|d/m/y{2,4}|dd?\.mm?\.y{2,4})\))?"
@@ -1126,7 +1140,9 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
                 onset = int(m.group(1)) if m and onset is None else onset
                 continue
             if kind.startswith("exam "):
-                exams += [(kind.removeprefix("exam "), int(m.group(1)))] if m else []
+                listed = [] if m else _listed_days(value)
+                exams += ([(kind.removeprefix("exam "), int(m.group(1)), 0)] if m
+                          else [(kind.removeprefix("exam "), day, k) for k, day in enumerate(listed, 1)])
                 continue
             a, s = _age_sex(kind, value)
             age, sex = age if age is not None else a, sex or s
@@ -1141,7 +1157,7 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         lead = f"{label or 'Table'}, {who}: "
         # In the words the timeline reads ("CT 6 days after symptom onset").
         moments = tuple(TableMoment("" if kind == "imaging" else kind, days,
-                                    f"{lead}{kind} {days} days after symptom onset") for kind, days in exams)
+                                    f"{lead}{kind} {days} days after symptom onset", nth) for kind, days, nth in exams)
         found.append(TablePatient(number, age, sex, lead + "; ".join(said), moments))
     return found
 

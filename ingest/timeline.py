@@ -315,8 +315,10 @@ _TIME_ENDING_NAME = compile_fast(
 # giorni prima dell'accesso in Pronto Soccorso", "5 days before arrival", "before presenting".
 _BEFORE_ADMISSION = compile_fast(
     r"\b(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?|giorni|settiman[ae])\s+(?:before|prior\s+to|prima\s+del(?:l[’'])?)\s*"
-    r"(?:the\s+)?(?:admission|presentation|presenting|hospitali[sz]ation|ricovero|ingresso|accesso|arrivo|arrival|"
-    r"entry)",
+    # (the patient's own arrival told with a possessive, as Spanish "antes de su llegada" translates: "8 days before
+    # his arrival to our hospital", "3 days prior to her admission")
+    r"(?:the\s+|(?:his|her|their)\s+)?(?:admission|presentation|presenting|hospitali[sz]ation|ricovero|ingresso|"
+    r"accesso|arrivo|arrival|entry)",
     re.IGNORECASE,
 )
 # The admission told as a time after the onset: "Five days after the onset of fever she was admitted",

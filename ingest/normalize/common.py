@@ -899,7 +899,7 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
     if not _other_person_in(text, c_start, c_end) or _only_in_asides(text, c_start, c_end, start):
         return False
-    if _only_deciding_care(text, c_start, c_end, start):
+    if _only_deciding_care(text, c_start, c_end, start) or _only_informants(text, c_start, c_end, start):
         return False
     s_start, _ = sentence_at(text, start)
     if _names_the_patients(text, s_start, OTHER_PERSON, c_start, c_end):
@@ -944,6 +944,25 @@ def _only_deciding_care(text: str, c_start: int, c_end: int, start: int) -> bool
         if not _CARE_DECIDED.search(text, decides.end(), c_end):
             return False
     return True
+
+
+#: A relative who only tells of the patient's illness, the subject of a relative clause trailing it: "she had
+#: weakness and low grade fever, which her family attributed to a cold", "cough for 5 days, which his wife had
+#: noticed", "fever, as his daughter reported". The illness told before it is the patient's.
+_INFORMANT_LEAD = compile(r"[,;]\s*(?:which|that|as)\s+(?:(?:his|her|their|the)\s+)?$", re.IGNORECASE)
+_INFORMS = compile(r"\s*(?:members?\s+)?(?:had\s+)?(?:attributed|ascribed|noticed|observed|reported|described|"
+                   r"thought|believed|related|put\s+down)\b", re.IGNORECASE)
+
+
+def _only_informants(text: str, c_start: int, c_end: int, start: int) -> bool:
+    """True when every relative of the clause ``c_start:c_end`` comes after the phrase at ``start`` as the
+    subject of a trailing relative clause telling of the illness (``_INFORMANT_LEAD`` before it, ``_INFORMS``
+    after it): the informant, not the one who is ill."""
+    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
+    return bool(others) and all(
+        m.start() > start and RELATIVE.fullmatch(m.group(0))
+        and _INFORMANT_LEAD.search(text, max(c_start, m.start() - 20), m.start())
+        and _INFORMS.match(text, m.end(), c_end) for m in others)
 
 
 def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:

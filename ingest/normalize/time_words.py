@@ -127,7 +127,7 @@ def day_base(m: re.Match[str], base: str) -> str:
 _NOT_THE_WARDS_STAY = (r"(?!\s+(?:elsewhere|in\s+(?:terapia\s+intensiva|rianimazione|(?:the\s+|an?\s+)?(?:ICU|ITU|"
                        r"intensive\s+care|another|other))))")
 AFTER = compile(
-    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
+    rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|his\s+|her\s+|their\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso"
     # the time spent in hospital: "after 9 days in hospital", "dopo 10 giorni di degenza / di ospedalizzazione"
@@ -148,6 +148,9 @@ AT_ADMISSION = compile(
     # admission", the day after it: ``timeline._SOON_AFTER``)
     r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\b(?<!\bnext\s)(?<!\bfollowing\s)day\s+of\s+(?:admission|presentation)\b|"
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
+    # the patient's own arrival with a possessive, as Spanish "a su llegada" / "a su ingreso" translates ("at his
+    # arrival to the emergency service", "on her admission"); not "during": a stay
+    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon)\s+(?:his|her|their)\s+(?:admission|presentation|arrival)\b|"
     r"\bat\s+the\s+time\s+of\s+(?:(?:the|his|her|their)\s+)?(?:hospital\s+|clinical\s+|initial\s+)?(?:admission|presentation|arrival|hospitali[sz]ation)\b|"
     rf"\badmission\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|hrct)\b|\b(?:initial|baseline|presenting|index)\s+{FILM_QUALIFIERS}(?:x-?ray|radiograph\w*|cxr|film|ct|image)\b|"
     # the department told with or without its article, as authors translating "in Pronto Soccorso" / "en Urgencias"
