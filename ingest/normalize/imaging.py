@@ -181,7 +181,9 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # v26: a ten spelled apart from its unit ("forty five days after the onset") is one number (was the unit's: 5)
 # v27: a course table's one row citing a figure dates its images; a panel cited by the text alone ("(Panel A)")
 # takes the one moment of the sentence before (was none: the presentation's, or blank); a newborn's film is left out
-OFFSET_VERSION = 27
+# v28: "fever from 4 days" histories (the Italian "da 4 giorni" calqued); "hospitalised for a fever since 8 days"
+# is the fever's span (a symptom between the stay's word and "since")
+OFFSET_VERSION = 28
 
 # --- View ----------------------------------------------------------------------------------------
 
