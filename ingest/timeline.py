@@ -184,6 +184,8 @@ _DAY_NUMBER = compile_fast(r"\d{1,2}")
 _SOME_YEAR = 2020
 _ONSET_CUES = compile_fast(
     r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    # the onset as the patient felt it: "On the evening of March 3rd she felt feverish", "became unwell on 2 May"
+    r"(?:felt|feeling|became|got)\s+(?:(?:very|quite|rather|acutely|suddenly)\s+)?(?:feverish|febrile|unwell|ill|sick)|"
     # the illness's start as Spanish-speaking authors write it in English ("inició con fiebre"): "She initiated with
     # fever, headache and dry cough on June 2" (not "treatment was initiated with": a passive start is no onset)
     r"initiated\s+with|"
@@ -498,7 +500,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         return presented
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
-                or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history))
+                or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
+                or _admitted_later_than_onset(history, low))
     amount, m = found
     return amount, m.group(0)
 
@@ -588,6 +591,41 @@ def _onset_after_exposure(history: str, low: str) -> tuple[int, str] | None:
             or about_other_person(history, after.start(), after.end())):
         return None
     return before - since, f"{ago.group(0)}{EVIDENCE_JOIN}{after.group(0)}"
+
+
+# The admission told as a time after the onset the sentence before it tells (the narrative of a patient ill at home,
+# then brought in): "She developed fever and cough and was managed at home. Three weeks later she was admitted",
+# "He fell ill with a sore throat. Five days later, he presented to the emergency department" (not a move to the
+# ICU, not a readmission: those are moments of the stay).
+_ADMITTED_LATER = compile_fast(
+    rf"\b(?P<n>a\s+few|{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+later\s*,?\s+(?:(?:he|she|the\s+patient|they)\s+)?"
+    r"(?:was\s+|were\s+)?(?:(?:then|finally|eventually)\s+)?"
+    r"(?:admitted|presented|hospitali[sz]ed|referred|brought|attended|came|went)\b",
+    re.IGNORECASE)
+
+
+def _admitted_later_than_onset(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the admission, evidence) when a sentence opens with the admission "N days later"
+    and the sentence before it tells the patient's onset (an onset verb and a symptom, no admission of its own):
+    read only as ``onset_gap``'s last resort (no symptom span, no day of illness told)."""
+    if "later" not in low:
+        return None
+    for m in _ADMITTED_LATER.finditer(history):
+        s_start = sentence_at(history, m.start())[0]
+        if history[s_start:m.start()].strip() or _TO_ICU.match(history, m.end()):
+            continue  # the time must open its sentence: "on day 3 she developed fever; 2 days later she ..."
+        before = [span for span in sentence_spans(history) if span[1] <= s_start]
+        if not before:
+            continue
+        b_start, b_end = before[-1]
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if (amount is not None and _ONSET_CUES.search(history, b_start, b_end)
+                and SYMPTOM_WORDS.search(history, b_start, b_end)
+                and not _ADMISSION_CUES.search(history, b_start, b_end)
+                and not about_other_person(history, b_start, b_end)
+                and not about_other_person(history, m.start(), m.end())):
+            return amount, m.group(0)
+    return None
 
 
 # The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
@@ -876,6 +914,8 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
             base = date.fromordinal(base.toordinal() - 1)
         extra.append((m.start(), m.end(), base))
     known = sorted(known + extra, key=lambda f: f[0])
+    if not found and not known:
+        extra = known = _weekday_anchor(text)
     for m in (_ON_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
         if any(s <= m.start("wd") < e or m.end() <= s <= m.end() + 3 for s, e, _ in (*found, *extra)):
             continue  # a holiday's weekday, or a date's ("on Tuesday, December 1, 2020")
@@ -887,6 +927,19 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
         extra.append((m.start("wd"), m.end(), day))
         known = sorted(known + [extra[-1]], key=lambda f: f[0])
     return extra
+
+
+def _weekday_anchor(text: str) -> list[tuple[int, int, date]]:
+    """A text that dates nothing but tells its course by weekdays alone ("developed a sore throat on Sunday and
+    fever on Monday. On Thursday he came to the emergency department"): its first weekday on a day of that weekday
+    (a week of ``_SOME_YEAR``), so the weekdays after it are counted from it, each the first such weekday after the
+    one before (``_holiday_and_weekday_dates``). Nothing unless two weekdays are told: one alone counts nothing."""
+    days = list(_ON_WEEKDAY.finditer(text)) if text_context(text).words & _WEEKDAY_WORDS else []
+    if len(days) < 2:
+        return []
+    first = days[0]
+    want = _WEEKDAY_NAMES.split("|").index(first.group("wd").lower())
+    return [(first.start("wd"), first.end(), date(_SOME_YEAR, 1, 6 + want))]  # 6 January 2020 was a Monday
 
 
 DAY_FIRST, MONTH_FIRST = "day first", "month first"
@@ -1062,7 +1115,31 @@ def _history_dates(history: str, day_first: bool = False
         # when the first is told by an onset's word: "She initiated with fever ... on June 2; on June 7 she
         # presented dyspnea")
         onset = [min(onset)]
+    if len({d for d, _ in onset}) > 1 and _symptoms_of_one_onset(history, onset):
+        onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: The longest a list of symptoms told by one onset verb takes to begin: its first day is the illness's.
+_ONE_ONSET_DAYS = 14
+
+
+def _symptoms_of_one_onset(history: str, onset: list[tuple[date, str]]) -> bool:
+    """True when the onset dates are the days of the symptoms one onset verb lists in one sentence ("developed a
+    sore throat on Sunday and fever on Monday", "Fever began on 2 March and cough on 5 March"), within
+    ``_ONE_ONSET_DAYS``: the illness began on the first."""
+    spans = set()
+    for _, words in onset:
+        start = history.find(words)
+        if start < 0:
+            return False
+        spans.add(sentence_at(history, start))
+    if len(spans) != 1:
+        return False
+    ((s_start, s_end),) = spans
+    days = sorted(d for d, _ in onset)
+    return (len(list(_ONSET_CUES.finditer(history, s_start, s_end))) == 1
+            and (days[-1] - days[0]).days <= _ONE_ONSET_DAYS)
 
 
 #: A length of the stay before an admission cue ("He was discharged on March 20, after 21 days of hospitalization",
