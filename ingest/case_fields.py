@@ -476,7 +476,8 @@ TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days 
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
 #                      v118: "N days later she was admitted" after an onset sentence; "felt unwell/feverish" an onset;
 #                           weekdays alone counted from the first; one onset verb's symptom days (the first);
-#                           "fever from 4 days", "hospitalised for a fever since 8 days" histories (OFFSET v28)
+#                           "fever from 4 days", "hospitalised for a fever since 8 days" histories (OFFSET v28);
+#                           "the following morning" the next day; a history opening "Day 12 of illness" the presentation
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -747,15 +747,22 @@ _INTRODUCED_AGE = compile_fast(
 
 def _introduced_on_day_of_illness(history: str) -> tuple[int, str] | None:
     """The patient introduced on a day of the illness ("Paziente maschio di 70 anni, in quinta giornata
-    di febbre, tosse", "A 70-year-old man on the fifth day of fever"): the history's opening sentence
+    di febbre, tosse", "A 70-year-old man on the fifth day of fever"), or the history opening with it ("Day 12 of
+    COVID-19 illness, rising oxygen requirement": ``_OPENS_WITH_DAY``): the history's opening sentence
     presents the patient as the radiologists met them, so its day of the illness is the presentation's.
     Read only as ``onset_gap``'s last resort; a later sentence ("She was tested on the fourth day of
     symptoms") may date anything."""
     _, end = sentence_at(history, 0)
     opening = history[:end]
-    if not _INTRODUCED_AGE.search(opening):
+    if not _INTRODUCED_AGE.search(opening) and not _OPENS_WITH_DAY.match(opening.lstrip()):
         return None
     return _day_of_illness_told(opening, lambda sentence: True)
+
+
+#: A history opening with the day of the illness, as a case site's presentation line does: "Day 12 of COVID-19
+#: illness, rising oxygen requirement", "Day 10 of symptoms. Worsening dyspnoea." (the presentation's day, as the
+#: patient introduced on it: ``_introduced_on_day_of_illness``).
+_OPENS_WITH_DAY = compile_fast(r"(?:on\s+)?(?:the\s+)?day\s+\d{1,2}\s+(?:of|after)\b", re.IGNORECASE)
 
 
 # A care word: a transfer to one of these is a move inside the stay, not the arrival the films follow.
@@ -1458,6 +1465,9 @@ _SOON_AFTER = compile_fast(
     r"(?:admission|hospitali[sz]ation))\b"
     # ("Next day", "Following day": a study label's words, without the article)
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    # ("the following morning", "the next morning": the morning of the day after; not an evening or a night, which
+    # may be the same day's)
+    r"|(?:on\s+|in\s+)?the\s+(?:next|following)\s+morning\b"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
@@ -1466,13 +1476,14 @@ _SOON_AFTER = compile_fast(
 )
 _FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
-_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso", "morning"})
 #: A word every match of ``_SOON_AFTER`` holds (its hours, "same", "stesso", "indomani", its unit or
 #: the "day" of "the next day"): most phrases open with a number or any word (NUMBER_LIKE), which
 #: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
-_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|morning|{UNIT})\b",
+                          re.IGNORECASE)
 _SOON_WORD = gate(_SOON_WORD, "[hosidgjtwmf]")  # the first letters of those words (UNIT's "fortnight" too)
 
 
@@ -3023,8 +3034,8 @@ def _history_presents_film(history: str, onset_evidence: str, findings: str) -> 
     the admission or the presentation, or a symptom span up to the present (``_SPAN_TO_NOW``, or "..., now ...") when
     the findings tell no exam's time (a CT under "RX torace eseguita dopo 48 ore dal ricovero" may
     be of any day)."""
-    if _PRESENTATION.search(history):
-        return True
+    if _PRESENTATION.search(history) or _OPENS_WITH_DAY.match(history.lstrip()):
+        return True  # (a history opening with its day of the illness is the presentation's line)
     return ((bool(_SPAN_TO_NOW.match(onset_evidence)) or _span_reaches_now(history, onset_evidence))
             and not text_moments(findings, "findings"))
 

@@ -125,3 +125,31 @@ def test_one_onset_verb_listing_its_symptoms_days_is_the_first() -> None:
 def test_two_onsets_told_apart_stay_unread() -> None:
     history = "She developed a cough on 4 March. She developed fever on 7 March. She was admitted on 10 March."
     assert history_dates(history)[0] is None
+
+
+# --- first run: "the following morning" is the day after the film before ---
+
+@pytest.mark.parametrize("caption", ["Axial CT the next morning: ground-glass opacities.",
+                                     "CT pulmonary angiogram performed in the following morning."])
+def test_the_following_morning_is_the_next_day(tmp_path: Path, caption: str) -> None:
+    assert _offsets(tmp_path, "Fever and cough for 4 days.", "Chest radiograph on admission.", caption) == ["4", "5"]
+
+
+def test_the_following_evening_is_not_read(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Fever and cough for 4 days.", "Chest radiograph on admission.",
+                    "CT the following evening.")[1] is None
+
+
+# --- first run: a history opening with its day of the illness is the presentation's ---
+
+@pytest.mark.parametrize(("history", "day"), [
+    ("Day 9 of symptoms. Worsening breathlessness and hypoxia.", "9"),
+    ("Day 15 of COVID-19, new oxygen requirement.", "15"),
+    ("On day 6 of illness, fever and cough, saturation 91%.", "6"),
+])
+def test_history_opening_with_the_day_of_illness(tmp_path: Path, history: str, day: str) -> None:
+    assert _offsets(tmp_path, history, "Chest CT.") == [day]
+
+
+def test_a_day_of_illness_later_in_the_history_is_not_the_presentation(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Fever and malaise. She was intubated on day 9 of illness.", "Chest CT.") == [None]
