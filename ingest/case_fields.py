@@ -477,7 +477,7 @@ TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days 
 #                      v118: "N days later she was admitted" after an onset sentence; "felt unwell/feverish" an onset;
 #                           weekdays alone counted from the first; one onset verb's symptom days (the first);
 #                           "fever from 4 days", "hospitalised for a fever since 8 days" histories (OFFSET v28);
-#                           "the following morning" the next day; a history opening "Day 12 of illness" the presentation
+#                           "the following morning" the next day; a history opening "Day 12 of illness" presents
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
