@@ -46,7 +46,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 120  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 121  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -490,6 +490,10 @@ TIMELINE_VERSION = 120  # v2: "day N of admission", "hospital day N" are N days 
 #                           her admission" (possessives); a relative telling of the illness ("which her family
 #                           attributed to a cold") no other person; a whole-figure citation telling two serial exams,
 #                           and a panel named a later exam ("(B) follow-up CT"), date no panel by the other's moment
+#                      v121: "N days later she was admitted" after an onset sentence; "felt unwell/feverish" an onset;
+#                           weekdays alone counted from the first; one onset verb's symptom days (the first);
+#                           "fever from 4 days", "hospitalised for a fever since 8 days" histories (OFFSET v28);
+#                           "the following morning" the next day; a history opening "Day 12 of illness" presents
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -184,6 +184,8 @@ _DAY_NUMBER = compile_fast(r"\d{1,2}")
 _SOME_YEAR = 2020
 _ONSET_CUES = compile_fast(
     r"\b(?:onset|began|begun|started|developed|develop|first\s+symptoms?|symptoms?\s+(?:appeared|started|began)|fell\s+ill|"
+    # the onset as the patient felt it: "On the evening of March 3rd she felt feverish", "became unwell on 2 May"
+    r"(?:felt|feeling|became|got)\s+(?:(?:very|quite|rather|acutely|suddenly)\s+)?(?:feverish|febrile|unwell|ill|sick)|"
     # the illness's start as Spanish-speaking authors write it in English ("inició con fiebre"): "She initiated with
     # fever, headache and dry cough on June 2" (not "treatment was initiated with": a passive start is no onset)
     r"initiated\s+with|"
@@ -506,7 +508,7 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
                 or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
-                or _onset_and_arrival_by_weekdays(history, low))
+                or _onset_and_arrival_by_weekdays(history, low) or _admitted_later_than_onset(history, low))
     amount, m = found
     return amount, m.group(0)
 
@@ -631,6 +633,41 @@ def _onset_after_exposure(history: str, low: str) -> tuple[int, str] | None:
     return before - since, f"{ago.group(0)}{EVIDENCE_JOIN}{after.group(0)}"
 
 
+# The admission told as a time after the onset the sentence before it tells (the narrative of a patient ill at home,
+# then brought in): "She developed fever and cough and was managed at home. Three weeks later she was admitted",
+# "He fell ill with a sore throat. Five days later, he presented to the emergency department" (not a move to the
+# ICU, not a readmission: those are moments of the stay).
+_ADMITTED_LATER = compile_fast(
+    rf"\b(?P<n>a\s+few|{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+later\s*,?\s+(?:(?:he|she|the\s+patient|they)\s+)?"
+    r"(?:was\s+|were\s+)?(?:(?:then|finally|eventually)\s+)?"
+    r"(?:admitted|presented|hospitali[sz]ed|referred|brought|attended|came|went)\b",
+    re.IGNORECASE)
+
+
+def _admitted_later_than_onset(history: str, low: str) -> tuple[int, str] | None:
+    """(days from the onset to the admission, evidence) when a sentence opens with the admission "N days later"
+    and the sentence before it tells the patient's onset (an onset verb and a symptom, no admission of its own):
+    read only as ``onset_gap``'s last resort (no symptom span, no day of illness told)."""
+    if "later" not in low:
+        return None
+    for m in _ADMITTED_LATER.finditer(history):
+        s_start = sentence_at(history, m.start())[0]
+        if history[s_start:m.start()].strip() or _TO_ICU.match(history, m.end()):
+            continue  # the time must open its sentence: "on day 3 she developed fever; 2 days later she ..."
+        before = [span for span in sentence_spans(history) if span[1] <= s_start]
+        if not before:
+            continue
+        b_start, b_end = before[-1]
+        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        if (amount is not None and _ONSET_CUES.search(history, b_start, b_end)
+                and SYMPTOM_WORDS.search(history, b_start, b_end)
+                and not _ADMISSION_CUES.search(history, b_start, b_end)
+                and not about_other_person(history, b_start, b_end)
+                and not about_other_person(history, m.start(), m.end())):
+            return amount, m.group(0)
+    return None
+
+
 # The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
 # "worked her last shift with the index patient on 3 March. Symptoms began 4 days after the last shift",
 # "his last contact with the patient on 4 March. He became symptomatic 6 days after this exposure".
@@ -750,15 +787,22 @@ _INTRODUCED_AGE = compile_fast(
 
 def _introduced_on_day_of_illness(history: str) -> tuple[int, str] | None:
     """The patient introduced on a day of the illness ("Paziente maschio di 70 anni, in quinta giornata
-    di febbre, tosse", "A 70-year-old man on the fifth day of fever"): the history's opening sentence
+    di febbre, tosse", "A 70-year-old man on the fifth day of fever"), or the history opening with it ("Day 12 of
+    COVID-19 illness, rising oxygen requirement": ``_OPENS_WITH_DAY``): the history's opening sentence
     presents the patient as the radiologists met them, so its day of the illness is the presentation's.
     Read only as ``onset_gap``'s last resort; a later sentence ("She was tested on the fourth day of
     symptoms") may date anything."""
     _, end = sentence_at(history, 0)
     opening = history[:end]
-    if not _INTRODUCED_AGE.search(opening):
+    if not _INTRODUCED_AGE.search(opening) and not _OPENS_WITH_DAY.match(opening.lstrip()):
         return None
     return _day_of_illness_told(opening, lambda sentence: True)
+
+
+#: A history opening with the day of the illness, as a case site's presentation line does: "Day 12 of COVID-19
+#: illness, rising oxygen requirement", "Day 10 of symptoms. Worsening dyspnoea." (the presentation's day, as the
+#: patient introduced on it: ``_introduced_on_day_of_illness``).
+_OPENS_WITH_DAY = compile_fast(r"(?:on\s+)?(?:the\s+)?day\s+\d{1,2}\s+(?:of|after)\b", re.IGNORECASE)
 
 
 # A care word: a transfer to one of these is a move inside the stay, not the arrival the films follow.
@@ -917,6 +961,8 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
             base = date.fromordinal(base.toordinal() - 1)
         extra.append((m.start(), m.end(), base))
     known = sorted(known + extra, key=lambda f: f[0])
+    if not found and not known:
+        extra = known = _weekday_anchor(text)
     for m in (_ON_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
         if any(s <= m.start("wd") < e or m.end() <= s <= m.end() + 3 for s, e, _ in (*found, *extra)):
             continue  # a holiday's weekday, or a date's ("on Tuesday, December 1, 2020")
@@ -928,6 +974,19 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
         extra.append((m.start("wd"), m.end(), day))
         known = sorted(known + [extra[-1]], key=lambda f: f[0])
     return extra
+
+
+def _weekday_anchor(text: str) -> list[tuple[int, int, date]]:
+    """A text that dates nothing but tells its course by weekdays alone ("developed a sore throat on Sunday and
+    fever on Monday. On Thursday he came to the emergency department"): its first weekday on a day of that weekday
+    (a week of ``_SOME_YEAR``), so the weekdays after it are counted from it, each the first such weekday after the
+    one before (``_holiday_and_weekday_dates``). Nothing unless two weekdays are told: one alone counts nothing."""
+    days = list(_ON_WEEKDAY.finditer(text)) if text_context(text).words & _WEEKDAY_WORDS else []
+    if len(days) < 2:
+        return []
+    first = days[0]
+    want = _WEEKDAY_NAMES.split("|").index(first.group("wd").lower())
+    return [(first.start("wd"), first.end(), date(_SOME_YEAR, 1, 6 + want))]  # 6 January 2020 was a Monday
 
 
 DAY_FIRST, MONTH_FIRST = "day first", "month first"
@@ -1103,7 +1162,31 @@ def _history_dates(history: str, day_first: bool = False
         # when the first is told by an onset's word: "She initiated with fever ... on June 2; on June 7 she
         # presented dyspnea")
         onset = [min(onset)]
+    if len({d for d, _ in onset}) > 1 and _symptoms_of_one_onset(history, onset):
+        onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: The longest a list of symptoms told by one onset verb takes to begin: its first day is the illness's.
+_ONE_ONSET_DAYS = 14
+
+
+def _symptoms_of_one_onset(history: str, onset: list[tuple[date, str]]) -> bool:
+    """True when the onset dates are the days of the symptoms one onset verb lists in one sentence ("developed a
+    sore throat on Sunday and fever on Monday", "Fever began on 2 March and cough on 5 March"), within
+    ``_ONE_ONSET_DAYS``: the illness began on the first."""
+    spans = set()
+    for _, words in onset:
+        start = history.find(words)
+        if start < 0:
+            return False
+        spans.add(sentence_at(history, start))
+    if len(spans) != 1:
+        return False
+    ((s_start, s_end),) = spans
+    days = sorted(d for d, _ in onset)
+    return (len(list(_ONSET_CUES.finditer(history, s_start, s_end))) == 1
+            and (days[-1] - days[0]).days <= _ONE_ONSET_DAYS)
 
 
 #: A length of the stay before an admission cue ("He was discharged on March 20, after 21 days of hospitalization",
@@ -1426,6 +1509,9 @@ _SOON_AFTER = compile_fast(
     r"(?:admission|hospitali[sz]ation))\b"
     # ("Next day", "Following day": a study label's words, without the article)
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
+    # ("the following morning", "the next morning": the morning of the day after; not an evening or a night, which
+    # may be the same day's)
+    r"|(?:on\s+|in\s+)?the\s+(?:next|following)\s+morning\b"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
@@ -1434,13 +1520,14 @@ _SOON_AFTER = compile_fast(
 )
 _FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
-_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso"})
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso", "morning"})
 #: A word every match of ``_SOON_AFTER`` holds (its hours, "same", "stesso", "indomani", its unit or
 #: the "day" of "the next day"): most phrases open with a number or any word (NUMBER_LIKE), which
 #: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
-_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|morning|{UNIT})\b",
+                          re.IGNORECASE)
 _SOON_WORD = gate(_SOON_WORD, "[hosidgjtwmf]")  # the first letters of those words (UNIT's "fortnight" too)
 
 
@@ -3032,8 +3119,8 @@ def _history_presents_film(history: str, onset_evidence: str, findings: str) -> 
     the admission or the presentation, or a symptom span up to the present (``_SPAN_TO_NOW``, or "..., now ...") when
     the findings tell no exam's time (a CT under "RX torace eseguita dopo 48 ore dal ricovero" may
     be of any day)."""
-    if _PRESENTATION.search(history):
-        return True
+    if _PRESENTATION.search(history) or _OPENS_WITH_DAY.match(history.lstrip()):
+        return True  # (a history opening with its day of the illness is the presentation's line)
     return ((bool(_SPAN_TO_NOW.match(onset_evidence)) or _span_reaches_now(history, onset_evidence))
             and not text_moments(findings, "findings"))
 

@@ -185,7 +185,9 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # takes the one moment of the sentence before (was none: the presentation's, or blank); a newborn's film is left out
 # v28: "N days before his arrival", "at his arrival", "N days after her admission" (possessives) count from the
 # admission; a relative telling of the illness ("which her family attributed to a cold") is no other person
-OFFSET_VERSION = 28
+# v29: "fever from 4 days" histories (the Italian "da 4 giorni" calqued); "hospitalised for a fever since 8 days"
+# is the fever's span (a symptom between the stay's word and "since")
+OFFSET_VERSION = 29
 
 # --- View ----------------------------------------------------------------------------------------
 

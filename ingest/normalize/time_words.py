@@ -239,7 +239,11 @@ _HISTORY = compile(
     # week", "a cough that had lasted 10 days" (a symptom must open the item: ``_unit_histories``; "lasting for
     # 5 days" is the "for" span's)
     rf"|\b(?:lasting|(?:had\s+|has\s+)?lasted)\s+(?:about\s+|approximately\s+|around\s+|almost\s+|nearly\s+)?"
-    rf"(?P<n20>{NUMBER_LIKE}|{_FEW})\s+(?P<unit20>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)",
+    rf"(?P<n20>{NUMBER_LIKE}|{_FEW})\s+(?P<unit20>{UNIT})\b(?!\s+(?:later|after|before|ago|prior)\b)"
+    # the Italian and Spanish "da 4 giorni", "desde 4 días" calqued in English right after its symptoms: "fever
+    # (38.5 °C) from 4 days and cough", "dyspnoea from one week" (a symptom must open the item: ``_unit_histories``)
+    rf"|\bfrom\s+(?:about\s+|almost\s+|nearly\s+)?(?P<n21>{NUMBER_LIKE})\s+(?P<unit21>{UNIT})\b"
+    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards)\b)",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -305,6 +309,22 @@ def illness_ago(text: str) -> tuple[int, re.Match[str]] | None:
 #: quinolines -quine, corticosteroids -sone / -olone, heparins -parin, quinolones -floxacin, -cycline, -azole): in a
 #: list after "received" ("he received dexamethasone, remdesivir for 5 days and heparin"), how long it was given.
 _DRUG = compile(r"\b[a-z]{3,}(?:vir|mab|mycin|cillin|quine|sone|olone|parin|floxacin|cycline|azole)\b", re.IGNORECASE)
+
+
+#: A span told from its start ("since 8 days", "seit 6 Tagen", "depuis 5 jours"): a stay or a treatment lasts "for" N
+#: days; "since" dates a state from its beginning.
+_SINCE_SPAN = compile(r"(?:since|seit|depuis)\b", re.IGNORECASE)
+
+
+def _symptom_since(text: str, m: re.Match[str]) -> bool:
+    """True when the span ``m`` is told with "since" and a symptom stands between the item's last treatment or stay
+    word and it: "hospitalised for a fever evolving since 8 days" (the fever's span, the stay only its reason),
+    unlike "hospitalised since 8 days" or "on oxygen since 3 days"."""
+    if not _SINCE_SPAN.match(text, m.start()):
+        return False
+    treatments = list(_TREATMENT.finditer(text, _item_start(text, m.start()), m.start()))
+    return bool(treatments) and _ONSET_SYMPTOM.search(text, treatments[-1].end(), m.start()) is not None \
+        and _DRUG.search(text, treatments[-1].end(), m.start()) is None
 
 
 def _treatment_before(text: str, start: int) -> bool:
@@ -527,7 +547,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18", "19", "20"):
+                  "18", "19", "20", "21"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -535,7 +555,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
-                if i in ("16", "17", "20") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()),
+                if i in ("16", "17", "20", "21") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()),
                                                                    m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "18" and not _ONSET_SYMPTOM.search(text, m.end(), sentence_at(text, m.start())[1]):
@@ -545,7 +565,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     # "Several residents had tested positive in the previous week": a time within which
                     # something happened is the illness's only with a symptom in its sentence
                     break
-                if i in ("3", "8", "17", "20") and _treatment_before(text, m.start()):
+                if i in ("3", "8", "17", "20", "21") and _treatment_before(text, m.start()) \
+                        and not _symptom_since(text, m):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):
                     break

@@ -1,0 +1,155 @@
+"""The sentence-level blind set of time phrasings (tests/fixtures/timeline_unseen, README there) and the mends of
+its first run, each on phrasings of the same kind other than the set's own sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.timeline import history_dates, onset_gap
+from tests.timeline_unseen import FIRST_CASE, offsets, score
+
+
+def test_the_set_has_no_wrong_offset(tmp_path: Path) -> None:
+    rows = score(tmp_path)
+    wrong = [r for r in rows if r[2] == "wrong"]
+    assert not wrong
+    assert sum(1 for r in rows if r[2] == "right") >= 65
+
+
+def _case(history: str, *captions: str) -> dict:
+    return {"id": "x", "patient": "50 years, female", "history": history, "findings": "",
+            "images": [{"caption": c} for c in captions]}
+
+
+def _offsets(tmp_path: Path, history: str, *captions: str) -> list[object]:
+    return offsets(_case(history, *captions), FIRST_CASE + 900, tmp_path)
+
+
+# --- first run: the admission told as a time after the onset the sentence before tells ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("A 62-year-old man developed a dry cough and myalgia. Five days later he presented to the emergency department.",
+     5),
+    ("She fell ill with fever and a sore throat while on holiday. Ten days later, she was admitted to our hospital.",
+     10),
+    ("Her symptoms started with anosmia. A few days later she was referred to us for dyspnoea.", 5),
+    ("He developed fever, chills and malaise and stayed at home. Two weeks later he was hospitalised.", 14),
+])
+def test_admission_n_days_after_the_onset_sentence(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "He was admitted for a hip fracture. He developed fever on day 3. Five days later he was admitted to the ICU.",
+    "Her husband developed fever and cough. Five days later she presented with dyspnoea.",
+    "He developed fever. He was treated with antibiotics, and five days later he was admitted.",
+])
+def test_admission_later_not_counted_from_an_onset_it_does_not_follow(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+def test_admission_later_gives_the_films_their_days(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 70-year-old man developed fever and cough. One week later he was admitted.",
+                    "Chest radiograph on admission, AP.", "Chest CT three days after admission.") == ["7", "10"]
+
+
+# --- first run: the onset as the patient felt it, dated ---
+
+@pytest.mark.parametrize("history", [
+    "On 2 April he felt unwell with a headache. He was admitted on 9 April.",
+    "She became febrile on 2 April and was admitted on 9 April.",
+    "He felt feverish on the night of 2 April. On 9 April he came to the emergency department.",
+])
+def test_felt_unwell_dates_the_onset(history: str) -> None:
+    onset, admitted = history_dates(history)
+    assert (admitted[0] - onset[0]).days == 7
+
+
+# --- first run: "from N days" as Italian and Spanish authors write "da N giorni", "desde N días" ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Man of 58 years with cough and fever from 6 days, admitted for dyspnoea.", 6),
+    ("She came to our hospital for dyspnoea from one week.", 7),
+    ("Fever (39 °C) from three days, asthenia and dry cough.", 3),
+])
+def test_symptom_from_n_days(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "He was on oxygen from 3 days.",
+    "From 3 days after admission he had fever.",
+    "Fever appeared from 2 days to 5 days after the vaccine.",
+    "Her CT from 5 days before showed nothing.",
+])
+def test_from_n_days_that_is_no_symptom_span(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+# --- first run: "since N days" after a stay's word, a symptom between ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Hospitalized for a dry cough persisting since 10 days.", 10),
+    ("Patient of 77 years hospitalised for a high fever present since 4 days, with desaturation.", 4),
+])
+def test_stay_for_a_symptom_since_n_days(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", ["Hospitalized since 8 days for a fever.", "Treated with oxygen since 3 days."])
+def test_stay_or_treatment_since_n_days_is_no_symptom_span(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+# --- first run: a course told by weekdays alone; one onset verb listing its symptoms' days ---
+
+def test_weekdays_alone_count_from_the_first(tmp_path: Path) -> None:
+    history = ("He developed a cough on Tuesday. On Friday he was short of breath and came to the emergency "
+               "department.")
+    onset, admitted = history_dates(history)
+    assert (admitted[0] - onset[0]).days == 3
+    assert _offsets(tmp_path, history, "Chest X-ray in the emergency department.") == ["3"]
+
+
+def test_one_weekday_alone_counts_nothing() -> None:
+    assert history_dates("On Friday he came to the emergency department with fever.")[0] is None
+
+
+def test_one_onset_verb_listing_its_symptoms_days_is_the_first() -> None:
+    onset, admitted = history_dates("Cough started on 4 March and fever on 7 March. She was admitted on 10 March.")
+    assert (admitted[0] - onset[0]).days == 6
+
+
+def test_two_onsets_told_apart_stay_unread() -> None:
+    history = "She developed a cough on 4 March. She developed fever on 7 March. She was admitted on 10 March."
+    assert history_dates(history)[0] is None
+
+
+# --- first run: "the following morning" is the day after the film before ---
+
+@pytest.mark.parametrize("caption", ["Axial CT the next morning: ground-glass opacities.",
+                                     "CT pulmonary angiogram performed in the following morning."])
+def test_the_following_morning_is_the_next_day(tmp_path: Path, caption: str) -> None:
+    assert _offsets(tmp_path, "Fever and cough for 4 days.", "Chest radiograph on admission.", caption) == ["4", "5"]
+
+
+def test_the_following_evening_is_not_read(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Fever and cough for 4 days.", "Chest radiograph on admission.",
+                    "CT the following evening.")[1] is None
+
+
+# --- first run: a history opening with its day of the illness is the presentation's ---
+
+@pytest.mark.parametrize(("history", "day"), [
+    ("Day 9 of symptoms. Worsening breathlessness and hypoxia.", "9"),
+    ("Day 15 of COVID-19, new oxygen requirement.", "15"),
+    ("On day 6 of illness, fever and cough, saturation 91%.", "6"),
+])
+def test_history_opening_with_the_day_of_illness(tmp_path: Path, history: str, day: str) -> None:
+    assert _offsets(tmp_path, history, "Chest CT.") == [day]
+
+
+def test_a_day_of_illness_later_in_the_history_is_not_the_presentation(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Fever and malaise. She was intubated on day 9 of illness.", "Chest CT.") == [None]
