@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -474,6 +474,10 @@ TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days 
 #                           a day label as "D" ("at J10"), of the illness's count where the texts count the illness
 #                      v117: a paper's legend "forty five days after discharge" is one count too (``papers._COUNTS``
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
+#                      v118: an onset told by weekdays with the presentation's ("from Saturday ... Presented on
+#                           Thursday") is that gap (was blank); a study "straight after" the one before is its day; "1
+#                           week later" after a signed "+48 hours" is blank (from that study or the first?); a
+#                           history's one exam in a long sentence of several moments takes its clause's moment
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -744,9 +748,54 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
         return ""
     moments = text_moments(naming[0], "caption")
+    if len(moments) > 1:
+        # a long sentence chaining the course: the moment its exam's clause follows (``_exam_clause``)
+        moments, naming = [], [_exam_clause(naming[0], modality)]
+        moments = text_moments(naming[0], "caption") if naming[0] else []
     # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
     # one counted from another exam or event ("the same day", "two days later")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+#: Words of a sequence between a moment and an exam: the exam came later than the moment ("On admission she was
+#: febrile; after two days of oxygen, a CT ...", "then a CT was performed"), its day not told.
+_SEQUENCE_WORDS = re.compile(
+    r"\b(?:later|after|afterwards|then|subsequently|following|next|until|dopo|poi|successivamente|quindi)\b",
+    re.IGNORECASE)
+
+
+#: An exam the dataset holds no film of, between a moment and a film's exam ("on admission, a lung ultrasound ...
+#: and a CT"): the moment may be that exam's.
+_OTHER_EXAM_WORDS = re.compile(
+    r"\b(?:ultrasound|ultrasonograph\w*|echocardiograph\w*|ecografi\w*|MRI|PET|scintigraph\w*|bronchoscop\w*)\b",
+    re.IGNORECASE)
+
+
+def _exam_clause(sentence: str, modality: str) -> str:
+    """The words of a long history sentence chaining the course from the last moment told before its one exam of
+    ``modality`` to that exam's name ("on the fourth day of admission she presented sudden worsening of the
+    dyspnoea ..., and a CT pulmonary angiography", in a sentence that goes on "after which she was transferred to the
+    Intensive Care Unit ..., being discharged home after 27 days of hospitalization"): the exam's moment is that one,
+    when the moment is in the exam's part of the sentence between semicolons, the words between them tell no
+    sequence (``_SEQUENCE_WORDS``) and name no other exam, and the exam's own clause (to the next comma) tells no
+    moment; "" else."""
+    runs = modalities_in_order(sentence)
+    if len(runs) != 1 or runs[0][0] != modality:
+        return ""
+    _, start, end = runs[0]
+    clause_end = min((i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0), default=len(sentence))
+    if text_moments(sentence[end:clause_end], "caption"):
+        return ""
+    lo = sentence.rfind(";", 0, start) + 1
+    before = sentence[lo:start]
+    found = [(before.rfind(m.evidence), m) for m in text_moments(before, "caption")]
+    if not found or any(at < 0 for at, _ in found):
+        return ""
+    at, last = max(found, key=lambda pair: pair[0])
+    between = before[at + len(last.evidence):]
+    if _SEQUENCE_WORDS.search(between) or modalities_in_order(between) or _OTHER_EXAM_WORDS.search(between):
+        return ""
+    return before[at:] + sentence[start:end]
 
 
 #: A follow-up exam named as such: "control CT", "follow-up chest CT", "repeat HRCT", "TC di controllo".

@@ -2117,6 +2117,17 @@ _ON_WORSENING = compile_fast(
     r"\b(?:dopo|in\s+seguito\s+al|per)\s+(?:il\s+)?peggioramento\s+(?:clinico|respiratorio)\b", re.IGNORECASE)
 
 
+#: A film taken right after the exam before it, without an interval: "CT chest performed straight after the abdominal
+#: scan", "immediately after the radiograph", "directly after the CT abdomen", "subito dopo la TC": that film's day
+#: (not "shortly after" or a bare "after the radiograph", which may be days; not "after admission", an event).
+_RIGHT_AFTER_EXAM = compile_fast(
+    r"\b(?:immediately|straight|right|directly|just)\s+after\s+(?:the\s+|this\s+|that\s+|her\s+|his\s+)?"
+    r"(?:[a-z-]+\s+){0,2}?(?:x-?ray|radiograph|cxr|film|ct|scan|study|examination|exam)\b"
+    r"|\b(?:subito|immediatamente)\s+dopo\s+(?:la\s+|il\s+|l[’']\s?)?(?:TC|RX|radiografia|esame)\b",
+    re.IGNORECASE)
+_RIGHT_AFTER_KEYS = ("immediately", "straight", "right after", "directly", "just after", "subito", "immediatamente")
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -2141,6 +2152,10 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
             m = _ON_WORSENING.search(text) if has_any(text.lower(), ("deteriorat", "worsening", "peggioram")) else None
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+        for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _RIGHT_AFTER_EXAM.search(text) if has_any(text.lower(), _RIGHT_AFTER_KEYS) else None
+            if m is not None:
+                return [Moment(AFTER_PREVIOUS, 0, m.group(0), at)]
     return moments
 
 
@@ -2502,6 +2517,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
         moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
+        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
     for image in ordered:
         unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
         if chosen[image.position] == (None, "") and unread:
@@ -2961,6 +2978,26 @@ def _since_onset(chosen: tuple[Moment | None, str]) -> int:
     return int(chosen[0] is not None and chosen[0].kind == SINCE_ONSET)
 
 
+def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[list[Moment]],
+                              chosen: list[tuple[Moment | None, str]]) -> list[tuple[Moment | None, str]]:
+    """``chosen`` with a study label "N later" blank, with the reason, when the study before it is labelled by a
+    signed count from the case's day 0 ("Initial", "+48 hours", "1 week later"): a week after that study, or after
+    the first one as the signed label counts? Either reading is a contributor's; a label naming its base ("1 week
+    after the CT") or a film after the first one's are no such labels."""
+    out = list(chosen)
+    for k in range(1, len(ordered)):
+        moment = chosen[k][0]
+        if moment is None or moment.kind != AFTER_PREVIOUS or moment.where != "label" or _same_exam(ordered, k):
+            continue
+        j = k - 1
+        while j > 0 and _same_exam(ordered, j):
+            j -= 1
+        if j > 0 and any(m.kind == LABEL and m.days > 0 and _SIGNED_DAY.search(m.evidence) for m in moments[j]):
+            out[k] = (None, f"{moment.evidence!r} may count from the study before it "
+                            f"({ordered[j].date_text.strip()!r}) or from the first")
+    return out
+
+
 def _has_day_zero_label(moments: list[Moment]) -> int:
     """1 when a label of the film counts from a day 0: "Day 0", or signed ("Day +3" after a "Baseline"
     study: the days after a day 0, the presentation's)."""
@@ -2997,7 +3034,7 @@ class CaseImages:
         if key not in self._read:
             moments = [_rebased_on_onset(_rebased(_stay_on_illness(m, stay_pair), day_one), onset_one)
                        for m in self._raw]
-            chosen = [_one_moment(m) for m in moments]
+            chosen = _later_after_signed_label(self._ordered, moments, [_one_moment(m) for m in moments])
             # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
             self._read[key] = (moments, chosen, sum(map(_since_onset, chosen)),
                                sum(map(_has_day_zero_label, moments)))
@@ -3183,6 +3220,10 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
     weekday = _weekday_onset(history)
+    if weekday is not None and (gap is None or gap[0] < 7) and (
+            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
+        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
+        gap, weekday = told, None
     if weekday is not None and (gap is None or gap[0] < 7):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
         # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
@@ -3217,6 +3258,55 @@ def _weekday_onset(history: str) -> str | None:
         if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     return None
+
+
+#: The presentation told by its weekday ("Presented on Thursday with worsening shortness of breath", "admitted on
+#: a Friday", "Accede in PS giovedì"): with a symptom's start told by a weekday (``_WEEKDAY_SINCE``) the two give the
+#: days between them.
+_ITALIAN_WEEKDAYS = ("luned", "marted", "mercoled", "gioved", "venerd", "sabato", "domenica")
+_PRESENTED_ON_WEEKDAY = compile_fast(
+    r"\b(?:presented|presents|admitted|attended|came|arrived|brought|referred|hospitali[sz]ed)\b[^.;]{0,40}?"
+    rf"\bon\s+(?:a\s+)?(?P<day>{'|'.join(_WEEKDAYS)})\b"
+    r"|\b(?:accede|giunge|arriva|si\s+presenta|[eè]\s+ricoverat[oa]|viene\s+ricoverat[oa])\b[^.;]{0,40}?"
+    r"\b(?:di\s+|il\s+)?(?P<giorno>(?:luned|marted|mercoled|gioved|venerd)[iì]|sabato|domenica)\b",
+    re.IGNORECASE)
+_WEEKDAY_IN = compile_fast(
+    rf"(?P<day>{'|'.join(_WEEKDAYS)})|(?P<giorno>(?:luned|marted|mercoled|gioved|venerd)[iì]|sabato|domenica)"
+    r"|(?P<weekend>week-?end|fine\s+settimana)",
+    re.IGNORECASE)
+
+
+def _weekday_number(m: re.Match[str]) -> int | None:
+    if m.group("day"):
+        return _WEEKDAYS.index(m.group("day").lower())
+    if m.group("giorno"):
+        return next(k for k, name in enumerate(_ITALIAN_WEEKDAYS) if m.group("giorno").lower().startswith(name))
+    return None
+
+
+def weekday_onset_gap(history: str) -> tuple[int, str] | None:
+    """The days from the symptoms' start to the presentation when the history tells both by their weekdays
+    ("Fever and myalgia from Saturday, dry cough and breathlessness from Monday. Presented on Thursday": 5, the
+    first symptom's), or None: no presentation's weekday or several, a start told by the weekend (Saturday or
+    Sunday?), or on the presentation's weekday (that day or a week before?)."""
+    presented = {(_weekday_number(m), m.group(0)) for m in _PRESENTED_ON_WEEKDAY.finditer(history)
+                 if not about_other_person(history, m.start(), m.end())}
+    if len({day for day, _ in presented}) != 1:
+        return None
+    day, presented_words = presented.pop()
+    gaps = []
+    for m in _WEEKDAY_SINCE.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, m.start(), m.end()):
+            continue
+        start = _weekday_number(_WEEKDAY_IN.search(m.group(0)))
+        if start is None or start == day:
+            return None
+        gaps.append(((day - start) % 7, m.group(0)))
+    if not gaps:
+        return None
+    days, words = max(gaps)
+    return days, f"{words}{EVIDENCE_JOIN}{presented_words}"
 
 
 #: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
