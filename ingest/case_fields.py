@@ -31,6 +31,7 @@ from ingest.timeline import (
     admission_to_icu_only,
     case_timeline,
     counts_stay_days_only,
+    dates_in,
     day_first_before,
     image_moments,
     text_moments,
@@ -1362,6 +1363,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 or _study_frontal_view(record, image, modality_value) or view)
     if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
         view = _paragraph_view(image, modality_value) or view
+    if view is None or (view.value is None and not view.reason):
+        view = _dated_exam_view(record, image, words, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
@@ -1414,6 +1417,33 @@ def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | N
         return None
     return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
                        found.version, "")
+
+
+def _dated_exam_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """An upload whose caption names its exam by its date only ("RX 11/03", "RX 18/03") takes the one view the
+    text's one sentence telling an exam of its modality on that date names (a list of the exams, "- RX torace
+    dell'11/03 in PS (paziente seduto, proiezione AP): ...", "- RX torace del 18/03 a letto (paziente supino ...)");
+    None when the caption dates no exam or several, or the text tells that day's exam of the modality in no sentence
+    or in several, or its sentence tells other days or kinds of exam, or no one view."""
+    if modality is None or not record.history.strip():
+        return None
+    day_first = record.source in _DAY_FIRST_SOURCES
+    told = {(d.month, d.day) for _, _, d in dates_in(words, day_first)}
+    if len(told) != 1:
+        return None
+    sentences = []
+    for a, b in sentence_spans(record.history):
+        sentence = record.history[a:b]
+        days = {(d.month, d.day) for _, _, d in dates_in(sentence, day_first)}
+        if days == told and {kind for kind, _, _ in modalities_in_order(sentence)} == {modality}:
+            sentences.append(sentence)
+    if len(sentences) != 1:
+        return None
+    found = NORMALIZERS["view"](sentences[0], modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, sentences[0], csv_value(found.value), found.evidence,
+                       "view.dated-exam-sentence", found.version, "")
 
 
 def _study_frontal_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:

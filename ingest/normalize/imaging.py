@@ -99,7 +99,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v26: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was the
 # caption "Fig. 1a": blank)
 # v27: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
-VIEW_VERSION = 27
+# v28: an upload captioned by its exam's date only ("RX 11/03") takes the view of the text's one sentence telling that
+# day's exam of its modality ("- RX torace dell'11/03 in PS (paziente seduto, proiezione AP): ...")
+VIEW_VERSION = 28
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
