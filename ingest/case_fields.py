@@ -479,6 +479,7 @@ TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days 
 #                           Thursday") is that gap (was blank); a study "straight after" the one before is its day; "1
 #                           week later" after a signed "+48 hours" is blank (from that study or the first?); a
 #                           history's one exam in a long sentence of several moments takes its clause's moment
+#                           (v118 too: "two days after the CT" counts from the case's one CT, was unplaced)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

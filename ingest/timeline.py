@@ -1481,6 +1481,13 @@ _OTHER_BASE = compile_fast(
     re.IGNORECASE,
 )
 
+#: An exam of two letters after an interval's "after the" ("two days after the CT angiography", "3 days after the RX"),
+#: which ``_OTHER_BASE`` cannot take as its base's word (three letters at least): the exam the interval counts from.
+_AFTER_THE_SHORT_EXAM = compile_fast(r"(?<=after)\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)\b", re.IGNORECASE)
+#: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
+_AFTER_THE_SHORT_EXAM_END = compile_fast(rf"\b(?:{UNIT})\s+after\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)$",
+                                         re.IGNORECASE)
+
 #: The treatment an "after N days" was spent on ("after 17 days on ECMO", "after 5 days under mechanical
 #: ventilation", "after 10 days on the ventilator"): its length, not a time after the film before (as "after 12 days
 #: of mechanical ventilation" is, ``_OTHER_BASE``'s "of"); not "on the same day", "on admission", "on the ward".
@@ -1840,6 +1847,11 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
                 # first positive test" (not "after positive pressure ventilation")
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
+            elif other and word.lower() in ("the", "his", "her") and (
+                    exam := _AFTER_THE_SHORT_EXAM.match(text, m.end())):
+                # "two days after the CT angiography": counted from that exam (``_counted_from_exam``), not from
+                # "the" (an exam's name of two letters is no base word: it was unplaced)
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():exam.end()], where)))
             elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
@@ -2583,7 +2595,32 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # a film telling a moment the axis cannot place: the next film's "3 days later" counts
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
+    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _after_a_later_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                        offsets: list[ImageOffset]) -> list[ImageOffset]:
+    """``offsets`` with a film "two days after the CT" that the case shows before its CT (a Eurorad figure "1c", the
+    radiographs grouped before the CT's figure) placed on the CT's day: when no film of that kind comes before it and
+    the later ones are one exam, all placed on one day; the others as they are."""
+    out = list(offsets)
+    for k, image in enumerate(ordered):
+        moment = chosen[k][0]
+        short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
+        if short is None or out[k].value is not None or out[k].rule != "timeline.after-named-exam":
+            continue
+        kind = _exam_kind(short.group("exam"))
+        later = [(j, out[j].value) for j in range(k + 1, len(ordered)) if _exam_kind(ordered[j].caption) == kind]
+        if (not later or any(_exam_kind(ordered[j].caption) == kind for j in range(k))
+                or len({ordered[j].group for j, _ in later}) != 1 or not ordered[later[0][0]].group
+                or len({day for _, day in later}) != 1 or later[0][1] is None):
+            continue
+        base = out[later[0][0]]
+        out[k] = ImageOffset(image.position, later[0][1] + moment.days,
+                             EVIDENCE_JOIN.join(e for e in (base.evidence, moment.evidence) if e),
+                             "timeline.after-named-exam")
+    return out
 
 
 #: A film told as another image "of the same CT" ("Coronal reconstruction of the same CT", "dello stesso esame"): when
@@ -2775,6 +2812,9 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     tell it ("a distanza di N giorni dalla TC"; "RX di controllo a N giorni": its own kind); ("", False)
     otherwise, and for a moment that is no such interval."""
     moment = chosen[0]
+    short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
+    if short is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
+        return _exam_kind(short.group("exam")), True  # "two days after the CT"
     if (moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label"
             or not _AFTER_WITHOUT_BASE.match(moment.evidence)):
         return "", False
@@ -4062,6 +4102,11 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                 return (None, "timeline.after-first-exam",
                         f"{moment.evidence!r}: the first such film's day is not known")
             return exam_day[0] + moment.days, "timeline.after-first-exam", ""
+        if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
+            # "two days after the CT": that exam's day, not the previous film's
+            if exam_day[0] is None:
+                return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+            return exam_day[0] + moment.days, "timeline.after-named-exam", ""
         if previous_day is None:
             return (None, "timeline.after-previous",
                     f"{moment.evidence!r} counts from an earlier image whose day is not known")
