@@ -32,6 +32,7 @@ from ingest.timeline import (
     admission_to_icu_only,
     case_timeline,
     counts_stay_days_only,
+    dates_in,
     day_first_before,
     image_moments,
     text_moments,
@@ -46,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 121  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 122  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -494,6 +495,11 @@ TIMELINE_VERSION = 121  # v2: "day N of admission", "hospital day N" are N days 
 #                           weekdays alone counted from the first; one onset verb's symptom days (the first);
 #                           "fever from 4 days", "hospitalised for a fever since 8 days" histories (OFFSET v28);
 #                           "the following morning" the next day; a history opening "Day 12 of illness" presents
+#                      v122: an onset told by weekdays with the presentation's ("from Saturday ... Presented on
+#                           Thursday") is that gap (was blank); a study "straight after" the one before is its day; "1
+#                           week later" after a signed "+48 hours" is blank (from that study or the first?); a
+#                           history's one exam in a long sentence of several moments takes its clause's moment
+#                           (v118 too: "two days after the CT" counts from the case's one CT, was unplaced)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -777,6 +783,10 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
         return ""
     moments = text_moments(naming[0], "caption")
+    if len(moments) > 1:
+        # a long sentence chaining the course: the moment its exam's clause follows (``_exam_clause``)
+        moments, naming = [], [_exam_clause(naming[0], modality)]
+        moments = text_moments(naming[0], "caption") if naming[0] else []
     # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
     # one counted from another exam or event ("the same day", "two days later")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
@@ -813,6 +823,47 @@ def _history_next_exam_sentence(record: CaseRecord, image: ImageRecord, caption:
             or not (prior_moments and all(m.kind == SINCE_ADMISSION and m.days == 0 for m in prior_moments))):
         return ""
     return sentence
+
+
+#: Words of a sequence between a moment and an exam: the exam came later than the moment ("On admission she was
+#: febrile; after two days of oxygen, a CT ...", "then a CT was performed"), its day not told.
+_SEQUENCE_WORDS = re.compile(
+    r"\b(?:later|after|afterwards|then|subsequently|following|next|until|dopo|poi|successivamente|quindi)\b",
+    re.IGNORECASE)
+
+
+#: An exam the dataset holds no film of, between a moment and a film's exam ("on admission, a lung ultrasound ...
+#: and a CT"): the moment may be that exam's.
+_OTHER_EXAM_WORDS = re.compile(
+    r"\b(?:ultrasound|ultrasonograph\w*|echocardiograph\w*|ecografi\w*|MRI|PET|scintigraph\w*|bronchoscop\w*)\b",
+    re.IGNORECASE)
+
+
+def _exam_clause(sentence: str, modality: str) -> str:
+    """The words of a long history sentence chaining the course from the last moment told before its one exam of
+    ``modality`` to that exam's name ("on the fourth day of admission she presented sudden worsening of the
+    dyspnoea ..., and a CT pulmonary angiography", in a sentence that goes on "after which she was transferred to the
+    Intensive Care Unit ..., being discharged home after 27 days of hospitalization"): the exam's moment is that one,
+    when the moment is in the exam's part of the sentence between semicolons, the words between them tell no
+    sequence (``_SEQUENCE_WORDS``) and name no other exam, and the exam's own clause (to the next comma) tells no
+    moment; "" else."""
+    runs = modalities_in_order(sentence)
+    if len(runs) != 1 or runs[0][0] != modality:
+        return ""
+    _, start, end = runs[0]
+    clause_end = min((i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0), default=len(sentence))
+    if text_moments(sentence[end:clause_end], "caption"):
+        return ""
+    lo = sentence.rfind(";", 0, start) + 1
+    before = sentence[lo:start]
+    found = [(before.rfind(m.evidence), m) for m in text_moments(before, "caption")]
+    if not found or any(at < 0 for at, _ in found):
+        return ""
+    at, last = max(found, key=lambda pair: pair[0])
+    between = before[at + len(last.evidence):]
+    if _SEQUENCE_WORDS.search(between) or modalities_in_order(between) or _OTHER_EXAM_WORDS.search(between):
+        return ""
+    return before[at:] + sentence[start:end]
 
 
 #: A follow-up exam named as such: "control CT", "follow-up chest CT", "repeat HRCT", "TC di controllo".
@@ -1416,6 +1467,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 or _study_frontal_view(record, image, modality_value) or view)
     if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
         view = _paragraph_view(image, modality_value) or view
+    if view is None or (view.value is None and not view.reason):
+        view = _dated_exam_view(record, image, words, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
         text = _join(record.findings)
         if text:
@@ -1468,6 +1521,33 @@ def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | N
         return None
     return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
                        found.version, "")
+
+
+def _dated_exam_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:
+    """An upload whose caption names its exam by its date only ("RX 11/03", "RX 18/03") takes the one view the
+    text's one sentence telling an exam of its modality on that date names (a list of the exams, "- RX torace
+    dell'11/03 in PS (paziente seduto, proiezione AP): ...", "- RX torace del 18/03 a letto (paziente supino ...)");
+    None when the caption dates no exam or several, or the text tells that day's exam of the modality in no sentence
+    or in several, or its sentence tells other days or kinds of exam, or no one view."""
+    if modality is None or not record.history.strip():
+        return None
+    day_first = record.source in _DAY_FIRST_SOURCES
+    told = {(d.month, d.day) for _, _, d in dates_in(words, day_first)}
+    if len(told) != 1:
+        return None
+    sentences = []
+    for a, b in sentence_spans(record.history):
+        sentence = record.history[a:b]
+        days = {(d.month, d.day) for _, _, d in dates_in(sentence, day_first)}
+        if days == told and {kind for kind, _, _ in modalities_in_order(sentence)} == {modality}:
+            sentences.append(sentence)
+    if len(sentences) != 1:
+        return None
+    found = NORMALIZERS["view"](sentences[0], modality=modality)
+    if found.value is None:
+        return None
+    return FieldResult("view", image.position, sentences[0], csv_value(found.value), found.evidence,
+                       "view.dated-exam-sentence", found.version, "")
 
 
 def _study_frontal_view(record: CaseRecord, image: ImageRecord, modality: str | None) -> FieldResult | None:

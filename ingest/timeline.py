@@ -1613,6 +1613,13 @@ _OTHER_BASE = compile_fast(
     re.IGNORECASE,
 )
 
+#: An exam of two letters after an interval's "after the" ("two days after the CT angiography", "3 days after the RX"),
+#: which ``_OTHER_BASE`` cannot take as its base's word (three letters at least): the exam the interval counts from.
+_AFTER_THE_SHORT_EXAM = compile_fast(r"(?<=after)\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)\b", re.IGNORECASE)
+#: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
+_AFTER_THE_SHORT_EXAM_END = compile_fast(rf"\b(?:{UNIT})\s+after\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)$",
+                                         re.IGNORECASE)
+
 #: The treatment an "after N days" was spent on ("after 17 days on ECMO", "after 5 days under mechanical
 #: ventilation", "after 10 days on the ventilator"): its length, not a time after the film before (as "after 12 days
 #: of mechanical ventilation" is, ``_OTHER_BASE``'s "of"); not "on the same day", "on admission", "on the ward".
@@ -1972,6 +1979,11 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 # "3 days after intubation": placed when the history tells the intubation's day; "after the
                 # first positive test" (not "after positive pressure ventilation")
                 moments.append((m.start(), Moment(AFTER_EVENT, amount, text[m.start():other.end()], where)))
+            elif other and word.lower() in ("the", "his", "her") and (
+                    exam := _AFTER_THE_SHORT_EXAM.match(text, m.end())):
+                # "two days after the CT angiography": counted from that exam (``_counted_from_exam``), not from
+                # "the" (an exam's name of two letters is no base word: it was unplaced)
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():exam.end()], where)))
             elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
@@ -2255,6 +2267,17 @@ _ON_WORSENING = compile_fast(
     r"\b(?:dopo|in\s+seguito\s+al|per)\s+(?:il\s+)?peggioramento\s+(?:clinico|respiratorio)\b", re.IGNORECASE)
 
 
+#: A film taken right after the exam before it, without an interval: "CT chest performed straight after the abdominal
+#: scan", "immediately after the radiograph", "directly after the CT abdomen", "subito dopo la TC": that film's day
+#: (not "shortly after" or a bare "after the radiograph", which may be days; not "after admission", an event).
+_RIGHT_AFTER_EXAM = compile_fast(
+    r"\b(?:immediately|straight|right|directly|just)\s+after\s+(?:the\s+|this\s+|that\s+|her\s+|his\s+)?"
+    r"(?:[a-z-]+\s+){0,2}?(?:x-?ray|radiograph|cxr|film|ct|scan|study|examination|exam)\b"
+    r"|\b(?:subito|immediatamente)\s+dopo\s+(?:la\s+|il\s+|l[’']\s?)?(?:TC|RX|radiografia|esame)\b",
+    re.IGNORECASE)
+_RIGHT_AFTER_KEYS = ("immediately", "straight", "right after", "directly", "just after", "subito", "immediatamente")
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -2279,6 +2302,10 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
             m = _ON_WORSENING.search(text) if has_any(text.lower(), ("deteriorat", "worsening", "peggioram")) else None
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+        for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _RIGHT_AFTER_EXAM.search(text) if has_any(text.lower(), _RIGHT_AFTER_KEYS) else None
+            if m is not None:
+                return [Moment(AFTER_PREVIOUS, 0, m.group(0), at)]
     return moments
 
 
@@ -2645,6 +2672,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
                        and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
+        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
     for image in ordered:
         unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
         if chosen[image.position] == (None, "") and unread:
@@ -2710,7 +2739,32 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # a film telling a moment the axis cannot place: the next film's "3 days later" counts
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
+    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _after_a_later_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
+                        offsets: list[ImageOffset]) -> list[ImageOffset]:
+    """``offsets`` with a film "two days after the CT" that the case shows before its CT (a Eurorad figure "1c", the
+    radiographs grouped before the CT's figure) placed on the CT's day: when no film of that kind comes before it and
+    the later ones are one exam, all placed on one day; the others as they are."""
+    out = list(offsets)
+    for k, image in enumerate(ordered):
+        moment = chosen[k][0]
+        short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
+        if short is None or out[k].value is not None or out[k].rule != "timeline.after-named-exam":
+            continue
+        kind = _exam_kind(short.group("exam"))
+        later = [(j, out[j].value) for j in range(k + 1, len(ordered)) if _exam_kind(ordered[j].caption) == kind]
+        if (not later or any(_exam_kind(ordered[j].caption) == kind for j in range(k))
+                or len({ordered[j].group for j, _ in later}) != 1 or not ordered[later[0][0]].group
+                or len({day for _, day in later}) != 1 or later[0][1] is None):
+            continue
+        base = out[later[0][0]]
+        out[k] = ImageOffset(image.position, later[0][1] + moment.days,
+                             EVIDENCE_JOIN.join(e for e in (base.evidence, moment.evidence) if e),
+                             "timeline.after-named-exam")
+    return out
 
 
 #: A film told as another image "of the same CT" ("Coronal reconstruction of the same CT", "dello stesso esame"): when
@@ -2903,6 +2957,9 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     tell it ("a distanza di N giorni dalla TC"; "RX di controllo a N giorni": its own kind); ("", False)
     otherwise, and for a moment that is no such interval."""
     moment = chosen[0]
+    short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
+    if short is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
+        return _exam_kind(short.group("exam")), True  # "two days after the CT"
     if (moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label"
             or not _AFTER_WITHOUT_BASE.match(moment.evidence)):
         return "", False
@@ -3134,6 +3191,26 @@ def _since_onset(chosen: tuple[Moment | None, str]) -> int:
     return int(chosen[0] is not None and chosen[0].kind == SINCE_ONSET)
 
 
+def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[list[Moment]],
+                              chosen: list[tuple[Moment | None, str]]) -> list[tuple[Moment | None, str]]:
+    """``chosen`` with a study label "N later" blank, with the reason, when the study before it is labelled by a
+    signed count from the case's day 0 ("Initial", "+48 hours", "1 week later"): a week after that study, or after
+    the first one as the signed label counts? Either reading is a contributor's; a label naming its base ("1 week
+    after the CT") or a film after the first one's are no such labels."""
+    out = list(chosen)
+    for k in range(1, len(ordered)):
+        moment = chosen[k][0]
+        if moment is None or moment.kind != AFTER_PREVIOUS or moment.where != "label" or _same_exam(ordered, k):
+            continue
+        j = k - 1
+        while j > 0 and _same_exam(ordered, j):
+            j -= 1
+        if j > 0 and any(m.kind == LABEL and m.days > 0 and _SIGNED_DAY.search(m.evidence) for m in moments[j]):
+            out[k] = (None, f"{moment.evidence!r} may count from the study before it "
+                            f"({ordered[j].date_text.strip()!r}) or from the first")
+    return out
+
+
 def _has_day_zero_label(moments: list[Moment]) -> int:
     """1 when a label of the film counts from a day 0: "Day 0", or signed ("Day +3" after a "Baseline"
     study: the days after a day 0, the presentation's)."""
@@ -3173,7 +3250,7 @@ class CaseImages:
         if key not in self._read:
             moments = [_rebased_on_onset(_rebased(_stay_on_illness(m, stay_pair), day_one), onset_one)
                        for m in self._raw]
-            chosen = [_one_moment(m) for m in moments]
+            chosen = _later_after_signed_label(self._ordered, moments, [_one_moment(m) for m in moments])
             # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
             self._read[key] = (moments, chosen, sum(map(_since_onset, chosen)),
                                sum(map(_has_day_zero_label, moments)))
@@ -3362,6 +3439,10 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
     weekday = _weekday_onset(history)
+    if weekday is not None and (gap is None or gap[0] < 7) and (
+            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
+        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
+        gap, weekday = told, None
     # (unless the presentation is told by its weekday too: "Unwell since Saturday ... Presented on Wednesday",
     # ``_onset_and_arrival_by_weekdays``)
     if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
@@ -3398,6 +3479,55 @@ def _weekday_onset(history: str) -> str | None:
         if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     return None
+
+
+#: The presentation told by its weekday ("Presented on Thursday with worsening shortness of breath", "admitted on
+#: a Friday", "Accede in PS giovedì"): with a symptom's start told by a weekday (``_WEEKDAY_SINCE``) the two give the
+#: days between them.
+_ITALIAN_WEEKDAYS = ("luned", "marted", "mercoled", "gioved", "venerd", "sabato", "domenica")
+_PRESENTED_ON_WEEKDAY = compile_fast(
+    r"\b(?:presented|presents|admitted|attended|came|arrived|brought|referred|hospitali[sz]ed)\b[^.;]{0,40}?"
+    rf"\bon\s+(?:a\s+)?(?P<day>{'|'.join(_WEEKDAYS)})\b"
+    r"|\b(?:accede|giunge|arriva|si\s+presenta|[eè]\s+ricoverat[oa]|viene\s+ricoverat[oa])\b[^.;]{0,40}?"
+    r"\b(?:di\s+|il\s+)?(?P<giorno>(?:luned|marted|mercoled|gioved|venerd)[iì]|sabato|domenica)\b",
+    re.IGNORECASE)
+_WEEKDAY_IN = compile_fast(
+    rf"(?P<day>{'|'.join(_WEEKDAYS)})|(?P<giorno>(?:luned|marted|mercoled|gioved|venerd)[iì]|sabato|domenica)"
+    r"|(?P<weekend>week-?end|fine\s+settimana)",
+    re.IGNORECASE)
+
+
+def _weekday_number(m: re.Match[str]) -> int | None:
+    if m.group("day"):
+        return _WEEKDAYS.index(m.group("day").lower())
+    if m.group("giorno"):
+        return next(k for k, name in enumerate(_ITALIAN_WEEKDAYS) if m.group("giorno").lower().startswith(name))
+    return None
+
+
+def weekday_onset_gap(history: str) -> tuple[int, str] | None:
+    """The days from the symptoms' start to the presentation when the history tells both by their weekdays
+    ("Fever and myalgia from Saturday, dry cough and breathlessness from Monday. Presented on Thursday": 5, the
+    first symptom's), or None: no presentation's weekday or several, a start told by the weekend (Saturday or
+    Sunday?), or on the presentation's weekday (that day or a week before?)."""
+    presented = {(_weekday_number(m), m.group(0)) for m in _PRESENTED_ON_WEEKDAY.finditer(history)
+                 if not about_other_person(history, m.start(), m.end())}
+    if len({day for day, _ in presented}) != 1:
+        return None
+    day, presented_words = presented.pop()
+    gaps = []
+    for m in _WEEKDAY_SINCE.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, m.start(), m.end()):
+            continue
+        start = _weekday_number(_WEEKDAY_IN.search(m.group(0)))
+        if start is None or start == day:
+            return None
+        gaps.append(((day - start) % 7, m.group(0)))
+    if not gaps:
+        return None
+    days, words = max(gaps)
+    return days, f"{words}{EVIDENCE_JOIN}{presented_words}"
 
 
 #: Rules whose offset counts from a moment its evidence names, not from the axis's anchor.
@@ -4173,6 +4303,11 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                 return (None, "timeline.after-first-exam",
                         f"{moment.evidence!r}: the first such film's day is not known")
             return exam_day[0] + moment.days, "timeline.after-first-exam", ""
+        if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
+            # "two days after the CT": that exam's day, not the previous film's
+            if exam_day[0] is None:
+                return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+            return exam_day[0] + moment.days, "timeline.after-named-exam", ""
         if previous_day is None:
             return (None, "timeline.after-previous",
                     f"{moment.evidence!r} counts from an earlier image whose day is not known")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import cited_sentences, image_texts, normalize_case
+from ingest.case_fields import _exam_clause, cited_sentences, image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset
@@ -42,6 +42,7 @@ from ingest.timeline import (
     readmission_moment,
     slashed_date_order,
     text_moments,
+    weekday_onset_gap,
     writes_day_first,
 )
 from tests.crawled_rows import SITES, records, score_site, staged_rows
@@ -53,7 +54,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen48", "unseen49", "unseen51"]
+           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -335,7 +336,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen44", "radiopaedia"): 0, ("unseen44", "eurorad"): 0, ("unseen44", "sirm"): 0,
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
             ("unseen48", "radiopaedia"): 1,
-            ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0}.get((batch, site), 0)
+            ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0,
+            ("unseen50", "radiopaedia"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -4858,6 +4860,121 @@ def test_unseen45_eurorad_ctpa_following_the_deterioration_on_day_4_of_the_admis
     assert [rows[k]["offset"] for k in ("0000017388/17388_1_1.jpg", "0000017388/17388_2_1.jpg",
                                         "0000017388/17388_2_2.jpg")] == ["7", "11", "11"]
 
+
+
+# --- unseen50: an onset told by weekdays, a study "straight after" the one before, "N later" after a signed label,
+# a history's exam in a long sentence chaining the course, a SIRM upload captioned by its exam's date only
+
+@pytest.mark.parametrize("history, want", [
+    ("Fever and myalgia from Saturday, dry cough and breathlessness from Monday. Presented on Thursday with worsening "
+     "shortness of breath, RR 32.", (5, "from Saturday … Presented on Thursday")),
+    ("Cough since Monday. He was admitted on a Friday.", (4, "since Monday … admitted on a Friday")),
+    ("Febbre da sabato, tosse da lunedì. Accede in PS giovedì per dispnea.", (5, "da sabato … Accede in PS giovedì")),
+    ("Fever since the weekend. Presented on Wednesday.", None),  # Saturday or Sunday?
+    ("Fever since Thursday. Presented on Thursday.", None),  # that day, or a week before?
+    ("Fever since Sunday, breathless since yesterday.", None),  # no presentation's weekday (as before)
+    ("Fever since Monday. Presented on Thursday; admitted on Friday.", None),  # two weekdays of arrival
+])
+def test_unseen50_an_onset_and_a_presentation_told_by_their_weekdays(history, want):
+    assert weekday_onset_gap(history) == want
+
+
+def test_unseen50_weekdays_place_the_films():
+    # (was [None, None]: a start told by a weekday was an undated onset, the case's offsets blank)
+    films = [ImageTexts(0, "AP erect (ED).", date_text="Initial"), ImageTexts(1, "CTPA.", date_text="+48 hours")]
+    timeline = case_timeline("Fever and myalgia from Saturday, dry cough and breathlessness from Monday. Presented on "
+                             "Thursday with worsening shortness of breath.", films)
+    assert [o.value for o in timeline.offsets] == [5, 7]
+    timeline = case_timeline("Fever and myalgia from Saturday, dry cough from Monday.", films)
+    assert [o.value for o in timeline.offsets] == [None, None]
+
+
+@pytest.mark.parametrize("words", [
+    "Non-contrast, performed straight after the abdominal scan once the lung bases were reported.",
+    "Done immediately after the radiograph.",
+    "CT chest directly after the CT abdomen.",
+    "Eseguita subito dopo la RX.",
+])
+def test_unseen50_a_study_right_after_the_one_before_is_its_day(words):
+    # the first study tells no moment; the second is the first's day, so the first is the presentation's (was blank)
+    films = [ImageTexts(0, "Portal venous phase. Normal appendix. Lung bases: ground-glass opacities.",
+                        date_text="CT abdomen and pelvis"),
+             ImageTexts(1, words, date_text="CT chest")]
+    timeline = case_timeline("Two days of diarrhoea and colicky lower abdominal pain. No cough.", films)
+    assert [o.value for o in timeline.offsets] == [2, 2]
+
+
+@pytest.mark.parametrize("words", ["Performed shortly after the radiograph.", "Performed after the radiograph.",
+                                   "CT straight after admission."])
+def test_unseen50_an_exam_after_another_without_right_is_no_day(words):
+    films = [ImageTexts(0, "Portal venous phase.", date_text="CT abdomen"), ImageTexts(1, words, date_text="CT chest")]
+    timeline = case_timeline("Two days of diarrhoea.", films)
+    assert [o.value for o in timeline.offsets] == [None, None]
+
+
+def test_unseen50_later_after_a_signed_label_may_count_from_either_study():
+    films = [ImageTexts(0, "AP erect.", date_text="Initial"), ImageTexts(1, "CTPA.", date_text="+48 hours"),
+             ImageTexts(2, "Supine AP, ICU.", date_text="1 week later")]
+    timeline = case_timeline("Fever for 5 days.", films)
+    assert [o.value for o in timeline.offsets] == [5, 7, None]  # (was [5, 7, 14]: a week after "+48 hours")
+    assert "from the first" in timeline.offset_of(2).reason
+    films = [ImageTexts(0, "AP erect.", date_text="Initial"), ImageTexts(1, "Supine AP.", date_text="1 week later")]
+    assert [o.value for o in case_timeline("Fever for 5 days.", films).offsets] == [5, 12]  # the first's: as before
+
+
+@pytest.mark.parametrize("sentence, modality, want", [
+    ("On arrival she was tachypnoeic, so she was admitted to the ward; on the fourth day of admission she presented "
+     "sudden worsening of the dyspnoea, and a CT pulmonary angiography was performed, after which she was transferred "
+     "to the Intensive Care Unit, being discharged home after 27 days of hospitalization.", "CT",
+     "the fourth day of admission she presented sudden worsening of the dyspnoea, and a CT"),
+    ("On admission she was febrile, and then a CT was performed, being discharged after 9 days.", "CT", ""),
+    ("On admission a lung ultrasound and a CT were performed, being discharged after 9 days.", "CT", ""),
+    ("On admission she was febrile; a CT was performed 3 days later, and she was discharged after 9 days.", "CT", ""),
+    ("On the second day a chest X-ray and a CT were performed, and she was discharged after 9 days.", "CT", ""),
+])
+def test_unseen50_the_exam_of_a_long_sentence_takes_the_moment_its_clause_follows(sentence, modality, want):
+    assert _exam_clause(sentence, modality) == want
+
+
+@pytest.mark.parametrize("order, want", [
+    ((0, 1, 2), [6, 10, 12]),  # after the CT in the case's order
+    ((0, 2, 1), [6, 12, 10]),  # a figure "1c" before the CT's figure: the CT's day all the same
+])
+def test_unseen50_an_interval_after_the_ct_counts_from_the_ct(order, want):
+    # (was blank: "two days after the" read "the" as the base's word, two letters being too short for one)
+    texts = [("Chest X-ray at the emergency department.", "1"),
+             ("CT angiography on the fourth day of admission.", "2"),
+             ("Portable chest X-ray in the ICU, two days after the CT angiography: worsening.", "3")]
+    films = [ImageTexts(k, texts[i][0], group=texts[i][1]) for k, i in enumerate(order)]
+    timeline = case_timeline("Fever for 6 days.", films)
+    assert [o.value for o in timeline.offsets] == want
+
+
+@pytest.mark.parametrize("texts", [
+    # two later CTs of different days: which one?
+    [("Chest X-ray.", "1"), ("Chest X-ray two days after the CT.", "1"), ("CT on the fourth day of admission.", "2"),
+     ("CT on day 9 of admission.", "3")],
+    # an earlier CT whose day is not told: blank, not the previous film's day
+    [("CT.", "1"), ("Chest X-ray on admission.", "2"), ("Chest X-ray two days after the CT.", "3")],
+    # an exam of two letters that is no film of the dataset: as before
+    [("Chest X-ray on admission.", "1"), ("CT 2 days after the US.", "2")],
+])
+def test_unseen50_an_interval_after_the_ct_without_one_ct_day_is_blank(texts):
+    films = [ImageTexts(k, caption, group=group) for k, (caption, group) in enumerate(texts)]
+    assert case_timeline("Fever for 6 days.", films).offsets[-1 if len(texts) != 4 else 1].value is None
+
+
+def test_unseen50_eurorad_18377_and_sirm_127_rows():
+    name = ("eu_spain_74_years_female_long_one_paragraph_history_six_days_of_evolution_ctpa_on_the_fourth_day_of_"
+            "admission_figure_1a_1b_1c_icu_two_days_after_the_ct.html")
+    rows = _batch_rows("eurorad", "unseen50", name, "https://www.eurorad.org/case/18377")
+    # (were blank: the history's one CT told in a sentence of three moments; Figure 1c "two days after the CT")
+    assert [rows[f"0000018377/18377_{f}.jpg"]["offset"] for f in ("2_1", "2_2", "1_3")] == ["10", "10", "12"]
+    name = ("caso_127_uomo_66_anni_testo_a_elenco_puntato_rx_torace_dell_11_03_tc_del_12_03_rx_a_letto_del_18_03_"
+            "didascalie_con_data.html")
+    rows = _batch_rows("sirm", "unseen50", name, "https://www.sirm.org/2020/03/23/covid-19-caso-127/")
+    # (were blank: the captions "RX 11/03", "RX 18/03" name no view; the list's items of those dates do)
+    assert [rows[f"03/caso127-{k}.jpg"]["view"] for k in (1, 4)] == ["AP", "AP Supine"]
 
 
 # --- unseen49: a ward stay told by its length without "for", a normal film told as a phase of the course

@@ -101,7 +101,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v27: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
 # v28: a CT panel of such a figure cited after another of the same CT, by text naming no plane, is no Axial by default
 # (blank: was Axial)
-VIEW_VERSION = 28
+# v29: an upload captioned by its exam's date only ("RX 11/03") takes the view of the text's one sentence telling that
+# day's exam of its modality ("- RX torace dell'11/03 in PS (paziente seduto, proiezione AP): ...")
+VIEW_VERSION = 29
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
