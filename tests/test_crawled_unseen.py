@@ -5198,8 +5198,11 @@ def test_unseen51_a_weekday_onset_and_presentation_place_the_films():
     history = ("Unwell since Saturday with fevers, headache and myalgia. Presented on Wednesday with breathlessness "
                "and a new oxygen requirement.")
     assert [o.value for o in case_timeline(history, films).offsets] == [4, 6]  # (was [None, None])
-    # a shorter symptom's span after the weekday's onset: the onset's day is still not told (as before)
+    # a shorter symptom's span after the weekday's onset: the presentation's weekday still tells the onset's day
+    # (Sunday to Tuesday; ``weekday_onset_gap``, unseen50), as the bare "since Sunday" without it does not
     assert [o.value for o in case_timeline("Fever since Sunday, breathless since yesterday. Presented on Tuesday.",
+                                           films).offsets] == [2, 4]
+    assert [o.value for o in case_timeline("Fever since Sunday, breathless since yesterday.",
                                            films).offsets] == [None, None]
 
 
