@@ -45,7 +45,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 118  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -474,6 +474,10 @@ TIMELINE_VERSION = 117  # v2: "day N of admission", "hospital day N" are N days 
 #                           a day label as "D" ("at J10"), of the illness's count where the texts count the illness
 #                      v117: a paper's legend "forty five days after discharge" is one count too (``papers._COUNTS``
 #                           through ``ENGLISH_TENS``; was "five days after discharge", as v113 mended for the texts)
+#                      v118: an onset "3 days before she was swabbed ... on 27 March" is that date less the time; a
+#                           date far after its cue behind a nearer date is another event's; "day 3 of admission" and
+#                           "hospital day [HD] 1" beside a date tell day 1; a discharge's date beside its hospital day;
+#                           dates written year first "2020.02.26"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
