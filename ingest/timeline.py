@@ -3110,7 +3110,9 @@ class CaseImages:
                                             self._history_told)
         presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
         if not self._notes:
-            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
+            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
+            first_moments = moments if k == 0 else self._moments[0]
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
                       or _texts_count_stay(chosen_all, timeline, history))
