@@ -173,6 +173,11 @@ _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>
 _DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
 #: ISO dates, "2020-02-12" (year, month, day: the one order they are written in).
 _ISO_DATE = compile_fast(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d-])")
+#: Dates written year first with dots or slashes, as East Asian papers write them ("2020.02.26", "2020/3/4"): year,
+#: month, day, the one order a date opening with its year is written in (not "2020. 2. 26.": a year ending a
+#: sentence before a numbered item).
+_YEAR_FIRST_DATE = compile_fast(r"(?<![\d./])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>[01]?\d)(?P=sep)"
+                                r"(?P<d>[0-3]?\d)(?!\d|[./]\d)")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
@@ -705,6 +710,40 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
     return None
 
 
+#: An onset told as a time before a later moment of the illness the same clause dates: "Her illness had started with
+#: a dry cough, fever and headache 3 days before she was swabbed at a drive-through testing centre on 27 March",
+#: "symptoms began five days before her positive swab on 12 April", "developed fever 4 days prior to admission on 3
+#: June": the onset is that date less the time (the date is the later moment's, not the onset's).
+_ONSET_BEFORE_EVENT = compile_fast(
+    rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
+    rf"[^.;]{{0,60}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:before|prior\s+to)\s+"
+    r"(?:(?:she|he|the\s+patient)\s+(?:was\s+)?(?:swabbed|tested|admitted|hospitali[sz]ed|diagnosed|presented|"
+    r"attended|visited|came)|(?:(?:the|his|her|a)\s+)?(?:(?:first|positive)\s+)*(?:swab|test|PCR|RT-PCR|admission|"
+    r"presentation|diagnosis|hospitali[sz]ation))\b",
+    re.IGNORECASE)
+
+
+def onset_before_dated_event(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the onset sentence's span) when the history tells the onset as a time before a later
+    moment its clause dates (``_ONSET_BEFORE_EVENT``): that date less the time. None when not told, about another
+    person, or when the moment's clause holds no date or several."""
+    if "before" not in history and "prior" not in history:
+        return None
+    for m in _ONSET_BEFORE_EVENT.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, m.start(), m.end()):
+            continue
+        days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        brk = _CLAUSE_END.search(history, m.end(), s_end)
+        found = dates_in(history[m.end():brk.start() if brk else s_end], day_first)
+        if days is not None and len({value for _, _, value in found}) == 1:
+            a, b, value = found[0]
+            words = history[m.end() + a:m.end() + b]
+            return (date.fromordinal(value.toordinal() - days), f"{m.group(0)}{EVIDENCE_JOIN}{words}",
+                    (s_start, s_end))
+    return None
+
+
 #: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
 #: infected colleague"): not the clause's subject.
 _CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
@@ -849,7 +888,7 @@ def filename_day(filename: str) -> tuple[int, str] | None:
 def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
     """(start, end, date) of the dates of ``text``; a slashed date only when written day first
     (``day_first``, or a first number over 12); a dotted one with its year always day first; an ISO one
-    ("2020-02-12") year first."""
+    ("2020-02-12") and one opening with its year ("2020.02.12", "2020/2/12") year first."""
     found: list[tuple[int, int, date]] = []
     named = bool(text_context(text).words & _MONTH_WORDS)
     # every named date holds a month's name: the windows around numbers far from one ("may" is a
@@ -876,6 +915,10 @@ def dates_in(text: str, day_first: bool = False) -> tuple[tuple[int, int, date],
     for m in (_ISO_DATE.finditer(text) if "-" in text else ()):
         value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         if value is not None:
+            found.append((m.start(), m.end(), value))
+    for m in (_YEAR_FIRST_DATE.finditer(text) if "." in text or "/" in text else ()):
+        value = _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if value is not None and not any(s <= m.start() < e for s, e, _ in found):
             found.append((m.start(), m.end(), value))
     if text_context(text).words & _HOLIDAY_OR_WEEKDAY_WORDS:
         found.extend(_holiday_and_weekday_dates(text, found))
@@ -1084,7 +1127,7 @@ def _history_dates(history: str, day_first: bool = False
     headings = [m.span() for m in _HEADING.finditer(history)]
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
-    after_exposure = onset_after_dated_exposure(history, day_first)
+    after_exposure = onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
@@ -1211,8 +1254,15 @@ def _cue_dated_by_another(history: str, dates: Sequence[tuple[int, int, date]], 
                           distance: int, cue: tuple[int, int] | None) -> bool:
     """A date whose nearest cue lies past the end of its clause, while another date of its sentence after it is
     nearer to that cue ("He was confirmed on March 4 at a public health center and admitted on March 6"): the
-    cue is the other date's, the first date another event's (the test's) with no cue of its own."""
-    if cue is None or distance < _OTHER_CLAUSE or cue[0] < span[1]:
+    cue is the other date's, the first date another event's (the test's) with no cue of its own; and the mirror, a
+    date far after its nearest cue with another date between them ("was admitted to Kyungpook National University
+    Hospital on February 26, 2020 (hospital day [HD] 1) after his swabs were positive ... on February 25": the
+    cue is February 26's, February 25 the test's)."""
+    if cue is None or distance < _OTHER_CLAUSE:
+        return False
+    if cue[1] <= span[0]:
+        return any(cue[1] <= other and other_end <= span[0] for other, other_end, _ in dates)
+    if cue[0] < span[1]:
         return False
     s_end = sentence_at(history, span[0])[1]
     return any(span[1] <= other < s_end and _cue_distance(history, other, other_end, *cue) < distance
@@ -2478,10 +2528,14 @@ def admission_is_day_one(*texts: str) -> str:
     return ""
 
 
-#: A hospital day told by its number: "the sixth hospital day", "the 6th day of hospitalization", "hospital day 6".
+#: A hospital day told by its number: "the sixth hospital day", "the 6th day of hospitalization", "hospital day 6";
+#: the cardinal after "day" ("day 3 of admission", "day 5 of hospitalization"); the abbreviation a Korean or
+#: Japanese group defines or uses ("hospital day [HD] 1", "hospital day (HD) 1", "HD 4", "HD #4").
 _NUMBERED_STAY_DAY = (rf"(?:the\s+)?(?:(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS_EN)})\s+"
                       r"(?:hospital\s+day|day\s+of\s+(?:hospitali[sz]ation|admission|(?:the\s+)?hospital\s+stay))"
-                      r"|hospital\s+day\s*(?P<n>\d{1,2}))\b")
+                      r"|hospital\s+day\s*(?:[(\[]\s*(?-i:HD)\s*[)\]]\s*)?(?P<n>\d{1,2})"
+                      r"|day\s+(?P<n2>\d{1,2})\s+of\s+(?:hospitali[sz]ation|admission|(?:the\s+)?hospital\s+stay)"
+                      r"|(?-i:HD)\s*#?\s*(?P<n3>\d{1,2}))\b")
 #: A hospital day set beside the date it fell on: "On March 4, the sixth hospital day, ...", "on 12 May (hospital
 #: day 5)" (the date before), "on hospital day 5 (12 May)", "on the 6th day of hospitalization, March 4" (after).
 _STAY_DAY_AFTER_DATE = compile_fast(rf"\s*[,(]\s*{_NUMBERED_STAY_DAY}\s*[,);]", re.IGNORECASE)
@@ -2493,7 +2547,7 @@ def admission_day_one_by_date(history: str, day_first: bool = False) -> str:
     admitted on February 28. ... On March 4, the sixth hospital day, fever recurred": March 4 is 5 days after the
     admission, so its hospital day N is N - 1 days after it), or "" when the history tells no such pair, tells
     the project's own count (hospital day N, N days after the admission) or two pairs disagree."""
-    if "day" not in history.lower():
+    if "day" not in history.lower() and "HD" not in history:
         return ""
     _onset, admitted = history_dates(history, day_first)
     if admitted is None:
@@ -2508,7 +2562,8 @@ def admission_day_one_by_date(history: str, day_first: bool = False) -> str:
                 continue
             told = m.group("ord")
             number = (ORDINAL_NUMBERS.get(told.lower()) if told and not told[0].isdigit()
-                      else int(told[:-2]) if told else int(m.group("n")))
+                      else int(told[:-2]) if told
+                      else int(m.group("n") or m.group("n2") or m.group("n3")))
             words = words.strip(" ,;")
             if number:
                 found.setdefault((value - admitted[0]).days - number, words + (")" if words.count("(") >
@@ -3310,7 +3365,9 @@ class CaseImages:
                                             self._history_told)
         presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
         if not self._notes:
-            dates = _first_film_dated_presentation(chosen_all, timeline, dates)
+            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
+            first_moments = moments if k == 0 else self._moments[0]
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
                       or _texts_count_stay(chosen_all, timeline, history)
@@ -3685,7 +3742,25 @@ def discharge_moment(history: str, day_first: bool = False, stay_length: bool = 
         if after is not None:
             found.add(after)
     found.update(_at_discharge_days(history))
+    found = _date_beside_stay_day(history, found)
     return _the_one(found) if found or not stay_length else _stay_length(history)
+
+
+def _date_beside_stay_day(history: str, found: set[Moment]) -> set[Moment]:
+    """The discharge's date alone when the history tells it beside the hospital day it fell on ("discharged on HD
+    15 (March 11, 2020)", "on March 11 (hospital day 15)"): one day told twice, and the date says it whichever day
+    the paper's count starts on (the admission its day 1 or its day 0); else ``found``."""
+    dated = [m for m in found if m.kind == DATED]
+    counted = [m for m in found if m.kind != DATED]
+    if len({m.days for m in dated}) != 1 or not counted or {(m.kind, m.days) for m in counted} != {
+            (HOSPITAL_DAY, counted[0].days)}:
+        return found
+    for day in {m.evidence for m in dated}:
+        for count in {m.evidence for m in counted}:
+            if (re.search(rf"{re.escape(count)}\s*[,(]\s*(?:on\s+)?{re.escape(day)}", history)
+                    or re.search(rf"{re.escape(day)}\s*[,(]\s*(?:on\s+)?(?:the\s+)?{re.escape(count)}", history)):
+                return set(dated)
+    return found
 
 
 def _illness_day_of_discharge(history: str, m: re.Match[str], end: int) -> set[Moment]:
