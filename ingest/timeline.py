@@ -513,42 +513,26 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
                 or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
-                or _onset_and_arrival_by_weekdays(history, low) or _admitted_later_than_onset(history, low))
+                or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low))
     amount, m = found
     return amount, m.group(0)
 
 
-#: The onset told by its weekday, as clinicians write a recent history ("Unwell since Saturday with fevers",
-#: "Cough and fever from Monday", "became unwell on Thursday"): a symptom, then "since" / "from" / "on" the weekday.
-_WEEKDAY_ONSET = compile_fast(
-    r"\b(?:unwell|ill|sick|symptomatic|symptoms?|fevers?|febrile|pyrexi\w*|cough\w*|coryza\w*|breathless\w*|"
-    r"myalgias?|headaches?|malaise|sore\s+throat)\b[^.;]{0,60}?\b(?:since|from|on)\s+(?:(?:the|last)\s+)?"
-    r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!\s*\d)",  # (``_WEEKDAY_NAMES``)
-    re.IGNORECASE)
+#: English weekdays, Monday first (``date.weekday()``'s numbering), and their Italian stems: the one list every
+#: weekday reading takes its names from.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_WEEKDAY_NAMES = "|".join(_WEEKDAYS)
+_ITALIAN_WEEKDAYS = ("luned", "marted", "mercoled", "gioved", "venerd", "sabato", "domenica")
 
 
-def _onset_and_arrival_by_weekdays(history: str, low: str) -> tuple[int, str] | None:
-    """(days from the onset to the presentation, evidence) when the history tells both by their weekdays and by no
-    date ("Unwell since Saturday with fevers ... Presented on Wednesday with breathlessness": 4 days): the
-    presentation is the first such weekday after the onset's. Read only as ``onset_gap``'s last resort, with one
-    onset weekday and one weekday in a sentence of the arrival after it (the same weekday, a week or none, and a
-    history telling a date or several such weekdays, leave it unread), neither about another person."""
-    if not any(day in low for day in _WEEKDAY_NAMES.split("|")) or dates_in(history):
+def _undated_weekday_gap(history: str, low: str) -> tuple[int, str] | None:
+    """``onset_gap``'s last resort: the onset and the presentation told by their weekdays in a history that dates
+    nothing ("Unwell since Saturday with fevers ... Presented on Wednesday with breathlessness": 4 days;
+    ``weekday_onset_gap``); a dated history is the dates' rules'."""
+    if not any(day in low for day in (*_WEEKDAYS, *_ITALIAN_WEEKDAYS)) or dates_in(history):
         return None
-    onsets = [m for m in _WEEKDAY_ONSET.finditer(history) if not about_other_person(history, m.start(), m.end())]
-    if len(onsets) != 1:
-        return None
-    onset = onsets[0]
-    arrivals = [m for m in _ON_WEEKDAY.finditer(history, onset.end())
-                if _ADMISSION_CUES.search(history, *sentence_at(history, m.start()))
-                and not about_other_person(history, m.start(), m.end())]
-    if len(arrivals) != 1:
-        return None
-    names = _WEEKDAY_NAMES.split("|")
-    gap = (names.index(arrivals[0].group("wd").lower()) - names.index(onset.group("wd").lower())) % 7
-    if gap == 0:
-        return None
-    return gap, f"{onset.group(0)}{EVIDENCE_JOIN}{arrivals[0].group(0)}"
+    return weekday_onset_gap(history)
 
 
 def _trip_before_admission(history: str, m: re.Match[str]) -> bool:
@@ -963,7 +947,6 @@ def _holiday(name: str, year: int) -> date | None:
 _HOLIDAY_NAMES = (r"easter(?:\s+(?:sunday|monday|weekend))?|good\s+friday|thanksgiving(?:\s+day)?|"
                   r"christmas(?:\s+(?:eve|day))?|new\s+year[’']?s?\s+(?:eve|day)|"
                   r"(?:chinese|lunar)\s+new\s+year|spring\s+festival")
-_WEEKDAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 #: A day told by a holiday: the holiday itself, "the day after (before) X", "the eve of X", "the Saturday of the
 #: Easter weekend", "the Tuesday after Easter".
 _HOLIDAY_DATE = compile_fast(
@@ -1911,9 +1894,6 @@ def _ordinal_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
             day_base(m, m.group("base") or m.group("base_it") or m.group("base_es") or ""))
 
 
-#: English weekdays, Monday first (``date.weekday()``'s numbering).
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
 #: A film on a weekday after the one the history admits the patient on ("on the following Monday" of a patient
 #: "admitted on a Friday"): ``days`` is the weekday's number.
 _FOLLOWING_WEEKDAY = compile_fast(rf"\bthe\s+(?:following|next)\s+(?P<day>{'|'.join(_WEEKDAYS)})\b", re.IGNORECASE)
@@ -3500,8 +3480,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
             told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
         # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
         gap, weekday = told, None
-    # (unless the presentation is told by its weekday too: "Unwell since Saturday ... Presented on Wednesday",
-    # ``_onset_and_arrival_by_weekdays``)
+    # (unless the presentation is told by its weekday too, ``onset_gap``'s ``weekday_onset_gap``)
     if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
         # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
@@ -3529,6 +3508,14 @@ _WEEKDAY_SINCE = compile_fast(
     re.IGNORECASE)
 
 
+#: A symptom's start told "on" its weekday ("became unwell on Thursday", "fever and cough on Monday"); "since" /
+#: "from" are ``_WEEKDAY_SINCE``'s.
+_WEEKDAY_ONSET_ON = compile_fast(
+    r"\b(?:unwell|ill|sick|symptomatic|symptoms?|fevers?|febrile|pyrexi\w*|cough\w*|coryza\w*|breathless\w*|"
+    rf"myalgias?|headaches?|malaise|sore\s+throat)\b[^.;]{{0,60}}?\bon\s+(?:(?:the|last)\s+)?(?P<wd>{_WEEKDAY_NAMES})\b"
+    r"(?!\s*\d)", re.IGNORECASE)
+
+
 def _weekday_onset(history: str) -> str | None:
     """The words of a symptom's start told by a weekday in the history, or None."""
     for m in _WEEKDAY_SINCE.finditer(history):
@@ -3541,7 +3528,6 @@ def _weekday_onset(history: str) -> str | None:
 #: The presentation told by its weekday ("Presented on Thursday with worsening shortness of breath", "admitted on
 #: a Friday", "Accede in PS giovedì"): with a symptom's start told by a weekday (``_WEEKDAY_SINCE``) the two give the
 #: days between them.
-_ITALIAN_WEEKDAYS = ("luned", "marted", "mercoled", "gioved", "venerd", "sabato", "domenica")
 _PRESENTED_ON_WEEKDAY = compile_fast(
     r"\b(?:presented|presents|admitted|attended|came|arrived|brought|referred|hospitali[sz]ed)\b[^.;]{0,40}?"
     rf"\bon\s+(?:a\s+)?(?P<day>{'|'.join(_WEEKDAYS)})\b"
@@ -3565,25 +3551,30 @@ def _weekday_number(m: re.Match[str]) -> int | None:
 def weekday_onset_gap(history: str) -> tuple[int, str] | None:
     """The days from the symptoms' start to the presentation when the history tells both by their weekdays
     ("Fever and myalgia from Saturday, dry cough and breathlessness from Monday. Presented on Thursday": 5, the
-    first symptom's), or None: no presentation's weekday or several, a start told by the weekend (Saturday or
-    Sunday?), or on the presentation's weekday (that day or a week before?)."""
+    first symptom's; "became unwell on Thursday ... came to the emergency department on Monday": 4), or None: no
+    presentation's weekday or several, a start told by the weekend (Saturday or Sunday?), or on the presentation's
+    weekday (that day or a week before?), either about another person."""
+    starts = [(m, _weekday_number(_WEEKDAY_IN.search(m.group(0)))) for m in _WEEKDAY_SINCE.finditer(history)
+              if SYMPTOM_WORDS.search(history, *sentence_at(history, m.start()))]
+    starts += [(m, _WEEKDAYS.index(m.group("wd").lower())) for m in _WEEKDAY_ONSET_ON.finditer(history)]
+    starts = [(m, day) for m, day in starts if not about_other_person(history, m.start(), m.end())]
+    if not starts:
+        return None
+    first_end = min(m.end() for m, _ in starts)
     presented = {(_weekday_number(m), m.group(0)) for m in _PRESENTED_ON_WEEKDAY.finditer(history)
                  if not about_other_person(history, m.start(), m.end())}
+    # (a weekday in a sentence of the arrival after the onset's: "On Monday she came to the emergency department")
+    presented |= {(_WEEKDAYS.index(m.group("wd").lower()), m.group(0))
+                  for m in _ON_WEEKDAY.finditer(history, first_end)
+                  if _ADMISSION_CUES.search(history, *sentence_at(history, m.start()))
+                  and not any(s.start() <= m.start() < s.end() for s, _ in starts)
+                  and not about_other_person(history, m.start(), m.end())}
     if len({day for day, _ in presented}) != 1:
         return None
-    day, presented_words = presented.pop()
-    gaps = []
-    for m in _WEEKDAY_SINCE.finditer(history):
-        s_start, s_end = sentence_at(history, m.start())
-        if not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, m.start(), m.end()):
-            continue
-        start = _weekday_number(_WEEKDAY_IN.search(m.group(0)))
-        if start is None or start == day:
-            return None
-        gaps.append(((day - start) % 7, m.group(0)))
-    if not gaps:
+    day, presented_words = min(presented, key=lambda told: history.find(told[1]))
+    if any(start is None or start == day for _, start in starts):
         return None
-    days, words = max(gaps)
+    days, words = max(((day - start) % 7, m.group(0)) for m, start in starts)
     return days, f"{words}{EVIDENCE_JOIN}{presented_words}"
 
 
