@@ -2263,19 +2263,28 @@ def _readmission_and_bare_day(moments: list[Moment]) -> Moment | None:
 
 
 def _discharge_days_on_illness(found: Sequence[Sequence[Moment]], chosen: list[tuple[Moment | None, str]],
-                               timeline: Timeline, history: str) -> list[tuple[Moment | None, str]]:
+                               timeline: Timeline, history: str, bare: frozenset[int] | set[int] | None = None
+                               ) -> list[tuple[Moment | None, str]]:
     """``chosen`` (each image's moment, ``found`` its words' moments, in the images' order), the films "at discharge"
     with a bare day beside ("at discharge (day 26)", which ``_dated_discharge`` reads as a day of the stay) read as
     days of the illness when the case's other texts count the illness's days and never the stay's ("(a) ... at
     admission (day 6 from the onset of symptoms) ... (b) ... at day 9 from the onset": ``_labels_count_illness``):
-    the paper's one count."""
-    bare = {k for k, (words, (moment, _)) in enumerate(zip(found, chosen))
-            if moment is not None and moment.kind == HOSPITAL_DAY and _discharge_and_bare_day(words)}
+    the paper's one count. ``bare``: ``_bare_discharge_days(found, chosen)`` when the caller knows it."""
+    if bare is None:
+        bare = _bare_discharge_days(found, chosen)
     if not bare or not _labels_count_illness([(None, "") if k in bare else c for k, c in enumerate(chosen)],
                                              timeline, history):
         return chosen
     return [(replace(moment, kind=SINCE_ONSET), reason) if k in bare and moment is not None else (moment, reason)
             for k, (moment, reason) in enumerate(chosen)]
+
+
+def _bare_discharge_days(found: Sequence[Sequence[Moment]], chosen: Sequence[tuple[Moment | None, str]]
+                         ) -> frozenset[int]:
+    """The positions of the films "at discharge" with a bare day beside, read as a day of the stay
+    (``_discharge_days_on_illness``)."""
+    return frozenset(k for k, (words, (moment, _)) in enumerate(zip(found, chosen))
+                     if moment is not None and moment.kind == HOSPITAL_DAY and _discharge_and_bare_day(words))
 
 
 def _discharge_and_bare_day(moments: Sequence[Moment]) -> bool:
@@ -2980,6 +2989,8 @@ class CaseImages:
         self._index = {image.position: k for k, image in enumerate(self._ordered)}
         self._notes, self._day_first = captions_are_notes, day_first
         self._raw = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
+        # whether a film's own words tell a first visit (``offset_of`` asks for each film placed)
+        self._raw_first_visit = any(m.kind == FIRST_VISIT for found in self._raw for m in found)
         # the films' own words making the admission, or the onset, day 1 (case_timeline reads them after the
         # history's)
         self._day_ones = [admission_is_day_one(i.date_text, i.caption) for i in self._ordered]
@@ -2998,10 +3009,11 @@ class CaseImages:
             moments = [_rebased_on_onset(_rebased(_stay_on_illness(m, stay_pair), day_one), onset_one)
                        for m in self._raw]
             chosen = [_one_moment(m) for m in moments]
-            # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
+            # what case_timeline asks of all the images: a moment since the onset, a "day 0" label, the films
+            # at discharge with a bare day (``_discharge_days_on_illness``)
             self._read[key] = (moments, chosen, sum(map(_since_onset, chosen)),
-                               sum(map(_has_day_zero_label, moments)))
-        self._moments, self._chosen, self._onset, self._day_zero = self._read[key]
+                               sum(map(_has_day_zero_label, moments)), _bare_discharge_days(moments, chosen))
+        self._moments, self._chosen, self._onset, self._day_zero, self._bare = self._read[key]
 
     def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
                   admission_base_told: bool = True) -> ImageOffset:
@@ -3028,7 +3040,7 @@ class CaseImages:
             chosen = _one_moment(moments)
         first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
-                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)
+                or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
                 or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
             # an interval from an earlier exam of a kind, a case telling a first visit (which the history
             # decides how to read), or a first legend told after the exam before (which may count from the
@@ -3047,8 +3059,13 @@ class CaseImages:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
+        # the other films' bare days at discharge are read once per count (``_use``): only this film's is read here
+        bare = self._bare - {k} if k in self._bare else self._bare
+        if _bare_discharge_days((moments,), (chosen,)):
+            bare = bare | {k}
         chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
-                                                [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history)
+                                                [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history,
+                                                bare)
         chosen = chosen_all[k]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
                                             _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
