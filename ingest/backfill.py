@@ -1269,14 +1269,14 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector off while a chunk is filled, and one collection of the young
-    generations after it (the collector's state restored): the normalizers make millions of
+    """The cyclic garbage collector off while a chunk is filled, and one collection of the youngest
+    generation after it (the collector's state restored): the normalizers make millions of
     short-lived objects (matches, results, cache entries) but no reference cycles (a chunk of the
     speed bench's 2,210 rows filled with the collector off left nothing for it to collect), yet a
     young collection walks every object the chunk still holds (its notes' results, its fills): with
     ``FEW_COLLECTIONS`` six collections a chunk of 3,000 rows cost about a tenth of its CPU. A cycle a
-    chunk makes is collected after it, as the chunk's objects, freed by their counts, leave the
-    young generations small."""
+    chunk makes is collected after it: every object the chunk made is in the youngest generation,
+    and those freed by their counts are gone from it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -1284,7 +1284,7 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect(1)
+            gc.collect(0)
 
 
 #: A pool worker's collector thresholds between its chunks (``worker_init``; the collector is off during a
