@@ -2976,6 +2976,12 @@ def _has_day_zero_label(moments: list[Moment]) -> int:
     return int(any(m.kind == LABEL and (m.days == 0 or _SIGNED_DAY.search(m.evidence)) for m in moments))
 
 
+def _in_film_order(told: Sequence[tuple[int, object]], k: int, own: object) -> list:
+    """The words of the films that tell them (``told``: (position, words), in order) and ``own`` in place of
+    the ``k``-th film's: the films' words in order, less those that tell nothing."""
+    return [*(words for j, words in told if j < k), own, *(words for j, words in told if j > k)]
+
+
 class CaseImages:
     """A case's images with their moments read once, to place one image at a time: ``offset_of``
     gives what ``case_timeline(history, images, ...).offset_of(position)`` gives with that image's
@@ -2997,6 +3003,11 @@ class CaseImages:
         self._onset_ones = [onset_is_day_one(i.date_text, i.caption) for i in self._ordered]
         # (and a hospital day's day of the illness: ``stay_days_on_illness``)
         self._stay_pairs = [_stay_pairs_of(i) for i in self._ordered]
+        # the films that tell any of the three ((position, words), in order): ``offset_of`` walks these for
+        # each film placed, not every film of a patient of thousands
+        self._told_day_ones = [(k, d) for k, d in enumerate(self._day_ones) if d]
+        self._told_onset_ones = [(k, d) for k, d in enumerate(self._onset_ones) if d]
+        self._told_stay_pairs = [(k, p) for k, p in enumerate(self._stay_pairs) if p]
         self._read: dict[tuple[str, str, tuple[int, str] | None],
                          tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
         self._use("", "", None)
@@ -3023,14 +3034,14 @@ class CaseImages:
         same = image == self._ordered[k]
         own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
         day_one = admission_is_day_one(history, findings) or next(
-            (d for d in (*self._day_ones[:k], own, *self._day_ones[k + 1:]) if d), "")
+            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
         own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
         onset_one = onset_is_day_one(history, findings) or next(
-            (d for d in (*self._onset_ones[:k], own_onset, *self._onset_ones[k + 1:]) if d), "")
+            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
         own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
         stay_pair = None if day_one or onset_one else _one_pair(
-            pair for pairs in ((*stay_days_pairs(history, findings),), *self._stay_pairs[:k], own_pairs,
-                               *self._stay_pairs[k + 1:]) for pair in pairs)
+            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
+                                                                                        own_pairs)) for pair in pairs)
         self._use(day_one, onset_one, stay_pair)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
