@@ -1269,26 +1269,19 @@ def _table_chunk(args: tuple[list[list[tuple[int, dict[str, str]]]], list[str], 
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """The cyclic garbage collector off while a chunk is filled, and one collection of the youngest
-    generation after it (the collector's state restored): the normalizers make millions of
-    short-lived objects (matches, results, cache entries) but no reference cycles (a chunk of the
-    speed bench's 2,210 rows filled with the collector off left nothing for it to collect), yet a
-    young collection walks every object the chunk still holds (its notes' results, its fills): with
-    ``FEW_COLLECTIONS`` six collections a chunk of 3,000 rows cost about a tenth of its CPU. A cycle a
-    chunk makes is collected after it: every object the chunk made is in the youngest generation,
-    and those freed by their counts are gone from it."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """The cyclic garbage collector run less often while a chunk is filled (thresholds restored
+    after): the normalizers make millions of short-lived objects (matches, results, cache entries)
+    but no reference cycles, so the default thresholds only walked the long-lived objects (the
+    per-text caches, the chunk's rows) again and again: about a tenth of a chunk's CPU."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*FEW_COLLECTIONS)
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)
+        gc.set_threshold(*previous)
 
 
-#: A pool worker's collector thresholds between its chunks (``worker_init``; the collector is off during a
-#: chunk: ``_fewer_collections``).
+#: The collector's thresholds while rows are filled (``_fewer_collections``).
 FEW_COLLECTIONS = (50_000, 20, 100)
 
 
