@@ -2458,19 +2458,28 @@ def _readmission_and_bare_day(moments: list[Moment]) -> Moment | None:
 
 
 def _discharge_days_on_illness(found: Sequence[Sequence[Moment]], chosen: list[tuple[Moment | None, str]],
-                               timeline: Timeline, history: str) -> list[tuple[Moment | None, str]]:
+                               timeline: Timeline, history: str, bare: frozenset[int] | set[int] | None = None
+                               ) -> list[tuple[Moment | None, str]]:
     """``chosen`` (each image's moment, ``found`` its words' moments, in the images' order), the films "at discharge"
     with a bare day beside ("at discharge (day 26)", which ``_dated_discharge`` reads as a day of the stay) read as
     days of the illness when the case's other texts count the illness's days and never the stay's ("(a) ... at
     admission (day 6 from the onset of symptoms) ... (b) ... at day 9 from the onset": ``_labels_count_illness``):
-    the paper's one count."""
-    bare = {k for k, (words, (moment, _)) in enumerate(zip(found, chosen))
-            if moment is not None and moment.kind == HOSPITAL_DAY and _discharge_and_bare_day(words)}
+    the paper's one count. ``bare``: ``_bare_discharge_days(found, chosen)`` when the caller knows it."""
+    if bare is None:
+        bare = _bare_discharge_days(found, chosen)
     if not bare or not _labels_count_illness([(None, "") if k in bare else c for k, c in enumerate(chosen)],
                                              timeline, history):
         return chosen
     return [(replace(moment, kind=SINCE_ONSET), reason) if k in bare and moment is not None else (moment, reason)
             for k, (moment, reason) in enumerate(chosen)]
+
+
+def _bare_discharge_days(found: Sequence[Sequence[Moment]], chosen: Sequence[tuple[Moment | None, str]]
+                         ) -> frozenset[int]:
+    """The positions of the films "at discharge" with a bare day beside, read as a day of the stay
+    (``_discharge_days_on_illness``)."""
+    return frozenset(k for k, (words, (moment, _)) in enumerate(zip(found, chosen))
+                     if moment is not None and moment.kind == HOSPITAL_DAY and _discharge_and_bare_day(words))
 
 
 def _discharge_and_bare_day(moments: Sequence[Moment]) -> bool:
@@ -3252,6 +3261,12 @@ def _has_day_zero_label(moments: list[Moment]) -> int:
     return int(any(m.kind == LABEL and (m.days == 0 or _SIGNED_DAY.search(m.evidence)) for m in moments))
 
 
+def _in_film_order(told: Sequence[tuple[int, object]], k: int, own: object) -> list:
+    """The words of the films that tell them (``told``: (position, words), in order) and ``own`` in place of
+    the ``k``-th film's: the films' words in order, less those that tell nothing."""
+    return [*(words for j, words in told if j < k), own, *(words for j, words in told if j > k)]
+
+
 class CaseImages:
     """A case's images with their moments read once, to place one image at a time: ``offset_of``
     gives what ``case_timeline(history, images, ...).offset_of(position)`` gives with that image's
@@ -3265,6 +3280,8 @@ class CaseImages:
         self._index = {image.position: k for k, image in enumerate(self._ordered)}
         self._notes, self._day_first = captions_are_notes, day_first
         self._raw = [image_moments(i, captions_are_notes, day_first) for i in self._ordered]
+        # whether a film's own words tell a first visit (``offset_of`` asks for each film placed)
+        self._raw_first_visit = any(m.kind == FIRST_VISIT for found in self._raw for m in found)
         # the films' own words making the admission, or the onset, day 1 (case_timeline reads them after the
         # history's)
         self._day_ones = [admission_is_day_one(i.date_text, i.caption) for i in self._ordered]
@@ -3274,6 +3291,11 @@ class CaseImages:
         # (a study titled "Initial", which a history telling a first visit's film and a return places on the first
         # visit: ``case_timeline``)
         self._initial_label = any(_LABEL_INITIAL.match(i.date_text) for i in self._ordered)
+        # the films that tell any of the three ((position, words), in order): ``offset_of`` walks these for
+        # each film placed, not every film of a patient of thousands
+        self._told_day_ones = [(k, d) for k, d in enumerate(self._day_ones) if d]
+        self._told_onset_ones = [(k, d) for k, d in enumerate(self._onset_ones) if d]
+        self._told_stay_pairs = [(k, p) for k, p in enumerate(self._stay_pairs) if p]
         self._read: dict[tuple[str, str, tuple[int, str] | None],
                          tuple[list[list[Moment]], list[tuple[Moment | None, str]], int, int]] = {}
         self._use("", "", None)
@@ -3286,10 +3308,11 @@ class CaseImages:
             moments = [_rebased_on_onset(_rebased(_stay_on_illness(m, stay_pair), day_one), onset_one)
                        for m in self._raw]
             chosen = _later_after_signed_label(self._ordered, moments, [_one_moment(m) for m in moments])
-            # what case_timeline asks of all the images: a moment since the onset, a "day 0" label
+            # what case_timeline asks of all the images: a moment since the onset, a "day 0" label, the films
+            # at discharge with a bare day (``_discharge_days_on_illness``)
             self._read[key] = (moments, chosen, sum(map(_since_onset, chosen)),
-                               sum(map(_has_day_zero_label, moments)))
-        self._moments, self._chosen, self._onset, self._day_zero = self._read[key]
+                               sum(map(_has_day_zero_label, moments)), _bare_discharge_days(moments, chosen))
+        self._moments, self._chosen, self._onset, self._day_zero, self._bare = self._read[key]
 
     def offset_of(self, history: str, image: ImageTexts, findings: str = "", presenting: bool | None = None,
                   admission_base_told: bool = True) -> ImageOffset:
@@ -3299,14 +3322,14 @@ class CaseImages:
         same = image == self._ordered[k]
         own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
         day_one = admission_is_day_one(history, findings) or next(
-            (d for d in (*self._day_ones[:k], own, *self._day_ones[k + 1:]) if d), "")
+            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
         own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
         onset_one = onset_is_day_one(history, findings) or next(
-            (d for d in (*self._onset_ones[:k], own_onset, *self._onset_ones[k + 1:]) if d), "")
+            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
         own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
         stay_pair = None if day_one or onset_one else _one_pair(
-            pair for pairs in ((*stay_days_pairs(history, findings),), *self._stay_pairs[:k], own_pairs,
-                               *self._stay_pairs[k + 1:]) for pair in pairs)
+            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
+                                                                                        own_pairs)) for pair in pairs)
         self._use(day_one, onset_one, stay_pair)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
@@ -3316,7 +3339,7 @@ class CaseImages:
             chosen = _one_moment(moments)
         first = chosen if k == 0 else self._chosen[0]
         if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
-                or any(m.kind == FIRST_VISIT for found in (*self._raw, moments) for m in found)
+                or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
                 or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
                     and first_visit_told_a_film(history))
                 or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
@@ -3337,8 +3360,13 @@ class CaseImages:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
+        # the other films' bare days at discharge are read once per count (``_use``): only this film's is read here
+        bare = self._bare - {k} if k in self._bare else self._bare
+        if _bare_discharge_days((moments,), (chosen,)):
+            bare = bare | {k}
         chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
-                                                [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history)
+                                                [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history,
+                                                bare)
         chosen = chosen_all[k]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
                                             _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
