@@ -956,7 +956,7 @@ _HOLIDAY_DATE = compile_fast(
 #: admitted" (not "the following Monday", placed from the admission's weekday; not a weekday a date follows).
 _ON_WEEKDAY = compile_fast(rf"\bon\s+(?:the\s+)?(?P<wd>{_WEEKDAY_NAMES})\b(?!\s*\d)", re.IGNORECASE)
 _HOLIDAY_OR_WEEKDAY_WORDS = frozenset(("easter", "good", "thanksgiving", "christmas", "new", "spring",
-                                       *_WEEKDAY_NAMES.split("|")))
+                                       *_WEEKDAYS))
 
 
 def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) -> list[tuple[int, int, date]]:
@@ -977,7 +977,7 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
         if m.group("rel"):
             base = date.fromordinal(base.toordinal() + (1 if m.group("rel").lower() == "after" else -1))
         elif m.group("wd"):
-            want, rel = _WEEKDAY_NAMES.split("|").index(m.group("wd").lower()), m.group("wrel").lower()
+            want, rel = _WEEKDAYS.index(m.group("wd").lower()), m.group("wrel").lower()
             shift = ((want - base.weekday()) % 7 or (7 if rel == "after" else 0)) if rel != "before" \
                 else -((base.weekday() - want) % 7 or 7)
             if rel == "of" and shift > 3:
@@ -995,7 +995,7 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
         before = [v for s, e, v in known if e <= m.start()]
         if not before:
             continue
-        want = _WEEKDAY_NAMES.split("|").index(m.group("wd").lower())
+        want = _WEEKDAYS.index(m.group("wd").lower())
         day = date.fromordinal(before[-1].toordinal() + ((want - before[-1].weekday()) % 7 or 7))
         extra.append((m.start("wd"), m.end(), day))
         known = sorted(known + [extra[-1]], key=lambda f: f[0])
@@ -1011,7 +1011,7 @@ def _weekday_anchor(text: str) -> list[tuple[int, int, date]]:
     if len(days) < 2:
         return []
     first = days[0]
-    want = _WEEKDAY_NAMES.split("|").index(first.group("wd").lower())
+    want = _WEEKDAYS.index(first.group("wd").lower())
     return [(first.start("wd"), first.end(), date(_SOME_YEAR, 1, 6 + want))]  # 6 January 2020 was a Monday
 
 
