@@ -1160,15 +1160,34 @@ _TEST_RESULT = re.compile(r"^\s*(?:(?!(?:was|were|is|and|had|has)\b)[\w-]+\s+){0
                           r"\b(?:positive|negative|confirmed|detected)\b[^;]*$", re.I)
 
 
+#: A sentence adding one more finding of the film just told, an organ or a sign its subject and no step of the course
+#: ("The lungs were clear apart from mild bronchial wall thickening.", "The heart size was normal.", "There was no
+#: pleural effusion or pneumothorax.", "No pneumothorax was seen."): the film before's description, not the step a
+#: "the following day" counts from. Not a sentence telling an act ("The lungs were re-expanded after a chest tube
+#: was placed", "... worsened, and she was intubated"): those are steps.
+_FINDING_SUBJECT = (r"(?:(?:left|right|upper|lower|middle|remaining|other|visible|adjacent)\s+)*"
+                    r"(?:lungs?|lung\s+(?:fields?|parenchyma|bases|volumes?)|heart(?:\s+size)?|cardiac\s+"
+                    r"(?:silhouette|size)|cardiomediastinal\s+(?:silhouette|contours?)|mediastinum|hila|hilar\s+"
+                    r"structures|pleural\s+(?:spaces?|effusions?|thickening)|costophrenic\s+angles?|pneumothorax|"
+                    r"effusions?|osseous\s+structures|bones|trachea|airways?)\b")
+_FILM_FINDING = re.compile(
+    r"^\s*(?!(?:[^.;]*?\s)?(?:started|given|admitted|transferred|intubated|extubated|treated|received|developed|"
+    r"placed|inserted|drained|performed|obtained|done|underwent|required|discharged|worsened|improved|became)\b)"
+    rf"(?:there\s+(?:was|were)\s+(?:also\s+)?(?:no\s+)?{_FINDING_SUBJECT}"
+    rf"|(?:the\s+|both\s+|her\s+|his\s+|no\s+)?{_FINDING_SUBJECT}[^.;]*\b(?:was|were|is|are)\b)[^;]*$", re.I)
+
+
 def _course_before(earlier: tuple[str, ...]) -> str:
     """The nearest of the ``earlier`` sentences (nearest first) that is a step of the course, the step before a
-    citing sentence's "the following day": one citing a figure, telling a moment, or any but a test's result
-    ("... (Figure 1). His swab for SARS-CoV-2 PCR was positive. HRCT chest was done on next day ... (Figure 2)":
-    Figure 1's sentence; "(Figure 1). She was started on oxygen. A CT ... the following day": the oxygen's)."""
+    citing sentence's "the following day": one citing a figure, telling a moment, or any but a test's result or
+    one more finding of the film before (``_FILM_FINDING``) ("... (Figure 1). His swab for SARS-CoV-2 PCR was
+    positive. HRCT chest was done on next day ... (Figure 2)": Figure 1's sentence; "(Figure 1). The lungs were
+    clear apart from ... A CT ... the following day": Figure 1's; "(Figure 1). She was started on oxygen. A CT ...
+    the following day": the oxygen's)."""
     for sentence in earlier:
         words = _CITATION.sub("", sentence)
         if (_CITATION.search(sentence) or _DATE.search(words) or text_moments(words, "caption")
-                or not _TEST_RESULT.match(words)):
+                or not (_TEST_RESULT.match(words) or _FILM_FINDING.match(words))):
             return sentence
     return ""
 
