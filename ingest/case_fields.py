@@ -506,6 +506,7 @@ TIMELINE_VERSION = 124  # v2: "day N of admission", "hospital day N" are N days 
 #                           dates written year first "2020.02.26"
 #                      v124: "who initiated 7 days ago with fever" (the onset's time before its symptoms), "there
 #                          is 5 days" for "5 days ago"; an onset told as a range or a part of a month is no admission
+#                          base, nor is the arrival of a patient transferred from another hospital on an untold day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -3527,7 +3527,22 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
         # "Symptoms for 6-7 days", "symptoms since mid-October": the illness began before the admission on a day
         # the page does not give; counting from the admission would be a guess: no anchor, the offsets stay blank
         return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, told, "history")]
+    if (stay := _TRANSFERRED_FROM_HOSPITAL.search(history)) is not None \
+            and not about_other_person(history, stay.start(), stay.end()):
+        # "transferred from another hospital with COVID-19 pneumonia": the stay began there, on a day not told; the
+        # arrival in the authors' hospital is no hospitalisation's day 0: no anchor, the offsets stay blank
+        return Timeline(HOSPITALISATION, "", None), dates, []
     return Timeline(HOSPITALISATION, "", 0), dates, []
+
+
+#: A stay begun in another hospital ("was transferred from another hospital", "referred from a peripheral hospital",
+#: "transferred to our ICU from a regional hospital"): with no day of it told, its day 0 is not the arrival here.
+_TRANSFERRED_FROM_HOSPITAL = compile_fast(
+    r"\b(?:transferred|referred|moved|transported)\b[^.;]{0,60}?\bfrom\s+(?:an?other|an?\s+(?:outside|external|"
+    r"regional|local|peripheral|district|community|rural|smaller|private|nearby|different|provincial|county)|the\s+"
+    r"(?:regional|local|peripheral|district|community|provincial|county))\s+(?:[\w-]+\s+){0,2}?(?:hospital|centre|"
+    r"center|ICU|intensive\s+care\s+unit)\b",
+    re.IGNORECASE)
 
 
 #: A symptom's span told as a range of days ("Symptoms for 6-7 days", "fever in the last 2-3 days", "a 5 to 7-day
