@@ -3523,7 +3523,51 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     if onset_moment or onset_date is not None:
         return (Timeline(ONSET, "", None), dates,
                 [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
+    if (told := onset_told_not_a_day(history)) is not None:
+        # "Symptoms for 6-7 days", "symptoms since mid-October": the illness began before the admission on a day
+        # the page does not give; counting from the admission would be a guess: no anchor, the offsets stay blank
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, told, "history")]
+    if (stay := _TRANSFERRED_FROM_HOSPITAL.search(history)) is not None \
+            and not about_other_person(history, stay.start(), stay.end()):
+        # "transferred from another hospital with COVID-19 pneumonia": the stay began there, on a day not told; the
+        # arrival in the authors' hospital is no hospitalisation's day 0: no anchor, the offsets stay blank
+        return Timeline(HOSPITALISATION, "", None), dates, []
     return Timeline(HOSPITALISATION, "", 0), dates, []
+
+
+#: A stay begun in another hospital ("was transferred from another hospital", "referred from a peripheral hospital",
+#: "transferred to our ICU from a regional hospital"): with no day of it told, its day 0 is not the arrival here.
+_TRANSFERRED_FROM_HOSPITAL = compile_fast(
+    r"\b(?:transferred|referred|moved|transported)\b[^.;]{0,60}?\bfrom\s+(?:an?other|an?\s+(?:outside|external|"
+    r"regional|local|peripheral|district|community|rural|smaller|private|nearby|different|provincial|county)|the\s+"
+    r"(?:regional|local|peripheral|district|community|provincial|county))\s+(?:[\w-]+\s+){0,2}?(?:hospital|centre|"
+    r"center|ICU|intensive\s+care\s+unit)\b",
+    re.IGNORECASE)
+
+
+#: A symptom's span told as a range of days ("Symptoms for 6-7 days", "fever in the last 2-3 days", "a 5 to 7-day
+#: history") or its start as a part of a month ("since mid-October", "from early March", "at the end of March"):
+#: an onset told, but no one day (``onset_told_not_a_day``).
+_ONSET_NOT_A_DAY = compile_fast(
+    r"\b(?:(?:for|since|over|of)(?:\s+the\s+(?:last|past|previous|preceding))?|(?:in|during)\s+the\s+"
+    r"(?:last|past|previous|preceding))\s+(?:about\s+|approximately\s+)?"
+    r"\d{1,2}\s*(?:-|\u2013|to|or)\s*\d{1,2}\s*[- ]?(?:days?|weeks?)\b"
+    r"(?!\s+(?:later|after|before|ago|prior|post|into|of\s+(?:admission|hospitali[sz]ation|treatment|therapy))\b)"
+    r"|\b\d{1,2}\s*(?:-|\u2013|to)\s*\d{1,2}[- ](?:days?|weeks?)[- ](?:history|duration)\b"
+    rf"|\b(?:since|from|in|at|on|began|started)\s+(?:the\s+)?(?:mid|early|late|(?:middle|beginning|start|end)\s+of)"
+    rf"[- ]?(?:{MONTH_NAMES})\b",
+    re.IGNORECASE)
+
+
+def onset_told_not_a_day(history: str) -> str | None:
+    """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``), a symptom in
+    its sentence before it and about the patient; None when there is none. Read only when no onset is read at all
+    (``_anchor``'s last resort before the hospitalisation)."""
+    for m in _ONSET_NOT_A_DAY.finditer(history):
+        s_start, _ = sentence_at(history, m.start())
+        if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)
+    return None
 
 
 #: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì"; or by the

@@ -153,3 +153,86 @@ def test_history_opening_with_the_day_of_illness(tmp_path: Path, history: str, d
 
 def test_a_day_of_illness_later_in_the_history_is_not_the_presentation(tmp_path: Path) -> None:
     assert _offsets(tmp_path, "Fever and malaise. She was intubated on day 9 of illness.", "Chest CT.") == [None]
+
+
+# === the second set (cases2.json, --set 2) ===
+
+def test_the_second_set_has_no_more_wrong_offsets(tmp_path: Path) -> None:
+    rows = score(tmp_path, "2")
+    assert sum(1 for r in rows if r[2] == "wrong") <= 2
+    assert sum(1 for r in rows if r[2] == "right") >= 53
+
+
+# --- second set's first run: the onset verb and its time ago before the symptoms ("inició hace 7 días con") ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Woman of 45 years, hypertensive, who began 4 days ago with cough, headache and fever of 38.5 °C.", 4),
+    ("Patient of 70 years old who starts 10 days ago with asthenia and dyspnea, reason for consultation.", 10),
+    ("Male of 33 years who initiated one week ago with a high fever and odynophagia.", 7),
+    ("Patient with history of hypertension, started 6 days ago with myalgia and anosmia; consults for dyspnea.", 6),
+])
+def test_onset_time_ago_with_the_symptoms_after(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "A 40-year-old woman who started 3 days ago with a new job at the hospital laundry.",
+    "Patient of 62 years who began 2 weeks ago with physiotherapy after a knee replacement.",
+])
+def test_time_ago_with_no_symptom_is_no_onset(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Male patient, 52 years, with cough and fever that started there is 6 days.", 6),
+    ("Patient female, 61 years, presenting dyspnea and asthenia there are 3 days.", 3),
+])
+def test_there_is_n_days_as_n_days_ago(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+def test_there_are_n_days_with_no_symptom_is_no_onset() -> None:
+    assert onset_gap("The patient is on oxygen, there are 4 days, and was hospitalized for dyspnea.") is None
+
+
+# --- second set's first run: an onset told without one day (a range, a part of a month) is not the admission ---
+
+@pytest.mark.parametrize("history", [
+    "Fever and dry cough for 4-5 days. Worsening breathlessness, admitted.",
+    "A 70-year-old man admitted for fever and myalgia over the last 3 to 4 days.",
+    "She had fever and anosmia during the past 5-6 days and was admitted for dyspnoea.",
+    "A 61-year-old man with cough and fatigue since early November was admitted on 12 November.",
+])
+def test_onset_span_not_a_day_leaves_the_admission_film_blank(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.",
+                    "Chest CT three days later: ground-glass opacities.") == [None, None]
+
+
+@pytest.mark.parametrize("history", [
+    "A 58-year-old man was admitted for dyspnoea. He had received oxygen for 2-3 days at home.",
+    "A 66-year-old woman was admitted for fever. Two to three days after admission she needed oxygen.",
+    "Admitted in mid-October for a fall; no respiratory symptoms.",
+])
+def test_a_range_that_is_no_symptom_span_keeps_the_admission(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]
+
+
+# --- second set's first run: a stay begun in another hospital on a day not told is no day 0 here ---
+
+@pytest.mark.parametrize("history", [
+    "A 59-year-old man was referred from a peripheral hospital for refractory hypoxaemia. SARS-CoV-2 PCR positive.",
+    "Elderly woman transferred to our intensive care unit from a regional hospital, intubated, with COVID-19.",
+    "He was moved from another centre's ICU for ECMO evaluation.",
+])
+def test_transfer_from_another_hospital_without_days_stays_blank(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray on arrival: diffuse bilateral opacities.",
+                    "Chest CT three days later: consolidation.") == [None, None]
+
+
+@pytest.mark.parametrize("history", [
+    "A 45-year-old man was referred by his general practitioner for dyspnoea and was admitted.",
+    "A 70-year-old woman was admitted for dyspnoea; she was later transferred to another hospital for ECMO.",
+    "A 63-year-old man was admitted for dyspnoea. His wife had been transferred from another hospital last week.",
+])
+def test_no_stay_begun_elsewhere_keeps_the_admission(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]

@@ -189,7 +189,10 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # admission; a relative telling of the illness ("which her family attributed to a cold") is no other person
 # v29: "fever from 4 days" histories (the Italian "da 4 giorni" calqued); "hospitalised for a fever since 8 days"
 # is the fever's span (a symptom between the stay's word and "since")
-OFFSET_VERSION = 29
+# v30: "who initiated 7 days ago with fever", "fever initiated there is 5 days" histories; a range ("for 6-7 days")
+# or a part of a month ("since mid-October") tells an onset, no admission base; a transfer from another hospital
+# without days is no day 0
+OFFSET_VERSION = 30
 
 # --- View ----------------------------------------------------------------------------------------
 

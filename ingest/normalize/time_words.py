@@ -200,6 +200,15 @@ _HISTORY = compile(
     rf"|\b(?:for|since)\s+(?:about\s+)?(?P<n8>a|one|una|un)\s+(?P<unit8>week|settimana)\b"
     # "fever for the past week", "cough for the last fortnight": one unit
     rf"|\b(?:for|over|(?P<within10>during|in))\s+the\s+(?:last|past|previous|preceding)\s+(?P<unit10>week|fortnight|month)\b"
+    # the Spanish "inició hace 7 días con fiebre" calqued, the symptoms after the onset's time: "who initiated 7
+    # days ago with fever and dry cough", "started 3 days ago with odynophagia" (a symptom must follow "with" or
+    # precede the verb in its sentence: ``_unit_histories``)
+    rf"|\b(?:initiated|initiates|started|starts|began|begins|begun|commenced)\s+(?:about\s+|approximately\s+)?"
+    rf"(?P<n22>{NUMBER_LIKE})\s+(?P<unit22>{UNIT})\s+(?:ago|back|before)\s+with\b"
+    # the Portuguese "há 5 dias", the French "il y a 5 jours" calqued after the symptoms: "fever and myalgia
+    # initiated there is 5 days" (a symptom must open the item: ``_unit_histories``)
+    rf"|\bthere\s+(?:is|are)\s+(?:about\s+|approximately\s+)?(?P<n23>{NUMBER_LIKE})\s+(?P<unit23>{UNIT})\b"
+    r"(?!\s+(?:later|after|before|ago|prior|of|to|until|left|remaining|between|more)\b)"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\b(?:began|begun|started|starting|beginning|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
@@ -547,7 +556,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18", "19", "20", "21"):
+                  "18", "19", "20", "21", "22", "23"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -558,6 +567,12 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                 if i in ("16", "17", "20", "21") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()),
                                                                    m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
+                if i == "22" and not (_ONSET_SYMPTOM.match(text, m.end() + 1) or _ONSET_SYMPTOM.search(
+                        text, m.end(), min(m.end() + 40, sentence_at(text, m.start())[1]))
+                        or _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0], m.start())):
+                    break  # "started 3 days ago with a fall": no onset of the illness
+                if i == "23" and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
+                    break
                 if i == "18" and not _ONSET_SYMPTOM.search(text, m.end(), sentence_at(text, m.start())[1]):
                     break  # "well until 2 weeks ago, when she fell": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
