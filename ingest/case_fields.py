@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 125  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 126  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -510,6 +510,8 @@ TIMELINE_VERSION = 125  # v2: "day N of admission", "hospital day N" are N days 
 #                      v125: "who initiated 7 days ago with fever" (the onset's time before its symptoms), "there
 #                          is 5 days" for "5 days ago"; an onset told as a range or a part of a month is no admission
 #                          base, nor is the arrival of a patient transferred from another hospital on an untold day
+#                      v126: a symptom's span before a relative's own clause after a comma ("da 4 giorni febbre,
+#                           astenia e tosse, il marito è ricoverato") is the patient's (was another person's: blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -14,7 +14,7 @@ import pytest
 from ingest.case_fields import _exam_clause, cited_sentences, image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
-from ingest.normalize.imaging import exam_outside_dataset
+from ingest.normalize.imaging import exam_outside_dataset, normalize_view
 from ingest.normalize.time_words import AT_ADMISSION, symptom_histories
 from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
@@ -54,7 +54,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51"]
+           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -317,6 +317,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # clinical deterioration" the history tells "On day 4 of her admission" placed since leftovers49
     # unseen48 (open, see its README): Radiopaedia 76934's first X-ray study, whose findings name no projection (the
     # blind rows: PA, as unseen10's)
+    # unseen52 (open, see its README): Radiopaedia 86312's studies titled "Day 1" / "Day 4" (illness or stay count, and
+    # the stay's day 1 the admission's day or the day after: blank with its reason)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -337,7 +339,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
             ("unseen48", "radiopaedia"): 1,
             ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0,
-            ("unseen50", "radiopaedia"): 3}.get((batch, site), 0)
+            ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5288,3 +5290,49 @@ def test_unseen51_rows():
             "admission_post_intubation_ctpa_day_5.html")
     rows = _batch_rows("radiopaedia", "unseen51", name, "https://radiopaedia.org/cases/covid-19-pneumonia-itu-course")
     assert sorted(r["offset"] for r in rows.values()) == ["4", "7", "9", "9"]
+
+
+# --- unseen52: a symptom's span before a relative's own clause after a comma; the dotted "p.a." after the film's noun
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Riferisce da 4 giorni febbre, astenia e tosse, il marito è ricoverato per COVID-19.", 4),
+    ("Da 4 giorni febbre, astenia e tosse, il marito è ricoverato per COVID-19.", 4),
+    ("Fever and dry cough for 5 days, her husband was admitted with COVID-19 last week.", 5),
+    ("Febbre da 3 giorni, la moglie è risultata positiva al tampone.", 3),
+    # the span alone before the comma may open the relative's clause: another person's, as before
+    ("Five days before admission, her husband developed fever.", None),
+    # the relative before the span, the span in the relative's words, no verb of the relative: as before
+    ("Her husband had fever for 5 days, she was well.", None),
+    ("Fever for 5 days in her husband, she is asymptomatic.", None),
+    ("Fever for 5 days, her husband and daughter.", None),
+])
+def test_unseen52_a_symptoms_span_before_a_relatives_own_clause_is_the_patients(history, gap):
+    # (the first four were None: the relative's clause made the whole sentence another person's)
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+@pytest.mark.parametrize("text, view", [
+    ("Chest radiograph p.a. at admission: bilateral patchy opacities.", "PA"),
+    ("Chest X-ray (p.a.) on admission.", "PA"),
+    ("Thorax p.a.: bilateral infiltrates.", "PA"),
+    ("Röntgen-Thorax p.a. bei Aufnahme.", "PA"),
+    # not a film's projection: blank, as before
+    ("Smoker, 20 pack-years, 10 cigarettes p.a. since 2015.", None),
+])
+def test_unseen52_the_dotted_pa_after_the_films_noun_is_pa(text, view):
+    # (the first four were blank)
+    assert normalize_view(text, "X-ray").value == view
+
+
+def test_unseen52_rows():
+    name = ("caso_143_donna_63_anni_da_4_giorni_rx_a_letto_supina_in_ps_e_rx_pa_e_laterale_nel_pomeriggio_stesso_"
+            "giorno_nessuna_data.html")
+    rows = _batch_rows("sirm", "unseen52", name, "https://www.sirm.org/2020/04/02/covid-19-caso-143/")
+    assert [rows[f"04/caso143-{k}.jpg"]["offset"] for k in (1, 2, 3)] == ["4", "4", "4"]
+    name = ("eu_austria_58_years_male_translated_english_symptoms_since_7_days_ct_on_day_5_of_hospitalisation_lung_"
+            "and_mediastinal_window_bedside_day_9.html")
+    rows = _batch_rows("eurorad", "unseen52", name, "https://www.eurorad.org/case/16981")
+    assert [rows[f"0000016981/16981_{k}.jpg"]["view"] for k in ("1_1", "2_1", "2_2", "3_1")] == \
+        ["PA", "Axial", "Axial", "AP Supine"]

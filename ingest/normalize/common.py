@@ -899,6 +899,8 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     c_start, c_end = clause_at(text, start)
     if not _other_person_in(text, c_start, c_end) or _only_in_asides(text, c_start, c_end, start):
         return False
+    if _only_in_a_later_clause(text, c_start, c_end, start, end):
+        return False
     if _only_deciding_care(text, c_start, c_end, start) or _only_informants(text, c_start, c_end, start):
         return False
     s_start, _ = sentence_at(text, start)
@@ -971,6 +973,39 @@ def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:
     for m in OTHER_PERSON.finditer(text, c_start, c_end):
         before, after = text.rfind(",", c_start, m.start()), text.find(",", m.end(), c_end)
         if before < 0 or after < 0 or before < start < after or not _ASIDE_OBJECT.search(text, before + 1, m.start()):
+            return False
+    return True
+
+
+#: A relative who opens a clause of their own after a comma, as its subject with its verb: "riferisce da 4 giorni
+#: febbre, astenia e tosse, il marito è ricoverato per COVID-19", "fever and cough for 5 days, her husband was
+#: admitted last week", "seit 3 Tagen Fieber, der Ehemann ist ebenfalls positiv".
+_LATER_CLAUSE_LEAD = compile(r",\s*(?:(?:il|la|lo|i|le|gli|suo|sua|his|her|their|the|der|die|sein|seine|ihr|ihre)\s+|"
+                             r"l[’'])?$", re.IGNORECASE)
+_LATER_CLAUSE_VERB = compile(
+    r"\s+(?:(?:also|too|then|anche|ebenfalls|auch)\s+)?"
+    r"(?:was|is|were|are|had|has|have|tested|developed|died|presented|became|fell|got|"
+    r"è|era|sono|erano|ha|hanno|aveva|avevano|risult\w+|presenta\w*|ist|war|sind|waren|hat|hatte)\b",
+    re.IGNORECASE)
+
+
+def _only_in_a_later_clause(text: str, c_start: int, c_end: int, start: int, end: int) -> bool:
+    """True when every relative of the clause ``c_start:c_end`` opens a clause of its own after the phrase
+    at ``start:end``: set off by a comma (``_LATER_CLAUSE_LEAD``), its verb after it (``_LATER_CLAUSE_VERB``),
+    and words of the phrase's clause between the phrase and that comma ("da 4 giorni febbre, astenia e tosse,
+    il marito è ricoverato": the fever is the patient's) or before the phrase in its part of the clause ("Fever
+    and dry cough for 5 days, her husband was admitted"). A phrase alone before the comma may be the relative's
+    clause's own opening ("Five days before admission, her husband developed fever"): not this."""
+    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
+    if not others:
+        return False
+    for m in others:
+        comma = text.rfind(",", end, m.start())
+        if (m.start() < end or comma < 0 or not RELATIVE.fullmatch(m.group(0))
+                or not _LATER_CLAUSE_LEAD.search(text, comma, m.start())
+                or not _LATER_CLAUSE_VERB.match(text, m.end(), c_end)
+                or not (re.search(r"\w", text[end:comma])
+                        or re.search(r"\w", text[max(c_start, text.rfind(",", c_start, start) + 1):start]))):
             return False
     return True
 

@@ -103,7 +103,8 @@ AXIAL, CORONAL = CT_VIEWS
 # (blank: was Axial)
 # v29: an upload captioned by its exam's date only ("RX 11/03") takes the view of the text's one sentence telling that
 # day's exam of its modality ("- RX torace dell'11/03 in PS (paziente seduto, proiezione AP): ...")
-VIEW_VERSION = 29
+# v30: the dotted "p.a." after the film's noun ("Chest radiograph p.a. at admission", "Thorax p.a.") is PA (was blank)
+VIEW_VERSION = 30
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -219,7 +220,10 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         # French "postéro-antérieure"
         r"\bpostéro-?\s?antérieur\w*|"
         # German "im p.-a. Strahlengang" (the hyphen between the dotted letters is German only)
-        r"\bp\.-\s?a\.",
+        r"\bp\.-\s?a\.|"
+        # the dotted letters after the film's noun, as German ("Thorax p.a.", "Röntgen-Thorax p.a.") and its
+        # translations write them ("Chest radiograph p.a. at admission", "Chest X-ray (p.a.)")
+        r"\b(?:radiograph\w*|x-?rays?|cxr|film|thorax|chest|r[öo]ntgen\w*)\s+(?:in\s+)?\(?p\.a\.(?=[\s,;:)]|$)",
         re.IGNORECASE,
     )),
     (AP, compile(
