@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 123  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 124  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -504,6 +504,7 @@ TIMELINE_VERSION = 123  # v2: "day N of admission", "hospital day N" are N days 
 #                           date far after its cue behind a nearer date is another event's; "day 3 of admission" and
 #                           "hospital day [HD] 1" beside a date tell day 1; a discharge's date beside its hospital day;
 #                           dates written year first "2020.02.26"
+#                      v124: a legend's month with its year ("First episode (April 2020)") is no day of the month
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1,0 +1,27 @@
+"""The fifty-third blind batch of papers (tests/fixtures/papers_unseen53/), through the rules it broke on the first
+crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.papers import described
+from tests.jats_cases import file_cases, image_offsets, two_panels_side_by_side
+
+UNSEEN53 = Path(__file__).parent / "fixtures" / "papers_unseen53"
+SPRINGER = "PMC7530011_efetch.xml"  # legends "at day +12", "day +58"; "the days are counted from the onset (day 0)"
+MOROCCO = "PMC7530022_efetch.xml"  # "a dyspnea evolving for 10 days"; abstract "a man in his fifties"
+REINFECTION = "PMC7530033_efetch.xml"  # "First episode (April 2020)", "Second episode (August 2020)"
+
+
+# --- a month with its year is no date ---------------------------------------------------------------------------
+
+def test_a_month_with_its_year_names_no_day():
+    """"First episode (April 2020)" was read as the date "April 20" (the year's first digits a day): the first
+    episode's CT staged 11, from the first onset (9 April) to a 20 April no text gives."""
+    for legend in ("First episode (April 2020). Axial chest CT.", "Chest radiograph, March 2021", "CT in Sept. 2020"):
+        assert described(legend)["date_text"] == "", legend
+    assert described("CT on April 20, 2020")["date_text"] == "April 20, 2020"
+    assert described("CT on April 2")["date_text"] == "April 2"
+    cases = file_cases(UNSEEN53 / REINFECTION, None, {2: two_panels_side_by_side()})
+    assert image_offsets(cases[0])[0] != "11"
