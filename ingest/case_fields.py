@@ -504,7 +504,9 @@ TIMELINE_VERSION = 124  # v2: "day N of admission", "hospital day N" are N days 
 #                           date far after its cue behind a nearer date is another event's; "day 3 of admission" and
 #                           "hospital day [HD] 1" beside a date tell day 1; a discharge's date beside its hospital day;
 #                           dates written year first "2020.02.26"
-#                      v124: a legend's month with its year ("First episode (April 2020)") is no day of the month
+#                      v124: a legend's month with its year ("First episode (April 2020)") is no day of the month; a
+#                           relative in an aside closing the history's clause ("for 10 days, in a context of contact
+#                           with a family member") leaves the span the patient's
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

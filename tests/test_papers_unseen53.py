@@ -25,3 +25,22 @@ def test_a_month_with_its_year_names_no_day():
     assert described("CT on April 2")["date_text"] == "April 2"
     cases = file_cases(UNSEEN53 / REINFECTION, None, {2: two_panels_side_by_side()})
     assert image_offsets(cases[0])[0] != "11"
+
+
+# --- an aside closing the clause: a relative there is no subject of the patient's history -----------------------
+
+def test_an_exposure_aside_closing_the_sentence_leaves_the_history_the_patients():
+    """"consulted ... for a dyspnea evolving for 10 days, associated with dry cough, fever and asthenia, in a
+    context of contact with a family member confirmed COVID-19": the family member, the object of a preposition in
+    the aside closing the sentence, made the whole clause another person's, so the onset went unread and the CT "on
+    admission" staged 0 (curator 10)."""
+    from ingest.normalize.time_words import symptom_histories
+    cases = file_cases(UNSEEN53 / MOROCCO, None, {1: two_panels_side_by_side()})
+    assert image_offsets(cases[0])[:2] == ["10", "10"]
+    for closing in (", after a contact with her husband who tested positive.", ", like his wife.",
+                    ", two days after those of her son."):
+        text = "She presented with fever and cough for 4 days" + closing
+        assert [d for d, _ in symptom_histories(text)] == [4], closing
+    # the span inside the aside stays the relative's
+    text = "She presented with cough, after contact with her husband who had fever for 6 days."
+    assert symptom_histories(text) == ()

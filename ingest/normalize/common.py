@@ -967,9 +967,12 @@ def _only_informants(text: str, c_start: int, c_end: int, start: int) -> bool:
 
 def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:
     """True when every relative or group word of the clause ``c_start:c_end`` is the object of a preposition in
-    an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``."""
+    an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``; an aside closing the clause runs to
+    its end ("a dyspnea evolving for 10 days, in a context of contact with a family member confirmed COVID-19")."""
     for m in OTHER_PERSON.finditer(text, c_start, c_end):
         before, after = text.rfind(",", c_start, m.start()), text.find(",", m.end(), c_end)
+        if after < 0 and before >= 0 and start < before:
+            after = c_end
         if before < 0 or after < 0 or before < start < after or not _ASIDE_OBJECT.search(text, before + 1, m.start()):
             return False
     return True

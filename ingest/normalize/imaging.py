@@ -189,7 +189,9 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # admission; a relative telling of the illness ("which her family attributed to a cold") is no other person
 # v29: "fever from 4 days" histories (the Italian "da 4 giorni" calqued); "hospitalised for a fever since 8 days"
 # is the fever's span (a symptom between the stay's word and "since")
-OFFSET_VERSION = 29
+# v30: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
+# person
+OFFSET_VERSION = 30
 
 # --- View ----------------------------------------------------------------------------------------
 
