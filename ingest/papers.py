@@ -75,7 +75,8 @@ _FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:a
 # the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    r"(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+|(?:P?ICU|ITU)\s+)?"
-                   rf"day\s+\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
+                   # (and the signed "day +12" of a legend counting from a day 0)
+                   rf"day(?:\s+|\s*\+\s*)\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.panels import Panel, PanelSplit
 from ingest.papers import described
 from tests.jats_cases import file_cases, image_offsets, two_panels_side_by_side
 
@@ -44,3 +45,25 @@ def test_an_exposure_aside_closing_the_sentence_leaves_the_history_the_patients(
     # the span inside the aside stays the relative's
     text = "She presented with cough, after contact with her husband who had fever for 6 days."
     assert symptom_histories(text) == ()
+
+
+# --- signed day labels counting from the onset ---------------------------------------------------------------------
+
+def _grid() -> PanelSplit:
+    """A reliable split of a figure into four panels in a 2 x 2 grid (the pixels' own split, as the mirror's)."""
+    boxes = [(0, 0, 340, 340), (352, 0, 692, 340), (0, 352, 340, 692), (352, 352, 692, 692)]
+    return PanelSplit([Panel(box, b"") for box in boxes], reliable=True, reason="gutters", width=692, height=692)
+
+
+def _springer(replacements: dict[str, str] | None = None) -> list[str | None]:
+    return image_offsets(file_cases(UNSEEN53 / SPRINGER, replacements, {3: _grid()})[0])
+
+
+def test_signed_day_labels_count_from_the_onset_when_the_first_film_is_the_presentations_day():
+    """Legends "at presentation (day +4)" after a "4-day history", "at day +11", "at day +12", "day +58": the
+    presenting film signed with the admission's day of the illness says the signed days count from the onset (were
+    read as days after the presentation: 16, 16, 62; Fig. 2 blank)."""
+    assert _springer() == ["4", "11", "12", "12", None, "58"]
+    assert described("Chest radiograph at day +11")["date_text"] == "day +11"
+    # the first film signed day +0: the count is the presentation's, the later days after it
+    assert _springer({"at presentation (day +4)": "at presentation (day +0)"})[2:4] == ["16", "16"]
