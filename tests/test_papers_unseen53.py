@@ -67,3 +67,19 @@ def test_signed_day_labels_count_from_the_onset_when_the_first_film_is_the_prese
     assert described("Chest radiograph at day +11")["date_text"] == "day +11"
     # the first film signed day +0: the count is the presentation's, the later days after it
     assert _springer({"at presentation (day +4)": "at presentation (day +0)"})[2:4] == ["16", "16"]
+
+
+# --- "after the beginning of the symptoms" ---------------------------------------------------------------------------
+
+def test_a_time_after_the_beginning_or_start_of_the_symptoms_counts_from_the_onset():
+    """"The control thoracic CT scan performed 30 days after the beginning of the symptoms": the onset told by its
+    beginning (unplaced: "its day is not told"); the start of a treatment or of the pandemic stays another base."""
+    from ingest.timeline import text_moments
+    cases = file_cases(UNSEEN53 / MOROCCO, None, {1: two_panels_side_by_side()})
+    assert image_offsets(cases[0])[3] == "30"
+    for text, days in (("Control CT 30 days after the beginning of the symptoms.", 30),
+                       ("CT two weeks after the start of her symptoms", 14),
+                       ("Radiograph 9 days after the beginning of the illness", 9)):
+        assert [(m.kind, m.days) for m in text_moments(text, "caption")] == [("since-onset", days)], text
+    for text in ("CT 5 days after the start of treatment", "CT 3 days after the beginning of the pandemic"):
+        assert all(m.kind != "since-onset" for m in text_moments(text, "caption")), text

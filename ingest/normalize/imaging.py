@@ -190,7 +190,7 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # v29: "fever from 4 days" histories (the Italian "da 4 giorni" calqued); "hospitalised for a fever since 8 days"
 # is the fever's span (a symptom between the stay's word and "since")
 # v30: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
-# person
+# person; "N days after the beginning (start) of the symptoms" counts from the onset
 OFFSET_VERSION = 30
 
 # --- View ----------------------------------------------------------------------------------------
