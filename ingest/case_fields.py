@@ -509,7 +509,8 @@ TIMELINE_VERSION = 124  # v2: "day N of admission", "hospital day N" are N days 
 #                           with a family member") leaves the span the patient's; a legend's signed "day +12" is
 #                           its film's day label, counted from the onset when the first film is signed with the
 #                           admission's day of the illness ("at presentation (day +4)" after a 4-day history);
-#                           "30 days after the beginning (start) of the symptoms" counts from the onset
+#                           "30 days after the beginning (start) of the symptoms" counts from the onset; a study "on
+#                           the same day" after a signed label is that study's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

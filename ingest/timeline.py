@@ -3247,6 +3247,8 @@ def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[l
         moment = chosen[k][0]
         if moment is None or moment.kind != AFTER_PREVIOUS or moment.where != "label" or _same_exam(ordered, k):
             continue
+        if _same_day_as_told(moment):
+            continue
         j = k - 1
         while j > 0 and _same_exam(ordered, j):
             j -= 1
@@ -3254,6 +3256,13 @@ def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[l
             out[k] = (None, f"{moment.evidence!r} may count from the study before it "
                             f"({ordered[j].date_text.strip()!r}) or from the first")
     return out
+
+
+def _same_day_as_told(moment: Moment) -> bool:
+    """A study "on the same day" (no day after the study before it): the day just told, the study's before it,
+    whatever that study's label counts from ("a, b Axial images at day +12 ... c Coronal reformation on the same
+    day")."""
+    return moment.days == 0
 
 
 def _has_day_zero_label(moments: list[Moment]) -> int:

@@ -63,7 +63,7 @@ def test_signed_day_labels_count_from_the_onset_when_the_first_film_is_the_prese
     """Legends "at presentation (day +4)" after a "4-day history", "at day +11", "at day +12", "day +58": the
     presenting film signed with the admission's day of the illness says the signed days count from the onset (were
     read as days after the presentation: 16, 16, 62; Fig. 2 blank)."""
-    assert _springer() == ["4", "11", "12", "12", None, "58"]
+    assert _springer() == ["4", "11", "12", "12", "12", "58"]
     assert described("Chest radiograph at day +11")["date_text"] == "day +11"
     # the first film signed day +0: the count is the presentation's, the later days after it
     assert _springer({"at presentation (day +4)": "at presentation (day +0)"})[2:4] == ["16", "16"]
@@ -83,3 +83,10 @@ def test_a_time_after_the_beginning_or_start_of_the_symptoms_counts_from_the_ons
         assert [(m.kind, m.days) for m in text_moments(text, "caption")] == [("since-onset", days)], text
     for text in ("CT 5 days after the start of treatment", "CT 3 days after the beginning of the pandemic"):
         assert all(m.kind != "since-onset" for m in text_moments(text, "caption")), text
+
+
+def test_a_study_on_the_same_day_after_a_signed_label_is_that_studys_day():
+    """"a, b Axial images ... at day +12 ... c Coronal reformation on the same day": blank ("may count from the study
+    before it or from the first"), a doubt for "1 week later" after a signed label, none for the day just told."""
+    assert _springer()[4] == "12"
+    assert _springer({"on the same day shows": "the following day shows"})[4] is None
