@@ -39,9 +39,12 @@ def test_an_exposure_aside_closing_the_sentence_leaves_the_history_the_patients(
     cases = file_cases(UNSEEN53 / MOROCCO, None, {1: two_panels_side_by_side()})
     assert image_offsets(cases[0])[:2] == ["10", "10"]
     for closing in (", after a contact with her husband who tested positive.", ", like his wife.",
-                    ", two days after those of her son."):
+                    ", in the context of a contact with his brother."):
         text = "She presented with fever and cough for 4 days" + closing
         assert [d for d, _ in symptom_histories(text)] == [4], closing
+    # a clause of its own after the comma (its subject, its verb) is no aside (papers_unseen48's "on 10 March, two
+    # days after her return to Ha Noi, and she stayed at home with her family")
+    assert symptom_histories("She had fever and cough for 2 days, and she stayed at home with her family.") == ()
     # the span inside the aside stays the relative's
     text = "She presented with cough, after contact with her husband who had fever for 6 days."
     assert symptom_histories(text) == ()
