@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 126  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 127  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -512,6 +512,13 @@ TIMELINE_VERSION = 126  # v2: "day N of admission", "hospital day N" are N days 
 #                          base, nor is the arrival of a patient transferred from another hospital on an untold day
 #                      v126: a symptom's span before a relative's own clause after a comma ("da 4 giorni febbre,
 #                           astenia e tosse, il marito è ricoverato") is the patient's (was another person's: blank)
+#                      v127: a legend's month with its year ("First episode (April 2020)") is no day of the month; a
+#                           relative in an aside closing the history's clause ("for 10 days, in a context of contact
+#                           with a family member") leaves the span the patient's; a legend's signed "day +12" is
+#                           its film's day label, counted from the onset when the first film is signed with the
+#                           admission's day of the illness ("at presentation (day +4)" after a 4-day history);
+#                           "30 days after the beginning (start) of the symptoms" counts from the onset; a study "on
+#                           the same day" after a signed label is that study's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

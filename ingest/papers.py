@@ -75,7 +75,8 @@ _FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:a
 # the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    r"(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+|(?:P?ICU|ITU)\s+)?"
-                   rf"day\s+\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
+                   # (and the signed "day +12" of a legend counting from a day 0)
+                   rf"day(?:\s+|\s*\+\s*)\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
                    r"day\s+of\s+(?:admission|presentation)|"
                    r"(?:on\s+)?the\s+(?:day|morning)\s+(?:after|following)\s+(?:(?:the|her|his|their)\s+)?"
                    r"(?:admission|presentation|arrival|hospitali[sz]ation)|"
@@ -97,7 +98,8 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    # "14 April", and the ordinal day ("the 14th of April", "22nd April, 2020")
                    r"\d{1,2}(?:(?:st|nd|rd|th)\s+(?:of\s+)?|\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
                    r"(?:,?\s+\d{4})?|"
-                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?:,?\s+\d{4})?|"
+                   # (not "April 2020": a month with its year names no day)
+                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?!\d)(?:,?\s+\d{4})?|"
                    # numeric dates with their year: "2020-02-12", "15.03.2020", "4/11/2020"
                    r"(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?![\d-])|\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}(?!\d))", re.I)
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day

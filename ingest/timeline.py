@@ -2743,6 +2743,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
+    admission_scale = admission_scale and not _signed_labels_count_illness(moments.values(), labels_from_illness)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
     admission_scale = admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
@@ -3246,6 +3247,8 @@ def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[l
         moment = chosen[k][0]
         if moment is None or moment.kind != AFTER_PREVIOUS or moment.where != "label" or _same_exam(ordered, k):
             continue
+        if _same_day_as_told(moment):
+            continue
         j = k - 1
         while j > 0 and _same_exam(ordered, j):
             j -= 1
@@ -3255,10 +3258,24 @@ def _later_after_signed_label(ordered: Sequence[ImageTexts], moments: Sequence[l
     return out
 
 
+def _same_day_as_told(moment: Moment) -> bool:
+    """A study "on the same day" (no day after the study before it): the day just told, the study's before it,
+    whatever that study's label counts from ("a, b Axial images at day +12 ... c Coronal reformation on the same
+    day")."""
+    return moment.days == 0
+
+
 def _has_day_zero_label(moments: list[Moment]) -> int:
     """1 when a label of the film counts from a day 0: "Day 0", or signed ("Day +3" after a "Baseline"
     study: the days after a day 0, the presentation's)."""
     return int(any(m.kind == LABEL and (m.days == 0 or _SIGNED_DAY.search(m.evidence)) for m in moments))
+
+
+def _signed_labels_count_illness(moments: Iterable[list[Moment]], labels_from_illness: bool) -> bool:
+    """True when the case's signed labels ("day +4", "day +12") count from the onset: the first film is labelled
+    with the admission's day of the illness (``_labels_count_illness``: "at presentation (day +4)" after a 4-day
+    history, its day 0 the onset, not the presentation) and no label is a day 0 of its own."""
+    return labels_from_illness and not any(m.kind == LABEL and m.days == 0 for found in moments for m in found)
 
 
 def _in_film_order(told: Sequence[tuple[int, object]], k: int, own: object) -> list:

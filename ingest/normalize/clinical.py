@@ -407,13 +407,17 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 7  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
+RT_PCR_VERSION = 9  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 #                     v4: an apposition joined by "and" after a patient's label ("Case 2, a 39-year-old man and a
 #                         colleague of case 1, ...") is that patient's sentence, not another person's
 #                     v5: the shorthand "PCR+" is a positive PCR (Y); "a positive COVID-19 test" names no PCR (Unclear)
 #                     v6: backfill: a COVID-19 repository publishing no test result (Hannover, coronacases) is Unclear
 #                     v7: a relative telling of the illness in a trailing clause ("which her family attributed to a
 #                         cold") is no other person (``common.about_other_person``)
+#                     v8: a relative in an aside closing the clause ("..., in a context of contact with a family
+#                         member confirmed COVID-19") is no other person (``common.about_other_person``)
+#                     v9: a symptom's span before a relative's own clause after a comma ("da 4 giorni febbre, ..., il
+#                         marito è ricoverato") is the patient's (``common.about_other_person``)
 
 # A named nucleic-acid test. Italian "PCR" is usually C-reactive protein ("PCR 95 mg/L"), so a
 # bare PCR followed by a number, a unit or a comparison is not a test.

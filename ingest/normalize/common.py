@@ -967,11 +967,20 @@ def _only_informants(text: str, c_start: int, c_end: int, start: int) -> bool:
         and _INFORMS.match(text, m.end(), c_end) for m in others)
 
 
+#: An aside closing its clause is a phrase opened by a preposition ("in a context of contact with a family member",
+#: "like his wife", "after contact with her husband"), not a clause of its own ("and she stayed at home with her
+#: family": its own subject and verb).
+_CLOSING_ASIDE = compile(r"\s*(?:in|with|after|following|like|as|from|by|through|during|among|amid)\b", re.IGNORECASE)
+
+
 def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:
     """True when every relative or group word of the clause ``c_start:c_end`` is the object of a preposition in
-    an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``."""
+    an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``; an aside closing the clause runs to
+    its end ("a dyspnea evolving for 10 days, in a context of contact with a family member confirmed COVID-19")."""
     for m in OTHER_PERSON.finditer(text, c_start, c_end):
         before, after = text.rfind(",", c_start, m.start()), text.find(",", m.end(), c_end)
+        if after < 0 and before >= 0 and start < before and _CLOSING_ASIDE.match(text, before + 1):
+            after = c_end
         if before < 0 or after < 0 or before < start < after or not _ASIDE_OBJECT.search(text, before + 1, m.start()):
             return False
     return True

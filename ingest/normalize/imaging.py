@@ -193,7 +193,9 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # v30: "who initiated 7 days ago with fever", "fever initiated there is 5 days" histories; a range ("for 6-7 days")
 # or a part of a month ("since mid-October") tells an onset, no admission base; a transfer from another hospital
 # without days is no day 0
-OFFSET_VERSION = 30
+# v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
+# person; "N days after the beginning (start) of the symptoms" counts from the onset
+OFFSET_VERSION = 31
 
 # --- View ----------------------------------------------------------------------------------------
 
