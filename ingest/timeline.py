@@ -1790,14 +1790,19 @@ _ABBREVIATED_DAY = compile_fast(r"(?<![\w-])[DJ](?P<n>\d{1,3})(?P<of>\s+(?:of|af
                                 r"(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))")
 
 
+def _may_hold_day_letter(text: str) -> bool:
+    """The cheap test before ``_D_N`` and ``_ABBREVIATED_DAY``: each match holds a capital D or J."""
+    return "D" in text or "J" in text
+
+
 def _has_d_n(text: str) -> bool:
     """Whether ``text`` holds a clinicians' day label ("on D5", "at J10"): ``_D_N``'s, behind a cheap test."""
-    return ("D" in text or "J" in text) and _D_N.search(text) is not None
+    return _may_hold_day_letter(text) and _D_N.search(text) is not None
 
 
 def _abbreviated_day_matches(text: str) -> tuple[re.Match[str], ...]:
     """The matches of ``_ABBREVIATED_DAY`` in ``text`` ("D10 of symptoms"), behind a cheap test."""
-    return tuple(_ABBREVIATED_DAY.finditer(text)) if ("D" in text or "J" in text) else ()
+    return tuple(_ABBREVIATED_DAY.finditer(text)) if _may_hold_day_letter(text) else ()
 
 
 def _abbreviated_day_parts(m: re.Match[str]) -> tuple[int, str, str, str]:
@@ -1954,7 +1959,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
-    for m in (_D_N.finditer(text) if "D" in text or "J" in text else ()):
+    for m in (_D_N.finditer(text) if _may_hold_day_letter(text) else ()):
         moments.append((m.start(), Moment(LABEL, int(m.group(1)), m.group(0), where)))
     for m in _abbreviated_day_matches(text):
         # of a base the axis holds only: "D4 of the spine" is a vertebra, no day of another count

@@ -12,6 +12,7 @@ import re._compiler as _compiler
 import re._constants as _C
 import re._parser as _re_parser
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from functools import cache, lru_cache
 
@@ -936,16 +937,20 @@ def _only_deciding_care(text: str, c_start: int, c_end: int, start: int) -> bool
     """True when every relative of the clause ``c_start:c_end`` decides the patient's care there
     (``_DECIDES`` right after it, care words after that, the phrase at ``start`` among or after them):
     the care the relative chooses is the patient's."""
-    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
-    if not others:
-        return False
-    for m in others:
+    def decides_care(m: re.Match[str]) -> bool:
         decides = _DECIDES.match(text, m.end(), c_end)
-        if not RELATIVE.fullmatch(m.group(0)) or decides is None or start < decides.end():
-            return False
-        if not _CARE_DECIDED.search(text, decides.end(), c_end):
-            return False
-    return True
+        return (RELATIVE.fullmatch(m.group(0)) is not None and decides is not None and start >= decides.end()
+                and _CARE_DECIDED.search(text, decides.end(), c_end) is not None)
+
+    return _every_relative(text, c_start, c_end, decides_care)
+
+
+def _every_relative(text: str, c_start: int, c_end: int, role: Callable[[re.Match[str]], bool]) -> bool:
+    """True when the clause ``c_start:c_end`` names another person and each it names (``OTHER_PERSON``'s matches)
+    plays ``role`` there: a part that leaves the clause's phrase the patient's (deciding the care, telling of the
+    illness, a clause of their own after it)."""
+    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
+    return bool(others) and all(role(m) for m in others)
 
 
 #: A relative who only tells of the patient's illness, the subject of a relative clause trailing it: "she had
@@ -960,11 +965,10 @@ def _only_informants(text: str, c_start: int, c_end: int, start: int) -> bool:
     """True when every relative of the clause ``c_start:c_end`` comes after the phrase at ``start`` as the
     subject of a trailing relative clause telling of the illness (``_INFORMANT_LEAD`` before it, ``_INFORMS``
     after it): the informant, not the one who is ill."""
-    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
-    return bool(others) and all(
+    return _every_relative(text, c_start, c_end, lambda m: bool(
         m.start() > start and RELATIVE.fullmatch(m.group(0))
         and _INFORMANT_LEAD.search(text, max(c_start, m.start() - 20), m.start())
-        and _INFORMS.match(text, m.end(), c_end) for m in others)
+        and _INFORMS.match(text, m.end(), c_end)))
 
 
 #: An aside closing its clause is a phrase opened by a preposition ("in a context of contact with a family member",
@@ -1005,18 +1009,15 @@ def _only_in_a_later_clause(text: str, c_start: int, c_end: int, start: int, end
     il marito è ricoverato": the fever is the patient's) or before the phrase in its part of the clause ("Fever
     and dry cough for 5 days, her husband was admitted"). A phrase alone before the comma may be the relative's
     clause's own opening ("Five days before admission, her husband developed fever"): not this."""
-    others = list(OTHER_PERSON.finditer(text, c_start, c_end))
-    if not others:
-        return False
-    for m in others:
+    def opens_a_later_clause(m: re.Match[str]) -> bool:
         comma = text.rfind(",", end, m.start())
-        if (m.start() < end or comma < 0 or not RELATIVE.fullmatch(m.group(0))
-                or not _LATER_CLAUSE_LEAD.search(text, comma, m.start())
-                or not _LATER_CLAUSE_VERB.match(text, m.end(), c_end)
-                or not (re.search(r"\w", text[end:comma])
-                        or re.search(r"\w", text[max(c_start, text.rfind(",", c_start, start) + 1):start]))):
-            return False
-    return True
+        return not (m.start() < end or comma < 0 or not RELATIVE.fullmatch(m.group(0))
+                    or not _LATER_CLAUSE_LEAD.search(text, comma, m.start())
+                    or not _LATER_CLAUSE_VERB.match(text, m.end(), c_end)
+                    or not (re.search(r"\w", text[end:comma])
+                            or re.search(r"\w", text[max(c_start, text.rfind(",", c_start, start) + 1):start])))
+
+    return _every_relative(text, c_start, c_end, opens_a_later_clause)
 
 
 #: The age a relative is named with: "75-year-old", a child's in months or weeks and in words ("her seven-month-old
