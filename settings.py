@@ -108,6 +108,12 @@ EXTENSIONS = {
     # layout-change alarm. Last, so the summary is written after the warnings, as it always was.
     "crawl_summary.CrawlRecorder": 700,
 }
+# No door into a running crawl: Scrapy's telnet console (a port in 6023-6073) and its remote-control
+# HTTP server (Scrapy 2.19: runs the Python it is sent, and writes its port and token to a job file
+# in the user's home) are for a developer at a console; a scheduled crawl of medical data, several
+# at once on one machine, has no use for a listening port that executes code.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 # Off: a crawl leaves the warnings of what it staged to the review page's next load (or to
 # `scrapy cases list`), which then pays for them; on (the default) the crawl's close does.
 REVIEW_WARNINGS_AT_CRAWL_CLOSE = os.environ.get("REVIEW_WARNINGS_AT_CRAWL_CLOSE", "1") not in ("0", "false", "no")
