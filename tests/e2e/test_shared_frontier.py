@@ -493,8 +493,8 @@ def test_two_workers_fetch_each_page_once_and_stage_what_one_crawl_stages(mirror
     columns = ("cases_seen, cases_new, cases_updated, cases_unchanged, cases_skipped, cases_failed, images, errors, "
                "field_coverage, warnings")
     logged_errors = [line for r in results for line in r.stderr.splitlines() if "ERROR" in line]
-    assert rows(db, f"select {columns} from crawl_runs") == rows(single_crawl_db, f"select {columns} from crawl_runs"), \
-        logged_errors
+    summary = f"select {columns} from crawl_runs"
+    assert rows(db, summary) == rows(single_crawl_db, summary), logged_errors
     assert sum("crawl summary radiopaedia" in r.stderr for r in results) == 1
     assert sum("crawl worker" in r.stderr for r in results) == 2
     assert not any(redis.Redis.from_url(redis_url).keys("covid-ingest:*"))
