@@ -52,6 +52,7 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
+from .normalize.demographics import SEX_VERSION
 from .normalize.imaging import (
     FINDING_NORMAL_FILMS_RULE,
     MODALITY_BESIDE_COMPARED_STUDY,
@@ -389,6 +390,27 @@ _URL_SLUG = compile_fast(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/
 #: a patient whose diagnosis is more specific (a COVID-19 case's admission film can be normal).
 _GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding",
                                "Pneumonia/Aspiration"})
+
+
+#: A case page's address titling its one patient by age and sex, as case forums and journals slug a case's title
+#: ("/question/case-004-41-year-old-male-21", "/articles/30976-...-in-a-61-year-old-woman"): the words of the title.
+_TITLED_PATIENT = compile_fast(
+    r"(?<![a-z0-9])\d{1,3}[-_]?(?:years?|yrs?|y)[-_]old[-_](male|female|man|woman|gentleman|lady)(?![a-z])",
+    re.IGNORECASE)
+
+
+def _sex_for_url(url: str) -> Normalized:
+    """The sex a case address's title gives its patient (``_TITLED_PATIENT``): the page's own title, written once
+    per patient; blank when the address titles two patients (a comparison of cases) or none."""
+    path = re.split(r"[?#]", _URL_SCHEME.sub("", url), maxsplit=1)[0]
+    found_sexes = list(_TITLED_PATIENT.finditer(path))
+    sexes = {"F" if m.group(1).lower() in ("female", "woman", "lady") else "M" for m in found_sexes}
+    if len(found_sexes) != 1 or len(sexes) != 1:
+        return Normalized(None)
+    m = found_sexes[0]
+    start = url.find(m.group(0))
+    return Normalized(sexes.pop(), m.group(0), start, start + len(m.group(0)) if start >= 0 else -1,
+                      "sex.url-title", SEX_VERSION)
 
 
 def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalized] | None = None) -> Normalized:
@@ -1204,6 +1226,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if field == "RT_PCR_positive" and result.value is None:
                 # the row's notes tell no test: a repository whose patients' tests are not published
                 result = rt_pcr_for_url(_cell(row, "url"))
+            elif field == "sex" and result.value is None and not result.reason:
+                result = _sex_for_url(_cell(row, "url"))
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)

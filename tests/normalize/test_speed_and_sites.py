@@ -274,3 +274,38 @@ def test_a_covid_paper_issued_in_2020_is_dated_by_its_year(url, doi, note):
 def test_no_covid_paper_year_otherwise(url, note):
     row = _row(url=url, filename="fig1.png", clinical_notes=note)
     assert [f for f in backfill_row(row, ["date"]) if f.rule.startswith("date.issued-year")] == []
+
+
+@pytest.mark.parametrize(
+    "url, note, sex",
+    [
+        ("https://coronacases.org/forum/coronacases-org-helping-radiologists-to-help-people-in-more-than-100-countries-1/"
+         "question/case-004-41-year-old-male-21", "CT images demonstrate ground-glass opacities.", "M"),
+        ("https://www.cureus.com/articles/31234-covid-19-pneumonia-in-a-67-year-old-woman-with-lupus", "", "F"),
+        ("https://example.org/cases/72-yr-old-gentleman-with-fever", "Bilateral opacities.", "M"),
+    ],
+)
+def test_sex_from_a_case_address_titling_its_patient(url, note, sex):
+    # round 51: case forums and journals slug the case's title into its address ("case-004-41-year-old-male");
+    # the title's sex is the patient's when the notes tell none (blank protocol sex 155 -> 157 filled, all right)
+    row = _row(url=url, filename="a.png", clinical_notes=note)
+    fills = {f.field: (f.value, f.rule.split("@")[0], f.evidence) for f in backfill_row(row, ["sex"])}
+    assert fills["sex"][:2] == (sex, "sex.url-title")
+    assert fills["sex"][2] in url
+
+
+@pytest.mark.parametrize(
+    "url, note",
+    [
+        # two patients titled: a comparison of cases
+        ("https://www.cureus.com/articles/1-a-45-year-old-man-and-a-50-year-old-woman-with-covid-19", "GGO."),
+        # the note's own words decide, and a note disagreeing with the title leaves it to them
+        ("https://coronacases.org/forum/question/case-009-55-year-old-male-3", "A 55-year-old woman with cough."),
+        # no age-and-sex title ("male" alone is no patient's title; a domain is no title)
+        ("https://radiopaedia.org/cases/male-breast-cancer", "Mass."),
+        ("https://www.female-health.org/case/12", "Cough."),
+    ],
+)
+def test_no_sex_from_an_address_without_one_patients_title(url, note):
+    row = _row(url=url, filename="a.png", clinical_notes=note)
+    assert [f for f in backfill_row(row, ["sex"]) if f.rule.startswith("sex.url-title")] == []
