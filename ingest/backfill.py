@@ -52,6 +52,7 @@ from schema import (
 from .normalize import NORMALIZERS, Normalized, license_for_url, location_for_url
 from .normalize.common import compile as compile_fast
 from .normalize.common import fast_init, finditer_near, format_number, sentence_at
+from .normalize.demographics import SEX_VERSION
 from .normalize.imaging import (
     FINDING_NORMAL_FILMS_RULE,
     MODALITY_BESIDE_COMPARED_STUDY,
@@ -68,6 +69,7 @@ from .normalize.provenance import (
     date_for_url,
     doi_for_filename,
     doi_for_url,
+    issued_year,
     modality_for_url,
     normalize_date,
     rt_pcr_for_url,
@@ -388,6 +390,27 @@ _URL_SLUG = compile_fast(r"radiopaedia\.org/cases/([a-z][\w-]*)|sirm\.org/\d{4}/
 #: a patient whose diagnosis is more specific (a COVID-19 case's admission film can be normal).
 _GENERIC_FINDINGS = frozenset({"Pneumonia", "Pneumonia/Viral", "Pneumonia/Bacterial", "Pneumonia/Fungal", "No Finding",
                                "Pneumonia/Aspiration"})
+
+
+#: A case page's address titling its one patient by age and sex, as case forums and journals slug a case's title
+#: ("/question/case-004-41-year-old-male-21", "/articles/30976-...-in-a-61-year-old-woman"): the words of the title.
+_TITLED_PATIENT = compile_fast(
+    r"(?<![a-z0-9])\d{1,3}[-_]?(?:years?|yrs?|y)[-_]old[-_](male|female|man|woman|gentleman|lady)(?![a-z])",
+    re.IGNORECASE)
+
+
+def _sex_for_url(url: str) -> Normalized:
+    """The sex a case address's title gives its patient (``_TITLED_PATIENT``): the page's own title, written once
+    per patient; blank when the address titles two patients (a comparison of cases) or none."""
+    path = re.split(r"[?#]", _URL_SCHEME.sub("", url), maxsplit=1)[0]
+    found_sexes = list(_TITLED_PATIENT.finditer(path))
+    sexes = {"F" if m.group(1).lower() in ("female", "woman", "lady") else "M" for m in found_sexes}
+    if len(found_sexes) != 1 or len(sexes) != 1:
+        return Normalized(None)
+    m = found_sexes[0]
+    start = url.find(m.group(0))
+    return Normalized(sexes.pop(), m.group(0), start, start + len(m.group(0)) if start >= 0 else -1,
+                      "sex.url-title", SEX_VERSION)
 
 
 def _finding(row: dict[str, str], normalize_note: Callable[[str, str], Normalized] | None = None) -> Normalized:
@@ -914,6 +937,53 @@ def _covid_case_year(row: dict[str, str], text: str) -> Normalized:
     return result
 
 
+#: COVID-19 named by any of its names ("COVID-19", "SARS-CoV-2", "2019-nCoV", "novel coronavirus", "coronavirus
+#: disease 2019", Italian's "coronavirus"), or a test for it.
+_COVID_NAMED = compile_fast(
+    r"\b(?:covid[\s-]*(?:19|2019)?|sars[\s-]*cov[\s-]*2|2019[\s-]*ncov|ncov[\s-]*2019|(?:novel|new)\s+coronavirus|"
+    r"coronavirus\s+disease)", re.IGNORECASE)
+#: The disease's names holding a year ("coronavirus disease 2019", "COVID 2019"): no film's year.
+_DISEASE_YEAR = compile_fast(r"(?:covid|disease|ncov)[\s-]*2019|2019[\s-]*ncov", re.IGNORECASE)
+#: A date or a month in a text ("March 5", "5 marzo", "07/03/2020", "Jan. 2020"): the film may be dated by its day.
+_ANY_DATE = compile_fast(
+    r"\b(?:january|february|march|april|june|july|august|september|october|november|december|"
+    r"gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
+    r"enero|febrero|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s*\d"
+    r"|\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d[/.-]\d{1,2}\b", re.IGNORECASE)
+
+
+#: A course told day by day ("on day 5 of admission", "3 days later", "hospital day 7"): such a paper dates its
+#: patient's days elsewhere (its text beyond the note), and the curators write the film's day.
+_COURSE_DAY = compile_fast(
+    r"\b(?:(?:hospital\s+)?day\s+\d{1,2}\b|\d{1,2}\s+days?\s+(?:later|after)|(?:on|of|after)\s+admission)",
+    re.IGNORECASE)
+
+
+def _covid_paper_year(row: dict[str, str], text: str) -> Normalized:
+    """2020 for a figure of a paper about COVID-19 (its texts name the disease or its test) whose identifier was
+    issued in 2020 (``issued_year``: its address's or its DOI's): the disease's films are of December 2019 on, and a
+    paper issued in 2020 shows none later; the dataset dates such a figure by its year when the paper tells no day.
+    Blank when the row's texts name a date or a month (the curators write the film's day, which may be of December
+    2019) or any year but the disease's names' ("coronavirus disease 2019"), and for a paper issued another year."""
+    url, doi = _cell(row, "url"), _cell(row, "doi")
+    issued = issued_year(url)
+    if issued.value is None and doi:
+        issued = issued_year(doi)
+    if issued.value != "2020":
+        return Normalized(None)
+    words = f"{text} {url} {_cell(row, 'finding')}"
+    if not _COVID_NAMED.search(words):
+        return Normalized(None)
+    undated = _DISEASE_YEAR.sub(" ", text)
+    told = _ANY_DATE.search(undated) or _ANY_YEAR.search(undated) or _COURSE_DAY.search(undated)
+    if told:
+        return Normalized(None, told.group(0), -1, -1, "date.issued-year", issued.version,
+                          "the note names a date or a year: the film may be dated by its day")
+    return issued
+
+
 def _case_images(context: RowContext, filename: str) -> tuple[CaseImages, dict[str, int]]:
     """The patient's films (each sibling's own words, this row's among them) and the first
     position of each file name: a row takes the place of the first film of its name."""
@@ -1144,6 +1214,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
                 result = _admission_day_film_date(row, note, row_offset())
             if result.value is None and not result.reason:
                 result = _covid_case_year(row, patient_text)
+            if result.value is None and not result.reason:
+                result = _covid_paper_year(row, patient_text)
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
             # dataset records is not in the text (normalize_location serves the parsers' labelled
@@ -1154,6 +1226,8 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
             if field == "RT_PCR_positive" and result.value is None:
                 # the row's notes tell no test: a repository whose patients' tests are not published
                 result = rt_pcr_for_url(_cell(row, "url"))
+            elif field == "sex" and result.value is None and not result.reason:
+                result = _sex_for_url(_cell(row, "url"))
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)

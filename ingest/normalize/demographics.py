@@ -81,7 +81,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 32: a family's gathering or event ("after a family gathering", "a family wedding") names no relative
 # 33: a relative numbered by their relation to another numbered patient ("The brother of patient 1 (patient 4), who
 # lived with the couple, ...") is introduced by those words (was no text: the index patient's paragraph)
-SEX_VERSION = 33
+# 34: backfill: a case address titling its patient by age and sex ("/case-004-41-year-old-male-21"), notes silent
+SEX_VERSION = 34
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a

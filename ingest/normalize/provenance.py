@@ -23,8 +23,9 @@ from .clinical import RT_PCR_VERSION
 from .common import Normalized, blank, compile, found
 from .time_words import MONTH, MONTHS
 
-DATE_VERSION = 3  # v2: backfill: a film the timeline places on the admission's day has the dated admission's date
+DATE_VERSION = 4  # v2: backfill: a film the timeline places on the admission's day has the dated admission's date
 # v3: a Radiopaedia case whose address names COVID-19 is dated by its year, 2020, when its note dates nothing
+# v4: backfill: a COVID-19 paper's figure is of 2020 when its identifier was issued in 2020 and its note dates nothing
 LOCATION_VERSION = 1
 LICENSE_VERSION = 1
 DOI_VERSION = 2
@@ -501,6 +502,34 @@ def covid_case_year_for_url(url: str) -> Normalized:
     if m is None:
         return Normalized(None)
     return found("2020", text, m.start(1), m.end(1), "date.covid-case-year", DATE_VERSION)
+
+
+#: The year a paper's identifier was issued in, as publishers write it into their DOIs and PIIs (in an article's
+#: address or a DOI): RSNA's "10.1148/radiol.2020200463", KJR's "10.3348/kjr.2020.0132", Springer Nature's
+#: "s00270-020-02470-0" and "s41379-020-0536-x", Elsevier's "10.1016/j.radcr.2020.04.012" and its PII
+#: "S0889159120306851" or "S0012-3692(20)30764-9" (The Lancet's "PIIS0140-6736(20)30566-3"),
+#: medRxiv's and bioRxiv's "10.1101/2020.04.13.20063461".
+_ISSUED_YEAR = compile(
+    r"10\.1148/[a-z]+\.(20\d\d)\d{6}(?!\d)"
+    r"|10\.3348/kjr\.(20\d\d)\.\d{4}(?!\d)"
+    r"|(?:/|%2F)s\d{5}-(0\d\d)-\d{4,5}-[\dxX](?![\w-])"
+    r"|10\.1016/j\.[a-z]+\.(20\d\d)\.\d\d\.\d{3}(?!\d)"
+    r"|(?:(?<![\w-])|(?<=PII))S\d{7}[\dX](\d\d)\d{5}[\dX](?![\w-])"
+    r"|(?:(?<![\w-])|(?<=PII))S\d{4}-\d{3}[\dX]\((\d\d)\)\d{5}-[\dX](?![\w-])"
+    r"|10\.1101/(20\d\d)\.\d\d\.\d\d\.\d{6,8}",
+    re.IGNORECASE)
+
+
+def issued_year(text: str) -> Normalized:
+    """The year the paper identifier in ``text`` (an address or a DOI) was issued in (``_ISSUED_YEAR``), as
+    "2020", the identifier as evidence; blank when ``text`` holds none."""
+    m = _ISSUED_YEAR.search(text)
+    if m is None:
+        return Normalized(None)
+    group = next(i for i, g in enumerate(m.groups(), start=1) if g)
+    digits = m.group(group)
+    year = digits if len(digits) == 4 else str(2000 + int(digits[-2:]))
+    return found(year, text, m.start(), m.end(), "date.issued-year", DATE_VERSION)
 
 
 def url_for_doi(doi: str) -> Normalized:
