@@ -574,6 +574,8 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     if len(cases) == 1:
         _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
         _age_from_title(next(iter(cases.values())), article.title)
+    if len(cases) == 1 and len(patients) <= 1:
+        _patient_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
     _from_citations(cases.values(), article.paragraphs)
     if len(cases) == 1 and len(patients) <= 1:
         _dates_from_exam_table(next(iter(cases.values())), article.tables)
@@ -1110,6 +1112,50 @@ def _age_from_title(case: CaseRecord, title: str) -> None:
     if found[0][0].sex and sex and found[0][0].sex != sex:
         return
     case.age_text = title
+
+
+#: A patient introduced as one person, an indefinite article a few words before the sex's word ("We report the case
+#: of a man in his fifties", "A 45-year-old woman presented", "an elderly female"), not people in general ("men
+#: are at higher risk", "the man").
+_ONE_INTRODUCED = re.compile(r"\b(?:a|an)\s+(?:[\w-]+,?\s+){0,3}?$", re.IGNORECASE)
+
+
+_PRONOUN_SEX = {"he": "M", "his": "M", "him": "M", "she": "F", "her": "F", "hers": "F"}
+
+
+def _patient_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
+    """A single-case report whose body introduces its patient without a sex or an age its abstract gives ("We report
+    the case of a man in his fifties ...", the body "It is about a 57-year-old patient ... his admission" beside a
+    family member): the abstract of a paper about one patient is about that patient. The abstract's sentences that
+    introduce one person by sex (``_ONE_INTRODUCED``) must agree and name nobody else (no relative, no "patients" of
+    a series); its age only from its one patient's descriptor ("a 57-year-old man"), as ``_age_from_title``, not a
+    decade ("in his fifties": a range). Nothing when the body gives the field or the abstract disagrees with it."""
+    sentences = [s for paragraph in abstract for s in SENTENCE_BREAK.split(paragraph) if s.strip()]
+    if not sentences:
+        return
+    own = normalize_sex(case.sex_text or case.history)
+    if own.value is None:
+        told = []
+        for sentence in sentences:
+            sex = normalize_sex(sentence)
+            if sex.value is None:
+                continue
+            if OTHER_PERSON.search(sentence) or not _ONE_INTRODUCED.search(sentence, 0, sex.start):
+                return  # another person, or people in general: whose sex is not sure
+            told.append((sex.value, sentence))
+        # (the body's own words must not say otherwise: a descriptor's sex, the pronoun it left unread)
+        body = [d.sex for d, _, _ in descriptors_in(case.history) if d.sex]
+        body += [_PRONOUN_SEX[own.evidence.lower()]] if own.evidence.lower() in _PRONOUN_SEX else []
+        if told and len({v for v, _ in told}) == 1 and all(b == told[0][0] for b in body):
+            case.sex_text = told[0][1]
+    if normalize_age(case.age_text or case.history).value is None and not descriptors_in(case.history):
+        found = [(d, sentence) for sentence in sentences for d, _, _ in descriptors_in(sentence)]
+        if len(found) != 1 or OTHER_PERSON.search(found[0][1]):
+            return
+        sex = normalize_sex(case.sex_text or case.history).value
+        if found[0][0].sex and sex and found[0][0].sex != sex:
+            return
+        case.age_text = found[0][1]
 
 
 def _cited_view(paragraphs: list[str], number: int, letter: str) -> str:

@@ -1147,7 +1147,7 @@ def _history_dates(history: str, day_first: bool = False
                 distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
                                                     for a, b in spans)
         if (_SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start)
-                or _presented_symptom(history, s_start, start, end)):
+                or _presented_symptom(history, s_start, start, end) or _had_symptom_on(history, s_start, start)):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
             # April fever": when it began
             distance = {"onset": 0}
@@ -1374,6 +1374,28 @@ def _presented_symptom(history: str, s_start: int, start: int, end: int) -> bool
         return False
     after = _SYMPTOM_NEXT.match(history, m.start() + len(m.group(0).split(None, 1)[0]))
     return after is not None and SYMPTOM_WORDS.match(history, after.end()) is not None
+
+
+#: A symptom the patient "had" on a date, as case reports open their story ("A 74-year-old man had fever of 38 °C on
+#: 10 April. ... He was admitted on 15 April", "she had a dry cough and fever on 2 March", "experienced chills on 3
+#: May"): the day it is told on, the first of the illness unless another onset is read; only the symptom, its grade or
+#: temperature and a second symptom between the verb and "on" (not "had fever on admission", "had a CT on 3 May",
+#: "had fever and was admitted on 5 March").
+_HAD_SYMPTOM_ON = compile_fast(
+    r"\b(?:had|experienced|suffered\s+from)\s+(?:(?:a|an|high|mild|low-grade|persistent|dry|sudden)\s+){0,2}"
+    r"(?:fevers?|cough|dyspn\w+|shortness\s+of\s+breath|sore\s+throat|myalgias?|chills|headache|diarr\w+|"
+    r"fatigue|malaise|anosmia|ageusia|pyrexia)"
+    r"(?:\s*\(?(?:of|up\s+to|reaching|at)?\s*\d{2}(?:[.,]\d{1,2})?\s*°\s*C\)?)?"
+    r"(?:\s*(?:,|and)\s+(?:(?:a|an|high|mild|dry)\s+)?(?:fevers?|cough|dyspn\w+|sore\s+throat|myalgias?|chills|"
+    r"headache|fatigue|malaise)){0,2}"
+    r"\s+on\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _had_symptom_on(history: str, s_start: int, start: int) -> bool:
+    """Whether the date at ``start`` is the day the patient "had" a symptom on (``_HAD_SYMPTOM_ON``), told of the
+    patient (not "his wife had fever on 2 March")."""
+    m = _HAD_SYMPTOM_ON.search(history, max(s_start, start - 120), start)
+    return m is not None and not about_other_person(history, m.start(), m.end())
 
 
 #: An exam the date right after it dates: "CT on 22.03.2020", "a radiograph obtained on March 10", and a test
@@ -2739,6 +2761,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     presenting = presenting and timeline.anchor_evidence != ""
     chosen.update(zip((i.position for i in ordered), _discharge_days_on_illness(
         [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered], timeline, history)))
+    chosen = {p: _own_date_where_base_untold(moments[p], c, timeline, dates) for p, c in chosen.items()}
     chosen_in_order = [chosen[i.position] for i in ordered]
     # (notes too: backfill gives a film whose note repeats its case's history the legend after it)
     first_exam = _presenting_first_exam(
@@ -2936,6 +2959,22 @@ def _presenting_first_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple
         after.kind == SINCE_ONSET and after.days > timeline.admission_day) or (
         after.kind == DATED and admitted is not None and after.days > admitted.toordinal())
     return set(range(end)) if after.kind == AFTER_PREVIOUS or later_day else set()
+
+
+def _own_date_where_base_untold(moments: Sequence[Moment], chosen: tuple[Moment | None, str], timeline: Timeline,
+                                dates: _Dates) -> tuple[Moment | None, str]:
+    """A film's own date in place of its moment counted from the admission, when the history dates the onset but
+    not the admission and tells no span before it ("Chest CT on admission (April 15)" after "had fever of 38 °C on
+    10 April ... admitted to our hospital at the same day"): the relative words, which ``_one_moment`` prefers to a
+    date beside them, count from a day the case does not place; the film's one date does. Else ``chosen``."""
+    moment = chosen[0]
+    if (moment is None or moment.kind not in (SINCE_ADMISSION, HOSPITAL_DAY) or timeline.admission_day is not None
+            or dates.onset is None or dates.admission is not None):
+        return chosen
+    dated = [m for m in moments if m.kind == DATED]
+    if len({m.days for m in dated}) != 1 or dated[0].days < dates.onset.toordinal():
+        return chosen
+    return dated[0], ""
 
 
 def _first_film_dated_presentation(chosen: Sequence[tuple[Moment | None, str]], timeline: Timeline,
@@ -3389,6 +3428,8 @@ class CaseImages:
         chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
                                                 [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history,
                                                 bare)
+        chosen_all = [_own_date_where_base_untold(m, c, timeline, dates)
+                      for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
         chosen = chosen_all[k]
         first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
                                             _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
@@ -3581,6 +3622,17 @@ _ONSET_NOT_A_DAY = compile_fast(
     re.IGNORECASE)
 
 
+#: A range's "history" of the symptoms named after it ("a 3-4 day history of fever and cough", "a 3 to 4-day history
+#: of dyspnoea", "a three- to four-day history of cough"): an onset told, no one day, as ``_ONSET_NOT_A_DAY``'s
+#: (which wants a symptom before it).
+_RANGE_NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_RANGE_HISTORY = compile_fast(
+    rf"\b{_RANGE_NUMBER}-?\s*(?:-|\u2013|to|or)\s*{_RANGE_NUMBER}[- ](?:days?|weeks?|months?)[- ]"
+    r"(?:history|duration)\b",
+    re.IGNORECASE)
+_OF_SYMPTOMS_AFTER = compile_fast(rf"\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:{SYMPTOM_WORDS.pattern})", re.IGNORECASE)
+
+
 def onset_told_not_a_day(history: str) -> str | None:
     """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``), a symptom in
     its sentence before it and about the patient; None when there is none. Read only when no onset is read at all
@@ -3588,6 +3640,9 @@ def onset_told_not_a_day(history: str) -> str | None:
     for m in _ONSET_NOT_A_DAY.finditer(history):
         s_start, _ = sentence_at(history, m.start())
         if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)
+    for m in _RANGE_HISTORY.finditer(history):
+        if _OF_SYMPTOMS_AFTER.match(history, m.end()) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     return None
 

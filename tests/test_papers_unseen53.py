@@ -93,3 +93,43 @@ def test_a_study_on_the_same_day_after_a_signed_label_is_that_studys_day():
     before it or from the first"), a doubt for "1 week later" after a signed label, none for the day just told."""
     assert _springer()[4] == "12"
     assert _springer({"on the same day shows": "the following day shows"})[4] is None
+
+
+# --- round 51: a single-case report's abstract gives the sex (and an age) its body does not ----------------------
+
+_ABSTRACT_MAN = "We report the case of a man in his fifties, without notable pathological history"
+_BODY_AGE = "It is about a 57-year-old patient, trader"
+
+
+def _case_fields(replacements: dict[str, str]) -> tuple[str | None, str | None]:
+    from tests.jats_cases import case_value
+    case = file_cases(UNSEEN53 / MOROCCO, replacements, {1: two_panels_side_by_side()})[0]
+    return case_value(case, "sex"), case_value(case, "age")
+
+
+def test_a_single_case_reports_abstract_gives_the_sex_the_body_leaves_blank():
+    """The body introduces "a 57-year-old patient" and says "his admission" beside a family member (the pronoun not
+    read for that); the abstract of this one-patient paper introduces "a man in his fifties": M (was blank), the
+    age still the body's 57 (a decade gives none)."""
+    assert _case_fields({}) == ("M", "57")
+    woman = {_ABSTRACT_MAN: "We report the case of a 57-year-old woman, without notable pathological history"}
+    assert _case_fields({**woman, "his admission": "her admission", "of his hospitalization":
+                         "of her hospitalization"}) == ("F", "57")
+
+
+def test_an_abstract_naming_another_person_or_people_gives_no_sex():
+    for abstract in ("We report the case of a man in his fifties and his wife, without notable pathological history",
+                     "Elderly men are at higher risk. We report the case of a patient, without notable pathological "
+                     "history",
+                     "We report the case of a woman in her fifties, without notable pathological history"):
+        # (another person; people in general; a sex the body's own pronoun, "his", contradicts)
+        assert _case_fields({_ABSTRACT_MAN: abstract})[0] is None, abstract
+
+
+def test_a_single_case_reports_abstract_gives_the_age_the_body_does_not():
+    body = {_BODY_AGE: "It is about a patient, trader"}
+    assert _case_fields(body) == ("M", None)  # "in his fifties": a range of ages
+    assert _case_fields({**body, _ABSTRACT_MAN: "We report the case of a 57-year-old man, without notable "
+                                                "pathological history"}) == ("M", "57")
+    assert _case_fields({**body, _ABSTRACT_MAN: "We report the case of a 57-year-old man and his 55-year-old "
+                                                "wife, without notable pathological history"})[1] is None

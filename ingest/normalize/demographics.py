@@ -82,7 +82,10 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 33: a relative numbered by their relation to another numbered patient ("The brother of patient 1 (patient 4), who
 # lived with the couple, ...") is introduced by those words (was no text: the index patient's paragraph)
 # 34: backfill: a case address titling its patient by age and sex ("/case-004-41-year-old-male-21"), notes silent
-SEX_VERSION = 34
+# 35: a single-case report's abstract introducing one person ("We report the case of a man in his fifties") gives the
+# sex its body leaves blank (papers.``_patient_from_abstract``; not beside a relative, people in general, or a pronoun
+# of the body saying otherwise)
+SEX_VERSION = 35
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -109,7 +112,8 @@ SEX_VERSION = 34
 #     Data age is the age at the illness), as SIRM's and Eurorad's earlier films
 # 24: as SEX_VERSION 32 (a family's gathering names no relative)
 # 25: as SEX_VERSION 33 ("The brother of patient 1 (patient 4)": his words, the table's age)
-AGE_VERSION = 25
+# 26: as SEX_VERSION 34 (the abstract's one descriptor, "a 57-year-old man", where the body tells no age)
+AGE_VERSION = 26
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

@@ -195,7 +195,8 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # without days is no day 0
 # v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
 # person; "N days after the beginning (start) of the symptoms" counts from the onset
-OFFSET_VERSION = 31
+# v32: "a 3-4 day history", "a three- to four-day history" are a range, no one day (was the upper end)
+OFFSET_VERSION = 32
 
 # --- View ----------------------------------------------------------------------------------------
 

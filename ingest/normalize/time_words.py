@@ -551,6 +551,14 @@ def symptom_histories(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
     return tuple(sorted(chain(*_history_kinds(text)), key=lambda h: h[1].start()))
 
 
+#: The lower end of a range right before a span's number ("a 3-4 day history of fever", "a 3 to 4-day history", "a
+#: three- to four-day history", "2 or 3 weeks of cough"): the span is the range's, told without one day.
+_RANGE_OPENING = compile(
+    r"(?<![\w.,/-])(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?:[- ](?:days?|weeks?|months?))?-?\s*(?:-|\u2013|to|or)\s*$",
+    re.IGNORECASE)
+
+
 def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return
@@ -585,6 +593,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):
                     break
+                if i != "10" and _RANGE_OPENING.search(text, max(0, m.start("n" + i) - 24), m.start("n" + i)):
+                    break  # "a 3-4 day history", "a three- to four-day history": a range, no one day (its upper end)
                 amount = amount_in_days(n, m.group("unit" + i))
                 if amount is not None and not about_other_person(text, m.start(), m.end()):
                     yield amount, m
