@@ -2848,8 +2848,9 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
 
 
 #: The patient's arrival in the authors' unit told as a transfer from another hospital, in a clause of its own: "Il
-#: 24/03 viene trasferito nella nostra Terapia Intensiva dall'Ospedale di Lodi, dove era ricoverato dal 19/03", "On 2
-#: April she was transferred to our hospital from a district hospital, where she had been admitted on 28 March".
+#: 24/03 viene trasferito nella nostra Terapia Intensiva dall'Ospedale di Lodi, dove era ricoverato dal 19/03",
+#: "admitted to a district hospital on 28 March 2020. On 2 April 2020 he was transferred to our intensive care unit
+#: from the district hospital".
 _TRANSFERRED_HERE = compile_fast(
     r"\b(?:trasferit[oaie]|transferred)\b[^.;]{0,60}?\b(?:(?:nel|nella|al|alla|presso\s+(?:il|la))\s+nostr[oa]|"
     r"presso\s+di\s+noi|(?:to|into)\s+our)\b[^.;]{0,80}?\b(?:dall[’']\s*(?:ospedale|azienda|ASST|presidio|"

@@ -5419,6 +5419,15 @@ def test_unseen54_the_arrival_of_a_patient_transferred_from_another_hospital(his
     assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == offsets
 
 
+def test_unseen54_the_arrival_of_a_patient_transferred_from_another_hospital_in_english():
+    history = ("A 60-year-old man with fever for 5 days was admitted to a district hospital on 28 March 2020. On 2 "
+               "April 2020 he was transferred to our intensive care unit from the district hospital, intubated.")
+    images = [ImageTexts(0, caption="Chest radiograph on arrival, supine."),
+              ImageTexts(1, caption="Chest radiograph on 6 April 2020.")]
+    # (was 5, 14: the arrival's film on the district hospital's admission)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [10, 14]
+
+
 def test_unseen54_an_arrival_without_a_transfer_from_another_hospital_stays_the_admissions():
     # a transfer inside the hospital (to the ICU), no other hospital: the arrival is the admission, as before
     history = ("Uomo di 67 anni, ricoverato il 19/03 per febbre e tosse insorte circa una settimana prima del "
