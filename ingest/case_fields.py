@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 129  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -522,6 +522,11 @@ TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days 
 #                      v128: a symptom the patient "had" on a date ("had fever of 38 °C on 10 April") dates the
 #                           onset; a film "on admission (April 15)" of a dated onset and undated admission takes its
 #                           own date; a range in a history's compound ("a 3-4 day history") is no one day (was 4)
+#                      v129: a test dated "after N days of" symptoms dates the onset; a range's last day ("From 12 to
+#                           24 February he was hospitalised") is no admission; "ricoverato dal 19/03" is the stay's
+#                           start, not a symptom's; the arrival's films of a patient transferred from another hospital
+#                           on a date of its own are that date's; weekdays before a part of the day ("Presented
+#                           Thursday evening"); "later that evening" is the day of the moment before
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

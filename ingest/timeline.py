@@ -215,6 +215,11 @@ _ICU_BASE = compile_fast(r"(?:P?ICU|ITU|intensive)\Z", re.IGNORECASE)
 #: The intensive care unit named right before a word: "ICU admission", "ITU day 3", "PICU day 2".
 _ICU_BEFORE = compile_fast(r"\b(?:P?ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+$", re.IGNORECASE)
 _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
+#: A stay told as lasting since a date ("dove era ricoverato dal 19/03", "degente dal 2 marzo", "hospitalised since 3
+#: April", "in hospital since March 3"): the date is the admission's, not a symptom's start (``_SINCE_DATE``).
+_STAY_SINCE = compile_fast(r"\b(?:ricoverat[oa]|degente|ospedalizzat[oa]|hospitali[sz]ed|admitted|in\s+hospital|"
+                           r"inpatient)\s+(?:\w+\s+)?(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
+_STAY_SINCE_CHARS = 40
 #: A start told in the passive, which is a treatment's ("high-flow nasal cannula was started", "antibiotics were
 #: begun"), never the illness's onset ("symptoms started", "fever began").
 _PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|also\s+)?$", re.IGNORECASE)
@@ -728,6 +733,37 @@ def onset_before_dated_event(history: str, day_first: bool = False) -> tuple[dat
     return None
 
 
+#: A test or a diagnosis its clause dates, told as coming after a span of symptoms: "He was tested positive for
+#: SARS-CoV-2 by RT-PCR on 9 February 2021, after four days of fever, cough and loss of smell", "COVID-19 was
+#: diagnosed on 3 November after a week of fever", "was confirmed positive on 2 April, after 5 days of symptoms": the
+#: span ends on the test's day, not on a presentation the history may date weeks later ("On 15 March 2021 he came to
+#: emergency department"); the onset is that date less the span (``onset_before_dated_event``, the other order).
+_TEST_BEFORE_SPAN = compile_fast(
+    r"\b(?:tested|swabbed|diagnosed|confirmed)\b(?P<dated>[^.;]{0,80}?),?\s+after\s+(?:(?:about|approximately|"
+    rf"nearly|almost)\s+)?(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:of|with)\s+(?P<what>[^.;]{{0,60}})",
+    re.IGNORECASE)
+
+
+def test_after_dated_span(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the sentence's span) when the history dates a test or a diagnosis of the patient told
+    as coming after a span of symptoms (``_TEST_BEFORE_SPAN``): the test's date less the span. None when not told,
+    about another person, when the span names no symptom, or when the test's words hold no date or several."""
+    if "after" not in history or not has_any(history.lower(), ("tested", "swabbed", "diagnosed", "confirmed")):
+        return None
+    for m in _TEST_BEFORE_SPAN.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if not SYMPTOM_WORDS.search(m.group("what")) or about_other_person(history, m.start(), m.end()):
+            continue
+        days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
+        found = dates_in(m.group("dated"), day_first)
+        if days is not None and len({value for _, _, value in found}) == 1:
+            a, b, value = found[0]
+            words = m.group("dated")[a:b]
+            return (date.fromordinal(value.toordinal() - days),
+                    f"{words}{EVIDENCE_JOIN}{history[m.start('n') - len('after '):m.end('unit')]}", (s_start, s_end))
+    return None
+
+
 #: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
 #: infected colleague"): not the clause's subject.
 _CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
@@ -1110,7 +1146,8 @@ def _history_dates(history: str, day_first: bool = False
     headings = [m.span() for m in _HEADING.finditer(history)]
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
-    after_exposure = onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
+    after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
+                      or test_after_dated_span(history, day_first))
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
@@ -1146,8 +1183,10 @@ def _history_dates(history: str, day_first: bool = False
             if spans:
                 distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
                                                     for a, b in spans)
-        if (_SINCE_DATE.search(history, max(s_start, start - 12), start) or _symptom_from(history, s_start, start)
-                or _presented_symptom(history, s_start, start, end) or _had_symptom_on(history, s_start, start)):
+        if ((_SINCE_DATE.search(history, max(s_start, start - 12), start)
+             and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start))
+                or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
+                or _had_symptom_on(history, s_start, start)):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
             # April fever": when it began
             distance = {"onset": 0}
@@ -1157,6 +1196,8 @@ def _history_dates(history: str, day_first: bool = False
         if _exam_dated_alone(history, s_start, s_end, start, end):
             continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
         kind = min(distance, key=distance.get)
+        if kind == "admission" and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS), start):
+            continue  # "From 12 to 24 February he was hospitalised": the stay's last day, no admission
         if kind == "onset" and (s_start, s_end) == told_sentence:
             continue
         if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):
@@ -1250,6 +1291,15 @@ def _cue_dated_by_another(history: str, dates: Sequence[tuple[int, int, date]], 
     s_end = sentence_at(history, span[0])[1]
     return any(span[1] <= other < s_end and _cue_distance(history, other, other_end, *cue) < distance
                for other, other_end, _ in dates)
+
+
+#: The words before the last day of a range of days ("From 12 to 24 February he was hospitalised in the regional
+#: hospital", "hospitalised between 3 and 17 April", "ricoverato dal 2 al 14 marzo"): the date is the range's end (a
+#: stay's discharge, a symptom's end), not the admission its cue names.
+_RANGE_END = compile_fast(r"\b(?:[Ff]rom|between|dal(?:l[’'])?)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
+                          r"(?:\s+(?:of\s+)?[A-Za-z]{3,9}\.?)?\s*(?:\bto\b|\buntil\b|\btill\b|\band\b|\bal(?:l[’'])?|[-–])"
+                          r"\s*(?:the\s+)?$")
+_RANGE_END_CHARS = 40
 
 
 #: A year written with a date ("29 December 2020", "12/29/20", "2020-12-29", "December '20").
@@ -1547,6 +1597,9 @@ _SOON_AFTER = compile_fast(
     # ("TC eseguita il giorno stesso", "nello stesso giorno": the Italian word orders of "the same day")
     # ("the same afternoon", "lo stesso pomeriggio": a part of that same day)
     r"|\b(?P<same>(?:later\s+)?(?:on\s+|in\s+)?(?:the\s+)?same\s+(?:day|morning|afternoon|evening)"
+    # ("Obtained later that evening", "later that day", "that same afternoon": the day of the moment before; not "that
+    # night", which may be past midnight)
+    r"|later\s+that\s+(?:same\s+)?(?:day|morning|afternoon|evening)|that\s+same\s+(?:day|morning|afternoon|evening)"
     r"|(?:lo|nello)\s+stesso\s+(?:giorno|pomeriggio)"
     r"|il\s+giorno\s+stesso|nella\s+stessa\s+giornata"
     # "TC eseguita in giornata": within the day (of the film before it); not "in quinta giornata di ricovero"
@@ -1575,15 +1628,16 @@ _SOON_AFTER = compile_fast(
 )
 _FROM_DISCHARGE = compile_fast(r"\s+dalla\s+dimissione\b", re.IGNORECASE)
 # (the other phrases hold a word of a day: "day", "giorno", "giornata", a unit)
-_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso", "morning"})
+_SOON_WORDS = frozenset({"hour", "hours", "hrs", "h", "ore", "same", "stessa", "stesso", "morning", "afternoon",
+                         "evening"})
 #: A word every match of ``_SOON_AFTER`` holds (its hours, "same", "stesso", "indomani", its unit or
 #: the "day" of "the next day"): most phrases open with a number or any word (NUMBER_LIKE), which
 #: the engine tries at every word of a note; ``_soon_after`` scans only around these words. A match
 #: runs at most ~45 characters before its word ("a distanza di qualche ore", "later on the same")
 #: and ~45 after it ("hours after the hospitalization", "giorni dall'inizio dei sintomi").
-_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|morning|{UNIT})\b",
-                          re.IGNORECASE)
-_SOON_WORD = gate(_SOON_WORD, "[hosidgjtwmf]")  # the first letters of those words (UNIT's "fortnight" too)
+_SOON_WORD = compile_fast(rf"\b(?:hours?|hrs?|h|ore|same|stess[ao]|indomani|giornata|morning|afternoon|evening|"
+                          rf"{UNIT})\b", re.IGNORECASE)
+_SOON_WORD = gate(_SOON_WORD, "[hosidgjtwmfae]")  # the first letters of those words (UNIT's "fortnight" too)
 
 
 # A film's sentence: "RX di controllo a 10 giorni", "TC a 7 giorni: miglioramento".
@@ -2753,6 +2807,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       readmission, discussion)
+    chosen.update(_arrival_on_transfer(history, chosen, dates, day_first))
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
@@ -2814,6 +2869,43 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             last_day = None
     offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+#: The patient's arrival in the authors' unit told as a transfer from another hospital, in a clause of its own: "Il
+#: 24/03 viene trasferito nella nostra Terapia Intensiva dall'Ospedale di Lodi, dove era ricoverato dal 19/03",
+#: "admitted to a district hospital on 28 March 2020. On 2 April 2020 he was transferred to our intensive care unit
+#: from the district hospital".
+_TRANSFERRED_HERE = compile_fast(
+    r"\b(?:trasferit[oaie]|transferred)\b[^.;]{0,60}?\b(?:(?:nel|nella|al|alla|presso\s+(?:il|la))\s+nostr[oa]|"
+    r"presso\s+di\s+noi|(?:to|into)\s+our)\b[^.;]{0,80}?\b(?:dall[’']\s*(?:ospedale|azienda|ASST|presidio|"
+    r"unit[àa])|da\s+(?:altro|un\s+altro)\s+(?:ospedale|presidio)|from\s+(?:an(?:other)?|the|a)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:hospital|centre|center|institution))",
+    re.IGNORECASE)
+
+
+def _arrival_on_transfer(history: str, chosen: dict[int, tuple[Moment | None, str]], dates: _Dates,
+                         day_first: bool) -> dict[int, tuple[Moment | None, str]]:
+    """The films told at the arrival ("all'arrivo", "all'ingresso in reparto", "on arrival": a day 0 of the stay) of a
+    patient the history transfers into the authors' unit from another hospital on a date of its own, after an
+    admission there the history dates earlier (``_TRANSFERRED_HERE``): the films are the authors', taken on the
+    transfer's day, not on the first hospital's admission. The films placed otherwise, or none, when not told so."""
+    if dates.admission is None or not has_any(history.lower(), ("trasferit", "transferred")):
+        return {}
+    transfer = None
+    for m in _TRANSFERRED_HERE.finditer(history):
+        c_start, c_end = clause_at(history, m.start())
+        comma = _CLAUSE_END.search(history, m.end(), c_end)  # (not the earlier stay's ", dove era ricoverato dal")
+        found = {value for _, _, value in dates_in(history[c_start:comma.start() if comma else c_end], day_first)}
+        if len(found) == 1 and not about_other_person(history, m.start(), m.end()):
+            transfer = (found.pop(), m.group(0))
+            break
+    if transfer is None or transfer[0] <= dates.admission:
+        return {}
+    when, words = transfer
+    return {position: (Moment(DATED, when.toordinal(), f"{words}{EVIDENCE_JOIN}{moment.evidence}", moment.where),
+                       reason)
+            for position, (moment, reason) in chosen.items()
+            if moment is not None and moment.kind == SINCE_ADMISSION and moment.days == 0}
 
 
 def _after_a_later_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
@@ -3428,6 +3520,8 @@ class CaseImages:
         chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
                                                 [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history,
                                                 bare)
+        transferred = _arrival_on_transfer(history, dict(enumerate(chosen_all)), dates, self._day_first)
+        chosen_all = [transferred.get(j, found) for j, found in enumerate(chosen_all)]
         chosen_all = [_own_date_where_base_untold(m, c, timeline, dates)
                       for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
         chosen = chosen_all[k]
@@ -3657,11 +3751,17 @@ _WEEKDAY_SINCE = compile_fast(
     re.IGNORECASE)
 
 
-#: A symptom's start told "on" its weekday ("became unwell on Thursday", "fever and cough on Monday"); "since" /
-#: "from" are ``_WEEKDAY_SINCE``'s.
+#: A weekday told without "on" before a part of its day, as American English writes it ("were first noticed Saturday
+#: night", "Presented Thursday evening to the emergency department"): the lookahead lets the weekday's own group match.
+_WEEKDAY_PART_OF_DAY = rf"(?=(?:{_WEEKDAY_NAMES})\s+(?:morning|afternoon|evening|night)\b)"
+
+
+#: A symptom's start told "on" its weekday ("became unwell on Thursday", "fever and cough on Monday", "Myalgia and
+#: headache were first noticed Saturday night"); "since" / "from" are ``_WEEKDAY_SINCE``'s.
 _WEEKDAY_ONSET_ON = compile_fast(
     r"\b(?:unwell|ill|sick|symptomatic|symptoms?|fevers?|febrile|pyrexi\w*|cough\w*|coryza\w*|breathless\w*|"
-    rf"myalgias?|headaches?|malaise|sore\s+throat)\b[^.;]{{0,60}}?\bon\s+(?:(?:the|last)\s+)?(?P<wd>{_WEEKDAY_NAMES})\b"
+    rf"myalgias?|headaches?|malaise|sore\s+throat)\b[^.;]{{0,60}}?"
+    rf"\b(?:on\s+(?:(?:the|last)\s+)?|{_WEEKDAY_PART_OF_DAY})(?P<wd>{_WEEKDAY_NAMES})\b"
     r"(?!\s*\d)", re.IGNORECASE)
 
 
@@ -3679,7 +3779,7 @@ def _weekday_onset(history: str) -> str | None:
 #: days between them.
 _PRESENTED_ON_WEEKDAY = compile_fast(
     r"\b(?:presented|presents|admitted|attended|came|arrived|brought|referred|hospitali[sz]ed)\b[^.;]{0,40}?"
-    rf"\bon\s+(?:a\s+)?(?P<day>{'|'.join(_WEEKDAYS)})\b"
+    rf"\b(?:on\s+(?:a\s+)?|{_WEEKDAY_PART_OF_DAY})(?P<day>{'|'.join(_WEEKDAYS)})\b"
     r"|\b(?:accede|giunge|arriva|si\s+presenta|[eè]\s+ricoverat[oa]|viene\s+ricoverat[oa])\b[^.;]{0,40}?"
     r"\b(?:di\s+|il\s+)?(?P<giorno>(?:luned|marted|mercoled|gioved|venerd)[iì]|sabato|domenica)\b",
     re.IGNORECASE)

@@ -54,7 +54,8 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52"]
+           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52",
+           "unseen54"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -319,6 +320,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # blind rows: PA, as unseen10's)
     # unseen52 (open, see its README): Radiopaedia 86312's studies titled "Day 1" / "Day 4" (illness or stay count, and
     # the stay's day 1 the admission's day or the day after: blank with its reason)
+    # unseen54 (open, see its README): Radiopaedia 80541's films of a first visit told by its weekday ("swabbed at the
+    # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
+    # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -339,7 +343,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen45", "radiopaedia"): 5, ("unseen45", "eurorad"): 0,
             ("unseen48", "radiopaedia"): 1,
             ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0,
-            ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2}.get((batch, site), 0)
+            ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
+            ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5336,3 +5341,135 @@ def test_unseen52_rows():
     rows = _batch_rows("eurorad", "unseen52", name, "https://www.eurorad.org/case/16981")
     assert [rows[f"0000016981/16981_{k}.jpg"]["view"] for k in ("1_1", "2_1", "2_2", "3_1")] == \
         ["PA", "Axial", "Axial", "AP Supine"]
+
+
+# --- unseen54: a test dated after a span of symptoms; a stay's last day of a range; a stay "since" a date; the
+# films of the arrival of a patient transferred from another hospital
+
+
+@pytest.mark.parametrize("history, onset", [
+    ("He was tested positive for SARS-CoV-2 by RT-PCR on 9 February 2021, after four days of fever, cough and loss "
+     "of smell. On 15 March 2021 he came to the emergency department with chest pain.", date(2021, 2, 5)),
+    ("COVID-19 was diagnosed on 3 November 2020 after a week of fever and myalgia. On 30 November 2020 she was "
+     "admitted with dyspnoea.", date(2020, 10, 27)),
+    ("She was swabbed on 2 April 2020, after 5 days of dry cough; she presented on 20 April 2020 with chest pain.",
+     date(2020, 3, 28)),
+    # a span that names no symptom, a span of another person's, no date in the test's words: as before
+    ("He was tested positive on 9 February 2021, after four days of quarantine.", None),
+    ("His wife was tested positive on 9 February 2021, after four days of fever.", None),
+])
+def test_unseen54_a_test_dated_after_a_span_of_symptoms_dates_the_onset(history, onset):
+    # (the first three were None: the span was read as the time to the presentation, whatever day it came)
+    found = history_dates(history, DAY_FIRST)[0]
+    assert (found[0] if found else None) == onset
+
+
+@pytest.mark.parametrize("history, admitted", [
+    ("Fever since 2 February 2021. From 12 to 24 February 2021 he was hospitalised in the regional hospital. "
+     "On 15 March 2021 he came to the emergency department.", date(2021, 3, 15)),
+    ("Fever since 1 April 2020; he was hospitalised between 3 and 17 April 2020 in another hospital. On 2 May 2020 "
+     "he presented to our emergency department.", date(2020, 5, 2)),
+])
+def test_unseen54_the_last_day_of_a_stays_range_is_no_admission(history, admitted):
+    # (both were None: the range's last day and the later presentation were two admissions)
+    assert history_dates(history, DAY_FIRST)[1][0] == admitted
+
+
+def test_unseen54_a_range_end_guard():
+    # a date with no range before it stays the admission's
+    assert history_dates("Fever since 1 April 2020. He was hospitalised on 17 April 2020.", DAY_FIRST)[1][0] == \
+        date(2020, 4, 17)
+
+
+@pytest.mark.parametrize("history, admitted", [
+    ("Uomo di 67 anni, ricoverato dal 19/03 a Lodi; febbre e tosse erano insorte circa una settimana prima del "
+     "ricovero.", date(2020, 3, 19)),
+    ("A 60-year-old man hospitalised since 19/03 in another hospital, with fever that began 7 days before admission.",
+     date(2020, 3, 19)),
+    # "degente" names no admission of its own: no moment, but no onset either
+    ("Donna di 70 anni, degente dal 19/03 in Medicina; febbre insorta 7 giorni prima del ricovero.", None),
+])
+def test_unseen54_a_stay_since_a_date_is_the_admission_not_the_onset(history, admitted):
+    # (each was the onset of 19/03 and no admission: "dal" / "since" read as a symptom's start)
+    onset, found = history_dates(history, DAY_FIRST)
+    assert onset is None
+    assert (found[0] if found else None) == admitted
+
+
+def test_unseen54_a_symptom_since_a_date_stays_the_onset():
+    onset, _ = history_dates("Febbre dal 19/03, ricoverato il 24/03.", DAY_FIRST)
+    assert onset[0] == date(2020, 3, 19)
+
+
+_TRANSFER = ("Uomo di 67 anni. Il 24/03 viene trasferito nella nostra Terapia Intensiva dall’Ospedale di Lodi, dove "
+             "era ricoverato dal 19/03 per polmonite; febbre e tosse erano insorte circa una settimana prima del "
+             "ricovero.")
+
+
+@pytest.mark.parametrize("history, control, offsets", [
+    (_TRANSFER, "28/03", [12, 12, 16]),
+    ("Donna di 58 anni, ricoverata dal 10/04 presso l’Ospedale di Crema per febbre da 5 giorni. Il 13/04 è stata "
+     "trasferita presso la nostra Rianimazione da altro ospedale, intubata.", "28/04", [8, 8, 23]),
+])
+def test_unseen54_the_arrival_of_a_patient_transferred_from_another_hospital(history, control, offsets):
+    # (were 7, 7, 9 and 5, 5, 10: the arrival's films put on the first hospital's admission, and "dal" the onset)
+    images = [ImageTexts(0, caption="RX torace all’arrivo in reparto, paziente supino."),
+              ImageTexts(1, caption="TC torace all’arrivo."),
+              ImageTexts(2, caption=f"RX torace di controllo del {control}.")]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == offsets
+
+
+def test_unseen54_the_arrival_of_a_patient_transferred_from_another_hospital_in_english():
+    history = ("A 60-year-old man with fever for 5 days was admitted to a district hospital on 28 March 2020. On 2 "
+               "April 2020 he was transferred to our intensive care unit from the district hospital, intubated.")
+    images = [ImageTexts(0, caption="Chest radiograph on arrival, supine."),
+              ImageTexts(1, caption="Chest radiograph on 6 April 2020.")]
+    # (was 5, 14: the arrival's film on the district hospital's admission)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [10, 14]
+
+
+def test_unseen54_an_arrival_without_a_transfer_from_another_hospital_stays_the_admissions():
+    # a transfer inside the hospital (to the ICU), no other hospital: the arrival is the admission, as before
+    history = ("Uomo di 67 anni, ricoverato il 19/03 per febbre e tosse insorte circa una settimana prima del "
+               "ricovero. Il 24/03 viene trasferito nella nostra Terapia Intensiva.")
+    images = [ImageTexts(0, caption="RX torace all’arrivo in reparto, paziente supino.")]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [7]
+
+
+def test_unseen54_rows():
+    name = ("eu_czechia_52_years_male_covid_diagnosed_in_february_after_four_days_pneumothorax_on_15_march_ct_same_"
+            "day_control_after_four_days_follow_up_ct_six_weeks_later.html")
+    rows = _batch_rows("eurorad", "unseen54", name, "https://www.eurorad.org/case/17412")
+    assert [rows[f"0000017412/17412_{k}.jpg"]["offset"] for k in ("1_1", "2_1", "2_2")] == ["38", "38", "38"]
+    name = ("caso_157_uomo_67_anni_trasferito_da_lodi_il_24_03_ricoverato_dal_19_03_febbre_una_settimana_prima_rx_e_"
+            "tc_all_arrivo_rx_in_clinostatismo_il_28_03.html")
+    rows = _batch_rows("sirm", "unseen54", name, "https://www.sirm.org/2020/03/31/covid-19-caso-157/")
+    assert [rows[f"03/157-{k}.jpg"]["offset"] for k in ("RX-ingresso", "TC-assiale", "TC-coronale", "RX-controllo")] \
+        == ["12", "12", "12", "16"]
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("Myalgia and headache were first noticed Saturday night, followed by fevers. Presented Thursday evening to the "
+     "emergency department.", 5),
+    ("Fever and cough since Sunday. Admitted Wednesday afternoon with hypoxia.", 3),
+    ("Became unwell Monday morning with fevers. Presented on Friday.", 4),
+    # a bare weekday without "on" and without a part of the day: as before (none)
+    ("Fever and cough from Sunday. Presented Wednesday to the emergency department.", None),
+])
+def test_unseen54_weekdays_before_a_part_of_the_day(history, gap):
+    # (the first three were None: a weekday without "on" was not read)
+    found = weekday_onset_gap(history)
+    assert (found[0] if found else None) == gap
+
+
+@pytest.mark.parametrize("words", ["Obtained later that evening for tachycardia.", "CT later that afternoon.",
+                                   "That same evening a CT was obtained."])
+def test_unseen54_later_that_evening_is_the_day_of_the_moment_before(words):
+    # (were no moment: "evening" and "afternoon" opened no reading of the same day)
+    [moment] = text_moments(words, "caption")
+    assert (moment.kind, moment.days) == (AFTER_PREVIOUS, 0)
+
+
+def test_unseen54_later_that_night_is_not_read():
+    # a night may be past midnight: no moment, as before
+    assert text_moments("CT obtained later that night.", "caption") == ()
