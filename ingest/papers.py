@@ -84,7 +84,11 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    rf"(?:{_ORDINALS})\s+day\s+(?:of|after|since|following|{ON_STAY})\s[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    # "after 10 days of treatment", "after 17 days on ECMO": the interval with what it counts from
-                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:of|on|under)\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
+                   # ("after 10 days from the onset of symptoms": the onset whole, the timeline's base)
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:from|since|of)\s+(?:the\s+)?"
+                   r"(?:(?:onset|beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)\b"
+                   r"|symptoms?\s+onset\b|onset\b(?!\s+of\b))"
+                   r"|\s+(?:of|on|under)\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    # "at discharge" whole: the timeline reads a bare "discharge" as no moment (a legend's
                    # "(A) PA and (B) lateral chest radiographs at discharge" gives panel A its words)
                    r"follow-up|(?:at|on)\s+discharge|discharge|(?:at|on)\s+presentation|"

@@ -968,7 +968,16 @@ def _roles_of(patient: PatientText) -> set[str]:
             relative = m.group("relative").lower()
             relative = relative if relative in ("husband", "wife") else "child"
             roles |= {_ROLE_OF[(sex, relative)]} if (sex, relative) in _ROLE_OF else set()
+    if sex == "F" and any(_PREGNANCY.search(text or "") for text in [patient.intro, *patient.paragraphs]):
+        roles.add("mother")  # her own pregnancy or delivery told: "the mother" of the paper's newborn is she
     return roles
+
+
+#: A woman's own pregnancy or delivery ("A 27-year-old pregnant woman", "gravida 2", "at 35 weeks of gestation",
+#: "underwent emergency cesarean section", "on the fourth postpartum day"): she is the mother of a newborn the paper
+#: tells of, and a legend's "the mother" (a paediatric paper's "Chest CT scan of the mother") names her.
+_PREGNANCY = re.compile(r"\b(?:pregnant|pregnancy|(?:primi|multi)?gravida|weeks?\s+(?:and\s+\d+\s+days?\s+)?"
+                        r"(?:of\s+)?gestation|c(?:a)?esarean|postpartum|post-partum|gave\s+birth)\b", re.I)
 
 
 # --- Tables of patients ------------------------------------------------------------------------

@@ -146,7 +146,9 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # COVID-19 in ...") names its patients, as a title opening with the cluster does (was a relative's: blank)
 # v19: a normal film told as a phase of the course ("COVID-19 pneumonia - initially normal chest radiograph", "at
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
-FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+# v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
+# With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
+FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
@@ -807,6 +809,21 @@ _NOT_EXCLUDING = compile(r"\b(?:(?:does|do|did|can|could|may|should)\s+not|doesn
 # phase of the course, which later films are not; the patient's finding is the diagnosis beside it. (A normal film
 # "on admission" is no phase: "A normal chest radiograph on admission." is the patient's No Finding.)
 _NORMAL_PHASE_BEFORE = compile(r"\b(?:initially|at\s+first|at\s+onset|early)\s+$", re.IGNORECASE)
+# "COVID-19 Pneumonia With a Normal Chest Radiograph at Admission", "COVID-19 presenting with normal chest CT": a
+# normal film joined to the disease the same sentence names before it is how that disease showed, not the patient's
+# 'No Finding'.
+_NORMAL_WITH_BEFORE = compile(r"\b(?:with|despite)\s+(?:an?\s+|the\s+)?(?:initially\s+)?$", re.IGNORECASE)
+
+
+def _normal_film_of_named(text: str, start: int, hits: list[tuple[str, int, int]]) -> bool:
+    """True when the normal film at ``start`` follows "with" / "despite" and a diagnosis already found in its
+    sentence, before it."""
+    if not _NORMAL_WITH_BEFORE.search(text[max(0, start - 30):start]):
+        return False
+    s_start = sentence_at(text, start)[0]
+    return any(s_start <= h[1] < start and h[0] != "No Finding" for h in hits)
+
+
 _NORMAL_FILM_OF_IT = compile(
     r"\b(?:radiograph\w*|x-?rays?|cxr|films?|ct(?:\s+scan)?)\s+(?:was|were|is|appeared)\s+"
     r"(?:completely\s+|entirely\s+)?(?:normal|unremarkable)\b"
@@ -880,7 +897,8 @@ def normalize_finding(text: str, **_context) -> Normalized:
             if path == "No Finding":
                 # "Normal chest radiograph does not exclude COVID-19 pneumonia": what a normal film
                 # cannot tell, not the patient's finding
-                phase = _NORMAL_PHASE_BEFORE.search(text[max(0, m.start() - 15):m.start()])
+                phase = _NORMAL_PHASE_BEFORE.search(text[max(0, m.start() - 15):m.start()]) or _normal_film_of_named(
+                    text, m.start(), hits)
                 if not _NOT_EXCLUDING.search(text, m.end(), sentence_at(text, m.start())[1]) and not phase:
                     hits.append((path, m.start(), m.end()))
                 continue

@@ -132,7 +132,11 @@ AFTER = compile(
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso"
     # the time spent in hospital: "after 9 days in hospital", "dopo 10 giorni di degenza / di ospedalizzazione"
     # (not a stay elsewhere or in intensive care: "di degenza in terapia intensiva")
-    rf"|(?:hospital|degenza|ospedalizzazione)\b{_NOT_THE_WARDS_STAY})\b)?",
+    rf"|(?:hospital|degenza|ospedalizzazione)\b{_NOT_THE_WARDS_STAY}"
+    # the illness's onset, as non-native authors join it ("after 10 days from the onset of symptoms", "after 3 weeks
+    # since the beginning of the illness", "after 5 days of symptom onset"): from the onset, not the film before
+    r"|(?:onset|beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)|symptoms?\s+onset"
+    r"|onset\b(?!\s+of\b))\b)?",
     re.IGNORECASE,
 )
 #: The bases of a relative time that are the admission ("5 days after admission", "after 9 days in hospital",
@@ -252,7 +256,11 @@ _HISTORY = compile(
     # the Italian and Spanish "da 4 giorni", "desde 4 días" calqued in English right after its symptoms: "fever
     # (38.5 °C) from 4 days and cough", "dyspnoea from one week" (a symptom must open the item: ``_unit_histories``)
     rf"|\bfrom\s+(?:about\s+|almost\s+|nearly\s+)?(?P<n21>{NUMBER_LIKE})\s+(?P<unit21>{UNIT})\b"
-    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards)\b)",
+    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards)\b)"
+    # the same with the presentation the time counts back from left unsaid, the clause ending there: "with fever,
+    # cough and myalgia from three days before." (a symptom must open the item: ``_unit_histories``)
+    rf"|\bfrom\s+(?:about\s+|almost\s+|nearly\s+)?(?P<n24>{NUMBER_LIKE})\s+(?P<unit24>{UNIT})\s+(?:before|earlier)"
+    r"(?=\s*[.,;)])",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -281,7 +289,9 @@ _TREATMENT = compile(
     r"\b(?:oxygen|O2|ventilat\w*|intubat\w*|treated|treatment|therapy|received|given|administered|"
     r"antibiotics?|steroids?|corticosteroids?|dexamethasone|hospitali[sz]ed|stayed|remained|isolat\w+|quarantin\w+|"
     # a respiratory support by its device or acronym ("needed CPAP in the sub-intensive care unit for one week")
-    r"CPAP|BiPAP|NIV|NIMV|HFNC|HFNO|ECMO|high[- ]flow|nasal\s+cannula)\b",
+    r"CPAP|BiPAP|NIV|NIMV|HFNC|HFNO|ECMO|high[- ]flow|nasal\s+cannula|"
+    # a dose's schedule ("started, tapered over 8 weeks", "weaned off over 5 days"): how long a treatment lasted
+    r"tapered|tapering|weaned|weaning)\b",
     re.IGNORECASE,
 )
 #: Where a clause starts within a sentence.
@@ -564,7 +574,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18", "19", "20", "21", "22", "23"):
+                  "18", "19", "20", "21", "22", "23", "24"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -572,8 +582,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break
                 if i == "15" and not _ONSET_SYMPTOM.search(text, m.end(), min(m.end() + 30, len(text))):
                     break  # "3 giorni fa comparsa di" a rash, a pain: no illness's onset
-                if i in ("16", "17", "20", "21") and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()),
-                                                                   m.start()):
+                if i in ("16", "17", "20", "21", "24") and not _ONSET_SYMPTOM.search(
+                        text, _item_start(text, m.start()), m.start()):
                     break  # "her CT from 5 days ago", "admitted 3 days back": no onset of the illness
                 if i == "22" and not (_ONSET_SYMPTOM.match(text, m.end() + 1) or _ONSET_SYMPTOM.search(
                         text, m.end(), min(m.end() + 40, sentence_at(text, m.start())[1]))
@@ -588,7 +598,7 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     # "Several residents had tested positive in the previous week": a time within which
                     # something happened is the illness's only with a symptom in its sentence
                     break
-                if i in ("3", "8", "17", "20", "21") and _treatment_before(text, m.start()) \
+                if i in ("3", "8", "17", "20", "21", "24") and _treatment_before(text, m.start()) \
                         and not _symptom_since(text, m):
                     break  # "required oxygen for 6 days": how long a treatment lasted, not the illness
                 if _VAGUE_AMOUNT.fullmatch(n):

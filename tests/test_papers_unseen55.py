@@ -1,0 +1,136 @@
+"""The fifty-fifth blind batch of papers (tests/fixtures/papers_unseen55/), through the rules it broke on the first
+crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.normalize.imaging import normalize_finding
+from ingest.patients import PatientText, descriptors_in, names_a_relative
+from ingest.timeline import onset_gap, text_moments
+from tests.jats_cases import case_value, file_cases, image_offsets, image_values
+
+UNSEEN55 = Path(__file__).parent / "fixtures" / "papers_unseen55"
+CUREUS = "PMC7550011_efetch.xml"  # "COVID-19 Pneumonia With a Normal Chest Radiograph at Admission: Two Cases ..."
+NEWBORN = "PMC7550022_efetch.xml"  # a newborn's case report whose adult patient is the mother
+MEDICINE = "PMC7550033_efetch.xml"  # "methylprednisolone ... was started, tapered over 8 weeks"
+EGYPT = "PMC7550044_efetch.xml"  # "after 10 days from the onset of symptoms"
+
+COVID = "Pneumonia/Viral/COVID-19"
+
+
+def _cases(name: str, replacements: dict[str, str] | None = None):
+    return file_cases(UNSEEN55 / name, replacements)
+
+
+def _offsets(name: str, replacements: dict[str, str] | None = None) -> list[list[str | None]]:
+    return [image_offsets(case) for case in _cases(name, replacements)]
+
+
+# --- a dose's schedule is no span of the illness ---------------------------------------------------------------------
+
+def test_a_tapered_dose_is_no_span_of_the_illness():
+    """"methylprednisolone 0.5 mg/kg/day was started, tapered over 8 weeks" (the readmission's treatment, in the
+    history): no "over 8 weeks" of illness before the admission; the history's dates (March 9 -> March 14) tell 5
+    (was 56, 59, 59: the 8 weeks taken as the onset gap)."""
+    assert _offsets(MEDICINE) == [["5", "8", "8", None]]
+    for written in ("tapered over 6 weeks", "tapering over 8 weeks", "weaned over 8 weeks"):
+        assert _offsets(MEDICINE, {"tapered over 8 weeks": written}) == [["5", "8", "8", None]], written
+    for history in ("Prednisolone 40 mg was started, tapered over 6 weeks.",
+                    "Steroids were weaned over 3 weeks."):
+        assert onset_gap(history) is None, history
+
+
+def test_a_symptom_over_weeks_is_still_a_span():
+    for history in ("He had a dry cough over 2 weeks and was admitted.", "Fever for 5 days, then tapered off."):
+        assert onset_gap(history) is not None, history
+
+
+# --- "after N days from the onset of symptoms" -----------------------------------------------------------------------
+
+def test_after_n_days_from_the_onset_counts_from_the_onset():
+    """"Follow-up CT chest after 10 days from the onset of symptoms", "PA chest X-ray after 3 weeks from the onset of
+    symptoms" (and the body's "After 10 days from the onset of symptoms, ..."): 10 and 21 days from the onset (was 13
+    and 34: counted from the film before)."""
+    assert _offsets(EGYPT) == [["3", "10", "10", "21"]]
+    for written in ("from the beginning of symptoms", "since the onset of symptoms", "from symptom onset",
+                    "from the start of the illness"):
+        assert _offsets(EGYPT, {"from the onset of symptoms": written}) == [["3", "10", "10", "21"]], written
+
+
+def test_the_onset_base_of_after_n_days():
+    for text, days in (("CT after 10 days from the onset of symptoms.", 10),
+                       ("Chest X-ray after 3 weeks since the beginning of the illness.", 21),
+                       ("CT after 5 days of symptom onset.", 5)):
+        assert [(m.kind, m.days) for m in text_moments(text, "label")] == [("since-onset", days)], text
+    # the admission's base is unchanged
+    assert [(m.kind, m.days) for m in text_moments("CT after 5 days of admission.", "label")] == [
+        ("since-admission", 5)]
+
+
+# --- "with fever ... from three days before." ------------------------------------------------------------------------
+
+def test_symptoms_from_n_days_before_are_the_history():
+    """"referred ... on 4 April 2020 with fever, cough and myalgia from three days before." (an Iranian group's
+    English, the presentation left unsaid): a 3-day history (was none: the mother's CT on admission was 0)."""
+    assert onset_gap("She was referred on 4 April 2020 with fever, cough and myalgia from three days before.") == (
+        3, "from three days before")
+    assert onset_gap("He was admitted with dry cough from one week earlier.")[0] == 7
+    # not a stay or a relative's symptoms
+    for history in ("She had been in quarantine from 3 days before.",
+                    "Her husband had similar symptoms from about one week before."):
+        assert onset_gap(history) is None, history
+
+
+# --- the mother of a paediatric paper's newborn ----------------------------------------------------------------------
+
+def test_the_mother_of_the_newborn_is_the_pregnant_patient():
+    """A newborn's case report whose one adult patient is "A 27-year-old pregnant woman (gravida 2, para 1)": the
+    legends' "Chest CT scan of the mother", "... radiograph of the mother on the fourth postpartum day" are hers (were
+    cases of their own: no sex, age or finding, the CT's offset 0 without her history)."""
+    cases = _cases(NEWBORN)
+    assert len(cases) == 1
+    assert case_value(cases[0], "sex") == "F" and case_value(cases[0], "age") == "27"
+    assert case_value(cases[0], "finding") == COVID
+    assert image_offsets(cases[0]) == ["3", "3", None]  # "the fourth postpartum day": not placed
+    assert image_values(cases[0], "view") == ["Axial", "Axial", "AP"]
+
+
+def test_the_mother_of_a_woman_without_pregnancy_is_a_relative():
+    """Without her own pregnancy or delivery told, "the mother" in a legend is someone else (her own mother)."""
+    def patient(intro: str) -> PatientText:
+        descriptor = descriptors_in(intro)[0][0]
+        return PatientText(1, "single", [intro], intro, descriptor)
+
+    caption = "Chest CT scan of the mother on admission."
+    assert names_a_relative(caption, patient("A 27-year-old woman was admitted with fever and cough."))
+    assert not names_a_relative(caption, patient("A 27-year-old pregnant woman was admitted with fever and cough."))
+    assert not names_a_relative(caption, patient("A 31-year-old woman at 36 weeks of gestation was admitted."))
+    assert names_a_relative(caption, patient("A 35-year-old man at his wife's 36 weeks of gestation was admitted."))
+
+
+# --- a normal film the diagnosis showed with -------------------------------------------------------------------------
+
+def test_a_title_disease_with_a_normal_film_is_the_finding():
+    """"COVID-19 Pneumonia With a Normal Chest Radiograph at Admission: Two Cases ...": the disease, for both cases
+    (was blank: "'no finding' and a diagnosis in the same text")."""
+    assert [case_value(case, "finding") for case in _cases(CUREUS)] == [COVID, COVID]
+    for title in ("COVID-19 Pneumonia With a Normal Chest Radiograph at Admission",
+                  "COVID-19 presenting with a normal chest CT",
+                  "Severe COVID-19 pneumonia despite a normal chest X-ray"):
+        assert normalize_finding(title).value == COVID, title
+
+
+def test_a_normal_film_alone_or_before_the_disease_stays_as_it_was():
+    assert normalize_finding("A normal chest radiograph on admission.").value == "No Finding"
+    for text in ("Patient with normal chest x-ray and COVID-19", "COVID-19 pneumonia. Follow-up with a normal chest "
+                 "radiograph."):
+        assert normalize_finding(text).value is None, text
+
+
+# --- what the first run read right (guards) --------------------------------------------------------------------------
+
+def test_the_cureus_cases_by_hospital_day():
+    """Case 1 "started four days ago", "On the third day of hospitalization ... thorax CT"; Case 2 "lasting for one
+    week", "On the 5th day of hospitalization ... Portable chest X-ray"."""
+    assert _offsets(CUREUS) == [["4", "7", "7"], ["7", "7", "12"]]
