@@ -480,8 +480,9 @@ def _sentences_of_another(numbered: dict[int, PatientText], ordinals: bool, abbr
     """Each sentence of a numbered patient's paragraphs that opens on another numbered patient and names no other
     (``_ANOTHER_OPENS``: "Patient 1, a 73-year-old woman, ... for three days. Her son (Patient 2), a 41-year-old
     man, ... had developed fever on 9 November ... Patient 2 had SpO2 97%; his chest X-ray ...") is that patient's:
-    it leaves the paragraph's patient (whose onset it would date) for the other's paragraphs, before their own."""
-    moved: dict[int, list[str]] = {}
+    it leaves the paragraph's patient (whose onset it would date) for the other's paragraphs, in the paper's order
+    (before their own when it comes from an earlier patient's, after them from a later's; once)."""
+    moved: dict[int, list[tuple[int, str]]] = {}
     for patient in numbered.values():
         kept_paragraphs = []
         for paragraph in patient.paragraphs:
@@ -491,7 +492,7 @@ def _sentences_of_another(numbered: dict[int, PatientText], ordinals: bool, abbr
                 other = int(opening.group("n")) if opening else None
                 if (other is not None and other != patient.number and other in numbered
                         and numbers_in(sentence, ordinals, abbreviated) == [other]):
-                    moved.setdefault(other, []).append(sentence)
+                    moved.setdefault(other, []).append((patient.number, sentence))
                 else:
                     kept.append(sentence)
             if len(kept) < len(_sentences(paragraph)):
@@ -500,7 +501,11 @@ def _sentences_of_another(numbered: dict[int, PatientText], ordinals: bool, abbr
                 kept_paragraphs.append(paragraph)
         patient.paragraphs = kept_paragraphs
     for number, sentences in moved.items():
-        numbered[number].paragraphs.insert(0, " ".join(sentences))
+        own = numbered[number].paragraphs
+        before = [s for n, s in sentences if n < number and not any(s in p for p in own)]
+        after = [s for n, s in sentences if n > number and not any(s in p for p in own)]
+        numbered[number].paragraphs = [*([" ".join(before)] if before else []), *own,
+                                       *([" ".join(after)] if after else [])]
 
 
 def _sentence_start(text: str, pos: int) -> int:
