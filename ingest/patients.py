@@ -299,6 +299,7 @@ def split_patients(paragraphs: list[str], captions: list[str], tables: Sequence[
         _introduced_in_captions(numbered, captions)
         _introduced_as_index(numbered, sections, captions)
         _introduced_by_relation(numbered, sections)
+        _sentences_of_another(numbered, ordinals, abbreviated)
         for patient in numbered.values() if abbreviated else ():
             patient.alias = f"P{patient.number}"
         return _with_table([numbered[n] for n in sorted(numbered)], in_tables)
@@ -466,6 +467,45 @@ def _introduced_by_relation(numbered: dict[int, PatientText], sections: list[tup
                     # March 9"): theirs are the sentences before the first relative's, not the relatives' onsets
                     # and admissions (a later "The brother of patient 1 (patient 4)" names them as a relation)
                     patient.paragraphs[patient.paragraphs.index(body)] = before
+
+
+#: A sentence whose subject is another numbered patient, named at its opening: "Patient 2 had SpO2 97% ...", "Her son
+#: (Patient 2), a 41-year-old previously healthy man ..., had developed anosmia ... on 9 November", "Case 3's CT
+#: showed ..." (not a comparison: "Like patient 1, she ..." opens with a preposition).
+_ANOTHER_OPENS = re.compile(r"(?:(?:his|her|their|the)\s+(?:[\w-]+\s+){0,2}\(\s*)?(?:patient|case)\s*(?P<n>\d{1,2})\b",
+                            re.I)
+
+
+def _sentences_of_another(numbered: dict[int, PatientText], ordinals: bool, abbreviated: bool) -> None:
+    """Each sentence of a numbered patient's paragraphs that opens on another numbered patient and names no other
+    (``_ANOTHER_OPENS``: "Patient 1, a 73-year-old woman, ... for three days. Her son (Patient 2), a 41-year-old
+    man, ... had developed fever on 9 November ... Patient 2 had SpO2 97%; his chest X-ray ...") is that patient's:
+    it leaves the paragraph's patient (whose onset it would date) for the other's paragraphs, in the paper's order
+    (before their own when it comes from an earlier patient's, after them from a later's; once)."""
+    moved: dict[int, list[tuple[int, str]]] = {}
+    for patient in numbered.values():
+        kept_paragraphs = []
+        for paragraph in patient.paragraphs:
+            kept = []
+            for sentence in _sentences(paragraph):
+                opening = _ANOTHER_OPENS.match(sentence)
+                other = int(opening.group("n")) if opening else None
+                if (other is not None and other != patient.number and other in numbered
+                        and numbers_in(sentence, ordinals, abbreviated) == [other]):
+                    moved.setdefault(other, []).append((patient.number, sentence))
+                else:
+                    kept.append(sentence)
+            if len(kept) < len(_sentences(paragraph)):
+                paragraph = " ".join(kept)
+            if paragraph:
+                kept_paragraphs.append(paragraph)
+        patient.paragraphs = kept_paragraphs
+    for number, sentences in moved.items():
+        own = numbered[number].paragraphs
+        before = [s for n, s in sentences if n < number and not any(s in p for p in own)]
+        after = [s for n, s in sentences if n > number and not any(s in p for p in own)]
+        numbered[number].paragraphs = [*([" ".join(before)] if before else []), *own,
+                                       *([" ".join(after)] if after else [])]
 
 
 def _sentence_start(text: str, pos: int) -> int:

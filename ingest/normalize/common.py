@@ -734,8 +734,14 @@ def blank(reason: str, text: str = "", start: int = -1, end: int = -1, rule: str
 # --- Sentences and clauses -----------------------------------------------------------------------
 
 # A sentence ends at . ! ? ; followed by a space, or at a line break. Decimals ("38.6") and
-# abbreviations followed by a lower-case word ("approx. 5") do not end one.
-_SENTENCE_END = compile(r"(?=[\sA-Z])(?:(?<=[.!?;])\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z]))")
+# abbreviations followed by a lower-case word ("approx. 5") do not end one, nor does a month's abbreviation before
+# its day or year ("On Feb. 7, she developed a fever", "(Sept. 12)", "in Dec. 2020", "7 Feb. 2020": the date's own
+# full stop; after its day, "on 7 Feb. 2 days later", a number other than a year opens the next sentence).
+_MONTHS_ABBREVIATED = r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.", r"\bSept\."
+_MONTH_ABBREVIATION_BEFORE_NUMBER = "".join(
+    rf"(?<!(?<!\d\s){month}(?=\s+\d))(?<!{month}(?=\s+\d{{4}}\b))" for month in _MONTHS_ABBREVIATED)
+_SENTENCE_END = compile(r"(?=[\sA-Z])(?:(?<=[.!?;])" + _MONTH_ABBREVIATION_BEFORE_NUMBER
+                        + r"\s+(?=[^a-z])|\n+|(?<=[a-z]{3}\.)(?=[A-Z][a-z]))")
 # Words that start a new clause inside a sentence: negation and hedges do not cross them.
 _CLAUSE_BREAK = compile(
     r",\s*(?:but|however|although|though|whereas|while|yet|and then|then|ma|però|mentre|pero|aber|mais)\b"
