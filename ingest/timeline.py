@@ -171,13 +171,19 @@ _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>
 #: Dotted dates with their year, "12.03.2020", "2.4.2020": written day first wherever they are used
 #: (Turkish, German, Slavic papers); without a year "12.03" would be a decimal.
 _DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
-#: ISO dates, "2020-02-12" (year, month, day: the one order they are written in).
-_ISO_DATE = compile_fast(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d-])")
-#: Dates written year first with dots or slashes, as East Asian papers write them ("2020.02.26", "2020/3/4"): year,
-#: month, day, the one order a date opening with its year is written in (not "2020. 2. 26.": a year ending a
-#: sentence before a numbered item).
-_YEAR_FIRST_DATE = compile_fast(r"(?<![\d./])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>[01]?\d)(?P=sep)"
-                                r"(?P<d>[0-3]?\d)(?!\d|[./]\d)")
+#: A date opening with its year: year, month, day, the one order such a date is written in, ``sep`` between the
+#: year and the month and ``again`` between the month and the day (the one date of ``_ISO_DATE`` and
+#: ``_YEAR_FIRST_DATE``).
+_YEAR_MONTH_DAY = r"(?P<y>(?:19|20)\d{{2}}){sep}(?P<m>[01]?\d){again}(?P<d>[0-3]?\d)"
+#: ISO dates, "2020-02-12". Two patterns of one date because their edges differ: a hyphen goes on a hyphenated
+#: token ("2020-02-12-ct"), where a dot may end the sentence after the day ("on 2020.02.26.") and only a dot or
+#: slash with a number goes on the date; and the dates of ``_YEAR_FIRST_DATE`` are read after the others (a
+#: dotted or slashed date found already keeps its words).
+_ISO_DATE = compile_fast(r"(?<![\d-])" + _YEAR_MONTH_DAY.format(sep="-", again="-") + r"(?![\d-])")
+#: Dates written year first with dots or slashes, as East Asian papers write them ("2020.02.26", "2020/3/4"), one
+#: separator throughout (not "2020. 2. 26.": a year ending a sentence before a numbered item).
+_YEAR_FIRST_DATE = compile_fast(r"(?<![\d./])" + _YEAR_MONTH_DAY.format(sep="(?P<sep>[./])", again="(?P=sep)")
+                                + r"(?!\d|[./]\d)")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
