@@ -1982,6 +1982,41 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         moment = _day_moment(*parts, m.group(0), where) or _other_base_day(m, where, parts)
         if moment is not None:
             moments.append((m.start(), moment))
+    moments.extend(_after_base_moments(text, low, in_history, where))
+    to_icu: list[tuple[int, Moment]] = []
+    for m in at_admission(text):
+        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
+            kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
+            icu = _TO_ICU.match(text, m.end())
+            if icu:  # the evidence names the unit: the film's other words may date it (``admission_to_icu_only``)
+                to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
+            else:
+                moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
+    if not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments):
+        # "at admission to the ICU, two days after arrival at the hospital": the other words date the
+        # film; alone, the admission to the unit is the only day its words tell (the presentation's)
+        moments.extend(to_icu)
+    for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
+        if not in_history(m) and not any(start == m.start() for start, _ in moments):
+            moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
+    moments.extend(_soon_after(text, low, in_history, where))
+    moments.extend(_event_day_moments(text, low, in_history, where))
+    for m in OTHER_TIME.finditer(text):
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
+            # "Post-mortem CT": the day the history gives the death (``EVENTS``' "death"), else unplaced
+            kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
+            moments.append((m.start(), Moment(kind, days, m.group(0), where)))
+    return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``AFTER`` in ``text`` ("3 days after admission", "2 weeks after the start of treatment",
+    "after 17 days on ECMO"), each of the kind its base word makes it (``_moments_read``; ``low``: the text lowered,
+    ``in_history``: whether a match is in the text's history, read there)."""
+    moments: list[tuple[int, Moment]] = []
     for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
@@ -2042,25 +2077,14 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():first_visit.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
-    to_icu: list[tuple[int, Moment]] = []
-    for m in at_admission(text):
-        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
-        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
-                                         for start, x in moments):
-            kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
-            icu = _TO_ICU.match(text, m.end())
-            if icu:  # the evidence names the unit: the film's other words may date it (``admission_to_icu_only``)
-                to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
-            else:
-                moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
-    if not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments):
-        # "at admission to the ICU, two days after arrival at the hospital": the other words date the
-        # film; alone, the admission to the unit is the only day its words tell (the presentation's)
-        moments.extend(to_icu)
-    for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
-        if not in_history(m) and not any(start == m.start() for start, _ in moments):
-            moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
-    moments.extend(_soon_after(text, low, in_history, where))
+    return moments
+
+
+def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``text`` naming the day of an event the history places ("on the following Monday", "on the
+    day of discharge", "3 months post discharge", "at readmission", "at the first visit", "at the 1-month
+    follow-up"), outside its history (``_moments_read``)."""
+    moments: list[tuple[int, Moment]] = []
     for m in (_FOLLOWING_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
         if not in_history(m):  # "on the following Monday": placed from the weekday the history admits on
             moments.append((m.start(), Moment(ON_WEEKDAY, _WEEKDAYS.index(m.group("day").lower()), m.group(0), where)))
@@ -2081,13 +2105,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
             moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
-    for m in OTHER_TIME.finditer(text):
-        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
-                                         for start, x in moments):
-            # "Post-mortem CT": the day the history gives the death (``EVENTS``' "death"), else unplaced
-            kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
-            moments.append((m.start(), Moment(kind, days, m.group(0), where)))
-    return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+    return moments
 
 
 #: ``OTHER_TIME``'s post-mortem: a film after the death (its ``_OTHER_BASE_WORD`` leaves "mortem", the event's word).
