@@ -4481,33 +4481,7 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                     "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
     if moment.kind == AFTER_PREVIOUS:
-        if exam_day[1] and _AFTER_FIRST.search(moment.evidence) is not None:
-            # "after the initial radiograph": the case's first film of that exam, whatever came between
-            if exam_day[0] is None:
-                return (None, "timeline.after-first-exam",
-                        f"{moment.evidence!r}: the first such film's day is not known")
-            return exam_day[0] + moment.days, "timeline.after-first-exam", ""
-        if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
-            # "two days after the CT": that exam's day, not the previous film's
-            if exam_day[0] is None:
-                return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
-            return exam_day[0] + moment.days, "timeline.after-named-exam", ""
-        if previous_day is None:
-            return (None, "timeline.after-previous",
-                    f"{moment.evidence!r} counts from an earlier image whose day is not known")
-        presentation = admission if admission is not None else 0
-        base_day, named = exam_day
-        if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
-                and _AFTER_WITHOUT_BASE.match(moment.evidence)):
-            return base_day + moment.days, "timeline.after-named-exam", ""
-        if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
-            # a caption's "after two months" (not "two months later"): after the previous film or
-            # after the presentation, which the words do not say (a study label counts from the
-            # previous study)
-            return None, "timeline.after-previous", (
-                f"{moment.evidence!r} may count from the previous film (day {previous_day + moment.days}) "
-                f"or from the presentation (day {presentation + moment.days})")
-        return previous_day + moment.days, "timeline.after-previous", ""
+        return _place_after_previous(moment, admission, previous_day, exam_day)
     # a bare day label
     if timeline.anchor == HOSPITALISATION and dates.onset is None:
         return moment.days, "timeline.day-label", ""
@@ -4523,6 +4497,39 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
         + (f" (day {admission + moment.days})" if admission is not None else "")
     )
+
+
+def _place_after_previous(moment: Moment, admission: int | None, previous_day: int | None,
+                          exam_day: tuple[int | None, bool]) -> tuple[int | None, str, str]:
+    """(day on the axis, rule, reason when blank) of a moment counted from an earlier film (``AFTER_PREVIOUS``: "two
+    days later", "after the initial radiograph", "two days after the CT"); the arguments are ``_place``'s."""
+    if exam_day[1] and _AFTER_FIRST.search(moment.evidence) is not None:
+        # "after the initial radiograph": the case's first film of that exam, whatever came between
+        if exam_day[0] is None:
+            return (None, "timeline.after-first-exam",
+                    f"{moment.evidence!r}: the first such film's day is not known")
+        return exam_day[0] + moment.days, "timeline.after-first-exam", ""
+    if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
+        # "two days after the CT": that exam's day, not the previous film's
+        if exam_day[0] is None:
+            return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+        return exam_day[0] + moment.days, "timeline.after-named-exam", ""
+    if previous_day is None:
+        return (None, "timeline.after-previous",
+                f"{moment.evidence!r} counts from an earlier image whose day is not known")
+    presentation = admission if admission is not None else 0
+    base_day, named = exam_day
+    if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
+            and _AFTER_WITHOUT_BASE.match(moment.evidence)):
+        return base_day + moment.days, "timeline.after-named-exam", ""
+    if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
+        # a caption's "after two months" (not "two months later"): after the previous film or
+        # after the presentation, which the words do not say (a study label counts from the
+        # previous study)
+        return None, "timeline.after-previous", (
+            f"{moment.evidence!r} may count from the previous film (day {previous_day + moment.days}) "
+            f"or from the presentation (day {presentation + moment.days})")
+    return previous_day + moment.days, "timeline.after-previous", ""
 
 
 def _place_on_own_count(moment: Moment, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:
