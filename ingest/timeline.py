@@ -2725,25 +2725,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     after a case history the notes repeat (backfill): a case of them telling no onset places its first
     exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
-    day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    day_one = day_one or admission_day_one_by_date(history, day_first)
-    onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    # (a text's own definition of day 1 of either count comes first)
-    stay_pair = None if day_one or onset_one else stay_days_on_illness(
-        history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
-        image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
-    readmission = _case_readmission(history, findings)
-    if readmission is None or readmission.kind != SINCE_ONSET:
-        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
-        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
-        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
-        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
-    elif first_visit_told_a_film(history):
-        # a study titled "Initial" of a patient sent home from a first visit with a film, who returned on a day of
-        # the illness: the first visit's film (``first_visit_moment``), not the return's
-        moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
-                       and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
+    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
         ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
@@ -2815,6 +2797,33 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             last_day = None
     offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: str, captions_are_notes: bool,
+                       day_first: bool) -> tuple[dict[int, list[Moment]], Moment | None]:
+    """Each image's moments by position, as the case's texts count them (a text making the admission or the onset
+    day 1, telling a day of the stay on the illness's count, a first visit only where the patient returns on a day
+    of the illness), and the case's readmission: the first step of ``case_timeline``, whose arguments these are."""
+    day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    day_one = day_one or admission_day_one_by_date(history, day_first)
+    onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    # (a text's own definition of day 1 of either count comes first)
+    stay_pair = None if day_one or onset_one else stay_days_on_illness(
+        history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
+        image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
+    readmission = _case_readmission(history, findings)
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
+        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
+        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
+        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
+    elif first_visit_told_a_film(history):
+        # a study titled "Initial" of a patient sent home from a first visit with a film, who returned on a day of
+        # the illness: the first visit's film (``first_visit_moment``), not the return's
+        moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
+                       and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
+    return moments, readmission
 
 
 def _after_a_later_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
