@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
@@ -801,20 +802,59 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
     return texts
 
 
+@dataclass(frozen=True)
+class _HistorySentence:
+    """One sentence of a case's history and the exams it names, read once for all the history fallbacks
+    (``_history_exam_sentence`` and its siblings)."""
+
+    start: int
+    end: int
+    #: its words, stripped
+    text: str
+    #: the runs of one modality's words in ``text`` (``modalities_in_order``)
+    runs: tuple[tuple[str, int, int], ...]
+    #: the modalities its span names, read on the span's own words (``text`` may have lost spaces at its ends)
+    named: frozenset[str]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The modalities ``text`` names."""
+        return frozenset(m[0] for m in self.runs)
+
+
+# one case's images ask for the same history: as many entries as a few cases' histories
+@lru_cache(maxsize=256)
+def _history_sentences(history: str) -> tuple[_HistorySentence, ...]:
+    """The sentences of a case's history (``sentence_spans``) with the exams each names."""
+    sentences = []
+    for a, b in sentence_spans(history):
+        words = history[a:b]
+        text = words.strip()
+        runs = modalities_in_order(text)
+        named = frozenset(m[0] for m in (runs if text == words else modalities_in_order(words)))
+        sentences.append(_HistorySentence(a, b, text, runs, named))
+    return tuple(sentences)
+
+
+@lru_cache(maxsize=1024)
+def _modality_of(words: str) -> str | None:
+    """The modality an image's words name (``NORMALIZERS["modality"]``), read once per legend."""
+    return NORMALIZERS["modality"](words).value
+
+
 def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:
     """The history's one sentence naming an exam of the figure's modality, when it tells that exam's moment and
     the case shows one exam of that modality (this figure's): "On the 3rd day of hospitalization ... a CT scan was
     required" for a legend and findings telling none ("Native CT of the chest, axial image (a) ..."); "" else."""
-    modality = NORMALIZERS["modality"](caption).value
+    modality = _modality_of(caption)
     figure = _figure_number(image)
     if modality is None or not record.history.strip():
         return ""
-    others = [i for i in record.images if _figure_number(i) != figure
-              and NORMALIZERS["modality"](caption_words(i)).value == modality]
-    naming = [record.history[a:b].strip() for a, b in sentence_spans(record.history)
-              if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
-    if others or len(naming) != 1 or len(modalities_in_order(naming[0])) != 1:
+    others = [i for i in record.images if _figure_number(i) != figure and _modality_of(caption_words(i)) == modality]
+    named = [s for s in _history_sentences(record.history) if modality in s.named]
+    if others or len(named) != 1 or len(named[0].runs) != 1:
         return ""
+    naming = [named[0].text]
     moments = text_moments(naming[0], "caption")
     if len(moments) > 1:
         # a long sentence chaining the course: the moment its exam's clause follows (``_exam_clause``)
@@ -832,30 +872,28 @@ def _history_next_exam_sentence(record: CaseRecord, image: ImageRecord, caption:
     emergency department and the patient was hospitalised"): the time counts from that film, whose day the case
     places; "" else (a sentence before telling another time, naming no film or another exam than the figure
     before's, leaves the time without its base)."""
-    modality = NORMALIZERS["modality"](caption).value
+    modality = _modality_of(caption)
     figure = _figure_number(image)
     if modality is None or figure is None or not record.history.strip():
         return ""
     before = [i for i in record.images if (_figure_number(i) or 0) < figure]
-    if not before or any(_figure_number(i) != figure and NORMALIZERS["modality"](caption_words(i)).value == modality
+    if not before or any(_figure_number(i) != figure and _modality_of(caption_words(i)) == modality
                          for i in record.images):
         return ""
-    previous = NORMALIZERS["modality"](caption_words(before[-1])).value
-    spans = list(sentence_spans(record.history))
-    naming = [k for k, (a, b) in enumerate(spans)
-              if modality in {m[0] for m in modalities_in_order(record.history[a:b])}]
+    previous = _modality_of(caption_words(before[-1]))
+    sentences = _history_sentences(record.history)
+    naming = [k for k, s in enumerate(sentences) if modality in s.named]
     if len(naming) != 1 or naming[0] == 0 or previous is None:
         return ""
-    sentence = record.history[slice(*spans[naming[0]])].strip()
-    prior = record.history[slice(*spans[naming[0] - 1])].strip()
-    moments = text_moments(sentence, "caption")
-    if len(modalities_in_order(sentence)) != 1 or len(moments) != 1 or moments[0].kind != AFTER_PREVIOUS:
+    sentence, prior = sentences[naming[0]], sentences[naming[0] - 1]
+    moments = text_moments(sentence.text, "caption")
+    if len(sentence.runs) != 1 or len(moments) != 1 or moments[0].kind != AFTER_PREVIOUS:
         return ""
-    prior_moments = text_moments(prior, "caption")
-    if ({m[0] for m in modalities_in_order(prior)} != {previous}
+    prior_moments = text_moments(prior.text, "caption")
+    if (prior.kinds != {previous}
             or not (prior_moments and all(m.kind == SINCE_ADMISSION and m.days == 0 for m in prior_moments))):
         return ""
-    return sentence
+    return sentence.text
 
 
 #: Words of a sequence between a moment and an exam: the exam came later than the moment ("On admission she was
@@ -913,16 +951,14 @@ def _history_follow_up_sentence(record: CaseRecord, image: ImageRecord) -> str:
     case's axis; "" else (a case of two figures of the modality and two history sentences naming it, which
     ``_history_exam_sentence`` leaves, tells which is which by the follow-up's own words)."""
     words = caption_words(image)
-    modality = NORMALIZERS["modality"](words).value
+    modality = _modality_of(words)
     figure = _figure_number(image)
     if modality is None or figure is None or not _FOLLOW_UP_EXAM.search(words) or not record.history.strip():
         return ""
     follow_ups = {_figure_number(i) for i in record.images
-                  if _FOLLOW_UP_EXAM.search(caption_words(i))
-                  and NORMALIZERS["modality"](caption_words(i)).value == modality}
-    naming = [record.history[a:b].strip() for a, b in sentence_spans(record.history)
-              if _FOLLOW_UP_EXAM.search(record.history, a, b)
-              and {m[0] for m in modalities_in_order(record.history[a:b])} == {modality}]
+                  if _FOLLOW_UP_EXAM.search(caption_words(i)) and _modality_of(caption_words(i)) == modality}
+    naming = [s.text for s in _history_sentences(record.history)
+              if _FOLLOW_UP_EXAM.search(record.history, s.start, s.end) and s.named == {modality}]
     if follow_ups != {figure} or len(naming) != 1:
         return ""
     moments = text_moments(naming[0], "caption")
@@ -936,14 +972,14 @@ def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption:
     ("One month after discharge ... a new chest CT was requested") being Figure 3's "Follow-up: axial CT image one
     month after discharge"; "" else (another figure of the modality telling no moment: which is which is not told;
     two sentences left, or none)."""
-    modality = NORMALIZERS["modality"](caption).value
+    modality = _modality_of(caption)
     figure = _figure_number(image)
     if modality is None or figure is None or not record.history.strip():
         return ""
     others: set[tuple[str, int]] = set()
     for other in record.images:
         words = caption_words(other)
-        if _figure_number(other) in (figure, None) or NORMALIZERS["modality"](words).value != modality:
+        if _figure_number(other) in (figure, None) or _modality_of(words) != modality:
             continue
         own = {(m.kind, m.days) for m in text_moments(words, "caption")}
         if not own:
@@ -952,16 +988,15 @@ def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption:
     if not others:
         return ""  # (the case's one figure of the modality: ``_history_exam_sentence``)
     left = []
-    for a, b in sentence_spans(record.history):
-        sentence = record.history[a:b].strip()
-        if modality not in {m[0] for m in modalities_in_order(sentence)}:
+    for sentence in _history_sentences(record.history):
+        if modality not in sentence.kinds:
             continue
-        moments = {(m.kind, m.days) for m in text_moments(sentence, "caption")}
+        moments = {(m.kind, m.days) for m in text_moments(sentence.text, "caption")}
         if not moments & others:
             left.append((sentence, moments))
-    if len(left) != 1 or len(modalities_in_order(left[0][0])) != 1 or len(left[0][1]) != 1:
+    if len(left) != 1 or len(left[0][0].runs) != 1 or len(left[0][1]) != 1:
         return ""
-    return left[0][0] if next(iter(left[0][1]))[0] in _AXIS_KINDS else ""
+    return left[0][0].text if next(iter(left[0][1]))[0] in _AXIS_KINDS else ""
 
 
 #: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).

@@ -205,9 +205,9 @@ def _sentence_at(text: str, start: int) -> str:
 
 
 def _sentence_lead(text: str, start: int) -> str:
-    """The words of ``start``'s sentence (``_SENTENCE_BREAK``) before ``start``, spaces collapsed."""
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, 0, start)]
-    return re.sub(r"\s+", " ", text[breaks[-1] if breaks else 0:start]).strip()
+    """The words of the sentence holding the character before ``start`` (``_sentence_start``) up to ``start``,
+    spaces collapsed: the words before ``start`` in its sentence (the sentence before, when ``start`` opens one)."""
+    return re.sub(r"\s+", " ", text[_sentence_start(text, start - 1):start]).strip()
 
 
 def _sentences(text: str) -> list[str]:

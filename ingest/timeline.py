@@ -171,13 +171,19 @@ _SLASHED_DATE = compile_fast(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>
 #: Dotted dates with their year, "12.03.2020", "2.4.2020": written day first wherever they are used
 #: (Turkish, German, Slavic papers); without a year "12.03" would be a decimal.
 _DOTTED_DATE = compile_fast(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\.?\d)")
-#: ISO dates, "2020-02-12" (year, month, day: the one order they are written in).
-_ISO_DATE = compile_fast(r"(?<![\d-])(?P<y>(?:19|20)\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d-])")
-#: Dates written year first with dots or slashes, as East Asian papers write them ("2020.02.26", "2020/3/4"): year,
-#: month, day, the one order a date opening with its year is written in (not "2020. 2. 26.": a year ending a
-#: sentence before a numbered item).
-_YEAR_FIRST_DATE = compile_fast(r"(?<![\d./])(?P<y>(?:19|20)\d{2})(?P<sep>[./])(?P<m>[01]?\d)(?P=sep)"
-                                r"(?P<d>[0-3]?\d)(?!\d|[./]\d)")
+#: A date opening with its year: year, month, day, the one order such a date is written in, ``sep`` between the
+#: year and the month and ``again`` between the month and the day (the one date of ``_ISO_DATE`` and
+#: ``_YEAR_FIRST_DATE``).
+_YEAR_MONTH_DAY = r"(?P<y>(?:19|20)\d{{2}}){sep}(?P<m>[01]?\d){again}(?P<d>[0-3]?\d)"
+#: ISO dates, "2020-02-12". Two patterns of one date because their edges differ: a hyphen goes on a hyphenated
+#: token ("2020-02-12-ct"), where a dot may end the sentence after the day ("on 2020.02.26.") and only a dot or
+#: slash with a number goes on the date; and the dates of ``_YEAR_FIRST_DATE`` are read after the others (a
+#: dotted or slashed date found already keeps its words).
+_ISO_DATE = compile_fast(r"(?<![\d-])" + _YEAR_MONTH_DAY.format(sep="-", again="-") + r"(?![\d-])")
+#: Dates written year first with dots or slashes, as East Asian papers write them ("2020.02.26", "2020/3/4"), one
+#: separator throughout (not "2020. 2. 26.": a year ending a sentence before a numbered item).
+_YEAR_FIRST_DATE = compile_fast(r"(?<![\d./])" + _YEAR_MONTH_DAY.format(sep="(?P<sep>[./])", again="(?P=sep)")
+                                + r"(?!\d|[./]\d)")
 #: Where a month's name starts (both month groups of ``_NAMED_DATE`` start at a word's start).
 _MONTH_START = compile_fast(rf"\b(?=(?:{MONTH_NAMES}))", re.IGNORECASE)
 _MONTH_START = gate(_MONTH_START, "[adefgjlmnos]")  # the first letters of the month names
@@ -2052,6 +2058,41 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         moment = _day_moment(*parts, m.group(0), where) or _other_base_day(m, where, parts)
         if moment is not None:
             moments.append((m.start(), moment))
+    moments.extend(_after_base_moments(text, low, in_history, where))
+    to_icu: list[tuple[int, Moment]] = []
+    for m in at_admission(text):
+        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
+            kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
+            icu = _TO_ICU.match(text, m.end())
+            if icu:  # the evidence names the unit: the film's other words may date it (``admission_to_icu_only``)
+                to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
+            else:
+                moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
+    if not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments):
+        # "at admission to the ICU, two days after arrival at the hospital": the other words date the
+        # film; alone, the admission to the unit is the only day its words tell (the presentation's)
+        moments.extend(to_icu)
+    for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
+        if not in_history(m) and not any(start == m.start() for start, _ in moments):
+            moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
+    moments.extend(_soon_after(text, low, in_history, where))
+    moments.extend(_event_day_moments(text, low, in_history, where))
+    for m in OTHER_TIME.finditer(text):
+        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
+                                         for start, x in moments):
+            # "Post-mortem CT": the day the history gives the death (``EVENTS``' "death"), else unplaced
+            kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
+            moments.append((m.start(), Moment(kind, days, m.group(0), where)))
+    return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``AFTER`` in ``text`` ("3 days after admission", "2 weeks after the start of treatment",
+    "after 17 days on ECMO"), each of the kind its base word makes it (``_moments_read``; ``low``: the text lowered,
+    ``in_history``: whether a match is in the text's history, read there)."""
+    moments: list[tuple[int, Moment]] = []
     for m in (finditer_near(AFTER, text, UNIT_RE, 60, 90) if has_any(low, UNIT_KEYS) else ()):
         if in_history(m) or about_other_person(text, m.start(), m.end()):
             continue
@@ -2112,25 +2153,14 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
                 moments.append((m.start(), Moment(UNPLACED, -1, text[m.start():first_visit.end()], where)))
             else:
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, m.group(0), where)))
-    to_icu: list[tuple[int, Moment]] = []
-    for m in at_admission(text):
-        # "on the 3rd day of admission" is that day of the stay, not its inner "day of admission"
-        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
-                                         for start, x in moments):
-            kind = PRESENTING if _FIRST_FILM.fullmatch(m.group(0)) else SINCE_ADMISSION
-            icu = _TO_ICU.match(text, m.end())
-            if icu:  # the evidence names the unit: the film's other words may date it (``admission_to_icu_only``)
-                to_icu.append((m.start(), Moment(kind, 0, text[m.start():icu.end()], where)))
-            else:
-                moments.append((m.start(), Moment(kind, 0, m.group(0), where)))
-    if not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments):
-        # "at admission to the ICU, two days after arrival at the hospital": the other words date the
-        # film; alone, the admission to the unit is the only day its words tell (the presentation's)
-        moments.extend(to_icu)
-    for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
-        if not in_history(m) and not any(start == m.start() for start, _ in moments):
-            moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
-    moments.extend(_soon_after(text, low, in_history, where))
+    return moments
+
+
+def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
+    """The moments of ``text`` naming the day of an event the history places ("on the following Monday", "on the
+    day of discharge", "3 months post discharge", "at readmission", "at the first visit", "at the 1-month
+    follow-up"), outside its history (``_moments_read``)."""
+    moments: list[tuple[int, Moment]] = []
     for m in (_FOLLOWING_WEEKDAY.finditer(text) if text_context(text).words & _WEEKDAY_WORDS else ()):
         if not in_history(m):  # "on the following Monday": placed from the weekday the history admits on
             moments.append((m.start(), Moment(ON_WEEKDAY, _WEEKDAYS.index(m.group("day").lower()), m.group(0), where)))
@@ -2151,13 +2181,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
             moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
-    for m in OTHER_TIME.finditer(text):
-        if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
-                                         for start, x in moments):
-            # "Post-mortem CT": the day the history gives the death (``EVENTS``' "death"), else unplaced
-            kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
-            moments.append((m.start(), Moment(kind, days, m.group(0), where)))
-    return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+    return moments
 
 
 #: ``OTHER_TIME``'s post-mortem: a film after the death (its ``_OTHER_BASE_WORD`` leaves "mortem", the event's word).
@@ -2777,25 +2801,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     after a case history the notes repeat (backfill): a case of them telling no onset places its first
     exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
-    day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    day_one = day_one or admission_day_one_by_date(history, day_first)
-    onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    # (a text's own definition of day 1 of either count comes first)
-    stay_pair = None if day_one or onset_one else stay_days_on_illness(
-        history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
-    moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
-        image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
-    readmission = _case_readmission(history, findings)
-    if readmission is None or readmission.kind != SINCE_ONSET:
-        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
-        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
-        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
-        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
-    elif first_visit_told_a_film(history):
-        # a study titled "Initial" of a patient sent home from a first visit with a film, who returned on a day of
-        # the illness: the first visit's film (``first_visit_moment``), not the return's
-        moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
-                       and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
+    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
     chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
     chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
         ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
@@ -2906,6 +2912,33 @@ def _arrival_on_transfer(history: str, chosen: dict[int, tuple[Moment | None, st
                        reason)
             for position, (moment, reason) in chosen.items()
             if moment is not None and moment.kind == SINCE_ADMISSION and moment.days == 0}
+
+
+def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: str, captions_are_notes: bool,
+                       day_first: bool) -> tuple[dict[int, list[Moment]], Moment | None]:
+    """Each image's moments by position, as the case's texts count them (a text making the admission or the onset
+    day 1, telling a day of the stay on the illness's count, a first visit only where the patient returns on a day
+    of the illness), and the case's readmission: the first step of ``case_timeline``, whose arguments these are."""
+    day_one = admission_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    day_one = day_one or admission_day_one_by_date(history, day_first)
+    onset_one = onset_is_day_one(history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    # (a text's own definition of day 1 of either count comes first)
+    stay_pair = None if day_one or onset_one else stay_days_on_illness(
+        history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
+    moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
+        image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
+    readmission = _case_readmission(history, findings)
+    if readmission is None or readmission.kind != SINCE_ONSET:
+        # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
+        # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
+        # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
+        moments = {p: [m for m in found if m.kind != FIRST_VISIT] for p, found in moments.items()}
+    elif first_visit_told_a_film(history):
+        # a study titled "Initial" of a patient sent home from a first visit with a film, who returned on a day of
+        # the illness: the first visit's film (``first_visit_moment``), not the return's
+        moments = {p: [replace(m, kind=FIRST_VISIT) if m.where == "label" and (m.kind, m.days) == (SINCE_ADMISSION, 0)
+                       and _LABEL_INITIAL.match(m.evidence) else m for m in found] for p, found in moments.items()}
+    return moments, readmission
 
 
 def _after_a_later_exam(ordered: Sequence[ImageTexts], chosen: Sequence[tuple[Moment | None, str]],
@@ -4612,33 +4645,7 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                     "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
     if moment.kind == AFTER_PREVIOUS:
-        if exam_day[1] and _AFTER_FIRST.search(moment.evidence) is not None:
-            # "after the initial radiograph": the case's first film of that exam, whatever came between
-            if exam_day[0] is None:
-                return (None, "timeline.after-first-exam",
-                        f"{moment.evidence!r}: the first such film's day is not known")
-            return exam_day[0] + moment.days, "timeline.after-first-exam", ""
-        if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
-            # "two days after the CT": that exam's day, not the previous film's
-            if exam_day[0] is None:
-                return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
-            return exam_day[0] + moment.days, "timeline.after-named-exam", ""
-        if previous_day is None:
-            return (None, "timeline.after-previous",
-                    f"{moment.evidence!r} counts from an earlier image whose day is not known")
-        presentation = admission if admission is not None else 0
-        base_day, named = exam_day
-        if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
-                and _AFTER_WITHOUT_BASE.match(moment.evidence)):
-            return base_day + moment.days, "timeline.after-named-exam", ""
-        if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
-            # a caption's "after two months" (not "two months later"): after the previous film or
-            # after the presentation, which the words do not say (a study label counts from the
-            # previous study)
-            return None, "timeline.after-previous", (
-                f"{moment.evidence!r} may count from the previous film (day {previous_day + moment.days}) "
-                f"or from the presentation (day {presentation + moment.days})")
-        return previous_day + moment.days, "timeline.after-previous", ""
+        return _place_after_previous(moment, admission, previous_day, exam_day)
     # a bare day label
     if timeline.anchor == HOSPITALISATION and dates.onset is None:
         return moment.days, "timeline.day-label", ""
@@ -4654,6 +4661,39 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         f"{moment.evidence!r} may count from the onset (day {moment.days}) or from admission"
         + (f" (day {admission + moment.days})" if admission is not None else "")
     )
+
+
+def _place_after_previous(moment: Moment, admission: int | None, previous_day: int | None,
+                          exam_day: tuple[int | None, bool]) -> tuple[int | None, str, str]:
+    """(day on the axis, rule, reason when blank) of a moment counted from an earlier film (``AFTER_PREVIOUS``: "two
+    days later", "after the initial radiograph", "two days after the CT"); the arguments are ``_place``'s."""
+    if exam_day[1] and _AFTER_FIRST.search(moment.evidence) is not None:
+        # "after the initial radiograph": the case's first film of that exam, whatever came between
+        if exam_day[0] is None:
+            return (None, "timeline.after-first-exam",
+                    f"{moment.evidence!r}: the first such film's day is not known")
+        return exam_day[0] + moment.days, "timeline.after-first-exam", ""
+    if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
+        # "two days after the CT": that exam's day, not the previous film's
+        if exam_day[0] is None:
+            return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+        return exam_day[0] + moment.days, "timeline.after-named-exam", ""
+    if previous_day is None:
+        return (None, "timeline.after-previous",
+                f"{moment.evidence!r} counts from an earlier image whose day is not known")
+    presentation = admission if admission is not None else 0
+    base_day, named = exam_day
+    if (base_day is not None and (named or base_day == presentation) and moment.where != "label"
+            and _AFTER_WITHOUT_BASE.match(moment.evidence)):
+        return base_day + moment.days, "timeline.after-named-exam", ""
+    if moment.where != "label" and _AFTER_WITHOUT_BASE.match(moment.evidence) and previous_day != presentation:
+        # a caption's "after two months" (not "two months later"): after the previous film or
+        # after the presentation, which the words do not say (a study label counts from the
+        # previous study)
+        return None, "timeline.after-previous", (
+            f"{moment.evidence!r} may count from the previous film (day {previous_day + moment.days}) "
+            f"or from the presentation (day {presentation + moment.days})")
+    return previous_day + moment.days, "timeline.after-previous", ""
 
 
 def _place_on_own_count(moment: Moment, admission: int | None, dates: _Dates) -> tuple[int | None, str, str]:

@@ -903,6 +903,10 @@ def hypothetical(text: str, start: int, window: int = 60, end: int | None = None
 
 
 def about_other_person(text: str, start: int, end: int) -> bool:
+    """True when the clause of ``text[start:end]`` is someone else's than the patient's: it names another person
+    (``_other_person_in``), and not every person it names plays a part that leaves the phrase the patient's (each
+    check below is one such part, ``_every_relative``: the object of an aside, the subject of a later clause of
+    their own, deciding the care, telling of the illness, naming the patients, restating the named patient)."""
     c_start, c_end = clause_at(text, start)
     if not _other_person_in(text, c_start, c_end) or _only_in_asides(text, c_start, c_end, start):
         return False
@@ -917,8 +921,7 @@ def about_other_person(text: str, start: int, end: int) -> bool:
     named = _NAMED_PATIENT.match(text, s_start)
     if named is None:
         return True
-    return any(not _in_apposition(text, named.end(), m.start(), m.end())
-               for m in OTHER_PERSON.finditer(text, c_start, c_end))
+    return not _every_relative(text, c_start, c_end, lambda m: _in_apposition(text, named.end(), m.start(), m.end()))
 
 
 #: A relative as the object of a preposition in an aside, the words set off by commas describing the patient: "A
@@ -954,7 +957,7 @@ def _only_deciding_care(text: str, c_start: int, c_end: int, start: int) -> bool
 def _every_relative(text: str, c_start: int, c_end: int, role: Callable[[re.Match[str]], bool]) -> bool:
     """True when the clause ``c_start:c_end`` names another person and each it names (``OTHER_PERSON``'s matches)
     plays ``role`` there: a part that leaves the clause's phrase the patient's (deciding the care, telling of the
-    illness, a clause of their own after it)."""
+    illness, a clause of their own after it, an aside's object, an apposition restating the named patient)."""
     others = list(OTHER_PERSON.finditer(text, c_start, c_end))
     return bool(others) and all(role(m) for m in others)
 
@@ -987,13 +990,14 @@ def _only_in_asides(text: str, c_start: int, c_end: int, start: int) -> bool:
     """True when every relative or group word of the clause ``c_start:c_end`` is the object of a preposition in
     an aside (``_ASIDE_OBJECT``) that does not hold the phrase at ``start``; an aside closing the clause runs to
     its end ("a dyspnea evolving for 10 days, in a context of contact with a family member confirmed COVID-19")."""
-    for m in OTHER_PERSON.finditer(text, c_start, c_end):
+    def in_an_aside(m: re.Match[str]) -> bool:
         before, after = text.rfind(",", c_start, m.start()), text.find(",", m.end(), c_end)
         if after < 0 and before >= 0 and start < before and _CLOSING_ASIDE.match(text, before + 1):
             after = c_end
-        if before < 0 or after < 0 or before < start < after or not _ASIDE_OBJECT.search(text, before + 1, m.start()):
-            return False
-    return True
+        return not (before < 0 or after < 0 or before < start < after
+                    or not _ASIDE_OBJECT.search(text, before + 1, m.start()))
+
+    return _every_relative(text, c_start, c_end, in_an_aside)
 
 
 #: A relative who opens a clause of their own after a comma, as its subject with its verb: "riferisce da 4 giorni
