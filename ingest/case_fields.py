@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 127  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -519,6 +519,11 @@ TIMELINE_VERSION = 127  # v2: "day N of admission", "hospital day N" are N days 
 #                           admission's day of the illness ("at presentation (day +4)" after a 4-day history);
 #                           "30 days after the beginning (start) of the symptoms" counts from the onset; a study "on
 #                           the same day" after a signed label is that study's day
+#                      v128: an onset told with a half ("since 1,5 weeks", "a week and a half") or by the
+#                           illness's week ("in the second week of her illness") is no admission base (was 0; "a
+#                           week and a half" was 7); "fever that started the evening before admission" is 1; "day 6
+#                           of a febrile syndrome" a day of the illness, "day 4 of the inpatient stay" of the stay;
+#                           "the morning (day) after intubation" the day after the event's (was its day)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -508,14 +508,47 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
     presented = _presented_on_day_of_illness(history, low)
     found = _illness_history(history)
+    if found is not None and _AND_A_HALF.match(history, found[1].end()):
+        found = None  # "for a week and a half": 10 or 11 days, no one day (``onset_told_not_a_day``)
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
                 or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
-                or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low))
+                or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low)
+                or _onset_the_day_before_admission(history, low))
     amount, m = found
     return amount, m.group(0)
+
+
+#: The onset told as the day, evening or night before the admission ("a fever that started the evening before
+#: admission", "developed fever and rigors the night before presentation", "on the eve of admission"): one day.
+_THE_DAY_BEFORE_ADMISSION = compile_fast(
+    r"\b(?:(?:on|during|in|since)\s+)?the\s+(?:day|evening|night)\s+(?:before|prior\s+to)\s+"
+    r"(?:(?:the|his|her|their)\s+)?(?:admission|presentation|hospitali[sz]ation|arrival)\b"
+    r"|\bon\s+the\s+eve\s+of\s+(?:(?:the|his|her|their)\s+)?(?:admission|presentation|hospitali[sz]ation)\b",
+    re.IGNORECASE)
+_STARTED = compile_fast(r"\b(?:start\w*|beg[au]n|beginning|develop\w*|appear\w*|arose|commenc\w*|set\s+in|came\s+on|"
+                        r"onset|since|became|felt)\b", re.IGNORECASE)
+
+
+def _onset_the_day_before_admission(history: str, low: str) -> tuple[int, str] | None:
+    """The onset told as the day (evening, night) before the admission, a symptom and a verb of its start before it
+    in its clause (``_THE_DAY_BEFORE_ADMISSION``): 1; not a film's ("a chest X-ray the day before admission") nor
+    another person's. ``onset_gap``'s last resort."""
+    if "before" not in low and "eve " not in low and "prior" not in low:
+        return None
+    for m in _THE_DAY_BEFORE_ADMISSION.finditer(history):
+        s_start, _ = sentence_at(history, m.start())
+        if (SYMPTOM_WORDS.search(history, s_start, m.start()) and _STARTED.search(history, s_start, m.start())
+                and not IMAGE_WORDS.search(history, s_start, m.start())
+                and not about_other_person(history, m.start(), m.end())):
+            return 1, m.group(0)
+    return None
+
+
+#: The half after a span ("for a week and a half", "since 2 weeks and a half"): the span is not its own count.
+_AND_A_HALF = compile_fast(r"\s+and\s+a\s+half\b", re.IGNORECASE)
 
 
 #: English weekdays, Monday first (``date.weekday()``'s numbering), and their Italian stems: the one list every
@@ -1717,6 +1750,10 @@ _RIGHT_AFTER_EVENT = compile_fast(
     r"\b(?:(?:immediately|shortly|just|soon)\s+)?(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:re-?)?"
     r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b|" + _ECMO_CANNULATION, re.IGNORECASE)
 
+#: The day (or morning) before an event's "after" (``_RIGHT_AFTER_EVENT``): "the morning after intubation", "on the
+#: day after extubation", "the next morning after intubation" are the day after the event's.
+_THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:day|morning)\s+\Z", re.IGNORECASE)
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -2331,6 +2368,9 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
+            if m is not None and (day := _THE_DAY_AFTER_AN_EVENT.search(text, 0, m.start())) is not None:
+                # "the morning after intubation": the day after the event's, not its own
+                return [Moment(AFTER_EVENT, 1, text[day.start():m.end()], at)]
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
         for text, at in ((image.date_text, "label"), (image.caption, where)):
@@ -3581,13 +3621,35 @@ _ONSET_NOT_A_DAY = compile_fast(
     re.IGNORECASE)
 
 
+#: A symptom's span told with a half ("since one and a half week", "for a week and a half", "1,5 weeks" as European
+#: authors write the decimal: 10 or 11 days), or the week of the illness by its rank ("hospitalised in the second week
+#: of her illness": days 7 to 13): an onset told, but no one day, as a range (``onset_told_not_a_day``). A vague
+#: count ("for several days") is not one: it gives no onset, and the films count from the admission (unseen9).
+_ONSET_NO_COUNT = compile_fast(
+    r"\b(?:for|since|over|of|from)\s+(?:the\s+(?:last|past|previous|preceding)\s+)?"
+    r"(?:(?:(?:one|two|three|four|an?|\d)\s+and\s+a\s+half|\d[.,]5)\s+(?:days?|weeks?)"
+    r"|an?\s+(?:day|week)\s+and\s+a\s+half|(?:\d|one|two|three|four)\s+(?:days?|weeks?)\s+and\s+a\s+half)\b"
+    r"(?!\s+(?:later|after|before|ago|prior|post|into|of\s+(?:admission|hospitali[sz]ation|treatment|therapy))\b)",
+    re.IGNORECASE)
+_WEEK_OF_ILLNESS = compile_fast(
+    r"\b(?:in|during|at|on|within)\s+(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+week\s+of\s+"
+    r"(?:(?:the|his|her|their)\s+)?(?:illness|disease|symptoms?|infection|COVID(?:-19)?)\b",
+    re.IGNORECASE)
+
+
 def onset_told_not_a_day(history: str) -> str | None:
-    """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``), a symptom in
-    its sentence before it and about the patient; None when there is none. Read only when no onset is read at all
+    """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``,
+    ``_ONSET_NO_COUNT``), a symptom in its sentence before it and about the patient, or the illness's week by its
+    rank (``_WEEK_OF_ILLNESS``, about the patient); None when there is none. Read only when no onset is read at all
     (``_anchor``'s last resort before the hospitalisation)."""
-    for m in _ONSET_NOT_A_DAY.finditer(history):
-        s_start, _ = sentence_at(history, m.start())
-        if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(), m.end()):
+    for pattern in (_ONSET_NOT_A_DAY, _ONSET_NO_COUNT):
+        for m in pattern.finditer(history):
+            s_start, _ = sentence_at(history, m.start())
+            if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(),
+                                                                                           m.end()):
+                return m.group(0)
+    for m in _WEEK_OF_ILLNESS.finditer(history):
+        if not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     return None
 

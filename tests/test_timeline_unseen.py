@@ -236,3 +236,90 @@ def test_transfer_from_another_hospital_without_days_stays_blank(tmp_path: Path,
 ])
 def test_no_stay_begun_elsewhere_keeps_the_admission(tmp_path: Path, history: str) -> None:
     assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]
+
+
+# === the third set (cases3.json, --set 3) ===
+
+def test_the_third_set_has_no_more_wrong_offsets(tmp_path: Path) -> None:
+    rows = score(tmp_path, "3")
+    assert sum(1 for r in rows if r[2] == "wrong") <= 1  # w24 "for several days": 0 by unseen9's convention
+    assert sum(1 for r in rows if r[2] == "right") >= 57
+
+
+# --- third set's first run: an onset told with a half or by the illness's week (a range of days, no one day) ---
+
+@pytest.mark.parametrize("history", [
+    "He had complaints of coughing and fever since 1,5 weeks and was sent in by his GP.",
+    "A 48-year-old man with a dry cough for a week and a half was admitted with hypoxaemia.",
+    "A 66-year-old man was admitted during the first week of his illness with respiratory failure.",
+])
+def test_onset_without_a_count_leaves_the_admission_film_blank(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.",
+                    "Chest CT three days later: ground-glass opacities.") == [None, None]
+
+
+@pytest.mark.parametrize("history", [
+    "A 63-year-old woman with cough and malaise for several days was admitted for dyspnoea.",
+    "A 58-year-old man was admitted for dyspnoea. He stayed on oxygen for one and a half weeks after admission.",
+    "A 70-year-old woman was admitted for dyspnoea; her husband had had fever for a week and a half.",
+])
+def test_a_vague_span_or_no_onset_keeps_the_admission(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]
+
+
+def test_a_week_and_a_half_is_not_a_week() -> None:
+    assert onset_gap("Cough for a week and a half, now breathless.") is None
+    assert onset_gap("Cough for a week, now breathless.")[0] == 7
+
+
+# --- third set's first run: the onset the day, evening or night before the admission ---
+
+@pytest.mark.parametrize("history", [
+    "A 41-year-old woman developed fever and rigors during the night before admission.",
+    "He presented with a cough that began the day before presentation.",
+    "A 77-year-old man was brought in with a fever that had started on the evening before his admission.",
+])
+def test_onset_the_day_before_admission(tmp_path: Path, history: str) -> None:
+    assert onset_gap(history)[0] == 1
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["1"]
+
+
+@pytest.mark.parametrize("history", [
+    "A 60-year-old man was admitted with dyspnoea. A chest X-ray taken the day before admission showed opacities.",
+    "A 55-year-old woman was admitted for fever; her son developed a cough the day before admission.",
+])
+def test_the_day_before_admission_that_is_no_onset(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+# --- third set's first run: a day of the illness told by its kind ("day 6 of a febrile syndrome") ---
+
+@pytest.mark.parametrize(("history", "day"), [
+    ("A 47-year-old woman presented to the emergency room at day 5 of a flu-like illness with dyspnoea.", "5"),
+    ("Patient of 59 years, admitted on the 8th day of a febrile syndrome with cough.", "8"),
+])
+def test_day_of_a_febrile_syndrome_is_the_illness_day(tmp_path: Path, history: str, day: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == [day]
+
+
+def test_day_of_the_inpatient_stay_is_a_hospital_day(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 61-year-old woman was admitted after 3 days of fever and cough.",
+                    "Chest X-ray at admission.", "Chest CT on day 5 of the inpatient stay.") == ["3", "8"]
+
+
+def test_day_of_a_new_treatment_stays_unplaced(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 61-year-old woman was admitted after 3 days of fever and cough.",
+                    "Chest CT on day 5 of a new treatment.") == [None]
+
+
+# --- third set's first run: the day (morning) after an event is the day after the event's ---
+
+@pytest.mark.parametrize("caption", [
+    "Portable chest radiograph the day after intubation: tube 3 cm above the carina.",
+    "Chest X-ray on the morning after extubation: improving consolidations.",
+])
+def test_the_day_after_an_event(tmp_path: Path, caption: str) -> None:
+    history = ("A 64-year-old man was admitted with a 6-day history of fever. He was intubated on day 2 of admission. "
+               "He was extubated on day 9 of admission.")
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", caption) == ["6", "9" if "intub" in caption
+                                                                                else "16"]

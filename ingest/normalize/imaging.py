@@ -195,7 +195,10 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # without days is no day 0
 # v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
 # person; "N days after the beginning (start) of the symptoms" counts from the onset
-OFFSET_VERSION = 31
+# v32: an onset told with a half ("since 1,5 weeks", "a week and a half") or by the illness's week ("in the second
+# week") is no admission base; the onset "the evening before admission"; "day 6 of a febrile syndrome"; "the morning
+# after intubation" is the day after it
+OFFSET_VERSION = 32
 
 # --- View ----------------------------------------------------------------------------------------
 
