@@ -523,7 +523,12 @@ TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days 
 #                           illness's week ("in the second week of her illness") is no admission base (was 0; "a
 #                           week and a half" was 7); "fever that started the evening before admission" is 1; "day 6
 #                           of a febrile syndrome" a day of the illness, "day 4 of the inpatient stay" of the stay;
-#                           "the morning (day) after intubation" the day after the event's (was its day)
+#                           "the morning (day) after intubation" the day after the event's (was its day); an
+#                           admission dated beside the discharge's date ("admitted on 26 March and discharged on 8
+#                           April"); films "at ICU admission", "on the day of ICU admission", "N days after ICU
+#                           admission / admission to the ICU / the transfer to the intensive care unit" placed on the
+#                           unit's day the history tells (were blank, or counted from the hospital's admission);
+#                           "on the day of intubation"
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1132,6 +1132,12 @@ def _epidemic_date(history: str, s_start: int, start: int) -> bool:
     return _EPIDEMIC_FIRST_CASE.search(history, max(s_start, start - _EPIDEMIC_FIRST_CASE_CHARS), start) is not None
 
 
+#: The discharge's words right before a date ("was discharged on 8 April 2020", "discharged home on April 8"): the
+#: date is the discharge's (``discharge_moment``), neither the onset's nor the admission's.
+_DISCHARGED_ON = compile_fast(r"\b(?:discharged|dimess[oa])\s+(?:(?:home|from\s+(?:the\s+|our\s+)?hospital)\s+)?"
+                              r"(?:on|in|at)\s+(?:the\s+)?\Z", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def _history_dates(history: str, day_first: bool = False
                    ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
@@ -1150,6 +1156,8 @@ def _history_dates(history: str, day_first: bool = False
         s_start, s_end = sentence_at(history, start)
         if _epidemic_date(history, s_start, start):
             continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
+        if _DISCHARGED_ON.search(history, max(s_start, start - 40), start):
+            continue  # "was admitted on 26 March and was discharged on 8 April 2020": the discharge's date
         distance = {}
         nearest = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
@@ -1670,6 +1678,32 @@ _AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?death\b", re
 # What follows a relative time when it names its own base, another event than a film ("3 weeks
 # after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
 # bare "after" are followed by punctuation or the film's words instead.
+#: The unit's admission named after an interval's "after": "after ICU admission", "after the transfer to the
+#: intensive care unit", "after admission to the ICU" (``AFTER``'s base "admission" and ``_TO_ICU``).
+_ICU_ADMISSION_AFTER = compile_fast(
+    r"\s+(?:(?:the|his|her)\s+)?(?:(?:ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+(?:admission|transfer)"
+    r"|(?:transfer|admission)\s+(?:to|in|into)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care(?:\s+unit)?|"
+    r"critical\s+care(?:\s+unit)?))\b",
+    re.IGNORECASE)
+#: A film on the unit's admission: "on the day of ICU admission", "at ICU admission", "on ICU arrival".
+_AT_ICU_ADMISSION = compile_fast(
+    r"\b(?:at|on|upon)\s+(?:the\s+(?:day|time)\s+of\s+)?(?:(?:the|his|her)\s+)?(?:ICU|ITU|intensive\s+care(?:\s+unit)?)"
+    r"\s+(?:admission|arrival)\b",
+    re.IGNORECASE)
+
+
+def _after_icu_admission(text: str, m: re.Match[str], base: str) -> int | None:
+    """The end of the unit's admission an ``AFTER`` match counts from ("6 days after ICU admission", "after admission
+    to the ICU"), or None."""
+    if "admiss" in base:
+        unit = _TO_ICU.match(text, m.end())
+        return unit.end() if unit else None
+    if base:
+        return None
+    unit = _ICU_ADMISSION_AFTER.match(text, m.end())
+    return unit.end() if unit else None
+
+
 _OTHER_BASE = compile_fast(
     r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?(?:first\s+(?=positive\b))?"
     r"(?!(?:first|initial|previous|prior|last|baseline|earlier|precedente|primo|prima|that|this|which|then)\b)"
@@ -1753,6 +1787,10 @@ _RIGHT_AFTER_EVENT = compile_fast(
 #: The day (or morning) before an event's "after" (``_RIGHT_AFTER_EVENT``): "the morning after intubation", "on the
 #: day after extubation", "the next morning after intubation" are the day after the event's.
 _THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:day|morning)\s+\Z", re.IGNORECASE)
+
+#: A film on an event's day: "on the day of intubation", "on the day of his extubation".
+_ON_THE_DAY_OF_EVENT = compile_fast(r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+of\s+(?:(?:the|his|her)\s+)?(?:re-?)?"
+                                    r"(?:intubation|extubation)\b", re.IGNORECASE)
 
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
@@ -2025,6 +2063,10 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness|esordio", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
+        elif (unit := _after_icu_admission(text, m, base)) is not None:
+            # "six days after ICU admission", "10 days after admission to the ICU": the unit's day N, placed on the
+            # day the history moves the patient there (an admission straight to it: the stay's), else blank
+            moments.append((m.start(), Moment(ICU_DAY, amount, text[m.start():unit], where)))
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
@@ -2088,6 +2130,12 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         # "at admission to the ICU, two days after arrival at the hospital": the other words date the
         # film; alone, the admission to the unit is the only day its words tell (the presentation's)
         moments.extend(to_icu)
+    for m in (_AT_ICU_ADMISSION.finditer(text) if has_any(low, ("icu", "itu", "intensive", "critical"))
+              and not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments) else ()):
+        if not in_history(m) and not any(start <= m.start() < start + len(x.evidence) for start, x in moments):
+            # "on the day of ICU admission", "at ICU admission": the unit's day 0 (``_after_icu_admission``), as
+            # ``to_icu``'s only where the film's other words tell no moment ("at ICU admission (day 6)")
+            moments.append((m.start(), Moment(ICU_DAY, 0, m.group(0), where)))
     for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
@@ -2367,6 +2415,9 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _ON_THE_DAY_OF_EVENT.search(text) if has_any(text.lower(), ("tubation",)) else None
+            if m is not None:  # "on the day of intubation": the event's day
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
             if m is not None and (day := _THE_DAY_AFTER_AN_EVENT.search(text, 0, m.start())) is not None:
                 # "the morning after intubation": the day after the event's, not its own
@@ -4459,6 +4510,12 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
         if day is not None:
             return day + moment.days, "timeline.icu-day", ""
+    if (moment.kind == SINCE_ADMISSION and moment.days == 0 and dates.icu_admission is not None
+            and moment is not dates.icu_admission and not dates.straight_to_icu and _TO_ICU.search(moment.evidence)):
+        # "at admission to the intensive care unit" of a patient the history moves there on a day it tells: that day
+        day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
+        if day is not None:
+            return day, "timeline.icu-day", ""
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}

@@ -323,3 +323,44 @@ def test_the_day_after_an_event(tmp_path: Path, caption: str) -> None:
                "He was extubated on day 9 of admission.")
     assert _offsets(tmp_path, history, "Chest X-ray on admission.", caption) == ["6", "9" if "intub" in caption
                                                                                 else "16"]
+
+
+# --- third set's first run: an admission dated in one clause with the discharge's date ---
+
+@pytest.mark.parametrize("history", [
+    "Fever began on 20 March. He was admitted on 26 March and discharged on 8 April.",
+    "She developed cough on 20 March 2020, was hospitalised on 26 March and was discharged home on the 8th of April.",
+])
+def test_admission_dated_beside_the_discharge(history: str) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert (admitted[0] - onset[0]).days == 6
+
+
+# --- third set's first run: films on and after the ICU admission the history dates ---
+
+_TO_ICU_LATER = ("A 70-year-old man was admitted after 5 days of fever and cough. He was transferred to the intensive "
+                 "care unit 2 days after admission.")
+
+
+@pytest.mark.parametrize(("caption", "day"), [
+    ("Portable chest radiograph at ICU admission: diffuse opacities.", "7"),
+    ("Chest X-ray on the day of ICU admission.", "7"),
+    ("Chest X-ray at admission to the intensive care unit.", "7"),
+    ("Chest CT 4 days after ICU admission: consolidations.", "11"),
+    ("Chest CT 4 days after admission to the ICU.", "11"),
+    ("Chest CT four days after the transfer to the intensive care unit.", "11"),
+])
+def test_films_counted_from_the_icu_admission(tmp_path: Path, caption: str, day: str) -> None:
+    assert _offsets(tmp_path, _TO_ICU_LATER, "Chest X-ray on admission.", caption) == ["5", day]
+
+
+def test_icu_admission_of_an_untold_day_leaves_its_films_blank(tmp_path: Path) -> None:
+    history = "A 70-year-old man was admitted after 5 days of fever and cough. He later needed intensive care."
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", "Chest CT 4 days after ICU admission.") == [
+        "5", None]
+
+
+def test_on_the_day_of_intubation(tmp_path: Path) -> None:
+    history = "A 58-year-old woman with fever for 6 days was admitted. She was intubated on day 3 of admission."
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", "Chest X-ray on the day of intubation.") == [
+        "6", "9"]
