@@ -528,7 +528,8 @@ TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days 
 #                           April"); films "at ICU admission", "on the day of ICU admission", "N days after ICU
 #                           admission / admission to the ICU / the transfer to the intensive care unit" placed on the
 #                           unit's day the history tells (were blank, or counted from the hospital's admission);
-#                           "on the day of intubation"
+#                           "on the day of intubation"; "dry cough of 4 days of duration" (the Spanish "de 4 días de
+#                           duración"); "the day thereafter"; a study titled "Next morning" (without its article)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

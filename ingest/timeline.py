@@ -1585,7 +1585,9 @@ _SOON_AFTER = compile_fast(
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     # ("the following morning", "the next morning": the morning of the day after; not an evening or a night, which
     # may be the same day's)
-    r"|(?:on\s+|in\s+)?the\s+(?:next|following)\s+morning\b"
+    r"|(?:on\s+|in\s+)?(?:the\s+)?(?:next|following)\s+morning\b"
+    # ("the day thereafter", "de dag daarna" / "am Tag danach" as Dutch and German authors write "the next day")
+    r"|(?:on\s+)?the\s+(?:day|morning)\s+thereafter\b"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"

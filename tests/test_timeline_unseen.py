@@ -364,3 +364,28 @@ def test_on_the_day_of_intubation(tmp_path: Path) -> None:
     history = "A 58-year-old woman with fever for 6 days was admitted. She was intubated on day 3 of admission."
     assert _offsets(tmp_path, history, "Chest X-ray on admission.", "Chest X-ray on the day of intubation.") == [
         "6", "9"]
+
+
+# --- third set's first run: "of 4 days of duration" (the Spanish "de 4 días de duración" calqued) ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Woman, 64 years old, who consults for fever and odynophagia of 6 days of duration.", 6),
+    ("Paciente varón de 58 años con tos seca y fiebre de 3 días de duración.", 3),
+])
+def test_symptoms_of_n_days_of_duration(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+# --- third set's first run: "the day thereafter", a study titled "Next morning" ---
+
+def test_the_day_thereafter_is_the_next_day(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 52-year-old woman with fever since 4 days was seen at the emergency department.",
+                    "Chest X-ray at the emergency department.", "Chest CT the day thereafter: ground glass.") == [
+        "4", "5"]
+
+
+def test_a_next_morning_title_is_the_next_day(tmp_path: Path) -> None:
+    case = {"id": "x", "site": "radiopaedia", "patient": "60 years, male", "history": "4 days of cough and fever.",
+            "images": [{"title": "Admission", "modality": "X-ray", "caption": "AP erect. Bibasal opacities."},
+                       {"title": "Following morning", "modality": "CT", "caption": "Peripheral ground-glass."}]}
+    assert offsets(case, FIRST_CASE + 950, tmp_path) == ["4", "5"]

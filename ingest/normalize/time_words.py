@@ -231,8 +231,10 @@ _HISTORY = compile(
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
     # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução",
-    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution")
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+evolu(?:ci[oó]n|[cç][aã]o|tion)\b"
+    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution"); "de 4 días de
+    # duración" and its calque ("dry cough of 4 days of duration")
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+(?:evolu(?:ci[oó]n|[cç][aã]o|tion)|"
+    r"duration|duraci[oó]n|dura[cç][aã]o)\b"
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
     # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
