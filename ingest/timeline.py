@@ -3702,7 +3702,11 @@ def onset_told_not_a_day(history: str) -> str | None:
                                                                                            m.end()):
                 return m.group(0)
     for m in _WEEK_OF_ILLNESS.finditer(history):
-        if not about_other_person(history, m.start(), m.end()):
+        # (the arrival placed in that week: "hospitalised in the second week of her illness"; not "deteriorated in
+        # the second week of his illness", which tells no day of the admission)
+        c_start, _ = clause_at(history, m.start())
+        if _ADMISSION_CUES.search(history, c_start, m.start()) and not _CARE_UNIT.search(history, c_start, m.start()) \
+                and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     return None
 

@@ -262,6 +262,7 @@ def test_onset_without_a_count_leaves_the_admission_film_blank(tmp_path: Path, h
     "A 63-year-old woman with cough and malaise for several days was admitted for dyspnoea.",
     "A 58-year-old man was admitted for dyspnoea. He stayed on oxygen for one and a half weeks after admission.",
     "A 70-year-old woman was admitted for dyspnoea; her husband had had fever for a week and a half.",
+    "A 61-year-old man was admitted for dyspnoea. He deteriorated in the second week of his illness.",
 ])
 def test_a_vague_span_or_no_onset_keeps_the_admission(tmp_path: Path, history: str) -> None:
     assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]
