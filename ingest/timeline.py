@@ -1677,9 +1677,6 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
 _AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?death\b", re.IGNORECASE)
 
 
-# What follows a relative time when it names its own base, another event than a film ("3 weeks
-# after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
-# bare "after" are followed by punctuation or the film's words instead.
 #: The unit's admission named after an interval's "after": "after ICU admission", "after the transfer to the
 #: intensive care unit", "after admission to the ICU" (``AFTER``'s base "admission" and ``_TO_ICU``).
 _ICU_ADMISSION_AFTER = compile_fast(
@@ -1706,6 +1703,9 @@ def _after_icu_admission(text: str, m: re.Match[str], base: str) -> int | None:
     return unit.end() if unit else None
 
 
+# What follows a relative time when it names its own base, another event than a film ("3 weeks
+# after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
+# bare "after" are followed by punctuation or the film's words instead.
 _OTHER_BASE = compile_fast(
     r"(?<=after|.dopo)\s+(?:the\s+|his\s+|her\s+|la\s+|il\s+|l[’']\s?)?(?:first\s+(?=positive\b))?"
     r"(?!(?:first|initial|previous|prior|last|baseline|earlier|precedente|primo|prima|that|this|which|then)\b)"
@@ -1787,7 +1787,7 @@ _RIGHT_AFTER_EVENT = compile_fast(
     r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b|" + _ECMO_CANNULATION, re.IGNORECASE)
 
 #: The day (or morning) before an event's "after" (``_RIGHT_AFTER_EVENT``): "the morning after intubation", "on the
-#: day after extubation", "the next morning after intubation" are the day after the event's.
+#: day after extubation" are the day after the event's.
 _THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:day|morning)\s+\Z", re.IGNORECASE)
 
 #: A film on an event's day: "on the day of intubation", "on the day of his extubation".
