@@ -48,7 +48,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 131  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 132  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -534,6 +534,17 @@ TIMELINE_VERSION = 131  # v2: "day N of admission", "hospital day N" are N days 
 #                      v131: a month's abbreviation before its day ("On Feb. 7, she developed a fever") ends no
 #                           sentence; a sentence opening on another numbered patient ("Her son (Patient 2), ...
 #                           had developed fever on 9 November") is that patient's, not the paragraph's patient's
+#                      v132: an onset told with a half ("since 1,5 weeks", "a week and a half") or by the
+#                           illness's week ("in the second week of her illness") is no admission base (was 0; "a
+#                           week and a half" was 7); "fever that started the evening before admission" is 1; "day 6
+#                           of a febrile syndrome" a day of the illness, "day 4 of the inpatient stay" of the stay;
+#                           "the morning (day) after intubation" the day after the event's (was its day); an
+#                           admission dated beside the discharge's date ("admitted on 26 March and discharged on 8
+#                           April"); films "at ICU admission", "on the day of ICU admission", "N days after ICU
+#                           admission / admission to the ICU / the transfer to the intensive care unit" placed on the
+#                           unit's day the history tells (were blank, or counted from the hospital's admission);
+#                           "on the day of intubation"; "dry cough of 4 days of duration" (the Spanish "de 4 días de
+#                           duración"); "the day thereafter"; a study titled "Next morning" (without its article)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

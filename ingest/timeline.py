@@ -519,14 +519,47 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     # may be one phase of it ("Sore throat for 2 days, then fever and cough. Admitted on day 6 of illness")
     presented = _presented_on_day_of_illness(history, low)
     found = _illness_history(history)
+    if found is not None and _AND_A_HALF.match(history, found[1].end()):
+        found = None  # "for a week and a half": 10 or 11 days, no one day (``onset_told_not_a_day``)
     if presented is not None and (found is None or found[0] != presented[0]):
         return presented
     if found is None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
                 or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
-                or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low))
+                or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low)
+                or _onset_the_day_before_admission(history, low))
     amount, m = found
     return amount, m.group(0)
+
+
+#: The onset told as the day, evening or night before the admission ("a fever that started the evening before
+#: admission", "developed fever and rigors the night before presentation", "on the eve of admission"): one day.
+_THE_DAY_BEFORE_ADMISSION = compile_fast(
+    r"\b(?:(?:on|during|in|since)\s+)?the\s+(?:day|evening|night)\s+(?:before|prior\s+to)\s+"
+    r"(?:(?:the|his|her|their)\s+)?(?:admission|presentation|hospitali[sz]ation|arrival)\b"
+    r"|\bon\s+the\s+eve\s+of\s+(?:(?:the|his|her|their)\s+)?(?:admission|presentation|hospitali[sz]ation)\b",
+    re.IGNORECASE)
+_STARTED = compile_fast(r"\b(?:start\w*|beg[au]n|beginning|develop\w*|appear\w*|arose|commenc\w*|set\s+in|came\s+on|"
+                        r"onset|since|became|felt)\b", re.IGNORECASE)
+
+
+def _onset_the_day_before_admission(history: str, low: str) -> tuple[int, str] | None:
+    """The onset told as the day (evening, night) before the admission, a symptom and a verb of its start before it
+    in its clause (``_THE_DAY_BEFORE_ADMISSION``): 1; not a film's ("a chest X-ray the day before admission") nor
+    another person's. ``onset_gap``'s last resort."""
+    if "before" not in low and "eve " not in low and "prior" not in low:
+        return None
+    for m in _THE_DAY_BEFORE_ADMISSION.finditer(history):
+        s_start, _ = sentence_at(history, m.start())
+        if (SYMPTOM_WORDS.search(history, s_start, m.start()) and _STARTED.search(history, s_start, m.start())
+                and not IMAGE_WORDS.search(history, s_start, m.start())
+                and not about_other_person(history, m.start(), m.end())):
+            return 1, m.group(0)
+    return None
+
+
+#: The half after a span ("for a week and a half", "since 2 weeks and a half"): the span is not its own count.
+_AND_A_HALF = compile_fast(r"\s+and\s+a\s+half\b", re.IGNORECASE)
 
 
 #: English weekdays, Monday first (``date.weekday()``'s numbering), and their Italian stems: the one list every
@@ -1141,6 +1174,12 @@ def _epidemic_date(history: str, s_start: int, start: int) -> bool:
     return _EPIDEMIC_FIRST_CASE.search(history, max(s_start, start - _EPIDEMIC_FIRST_CASE_CHARS), start) is not None
 
 
+#: The discharge's words right before a date ("was discharged on 8 April 2020", "discharged home on April 8"): the
+#: date is the discharge's (``discharge_moment``), neither the onset's nor the admission's.
+_DISCHARGED_ON = compile_fast(r"\b(?:discharged|dimess[oa])\s+(?:(?:home|from\s+(?:the\s+|our\s+)?hospital)\s+)?"
+                              r"(?:on|in|at)\s+(?:the\s+)?\Z", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def _history_dates(history: str, day_first: bool = False
                    ) -> tuple[tuple[date, str] | None, tuple[date, str] | None, tuple[tuple[date, str], ...]]:
@@ -1160,6 +1199,8 @@ def _history_dates(history: str, day_first: bool = False
         s_start, s_end = sentence_at(history, start)
         if _epidemic_date(history, s_start, start):
             continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
+        if _DISCHARGED_ON.search(history, max(s_start, start - 40), start):
+            continue  # "was admitted on 26 March and was discharged on 8 April 2020": the discharge's date
         distance = {}
         nearest = {}
         for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
@@ -1625,7 +1666,9 @@ _SOON_AFTER = compile_fast(
     r"|\b(?P<next>(?:on\s+)?(?:the\s+)?(?:next|following)\s+day\b|the\s+day\s+after(?=\s*[.,;:)]|\s*$)"
     # ("the following morning", "the next morning": the morning of the day after; not an evening or a night, which
     # may be the same day's)
-    r"|(?:on\s+|in\s+)?the\s+(?:next|following)\s+morning\b"
+    r"|(?:on\s+|in\s+)?(?:the\s+)?(?:next|following)\s+morning\b"
+    # ("the day thereafter", "de dag daarna" / "am Tag danach" as Dutch and German authors write "the next day")
+    r"|(?:on\s+)?the\s+(?:day|morning)\s+thereafter\b"
     r"|il\s+giorno\s+(?:dopo|successivo|seguente)|l[’']indomani)"
     rf"|\ba\s+(?:los\s+)?(?P<dist>distanza\s+di\s+)?(?P<n>{NUMBER_LIKE}|qualche|alcuni|pochi)\s+(?P<unit>{UNIT})\b"
     r"(?P<base>\s+(?:dal(?:l[’']\s?)?|da|del|de\s+la)\s*(?:ricovero|ingresso|ingreso|hospitalizaci[oó]n|esordio|"
@@ -1716,6 +1759,32 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
 _AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?death\b", re.IGNORECASE)
 
 
+#: The unit's admission named after an interval's "after": "after ICU admission", "after the transfer to the
+#: intensive care unit", "after admission to the ICU" (``AFTER``'s base "admission" and ``_TO_ICU``).
+_ICU_ADMISSION_AFTER = compile_fast(
+    r"\s+(?:(?:the|his|her)\s+)?(?:(?:ICU|ITU|intensive\s+care(?:\s+unit)?|critical\s+care)\s+(?:admission|transfer)"
+    r"|(?:transfer|admission)\s+(?:to|in|into)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care(?:\s+unit)?|"
+    r"critical\s+care(?:\s+unit)?))\b",
+    re.IGNORECASE)
+#: A film on the unit's admission: "on the day of ICU admission", "at ICU admission", "on ICU arrival".
+_AT_ICU_ADMISSION = compile_fast(
+    r"\b(?:at|on|upon)\s+(?:the\s+(?:day|time)\s+of\s+)?(?:(?:the|his|her)\s+)?(?:ICU|ITU|intensive\s+care(?:\s+unit)?)"
+    r"\s+(?:admission|arrival)\b",
+    re.IGNORECASE)
+
+
+def _after_icu_admission(text: str, m: re.Match[str], base: str) -> int | None:
+    """The end of the unit's admission an ``AFTER`` match counts from ("6 days after ICU admission", "after admission
+    to the ICU"), or None."""
+    if "admiss" in base:
+        unit = _TO_ICU.match(text, m.end())
+        return unit.end() if unit else None
+    if base:
+        return None
+    unit = _ICU_ADMISSION_AFTER.match(text, m.end())
+    return unit.end() if unit else None
+
+
 # What follows a relative time when it names its own base, another event than a film ("3 weeks
 # after discharge", "2 weeks after the start of treatment", "dopo la dimissione"): "later" and a
 # bare "after" are followed by punctuation or the film's words instead.
@@ -1798,6 +1867,14 @@ _ECMO_END = compile_fast(r"\s+(?:\w+\s+)?(?:de-?cannulation|weaning|removal|disc
 _RIGHT_AFTER_EVENT = compile_fast(
     r"\b(?:(?:immediately|shortly|just|soon)\s+)?(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:re-?)?"
     r"(?:intubation|extubation)\b|\bpost[-\u2010\s]?(?:intubation|extubation)\b|" + _ECMO_CANNULATION, re.IGNORECASE)
+
+#: The day (or morning) before an event's "after" (``_RIGHT_AFTER_EVENT``): "the morning after intubation", "on the
+#: day after extubation" are the day after the event's.
+_THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:day|morning)\s+\Z", re.IGNORECASE)
+
+#: A film on an event's day: "on the day of intubation", "on the day of his extubation".
+_ON_THE_DAY_OF_EVENT = compile_fast(r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+of\s+(?:(?:the|his|her)\s+)?(?:re-?)?"
+                                    r"(?:intubation|extubation)\b", re.IGNORECASE)
 
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
@@ -2074,6 +2151,12 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
         # "at admission to the ICU, two days after arrival at the hospital": the other words date the
         # film; alone, the admission to the unit is the only day its words tell (the presentation's)
         moments.extend(to_icu)
+    for m in (_AT_ICU_ADMISSION.finditer(text) if has_any(low, ("icu", "itu", "intensive", "critical"))
+              and not any(x.kind not in (UNPLACED, ICU_DAY) for _, x in moments) else ()):
+        if not in_history(m) and not any(start <= m.start() < start + len(x.evidence) for start, x in moments):
+            # "on the day of ICU admission", "at ICU admission": the unit's day 0 (``_after_icu_admission``), as
+            # ``to_icu``'s only where the film's other words tell no moment ("at ICU admission (day 6)")
+            moments.append((m.start(), Moment(ICU_DAY, 0, m.group(0), where)))
     for m in (_FIRST_FILM.finditer(text) if "first" in low else ()):
         if not in_history(m) and not any(start == m.start() for start, _ in moments):
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
@@ -2105,6 +2188,10 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
         if re.search(r"onset|symptom|developing|illness|esordio", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
+        elif (unit := _after_icu_admission(text, m, base)) is not None:
+            # "six days after ICU admission", "10 days after admission to the ICU": the unit's day N, placed on the
+            # day the history moves the patient there (an admission straight to it: the stay's), else blank
+            moments.append((m.start(), Moment(ICU_DAY, amount, text[m.start():unit], where)))
         elif "arriv" in base and _TO_ICU.match(text, m.end()):
             # "2 days after arrival in the ICU": an arrival in the unit, not in hospital
             moments.append((m.start(), Moment(UNPLACED, -1, m.group(0), where)))
@@ -2430,7 +2517,13 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
+            m = _ON_THE_DAY_OF_EVENT.search(text) if has_any(text.lower(), ("tubation",)) else None
+            if m is not None:  # "on the day of intubation": the event's day
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
+            if m is not None and (day := _THE_DAY_AFTER_AN_EVENT.search(text, 0, m.start())) is not None:
+                # "the morning after intubation": the day after the event's, not its own
+                return [Moment(AFTER_EVENT, 1, text[day.start():m.end()], at)]
             if m is not None:
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
         for text, at in ((image.date_text, "label"), (image.caption, where)):
@@ -3758,15 +3851,39 @@ _RANGE_HISTORY = compile_fast(
     r"(?:history|duration)\b",
     re.IGNORECASE)
 _OF_SYMPTOMS_AFTER = compile_fast(rf"\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:{SYMPTOM_WORDS.pattern})", re.IGNORECASE)
+#: A symptom's span told with a half ("since one and a half week", "for a week and a half", "1,5 weeks" as European
+#: authors write the decimal: 10 or 11 days), or the week of the illness by its rank ("hospitalised in the second week
+#: of her illness": days 7 to 13): an onset told, but no one day, as a range (``onset_told_not_a_day``). A vague
+#: count ("for several days") is not one: it gives no onset, and the films count from the admission (unseen9).
+_ONSET_NO_COUNT = compile_fast(
+    r"\b(?:for|since|over|of|from)\s+(?:the\s+(?:last|past|previous|preceding)\s+)?"
+    r"(?:(?:(?:one|two|three|four|an?|\d)\s+and\s+a\s+half|\d[.,]5)\s+(?:days?|weeks?)"
+    r"|an?\s+(?:day|week)\s+and\s+a\s+half|(?:\d|one|two|three|four)\s+(?:days?|weeks?)\s+and\s+a\s+half)\b"
+    r"(?!\s+(?:later|after|before|ago|prior|post|into|of\s+(?:admission|hospitali[sz]ation|treatment|therapy))\b)",
+    re.IGNORECASE)
+_WEEK_OF_ILLNESS = compile_fast(
+    r"\b(?:in|during|at|on|within)\s+(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+week\s+of\s+"
+    r"(?:(?:the|his|her|their)\s+)?(?:illness|disease|symptoms?|infection|COVID(?:-19)?)\b",
+    re.IGNORECASE)
 
 
 def onset_told_not_a_day(history: str) -> str | None:
-    """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``), a symptom in
-    its sentence before it and about the patient; None when there is none. Read only when no onset is read at all
+    """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``,
+    ``_ONSET_NO_COUNT``), a symptom in its sentence before it and about the patient, or the illness's week by its
+    rank (``_WEEK_OF_ILLNESS``, about the patient); None when there is none. Read only when no onset is read at all
     (``_anchor``'s last resort before the hospitalisation)."""
-    for m in _ONSET_NOT_A_DAY.finditer(history):
-        s_start, _ = sentence_at(history, m.start())
-        if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(), m.end()):
+    for pattern in (_ONSET_NOT_A_DAY, _ONSET_NO_COUNT):
+        for m in pattern.finditer(history):
+            s_start, _ = sentence_at(history, m.start())
+            if SYMPTOM_WORDS.search(history, s_start, m.start()) and not about_other_person(history, m.start(),
+                                                                                           m.end()):
+                return m.group(0)
+    for m in _WEEK_OF_ILLNESS.finditer(history):
+        # (the arrival placed in that week: "hospitalised in the second week of her illness"; not "deteriorated in
+        # the second week of his illness", which tells no day of the admission)
+        c_start, _ = clause_at(history, m.start())
+        if _ADMISSION_CUES.search(history, c_start, m.start()) and not _CARE_UNIT.search(history, c_start, m.start()) \
+                and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     for m in _RANGE_HISTORY.finditer(history):
         if _OF_SYMPTOMS_AFTER.match(history, m.end()) and not about_other_person(history, m.start(), m.end()):
@@ -4585,6 +4702,12 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
         if day is not None:
             return day + moment.days, "timeline.icu-day", ""
+    if (moment.kind == SINCE_ADMISSION and moment.days == 0 and dates.icu_admission is not None
+            and moment is not dates.icu_admission and not dates.straight_to_icu and _TO_ICU.search(moment.evidence)):
+        # "at admission to the intensive care unit" of a patient the history moves there on a day it tells: that day
+        day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
+        if day is not None:
+            return day, "timeline.icu-day", ""
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}

@@ -294,3 +294,156 @@ def test_range_history_compound_leaves_the_films_blank(tmp_path: Path, history: 
 ])
 def test_one_day_history_compound_is_read(history: str, days: int) -> None:
     assert onset_gap(history)[0] == days
+
+# === the third set (cases3.json, --set 3) ===
+
+def test_the_third_set_has_no_more_wrong_offsets(tmp_path: Path) -> None:
+    rows = score(tmp_path, "3")
+    assert sum(1 for r in rows if r[2] == "wrong") <= 1  # w24 "for several days": 0 by unseen9's convention
+    assert sum(1 for r in rows if r[2] == "right") >= 57
+
+
+# --- third set's first run: an onset told with a half or by the illness's week (a range of days, no one day) ---
+
+@pytest.mark.parametrize("history", [
+    "He had complaints of coughing and fever since 1,5 weeks and was sent in by his GP.",
+    "A 48-year-old man with a dry cough for a week and a half was admitted with hypoxaemia.",
+    "A 66-year-old man was admitted during the first week of his illness with respiratory failure.",
+])
+def test_onset_without_a_count_leaves_the_admission_film_blank(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.",
+                    "Chest CT three days later: ground-glass opacities.") == [None, None]
+
+
+@pytest.mark.parametrize("history", [
+    "A 63-year-old woman with cough and malaise for several days was admitted for dyspnoea.",
+    "A 58-year-old man was admitted for dyspnoea. He stayed on oxygen for one and a half weeks after admission.",
+    "A 70-year-old woman was admitted for dyspnoea; her husband had had fever for a week and a half.",
+    "A 61-year-old man was admitted for dyspnoea. He deteriorated in the second week of his illness.",
+])
+def test_a_vague_span_or_no_onset_keeps_the_admission(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["0"]
+
+
+def test_a_week_and_a_half_is_not_a_week() -> None:
+    assert onset_gap("Cough for a week and a half, now breathless.") is None
+    assert onset_gap("Cough for a week, now breathless.")[0] == 7
+
+
+# --- third set's first run: the onset the day, evening or night before the admission ---
+
+@pytest.mark.parametrize("history", [
+    "A 41-year-old woman developed fever and rigors during the night before admission.",
+    "He presented with a cough that began the day before presentation.",
+    "A 77-year-old man was brought in with a fever that had started on the evening before his admission.",
+])
+def test_onset_the_day_before_admission(tmp_path: Path, history: str) -> None:
+    assert onset_gap(history)[0] == 1
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == ["1"]
+
+
+@pytest.mark.parametrize("history", [
+    "A 60-year-old man was admitted with dyspnoea. A chest X-ray taken the day before admission showed opacities.",
+    "A 55-year-old woman was admitted for fever; her son developed a cough the day before admission.",
+])
+def test_the_day_before_admission_that_is_no_onset(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+# --- third set's first run: a day of the illness told by its kind ("day 6 of a febrile syndrome") ---
+
+@pytest.mark.parametrize(("history", "day"), [
+    ("A 47-year-old woman presented to the emergency room at day 5 of a flu-like illness with dyspnoea.", "5"),
+    ("Patient of 59 years, admitted on the 8th day of a febrile syndrome with cough.", "8"),
+])
+def test_day_of_a_febrile_syndrome_is_the_illness_day(tmp_path: Path, history: str, day: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray at admission: bilateral opacities.") == [day]
+
+
+def test_day_of_the_inpatient_stay_is_a_hospital_day(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 61-year-old woman was admitted after 3 days of fever and cough.",
+                    "Chest X-ray at admission.", "Chest CT on day 5 of the inpatient stay.") == ["3", "8"]
+
+
+def test_day_of_a_new_treatment_stays_unplaced(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 61-year-old woman was admitted after 3 days of fever and cough.",
+                    "Chest CT on day 5 of a new treatment.") == [None]
+
+
+# --- third set's first run: the day (morning) after an event is the day after the event's ---
+
+@pytest.mark.parametrize("caption", [
+    "Portable chest radiograph the day after intubation: tube 3 cm above the carina.",
+    "Chest X-ray on the morning after extubation: improving consolidations.",
+])
+def test_the_day_after_an_event(tmp_path: Path, caption: str) -> None:
+    history = ("A 64-year-old man was admitted with a 6-day history of fever. He was intubated on day 2 of admission. "
+               "He was extubated on day 9 of admission.")
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", caption) == ["6", "9" if "intub" in caption
+                                                                                else "16"]
+
+
+# --- third set's first run: an admission dated in one clause with the discharge's date ---
+
+@pytest.mark.parametrize("history", [
+    "Fever began on 20 March. He was admitted on 26 March and discharged on 8 April.",
+    "She developed cough on 20 March 2020, was hospitalised on 26 March and was discharged home on the 8th of April.",
+])
+def test_admission_dated_beside_the_discharge(history: str) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert (admitted[0] - onset[0]).days == 6
+
+
+# --- third set's first run: films on and after the ICU admission the history dates ---
+
+_TO_ICU_LATER = ("A 70-year-old man was admitted after 5 days of fever and cough. He was transferred to the intensive "
+                 "care unit 2 days after admission.")
+
+
+@pytest.mark.parametrize(("caption", "day"), [
+    ("Portable chest radiograph at ICU admission: diffuse opacities.", "7"),
+    ("Chest X-ray on the day of ICU admission.", "7"),
+    ("Chest X-ray at admission to the intensive care unit.", "7"),
+    ("Chest CT 4 days after ICU admission: consolidations.", "11"),
+    ("Chest CT 4 days after admission to the ICU.", "11"),
+    ("Chest CT four days after the transfer to the intensive care unit.", "11"),
+])
+def test_films_counted_from_the_icu_admission(tmp_path: Path, caption: str, day: str) -> None:
+    assert _offsets(tmp_path, _TO_ICU_LATER, "Chest X-ray on admission.", caption) == ["5", day]
+
+
+def test_icu_admission_of_an_untold_day_leaves_its_films_blank(tmp_path: Path) -> None:
+    history = "A 70-year-old man was admitted after 5 days of fever and cough. He later needed intensive care."
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", "Chest CT 4 days after ICU admission.") == [
+        "5", None]
+
+
+def test_on_the_day_of_intubation(tmp_path: Path) -> None:
+    history = "A 58-year-old woman with fever for 6 days was admitted. She was intubated on day 3 of admission."
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.", "Chest X-ray on the day of intubation.") == [
+        "6", "9"]
+
+
+# --- third set's first run: "of 4 days of duration" (the Spanish "de 4 días de duración" calqued) ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Woman, 64 years old, who consults for fever and odynophagia of 6 days of duration.", 6),
+    ("Paciente varón de 58 años con tos seca y fiebre de 3 días de duración.", 3),
+])
+def test_symptoms_of_n_days_of_duration(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+# --- third set's first run: "the day thereafter", a study titled "Next morning" ---
+
+def test_the_day_thereafter_is_the_next_day(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 52-year-old woman with fever since 4 days was seen at the emergency department.",
+                    "Chest X-ray at the emergency department.", "Chest CT the day thereafter: ground glass.") == [
+        "4", "5"]
+
+
+def test_a_next_morning_title_is_the_next_day(tmp_path: Path) -> None:
+    case = {"id": "x", "site": "radiopaedia", "patient": "60 years, male", "history": "4 days of cough and fever.",
+            "images": [{"title": "Admission", "modality": "X-ray", "caption": "AP erect. Bibasal opacities."},
+                       {"title": "Following morning", "modality": "CT", "caption": "Peripheral ground-glass."}]}
+    assert offsets(case, FIRST_CASE + 950, tmp_path) == ["4", "5"]

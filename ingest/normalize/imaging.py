@@ -198,7 +198,12 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
 # person; "N days after the beginning (start) of the symptoms" counts from the onset
 # v32: "a 3-4 day history", "a three- to four-day history" are a range, no one day (was the upper end)
-OFFSET_VERSION = 32
+# v33: an onset told with a half ("since 1,5 weeks", "a week and a half") or by the illness's week ("in the second
+# week") is no admission base; the onset "the evening before admission"; "day 6 of a febrile syndrome"; "the morning
+# after intubation" is the day after it; an admission dated beside the discharge's date; films at and N days after
+# the ICU admission on the unit's day the history tells (was the hospital's admission); "on the day of intubation";
+# "of 4 days of duration"; "the day thereafter"; "Next morning" as a study's title
+OFFSET_VERSION = 33
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -111,14 +111,28 @@ _OTHER_COUNT_AFTER_NAME = compile(
     r"hospitali[sz]\w*|admission|stay|treatment|therapy|care)\b", re.IGNORECASE)
 
 
+#: A day's base told by its kind, as European authors write the illness and the stay: "at day 6 of a febrile
+#: syndrome" (the French "à J6 d'un syndrome fébrile"), "day 4 of a flu-like illness" (the illness); "on day 4 of the
+#: inpatient stay" (the stay). Read from the base's first word on (``day_base``).
+_ILLNESS_KIND_BASE = compile(r"(?:an?\s+)?(?:febrile|flu-like|influenza-like|grippal|pseudo-?grippal|viral)\s+"
+                             r"(?:syndrome|illness|episode)\b", re.IGNORECASE)
+_STAY_KIND_BASE = compile(r"(?:inpatient|in-patient)\s+stay\b", re.IGNORECASE)
+
+
 def day_base(m: re.Match[str], base: str) -> str:
     """The base of a day's match (``DAY_N``'s or an ordinal day's) as ``ONSET_BASE`` and ``ADMISSION_BASE`` read
     it: the illness's name with the word after it when that word makes the count another's ("day 50 of the
-    COVID-19 pandemic" counts the pandemic, not the illness); else ``base``."""
+    COVID-19 pandemic" counts the pandemic, not the illness); the illness or the stay told by its kind ("of a
+    febrile syndrome", "of the inpatient stay": ``_ILLNESS_KIND_BASE``, ``_STAY_KIND_BASE``); else ``base``."""
     if base and _ILLNESS_NAME_BASE.fullmatch(base):
         other = _OTHER_COUNT_AFTER_NAME.match(m.string, m.end())
         if other:
             return f"{base} {other.group(1)}"
+    if base and m.string[m.end() - len(base):m.end()] == base:
+        if _ILLNESS_KIND_BASE.match(m.string, m.end() - len(base)):
+            return "illness"
+        if _STAY_KIND_BASE.match(m.string, m.end() - len(base)):
+            return "stay"
     return base
 
 
@@ -221,8 +235,10 @@ _HISTORY = compile(
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
     # the Spanish and Portuguese history: "tos seca de 5 días de evolución", "com 8 dias de evolução",
-    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution")
-    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+evolu(?:ci[oó]n|[cç][aã]o|tion)\b"
+    # and its English calque by the same authors ("fever and dyspnoea of one week of evolution"); "de 4 días de
+    # duración" and its calque ("dry cough of 4 days of duration")
+    rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+(?:evolu(?:ci[oó]n|[cç][aã]o|tion)|"
+    r"duration|duraci[oó]n|dura[cç][aã]o)\b"
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
     # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
     rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
