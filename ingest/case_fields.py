@@ -47,7 +47,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 127  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -519,6 +519,8 @@ TIMELINE_VERSION = 127  # v2: "day N of admission", "hospital day N" are N days 
 #                           admission's day of the illness ("at presentation (day +4)" after a 4-day history);
 #                           "30 days after the beginning (start) of the symptoms" counts from the onset; a study "on
 #                           the same day" after a signed label is that study's day
+#                      v128: a shorthand span glued to the clinician's "x" ("SOB, fever x1/52", "cough x3/7") is the
+#                           history's span (was none: the offsets counted from the presentation) (OFFSET v32)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -195,7 +195,8 @@ FINDING_VERSION = 19  # v14: a title whose subject is a family's transmission ("
 # without days is no day 0
 # v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
 # person; "N days after the beginning (start) of the symptoms" counts from the onset
-OFFSET_VERSION = 31
+# v32: a shorthand span glued to the clinician's "x" ("fever x1/52", "cough x3/7") is a history
+OFFSET_VERSION = 32
 
 # --- View ----------------------------------------------------------------------------------------
 
