@@ -520,7 +520,10 @@ TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days 
 #                           "30 days after the beginning (start) of the symptoms" counts from the onset; a study "on
 #                           the same day" after a signed label is that study's day
 #                      v128: a shorthand span glued to the clinician's "x" ("SOB, fever x1/52", "cough x3/7") is the
-#                           history's span (was none: the offsets counted from the presentation) (OFFSET v32)
+#                           history's span (was none: the offsets counted from the presentation) (OFFSET v32); an
+#                           interval from "the previous one" ("TC di controllo a distanza di 12 giorni dalla
+#                           precedente", "12 days after the previous study") counts from the last earlier film of its
+#                           exam (was blank: the base unsaid, or "the" no base word)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
