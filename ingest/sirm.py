@@ -495,7 +495,10 @@ def cited_part(paragraph: str, number: int) -> str:
     ... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)" -> Fig. 3: "e TC del torace, che
     documenta ... ricostruzione coronale"); "" when the paragraph does not cite it once, in parentheses."""
     cites = list(_FIGURE_CITATION.finditer(paragraph))
-    own = [m for m in cites if int(m.group(1)) == number]
+    ranges = [m for m in _FIGURES_CITED.finditer(paragraph) if m.group(3) and number in _cited_numbers(m.group(0))]
+    # a range cited in parentheses ("RX torace nelle due proiezioni, PA e laterale (Fig. 1-2)"): its figures share
+    # the words (was the first figure's alone, with the range's "-2" for its item)
+    own = ranges if ranges else [m for m in cites if int(m.group(1)) == number]
     if len(own) != 1:
         return ""
     m = own[0]

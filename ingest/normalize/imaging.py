@@ -104,7 +104,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v29: an upload captioned by its exam's date only ("RX 11/03") takes the view of the text's one sentence telling that
 # day's exam of its modality ("- RX torace dell'11/03 in PS (paziente seduto, proiezione AP): ...")
 # v30: the dotted "p.a." after the film's noun ("Chest radiograph p.a. at admission", "Thorax p.a.") is PA (was blank)
-VIEW_VERSION = 30
+# v31: SIRM uploads captioned by their numbers under a paragraph citing them as a range ("PA e laterale (Fig. 1-2)")
+# share its words (was the first's alone: the second blank)
+VIEW_VERSION = 31
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
