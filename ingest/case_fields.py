@@ -523,7 +523,9 @@ TIMELINE_VERSION = 128  # v2: "day N of admission", "hospital day N" are N days 
 #                           history's span (was none: the offsets counted from the presentation) (OFFSET v32); an
 #                           interval from "the previous one" ("TC di controllo a distanza di 12 giorni dalla
 #                           precedente", "12 days after the previous study") counts from the last earlier film of its
-#                           exam (was blank: the base unsaid, or "the" no base word)
+#                           exam (was blank: the base unsaid, or "the" no base word); a SIRM paragraph telling "l'esame
+#                           radiografico" / "controllo radiografico" done ("Dopo una settimana ... si ripete l'esame
+#                           radiografico al letto") describes the upload after it (was the reading paragraph before)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -104,7 +104,8 @@ _TIMED_EXAM_START = re.compile(
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
 _EXAM_DONE = re.compile(
     rf"\b{EXAM_DONE_VERBS}\b"
-    r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT)\b"
+    r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT|"
+    r"(?:esame|controllo|studio)\s+(?:radiografico|radiologico\s+del\s+torace))\b"
     r"|\b(?:RX|radiografia|TC|HRCT|chest\s+x-?ray|CT)\b[^.;]{0,40}?\b(?:esegui\w+|effettuat\w+|performed|obtained)\b",
     re.I)
 _VIEW = re.compile(
