@@ -319,7 +319,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # blind rows: PA, as unseen10's)
     # unseen52 (open, see its README): Radiopaedia 86312's studies titled "Day 1" / "Day 4" (illness or stay count, and
     # the stay's day 1 the admission's day or the day after: blank with its reason)
-    # unseen53 (first run, see its README)
+    # unseen53 (open, see its README): Radiopaedia 77891's "Day 3 post intubation" (the series' day 3 or three days
+    # after the intubation of day 2) and the "3 months later" after it; 90118's "CTPA - post-partum" dated only by the
+    # discussion's chain (a caesarean "on the day after admission", "Two days post-op") and the first study before it
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
