@@ -48,7 +48,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 132  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 133  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -545,6 +545,13 @@ TIMELINE_VERSION = 132  # v2: "day N of admission", "hospital day N" are N days 
 #                           unit's day the history tells (were blank, or counted from the hospital's admission);
 #                           "on the day of intubation"; "dry cough of 4 days of duration" (the Spanish "de 4 días de
 #                           duración"); "the day thereafter"; a study titled "Next morning" (without its article)
+#                      v133: a shorthand span glued to the clinician's "x" ("SOB, fever x1/52", "cough x3/7") is the
+#                           history's span (was none: the offsets counted from the presentation) (OFFSET v32); an
+#                           interval from "the previous one" ("TC di controllo a distanza di 12 giorni dalla
+#                           precedente", "12 days after the previous study") counts from the last earlier film of its
+#                           exam (was blank: the base unsaid, or "the" no base word); a SIRM paragraph telling "l'esame
+#                           radiografico" / "controllo radiografico" done ("Dopo una settimana ... si ripete l'esame
+#                           radiografico al letto") describes the upload after it (was the reading paragraph before)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -104,7 +104,8 @@ _TIMED_EXAM_START = re.compile(
 # The films after it are that exam's (a paragraph with the patient's age is the presentation).
 _EXAM_DONE = re.compile(
     rf"\b{EXAM_DONE_VERBS}\b"
-    r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT)\b"
+    r"[^.;]{0,60}?\b(?:RX|radiografia|radiogramma|TC|HRCT|angio-?TC|chest\s+x-?ray|x-?ray|CT|"
+    r"(?:esame|controllo|studio)\s+(?:radiografico|radiologico\s+del\s+torace))\b"
     r"|\b(?:RX|radiografia|TC|HRCT|chest\s+x-?ray|CT)\b[^.;]{0,40}?\b(?:esegui\w+|effettuat\w+|performed|obtained)\b",
     re.I)
 _VIEW = re.compile(
@@ -495,7 +496,10 @@ def cited_part(paragraph: str, number: int) -> str:
     ... (Fig. 2, scansione assiale; Fig. 3, ricostruzione coronale)" -> Fig. 3: "e TC del torace, che
     documenta ... ricostruzione coronale"); "" when the paragraph does not cite it once, in parentheses."""
     cites = list(_FIGURE_CITATION.finditer(paragraph))
-    own = [m for m in cites if int(m.group(1)) == number]
+    ranges = [m for m in _FIGURES_CITED.finditer(paragraph) if m.group(3) and number in _cited_numbers(m.group(0))]
+    # a range cited in parentheses ("RX torace nelle due proiezioni, PA e laterale (Fig. 1-2)"): its figures share
+    # the words (was the first figure's alone, with the range's "-2" for its item)
+    own = ranges if ranges else [m for m in cites if int(m.group(1)) == number]
     if len(own) != 1:
         return ""
     m = own[0]

@@ -1800,6 +1800,16 @@ _OTHER_BASE = compile_fast(
 #: An exam of two letters after an interval's "after the" ("two days after the CT angiography", "3 days after the RX"),
 #: which ``_OTHER_BASE`` cannot take as its base's word (three letters at least): the exam the interval counts from.
 _AFTER_THE_SHORT_EXAM = compile_fast(r"(?<=after)\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)\b", re.IGNORECASE)
+#: "N days after the previous one (study, CT)": counted from the last earlier film of the exam it names, else of the
+#: film's own exam (``_counted_from_exam``), as the Italian "a distanza di N giorni dalla precedente"; it was unplaced
+#: ("the" no base word).
+_AFTER_THE_PREVIOUS = compile_fast(
+    r"(?<=after)\s+the\s+(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up|"
+    r"(?P<exam>CT|TC|HRCT|RX|radiograph|x-?ray|CXR)))?\b", re.IGNORECASE)
+#: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
+_AFTER_THE_PREVIOUS_END = compile_fast(
+    r"\bafter\s+the\s+(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up|"
+    r"(?P<exam>CT|TC|HRCT|RX|radiograph|x-?ray|CXR)))?$", re.IGNORECASE)
 #: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
 _AFTER_THE_SHORT_EXAM_END = compile_fast(rf"\b(?:{UNIT})\s+after\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)$",
                                          re.IGNORECASE)
@@ -2223,6 +2233,9 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
                 # "two days after the CT angiography": counted from that exam (``_counted_from_exam``), not from
                 # "the" (an exam's name of two letters is no base word: it was unplaced)
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():exam.end()], where)))
+            elif other and word.lower() == "the" and (previous := _AFTER_THE_PREVIOUS.match(text, m.end())):
+                # "12 days after the previous one": counted from the last earlier film of its exam
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():previous.end()], where)))
             elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
@@ -3253,6 +3266,18 @@ _EXAM_BASE_AFTER = compile_fast(
 )
 
 
+#: A film's bare interval counted from "the previous one" without the exam's noun, which the film's own exam
+#: gives ("TC di controllo a distanza di 12 giorni dalla precedente", "Control CT 10 days after the previous one",
+#: "a 7 giorni dal precedente controllo"): the last earlier film of its exam, as "dalla precedente TC" is.
+_PREVIOUS_BASE_AFTER = compile_fast(
+    r"\s*(?:dall[ao]|dal|dall[’']\s?|after\s+the|from\s+the|since\s+the)\s*"
+    r"(?:precedente(?:\s+(?:esame|studio|controllo|indagine))?|(?:esame|studio|controllo|indagine)\s+precedente|"
+    r"(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up))?)\b"
+    r"(?!\s*(?:TC|CT|HRCT|RX|radiografia|radiograph|x-?ray|CXR)\b)",
+    re.IGNORECASE,
+)
+
+
 def _exam_kind(words: str) -> str:
     """"X-ray", "CT" or "" for the exam ``words`` name (the modality normalizer's reading)."""
     value = normalize_modality(words).value
@@ -3267,6 +3292,12 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
     if short is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
         return _exam_kind(short.group("exam")), True  # "two days after the CT"
+    previous = _AFTER_THE_PREVIOUS_END.search(moment.evidence) if moment is not None else None
+    if previous is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
+        at = caption.find(moment.evidence)
+        kind = (_exam_kind(previous.group("exam")) if previous.group("exam")
+                else _exam_kind(caption[slice(*sentence_at(caption, at))]) if at >= 0 else "")
+        return kind, bool(kind)  # "Control CT 12 days after the previous one": the last CT
     if (moment is None or moment.kind != AFTER_PREVIOUS or moment.where == "label"
             or not _AFTER_WITHOUT_BASE.match(moment.evidence)):
         return "", False
@@ -3277,6 +3308,8 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     if named:
         return _exam_kind(named.group("exam")), True
     s_start, s_end = sentence_at(caption, at)
+    if _PREVIOUS_BASE_AFTER.match(caption, at + len(moment.evidence)) and _exam_kind(caption[s_start:s_end]):
+        return _exam_kind(caption[s_start:s_end]), True  # "TC di controllo ... dalla precedente": the last TC
     if _FILM_OR_CONTROL.search(caption, s_start, s_end):
         return _exam_kind(caption[s_start:s_end]), False
     return "", False
@@ -4796,6 +4829,11 @@ def _place_after_previous(moment: Moment, admission: int | None, previous_day: i
             return (None, "timeline.after-first-exam",
                     f"{moment.evidence!r}: the first such film's day is not known")
         return exam_day[0] + moment.days, "timeline.after-first-exam", ""
+    if exam_day[1] and _AFTER_THE_PREVIOUS_END.search(moment.evidence):
+        # "12 days after the previous one" of a control CT: the last earlier CT's day
+        if exam_day[0] is None:
+            return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+        return exam_day[0] + moment.days, "timeline.after-named-exam", ""
     if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
         # "two days after the CT": that exam's day, not the previous film's
         if exam_day[0] is None:

@@ -54,7 +54,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen23", "unseen24", "unseen25", "unseen26", "unseen27", "unseen28", "unseen29", "unseen30",
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
-           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52",
+           "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
            "unseen54"]
 
 
@@ -320,6 +320,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # blind rows: PA, as unseen10's)
     # unseen52 (open, see its README): Radiopaedia 86312's studies titled "Day 1" / "Day 4" (illness or stay count, and
     # the stay's day 1 the admission's day or the day after: blank with its reason)
+    # unseen53 (open, see its README): Radiopaedia 77891's "Day 3 post intubation" (the series' day 3 or three days
+    # after the intubation of day 2) and the "3 months later" after it; 90118's "CTPA - post-partum" dated only by the
+    # discussion's chain (a caesarean "on the day after admission", "Two days post-op") and the first study before it
     # unseen54 (open, see its README): Radiopaedia 80541's films of a first visit told by its weekday ("swabbed at the
     # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
@@ -344,6 +347,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen48", "radiopaedia"): 1,
             ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0,
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
+            ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -5473,3 +5477,119 @@ def test_unseen54_later_that_evening_is_the_day_of_the_moment_before(words):
 def test_unseen54_later_that_night_is_not_read():
     # a night may be past midnight: no moment, as before
     assert text_moments("CT obtained later that night.", "caption") == ()
+
+# --- unseen53: a shorthand span glued to the clinician's "x" ("fever x1/52"); an interval from "the previous one"
+
+_UNSEEN53_RP_CLASSIC = ("rp_classic_2020_uk_58_years_male_note_form_fever_x1_52_studies_day_0_day_1_day_3_post_"
+                        "intubation_3_months_later.html")
+
+
+@pytest.mark.parametrize("history, gap", [
+    ("58M. SOB, fever x1/52, dry cough. Sats 86% on air, RR 32.", 7),
+    ("Cough x3/7, fever.", 3),
+    ("Fever and cough x2/52. Lives alone.", 14),
+    ("SOB x2/7, previously well.", 2),
+    # the same spans with a space or the sign, as before
+    ("SOB, fever x 1/52, dry cough.", 7),
+    ("Cough ×3/7, fever.", 3),
+    # an "x" inside a word, a time after something, a ratio: no span, as before
+    ("Findings in box1/52 of the audit.", None),
+    ("Fever. Cough x3/7 later.", None),
+    ("Fever in x1/7 patients.", None),
+])
+def test_unseen53_a_shorthand_span_glued_to_the_clinicians_x_is_a_history(history, gap):
+    # (the first four were None: "x1/52" has no word break before the 1)
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("Da circa una settimana febbre e tosse. Accede in Pronto Soccorso.",
+     ["RX torace in PS.", "TC torace a distanza di 3 giorni.",
+      "TC di controllo a distanza di 12 giorni dalla precedente."], [7, 10, 22]),
+    ("Febbre da 7 giorni.", ["RX torace all'ingresso.", "TC a distanza di 3 giorni.",
+                             "TC di controllo a 12 giorni dal precedente controllo."], [7, 10, 22]),
+    ("Fever and cough for 7 days.", ["Chest X-ray on admission.", "CT 3 days later.",
+                                     "Control CT, 12 days after the previous study."], [7, 10, 22]),
+    # the last earlier film of its exam, not the film right before it
+    ("Fever and cough for 7 days.", ["Chest X-ray on admission.", "CT 3 days later.", "Chest X-ray 2 days later.",
+                                     "Control CT 12 days after the previous one."], [7, 10, 12, 22]),
+    ("Fever and cough for 7 days.", ["Chest X-ray on admission.", "CT 3 days later.", "Chest X-ray 2 days later.",
+                                     "Chest X-ray 4 days after the previous CT."], [7, 10, 12, 14]),
+    # no exam named: the film before; no earlier film of its exam: blank
+    ("Fever and cough for 7 days.", ["Chest X-ray on admission.", "CT 3 days later.", "Chest X-ray 2 days later.",
+                                     "Follow-up 12 days after the previous one."], [7, 10, 12, 24]),
+    ("Fever and cough for 7 days.", ["Chest X-ray on admission.", "Control CT 12 days after the previous one."],
+     [7, None]),
+    # no base named: the previous film or the presentation, blank as before
+    ("Da circa una settimana febbre e tosse. Accede in Pronto Soccorso.",
+     ["RX torace in PS.", "TC torace a distanza di 3 giorni.", "TC di controllo a distanza di 12 giorni."],
+     [7, 10, None]),
+])
+def test_unseen53_an_interval_from_the_previous_one_counts_from_the_last_film_of_its_exam(history, captions, want):
+    # (the first five were blank: "dalla precedente" without its noun left the base unsaid, "after the previous
+    # one" named no base word; "after the previous CT" was unplaced too)
+    timeline = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(captions)], day_first=True)
+    assert [o.value for o in timeline.offsets] == want
+
+
+@pytest.mark.parametrize("paragraph, number, want", [
+    ("Esegue RX torace nelle due proiezioni standard, PA e laterale (Fig. 1-2).", 1,
+     "Esegue RX torace nelle due proiezioni standard, PA e laterale"),
+    ("Esegue RX torace nelle due proiezioni standard, PA e laterale (Fig. 1-2).", 2,
+     "Esegue RX torace nelle due proiezioni standard, PA e laterale"),
+    ("RX torace PA e laterale (Fig. 1 e 2).", 2, "RX torace PA e laterale"),
+    ("RX torace in proiezione AP (Fig. 1), e TC del torace (Fig. 2-3, scansione assiale e coronale).", 3,
+     "e TC del torace scansione assiale e coronale"),
+    # a figure outside the range, or a range cited twice: not its words, as before
+    ("Esegue RX torace nelle due proiezioni standard, PA e laterale (Fig. 1-2).", 3, ""),
+    ("RX torace (Fig. 1-2), confrontato con il precedente (Fig. 1-2).", 2, ""),
+])
+def test_unseen53_figures_of_a_range_cited_in_parentheses_share_its_words(paragraph, number, want):
+    # (the first four were "... PA e laterale -2" for the first figure, "" for the others)
+    from ingest.sirm import cited_part
+    assert cited_part(paragraph, number) == want
+
+
+_UNSEEN53_CASO_172 = ("caso_172_paziente_di_38_anni_sesso_dai_participi_febbre_da_10_giorni_rx_due_proiezioni_in_"
+                      "gallery_dopo_una_settimana_rx_al_letto_supina.html")
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Dopo una settimana, per la comparsa di desaturazione (SpO2 88%) nonostante ossigenoterapia, si ripete l’esame "
+     "radiografico al letto.", ["10", "10", "17"]),
+    ("Dopo una settimana, per la comparsa di desaturazione, esegue controllo radiografico al letto.",
+     ["10", "10", "17"]),
+    ("Dopo una settimana, per la comparsa di desaturazione (SpO2 88%), viene eseguito esame radiografico al letto.",
+     ["10", "10", "17"]),
+    # a paragraph naming no film: the bedside film's day is not told, nothing placed, as before
+    ("Dopo una settimana, per la comparsa di desaturazione (SpO2 88%), si ripete la valutazione clinica.",
+     [None, None, None]),
+])
+def test_unseen53_a_paragraph_telling_the_esame_radiografico_done_describes_the_film_after_it(sentence, want):
+    # (the first three were blank: "l'esame radiografico" named no exam, so the bedside film took the reading
+    # paragraph of the first films, and no film had a moment)
+    html = (FIXTURES / "sirm" / "unseen53" / _UNSEEN53_CASO_172).read_text()
+    told = ("Dopo una settimana, per la comparsa di desaturazione (SpO2 88%) nonostante ossigenoterapia, si ripete "
+            "l’esame radiografico al letto.")
+    assert told in html
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html.replace(told, sentence), "https://www.sirm.org/2020/04/03/covid-19-caso-172/"):
+        rows.update(staged_rows(record))
+    assert [rows[f"04/caso172-{k}.jpg"]["offset"] for k in (1, 2, 3)] == want
+
+
+def test_unseen53_rows():
+    url = "https://radiopaedia.org/cases/covid-19-pneumonia-ventilated-with-3-month-follow-up"
+    rows = _batch_rows("radiopaedia", "unseen53", _UNSEEN53_RP_CLASSIC, url)
+    offsets = [row["offset"] for row in rows.values()]
+    # "Day 0" and "Day 1" (axial, coronal) counted from the onset "fever x1/52" (were 0, 1, 1 from the presentation)
+    assert offsets[:3] == ["7", "8", "8"]
+    name = ("caso_158_uomo_di_72_anni_da_circa_una_settimana_rx_ap_seduto_in_ps_tc_a_distanza_di_3_giorni_tc_di_"
+            "controllo_a_distanza_di_12_giorni_dalla_precedente.html")
+    rows = _batch_rows("sirm", "unseen53", name, "https://www.sirm.org/2020/03/30/covid-19-caso-158/")
+    # "TC di controllo a distanza di 12 giorni dalla precedente": the CT of day 10 + 12 (was blank)
+    assert [rows[f"03/caso158-{k}.jpg"]["offset"] for k in (1, 2, 3, 4)] == ["7", "10", "10", "22"]
+    rows = _batch_rows("sirm", "unseen53", _UNSEEN53_CASO_172, "https://www.sirm.org/2020/04/03/covid-19-caso-172/")
+    # "PA e laterale (Fig. 1-2)" over a gallery's "Fig. 1" / "Fig. 2" (the second was blank)
+    assert [rows[f"04/caso172-{k}.jpg"]["view"] for k in (1, 2, 3)] == ["PA", "L", "AP Supine"]

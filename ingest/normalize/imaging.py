@@ -104,7 +104,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v29: an upload captioned by its exam's date only ("RX 11/03") takes the view of the text's one sentence telling that
 # day's exam of its modality ("- RX torace dell'11/03 in PS (paziente seduto, proiezione AP): ...")
 # v30: the dotted "p.a." after the film's noun ("Chest radiograph p.a. at admission", "Thorax p.a.") is PA (was blank)
-VIEW_VERSION = 30
+# v31: SIRM uploads captioned by their numbers under a paragraph citing them as a range ("PA e laterale (Fig. 1-2)")
+# share its words (was the first's alone: the second blank)
+VIEW_VERSION = 31
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -203,7 +205,8 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # after intubation" is the day after it; an admission dated beside the discharge's date; films at and N days after
 # the ICU admission on the unit's day the history tells (was the hospital's admission); "on the day of intubation";
 # "of 4 days of duration"; "the day thereafter"; "Next morning" as a study's title
-OFFSET_VERSION = 33
+# v34: a shorthand span glued to the clinician's "x" ("fever x1/52", "cough x3/7") is a history
+OFFSET_VERSION = 34
 
 # --- View ----------------------------------------------------------------------------------------
 

@@ -488,9 +488,10 @@ def _yesterday_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
 #: A history in the British clinical shorthand of spans, days over 7, weeks over 52, months over 12:
 #: "SOB and fever 5/7", "SOB, fever 10/7", "cough x 3/7", "2/7 fever", "a 1/52 history of fever", "2/12 of
 #: cough" (the timeline reads the same shorthand in study labels, "3/7 later"). Not a date ("dal 5/7", "on
-#: 1/12"), a ratio ("5/7 patients"), nor a time after something ("3/7 later", "2/52 post discharge").
+#: 1/12"), a ratio ("5/7 patients"), nor a time after something ("3/7 later", "2/52 post discharge"). The
+#: clinician's "x" (for) may be glued to the span, as to a span in words ("fever x1/52", "cough x3/7", as "x5 days").
 _SHORTHAND_HISTORY = compile(
-    r"(?<![\d/.,])\b(?P<n>\d{1,2})\s?/\s?(?P<per>7|52|12)\b(?![/.,]?\d)"
+    r"(?:(?<![\d/.,])\b|(?<=\bx))(?P<n>\d{1,2})\s?/\s?(?P<per>7|52|12)\b(?![/.,]?\d)"
     r"(?!\s+(?:later|after|post|ago|prior|before|dopo|prima|patients?|cases?|pazienti|casi)\b)",
     re.IGNORECASE,
 )
