@@ -534,8 +534,8 @@ TIMELINE_VERSION = 132  # v2: "day N of admission", "hospital day N" are N days 
 #                           sentence; a sentence opening on another numbered patient ("Her son (Patient 2), ...
 #                           had developed fever on 9 November") is that patient's, not the paragraph's patient's
 #                      v132: a symptom begun "in the same evening" / "la sera stessa" of a moment its sentence dates
-#                           before ("On 12.03.2020 she returned from ... and in the same evening fever ... appeared") began
-#                           on that date
+#                           before ("On 12.03.2020 she returned from ... and in the same evening fever ... appeared")
+#                           began on that date
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
