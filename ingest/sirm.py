@@ -115,6 +115,26 @@ _MODALITY = re.compile(r"\b(?:RX|radiografia|radiogramma|chest\s+x-?ray|x-?ray|T
 _AGE = re.compile(r"\b(?:di\s+)?anni\s+\d{1,3}\b|\b\d{1,3}\s*(?:anni|years?(?:\s+old)?)\b|\b\d{1,3}-year-old\b", re.I)
 _SEX = re.compile(
     r"\bsesso\s+(?:maschile|femminile)\b|\b(?:maschio|femmina|uomo|donna|male|female|man|woman)\b", re.I)
+# A post opening on a couple or two relatives told together ("Coppia di coniugi conviventi, lui di 74 anni, ..., lei di
+# 69 anni", "Husband and wife, aged 61 and 58", "marito e moglie di 70 e 67 anni"): the ages are two persons'.
+_COUPLE = re.compile(r"\b(?:coppia|coniugi|couple|spouses|(?:marito|husband)\s+(?:e|and)\s+(?:moglie|wife)|"
+                     r"(?:moglie|wife)\s+(?:e|and)\s+(?:marito|husband))\b", re.I)
+_TWO_AGES = re.compile(r"\b(\d{1,3})\s+(?:e|and)\s+(\d{1,3})\s*(?:anni|years?)\b", re.I)
+
+
+def _couple_ages(narrative: str) -> str:
+    """The two ages, as written, of the couple a post's opening presents together (``_COUPLE``): two different ages
+    ("lui di 74 anni ... lei di 69 anni") or a pair ("di 70 e 67 anni"); "" when the opening tells no couple or one
+    age only."""
+    if not _COUPLE.search(narrative):
+        return ""
+    pair = _TWO_AGES.search(narrative)
+    if pair and pair.group(1) != pair.group(2):
+        return pair.group(0)
+    ages = [m.group(0) for m in _AGE.finditer(narrative)]
+    return " / ".join(ages) if len({re.sub(r"\D", "", a) for a in ages}) > 1 else ""
+
+
 _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _GENDERED_PATIENT = re.compile(r"\b(?:il|la)\s+paziente\b|\bpaziente\s+(?:dimess[oa]|ricoverat[oa])\b", re.I)
 
@@ -652,6 +672,9 @@ class SirmPostPage(SirmPage):
         first_narrative = narrative[0] if narrative else ""
         age = _AGE.search(first_narrative)
         sex = _SEX.search(first_narrative)
+        couple_ages = _couple_ages(first_narrative)
+        if couple_ages:
+            age = None  # two persons' ages and the post one case: either would be a guess for the other's films
         extra: dict[str, object] = {
             "lang": lang,
             "case_number": int(number.group(1)) if number else None,
@@ -676,7 +699,9 @@ class SirmPostPage(SirmPage):
             age_text=age.group(0) if age else "", sex_text=sex.group(0) if sex else "",
             history="\n".join(history), findings="\n".join(findings),
             images=images, extra=extra,
-            warnings=left_out_warnings(left_out),
+            warnings=left_out_warnings(left_out) + ([f"the opening tells a couple's two ages ({couple_ages}) and the "
+                                                     "post is one case: age left blank, split by hand"]
+                                                    if couple_ages else []),
         )
 
     def credit(self, byline: list[str]) -> str:

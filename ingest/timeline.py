@@ -803,6 +803,54 @@ def test_after_dated_span(history: str, day_first: bool = False) -> tuple[date, 
     return None
 
 
+
+#: A symptom's start tied to the moment of a dated clause before it in the sentence: "On 12.03.2020 she returned
+#: from a trip to northern Italy and in the same evening fever up to 38.9°C appeared", "On 3 March she attended a
+#: wedding; that same night she developed chills", "Il 5 marzo rientra da Milano e la sera stessa compare febbre"
+#: (the date goes to the clause's own cue, the trip; the onset is that day).
+_SAME_DAY_ONSET = compile_fast(
+    r"\b(?:(?:in|on|during|by)\s+)?(?:the\s+(?:very\s+)?same\s+|that\s+(?:same\s+|very\s+)?)"
+    r"(?:day|evening|night|morning|afternoon)\b"
+    r"|\b(?:(?:la|lo|nella|nello|in|nel)\s+)?(?:stess[ao]\s+(?:sera(?:ta)?|giorn(?:o|ata)|notte|mattin(?:a|ata))"
+    r"|(?:sera(?:ta)?|giorn(?:o|ata)|notte|mattin(?:a|ata))\s+stess[ao])\b",
+    re.IGNORECASE)
+#: The verbs of a symptom's beginning after that phrase, the symptom their subject or object ("fever ... appeared",
+#: "she developed chills", "compare febbre").
+_SAME_DAY_ONSET_VERB = compile_fast(
+    r"\b(?:appeared|occurred|arose|emerged|began|begun|started|developed|set\s+in|felt\s+(?:feverish|unwell|ill)|"
+    r"fell\s+ill|compa(?:re|rve|riva|iono|rvero|rivano)|insor(?:ge|se|geva|gono|sero)|esord\w+|inizi[aò])\b",
+    re.IGNORECASE)
+_SAME_DAY_ONSET_CHARS = 80
+
+
+def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the sentence's span) when a symptom begins "in the same evening" / "the same day" /
+    "la sera stessa" of a moment the sentence dates before that phrase (``_SAME_DAY_ONSET``): that date. None when
+    not told, about another person, when the clause after the phrase names no symptom or tells no beginning, or
+    when the words before the phrase hold no date or several, or another date follows it."""
+    low = history.lower()
+    if not has_any(low, ("same", "that ", "stess")):
+        return None
+    for m in _SAME_DAY_ONSET.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        stop = min(s_end, m.end() + _SAME_DAY_ONSET_CHARS)
+        brk = re.compile(r"[;:]").search(history, m.end(), stop)
+        stop = brk.start() if brk else stop
+        verb = _SAME_DAY_ONSET_VERB.search(history, m.end(), stop)
+        if (verb is None or not SYMPTOM_WORDS.search(history, m.end(), stop)
+                or about_other_person(history, m.start(), stop)
+                or _PASSIVE_START.search(history, max(m.end(), verb.start() - 24), verb.start())
+                or dates_in(history[m.end():s_end], day_first)):
+            continue
+        found = dates_in(history[s_start:m.start()], day_first)
+        if len({value for _, _, value in found}) != 1:
+            continue
+        a, b, value = found[0]
+        return value, f"{history[s_start + a:s_start + b]}{EVIDENCE_JOIN}{history[m.start():verb.end()]}", (s_start,
+                                                                                                          s_end)
+    return None
+
+
 #: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
 #: infected colleague"): not the clause's subject.
 _CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
@@ -1192,7 +1240,8 @@ def _history_dates(history: str, day_first: bool = False
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
     after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
-                      or test_after_dated_span(history, day_first))
+                      or test_after_dated_span(history, day_first)
+                      or onset_same_day_as_dated_event(history, day_first))
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:

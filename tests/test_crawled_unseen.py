@@ -55,7 +55,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54"]
+           "unseen54", "unseen55"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -326,6 +326,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen54 (open, see its README): Radiopaedia 80541's films of a first visit told by its weekday ("swabbed at the
     # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
+    # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
+    # admission's day not told in words); SIRM caso 168, a couple in one post (no split: sex, age, offsets blank)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -348,7 +350,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen49", "radiopaedia"): 0, ("unseen49", "eurorad"): 0,
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
-            ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
+            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5593,3 +5596,72 @@ def test_unseen53_rows():
     rows = _batch_rows("sirm", "unseen53", _UNSEEN53_CASO_172, "https://www.sirm.org/2020/04/03/covid-19-caso-172/")
     # "PA e laterale (Fig. 1-2)" over a gallery's "Fig. 1" / "Fig. 2" (the second was blank)
     assert [rows[f"04/caso172-{k}.jpg"]["view"] for k in (1, 2, 3)] == ["PA", "L", "AP Supine"]
+
+
+# --- unseen55: a symptom begun "in the same evening" of a moment the sentence dates; a couple's two ages in a post
+# read as one case
+
+
+@pytest.mark.parametrize("history, onset", [
+    ("On 12.03.2020 she returned from a trip to northern Italy and in the same evening fever up to 38.9°C appeared, "
+     "with dry cough. She was admitted to the Department of Infectious Diseases on 16.03.2020.", date(2020, 3, 12)),
+    ("On 3 March 2020 she attended a wedding in Bergamo and that same night she developed chills and fever. She was "
+     "admitted on 8 March 2020.", date(2020, 3, 3)),
+    ("On 2 April 2020 he visited his mother in a nursing home; the same day a dry cough started. Admitted on 9 April "
+     "2020.", date(2020, 4, 2)),
+    ("Il 05/03/2020 rientra da Milano e la sera stessa compare febbre con brivido. Ricoverato il 09/03/2020.",
+     date(2020, 3, 5)),
+    # no symptom begun, a treatment begun (passive), another person's symptom, two dates before: as before (none)
+    ("On 3 March 2020 she was admitted and the same day a CT was performed.", None),
+    ("On 3 March 2020 she was admitted and the same day antibiotics were started for fever.", None),
+    ("On 3 March 2020 his wife returned from Milan and the same evening she developed fever. He was admitted on 9 "
+     "March 2020.", None),
+    ("Between 1 March 2020 and 3 March 2020 he travelled and the same evening fever appeared. Admitted on 9 March "
+     "2020.", None),
+])
+def test_unseen55_a_symptom_begun_the_same_evening_of_a_dated_moment_dates_the_onset(history, onset):
+    # (the first and the fourth were None: the date went to the clause's own cue, the trip, and no onset was read; the
+    # films were counted from the admission; the second and third were read before by their verbs, "developed" and
+    # "started", and stay so)
+    found = history_dates(history, DAY_FIRST)[0]
+    assert (found[0] if found else None) == onset
+
+
+_COUPLE_POST = ("caso_168_coppia_di_coniugi_lui_74_lei_69_moglie_sintomi_tre_giorni_dopo_il_marito_rx_e_tc_in_ps_tc_"
+                "della_moglie_dopo_48_ore.html")
+_COUPLE_URL = "https://www.sirm.org/2020/04/02/covid-19-caso-168/"
+
+
+def _couple_post_ages(old: str = "", new: str = "") -> list[object]:
+    html = (FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text()
+    assert old in html
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html.replace(old, new) if old else html, _COUPLE_URL):
+        rows.update(staged_rows(record))
+    return [rows[f"04/168-{k}.jpg"]["age"] for k in ("marito-RX", "marito-TC", "moglie-RX", "moglie-TC")]
+
+
+def test_unseen55_a_couples_two_ages_in_a_post_read_as_one_case_are_blank():
+    # (were 74 for all four uploads: the opening's first age, the husband's, given to the wife's films too)
+    assert _couple_post_ages() == [None, None, None, None]
+    [record] = parse_sirm_posts((FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text(), _COUPLE_URL)
+    assert any("two ages" in w for w in record.warnings)
+    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
+                             "Marito e moglie conviventi, di 74 e 69 anni") == [None, None, None, None]
+
+
+def test_unseen55_one_patient_with_a_relatives_age_keeps_the_first_age():
+    # no couple presented together: the opening's first age is the patient's, as before
+    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
+                             "Uomo di 74 anni, cardiopatico, la cui moglie di 69 anni") == ["74"] * 4
+    # a couple told with one age only: that age, as before
+    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
+                             "Coppia di coniugi conviventi, lui di 74 anni, cardiopatico") == ["74"] * 4
+
+
+def test_unseen55_rows():
+    name = ("eu_poland_23_years_female_student_european_dates_onset_12_03_admission_16_03_ct_20_03_control_ct_06_04_"
+            "figures_ct_first_xray_second.html")
+    rows = _batch_rows("eurorad", "unseen55", name, "https://www.eurorad.org/case/16894")
+    assert [rows[f"0000016894/16894_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == \
+        ["8", "8", "4", "25"]
