@@ -48,7 +48,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 134  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 135  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -555,6 +555,9 @@ TIMELINE_VERSION = 134  # v2: "day N of admission", "hospital day N" are N days 
 #                      v134: a symptom begun "in the same evening" / "la sera stessa" of a moment its sentence dates
 #                           before ("On 12.03.2020 she returned from ... and in the same evening fever ... appeared")
 #                           began on that date
+#                      v135: a numbered patient's initials written beside the number anywhere ("his son (Case 3,
+#                           L.H.)") name him in a legend ("(C) L.H., 16 March"); a table of patients' onset date
+#                           column without an admission column ("Date of symptom onset | 12 Mar") dates the onset
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -891,13 +891,37 @@ def _initials_of(patient: PatientText) -> str:
     return next(iter(found)) if len(found) == 1 else ""
 
 
+#: A patient's number and initials written together, wherever the text introduces them: "(Case 3, L.H.)",
+#: "Patient 2 (M. L.)", "L.H. (Case 3)", "M.L. (patient 2)".
+_NUMBER_INITIALS = re.compile(r"\b(?:patient|case)\s+(\d{1,2})\s*[,(]\s*((?:[A-Z]\.\s?){1,2}[A-Z]\.)(?=[\s,;:)])"
+                              r"|(?<![\w.])((?:[A-Z]\.\s?){1,2}[A-Z]\.)\s*\(\s*(?:patient|case)\s+(\d{1,2})\s*\)",
+                              re.I)
+
+
+def _initials_by_number(patients: list[PatientText]) -> dict[int, str]:
+    """The initials the text ties to a numbered patient's number ("his 16-year-old son (Case 3, L.H.)", inside
+    another patient's paragraph), where each number has one set of initials and each set one number."""
+    pairs: set[tuple[int, str]] = set()
+    for patient in patients:
+        for paragraph in patient.paragraphs:
+            for m in _NUMBER_INITIALS.finditer(paragraph):
+                number, written = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                if written[0].isupper():
+                    pairs.add((int(number), re.sub(r"[.\s]", "", written)))
+    numbers, initials = [n for n, _ in pairs], [i for _, i in pairs]
+    return {n: i for n, i in pairs if numbers.count(n) == 1 and initials.count(i) == 1 and i not in _NOT_INITIALS}
+
+
 def _named_by_initials(text: str, patients: list[PatientText]) -> list[int]:
     """The patients a legend names by their initials ("R.T. (A) Erect PA ..."), where each patient's
-    initials are their own."""
+    initials are their own: those opening the patient's part, else those the text ties to a numbered patient's
+    number."""
     written = initials_in(text)
     if not written:
         return []
-    initials = {p.number: _initials_of(p) for p in patients}
+    tied = _initials_by_number(patients)
+    initials = {p.number: _initials_of(p) or (tied.get(p.number, "") if p.named_by == "numbered" else "")
+                for p in patients}
     if len({i for i in initials.values() if i}) != len([i for i in initials.values() if i]):
         return []
     return [n for n, i in initials.items() if i and i in written]
@@ -1201,7 +1225,9 @@ def _entries(label: str, ids: list[tuple[str, int]], fields: list[tuple[str, lis
         said += [f"Sex: {sex}"] if sex else []
         # In the words the timeline reads ("symptom onset 4 days before admission").
         said += [f"symptom onset {onset} days before admission"] if onset is not None else []
-        said += dated if onset is None and len(dated) == 2 else []
+        # an onset date alone (a cluster's table: "Date of symptom onset | 12 Mar", no admission column) dates
+        # the onset the legends' and the text's dated exams count from
+        said += dated if onset is None and (len(dated) == 2 or [d[:13] for d in dated] == ["symptom onset"]) else []
         who = cell.strip() if not cell.strip().isdigit() else f"patient {number}"
         lead = f"{label or 'Table'}, {who}: "
         # In the words the timeline reads ("CT 6 days after symptom onset").

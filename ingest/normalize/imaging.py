@@ -106,7 +106,9 @@ AXIAL, CORONAL = CT_VIEWS
 # v30: the dotted "p.a." after the film's noun ("Chest radiograph p.a. at admission", "Thorax p.a.") is PA (was blank)
 # v31: SIRM uploads captioned by their numbers under a paragraph citing them as a range ("PA e laterale (Fig. 1-2)")
 # share its words (was the first's alone: the second blank)
-VIEW_VERSION = 31
+# v32: lying on the back in the Romance languages' words and their English ("in dorsal decubitus", "decúbito
+# dorsal", "décubitus dorsal") is AP Supine (was blank: a bedside film, position not read)
+VIEW_VERSION = 32
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -223,6 +225,9 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (AP_SUPINE, compile(
         r"\b(?:supine|semi-?supine|supin[oa]|decubito\s+supino|clinostatismo|liegend\w*|Bettaufnahme|im\s+Liegen|"
         r"en\s+dec[uú]bito\s+supino|couché)\b|\bSUP\b|\bAPS\b|"
+        # lying on the back as Portuguese, Spanish, Italian and French write it, and their English: "decúbito
+        # dorsal", "decubito dorsale", "décubitus dorsal", "in dorsal decubitus"
+        r"\bdorsal\s+decubitus\b|\bdec[uú]bito\s+dorsale?\b|\bd[ée]cubitus\s+dorsal\b|"
         r"\blying\b(?!\s+on\s+(?:the\s+|her\s+|his\s+)?(?:left|right|side|stomach|front|abdomen)\b)",
         re.IGNORECASE,
     )),
@@ -267,7 +272,7 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: Gate of each view pattern: lower-case words, and the upper-case tokens matched case-sensitively.
 _VIEW_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché", "lying"), ("APS",)),
+    AP_SUPINE: (("sup", "clinostat", "liegen", "bettaufnahme", "couché", "lying", "dorsal"), ("APS",)),
     PA: (("postero", "posterior", "p.a", "pa ", "p-a", "dorso", "p.-", "postéro"), ("PA",)),
     AP: (("antero", "anterior", "a.p.", "erect", "sitting", "sedut", "ortostatismo", "ventro", "sitzen", "a.-",
           "antéro"), ("AP",)),
