@@ -198,7 +198,8 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # v31: a relative in an aside closing the clause ("..., in a context of contact with a family member") is no other
 # person; "N days after the beginning (start) of the symptoms" counts from the onset
 # v32: "a 3-4 day history", "a three- to four-day history" are a range, no one day (was the upper end)
-OFFSET_VERSION = 32
+# v33: "after 3 weeks from the onset of fever (of the disease, since the first symptoms)" counts from the onset
+OFFSET_VERSION = 33
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -1057,7 +1058,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)
-    if re.search(r"onset|symptom|developing|illness|esordio", base):
+    if re.search(r"onset|symptom|developing|illness|esordio|beginning|start", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
     if AFTER_ADMISSION_BASE.search(base):
         if history:
