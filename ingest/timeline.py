@@ -1275,7 +1275,7 @@ def _history_dates(history: str, day_first: bool = False
 #: that same day" (after "At his next session on Saturday, 9 May 2020, he was febrile ...").
 _ADMITTED_SAME_DAY = compile_fast(
     r"\b(?:was|were)\s+(?:admitted|hospitali[sz]ed)\b[^.;]{0,60}?\b(?:on\s+|at\s+|in\s+)?(?:the|that)\s+(?:very\s+)?"
-    r"same\s+day\b|\b(?:on\s+|at\s+)?the\s+same\s+day,?\s+(?:he|she|they|the\s+patient)\s+(?:was|were)\s+"
+    r"same\s+day\b(?!\s+as\b)|\b(?:on\s+|at\s+)?the\s+same\s+day,?\s+(?:he|she|they|the\s+patient)\s+(?:was|were)\s+"
     r"(?:admitted|hospitali[sz]ed)\b",
     re.IGNORECASE)
 

@@ -103,5 +103,6 @@ def test_admitted_on_the_same_day_is_the_day_of_the_sentence_before():
         date(2020, 5, 3), "3 May 2020")
     # another person admitted, or a sentence before with two dates: no admission date
     assert history_dates("He developed fever on 3 May 2020. His wife was admitted on the same day.")[1] is None
+    assert history_dates("He developed fever on 3 May 2020. He was admitted on the same day as his wife.")[1] is None
     assert history_dates("He developed fever on 3 May 2020 and had a CT on 5 May 2020. He was admitted on the same "
                          "day.")[1] is None
