@@ -796,8 +796,12 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
-    # (a paper's panel: only one of its figure's one exam, not a panel naming a later exam, "(B) follow-up CT")
-    if (_figure_number(image) is not None or (_figure_of_panel(image) is not None and texts.group)) \
+    # (a paper's panel: only one of its figure's one exam, not a panel naming a later exam, "(B) follow-up CT"; and
+    # only when the figure's whole legend tells no moment: "(a) ... on admission ... (b) Left lateral radiograph
+    # obtained at the same time" is no exam the history tells apart)
+    if (_figure_number(image) is not None or (
+            _figure_of_panel(image) is not None and texts.group
+            and not text_moments(str(image.extra.get("figure_caption") or ""), "caption"))) \
             and not image_moments(texts):
         told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
                 or _history_next_exam_sentence(record, image, texts.caption)
