@@ -25,6 +25,7 @@ from ingest.timeline import (
     DATED,
     HOSPITAL_DAY,
     LABEL,
+    ON_WEEKDAY,
     SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
@@ -48,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 135  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 136  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -558,6 +559,12 @@ TIMELINE_VERSION = 135  # v2: "day N of admission", "hospital day N" are N days 
 #                      v135: a numbered patient's initials written beside the number anywhere ("his son (Case 3,
 #                           L.H.)") name him in a legend ("(C) L.H., 16 March"); a table of patients' onset date
 #                           column without an admission column ("Date of symptom onset | 12 Mar") dates the onset
+#                      v136: "after 3 weeks from the onset of fever" (of the disease, of COVID-19 symptoms, since the
+#                           first symptoms) counts from the onset; "after 10 days of the onset of symptoms" is no
+#                           symptom span; a weekday before a date written with its weekday ("On Thursday evening ...
+#                           on Saturday, 9 May 2020") is the nearest such day before it, an undated one an onset
+#                           left blank; "admitted on the same day" is the sentence before's one date; a panel takes
+#                           its figure's one history exam sentence ("On the following Tuesday ... a CT")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -814,7 +821,13 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         # performed three days later (Fig. 2a, b)"; or one telling only an admission to the ICU, which the
         # findings may date ("at admission to the ICU, two days after arrival at the hospital (Fig. 1)")
         texts = replace(texts, caption=_join(texts.caption, cited))
-    if _figure_number(image) is not None and not image_moments(texts):
+    # (a paper's panel: only one of its figure's one exam, not a panel naming a later exam, "(B) follow-up CT"; and
+    # only when the figure's whole legend tells no moment: "(a) ... on admission ... (b) Left lateral radiograph
+    # obtained at the same time" is no exam the history tells apart)
+    if (_figure_number(image) is not None or (
+            _figure_of_panel(image) is not None and texts.group
+            and not text_moments(str(image.extra.get("figure_caption") or ""), "caption"))) \
+            and not image_moments(texts):
         told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
                 or _history_next_exam_sentence(record, image, texts.caption)
                 or _history_exam_sentence_left(record, image, texts.caption))
@@ -871,10 +884,10 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     the case shows one exam of that modality (this figure's): "On the 3rd day of hospitalization ... a CT scan was
     required" for a legend and findings telling none ("Native CT of the chest, axial image (a) ..."); "" else."""
     modality = _modality_of(caption)
-    figure = _figure_number(image)
+    figure = _figure_of_panel(image)
     if modality is None or not record.history.strip():
         return ""
-    others = [i for i in record.images if _figure_number(i) != figure and _modality_of(caption_words(i)) == modality]
+    others = [i for i in record.images if _figure_of_panel(i) != figure and _modality_of(caption_words(i)) == modality]
     named = [s for s in _history_sentences(record.history) if modality in s.named]
     if others or len(named) != 1 or len(named[0].runs) != 1:
         return ""
@@ -1024,7 +1037,9 @@ def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption:
 
 
 #: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).
-_AXIS_KINDS = frozenset({HOSPITAL_DAY, SINCE_ADMISSION, SINCE_ONSET, DATED})
+# (and "the following Tuesday": the next such weekday after the admission's, ``timeline._place_on_own_count``,
+# blank unless the admission's weekday and day are told)
+_AXIS_KINDS = frozenset({HOSPITAL_DAY, SINCE_ADMISSION, SINCE_ONSET, DATED, ON_WEEKDAY})
 
 
 #: The counts a bare "day N" may be of (``_base_of_bare_day``).
@@ -1330,6 +1345,14 @@ def _sub_image_letter(image: ImageRecord) -> str:
     lone image or an image of no figure."""
     sub = image.extra.get("subimage")
     return "abcdefghij"[sub - 1] if isinstance(sub, int) and 1 <= sub <= 10 else ""
+
+
+def _figure_of_panel(image: ImageRecord) -> int | None:
+    """``_figure_number``, or for a paper's panel (labelled "a", "b") its figure's number: the panels of one figure
+    are one exam (``_history_exam_sentence``)."""
+    figure = _figure_number(image)
+    number = image.extra.get("figure_number")
+    return figure if figure is not None else number if isinstance(number, int) and image.extra.get("panel") else None
 
 
 def _figure_number(image: ImageRecord) -> int | None:

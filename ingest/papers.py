@@ -29,7 +29,7 @@ from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
 from ingest.normalize.common import ENGLISH_TENS, ORDINALS_EN, OTHER_PERSON, cared_for
 from ingest.normalize.demographics import normalize_age, normalize_sex
 from ingest.normalize.imaging import normalize_modality, normalize_view
-from ingest.normalize.time_words import ON_STAY
+from ingest.normalize.time_words import ILLNESS_ONSET, ON_STAY
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
 from ingest.patients import PatientText, descriptors_in, names_a_relative, numbers_in, patients_named, split_patients
@@ -85,9 +85,7 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    rf"(?:\d+|{_COUNTS})\s+{_UNITS}\s+(?:after|later|before)[\w\s-]*?(?=[,;.:()]|$|{_TAIL_ENDS})|"
                    # "after 10 days of treatment", "after 17 days on ECMO": the interval with what it counts from
                    # ("after 10 days from the onset of symptoms": the onset whole, the timeline's base)
-                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:from|since|of)\s+(?:the\s+)?"
-                   r"(?:(?:onset|beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)\b"
-                   r"|symptoms?\s+onset\b|onset\b(?!\s+of\b))"
+                   rf"after\s+(?:\d+|{_COUNTS})\s+{_UNITS}\b(?:\s+(?:from|since|of)\s+(?:the\s+)?{ILLNESS_ONSET}\b"
                    r"|\s+(?:of|on|under)\s+(?:the\s+)?[^\W\d_]+)?|within\s+\d+\s*{_UNITS}\b|"
                    # "at discharge" whole: the timeline reads a bare "discharge" as no moment (a legend's
                    # "(A) PA and (B) lateral chest radiographs at discharge" gives panel A its words)

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 
 from .normalize.common import (
     NUMBER,
@@ -348,6 +349,14 @@ _AFTER_ONSET = compile_fast(
     r"(?:onset|beginning|start|esordio|inizio|comparsa)\b",
     re.IGNORECASE,
 )
+# The same as non-native authors join it: "was admitted after 5 days from (of, since) the onset of fever" (the
+# sentence must name the admission too; without it, "After 10 days of the onset of symptoms, she complained of
+# dyspnea", a later moment of the illness, not its span at the admission).
+_AFTER_SPAN_FROM_ONSET = compile_fast(
+    r"\bafter\s+(?P<n>\d{1,3}|[a-z]+)\s+(?P<unit>days?|weeks?)\s+(?:from|of|since)\s+(?:the\s+)?"
+    r"(?:onset|beginning|start)\b",
+    re.IGNORECASE,
+)
 # An earlier admission to another hospital before a transfer, in the sentence telling the onset: "He
 # had been admitted there 5 days earlier, 4 days after the onset of fever": the onset came 4 + 5 days
 # before the arrival the case's films count from.
@@ -502,7 +511,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         if amount is not None and not about_other_person(history, m.start(), m.end()) \
                 and not _trip_before_admission(history, m):
             return amount, m.group(0)
-    for m in (_AFTER_ONSET.finditer(history) if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
+    for m in (chain(_AFTER_ONSET.finditer(history), _AFTER_SPAN_FROM_ONSET.finditer(history))
+              if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
         s_start, s_end = sentence_at(history, m.start())
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if (amount is not None and _ADMISSION_CUES.search(history, s_start, s_end)
@@ -1116,13 +1126,38 @@ def _holiday_and_weekday_dates(text: str, found: list[tuple[int, int, date]]) ->
         if any(s <= m.start("wd") < e or m.end() <= s <= m.end() + 3 for s, e, _ in (*found, *extra)):
             continue  # a holiday's weekday, or a date's ("on Tuesday, December 1, 2020")
         before = [v for s, e, v in known if e <= m.start()]
-        if not before:
-            continue
         want = _WEEKDAYS.index(m.group("wd").lower())
+        if not before:
+            if (day := _weekday_before_dated_weekday(text, m.end(), want, found)) is not None:
+                extra.append((m.start("wd"), m.end(), day))
+                known = sorted(known + [extra[-1]], key=lambda f: f[0])
+            continue
         day = date.fromordinal(before[-1].toordinal() + ((want - before[-1].weekday()) % 7 or 7))
         extra.append((m.start("wd"), m.end(), day))
         known = sorted(known + [extra[-1]], key=lambda f: f[0])
     return extra
+
+
+#: A date told with its weekday before it: "on Saturday, 9 May 2020", "Saturday 9 May" (the weekday's name ends the
+#: text before the date).
+_WEEKDAY_BEFORE_DATE = compile_fast(rf"\b(?P<wd>{_WEEKDAY_NAMES}),?\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _weekday_before_dated_weekday(text: str, end: int, want: int,
+                                  found: list[tuple[int, int, date]]) -> date | None:
+    """A weekday told alone before any date (``_holiday_and_weekday_dates``), dated through the first date after it
+    that the text writes with its year and its own weekday ("On Thursday evening he developed fever ... At his next
+    session on Saturday, 9 May 2020": Thursday 7 May, the nearest Thursday before). None when that date's weekday is
+    not written or not its own (the date may be another week's), or is the same weekday (that day or a week
+    before?)."""
+    after = [(s, e, v) for s, e, v in found if s >= end and str(v.year) in text[s:e]]
+    if not after:
+        return None
+    s, _, told = after[0]
+    named = _WEEKDAY_BEFORE_DATE.search(text, max(0, s - 20), s)
+    if named is None or _WEEKDAYS.index(named.group("wd").lower()) != told.weekday() or want == told.weekday():
+        return None
+    return date.fromordinal(told.toordinal() - (told.weekday() - want) % 7)
 
 
 def _weekday_anchor(text: str) -> list[tuple[int, int, date]]:
@@ -1302,6 +1337,8 @@ def _history_dates(history: str, day_first: bool = False
             {"onset": onset, "admission": admission, "noticed": noticed}[kind].append((value, history[start:end]))
     if after_exposure is not None:
         onset.append(after_exposure[:2])
+    if not admission and (same_day := _admitted_the_same_day(history, every_date)) is not None:
+        admission.append(same_day)
     if not onset:
         onset = noticed
     one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
@@ -1328,6 +1365,33 @@ def _history_dates(history: str, day_first: bool = False
     if len({d for d, _ in onset}) > 1 and _symptoms_of_one_onset(history, onset):
         onset = [min(onset)]
     return one(onset), admitted, earlier if one(onset) else ()
+
+
+#: The admission told as the day of the sentence before it: "He was admitted on the same day", "She was hospitalized
+#: that same day" (after "At his next session on Saturday, 9 May 2020, he was febrile ...").
+_ADMITTED_SAME_DAY = compile_fast(
+    r"\b(?:was|were)\s+(?:admitted|hospitali[sz]ed)\b[^.;]{0,60}?\b(?:on\s+|at\s+|in\s+)?(?:the|that)\s+(?:very\s+)?"
+    r"same\s+day\b(?!\s+as\b)|\b(?:on\s+|at\s+)?the\s+same\s+day,?\s+(?:he|she|they|the\s+patient)\s+(?:was|were)\s+"
+    r"(?:admitted|hospitali[sz]ed)\b",
+    re.IGNORECASE)
+
+
+def _admitted_the_same_day(history: str, every_date: Sequence[tuple[int, int, date]]) -> tuple[date, str] | None:
+    """(the admission's date, its words) when a sentence that dates nothing admits the patient "on the same day"
+    right after a sentence with one date (``_history_dates``' last resort: the history dated no admission), and the
+    admitted one is the patient; else None."""
+    for m in _ADMITTED_SAME_DAY.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if any(s_start <= a < s_end for a, _, _ in every_date) or s_start == 0 \
+                or about_other_person(history, m.start(), m.end()):
+            continue
+        last = len(history[:s_start].rstrip()) - 1  # the sentence before's last character
+        p_start, p_end = sentence_at(history, last)
+        before = [(a, e, v) for a, e, v in every_date if p_start <= a < p_end]
+        if len({v for _, _, v in before}) == 1:
+            return before[0][2], history[before[0][0]:before[0][1]]
+        return None
+    return None
 
 
 #: The longest a list of symptoms told by one onset verb takes to begin: its first day is the illness's.
@@ -2245,7 +2309,7 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
-        if re.search(r"onset|symptom|developing|illness|esordio", base):
+        if re.search(r"onset|symptom|developing|illness|esordio|beginning|start", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif (unit := _after_icu_admission(text, m, base)) is not None:
             # "six days after ICU admission", "10 days after admission to the ICU": the unit's day N, placed on the
@@ -3863,7 +3927,11 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                                 if (told := event_moment(history, name, day_first)
                                     or (event_moment(findings, name, day_first) if findings else None)
                                     or _discussion_event(discussion, name, day_first))),
-                   operation_onset=operation_onset(history), admission_weekday=admission_weekday(history),
+                   operation_onset=operation_onset(history),
+                   # (else the dated admission's own weekday: "the following Tuesday" after "admitted on the same
+                   # day" as "Saturday, 9 May 2020")
+                   admission_weekday=_first_not_none(admission_weekday(history),
+                                                     admission_date[0].weekday() if admission_date else None),
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
@@ -3998,12 +4066,26 @@ _WEEKDAY_ONSET_ON = compile_fast(
 
 
 def _weekday_onset(history: str) -> str | None:
-    """The words of a symptom's start told by a weekday in the history, or None."""
+    """The words of a symptom's start told by a weekday in the history, or None; also one told "On Thursday evening
+    he developed fever" that no date of the history places (``_ON_WEEKDAY_ONSET``)."""
     for m in _WEEKDAY_SINCE.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
         if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
+    for m in _ON_WEEKDAY_ONSET.finditer(history):
+        if (SYMPTOM_WORDS.search(history, m.end(), sentence_at(history, m.start())[1])
+                and not about_other_person(history, m.start(), m.end())
+                and not any(s <= m.start("wd") < e for s, e, _ in dates_in(history))):
+            return m.group(0)
     return None
+
+
+#: A symptom's start told by its weekday opening the sentence: "On Thursday evening he developed fever", "On Monday,
+#: she had a dry cough" (``_weekday_onset``: undated, the illness began on a day the history does not place).
+_ON_WEEKDAY_ONSET = compile_fast(
+    rf"\bon\s+(?:the\s+)?(?P<wd>{_WEEKDAY_NAMES})\b(?:\s+(?:morning|afternoon|evening|night))?,?\s+"
+    r"(?:he|she|they|the\s+patient)\s+(?:developed|had|began|started|noticed|complained|became|felt|experienced)\b",
+    re.IGNORECASE)
 
 
 #: The presentation told by its weekday ("Presented on Thursday with worsening shortness of breath", "admitted on
@@ -4163,6 +4245,10 @@ def admitted_straight_to_icu(history: str) -> bool:
         if not _LATER_IN_STAY.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
             return True
     return False
+
+
+def _first_not_none(*values: int | None) -> int | None:
+    return next((v for v in values if v is not None), None)
 
 
 def admission_weekday(history: str) -> int | None:

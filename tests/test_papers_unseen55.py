@@ -134,3 +134,41 @@ def test_the_cureus_cases_by_hospital_day():
     """Case 1 "started four days ago", "On the third day of hospitalization ... thorax CT"; Case 2 "lasting for one
     week", "On the 5th day of hospitalization ... Portable chest X-ray"."""
     assert _offsets(CUREUS) == [["4", "7", "7"], ["7", "7", "12"]]
+
+
+# --- round 51, second wave: the family of "after <span> from/of/since the onset of <the illness>" ------------------
+
+def test_after_a_span_from_the_onset_of_any_name_of_the_illness():
+    """"after 3 weeks from the onset of fever", "... of the disease", "... of COVID-19 symptoms", "... from the first
+    symptoms", "... from the beginning of fever": from the onset, as "N days after the onset of fever" is (were
+    counted from the film before: 13, 34)."""
+    for written in ("from the onset of fever", "from the onset of the disease", "from the onset of COVID-19 symptoms",
+                    "from the first symptoms", "from the beginning of fever", "since the onset of cough"):
+        assert _offsets(EGYPT, {"from the onset of symptoms": written}) == [["3", "10", "10", "21"]], written
+    for text, days in (("Chest X-ray after three weeks from the onset of fever.", 21),
+                       ("CT after one month from the onset of the disease.", 30),
+                       ("CT after 12 days since the first symptoms.", 12)):
+        assert [(m.kind, m.days) for m in text_moments(text, "label")] == [("since-onset", days)], text
+
+
+def test_the_onset_of_a_later_complaint_stays_after_the_film_before():
+    """"after 2 days from the onset of dyspnea": a complaint that may have begun later than the illness (unchanged)."""
+    assert [m.kind for m in text_moments("CT after 2 days from the onset of dyspnea.", "label")] == ["after-previous"]
+
+
+def test_after_n_days_of_the_onset_is_no_span_of_symptoms():
+    """"After 10 days of the onset of symptoms, she complained of progressive dyspnea" (and a film "after 3 weeks of
+    the onset of symptoms"): a time counted from the onset, not a 10-day (21-day) history at the presentation (was
+    21: the first film, told at the presentation after "3 days duration", took the 3 weeks)."""
+    assert _offsets(EGYPT, {"from the onset of symptoms": "of the onset of symptoms"}) == [["3", "10", "10", "21"]]
+    history = ("She presented by fever and cough of 3 days duration. After 10 days of the onset of symptoms, she had "
+               "dyspnea.")
+    assert onset_gap(history) == (3, "3 days duration")
+    assert onset_gap("Chest X-ray after 3 weeks of the onset of symptoms showed complete resolution.") is None
+    # told of the admission, the same words are the span at the admission
+    for history, days in (("He was admitted after 5 days of the onset of fever.", 5),
+                          ("He was admitted after 5 days from the onset of fever.", 5),
+                          ("She was admitted to our hospital after one week since the onset of symptoms.", 7)):
+        assert onset_gap(history)[0] == days, history
+    # a span of symptoms is still one
+    assert onset_gap("He presented after 5 days of fever and cough.")[0] == 5

@@ -3,10 +3,11 @@ crawl: the classes of writing, not the batch's sentences."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from ingest.normalize.common import sentence_at
-from ingest.timeline import history_dates
+from ingest.timeline import dates_in, history_dates
 from tests.jats_cases import by_patient, file_cases, image_offsets
 
 UNSEEN56 = Path(__file__).parent / "fixtures" / "papers_unseen56"
@@ -67,3 +68,41 @@ def test_a_sentence_comparing_with_another_patient_stays():
 
 def test_the_other_papers_stay_as_staged():
     assert _offsets(FOLLOW_UP) == [["8", "9", "113", "203"]]
+
+
+# --- round 51, second wave: a weekday told before a date written with its weekday ------------------------------------
+
+DIALYSIS = "PMC7560044_efetch.xml"  # "On Thursday evening he developed fever ... on Saturday, 9 May 2020"
+
+
+def test_a_weekday_before_a_dated_weekday_is_the_nearest_such_day_before_it():
+    """"He was asymptomatic at his Wednesday session. On Thursday evening he developed fever, myalgia and a dry
+    cough. At his next session on Saturday, 9 May 2020, he was febrile ... He was admitted on the same day": the
+    onset is Thursday 7 May, the admission 9 May (the sentence before's one date), "On the following Tuesday ... a
+    non-contrast CT" 12 May: 2, 5, 5 (was 0, counted from the admission, and two blanks)."""
+    assert _offsets(DIALYSIS) == [["2", "5", "5"]]
+    history = "On Tuesday he developed fever and cough. On Friday, 13 March 2020, he was admitted."
+    assert dates_in(history)[0][2] == date(2020, 3, 10)
+    assert history_dates(history)[0] == (date(2020, 3, 10), "Tuesday")
+
+
+def test_a_weekday_before_a_date_without_its_own_weekday_stays_undated():
+    """The date's weekday not written, or written wrong (another week?), or the same weekday (that day or a week
+    before?): the weekday before it is not dated; the film on admission is blank rather than 0 (the history tells an
+    onset it cannot date)."""
+    for history in ("On Thursday evening he developed fever. On 9 May 2020 he was admitted.",
+                    "On Thursday evening he developed fever. On Friday, 9 May 2020 he was admitted.",
+                    "On Saturday he developed fever. On Saturday, 9 May 2020 he was admitted."):
+        assert [d for _, _, d in dates_in(history)] == [date(2020, 5, 9)], history
+    undated = {"At his next session on Saturday, 9 May 2020": "At his next session on 9 May 2020"}
+    assert _offsets(DIALYSIS, undated)[0][0] is None
+
+
+def test_admitted_on_the_same_day_is_the_day_of_the_sentence_before():
+    assert history_dates("He developed fever on 3 May 2020. He was admitted on the same day.")[1] == (
+        date(2020, 5, 3), "3 May 2020")
+    # another person admitted, or a sentence before with two dates: no admission date
+    assert history_dates("He developed fever on 3 May 2020. His wife was admitted on the same day.")[1] is None
+    assert history_dates("He developed fever on 3 May 2020. He was admitted on the same day as his wife.")[1] is None
+    assert history_dates("He developed fever on 3 May 2020 and had a CT on 5 May 2020. He was admitted on the same "
+                         "day.")[1] is None

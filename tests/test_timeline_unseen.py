@@ -269,8 +269,13 @@ def test_film_on_admission_dated_by_its_legend_counts_from_the_dated_onset(tmp_p
 
 
 def test_film_on_admission_with_no_date_of_its_own_stays_blank(tmp_path: Path) -> None:
+    # (since round 51's second wave "admitted to our hospital the same day" is the sentence before's one date, 8 June:
+    # the film on admission is 4 days after the onset; an admission told of no day stays blank)
     history = ("A 66-year-old man had fever and myalgia on 4 June. He was tested at a clinic on 8 June. He was "
                "admitted to our hospital the same day.")
+    assert _offsets(tmp_path, history, "Chest X-ray on admission: bilateral opacities.") == ["4"]
+    history = ("A 66-year-old man had fever and myalgia on 4 June. He was tested at a clinic on 8 June. He was "
+               "admitted to our hospital later.")
     assert _offsets(tmp_path, history, "Chest X-ray on admission: bilateral opacities.") == [None]
 
 

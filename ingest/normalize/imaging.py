@@ -208,7 +208,8 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # the ICU admission on the unit's day the history tells (was the hospital's admission); "on the day of intubation";
 # "of 4 days of duration"; "the day thereafter"; "Next morning" as a study's title
 # v34: a shorthand span glued to the clinician's "x" ("fever x1/52", "cough x3/7") is a history
-OFFSET_VERSION = 34
+# v35: "after 3 weeks from the onset of fever (of the disease, since the first symptoms)" counts from the onset
+OFFSET_VERSION = 35
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -1070,7 +1071,7 @@ def _offset_after(text: str, m: re.Match[str], history: tuple[int, re.Match[str]
     if amount is None:
         return blank("a relative time without a convention", text, m.start(), m.end(), "offset.relative",
                      OFFSET_VERSION)
-    if re.search(r"onset|symptom|developing|illness|esordio", base):
+    if re.search(r"onset|symptom|developing|illness|esordio|beginning|start", base):
         return found(amount, text, m.start(), m.end(), "offset.after-onset", OFFSET_VERSION)
     if AFTER_ADMISSION_BASE.search(base):
         if history:

@@ -140,6 +140,13 @@ def day_base(m: re.Match[str], base: str) -> str:
 # days in hospital elsewhere", "dopo 5 giorni di degenza in terapia intensiva").
 _NOT_THE_WARDS_STAY = (r"(?!\s+(?:elsewhere|in\s+(?:terapia\s+intensiva|rianimazione|(?:the\s+|an?\s+)?(?:ICU|ITU|"
                        r"intensive\s+care|another|other))))")
+#: The illness's onset a relative time counts from, as authors name it after "from", "since" or "of" ("after 10 days
+#: from the onset of symptoms", "after 3 weeks from the onset of fever", "... since the beginning of the disease",
+#: "... from the onset of COVID-19 symptoms", "... from the first symptoms", "... of symptom onset"); the onset of a
+#: later complaint ("the onset of dyspnea") is no onset of the illness.
+ILLNESS_ONSET = (r"(?:(?:onset|beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:first\s+)?"
+                 r"(?:(?:covid(?:-?19)?|respiratory|clinical)\s+)?(?:symptoms?|illness|disease|fever|cough|covid(?:-?19)?)"
+                 r"|symptoms?\s+onset|onset\b(?!\s+of\b)|(?:(?<=\sthe\s)|(?<=\sfrom\s)|(?<=since\s))first\s+symptoms?)")
 AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|his\s+|her\s+|their\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|(?:beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
@@ -149,8 +156,7 @@ AFTER = compile(
     rf"|(?:hospital|degenza|ospedalizzazione)\b{_NOT_THE_WARDS_STAY}"
     # the illness's onset, as non-native authors join it ("after 10 days from the onset of symptoms", "after 3 weeks
     # since the beginning of the illness", "after 5 days of symptom onset"): from the onset, not the film before
-    r"|(?:onset|beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)|symptoms?\s+onset"
-    r"|onset\b(?!\s+of\b))\b)?",
+    rf"|{ILLNESS_ONSET})\b)?",
     re.IGNORECASE,
 )
 #: The bases of a relative time that are the admission ("5 days after admission", "after 9 days in hospital",
@@ -197,7 +203,8 @@ ONSET_PARTICIPLE = _ONSET_PARTICIPLE
 #: "of fever", "with cough and myalgia": the symptoms a span of "N days of ..." / "48 hours of ..." lasts
 #: (up to three words before the first one, "of new-onset dry cough"); not a time from their onset.
 _OF_SYMPTOMS = (
-    r"(?:of|with)\s+(?:[\w-]+\s+){0,3}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|"
+    # (not "3 weeks of the onset of symptoms": a time counted from the onset, ``AFTER``'s ``ILLNESS_ONSET``)
+    r"(?:of|with)\s+(?:(?!(?:onset|beginning|start)\b)[\w-]+\s+){0,3}?(?:fever|cough|symptoms?|dyspn\w+|malaise|shortness|myalgia|febbre|tosse|pyrexia|"
     r"sore|diarr\w+|fatigue|asthenia|"
     # an older patient's illness told as lethargy, confusion, drowsiness ("2 days of lethargy and reduced oral intake")
     r"letharg\w*|breathless\w*|anosmia|headache|confusion|drowsiness|vomiting)"
