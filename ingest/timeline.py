@@ -1916,13 +1916,11 @@ _AFTER_THE_SHORT_EXAM = compile_fast(r"(?<=after)\s+(?:the|his|her)\s+(?P<exam>C
 #: "N days after the previous one (study, CT)": counted from the last earlier film of the exam it names, else of the
 #: film's own exam (``_counted_from_exam``), as the Italian "a distanza di N giorni dalla precedente"; it was unplaced
 #: ("the" no base word).
-_AFTER_THE_PREVIOUS = compile_fast(
-    r"(?<=after)\s+the\s+(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up|"
-    r"(?P<exam>CT|TC|HRCT|RX|radiograph|x-?ray|CXR)))?\b", re.IGNORECASE)
+_THE_PREVIOUS = (r"\s+the\s+(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up|"
+                 r"(?P<exam>CT|TC|HRCT|RX|radiograph|x-?ray|CXR)))?")
+_AFTER_THE_PREVIOUS = compile_fast(rf"(?<=after){_THE_PREVIOUS}\b", re.IGNORECASE)
 #: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
-_AFTER_THE_PREVIOUS_END = compile_fast(
-    r"\bafter\s+the\s+(?:previous|prior|preceding)(?:\s+(?:one|study|exam(?:ination)?|scan|control|follow-up|"
-    r"(?P<exam>CT|TC|HRCT|RX|radiograph|x-?ray|CXR)))?$", re.IGNORECASE)
+_AFTER_THE_PREVIOUS_END = compile_fast(rf"\bafter{_THE_PREVIOUS}$", re.IGNORECASE)
 #: The evidence of such an interval (``_counted_from_exam``, ``_placed``).
 _AFTER_THE_SHORT_EXAM_END = compile_fast(rf"\b(?:{UNIT})\s+after\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)$",
                                          re.IGNORECASE)
