@@ -793,7 +793,7 @@ _TEST_BEFORE_SPAN = compile_fast(
     re.IGNORECASE)
 
 
-def test_after_dated_span(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+def dated_test_after_span(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
     """(onset date, evidence, the sentence's span) when the history dates a test or a diagnosis of the patient told
     as coming after a span of symptoms (``_TEST_BEFORE_SPAN``): the test's date less the span. None when not told,
     about another person, when the span names no symptom, or when the test's words hold no date or several."""
@@ -833,6 +833,11 @@ _SAME_DAY_ONSET_VERB = compile_fast(
 _SAME_DAY_ONSET_CHARS = 80
 
 
+#: Where a clause's list ends (the symptom after "the same evening" must be told before it; not at a full stop's
+#: dot, which a temperature holds: "fever up to 38.9°C").
+_LIST_STOP = compile_fast(r"[;:]")
+
+
 def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
     """(onset date, evidence, the sentence's span) when a symptom begins "in the same evening" / "the same day" /
     "la sera stessa" of a moment the sentence dates before that phrase (``_SAME_DAY_ONSET``): that date. None when
@@ -844,7 +849,7 @@ def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tupl
     for m in _SAME_DAY_ONSET.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
         stop = min(s_end, m.end() + _SAME_DAY_ONSET_CHARS)
-        brk = re.compile(r"[;:]").search(history, m.end(), stop)
+        brk = _LIST_STOP.search(history, m.end(), stop)
         stop = brk.start() if brk else stop
         verb = _SAME_DAY_ONSET_VERB.search(history, m.end(), stop)
         if (verb is None or not SYMPTOM_WORDS.search(history, m.end(), stop)
@@ -1275,7 +1280,7 @@ def _history_dates(history: str, day_first: bool = False
     # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
     # is the exposure's date plus the time; no other date of its sentence is the onset's
     after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
-                      or test_after_dated_span(history, day_first)
+                      or dated_test_after_span(history, day_first)
                       or onset_same_day_as_dated_event(history, day_first))
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
