@@ -74,6 +74,7 @@ from .normalize.time_words import (
     ONSET_BASE,
     ONSET_PARTICIPLE,
     OTHER_TIME,
+    RANGE_NUMBER,
     SYMPTOM_WORDS,
     UNIT,
     UNIT_DAYS,
@@ -3998,9 +3999,8 @@ _ONSET_NOT_A_DAY = compile_fast(
 #: A range's "history" of the symptoms named after it ("a 3-4 day history of fever and cough", "a 3 to 4-day history
 #: of dyspnoea", "a three- to four-day history of cough"): an onset told, no one day, as ``_ONSET_NOT_A_DAY``'s
 #: (which wants a symptom before it).
-_RANGE_NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _RANGE_HISTORY = compile_fast(
-    rf"\b{_RANGE_NUMBER}-?\s*(?:-|\u2013|to|or)\s*{_RANGE_NUMBER}[- ](?:days?|weeks?|months?)[- ]"
+    rf"\b{RANGE_NUMBER}-?\s*(?:-|\u2013|to|or)\s*{RANGE_NUMBER}[- ](?:days?|weeks?|months?)[- ]"
     r"(?:history|duration)\b",
     re.IGNORECASE)
 _OF_SYMPTOMS_AFTER = compile_fast(rf"\s+of\s+(?:[\w-]+\s+){{0,3}}?(?:{SYMPTOM_WORDS.pattern})", re.IGNORECASE)

@@ -587,8 +587,10 @@ def symptom_histories(text: str) -> tuple[tuple[int, re.Match[str]], ...]:
 
 #: The lower end of a range right before a span's number ("a 3-4 day history of fever", "a 3 to 4-day history", "a
 #: three- to four-day history", "2 or 3 weeks of cough"): the span is the range's, told without one day.
+#: A range's end as authors write it, a number or one spelled up to twelve (also ``timeline._RANGE_HISTORY``'s).
+RANGE_NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _RANGE_OPENING = compile(
-    r"(?<![\w.,/-])(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    rf"(?<![\w.,/-]){RANGE_NUMBER}"
     r"(?:[- ](?:days?|weeks?|months?))?-?\s*(?:-|\u2013|to|or)\s*$",
     re.IGNORECASE)
 
