@@ -351,7 +351,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12,
+            ("unseen57", "radiopaedia"): 1, ("unseen57", "eurorad"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5665,3 +5666,25 @@ def test_unseen55_rows():
     rows = _batch_rows("eurorad", "unseen55", name, "https://www.eurorad.org/case/16894")
     assert [rows[f"0000016894/16894_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == \
         ["8", "8", "4", "25"]
+
+
+# unseen57: Eurorad 17086's "At the 3rd day of internment" (Portuguese English)
+@pytest.mark.parametrize("text, days", [
+    ("At the 3rd day of internment presented worsening of the respiratory insufficiency", 3),
+    ("On day 5 of internation a CT was performed", 5),
+    ("No 4º dia de internamento foi realizada TC", 4),
+    ("Al 6º día de internamiento se repitió la radiografía", 6),
+])
+def test_unseen57_the_stay_named_as_portuguese_and_spanish_authors_translate_it_counts_its_days(text, days):
+    # (were unplaced: "internment", "internation", "internamento", "internamiento" no name of the stay)
+    assert [(m.kind, m.days) for m in text_moments(text, "caption")] == [(HOSPITAL_DAY, days)]
+
+
+def test_unseen57_a_time_after_days_of_internment_counts_from_the_admission():
+    assert [(m.kind, m.days) for m in text_moments("after 3 days of internment, the radiography was repeated",
+                                                   "caption")] == [(SINCE_ADMISSION, 3)]
+    # "international" is no stay
+    assert [m.kind for m in text_moments("Radiography 5 days after international travel", "caption")] == [UNPLACED]
+    assert [m.kind for m in text_moments("After 5 days of international travel she had fever", "caption")] == [
+        UNPLACED]
+

@@ -93,8 +93,10 @@ DAY_N = compile(
 ADMISSION_BASE = compile(
     r"^(?:admission|hospitali[sz]ation|hospital|ricovero|degenza|ingresso|stay|presentation|"
     # Italian "giornata di degenza" (of the stay), Portuguese and Spanish "internação", "internación", German "des
-    # stationären Aufenthalts"
-    r"interna[cç][aã]o|internaci[oó]n|hospitaliza[cç][aã]o|hospitalizaci[oó]n|station[äa]ren|\w*aufenthalt\w*)$",
+    # stationären Aufenthalts"; European Portuguese "internamento", Spanish "internamiento" and the English their
+    # authors translate them to ("at the 3rd day of internment", "day 5 of internation")
+    r"interna[cç][aã]o|internaci[oó]n|hospitaliza[cç][aã]o|hospitalizaci[oó]n|station[äa]ren|\w*aufenthalt\w*|"
+    r"internami?ento|internment|internation)$",
     re.IGNORECASE,
 )
 # The illness a "day N of ..." counts from: "day 5 of illness", "día 7 de enfermedad", and the Italian day of the
@@ -151,6 +153,8 @@ AFTER = compile(
     rf"\b(?P<n>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit>{UNIT})\s+(?:later|(?:after(?:wards)?|ap[oó]s|dopo)\b(?P<base>\s+(?:the\s+|his\s+|her\s+|their\s+|an?\s+|o\s+|il\s+|l[’']\s?)?(?:onset|(?:first\s+)?symptoms?|(?:beginning|start)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:symptoms?|illness)|admission|admiss[aã]o|interna[cç][aã]o|hospitali[sz]ation|presentation|arrival|the\s+first(?!\s+positive\b)|initial|developing\s+symptoms|illness|ricovero|ingresso|esordio)\w*)?|più\s+tardi|despu[eé]s|plus\s+tard|später|post[-\s]?(?P<pbase>admission|onset|hospitali[sz]ation|symptoms?))"
     rf"|\b(?:after|dopo|despu[eé]s\s+de|apr[eè]s|nach)\s+{_ANOTHER}(?P<n2>{NUMBER_LIKE}|{_FEW})\s+{_MORE}(?P<unit2>{UNIT})"
     rf"(?P<base2>\s+(?:of|from|since|into|in|di|dal|dall[’'])\s*(?:the\s+|il\s+)?(?:admission|hospitali[sz]ation|hospital\s+stay|ricovero|ingresso"
+    # the stay as Portuguese and Spanish authors name it in English ("after 3 days of internment")
+    rf"|internment|internation"
     # the time spent in hospital: "after 9 days in hospital", "dopo 10 giorni di degenza / di ospedalizzazione"
     # (not a stay elsewhere or in intensive care: "di degenza in terapia intensiva")
     rf"|(?:hospital|degenza|ospedalizzazione)\b{_NOT_THE_WARDS_STAY}"
@@ -161,7 +165,7 @@ AFTER = compile(
 )
 #: The bases of a relative time that are the admission ("5 days after admission", "after 9 days in hospital",
 #: "dopo 10 giorni di degenza", "a 10 giorni dal ricovero"): the words ``AFTER``'s base groups hold.
-AFTER_ADMISSION_BASE = compile(r"admiss|interna|hospital|presentation|arriv|ricovero|ingres|degenza|ospedaliz",
+AFTER_ADMISSION_BASE = compile(r"admiss|interna|internm|hospital|presentation|arriv|ricovero|ingres|degenza|ospedaliz",
                                re.IGNORECASE)
 #: Up to three words of a film's projection or technique between its moment and its noun ("admission
 #: AP chest radiograph", "the initial PA chest radiograph", "baseline non-contrast CT").
