@@ -566,7 +566,8 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                           left blank; "admitted on the same day" is the sentence before's one date; a panel takes
 #                           its figure's one history exam sentence ("On the following Tuesday ... a CT")
 #                      v137: the stay named "internment" / "internation" ("At the 3rd day of internment": Portuguese
-#                           and Spanish English) counts its days
+#                           and Spanish English) counts its days; "two days after the follow-up radiograph" counts from
+#                           the last earlier film of the exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1931,6 +1931,14 @@ _AFTER_THE_PREVIOUS_END = compile_fast(rf"\bafter{_THE_PREVIOUS}$", re.IGNORECAS
 _AFTER_THE_SHORT_EXAM_END = compile_fast(rf"\b(?:{UNIT})\s+after\s+(?:the|his|her)\s+(?P<exam>CT|TC|RX)$",
                                          re.IGNORECASE)
 
+#: "N days after the follow-up radiograph" (the control CT, the repeat CXR): counted from the last earlier film of the
+#: exam it names, when that film is a later one than the case's first of its exam (``_follow_up_exam_day``); it was
+#: unplaced ("follow" no base word).
+_THE_FOLLOW_UP = (r"\s+the\s+(?:follow-?up|control|repeat(?:ed)?)\s+(?:(?:chest|plain)\s+)?"
+                  r"(?P<exam>CT|HRCT|radiograph|x-?ray|CXR|film)")
+_AFTER_THE_FOLLOW_UP = compile_fast(rf"(?<=after){_THE_FOLLOW_UP}\b", re.IGNORECASE)
+_AFTER_THE_FOLLOW_UP_END = compile_fast(rf"\bafter{_THE_FOLLOW_UP}$", re.IGNORECASE)
+
 #: The treatment an "after N days" was spent on ("after 17 days on ECMO", "after 5 days under mechanical
 #: ventilation", "after 10 days on the ventilator"): its length, not a time after the film before (as "after 12 days
 #: of mechanical ventilation" is, ``_OTHER_BASE``'s "of"); not "on the same day", "on admission", "on the ward".
@@ -2353,6 +2361,9 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
             elif other and word.lower() == "the" and (previous := _AFTER_THE_PREVIOUS.match(text, m.end())):
                 # "12 days after the previous one": counted from the last earlier film of its exam
                 moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():previous.end()], where)))
+            elif other and (follow_up := _AFTER_THE_FOLLOW_UP.match(text, m.end())):
+                # "two days after the follow-up radiograph": counted from the last earlier film of that exam
+                moments.append((m.start(), Moment(AFTER_PREVIOUS, amount, text[m.start():follow_up.end()], where)))
             elif (other and not IMAGE_WORDS.match(word) and not _AXIS_WORD.match(word)
                   and not _DONE_AFTER_LATER.match(text, m.end())):
                 # "2 weeks after the start of treatment": counted from a moment not on the axis
@@ -3065,15 +3076,19 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     last_of_kind: dict[str, int | None] = {}  # the same, per exam kind ("X-ray", "CT")
     previous_of_kind: dict[str, int | None] = {}
     first_of_kind: dict[str, int | None] = {}  # the day of the case's first film of each exam kind
+    exam_kinds: list[str] = []  # the kind of each exam placed or told, one entry per exam
+    earlier_exams: list[str] = []  # the same, of the exams before the image's
     for k, image in enumerate(ordered):
         first = image.position == ordered[0].position
         if not _same_exam(ordered, k):
             previous_day, previous_of_kind = last_day, dict(last_of_kind)
+            earlier_exams = list(exam_kinds)
         base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
         first_kind = _counted_from_first_exam(chosen[image.position], image.caption)
         # (no earlier film of that exam: the first one is not among the case's films)
         exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
                     else (previous_of_kind.get(base_kind), named))
+        exam_day = _follow_up_exam_day(chosen[image.position][0], exam_day, earlier_exams, base_kind)
         if first and _counted_from_presentation(history, image, chosen[image.position][0], timeline, dates):
             previous_day = timeline.admission_day
         if _of_the_same_exam(chosen[image.position][0]) and _same_exam(ordered, k):
@@ -3087,6 +3102,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if kind:
             last_of_kind[kind] = day
             first_of_kind.setdefault(kind, day)
+        if not _same_exam(ordered, k):
+            exam_kinds.append(_exam_kind(image.caption))
         events.append(Event(f"image {image.position + 1}", day, moment.evidence if moment else "",
                             moment.where if moment else "", image.position))
         offsets.append(_image_offset(timeline, image.position, moment, day, rule, reason))
@@ -3409,6 +3426,9 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     short = _AFTER_THE_SHORT_EXAM_END.search(moment.evidence) if moment is not None else None
     if short is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
         return _exam_kind(short.group("exam")), True  # "two days after the CT"
+    follow_up = _AFTER_THE_FOLLOW_UP_END.search(moment.evidence) if moment is not None else None
+    if follow_up is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
+        return _exam_kind(follow_up.group("exam")), True  # "two days after the follow-up radiograph"
     previous = _AFTER_THE_PREVIOUS_END.search(moment.evidence) if moment is not None else None
     if previous is not None and moment.kind == AFTER_PREVIOUS and moment.where != "label":
         at = caption.find(moment.evidence)
@@ -3430,6 +3450,20 @@ def _counted_from_exam(chosen: tuple[Moment | None, str], caption: str) -> tuple
     if _FILM_OR_CONTROL.search(caption, s_start, s_end):
         return _exam_kind(caption[s_start:s_end]), False
     return "", False
+
+
+def _follow_up_exam_day(moment: Moment | None, exam_day: tuple[int | None, bool], earlier: list[str], kind: str
+                        ) -> tuple[int | None, bool]:
+    """``exam_day`` (the last earlier film's day of the exam a film's interval names, whether named) for "two days
+    after the follow-up radiograph", when an exam of that kind, or of a kind its words do not name (an untitled "PA
+    and lateral" study), came before that film (``earlier``: the kinds of the case's exams before the film's, in
+    order); (None, True) else: the last earlier film of the kind is the case's first such exam, no follow-up one."""
+    if moment is None or moment.kind != AFTER_PREVIOUS or not _AFTER_THE_FOLLOW_UP_END.search(moment.evidence):
+        return exam_day
+    if kind not in earlier:
+        return None, True
+    last = len(earlier) - 1 - earlier[::-1].index(kind)
+    return exam_day if any(k in (kind, "") for k in earlier[:last]) else (None, True)
 
 
 #: An interval counted from the case's first exam of a kind: "6 weeks after the initial radiograph",
@@ -4971,6 +5005,11 @@ def _place_after_previous(moment: Moment, admission: int | None, previous_day: i
         # "12 days after the previous one" of a control CT: the last earlier CT's day
         if exam_day[0] is None:
             return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier such exam is placed"
+        return exam_day[0] + moment.days, "timeline.after-named-exam", ""
+    if exam_day[1] and _AFTER_THE_FOLLOW_UP_END.search(moment.evidence):
+        # "two days after the follow-up radiograph": the last earlier radiograph's day, a follow-up film's
+        if exam_day[0] is None:
+            return None, "timeline.after-named-exam", f"{moment.evidence!r}: no earlier follow-up film is placed"
         return exam_day[0] + moment.days, "timeline.after-named-exam", ""
     if exam_day[1] and _AFTER_THE_SHORT_EXAM_END.search(moment.evidence):
         # "two days after the CT": that exam's day, not the previous film's
