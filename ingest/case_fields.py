@@ -567,7 +567,8 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                           its figure's one history exam sentence ("On the following Tuesday ... a CT")
 #                      v137: the stay named "internment" / "internation" ("At the 3rd day of internment": Portuguese
 #                           and Spanish English) counts its days; "two days after the follow-up radiograph" counts from
-#                           the last earlier film of the exam
+#                           the last earlier film of the exam; an exam sentence telling no time after the day of the
+#                           complaint before it; a figure "Coronal reformation of the CTPA" is the other figure's exam
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -891,6 +892,8 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
     if modality is None or not record.history.strip():
         return ""
     others = [i for i in record.images if _figure_of_panel(i) != figure and _modality_of(caption_words(i)) == modality]
+    if others and _reformats_of_one_exam(record, modality):
+        others = []  # "Figure 3. Coronal reformation of the CTPA": Figure 2's exam
     named = [s for s in _history_sentences(record.history) if modality in s.named]
     if others or len(named) != 1 or len(named[0].runs) != 1:
         return ""
@@ -900,9 +903,57 @@ def _history_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str)
         # a long sentence chaining the course: the moment its exam's clause follows (``_exam_clause``)
         moments, naming = [], [_exam_clause(naming[0], modality)]
         moments = text_moments(naming[0], "caption") if naming[0] else []
+    elif not moments:
+        # "On the fifth hospital day he complained of ... A CT pulmonary angiography was requested."
+        naming = [_exam_dated_by_sentence_before(record.history, named[0])]
+        moments = text_moments(naming[0], "caption") if naming[0] else []
     # a moment on the case's own axis ("On the 3rd day of hospitalization", "5 days after admission", a date), not
     # one counted from another exam or event ("the same day", "two days later")
     return naming[0] if len(moments) == 1 and moments[0].kind in _AXIS_KINDS else ""
+
+
+#: A legend naming its image a reformation of the exam another figure shows: "Coronal reformation of the CTPA",
+#: "Sagittal reconstruction of the same CT", "MPR of the chest CT".
+_REFORMAT_OF_THE_EXAM = re.compile(
+    r"\b(?:reformat\w*|re-?format\w*|reconstruct\w*|MPR)\s+(?:image\s+)?of\s+the\s+(?:same\s+)?"
+    r"(?:(?:chest\s+)?(?:CTPA|HRCT|CT(?:\s+(?:pulmonary\s+)?angiograph\w*|\s+scan)?)|scan|exam(?:ination)?|study)\b",
+    re.IGNORECASE)
+
+
+def _reformats_of_one_exam(record: CaseRecord, modality: str) -> bool:
+    """Whether the case's figures of ``modality`` are one exam: every figure but one names its images reformations of
+    the exam ("Figure 3. Coronal reformation of the CTPA ...") and tells no moment of its own; that one figure's
+    acquired images and those reformations are the one exam the history's sentence may tell
+    (``_history_exam_sentence``)."""
+    reformats: dict[int | None, bool] = {}
+    for image in record.images:
+        words = caption_words(image)
+        if _modality_of(words) != modality:
+            continue
+        figure = _figure_of_panel(image)
+        reformat = bool(_REFORMAT_OF_THE_EXAM.search(words)) and not text_moments(words, "caption")
+        reformats[figure] = reformats.get(figure, True) and reformat
+    return None not in reformats and len(reformats) > 1 and sum(not r for r in reformats.values()) == 1
+
+
+def _exam_dated_by_sentence_before(history: str, sentence: _HistorySentence) -> str:
+    """The passage of a history from the last sentence telling a moment to its exam sentence telling none: "On the
+    fifth hospital day he complained of pleuritic right-sided chest pain and became tachycardic; D-dimer had risen from
+    1.1 to 6.8 mg/L. A CT pulmonary angiography was requested.": the course told day by day, the exam made the day of
+    the complaint told before it, when the passage is in one paragraph, its first sentence tells one moment on the
+    case's axis, and none of its sentences names an exam (of the dataset's or another) before the exam's, nor tells a
+    sequence ("then", "later", "after": another day); "" else."""
+    sentences = _history_sentences(history)
+    k = sentences.index(sentence)
+    for prior in reversed(sentences[:k]):
+        if ("\n" in history[prior.end:sentence.start] or prior.named or _OTHER_EXAM_WORDS.search(prior.text)
+                or _SEQUENCE_WORDS.search(history, prior.end, sentence.end)):
+            return ""
+        moments = text_moments(prior.text, "caption")
+        if moments:
+            return history[prior.start:sentence.end].strip() if len(moments) == 1 and moments[0].kind in _AXIS_KINDS \
+                else ""
+    return ""
 
 
 def _history_next_exam_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:

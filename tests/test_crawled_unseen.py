@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import _exam_clause, cited_sentences, image_texts, normalize_case
+from ingest.case_fields import _exam_clause, _reformats_of_one_exam, cited_sentences, image_texts, normalize_case
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset, normalize_view
@@ -46,6 +46,7 @@ from ingest.timeline import (
     writes_day_first,
 )
 from tests.crawled_rows import SITES, records, score_site, staged_rows
+from tests.jats_cases import file_cases, image_offsets, two_panels_side_by_side
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7", "unseen8", "unseen9",
@@ -351,8 +352,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12,
-            ("unseen57", "eurorad"): 3}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5669,7 +5669,7 @@ def test_unseen55_rows():
 
 
 # unseen57: Eurorad 17086's "At the 3rd day of internment" (Portuguese English), Radiopaedia 83417's "two days after
-# the follow-up radiograph"
+# the follow-up radiograph", Eurorad 17329's CTPA dated by the sentence before its own and shown in two figures
 @pytest.mark.parametrize("text, days", [
     ("At the 3rd day of internment presented worsening of the respiratory insufficiency", 3),
     ("On day 5 of internation a CT was performed", 5),
@@ -5689,12 +5689,16 @@ def test_unseen57_a_time_after_days_of_internment_counts_from_the_admission():
     assert [m.kind for m in text_moments("After 5 days of international travel she had fever", "caption")] == [
         UNPLACED]
 
+
 _RP57 = ("rp_classic_2020_malaysia_47_years_female_one_clause_presentation_ten_days_untitled_studies_pa_and_lateral_"
          "follow_up_5_days_later_ct_two_days_after_the_follow_up.html")
 _RP57_URL = "https://radiopaedia.org/cases/covid-19-pneumonia-organising-pattern-2"
 _RP57_SECOND_STUDY = (
     '<p>Follow-up radiograph 5 days later shows progression, with confluent consolidation in both lower zones and '
     'new opacity in the right upper zone. AP sitting.</p>')
+_EU57_GREECE = ("eu_greece_67_years_male_6_day_history_pa_in_ed_ctpa_on_the_fifth_hospital_day_figure_2a_2b_axial_"
+                "mediastinal_and_lung_window_figure_3_coronal.html")
+_EU57_GREECE_URL = "https://www.eurorad.org/case/17329"
 
 
 def _unseen57_offsets(tmp_path: Path, site: str, name: str, url: str, *replacements: tuple[str, str]) -> list[object]:
@@ -5733,3 +5737,52 @@ def test_unseen57_a_time_after_the_follow_up_film_is_blank_without_one(tmp_path,
     offsets = _unseen57_offsets(tmp_path, "radiopaedia", _RP57, _RP57_URL, ("<p>PA and lateral.", first_study),
                                 (second, ""))
     assert offsets == ["10", "10", None]
+
+
+@pytest.mark.parametrize("old, new", [
+    ("", ""),
+    ("On the fifth hospital day he complained", "On day 5 of admission he complained"),
+    # the complaint in one sentence, the exam in the next
+    ("and became tachycardic; D-dimer had risen from 1.1 to 6.8 mg/L. A CT", "and became tachycardic. A CT"),
+    ("A CT pulmonary angiography was requested.", "Urgent CT pulmonary angiography was performed."),
+])
+def test_unseen57_an_exam_sentence_telling_no_time_takes_the_day_of_the_complaint_told_before_it(tmp_path, old, new):
+    # (the CTPA's three images staged no offset: its one history sentence, "A CT pulmonary angiography was
+    # requested.", tells no time, and the case's two figures of CT were taken for two exams)
+    replacements = [(old, new)] if old else []
+    assert _unseen57_offsets(tmp_path, "eurorad", _EU57_GREECE, _EU57_GREECE_URL, *replacements) == [
+        "6", "11", "11", "11"]
+
+
+@pytest.mark.parametrize("old, new", [
+    # a sequence: the exam came later than the day told
+    ("A CT pulmonary angiography was requested.", "A CT pulmonary angiography was then requested."),
+    ("A CT pulmonary angiography was requested.", "After anticoagulation, a CT pulmonary angiography was requested."),
+    # another exam between the day and the CT
+    ("D-dimer had risen from 1.1 to 6.8 mg/L.", "Lower-limb compression ultrasound was negative."),
+    # the day told in another paragraph
+    ("D-dimer had risen from 1.1 to 6.8 mg/L. A CT", "D-dimer had risen from 1.1 to 6.8 mg/L.</p><p>A CT"),
+    # the figure after the CTPA's is another CT, not a reformation of it
+    ("Coronal reformation of the CTPA in lung window", "Follow-up CT, coronal image in lung window"),
+])
+def test_unseen57_an_exam_sentence_telling_no_time_stays_blank_otherwise(tmp_path, old, new):
+    offsets = _unseen57_offsets(tmp_path, "eurorad", _EU57_GREECE, _EU57_GREECE_URL, (old, new))
+    assert offsets[0] == "6" and set(offsets[1:]) == {None}
+
+
+def test_unseen57_a_reformation_of_the_exam_in_a_figure_of_its_own_is_that_exam():
+    # "Figure 3. Coronal reformation of the CTPA": one exam with Figure 2's; "Follow-up CT" another
+    html = (FIXTURES / "eurorad" / "unseen57" / _EU57_GREECE).read_text()
+    [record] = parse_eurorad_case(html, _EU57_GREECE_URL)
+    assert _reformats_of_one_exam(record, "CT")
+    [other] = parse_eurorad_case(html.replace("Coronal reformation of the CTPA", "Coronal CT two weeks later"),
+                                 _EU57_GREECE_URL)
+    assert not _reformats_of_one_exam(other, "CT")
+
+
+def test_unseen57_the_same_reading_in_a_papers_history():
+    # papers_unseen53's Moroccan paper: "On the sixth day of his hospitalization, the evolution was marked by an
+    # aggravation ... The bedside chest X-ray showed ... (Figure 2)": 10 + 6 (was blank; that batch's curators wrote
+    # 15, counting the admission as hospital day 1, against the project's count of N days after the admission)
+    cases = file_cases(FIXTURES / "papers_unseen53" / "PMC7530022_efetch.xml", None, {1: two_panels_side_by_side()})
+    assert image_offsets(cases[0]) == ["10", "10", "16", "30"]
