@@ -328,6 +328,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
     # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
     # admission's day not told in words); SIRM caso 168, a couple in one post (no split: sex, age, offsets blank)
+    # unseen56 (open): SIRM caso 184's bedside film captioned without the position ("RX torace a letto")
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -351,7 +352,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12,
+            ("unseen56", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5665,3 +5667,110 @@ def test_unseen55_rows():
     rows = _batch_rows("eurorad", "unseen55", name, "https://www.eurorad.org/case/16894")
     assert [rows[f"0000016894/16894_{k}.jpg"]["offset"] for k in ("1_1", "1_2", "2_1", "3_1")] == \
         ["8", "8", "4", "25"]
+
+
+# --- unseen56: a transfer told from the first hospital to the authors' unit, also in a SIRM post's paragraphs over its
+# uploads; a bedside caption without the position under a paragraph that names it
+
+_UNSEEN56_CASO_184 = ("caso_184_uomo_58_anni_da_5_giorni_ps_di_desio_il_14_03_rx_pa_trasferito_il_16_03_tc_all_"
+                      "ingresso_rx_a_letto_il_20_03.html")
+_UNSEEN56_CASO_184_URL = "https://www.sirm.org/2020/04/02/covid-19-caso-184/"
+_UNSEEN56_KEYS = ("RX-Desio", "TC-assiale", "TC-coronale", "RX-letto")
+
+
+def _unseen56_post_rows(old: str = "", new: str = "") -> dict[str, dict[str, object]]:
+    html = (FIXTURES / "sirm" / "unseen56" / _UNSEEN56_CASO_184).read_text()
+    assert old in html
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html.replace(old, new) if old else html, _UNSEEN56_CASO_184_URL):
+        rows.update(staged_rows(record))
+    return {key: rows[f"04/184-{key}.jpg"] for key in _UNSEEN56_KEYS}
+
+
+_UNSEEN56_TRANSFER = "il paziente viene trasferito dall’Ospedale di Desio presso la nostra Terapia Semi-Intensiva"
+
+
+@pytest.mark.parametrize("transfer, offsets", [
+    (_UNSEEN56_TRANSFER, ["5", "7", "7", "11"]),
+    # the other order, told in the paragraphs too
+    ("il paziente viene trasferito presso la nostra Terapia Semi-Intensiva dall’Ospedale di Desio",
+     ["5", "7", "7", "11"]),
+    # no other hospital (a move inside the stay) or no date in the transfer's clause: the arrival stays the first
+    # admission's day, as before
+    ("il paziente viene trasferito presso la nostra Terapia Semi-Intensiva", ["5", "5", "5", "11"]),
+])
+def test_unseen56_a_transfer_told_in_the_paragraphs_over_the_uploads_dates_the_arrival(transfer, offsets):
+    # (the first two were 5, 5, 5, 11: only the history was read for a transfer, and the post's history is its
+    # paragraphs without uploads; the paragraphs over the uploads are the findings)
+    rows = _unseen56_post_rows(_UNSEEN56_TRANSFER, transfer)
+    assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == offsets
+    undated = _unseen56_post_rows("Il 16/03, per il peggioramento", "Successivamente, per il peggioramento")
+    assert [undated[k]["offset"] for k in _UNSEEN56_KEYS[:3]] == ["5", "5", "5"]
+
+
+@pytest.mark.parametrize("history", [
+    "Uomo di 67 anni. Il 24/03 viene trasferito dall’Ospedale di Lodi presso la nostra Terapia Intensiva, intubato; "
+    "era ricoverato a Lodi dal 19/03, con febbre e tosse insorte circa una settimana prima del ricovero.",
+    "Uomo di 67 anni. Il 24/03 viene trasferito da altro ospedale nella nostra Terapia Intensiva; era ricoverato dal "
+    "19/03, con febbre e tosse insorte circa una settimana prima del ricovero.",
+])
+def test_unseen56_a_transfer_from_the_first_hospital_to_ours_in_the_history(history):
+    # (were 7, 7, 9: the arrival's films put on the first hospital's admission, and "ricoverato a Lodi dal 19/03" the
+    # onset; the order "nella nostra ... dall'Ospedale di Lodi" was read before, unseen54)
+    images = [ImageTexts(0, caption="RX torace all’arrivo in reparto, paziente supino."),
+              ImageTexts(1, caption="TC torace all’arrivo."),
+              ImageTexts(2, caption="RX torace di controllo del 28/03.")]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [12, 12, 16]
+
+
+@pytest.mark.parametrize("history, admitted", [
+    ("Uomo di 67 anni, era ricoverato a Lodi dal 19/03, con febbre e tosse insorte circa una settimana prima del "
+     "ricovero.", date(2020, 3, 19)),
+    ("Donna di 58 anni, ricoverata presso l’Ospedale di Crema dal 10/04 per febbre da 5 giorni.", date(2020, 4, 10)),
+    ("Uomo di 70 anni, ricoverato in Medicina dal 19/03; febbre insorta 7 giorni prima del ricovero.",
+     date(2020, 3, 19)),
+    ("A 60-year-old man hospitalised in a district hospital since 28 March 2020, with fever that began 7 days before "
+     "admission.", date(2020, 3, 28)),
+])
+def test_unseen56_a_stay_since_a_date_told_with_its_place_is_the_admission(history, admitted):
+    # (each was the onset of that date and no admission: the place between the stay and "dal" / "since")
+    onset, found = history_dates(history, DAY_FIRST)
+    assert onset is None
+    assert found[0] == admitted
+
+
+@pytest.mark.parametrize("history, onset", [
+    # a symptom or a reason between: the symptom's start, as before
+    ("Uomo di 67 anni, ricoverato in ospedale con febbre dal 19/03.", date(2020, 3, 19)),
+    ("Admitted to the ward with fever since 3 April 2020.", date(2020, 4, 3)),
+])
+def test_unseen56_a_symptom_since_a_date_after_a_stay_stays_the_onset(history, onset):
+    assert history_dates(history, DAY_FIRST)[0][0] == onset
+
+
+def test_unseen56_a_transfer_from_the_first_hospital_to_ours_in_english():
+    history = ("A 60-year-old man with fever for 5 days was admitted to a district hospital on 28 March 2020. On 2 "
+               "April 2020 he was transferred from the district hospital to our intensive care unit, intubated.")
+    images = [ImageTexts(0, caption="Chest radiograph on arrival, supine."),
+              ImageTexts(1, caption="Chest radiograph on 6 April 2020.")]
+    # (was 5, 14: the arrival's film on the district hospital's admission)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [10, 14]
+
+
+def test_unseen56_a_first_hospitals_arrival_film_told_before_the_transfer_keeps_its_day():
+    findings = ("Febbre da 5 giorni; il 14/03 giunge al PS dell’Ospedale di Desio, dove all’arrivo esegue RX torace.\n"
+                "Il 16/03 viene trasferito dall’Ospedale di Desio presso la nostra Terapia Semi-Intensiva. "
+                "All’ingresso esegue TC del torace.")
+    images = [ImageTexts(0, caption="RX torace del 14/03, all’arrivo in PS."),
+              ImageTexts(1, caption="TC torace. All’ingresso.")]
+    # (the TC was 5: the first hospital's admission)
+    assert [o.value for o in case_timeline("Uomo, 58 anni.", images, findings=findings, day_first=True).offsets] \
+        == [5, 7]
+    # the transfer told with another person: no film moves
+    other = findings.replace("Il 16/03 viene trasferito", "Il 16/03 la moglie viene trasferita")
+    assert case_timeline("Uomo, 58 anni.", images, findings=other, day_first=True).offsets[0].value == 5
+
+
+def test_unseen56_rows():
+    rows = _unseen56_post_rows()
+    assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == ["5", "7", "7", "11"]
