@@ -1587,6 +1587,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 or _study_frontal_view(record, image, modality_value) or view)
     if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
         view = _paragraph_view(image, modality_value) or view
+    if view is not None and view.value is None and view.reason.startswith(_AP_OR_SUPINE_OPEN):
+        view = _paragraph_position_view(image, modality_value) or view
     if view is None or (view.value is None and not view.reason):
         view = _dated_exam_view(record, image, words, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
@@ -1641,6 +1643,21 @@ def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | N
         return None
     return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
                        found.version, "")
+
+
+#: A caption's reasons for leaving a frontal film's AP or AP Supine open: a bedside film, an AP of a patient lying.
+_AP_OR_SUPINE_OPEN = ("a portable/bedside film is AP or AP Supine", "AP in an intubated or ICU patient")
+
+
+def _paragraph_position_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A SIRM upload whose caption names a bedside film without the patient's position ("Fig. 4 – RX torace a
+    letto: ...") takes the position the paragraph telling its exam names ("In data 20/03 ... RX a letto di controllo,
+    paziente supino": AP Supine; "paziente seduto": AP), only AP or AP Supine; a paragraph naming none, several, or
+    another view gives none (``_paragraph_view``'s reading)."""
+    found = _paragraph_view(image, modality) if image.extra.get("paragraph") else None
+    if found is None or found.value not in (csv_value(AP), csv_value(AP_SUPINE)):
+        return None
+    return replace(found, rule="view.paragraph-position")
 
 
 def _dated_exam_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:

@@ -328,7 +328,6 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
     # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
     # admission's day not told in words); SIRM caso 168, a couple in one post (no split: sex, age, offsets blank)
-    # unseen56 (open): SIRM caso 184's bedside film captioned without the position ("RX torace a letto")
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -352,8 +351,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12,
-            ("unseen56", "sirm"): 1}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5771,6 +5769,23 @@ def test_unseen56_a_first_hospitals_arrival_film_told_before_the_transfer_keeps_
     assert case_timeline("Uomo, 58 anni.", images, findings=other, day_first=True).offsets[0].value == 5
 
 
+@pytest.mark.parametrize("position, view", [
+    ("paziente supino", "AP Supine"),
+    ("paziente seduto", "AP"),
+    # a paragraph naming no position, or another view: blank with the caption's reason, as before
+    ("in urgenza", None),
+    ("in proiezione PA e laterale", None),
+])
+def test_unseen56_a_bedside_caption_takes_the_position_its_paragraph_names(position, view):
+    # (the first two were blank: "a portable/bedside film is AP or AP Supine: the position is not stated"; the
+    # paragraph was read only for a caption naming no view)
+    rows = _unseen56_post_rows("RX a letto di controllo, paziente supino.", f"RX a letto di controllo, {position}.")
+    assert rows["RX-letto"]["view"] == view
+    # the other uploads as before
+    assert [rows[k]["view"] for k in _UNSEEN56_KEYS[:3]] == ["PA", "Axial", "Coronal"]
+
+
 def test_unseen56_rows():
     rows = _unseen56_post_rows()
     assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == ["5", "7", "7", "11"]
+    assert [rows[k]["view"] for k in _UNSEEN56_KEYS] == ["PA", "Axial", "Coronal", "AP Supine"]
