@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 138  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -569,6 +569,11 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                           and Spanish English) counts its days; "two days after the follow-up radiograph" counts from
 #                           the last earlier film of the exam; an exam sentence telling no time after the day of the
 #                           complaint before it; a figure "Coronal reformation of the CTPA" is the other figure's exam
+#                      v138: a transfer told from the first hospital to the authors' unit ("trasferito dall'Ospedale
+#                           di Desio presso la nostra Terapia", "transferred from a district hospital to our ICU")
+#                           dates the arrival's films, as the other order did (was the first hospital's admission)
+#                           ; a stay since a date told with its place between ("ricoverato a Lodi dal 19/03") is
+#                           the admission (was the onset)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -1636,6 +1641,8 @@ def _image_view(record: CaseRecord, image: ImageRecord, words: str, modality: Fi
                 or _study_frontal_view(record, image, modality_value) or view)
     if (view is None or (view.value is None and not view.reason)) and image.extra.get("paragraph"):
         view = _paragraph_view(image, modality_value) or view
+    if view is not None and view.value is None and view.reason.startswith(_AP_OR_SUPINE_OPEN):
+        view = _paragraph_position_view(image, modality_value) or view
     if view is None or (view.value is None and not view.reason):
         view = _dated_exam_view(record, image, words, modality_value) or view
     if (view is None or (view.value is None and not view.reason)) and single_image:
@@ -1690,6 +1697,21 @@ def _paragraph_view(image: ImageRecord, modality: str | None) -> FieldResult | N
         return None
     return FieldResult("view", image.position, paragraph, csv_value(found.value), found.evidence, "view.paragraph",
                        found.version, "")
+
+
+#: A caption's reasons for leaving a frontal film's AP or AP Supine open: a bedside film, an AP of a patient lying.
+_AP_OR_SUPINE_OPEN = ("a portable/bedside film is AP or AP Supine", "AP in an intubated or ICU patient")
+
+
+def _paragraph_position_view(image: ImageRecord, modality: str | None) -> FieldResult | None:
+    """A SIRM upload whose caption names a bedside film without the patient's position ("Fig. 4 – RX torace a
+    letto: ...") takes the position the paragraph telling its exam names ("In data 20/03 ... RX a letto di controllo,
+    paziente supino": AP Supine; "paziente seduto": AP), only AP or AP Supine; a paragraph naming none, several, or
+    another view gives none (``_paragraph_view``'s reading)."""
+    found = _paragraph_view(image, modality) if image.extra.get("paragraph") else None
+    if found is None or found.value not in (csv_value(AP), csv_value(AP_SUPINE)):
+        return None
+    return replace(found, rule="view.paragraph-position")
 
 
 def _dated_exam_view(record: CaseRecord, image: ImageRecord, words: str, modality: str | None) -> FieldResult | None:

@@ -228,6 +228,15 @@ _SINCE_DATE = compile_fast(r"\b(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", r
 _STAY_SINCE = compile_fast(r"\b(?:ricoverat[oa]|degente|ospedalizzat[oa]|hospitali[sz]ed|admitted|in\s+hospital|"
                            r"inpatient)\s+(?:\w+\s+)?(?:dal|dall[’']|since)\s*(?:il\s+|the\s+)?$", re.IGNORECASE)
 _STAY_SINCE_CHARS = 40
+#: The same stay with its place between ("era ricoverato a Lodi dal 19/03", "ricoverata presso l'Ospedale di Crema
+#: dal 10/04", "hospitalised in a district hospital since 28 March"): a place's preposition and up to five words that
+#: open no reason, company or symptom ("ricoverato in ospedale con febbre dal 19/03" is the fever's start).
+_STAY_AT_PLACE_SINCE = compile_fast(
+    r"\b(?:(?:ricoverat[oa]|degente|ospedalizzat[oa])\s+(?:a|in|presso|nel|nella|nell[’']|all[’']|al|alla)\s*"
+    r"(?:(?!(?:con|per|e|ed|da|dopo|senza|febbre|tosse|dispnea|sintomi)\b)[\w’'-]+\s+){1,5}(?:dal|dall[’'])\s*"
+    r"(?:il\s+)?|(?:hospitali[sz]ed|admitted|inpatient)\s+(?:at|in|to)\s+(?:(?!(?:with|for|and|after|because|"
+    r"fever|cough|dyspn\w*|symptoms)\b)[\w’'-]+\s+){1,5}since\s*(?:the\s+)?)$", re.IGNORECASE)
+_STAY_AT_PLACE_CHARS = 80
 #: A start told in the passive, which is a treatment's ("high-flow nasal cannula was started", "antibiotics were
 #: begun"), never the illness's onset ("symptoms started", "fever began").
 _PASSIVE_START = compile_fast(r"\b(?:was|were|been|is|are)\s+(?:\w+ly\s+|then\s+|also\s+)?$", re.IGNORECASE)
@@ -1321,7 +1330,8 @@ def _history_dates(history: str, day_first: bool = False
                 distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
                                                     for a, b in spans)
         if ((_SINCE_DATE.search(history, max(s_start, start - 12), start)
-             and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start))
+             and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
+             and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start))
                 or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
                 or _had_symptom_on(history, s_start, start)):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
@@ -3047,7 +3057,8 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       readmission, discussion)
-    chosen.update(_arrival_on_transfer(history, chosen, dates, day_first))
+    chosen.update(_arrival_on_transfer(history, chosen, dates, day_first)
+                  or _arrival_on_transfer_in_findings(findings, chosen, dates, day_first))
     # Labels count from admission when one of them is day 0 (or signed: "Day +3").
     admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
@@ -3129,6 +3140,24 @@ _TRANSFERRED_HERE = compile_fast(
     re.IGNORECASE)
 
 
+#: The same arrival told from the first hospital to the authors' unit: "il paziente viene trasferito dall'Ospedale di
+#: Desio presso la nostra Terapia Semi-Intensiva", "was transferred from a district hospital to our intensive care
+#: unit" (no comma between the two: "trasferito dall'Ospedale di Lodi, dove era ricoverato dal 19/03, ..." is the
+#: earlier stay's clause).
+_TRANSFERRED_FROM_THERE = compile_fast(
+    r"\b(?:trasferit[oaie]|transferred)\b[^.;,]{0,60}?\b(?:dall[’']\s*(?:ospedale|azienda|ASST|presidio|unit[àa])|"
+    r"da\s+(?:altro|un\s+altro)\s+(?:ospedale|presidio)|from\s+(?:an(?:other)?|the|a)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:hospital|centre|center|institution))\b[^.;,]{0,60}?\b(?:(?:nel|nella|al|alla|presso\s+(?:il|la))\s+nostr[oa]|"
+    r"presso\s+di\s+noi|(?:to|into)\s+our)\b",
+    re.IGNORECASE)
+
+
+def _transfers_here(history: str) -> list[re.Match[str]]:
+    """The history's arrivals in the authors' unit on a transfer, told in either order, in the text's order."""
+    return sorted([*_TRANSFERRED_HERE.finditer(history), *_TRANSFERRED_FROM_THERE.finditer(history)],
+                  key=lambda m: m.start())
+
+
 def _arrival_on_transfer(history: str, chosen: dict[int, tuple[Moment | None, str]], dates: _Dates,
                          day_first: bool) -> dict[int, tuple[Moment | None, str]]:
     """The films told at the arrival ("all'arrivo", "all'ingresso in reparto", "on arrival": a day 0 of the stay) of a
@@ -3138,12 +3167,10 @@ def _arrival_on_transfer(history: str, chosen: dict[int, tuple[Moment | None, st
     if dates.admission is None or not has_any(history.lower(), ("trasferit", "transferred")):
         return {}
     transfer = None
-    for m in _TRANSFERRED_HERE.finditer(history):
-        c_start, c_end = clause_at(history, m.start())
-        comma = _CLAUSE_END.search(history, m.end(), c_end)  # (not the earlier stay's ", dove era ricoverato dal")
-        found = {value for _, _, value in dates_in(history[c_start:comma.start() if comma else c_end], day_first)}
-        if len(found) == 1 and not about_other_person(history, m.start(), m.end()):
-            transfer = (found.pop(), m.group(0))
+    for m in _transfers_here(history):
+        when = _transfer_date(history, m, day_first)
+        if when is not None:
+            transfer = (when, m.group(0))
             break
     if transfer is None or transfer[0] <= dates.admission:
         return {}
@@ -3152,6 +3179,41 @@ def _arrival_on_transfer(history: str, chosen: dict[int, tuple[Moment | None, st
                        reason)
             for position, (moment, reason) in chosen.items()
             if moment is not None and moment.kind == SINCE_ADMISSION and moment.days == 0}
+
+
+def _transfer_date(text: str, transfer: re.Match[str], day_first: bool) -> date | None:
+    """The one date of the clause telling ``transfer`` (a ``_transfers_here`` match of ``text``), up to its next
+    comma; None when it tells none or several, or the transfer is another person's."""
+    c_start, c_end = clause_at(text, transfer.start())
+    comma = _CLAUSE_END.search(text, transfer.end(), c_end)  # (not the earlier stay's ", dove era ricoverato dal")
+    found = {value for _, _, value in dates_in(text[c_start:comma.start() if comma else c_end], day_first)}
+    if len(found) != 1 or about_other_person(text, transfer.start(), transfer.end()):
+        return None
+    return found.pop()
+
+
+def _arrival_on_transfer_in_findings(findings: str, chosen: dict[int, tuple[Moment | None, str]], dates: _Dates,
+                                     day_first: bool) -> dict[int, tuple[Moment | None, str]]:
+    """``_arrival_on_transfer`` told in the texts of the exams rather than the history (a SIRM post's paragraphs above
+    its uploads: "Il 16/03 ... viene trasferito dall'Ospedale di Desio presso la nostra Terapia ... All'ingresso
+    esegue TC"): the films whose arrival words ("All'ingresso") those texts tell after the dated transfer, and not
+    before it (a first hospital's film "all'ingresso in PS" keeps its day), are taken on the transfer's day. The
+    first stay is the admission the history dates, else the first day those texts tell before the transfer ("il
+    14/03 si reca presso il Pronto Soccorso dell'Ospedale di Desio"); none told, no film moves."""
+    if not has_any(findings.lower(), ("trasferit", "transferred")):
+        return {}
+    for m in _transfers_here(findings):
+        when = _transfer_date(findings, m, day_first)
+        before = [value for _, _, value in dates_in(findings[:m.start()], day_first)]
+        first_stay = dates.admission or (min(before) if before else None)
+        if when is None or first_stay is None or when <= first_stay:
+            continue
+        return {position: (Moment(DATED, when.toordinal(), f"{m.group(0)}{EVIDENCE_JOIN}{moment.evidence}",
+                                  moment.where), reason)
+                for position, (moment, reason) in chosen.items()
+                if moment is not None and moment.kind == SINCE_ADMISSION and moment.days == 0
+                and findings.find(moment.evidence, m.end()) >= 0 and findings.rfind(moment.evidence, 0, m.start()) < 0}
+    return {}
 
 
 def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: str, captions_are_notes: bool,
@@ -3830,7 +3892,9 @@ class CaseImages:
         chosen_all = _discharge_days_on_illness([*self._moments[:k], moments, *self._moments[k + 1:]],
                                                 [*self._chosen[:k], chosen, *self._chosen[k + 1:]], timeline, history,
                                                 bare)
-        transferred = _arrival_on_transfer(history, dict(enumerate(chosen_all)), dates, self._day_first)
+        transferred = (_arrival_on_transfer(history, dict(enumerate(chosen_all)), dates, self._day_first)
+                       or _arrival_on_transfer_in_findings(findings, dict(enumerate(chosen_all)), dates,
+                                                           self._day_first))
         chosen_all = [transferred.get(j, found) for j, found in enumerate(chosen_all)]
         chosen_all = [_own_date_where_base_untold(m, c, timeline, dates)
                       for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]

@@ -56,7 +56,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen57"]
+           "unseen54", "unseen55", "unseen56", "unseen57"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -5786,3 +5786,127 @@ def test_unseen57_the_same_reading_in_a_papers_history():
     # 15, counting the admission as hospital day 1, against the project's count of N days after the admission)
     cases = file_cases(FIXTURES / "papers_unseen53" / "PMC7530022_efetch.xml", None, {1: two_panels_side_by_side()})
     assert image_offsets(cases[0]) == ["10", "10", "16", "30"]
+
+
+# --- unseen56: a transfer told from the first hospital to the authors' unit, also in a SIRM post's paragraphs over its
+# uploads; a bedside caption without the position under a paragraph that names it
+
+_UNSEEN56_CASO_184 = ("caso_184_uomo_58_anni_da_5_giorni_ps_di_desio_il_14_03_rx_pa_trasferito_il_16_03_tc_all_"
+                      "ingresso_rx_a_letto_il_20_03.html")
+_UNSEEN56_CASO_184_URL = "https://www.sirm.org/2020/04/02/covid-19-caso-184/"
+_UNSEEN56_KEYS = ("RX-Desio", "TC-assiale", "TC-coronale", "RX-letto")
+
+
+def _unseen56_post_rows(old: str = "", new: str = "") -> dict[str, dict[str, object]]:
+    html = (FIXTURES / "sirm" / "unseen56" / _UNSEEN56_CASO_184).read_text()
+    assert old in html
+    rows: dict[str, dict[str, object]] = {}
+    for record in parse_sirm_posts(html.replace(old, new) if old else html, _UNSEEN56_CASO_184_URL):
+        rows.update(staged_rows(record))
+    return {key: rows[f"04/184-{key}.jpg"] for key in _UNSEEN56_KEYS}
+
+
+_UNSEEN56_TRANSFER = "il paziente viene trasferito dall’Ospedale di Desio presso la nostra Terapia Semi-Intensiva"
+
+
+@pytest.mark.parametrize("transfer, offsets", [
+    (_UNSEEN56_TRANSFER, ["5", "7", "7", "11"]),
+    # the other order, told in the paragraphs too
+    ("il paziente viene trasferito presso la nostra Terapia Semi-Intensiva dall’Ospedale di Desio",
+     ["5", "7", "7", "11"]),
+    # no other hospital (a move inside the stay) or no date in the transfer's clause: the arrival stays the first
+    # admission's day, as before
+    ("il paziente viene trasferito presso la nostra Terapia Semi-Intensiva", ["5", "5", "5", "11"]),
+])
+def test_unseen56_a_transfer_told_in_the_paragraphs_over_the_uploads_dates_the_arrival(transfer, offsets):
+    # (the first two were 5, 5, 5, 11: only the history was read for a transfer, and the post's history is its
+    # paragraphs without uploads; the paragraphs over the uploads are the findings)
+    rows = _unseen56_post_rows(_UNSEEN56_TRANSFER, transfer)
+    assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == offsets
+    undated = _unseen56_post_rows("Il 16/03, per il peggioramento", "Successivamente, per il peggioramento")
+    assert [undated[k]["offset"] for k in _UNSEEN56_KEYS[:3]] == ["5", "5", "5"]
+
+
+@pytest.mark.parametrize("history", [
+    "Uomo di 67 anni. Il 24/03 viene trasferito dall’Ospedale di Lodi presso la nostra Terapia Intensiva, intubato; "
+    "era ricoverato a Lodi dal 19/03, con febbre e tosse insorte circa una settimana prima del ricovero.",
+    "Uomo di 67 anni. Il 24/03 viene trasferito da altro ospedale nella nostra Terapia Intensiva; era ricoverato dal "
+    "19/03, con febbre e tosse insorte circa una settimana prima del ricovero.",
+])
+def test_unseen56_a_transfer_from_the_first_hospital_to_ours_in_the_history(history):
+    # (were 7, 7, 9: the arrival's films put on the first hospital's admission, and "ricoverato a Lodi dal 19/03" the
+    # onset; the order "nella nostra ... dall'Ospedale di Lodi" was read before, unseen54)
+    images = [ImageTexts(0, caption="RX torace all’arrivo in reparto, paziente supino."),
+              ImageTexts(1, caption="TC torace all’arrivo."),
+              ImageTexts(2, caption="RX torace di controllo del 28/03.")]
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [12, 12, 16]
+
+
+@pytest.mark.parametrize("history, admitted", [
+    ("Uomo di 67 anni, era ricoverato a Lodi dal 19/03, con febbre e tosse insorte circa una settimana prima del "
+     "ricovero.", date(2020, 3, 19)),
+    ("Donna di 58 anni, ricoverata presso l’Ospedale di Crema dal 10/04 per febbre da 5 giorni.", date(2020, 4, 10)),
+    ("Uomo di 70 anni, ricoverato in Medicina dal 19/03; febbre insorta 7 giorni prima del ricovero.",
+     date(2020, 3, 19)),
+    ("A 60-year-old man hospitalised in a district hospital since 28 March 2020, with fever that began 7 days before "
+     "admission.", date(2020, 3, 28)),
+])
+def test_unseen56_a_stay_since_a_date_told_with_its_place_is_the_admission(history, admitted):
+    # (each was the onset of that date and no admission: the place between the stay and "dal" / "since")
+    onset, found = history_dates(history, DAY_FIRST)
+    assert onset is None
+    assert found[0] == admitted
+
+
+@pytest.mark.parametrize("history, onset", [
+    # a symptom or a reason between: the symptom's start, as before
+    ("Uomo di 67 anni, ricoverato in ospedale con febbre dal 19/03.", date(2020, 3, 19)),
+    ("Admitted to the ward with fever since 3 April 2020.", date(2020, 4, 3)),
+])
+def test_unseen56_a_symptom_since_a_date_after_a_stay_stays_the_onset(history, onset):
+    assert history_dates(history, DAY_FIRST)[0][0] == onset
+
+
+def test_unseen56_a_transfer_from_the_first_hospital_to_ours_in_english():
+    history = ("A 60-year-old man with fever for 5 days was admitted to a district hospital on 28 March 2020. On 2 "
+               "April 2020 he was transferred from the district hospital to our intensive care unit, intubated.")
+    images = [ImageTexts(0, caption="Chest radiograph on arrival, supine."),
+              ImageTexts(1, caption="Chest radiograph on 6 April 2020.")]
+    # (was 5, 14: the arrival's film on the district hospital's admission)
+    assert [o.value for o in case_timeline(history, images, day_first=True).offsets] == [10, 14]
+
+
+def test_unseen56_a_first_hospitals_arrival_film_told_before_the_transfer_keeps_its_day():
+    findings = ("Febbre da 5 giorni; il 14/03 giunge al PS dell’Ospedale di Desio, dove all’arrivo esegue RX torace.\n"
+                "Il 16/03 viene trasferito dall’Ospedale di Desio presso la nostra Terapia Semi-Intensiva. "
+                "All’ingresso esegue TC del torace.")
+    images = [ImageTexts(0, caption="RX torace del 14/03, all’arrivo in PS."),
+              ImageTexts(1, caption="TC torace. All’ingresso.")]
+    # (the TC was 5: the first hospital's admission)
+    assert [o.value for o in case_timeline("Uomo, 58 anni.", images, findings=findings, day_first=True).offsets] \
+        == [5, 7]
+    # the transfer told with another person: no film moves
+    other = findings.replace("Il 16/03 viene trasferito", "Il 16/03 la moglie viene trasferita")
+    assert case_timeline("Uomo, 58 anni.", images, findings=other, day_first=True).offsets[0].value == 5
+
+
+@pytest.mark.parametrize("position, view", [
+    ("paziente supino", "AP Supine"),
+    ("paziente seduto", "AP"),
+    # a paragraph naming no position, or another view: blank with the caption's reason, as before
+    ("in urgenza", None),
+    ("in proiezione PA e laterale", None),
+])
+def test_unseen56_a_bedside_caption_takes_the_position_its_paragraph_names(position, view):
+    # (the first two were blank: "a portable/bedside film is AP or AP Supine: the position is not stated"; the
+    # paragraph was read only for a caption naming no view)
+    rows = _unseen56_post_rows("RX a letto di controllo, paziente supino.", f"RX a letto di controllo, {position}.")
+    assert rows["RX-letto"]["view"] == view
+    # the other uploads as before
+    assert [rows[k]["view"] for k in _UNSEEN56_KEYS[:3]] == ["PA", "Axial", "Coronal"]
+
+
+def test_unseen56_rows():
+    rows = _unseen56_post_rows()
+    assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == ["5", "7", "7", "11"]
+    assert [rows[k]["view"] for k in _UNSEEN56_KEYS] == ["PA", "Axial", "Coronal", "AP Supine"]

@@ -108,7 +108,9 @@ AXIAL, CORONAL = CT_VIEWS
 # share its words (was the first's alone: the second blank)
 # v32: lying on the back in the Romance languages' words and their English ("in dorsal decubitus", "decúbito
 # dorsal", "décubitus dorsal") is AP Supine (was blank: a bedside film, position not read)
-VIEW_VERSION = 32
+# v33: a SIRM bedside film's caption without the position takes the one its exam's paragraph names ("RX a letto
+# di controllo, paziente supino"; was blank: the paragraph was read only for a caption naming no view)
+VIEW_VERSION = 33
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
