@@ -28,7 +28,7 @@ from ingest.pages import (
     select_one,
     text,
 )
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.sites.sirm import (
     CANONICAL_HOST,
     IMAGE_EXT,
@@ -41,6 +41,7 @@ from ingest.sites.sirm import (
     sirm_credit,
     sirm_source_key,
 )
+from ingest.timeline import onset_gap
 
 __all__ = [
     "CANONICAL_HOST",
@@ -468,6 +469,22 @@ def _same_modality(caption: str, paragraph: str) -> bool:
     return not kinds[0] or not kinds[1] or set(kinds[0]) <= set(kinds[1])
 
 
+def _own_exam_sentences(caption: str, paragraph: str) -> str:
+    """The sentences of ``paragraph`` telling the one exam ``caption`` names, when the paragraph tells two exams in
+    sentences of their own, each with its moment ("Moglie: in PS RX torace in due proiezioni, negativa. Dopo 48 ore
+    ... esegue TC del torace." under a PA film and a CT; "at the admission chest X-ray ...; CT of the chest was
+    performed the day after"): the CT's moment is not the film's. The paragraph whole otherwise (one exam, or a
+    sentence telling both: "in PS RX torace a letto e TC del torace eseguita subito dopo")."""
+    kinds = set(_exam_kinds(caption))
+    # (a sentence opens with a capital: "(Fig. 1), e TC del torace" goes on the sentence of "Fig.")
+    sentences = re.split(r"(?<=[.;])\s+(?=[A-ZÀ-Ý])", paragraph)
+    told = [set(_exam_kinds(sentence)) for sentence in sentences]
+    if len(kinds) != 1 or len(set().union(*told)) < 2 or any(len(t) > 1 for t in told):
+        return paragraph
+    own = [sentence for sentence, t in zip(sentences, told) if t == kinds]
+    return " ".join(own) if own else paragraph
+
+
 def _legend_under(run: list[ImageRecord], text: str) -> list[ImageRecord]:
     """The images of a run without captions of their own (a gallery), each described by its entry of the
     numbered legend that follows them ("Fig. 1: RX torace PA all'ingresso. Fig. 2: RX torace LL. Fig. 3: TC
@@ -574,7 +591,7 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
     elif caption and last_imaging_text and _same_modality(caption, last_imaging_text):
         # a block-editor figure's short caption ("TC, scansione assiale") under the paragraph telling
         # its exam ("TC del torace eseguita dopo 48 ore: ..."): the paragraph tells the exam's moment
-        extra["paragraph"] = last_imaging_text
+        extra["paragraph"] = _own_exam_sentences(caption, last_imaging_text)
     day = _DAY_MONTH.search(caption)
     modality = _MODALITY.search(described_by)
     view = _VIEW.search(described_by)
@@ -868,12 +885,14 @@ def _pieces(line: str, words: dict[str, re.Pattern[str]]) -> list[str]:
     """A text line cut into its sentences, and a sentence before each clause opening on another person ("Coppia di
     coniugi, | lui di 74 anni, cardiopatico, | lei di 69 anni ..."; "A 66-years-old man | and his wife, 63 ...")."""
     names = "|".join(w.pattern for w in words.values())
-    opening = re.compile(r"(?:,\s+|\s+(?:e|and)\s+)(?=(?:(?:il|la|lo|the|his|her|sua|suo)\s+)?(?:" + names + "))",
-                         re.I)
+    # (a clause of them all opens a piece too: "..., both admitted to our hospital the same day", ", entrambi con ...")
+    opening = re.compile(r"(?:,\s+|\s+(?:e|and)\s+)(?=(?:(?:il|la|lo|the|his|her|sua|suo)\s+)?(?:" + names + ")"
+                         r"|(?:both|entrambi|ambedue|tutti\s+e\s+due)\b)", re.I)
     pieces = []
     for sentence in re.split(r"(?<=[.;!?])\s+", line):
         cuts = [m.start() for m in opening.finditer(sentence)]
-        pieces += [sentence[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(sentence)]) if sentence[a:b].strip()]
+        pieces += [sentence[a:b].strip(" ,") for a, b in zip([0, *cuts], [*cuts, len(sentence)])
+                   if sentence[a:b].strip(" ,")]
     return pieces
 
 
@@ -898,8 +917,9 @@ def _person_records(page: SirmPostPage, whole: CaseRecord, persons: list[str],
                               "assigns: review and split by hand")
         return [whole]
     records = []
+    owns: dict[str, list[str]] = {}
     for number, person in enumerate(persons, start=1):
-        own: list[str] = []
+        own = owns.setdefault(person, [])
         mine: Blocks = []
         for i, (kind, value) in enumerate(blocks):
             if kind == "img":
@@ -912,7 +932,48 @@ def _person_records(page: SirmPostPage, whole: CaseRecord, persons: list[str],
             own += [p for p in kept if _first_named(p, words) == person]
             mine += [("text", " ".join(kept))] if kept else []
         records.append(_person_record(page, whole, mine, byline, own, person, number, len(persons)))
+    _timeline_notes(records, persons, owns, words, whole.extra.get("lang") == "en")
     return records
+
+
+#: An onset told after another person's: "ha iniziato ad avere febbricola tre giorni dopo di lui", "started two days
+#: after her husband".
+_ONSET_AFTER_OTHER = re.compile(
+    r"\b(?P<n>\d{1,2}|un|uno|due|tre|quattro|cinque|sei|sette|one|two|three|four|five|six|seven)\s+(?:giorni|days?)\s+"
+    r"(?:dopo|after)\s+(?:di\s+)?(?:lui|lei|him|her|(?:del|della|her|his)\s+(?:marito|moglie|padre|madre|figlio|"
+    r"figlia|husband|wife|father|mother|son|daughter))\b", re.I)
+_SMALL_NUMBERS = {w: n for n, ws in enumerate((("",), ("un", "uno", "one"), ("due", "two"), ("tre", "three"),
+                                               ("quattro", "four"), ("cinque", "five"), ("sei", "six"),
+                                               ("sette", "seven"))) for w in ws}
+
+
+def _timeline_notes(records: list[CaseRecord], persons: list[str], owns: dict[str, list[str]],
+                    words: dict[str, re.Pattern[str]], english: bool) -> None:
+    """Each person's own clauses for the timeline, the relation opening them read as the patient ("Il marito da 6
+    giorni presenta febbre" -> "Il paziente da 6 giorni ..."; the timeline takes a relation for someone else than the
+    patient), and an onset told after another person's ("tre giorni dopo di lui") as the days it leaves before the
+    common arrival (the other's 6 less 3: 3), where the other person's own clauses tell theirs. Our words, in
+    ``extra[TIMELINE_NOTE]`` (never a note of the case)."""
+    patient = "The patient" if english else "Il paziente"
+    notes: dict[str, str] = {}
+    for person in persons:
+        opening = re.compile(r"^(?:(?:il|la|lo|l['’]|the|his|her|sua|suo)\s+)?(?:" + words[person].pattern + ")", re.I)
+        lines = [patient + piece[m.end():] for piece in owns[person] if (m := opening.match(piece))]
+        notes[person] = " ".join(line.rstrip(" ;,.") + "." for line in lines)
+    gaps = {person: onset_gap(note) for person, note in notes.items() if note}
+    for person in persons:
+        after = next((m for piece in owns[person] if (m := _ONSET_AFTER_OTHER.search(piece))), None)
+        others = [gap for other, gap in gaps.items() if other != person and gap is not None]
+        if after is not None and gaps.get(person) is None and len(others) == 1:
+            n = int(after.group("n")) if after.group("n").isdigit() else _SMALL_NUMBERS[after.group("n").lower()]
+            if 0 < n < others[0][0]:
+                days = others[0][0] - n
+                # (the other's words are not repeated: the timeline would read them as this person's)
+                notes[person] += (f" The patient's symptoms began {days} days before the admission." if english
+                                  else f" Il paziente ha sintomi da {days} giorni.")
+    for record, person in zip(records, persons):
+        if notes[person].strip():
+            record.extra[TIMELINE_NOTE] = notes[person].strip()
 
 
 # "66-years-old": the age as non-native English writes it (``_AGE`` reads "66-year-old", "66 years old").

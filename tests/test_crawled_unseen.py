@@ -327,9 +327,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
     # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
-    # admission's day not told in words); SIRM caso 168's four offsets (split since sirmsplit52: sex and age right)
-    # sirmsplit52 (open, see its README): the offsets of caso 176, of en case 38 (0 from "at the admission": the
-    # husband's "has fever since 7 days" and the wife's "4 days before the admission" not read), caso 198's mother
+    # admission's day not told in words) (SIRM caso 168 split since sirmsplit52: every cell right)
+    # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
+    # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -353,8 +353,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 4,
-            ("sirmsplit52", "sirm"): 8}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5733,3 +5732,39 @@ def test_sirmsplit52_numbered_patients_with_their_relation_in_brackets_and_one_g
                                             ("padre", "M"), ("il padre", None), ("wife of patient 1", None)])
 def test_sirmsplit52_a_patient_line_that_is_only_a_relation_gives_the_sex(label, sex):
     assert NORMALIZERS["sex"](label, language="it").value == sex
+
+
+def test_sirmsplit52_each_persons_onset_from_their_own_clauses_and_one_told_after_the_others():
+    # caso 168: "Il marito da 6 giorni ..." (the timeline takes a relation for someone else than the patient: was
+    # blank), "la moglie ha iniziato ... tre giorni dopo di lui" (6 - 3: 3 days before the common arrival), her CT
+    # "Dopo 48 ore" under the paragraph whose first sentence tells her film "in PS" (both took "Dopo 48 ore": blank)
+    rows = _batch_rows("sirm", "unseen55", _COUPLE_POST, _COUPLE_URL)
+    assert [rows[f"04/168-{k}.jpg"]["offset"] for k in ("marito-RX", "marito-TC", "moglie-RX", "moglie-TC")] == \
+        ["6", "6", "3", "5"]
+    # the other's onset not told: no day for hers either
+    html = (FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text().replace("Il marito da 6 giorni presenta",
+                                                                                "Il marito presenta")
+    found = {}
+    for record in parse_sirm_posts(html, _COUPLE_URL):
+        found.update(staged_rows(record))
+    assert found["04/168-moglie-RX.jpg"]["offset"] is None
+
+
+@pytest.mark.parametrize(("caption", "paragraph", "own"), [
+    ("RX torace PA", "Moglie: in PS RX torace, negativa. Dopo 48 ore esegue TC del torace.",
+     "Moglie: in PS RX torace, negativa."),
+    ("TC, scansione assiale", "Moglie: in PS RX torace, negativa. Dopo 48 ore esegue TC del torace.",
+     "Dopo 48 ore esegue TC del torace."),
+    ("CT axial image", "At the admission chest X-ray, AP; CT of the chest was performed the day after.",
+     "CT of the chest was performed the day after."),
+    # one sentence telling both exams, or a sentence going on after "Fig.": the paragraph whole
+    ("TC, scansione assiale", "In PS RX torace a letto e TC del torace eseguita subito dopo.",
+     "In PS RX torace a letto e TC del torace eseguita subito dopo."),
+    ("TC del torace", "All'arrivo RX torace (Fig. 1), e TC del torace (Fig. 2).",
+     "All'arrivo RX torace (Fig. 1), e TC del torace (Fig. 2)."),
+])
+def test_sirmsplit52_a_film_under_a_paragraph_telling_two_exams_in_sentences_of_their_own_takes_its_exams(
+        caption, paragraph, own):
+    from ingest.sirm import _own_exam_sentences
+
+    assert _own_exam_sentences(caption, paragraph) == own
