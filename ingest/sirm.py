@@ -28,7 +28,7 @@ from ingest.pages import (
     select_one,
     text,
 )
-from ingest.records import CaseRecord, ImageRecord
+from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.sites.sirm import (
     CANONICAL_HOST,
     IMAGE_EXT,
@@ -41,6 +41,7 @@ from ingest.sites.sirm import (
     sirm_credit,
     sirm_source_key,
 )
+from ingest.timeline import onset_gap
 
 __all__ = [
     "CANONICAL_HOST",
@@ -468,6 +469,22 @@ def _same_modality(caption: str, paragraph: str) -> bool:
     return not kinds[0] or not kinds[1] or set(kinds[0]) <= set(kinds[1])
 
 
+def _own_exam_sentences(caption: str, paragraph: str) -> str:
+    """The sentences of ``paragraph`` telling the one exam ``caption`` names, when the paragraph tells two exams in
+    sentences of their own, each with its moment ("Moglie: in PS RX torace in due proiezioni, negativa. Dopo 48 ore
+    ... esegue TC del torace." under a PA film and a CT; "at the admission chest X-ray ...; CT of the chest was
+    performed the day after"): the CT's moment is not the film's. The paragraph whole otherwise (one exam, or a
+    sentence telling both: "in PS RX torace a letto e TC del torace eseguita subito dopo")."""
+    kinds = set(_exam_kinds(caption))
+    # (a sentence opens with a capital: "(Fig. 1), e TC del torace" goes on the sentence of "Fig.")
+    sentences = re.split(r"(?<=[.;])\s+(?=[A-ZÀ-Ý])", paragraph)
+    told = [set(_exam_kinds(sentence)) for sentence in sentences]
+    if len(kinds) != 1 or len(set().union(*told)) < 2 or any(len(t) > 1 for t in told):
+        return paragraph
+    own = [sentence for sentence, t in zip(sentences, told) if t == kinds]
+    return " ".join(own) if own else paragraph
+
+
 def _legend_under(run: list[ImageRecord], text: str) -> list[ImageRecord]:
     """The images of a run without captions of their own (a gallery), each described by its entry of the
     numbered legend that follows them ("Fig. 1: RX torace PA all'ingresso. Fig. 2: RX torace LL. Fig. 3: TC
@@ -574,7 +591,7 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
     elif caption and last_imaging_text and _same_modality(caption, last_imaging_text):
         # a block-editor figure's short caption ("TC, scansione assiale") under the paragraph telling
         # its exam ("TC del torace eseguita dopo 48 ore: ..."): the paragraph tells the exam's moment
-        extra["paragraph"] = last_imaging_text
+        extra["paragraph"] = _own_exam_sentences(caption, last_imaging_text)
     day = _DAY_MONTH.search(caption)
     modality = _MODALITY.search(described_by)
     view = _VIEW.search(described_by)
@@ -726,6 +743,8 @@ def parse_sirm_post(html: str | bytes, url: str) -> CaseRecord:
 # 1</strong>" as its own paragraph, the block editor's habit).
 _PATIENT_HEADING = re.compile(
     r"^\W{0,3}(?:(?:paziente|patient|caso|case)\s*(?:n\.?\s*|#\s*)?(?P<n>\d{1,2}|[A-D])\b\s*(?:[:.)–-]|$)"
+    # the person's relation in brackets after the number, then the age: "Paziente 1 (madre), 79 anni"
+    r"|(?:paziente|patient)\s*(?P<nb>\d{1,2})\s*\((?:[^()]{1,30})\)\s*[,:.–-]"
     r"|(?P<ord>prim[oa]|second[oa]|terz[oa]|quart[oa]|first|second|third|fourth)\s+(?:paziente|caso|patient|case)\b)",
     re.I,
 )
@@ -744,6 +763,28 @@ _RELATIVE_OPENER = re.compile(
 )
 
 
+#: The relations a family's post names its persons by, and each one's sex; the English words as the Italian ones.
+_ROLE_SEX = {**dict.fromkeys(("marito", "padre", "figlio", "fratello", "nonno"), "M"),
+             **dict.fromkeys(("moglie", "madre", "figlia", "sorella", "nonna"), "F")}
+_ROLE_EN = {"husband": "marito", "father": "padre", "son": "figlio", "brother": "fratello", "wife": "moglie",
+            "mother": "madre", "daughter": "figlia", "sister": "sorella"}
+_ROLE_WORDS = "|".join([*_ROLE_SEX, *_ROLE_EN])
+# A paragraph opening with the person's relation as a bare label, the age told elsewhere (in the post's opening):
+# "Marito: in PS RX torace ...", "Moglie – TC del torace ...", "Husband: at the admission chest X-ray ..." (the
+# relation then a colon or a dash: "Il marito è stato ricoverato" tells of him, it opens no part of the post).
+_ROLE_LABEL = re.compile(rf"^\W{{0,3}}(?:(?:il|la|the)\s+)?(?P<rel>{_ROLE_WORDS})\b\W{{0,3}}\s*[:–—-]\s", re.I)
+# An upload's caption naming the person it shows: "Padre – RX torace PA", "Marito. RX torace", "Husband: CT",
+# "Paz. 1 – TC", "Paziente 2: RX".
+_CAPTION_PERSON = re.compile(rf"^\W{{0,3}}(?:(?:il|la|the)\s+)?(?:(?P<rel>{_ROLE_WORDS})"
+                             r"|(?:paz\.?|paziente|patient|pt\.?)\s*(?P<n>\d{1,2}))\s*[:.–—-]\s", re.I)
+
+
+def _role_key(word: str) -> str:
+    """The relation as the Italian word ("Husband" -> "marito"), a number as it is ("1")."""
+    word = word.lower()
+    return _ROLE_EN.get(word, word)
+
+
 def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, int]]:
     """(patient label, first block, end block) of each patient of a post, in order; [] unless the
     post opens at least two distinct patients with a heading line, or (with no such heading) two
@@ -755,14 +796,14 @@ def _patient_sections(blocks: list[tuple[str, object]]) -> list[tuple[str, int, 
             continue
         m = _PATIENT_HEADING.match(str(value))
         if m:
-            label = (m.group("n") or m.group("ord")).lower()
+            label = (m.group("n") or m.group("nb") or m.group("ord")).lower()
             if label not in [o[0] for o in openers]:
                 openers.append((label, index))
     if len(openers) < 2:
         openers = []
         for index, (kind, value) in enumerate(blocks):
-            m = _RELATIVE_OPENER.match(str(value)) if kind == "text" else None
-            if m and m.group("rel").lower() not in [o[0] for o in openers]:
+            m = (_RELATIVE_OPENER.match(str(value)) or _ROLE_LABEL.match(str(value))) if kind == "text" else None
+            if m and _role_key(m.group("rel")) not in [_role_key(o[0]) for o in openers]:
                 openers.append((m.group("rel").lower(), index))
     if len(openers) < 2:
         return []
@@ -779,6 +820,9 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
     blocks = page.blocks
     whole = page.record(blocks)
     sections = _patient_sections(blocks)
+    persons = _persons_of_a_family(blocks, sections)
+    if persons:
+        return _person_records(page, whole, persons, sections)
     if not sections:
         return [whole, *_earlier_normal_films(whole)]
     first = sections[0][1]
@@ -796,6 +840,160 @@ def parse_sirm_posts(html: str | bytes, url: str) -> list[CaseRecord]:
         record.extra.update({"patient_number": number, "patients": len(sections), "patient_label": label})
         records += [record, *_earlier_normal_films(record)]
     return records
+
+
+def _caption_person(node: object) -> str:
+    """The person an upload's caption opens with ("Padre – RX ...": "padre"; "Paz. 1 – TC": "1"), else ""."""
+    m = _CAPTION_PERSON.match(_image_caption(node)) if isinstance(node, Selector) else None
+    return "" if m is None else _role_key(m.group("rel")) if m.group("rel") else str(int(m.group("n")))
+
+
+def _persons_of_a_family(blocks: Blocks, sections: list[tuple[str, int, int]]) -> list[str]:
+    """The persons of a post told person by person where the post's parts alone do not split it: the uploads'
+    captions naming two persons or more ("Padre – RX ...", "Figlio – RX ..."; "Paz. 1 – ...", "Paz. 2 – ..." in one
+    gallery after both patients' paragraphs), or the parts opened by a bare relation ("Marito:" / "Moglie:"), whose
+    ages and onsets the post's opening tells ("lui di 74 anni ..., lei di 69 anni"). [] otherwise (the parts
+    split as before)."""
+    named = [_caption_person(value) for kind, value in blocks if kind == "img"]
+    labels = [_role_key(label) for label, _, _ in sections]
+    bare = any(_ROLE_LABEL.match(str(blocks[start][1])) for _, start, _ in sections)
+    if labels and (bare or any(n and n in labels for n in named)):
+        return labels if all(not n or n in labels for n in named) else []
+    if not labels and len({n for n in named if n}) >= 2:
+        return list(dict.fromkeys(n for n in named if n))
+    return []
+
+
+def _person_words(persons: list[str]) -> dict[str, re.Pattern[str]]:
+    """The words naming each person in the post's text: the relation (Italian or English), a patient's number, and
+    the words of sex ("lui", "uomo", "man"; "lei", "donna") for the one person of that sex."""
+    sexes = [_ROLE_SEX.get(p, "") for p in persons]
+    words = {}
+    for person, sex in zip(persons, sexes):
+        if person.isdigit():
+            alternatives = [rf"(?:paz\.?|paziente|patient|pt\.?)\s*{person}\b"]
+        else:
+            alternatives = [person, *[en for en, it in _ROLE_EN.items() if it == person]]
+            if sex and sexes.count(sex) == 1:
+                alternatives += (["lui", "uomo", "man", "maschio"] if sex == "M"
+                                 else ["lei", "donna", "woman", "femmina"])
+        words[person] = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
+    return words
+
+
+def _pieces(line: str, words: dict[str, re.Pattern[str]]) -> list[str]:
+    """A text line cut into its sentences, and a sentence before each clause opening on another person ("Coppia di
+    coniugi, | lui di 74 anni, cardiopatico, | lei di 69 anni ..."; "A 66-years-old man | and his wife, 63 ...")."""
+    names = "|".join(w.pattern for w in words.values())
+    # (a clause of them all opens a piece too: "..., both admitted to our hospital the same day", ", entrambi con ...")
+    opening = re.compile(r"(?:,\s+|\s+(?:e|and)\s+)(?=(?:(?:il|la|lo|the|his|her|sua|suo)\s+)?(?:" + names + ")"
+                         r"|(?:both|entrambi|ambedue|tutti\s+e\s+due)\b)", re.I)
+    pieces = []
+    for sentence in re.split(r"(?<=[.;!?])\s+", line):
+        cuts = [m.start() for m in opening.finditer(sentence)]
+        pieces += [sentence[a:b].strip(" ,") for a, b in zip([0, *cuts], [*cuts, len(sentence)])
+                   if sentence[a:b].strip(" ,")]
+    return pieces
+
+
+def _first_named(piece: str, words: dict[str, re.Pattern[str]]) -> str:
+    """The person a piece names first ("" when it names none: it tells of them all)."""
+    found = [(m.start(), person) for person, pattern in words.items() if (m := pattern.search(piece))]
+    return min(found)[1] if found else ""
+
+
+def _person_records(page: SirmPostPage, whole: CaseRecord, persons: list[str],
+                    sections: list[tuple[str, int, int]]) -> list[CaseRecord]:
+    """One case per person of a family's post (``_persons_of_a_family``), keyed ``<slug>-p<n>``: each one's uploads
+    (by the caption naming them, else by the part they sit in), the post's shared lines cut to the clauses about
+    them or about all (``_pieces``), their own part; their age from the first clause about them, their sex from
+    their relation. Uploads neither a caption nor a part assigns: the post stays one case, with a warning."""
+    blocks, words = page.blocks, _person_words(persons)
+    owner = {i: _role_key(label) for label, start, end in sections for i in range(start, end)}
+    byline, _ = _byline(blocks)
+    assigned = {i: _caption_person(v) or owner.get(i, "") for i, (kind, v) in enumerate(blocks) if kind == "img"}
+    if any(not person for person in assigned.values()):
+        whole.warnings.append(f"several persons in the post ({', '.join(persons)}); uploads that no caption or part "
+                              "assigns: review and split by hand")
+        return [whole]
+    records = []
+    owns: dict[str, list[str]] = {}
+    for number, person in enumerate(persons, start=1):
+        own = owns.setdefault(person, [])
+        mine: Blocks = []
+        for i, (kind, value) in enumerate(blocks):
+            if kind == "img":
+                mine += [(kind, value)] if assigned[i] == person else []
+                continue
+            if value in byline or owner.get(i, person) != person:
+                mine += [(kind, value)] if value in byline else []
+                continue
+            kept = [p for p in _pieces(str(value), words) if _first_named(p, words) in ("", person)]
+            own += [p for p in kept if _first_named(p, words) == person]
+            mine += [("text", " ".join(kept))] if kept else []
+        records.append(_person_record(page, whole, mine, byline, own, person, number, len(persons)))
+    _timeline_notes(records, persons, owns, words, whole.extra.get("lang") == "en")
+    return records
+
+
+#: An onset told after another person's: "ha iniziato ad avere febbricola tre giorni dopo di lui", "started two days
+#: after her husband".
+_ONSET_AFTER_OTHER = re.compile(
+    r"\b(?P<n>\d{1,2}|un|uno|due|tre|quattro|cinque|sei|sette|one|two|three|four|five|six|seven)\s+(?:giorni|days?)\s+"
+    r"(?:dopo|after)\s+(?:di\s+)?(?:lui|lei|him|her|(?:del|della|her|his)\s+(?:marito|moglie|padre|madre|figlio|"
+    r"figlia|husband|wife|father|mother|son|daughter))\b", re.I)
+_SMALL_NUMBERS = {w: n for n, ws in enumerate((("",), ("un", "uno", "one"), ("due", "two"), ("tre", "three"),
+                                               ("quattro", "four"), ("cinque", "five"), ("sei", "six"),
+                                               ("sette", "seven"))) for w in ws}
+
+
+def _timeline_notes(records: list[CaseRecord], persons: list[str], owns: dict[str, list[str]],
+                    words: dict[str, re.Pattern[str]], english: bool) -> None:
+    """Each person's own clauses for the timeline, the relation opening them read as the patient ("Il marito da 6
+    giorni presenta febbre" -> "Il paziente da 6 giorni ..."; the timeline takes a relation for someone else than the
+    patient), and an onset told after another person's ("tre giorni dopo di lui") as the days it leaves before the
+    common arrival (the other's 6 less 3: 3), where the other person's own clauses tell theirs. Our words, in
+    ``extra[TIMELINE_NOTE]`` (never a note of the case)."""
+    patient = "The patient" if english else "Il paziente"
+    notes: dict[str, str] = {}
+    for person in persons:
+        opening = re.compile(r"^(?:(?:il|la|lo|l['’]|the|his|her|sua|suo)\s+)?(?:" + words[person].pattern + ")", re.I)
+        lines = [patient + piece[m.end():] for piece in owns[person] if (m := opening.match(piece))]
+        notes[person] = " ".join(line.rstrip(" ;,.") + "." for line in lines)
+    gaps = {person: onset_gap(note) for person, note in notes.items() if note}
+    for person in persons:
+        after = next((m for piece in owns[person] if (m := _ONSET_AFTER_OTHER.search(piece))), None)
+        others = [gap for other, gap in gaps.items() if other != person and gap is not None]
+        if after is not None and gaps.get(person) is None and len(others) == 1:
+            n = int(after.group("n")) if after.group("n").isdigit() else _SMALL_NUMBERS[after.group("n").lower()]
+            if 0 < n < others[0][0]:
+                days = others[0][0] - n
+                # (the other's words are not repeated: the timeline would read them as this person's)
+                notes[person] += (f" The patient's symptoms began {days} days before the admission." if english
+                                  else f" Il paziente ha sintomi da {days} giorni.")
+    for record, person in zip(records, persons):
+        if notes[person].strip():
+            record.extra[TIMELINE_NOTE] = notes[person].strip()
+
+
+# "66-years-old": the age as non-native English writes it (``_AGE`` reads "66-year-old", "66 years old").
+_AGE_PERSON = re.compile(_AGE.pattern + r"|\b\d{1,3}-years?-old\b", re.I)
+
+
+def _person_record(page: SirmPostPage, whole: CaseRecord, blocks: Blocks, byline: list[str], own: list[str],
+                   person: str, number: int, count: int) -> CaseRecord:
+    record = page.record(blocks, byline=byline)
+    age = next((m.group(0) for piece in own if (m := _AGE_PERSON.search(piece))), "")
+    record.age_text = age or record.age_text
+    relation = next((m.group(0) for piece in own if (m := re.search(rf"\b(?:{_ROLE_WORDS})\b", piece, re.I))), "")
+    if relation and _ROLE_SEX.get(_role_key(relation)) and not record.sex_text:
+        record.sex_text = relation
+    record.warnings = [w for w in record.warnings if "couple's two ages" not in w]
+    record.source_key = f"{whole.source_key}-p{number}"
+    record.warnings.append(f"patient {number} of {count} ('{person}') split from post {whole.source_key}: "
+                           "check the split")
+    record.extra.update({"patient_number": number, "patients": count, "patient_label": person})
+    return record
 
 
 # A film of an earlier year told normal, shown beside the COVID-19 films ("Un RX torace eseguito a

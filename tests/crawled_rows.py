@@ -102,6 +102,8 @@ def table(scores: dict[str, Score]) -> str:
     lines = [f"{'site':<12}{'rows':>5} " + " ".join(f"{f[:8]:>8}" for f in FIELDS)]
     total = Score()
     for site, score in scores.items():
+        if not score.rows:  # a batch of one site's pages (sirmsplit52: SIRM posts only)
+            continue
         lines.append(f"{site:<12}{score.rows:>5} " + " ".join(
             f"{score.right[f] / score.rows:>8.3f}" for f in FIELDS))
         total.rows += score.rows

@@ -56,7 +56,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen56", "unseen57"]
+           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -328,7 +328,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
     # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
-    # admission's day not told in words); SIRM caso 168, a couple in one post (no split: sex, age, offsets blank)
+    # admission's day not told in words) (SIRM caso 168 split since sirmsplit52: every cell right)
+    # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
+    # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -352,7 +354,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("unseen55", "sirm"): 12}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 3, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -5643,21 +5645,25 @@ def _couple_post_ages(old: str = "", new: str = "") -> list[object]:
 
 
 def test_unseen55_a_couples_two_ages_in_a_post_read_as_one_case_are_blank():
-    # (were 74 for all four uploads: the opening's first age, the husband's, given to the wife's films too)
-    assert _couple_post_ages() == [None, None, None, None]
-    [record] = parse_sirm_posts((FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text(), _COUPLE_URL)
-    assert any("two ages" in w for w in record.warnings)
-    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
-                             "Marito e moglie conviventi, di 74 e 69 anni") == [None, None, None, None]
+    # (were 74 for all four uploads: the opening's first age, the husband's, given to the wife's films too; since
+    # sirmsplit52 the post is split by its "Marito:" / "Moglie:" parts and their captions, each one's age their own)
+    assert _couple_post_ages() == ["74", "74", "69", "69"]
+    # the same couple, neither part nor caption naming a person: one case, the ages blank, a warning
+    html = (FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text()
+    for label in ("<strong>Marito</strong>: ", "<strong>Moglie</strong>: ", "Marito. ", "Moglie. "):
+        html = html.replace(label, "")
+    [record] = parse_sirm_posts(html, _COUPLE_URL)
+    assert any("two ages" in w for w in record.warnings) and record.age_text == ""
 
 
 def test_unseen55_one_patient_with_a_relatives_age_keeps_the_first_age():
-    # no couple presented together: the opening's first age is the patient's, as before
-    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
-                             "Uomo di 74 anni, cardiopatico, la cui moglie di 69 anni") == ["74"] * 4
-    # a couple told with one age only: that age, as before
-    assert _couple_post_ages("Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni",
-                             "Coppia di coniugi conviventi, lui di 74 anni, cardiopatico") == ["74"] * 4
+    # a person whose age the opening does not tell apart from the other's is left blank, never given the other's
+    opening = "Coppia di coniugi conviventi, lui di 74 anni, cardiopatico, lei di 69 anni"
+    assert _couple_post_ages(opening, "Marito e moglie conviventi, di 74 e 69 anni") == [None, None, "69", "69"]
+    assert _couple_post_ages(opening, "Uomo di 74 anni, cardiopatico, la cui moglie di 69 anni") == \
+        ["74", "74", None, None]
+    assert _couple_post_ages(opening, "Coppia di coniugi conviventi, lui di 74 anni, cardiopatico") == \
+        ["74", "74", None, None]
 
 
 def test_unseen55_rows():
@@ -5910,3 +5916,100 @@ def test_unseen56_rows():
     rows = _unseen56_post_rows()
     assert [rows[k]["offset"] for k in _UNSEEN56_KEYS] == ["5", "7", "7", "11"]
     assert [rows[k]["view"] for k in _UNSEEN56_KEYS] == ["PA", "Axial", "Coronal", "AP Supine"]
+
+
+# --- sirmsplit52: one case per person of a SIRM post (issue 12, deliverable 3) ---------------------------------------
+
+_SPLIT = FIXTURES / "sirm" / "sirmsplit52"
+_FATHER_SON = ("caso_176_padre_48_e_figlio_15_anni_un_solo_racconto_rx_e_tc_del_padre_rx_del_figlio_in_gallery_"
+               "didascalie_padre_figlio.html")
+_FATHER_SON_URL = "https://www.sirm.org/2020/03/24/covid-19-caso-176/"
+
+
+def _people(records_: list) -> list[tuple[str, str, str, list[str]]]:
+    return [(r.source_key, r.age_text, r.sex_text, [i.source_url.rsplit("/", 1)[-1] for i in r.images])
+            for r in records_]
+
+
+def test_sirmsplit52_a_couples_bare_parts_and_shared_opening_give_each_person_their_age_sex_and_films():
+    # caso 168: "lui di 74 anni, ..., lei di 69 anni" in the opening, then "Marito:" / "Moglie:" parts (was one case,
+    # age and sex blank, a warning); the keys the same on every parse (a re-crawl stages the same cases)
+    html = (FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text()
+    found = parse_sirm_posts(html, _COUPLE_URL)
+    assert _people(found) == [
+        ("covid-19-caso-168-p1", "74 anni", "marito", ["168-marito-RX.jpg", "168-marito-TC.jpg"]),
+        ("covid-19-caso-168-p2", "69 anni", "moglie", ["168-moglie-RX.jpg", "168-moglie-TC.jpg"])]
+    assert [r.source_key for r in parse_sirm_posts(html, _COUPLE_URL)] == [r.source_key for r in found]
+    assert all("split from post covid-19-caso-168" in r.warnings[-1] for r in found)
+    assert "la moglie" not in found[0].history and "Il marito da 6 giorni" not in found[1].history
+
+
+def test_sirmsplit52_captions_naming_the_persons_split_a_post_told_in_one_opening():
+    # caso 176: no part per person, the films in one gallery captioned "Padre – ..." / "Figlio – ..." (was one case,
+    # the father's 48 given to the son's film); the minor keeps his age, for the release gate to refuse him
+    found = parse_sirm_posts((_SPLIT / _FATHER_SON).read_text(), _FATHER_SON_URL)
+    assert _people(found) == [("covid-19-caso-176-p1", "48 anni", "padre", ["176-1.jpg", "176-2.jpg"]),
+                              ("covid-19-caso-176-p2", "15 anni", "figlio", ["176-3.jpg"])]
+    rows = {}
+    for record in found:
+        rows.update(staged_rows(record))
+    assert [(rows[f"03/176-{k}.jpg"]["sex"], rows[f"03/176-{k}.jpg"]["age"]) for k in (1, 2, 3)] == \
+        [("M", "48"), ("M", "48"), ("M", "15")]
+
+
+def test_sirmsplit52_uploads_no_caption_or_part_assigns_keep_the_post_one_case_with_a_warning():
+    html = (_SPLIT / _FATHER_SON).read_text().replace("Padre – TC, scansione", "TC, scansione")
+    [record] = parse_sirm_posts(html, _FATHER_SON_URL)
+    assert any("no caption or part assigns" in w for w in record.warnings)
+
+
+def test_sirmsplit52_numbered_patients_with_their_relation_in_brackets_and_one_gallery_at_the_end():
+    # caso 198: "Paziente 1 (madre), 79 anni" / "Paziente 2 (figlia), 52 anni" (no heading read: one case, the mother's
+    # 79 given to the daughter's film), the gallery after both paragraphs, captioned "Paz. 1 – ..." / "Paz. 2 – ..."
+    name = ("caso_198_madre_79_e_figlia_52_anni_paziente_1_madre_paziente_2_figlia_gallery_unica_in_fondo_"
+            "didascalie_paz_1_paz_2.html")
+    found = parse_sirm_posts((_SPLIT / name).read_text(), "https://www.sirm.org/2020/04/14/covid-19-caso-198/")
+    assert _people(found) == [("covid-19-caso-198-p1", "79 anni", "madre", ["198_1.jpg", "198_2.jpg"]),
+                              ("covid-19-caso-198-p2", "52 anni", "figlia", ["198_3.jpg"])]
+
+
+@pytest.mark.parametrize(("label", "sex"), [("moglie", "F"), ("Marito", "M"), ("husband", "M"), ("figlia", "F"),
+                                            ("padre", "M"), ("il padre", None), ("wife of patient 1", None)])
+def test_sirmsplit52_a_patient_line_that_is_only_a_relation_gives_the_sex(label, sex):
+    assert NORMALIZERS["sex"](label, language="it").value == sex
+
+
+def test_sirmsplit52_each_persons_onset_from_their_own_clauses_and_one_told_after_the_others():
+    # caso 168: "Il marito da 6 giorni ..." (the timeline takes a relation for someone else than the patient: was
+    # blank), "la moglie ha iniziato ... tre giorni dopo di lui" (6 - 3: 3 days before the common arrival), her CT
+    # "Dopo 48 ore" under the paragraph whose first sentence tells her film "in PS" (both took "Dopo 48 ore": blank)
+    rows = _batch_rows("sirm", "unseen55", _COUPLE_POST, _COUPLE_URL)
+    assert [rows[f"04/168-{k}.jpg"]["offset"] for k in ("marito-RX", "marito-TC", "moglie-RX", "moglie-TC")] == \
+        ["6", "6", "3", "5"]
+    # the other's onset not told: no day for hers either
+    html = (FIXTURES / "sirm" / "unseen55" / _COUPLE_POST).read_text().replace("Il marito da 6 giorni presenta",
+                                                                                "Il marito presenta")
+    found = {}
+    for record in parse_sirm_posts(html, _COUPLE_URL):
+        found.update(staged_rows(record))
+    assert found["04/168-moglie-RX.jpg"]["offset"] is None
+
+
+@pytest.mark.parametrize(("caption", "paragraph", "own"), [
+    ("RX torace PA", "Moglie: in PS RX torace, negativa. Dopo 48 ore esegue TC del torace.",
+     "Moglie: in PS RX torace, negativa."),
+    ("TC, scansione assiale", "Moglie: in PS RX torace, negativa. Dopo 48 ore esegue TC del torace.",
+     "Dopo 48 ore esegue TC del torace."),
+    ("CT axial image", "At the admission chest X-ray, AP; CT of the chest was performed the day after.",
+     "CT of the chest was performed the day after."),
+    # one sentence telling both exams, or a sentence going on after "Fig.": the paragraph whole
+    ("TC, scansione assiale", "In PS RX torace a letto e TC del torace eseguita subito dopo.",
+     "In PS RX torace a letto e TC del torace eseguita subito dopo."),
+    ("TC del torace", "All'arrivo RX torace (Fig. 1), e TC del torace (Fig. 2).",
+     "All'arrivo RX torace (Fig. 1), e TC del torace (Fig. 2)."),
+])
+def test_sirmsplit52_a_film_under_a_paragraph_telling_two_exams_in_sentences_of_their_own_takes_its_exams(
+        caption, paragraph, own):
+    from ingest.sirm import _own_exam_sentences
+
+    assert _own_exam_sentences(caption, paragraph) == own

@@ -85,7 +85,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 35: a single-case report's abstract introducing one person ("We report the case of a man in his fifties") gives the
 # sex its body leaves blank (papers.``_patient_from_abstract``; not beside a relative, people in general, or a pronoun
 # of the body saying otherwise)
-SEX_VERSION = 35
+# 36: a patient line that is only the person's relation in a family's post ("moglie", "Padre", "husband": the SIRM
+# split's label of each person, ``sirm._person_records``) gives that person's sex
+SEX_VERSION = 36
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -317,9 +319,18 @@ _AGE_AFTER_IT = compile(r"\W{0,3}\s*,?\s*di\s+(?:anni\s+\d{1,3}|\d{1,3}\s+anni)\
 _INTRODUCTIONS = frozenset({"sex.introduction", "sex.shorthand", "sex.label"})
 
 
+#: A patient line that is only a relation word, as the SIRM split labels each person of a family's post.
+_RELATION_LABEL_SEX = {
+    **dict.fromkeys(("marito", "padre", "figlio", "fratello", "nonno", "husband", "father", "son", "brother"), MALE),
+    **dict.fromkeys(("moglie", "madre", "figlia", "sorella", "nonna", "wife", "mother", "daughter", "sister"), FEMALE)}
+
+
 @lru_cache(maxsize=8192)
 def normalize_sex(text: str, language: str | None = None, **_context) -> Normalized:
     """M or F from words about the patient; pronouns only when all of them agree."""
+    relation = _RELATION_LABEL_SEX.get(text.strip().lower())
+    if relation is not None:
+        return found(relation, text, 0, len(text), "sex.relation_label", SEX_VERSION)
     hits = _patient_sex_words(text)
     introductions = [h for h in hits if h[3] in _INTRODUCTIONS]
     if introductions and len({h[0] for h in introductions}) == 1:

@@ -165,3 +165,68 @@ def test_bad_host_argument_is_refused(mirror_of, crawl, project_env):
     mirror = mirror_of("sirm")
     result = crawl("sirm", mirror, check=False, host="example.org")
     assert result.returncode != 0 and "host='example.org'" in result.stderr
+
+
+_COUPLE = (Path(__file__).parents[1] / "fixtures" / "sirm" / "unseen55" /
+           "caso_168_coppia_di_coniugi_lui_74_lei_69_moglie_sintomi_tre_giorni_dopo_il_marito_rx_e_tc_in_ps_tc_della_"
+           "moglie_dopo_48_ore.html")
+_COUPLE_URL = "https://www.sirm.org/2020/04/02/covid-19-caso-168/"
+_COUPLE_FILMS = ("168-marito-RX", "168-marito-TC", "168-moglie-RX", "168-moglie-TC")
+
+
+def _serve_couple(mirror, html: str) -> None:
+    from tests.conftest import jpeg_bytes
+
+    mirror.route(_COUPLE_URL, html, headers={"Content-Type": "text/html; charset=UTF-8"})
+    for seed, name in enumerate(_COUPLE_FILMS, start=11):
+        mirror.route(f"https://www.sirm.org/wp-content/uploads/2020/04/{name}.jpg",
+                     jpeg_bytes(512, 512, seed=seed), headers={"Content-Type": "image/jpeg"})
+
+
+def test_a_couples_post_is_staged_one_case_per_person_and_a_recrawl_gives_the_same_cases(mirror_of, crawl,
+                                                                                         project_env):
+    # sirmsplit52: caso 168 ("lui di 74 anni ... lei di 69 anni", then "Marito:" / "Moglie:" parts)
+    mirror = mirror_of("sirm")
+    _serve_couple(mirror, _COUPLE.read_text())
+    crawl("sirm", mirror, cases=_COUPLE_URL)
+    db = project_env["STAGING_DB_URL"]
+    staged = rows(db, "select source_key, identity_key, age_text, sex_text from cases order by source_key")
+    assert staged == [("covid-19-caso-168-p1", "covid-19-caso-168", "74 anni", "marito"),
+                      ("covid-19-caso-168-p2", "covid-19-caso-168", "69 anni", "moglie")]
+    films = rows(db, "select c.source_key, i.source_url from images i join cases c on c.id = i.case_id "
+                     "order by c.source_key, i.position")
+    assert [(key, url.rsplit("/", 1)[-1]) for key, url in films] == [
+        ("covid-19-caso-168-p1", "168-marito-RX.jpg"), ("covid-19-caso-168-p1", "168-marito-TC.jpg"),
+        ("covid-19-caso-168-p2", "168-moglie-RX.jpg"), ("covid-19-caso-168-p2", "168-moglie-TC.jpg")]
+    offsets = rows(db, "select c.source_key, i.position, f.value from field_values f join cases c on c.id = f.case_id "
+                       "join images i on i.id = f.image_id where f.field = 'offset' order by c.source_key, i.position")
+    assert [value for _, _, value in offsets] == ["6", "6", "3", "5"]
+    before = snapshot(db)
+    # the same post again, by its number and refetched: the same two cases, nothing new
+    crawl("sirm", mirror, cases="168")
+    crawl("sirm", mirror, cases=_COUPLE_URL, recrawl="yes")
+    assert snapshot(db) == before
+
+
+def test_a_post_staged_whole_then_split_keeps_the_old_case_beside_the_persons_flagged_near_duplicate(
+        mirror_of, crawl, project_env):
+    # sirmsplit52: the post once staged as one case (no part or caption naming a person: one case, its ages blank),
+    # refetched once the split reads it: the persons' cases are new (keys "<slug>-p<n>", one identity with the old
+    # case), the old one is kept (a reviewer's work on it is not dropped) and every one of them is flagged a
+    # near-duplicate of the others (the same films): none is approved before a reviewer decides, as the Eurorad split
+    mirror = mirror_of("sirm")
+    html = _COUPLE.read_text()
+    whole = html
+    for label in ("<strong>Marito</strong>: ", "<strong>Moglie</strong>: ", "Marito. ", "Moglie. "):
+        whole = whole.replace(label, "")
+    _serve_couple(mirror, whole)
+    crawl("sirm", mirror, cases=_COUPLE_URL)
+    db = project_env["STAGING_DB_URL"]
+    assert rows(db, "select source_key, age_text from cases") == [("covid-19-caso-168", None)]
+    _serve_couple(mirror, html)
+    crawl("sirm", mirror, cases=_COUPLE_URL, recrawl="yes")
+    staged = rows(db, "select source_key, identity_key, review_state, warning_codes from cases order by source_key")
+    assert [(key, identity, state) for key, identity, state, _ in staged] == [
+        ("covid-19-caso-168", "covid-19-caso-168", "staged"), ("covid-19-caso-168-p1", "covid-19-caso-168", "staged"),
+        ("covid-19-caso-168-p2", "covid-19-caso-168", "staged")]
+    assert all(",near_duplicate," in codes for *_, codes in staged)
