@@ -3940,6 +3940,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
+    if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
+        # "arrived to emergency ... and was intubated there": in intensive care from the arrival
+        dates = replace(dates, straight_to_icu=True)
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7) and (
             told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
@@ -4767,6 +4770,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
                           own_phrase=event in _OWN_PHRASE_EVENTS)
         if not told and event in _GESTATION_EVENTS:
             told = _gestation_days(history, start, end)  # "At 33 weeks and 6 days, she underwent ... cesarean"
+        if not told and event == "intubation":
+            told = _intubated_in_emergency(history, m, start, end)  # "was intubated in the emergency department"
         if (not told and event == "treatment" and not _STARTED_WHEN.search(history, m.end(), end)
                 and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start()))):
             # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
@@ -4774,6 +4779,44 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
         found.update(told)
     return _the_one(found)
+
+
+#: The intubation told by the place of the arrival, not a day: "was intubated in the emergency department", "intubated
+#: in the ER", "intubated in A&E", and "arrived to emergency with SpO2 78% and was intubated there" (the arrival named
+#: before "there" in its sentence): the presentation's day.
+_INTUBATED_IN_EMERGENCY = compile_fast(
+    r"(?:re-?)?intubated\s+(?:(?:immediately|promptly|urgently|emergently)\s+)?(?:in|at)\s+(?:the\s+|our\s+)?"
+    r"(?:emergency(?:\s+(?:department|room|unit|ward|service))?|ED|ER|A\s?&\s?E|casualty|resuscitation\s+(?:room|bay))\b"
+    r"|(?:re-?)?intubated\s+there\b", re.IGNORECASE)
+#: The arrival at the emergency department a sentence's "intubated there" points back to.
+_ARRIVED_IN_EMERGENCY = compile_fast(
+    r"\b(?:arrived|presented|came|brought|admitted|taken)\b[^.;]{0,40}?\b(?:emergency|ED|ER|A\s?&\s?E|casualty)\b",
+    re.IGNORECASE)
+
+
+def _intubated_in_emergency(history: str, m: re.Match[str], start: int, end: int) -> set[Moment]:
+    """The intubation ``m`` (in the sentence from ``start`` to ``end``) as the arrival's day (the stay's day 0) when
+    its words place it in the emergency department; none on a return ("readmitted and intubated in the ED")."""
+    place = _INTUBATED_IN_EMERGENCY.match(history, m.start())
+    if place is None or _READMITTED.search(history, start, end):
+        return set()
+    if place.group(0).lower().endswith("there") and not _ARRIVED_IN_EMERGENCY.search(history, start, m.start()):
+        return set()
+    return {Moment(SINCE_ADMISSION, 0, history[m.start():place.end()], "history")}
+
+
+def intubated_at_arrival(history: str, events: Sequence[tuple[str, Moment]], icu_admission: Moment | None) -> bool:
+    """True when the history intubates the patient on the stay's day 0 ("intubated in the emergency department",
+    "intubated on arrival") and moves the patient to intensive care on no day of its own, nor later in the stay: the
+    unit's days are the stay's, as ``admitted_straight_to_icu``'s."""
+    if icu_admission is not None or not any(name == "intubation" and (x.kind, x.days) == (SINCE_ADMISSION, 0)
+                                            for name, x in events):
+        return False
+    for m in _MOVED_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if _LATER_IN_STAY.search(history, s_start, s_end):
+            return False
+    return True
 
 
 #: A pregnancy's age as obstetric histories date its events by it: "at 33 weeks and 4 days of gestation", "At 33
