@@ -2289,6 +2289,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
     moments.extend(_event_day_moments(text, low, in_history, where))
+    moments = _postpartum_days(text, low, in_history, where, moments)
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
@@ -2398,6 +2399,41 @@ def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tupl
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
             moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
+    return moments
+
+
+#: A day counted from a delivery, as obstetricians write it: "on the fourth postpartum day", "postpartum day 3", "on
+#: post-partum day 4", "day 3 postpartum", "the 2nd day post-partum", "on the fourth
+#: day after delivery", "day 2 after the caesarean section", "2 days postpartum": N days after the delivery the
+#: history tells (``EVENTS``' "delivery"), as "postoperative day N" after an operation.
+_DELIVERY_WORD = r"(?:the\s+|her\s+)?(?:delivery|childbirth|ca?esarean(?:\s+(?:section|delivery))?|c-section)\b"
+_POSTPARTUM_DAY = compile_fast(
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))}|"
+    r"(?P<num>\d{1,2})(?:st|nd|rd|th))\s+(?:(?:post[-\u2010\s]?partum|puerperal)\s+day\b|day\s+(?:post[-\u2010\s]?partum\b|"
+    rf"(?:after|following|post)\s+{_DELIVERY_WORD}))"
+    r"|\b(?:post[-\u2010\s]?partum|puerperal)\s+day\s*#?\s*(?P<n>\d{1,2})\b"
+    rf"|\bday\s*(?P<n2>\d{{1,2}})\s+(?:post[-\u2010\s]?partum\b|(?:after|following|post)\s+{_DELIVERY_WORD})"
+    r"|\b(?P<n3>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+post[-\u2010\s]?partum\b",
+    re.IGNORECASE)
+_NUMBER_WORDS = {w: k for k, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                            "ten"), start=1)}
+
+
+def _postpartum_days(text: str, low: str, in_history, where: str,
+                     moments: list[tuple[int, Moment]]) -> list[tuple[int, Moment]]:
+    """``moments`` with each day ``_POSTPARTUM_DAY`` reads outside the history as N days after the delivery, in place
+    of the moments its words held ("postpartum day 3" was a bare label "day 3", "the fourth day after delivery" a day
+    of an unread base)."""
+    if not has_any(low, ("partum", "puerper", "deliver", "childbirth", "caesar", "cesar", "c-section")):
+        return moments
+    for m in _POSTPARTUM_DAY.finditer(text):
+        if in_history(m):
+            continue
+        told = m.group("num") or m.group("ord") or m.group("n") or m.group("n2") or m.group("n3")
+        n = (ORDINALS_EN.index(told.lower()) + 1 if told.lower() in ORDINALS_EN else _LATER_ORDINALS_EN.get(
+            told.lower()) or _NUMBER_WORDS.get(told.lower()) or int(told))
+        moments = [(start, x) for start, x in moments if not (start < m.end() and m.start() < start + len(x.evidence))]
+        moments.append((m.start(), Moment(AFTER_EVENT, n, m.group(0), where)))
     return moments
 
 
@@ -4893,7 +4929,8 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
     if moment.kind == AFTER_EVENT:
         name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
             "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
-            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "")
+            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "") or (
+            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 

@@ -92,7 +92,7 @@ def test_the_mother_of_the_newborn_is_the_pregnant_patient():
     assert len(cases) == 1
     assert case_value(cases[0], "sex") == "F" and case_value(cases[0], "age") == "27"
     assert case_value(cases[0], "finding") == COVID
-    assert image_offsets(cases[0]) == ["3", "3", None]  # "the fourth postpartum day": not placed
+    assert image_offsets(cases[0]) == ["3", "3", "9"]  # "the fourth postpartum day" (leftovers52; was blank)
     assert image_values(cases[0], "view") == ["Axial", "Axial", "AP"]
 
 
@@ -172,3 +172,40 @@ def test_after_n_days_of_the_onset_is_no_span_of_symptoms():
         assert onset_gap(history)[0] == days, history
     # a span of symptoms is still one
     assert onset_gap("He presented after 5 days of fever and cough.")[0] == 5
+
+
+# --- leftovers52: a day counted from the delivery ("on the fourth postpartum day", "postpartum day 4", "day 4 after
+# the caesarean section"), placed on the delivery's day the history tells ("Two days after admission ... emergency
+# cesarean section"), as "postoperative day N" after an operation
+
+_POSTPARTUM = "on the fourth postpartum day"
+
+
+def test_leftovers52_a_postpartum_day_counts_from_the_delivery():
+    """The mother's radiograph "on the fourth postpartum day": the cesarean two days after the admission (day 3 of
+    the illness) is day 5, the film 9 (was blank: a day of an event the timeline did not count)."""
+    assert _offsets(NEWBORN) == [["3", "3", "9"]]
+    body = "On the fourth day after delivery, her portable chest radiograph"  # (the text citing Figure 3)
+    for written, days in (("on postpartum day 4", "9"), ("on post-partum day 3", "8"), ("on day 4 postpartum", "9"),
+                          ("on the 4th day post-partum", "9"), ("on the fourth day after delivery", "9"),
+                          ("on day 2 after the cesarean section", "7"), ("two days postpartum", "7"),
+                          ("on the third puerperal day", "8")):
+        assert _offsets(NEWBORN, {_POSTPARTUM: written, body: "Her portable chest radiograph"}) == \
+            [["3", "3", days]], written
+    # (the text citing the figure: papers' own date words; its "On postpartum day 4" is not among them yet)
+    for written, days in (("Four days after delivery", "9"), ("On the 3rd day after the caesarean section", "8")):
+        assert _offsets(NEWBORN, {_POSTPARTUM: "", body: f"{written}, her portable chest radiograph"}) == \
+            [["3", "3", days]], written
+
+
+def test_leftovers52_a_postpartum_day_without_a_dated_delivery_stays_blank():
+    """No delivery's day told in the history: blank, not a bare "day 4" of another count (the words "postpartum day
+    4" were a bare label "day 4")."""
+    moments = text_moments("Chest radiograph on postpartum day 4.", "caption")
+    assert [(m.kind, m.days) for m in moments] == [("after-event", 4)]
+    xml = (UNSEEN55 / NEWBORN).read_text()
+    start = xml.index("Two days after admission")
+    told = xml[start:xml.index(".", start) + 1]
+    assert _offsets(NEWBORN, {told: "Her condition was stable."})[0][2] is None
+    # the tuberculin "PPD", a delivery of oxygen: no day of a delivery
+    assert not [m for m in text_moments("PPD 2 mm. Chest X-ray.", "caption") if m.kind == "after-event"]
