@@ -2299,6 +2299,13 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
 
 
+#: The first of two stays' discharges after an interval's "after": "4 weeks after his first discharge", "two months
+#: after the initial discharge", the Italian "dopo la prima dimissione".
+_AFTER_FIRST_DISCHARGE = compile_fast(
+    r"\b(?:after|following|dopo)\s+(?:the\s+|his\s+|her\s+|their\s+|la\s+)?(?:first|initial|prima)\s+"
+    r"(?:discharge|dimissione)\b", re.IGNORECASE)
+
+
 def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
     """The moments of ``AFTER`` in ``text`` ("3 days after admission", "2 weeks after the start of treatment",
     "after 17 days on ECMO"), each of the kind its base word makes it (``_moments_read``; ``low``: the text lowered,
@@ -2314,6 +2321,12 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
+        first = _AFTER_FIRST_DISCHARGE.search(text, m.start(), min(len(text), m.end() + 40))
+        if first is not None and first.start() <= m.end():
+            # "4 weeks after his first discharge" (was "the first" film's, or unplaced): a readmitted patient's first
+            # discharge (``_counted_from_event``)
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():first.end()], where)))
+            continue
         if re.search(r"onset|symptom|developing|illness|esordio|beginning|start", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif (unit := _after_icu_admission(text, m, base)) is not None:
@@ -3975,7 +3988,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
-                   icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
+                   icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets,
+                   discharge_before_return=discharge_before_return(history))
     if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
         # "arrived to emergency ... and was intubated there": in intensive care from the arrival
         dates = replace(dates, straight_to_icu=True)
@@ -4230,6 +4244,9 @@ class _Dates:
     #: The one day the history moves the patient to intensive care later in the stay ("on March 30 she was
     #: transferred to the intensive care unit"): the unit's day N is N days after it, as a stay's "hospital day N".
     icu_admission: Moment | None = None
+    #: The history tells the patient's return after every discharge it tells ("discharged on March 27. Twelve days
+    #: later he was readmitted"): the discharge told is the first stay's (``_discharge_is_the_first``).
+    discharge_before_return: bool = False
     #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
     #: a film dated before ``onset`` counts from the last of them before it.
     earlier_onsets: tuple[tuple[date, str], ...] = ()
@@ -4918,11 +4935,35 @@ _ADMITTED_AND_STARTED = compile_fast(
     re.IGNORECASE)
 
 
+def discharge_before_return(history: str) -> bool:
+    """True when the history tells the patient (not another person) discharged, then back ("was discharged on March
+    27. Twelve days later he was readmitted"), and no discharge after the return."""
+    returns = [m for m in _READMITTED.finditer(history) if not about_other_person(history, m.start(), m.end())]
+    discharges = [m for m in _DISCHARGED.finditer(history) if not about_other_person(history, m.start(), m.end())]
+    return bool(returns and discharges) and all(d.start() < returns[0].start() for d in discharges)
+
+
+def _discharge_is_the_first(dates: _Dates) -> bool:
+    """True when the discharge the history tells is the first stay's: a readmission the history tells counted from it
+    ("readmitted 12 days after discharge") or dated after it; else every discharge the history tells before its
+    return (``discharge_before_return``; not "readmitted on 2 April and discharged on 15 April", the second stay's)."""
+    discharge, readmission = dates.discharge, dates.readmission
+    if discharge is None:
+        return False
+    if readmission is None:
+        return dates.discharge_before_return
+    if readmission.kind in (AFTER_DISCHARGE, AFTER_PREVIOUS):
+        return True
+    return discharge.kind == readmission.kind == DATED and discharge.days < readmission.days
+
+
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
     """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
     event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
     for a moment of another kind."""
     if moment.kind == AFTER_DISCHARGE:
+        if _AFTER_FIRST_DISCHARGE.search(moment.evidence) and not _discharge_is_the_first(dates):
+            return None, "first discharge", "timeline.after-discharge"
         return dates.discharge, "discharge", "timeline.after-discharge"
     if moment.kind == AFTER_READMISSION:
         return dates.readmission, "readmission", "timeline.after-readmission"

@@ -33,9 +33,10 @@ def test_a_tapered_dose_is_no_span_of_the_illness():
     """"methylprednisolone 0.5 mg/kg/day was started, tapered over 8 weeks" (the readmission's treatment, in the
     history): no "over 8 weeks" of illness before the admission; the history's dates (March 9 -> March 14) tell 5
     (was 56, 59, 59: the 8 weeks taken as the onset gap)."""
-    assert _offsets(MEDICINE) == [["5", "8", "8", None]]
+    # (the follow-up's 46 since leftovers52: "4 weeks after his first discharge")
+    assert _offsets(MEDICINE) == [["5", "8", "8", "46"]]
     for written in ("tapered over 6 weeks", "tapering over 8 weeks", "weaned over 8 weeks"):
-        assert _offsets(MEDICINE, {"tapered over 8 weeks": written}) == [["5", "8", "8", None]], written
+        assert _offsets(MEDICINE, {"tapered over 8 weeks": written}) == [["5", "8", "8", "46"]], written
     for history in ("Prednisolone 40 mg was started, tapered over 6 weeks.",
                     "Steroids were weaned over 3 weeks."):
         assert onset_gap(history) is None, history
@@ -209,3 +210,29 @@ def test_leftovers52_a_postpartum_day_without_a_dated_delivery_stays_blank():
     assert _offsets(NEWBORN, {told: "Her condition was stable."})[0][2] is None
     # the tuberculin "PPD", a delivery of oxygen: no day of a delivery
     assert not [m for m in text_moments("PPD 2 mm. Chest X-ray.", "caption") if m.kind == "after-event"]
+
+
+# --- leftovers52: a readmitted patient's film counted from the first discharge ("4 weeks after his first discharge")
+
+_FIRST_DISCHARGE = "At the outpatient follow-up 4 weeks after his first discharge"
+
+
+def test_leftovers52_weeks_after_the_first_discharge_count_from_the_discharge_told_before_the_return():
+    """"At the outpatient follow-up 4 weeks after his first discharge ... (Fig. 3)", the history "discharged on March
+    27. Twelve days later he was readmitted": 18 + 28 = 46 (was blank: "his first" no base; "after the first
+    discharge" was "the first" film's, an interval from the film before)."""
+    assert _offsets(MEDICINE) == [["5", "8", "8", "46"]]
+    for written in ("At the outpatient follow-up 4 weeks after the first discharge",
+                    "At the outpatient follow-up four weeks after his initial discharge",
+                    "At the outpatient follow-up 28 days after her first discharge"):
+        assert _offsets(MEDICINE, {_FIRST_DISCHARGE: written}) == [["5", "8", "8", "46"]], written
+    moments = text_moments("Chest radiograph 4 weeks after the first discharge.", "caption")
+    assert [(m.kind, m.days) for m in moments] == [("after-discharge", 28)]
+
+
+def test_leftovers52_a_first_discharge_not_told_before_the_return_stays_blank():
+    """The discharge the history tells after the return (the second stay's), or no return told: blank."""
+    second = {"He improved gradually and was discharged on March 27.": "He improved gradually.",
+              "Twelve days later he was readmitted with exertional dyspnea and dry cough, without fever.":
+              "He was readmitted on April 8 with exertional dyspnea and was discharged on April 20."}
+    assert _offsets(MEDICINE, second)[0][3] is None

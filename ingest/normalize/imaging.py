@@ -211,7 +211,8 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # v35: "after 3 weeks from the onset of fever (of the disease, since the first symptoms)" counts from the onset
 # v36: "intubated in the emergency department" the stay's day 0, its "ICU day N" the stay's day N
 # v37: "on the fourth postpartum day", "day 4 after delivery": N days after the delivery the history tells
-OFFSET_VERSION = 37
+# v38: "4 weeks after his first discharge" counts from the discharge told before the return
+OFFSET_VERSION = 38
 
 # --- View ----------------------------------------------------------------------------------------
 
