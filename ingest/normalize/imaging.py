@@ -108,7 +108,8 @@ AXIAL, CORONAL = CT_VIEWS
 # share its words (was the first's alone: the second blank)
 # v32: lying on the back in the Romance languages' words and their English ("in dorsal decubitus", "decúbito
 # dorsal", "décubitus dorsal") is AP Supine (was blank: a bedside film, position not read)
-VIEW_VERSION = 32
+# v33: the Portuguese "no" of a place or a time ("no leito", "no CTI", "no dia 5") negates no view after it
+VIEW_VERSION = 33
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -152,7 +153,8 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
 # v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
-FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
+# v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
@@ -212,7 +214,8 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # v36: "intubated in the emergency department" the stay's day 0, its "ICU day N" the stay's day N
 # v37: "on the fourth postpartum day", "day 4 after delivery": N days after the delivery the history tells
 # v38: "4 weeks after his first discharge" counts from the discharge told before the return
-OFFSET_VERSION = 38
+# v39: as TIMELINE 140 (the Spanish "son" no relative)
+OFFSET_VERSION = 39
 
 # --- View ----------------------------------------------------------------------------------------
 
