@@ -4592,12 +4592,24 @@ def readmission_moment(history: str) -> Moment | None:
         found.update(x for x in moments if x.kind == AFTER_DISCHARGE)
         c_start, c_end = clause_at(history, m.start())
         found.update(x for _, x in _text_moments(history[c_start:c_end], "history") if x.kind == SINCE_ONSET)
-        if _DISCHARGED.search(sentence):
-            # "discharged after 12 days and readmitted 4 days later": the later time counts from the discharge
+        if _DISCHARGED.search(sentence) or _discharged_just_before(history, start):
+            # "discharged after 12 days and readmitted 4 days later", "He was discharged on March 27. Twelve days
+            # later he was readmitted": the later time counts from the discharge
             found.update(Moment(AFTER_DISCHARGE, x.days, x.evidence, "history") for x in moments
                          if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
     days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
+
+
+def _discharged_just_before(history: str, start: int) -> bool:
+    """True when the sentence before the one at ``start`` discharges the patient (not another person) as its last
+    event: "He improved gradually and was discharged on March 27." before "Twelve days later he was readmitted"."""
+    if start < 2:
+        return False
+    p_start, p_end = sentence_at(history, start - 2)
+    told = [m for m in _DISCHARGED.finditer(history, p_start, p_end)
+            if not about_other_person(history, m.start(), m.end())]
+    return bool(told) and not _READMITTED.search(history, told[-1].end(), p_end)
 
 
 def first_visit_moment(history: str, readmission: Moment | None) -> Moment | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.normalize.imaging import normalize_finding
 from ingest.patients import PatientText, descriptors_in, names_a_relative
-from ingest.timeline import onset_gap, text_moments
+from ingest.timeline import onset_gap, readmission_moment, text_moments
 from tests.jats_cases import case_value, file_cases, image_offsets, image_values
 
 UNSEEN55 = Path(__file__).parent / "fixtures" / "papers_unseen55"
@@ -236,3 +236,29 @@ def test_leftovers52_a_first_discharge_not_told_before_the_return_stays_blank():
               "Twelve days later he was readmitted with exertional dyspnea and dry cough, without fever.":
               "He was readmitted on April 8 with exertional dyspnea and was discharged on April 20."}
     assert _offsets(MEDICINE, second)[0][3] is None
+
+
+def test_leftovers52_readmitted_n_days_later_after_the_discharges_sentence(tmp_path):
+    """"He improved gradually and was discharged on March 27. Twelve days later he was readmitted": the return 12 days
+    after the discharge (was no readmission: "later" counted only with the discharge in its own sentence), so a film
+    "on readmission" of such a history is placed (was blank)."""
+    for history, days in (
+            ("He improved gradually and was discharged on March 27. Twelve days later he was readmitted with "
+             "exertional dyspnea.", 12),
+            ("She was discharged home on 20 March. Ten days later she returned with dyspnoea.", 10),
+            ("He was discharged after 10 days. Two weeks later he was readmitted.", 14)):
+        moment = readmission_moment(history)
+        assert moment is not None and (moment.kind, moment.days) == ("after-discharge", days), history
+    from tests.timeline_unseen import FIRST_CASE, offsets
+    case = {"id": "x", "patient": "50 years, male", "findings": "",
+            "history": "Fever and cough for 5 days. He was admitted on 10 March and discharged on 20 March. Ten days "
+                       "later he returned with dyspnoea.",
+            "images": [{"caption": "Chest X-ray on admission."}, {"caption": "CT on readmission."}]}
+    assert offsets(case, FIRST_CASE + 970, tmp_path) == ["5", "25"]
+
+
+def test_leftovers52_a_later_return_not_after_the_discharges_sentence_stays_unread():
+    for history in ("He was discharged on 20 March. Ten days later his wife was admitted with fever.",
+                    "He was discharged on 20 March. He was seen in clinic. Ten days later he was readmitted.",
+                    "He was admitted on 10 March. Two days later he was readmitted to the ward."):
+        assert readmission_moment(history) is None, history

@@ -215,7 +215,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v37: "on the fourth postpartum day", "day 4 after delivery": N days after the delivery the history tells
 # v38: "4 weeks after his first discharge" counts from the discharge told before the return
 # v39: as TIMELINE 140 (the Spanish "son" no relative)
-OFFSET_VERSION = 39
+# v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
+OFFSET_VERSION = 40
 
 # --- View ----------------------------------------------------------------------------------------
 
