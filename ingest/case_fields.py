@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 138  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 143  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -574,6 +574,18 @@ TIMELINE_VERSION = 138  # v2: "day N of admission", "hospital day N" are N days 
 #                           dates the arrival's films, as the other order did (was the first hospital's admission)
 #                           ; a stay since a date told with its place between ("ricoverato a Lodi dal 19/03") is
 #                           the admission (was the onset)
+#                      v139: an intubation told by the place of the arrival ("intubated in the emergency
+#                           department", "arrived to emergency ... and was intubated there") is the stay's day 0, and a
+#                           patient intubated on day 0 is in intensive care from the arrival ("ICU day 3" the stay's 3)
+#                      v140: a day counted from the delivery ("on the fourth postpartum day", "postpartum day 3",
+#                           "day 4 after delivery", "the 3rd day after the caesarean section") is N days after the
+#                           delivery the history tells ("postpartum day 3" was a bare label "day 3")
+#                      v141: "4 weeks after his first discharge" (was "the first" film's interval, or no base)
+#                           counts from the discharge the history tells before the patient's return (blank when it
+#                           tells a discharge after the return)
+#                      v142: the Spanish "son" ("son compatibles con") is no relative's sentence
+#                      v143: "Twelve days later he was readmitted" after the sentence discharging the patient is the
+#                           return N days after the discharge (was no readmission: films "on readmission" blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -2307,6 +2307,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             moments.append((m.start(), Moment(PRESENTING, 0, m.group(0), where)))
     moments.extend(_soon_after(text, low, in_history, where))
     moments.extend(_event_day_moments(text, low, in_history, where))
+    moments = _postpartum_days(text, low, in_history, where, moments)
     for m in OTHER_TIME.finditer(text):
         if not in_history(m) and not any(m.start() < start + len(x.evidence) and start < m.end()
                                          for start, x in moments):
@@ -2314,6 +2315,13 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             kind, days = (AFTER_EVENT, 0) if _POST_MORTEM.fullmatch(m.group(0)) else (UNPLACED, -1)
             moments.append((m.start(), Moment(kind, days, m.group(0), where)))
     return tuple(sorted(((start, m) for start, m in moments if not _is_reference(text, start)), key=lambda p: p[0]))
+
+
+#: The first of two stays' discharges after an interval's "after": "4 weeks after his first discharge", "two months
+#: after the initial discharge", the Italian "dopo la prima dimissione".
+_AFTER_FIRST_DISCHARGE = compile_fast(
+    r"\b(?:after|following|dopo)\s+(?:the\s+|his\s+|her\s+|their\s+|la\s+)?(?:first|initial|prima)\s+"
+    r"(?:discharge|dimissione)\b", re.IGNORECASE)
 
 
 def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tuple[int, Moment]]:
@@ -2331,6 +2339,12 @@ def _after_base_moments(text: str, low: str, in_history, where: str) -> list[tup
         if amount is None:
             continue
         base = (m.group("base") or m.group("base2") or m.group("pbase") or "").lower()
+        first = _AFTER_FIRST_DISCHARGE.search(text, m.start(), min(len(text), m.end() + 40))
+        if first is not None and first.start() <= m.end():
+            # "4 weeks after his first discharge" (was "the first" film's, or unplaced): a readmitted patient's first
+            # discharge (``_counted_from_event``)
+            moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, text[m.start():first.end()], where)))
+            continue
         if re.search(r"onset|symptom|developing|illness|esordio|beginning|start", base):
             moments.append((m.start(), Moment(SINCE_ONSET, amount, m.group(0), where)))
         elif (unit := _after_icu_admission(text, m, base)) is not None:
@@ -2419,6 +2433,41 @@ def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tupl
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):
             moments.append((m.start(), Moment(AT_FOLLOW_UP, amount, m.group(0), where)))
+    return moments
+
+
+#: A day counted from a delivery, as obstetricians write it: "on the fourth postpartum day", "postpartum day 3", "on
+#: post-partum day 4", "day 3 postpartum", "the 2nd day post-partum", "on the fourth
+#: day after delivery", "day 2 after the caesarean section", "2 days postpartum": N days after the delivery the
+#: history tells (``EVENTS``' "delivery"), as "postoperative day N" after an operation.
+_DELIVERY_WORD = r"(?:the\s+|her\s+)?(?:delivery|childbirth|ca?esarean(?:\s+(?:section|delivery))?|c-section)\b"
+_POSTPARTUM_DAY = compile_fast(
+    rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))}|"
+    r"(?P<num>\d{1,2})(?:st|nd|rd|th))\s+(?:(?:post[-\u2010\s]?partum|puerperal)\s+day\b|day\s+(?:post[-\u2010\s]?partum\b|"
+    rf"(?:after|following|post)\s+{_DELIVERY_WORD}))"
+    r"|\b(?:post[-\u2010\s]?partum|puerperal)\s+day\s*#?\s*(?P<n>\d{1,2})\b"
+    rf"|\bday\s*(?P<n2>\d{{1,2}})\s+(?:post[-\u2010\s]?partum\b|(?:after|following|post)\s+{_DELIVERY_WORD})"
+    r"|\b(?P<n3>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+post[-\u2010\s]?partum\b",
+    re.IGNORECASE)
+_NUMBER_WORDS = {w: k for k, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                            "ten"), start=1)}
+
+
+def _postpartum_days(text: str, low: str, in_history, where: str,
+                     moments: list[tuple[int, Moment]]) -> list[tuple[int, Moment]]:
+    """``moments`` with each day ``_POSTPARTUM_DAY`` reads outside the history as N days after the delivery, in place
+    of the moments its words held ("postpartum day 3" was a bare label "day 3", "the fourth day after delivery" a day
+    of an unread base)."""
+    if not has_any(low, ("partum", "puerper", "deliver", "childbirth", "caesar", "cesar", "c-section")):
+        return moments
+    for m in _POSTPARTUM_DAY.finditer(text):
+        if in_history(m):
+            continue
+        told = m.group("num") or m.group("ord") or m.group("n") or m.group("n2") or m.group("n3")
+        n = (ORDINALS_EN.index(told.lower()) + 1 if told.lower() in ORDINALS_EN else _LATER_ORDINALS_EN.get(
+            told.lower()) or _NUMBER_WORDS.get(told.lower()) or int(told))
+        moments = [(start, x) for start, x in moments if not (start < m.end() and m.start() < start + len(x.evidence))]
+        moments.append((m.start(), Moment(AFTER_EVENT, n, m.group(0), where)))
     return moments
 
 
@@ -4037,7 +4086,11 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    dated_intervals=dated_intervals(history, day_first),
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
-                   icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets)
+                   icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets,
+                   discharge_before_return=discharge_before_return(history))
+    if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
+        # "arrived to emergency ... and was intubated there": in intensive care from the arrival
+        dates = replace(dates, straight_to_icu=True)
     weekday = _weekday_onset(history)
     if weekday is not None and (gap is None or gap[0] < 7) and (
             told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
@@ -4289,6 +4342,9 @@ class _Dates:
     #: The one day the history moves the patient to intensive care later in the stay ("on March 30 she was
     #: transferred to the intensive care unit"): the unit's day N is N days after it, as a stay's "hospital day N".
     icu_admission: Moment | None = None
+    #: The history tells the patient's return after every discharge it tells ("discharged on March 27. Twelve days
+    #: later he was readmitted"): the discharge told is the first stay's (``_discharge_is_the_first``).
+    discharge_before_return: bool = False
     #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
     #: a film dated before ``onset`` counts from the last of them before it.
     earlier_onsets: tuple[tuple[date, str], ...] = ()
@@ -4634,12 +4690,24 @@ def readmission_moment(history: str) -> Moment | None:
         found.update(x for x in moments if x.kind == AFTER_DISCHARGE)
         c_start, c_end = clause_at(history, m.start())
         found.update(x for _, x in _text_moments(history[c_start:c_end], "history") if x.kind == SINCE_ONSET)
-        if _DISCHARGED.search(sentence):
-            # "discharged after 12 days and readmitted 4 days later": the later time counts from the discharge
+        if _DISCHARGED.search(sentence) or _discharged_just_before(history, start):
+            # "discharged after 12 days and readmitted 4 days later", "He was discharged on March 27. Twelve days
+            # later he was readmitted": the later time counts from the discharge
             found.update(Moment(AFTER_DISCHARGE, x.days, x.evidence, "history") for x in moments
                          if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
     days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
+
+
+def _discharged_just_before(history: str, start: int) -> bool:
+    """True when the sentence before the one at ``start`` discharges the patient (not another person) as its last
+    event: "He improved gradually and was discharged on March 27." before "Twelve days later he was readmitted"."""
+    if start < 2:
+        return False
+    p_start, p_end = sentence_at(history, start - 2)
+    told = [m for m in _DISCHARGED.finditer(history, p_start, p_end)
+            if not about_other_person(history, m.start(), m.end())]
+    return bool(told) and not _READMITTED.search(history, told[-1].end(), p_end)
 
 
 def first_visit_moment(history: str, readmission: Moment | None) -> Moment | None:
@@ -4865,6 +4933,8 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
                           own_phrase=event in _OWN_PHRASE_EVENTS)
         if not told and event in _GESTATION_EVENTS:
             told = _gestation_days(history, start, end)  # "At 33 weeks and 6 days, she underwent ... cesarean"
+        if not told and event == "intubation":
+            told = _intubated_in_emergency(history, m, start, end)  # "was intubated in the emergency department"
         if (not told and event == "treatment" and not _STARTED_WHEN.search(history, m.end(), end)
                 and (admitted := _ADMITTED_AND_STARTED.search(history, start, m.start()))):
             # "Il paziente viene ricoverato in Malattie Infettive e inizia terapia con ...", "She was admitted to the
@@ -4872,6 +4942,44 @@ def event_moment(history: str, event: str, day_first: bool = False) -> Moment | 
             told = {Moment(SINCE_ADMISSION, 0, history[admitted.start():m.end()], "history")}
         found.update(told)
     return _the_one(found)
+
+
+#: The intubation told by the place of the arrival, not a day: "was intubated in the emergency department", "intubated
+#: in the ER", "intubated in A&E", and "arrived to emergency with SpO2 78% and was intubated there" (the arrival named
+#: before "there" in its sentence): the presentation's day.
+_INTUBATED_IN_EMERGENCY = compile_fast(
+    r"(?:re-?)?intubated\s+(?:(?:immediately|promptly|urgently|emergently)\s+)?(?:in|at)\s+(?:the\s+|our\s+)?"
+    r"(?:emergency(?:\s+(?:department|room|unit|ward|service))?|ED|ER|A\s?&\s?E|casualty|resuscitation\s+(?:room|bay))\b"
+    r"|(?:re-?)?intubated\s+there\b", re.IGNORECASE)
+#: The arrival at the emergency department a sentence's "intubated there" points back to.
+_ARRIVED_IN_EMERGENCY = compile_fast(
+    r"\b(?:arrived|presented|came|brought|admitted|taken)\b[^.;]{0,40}?\b(?:emergency|ED|ER|A\s?&\s?E|casualty)\b",
+    re.IGNORECASE)
+
+
+def _intubated_in_emergency(history: str, m: re.Match[str], start: int, end: int) -> set[Moment]:
+    """The intubation ``m`` (in the sentence from ``start`` to ``end``) as the arrival's day (the stay's day 0) when
+    its words place it in the emergency department; none on a return ("readmitted and intubated in the ED")."""
+    place = _INTUBATED_IN_EMERGENCY.match(history, m.start())
+    if place is None or _READMITTED.search(history, start, end):
+        return set()
+    if place.group(0).lower().endswith("there") and not _ARRIVED_IN_EMERGENCY.search(history, start, m.start()):
+        return set()
+    return {Moment(SINCE_ADMISSION, 0, history[m.start():place.end()], "history")}
+
+
+def intubated_at_arrival(history: str, events: Sequence[tuple[str, Moment]], icu_admission: Moment | None) -> bool:
+    """True when the history intubates the patient on the stay's day 0 ("intubated in the emergency department",
+    "intubated on arrival") and moves the patient to intensive care on no day of its own, nor later in the stay: the
+    unit's days are the stay's, as ``admitted_straight_to_icu``'s."""
+    if icu_admission is not None or not any(name == "intubation" and (x.kind, x.days) == (SINCE_ADMISSION, 0)
+                                            for name, x in events):
+        return False
+    for m in _MOVED_TO_ICU.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if _LATER_IN_STAY.search(history, s_start, s_end):
+            return False
+    return True
 
 
 #: A pregnancy's age as obstetric histories date its events by it: "at 33 weeks and 4 days of gestation", "At 33
@@ -4937,18 +5045,43 @@ _ADMITTED_AND_STARTED = compile_fast(
     re.IGNORECASE)
 
 
+def discharge_before_return(history: str) -> bool:
+    """True when the history tells the patient (not another person) discharged, then back ("was discharged on March
+    27. Twelve days later he was readmitted"), and no discharge after the return."""
+    returns = [m for m in _READMITTED.finditer(history) if not about_other_person(history, m.start(), m.end())]
+    discharges = [m for m in _DISCHARGED.finditer(history) if not about_other_person(history, m.start(), m.end())]
+    return bool(returns and discharges) and all(d.start() < returns[0].start() for d in discharges)
+
+
+def _discharge_is_the_first(dates: _Dates) -> bool:
+    """True when the discharge the history tells is the first stay's: a readmission the history tells counted from it
+    ("readmitted 12 days after discharge") or dated after it; else every discharge the history tells before its
+    return (``discharge_before_return``; not "readmitted on 2 April and discharged on 15 April", the second stay's)."""
+    discharge, readmission = dates.discharge, dates.readmission
+    if discharge is None:
+        return False
+    if readmission is None:
+        return dates.discharge_before_return
+    if readmission.kind in (AFTER_DISCHARGE, AFTER_PREVIOUS):
+        return True
+    return discharge.kind == readmission.kind == DATED and discharge.days < readmission.days
+
+
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
     """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
     event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
     for a moment of another kind."""
     if moment.kind == AFTER_DISCHARGE:
+        if _AFTER_FIRST_DISCHARGE.search(moment.evidence) and not _discharge_is_the_first(dates):
+            return None, "first discharge", "timeline.after-discharge"
         return dates.discharge, "discharge", "timeline.after-discharge"
     if moment.kind == AFTER_READMISSION:
         return dates.readmission, "readmission", "timeline.after-readmission"
     if moment.kind == AFTER_EVENT:
         name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
             "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
-            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "")
+            "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "") or (
+            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 

@@ -327,8 +327,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen54 (open, see its README): Radiopaedia 80541's films of a first visit told by its weekday ("swabbed at the
     # employee health clinic Monday morning ... a chest radiograph was obtained at the same visit") and of the
     # emergency department (studies titled by the place only); Eurorad 17412's "after four days from the drainage"
-    # unseen55 (open, see its README): Radiopaedia 79233's studies titled "ICU day 3" / "Post extubation" (the ICU
-    # admission's day not told in words) (SIRM caso 168 split since sirmsplit52: every cell right)
+    # unseen55 (open, see its README): Radiopaedia 79233's study titled "Post extubation" ("Extubated on ICU day 11,
+    # radiograph 24 hours after": two moments; its "ICU day 3" placed since leftovers52, the intubation in the
+    # emergency department) (SIRM caso 168 split since sirmsplit52: every cell right)
     # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
     # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
@@ -354,7 +355,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 3, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6013,3 +6014,50 @@ def test_sirmsplit52_a_film_under_a_paragraph_telling_two_exams_in_sentences_of_
     from ingest.sirm import _own_exam_sentences
 
     assert _own_exam_sentences(caption, paragraph) == own
+
+
+# --- leftovers52 (unseen55's Radiopaedia 79233): the intubation told by the place of the arrival ("was intubated in
+# the emergency department", "arrived to emergency ... and was intubated there"): the stay's day 0, and the patient in
+# intensive care from the arrival, so a study titled "ICU day 3" is the stay's day 3
+
+_ICU_STUDIES = [("Admission", "X-ray", "Portable AP semi-erect, after intubation."),
+                ("ICU day 3", "CT", "Non-contrast CT done for worsening oxygenation."),
+                ("3 days after intubation", "X-ray", "AP supine.")]
+
+
+def _rp_offsets(tmp_path: Path, history: str, studies=_ICU_STUDIES) -> list[object]:
+    from tests.timeline_unseen import FIRST_CASE, offsets
+    case = {"id": "x", "site": "radiopaedia", "patient": "58 years, male", "history": history,
+            "images": [{"title": t, "modality": m, "caption": c} for t, m, c in studies]}
+    return offsets(case, FIRST_CASE + 960, tmp_path)
+
+
+@pytest.mark.parametrize("history", [
+    "Male with 7 days of fever, cough and dyspnea, arrived to emergency with SpO2 78% and was intubated there.",
+    "Fever and cough for 7 days. He was intubated in the emergency department and admitted to the ICU.",
+    "7 days of fever and dyspnoea. Intubated in the ER for hypoxaemic respiratory failure.",
+    "One week of fever and breathlessness; presented to A&E with SpO2 80% and was intubated immediately in A&E.",
+    "7 days of fever and dyspnoea. Intubated on arrival.",  # (its intubation was read; the ICU's day was not)
+])
+def test_leftovers52_intubated_at_the_arrival_places_the_icu_days_on_the_stays(tmp_path, history):
+    # (were 7, blank, blank but the last: "'ICU day 3': its day is not told", and the intubation no day)
+    assert _rp_offsets(tmp_path, history) == ["7", "10", "10"]
+
+
+@pytest.mark.parametrize("history", [
+    # another person intubated; "there" with no arrival at the emergency department before it; a later move to the
+    # unit; intubated on a return
+    "7 days of fever and dyspnoea. His wife was intubated in the emergency department last week.",
+    "7 days of fever and dyspnoea, admitted to the ward of a district hospital and intubated there.",
+    "7 days of fever and dyspnoea, intubated in the emergency department. Two days later transferred to the ICU.",
+    "7 days of fever and dyspnoea, sent home from the ED. He returned 3 days later and was intubated in the ED.",
+])
+def test_leftovers52_an_intubation_not_at_the_arrival_leaves_the_icu_day_blank(tmp_path, history):
+    assert _rp_offsets(tmp_path, history)[1] is None
+
+
+def test_leftovers52_unseen55_icu_day_3():
+    name = ("rp_classic_2020_peru_58_years_male_one_line_presentation_7_days_intubated_in_emergency_studies_admission_"
+            "icu_day_3_post_extubation.html")
+    rows = _batch_rows("radiopaedia", "unseen55", name, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-evolution-3")
+    assert [rows[k]["offset"] for k in sorted(rows)][:3] == ["7", "10", "10"]

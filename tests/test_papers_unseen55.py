@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.normalize.imaging import normalize_finding
 from ingest.patients import PatientText, descriptors_in, names_a_relative
-from ingest.timeline import onset_gap, text_moments
+from ingest.timeline import onset_gap, readmission_moment, text_moments
 from tests.jats_cases import case_value, file_cases, image_offsets, image_values
 
 UNSEEN55 = Path(__file__).parent / "fixtures" / "papers_unseen55"
@@ -33,9 +33,10 @@ def test_a_tapered_dose_is_no_span_of_the_illness():
     """"methylprednisolone 0.5 mg/kg/day was started, tapered over 8 weeks" (the readmission's treatment, in the
     history): no "over 8 weeks" of illness before the admission; the history's dates (March 9 -> March 14) tell 5
     (was 56, 59, 59: the 8 weeks taken as the onset gap)."""
-    assert _offsets(MEDICINE) == [["5", "8", "8", None]]
+    # (the follow-up's 46 since leftovers52: "4 weeks after his first discharge")
+    assert _offsets(MEDICINE) == [["5", "8", "8", "46"]]
     for written in ("tapered over 6 weeks", "tapering over 8 weeks", "weaned over 8 weeks"):
-        assert _offsets(MEDICINE, {"tapered over 8 weeks": written}) == [["5", "8", "8", None]], written
+        assert _offsets(MEDICINE, {"tapered over 8 weeks": written}) == [["5", "8", "8", "46"]], written
     for history in ("Prednisolone 40 mg was started, tapered over 6 weeks.",
                     "Steroids were weaned over 3 weeks."):
         assert onset_gap(history) is None, history
@@ -92,7 +93,7 @@ def test_the_mother_of_the_newborn_is_the_pregnant_patient():
     assert len(cases) == 1
     assert case_value(cases[0], "sex") == "F" and case_value(cases[0], "age") == "27"
     assert case_value(cases[0], "finding") == COVID
-    assert image_offsets(cases[0]) == ["3", "3", None]  # "the fourth postpartum day": not placed
+    assert image_offsets(cases[0]) == ["3", "3", "9"]  # "the fourth postpartum day" (leftovers52; was blank)
     assert image_values(cases[0], "view") == ["Axial", "Axial", "AP"]
 
 
@@ -172,3 +173,92 @@ def test_after_n_days_of_the_onset_is_no_span_of_symptoms():
         assert onset_gap(history)[0] == days, history
     # a span of symptoms is still one
     assert onset_gap("He presented after 5 days of fever and cough.")[0] == 5
+
+
+# --- leftovers52: a day counted from the delivery ("on the fourth postpartum day", "postpartum day 4", "day 4 after
+# the caesarean section"), placed on the delivery's day the history tells ("Two days after admission ... emergency
+# cesarean section"), as "postoperative day N" after an operation
+
+_POSTPARTUM = "on the fourth postpartum day"
+
+
+def test_leftovers52_a_postpartum_day_counts_from_the_delivery():
+    """The mother's radiograph "on the fourth postpartum day": the cesarean two days after the admission (day 3 of
+    the illness) is day 5, the film 9 (was blank: a day of an event the timeline did not count)."""
+    assert _offsets(NEWBORN) == [["3", "3", "9"]]
+    body = "On the fourth day after delivery, her portable chest radiograph"  # (the text citing Figure 3)
+    for written, days in (("on postpartum day 4", "9"), ("on post-partum day 3", "8"), ("on day 4 postpartum", "9"),
+                          ("on the 4th day post-partum", "9"), ("on the fourth day after delivery", "9"),
+                          ("on day 2 after the cesarean section", "7"), ("two days postpartum", "7"),
+                          ("on the third puerperal day", "8")):
+        assert _offsets(NEWBORN, {_POSTPARTUM: written, body: "Her portable chest radiograph"}) == \
+            [["3", "3", days]], written
+    # (the text citing the figure: papers' own date words; its "On postpartum day 4" is not among them yet)
+    for written, days in (("Four days after delivery", "9"), ("On the 3rd day after the caesarean section", "8")):
+        assert _offsets(NEWBORN, {_POSTPARTUM: "", body: f"{written}, her portable chest radiograph"}) == \
+            [["3", "3", days]], written
+
+
+def test_leftovers52_a_postpartum_day_without_a_dated_delivery_stays_blank():
+    """No delivery's day told in the history: blank, not a bare "day 4" of another count (the words "postpartum day
+    4" were a bare label "day 4")."""
+    moments = text_moments("Chest radiograph on postpartum day 4.", "caption")
+    assert [(m.kind, m.days) for m in moments] == [("after-event", 4)]
+    xml = (UNSEEN55 / NEWBORN).read_text()
+    start = xml.index("Two days after admission")
+    told = xml[start:xml.index(".", start) + 1]
+    assert _offsets(NEWBORN, {told: "Her condition was stable."})[0][2] is None
+    # the tuberculin "PPD", a delivery of oxygen: no day of a delivery
+    assert not [m for m in text_moments("PPD 2 mm. Chest X-ray.", "caption") if m.kind == "after-event"]
+
+
+# --- leftovers52: a readmitted patient's film counted from the first discharge ("4 weeks after his first discharge")
+
+_FIRST_DISCHARGE = "At the outpatient follow-up 4 weeks after his first discharge"
+
+
+def test_leftovers52_weeks_after_the_first_discharge_count_from_the_discharge_told_before_the_return():
+    """"At the outpatient follow-up 4 weeks after his first discharge ... (Fig. 3)", the history "discharged on March
+    27. Twelve days later he was readmitted": 18 + 28 = 46 (was blank: "his first" no base; "after the first
+    discharge" was "the first" film's, an interval from the film before)."""
+    assert _offsets(MEDICINE) == [["5", "8", "8", "46"]]
+    for written in ("At the outpatient follow-up 4 weeks after the first discharge",
+                    "At the outpatient follow-up four weeks after his initial discharge",
+                    "At the outpatient follow-up 28 days after her first discharge"):
+        assert _offsets(MEDICINE, {_FIRST_DISCHARGE: written}) == [["5", "8", "8", "46"]], written
+    moments = text_moments("Chest radiograph 4 weeks after the first discharge.", "caption")
+    assert [(m.kind, m.days) for m in moments] == [("after-discharge", 28)]
+
+
+def test_leftovers52_a_first_discharge_not_told_before_the_return_stays_blank():
+    """The discharge the history tells after the return (the second stay's), or no return told: blank."""
+    second = {"He improved gradually and was discharged on March 27.": "He improved gradually.",
+              "Twelve days later he was readmitted with exertional dyspnea and dry cough, without fever.":
+              "He was readmitted on April 8 with exertional dyspnea and was discharged on April 20."}
+    assert _offsets(MEDICINE, second)[0][3] is None
+
+
+def test_leftovers52_readmitted_n_days_later_after_the_discharges_sentence(tmp_path):
+    """"He improved gradually and was discharged on March 27. Twelve days later he was readmitted": the return 12 days
+    after the discharge (was no readmission: "later" counted only with the discharge in its own sentence), so a film
+    "on readmission" of such a history is placed (was blank)."""
+    for history, days in (
+            ("He improved gradually and was discharged on March 27. Twelve days later he was readmitted with "
+             "exertional dyspnea.", 12),
+            ("She was discharged home on 20 March. Ten days later she returned with dyspnoea.", 10),
+            ("He was discharged after 10 days. Two weeks later he was readmitted.", 14)):
+        moment = readmission_moment(history)
+        assert moment is not None and (moment.kind, moment.days) == ("after-discharge", days), history
+    from tests.timeline_unseen import FIRST_CASE, offsets
+    case = {"id": "x", "patient": "50 years, male", "findings": "",
+            "history": "Fever and cough for 5 days. He was admitted on 10 March and discharged on 20 March. Ten days "
+                       "later he returned with dyspnoea.",
+            "images": [{"caption": "Chest X-ray on admission."}, {"caption": "CT on readmission."}]}
+    assert offsets(case, FIRST_CASE + 970, tmp_path) == ["5", "25"]
+
+
+def test_leftovers52_a_later_return_not_after_the_discharges_sentence_stays_unread():
+    for history in ("He was discharged on 20 March. Ten days later his wife was admitted with fever.",
+                    "He was discharged on 20 March. He was seen in clinic. Ten days later he was readmitted.",
+                    "He was admitted on 10 March. Two days later he was readmitted to the ward."):
+        assert readmission_moment(history) is None, history

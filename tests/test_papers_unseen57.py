@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.normalize.imaging import normalize_view
+from ingest.normalize.common import about_other_person, hypothetical, negated
+from ingest.normalize.imaging import normalize_finding, normalize_view
 from ingest.patients import PatientText, patients_named
 from tests.jats_cases import by_patient, case_value, file_cases, image_offsets, image_values
 
 UNSEEN57 = Path(__file__).parent / "fixtures" / "papers_unseen57"
 BRAZIL = "PMC7570011_efetch.xml"  # "started on 21/03/2020", "in the bed, in dorsal decubitus, in the ICU (08/04/2020)"
 SERIES = "PMC7570022_efetch.xml"  # three health care workers, Table 1 "45/M" ... "Day of illness at HRCT"
+COVID = "Pneumonia/Viral/COVID-19"
 CLUSTER = "PMC7570033_efetch.xml"  # "his 16-year-old son (Case 3, L.H.)", "(C) L.H., 16 March", an onset column
 
 
@@ -94,3 +96,34 @@ def test_an_onset_date_column_in_an_order_nothing_shows_stays_unread():
 def test_the_other_papers_stay_as_staged():
     assert [image_offsets(c) for c in _cases(BRAZIL)] == [["6", "11", "11", "18"]]
     assert [image_offsets(c) for c in _cases(SERIES)] == [["6", "6"], ["3", "8"], ["7", "7"]]
+
+
+# --- leftovers52: words of Portuguese and Spanish that collide with English cues ("no leito" is "in the bed", not a
+# negation; the Spanish "son" is "are", no son; the Spanish and Portuguese reflexive "se" before their verbs is no
+# Italian "if")
+
+def test_leftovers52_the_portuguese_no_of_a_place_or_a_time_negates_nothing():
+    # (were blank: "no" read as the English negation of the view or the finding after it)
+    for text in ("Radiografia no leito em AP.", "Radiografia no leito, incidência AP.",
+                 "Paciente no CTI com radiografia AP."):
+        assert normalize_view(text, "X-ray").value == "AP", text
+    assert normalize_finding("Paciente no dia 5 de internação com pneumonia por COVID-19.").value == COVID
+    # the English and Spanish "no" still negate
+    assert normalize_finding("No COVID-19 pneumonia.").value is None
+    assert normalize_finding("No se observa neumonía por COVID-19.").value is None
+    assert negated("No pleural effusion.", 3, 10)
+
+
+def test_leftovers52_the_spanish_son_is_no_relative():
+    # (was a relative's sentence: the finding blank)
+    assert normalize_finding("Los hallazgos son compatibles con neumonía por COVID-19.").value == COVID
+    text = "Los hallazgos tomográficos son sugestivos de neumonía por COVID-19."
+    assert not about_other_person(text, text.index("neumon"), text.index("neumon") + 8)
+    text = "Her son was admitted with COVID-19 pneumonia."
+    assert about_other_person(text, text.index("pneumon"), text.index("pneumon") + 9)
+
+
+def test_leftovers52_the_spanish_reflexive_se_is_no_hedge():
+    text = "Se realizó intubación orotraqueal y se observa consolidación."
+    assert not hypothetical(text, text.index("intubac"))
+    assert hypothetical("Se peggiora, intubazione.", len("Se peggiora, "))

@@ -407,7 +407,8 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 9  # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
+RT_PCR_VERSION = 10  # v10: the Spanish reflexive "se realizó" no hedge, "no leito" no negation;
+# v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 #                     v4: an apposition joined by "and" after a patient's label ("Case 2, a 39-year-old man and a
 #                         colleague of case 1, ...") is that patient's sentence, not another person's
 #                     v5: the shorthand "PCR+" is a positive PCR (Y); "a positive COVID-19 test" names no PCR (Unclear)

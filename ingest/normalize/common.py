@@ -805,8 +805,16 @@ def clause_at(text: str, index: int) -> tuple[int, int]:
 
 # --- Negation, hypotheticals, other people -------------------------------------------------------
 
+#: Words after a Portuguese "no" ("em" + "o": in the) that no English or Spanish "no" governs: "no leito" (in bed), "no
+#: dia 3", "no tórax", "no pronto-socorro", "no CTI" (the Brazilian ICU), "no primeiro dia": a place or a time, no
+#: negation of the view or finding after it.
+_PORTUGUESE_NO = (r"(?!\s+(?:leito|dia|t[óo]rax|hemit[óo]rax|pulm[ãa]o|pronto[-\s]socorro|CTI|momento|exame|raio|"
+                  r"lobo|segmento|ter[çc]o|[áa]pice|decúbito|decubito|primeiro|segundo|terceiro|quarto|quinto|sexto|"
+                  r"s[ée]timo|oitavo|per[íi]odo|servi[çc]o|setor|mesmo|entanto|caso|contexto|hospital\s+de|"
+                  r"interior|in[íi]cio|seguimento|controle|ambulat[óo]rio|domic[íi]lio)\b)")
 _NEGATION_BEFORE = compile(
-    r"\b(?:no|not|never|without|denie[sd]|deny|negative\s+for|neither|nor|absence\s+of|absent|free\s+of|"
+    r"\b(?:no" + _PORTUGUESE_NO + r"|not|never|without|denie[sd]|deny|negative\s+for|neither|nor|absence\s+of|"
+    r"absent|free\s+of|"
     r"did\s*n[o']t|does\s*n[o']t|do\s*n[o']t|was\s*n[o']t|were\s*n[o']t|is\s*n[o']t|has\s*n[o']t|had\s*n[o']t|"
     r"non|nessun[ao]?|senza|nega|assenza\s+di|sin|sans|pas|kein[e]?|nicht|ohne|ruled\s+out|"
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
@@ -821,7 +829,11 @@ _NEGATION_AFTER = compile(
 _HYPOTHETICAL = compile(
     r"\b(?:if|whether|may|might|could(?!\s*(?:not|n['’]t))|would|should|consider(?:ed|ing)?|possible|possibility|potential(?:ly)?|"
     r"risk|likely|unlikely|plan(?:ned)?|candidate|prevent|in\s+case|need\s+for|"
-    r"qualora|eventuale|possibile|rischio|se)\b",
+    # (the Spanish and Portuguese reflexive "se" before a verb of those languages only, "Se realizó intubación", "se
+    # observa", "se decidió", is no Italian "if")
+    r"qualora|eventuale|possibile|rischio|se(?!\s+(?:realiz[óo]|realizaron|realizou|observa[n]?|observ[óo]|evidencia[n]?|"
+    r"evidenci[óo]|aprecia[n]?|apreci[óo]|inici[óo]|decidi[óo]|ingres[óo]|intub[óo]|traslad[óo]|solicit[óo]|"
+    r"tom[óo]|document[óo]|constat[óo]|procedi[óo]|obtuvo|encontr[óo])\b))\b",
     re.IGNORECASE,
 )
 #: Relatives and contacts: people other than the patient. A diagnosis in a sentence about
@@ -830,7 +842,10 @@ _HYPOTHETICAL = compile(
 #: naming a kind of history or measure ("a positive contact history", "contact tracing") is no person, nor the
 #: act of meeting one ("had close contact with him on 1 March", "5 days after this contact").
 _RELATIVE_WORDS = (
-    r"husband|wife|spouse|partner|son|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
+    # (the Spanish verb "son", are: "Los hallazgos son compatibles con neumonía", "son sugestivos de", no relative)
+    r"husband|wife|spouse|partner|son(?!\s+(?:compatibles?|sugestiv[oa]s|consistentes|t[íi]pic[oa]s|caracter[íi]stic[oa]s|"
+    r"negativ[oa]s|positiv[oa]s|normales|similares|bilaterales|m[áa]s|muy|los|las|del?|el|la|un[oa]?s?|frecuentes|"
+    r"hallazgos|secundari[oa]s|propi[oa]s)\b)|daughter|(?<!\ba\s)child(?:ren)?|mother|father|parents?|brother|sister|"
     r"sibling|household|relatives?|cousin|friend|colleague|"
     # (a family's gathering or event is no relative: "after a family gathering", "at a family wedding")
     r"family(?!\s+(?:gatherings?|weddings?|dinners?|part(?:y|ies)|celebrations?|events?|functions?|reunions?|"

@@ -110,7 +110,8 @@ AXIAL, CORONAL = CT_VIEWS
 # dorsal", "décubitus dorsal") is AP Supine (was blank: a bedside film, position not read)
 # v33: a SIRM bedside film's caption without the position takes the one its exam's paragraph names ("RX a letto
 # di controllo, paziente supino"; was blank: the paragraph was read only for a caption naming no view)
-VIEW_VERSION = 33
+# v34: the Portuguese "no" of a place or a time ("no leito", "no CTI", "no dia 5") negates no view after it
+VIEW_VERSION = 34
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -154,7 +155,8 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
 # v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
-FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
+# v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
@@ -211,7 +213,12 @@ FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("
 # "of 4 days of duration"; "the day thereafter"; "Next morning" as a study's title
 # v34: a shorthand span glued to the clinician's "x" ("fever x1/52", "cough x3/7") is a history
 # v35: "after 3 weeks from the onset of fever (of the disease, since the first symptoms)" counts from the onset
-OFFSET_VERSION = 35
+# v36: "intubated in the emergency department" the stay's day 0, its "ICU day N" the stay's day N
+# v37: "on the fourth postpartum day", "day 4 after delivery": N days after the delivery the history tells
+# v38: "4 weeks after his first discharge" counts from the discharge told before the return
+# v39: as TIMELINE 140 (the Spanish "son" no relative)
+# v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
+OFFSET_VERSION = 40
 
 # --- View ----------------------------------------------------------------------------------------
 
