@@ -567,7 +567,9 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                           its figure's one history exam sentence ("On the following Tuesday ... a CT")
 #                      v137: a return of the illness told after a span and no date ("Five months later, ... she
 #                           consulted again ... since 3 days") counts its films from its own onset (was the first
-#                           episode's count, "five months later" 154); one telling no onset, or a film before it, blank
+#                           episode's count, "five months later" 154) when the infection is told again after it ("The
+#                           RT-PCR was positive again", "reinfection"); one telling no onset, or a film before it,
+#                           blank
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1561,17 +1561,25 @@ def _episodes(history: str, onset: list[tuple[date, str]]
 _RETURN_RULE = "timeline.since-return-onset"
 
 
+#: The infection told again after a return of the illness: "The RT-PCR was positive again", "tested positive once
+#: more", "a reinfection", "a second infection" (not symptoms told again alone: "she again complained of dyspnoea"
+#: months after a pneumonia is its sequelae, one illness).
+_INFECTED_AGAIN = compile_fast(r"\bre-?infect\w*|\b(?:second|new)\s+(?:episode|infection)\b|\bre-?positiv\w*"
+                               r"|\bpositive\s+(?:again|once\s+more)\b|\bagain\s+positive\b", re.IGNORECASE)
+
+
 def _illness_return(history: str) -> tuple[int, int, int | None, str] | None:
     """(where its sentence starts, the span after the first episode, the return's own onset gap or None, evidence) of
     the history's sentence
     telling the illness's return after more than ``_SAME_ILLNESS_DAYS`` and no date ("Five months later, ... she
     consulted again ... for fever ... since 3 days": 150, 3; "Four months after the first episode, he developed fever
-    again": 120, None). A dated return is ``_episodes``'; None when no sentence tells one."""
+    again": 120, None), the infection told again in it or after it (``_INFECTED_AGAIN``: "The RT-PCR was positive
+    again", "the reinfection"). A dated return is ``_episodes``'; None when no sentence tells one."""
     for m in _AGAIN.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
         sentence = history[s_start:s_end]
         if (about_other_person(history, m.start(), m.end()) or not SYMPTOM_WORDS.search(sentence)
-                or dates_in(sentence)):
+                or dates_in(sentence) or not _INFECTED_AGAIN.search(history, s_start)):
             continue
         spans = [t for t in text_moments(sentence, "history") if t.kind == AFTER_PREVIOUS]
         if len(spans) != 1 or spans[0].days <= _SAME_ILLNESS_DAYS:

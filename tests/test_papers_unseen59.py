@@ -64,3 +64,17 @@ def test_a_return_within_the_same_illness_keeps_the_first_count():
     (case,) = _cases(REINFECTION, {RETURN: RETURN.replace("Five months later", "Ten days later"),
                                    LEGEND: "Chest CT at the second consultation, ten days later."})
     assert image_offsets(case)[2:] == ["14", "14"]
+
+
+def test_symptoms_told_again_months_later_without_a_new_infection_keep_the_first_count():
+    """"Five months later, she consulted again for dyspnoea on exertion and fatigue" with no positive test or
+    reinfection told after it: the first illness's sequelae, its CT counted from the first onset as before (154; not
+    the blank of a return telling no onset)."""
+    (case,) = _cases(REINFECTION, {
+        RETURN: "Five months later, she consulted again for dyspnoea on exertion and fatigue.",
+        "The RT-PCR was positive again (cycle threshold 19), and the IgG antibodies were now negative.":
+            "The RT-PCR was negative, and the IgG antibodies were still positive.",
+        ", which confirms the reinfection": "",
+        "could explain a reinfection": "could explain it",
+        "the second episode was more severe than the first one": "the dyspnoea persisted"})
+    assert image_offsets(case)[2:] == ["154", "154"]
