@@ -1567,6 +1567,73 @@ def _episodes(history: str, onset: list[tuple[date, str]]
     return onset, ()
 
 
+#: The rule of a film of the illness's return told after a span and no date, counted from the return's own onset.
+_RETURN_RULE = "timeline.since-return-onset"
+
+
+#: The infection told again after a return of the illness: "The RT-PCR was positive again", "tested positive once
+#: more", "a reinfection", "a second infection" (not symptoms told again alone: "she again complained of dyspnoea"
+#: months after a pneumonia is its sequelae, one illness).
+_INFECTED_AGAIN = compile_fast(r"\bre-?infect\w*|\b(?:second|new)\s+(?:episode|infection)\b|\bre-?positiv\w*"
+                               r"|\bpositive\s+(?:again|once\s+more)\b|\bagain\s+positive\b", re.IGNORECASE)
+
+
+def _illness_return(history: str) -> tuple[int, int, int | None, str] | None:
+    """(where its sentence starts, the span after the first episode, the return's own onset gap or None, evidence) of
+    the history's sentence
+    telling the illness's return after more than ``_SAME_ILLNESS_DAYS`` and no date ("Five months later, ... she
+    consulted again ... for fever ... since 3 days": 150, 3; "Four months after the first episode, he developed fever
+    again": 120, None), the infection told again in it or after it (``_INFECTED_AGAIN``: "The RT-PCR was positive
+    again", "the reinfection"). A dated return is ``_episodes``'; None when no sentence tells one."""
+    for m in _AGAIN.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        sentence = history[s_start:s_end]
+        if (about_other_person(history, m.start(), m.end()) or not SYMPTOM_WORDS.search(sentence)
+                or dates_in(sentence) or not _INFECTED_AGAIN.search(history, s_start)):
+            continue
+        spans = [t for t in text_moments(sentence, "history") if t.kind == AFTER_PREVIOUS]
+        if len(spans) != 1 or spans[0].days <= _SAME_ILLNESS_DAYS:
+            continue
+        gap = onset_gap(sentence)
+        return (s_start, spans[0].days, gap[0] if gap else None,
+                spans[0].evidence + (EVIDENCE_JOIN + gap[1] if gap else ""))
+    return None
+
+
+def _first_episode(history: str) -> str:
+    """The history before its sentence telling an undated return of the illness (``_illness_return``), whose
+    symptoms' span is the return's, not the first onset's ("... dry cough of 4 days of evolution. ... After 20 weeks
+    she had a second episode ... of 5 days of evolution": 4); the whole history when it tells none."""
+    returned = _illness_return(history) if _AGAIN.search(history) else None
+    return history[:returned[0]] if returned is not None else history
+
+
+def _in_the_return(offsets: list[ImageOffset], timeline: Timeline, history: str) -> list[ImageOffset]:
+    """The offsets, those of the films the first episode's count places in an undated return of the illness
+    (``_illness_return``) counted from the return's own onset: the film's day less the return's (the first
+    presentation's day and the span after it), plus the days the return tells its symptoms before that presentation
+    ("she consulted again ... since 3 days": a CT "five months later" is day 3, not 154 of the first episode). A film
+    placed more than ``_SAME_ILLNESS_DAYS`` after the first presentation but before the return, or in a return that
+    tells no onset, is blank: its day on the first episode's count is another illness's."""
+    returned = _illness_return(history) if _AGAIN.search(history) else None
+    if returned is None or timeline.admission_day is None:
+        return offsets
+    _, span, gap, evidence = returned
+    start = timeline.admission_day + span
+    placed = []
+    for o in offsets:
+        if o.value is None or o.value <= timeline.admission_day + _SAME_ILLNESS_DAYS or o.rule == _EPISODE_RULE:
+            placed.append(o)
+        elif o.value < start or gap is None:
+            placed.append(ImageOffset(o.position, None, o.evidence, _RETURN_RULE, (
+                f"day {o.value} of the first episode's count, in the illness's return told {evidence!r}: "
+                "the return's own onset " + ("is not told" if gap is None else "is later than the film"))))
+        else:
+            placed.append(ImageOffset(o.position, o.value - start + gap, EVIDENCE_JOIN.join((evidence, o.evidence)),
+                                      _RETURN_RULE))
+    return placed
+
+
 #: "presented" taking the symptom as its object, as authors translating "apresentou febre", "presentó fiebre",
 #: "presentava febbre" write it: "presented on 16 April 2020 fever", "presented fever and cough since 3 March"
 #: (the symptom's start; not "presented with fever", "presented to the emergency department": a presentation).
@@ -3174,6 +3241,7 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
     offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
+    offsets = _in_the_return(offsets, timeline, history)
     return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
 
 
@@ -4053,7 +4121,7 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
     history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
     onset_date, admission_date, earlier_onsets = _history_dates(history, day_first)
-    gap = onset_gap(history) or (onset_gap(findings) if findings else None) or (
+    gap = onset_gap(_first_episode(history)) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     onset_one = onset_is_day_one(history, findings)
     if gap is not None and onset_one and gap[0] >= 1 and _tells_day_of_illness(gap[1], gap[0]):
