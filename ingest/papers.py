@@ -480,7 +480,8 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
             # "The first patient, a 41-year-old teacher, presented ... She had ...": the sex is told
             # by the pronouns of the paragraph introducing the patient.
             paragraph = next((p for p in paragraphs if patient.intro in p), patient.intro)
-            case.sex_text = _with_next_subject_pronoun(paragraph, patient.intro) or paragraph
+            case.sex_text = (_with_next_subject_pronoun(paragraph, patient.intro) or _titled_by_relation(patient)
+                             or paragraph)
     if patient.table_text:
         # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
         # ..." without age or sex): the table's line, which names the table, is the evidence.
@@ -490,6 +491,18 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         if not (said and said[0][0].sex) and "Sex: " in patient.table_text:
             case.sex_text = patient.table_text
         case.extra["patient_table"] = patient.table_text
+
+
+def _titled_by_relation(patient: PatientText) -> str:
+    """The introduction behind the relation it is titled by when only the relation tells the sex ("His mother, a
+    38-year-old primary school teacher, reported ...": "mother, a 38-year-old primary school teacher, reported
+    ..."), else ""."""
+    words, intro = (patient.descriptor.words, patient.intro) if patient.descriptor else ("", "")
+    relation = words.split(str(patient.descriptor.age), 1)[0] if patient.descriptor else ""
+    if not (relation and patient.title and relation.lower().startswith(patient.title)
+            and intro.startswith(str(patient.descriptor.age))):
+        return ""
+    return relation + intro
 
 
 #: "He" / "She" opening the sentence after the patient's introduction.

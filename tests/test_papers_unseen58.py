@@ -1,0 +1,52 @@
+"""The fifty-eighth blind batch of papers (tests/fixtures/papers_unseen58/), through the rules it broke on the first
+crawl: the classes of writing, not the batch's sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.normalize.demographics import normalize_sex
+from ingest.patients import descriptors_in
+from tests.jats_cases import case_value, file_cases
+
+UNSEEN58 = Path(__file__).parent / "fixtures" / "papers_unseen58"
+FAMILY = "PMC7580022_efetch.xml"  # "A 7-year-old boy ...", "His mother, a 38-year-old primary school teacher ..."
+
+
+def _cases(name: str, replacements: dict[str, str] | None = None):
+    return file_cases(UNSEEN58 / name, replacements)
+
+
+# --- a relative introduced by the relation, the age in an apposition, is a patient of that age and sex ---------------
+
+def test_a_relative_whose_age_is_in_an_apposition_is_a_patient():
+    """"His mother, a 38-year-old primary school teacher without comorbidities, reported ...": the mother's case is
+    F 38 (was 3: the only other descriptor, "the 3-year-old sister", took her sentences)."""
+    boy, mother, sister = _cases(FAMILY)
+    assert (case_value(boy, "sex"), case_value(boy, "age")) == ("M", "7")
+    assert (case_value(mother, "sex"), case_value(mother, "age")) == ("F", "38")
+    assert [i.label for i in mother.images] == ["a", "b", "a", "b"]
+    assert (case_value(sister, "age"), sister.images) == ("3", [])
+
+
+def test_the_apposition_in_years_old_and_other_relations():
+    words = {"His mother, a 38-year-old primary school teacher": "Her husband, 41 years old, a bus driver"}
+    _, husband, _ = _cases(FAMILY, words)
+    assert (case_value(husband, "sex"), case_value(husband, "age")) == ("M", "41")
+    (relative, _, _), = descriptors_in("Her husband, 41 years old, a bus driver, had fever.")
+    assert (relative.age, relative.sex) == (41, "M")
+
+
+def test_an_apposition_with_a_persons_word_is_read_as_before():
+    """"Their son-in-law, a 34-year-old man": the descriptor "34-year-old man" as before, not a second one."""
+    assert [(d.age, d.sex, d.words) for d, _, _ in descriptors_in("Their son-in-law, a 34-year-old man, had fever.")] \
+        == [(34, "M", "34-year-old man")]
+    assert [(d.age, d.sex) for d, _, _ in descriptors_in("His mother, aged 38, had fever.")] == [(38, "F")]
+
+
+def test_the_relation_opening_a_relatives_part_is_her_sex_not_a_relatives():
+    """The mother's part, opening "His mother, a 38-year-old ...", names "the boy" later: she is F (was blank: the
+    part's "boy" against the introduction); a relative named so further on is still someone else's."""
+    assert normalize_sex("His mother, a 38-year-old teacher, had fever. The boy's lungs were clear.").value == "F"
+    assert normalize_sex("Her husband, 45 years old, had fever. The girl was well.").value == "M"
+    assert normalize_sex("A 30-year-old man had fever. His mother, a 60-year-old teacher, was well.").value == "M"
