@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.normalize.demographics import normalize_sex
+from ingest.normalize.imaging import normalize_modality
 from ingest.patients import descriptors_in
-from tests.jats_cases import case_value, file_cases
+from tests.jats_cases import case_value, file_cases, image_values
 
 UNSEEN58 = Path(__file__).parent / "fixtures" / "papers_unseen58"
 FAMILY = "PMC7580022_efetch.xml"  # "A 7-year-old boy ...", "His mother, a 38-year-old primary school teacher ..."
@@ -50,3 +51,25 @@ def test_the_relation_opening_a_relatives_part_is_her_sex_not_a_relatives():
     assert normalize_sex("His mother, a 38-year-old teacher, had fever. The boy's lungs were clear.").value == "F"
     assert normalize_sex("Her husband, 45 years old, had fever. The girl was well.").value == "M"
     assert normalize_sex("A 30-year-old man had fever. His mother, a 60-year-old teacher, was well.").value == "M"
+
+
+# --- a panel naming a modality only as the study compared with takes the legend's lead's -----------------------------
+
+def test_a_panel_comparing_with_a_ct_is_the_leads_radiograph():
+    """"Anteroposterior chest radiographs performed on 21 March. a The boy ... b The mother: ..., increased in
+    comparison with the CT at admission": b is an X-ray, AP (was CT, Axial)."""
+    _, mother, _ = _cases(FAMILY)
+    assert image_values(mother, "modality") == ["CT", "CT", "X-ray", "X-ray"]
+    assert image_values(mother, "view") == ["Axial", "Coronal", "AP", "AP"]
+    compared = {"in comparison with the CT at admission": "compared to the previous CT"}
+    _, mother, _ = _cases(FAMILY, compared)
+    assert image_values(mother, "modality")[3] == "X-ray"
+
+
+def test_a_panel_of_its_own_modality_beside_a_compared_study_keeps_it():
+    """A panel whose words name its own CT beside the one compared with is CT; a text naming only a compared study,
+    alone, is read as before (a follow-up CT "compared with the previous CT" is a CT)."""
+    own = {"The mother: bilateral opacities": "The mother: CT with bilateral opacities"}
+    mother = _cases(FAMILY, own)[1]
+    assert image_values(mother, "modality")[3] == "CT"
+    assert normalize_modality("Marked improvement compared with the previous CT").value == "CT"

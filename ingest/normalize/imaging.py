@@ -125,7 +125,9 @@ VIEW_VERSION = 32
 # hold ("(a) Lung ultrasound ...; (b) Axial CT image ...") is left out (was kept, CT from the legend's other part)
 # v15: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was blank)
 # v16: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
-MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
+# v17: a panel's own words naming a modality only as the study it is compared with ("b The mother: ..., increased in
+# comparison with the CT at admission") leave the modality to the legend's lead ("Anteroposterior chest radiographs")
+MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
@@ -595,6 +597,13 @@ MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
 
 def _compared_study(text: str, match: re.Match[str]) -> bool:
     return compared_study_at(text, match.start())
+
+
+def only_compared_studies(text: str) -> bool:
+    """Whether ``text`` names modalities only as studies it compares the image with ("The mother: bilateral
+    opacities ..., increased in comparison with the CT at admission"): no modality of the image's own."""
+    ct_hits, xray_hits = _modality_hits(text)
+    return bool(ct_hits or xray_hits) and all(_compared_study(text, m) for m in (*ct_hits, *xray_hits))
 
 
 def compared_study_at(text: str, start: int) -> bool:
