@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.normalize.demographics import normalize_sex
-from ingest.normalize.imaging import normalize_modality
+from ingest.normalize.imaging import normalize_finding, normalize_modality
 from ingest.patients import descriptors_in
 from tests.jats_cases import case_value, file_cases, image_values
 
@@ -73,3 +73,20 @@ def test_a_panel_of_its_own_modality_beside_a_compared_study_keeps_it():
     mother = _cases(FAMILY, own)[1]
     assert image_values(mother, "modality")[3] == "CT"
     assert normalize_modality("Marked improvement compared with the previous CT").value == "CT"
+
+
+# --- a title's person and their own relative are its patients --------------------------------------------------------
+
+def test_a_title_naming_a_person_and_their_relative_gives_both_the_finding():
+    """"SARS-CoV-2 infection in a 7-year-old boy and his mother: different presentations in the same household":
+    COVID-19 for the mother, whose part says only "Her swab was also positive" (was blank)."""
+    _, mother, _ = _cases(FAMILY)
+    assert case_value(mother, "finding") == "Pneumonia/Viral/COVID-19"
+    for title in ("SARS-CoV-2 infection in a 7-year-old boy and his mother",
+                  "COVID-19 pneumonia in a man and his wife", "COVID-19 pneumonia: two courses in the same household"):
+        assert normalize_finding(title).value == "Pneumonia/Viral/COVID-19", title
+
+
+def test_a_relative_who_is_not_a_patient_still_disqualifies():
+    assert normalize_finding("Pneumonia in a woman whose husband died of COVID-19").value is None
+    assert normalize_finding("A man whose mother had COVID-19 in the same house").value is None

@@ -154,7 +154,9 @@ MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
 # v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
-FINDING_VERSION = 20  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
+# v21: a title's person and their own relative ("SARS-CoV-2 infection in a 7-year-old boy and his mother") and the
+# household they share ("in the same household") are its patients, not someone else (was blank)
+FINDING_VERSION = 21  # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
 #  Pneumocystis. v6: "a near-normal radiograph" is no 'No Finding'
