@@ -974,7 +974,26 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
                 named.append(patient.number)
     named += _named_by_relation(text, patients)
     named += _named_by_title(text, patients)
+    named += _named_by_person_word(text, patients)
     return sorted(set(named))
+
+
+#: A patient named again by the person's word of their introduction, with the article or as a label: "a The boy:
+#: normal findings. b The mother: ...", "(A) the man, (B) the woman", "Girl: axial CT ...".
+_PERSON_WORD = re.compile(r"\bthe\s+(man|woman|boy|girl|gentleman|lady)\b(?:'s)?"
+                          r"|(?:^[\s(\[]*|\(?\b[A-Ha-h]\)\s*)(?=(?-i:[A-Z]))(man|woman|boy|girl)\b(?=\s*[:,.])", re.I)
+
+
+def _named_by_person_word(text: str, patients: list[PatientText]) -> list[int]:
+    """The patient a caption names by the person's word the text introduced them with ("A 7-year-old boy" is "the
+    boy"), when only one patient was introduced by that word."""
+    named = []
+    for m in _PERSON_WORD.finditer(text or ""):
+        word = (m.group(1) or m.group(2)).lower()
+        who = [p.number for p in patients if p.descriptor and re.search(rf"\b{word}$", p.descriptor.words, re.I)]
+        if len(who) == 1:
+            named.append(who[0])
+    return named
 
 
 def _named_by_title(text: str, patients: list[PatientText]) -> list[int]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.normalize.demographics import normalize_sex
 from ingest.normalize.imaging import normalize_finding, normalize_modality
-from ingest.patients import descriptors_in
+from ingest.patients import Descriptor, PatientText, descriptors_in, patients_named
 from tests.jats_cases import case_value, file_cases, image_values
 
 UNSEEN58 = Path(__file__).parent / "fixtures" / "papers_unseen58"
@@ -26,7 +26,7 @@ def test_a_relative_whose_age_is_in_an_apposition_is_a_patient():
     boy, mother, sister = _cases(FAMILY)
     assert (case_value(boy, "sex"), case_value(boy, "age")) == ("M", "7")
     assert (case_value(mother, "sex"), case_value(mother, "age")) == ("F", "38")
-    assert [i.label for i in mother.images] == ["a", "b", "a", "b"]
+    assert [i.label for i in mother.images] == ["a", "b", "b"]
     assert (case_value(sister, "age"), sister.images) == ("3", [])
 
 
@@ -53,17 +53,39 @@ def test_the_relation_opening_a_relatives_part_is_her_sex_not_a_relatives():
     assert normalize_sex("A 30-year-old man had fever. His mother, a 60-year-old teacher, was well.").value == "M"
 
 
+# --- a panel naming its patient by the person's word of the introduction is that patient's --------------------------
+
+def test_a_panel_naming_the_boy_is_the_boys():
+    """"Anteroposterior chest radiographs performed on 21 March. a The boy: normal findings. b The mother: ...": a is
+    the boy's (was the mother's: only "the mother" was read as naming a patient), b the mother's."""
+    boy, mother, _ = _cases(FAMILY)
+    assert [i.label for i in boy.images] == ["Fig. 1", "a"]
+    assert [i.label for i in mother.images] == ["a", "b", "b"]
+    assert patients_named("the man's CT", _couple()) == [1]
+    assert patients_named("(B) Woman: axial CT", _couple()) == [2]
+
+
+def test_a_person_word_two_patients_share_names_neither():
+    third = PatientText(3, "introduced", descriptor=Descriptor(70, "M", "70-year-old man"))
+    assert patients_named("the man's CT", [*_couple(), third]) == []
+
+
+def _couple() -> list[PatientText]:
+    return [PatientText(1, "introduced", descriptor=Descriptor(74, "M", "74-year-old man")),
+            PatientText(2, "introduced", descriptor=Descriptor(69, "F", "69-year-old woman"))]
+
+
 # --- a panel naming a modality only as the study compared with takes the legend's lead's -----------------------------
 
 def test_a_panel_comparing_with_a_ct_is_the_leads_radiograph():
     """"Anteroposterior chest radiographs performed on 21 March. a The boy ... b The mother: ..., increased in
     comparison with the CT at admission": b is an X-ray, AP (was CT, Axial)."""
     _, mother, _ = _cases(FAMILY)
-    assert image_values(mother, "modality") == ["CT", "CT", "X-ray", "X-ray"]
-    assert image_values(mother, "view") == ["Axial", "Coronal", "AP", "AP"]
+    assert image_values(mother, "modality") == ["CT", "CT", "X-ray"]
+    assert image_values(mother, "view") == ["Axial", "Coronal", "AP"]
     compared = {"in comparison with the CT at admission": "compared to the previous CT"}
     _, mother, _ = _cases(FAMILY, compared)
-    assert image_values(mother, "modality")[3] == "X-ray"
+    assert image_values(mother, "modality")[-1] == "X-ray"
 
 
 def test_a_panel_of_its_own_modality_beside_a_compared_study_keeps_it():
@@ -71,7 +93,7 @@ def test_a_panel_of_its_own_modality_beside_a_compared_study_keeps_it():
     alone, is read as before (a follow-up CT "compared with the previous CT" is a CT)."""
     own = {"The mother: bilateral opacities": "The mother: CT with bilateral opacities"}
     mother = _cases(FAMILY, own)[1]
-    assert image_values(mother, "modality")[3] == "CT"
+    assert image_values(mother, "modality")[-1] == "CT"
     assert normalize_modality("Marked improvement compared with the previous CT").value == "CT"
 
 

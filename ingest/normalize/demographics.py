@@ -87,7 +87,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # of the body saying otherwise)
 # 36: a relative's part opening with the relation, the age in an apposition ("His mother, a 38-year-old primary
 # school teacher, ...") introduces that patient (patients.``_relatives_by_apposition``)
-SEX_VERSION = 36
+# 37: a legend's panel naming its patient by the person's word of the introduction ("a The boy: ... b The mother:
+# ...": "A 7-year-old boy") goes to that patient (patients.``_named_by_person_word``; was the mother's whole)
+SEX_VERSION = 37
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
