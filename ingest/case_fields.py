@@ -16,7 +16,15 @@ from functools import lru_cache
 
 from ingest.normalize import NORMALIZERS, Normalized
 from ingest.normalize.common import format_number, sentence_spans
-from ingest.normalize.imaging import AP, AP_SUPINE, PA, ct_slice_view, modalities_in_order, views_in_order
+from ingest.normalize.imaging import (
+    AP,
+    AP_SUPINE,
+    PA,
+    ct_slice_view,
+    modalities_in_order,
+    only_compared_studies,
+    views_in_order,
+)
 from ingest.panels import parse_subcaptions
 from ingest.patients import without_patient_marker
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
@@ -1602,7 +1610,8 @@ def _image_modality(record: CaseRecord, image: ImageRecord, words: str) -> Field
     modality = (_result("modality", pos, raw, NORMALIZERS["modality"](raw, figure_caption=figure_caption))
                 if raw.strip() else None)
     if modality is not None and modality.value is not None and image.modality_text and words.strip() and words != raw:
-        by_words = NORMALIZERS["modality"](words)
+        # (words naming a modality only as the study compared with name none of the image's: ``only_compared_studies``)
+        by_words = NORMALIZERS["modality"]("" if only_compared_studies(words) else words)
         if image.modality_text.strip() in words and not image.extra.get("study_id") and by_words.reason:
             # the parser took its modality word from these words (a caption, the paragraph before
             # the films): all of them decide, and "RX torace e TC" is no one modality

@@ -28,7 +28,7 @@ from ingest.figure_kinds import Verdict, caption_kind, scout_kind
 from ingest.jats import SENTENCE_BREAK, Article, Figure, Table
 from ingest.normalize.common import ENGLISH_TENS, ORDINALS_EN, OTHER_PERSON, cared_for
 from ingest.normalize.demographics import normalize_age, normalize_sex
-from ingest.normalize.imaging import normalize_modality, normalize_view
+from ingest.normalize.imaging import normalize_modality, normalize_view, only_compared_studies
 from ingest.normalize.time_words import ILLNESS_ONSET, ON_STAY
 from ingest.panel_positions import align_positions, column_words, positions_lead
 from ingest.panels import PanelSplit, caption_lead
@@ -186,6 +186,10 @@ def _modality_naming(text: str, *others: str, own: bool = True) -> str:
     ... A CT chest was subsequently performed") is read by its first sentence, the panel's
     subject; not a text several panels share ("(A-E) CXR day 1 (A) ... CT (C, D) ..."), nor the
     caption's lead."""
+    if own and text and only_compared_studies(text) and others and normalize_modality(others[0]).value is not None:
+        # "Anteroposterior chest radiographs on 21 March. ... b The mother: ..., increased in comparison with the CT
+        # at admission": the panel's own words name only the study it is compared with, the lead the panel's
+        return others[0]
     if text and normalize_modality(text).value is None and own and "both" in normalize_modality(text).reason:
         first = _first_sentence(text)
         if first and normalize_modality(first).value is not None:
@@ -480,7 +484,8 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
             # "The first patient, a 41-year-old teacher, presented ... She had ...": the sex is told
             # by the pronouns of the paragraph introducing the patient.
             paragraph = next((p for p in paragraphs if patient.intro in p), patient.intro)
-            case.sex_text = _with_next_subject_pronoun(paragraph, patient.intro) or paragraph
+            case.sex_text = (_with_next_subject_pronoun(paragraph, patient.intro) or _titled_by_relation(patient)
+                             or paragraph)
     if patient.table_text:
         # A table of patients says what the introducing sentence does not ("Patient 2 was admitted
         # ..." without age or sex): the table's line, which names the table, is the evidence.
@@ -490,6 +495,18 @@ def _case_texts(case: CaseRecord, patient: PatientText) -> None:
         if not (said and said[0][0].sex) and "Sex: " in patient.table_text:
             case.sex_text = patient.table_text
         case.extra["patient_table"] = patient.table_text
+
+
+def _titled_by_relation(patient: PatientText) -> str:
+    """The introduction behind the relation it is titled by when only the relation tells the sex ("His mother, a
+    38-year-old primary school teacher, reported ...": "mother, a 38-year-old primary school teacher, reported
+    ..."), else ""."""
+    words, intro = (patient.descriptor.words, patient.intro) if patient.descriptor else ("", "")
+    relation = words.split(str(patient.descriptor.age), 1)[0] if patient.descriptor else ""
+    if not (relation and patient.title and relation.lower().startswith(patient.title)
+            and intro.startswith(str(patient.descriptor.age))):
+        return ""
+    return relation + intro
 
 
 #: "He" / "She" opening the sentence after the patient's introduction.

@@ -128,7 +128,35 @@ def descriptors_in(text: str) -> list[tuple[Descriptor, int, int]]:
         # The words from the age on ("55-year-old woman"), or from who ("man aged 63"): no possessive.
         start = m.start("age") if age == "age" else m.start("who2")
         found.append((Descriptor(int(m.group(age)), sex, text[start:m.end()]), start, m.end()))
-    return found
+    return sorted([*found, *_relatives_by_apposition(text or "", found)], key=lambda f: f[1])
+
+
+#: A relative named by the relation, the age in an apposition without a person's word: "His mother, a 38-year-old
+#: primary school teacher, ...", "Her husband, 45 years old, ..." (with a person's word, "Their son-in-law, a
+#: 34-year-old man", ``_DESCRIPTOR`` reads the apposition; "His mother, aged 38," too).
+_RELATIVE_APPOSITION = re.compile(
+    rf"\b(?:his|her|their|the)\s+(?P<who>{_RELATIONS_M}|{_RELATIONS_F})\s*,\s*(?:an?\s+)?"
+    r"(?P<age>\d{1,3})(?:[- ](?:year|yr)s?[- ]old\b|\s+years?\s+old\b)", re.I)
+
+
+def _age_within(descriptor: Descriptor) -> int:
+    """Where the age starts in the words of a relative ``_RELATIVE_APPOSITION`` introduced ("mother, a 38-year-old":
+    the introduction reads from the age, the relation its title, as "His mother, a 38-year-old woman"), else 0."""
+    m = re.match(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})\s*,\s*(?:an?\s+)?(?=\d)", descriptor.words, re.I)
+    return m.end() if m else 0
+
+
+def _relatives_by_apposition(text: str, found: list[tuple[Descriptor, int, int]]) -> list[tuple[Descriptor, int, int]]:
+    """The relatives ``_RELATIVE_APPOSITION`` introduces whose apposition ``_DESCRIPTOR`` did not read (``found``):
+    the sex of the relation, the words from the relation on ("mother, a 38-year-old")."""
+    relatives = []
+    for m in _RELATIVE_APPOSITION.finditer(text):
+        if any(start < m.end() and m.start("who") < end for _, start, end in found):
+            continue
+        sex = "M" if _MALE.match(m.group("who")) else "F"
+        relatives.append((Descriptor(int(m.group("age")), sex, m.group(0)[m.start("who") - m.start():]),
+                          m.start("who"), m.end()))
+    return relatives
 
 
 # "The first patient, a 41-year-old teacher, ...", "Second patient. (A) ...": a series told in
@@ -663,6 +691,7 @@ def _by_descriptor(sections: list[tuple[str, str]], captions: list[str]) -> list
             key = (descriptor.age, descriptor.sex)
             if key not in intros:
                 order.append(descriptor)
+                start += _age_within(descriptor)  # ("His mother, a 38-year-old teacher": titled "mother")
                 intros[key] = _sentence_at(text, start)
                 titles[key] = _title_before(text, start)
                 first_at[key] = (i, start)
@@ -945,7 +974,26 @@ def patients_named(text: str, patients: list[PatientText]) -> list[int]:
                 named.append(patient.number)
     named += _named_by_relation(text, patients)
     named += _named_by_title(text, patients)
+    named += _named_by_person_word(text, patients)
     return sorted(set(named))
+
+
+#: A patient named again by the person's word of their introduction, with the article or as a label: "a The boy:
+#: normal findings. b The mother: ...", "(A) the man, (B) the woman", "Girl: axial CT ...".
+_PERSON_WORD = re.compile(r"\bthe\s+(man|woman|boy|girl|gentleman|lady)\b(?:'s)?"
+                          r"|(?:^[\s(\[]*|\(?\b[A-Ha-h]\)\s*)(?=(?-i:[A-Z]))(man|woman|boy|girl)\b(?=\s*[:,.])", re.I)
+
+
+def _named_by_person_word(text: str, patients: list[PatientText]) -> list[int]:
+    """The patient a caption names by the person's word the text introduced them with ("A 7-year-old boy" is "the
+    boy"), when only one patient was introduced by that word."""
+    named = []
+    for m in _PERSON_WORD.finditer(text or ""):
+        word = (m.group(1) or m.group(2)).lower()
+        who = [p.number for p in patients if p.descriptor and re.search(rf"\b{word}$", p.descriptor.words, re.I)]
+        if len(who) == 1:
+            named.append(who[0])
+    return named
 
 
 def _named_by_title(text: str, patients: list[PatientText]) -> list[int]:

@@ -1076,6 +1076,8 @@ def only_companions(text: str, start: int) -> bool:
                                 for m in others)
 
 _ONE_RELATIVE = rf"(?:a|an|her|his|their)?\s*{_AGED}(?:{_RELATIVE_WORDS})s?"
+#: A person's word a report's patient is named by beside their relative ("a 7-year-old boy and his mother").
+_PERSON = r"(?:man|woman|boy|girl|infant|newborn|neonate|baby|toddler|child|adolescent|teenager|gentleman|lady)"
 #: Relatives who are the patients a text is about: a family named as the patients of a report ("COVID-19
 #: pneumonia in a daughter and her father", "we describe a mother and her son", "in two brothers"), and
 #: the relative, with an age, a text opens with ("Her 75-year-old father, a retired farmer, was
@@ -1098,8 +1100,12 @@ _FAMILY_OF_PATIENTS = compile(
     # the one household a report's patients share: "COVID-19 pneumonia in an elderly couple: two courses in one
     # household", "... in a single family", and a subtitle opening with it ("...: one household, two courses",
     # "... - one family, three generations")
-    r"|\bin\s+(?:one|a\s+single)\s+(?:family|household)\b"
-    r"|(?:[:\u2013\u2014]|\s-)\s*(?:one|a\s+single|the\s+same)\s+(?:family|household)\b(?=\s*,)",
+    r"|\bin\s+(?:one|a\s+single|the\s+same)\s+(?:family|household)\b"
+    r"|(?:[:\u2013\u2014]|\s-)\s*(?:one|a\s+single|the\s+same)\s+(?:family|household)\b(?=\s*,)"
+    # a person and their own relative a report is about: "SARS-CoV-2 infection in a 7-year-old boy and his mother",
+    # "COVID-19 in a woman and her newborn", "we describe a man and his wife"
+    rf"|\b(?:in|describe[sd]?|report(?:s|ed|ing)?|present(?:s|ed|ing)?)\s+(?:a|an)\s+{_AGED}{_PERSON}\s+and\s+"
+    rf"(?:his|her|their)\s+{_AGED}(?:{_RELATIVE_WORDS}|newborn|neonate|baby|infant)s?\b",
     re.IGNORECASE,
 )
 #: A sentence (a title) whose subject is a family or household cluster: "A familial cluster of COVID-19: ...",

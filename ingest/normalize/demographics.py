@@ -88,7 +88,11 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 36: a patient line that is only the person's relation in a family's post ("moglie", "Padre", "husband": the SIRM
 # split's label of each person, ``sirm._person_records``) gives that person's sex
 # 37: the Spanish verb "son" ("son compatibles con") names no relative
-SEX_VERSION = 37
+# 38: a relative's part opening with the relation, the age in an apposition ("His mother, a 38-year-old primary
+# school teacher, ...") introduces that patient (patients.``_relatives_by_apposition``)
+# 39: a legend's panel naming its patient by the person's word of the introduction ("a The boy: ... b The mother:
+# ...": "A 7-year-old boy") goes to that patient (patients.``_named_by_person_word``; was the mother's whole)
+SEX_VERSION = 39
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -231,7 +235,8 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
         if any(s <= m.start() < e for s, e in labelled):
             continue
         before = text[max(0, m.start() - 40):m.start()]
-        if _POSSESSIVE_BEFORE.search(before) and not only_the_patients(text, m.start(), m.end()):
+        if _POSSESSIVE_BEFORE.search(before) and not only_the_patients(text, m.start(), m.end()) \
+                and not _relative_opening_the_text(text, m):
             continue
         possessive = _POSSESSIVE_AGE_BEFORE.search(before) if m.group(0).lower() in _RELATION_WORDS else None
         if possessive and text[:m.start() - len(before) + possessive.start()].strip() and \
@@ -257,6 +262,18 @@ def _patient_sex_words(text: str) -> list[tuple[str, int, int, str]]:
     for m in (_SEX_BEFORE_AGE_ZH.finditer(text) if "岁" in text else ()):
         hits.append((MALE if m.group(1) == "男" else FEMALE, m.start(), m.end(), "sex.shorthand"))
     return sorted(hits, key=lambda h: h[1])
+
+
+#: A possessive and nothing else before a relation word at the text's head ("His mother, a 38-year-old teacher").
+_POSSESSIVE_OPENING = compile(r"\W*(?:his|her|their)\s+", re.IGNORECASE)
+
+
+def _relative_opening_the_text(text: str, m: re.Match[str]) -> bool:
+    """A relation word the text opens with after a possessive, its age in an apposition right after it ("His
+    mother, a 38-year-old primary school teacher, reported ...", "Her husband, 45 years old, ..."): the patient a
+    relative's own part introduces, as "His 59-year-old wife developed ..." opening the text does."""
+    return (m.group(0).lower() in _RELATION_WORDS and _POSSESSIVE_OPENING.fullmatch(text, 0, m.start()) is not None
+            and _AGE_AFTER.match(text, m.end()) is not None)
 
 
 #: Groups of an exposure history ("he had contacts with people from the red zone", "contact with

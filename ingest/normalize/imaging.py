@@ -128,7 +128,9 @@ VIEW_VERSION = 34
 # hold ("(a) Lung ultrasound ...; (b) Axial CT image ...") is left out (was kept, CT from the legend's other part)
 # v15: a SIRM upload captioned by its number and a letter ("Fig. 1a") is one captioned by its number alone (was blank)
 # v16: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
-MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
+# v17: a panel's own words naming a modality only as the study it is compared with ("b The mother: ..., increased in
+# comparison with the CT at admission") leave the modality to the legend's lead ("Anteroposterior chest radiographs")
+MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
@@ -155,7 +157,9 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
 # v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
-FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
+# v22: a title's person and their own relative ("SARS-CoV-2 infection in a 7-year-old boy and his mother") and the
+# household they share ("in the same household") are its patients, not someone else (was blank)
+FINDING_VERSION = 22  # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
 # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
@@ -604,6 +608,13 @@ MODALITY_BESIDE_COMPARED_STUDY = "beside-a-compared-study"
 
 def _compared_study(text: str, match: re.Match[str]) -> bool:
     return compared_study_at(text, match.start())
+
+
+def only_compared_studies(text: str) -> bool:
+    """Whether ``text`` names modalities only as studies it compares the image with ("The mother: bilateral
+    opacities ..., increased in comparison with the CT at admission"): no modality of the image's own."""
+    ct_hits, xray_hits = _modality_hits(text)
+    return bool(ct_hits or xray_hits) and all(_compared_study(text, m) for m in (*ct_hits, *xray_hits))
 
 
 def compared_study_at(text: str, start: int) -> bool:
