@@ -179,19 +179,28 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    6,  # v6: taken "to critical care", an "intensive therapy unit", "hospitalized in resuscitation" (rianimazione)
+    # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
     # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation|"
+        # British and Australian "transferred to critical care", "the intensive therapy unit" (ITU spelled out)
+        r"\b(?:admitted|admission|transferred|transfer|moved|taken|sent|brought|referred)\s+"
+        r"(?:(?:directly|urgently|immediately|then|later)\s+)?to\s+(?:the\s+)?critical\s+care\b|"
+        r"\bintensive\s+(?:therapy|treatment)\s+unit|"
+        # Italian "ricoverato in rianimazione" as machine translation writes it ("hospitalized in resuscitation"):
+        # not a resuscitation room of an emergency department, nor a resuscitation given
+        r"\b(?:hospitali[sz]ed|admitted|transferred|moved)\s+(?:in|to|into)\s+(?:the\s+)?resuscitation\b"
+        r"(?!\s+(?:room|bay|area|cubicle))|"
         # Portuguese and Spanish "UTI" (unidade / unidad de terapia intensiva) after their words for
         # "in the", "to the": in English prose "UTI" is a urinary tract infection ("admission for UTI")
         r"(?:\bna|\bà|\bda|\ben\s+la|\ba\s+la|\bde\s+la)\s+UTI\b",
         re.IGNORECASE,
     ),
-    yes_keys=("intensi", "critical", "rianimazione", "animation"),
+    yes_keys=("intensi", "critical", "rianimazione", "animation", "resuscitation"),
     yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
 # Invasive ventilation (and ECMO, which only an ICU runs) is intensive care: a patient intubated or on a
@@ -279,7 +288,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    8,  # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
+    9,  # v9: "dismissed" from hospital (Italian "dimesso"), "released from hospital", "pronounced dead"
+    # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
     #     negative RT-PCR tests")
     # v7: v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
     # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
@@ -289,6 +299,11 @@ SURVIVAL = FlagRule(
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
+        # the Italian authors' "dismissed" (dimesso) and the plain "released": from a hospital, home, or after a
+        # stay; not a diagnosis or a complaint dismissed ("dismissed as a cold", "symptoms were dismissed")
+        r"\b(?:patient|he|she)\s+(?:was\s+)?dismissed\b(?!\s+(?:as|by)\b)|"
+        r"\b(?:dismissed|released)\s+(?:home\b|from\s+(?:the\s+|our\s+)?(?:hospital|ward|clinic|ICU|intensive\s+care)\b)|"
+        r"\bdismissed\s+(?:after|on|at)\s+(?:day\b|the\s+\w+\s+day\b|\d|hospital\s+day\b)|"
         # a follow-up film showing the disease gone: the patient lived through it
         r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
         r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b|"
@@ -305,15 +320,15 @@ SURVIVAL = FlagRule(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
         r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive|"
         r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor|"
-        r"\bterminal(?:ly)?\s+extubat\w*",
+        r"\bterminal(?:ly)?\s+extubat\w*|\b(?:pronounced|declared)\s+dead\b",
         _I,
     ),
     negation_means_no=False,
     yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen",
-              "resolution", "regression", "clearing"),
+              "resolution", "regression", "clearing", "dismissed", "released"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
              "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
-             "did not survive", "fatal", "survivor", "terminal"),
+             "did not survive", "fatal", "survivor", "terminal", "dead"),
     yes_name="discharged-or-recovered",
     no_name="died",
     later_no_wins=True,
