@@ -251,7 +251,8 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    5,  # v5: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min", "on 2 L NC" (a flow of oxygen by its amount)
+    # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -266,13 +267,18 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
         r"\b(?:received|receiving|given|administered|started\s+on|put\s+on|placed\s+on|treated\s+with)\s+"
         r"(?:(?:low|high)[- ]flow\s+|nasal\s+)?(?:oxygen|O2)\b(?!\s+saturation)|"
         r"\b(?:oxygen|O2)(?:\s+therapy)?\s+(?:was|were)\s+(?:started|given|administered|delivered|provided|initiated)|"
+        # a flow of oxygen told by its kind or its amount: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min",
+        # "on 2 L NC" (nasal cannula)
+        r"\b(?:oxygen|O2)-therapy|\blow[- ]flow\s+(?:oxygen|O2)\b|"
+        r"\b(?:oxygen|O2)\s+(?:at|of)\s+\d+(?:[.,]\d+)?\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\b|"
+        r"\b\d+(?:[.,]\d+)?\s*L(?:/min)?\s+(?:via\s+)?NC\b|"
         # an inspired fraction above room air's 21% ("FiO2 50%", "FiO2 of 0.4"); not a PaO2/FiO2 ratio
         r"(?<![/\w])Fi\s?O\s?2\b(?!\s*(?:ratio|/))\s*(?:of|was|at|:|=)?\s*(?:(?:2[4-9]|[3-9]\d|100)\s*%|0?\.(?:2[4-9]|[3-9])\d*\b)",
         _I,
     ),
     yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive",
               "ossigen", "oxigen", "reservoir", "fio2", "fi o2"),
-    yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
+    yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv", "nc"}),
 )
 EXTUBATED = FlagRule(
     "extubated",
@@ -338,7 +344,7 @@ SURVIVAL = FlagRule(
 # one's gate also asks for a word's start (every phrase starts with \b, FiO2 after (?<![/\w]); the
 # letters alone admit most positions of a note, where each of the ~40 phrases was tried)
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
-                                 yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatpF\d]"))
+                                 yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatplF\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
                                   SURVIVAL)}

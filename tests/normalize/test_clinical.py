@@ -331,3 +331,25 @@ def test_went_icu_critical_care_and_resuscitation(text, value):
 ])
 def test_went_icu_not_intensive_care(text):
     assert normalize_went_icu(text).value is None, text
+
+
+# Oxygen given, told by its kind or its amount (were blank): "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min",
+# "on 2 L NC"; a saturation "on room air" or an oxygen level measured is no oxygen given.
+@pytest.mark.parametrize(("text", "value"), [
+    ("She started O2-therapy with nasal glasses.", "Y"),
+    ("He was treated with low-flow oxygen and antibiotics.", "Y"),
+    ("Saturation 94% with oxygen at 3 l/min.", "Y"),
+    ("Saturating 95% on 2 L NC on the second day.", "Y"),
+    ("No low-flow oxygen was needed.", "N"),
+])
+def test_needed_o2_by_kind_or_amount(text, value):
+    assert normalize_needed_supplemental_o2(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "SpO2 88% on room air.",
+    "Oxygen at 21% is room air's fraction.",
+    "The NC of the lesion measured 3 L.",
+])
+def test_no_oxygen_given(text):
+    assert normalize_needed_supplemental_o2(text).value is None, text
