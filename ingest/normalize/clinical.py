@@ -179,19 +179,28 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    6,  # v6: taken "to critical care", an "intensive therapy unit", "hospitalized in resuscitation" (rianimazione)
+    # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
     # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:ICU|ITU|CCU|MICU|SICU|UCI)\b|(?<!sub-)(?<!semi-)\bintensive\s+care|\bcritical\s+care\s+unit|\bterapia\s+intensiva|"
         r"\brianimazione|\bcuidados\s+intensivos|\bsoins\s+intensifs|\br[ée]animation\b|\bIntensivstation|"
+        # British and Australian "transferred to critical care", "the intensive therapy unit" (ITU spelled out)
+        r"\b(?:admitted|admission|transferred|transfer|moved|taken|sent|brought|referred)\s+"
+        r"(?:(?:directly|urgently|immediately|then|later)\s+)?to\s+(?:the\s+)?critical\s+care\b|"
+        r"\bintensive\s+(?:therapy|treatment)\s+unit|"
+        # Italian "ricoverato in rianimazione" as machine translation writes it ("hospitalized in resuscitation"):
+        # not a resuscitation room of an emergency department, nor a resuscitation given
+        r"\b(?:hospitali[sz]ed|admitted|transferred|moved)\s+(?:in|to|into)\s+(?:the\s+)?resuscitation\b"
+        r"(?!\s+(?:room|bay|area|cubicle))|"
         # Portuguese and Spanish "UTI" (unidade / unidad de terapia intensiva) after their words for
         # "in the", "to the": in English prose "UTI" is a urinary tract infection ("admission for UTI")
         r"(?:\bna|\bà|\bda|\ben\s+la|\ba\s+la|\bde\s+la)\s+UTI\b",
         re.IGNORECASE,
     ),
-    yes_keys=("intensi", "critical", "rianimazione", "animation"),
+    yes_keys=("intensi", "critical", "rianimazione", "animation", "resuscitation"),
     yes_tokens=frozenset({"icu", "itu", "ccu", "micu", "sicu", "uci", "uti"}),
 )
 # Invasive ventilation (and ECMO, which only an ICU runs) is intensive care: a patient intubated or on a
@@ -242,7 +251,8 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    5,  # v5: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min", "on 2 L NC" (a flow of oxygen by its amount)
+    # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -257,13 +267,18 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
         r"\b(?:received|receiving|given|administered|started\s+on|put\s+on|placed\s+on|treated\s+with)\s+"
         r"(?:(?:low|high)[- ]flow\s+|nasal\s+)?(?:oxygen|O2)\b(?!\s+saturation)|"
         r"\b(?:oxygen|O2)(?:\s+therapy)?\s+(?:was|were)\s+(?:started|given|administered|delivered|provided|initiated)|"
+        # a flow of oxygen told by its kind or its amount: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min",
+        # "on 2 L NC" (nasal cannula)
+        r"\b(?:oxygen|O2)-therapy|\blow[- ]flow\s+(?:oxygen|O2)\b|"
+        r"\b(?:oxygen|O2)\s+(?:at|of)\s+\d+(?:[.,]\d+)?\s*(?:L|l|litres|liters)(?:/min|\s+per\s+minute)?\b|"
+        r"\b\d+(?:[.,]\d+)?\s*L(?:/min)?\s+(?:via\s+)?NC\b|"
         # an inspired fraction above room air's 21% ("FiO2 50%", "FiO2 of 0.4"); not a PaO2/FiO2 ratio
         r"(?<![/\w])Fi\s?O\s?2\b(?!\s*(?:ratio|/))\s*(?:of|was|at|:|=)?\s*(?:(?:2[4-9]|[3-9]\d|100)\s*%|0?\.(?:2[4-9]|[3-9])\d*\b)",
         _I,
     ),
     yes_keys=("supplement", "oxygen", "nasal", "rebreather", "venturi", "high flow", "high-flow", "invasive",
               "ossigen", "oxigen", "reservoir", "fio2", "fi o2"),
-    yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv"}),
+    yes_tokens=frozenset({"o2", "hfnc", "hfno", "cpap", "bipap", "niv", "nc"}),
 )
 EXTUBATED = FlagRule(
     "extubated",
@@ -279,7 +294,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    8,  # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
+    9,  # v9: "dismissed" from hospital (Italian "dimesso"), "released from hospital", "pronounced dead"
+    # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
     #     negative RT-PCR tests")
     # v7: v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
     # v6: a film shown with the disease's signs resolved ("with resolution of the pneumonia")
@@ -289,6 +305,11 @@ SURVIVAL = FlagRule(
     compile(
         r"\bdischarged|\bdischarge\s+home|\bsent\s+home|\bwent\s+home|\brecovered|\b(?:full|complete|good)\s+recovery|"
         r"\bsurvived|\bmade\s+(?:a\s+)?(?:full\s+|complete\s+|good\s+|uneventful\s+)?recovery|\bclinical\s+recovery|\b(?:is|was|remains|remained)\s+alive\b|\bdimess[oa]\b|\bguarit[oa]\b|\bdado\s+de\s+alta|\bentlassen\b|"
+        # the Italian authors' "dismissed" (dimesso) and the plain "released": from a hospital, home, or after a
+        # stay; not a diagnosis or a complaint dismissed ("dismissed as a cold", "symptoms were dismissed")
+        r"\b(?:patient|he|she)\s+(?:was\s+)?dismissed\b(?!\s+(?:as|by)\b)|"
+        r"\b(?:dismissed|released)\s+(?:home\b|from\s+(?:the\s+|our\s+)?(?:hospital|ward|clinic|ICU|intensive\s+care)\b)|"
+        r"\bdismissed\s+(?:after|on|at)\s+(?:day\b|the\s+\w+\s+day\b|\d|hospital\s+day\b)|"
         # a follow-up film showing the disease gone: the patient lived through it
         r"\b(?:complete|near[- ]?complete|(?:almost|nearly|virtually)\s+complete|full|total)\s+"
         r"(?:radiologic(?:al)?\s+|radiographic\s+)?(?:resolution|regression|clearing)\b|"
@@ -305,15 +326,15 @@ SURVIVAL = FlagRule(
         r"\bdied|\bdeath\b|\bdeceased|\bpassed\s+away|\bexpired|\bsuccumbed|\bexitus|\bdecedut[oa]|\bdecesso|\bmort[oa]\b|"
         r"\bfalleci\w+|\bmuri[oó]\b|\bd[ée]c[ée]d[ée]|\bverstorben|\bpost-?mortem|\bautopsy|\bdid\s+not\s+survive|"
         r"\bfatal\s+outcome|\boutcome\s+was\s+fatal|\b(?:proved|was|became)\s+fatal\b|\bnon-?survivor|"
-        r"\bterminal(?:ly)?\s+extubat\w*",
+        r"\bterminal(?:ly)?\s+extubat\w*|\b(?:pronounced|declared)\s+dead\b",
         _I,
     ),
     negation_means_no=False,
     yes_keys=("discharge", "home", "recover", "survived", "alive", "dimess", "guarit", "alta", "entlassen",
-              "resolution", "regression", "clearing"),
+              "resolution", "regression", "clearing", "dismissed", "released"),
     no_keys=("died", "death", "deceased", "passed away", "expired", "succumbed", "exitus", "decedut", "decesso",
              "mort", "falleci", "muri", "déc", "decede", "decéd", "verstorben", "mortem", "autopsy",
-             "did not survive", "fatal", "survivor", "terminal"),
+             "did not survive", "fatal", "survivor", "terminal", "dead"),
     yes_name="discharged-or-recovered",
     no_name="died",
     later_no_wins=True,
@@ -323,7 +344,7 @@ SURVIVAL = FlagRule(
 # one's gate also asks for a word's start (every phrase starts with \b, FiO2 after (?<![/\w]); the
 # letters alone admit most positions of a note, where each of the ~40 phrases was tried)
 NEEDED_SUPPLEMENTAL_O2 = replace(NEEDED_SUPPLEMENTAL_O2,
-                                 yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatpF\d]"))
+                                 yes=gate(NEEDED_SUPPLEMENTAL_O2.yes, r"\b[sonvhcbrdgatplF\d]"))
 
 FLAG_RULES = {r.name: r for r in (INTUBATED, INTUBATION_PRESENT, WENT_ICU, IN_ICU, NEEDED_SUPPLEMENTAL_O2, EXTUBATED,
                                   SURVIVAL)}

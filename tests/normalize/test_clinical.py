@@ -281,3 +281,75 @@ def test_pcr_plus_and_a_positive_covid_test(text, value):
 ])
 def test_no_pcr_plus_or_covid_test_of_the_patient(text):
     assert normalize_rt_pcr_positive(text).value is None, text
+
+
+# Round 52 (backfill, issue 12): the outcome and the unit as non-native and British authors write them. Italian
+# authors' "dismissed" (dimesso) and the plain "released from hospital" are a discharge, "pronounced dead" a death
+# (all were blank); a complaint or a diagnosis dismissed, a film's "pronounced" opacities stay blank.
+@pytest.mark.parametrize(("text", "value"), [
+    ("The patient was dismissed home after two negative swabs.", "Y"),
+    ("She was dismissed after 12 days of hospitalization.", "Y"),
+    ("Patient dismissed from the hospital on day 15 in good clinical conditions.", "Y"),
+    ("He was released from the hospital on day 20.", "Y"),
+    ("Despite prone ventilation she was pronounced dead on the ninth day.", "N"),
+    ("He was declared dead two hours after the radiograph.", "N"),
+    ("She was dismissed from the emergency department and died two days later at home.", "N"),
+])
+def test_survival_dismissed_released_pronounced_dead(text, value):
+    assert normalize_survival(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "His symptoms were dismissed as a common cold by his GP.",
+    "The patient was dismissed by the first physician as anxious.",
+    "There are pronounced bilateral confluent ground-glass opacities.",
+    "She was released from quarantine after 14 days.",
+])
+def test_survival_not_a_discharge_nor_a_death(text):
+    assert normalize_survival(text).value is None, text
+
+
+# A British or Australian note's "transferred to critical care", the spelled-out "intensive therapy unit", and the
+# machine translation of "ricoverato in rianimazione" ("hospitalized in resuscitation") are intensive care (were
+# blank); a resuscitation room of the emergency department, a fluid resuscitation, a critical care team are not.
+@pytest.mark.parametrize(("text", "value"), [
+    ("Her oxygen requirement rose and she was transferred to critical care.", "Y"),
+    ("He was admitted directly to critical care for non-invasive ventilation.", "Y"),
+    ("She deteriorated on day 3 and went to the intensive therapy unit.", "Y"),
+    ("Chest x-ray required, hospitalized in resuscitation and subjected to nasopharyngeal swab.", "Y"),
+    ("He was not transferred to critical care because of his frailty.", "N"),
+])
+def test_went_icu_critical_care_and_resuscitation(text, value):
+    assert normalize_went_icu(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "He was admitted to the resuscitation room of the emergency department.",
+    "Fluid resuscitation was given for hypotension.",
+    "The critical care outreach team reviewed her on the ward.",
+    "She was admitted to the high dependency unit.",
+])
+def test_went_icu_not_intensive_care(text):
+    assert normalize_went_icu(text).value is None, text
+
+
+# Oxygen given, told by its kind or its amount (were blank): "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min",
+# "on 2 L NC"; a saturation "on room air" or an oxygen level measured is no oxygen given.
+@pytest.mark.parametrize(("text", "value"), [
+    ("She started O2-therapy with nasal glasses.", "Y"),
+    ("He was treated with low-flow oxygen and antibiotics.", "Y"),
+    ("Saturation 94% with oxygen at 3 l/min.", "Y"),
+    ("Saturating 95% on 2 L NC on the second day.", "Y"),
+    ("No low-flow oxygen was needed.", "N"),
+])
+def test_needed_o2_by_kind_or_amount(text, value):
+    assert normalize_needed_supplemental_o2(text).value == value, text
+
+
+@pytest.mark.parametrize("text", [
+    "SpO2 88% on room air.",
+    "Oxygen at 21% is room air's fraction.",
+    "The NC of the lesion measured 3 L.",
+])
+def test_no_oxygen_given(text):
+    assert normalize_needed_supplemental_o2(text).value is None, text
