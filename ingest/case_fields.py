@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 136  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -565,6 +565,9 @@ TIMELINE_VERSION = 136  # v2: "day N of admission", "hospital day N" are N days 
 #                           on Saturday, 9 May 2020") is the nearest such day before it, an undated one an onset
 #                           left blank; "admitted on the same day" is the sentence before's one date; a panel takes
 #                           its figure's one history exam sentence ("On the following Tuesday ... a CT")
+#                      v137: a timeline of dated events flattened into prose ("2 February: fever and cough. 4
+#                           February: ...", "Day 0 (2 March): ...") dates the onset by its first symptom's entry; a
+#                           date fronting its clause ("On February 28, she developed ...") keeps its clause's cue
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -452,3 +452,48 @@ def test_a_next_morning_title_is_the_next_day(tmp_path: Path) -> None:
             "images": [{"title": "Admission", "modality": "X-ray", "caption": "AP erect. Bibasal opacities."},
                        {"title": "Following morning", "modality": "CT", "caption": "Peripheral ground-glass."}]}
     assert offsets(case, FIRST_CASE + 950, tmp_path) == ["4", "5"]
+
+
+# === the fourth set (cases4.json, --set 4) ===
+
+# --- fourth set's first run: a timeline of dated events flattened into prose; the first symptom's entry ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Timeline. 3 March: contact with an infected colleague. 6 March: sore throat and fever. 8 March: positive swab. "
+     "10 March: admission to our hospital.", 4),
+    ("Course of illness: Feb 10, travel to Milan; Feb 14, headache; Feb 16, cough and fever; Feb 19, hospital "
+     "admission.", 5),
+    ("Day 0 (12 April): fever and myalgia. Day 2 (14 April): positive PCR. Day 4 (16 April): admitted with "
+     "hypoxaemia.", 4),
+    ("April 2 - onset of fever. April 9 - admission to the emergency department.", 7),
+])
+def test_dated_entries_onset_is_the_first_symptom_entry(history: str, days: int) -> None:
+    onset, admitted = history_dates(history)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+@pytest.mark.parametrize("history", [
+    "5 March: admission to our hospital. 8 March: chest CT. 12 March: discharge.",
+    "On 3 March, a colleague had fever. On 8 March she was admitted.",
+    "3 March: fever.",
+])
+def test_dated_entries_without_a_symptom_entry_give_no_onset(history: str) -> None:
+    assert history_dates(history)[0] is None
+
+
+def test_dated_entries_give_the_films_their_days(tmp_path: Path) -> None:
+    history = "11 May: myalgia and fever (38.5 °C). 14 May: dyspnoea, visit to the emergency department, admission."
+    assert _offsets(tmp_path, history, "Chest X-ray on 14 May.", "Chest CT on 20 May.") == ["3", "9"]
+
+
+# --- fourth set's first run: a date fronting its clause ("On March 2, she developed ...") keeps its clause's cue ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("On March 2, she developed a dry cough, and the swab taken on March 4 was positive. She was admitted on March 6.",
+     4),
+    ("On 29 February (postoperative day 2), he developed a fever of 38.2 °C, and the PCR was positive on 2 March. He "
+     "was admitted to our hospital on 5 March.", 5),
+])
+def test_fronted_date_is_the_onset_of_its_clause(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
