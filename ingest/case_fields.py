@@ -568,6 +568,9 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                      v137: a timeline of dated events flattened into prose ("2 February: fever and cough. 4
 #                           February: ...", "Day 0 (2 March): ...") dates the onset by its first symptom's entry; a
 #                           date fronting its clause ("On February 28, she developed ...") keeps its clause's cue
+#                           an onset told as a time before the moment its sentence has just dated ("visited a clinic
+#                           on February 17 for myalgia that had started two days earlier", "Swab-confirmed on 3 March,
+#                           symptomatic since the day before") is that date less the time
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

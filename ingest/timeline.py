@@ -868,6 +868,41 @@ def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tupl
 
 
 
+
+#: An onset told as a time before the moment its sentence has just dated, the moment not named again: "visited a
+#: local clinic on February 17 for myalgia that had started two days earlier", "Swab-confirmed on 3 March,
+#: symptomatic since the day before", "tested positive on 5 May; her cough had begun three days before." (not "the
+#: day before admission": a moment named after it is that moment's, ``onset_before_dated_event``).
+_ONSET_EARLIER_THAN_DATED = compile_fast(
+    rf"\b(?:(?:had\s+)?(?:started|begun|began|appeared|developed)|symptomatic\s+since|ill\s+since)\s+"
+    rf"(?:the\s+(?:day|evening|night)\s+before|the\s+previous\s+(?:day|evening|night)|"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$))",
+    re.IGNORECASE)
+
+
+def onset_earlier_than_dated_moment(history: str, day_first: bool = False
+                                    ) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the sentence's span) when a symptom's start is told as a time before the moment its
+    sentence dates before it (``_ONSET_EARLIER_THAN_DATED``): that date less the time. None when not told, when
+    its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
+    words before it hold no date or several."""
+    if not has_any(history.lower(), ("earlier", "before", "previous")):
+        return None
+    for m in _ONSET_EARLIER_THAN_DATED.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
+                or _ADMISSION_CUES.search(history, s_start, m.start())):
+            continue  # (an admission dated before it: the history's span before the admission, ``onset_gap``'s)
+        days = 1 if m.group("n") is None else (
+            amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None)
+        found = dates_in(history[s_start:m.start()], day_first)
+        if days is None or len({value for _, _, value in found}) != 1:
+            continue
+        a, b, value = found[0]
+        return (date.fromordinal(value.toordinal() - days),
+                f"{history[s_start + a:s_start + b]}{EVIDENCE_JOIN}{m.group(0)}", (s_start, s_end))
+    return None
+
 #: What may stand before an entry's date in a timeline of dated events: nothing, or the entry's day label ("Day 0 (2
 #: March): headache and fever"), after the entry's start (the sentence's, a ";" or a heading's ":").
 _ENTRY_LABEL = compile_fast(r"(?:(?:Day|D)\s*\d{1,3}\s*\()?", re.IGNORECASE)
@@ -1326,7 +1361,8 @@ def _history_dates(history: str, day_first: bool = False
     after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
                       or dated_test_after_span(history, day_first)
                       or onset_same_day_as_dated_event(history, day_first)
-                      or onset_in_dated_entries(history, day_first))
+                      or onset_in_dated_entries(history, day_first)
+                      or onset_earlier_than_dated_moment(history, day_first))
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:

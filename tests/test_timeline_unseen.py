@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.timeline import history_dates, onset_gap
+from ingest.timeline import history_dates, onset_earlier_than_dated_moment, onset_gap
 from tests.timeline_unseen import FIRST_CASE, offsets, score
 
 
@@ -497,3 +497,33 @@ def test_dated_entries_give_the_films_their_days(tmp_path: Path) -> None:
 def test_fronted_date_is_the_onset_of_its_clause(history: str, days: int) -> None:
     onset, admitted = history_dates(history, day_first=True)
     assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+# --- fourth set's first run: an onset told as a time before the moment its sentence has just dated ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("She tested positive on 5 May; her cough had begun three days before. She was admitted on 10 May.", 8),
+    ("He consulted his general practitioner on 12 April for fever that had started four days earlier and was "
+     "admitted on 15 April.", 7),
+    ("PCR-confirmed on 20 October, symptomatic since the previous day with fever. Admitted on 26 October.", 7),
+])
+def test_onset_earlier_than_the_dated_moment(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+@pytest.mark.parametrize("history", [
+    "Her husband tested positive on 2 May; his fever had started two days earlier. She was admitted on 9 May.",
+    "A chest X-ray on 3 March was normal; treatment had started two days earlier. He was admitted on 6 March.",
+])
+def test_an_earlier_start_that_is_no_onset_of_the_patient(history: str) -> None:
+    onset = history_dates(history, day_first=True)[0]
+    assert onset is None or onset[0].day not in (30, 1)
+
+
+def test_an_earlier_start_after_a_dated_admission_is_the_span_before_it() -> None:
+    # (papers_unseen53's reinfection: the admission's sentence keeps its own reading of the span, and the first
+    # episode's onset its own)
+    history = ("She had fever and myalgia beginning on 9 April 2020. On 17 August 2020 she was admitted with fever "
+               "and cough, which had started two days before.")
+    assert onset_earlier_than_dated_moment(history, day_first=True) is None
