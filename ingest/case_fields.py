@@ -570,7 +570,8 @@ TIMELINE_VERSION = 137  # v2: "day N of admission", "hospital day N" are N days 
 #                           date fronting its clause ("On February 28, she developed ...") keeps its clause's cue
 #                           an onset told as a time before the moment its sentence has just dated ("visited a clinic
 #                           on February 17 for myalgia that had started two days earlier", "Swab-confirmed on 3 March,
-#                           symptomatic since the day before") is that date less the time
+#                           symptomatic since the day before") is that date less the time; a range's last day
+#                           ("treated from 2 to 16 November 2020 (symptom onset 29 October 2020)") is no onset
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

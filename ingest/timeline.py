@@ -1413,8 +1413,11 @@ def _history_dates(history: str, day_first: bool = False
         if _exam_dated_alone(history, s_start, s_end, start, end):
             continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
         kind = min(distance, key=distance.get)
-        if kind == "admission" and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS), start):
-            continue  # "From 12 to 24 February he was hospitalised": the stay's last day, no admission
+        if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS),
+                                                                start):
+            # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
+            # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
+            continue
         if kind == "onset" and (s_start, s_end) == told_sentence:
             continue
         if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):

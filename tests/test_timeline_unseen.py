@@ -527,3 +527,21 @@ def test_an_earlier_start_after_a_dated_admission_is_the_span_before_it() -> Non
     history = ("She had fever and myalgia beginning on 9 April 2020. On 17 August 2020 she was admitted with fever "
                "and cough, which had started two days before.")
     assert onset_earlier_than_dated_moment(history, day_first=True) is None
+
+
+# --- fourth set's first run: a range's last day ("treated from 2 to 16 November") is no onset ---
+
+@pytest.mark.parametrize(("history", "onset"), [
+    ("She was hospitalised in our hospital from 5 to 19 April 2020 (symptom onset 1 April 2020). She returned on 30 "
+     "April with chest pain.", (4, 1)),
+    ("He was treated at home from 3 to 12 March (fever onset on 1 March); he was admitted on 20 March.",
+     (3, 1)),
+])
+def test_a_range_end_beside_the_onset_is_not_a_second_onset(history: str, onset: tuple[int, int]) -> None:
+    told = history_dates(history, day_first=True)[0]
+    assert told is not None and (told[0].month, told[0].day) == onset
+
+
+def test_a_symptom_range_end_is_no_onset() -> None:
+    told = history_dates("Fever from 3 to 6 March, then cough. She was admitted on 10 March.", day_first=True)[0]
+    assert told is None or told[0].day == 3
