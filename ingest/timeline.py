@@ -876,7 +876,7 @@ def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tupl
 _ONSET_EARLIER_THAN_DATED = compile_fast(
     rf"\b(?:(?:had\s+)?(?:started|begun|began|appeared|developed)|symptomatic\s+since|ill\s+since)\s+"
     rf"(?:the\s+(?:day|evening|night)\s+before|the\s+previous\s+(?:day|evening|night)|"
-    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$))",
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$)",
     re.IGNORECASE)
 
 
