@@ -876,6 +876,84 @@ def onset_same_day_as_dated_event(history: str, day_first: bool = False) -> tupl
     return None
 
 
+
+
+#: An onset told as a time before the moment its sentence has just dated, the moment not named again: "visited a
+#: local clinic on February 17 for myalgia that had started two days earlier", "Swab-confirmed on 3 March,
+#: symptomatic since the day before", "tested positive on 5 May; her cough had begun three days before." (not "the
+#: day before admission": a moment named after it is that moment's, ``onset_before_dated_event``).
+_ONSET_EARLIER_THAN_DATED = compile_fast(
+    rf"\b(?:(?:had\s+)?(?:started|begun|began|appeared|developed)|symptomatic\s+since|ill\s+since)\s+"
+    rf"(?:the\s+(?:day|evening|night)\s+before|the\s+previous\s+(?:day|evening|night)|"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$)",
+    re.IGNORECASE)
+
+
+def onset_earlier_than_dated_moment(history: str, day_first: bool = False
+                                    ) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the sentence's span) when a symptom's start is told as a time before the moment its
+    sentence dates before it (``_ONSET_EARLIER_THAN_DATED``): that date less the time. None when not told, when
+    its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
+    words before it hold no date or several."""
+    if not has_any(history.lower(), ("earlier", "before", "previous")):
+        return None
+    for m in _ONSET_EARLIER_THAN_DATED.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
+                or _ADMISSION_CUES.search(history, s_start, m.start())):
+            continue  # (an admission dated before it: the history's span before the admission, ``onset_gap``'s)
+        days = 1 if m.group("n") is None else (
+            amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None)
+        found = dates_in(history[s_start:m.start()], day_first)
+        if days is None or len({value for _, _, value in found}) != 1:
+            continue
+        a, b, value = found[0]
+        return (date.fromordinal(value.toordinal() - days),
+                f"{history[s_start + a:s_start + b]}{EVIDENCE_JOIN}{m.group(0)}", (s_start, s_end))
+    return None
+
+#: What may stand before an entry's date in a timeline of dated events: nothing, or the entry's day label ("Day 0 (2
+#: March): headache and fever"), after the entry's start (the sentence's, a ";" or a heading's ":").
+_ENTRY_LABEL = compile_fast(r"(?:(?:Day|D)\s*\d{1,3}\s*\()?", re.IGNORECASE)
+#: What follows an entry's date before its event: a closing parenthesis, a colon, comma or dash ("2 February: fever
+#: (38.2 °C) and cough", "Jan 30, sore throat", "3 March - fever"), then the event; a symptom's onset may be named
+#: ("onset of fever", "first symptoms").
+_ENTRY_AFTER = compile_fast(r"\s*\)?\s*(?:[:,]|\s[-\u2013\u2014])\s*(?:(?:onset\s+of|first)\s+)?", re.IGNORECASE)
+#: Where an entry starts: the sentence's start, a ";", or a heading's ":" ("Clinical course: Jan 26, ...").
+_ENTRY_START = compile_fast(r"[;:.]")
+
+
+def _dated_entries(history: str, day_first: bool) -> list[tuple[date, int, int, int]]:
+    """Each entry of a timeline of dated events the history flattens into prose (``onset_in_dated_entries``): (its
+    date, the date's start and end, the event's start), the date opening its entry (``_ENTRY_LABEL``) and followed
+    by its event (``_ENTRY_AFTER``)."""
+    entries = []
+    for start, end, value in dates_in(history, day_first):
+        s_start, _s_end = sentence_at(history, start)
+        opening = max([s_start] + [m.end() for m in _ENTRY_START.finditer(history, s_start, start)])
+        if not _ENTRY_LABEL.fullmatch(history[opening:start].strip()):
+            continue
+        after = _ENTRY_AFTER.match(history, end)
+        if after is not None:
+            entries.append((value, start, end, after.end()))
+    return entries
+
+
+def onset_in_dated_entries(history: str, day_first: bool = False) -> tuple[date, str, tuple[int, int]] | None:
+    """(onset date, evidence, the sentence's span) when the history is a timeline of dated events flattened into
+    prose ("28 January: contact with her brother. 2 February: fever (38.2 °C) and cough. 4 February: visit to the
+    fever clinic", "Clinical course: Jan 26, returned from Wuhan; Jan 30, sore throat; Feb 2, admission", "Day 0 (2
+    March): headache and fever. Day 3 (5 March): ..."): the first entry whose event opens with a symptom is the
+    onset's. None unless the history holds two entries at least and one opens with the patient's symptom."""
+    entries = _dated_entries(history, day_first)
+    if len(entries) < 2:
+        return None
+    for value, start, end, event in sorted(entries):
+        if SYMPTOM_WORDS.match(history, event) and not about_other_person(history, start, event + 20):
+            return value, f"{history[start:end]}{EVIDENCE_JOIN}{history[event:event + 20]}", sentence_at(history,
+                                                                                                          start)
+    return None
+
 #: The people the patient met, the object of the contact ("close contact with his brother", "exposure to her
 #: infected colleague"): not the clause's subject.
 _CONTACT_WITH = compile_fast(r"\b(?:contact|exposure|exposed)\s+(?:with|to)\s+(?:(?:his|her|their|a|an|the)\s+)?"
@@ -1291,7 +1369,9 @@ def _history_dates(history: str, day_first: bool = False
     # is the exposure's date plus the time; no other date of its sentence is the onset's
     after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
                       or dated_test_after_span(history, day_first)
-                      or onset_same_day_as_dated_event(history, day_first))
+                      or onset_same_day_as_dated_event(history, day_first)
+                      or onset_in_dated_entries(history, day_first)
+                      or onset_earlier_than_dated_moment(history, day_first))
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
@@ -1343,8 +1423,11 @@ def _history_dates(history: str, day_first: bool = False
         if _exam_dated_alone(history, s_start, s_end, start, end):
             continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
         kind = min(distance, key=distance.get)
-        if kind == "admission" and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS), start):
-            continue  # "From 12 to 24 February he was hospitalised": the stay's last day, no admission
+        if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS),
+                                                                start):
+            # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
+            # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
+            continue
         if kind == "onset" and (s_start, s_end) == told_sentence:
             continue
         if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):
@@ -1759,9 +1842,25 @@ def _cue_distance(history: str, start: int, end: int, a: int, b: int) -> int:
     """Characters between a date (``start:end``) and a moment's cue (``a:b``); a cue after the date
     beyond a clause's end ("developed fever on 6 March and was admitted on 8 March") is another
     event's: the date closes the clause of the cue before it."""
-    if a >= end and _CLAUSE_END.search(history, end, a):
+    if a >= end and _CLAUSE_END.search(history, _fronted_date_end(history, start, end), a):
         return a - end + _OTHER_CLAUSE
     return max(a - end, start - b, 0)
+
+
+#: A date opening its sentence's clause, the comma after it (and a parenthesis it may carry) fronting the clause it
+#: dates, not ending one: "On February 28, she developed a fever", "On 29 February (postoperative day 2), she
+#: developed a fever", "In 3 March, he ...".
+_FRONTED_DATE_BEFORE = compile_fast(r"(?:^|[.;]\s+|[.;]\)\s+)(?:On|In|By|At)\s+(?:the\s+)?\Z")
+_FRONTED_DATE_AFTER = compile_fast(r"\s*(?:\([^()]{1,40}\)\s*)?,")
+
+
+def _fronted_date_end(history: str, start: int, end: int) -> int:
+    """Where the clause of the date at ``start:end`` may end from: past the comma fronting its clause
+    (``_FRONTED_DATE_BEFORE``, ``_FRONTED_DATE_AFTER``), else the date's end."""
+    after = _FRONTED_DATE_AFTER.match(history, end)
+    if after is None or not _FRONTED_DATE_BEFORE.search(history, max(0, start - 12), start):
+        return end
+    return after.end()
 
 
 def _to_icu(history: str, cue: re.Match[str], s_start: int) -> bool:

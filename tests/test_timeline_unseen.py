@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.timeline import history_dates, onset_gap
+from ingest.timeline import history_dates, onset_earlier_than_dated_moment, onset_gap
 from tests.timeline_unseen import FIRST_CASE, offsets, score
 
 
@@ -452,3 +452,101 @@ def test_a_next_morning_title_is_the_next_day(tmp_path: Path) -> None:
             "images": [{"title": "Admission", "modality": "X-ray", "caption": "AP erect. Bibasal opacities."},
                        {"title": "Following morning", "modality": "CT", "caption": "Peripheral ground-glass."}]}
     assert offsets(case, FIRST_CASE + 950, tmp_path) == ["4", "5"]
+
+
+# === the fourth set (cases4.json, --set 4) ===
+
+def test_the_fourth_set_has_no_more_wrong_offsets(tmp_path: Path) -> None:
+    rows = score(tmp_path, "4")
+    assert sum(1 for r in rows if r[2] == "wrong") <= 7  # each left in the README (the first set's t06 convention ...)
+    assert sum(1 for r in rows if r[2] == "right") >= 51
+
+# --- fourth set's first run: a timeline of dated events flattened into prose; the first symptom's entry ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Timeline. 3 March: contact with an infected colleague. 6 March: sore throat and fever. 8 March: positive swab. "
+     "10 March: admission to our hospital.", 4),
+    ("Course of illness: Feb 10, travel to Milan; Feb 14, headache; Feb 16, cough and fever; Feb 19, hospital "
+     "admission.", 5),
+    ("Day 0 (12 April): fever and myalgia. Day 2 (14 April): positive PCR. Day 4 (16 April): admitted with "
+     "hypoxaemia.", 4),
+    ("April 2 - onset of fever. April 9 - admission to the emergency department.", 7),
+])
+def test_dated_entries_onset_is_the_first_symptom_entry(history: str, days: int) -> None:
+    onset, admitted = history_dates(history)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+@pytest.mark.parametrize("history", [
+    "5 March: admission to our hospital. 8 March: chest CT. 12 March: discharge.",
+    "On 3 March, a colleague had fever. On 8 March she was admitted.",
+    "3 March: fever.",
+])
+def test_dated_entries_without_a_symptom_entry_give_no_onset(history: str) -> None:
+    assert history_dates(history)[0] is None
+
+
+def test_dated_entries_give_the_films_their_days(tmp_path: Path) -> None:
+    history = "11 May: myalgia and fever (38.5 °C). 14 May: dyspnoea, visit to the emergency department, admission."
+    assert _offsets(tmp_path, history, "Chest X-ray on 14 May.", "Chest CT on 20 May.") == ["3", "9"]
+
+
+# --- fourth set's first run: a date fronting its clause ("On March 2, she developed ...") keeps its clause's cue ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("On March 2, she developed a dry cough, and the swab taken on March 4 was positive. She was admitted on March 6.",
+     4),
+    ("On 29 February (postoperative day 2), he developed a fever of 38.2 °C, and the PCR was positive on 2 March. He "
+     "was admitted to our hospital on 5 March.", 5),
+])
+def test_fronted_date_is_the_onset_of_its_clause(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+# --- fourth set's first run: an onset told as a time before the moment its sentence has just dated ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("She tested positive on 5 May; her cough had begun three days before. She was admitted on 10 May.", 8),
+    ("He consulted his general practitioner on 12 April for fever that had started four days earlier and was "
+     "admitted on 15 April.", 7),
+    ("PCR-confirmed on 20 October, symptomatic since the previous day with fever. Admitted on 26 October.", 7),
+])
+def test_onset_earlier_than_the_dated_moment(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert onset is not None and admitted is not None and (admitted[0] - onset[0]).days == days
+
+
+@pytest.mark.parametrize("history", [
+    "Her husband tested positive on 2 May; his fever had started two days earlier. She was admitted on 9 May.",
+    "A chest X-ray on 3 March was normal; treatment had started two days earlier. He was admitted on 6 March.",
+])
+def test_an_earlier_start_that_is_no_onset_of_the_patient(history: str) -> None:
+    onset = history_dates(history, day_first=True)[0]
+    assert onset is None or onset[0].day not in (30, 1)
+
+
+def test_an_earlier_start_after_a_dated_admission_is_the_span_before_it() -> None:
+    # (papers_unseen53's reinfection: the admission's sentence keeps its own reading of the span, and the first
+    # episode's onset its own)
+    history = ("She had fever and myalgia beginning on 9 April 2020. On 17 August 2020 she was admitted with fever "
+               "and cough, which had started two days before.")
+    assert onset_earlier_than_dated_moment(history, day_first=True) is None
+
+
+# --- fourth set's first run: a range's last day ("treated from 2 to 16 November") is no onset ---
+
+@pytest.mark.parametrize(("history", "onset"), [
+    ("She was hospitalised in our hospital from 5 to 19 April 2020 (symptom onset 1 April 2020). She returned on 30 "
+     "April with chest pain.", (4, 1)),
+    ("He was treated at home from 3 to 12 March (fever onset on 1 March); he was admitted on 20 March.",
+     (3, 1)),
+])
+def test_a_range_end_beside_the_onset_is_not_a_second_onset(history: str, onset: tuple[int, int]) -> None:
+    told = history_dates(history, day_first=True)[0]
+    assert told is not None and (told[0].month, told[0].day) == onset
+
+
+def test_a_symptom_range_end_is_no_onset() -> None:
+    told = history_dates("Fever from 3 to 6 March, then cough. She was admitted on 10 March.", day_first=True)[0]
+    assert told is None or told[0].day == 3
