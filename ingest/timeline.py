@@ -4786,12 +4786,25 @@ def _told_days(history: str, m: re.Match[str], start: int, end: int, day_first: 
     event's own phrase (from its word to the next comma): "She was weaned from oxygen on hospital day 9, and
     was discharged home on hospital day 11" discharges her on day 11; ``labels``: a bare day label ("on D16")
     dates it too."""
+    stop = _PHRASE_END.search(history, m.end(), end)
+    phrase = history[m.start():stop.start() if stop else end]
     if not own_phrase:
         found = _event_days(history[start:end], day_first, labels)
-        if len({(x.kind, x.days) for x in found}) <= 1:
-            return found
-    stop = _PHRASE_END.search(history, m.end(), end)
-    return _event_days(history[m.start():stop.start() if stop else end], day_first, labels)
+        if len({(x.kind, x.days) for x in found}) > 1:
+            return _event_days(phrase, day_first, labels)
+        if found and _dated_otherwise(phrase, found, day_first):
+            # "admitted on day 6 of symptoms, discharged on day 14": the sentence's one day is the other event's
+            return set()
+        return found
+    return _event_days(phrase, day_first, labels)
+
+
+def _dated_otherwise(phrase: str, found: set[Moment], day_first: bool) -> bool:
+    """True when the event's own phrase tells a day of its own (a bare label read or not) that is none of ``found``
+    (the phrase ends at a comma: "discharged on January 15" is the sentence's "January 15, 2021")."""
+    own = _event_days(phrase, day_first, labels=True)
+    return bool(own) and not any((x.kind, x.days) == (y.kind, y.days) or x.evidence in y.evidence
+                                 for x in own for y in found)
 
 
 def _event_days(sentence: str, day_first: bool, labels: bool = False) -> set[Moment]:
