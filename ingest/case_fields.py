@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 144  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 145  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -587,6 +587,8 @@ TIMELINE_VERSION = 144  # v2: "day N of admission", "hospital day N" are N days 
 #                      v143: "Twelve days later he was readmitted" after the sentence discharging the patient is the
 #                           return N days after the discharge (was no readmission: films "on readmission" blank)
 #                      v144: health care workers named by a letter ("Nurse A", "nurse B") are the paper's patients
+#                      v145: a "since <date>" whose sentence tells no illness ("Since 24 January, all staff ... use
+#                           N95 respirators") is no symptom onset
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -45,3 +45,23 @@ def test_a_nurse_beside_a_panel_or_a_view_names_no_patient():
     for text in ("the nurse (A) helped", "a nurse A-P portable film", "the nurse A/B team", "nurse an hour later",
                  "the nurses A and B"):
         assert numbers_in(text) == [], text
+
+
+# --- a "since <date>" is an onset only where its sentence tells of being ill -----------------------------------------
+
+def test_since_a_date_that_dates_a_measure_is_no_onset():
+    """"Since 24 January, all staff of our hospital use N95 respirators ...": a measure's start; nurse A's onset is
+    her table's 25 January (was none: two onsets, the films blank)."""
+    nurse_a = by_patient(_cases(NURSES))["patient1"]
+    assert image_offsets(nurse_a) == ["2", "9"]
+
+
+def test_since_a_date_with_a_symptom_or_being_ill_stays_the_onset():
+    from ingest.timeline import history_dates
+    for text in ("Since 10 March 2020 he had fever and dry cough.", "She was unwell since March 10, 2020.",
+                 "Dal 10 marzo 2020 febbre e tosse."):
+        onset, _ = history_dates(text, day_first=True)
+        assert onset is not None and onset[0].isoformat() == "2020-03-10", text
+    for text in ("Since 24 January 2020, all staff of the hospital use N95 respirators.",
+                 "Since March 2020 the ward has been reserved for patients with COVID-19."):
+        assert history_dates(text)[0] is None, text
