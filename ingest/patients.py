@@ -35,8 +35,10 @@ from ingest.normalize.time_words import MONTH, MONTHS
 from ingest.timeline import MONTH_FIRST, slashed_date_order
 
 _NUMBERED = re.compile(r"\b(?:patient|case|pt\.?|paziente|caso)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\b", re.I)
-# "patient B", "Case A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
-_LETTERED = re.compile(r"\b(?i:patient|case)\s+([A-H])\b(?![-–/)]|\.\w)")
+#: The health care workers a report of their infection names by a letter ("Nurse A", "doctor B", "HCW C").
+_STAFF = r"nurse|doctor|physician|HCW"
+# "patient B", "Case A", "Nurse A": a capital letter alone (not a panel "(A)", an "A-P" view or "A/B" list).
+_LETTERED = re.compile(rf"\b(?i:patient|case|{_STAFF})\s+([A-H])\b(?![-–/)]|\.\w)")
 _ROMAN = ROMAN_NUMERALS[:10]
 # "Case III", "Patient II": the word capitalised, as a heading or a name ("in case I" is a pronoun).
 _ROMAN_NAMED = re.compile(r"\b(?:Patient|Case|PATIENT|CASE)\s+(X|IX|VIII|VII|VI|V|IV|III|II|I)\b(?![-–/)]|\.\w)")

@@ -1411,7 +1411,8 @@ def _history_dates(history: str, day_first: bool = False
                                                     for a, b in spans)
         if ((_SINCE_DATE.search(history, max(s_start, start - 12), start)
              and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
-             and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start))
+             and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start)
+             and _since_tells_illness(history, s_start, s_end))
                 or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
                 or _had_symptom_on(history, s_start, start)):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
@@ -1812,6 +1813,17 @@ def _exam_dated_alone(history: str, s_start: int, s_end: int, start: int, end: i
     after = _CLAUSE_END.search(history, end, s_end)
     c_start, c_end = (before[-1] if before else s_start), (after.start() if after else s_end)
     return not any(cues.search(history, c_start, c_end) for cues in _ALL_CUES)
+
+
+#: Words of being ill beside the symptoms' (``SYMPTOM_WORDS``): "unwell since 3 March", "malessere dal 2 marzo".
+_ILL_WORDS = compile_fast(r"\b(?:ill|unwell|sick|complain\w*|pains?|vomit\w*|nause\w*|rhinorr\w*|malessere|"
+                          r"dolori?|astenia|malestar|dolor|mal-estar|dor)\b", re.IGNORECASE)
+
+
+def _since_tells_illness(history: str, s_start: int, s_end: int) -> bool:
+    """Whether the sentence of a "since <date>" tells of being ill ("since March 10 he had fever", "dal 10 marzo
+    febbre"); "Since 24 January, all staff of our hospital use N95 respirators" dates a measure, no onset."""
+    return bool(SYMPTOM_WORDS.search(history, s_start, s_end) or _ILL_WORDS.search(history, s_start, s_end))
 
 
 def _symptom_from(history: str, s_start: int, start: int) -> bool:

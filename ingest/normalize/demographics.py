@@ -92,7 +92,8 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # school teacher, ...") introduces that patient (patients.``_relatives_by_apposition``)
 # 39: a legend's panel naming its patient by the person's word of the introduction ("a The boy: ... b The mother:
 # ...": "A 7-year-old boy") goes to that patient (patients.``_named_by_person_word``; was the mother's whole)
-SEX_VERSION = 39
+# 40: health care workers named by a letter ("Nurse A", "nurse B") are the paper's patients (not the index patient)
+SEX_VERSION = 40
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -120,8 +121,9 @@ SEX_VERSION = 39
 # 24: as SEX_VERSION 32 (a family's gathering names no relative)
 # 25: as SEX_VERSION 33 ("The brother of patient 1 (patient 4)": his words, the table's age)
 # 26: as SEX_VERSION 34 (the abstract's one descriptor, "a 57-year-old man", where the body tells no age)
-# 27: as SEX_VERSION 36 (the Spanish "son" no relative)
-AGE_VERSION = 27
+# 27: as SEX_VERSION 37 (the Spanish "son" no relative)
+# 28: as SEX_VERSION 40 (health care workers named by a letter)
+AGE_VERSION = 28
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(

@@ -220,7 +220,7 @@ FINDING_VERSION = 22  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v36: "intubated in the emergency department" the stay's day 0, its "ICU day N" the stay's day N
 # v37: "on the fourth postpartum day", "day 4 after delivery": N days after the delivery the history tells
 # v38: "4 weeks after his first discharge" counts from the discharge told before the return
-# v39: as TIMELINE 140 (the Spanish "son" no relative)
+# v39: as TIMELINE 142 (the Spanish "son" no relative)
 # v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
 OFFSET_VERSION = 40
 
