@@ -332,6 +332,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # emergency department) (SIRM caso 168 split since sirmsplit52: every cell right)
     # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
     # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
+    # unseen58 (open, see its README): Radiopaedia 90417's "Repeat portable film" the blind rows call AP (as unseen13's
+    # portable film); Eurorad 17458's own normal PA "four months before" (No Finding, -112: its finding staged wrong)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -355,7 +357,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
+            ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6061,3 +6064,51 @@ def test_leftovers52_unseen55_icu_day_3():
             "icu_day_3_post_extubation.html")
     rows = _batch_rows("radiopaedia", "unseen55", name, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-evolution-3")
     assert [rows[k]["offset"] for k in sorted(rows)][:3] == ["7", "10", "10"]
+
+
+# unseen58: Eurorad 17458's history sentence citing two figures in turn ("At presentation a chest radiograph was made
+# (Figure 2), followed on the same day by a CT of the chest without contrast (Figure 3)"): Figure 3 was undated.
+_EU58 = ("eu_netherlands_59_years_female_rheumatoid_arthritis_on_methotrexate_since_8_days_normal_pa_four_months_"
+         "before_at_outpatient_clinic_pa_and_ct_at_presentation_control_film_after_10_days_of_hospitalisation.html")
+_EU58_URL = "https://www.eurorad.org/case/17458"
+_EU58_CLAUSE = "followed on the same day by a CT of the chest without contrast (Figure 3)"
+
+
+def _unseen58_offsets(tmp_path: Path, site: str, name: str, url: str, *replacements: tuple[str, str]) -> list[object]:
+    """The page's staged offsets in film order, each of ``replacements`` (old words, new) applied first."""
+    folder = FIXTURES / site / "unseen58"
+    html = (folder / name).read_text()
+    for old, new in replacements:
+        assert old in html, old
+        html = html.replace(old, new)
+    for stacks in folder.glob("stacks_*.json"):
+        (tmp_path / stacks.name).write_text(stacks.read_text())
+    (tmp_path / name).write_text(html)
+    rows: dict[str, dict[str, object]] = {}
+    for record in records(site, tmp_path / name, url):
+        rows.update(staged_rows(record))
+    return [rows[key]["offset"] for key in sorted(rows)]
+
+
+@pytest.mark.parametrize("clause, days", [
+    (_EU58_CLAUSE, "8"),
+    ("followed by a CT of the chest without contrast on the same day (Figure 3)", "8"),
+    ("and two days later a chest CT was performed (Figure 3)", "10"),
+    ("and on the third day of admission a CT of the chest (Figure 3)", "11"),
+])
+def test_unseen58_a_sentence_citing_two_figures_in_turn_dates_each_by_its_own_clause(tmp_path, clause, days):
+    # (Figure 3a, 3b staged no offset: only a sentence citing one figure alone was read for it)
+    offsets = _unseen58_offsets(tmp_path, "eurorad", _EU58, _EU58_URL, (_EU58_CLAUSE, clause))
+    assert offsets[1:] == ["8", days, days, "18"]
+
+
+@pytest.mark.parametrize("old, new", [
+    # another exam in the clause; the citation before is not of the figure before; one citation of both figures;
+    # two exams of the dataset in the clause
+    (_EU58_CLAUSE, "followed on the same day by a lung ultrasound and a CT of the chest (Figure 3)"),
+    ("(Figure 2), " + _EU58_CLAUSE, "(Figure 4), " + _EU58_CLAUSE),
+    (_EU58_CLAUSE, "followed on the same day by a CT of the chest (Figures 2 and 3)"),
+    (_EU58_CLAUSE, "followed on the same day by a CT and a second chest radiograph (Figure 3)"),
+])
+def test_unseen58_a_clause_of_a_sentence_citing_two_figures_is_not_read_otherwise(tmp_path, old, new):
+    assert _unseen58_offsets(tmp_path, "eurorad", _EU58, _EU58_URL, (old, new))[2:4] == [None, None]
