@@ -333,7 +333,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
     # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
     # unseen58 (open, see its README): Radiopaedia 90417's "Repeat portable film" the blind rows call AP (as unseen13's
-    # portable film); Eurorad 17458's own normal PA "four months before" (No Finding, -112: its finding staged wrong)
+    # portable film); Eurorad 17458's own normal PA "four months before" (No Finding since crawled58, its own case with
+    # no age, as unseen's own earlier film; the blind rows: 59, -112)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -6112,3 +6113,50 @@ def test_unseen58_a_sentence_citing_two_figures_in_turn_dates_each_by_its_own_cl
 ])
 def test_unseen58_a_clause_of_a_sentence_citing_two_figures_is_not_read_otherwise(tmp_path, old, new):
     assert _unseen58_offsets(tmp_path, "eurorad", _EU58, _EU58_URL, (old, new))[2:4] == [None, None]
+
+
+# unseen58: Eurorad 17458's own normal film of four months before the illness (legend: "PA chest radiograph at the
+# rheumatology outpatient clinic, July 2020: normal lungs, no interstitial abnormalities"; history: "Her last chest
+# radiograph was made four months before ... and was normal (Figure 1)"): was a film of the COVID-19 case
+_EU58_BEFORE = "Her last chest radiograph was made four months before at the rheumatology outpatient clinic"
+_EU58_LEGEND = "normal lungs, no interstitial abnormalities."
+
+
+def _unseen58_eurorad_cases(tmp_path: Path, *replacements: tuple[str, str]) -> dict[str, tuple[object, list[str]]]:
+    """Each case of the Eurorad page (its key) with its finding and its films' labels, ``replacements`` applied."""
+    html = (FIXTURES / "eurorad" / "unseen58" / _EU58).read_text()
+    for old, new in replacements:
+        assert old in html, old
+        html = html.replace(old, new)
+    (tmp_path / _EU58).write_text(html)
+    cases = {}
+    for record in records("eurorad", tmp_path / _EU58, _EU58_URL):
+        finding = next(r.value for r in normalize_case(record) if r.field == "finding" and r.image_position is None)
+        cases[record.source_key] = (finding, [i.label for i in record.images])
+    return cases
+
+
+@pytest.mark.parametrize("old, new", [
+    ("", ""),
+    ("made four months before", "made two years earlier"),
+    ("four months before at the", "a few months ago at the"),
+])
+def test_unseen58_an_own_normal_film_of_months_before_the_illness_is_no_finding_of_its_own(tmp_path, old, new):
+    # (was a film of the COVID-19 case: its finding Pneumonia/Viral/COVID-19)
+    cases = _unseen58_eurorad_cases(tmp_path, *([(old, new)] if old else []))
+    assert cases == {"17458": ("Pneumonia/Viral/COVID-19", ["Figure 2", "Figure 3a", "Figure 3b", "Figure 4"]),
+                     "17458-n1": ("No Finding", ["Figure 1"])}
+    if not old:  # the patient's sex, no age: the age then is not the age now
+        row = _batch_rows("eurorad", "unseen58", _EU58, _EU58_URL)["0000017458/17458_1_1.jpg"]
+        assert (row["sex"], row["age"], row["finding"]) == ("F", None, "No Finding")
+
+
+@pytest.mark.parametrize("old, new", [
+    # a lesion in the legend; a film of days before; a citing sentence telling no time before the illness
+    (_EU58_LEGEND, "normal heart size, small nodule in the right upper lobe."),
+    (_EU58_BEFORE, "Her last chest radiograph was made four days before at the rheumatology outpatient clinic"),
+    (_EU58_BEFORE, "Her last chest radiograph was made at the rheumatology outpatient clinic"),
+])
+def test_unseen58_a_normal_film_not_told_months_before_stays_the_case_s(tmp_path, old, new):
+    cases = _unseen58_eurorad_cases(tmp_path, (old, new))
+    assert list(cases) == ["17458"] and len(cases["17458"][1]) == 5

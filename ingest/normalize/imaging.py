@@ -155,7 +155,8 @@ MODALITY_VERSION = 16  # v6: "tomografia computadorizada"
 # first normal chest x-ray") is one film's, not the patient's 'No Finding' (was blank beside the diagnosis)
 # v20: a normal film joined by "with" / "despite" to the diagnosis its sentence names before it ("COVID-19 Pneumonia
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
-FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
+FINDING_VERSION = 22  # v22: a Eurorad patient's own normal film told "four months before" is No Finding;
+# v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
 # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
 #  v7: "nCoV" alone and "SARS CoV 2" spaced are COVID-19 ("SARS-2" no SARS); "P. jirovecii" is
