@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 148  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 149  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -611,6 +611,8 @@ TIMELINE_VERSION = 148  # v2: "day N of admission", "hospital day N" are N days 
 #                      v147: health care workers named by a letter ("Nurse A", "nurse B") are the paper's patients
 #                      v148: a "since <date>" whose sentence tells no illness ("Since 24 January, all staff ... use
 #                           N95 respirators") is no symptom onset
+#                      v149: a sentence citing two figures in turn gives each its own clause ("a chest radiograph was
+#                           made (Figure 2), followed on the same day by a CT ... (Figure 3)": Figure 3 was undated)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -876,7 +878,8 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
             and not image_moments(texts):
         told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
                 or _history_next_exam_sentence(record, image, texts.caption)
-                or _history_exam_sentence_left(record, image, texts.caption))
+                or _history_exam_sentence_left(record, image, texts.caption)
+                or _clause_citing(record, image, texts.caption))
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
@@ -1130,6 +1133,46 @@ def _history_exam_sentence_left(record: CaseRecord, image: ImageRecord, caption:
     if len(left) != 1 or len(left[0][0].runs) != 1 or len(left[0][1]) != 1:
         return ""
     return left[0][0].text if next(iter(left[0][1]))[0] in _AXIS_KINDS else ""
+
+
+#: A citation of one figure in brackets: "(Figure 3)", "(Fig. 2a, 2b)", "(Figs. 3a-c)".
+_ONE_FIGURE_CITATION = re.compile(r"\(\s*Fig(?:ure)?s?\.?\s*(\d{1,2})[a-j]?(?:\s*(?:[-–,]|and)\s*(?:\1)?[a-j])*\s*\)",
+                                  re.IGNORECASE)
+
+
+def _clause_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The clause of a history (else findings) sentence citing several figures in turn that closes on this figure's
+    one citation: from the citation before it (else the sentence's start) to its own, "followed on the same day by
+    a CT of the chest without contrast (Figure 3)" in "At presentation a chest radiograph was made (Figure 2),
+    followed on the same day by a CT of the chest without contrast (Figure 3)". Taken when the clause names one exam,
+    of the legend's modality, and no exam the dataset holds no film of, and tells one moment: on the case's axis, or
+    counted from the film before ("the same day", "two days later") when the citation before it is of the figure
+    just before this one (the film the timeline counts such a time from); "" else."""
+    modality = _modality_of(caption)
+    figure = _figure_number(image)
+    if modality is None or figure is None:
+        return ""
+    before = [_figure_number(i) for i in record.images if i.position < image.position and _figure_number(i) != figure]
+    for text in (record.history, record.findings):
+        for sentence, cited in _sentences_citing(text):
+            marks = list(_ONE_FIGURE_CITATION.finditer(sentence))
+            own = [k for k, m in enumerate(marks) if int(m.group(1)) == figure]
+            if len(cited) < 2 or len(own) != 1 or len(marks) != len(_FIGURE_CITATION.findall(sentence)):
+                continue
+            k = own[0]
+            clause = sentence[marks[k - 1].end() if k else 0:marks[k].end()].strip(" ,;")
+            letter = _sub_image_letter(image)
+            if letter and letter not in _cited_letters(clause, figure, letter):
+                return ""
+            runs = modalities_in_order(clause)
+            moments = text_moments(clause, "caption")
+            if (len(runs) != 1 or runs[0][0] != modality or _OTHER_EXAM_WORDS.search(clause)
+                    or len(moments) != 1):
+                return ""
+            counted = moments[0].kind == AFTER_PREVIOUS and k and before and \
+                int(marks[k - 1].group(1)) == before[-1]
+            return clause if moments[0].kind in _AXIS_KINDS or counted else ""
+    return ""
 
 
 #: The kinds of moment placed on the case's axis by themselves (``_history_exam_sentence``).

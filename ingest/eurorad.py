@@ -561,11 +561,41 @@ _SAME_PATIENT_RE = re.compile(
 _NORMAL_RE = re.compile(r"\bnormal\b|\bhealthy\b|\bwithout\s+(?:abnormalit|pathologic)\w*|\bno\s+abnormalit\w*", re.I)
 
 
+#: A time months or years before the text's moment: "four months before", "2 years earlier", "a few months ago".
+_MONTHS_BEFORE_RE = re.compile(
+    r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|some)\s+"
+    r"(?:months?|years?)\s+(?:before|earlier|ago|previously|prior)\b", re.I)
+#: A lesion a legend tells, once its denials are dropped (``_DENIED_RE``): the film is not normal.
+_LESION_RE = re.compile(
+    r"\b(?:opacit\w*|consolidat\w*|ground[- ]glass|infiltrat\w*|crazy[- ]paving|nodul\w*|atelecta\w*|fibros\w*|"
+    r"reticul\w*|effusions?|pneumothorax|o?edema|thicken\w*|progress\w*|worse\w*|new)\b", re.I)
+_DENIED_RE = re.compile(r"\b(?:no|without)\b[^.;\n]*", re.I)
+
+
+def _own_film_months_before(base: CaseRecord, image: ImageRecord) -> bool:
+    """Whether a figure is the patient's own normal film from months or years before the illness: its legend tells it
+    normal and no lesion but denied ones ("PA chest radiograph at the rheumatology outpatient clinic, July 2020:
+    normal lungs, no interstitial abnormalities"), and every sentence of the history and findings citing its figure
+    alone tells it that long before ("Her last chest radiograph was made four months before ... and was normal
+    (Figure 1)"), one of them at least."""
+    figure = image.extra.get("figure")
+    caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+    if not isinstance(figure, int) or not _NORMAL_RE.search(caption) \
+            or _LESION_RE.search(_DENIED_RE.sub(" ", caption)):
+        return False
+    citing = [s for s in re.split(r"(?<=[.!?])\s+", f"{base.history}\n{base.findings}")
+              if {int(n) for n in re.findall(r"\bFig(?:ure)?s?\.?\s*(\d{1,2})", s, re.I)} == {figure}]
+    return bool(citing) and all(_MONTHS_BEFORE_RE.search(s) for s in citing)
+
+
 def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
     """The normal comparison films of a page, each taken out of ``base`` into a case of its own
     (``<case>-n<k>``, finding No Finding, age and sex from its own caption): another person's
-    film is not this patient's, and not COVID-19."""
-    comparison = [i for i in base.images if _COMPARISON_RE.search(i.caption) and _NORMAL_RE.search(i.caption)]
+    film is not this patient's, and not COVID-19; so is the patient's own normal film of months before the illness
+    (``_own_film_months_before``), with the patient's sex and no age (the age then is not the age now)."""
+    earlier = [i for i in base.images if _own_film_months_before(base, i)]
+    comparison = [i for i in base.images
+                  if (_COMPARISON_RE.search(i.caption) and _NORMAL_RE.search(i.caption)) or i in earlier]
     if not comparison or len(comparison) == len(base.images):
         return []
     base.images = [i for i in base.images if i not in comparison]
@@ -576,7 +606,7 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
         caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
         age, sex = _AGE_RE.search(caption), _SEX_RE.search(caption)
         age_text, sex_text = age.group(0) if age else "", sex.group(1) if sex else ""
-        if _SAME_PATIENT_RE.search(caption) and not (age or sex):
+        if (_SAME_PATIENT_RE.search(caption) or image in earlier) and not (age or sex):
             # the patient's own earlier normal film ("Previous PA chest X-ray of the same patient
             # from 2018, normal"): the patient's sex; the age then is not the age now
             sex_text = base.sex_text or next(iter(_SEX_RE.findall(base.history)), "")

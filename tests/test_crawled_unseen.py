@@ -56,7 +56,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52"]
+           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -332,6 +332,9 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # emergency department) (SIRM caso 168 split since sirmsplit52: every cell right)
     # sirmsplit52 (open, see its README): caso 176's father's films "in giornata", en case 38's CT "the day after"
     # under the film "at the admission", caso 198's mother's films (their exams told in her history only)
+    # unseen58 (open, see its README): Radiopaedia 90417's "Repeat portable film" the blind rows call AP (as unseen13's
+    # portable film); Eurorad 17458's own normal PA "four months before" (No Finding since crawled58, its own case with
+    # no age, as unseen's own earlier film; the blind rows: 59, -112)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -355,7 +358,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen50", "radiopaedia"): 3, ("unseen52", "radiopaedia"): 2,
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
-            ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5}.get((batch, site), 0)
+            ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
+            ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6061,3 +6065,98 @@ def test_leftovers52_unseen55_icu_day_3():
             "icu_day_3_post_extubation.html")
     rows = _batch_rows("radiopaedia", "unseen55", name, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-evolution-3")
     assert [rows[k]["offset"] for k in sorted(rows)][:3] == ["7", "10", "10"]
+
+
+# unseen58: Eurorad 17458's history sentence citing two figures in turn ("At presentation a chest radiograph was made
+# (Figure 2), followed on the same day by a CT of the chest without contrast (Figure 3)"): Figure 3 was undated.
+_EU58 = ("eu_netherlands_59_years_female_rheumatoid_arthritis_on_methotrexate_since_8_days_normal_pa_four_months_"
+         "before_at_outpatient_clinic_pa_and_ct_at_presentation_control_film_after_10_days_of_hospitalisation.html")
+_EU58_URL = "https://www.eurorad.org/case/17458"
+_EU58_CLAUSE = "followed on the same day by a CT of the chest without contrast (Figure 3)"
+
+
+def _unseen58_offsets(tmp_path: Path, site: str, name: str, url: str, *replacements: tuple[str, str]) -> list[object]:
+    """The page's staged offsets in film order, each of ``replacements`` (old words, new) applied first."""
+    folder = FIXTURES / site / "unseen58"
+    html = (folder / name).read_text()
+    for old, new in replacements:
+        assert old in html, old
+        html = html.replace(old, new)
+    for stacks in folder.glob("stacks_*.json"):
+        (tmp_path / stacks.name).write_text(stacks.read_text())
+    (tmp_path / name).write_text(html)
+    rows: dict[str, dict[str, object]] = {}
+    for record in records(site, tmp_path / name, url):
+        rows.update(staged_rows(record))
+    return [rows[key]["offset"] for key in sorted(rows)]
+
+
+@pytest.mark.parametrize("clause, days", [
+    (_EU58_CLAUSE, "8"),
+    ("followed by a CT of the chest without contrast on the same day (Figure 3)", "8"),
+    ("and two days later a chest CT was performed (Figure 3)", "10"),
+    ("and on the third day of admission a CT of the chest (Figure 3)", "11"),
+])
+def test_unseen58_a_sentence_citing_two_figures_in_turn_dates_each_by_its_own_clause(tmp_path, clause, days):
+    # (Figure 3a, 3b staged no offset: only a sentence citing one figure alone was read for it)
+    offsets = _unseen58_offsets(tmp_path, "eurorad", _EU58, _EU58_URL, (_EU58_CLAUSE, clause))
+    assert offsets[1:] == ["8", days, days, "18"]
+
+
+@pytest.mark.parametrize("old, new", [
+    # another exam in the clause; the citation before is not of the figure before; one citation of both figures;
+    # two exams of the dataset in the clause
+    (_EU58_CLAUSE, "followed on the same day by a lung ultrasound and a CT of the chest (Figure 3)"),
+    ("(Figure 2), " + _EU58_CLAUSE, "(Figure 4), " + _EU58_CLAUSE),
+    (_EU58_CLAUSE, "followed on the same day by a CT of the chest (Figures 2 and 3)"),
+    (_EU58_CLAUSE, "followed on the same day by a CT and a second chest radiograph (Figure 3)"),
+])
+def test_unseen58_a_clause_of_a_sentence_citing_two_figures_is_not_read_otherwise(tmp_path, old, new):
+    assert _unseen58_offsets(tmp_path, "eurorad", _EU58, _EU58_URL, (old, new))[2:4] == [None, None]
+
+
+# unseen58: Eurorad 17458's own normal film of four months before the illness (legend: "PA chest radiograph at the
+# rheumatology outpatient clinic, July 2020: normal lungs, no interstitial abnormalities"; history: "Her last chest
+# radiograph was made four months before ... and was normal (Figure 1)"): was a film of the COVID-19 case
+_EU58_BEFORE = "Her last chest radiograph was made four months before at the rheumatology outpatient clinic"
+_EU58_LEGEND = "normal lungs, no interstitial abnormalities."
+
+
+def _unseen58_eurorad_cases(tmp_path: Path, *replacements: tuple[str, str]) -> dict[str, tuple[object, list[str]]]:
+    """Each case of the Eurorad page (its key) with its finding and its films' labels, ``replacements`` applied."""
+    html = (FIXTURES / "eurorad" / "unseen58" / _EU58).read_text()
+    for old, new in replacements:
+        assert old in html, old
+        html = html.replace(old, new)
+    (tmp_path / _EU58).write_text(html)
+    cases = {}
+    for record in records("eurorad", tmp_path / _EU58, _EU58_URL):
+        finding = next(r.value for r in normalize_case(record) if r.field == "finding" and r.image_position is None)
+        cases[record.source_key] = (finding, [i.label for i in record.images])
+    return cases
+
+
+@pytest.mark.parametrize("old, new", [
+    ("", ""),
+    ("made four months before", "made two years earlier"),
+    ("four months before at the", "a few months ago at the"),
+])
+def test_unseen58_an_own_normal_film_of_months_before_the_illness_is_no_finding_of_its_own(tmp_path, old, new):
+    # (was a film of the COVID-19 case: its finding Pneumonia/Viral/COVID-19)
+    cases = _unseen58_eurorad_cases(tmp_path, *([(old, new)] if old else []))
+    assert cases == {"17458": ("Pneumonia/Viral/COVID-19", ["Figure 2", "Figure 3a", "Figure 3b", "Figure 4"]),
+                     "17458-n1": ("No Finding", ["Figure 1"])}
+    if not old:  # the patient's sex, no age: the age then is not the age now
+        row = _batch_rows("eurorad", "unseen58", _EU58, _EU58_URL)["0000017458/17458_1_1.jpg"]
+        assert (row["sex"], row["age"], row["finding"]) == ("F", None, "No Finding")
+
+
+@pytest.mark.parametrize("old, new", [
+    # a lesion in the legend; a film of days before; a citing sentence telling no time before the illness
+    (_EU58_LEGEND, "normal heart size, small nodule in the right upper lobe."),
+    (_EU58_BEFORE, "Her last chest radiograph was made four days before at the rheumatology outpatient clinic"),
+    (_EU58_BEFORE, "Her last chest radiograph was made at the rheumatology outpatient clinic"),
+])
+def test_unseen58_a_normal_film_not_told_months_before_stays_the_case_s(tmp_path, old, new):
+    cases = _unseen58_eurorad_cases(tmp_path, (old, new))
+    assert list(cases) == ["17458"] and len(cases["17458"][1]) == 5
