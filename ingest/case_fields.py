@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 143  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 144  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -586,6 +586,8 @@ TIMELINE_VERSION = 143  # v2: "day N of admission", "hospital day N" are N days 
 #                      v142: the Spanish "son" ("son compatibles con") is no relative's sentence
 #                      v143: "Twelve days later he was readmitted" after the sentence discharging the patient is the
 #                           return N days after the discharge (was no readmission: films "on readmission" blank)
+#                      v144: a paper's text citing a figure "On postpartum day 4" (the timeline's delivery days) is the
+#                           film's moment (was a bare "day 4", or none)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

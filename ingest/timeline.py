@@ -2449,6 +2449,8 @@ _POSTPARTUM_DAY = compile_fast(
     rf"|\bday\s*(?P<n2>\d{{1,2}})\s+(?:post[-\u2010\s]?partum\b|(?:after|following|post)\s+{_DELIVERY_WORD})"
     r"|\b(?P<n3>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+post[-\u2010\s]?partum\b",
     re.IGNORECASE)
+#: (the pattern for ``papers._DATE``: the text citing a figure names a day from the delivery in the same words)
+POSTPARTUM_DAY = _POSTPARTUM_DAY.pattern
 _NUMBER_WORDS = {w: k for k, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                                             "ten"), start=1)}
 

@@ -218,7 +218,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v38: "4 weeks after his first discharge" counts from the discharge told before the return
 # v39: as TIMELINE 140 (the Spanish "son" no relative)
 # v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
-OFFSET_VERSION = 40
+# v41: as TIMELINE 144 (a paper's citing "On postpartum day 4")
+OFFSET_VERSION = 41
 
 # --- View ----------------------------------------------------------------------------------------
 
