@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 144  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 145  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -588,6 +588,8 @@ TIMELINE_VERSION = 144  # v2: "day N of admission", "hospital day N" are N days 
 #                           return N days after the discharge (was no readmission: films "on readmission" blank)
 #                      v144: a paper's text citing a figure "On postpartum day 4" (the timeline's delivery days) is the
 #                           film's moment (was a bare "day 4", or none)
+#                      v145: a readmission the history dates ("readmitted on 02/04/2020", day first where the source
+#                           writes so) is the day of the films "at readmission" (was no readmission: blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

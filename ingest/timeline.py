@@ -3280,7 +3280,7 @@ def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: s
         history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
         image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
-    readmission = _case_readmission(history, findings)
+    readmission = _case_readmission(history, findings, day_first)
     if readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
         # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
@@ -3931,7 +3931,7 @@ class CaseImages:
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0,
-                                     _case_readmission(history, findings))
+                                     _case_readmission(history, findings, self._day_first))
         if presenting is None:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
@@ -4042,9 +4042,11 @@ def _discussion_event(discussion: str, event: str, day_first: bool) -> Moment | 
     return event_moment(_patient_sentences(discussion), event, day_first) if discussion else None
 
 
-def _case_readmission(history: str, findings: str) -> Moment | None:
-    """The case's readmission (``readmission_moment``): the history's, else the findings'."""
-    return readmission_moment(history) or readmission_moment(findings)
+def _case_readmission(history: str, findings: str, day_first: bool = False) -> Moment | None:
+    """The case's readmission (``readmission_moment``): the history's, else the findings'; else the date the history
+    (or the findings) readmits the patient on (``dated_readmission``)."""
+    return (readmission_moment(history) or readmission_moment(findings) or dated_readmission(history, day_first)
+            or dated_readmission(findings, day_first))
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, readmission: Moment | None,
@@ -4699,6 +4701,29 @@ def readmission_moment(history: str) -> Moment | None:
                          if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
     days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
+
+
+#: The patient admitted again, in words that name nothing else ("readmitted", "re-hospitalized", "readmission"; not
+#: "returned", "came back": a return from a trip, a result).
+_READMITTED_WORD = compile_fast(r"\b(?:re-?admitted|readmission|re-?hospitali[sz](?:ed|ation))\b", re.IGNORECASE)
+
+
+def dated_readmission(history: str, day_first: bool = False) -> Moment | None:
+    """The date the history readmits the patient on, told in the readmission's clause ("He was readmitted on 2 April
+    2020", "On 02/04/2020 she was readmitted with dyspnoea", slashed dates read day first where the source writes
+    them so: ``day_first``); None when a readmission's clause tells no date or several, another person is readmitted,
+    or the readmissions' clauses tell different dates."""
+    found = set()
+    for m in (_READMITTED_WORD.finditer(history) if has_any(text_context(history).lower, ("readmi", "re-admi",
+                                                                                         "hospitali")) else ()):
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        c_start, c_end = clause_at(history, m.start())
+        told = _dated_moments(history[c_start:c_end], "history", day_first, False)
+        if len({x.days for x in told}) != 1:
+            continue
+        found.add(told[0])
+    return next(iter(found)) if len({x.days for x in found}) == 1 else None
 
 
 def _discharged_just_before(history: str, start: int) -> bool:

@@ -6061,3 +6061,47 @@ def test_leftovers52_unseen55_icu_day_3():
             "icu_day_3_post_extubation.html")
     rows = _batch_rows("radiopaedia", "unseen55", name, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-evolution-3")
     assert [rows[k]["offset"] for k in sorted(rows)][:3] == ["7", "10", "10"]
+
+
+# --- leftovers52b: a readmission the history dates ("He was readmitted on 2 April 2020", "On 02/04/2020 she was
+# readmitted": slashed dates day first on the sites writing them so) is the day of the films "at readmission" (was no
+# readmission read: blank)
+
+_DATED_RETURN = ("A 60-year-old man with fever and cough for 5 days was admitted on {a}. He improved and was "
+                 "discharged on {d}. {r}")
+_AT_READMISSION_FILMS = ("Chest X-ray at admission.", "Chest CT at readmission.")
+
+
+@pytest.mark.parametrize("a, d, r, day_first", [
+    ("02/03/2020", "15/03/2020", "He was readmitted on 02/04/2020 with worsening dyspnoea.", True),
+    ("02.03.2020", "15.03.2020", "On 02.04.2020 he was readmitted with worsening dyspnoea.", True),
+    ("2 March 2020", "15 March 2020", "He was readmitted to our hospital on 2 April 2020 with dyspnoea.", False),
+    ("March 2, 2020", "March 15, 2020", "On April 2, 2020, he was readmitted because of dyspnoea.", False),
+    ("2 March 2020", "15 March 2020", "Readmission on 2 April 2020 for dyspnoea.", True),
+])
+def test_leftovers52b_a_dated_readmission_places_the_films_at_readmission(a, d, r, day_first):
+    history = _DATED_RETURN.format(a=a, d=d, r=r)
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images, day_first=day_first).offsets] == [5, 36]
+
+
+@pytest.mark.parametrize("r", [
+    # another person readmitted, a return from a trip, two dates in the readmission's clause: no readmission's day
+    "His wife was readmitted on 2 April 2020 with dyspnoea.",
+    "He returned from Milan on 2 April 2020 and developed dyspnoea.",
+    "He was readmitted between 2 April 2020 and 4 April 2020 for tests.",
+    "He was later readmitted with dyspnoea.",
+])
+def test_leftovers52b_a_readmission_without_its_own_date_stays_blank(r):
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020", r=r)
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    offsets = case_timeline(history, images).offsets
+    assert offsets[0].value == 5 and offsets[1].value is None and offsets[1].reason
+
+
+def test_leftovers52b_a_dated_readmission_after_a_told_interval_keeps_the_interval():
+    # "readmitted 12 days after discharge" (the timeline's reading before) comes first
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020",
+                                   r="He was readmitted 12 days after discharge, on 27 March 2020.")
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images).offsets] == [5, 30]

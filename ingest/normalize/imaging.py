@@ -219,7 +219,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v39: as TIMELINE 140 (the Spanish "son" no relative)
 # v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
 # v41: as TIMELINE 144 (a paper's citing "On postpartum day 4")
-OFFSET_VERSION = 41
+# v42: as TIMELINE 145 (a readmission the history dates)
+OFFSET_VERSION = 42
 
 # --- View ----------------------------------------------------------------------------------------
 
