@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import _exam_clause, _reformats_of_one_exam, cited_sentences, image_texts, normalize_case
+from ingest.case_fields import (
+    _exam_clause,
+    _image_offset,
+    _reformats_of_one_exam,
+    cited_sentences,
+    image_texts,
+    normalize_case,
+)
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset, normalize_view
@@ -6105,3 +6112,47 @@ def test_leftovers52b_a_dated_readmission_after_a_told_interval_keeps_the_interv
                                    r="He was readmitted 12 days after discharge, on 27 March 2020.")
     images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
     assert [o.value for o in case_timeline(history, images).offsets] == [5, 30]
+
+
+# --- leftovers52b: a case where one film's own moment cannot be placed (crawled57 saw it: Eurorad 17086's "At the 3rd
+# day of internment" before "internment" was read): the case's films telling no moment of their own are blank WITH a
+# reason the reviewer sees (was no offset staged at all)
+
+_EU17086 = ("eu_portugal_58_years_male_patient_of_58_years_fever_since_4_days_figure_1a_c_one_legend_pa_and_ct_same_"
+            "day_ap_at_the_3rd_day_of_internment.html")
+
+
+def _offset_results(html: str, tmp_path: Path) -> dict[int, tuple[object, str]]:
+    page = tmp_path / "page.html"
+    page.write_text(html)
+    found = {}
+    for record in records("eurorad", page, "https://www.eurorad.org/case/17086"):
+        found.update({r.image_position: (r.value, r.reason) for r in normalize_case(record) if r.field == "offset"})
+    return found
+
+
+def test_leftovers52b_films_beside_an_unplaced_film_are_blank_with_a_reason(tmp_path):
+    html = (FIXTURES / "eurorad" / "unseen57" / _EU17086).read_text()
+    assert "3rd day of internment" in html
+    found = _offset_results(html.replace("3rd day of internment", "3rd day of the zzzz"), tmp_path)
+    assert sorted(found) == [0, 1, 2, 3]
+    assert found[3] == (None, "'3rd day of the zzzz': its day is not told")
+    for position in (0, 1, 2):
+        value, reason = found[position]
+        assert value is None and reason.startswith("no moment of this image in its own words; ")
+        assert "'3rd day of the zzzz'" in reason
+    # (the page as written: every film placed, as before)
+    assert {p: v for p, (v, _) in _offset_results(html, tmp_path).items()} == {0: "4", 1: "4", 2: "4", 3: "7"}
+
+
+def test_leftovers52b_a_film_without_a_moment_in_a_case_telling_no_time_stages_no_offset():
+    history = "A 60-year-old man with cough."
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(("Chest X-ray.", "Chest CT."))]
+    timeline = case_timeline(history, images)
+    assert [(o.value, o.reason) for o in timeline.offsets] == [(None, "no moment of this image in its own words")] * 2
+    from ingest.records import CaseRecord, ImageRecord
+
+    record = CaseRecord(source="eurorad", source_key="x", url="https://www.eurorad.org/case/1", history=history,
+                        images=[ImageRecord(position=k, source_url=f"https://x/{k}.jpg", caption=c)
+                                for k, c in enumerate(("Chest X-ray.", "Chest CT."))])
+    assert [_image_offset(record, image, timeline) for image in record.images] == [None, None]  # (as before)

@@ -220,7 +220,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
 # v41: as TIMELINE 144 (a paper's citing "On postpartum day 4")
 # v42: as TIMELINE 145 (a readmission the history dates)
-OFFSET_VERSION = 42
+# v43: as TIMELINE 146 (a blank with a reason beside an unplaced film)
+OFFSET_VERSION = 43
 
 # --- View ----------------------------------------------------------------------------------------
 
