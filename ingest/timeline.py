@@ -4091,7 +4091,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets,
-                   discharge_before_return=discharge_before_return(history))
+                   discharge_before_return=discharge_before_return(history),
+                   moved_to_icu=moved_to_icu_later(history))
     if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
         # "arrived to emergency ... and was intubated there": in intensive care from the arrival
         dates = replace(dates, straight_to_icu=True)
@@ -4352,6 +4353,8 @@ class _Dates:
     #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
     #: a film dated before ``onset`` counts from the last of them before it.
     earlier_onsets: tuple[tuple[date, str], ...] = ()
+    #: The history moves the patient to intensive care after the admission (``moved_to_icu_later``).
+    moved_to_icu: bool = False
 
 
 #: The patient moved to intensive care: "transferred to the intensive care unit", "was admitted to the ICU", "moved
@@ -4378,6 +4381,28 @@ def icu_admission_moment(history: str, day_first: bool = False) -> Moment | None
                 continue
         found.update(_told_days(history, m, start, end, day_first))
     return _the_one(found)
+
+
+#: The verbs of a move from a ward ("transferred", "moved", "shifted"), not of an admission that may be the first.
+_MOVE_VERB = compile_fast(r"\A(?:transferred|moved|shifted|transfer)\b", re.IGNORECASE)
+#: Another hospital the patient comes from ("transferred from the district hospital to our ICU"): the arrival here.
+_FROM_ELSEWHERE = compile_fast(r"\bfrom\b", re.IGNORECASE)
+
+
+def moved_to_icu_later(history: str) -> bool:
+    """True when the history moves the patient (not another person) to intensive care after the admission: "He was
+    transferred to the ICU on the second day", "was later admitted to the intensive care unit"; not an admission that
+    may be the first ("He was admitted to the ICU"), nor a transfer from another hospital ("transferred from the
+    district hospital to our ICU": the arrival here)."""
+    if not has_any(text_context(history).lower, ("icu", "itu", "intensive", "critical care")):
+        return False
+    for m in _MOVED_TO_ICU.finditer(history):
+        start, end = sentence_at(history, m.start())
+        if about_other_person(history, m.start(), m.end()) or _FROM_ELSEWHERE.search(history, start, end):
+            continue
+        if _MOVE_VERB.match(m.group(0)) or _LATER_IN_STAY.search(history, start, end):
+            return True
+    return False
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -5094,6 +5119,15 @@ def _discharge_is_the_first(dates: _Dates) -> bool:
     return discharge.kind == readmission.kind == DATED and discharge.days < readmission.days
 
 
+def _icu_arrival_untold(moment: Moment, dates: _Dates) -> bool:
+    """True for a film "at admission to the ICU" ("CT at admission to the intensive care unit") of a case whose history
+    moves the patient to the unit after the admission (``moved_to_icu_later``) on a day it does not tell: the unit's
+    admission, not the hospital's (was the hospital's day: a wrong value)."""
+    return (moment.kind == SINCE_ADMISSION and moment.days == 0 and moment.where != "history"
+            and dates.icu_admission is None and not dates.straight_to_icu and dates.moved_to_icu
+            and bool(_TO_ICU.search(moment.evidence)))
+
+
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
     """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
     event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
@@ -5137,6 +5171,9 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
         if day is not None:
             return day, "timeline.icu-day", ""
+    if _icu_arrival_untold(moment, dates):
+        return None, "timeline.icu-day", (f"{moment.evidence!r}: the history moves the patient to intensive care "
+                                          "after the admission, on a day it does not tell")
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}

@@ -6156,3 +6156,40 @@ def test_leftovers52b_a_film_without_a_moment_in_a_case_telling_no_time_stages_n
                         images=[ImageRecord(position=k, source_url=f"https://x/{k}.jpg", caption=c)
                                 for k, c in enumerate(("Chest X-ray.", "Chest CT."))])
     assert [_image_offset(record, image, timeline) for image in record.images] == [None, None]  # (as before)
+
+
+# --- leftovers52b: a film "at admission to the ICU" of a patient the history moves there later on a day it does not
+# tell ("He was admitted to the ward and transferred to the ICU on the second day": whose second day is not said) is
+# blank with a reason (was the hospital admission's day: a wrong value)
+
+_ICU_FILMS = ("Chest X-ray at admission.", "CT at admission to the intensive care unit.", "Chest X-ray on ICU day 3.")
+
+
+@pytest.mark.parametrize("told", [
+    "He was admitted to the ward and transferred to the ICU on the second day.",
+    "He was admitted. He was later transferred to the intensive care unit.",
+    "She was admitted to the ward; her condition worsened and she was moved to the ICU.",
+    "He was subsequently admitted to the intensive care unit for high-flow oxygen.",
+])
+def test_leftovers52b_a_film_at_icu_admission_of_a_later_move_untold_is_blank(told):
+    history = f"A 60-year-old man presented with fever for 5 days. {told}"
+    offsets = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(_ICU_FILMS)]).offsets
+    assert offsets[0].value == 5
+    assert offsets[1].value is None and "moves the patient to intensive care" in offsets[1].reason
+    assert offsets[2].value is None
+
+
+@pytest.mark.parametrize("told, icu", [
+    # the move's day told: that day, as before
+    ("He was admitted. On the second day of hospitalization he was transferred to the ICU.", 7),
+    # an admission that may be the first, straight there, a transfer from another hospital, another person: the
+    # hospital admission's day, as before
+    ("He was admitted to the ICU.", 5),
+    ("He was admitted directly to the intensive care unit.", 5),
+    ("He was transferred from the district hospital to our ICU.", 5),
+    ("His wife was transferred to the ICU.", 5),
+])
+def test_leftovers52b_a_film_at_icu_admission_otherwise_as_before(told, icu):
+    history = f"A 60-year-old man presented with fever for 5 days. {told}"
+    offsets = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(_ICU_FILMS[:2])]).offsets
+    assert [o.value for o in offsets] == [5, icu]

@@ -221,7 +221,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v41: as TIMELINE 144 (a paper's citing "On postpartum day 4")
 # v42: as TIMELINE 145 (a readmission the history dates)
 # v43: as TIMELINE 146 (a blank with a reason beside an unplaced film)
-OFFSET_VERSION = 43
+# v44: as TIMELINE 147 (a film at the ICU admission of a later move on an untold day: blank)
+OFFSET_VERSION = 44
 
 # --- View ----------------------------------------------------------------------------------------
 
