@@ -49,7 +49,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 147  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 148  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -594,6 +594,7 @@ TIMELINE_VERSION = 147  # v2: "day N of admission", "hospital day N" are N days 
 #                           blank with a reason (was no offset staged)
 #                      v147: a film "at admission to the ICU" of a patient moved there later on an untold day is blank
 #                           (was the hospital admission's day)
+#                      v148: "re-admitted", "re-hospitalized" are the return's, not a second admission date
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -290,7 +290,8 @@ _PRESENTED_AS_HAD = compile_fast(
     r"complete|further|respiratory)\s+){0,2}(?:improvement|worsening|deterioration|recovery|evolution|resolution|"
     r"amelioration|progression)\b", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
-    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    # (not "re-admitted", "re-hospitalized": the return's, as "readmitted" is)
+    r"\b(?<!re-)(?<!re\u2010)(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
     r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
     # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")

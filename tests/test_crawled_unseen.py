@@ -6193,3 +6193,17 @@ def test_leftovers52b_a_film_at_icu_admission_otherwise_as_before(told, icu):
     history = f"A 60-year-old man presented with fever for 5 days. {told}"
     offsets = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(_ICU_FILMS[:2])]).offsets
     assert [o.value for o in offsets] == [5, icu]
+
+
+# --- leftovers52b: "re-admitted", "re-hospitalized" are the return's, as "readmitted" is: not a second admission date
+# (the history's admission date was lost, so a dated return placed nothing)
+
+@pytest.mark.parametrize("r", [
+    "He was re-admitted to our hospital on 2 April 2020 with dyspnoea.",
+    "He was re-hospitalized on 2 April 2020.",
+])
+def test_leftovers52b_a_hyphenated_readmission_is_no_second_admission(r):
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020", r=r)
+    assert history_dates(history)[1] == (date(2020, 3, 2), "2 March 2020")
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images).offsets] == [5, 36]

@@ -222,7 +222,8 @@ FINDING_VERSION = 21  # v21: the Portuguese "no leito" / "no dia 5" no negation,
 # v42: as TIMELINE 145 (a readmission the history dates)
 # v43: as TIMELINE 146 (a blank with a reason beside an unplaced film)
 # v44: as TIMELINE 147 (a film at the ICU admission of a later move on an untold day: blank)
-OFFSET_VERSION = 44
+# v45: as TIMELINE 148 ("re-admitted" no second admission date)
+OFFSET_VERSION = 45
 
 # --- View ----------------------------------------------------------------------------------------
 
