@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 149  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 154  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -613,6 +613,15 @@ TIMELINE_VERSION = 149  # v2: "day N of admission", "hospital day N" are N days 
 #                           N95 respirators") is no symptom onset
 #                      v149: a sentence citing two figures in turn gives each its own clause ("a chest radiograph was
 #                           made (Figure 2), followed on the same day by a CT ... (Figure 3)": Figure 3 was undated)
+#                      v150: a paper's text citing a figure "On postpartum day 4" (the timeline's delivery days) is the
+#                           film's moment (was a bare "day 4", or none)
+#                      v151: a readmission the history dates ("readmitted on 02/04/2020", day first where the source
+#                           writes so) is the day of the films "at readmission" (was no readmission: blank)
+#                      v152: the films telling no moment of their own beside a film the timeline cannot place are
+#                           blank with a reason (was no offset staged)
+#                      v153: a film "at admission to the ICU" of a patient moved there later on an untold day is blank
+#                           (was the hospital admission's day)
+#                      v154: "re-admitted", "re-hospitalized" are the return's, not a second admission date
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -1935,10 +1944,29 @@ def _filename_modality(image: ImageRecord) -> FieldResult | None:
 
 def _image_offset(record: CaseRecord, image: ImageRecord, timeline: Timeline) -> FieldResult | None:
     placed = timeline.offset_of(image.position)
-    if placed is None or (placed.value is None and placed.reason == "no moment of this image in its own words"):
+    if placed is not None and placed.value is None and placed.reason == _NO_OWN_MOMENT:
+        placed = replace(placed, reason=_beside_an_unplaced_film(timeline, image.position))
+    if placed is None or (placed.value is None and not placed.reason):
         return None
     texts = image_texts(record, image)
     raw = "\n".join(t for t in (texts.date_text, texts.caption, texts.filename if placed.value is not None else "")
                     if t)
     return FieldResult("offset", image.position, raw or record.history, csv_value(placed.value), placed.evidence,
                        placed.rule, TIMELINE_VERSION, placed.reason)
+
+
+#: The timeline's reason for a film telling no moment of its own: no offset staged (most such films are of cases
+#: telling no time), unless ``_beside_an_unplaced_film``.
+_NO_OWN_MOMENT = "no moment of this image in its own words"
+
+
+def _beside_an_unplaced_film(timeline: Timeline, position: int) -> str:
+    """The reason the reviewer sees for a film telling no moment of its own in a case where another film tells one
+    the timeline cannot place ("At the 3rd day of zzz", "ICU day 3" of an ICU admission not told): the case's films
+    are placed by their order, which that film leaves open (was no offset at all); "" when no other film is so."""
+    unplaced = [o for o in timeline.offsets if o.position != position and o.value is None and o.reason
+                and o.reason != _NO_OWN_MOMENT]
+    if not unplaced:
+        return ""
+    return (f"{_NO_OWN_MOMENT}; the case's films are placed by their order, and another film's day is not placed "
+            f"({unplaced[0].reason})")

@@ -37,6 +37,7 @@ from ingest.pdf_figures import PdfFigure
 from ingest.records import TIMELINE_NOTE, CaseRecord, ImageRecord
 from ingest.timeline import (
     AFTER_PREVIOUS,
+    POSTPARTUM_DAY,
     PRESENTING,
     SINCE_ADMISSION,
     SINCE_ONSET,
@@ -74,6 +75,9 @@ _FILM_BEFORE_DAY = r"\b(?:on\s+)?the\s+(?:next|following|same)\s+day\b(?!\s+(?:a
 # clinicians' "HD 9", "POD 5", upper case only as the timeline reads them): a panel sharing its legend's lead takes
 # the count's base along, not a bare "day 5".
 _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
+                   # a day from the delivery, in the timeline's words ("On postpartum day 4", "day 2 after the
+                   # cesarean section": before the bare "day 2" below)
+                   rf"(?:{POSTPARTUM_DAY})|"
                    r"(?:hospital\s+|illness\s+|post-?op(?:erative)?\s+|post-?admission\s+|(?:P?ICU|ITU)\s+)?"
                    # (and the signed "day +12" of a legend counting from a day 0)
                    rf"day(?:\s+|\s*\+\s*)\d+(?:{_DAY_OF}|{_DAY_FROM})?|"
@@ -103,7 +107,9 @@ _DATE = re.compile(r"\b(?:(?-i:(?:HD|POD)\s*#?\s*\d{1,3})\b|"
                    # (not "April 2020": a month with its year names no day)
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}(?!\d)(?:,?\s+\d{4})?|"
                    # numeric dates with their year: "2020-02-12", "15.03.2020", "4/11/2020"
-                   r"(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?![\d-])|\d{1,2}([./])\d{1,2}\1(?:19|20)\d{2}(?!\d))", re.I)
+                   # (the separator named: the timeline's delivery days above hold groups of their own)
+                   r"(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?![\d-])|"
+                   r"\d{1,2}(?P<sep>[./])\d{1,2}(?P=sep)(?:19|20)\d{2}(?!\d))", re.I)
 #: Moments that only place a film roughly: a text naming one of them and a day ("on admission day
 #: 1", "Follow-up CXR (E) day 6") is dated by the day.
 _VAGUE = re.compile(r"(?:on\s+|at\s+)?(?:admission|follow-up|discharge|presentation)", re.I)

@@ -290,7 +290,8 @@ _PRESENTED_AS_HAD = compile_fast(
     r"complete|further|respiratory)\s+){0,2}(?:improvement|worsening|deterioration|recovery|evolution|resolution|"
     r"amelioration|progression)\b", re.IGNORECASE)
 _ADMISSION_CUES = compile_fast(
-    r"\b(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
+    # (not "re-admitted", "re-hospitalized": the return's, as "readmitted" is)
+    r"\b(?<!re-)(?<!re\u2010)(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
     r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
     # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")
@@ -2627,6 +2628,8 @@ _POSTPARTUM_DAY = compile_fast(
     rf"|\bday\s*(?P<n2>\d{{1,2}})\s+(?:post[-\u2010\s]?partum\b|(?:after|following|post)\s+{_DELIVERY_WORD})"
     r"|\b(?P<n3>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+post[-\u2010\s]?partum\b",
     re.IGNORECASE)
+#: (the pattern for ``papers._DATE``: the text citing a figure names a day from the delivery in the same words)
+POSTPARTUM_DAY = _POSTPARTUM_DAY.pattern
 _NUMBER_WORDS = {w: k for k, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                                             "ten"), start=1)}
 
@@ -3457,7 +3460,7 @@ def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: s
         history, findings, *(t for i in ordered for t in (i.date_text, i.caption)))
     moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
         image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
-    readmission = _case_readmission(history, findings)
+    readmission = _case_readmission(history, findings, day_first)
     if readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
         # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
@@ -4108,7 +4111,7 @@ class CaseImages:
         onset = self._onset - _since_onset(self._chosen[k]) + _since_onset(chosen)
         day_zero = self._day_zero - _has_day_zero_label(self._moments[k]) + _has_day_zero_label(moments)
         timeline, dates, _ = _anchor(history, findings, self._day_first, onset > 0,
-                                     _case_readmission(history, findings))
+                                     _case_readmission(history, findings, self._day_first))
         if presenting is None:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
@@ -4219,9 +4222,11 @@ def _discussion_event(discussion: str, event: str, day_first: bool) -> Moment | 
     return event_moment(_patient_sentences(discussion), event, day_first) if discussion else None
 
 
-def _case_readmission(history: str, findings: str) -> Moment | None:
-    """The case's readmission (``readmission_moment``): the history's, else the findings'."""
-    return readmission_moment(history) or readmission_moment(findings)
+def _case_readmission(history: str, findings: str, day_first: bool = False) -> Moment | None:
+    """The case's readmission (``readmission_moment``): the history's, else the findings'; else the date the history
+    (or the findings) readmits the patient on (``dated_readmission``)."""
+    return (readmission_moment(history) or readmission_moment(findings) or dated_readmission(history, day_first)
+            or dated_readmission(findings, day_first))
 
 
 def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, readmission: Moment | None,
@@ -4266,7 +4271,8 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
                    first_visit=first_visit_moment(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets,
-                   discharge_before_return=discharge_before_return(history))
+                   discharge_before_return=discharge_before_return(history),
+                   moved_to_icu=moved_to_icu_later(history))
     if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
         # "arrived to emergency ... and was intubated there": in intensive care from the arrival
         dates = replace(dates, straight_to_icu=True)
@@ -4527,6 +4533,8 @@ class _Dates:
     #: The onsets of the history's earlier episodes of the illness (a reinfection's first episode, ``_episodes``):
     #: a film dated before ``onset`` counts from the last of them before it.
     earlier_onsets: tuple[tuple[date, str], ...] = ()
+    #: The history moves the patient to intensive care after the admission (``moved_to_icu_later``).
+    moved_to_icu: bool = False
 
 
 #: The patient moved to intensive care: "transferred to the intensive care unit", "was admitted to the ICU", "moved
@@ -4553,6 +4561,28 @@ def icu_admission_moment(history: str, day_first: bool = False) -> Moment | None
                 continue
         found.update(_told_days(history, m, start, end, day_first))
     return _the_one(found)
+
+
+#: The verbs of a move from a ward ("transferred", "moved", "shifted"), not of an admission that may be the first.
+_MOVE_VERB = compile_fast(r"\A(?:transferred|moved|shifted|transfer)\b", re.IGNORECASE)
+#: Another hospital the patient comes from ("transferred from the district hospital to our ICU"): the arrival here.
+_FROM_ELSEWHERE = compile_fast(r"\bfrom\b", re.IGNORECASE)
+
+
+def moved_to_icu_later(history: str) -> bool:
+    """True when the history moves the patient (not another person) to intensive care after the admission: "He was
+    transferred to the ICU on the second day", "was later admitted to the intensive care unit"; not an admission that
+    may be the first ("He was admitted to the ICU"), nor a transfer from another hospital ("transferred from the
+    district hospital to our ICU": the arrival here)."""
+    if not has_any(text_context(history).lower, ("icu", "itu", "intensive", "critical care")):
+        return False
+    for m in _MOVED_TO_ICU.finditer(history):
+        start, end = sentence_at(history, m.start())
+        if about_other_person(history, m.start(), m.end()) or _FROM_ELSEWHERE.search(history, start, end):
+            continue
+        if _MOVE_VERB.match(m.group(0)) or _LATER_IN_STAY.search(history, start, end):
+            return True
+    return False
 
 
 _DISCHARGED = compile_fast(r"\b(?:discharged|dimess[oa])\b", re.IGNORECASE)
@@ -4889,6 +4919,29 @@ def readmission_moment(history: str) -> Moment | None:
                          if x.kind == AFTER_PREVIOUS and "later" in x.evidence.lower())
     days = {x.days for x in found}
     return next(iter(found)) if len(days) == 1 else None
+
+
+#: The patient admitted again, in words that name nothing else ("readmitted", "re-hospitalized", "readmission"; not
+#: "returned", "came back": a return from a trip, a result).
+_READMITTED_WORD = compile_fast(r"\b(?:re-?admitted|readmission|re-?hospitali[sz](?:ed|ation))\b", re.IGNORECASE)
+
+
+def dated_readmission(history: str, day_first: bool = False) -> Moment | None:
+    """The date the history readmits the patient on, told in the readmission's clause ("He was readmitted on 2 April
+    2020", "On 02/04/2020 she was readmitted with dyspnoea", slashed dates read day first where the source writes
+    them so: ``day_first``); None when a readmission's clause tells no date or several, another person is readmitted,
+    or the readmissions' clauses tell different dates."""
+    found = set()
+    for m in (_READMITTED_WORD.finditer(history) if has_any(text_context(history).lower, ("readmi", "re-admi",
+                                                                                         "hospitali")) else ()):
+        if about_other_person(history, m.start(), m.end()):
+            continue
+        c_start, c_end = clause_at(history, m.start())
+        told = _dated_moments(history[c_start:c_end], "history", day_first, False)
+        if len({x.days for x in told}) != 1:
+            continue
+        found.add(told[0])
+    return next(iter(found)) if len({x.days for x in found}) == 1 else None
 
 
 def _discharged_just_before(history: str, start: int) -> bool:
@@ -5259,6 +5312,15 @@ def _discharge_is_the_first(dates: _Dates) -> bool:
     return discharge.kind == readmission.kind == DATED and discharge.days < readmission.days
 
 
+def _icu_arrival_untold(moment: Moment, dates: _Dates) -> bool:
+    """True for a film "at admission to the ICU" ("CT at admission to the intensive care unit") of a case whose history
+    moves the patient to the unit after the admission (``moved_to_icu_later``) on a day it does not tell: the unit's
+    admission, not the hospital's (was the hospital's day: a wrong value)."""
+    return (moment.kind == SINCE_ADMISSION and moment.days == 0 and moment.where != "history"
+            and dates.icu_admission is None and not dates.straight_to_icu and dates.moved_to_icu
+            and bool(_TO_ICU.search(moment.evidence)))
+
+
 def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, str, str] | None:
     """(the moment the history gives the event, the event's name, the rule) of a moment counted from an
     event of the stay ("4 weeks after discharge", "at readmission", "3 days after intubation"); None
@@ -5302,6 +5364,9 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
         if day is not None:
             return day, "timeline.icu-day", ""
+    if _icu_arrival_untold(moment, dates):
+        return None, "timeline.icu-day", (f"{moment.evidence!r}: the history moves the patient to intensive care "
+                                          "after the admission, on a day it does not tell")
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}

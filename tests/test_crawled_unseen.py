@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.case_fields import _exam_clause, _reformats_of_one_exam, cited_sentences, image_texts, normalize_case
+from ingest.case_fields import (
+    _exam_clause,
+    _image_offset,
+    _reformats_of_one_exam,
+    cited_sentences,
+    image_texts,
+    normalize_case,
+)
 from ingest.eurorad import parse_eurorad_case
 from ingest.normalize import NORMALIZERS
 from ingest.normalize.imaging import exam_outside_dataset, normalize_view
@@ -6160,3 +6167,142 @@ def test_unseen58_an_own_normal_film_of_months_before_the_illness_is_no_finding_
 def test_unseen58_a_normal_film_not_told_months_before_stays_the_case_s(tmp_path, old, new):
     cases = _unseen58_eurorad_cases(tmp_path, (old, new))
     assert list(cases) == ["17458"] and len(cases["17458"][1]) == 5
+
+
+# --- leftovers52b: a readmission the history dates ("He was readmitted on 2 April 2020", "On 02/04/2020 she was
+# readmitted": slashed dates day first on the sites writing them so) is the day of the films "at readmission" (was no
+# readmission read: blank)
+
+_DATED_RETURN = ("A 60-year-old man with fever and cough for 5 days was admitted on {a}. He improved and was "
+                 "discharged on {d}. {r}")
+_AT_READMISSION_FILMS = ("Chest X-ray at admission.", "Chest CT at readmission.")
+
+
+@pytest.mark.parametrize("a, d, r, day_first", [
+    ("02/03/2020", "15/03/2020", "He was readmitted on 02/04/2020 with worsening dyspnoea.", True),
+    ("02.03.2020", "15.03.2020", "On 02.04.2020 he was readmitted with worsening dyspnoea.", True),
+    ("2 March 2020", "15 March 2020", "He was readmitted to our hospital on 2 April 2020 with dyspnoea.", False),
+    ("March 2, 2020", "March 15, 2020", "On April 2, 2020, he was readmitted because of dyspnoea.", False),
+    ("2 March 2020", "15 March 2020", "Readmission on 2 April 2020 for dyspnoea.", True),
+])
+def test_leftovers52b_a_dated_readmission_places_the_films_at_readmission(a, d, r, day_first):
+    history = _DATED_RETURN.format(a=a, d=d, r=r)
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images, day_first=day_first).offsets] == [5, 36]
+
+
+@pytest.mark.parametrize("r", [
+    # another person readmitted, a return from a trip, two dates in the readmission's clause: no readmission's day
+    "His wife was readmitted on 2 April 2020 with dyspnoea.",
+    "He returned from Milan on 2 April 2020 and developed dyspnoea.",
+    "He was readmitted between 2 April 2020 and 4 April 2020 for tests.",
+    "He was later readmitted with dyspnoea.",
+])
+def test_leftovers52b_a_readmission_without_its_own_date_stays_blank(r):
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020", r=r)
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    offsets = case_timeline(history, images).offsets
+    assert offsets[0].value == 5 and offsets[1].value is None and offsets[1].reason
+
+
+def test_leftovers52b_a_dated_readmission_after_a_told_interval_keeps_the_interval():
+    # "readmitted 12 days after discharge" (the timeline's reading before) comes first
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020",
+                                   r="He was readmitted 12 days after discharge, on 27 March 2020.")
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images).offsets] == [5, 30]
+
+
+# --- leftovers52b: a case where one film's own moment cannot be placed (crawled57 saw it: Eurorad 17086's "At the 3rd
+# day of internment" before "internment" was read): the case's films telling no moment of their own are blank WITH a
+# reason the reviewer sees (was no offset staged at all)
+
+_EU17086 = ("eu_portugal_58_years_male_patient_of_58_years_fever_since_4_days_figure_1a_c_one_legend_pa_and_ct_same_"
+            "day_ap_at_the_3rd_day_of_internment.html")
+
+
+def _offset_results(html: str, tmp_path: Path) -> dict[int, tuple[object, str]]:
+    page = tmp_path / "page.html"
+    page.write_text(html)
+    found = {}
+    for record in records("eurorad", page, "https://www.eurorad.org/case/17086"):
+        found.update({r.image_position: (r.value, r.reason) for r in normalize_case(record) if r.field == "offset"})
+    return found
+
+
+def test_leftovers52b_films_beside_an_unplaced_film_are_blank_with_a_reason(tmp_path):
+    html = (FIXTURES / "eurorad" / "unseen57" / _EU17086).read_text()
+    assert "3rd day of internment" in html
+    found = _offset_results(html.replace("3rd day of internment", "3rd day of the zzzz"), tmp_path)
+    assert sorted(found) == [0, 1, 2, 3]
+    assert found[3] == (None, "'3rd day of the zzzz': its day is not told")
+    for position in (0, 1, 2):
+        value, reason = found[position]
+        assert value is None and reason.startswith("no moment of this image in its own words; ")
+        assert "'3rd day of the zzzz'" in reason
+    # (the page as written: every film placed, as before)
+    assert {p: v for p, (v, _) in _offset_results(html, tmp_path).items()} == {0: "4", 1: "4", 2: "4", 3: "7"}
+
+
+def test_leftovers52b_a_film_without_a_moment_in_a_case_telling_no_time_stages_no_offset():
+    history = "A 60-year-old man with cough."
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(("Chest X-ray.", "Chest CT."))]
+    timeline = case_timeline(history, images)
+    assert [(o.value, o.reason) for o in timeline.offsets] == [(None, "no moment of this image in its own words")] * 2
+    from ingest.records import CaseRecord, ImageRecord
+
+    record = CaseRecord(source="eurorad", source_key="x", url="https://www.eurorad.org/case/1", history=history,
+                        images=[ImageRecord(position=k, source_url=f"https://x/{k}.jpg", caption=c)
+                                for k, c in enumerate(("Chest X-ray.", "Chest CT."))])
+    assert [_image_offset(record, image, timeline) for image in record.images] == [None, None]  # (as before)
+
+
+# --- leftovers52b: a film "at admission to the ICU" of a patient the history moves there later on a day it does not
+# tell ("He was admitted to the ward and transferred to the ICU on the second day": whose second day is not said) is
+# blank with a reason (was the hospital admission's day: a wrong value)
+
+_ICU_FILMS = ("Chest X-ray at admission.", "CT at admission to the intensive care unit.", "Chest X-ray on ICU day 3.")
+
+
+@pytest.mark.parametrize("told", [
+    "He was admitted to the ward and transferred to the ICU on the second day.",
+    "He was admitted. He was later transferred to the intensive care unit.",
+    "She was admitted to the ward; her condition worsened and she was moved to the ICU.",
+    "He was subsequently admitted to the intensive care unit for high-flow oxygen.",
+])
+def test_leftovers52b_a_film_at_icu_admission_of_a_later_move_untold_is_blank(told):
+    history = f"A 60-year-old man presented with fever for 5 days. {told}"
+    offsets = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(_ICU_FILMS)]).offsets
+    assert offsets[0].value == 5
+    assert offsets[1].value is None and "moves the patient to intensive care" in offsets[1].reason
+    assert offsets[2].value is None
+
+
+@pytest.mark.parametrize("told, icu", [
+    # the move's day told: that day, as before
+    ("He was admitted. On the second day of hospitalization he was transferred to the ICU.", 7),
+    # an admission that may be the first, straight there, a transfer from another hospital, another person: the
+    # hospital admission's day, as before
+    ("He was admitted to the ICU.", 5),
+    ("He was admitted directly to the intensive care unit.", 5),
+    ("He was transferred from the district hospital to our ICU.", 5),
+    ("His wife was transferred to the ICU.", 5),
+])
+def test_leftovers52b_a_film_at_icu_admission_otherwise_as_before(told, icu):
+    history = f"A 60-year-old man presented with fever for 5 days. {told}"
+    offsets = case_timeline(history, [ImageTexts(k, caption=c) for k, c in enumerate(_ICU_FILMS[:2])]).offsets
+    assert [o.value for o in offsets] == [5, icu]
+
+
+# --- leftovers52b: "re-admitted", "re-hospitalized" are the return's, as "readmitted" is: not a second admission date
+# (the history's admission date was lost, so a dated return placed nothing)
+
+@pytest.mark.parametrize("r", [
+    "He was re-admitted to our hospital on 2 April 2020 with dyspnoea.",
+    "He was re-hospitalized on 2 April 2020.",
+])
+def test_leftovers52b_a_hyphenated_readmission_is_no_second_admission(r):
+    history = _DATED_RETURN.format(a="2 March 2020", d="15 March 2020", r=r)
+    assert history_dates(history)[1] == (date(2020, 3, 2), "2 March 2020")
+    images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
+    assert [o.value for o in case_timeline(history, images).offsets] == [5, 36]

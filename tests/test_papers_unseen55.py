@@ -193,7 +193,7 @@ def test_leftovers52_a_postpartum_day_counts_from_the_delivery():
                           ("on the third puerperal day", "8")):
         assert _offsets(NEWBORN, {_POSTPARTUM: written, body: "Her portable chest radiograph"}) == \
             [["3", "3", days]], written
-    # (the text citing the figure: papers' own date words; its "On postpartum day 4" is not among them yet)
+    # (the text citing the figure: papers' own date words; its "On postpartum day 4" since leftovers52b, below)
     for written, days in (("Four days after delivery", "9"), ("On the 3rd day after the caesarean section", "8")):
         assert _offsets(NEWBORN, {_POSTPARTUM: "", body: f"{written}, her portable chest radiograph"}) == \
             [["3", "3", days]], written
@@ -262,3 +262,28 @@ def test_leftovers52_a_later_return_not_after_the_discharges_sentence_stays_unre
                     "He was discharged on 20 March. He was seen in clinic. Ten days later he was readmitted.",
                     "He was admitted on 10 March. Two days later he was readmitted to the ward."):
         assert readmission_moment(history) is None, history
+
+
+# --- leftovers52b: the text citing a figure counts a day from the delivery as the timeline does ("On postpartum day
+# 4, her portable chest radiograph ... (Figure 3)"): `papers._DATE` takes the timeline's own `POSTPARTUM_DAY`, not a
+# second list (was a bare "day 4", or no moment)
+
+
+def test_leftovers52b_a_citing_sentences_postpartum_day_counts_from_the_delivery():
+    body = "On the fourth day after delivery, her portable chest radiograph"  # (the text citing Figure 3)
+    for written, days in (("On postpartum day 4", "9"), ("On post-partum day 3", "8"), ("On day 4 postpartum", "9"),
+                          ("On the fourth postpartum day", "9"), ("On the 4th day post-partum", "9"),
+                          ("Two days postpartum", "7"), ("On the third puerperal day", "8"),
+                          ("On day 2 after the cesarean section", "7")):
+        assert _offsets(NEWBORN, {_POSTPARTUM: "", body: f"{written}, her portable chest radiograph"}) == \
+            [["3", "3", days]], written
+
+
+def test_leftovers52b_a_citing_sentences_postpartum_day_without_a_delivery_stays_blank():
+    """No delivery's day told: blank, not the bare "day 4" of another count."""
+    xml = (UNSEEN55 / NEWBORN).read_text()
+    start = xml.index("Two days after admission")
+    told = xml[start:xml.index(".", start) + 1]
+    body = "On the fourth day after delivery, her portable chest radiograph"
+    assert _offsets(NEWBORN, {_POSTPARTUM: "", told: "Her condition was stable.",
+                              body: "On postpartum day 4, her portable chest radiograph"})[0][2] is None

@@ -223,7 +223,12 @@ FINDING_VERSION = 23  # v23: a Eurorad patient's own normal film told "four mont
 # v38: "4 weeks after his first discharge" counts from the discharge told before the return
 # v39: as TIMELINE 142 (the Spanish "son" no relative)
 # v40: "discharged on March 27. Twelve days later he was readmitted": the return 12 days after the discharge
-OFFSET_VERSION = 40
+# v41: as TIMELINE 150 (a paper's citing "On postpartum day 4")
+# v42: as TIMELINE 151 (a readmission the history dates)
+# v43: as TIMELINE 152 (a blank with a reason beside an unplaced film)
+# v44: as TIMELINE 153 (a film at the ICU admission of a later move on an untold day: blank)
+# v45: as TIMELINE 154 ("re-admitted" no second admission date)
+OFFSET_VERSION = 45
 
 # --- View ----------------------------------------------------------------------------------------
 
