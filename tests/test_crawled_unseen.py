@@ -6061,3 +6061,39 @@ def test_leftovers52_unseen55_icu_day_3():
             "icu_day_3_post_extubation.html")
     rows = _batch_rows("radiopaedia", "unseen55", name, "https://radiopaedia.org/cases/covid-19-pneumonia-ards-evolution-3")
     assert [rows[k]["offset"] for k in sorted(rows)][:3] == ["7", "10", "10"]
+
+
+# --- unseen59: Radiopaedia 96218's onset told by a moment N ago and the symptoms "since then" ("PCR positive a week
+# ago, fevers and cough since then. Worsening shortness of breath over the last 48 hours": the symptoms run from the
+# test, 7 days; the worsening's 48 hours a later phase, not the onset: was 2)
+
+@pytest.mark.parametrize("history, days", [
+    ("28/40 pregnant. PCR positive a week ago, fevers and cough since then. Worsening shortness of breath over the "
+     "last 48 hours, SpO2 91% on room air.", 7),
+    ("Tested positive for COVID-19 five days ago and has had a fever and a dry cough ever since.", 5),
+    ("Returned from a cruise 10 days ago. Since then fever, myalgia and cough; breathless for 2 days.", 10),
+    ("Diagnosed with SARS-CoV-2 infection 6 days ago; since that day fever and anosmia.", 6),
+    ("Tampone positivo 8 giorni fa, da allora febbre e tosse; dispnea da ieri.", 8),
+])
+def test_unseen59_symptoms_since_a_moment_told_as_a_time_ago_run_from_that_moment(history, days):
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history, days", [
+    # the time since the moment told well ("well since then", "no fever since then"), no symptom since it, another
+    # person's moment, a symptom span of its own longer than the moment's time
+    ("Discharged after COVID-19 pneumonia 3 weeks ago, well since then. Fever and cough for 2 days.", 2),
+    ("Treated for COVID-19 two weeks ago, no fever since then. Dyspnoea for 3 days.", 3),
+    ("PCR positive 9 days ago, in quarantine at home since then. Fever and cough for 2 days.", 2),
+    ("Her husband tested positive 10 days ago and has been coughing since then. She has had fever for 3 days.", 3),
+    ("Cough for 12 days. PCR positive 5 days ago, fever since then.", 12),
+])
+def test_unseen59_since_then_without_the_moments_symptoms_tells_no_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+def test_unseen59_radiopaedia_96218():
+    name = ("rp_2022_layout_2022_australia_34_years_female_28_40_pregnant_pcr_positive_a_week_ago_symptoms_since_then_"
+            "ap_in_ed_ctpa_next_morning_axial.html")
+    rows = _batch_rows("radiopaedia", "unseen59", name, "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
+    assert sorted(row["offset"] for row in rows.values()) == ["7", "8"]
