@@ -615,7 +615,7 @@ def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
     chronic symptom (over ``CHRONIC_SYMPTOM_DAYS``) and a span of weeks told as a slow course (``_SLOW_COURSE``);
     None when every span is one of those."""
     spans = symptom_histories(history)
-    acute = [(amount, m) for amount, m in spans
+    acute = [(amount, m) for amount, m in spans + _symptoms_since_a_moment_ago(history)
              if amount <= CHRONIC_SYMPTOM_DAYS
              and not (amount >= SLOW_COURSE_MIN_DAYS and _slow_course(history, m, amount))]
     if acute:
@@ -623,6 +623,41 @@ def _illness_history(history: str) -> tuple[int, re.Match[str]] | None:
     # no symptom span: the illness named with its time ago ("COVID-19 two months ago, managed at home.
     # Since then persistent dry cough"), a later presentation counted from the illness's onset
     return None if spans else illness_ago(history)
+
+
+#: The onset told as a moment N ago and the symptoms since it ("PCR positive a week ago, fevers and cough since then",
+#: "Tested positive five days ago and has had a fever ever since", "Returned from a cruise 10 days ago. Since then
+#: fever", "tampone positivo 8 giorni fa, da allora febbre"): the symptoms run from that moment, the time ago the
+#: nearest before "since then", in its sentence or the one before.
+_AGO_THEN_SINCE = compile_fast(
+    rf"\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:ago|fa)\b"
+    r"(?P<gap>(?:(?!\b(?:ago|fa)\b)[^.;]){0,80}?(?:[.;]\s+(?:(?!\b(?:ago|fa)\b)[^.;]){0,60}?)?)"
+    r"\b(?:(?:ever\s+)?since\s+(?:then|that\s+(?:day|time|moment))|ever\s+since|da\s+allora|desde\s+entonces)\b",
+    re.IGNORECASE)
+#: Words telling the time since the moment free of the illness ("well since then", "no fever since then").
+_NOT_ILL_SINCE = compile_fast(r"\b(?:no|not|without|free|well|asymptomatic|resolved|recovered|senza|sin)\b",
+                              re.IGNORECASE)
+_SINCE_SYMPTOM_CHARS = 60
+
+
+def _symptoms_since_a_moment_ago(history: str) -> tuple[tuple[int, re.Match[str]], ...]:
+    """(days, match) of each symptom span told from a moment N ago ("PCR positive a week ago, fevers and cough since
+    then": 7), for ``_illness_history`` beside the spans told in one phrase. None where no symptom stands between the
+    moment and "since then" or right after it, where a word tells the time well ("well since then", "no fever since
+    then"), or where the moment is another person's."""
+    if not has_any(text_context(history).lower, ("since", "allora", "entonces")):
+        return ()
+    found = []
+    for m in _AGO_THEN_SINCE.finditer(history):
+        end = min(sentence_at(history, m.end() - 1)[1], m.end() + _SINCE_SYMPTOM_CHARS)
+        if (SYMPTOM_WORDS.search(history, m.start("gap"), end) is None
+                or _NOT_ILL_SINCE.search(history, m.start("gap"), end) is not None
+                or about_other_person(history, m.start(), m.end()) or not is_amount(m.group("n"))):
+            continue
+        amount = amount_in_days(m.group("n"), m.group("unit"))
+        if amount is not None:
+            found.append((amount, m))
+    return tuple(found)
 
 
 def _slow_course(text: str, m: re.Match[str], amount: int) -> bool:

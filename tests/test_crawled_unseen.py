@@ -63,7 +63,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58"]
+           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -6306,3 +6306,39 @@ def test_leftovers52b_a_hyphenated_readmission_is_no_second_admission(r):
     assert history_dates(history)[1] == (date(2020, 3, 2), "2 March 2020")
     images = [ImageTexts(k, caption=c) for k, c in enumerate(_AT_READMISSION_FILMS)]
     assert [o.value for o in case_timeline(history, images).offsets] == [5, 36]
+
+
+# --- unseen59: Radiopaedia 96218's onset told by a moment N ago and the symptoms "since then" ("PCR positive a week
+# ago, fevers and cough since then. Worsening shortness of breath over the last 48 hours": the symptoms run from the
+# test, 7 days; the worsening's 48 hours a later phase, not the onset: was 2)
+
+@pytest.mark.parametrize("history, days", [
+    ("28/40 pregnant. PCR positive a week ago, fevers and cough since then. Worsening shortness of breath over the "
+     "last 48 hours, SpO2 91% on room air.", 7),
+    ("Tested positive for COVID-19 five days ago and has had a fever and a dry cough ever since.", 5),
+    ("Returned from a cruise 10 days ago. Since then fever, myalgia and cough; breathless for 2 days.", 10),
+    ("Diagnosed with SARS-CoV-2 infection 6 days ago; since that day fever and anosmia.", 6),
+    ("Tampone positivo 8 giorni fa, da allora febbre e tosse; dispnea da ieri.", 8),
+])
+def test_unseen59_symptoms_since_a_moment_told_as_a_time_ago_run_from_that_moment(history, days):
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history, days", [
+    # the time since the moment told well ("well since then", "no fever since then"), no symptom since it, another
+    # person's moment, a symptom span of its own longer than the moment's time
+    ("Discharged after COVID-19 pneumonia 3 weeks ago, well since then. Fever and cough for 2 days.", 2),
+    ("Treated for COVID-19 two weeks ago, no fever since then. Dyspnoea for 3 days.", 3),
+    ("PCR positive 9 days ago, in quarantine at home since then. Fever and cough for 2 days.", 2),
+    ("Her husband tested positive 10 days ago and has been coughing since then. She has had fever for 3 days.", 3),
+    ("Cough for 12 days. PCR positive 5 days ago, fever since then.", 12),
+])
+def test_unseen59_since_then_without_the_moments_symptoms_tells_no_onset(history, days):
+    assert onset_gap(history)[0] == days
+
+
+def test_unseen59_radiopaedia_96218():
+    name = ("rp_2022_layout_2022_australia_34_years_female_28_40_pregnant_pcr_positive_a_week_ago_symptoms_since_then_"
+            "ap_in_ed_ctpa_next_morning_axial.html")
+    rows = _batch_rows("radiopaedia", "unseen59", name, "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
+    assert sorted(row["offset"] for row in rows.values()) == ["7", "8"]
