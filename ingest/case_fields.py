@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 146  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 147  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -608,6 +608,8 @@ TIMELINE_VERSION = 146  # v2: "day N of admission", "hospital day N" are N days 
 #                           ("treated from 2 to 16 November 2020 (symptom onset 29 October 2020)") is no onset
 #                      v146: a discharge whose own phrase tells a day of its own ("admitted on day 6 of symptoms,
 #                           discharged on day 14") is not dated by the sentence's other clause (was day 6)
+#                      v147: a bare "day N" of a text making the onset day 1 ("Day 1 corresponds to the onset of
+#                           fever") is N - 1 days after the onset, as a "day N of illness" is (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
