@@ -609,7 +609,8 @@ TIMELINE_VERSION = 147  # v2: "day N of admission", "hospital day N" are N days 
 #                      v146: a discharge whose own phrase tells a day of its own ("admitted on day 6 of symptoms,
 #                           discharged on day 14") is not dated by the sentence's other clause (was day 6)
 #                      v147: a bare "day N" of a text making the onset day 1 ("Day 1 corresponds to the onset of
-#                           fever") is N - 1 days after the onset, as a "day N of illness" is (was blank)
+#                           fever") is N - 1 days after the onset, as a "day N of illness" is (was blank); a paper's
+#                           definition of day 1 in the legend of a figure left out (a chart of the course) is read
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

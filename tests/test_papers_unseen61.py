@@ -50,3 +50,30 @@ def test_a_definition_of_the_admission_as_day_one_keeps_its_own_count():
     films = _films({DEFINITION: "Day 1 corresponds to the day of admission (April 1, 2020)."})
     assert not {"5", "8", "18"} & set(films), films
 
+
+
+# --- a definition of day 1 in the legend of a figure left out (a chart of the course) is the case's -----------------
+
+CHART = "Clinical course of the patient. "
+LEFT_OUT = "Time course of the vital signs and the treatment. "  # a legend the captions' rules leave out (a chart)
+
+
+def test_a_left_out_charts_definition_of_day_one_counts_the_bare_days():
+    """The chart of the course is left out (its legend names a chart, or its pixels are one, as in the crawl): its
+    "Day 1 corresponds to the onset of fever" still counts the text's bare days (were blank)."""
+    (case,) = file_cases(UNSEEN61 / COURSE, {CHART: LEFT_OUT})
+    assert len(case.images) == 4 and case.extra["left_out_figures"]
+    assert image_offsets(case) == ["5", "8", "5", "18"]
+
+
+def test_a_left_out_charts_day_one_of_the_admission_is_not_the_onsets():
+    """A left-out chart making the admission day 1: the bare days never count the illness from day 1."""
+    (case,) = file_cases(UNSEEN61 / COURSE, {CHART: LEFT_OUT,
+                                             DEFINITION: "Day 1 corresponds to the day of admission (April 1)."})
+    assert not {"5", "8", "18"} & set(image_offsets(case))
+
+
+def test_a_left_out_legend_without_a_definition_adds_nothing():
+    """A left-out chart whose legend defines no day 1: the bare days stay blank."""
+    (case,) = file_cases(UNSEEN61 / COURSE, {CHART: LEFT_OUT, DEFINITION: "Clinical course."})
+    assert image_offsets(case) == [None, None, None, None]
