@@ -42,9 +42,11 @@ from ingest.timeline import (
     SINCE_ADMISSION,
     SINCE_ONSET,
     ImageTexts,
+    admission_is_day_one,
     dates_in,
     image_moments,
     onset_gap,
+    onset_is_day_one,
     text_moments,
 )
 
@@ -556,6 +558,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     base = _key_base(article)
     license_text = article.license or (crossref.license if crossref else "")
     kept, excluded = _patient_figures(figures, figure_verdicts or {})
+    not_patient_images = [f for f in figures if f not in kept]
     # A fig-group's member figs have captions of their own ("Patient 1: axial image ...").
     captions = [text for f in kept for text in dict.fromkeys([f.caption, *f.panel_captions.values()])]
     patients = split_patients(article.paragraphs, captions, article.tables, article.extra.get("abstract", ()))
@@ -598,6 +601,7 @@ def cases_from_article(article: Article, *, crossref: CrossrefWork | None = None
     _dates_from_table(cases, patients, base, article.paragraphs)
     if len(cases) == 1:
         _onset_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
+        _day_one_of_left_out(next(iter(cases.values())), not_patient_images)
         _age_from_title(next(iter(cases.values())), article.title)
     if len(cases) == 1 and len(patients) <= 1:
         _patient_from_abstract(next(iter(cases.values())), article.extra.get("abstract", ()))
@@ -1122,6 +1126,24 @@ def _onset_from_abstract(case: CaseRecord, abstract: list[str]) -> None:
     # read by the timeline beside the history, never written into the case's notes (our words)
     case.extra[TIMELINE_NOTE] = (f"Abstract: {sentence} That {modality} was made on admission: "
                                  f"symptom onset {moment.days} days before admission.")
+
+
+def _day_one_of_left_out(case: CaseRecord, left_out_figures: list[Figure]) -> None:
+    """A case report whose count of days is defined only in the legend of a figure left out (a chart of the clinical
+    course: "Clinical course of the patient. Day 1 corresponds to the onset of fever"): the definition is read by the
+    timeline beside the history (``records.TIMELINE_NOTE``), as it is in a kept film's legend, so the text's bare
+    "day 6" counts from it. Not when the history or the kept legends define a day 1 themselves, nor when the left-out
+    legends define two."""
+    texts = (case.history, *(t for image in case.images for t in (image.date_text, image.caption)))
+    if onset_is_day_one(*texts) or admission_is_day_one(*texts):
+        return
+    told = {words: figure for figure in left_out_figures
+            for words in (onset_is_day_one(figure.caption) or admission_is_day_one(figure.caption),) if words}
+    if len(told) != 1:
+        return
+    (words, figure), = told.items()
+    note = f"{figure_name(figure)} (left out, not a patient image): {words}."
+    case.extra[TIMELINE_NOTE] = "\n".join(t for t in (str(case.extra.get(TIMELINE_NOTE, "")), note) if t)
 
 
 def _age_from_title(case: CaseRecord, title: str) -> None:

@@ -3283,13 +3283,15 @@ def _tells_day_of_illness(evidence: str, days: int) -> bool:
 
 
 def _rebased_on_onset(moments: list[Moment], day_one: str) -> list[Moment]:
-    """The moments of a case whose text makes the onset day 1 (``onset_is_day_one``): its "day N of illness" is
-    N - 1 days after the onset, and the definition joins their evidence."""
+    """The moments of a case whose text makes the onset day 1 (``onset_is_day_one``): its "day N of illness" and
+    its bare "day N" (the text's own count, as ``_rebased`` reads a bare day where the admission is day 1) are N - 1
+    days after the onset, and the definition joins their evidence."""
     if not day_one:
         return moments
     return [Moment(SINCE_ONSET, m.days - 1,
                    m.evidence if day_one in m.evidence else f"{day_one}{EVIDENCE_JOIN}{m.evidence}", m.where)
-            if m.kind == SINCE_ONSET and m.days >= 1 and _tells_day_of_illness(m.evidence, m.days) else m
+            if m.days >= 1 and ((m.kind == SINCE_ONSET and _tells_day_of_illness(m.evidence, m.days))
+                                or (m.kind == LABEL and m.where != "filename")) else m
             for m in moments]
 
 
