@@ -357,7 +357,7 @@ _NOT_REVIEWERS = frozenset({SYSTEM_ACTOR, "crawler", "export", "import"})
 
 
 def retire_other_reading(session: Session, case: Case, page_keys: Iterable[str] = ()) -> list[Case]:
-    """``case`` was just staged new from a page whose other reading is staged already: the page's
+    """``case`` was just staged (or found unchanged) from a page whose other reading is staged: the page's
     whole case (key = its identity key) when ``case`` is one person's, the persons' cases when
     ``case`` is the whole page's. Those not released are retired in this transaction: state
     ``duplicate`` of ``case`` (``duplicate_of_case_id``), a reason naming the page's cases as read
@@ -377,6 +377,8 @@ def retire_other_reading(session: Session, case: Case, page_keys: Iterable[str] 
               if whole else others.where(Case.source_key == case.identity_key))
     retired = []
     for old in session.scalars(others.order_by(Case.id)):
+        if whole and not old.source_key.startswith(f"{case.identity_key}-"):
+            continue  # only the page's own cases ("<key>-p<n>", "<key>-n<k>"), whatever else shares its key
         if not retired:
             _restore(session, case, keys)
         if not whole:
