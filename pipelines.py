@@ -52,7 +52,7 @@ from media.imaging import MediaFacts, UnreadableImage, describe_image, sha256_he
 from media.store import MediaStore, open_media_store
 from media.volumes import StackError, stack_to_nifti
 from media.workers import BrokenProcessPool, MediaWorkers
-from staging.identity import any_released, page_case_keys, remember, resolve_record
+from staging.identity import any_released, page_case_keys, remember, resolve_record, retire_other_reading
 from staging.service import known_images, record_documents, source_changed, stage_case
 
 logger = logging.getLogger(__name__)
@@ -486,6 +486,9 @@ def stage_in(session, item: CaseRecord, documents: list[FetchedPage], released: 
                               on_source_changed=source_changed, identity_key=identity.key)
     case.identity_key = identity.key  # a case staged before: in the commit's UPDATE, if it changed
     remember(session, item.source, identity.key, identity.aliases, identity.known)
+    # a page staged whole before and now read person by person, or the reverse (also when this case is
+    # unchanged: the page read whole, split, then whole again; cases of both readings staged before)
+    retire_other_reading(session, case, [key for doc in documents for key in doc.case_keys or ()])
     kill_point("staging-commit")
     return status
 

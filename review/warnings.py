@@ -26,7 +26,7 @@ from curation.marks import adult_confirmed_cases, distinct_pairs
 from db.models import Case, DatasetImport, FieldValue, Image, ReleasedFile
 from dedup.crops import CropIndex, crop_matches, hash_matches_confirmed, thumb_array
 from dedup.hashes import COMBINED_THRESHOLD, HashIndex
-from schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES
+from schema import ADULT_AGE, MODALITY_CT, REDISTRIBUTABLE_LICENSES, ReviewState
 
 #: At most this many candidates are kept per image (closest first).
 MAX_CANDIDATES = 3
@@ -126,8 +126,13 @@ def duplicate_index(session: Session) -> _DupIndex:
             thumbs.append(t)
             index.cropped.append(len(owners) - 1)
 
+    # a case retired as the duplicate of a staged case (by a reviewer, or by a re-crawl reading its
+    # page another way: staging/identity.py retire_other_reading) is never exported: its images are
+    # that case's, they flag no other case
+    retired = select(Case.id).where(Case.review_state == ReviewState.DUPLICATE, Case.duplicate_of_case_id.is_not(None))
     for image_id, case_id, sha, phash, chash, thumb in session.execute(
-            select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.thumb)):
+            select(Image.id, Image.case_id, Image.sha256, Image.phash, Image.chash, Image.thumb)
+            .where(Image.case_id.not_in(retired))):
         owners.append(_Owner("staged", image_id, case_id, f"case {case_id}", sha))
         file_hashes(phash, chash, thumb)
     rows = session.execute(select(ReleasedFile.id, ReleasedFile.path, ReleasedFile.sha256, ReleasedFile.phash,

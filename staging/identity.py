@@ -15,6 +15,8 @@ row is *released*: never staged again, whatever the entry point, the order or ``
   of those identities are marked ``released`` (a case staged before the baseline import is not a
   new patient).
 * ``mark_released``: the ``released`` review state, with its audit event (export and import).
+* ``retire_other_reading``: a page staged whole and now read one case per person (or the reverse):
+  the other reading's cases not released are retired (``duplicate``) in the staging transaction.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, delete, or_, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.bulk import insert_tuples
-from db.models import Case, CaseAlias, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
+from db.models import Case, CaseAlias, FieldValue, ReleasedIdentity, ReleasedRow, ReleaseItem, ReviewEvent, utcnow
 from ingest.identity import SITES, released_row_aliases, site_identity
 from schema import ReviewState
 from staging.service import record_from_case
@@ -346,6 +348,112 @@ def mark_released(session: Session, case: Case, actor: str, reason: str, details
                             reason=reason))
 
 
+# --- a page read whole, then person by person (or the reverse) ----------------------------------------
+
+#: The keys a reviewer's manual split gives (review/actions.py ``split_case``): never retired by a crawl.
+_MANUAL_SPLIT = "#patient-"
+#: Actors whose review events are not a reviewer's work.
+_NOT_REVIEWERS = frozenset({SYSTEM_ACTOR, "crawler", "export", "import"})
+
+
+def retire_other_reading(session: Session, case: Case, page_keys: Iterable[str] = ()) -> list[Case]:
+    """``case`` was just staged (or found unchanged) from a page whose other reading is staged: the page's
+    whole case (key = its identity key) when ``case`` is one person's, the persons' cases when
+    ``case`` is the whole page's. Those not released are retired in this transaction: state
+    ``duplicate`` of ``case`` (``duplicate_of_case_id``), a reason naming the page's cases as read
+    now (``page_keys``), an audit event. A person's case is linked ``split_from_case_id`` to the
+    whole one. Nothing is deleted (a retired case keeps its images, values and history); a released
+    case is left as it is. A reviewer's work on a retired case is named in ``case``'s warnings.
+    Returns the retired cases."""
+    keys = sorted(set(page_keys) | {case.source_key})
+    whole = case.source_key == case.identity_key
+    # the page's cases as read now: a whole case still among them (a page's own patient beside a
+    # comparison film's case, Eurorad's "<case>-n1") is not another reading
+    if not case.identity_key or (not whole and case.identity_key in keys) or (not whole and len(keys) < 2):
+        return []
+    others = select(Case).where(Case.source == case.source, Case.identity_key == case.identity_key,
+                                Case.source_key.not_in(keys))
+    others = (others.where(Case.source_key.not_like(f"%{_MANUAL_SPLIT}%"))
+              if whole else others.where(Case.source_key == case.identity_key))
+    retired = []
+    for old in session.scalars(others.order_by(Case.id)):
+        if whole and not old.source_key.startswith(f"{case.identity_key}-"):
+            continue  # only the page's own cases ("<key>-p<n>", "<key>-n<k>"), whatever else shares its key
+        if not retired:
+            _restore(session, case, keys)
+        if not whole:
+            case.split_from_case_id = old.id
+        work = _reviewer_work(session, old)
+        warning = (f"staged earlier as case {old.id} ({old.source_key}), which a reviewer {work}: "
+                   "carry that review over by hand")
+        if work and warning not in (case.warnings or []):
+            case.warnings = [*(case.warnings or []), warning]
+        if old.review_state in (ReviewState.RELEASED, ReviewState.DUPLICATE):
+            continue
+        _retire(session, old, case, whole, keys)
+        retired.append(old)
+    return retired
+
+
+def _retire(session: Session, old: Case, case: Case, whole: bool, keys: list[str]) -> None:
+    reading = "as one case" if whole else "one case per person"
+    reason = f"the page is now read {reading}: {', '.join(keys)} (re-crawl); this case is retired, kept as it was"
+    before = {"state": old.review_state, "reason": old.review_reason, "duplicate_of_case_id": old.duplicate_of_case_id}
+    old.review_state = ReviewState.DUPLICATE
+    old.review_reason = reason
+    old.duplicate_of_case_id = case.id
+    old.warning_codes = None  # recomputed
+    session.add(ReviewEvent(case_id=old.id, actor=SYSTEM_ACTOR, at=utcnow(), action="duplicate", before=before,
+                            after={"state": ReviewState.DUPLICATE, "reason": reason, "duplicate_of_case_id": case.id,
+                                   "page_cases": keys}, reason=reason))
+
+
+def _retirement(session: Session, case: Case) -> ReviewEvent | None:
+    """The event that retired ``case`` for another reading of its page, if that is its state now."""
+    if case.review_state != ReviewState.DUPLICATE:
+        return None
+    last = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
+                           .order_by(ReviewEvent.id.desc()).limit(1)).first()
+    return last if last is not None and last.actor == SYSTEM_ACTOR and last.action == "duplicate" else None
+
+
+def _restore(session: Session, case: Case, keys: list[str]) -> None:
+    """``case``, retired when its page was read the other way, is the page's reading again (the page
+    read whole, split, then whole): its state before the retirement back, with an audit event."""
+    retired = _retirement(session, case)
+    if retired is None:
+        return
+    before = retired.before or {}
+    reason = f"the page is read this way again: {', '.join(keys)} (re-crawl)"
+    case.review_state = before.get("state") or ReviewState.STAGED
+    case.review_reason = before.get("reason")
+    case.duplicate_of_case_id = before.get("duplicate_of_case_id")
+    case.warning_codes = None
+    session.add(ReviewEvent(case_id=case.id, actor=SYSTEM_ACTOR, at=utcnow(), action="reopen",
+                            before={"state": ReviewState.DUPLICATE}, after={"state": case.review_state},
+                            reason=reason))
+
+
+def _reviewer_work(session: Session, case: Case) -> str:
+    """What a reviewer did on ``case`` ("approved it; set 2 values; ..."), empty when nothing."""
+    done = []
+    state = case.review_state
+    retired = _retirement(session, case)
+    if retired is not None:  # retired by an earlier person's staging: the state it had then
+        state = (retired.before or {}).get("state", state)
+    if state not in (ReviewState.STAGED, ReviewState.RELEASED):
+        done.append(f"marked {state}")
+    overrides = session.scalar(select(func.count(FieldValue.id)).where(FieldValue.case_id == case.id,
+                                                                       FieldValue.override.is_not(None))) or 0
+    if overrides:
+        done.append(f"set {overrides} value(s)")
+    events = session.scalar(select(func.count(ReviewEvent.id)).where(ReviewEvent.case_id == case.id,
+                                                                     ReviewEvent.actor.not_in(_NOT_REVIEWERS))) or 0
+    if events:
+        done.append(f"recorded {events} review event(s)")
+    return "; ".join(done)
+
+
 __all__ = ["IdentityIndex", "Known", "LinkReport", "Resolution", "backfill_case_identities", "is_released",
            "link_released_rows", "load_index", "mark_cases_in_dataset", "mark_released", "prepare_identities",
-           "record_names", "remember", "resolve_record"]
+           "record_names", "remember", "resolve_record", "retire_other_reading"]

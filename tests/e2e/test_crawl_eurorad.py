@@ -109,3 +109,52 @@ def test_an_html_page_served_as_an_image_is_rejected_not_staged(mirror_of, crawl
     warnings, extra = rows(db, "select warnings, extra from cases")[0]
     assert json.loads(extra)["rejected_images"] == [{"url": IMAGE_16754_2, "reason": "not-an-image"}]
     assert "rejected" in json.loads(warnings)[-1]
+
+
+def _serve_16689(mirror, whole: bool) -> None:
+    html = (ROOT / "tests/fixtures/eurorad/case_multi_patient.html").read_text(encoding="utf-8")
+    if whole:  # the figures name no patient: the page is read as one case (split by hand)
+        html = html.replace("</strong> Patient 1. ", "</strong> ").replace("</strong> Patient 2. ", "</strong> ")
+    mirror.route("https://www.eurorad.org/case/16689", html, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def _states(db: str) -> list[tuple]:
+    return rows(db, "select c.source_key, c.review_state, d.source_key, s.source_key from cases c "
+                    "left join cases d on d.id = c.duplicate_of_case_id "
+                    "left join cases s on s.id = c.split_from_case_id order by c.source_key")
+
+
+def test_a_page_staged_whole_then_split_retires_the_whole_case_and_the_reverse(mirror_of, crawl, project_env):
+    # splitidentity52: one identity per page whatever reading staged it; the other reading's cases are retired
+    # (duplicate, kept), the persons' cases linked to the whole one; a re-run changes nothing
+    mirror = mirror_of("eurorad")
+    _serve_16689(mirror, whole=True)
+    crawl("eurorad", mirror, cases="16689")
+    db = project_env["STAGING_DB_URL"]
+    assert _states(db) == [("16689", "staged", None, None)]
+    _serve_16689(mirror, whole=False)
+    crawl("eurorad", mirror, cases="16689", recrawl="yes")
+    assert _states(db) == [("16689", "duplicate", "16689-p1", None), ("16689-p1", "staged", None, "16689"),
+                           ("16689-p2", "staged", None, "16689")]
+    assert not [c for (c,) in rows(db, "select warning_codes from cases where source_key like '16689-p%'")
+                if ",near_duplicate," in (c or "")]
+    before = snapshot(db)
+    crawl("eurorad", mirror, cases="16689", recrawl="yes")
+    assert snapshot(db) == before
+    # read whole again (a rule change): the whole case is the page's case again (its state before the
+    # retirement), the persons' cases are retired
+    _serve_16689(mirror, whole=True)
+    crawl("eurorad", mirror, cases="16689", recrawl="yes")
+    assert _states(db) == [("16689", "staged", None, None), ("16689-p1", "duplicate", "16689", "16689"),
+                           ("16689-p2", "duplicate", "16689", "16689")]
+
+
+def test_a_page_staged_split_then_read_whole_retires_the_persons_cases(mirror_of, crawl, project_env):
+    mirror = mirror_of("eurorad")
+    _serve_16689(mirror, whole=False)
+    crawl("eurorad", mirror, cases="16689")
+    db = project_env["STAGING_DB_URL"]
+    _serve_16689(mirror, whole=True)
+    crawl("eurorad", mirror, cases="16689", recrawl="yes")
+    assert _states(db) == [("16689", "staged", None, None), ("16689-p1", "duplicate", "16689", None),
+                           ("16689-p2", "duplicate", "16689", None)]

@@ -76,3 +76,26 @@ def test_a_complete_page_is_known_and_not_fetched_again(mirror_of, scrapy_run, p
     mirror.reset_counters()
     assert scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE)).returncode == 0
     assert mirror.count(f"/case/{PAGE}") == 0
+
+
+def test_a_recrawl_that_splits_a_page_staged_whole_killed_at_its_commit_retires_nothing_then_runs_again(
+        mirror_of, scrapy_run, project_env):
+    # splitidentity52: the persons' cases and the whole case's retirement are one transaction
+    from tests.conftest import ROOT
+
+    html = (ROOT / "tests/fixtures/eurorad/case_multi_patient.html").read_text(encoding="utf-8")
+    whole = html.replace("</strong> Patient 1. ", "</strong> ").replace("</strong> Patient 2. ", "</strong> ")
+    mirror = mirror_of("eurorad")
+    db = project_env["STAGING_DB_URL"]
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    mirror.route("https://www.eurorad.org/case/16689", whole, headers=headers)
+    assert scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE)).returncode == 0
+    before = snapshot(db)
+    mirror.route("https://www.eurorad.org/case/16689", html, headers=headers)
+    killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"), kill_at="staging-commit")
+    assert killed.returncode == KILLED, killed.stderr[-2000:]
+    assert snapshot(db) == before
+    again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert rows(db, "select source_key, review_state from cases order by source_key") == [
+        ("16689", "duplicate"), ("16689-p1", "staged"), ("16689-p2", "staged")]
