@@ -380,7 +380,7 @@ _ADMITTED_ELSEWHERE_EARLIER = compile_fast(
 # "hospital day 1 (admission)", "the day of admission was defined as day 1". Such a text's "hospital
 # day 5" is 4 days after the admission; the sample's curators count a hospital day N as N days after
 # it, where no text says otherwise ("admission, day 1 of illness" is the onset's count, not the stay's).
-_DAY_ONE = (r"(?:hospital(?:i[sz]ation)?\s+)?day\s*(?:1|one)\b"
+_DAY_ONE = (r"(?:hospital(?:i[sz]ation)?\s+)?day\s*(?:\((?:HD|D)\)\s*)?(?:1|one)\b"
             r"(?!\s*(?:of\s+(?:illness|disease|symptoms?|fever|onset)|after|since|post|from)\b)")
 _ADMISSION_IS_DAY_ONE = compile_fast(
     rf"\badmission\s*[(,:=\u2013-]\s*(?:=\s*)?{_DAY_ONE}"
@@ -390,7 +390,11 @@ _ADMISSION_IS_DAY_ONE = compile_fast(
     # the same said the other way round: "Day 1 (D1) was the day of admission", "day 1 is defined as the day of
     # admission"
     rf"|\b{_DAY_ONE}\s*(?:\(D1\)\s*)?(?:was|is|being)\s+(?:(?:defined|considered|taken)\s+as\s+)?"
-    rf"the\s+(?:day\s+of\s+)?admission\b",
+    rf"the\s+(?:day\s+of\s+)?admission\b"
+    # the authors' own definition, in the active voice: "We defined the day of admission as hospital day (HD) 1",
+    # "we considered the admission day as day 1"
+    rf"|\b(?:defined|considered|designated|counted|took)\s+(?:the\s+)?(?:(?:day|date)\s+of\s+(?:the\s+)?"
+    rf"(?:hospital\s+)?admission|admission\s+(?:day|date))\s+as\s+(?:the\s+)?{_DAY_ONE}",
     re.IGNORECASE,
 )
 # A text telling one hospital day's day of the illness: "On hospital day 4 (day 9 of illness)", "day 9 of illness
