@@ -2378,6 +2378,10 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
 _ECMO_BEFORE = compile_fast(r"(?<!\bfrom\s)(?<!\boff\s)(?<!\bof\s)(?<![\w-])(?:(?:vv|va|veno-?venous|veno-?arterial)"
                             r"[-\s]?)?(?:ECMO|ECLS)\s+$", re.IGNORECASE)
 
+#: A day of another count right before the support's day, the same film's day told twice ("Hospital day 7 (ECMO day
+#: 6)", "HD 12 / ECMO day 11"): the other count's, whose day 1 the support's may not share (a label beside it).
+_DAY_BESIDE = compile_fast(r"(?:\bday|\bHD|\bPOD|\b[DJ])\s*#?\s*\d{1,3}\s*[(/,;:\-\u2013]?\s*$", re.IGNORECASE)
+
 
 def _ecmo_day(text: str, m: re.Match[str], moment: Moment | None, where: str) -> Moment | None:
     """``moment`` (a bare "day N" label) as the Nth day after the start of the extracorporeal support named right
@@ -2386,7 +2390,9 @@ def _ecmo_day(text: str, m: re.Match[str], moment: Moment | None, where: str) ->
                                                               ("ecmo", "ecls")):
         return moment
     ecmo = _ECMO_BEFORE.search(text, max(0, m.start() - 24), m.start())
-    return Moment(AFTER_EVENT, moment.days, text[ecmo.start():m.end()], where) if ecmo else moment
+    if ecmo is None or _DAY_BESIDE.search(text, max(0, ecmo.start() - 24), ecmo.start()):
+        return moment
+    return Moment(AFTER_EVENT, moment.days, text[ecmo.start():m.end()], where)
 
 
 def _other_base_day(m: re.Match[str], where: str, parts: tuple[int, str, str, str]) -> Moment:

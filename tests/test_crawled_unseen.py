@@ -6367,6 +6367,10 @@ def test_unseen60_a_day_after_an_extracorporeal_support_s_name_counts_from_its_s
     "Chest radiograph, day 10: bilateral consolidations.",
     "CT on ICU admission, day 10, after ECMO: consolidations.",
     "Radiograph after he was weaned from ECMO day 12.",
+    # the same film's day told in another count first, whose day 1 the support's need not share (a real legend:
+    # "Hospital day 2 (ECMO day 1); 12 hours after initiating VV-ECMO. (C) Hospital day 7 (ECMO day 6).")
+    "Hospital day 7 (ECMO day 6).",
+    "Chest X-ray, HD 12 / ECMO day 11: removal of VV-ECMO.",
 ])
 def test_unseen60_a_day_without_the_support_s_name_right_before_it_is_no_ecmo_day(caption):
     assert AFTER_EVENT not in [m.kind for m in text_moments(caption, "caption")]
