@@ -2376,6 +2376,29 @@ def _day_moment(n: int, qual: str, connector: str, base: str, evidence: str, whe
     return Moment(LABEL, n, evidence, where)
 
 
+#: An extracorporeal support's name right before a bare "day N" ("CT, ECMO day 10", "radiograph on VV-ECMO day 3"):
+#: the clinicians' count of the support's days, as "ICU day 3" is the unit's; not the support's end ("weaned from
+#: ECMO day 12" is no such count).
+_ECMO_BEFORE = compile_fast(r"(?<!\bfrom\s)(?<!\boff\s)(?<!\bof\s)(?<![\w-])(?:(?:vv|va|veno-?venous|veno-?arterial)"
+                            r"[-\s]?)?(?:ECMO|ECLS)\s+$", re.IGNORECASE)
+
+#: A day of another count right before the support's day, the same film's day told twice ("Hospital day 7 (ECMO day
+#: 6)", "HD 12 / ECMO day 11"): the other count's, whose day 1 the support's may not share (a label beside it).
+_DAY_BESIDE = compile_fast(r"(?:\bday|\bHD|\bPOD|\b[DJ])\s*#?\s*\d{1,3}\s*[(/,;:\-\u2013]?\s*$", re.IGNORECASE)
+
+
+def _ecmo_day(text: str, m: re.Match[str], moment: Moment | None, where: str) -> Moment | None:
+    """``moment`` (a bare "day N" label) as the Nth day after the start of the extracorporeal support named right
+    before it ("ECMO day 10": ``EVENTS``' "ecmo", placed when the history tells its start), else unchanged."""
+    if moment is None or moment.kind != LABEL or not has_any(text[max(0, m.start() - 24):m.start()].lower(),
+                                                              ("ecmo", "ecls")):
+        return moment
+    ecmo = _ECMO_BEFORE.search(text, max(0, m.start() - 24), m.start())
+    if ecmo is None or _DAY_BESIDE.search(text, max(0, ecmo.start() - 24), ecmo.start()):
+        return moment
+    return Moment(AFTER_EVENT, moment.days, text[ecmo.start():m.end()], where)
+
+
 def _other_base_day(m: re.Match[str], where: str, parts: tuple[int, str, str, str]) -> Moment:
     """A film's day counted from a base the axis does not hold ("day 3 of treatment"): told, it is the film's
     moment, not a film without one (the presenting film's, the previous film's), but its day is not placed; a
@@ -2477,6 +2500,7 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
             counted = moment.kind in (LABEL, HOSPITAL_DAY)
             moment = Moment(ICU_DAY if counted else UNPLACED, moment.days if counted else -1,
                             text[icu.start():m.end()], where)
+        moment = _ecmo_day(text, m, moment, where)
         if moment is not None:
             moments.append((m.start(), moment))
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
@@ -5375,6 +5399,7 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
     if moment.kind == AFTER_EVENT:
         name = event_of(_OTHER_BASE_WORD.sub("", moment.evidence)) or (
             "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
+            "ecmo" if _ECMO_WORD.match(moment.evidence) else "") or (  # "ECMO day 10" (``_ecmo_day``)
             "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "") or (
             "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "")
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"

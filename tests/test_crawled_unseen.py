@@ -30,6 +30,7 @@ from ingest.sirm import parse_sirm_posts
 from ingest.sites.sirm import sirm_credit
 from ingest.timeline import (
     AFTER_DISCHARGE,
+    AFTER_EVENT,
     AFTER_PREVIOUS,
     DAY_FIRST,
     HOSPITAL_DAY,
@@ -63,7 +64,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59"]
+           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59", "unseen60"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -342,6 +343,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # unseen58 (open, see its README): Radiopaedia 90417's "Repeat portable film" the blind rows call AP (as unseen13's
     # portable film); Eurorad 17458's own normal PA "four months before" (No Finding since crawled58, its own case with
     # no age, as unseen's own earlier film; the blind rows: 59, -112)
+    # unseen60 (open, see its README): Radiopaedia 78412's study titled "After 2 weeks of treatment" (the treatment's
+    # start undated); Eurorad 17690's "Supine bedside radiograph on the day ECMO was started" (a clause, no moment)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -366,7 +369,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen53", "radiopaedia"): 6,
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
-            ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2}.get((batch, site), 0)
+            ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
+            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6342,3 +6346,52 @@ def test_unseen59_radiopaedia_96218():
             "ap_in_ed_ctpa_next_morning_axial.html")
     rows = _batch_rows("radiopaedia", "unseen59", name, "https://radiopaedia.org/cases/covid-19-pneumonia-in-pregnancy-7")
     assert sorted(row["offset"] for row in rows.values()) == ["7", "8"]
+
+
+# --- unseen60: Eurorad 17690's legends date the films by the ECMO's own days ("CT, ECMO day 10, axial image"), the
+# history telling the support's start ("veno-venous ECMO was started on day 4 of hospitalisation"): the tenth day
+# after that start, 8 + 4 + 10 = 22 (was a bare label "day 10" of an untold count: blank)
+
+@pytest.mark.parametrize("caption, days", [
+    ("CT, ECMO day 10, axial image (lung window): right pneumothorax.", 10),
+    ("Chest radiograph on VV-ECMO day 3: complete white-out of both lungs.", 3),
+    ("Bedside AP film, ECLS day 7.", 7),
+    ("Portable radiograph (ECMO day 14) showing partial re-aeration.", 14),
+])
+def test_unseen60_a_day_after_an_extracorporeal_support_s_name_counts_from_its_start(caption, days):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [(AFTER_EVENT, days)]
+
+
+@pytest.mark.parametrize("caption", [
+    # a bare day, another count's name, the support's end
+    "Chest radiograph, day 10: bilateral consolidations.",
+    "CT on ICU admission, day 10, after ECMO: consolidations.",
+    "Radiograph after he was weaned from ECMO day 12.",
+    # the same film's day told in another count first, whose day 1 the support's need not share (a real legend:
+    # "Hospital day 2 (ECMO day 1); 12 hours after initiating VV-ECMO. (C) Hospital day 7 (ECMO day 6).")
+    "Hospital day 7 (ECMO day 6).",
+    "Chest X-ray, HD 12 / ECMO day 11: removal of VV-ECMO.",
+])
+def test_unseen60_a_day_without_the_support_s_name_right_before_it_is_no_ecmo_day(caption):
+    assert AFTER_EVENT not in [m.kind for m in text_moments(caption, "caption")]
+
+
+_UNSEEN60_EURORAD = ("eu_portugal_45_years_male_ards_intubated_on_the_second_day_of_hospitalisation_vv_ecmo_on_day_4_"
+                     "ap_in_ed_supine_film_on_the_day_ecmo_started_ct_ecmo_day_10_axial_coronal_figure_3a_3b.html")
+
+
+def test_unseen60_eurorad_17690():
+    rows = _batch_rows("eurorad", "unseen60", _UNSEEN60_EURORAD, "https://www.eurorad.org/case/17690")
+    assert [row["offset"] for row in rows.values()] == ["8", None, "22", "22"]
+
+
+def test_unseen60_ecmo_days_are_blank_when_the_history_does_not_tell_the_support_s_start():
+    html = (FIXTURES / "eurorad" / "unseen60" / _UNSEEN60_EURORAD).read_text()
+    told = ("; despite prone positioning and neuromuscular blockade, veno-venous ECMO was started on day 4 of "
+            "hospitalisation")
+    assert told in html
+    html = html.replace(told, ". Veno-venous ECMO was started after failure of prone positioning")
+    rows = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17690"):
+        rows.update(staged_rows(record))
+    assert [row["offset"] for row in rows.values()][2:] == [None, None]
