@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from ingest.normalize.common import parse_int
 from ingest.normalize.time_words import EXAM_DONE_VERBS, FILM_QUALIFIERS
 from ingest.pages import (
     HtmlPage,
@@ -942,9 +943,6 @@ _ONSET_AFTER_OTHER = re.compile(
     r"\b(?P<n>\d{1,2}|un|uno|due|tre|quattro|cinque|sei|sette|one|two|three|four|five|six|seven)\s+(?:giorni|days?)\s+"
     r"(?:dopo|after)\s+(?:di\s+)?(?:lui|lei|him|her|(?:del|della|her|his)\s+(?:marito|moglie|padre|madre|figlio|"
     r"figlia|husband|wife|father|mother|son|daughter))\b", re.I)
-_SMALL_NUMBERS = {w: n for n, ws in enumerate((("",), ("un", "uno", "one"), ("due", "two"), ("tre", "three"),
-                                               ("quattro", "four"), ("cinque", "five"), ("sei", "six"),
-                                               ("sette", "seven"))) for w in ws}
 
 
 def _timeline_notes(records: list[CaseRecord], persons: list[str], owns: dict[str, list[str]],
@@ -965,7 +963,7 @@ def _timeline_notes(records: list[CaseRecord], persons: list[str], owns: dict[st
         after = next((m for piece in owns[person] if (m := _ONSET_AFTER_OTHER.search(piece))), None)
         others = [gap for other, gap in gaps.items() if other != person and gap is not None]
         if after is not None and gaps.get(person) is None and len(others) == 1:
-            n = int(after.group("n")) if after.group("n").isdigit() else _SMALL_NUMBERS[after.group("n").lower()]
+            n = parse_int(after.group("n")) or 0
             if 0 < n < others[0][0]:
                 days = others[0][0] - n
                 # (the other's words are not repeated: the timeline would read them as this person's)
