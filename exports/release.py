@@ -971,12 +971,7 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
     job = _start_preexisting(csv_path)
     original, base, (header_raw, header_ending), count = _read_checkout(engine, root, job)
     name = options.name or f"{root.name}-{datetime.now(UTC):%Y-%m-%d}-{count + 1}"
-    try:
-        work_root = Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
-    except OSError as exc:
-        _abandon(job)
-        raise ExportError(f"{root.parent}: cannot write the export's work files beside the checkout ({exc.strerror}); "
-                          "free space or make that folder writable") from None
+    work_root = _work_root_beside(root, job)
     journal = Journal(str(root), name, str(work_root), phase="planning", metadata_before_size=len(original),
                       metadata_before_sha256=sha256_hex(original))
     try:
@@ -995,26 +990,12 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
             report.nothing_new = True
             journal.clear()
             return report
-        for row in plan.new:
-            target = root / row.folder / row.filename
-            if target.exists() or target.is_symlink():
-                raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
+        _refuse_overwrite(root, plan)
         metadata = _appended(original, plan, header_ending)
         report.metadata_sha256 = sha256_hex(metadata)
         plan.set_exported()
         artefacts = work_root / "artefacts"
-        artefacts.mkdir()
-        shas = _dataset_file_shas(engine, root, plan)
-        with session_scope(engine) as session:
-            kept = (sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file())
-                    if (root / ANNOTATIONS_DIR).is_dir() else 0)
-            plan.annotated = check_annotated(session, shas, kept)
-        shas.update(_annotation_shas(root, plan.new_annotations))
-        shas["metadata.csv"] = report.metadata_sha256
-        counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
-        changelog = root / "CHANGELOG.md" if reports is None else Path(reports).resolve() / "CHANGELOG.md"
-        write_artefacts(artefacts, plan, shas, counts, new_files=work,
-                        previous_changelog=changelog if changelog.exists() else None)
+        counts = _write_release_artefacts(engine, root, plan, report.metadata_sha256, work, artefacts, reports)
     except BaseException:
         journal.clear()
         raise
@@ -1032,6 +1013,45 @@ def _export_into_locked_dataset(engine: Engine, store: MediaStore, root: Path, o
     kill_point("export-recorded")
     journal.clear()
     return report
+
+
+def _work_root_beside(root: Path, job: PreexistingCheck | None) -> Path:
+    """A fresh work directory beside the checkout (same filesystem: its files are renamed into the checkout);
+    one that cannot be made abandons the pre-existing rows' check and names the folder to fix."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{root.name}.export-", dir=root.parent))
+    except OSError as exc:
+        _abandon(job)
+        raise ExportError(f"{root.parent}: cannot write the export's work files beside the checkout ({exc.strerror}); "
+                          "free space or make that folder writable") from None
+
+
+def _refuse_overwrite(root: Path, plan: Plan) -> None:
+    """A released filename and its bytes never change: a new row whose file is already in the checkout stops the
+    export before anything is written."""
+    for row in plan.new:
+        target = root / row.folder / row.filename
+        if target.exists() or target.is_symlink():
+            raise ExportError(f"{target} exists: an export never overwrites a file of the dataset")
+
+
+def _write_release_artefacts(engine: Engine, root: Path, plan: Plan, metadata_sha256: str, work: Path,
+                             artefacts: Path, reports: str | Path | None) -> dict:
+    """The release's changelog, manifest and report written into ``artefacts`` (in the work directory), from the
+    checksums of every file the release leaves in the dataset; returns the release's counts."""
+    artefacts.mkdir()
+    shas = _dataset_file_shas(engine, root, plan)
+    with session_scope(engine) as session:
+        kept = (sum(1 for p in (root / ANNOTATIONS_DIR).rglob("*") if p.is_file())
+                if (root / ANNOTATIONS_DIR).is_dir() else 0)
+        plan.annotated = check_annotated(session, shas, kept)
+    shas.update(_annotation_shas(root, plan.new_annotations))
+    shas["metadata.csv"] = metadata_sha256
+    counts = _counts(plan, len([r for r in plan.new if r.file is not None]))
+    changelog = root / "CHANGELOG.md" if reports is None else Path(reports).resolve() / "CHANGELOG.md"
+    write_artefacts(artefacts, plan, shas, counts, new_files=work,
+                    previous_changelog=changelog if changelog.exists() else None)
+    return counts
 
 
 def _commit_into_checkout(journal: Journal, plan: Plan, metadata: bytes, artefacts: Path, reports: Path | None,
