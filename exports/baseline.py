@@ -415,15 +415,7 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
     Existing rows are compared by a digest of their raw text, so memory stays bounded by the
     number of rows, not their size.
     """
-    existing: dict[str, tuple[int, bytes]] = {}
-    for row in session.execute(
-        select(ReleasedRow.id, ReleasedRow.row_key, ReleasedRow.raw, ReleasedRow.ending)
-        .where(ReleasedRow.removed_import_id.is_(None)).execution_options(yield_per=BATCH)
-    ):
-        existing[row.row_key] = (row.id, _row_digest(row.raw, row.ending))
-    removed_ids = dict(session.execute(
-        select(ReleasedRow.row_key, ReleasedRow.id).where(ReleasedRow.removed_import_id.is_not(None))).all())
-
+    existing, removed_ids = _live_and_removed_rows(session)
     _, records = iter_metadata(data, csv_path)
     records = iter(progress(records, "rows", row_count))
     typed = TypedCells(columns)
@@ -475,7 +467,26 @@ def _import_rows(session, import_id, columns, patient_index, filename_index, dat
     for start in range(0, len(relink), BATCH):
         session.execute(update(ReleasedRow).where(ReleasedRow.row_key.in_(relink[start:start + BATCH]))
                         .values(identity_linked=False))
-    gone = list(existing.items())
+    _mark_removed(session, import_id, list(existing.items()), report)
+
+
+def _live_and_removed_rows(session) -> tuple[dict[str, tuple[int, bytes]], dict[str, int]]:
+    """The released rows by key: the live ones with their id and the digest of their raw text (memory bounded by
+    the number of rows, not their size), and the ids of those an earlier import removed."""
+    existing: dict[str, tuple[int, bytes]] = {}
+    for row in session.execute(
+        select(ReleasedRow.id, ReleasedRow.row_key, ReleasedRow.raw, ReleasedRow.ending)
+        .where(ReleasedRow.removed_import_id.is_(None)).execution_options(yield_per=BATCH)
+    ):
+        existing[row.row_key] = (row.id, _row_digest(row.raw, row.ending))
+    removed_ids = dict(session.execute(
+        select(ReleasedRow.row_key, ReleasedRow.id).where(ReleasedRow.removed_import_id.is_not(None))).all())
+    return existing, removed_ids
+
+
+def _mark_removed(session, import_id, gone: list[tuple[str, tuple[int, bytes]]], report) -> None:
+    """The live rows the new metadata.csv no longer has: kept, marked removed by this import, each with a
+    "removed" change holding its last text."""
     for start in range(0, len(gone), BATCH):
         chunk = gone[start:start + BATCH]
         raws = dict(session.execute(select(ReleasedRow.id, ReleasedRow.raw).where(
