@@ -1179,61 +1179,95 @@ def _row_fills(row: dict[str, str], fields: Iterable[str] | None, row_number: in
         elif field == "modality":
             result = row_modality()
         elif field == "view":
-            # a legend shared by two films (PA and lateral) names their study, not each one's view
-            result = _legend_view(row, "" if context.note_shared else context.own_legend)
-            if result.value is None:
-                result = _view(row, own_text)
-            if result.value is None and context.note_shared:
-                result = _view_in_told_order(row, context.own_legend or note, context.note_files)
-                if result.value is None and not result.reason:
-                    result = _study_second_film_view(row, context.note_files, note)
-                if result.value is None and not result.reason:
-                    result = _study_first_film_view(row, context.note_files, note)
-            if result.value is None and not result.reason:
-                result = _ct_image_view(row, own_text, row_modality)
+            result = _row_view(row, note, own_text, context, row_modality)
         elif field == "offset":
             result = row_offset()
         elif field == "license":
             result = _license(row)
         elif field == "doi":
-            # only the case URL: DOIs inside notes are usually the references the note cites
-            result = doi_for_url(_cell(row, "url"))
-            if result.value is None:
-                result = NORMALIZERS["doi"](_cell(row, "url"))
-            if result.value is None:
-                result = doi_for_filename(filename)
+            result = _row_doi(row, filename)
         elif field == "url":
-            result = url_for_doi(_cell(row, "doi")) if _cell(row, "doi") else Normalized(None)
-            if result.value is None:
-                result = NORMALIZERS["url"](other)
-                if result.rule == "url.canonical":
-                    result = Normalized(None)  # any other link in the credits is a policy or a journal page
+            result = _row_url(row, other)
         elif field == "date":
-            result = _date(row, own_text)
-            if result.value is None and not result.reason and note:
-                result = _admission_day_film_date(row, note, row_offset())
-            if result.value is None and not result.reason:
-                result = _covid_case_year(row, patient_text)
-            if result.value is None and not result.reason:
-                result = _covid_paper_year(row, patient_text)
+            result = _row_date(row, note, own_text, patient_text, row_offset)
         elif field == "location":
             # A note names places of travel, onset and admission: the institution's full name the
             # dataset records is not in the text (normalize_location serves the parsers' labelled
             # fields instead). Only a single-institution site's URL tells it.
             result = location_for_url(_cell(row, "url"))
         elif field in PATIENT_FIELDS:
-            result = normalize_note(field, patient_text) if patient_text else Normalized(None)
-            if field == "RT_PCR_positive" and result.value is None:
-                # the row's notes tell no test: a repository whose patients' tests are not published
-                result = rt_pcr_for_url(_cell(row, "url"))
-            elif field == "sex" and result.value is None and not result.reason:
-                result = _sex_for_url(_cell(row, "url"))
+            result = _row_patient_field(row, field, patient_text, normalize_note)
         else:  # the other per-image fields
             result = NORMALIZERS[field](image_text) if image_text else Normalized(None)
         fill = _fill(row_number, field, result)
         if fill is not None:
             fills.append(fill)
     return fills
+
+
+def _row_view(row: dict[str, str], note: str, own_text: str | None, context: RowContext,
+              row_modality: Callable[[], Normalized]) -> Normalized:
+    """A row's view: its own legend, its own text, then (a note shared by the patient's films) the film's place
+    in the order the note tells them, then a CT image's plane."""
+    # a legend shared by two films (PA and lateral) names their study, not each one's view
+    result = _legend_view(row, "" if context.note_shared else context.own_legend)
+    if result.value is None:
+        result = _view(row, own_text)
+    if result.value is None and context.note_shared:
+        result = _view_in_told_order(row, context.own_legend or note, context.note_files)
+        if result.value is None and not result.reason:
+            result = _study_second_film_view(row, context.note_files, note)
+        if result.value is None and not result.reason:
+            result = _study_first_film_view(row, context.note_files, note)
+    if result.value is None and not result.reason:
+        result = _ct_image_view(row, own_text, row_modality)
+    return result
+
+
+def _row_doi(row: dict[str, str], filename: str) -> Normalized:
+    """Only the case URL, then the filename: DOIs inside notes are usually the references the note cites."""
+    result = doi_for_url(_cell(row, "url"))
+    if result.value is None:
+        result = NORMALIZERS["doi"](_cell(row, "url"))
+    if result.value is None:
+        result = doi_for_filename(filename)
+    return result
+
+
+def _row_url(row: dict[str, str], other: str) -> Normalized:
+    """The article's page from the row's DOI, else the credits' canonical link of a case site."""
+    result = url_for_doi(_cell(row, "doi")) if _cell(row, "doi") else Normalized(None)
+    if result.value is None:
+        result = NORMALIZERS["url"](other)
+        if result.rule == "url.canonical":
+            result = Normalized(None)  # any other link in the credits is a policy or a journal page
+    return result
+
+
+def _row_date(row: dict[str, str], note: str, own_text: str | None, patient_text: str,
+              row_offset: Callable[[], Normalized]) -> Normalized:
+    """The film's own date, else the dated admission's for a film of the admission's day, else the year of a
+    COVID-19 case or paper."""
+    result = _date(row, own_text)
+    if result.value is None and not result.reason and note:
+        result = _admission_day_film_date(row, note, row_offset())
+    if result.value is None and not result.reason:
+        result = _covid_case_year(row, patient_text)
+    if result.value is None and not result.reason:
+        result = _covid_paper_year(row, patient_text)
+    return result
+
+
+def _row_patient_field(row: dict[str, str], field: str, patient_text: str,
+                       normalize_note: Callable[[str, str], Normalized]) -> Normalized:
+    """A patient field from the patient's notes, else what the row's site tells of all its patients."""
+    result = normalize_note(field, patient_text) if patient_text else Normalized(None)
+    if field == "RT_PCR_positive" and result.value is None:
+        # the row's notes tell no test: a repository whose patients' tests are not published
+        result = rt_pcr_for_url(_cell(row, "url"))
+    elif field == "sex" and result.value is None and not result.reason:
+        result = _sex_for_url(_cell(row, "url"))
+    return result
 
 
 def _backfill_chunk(args: tuple[list[dict[str, str]], tuple[str, ...] | None, int]) -> list[list[Fill]]:
