@@ -286,81 +286,94 @@ class PublicationsSpider(CaseSpider):
         first: PMC's JATS (efetch, then Europe PMC), PMC's article page, the publisher's page, the
         PDF. A copy that has the figures ends the search; a refusal moves on to the next one.
         """
+        for step in (self._identifier_request, self._pmc_request, self._publisher_request, self._pdf_request,
+                     self._figure_request):
+            request = step(state)
+            if request is not None:
+                yield request
+                return
+        yield from self.finish(state, self.article(state))
+
+    def _identifier_request(self, state: PaperState) -> Request | None:
+        """The identifier services' next question: a PII's DOI, an article URL's page, the ID converter, Europe
+        PMC's search, Crossref."""
         ref = state.ref
         if ref.pii and not state.doi and self._once(state, "pii"):
-            yield self._request(crossref_pii_url(ref.pii), self.parse_pii, state, "pii")
-            return
+            return self._request(crossref_pii_url(ref.pii), self.parse_pii, state, "pii")
         if ref.kind == "url" and not (state.doi or state.pmcid) and self._once(state, "landing"):
-            yield self._request(state.landing_url, self.parse_landing, state, "publisher-html")
-            return
+            return self._request(state.landing_url, self.parse_landing, state, "publisher-html")
         asked = state.pmcid or state.doi or state.pmid
         if asked and not (state.doi and state.pmcid) and self._once(state, "idconv"):
-            yield self._request(idconv_url(asked), self.parse_idconv, state, "idconv")
-            return
+            return self._request(idconv_url(asked), self.parse_idconv, state, "idconv")
         if not state.pmcid and (state.doi or state.pmid) and self._once(state, "europepmc-search"):
-            yield self._request(europe_pmc_search_url(doi=state.doi, pmid=state.pmid), self.parse_search, state,
-                                "europepmc-search")
-            return
+            return self._request(europe_pmc_search_url(doi=state.doi, pmid=state.pmid), self.parse_search, state,
+                                 "europepmc-search")
         if state.doi and self._once(state, "crossref"):
-            yield self._request(crossref_work_url(state.doi), self.parse_crossref, state, "crossref")
-            return
+            return self._request(crossref_work_url(state.doi), self.parse_crossref, state, "crossref")
+        return None
+
+    def _pmc_request(self, state: PaperState) -> Request | None:
+        """PMC's copies: the JATS (efetch, then Europe PMC when efetch had none), then PMC's article page."""
         if state.pmcid and self._once(state, "efetch-xml"):
-            yield self._request(efetch_url(state.pmcid), self.parse_xml, state, "efetch-xml")
-            return
+            return self._request(efetch_url(state.pmcid), self.parse_xml, state, "efetch-xml")
         if state.pmcid and state.jats is None and self._once(state, "europepmc-xml"):
-            yield self._request(europe_pmc_xml_url(state.pmcid), self.parse_xml, state, "europepmc-xml")
-            return
+            return self._request(europe_pmc_xml_url(state.pmcid), self.parse_xml, state, "europepmc-xml")
         if state.pmcid and self._once(state, "pmc-html"):
             # The JATS figures' image URLs are best taken from PMC's page (blob CDN); without JATS
             # (outside the open-access subset) PMC's page may still show the figures.
-            yield self._request(pmc_article_url(state.pmcid), self.parse_pmc_html, state, "pmc-html")
-            return
-        article = self.article(state)
-        if not figures_with_urls(article) and ref.kind != "pdf" and self._once(state, "landing"):
+            return self._request(pmc_article_url(state.pmcid), self.parse_pmc_html, state, "pmc-html")
+        return None
+
+    def _publisher_request(self, state: PaperState) -> Request | None:
+        """The publisher's copy when PMC's showed no figure: its landing page, then the pages it points to."""
+        if not figures_with_urls(self.article(state)) and state.ref.kind != "pdf" and self._once(state, "landing"):
             url = state.landing_url or (doi_url(state.doi) if state.doi else "")
             if url:
-                yield self._request(url, self.parse_landing, state, "publisher-html")
-                return
-        tab = state.html.extra.get("figures_tab", "") if state.html is not None else ""
+                return self._request(url, self.parse_landing, state, "publisher-html")
+        extra = state.html.extra if state.html is not None else {}
+        tab = extra.get("figures_tab", "")
         if tab and not figures_with_urls(self.article(state)) and self._once(state, "figures-tab"):
             # A landing page showing no figure but a "Figures" tab: the figures are on that page.
-            yield self._request(tab, self.parse_figures_tab, state, "figures-tab")
-            return
-        frame = state.html.extra.get("article_frame", "") if state.html is not None else ""
+            return self._request(tab, self.parse_figures_tab, state, "figures-tab")
+        frame = extra.get("article_frame", "")
         if frame and not figures_with_urls(self.article(state)) and self._once(state, "article-frame"):
             # The page shows its article in a frame (OJS' HTML galley): its figures and text are there.
-            yield self._request(frame, self.parse_article_frame, state, "article-frame")
-            return
-        galley = state.html.extra.get("pdf_galley", "") if state.html is not None else ""
+            return self._request(frame, self.parse_article_frame, state, "article-frame")
+        galley = extra.get("pdf_galley", "")
         if galley and not figures_with_urls(self.article(state)) and self._once(state, "pdf-galley"):
             # No citation_pdf_url, only OJS's PDF galley link: its viewer page names the PDF.
-            yield self._request(galley, self.parse_pdf_galley, state, "pdf-galley")
-            return
+            return self._request(galley, self.parse_pdf_galley, state, "pdf-galley")
+        return None
+
+    def _pdf_request(self, state: PaperState) -> Request | None:
+        """The PDF when no HTML or JATS copy showed a figure: the article's own link, then Crossref's."""
         article = self.article(state)
-        if not figures_with_urls(article) and not state.pdf_figures:
-            for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
-                if candidate and candidate not in state.pdf_candidates and f"pdf:{candidate}" not in state.done:
-                    state.pdf_candidates.append(candidate)
-            for candidate in state.pdf_candidates:
-                if self._once(state, f"pdf:{candidate}"):
-                    yield self._request(candidate, self.parse_pdf, state, "pdf")
-                    return
+        if figures_with_urls(article) or state.pdf_figures:
+            return None
+        for candidate in [article.pdf_url, *(state.crossref.pdf_urls if state.crossref else [])]:
+            if candidate and candidate not in state.pdf_candidates and f"pdf:{candidate}" not in state.done:
+                state.pdf_candidates.append(candidate)
+        for candidate in state.pdf_candidates:
+            if self._once(state, f"pdf:{candidate}"):
+                return self._request(candidate, self.parse_pdf, state, "pdf")
+        return None
+
+    def _figure_request(self, state: PaperState) -> Request | None:
+        """The figures' own pages and images: a figure's page, a compound figure to split, a supplement's PDF
+        holding the patient's films (the article's figures all charts...)."""
+        article = self.article(state)
         for figure in article.figures:
             page = figure.extra.get("figure_page")
             if page and self._once(state, f"figure-page:{page}"):
-                yield self._request(page, self.parse_figure_page, state, "figure-page", figure_page=page)
-                return
+                return self._request(page, self.parse_figure_page, state, "figure-page", figure_page=page)
         for number, url, _panels in needs_split(article):
             if self._once(state, f"figure:{url}"):
-                yield self._request(url, self.parse_figure, state, "figure", figure_number=number)
-                return
+                return self._request(url, self.parse_figure, state, "figure", figure_number=number)
         if not state.supplement_figures:
-            # The patient's films only in "Additional file 1" (the article's figures all charts...).
             for url in supplement_pdfs_to_read(article, state.pdf_figures, state.verdicts):
                 if self._once(state, f"supplement-pdf:{url}"):
-                    yield self._request(url, self.parse_supplement, state, "supplement-pdf")
-                    return
-        yield from self.finish(state, article)
+                    return self._request(url, self.parse_supplement, state, "supplement-pdf")
+        return None
 
     def article(self, state: PaperState) -> Article:
         pmc = state.pmc_html if state.pmc_html is not None and state.pmc_html.figures else None
