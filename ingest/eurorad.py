@@ -448,6 +448,8 @@ class EuroradCasePage(HtmlPage):
         ddx = self.differential_diagnosis(sections.get("ddx"))
         categories = self.value_text(meta.get("categories"))
         images, left_out = _dataset_figures(self.figures(case_number))
+        images, minors = _child_relatives_films(images, age_text)
+        left_out += minors
 
         def section(key: str) -> str:
             return self.block_text(sections.get(key)) if key in sections else ""
@@ -516,6 +518,35 @@ def _dataset_figures(images: list[ImageRecord]) -> tuple[list[ImageRecord], list
             kept.append(image)
         else:
             left_out.append(entry)
+    return kept, left_out
+
+
+#: A legend naming its film a child relative's, by the relation and an age under 18 (or in months, weeks, days):
+#: "Chest radiograph (AP) of the 7-year-old daughter", "CT of her 15-year-old son", "his 8-month-old grandson's film".
+_CHILD_RELATIVES_FILM = re.compile(
+    r"\b(?:the|his|her|their|patient['’]s)\s+(?P<age>\d{1,2})[- ](?P<unit>year|yr|month|week|day)s?[- ]old\s+"
+    r"(?:[a-z-]+\s+){0,2}?(?P<who>daughter|son|child|boy|girl|baby|infant|grandson|granddaughter|niece|nephew|"
+    r"brother|sister)\b", re.I)
+
+
+def _child_relatives_films(images: list[ImageRecord], patient_age: str) -> tuple[list[ImageRecord],
+                                                                                 list[dict[str, str]]]:
+    """(``images`` but the films whose legend names them a child relative's, renumbered; their ``left_out_figures``
+    entries): the relative is another person, and a minor (the dataset keeps no minors), on a page whose patient
+    is an adult (the patient line's age 18 or over: a page about a child keeps its films)."""
+    age = re.match(r"\s*(\d{1,3})\s*(?:years?|yrs?)?\s*$", patient_age or "")
+    if age is None or int(age.group(1)) < 18:
+        return images, []
+    kept, left_out = [], []
+    for image in images:
+        legend = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        m = _CHILD_RELATIVES_FILM.search(legend)
+        if m is None or (m.group("unit").lower() in ("year", "yr") and int(m.group("age")) >= 18):
+            image.position = len(kept)
+            kept.append(image)
+            continue
+        left_out.append({"figure": image.source_url, "kind": "another person (a minor)",
+                         "reason": f"its legend names a child relative's film: {m.group(0)!r}"})
     return kept, left_out
 
 

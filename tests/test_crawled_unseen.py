@@ -6396,3 +6396,56 @@ def test_unseen60_ecmo_days_are_blank_when_the_history_does_not_tell_the_support
     for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17690"):
         rows.update(staged_rows(record))
     assert [row["offset"] for row in rows.values()][2:] == [None, None]
+
+
+# --- unseen62: Eurorad 17577's Figure 3, "Chest radiograph (AP) of the 7-year-old daughter, one week earlier, for
+# comparison: mild peribronchial cuffing, no consolidation": a child relative's film on an adult's page is another
+# person's, and a minor's: left out (was staged as the 41-year-old father's film; a comparison film is split out only
+# when its legend tells it normal)
+_UNSEEN62_EURORAD_17577 = ("eu_greece_41_years_male_father_infected_by_his_7_year_old_daughter_her_radiograph_shown_"
+                           "for_comparison_pa_in_ed_after_6_days_ct_the_next_day.html")
+
+
+def test_unseen62_eurorad_17577_the_daughter_s_film_is_left_out():
+    (record,) = records("eurorad", FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577,
+                        "https://www.eurorad.org/case/17577")
+    assert [i.source_url.rsplit("/", 1)[-1].split("?")[0] for i in record.images] == ["17577_1_1.jpg", "17577_2_1.jpg"]
+    assert [i.position for i in record.images] == [0, 1]
+    (entry,) = record.extra["left_out_figures"]
+    assert entry["kind"] == "another person (a minor)" and "7-year-old daughter" in entry["reason"]
+    assert any("another person (a minor)" in w for w in record.warnings)
+
+
+def _page_with_third_legend(legend: str, patient_line: str = "41 years, male") -> list:
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577).read_text()
+    old = ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier, for comparison: mild peribronchial "
+           "cuffing, no consolidation.")
+    assert old in html and '<p class="color-grey">41 years, male</p>' in html
+    html = html.replace(old, legend).replace('<p class="color-grey">41 years, male</p>',
+                                             f'<p class="color-grey">{patient_line}</p>')
+    (record,) = parse_eurorad_case(html, "https://www.eurorad.org/case/17577")
+    return [i.source_url.rsplit("/", 1)[-1].split("?")[0] for i in record.images]
+
+
+@pytest.mark.parametrize("legend", [
+    "Axial CT image of his 15-year-old son, performed at another hospital: small peripheral ground-glass opacity.",
+    "Chest X-ray of the patient's 8-month-old grandson, AP supine: perihilar peribronchial thickening.",
+    "For comparison, the radiograph of their 12 year old girl: normal.",
+])
+def test_unseen62_a_child_relative_s_film_on_an_adult_s_page_is_left_out(legend):
+    assert _page_with_third_legend(legend) == ["17577_1_1.jpg", "17577_2_1.jpg"]
+
+
+@pytest.mark.parametrize("legend, patient_line", [
+    # an adult relative: not a minor (a film of another adult is not left out by this reading)
+    ("Chest radiograph (AP) of his 45-year-old wife, for comparison: bilateral opacities.", "41 years, male"),
+    # the page's patient is the child: its films are kept
+    ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier: mild peribronchial cuffing.",
+     "7 years, female"),
+    # no age told on the page: nothing to compare with
+    ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier: mild peribronchial cuffing.", ""),
+    # the patient's own film, the child only named
+    ("Chest radiograph of the patient at the day his daughter was discharged: bilateral opacities.", "41 years, male"),
+])
+def test_unseen62_films_of_adults_or_of_a_child_s_own_page_are_kept(legend, patient_line):
+    assert _page_with_third_legend(legend, patient_line) == ["17577_1_1.jpg", "17577_2_1.jpg", "17577_3_1.jpg"]
