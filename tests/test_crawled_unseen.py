@@ -6449,3 +6449,51 @@ def test_unseen62_a_child_relative_s_film_on_an_adult_s_page_is_left_out(legend)
 ])
 def test_unseen62_films_of_adults_or_of_a_child_s_own_page_are_kept(legend, patient_line):
     assert _page_with_third_legend(legend, patient_line) == ["17577_1_1.jpg", "17577_2_1.jpg", "17577_3_1.jpg"]
+
+
+# --- unseen62: onsets told in note form: Radiopaedia 76302's "Fever, dry cough and SOB x 6d" (American shorthand:
+# was unread, the films counted from the admission, "HD#2" 2 for 8), 88412's "Symptom onset 9 days prior with fever
+# and loss of smell" (was blank), SIRM caso 217's "per febbre ... e tosse secca insorte circa una settimana prima e
+# dispnea ingravescente ..." (was unread: the films counted from the admission of 18/03, 0 for 7)
+@pytest.mark.parametrize("history, gap", [
+    ("67M w/ HTN, DM2, CKD 3. Fever, dry cough and SOB x 6d. COVID-19 PCR (NP swab) positive 2d prior.", 6),
+    ("Cough x2wk, now febrile.", 14),
+    ("Fever and chills x 3 wks.", 21),
+    ("Malaise and fever for 5d.", 5),
+    ("Symptom onset 9 days prior with fever and loss of smell, tested positive at a community site.", 9),
+    ("Symptom onset 4 days before.", 4),
+    ("Giunge in PS per febbre e tosse secca insorte circa una settimana prima e dispnea da due giorni.", 7),
+    ("Febbre insorta circa 5 giorni prima.", 5),
+    ("Fever began around 4 days ago.", 4),
+])
+def test_unseen62_onsets_told_in_note_form(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+@pytest.mark.parametrize("history", [
+    "On NRB x 3d. Intubated.",  # a treatment's span, no symptom
+    "Dexamethasone x 10d.",
+    "CT x 2d later showed progression.",  # no symptom in the item
+    "Rash onset 3 days prior with itching.",  # no illness's symptom
+    "Fever began 5 days before and after the CT.",  # no clause of a symptom's onset
+])
+def test_unseen62_note_form_spans_without_a_symptom_s_onset_are_no_onset(history):
+    assert onset_gap(history) is None
+
+
+def test_unseen62_radiopaedia_and_sirm_onsets():
+    rows = _batch_rows("radiopaedia", "unseen62", "rp_classic_2020_usa_67_years_male_terse_abbreviations_fever_cough_"
+                       "x6d_cxr_ed_cxr_hd2_s_p_intubation_cta_chest_hd5_axial_coronal.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-with-pneumomediastinum-3")
+    assert [row["offset"] for row in rows.values()] == ["6", "8", "11", "11"]
+    rows = _batch_rows("radiopaedia", "unseen62", "rp_2022_layout_2021_canada_52_years_female_symptom_onset_9_days_"
+                       "prior_pa_and_lateral_in_assessment_centre_ctpa_same_afternoon_axial_coronal_sagittal.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-and-pulmonary-embolism-21")
+    assert [row["offset"] for row in rows.values()] == ["9"] * 5
+    rows = _batch_rows("sirm", "unseen62", _UNSEEN62_SIRM, "https://www.sirm.org/2020/04/07/covid-19-caso-217/")
+    assert [rows[k]["offset"] for k in ("04/caso217_fig1.jpg", "04/caso217_fig3.jpg")] == ["7", "13"]
+
+
+_UNSEEN62_SIRM = ("caso_217_scritto_da_specializzanda_storia_in_un_unico_periodo_maschio_71_anni_febbre_da_circa_una_"
+                  "settimana_tampone_naso_faringeo_positivo_rx_pa_e_tc_in_ps_rx_a_letto_in_sesta_giornata.html")
