@@ -6497,3 +6497,55 @@ def test_unseen62_radiopaedia_and_sirm_onsets():
 
 _UNSEEN62_SIRM = ("caso_217_scritto_da_specializzanda_storia_in_un_unico_periodo_maschio_71_anni_febbre_da_circa_una_"
                   "settimana_tampone_naso_faringeo_positivo_rx_pa_e_tc_in_ps_rx_a_letto_in_sesta_giornata.html")
+
+
+# --- unseen62: SIRM caso 217's history in one sentence names the RX and then the TC "nella stessa giornata" ("viene
+# sottoposto a RX torace e, per la discrepanza tra il quadro clinico e quello radiografico, a TC del torace senza
+# mezzo di contrasto nella stessa giornata"); the TC's caption and paragraph tell no moment: the TC is the RX's day
+# (was blank: a history sentence naming two exams was read for neither)
+def _unseen62_sirm_rows(old: str = "", new: str = "") -> list:
+    html = (FIXTURES / "sirm" / "unseen62" / _UNSEEN62_SIRM).read_text()
+    assert old in html
+    rows = {}
+    for record in parse_sirm_posts(html.replace(old, new), "https://www.sirm.org/2020/04/07/covid-19-caso-217/"):
+        rows.update(staged_rows(record))
+    return [rows[f"04/caso217_fig{k}.jpg"]["offset"] for k in (1, 2, 3)]
+
+
+_UNSEEN62_SAME_DAY = "a TC del torace senza mezzo di contrasto nella stessa giornata"
+
+
+@pytest.mark.parametrize("clause, want", [
+    (_UNSEEN62_SAME_DAY, "7"),
+    ("a TC del torace senza mezzo di contrasto il giorno successivo", "8"),
+    ("a TC del torace senza mezzo di contrasto dopo 2 giorni", "9"),
+])
+def test_unseen62_the_second_exam_of_a_history_sentence_counts_from_the_first(clause, want):
+    assert _unseen62_sirm_rows(_UNSEEN62_SAME_DAY, clause) == ["7", want, "13"]
+
+
+@pytest.mark.parametrize("old, new", [
+    # no time in the TC's clause
+    (_UNSEEN62_SAME_DAY, "a TC del torace senza mezzo di contrasto"),
+    # a moment between the two exams: the time's base is not told
+    ("sottoposto a RX torace e, per la discrepanza", "sottoposto a RX torace e, dopo tre giorni di terapia, per la "
+                                                     "discrepanza"),
+    # a third exam in the sentence
+    (_UNSEEN62_SAME_DAY, f"{_UNSEEN62_SAME_DAY} e poi a RX di controllo"),
+])
+def test_unseen62_the_second_exam_stays_blank_without_its_own_time_after_the_first(old, new):
+    assert _unseen62_sirm_rows(old, new)[1] is None
+
+
+def test_unseen62_the_same_reading_in_an_english_history_of_a_eurorad_page():
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577).read_text()
+    told = ("A chest radiograph was performed in the emergency department. The next day, due to desaturation to "
+            "88%, a chest CT was performed.")
+    legend = "Axial CT image, lung window, performed the day after admission:"
+    assert told in html and legend in html
+    html = html.replace(told, "A chest radiograph was performed in the emergency department and a chest CT the "
+                              "following day.").replace(legend, "Axial CT image, lung window:")
+    rows = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17577"):
+        rows.update(staged_rows(record))
+    assert [row["offset"] for row in rows.values()] == ["6", "7"]
