@@ -6549,3 +6549,54 @@ def test_unseen62_the_same_reading_in_an_english_history_of_a_eurorad_page():
     for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17577"):
         rows.update(staged_rows(record))
     assert [row["offset"] for row in rows.values()] == ["6", "7"]
+
+
+# --- unseen62: Eurorad 16934, a family of three told one paragraph each by the relation ("A 63-year-old male patient
+# applied ...", "His wife, 58-year-old, ...", "Their son, 29 years old, ..."), every legend naming whose film it is
+# ("of the father", "of the mother", "of the son"): one case per member (was one case: the mother's CT staged M 63,
+# the son's 63, both offsets blank)
+_UNSEEN62_EURORAD_16934 = ("eu_turkey_family_of_three_father_63_fever_and_myalgia_for_5_days_pa_and_ct_at_admission_"
+                           "mother_58_admitted_two_days_later_son_29_outpatient_ct_same_day.html")
+
+
+def _unseen62_family(replacements: tuple[tuple[str, str], ...] = ()) -> list:
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_16934).read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    return parse_eurorad_case(html, "https://www.eurorad.org/case/16934")
+
+
+def test_unseen62_eurorad_16934_a_family_told_by_relations_is_one_case_per_member():
+    found = _unseen62_family()
+    assert [r.source_key for r in found] == ["16934-p1", "16934-p2", "16934-p3"]
+    assert [len(r.images) for r in found] == [2, 1, 1]
+    rows = [row for r in found for row in staged_rows(r).values()]
+    assert [(row["sex"], row["age"], row["offset"]) for row in rows] == [
+        ("M", "63", "5"), ("M", "63", "5"), ("F", "58", "2"), ("M", "29", "3")]
+
+
+def test_unseen62_a_couple_named_by_the_other_s_relation():
+    # the index woman's film named "of the wife" (no one introduced so: the one woman not introduced as a child)
+    found = _unseen62_family((
+        ("A 63-year-old male patient applied", "A 63-year-old female patient applied"),
+        ("His wife, 58-year-old,", "Her husband, 58-year-old,"),
+        ("Chest X-ray of the father", "Chest X-ray of the wife"),
+        ("Axial CT image of the father", "Axial CT image of the wife"),
+        ("Axial CT image of the mother", "Axial CT image of the husband")))
+    assert [(r.source_key, r.sex_text, len(r.images)) for r in found] == [
+        ("16934-p1", "female", 2), ("16934-p2", "male", 1), ("16934-p3", "male", 1)]
+
+
+@pytest.mark.parametrize("replacements", [
+    # a legend naming no one: which member's film is not told
+    (("Axial CT image of the mother:", "Axial CT image:"),),
+    # a legend naming a relative no member is (a brother: read only as the member introduced so)
+    (("Axial CT image of the son:", "Axial CT image of the brother:"),),
+    # a legend naming two members
+    (("Axial CT image of the son:", "Axial CT images of the son and of the mother:"),),
+    # a member told in passing, not opening a paragraph of their own
+    (("</p><p>Their son, 29 years old, had", " Their son, 29 years old, had"),),
+])
+def test_unseen62_a_family_is_not_split_unless_every_legend_names_one_member(replacements):
+    assert [r.source_key for r in _unseen62_family(replacements)] == ["16934"]
