@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 158  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 160  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -631,6 +631,12 @@ TIMELINE_VERSION = 158  # v2: "day N of admission", "hospital day N" are N days 
 #                           (HD) 1") makes the admission day 1 (was the default, hospital day N = N days after it)
 #                      v158: a bare "day N" after an extracorporeal support's name ("CT, ECMO day 10") is N days
 #                           after the support's start the history tells (was a bare label: blank)
+#                      v159: onsets told in note form: a span in abbreviated units ("SOB x 6d", "cough x2wk", "fever
+#                           for 5d"), "Symptom onset 9 days prior with fever", an onset "insorte circa una settimana
+#                           prima e dispnea ..." (an approximation, the clause ending on the next symptom's "e")
+#                      v160: the history's one sentence naming two exams in turn, the second's clause a time after the
+#                           first ("RX torace e ... a TC del torace ... nella stessa giornata"), dates the second's
+#                           film from the first's (was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -897,7 +903,13 @@ def image_texts(record: CaseRecord, image: ImageRecord) -> ImageTexts:
         told = (_history_exam_sentence(record, image, texts.caption) or _history_follow_up_sentence(record, image)
                 or _history_next_exam_sentence(record, image, texts.caption)
                 or _history_exam_sentence_left(record, image, texts.caption)
-                or _clause_citing(record, image, texts.caption))
+                or _clause_citing(record, image, texts.caption)
+                or _second_exam_of_the_sentence(record, image, texts.caption))
+        if told:
+            texts = replace(texts, caption=_join(texts.caption, told))
+    elif _figure_of_panel(image) is None and not image_moments(texts):
+        # (a post's uploads numbered by their place only: a SIRM post's)
+        told = _second_exam_of_the_sentence(record, image, texts.caption)
         if told:
             texts = replace(texts, caption=_join(texts.caption, told))
     base = _base_of_bare_day(record, texts) or _bare_day_of_the_course(record, texts, caption_words(image))
@@ -1048,6 +1060,41 @@ def _history_next_exam_sentence(record: CaseRecord, image: ImageRecord, caption:
             or not (prior_moments and all(m.kind == SINCE_ADMISSION and m.days == 0 for m in prior_moments))):
         return ""
     return sentence.text
+
+
+def _second_exam_of_the_sentence(record: CaseRecord, image: ImageRecord, caption: str) -> str:
+    """The clause of the history's one sentence naming the figure's exam when that sentence names two exams in
+    turn, the figure before's first, and the figure's own clause tells it a time after the first ("viene sottoposto a
+    RX torace e, per la discrepanza ..., a TC del torace senza mezzo di contrasto nella stessa giornata", "a chest
+    radiograph was obtained in the emergency department and a CT the following day"): the time counts from the
+    film before, whose day the case places. "" else: another figure of the modality, a third exam or a moment
+    between the two exams (the time's base untold), a clause telling no time after the first or more than one."""
+    modality = _modality_of(caption)
+    if modality is None or not record.history.strip():
+        return ""
+    numbered = {i.position: _figure_number(i) for i in record.images}
+    if None in numbered.values():  # uploads numbered by their place only, each its own figure
+        numbered = {i.position: i.position + 1 for i in record.images}
+    figure = numbered[image.position]
+    before = [i for i in record.images if numbered[i.position] < figure]
+    if not before or any(numbered[i.position] != figure and _modality_of(caption_words(i)) == modality
+                         for i in record.images):
+        return ""
+    previous = _modality_of(caption_words(before[-1]))
+    naming = [s for s in _history_sentences(record.history) if modality in s.named]
+    if previous is None or previous == modality or len(naming) != 1:
+        return ""
+    sentence = naming[0]
+    if [run[0] for run in sentence.runs] != [previous, modality]:
+        return ""
+    (_, _, first_end), (_, start, end) = sentence.runs
+    text = sentence.text
+    clause_end = min((i for i in (text.find(",", end), text.find(";", end), text.find(".", end)) if i >= 0),
+                     default=len(text))
+    moments = text_moments(text[start:clause_end], "caption")
+    if len(moments) != 1 or moments[0].kind != AFTER_PREVIOUS or text_moments(text[first_end:start], "caption"):
+        return ""
+    return text[start:clause_end]
 
 
 #: Words of a sequence between a moment and an exam: the exam came later than the moment ("On admission she was

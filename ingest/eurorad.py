@@ -29,7 +29,7 @@ from ingest.pages import (
     text,
     tidy,
 )
-from ingest.patients import patient_named_by, patient_segments
+from ingest.patients import Descriptor, descriptors_in, patient_named_by, patient_segments
 from ingest.records import CaseRecord, ImageRecord
 from ingest.sites.eurorad import (
     CASE_PATH,
@@ -448,6 +448,8 @@ class EuroradCasePage(HtmlPage):
         ddx = self.differential_diagnosis(sections.get("ddx"))
         categories = self.value_text(meta.get("categories"))
         images, left_out = _dataset_figures(self.figures(case_number))
+        images, minors = _child_relatives_films(images, age_text)
+        left_out += minors
 
         def section(key: str) -> str:
             return self.block_text(sections.get(key)) if key in sections else ""
@@ -516,6 +518,35 @@ def _dataset_figures(images: list[ImageRecord]) -> tuple[list[ImageRecord], list
             kept.append(image)
         else:
             left_out.append(entry)
+    return kept, left_out
+
+
+#: A legend naming its film a child relative's, by the relation and an age under 18 (or in months, weeks, days):
+#: "Chest radiograph (AP) of the 7-year-old daughter", "CT of her 15-year-old son", "his 8-month-old grandson's film".
+_CHILD_RELATIVES_FILM = re.compile(
+    r"\b(?:the|his|her|their|patient['’]s)\s+(?P<age>\d{1,2})[- ](?P<unit>year|yr|month|week|day)s?[- ]old\s+"
+    r"(?:[a-z-]+\s+){0,2}?(?P<who>daughter|son|child|boy|girl|baby|infant|grandson|granddaughter|niece|nephew|"
+    r"brother|sister)\b", re.I)
+
+
+def _child_relatives_films(images: list[ImageRecord], patient_age: str) -> tuple[list[ImageRecord],
+                                                                                 list[dict[str, str]]]:
+    """(``images`` but the films whose legend names them a child relative's, renumbered; their ``left_out_figures``
+    entries): the relative is another person, and a minor (the dataset keeps no minors), on a page whose patient
+    is an adult (the patient line's age 18 or over: a page about a child keeps its films)."""
+    age = re.match(r"\s*(\d{1,3})\s*(?:years?|yrs?)?\s*$", patient_age or "")
+    if age is None or int(age.group(1)) < 18:
+        return images, []
+    kept, left_out = [], []
+    for image in images:
+        legend = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        m = _CHILD_RELATIVES_FILM.search(legend)
+        if m is None or (m.group("unit").lower() in ("year", "yr") and int(m.group("age")) >= 18):
+            image.position = len(kept)
+            kept.append(image)
+            continue
+        left_out.append({"figure": image.source_url, "kind": "another person (a minor)",
+                         "reason": f"its legend names a child relative's film: {m.group(0)!r}"})
     return kept, left_out
 
 
@@ -630,7 +661,91 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
 
 def _split_patients(base: CaseRecord) -> list[CaseRecord]:
     comparisons = _comparison_cases(base)
-    return _split_by_markers(base) + comparisons
+    by_relation = [] if patient_segments(base.history) else _split_by_relations(base)
+    return (by_relation or _split_by_markers(base)) + comparisons
+
+
+#: The relations a family's members are told by, with their kind: a parent's or a spouse's word, a child's, a
+#: sibling's (read only as the member introduced by that very word).
+_PARENT_WORDS = {"father": "M", "mother": "F", "husband": "M", "wife": "F"}
+_CHILD_WORDS = {"son": "M", "daughter": "F"}
+_SIBLING_WORDS = {"brother": "M", "sister": "F"}
+_RELATION_WORDS = {**_PARENT_WORDS, **_CHILD_WORDS, **_SIBLING_WORDS}
+_RELATION_WORD = re.compile(rf"\b({'|'.join(_RELATION_WORDS)})\b", re.I)
+#: A legend naming whose film it is by the relation: "Chest X-ray of the father", "Axial CT image of the mother",
+#: "CT in the son", "the daughter's radiograph".
+_LEGEND_RELATION = re.compile(
+    rf"\b(?:of|in|for)\s+(?:the|his|her|their)\s+({'|'.join(_RELATION_WORDS)})\b"
+    rf"|\b(?:the|his|her|their)\s+({'|'.join(_RELATION_WORDS)})['’]s\b", re.I)
+
+
+def _family_members(history: str) -> list[tuple[Descriptor, str, list[str]]]:
+    """The people a history tells one paragraph each of, in order: (descriptor, the relation it introduces them
+    by or "", their paragraphs), each paragraph opening with a new person's descriptor ("A 63-year-old male
+    patient applied ...", "His wife, 58-year-old, ...", "Their son, 29 years old, ..."); the paragraphs before the
+    first person's are that person's, those after one opening no new person the person's before. [] for fewer
+    than two."""
+    members: list[tuple[Descriptor, str, list[str]]] = []
+    leading: list[str] = []
+    for paragraph in (p.strip() for p in history.split("\n")):
+        if not paragraph:
+            continue
+        found = descriptors_in(paragraph)
+        opening = found[0] if found and found[0][1] <= 30 else None
+        if opening is not None and all((m[0].age, m[0].sex) != (opening[0].age, opening[0].sex) for m in members):
+            relation = _RELATION_WORD.search(paragraph, 0, opening[2])
+            members.append((opening[0], relation.group(1).lower() if relation else "", [*leading, paragraph]))
+            leading = []
+        elif members:
+            members[-1][2].append(paragraph)
+        else:
+            leading.append(paragraph)
+    return members if len(members) >= 2 and all(m[0].sex for m in members) else []
+
+
+def _member_named_by(legend: str, members: list[tuple[Descriptor, str, list[str]]], history: str) -> int | None:
+    """The index of the one member a legend names by the relation: the member introduced by that word, else, when
+    the history never uses the word (a relative of that name told in passing may be the one shown), the one
+    member of its sex who is not introduced as a child (for a parent's or spouse's word: "the father" of a history
+    telling "A 63-year-old man ... Their son, 29 years old") or as a parent or spouse (for a child's word); None
+    when the legend names no one, several, or no member or several fit."""
+    words = {(m.group(1) or m.group(2)).lower() for m in _LEGEND_RELATION.finditer(legend)}
+    if len(words) != 1:
+        return None
+    word = words.pop()
+    exact = [k for k, m in enumerate(members) if m[1] == word]
+    if len(exact) == 1 or word in _SIBLING_WORDS or re.search(rf"\b{word}\b", history, re.I):
+        return exact[0] if len(exact) == 1 else None
+    unlike = _CHILD_WORDS if word in _PARENT_WORDS else _PARENT_WORDS
+    fit = [k for k, m in enumerate(members) if m[0].sex == _RELATION_WORDS[word] and m[1] not in unlike]
+    return fit[0] if len(fit) == 1 else None
+
+
+def _split_by_relations(base: CaseRecord) -> list[CaseRecord]:
+    """One case per member of a family a history tells one paragraph each (``_family_members``) when every
+    figure's legend names its member by the relation (``_member_named_by``): keys ``<case>-p<n>`` in the history's
+    order, each member's age and sex from their descriptor, their paragraphs as the history; [] else."""
+    members = _family_members(base.history)
+    owners = [_member_named_by(re.sub(r"^Origin\s*:.*$", "", i.caption, flags=re.M), members, base.history)
+              for i in base.images]
+    if not members or None in owners:
+        return []
+    records = []
+    for k, (descriptor, _, paragraphs) in enumerate(members):
+        images = [image for image, owner in zip(base.images, owners) if owner == k]
+        for position, image in enumerate(images):
+            image.position = position
+        records.append(CaseRecord(**{
+            **base.__dict__,
+            "source_key": f"{base.source_key}-p{k + 1}",
+            "age_text": f"{descriptor.age} years", "sex_text": {"M": "male", "F": "female"}[descriptor.sex],
+            "history": "\n".join(paragraphs),
+            "images": images,
+            "warnings": [*base.warnings, f"patient {k + 1} of {len(members)} (a family told one paragraph each) "
+                                         f"split from case {base.source_key}: check the split"],
+            "extra": {**base.extra, "patient_number": k + 1, "patients": len(members)},
+        }))
+    return [r for r in records if r.images]
 
 
 def _split_by_markers(base: CaseRecord) -> list[CaseRecord]:

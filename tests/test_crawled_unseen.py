@@ -64,7 +64,8 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen31", "unseen32", "unseen33", "unseen34", "unseen35", "unseen36", "unseen37", "unseen38",
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
-           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59", "unseen60"]
+           "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59", "unseen60",
+           "unseen62"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -6395,3 +6396,207 @@ def test_unseen60_ecmo_days_are_blank_when_the_history_does_not_tell_the_support
     for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17690"):
         rows.update(staged_rows(record))
     assert [row["offset"] for row in rows.values()][2:] == [None, None]
+
+
+# --- unseen62: Eurorad 17577's Figure 3, "Chest radiograph (AP) of the 7-year-old daughter, one week earlier, for
+# comparison: mild peribronchial cuffing, no consolidation": a child relative's film on an adult's page is another
+# person's, and a minor's: left out (was staged as the 41-year-old father's film; a comparison film is split out only
+# when its legend tells it normal)
+_UNSEEN62_EURORAD_17577 = ("eu_greece_41_years_male_father_infected_by_his_7_year_old_daughter_her_radiograph_shown_"
+                           "for_comparison_pa_in_ed_after_6_days_ct_the_next_day.html")
+
+
+def test_unseen62_eurorad_17577_the_daughter_s_film_is_left_out():
+    (record,) = records("eurorad", FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577,
+                        "https://www.eurorad.org/case/17577")
+    assert [i.source_url.rsplit("/", 1)[-1].split("?")[0] for i in record.images] == ["17577_1_1.jpg", "17577_2_1.jpg"]
+    assert [i.position for i in record.images] == [0, 1]
+    (entry,) = record.extra["left_out_figures"]
+    assert entry["kind"] == "another person (a minor)" and "7-year-old daughter" in entry["reason"]
+    assert any("another person (a minor)" in w for w in record.warnings)
+
+
+def _page_with_third_legend(legend: str, patient_line: str = "41 years, male") -> list:
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577).read_text()
+    old = ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier, for comparison: mild peribronchial "
+           "cuffing, no consolidation.")
+    assert old in html and '<p class="color-grey">41 years, male</p>' in html
+    html = html.replace(old, legend).replace('<p class="color-grey">41 years, male</p>',
+                                             f'<p class="color-grey">{patient_line}</p>')
+    (record,) = parse_eurorad_case(html, "https://www.eurorad.org/case/17577")
+    return [i.source_url.rsplit("/", 1)[-1].split("?")[0] for i in record.images]
+
+
+@pytest.mark.parametrize("legend", [
+    "Axial CT image of his 15-year-old son, performed at another hospital: small peripheral ground-glass opacity.",
+    "Chest X-ray of the patient's 8-month-old grandson, AP supine: perihilar peribronchial thickening.",
+    "For comparison, the radiograph of their 12 year old girl: normal.",
+])
+def test_unseen62_a_child_relative_s_film_on_an_adult_s_page_is_left_out(legend):
+    assert _page_with_third_legend(legend) == ["17577_1_1.jpg", "17577_2_1.jpg"]
+
+
+@pytest.mark.parametrize("legend, patient_line", [
+    # an adult relative: not a minor (a film of another adult is not left out by this reading)
+    ("Chest radiograph (AP) of his 45-year-old wife, for comparison: bilateral opacities.", "41 years, male"),
+    # the page's patient is the child: its films are kept
+    ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier: mild peribronchial cuffing.",
+     "7 years, female"),
+    # no age told on the page: nothing to compare with
+    ("Chest radiograph (AP) of the 7-year-old daughter, one week earlier: mild peribronchial cuffing.", ""),
+    # the patient's own film, the child only named
+    ("Chest radiograph of the patient at the day his daughter was discharged: bilateral opacities.", "41 years, male"),
+])
+def test_unseen62_films_of_adults_or_of_a_child_s_own_page_are_kept(legend, patient_line):
+    assert _page_with_third_legend(legend, patient_line) == ["17577_1_1.jpg", "17577_2_1.jpg", "17577_3_1.jpg"]
+
+
+# --- unseen62: onsets told in note form: Radiopaedia 76302's "Fever, dry cough and SOB x 6d" (American shorthand:
+# was unread, the films counted from the admission, "HD#2" 2 for 8), 88412's "Symptom onset 9 days prior with fever
+# and loss of smell" (was blank), SIRM caso 217's "per febbre ... e tosse secca insorte circa una settimana prima e
+# dispnea ingravescente ..." (was unread: the films counted from the admission of 18/03, 0 for 7)
+@pytest.mark.parametrize("history, gap", [
+    ("67M w/ HTN, DM2, CKD 3. Fever, dry cough and SOB x 6d. COVID-19 PCR (NP swab) positive 2d prior.", 6),
+    ("Cough x2wk, now febrile.", 14),
+    ("Fever and chills x 3 wks.", 21),
+    ("Malaise and fever for 5d.", 5),
+    ("Symptom onset 9 days prior with fever and loss of smell, tested positive at a community site.", 9),
+    ("Symptom onset 4 days before.", 4),
+    ("Giunge in PS per febbre e tosse secca insorte circa una settimana prima e dispnea da due giorni.", 7),
+    ("Febbre insorta circa 5 giorni prima.", 5),
+    ("Fever began around 4 days ago.", 4),
+])
+def test_unseen62_onsets_told_in_note_form(history, gap):
+    found = onset_gap(history)
+    assert (found[0] if found is not None else None) == gap
+
+
+@pytest.mark.parametrize("history", [
+    "On NRB x 3d. Intubated.",  # a treatment's span, no symptom
+    "Dexamethasone x 10d.",
+    "CT x 2d later showed progression.",  # no symptom in the item
+    "Rash onset 3 days prior with itching.",  # no illness's symptom
+    "Fever began 5 days before and after the CT.",  # no clause of a symptom's onset
+])
+def test_unseen62_note_form_spans_without_a_symptom_s_onset_are_no_onset(history):
+    assert onset_gap(history) is None
+
+
+def test_unseen62_radiopaedia_and_sirm_onsets():
+    rows = _batch_rows("radiopaedia", "unseen62", "rp_classic_2020_usa_67_years_male_terse_abbreviations_fever_cough_"
+                       "x6d_cxr_ed_cxr_hd2_s_p_intubation_cta_chest_hd5_axial_coronal.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-with-pneumomediastinum-3")
+    assert [row["offset"] for row in rows.values()] == ["6", "8", "11", "11"]
+    rows = _batch_rows("radiopaedia", "unseen62", "rp_2022_layout_2021_canada_52_years_female_symptom_onset_9_days_"
+                       "prior_pa_and_lateral_in_assessment_centre_ctpa_same_afternoon_axial_coronal_sagittal.html",
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-and-pulmonary-embolism-21")
+    assert [row["offset"] for row in rows.values()] == ["9"] * 5
+    rows = _batch_rows("sirm", "unseen62", _UNSEEN62_SIRM, "https://www.sirm.org/2020/04/07/covid-19-caso-217/")
+    assert [rows[k]["offset"] for k in ("04/caso217_fig1.jpg", "04/caso217_fig3.jpg")] == ["7", "13"]
+
+
+_UNSEEN62_SIRM = ("caso_217_scritto_da_specializzanda_storia_in_un_unico_periodo_maschio_71_anni_febbre_da_circa_una_"
+                  "settimana_tampone_naso_faringeo_positivo_rx_pa_e_tc_in_ps_rx_a_letto_in_sesta_giornata.html")
+
+
+# --- unseen62: SIRM caso 217's history in one sentence names the RX and then the TC "nella stessa giornata" ("viene
+# sottoposto a RX torace e, per la discrepanza tra il quadro clinico e quello radiografico, a TC del torace senza
+# mezzo di contrasto nella stessa giornata"); the TC's caption and paragraph tell no moment: the TC is the RX's day
+# (was blank: a history sentence naming two exams was read for neither)
+def _unseen62_sirm_rows(old: str = "", new: str = "") -> list:
+    html = (FIXTURES / "sirm" / "unseen62" / _UNSEEN62_SIRM).read_text()
+    assert old in html
+    rows = {}
+    for record in parse_sirm_posts(html.replace(old, new), "https://www.sirm.org/2020/04/07/covid-19-caso-217/"):
+        rows.update(staged_rows(record))
+    return [rows[f"04/caso217_fig{k}.jpg"]["offset"] for k in (1, 2, 3)]
+
+
+_UNSEEN62_SAME_DAY = "a TC del torace senza mezzo di contrasto nella stessa giornata"
+
+
+@pytest.mark.parametrize("clause, want", [
+    (_UNSEEN62_SAME_DAY, "7"),
+    ("a TC del torace senza mezzo di contrasto il giorno successivo", "8"),
+    ("a TC del torace senza mezzo di contrasto dopo 2 giorni", "9"),
+])
+def test_unseen62_the_second_exam_of_a_history_sentence_counts_from_the_first(clause, want):
+    assert _unseen62_sirm_rows(_UNSEEN62_SAME_DAY, clause) == ["7", want, "13"]
+
+
+@pytest.mark.parametrize("old, new", [
+    # no time in the TC's clause
+    (_UNSEEN62_SAME_DAY, "a TC del torace senza mezzo di contrasto"),
+    # a moment between the two exams: the time's base is not told
+    ("sottoposto a RX torace e, per la discrepanza", "sottoposto a RX torace e, dopo tre giorni di terapia, per la "
+                                                     "discrepanza"),
+    # a third exam in the sentence
+    (_UNSEEN62_SAME_DAY, f"{_UNSEEN62_SAME_DAY} e poi a RX di controllo"),
+])
+def test_unseen62_the_second_exam_stays_blank_without_its_own_time_after_the_first(old, new):
+    assert _unseen62_sirm_rows(old, new)[1] is None
+
+
+def test_unseen62_the_same_reading_in_an_english_history_of_a_eurorad_page():
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_17577).read_text()
+    told = ("A chest radiograph was performed in the emergency department. The next day, due to desaturation to "
+            "88%, a chest CT was performed.")
+    legend = "Axial CT image, lung window, performed the day after admission:"
+    assert told in html and legend in html
+    html = html.replace(told, "A chest radiograph was performed in the emergency department and a chest CT the "
+                              "following day.").replace(legend, "Axial CT image, lung window:")
+    rows = {}
+    for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17577"):
+        rows.update(staged_rows(record))
+    assert [row["offset"] for row in rows.values()] == ["6", "7"]
+
+
+# --- unseen62: Eurorad 16934, a family of three told one paragraph each by the relation ("A 63-year-old male patient
+# applied ...", "His wife, 58-year-old, ...", "Their son, 29 years old, ..."), every legend naming whose film it is
+# ("of the father", "of the mother", "of the son"): one case per member (was one case: the mother's CT staged M 63,
+# the son's 63, both offsets blank)
+_UNSEEN62_EURORAD_16934 = ("eu_turkey_family_of_three_father_63_fever_and_myalgia_for_5_days_pa_and_ct_at_admission_"
+                           "mother_58_admitted_two_days_later_son_29_outpatient_ct_same_day.html")
+
+
+def _unseen62_family(replacements: tuple[tuple[str, str], ...] = ()) -> list:
+    html = (FIXTURES / "eurorad" / "unseen62" / _UNSEEN62_EURORAD_16934).read_text()
+    for old, new in replacements:
+        assert old in html
+        html = html.replace(old, new)
+    return parse_eurorad_case(html, "https://www.eurorad.org/case/16934")
+
+
+def test_unseen62_eurorad_16934_a_family_told_by_relations_is_one_case_per_member():
+    found = _unseen62_family()
+    assert [r.source_key for r in found] == ["16934-p1", "16934-p2", "16934-p3"]
+    assert [len(r.images) for r in found] == [2, 1, 1]
+    rows = [row for r in found for row in staged_rows(r).values()]
+    assert [(row["sex"], row["age"], row["offset"]) for row in rows] == [
+        ("M", "63", "5"), ("M", "63", "5"), ("F", "58", "2"), ("M", "29", "3")]
+
+
+def test_unseen62_a_couple_named_by_the_other_s_relation():
+    # the index woman's film named "of the wife" (no one introduced so: the one woman not introduced as a child)
+    found = _unseen62_family((
+        ("A 63-year-old male patient applied", "A 63-year-old female patient applied"),
+        ("His wife, 58-year-old,", "Her husband, 58-year-old,"),
+        ("Chest X-ray of the father", "Chest X-ray of the wife"),
+        ("Axial CT image of the father", "Axial CT image of the wife"),
+        ("Axial CT image of the mother", "Axial CT image of the husband")))
+    assert [(r.source_key, r.sex_text, len(r.images)) for r in found] == [
+        ("16934-p1", "female", 2), ("16934-p2", "male", 1), ("16934-p3", "male", 1)]
+
+
+@pytest.mark.parametrize("replacements", [
+    # a legend naming no one: which member's film is not told
+    (("Axial CT image of the mother:", "Axial CT image:"),),
+    # a legend naming a relative no member is (a brother: read only as the member introduced so)
+    (("Axial CT image of the son:", "Axial CT image of the brother:"),),
+    # a legend naming two members
+    (("Axial CT image of the son:", "Axial CT images of the son and of the mother:"),),
+    # a member told in passing, not opening a paragraph of their own
+    (("</p><p>Their son, 29 years old, had", " Their son, 29 years old, had"),),
+])
+def test_unseen62_a_family_is_not_split_unless_every_legend_names_one_member(replacements):
+    assert [r.source_key for r in _unseen62_family(replacements)] == ["16934"]

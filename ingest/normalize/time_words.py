@@ -240,8 +240,11 @@ _HISTORY = compile(
     r"(?!\s+(?:later|after|before|ago|prior|of|to|until|left|remaining|between|more)\b)"
     # "cough that had begun three days earlier", "symptoms started 2 days ago": an onset told as a time
     # before the narrative's present, the presentation (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\b(?:began|begun|started|starting|beginning|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|fa(?!\w)|previously|(?:before|prima|antes)(?=\s*[.,;)]))"
+    # (the approximation in Italian too: "febbre e tosse secca insorte circa una settimana prima")
+    rf"|\b(?:began|begun|started|starting|beginning|appeared|developed|commenced|{_ONSET_PARTICIPLE})\s+(?:about\s+|approximately\s+|some\s+|around\s+|circa\s+)?"
+    # (the clause may end on the next symptom's "and": "insorte circa una settimana prima e dispnea ...")
+    rf"(?P<n11>{NUMBER_LIKE}|{_FEW})\s+(?P<unit11>{UNIT})\s+(?:earlier|ago|fa(?!\w)|previously|(?:before|prima|antes)"
+    r"(?=\s*[.,;)]|\s+(?:e|ed|and|y)\s+(?!(?:dopo|after|despu[eé]s)\b)))"
     # the same in Spanish and Portuguese: "tos desde hace 4 días", "febre havia 8 dias" (a symptom before it)
     rf"|\b(?:desde\s+hace|hace|havia|h[aá])\s+(?:cerca\s+de\s+|unos\s+|aproximadamente\s+)?"
     rf"(?P<n12>{NUMBER_LIKE})\s+(?P<unit12>{UNIT})\b"
@@ -251,9 +254,10 @@ _HISTORY = compile(
     rf"|\b(?P<n13>{NUMBER_LIKE}|{_FEW})\s+(?P<unit13>{UNIT})\s+(?:de|of)\s+(?:evolu(?:ci[oó]n|[cç][aã]o|tion)|"
     r"duration|duraci[oó]n|dura[cç][aã]o)\b"
     # the onset itself told as a time before the presentation: "his symptom onset had been 10 days
-    # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``)
-    rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:had\s+been|was|occurred)\s+(?:about\s+|approximately\s+|some\s+)?"
-    rf"(?P<n14>{NUMBER_LIKE})\s+(?P<unit14>{UNIT})\s+(?:earlier|ago|previously|(?:before|prior)(?=\s*[.,;)]))"
+    # earlier", "onset of fever was 5 days before" (a symptom must precede it: ``_ONSET_SYMPTOM``); in note form
+    # without the verb, the symptoms after it: "Symptom onset 9 days prior with fever and loss of smell"
+    rf"|\bonset(?:\s+of\s+(?:[\w-]+\s+){{0,2}}?[\w-]+)?\s+(?:(?:had\s+been|was|occurred)\s+)?(?:about\s+|approximately\s+|some\s+)?"
+    rf"(?P<n14>{NUMBER_LIKE})\s+(?P<unit14>{UNIT})\s+(?:earlier|ago|previously|(?:before|prior)(?=\s*[.,;)]|\s+with\b))"
     # the Italian onset told first as a time ago: "Circa 6 giorni fa comparsa di febbre" (a symptom
     # must follow the onset's noun: ``_unit_histories``)
     rf"|\b(?P<n15>{NUMBER_LIKE}|{_FEW})\s+(?P<unit15>{UNIT})\s+fa,?\s+(?:(?:la|l[’'])\s*)?"
@@ -574,12 +578,28 @@ def _other_script_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
             yield amount, m
 
 
+#: A span in the American clinicians' abbreviated units after the "times" sign or "for", its symptoms before it:
+#: "Fever, dry cough and SOB x 6d", "cough x2wk", "fever for 5d", "SOB x 3 wks", "malaise x1mo" (as "x 5 days").
+_ABBREVIATED_SPAN = compile(
+    r"(?:(?<!\w)[x\u00d7]\s?|\bfor\s+)(?P<n>\d{1,2})\s?(?P<unit>d|dys?|w|wks?|mos?)\b(?![/.]?\d)"
+    r"(?!\s+(?:later|after|before|ago|prior|post)\b)", re.IGNORECASE)
+_ABBREVIATED_SPAN = gate(_ABBREVIATED_SPAN, r"[xf\u00d7]")
+_ABBREVIATED_DAYS = {"d": 1, "w": 7, "m": 30}
+
+
+def _abbreviated_unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    for m in _ABBREVIATED_SPAN.finditer(text):
+        if (_ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start())
+                and not _treatment_before(text, m.start()) and not about_other_person(text, m.start(), m.end())):
+            yield int(m.group("n")) * _ABBREVIATED_DAYS[m.group("unit")[0].lower()], m
+
+
 def _history_kinds(text: str) -> tuple[Iterator[tuple[int, re.Match[str]]], ...]:
     """The histories of each kind, each in text order (whether one match is a history does not
     depend on the others): "da ieri", a span in days or weeks, a span in hours, a span in the
-    clinical shorthand ("5/7")."""
+    clinical shorthand ("5/7"), a span in abbreviated units ("x 6d")."""
     return (_yesterday_histories(text), _unit_histories(text), _hour_histories(text), _shorthand_histories(text),
-            _other_script_histories(text))
+            _other_script_histories(text), _abbreviated_unit_histories(text))
 
 
 @lru_cache(maxsize=4096)
