@@ -6396,3 +6396,42 @@ def test_unseen60_ecmo_days_are_blank_when_the_history_does_not_tell_the_support
     for record in parse_eurorad_case(html, "https://www.eurorad.org/case/17690"):
         rows.update(staged_rows(record))
     assert [row["offset"] for row in rows.values()][2:] == [None, None]
+
+
+# --- unseen61: Eurorad 16963's key figure first (the portable film "performed after the sudden clinical worsening",
+# a pneumothorax on "the 14th day of admission"), the CT "the next day", the admission film last "for comparison"
+
+_UNSEEN61_EURORAD = ("eu_spain_63_years_male_10_days_of_evolution_pneumothorax_on_the_14th_day_of_admission_figures_"
+                     "portable_ap_ct_the_next_day_and_admission_pa_out_of_date_order.html")
+_WORSENED_ON_DAY_14 = ("A 63-year-old man consulted to the emergency department for fever and dyspnoea of 10 days of "
+                       "evolution. He was admitted to the COVID ward. On the 14th day of admission he presented a "
+                       "sudden right pleuritic chest pain with desaturation to 82% despite the oxygen therapy.")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # an adjective before the worsening (was no moment of its own: the first figure taken for the presenting film)
+    (_WORSENED_ON_DAY_14, "The portable chest X-ray performed after the sudden clinical worsening showed a "
+                          "pneumothorax.", 24),
+    (_WORSENED_ON_DAY_14, "CT pulmonary angiography obtained following the acute respiratory deterioration.", 24),
+    (_WORSENED_ON_DAY_14, "Bedside radiograph after the abrupt deterioration.", 24),
+    # the worsening told by "presented a sudden ..." or a desaturation on a day of the stay
+    ("Fever for 5 days, then admitted. On day 3 of admission she presented an acute dyspnoea.",
+     "CT performed following the clinical deterioration.", 8),
+    ("Fever for 5 days, then admitted to the ward. On the sixth day of hospitalisation he had a desaturation to 85% "
+     "on oxygen.", "Radiograph performed after the sudden worsening.", 11),
+    # a symptom's worsening, a worsening told at the presentation, no day: no moment
+    (_WORSENED_ON_DAY_14, "CT performed after the sudden worsening of the dyspnoea.", None),
+    ("Fever for 5 days; she presented with acute dyspnoea and desaturation and was admitted.",
+     "CT performed after the sudden clinical worsening.", None),
+    ("Fever for 5 days, then admitted. She presented a sudden chest pain.",
+     "CT performed after the sudden clinical worsening.", None),
+])
+def test_unseen61_a_film_after_a_sudden_worsening_is_taken_the_day_the_history_tells_it(history, caption, offset):
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                       ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen61_eurorad_16963():
+    rows = _batch_rows("eurorad", "unseen61", _UNSEEN61_EURORAD, "https://www.eurorad.org/case/16963")
+    assert [row["offset"] for row in rows.values()] == ["24", "25", "10"]
