@@ -6435,3 +6435,55 @@ def test_unseen61_a_film_after_a_sudden_worsening_is_taken_the_day_the_history_t
 def test_unseen61_eurorad_16963():
     rows = _batch_rows("eurorad", "unseen61", _UNSEEN61_EURORAD, "https://www.eurorad.org/case/16963")
     assert [row["offset"] for row in rows.values()] == ["24", "25", "10"]
+
+
+# --- unseen61: Radiopaedia 80217's study titled "Pre-COVID (2019)", a normal pre-operative film of the patient's own
+# one calendar year before the case (published 2020): told made before the pandemic, a No Finding case of its own
+# (was the case's COVID-19: the two-year rule alone did not take it out)
+
+_UNSEEN61_RP_SERIES = ("rp_classic_2020_new_zealand_58_years_female_one_week_of_fevers_five_studies_titled_pre_covid_"
+                       "2019_day_of_admission_48_hours_later_1_month_follow_up_6_months.html")
+_UNSEEN61_RP_PRIOR = "9611101000/63fd5e1635faaf2055717a2bed2f77822fe8365a698736cdd177ba1ddee4f83b.png"
+
+
+def _unseen61_series(*changes: tuple[str, str]) -> dict[str, dict[str, object]]:
+    path = FIXTURES / "radiopaedia" / "unseen61" / _UNSEEN61_RP_SERIES
+    html = path.read_text()
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/covid-19-pneumonia-six-month-follow-up")
+    images = []
+    for study_id in record.extra["study_ids"]:
+        payload = (path.parent / f"stacks_{study_id}.json").read_text()
+        images += parse_radiopaedia_stacks(payload, study_id, first_position=len(images))
+    record.images = images
+    rows = {}
+    for found in split_radiopaedia_patients(record):
+        rows.update(staged_rows(found))
+    return rows
+
+
+@pytest.mark.parametrize("changes", [
+    (),  # the batch's page: "Pre-COVID (2019)"
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Pre-pandemic baseline</h2>"),),
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Previous radiograph</h2>"), ("shown for comparison", "made before COVID-19")),
+])
+def test_unseen61_a_normal_study_told_made_before_the_pandemic_is_a_no_finding_case_of_its_own(changes):
+    rows = _unseen61_series(*changes)
+    assert rows[_UNSEEN61_RP_PRIOR]["finding"] == "No Finding"
+    assert rows[_UNSEEN61_RP_PRIOR]["offset"] is None
+    assert [row["finding"] for key, row in rows.items() if key != _UNSEEN61_RP_PRIOR] == [
+        "Pneumonia/Viral/COVID-19"] * 4
+
+
+@pytest.mark.parametrize("changes", [
+    # one year before, no word of the pandemic (the two-year rule: a day-first or month-first date may be the
+    # illness's)
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>2019</h2>"),),
+    # told before the pandemic but not normal, or of the case's own year
+    (("Clear lungs.", "Biapical pleural thickening and a calcified granuloma."),),
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Pre-COVID (2020)</h2>"),),
+])
+def test_unseen61_other_studies_stay_with_the_case(changes):
+    assert _unseen61_series(*changes)[_UNSEEN61_RP_PRIOR]["finding"] == "Pneumonia/Viral/COVID-19"

@@ -159,7 +159,9 @@ MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
 # v22: a title's person and their own relative ("SARS-CoV-2 infection in a 7-year-old boy and his mother") and the
 # household they share ("in the same household") are its patients, not someone else (was blank)
-FINDING_VERSION = 23  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
+# v24: a Radiopaedia study of the patient's own told before the pandemic ("Pre-COVID (2019)") and normal is a No
+# Finding case of its own, its year one before the case's or none (was the case's finding)
+FINDING_VERSION = 24  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
 # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
 # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
