@@ -6487,3 +6487,46 @@ def test_unseen61_a_normal_study_told_made_before_the_pandemic_is_a_no_finding_c
 ])
 def test_unseen61_other_studies_stay_with_the_case(changes):
     assert _unseen61_series(*changes)[_UNSEEN61_RP_PRIOR]["finding"] == "Pneumonia/Viral/COVID-19"
+
+
+# --- unseen61: SIRM caso 149's four uploads without captions in one gallery after a text citing two figures only
+# ("RX del torace in proiezione PA (Fig. 1)", "TC del torace (Fig. 2)"): the first takes the paragraph citing it (was
+# the last exam paragraph's, the CT's, as every upload's); the others keep the paragraph before them
+
+_UNSEEN61_SIRM_GALLERY = ("caso_149_donna_63_anni_febbre_da_una_settimana_rx_pa_fig_1_tc_stessa_giornata_fig_2_"
+                          "gallery_of_four_uncaptioned_images.html")
+
+
+def _unseen61_gallery(*changes: tuple[str, str]) -> dict[str, dict[str, object]]:
+    html = (FIXTURES / "sirm" / "unseen61" / _UNSEEN61_SIRM_GALLERY).read_text()
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    rows = {}
+    for record in parse_sirm_posts(html, "https://www.sirm.org/2020/03/31/covid-19-caso-149/"):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_unseen61_uploads_before_the_last_cited_figure_take_the_paragraphs_citing_them():
+    rows = _unseen61_gallery()
+    assert [(r["modality"], r["view"], r["offset"]) for r in rows.values()] == [
+        ("X-ray", "PA", "7"), ("CT", "Axial", "7"), ("CT", "Axial", "7"), ("CT", "Axial", "7")]
+
+
+def test_unseen61_three_cited_figures_over_four_uploads():
+    rows = _unseen61_gallery(
+        ("La paziente viene ricoverata in reparto COVID.",
+         "La paziente viene ricoverata in reparto COVID. RX di controllo a letto dopo 5 giorni, paziente supina (Fig. "
+         "3): incremento delle opacità."))
+    assert [(r["modality"], r["view"]) for r in rows.values()][:2] == [("X-ray", "PA"), ("CT", "Axial")]
+
+
+@pytest.mark.parametrize("changes", [
+    # the figures cited out of order, one figure cited twice: which upload is which is not told
+    (("esegue RX del torace in proiezione PA (Fig. 1)", "esegue RX del torace in proiezione PA (Fig. 2)"),
+     ("viene eseguita TC del torace (Fig. 2)", "viene eseguita TC del torace (Fig. 1)")),
+    (("viene eseguita TC del torace (Fig. 2)", "viene eseguita TC del torace (Fig. 1)"),),
+])
+def test_unseen61_uploads_stay_as_they_were_when_the_citations_do_not_number_them(changes):
+    assert _unseen61_gallery(*changes)["03/149-1.jpg"]["modality"] == "CT"
