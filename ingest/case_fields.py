@@ -633,6 +633,8 @@ TIMELINE_VERSION = 159  # v2: "day N of admission", "hospital day N" are N days 
 #                           after the support's start the history tells (was a bare label: blank)
 #                      v159: a film "performed after the sudden clinical worsening" (an adjective before it) is taken
 #                           on the worsening "presented a sudden ..." / "with desaturation" tells (was presenting)
+#                           "the day of the admission" (the article of the Romance languages kept) is the admission's
+#                           day (was no moment: blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

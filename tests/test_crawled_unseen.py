@@ -6530,3 +6530,36 @@ def test_unseen61_three_cited_figures_over_four_uploads():
 ])
 def test_unseen61_uploads_stay_as_they_were_when_the_citations_do_not_number_them(changes):
     assert _unseen61_gallery(*changes)["03/149-1.jpg"]["modality"] == "CT"
+
+
+# --- unseen61: Radiopaedia 87455's CT "Realized in the day of the admission." (a Brazilian contributor's English):
+# the article before "admission" the Romance languages keep ("il giorno del ricovero", "el día del ingreso", "o dia
+# da admissão") did not let "the day of the admission" read as the admission's day (was blank)
+
+_UNSEEN61_RP_BRAZIL = ("rp_2022_layout_2021_brazil_47_years_male_portuguese_english_6_days_of_evolution_ct_realized_"
+                       "in_the_day_of_the_admission_axial_coronal_bedside_ap_dorsal_decubitus_5th_day_of_"
+                       "hospitalization.html")
+_SIX_DAYS_OF_EVOLUTION = "Patient with fever, dry cough and myalgia with 6 days of evolution. Admitted to the ward."
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("Realized in the day of the admission.", 6),
+    ("CT performed on the day of the admission.", 6),
+    ("Chest X-ray done at the day of the admission.", 6),
+    ("Radiograph taken the day of the presentation.", 6),
+    # the day after it stays the day after it
+    ("CT on the next day of the admission.", 7),
+    ("CT performed the following day of the admission.", 7),
+])
+def test_unseen61_the_day_of_the_admission_is_the_admission_s_day(caption, offset):
+    # (was no moment: blank beside another film of the admission, the presenting film's day alone)
+    timeline = case_timeline(_SIX_DAYS_OF_EVOLUTION, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                                      ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen61_radiopaedia_87455():
+    rows = _batch_rows("radiopaedia", "unseen61", _UNSEEN61_RP_BRAZIL,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-critical-form-2")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [
+        ("Axial", "6"), ("Coronal", "6"), ("AP Supine", "11")]
