@@ -346,6 +346,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # no age, as unseen's own earlier film; the blind rows: 59, -112)
     # unseen60 (open, see its README): Radiopaedia 78412's study titled "After 2 weeks of treatment" (the treatment's
     # start undated); Eurorad 17690's "Supine bedside radiograph on the day ECMO was started" (a clause, no moment)
+    # unseen61 (open, see its README): Radiopaedia 80217's "Pre-COVID (2019)" film (No Finding since crawled61, its own
+    # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
+    # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
+    # reconstruction no text tells (Axial, as a SIRM CT whose plane is not said)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -371,7 +375,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
-            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1,
+            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
