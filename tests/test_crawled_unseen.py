@@ -6563,6 +6563,14 @@ def test_unseen61_the_day_of_the_admission_is_the_admission_s_day(caption, offse
     assert timeline.offsets[1].value == offset
 
 
+def test_unseen61_the_day_of_the_arrival_at_another_hospital_is_not_the_admission_s():
+    # papers_unseen41: "admitted to the district hospital on 14.11.2020, on the 7th day of symptoms ... transported by
+    # our mobile ECMO team to the ECMO centre on 20 November 2020, where veno-venous ECMO ... was started on the day of
+    # the arrival": the ECMO's day is the centre's date, not the first admission's
+    (case,) = file_cases(FIXTURES / "papers_unseen41" / "PMC7410033_fullTextXML.xml")
+    assert image_offsets(case) == ["13", "23", "30", "30", "94"]
+
+
 def test_unseen61_radiopaedia_87455():
     rows = _batch_rows("radiopaedia", "unseen61", _UNSEEN61_RP_BRAZIL,
                        "https://radiopaedia.org/cases/covid-19-pneumonia-critical-form-2")
