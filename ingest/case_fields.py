@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 160  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 161  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -637,6 +637,10 @@ TIMELINE_VERSION = 160  # v2: "day N of admission", "hospital day N" are N days 
 #                      v160: the history's one sentence naming two exams in turn, the second's clause a time after the
 #                           first ("RX torace e ... a TC del torace ... nella stessa giornata"), dates the second's
 #                           film from the first's (was blank)
+#                      v161: a film "performed after the sudden clinical worsening" (an adjective before it) is taken
+#                           on the worsening "presented a sudden ..." / "with desaturation" tells (was presenting)
+#                           "the day of the admission" (the article of the Romance languages kept) is the admission's
+#                           day (was no moment: blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

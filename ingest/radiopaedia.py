@@ -564,6 +564,10 @@ _LESION_EN = re.compile(
     r"thicken\w*|interval|unchanged|stable|again|persist\w*|progress\w*|improv\w*|worse\w*|new)\b", re.I)
 #: A negation and the rest of its sentence ("No focal consolidation, effusion or pneumothorax."): lesions denied.
 _DENIED_EN = re.compile(r"\b(?:no|without)\b[^.;\n]*", re.I)
+#: A study its author tells was made before the pandemic ("Pre-COVID (2019)", "pre-pandemic baseline", "before
+#: COVID-19", "prior to the pandemic"): of another time whatever its year's distance from the case's.
+_BEFORE_PANDEMIC = re.compile(
+    r"\bpre[-\s]?(?:covid|pandemic)|\b(?:before|prior\s+to)\s+(?:the\s+)?(?:covid|pandemic)\b", re.I)
 
 
 def _study_years(study: dict[str, Any]) -> list[int]:
@@ -572,12 +576,20 @@ def _study_years(study: dict[str, Any]) -> list[int]:
     return years or [int(y) for y in _YEAR_RE.findall(title)]
 
 
+def _before_pandemic(study: dict[str, Any], own: list[int], reference: int | None) -> bool:
+    """``study``'s title or findings tell it was made before the pandemic, and the years it names (if any) lie
+    before the case's other studies' (else its publication's)."""
+    told = f"{study.get('title') or ''}\n{study.get('findings') or ''}"
+    return (_BEFORE_PANDEMIC.search(told) is not None
+            and (not own or (reference is not None and max(own) < reference)))
+
+
 def _earlier_normal_studies(record: CaseRecord) -> list[CaseRecord]:
     """The studies of ``record`` dated (by their titles, else by years their findings name) at least
-    ``_EARLIER_YEARS`` calendar years before every other study of the case (else before its publication) and
-    told normal with no lesion but denied ones, each taken out into a case of its own (``<rID>-n<k>``, No
-    Finding, the patient's sex, no age: the Patient Data age is the age at the illness); the case keeps the
-    others."""
+    ``_EARLIER_YEARS`` calendar years before every other study of the case (else before its publication), or told
+    made before the pandemic (``_before_pandemic``), and told normal with no lesion but denied ones, each taken out
+    into a case of its own (``<rID>-n<k>``, No Finding, the patient's sex, no age: the Patient Data age is the age
+    at the illness); the case keeps the others."""
     studies = [s for s in record.extra.get("studies") or [] if isinstance(s, dict) and s.get("study_id")]
     if len(studies) < 2:
         return []
@@ -591,7 +603,8 @@ def _earlier_normal_studies(record: CaseRecord) -> list[CaseRecord]:
         others = [y for s in studies if s is not study for y in _study_years(s)]
         reference = min(others) if others else (int(published) if published.isdigit() else None)
         findings = str(study.get("findings") or "")
-        return (bool(own) and reference is not None and reference - max(own) >= _EARLIER_YEARS
+        return (((bool(own) and reference is not None and reference - max(own) >= _EARLIER_YEARS)
+                 or _before_pandemic(study, own, reference))
                 and _NORMAL_EN.search(findings) is not None
                 and _LESION_EN.search(_DENIED_EN.sub(" ", findings)) is None)
 

@@ -407,7 +407,10 @@ def _cited_in_order(images: list[ImageRecord], texts: list[str]) -> list[ImageRe
     number, when the paragraphs cite the figures 1, 2, ... N in order, each in one paragraph, N the number of
     uploads ("RX torace ... (Fig. 1)", "TC ... (Fig. 2-3)", "RX di controllo ... (Fig. 4)" over four uploads
     "Senza-titolo-1" ... "-4" in one gallery after the last paragraph, which all took the last paragraph as
-    theirs); else the uploads as they are. An upload under the paragraph citing it stays as it was."""
+    theirs); when they cite 1 ... K of more uploads (a gallery holding more than the text tells: "RX ... (Fig. 1)",
+    "TC ... (Fig. 2)" over four uploads), the uploads before the K-th take theirs and the others stay as they are
+    (which of them the last cited is, or what the rest show, is not told); else the uploads as they are. An upload
+    under the paragraph citing it stays as it was."""
     if len(images) < 2 or any(i.extra.get("caption_from") != "preceding paragraph" for i in images):
         return images
     citing: dict[int, str] = {}
@@ -418,11 +421,11 @@ def _cited_in_order(images: list[ImageRecord], texts: list[str]) -> list[ImageRe
             return images  # a figure cited by two paragraphs (or twice): which describes it is not told
         citing.update(dict.fromkeys(numbers, paragraph))
         order += numbers
-    if order != list(range(1, len(images) + 1)):
+    if order != list(range(1, len(order) + 1)) or not 2 <= len(order) <= len(images):
         return images
     out = []
     for k, image in enumerate(images, 1):
-        paragraph = citing[k]
+        paragraph = citing[k] if k < len(order) or len(order) == len(images) else image.caption
         if paragraph == image.caption:
             out.append(image)
             continue

@@ -2928,8 +2928,8 @@ def _label_moments(label: str) -> list[Moment]:
 #: deterioration": the day the history tells the worsening (``EVENTS``' "deterioration"); not "after the worsening
 #: of the dyspnoea" (a symptom's, which the presentation may tell), nor with a time of its own ("two hours later").
 _ON_WORSENING = compile_fast(
-    r"\b(?:after|following|due\s+to|because\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:(?:clinical|respiratory)\s+)?"
-    r"(?:deterioration|worsening)\b(?!\s+(?:of|in)\b)|"
+    r"\b(?:after|following|due\s+to|because\s+of)\s+(?:the\s+|her\s+|his\s+)?(?:(?:sudden|acute|abrupt|rapid)\s+)?"
+    r"(?:(?:clinical|respiratory)\s+)?(?:deterioration|worsening)\b(?!\s+(?:of|in)\b)|"
     r"\b(?:dopo|in\s+seguito\s+al|per)\s+(?:il\s+)?peggioramento\s+(?:clinico|respiratorio)\b", re.IGNORECASE)
 
 
@@ -5118,7 +5118,7 @@ EVENTS = {
                       compile_fast(r"\b(?:deteriorat(?:ed|es|ing|ion)|worsened|(?:clinical|respiratory)\s+worsening|"
                                    r"desaturated|(?:rising|increasing|escalating)\s+(?:\w+\s+)?(?:oxygen|O2)\s+"
                                    r"(?:requirements?|demand|needs?)|(?:oxygen|O2)\s+(?:requirements?|demand|needs?)\s+"
-                                   r"(?:increased|rose|escalated)|developed\s+(?:an?\s+)?(?:sudden|acute)|"
+                                   r"(?:increased|rose|escalated)|(?:developed|presented)\s+(?:an?\s+)?(?:sudden|acute)|desaturation|"
                                    r"peggior(?:a|ano|ato|ata|amento)|si\s+aggrava(?:no)?)\b",
                                    re.IGNORECASE)),
     # the (first) positive test for the virus ("10 days after the first positive test", the history telling "he

@@ -65,7 +65,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
            "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59", "unseen60",
-           "unseen62"]
+           "unseen61", "unseen62"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -346,6 +346,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # no age, as unseen's own earlier film; the blind rows: 59, -112)
     # unseen60 (open, see its README): Radiopaedia 78412's study titled "After 2 weeks of treatment" (the treatment's
     # start undated); Eurorad 17690's "Supine bedside radiograph on the day ECMO was started" (a clause, no moment)
+    # unseen61 (open, see its README): Radiopaedia 80217's "Pre-COVID (2019)" film (No Finding since crawled61, its own
+    # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
+    # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
+    # reconstruction no text tells (Axial, as a SIRM CT whose plane is not said)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -371,7 +375,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
-            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1}.get((batch, site), 0)
+            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1,
+            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6600,3 +6605,178 @@ def test_unseen62_a_couple_named_by_the_other_s_relation():
 ])
 def test_unseen62_a_family_is_not_split_unless_every_legend_names_one_member(replacements):
     assert [r.source_key for r in _unseen62_family(replacements)] == ["16934"]
+
+
+# --- unseen61: Eurorad 16963's key figure first (the portable film "performed after the sudden clinical worsening",
+# a pneumothorax on "the 14th day of admission"), the CT "the next day", the admission film last "for comparison"
+
+_UNSEEN61_EURORAD = ("eu_spain_63_years_male_10_days_of_evolution_pneumothorax_on_the_14th_day_of_admission_figures_"
+                     "portable_ap_ct_the_next_day_and_admission_pa_out_of_date_order.html")
+_WORSENED_ON_DAY_14 = ("A 63-year-old man consulted to the emergency department for fever and dyspnoea of 10 days of "
+                       "evolution. He was admitted to the COVID ward. On the 14th day of admission he presented a "
+                       "sudden right pleuritic chest pain with desaturation to 82% despite the oxygen therapy.")
+
+
+@pytest.mark.parametrize("history, caption, offset", [
+    # an adjective before the worsening (was no moment of its own: the first figure taken for the presenting film)
+    (_WORSENED_ON_DAY_14, "The portable chest X-ray performed after the sudden clinical worsening showed a "
+                          "pneumothorax.", 24),
+    (_WORSENED_ON_DAY_14, "CT pulmonary angiography obtained following the acute respiratory deterioration.", 24),
+    (_WORSENED_ON_DAY_14, "Bedside radiograph after the abrupt deterioration.", 24),
+    # the worsening told by "presented a sudden ..." or a desaturation on a day of the stay
+    ("Fever for 5 days, then admitted. On day 3 of admission she presented an acute dyspnoea.",
+     "CT performed following the clinical deterioration.", 8),
+    ("Fever for 5 days, then admitted to the ward. On the sixth day of hospitalisation he had a desaturation to 85% "
+     "on oxygen.", "Radiograph performed after the sudden worsening.", 11),
+    # a symptom's worsening, a worsening told at the presentation, no day: no moment
+    (_WORSENED_ON_DAY_14, "CT performed after the sudden worsening of the dyspnoea.", None),
+    ("Fever for 5 days; she presented with acute dyspnoea and desaturation and was admitted.",
+     "CT performed after the sudden clinical worsening.", None),
+    ("Fever for 5 days, then admitted. She presented a sudden chest pain.",
+     "CT performed after the sudden clinical worsening.", None),
+])
+def test_unseen61_a_film_after_a_sudden_worsening_is_taken_the_day_the_history_tells_it(history, caption, offset):
+    timeline = case_timeline(history, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                       ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen61_eurorad_16963():
+    rows = _batch_rows("eurorad", "unseen61", _UNSEEN61_EURORAD, "https://www.eurorad.org/case/16963")
+    assert [row["offset"] for row in rows.values()] == ["24", "25", "10"]
+
+
+# --- unseen61: Radiopaedia 80217's study titled "Pre-COVID (2019)", a normal pre-operative film of the patient's own
+# one calendar year before the case (published 2020): told made before the pandemic, a No Finding case of its own
+# (was the case's COVID-19: the two-year rule alone did not take it out)
+
+_UNSEEN61_RP_SERIES = ("rp_classic_2020_new_zealand_58_years_female_one_week_of_fevers_five_studies_titled_pre_covid_"
+                       "2019_day_of_admission_48_hours_later_1_month_follow_up_6_months.html")
+_UNSEEN61_RP_PRIOR = "9611101000/63fd5e1635faaf2055717a2bed2f77822fe8365a698736cdd177ba1ddee4f83b.png"
+
+
+def _unseen61_series(*changes: tuple[str, str]) -> dict[str, dict[str, object]]:
+    path = FIXTURES / "radiopaedia" / "unseen61" / _UNSEEN61_RP_SERIES
+    html = path.read_text()
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    record = parse_radiopaedia_case(html, "https://radiopaedia.org/cases/covid-19-pneumonia-six-month-follow-up")
+    images = []
+    for study_id in record.extra["study_ids"]:
+        payload = (path.parent / f"stacks_{study_id}.json").read_text()
+        images += parse_radiopaedia_stacks(payload, study_id, first_position=len(images))
+    record.images = images
+    rows = {}
+    for found in split_radiopaedia_patients(record):
+        rows.update(staged_rows(found))
+    return rows
+
+
+@pytest.mark.parametrize("changes", [
+    (),  # the batch's page: "Pre-COVID (2019)"
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Pre-pandemic baseline</h2>"),),
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Previous radiograph</h2>"), ("shown for comparison", "made before COVID-19")),
+])
+def test_unseen61_a_normal_study_told_made_before_the_pandemic_is_a_no_finding_case_of_its_own(changes):
+    rows = _unseen61_series(*changes)
+    assert rows[_UNSEEN61_RP_PRIOR]["finding"] == "No Finding"
+    assert rows[_UNSEEN61_RP_PRIOR]["offset"] is None
+    assert [row["finding"] for key, row in rows.items() if key != _UNSEEN61_RP_PRIOR] == [
+        "Pneumonia/Viral/COVID-19"] * 4
+
+
+@pytest.mark.parametrize("changes", [
+    # one year before, no word of the pandemic (the two-year rule: a day-first or month-first date may be the
+    # illness's)
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>2019</h2>"),),
+    # told before the pandemic but not normal, or of the case's own year
+    (("Clear lungs.", "Biapical pleural thickening and a calcified granuloma."),),
+    (("<h2>Pre-COVID (2019)</h2>", "<h2>Pre-COVID (2020)</h2>"),),
+])
+def test_unseen61_other_studies_stay_with_the_case(changes):
+    assert _unseen61_series(*changes)[_UNSEEN61_RP_PRIOR]["finding"] == "Pneumonia/Viral/COVID-19"
+
+
+# --- unseen61: SIRM caso 149's four uploads without captions in one gallery after a text citing two figures only
+# ("RX del torace in proiezione PA (Fig. 1)", "TC del torace (Fig. 2)"): the first takes the paragraph citing it (was
+# the last exam paragraph's, the CT's, as every upload's); the others keep the paragraph before them
+
+_UNSEEN61_SIRM_GALLERY = ("caso_149_donna_63_anni_febbre_da_una_settimana_rx_pa_fig_1_tc_stessa_giornata_fig_2_"
+                          "gallery_of_four_uncaptioned_images.html")
+
+
+def _unseen61_gallery(*changes: tuple[str, str]) -> dict[str, dict[str, object]]:
+    html = (FIXTURES / "sirm" / "unseen61" / _UNSEEN61_SIRM_GALLERY).read_text()
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    rows = {}
+    for record in parse_sirm_posts(html, "https://www.sirm.org/2020/03/31/covid-19-caso-149/"):
+        rows.update(staged_rows(record))
+    return rows
+
+
+def test_unseen61_uploads_before_the_last_cited_figure_take_the_paragraphs_citing_them():
+    rows = _unseen61_gallery()
+    assert [(r["modality"], r["view"], r["offset"]) for r in rows.values()] == [
+        ("X-ray", "PA", "7"), ("CT", "Axial", "7"), ("CT", "Axial", "7"), ("CT", "Axial", "7")]
+
+
+def test_unseen61_three_cited_figures_over_four_uploads():
+    rows = _unseen61_gallery(
+        ("La paziente viene ricoverata in reparto COVID.",
+         "La paziente viene ricoverata in reparto COVID. RX di controllo a letto dopo 5 giorni, paziente supina (Fig. "
+         "3): incremento delle opacità."))
+    assert [(r["modality"], r["view"]) for r in rows.values()][:2] == [("X-ray", "PA"), ("CT", "Axial")]
+
+
+@pytest.mark.parametrize("changes", [
+    # the figures cited out of order, one figure cited twice: which upload is which is not told
+    (("esegue RX del torace in proiezione PA (Fig. 1)", "esegue RX del torace in proiezione PA (Fig. 2)"),
+     ("viene eseguita TC del torace (Fig. 2)", "viene eseguita TC del torace (Fig. 1)")),
+    (("viene eseguita TC del torace (Fig. 2)", "viene eseguita TC del torace (Fig. 1)"),),
+])
+def test_unseen61_uploads_stay_as_they_were_when_the_citations_do_not_number_them(changes):
+    assert _unseen61_gallery(*changes)["03/149-1.jpg"]["modality"] == "CT"
+
+
+# --- unseen61: Radiopaedia 87455's CT "Realized in the day of the admission." (a Brazilian contributor's English):
+# the article before "admission" the Romance languages keep ("il giorno del ricovero", "el día del ingreso", "o dia
+# da admissão") did not let "the day of the admission" read as the admission's day (was blank)
+
+_UNSEEN61_RP_BRAZIL = ("rp_2022_layout_2021_brazil_47_years_male_portuguese_english_6_days_of_evolution_ct_realized_"
+                       "in_the_day_of_the_admission_axial_coronal_bedside_ap_dorsal_decubitus_5th_day_of_"
+                       "hospitalization.html")
+_SIX_DAYS_OF_EVOLUTION = "Patient with fever, dry cough and myalgia with 6 days of evolution. Admitted to the ward."
+
+
+@pytest.mark.parametrize("caption, offset", [
+    ("Realized in the day of the admission.", 6),
+    ("CT performed on the day of the admission.", 6),
+    ("Chest X-ray done at the day of the admission.", 6),
+    ("Radiograph taken the day of the presentation.", 6),
+    # the day after it stays the day after it
+    ("CT on the next day of the admission.", 7),
+    ("CT performed the following day of the admission.", 7),
+])
+def test_unseen61_the_day_of_the_admission_is_the_admission_s_day(caption, offset):
+    # (was no moment: blank beside another film of the admission, the presenting film's day alone)
+    timeline = case_timeline(_SIX_DAYS_OF_EVOLUTION, [ImageTexts(0, caption="Chest radiograph on admission."),
+                                                      ImageTexts(1, caption=caption)])
+    assert timeline.offsets[1].value == offset
+
+
+def test_unseen61_the_day_of_the_arrival_at_another_hospital_is_not_the_admission_s():
+    # papers_unseen41: "admitted to the district hospital on 14.11.2020, on the 7th day of symptoms ... transported by
+    # our mobile ECMO team to the ECMO centre on 20 November 2020, where veno-venous ECMO ... was started on the day of
+    # the arrival": the ECMO's day is the centre's date, not the first admission's
+    (case,) = file_cases(FIXTURES / "papers_unseen41" / "PMC7410033_fullTextXML.xml")
+    assert image_offsets(case) == ["13", "23", "30", "30", "94"]
+
+
+def test_unseen61_radiopaedia_87455():
+    rows = _batch_rows("radiopaedia", "unseen61", _UNSEEN61_RP_BRAZIL,
+                       "https://radiopaedia.org/cases/covid-19-pneumonia-critical-form-2")
+    assert [(row["view"], row["offset"]) for row in rows.values()] == [
+        ("Axial", "6"), ("Coronal", "6"), ("AP Supine", "11")]

@@ -174,7 +174,11 @@ FILM_QUALIFIERS = (r"(?:(?:AP|PA|portable|bedside|supine|erect|upright|frontal|p
 AT_ADMISSION = compile(
     # (not a later day of the stay told "on admission": "the ninth day on admission", ``ON_STAY``; nor "the next day of
     # admission", the day after it: ``timeline._SOON_AFTER``)
-    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\b(?<!\bnext\s)(?<!\bfollowing\s)day\s+of\s+(?:admission|presentation)\b|"
+    # ("the day of the admission": the article of the Romance languages' "il giorno del ricovero", "el día del
+    # ingreso", "o dia da admissão" kept in translation, as "Realized in the day of the admission"; not "on the day of
+    # the arrival", which may be at another hospital: "transported ... to the ECMO centre on 20 November 2020, where
+    # ECMO was started on the day of the arrival")
+    r"\b(?<!\bday\s)(?<!\bdays\s)(?:on|at|upon|during)\s+(?:the\s+(?:day\s+of\s+(?:the\s+(?=admission\b|presentation\b))?)?)?(?:admission|presentation|arrival|hospitali[sz]ation\s+day)\b|\b(?<!\bnext\s)(?<!\bfollowing\s)day\s+of\s+(?:the\s+)?(?:admission|presentation)\b|"
     r"\b(?:on|at|upon)\s+(?:(?:the|his|her|their)\s+)?clinical\s+presentation\b|"
     # the patient's own arrival with a possessive, as Spanish "a su llegada" / "a su ingreso" translates ("at his
     # arrival to the emergency service", "on her admission"); not "during": a stay
