@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.normalize.clinical import normalize_intubated, normalize_went_icu
+from ingest.normalize.imaging import normalize_finding
 from ingest.patients import _sections, split_patients
 from tests.jats_cases import by_patient, case_value, file_cases, image_offsets
 
@@ -65,3 +67,29 @@ def test_a_paragraph_opening_the_story_is_not_cut():
     assert len(_sections([couple])) == 1
     discussion = "Discussion: Both courses were mild. Patient 2, a 33-year-old woman, had anosmia only."
     assert len(_sections(["Patient 1, a 36-year-old man, developed fever on 22 January.", discussion])) == 2
+
+
+# --- a "non-" glued to another word is no negation of the clause ---------------------------------------------------
+
+def test_a_non_rebreather_mask_before_the_icu_negates_nothing():
+    """Paper 1: "his oxygen demand rose to 15 l/min via a non-rebreather mask, and he was transferred to the intensive
+    care unit (ICU), where he was intubated": went_icu Y (was blank: "non" read as the clause's negation, a 'no ICU'
+    beside the intubation)."""
+    (case,) = file_cases(UNSEEN65 / "PMC7650011_efetch.xml")
+    assert case_value(case, "went_icu") == "Y"
+
+
+def test_other_non_compounds_before_a_phrase():
+    """The same "non-" prefix in other words and fields: the phrase after it is read (were N or blank: wrong or
+    missing)."""
+    assert normalize_went_icu("He received oxygen via a non-rebreather mask and was admitted to the ICU.").value == "Y"
+    assert normalize_intubated("Despite non-invasive ventilation she was intubated on day 7.").value == "Y"
+    assert normalize_finding("A 60-year-old non-smoker with COVID-19 pneumonia.").value == "Pneumonia/Viral/COVID-19"
+
+
+def test_a_non_glued_to_the_phrase_or_a_clause_negation_still_negates():
+    """Guards: "non-" glued to the phrase itself, the Italian "non" before a verb, and English "not" still negate."""
+    assert normalize_went_icu("He was moved to a non-ICU ward.").value != "Y"
+    assert normalize_went_icu("Il paziente non è stato ricoverato in terapia intensiva.").value == "N"
+    assert normalize_went_icu("He was not admitted to the ICU.").value == "N"
+    assert "COVID-19" not in (normalize_finding("Non-COVID pneumonia of the right lower lobe.").value or "")

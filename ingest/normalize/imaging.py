@@ -111,7 +111,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v33: a SIRM bedside film's caption without the position takes the one its exam's paragraph names ("RX a letto
 # di controllo, paziente supino"; was blank: the paragraph was read only for a caption naming no view)
 # v34: the Portuguese "no" of a place or a time ("no leito", "no CTI", "no dia 5") negates no view after it
-VIEW_VERSION = 34
+# v35: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+VIEW_VERSION = 35
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -130,7 +131,8 @@ VIEW_VERSION = 34
 # v16: NEJM's figure without a caption takes "(Panels B and C, arrows)", one citation of two panels, as both's words
 # v17: a panel's own words naming a modality only as the study it is compared with ("b The mother: ..., increased in
 # comparison with the CT at admission") leave the modality to the legend's lead ("Anteroposterior chest radiographs")
-MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
+# v18: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+MODALITY_VERSION = 18  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
@@ -159,7 +161,8 @@ MODALITY_VERSION = 17  # v6: "tomografia computadorizada"
 # With a Normal Chest Radiograph at Admission") is how that disease showed, not the patient's 'No Finding' (was blank)
 # v22: a title's person and their own relative ("SARS-CoV-2 infection in a 7-year-old boy and his mother") and the
 # household they share ("in the same household") are its patients, not someone else (was blank)
-FINDING_VERSION = 23  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
+# v24: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+FINDING_VERSION = 24  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
 # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
 # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
