@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 161  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 162  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -641,6 +641,9 @@ TIMELINE_VERSION = 161  # v2: "day N of admission", "hospital day N" are N days 
 #                           on the worsening "presented a sudden ..." / "with desaturation" tells (was presenting)
 #                           "the day of the admission" (the article of the Romance languages kept) is the admission's
 #                           day (was no moment: blank)
+#                      v162: a paragraph going on with one numbered patient's story that introduces another by an
+#                           apposition ("Case 3, a 79-year-old man ...") gives that patient the sentences from there on
+#                           (were the first patient's: his onset and admission dated hers)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -275,12 +275,15 @@ _INLINE_LABEL = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?\d{
 _INLINE_INTRODUCED = re.compile(r"(?<=[.!?])\s+(?=(?:case|patient)\s*(?:no\.?\s*)?(\d{1,2}),\s)", re.I)
 
 
-def _introductions_split(piece: str) -> list[str]:
+def _introductions_split(piece: str, current: int | None = None) -> list[str]:
     """``piece`` cut before each sentence opening with a numbered patient and an apposition introducing them
     ("Patient 4, the 11-year-old son, ...", "Case 3, a 62-year-old man, ..."), when ``piece`` opens with another
-    patient's number ("Patient 3, their daughter aged 16 years, ..."): each patient's sentences their own. A
-    paragraph opening with no number ("We describe a couple. Patient 1, a 36-year-old man, ...") is not cut."""
-    opening = numbers_in(piece[:60])
+    patient's number ("Patient 3, their daughter aged 16 years, ..."), or opens with none but goes on with the
+    ``current`` patient's story (``_sections``: "The testing of all residents ... Case 3, a 79-year-old man who
+    shared the dining room with Case 1, had developed ...": the sentences from Case 3's introduction on are his):
+    each patient's sentences their own. A paragraph opening with no number and no patient's story before it ("We
+    describe a couple. Patient 1, a 36-year-old man, ...") is not cut."""
+    opening = numbers_in(piece[:60]) or ([current] if current is not None else [])
     if not opening:
         return [piece]
     cuts = []
@@ -297,9 +300,15 @@ def _sections(paragraphs: list[str]) -> list[tuple[str, str]]:
     labels ("Case 1: ... Case 2: ...", a page's paragraph under its section title; "Patient 3, ... Patient 4, the
     11-year-old son, ...") is one section per label, the label added to the heading."""
     sections = []
+    current: int | None = None  # the patient whose story the paragraphs tell, as ``_by_number`` follows it
     for paragraph in paragraphs:
         heading, body = _split_heading(paragraph)
-        for piece in (cut for labelled in _INLINE_LABEL.split(body) for cut in _introductions_split(labelled)):
+        named = numbers_in(heading) or numbers_in(body[:60])
+        if named or (heading and _ENDS_PATIENT.search(heading)):
+            current = named[-1] if named else None
+        for piece in (cut for labelled in _INLINE_LABEL.split(body)
+                      for cut in _introductions_split(labelled, current)):
+            current = (numbers_in(piece[:60]) or [current])[-1]
             own, rest = _split_heading(piece)
             if own and numbers_in(own) and len(own) <= 20:
                 sections.append((f"{heading} / {own}" if heading else own, rest))

@@ -140,7 +140,8 @@ _I = re.IGNORECASE
 
 INTUBATED = FlagRule(
     "intubated",
-    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    5,  # v5: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v3: v3: a relative deciding the patient's care ("his wife agreed to intubation") decides the patient's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
@@ -156,7 +157,8 @@ INTUBATED = FlagRule(
 )
 INTUBATION_PRESENT = FlagRule(
     "intubation_present",
-    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    6,  # v6: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v4: v4: a film after extubation ("7 days after extubation", "post-extubation")
     # v3: "is on mechanical ventilation", "a mechanically ventilated patient"
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
@@ -179,7 +181,8 @@ INTUBATION_PRESENT = FlagRule(
 )
 WENT_ICU = FlagRule(
     "went_icu",
-    6,  # v6: taken "to critical care", an "intensive therapy unit", "hospitalized in resuscitation" (rianimazione)
+    7,  # v7: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v6: taken "to critical care", an "intensive therapy unit", "hospitalized in resuscitation" (rianimazione)
     # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v4: "UTI" only as Portuguese and Spanish write the ICU ("na UTI"), not a urinary tract infection
     # v3: a sub-/semi-intensive care unit (a step-down unit) is no ICU
@@ -210,7 +213,8 @@ WENT_ICU = FlagRule(
 # sentences are skipped.
 _INVASIVE_VENTILATION = FlagRule(
     "went_icu",
-    5,  # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    6,  # v6: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v5: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v4: ECMO (only an ICU runs it)
     compile(
         r"\b(?:re-?)?intubat(?:ed|ion)\b(?!\s+(?:was\s+|were\s+)?(?:declined|refused|withheld|deferred))|\bintubazione\b|\bintubat[oa]\b|\bintubaci[oó]n\b|\bintubiert\b|\bIOT\b|"
@@ -231,7 +235,8 @@ _FOR_AN_OPERATION = compile(
     _I)
 IN_ICU = FlagRule(
     "in_icu",
-    3,  # v3: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    4,  # v4: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v3: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v2: v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(
         r"\b(?:is|was|remains|still|currently|now)\s+(?:in|on)\s+(?:the\s+)?(?:ICU|ITU|intensive\s+care)|"
@@ -251,7 +256,8 @@ IN_ICU = FlagRule(
 )
 NEEDED_SUPPLEMENTAL_O2 = FlagRule(
     "needed_supplemental_O2",
-    5,  # v5: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min", "on 2 L NC" (a flow of oxygen by its amount)
+    6,  # v6: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v5: "O2-therapy", "low-flow oxygen", "oxygen at 3 l/min", "on 2 L NC" (a flow of oxygen by its amount)
     # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v3: oxygen inhalation/support, oxygen given or started, an FiO2 above room air's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
@@ -282,7 +288,8 @@ NEEDED_SUPPLEMENTAL_O2 = FlagRule(
 )
 EXTUBATED = FlagRule(
     "extubated",
-    4,  # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
+    5,  # v5: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v4: a test's negative result beside the phrase ("after two negative swabs") negates nothing
     # v3: v3: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
     # v2: hedges after the phrase ("may be required", "if needed") leave it blank; rule names say what fired
     compile(r"\bextubat\w*|\bestubat\w*|"
@@ -294,7 +301,8 @@ EXTUBATED = FlagRule(
 )
 SURVIVAL = FlagRule(
     "survival",
-    9,  # v9: "dismissed" from hospital (Italian "dimesso"), "released from hospital", "pronounced dead"
+    10,  # v10: a "non-" glued to another word before the phrase ("non-rebreather mask") negates nothing
+    # v9: "dismissed" from hospital (Italian "dimesso"), "released from hospital", "pronounced dead"
     # v8: a test's negative result beside the phrase negates nothing ("discharged after two consecutive
     #     negative RT-PCR tests")
     # v7: v7: a relative deciding the patient's care ("her family chose terminal extubation") decides the patient's
@@ -428,7 +436,8 @@ def normalize_survival(text: str, **_context) -> Normalized:
 
 # v2: an explicit negative test with no positive one is N even when repeated ("negative twice",
 # "two consecutive negative swabs"); a hedge ("if", "may be") around a result leaves it blank.
-RT_PCR_VERSION = 10  # v10: the Spanish reflexive "se realizó" no hedge, "no leito" no negation;
+# v11: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+RT_PCR_VERSION = 11  # v10: the Spanish reflexive "se realizó" no hedge, "no leito" no negation;
 # v3: a bare "confirmed" of another diagnosis by another test is not COVID-19's
 #                     v4: an apposition joined by "and" after a patient's label ("Case 2, a 39-year-old man and a
 #                         colleague of case 1, ...") is that patient's sentence, not another person's

@@ -812,11 +812,14 @@ _PORTUGUESE_NO = (r"(?!\s+(?:leito|dia|t[óo]rax|hemit[óo]rax|pulm[ãa]o|pronto
                   r"lobo|segmento|ter[çc]o|[áa]pice|decúbito|decubito|primeiro|segundo|terceiro|quarto|quinto|sexto|"
                   r"s[ée]timo|oitavo|per[íi]odo|servi[çc]o|setor|mesmo|entanto|caso|contexto|hospital\s+de|"
                   r"interior|in[íi]cio|seguimento|controle|ambulat[óo]rio|domic[íi]lio)\b)")
+#: A negation cue before a phrase in its clause. A "non-" glued to another word ("via a non-rebreather mask, and he
+#: was transferred to the ICU", "a non-smoker with COVID-19 pneumonia") negates that word, not the clause; glued to
+#: the phrase itself ("non-COVID pneumonia", "a non-ICU ward") it still negates it (the window ends at the phrase).
 _NEGATION_BEFORE = compile(
     r"\b(?:no" + _PORTUGUESE_NO + r"|not|never|without|denie[sd]|deny|negative\s+for|neither|nor|absence\s+of|"
     r"absent|free\s+of|"
     r"did\s*n[o']t|does\s*n[o']t|do\s*n[o']t|was\s*n[o']t|were\s*n[o']t|is\s*n[o']t|has\s*n[o']t|had\s*n[o']t|"
-    r"non|nessun[ao]?|senza|nega|assenza\s+di|sin|sans|pas|kein[e]?|nicht|ohne|ruled\s+out|"
+    r"non(?![-\u2010\u2011]\w)|nessun[ao]?|senza|nega|assenza\s+di|sin|sans|pas|kein[e]?|nicht|ohne|ruled\s+out|"
     r"refused|declined|decided\s+not|avoid(?:ed|ing)?)\b",
     re.IGNORECASE,
 )

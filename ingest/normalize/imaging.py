@@ -113,7 +113,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v34: the Portuguese "no" of a place or a time ("no leito", "no CTI", "no dia 5") negates no view after it
 # v35: SIRM uploads without captions, more than the figures their text cites in order ("RX ... (Fig. 1)", "TC ...
 # (Fig. 2)" over four): the uploads before the last cited take their paragraphs (were the last exam paragraph's)
-VIEW_VERSION = 35
+# v36: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+VIEW_VERSION = 36
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -133,7 +134,8 @@ VIEW_VERSION = 35
 # v17: a panel's own words naming a modality only as the study it is compared with ("b The mother: ..., increased in
 # comparison with the CT at admission") leave the modality to the legend's lead ("Anteroposterior chest radiographs")
 # v18: SIRM uploads without captions, more than the figures their text cites in order: as VIEW_VERSION 35
-MODALITY_VERSION = 18  # v6: "tomografia computadorizada"
+# v19: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+MODALITY_VERSION = 19  # v6: "tomografia computadorizada"
 # v5: a study named for comparison ("as seen on the recent CT") beside the image's own
 # v4: radiograph zones named in pairs, the heart's borders
 # v8: Chinese "新型冠状病毒" / "新冠" are COVID-19
@@ -164,7 +166,8 @@ MODALITY_VERSION = 18  # v6: "tomografia computadorizada"
 # household they share ("in the same household") are its patients, not someone else (was blank)
 # v24: a Radiopaedia study of the patient's own told before the pandemic ("Pre-COVID (2019)") and normal is a No
 # Finding case of its own, its year one before the case's or none (was the case's finding)
-FINDING_VERSION = 24  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
+# v25: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
+FINDING_VERSION = 25  # v23: a Eurorad patient's own normal film told "four months before" is No Finding;
 # v21: the Portuguese "no leito" / "no dia 5" no negation, the Spanish "son" no relative;
 # v14: a title whose subject is a family's transmission ("Intrafamilial transmission of
 #  SARS-CoV-2: ... two parents and their two children") names its patients, the relatives it names theirs.
