@@ -372,10 +372,14 @@ def retire_other_reading(session: Session, case: Case, page_keys: Iterable[str] 
     keys = _page_reading(case, page_keys)
     if not keys:
         return []
-    _restore(session, case, keys)
+    earlier = list(session.scalars(_earlier_readings(case, keys)))
+    # a whole case is the page's again when the page has other readings staged (a paper's whole case
+    # beside its patients' cases, which are not a page's persons, stays as it is)
+    if earlier or case.source_key.startswith(f"{case.identity_key}-"):
+        _restore(session, case, keys)
     retired = []
     target = None
-    for old in session.scalars(_earlier_readings(case, keys)):
+    for old in earlier:
         if old.source_key == case.identity_key:
             case.split_from_case_id = old.id
         _warn_of_earlier_case(session, case, old, keys)
